@@ -1,0 +1,287 @@
+//! Template manifests and the catalog of templates this engine knows.
+
+use std::path::{Path, PathBuf};
+
+use serde::de::{Deserializer, MapAccess, Visitor};
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+
+include!(concat!(env!("OUT_DIR"), "/builtin_templates.rs"));
+
+/// A JSON object whose key order matters (`modes`: the first is the default).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Ordered<V>(pub Vec<(String, V)>);
+
+impl<V> Ordered<V> {
+    /// The value under `key`.
+    pub fn get(&self, key: &str) -> Option<&V> {
+        self.0.iter().find(|(k, _)| k == key).map(|(_, v)| v)
+    }
+
+    /// Keys in order.
+    pub fn keys(&self) -> impl Iterator<Item = &str> {
+        self.0.iter().map(|(k, _)| k.as_str())
+    }
+}
+
+impl<'de, V: Deserialize<'de>> Deserialize<'de> for Ordered<V> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct OrderedVisitor<V>(std::marker::PhantomData<V>);
+        impl<'de, V: Deserialize<'de>> Visitor<'de> for OrderedVisitor<V> {
+            type Value = Ordered<V>;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a JSON object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+                let mut entries = Vec::new();
+                while let Some(entry) = map.next_entry()? {
+                    entries.push(entry);
+                }
+                Ok(Ordered(entries))
+            }
+        }
+        d.deserialize_map(OrderedVisitor(std::marker::PhantomData))
+    }
+}
+
+/// One service of a template.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ServiceManifest {
+    /// Image reference (`asym/slack-backend:0.1.0`).
+    pub image: String,
+    /// Cargo package that builds the service's binary (`asym images build`).
+    #[serde(default)]
+    pub package: Option<String>,
+    /// Port the service listens on inside its container.
+    pub port: u16,
+    /// Health path: 200 only when its database and Redis answer.
+    pub health: String,
+}
+
+/// Where an endpoint lives.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EndpointManifest {
+    /// Service serving it.
+    pub service: String,
+    /// Path prefix appended to `http://127.0.0.1:<port>`.
+    #[serde(default)]
+    pub path: String,
+}
+
+/// The endpoints a template exposes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EndpointsManifest {
+    /// What the product's SDK takes as its base address.
+    pub api: EndpointManifest,
+    /// A web UI, if any.
+    #[serde(default)]
+    pub web: Option<EndpointManifest>,
+}
+
+/// Database settings.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct DatabaseManifest {
+    /// Directory of `*.sql` migrations, relative to the template.
+    pub migrations: String,
+    /// Database name template (`clone_{id}`).
+    pub name_template: String,
+}
+
+/// Redis settings.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct RedisManifest {
+    /// Key prefix template (`{id}:`).
+    pub prefix_template: String,
+}
+
+/// Seed settings.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SeedManifest {
+    /// Glob of fixture files (`./seeds/*.sql`); fixtures are named by file stem.
+    pub fixtures: String,
+}
+
+/// Provisioning settings.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProvisionManifest {
+    /// Admin path that mints the default credentials.
+    pub path: String,
+}
+
+/// `clone.manifest.json`: what a template is.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct TemplateManifest {
+    /// Template name.
+    pub name: String,
+    /// Name shown to people.
+    pub display_name: String,
+    /// The product it clones.
+    pub real_product: String,
+    /// Services by name.
+    pub services: Ordered<ServiceManifest>,
+    /// Modes (ordered; the first is the default) → services they run.
+    pub modes: Ordered<Vec<String>>,
+    /// Endpoints.
+    pub endpoints: EndpointsManifest,
+    /// Database settings.
+    pub database: DatabaseManifest,
+    /// Redis settings.
+    pub redis: RedisManifest,
+    /// Seed settings.
+    pub seed: SeedManifest,
+    /// Provisioning settings.
+    pub provision: ProvisionManifest,
+    /// Names of the credentials provisioning returns.
+    #[serde(default)]
+    pub tokens: Vec<String>,
+}
+
+impl TemplateManifest {
+    /// Parses a manifest.
+    ///
+    /// # Errors
+    /// `Internal` when the JSON does not match the manifest schema.
+    pub fn parse(json: &str, origin: &str) -> Result<Self> {
+        serde_json::from_str(json)
+            .map_err(|e| Error::internal(format!("invalid template manifest {origin}"), e))
+    }
+
+    /// The mode `requested`, or the default mode, with its services.
+    ///
+    /// # Errors
+    /// `MODE_NOT_FOUND` for a mode the template lacks.
+    pub fn mode(&self, requested: Option<&str>) -> Result<(&str, &[String])> {
+        let found = match requested {
+            None => self.modes.0.first(),
+            Some(mode) => self.modes.0.iter().find(|(name, _)| name == mode),
+        };
+        found
+            .map(|(name, services)| (name.as_str(), services.as_slice()))
+            .ok_or_else(|| Error::ModeNotFound {
+                template: self.name.clone(),
+                mode: requested.unwrap_or_default().to_owned(),
+                modes: self.modes.keys().map(str::to_owned).collect(),
+            })
+    }
+
+    /// The service serving the API endpoint.
+    pub fn api_service(&self) -> &str {
+        &self.endpoints.api.service
+    }
+}
+
+/// A template known to the catalog.
+#[derive(Debug, Clone)]
+pub struct Template {
+    /// Its manifest.
+    pub manifest: TemplateManifest,
+    /// Its source directory, when one is on this machine (for `asym images build`).
+    pub source: Option<PathBuf>,
+}
+
+/// The templates this engine can spin: the built-in ones plus those under `ASYM_TEMPLATE_PATH`.
+#[derive(Debug, Clone)]
+pub struct Catalog {
+    templates: Vec<Template>,
+}
+
+impl Catalog {
+    /// Loads the built-in templates and those in the directories listed in `ASYM_TEMPLATE_PATH`
+    /// (colon-separated; each holds `<name>/clone.manifest.json`; later entries win).
+    ///
+    /// # Errors
+    /// `Internal` when a manifest does not parse.
+    pub fn load() -> Result<Self> {
+        let source_root = source_root();
+        let mut templates = Vec::new();
+        for (name, json) in BUILTIN {
+            let manifest = TemplateManifest::parse(json, name)?;
+            let source = source_root
+                .as_ref()
+                .map(|root| root.join("templates").join(name))
+                .filter(|dir| dir.is_dir());
+            templates.push(Template { manifest, source });
+        }
+        for dir in std::env::var("ASYM_TEMPLATE_PATH")
+            .unwrap_or_default()
+            .split(':')
+            .filter(|s| !s.is_empty())
+        {
+            let Ok(entries) = std::fs::read_dir(dir) else {
+                continue;
+            };
+            for entry in entries.flatten() {
+                let path = entry.path().join("clone.manifest.json");
+                let Ok(json) = std::fs::read_to_string(&path) else {
+                    continue;
+                };
+                let manifest = TemplateManifest::parse(&json, &path.display().to_string())?;
+                templates.retain(|t| t.manifest.name != manifest.name);
+                templates.push(Template {
+                    manifest,
+                    source: Some(entry.path()),
+                });
+            }
+        }
+        templates.sort_by(|a, b| a.manifest.name.cmp(&b.manifest.name));
+        Ok(Self { templates })
+    }
+
+    /// All templates, by name.
+    pub fn templates(&self) -> &[Template] {
+        &self.templates
+    }
+
+    /// The template `name`.
+    ///
+    /// # Errors
+    /// `TEMPLATE_NOT_FOUND`, listing the templates that exist.
+    pub fn get(&self, name: &str) -> Result<&Template> {
+        self.templates
+            .iter()
+            .find(|t| t.manifest.name == name)
+            .ok_or_else(|| Error::TemplateNotFound {
+                name: name.to_owned(),
+                available: self
+                    .templates
+                    .iter()
+                    .map(|t| t.manifest.name.clone())
+                    .collect(),
+            })
+    }
+}
+
+/// The asym source checkout (for building images): `ASYM_SOURCE_DIR`, else where this crate was built.
+pub fn source_root() -> Option<PathBuf> {
+    if let Ok(dir) = std::env::var("ASYM_SOURCE_DIR") {
+        return Some(PathBuf::from(dir));
+    }
+    let built = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    built.join("templates").is_dir().then(|| built.canonicalize().unwrap_or(built))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builtin_slack_manifest_parses_with_ordered_modes() {
+        let catalog = Catalog::load().unwrap();
+        let slack = &catalog.get("slack").unwrap().manifest;
+        assert_eq!(slack.mode(None).unwrap().0, "api");
+        assert_eq!(slack.api_service(), "backend");
+        let err = slack.mode(Some("desktop")).unwrap_err();
+        assert_eq!(err.code(), "MODE_NOT_FOUND");
+        assert!(err.to_string().contains("api"));
+        assert_eq!(catalog.get("myspace").unwrap_err().code(), "TEMPLATE_NOT_FOUND");
+    }
+}

@@ -1,0 +1,217 @@
+//! Thin, error-mapping wrappers over bollard.
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::time::Duration;
+
+use bollard::models::ContainerCreateBody;
+use bollard::query_parameters::{
+    CreateContainerOptions, CreateImageOptions, DownloadFromContainerOptions,
+    ListContainersOptions, RemoveContainerOptions, StopContainerOptions,
+};
+use futures_util::TryStreamExt;
+
+use crate::error::{Error, Result};
+
+/// Label every container asym creates carries.
+pub(crate) const MANAGED_LABEL: &str = "dev.asym.managed";
+
+/// A connected, version-negotiated Docker client.
+#[derive(Debug, Clone)]
+pub(crate) struct Docker {
+    pub(crate) api: bollard::Docker,
+}
+
+/// What `DOCKER_HOST` points at, for messages.
+pub(crate) fn docker_host() -> String {
+    std::env::var("DOCKER_HOST").unwrap_or_else(|_| bollard::DEFAULT_DOCKER_HOST.to_owned())
+}
+
+impl Docker {
+    /// Connects and negotiates the API version; fails fast (≈2 s) when nothing answers.
+    pub(crate) async fn connect() -> Result<Self> {
+        let host = docker_host();
+        let unavailable = |source: crate::error::BoxError| Error::DockerUnavailable {
+            host: host.clone(),
+            source,
+        };
+        let api = bollard::Docker::connect_with_defaults()
+            .map_err(|e| unavailable(e.into()))?
+            .with_timeout(Duration::from_secs(300));
+        match tokio::time::timeout(Duration::from_secs(2), api.ping()).await {
+            Ok(Ok(_)) => {}
+            Ok(Err(e)) => return Err(unavailable(e.into())),
+            Err(_) => return Err(unavailable("no answer within 2 s".into())),
+        }
+        let api = api.negotiate_version().await.map_err(|e| unavailable(e.into()))?;
+        Ok(Self { api })
+    }
+
+    /// The content digest (image id) of a local image, if present.
+    pub(crate) async fn image_digest(&self, reference: &str) -> Result<Option<String>> {
+        match self.api.inspect_image(reference).await {
+            Ok(image) => Ok(image.id),
+            Err(e) if is_not_found(&e) => Ok(None),
+            Err(e) => Err(Error::internal(format!("inspecting image {reference}"), e)),
+        }
+    }
+
+    /// Resolves `reference` to a digest: local first, then a pull (bounded in time).
+    pub(crate) async fn resolve_image(&self, reference: &str, build: &str) -> Result<String> {
+        if let Some(digest) = self.image_digest(reference).await? {
+            return Ok(digest);
+        }
+        let unavailable = || Error::ImageUnavailable {
+            image: reference.to_owned(),
+            build: build.to_owned(),
+        };
+        if reference.starts_with("sha256:") {
+            return Err(unavailable());
+        }
+        let options = CreateImageOptions {
+            from_image: Some(reference.to_owned()),
+            ..Default::default()
+        };
+        let pull = self
+            .api
+            .create_image(Some(options), None, None)
+            .try_collect::<Vec<_>>();
+        match tokio::time::timeout(Duration::from_secs(60), pull).await {
+            Ok(Ok(_)) => self.image_digest(reference).await?.ok_or_else(unavailable),
+            _ => Err(unavailable()),
+        }
+    }
+
+    /// Creates a container; `Ok(false)` when one of that name already exists.
+    pub(crate) async fn create(&self, name: &str, body: ContainerCreateBody) -> Result<bool> {
+        let options = CreateContainerOptions {
+            name: Some(name.to_owned()),
+            ..Default::default()
+        };
+        match self.api.create_container(Some(options), body).await {
+            Ok(_) => Ok(true),
+            Err(e) if status(&e) == Some(409) => Ok(false),
+            Err(e) => Err(Error::internal(format!("creating container {name}"), e)),
+        }
+    }
+
+    /// Starts a container (already running is fine).
+    pub(crate) async fn start(&self, name: &str) -> Result<()> {
+        match self
+            .api
+            .start_container(name, None::<bollard::query_parameters::StartContainerOptions>)
+            .await
+        {
+            Ok(()) => Ok(()),
+            Err(e) if status(&e) == Some(304) => Ok(()),
+            Err(e) => Err(Error::internal(format!("starting container {name}"), e)),
+        }
+    }
+
+    /// Stops a container (already stopped or missing is fine).
+    pub(crate) async fn stop(&self, name: &str) -> Result<()> {
+        let options = StopContainerOptions {
+            t: Some(5),
+            ..Default::default()
+        };
+        match self.api.stop_container(name, Some(options)).await {
+            Ok(()) => Ok(()),
+            Err(e) if matches!(status(&e), Some(304 | 404)) => Ok(()),
+            Err(e) => Err(Error::internal(format!("stopping container {name}"), e)),
+        }
+    }
+
+    /// Removes a container and its anonymous volumes (missing is fine).
+    pub(crate) async fn remove(&self, name: &str) -> Result<()> {
+        let options = RemoveContainerOptions {
+            force: true,
+            v: true,
+            ..Default::default()
+        };
+        match self.api.remove_container(name, Some(options)).await {
+            Ok(()) => Ok(()),
+            Err(e) if matches!(status(&e), Some(404 | 409)) => Ok(()),
+            Err(e) => Err(Error::internal(format!("removing container {name}"), e)),
+        }
+    }
+
+    /// Docker's state of a container (`running`, `exited`, …), `None` when it does not exist.
+    pub(crate) async fn state(&self, name: &str) -> Result<Option<String>> {
+        match self.api.inspect_container(name, None).await {
+            Ok(c) => Ok(Some(
+                c.state
+                    .and_then(|s| s.status)
+                    .map_or_else(|| "unknown".to_owned(), |s| s.to_string()),
+            )),
+            Err(e) if is_not_found(&e) => Ok(None),
+            Err(e) => Err(Error::internal(format!("inspecting container {name}"), e)),
+        }
+    }
+
+    /// Names and labels of containers carrying `label` (`key` or `key=value`), stopped ones too.
+    pub(crate) async fn list(&self, label: &str) -> Result<Vec<(String, HashMap<String, String>)>> {
+        let options = ListContainersOptions {
+            all: true,
+            filters: Some(HashMap::from([(
+                "label".to_owned(),
+                vec![label.to_owned()],
+            )])),
+            ..Default::default()
+        };
+        let containers = self
+            .api
+            .list_containers(Some(options))
+            .await
+            .map_err(|e| Error::internal("listing containers", e))?;
+        Ok(containers
+            .into_iter()
+            .map(|c| {
+                let name = c
+                    .names
+                    .and_then(|n| n.into_iter().next())
+                    .unwrap_or_default()
+                    .trim_start_matches('/')
+                    .to_owned();
+                (name, c.labels.unwrap_or_default())
+            })
+            .collect())
+    }
+
+    /// Copies directory `path` out of `image` into `dest` (created), without running the image.
+    pub(crate) async fn extract(&self, image: &str, path: &str, dest: &Path) -> Result<()> {
+        let name = format!("asym-extract-{}", crate::ids::random_hex(8));
+        let body = ContainerCreateBody {
+            image: Some(image.to_owned()),
+            labels: Some(HashMap::from([(MANAGED_LABEL.to_owned(), "1".to_owned())])),
+            ..Default::default()
+        };
+        self.create(&name, body).await?;
+        let options = DownloadFromContainerOptions {
+            path: path.to_owned(),
+        };
+        let tar = self
+            .api
+            .download_from_container(&name, Some(options))
+            .try_fold(Vec::new(), |mut acc, chunk| async move {
+                acc.extend_from_slice(&chunk);
+                Ok(acc)
+            })
+            .await;
+        self.remove(&name).await?;
+        let tar = tar.map_err(|e| Error::internal(format!("reading {path} from {image}"), e))?;
+        std::fs::create_dir_all(dest)
+            .and_then(|()| tar::Archive::new(tar.as_slice()).unpack(dest))
+            .map_err(|e| Error::internal(format!("unpacking {path} of {image}"), e))
+    }
+}
+
+fn status(e: &bollard::errors::Error) -> Option<u16> {
+    match e {
+        bollard::errors::Error::DockerResponseServerError { status_code, .. } => Some(*status_code),
+        _ => None,
+    }
+}
+
+fn is_not_found(e: &bollard::errors::Error) -> bool {
+    status(e) == Some(404)
+}

@@ -1,0 +1,433 @@
+//! The shared Postgres and Redis every clone uses: started on first need, adopted when present.
+
+use std::collections::{BTreeSet, HashMap};
+use std::os::unix::fs::OpenOptionsExt;
+use std::time::{Duration, Instant};
+
+use bollard::models::{ContainerCreateBody, HostConfig, PortBinding};
+use bollard::query_parameters::InspectContainerOptions;
+
+use crate::docker::{Docker, MANAGED_LABEL};
+use crate::error::{Error, Result};
+use crate::home::{Config, Home};
+use crate::model::PortRange;
+
+/// Name of the shared Postgres container.
+pub const POSTGRES_CONTAINER: &str = "asym-postgres";
+/// Name of the shared Redis container.
+pub const REDIS_CONTAINER: &str = "asym-redis";
+/// The bridge network of bridge mode.
+pub const NETWORK: &str = "asym-shared";
+
+const PORT_LABEL: &str = "dev.asym.port";
+const NETWORK_LABEL: &str = "dev.asym.network";
+const OFFLINE_HINT: &str = "bash scripts/offline-images.sh";
+
+/// How clone and infra containers reach each other.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NetworkMode {
+    /// Linux host networking: everything binds its own port on 127.0.0.1; containers reach the
+    /// host's loopback (webhook receivers) and skip Docker's userland proxy.
+    Host,
+    /// The portable `asym-shared` bridge network with ports published on 127.0.0.1.
+    Bridge,
+}
+
+impl NetworkMode {
+    fn parse(text: &str) -> Option<Self> {
+        match text {
+            "host" => Some(Self::Host),
+            "bridge" => Some(Self::Bridge),
+            _ => None,
+        }
+    }
+
+    /// `host` or `bridge`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Host => "host",
+            Self::Bridge => "bridge",
+        }
+    }
+}
+
+/// The running shared infrastructure, as this machine reaches it.
+#[derive(Debug, Clone)]
+pub struct Infra {
+    /// Network mode of the infra (clones follow it).
+    pub network: NetworkMode,
+    /// Postgres port on 127.0.0.1.
+    pub postgres_port: u16,
+    /// Redis port on 127.0.0.1.
+    pub redis_port: u16,
+    /// Postgres superuser password.
+    pub(crate) password: String,
+}
+
+impl Infra {
+    /// Connection settings for database `db`, from this machine.
+    pub(crate) fn pg_config(&self, db: &str) -> tokio_postgres::Config {
+        let mut config = tokio_postgres::Config::new();
+        config
+            .host("127.0.0.1")
+            .port(self.postgres_port)
+            .user("postgres")
+            .password(&self.password)
+            .dbname(db)
+            .application_name("asym-engine")
+            .connect_timeout(Duration::from_secs(5));
+        config
+    }
+
+    /// `postgres://` URL of database `db`, from this machine.
+    pub fn database_url(&self, db: &str) -> String {
+        format!(
+            "postgres://postgres:{}@127.0.0.1:{}/{db}",
+            self.password, self.postgres_port
+        )
+    }
+
+    /// `postgres://` URL of database `db`, from inside a clone container.
+    pub(crate) fn container_database_url(&self, db: &str) -> String {
+        match self.network {
+            NetworkMode::Host => self.database_url(db),
+            NetworkMode::Bridge => {
+                format!("postgres://postgres:{}@{POSTGRES_CONTAINER}:5432/{db}", self.password)
+            }
+        }
+    }
+
+    /// Redis URL from this machine.
+    pub(crate) fn redis_url(&self) -> String {
+        format!("redis://127.0.0.1:{}", self.redis_port)
+    }
+
+    /// Redis URL from inside a clone container.
+    pub(crate) fn container_redis_url(&self) -> String {
+        match self.network {
+            NetworkMode::Host => self.redis_url(),
+            NetworkMode::Bridge => format!("redis://{REDIS_CONTAINER}:6379"),
+        }
+    }
+}
+
+/// The network mode new infra is created with: `config.network`, else host on Linux.
+pub(crate) fn preferred_network(config: &Config) -> NetworkMode {
+    config
+        .network
+        .as_deref()
+        .and_then(NetworkMode::parse)
+        .unwrap_or(if cfg!(target_os = "linux") {
+            NetworkMode::Host
+        } else {
+            NetworkMode::Bridge
+        })
+}
+
+/// Ensures both shared containers run and answer; adopts existing ones. Safe to race.
+pub(crate) async fn ensure(docker: &Docker, home: &Home, config: &Config) -> Result<Infra> {
+    let network = preferred_network(config);
+    let pg = ensure_container(docker, home, config, Kind::Postgres, network).await?;
+    let redis = ensure_container(docker, home, config, Kind::Redis, pg.network).await?;
+    let infra = Infra {
+        network: pg.network,
+        postgres_port: pg.port,
+        redis_port: redis.port,
+        password: pg.password.unwrap_or_default(),
+    };
+    wait_ready(&infra).await?;
+    Ok(infra)
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Kind {
+    Postgres,
+    Redis,
+}
+
+struct Adopted {
+    network: NetworkMode,
+    port: u16,
+    password: Option<String>,
+}
+
+impl Kind {
+    fn container(self) -> &'static str {
+        match self {
+            Self::Postgres => POSTGRES_CONTAINER,
+            Self::Redis => REDIS_CONTAINER,
+        }
+    }
+
+    fn inner_port(self) -> u16 {
+        match self {
+            Self::Postgres => 5432,
+            Self::Redis => 6379,
+        }
+    }
+
+    fn host_ports(self) -> PortRange {
+        match self {
+            Self::Postgres => PortRange {
+                start: 54_320,
+                end: 54_399,
+            },
+            Self::Redis => PortRange {
+                start: 63_790,
+                end: 63_869,
+            },
+        }
+    }
+
+    fn images(self, config: &Config) -> Vec<String> {
+        let (configured, official, offline) = match self {
+            Self::Postgres => (&config.postgres_image, "postgres:16", "asym-offline/postgres:15"),
+            Self::Redis => (&config.redis_image, "redis:7", "asym-offline/redis:7"),
+        };
+        match configured {
+            Some(image) => vec![image.clone()],
+            None => vec![official.to_owned(), offline.to_owned()],
+        }
+    }
+
+    fn cmd(self, network: NetworkMode, port: u16) -> Vec<String> {
+        let (listen, port) = match network {
+            NetworkMode::Host => ("127.0.0.1", port),
+            NetworkMode::Bridge => ("*", self.inner_port()),
+        };
+        let args: Vec<String> = match self {
+            // Test-speed settings: nothing here needs to survive a power cut.
+            Self::Postgres => [
+                "postgres",
+                "-c",
+                &format!("listen_addresses={listen}"),
+                "-c",
+                &format!("port={port}"),
+                "-c",
+                "fsync=off",
+                "-c",
+                "synchronous_commit=off",
+                "-c",
+                "full_page_writes=off",
+                "-c",
+                "max_connections=1000",
+            ]
+            .iter()
+            .map(|s| s.to_string())
+            .collect(),
+            Self::Redis => [
+                "redis-server",
+                "--bind",
+                if listen == "*" { "0.0.0.0" } else { listen },
+                "--port",
+                &port.to_string(),
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--protected-mode",
+                "no",
+            ]
+            .iter()
+            .map(|s| s.to_string())
+            .collect(),
+        };
+        args
+    }
+}
+
+async fn adopt(docker: &Docker, kind: Kind) -> Result<Option<Adopted>> {
+    let name = kind.container();
+    let inspected = match docker
+        .api
+        .inspect_container(name, None::<InspectContainerOptions>)
+        .await
+    {
+        Ok(c) => c,
+        Err(bollard::errors::Error::DockerResponseServerError {
+            status_code: 404, ..
+        }) => return Ok(None),
+        Err(e) => return Err(Error::internal(format!("inspecting {name}"), e)),
+    };
+    let config = inspected.config.unwrap_or_default();
+    let labels = config.labels.unwrap_or_default();
+    let env = config.env.unwrap_or_default();
+    let password = env
+        .iter()
+        .find_map(|kv| kv.strip_prefix("POSTGRES_PASSWORD="))
+        .map(str::to_owned);
+    let (Some(network), Some(port)) = (
+        labels.get(NETWORK_LABEL).and_then(|n| NetworkMode::parse(n)),
+        labels.get(PORT_LABEL).and_then(|p| p.parse().ok()),
+    ) else {
+        return Err(Error::internal(
+            format!("container {name} exists but was not made by asym"),
+            format!("remove it (`docker rm -f {name}`) or let `asym doctor` repair it"),
+        ));
+    };
+    let running = inspected
+        .state
+        .and_then(|s| s.running)
+        .unwrap_or(false);
+    if !running {
+        docker.start(name).await?;
+    }
+    Ok(Some(Adopted {
+        network,
+        port,
+        password,
+    }))
+}
+
+async fn ensure_container(
+    docker: &Docker,
+    home: &Home,
+    config: &Config,
+    kind: Kind,
+    network: NetworkMode,
+) -> Result<Adopted> {
+    if let Some(found) = adopt(docker, kind).await? {
+        return Ok(found);
+    }
+    let mut image = None;
+    for candidate in kind.images(config) {
+        if docker.image_digest(&candidate).await?.is_some() {
+            image = Some(candidate);
+            break;
+        }
+    }
+    let image = match image {
+        Some(image) => image,
+        None => {
+            let first = kind.images(config).remove(0);
+            docker.resolve_image(&first, OFFLINE_HINT).await?;
+            first
+        }
+    };
+    let port = crate::ports::allocate(kind.host_ports(), &BTreeSet::new(), 1)?[0];
+    let password = crate::ids::random_hex(16);
+    let mut env = vec![];
+    if matches!(kind, Kind::Postgres) {
+        env.push(format!("POSTGRES_PASSWORD={password}"));
+        let listen_port = match network {
+            NetworkMode::Host => port,
+            NetworkMode::Bridge => kind.inner_port(),
+        };
+        env.push(format!("PGPORT={listen_port}"));
+        store_password(home, &password);
+    }
+    let labels = HashMap::from([
+        (MANAGED_LABEL.to_owned(), "1".to_owned()),
+        ("dev.asym.infra".to_owned(), kind.container().to_owned()),
+        (NETWORK_LABEL.to_owned(), network.as_str().to_owned()),
+        (PORT_LABEL.to_owned(), port.to_string()),
+    ]);
+    let host_config = match network {
+        NetworkMode::Host => HostConfig {
+            network_mode: Some("host".to_owned()),
+            ..Default::default()
+        },
+        NetworkMode::Bridge => {
+            ensure_network(docker).await?;
+            HostConfig {
+                network_mode: Some(NETWORK.to_owned()),
+                port_bindings: Some(HashMap::from([(
+                    format!("{}/tcp", kind.inner_port()),
+                    Some(vec![PortBinding {
+                        host_ip: Some("127.0.0.1".to_owned()),
+                        host_port: Some(port.to_string()),
+                    }]),
+                )])),
+                ..Default::default()
+            }
+        }
+    };
+    let body = ContainerCreateBody {
+        image: Some(image),
+        cmd: Some(kind.cmd(network, port)),
+        env: Some(env),
+        labels: Some(labels),
+        host_config: Some(host_config),
+        exposed_ports: Some(HashMap::from([(
+            format!("{}/tcp", kind.inner_port()),
+            HashMap::new(),
+        )])),
+        ..Default::default()
+    };
+    if !docker.create(kind.container(), body).await? {
+        // Another process won the race: use its container.
+        return adopt(docker, kind).await?.ok_or_else(|| {
+            Error::internal(format!("adopting {}", kind.container()), "it vanished")
+        });
+    }
+    docker.start(kind.container()).await?;
+    Ok(Adopted {
+        network,
+        port,
+        password: Some(password),
+    })
+}
+
+fn store_password(home: &Home, password: &str) {
+    use std::io::Write as _;
+    let path = home.root().join("postgres-password");
+    if let Ok(mut file) = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(true)
+        .write(true)
+        .mode(0o600)
+        .open(path)
+    {
+        let _ = writeln!(file, "{password}");
+    }
+}
+
+async fn ensure_network(docker: &Docker) -> Result<()> {
+    let request = bollard::models::NetworkCreateRequest {
+        name: NETWORK.to_owned(),
+        labels: Some(HashMap::from([(MANAGED_LABEL.to_owned(), "1".to_owned())])),
+        ..Default::default()
+    };
+    match docker.api.create_network(request).await {
+        Ok(_) => Ok(()),
+        Err(bollard::errors::Error::DockerResponseServerError {
+            status_code: 409, ..
+        }) => Ok(()),
+        Err(e) => Err(Error::internal(format!("creating network {NETWORK}"), e)),
+    }
+}
+
+/// Waits until Postgres accepts the superuser and Redis answers PING (first start runs initdb).
+async fn wait_ready(infra: &Infra) -> Result<()> {
+    let deadline = Instant::now() + Duration::from_secs(90);
+    loop {
+        let pg = match infra.pg_config("postgres").connect(tokio_postgres::NoTls).await {
+            Ok((client, conn)) => {
+                tokio::spawn(conn);
+                client.simple_query("SELECT 1").await.map(|_| ())
+            }
+            Err(e) => Err(e),
+        };
+        let redis = async {
+            let client = redis::Client::open(infra.redis_url())?;
+            let mut conn = client.get_multiplexed_async_connection().await?;
+            redis::cmd("PING").query_async::<String>(&mut conn).await
+        }
+        .await;
+        match (pg, redis) {
+            (Ok(()), Ok(_)) => return Ok(()),
+            (pg, redis) if Instant::now() > deadline => {
+                let why = pg
+                    .err()
+                    .map(|e| format!("postgres: {e}"))
+                    .or(redis.err().map(|e| format!("redis: {e}")))
+                    .unwrap_or_default();
+                return Err(Error::internal(
+                    "shared Postgres/Redis did not become ready within 90 s; see `docker logs asym-postgres`",
+                    why,
+                ));
+            }
+            _ => tokio::time::sleep(Duration::from_millis(100)).await,
+        }
+    }
+}

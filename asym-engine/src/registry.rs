@@ -1,0 +1,206 @@
+//! `registry.json`: every clone and environment, versioned, written atomically under a file lock.
+
+use std::fs::{self, File, OpenOptions};
+use std::io::Write as _;
+use std::os::unix::fs::OpenOptionsExt;
+use std::path::PathBuf;
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+use crate::home::Home;
+use crate::model::{CloneRecord, Environment};
+
+const VERSION: u32 = 1;
+
+/// Secrets the engine needs to drive a clone; never printed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct Secrets {
+    pub(crate) admin_secret: String,
+    pub(crate) jwt_secret: String,
+}
+
+/// One clone in the registry.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct Entry {
+    #[serde(flatten)]
+    pub(crate) record: CloneRecord,
+    pub(crate) secrets: Secrets,
+    /// The process spinning it while `creating`, so a crashed spin can be told from a live one.
+    #[serde(default)]
+    pub(crate) owner_pid: Option<u32>,
+}
+
+/// The registry's content.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct Contents {
+    version: u32,
+    pub(crate) clones: Vec<Entry>,
+    #[serde(default)]
+    pub(crate) environments: Vec<Environment>,
+}
+
+impl Default for Contents {
+    fn default() -> Self {
+        Self {
+            version: VERSION,
+            clones: Vec::new(),
+            environments: Vec::new(),
+        }
+    }
+}
+
+impl Contents {
+    pub(crate) fn get(&self, id: &str) -> Result<&Entry> {
+        self.clones
+            .iter()
+            .find(|e| e.record.id == id)
+            .ok_or_else(|| Error::CloneNotFound { id: id.to_owned() })
+    }
+
+    pub(crate) fn get_mut(&mut self, id: &str) -> Result<&mut Entry> {
+        self.clones
+            .iter_mut()
+            .find(|e| e.record.id == id)
+            .ok_or_else(|| Error::CloneNotFound { id: id.to_owned() })
+    }
+}
+
+/// Handle on the registry file of a [`Home`].
+#[derive(Debug, Clone)]
+pub(crate) struct Registry {
+    path: PathBuf,
+    lock_path: PathBuf,
+}
+
+impl Registry {
+    pub(crate) fn new(home: &Home) -> Self {
+        Self {
+            path: home.registry_path(),
+            lock_path: home.root().join("registry.lock"),
+        }
+    }
+
+    fn lock(&self, exclusive: bool) -> Result<File> {
+        let file = OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .mode(0o600)
+            .open(&self.lock_path)
+            .map_err(|e| Error::internal(format!("opening {}", self.lock_path.display()), e))?;
+        let locked = if exclusive {
+            file.lock()
+        } else {
+            file.lock_shared()
+        };
+        locked.map_err(|e| Error::internal(format!("locking {}", self.lock_path.display()), e))?;
+        Ok(file)
+    }
+
+    fn load(&self) -> Result<Contents> {
+        let text = match fs::read_to_string(&self.path) {
+            Ok(text) => text,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Contents::default()),
+            Err(e) => {
+                return Err(Error::RegistryCorrupt {
+                    path: self.path.clone(),
+                    source: e.into(),
+                });
+            }
+        };
+        let contents: Contents =
+            serde_json::from_str(&text).map_err(|e| Error::RegistryCorrupt {
+                path: self.path.clone(),
+                source: e.into(),
+            })?;
+        if contents.version > VERSION {
+            return Err(Error::RegistryCorrupt {
+                path: self.path.clone(),
+                source: format!(
+                    "written by a newer asym (registry version {}, this one reads {VERSION})",
+                    contents.version
+                )
+                .into(),
+            });
+        }
+        Ok(contents)
+    }
+
+    /// A consistent snapshot of the registry.
+    pub(crate) fn read(&self) -> Result<Contents> {
+        let _lock = self.lock(false)?;
+        self.load()
+    }
+
+    /// Reads, changes and atomically rewrites the registry under an exclusive lock. Nothing is
+    /// written when `change` fails.
+    pub(crate) fn update<T>(&self, change: impl FnOnce(&mut Contents) -> Result<T>) -> Result<T> {
+        let _lock = self.lock(true)?;
+        let mut contents = self.load()?;
+        let out = change(&mut contents)?;
+        contents.version = VERSION;
+        self.write(&contents)?;
+        Ok(out)
+    }
+
+    /// Replaces the registry wholesale (used by `doctor` to rebuild a corrupt one).
+    pub(crate) fn replace(&self, contents: &Contents) -> Result<()> {
+        let _lock = self.lock(true)?;
+        self.write(contents)
+    }
+
+    fn write(&self, contents: &Contents) -> Result<()> {
+        let ctx = |what: &str| format!("{what} {}", self.path.display());
+        let tmp = self.path.with_extension(format!("json.tmp{}", std::process::id()));
+        let json = serde_json::to_vec_pretty(contents)
+            .map_err(|e| Error::internal(ctx("serialising"), e))?;
+        let mut file = OpenOptions::new()
+            .create(true)
+            .truncate(true)
+            .write(true)
+            .mode(0o600)
+            .open(&tmp)
+            .map_err(|e| Error::internal(ctx("writing"), e))?;
+        file.write_all(&json)
+            .and_then(|()| file.sync_all())
+            .map_err(|e| Error::internal(ctx("writing"), e))?;
+        fs::rename(&tmp, &self.path).map_err(|e| Error::internal(ctx("replacing"), e))?;
+        if let Some(dir) = self.path.parent() {
+            let _ = File::open(dir).and_then(|d| d.sync_all());
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::os::unix::fs::PermissionsExt;
+
+    use super::*;
+
+    #[test]
+    fn writes_are_atomic_private_and_corruption_is_named() {
+        let dir = tempfile::tempdir().unwrap();
+        let home = Home::at(dir.path());
+        home.ensure().unwrap();
+        let registry = Registry::new(&home);
+        assert!(registry.read().unwrap().clones.is_empty());
+        registry
+            .update(|c| {
+                c.environments.clear();
+                Ok(())
+            })
+            .unwrap();
+        let mode = fs::metadata(home.registry_path()).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600);
+        let failed: Result<()> = registry.update(|_| Err(Error::CloneNotFound { id: "x".into() }));
+        assert_eq!(failed.unwrap_err().code(), "CLONE_NOT_FOUND");
+
+        fs::write(home.registry_path(), "{ torn").unwrap();
+        assert_eq!(registry.read().unwrap_err().code(), "REGISTRY_CORRUPT");
+    }
+}

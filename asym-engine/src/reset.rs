@@ -1,0 +1,189 @@
+//! Snapshots and resets of a clone's database, in place, with its backend still running.
+//!
+//! A snapshot `name` is a schema `asym_snap_<name>` holding a copy of every table of `public`
+//! plus a generated PL/pgSQL function `restore()` that, in one transaction, deletes every row of
+//! `public`, re-inserts the copies (foreign-key triggers off via `session_replication_role`) and
+//! puts every sequence back. A reset is then one statement and one round trip:
+//! `SELECT asym_snap_baseline.restore()`. Alternatives measured in `benches/reset.rs`.
+
+use std::fmt::Write as _;
+
+use tokio_postgres::Client;
+
+use crate::error::{Error, Result};
+
+/// The snapshot taken at the end of spin (post-provision, post-seed).
+pub const BASELINE: &str = "baseline";
+const SCHEMA_PREFIX: &str = "asym_snap_";
+
+/// Quotes an SQL identifier.
+fn ident(name: &str) -> String {
+    format!("\"{}\"", name.replace('"', "\"\""))
+}
+
+/// Checks a snapshot name: lowercase letters, digits and `_`, 1–40 characters.
+pub(crate) fn validate_name(name: &str) -> Result<String> {
+    let ok = !name.is_empty()
+        && name.len() <= 40
+        && name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+    if ok {
+        Ok(format!("{SCHEMA_PREFIX}{name}"))
+    } else {
+        Err(Error::internal(
+            format!("invalid snapshot name \"{name}\""),
+            "use 1-40 lowercase letters, digits or '_'",
+        ))
+    }
+}
+
+/// Takes snapshot `name` of the database `client` is connected to, replacing an older one.
+pub(crate) async fn capture(client: &mut Client, name: &str) -> Result<()> {
+    let schema = ident(&validate_name(name)?);
+    let ctx = |e| Error::internal(format!("taking snapshot {name}"), e);
+    let tables = client
+        .query(
+            "SELECT c.relname::text, \
+                    array_agg(a.attname::text ORDER BY a.attnum) \
+               FROM pg_class c \
+               JOIN pg_namespace n ON n.oid = c.relnamespace \
+               JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 \
+                    AND NOT a.attisdropped AND a.attgenerated = '' \
+              WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p') AND NOT c.relispartition \
+              GROUP BY c.relname ORDER BY c.relname",
+            &[],
+        )
+        .await
+        .map_err(ctx)?;
+    let sequences = client
+        .query(
+            "SELECT c.relname::text FROM pg_class c \
+               JOIN pg_namespace n ON n.oid = c.relnamespace \
+              WHERE n.nspname = 'public' AND c.relkind = 'S' ORDER BY 1",
+            &[],
+        )
+        .await
+        .map_err(ctx)?;
+
+    let mut setup = format!("DROP SCHEMA IF EXISTS {schema} CASCADE; CREATE SCHEMA {schema};\n");
+    let mut deletes = String::new();
+    let mut inserts = String::new();
+    for row in &tables {
+        let table = ident(row.get::<_, &str>(0));
+        let columns: Vec<String> = row.get::<_, Vec<String>>(1).iter().map(|c| ident(c)).collect();
+        let columns = columns.join(", ");
+        let _ = writeln!(setup, "CREATE TABLE {schema}.{table} AS SELECT {columns} FROM public.{table};");
+        let _ = writeln!(deletes, "  DELETE FROM public.{table};");
+        let _ = writeln!(
+            inserts,
+            "  INSERT INTO public.{table} ({columns}) OVERRIDING SYSTEM VALUE SELECT {columns} FROM {schema}.{table};"
+        );
+    }
+    let mut setvals = String::new();
+    for row in &sequences {
+        let seq = row.get::<_, &str>(0);
+        let state = client
+            .query_one(&format!("SELECT last_value, is_called FROM public.{}", ident(seq)), &[])
+            .await
+            .map_err(ctx)?;
+        let (last, called): (i64, bool) = (state.get(0), state.get(1));
+        // The regclass literal is an identifier we quoted, inside a string literal.
+        let regclass = format!("public.{}", ident(seq)).replace('\'', "''");
+        let _ = writeln!(setvals, "  PERFORM setval('{regclass}', {last}, {called});");
+    }
+    if setup.contains("$asym$") || deletes.contains("$asym$") {
+        return Err(ctx("a table name contains the reserved text $asym$".into()));
+    }
+    let _ = write!(
+        setup,
+        "CREATE FUNCTION {schema}.restore() RETURNS void LANGUAGE plpgsql AS $asym$\nBEGIN\n  \
+         SET LOCAL session_replication_role = replica;\n{deletes}{inserts}{setvals}END\n$asym$;"
+    );
+    let tx = client.transaction().await.map_err(ctx)?;
+    tx.batch_execute(&setup).await.map_err(ctx)?;
+    tx.commit().await.map_err(ctx)
+}
+
+/// Restores snapshot `name`; `SNAPSHOT_NOT_FOUND` lists the ones that exist.
+pub(crate) async fn restore(client: &Client, id: &str, name: &str) -> Result<()> {
+    let schema = ident(&validate_name(name)?);
+    match client
+        .simple_query(&format!("SELECT {schema}.restore()"))
+        .await
+    {
+        Ok(_) => Ok(()),
+        Err(e) if e.code() == Some(&tokio_postgres::error::SqlState::INVALID_SCHEMA_NAME)
+            || e.code() == Some(&tokio_postgres::error::SqlState::UNDEFINED_FUNCTION) =>
+        {
+            Err(Error::SnapshotNotFound {
+                id: id.to_owned(),
+                name: name.to_owned(),
+                snapshots: list(client).await?,
+            })
+        }
+        Err(e) => Err(Error::internal(format!("restoring snapshot {name} of {id}"), e)),
+    }
+}
+
+/// Names of the snapshots a database holds.
+pub(crate) async fn list(client: &Client) -> Result<Vec<String>> {
+    let rows = client
+        .query(
+            "SELECT substr(nspname, $1) FROM pg_namespace WHERE nspname LIKE 'asym\\_snap\\_%' ORDER BY 1",
+            &[&i32::try_from(SCHEMA_PREFIX.len() + 1).unwrap_or(11)],
+        )
+        .await
+        .map_err(|e| Error::internal("listing snapshots", e))?;
+    Ok(rows.iter().map(|r| r.get::<_, String>(0)).collect())
+}
+
+/// Lua: delete every key under a prefix, server-side, in one round trip.
+pub(crate) const CLEAR_PREFIX_LUA: &str = r"
+local cursor = '0'
+local n = 0
+repeat
+  local r = redis.call('SCAN', cursor, 'MATCH', ARGV[1], 'COUNT', 1000)
+  cursor = r[1]
+  if #r[2] > 0 then
+    n = n + redis.call('DEL', unpack(r[2]))
+  end
+until cursor == '0'
+return n
+";
+
+/// Deletes every Redis key starting with `prefix`.
+pub(crate) async fn clear_redis(conn: &mut redis::aio::MultiplexedConnection, prefix: &str) -> Result<()> {
+    let pattern = format!("{}*", glob_escape(prefix));
+    redis::Script::new(CLEAR_PREFIX_LUA)
+        .arg(pattern)
+        .invoke_async::<i64>(conn)
+        .await
+        .map(|_| ())
+        .map_err(|e| Error::internal(format!("clearing Redis keys {prefix}*"), e))
+}
+
+fn glob_escape(text: &str) -> String {
+    text.chars()
+        .flat_map(|c| match c {
+            '*' | '?' | '[' | ']' | '\\' => vec!['\\', c],
+            c => vec![c],
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn snapshot_names_map_to_schemas_and_bad_ones_are_refused() {
+        assert_eq!(validate_name("baseline").unwrap(), "asym_snap_baseline");
+        assert_eq!(validate_name("before_pay").unwrap(), "asym_snap_before_pay");
+        assert!(validate_name("before-pay").is_err());
+        assert!(validate_name("Robert'); DROP").is_err());
+        assert!(validate_name("").is_err());
+        assert_eq!(ident("we\"ird"), "\"we\"\"ird\"");
+        assert_eq!(glob_escape("a*b:"), "a\\*b:");
+    }
+}
