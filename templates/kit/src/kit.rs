@@ -1,0 +1,286 @@
+//! [`Kit`]: the shared state every backend gets — configuration, Postgres pool, Redis.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod, Runtime};
+use redis::aio::{ConnectionManager, ConnectionManagerConfig};
+use tokio::sync::OnceCell;
+
+use crate::config::Config;
+
+/// Most Postgres connections one backend holds: tests drive a clone from a handful of tasks,
+/// and every connection costs the shared server memory.
+const PG_POOL_SIZE: usize = 4;
+/// How long a request waits for Postgres (a free pooled connection, or a new one).
+const PG_TIMEOUT: Duration = Duration::from_secs(2);
+/// How long a Redis connection attempt, then each Redis command, may take.
+const REDIS_CONNECT_TIMEOUT: Duration = Duration::from_secs(1);
+const REDIS_RESPONSE_TIMEOUT: Duration = Duration::from_secs(2);
+
+/// Why a backend cannot start.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum StartError {
+    /// The environment is incomplete or wrong.
+    #[error(transparent)]
+    Config(#[from] crate::config::ConfigError),
+    /// `DATABASE_URL` does not parse as a Postgres connection string.
+    #[error("DATABASE_URL is not a valid Postgres connection string")]
+    DatabaseUrl(#[source] tokio_postgres::Error),
+    /// The Postgres pool could not be built.
+    #[error("cannot build the Postgres pool")]
+    Pool(#[source] deadpool_postgres::BuildError),
+    /// `REDIS_URL` does not parse as a Redis URL.
+    #[error("REDIS_URL is not a valid Redis URL")]
+    RedisUrl(#[source] redis::RedisError),
+    /// The listening socket could not be bound.
+    #[error("cannot listen on {addr}")]
+    Bind {
+        /// The address tried.
+        addr: std::net::SocketAddr,
+        /// The OS error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The tokio runtime could not be built.
+    #[error("cannot start the async runtime")]
+    Runtime(#[source] std::io::Error),
+    /// The server stopped with an I/O error.
+    #[error("the HTTP server failed")]
+    Serve(#[source] std::io::Error),
+}
+
+/// Why Postgres or Redis did not answer.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum BackendError {
+    /// No Postgres connection could be had (server down, timeout, pool exhausted).
+    #[error("cannot get a Postgres connection")]
+    PostgresPool(#[source] deadpool_postgres::PoolError),
+    /// A Postgres statement failed.
+    #[error("Postgres statement failed")]
+    Postgres(#[source] tokio_postgres::Error),
+    /// Redis could not be reached or a command failed.
+    #[error("Redis command failed")]
+    Redis(#[source] redis::RedisError),
+    /// The call took longer than allowed.
+    #[error("timed out after {0:?}")]
+    Timeout(Duration),
+}
+
+impl From<deadpool_postgres::PoolError> for BackendError {
+    fn from(source: deadpool_postgres::PoolError) -> Self {
+        Self::PostgresPool(source)
+    }
+}
+
+impl From<tokio_postgres::Error> for BackendError {
+    fn from(source: tokio_postgres::Error) -> Self {
+        Self::Postgres(source)
+    }
+}
+
+impl From<redis::RedisError> for BackendError {
+    fn from(source: redis::RedisError) -> Self {
+        Self::Redis(source)
+    }
+}
+
+/// The state a backend's handlers share; cheap to clone.
+///
+/// Building one opens no connection: Postgres connections are made by the pool on first use
+/// and Redis on first [`Kit::redis`], so a backend starts serving at once and its health
+/// check reports 503 until both answer.
+#[derive(Clone)]
+pub struct Kit {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    config: Config,
+    pg: Pool,
+    redis_client: redis::Client,
+    redis: OnceCell<ConnectionManager>,
+}
+
+impl std::fmt::Debug for Kit {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Kit")
+            .field("config", &self.inner.config)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Kit {
+    /// Builds the state from `config` without connecting to anything.
+    ///
+    /// # Errors
+    ///
+    /// [`StartError::DatabaseUrl`], [`StartError::Pool`] or [`StartError::RedisUrl`] when the
+    /// URLs do not parse.
+    pub fn new(config: Config) -> Result<Self, StartError> {
+        let mut pg_config: tokio_postgres::Config = config
+            .database_url
+            .parse()
+            .map_err(StartError::DatabaseUrl)?;
+        pg_config.connect_timeout(PG_TIMEOUT);
+        if pg_config.get_application_name().is_none() {
+            pg_config.application_name(&config.clone_id);
+        }
+        let manager = Manager::from_config(
+            pg_config,
+            tokio_postgres::NoTls,
+            ManagerConfig {
+                recycling_method: RecyclingMethod::Fast,
+            },
+        );
+        let pg = Pool::builder(manager)
+            .max_size(PG_POOL_SIZE)
+            .runtime(Runtime::Tokio1)
+            .wait_timeout(Some(PG_TIMEOUT))
+            .create_timeout(Some(PG_TIMEOUT))
+            .recycle_timeout(Some(PG_TIMEOUT))
+            .build()
+            .map_err(StartError::Pool)?;
+        let redis_client =
+            redis::Client::open(config.redis_url.as_str()).map_err(StartError::RedisUrl)?;
+        Ok(Self {
+            inner: Arc::new(Inner {
+                config,
+                pg,
+                redis_client,
+                redis: OnceCell::new(),
+            }),
+        })
+    }
+
+    /// The configuration the backend was started with.
+    pub fn config(&self) -> &Config {
+        &self.inner.config
+    }
+
+    /// The Postgres pool (at most four connections, made on demand).
+    pub fn pg(&self) -> &Pool {
+        &self.inner.pg
+    }
+
+    /// A pooled Postgres connection.
+    ///
+    /// # Errors
+    ///
+    /// [`BackendError::PostgresPool`] when Postgres is unreachable or the pool stays busy
+    /// for two seconds.
+    pub async fn db(&self) -> Result<deadpool_postgres::Object, BackendError> {
+        Ok(self.inner.pg.get().await?)
+    }
+
+    /// A Redis connection (a cheap clone of one multiplexed, self-reconnecting connection,
+    /// made on first use).
+    ///
+    /// # Errors
+    ///
+    /// [`BackendError::Redis`] when Redis cannot be reached.
+    pub async fn redis(&self) -> Result<ConnectionManager, BackendError> {
+        let manager = self
+            .inner
+            .redis
+            .get_or_try_init(|| {
+                let config = ConnectionManagerConfig::new()
+                    .set_connection_timeout(REDIS_CONNECT_TIMEOUT)
+                    .set_response_timeout(REDIS_RESPONSE_TIMEOUT)
+                    .set_number_of_retries(1);
+                ConnectionManager::new_with_config(self.inner.redis_client.clone(), config)
+            })
+            .await?;
+        Ok(manager.clone())
+    }
+
+    /// `suffix` under this clone's Redis prefix: `key("rate:T1")` → `slack-1a2b:rate:T1`.
+    /// Every key a backend touches goes through here, so a reset that clears the prefix
+    /// clears everything.
+    pub fn redis_key(&self, suffix: &str) -> String {
+        redis_key(&self.inner.config.redis_prefix, suffix)
+    }
+
+    /// Runs `SELECT 1`.
+    ///
+    /// # Errors
+    ///
+    /// [`BackendError`] when Postgres does not answer in time.
+    pub async fn check_postgres(&self) -> Result<(), BackendError> {
+        within(PG_TIMEOUT, async {
+            let client = self.db().await?;
+            client.simple_query("SELECT 1").await?;
+            Ok(())
+        })
+        .await
+    }
+
+    /// Sends `PING`.
+    ///
+    /// # Errors
+    ///
+    /// [`BackendError`] when Redis does not answer in time.
+    pub async fn check_redis(&self) -> Result<(), BackendError> {
+        within(REDIS_CONNECT_TIMEOUT + REDIS_RESPONSE_TIMEOUT, async {
+            let mut conn = self.redis().await?;
+            let _: String = redis::cmd("PING").query_async(&mut conn).await?;
+            Ok(())
+        })
+        .await
+    }
+
+    /// Starts connecting to Postgres and Redis in the background, retrying until each
+    /// answers once, so the first health check after they come up already passes.
+    pub fn spawn_warm_up(&self) {
+        let kit = self.clone();
+        tokio::spawn(async move {
+            retry_until_ok(|| kit.check_postgres()).await;
+        });
+        let kit = self.clone();
+        tokio::spawn(async move {
+            retry_until_ok(|| kit.check_redis()).await;
+        });
+    }
+}
+
+/// `prefix` + `suffix`: the one way a Redis key is spelled.
+pub fn redis_key(prefix: &str, suffix: &str) -> String {
+    let mut key = String::with_capacity(prefix.len() + suffix.len());
+    key.push_str(prefix);
+    key.push_str(suffix);
+    key
+}
+
+async fn within<T>(
+    limit: Duration,
+    call: impl Future<Output = Result<T, BackendError>>,
+) -> Result<T, BackendError> {
+    tokio::time::timeout(limit, call)
+        .await
+        .unwrap_or(Err(BackendError::Timeout(limit)))
+}
+
+async fn retry_until_ok<F, Fut>(mut attempt: F)
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Result<(), BackendError>>,
+{
+    let mut delay = Duration::from_millis(20);
+    while attempt().await.is_err() {
+        tokio::time::sleep(delay).await;
+        delay = (delay * 2).min(Duration::from_secs(1));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_always_carry_the_prefix() {
+        assert_eq!(redis_key("slack-1a2b:", "rate:T1"), "slack-1a2b:rate:T1");
+        assert_eq!(redis_key("slack-1a2b:", ""), "slack-1a2b:");
+    }
+}

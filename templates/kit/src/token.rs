@@ -1,0 +1,106 @@
+//! Credentials: minting, hashing (tokens are stored only hashed) and comparing.
+
+use rand::Rng;
+use rand::distr::Alphanumeric;
+use sha2::{Digest, Sha256};
+
+/// Length of the random part of [`mint`]: 40 alphanumerics, about 238 bits.
+const MINT_LEN: usize = 40;
+
+/// A fresh random credential: `prefix` followed by 40 URL-safe alphanumerics.
+///
+/// Products whose real credentials have a stricter shape (Slack's `xoxb-<digits>-…`) build it
+/// from [`random_alnum`], [`random_digits`] and [`random_hex`] instead.
+pub fn mint(prefix: &str) -> String {
+    let mut token = String::with_capacity(prefix.len() + MINT_LEN);
+    token.push_str(prefix);
+    token.push_str(&random_alnum(MINT_LEN));
+    token
+}
+
+/// The form a credential is stored in: lowercase hex of its SHA-256.
+pub fn hash(token: &str) -> String {
+    hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+/// `len` random ASCII letters and digits.
+pub fn random_alnum(len: usize) -> String {
+    rand::rng()
+        .sample_iter(&Alphanumeric)
+        .take(len)
+        .map(char::from)
+        .collect()
+}
+
+/// `len` random decimal digits, the first never `0` (so the number keeps its length).
+pub fn random_digits(len: usize) -> String {
+    let mut rng = rand::rng();
+    (0..len)
+        .map(|i| {
+            let low = u8::from(i == 0);
+            char::from(b'0' + rng.random_range(low..10))
+        })
+        .collect()
+}
+
+/// `len` random lowercase hex digits.
+pub fn random_hex(len: usize) -> String {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut rng = rand::rng();
+    (0..len)
+        .map(|_| char::from(HEX[rng.random_range(0..16)]))
+        .collect()
+}
+
+/// Compares two secrets in time independent of where they differ and of their lengths
+/// (both sides are hashed first).
+pub fn constant_time_eq(a: &str, b: &str) -> bool {
+    let (a, b) = (Sha256::digest(a.as_bytes()), Sha256::digest(b.as_bytes()));
+    a.iter()
+        .zip(b.iter())
+        .fold(0u8, |acc, (x, y)| acc | (x ^ y))
+        == 0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn minted_tokens_keep_the_prefix_are_url_safe_and_differ() {
+        let a = mint("tok_");
+        let b = mint("tok_");
+        assert!(a.starts_with("tok_"));
+        assert_eq!(a.len(), 4 + MINT_LEN);
+        assert!(a[4..].chars().all(|c| c.is_ascii_alphanumeric()));
+        assert_ne!(a, b);
+    }
+
+    #[test]
+    fn hash_is_sha256_hex() {
+        assert_eq!(
+            hash("abc"),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
+    }
+
+    #[test]
+    fn random_helpers_have_the_asked_shape() {
+        let digits = random_digits(12);
+        assert_eq!(digits.len(), 12);
+        assert!(digits.chars().all(|c| c.is_ascii_digit()));
+        assert_ne!(digits.as_bytes()[0], b'0');
+        let hex = random_hex(32);
+        assert_eq!(hex.len(), 32);
+        assert!(hex.chars().all(|c| matches!(c, '0'..='9' | 'a'..='f')));
+        assert_eq!(random_alnum(24).len(), 24);
+    }
+
+    #[test]
+    fn constant_time_eq_compares_contents() {
+        assert!(constant_time_eq("secret", "secret"));
+        assert!(!constant_time_eq("secret", "secreT"));
+        assert!(!constant_time_eq("secret", "secret2"));
+        assert!(!constant_time_eq("", "x"));
+    }
+}
