@@ -16,7 +16,9 @@ fn main() {
         })
         .unwrap_or_default();
     names.sort();
-    let mut code = String::from("/// Templates shipped with asym: (name, manifest JSON).\npub(crate) const BUILTIN: &[(&str, &str)] = &[\n");
+    let mut code = String::from(
+        "/// Templates shipped with asym: (name, manifest JSON).\npub(crate) const BUILTIN: &[(&str, &str)] = &[\n",
+    );
     for name in &names {
         let manifest = templates.join(name).join("clone.manifest.json");
         println!("cargo:rerun-if-changed={}", manifest.display());

@@ -266,7 +266,10 @@ pub fn source_root() -> Option<PathBuf> {
         return Some(PathBuf::from(dir));
     }
     let built = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    built.join("templates").is_dir().then(|| built.canonicalize().unwrap_or(built))
+    built
+        .join("templates")
+        .is_dir()
+        .then(|| built.canonicalize().unwrap_or(built))
 }
 
 #[cfg(test)]
@@ -282,6 +285,9 @@ mod tests {
         let err = slack.mode(Some("desktop")).unwrap_err();
         assert_eq!(err.code(), "MODE_NOT_FOUND");
         assert!(err.to_string().contains("api"));
-        assert_eq!(catalog.get("myspace").unwrap_err().code(), "TEMPLATE_NOT_FOUND");
+        assert_eq!(
+            catalog.get("myspace").unwrap_err().code(),
+            "TEMPLATE_NOT_FOUND"
+        );
     }
 }

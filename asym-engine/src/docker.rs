@@ -7,7 +7,7 @@ use std::time::Duration;
 use bollard::models::ContainerCreateBody;
 use bollard::query_parameters::{
     CreateContainerOptions, CreateImageOptions, DownloadFromContainerOptions,
-    ListContainersOptions, RemoveContainerOptions, StopContainerOptions,
+    RemoveContainerOptions, StopContainerOptions,
 };
 use futures_util::TryStreamExt;
 
@@ -24,7 +24,7 @@ pub(crate) struct Docker {
 
 /// What `DOCKER_HOST` points at, for messages.
 pub(crate) fn docker_host() -> String {
-    std::env::var("DOCKER_HOST").unwrap_or_else(|_| bollard::DEFAULT_DOCKER_HOST.to_owned())
+    std::env::var("DOCKER_HOST").unwrap_or_else(|_| "unix:///var/run/docker.sock".to_owned())
 }
 
 impl Docker {
@@ -43,7 +43,10 @@ impl Docker {
             Ok(Err(e)) => return Err(unavailable(e.into())),
             Err(_) => return Err(unavailable("no answer within 2 s".into())),
         }
-        let api = api.negotiate_version().await.map_err(|e| unavailable(e.into()))?;
+        let api = api
+            .negotiate_version()
+            .await
+            .map_err(|e| unavailable(e.into()))?;
         Ok(Self { api })
     }
 
@@ -52,7 +55,7 @@ impl Docker {
         match self.api.inspect_image(reference).await {
             Ok(image) => Ok(image.id),
             Err(e) if is_not_found(&e) => Ok(None),
-            Err(e) => Err(Error::internal(format!("inspecting image {reference}"), e)),
+            Err(e) => Err(fail(format!("inspecting image {reference}"), e)),
         }
     }
 
@@ -91,7 +94,7 @@ impl Docker {
         match self.api.create_container(Some(options), body).await {
             Ok(_) => Ok(true),
             Err(e) if status(&e) == Some(409) => Ok(false),
-            Err(e) => Err(Error::internal(format!("creating container {name}"), e)),
+            Err(e) => Err(fail(format!("creating container {name}"), e)),
         }
     }
 
@@ -99,12 +102,15 @@ impl Docker {
     pub(crate) async fn start(&self, name: &str) -> Result<()> {
         match self
             .api
-            .start_container(name, None::<bollard::query_parameters::StartContainerOptions>)
+            .start_container(
+                name,
+                None::<bollard::query_parameters::StartContainerOptions>,
+            )
             .await
         {
             Ok(()) => Ok(()),
             Err(e) if status(&e) == Some(304) => Ok(()),
-            Err(e) => Err(Error::internal(format!("starting container {name}"), e)),
+            Err(e) => Err(fail(format!("starting container {name}"), e)),
         }
     }
 
@@ -117,7 +123,7 @@ impl Docker {
         match self.api.stop_container(name, Some(options)).await {
             Ok(()) => Ok(()),
             Err(e) if matches!(status(&e), Some(304 | 404)) => Ok(()),
-            Err(e) => Err(Error::internal(format!("stopping container {name}"), e)),
+            Err(e) => Err(fail(format!("stopping container {name}"), e)),
         }
     }
 
@@ -131,50 +137,28 @@ impl Docker {
         match self.api.remove_container(name, Some(options)).await {
             Ok(()) => Ok(()),
             Err(e) if matches!(status(&e), Some(404 | 409)) => Ok(()),
-            Err(e) => Err(Error::internal(format!("removing container {name}"), e)),
+            Err(e) => Err(fail(format!("removing container {name}"), e)),
         }
     }
 
     /// Docker's state of a container (`running`, `exited`, …), `None` when it does not exist.
     pub(crate) async fn state(&self, name: &str) -> Result<Option<String>> {
-        match self.api.inspect_container(name, None).await {
+        match self
+            .api
+            .inspect_container(
+                name,
+                None::<bollard::query_parameters::InspectContainerOptions>,
+            )
+            .await
+        {
             Ok(c) => Ok(Some(
                 c.state
                     .and_then(|s| s.status)
                     .map_or_else(|| "unknown".to_owned(), |s| s.to_string()),
             )),
             Err(e) if is_not_found(&e) => Ok(None),
-            Err(e) => Err(Error::internal(format!("inspecting container {name}"), e)),
+            Err(e) => Err(fail(format!("inspecting container {name}"), e)),
         }
-    }
-
-    /// Names and labels of containers carrying `label` (`key` or `key=value`), stopped ones too.
-    pub(crate) async fn list(&self, label: &str) -> Result<Vec<(String, HashMap<String, String>)>> {
-        let options = ListContainersOptions {
-            all: true,
-            filters: Some(HashMap::from([(
-                "label".to_owned(),
-                vec![label.to_owned()],
-            )])),
-            ..Default::default()
-        };
-        let containers = self
-            .api
-            .list_containers(Some(options))
-            .await
-            .map_err(|e| Error::internal("listing containers", e))?;
-        Ok(containers
-            .into_iter()
-            .map(|c| {
-                let name = c
-                    .names
-                    .and_then(|n| n.into_iter().next())
-                    .unwrap_or_default()
-                    .trim_start_matches('/')
-                    .to_owned();
-                (name, c.labels.unwrap_or_default())
-            })
-            .collect())
     }
 
     /// Copies directory `path` out of `image` into `dest` (created), without running the image.
@@ -198,7 +182,7 @@ impl Docker {
             })
             .await;
         self.remove(&name).await?;
-        let tar = tar.map_err(|e| Error::internal(format!("reading {path} from {image}"), e))?;
+        let tar = tar.map_err(|e| fail(format!("reading {path} from {image}"), e))?;
         std::fs::create_dir_all(dest)
             .and_then(|()| tar::Archive::new(tar.as_slice()).unpack(dest))
             .map_err(|e| Error::internal(format!("unpacking {path} of {image}"), e))
@@ -214,4 +198,16 @@ fn status(e: &bollard::errors::Error) -> Option<u16> {
 
 fn is_not_found(e: &bollard::errors::Error) -> bool {
     status(e) == Some(404)
+}
+
+/// Maps a bollard error: the daemon's own answers are internal errors with context; failures to
+/// reach it (socket gone, Docker restarted mid-command) are `DOCKER_UNAVAILABLE`.
+pub(crate) fn fail(context: impl Into<String>, e: bollard::errors::Error) -> Error {
+    match e {
+        bollard::errors::Error::DockerResponseServerError { .. } => Error::internal(context, e),
+        e => Error::DockerUnavailable {
+            host: docker_host(),
+            source: e.into(),
+        },
+    }
 }

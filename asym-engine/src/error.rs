@@ -49,7 +49,9 @@ pub enum Error {
         fixtures: Vec<String>,
     },
     /// An image is neither local nor pullable.
-    #[error("image {image} is not available locally and could not be pulled; build it with `{build}`")]
+    #[error(
+        "image {image} is not available locally and could not be pulled; build it with `{build}`"
+    )]
     ImageUnavailable {
         /// The image reference.
         image: String,
@@ -57,7 +59,9 @@ pub enum Error {
         build: String,
     },
     /// The port range has no free port left.
-    #[error("no free port in {start}-{end}; destroy a clone (`asym destroy <id>`) or widen `portRange`")]
+    #[error(
+        "no free port in {start}-{end}; destroy a clone (`asym destroy <id>`) or widen `portRange`"
+    )]
     NoFreePorts {
         /// First port of the range.
         start: u16,
@@ -73,7 +77,9 @@ pub enum Error {
         reason: String,
     },
     /// A saved port is taken by something else on `start`.
-    #[error("port {port} saved for clone {id} is in use by another process; free it and retry `asym start {id}`")]
+    #[error(
+        "port {port} saved for clone {id} is in use by another process; free it and retry `asym start {id}`"
+    )]
     PortInUse {
         /// The clone.
         id: String,
@@ -133,7 +139,9 @@ pub enum Error {
         snapshots: Vec<String>,
     },
     /// The harness could not lease a clone in time.
-    #[error("no {key} clone could be leased within {seconds} s (pool max {max}; held by: {holders}); raise ASYM_POOL_MAX or ASYM_LEASE_TIMEOUT")]
+    #[error(
+        "no {key} clone could be leased within {seconds} s (pool max {max}; held by: {holders}); raise ASYM_POOL_MAX or ASYM_LEASE_TIMEOUT"
+    )]
     LeaseTimeout {
         /// The pool key (template/mode/seed).
         key: String,

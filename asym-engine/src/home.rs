@@ -51,9 +51,7 @@ impl Home {
                     .recursive(true)
                     .mode(0o700)
                     .create(&dir)
-                    .map_err(|e| {
-                        Error::internal(format!("creating {}", dir.display()), e)
-                    })?;
+                    .map_err(|e| Error::internal(format!("creating {}", dir.display()), e))?;
             }
         }
         let _ = fs::set_permissions(&self.root, fs::Permissions::from_mode(0o700));

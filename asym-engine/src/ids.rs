@@ -26,8 +26,14 @@ mod tests {
     #[test]
     fn ids_and_database_names() {
         let id = clone_id("slack");
-        assert!(id.starts_with("slack-") && id.len() == "slack-".len() + 6, "{id}");
-        assert_eq!(database_name("clone_{id}", "slack-1a2b3c"), "clone_slack_1a2b3c");
+        assert!(
+            id.starts_with("slack-") && id.len() == "slack-".len() + 6,
+            "{id}"
+        );
+        assert_eq!(
+            database_name("clone_{id}", "slack-1a2b3c"),
+            "clone_slack_1a2b3c"
+        );
         assert_ne!(random_hex(16), random_hex(16));
     }
 }

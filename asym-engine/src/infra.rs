@@ -17,7 +17,7 @@ pub const POSTGRES_CONTAINER: &str = "asym-postgres";
 /// Name of the shared Redis container.
 pub const REDIS_CONTAINER: &str = "asym-redis";
 /// The bridge network of bridge mode.
-pub const NETWORK: &str = "asym-shared";
+pub(crate) const NETWORK: &str = "asym-shared";
 
 const PORT_LABEL: &str = "dev.asym.port";
 const NETWORK_LABEL: &str = "dev.asym.network";
@@ -92,7 +92,10 @@ impl Infra {
         match self.network {
             NetworkMode::Host => self.database_url(db),
             NetworkMode::Bridge => {
-                format!("postgres://postgres:{}@{POSTGRES_CONTAINER}:5432/{db}", self.password)
+                format!(
+                    "postgres://postgres:{}@{POSTGRES_CONTAINER}:5432/{db}",
+                    self.password
+                )
             }
         }
     }
@@ -181,7 +184,11 @@ impl Kind {
 
     fn images(self, config: &Config) -> Vec<String> {
         let (configured, official, offline) = match self {
-            Self::Postgres => (&config.postgres_image, "postgres:16", "asym-offline/postgres:15"),
+            Self::Postgres => (
+                &config.postgres_image,
+                "postgres:16",
+                "asym-offline/postgres:15",
+            ),
             Self::Redis => (&config.redis_image, "redis:7", "asym-offline/redis:7"),
         };
         match configured {
@@ -247,7 +254,7 @@ async fn adopt(docker: &Docker, kind: Kind) -> Result<Option<Adopted>> {
         Err(bollard::errors::Error::DockerResponseServerError {
             status_code: 404, ..
         }) => return Ok(None),
-        Err(e) => return Err(Error::internal(format!("inspecting {name}"), e)),
+        Err(e) => return Err(crate::docker::fail(format!("inspecting {name}"), e)),
     };
     let config = inspected.config.unwrap_or_default();
     let labels = config.labels.unwrap_or_default();
@@ -257,7 +264,9 @@ async fn adopt(docker: &Docker, kind: Kind) -> Result<Option<Adopted>> {
         .find_map(|kv| kv.strip_prefix("POSTGRES_PASSWORD="))
         .map(str::to_owned);
     let (Some(network), Some(port)) = (
-        labels.get(NETWORK_LABEL).and_then(|n| NetworkMode::parse(n)),
+        labels
+            .get(NETWORK_LABEL)
+            .and_then(|n| NetworkMode::parse(n)),
         labels.get(PORT_LABEL).and_then(|p| p.parse().ok()),
     ) else {
         return Err(Error::internal(
@@ -265,10 +274,7 @@ async fn adopt(docker: &Docker, kind: Kind) -> Result<Option<Adopted>> {
             format!("remove it (`docker rm -f {name}`) or let `asym doctor` repair it"),
         ));
     };
-    let running = inspected
-        .state
-        .and_then(|s| s.running)
-        .unwrap_or(false);
+    let running = inspected.state.and_then(|s| s.running).unwrap_or(false);
     if !running {
         docker.start(name).await?;
     }
@@ -393,7 +399,10 @@ async fn ensure_network(docker: &Docker) -> Result<()> {
         Err(bollard::errors::Error::DockerResponseServerError {
             status_code: 409, ..
         }) => Ok(()),
-        Err(e) => Err(Error::internal(format!("creating network {NETWORK}"), e)),
+        Err(e) => Err(crate::docker::fail(
+            format!("creating network {NETWORK}"),
+            e,
+        )),
     }
 }
 
@@ -401,7 +410,11 @@ async fn ensure_network(docker: &Docker) -> Result<()> {
 async fn wait_ready(infra: &Infra) -> Result<()> {
     let deadline = Instant::now() + Duration::from_secs(90);
     loop {
-        let pg = match infra.pg_config("postgres").connect(tokio_postgres::NoTls).await {
+        let pg = match infra
+            .pg_config("postgres")
+            .connect(tokio_postgres::NoTls)
+            .await
+        {
             Ok((client, conn)) => {
                 tokio::spawn(conn);
                 client.simple_query("SELECT 1").await.map(|_| ())

@@ -1,1 +1,52 @@
-//! placeholder
+//! The asym engine: the contract every clone provider implements, and the local Docker provider.
+//!
+//! A clone is a small HTTP server speaking a real product's wire protocol (Slack, Stripe, …),
+//! backed by its own database in a shared Postgres and its own prefix in a shared Redis, run in
+//! Docker from an image pinned by digest.
+//!
+//! ```no_run
+//! use asym_engine::{CloneProvider, CloneSpec, LocalDockerProvider, SeedSpec};
+//!
+//! # async fn demo() -> asym_engine::Result<()> {
+//! let provider = LocalDockerProvider::new()?;
+//! let mut spec = CloneSpec::new("slack");
+//! spec.seed = Some(SeedSpec::Fixture("basic".into()));
+//! let clone = provider.create(spec).await?;
+//! println!("{} at {}", clone.record.id, clone.endpoints.api);
+//! provider.reset(&clone.record.id).await?;
+//! provider.destroy(&clone.record.id).await?;
+//! # Ok(()) }
+//! ```
+
+mod catalog;
+mod docker;
+mod error;
+mod home;
+mod ids;
+mod images;
+mod infra;
+mod local;
+mod model;
+mod ports;
+mod provider;
+mod registry;
+mod reset;
+mod time;
+
+pub use catalog::{
+    Catalog, DatabaseManifest, EndpointManifest, EndpointsManifest, Ordered, ProvisionManifest,
+    RedisManifest, SeedManifest, ServiceManifest, Template, TemplateManifest, source_root,
+};
+pub use error::{BoxError, Error, Result};
+pub use home::{Config, Home};
+pub use images::{BuiltImage, build_images};
+pub use infra::{Infra, NetworkMode, POSTGRES_CONTAINER, REDIS_CONTAINER};
+pub use local::LocalDockerProvider;
+pub use model::{
+    CloneInstance, CloneRecord, CloneSpec, CloneState, CloneStatus, CloneTokens, Endpoints,
+    Environment, LogLine, LogOptions, PortRange, ProviderKind, SeedResult, SeedSpec, ServiceStatus,
+};
+pub use ports::is_bad_port;
+pub use provider::CloneProvider;
+pub use reset::BASELINE;
+pub use time::Timestamp;

@@ -48,7 +48,10 @@ mod tests {
 
     #[test]
     fn skips_bad_held_and_busy_ports() {
-        assert!(BAD_PORTS.windows(2).all(|w| w[0] < w[1]), "sorted for binary search");
+        assert!(
+            BAD_PORTS.windows(2).all(|w| w[0] < w[1]),
+            "sorted for binary search"
+        );
         let range = PortRange {
             start: 3657,
             end: 3662,
@@ -57,7 +60,10 @@ mod tests {
         let busy_port = busy.local_addr().unwrap().port();
         let held = BTreeSet::from([3657]);
         let ports = allocate(range, &held, 2).unwrap();
-        assert!(!ports.contains(&3657) && !ports.contains(&3659), "{ports:?}");
+        assert!(
+            !ports.contains(&3657) && !ports.contains(&3659),
+            "{ports:?}"
+        );
 
         let one = PortRange {
             start: busy_port,

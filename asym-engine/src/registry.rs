@@ -147,15 +147,11 @@ impl Registry {
         Ok(out)
     }
 
-    /// Replaces the registry wholesale (used by `doctor` to rebuild a corrupt one).
-    pub(crate) fn replace(&self, contents: &Contents) -> Result<()> {
-        let _lock = self.lock(true)?;
-        self.write(contents)
-    }
-
     fn write(&self, contents: &Contents) -> Result<()> {
         let ctx = |what: &str| format!("{what} {}", self.path.display());
-        let tmp = self.path.with_extension(format!("json.tmp{}", std::process::id()));
+        let tmp = self
+            .path
+            .with_extension(format!("json.tmp{}", std::process::id()));
         let json = serde_json::to_vec_pretty(contents)
             .map_err(|e| Error::internal(ctx("serialising"), e))?;
         let mut file = OpenOptions::new()
@@ -195,7 +191,10 @@ mod tests {
                 Ok(())
             })
             .unwrap();
-        let mode = fs::metadata(home.registry_path()).unwrap().permissions().mode();
+        let mode = fs::metadata(home.registry_path())
+            .unwrap()
+            .permissions()
+            .mode();
         assert_eq!(mode & 0o777, 0o600);
         let failed: Result<()> = registry.update(|_| Err(Error::CloneNotFound { id: "x".into() }));
         assert_eq!(failed.unwrap_err().code(), "CLONE_NOT_FOUND");

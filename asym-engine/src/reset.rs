@@ -71,9 +71,16 @@ pub(crate) async fn capture(client: &mut Client, name: &str) -> Result<()> {
     let mut inserts = String::new();
     for row in &tables {
         let table = ident(row.get::<_, &str>(0));
-        let columns: Vec<String> = row.get::<_, Vec<String>>(1).iter().map(|c| ident(c)).collect();
+        let columns: Vec<String> = row
+            .get::<_, Vec<String>>(1)
+            .iter()
+            .map(|c| ident(c))
+            .collect();
         let columns = columns.join(", ");
-        let _ = writeln!(setup, "CREATE TABLE {schema}.{table} AS SELECT {columns} FROM public.{table};");
+        let _ = writeln!(
+            setup,
+            "CREATE TABLE {schema}.{table} AS SELECT {columns} FROM public.{table};"
+        );
         let _ = writeln!(deletes, "  DELETE FROM public.{table};");
         let _ = writeln!(
             inserts,
@@ -84,7 +91,10 @@ pub(crate) async fn capture(client: &mut Client, name: &str) -> Result<()> {
     for row in &sequences {
         let seq = row.get::<_, &str>(0);
         let state = client
-            .query_one(&format!("SELECT last_value, is_called FROM public.{}", ident(seq)), &[])
+            .query_one(
+                &format!("SELECT last_value, is_called FROM public.{}", ident(seq)),
+                &[],
+            )
             .await
             .map_err(ctx)?;
         let (last, called): (i64, bool) = (state.get(0), state.get(1));
@@ -93,7 +103,10 @@ pub(crate) async fn capture(client: &mut Client, name: &str) -> Result<()> {
         let _ = writeln!(setvals, "  PERFORM setval('{regclass}', {last}, {called});");
     }
     if setup.contains("$asym$") || deletes.contains("$asym$") {
-        return Err(ctx("a table name contains the reserved text $asym$".into()));
+        return Err(Error::internal(
+            format!("taking snapshot {name}"),
+            "a table name contains the reserved text $asym$",
+        ));
     }
     let _ = write!(
         setup,
@@ -113,8 +126,9 @@ pub(crate) async fn restore(client: &Client, id: &str, name: &str) -> Result<()>
         .await
     {
         Ok(_) => Ok(()),
-        Err(e) if e.code() == Some(&tokio_postgres::error::SqlState::INVALID_SCHEMA_NAME)
-            || e.code() == Some(&tokio_postgres::error::SqlState::UNDEFINED_FUNCTION) =>
+        Err(e)
+            if e.code() == Some(&tokio_postgres::error::SqlState::INVALID_SCHEMA_NAME)
+                || e.code() == Some(&tokio_postgres::error::SqlState::UNDEFINED_FUNCTION) =>
         {
             Err(Error::SnapshotNotFound {
                 id: id.to_owned(),
@@ -122,7 +136,10 @@ pub(crate) async fn restore(client: &Client, id: &str, name: &str) -> Result<()>
                 snapshots: list(client).await?,
             })
         }
-        Err(e) => Err(Error::internal(format!("restoring snapshot {name} of {id}"), e)),
+        Err(e) => Err(Error::internal(
+            format!("restoring snapshot {name} of {id}"),
+            e,
+        )),
     }
 }
 
@@ -153,7 +170,10 @@ return n
 ";
 
 /// Deletes every Redis key starting with `prefix`.
-pub(crate) async fn clear_redis(conn: &mut redis::aio::MultiplexedConnection, prefix: &str) -> Result<()> {
+pub(crate) async fn clear_redis(
+    conn: &mut redis::aio::MultiplexedConnection,
+    prefix: &str,
+) -> Result<()> {
     let pattern = format!("{}*", glob_escape(prefix));
     redis::Script::new(CLEAR_PREFIX_LUA)
         .arg(pattern)
