@@ -37,6 +37,10 @@ mod kit;
 mod server;
 pub mod token;
 
+pub use deadpool_postgres;
+pub use redis;
+pub use tokio_postgres;
+
 pub use config::{Config, ConfigError, DEFAULT_PORT};
 pub use kit::{BackendError, Kit, StartError, redis_key};
 pub use server::{ADMIN_SECRET_HEADER, HEALTH_PATH, error_chain, router, run, serve};

@@ -1,0 +1,196 @@
+//! The admin surface (behind the kit's `X-Asym-Admin-Secret` guard): provisioning.
+
+use asym_kit::token::{hash, random_alnum, random_digits, random_hex};
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde_json::json;
+
+use crate::AppState;
+use crate::auth::{BOT_SCOPES, USER_SCOPES};
+use crate::error::ApiError;
+
+/// A bot token in Slack's shape: `xoxb-<team digits>-<bot digits>-<24 alphanumerics>`.
+pub fn mint_bot_token() -> String {
+    format!(
+        "xoxb-{}-{}-{}",
+        random_digits(12),
+        random_digits(13),
+        random_alnum(24)
+    )
+}
+
+/// A user token in Slack's shape: `xoxp-<digits>-<digits>-<digits>-<32 hex>`.
+pub fn mint_user_token() -> String {
+    format!(
+        "xoxp-{}-{}-{}-{}",
+        random_digits(12),
+        random_digits(13),
+        random_digits(13),
+        random_hex(32)
+    )
+}
+
+/// `POST /api/admin/provision`, body optionally `{"reprovision": true}`.
+///
+/// Mints the workspace's credentials — a bot token for the app's bot user, a user token for
+/// the workspace's primary owner, and the app's signing secret — stores the tokens' hashes
+/// and the secret, and returns the plaintexts once:
+/// `{"tokens":{"bot":"xoxb-…","user":"xoxp-…","signingSecret":"…"}}`.
+/// A second call answers 409 `already_provisioned` unless it asks to reprovision, which
+/// revokes every earlier token.
+pub async fn provision(State(state): State<AppState>, body: Bytes) -> Response {
+    match provision_inner(&state, &body).await {
+        Ok(response) => response,
+        Err(err) => err.into_response(),
+    }
+}
+
+async fn provision_inner(state: &AppState, body: &[u8]) -> Result<Response, ApiError> {
+    let reprovision = parse_reprovision(body)?;
+    let mut client = state.kit.db().await?;
+    let tx = client.transaction().await?;
+    // One provisioner at a time: the second sees the first's secret.
+    tx.execute("LOCK TABLE settings IN SHARE ROW EXCLUSIVE MODE", &[])
+        .await?;
+    let provisioned = tx
+        .query_opt("SELECT 1 FROM settings WHERE key = 'signing_secret'", &[])
+        .await?
+        .is_some();
+    if provisioned && !reprovision {
+        return Err(ApiError::status(
+            StatusCode::CONFLICT,
+            "already_provisioned",
+        ));
+    }
+    let bot = tx
+        .query_opt(
+            "SELECT user_id, team_id FROM bots WHERE NOT deleted ORDER BY id LIMIT 1",
+            &[],
+        )
+        .await?;
+    let owner = tx
+        .query_opt(
+            "SELECT id, team_id FROM users
+             WHERE is_primary_owner AND NOT deleted AND NOT is_bot ORDER BY id LIMIT 1",
+            &[],
+        )
+        .await?;
+    let (Some(bot), Some(owner)) = (bot, owner) else {
+        return Err(ApiError::status(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "workspace_not_installed",
+        ));
+    };
+
+    let bot_token = mint_bot_token();
+    let user_token = mint_user_token();
+    let signing_secret = random_hex(32);
+    tx.execute("DELETE FROM tokens", &[]).await?;
+    let insert = "INSERT INTO tokens (token_hash, kind, user_id, team_id, scopes)
+                  VALUES ($1, $2, $3, $4, $5)";
+    let scopes = |list: &[&str]| list.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
+    tx.execute(
+        insert,
+        &[
+            &hash(&bot_token),
+            &"bot",
+            &bot.get::<_, String>(0),
+            &bot.get::<_, String>(1),
+            &scopes(BOT_SCOPES),
+        ],
+    )
+    .await?;
+    tx.execute(
+        insert,
+        &[
+            &hash(&user_token),
+            &"user",
+            &owner.get::<_, String>(0),
+            &owner.get::<_, String>(1),
+            &scopes(USER_SCOPES),
+        ],
+    )
+    .await?;
+    tx.execute(
+        "INSERT INTO settings (key, value) VALUES ('signing_secret', $1)
+         ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value",
+        &[&signing_secret],
+    )
+    .await?;
+    tx.commit().await?;
+
+    let body = json!({
+        "tokens": { "bot": bot_token, "user": user_token, "signingSecret": signing_secret }
+    });
+    Ok((StatusCode::OK, axum::Json(body)).into_response())
+}
+
+/// Reads `{"reprovision": true}`; an empty body means a first provisioning.
+fn parse_reprovision(body: &[u8]) -> Result<bool, ApiError> {
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Ok(false);
+    }
+    let value: serde_json::Value = serde_json::from_slice(body)
+        .map_err(|_| ApiError::status(StatusCode::BAD_REQUEST, "invalid_json"))?;
+    match value.get("reprovision") {
+        None | Some(serde_json::Value::Null) => Ok(false),
+        Some(serde_json::Value::Bool(flag)) => Ok(*flag),
+        Some(_) => Err(ApiError::status(
+            StatusCode::BAD_REQUEST,
+            "invalid_arguments",
+        )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parts(token: &str) -> Vec<&str> {
+        token.split('-').collect()
+    }
+
+    #[test]
+    fn bot_tokens_have_slacks_shape() {
+        let token = mint_bot_token();
+        let parts = parts(&token);
+        assert_eq!(parts.len(), 4, "{token}");
+        assert_eq!(parts[0], "xoxb");
+        assert!(parts[1].bytes().all(|b| b.is_ascii_digit()));
+        assert!(parts[2].bytes().all(|b| b.is_ascii_digit()));
+        assert_eq!(parts[3].len(), 24);
+        assert!(parts[3].bytes().all(|b| b.is_ascii_alphanumeric()));
+    }
+
+    #[test]
+    fn user_tokens_have_slacks_shape() {
+        let token = mint_user_token();
+        let parts = parts(&token);
+        assert_eq!(parts.len(), 5, "{token}");
+        assert_eq!(parts[0], "xoxp");
+        assert!(
+            parts[1..4]
+                .iter()
+                .all(|p| p.bytes().all(|b| b.is_ascii_digit()))
+        );
+        assert_eq!(parts[4].len(), 32);
+        assert!(parts[4].bytes().all(|b| b.is_ascii_hexdigit()));
+    }
+
+    #[test]
+    fn reprovision_flag_parsing() {
+        assert!(!parse_reprovision(b"").unwrap());
+        assert!(!parse_reprovision(b"{}").unwrap());
+        assert!(parse_reprovision(br#"{"reprovision": true}"#).unwrap());
+        assert!(!parse_reprovision(br#"{"reprovision": false}"#).unwrap());
+        assert_eq!(parse_reprovision(b"{").unwrap_err().code(), "invalid_json");
+        assert_eq!(
+            parse_reprovision(br#"{"reprovision": "yes"}"#)
+                .unwrap_err()
+                .code(),
+            "invalid_arguments"
+        );
+    }
+}

@@ -1,0 +1,294 @@
+//! Reading a Web API call's arguments the way Slack does: from the query string and from a
+//! form-encoded or JSON body, whichever the client used.
+//!
+//! The SDKs differ: Python's `WebClient` sends most methods as a form body (booleans as
+//! `0`/`1`) and `chat.postMessage` as JSON; Node's sends everything as a form body with
+//! objects JSON-encoded into strings (booleans as `true`/`false`); GET callers put everything
+//! in the query string. So every accessor takes a value in any of those spellings.
+
+use std::collections::HashMap;
+
+use serde_json::Value;
+
+use crate::error::ApiError;
+use crate::ts::Ts;
+
+/// One call's arguments, body over query string.
+#[derive(Debug, Default)]
+pub struct Args {
+    values: HashMap<String, Value>,
+    token: Option<String>,
+}
+
+impl Args {
+    /// Parses the query string and the body (by its `Content-Type`).
+    ///
+    /// A `token` argument counts from the query string or a form body only: Slack ignores one
+    /// inside a JSON body (the SDKs move it to the `Authorization` header).
+    ///
+    /// # Errors
+    ///
+    /// `invalid_json` for a JSON body that does not parse, `json_not_object` for one that is
+    /// not an object.
+    pub fn parse(
+        content_type: Option<&str>,
+        query: Option<&str>,
+        body: &[u8],
+    ) -> Result<Self, ApiError> {
+        let mut args = Self::default();
+        if let Some(query) = query {
+            args.extend_form(query.as_bytes());
+        }
+        let media_type = content_type
+            .and_then(|value| value.split(';').next())
+            .map(|value| value.trim().to_ascii_lowercase());
+        let is_blank = body.iter().all(u8::is_ascii_whitespace);
+        match media_type.as_deref() {
+            _ if is_blank => {}
+            Some("application/json") => {
+                let value: Value =
+                    serde_json::from_slice(body).map_err(|_| ApiError::new("invalid_json"))?;
+                let Value::Object(object) = value else {
+                    return Err(ApiError::new("json_not_object"));
+                };
+                for (name, value) in object {
+                    if name != "token" {
+                        args.values.insert(name, value);
+                    }
+                }
+            }
+            _ => args.extend_form(body),
+        }
+        Ok(args)
+    }
+
+    fn extend_form(&mut self, input: &[u8]) {
+        for (name, value) in asym_kit::form::parse(input) {
+            if name == "token" {
+                self.token = Some(value);
+            } else {
+                self.values.insert(name, Value::String(value));
+            }
+        }
+    }
+
+    /// The `token` argument, if one was sent where Slack reads it.
+    pub fn token(&self) -> Option<&str> {
+        self.token.as_deref()
+    }
+
+    fn get(&self, name: &str) -> Option<&Value> {
+        self.values.get(name).filter(|value| !value.is_null())
+    }
+
+    /// Whether `name` was sent at all (even empty).
+    pub fn has(&self, name: &str) -> bool {
+        self.get(name).is_some()
+    }
+
+    /// `name` as text: strings as they are, numbers and booleans as written, objects and
+    /// arrays as JSON.
+    pub fn string(&self, name: &str) -> Option<String> {
+        self.get(name).map(|value| match value {
+            Value::String(text) => text.clone(),
+            other => other.to_string(),
+        })
+    }
+
+    /// `name` as text, absent when missing or empty.
+    pub fn non_empty(&self, name: &str) -> Option<String> {
+        self.string(name).filter(|text| !text.trim().is_empty())
+    }
+
+    /// `name` as a boolean: `true`/`1` are true, anything else sent is false.
+    pub fn flag(&self, name: &str) -> Option<bool> {
+        self.get(name).map(|value| match value {
+            Value::Bool(flag) => *flag,
+            Value::Number(number) => number.as_i64() == Some(1),
+            Value::String(text) => {
+                let text = text.trim();
+                text.eq_ignore_ascii_case("true") || text == "1"
+            }
+            _ => false,
+        })
+    }
+
+    /// `name` as an integer; an empty value counts as absent.
+    ///
+    /// # Errors
+    ///
+    /// `invalid_arguments` when the value is not an integer.
+    pub fn int(&self, name: &str) -> Result<Option<i64>, ApiError> {
+        let Some(value) = self.get(name) else {
+            return Ok(None);
+        };
+        let parsed = match value {
+            Value::Number(number) => number.as_i64(),
+            Value::String(text) if text.trim().is_empty() => return Ok(None),
+            Value::String(text) => text.trim().parse().ok(),
+            _ => None,
+        };
+        parsed.map(Some).ok_or_else(|| {
+            ApiError::invalid_arguments(format!("invalid value for {name}: must be an integer"))
+        })
+    }
+
+    /// `name` as a page size: absent or non-positive means `default`, above `max` means `max`.
+    ///
+    /// # Errors
+    ///
+    /// As [`Args::int`].
+    pub fn limit(&self, default: i64, max: i64) -> Result<i64, ApiError> {
+        Ok(match self.int("limit")? {
+            Some(limit) if limit > 0 => limit.min(max),
+            _ => default,
+        })
+    }
+
+    /// `name` as a Slack timestamp; an empty value counts as absent.
+    ///
+    /// # Errors
+    ///
+    /// `invalid` (the method's own code, e.g. `invalid_ts_oldest`) for a malformed value.
+    pub fn ts(&self, name: &str, invalid: &'static str) -> Result<Option<Ts>, ApiError> {
+        match self.non_empty(name) {
+            None => Ok(None),
+            Some(text) => Ts::parse(&text)
+                .map(Some)
+                .ok_or_else(|| ApiError::new(invalid)),
+        }
+    }
+
+    /// `name` as a JSON value: sent as JSON, or as a string holding JSON (form bodies);
+    /// `None` when absent or empty.
+    ///
+    /// # Errors
+    ///
+    /// `invalid` (the method's own code) for a string that is not JSON.
+    pub fn json(&self, name: &str, invalid: &'static str) -> Result<Option<Value>, ApiError> {
+        match self.get(name) {
+            None => Ok(None),
+            Some(Value::String(text)) if text.trim().is_empty() => Ok(None),
+            Some(Value::String(text)) => serde_json::from_str(text)
+                .map(Some)
+                .map_err(|_| ApiError::new(invalid)),
+            Some(other) => Ok(Some(other.clone())),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    const FORM: Option<&str> = Some("application/x-www-form-urlencoded");
+    const JSON: Option<&str> = Some("application/json; charset=utf-8");
+
+    #[test]
+    fn form_body_and_query_merge_with_the_body_winning() {
+        let args =
+            Args::parse(FORM, Some("channel=C1&limit=5"), b"channel=C2&token=xoxb-1").unwrap();
+        assert_eq!(args.string("channel").as_deref(), Some("C2"));
+        assert_eq!(args.int("limit").unwrap(), Some(5));
+        assert_eq!(args.token(), Some("xoxb-1"));
+    }
+
+    #[test]
+    fn json_body_keeps_types_but_never_carries_the_token() {
+        let body = br#"{"channel":"C1","token":"xoxb-1","mrkdwn":false,"limit":20,"blocks":[{"type":"divider"}]}"#;
+        let args = Args::parse(JSON, None, body).unwrap();
+        assert_eq!(args.token(), None);
+        assert_eq!(args.flag("mrkdwn"), Some(false));
+        assert_eq!(args.int("limit").unwrap(), Some(20));
+        assert_eq!(
+            args.json("blocks", "bad").unwrap(),
+            Some(json!([{"type": "divider"}]))
+        );
+    }
+
+    #[test]
+    fn bad_json_bodies_are_named() {
+        assert_eq!(
+            Args::parse(JSON, None, b"{nope").unwrap_err().code(),
+            "invalid_json"
+        );
+        assert_eq!(
+            Args::parse(JSON, None, b"[1]").unwrap_err().code(),
+            "json_not_object"
+        );
+        assert!(Args::parse(JSON, None, b"  ").is_ok());
+    }
+
+    #[test]
+    fn booleans_in_every_sdk_spelling() {
+        let args = Args::parse(FORM, None, b"a=1&b=true&c=0&d=false&e=TRUE&f=yes").unwrap();
+        let flags: Vec<_> = ["a", "b", "c", "d", "e", "f", "g"]
+            .iter()
+            .map(|n| args.flag(n))
+            .collect();
+        assert_eq!(
+            flags,
+            [
+                Some(true),
+                Some(true),
+                Some(false),
+                Some(false),
+                Some(true),
+                Some(false),
+                None
+            ]
+        );
+    }
+
+    #[test]
+    fn blocks_as_a_form_string_decode_to_json() {
+        let args = Args::parse(
+            FORM,
+            None,
+            b"blocks=%5B%7B%22type%22%3A%22divider%22%7D%5D&bad=%5B",
+        )
+        .unwrap();
+        assert_eq!(
+            args.json("blocks", "bad").unwrap(),
+            Some(json!([{"type": "divider"}]))
+        );
+        assert!(args.json("bad", "bad").is_err());
+        assert_eq!(args.json("absent", "bad").unwrap(), None);
+    }
+
+    #[test]
+    fn limits_default_clamp_and_reject_junk() {
+        let parse = |q: &str| Args::parse(None, Some(q), b"").unwrap();
+        assert_eq!(parse("").limit(100, 1000).unwrap(), 100);
+        assert_eq!(parse("limit=0").limit(100, 1000).unwrap(), 100);
+        assert_eq!(parse("limit=").limit(100, 1000).unwrap(), 100);
+        assert_eq!(parse("limit=5000").limit(100, 1000).unwrap(), 1000);
+        assert_eq!(parse("limit=2").limit(100, 1000).unwrap(), 2);
+        assert_eq!(
+            parse("limit=ten").limit(100, 1000).unwrap_err().code(),
+            "invalid_arguments"
+        );
+    }
+
+    #[test]
+    fn numbers_and_empty_strings_read_as_text() {
+        let args = Args::parse(
+            JSON,
+            None,
+            br#"{"oldest":1700000000.5,"latest":"","x":null}"#,
+        )
+        .unwrap();
+        assert_eq!(args.string("oldest").as_deref(), Some("1700000000.5"));
+        assert_eq!(
+            args.ts("oldest", "bad")
+                .unwrap()
+                .map(|ts| ts.to_string())
+                .as_deref(),
+            Some("1700000000.500000")
+        );
+        assert_eq!(args.ts("latest", "bad").unwrap(), None);
+        assert!(args.has("latest"));
+        assert!(!args.has("x"));
+    }
+}

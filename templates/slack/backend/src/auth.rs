@@ -1,0 +1,201 @@
+//! Who is calling: token resolution, scope checks, and `auth.test`.
+
+use axum::http::HeaderMap;
+use axum::http::header::AUTHORIZATION;
+use serde_json::{Map, Value, json};
+
+use crate::args::Args;
+use crate::error::{ApiError, ApiResult};
+use crate::{AppState, Call};
+
+/// Scopes granted to the bot token minted at provisioning.
+pub const BOT_SCOPES: &[&str] = &[
+    "channels:history",
+    "channels:read",
+    "chat:write",
+    "groups:history",
+    "groups:read",
+    "im:history",
+    "im:read",
+    "mpim:history",
+    "mpim:read",
+    "team:read",
+    "users:read",
+    "users:read.email",
+];
+
+/// Scopes granted to the user token minted at provisioning.
+pub const USER_SCOPES: &[&str] = BOT_SCOPES;
+
+/// Which kind of token authenticated the call.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokenKind {
+    /// `xoxb-`: the app's bot user.
+    Bot,
+    /// `xoxp-`: a person who installed the app.
+    User,
+}
+
+/// The authenticated caller.
+#[derive(Debug, Clone)]
+pub struct Caller {
+    /// Bot or user token.
+    pub kind: TokenKind,
+    /// The user the token acts as (for a bot token, the bot user).
+    pub user_id: String,
+    /// That user's handle.
+    pub user_name: String,
+    /// The workspace.
+    pub team_id: String,
+    /// The workspace's name.
+    pub team_name: String,
+    /// For a bot token: the bot id (`B…`).
+    pub bot_id: Option<String>,
+    /// For a bot token: the app id (`A…`).
+    pub app_id: Option<String>,
+    /// Scopes granted to the token.
+    pub scopes: Vec<String>,
+}
+
+impl Caller {
+    /// Succeeds when the token holds at least one of `any_of`.
+    ///
+    /// # Errors
+    ///
+    /// `missing_scope`, with `needed` and `provided` as Slack reports them.
+    pub fn require(&self, any_of: &[&str]) -> Result<(), ApiError> {
+        if any_of
+            .iter()
+            .any(|scope| self.scopes.iter().any(|held| held == scope))
+        {
+            return Ok(());
+        }
+        Err(ApiError::new("missing_scope")
+            .with("needed", any_of.join(","))
+            .with("provided", self.scopes.join(",")))
+    }
+}
+
+/// The token of a call: `Authorization: Bearer …` first, then a `token` argument.
+pub fn token<'a>(headers: &'a HeaderMap, args: &'a Args) -> Option<&'a str> {
+    let bearer = headers
+        .get(AUTHORIZATION)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| {
+            let (scheme, token) = value.trim().split_once(' ')?;
+            scheme.eq_ignore_ascii_case("bearer").then(|| token.trim())
+        })
+        .filter(|token| !token.is_empty());
+    bearer.or_else(|| args.token().filter(|token| !token.is_empty()))
+}
+
+/// Resolves the call's token to its [`Caller`].
+///
+/// # Errors
+///
+/// `not_authed` without a token, `invalid_auth` for an unknown or revoked one,
+/// `account_inactive` when its user is deleted.
+pub async fn caller(state: &AppState, call: &Call) -> Result<Caller, ApiError> {
+    let token = token(&call.headers, &call.args).ok_or_else(|| ApiError::new("not_authed"))?;
+    let client = state.kit.db().await?;
+    let statement = client
+        .prepare_cached(
+            "SELECT t.kind, t.user_id, u.name, t.team_id, tm.name, b.id, b.app_id, t.scopes, u.deleted
+             FROM tokens t
+             JOIN users u ON u.id = t.user_id
+             JOIN teams tm ON tm.id = t.team_id
+             LEFT JOIN bots b ON b.user_id = t.user_id AND t.kind = 'bot'
+             WHERE t.token_hash = $1",
+        )
+        .await?;
+    let row = client
+        .query_opt(&statement, &[&asym_kit::token::hash(token)])
+        .await?
+        .ok_or_else(|| ApiError::new("invalid_auth"))?;
+    if row.get::<_, bool>(8) {
+        return Err(ApiError::new("account_inactive"));
+    }
+    let kind: &str = row.get(0);
+    Ok(Caller {
+        kind: if kind == "bot" {
+            TokenKind::Bot
+        } else {
+            TokenKind::User
+        },
+        user_id: row.get(1),
+        user_name: row.get(2),
+        team_id: row.get(3),
+        team_name: row.get(4),
+        bot_id: row.get(5),
+        app_id: row.get(6),
+        scopes: row.get(7),
+    })
+}
+
+/// `auth.test`: who the token is.
+pub async fn test(state: &AppState, call: &Call) -> ApiResult {
+    let caller = caller(state, call).await?;
+    let mut body = Map::new();
+    body.insert(
+        "url".into(),
+        json!(format!("{}/", state.kit.config().public_url)),
+    );
+    body.insert("team".into(), json!(caller.team_name));
+    body.insert("user".into(), json!(caller.user_name));
+    body.insert("team_id".into(), json!(caller.team_id));
+    body.insert("user_id".into(), json!(caller.user_id));
+    if let Some(bot_id) = caller.bot_id {
+        body.insert("bot_id".into(), Value::String(bot_id));
+    }
+    body.insert("is_enterprise_install".into(), Value::Bool(false));
+    Ok(body)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn headers(authorization: &str) -> HeaderMap {
+        let mut headers = HeaderMap::new();
+        headers.insert(AUTHORIZATION, authorization.parse().unwrap());
+        headers
+    }
+
+    #[test]
+    fn the_header_wins_over_the_argument() {
+        let args = Args::parse(None, Some("token=xoxp-arg"), b"").unwrap();
+        assert_eq!(
+            token(&headers("Bearer xoxb-header"), &args),
+            Some("xoxb-header")
+        );
+        assert_eq!(
+            token(&headers("bearer  xoxb-lower "), &args),
+            Some("xoxb-lower")
+        );
+        assert_eq!(token(&HeaderMap::new(), &args), Some("xoxp-arg"));
+    }
+
+    #[test]
+    fn empty_or_foreign_credentials_are_no_token() {
+        let args = Args::parse(None, Some("token="), b"").unwrap();
+        assert_eq!(token(&headers("Bearer "), &args), None);
+        assert_eq!(token(&headers("Basic dXNlcjpwYXNz"), &args), None);
+    }
+
+    #[test]
+    fn missing_scope_names_what_is_needed() {
+        let caller = Caller {
+            kind: TokenKind::Bot,
+            user_id: "U1".into(),
+            user_name: "bot".into(),
+            team_id: "T1".into(),
+            team_name: "Acme".into(),
+            bot_id: Some("B1".into()),
+            app_id: Some("A1".into()),
+            scopes: vec!["users:read".into()],
+        };
+        assert!(caller.require(&["users:read"]).is_ok());
+        let err = caller.require(&["chat:write"]).unwrap_err();
+        assert_eq!(err.code(), "missing_scope");
+    }
+}

@@ -1,0 +1,134 @@
+//! [`ApiError`]: every failure, answered in Slack's `{"ok":false,"error":…}` envelope.
+
+use std::borrow::Cow;
+
+use asym_kit::BackendError;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde_json::{Map, Value};
+
+/// A failed call. Web API methods answer HTTP 200 with `{"ok":false,"error":"<code>",…}`,
+/// as Slack does; the admin surface uses the same body with a meaningful status.
+#[derive(Debug)]
+pub struct ApiError {
+    status: StatusCode,
+    code: Cow<'static, str>,
+    fields: Map<String, Value>,
+}
+
+impl ApiError {
+    /// A Web API method error (`not_authed`, `channel_not_found`, …): HTTP 200.
+    pub fn new(code: &'static str) -> Self {
+        Self {
+            status: StatusCode::OK,
+            code: Cow::Borrowed(code),
+            fields: Map::new(),
+        }
+    }
+
+    /// `invalid_arguments` with Slack's `response_metadata.messages` explanation.
+    pub fn invalid_arguments(message: impl Into<String>) -> Self {
+        let message = format!("[ERROR] {}", message.into());
+        Self::new("invalid_arguments").with(
+            "response_metadata",
+            serde_json::json!({ "messages": [message] }),
+        )
+    }
+
+    /// An error with a non-200 status (admin surface).
+    pub fn status(status: StatusCode, code: &'static str) -> Self {
+        Self {
+            status,
+            ..Self::new(code)
+        }
+    }
+
+    /// Adds a field beside `ok` and `error` (e.g. `needed`, `req_method`).
+    pub fn with(mut self, key: &str, value: impl Into<Value>) -> Self {
+        self.fields.insert(key.to_owned(), value.into());
+        self
+    }
+
+    /// The error code (`channel_not_found`, …).
+    pub fn code(&self) -> &str {
+        &self.code
+    }
+
+    /// Postgres or Redis failed: logged in full, answered as Slack's `internal_error`.
+    pub fn internal(err: &BackendError) -> Self {
+        eprintln!("internal_error: {}", asym_kit::error_chain(err));
+        Self::new("internal_error")
+    }
+}
+
+impl From<BackendError> for ApiError {
+    fn from(err: BackendError) -> Self {
+        Self::internal(&err)
+    }
+}
+
+impl From<asym_kit::tokio_postgres::Error> for ApiError {
+    fn from(err: asym_kit::tokio_postgres::Error) -> Self {
+        Self::internal(&BackendError::Postgres(err))
+    }
+}
+
+impl From<asym_kit::deadpool_postgres::PoolError> for ApiError {
+    fn from(err: asym_kit::deadpool_postgres::PoolError) -> Self {
+        Self::internal(&BackendError::PostgresPool(err))
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let mut body = Map::with_capacity(2 + self.fields.len());
+        body.insert("ok".to_owned(), Value::Bool(false));
+        body.insert("error".to_owned(), Value::String(self.code.into_owned()));
+        body.extend(self.fields);
+        (self.status, axum::Json(Value::Object(body))).into_response()
+    }
+}
+
+/// What a method handler returns: the success body (without `ok`) or an error.
+pub type ApiResult = Result<Map<String, Value>, ApiError>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    async fn body(err: ApiError) -> (StatusCode, Value) {
+        let response = err.into_response();
+        let status = response.status();
+        let bytes = axum::body::to_bytes(response.into_body(), 1 << 16)
+            .await
+            .unwrap();
+        (status, serde_json::from_slice(&bytes).unwrap())
+    }
+
+    #[tokio::test]
+    async fn method_errors_are_http_200_with_the_envelope() {
+        let (status, json) = body(ApiError::new("channel_not_found")).await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(
+            json,
+            serde_json::json!({"ok": false, "error": "channel_not_found"})
+        );
+    }
+
+    #[tokio::test]
+    async fn extra_fields_follow_the_error() {
+        let err = ApiError::new("missing_scope")
+            .with("needed", "chat:write")
+            .with("provided", "users:read");
+        let (_, json) = body(err).await;
+        assert_eq!(json["needed"], "chat:write");
+        let (_, json) = body(ApiError::invalid_arguments(
+            "missing required field: channel",
+        ))
+        .await;
+        assert_eq!(
+            json["response_metadata"]["messages"][0],
+            "[ERROR] missing required field: channel"
+        );
+    }
+}
