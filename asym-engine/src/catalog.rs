@@ -195,12 +195,12 @@ pub struct Catalog {
 }
 
 impl Catalog {
-    /// Loads the built-in templates and those in the directories listed in `ASYM_TEMPLATE_PATH`
-    /// (colon-separated; each holds `<name>/clone.manifest.json`; later entries win).
+    /// Loads the built-in templates and those in `extra` directories (each holds
+    /// `<name>/clone.manifest.json`; later entries win over earlier and built-in ones).
     ///
     /// # Errors
     /// `Internal` when a manifest does not parse.
-    pub fn load() -> Result<Self> {
+    pub fn load(extra: &[PathBuf]) -> Result<Self> {
         let source_root = source_root();
         let mut templates = Vec::new();
         for (name, json) in BUILTIN {
@@ -211,11 +211,7 @@ impl Catalog {
                 .filter(|dir| dir.is_dir());
             templates.push(Template { manifest, source });
         }
-        for dir in std::env::var("ASYM_TEMPLATE_PATH")
-            .unwrap_or_default()
-            .split(':')
-            .filter(|s| !s.is_empty())
-        {
+        for dir in extra {
             let Ok(entries) = std::fs::read_dir(dir) else {
                 continue;
             };
@@ -278,7 +274,7 @@ mod tests {
 
     #[test]
     fn builtin_slack_manifest_parses_with_ordered_modes() {
-        let catalog = Catalog::load().unwrap();
+        let catalog = Catalog::load(&[]).unwrap();
         let slack = &catalog.get("slack").unwrap().manifest;
         assert_eq!(slack.mode(None).unwrap().0, "api");
         assert_eq!(slack.api_service(), "backend");

@@ -103,6 +103,11 @@ impl Home {
         if let Some(network) = var("ASYM_NETWORK") {
             config.network = Some(network);
         }
+        if let Some(dirs) = var("ASYM_TEMPLATE_PATH") {
+            config
+                .template_path
+                .extend(dirs.split(':').filter(|d| !d.is_empty()).map(PathBuf::from));
+        }
         if let Some(range) = var("ASYM_PORT_RANGE") {
             config.port_range = range.parse()?;
         }
@@ -124,6 +129,9 @@ pub struct Config {
     pub health_timeout_secs: u64,
     /// `host` (Linux default) or `bridge` (`ASYM_NETWORK`).
     pub network: Option<String>,
+    /// Extra template directories, each holding `<name>/clone.manifest.json`
+    /// (`ASYM_TEMPLATE_PATH`, colon-separated, is searched after these).
+    pub template_path: Vec<PathBuf>,
 }
 
 impl Default for Config {
@@ -134,6 +142,7 @@ impl Default for Config {
             redis_image: None,
             health_timeout_secs: 90,
             network: None,
+            template_path: Vec::new(),
         }
     }
 }

@@ -158,22 +158,31 @@ fn build_context(binary: &Path, template_dir: &Path, port: u16) -> std::io::Resu
         "FROM scratch\nCOPY backend /backend\nCOPY clone /clone\nEXPOSE {port}\nENTRYPOINT [\"/backend\"]\n"
     );
     let mut tar = tar::Builder::new(Vec::new());
-    tar.mode(tar::HeaderMode::Deterministic);
-    let mut header = tar::Header::new_gnu();
-    header.set_size(dockerfile.len() as u64);
-    header.set_mode(0o644);
-    header.set_cksum();
-    tar.append_data(&mut header, "Dockerfile", dockerfile.as_bytes())?;
-    tar.append_path_with_name(binary, "backend")?;
-    tar.append_path_with_name(
-        template_dir.join("clone.manifest.json"),
-        "clone/clone.manifest.json",
-    )?;
+    append(&mut tar, "Dockerfile", dockerfile.as_bytes(), 0o644)?;
+    append(&mut tar, "backend", &std::fs::read(binary)?, 0o755)?;
+    let manifest = std::fs::read(template_dir.join("clone.manifest.json"))?;
+    append(&mut tar, "clone/clone.manifest.json", &manifest, 0o644)?;
     for dir in ["migrations", "seeds"] {
-        let path = template_dir.join(dir);
-        if path.is_dir() {
-            tar.append_dir_all(format!("clone/{dir}"), path)?;
+        let Ok(entries) = std::fs::read_dir(template_dir.join(dir)) else {
+            continue;
+        };
+        let mut files: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+        files.sort();
+        for file in files.iter().filter(|f| f.is_file()) {
+            let name = file.file_name().unwrap_or_default().to_string_lossy();
+            append(&mut tar, &format!("clone/{dir}/{name}"), &std::fs::read(file)?, 0o644)?;
         }
     }
     tar.into_inner()
+}
+
+/// Adds a regular file with a plain ustar header (no sparse or extended entries, which
+/// Docker's classic builder refuses).
+fn append(tar: &mut tar::Builder<Vec<u8>>, path: &str, data: &[u8], mode: u32) -> std::io::Result<()> {
+    let mut header = tar::Header::new_ustar();
+    header.set_size(data.len() as u64);
+    header.set_mode(mode);
+    header.set_entry_type(tar::EntryType::Regular);
+    header.set_cksum();
+    tar.append_data(&mut header, path, data)
 }

@@ -65,7 +65,7 @@ impl LocalDockerProvider {
     pub fn with_home(home: Home) -> Result<Self> {
         home.ensure()?;
         let config = home.config()?;
-        let catalog = Catalog::load()?;
+        let catalog = Catalog::load(&config.template_path)?;
         let registry = Registry::new(&home);
         let http = reqwest::Client::builder()
             .no_proxy()

@@ -1,0 +1,90 @@
+//! Bad input and failures: each gives its named error and leaves nothing behind.
+
+use std::time::{Duration, Instant};
+
+use serde_json::json;
+
+use crate::common::{TestHome, container_exists, root};
+
+fn stderr(out: &std::process::Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+#[test]
+fn docker_unreachable_is_named_and_fast() {
+    let home = TestHome::new("4200-4209", json!({}));
+    let started = Instant::now();
+    let out = home
+        .command(&["spin", "slack"])
+        .env("DOCKER_HOST", "tcp://127.0.0.1:9")
+        .output()
+        .unwrap();
+    assert!(started.elapsed() < Duration::from_secs(2), "took {:?}", started.elapsed());
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("DOCKER_UNAVAILABLE"), "{}", stderr(&out));
+    assert!(stderr(&out).contains("tcp://127.0.0.1:9"));
+}
+
+#[test]
+fn unknown_template_mode_and_fixture_are_named() {
+    let home = TestHome::new("4210-4219", json!({}));
+    let out = home.asym(&["spin", "slakc"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("TEMPLATE_NOT_FOUND") && stderr(&out).contains("slack"), "{}", stderr(&out));
+
+    let out = home.asym(&["spin", "slack", "--mode", "desktop"]);
+    assert!(stderr(&out).contains("MODE_NOT_FOUND") && stderr(&out).contains("api"), "{}", stderr(&out));
+
+    let out = home.asym(&["spin", "slack", "--seed", "nope"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("FIXTURE_NOT_FOUND") && stderr(&out).contains("basic"), "{}", stderr(&out));
+    assert_eq!(home.registry()["clones"].as_array().unwrap().len(), 0);
+
+    let out = home.asym(&["spin", "slack", "--port-range", "5000-4000"]);
+    assert!(stderr(&out).contains("PORT_RANGE_INVALID"), "{}", stderr(&out));
+}
+
+/// A template dir with a variant of the Slack manifest.
+fn variant(name: &str, edit: impl FnOnce(&mut serde_json::Value)) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(root().join("templates/slack/clone.manifest.json")).unwrap();
+    let mut manifest: serde_json::Value = serde_json::from_str(&text).unwrap();
+    manifest["name"] = json!(name);
+    edit(&mut manifest);
+    std::fs::create_dir(dir.path().join(name)).unwrap();
+    std::fs::write(dir.path().join(name).join("clone.manifest.json"), manifest.to_string()).unwrap();
+    dir
+}
+
+#[test]
+fn a_spin_that_never_gets_healthy_leaves_nothing_behind() {
+    let templates = variant("slack-unhealthy", |m| {
+        m["services"]["backend"]["health"] = json!("/api/never-healthy");
+    });
+    let home = TestHome::new(
+        "4220-4229",
+        json!({ "healthTimeoutSecs": 2, "templatePath": [templates.path()] }),
+    );
+    let out = home.asym(&["spin", "slack-unhealthy", "--seed", "basic"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("HEALTH_TIMEOUT"), "{}", stderr(&out));
+    assert_eq!(home.registry()["clones"].as_array().unwrap().len(), 0, "no record left");
+    let docker = std::process::Command::new("docker")
+        .args(["ps", "-aq", "--filter", "label=dev.asym.template=slack-unhealthy"])
+        .output()
+        .unwrap();
+    assert!(docker.stdout.is_empty(), "no container left");
+    assert!(!container_exists("asym-slack-unhealthy"));
+}
+
+#[test]
+fn a_missing_image_names_the_build_command() {
+    let templates = variant("slack-unbuilt", |m| {
+        m["services"]["backend"]["image"] = json!("asym/never-built:0.0.0");
+    });
+    let home = TestHome::new("4230-4239", json!({ "templatePath": [templates.path()] }));
+    let out = home.asym(&["spin", "slack-unbuilt"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(err.contains("IMAGE_UNAVAILABLE") && err.contains("asym images build slack-unbuilt"), "{err}");
+}

@@ -1,0 +1,108 @@
+//! The main job, as a new user does it: spin Slack, call it, reset, stop/start, destroy.
+
+use serde_json::{Value, json};
+
+use crate::common::{TestHome, container_exists, database_exists, history, slack};
+
+#[tokio::test(flavor = "multi_thread")]
+async fn spin_call_reset_stop_start_destroy() {
+    let home = TestHome::new("4100-4149", json!({}));
+    let spun = home.asym_json(&["spin", "slack", "--seed", "basic"]);
+    let clone = &spun.as_array().expect("a JSON array")[0];
+    let id = clone["id"].as_str().unwrap().to_owned();
+    let api = clone["endpoints"]["api"].as_str().unwrap().to_owned();
+    let port = clone["ports"]["backend"].as_u64().unwrap();
+    assert_eq!(api, format!("http://127.0.0.1:{port}/api"));
+    assert!((4100..=4149).contains(&port));
+    for key in ["template", "mode", "state", "database", "redisPrefix", "image", "imageDigest"] {
+        assert!(clone[key].is_string(), "{key} missing in {clone}");
+    }
+    assert_eq!(clone["state"], "running");
+    assert_eq!(clone["database"], format!("clone_{}", id.replace('-', "_")));
+    assert!(clone["imageDigest"].as_str().unwrap().starts_with("sha256:"));
+    let bot = clone["tokens"]["bot"].as_str().unwrap().to_owned();
+    assert!(bot.starts_with("xoxb-"), "{bot}");
+    assert!(clone["tokens"]["user"].as_str().unwrap().starts_with("xoxp-"));
+
+    let auth = slack(&api, &bot, "auth.test", json!({})).await;
+    assert_eq!(auth["ok"], true, "{auth}");
+    assert_eq!(auth["team"], "Acme");
+    assert_eq!(slack(&api, "xoxb-1-2-nope", "auth.test", json!({})).await["error"], "invalid_auth");
+
+    let channels = slack(&api, &bot, "conversations.list", json!({})).await;
+    let general = channels["channels"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"] == "general")
+        .expect("#general in basic")["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let seeded = history(&api, &bot, &general).await;
+    assert!(!seeded.is_empty());
+
+    let posted = slack(&api, &bot, "chat.postMessage", json!({ "channel": general, "text": "deploy 42 done" })).await;
+    assert_eq!(posted["ok"], true, "{posted}");
+    let mut expected = seeded.clone();
+    expected.push("deploy 42 done".into());
+    assert_eq!(history(&api, &bot, &general).await, expected);
+
+    assert!(home.asym(&["reset", &id]).status.success());
+    assert_eq!(history(&api, &bot, &general).await, seeded, "reset brings history back to the seed");
+
+    slack(&api, &bot, "chat.postMessage", json!({ "channel": general, "text": "kept" })).await;
+    assert!(home.asym(&["stop", &id]).status.success());
+    let stopped: Value = home.asym_json(&["status", &id]);
+    assert_eq!(stopped[0]["state"], "stopped");
+    assert!(home.asym(&["start", &id]).status.success());
+    let mut kept = seeded.clone();
+    kept.push("kept".into());
+    assert_eq!(history(&api, &bot, &general).await, kept, "stop/start keeps data");
+
+    let database_url = clone["databaseUrl"].as_str().unwrap().to_owned();
+    let database = clone["database"].as_str().unwrap().to_owned();
+    assert!(home.asym(&["destroy", &id]).status.success());
+    assert!(!container_exists(&format!("asym-{id}-backend")));
+    assert!(!database_exists(&database_url, &database).await);
+    assert_eq!(home.registry()["clones"].as_array().unwrap().len(), 0);
+    let gone = home.asym(&["status", &id]);
+    assert_eq!(gone.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&gone.stderr).contains("CLONE_NOT_FOUND"));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn four_processes_spin_at_once_on_distinct_ports() {
+    let home = TestHome::new("4150-4199", json!({}));
+    let children: Vec<_> = (0..4)
+        .map(|_| {
+            home.command(&["spin", "slack", "--json"])
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    let mut ports = Vec::new();
+    for child in children {
+        let out = child.wait_with_output().unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let spun: Value = serde_json::from_slice(&out.stdout).unwrap();
+        ports.push(spun[0]["ports"]["backend"].as_u64().unwrap());
+        let bot = spun[0]["tokens"]["bot"].as_str().unwrap();
+        let api = spun[0]["endpoints"]["api"].as_str().unwrap();
+        assert_eq!(slack(api, bot, "auth.test", json!({})).await["ok"], true);
+    }
+    let mut distinct = ports.clone();
+    distinct.sort_unstable();
+    distinct.dedup();
+    assert_eq!(distinct.len(), 4, "ports {ports:?}");
+    let registry = home.registry();
+    let clones = registry["clones"].as_array().unwrap();
+    assert_eq!(clones.len(), 4);
+    assert!(clones.iter().all(|c| c["state"] == "running"));
+    for clone in clones {
+        let id = clone["id"].as_str().unwrap();
+        assert!(home.asym(&["destroy", id]).status.success());
+    }
+}
