@@ -189,7 +189,9 @@ impl Kit {
                 let config = ConnectionManagerConfig::new()
                     .set_connection_timeout(REDIS_CONNECT_TIMEOUT)
                     .set_response_timeout(REDIS_RESPONSE_TIMEOUT)
-                    .set_number_of_retries(1);
+                    // Fail fast: callers (health, the warm-up loop) retry on their own.
+                    .set_number_of_retries(0)
+                    .set_max_delay(200);
                 ConnectionManager::new_with_config(self.inner.redis_client.clone(), config)
             })
             .await?;

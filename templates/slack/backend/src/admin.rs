@@ -39,10 +39,15 @@ pub fn mint_user_token() -> String {
 /// and the secret, and returns the plaintexts once:
 /// `{"tokens":{"bot":"xoxb-…","user":"xoxp-…","signingSecret":"…"}}`.
 /// A second call answers 409 `already_provisioned` unless it asks to reprovision, which
-/// revokes every earlier token.
+/// revokes every earlier token. Database failures answer 503 (retry); a database without
+/// the migration's bot or owner answers 503 `workspace_not_installed`.
 pub async fn provision(State(state): State<AppState>, body: Bytes) -> Response {
     match provision_inner(&state, &body).await {
         Ok(response) => response,
+        // The engine retries provisioning: a database hiccup is "try again", not "done".
+        Err(err) if err.code() == "internal_error" => err
+            .with_status(StatusCode::SERVICE_UNAVAILABLE)
+            .into_response(),
         Err(err) => err.into_response(),
     }
 }
@@ -79,7 +84,7 @@ async fn provision_inner(state: &AppState, body: &[u8]) -> Result<Response, ApiE
         .await?;
     let (Some(bot), Some(owner)) = (bot, owner) else {
         return Err(ApiError::status(
-            StatusCode::INTERNAL_SERVER_ERROR,
+            StatusCode::SERVICE_UNAVAILABLE,
             "workspace_not_installed",
         ));
     };

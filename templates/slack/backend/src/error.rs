@@ -43,6 +43,12 @@ impl ApiError {
         }
     }
 
+    /// The same error answered with `status` instead.
+    pub fn with_status(mut self, status: StatusCode) -> Self {
+        self.status = status;
+        self
+    }
+
     /// Adds a field beside `ok` and `error` (e.g. `needed`, `req_method`).
     pub fn with(mut self, key: &str, value: impl Into<Value>) -> Self {
         self.fields.insert(key.to_owned(), value.into());
