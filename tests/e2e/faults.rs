@@ -59,7 +59,7 @@ fn variant(name: &str, edit: impl FnOnce(&mut serde_json::Value)) -> tempfile::T
 #[test]
 fn a_spin_that_never_gets_healthy_leaves_nothing_behind() {
     let templates = variant("slack-unhealthy", |m| {
-        m["services"]["backend"]["health"] = json!("/api/never-healthy");
+        m["services"]["backend"]["health"] = json!("/never-healthy");
     });
     let home = TestHome::new(
         "4220-4229",
