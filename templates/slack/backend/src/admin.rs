@@ -12,7 +12,7 @@ use crate::auth::{BOT_SCOPES, USER_SCOPES};
 use crate::error::ApiError;
 
 /// A bot token in Slack's shape: `xoxb-<team digits>-<bot digits>-<24 alphanumerics>`.
-pub fn mint_bot_token() -> String {
+pub(crate) fn mint_bot_token() -> String {
     format!(
         "xoxb-{}-{}-{}",
         random_digits(12),
@@ -22,7 +22,7 @@ pub fn mint_bot_token() -> String {
 }
 
 /// A user token in Slack's shape: `xoxp-<digits>-<digits>-<digits>-<32 hex>`.
-pub fn mint_user_token() -> String {
+pub(crate) fn mint_user_token() -> String {
     format!(
         "xoxp-{}-{}-{}-{}",
         random_digits(12),
@@ -41,7 +41,7 @@ pub fn mint_user_token() -> String {
 /// A second call answers 409 `already_provisioned` unless it asks to reprovision, which
 /// revokes every earlier token. Database failures answer 503 (retry); a database without
 /// the migration's bot or owner answers 503 `workspace_not_installed`.
-pub async fn provision(State(state): State<AppState>, body: Bytes) -> Response {
+pub(crate) async fn provision(State(state): State<AppState>, body: Bytes) -> Response {
     match provision_inner(&state, &body).await {
         Ok(response) => response,
         // The engine retries provisioning: a database hiccup is "try again", not "done".

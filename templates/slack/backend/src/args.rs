@@ -15,7 +15,7 @@ use crate::ts::Ts;
 
 /// One call's arguments, body over query string.
 #[derive(Debug, Default)]
-pub struct Args {
+pub(crate) struct Args {
     values: HashMap<String, Value>,
     token: Option<String>,
 }
@@ -30,7 +30,7 @@ impl Args {
     ///
     /// `invalid_json` for a JSON body that does not parse, `json_not_object` for one that is
     /// not an object.
-    pub fn parse(
+    pub(crate) fn parse(
         content_type: Option<&str>,
         query: Option<&str>,
         body: &[u8],
@@ -73,7 +73,7 @@ impl Args {
     }
 
     /// The `token` argument, if one was sent where Slack reads it.
-    pub fn token(&self) -> Option<&str> {
+    pub(crate) fn token(&self) -> Option<&str> {
         self.token.as_deref()
     }
 
@@ -82,13 +82,13 @@ impl Args {
     }
 
     /// Whether `name` was sent at all (even empty).
-    pub fn has(&self, name: &str) -> bool {
+    pub(crate) fn has(&self, name: &str) -> bool {
         self.get(name).is_some()
     }
 
     /// `name` as text: strings as they are, numbers and booleans as written, objects and
     /// arrays as JSON.
-    pub fn string(&self, name: &str) -> Option<String> {
+    pub(crate) fn string(&self, name: &str) -> Option<String> {
         self.get(name).map(|value| match value {
             Value::String(text) => text.clone(),
             other => other.to_string(),
@@ -96,12 +96,12 @@ impl Args {
     }
 
     /// `name` as text, absent when missing or empty.
-    pub fn non_empty(&self, name: &str) -> Option<String> {
+    pub(crate) fn non_empty(&self, name: &str) -> Option<String> {
         self.string(name).filter(|text| !text.trim().is_empty())
     }
 
     /// `name` as a boolean: `true`/`1` are true, anything else sent is false.
-    pub fn flag(&self, name: &str) -> Option<bool> {
+    pub(crate) fn flag(&self, name: &str) -> Option<bool> {
         self.get(name).map(|value| match value {
             Value::Bool(flag) => *flag,
             Value::Number(number) => number.as_i64() == Some(1),
@@ -118,7 +118,7 @@ impl Args {
     /// # Errors
     ///
     /// `invalid_arguments` when the value is not an integer.
-    pub fn int(&self, name: &str) -> Result<Option<i64>, ApiError> {
+    pub(crate) fn int(&self, name: &str) -> Result<Option<i64>, ApiError> {
         let Some(value) = self.get(name) else {
             return Ok(None);
         };
@@ -138,7 +138,7 @@ impl Args {
     /// # Errors
     ///
     /// As [`Args::int`].
-    pub fn limit(&self, default: i64, max: i64) -> Result<i64, ApiError> {
+    pub(crate) fn limit(&self, default: i64, max: i64) -> Result<i64, ApiError> {
         Ok(match self.int("limit")? {
             Some(limit) if limit > 0 => limit.min(max),
             _ => default,
@@ -150,7 +150,7 @@ impl Args {
     /// # Errors
     ///
     /// `invalid` (the method's own code, e.g. `invalid_ts_oldest`) for a malformed value.
-    pub fn ts(&self, name: &str, invalid: &'static str) -> Result<Option<Ts>, ApiError> {
+    pub(crate) fn ts(&self, name: &str, invalid: &'static str) -> Result<Option<Ts>, ApiError> {
         match self.non_empty(name) {
             None => Ok(None),
             Some(text) => Ts::parse(&text)
@@ -165,7 +165,11 @@ impl Args {
     /// # Errors
     ///
     /// `invalid` (the method's own code) for a string that is not JSON.
-    pub fn json(&self, name: &str, invalid: &'static str) -> Result<Option<Value>, ApiError> {
+    pub(crate) fn json(
+        &self,
+        name: &str,
+        invalid: &'static str,
+    ) -> Result<Option<Value>, ApiError> {
         match self.get(name) {
             None => Ok(None),
             Some(Value::String(text)) if text.trim().is_empty() => Ok(None),

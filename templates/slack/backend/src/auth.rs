@@ -9,7 +9,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::{AppState, Call};
 
 /// Scopes granted to the bot token minted at provisioning.
-pub const BOT_SCOPES: &[&str] = &[
+pub(crate) const BOT_SCOPES: &[&str] = &[
     "channels:history",
     "channels:read",
     "chat:write",
@@ -25,11 +25,11 @@ pub const BOT_SCOPES: &[&str] = &[
 ];
 
 /// Scopes granted to the user token minted at provisioning.
-pub const USER_SCOPES: &[&str] = BOT_SCOPES;
+pub(crate) const USER_SCOPES: &[&str] = BOT_SCOPES;
 
 /// Which kind of token authenticated the call.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum TokenKind {
+pub(crate) enum TokenKind {
     /// `xoxb-`: the app's bot user.
     Bot,
     /// `xoxp-`: a person who installed the app.
@@ -38,23 +38,21 @@ pub enum TokenKind {
 
 /// The authenticated caller.
 #[derive(Debug, Clone)]
-pub struct Caller {
+pub(crate) struct Caller {
     /// Bot or user token.
-    pub kind: TokenKind,
+    pub(crate) kind: TokenKind,
     /// The user the token acts as (for a bot token, the bot user).
-    pub user_id: String,
+    pub(crate) user_id: String,
     /// That user's handle.
-    pub user_name: String,
+    pub(crate) user_name: String,
     /// The workspace.
-    pub team_id: String,
+    pub(crate) team_id: String,
     /// The workspace's name.
-    pub team_name: String,
+    pub(crate) team_name: String,
     /// For a bot token: the bot id (`B…`).
-    pub bot_id: Option<String>,
-    /// For a bot token: the app id (`A…`).
-    pub app_id: Option<String>,
+    pub(crate) bot_id: Option<String>,
     /// Scopes granted to the token.
-    pub scopes: Vec<String>,
+    pub(crate) scopes: Vec<String>,
 }
 
 impl Caller {
@@ -63,7 +61,7 @@ impl Caller {
     /// # Errors
     ///
     /// `missing_scope`, with `needed` and `provided` as Slack reports them.
-    pub fn require(&self, any_of: &[&str]) -> Result<(), ApiError> {
+    pub(crate) fn require(&self, any_of: &[&str]) -> Result<(), ApiError> {
         if any_of
             .iter()
             .any(|scope| self.scopes.iter().any(|held| held == scope))
@@ -77,7 +75,7 @@ impl Caller {
 }
 
 /// The token of a call: `Authorization: Bearer …` first, then a `token` argument.
-pub fn token<'a>(headers: &'a HeaderMap, args: &'a Args) -> Option<&'a str> {
+pub(crate) fn token<'a>(headers: &'a HeaderMap, args: &'a Args) -> Option<&'a str> {
     let bearer = headers
         .get(AUTHORIZATION)
         .and_then(|value| value.to_str().ok())
@@ -95,12 +93,12 @@ pub fn token<'a>(headers: &'a HeaderMap, args: &'a Args) -> Option<&'a str> {
 ///
 /// `not_authed` without a token, `invalid_auth` for an unknown or revoked one,
 /// `account_inactive` when its user is deleted.
-pub async fn caller(state: &AppState, call: &Call) -> Result<Caller, ApiError> {
+pub(crate) async fn caller(state: &AppState, call: &Call) -> Result<Caller, ApiError> {
     let token = token(&call.headers, &call.args).ok_or_else(|| ApiError::new("not_authed"))?;
     let client = state.kit.db().await?;
     let statement = client
         .prepare_cached(
-            "SELECT t.kind, t.user_id, u.name, t.team_id, tm.name, b.id, b.app_id, t.scopes, u.deleted
+            "SELECT t.kind, t.user_id, u.name, t.team_id, tm.name, b.id, t.scopes, u.deleted
              FROM tokens t
              JOIN users u ON u.id = t.user_id
              JOIN teams tm ON tm.id = t.team_id
@@ -112,7 +110,7 @@ pub async fn caller(state: &AppState, call: &Call) -> Result<Caller, ApiError> {
         .query_opt(&statement, &[&asym_kit::token::hash(token)])
         .await?
         .ok_or_else(|| ApiError::new("invalid_auth"))?;
-    if row.get::<_, bool>(8) {
+    if row.get::<_, bool>(7) {
         return Err(ApiError::new("account_inactive"));
     }
     let kind: &str = row.get(0);
@@ -127,13 +125,12 @@ pub async fn caller(state: &AppState, call: &Call) -> Result<Caller, ApiError> {
         team_id: row.get(3),
         team_name: row.get(4),
         bot_id: row.get(5),
-        app_id: row.get(6),
-        scopes: row.get(7),
+        scopes: row.get(6),
     })
 }
 
 /// `auth.test`: who the token is.
-pub async fn test(state: &AppState, call: &Call) -> ApiResult {
+pub(crate) async fn test(state: &AppState, call: &Call) -> ApiResult {
     let caller = caller(state, call).await?;
     let mut body = Map::new();
     body.insert(
@@ -191,7 +188,6 @@ mod tests {
             team_id: "T1".into(),
             team_name: "Acme".into(),
             bot_id: Some("B1".into()),
-            app_id: Some("A1".into()),
             scopes: vec!["users:read".into()],
         };
         assert!(caller.require(&["users:read"]).is_ok());

@@ -16,13 +16,14 @@ const MAX_BLOCKS: usize = 50;
 const MAX_ATTACHMENTS: usize = 100;
 
 /// The columns [`message_json`] reads, over `messages m` joined with [`MESSAGE_JOINS`].
-pub const MESSAGE_COLUMNS: &str = "m.ts::text, m.user_id, m.bot_id, m.team_id, m.subtype, m.text,
+pub(crate) const MESSAGE_COLUMNS: &str =
+    "m.ts::text, m.user_id, m.bot_id, m.team_id, m.subtype, m.text,
     m.blocks::text, m.attachments::text, m.metadata::text, m.thread_ts::text, m.username,
     m.icon_emoji, m.icon_url, b.app_id, b.name, b.updated, b.deleted,
     p.user_id, r.reply_count, r.latest_reply, r.reply_users";
 
 /// The joins [`MESSAGE_COLUMNS`] needs: the bot, the thread parent, the thread's replies.
-pub const MESSAGE_JOINS: &str = "LEFT JOIN bots b ON b.id = m.bot_id
+pub(crate) const MESSAGE_JOINS: &str = "LEFT JOIN bots b ON b.id = m.bot_id
     LEFT JOIN messages p ON p.channel_id = m.channel_id AND p.ts = m.thread_ts AND m.thread_ts <> m.ts
     LEFT JOIN LATERAL (
         SELECT count(*) AS reply_count, max(x.ts)::text AS latest_reply,
@@ -33,7 +34,7 @@ pub const MESSAGE_JOINS: &str = "LEFT JOIN bots b ON b.id = m.bot_id
     ) r ON true";
 
 /// The message object Slack returns from `conversations.history` and `chat.postMessage`.
-pub fn message_json(row: &Row, include_metadata: bool) -> Value {
+pub(crate) fn message_json(row: &Row, include_metadata: bool) -> Value {
     let ts: String = row.get(0);
     let user: Option<String> = row.get(1);
     let bot_id: Option<String> = row.get(2);
@@ -233,7 +234,7 @@ impl Content {
 /// The message's `ts` is `max(now, latest ts in the channel + 1µs)`, computed in the same
 /// statement that inserts it while the channel row is locked, so it strictly increases per
 /// channel and depends on nothing but the database.
-pub async fn post_message(state: &AppState, call: &Call) -> ApiResult {
+pub(crate) async fn post_message(state: &AppState, call: &Call) -> ApiResult {
     let caller = caller(state, call).await?;
     caller.require(&["chat:write"])?;
     let channel = channel_arg(call)?;

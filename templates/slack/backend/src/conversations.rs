@@ -24,15 +24,15 @@ const CONVERSATION_COLUMNS: &str = "c.id, c.kind, c.name, c.is_general, c.is_arc
 
 /// A conversation as the caller sees it.
 #[derive(Debug, Clone)]
-pub struct Conversation {
+pub(crate) struct Conversation {
     /// `C…` id.
-    pub id: String,
+    pub(crate) id: String,
     /// `public_channel`, `private_channel`, `mpim` or `im`.
-    pub kind: String,
+    pub(crate) kind: String,
     name: Option<String>,
     is_general: bool,
     /// Whether the conversation is archived.
-    pub is_archived: bool,
+    pub(crate) is_archived: bool,
     creator: Option<String>,
     created: i64,
     updated: i64,
@@ -40,7 +40,7 @@ pub struct Conversation {
     purpose: (String, String, i64),
     num_members: i64,
     /// Whether the caller is a member.
-    pub is_member: bool,
+    pub(crate) is_member: bool,
 }
 
 impl Conversation {
@@ -68,12 +68,12 @@ impl Conversation {
     }
 
     /// The scope family (`channels`, `groups`, `mpim`, `im`) this conversation's methods need.
-    pub fn scope_family(&self) -> &'static str {
+    pub(crate) fn scope_family(&self) -> &'static str {
         scope_family(&self.kind)
     }
 
     /// The conversation object, as `conversations.list` and `.info` return it.
-    pub fn to_json(&self, team_id: &str) -> Value {
+    pub(crate) fn to_json(&self, team_id: &str) -> Value {
         let is_channel = matches!(self.kind.as_str(), "public_channel" | "private_channel");
         let topic = |(value, creator, last_set): &(String, String, i64)| json!({ "value": value, "creator": creator, "last_set": last_set });
         json!({
@@ -120,7 +120,7 @@ fn scope_family(kind: &str) -> &'static str {
 
 /// How a `channel` argument may name a conversation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Naming {
+pub(crate) enum Naming {
     /// Only by id (`conversations.*`).
     IdOnly,
     /// By id, `#name` or bare name (`chat.postMessage`).
@@ -132,7 +132,7 @@ pub enum Naming {
 /// # Errors
 ///
 /// `channel_not_found` when nothing visible to the caller matches.
-pub async fn resolve(
+pub(crate) async fn resolve(
     state: &AppState,
     caller: &Caller,
     channel: &str,
@@ -171,7 +171,7 @@ pub async fn resolve(
 ///
 /// `invalid_arguments` when absent (Slack separates "not passed" from "names nothing");
 /// `channel_not_found` when empty.
-pub fn channel_arg(call: &Call) -> Result<String, ApiError> {
+pub(crate) fn channel_arg(call: &Call) -> Result<String, ApiError> {
     if !call.args.has("channel") {
         return Err(ApiError::invalid_arguments(
             "missing required field: channel",
@@ -222,7 +222,7 @@ fn next_cursor(kind: &str, value: Option<&str>) -> Value {
 
 /// `conversations.list`: the conversations of the requested `types` the caller can see,
 /// ordered by id, paged with `limit` (default 100, at most 1000) and `cursor`.
-pub async fn list(state: &AppState, call: &Call) -> ApiResult {
+pub(crate) async fn list(state: &AppState, call: &Call) -> ApiResult {
     let caller = caller(state, call).await?;
     let types = parse_types(call.args.string("types").as_deref())?;
     for kind in &types {
@@ -295,7 +295,7 @@ impl Window {
 
 /// `conversations.history`: a channel's top-level messages (and thread broadcasts), newest
 /// first, within `oldest`/`latest`, paged with `limit` (default 100, at most 999) and `cursor`.
-pub async fn history(state: &AppState, call: &Call) -> ApiResult {
+pub(crate) async fn history(state: &AppState, call: &Call) -> ApiResult {
     let caller = caller(state, call).await?;
     let channel = channel_arg(call)?;
     let conversation = resolve(state, &caller, &channel, Naming::IdOnly).await?;

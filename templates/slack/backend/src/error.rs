@@ -10,7 +10,7 @@ use serde_json::{Map, Value};
 /// A failed call. Web API methods answer HTTP 200 with `{"ok":false,"error":"<code>",…}`,
 /// as Slack does; the admin surface uses the same body with a meaningful status.
 #[derive(Debug)]
-pub struct ApiError {
+pub(crate) struct ApiError {
     status: StatusCode,
     code: Cow<'static, str>,
     fields: Map<String, Value>,
@@ -18,7 +18,7 @@ pub struct ApiError {
 
 impl ApiError {
     /// A Web API method error (`not_authed`, `channel_not_found`, …): HTTP 200.
-    pub fn new(code: &'static str) -> Self {
+    pub(crate) fn new(code: &'static str) -> Self {
         Self {
             status: StatusCode::OK,
             code: Cow::Borrowed(code),
@@ -27,7 +27,7 @@ impl ApiError {
     }
 
     /// `invalid_arguments` with Slack's `response_metadata.messages` explanation.
-    pub fn invalid_arguments(message: impl Into<String>) -> Self {
+    pub(crate) fn invalid_arguments(message: impl Into<String>) -> Self {
         let message = format!("[ERROR] {}", message.into());
         Self::new("invalid_arguments").with(
             "response_metadata",
@@ -36,7 +36,7 @@ impl ApiError {
     }
 
     /// An error with a non-200 status (admin surface).
-    pub fn status(status: StatusCode, code: &'static str) -> Self {
+    pub(crate) fn status(status: StatusCode, code: &'static str) -> Self {
         Self {
             status,
             ..Self::new(code)
@@ -44,24 +44,24 @@ impl ApiError {
     }
 
     /// The same error answered with `status` instead.
-    pub fn with_status(mut self, status: StatusCode) -> Self {
+    pub(crate) fn with_status(mut self, status: StatusCode) -> Self {
         self.status = status;
         self
     }
 
     /// Adds a field beside `ok` and `error` (e.g. `needed`, `req_method`).
-    pub fn with(mut self, key: &str, value: impl Into<Value>) -> Self {
+    pub(crate) fn with(mut self, key: &str, value: impl Into<Value>) -> Self {
         self.fields.insert(key.to_owned(), value.into());
         self
     }
 
     /// The error code (`channel_not_found`, …).
-    pub fn code(&self) -> &str {
+    pub(crate) fn code(&self) -> &str {
         &self.code
     }
 
     /// Postgres or Redis failed: logged in full, answered as Slack's `internal_error`.
-    pub fn internal(err: &BackendError) -> Self {
+    pub(crate) fn internal(err: &BackendError) -> Self {
         eprintln!("internal_error: {}", asym_kit::error_chain(err));
         Self::new("internal_error")
     }
@@ -96,7 +96,7 @@ impl IntoResponse for ApiError {
 }
 
 /// What a method handler returns: the success body (without `ok`) or an error.
-pub type ApiResult = Result<Map<String, Value>, ApiError>;
+pub(crate) type ApiResult = Result<Map<String, Value>, ApiError>;
 
 #[cfg(test)]
 mod tests {

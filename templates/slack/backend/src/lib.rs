@@ -8,20 +8,20 @@
 //!
 //! | method | module |
 //! |---|---|
-//! | `auth.test` | [`auth`] |
-//! | `conversations.list`, `conversations.history` | [`conversations`] |
-//! | `chat.postMessage` | [`chat`] |
-//! | `POST /api/admin/provision` | [`admin`] |
+//! | `auth.test` | `auth` |
+//! | `conversations.list`, `conversations.history` | `conversations` |
+//! | `chat.postMessage` | `chat` |
+//! | `POST /api/admin/provision` | `admin` |
 //!
 //! All state is in the clone's Postgres database (see `migrations/`); the process holds none.
 
-pub mod admin;
-pub mod args;
-pub mod auth;
-pub mod chat;
-pub mod conversations;
-pub mod error;
-pub mod ts;
+mod admin;
+mod args;
+mod auth;
+mod chat;
+mod conversations;
+mod error;
+mod ts;
 
 use asym_kit::Kit;
 use axum::Router;
@@ -52,11 +52,11 @@ impl AppState {
 
 /// One Web API call: its headers and arguments.
 #[derive(Debug)]
-pub struct Call {
+pub(crate) struct Call {
     /// The request headers (for `Authorization`).
-    pub headers: HeaderMap,
+    pub(crate) headers: HeaderMap,
     /// The merged query-string and body arguments.
-    pub args: Args,
+    pub(crate) args: Args,
 }
 
 /// The Slack clone's routes. [`asym_kit::router`] adds `/api/health` and the admin guard.

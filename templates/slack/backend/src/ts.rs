@@ -8,12 +8,12 @@ const MAX_SECONDS: i64 = 9_999_999_999;
 
 /// A `ts`, held as microseconds since the epoch.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub struct Ts(i64);
+pub(crate) struct Ts(i64);
 
 impl Ts {
     /// Parses `1700000000`, `1700000000.1` or `1700000000.000100` (digits beyond the sixth
     /// decimal are dropped, as Slack's own parsing of float-formatted values does).
-    pub fn parse(text: &str) -> Option<Self> {
+    pub(crate) fn parse(text: &str) -> Option<Self> {
         let text = text.trim();
         let (seconds, fraction) = text.split_once('.').unwrap_or((text, ""));
         let all_digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
@@ -31,12 +31,12 @@ impl Ts {
 
     /// The digits of the `ts` without its dot, as Slack's history cursors spell it
     /// (`next_ts:1512085861000543`).
-    pub fn to_cursor_digits(self) -> String {
+    pub(crate) fn to_cursor_digits(self) -> String {
         self.0.to_string()
     }
 
     /// Reads [`Ts::to_cursor_digits`] back.
-    pub fn from_cursor_digits(digits: &str) -> Option<Self> {
+    pub(crate) fn from_cursor_digits(digits: &str) -> Option<Self> {
         if digits.is_empty() || digits.len() > 16 || !digits.bytes().all(|b| b.is_ascii_digit()) {
             return None;
         }
