@@ -603,6 +603,11 @@ impl LocalDockerProvider {
     }
 }
 
+/// Whether a process of this id runs on this machine.
+fn process_alive(pid: u32) -> bool {
+    Path::new(&format!("/proc/{pid}")).exists()
+}
+
 fn container_name(id: &str, service: &str) -> String {
     format!("asym-{id}-{service}")
 }
@@ -979,6 +984,52 @@ impl CloneProvider for LocalDockerProvider {
 }
 
 impl LocalDockerProvider {
+    /// Resolves the image of a template's API service to its content digest (local, then pull).
+    ///
+    /// # Errors
+    /// `TEMPLATE_NOT_FOUND`, `DOCKER_UNAVAILABLE`, `IMAGE_UNAVAILABLE`.
+    pub async fn resolve_image(&self, template: &str) -> Result<String> {
+        let manifest = &self.catalog.get(template)?.manifest;
+        let service = manifest
+            .services
+            .get(manifest.api_service())
+            .ok_or_else(|| Error::internal(format!("template {template}"), "has no API service"))?;
+        let build = format!("asym images build {template}");
+        self.docker().await?.resolve_image(&service.image, &build).await
+    }
+
+    /// Running or spinning clones of a harness pool; spins whose process died are left out.
+    ///
+    /// # Errors
+    /// `REGISTRY_CORRUPT`.
+    pub fn pool_members(&self, key: &str) -> Result<Vec<CloneRecord>> {
+        Ok(self
+            .registry
+            .read()?
+            .clones
+            .into_iter()
+            .filter(|e| e.record.pool_key.as_deref() == Some(key))
+            .filter(|e| match e.record.state {
+                CloneState::Running => true,
+                CloneState::Creating => e.owner_pid.is_some_and(process_alive),
+                CloneState::Stopped | CloneState::Failed => false,
+            })
+            .map(|e| e.record)
+            .collect())
+    }
+
+    /// Runs `sql` on a clone's database and returns its rows.
+    ///
+    /// # Errors
+    /// `Internal` carrying the database's message when the SQL fails.
+    pub async fn query(&self, database: &str, sql: &str) -> Result<Vec<tokio_postgres::Row>> {
+        let client = self.client(database).await?;
+        client
+            .query(sql, &[])
+            .await
+            .map_err(|e| Error::internal(format!("query on {database}"), e))
+    }
+
     /// Resets a clone whose record the caller already holds (the harness's hot path: no
     /// registry read).
     ///

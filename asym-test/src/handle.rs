@@ -1,0 +1,173 @@
+//! Handles a test receives: a generic [`Clone`] and typed ones per template.
+
+use std::ops::Deref;
+use std::sync::Arc;
+
+use asym_engine::{CloneInstance, Error};
+use tokio_postgres::Row;
+
+use crate::pool;
+
+/// A leased clone of any template.
+#[derive(Debug, Clone)]
+pub struct Clone {
+    instance: Arc<CloneInstance>,
+}
+
+impl Clone {
+    pub(crate) fn new(instance: CloneInstance) -> Self {
+        Self {
+            instance: Arc::new(instance),
+        }
+    }
+
+    /// The clone's id (`slack-1a2b3c`): use it with `asym logs`, `asym status`, ….
+    pub fn id(&self) -> &str {
+        &self.instance.record.id
+    }
+
+    /// The template (`slack`, …).
+    pub fn template(&self) -> &str {
+        &self.instance.record.template
+    }
+
+    /// The base address the product's official SDK takes (Slack: `http://127.0.0.1:<port>/api`).
+    pub fn api_url(&self) -> &str {
+        &self.instance.endpoints.api
+    }
+
+    /// `http://127.0.0.1:<port>` of one of the clone's services.
+    pub fn endpoint(&self, service: &str) -> Option<String> {
+        self.instance
+            .record
+            .ports
+            .get(service)
+            .map(|port| format!("http://127.0.0.1:{port}"))
+    }
+
+    /// A credential minted at spin, by name (`bot`, `user`, `secretKey`, …).
+    pub fn token(&self, name: &str) -> Option<&str> {
+        self.instance.record.tokens.get(name).map(String::as_str)
+    }
+
+    /// `postgres://` URL of the clone's own database.
+    pub fn database_url(&self) -> &str {
+        &self.instance.database_url
+    }
+
+    /// Runs `sql` on the clone's database and returns the rows, for assertions on its state.
+    ///
+    /// # Errors
+    /// The database's error when the SQL fails.
+    pub async fn query(&self, sql: &str) -> Result<Vec<Row>, Error> {
+        let database = self.instance.record.database.clone();
+        let sql = sql.to_owned();
+        pool::on_engine(async move |provider| provider.query(&database, &sql).await).await
+    }
+
+    /// Puts the clone back to its seeded baseline mid-test.
+    ///
+    /// # Errors
+    /// When the database or Redis cannot be reached.
+    pub async fn reset(&self) -> Result<(), Error> {
+        let record = self.instance.record.clone();
+        pool::on_engine(async move |provider| provider.reset_record(&record).await).await
+    }
+
+    fn required(&self, name: &str) -> &str {
+        self.token(name).unwrap_or_else(|| {
+            panic!(
+                "clone {} ({}) has no `{name}` credential; its template provisions: {:?}",
+                self.id(),
+                self.template(),
+                self.instance.record.tokens.keys().collect::<Vec<_>>()
+            )
+        })
+    }
+}
+
+/// Turns a leased clone into the argument type a test asked for.
+pub trait FromClone: Sized {
+    /// The conversion.
+    fn from_clone(clone: Clone) -> Self;
+}
+
+impl FromClone for Clone {
+    fn from_clone(clone: Clone) -> Self {
+        clone
+    }
+}
+
+macro_rules! typed_handle {
+    ($(#[$doc:meta])* $name:ident { $($(#[$mdoc:meta])* $method:ident => $token:literal),* $(,)? }) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone)]
+        pub struct $name(Clone);
+
+        impl $name {
+            $($(#[$mdoc])* pub fn $method(&self) -> &str { self.0.required($token) })*
+        }
+
+        impl Deref for $name {
+            type Target = Clone;
+            fn deref(&self) -> &Clone {
+                &self.0
+            }
+        }
+
+        impl FromClone for $name {
+            fn from_clone(clone: Clone) -> Self {
+                Self(clone)
+            }
+        }
+    };
+}
+
+typed_handle!(
+    /// A Slack clone: `api_url()` is what `slack_api_url` / `base_url` takes.
+    Slack {
+        /// Bot token (`xoxb-…`).
+        bot_token => "bot",
+        /// User token (`xoxp-…`) of the workspace admin.
+        user_token => "user",
+        /// Signing secret for Events API signatures.
+        signing_secret => "signingSecret",
+    }
+);
+typed_handle!(
+    /// A Stripe clone.
+    Stripe {
+        /// Secret key (`sk_test_…`).
+        secret_key => "secretKey",
+        /// Publishable key (`pk_test_…`).
+        publishable_key => "publishableKey",
+    }
+);
+typed_handle!(
+    /// A GitHub clone.
+    GitHub {
+        /// Personal access token (`ghp_…`).
+        token => "token",
+    }
+);
+typed_handle!(
+    /// A Notion clone.
+    Notion {
+        /// Integration token (`ntn_…`).
+        token => "token",
+    }
+);
+typed_handle!(
+    /// A HubSpot clone.
+    HubSpot {
+        /// Private app token (`pat-na1-…`).
+        token => "token",
+    }
+);
+typed_handle!(
+    /// A Linear clone.
+    Linear {
+        /// API key (`lin_api_…`).
+        api_key => "apiKey",
+    }
+);

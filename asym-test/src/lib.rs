@@ -1,0 +1,41 @@
+//! Stateful local clones of Slack, Stripe, Notion, HubSpot, GitHub and Linear for your tests.
+//!
+//! Add `asym-test` as a dev-dependency (its library is named `asym`) and write:
+//!
+//! ```no_run
+//! #[asym::clone("slack", seed = "basic")]
+//! async fn alert_is_posted(slack: asym::Slack) {
+//!     let api = slack.api_url();      // http://127.0.0.1:<port>/api
+//!     let token = slack.bot_token();  // xoxb-…
+//!     // … drive your code against `api` with `token` …
+//!     let rows = slack.query("select count(*) from messages").await.unwrap();
+//!     assert!(rows[0].get::<_, i64>(0) > 0);
+//! }
+//! ```
+//!
+//! Each test leases an idle clone of the same template, mode, seed and image digest from a pool
+//! shared by every thread and process of the run (file locks, released by the OS if a process
+//! dies), spins one if none is idle and the pool is below its cap, resets it to its seeded
+//! baseline (milliseconds), runs the body and releases the clone. Clones outlive the process so
+//! the next run starts warm; idle ones are reaped after `ASYM_IDLE_TTL` (default 30 min).
+//!
+//! Settings: `ASYM_POOL_MAX` (pool cap per template/seed; default: the number of tests that
+//! can run at once), `ASYM_LEASE_TIMEOUT` (seconds to wait for a clone, default 300),
+//! `ASYM_IDLE_TTL` (e.g. `30m`, `2h`, `90s`), plus the engine's `ASYM_HOME` and friends.
+//! Image digests are pinned per crate in `asym.lock` beside its `Cargo.toml`.
+
+mod handle;
+mod pin;
+mod pool;
+mod runner;
+
+pub use asym_engine::Error;
+pub use asym_test_macros::clone;
+pub use handle::{Clone, GitHub, HubSpot, Linear, Notion, Slack, Stripe};
+pub use tokio_postgres::Row;
+
+#[doc(hidden)]
+pub mod __private {
+    pub use crate::handle::FromClone;
+    pub use crate::runner::{Clones, Request, TestResult, run, run_async};
+}

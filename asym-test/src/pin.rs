@@ -1,0 +1,95 @@
+//! `asym.lock`: the image digest each template resolved to, pinned per downstream crate.
+
+use std::collections::BTreeMap;
+use std::fs::{self, File, OpenOptions};
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+
+use asym_engine::{Error, Home};
+
+const HEADER: &str = "# asym.lock: image digests of the clones this crate's tests run.\n\
+# Written by the first test run; later runs use exactly these images.\n\
+# Delete an entry (or run `asym pin --update`) to re-resolve it.\nversion = 1\n\n[images]\n";
+
+/// Path of a crate's `asym.lock`.
+pub(crate) fn lock_path(manifest_dir: &str) -> PathBuf {
+    Path::new(manifest_dir).join("asym.lock")
+}
+
+/// Reads the pins (template → digest); a missing file is empty.
+pub(crate) fn read(path: &Path) -> BTreeMap<String, String> {
+    let Ok(text) = fs::read_to_string(path) else {
+        return BTreeMap::new();
+    };
+    let mut in_images = false;
+    let mut pins = BTreeMap::new();
+    for line in text.lines().map(str::trim) {
+        if line.starts_with('[') {
+            in_images = line == "[images]";
+        } else if let (true, Some((key, value))) = (in_images, line.split_once('=')) {
+            let value = value.trim().trim_matches('"');
+            pins.insert(key.trim().to_owned(), value.to_owned());
+        }
+    }
+    pins
+}
+
+/// The pinned digest of `template`, or the one `resolve` returns, recorded for next time.
+/// Concurrent test processes serialise on a lock in `$ASYM_HOME`.
+pub(crate) fn pinned(
+    home: &Home,
+    manifest_dir: &str,
+    template: &str,
+    resolve: impl FnOnce() -> Result<String, Error>,
+) -> Result<String, Error> {
+    let path = lock_path(manifest_dir);
+    if let Some(digest) = read(&path).remove(template) {
+        return Ok(digest);
+    }
+    let guard = File::create(home.root().join("pin.lock"))
+        .and_then(|f| f.lock().map(|()| f))
+        .map_err(|e| Error::Internal { context: "locking pin.lock".into(), source: e.into() })?;
+    let mut pins = read(&path);
+    if let Some(digest) = pins.get(template) {
+        return Ok(digest.clone());
+    }
+    let digest = resolve()?;
+    pins.insert(template.to_owned(), digest.clone());
+    write(&path, &pins).map_err(|e| Error::Internal {
+        context: format!("writing {}", path.display()),
+        source: e.into(),
+    })?;
+    drop(guard);
+    Ok(digest)
+}
+
+fn write(path: &Path, pins: &BTreeMap<String, String>) -> std::io::Result<()> {
+    let mut text = HEADER.to_owned();
+    for (template, digest) in pins {
+        text.push_str(&format!("{template} = \"{digest}\"\n"));
+    }
+    let tmp = path.with_extension(format!("lock.tmp{}", std::process::id()));
+    let mut file = OpenOptions::new().create(true).truncate(true).write(true).open(&tmp)?;
+    file.write_all(text.as_bytes())?;
+    file.sync_all()?;
+    fs::rename(tmp, path)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pins_round_trip_and_resolve_once() {
+        let dir = std::env::temp_dir().join(format!("asym-pin-{}", std::process::id()));
+        fs::create_dir_all(&dir).unwrap();
+        let home = Home::at(&dir);
+        let crate_dir = dir.to_str().unwrap();
+        let first = pinned(&home, crate_dir, "slack", || Ok("sha256:aaa".into())).unwrap();
+        let again = pinned(&home, crate_dir, "slack", || panic!("must not re-resolve")).unwrap();
+        assert_eq!((first.as_str(), again.as_str()), ("sha256:aaa", "sha256:aaa"));
+        let text = fs::read_to_string(lock_path(crate_dir)).unwrap();
+        assert!(text.contains("slack = \"sha256:aaa\""), "{text}");
+        fs::remove_dir_all(dir).unwrap();
+    }
+}

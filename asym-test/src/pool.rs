@@ -1,0 +1,369 @@
+//! The cross-process pool: leases are file locks in `$ASYM_HOME/leases/`, released by the OS
+//! when a process dies; all engine work runs on one background runtime per process.
+
+use std::collections::HashMap;
+use std::fs::{self, File, OpenOptions};
+use std::future::Future;
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, Once, OnceLock};
+use std::time::{Duration, Instant, SystemTime};
+
+use asym_engine::{CloneInstance, CloneProvider, CloneRecord, CloneSpec, Error, LocalDockerProvider, SeedSpec};
+use sha2::{Digest, Sha256};
+
+use crate::pin;
+use crate::runner::Request;
+
+struct Engine {
+    runtime: tokio::runtime::Runtime,
+    provider: Result<Arc<LocalDockerProvider>, String>,
+}
+
+fn engine() -> &'static Engine {
+    static ENGINE: OnceLock<Engine> = OnceLock::new();
+    ENGINE.get_or_init(|| {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .thread_name("asym-engine")
+            .enable_all()
+            .build()
+            .unwrap_or_else(|e| panic!("asym: cannot start the engine runtime: {e}"));
+        let provider = LocalDockerProvider::new()
+            .map(Arc::new)
+            .map_err(|e| e.render());
+        Engine { runtime, provider }
+    })
+}
+
+fn provider() -> Result<Arc<LocalDockerProvider>, Error> {
+    engine().provider.clone().map_err(|rendered| Error::Internal {
+        context: "asym cannot start".into(),
+        source: rendered.into(),
+    })
+}
+
+/// Runs engine work on the engine runtime (its connections live there), from any runtime.
+pub(crate) async fn on_engine<T, Fut>(
+    work: impl FnOnce(Arc<LocalDockerProvider>) -> Fut,
+) -> Result<T, Error>
+where
+    T: Send + 'static,
+    Fut: Future<Output = Result<T, Error>> + Send + 'static,
+{
+    let fut = work(provider()?);
+    engine()
+        .runtime
+        .spawn(fut)
+        .await
+        .map_err(|e| Error::Internal { context: "engine task failed".into(), source: e.into() })?
+}
+
+/// Blocks the calling (test) thread on engine work.
+fn block_on<T>(fut: impl Future<Output = T>) -> T {
+    engine().runtime.block_on(fut)
+}
+
+/// A leased clone: the lock file is held until release.
+pub(crate) struct Lease {
+    pub(crate) instance: CloneInstance,
+    file: File,
+    path: PathBuf,
+}
+
+/// A request resolved to its pool.
+struct Pool {
+    key: String,
+    spec: CloneSpec,
+}
+
+/// This run: nextest's run id, else this process.
+fn run_id() -> String {
+    std::env::var("NEXTEST_RUN_ID").unwrap_or_else(|_| format!("pid-{}", std::process::id()))
+}
+
+/// How many clones a pool may hold: `ASYM_POOL_MAX`, else how many tests can run at once.
+fn pool_max() -> usize {
+    let env_num = |name: &str| std::env::var(name).ok().and_then(|v| v.parse::<usize>().ok());
+    if let Some(n) = env_num("ASYM_POOL_MAX") {
+        return n.max(1);
+    }
+    let cpus = std::thread::available_parallelism().map_or(2, |n| n.get());
+    if std::env::var_os("NEXTEST_RUN_ID").is_some() {
+        return env_num("NEXTEST_TEST_THREADS").unwrap_or(cpus).max(1);
+    }
+    let args: Vec<String> = std::env::args().collect();
+    let from_args = args.iter().enumerate().find_map(|(i, arg)| {
+        arg.strip_prefix("--test-threads=")
+            .map(str::to_owned)
+            .or_else(|| (arg == "--test-threads").then(|| args.get(i + 1).cloned()).flatten())
+    });
+    from_args
+        .and_then(|n| n.parse().ok())
+        .or_else(|| env_num("RUST_TEST_THREADS"))
+        .unwrap_or(cpus)
+        .max(1)
+}
+
+fn lease_timeout() -> Duration {
+    let secs = std::env::var("ASYM_LEASE_TIMEOUT")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(300);
+    Duration::from_secs(secs)
+}
+
+/// `ASYM_IDLE_TTL`: `90s`, `30m`, `2h` or plain seconds; default 30 minutes.
+fn idle_ttl() -> Duration {
+    let text = std::env::var("ASYM_IDLE_TTL").unwrap_or_default();
+    parse_duration(&text).unwrap_or(Duration::from_secs(30 * 60))
+}
+
+pub(crate) fn parse_duration(text: &str) -> Option<Duration> {
+    let text = text.trim();
+    let (num, unit) = text.split_at(text.find(|c: char| !c.is_ascii_digit()).unwrap_or(text.len()));
+    let n: u64 = num.parse().ok()?;
+    let secs = match unit {
+        "" | "s" => n,
+        "m" => n * 60,
+        "h" => n * 3600,
+        "d" => n * 86_400,
+        _ => return None,
+    };
+    Some(Duration::from_secs(secs))
+}
+
+fn resolve(provider: &LocalDockerProvider, manifest_dir: &str, request: &Request) -> Result<Pool, Error> {
+    let template = provider.catalog().get(request.template)?;
+    let (mode, _) = template.manifest.mode(request.mode)?;
+    let digest = pin::pinned(provider.home(), manifest_dir, request.template, || {
+        block_on(provider.resolve_image(request.template))
+    })?;
+    let (seed, seed_key) = match request.seed.map(SeedSpec::parse) {
+        None => (None, "-".to_owned()),
+        Some(SeedSpec::Fixture(name)) => (Some(SeedSpec::Fixture(name.clone())), name),
+        Some(SeedSpec::File(path)) => {
+            let path = Path::new(manifest_dir).join(path);
+            let content = fs::read(&path).map_err(|_| Error::FixtureNotFound {
+                template: request.template.to_owned(),
+                what: format!("seed file {}", path.display()),
+                fixtures: Vec::new(),
+            })?;
+            let hash = hex::encode(&Sha256::digest(&content)[..6]);
+            (Some(SeedSpec::File(path)), format!("file:{hash}"))
+        }
+    };
+    let short = digest.trim_start_matches("sha256:").get(..12).unwrap_or(&digest).to_owned();
+    let key = format!("{}/{mode}/{seed_key}/{short}", request.template);
+    let spec = CloneSpec {
+        template: request.template.to_owned(),
+        mode: Some(mode.to_owned()),
+        seed,
+        image: Some(digest),
+        pool_key: Some(key.clone()),
+        ..CloneSpec::default()
+    };
+    Ok(Pool { key, spec })
+}
+
+fn leases_dir(provider: &LocalDockerProvider) -> PathBuf {
+    provider.home().leases_dir()
+}
+
+fn lease_path(provider: &LocalDockerProvider, id: &str) -> PathBuf {
+    leases_dir(provider).join(format!("{id}.lock"))
+}
+
+fn failed_path(provider: &LocalDockerProvider, id: &str) -> PathBuf {
+    leases_dir(provider).join(format!("{id}.failed"))
+}
+
+fn open_lock(path: &Path) -> Result<File, Error> {
+    OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .read(true)
+        .write(true)
+        .open(path)
+        .map_err(|e| Error::Internal { context: format!("opening {}", path.display()), source: e.into() })
+}
+
+/// Held out of the pool: a test of this run failed on it.
+fn held_out(provider: &LocalDockerProvider, id: &str) -> bool {
+    fs::read_to_string(failed_path(provider, id)).is_ok_and(|run| run.trim() == run_id())
+}
+
+/// Tries to lease `record` without waiting.
+fn try_lease(provider: &LocalDockerProvider, record: &CloneRecord, test: &str) -> Result<Option<(File, PathBuf)>, Error> {
+    if held_out(provider, &record.id) {
+        return Ok(None);
+    }
+    let path = lease_path(provider, &record.id);
+    let mut file = open_lock(&path)?;
+    match file.try_lock() {
+        Ok(()) => {}
+        Err(std::fs::TryLockError::WouldBlock) => return Ok(None),
+        Err(std::fs::TryLockError::Error(e)) => {
+            return Err(Error::Internal { context: format!("locking {}", path.display()), source: e.into() });
+        }
+    }
+    let _ = fs::remove_file(failed_path(provider, &record.id));
+    let _ = file.set_len(0);
+    let _ = write!(file, "pid {} test {test}", std::process::id());
+    Ok(Some((file, path)))
+}
+
+fn holders(provider: &LocalDockerProvider, members: &[CloneRecord]) -> String {
+    let held: Vec<String> = members
+        .iter()
+        .map(|m| {
+            let who = fs::read_to_string(lease_path(provider, &m.id)).unwrap_or_default();
+            format!("{} by {}", m.id, if who.is_empty() { "nobody".into() } else { who })
+        })
+        .collect();
+    if held.is_empty() { "none".into() } else { held.join("; ") }
+}
+
+/// Leases one clone per request (releasing what it got if a later one fails).
+pub(crate) fn lease_all(test: &str, manifest_dir: &str, requests: &[Request]) -> Result<Vec<Lease>, Error> {
+    let provider = provider()?;
+    reap_once(&provider);
+    let mut leases = Vec::new();
+    for request in requests {
+        match lease(&provider, test, manifest_dir, request) {
+            Ok(lease) => leases.push(lease),
+            Err(err) => {
+                release_all(leases, false, test);
+                return Err(err);
+            }
+        }
+    }
+    Ok(leases)
+}
+
+fn lease(provider: &Arc<LocalDockerProvider>, test: &str, manifest_dir: &str, request: &Request) -> Result<Lease, Error> {
+    static POOLS: OnceLock<Mutex<HashMap<(String, String), Arc<Pool>>>> = OnceLock::new();
+    let cache_key = (manifest_dir.to_owned(), format!("{request:?}"));
+    let cached = POOLS.get_or_init(Default::default).lock().ok().and_then(|m| m.get(&cache_key).cloned());
+    let pool = match cached {
+        Some(pool) => pool,
+        None => {
+            let pool = Arc::new(resolve(provider, manifest_dir, request)?);
+            if let Ok(mut pools) = POOLS.get_or_init(Default::default).lock() {
+                pools.insert(cache_key, pool.clone());
+            }
+            pool
+        }
+    };
+    let max = pool_max();
+    let deadline = Instant::now() + lease_timeout();
+    let pool_lock_path = leases_dir(provider).join(format!("pool-{}.lock", hex::encode(&Sha256::digest(pool.key.as_bytes())[..8])));
+    loop {
+        let members = provider.pool_members(&pool.key)?;
+        if let Some(lease) = lease_idle(provider, &members, test)? {
+            return Ok(lease);
+        }
+        // Nothing idle: under the pool lock, look again and spin if below the cap.
+        let guard = open_lock(&pool_lock_path)?;
+        guard.lock().map_err(|e| Error::Internal { context: "locking the pool".into(), source: e.into() })?;
+        let members = provider.pool_members(&pool.key)?;
+        if let Some(lease) = lease_idle(provider, &members, test)? {
+            return Ok(lease);
+        }
+        let in_pool = members.iter().filter(|m| !held_out(provider, &m.id)).count();
+        if in_pool < max {
+            let instance = block_on(provider.create(pool.spec.clone()))?;
+            drop(guard);
+            if let Some((file, path)) = try_lease(provider, &instance.record, test)? {
+                // Fresh from spin: already at its baseline, no reset needed.
+                return Ok(Lease { instance, file, path });
+            }
+            continue;
+        }
+        drop(guard);
+        if Instant::now() > deadline {
+            return Err(Error::LeaseTimeout {
+                key: pool.key.clone(),
+                seconds: lease_timeout().as_secs(),
+                max,
+                holders: holders(provider, &members),
+            });
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+/// Leases a running, idle member (resetting it), starting at a per-process offset so processes
+/// don't all contend for the same clone.
+fn lease_idle(provider: &Arc<LocalDockerProvider>, members: &[CloneRecord], test: &str) -> Result<Option<Lease>, Error> {
+    let running: Vec<&CloneRecord> = members.iter().filter(|m| m.state == asym_engine::CloneState::Running).collect();
+    let offset = std::process::id() as usize;
+    for i in 0..running.len() {
+        let record = running[(i + offset) % running.len()];
+        if let Some((file, path)) = try_lease(provider, record, test)? {
+            let result = block_on(async {
+                provider.reset_record(record).await?;
+                provider.instance(record.clone()).await
+            });
+            return match result {
+                Ok(instance) => Ok(Some(Lease { instance, file, path })),
+                Err(err) => Err(err),
+            };
+        }
+    }
+    Ok(None)
+}
+
+/// Releases leases; a failed test's clones are held out of the pool until the next run.
+pub(crate) fn release_all(leases: Vec<Lease>, failed: bool, test: &str) {
+    let Ok(provider) = provider() else { return };
+    for mut lease in leases {
+        if failed {
+            let _ = fs::write(failed_path(&provider, &lease.instance.record.id), run_id());
+        }
+        let _ = lease.file.set_len(0);
+        let _ = write!(lease.file, "idle (last: {test})");
+        let _ = lease.file.set_modified(SystemTime::now());
+        let _ = lease.file.unlock();
+        let _ = &lease.path;
+    }
+}
+
+/// Once per process: destroy pooled clones idle past the TTL.
+fn reap_once(provider: &Arc<LocalDockerProvider>) {
+    static ONCE: Once = Once::new();
+    ONCE.call_once(|| {
+        let ttl = idle_ttl();
+        let Ok(records) = provider.records() else { return };
+        for record in records.iter().filter(|r| r.pool_key.is_some()) {
+            let path = lease_path(provider, &record.id);
+            let idle_for = fs::metadata(&path)
+                .and_then(|m| m.modified())
+                .ok()
+                .and_then(|t| t.elapsed().ok())
+                .unwrap_or_else(|| record.updated_at.elapsed());
+            if idle_for < ttl {
+                continue;
+            }
+            let Ok(file) = open_lock(&path) else { continue };
+            if file.try_lock().is_ok() {
+                let _ = block_on(provider.destroy(&record.id));
+                let _ = fs::remove_file(failed_path(provider, &record.id));
+            }
+        }
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn idle_ttls_parse() {
+        assert_eq!(parse_duration("90s"), Some(Duration::from_secs(90)));
+        assert_eq!(parse_duration("30m"), Some(Duration::from_secs(1800)));
+        assert_eq!(parse_duration("2h"), Some(Duration::from_secs(7200)));
+        assert_eq!(parse_duration("45"), Some(Duration::from_secs(45)));
+        assert_eq!(parse_duration("soon"), None);
+    }
+}

@@ -1,0 +1,121 @@
+//! What `#[asym::clone]` expands into: lease, reset, run the body, release.
+
+use std::fmt::Debug;
+use std::future::Future;
+use std::panic::{AssertUnwindSafe, catch_unwind, resume_unwind};
+
+use crate::handle::{Clone, FromClone};
+use crate::pool;
+
+/// One `#[asym::clone(...)]` attribute.
+#[derive(Debug, Clone, Copy)]
+pub struct Request {
+    /// Template name.
+    pub template: &'static str,
+    /// Fixture name, or path of a `.sql` file relative to the crate.
+    pub seed: Option<&'static str>,
+    /// Mode (default: the template's first).
+    pub mode: Option<&'static str>,
+}
+
+/// The leased clones, handed out in attribute order.
+#[derive(Debug)]
+pub struct Clones {
+    inner: std::vec::IntoIter<Clone>,
+}
+
+impl Clones {
+    /// The next clone, as the argument type the test declared.
+    #[allow(clippy::should_implement_trait, reason = "the macro calls it with a turbofish")]
+    pub fn next<T: FromClone>(&mut self) -> T {
+        match self.inner.next() {
+            Some(clone) => T::from_clone(clone),
+            None => panic!("#[asym::clone]: more arguments than attributes"),
+        }
+    }
+}
+
+/// What a test body may return: `()` or `Result<(), E: Debug>`.
+pub trait TestResult {
+    /// `Err` with the error's `Debug` text when the test failed.
+    ///
+    /// # Errors
+    /// The test's own error.
+    fn into_outcome(self) -> Result<(), String>;
+}
+
+impl TestResult for () {
+    fn into_outcome(self) -> Result<(), String> {
+        Ok(())
+    }
+}
+
+impl<E: Debug> TestResult for Result<(), E> {
+    fn into_outcome(self) -> Result<(), String> {
+        self.map_err(|e| format!("{e:?}"))
+    }
+}
+
+/// Runs a plain `fn` test body with leased clones.
+pub fn run<F, R>(test: &'static str, manifest_dir: &'static str, requests: &[Request], body: F)
+where
+    F: FnOnce(Clones) -> R,
+    R: TestResult,
+{
+    run_inner(test, manifest_dir, requests, |clones| body(clones).into_outcome());
+}
+
+/// Runs an `async fn` test body with leased clones, on a current-thread Tokio runtime of its
+/// own (as `#[tokio::test]` does).
+pub fn run_async<F, Fut, R>(
+    test: &'static str,
+    manifest_dir: &'static str,
+    requests: &[Request],
+    body: F,
+) where
+    F: FnOnce(Clones) -> Fut,
+    Fut: Future<Output = R>,
+    R: TestResult,
+{
+    run_inner(test, manifest_dir, requests, |clones| {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap_or_else(|e| panic!("asym: cannot build the test's Tokio runtime: {e}"));
+        runtime.block_on(body(clones)).into_outcome()
+    });
+}
+
+fn run_inner(
+    test: &'static str,
+    manifest_dir: &'static str,
+    requests: &[Request],
+    body: impl FnOnce(Clones) -> Result<(), String>,
+) {
+    let leases = match pool::lease_all(test, manifest_dir, requests) {
+        Ok(leases) => leases,
+        Err(err) => panic!("{}", err.render()),
+    };
+    let clones: Vec<Clone> = leases.iter().map(|l| Clone::new(l.instance.clone())).collect();
+    let outcome = catch_unwind(AssertUnwindSafe(|| {
+        body(Clones {
+            inner: clones.into_iter(),
+        })
+    }));
+    let failed = !matches!(outcome, Ok(Ok(())));
+    if failed {
+        for lease in &leases {
+            let i = &lease.instance;
+            eprintln!(
+                "asym: {test} failed; clone {} is held for inspection until the next run: api {} database {} (`asym logs {}`, `asym status {}`)",
+                i.record.id, i.endpoints.api, i.database_url, i.record.id, i.record.id
+            );
+        }
+    }
+    pool::release_all(leases, failed, test);
+    match outcome {
+        Ok(Ok(())) => {}
+        Ok(Err(error)) => panic!("test returned Err: {error}"),
+        Err(payload) => resume_unwind(payload),
+    }
+}

@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# The whole test suite, against real Docker, Postgres and Redis. Needs a running Docker engine
+# (on Debian: `bash scripts/install-docker.sh`).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+bash scripts/ensure-images.sh
+cargo test --workspace
+# The examples are downstream crates using the harness: run them under nextest as well
+# (a process per test; this run also reuses the clones cargo test left warm).
+cargo nextest run -p slack-notifier
