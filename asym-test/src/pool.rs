@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 use std::fs::{self, File, OpenOptions};
 use std::future::Future;
-use std::io::Write as _;
+use std::io::{Seek as _, SeekFrom, Write as _};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, Once, OnceLock};
 use std::time::{Duration, Instant, SystemTime};
@@ -208,9 +208,15 @@ fn try_lease(provider: &LocalDockerProvider, record: &CloneRecord, test: &str) -
         }
     }
     let _ = fs::remove_file(failed_path(provider, &record.id));
-    let _ = file.set_len(0);
-    let _ = write!(file, "pid {} test {test}", std::process::id());
+    describe(&mut file, &format!("pid {} test {test}", std::process::id()));
     Ok(Some((file, path)))
+}
+
+/// Replaces a lease file's text (who holds it, or that it is idle).
+fn describe(file: &mut File, text: &str) {
+    let _ = file.set_len(0);
+    let _ = file.seek(SeekFrom::Start(0));
+    let _ = file.write_all(text.as_bytes());
 }
 
 fn holders(provider: &LocalDockerProvider, members: &[CloneRecord]) -> String {
@@ -321,8 +327,7 @@ pub(crate) fn release_all(leases: Vec<Lease>, failed: bool, test: &str) {
         if failed {
             let _ = fs::write(failed_path(&provider, &lease.instance.record.id), run_id());
         }
-        let _ = lease.file.set_len(0);
-        let _ = write!(lease.file, "idle (last: {test})");
+        describe(&mut lease.file, &format!("idle (last: {test})"));
         let _ = lease.file.set_modified(SystemTime::now());
         let _ = lease.file.unlock();
         let _ = &lease.path;
