@@ -37,8 +37,14 @@ async fn main() -> asym_engine::Result<()> {
     if std::env::args().any(|a| a == "--list") {
         return Ok(());
     }
-    let resets: usize = std::env::var("ASYM_BENCH_RESETS").ok().and_then(|v| v.parse().ok()).unwrap_or(300);
-    let spins: usize = std::env::var("ASYM_BENCH_SPINS").ok().and_then(|v| v.parse().ok()).unwrap_or(10);
+    let resets: usize = std::env::var("ASYM_BENCH_RESETS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(300);
+    let spins: usize = std::env::var("ASYM_BENCH_SPINS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(10);
     let provider = LocalDockerProvider::new()?;
     // Warm up: shared infra up, image digest resolved and its /clone files cached.
     let warm = provider.create(spec()).await?;
@@ -77,16 +83,34 @@ async fn main() -> asym_engine::Result<()> {
     report("drop db + re-migrate + restart (destroy+spin)", alt);
 
     let stats = std::process::Command::new("docker")
-        .args(["stats", "--no-stream", "--format", "{{.MemUsage}}", &format!("asym-{id}-backend")])
+        .args([
+            "stats",
+            "--no-stream",
+            "--format",
+            "{{.MemUsage}}",
+            &format!("asym-{id}-backend"),
+        ])
         .output();
     if let Ok(out) = stats {
-        println!("idle backend container memory: {}", String::from_utf8_lossy(&out.stdout).trim());
+        println!(
+            "idle backend container memory: {}",
+            String::from_utf8_lossy(&out.stdout).trim()
+        );
     }
     let size = std::process::Command::new("docker")
-        .args(["image", "inspect", "--format", "{{.Size}}", &warm.record.image])
+        .args([
+            "image",
+            "inspect",
+            "--format",
+            "{{.Size}}",
+            &warm.record.image,
+        ])
         .output();
     if let Ok(out) = size {
-        let bytes: f64 = String::from_utf8_lossy(&out.stdout).trim().parse().unwrap_or(0.0);
+        let bytes: f64 = String::from_utf8_lossy(&out.stdout)
+            .trim()
+            .parse()
+            .unwrap_or(0.0);
         println!("backend image size: {:.1} MB", bytes / 1e6);
     }
     provider.destroy(&id).await?;

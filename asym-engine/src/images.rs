@@ -170,7 +170,12 @@ fn build_context(binary: &Path, template_dir: &Path, port: u16) -> std::io::Resu
         files.sort();
         for file in files.iter().filter(|f| f.is_file()) {
             let name = file.file_name().unwrap_or_default().to_string_lossy();
-            append(&mut tar, &format!("clone/{dir}/{name}"), &std::fs::read(file)?, 0o644)?;
+            append(
+                &mut tar,
+                &format!("clone/{dir}/{name}"),
+                &std::fs::read(file)?,
+                0o644,
+            )?;
         }
     }
     tar.into_inner()
@@ -178,7 +183,12 @@ fn build_context(binary: &Path, template_dir: &Path, port: u16) -> std::io::Resu
 
 /// Adds a regular file with a plain ustar header (no sparse or extended entries, which
 /// Docker's classic builder refuses).
-fn append(tar: &mut tar::Builder<Vec<u8>>, path: &str, data: &[u8], mode: u32) -> std::io::Result<()> {
+fn append(
+    tar: &mut tar::Builder<Vec<u8>>,
+    path: &str,
+    data: &[u8],
+    mode: u32,
+) -> std::io::Result<()> {
     let mut header = tar::Header::new_ustar();
     header.set_size(data.len() as u64);
     header.set_mode(mode);

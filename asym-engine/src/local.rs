@@ -995,7 +995,10 @@ impl LocalDockerProvider {
             .get(manifest.api_service())
             .ok_or_else(|| Error::internal(format!("template {template}"), "has no API service"))?;
         let build = format!("asym images build {template}");
-        self.docker().await?.resolve_image(&service.image, &build).await
+        self.docker()
+            .await?
+            .resolve_image(&service.image, &build)
+            .await
     }
 
     /// Running or spinning clones of a harness pool; spins whose process died are left out.

@@ -48,7 +48,10 @@ pub(crate) fn pinned(
     }
     let guard = File::create(home.root().join("pin.lock"))
         .and_then(|f| f.lock().map(|()| f))
-        .map_err(|e| Error::Internal { context: "locking pin.lock".into(), source: e.into() })?;
+        .map_err(|e| Error::Internal {
+            context: "locking pin.lock".into(),
+            source: e.into(),
+        })?;
     let mut pins = read(&path);
     if let Some(digest) = pins.get(template) {
         return Ok(digest.clone());
@@ -69,7 +72,11 @@ fn write(path: &Path, pins: &BTreeMap<String, String>) -> std::io::Result<()> {
         text.push_str(&format!("{template} = \"{digest}\"\n"));
     }
     let tmp = path.with_extension(format!("lock.tmp{}", std::process::id()));
-    let mut file = OpenOptions::new().create(true).truncate(true).write(true).open(&tmp)?;
+    let mut file = OpenOptions::new()
+        .create(true)
+        .truncate(true)
+        .write(true)
+        .open(&tmp)?;
     file.write_all(text.as_bytes())?;
     file.sync_all()?;
     fs::rename(tmp, path)
@@ -87,7 +94,10 @@ mod tests {
         let crate_dir = dir.to_str().unwrap();
         let first = pinned(&home, crate_dir, "slack", || Ok("sha256:aaa".into())).unwrap();
         let again = pinned(&home, crate_dir, "slack", || panic!("must not re-resolve")).unwrap();
-        assert_eq!((first.as_str(), again.as_str()), ("sha256:aaa", "sha256:aaa"));
+        assert_eq!(
+            (first.as_str(), again.as_str()),
+            ("sha256:aaa", "sha256:aaa")
+        );
         let text = fs::read_to_string(lock_path(crate_dir)).unwrap();
         assert!(text.contains("slack = \"sha256:aaa\""), "{text}");
         fs::remove_dir_all(dir).unwrap();

@@ -9,7 +9,9 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, Once, OnceLock};
 use std::time::{Duration, Instant, SystemTime};
 
-use asym_engine::{CloneInstance, CloneProvider, CloneRecord, CloneSpec, Error, LocalDockerProvider, SeedSpec};
+use asym_engine::{
+    CloneInstance, CloneProvider, CloneRecord, CloneSpec, Error, LocalDockerProvider, SeedSpec,
+};
 use sha2::{Digest, Sha256};
 
 use crate::pin;
@@ -37,10 +39,13 @@ fn engine() -> &'static Engine {
 }
 
 fn provider() -> Result<Arc<LocalDockerProvider>, Error> {
-    engine().provider.clone().map_err(|rendered| Error::Internal {
-        context: "asym cannot start".into(),
-        source: rendered.into(),
-    })
+    engine()
+        .provider
+        .clone()
+        .map_err(|rendered| Error::Internal {
+            context: "asym cannot start".into(),
+            source: rendered.into(),
+        })
 }
 
 /// Runs engine work on the engine runtime (its connections live there), from any runtime.
@@ -56,7 +61,10 @@ where
         .runtime
         .spawn(fut)
         .await
-        .map_err(|e| Error::Internal { context: "engine task failed".into(), source: e.into() })?
+        .map_err(|e| Error::Internal {
+            context: "engine task failed".into(),
+            source: e.into(),
+        })?
 }
 
 /// Blocks the calling (test) thread on engine work.
@@ -84,7 +92,11 @@ fn run_id() -> String {
 
 /// How many clones a pool may hold: `ASYM_POOL_MAX`, else how many tests can run at once.
 fn pool_max() -> usize {
-    let env_num = |name: &str| std::env::var(name).ok().and_then(|v| v.parse::<usize>().ok());
+    let env_num = |name: &str| {
+        std::env::var(name)
+            .ok()
+            .and_then(|v| v.parse::<usize>().ok())
+    };
     if let Some(n) = env_num("ASYM_POOL_MAX") {
         return n.max(1);
     }
@@ -96,7 +108,11 @@ fn pool_max() -> usize {
     let from_args = args.iter().enumerate().find_map(|(i, arg)| {
         arg.strip_prefix("--test-threads=")
             .map(str::to_owned)
-            .or_else(|| (arg == "--test-threads").then(|| args.get(i + 1).cloned()).flatten())
+            .or_else(|| {
+                (arg == "--test-threads")
+                    .then(|| args.get(i + 1).cloned())
+                    .flatten()
+            })
     });
     from_args
         .and_then(|n| n.parse().ok())
@@ -121,7 +137,10 @@ fn idle_ttl() -> Duration {
 
 pub(crate) fn parse_duration(text: &str) -> Option<Duration> {
     let text = text.trim();
-    let (num, unit) = text.split_at(text.find(|c: char| !c.is_ascii_digit()).unwrap_or(text.len()));
+    let (num, unit) = text.split_at(
+        text.find(|c: char| !c.is_ascii_digit())
+            .unwrap_or(text.len()),
+    );
     let n: u64 = num.parse().ok()?;
     let secs = match unit {
         "" | "s" => n,
@@ -133,7 +152,11 @@ pub(crate) fn parse_duration(text: &str) -> Option<Duration> {
     Some(Duration::from_secs(secs))
 }
 
-fn resolve(provider: &LocalDockerProvider, manifest_dir: &str, request: &Request) -> Result<Pool, Error> {
+fn resolve(
+    provider: &LocalDockerProvider,
+    manifest_dir: &str,
+    request: &Request,
+) -> Result<Pool, Error> {
     let template = provider.catalog().get(request.template)?;
     let (mode, _) = template.manifest.mode(request.mode)?;
     let digest = pin::pinned(provider.home(), manifest_dir, request.template, || {
@@ -153,7 +176,11 @@ fn resolve(provider: &LocalDockerProvider, manifest_dir: &str, request: &Request
             (Some(SeedSpec::File(path)), format!("file:{hash}"))
         }
     };
-    let short = digest.trim_start_matches("sha256:").get(..12).unwrap_or(&digest).to_owned();
+    let short = digest
+        .trim_start_matches("sha256:")
+        .get(..12)
+        .unwrap_or(&digest)
+        .to_owned();
     let key = format!("{}/{mode}/{seed_key}/{short}", request.template);
     let spec = CloneSpec {
         template: request.template.to_owned(),
@@ -185,7 +212,10 @@ fn open_lock(path: &Path) -> Result<File, Error> {
         .read(true)
         .write(true)
         .open(path)
-        .map_err(|e| Error::Internal { context: format!("opening {}", path.display()), source: e.into() })
+        .map_err(|e| Error::Internal {
+            context: format!("opening {}", path.display()),
+            source: e.into(),
+        })
 }
 
 /// Held out of the pool: a test of this run failed on it.
@@ -194,7 +224,11 @@ fn held_out(provider: &LocalDockerProvider, id: &str) -> bool {
 }
 
 /// Tries to lease `record` without waiting.
-fn try_lease(provider: &LocalDockerProvider, record: &CloneRecord, test: &str) -> Result<Option<(File, PathBuf)>, Error> {
+fn try_lease(
+    provider: &LocalDockerProvider,
+    record: &CloneRecord,
+    test: &str,
+) -> Result<Option<(File, PathBuf)>, Error> {
     if held_out(provider, &record.id) {
         return Ok(None);
     }
@@ -204,11 +238,17 @@ fn try_lease(provider: &LocalDockerProvider, record: &CloneRecord, test: &str) -
         Ok(()) => {}
         Err(std::fs::TryLockError::WouldBlock) => return Ok(None),
         Err(std::fs::TryLockError::Error(e)) => {
-            return Err(Error::Internal { context: format!("locking {}", path.display()), source: e.into() });
+            return Err(Error::Internal {
+                context: format!("locking {}", path.display()),
+                source: e.into(),
+            });
         }
     }
     let _ = fs::remove_file(failed_path(provider, &record.id));
-    describe(&mut file, &format!("pid {} test {test}", std::process::id()));
+    describe(
+        &mut file,
+        &format!("pid {} test {test}", std::process::id()),
+    );
     Ok(Some((file, path)))
 }
 
@@ -224,14 +264,26 @@ fn holders(provider: &LocalDockerProvider, members: &[CloneRecord]) -> String {
         .iter()
         .map(|m| {
             let who = fs::read_to_string(lease_path(provider, &m.id)).unwrap_or_default();
-            format!("{} by {}", m.id, if who.is_empty() { "nobody".into() } else { who })
+            format!(
+                "{} by {}",
+                m.id,
+                if who.is_empty() { "nobody".into() } else { who }
+            )
         })
         .collect();
-    if held.is_empty() { "none".into() } else { held.join("; ") }
+    if held.is_empty() {
+        "none".into()
+    } else {
+        held.join("; ")
+    }
 }
 
 /// Leases one clone per request (releasing what it got if a later one fails).
-pub(crate) fn lease_all(test: &str, manifest_dir: &str, requests: &[Request]) -> Result<Vec<Lease>, Error> {
+pub(crate) fn lease_all(
+    test: &str,
+    manifest_dir: &str,
+    requests: &[Request],
+) -> Result<Vec<Lease>, Error> {
     let provider = provider()?;
     reap_once(&provider);
     let mut leases = Vec::new();
@@ -247,10 +299,21 @@ pub(crate) fn lease_all(test: &str, manifest_dir: &str, requests: &[Request]) ->
     Ok(leases)
 }
 
-fn lease(provider: &Arc<LocalDockerProvider>, test: &str, manifest_dir: &str, request: &Request) -> Result<Lease, Error> {
-    static POOLS: OnceLock<Mutex<HashMap<(String, String), Arc<Pool>>>> = OnceLock::new();
+fn lease(
+    provider: &Arc<LocalDockerProvider>,
+    test: &str,
+    manifest_dir: &str,
+    request: &Request,
+) -> Result<Lease, Error> {
+    /// Resolved pools of this process, by (crate dir, request).
+    type Pools = Mutex<HashMap<(String, String), Arc<Pool>>>;
+    static POOLS: OnceLock<Pools> = OnceLock::new();
     let cache_key = (manifest_dir.to_owned(), format!("{request:?}"));
-    let cached = POOLS.get_or_init(Default::default).lock().ok().and_then(|m| m.get(&cache_key).cloned());
+    let cached = POOLS
+        .get_or_init(Default::default)
+        .lock()
+        .ok()
+        .and_then(|m| m.get(&cache_key).cloned());
     let pool = match cached {
         Some(pool) => pool,
         None => {
@@ -263,7 +326,10 @@ fn lease(provider: &Arc<LocalDockerProvider>, test: &str, manifest_dir: &str, re
     };
     let max = pool_max();
     let deadline = Instant::now() + lease_timeout();
-    let pool_lock_path = leases_dir(provider).join(format!("pool-{}.lock", hex::encode(&Sha256::digest(pool.key.as_bytes())[..8])));
+    let pool_lock_path = leases_dir(provider).join(format!(
+        "pool-{}.lock",
+        hex::encode(&Sha256::digest(pool.key.as_bytes())[..8])
+    ));
     loop {
         let members = provider.pool_members(&pool.key)?;
         if let Some(lease) = lease_idle(provider, &members, test)? {
@@ -271,18 +337,28 @@ fn lease(provider: &Arc<LocalDockerProvider>, test: &str, manifest_dir: &str, re
         }
         // Nothing idle: under the pool lock, look again and spin if below the cap.
         let guard = open_lock(&pool_lock_path)?;
-        guard.lock().map_err(|e| Error::Internal { context: "locking the pool".into(), source: e.into() })?;
+        guard.lock().map_err(|e| Error::Internal {
+            context: "locking the pool".into(),
+            source: e.into(),
+        })?;
         let members = provider.pool_members(&pool.key)?;
         if let Some(lease) = lease_idle(provider, &members, test)? {
             return Ok(lease);
         }
-        let in_pool = members.iter().filter(|m| !held_out(provider, &m.id)).count();
+        let in_pool = members
+            .iter()
+            .filter(|m| !held_out(provider, &m.id))
+            .count();
         if in_pool < max {
             let instance = block_on(provider.create(pool.spec.clone()))?;
             drop(guard);
             if let Some((file, path)) = try_lease(provider, &instance.record, test)? {
                 // Fresh from spin: already at its baseline, no reset needed.
-                return Ok(Lease { instance, file, path });
+                return Ok(Lease {
+                    instance,
+                    file,
+                    path,
+                });
             }
             continue;
         }
@@ -301,8 +377,15 @@ fn lease(provider: &Arc<LocalDockerProvider>, test: &str, manifest_dir: &str, re
 
 /// Leases a running, idle member (resetting it), starting at a per-process offset so processes
 /// don't all contend for the same clone.
-fn lease_idle(provider: &Arc<LocalDockerProvider>, members: &[CloneRecord], test: &str) -> Result<Option<Lease>, Error> {
-    let running: Vec<&CloneRecord> = members.iter().filter(|m| m.state == asym_engine::CloneState::Running).collect();
+fn lease_idle(
+    provider: &Arc<LocalDockerProvider>,
+    members: &[CloneRecord],
+    test: &str,
+) -> Result<Option<Lease>, Error> {
+    let running: Vec<&CloneRecord> = members
+        .iter()
+        .filter(|m| m.state == asym_engine::CloneState::Running)
+        .collect();
     let offset = std::process::id() as usize;
     for i in 0..running.len() {
         let record = running[(i + offset) % running.len()];
@@ -312,7 +395,11 @@ fn lease_idle(provider: &Arc<LocalDockerProvider>, members: &[CloneRecord], test
                 provider.instance(record.clone()).await
             });
             return match result {
-                Ok(instance) => Ok(Some(Lease { instance, file, path })),
+                Ok(instance) => Ok(Some(Lease {
+                    instance,
+                    file,
+                    path,
+                })),
                 Err(err) => Err(err),
             };
         }
@@ -339,7 +426,9 @@ fn reap_once(provider: &Arc<LocalDockerProvider>) {
     static ONCE: Once = Once::new();
     ONCE.call_once(|| {
         let ttl = idle_ttl();
-        let Ok(records) = provider.records() else { return };
+        let Ok(records) = provider.records() else {
+            return;
+        };
         for record in records.iter().filter(|r| r.pool_key.is_some()) {
             let path = lease_path(provider, &record.id);
             let idle_for = fs::metadata(&path)

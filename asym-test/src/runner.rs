@@ -26,7 +26,10 @@ pub struct Clones {
 
 impl Clones {
     /// The next clone, as the argument type the test declared.
-    #[allow(clippy::should_implement_trait, reason = "the macro calls it with a turbofish")]
+    #[allow(
+        clippy::should_implement_trait,
+        reason = "the macro calls it with a turbofish"
+    )]
     pub fn next<T: FromClone>(&mut self) -> T {
         match self.inner.next() {
             Some(clone) => T::from_clone(clone),
@@ -62,7 +65,9 @@ where
     F: FnOnce(Clones) -> R,
     R: TestResult,
 {
-    run_inner(test, manifest_dir, requests, |clones| body(clones).into_outcome());
+    run_inner(test, manifest_dir, requests, |clones| {
+        body(clones).into_outcome()
+    });
 }
 
 /// Runs an `async fn` test body with leased clones, on a current-thread Tokio runtime of its
@@ -96,7 +101,10 @@ fn run_inner(
         Ok(leases) => leases,
         Err(err) => panic!("{}", err.render()),
     };
-    let clones: Vec<Clone> = leases.iter().map(|l| Clone::new(l.instance.clone())).collect();
+    let clones: Vec<Clone> = leases
+        .iter()
+        .map(|l| Clone::new(l.instance.clone()))
+        .collect();
     let outcome = catch_unwind(AssertUnwindSafe(|| {
         body(Clones {
             inner: clones.into_iter(),

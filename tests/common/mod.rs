@@ -71,13 +71,18 @@ impl TestHome {
         let mut all = args.to_vec();
         all.push("--json");
         let out = self.asym(&all);
-        assert!(out.status.success(), "asym {args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "asym {args:?} failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         serde_json::from_slice(&out.stdout).expect("JSON output")
     }
 
     /// The registry as JSON.
     pub(crate) fn registry(&self) -> Value {
-        let text = std::fs::read_to_string(self.path().join("registry.json")).unwrap_or_else(|_| "{\"clones\":[]}".into());
+        let text = std::fs::read_to_string(self.path().join("registry.json"))
+            .unwrap_or_else(|_| "{\"clones\":[]}".into());
         serde_json::from_str(&text).expect("registry JSON")
     }
 }
@@ -101,7 +106,13 @@ pub(crate) async fn slack(api: &str, token: &str, method: &str, args: Value) -> 
 
 /// Texts of a channel's history, oldest first.
 pub(crate) async fn history(api: &str, token: &str, channel: &str) -> Vec<String> {
-    let page = slack(api, token, "conversations.history", serde_json::json!({ "channel": channel, "limit": 1000 })).await;
+    let page = slack(
+        api,
+        token,
+        "conversations.history",
+        serde_json::json!({ "channel": channel, "limit": 1000 }),
+    )
+    .await;
     assert_eq!(page["ok"], true, "{page}");
     let mut texts: Vec<String> = page["messages"]
         .as_array()

@@ -19,9 +19,17 @@ fn docker_unreachable_is_named_and_fast() {
         .env("DOCKER_HOST", "tcp://127.0.0.1:9")
         .output()
         .unwrap();
-    assert!(started.elapsed() < Duration::from_secs(2), "took {:?}", started.elapsed());
+    assert!(
+        started.elapsed() < Duration::from_secs(2),
+        "took {:?}",
+        started.elapsed()
+    );
     assert_eq!(out.status.code(), Some(1));
-    assert!(stderr(&out).contains("DOCKER_UNAVAILABLE"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("DOCKER_UNAVAILABLE"),
+        "{}",
+        stderr(&out)
+    );
     assert!(stderr(&out).contains("tcp://127.0.0.1:9"));
 }
 
@@ -30,18 +38,34 @@ fn unknown_template_mode_and_fixture_are_named() {
     let home = TestHome::new("4210-4219", json!({}));
     let out = home.asym(&["spin", "slakc"]);
     assert_eq!(out.status.code(), Some(1));
-    assert!(stderr(&out).contains("TEMPLATE_NOT_FOUND") && stderr(&out).contains("slack"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("TEMPLATE_NOT_FOUND") && stderr(&out).contains("slack"),
+        "{}",
+        stderr(&out)
+    );
 
     let out = home.asym(&["spin", "slack", "--mode", "desktop"]);
-    assert!(stderr(&out).contains("MODE_NOT_FOUND") && stderr(&out).contains("api"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("MODE_NOT_FOUND") && stderr(&out).contains("api"),
+        "{}",
+        stderr(&out)
+    );
 
     let out = home.asym(&["spin", "slack", "--seed", "nope"]);
     assert_eq!(out.status.code(), Some(1));
-    assert!(stderr(&out).contains("FIXTURE_NOT_FOUND") && stderr(&out).contains("basic"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("FIXTURE_NOT_FOUND") && stderr(&out).contains("basic"),
+        "{}",
+        stderr(&out)
+    );
     assert_eq!(home.registry()["clones"].as_array().unwrap().len(), 0);
 
     let out = home.asym(&["spin", "slack", "--port-range", "5000-4000"]);
-    assert!(stderr(&out).contains("PORT_RANGE_INVALID"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("PORT_RANGE_INVALID"),
+        "{}",
+        stderr(&out)
+    );
 }
 
 /// A template dir with a variant of the Slack manifest.
@@ -52,7 +76,11 @@ fn variant(name: &str, edit: impl FnOnce(&mut serde_json::Value)) -> tempfile::T
     manifest["name"] = json!(name);
     edit(&mut manifest);
     std::fs::create_dir(dir.path().join(name)).unwrap();
-    std::fs::write(dir.path().join(name).join("clone.manifest.json"), manifest.to_string()).unwrap();
+    std::fs::write(
+        dir.path().join(name).join("clone.manifest.json"),
+        manifest.to_string(),
+    )
+    .unwrap();
     dir
 }
 
@@ -68,9 +96,18 @@ fn a_spin_that_never_gets_healthy_leaves_nothing_behind() {
     let out = home.asym(&["spin", "slack-unhealthy", "--seed", "basic"]);
     assert_eq!(out.status.code(), Some(1));
     assert!(stderr(&out).contains("HEALTH_TIMEOUT"), "{}", stderr(&out));
-    assert_eq!(home.registry()["clones"].as_array().unwrap().len(), 0, "no record left");
+    assert_eq!(
+        home.registry()["clones"].as_array().unwrap().len(),
+        0,
+        "no record left"
+    );
     let docker = std::process::Command::new("docker")
-        .args(["ps", "-aq", "--filter", "label=dev.asym.template=slack-unhealthy"])
+        .args([
+            "ps",
+            "-aq",
+            "--filter",
+            "label=dev.asym.template=slack-unhealthy",
+        ])
         .output()
         .unwrap();
     assert!(docker.stdout.is_empty(), "no container left");
@@ -86,5 +123,8 @@ fn a_missing_image_names_the_build_command() {
     let out = home.asym(&["spin", "slack-unbuilt"]);
     assert_eq!(out.status.code(), Some(1));
     let err = stderr(&out);
-    assert!(err.contains("IMAGE_UNAVAILABLE") && err.contains("asym images build slack-unbuilt"), "{err}");
+    assert!(
+        err.contains("IMAGE_UNAVAILABLE") && err.contains("asym images build slack-unbuilt"),
+        "{err}"
+    );
 }

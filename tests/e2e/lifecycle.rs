@@ -14,20 +14,41 @@ async fn spin_call_reset_stop_start_destroy() {
     let port = clone["ports"]["backend"].as_u64().unwrap();
     assert_eq!(api, format!("http://127.0.0.1:{port}/api"));
     assert!((4100..=4149).contains(&port));
-    for key in ["template", "mode", "state", "database", "redisPrefix", "image", "imageDigest"] {
+    for key in [
+        "template",
+        "mode",
+        "state",
+        "database",
+        "redisPrefix",
+        "image",
+        "imageDigest",
+    ] {
         assert!(clone[key].is_string(), "{key} missing in {clone}");
     }
     assert_eq!(clone["state"], "running");
     assert_eq!(clone["database"], format!("clone_{}", id.replace('-', "_")));
-    assert!(clone["imageDigest"].as_str().unwrap().starts_with("sha256:"));
+    assert!(
+        clone["imageDigest"]
+            .as_str()
+            .unwrap()
+            .starts_with("sha256:")
+    );
     let bot = clone["tokens"]["bot"].as_str().unwrap().to_owned();
     assert!(bot.starts_with("xoxb-"), "{bot}");
-    assert!(clone["tokens"]["user"].as_str().unwrap().starts_with("xoxp-"));
+    assert!(
+        clone["tokens"]["user"]
+            .as_str()
+            .unwrap()
+            .starts_with("xoxp-")
+    );
 
     let auth = slack(&api, &bot, "auth.test", json!({})).await;
     assert_eq!(auth["ok"], true, "{auth}");
     assert_eq!(auth["team"], "Acme");
-    assert_eq!(slack(&api, "xoxb-1-2-nope", "auth.test", json!({})).await["error"], "invalid_auth");
+    assert_eq!(
+        slack(&api, "xoxb-1-2-nope", "auth.test", json!({})).await["error"],
+        "invalid_auth"
+    );
 
     let channels = slack(&api, &bot, "conversations.list", json!({})).await;
     let general = channels["channels"]
@@ -42,23 +63,43 @@ async fn spin_call_reset_stop_start_destroy() {
     let seeded = history(&api, &bot, &general).await;
     assert!(!seeded.is_empty());
 
-    let posted = slack(&api, &bot, "chat.postMessage", json!({ "channel": general, "text": "deploy 42 done" })).await;
+    let posted = slack(
+        &api,
+        &bot,
+        "chat.postMessage",
+        json!({ "channel": general, "text": "deploy 42 done" }),
+    )
+    .await;
     assert_eq!(posted["ok"], true, "{posted}");
     let mut expected = seeded.clone();
     expected.push("deploy 42 done".into());
     assert_eq!(history(&api, &bot, &general).await, expected);
 
     assert!(home.asym(&["reset", &id]).status.success());
-    assert_eq!(history(&api, &bot, &general).await, seeded, "reset brings history back to the seed");
+    assert_eq!(
+        history(&api, &bot, &general).await,
+        seeded,
+        "reset brings history back to the seed"
+    );
 
-    slack(&api, &bot, "chat.postMessage", json!({ "channel": general, "text": "kept" })).await;
+    slack(
+        &api,
+        &bot,
+        "chat.postMessage",
+        json!({ "channel": general, "text": "kept" }),
+    )
+    .await;
     assert!(home.asym(&["stop", &id]).status.success());
     let stopped: Value = home.asym_json(&["status", &id]);
     assert_eq!(stopped[0]["state"], "stopped");
     assert!(home.asym(&["start", &id]).status.success());
     let mut kept = seeded.clone();
     kept.push("kept".into());
-    assert_eq!(history(&api, &bot, &general).await, kept, "stop/start keeps data");
+    assert_eq!(
+        history(&api, &bot, &general).await,
+        kept,
+        "stop/start keeps data"
+    );
 
     let database_url = clone["databaseUrl"].as_str().unwrap().to_owned();
     let database = clone["database"].as_str().unwrap().to_owned();
@@ -86,7 +127,11 @@ async fn four_processes_spin_at_once_on_distinct_ports() {
     let mut ports = Vec::new();
     for child in children {
         let out = child.wait_with_output().unwrap();
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         let spun: Value = serde_json::from_slice(&out.stdout).unwrap();
         ports.push(spun[0]["ports"]["backend"].as_u64().unwrap());
         let bot = spun[0]["tokens"]["bot"].as_str().unwrap();

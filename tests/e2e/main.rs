@@ -1,7 +1,11 @@
 //! End-to-end: the `asym` binary against real Docker, Postgres and Redis.
+#![allow(
+    clippy::unwrap_used,
+    reason = "test support code: a failed unwrap is a failed test"
+)]
 
 #[path = "../common/mod.rs"]
 mod common;
 
-mod lifecycle;
 mod faults;
+mod lifecycle;

@@ -69,7 +69,11 @@ struct Envelope {
 impl Notifier {
     /// A notifier for `channel` (`#name` or id), calling the Web API at `api`
     /// (`https://slack.com/api`, or an asym clone's `api_url()`).
-    pub fn new(api: impl Into<String>, token: impl Into<String>, channel: impl Into<String>) -> Self {
+    pub fn new(
+        api: impl Into<String>,
+        token: impl Into<String>,
+        channel: impl Into<String>,
+    ) -> Self {
         Self {
             http: reqwest::Client::new(),
             api: api.into().trim_end_matches('/').to_owned(),
@@ -105,9 +109,18 @@ impl Notifier {
     ///
     /// # Errors
     /// Slack's error code, or the HTTP failure.
-    pub async fn deploy_started(&self, service: &str, version: &str) -> Result<Deploy, NotifyError> {
+    pub async fn deploy_started(
+        &self,
+        service: &str,
+        version: &str,
+    ) -> Result<Deploy, NotifyError> {
         let text = format!(":rocket: Deploying *{service}* `{version}`");
-        let posted = self.call("chat.postMessage", json!({ "channel": self.channel, "text": text })).await?;
+        let posted = self
+            .call(
+                "chat.postMessage",
+                json!({ "channel": self.channel, "text": text }),
+            )
+            .await?;
         Ok(Deploy {
             channel: posted["channel"].as_str().unwrap_or_default().to_owned(),
             ts: posted["ts"].as_str().unwrap_or_default().to_owned(),
@@ -134,11 +147,27 @@ impl Notifier {
     ///
     /// # Errors
     /// Slack's error code, or the HTTP failure.
-    pub async fn deploy_finished(&self, deploy: &Deploy, succeeded: bool) -> Result<(), NotifyError> {
+    pub async fn deploy_finished(
+        &self,
+        deploy: &Deploy,
+        succeeded: bool,
+    ) -> Result<(), NotifyError> {
         let (text, broadcast) = if succeeded {
-            (format!(":white_check_mark: *{}* `{}` is live", deploy.service, deploy.version), false)
+            (
+                format!(
+                    ":white_check_mark: *{}* `{}` is live",
+                    deploy.service, deploy.version
+                ),
+                false,
+            )
         } else {
-            (format!(":x: *{}* `{}` failed; rolling back", deploy.service, deploy.version), true)
+            (
+                format!(
+                    ":x: *{}* `{}` failed; rolling back",
+                    deploy.service, deploy.version
+                ),
+                true,
+            )
         };
         self.call(
             "chat.postMessage",

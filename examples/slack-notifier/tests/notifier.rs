@@ -1,12 +1,12 @@
 //! The notifier against a Slack clone: each test starts from the `basic` seed.
 
-use slack_notifier::{NotifyError, Notifier};
+use slack_notifier::{Notifier, NotifyError};
 
 async fn texts(slack: &asym::Slack, sql: &str) -> Vec<String> {
     slack
         .query(sql)
         .await
-        .unwrap()
+        .expect("query the clone's database")
         .iter()
         .map(|row| row.get::<_, String>(0))
         .collect()
@@ -20,8 +20,15 @@ async fn a_deploy_notice_lands_in_the_channel(slack: asym::Slack) {
     notifier.deploy_started("billing", "v1.4.2").await.unwrap();
 
     let after = texts(&slack, "select text from messages order by ts").await;
-    assert_eq!(after.len(), before.len() + 1, "exactly one new message: {after:?}");
-    assert_eq!(after.last().unwrap(), ":rocket: Deploying *billing* `v1.4.2`");
+    assert_eq!(
+        after.len(),
+        before.len() + 1,
+        "exactly one new message: {after:?}"
+    );
+    assert_eq!(
+        after.last().unwrap(),
+        ":rocket: Deploying *billing* `v1.4.2`"
+    );
 }
 
 #[asym::clone("slack", seed = "basic")]
@@ -39,14 +46,24 @@ async fn follow_ups_are_threaded_under_the_notice(slack: asym::Slack) -> Result<
         ),
     )
     .await;
-    assert_eq!(thread, ["migrations applied", ":white_check_mark: *search* `2026.11.27` is live"]);
+    assert_eq!(
+        thread,
+        [
+            "migrations applied",
+            ":white_check_mark: *search* `2026.11.27` is live"
+        ]
+    );
     Ok(())
 }
 
 #[asym::clone("slack", seed = "basic")]
 async fn every_test_starts_from_the_seed(slack: asym::Slack) {
     // Runs in any order with the others: if a reset were missed, their messages would show here.
-    let texts = texts(&slack, "select text from messages where text like ':rocket:%'").await;
+    let texts = texts(
+        &slack,
+        "select text from messages where text like ':rocket:%'",
+    )
+    .await;
     assert!(texts.is_empty(), "leftovers from another test: {texts:?}");
     let notifier = Notifier::new(slack.api_url(), slack.bot_token(), "#general");
     assert_eq!(notifier.team().await.unwrap(), "Acme");
@@ -66,7 +83,10 @@ async fn an_unknown_channel_is_reported(slack: asym::Slack) {
 async fn a_revoked_token_is_reported(slack: asym::Slack) {
     let notifier = Notifier::new(slack.api_url(), "xoxb-0-0-revoked", "#general");
     let err = notifier.team().await.unwrap_err();
-    assert!(matches!(&err, NotifyError::Slack { error, .. } if error == "invalid_auth"), "{err:?}");
+    assert!(
+        matches!(&err, NotifyError::Slack { error, .. } if error == "invalid_auth"),
+        "{err:?}"
+    );
 }
 
 #[asym::clone("slack", seed = "basic")]
