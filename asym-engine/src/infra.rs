@@ -24,7 +24,8 @@ const NETWORK_LABEL: &str = "dev.asym.network";
 const OFFLINE_HINT: &str = "bash scripts/offline-images.sh";
 
 /// How clone and infra containers reach each other.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum NetworkMode {
     /// Linux host networking: everything binds its own port on 127.0.0.1; containers reach the
     /// host's loopback (webhook receivers) and skip Docker's userland proxy.
@@ -52,7 +53,8 @@ impl NetworkMode {
 }
 
 /// The running shared infrastructure, as this machine reaches it.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Infra {
     /// Network mode of the infra (clones follow it).
     pub network: NetworkMode,
@@ -139,6 +141,7 @@ pub(crate) async fn ensure(docker: &Docker, home: &Home, config: &Config) -> Res
         password: pg.password.unwrap_or_default(),
     };
     wait_ready(&infra).await?;
+    infra.save(home);
     Ok(infra)
 }
 
@@ -414,37 +417,81 @@ async fn ensure_network(docker: &Docker) -> Result<()> {
 async fn wait_ready(infra: &Infra) -> Result<()> {
     let deadline = Instant::now() + Duration::from_secs(90);
     loop {
-        let pg = match infra
-            .pg_config("postgres")
-            .connect(tokio_postgres::NoTls)
-            .await
-        {
-            Ok((client, conn)) => {
-                tokio::spawn(conn);
-                client.simple_query("SELECT 1").await.map(|_| ())
-            }
-            Err(e) => Err(e),
-        };
-        let redis = async {
-            let client = redis::Client::open(infra.redis_url())?;
-            let mut conn = client.get_multiplexed_async_connection().await?;
-            redis::cmd("PING").query_async::<String>(&mut conn).await
-        }
-        .await;
-        match (pg, redis) {
-            (Ok(()), Ok(_)) => return Ok(()),
-            (pg, redis) if Instant::now() > deadline => {
-                let why = pg
-                    .err()
-                    .map(|e| format!("postgres: {e}"))
-                    .or(redis.err().map(|e| format!("redis: {e}")))
-                    .unwrap_or_default();
+        match infra.probe().await {
+            Ok(()) => return Ok(()),
+            Err(why) if Instant::now() > deadline => {
                 return Err(Error::internal(
                     "shared Postgres/Redis did not become ready within 90 s; see `docker logs asym-postgres`",
                     why,
                 ));
             }
-            _ => tokio::time::sleep(Duration::from_millis(100)).await,
+            Err(_) => tokio::time::sleep(Duration::from_millis(100)).await,
         }
     }
+}
+
+impl Infra {
+    /// Checks that Postgres accepts the superuser and Redis answers PING.
+    pub(crate) async fn probe(&self) -> std::result::Result<(), String> {
+        let pg = async {
+            let (client, conn) = self
+                .pg_config("postgres")
+                .connect(tokio_postgres::NoTls)
+                .await
+                .map_err(|e| format!("postgres: {e}"))?;
+            tokio::spawn(conn);
+            client
+                .simple_query("SELECT 1")
+                .await
+                .map(|_| ())
+                .map_err(|e| format!("postgres: {e}"))
+        };
+        let redis = async {
+            let client = redis::Client::open(self.redis_url()).map_err(|e| format!("redis: {e}"))?;
+            let mut conn = client
+                .get_multiplexed_async_connection()
+                .await
+                .map_err(|e| format!("redis: {e}"))?;
+            redis::cmd("PING")
+                .query_async::<String>(&mut conn)
+                .await
+                .map(|_| ())
+                .map_err(|e| format!("redis: {e}"))
+        };
+        let checks = async { tokio::try_join!(pg, redis).map(|_| ()) };
+        tokio::time::timeout(Duration::from_secs(2), checks)
+            .await
+            .unwrap_or_else(|_| Err("no answer within 2 s".to_owned()))
+    }
+
+    /// The infra last seen running, from `infra.json`, if it still answers (no Docker needed:
+    /// the hot path of a fresh test process).
+    pub(crate) async fn cached(home: &Home) -> Option<Self> {
+        let text = std::fs::read_to_string(cache_path(home)).ok()?;
+        let infra: Self = serde_json::from_str(&text).ok()?;
+        infra.probe().await.ok().map(|()| infra)
+    }
+
+    fn save(&self, home: &Home) {
+        use std::io::Write as _;
+        let Ok(json) = serde_json::to_vec(self) else {
+            return;
+        };
+        let path = cache_path(home);
+        let tmp = path.with_extension(format!("json.tmp{}", std::process::id()));
+        let written = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(true)
+            .write(true)
+            .mode(0o600)
+            .open(&tmp)
+            .and_then(|mut f| f.write_all(&json));
+        if written.is_ok() {
+            let _ = std::fs::rename(&tmp, &path);
+        }
+    }
+}
+
+fn cache_path(home: &Home) -> std::path::PathBuf {
+    home.root().join("infra.json")
 }

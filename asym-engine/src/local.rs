@@ -111,6 +111,9 @@ impl LocalDockerProvider {
     pub async fn infra(&self) -> Result<&Infra> {
         self.infra
             .get_or_try_init(|| async {
+                if let Some(infra) = Infra::cached(&self.home).await {
+                    return Ok(infra);
+                }
                 let docker = self.docker().await?;
                 infra::ensure(docker, &self.home, &self.config).await
             })

@@ -22,7 +22,8 @@
 //! Settings: `ASYM_POOL_MAX` (pool cap per template/seed; default: the number of tests that
 //! can run at once), `ASYM_LEASE_TIMEOUT` (seconds to wait for a clone, default 300),
 //! `ASYM_IDLE_TTL` (e.g. `30m`, `2h`, `90s`), plus the engine's `ASYM_HOME` and friends.
-//! Image digests are pinned per crate in `asym.lock` beside its `Cargo.toml`.
+//! Image digests are pinned per crate in `asym.lock` beside its `Cargo.toml`; `ASYM_PIN=off`
+//! uses whatever the template's tag points at now and writes no pin (for developing templates).
 
 mod handle;
 mod pin;
