@@ -164,10 +164,8 @@ impl CloneArgs {
         if input.peek(Ident::peek_any) && input.peek2(Token![=]) {
             return Err(error_at(
                 input,
-                format!(
-                    "the template name comes first, as a string literal: \
-                 `#[asym::clone(\"slack\", seed = \"basic\")]`{known}"
-                ),
+                "the template name comes first, as a string literal: \
+                 `#[asym::clone(\"slack\", seed = \"basic\")]`",
             ));
         }
         if input.peek(Ident::peek_any) {
@@ -311,7 +309,14 @@ pub(crate) fn expand(args: TokenStream, item: TokenStream, cx: &Context) -> Toke
             #error
         };
     }
-    func.attrs = inner;
+    // The macro, not the user, decides that handles arrive by value.
+    func.attrs = vec![syn::parse_quote! {
+        #[allow(
+            clippy::needless_pass_by_value,
+            reason = "`#[asym::clone]` passes each clone handle by value"
+        )]
+    }];
+    func.attrs.extend(inner);
     let clones: Vec<CloneArgs> = clones.into_iter().flatten().collect();
     emit(func, &outer, &clones, &krate)
 }
@@ -426,10 +431,9 @@ fn validate(args: &CloneArgs, cx: &Context, errors: &mut Errors) {
                         format!(
                             "seed file `{}` does not exist: a seed ending in `.sql` or \
                              containing `/` is a path relative to the directory of this \
-                             crate's Cargo.toml; fix the path, or name a fixture of \
-                             \"{name}\": {}",
+                             crate's Cargo.toml; fix the path, or name one of the \
+                             template's fixtures instead",
                             path.display(),
-                            quoted_list(template.fixtures.iter().flatten())
                         ),
                     ));
                 }
@@ -550,9 +554,17 @@ fn check_handle(ty: &Type, n: usize, args: &CloneArgs, krate: &Path, errors: &mu
             if handle_template == template {
                 return;
             }
+            // Suggest the path as written, else through the crate (the bare name may not be
+            // imported).
+            let at = if prefix.is_empty() {
+                let krate = path_string(krate);
+                format!("{}::", krate.trim_start_matches("::"))
+            } else {
+                prefix.clone()
+            };
             let fix = match HANDLES.iter().find(|(_, t)| *t == template) {
-                Some((right, _)) => format!("`{prefix}{right}` or the generic `{prefix}Clone`"),
-                None => format!("the generic `{prefix}Clone`"),
+                Some((right, _)) => format!("`{at}{right}` or the generic `{at}Clone`"),
+                None => format!("the generic `{at}Clone`"),
             };
             errors.push(syn::Error::new_spanned(
                 ty,
@@ -598,11 +610,6 @@ fn emit(func: ItemFn, outer: &[Attribute], clones: &[CloneArgs], krate: &Path) -
     } else {
         quote!(run)
     };
-    // A return type that is neither `()` nor `Result<(), E: Debug>` is reported at the type.
-    let runner = match &func.sig.output {
-        ReturnType::Type(_, ty) => quote_spanned!(ty.span()=> #krate::__private::#runner),
-        ReturnType::Default => quote!(#krate::__private::#runner),
-    };
     let requests = clones.iter().map(|clone| {
         let template = &clone.template;
         let seed = option(clone.seed.as_ref());
@@ -624,17 +631,35 @@ fn emit(func: ItemFn, outer: &[Attribute], clones: &[CloneArgs], krate: &Path) -
         }
         FnArg::Receiver(receiver) => receiver.to_token_stream(),
     });
+    let name = quote!(::core::concat!(
+        ::core::module_path!(),
+        "::",
+        ::core::stringify!(#ident)
+    ));
+    let manifest_dir = quote!(::core::env!("CARGO_MANIFEST_DIR"));
+    let body = quote!(|mut #handles| #ident(#(#args),*));
+    // The call carries the return type's span, so a return type that is neither `()` nor
+    // `Result<(), E: Debug>` is reported there rather than at the attribute.
+    let span = match &func.sig.output {
+        ReturnType::Type(_, ty) => ty.span(),
+        ReturnType::Default => Span::call_site(),
+    };
+    let runner_path: TokenStream = quote!(#krate::__private::#runner)
+        .into_iter()
+        .map(|mut token| {
+            token.set_span(span);
+            token
+        })
+        .collect();
+    let call = quote_spanned! {span=>
+        #runner_path(#name, #manifest_dir, &[#(#requests),*], #body)
+    };
     quote! {
         #[::core::prelude::v1::test]
         #(#outer)*
         #vis fn #ident() {
             #func
-            #runner(
-                ::core::concat!(::core::module_path!(), "::", ::core::stringify!(#ident)),
-                ::core::env!("CARGO_MANIFEST_DIR"),
-                &[#(#requests),*],
-                |mut #handles| #ident(#(#args),*),
-            )
+            #call
         }
     }
 }
@@ -788,6 +813,10 @@ mod tests {
             #[doc = r" Pays."]
             #[ignore]
             fn pays() {
+                #[allow(
+                    clippy::needless_pass_by_value,
+                    reason = "`#[asym::clone]` passes each clone handle by value"
+                )]
                 async fn pays(slack: asym::Slack, stripe: asym::Stripe) -> Result<(), MyErr> {
                     body()
                 }
@@ -806,7 +835,7 @@ mod tests {
                             mode: ::core::option::Option::Some("api"),
                         }
                     ],
-                    |mut clones| pays(clones.next::<asym::Slack>(), clones.next::<asym::Stripe>()),
+                    |mut clones| pays(clones.next::<asym::Slack>(), clones.next::<asym::Stripe>())
                 )
             }
         };
@@ -824,6 +853,10 @@ mod tests {
         let expected = quote! {
             #[::core::prelude::v1::test]
             fn reads() {
+                #[allow(
+                    clippy::needless_pass_by_value,
+                    reason = "`#[asym::clone]` passes each clone handle by value"
+                )]
                 fn reads(slack: asym::Clone) {}
                 ::asym::__private::run(
                     ::core::concat!(::core::module_path!(), "::", ::core::stringify!(reads)),
@@ -833,7 +866,7 @@ mod tests {
                         seed: ::core::option::Option::None,
                         mode: ::core::option::Option::None,
                     }],
-                    |mut clones| reads(clones.next::<asym::Clone>()),
+                    |mut clones| reads(clones.next::<asym::Clone>())
                 )
             }
         };
@@ -883,7 +916,7 @@ mod tests {
         };
         assert!(matches!(inner.vis, Visibility::Inherited));
         let inner_attrs: Vec<String> = inner.attrs.iter().map(|a| path_string(a.path())).collect();
-        assert_eq!(inner_attrs, ["tracing::instrument"]);
+        assert_eq!(inner_attrs, ["allow", "tracing::instrument"]);
         let call = outer.block.stmts[1].to_token_stream().to_string();
         let stripe = call.find("\"stripe\"").expect("stripe request");
         let slack = call.find("\"slack\"").expect("slack request");
@@ -1122,6 +1155,10 @@ mod tests {
         assert_eq!(messages.len(), 2, "{messages:?}");
         assert!(
             messages[1].starts_with("`Slack` is the handle of \"slack\""),
+            "{messages:?}"
+        );
+        assert!(
+            messages[1].contains("use `asym::Stripe` or the generic `asym::Clone`"),
             "{messages:?}"
         );
         // Other paths and `Clone` are left to the type checker.

@@ -1,0 +1,6 @@
+#[asym::clone("slack", seed = "basic", seed = "basic")]
+async fn posts(slack: asym::Slack) {
+    let _ = slack;
+}
+
+fn main() {}

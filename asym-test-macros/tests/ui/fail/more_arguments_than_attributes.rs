@@ -1,0 +1,6 @@
+#[asym::clone("slack")]
+async fn posts(slack: asym::Slack, other: asym::Slack) {
+    let _ = (slack, other);
+}
+
+fn main() {}

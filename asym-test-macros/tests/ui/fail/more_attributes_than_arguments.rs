@@ -1,0 +1,7 @@
+#[asym::clone("slack")]
+#[asym::clone("slack")]
+fn posts(slack: asym::Slack) {
+    let _ = slack;
+}
+
+fn main() {}

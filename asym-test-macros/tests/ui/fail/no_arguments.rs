@@ -1,0 +1,4 @@
+#[asym::clone("slack")]
+async fn posts() {}
+
+fn main() {}

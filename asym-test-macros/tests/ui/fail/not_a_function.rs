@@ -1,0 +1,6 @@
+#[asym::clone("slack")]
+struct Posts {
+    slack: asym::Slack,
+}
+
+fn main() {}

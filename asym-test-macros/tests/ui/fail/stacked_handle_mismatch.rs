@@ -1,0 +1,10 @@
+use asym::{Clone, Linear};
+
+#[asym::clone("slack")]
+#[asym::clone("slack")]
+#[asym::clone("slack")]
+async fn three_workspaces(first: asym::Slack, second: Linear, any: Clone) {
+    let _ = (first, second, any);
+}
+
+fn main() {}

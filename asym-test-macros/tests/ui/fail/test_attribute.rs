@@ -1,0 +1,7 @@
+#[asym::clone("slack")]
+#[test]
+fn posts(slack: asym::Slack) {
+    let _ = slack;
+}
+
+fn main() {}

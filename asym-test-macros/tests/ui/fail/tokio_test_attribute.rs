@@ -1,0 +1,7 @@
+#[asym::clone("slack")]
+#[tokio::test]
+async fn posts(slack: asym::Slack) {
+    let _ = slack;
+}
+
+fn main() {}

@@ -1,0 +1,6 @@
+#[asym::clone("slak")]
+async fn posts(slack: asym::Clone) {
+    let _ = slack;
+}
+
+fn main() {}
