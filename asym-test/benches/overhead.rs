@@ -61,7 +61,10 @@ fn main() {
         println!("{} {}", to_body.as_nanos(), after.as_nanos());
         return;
     }
-    let n: usize = std::env::var("ASYM_BENCH_TESTS").ok().and_then(|v| v.parse().ok()).unwrap_or(300);
+    let n: usize = std::env::var("ASYM_BENCH_TESTS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(300);
     one_test(Instant::now()); // warm: pool spun, engine connected
     let mut samples = Vec::new();
     for _ in 0..n {
@@ -74,9 +77,14 @@ fn main() {
     let exe = std::env::current_exe().expect("bench path");
     let mut samples = Vec::new();
     for _ in 0..30 {
-        let out = std::process::Command::new(&exe).arg("--one").output().expect("spawn");
+        let out = std::process::Command::new(&exe)
+            .arg("--one")
+            .output()
+            .expect("spawn");
         let text = String::from_utf8_lossy(&out.stdout);
-        let mut parts = text.split_whitespace().filter_map(|p| p.parse::<u64>().ok());
+        let mut parts = text
+            .split_whitespace()
+            .filter_map(|p| p.parse::<u64>().ok());
         if let (Some(to_body), Some(after)) = (parts.next(), parts.next()) {
             samples.push(Duration::from_nanos(to_body + after));
         }

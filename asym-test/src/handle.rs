@@ -87,6 +87,11 @@ impl Clone {
 }
 
 /// Turns a leased clone into the argument type a test asked for.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot receive a clone",
+    label = "use `asym::Clone` or a typed handle such as `asym::Slack`",
+    note = "#[asym::clone] arguments must be `asym::Clone`, `asym::Slack`, `asym::Stripe`, `asym::GitHub`, `asym::Notion`, `asym::HubSpot` or `asym::Linear`"
+)]
 pub trait FromClone: Sized {
     /// The conversion.
     fn from_clone(clone: Clone) -> Self;

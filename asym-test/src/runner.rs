@@ -39,6 +39,10 @@ impl Clones {
 }
 
 /// What a test body may return: `()` or `Result<(), E: Debug>`.
+#[diagnostic::on_unimplemented(
+    message = "an #[asym::clone] test cannot return `{Self}`",
+    label = "return `()` or `Result<(), E>` with `E: Debug`"
+)]
 pub trait TestResult {
     /// `Err` with the error's `Debug` text when the test failed.
     ///

@@ -1,0 +1,62 @@
+//! A test process for the harness end-to-end tests: `hold <marker>` leases a Slack clone, dirties
+//! it, writes the clone id to `<marker>` and waits to be killed; `check <marker>` leases one and
+//! writes `<id> clean` or `<id> dirty` depending on whether it is back at the seed; `fail`
+//! leases one, writes its id and fails.
+
+use std::time::Duration;
+
+use asym::__private::{Request, run_async};
+
+const SLACK: &[Request] = &[Request {
+    template: "slack",
+    seed: Some("basic"),
+    mode: None,
+}];
+
+const DIRTY: &str = "written by a process that was then killed";
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    let (mode, marker) = match args.as_slice() {
+        [_, mode, marker] => (mode.clone(), marker.clone()),
+        _ => {
+            eprintln!("usage: asym-e2e-child hold|check|fail <marker-file>");
+            std::process::exit(2);
+        }
+    };
+    run_async(
+        "e2e::child",
+        env!("CARGO_MANIFEST_DIR"),
+        SLACK,
+        |mut clones| {
+            let slack: asym::Slack = clones.next();
+            async move {
+                let dirty = slack
+                    .query(&format!(
+                        "select count(*) from messages where text = '{DIRTY}'"
+                    ))
+                    .await
+                    .expect("query")[0]
+                    .get::<_, i64>(0);
+                if mode == "hold" {
+                    slack
+                        .query(&format!(
+                            "insert into messages (channel_id, ts, team_id, text) \
+                         select channel_id, ts + 1, team_id, '{DIRTY}' from messages limit 1"
+                        ))
+                        .await
+                        .expect("dirty the clone");
+                    std::fs::write(&marker, slack.id()).expect("write marker");
+                    tokio::time::sleep(Duration::from_secs(600)).await;
+                } else if mode == "fail" {
+                    std::fs::write(&marker, slack.id()).expect("write marker");
+                    panic!("this test fails on purpose");
+                } else {
+                    let state = if dirty == 0 { "clean" } else { "dirty" };
+                    std::fs::write(&marker, format!("{} {state}", slack.id()))
+                        .expect("write marker");
+                }
+            }
+        },
+    );
+}

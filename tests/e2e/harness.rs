@@ -1,0 +1,112 @@
+//! The harness across processes: a SIGKILLed test frees its lease and the next holder gets the
+//! clone back at its baseline; a full pool gives LEASE_TIMEOUT naming who holds what.
+
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::json;
+
+use crate::common::TestHome;
+
+fn child(home: &TestHome, mode: &str, marker: &Path, lease_timeout: u64) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_asym-e2e-child"));
+    cmd.args([mode, marker.to_str().unwrap()])
+        .env("ASYM_HOME", home.path())
+        .env("ASYM_POOL_MAX", "1")
+        .env("ASYM_PIN", "off")
+        .env("ASYM_LEASE_TIMEOUT", lease_timeout.to_string())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    cmd
+}
+
+fn wait_for(marker: &Path) -> String {
+    let deadline = Instant::now() + Duration::from_secs(90);
+    while Instant::now() < deadline {
+        if let Ok(text) = std::fs::read_to_string(marker)
+            && !text.is_empty()
+        {
+            return text;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    panic!("no marker at {}", marker.display());
+}
+
+#[test]
+fn a_killed_test_frees_its_lease_and_the_next_one_gets_a_reset_clone() {
+    let home = TestHome::new("4240-4249", json!({}));
+    let held = home.path().join("held");
+    let mut holder = child(&home, "hold", &held, 60).spawn().unwrap();
+    let id = wait_for(&held);
+
+    // Pool of one, held: the next test waits, then fails naming the holder.
+    let blocked = child(&home, "check", &home.path().join("blocked"), 1)
+        .output()
+        .unwrap();
+    assert!(!blocked.status.success());
+    let stderr = String::from_utf8_lossy(&blocked.stderr);
+    assert!(stderr.contains("LEASE_TIMEOUT"), "{stderr}");
+    assert!(
+        stderr.contains(&format!("pid {}", holder.id())),
+        "names the holder: {stderr}"
+    );
+
+    holder.kill().unwrap(); // SIGKILL: no destructor, no atexit
+    holder.wait().unwrap();
+
+    let checked = home.path().join("checked");
+    let out = child(&home, "check", &checked, 30).output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        wait_for(&checked),
+        format!("{id} clean"),
+        "same clone, back at the seed"
+    );
+    assert!(home.asym(&["destroy", &id]).status.success());
+}
+
+#[test]
+fn a_failed_tests_clone_is_named_and_held_out_for_the_rest_of_the_run() {
+    let home = TestHome::new("4250-4259", json!({}));
+    let failed = home.path().join("failed");
+    let out = child(&home, "fail", &failed, 60)
+        .env("NEXTEST_RUN_ID", "run-a")
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let id = wait_for(&failed);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let database = format!("clone_{}", id.replace('-', "_"));
+    assert!(
+        stderr.contains(&format!("clone {id} is held for inspection"))
+            && stderr.contains(&database)
+            && stderr.contains("/api"),
+        "names id, API URL and database: {stderr}"
+    );
+
+    let next = home.path().join("next");
+    let out = child(&home, "check", &next, 60)
+        .env("NEXTEST_RUN_ID", "run-a")
+        .env("ASYM_POOL_MAX", "2")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let other = wait_for(&next);
+    assert!(
+        !other.starts_with(&id),
+        "the failed clone stays out of this run's pool: {other}"
+    );
+    for clone in [id.as_str(), other.split(' ').next().unwrap()] {
+        assert!(home.asym(&["destroy", clone]).status.success());
+    }
+}
