@@ -161,6 +161,35 @@ impl Docker {
         }
     }
 
+    /// Names and labels of containers carrying `label` (`key` or `key=value`), stopped ones too.
+    pub(crate) async fn list(&self, label: &str) -> Result<Vec<(String, HashMap<String, String>)>> {
+        let options = bollard::query_parameters::ListContainersOptions {
+            all: true,
+            filters: Some(HashMap::from([(
+                "label".to_owned(),
+                vec![label.to_owned()],
+            )])),
+            ..Default::default()
+        };
+        let containers = self
+            .api
+            .list_containers(Some(options))
+            .await
+            .map_err(|e| fail("listing containers", e))?;
+        Ok(containers
+            .into_iter()
+            .map(|c| {
+                let name = c
+                    .names
+                    .and_then(|n| n.into_iter().next())
+                    .unwrap_or_default()
+                    .trim_start_matches('/')
+                    .to_owned();
+                (name, c.labels.unwrap_or_default())
+            })
+            .collect())
+    }
+
     /// Copies directory `path` out of `image` into `dest` (created), without running the image.
     pub(crate) async fn extract(&self, image: &str, path: &str, dest: &Path) -> Result<()> {
         let name = format!("asym-extract-{}", crate::ids::random_hex(8));

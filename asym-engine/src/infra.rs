@@ -447,7 +447,8 @@ impl Infra {
                 .map_err(|e| format!("postgres: {e}"))
         };
         let redis = async {
-            let client = redis::Client::open(self.redis_url()).map_err(|e| format!("redis: {e}"))?;
+            let client =
+                redis::Client::open(self.redis_url()).map_err(|e| format!("redis: {e}"))?;
             let mut conn = client
                 .get_multiplexed_async_connection()
                 .await

@@ -27,6 +27,7 @@ mod images;
 mod infra;
 mod local;
 mod model;
+mod ops;
 mod ports;
 mod provider;
 mod registry;
@@ -46,6 +47,7 @@ pub use model::{
     CloneInstance, CloneRecord, CloneSpec, CloneState, CloneStatus, CloneTokens, Endpoints,
     Environment, LogLine, LogOptions, PortRange, ProviderKind, SeedResult, SeedSpec, ServiceStatus,
 };
+pub use ops::{PruneReport, QueryResult};
 pub use ports::is_bad_port;
 pub use provider::CloneProvider;
 pub use reset::BASELINE;

@@ -32,7 +32,7 @@ pub struct LocalDockerProvider {
     home: Home,
     config: Config,
     catalog: Catalog,
-    registry: Registry,
+    pub(crate) registry: Registry,
     docker: OnceCell<Docker>,
     infra: OnceCell<Infra>,
     clients: Mutex<HashMap<String, Arc<Client>>>,
@@ -121,7 +121,7 @@ impl LocalDockerProvider {
     }
 
     /// A cached connection to database `db` (reconnects when the old one dropped).
-    async fn client(&self, db: &str) -> Result<Arc<Client>> {
+    pub(crate) async fn client(&self, db: &str) -> Result<Arc<Client>> {
         let mut clients = self.clients.lock().await;
         if let Some(client) = clients.get(db).filter(|c| !c.is_closed()) {
             return Ok(client.clone());
@@ -142,7 +142,7 @@ impl LocalDockerProvider {
         self.clients.lock().await.remove(db);
     }
 
-    async fn redis(&self) -> Result<redis::aio::MultiplexedConnection> {
+    pub(crate) async fn redis(&self) -> Result<redis::aio::MultiplexedConnection> {
         let infra = self.infra().await?;
         self.redis
             .get_or_try_init(|| async {
@@ -157,7 +157,7 @@ impl LocalDockerProvider {
             .cloned()
     }
 
-    fn entry(&self, id: &str) -> Result<Entry> {
+    pub(crate) fn entry(&self, id: &str) -> Result<Entry> {
         self.registry.read()?.get(id).cloned()
     }
 
@@ -422,10 +422,11 @@ impl LocalDockerProvider {
         }
     }
 
-    async fn provision(
+    pub(crate) async fn provision(
         &self,
         entry: &Entry,
         template: &Template,
+        reprovision: bool,
     ) -> Result<BTreeMap<String, String>> {
         let id = &entry.record.id;
         let service = template.manifest.api_service();
@@ -442,7 +443,7 @@ impl LocalDockerProvider {
             .http
             .post(&url)
             .header("x-asym-admin-secret", &entry.secrets.admin_secret)
-            .json(&serde_json::json!({}))
+            .json(&serde_json::json!({ "reprovision": reprovision }))
             .send()
             .await
             .map_err(|e| Error::step(id, "provision", e))?;
@@ -516,7 +517,7 @@ impl LocalDockerProvider {
             self.wait_healthy(&id, &container_name(&id, &service.name), &url)
                 .await?;
         }
-        entry.record.tokens = self.provision(entry, template).await?;
+        entry.record.tokens = self.provision(entry, template, false).await?;
         if let Some(sql) = seed_sql {
             self.run_seed(&id, &db, sql).await?;
         }
@@ -525,7 +526,7 @@ impl LocalDockerProvider {
     }
 
     /// A connection of its own (for transactions, which need `&mut`).
-    async fn fresh_client(&self, db: &str) -> Result<Client> {
+    pub(crate) async fn fresh_client(&self, db: &str) -> Result<Client> {
         let infra = self.infra().await?;
         let (client, conn) = infra
             .pg_config(db)
@@ -537,7 +538,7 @@ impl LocalDockerProvider {
     }
 
     /// Removes whatever a clone has: containers, database, Redis keys. Best effort, idempotent.
-    async fn teardown(&self, record: &CloneRecord) -> Result<()> {
+    pub(crate) async fn teardown(&self, record: &CloneRecord) -> Result<()> {
         let docker = self.docker().await?;
         for service in record.ports.keys() {
             docker.remove(&container_name(&record.id, service)).await?;
@@ -585,7 +586,7 @@ impl LocalDockerProvider {
         });
     }
 
-    fn set_state(&self, id: &str, state: CloneState) -> Result<CloneRecord> {
+    pub(crate) fn set_state(&self, id: &str, state: CloneState) -> Result<CloneRecord> {
         self.registry.update(|reg| {
             let entry = reg.get_mut(id)?;
             entry.record.state = state;
@@ -607,11 +608,11 @@ impl LocalDockerProvider {
 }
 
 /// Whether a process of this id runs on this machine.
-fn process_alive(pid: u32) -> bool {
+pub(crate) fn process_alive(pid: u32) -> bool {
     Path::new(&format!("/proc/{pid}")).exists()
 }
 
-fn container_name(id: &str, service: &str) -> String {
+pub(crate) fn container_name(id: &str, service: &str) -> String {
     format!("asym-{id}-{service}")
 }
 

@@ -1,0 +1,251 @@
+//! Operations beyond the provider contract that the CLI offers: credentials, SQL, snapshots,
+//! pruning.
+
+use std::collections::BTreeSet;
+use std::time::Duration;
+
+use serde::Serialize;
+use tokio_postgres::SimpleQueryMessage;
+
+use crate::error::{Error, Result};
+use crate::local::{LocalDockerProvider, container_name, process_alive};
+use crate::model::{CloneState, CloneTokens};
+use crate::reset;
+use crate::time::Timestamp;
+
+/// Rows a query returned, every value as Postgres prints it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct QueryResult {
+    /// Column names of the last statement that returned rows.
+    pub columns: Vec<String>,
+    /// Its rows (`None` for SQL NULL).
+    pub rows: Vec<Vec<Option<String>>>,
+    /// Rows affected by the last statement that did not return rows.
+    pub affected: Option<u64>,
+}
+
+/// What `prune` removed (or would remove, on a dry run).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PruneReport {
+    /// Clones destroyed (pooled and idle past the TTL, or all with `--all`).
+    pub clones: Vec<String>,
+    /// Spins whose process died, rolled back.
+    pub abandoned_spins: Vec<String>,
+    /// Containers of this home with no record.
+    pub orphan_containers: Vec<String>,
+    /// Lease files with no clone.
+    pub stale_leases: Vec<String>,
+}
+
+const READ_ONLY_ROLE: &str = "asym_readonly";
+
+impl LocalDockerProvider {
+    /// The clone's credentials; with `reprovision`, mints new ones and revokes the old.
+    ///
+    /// # Errors
+    /// `CLONE_NOT_FOUND`, `CLONE_START_FAILED` (step provision) when the clone does not answer.
+    pub async fn tokens(&self, id: &str, reprovision: bool) -> Result<CloneTokens> {
+        let entry = self.entry(id)?;
+        if !reprovision {
+            return Ok(entry.record.tokens);
+        }
+        let template = self.catalog().get(&entry.record.template)?;
+        let tokens = self.provision(&entry, template, true).await?;
+        // The new credentials are part of the baseline a reset returns to.
+        let mut client = self.fresh_client(&entry.record.database).await?;
+        reset::capture(&mut client, reset::BASELINE).await?;
+        self.registry.update(|reg| {
+            let record = &mut reg.get_mut(id)?.record;
+            record.tokens = tokens.clone();
+            record.updated_at = Timestamp::now();
+            Ok(())
+        })?;
+        Ok(tokens)
+    }
+
+    /// Runs SQL on a clone's database. Read-only unless `write`: then the session belongs to a
+    /// role that can only read, so no statement in `sql` can change anything.
+    ///
+    /// # Errors
+    /// `CLONE_NOT_FOUND`; `Internal` carrying the database's message when the SQL fails.
+    pub async fn sql(&self, id: &str, sql: &str, write: bool) -> Result<QueryResult> {
+        let entry = self.entry(id)?;
+        let db = &entry.record.database;
+        let client = if write {
+            self.fresh_client(db).await?
+        } else {
+            self.ensure_read_only_role().await?;
+            let infra = self.infra().await?;
+            let mut config = infra.pg_config(db);
+            config.user(READ_ONLY_ROLE);
+            let (client, conn) = config
+                .connect(tokio_postgres::NoTls)
+                .await
+                .map_err(|e| Error::internal(format!("connecting to {db} read-only"), e))?;
+            tokio::spawn(conn);
+            client
+        };
+        let messages = client
+            .simple_query(sql)
+            .await
+            .map_err(|e| Error::internal("the query failed", e))?;
+        let mut result = QueryResult::default();
+        let mut fresh = true;
+        for message in messages {
+            match message {
+                SimpleQueryMessage::RowDescription(columns) => {
+                    result.columns = columns.iter().map(|c| c.name().to_owned()).collect();
+                    result.rows.clear();
+                    fresh = false;
+                }
+                SimpleQueryMessage::Row(row) => {
+                    if fresh {
+                        result.columns =
+                            row.columns().iter().map(|c| c.name().to_owned()).collect();
+                        fresh = false;
+                    }
+                    result.rows.push(
+                        (0..row.len())
+                            .map(|i| row.get(i).map(str::to_owned))
+                            .collect(),
+                    );
+                }
+                SimpleQueryMessage::CommandComplete(n) => {
+                    if result.columns.is_empty() {
+                        result.affected = Some(n);
+                    }
+                    fresh = true;
+                }
+                _ => {}
+            }
+        }
+        Ok(result)
+    }
+
+    async fn ensure_read_only_role(&self) -> Result<()> {
+        let infra = self.infra().await?;
+        let admin = self.client("postgres").await?;
+        // Same password as the superuser: both stay on this machine's loopback.
+        let sql = format!(
+            "DO $$ BEGIN \
+               CREATE ROLE {READ_ONLY_ROLE} LOGIN PASSWORD '{}' IN ROLE pg_read_all_data; \
+             EXCEPTION WHEN duplicate_object THEN NULL; END $$; \
+             ALTER ROLE {READ_ONLY_ROLE} SET default_transaction_read_only = on;",
+            infra.password.replace('\'', "''")
+        );
+        admin
+            .batch_execute(&sql)
+            .await
+            .map_err(|e| Error::internal("creating the read-only role", e))
+    }
+
+    /// Names of a clone's snapshots (`baseline` included).
+    ///
+    /// # Errors
+    /// `CLONE_NOT_FOUND`, or database failures.
+    pub async fn snapshots(&self, id: &str) -> Result<Vec<String>> {
+        let entry = self.entry(id)?;
+        let client = self.client(&entry.record.database).await?;
+        reset::list(&client).await
+    }
+
+    /// Destroys every clone of this home.
+    ///
+    /// # Errors
+    /// The first failure; clones before it are gone.
+    pub async fn destroy_all(&self) -> Result<Vec<String>> {
+        use crate::provider::CloneProvider as _;
+        let mut gone = Vec::new();
+        for record in self.records()? {
+            self.destroy(&record.id).await?;
+            gone.push(record.id);
+        }
+        Ok(gone)
+    }
+
+    /// Removes what nobody uses: pooled clones idle past `idle` (every clone with `all`), spins
+    /// whose process died, this home's containers with no record, and stale lease files.
+    ///
+    /// # Errors
+    /// `DOCKER_UNAVAILABLE`, `REGISTRY_CORRUPT`, or the first removal that fails.
+    pub async fn prune(&self, idle: Duration, all: bool, dry_run: bool) -> Result<PruneReport> {
+        use crate::provider::CloneProvider as _;
+        let mut report = PruneReport::default();
+        let contents = self.registry.read()?;
+        let leases = self.home().leases_dir();
+        for entry in &contents.clones {
+            let record = &entry.record;
+            if record.state == CloneState::Creating {
+                if !entry.owner_pid.is_some_and(process_alive) {
+                    report.abandoned_spins.push(record.id.clone());
+                }
+                continue;
+            }
+            let lease = leases.join(format!("{}.lock", record.id));
+            let idle_for = std::fs::metadata(&lease)
+                .and_then(|m| m.modified())
+                .ok()
+                .and_then(|t| t.elapsed().ok())
+                .unwrap_or_else(|| record.updated_at.elapsed());
+            let leased = std::fs::File::open(&lease).is_ok_and(|f| f.try_lock().is_err());
+            if !leased && (all || (record.pool_key.is_some() && idle_for >= idle)) {
+                report.clones.push(record.id.clone());
+            }
+        }
+        let known: BTreeSet<String> = contents
+            .clones
+            .iter()
+            .flat_map(|e| {
+                e.record
+                    .ports
+                    .keys()
+                    .map(|s| container_name(&e.record.id, s))
+                    .collect::<Vec<_>>()
+            })
+            .collect();
+        let home_label = format!("dev.asym.home={}", self.home().root().display());
+        for (name, _) in self.docker().await?.list(&home_label).await? {
+            if !known.contains(&name) {
+                report.orphan_containers.push(name);
+            }
+        }
+        let ids: BTreeSet<&str> = contents
+            .clones
+            .iter()
+            .map(|e| e.record.id.as_str())
+            .collect();
+        if let Ok(dir) = std::fs::read_dir(&leases) {
+            for file in dir.flatten() {
+                let name = file.file_name().to_string_lossy().into_owned();
+                let id = name.trim_end_matches(".lock").trim_end_matches(".failed");
+                if !name.starts_with("pool-") && !ids.contains(id) {
+                    report.stale_leases.push(name);
+                }
+            }
+        }
+        if dry_run {
+            return Ok(report);
+        }
+        for id in &report.clones {
+            self.destroy(id).await?;
+        }
+        for id in &report.abandoned_spins {
+            if let Ok(entry) = self.entry(id) {
+                self.teardown(&entry.record).await?;
+                self.registry.update(|reg| {
+                    reg.clones.retain(|e| e.record.id != *id);
+                    Ok(())
+                })?;
+            }
+        }
+        let docker = self.docker().await?;
+        for name in &report.orphan_containers {
+            docker.remove(name).await?;
+        }
+        for name in &report.stale_leases {
+            let _ = std::fs::remove_file(leases.join(name));
+        }
+        Ok(report)
+    }
+}
