@@ -128,6 +128,14 @@ pub enum Error {
         /// What to fix.
         problem: String,
     },
+    /// No environment of that name.
+    #[error("no environment named \"{name}\" (environments: {}); `asym env ls` lists them", if available.is_empty() { "none".to_owned() } else { available.join(", ") })]
+    EnvNotFound {
+        /// The requested name.
+        name: String,
+        /// The environments that exist.
+        available: Vec<String>,
+    },
     /// Restore of a snapshot that does not exist.
     #[error("clone {id} has no snapshot \"{name}\"; snapshots: {}", if snapshots.is_empty() { "none".to_owned() } else { snapshots.join(", ") })]
     SnapshotNotFound {
@@ -186,6 +194,7 @@ impl Error {
             Self::HealthTimeout { .. } => "HEALTH_TIMEOUT",
             Self::RegistryCorrupt { .. } => "REGISTRY_CORRUPT",
             Self::EnvSpecInvalid { .. } => "ENV_SPEC_INVALID",
+            Self::EnvNotFound { .. } => "ENV_NOT_FOUND",
             Self::SnapshotNotFound { .. } => "SNAPSHOT_NOT_FOUND",
             Self::LeaseTimeout { .. } => "LEASE_TIMEOUT",
             Self::NotImplemented { .. } => "NOT_IMPLEMENTED",

@@ -20,6 +20,7 @@
 
 mod catalog;
 mod docker;
+mod env;
 mod error;
 mod home;
 mod ids;
@@ -38,6 +39,7 @@ pub use catalog::{
     Catalog, DatabaseManifest, EndpointManifest, EndpointsManifest, Ordered, ProvisionManifest,
     RedisManifest, SeedManifest, ServiceManifest, Template, TemplateManifest, source_root,
 };
+pub use env::{EnvClone, EnvSpec, EnvSpin};
 pub use error::{BoxError, Error, Result};
 pub use home::{Config, Home};
 pub use images::{BuiltImage, build_images};

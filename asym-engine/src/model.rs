@@ -308,6 +308,9 @@ pub struct Environment {
     pub spec: Option<PathBuf>,
     /// Rolled up from members: `running`, `partial`, `stopped`, `failed`.
     pub state: String,
+    /// How many clones its file declares (members that failed to spin are missing).
+    #[serde(default)]
+    pub declared: usize,
     /// Creation time.
     pub created_at: Timestamp,
     /// Last change.

@@ -112,7 +112,7 @@ mod tests {
 
     #[test]
     fn round_trips_through_rfc3339() {
-        let t = Timestamp(1_795_851_407_123);
+        let t = Timestamp(1_795_765_007_123);
         let text = t.to_string();
         assert_eq!(text, "2026-11-27T07:36:47.123Z");
         assert_eq!(Timestamp::parse(&text), Some(t));
