@@ -161,6 +161,25 @@ impl Docker {
         }
     }
 
+    /// Environment, image and running state of a container.
+    pub(crate) async fn inspect_env(&self, name: &str) -> Result<(Vec<String>, String, bool)> {
+        let c = self
+            .api
+            .inspect_container(
+                name,
+                None::<bollard::query_parameters::InspectContainerOptions>,
+            )
+            .await
+            .map_err(|e| fail(format!("inspecting container {name}"), e))?;
+        let running = c.state.and_then(|s| s.running).unwrap_or(false);
+        let image = c.image.unwrap_or_default();
+        Ok((
+            c.config.and_then(|c| c.env).unwrap_or_default(),
+            image,
+            running,
+        ))
+    }
+
     /// Names and labels of containers carrying `label` (`key` or `key=value`), stopped ones too.
     pub(crate) async fn list(&self, label: &str) -> Result<Vec<(String, HashMap<String, String>)>> {
         let options = bollard::query_parameters::ListContainersOptions {

@@ -29,6 +29,7 @@ mod infra;
 mod local;
 mod model;
 mod ops;
+mod pins;
 mod ports;
 mod provider;
 mod registry;
@@ -49,8 +50,9 @@ pub use model::{
     CloneInstance, CloneRecord, CloneSpec, CloneState, CloneStatus, CloneTokens, Endpoints,
     Environment, LogLine, LogOptions, PortRange, ProviderKind, SeedResult, SeedSpec, ServiceStatus,
 };
-pub use ops::{PruneReport, QueryResult};
+pub use ops::{Check, DoctorReport, PruneReport, QueryResult};
+pub use pins::{lock_path, pinned, read_pins, write_pins};
 pub use ports::is_bad_port;
 pub use provider::CloneProvider;
 pub use reset::BASELINE;
-pub use time::Timestamp;
+pub use time::{Timestamp, parse_duration};

@@ -249,3 +249,216 @@ impl LocalDockerProvider {
         Ok(report)
     }
 }
+
+/// One check `doctor` ran.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Check {
+    /// What was checked.
+    pub name: String,
+    /// Whether it passed.
+    pub ok: bool,
+    /// What was found.
+    pub detail: String,
+}
+
+/// What `doctor` found and fixed.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct DoctorReport {
+    /// Checks in order.
+    pub checks: Vec<Check>,
+    /// Repairs made.
+    pub fixed: Vec<String>,
+}
+
+impl DoctorReport {
+    fn check(&mut self, name: &str, result: std::result::Result<String, String>) -> bool {
+        let ok = result.is_ok();
+        let detail = result.unwrap_or_else(|e| e);
+        self.checks.push(Check {
+            name: name.to_owned(),
+            ok,
+            detail,
+        });
+        ok
+    }
+}
+
+impl LocalDockerProvider {
+    /// Checks Docker, the shared infra, images, the registry and the port range; rebuilds a
+    /// corrupt registry from container labels (credentials are re-minted).
+    ///
+    /// # Errors
+    /// Only for failures while repairing; failed checks are reported, not returned.
+    pub async fn doctor(&self) -> Result<DoctorReport> {
+        let mut report = DoctorReport::default();
+        let docker = match self.docker().await {
+            Ok(docker) => docker,
+            Err(e) => {
+                report.check("docker", Err(e.render()));
+                return Ok(report);
+            }
+        };
+        let version = docker
+            .api
+            .version()
+            .await
+            .map(|v| {
+                format!(
+                    "Docker {} (API {}) at {}",
+                    v.version.unwrap_or_default(),
+                    v.api_version.unwrap_or_default(),
+                    crate::docker::docker_host()
+                )
+            })
+            .map_err(|e| e.to_string());
+        report.check("docker", version);
+        let infra = self
+            .infra()
+            .await
+            .map(|i| {
+                format!(
+                    "postgres 127.0.0.1:{}, redis 127.0.0.1:{} ({} network)",
+                    i.postgres_port,
+                    i.redis_port,
+                    i.network.as_str()
+                )
+            })
+            .map_err(|e| e.render());
+        report.check("shared infra", infra);
+        for template in self.catalog().templates() {
+            let name = &template.manifest.name;
+            for (service, spec) in &template.manifest.services.0 {
+                let found = docker
+                    .image_digest(&spec.image)
+                    .await
+                    .map_err(|e| e.render())
+                    .and_then(|d| {
+                        d.map(|d| format!("{} {d}", spec.image)).ok_or_else(|| {
+                            format!(
+                                "{} missing; build it with `asym images build {name}`",
+                                spec.image
+                            )
+                        })
+                    });
+                report.check(&format!("image {name}/{service}"), found);
+            }
+        }
+        match self.registry.read() {
+            Ok(contents) => {
+                report.check(
+                    "registry",
+                    Ok(format!(
+                        "{} clones, {} environments",
+                        contents.clones.len(),
+                        contents.environments.len()
+                    )),
+                );
+            }
+            Err(e @ Error::RegistryCorrupt { .. }) => {
+                report.check("registry", Err(e.render()));
+                let rebuilt = self.rebuild_registry().await?;
+                report.fixed.push(format!(
+                    "rebuilt the registry from container labels: {} clones ({}); their credentials were re-minted",
+                    rebuilt.len(),
+                    rebuilt.join(", ")
+                ));
+            }
+            Err(e) => return Err(e),
+        }
+        let range = self.config().port_range;
+        let free = (range.start..=range.end)
+            .filter(|p| !crate::ports::is_bad_port(*p) && !crate::ports::is_busy(*p))
+            .count();
+        let ports = if free == 0 {
+            Err(format!("no free port in {}-{}", range.start, range.end))
+        } else {
+            Ok(format!("{}-{}: {free} free", range.start, range.end))
+        };
+        report.check("port range", ports);
+        Ok(report)
+    }
+
+    /// Rebuilds `registry.json` from the labels and environment of this home's containers.
+    async fn rebuild_registry(&self) -> Result<Vec<String>> {
+        use std::collections::BTreeMap;
+
+        use crate::model::CloneRecord;
+        use crate::registry::{Contents, Entry, Secrets};
+
+        let docker = self.docker().await?;
+        let home_label = format!("dev.asym.home={}", self.home().root().display());
+        let mut entries: BTreeMap<String, Entry> = BTreeMap::new();
+        for (name, labels) in docker.list(&home_label).await? {
+            let label = |k: &str| labels.get(k).cloned().unwrap_or_default();
+            let id = label("dev.asym.clone");
+            if id.is_empty() {
+                continue;
+            }
+            let (env, image, running) = docker.inspect_env(&name).await?;
+            let var = |k: &str| {
+                env.iter()
+                    .find_map(|kv| kv.strip_prefix(&format!("{k}=")))
+                    .unwrap_or_default()
+                    .to_owned()
+            };
+            let now = Timestamp::now();
+            let entry = entries.entry(id.clone()).or_insert_with(|| Entry {
+                record: CloneRecord {
+                    compose_project: format!("asym-{id}"),
+                    database: label("dev.asym.database"),
+                    redis_prefix: var("ASYM_REDIS_PREFIX"),
+                    template: label("dev.asym.template"),
+                    mode: label("dev.asym.mode"),
+                    name: None,
+                    ports: BTreeMap::new(),
+                    state: if running {
+                        CloneState::Running
+                    } else {
+                        CloneState::Stopped
+                    },
+                    seed: None,
+                    expose: var("ASYM_BIND") == "0.0.0.0",
+                    image: image.clone(),
+                    image_digest: image.clone(),
+                    tokens: BTreeMap::new(),
+                    network: String::new(),
+                    pool_key: None,
+                    last_leased_at: None,
+                    snapshots: Vec::new(),
+                    created_at: now,
+                    updated_at: now,
+                    id: id.clone(),
+                },
+                secrets: Secrets {
+                    admin_secret: var("ASYM_ADMIN_SECRET"),
+                    jwt_secret: var("ASYM_JWT_SECRET"),
+                },
+                owner_pid: None,
+            });
+            if let Ok(port) = label("dev.asym.port").parse() {
+                entry.record.ports.insert(label("dev.asym.service"), port);
+            }
+        }
+        for entry in entries.values_mut() {
+            if entry.record.state != CloneState::Running {
+                continue;
+            }
+            if let Ok(template) = self.catalog().get(&entry.record.template)
+                && let Ok(tokens) = self.provision(entry, template, true).await
+            {
+                entry.record.tokens = tokens;
+            }
+        }
+        let contents = Contents {
+            clones: entries.into_values().collect(),
+            ..Contents::default()
+        };
+        let ids = contents
+            .clones
+            .iter()
+            .map(|e| e.record.id.clone())
+            .collect();
+        self.registry.replace(&contents)?;
+        Ok(ids)
+    }
+}

@@ -37,7 +37,7 @@ pub(crate) struct Entry {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub(crate) struct Contents {
-    version: u32,
+    pub(crate) version: u32,
     pub(crate) clones: Vec<Entry>,
     #[serde(default)]
     pub(crate) environments: Vec<Environment>,
@@ -145,6 +145,12 @@ impl Registry {
         contents.version = VERSION;
         self.write(&contents)?;
         Ok(out)
+    }
+
+    /// Replaces the registry wholesale (`doctor` rebuilding a corrupt one).
+    pub(crate) fn replace(&self, contents: &Contents) -> Result<()> {
+        let _lock = self.lock(true)?;
+        self.write(contents)
     }
 
     fn write(&self, contents: &Contents) -> Result<()> {

@@ -26,7 +26,6 @@
 //! uses whatever the template's tag points at now and writes no pin (for developing templates).
 
 mod handle;
-mod pin;
 mod pool;
 mod runner;
 

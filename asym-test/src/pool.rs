@@ -14,7 +14,6 @@ use asym_engine::{
 };
 use sha2::{Digest, Sha256};
 
-use crate::pin;
 use crate::runner::Request;
 
 struct Engine {
@@ -132,24 +131,7 @@ fn lease_timeout() -> Duration {
 /// `ASYM_IDLE_TTL`: `90s`, `30m`, `2h` or plain seconds; default 30 minutes.
 fn idle_ttl() -> Duration {
     let text = std::env::var("ASYM_IDLE_TTL").unwrap_or_default();
-    parse_duration(&text).unwrap_or(Duration::from_secs(30 * 60))
-}
-
-pub(crate) fn parse_duration(text: &str) -> Option<Duration> {
-    let text = text.trim();
-    let (num, unit) = text.split_at(
-        text.find(|c: char| !c.is_ascii_digit())
-            .unwrap_or(text.len()),
-    );
-    let n: u64 = num.parse().ok()?;
-    let secs = match unit {
-        "" | "s" => n,
-        "m" => n * 60,
-        "h" => n * 3600,
-        "d" => n * 86_400,
-        _ => return None,
-    };
-    Some(Duration::from_secs(secs))
+    asym_engine::parse_duration(&text).unwrap_or(Duration::from_secs(30 * 60))
 }
 
 fn resolve(
@@ -162,7 +144,7 @@ fn resolve(
     let digest = if std::env::var("ASYM_PIN").is_ok_and(|v| v == "off") {
         block_on(provider.resolve_image(request.template))?
     } else {
-        pin::pinned(provider.home(), manifest_dir, request.template, || {
+        asym_engine::pinned(provider.home(), manifest_dir, request.template, || {
             block_on(provider.resolve_image(request.template))
         })?
     };
@@ -450,18 +432,4 @@ fn reap_once(provider: &Arc<LocalDockerProvider>) {
             }
         }
     });
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn idle_ttls_parse() {
-        assert_eq!(parse_duration("90s"), Some(Duration::from_secs(90)));
-        assert_eq!(parse_duration("30m"), Some(Duration::from_secs(1800)));
-        assert_eq!(parse_duration("2h"), Some(Duration::from_secs(7200)));
-        assert_eq!(parse_duration("45"), Some(Duration::from_secs(45)));
-        assert_eq!(parse_duration("soon"), None);
-    }
 }

@@ -1,23 +1,25 @@
 //! `asym.lock`: the image digest each template resolved to, pinned per downstream crate.
+//! Shared by the harness (which writes pins on first use) and `asym pin`.
 
 use std::collections::BTreeMap;
 use std::fs::{self, File, OpenOptions};
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
-use asym_engine::{Error, Home};
+use crate::error::Error;
+use crate::home::Home;
 
 const HEADER: &str = "# asym.lock: image digests of the clones this crate's tests run.\n\
 # Written by the first test run; later runs use exactly these images.\n\
 # Delete an entry (or run `asym pin --update`) to re-resolve it.\nversion = 1\n\n[images]\n";
 
 /// Path of a crate's `asym.lock`.
-pub(crate) fn lock_path(manifest_dir: &str) -> PathBuf {
+pub fn lock_path(manifest_dir: &str) -> PathBuf {
     Path::new(manifest_dir).join("asym.lock")
 }
 
 /// Reads the pins (template → digest); a missing file is empty.
-pub(crate) fn read(path: &Path) -> BTreeMap<String, String> {
+pub fn read_pins(path: &Path) -> BTreeMap<String, String> {
     let Ok(text) = fs::read_to_string(path) else {
         return BTreeMap::new();
     };
@@ -36,14 +38,17 @@ pub(crate) fn read(path: &Path) -> BTreeMap<String, String> {
 
 /// The pinned digest of `template`, or the one `resolve` returns, recorded for next time.
 /// Concurrent test processes serialise on a lock in `$ASYM_HOME`.
-pub(crate) fn pinned(
+///
+/// # Errors
+/// What `resolve` returns, or `Internal` when `asym.lock` cannot be written.
+pub fn pinned(
     home: &Home,
     manifest_dir: &str,
     template: &str,
     resolve: impl FnOnce() -> Result<String, Error>,
 ) -> Result<String, Error> {
     let path = lock_path(manifest_dir);
-    if let Some(digest) = read(&path).remove(template) {
+    if let Some(digest) = read_pins(&path).remove(template) {
         return Ok(digest);
     }
     let guard = File::create(home.root().join("pin.lock"))
@@ -52,13 +57,13 @@ pub(crate) fn pinned(
             context: "locking pin.lock".into(),
             source: e.into(),
         })?;
-    let mut pins = read(&path);
+    let mut pins = read_pins(&path);
     if let Some(digest) = pins.get(template) {
         return Ok(digest.clone());
     }
     let digest = resolve()?;
     pins.insert(template.to_owned(), digest.clone());
-    write(&path, &pins).map_err(|e| Error::Internal {
+    write_pins(&path, &pins).map_err(|e| Error::Internal {
         context: format!("writing {}", path.display()),
         source: e.into(),
     })?;
@@ -66,7 +71,11 @@ pub(crate) fn pinned(
     Ok(digest)
 }
 
-fn write(path: &Path, pins: &BTreeMap<String, String>) -> std::io::Result<()> {
+/// Writes `asym.lock` atomically.
+///
+/// # Errors
+/// I/O failures.
+pub fn write_pins(path: &Path, pins: &BTreeMap<String, String>) -> std::io::Result<()> {
     let mut text = HEADER.to_owned();
     for (template, digest) in pins {
         text.push_str(&format!("{template} = \"{digest}\"\n"));
