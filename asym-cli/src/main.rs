@@ -3,14 +3,20 @@
 use std::process::ExitCode;
 
 use asym_engine::{Error, LocalDockerProvider};
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory as _, Parser, Subcommand};
 
 mod cmd;
 mod output;
 
 /// Stateful local clones of SaaS APIs, for tests and by hand.
 #[derive(Debug, Parser)]
-#[command(name = "asym", version, about, propagate_version = true)]
+#[command(
+    name = "asym",
+    version,
+    about,
+    propagate_version = true,
+    after_help = "Start with:\n  asym spin slack --seed basic\n  asym status\n\nState lives in $ASYM_HOME (default ~/.asymmetric)."
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -20,16 +26,33 @@ struct Cli {
 enum Command {
     Spin(cmd::spin::Args),
     Status(cmd::status::Args),
-    Reset(cmd::reset::Args),
-    Stop(cmd::stop::Args),
-    Start(cmd::start::Args),
-    Destroy(cmd::destroy::Args),
+    Ls(cmd::ls::Args),
     Logs(cmd::logs::Args),
+    Start(cmd::start::Args),
+    Stop(cmd::stop::Args),
+    Reset(cmd::reset::Args),
+    Destroy(cmd::destroy::Args),
+    Seed(cmd::seed::Args),
+    Tokens(cmd::tokens::Args),
+    Query(cmd::query::Args),
+    Db(cmd::db::Args),
+    Snapshot(cmd::snapshot::Args),
+    Restore(cmd::restore::Args),
+    Snapshots(cmd::snapshots::Args),
+    Env(cmd::env::Args),
+    Prune(cmd::prune::Args),
+    Doctor(cmd::doctor::Args),
+    Pin(cmd::pin::Args),
     Images(cmd::images::Args),
+    Completions(cmd::completions::Args),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    if let Command::Completions(args) = &cli.command {
+        cmd::completions::run(args, &mut Cli::command());
+        return ExitCode::SUCCESS;
+    }
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -42,21 +65,36 @@ fn main() -> ExitCode {
         }
     };
     match runtime.block_on(run(cli)) {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(code) => code,
         Err(err) => output::fail(&err),
     }
 }
 
-async fn run(cli: Cli) -> Result<(), Error> {
+async fn run(cli: Cli) -> Result<ExitCode, Error> {
     let provider = LocalDockerProvider::new()?;
+    let p = &provider;
+    let ok = |r: Result<(), Error>| r.map(|()| ExitCode::SUCCESS);
     match cli.command {
-        Command::Spin(args) => cmd::spin::run(&provider, args).await,
-        Command::Status(args) => cmd::status::run(&provider, args).await,
-        Command::Reset(args) => cmd::reset::run(&provider, args).await,
-        Command::Stop(args) => cmd::stop::run(&provider, args).await,
-        Command::Start(args) => cmd::start::run(&provider, args).await,
-        Command::Destroy(args) => cmd::destroy::run(&provider, args).await,
-        Command::Logs(args) => cmd::logs::run(&provider, args).await,
-        Command::Images(args) => cmd::images::run(&provider, args).await,
+        Command::Spin(args) => ok(cmd::spin::run(p, args).await),
+        Command::Status(args) => ok(cmd::status::run(p, args).await),
+        Command::Ls(args) => ok(cmd::ls::run(p, args).await),
+        Command::Logs(args) => ok(cmd::logs::run(p, args).await),
+        Command::Start(args) => ok(cmd::start::run(p, args).await),
+        Command::Stop(args) => ok(cmd::stop::run(p, args).await),
+        Command::Reset(args) => ok(cmd::reset::run(p, args).await),
+        Command::Destroy(args) => ok(cmd::destroy::run(p, args).await),
+        Command::Seed(args) => cmd::seed::run(p, args).await,
+        Command::Tokens(args) => ok(cmd::tokens::run(p, args).await),
+        Command::Query(args) => cmd::query::run(p, args).await,
+        Command::Db(args) => ok(cmd::db::run(p, args).await),
+        Command::Snapshot(args) => ok(cmd::snapshot::run(p, args).await),
+        Command::Restore(args) => ok(cmd::restore::run(p, args).await),
+        Command::Snapshots(args) => ok(cmd::snapshots::run(p, args).await),
+        Command::Env(args) => cmd::env::run(p, args).await,
+        Command::Prune(args) => ok(cmd::prune::run(p, args).await),
+        Command::Doctor(args) => cmd::doctor::run(p, args).await,
+        Command::Pin(args) => ok(cmd::pin::run(p, args).await),
+        Command::Images(args) => ok(cmd::images::run(p, args).await),
+        Command::Completions(_) => Ok(ExitCode::SUCCESS),
     }
 }

@@ -3,13 +3,19 @@
 use std::io::Write as _;
 use std::process::ExitCode;
 
-use asym_engine::{CloneInstance, Error};
+use asym_engine::{CloneInstance, CloneRecord, Error, Timestamp};
 use serde::Serialize;
 
-/// Prints `error[CODE]: message (cause: …)` on stderr; exit 1 for named errors, 2 otherwise.
+/// Prints `asym: CODE: message (cause: …)` on stderr; exit 1 for named errors, 2 otherwise.
 pub(crate) fn fail(err: &Error) -> ExitCode {
     eprintln!("asym: {}", err.render());
     ExitCode::from(if err.is_named() { 1 } else { 2 })
+}
+
+/// A usage problem clap cannot see (exit 1 with a hint).
+pub(crate) fn usage(message: &str) -> ExitCode {
+    eprintln!("asym: {message}");
+    ExitCode::from(1)
 }
 
 /// Pretty JSON on stdout.
@@ -23,16 +29,73 @@ pub(crate) fn json(value: &impl Serialize) -> Result<(), Error> {
     Ok(())
 }
 
+/// A clone's record with its credentials replaced by `"<redacted>"` (`asym tokens` shows them).
+pub(crate) fn redacted(mut instance: CloneInstance) -> CloneInstance {
+    for value in instance.record.tokens.values_mut() {
+        *value = "<redacted>".into();
+    }
+    if let Some((base, db)) = instance.database_url.rsplit_once('/')
+        && let Some((scheme_user, host)) = base.rsplit_once('@')
+        && let Some((scheme, _password)) = scheme_user.rsplit_once(':')
+    {
+        instance.database_url = format!("{scheme}:<redacted>@{host}/{db}");
+    }
+    instance
+}
+
 /// A clone as a short block for humans.
 pub(crate) fn clone_block(instance: &CloneInstance, extra: &[(&str, String)]) {
     let r = &instance.record;
     println!("{}  ({} {}, {})", r.id, r.template, r.mode, r.state);
-    println!("  api       {}", instance.endpoints.api);
+    println!("  {:<13} {}", "api", instance.endpoints.api);
     for (label, value) in extra {
-        println!("  {label:<9} {value}");
+        println!("  {label:<13} {value}");
     }
-    println!("  database  {}", r.database);
+    println!("  {:<13} {}", "database", r.database);
     for (name, token) in &r.tokens {
-        println!("  {name:<9} {token}");
+        println!("  {name:<13} {token}");
     }
+}
+
+/// `3m`, `2h`, `5d`: how long ago.
+pub(crate) fn age(since: Timestamp) -> String {
+    let secs = since.elapsed().as_secs();
+    match secs {
+        0..60 => format!("{secs}s"),
+        60..3600 => format!("{}m", secs / 60),
+        3600..86_400 => format!("{}h", secs / 3600),
+        _ => format!("{}d", secs / 86_400),
+    }
+}
+
+/// Prints rows as an aligned table with a header.
+pub(crate) fn table(header: &[&str], rows: &[Vec<String>]) {
+    let mut widths: Vec<usize> = header.iter().map(|h| h.len()).collect();
+    for row in rows {
+        for (w, cell) in widths.iter_mut().zip(row) {
+            *w = (*w).max(cell.chars().count());
+        }
+    }
+    let line = |cells: Vec<&str>| {
+        let padded: Vec<String> = cells
+            .iter()
+            .zip(&widths)
+            .map(|(c, w)| format!("{c:<w$}"))
+            .collect();
+        println!("{}", padded.join("  ").trim_end());
+    };
+    line(header.to_vec());
+    for row in rows {
+        line(row.iter().map(String::as_str).collect());
+    }
+}
+
+/// A record's ports as `service:port` pairs.
+pub(crate) fn ports(record: &CloneRecord) -> String {
+    record
+        .ports
+        .iter()
+        .map(|(s, p)| format!("{s}:{p}"))
+        .collect::<Vec<_>>()
+        .join(",")
 }

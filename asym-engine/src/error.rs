@@ -146,6 +146,14 @@ pub enum Error {
         /// The snapshots that exist.
         snapshots: Vec<String>,
     },
+    /// SQL run through `asym query` failed.
+    #[error("query on clone {id} failed: {message}")]
+    QueryFailed {
+        /// The clone.
+        id: String,
+        /// The database's message.
+        message: String,
+    },
     /// The harness could not lease a clone in time.
     #[error(
         "no {key} clone could be leased within {seconds} s (pool max {max}; held by: {holders}); raise ASYM_POOL_MAX or ASYM_LEASE_TIMEOUT"
@@ -196,6 +204,7 @@ impl Error {
             Self::EnvSpecInvalid { .. } => "ENV_SPEC_INVALID",
             Self::EnvNotFound { .. } => "ENV_NOT_FOUND",
             Self::SnapshotNotFound { .. } => "SNAPSHOT_NOT_FOUND",
+            Self::QueryFailed { .. } => "QUERY_FAILED",
             Self::LeaseTimeout { .. } => "LEASE_TIMEOUT",
             Self::NotImplemented { .. } => "NOT_IMPLEMENTED",
             Self::Internal { .. } => "INTERNAL",

@@ -791,6 +791,9 @@ impl CloneProvider for LocalDockerProvider {
             *stored = entry.clone();
             Ok(entry.record.clone())
         })?;
+        if let Some(group) = &spec.group {
+            self.join_environment(group, &record.id, None, 0)?;
+        }
         self.instance(record).await
     }
 

@@ -89,7 +89,12 @@ impl LocalDockerProvider {
         let messages = client
             .simple_query(sql)
             .await
-            .map_err(|e| Error::internal("the query failed", e))?;
+            .map_err(|e| Error::QueryFailed {
+                id: id.to_owned(),
+                message: e
+                    .as_db_error()
+                    .map_or_else(|| e.to_string(), |d| d.message().to_owned()),
+            })?;
         let mut result = QueryResult::default();
         let mut fresh = true;
         for message in messages {

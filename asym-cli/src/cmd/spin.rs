@@ -1,18 +1,19 @@
 //! `asym spin`: create clones.
 
+use std::io::IsTerminal as _;
 use std::time::Instant;
 
 use asym_engine::{CloneProvider, CloneSpec, Error, LocalDockerProvider, PortRange, SeedSpec};
 
 use crate::output;
 
-/// Spin up one clone per template, ready to use.
+/// Spin up one clone per template, ready to use (healthy, provisioned, seeded).
 #[derive(Debug, clap::Args)]
 #[command(
-    after_help = "Example:\n  asym spin slack --seed basic\n  asym spin slack --json | jq -r '.[0].tokens.bot'"
+    after_help = "Examples:\n  asym spin slack --seed basic\n  asym spin slack --group checkout --name alerts\n  asym spin slack --json | jq -r '.[0].tokens.bot'"
 )]
 pub(crate) struct Args {
-    /// Templates to spin (`slack`, …).
+    /// Templates to spin (`asym ls --templates` lists them).
     #[arg(required = true)]
     templates: Vec<String>,
     /// Seed fixture name, or path to a .sql file.
@@ -21,12 +22,18 @@ pub(crate) struct Args {
     /// Mode (default: the template's first).
     #[arg(long)]
     mode: Option<String>,
-    /// Host port range, e.g. 4000-4099.
+    /// Environment to join (created if new).
     #[arg(long)]
-    port_range: Option<String>,
+    group: Option<String>,
+    /// A name for the clone.
+    #[arg(long)]
+    name: Option<String>,
     /// Bind all interfaces instead of 127.0.0.1.
     #[arg(long)]
     expose: bool,
+    /// Host port range, e.g. 4000-4099 (default 3000-3999).
+    #[arg(long, value_name = "A-B")]
+    port_range: Option<String>,
     /// Print a JSON array of clone instances.
     #[arg(long)]
     json: bool,
@@ -38,28 +45,43 @@ pub(crate) async fn run(provider: &LocalDockerProvider, args: Args) -> Result<()
         .as_deref()
         .map(str::parse::<PortRange>)
         .transpose()?;
+    let progress = !args.json && std::io::stderr().is_terminal();
     let mut spun = Vec::new();
     for template in &args.templates {
         let spec = CloneSpec {
             template: template.clone(),
             mode: args.mode.clone(),
+            name: args.name.clone(),
+            group: args.group.clone(),
             seed: args.seed.as_deref().map(SeedSpec::parse),
             port_range,
             expose: args.expose,
             ..CloneSpec::default()
         };
+        if progress {
+            eprintln!("asym: spinning {template}…");
+        }
         let started = Instant::now();
         let created = tokio::select! {
             created = provider.create(spec) => created,
             _ = tokio::signal::ctrl_c() => {
                 provider.abandon_own_spins().await?;
-                return Err(Error::Internal { context: "interrupted; the spin was rolled back".into(), source: "Ctrl-C".into() });
+                return Err(Error::Internal {
+                    context: "interrupted; the spin was rolled back".into(),
+                    source: "Ctrl-C".into(),
+                });
             }
         };
         let instance = created?;
         if !args.json {
-            let ready = format!("{:.2} s", started.elapsed().as_secs_f64());
-            output::clone_block(&instance, &[("ready in", ready)]);
+            let mut extra = vec![(
+                "ready in",
+                format!("{:.2} s", started.elapsed().as_secs_f64()),
+            )];
+            if let Some(group) = &args.group {
+                extra.push(("environment", group.clone()));
+            }
+            output::clone_block(&instance, &extra);
         }
         spun.push(instance);
     }

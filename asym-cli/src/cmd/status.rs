@@ -1,16 +1,16 @@
-//! `asym status`: clones and their containers.
+//! `asym status`: clones, checked against Docker.
 
 use asym_engine::{CloneProvider, Error, LocalDockerProvider};
 
 use crate::output;
 
-/// Show one clone, or all of them.
+/// Show one clone, or all of them, as Docker sees them.
 #[derive(Debug, clap::Args)]
-#[command(after_help = "Example:\n  asym status\n  asym status slack-1a2b3c --json")]
+#[command(after_help = "Examples:\n  asym status\n  asym status slack-1a2b3c --json")]
 pub(crate) struct Args {
     /// Clone id (all clones when absent).
     id: Option<String>,
-    /// Print JSON.
+    /// Print JSON (credentials redacted; `asym tokens` prints them).
     #[arg(long)]
     json: bool,
 }
@@ -22,22 +22,56 @@ pub(crate) async fn run(provider: &LocalDockerProvider, args: Args) -> Result<()
     };
     let mut statuses = Vec::new();
     for id in ids {
-        statuses.push(provider.status(&id).await?);
+        let mut status = provider.status(&id).await?;
+        status.instance = output::redacted(status.instance);
+        statuses.push(status);
     }
     if args.json {
         return output::json(&statuses);
     }
     if statuses.is_empty() {
         println!("no clones; spin one with `asym spin slack`");
+        return Ok(());
     }
-    for status in &statuses {
-        let services = status
-            .services
-            .iter()
-            .map(|s| format!("{}:{} ({})", s.service, s.port, s.state))
-            .collect::<Vec<_>>()
-            .join(", ");
-        output::clone_block(&status.instance, &[("services", services)]);
-    }
+    let environments = provider.environments()?;
+    let rows: Vec<Vec<String>> = statuses
+        .iter()
+        .map(|s| {
+            let r = &s.instance.record;
+            let env = environments
+                .iter()
+                .find(|e| e.members.contains(&r.id))
+                .map_or("-".to_owned(), |e| e.name.clone());
+            let containers = s
+                .services
+                .iter()
+                .map(|c| c.state.as_str())
+                .collect::<Vec<_>>()
+                .join(",");
+            vec![
+                r.id.clone(),
+                r.template.clone(),
+                r.mode.clone(),
+                r.state.to_string(),
+                containers,
+                s.instance.endpoints.api.clone(),
+                env,
+                output::age(r.created_at),
+            ]
+        })
+        .collect();
+    output::table(
+        &[
+            "ID",
+            "TEMPLATE",
+            "MODE",
+            "STATE",
+            "CONTAINERS",
+            "API",
+            "ENV",
+            "AGE",
+        ],
+        &rows,
+    );
     Ok(())
 }
