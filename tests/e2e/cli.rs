@@ -1,0 +1,314 @@
+//! Every verb of the CLI, driven as a user would, with its JSON parsed and its errors checked.
+
+use serde_json::{Value, json};
+
+use crate::common::{TestHome, slack};
+
+fn stderr(out: &std::process::Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+fn stdout(out: &std::process::Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn spin(home: &TestHome) -> (String, String, String) {
+    let spun = home.asym_json(&["spin", "slack", "--seed", "basic"]);
+    let c = &spun[0];
+    (
+        c["id"].as_str().unwrap().to_owned(),
+        c["endpoints"]["api"].as_str().unwrap().to_owned(),
+        c["tokens"]["bot"].as_str().unwrap().to_owned(),
+    )
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn query_seed_tokens_snapshots_and_db() {
+    let home = TestHome::new("4260-4269", json!({}));
+    let (id, api, bot) = spin(&home);
+
+    // query: read-only by default, enforced by the database.
+    let out = home.asym(&["query", &id, "delete from messages"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("QUERY_FAILED") && stderr(&out).contains("read-only"),
+        "{}",
+        stderr(&out)
+    );
+    let rows = home.asym_json(&["query", &id, "select count(*) as n from messages"]);
+    let seeded: u64 = rows[0]["n"].as_str().unwrap().parse().unwrap();
+    assert!(seeded > 0);
+    let out = home.asym(&["query", &id, "--write", "delete from messages"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stdout(&out).contains(&format!("{seeded} rows affected")));
+    let sql = home.path().join("count.sql");
+    std::fs::write(&sql, "select count(*) as n from messages").unwrap();
+    let rows = home.asym_json(&["query", &id, "-f", sql.to_str().unwrap()]);
+    assert_eq!(rows[0]["n"], "0");
+    let out = home
+        .command(&["query", &id])
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "no SQL is a usage error");
+    assert!(stderr(&out).contains("no SQL"));
+    let out = home.asym(&["query", &id, "selec 1"]);
+    assert!(stderr(&out).contains("QUERY_FAILED") && stderr(&out).contains("syntax error"));
+
+    // reset brings the seed back; snapshots save and restore other states.
+    assert!(home.asym(&["reset", &id]).status.success());
+    assert_eq!(
+        home.asym_json(&["query", &id, "select count(*) as n from messages"])[0]["n"],
+        seeded.to_string()
+    );
+    slack(
+        &api,
+        &bot,
+        "chat.postMessage",
+        json!({ "channel": "C0000000001", "text": "saved" }),
+    )
+    .await;
+    assert!(home.asym(&["snapshot", &id, "with_saved"]).status.success());
+    assert_eq!(
+        home.asym_json(&["snapshots", &id]),
+        json!(["baseline", "with_saved"])
+    );
+    assert!(home.asym(&["reset", &id]).status.success());
+    assert!(home.asym(&["restore", &id, "with_saved"]).status.success());
+    let n = home.asym_json(&[
+        "query",
+        &id,
+        "select count(*) as n from messages where text = 'saved'",
+    ]);
+    assert_eq!(n[0]["n"], "1");
+    let out = home.asym(&["restore", &id, "nope"]);
+    assert!(stderr(&out).contains("SNAPSHOT_NOT_FOUND") && stderr(&out).contains("with_saved"));
+
+    // seed: a file becomes the new baseline; nothing to seed is an error.
+    let extra = home.path().join("extra.sql");
+    std::fs::write(&extra, "insert into messages (channel_id, ts, team_id, text) values ('C0000000001', 1700009999.000001, 'T0000000001', 'from a file');").unwrap();
+    let seeded_file = home.asym_json(&["seed", &id, "--file", extra.to_str().unwrap()]);
+    assert_eq!(seeded_file["rowsWritten"], 1);
+    assert!(home.asym(&["reset", &id]).status.success());
+    let n = home.asym_json(&[
+        "query",
+        &id,
+        "select count(*) as n from messages where text = 'from a file'",
+    ]);
+    assert_eq!(n[0]["n"], "1", "reset replays the last seed");
+    let out = home.asym(&["seed", &id]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("nothing to seed"));
+    let out = home.asym(&["seed", &id, "--fixture", "nope"]);
+    assert!(stderr(&out).contains("FIXTURE_NOT_FOUND"));
+
+    // tokens: printed, and --reprovision revokes the old ones.
+    let tokens = home.asym_json(&["tokens", &id]);
+    assert_eq!(tokens["bot"], bot.as_str());
+    let fresh = home.asym_json(&["tokens", &id, "--reprovision"]);
+    let new_bot = fresh["bot"].as_str().unwrap();
+    assert_ne!(new_bot, bot);
+    assert_eq!(
+        slack(&api, &bot, "auth.test", json!({})).await["error"],
+        "invalid_auth"
+    );
+    assert_eq!(
+        slack(&api, new_bot, "auth.test", json!({})).await["ok"],
+        true
+    );
+    assert!(home.asym(&["reset", &id]).status.success());
+    assert_eq!(
+        slack(&api, new_bot, "auth.test", json!({})).await["ok"],
+        true,
+        "new tokens survive reset"
+    );
+
+    // db: connection facts; status/ls JSON redact secrets.
+    let db = home.asym_json(&["db", &id]);
+    assert_eq!(db["database"], format!("clone_{}", id.replace('-', "_")));
+    assert!(
+        db["url"]
+            .as_str()
+            .unwrap()
+            .starts_with("postgres://postgres:")
+    );
+    let status = home.asym_json(&["status", &id]);
+    assert_eq!(status[0]["tokens"]["bot"], "<redacted>");
+    assert!(
+        status[0]["databaseUrl"]
+            .as_str()
+            .unwrap()
+            .contains("<redacted>")
+    );
+    assert_eq!(status[0]["services"][0]["state"], "running");
+    let listed = home.asym_json(&["ls"]);
+    assert_eq!(listed[0]["tokens"]["user"], "<redacted>");
+
+    let gone = home.asym(&["destroy", "--all"]);
+    assert!(stdout(&gone).contains(&format!("{id} destroyed")));
+    assert_eq!(home.asym_json(&["ls"]), json!([]));
+}
+
+#[test]
+fn environments_spin_partially_and_are_validated() {
+    let home = TestHome::new("4270-4279", json!({}));
+    let file = home.path().join("checkout.env.yaml");
+    std::fs::write(&file, "name: checkout\nclones:\n  - template: slack\n    seed: basic\n  - template: slack\n    seed: nope\n").unwrap();
+    let out = home.asym(&["env", "spin", file.to_str().unwrap(), "--json"]);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "a failed member makes the spin fail"
+    );
+    let spun: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(spun["environment"]["state"], "partial");
+    assert!(
+        spun["clones"][1]["error"]
+            .as_str()
+            .unwrap()
+            .contains("FIXTURE_NOT_FOUND")
+    );
+    let member = spun["clones"][0]["id"].as_str().unwrap().to_owned();
+
+    let envs = home.asym_json(&["env", "status"]);
+    assert_eq!(envs[0]["name"], "checkout");
+    assert_eq!(envs[0]["members"], json!([member]));
+    assert!(home.asym(&["env", "reset", "checkout"]).status.success());
+    let out = home.asym(&["env", "reset", "nope"]);
+    assert!(stderr(&out).contains("ENV_NOT_FOUND") && stderr(&out).contains("checkout"));
+
+    let spun = home.asym_json(&["spin", "slack", "--group", "checkout"]);
+    let joined = spun[0]["id"].as_str().unwrap();
+    let envs = home.asym_json(&["env", "status"]);
+    assert_eq!(envs[0]["members"].as_array().unwrap().len(), 2, "{envs}");
+
+    assert!(home.asym(&["env", "destroy", "checkout"]).status.success());
+    assert_eq!(home.asym_json(&["env", "status"]), json!([]));
+    assert!(home.asym(&["status", joined]).status.code() == Some(1));
+
+    for (yaml, expect) in [
+        (
+            "name: x\nclones:\n  - tempalte: slack\n",
+            "did you mean `template`",
+        ),
+        ("name: x\nclone: []\n", "did you mean `clones`"),
+        ("name: x\nclones: []\n", "`clones` is empty"),
+        ("name: x\nclones: [", "not valid YAML"),
+    ] {
+        std::fs::write(&file, yaml).unwrap();
+        let out = home.asym(&["env", "spin", file.to_str().unwrap()]);
+        assert_eq!(out.status.code(), Some(1));
+        assert!(
+            stderr(&out).contains("ENV_SPEC_INVALID") && stderr(&out).contains(expect),
+            "{yaml}: {}",
+            stderr(&out)
+        );
+    }
+}
+
+#[test]
+fn prune_doctor_ls_pin_help_and_completions() {
+    let home = TestHome::new("4280-4289", json!({}));
+    let templates = home.asym_json(&["ls", "--templates"]);
+    assert!(
+        templates
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|t| t["name"] == "slack" && t["modes"] == json!(["api"]))
+    );
+
+    // Parsed whatever the exit code: other templates' images may not be built here.
+    let doctor: Value = serde_json::from_slice(&home.asym(&["doctor", "--json"]).stdout).unwrap();
+    let checks = doctor["checks"].as_array().unwrap();
+    for name in [
+        "docker",
+        "shared infra",
+        "image slack/backend",
+        "registry",
+        "port range",
+    ] {
+        let check = checks
+            .iter()
+            .find(|c| c["name"] == name)
+            .unwrap_or_else(|| panic!("{name} in {doctor}"));
+        assert_eq!(check["ok"], true, "{check}");
+    }
+
+    let spun = home.asym_json(&["spin", "slack"]);
+    let id = spun[0]["id"].as_str().unwrap().to_owned();
+    std::fs::write(home.path().join("leases").join("slack-gone.lock"), "").unwrap();
+    let dry = home.asym_json(&["prune", "--all", "--dry-run"]);
+    assert_eq!(dry["clones"], json!([id]));
+    assert_eq!(dry["staleLeases"], json!(["slack-gone.lock"]));
+    assert!(
+        home.asym(&["status", &id]).status.success(),
+        "dry run removes nothing"
+    );
+    let pruned = home.asym_json(&["prune", "--all"]);
+    assert_eq!(pruned["clones"], json!([id]));
+    assert_eq!(home.asym_json(&["ls"]), json!([]));
+    let out = home.asym(&["prune", "--idle", "soon"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("not a duration"));
+
+    // A corrupt registry is named, and doctor rebuilds it from container labels.
+    let spun = home.asym_json(&["spin", "slack"]);
+    let id = spun[0]["id"].as_str().unwrap().to_owned();
+    std::fs::write(home.path().join("registry.json"), "{ torn").unwrap();
+    let out = home.asym(&["ls"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("REGISTRY_CORRUPT") && stderr(&out).contains("asym doctor"));
+    let fixed: Value = serde_json::from_slice(&home.asym(&["doctor", "--json"]).stdout).unwrap();
+    assert!(fixed["fixed"][0].as_str().unwrap().contains(&id), "{fixed}");
+    let listed = home.asym_json(&["ls"]);
+    assert_eq!(listed[0]["id"], id.as_str());
+    assert!(home.asym(&["destroy", &id]).status.success());
+
+    let crate_dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        crate_dir.path().join("Cargo.toml"),
+        "[package]\nname = \"x\"\n",
+    )
+    .unwrap();
+    let out = home
+        .command(&["pin", "--update", "slack"])
+        .current_dir(crate_dir.path())
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let lock = std::fs::read_to_string(crate_dir.path().join("asym.lock")).unwrap();
+    assert!(lock.contains("slack = \"sha256:"), "{lock}");
+
+    for verb in [
+        "spin",
+        "status",
+        "ls",
+        "logs",
+        "start",
+        "stop",
+        "reset",
+        "destroy",
+        "seed",
+        "tokens",
+        "query",
+        "db",
+        "snapshot",
+        "restore",
+        "snapshots",
+        "prune",
+        "doctor",
+        "pin",
+        "completions",
+    ] {
+        let help = home.asym(&[verb, "--help"]);
+        assert!(help.status.success());
+        assert!(
+            stdout(&help).contains("Example"),
+            "`asym {verb} --help` shows an example"
+        );
+    }
+    let bash = home.asym(&["completions", "bash"]);
+    assert!(stdout(&bash).contains("_asym"));
+    assert!(stdout(&home.asym(&["--version"])).starts_with("asym "));
+}
