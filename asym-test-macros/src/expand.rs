@@ -187,12 +187,29 @@ fn error_at(input: ParseStream<'_>, message: impl std::fmt::Display) -> syn::Err
     syn::Error::new(input.span(), message)
 }
 
-/// `; known templates: "a", "b"`, or nothing when no catalog was found.
+/// `; \`asym ls --templates\` lists them`, or nothing when no catalog was found.
 fn known_templates(cx: &Context) -> String {
     if cx.catalog.is_empty() {
         String::new()
     } else {
-        format!("; known templates: {}", quoted_list(cx.catalog.names()))
+        "; `asym ls --templates` lists the templates".to_owned()
+    }
+}
+
+/// `did you mean "x"?` when one candidate is close, else `<noun>: "a", "b"`. Naming only the
+/// close match keeps messages stable as templates and fixtures are added.
+fn fix_hint<S: AsRef<str>>(wrong: &str, candidates: &[S], noun: &str) -> String {
+    let suggestion = did_you_mean(wrong, candidates.iter().map(AsRef::as_ref), "\"");
+    match suggestion
+        .trim()
+        .strip_prefix('(')
+        .and_then(|s| s.strip_suffix(')'))
+    {
+        Some(close) => close.to_owned(),
+        None => format!(
+            "{noun}: {}",
+            quoted_list(candidates.iter().map(AsRef::as_ref))
+        ),
     }
 }
 
@@ -413,9 +430,12 @@ fn validate(args: &CloneArgs, cx: &Context, errors: &mut Errors) {
         errors.push(syn::Error::new(
             args.template.span(),
             format!(
-                "unknown template \"{name}\"; known templates: {}{}",
-                quoted_list(cx.catalog.names()),
-                did_you_mean(&name, cx.catalog.names(), "\"")
+                "unknown template \"{name}\"; {} (`asym ls --templates` lists them)",
+                fix_hint(
+                    &name,
+                    &cx.catalog.names().collect::<Vec<_>>(),
+                    "known templates"
+                )
             ),
         ));
         return;
@@ -444,11 +464,9 @@ fn validate(args: &CloneArgs, cx: &Context, errors: &mut Errors) {
             errors.push(syn::Error::new(
                 seed.span(),
                 format!(
-                    "unknown fixture \"{value}\" for template \"{name}\"; its fixtures are: \
-                     {}{}; to load your own SQL, give a path ending in `.sql`, relative to \
-                     this crate's Cargo.toml",
-                    quoted_list(fixtures),
-                    did_you_mean(&value, fixtures, "\"")
+                    "unknown fixture \"{value}\" for template \"{name}\"; {} (for your own SQL, \
+                     give a path ending in `.sql`, relative to this crate's Cargo.toml)",
+                    fix_hint(&value, fixtures, "its fixtures are")
                 ),
             ));
         }
@@ -461,9 +479,8 @@ fn validate(args: &CloneArgs, cx: &Context, errors: &mut Errors) {
             errors.push(syn::Error::new(
                 mode.span(),
                 format!(
-                    "unknown mode \"{value}\" for template \"{name}\"; its modes are: {}{}",
-                    quoted_list(modes),
-                    did_you_mean(&value, modes, "\"")
+                    "unknown mode \"{value}\" for template \"{name}\"; {}",
+                    fix_hint(&value, modes, "its modes are")
                 ),
             ));
         }
@@ -966,7 +983,7 @@ mod tests {
             message.starts_with("missing the template name"),
             "{message}"
         );
-        assert!(message.contains("\"slack\", \"stripe\""), "{message}");
+        assert!(message.contains("`asym ls --templates`"), "{message}");
         let message = error(quote!(slack), item.clone());
         assert!(message.contains("write `\"slack\"`"), "{message}");
         let message = error(quote!(seed = "basic"), item.clone());
@@ -988,8 +1005,17 @@ mod tests {
         );
         assert_eq!(
             message,
-            "unknown template \"slak\"; known templates: \"slack\", \"stripe\" \
-             (did you mean \"slack\"?)"
+            "unknown template \"slak\"; did you mean \"slack\"? (`asym ls --templates` lists them)"
+        );
+        let far = error(
+            quote!("zendesk"),
+            quote!(
+                fn t(s: asym::Clone) {}
+            ),
+        );
+        assert!(
+            far.contains("known templates: \"slack\", \"stripe\""),
+            "{far}"
         );
     }
 
@@ -1003,8 +1029,7 @@ mod tests {
         );
         assert!(
             message.starts_with(
-                "unknown fixture \"basc\" for template \"slack\"; its fixtures are: \"basic\", \
-                 \"empty\" (did you mean \"basic\"?)"
+                "unknown fixture \"basc\" for template \"slack\"; did you mean \"basic\"?"
             ),
             "{message}"
         );
@@ -1038,8 +1063,7 @@ mod tests {
         );
         assert_eq!(
             message,
-            "unknown mode \"ap\" for template \"stripe\"; its modes are: \"api\" \
-             (did you mean \"api\"?)"
+            "unknown mode \"ap\" for template \"stripe\"; did you mean \"api\"?"
         );
     }
 

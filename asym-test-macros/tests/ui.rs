@@ -2,8 +2,8 @@
 //! expected messages in `tests/ui/fail/*.stderr`), and the accepted shapes compiled as real
 //! tests against the runtime.
 //!
-//! The messages list the templates, fixtures and modes found in `templates/`, so adding one
-//! changes `template_missing`, `unknown_template`, `unknown_fixture` or `unknown_mode`:
+//! Messages name the closest template, fixture or mode rather than listing them all, so adding
+//! one does not change these files; if a message changes on purpose,
 //! regenerate with `TRYBUILD=overwrite cargo test -p asym-test-macros --test ui` and review the
 //! `.stderr` diff.
 
