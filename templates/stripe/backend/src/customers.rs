@@ -1,0 +1,275 @@
+//! Customers: create, retrieve, update, delete, list (with `email`), search.
+
+use serde_json::{Map, Value, json};
+
+use crate::cx::{Cx, Filter};
+use crate::error::{ApiError, ApiResult};
+use crate::params::{Params, apply_metadata};
+use crate::{methods, search};
+
+const FIELDS: &[&str] = &[
+    "address",
+    "balance",
+    "cash_balance",
+    "coupon",
+    "description",
+    "email",
+    "invoice_prefix",
+    "invoice_settings",
+    "metadata",
+    "name",
+    "next_invoice_sequence",
+    "payment_method",
+    "phone",
+    "preferred_locales",
+    "promotion_code",
+    "shipping",
+    "source",
+    "tax",
+    "tax_exempt",
+    "tax_id_data",
+    "test_clock",
+    "validate",
+    "default_source",
+];
+
+/// Copies the plain fields of a create/update request onto `customer`.
+fn apply(customer: &mut Value, params: &Params) -> ApiResult<()> {
+    for key in ["description", "email", "name", "phone"] {
+        if let Some(value) = params.nullable(key)? {
+            customer[key] = value;
+        }
+    }
+    if let Some(balance) = params.int("balance")? {
+        customer["balance"] = json!(balance);
+    }
+    for key in ["address", "shipping"] {
+        match params.get(key) {
+            None => {}
+            Some(Value::String(s)) if s.is_empty() => customer[key] = Value::Null,
+            Some(Value::Object(map)) => customer[key] = Value::Object(map.clone()),
+            Some(_) => {
+                return Err(ApiError::invalid_param(key, format!("Invalid object: {key}")));
+            }
+        }
+    }
+    if let Some(locales) = params.strings("preferred_locales")? {
+        customer["preferred_locales"] = json!(locales);
+    }
+    if let Some(exempt) = params.str("tax_exempt")? {
+        if !["none", "exempt", "reverse", ""].contains(&exempt) {
+            return Err(ApiError::invalid_param(
+                "tax_exempt",
+                format!("Invalid tax_exempt: must be one of none, exempt, or reverse (got {exempt})"),
+            ));
+        }
+        customer["tax_exempt"] = json!(if exempt.is_empty() { "none" } else { exempt });
+    }
+    if let Some(prefix) = params.str("invoice_prefix")? {
+        customer["invoice_prefix"] = json!(prefix.to_uppercase());
+    }
+    if let Some(n) = params.int("next_invoice_sequence")? {
+        customer["next_invoice_sequence"] = json!(n);
+    }
+    apply_metadata(customer, params)
+}
+
+/// Applies `invoice_settings[…]` after the default payment method was checked.
+async fn apply_invoice_settings(cx: &mut Cx<'_>, customer: &mut Value) -> ApiResult<()> {
+    let Some(settings) = cx.params.hash("invoice_settings")?.cloned() else {
+        return Ok(());
+    };
+    for (key, value) in settings {
+        match key.as_str() {
+            "default_payment_method" => {
+                let pm = value.as_str().unwrap_or_default();
+                if pm.is_empty() {
+                    customer["invoice_settings"]["default_payment_method"] = Value::Null;
+                } else {
+                    let id = customer["id"].as_str().unwrap_or_default().to_owned();
+                    let method = methods::resolve(cx, pm, "invoice_settings[default_payment_method]").await?;
+                    let method_id = method["id"].as_str().unwrap_or_default().to_owned();
+                    if method["customer"].as_str() != Some(id.as_str()) {
+                        return Err(ApiError::invalid_param(
+                            "invoice_settings[default_payment_method]",
+                            format!(
+                                "The customer does not have a payment method with the ID {method_id}. \
+                                 The payment method must be attached to the customer."
+                            ),
+                        ));
+                    }
+                    customer["invoice_settings"]["default_payment_method"] = json!(method_id);
+                }
+            }
+            "footer" | "custom_fields" | "rendering_options" => {
+                customer["invoice_settings"][key.as_str()] = match value {
+                    Value::String(s) if s.is_empty() => Value::Null,
+                    other => other,
+                };
+            }
+            other => {
+                return Err(ApiError::unknown(&format!("invoice_settings[{other}]")));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// `POST /v1/customers`.
+pub(crate) async fn create(cx: &mut Cx<'_>) -> ApiResult {
+    cx.params.allow(FIELDS)?;
+    let clock = match cx.params.str("test_clock")?.filter(|s| !s.is_empty()) {
+        None => None,
+        Some(id) => {
+            let clock = cx
+                .fetch("test_helpers.test_clock", "test clock", id, "test_clock", false)
+                .await?;
+            Some(clock)
+        }
+    };
+    cx.reserve(2).await?;
+    let (id, seq) = cx.new_id("cus_").await?;
+    let created = clock
+        .as_ref()
+        .and_then(|c| c["frozen_time"].as_i64())
+        .unwrap_or(cx.now);
+    let mut customer = json!({
+        "id": id,
+        "object": "customer",
+        "address": null,
+        "balance": 0,
+        "created": created,
+        "currency": null,
+        "default_source": null,
+        "delinquent": false,
+        "description": null,
+        "discount": null,
+        "email": null,
+        "invoice_prefix": crate::ids::base62(&format!("prefix:{id}"), 8).to_uppercase(),
+        "invoice_settings": {
+            "custom_fields": null,
+            "default_payment_method": null,
+            "footer": null,
+            "rendering_options": null,
+        },
+        "livemode": false,
+        "metadata": {},
+        "name": null,
+        "next_invoice_sequence": 1,
+        "phone": null,
+        "preferred_locales": [],
+        "shipping": null,
+        "tax_exempt": "none",
+        "test_clock": clock.as_ref().map(|c| c["id"].clone()),
+    });
+    let params = cx.params.clone();
+    apply(&mut customer, &params)?;
+    cx.insert(seq, &customer).await?;
+    if let Some(pm) = params.str("payment_method")?.filter(|s| !s.is_empty()) {
+        methods::attach(cx, pm, &id, "payment_method").await?;
+    }
+    if params.has("invoice_settings") {
+        apply_invoice_settings(cx, &mut customer).await?;
+        cx.save(&customer).await?;
+    }
+    cx.emit("customer.created", &customer, None).await?;
+    Ok(customer)
+}
+
+/// `GET /v1/customers/{id}`: a deleted customer answers `{id, object, deleted: true}`.
+pub(crate) async fn retrieve(cx: &mut Cx<'_>, id: &str) -> ApiResult {
+    cx.params.allow(&[])?;
+    if let Some(customer) = cx.get("customer", id, false).await? {
+        return Ok(customer);
+    }
+    if cx.exists_deleted("customer", id).await? {
+        return Ok(json!({ "id": id, "object": "customer", "deleted": true }));
+    }
+    Err(ApiError::missing_resource("customer", id, "id"))
+}
+
+/// The live customer `id`, locked, or `resource_missing`.
+pub(crate) async fn fetch(cx: &Cx<'_>, id: &str, param: &str) -> ApiResult<Value> {
+    cx.fetch("customer", "customer", id, param, true).await
+}
+
+/// `POST /v1/customers/{id}`.
+pub(crate) async fn update(cx: &mut Cx<'_>, id: &str) -> ApiResult {
+    cx.params.allow(FIELDS)?;
+    let mut customer = fetch(cx, id, "id").await?;
+    let before = customer.clone();
+    let params = cx.params.clone();
+    apply(&mut customer, &params)?;
+    if let Some(pm) = params.str("payment_method")?.filter(|s| !s.is_empty()) {
+        methods::attach(cx, pm, id, "payment_method").await?;
+    }
+    apply_invoice_settings(cx, &mut customer).await?;
+    if customer != before {
+        cx.save(&customer).await?;
+        cx.emit("customer.updated", &customer, Some(previous(&before, &customer)))
+            .await?;
+    }
+    Ok(customer)
+}
+
+/// The top-level fields of `before` that differ in `after`, as `previous_attributes`.
+pub(crate) fn previous(before: &Value, after: &Value) -> Value {
+    let mut out = Map::new();
+    if let (Some(b), Some(a)) = (before.as_object(), after.as_object()) {
+        for (key, old) in b {
+            if a.get(key) != Some(old) {
+                out.insert(key.clone(), old.clone());
+            }
+        }
+    }
+    Value::Object(out)
+}
+
+/// `DELETE /v1/customers/{id}`: cancels the customer's subscriptions and detaches its methods.
+pub(crate) async fn delete(cx: &mut Cx<'_>, id: &str) -> ApiResult {
+    cx.params.allow(&[])?;
+    let customer = fetch(cx, id, "id").await?;
+    for mut sub in cx.all("subscription", &[("customer = {}", id.to_owned())]).await? {
+        if sub["status"] != "canceled" && sub["status"] != "incomplete_expired" {
+            let before = sub.clone();
+            sub["status"] = json!("canceled");
+            sub["canceled_at"] = json!(cx.now);
+            sub["ended_at"] = json!(cx.now);
+            cx.save(&sub).await?;
+            cx.emit("customer.subscription.deleted", &sub, Some(previous(&before, &sub)))
+                .await?;
+        }
+    }
+    cx.delete(id).await?;
+    cx.emit("customer.deleted", &customer, None).await?;
+    Ok(json!({ "id": id, "object": "customer", "deleted": true }))
+}
+
+/// `GET /v1/customers` (`email`, `created`, `test_clock`).
+pub(crate) async fn list(cx: &mut Cx<'_>) -> ApiResult {
+    cx.params.allow(&[
+        "limit",
+        "starting_after",
+        "ending_before",
+        "email",
+        "created",
+        "test_clock",
+    ])?;
+    let mut filters: Vec<Filter> = Vec::new();
+    if let Some(email) = cx.params.str("email")? {
+        if email.len() > 512 {
+            return Err(ApiError::invalid_param("email", "Invalid email: too long"));
+        }
+        filters.push(("data->>'email' = {}", email.to_owned()));
+    }
+    if let Some(clock) = cx.params.str("test_clock")? {
+        filters.push(("data->>'test_clock' = {}", clock.to_owned()));
+    }
+    cx.created_filters(&mut filters)?;
+    cx.list("customer", "customer", &filters).await
+}
+
+/// `GET /v1/customers/search`.
+pub(crate) async fn search(cx: &mut Cx<'_>) -> ApiResult {
+    search::run(cx, "customer", "customers", &["created", "email", "name", "phone"]).await
+}

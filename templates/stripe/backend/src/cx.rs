@@ -1,0 +1,519 @@
+//! [`Cx`]: one API request's transaction, parameters and clock, and the object store every
+//! resource is kept in (one `objects` row per Stripe object, its JSON as the API returns it).
+
+use std::future::Future;
+use std::pin::Pin;
+
+use asym_kit::deadpool_postgres::Transaction;
+use asym_kit::tokio_postgres::types::ToSql;
+use serde_json::{Map, Value, json};
+
+use crate::AppState;
+use crate::error::{ApiError, ApiResult};
+use crate::ids;
+use crate::params::Params;
+
+/// The API version events are stamped with when the request names none.
+pub(crate) const DEFAULT_API_VERSION: &str = "2024-06-20";
+
+/// One request in flight: everything a handler needs.
+pub(crate) struct Cx<'a> {
+    pub(crate) state: &'a AppState,
+    pub(crate) tx: Transaction<'a>,
+    pub(crate) params: Params,
+    /// Wall-clock time of the request.
+    pub(crate) now: i64,
+    pub(crate) request_id: String,
+    pub(crate) idempotency_key: Option<String>,
+    pub(crate) api_version: String,
+    /// The request path (`/v1/customers`), for list `url`s.
+    pub(crate) path: String,
+    /// Events that have webhook deliveries to make once the transaction commits.
+    pub(crate) to_deliver: Vec<String>,
+    reserved: Vec<i64>,
+}
+
+/// A list filter: an SQL condition with `{}` for its one text parameter.
+pub(crate) type Filter = (&'static str, String);
+
+impl<'a> Cx<'a> {
+    pub(crate) fn new(
+        state: &'a AppState,
+        tx: Transaction<'a>,
+        params: Params,
+        request_id: String,
+        idempotency_key: Option<String>,
+        api_version: String,
+        path: String,
+    ) -> Self {
+        Self {
+            state,
+            tx,
+            params,
+            now: crate::clock::now(),
+            request_id,
+            idempotency_key,
+            api_version,
+            path,
+            to_deliver: Vec::new(),
+            reserved: Vec::new(),
+        }
+    }
+
+    /// Takes `n` values of `object_seq` in one round trip, for the next [`Cx::new_id`]s.
+    pub(crate) async fn reserve(&mut self, n: i64) -> ApiResult<()> {
+        let rows = self
+            .tx
+            .query(
+                "SELECT nextval('object_seq') FROM generate_series(1, $1::bigint)",
+                &[&n],
+            )
+            .await?;
+        let mut values: Vec<i64> = rows.iter().map(|r| r.get(0)).collect();
+        values.sort_unstable_by(|a, b| b.cmp(a));
+        values.extend(std::mem::take(&mut self.reserved));
+        self.reserved = values;
+        Ok(())
+    }
+
+    /// A fresh id with `prefix`, and the sequence value it came from.
+    pub(crate) async fn new_id(&mut self, prefix: &str) -> ApiResult<(String, i64)> {
+        let seq = match self.reserved.pop() {
+            Some(seq) => seq,
+            None => {
+                let row = self
+                    .tx
+                    .query_one("SELECT nextval('object_seq')", &[])
+                    .await?;
+                row.get(0)
+            }
+        };
+        Ok((ids::object_id(prefix, seq), seq))
+    }
+
+    /// Stores a new object (its `id`, `object`, `created` and `customer` are read from it).
+    pub(crate) async fn insert(&self, seq: i64, object: &Value) -> ApiResult<()> {
+        let (id, kind, created, customer) = columns(object)?;
+        let text = object.to_string();
+        self.tx
+            .execute(
+                "INSERT INTO objects (id, object, seq, created, customer, data)
+                 VALUES ($1, $2, $3, $4, $5, $6::text::json)",
+                &[&id, &kind, &seq, &created, &customer, &text],
+            )
+            .await
+            .map_err(|e| lookup_key_conflict(e, object))?;
+        Ok(())
+    }
+
+    /// Writes an object back after a change.
+    pub(crate) async fn save(&self, object: &Value) -> ApiResult<()> {
+        let (id, _, _, customer) = columns(object)?;
+        let text = object.to_string();
+        self.tx
+            .execute(
+                "UPDATE objects SET data = $2::text::json, customer = $3 WHERE id = $1",
+                &[&id, &text, &customer],
+            )
+            .await
+            .map_err(|e| lookup_key_conflict(e, object))?;
+        Ok(())
+    }
+
+    /// Marks an object deleted (it disappears from lists; retrieval depends on the type).
+    pub(crate) async fn delete(&self, id: &str) -> ApiResult<()> {
+        self.tx
+            .execute("UPDATE objects SET deleted = true WHERE id = $1", &[&id])
+            .await?;
+        Ok(())
+    }
+
+    /// Any live object by id, whatever its type.
+    pub(crate) async fn get_any(&self, id: &str) -> ApiResult<Option<Value>> {
+        let row = self
+            .tx
+            .query_opt(
+                "SELECT data::text FROM objects WHERE id = $1 AND NOT deleted",
+                &[&id],
+            )
+            .await?;
+        row.map(|r| parse(r.get(0))).transpose()
+    }
+
+    /// The object `id` of type `kind`, locked for update when `lock`; `None` when missing
+    /// or deleted.
+    pub(crate) async fn get(&self, kind: &str, id: &str, lock: bool) -> ApiResult<Option<Value>> {
+        let sql = if lock {
+            "SELECT data::text FROM objects WHERE id = $1 AND object = $2 AND NOT deleted FOR UPDATE"
+        } else {
+            "SELECT data::text FROM objects WHERE id = $1 AND object = $2 AND NOT deleted"
+        };
+        let row = self.tx.query_opt(sql, &[&id, &kind]).await?;
+        row.map(|r| parse(r.get(0))).transpose()
+    }
+
+    /// Like [`Cx::get`], but a missing object is `resource_missing` (`No such <noun>`).
+    pub(crate) async fn fetch(
+        &self,
+        kind: &str,
+        noun: &str,
+        id: &str,
+        param: &str,
+        lock: bool,
+    ) -> ApiResult<Value> {
+        self.get(kind, id, lock)
+            .await?
+            .ok_or_else(|| ApiError::missing_resource(noun, id, param))
+    }
+
+    /// Whether `id` exists as a (possibly deleted) object of type `kind`.
+    pub(crate) async fn exists_deleted(&self, kind: &str, id: &str) -> ApiResult<bool> {
+        Ok(self
+            .tx
+            .query_opt(
+                "SELECT 1 FROM objects WHERE id = $1 AND object = $2 AND deleted",
+                &[&id, &kind],
+            )
+            .await?
+            .is_some())
+    }
+
+    /// Every live object of `kind` matching `filters`, newest first (no paging).
+    pub(crate) async fn all(&self, kind: &str, filters: &[Filter]) -> ApiResult<Vec<Value>> {
+        let (sql, args) = select(kind, filters, "", "ORDER BY created DESC, seq DESC");
+        let refs: Vec<&(dyn ToSql + Sync)> = args.iter().map(|a| a as _).collect();
+        let rows = self.tx.query(&sql, &refs).await?;
+        rows.iter().map(|r| parse(r.get(0))).collect()
+    }
+
+    /// A Stripe list of `kind` filtered by `filters`, paged by the request's `limit`,
+    /// `starting_after` and `ending_before`, as `{object:"list",data,has_more,url}`.
+    pub(crate) async fn list(&self, kind: &str, noun: &str, filters: &[Filter]) -> ApiResult<Value> {
+        let url = self.path.clone();
+        self.list_at(kind, noun, filters, &url).await
+    }
+
+    /// [`Cx::list`] with an explicit `url`.
+    pub(crate) async fn list_at(
+        &self,
+        kind: &str,
+        noun: &str,
+        filters: &[Filter],
+        url: &str,
+    ) -> ApiResult<Value> {
+        let limit = self.limit()?;
+        let after = self.params.str("starting_after")?.filter(|s| !s.is_empty());
+        let before = self.params.str("ending_before")?.filter(|s| !s.is_empty());
+        let mut filters = filters.to_vec();
+        let order;
+        let cursor = match (after, before) {
+            (Some(_), Some(_)) => {
+                return Err(ApiError::invalid(
+                    "You may only specify one of these parameters: ending_before, starting_after.",
+                ));
+            }
+            (Some(id), None) => {
+                order = "ORDER BY created DESC, seq DESC";
+                Some((id, "starting_after", "(created, seq) < (SELECT created, seq FROM objects WHERE id = {})"))
+            }
+            (None, Some(id)) => {
+                order = "ORDER BY created ASC, seq ASC";
+                Some((id, "ending_before", "(created, seq) > (SELECT created, seq FROM objects WHERE id = {})"))
+            }
+            (None, None) => {
+                order = "ORDER BY created DESC, seq DESC";
+                None
+            }
+        };
+        if let Some((id, param, condition)) = cursor {
+            let known = self
+                .tx
+                .query_opt("SELECT 1 FROM objects WHERE id = $1 AND object = $2", &[&id, &kind])
+                .await?
+                .is_some();
+            if !known {
+                return Err(ApiError::missing_resource(noun, id, param));
+            }
+            filters.push((condition, id.to_owned()));
+        }
+        let limit_sql = format!("LIMIT {}", limit + 1);
+        let (sql, args) = select(kind, &filters, &limit_sql, order);
+        let refs: Vec<&(dyn ToSql + Sync)> = args.iter().map(|a| a as _).collect();
+        let rows = self.tx.query(&sql, &refs).await?;
+        let has_more = rows.len() > limit as usize;
+        let mut data: Vec<Value> = rows
+            .iter()
+            .take(limit as usize)
+            .map(|r| parse(r.get(0)))
+            .collect::<ApiResult<_>>()?;
+        if before.is_some() {
+            data.reverse();
+        }
+        Ok(list_value(data, has_more, url))
+    }
+
+    /// The request's `limit` (1–100, default 10).
+    pub(crate) fn limit(&self) -> ApiResult<i64> {
+        let limit = self.params.int("limit")?.unwrap_or(10);
+        if limit < 1 {
+            return Err(ApiError::invalid_param(
+                "limit",
+                format!("This value must be greater than or equal to 1 (it currently is '{limit}')."),
+            ));
+        }
+        if limit > 100 {
+            return Err(ApiError::invalid_param(
+                "limit",
+                format!("This value must be less than or equal to 100 (it currently is '{limit}')."),
+            ));
+        }
+        Ok(limit)
+    }
+
+    /// Filters for `created` (`created=…` or `created[gt|gte|lt|lte]=…`).
+    pub(crate) fn created_filters(&self, filters: &mut Vec<Filter>) -> ApiResult<()> {
+        match self.params.get("created") {
+            None => {}
+            Some(Value::Object(range)) => {
+                for (op, value) in range {
+                    let sql = match op.as_str() {
+                        "gt" => "created > {}::bigint",
+                        "gte" => "created >= {}::bigint",
+                        "lt" => "created < {}::bigint",
+                        "lte" => "created <= {}::bigint",
+                        _ => return Err(ApiError::unknown(&format!("created[{op}]"))),
+                    };
+                    let n = crate::params::int_at(Some(value), "created")?.unwrap_or(0);
+                    filters.push((sql, n.to_string()));
+                }
+            }
+            Some(value) => {
+                let n = crate::params::int_at(Some(value), "created")?.unwrap_or(0);
+                filters.push(("created = {}::bigint", n.to_string()));
+            }
+        }
+        Ok(())
+    }
+
+    /// Records event `kind` about `object` (with `previous_attributes` for updates) and
+    /// queues its webhook deliveries.
+    pub(crate) async fn emit(
+        &mut self,
+        kind: &str,
+        object: &Value,
+        previous: Option<Value>,
+    ) -> ApiResult<String> {
+        let (id, seq) = self.new_id("evt_").await?;
+        let mut data = Map::new();
+        data.insert("object".into(), object.clone());
+        if let Some(previous) = previous {
+            data.insert("previous_attributes".into(), previous);
+        }
+        let created = object
+            .get("created")
+            .and_then(Value::as_i64)
+            .filter(|_| kind.ends_with(".created"))
+            .map_or(self.now, |c| c.max(self.now));
+        let event = json!({
+            "id": id,
+            "object": "event",
+            "api_version": self.api_version,
+            "created": created,
+            "data": Value::Object(data),
+            "livemode": false,
+            "pending_webhooks": 0,
+            "request": {
+                "id": if self.request_id.is_empty() { Value::Null } else { json!(self.request_id) },
+                "idempotency_key": self.idempotency_key,
+            },
+            "type": kind,
+        });
+        let text = event.to_string();
+        let row = self
+            .tx
+            .query_one(
+                "WITH d AS (
+                    INSERT INTO webhook_deliveries (event_id, endpoint_id)
+                    SELECT $1, o.id FROM objects o
+                    WHERE o.object = 'webhook_endpoint' AND NOT o.deleted
+                      AND o.data->>'status' = 'enabled'
+                      AND EXISTS (SELECT 1 FROM json_array_elements_text(o.data->'enabled_events') e
+                                  WHERE e = '*' OR e = $2)
+                    RETURNING 1),
+                 n AS (SELECT count(*) AS n FROM d),
+                 e AS (
+                    INSERT INTO objects (id, object, seq, created, data)
+                    SELECT $1, 'event', $3, $4,
+                           replace($5, '\"pending_webhooks\":0',
+                                   '\"pending_webhooks\":' || n.n)::json
+                    FROM n)
+                 SELECT n FROM n",
+                &[&id, &kind, &seq, &created, &text],
+            )
+            .await?;
+        let pending: i64 = row.get(0);
+        if pending > 0 {
+            self.to_deliver.push(id.clone());
+        }
+        Ok(id)
+    }
+
+    /// Replaces ids at each `expand` path with the objects they name.
+    pub(crate) async fn expand(&self, value: &mut Value, paths: &[String]) -> ApiResult<()> {
+        for path in paths {
+            let segments: Vec<&str> = path.split('.').collect();
+            if segments.len() > 4 {
+                return Err(ApiError::invalid_param(
+                    "expand",
+                    format!(
+                        "You cannot expand more than 4 levels of a property. Property: {path}"
+                    ),
+                ));
+            }
+            expand_at(self, value, &segments, path).await?;
+        }
+        Ok(())
+    }
+}
+
+type Boxed<'b> = Pin<Box<dyn Future<Output = ApiResult<()>> + Send + 'b>>;
+
+fn expand_at<'b>(cx: &'b Cx<'_>, value: &'b mut Value, segs: &'b [&'b str], path: &'b str) -> Boxed<'b> {
+    Box::pin(async move {
+        let Some((key, rest)) = segs.split_first() else {
+            return Ok(());
+        };
+        if let Value::Array(items) = value {
+            for item in items {
+                expand_at(cx, item, segs, path).await?;
+            }
+            return Ok(());
+        }
+        let Some(obj) = value.as_object_mut() else {
+            return Ok(());
+        };
+        if !obj.contains_key(*key) {
+            if let Some(virtual_value) = crate::virtual_field(cx, obj, key).await? {
+                obj.insert((*key).to_owned(), virtual_value);
+            } else {
+                return Err(ApiError::invalid_param(
+                    "expand",
+                    format!("This property cannot be expanded ({path})."),
+                ));
+            }
+        }
+        let Some(field) = obj.get_mut(*key) else {
+            return Ok(());
+        };
+        if let Value::String(id) = field {
+            if let Some(found) = cx.get_any(id).await? {
+                *field = found;
+            } else {
+                return Ok(());
+            }
+        }
+        if !rest.is_empty() {
+            expand_at(cx, field, rest, path).await?;
+        }
+        Ok(())
+    })
+}
+
+/// `{object:"list",data,has_more,url}`.
+pub(crate) fn list_value(data: Vec<Value>, has_more: bool, url: &str) -> Value {
+    json!({ "object": "list", "data": data, "has_more": has_more, "url": url })
+}
+
+fn parse(text: &str) -> ApiResult<Value> {
+    serde_json::from_str(text).map_err(|e| ApiError::internal(&format!("stored JSON: {e}")))
+}
+
+fn columns(object: &Value) -> ApiResult<(String, String, i64, Option<String>)> {
+    let id = object["id"].as_str().unwrap_or_default().to_owned();
+    let kind = object["object"].as_str().unwrap_or_default().to_owned();
+    if id.is_empty() || kind.is_empty() {
+        return Err(ApiError::internal("object without id or type"));
+    }
+    let created = object["created"].as_i64().unwrap_or(0);
+    let customer = match kind.as_str() {
+        "customer" => None,
+        _ => match object.get("customer") {
+            Some(Value::String(c)) => Some(c.clone()),
+            Some(Value::Object(c)) => c.get("id").and_then(Value::as_str).map(str::to_owned),
+            _ => None,
+        },
+    };
+    Ok((id, kind, created, customer))
+}
+
+fn lookup_key_conflict(err: asym_kit::tokio_postgres::Error, object: &Value) -> ApiError {
+    let unique = err
+        .as_db_error()
+        .is_some_and(|db| db.constraint() == Some("objects_price_lookup_key"));
+    if unique {
+        return ApiError::invalid_param(
+            "lookup_key",
+            format!(
+                "A price with the lookup_key '{}' already exists. Pass transfer_lookup_key=true \
+                 to move the lookup key to this price.",
+                object["lookup_key"].as_str().unwrap_or_default()
+            ),
+        );
+    }
+    err.into()
+}
+
+/// `SELECT data::text FROM objects WHERE object = $1 AND NOT deleted AND <filters> …`.
+fn select(kind: &str, filters: &[Filter], limit: &str, order: &str) -> (String, Vec<String>) {
+    let mut sql = String::from("SELECT data::text FROM objects WHERE object = $1 AND NOT deleted");
+    let mut args = vec![kind.to_owned()];
+    for (condition, value) in filters {
+        args.push(value.clone());
+        let placeholder = format!("${}", args.len());
+        sql.push_str(" AND ");
+        sql.push_str(&condition.replace("{}", &placeholder));
+    }
+    sql.push(' ');
+    sql.push_str(order);
+    sql.push(' ');
+    sql.push_str(limit);
+    (sql, args)
+}
+
+/// Removes `_`-prefixed keys (internal state kept beside an object) everywhere in `value`.
+pub(crate) fn strip_hidden(value: &mut Value) {
+    match value {
+        Value::Object(map) => {
+            map.retain(|k, _| !k.starts_with('_'));
+            for v in map.values_mut() {
+                strip_hidden(v);
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(strip_hidden),
+        _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn select_numbers_placeholders_in_order() {
+        let (sql, args) = select(
+            "customer",
+            &[("data->>'email' = {}", "a@b.c".into()), ("created > {}::bigint", "5".into())],
+            "LIMIT 11",
+            "ORDER BY created DESC",
+        );
+        assert!(sql.contains("data->>'email' = $2 AND created > $3::bigint"), "{sql}");
+        assert_eq!(args, ["customer", "a@b.c", "5"]);
+    }
+
+    #[test]
+    fn hidden_keys_never_leave() {
+        let mut v = json!({"id": "x", "_decline": "y", "data": [{"_a": 1, "b": 2}]});
+        strip_hidden(&mut v);
+        assert_eq!(v, json!({"id": "x", "data": [{"b": 2}]}));
+    }
+}

@@ -1,0 +1,439 @@
+//! Stripe's form encoding: `metadata[k]=v`, `items[0][price]=…`, `expand[]=…` decoded into a
+//! JSON tree, and typed accessors that answer bad input the way Stripe does.
+
+use serde_json::{Map, Value};
+
+use crate::error::{ApiError, ApiResult};
+
+/// The decoded parameters of one request (query string and body merged).
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Params(pub(crate) Map<String, Value>);
+
+/// One bracket segment of a parameter name.
+#[derive(Debug, PartialEq, Eq)]
+enum Segment {
+    Key(String),
+    Append,
+}
+
+/// Splits `a[b][]` into `a`, `[Key(b), Append]`; `None` when the brackets do not balance.
+fn split_name(name: &str) -> Option<(String, Vec<Segment>)> {
+    let (head, mut rest) = match name.find('[') {
+        Some(i) => (&name[..i], &name[i..]),
+        None => (name, ""),
+    };
+    let mut segments = Vec::new();
+    while !rest.is_empty() {
+        let inner = rest.strip_prefix('[')?;
+        let close = inner.find(']')?;
+        let key = &inner[..close];
+        segments.push(if key.is_empty() {
+            Segment::Append
+        } else {
+            Segment::Key(key.to_owned())
+        });
+        rest = &inner[close + 1..];
+    }
+    if head.is_empty() {
+        return None;
+    }
+    Some((head.to_owned(), segments))
+}
+
+/// Builds the tree from decoded `name=value` pairs. Numeric keys (`items[0]`) and `[]` make
+/// arrays, in index order; a name used both as a value and as a hash is an error.
+pub(crate) fn decode(pairs: Vec<(String, String)>) -> ApiResult<Params> {
+    let mut root = Map::new();
+    for (name, value) in pairs {
+        let (head, segments) = split_name(&name)
+            .ok_or_else(|| ApiError::invalid(format!("Invalid parameter name: {name}")))?;
+        insert(&mut root, &head, &segments, value)
+            .map_err(|()| ApiError::invalid_param(&head, format!("Invalid hash: {name}")))?;
+    }
+    let mut value = Value::Object(root);
+    arrays(&mut value);
+    match value {
+        Value::Object(map) => Ok(Params(map)),
+        _ => Ok(Params::default()),
+    }
+}
+
+fn insert(
+    map: &mut Map<String, Value>,
+    key: &str,
+    rest: &[Segment],
+    value: String,
+) -> Result<(), ()> {
+    let Some((first, tail)) = rest.split_first() else {
+        match map.get(key) {
+            Some(Value::Object(_)) => return Err(()),
+            _ => {
+                map.insert(key.to_owned(), Value::String(value));
+                return Ok(());
+            }
+        }
+    };
+    let child = map
+        .entry(key.to_owned())
+        .or_insert_with(|| Value::Object(Map::new()));
+    let Value::Object(child) = child else {
+        return Err(());
+    };
+    let next = match first {
+        Segment::Key(k) => k.clone(),
+        // `a[]=x`: the next free index; `a[][b]=…` groups under the latest one unless `b`
+        // is already there.
+        Segment::Append => {
+            let n = child.len();
+            if tail.is_empty() || n == 0 {
+                n.to_string()
+            } else {
+                let last = (n - 1).to_string();
+                let taken = match (child.get(&last), &tail[0]) {
+                    (Some(Value::Object(m)), Segment::Key(k)) => m.contains_key(k),
+                    _ => true,
+                };
+                if taken { n.to_string() } else { last }
+            }
+        }
+    };
+    insert(child, &next, tail, value)
+}
+
+/// Turns every object whose keys are all decimal indices into an array, in index order.
+fn arrays(value: &mut Value) {
+    if let Value::Object(map) = value {
+        for child in map.values_mut() {
+            arrays(child);
+        }
+        let numeric = !map.is_empty() && map.keys().all(|k| k.parse::<u32>().is_ok());
+        if numeric {
+            let mut items: Vec<(u32, Value)> = std::mem::take(map)
+                .into_iter()
+                .filter_map(|(k, v)| k.parse::<u32>().ok().map(|i| (i, v)))
+                .collect();
+            items.sort_by_key(|(i, _)| *i);
+            *value = Value::Array(items.into_iter().map(|(_, v)| v).collect());
+        }
+    }
+}
+
+impl Params {
+    /// Parses a query string and a body (`application/x-www-form-urlencoded`).
+    pub(crate) fn parse(query: Option<&str>, body: &[u8]) -> ApiResult<Self> {
+        let mut pairs = query
+            .map(|q| asym_kit::form::parse(q.as_bytes()))
+            .unwrap_or_default();
+        pairs.extend(asym_kit::form::parse(body));
+        decode(pairs)
+    }
+
+    /// Fails with `parameter_unknown` on a top-level name outside `allowed` (`expand` is
+    /// always allowed).
+    pub(crate) fn allow(&self, allowed: &[&str]) -> ApiResult<()> {
+        for key in self.0.keys() {
+            if key != "expand" && !allowed.contains(&key.as_str()) {
+                return Err(ApiError::unknown(key));
+            }
+        }
+        Ok(())
+    }
+
+    /// The raw value under `key`.
+    pub(crate) fn get(&self, key: &str) -> Option<&Value> {
+        self.0.get(key)
+    }
+
+    /// Whether `key` was sent at all (even empty).
+    pub(crate) fn has(&self, key: &str) -> bool {
+        self.0.contains_key(key)
+    }
+
+    /// A string parameter; `None` when absent. An empty string is returned as `Some("")`.
+    pub(crate) fn str(&self, key: &str) -> ApiResult<Option<&str>> {
+        string_at(self.0.get(key), key)
+    }
+
+    /// A non-empty string parameter, or `parameter_missing`.
+    pub(crate) fn required(&self, key: &str) -> ApiResult<&str> {
+        match self.str(key)? {
+            Some(s) if !s.is_empty() => Ok(s),
+            _ => Err(ApiError::missing(key)),
+        }
+    }
+
+    /// A string that becomes `null` when sent empty (`description=` unsets it).
+    pub(crate) fn nullable(&self, key: &str) -> ApiResult<Option<Value>> {
+        Ok(self.str(key)?.map(|s| {
+            if s.is_empty() {
+                Value::Null
+            } else {
+                Value::String(s.to_owned())
+            }
+        }))
+    }
+
+    /// An integer parameter.
+    pub(crate) fn int(&self, key: &str) -> ApiResult<Option<i64>> {
+        int_at(self.0.get(key), key)
+    }
+
+    /// A boolean parameter (`true`/`false`).
+    pub(crate) fn bool(&self, key: &str) -> ApiResult<Option<bool>> {
+        bool_at(self.0.get(key), key)
+    }
+
+    /// A hash parameter (`address[city]=…`) as its map; `None` when absent or sent empty.
+    pub(crate) fn hash(&self, key: &str) -> ApiResult<Option<&Map<String, Value>>> {
+        hash_at(self.0.get(key), key)
+    }
+
+    /// An array parameter (`items[0][…]`, `expand[]`); `None` when absent or empty.
+    pub(crate) fn array(&self, key: &str) -> ApiResult<Option<&Vec<Value>>> {
+        match self.0.get(key) {
+            None => Ok(None),
+            Some(Value::Array(items)) => Ok(Some(items)),
+            Some(Value::String(s)) if s.is_empty() => Ok(None),
+            Some(_) => Err(ApiError::invalid_param(
+                key,
+                format!("Invalid array: {key} must be an array"),
+            )),
+        }
+    }
+
+    /// The `expand[]` paths.
+    pub(crate) fn expand(&self) -> Vec<String> {
+        match self.0.get("expand") {
+            Some(Value::Array(items)) => items
+                .iter()
+                .filter_map(|v| v.as_str().map(str::to_owned))
+                .collect(),
+            Some(Value::String(s)) if !s.is_empty() => vec![s.clone()],
+            _ => Vec::new(),
+        }
+    }
+
+    /// A string array such as `enabled_events[]` or `lookup_keys[]`.
+    pub(crate) fn strings(&self, key: &str) -> ApiResult<Option<Vec<String>>> {
+        match self.array(key)? {
+            None => Ok(None),
+            Some(items) => items
+                .iter()
+                .map(|v| {
+                    v.as_str().map(str::to_owned).ok_or_else(|| {
+                        ApiError::invalid_param(key, format!("Invalid array: {key}"))
+                    })
+                })
+                .collect::<ApiResult<Vec<_>>>()
+                .map(Some),
+        }
+    }
+}
+
+/// A string inside a nested value.
+pub(crate) fn string_at<'a>(value: Option<&'a Value>, name: &str) -> ApiResult<Option<&'a str>> {
+    match value {
+        None => Ok(None),
+        Some(Value::String(s)) => Ok(Some(s)),
+        Some(_) => Err(ApiError::invalid_param(
+            name,
+            format!("Invalid string: {name} must be a string"),
+        )),
+    }
+}
+
+/// An integer inside a nested value.
+pub(crate) fn int_at(value: Option<&Value>, name: &str) -> ApiResult<Option<i64>> {
+    match value {
+        None => Ok(None),
+        Some(Value::String(s)) if s.is_empty() => Ok(None),
+        Some(Value::String(s)) => s
+            .trim()
+            .parse::<i64>()
+            .map(Some)
+            .map_err(|_| ApiError::invalid_param(name, format!("Invalid integer: {s}"))),
+        Some(_) => Err(ApiError::invalid_param(
+            name,
+            format!("Invalid integer: {name}"),
+        )),
+    }
+}
+
+/// A boolean inside a nested value.
+pub(crate) fn bool_at(value: Option<&Value>, name: &str) -> ApiResult<Option<bool>> {
+    match value {
+        None => Ok(None),
+        Some(Value::String(s)) => match s.as_str() {
+            "true" => Ok(Some(true)),
+            "false" => Ok(Some(false)),
+            "" => Ok(None),
+            _ => Err(ApiError::invalid_param(
+                name,
+                format!("Invalid boolean: {s}"),
+            )),
+        },
+        Some(_) => Err(ApiError::invalid_param(
+            name,
+            format!("Invalid boolean: {name}"),
+        )),
+    }
+}
+
+/// A hash inside a nested value; an empty string counts as absent.
+pub(crate) fn hash_at<'a>(
+    value: Option<&'a Value>,
+    name: &str,
+) -> ApiResult<Option<&'a Map<String, Value>>> {
+    match value {
+        None => Ok(None),
+        Some(Value::Object(map)) => Ok(Some(map)),
+        Some(Value::String(s)) if s.is_empty() => Ok(None),
+        Some(_) => Err(ApiError::invalid_param(
+            name,
+            format!("Invalid object: {name} must be a hash"),
+        )),
+    }
+}
+
+/// Applies `metadata` params to an object's metadata: on create it is the new metadata; on
+/// update keys merge, `metadata[k]=` removes `k` and `metadata=` clears everything.
+pub(crate) fn apply_metadata(target: &mut Value, params: &Params) -> ApiResult<()> {
+    let Some(sent) = params.get("metadata") else {
+        if target.get("metadata").is_none_or(Value::is_null)
+            && let Some(obj) = target.as_object_mut()
+        {
+            obj.insert("metadata".into(), Value::Object(Map::new()));
+        }
+        return Ok(());
+    };
+    let obj = target
+        .as_object_mut()
+        .ok_or_else(|| ApiError::internal("metadata target is not an object"))?;
+    let current = obj
+        .entry("metadata")
+        .or_insert_with(|| Value::Object(Map::new()));
+    if !current.is_object() {
+        *current = Value::Object(Map::new());
+    }
+    let Value::Object(current) = current else {
+        return Ok(());
+    };
+    match sent {
+        Value::String(s) if s.is_empty() => current.clear(),
+        Value::Object(map) => {
+            for (key, value) in map {
+                match value {
+                    Value::String(v) if v.is_empty() => {
+                        current.remove(key);
+                    }
+                    Value::String(v) => {
+                        if key.len() > 40 {
+                            return Err(ApiError::invalid_param(
+                                &format!("metadata[{key}]"),
+                                "Metadata keys can have a maximum length of 40 characters.",
+                            ));
+                        }
+                        if v.len() > 500 {
+                            return Err(ApiError::invalid_param(
+                                &format!("metadata[{key}]"),
+                                "Metadata values can have a maximum length of 500 characters.",
+                            ));
+                        }
+                        current.insert(key.clone(), Value::String(v.clone()));
+                    }
+                    _ => {
+                        return Err(ApiError::invalid_param(
+                            "metadata",
+                            "Invalid metadata: values must be strings",
+                        ));
+                    }
+                }
+            }
+        }
+        _ => {
+            return Err(ApiError::invalid_param(
+                "metadata",
+                "Invalid object: metadata must be a hash",
+            ));
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn parse(input: &str) -> Value {
+        Value::Object(Params::parse(None, input.as_bytes()).unwrap().0)
+    }
+
+    #[test]
+    fn nested_hashes_and_indexed_arrays() {
+        assert_eq!(
+            parse("metadata[order_id]=6735&items[0][price]=price_1&items[0][quantity]=2&items[1][price]=price_2"),
+            json!({
+                "metadata": {"order_id": "6735"},
+                "items": [{"price": "price_1", "quantity": "2"}, {"price": "price_2"}],
+            })
+        );
+    }
+
+    #[test]
+    fn append_brackets_and_encoded_brackets() {
+        assert_eq!(
+            parse("expand[]=customer&expand[]=latest_invoice.payment_intent"),
+            json!({"expand": ["customer", "latest_invoice.payment_intent"]})
+        );
+        assert_eq!(
+            parse("expand%5B0%5D=customer&expand%5B1%5D=x"),
+            json!({"expand": ["customer", "x"]})
+        );
+        assert_eq!(
+            parse("items[][price]=a&items[][price]=b&items[][quantity]=3"),
+            json!({"items": [{"price": "a"}, {"price": "b", "quantity": "3"}]})
+        );
+    }
+
+    #[test]
+    fn indices_sort_numerically() {
+        let mut query = String::new();
+        for i in (0..12).rev() {
+            query.push_str(&format!("expand[{i}]=f{i}&"));
+        }
+        let value = parse(&query);
+        assert_eq!(value["expand"][10], "f10");
+        assert_eq!(value["expand"][2], "f2");
+    }
+
+    #[test]
+    fn conflicting_shapes_and_bad_names_are_400() {
+        assert!(Params::parse(None, b"a=1&a[b]=2").is_err());
+        assert!(Params::parse(None, b"a[b]=2&a=1").is_err());
+        assert!(Params::parse(None, b"a[b=2").is_err());
+        assert!(Params::parse(None, b"[x]=2").is_err());
+    }
+
+    #[test]
+    fn typed_accessors() {
+        let p = Params::parse(Some("limit=3"), b"flag=true&n=x&description=&name=Jo").unwrap();
+        assert_eq!(p.int("limit").unwrap(), Some(3));
+        assert!(p.int("n").is_err());
+        assert_eq!(p.bool("flag").unwrap(), Some(true));
+        assert_eq!(p.nullable("description").unwrap(), Some(Value::Null));
+        assert_eq!(p.required("name").unwrap(), "Jo");
+        assert_eq!(p.required("email").unwrap_err().code_str(), Some("parameter_missing"));
+        assert_eq!(p.allow(&["limit"]).unwrap_err().code_str(), Some("parameter_unknown"));
+    }
+
+    #[test]
+    fn metadata_merges_removes_and_clears() {
+        let mut obj = json!({"metadata": {"a": "1", "b": "2"}});
+        apply_metadata(&mut obj, &Params::parse(None, b"metadata[b]=&metadata[c]=3").unwrap())
+            .unwrap();
+        assert_eq!(obj["metadata"], json!({"a": "1", "c": "3"}));
+        apply_metadata(&mut obj, &Params::parse(None, b"metadata=").unwrap()).unwrap();
+        assert_eq!(obj["metadata"], json!({}));
+    }
+}
