@@ -465,12 +465,26 @@ impl Infra {
             .unwrap_or_else(|_| Err("no answer within 2 s".to_owned()))
     }
 
-    /// The infra last seen running, from `infra.json`, if it still answers (no Docker needed:
-    /// the hot path of a fresh test process).
+    /// The infra last seen running, from `infra.json`, if its ports still answer (no Docker
+    /// and no Postgres login: the hot path of a fresh test process, where a SCRAM login in an
+    /// unoptimised test build costs ~100 ms). A stale password is caught at the first login.
     pub(crate) async fn cached(home: &Home) -> Option<Self> {
         let text = std::fs::read_to_string(cache_path(home)).ok()?;
         let infra: Self = serde_json::from_str(&text).ok()?;
-        infra.probe().await.ok().map(|()| infra)
+        let pg = tokio::net::TcpStream::connect(("127.0.0.1", infra.postgres_port));
+        let redis = async {
+            let client = redis::Client::open(infra.redis_url()).ok()?;
+            let mut conn = client.get_multiplexed_async_connection().await.ok()?;
+            redis::cmd("PING")
+                .query_async::<String>(&mut conn)
+                .await
+                .ok()
+        };
+        let (pg, redis) =
+            tokio::time::timeout(Duration::from_secs(1), async { tokio::join!(pg, redis) })
+                .await
+                .ok()?;
+        (pg.is_ok() && redis.is_some()).then_some(infra)
     }
 
     fn save(&self, home: &Home) {

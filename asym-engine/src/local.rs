@@ -34,7 +34,7 @@ pub struct LocalDockerProvider {
     catalog: Catalog,
     pub(crate) registry: Registry,
     docker: OnceCell<Docker>,
-    infra: OnceCell<Infra>,
+    infra: Mutex<Option<Infra>>,
     clients: Mutex<HashMap<String, Arc<Client>>>,
     redis: OnceCell<redis::aio::MultiplexedConnection>,
     http: reqwest::Client,
@@ -78,7 +78,7 @@ impl LocalDockerProvider {
             catalog,
             registry,
             docker: OnceCell::new(),
-            infra: OnceCell::new(),
+            infra: Mutex::new(None),
             clients: Mutex::new(HashMap::new()),
             redis: OnceCell::new(),
             http,
@@ -104,20 +104,29 @@ impl LocalDockerProvider {
         self.docker.get_or_try_init(Docker::connect).await
     }
 
-    /// The shared infrastructure, started or adopted on first use.
+    /// The shared infrastructure, started or adopted on first use. A warm process takes it from
+    /// `infra.json` after a cheap reachability check, without asking Docker.
     ///
     /// # Errors
     /// `DOCKER_UNAVAILABLE`, `IMAGE_UNAVAILABLE` for missing infra images, `Internal` otherwise.
-    pub async fn infra(&self) -> Result<&Infra> {
-        self.infra
-            .get_or_try_init(|| async {
-                if let Some(infra) = Infra::cached(&self.home).await {
-                    return Ok(infra);
-                }
-                let docker = self.docker().await?;
-                infra::ensure(docker, &self.home, &self.config).await
-            })
-            .await
+    pub async fn infra(&self) -> Result<Infra> {
+        let mut slot = self.infra.lock().await;
+        if let Some(infra) = slot.as_ref() {
+            return Ok(infra.clone());
+        }
+        let infra = match Infra::cached(&self.home).await {
+            Some(infra) => infra,
+            None => infra::ensure(self.docker().await?, &self.home, &self.config).await?,
+        };
+        *slot = Some(infra.clone());
+        Ok(infra)
+    }
+
+    /// Forgets the infra facts and asks Docker again (after the infra was recreated elsewhere).
+    async fn refresh_infra(&self) -> Result<Infra> {
+        let infra = infra::ensure(self.docker().await?, &self.home, &self.config).await?;
+        *self.infra.lock().await = Some(infra.clone());
+        Ok(infra)
     }
 
     /// A cached connection to database `db` (reconnects when the old one dropped).
@@ -126,14 +135,7 @@ impl LocalDockerProvider {
         if let Some(client) = clients.get(db).filter(|c| !c.is_closed()) {
             return Ok(client.clone());
         }
-        let infra = self.infra().await?;
-        let (client, conn) = infra
-            .pg_config(db)
-            .connect(tokio_postgres::NoTls)
-            .await
-            .map_err(|e| Error::internal(format!("connecting to database {db}"), e))?;
-        tokio::spawn(conn);
-        let client = Arc::new(client);
+        let client = Arc::new(self.fresh_client(db).await?);
         clients.insert(db.to_owned(), client.clone());
         Ok(client)
     }
@@ -491,7 +493,7 @@ impl LocalDockerProvider {
     ) -> Result<()> {
         let id = entry.record.id.clone();
         let db = entry.record.database.clone();
-        let infra = self.infra().await?.clone();
+        let infra = self.infra().await?;
         self.migrate(&id, files, template, &db).await?;
         let docker = self.docker().await?;
         for service in services {
@@ -527,12 +529,16 @@ impl LocalDockerProvider {
 
     /// A connection of its own (for transactions, which need `&mut`).
     pub(crate) async fn fresh_client(&self, db: &str) -> Result<Client> {
-        let infra = self.infra().await?;
-        let (client, conn) = infra
-            .pg_config(db)
-            .connect(tokio_postgres::NoTls)
-            .await
-            .map_err(|e| Error::internal(format!("connecting to database {db}"), e))?;
+        let connect =
+            |infra: Infra| async move { infra.pg_config(db).connect(tokio_postgres::NoTls).await };
+        let (client, conn) = match connect(self.infra().await?).await {
+            // `infra.json` was stale: the infra was recreated with a new password.
+            Err(e) if e.code() == Some(&tokio_postgres::error::SqlState::INVALID_PASSWORD) => {
+                connect(self.refresh_infra().await?).await
+            }
+            other => other,
+        }
+        .map_err(|e| Error::internal(format!("connecting to database {db}"), e))?;
         tokio::spawn(conn);
         Ok(client)
     }
@@ -1040,18 +1046,65 @@ impl LocalDockerProvider {
             .map_err(|e| Error::internal(format!("query on {database}"), e))
     }
 
-    /// Resets a clone whose record the caller already holds (the harness's hot path: no
-    /// registry read).
+    /// Resets a clone whose record the caller already holds (the harness's hot path). Without a
+    /// cached database connection, the clone's backend restores the baseline on its own pooled
+    /// connection (`POST /api/admin/reset`), so a fresh test process needs no Postgres login;
+    /// Redis keys are cleared meanwhile.
     ///
     /// # Errors
     /// `SNAPSHOT_NOT_FOUND` when the clone has no baseline, `Internal` on database failures.
     pub async fn reset_record(&self, record: &CloneRecord) -> Result<()> {
-        let client = self.client(&record.database).await?;
-        let mut redis = self.redis().await?;
-        let db = reset::restore(&client, &record.id, BASELINE);
-        let keys = reset::clear_redis(&mut redis, &record.redis_prefix);
+        let cached = self
+            .clients
+            .lock()
+            .await
+            .get(&record.database)
+            .filter(|c| !c.is_closed())
+            .cloned();
+        let db = async {
+            if cached.is_none()
+                && record.state == CloneState::Running
+                && self.reset_via_backend(record).await.is_ok()
+            {
+                return Ok(());
+            }
+            let client = match cached {
+                Some(client) => client,
+                None => self.client(&record.database).await?,
+            };
+            reset::restore(&client, &record.id, BASELINE).await
+        };
+        let keys = async {
+            let mut redis = self.redis().await?;
+            reset::clear_redis(&mut redis, &record.redis_prefix).await
+        };
         let (db, keys) = tokio::join!(db, keys);
         db.and(keys)
+    }
+
+    async fn reset_via_backend(&self, record: &CloneRecord) -> Result<()> {
+        let secret = self.entry(&record.id)?.secrets.admin_secret;
+        let template = self.catalog.get(&record.template)?;
+        let port = record
+            .ports
+            .get(template.manifest.api_service())
+            .copied()
+            .unwrap_or_default();
+        let fail =
+            |e: String| Error::internal(format!("resetting {} through its backend", record.id), e);
+        let response = self
+            .http
+            .post(format!("http://127.0.0.1:{port}/api/admin/reset"))
+            .header("x-asym-admin-secret", secret)
+            .send()
+            .await
+            .map_err(|e| fail(e.to_string()))?;
+        let body: serde_json::Value = response.json().await.map_err(|e| fail(e.to_string()))?;
+        if body["ok"] == true {
+            Ok(())
+        } else {
+            Err(fail(body.to_string()))
+        }
     }
 }
 

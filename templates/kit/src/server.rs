@@ -8,7 +8,7 @@ use axum::extract::{Request, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use serde_json::json;
 
 use crate::config::Config;
@@ -21,6 +21,13 @@ pub const ADMIN_SECRET_HEADER: &str = "x-asym-admin-secret";
 /// The path every backend answers health on.
 pub const HEALTH_PATH: &str = "/api/health";
 
+/// The admin path that puts the clone's database back to its baseline.
+const RESET_PATH: &str = "/api/admin/reset";
+
+/// The restore function of the baseline snapshot the engine captures after spin (the engine's
+/// `reset` module generates it: delete + re-insert every table, sequences put back).
+const RESTORE_BASELINE: &str = "SELECT asym_snap_baseline.restore()";
+
 /// Wraps a product's router with what every backend serves the same way:
 /// `GET /api/health`, and the admin guard over everything under `/api/admin/`.
 ///
@@ -28,6 +35,7 @@ pub const HEALTH_PATH: &str = "/api/health";
 pub fn router(kit: &Kit, app: Router) -> Router {
     let shared = Router::new()
         .route(HEALTH_PATH, get(health))
+        .route(RESET_PATH, post(reset))
         .with_state(kit.clone());
     app.merge(shared)
         .layer(middleware::from_fn_with_state(kit.clone(), admin_guard))
@@ -51,6 +59,31 @@ async fn health(State(kit): State<Kit>) -> Response {
         "redis": describe(&redis),
     });
     (StatusCode::SERVICE_UNAVAILABLE, axum::Json(body)).into_response()
+}
+
+/// `POST /api/admin/reset`: restores the baseline on the backend's own pooled connection, so a
+/// test process resets a clone with one HTTP call and no Postgres login of its own. 200
+/// `{"ok":true}`; 404 `snapshot_not_found` before the engine captured a baseline; 503 when
+/// Postgres fails. (The engine clears the clone's Redis keys itself.)
+async fn reset(State(kit): State<Kit>) -> Response {
+    let restored = async {
+        kit.db().await?.batch_execute(RESTORE_BASELINE).await?;
+        Ok::<(), BackendError>(())
+    }
+    .await;
+    match restored {
+        Ok(()) => (StatusCode::OK, axum::Json(json!({ "ok": true }))).into_response(),
+        Err(BackendError::Postgres(e))
+            if e.code() == Some(&tokio_postgres::error::SqlState::INVALID_SCHEMA_NAME) =>
+        {
+            let body = json!({ "ok": false, "error": "snapshot_not_found" });
+            (StatusCode::NOT_FOUND, axum::Json(body)).into_response()
+        }
+        Err(e) => {
+            let body = json!({ "ok": false, "error": "internal_error", "detail": error_chain(&e) });
+            (StatusCode::SERVICE_UNAVAILABLE, axum::Json(body)).into_response()
+        }
+    }
 }
 
 fn describe(result: &Result<(), BackendError>) -> String {
