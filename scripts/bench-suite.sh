@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Suite cost of asym: 200 tests that each post and read back a Slack message, under
+# `cargo nextest run -j 4`, three ways: pooled asym clones reset before every test (second run,
+# warm pool), one never-reset clone (no isolation: the floor), and a fresh clone per test
+# (the testcontainers pattern). Needs Docker and the images (scripts/ensure-images.sh).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export ASYM_PIN=off
+threads=${THREADS:-4}
+run() { cargo nextest run -q -p suite-bench --run-ignored only -j "$threads" --no-fail-fast -E "test(/^$1_/)" >/dev/null 2>&1; }
+time_of() { local t0=$(date +%s.%N); run "$1"; echo "$(date +%s.%N) - $t0" | bc; }
+
+cargo nextest run -p suite-bench --no-run -q
+ASYM_POOL_MAX=$threads run pooled          # first run: spins the pool
+pooled=$(ASYM_POOL_MAX=$threads time_of pooled)
+
+asym() { cargo run -q -p asym-cli -- "$@"; }
+spun=$(asym spin slack --seed basic --json)
+id=$(echo "$spun" | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["id"])')
+export SUITE_SLACK_API=$(echo "$spun" | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["endpoints"]["api"])')
+export SUITE_SLACK_BOT=$(echo "$spun" | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["tokens"]["bot"])')
+shared=$(time_of shared)
+asym destroy "$id" >/dev/null
+
+fresh=$(time_of fresh)
+
+printf '200 tests, nextest -j %s, %s cores\n' "$threads" "$(nproc)"
+printf '  %-44s %7.2f s\n' "asym pooled clones, reset per test (warm)" "$pooled"
+printf '  %-44s %7.2f s\n' "one shared clone, never reset (floor)" "$shared"
+printf '  %-44s %7.2f s\n' "fresh clone per test (testcontainers)" "$fresh"
+printf '  asym / never-reset = %.2fx\n' "$(echo "$pooled / $shared" | bc -l)"
