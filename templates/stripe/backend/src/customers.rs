@@ -127,7 +127,6 @@ pub(crate) async fn create(cx: &mut Cx<'_>) -> ApiResult {
             Some(clock)
         }
     };
-    cx.reserve(2).await?;
     let (id, seq) = cx.new_id("cus_").await?;
     let created = clock
         .as_ref()
@@ -164,8 +163,19 @@ pub(crate) async fn create(cx: &mut Cx<'_>) -> ApiResult {
     });
     let params = cx.params.clone();
     apply(&mut customer, &params)?;
+    let pm = params.str("payment_method")?.filter(|s| !s.is_empty());
+    if pm.is_none() && !params.has("invoice_settings") {
+        // One round trip for both statements: they are pipelined on the connection.
+        let (inserted, emitted) = tokio::join!(
+            cx.insert(seq, &customer),
+            cx.emit("customer.created", &customer, None)
+        );
+        inserted?;
+        emitted?;
+        return Ok(customer);
+    }
     cx.insert(seq, &customer).await?;
-    if let Some(pm) = params.str("payment_method")?.filter(|s| !s.is_empty()) {
+    if let Some(pm) = pm {
         methods::attach(cx, pm, &id, "payment_method").await?;
     }
     if params.has("invoice_settings") {

@@ -4,7 +4,10 @@
 use std::future::Future;
 use std::pin::Pin;
 
-use asym_kit::deadpool_postgres::Transaction;
+use std::sync::Mutex;
+
+use asym_kit::deadpool_postgres::ClientWrapper;
+use asym_kit::tokio_postgres::Row;
 use asym_kit::tokio_postgres::types::ToSql;
 use serde_json::{Map, Value, json};
 
@@ -16,10 +19,53 @@ use crate::params::Params;
 /// The API version events are stamped with when the request names none.
 pub(crate) const DEFAULT_API_VERSION: &str = "2024-06-20";
 
+/// A statement parameter.
+pub(crate) type Arg<'b> = &'b (dyn ToSql + Sync);
+
+/// The database side of a request: a pooled connection inside the request's transaction
+/// (`BEGIN` … `COMMIT`, issued by the dispatcher), with every statement prepared once per
+/// connection and cached, so each call is a single round trip.
+pub(crate) struct Db<'a>(pub(crate) &'a ClientWrapper);
+
+impl Db<'_> {
+    /// Rows of `sql`.
+    pub(crate) async fn query(&self, sql: &str, args: &[Arg<'_>]) -> ApiResult<Vec<Row>> {
+        let statement = self.0.prepare_cached(sql).await?;
+        Ok(self.0.query(&statement, args).await?)
+    }
+
+    /// Exactly one row of `sql`.
+    pub(crate) async fn query_one(&self, sql: &str, args: &[Arg<'_>]) -> ApiResult<Row> {
+        let statement = self.0.prepare_cached(sql).await?;
+        Ok(self.0.query_one(&statement, args).await?)
+    }
+
+    /// At most one row of `sql`.
+    pub(crate) async fn query_opt(&self, sql: &str, args: &[Arg<'_>]) -> ApiResult<Option<Row>> {
+        let statement = self.0.prepare_cached(sql).await?;
+        Ok(self.0.query_opt(&statement, args).await?)
+    }
+
+    /// Runs `sql`, returning the rows it touched.
+    pub(crate) async fn execute(&self, sql: &str, args: &[Arg<'_>]) -> ApiResult<u64> {
+        let statement = self.0.prepare_cached(sql).await?;
+        Ok(self.0.execute(&statement, args).await?)
+    }
+
+    async fn execute_raw(
+        &self,
+        sql: &str,
+        args: &[Arg<'_>],
+    ) -> Result<u64, asym_kit::tokio_postgres::Error> {
+        let statement = self.0.prepare_cached(sql).await?;
+        self.0.execute(&statement, args).await
+    }
+}
+
 /// One request in flight: everything a handler needs.
 pub(crate) struct Cx<'a> {
     pub(crate) state: &'a AppState,
-    pub(crate) tx: Transaction<'a>,
+    pub(crate) tx: Db<'a>,
     pub(crate) params: Params,
     /// Wall-clock time of the request.
     pub(crate) now: i64,
@@ -29,9 +75,18 @@ pub(crate) struct Cx<'a> {
     /// The request path (`/v1/customers`), for list `url`s.
     pub(crate) path: String,
     /// Events that have webhook deliveries to make once the transaction commits.
-    pub(crate) to_deliver: Vec<String>,
-    reserved: Vec<i64>,
+    pub(crate) to_deliver: Mutex<Vec<String>>,
+    reserved: Mutex<Vec<i64>>,
+    /// A list page's `data` as stored JSON text, spliced into the answer unparsed.
+    raw_data: Mutex<Option<String>>,
 }
+
+/// Stands for `data` in a list whose page is kept as raw text (see [`Cx::take_raw_data`]).
+pub(crate) const RAW_DATA: &str = "__asym_raw_list_data__";
+
+/// Object types that keep internal `_` fields beside their JSON, so their rows must be
+/// parsed (and stripped) before they are answered.
+const HIDDEN: &[&str] = &["payment_method", "subscription", "checkout.session"];
 
 /// A list filter: an SQL condition with `{}` for its one text parameter.
 pub(crate) type Filter = (&'static str, String);
@@ -39,8 +94,9 @@ pub(crate) type Filter = (&'static str, String);
 impl<'a> Cx<'a> {
     pub(crate) fn new(
         state: &'a AppState,
-        tx: Transaction<'a>,
+        tx: Db<'a>,
         params: Params,
+        reserved: Vec<i64>,
         request_id: String,
         idempotency_key: Option<String>,
         api_version: String,
@@ -55,40 +111,37 @@ impl<'a> Cx<'a> {
             idempotency_key,
             api_version,
             path,
-            to_deliver: Vec::new(),
-            reserved: Vec::new(),
+            to_deliver: Mutex::new(Vec::new()),
+            reserved: Mutex::new(reserved.into_iter().rev().collect()),
+            raw_data: Mutex::new(None),
         }
     }
 
-    /// Takes `n` values of `object_seq` in one round trip, for the next [`Cx::new_id`]s.
-    pub(crate) async fn reserve(&mut self, n: i64) -> ApiResult<()> {
-        let rows = self
-            .tx
-            .query(
-                "SELECT nextval('object_seq') FROM generate_series(1, $1::bigint)",
-                &[&n],
-            )
-            .await?;
-        let mut values: Vec<i64> = rows.iter().map(|r| r.get(0)).collect();
-        values.sort_unstable_by(|a, b| b.cmp(a));
-        values.extend(std::mem::take(&mut self.reserved));
-        self.reserved = values;
-        Ok(())
-    }
-
-    /// A fresh id with `prefix`, and the sequence value it came from.
-    pub(crate) async fn new_id(&mut self, prefix: &str) -> ApiResult<(String, i64)> {
-        let seq = match self.reserved.pop() {
+    /// A fresh id with `prefix`, and the sequence value it came from (taken from the values
+    /// the dispatcher reserved for a `POST`, then from `object_seq` directly).
+    pub(crate) async fn new_id(&self, prefix: &str) -> ApiResult<(String, i64)> {
+        let reserved = self.reserved.lock().ok().and_then(|mut r| r.pop());
+        let seq = match reserved {
             Some(seq) => seq,
             None => {
-                let row = self
-                    .tx
-                    .query_one("SELECT nextval('object_seq')", &[])
-                    .await?;
+                let row = self.tx.query_one("SELECT nextval('object_seq')", &[]).await?;
                 row.get(0)
             }
         };
         Ok((ids::object_id(prefix, seq), seq))
+    }
+
+    /// The raw `data` of the list answered, if the page was kept unparsed.
+    pub(crate) fn take_raw_data(&self) -> Option<String> {
+        self.raw_data.lock().ok().and_then(|mut r| r.take())
+    }
+
+    /// The events to deliver once the transaction commits.
+    pub(crate) fn take_deliveries(&self) -> Vec<String> {
+        self.to_deliver
+            .lock()
+            .map(|mut d| std::mem::take(&mut *d))
+            .unwrap_or_default()
     }
 
     /// Stores a new object (its `id`, `object`, `created` and `customer` are read from it).
@@ -96,7 +149,7 @@ impl<'a> Cx<'a> {
         let (id, kind, created, customer) = columns(object)?;
         let text = object.to_string();
         self.tx
-            .execute(
+            .execute_raw(
                 "INSERT INTO objects (id, object, seq, created, customer, data)
                  VALUES ($1, $2, $3, $4, $5, $6::text::json)",
                 &[&id, &kind, &seq, &created, &customer, &text],
@@ -111,7 +164,7 @@ impl<'a> Cx<'a> {
         let (id, _, _, customer) = columns(object)?;
         let text = object.to_string();
         self.tx
-            .execute(
+            .execute_raw(
                 "UPDATE objects SET data = $2::text::json, customer = $3 WHERE id = $1",
                 &[&id, &text, &customer],
             )
@@ -181,7 +234,7 @@ impl<'a> Cx<'a> {
     /// Every live object of `kind` matching `filters`, newest first (no paging).
     pub(crate) async fn all(&self, kind: &str, filters: &[Filter]) -> ApiResult<Vec<Value>> {
         let (sql, args) = select(kind, filters, "", "ORDER BY created DESC, seq DESC");
-        let refs: Vec<&(dyn ToSql + Sync)> = args.iter().map(|a| a as _).collect();
+        let refs: Vec<Arg<'_>> = args.iter().map(|a| a as _).collect();
         let rows = self.tx.query(&sql, &refs).await?;
         rows.iter().map(|r| parse(r.get(0))).collect()
     }
@@ -238,9 +291,24 @@ impl<'a> Cx<'a> {
         }
         let limit_sql = format!("LIMIT {}", limit + 1);
         let (sql, args) = select(kind, &filters, &limit_sql, order);
-        let refs: Vec<&(dyn ToSql + Sync)> = args.iter().map(|a| a as _).collect();
+        let refs: Vec<Arg<'_>> = args.iter().map(|a| a as _).collect();
         let rows = self.tx.query(&sql, &refs).await?;
         let has_more = rows.len() > limit as usize;
+        if before.is_none() && !HIDDEN.contains(&kind) && self.params.expand().is_empty() {
+            // The fast path: stored JSON is already the answer; splice it in unparsed.
+            let mut raw = String::from("[");
+            for (i, row) in rows.iter().take(limit as usize).enumerate() {
+                if i > 0 {
+                    raw.push(',');
+                }
+                raw.push_str(row.get::<_, &str>(0));
+            }
+            raw.push(']');
+            if let Ok(mut slot) = self.raw_data.lock() {
+                *slot = Some(raw);
+            }
+            return Ok(json!({ "object": "list", "data": RAW_DATA, "has_more": has_more, "url": url }));
+        }
         let mut data: Vec<Value> = rows
             .iter()
             .take(limit as usize)
@@ -298,14 +366,16 @@ impl<'a> Cx<'a> {
     /// Records event `kind` about `object` (with `previous_attributes` for updates) and
     /// queues its webhook deliveries.
     pub(crate) async fn emit(
-        &mut self,
+        &self,
         kind: &str,
         object: &Value,
         previous: Option<Value>,
     ) -> ApiResult<String> {
         let (id, seq) = self.new_id("evt_").await?;
         let mut data = Map::new();
-        data.insert("object".into(), object.clone());
+        let mut shown = object.clone();
+        strip_hidden(&mut shown);
+        data.insert("object".into(), shown);
         if let Some(previous) = previous {
             data.insert("previous_attributes".into(), previous);
         }
@@ -352,8 +422,10 @@ impl<'a> Cx<'a> {
             )
             .await?;
         let pending: i64 = row.get(0);
-        if pending > 0 {
-            self.to_deliver.push(id.clone());
+        if pending > 0
+            && let Ok(mut list) = self.to_deliver.lock()
+        {
+            list.push(id.clone());
         }
         Ok(id)
     }
@@ -480,13 +552,18 @@ fn select(kind: &str, filters: &[Filter], limit: &str, order: &str) -> (String, 
     (sql, args)
 }
 
-/// Removes `_`-prefixed keys (internal state kept beside an object) everywhere in `value`.
+/// Removes `_`-prefixed keys (internal state kept beside an object) from every object (a
+/// map with an `object` field) in `value`; metadata is left alone.
 pub(crate) fn strip_hidden(value: &mut Value) {
     match value {
         Value::Object(map) => {
-            map.retain(|k, _| !k.starts_with('_'));
-            for v in map.values_mut() {
-                strip_hidden(v);
+            if map.contains_key("object") {
+                map.retain(|k, _| !k.starts_with('_'));
+            }
+            for (key, v) in map.iter_mut() {
+                if key != "metadata" {
+                    strip_hidden(v);
+                }
             }
         }
         Value::Array(items) => items.iter_mut().for_each(strip_hidden),
@@ -512,8 +589,10 @@ mod tests {
 
     #[test]
     fn hidden_keys_never_leave() {
-        let mut v = json!({"id": "x", "_decline": "y", "data": [{"_a": 1, "b": 2}]});
+        let mut v = json!({"object": "list", "data": [{"object": "x", "_a": 1, "b": 2,
+                                                         "metadata": {"_keep": "1"}}]});
         strip_hidden(&mut v);
-        assert_eq!(v, json!({"id": "x", "data": [{"b": 2}]}));
+        assert_eq!(v, json!({"object": "list", "data": [{"object": "x", "b": 2,
+                                                          "metadata": {"_keep": "1"}}]}));
     }
 }

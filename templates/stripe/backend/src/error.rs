@@ -149,6 +149,7 @@ impl ApiError {
     }
 
     /// The error's `code`, if any.
+    #[cfg(test)]
     pub(crate) fn code_str(&self) -> Option<&str> {
         self.body.get("code").and_then(Value::as_str)
     }

@@ -171,28 +171,128 @@ async fn handle(
         return Err(invalid_key());
     }
     let params = Params::parse(uri.query(), body)?;
-    let mut client = state.kit.db().await?;
-    let kind = client
-        .query_opt(
-            "SELECT kind FROM api_keys WHERE key_hash = $1",
-            &[&asym_kit::token::hash(&key)],
+    let client = state.kit.db().await?;
+    let db = cx::Db(&client);
+    let is_post = *method == Method::POST;
+    // BEGIN and the key lookup go out together (pipelined); a POST also reserves the first
+    // few ids it will hand out.
+    let key_hash = asym_kit::token::hash(&key);
+    let auth_args: [cx::Arg<'_>; 2] = [&key_hash, &is_post];
+    let (begun, auth) = tokio::join!(
+        client.batch_execute("BEGIN"),
+        db.query_opt(
+            "SELECT kind, CASE WHEN $2 THEN ARRAY(SELECT nextval('object_seq')
+                                                  FROM generate_series(1, 3)) END
+             FROM api_keys WHERE key_hash = $1",
+            &auth_args,
         )
-        .await?
-        .ok_or_else(invalid_key)?;
-    let kind = if kind.get::<_, &str>(0) == "secret" {
-        KeyKind::Secret
-    } else {
-        KeyKind::Publishable
+    );
+    begun?;
+    let outcome = match auth {
+        Ok(Some(row)) => {
+            let kind = if row.get::<_, &str>(0) == "secret" {
+                KeyKind::Secret
+            } else {
+                KeyKind::Publishable
+            };
+            let reserved: Option<Vec<i64>> = row.get(1);
+            in_transaction(state, db, kind, params, reserved.unwrap_or_default(), method, uri, headers, body, request_id).await
+        }
+        Ok(None) => Err(invalid_key()),
+        Err(err) => Err(err),
     };
+    let finish = match &outcome {
+        Ok((_, true)) => "COMMIT",
+        _ => "ROLLBACK",
+    };
+    client.batch_execute(finish).await?;
+    let (response, saved) = outcome?;
+    if saved
+        && let Some((key, fingerprint, status, text)) = response.unsaved_error()
+    {
+        // Stripe keeps the result of a request that failed validation too (not of a 5xx).
+        client
+            .execute(
+                "INSERT INTO idempotency_keys (key, fingerprint, status, body, created)
+                 VALUES ($1, $2, $3, $4, $5) ON CONFLICT (key) DO NOTHING",
+                &[&key, &fingerprint, &status, &text, &clock::now()],
+            )
+            .await?;
+    }
+    if !response.deliveries.is_empty() {
+        webhook::spawn_deliveries(state.clone(), response.deliveries.clone());
+    }
+    Ok(response.into_http())
+}
+
+/// What a request produced inside its transaction.
+struct Outcome {
+    status: StatusCode,
+    text: String,
+    idempotency: Option<(String, String)>,
+    /// Whether the result was already saved under its idempotency key in the transaction.
+    saved: bool,
+    replayed: bool,
+    deliveries: Vec<String>,
+}
+
+impl Outcome {
+    /// An error answer to save under its idempotency key after the rollback.
+    fn unsaved_error(&self) -> Option<(String, String, i32, String)> {
+        let (key, fingerprint) = self.idempotency.clone()?;
+        (!self.saved && !self.replayed && self.status.is_client_error())
+            .then(|| (key, fingerprint, i32::from(self.status.as_u16()), self.text.clone()))
+    }
+
+    fn into_http(self) -> Response {
+        let mut response = (
+            self.status,
+            [(axum::http::header::CONTENT_TYPE, "application/json")],
+            self.text,
+        )
+            .into_response();
+        if let Some((key, _)) = self.idempotency
+            && let Ok(value) = HeaderValue::from_str(&key)
+        {
+            response.headers_mut().insert("idempotency-key", value);
+        }
+        if self.replayed {
+            response
+                .headers_mut()
+                .insert("idempotent-replayed", HeaderValue::from_static("true"));
+        }
+        response
+    }
+}
+
+/// The part of a request that runs inside its transaction. `Ok((outcome, commit))`.
+#[allow(clippy::too_many_arguments, reason = "one call site; the request's parts")]
+async fn in_transaction(
+    state: &AppState,
+    db: cx::Db<'_>,
+    kind: KeyKind,
+    params: Params,
+    reserved: Vec<i64>,
+    method: &Method,
+    uri: &Uri,
+    headers: &HeaderMap,
+    body: &[u8],
+    request_id: &str,
+) -> ApiResult<(Outcome, bool)> {
     let path = uri.path().trim_end_matches('/').to_owned();
     let segments: Vec<String> = path
         .split('/')
         .skip(2)
         .filter(|s| !s.is_empty())
-        .map(|s| asym_kit::form::parse(format!("x={s}").as_bytes()).pop().map(|(_, v)| v).unwrap_or_default())
+        .map(|s| {
+            asym_kit::form::parse(format!("x={s}").as_bytes())
+                .pop()
+                .map(|(_, v)| v)
+                .unwrap_or_default()
+        })
         .collect();
     if kind == KeyKind::Publishable
-        && !(method == Method::POST && segments.len() == 1 && segments[0] == "payment_methods")
+        && !(*method == Method::POST && segments.len() == 1 && segments[0] == "payment_methods")
     {
         return Err(ApiError::unauthorized(
             "This API call cannot be made with a publishable API key. Please use a secret API \
@@ -219,10 +319,9 @@ async fn handle(
     let fingerprint = hex::encode(Sha256::digest(
         [method.as_str().as_bytes(), b" ", path.as_bytes(), b"?", body].concat(),
     ));
-
-    let tx = client.transaction().await?;
+    let idempotency = idempotency_key.clone().map(|k| (k, fingerprint.clone()));
     if let Some(key) = &idempotency_key {
-        let inserted = tx
+        let inserted = db
             .execute(
                 "INSERT INTO idempotency_keys (key, fingerprint, created) VALUES ($1, $2, $3)
                  ON CONFLICT (key) DO NOTHING",
@@ -230,81 +329,73 @@ async fn handle(
             )
             .await?;
         if inserted == 0 {
-            let row = tx
+            let row = db
                 .query_one(
                     "SELECT fingerprint, status, body FROM idempotency_keys WHERE key = $1",
                     &[key],
                 )
                 .await?;
-            drop(tx);
-            return replay(key, &fingerprint, row.get(0), row.get(1), row.get(2));
+            let (status, text) = replay(key, &fingerprint, row.get(0), row.get(1), row.get(2))?;
+            let outcome = Outcome {
+                status,
+                text,
+                idempotency,
+                saved: true,
+                replayed: true,
+                deliveries: Vec::new(),
+            };
+            return Ok((outcome, false));
         }
     }
     let mut cx = Cx::new(
         state,
-        tx,
+        db,
         params,
+        reserved,
         request_id.to_owned(),
         idempotency_key.clone(),
         api_version,
-        path.clone(),
+        path,
     );
     let segs: Vec<&str> = segments.iter().map(String::as_str).collect();
-    let outcome = match route(&mut cx, method, &segs).await {
+    let result = match route(&mut cx, method, &segs).await {
         Ok(mut value) => {
             let expand = cx.params.expand();
-            match cx.expand(&mut value, &expand).await {
-                Ok(()) => Ok(value),
-                Err(err) => Err(err),
-            }
+            cx.expand(&mut value, &expand).await.map(|()| value)
         }
         Err(err) => Err(err),
     };
-    let (status, mut value, persist) = match outcome {
+    let (status, mut value, commit) = match result {
         Ok(value) => (StatusCode::OK, value, true),
+        Err(err) if err.status.is_server_error() => return Err(err),
         Err(err) => {
             let persist = err.persist;
             (err.status, err.to_json(), persist)
         }
     };
     cx::strip_hidden(&mut value);
-    let text = value.to_string();
-    let to_deliver = std::mem::take(&mut cx.to_deliver);
-    if persist {
-        if let Some(key) = &idempotency_key {
-            cx.tx
-                .execute(
-                    "UPDATE idempotency_keys SET status = $2, body = $3 WHERE key = $1",
-                    &[key, &i32::from(status.as_u16()), &text],
-                )
-                .await?;
-        }
-        cx.tx.commit().await?;
-        if !to_deliver.is_empty() {
-            webhook::spawn_deliveries(state.clone(), to_deliver);
-        }
-    } else {
-        drop(cx);
-        // Stripe keeps the result of a request that failed validation, too (not of a 5xx).
-        if let Some(key) = &idempotency_key
-            && status.is_client_error()
-        {
-            client
-                .execute(
-                    "INSERT INTO idempotency_keys (key, fingerprint, status, body, created)
-                     VALUES ($1, $2, $3, $4, $5) ON CONFLICT (key) DO NOTHING",
-                    &[key, &fingerprint, &i32::from(status.as_u16()), &text, &clock::now()],
-                )
-                .await?;
-        }
+    let mut text = value.to_string();
+    if let Some(raw) = cx.take_raw_data() {
+        text = text.replacen(&format!("\"{}\"", cx::RAW_DATA), &raw, 1);
     }
-    let mut response = (status, [(axum::http::header::CONTENT_TYPE, "application/json")], text).into_response();
-    if let Some(key) = idempotency_key
-        && let Ok(value) = HeaderValue::from_str(&key)
-    {
-        response.headers_mut().insert("idempotency-key", value);
+    if commit && let Some(key) = &idempotency_key {
+        cx.tx
+            .execute(
+                "UPDATE idempotency_keys SET status = $2, body = $3 WHERE key = $1",
+                &[key, &i32::from(status.as_u16()), &text],
+            )
+            .await?;
     }
-    Ok(response)
+    let deliveries = if commit { cx.take_deliveries() } else { Vec::new() };
+    let outcome = Outcome {
+        status,
+        text,
+        idempotency,
+        saved: commit,
+        replayed: false,
+        deliveries,
+    };
+    Ok((outcome, commit))
 }
 
 /// The saved answer to an earlier request with the same `Idempotency-Key`.
@@ -314,7 +405,7 @@ fn replay(
     saved_fingerprint: String,
     status: Option<i32>,
     body: Option<String>,
-) -> ApiResult<Response> {
+) -> ApiResult<(StatusCode, String)> {
     if saved_fingerprint != fingerprint {
         return Err(ApiError::idempotency(
             StatusCode::BAD_REQUEST,
@@ -337,14 +428,7 @@ fn replay(
         .ok()
         .and_then(|s| StatusCode::from_u16(s).ok())
         .unwrap_or(StatusCode::OK);
-    let mut response = (status, [(axum::http::header::CONTENT_TYPE, "application/json")], body).into_response();
-    response
-        .headers_mut()
-        .insert("idempotent-replayed", HeaderValue::from_static("true"));
-    if let Ok(value) = HeaderValue::from_str(key) {
-        response.headers_mut().insert("idempotency-key", value);
-    }
-    Ok(response)
+    Ok((status, body))
 }
 
 /// Dispatches `/v1/<segments>`.
