@@ -5,12 +5,19 @@
 # (the testcontainers pattern). Needs Docker and the images (scripts/ensure-images.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-export ASYM_PIN=off
+# Pinned like a user's crate (asym.lock beside Cargo.toml, written by the first run).
 threads=${THREADS:-4}
-run() { cargo nextest run -q -p suite-bench --run-ignored only -j "$threads" --no-fail-fast -E "test(/^$1_/)" >/dev/null 2>&1; }
+log=$(mktemp)
+run() {
+  if ! cargo nextest run --cargo-quiet -p suite-bench --run-ignored only -j "$threads" -E "test(/^$1_/)" >"$log" 2>&1; then
+    tail -30 "$log" >&2
+    echo "bench-suite: the $1 tests failed" >&2
+    exit 1
+  fi
+}
 time_of() { local t0=$(date +%s.%N); run "$1"; echo "$(date +%s.%N) - $t0" | bc; }
 
-cargo nextest run -p suite-bench --no-run -q
+cargo nextest run -p suite-bench --no-run --cargo-quiet
 ASYM_POOL_MAX=$threads run pooled          # first run: spins the pool
 pooled=$(ASYM_POOL_MAX=$threads time_of pooled)
 
