@@ -128,3 +128,40 @@ fn a_missing_image_names_the_build_command() {
         "{err}"
     );
 }
+
+#[test]
+fn ctrl_c_during_spin_rolls_back() {
+    let home = TestHome::new("4290-4299", json!({}));
+    let mut child = home
+        .command(&["spin", "slack", "--seed", "basic"])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Interrupt once the spin has reserved its record (mid-spin, containers on the way).
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let id = loop {
+        let registry = home.registry();
+        if let Some(c) = registry["clones"].as_array().and_then(|c| c.first()) {
+            break c["id"].as_str().unwrap().to_owned();
+        }
+        assert!(Instant::now() < deadline, "the spin never registered");
+        std::thread::sleep(Duration::from_millis(5));
+    };
+    std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(!out.status.success(), "interrupted spin must not succeed");
+    assert!(stderr(&out).contains("rolled back"), "{}", stderr(&out));
+    assert_eq!(
+        home.registry()["clones"].as_array().unwrap().len(),
+        0,
+        "no record left"
+    );
+    assert!(
+        !container_exists(&format!("asym-{id}-backend")),
+        "no container left"
+    );
+}
