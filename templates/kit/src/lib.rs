@@ -12,7 +12,8 @@
 //!   admin guard over `/api/admin/` (header `X-Asym-Admin-Secret`), graceful shutdown on
 //!   SIGTERM/SIGINT;
 //! - [`token`]: minting credentials and storing them only as SHA-256 hashes;
-//! - [`cursor`]: opaque base64 pagination cursors; [`form`]: urlencoded bodies.
+//! - [`cursor`]: opaque base64 pagination cursors; [`form`]: urlencoded bodies;
+//!   [`multipart`]: `multipart/form-data` bodies (uploads).
 //!
 //! A backend's `main.rs` is one line:
 //!
@@ -34,6 +35,7 @@ mod config;
 pub mod cursor;
 pub mod form;
 mod kit;
+pub mod multipart;
 mod server;
 pub mod token;
 

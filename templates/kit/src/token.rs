@@ -52,6 +52,28 @@ pub fn random_hex(len: usize) -> String {
         .collect()
 }
 
+/// HMAC-SHA256 of `message` under `key` (RFC 2104), as lowercase hex: what webhook
+/// signatures (`X-Slack-Signature: v0=…`, `Stripe-Signature: …,v1=…`) are made of.
+pub fn hmac_sha256_hex(key: &[u8], message: &[u8]) -> String {
+    const BLOCK: usize = 64;
+    let mut block = [0u8; BLOCK];
+    if key.len() > BLOCK {
+        block[..32].copy_from_slice(&Sha256::digest(key));
+    } else {
+        block[..key.len()].copy_from_slice(key);
+    }
+    let pad = |byte: u8| block.map(|b| b ^ byte);
+    let inner = Sha256::new()
+        .chain_update(pad(0x36))
+        .chain_update(message)
+        .finalize();
+    let outer = Sha256::new()
+        .chain_update(pad(0x5c))
+        .chain_update(inner)
+        .finalize();
+    hex::encode(outer)
+}
+
 /// Compares two secrets in time independent of where they differ and of their lengths
 /// (both sides are hashed first).
 pub fn constant_time_eq(a: &str, b: &str) -> bool {
@@ -94,6 +116,23 @@ mod tests {
         assert_eq!(hex.len(), 32);
         assert!(hex.chars().all(|c| matches!(c, '0'..='9' | 'a'..='f')));
         assert_eq!(random_alnum(24).len(), 24);
+    }
+
+    #[test]
+    fn hmac_matches_rfc_4231() {
+        // Test case 2 of RFC 4231.
+        assert_eq!(
+            hmac_sha256_hex(b"Jefe", b"what do ya want for nothing?"),
+            "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"
+        );
+        // Test case 6: a key longer than the block.
+        assert_eq!(
+            hmac_sha256_hex(
+                &[0xaa; 131],
+                b"Test Using Larger Than Block-Size Key - Hash Key First"
+            ),
+            "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54"
+        );
     }
 
     #[test]
