@@ -1,15 +1,18 @@
-//! The admin surface (behind the kit's `X-Asym-Admin-Secret` guard): provisioning.
+//! The admin surface (behind the kit's `X-Asym-Admin-Secret` guard): provisioning, extra
+//! tokens, rate limits. (The Events API subscription is in `events`.)
 
 use asym_kit::token::{hash, random_alnum, random_digits, random_hex};
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use serde_json::json;
+use serde::Deserialize;
+use serde_json::{Value, json};
 
 use crate::AppState;
 use crate::auth::{BOT_SCOPES, USER_SCOPES};
 use crate::error::ApiError;
+use crate::ratelimit::Limits;
 
 /// A bot token in Slack's shape: `xoxb-<team digits>-<bot digits>-<24 alphanumerics>`.
 pub(crate) fn mint_bot_token() -> String {
@@ -119,9 +122,10 @@ async fn provision_inner(state: &AppState, body: &[u8]) -> Result<Response, ApiE
     )
     .await?;
     tx.execute(
-        "INSERT INTO settings (key, value) VALUES ('signing_secret', $1)
+        "INSERT INTO settings (key, value)
+         VALUES ('signing_secret', $1), ('verification_token', $2)
          ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value",
-        &[&signing_secret],
+        &[&signing_secret, &random_alnum(24)],
     )
     .await?;
     tx.commit().await?;
@@ -130,6 +134,145 @@ async fn provision_inner(state: &AppState, body: &[u8]) -> Result<Response, ApiE
         "tokens": { "bot": bot_token, "user": user_token, "signingSecret": signing_secret }
     });
     Ok((StatusCode::OK, axum::Json(body)).into_response())
+}
+
+/// What `POST /api/admin/tokens` takes.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct MintBody {
+    /// `bot` or `user`.
+    kind: String,
+    /// For a user token: whose (default the primary owner).
+    #[serde(default)]
+    user: Option<String>,
+    /// Scopes (default the provisioned token's of that kind).
+    #[serde(default)]
+    scopes: Option<Vec<String>>,
+}
+
+/// `POST /api/admin/tokens` `{"kind":"user","user":"U…","scopes":[…]}`: mints one more
+/// token — a user token for any person of the workspace, or a bot token with other scopes —
+/// and returns it once: `{"token":"xoxp-…","userId":"U…","scopes":[…]}`. For tests of
+/// identities and scope errors; reset removes it.
+pub(crate) async fn mint_token(State(state): State<AppState>, body: Bytes) -> Response {
+    let request: MintBody = match serde_json::from_slice(&body) {
+        Ok(request) => request,
+        Err(err) => {
+            return ApiError::status(StatusCode::BAD_REQUEST, "invalid_arguments")
+                .with("message", err.to_string())
+                .into_response();
+        }
+    };
+    match mint_inner(&state, request).await {
+        Ok(response) => response,
+        Err(err) if err.code() == "internal_error" => err
+            .with_status(StatusCode::SERVICE_UNAVAILABLE)
+            .into_response(),
+        Err(err) => err.into_response(),
+    }
+}
+
+async fn mint_inner(state: &AppState, request: MintBody) -> Result<Response, ApiError> {
+    let client = state.kit.db().await?;
+    let (row, token, default_scopes) = match request.kind.as_str() {
+        "bot" => {
+            let row = client
+                .query_opt(
+                    "SELECT user_id, team_id FROM bots WHERE NOT deleted ORDER BY id LIMIT 1",
+                    &[],
+                )
+                .await?;
+            (row, mint_bot_token(), BOT_SCOPES)
+        }
+        "user" => {
+            let row = client
+                .query_opt(
+                    "SELECT id, team_id FROM users
+                     WHERE NOT is_bot AND id <> 'USLACKBOT'
+                       AND (id = $1 OR ($1 IS NULL AND is_primary_owner))
+                     ORDER BY id LIMIT 1",
+                    &[&request.user],
+                )
+                .await?;
+            (row, mint_user_token(), USER_SCOPES)
+        }
+        _ => {
+            return Err(
+                ApiError::status(StatusCode::BAD_REQUEST, "invalid_arguments")
+                    .with("message", "kind must be \"bot\" or \"user\""),
+            );
+        }
+    };
+    let Some(row) = row else {
+        return Err(ApiError::status(StatusCode::NOT_FOUND, "user_not_found"));
+    };
+    let scopes = request
+        .scopes
+        .unwrap_or_else(|| default_scopes.iter().map(|s| (*s).to_owned()).collect());
+    let user_id: String = row.get(0);
+    let team_id: String = row.get(1);
+    client
+        .execute(
+            "INSERT INTO tokens (token_hash, kind, user_id, team_id, scopes)
+             VALUES ($1, $2, $3, $4, $5)",
+            &[&hash(&token), &request.kind, &user_id, &team_id, &scopes],
+        )
+        .await?;
+    let body = json!({ "token": token, "userId": user_id, "scopes": scopes });
+    Ok((StatusCode::OK, axum::Json(body)).into_response())
+}
+
+/// `GET /api/admin/rate-limits`: the current setting (`{"enabled":false}` by default).
+pub(crate) async fn get_rate_limits(State(state): State<AppState>) -> Response {
+    let result: Result<Value, ApiError> = async {
+        let client = state.kit.db().await?;
+        let row = client
+            .query_opt("SELECT value FROM settings WHERE key = 'rate_limits'", &[])
+            .await?;
+        Ok(row
+            .and_then(|row| serde_json::from_str(row.get::<_, &str>(0)).ok())
+            .unwrap_or_else(|| json!({ "enabled": false })))
+    }
+    .await;
+    match result {
+        Ok(value) => axum::Json(json!({ "ok": true, "rateLimits": value })).into_response(),
+        Err(err) => err
+            .with_status(StatusCode::SERVICE_UNAVAILABLE)
+            .into_response(),
+    }
+}
+
+/// `POST /api/admin/rate-limits` `{"enabled":true,"tiers":{"2":20},"methods":{…}}`: turns
+/// Slack's per-method tiers on or off for this clone (off again after a reset).
+pub(crate) async fn set_rate_limits(State(state): State<AppState>, body: Bytes) -> Response {
+    let limits: Limits = match serde_json::from_slice(&body) {
+        Ok(limits) => limits,
+        Err(err) => {
+            return ApiError::status(StatusCode::BAD_REQUEST, "invalid_arguments")
+                .with("message", err.to_string())
+                .into_response();
+        }
+    };
+    let value =
+        json!({ "enabled": limits.enabled, "tiers": limits.tiers, "methods": limits.methods });
+    let result: Result<(), ApiError> = async {
+        let client = state.kit.db().await?;
+        client
+            .execute(
+                "INSERT INTO settings (key, value) VALUES ('rate_limits', $1)
+                 ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value",
+                &[&value.to_string()],
+            )
+            .await?;
+        Ok(())
+    }
+    .await;
+    match result {
+        Ok(()) => axum::Json(json!({ "ok": true, "rateLimits": value })).into_response(),
+        Err(err) => err
+            .with_status(StatusCode::SERVICE_UNAVAILABLE)
+            .into_response(),
+    }
 }
 
 /// Reads `{"reprovision": true}`; an empty body means a first provisioning.

@@ -100,6 +100,50 @@ impl Args {
         self.string(name).filter(|text| !text.trim().is_empty())
     }
 
+    /// Every argument as a JSON object (the token excluded), for `api.test`.
+    pub(crate) fn to_object(&self) -> serde_json::Map<String, Value> {
+        let mut names: Vec<&String> = self.values.keys().collect();
+        names.sort();
+        names
+            .into_iter()
+            .map(|name| (name.clone(), self.values[name].clone()))
+            .collect()
+    }
+
+    /// `name`, which the method requires.
+    ///
+    /// # Errors
+    ///
+    /// `invalid_arguments` naming the field when it is absent or empty.
+    pub(crate) fn required(&self, name: &str) -> Result<String, ApiError> {
+        self.non_empty(name)
+            .ok_or_else(|| ApiError::invalid_arguments(format!("missing required field: {name}")))
+    }
+
+    /// `name` as a comma-separated list (or a JSON array), empty items dropped.
+    pub(crate) fn list(&self, name: &str) -> Vec<String> {
+        match self.get(name) {
+            Some(Value::Array(items)) => items
+                .iter()
+                .filter_map(|item| match item {
+                    Value::String(text) => Some(text.trim().to_owned()),
+                    Value::Null => None,
+                    other => Some(other.to_string()),
+                })
+                .filter(|item| !item.is_empty())
+                .collect(),
+            Some(_) => self
+                .string(name)
+                .unwrap_or_default()
+                .split(',')
+                .map(str::trim)
+                .filter(|item| !item.is_empty())
+                .map(str::to_owned)
+                .collect(),
+            None => Vec::new(),
+        }
+    }
+
     /// `name` as a boolean: `true`/`1` are true, anything else sent is false.
     pub(crate) fn flag(&self, name: &str) -> Option<bool> {
         self.get(name).map(|value| match value {

@@ -6,26 +6,63 @@ use serde_json::{Map, Value, json};
 
 use crate::args::Args;
 use crate::error::{ApiError, ApiResult};
-use crate::{AppState, Call};
+use crate::{AppState, Call, ratelimit};
 
-/// Scopes granted to the bot token minted at provisioning.
+/// Scopes granted to the bot token minted at provisioning: what a typical bot installs with.
 pub(crate) const BOT_SCOPES: &[&str] = &[
     "channels:history",
+    "channels:join",
+    "channels:manage",
     "channels:read",
     "chat:write",
+    "chat:write.customize",
+    "files:read",
+    "files:write",
     "groups:history",
     "groups:read",
+    "groups:write",
     "im:history",
     "im:read",
+    "im:write",
     "mpim:history",
     "mpim:read",
+    "mpim:write",
+    "pins:read",
+    "pins:write",
+    "reactions:read",
+    "reactions:write",
     "team:read",
+    "users.profile:read",
     "users:read",
     "users:read.email",
 ];
 
-/// Scopes granted to the user token minted at provisioning.
-pub(crate) const USER_SCOPES: &[&str] = BOT_SCOPES;
+/// Scopes granted to the user token minted at provisioning (the workspace's primary owner).
+pub(crate) const USER_SCOPES: &[&str] = &[
+    "channels:history",
+    "channels:read",
+    "channels:write",
+    "chat:write",
+    "files:read",
+    "files:write",
+    "groups:history",
+    "groups:read",
+    "groups:write",
+    "im:history",
+    "im:read",
+    "im:write",
+    "mpim:history",
+    "mpim:read",
+    "mpim:write",
+    "pins:read",
+    "pins:write",
+    "reactions:read",
+    "reactions:write",
+    "team:read",
+    "users.profile:read",
+    "users:read",
+    "users:read.email",
+];
 
 /// Which kind of token authenticated the call.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -69,8 +106,31 @@ impl Caller {
             return Ok(());
         }
         Err(ApiError::new("missing_scope")
-            .with("needed", any_of.join(","))
+            .with("needed", any_of.first().copied().unwrap_or_default())
             .with("provided", self.scopes.join(",")))
+    }
+
+    /// Succeeds when the token holds `bot` (bot tokens) or `user` (user tokens): the scope
+    /// Slack names for the method and the token's kind.
+    ///
+    /// # Errors
+    ///
+    /// `missing_scope`, `needed` naming the scope of the token's kind.
+    pub(crate) fn require_kind(&self, bot: &str, user: &str) -> Result<(), ApiError> {
+        match self.kind {
+            TokenKind::Bot => self.require(&[bot]),
+            TokenKind::User => self.require(&[user]),
+        }
+    }
+
+    /// Whether the token holds `scope`.
+    pub(crate) fn has(&self, scope: &str) -> bool {
+        self.scopes.iter().any(|held| held == scope)
+    }
+
+    /// Whether this is a bot token.
+    pub(crate) fn is_bot(&self) -> bool {
+        self.kind == TokenKind::Bot
     }
 }
 
@@ -98,7 +158,8 @@ pub(crate) async fn caller(state: &AppState, call: &Call) -> Result<Caller, ApiE
     let client = state.kit.db().await?;
     let statement = client
         .prepare_cached(
-            "SELECT t.kind, t.user_id, u.name, t.team_id, tm.name, b.id, t.scopes, u.deleted
+            "SELECT t.kind, t.user_id, u.name, t.team_id, tm.name, b.id, t.scopes, u.deleted,
+                    (SELECT value FROM settings WHERE key = 'rate_limits')
              FROM tokens t
              JOIN users u ON u.id = t.user_id
              JOIN teams tm ON tm.id = t.team_id
@@ -112,6 +173,11 @@ pub(crate) async fn caller(state: &AppState, call: &Call) -> Result<Caller, ApiE
         .ok_or_else(|| ApiError::new("invalid_auth"))?;
     if row.get::<_, bool>(7) {
         return Err(ApiError::new("account_inactive"));
+    }
+    drop(client);
+    let limits: Option<String> = row.get(8);
+    if let Some(limits) = limits {
+        ratelimit::check(state, call, &limits).await?;
     }
     let kind: &str = row.get(0);
     Ok(Caller {
@@ -145,6 +211,20 @@ pub(crate) async fn test(state: &AppState, call: &Call) -> ApiResult {
         body.insert("bot_id".into(), Value::String(bot_id));
     }
     body.insert("is_enterprise_install".into(), Value::Bool(false));
+    Ok(body)
+}
+
+/// `api.test`: echoes its arguments; `error=<code>` makes it fail with that code. Needs no
+/// token.
+pub(crate) fn api_test(call: &Call) -> ApiResult {
+    let args = call.args.to_object();
+    let mut body = Map::new();
+    if let Some(error) = call.args.non_empty("error") {
+        return Err(ApiError::custom(error).with("args", Value::Object(args)));
+    }
+    if !args.is_empty() {
+        body.insert("args".into(), Value::Object(args));
+    }
     Ok(body)
 }
 

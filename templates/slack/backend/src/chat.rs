@@ -1,11 +1,15 @@
-//! Messages: the message object, and `chat.postMessage`.
+//! Messages: the message object and the `chat.*` methods.
 
 use asym_kit::tokio_postgres::Row;
 use serde_json::{Map, Value, json};
 
-use crate::auth::{TokenKind, caller};
-use crate::conversations::{Naming, channel_arg, resolve};
+use asym_kit::deadpool_postgres::Transaction;
+
+use crate::auth::{Caller, TokenKind, caller};
+use crate::conversations::{Conversation, Naming, channel_arg, resolve};
 use crate::error::{ApiError, ApiResult};
+use crate::events::{channel_type, emit, message_event, message_subscription};
+use crate::ts::Ts;
 use crate::{AppState, Call};
 
 /// Longest `text` Slack accepts, in characters.
@@ -20,7 +24,10 @@ pub(crate) const MESSAGE_COLUMNS: &str =
     "m.ts::text, m.user_id, m.bot_id, m.team_id, m.subtype, m.text,
     m.blocks::text, m.attachments::text, m.metadata::text, m.thread_ts::text, m.username,
     m.icon_emoji, m.icon_url, b.app_id, b.name, b.updated, b.deleted,
-    p.user_id, r.reply_count, r.latest_reply, r.reply_users";
+    p.user_id, r.reply_count, r.latest_reply, r.reply_users,
+    m.edited_user, m.edited_ts::text, m.reactions::text, m.files::text, m.upload,
+    EXISTS (SELECT 1 FROM pins pn WHERE pn.channel_id = m.channel_id AND pn.ts = m.ts),
+    m.channel_id, m.hidden";
 
 /// The joins [`MESSAGE_COLUMNS`] needs: the bot, the thread parent, the thread's replies.
 pub(crate) const MESSAGE_JOINS: &str = "LEFT JOIN bots b ON b.id = m.bot_id
@@ -99,11 +106,34 @@ pub(crate) fn message_json(row: &Row, include_metadata: bool) -> Value {
     if let Some(blocks) = parse(6) {
         message.insert("blocks".into(), blocks);
     }
+    if let Some(files) = parse(24) {
+        message.insert("files".into(), files);
+        message.insert("upload".into(), json!(row.get::<_, bool>(25)));
+        message.insert("display_as_bot".into(), json!(false));
+    }
+    let edited_user: Option<String> = row.get(21);
+    if let Some(edited_user) = edited_user {
+        let edited_ts: Option<String> = row.get(22);
+        message.insert(
+            "edited".into(),
+            json!({ "user": edited_user, "ts": edited_ts }),
+        );
+    }
+    if row.get::<_, bool>(28) {
+        message.insert("hidden".into(), json!(true));
+    }
     if let Some(attachments) = parse(7) {
         message.insert("attachments".into(), attachments);
     }
     if include_metadata && let Some(metadata) = parse(8) {
         message.insert("metadata".into(), metadata);
+    }
+    if let Some(reactions) = parse(23).filter(|r| r.as_array().is_some_and(|a| !a.is_empty())) {
+        message.insert("reactions".into(), reactions);
+    }
+    if row.get::<_, bool>(26) {
+        let channel: String = row.get(27);
+        message.insert("pinned_to".into(), json!([channel]));
     }
     if let Some(thread_ts) = thread_ts {
         let is_parent = thread_ts == ts;
@@ -169,7 +199,7 @@ fn dedupe_in_order(items: &mut Vec<String>) {
 }
 
 /// The content arguments of a post, validated.
-#[derive(Debug, PartialEq)]
+#[derive(Debug, Default, PartialEq)]
 struct Content {
     text: String,
     blocks: Option<Value>,
@@ -229,19 +259,147 @@ impl Content {
     }
 }
 
-/// `chat.postMessage`: posts to a channel (by id, `#name` or name) or a thread in it.
+/// A message about to be inserted.
+#[derive(Debug, Default)]
+pub(crate) struct NewMessage {
+    /// Author (for a bot, its bot user).
+    pub(crate) user_id: String,
+    /// The bot, for bot posts.
+    pub(crate) bot_id: Option<String>,
+    /// The workspace.
+    pub(crate) team_id: String,
+    /// `text`, `blocks`, `attachments`, `metadata`.
+    pub(crate) text: String,
+    /// Blocks, as JSON text.
+    pub(crate) blocks: Option<String>,
+    /// Attachments, as JSON text.
+    pub(crate) attachments: Option<String>,
+    /// Metadata, as JSON text.
+    pub(crate) metadata: Option<String>,
+    /// The thread it replies in (parent's or any reply's `ts`).
+    pub(crate) thread_ts: Option<Ts>,
+    /// Also show a reply in the channel.
+    pub(crate) broadcast: bool,
+    /// Whether `text` is mrkdwn.
+    pub(crate) mrkdwn: bool,
+    /// Bot-only authorship overrides.
+    pub(crate) username: Option<String>,
+    /// Bot-only icon override.
+    pub(crate) icon_emoji: Option<String>,
+    /// Bot-only icon override.
+    pub(crate) icon_url: Option<String>,
+    /// Shared files, as JSON text of the file objects.
+    pub(crate) files: Option<String>,
+}
+
+/// Inserts `message` into `channel` (kind `kind`) and queues its `message` event; returns
+/// the stored message object.
 ///
 /// The message's `ts` is `max(now, latest ts in the channel + 1µs)`, computed in the same
 /// statement that inserts it while the channel row is locked, so it strictly increases per
 /// channel and depends on nothing but the database.
-pub(crate) async fn post_message(state: &AppState, call: &Call) -> ApiResult {
-    let caller = caller(state, call).await?;
-    caller.require(&["chat:write"])?;
-    let channel = channel_arg(call)?;
-    let content = Content::parse(call)?;
-    let thread_ts = call.args.ts("thread_ts", "invalid_thread_ts")?;
-    let broadcast = thread_ts.is_some() && call.args.flag("reply_broadcast").unwrap_or(false);
-    let mrkdwn = call.args.flag("mrkdwn").unwrap_or(true);
+///
+/// # Errors
+///
+/// `internal_error` when Postgres fails.
+pub(crate) async fn insert_message(
+    tx: &Transaction<'_>,
+    channel: &str,
+    kind: &str,
+    message: &NewMessage,
+) -> Result<Value, ApiError> {
+    let lock = tx
+        .prepare_cached("SELECT 1 FROM conversations WHERE id = $1 FOR UPDATE")
+        .await?;
+    tx.execute(&lock, &[&channel]).await?;
+    // A reply names its thread by the parent's ts; a reply's own ts is mapped to its parent.
+    let thread_ts = match message.thread_ts {
+        None => None,
+        Some(ts) => {
+            let parent = tx
+                .query_opt(
+                    "SELECT COALESCE(thread_ts, ts)::text FROM messages
+                     WHERE channel_id = $1 AND ts = $2::text::numeric",
+                    &[&channel, &ts.to_string()],
+                )
+                .await?;
+            let parent_ts: String = parent.map_or_else(|| ts.to_string(), |row| row.get(0));
+            tx.execute(
+                "UPDATE messages SET thread_ts = ts
+                 WHERE channel_id = $1 AND ts = $2::text::numeric AND thread_ts IS NULL",
+                &[&channel, &parent_ts],
+            )
+            .await?;
+            Some(parent_ts)
+        }
+    };
+    let broadcast = thread_ts.is_some() && message.broadcast;
+    let insert = tx
+        .prepare_cached(&format!(
+            "WITH inserted AS (
+             INSERT INTO messages (channel_id, ts, user_id, bot_id, team_id, subtype, text,
+                                   blocks, attachments, metadata, thread_ts, reply_broadcast,
+                                   mrkdwn, username, icon_emoji, icon_url, files, upload)
+             SELECT $1,
+                    GREATEST(round(extract(epoch FROM clock_timestamp()), 6),
+                             COALESCE((SELECT max(ts) FROM messages WHERE channel_id = $1), 0)
+                                 + 0.000001),
+                    $2, $3, $4, $5, $6, $7::text::json, $8::text::json, $9::text::json,
+                    $10::text::numeric, $11, $12, $13, $14, $15, $16::text::json,
+                    $16::text IS NOT NULL
+             RETURNING *)
+             SELECT {INSERTED_COLUMNS} FROM inserted m {INSERTED_JOINS}"
+        ))
+        .await?;
+    let row = tx
+        .query_one(
+            &insert,
+            &[
+                &channel,
+                &message.user_id,
+                &message.bot_id,
+                &message.team_id,
+                &broadcast.then_some("thread_broadcast"),
+                &message.text,
+                &message.blocks,
+                &message.attachments,
+                &message.metadata,
+                &thread_ts,
+                &broadcast,
+                &message.mrkdwn,
+                &message.username,
+                &message.icon_emoji,
+                &message.icon_url,
+                &message.files,
+            ],
+        )
+        .await?;
+    let json = message_json(&row, true);
+    emit(
+        tx,
+        message_subscription(kind),
+        Some(channel),
+        &message_event(&json, channel, kind),
+    )
+    .await?;
+    Ok(json)
+}
+
+/// [`MESSAGE_COLUMNS`] over a just-inserted row (`inserted m`), which has no replies or pins
+/// yet but may have a thread parent.
+const INSERTED_COLUMNS: &str = "m.ts::text, m.user_id, m.bot_id, m.team_id, m.subtype, m.text,
+    m.blocks::text, m.attachments::text, m.metadata::text, m.thread_ts::text, m.username,
+    m.icon_emoji, m.icon_url, b.app_id, b.name, b.updated, b.deleted,
+    p.user_id, 0::bigint, NULL::text, NULL::text[],
+    m.edited_user, m.edited_ts::text, m.reactions::text, m.files::text, m.upload,
+    false, m.channel_id, m.hidden";
+
+/// The joins of [`INSERTED_COLUMNS`].
+const INSERTED_JOINS: &str = "LEFT JOIN bots b ON b.id = m.bot_id
+    LEFT JOIN messages p ON p.channel_id = m.channel_id AND p.ts = m.thread_ts";
+
+/// The post arguments every posting method shares, validated, for `caller`.
+fn new_message(caller: &Caller, call: &Call, content: Content) -> Result<NewMessage, ApiError> {
     let is_bot = caller.kind == TokenKind::Bot;
     // Custom authorship applies to bot posts only, as in Slack.
     let authorship = |name: &str| {
@@ -251,88 +409,592 @@ pub(crate) async fn post_message(state: &AppState, call: &Call) -> ApiResult {
             None
         }
     };
+    let to_text = |value: &Option<Value>| value.as_ref().map(Value::to_string);
+    Ok(NewMessage {
+        user_id: caller.user_id.clone(),
+        bot_id: caller.bot_id.clone(),
+        team_id: caller.team_id.clone(),
+        blocks: to_text(&content.blocks),
+        attachments: to_text(&content.attachments),
+        metadata: to_text(&content.metadata),
+        text: content.text,
+        thread_ts: call.args.ts("thread_ts", "invalid_thread_ts")?,
+        broadcast: call.args.flag("reply_broadcast").unwrap_or(false),
+        mrkdwn: call.args.flag("mrkdwn").unwrap_or(true),
+        username: authorship("username"),
+        icon_emoji: authorship("icon_emoji"),
+        icon_url: authorship("icon_url"),
+        files: None,
+    })
+}
 
-    let conversation = resolve(state, &caller, &channel, Naming::IdOrName).await?;
+/// Checks that the caller may post into `conversation`.
+fn check_postable(caller: &Caller, conversation: &Conversation) -> Result<(), ApiError> {
     if conversation.is_archived {
         return Err(ApiError::new("is_archived"));
     }
-    if !conversation.is_member {
+    let public_post = conversation.kind == "public_channel" && caller.has("chat:write.public");
+    if !conversation.is_member && !public_post {
         return Err(ApiError::new("not_in_channel"));
     }
+    Ok(())
+}
+
+/// `chat.postMessage`: posts to a channel (by id, `#name` or name) or a thread in it.
+pub(crate) async fn post_message(state: &AppState, call: &Call) -> ApiResult {
+    let caller = caller(state, call).await?;
+    caller.require(&["chat:write"])?;
+    let channel = channel_arg(call)?;
+    let content = Content::parse(call)?;
+    let message = new_message(&caller, call, content)?;
+    let conversation = resolve(state, &caller, &channel, Naming::IdOrName).await?;
+    check_postable(&caller, &conversation)?;
 
     let mut client = state.kit.db().await?;
     let tx = client.transaction().await?;
+    let json = insert_message(&tx, &conversation.id, &conversation.kind, &message).await?;
+    tx.commit().await?;
+    state.wake.notify_one();
+
+    let mut body = Map::new();
+    body.insert("channel".into(), json!(conversation.id));
+    body.insert("ts".into(), json["ts"].clone());
+    body.insert("message".into(), json);
+    Ok(body)
+}
+
+/// Reads one message of a channel.
+async fn find_message(
+    client: &Transaction<'_>,
+    channel: &str,
+    ts: Ts,
+) -> Result<Option<Value>, ApiError> {
+    let sql = format!(
+        "SELECT {MESSAGE_COLUMNS} FROM messages m {MESSAGE_JOINS}
+         WHERE m.channel_id = $1 AND m.ts = $2::text::numeric"
+    );
+    let row = client.query_opt(&sql, &[&channel, &ts.to_string()]).await?;
+    Ok(row.map(|row| message_json(&row, true)))
+}
+
+/// Whether `message` was written by the caller (a bot's by that bot).
+fn is_authors(caller: &Caller, message: &Value) -> bool {
+    match &caller.bot_id {
+        Some(bot_id) => message["bot_id"].as_str() == Some(bot_id.as_str()),
+        None => {
+            message["user"].as_str() == Some(caller.user_id.as_str())
+                && message.get("bot_id").is_none()
+        }
+    }
+}
+
+/// The required `ts` of an edit.
+fn ts_arg(call: &Call, name: &str) -> Result<Ts, ApiError> {
+    match call.args.non_empty(name) {
+        None => Err(ApiError::new("message_not_found")),
+        Some(text) => Ts::parse(&text).ok_or_else(|| ApiError::new("message_not_found")),
+    }
+}
+
+/// `chat.update`: edits the caller's own message; arguments not sent keep their value.
+pub(crate) async fn update(state: &AppState, call: &Call) -> ApiResult {
+    let caller = caller(state, call).await?;
+    caller.require(&["chat:write"])?;
+    let channel = channel_arg(call)?;
+    let ts = ts_arg(call, "ts")?;
+    let conversation = resolve(state, &caller, &channel, Naming::IdOnly).await?;
+    if conversation.is_archived {
+        return Err(ApiError::new("is_archived"));
+    }
+    let args = &call.args;
+    let text = args.string("text");
+    let blocks = args.json("blocks", "invalid_blocks_format")?;
+    let attachments = args.json("attachments", "invalid_attachments")?;
+    // Validate what was sent the way a post would be.
+    if text.is_some() || blocks.is_some() || attachments.is_some() {
+        Content::parse(call).or_else(|err| {
+            if err.code() == "no_text" {
+                Ok(Content::default())
+            } else {
+                Err(err)
+            }
+        })?;
+    }
+    let blocks = blocks.map(with_block_ids);
+
+    let mut client = state.kit.db().await?;
+    let tx = client.transaction().await?;
+    let previous = find_message(&tx, &conversation.id, ts)
+        .await?
+        .ok_or_else(|| ApiError::new("message_not_found"))?;
+    if !is_authors(&caller, &previous) {
+        return Err(ApiError::new("cant_update_message"));
+    }
+    let new_text = text
+        .clone()
+        .unwrap_or_else(|| previous["text"].as_str().unwrap_or_default().to_owned());
+    let keep = |value: Option<Value>, field: &str| -> Option<String> {
+        match value {
+            Some(Value::Array(items)) if items.is_empty() => None,
+            Some(value) => Some(value.to_string()),
+            None => previous.get(field).map(Value::to_string),
+        }
+    };
+    let new_blocks = keep(blocks, "blocks");
+    let new_attachments = keep(attachments, "attachments");
+    if new_text.trim().is_empty()
+        && new_blocks.is_none()
+        && new_attachments.is_none()
+        && previous.get("files").is_none()
+    {
+        return Err(ApiError::new("no_text"));
+    }
+    tx.execute(
+        "UPDATE messages SET text = $3, blocks = $4::text::json, attachments = $5::text::json,
+                edited_user = $6, edited_ts = round(extract(epoch FROM clock_timestamp()), 6)
+         WHERE channel_id = $1 AND ts = $2::text::numeric",
+        &[
+            &conversation.id,
+            &ts.to_string(),
+            &new_text,
+            &new_blocks,
+            &new_attachments,
+            &caller.user_id,
+        ],
+    )
+    .await?;
+    let message = find_message(&tx, &conversation.id, ts)
+        .await?
+        .ok_or_else(|| ApiError::new("message_not_found"))?;
+    let event_ts = crate::ts::event_ts();
+    let event = json!({
+        "type": "message",
+        "subtype": "message_changed",
+        "hidden": true,
+        "channel": conversation.id,
+        "ts": event_ts,
+        "message": message,
+        "previous_message": previous,
+        "event_ts": event_ts,
+        "channel_type": channel_type(&conversation.kind),
+    });
+    emit(
+        &tx,
+        message_subscription(&conversation.kind),
+        Some(&conversation.id),
+        &event,
+    )
+    .await?;
+    tx.commit().await?;
+    state.wake.notify_one();
+
+    let mut body = Map::new();
+    body.insert("channel".into(), json!(conversation.id));
+    body.insert("ts".into(), json!(ts.to_string()));
+    body.insert("text".into(), json!(new_text));
+    body.insert("message".into(), message);
+    Ok(body)
+}
+
+/// `chat.delete`: deletes the caller's own message (an admin's user token may delete
+/// anyone's). A thread parent with replies becomes a tombstone.
+pub(crate) async fn delete(state: &AppState, call: &Call) -> ApiResult {
+    let caller = caller(state, call).await?;
+    caller.require(&["chat:write"])?;
+    let channel = channel_arg(call)?;
+    let ts = ts_arg(call, "ts")?;
+    let conversation = resolve(state, &caller, &channel, Naming::IdOnly).await?;
+    if conversation.is_archived {
+        return Err(ApiError::new("is_archived"));
+    }
+    let mut client = state.kit.db().await?;
+    let tx = client.transaction().await?;
+    let previous = find_message(&tx, &conversation.id, ts)
+        .await?
+        .ok_or_else(|| ApiError::new("message_not_found"))?;
+    if previous["subtype"] == "tombstone" {
+        return Err(ApiError::new("message_not_found"));
+    }
+    if !is_authors(&caller, &previous) {
+        let is_admin = caller.kind == TokenKind::User
+            && tx
+                .query_one(
+                    "SELECT is_admin OR is_owner FROM users WHERE id = $1",
+                    &[&caller.user_id],
+                )
+                .await?
+                .get::<_, bool>(0);
+        if !is_admin {
+            return Err(ApiError::new("cant_delete_message"));
+        }
+    }
+    let has_replies = previous["reply_count"].as_i64().unwrap_or(0) > 0;
+    if has_replies {
+        tx.execute(
+            "UPDATE messages SET subtype = 'tombstone', text = 'This message was deleted.',
+                    user_id = 'USLACKBOT', bot_id = NULL, blocks = NULL, attachments = NULL,
+                    files = NULL, reactions = NULL, hidden = true, edited_user = NULL
+             WHERE channel_id = $1 AND ts = $2::text::numeric",
+            &[&conversation.id, &ts.to_string()],
+        )
+        .await?;
+    } else {
+        tx.execute(
+            "DELETE FROM messages WHERE channel_id = $1 AND ts = $2::text::numeric",
+            &[&conversation.id, &ts.to_string()],
+        )
+        .await?;
+    }
+    let event_ts = crate::ts::event_ts();
+    let event = json!({
+        "type": "message",
+        "subtype": "message_deleted",
+        "hidden": true,
+        "channel": conversation.id,
+        "ts": event_ts,
+        "deleted_ts": ts.to_string(),
+        "previous_message": previous,
+        "event_ts": event_ts,
+        "channel_type": channel_type(&conversation.kind),
+    });
+    emit(
+        &tx,
+        message_subscription(&conversation.kind),
+        Some(&conversation.id),
+        &event,
+    )
+    .await?;
+    tx.commit().await?;
+    state.wake.notify_one();
+
+    let mut body = Map::new();
+    body.insert("channel".into(), json!(conversation.id));
+    body.insert("ts".into(), json!(ts.to_string()));
+    Ok(body)
+}
+
+/// `chat.postEphemeral`: a message only `user` sees (kept in `ephemeral_messages`, never in
+/// history).
+pub(crate) async fn post_ephemeral(state: &AppState, call: &Call) -> ApiResult {
+    let caller = caller(state, call).await?;
+    caller.require(&["chat:write"])?;
+    let channel = channel_arg(call)?;
+    let user = call
+        .args
+        .non_empty("user")
+        .ok_or_else(|| ApiError::new("user_not_found"))?;
+    let content = Content::parse(call)?;
+    let message = new_message(&caller, call, content)?;
+    let conversation = resolve(state, &caller, &channel, Naming::IdOrName).await?;
+    check_postable(&caller, &conversation)?;
+    crate::users::find(state, &caller, &user).await?;
+
+    let mut client = state.kit.db().await?;
+    let tx = client.transaction().await?;
+    let member = tx
+        .query_opt(
+            "SELECT 1 FROM conversation_members WHERE conversation_id = $1 AND user_id = $2",
+            &[&conversation.id, &user.trim()],
+        )
+        .await?;
+    if member.is_none() {
+        return Err(ApiError::new("user_not_in_channel"));
+    }
     tx.execute(
         "SELECT 1 FROM conversations WHERE id = $1 FOR UPDATE",
         &[&conversation.id],
     )
     .await?;
-    // A reply names its thread by the parent's ts; a reply's own ts is mapped to its parent.
-    let thread_ts = match thread_ts {
-        None => None,
-        Some(ts) => {
-            let parent = tx
-                .query_opt(
-                    "SELECT COALESCE(thread_ts, ts)::text FROM messages
-                     WHERE channel_id = $1 AND ts = $2::text::numeric",
-                    &[&conversation.id, &ts.to_string()],
-                )
-                .await?;
-            let parent_ts: String = parent.map_or_else(|| ts.to_string(), |row| row.get(0));
-            tx.execute(
-                "UPDATE messages SET thread_ts = ts
-                 WHERE channel_id = $1 AND ts = $2::text::numeric AND thread_ts IS NULL",
-                &[&conversation.id, &parent_ts],
-            )
-            .await?;
-            Some(parent_ts)
-        }
-    };
-    let to_text = |value: &Option<Value>| value.as_ref().map(Value::to_string);
     let row = tx
         .query_one(
-            "INSERT INTO messages (channel_id, ts, user_id, bot_id, team_id, subtype, text,
-                                   blocks, attachments, metadata, thread_ts, reply_broadcast,
-                                   mrkdwn, username, icon_emoji, icon_url)
+            "INSERT INTO ephemeral_messages (channel_id, ts, user_id, author_id, bot_id, text,
+                                             blocks, attachments, thread_ts)
              SELECT $1,
                     GREATEST(round(extract(epoch FROM clock_timestamp()), 6),
                              COALESCE((SELECT max(ts) FROM messages WHERE channel_id = $1), 0)
-                                 + 0.000001),
-                    $2, $3, $4, $5, $6, $7::text::json, $8::text::json, $9::text::json,
-                    $10::text::numeric, $11, $12, $13, $14, $15
+                                 + 0.000001,
+                             COALESCE((SELECT max(ts) FROM ephemeral_messages
+                                       WHERE channel_id = $1), 0) + 0.000001),
+                    $2, $3, $4, $5, $6::text::json, $7::text::json, $8::text::numeric
              RETURNING ts::text",
             &[
                 &conversation.id,
+                &user.trim(),
                 &caller.user_id,
                 &caller.bot_id,
-                &caller.team_id,
-                &broadcast.then_some("thread_broadcast"),
-                &content.text,
-                &to_text(&content.blocks),
-                &to_text(&content.attachments),
-                &to_text(&content.metadata),
-                &thread_ts,
-                &broadcast,
-                &mrkdwn,
-                &authorship("username"),
-                &authorship("icon_emoji"),
-                &authorship("icon_url"),
+                &message.text,
+                &message.blocks,
+                &message.attachments,
+                &message.thread_ts.map(|ts| ts.to_string()),
             ],
         )
         .await?;
-    let ts: String = row.get(0);
-    let sql = format!(
-        "SELECT {MESSAGE_COLUMNS} FROM messages m {MESSAGE_JOINS}
-         WHERE m.channel_id = $1 AND m.ts = $2::text::numeric"
-    );
-    let row = tx.query_one(&sql, &[&conversation.id, &ts]).await?;
     tx.commit().await?;
+    let mut body = Map::new();
+    body.insert("message_ts".into(), json!(row.get::<_, String>(0)));
+    Ok(body)
+}
 
+/// `chat.getPermalink`: the link to a message (replies carry their thread).
+pub(crate) async fn get_permalink(state: &AppState, call: &Call) -> ApiResult {
+    let caller = caller(state, call).await?;
+    let channel = channel_arg(call)?;
+    let ts = call
+        .args
+        .non_empty("message_ts")
+        .and_then(|text| Ts::parse(&text))
+        .ok_or_else(|| ApiError::new("message_not_found"))?;
+    let conversation = resolve(state, &caller, &channel, Naming::IdOnly).await?;
+    let client = state.kit.db().await?;
+    let row = client
+        .query_opt(
+            "SELECT thread_ts::text FROM messages WHERE channel_id = $1 AND ts = $2::text::numeric",
+            &[&conversation.id, &ts.to_string()],
+        )
+        .await?
+        .ok_or_else(|| ApiError::new("message_not_found"))?;
+    let thread_ts: Option<String> = row.get(0);
+    let mut permalink = format!(
+        "{}/archives/{}/p{}",
+        state.kit.config().public_url,
+        conversation.id,
+        ts.to_cursor_digits()
+    );
+    if let Some(thread_ts) = thread_ts.filter(|t| *t != ts.to_string()) {
+        permalink.push_str(&format!("?thread_ts={thread_ts}&cid={}", conversation.id));
+    }
     let mut body = Map::new();
     body.insert("channel".into(), json!(conversation.id));
-    body.insert("ts".into(), json!(ts));
-    body.insert("message".into(), message_json(&row, true));
+    body.insert("permalink".into(), json!(permalink));
     Ok(body)
+}
+
+/// Longest Slack lets a message be scheduled ahead: 120 days.
+const MAX_SCHEDULE_AHEAD: i64 = 120 * 24 * 3600;
+
+/// `chat.scheduleMessage`: queues a post for `post_at` (Unix seconds); the worker posts it
+/// when due.
+pub(crate) async fn schedule_message(state: &AppState, call: &Call) -> ApiResult {
+    let caller = caller(state, call).await?;
+    caller.require(&["chat:write"])?;
+    let channel = channel_arg(call)?;
+    let post_at = match call.args.non_empty("post_at") {
+        None => return Err(ApiError::new("invalid_time")),
+        Some(text) => text
+            .trim()
+            .parse::<f64>()
+            .ok()
+            .filter(|v| v.is_finite() && *v > 0.0)
+            .map(|v| v as i64)
+            .ok_or_else(|| ApiError::new("invalid_time"))?,
+    };
+    let content = Content::parse(call)?;
+    let message = new_message(&caller, call, content)?;
+    let now = crate::ts::now_seconds();
+    if post_at < now {
+        return Err(ApiError::new("time_in_past"));
+    }
+    if post_at > now + MAX_SCHEDULE_AHEAD {
+        return Err(ApiError::new("time_too_far"));
+    }
+    let conversation = resolve(state, &caller, &channel, Naming::IdOrName).await?;
+    check_postable(&caller, &conversation)?;
+    let client = state.kit.db().await?;
+    let row = client
+        .query_one(
+            "INSERT INTO scheduled_messages (channel_id, user_id, bot_id, team_id, post_at,
+                                             date_created, text, blocks, attachments, metadata,
+                                             thread_ts, reply_broadcast, mrkdwn)
+             VALUES ($1, $2, $3, $4, $5, extract(epoch FROM now())::bigint, $6,
+                     $7::text::json, $8::text::json, $9::text::json, $10::text::numeric,
+                     $11, $12)
+             RETURNING id",
+            &[
+                &conversation.id,
+                &message.user_id,
+                &message.bot_id,
+                &message.team_id,
+                &post_at,
+                &message.text,
+                &message.blocks,
+                &message.attachments,
+                &message.metadata,
+                &message.thread_ts.map(|ts| ts.to_string()),
+                &message.broadcast,
+                &message.mrkdwn,
+            ],
+        )
+        .await?;
+    let mut preview = Map::new();
+    if let Some(bot_id) = &message.bot_id {
+        preview.insert("bot_id".into(), json!(bot_id));
+    }
+    preview.insert("type".into(), json!("delayed_message"));
+    preview.insert("text".into(), json!(message.text));
+    preview.insert("user".into(), json!(message.user_id));
+    preview.insert("team".into(), json!(message.team_id));
+    if let Some(blocks) = message
+        .blocks
+        .as_deref()
+        .and_then(|b| serde_json::from_str::<Value>(b).ok())
+    {
+        preview.insert("blocks".into(), blocks);
+    }
+    if let Some(attachments) = message
+        .attachments
+        .as_deref()
+        .and_then(|b| serde_json::from_str::<Value>(b).ok())
+    {
+        preview.insert("attachments".into(), attachments);
+    }
+    let mut body = Map::new();
+    body.insert("channel".into(), json!(conversation.id));
+    body.insert(
+        "scheduled_message_id".into(),
+        json!(row.get::<_, String>(0)),
+    );
+    body.insert("post_at".into(), json!(post_at));
+    body.insert("message".into(), Value::Object(preview));
+    Ok(body)
+}
+
+/// `chat.scheduledMessages.list`: the caller's pending scheduled messages (optionally of one
+/// `channel`, within `oldest`/`latest` post times), soonest first.
+pub(crate) async fn scheduled_list(state: &AppState, call: &Call) -> ApiResult {
+    let caller = caller(state, call).await?;
+    let channel = match call.args.non_empty("channel") {
+        None => None,
+        Some(channel) => Some(resolve(state, &caller, &channel, Naming::IdOnly).await?.id),
+    };
+    let bound = |name: &str| -> Result<Option<i64>, ApiError> {
+        Ok(call.args.ts(name, "invalid_arguments")?.map(|ts| {
+            ts.to_string()
+                .split('.')
+                .next()
+                .unwrap_or("0")
+                .parse()
+                .unwrap_or(0)
+        }))
+    };
+    let oldest = bound("oldest")?;
+    let latest = bound("latest")?;
+    let limit = call.args.limit(100, 1000)?;
+    let after = crate::conversations::cursor_value(call.args.string("cursor"), "scheduled")?;
+    let client = state.kit.db().await?;
+    let rows = client
+        .query(
+            "SELECT id, channel_id, post_at, date_created, text FROM scheduled_messages
+             WHERE user_id = $1 AND ($2::text IS NULL OR channel_id = $2)
+               AND ($3::bigint IS NULL OR post_at >= $3) AND ($4::bigint IS NULL OR post_at <= $4)
+               AND ($5::text IS NULL OR (post_at, id) >= (
+                    SELECT post_at, id FROM scheduled_messages WHERE id = $5))
+             ORDER BY post_at, id LIMIT $6",
+            &[
+                &caller.user_id,
+                &channel,
+                &oldest,
+                &latest,
+                &after,
+                &(limit + 1),
+            ],
+        )
+        .await?;
+    let mut items: Vec<Value> = rows
+        .iter()
+        .map(|row| {
+            json!({
+                "id": row.get::<_, String>(0),
+                "channel_id": row.get::<_, String>(1),
+                "post_at": row.get::<_, i64>(2),
+                "date_created": row.get::<_, i64>(3),
+                "text": row.get::<_, String>(4),
+            })
+        })
+        .collect();
+    let next = if items.len() > usize::try_from(limit).unwrap_or(usize::MAX) {
+        items
+            .pop()
+            .and_then(|item| item["id"].as_str().map(str::to_owned))
+    } else {
+        None
+    };
+    let mut body = Map::new();
+    body.insert("scheduled_messages".into(), Value::Array(items));
+    body.insert(
+        "response_metadata".into(),
+        crate::conversations::next_cursor("scheduled", next.as_deref()),
+    );
+    Ok(body)
+}
+
+/// `chat.deleteScheduledMessage`: cancels one of the caller's scheduled messages.
+pub(crate) async fn delete_scheduled(state: &AppState, call: &Call) -> ApiResult {
+    let caller = caller(state, call).await?;
+    caller.require(&["chat:write"])?;
+    let channel = channel_arg(call)?;
+    let id = call
+        .args
+        .non_empty("scheduled_message_id")
+        .ok_or_else(|| ApiError::new("invalid_scheduled_message_id"))?;
+    let conversation = resolve(state, &caller, &channel, Naming::IdOnly).await?;
+    let client = state.kit.db().await?;
+    let deleted = client
+        .execute(
+            "DELETE FROM scheduled_messages WHERE id = $1 AND channel_id = $2 AND user_id = $3",
+            &[&id.trim(), &conversation.id, &caller.user_id],
+        )
+        .await?;
+    if deleted == 0 {
+        return Err(ApiError::new("invalid_scheduled_message_id"));
+    }
+    Ok(Map::new())
+}
+
+/// Posts every scheduled message that is due (the worker calls this). Returns how many.
+///
+/// # Errors
+///
+/// `internal_error` when Postgres fails.
+pub(crate) async fn post_due_scheduled(state: &AppState) -> Result<usize, ApiError> {
+    let mut client = state.kit.db().await?;
+    let tx = client.transaction().await?;
+    let due = tx
+        .query(
+            "SELECT s.id, s.channel_id, c.kind, s.user_id, s.bot_id, s.team_id, s.text,
+                    s.blocks::text, s.attachments::text, s.metadata::text, s.thread_ts::text,
+                    s.reply_broadcast, s.mrkdwn
+             FROM scheduled_messages s JOIN conversations c ON c.id = s.channel_id
+             WHERE s.post_at <= extract(epoch FROM now())
+             ORDER BY s.post_at, s.id LIMIT 20 FOR UPDATE OF s SKIP LOCKED",
+            &[],
+        )
+        .await?;
+    for row in &due {
+        let id: String = row.get(0);
+        let channel: String = row.get(1);
+        let kind: String = row.get(2);
+        let message = NewMessage {
+            user_id: row.get(3),
+            bot_id: row.get(4),
+            team_id: row.get(5),
+            text: row.get(6),
+            blocks: row.get(7),
+            attachments: row.get(8),
+            metadata: row.get(9),
+            thread_ts: row.get::<_, Option<String>>(10).and_then(|t| Ts::parse(&t)),
+            broadcast: row.get(11),
+            mrkdwn: row.get(12),
+            ..NewMessage::default()
+        };
+        insert_message(&tx, &channel, &kind, &message).await?;
+        tx.execute("DELETE FROM scheduled_messages WHERE id = $1", &[&id])
+            .await?;
+    }
+    tx.commit().await?;
+    if !due.is_empty() {
+        state.wake.notify_one();
+    }
+    Ok(due.len())
 }
 
 #[cfg(test)]
@@ -343,6 +1005,7 @@ mod tests {
 
     fn call(body: &str) -> Call {
         Call {
+            method: "chat.postMessage".into(),
             headers: HeaderMap::new(),
             args: Args::parse(Some("application/json"), None, body.as_bytes()).unwrap(),
         }

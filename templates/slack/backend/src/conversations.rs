@@ -1,35 +1,49 @@
-//! Conversations: resolving a `channel` argument, `conversations.list`,
-//! `conversations.history`.
+//! Conversations: resolving a `channel` argument, and the `conversations.*` methods (plus
+//! `users.conversations`).
 
 use asym_kit::cursor;
 use asym_kit::tokio_postgres::Row;
+use asym_kit::tokio_postgres::types::ToSql;
 use serde_json::{Map, Value, json};
 
 use crate::auth::{Caller, TokenKind, caller};
 use crate::chat::{MESSAGE_COLUMNS, MESSAGE_JOINS, message_json};
 use crate::error::{ApiError, ApiResult};
+use crate::events::emit;
 use crate::ts::Ts;
 use crate::{AppState, Call};
 
 /// The conversation types Slack knows, in `types` spelling.
 const TYPES: &[&str] = &["public_channel", "private_channel", "mpim", "im"];
 
-/// The columns [`Conversation::from_row`] reads; `$1` is the team, `$2` the caller.
+/// Longest channel name Slack accepts.
+const MAX_NAME: usize = 80;
+/// Longest topic or purpose Slack accepts, in characters.
+const MAX_TOPIC: usize = 250;
+/// Most people one `conversations.open` may name.
+const MAX_MPIM_USERS: usize = 8;
+
+/// The columns [`Conversation::from_row`] reads over [`CONVERSATION_FROM`]; `$1` is the
+/// team, `$2` the caller.
 const CONVERSATION_COLUMNS: &str = "c.id, c.kind, c.name, c.is_general, c.is_archived, c.creator,
     c.created, c.updated, c.topic, c.topic_creator, c.topic_last_set,
     c.purpose, c.purpose_creator, c.purpose_last_set,
     (SELECT count(*) FROM conversation_members m WHERE m.conversation_id = c.id),
-    EXISTS (SELECT 1 FROM conversation_members m
-            WHERE m.conversation_id = c.id AND m.user_id = $2)";
+    me.user_id IS NOT NULL, c.previous_names, c.member_key, me.last_read::text";
+
+/// The conversation joined with the caller's membership.
+const CONVERSATION_FROM: &str = "conversations c
+    LEFT JOIN conversation_members me ON me.conversation_id = c.id AND me.user_id = $2";
 
 /// A conversation as the caller sees it.
 #[derive(Debug, Clone)]
 pub(crate) struct Conversation {
-    /// `C…` id.
+    /// `C…`, `G…` or `D…` id.
     pub(crate) id: String,
     /// `public_channel`, `private_channel`, `mpim` or `im`.
     pub(crate) kind: String,
-    name: Option<String>,
+    /// The channel's name (none for an IM).
+    pub(crate) name: Option<String>,
     is_general: bool,
     /// Whether the conversation is archived.
     pub(crate) is_archived: bool,
@@ -41,6 +55,9 @@ pub(crate) struct Conversation {
     num_members: i64,
     /// Whether the caller is a member.
     pub(crate) is_member: bool,
+    previous_names: Vec<String>,
+    member_key: Option<String>,
+    last_read: Option<String>,
 }
 
 impl Conversation {
@@ -58,6 +75,9 @@ impl Conversation {
             purpose: (row.get(11), row.get(12), row.get(13)),
             num_members: row.get(14),
             is_member: row.get(15),
+            previous_names: row.get(16),
+            member_key: row.get(17),
+            last_read: row.get(18),
         }
     }
 
@@ -67,21 +87,28 @@ impl Conversation {
         self.kind == "public_channel" || self.is_member
     }
 
+    /// Whether this is a public or private channel (not a DM or group DM).
+    pub(crate) fn is_channel(&self) -> bool {
+        matches!(self.kind.as_str(), "public_channel" | "private_channel")
+    }
+
     /// The scope family (`channels`, `groups`, `mpim`, `im`) this conversation's methods need.
     pub(crate) fn scope_family(&self) -> &'static str {
         scope_family(&self.kind)
     }
 
     /// The conversation object, as `conversations.list` and `.info` return it.
-    pub(crate) fn to_json(&self, team_id: &str) -> Value {
-        let is_channel = matches!(self.kind.as_str(), "public_channel" | "private_channel");
+    pub(crate) fn to_json(&self, team_id: &str, caller: &str) -> Value {
+        if self.kind == "im" {
+            return self.im_json(team_id, caller);
+        }
         let topic = |(value, creator, last_set): &(String, String, i64)| json!({ "value": value, "creator": creator, "last_set": last_set });
-        json!({
+        let mut object = json!({
             "id": self.id,
             "name": self.name,
-            "is_channel": is_channel,
+            "is_channel": self.is_channel(),
             "is_group": self.kind == "mpim",
-            "is_im": self.kind == "im",
+            "is_im": false,
             "is_mpim": self.kind == "mpim",
             "is_private": self.kind != "public_channel",
             "created": self.created,
@@ -103,9 +130,56 @@ impl Conversation {
             "is_member": self.is_member,
             "topic": topic(&self.topic),
             "purpose": topic(&self.purpose),
-            "previous_names": [],
+            "previous_names": self.previous_names,
             "num_members": self.num_members,
+        });
+        if self.is_member
+            && let (Some(last_read), Value::Object(fields)) = (&self.last_read, &mut object)
+        {
+            fields.insert("last_read".into(), json!(format_last_read(last_read)));
+        }
+        object
+    }
+
+    /// The IM object: the other person in `user`.
+    fn im_json(&self, team_id: &str, caller: &str) -> Value {
+        let members: Vec<&str> = self
+            .member_key
+            .as_deref()
+            .unwrap_or_default()
+            .split(',')
+            .collect();
+        let user = members
+            .iter()
+            .find(|m| **m != caller)
+            .or_else(|| members.first())
+            .copied()
+            .unwrap_or_default();
+        json!({
+            "id": self.id,
+            "created": self.created,
+            "is_archived": self.is_archived,
+            "is_im": true,
+            "is_org_shared": false,
+            "context_team_id": team_id,
+            "updated": self.updated,
+            "user": user,
+            "last_read": format_last_read(self.last_read.as_deref().unwrap_or("0")),
+            "latest": null,
+            "unread_count": 0,
+            "unread_count_display": 0,
+            "is_open": true,
+            "priority": 0,
         })
+    }
+}
+
+/// `0.000000` → Slack's `0000000000.000000`; real `ts` values unchanged.
+fn format_last_read(ts: &str) -> String {
+    if ts.starts_with("0.") || ts == "0" {
+        "0000000000.000000".to_owned()
+    } else {
+        ts.to_owned()
     }
 }
 
@@ -115,6 +189,17 @@ fn scope_family(kind: &str) -> &'static str {
         "private_channel" => "groups",
         "mpim" => "mpim",
         _ => "im",
+    }
+}
+
+/// The write scope a conversation method needs on a conversation of `kind`: bots manage
+/// public channels with `channels:manage`, people with `channels:write`.
+fn require_write(caller: &Caller, kind: &str) -> Result<(), ApiError> {
+    match kind {
+        "public_channel" => caller.require_kind("channels:manage", "channels:write"),
+        "private_channel" => caller.require(&["groups:write"]),
+        "mpim" => caller.require(&["mpim:write"]),
+        _ => caller.require(&["im:write"]),
     }
 }
 
@@ -146,23 +231,36 @@ pub(crate) async fn resolve(
     let client = state.kit.db().await?;
     let lookup = |column: &str| {
         format!(
-            "SELECT {CONVERSATION_COLUMNS} FROM conversations c WHERE c.team_id = $1 AND c.{column} = $3"
+            "SELECT {CONVERSATION_COLUMNS} FROM {CONVERSATION_FROM}
+             WHERE c.team_id = $1 AND c.{column} = $3"
         )
     };
     let mut row = None;
     if !by_name {
+        let statement = client.prepare_cached(&lookup("id")).await?;
         row = client
-            .query_opt(&lookup("id"), &[&caller.team_id, &caller.user_id, &key])
+            .query_opt(&statement, &[&caller.team_id, &caller.user_id, &key])
             .await?;
     }
     if row.is_none() && naming == Naming::IdOrName {
+        let statement = client.prepare_cached(&lookup("name")).await?;
         row = client
-            .query_opt(&lookup("name"), &[&caller.team_id, &caller.user_id, &key])
+            .query_opt(&statement, &[&caller.team_id, &caller.user_id, &key])
             .await?;
     }
     row.map(|row| Conversation::from_row(&row))
         .filter(Conversation::visible)
         .ok_or_else(|| ApiError::new("channel_not_found"))
+}
+
+/// Resolves the call's `channel` argument by id.
+async fn resolve_arg(
+    state: &AppState,
+    caller: &Caller,
+    call: &Call,
+) -> Result<Conversation, ApiError> {
+    let channel = channel_arg(call)?;
+    resolve(state, caller, &channel, Naming::IdOnly).await
 }
 
 /// The `channel` argument, which every conversation method requires.
@@ -205,7 +303,7 @@ fn parse_types(types: Option<&str>) -> Result<Vec<String>, ApiError> {
 }
 
 /// Reads a cursor whose inner form is `<kind>:<value>`.
-fn cursor_value(cursor: Option<String>, kind: &str) -> Result<Option<String>, ApiError> {
+pub(crate) fn cursor_value(cursor: Option<String>, kind: &str) -> Result<Option<String>, ApiError> {
     let Some(cursor) = cursor.filter(|c| !c.is_empty()) else {
         return Ok(None);
     };
@@ -216,14 +314,41 @@ fn cursor_value(cursor: Option<String>, kind: &str) -> Result<Option<String>, Ap
     }
 }
 
-fn next_cursor(kind: &str, value: Option<&str>) -> Value {
+/// `{"next_cursor": …}`, empty on the last page.
+pub(crate) fn next_cursor(kind: &str, value: Option<&str>) -> Value {
     json!({ "next_cursor": value.map(|v| cursor::encode(&format!("{kind}:{v}"))).unwrap_or_default() })
 }
 
-/// `conversations.list`: the conversations of the requested `types` the caller can see,
-/// ordered by id, paged with `limit` (default 100, at most 1000) and `cursor`.
-pub(crate) async fn list(state: &AppState, call: &Call) -> ApiResult {
-    let caller = caller(state, call).await?;
+/// Checks a channel name the way Slack does; returns it as stored.
+fn validate_name(name: Option<String>) -> Result<String, ApiError> {
+    let name = name.unwrap_or_default();
+    let name = name.trim().trim_start_matches('#');
+    if name.is_empty() {
+        return Err(ApiError::new("invalid_name_required"));
+    }
+    if name.chars().count() > MAX_NAME {
+        return Err(ApiError::new("invalid_name_maxlength"));
+    }
+    if !name
+        .chars()
+        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_')
+    {
+        return Err(ApiError::new("invalid_name_specials"));
+    }
+    if name.chars().all(|c| c == '-' || c == '_') {
+        return Err(ApiError::new("invalid_name_punctuation"));
+    }
+    Ok(name.to_owned())
+}
+
+/// Lists conversations of `types` visible to the caller, optionally only those `member`
+/// belongs to; the body of `conversations.list` and `users.conversations`.
+async fn list_conversations(
+    state: &AppState,
+    call: &Call,
+    caller: &Caller,
+    member: Option<&str>,
+) -> ApiResult {
     let types = parse_types(call.args.string("types").as_deref())?;
     for kind in &types {
         caller.require(&[&format!("{}:read", scope_family(kind))])?;
@@ -234,13 +359,14 @@ pub(crate) async fn list(state: &AppState, call: &Call) -> ApiResult {
 
     let client = state.kit.db().await?;
     let sql = format!(
-        "SELECT {CONVERSATION_COLUMNS} FROM conversations c
+        "SELECT {CONVERSATION_COLUMNS} FROM {CONVERSATION_FROM}
          WHERE c.team_id = $1 AND c.kind = ANY($3)
            AND (NOT $4 OR NOT c.is_archived)
            AND ($5::text IS NULL OR c.id >= $5)
-           AND (c.kind = 'public_channel' OR EXISTS (
-                SELECT 1 FROM conversation_members m
-                WHERE m.conversation_id = c.id AND m.user_id = $2))
+           AND (c.kind = 'public_channel' OR me.user_id IS NOT NULL)
+           AND ($7::text IS NULL OR EXISTS (
+                SELECT 1 FROM conversation_members t
+                WHERE t.conversation_id = c.id AND t.user_id = $7))
          ORDER BY c.id
          LIMIT $6"
     );
@@ -254,11 +380,12 @@ pub(crate) async fn list(state: &AppState, call: &Call) -> ApiResult {
                 &exclude_archived,
                 &after,
                 &(limit + 1),
+                &member,
             ],
         )
         .await?;
     let mut conversations: Vec<Conversation> = rows.iter().map(Conversation::from_row).collect();
-    let next = (conversations.len() > limit as usize)
+    let next = (conversations.len() > usize::try_from(limit).unwrap_or(usize::MAX))
         .then(|| conversations.pop())
         .flatten();
 
@@ -267,7 +394,7 @@ pub(crate) async fn list(state: &AppState, call: &Call) -> ApiResult {
         "channels".into(),
         conversations
             .iter()
-            .map(|c| c.to_json(&caller.team_id))
+            .map(|c| c.to_json(&caller.team_id, &caller.user_id))
             .collect(),
     );
     body.insert(
@@ -275,6 +402,653 @@ pub(crate) async fn list(state: &AppState, call: &Call) -> ApiResult {
         next_cursor("channel", next.as_ref().map(|c| c.id.as_str())),
     );
     Ok(body)
+}
+
+/// `conversations.list`: the conversations of the requested `types` the caller can see,
+/// ordered by id, paged with `limit` (default 100, at most 1000) and `cursor`.
+pub(crate) async fn list(state: &AppState, call: &Call) -> ApiResult {
+    let caller = caller(state, call).await?;
+    list_conversations(state, call, &caller, None).await
+}
+
+/// `users.conversations`: the conversations `user` (default the caller) is a member of,
+/// among those the caller can see.
+pub(crate) async fn user_conversations(state: &AppState, call: &Call) -> ApiResult {
+    let caller = caller(state, call).await?;
+    let user = call
+        .args
+        .non_empty("user")
+        .unwrap_or_else(|| caller.user_id.clone());
+    if user != caller.user_id {
+        crate::users::find(state, &caller, &user).await?;
+    }
+    list_conversations(state, call, &caller, Some(&user)).await
+}
+
+/// `conversations.info`: one conversation; `num_members` with `include_num_members`.
+pub(crate) async fn info(state: &AppState, call: &Call) -> ApiResult {
+    let caller = caller(state, call).await?;
+    let conversation = resolve_arg(state, &caller, call).await?;
+    caller.require(&[&format!("{}:read", conversation.scope_family())])?;
+    let mut channel = conversation.to_json(&caller.team_id, &caller.user_id);
+    if let Value::Object(fields) = &mut channel {
+        if !call.args.flag("include_num_members").unwrap_or(false) {
+            fields.remove("num_members");
+        }
+        if call.args.flag("include_locale").unwrap_or(false) {
+            fields.insert("locale".into(), json!("en-US"));
+        }
+    }
+    let mut body = Map::new();
+    body.insert("channel".into(), channel);
+    Ok(body)
+}
+
+/// Adds `user` to a conversation and queues `member_joined_channel`; `false` when already a
+/// member.
+async fn add_member(
+    tx: &asym_kit::deadpool_postgres::Transaction<'_>,
+    conversation: &Conversation,
+    team: &str,
+    user: &str,
+    inviter: Option<&str>,
+) -> Result<bool, ApiError> {
+    let added = tx
+        .execute(
+            "INSERT INTO conversation_members (conversation_id, user_id, joined)
+             VALUES ($1, $2, extract(epoch FROM now())::bigint) ON CONFLICT DO NOTHING",
+            &[&conversation.id, &user],
+        )
+        .await?
+        == 1;
+    if added && conversation.is_channel() {
+        let mut event = json!({
+            "type": "member_joined_channel",
+            "user": user,
+            "channel": conversation.id,
+            "channel_type": if conversation.kind == "public_channel" { "C" } else { "G" },
+            "team": team,
+            "event_ts": crate::ts::event_ts(),
+        });
+        if let (Some(inviter), Value::Object(fields)) = (inviter, &mut event) {
+            fields.insert("inviter".into(), json!(inviter));
+        }
+        emit(tx, "member_joined_channel", Some(&conversation.id), &event).await?;
+    }
+    Ok(added)
+}
+
+/// Removes `user` from a conversation and queues `member_left_channel`; `false` when not a
+/// member.
+async fn remove_member(
+    tx: &asym_kit::deadpool_postgres::Transaction<'_>,
+    conversation: &Conversation,
+    team: &str,
+    user: &str,
+) -> Result<bool, ApiError> {
+    let event = json!({
+        "type": "member_left_channel",
+        "user": user,
+        "channel": conversation.id,
+        "channel_type": if conversation.kind == "public_channel" { "C" } else { "G" },
+        "team": team,
+        "event_ts": crate::ts::event_ts(),
+    });
+    // Queued first, so a bot leaving hears of its own departure.
+    emit(tx, "member_left_channel", Some(&conversation.id), &event).await?;
+    let removed = tx
+        .execute(
+            "DELETE FROM conversation_members WHERE conversation_id = $1 AND user_id = $2",
+            &[&conversation.id, &user],
+        )
+        .await?
+        == 1;
+    Ok(removed)
+}
+
+/// Re-reads a conversation after a change, as the caller now sees it.
+async fn reread(state: &AppState, caller: &Caller, id: &str) -> Result<Value, ApiError> {
+    let client = state.kit.db().await?;
+    let row = client
+        .query_one(
+            &format!("SELECT {CONVERSATION_COLUMNS} FROM {CONVERSATION_FROM} WHERE c.team_id = $1 AND c.id = $3"),
+            &[&caller.team_id, &caller.user_id, &id],
+        )
+        .await?;
+    Ok(Conversation::from_row(&row).to_json(&caller.team_id, &caller.user_id))
+}
+
+fn channel_body(channel: Value) -> Map<String, Value> {
+    let mut body = Map::new();
+    body.insert("channel".into(), channel);
+    body
+}
+
+/// `conversations.create`: a public (or, with `is_private`, private) channel, its creator
+/// its first member.
+pub(crate) async fn create(state: &AppState, call: &Call) -> ApiResult {
+    let caller = caller(state, call).await?;
+    let is_private = call.args.flag("is_private").unwrap_or(false);
+    let kind = if is_private {
+        "private_channel"
+    } else {
+        "public_channel"
+    };
+    require_write(&caller, kind)?;
+    let name = validate_name(call.args.string("name"))?;
+    let mut client = state.kit.db().await?;
+    let tx = client.transaction().await?;
+    let row = tx
+        .query_opt(
+            "INSERT INTO conversations (team_id, kind, name, creator, created, updated)
+             VALUES ($1, $2, $3, $4, extract(epoch FROM now())::bigint,
+                     (extract(epoch FROM now()) * 1000)::bigint)
+             ON CONFLICT (team_id, name) DO NOTHING
+             RETURNING id, created",
+            &[&caller.team_id, &kind, &name, &caller.user_id],
+        )
+        .await?
+        .ok_or_else(|| ApiError::new("name_taken"))?;
+    let id: String = row.get(0);
+    let created: i64 = row.get(1);
+    tx.execute(
+        "INSERT INTO conversation_members (conversation_id, user_id, joined) VALUES ($1, $2, $3)",
+        &[&id, &caller.user_id, &created],
+    )
+    .await?;
+    if !is_private {
+        let event = json!({
+            "type": "channel_created",
+            "channel": {
+                "id": id, "name": name, "created": created, "creator": caller.user_id,
+                "is_channel": true, "is_private": false, "context_team_id": caller.team_id,
+            },
+            "event_ts": crate::ts::event_ts(),
+        });
+        emit(&tx, "channel_created", None, &event).await?;
+    }
+    tx.commit().await?;
+    state.wake.notify_one();
+    Ok(channel_body(reread(state, &caller, &id).await?))
+}
+
+/// `conversations.join`: the caller joins a public channel (a warning if already in).
+pub(crate) async fn join(state: &AppState, call: &Call) -> ApiResult {
+    let caller = caller(state, call).await?;
+    caller.require_kind("channels:join", "channels:write")?;
+    let conversation = resolve_arg(state, &caller, call).await?;
+    if conversation.kind != "public_channel" {
+        return Err(ApiError::new("method_not_supported_for_channel_type"));
+    }
+    if conversation.is_archived {
+        return Err(ApiError::new("is_archived"));
+    }
+    let mut client = state.kit.db().await?;
+    let tx = client.transaction().await?;
+    let added = add_member(&tx, &conversation, &caller.team_id, &caller.user_id, None).await?;
+    tx.commit().await?;
+    state.wake.notify_one();
+    let mut body = channel_body(reread(state, &caller, &conversation.id).await?);
+    if !added {
+        body.insert("warning".into(), json!("already_in_channel"));
+        body.insert(
+            "response_metadata".into(),
+            json!({ "warnings": ["already_in_channel"] }),
+        );
+    }
+    Ok(body)
+}
+
+/// `conversations.leave`: the caller leaves a channel (`not_in_channel: true` if it was
+/// not in it).
+pub(crate) async fn leave(state: &AppState, call: &Call) -> ApiResult {
+    let caller = caller(state, call).await?;
+    let conversation = resolve_arg(state, &caller, call).await?;
+    require_write(&caller, &conversation.kind)?;
+    if conversation.kind == "im" {
+        return Err(ApiError::new("method_not_supported_for_channel_type"));
+    }
+    if conversation.is_general {
+        return Err(ApiError::new("cant_leave_general"));
+    }
+    if conversation.is_archived {
+        return Err(ApiError::new("is_archived"));
+    }
+    if !conversation.is_member {
+        let mut body = Map::new();
+        body.insert("not_in_channel".into(), json!(true));
+        return Ok(body);
+    }
+    if conversation.kind == "private_channel" && conversation.num_members <= 1 {
+        return Err(ApiError::new("last_member"));
+    }
+    let mut client = state.kit.db().await?;
+    let tx = client.transaction().await?;
+    remove_member(&tx, &conversation, &caller.team_id, &caller.user_id).await?;
+    tx.commit().await?;
+    state.wake.notify_one();
+    Ok(Map::new())
+}
+
+/// `conversations.invite`: adds `users` (comma-separated ids) to a channel the caller is in.
+pub(crate) async fn invite(state: &AppState, call: &Call) -> ApiResult {
+    let caller = caller(state, call).await?;
+    let conversation = resolve_arg(state, &caller, call).await?;
+    require_write(&caller, &conversation.kind)?;
+    let users = call.args.list("users");
+    if users.is_empty() {
+        return Err(ApiError::new("no_user"));
+    }
+    if !conversation.is_channel() {
+        return Err(ApiError::new("method_not_supported_for_channel_type"));
+    }
+    if conversation.is_archived {
+        return Err(ApiError::new("is_archived"));
+    }
+    if !conversation.is_member {
+        return Err(ApiError::new("not_in_channel"));
+    }
+    if users.contains(&caller.user_id) {
+        return Err(ApiError::new("cant_invite_self"));
+    }
+    if users.len() > 1000 {
+        return Err(ApiError::new("too_many_users"));
+    }
+    let mut client = state.kit.db().await?;
+    let known = client
+        .query(
+            "SELECT u.id, u.deleted, EXISTS (SELECT 1 FROM conversation_members m
+                                   WHERE m.conversation_id = $2 AND m.user_id = u.id)
+             FROM users u WHERE u.team_id = $1 AND u.id = ANY($3)",
+            &[&caller.team_id, &conversation.id, &users],
+        )
+        .await?;
+    let mut errors = Vec::new();
+    for user in &users {
+        match known.iter().find(|row| row.get::<_, &str>(0) == user) {
+            None => errors.push((user, "user_not_found")),
+            Some(row) if row.get::<_, bool>(1) => errors.push((user, "user_is_deleted")),
+            Some(row) if row.get::<_, bool>(2) => errors.push((user, "already_in_channel")),
+            Some(_) => {}
+        }
+    }
+    if let Some((_, first)) = errors.first() {
+        let details: Vec<Value> = errors
+            .iter()
+            .map(|(user, code)| json!({ "user": user, "ok": false, "error": code }))
+            .collect();
+        return Err(ApiError::new(first).with("errors", details));
+    }
+    let tx = client.transaction().await?;
+    for user in &users {
+        add_member(
+            &tx,
+            &conversation,
+            &caller.team_id,
+            user,
+            Some(&caller.user_id),
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    state.wake.notify_one();
+    Ok(channel_body(
+        reread(state, &caller, &conversation.id).await?,
+    ))
+}
+
+/// `conversations.kick`: removes `user` from a channel.
+pub(crate) async fn kick(state: &AppState, call: &Call) -> ApiResult {
+    let caller = caller(state, call).await?;
+    let conversation = resolve_arg(state, &caller, call).await?;
+    require_write(&caller, &conversation.kind)?;
+    let user = call
+        .args
+        .non_empty("user")
+        .ok_or_else(|| ApiError::new("user_not_found"))?;
+    if !conversation.is_channel() {
+        return Err(ApiError::new("method_not_supported_for_channel_type"));
+    }
+    if user == caller.user_id {
+        return Err(ApiError::new("cant_kick_self"));
+    }
+    if conversation.is_general {
+        return Err(ApiError::new("cant_kick_from_general"));
+    }
+    if !conversation.is_member {
+        return Err(ApiError::new("not_in_channel"));
+    }
+    crate::users::find(state, &caller, &user).await?;
+    let mut client = state.kit.db().await?;
+    let tx = client.transaction().await?;
+    let removed = remove_member(&tx, &conversation, &caller.team_id, &user).await?;
+    if !removed {
+        return Err(ApiError::new("not_in_channel"));
+    }
+    tx.commit().await?;
+    state.wake.notify_one();
+    Ok(Map::new())
+}
+
+/// Archives or unarchives a channel, queuing `channel_archive`/`group_archive` (or the
+/// `unarchive` pair).
+async fn set_archived(state: &AppState, call: &Call, archive: bool) -> ApiResult {
+    let caller = caller(state, call).await?;
+    let conversation = resolve_arg(state, &caller, call).await?;
+    require_write(&caller, &conversation.kind)?;
+    if !conversation.is_channel() {
+        return Err(ApiError::new("method_not_supported_for_channel_type"));
+    }
+    if archive && conversation.is_general {
+        return Err(ApiError::new("cant_archive_general"));
+    }
+    if archive && conversation.is_archived {
+        return Err(ApiError::new("already_archived"));
+    }
+    if !archive && !conversation.is_archived {
+        return Err(ApiError::new("not_archived"));
+    }
+    if caller.is_bot() && !conversation.is_member {
+        return Err(ApiError::new("not_in_channel"));
+    }
+    let mut client = state.kit.db().await?;
+    let tx = client.transaction().await?;
+    tx.execute(
+        "UPDATE conversations SET is_archived = $2,
+                updated = (extract(epoch FROM now()) * 1000)::bigint
+         WHERE id = $1",
+        &[&conversation.id, &archive],
+    )
+    .await?;
+    let family = if conversation.kind == "public_channel" {
+        "channel"
+    } else {
+        "group"
+    };
+    let kind = if archive { "archive" } else { "unarchive" };
+    let event_type = format!("{family}_{kind}");
+    let event = json!({
+        "type": event_type,
+        "channel": conversation.id,
+        "user": caller.user_id,
+        "is_moved": 0,
+        "event_ts": crate::ts::event_ts(),
+    });
+    emit(&tx, &event_type, Some(&conversation.id), &event).await?;
+    tx.commit().await?;
+    state.wake.notify_one();
+    Ok(Map::new())
+}
+
+/// `conversations.archive`.
+pub(crate) async fn archive(state: &AppState, call: &Call) -> ApiResult {
+    set_archived(state, call, true).await
+}
+
+/// `conversations.unarchive`.
+pub(crate) async fn unarchive(state: &AppState, call: &Call) -> ApiResult {
+    set_archived(state, call, false).await
+}
+
+/// Checks that the caller may change a channel's settings.
+fn check_editable(conversation: &Conversation) -> Result<(), ApiError> {
+    if conversation.is_archived {
+        return Err(ApiError::new("is_archived"));
+    }
+    if !conversation.is_member {
+        return Err(ApiError::new("not_in_channel"));
+    }
+    Ok(())
+}
+
+/// `conversations.rename`: a new `name`; the old one goes to `previous_names`.
+pub(crate) async fn rename(state: &AppState, call: &Call) -> ApiResult {
+    let caller = caller(state, call).await?;
+    let conversation = resolve_arg(state, &caller, call).await?;
+    require_write(&caller, &conversation.kind)?;
+    if !conversation.is_channel() {
+        return Err(ApiError::new("method_not_supported_for_channel_type"));
+    }
+    check_editable(&conversation)?;
+    let name = validate_name(call.args.string("name"))?;
+    if conversation.name.as_deref() != Some(name.as_str()) {
+        let mut client = state.kit.db().await?;
+        let tx = client.transaction().await?;
+        let renamed = tx
+            .execute(
+                "UPDATE conversations
+                 SET previous_names = array_prepend(name, previous_names), name = $2,
+                     updated = (extract(epoch FROM now()) * 1000)::bigint
+                 WHERE id = $1
+                   AND NOT EXISTS (SELECT 1 FROM conversations o
+                                   WHERE o.team_id = conversations.team_id AND o.name = $2)",
+                &[&conversation.id, &name],
+            )
+            .await?;
+        if renamed == 0 {
+            return Err(ApiError::new("name_taken"));
+        }
+        let family = if conversation.kind == "public_channel" {
+            "channel"
+        } else {
+            "group"
+        };
+        let event_type = format!("{family}_rename");
+        let event = json!({
+            "type": event_type,
+            "channel": { "id": conversation.id, "name": name, "created": conversation.created },
+            "event_ts": crate::ts::event_ts(),
+        });
+        emit(&tx, &event_type, Some(&conversation.id), &event).await?;
+        tx.commit().await?;
+        state.wake.notify_one();
+    }
+    Ok(channel_body(
+        reread(state, &caller, &conversation.id).await?,
+    ))
+}
+
+/// Sets a channel's topic or purpose (`field` is `topic` or `purpose`).
+async fn set_text(state: &AppState, call: &Call, field: &'static str) -> ApiResult {
+    let caller = caller(state, call).await?;
+    let conversation = resolve_arg(state, &caller, call).await?;
+    require_write(&caller, &conversation.kind)?;
+    check_editable(&conversation)?;
+    let value = call.args.string(field).unwrap_or_default();
+    if value.chars().count() > MAX_TOPIC {
+        return Err(ApiError::new("too_long"));
+    }
+    let sql = if field == "topic" {
+        "UPDATE conversations SET topic = $2, topic_creator = $3,
+                topic_last_set = extract(epoch FROM now())::bigint WHERE id = $1"
+    } else {
+        "UPDATE conversations SET purpose = $2, purpose_creator = $3,
+                purpose_last_set = extract(epoch FROM now())::bigint WHERE id = $1"
+    };
+    let client = state.kit.db().await?;
+    client
+        .execute(sql, &[&conversation.id, &value, &caller.user_id])
+        .await?;
+    drop(client);
+    Ok(channel_body(
+        reread(state, &caller, &conversation.id).await?,
+    ))
+}
+
+/// `conversations.setTopic`.
+pub(crate) async fn set_topic(state: &AppState, call: &Call) -> ApiResult {
+    set_text(state, call, "topic").await
+}
+
+/// `conversations.setPurpose`.
+pub(crate) async fn set_purpose(state: &AppState, call: &Call) -> ApiResult {
+    set_text(state, call, "purpose").await
+}
+
+/// `conversations.members`: member ids, paged with `limit` (default 100) and `cursor`.
+pub(crate) async fn members(state: &AppState, call: &Call) -> ApiResult {
+    let caller = caller(state, call).await?;
+    let conversation = resolve_arg(state, &caller, call).await?;
+    caller.require(&[&format!("{}:read", conversation.scope_family())])?;
+    let limit = call.args.limit(100, 1000)?;
+    let after = cursor_value(call.args.string("cursor"), "user")?;
+    let client = state.kit.db().await?;
+    let rows = client
+        .query(
+            "SELECT user_id FROM conversation_members
+             WHERE conversation_id = $1 AND ($2::text IS NULL OR user_id >= $2)
+             ORDER BY user_id LIMIT $3",
+            &[&conversation.id, &after, &(limit + 1)],
+        )
+        .await?;
+    let mut members: Vec<String> = rows.iter().map(|row| row.get(0)).collect();
+    let next = (members.len() > usize::try_from(limit).unwrap_or(usize::MAX))
+        .then(|| members.pop())
+        .flatten();
+    let mut body = Map::new();
+    body.insert("members".into(), json!(members));
+    body.insert(
+        "response_metadata".into(),
+        next_cursor("user", next.as_deref()),
+    );
+    Ok(body)
+}
+
+/// `conversations.open`: the IM with one person or the group DM with several (the caller
+/// included), created unless it exists (or `prevent_creation`); or an existing one by
+/// `channel`.
+pub(crate) async fn open(state: &AppState, call: &Call) -> ApiResult {
+    let caller = caller(state, call).await?;
+    let return_im = call.args.flag("return_im").unwrap_or(false);
+    if let Some(channel) = call.args.non_empty("channel") {
+        let conversation = resolve(state, &caller, &channel, Naming::IdOnly).await?;
+        if conversation.is_channel() {
+            return Err(ApiError::new("method_not_supported_for_channel_type"));
+        }
+        require_write(&caller, &conversation.kind)?;
+        let mut body = Map::new();
+        let channel = if return_im || conversation.kind == "mpim" {
+            conversation.to_json(&caller.team_id, &caller.user_id)
+        } else {
+            json!({ "id": conversation.id })
+        };
+        body.insert("no_op".into(), json!(true));
+        body.insert("already_open".into(), json!(true));
+        body.insert("channel".into(), channel);
+        return Ok(body);
+    }
+    let mut users = call.args.list("users");
+    if users.is_empty() {
+        return Err(ApiError::new("users_list_not_supplied"));
+    }
+    if users.len() > MAX_MPIM_USERS {
+        return Err(ApiError::new("too_many_users"));
+    }
+    users.push(caller.user_id.clone());
+    users.sort();
+    users.dedup();
+    let kind = if users.len() <= 2 { "im" } else { "mpim" };
+    require_write(&caller, kind)?;
+    let mut client = state.kit.db().await?;
+    let known = client
+        .query(
+            "SELECT id, name, deleted FROM users WHERE team_id = $1 AND id = ANY($2) ORDER BY name",
+            &[&caller.team_id, &users],
+        )
+        .await?;
+    if known.len() != users.len() {
+        return Err(ApiError::new("user_not_found"));
+    }
+    if known.iter().any(|row| row.get::<_, bool>(2)) {
+        return Err(ApiError::new("user_disabled"));
+    }
+    let member_key = users.join(",");
+    let existing = client
+        .query_opt(
+            "SELECT id FROM conversations WHERE team_id = $1 AND member_key = $2",
+            &[&caller.team_id, &member_key],
+        )
+        .await?;
+    let (id, already) = match existing {
+        Some(row) => (row.get::<_, String>(0), true),
+        None if call.args.flag("prevent_creation").unwrap_or(false) => {
+            return Err(ApiError::new("channel_not_found"));
+        }
+        None => {
+            let name = (kind == "mpim").then(|| {
+                let names: Vec<&str> = known.iter().map(|row| row.get::<_, &str>(1)).collect();
+                format!("mpdm-{}-1", names.join("--"))
+            });
+            let prefix = if kind == "im" { "D" } else { "G" };
+            let tx = client.transaction().await?;
+            let row = tx
+                .query_one(
+                    "INSERT INTO conversations (id, team_id, kind, name, creator, created,
+                                                updated, member_key)
+                     VALUES (slack_id($1, nextval('conversation_id_seq')), $2, $3, $4, $5,
+                             extract(epoch FROM now())::bigint,
+                             (extract(epoch FROM now()) * 1000)::bigint, $6)
+                     ON CONFLICT (team_id, member_key) WHERE member_key IS NOT NULL
+                     DO UPDATE SET member_key = EXCLUDED.member_key
+                     RETURNING id",
+                    &[
+                        &prefix,
+                        &caller.team_id,
+                        &kind,
+                        &name,
+                        &caller.user_id,
+                        &member_key,
+                    ],
+                )
+                .await?;
+            let id: String = row.get(0);
+            tx.execute(
+                "INSERT INTO conversation_members (conversation_id, user_id, joined)
+                 SELECT $1, u, extract(epoch FROM now())::bigint FROM unnest($2::text[]) u
+                 ON CONFLICT DO NOTHING",
+                &[&id, &users],
+            )
+            .await?;
+            tx.commit().await?;
+            (id, false)
+        }
+    };
+    drop(client);
+    let mut body = Map::new();
+    if already {
+        body.insert("no_op".into(), json!(true));
+        body.insert("already_open".into(), json!(true));
+    }
+    let channel = if return_im || kind == "mpim" {
+        reread(state, &caller, &id).await?
+    } else {
+        json!({ "id": id })
+    };
+    body.insert("channel".into(), channel);
+    Ok(body)
+}
+
+/// `conversations.mark`: moves the caller's read cursor to `ts`.
+pub(crate) async fn mark(state: &AppState, call: &Call) -> ApiResult {
+    let caller = caller(state, call).await?;
+    let conversation = resolve_arg(state, &caller, call).await?;
+    require_write(&caller, &conversation.kind)?;
+    let ts = call
+        .args
+        .ts("ts", "invalid_timestamp")?
+        .ok_or_else(|| ApiError::new("invalid_timestamp"))?;
+    if !conversation.is_member {
+        return Err(ApiError::new("not_in_channel"));
+    }
+    let client = state.kit.db().await?;
+    client
+        .execute(
+            "UPDATE conversation_members SET last_read = $3::text::numeric
+             WHERE conversation_id = $1 AND user_id = $2",
+            &[&conversation.id, &caller.user_id, &ts.to_string()],
+        )
+        .await?;
+    Ok(Map::new())
 }
 
 /// The `oldest`/`latest`/`inclusive` window of a history call.
@@ -309,11 +1083,7 @@ pub(crate) async fn history(state: &AppState, call: &Call) -> ApiResult {
         inclusive: call.args.flag("inclusive").unwrap_or(false),
     };
     let limit = call.args.limit(100, 999)?;
-    let from = cursor_value(call.args.string("cursor"), "next_ts")?
-        .map(|digits| {
-            Ts::from_cursor_digits(&digits).ok_or_else(|| ApiError::new("invalid_cursor"))
-        })
-        .transpose()?;
+    let from = cursor_ts(call)?;
     let include_metadata = call.args.flag("include_all_metadata").unwrap_or(false);
 
     let forward = window.forward();
@@ -339,23 +1109,25 @@ pub(crate) async fn history(state: &AppState, call: &Call) -> ApiResult {
     );
     let text = |ts: Option<Ts>| ts.map(|ts| ts.to_string());
     let client = state.kit.db().await?;
-    let rows = client
-        .query(
-            &sql,
-            &[
-                &conversation.id,
-                &text(window.oldest),
-                &text(window.latest),
-                &text(from),
-                &(limit + 1),
-            ],
-        )
-        .await?;
+    let statement = client.prepare_cached(&sql).await?;
+    let pins = client.prepare_cached("SELECT count(*) FROM pins WHERE channel_id = $1");
+    let (statement, pins) = (statement, pins.await?);
+    let oldest = text(window.oldest);
+    let latest = text(window.latest);
+    let from = text(from);
+    let limit_plus = limit + 1;
+    let history_params: [&(dyn ToSql + Sync); 5] =
+        [&conversation.id, &oldest, &latest, &from, &limit_plus];
+    let pin_params: [&(dyn ToSql + Sync); 1] = [&conversation.id];
+    let (rows, pin_count) = tokio::try_join!(
+        client.query(&statement, &history_params),
+        client.query_one(&pins, &pin_params),
+    )?;
     let mut messages: Vec<Value> = rows
         .iter()
         .map(|row| message_json(row, include_metadata))
         .collect();
-    let next = if messages.len() > limit as usize {
+    let next = if messages.len() > usize::try_from(limit).unwrap_or(usize::MAX) {
         messages
             .pop()
             .and_then(|m| m["ts"].as_str().and_then(Ts::parse))
@@ -369,9 +1141,100 @@ pub(crate) async fn history(state: &AppState, call: &Call) -> ApiResult {
     let mut body = Map::new();
     body.insert("messages".into(), Value::Array(messages));
     body.insert("has_more".into(), Value::Bool(next.is_some()));
-    body.insert("pin_count".into(), json!(0));
+    body.insert("pin_count".into(), json!(pin_count.get::<_, i64>(0)));
     body.insert("channel_actions_ts".into(), Value::Null);
     body.insert("channel_actions_count".into(), json!(0));
+    body.insert(
+        "response_metadata".into(),
+        next_cursor("next_ts", next.map(Ts::to_cursor_digits).as_deref()),
+    );
+    Ok(body)
+}
+
+/// The `next_ts` cursor of a history or replies call.
+fn cursor_ts(call: &Call) -> Result<Option<Ts>, ApiError> {
+    cursor_value(call.args.string("cursor"), "next_ts")?
+        .map(|digits| {
+            Ts::from_cursor_digits(&digits).ok_or_else(|| ApiError::new("invalid_cursor"))
+        })
+        .transpose()
+}
+
+/// `conversations.replies`: a thread (named by its parent's or any reply's `ts`), parent
+/// first then replies oldest first, within `oldest`/`latest`, paged with `limit` (default
+/// 1000, the parent counted on the first page) and `cursor`.
+pub(crate) async fn replies(state: &AppState, call: &Call) -> ApiResult {
+    let caller = caller(state, call).await?;
+    let channel = channel_arg(call)?;
+    let conversation = resolve(state, &caller, &channel, Naming::IdOnly).await?;
+    caller.require(&[&format!("{}:history", conversation.scope_family())])?;
+    if caller.kind == TokenKind::Bot && !conversation.is_member {
+        return Err(ApiError::new("not_in_channel"));
+    }
+    let ts = call
+        .args
+        .ts("ts", "thread_not_found")?
+        .ok_or_else(|| ApiError::invalid_arguments("missing required field: ts"))?;
+    let oldest = call.args.ts("oldest", "invalid_ts_oldest")?;
+    let latest = call.args.ts("latest", "invalid_ts_latest")?;
+    let inclusive = call.args.flag("inclusive").unwrap_or(false);
+    let limit = call.args.limit(1000, 1000)?;
+    let from = cursor_ts(call)?;
+    let include_metadata = call.args.flag("include_all_metadata").unwrap_or(false);
+
+    let client = state.kit.db().await?;
+    let root = client
+        .query_opt(
+            "SELECT COALESCE(thread_ts, ts)::text FROM messages
+             WHERE channel_id = $1 AND ts = $2::text::numeric",
+            &[&conversation.id, &ts.to_string()],
+        )
+        .await?
+        .ok_or_else(|| ApiError::new("thread_not_found"))?;
+    let root: String = root.get(0);
+    let (lower, upper) = if inclusive { (">=", "<=") } else { (">", "<") };
+    let sql = format!(
+        "SELECT {MESSAGE_COLUMNS} FROM messages m {MESSAGE_JOINS}
+         WHERE m.channel_id = $1
+           AND (m.ts = $2::text::numeric OR (
+                m.thread_ts = $2::text::numeric
+                AND ($3::text IS NULL OR m.ts {lower} $3::text::numeric)
+                AND ($4::text IS NULL OR m.ts {upper} $4::text::numeric)))
+           AND ($5::text IS NULL OR m.ts = $2::text::numeric OR m.ts >= $5::text::numeric)
+         ORDER BY m.ts ASC"
+    );
+    let text = |ts: Option<Ts>| ts.map(|ts| ts.to_string());
+    let rows = client
+        .query(
+            &sql,
+            &[
+                &conversation.id,
+                &root,
+                &text(oldest),
+                &text(latest),
+                &text(from),
+            ],
+        )
+        .await?;
+    let mut messages: Vec<Value> = Vec::new();
+    let mut next = None;
+    let limit = usize::try_from(limit).unwrap_or(usize::MAX);
+    for row in &rows {
+        let message = message_json(row, include_metadata);
+        let is_root = message["ts"].as_str() == Some(root.as_str());
+        if is_root && from.is_some() {
+            // The parent leads the first page only.
+            continue;
+        }
+        if messages.len() >= limit.max(1) {
+            next = message["ts"].as_str().and_then(Ts::parse);
+            break;
+        }
+        messages.push(message);
+    }
+    let mut body = Map::new();
+    body.insert("messages".into(), Value::Array(messages));
+    body.insert("has_more".into(), Value::Bool(next.is_some()));
     body.insert(
         "response_metadata".into(),
         next_cursor("next_ts", next.map(Ts::to_cursor_digits).as_deref()),

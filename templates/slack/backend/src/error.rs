@@ -3,7 +3,8 @@
 use std::borrow::Cow;
 
 use asym_kit::BackendError;
-use axum::http::StatusCode;
+use axum::http::header::RETRY_AFTER;
+use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Map, Value};
 
@@ -14,6 +15,7 @@ pub(crate) struct ApiError {
     status: StatusCode,
     code: Cow<'static, str>,
     fields: Map<String, Value>,
+    retry_after: Option<u64>,
 }
 
 impl ApiError {
@@ -23,6 +25,24 @@ impl ApiError {
             status: StatusCode::OK,
             code: Cow::Borrowed(code),
             fields: Map::new(),
+            retry_after: None,
+        }
+    }
+
+    /// An error whose code the client chose (`api.test?error=…`).
+    pub(crate) fn custom(code: String) -> Self {
+        Self {
+            code: Cow::Owned(code),
+            ..Self::new("")
+        }
+    }
+
+    /// `ratelimited`: HTTP 429 with `Retry-After: <seconds>`, as Slack answers.
+    pub(crate) fn ratelimited(retry_after: u64) -> Self {
+        Self {
+            status: StatusCode::TOO_MANY_REQUESTS,
+            retry_after: Some(retry_after),
+            ..Self::new("ratelimited")
         }
     }
 
@@ -91,7 +111,13 @@ impl IntoResponse for ApiError {
         body.insert("ok".to_owned(), Value::Bool(false));
         body.insert("error".to_owned(), Value::String(self.code.into_owned()));
         body.extend(self.fields);
-        (self.status, axum::Json(Value::Object(body))).into_response()
+        let mut response = (self.status, axum::Json(Value::Object(body))).into_response();
+        if let Some(seconds) = self.retry_after {
+            response
+                .headers_mut()
+                .insert(RETRY_AFTER, HeaderValue::from(seconds));
+        }
+        response
     }
 }
 

@@ -6,12 +6,18 @@
 //! Slack's official SDKs work against it by changing only their base URL to
 //! `http://<host>:<port>/api/`.
 //!
-//! | method | module |
+//! | methods | module |
 //! |---|---|
-//! | `auth.test` | `auth` |
-//! | `conversations.list`, `conversations.history` | `conversations` |
-//! | `chat.postMessage` | `chat` |
-//! | `POST /api/admin/provision` | `admin` |
+//! | `api.test`, `auth.test` | `auth` |
+//! | `team.info`, `bots.info` | `team` |
+//! | `chat.*` (post, update, delete, ephemeral, permalink, scheduling) | `chat` |
+//! | `conversations.*`, `users.conversations` | `conversations` |
+//! | `users.*` | `users` |
+//! | `reactions.*`, `pins.*` | `reactions` |
+//! | `files.*` and the upload/download URLs | `files` |
+//! | Events API subscription, queue and delivery worker | `events` |
+//! | rate-limit tiers | `ratelimit` |
+//! | `POST /api/admin/provision`, `/tokens`, `/rate-limits` | `admin` |
 //!
 //! All state is in the clone's Postgres database (see `migrations/`); the process holds none.
 
@@ -21,7 +27,15 @@ mod auth;
 mod chat;
 mod conversations;
 mod error;
+mod events;
+mod files;
+mod ratelimit;
+mod reactions;
+mod team;
 mod ts;
+mod users;
+
+use std::sync::Arc;
 
 use asym_kit::Kit;
 use axum::Router;
@@ -30,8 +44,9 @@ use axum::extract::{Path, State};
 use axum::http::header::CONTENT_TYPE;
 use axum::http::{HeaderMap, Uri};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{any, post};
+use axum::routing::{any, get, post};
 use serde_json::{Map, Value};
+use tokio::sync::Notify;
 
 use crate::args::Args;
 use crate::error::{ApiError, ApiResult};
@@ -41,18 +56,38 @@ use crate::error::{ApiError, ApiResult};
 pub struct AppState {
     /// Configuration, Postgres and Redis.
     pub kit: Kit,
+    /// Wakes the background worker when an event is queued (a hint, never state: the queue
+    /// itself is the `event_deliveries` table).
+    wake: Arc<Notify>,
+    /// Client for event deliveries.
+    http: reqwest::Client,
 }
 
 impl AppState {
     /// Wraps the kit's state.
     pub fn new(kit: Kit) -> Self {
-        Self { kit }
+        Self {
+            kit,
+            wake: Arc::new(Notify::new()),
+            http: reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .unwrap_or_default(),
+        }
+    }
+
+    /// Starts the background worker that delivers queued events (with Slack's retries) and
+    /// posts scheduled messages when due. Call once, inside a Tokio runtime.
+    pub fn spawn_worker(&self) {
+        tokio::spawn(events::worker(self.clone()));
     }
 }
 
-/// One Web API call: its headers and arguments.
+/// One Web API call: its method, headers and arguments.
 #[derive(Debug)]
 pub(crate) struct Call {
+    /// The method name (`chat.postMessage`).
+    pub(crate) method: String,
     /// The request headers (for `Authorization`).
     pub(crate) headers: HeaderMap,
     /// The merged query-string and body arguments.
@@ -63,6 +98,21 @@ pub(crate) struct Call {
 pub fn app(state: AppState) -> Router {
     Router::new()
         .route("/api/admin/provision", post(admin::provision))
+        .route("/api/admin/tokens", post(admin::mint_token))
+        .route(
+            "/api/admin/rate-limits",
+            get(admin::get_rate_limits).post(admin::set_rate_limits),
+        )
+        .route(
+            "/api/admin/events",
+            get(events::get_subscription)
+                .post(events::subscribe)
+                .delete(events::unsubscribe),
+        )
+        .route("/api/admin/events/deliveries", get(events::deliveries))
+        .route("/upload/v1/{key}", post(files::upload))
+        .route("/files-pri/{id}/{name}", get(files::download))
+        .route("/files-pri/{id}/download/{name}", get(files::download))
         .route("/api/{method}", any(web_api))
         .with_state(state)
 }
@@ -80,13 +130,61 @@ async fn web_api(
         Ok(args) => args,
         Err(err) => return err.into_response(),
     };
-    let call = Call { headers, args };
-    let result: ApiResult = match method.as_str() {
-        "auth.test" => auth::test(&state, &call).await,
-        "conversations.list" => conversations::list(&state, &call).await,
-        "conversations.history" => conversations::history(&state, &call).await,
-        "chat.postMessage" => chat::post_message(&state, &call).await,
-        _ => Err(ApiError::new("unknown_method").with("req_method", method.as_str())),
+    let call = Call {
+        method,
+        headers,
+        args,
+    };
+    let state = &state;
+    let call = &call;
+    let result: ApiResult = match call.method.as_str() {
+        "api.test" => auth::api_test(call),
+        "auth.test" => auth::test(state, call).await,
+        "team.info" => team::info(state, call).await,
+        "bots.info" => team::bots_info(state, call).await,
+        "chat.postMessage" => chat::post_message(state, call).await,
+        "chat.update" => chat::update(state, call).await,
+        "chat.delete" => chat::delete(state, call).await,
+        "chat.postEphemeral" => chat::post_ephemeral(state, call).await,
+        "chat.getPermalink" => chat::get_permalink(state, call).await,
+        "chat.scheduleMessage" => chat::schedule_message(state, call).await,
+        "chat.scheduledMessages.list" => chat::scheduled_list(state, call).await,
+        "chat.deleteScheduledMessage" => chat::delete_scheduled(state, call).await,
+        "conversations.list" => conversations::list(state, call).await,
+        "conversations.info" => conversations::info(state, call).await,
+        "conversations.history" => conversations::history(state, call).await,
+        "conversations.replies" => conversations::replies(state, call).await,
+        "conversations.create" => conversations::create(state, call).await,
+        "conversations.join" => conversations::join(state, call).await,
+        "conversations.leave" => conversations::leave(state, call).await,
+        "conversations.invite" => conversations::invite(state, call).await,
+        "conversations.kick" => conversations::kick(state, call).await,
+        "conversations.archive" => conversations::archive(state, call).await,
+        "conversations.unarchive" => conversations::unarchive(state, call).await,
+        "conversations.rename" => conversations::rename(state, call).await,
+        "conversations.setTopic" => conversations::set_topic(state, call).await,
+        "conversations.setPurpose" => conversations::set_purpose(state, call).await,
+        "conversations.members" => conversations::members(state, call).await,
+        "conversations.open" => conversations::open(state, call).await,
+        "conversations.mark" => conversations::mark(state, call).await,
+        "users.list" => users::list(state, call).await,
+        "users.info" => users::info(state, call).await,
+        "users.lookupByEmail" => users::lookup_by_email(state, call).await,
+        "users.conversations" => conversations::user_conversations(state, call).await,
+        "users.profile.get" => users::profile_get(state, call).await,
+        "users.getPresence" => users::get_presence(state, call).await,
+        "reactions.add" => reactions::add(state, call).await,
+        "reactions.remove" => reactions::remove(state, call).await,
+        "reactions.get" => reactions::get(state, call).await,
+        "pins.add" => reactions::pin(state, call).await,
+        "pins.remove" => reactions::unpin(state, call).await,
+        "pins.list" => reactions::pins_list(state, call).await,
+        "files.getUploadURLExternal" => files::get_upload_url(state, call).await,
+        "files.completeUploadExternal" => files::complete_upload(state, call).await,
+        "files.info" => files::info(state, call).await,
+        "files.list" => files::list(state, call).await,
+        "files.delete" => files::delete(state, call).await,
+        _ => Err(ApiError::new("unknown_method").with("req_method", call.method.as_str())),
     };
     match result {
         Ok(fields) => {

@@ -1,0 +1,644 @@
+//! Files, the current two-step way: `files.getUploadURLExternal` reserves a file and hands
+//! out an upload URL served by the clone itself (`POST /upload/v1/<key>`, raw bytes or
+//! `multipart/form-data`), `files.completeUploadExternal` names it and shares it into
+//! channels; then `files.info`, `files.list`, `files.delete`, and the private download URLs
+//! (`GET /files-pri/<team>-<file>/<name>`, bearer token required).
+
+use std::collections::HashMap;
+
+use asym_kit::tokio_postgres::Row;
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::header::{AUTHORIZATION, CONTENT_TYPE};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use serde_json::{Map, Value, json};
+
+use crate::auth::{Caller, TokenKind, caller};
+use crate::chat::{NewMessage, insert_message};
+use crate::conversations::{Naming, resolve};
+use crate::error::{ApiError, ApiResult};
+use crate::events::emit;
+
+use crate::{AppState, Call};
+
+/// Largest file the clone accepts (Slack's limit is 1 GB; a test needs far less).
+const MAX_FILE_BYTES: i64 = 64 * 1024 * 1024;
+
+/// The columns [`file_json`] reads over `files f`.
+const FILE_COLUMNS: &str = "f.id, f.team_id, f.user_id, f.created, f.name, f.title, f.alt_txt,
+    f.snippet_type, COALESCE(octet_length(f.content), 0)::bigint, f.deleted, f.completed";
+
+/// `(mimetype, filetype, pretty_type)` by file name extension.
+fn file_type(name: &str) -> (&'static str, &'static str, &'static str) {
+    let extension = name
+        .rsplit_once('.')
+        .map(|(_, ext)| ext.to_ascii_lowercase())
+        .unwrap_or_default();
+    match extension.as_str() {
+        "txt" | "log" => ("text/plain", "text", "Plain Text"),
+        "md" | "markdown" => ("text/plain", "markdown", "Markdown (raw)"),
+        "csv" => ("text/csv", "csv", "CSV"),
+        "json" => ("application/json", "json", "JSON"),
+        "html" | "htm" => ("text/html", "html", "HTML"),
+        "py" => ("text/plain", "python", "Python"),
+        "rs" => ("text/plain", "rust", "Rust"),
+        "js" => ("text/javascript", "javascript", "JavaScript"),
+        "png" => ("image/png", "png", "PNG"),
+        "jpg" | "jpeg" => ("image/jpeg", "jpg", "JPEG"),
+        "gif" => ("image/gif", "gif", "GIF"),
+        "pdf" => ("application/pdf", "pdf", "PDF"),
+        "zip" => ("application/zip", "zip", "Zip"),
+        _ => ("application/octet-stream", "binary", "Binary"),
+    }
+}
+
+/// Where a file is shared: `(channel id, ts, shared by, kind, channel name)`.
+type Share = (String, String, String, String, Option<String>);
+
+/// The file object.
+fn file_json(row: &Row, shares: &[Share], public_url: &str) -> Value {
+    let id: String = row.get(0);
+    let team: String = row.get(1);
+    let name: String = row.get(4);
+    let title: String = row.get(5);
+    let alt_txt: Option<String> = row.get(6);
+    let snippet_type: Option<String> = row.get(7);
+    let (mimetype, filetype, pretty_type) = file_type(&name);
+    let url = format!("{public_url}/files-pri/{team}-{id}/{name}");
+    let mut public = Map::new();
+    let mut private = Map::new();
+    let (mut channels, mut groups, mut ims) = (Vec::new(), Vec::new(), Vec::new());
+    for (channel, ts, by, kind, channel_name) in shares {
+        let share = json!({
+            "reply_users": [], "reply_users_count": 0, "reply_count": 0, "ts": ts,
+            "channel_name": channel_name.as_deref().unwrap_or_default(), "team_id": team,
+            "share_user_id": by, "source": "UNKNOWN",
+        });
+        let (map, list) = match kind.as_str() {
+            "public_channel" => (&mut public, &mut channels),
+            "im" => (&mut private, &mut ims),
+            _ => (&mut private, &mut groups),
+        };
+        if let Value::Array(items) = map.entry(channel.clone()).or_insert_with(|| json!([])) {
+            items.push(share);
+        }
+        if !list.contains(channel) {
+            list.push(channel.clone());
+        }
+    }
+    let mut shares_json = Map::new();
+    if !public.is_empty() {
+        shares_json.insert("public".into(), Value::Object(public));
+    }
+    if !private.is_empty() {
+        shares_json.insert("private".into(), Value::Object(private));
+    }
+    let mut file = json!({
+        "id": id,
+        "created": row.get::<_, i64>(3),
+        "timestamp": row.get::<_, i64>(3),
+        "name": name,
+        "title": if title.is_empty() { name.clone() } else { title },
+        "mimetype": mimetype,
+        "filetype": snippet_type.clone().unwrap_or_else(|| filetype.to_owned()),
+        "pretty_type": pretty_type,
+        "user": row.get::<_, String>(2),
+        "user_team": team,
+        "editable": snippet_type.is_some(),
+        "size": row.get::<_, i64>(8),
+        "mode": if snippet_type.is_some() { "snippet" } else { "hosted" },
+        "is_external": false,
+        "external_type": "",
+        "is_public": !channels.is_empty(),
+        "public_url_shared": false,
+        "display_as_bot": false,
+        "username": "",
+        "url_private": url,
+        "url_private_download": format!("{public_url}/files-pri/{team}-{id}/download/{name}"),
+        "permalink": format!("{public_url}/files/{}/{id}/{name}", row.get::<_, String>(2)),
+        "permalink_public": format!("{public_url}/{team}-{id}-{}", &asym_kit::token::hash(&id)[..10]),
+        "comments_count": 0,
+        "is_starred": false,
+        "shares": shares_json,
+        "channels": channels,
+        "groups": groups,
+        "ims": ims,
+        "has_rich_preview": false,
+        "file_access": "visible",
+    });
+    if let (Some(alt), Value::Object(fields)) = (alt_txt, &mut file) {
+        fields.insert("alt_txt".into(), json!(alt));
+    }
+    file
+}
+
+/// The shares of `ids`, by file.
+async fn shares_of(
+    client: &asym_kit::deadpool_postgres::Object,
+    ids: &[String],
+) -> Result<HashMap<String, Vec<Share>>, ApiError> {
+    let rows = client
+        .query(
+            "SELECT fs.file_id, fs.channel_id, fs.ts::text, fs.shared_by, c.kind, c.name
+             FROM file_shares fs JOIN conversations c ON c.id = fs.channel_id
+             WHERE fs.file_id = ANY($1) ORDER BY fs.ts",
+            &[&ids],
+        )
+        .await?;
+    let mut map: HashMap<String, Vec<Share>> = HashMap::new();
+    for row in &rows {
+        map.entry(row.get(0)).or_default().push((
+            row.get(1),
+            row.get(2),
+            row.get(3),
+            row.get(4),
+            row.get(5),
+        ));
+    }
+    Ok(map)
+}
+
+/// `files.getUploadURLExternal`: reserves a file of `length` bytes named `filename`.
+pub(crate) async fn get_upload_url(state: &AppState, call: &Call) -> ApiResult {
+    let caller = caller(state, call).await?;
+    caller.require(&["files:write"])?;
+    let filename = call.args.required("filename")?;
+    let length = call
+        .args
+        .int("length")?
+        .ok_or_else(|| ApiError::invalid_arguments("missing required field: length"))?;
+    if length < 1 {
+        return Err(ApiError::invalid_arguments(
+            "invalid value for length: must be at least 1",
+        ));
+    }
+    if length > MAX_FILE_BYTES {
+        return Err(ApiError::new("file_too_large"));
+    }
+    let alt = call
+        .args
+        .non_empty("alt_txt")
+        .or_else(|| call.args.non_empty("alt_text"));
+    let key = asym_kit::token::random_alnum(40);
+    let client = state.kit.db().await?;
+    let row = client
+        .query_one(
+            "INSERT INTO files (team_id, user_id, bot_id, created, name, alt_txt, snippet_type,
+                                length, upload_key)
+             VALUES ($1, $2, $3, extract(epoch FROM now())::bigint, $4, $5, $6, $7, $8)
+             RETURNING id",
+            &[
+                &caller.team_id,
+                &caller.user_id,
+                &caller.bot_id,
+                &filename,
+                &alt,
+                &call.args.non_empty("snippet_type"),
+                &length,
+                &key,
+            ],
+        )
+        .await?;
+    let mut body = Map::new();
+    body.insert(
+        "upload_url".into(),
+        json!(format!("{}/upload/v1/{key}", state.kit.config().public_url)),
+    );
+    body.insert("file_id".into(), json!(row.get::<_, String>(0)));
+    Ok(body)
+}
+
+/// `POST /upload/v1/<key>`: the file's bytes, raw or as the file part of a
+/// `multipart/form-data` body. Answers `OK - <bytes>` as Slack's upload host does.
+pub(crate) async fn upload(
+    State(state): State<AppState>,
+    Path(key): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let content_type = headers
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    let content: &[u8] = match asym_kit::multipart::boundary(content_type) {
+        Some(boundary) => match asym_kit::multipart::parse(&body, &boundary) {
+            Some(parts) => {
+                let file = parts
+                    .iter()
+                    .find(|part| part.filename.is_some())
+                    .or_else(|| parts.first());
+                match file {
+                    Some(part) => part.body,
+                    None => return (StatusCode::BAD_REQUEST, "no file part").into_response(),
+                }
+            }
+            None => return (StatusCode::BAD_REQUEST, "malformed multipart body").into_response(),
+        },
+        None => &body,
+    };
+    let result: Result<u64, ApiError> = async {
+        let client = state.kit.db().await?;
+        Ok(client
+            .execute(
+                "UPDATE files SET content = $2 WHERE upload_key = $1 AND NOT completed",
+                &[&key, &content],
+            )
+            .await?)
+    }
+    .await;
+    match result {
+        Ok(0) => (
+            StatusCode::NOT_FOUND,
+            "upload URL not found or already used",
+        )
+            .into_response(),
+        Ok(_) => (StatusCode::OK, format!("OK - {}", content.len())).into_response(),
+        Err(_) => (StatusCode::SERVICE_UNAVAILABLE, "try again").into_response(),
+    }
+}
+
+/// `files.completeUploadExternal`: names uploaded files (`files=[{"id","title"}]`) and
+/// shares them into `channel_id` (or `channels`), in one message with `initial_comment`.
+pub(crate) async fn complete_upload(state: &AppState, call: &Call) -> ApiResult {
+    let caller = caller(state, call).await?;
+    caller.require(&["files:write"])?;
+    let items = match call.args.json("files", "invalid_arguments")? {
+        Some(Value::Array(items)) if !items.is_empty() => items,
+        Some(_) => {
+            return Err(ApiError::invalid_arguments(
+                "files must be a non-empty array",
+            ));
+        }
+        None => return Err(ApiError::invalid_arguments("missing required field: files")),
+    };
+    let mut wanted: Vec<(String, Option<String>)> = Vec::new();
+    for item in &items {
+        let id = item["id"]
+            .as_str()
+            .ok_or_else(|| ApiError::invalid_arguments("every file needs an id"))?;
+        wanted.push((id.to_owned(), item["title"].as_str().map(str::to_owned)));
+    }
+    let mut channels: Vec<String> = call.args.list("channels");
+    if let Some(channel) = call.args.non_empty("channel_id") {
+        channels.insert(0, channel);
+    }
+    let mut conversations = Vec::new();
+    for channel in &channels {
+        let conversation = resolve(state, &caller, channel, Naming::IdOnly).await?;
+        if conversation.is_archived {
+            return Err(ApiError::new("is_archived"));
+        }
+        if !conversation.is_member {
+            return Err(ApiError::new("not_in_channel"));
+        }
+        conversations.push(conversation);
+    }
+    let thread_ts = call.args.ts("thread_ts", "invalid_thread_ts")?;
+    let comment = call.args.string("initial_comment").unwrap_or_default();
+    let blocks = call.args.json("blocks", "invalid_blocks_format")?;
+
+    let mut client = state.kit.db().await?;
+    let tx = client.transaction().await?;
+    let ids: Vec<String> = wanted.iter().map(|(id, _)| id.clone()).collect();
+    for (id, title) in &wanted {
+        let updated = tx
+            .execute(
+                "UPDATE files SET completed = true, title = COALESCE($3, title)
+                 WHERE id = $1 AND user_id = $2 AND NOT completed AND NOT deleted
+                   AND content IS NOT NULL",
+                &[id, &caller.user_id, title],
+            )
+            .await?;
+        if updated == 0 {
+            return Err(ApiError::new("file_not_found"));
+        }
+    }
+    let rows = tx
+        .query(
+            &format!("SELECT {FILE_COLUMNS} FROM files f WHERE f.id = ANY($1) ORDER BY f.id"),
+            &[&ids],
+        )
+        .await?;
+    let public_url = &state.kit.config().public_url;
+    let bare: Vec<Value> = ids
+        .iter()
+        .filter_map(|id| rows.iter().find(|row| row.get::<_, &str>(0) == id))
+        .map(|row| file_json(row, &[], public_url))
+        .collect();
+    for conversation in &conversations {
+        let message = NewMessage {
+            user_id: caller.user_id.clone(),
+            bot_id: caller.bot_id.clone(),
+            team_id: caller.team_id.clone(),
+            text: comment.clone(),
+            blocks: blocks.as_ref().map(Value::to_string),
+            thread_ts,
+            mrkdwn: true,
+            files: Some(Value::Array(bare.clone()).to_string()),
+            ..NewMessage::default()
+        };
+        let posted = insert_message(&tx, &conversation.id, &conversation.kind, &message).await?;
+        let ts = posted["ts"].as_str().unwrap_or_default().to_owned();
+        for id in &ids {
+            tx.execute(
+                "INSERT INTO file_shares (file_id, channel_id, ts, shared_by)
+                 VALUES ($1, $2, $3::text::numeric, $4)",
+                &[id, &conversation.id, &ts, &caller.user_id],
+            )
+            .await?;
+            let event = json!({
+                "type": "file_shared",
+                "file_id": id,
+                "user_id": caller.user_id,
+                "file": { "id": id },
+                "channel_id": conversation.id,
+                "event_ts": crate::ts::event_ts(),
+            });
+            emit(&tx, "file_shared", Some(&conversation.id), &event).await?;
+        }
+    }
+    tx.commit().await?;
+    state.wake.notify_one();
+    let shares = shares_of(&client, &ids).await?;
+    let files: Vec<Value> = ids
+        .iter()
+        .filter_map(|id| rows.iter().find(|row| row.get::<_, &str>(0) == id))
+        .map(|row| {
+            let id: String = row.get(0);
+            file_json(row, shares.get(&id).map_or(&[], Vec::as_slice), public_url)
+        })
+        .collect();
+    let mut body = Map::new();
+    body.insert("files".into(), Value::Array(files));
+    Ok(body)
+}
+
+/// Files the caller may see: its own, and those shared where it can read.
+const VISIBLE: &str = "f.completed AND f.team_id = $1 AND (f.user_id = $2 OR EXISTS (
+        SELECT 1 FROM file_shares fs JOIN conversations c ON c.id = fs.channel_id
+        WHERE fs.file_id = f.id AND (c.kind = 'public_channel' OR EXISTS (
+            SELECT 1 FROM conversation_members cm
+            WHERE cm.conversation_id = c.id AND cm.user_id = $2))))";
+
+async fn visible_file(state: &AppState, caller: &Caller, id: &str) -> Result<Row, ApiError> {
+    let client = state.kit.db().await?;
+    let row = client
+        .query_opt(
+            &format!("SELECT {FILE_COLUMNS} FROM files f WHERE f.id = $3 AND {VISIBLE}"),
+            &[&caller.team_id, &caller.user_id, &id.trim()],
+        )
+        .await?
+        .ok_or_else(|| ApiError::new("file_not_found"))?;
+    if row.get::<_, bool>(9) {
+        return Err(ApiError::new("file_deleted"));
+    }
+    Ok(row)
+}
+
+/// `files.info`: one file.
+pub(crate) async fn info(state: &AppState, call: &Call) -> ApiResult {
+    let caller = caller(state, call).await?;
+    caller.require(&["files:read"])?;
+    let id = call
+        .args
+        .non_empty("file")
+        .ok_or_else(|| ApiError::new("file_not_found"))?;
+    let row = visible_file(state, &caller, &id).await?;
+    let client = state.kit.db().await?;
+    let shares = shares_of(&client, std::slice::from_ref(&id)).await?;
+    let mut body = Map::new();
+    body.insert(
+        "file".into(),
+        file_json(
+            &row,
+            shares.get(&id).map_or(&[], Vec::as_slice),
+            &state.kit.config().public_url,
+        ),
+    );
+    body.insert("comments".into(), json!([]));
+    body.insert("response_metadata".into(), json!({ "next_cursor": "" }));
+    Ok(body)
+}
+
+/// `files.list`: visible files, newest first, filtered by `channel`, `user`, `ts_from`,
+/// `ts_to` and `types`, paged with `count` (default 100) and `page`.
+pub(crate) async fn list(state: &AppState, call: &Call) -> ApiResult {
+    let caller = caller(state, call).await?;
+    caller.require(&["files:read"])?;
+    let channel = match call.args.non_empty("channel") {
+        None => None,
+        Some(channel) => Some(resolve(state, &caller, &channel, Naming::IdOnly).await?.id),
+    };
+    let user = call.args.non_empty("user");
+    let seconds = |name: &str| -> Result<Option<i64>, ApiError> {
+        Ok(call.args.ts(name, "invalid_ts")?.map(|ts| {
+            ts.to_string()
+                .split('.')
+                .next()
+                .unwrap_or("0")
+                .parse()
+                .unwrap_or(0)
+        }))
+    };
+    let ts_from = seconds("ts_from")?;
+    let ts_to = seconds("ts_to")?;
+    let types = call.args.list("types");
+    let count = call
+        .args
+        .int("count")?
+        .filter(|c| *c > 0)
+        .unwrap_or(100)
+        .min(1000);
+    let page = call.args.int("page")?.filter(|p| *p > 0).unwrap_or(1);
+    let client = state.kit.db().await?;
+    let rows = client
+        .query(
+            &format!(
+                "SELECT {FILE_COLUMNS} FROM files f
+                 WHERE {VISIBLE} AND NOT f.deleted
+                   AND ($3::text IS NULL OR EXISTS (SELECT 1 FROM file_shares s
+                        WHERE s.file_id = f.id AND s.channel_id = $3))
+                   AND ($4::text IS NULL OR f.user_id = $4)
+                   AND ($5::bigint IS NULL OR f.created >= $5)
+                   AND ($6::bigint IS NULL OR f.created <= $6)
+                 ORDER BY f.created DESC, f.id DESC"
+            ),
+            &[
+                &caller.team_id,
+                &caller.user_id,
+                &channel,
+                &user,
+                &ts_from,
+                &ts_to,
+            ],
+        )
+        .await?;
+    let wanted = |row: &&Row| -> bool {
+        if types.is_empty() || types.iter().any(|t| t == "all") {
+            return true;
+        }
+        let name: String = row.get(4);
+        let (mimetype, filetype, _) = file_type(&name);
+        let snippet = row.get::<_, Option<String>>(7).is_some();
+        types.iter().any(|t| match t.as_str() {
+            "images" => mimetype.starts_with("image/"),
+            "pdfs" => filetype == "pdf",
+            "zips" => filetype == "zip",
+            "snippets" => snippet,
+            "spaces" | "gdocs" => false,
+            _ => false,
+        })
+    };
+    let matching: Vec<&Row> = rows.iter().filter(wanted).collect();
+    let total = matching.len();
+    let per_page = usize::try_from(count).unwrap_or(100);
+    let start = usize::try_from(page - 1)
+        .unwrap_or(0)
+        .saturating_mul(per_page);
+    let page_rows: Vec<&Row> = matching.into_iter().skip(start).take(per_page).collect();
+    let ids: Vec<String> = page_rows.iter().map(|row| row.get(0)).collect();
+    let shares = shares_of(&client, &ids).await?;
+    let public_url = &state.kit.config().public_url;
+    let files: Vec<Value> = page_rows
+        .iter()
+        .map(|row| {
+            let id: String = row.get(0);
+            file_json(row, shares.get(&id).map_or(&[], Vec::as_slice), public_url)
+        })
+        .collect();
+    let mut body = Map::new();
+    body.insert("files".into(), Value::Array(files));
+    body.insert(
+        "paging".into(),
+        json!({
+            "count": count,
+            "total": total,
+            "page": page,
+            "pages": total.div_ceil(per_page.max(1)).max(1),
+        }),
+    );
+    Ok(body)
+}
+
+/// `files.delete`: the caller's own file (an admin's user token may delete anyone's).
+pub(crate) async fn delete(state: &AppState, call: &Call) -> ApiResult {
+    let caller = caller(state, call).await?;
+    caller.require(&["files:write"])?;
+    let id = call
+        .args
+        .non_empty("file")
+        .ok_or_else(|| ApiError::new("file_not_found"))?;
+    let row = visible_file(state, &caller, &id).await?;
+    let owner: String = row.get(2);
+    let mut client = state.kit.db().await?;
+    if owner != caller.user_id {
+        let is_admin = caller.kind == TokenKind::User
+            && client
+                .query_one(
+                    "SELECT is_admin OR is_owner FROM users WHERE id = $1",
+                    &[&caller.user_id],
+                )
+                .await?
+                .get::<_, bool>(0);
+        if !is_admin {
+            return Err(ApiError::new("cant_delete_file"));
+        }
+    }
+    let tx = client.transaction().await?;
+    tx.execute(
+        "UPDATE files SET deleted = true, content = NULL WHERE id = $1",
+        &[&id.trim()],
+    )
+    .await?;
+    tx.execute(
+        "UPDATE messages SET files = (
+             SELECT json_agg(CASE WHEN f->>'id' = $1
+                                  THEN json_build_object('id', $1::text, 'mode', 'tombstone')
+                                  ELSE f END)
+             FROM json_array_elements(messages.files) f)
+         WHERE (channel_id, ts) IN (SELECT channel_id, ts FROM file_shares WHERE file_id = $1)",
+        &[&id.trim()],
+    )
+    .await?;
+    let channels: Vec<String> = tx
+        .query(
+            "SELECT DISTINCT channel_id FROM file_shares WHERE file_id = $1",
+            &[&id.trim()],
+        )
+        .await?
+        .iter()
+        .map(|row| row.get(0))
+        .collect();
+    let event = json!({
+        "type": "file_deleted",
+        "file_id": id.trim(),
+        "channel_ids": channels,
+        "event_ts": crate::ts::event_ts(),
+    });
+    emit(&tx, "file_deleted", None, &event).await?;
+    tx.commit().await?;
+    state.wake.notify_one();
+    Ok(Map::new())
+}
+
+/// `GET /files-pri/<team>-<file>/<name>` (and `/download/<name>`): the file's bytes, for a
+/// request bearing a valid token, as Slack's private URLs require.
+pub(crate) async fn download(
+    State(state): State<AppState>,
+    Path(params): Path<Vec<(String, String)>>,
+    headers: HeaderMap,
+) -> Response {
+    let id = params
+        .iter()
+        .find(|(key, _)| key == "id")
+        .map(|(_, value)| value.clone())
+        .unwrap_or_default();
+    let Some((team, file)) = id.split_once('-') else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    let token = headers
+        .get(AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::trim)
+        .unwrap_or_default();
+    let result: Result<Option<(Vec<u8>, String)>, ApiError> = async {
+        let client = state.kit.db().await?;
+        let row = client
+            .query_opt(
+                "SELECT f.content, f.name FROM files f
+                 WHERE f.id = $1 AND f.team_id = $2 AND NOT f.deleted AND f.completed
+                   AND EXISTS (SELECT 1 FROM tokens t WHERE t.token_hash = $3 AND t.team_id = $2)",
+                &[&file, &team, &asym_kit::token::hash(token)],
+            )
+            .await?;
+        Ok(row.map(|row| {
+            (
+                row.get::<_, Option<Vec<u8>>>(0).unwrap_or_default(),
+                row.get(1),
+            )
+        }))
+    }
+    .await;
+    match result {
+        Ok(Some((content, name))) => {
+            let (mimetype, _, _) = file_type(&name);
+            ([(CONTENT_TYPE, mimetype)], content).into_response()
+        }
+        Ok(None) => StatusCode::NOT_FOUND.into_response(),
+        Err(_) => StatusCode::SERVICE_UNAVAILABLE.into_response(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn types_follow_the_extension() {
+        assert_eq!(file_type("report.PDF"), ("application/pdf", "pdf", "PDF"));
+        assert_eq!(file_type("notes.txt").1, "text");
+        assert_eq!(file_type("noext").1, "binary");
+    }
+}

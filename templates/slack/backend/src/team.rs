@@ -1,0 +1,91 @@
+//! The workspace and its app: `team.info`, `bots.info`.
+
+use serde_json::{Map, json};
+
+use crate::auth::caller;
+use crate::error::{ApiError, ApiResult};
+use crate::{AppState, Call};
+
+/// `team.info`: the caller's workspace (`team` may name it; any other id is
+/// `team_not_found`).
+pub(crate) async fn info(state: &AppState, call: &Call) -> ApiResult {
+    let caller = caller(state, call).await?;
+    caller.require(&["team:read"])?;
+    if let Some(team) = call.args.non_empty("team")
+        && team != caller.team_id
+    {
+        return Err(ApiError::new("team_not_found"));
+    }
+    let client = state.kit.db().await?;
+    let row = client
+        .query_one(
+            "SELECT id, name, domain FROM teams WHERE id = $1",
+            &[&caller.team_id],
+        )
+        .await?;
+    let domain: String = row.get(2);
+    let icon = json!({
+        "image_34": "https://a.slack-edge.com/80588/img/avatars-teams/ava_0001-34.png",
+        "image_44": "https://a.slack-edge.com/80588/img/avatars-teams/ava_0001-44.png",
+        "image_68": "https://a.slack-edge.com/80588/img/avatars-teams/ava_0001-68.png",
+        "image_88": "https://a.slack-edge.com/80588/img/avatars-teams/ava_0001-88.png",
+        "image_102": "https://a.slack-edge.com/80588/img/avatars-teams/ava_0001-102.png",
+        "image_132": "https://a.slack-edge.com/80588/img/avatars-teams/ava_0001-132.png",
+        "image_230": "https://a.slack-edge.com/80588/img/avatars-teams/ava_0001-230.png",
+        "image_default": true,
+    });
+    let mut body = Map::new();
+    body.insert(
+        "team".into(),
+        json!({
+            "id": row.get::<_, String>(0),
+            "name": row.get::<_, String>(1),
+            "url": format!("{}/", state.kit.config().public_url),
+            "domain": domain,
+            "email_domain": format!("{domain}.test"),
+            "icon": icon,
+            "avatar_base_url": "https://ca.slack-edge.com/",
+            "is_verified": false,
+            "lob_sales_home_enabled": false,
+            "is_sfdc_auto_slack": false,
+        }),
+    );
+    Ok(body)
+}
+
+/// `bots.info`: a bot by id (`bot`), e.g. the `bot_id` of a message.
+pub(crate) async fn bots_info(state: &AppState, call: &Call) -> ApiResult {
+    let caller = caller(state, call).await?;
+    caller.require(&["users:read"])?;
+    let bot = call
+        .args
+        .non_empty("bot")
+        .ok_or_else(|| ApiError::new("bot_not_found"))?;
+    let client = state.kit.db().await?;
+    let row = client
+        .query_opt(
+            "SELECT id, deleted, name, updated, app_id, user_id FROM bots
+             WHERE id = $1 AND team_id = $2",
+            &[&bot, &caller.team_id],
+        )
+        .await?
+        .ok_or_else(|| ApiError::new("bot_not_found"))?;
+    let mut body = Map::new();
+    body.insert(
+        "bot".into(),
+        json!({
+            "id": row.get::<_, String>(0),
+            "deleted": row.get::<_, bool>(1),
+            "name": row.get::<_, String>(2),
+            "updated": row.get::<_, i64>(3),
+            "app_id": row.get::<_, String>(4),
+            "user_id": row.get::<_, String>(5),
+            "icons": {
+                "image_36": "https://a.slack-edge.com/80588/img/plugins/app/bot_36.png",
+                "image_48": "https://a.slack-edge.com/80588/img/plugins/app/bot_48.png",
+                "image_72": "https://a.slack-edge.com/80588/img/plugins/app/service_72.png",
+            },
+        }),
+    );
+    Ok(body)
+}

@@ -1,0 +1,288 @@
+//! People and bots: `users.list`, `users.info`, `users.lookupByEmail`, `users.profile.get`,
+//! `users.getPresence`. (`users.conversations` lives with the conversations.)
+
+use asym_kit::cursor;
+use asym_kit::tokio_postgres::Row;
+use serde_json::{Map, Value, json};
+
+use crate::auth::{Caller, caller};
+use crate::error::{ApiError, ApiResult};
+use crate::{AppState, Call};
+
+/// The columns [`user_json`] reads, over `users u LEFT JOIN bots b ON b.user_id = u.id`.
+pub(crate) const USER_COLUMNS: &str = "u.id, u.team_id, u.name, u.deleted, u.color, u.real_name,
+    u.display_name, u.email, u.title, u.phone, u.status_text, u.status_emoji, u.tz,
+    u.is_admin, u.is_owner, u.is_primary_owner, u.is_restricted, u.is_bot, u.updated,
+    b.id, b.app_id, u.presence";
+
+const USER_FROM: &str = "users u LEFT JOIN bots b ON b.user_id = u.id";
+
+/// `(tz_label, tz_offset)` for the time zones the fixtures use (standard time).
+fn tz_info(tz: &str) -> (&'static str, i64) {
+    match tz {
+        "America/Los_Angeles" => ("Pacific Standard Time", -28_800),
+        "America/Denver" => ("Mountain Standard Time", -25_200),
+        "America/Chicago" => ("Central Standard Time", -21_600),
+        "America/New_York" => ("Eastern Standard Time", -18_000),
+        "Europe/London" => ("Greenwich Mean Time", 0),
+        "Europe/Berlin" | "Europe/Paris" | "Europe/Madrid" => ("Central European Time", 3_600),
+        "Asia/Kolkata" => ("India Standard Time", 19_800),
+        "Asia/Tokyo" => ("Japan Standard Time", 32_400),
+        "Australia/Sydney" => ("Australian Eastern Standard Time", 36_000),
+        _ => ("Coordinated Universal Time", 0),
+    }
+}
+
+/// A stable 12-hex-digit avatar hash for a user id.
+fn avatar_hash(id: &str) -> String {
+    asym_kit::token::hash(id)[..12].to_owned()
+}
+
+/// The `profile` object.
+fn profile_json(row: &Row, team: &str, with_email: bool) -> Value {
+    let id: String = row.get(0);
+    let real_name: String = row.get(5);
+    let display_name: String = row.get(6);
+    let email: Option<String> = row.get(7);
+    let is_bot: bool = row.get(17);
+    let bot_id: Option<String> = row.get(19);
+    let (first, last) = real_name.split_once(' ').unwrap_or((&real_name, ""));
+    let hash = avatar_hash(&id);
+    let image =
+        |size: u32| format!("https://secure.gravatar.com/avatar/{hash}.jpg?s={size}&d=identicon");
+    let mut profile = Map::new();
+    profile.insert("title".into(), json!(row.get::<_, String>(8)));
+    profile.insert("phone".into(), json!(row.get::<_, String>(9)));
+    profile.insert("skype".into(), json!(""));
+    profile.insert("real_name".into(), json!(real_name));
+    profile.insert("real_name_normalized".into(), json!(real_name));
+    profile.insert("display_name".into(), json!(display_name));
+    profile.insert("display_name_normalized".into(), json!(display_name));
+    profile.insert("fields".into(), Value::Null);
+    profile.insert("status_text".into(), json!(row.get::<_, String>(10)));
+    profile.insert("status_emoji".into(), json!(row.get::<_, String>(11)));
+    profile.insert("status_emoji_display_info".into(), json!([]));
+    profile.insert("status_expiration".into(), json!(0));
+    profile.insert("avatar_hash".into(), json!(hash));
+    if let Some(bot_id) = bot_id.filter(|_| is_bot) {
+        profile.insert("api_app_id".into(), json!(row.get::<_, Option<String>>(20)));
+        profile.insert("always_active".into(), json!(true));
+        profile.insert("bot_id".into(), json!(bot_id));
+    }
+    if with_email && let Some(email) = email {
+        profile.insert("email".into(), json!(email));
+    }
+    profile.insert("first_name".into(), json!(first));
+    profile.insert("last_name".into(), json!(last));
+    for size in [24, 32, 48, 72, 192, 512] {
+        profile.insert(format!("image_{size}"), json!(image(size)));
+    }
+    profile.insert("status_text_canonical".into(), json!(""));
+    profile.insert("team".into(), json!(team));
+    Value::Object(profile)
+}
+
+/// The user object, as `users.list` and `users.info` return it. The email shows only to a
+/// token holding `users:read.email`.
+pub(crate) fn user_json(row: &Row, with_email: bool) -> Value {
+    let team: String = row.get(1);
+    let tz: String = row.get(12);
+    let (tz_label, tz_offset) = tz_info(&tz);
+    let is_bot: bool = row.get(17);
+    let id: String = row.get(0);
+    let is_slackbot = id == "USLACKBOT";
+    json!({
+        "id": id,
+        "team_id": team,
+        "name": row.get::<_, String>(2),
+        "deleted": row.get::<_, bool>(3),
+        "color": row.get::<_, String>(4),
+        "real_name": row.get::<_, String>(5),
+        "tz": tz,
+        "tz_label": tz_label,
+        "tz_offset": tz_offset,
+        "profile": profile_json(row, &team, with_email),
+        "is_admin": row.get::<_, bool>(13),
+        "is_owner": row.get::<_, bool>(14),
+        "is_primary_owner": row.get::<_, bool>(15),
+        "is_restricted": row.get::<_, bool>(16),
+        "is_ultra_restricted": false,
+        "is_bot": is_bot,
+        "is_app_user": false,
+        "updated": row.get::<_, i64>(18),
+        "is_email_confirmed": !is_bot && !is_slackbot,
+        "who_can_share_contact_card": "EVERYONE",
+    })
+}
+
+/// Finds a user of the caller's workspace by id.
+///
+/// # Errors
+///
+/// `user_not_found` when none matches.
+pub(crate) async fn find(state: &AppState, caller: &Caller, id: &str) -> Result<Row, ApiError> {
+    let client = state.kit.db().await?;
+    client
+        .query_opt(
+            &format!("SELECT {USER_COLUMNS} FROM {USER_FROM} WHERE u.id = $1 AND u.team_id = $2"),
+            &[&id.trim(), &caller.team_id],
+        )
+        .await?
+        .ok_or_else(|| ApiError::new("user_not_found"))
+}
+
+/// `users.list`: everyone in the workspace (bots and deleted users included), ordered by
+/// id, paged with `limit` (default 0 = all… Slack pages at 1000) and `cursor`.
+pub(crate) async fn list(state: &AppState, call: &Call) -> ApiResult {
+    let caller = caller(state, call).await?;
+    caller.require(&["users:read"])?;
+    let limit = call.args.limit(1000, 1000)?;
+    let after = match call.args.non_empty("cursor") {
+        None => None,
+        Some(cursor) => Some(
+            cursor::decode(&cursor)
+                .ok()
+                .and_then(|inner| inner.strip_prefix("users:").map(str::to_owned))
+                .filter(|id| !id.is_empty())
+                .ok_or_else(|| ApiError::new("invalid_cursor"))?,
+        ),
+    };
+    let client = state.kit.db().await?;
+    let rows = client
+        .query(
+            &format!(
+                "SELECT {USER_COLUMNS} FROM {USER_FROM}
+                 WHERE u.team_id = $1 AND ($2::text IS NULL OR u.id >= $2)
+                 ORDER BY u.id LIMIT $3"
+            ),
+            &[&caller.team_id, &after, &(limit + 1)],
+        )
+        .await?;
+    let with_email = caller.has("users:read.email");
+    let mut members: Vec<Value> = rows.iter().map(|row| user_json(row, with_email)).collect();
+    let next = if members.len() > usize::try_from(limit).unwrap_or(usize::MAX) {
+        members.pop().and_then(|m| {
+            m["id"]
+                .as_str()
+                .map(|id| cursor::encode(&format!("users:{id}")))
+        })
+    } else {
+        None
+    };
+    let mut body = Map::new();
+    body.insert("members".into(), Value::Array(members));
+    body.insert("cache_ts".into(), json!(crate::ts::now_seconds()));
+    body.insert(
+        "response_metadata".into(),
+        json!({ "next_cursor": next.unwrap_or_default() }),
+    );
+    Ok(body)
+}
+
+/// `users.info`: one user by id.
+pub(crate) async fn info(state: &AppState, call: &Call) -> ApiResult {
+    let caller = caller(state, call).await?;
+    caller.require(&["users:read"])?;
+    let user = call
+        .args
+        .non_empty("user")
+        .ok_or_else(|| ApiError::new("user_not_found"))?;
+    let row = find(state, &caller, &user).await?;
+    let mut body = Map::new();
+    body.insert(
+        "user".into(),
+        user_json(&row, caller.has("users:read.email")),
+    );
+    Ok(body)
+}
+
+/// `users.lookupByEmail`: one user by email address (case-insensitive).
+pub(crate) async fn lookup_by_email(state: &AppState, call: &Call) -> ApiResult {
+    let caller = caller(state, call).await?;
+    caller.require(&["users:read.email"])?;
+    let email = call.args.required("email")?;
+    let client = state.kit.db().await?;
+    let row = client
+        .query_opt(
+            &format!(
+                "SELECT {USER_COLUMNS} FROM {USER_FROM}
+                 WHERE u.team_id = $1 AND lower(u.email) = lower($2)"
+            ),
+            &[&caller.team_id, &email.trim()],
+        )
+        .await?
+        .ok_or_else(|| ApiError::new("users_not_found"))?;
+    let mut body = Map::new();
+    body.insert("user".into(), user_json(&row, true));
+    Ok(body)
+}
+
+/// `users.profile.get`: a user's profile (default the caller's).
+pub(crate) async fn profile_get(state: &AppState, call: &Call) -> ApiResult {
+    let caller = caller(state, call).await?;
+    caller.require(&["users.profile:read"])?;
+    let user = call
+        .args
+        .non_empty("user")
+        .unwrap_or_else(|| caller.user_id.clone());
+    let row = find(state, &caller, &user).await?;
+    let team: String = row.get(1);
+    let mut body = Map::new();
+    body.insert(
+        "profile".into(),
+        profile_json(&row, &team, caller.has("users:read.email")),
+    );
+    Ok(body)
+}
+
+/// `users.getPresence`: `active` or `away`; for the caller itself, the connection details
+/// too.
+pub(crate) async fn get_presence(state: &AppState, call: &Call) -> ApiResult {
+    let caller = caller(state, call).await?;
+    caller.require(&["users:read"])?;
+    let user = call
+        .args
+        .non_empty("user")
+        .unwrap_or_else(|| caller.user_id.clone());
+    let row = find(state, &caller, &user).await?;
+    let is_bot: bool = row.get(17);
+    let presence: String = if is_bot {
+        "active".to_owned()
+    } else {
+        row.get(21)
+    };
+    let mut body = Map::new();
+    body.insert("presence".into(), json!(presence));
+    if user == caller.user_id {
+        let online = presence == "active";
+        body.insert("online".into(), json!(online));
+        body.insert("auto_away".into(), json!(false));
+        body.insert("manual_away".into(), json!(!online));
+        body.insert("connection_count".into(), json!(i32::from(online)));
+        if online {
+            body.insert("last_activity".into(), json!(crate::ts::now_seconds()));
+        }
+    }
+    Ok(body)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn time_zones_have_labels_and_offsets() {
+        assert_eq!(
+            tz_info("America/Los_Angeles"),
+            ("Pacific Standard Time", -28_800)
+        );
+        assert_eq!(tz_info("Mars/Olympus").1, 0);
+    }
+
+    #[test]
+    fn avatar_hashes_are_stable_and_short() {
+        assert_eq!(avatar_hash("U1"), avatar_hash("U1"));
+        assert_ne!(avatar_hash("U1"), avatar_hash("U2"));
+        assert_eq!(avatar_hash("U1").len(), 12);
+    }
+}

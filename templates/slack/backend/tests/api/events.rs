@@ -1,0 +1,258 @@
+//! The Events API, delivered to a receiver the test runs on loopback.
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use serde_json::{Value, json};
+use tokio::sync::mpsc;
+
+use crate::common::{admin, call, ok};
+
+/// One request the receiver got.
+#[derive(Debug, Clone)]
+struct Received {
+    headers: HeaderMap,
+    body: String,
+}
+
+impl Received {
+    fn json(&self) -> Value {
+        serde_json::from_str(&self.body).unwrap()
+    }
+    fn header(&self, name: &str) -> Option<String> {
+        self.headers
+            .get(name)
+            .map(|v| v.to_str().unwrap().to_owned())
+    }
+}
+
+#[derive(Clone)]
+struct Receiver {
+    sender: mpsc::UnboundedSender<Received>,
+    /// How many callbacks to answer 500 before accepting.
+    failures_left: Arc<Mutex<u32>>,
+}
+
+async fn receive(State(receiver): State<Receiver>, headers: HeaderMap, body: Bytes) -> Response {
+    let body = String::from_utf8(body.to_vec()).unwrap();
+    let parsed: Value = serde_json::from_str(&body).unwrap_or(Value::Null);
+    receiver.sender.send(Received { headers, body }).unwrap();
+    if parsed["type"] == "url_verification" {
+        return parsed["challenge"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned()
+            .into_response();
+    }
+    let mut left = receiver.failures_left.lock().unwrap();
+    if *left > 0 {
+        *left -= 1;
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    }
+    StatusCode::OK.into_response()
+}
+
+/// Starts a receiver on 127.0.0.1 and subscribes it; returns the stream of requests.
+async fn subscribe(
+    slack: &asym::Slack,
+    failures: u32,
+    events: Value,
+) -> (mpsc::UnboundedReceiver<Received>, Arc<Mutex<u32>>) {
+    let (sender, requests) = mpsc::unbounded_channel();
+    let failures_left = Arc::new(Mutex::new(failures));
+    let app = axum::Router::new()
+        .route("/slack/events", axum::routing::post(receive))
+        .with_state(Receiver {
+            sender,
+            failures_left: failures_left.clone(),
+        });
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    let (status, body) = admin(
+        slack,
+        reqwest::Method::POST,
+        "events",
+        Some(json!({"url": format!("http://127.0.0.1:{port}/slack/events"), "retryDelaysMs": [50, 50, 50], "events": events})),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    (requests, failures_left)
+}
+
+async fn next(requests: &mut mpsc::UnboundedReceiver<Received>) -> Received {
+    tokio::time::timeout(Duration::from_secs(5), requests.recv())
+        .await
+        .expect("an event arrives within 5 s")
+        .expect("the receiver runs")
+}
+
+fn assert_signed(slack: &asym::Slack, request: &Received) {
+    let timestamp = request.header("x-slack-request-timestamp").unwrap();
+    let base = format!("v0:{timestamp}:{}", request.body);
+    let expected = format!(
+        "v0={}",
+        asym_kit::token::hmac_sha256_hex(slack.signing_secret().as_bytes(), base.as_bytes())
+    );
+    assert_eq!(request.header("x-slack-signature").unwrap(), expected);
+}
+
+#[asym::clone("slack", seed = "basic")]
+async fn subscribing_verifies_the_url_then_events_arrive_signed(slack: asym::Slack) {
+    let (mut requests, _) = subscribe(&slack, 0, json!([])).await;
+    let verification = next(&mut requests).await;
+    assert_eq!(verification.json()["type"], "url_verification");
+    assert_signed(&slack, &verification);
+
+    let posted = ok(call(
+        &slack,
+        slack.user_token(),
+        "chat.postMessage",
+        json!({"channel": "C0000000001", "text": "hello events"}),
+    )
+    .await);
+    let callback = next(&mut requests).await;
+    assert_signed(&slack, &callback);
+    let envelope = callback.json();
+    assert_eq!(envelope["type"], "event_callback");
+    assert_eq!(envelope["team_id"], "T0000000001");
+    assert_eq!(envelope["api_app_id"], "A0000000001");
+    assert!(envelope["event_id"].as_str().unwrap().starts_with("Ev"));
+    assert_eq!(envelope["authorizations"][0]["user_id"], "U0000000002");
+    let event = &envelope["event"];
+    assert_eq!(event["type"], "message");
+    assert_eq!(event["text"], "hello events");
+    assert_eq!(event["user"], "U0000000001");
+    assert_eq!(event["channel"], "C0000000001");
+    assert_eq!(event["channel_type"], "channel");
+    assert_eq!(event["ts"], posted["ts"]);
+
+    ok(call(
+        &slack,
+        slack.user_token(),
+        "reactions.add",
+        json!({"channel": "C0000000001", "timestamp": posted["ts"], "name": "eyes"}),
+    )
+    .await);
+    let reaction = next(&mut requests).await.json();
+    assert_eq!(reaction["event"]["type"], "reaction_added");
+    assert_eq!(reaction["event"]["reaction"], "eyes");
+    assert_eq!(reaction["event"]["item"]["ts"], posted["ts"]);
+
+    // Only conversations the bot is in: #random is not, until it joins.
+    ok(call(
+        &slack,
+        slack.user_token(),
+        "chat.postMessage",
+        json!({"channel": "C0000000002", "text": "unseen"}),
+    )
+    .await);
+    ok(call(
+        &slack,
+        slack.bot_token(),
+        "conversations.join",
+        json!({"channel": "C0000000002"}),
+    )
+    .await);
+    let joined = next(&mut requests).await.json();
+    assert_eq!(joined["event"]["type"], "member_joined_channel");
+    assert_eq!(joined["event"]["user"], "U0000000002");
+    assert_eq!(joined["event"]["channel"], "C0000000002");
+
+    let created = ok(call(
+        &slack,
+        slack.user_token(),
+        "conversations.create",
+        json!({"name": "fresh"}),
+    )
+    .await);
+    let event = next(&mut requests).await.json();
+    assert_eq!(event["event"]["type"], "channel_created");
+    assert_eq!(event["event"]["channel"]["id"], created["channel"]["id"]);
+
+    ok(call(
+        &slack,
+        slack.user_token(),
+        "chat.update",
+        json!({"channel": "C0000000001", "ts": posted["ts"], "text": "edited"}),
+    )
+    .await);
+    let changed = next(&mut requests).await.json();
+    assert_eq!(changed["event"]["subtype"], "message_changed");
+    assert_eq!(changed["event"]["message"]["text"], "edited");
+    assert_eq!(changed["event"]["previous_message"]["text"], "hello events");
+
+    let (_, deliveries) = admin(&slack, reqwest::Method::GET, "events/deliveries", None).await;
+    assert!(
+        deliveries["deliveries"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|d| d["status"] == "delivered")
+    );
+}
+
+#[asym::clone("slack", seed = "basic")]
+async fn failed_deliveries_are_retried_with_their_number(slack: asym::Slack) {
+    let (mut requests, _) = subscribe(&slack, 2, json!(["message.channels"])).await;
+    next(&mut requests).await;
+    ok(call(
+        &slack,
+        slack.bot_token(),
+        "chat.postMessage",
+        json!({"channel": "C0000000001", "text": "retry me"}),
+    )
+    .await);
+    let first = next(&mut requests).await;
+    let second = next(&mut requests).await;
+    let third = next(&mut requests).await;
+    assert_eq!(first.header("x-slack-retry-num"), None);
+    assert_eq!(second.header("x-slack-retry-num").as_deref(), Some("1"));
+    assert_eq!(
+        second.header("x-slack-retry-reason").as_deref(),
+        Some("http_error")
+    );
+    assert_eq!(third.header("x-slack-retry-num").as_deref(), Some("2"));
+    assert_eq!(first.json()["event_id"], third.json()["event_id"]);
+    assert_signed(&slack, &third);
+    // Filtered: a reaction is not among the subscribed events.
+    ok(call(
+        &slack,
+        slack.bot_token(),
+        "reactions.add",
+        json!({"channel": "C0000000001", "timestamp": "1700000100.000100", "name": "eyes"}),
+    )
+    .await);
+    assert!(
+        tokio::time::timeout(Duration::from_millis(700), requests.recv())
+            .await
+            .is_err()
+    );
+    let (_, deliveries) = admin(&slack, reqwest::Method::GET, "events/deliveries", None).await;
+    let delivery = &deliveries["deliveries"][0];
+    assert_eq!(delivery["attempts"], 3);
+    assert_eq!(delivery["lastStatus"], 200);
+}
+
+#[asym::clone("slack", seed = "basic")]
+async fn a_url_that_fails_the_challenge_is_refused(slack: asym::Slack) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let app = axum::Router::new().route("/", axum::routing::post(|| async { "wrong" }));
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    let (status, body) = admin(
+        &slack,
+        reqwest::Method::POST,
+        "events",
+        Some(json!({"url": format!("http://127.0.0.1:{port}/")})),
+    )
+    .await;
+    assert_eq!(status, 400);
+    assert_eq!(body["error"], "url_verification_failed");
+    let (_, body) = admin(&slack, reqwest::Method::GET, "events", None).await;
+    assert_eq!(body["subscription"], Value::Null);
+}

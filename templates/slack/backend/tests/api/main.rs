@@ -1,0 +1,20 @@
+//! The Slack clone's tests: in-process (no database), then through the HTTP API of real
+//! clones leased from the harness, each reset to its seed.
+
+#![allow(
+    clippy::unwrap_used,
+    reason = "a test fails loudly on what it did not expect"
+)]
+
+#[path = "../common/mod.rs"]
+mod common;
+
+mod chat;
+mod conversations;
+mod events;
+mod files;
+mod inprocess;
+mod meta;
+mod protocol;
+mod reactions;
+mod users;

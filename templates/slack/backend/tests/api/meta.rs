@@ -1,0 +1,125 @@
+//! `api.test`, `auth.test`, `team.info`, `bots.info`, and bot vs user identities.
+
+use serde_json::json;
+
+use crate::common::{call, err, form, mint, ok};
+
+#[asym::clone("slack", seed = "basic")]
+async fn auth_test_tells_bot_and_user_tokens_apart(slack: asym::Slack) {
+    let bot = ok(call(&slack, slack.bot_token(), "auth.test", json!({})).await);
+    assert_eq!(bot["user_id"], "U0000000002");
+    assert_eq!(bot["bot_id"], "B0000000001");
+    assert_eq!(bot["team"], "Acme");
+    assert!(bot["url"].as_str().unwrap().ends_with('/'));
+    let user = ok(form(&slack, slack.user_token(), "auth.test", &[]).await);
+    assert_eq!(user["user_id"], "U0000000001");
+    assert_eq!(user["user"], "admin");
+    assert!(user.get("bot_id").is_none());
+
+    err(
+        call(&slack, "xoxb-0-0-nope", "auth.test", json!({})).await,
+        "invalid_auth",
+    );
+    err(form(&slack, "", "auth.test", &[]).await, "not_authed");
+}
+
+#[asym::clone("slack", seed = "basic")]
+async fn api_test_echoes_and_fails_on_request(slack: asym::Slack) {
+    let body = ok(form(&slack, "", "api.test", &[("foo", "bar")]).await);
+    assert_eq!(body["args"], json!({"foo": "bar"}));
+    let body = err(
+        form(&slack, "", "api.test", &[("error", "my_error")]).await,
+        "my_error",
+    );
+    assert_eq!(body["args"]["error"], "my_error");
+}
+
+#[asym::clone("slack", seed = "basic")]
+async fn team_and_bot_info(slack: asym::Slack) {
+    let team = ok(call(&slack, slack.bot_token(), "team.info", json!({})).await);
+    assert_eq!(team["team"]["id"], "T0000000001");
+    assert_eq!(team["team"]["domain"], "acme");
+    err(
+        call(
+            &slack,
+            slack.bot_token(),
+            "team.info",
+            json!({"team": "T999"}),
+        )
+        .await,
+        "team_not_found",
+    );
+
+    let bot = ok(call(
+        &slack,
+        slack.user_token(),
+        "bots.info",
+        json!({"bot": "B0000000001"}),
+    )
+    .await);
+    assert_eq!(bot["bot"]["user_id"], "U0000000002");
+    assert_eq!(bot["bot"]["app_id"], "A0000000001");
+    err(
+        call(
+            &slack,
+            slack.user_token(),
+            "bots.info",
+            json!({"bot": "B999"}),
+        )
+        .await,
+        "bot_not_found",
+    );
+}
+
+#[asym::clone("slack", seed = "basic")]
+async fn missing_scopes_name_what_is_needed(slack: asym::Slack) {
+    let token = mint(&slack, "bot", None, Some(&["channels:read"])).await;
+    let body = err(
+        call(&slack, &token, "team.info", json!({})).await,
+        "missing_scope",
+    );
+    assert_eq!(body["needed"], "team:read");
+    assert_eq!(body["provided"], "channels:read");
+    let body = err(
+        call(
+            &slack,
+            &token,
+            "chat.postMessage",
+            json!({"channel": "C0000000001", "text": "x"}),
+        )
+        .await,
+        "missing_scope",
+    );
+    assert_eq!(body["needed"], "chat:write");
+    ok(call(&slack, &token, "conversations.list", json!({})).await);
+    // Bot and user tokens name the scope of their kind.
+    let body = err(
+        call(
+            &slack,
+            &token,
+            "conversations.join",
+            json!({"channel": "C0000000002"}),
+        )
+        .await,
+        "missing_scope",
+    );
+    assert_eq!(body["needed"], "channels:join");
+    let user = mint(
+        &slack,
+        "user",
+        Some("U0000000003"),
+        Some(&["channels:read"]),
+    )
+    .await;
+    let body = err(
+        call(
+            &slack,
+            &user,
+            "conversations.join",
+            json!({"channel": "C0000000002"}),
+        )
+        .await,
+        "missing_scope",
+    );
+    assert_eq!(body["needed"], "channels:write");
+}

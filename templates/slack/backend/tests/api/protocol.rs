@@ -1,0 +1,89 @@
+//! Wire protocol: argument encodings, token placement, rate limits.
+
+use serde_json::json;
+
+use crate::common::{admin, call, err, ok};
+
+#[asym::clone("slack", seed = "basic")]
+async fn get_with_a_query_string_and_token_argument(slack: asym::Slack) {
+    let url = format!(
+        "{}/conversations.info?channel=C0000000001&token={}",
+        slack.api_url(),
+        slack.user_token()
+    );
+    let body: serde_json::Value = reqwest::get(url).await.unwrap().json().await.unwrap();
+    assert_eq!(ok(body)["channel"]["name"], "general");
+}
+
+#[asym::clone("slack", seed = "basic")]
+async fn rate_limits_are_off_until_switched_on(slack: asym::Slack) {
+    for _ in 0..5 {
+        ok(call(&slack, slack.bot_token(), "users.list", json!({})).await);
+    }
+    let (status, body) = admin(
+        &slack,
+        reqwest::Method::POST,
+        "rate-limits",
+        Some(json!({"enabled": true, "methods": {"users.list": 2}})),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    ok(call(&slack, slack.bot_token(), "users.list", json!({})).await);
+    ok(call(&slack, slack.bot_token(), "users.list", json!({})).await);
+    let response = reqwest::Client::new()
+        .post(format!("{}/users.list", slack.api_url()))
+        .bearer_auth(slack.bot_token())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status().as_u16(), 429);
+    let retry_after: u64 = response.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((1..=60).contains(&retry_after), "{retry_after}");
+    let body: serde_json::Value = response.json().await.unwrap();
+    err(body, "ratelimited");
+    // Other methods have their own allowance.
+    ok(call(&slack, slack.bot_token(), "auth.test", json!({})).await);
+    // chat.postMessage: one per second per channel.
+    ok(call(
+        &slack,
+        slack.bot_token(),
+        "chat.postMessage",
+        json!({"channel": "C0000000001", "text": "a"}),
+    )
+    .await);
+    let second = reqwest::Client::new()
+        .post(format!("{}/chat.postMessage", slack.api_url()))
+        .bearer_auth(slack.bot_token())
+        .json(&json!({"channel": "C0000000001", "text": "b"}))
+        .send()
+        .await
+        .unwrap();
+    // The two posts may straddle a second boundary; a third in the same second cannot pass.
+    if second.status().as_u16() == 200 {
+        let third = call(
+            &slack,
+            slack.bot_token(),
+            "chat.postMessage",
+            json!({"channel": "C0000000001", "text": "c"}),
+        )
+        .await;
+        assert!(third["ok"] == true || third["error"] == "ratelimited");
+    }
+    let (_, body) = admin(&slack, reqwest::Method::GET, "rate-limits", None).await;
+    assert_eq!(body["rateLimits"]["enabled"], true);
+}
+
+#[asym::clone("slack", seed = "basic")]
+async fn admin_surface_needs_the_secret(slack: asym::Slack) {
+    let response = reqwest::Client::new()
+        .post(format!("{}/admin/tokens", slack.api_url()))
+        .json(&json!({"kind": "bot"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status().as_u16(), 401);
+}

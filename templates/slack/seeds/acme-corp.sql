@@ -1,0 +1,121 @@
+-- Seed `acme-corp`: a livelier Acme. Deterministic: fixed ids, fixed times, fixed `ts`.
+--
+--   team  T0000000001  Acme Corp (acme-corp)
+--   users U0000000001 admin  U0000000002 asym (bot B0000000001)
+--         U0000000003 alice (Engineering Manager)  U0000000004 bob (SRE)
+--         U0000000005 carol (Designer)  U0000000006 dave (Backend, Europe/Berlin)
+--         U0000000007 erin (Support, away)  U0000000008 frank (Sales, America/New_York)
+--         U0000000009 grace (deactivated)
+--   #general     C0000000001  everyone, the bot included
+--   #random      C0000000002  every person, not the bot
+--   #engineering C0000000003  alice, bob, dave, the bot; a thread, reactions, a pin, a file
+--   #leadership  C0000000004  private: admin, alice, frank
+--   #old-project C0000000005  archived
+--   DM alice↔bob D0000000001
+
+UPDATE teams SET name = 'Acme Corp', domain = 'acme-corp' WHERE id = 'T0000000001';
+
+UPDATE users SET email = 'admin@acme.test', real_name = 'Acme Admin' WHERE id = 'U0000000001';
+
+INSERT INTO users (id, team_id, name, real_name, display_name, email, title, tz, presence,
+                   status_text, status_emoji, phone, deleted, updated) VALUES
+    ('U0000000003', 'T0000000001', 'alice', 'Alice Archer', 'alice', 'alice@acme.test',
+     'Engineering Manager', 'America/Los_Angeles', 'active', 'In a meeting', ':calendar:',
+     '+1 555 0100', false, 1700000000),
+    ('U0000000004', 'T0000000001', 'bob', 'Bob Baker', 'bob', 'bob@acme.test',
+     'Site Reliability Engineer', 'America/Los_Angeles', 'active', '', '', '', false,
+     1700000000),
+    ('U0000000005', 'T0000000001', 'carol', 'Carol Chen', 'carol', 'carol@acme.test',
+     'Product Designer', 'America/Los_Angeles', 'active', '', '', '', false, 1700000000),
+    ('U0000000006', 'T0000000001', 'dave', 'Dave Dietrich', 'dave', 'dave@acme.test',
+     'Backend Engineer', 'Europe/Berlin', 'active', 'Focus time', ':headphones:', '', false,
+     1700000000),
+    ('U0000000007', 'T0000000001', 'erin', 'Erin Evans', 'erin', 'erin@acme.test',
+     'Support Lead', 'America/Chicago', 'away', 'On vacation', ':palm_tree:', '', false,
+     1700000000),
+    ('U0000000008', 'T0000000001', 'frank', 'Frank Fischer', 'frank', 'frank@acme.test',
+     'Head of Sales', 'America/New_York', 'active', '', '', '', false, 1700000000),
+    ('U0000000009', 'T0000000001', 'grace', 'Grace Gray', 'grace', 'grace@acme.test',
+     'Former Contractor', 'America/Los_Angeles', 'away', '', '', '', true, 1700000000);
+
+INSERT INTO conversations (id, team_id, kind, name, is_general, is_archived, creator, created,
+                           updated, topic, topic_creator, topic_last_set,
+                           purpose, purpose_creator, purpose_last_set, member_key) VALUES
+    ('C0000000001', 'T0000000001', 'public_channel', 'general', true, false, 'U0000000001',
+     1700000000, 1700000000000, 'Company-wide announcements', 'U0000000001', 1700000000,
+     'This channel is for workspace-wide communication and announcements.', 'U0000000001',
+     1700000000, NULL),
+    ('C0000000002', 'T0000000001', 'public_channel', 'random', false, false, 'U0000000001',
+     1700000000, 1700000000000, '', '', 0,
+     'A place for non-work banter, links, articles of interest, humor or anything else.',
+     'U0000000001', 1700000000, NULL),
+    ('C0000000003', 'T0000000001', 'public_channel', 'engineering', false, false, 'U0000000003',
+     1700000000, 1700000000000, 'Deploys, incidents, code review', 'U0000000003', 1700000000,
+     'Where the engineers talk shop.', 'U0000000003', 1700000000, NULL),
+    ('C0000000004', 'T0000000001', 'private_channel', 'leadership', false, false, 'U0000000001',
+     1700000000, 1700000000000, '', '', 0, 'Leadership sync', 'U0000000001', 1700000000, NULL),
+    ('C0000000005', 'T0000000001', 'public_channel', 'old-project', false, true, 'U0000000004',
+     1690000000, 1690000000000, '', '', 0, 'Project Phoenix (done)', 'U0000000004', 1690000000,
+     NULL);
+INSERT INTO conversations (id, team_id, kind, name, creator, created, updated, member_key)
+VALUES ('D0000000001', 'T0000000001', 'im', NULL, 'U0000000003', 1700000000, 1700000000000,
+        'U0000000003,U0000000004');
+
+INSERT INTO conversation_members (conversation_id, user_id, joined)
+SELECT 'C0000000001', id, 1700000000 FROM users
+WHERE id IN ('U0000000001', 'U0000000002', 'U0000000003', 'U0000000004', 'U0000000005',
+             'U0000000006', 'U0000000007', 'U0000000008');
+INSERT INTO conversation_members (conversation_id, user_id, joined)
+SELECT 'C0000000002', id, 1700000000 FROM users
+WHERE id IN ('U0000000001', 'U0000000003', 'U0000000004', 'U0000000005', 'U0000000006',
+             'U0000000007', 'U0000000008');
+INSERT INTO conversation_members (conversation_id, user_id, joined) VALUES
+    ('C0000000003', 'U0000000002', 1700000000),
+    ('C0000000003', 'U0000000003', 1700000000),
+    ('C0000000003', 'U0000000004', 1700000000),
+    ('C0000000003', 'U0000000006', 1700000000),
+    ('C0000000004', 'U0000000001', 1700000000),
+    ('C0000000004', 'U0000000003', 1700000000),
+    ('C0000000004', 'U0000000008', 1700000000),
+    ('C0000000005', 'U0000000004', 1690000000),
+    ('D0000000001', 'U0000000003', 1700000000),
+    ('D0000000001', 'U0000000004', 1700000000);
+
+INSERT INTO messages (channel_id, ts, user_id, team_id, text, thread_ts, reactions) VALUES
+    ('C0000000001', 1700000100.000100, 'U0000000003', 'T0000000001', 'Welcome to Acme Corp!',
+     NULL, '[{"name":"wave","users":["U0000000004","U0000000005"],"count":2}]'),
+    ('C0000000001', 1700000200.000200, 'U0000000008', 'T0000000001',
+     'Q4 kickoff is Monday at 10.', NULL, NULL),
+    ('C0000000003', 1700001000.000100, 'U0000000004', 'T0000000001',
+     'Deploying api v2.3 now.', 1700001000.000100,
+     '[{"name":"rocket","users":["U0000000003"],"count":1},{"name":"eyes","users":["U0000000006"],"count":1}]'),
+    ('C0000000003', 1700001060.000100, 'U0000000006', 'T0000000001',
+     'Migrations look good on my side.', 1700001000.000100, NULL),
+    ('C0000000003', 1700001120.000100, 'U0000000004', 'T0000000001',
+     'Done, all green.', 1700001000.000100, NULL),
+    ('C0000000003', 1700002000.000100, 'U0000000003', 'T0000000001',
+     'Runbook for on-call is pinned here.', NULL, NULL),
+    ('C0000000004', 1700003000.000100, 'U0000000001', 'T0000000001',
+     'Board meeting moved to Thursday.', NULL, NULL),
+    ('C0000000005', 1690000100.000100, 'U0000000004', 'T0000000001', 'Phoenix is live!', NULL,
+     NULL),
+    ('D0000000001', 1700004000.000100, 'U0000000003', 'T0000000001',
+     'Can you cover on-call tonight?', NULL, NULL),
+    ('D0000000001', 1700004060.000100, 'U0000000004', 'T0000000001', 'Sure thing.', NULL, NULL);
+
+INSERT INTO pins (channel_id, ts, created_by, created)
+VALUES ('C0000000003', 1700002000.000100, 'U0000000003', 1700002010);
+
+INSERT INTO files (id, team_id, user_id, created, name, title, length, upload_key, content,
+                   completed)
+VALUES ('F0000000001', 'T0000000001', 'U0000000003', 1700002000, 'oncall-runbook.md',
+        'On-call runbook', 58, 'seed-acme-corp-runbook',
+        convert_to(E'# On-call runbook\n\n1. Check dashboards\n2. Page the owner\n', 'UTF8'),
+        true);
+UPDATE files SET length = octet_length(content) WHERE id = 'F0000000001';
+INSERT INTO file_shares (file_id, channel_id, ts, shared_by)
+VALUES ('F0000000001', 'C0000000003', 1700002000.000100, 'U0000000003');
+UPDATE messages
+SET files = '[{"id":"F0000000001","name":"oncall-runbook.md","title":"On-call runbook","mimetype":"text/plain","filetype":"markdown","user":"U0000000003","mode":"hosted"}]',
+    upload = true
+WHERE channel_id = 'C0000000003' AND ts = 1700002000.000100;
