@@ -28,7 +28,7 @@ pub(crate) fn docker_host() -> String {
 }
 
 impl Docker {
-    /// Connects and negotiates the API version; fails fast (≈2 s) when nothing answers.
+    /// Connects and negotiates the API version; fails fast (1.5 s) when nothing answers.
     pub(crate) async fn connect() -> Result<Self> {
         let host = docker_host();
         let unavailable = |source: crate::error::BoxError| Error::DockerUnavailable {
@@ -38,10 +38,10 @@ impl Docker {
         let api = bollard::Docker::connect_with_defaults()
             .map_err(|e| unavailable(e.into()))?
             .with_timeout(Duration::from_secs(300));
-        match tokio::time::timeout(Duration::from_secs(2), api.ping()).await {
+        match tokio::time::timeout(Duration::from_millis(1500), api.ping()).await {
             Ok(Ok(_)) => {}
             Ok(Err(e)) => return Err(unavailable(e.into())),
-            Err(_) => return Err(unavailable("no answer within 2 s".into())),
+            Err(_) => return Err(unavailable("no answer within 1.5 s".into())),
         }
         let api = api
             .negotiate_version()
