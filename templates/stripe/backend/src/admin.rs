@@ -21,7 +21,11 @@ pub(crate) fn mint_publishable_key() -> String {
 }
 
 fn fail(status: StatusCode, error: &str, message: &str) -> Response {
-    (status, axum::Json(json!({ "error": error, "message": message }))).into_response()
+    (
+        status,
+        axum::Json(json!({ "error": error, "message": message })),
+    )
+        .into_response()
 }
 
 /// `POST /api/admin/provision`, body optionally `{"reprovision": true}`.
@@ -33,7 +37,13 @@ fn fail(status: StatusCode, error: &str, message: &str) -> Response {
 pub(crate) async fn provision(State(state): State<AppState>, body: Bytes) -> Response {
     let reprovision = match parse_reprovision(&body) {
         Ok(flag) => flag,
-        Err(code) => return fail(StatusCode::BAD_REQUEST, code, "expected {\"reprovision\": bool}"),
+        Err(code) => {
+            return fail(
+                StatusCode::BAD_REQUEST,
+                code,
+                "expected {\"reprovision\": bool}",
+            );
+        }
     };
     match provision_inner(&state, reprovision).await {
         Ok(Some(body)) => (StatusCode::OK, axum::Json(body)).into_response(),
@@ -112,6 +122,9 @@ mod tests {
         assert_eq!(parse_reprovision(b""), Ok(false));
         assert_eq!(parse_reprovision(br#"{"reprovision":true}"#), Ok(true));
         assert_eq!(parse_reprovision(b"{"), Err("invalid_json"));
-        assert_eq!(parse_reprovision(br#"{"reprovision":1}"#), Err("invalid_arguments"));
+        assert_eq!(
+            parse_reprovision(br#"{"reprovision":1}"#),
+            Err("invalid_arguments")
+        );
     }
 }

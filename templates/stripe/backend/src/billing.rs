@@ -34,14 +34,43 @@ fn money(amount: i64, currency: &str) -> String {
 // Subscriptions
 
 const SUB_FIELDS: &[&str] = &[
-    "customer", "items", "default_payment_method", "payment_behavior", "trial_period_days",
-    "trial_end", "metadata", "cancel_at_period_end", "cancel_at", "collection_method",
-    "days_until_due", "description", "payment_settings", "proration_behavior",
-    "billing_cycle_anchor", "off_session", "currency", "automatic_tax", "trial_from_plan",
-    "default_tax_rates", "coupon", "promotion_code", "discounts", "expand", "add_invoice_items",
-    "backdate_start_date", "trial_settings", "default_source", "application_fee_percent",
-    "transfer_data", "on_behalf_of", "pending_invoice_item_interval", "billing_thresholds",
-    "cancellation_details", "pause_collection", "quantity", "plan",
+    "customer",
+    "items",
+    "default_payment_method",
+    "payment_behavior",
+    "trial_period_days",
+    "trial_end",
+    "metadata",
+    "cancel_at_period_end",
+    "cancel_at",
+    "collection_method",
+    "days_until_due",
+    "description",
+    "payment_settings",
+    "proration_behavior",
+    "billing_cycle_anchor",
+    "off_session",
+    "currency",
+    "automatic_tax",
+    "trial_from_plan",
+    "default_tax_rates",
+    "coupon",
+    "promotion_code",
+    "discounts",
+    "expand",
+    "add_invoice_items",
+    "backdate_start_date",
+    "trial_settings",
+    "default_source",
+    "application_fee_percent",
+    "transfer_data",
+    "on_behalf_of",
+    "pending_invoice_item_interval",
+    "billing_thresholds",
+    "cancellation_details",
+    "pause_collection",
+    "quantity",
+    "plan",
 ];
 
 /// Builds a subscription item for `price` (an `items[n]` entry).
@@ -56,13 +85,24 @@ async fn new_item(
     let price = match (spec.get("price"), spec.get("price_data"), spec.get("plan")) {
         (Some(v), _, _) | (None, None, Some(v)) => {
             let id = string_at(Some(v), &format!("{param}[price]"))?.unwrap_or_default();
-            cx.fetch("price", "price", id, &format!("{param}[price]"), false).await?
+            cx.fetch("price", "price", id, &format!("{param}[price]"), false)
+                .await?
         }
         (None, Some(Value::Object(data)), _) => {
-            let product = string_at(data.get("product"), &format!("{param}[price_data][product]"))?
-                .ok_or_else(|| ApiError::missing(&format!("{param}[price_data][product]")))?
-                .to_owned();
-            cx.fetch("product", "product", &product, &format!("{param}[price_data][product]"), false).await?;
+            let product = string_at(
+                data.get("product"),
+                &format!("{param}[price_data][product]"),
+            )?
+            .ok_or_else(|| ApiError::missing(&format!("{param}[price_data][product]")))?
+            .to_owned();
+            cx.fetch(
+                "product",
+                "product",
+                &product,
+                &format!("{param}[price_data][product]"),
+                false,
+            )
+            .await?;
             catalog::new_price(cx, data, &product, &format!("{param}[price_data]")).await?
         }
         _ => return Err(ApiError::missing(&format!("{param}[price]"))),
@@ -70,18 +110,21 @@ async fn new_item(
     if price["type"] != "recurring" {
         return Err(ApiError::invalid_param(
             &format!("{param}[price]"),
-            format!("The price specified is set to `type=one_time` but this field only accepts prices with `type=recurring`."),
+            "The price specified is set to `type=one_time` but this field only accepts prices with `type=recurring`.".to_owned(),
         ));
     }
     if price["active"] == false {
         return Err(ApiError::invalid_param(
             &format!("{param}[price]"),
-            format!("The price specified is inactive. This field only accepts active prices."),
+            "The price specified is inactive. This field only accepts active prices.".to_owned(),
         ));
     }
     let quantity = int_at(spec.get("quantity"), &format!("{param}[quantity]"))?.unwrap_or(1);
     if quantity < 0 {
-        return Err(ApiError::invalid_param(&format!("{param}[quantity]"), "This value must be greater than or equal to 0."));
+        return Err(ApiError::invalid_param(
+            &format!("{param}[quantity]"),
+            "This value must be greater than or equal to 0.",
+        ));
     }
     let (id, _) = cx.new_id("si_").await?;
     let mut item = json!({
@@ -154,7 +197,10 @@ fn set_period(sub: &mut Value, start: i64, end: i64) {
 }
 
 fn subscription_active(status: &str) -> bool {
-    matches!(status, "active" | "trialing" | "past_due" | "unpaid" | "incomplete")
+    matches!(
+        status,
+        "active" | "trialing" | "past_due" | "unpaid" | "incomplete"
+    )
 }
 
 /// `POST /v1/subscriptions`.
@@ -162,7 +208,9 @@ pub(crate) async fn create_subscription(cx: &mut Cx<'_>) -> ApiResult {
     cx.params.allow(SUB_FIELDS)?;
     let params = cx.params.clone();
     let customer_id = params.required("customer")?.to_owned();
-    let customer = cx.fetch("customer", "customer", &customer_id, "customer", true).await?;
+    let customer = cx
+        .fetch("customer", "customer", &customer_id, "customer", true)
+        .await?;
     let items = params.array("items")?.cloned().unwrap_or_default();
     if items.is_empty() {
         return Err(ApiError::missing("items"));
@@ -171,41 +219,77 @@ pub(crate) async fn create_subscription(cx: &mut Cx<'_>) -> ApiResult {
     let (id, seq) = cx.new_id("sub_").await?;
     let mut built = Vec::new();
     for (index, spec) in items.iter().enumerate() {
-        let spec = spec.as_object().ok_or_else(|| ApiError::invalid_param("items", "Invalid array"))?;
+        let spec = spec
+            .as_object()
+            .ok_or_else(|| ApiError::invalid_param("items", "Invalid array"))?;
         built.push(new_item(cx, spec, index, &id, now).await?);
     }
-    let currency = built[0]["price"]["currency"].as_str().unwrap_or("usd").to_owned();
+    let currency = built[0]["price"]["currency"]
+        .as_str()
+        .unwrap_or("usd")
+        .to_owned();
     let interval = built[0]["price"]["recurring"].clone();
     for item in &built[1..] {
         if item["price"]["currency"] != currency.as_str() {
-            return Err(ApiError::invalid_param("items", "All prices on a subscription must have the same currency."));
+            return Err(ApiError::invalid_param(
+                "items",
+                "All prices on a subscription must have the same currency.",
+            ));
         }
         if item["price"]["recurring"]["interval"] != interval["interval"]
             || item["price"]["recurring"]["interval_count"] != interval["interval_count"]
         {
-            return Err(ApiError::invalid_param("items", "All prices on a subscription must have the same `recurring.interval` and `recurring.interval_count`."));
+            return Err(ApiError::invalid_param(
+                "items",
+                "All prices on a subscription must have the same `recurring.interval` and `recurring.interval_count`.",
+            ));
         }
     }
-    let behavior = params.str("payment_behavior")?.unwrap_or("allow_incomplete").to_owned();
-    if !["allow_incomplete", "default_incomplete", "error_if_incomplete", "pending_if_incomplete"].contains(&behavior.as_str()) {
-        return Err(ApiError::invalid_param("payment_behavior", format!("Invalid payment_behavior: {behavior}")));
+    let behavior = params
+        .str("payment_behavior")?
+        .unwrap_or("allow_incomplete")
+        .to_owned();
+    if ![
+        "allow_incomplete",
+        "default_incomplete",
+        "error_if_incomplete",
+        "pending_if_incomplete",
+    ]
+    .contains(&behavior.as_str())
+    {
+        return Err(ApiError::invalid_param(
+            "payment_behavior",
+            format!("Invalid payment_behavior: {behavior}"),
+        ));
     }
-    let collection = params.str("collection_method")?.unwrap_or("charge_automatically").to_owned();
+    let collection = params
+        .str("collection_method")?
+        .unwrap_or("charge_automatically")
+        .to_owned();
     if !["charge_automatically", "send_invoice"].contains(&collection.as_str()) {
-        return Err(ApiError::invalid_param("collection_method", format!("Invalid collection_method: {collection}")));
+        return Err(ApiError::invalid_param(
+            "collection_method",
+            format!("Invalid collection_method: {collection}"),
+        ));
     }
     let days_until_due = params.int("days_until_due")?;
     if collection == "send_invoice" && days_until_due.is_none() {
         return Err(ApiError::missing("days_until_due"));
     }
-    let default_pm = match params.str("default_payment_method")?.filter(|s| !s.is_empty()) {
+    let default_pm = match params
+        .str("default_payment_method")?
+        .filter(|s| !s.is_empty())
+    {
         None => None,
         Some(pm) => {
             let method = crate::methods::resolve(cx, pm, "default_payment_method").await?;
             if method["customer"].as_str() != Some(customer_id.as_str()) {
                 return Err(ApiError::invalid_param(
                     "default_payment_method",
-                    format!("The customer does not have a payment method with the ID {}. The payment method must be attached to the customer.", method["id"].as_str().unwrap_or_default()),
+                    format!(
+                        "The customer does not have a payment method with the ID {}. The payment method must be attached to the customer.",
+                        method["id"].as_str().unwrap_or_default()
+                    ),
                 ));
             }
             method["id"].as_str().map(str::to_owned)
@@ -219,7 +303,10 @@ pub(crate) async fn create_subscription(cx: &mut Cx<'_>) -> ApiResult {
     let trial_end = match (trial_end, trial_days) {
         (Some(end), _) => {
             if end <= now {
-                return Err(ApiError::invalid_param("trial_end", "Invalid timestamp: must be an integer Unix timestamp in the future."));
+                return Err(ApiError::invalid_param(
+                    "trial_end",
+                    "Invalid timestamp: must be an integer Unix timestamp in the future.",
+                ));
             }
             Some(end)
         }
@@ -232,8 +319,16 @@ pub(crate) async fn create_subscription(cx: &mut Cx<'_>) -> ApiResult {
     );
     let anchor = trial_end.unwrap_or(now);
     let period_end = trial_end.unwrap_or_else(|| add_intervals(anchor, &interval_name, count, 1));
-    let quantity = if built.len() == 1 { built[0]["quantity"].clone() } else { Value::Null };
-    let plan = if built.len() == 1 { built[0]["plan"].clone() } else { Value::Null };
+    let quantity = if built.len() == 1 {
+        built[0]["quantity"].clone()
+    } else {
+        Value::Null
+    };
+    let plan = if built.len() == 1 {
+        built[0]["plan"].clone()
+    } else {
+        Value::Null
+    };
     let mut sub = json!({
         "id": id,
         "object": "subscription",
@@ -307,7 +402,16 @@ pub(crate) async fn create_subscription(cx: &mut Cx<'_>) -> ApiResult {
 
     // The first invoice: the trial's (zero) or the first period's.
     let reason = "subscription_create";
-    let mut invoice = subscription_invoice(cx, &sub, &customer, now, period_end, reason, trial_end.is_some()).await?;
+    let mut invoice = subscription_invoice(
+        cx,
+        &sub,
+        &customer,
+        now,
+        period_end,
+        reason,
+        trial_end.is_some(),
+    )
+    .await?;
     sub["latest_invoice"] = invoice["id"].clone();
     finalize(cx, &mut invoice, now).await?;
     let before = sub.clone();
@@ -316,7 +420,9 @@ pub(crate) async fn create_subscription(cx: &mut Cx<'_>) -> ApiResult {
     } else if collection == "charge_automatically" && behavior != "default_incomplete" {
         let method = default_method(cx, &sub, &customer).await?;
         if method.is_none() && behavior == "error_if_incomplete" {
-            return Err(ApiError::invalid("This customer has no attached payment source or default payment method. Please consider adding a default payment method."));
+            return Err(ApiError::invalid(
+                "This customer has no attached payment source or default payment method. Please consider adding a default payment method.",
+            ));
         }
         match method {
             Some(_) => pay(cx, &mut invoice, method.as_deref(), now, false).await?,
@@ -325,9 +431,14 @@ pub(crate) async fn create_subscription(cx: &mut Cx<'_>) -> ApiResult {
     } else {
         None
     };
-    if let Some(err) = outcome {
-        if behavior == "error_if_incomplete" {
-            return Err(ApiError { persist: false, ..err });
+    if let Some(err) = outcome
+        && behavior == "error_if_incomplete"
+    {
+        {
+            return Err(ApiError {
+                persist: false,
+                ..err
+            });
         }
     }
     sub["status"] = json!(match invoice["status"].as_str() {
@@ -338,7 +449,12 @@ pub(crate) async fn create_subscription(cx: &mut Cx<'_>) -> ApiResult {
     });
     cx.save(&sub).await?;
     if sub != before {
-        cx.emit("customer.subscription.updated", &sub, Some(previous(&before, &sub))).await?;
+        cx.emit(
+            "customer.subscription.updated",
+            &sub,
+            Some(previous(&before, &sub)),
+        )
+        .await?;
     }
     Ok(sub)
 }
@@ -353,15 +469,26 @@ async fn default_method(cx: &Cx<'_>, sub: &Value, customer: &Value) -> ApiResult
     }
     // Stripe falls back to the customer's default source; here, its only attached card.
     let methods = cx
-        .all("payment_method", &[("customer = {}", customer["id"].as_str().unwrap_or_default().to_owned())])
+        .all(
+            "payment_method",
+            &[(
+                "customer = {}",
+                customer["id"].as_str().unwrap_or_default().to_owned(),
+            )],
+        )
         .await?;
-    Ok(if methods.len() == 1 { methods[0]["id"].as_str().map(str::to_owned) } else { None })
+    Ok(if methods.len() == 1 {
+        methods[0]["id"].as_str().map(str::to_owned)
+    } else {
+        None
+    })
 }
 
 /// `GET /v1/subscriptions/{id}`.
 pub(crate) async fn retrieve_subscription(cx: &mut Cx<'_>, id: &str) -> ApiResult {
     cx.params.allow(&[])?;
-    cx.fetch("subscription", "subscription", id, "id", false).await
+    cx.fetch("subscription", "subscription", id, "id", false)
+        .await
 }
 
 /// `POST /v1/subscriptions/{id}`: items, metadata, cancel_at_period_end,
@@ -369,18 +496,33 @@ pub(crate) async fn retrieve_subscription(cx: &mut Cx<'_>, id: &str) -> ApiResul
 pub(crate) async fn update_subscription(cx: &mut Cx<'_>, id: &str) -> ApiResult {
     cx.params.allow(SUB_FIELDS)?;
     let params = cx.params.clone();
-    let mut sub = cx.fetch("subscription", "subscription", id, "id", true).await?;
+    let mut sub = cx
+        .fetch("subscription", "subscription", id, "id", true)
+        .await?;
     if sub["status"] == "canceled" {
-        return Err(ApiError::invalid(format!(
+        return Err(ApiError::invalid(
             "A canceled subscription can only update its cancellation_details and metadata."
-        )));
+                .to_owned(),
+        ));
     }
     let before = sub.clone();
-    let customer = cx.fetch("customer", "customer", sub["customer"].as_str().unwrap_or_default(), "customer", false).await?;
+    let customer = cx
+        .fetch(
+            "customer",
+            "customer",
+            sub["customer"].as_str().unwrap_or_default(),
+            "customer",
+            false,
+        )
+        .await?;
     let now = customer_now(cx, &customer).await?;
     if let Some(cancel) = params.bool("cancel_at_period_end")? {
         sub["cancel_at_period_end"] = json!(cancel);
-        sub["cancel_at"] = if cancel { sub["current_period_end"].clone() } else { Value::Null };
+        sub["cancel_at"] = if cancel {
+            sub["current_period_end"].clone()
+        } else {
+            Value::Null
+        };
         sub["canceled_at"] = if cancel { json!(now) } else { Value::Null };
     }
     if let Some(description) = params.nullable("description")? {
@@ -397,14 +539,25 @@ pub(crate) async fn update_subscription(cx: &mut Cx<'_>, id: &str) -> ApiResult 
     if let Some(items) = params.array("items")?.cloned() {
         let mut current: Vec<Value> = sub["items"]["data"].as_array().cloned().unwrap_or_default();
         for (index, spec) in items.iter().enumerate() {
-            let spec = spec.as_object().ok_or_else(|| ApiError::invalid_param("items", "Invalid array"))?;
-            let existing = string_at(spec.get("id"), &format!("items[{index}][id]"))?.map(str::to_owned);
-            let deleted = bool_at(spec.get("deleted"), &format!("items[{index}][deleted]"))?.unwrap_or(false);
+            let spec = spec
+                .as_object()
+                .ok_or_else(|| ApiError::invalid_param("items", "Invalid array"))?;
+            let existing =
+                string_at(spec.get("id"), &format!("items[{index}][id]"))?.map(str::to_owned);
+            let deleted =
+                bool_at(spec.get("deleted"), &format!("items[{index}][deleted]"))?.unwrap_or(false);
             match existing {
                 Some(item_id) => {
-                    let position = current.iter().position(|i| i["id"] == item_id.as_str()).ok_or_else(|| {
-                        ApiError::missing_resource("subscription item", &item_id, &format!("items[{index}][id]"))
-                    })?;
+                    let position = current
+                        .iter()
+                        .position(|i| i["id"] == item_id.as_str())
+                        .ok_or_else(|| {
+                            ApiError::missing_resource(
+                                "subscription item",
+                                &item_id,
+                                &format!("items[{index}][id]"),
+                            )
+                        })?;
                     if deleted {
                         current.remove(position);
                         continue;
@@ -416,7 +569,9 @@ pub(crate) async fn update_subscription(cx: &mut Cx<'_>, id: &str) -> ApiResult 
                             replacement["quantity"] = current[position]["quantity"].clone();
                         }
                         current[position] = replacement;
-                    } else if let Some(q) = int_at(spec.get("quantity"), &format!("items[{index}][quantity]"))? {
+                    } else if let Some(q) =
+                        int_at(spec.get("quantity"), &format!("items[{index}][quantity]"))?
+                    {
                         current[position]["quantity"] = json!(q);
                     }
                     if let Some(meta) = spec.get("metadata") {
@@ -429,13 +584,27 @@ pub(crate) async fn update_subscription(cx: &mut Cx<'_>, id: &str) -> ApiResult 
             }
         }
         if current.is_empty() {
-            return Err(ApiError::invalid_param("items", "A subscription must have at least one item."));
+            return Err(ApiError::invalid_param(
+                "items",
+                "A subscription must have at least one item.",
+            ));
         }
         sub["items"]["total_count"] = json!(current.len());
-        sub["plan"] = if current.len() == 1 { current[0]["plan"].clone() } else { Value::Null };
-        sub["quantity"] = if current.len() == 1 { current[0]["quantity"].clone() } else { Value::Null };
+        sub["plan"] = if current.len() == 1 {
+            current[0]["plan"].clone()
+        } else {
+            Value::Null
+        };
+        sub["quantity"] = if current.len() == 1 {
+            current[0]["quantity"].clone()
+        } else {
+            Value::Null
+        };
         sub["items"]["data"] = Value::Array(current);
-        let (start, end) = (sub["current_period_start"].as_i64().unwrap_or(now), sub["current_period_end"].as_i64().unwrap_or(now));
+        let (start, end) = (
+            sub["current_period_start"].as_i64().unwrap_or(now),
+            sub["current_period_end"].as_i64().unwrap_or(now),
+        );
         set_period(&mut sub, start, end);
     }
     if params.str("trial_end")? == Some("now") && sub["status"] == "trialing" {
@@ -445,7 +614,9 @@ pub(crate) async fn update_subscription(cx: &mut Cx<'_>, id: &str) -> ApiResult 
         let (interval, count) = interval_of(&sub);
         let end = add_intervals(now, &interval, count, 1);
         set_period(&mut sub, now, end);
-        let mut invoice = subscription_invoice(cx, &sub, &customer, now, end, "subscription_update", false).await?;
+        let mut invoice =
+            subscription_invoice(cx, &sub, &customer, now, end, "subscription_update", false)
+                .await?;
         sub["latest_invoice"] = invoice["id"].clone();
         finalize(cx, &mut invoice, now).await?;
         let method = default_method(cx, &sub, &customer).await?;
@@ -458,19 +629,35 @@ pub(crate) async fn update_subscription(cx: &mut Cx<'_>, id: &str) -> ApiResult 
     apply_metadata(&mut sub, &params)?;
     if sub != before {
         cx.save(&sub).await?;
-        cx.emit("customer.subscription.updated", &sub, Some(previous(&before, &sub))).await?;
+        cx.emit(
+            "customer.subscription.updated",
+            &sub,
+            Some(previous(&before, &sub)),
+        )
+        .await?;
     }
     Ok(sub)
 }
 
 /// `DELETE /v1/subscriptions/{id}` (and `POST …/cancel`): cancels at once.
 pub(crate) async fn cancel_subscription(cx: &mut Cx<'_>, id: &str) -> ApiResult {
-    cx.params.allow(&["invoice_now", "prorate", "cancellation_details"])?;
-    let mut sub = cx.fetch("subscription", "subscription", id, "id", true).await?;
+    cx.params
+        .allow(&["invoice_now", "prorate", "cancellation_details"])?;
+    let mut sub = cx
+        .fetch("subscription", "subscription", id, "id", true)
+        .await?;
     if sub["status"] == "canceled" {
         return Err(ApiError::missing_resource("subscription", id, "id").code("resource_missing"));
     }
-    let customer = cx.fetch("customer", "customer", sub["customer"].as_str().unwrap_or_default(), "customer", false).await?;
+    let customer = cx
+        .fetch(
+            "customer",
+            "customer",
+            sub["customer"].as_str().unwrap_or_default(),
+            "customer",
+            false,
+        )
+        .await?;
     let now = customer_now(cx, &customer).await?;
     let before = sub.clone();
     sub["status"] = json!("canceled");
@@ -485,30 +672,61 @@ pub(crate) async fn cancel_subscription(cx: &mut Cx<'_>, id: &str) -> ApiResult 
         }
     }
     cx.save(&sub).await?;
-    cx.emit("customer.subscription.deleted", &sub, Some(previous(&before, &sub))).await?;
+    cx.emit(
+        "customer.subscription.deleted",
+        &sub,
+        Some(previous(&before, &sub)),
+    )
+    .await?;
     Ok(sub)
 }
 
 /// `GET /v1/subscriptions` (`customer`, `price`, `status` — default: all but canceled).
 pub(crate) async fn list_subscriptions(cx: &mut Cx<'_>) -> ApiResult {
-    cx.params.allow(&["limit", "starting_after", "ending_before", "customer", "price", "status", "created", "collection_method", "test_clock", "current_period_end", "current_period_start", "automatic_tax"])?;
+    cx.params.allow(&[
+        "limit",
+        "starting_after",
+        "ending_before",
+        "customer",
+        "price",
+        "status",
+        "created",
+        "collection_method",
+        "test_clock",
+        "current_period_end",
+        "current_period_start",
+        "automatic_tax",
+    ])?;
     let mut filters: Vec<Filter> = Vec::new();
     if let Some(customer) = cx.params.str("customer")?.filter(|s| !s.is_empty()) {
         filters.push(("customer = {}", customer.to_owned()));
     }
     if let Some(price) = cx.params.str("price")?.filter(|s| !s.is_empty()) {
-        filters.push(("data::text LIKE '%\"price\":{\"id\":\"' || {} || '\"%'", price.to_owned()));
+        filters.push((
+            "data::text LIKE '%\"price\":{\"id\":\"' || {} || '\"%'",
+            price.to_owned(),
+        ));
     }
-    if let Some(method) = cx.params.str("collection_method")?.filter(|s| !s.is_empty()) {
+    if let Some(method) = cx
+        .params
+        .str("collection_method")?
+        .filter(|s| !s.is_empty())
+    {
         filters.push(("data->>'collection_method' = {}", method.to_owned()));
     }
     if let Some(clock) = cx.params.str("test_clock")?.filter(|s| !s.is_empty()) {
         filters.push(("data->>'test_clock' = {}", clock.to_owned()));
     }
     match cx.params.str("status")?.unwrap_or("") {
-        "" => filters.push(("data->>'status' NOT IN ('canceled', {})", "incomplete_expired".to_owned())),
+        "" => filters.push((
+            "data->>'status' NOT IN ('canceled', {})",
+            "incomplete_expired".to_owned(),
+        )),
         "all" => {}
-        "ended" => filters.push(("data->>'status' IN ('canceled', {})", "incomplete_expired".to_owned())),
+        "ended" => filters.push((
+            "data->>'status' IN ('canceled', {})",
+            "incomplete_expired".to_owned(),
+        )),
         status => filters.push(("data->>'status' = {}", status.to_owned())),
     }
     cx.created_filters(&mut filters)?;
@@ -517,7 +735,20 @@ pub(crate) async fn list_subscriptions(cx: &mut Cx<'_>) -> ApiResult {
 
 /// `GET /v1/subscriptions/search`.
 pub(crate) async fn search_subscriptions(cx: &mut Cx<'_>) -> ApiResult {
-    search::run(cx, "subscription", "subscriptions", &["created", "status", "customer", "current_period_end", "current_period_start", "canceled_at"]).await
+    search::run(
+        cx,
+        "subscription",
+        "subscriptions",
+        &[
+            "created",
+            "status",
+            "customer",
+            "current_period_end",
+            "current_period_start",
+            "canceled_at",
+        ],
+    )
+    .await
 }
 
 async fn items_of(cx: &Cx<'_>, subscription: Option<&str>) -> ApiResult<Vec<Value>> {
@@ -535,11 +766,17 @@ async fn items_of(cx: &Cx<'_>, subscription: Option<&str>) -> ApiResult<Vec<Valu
 
 /// `GET /v1/subscription_items?subscription=…`.
 pub(crate) async fn list_subscription_items(cx: &mut Cx<'_>) -> ApiResult {
-    cx.params.allow(&["limit", "starting_after", "ending_before", "subscription"])?;
+    cx.params
+        .allow(&["limit", "starting_after", "ending_before", "subscription"])?;
     let sub = cx.params.required("subscription")?.to_owned();
-    cx.fetch("subscription", "subscription", &sub, "subscription", false).await?;
+    cx.fetch("subscription", "subscription", &sub, "subscription", false)
+        .await?;
     let items = items_of(cx, Some(&sub)).await?;
-    Ok(crate::cx::list_value(items, false, "/v1/subscription_items"))
+    Ok(crate::cx::list_value(
+        items,
+        false,
+        "/v1/subscription_items",
+    ))
 }
 
 /// `GET /v1/subscription_items/{id}`.
@@ -645,7 +882,13 @@ fn total(invoice: &mut Value) {
         .unwrap_or(0);
     let count = invoice["lines"]["data"].as_array().map_or(0, Vec::len);
     invoice["lines"]["total_count"] = json!(count);
-    for key in ["subtotal", "subtotal_excluding_tax", "total", "total_excluding_tax", "amount_due"] {
+    for key in [
+        "subtotal",
+        "subtotal_excluding_tax",
+        "total",
+        "total_excluding_tax",
+        "amount_due",
+    ] {
         invoice[key] = json!(sum);
     }
     let paid = invoice["amount_paid"].as_i64().unwrap_or(0);
@@ -670,7 +913,14 @@ async fn subscription_invoice(
         let quantity = item["quantity"].as_i64().unwrap_or(1);
         let unit = item["price"]["unit_amount"].as_i64().unwrap_or(0);
         let amount = if trial { 0 } else { unit * quantity };
-        let product_name = match cx.get("product", item["price"]["product"].as_str().unwrap_or_default(), false).await? {
+        let product_name = match cx
+            .get(
+                "product",
+                item["price"]["product"].as_str().unwrap_or_default(),
+                false,
+            )
+            .await?
+        {
             Some(p) => p["name"].as_str().unwrap_or_default().to_owned(),
             None => String::new(),
         };
@@ -680,7 +930,9 @@ async fn subscription_invoice(
             format!(
                 "{quantity} × {product_name} (at {} / {})",
                 money(unit, &currency),
-                item["price"]["recurring"]["interval"].as_str().unwrap_or("month")
+                item["price"]["recurring"]["interval"]
+                    .as_str()
+                    .unwrap_or("month")
             )
         };
         let (line_id, _) = cx.new_id("il_").await?;
@@ -714,7 +966,7 @@ async fn subscription_invoice(
     }
     invoice["lines"]["data"] = Value::Array(lines);
     invoice["period_start"] = json!(start);
-    invoice["period_end"] = json!(if reason == "subscription_create" { start } else { start });
+    invoice["period_end"] = json!(start);
     total(&mut invoice);
     cx.save(&invoice).await?;
     cx.emit("invoice.created", &invoice, None).await?;
@@ -726,14 +978,20 @@ async fn finalize(cx: &mut Cx<'_>, invoice: &mut Value, now: i64) -> ApiResult<(
     if invoice["status"] != "draft" {
         return Err(ApiError::state(
             "invoice_not_editable",
-            format!("This invoice is already finalized, you can't re-finalize a non-draft invoice."),
+            "This invoice is already finalized, you can't re-finalize a non-draft invoice."
+                .to_owned(),
         ));
     }
     let before = invoice.clone();
     let customer_id = invoice["customer"].as_str().unwrap_or_default().to_owned();
-    let mut customer = cx.fetch("customer", "customer", &customer_id, "customer", true).await?;
+    let mut customer = cx
+        .fetch("customer", "customer", &customer_id, "customer", true)
+        .await?;
     let sequence = customer["next_invoice_sequence"].as_i64().unwrap_or(1);
-    let prefix = customer["invoice_prefix"].as_str().unwrap_or("ASYM").to_owned();
+    let prefix = customer["invoice_prefix"]
+        .as_str()
+        .unwrap_or("ASYM")
+        .to_owned();
     customer["next_invoice_sequence"] = json!(sequence + 1);
     cx.save(&customer).await?;
     let id = invoice["id"].as_str().unwrap_or_default().to_owned();
@@ -751,16 +1009,26 @@ async fn finalize(cx: &mut Cx<'_>, invoice: &mut Value, now: i64) -> ApiResult<(
     let due = invoice["amount_due"].as_i64().unwrap_or(0);
     if due > 0 {
         let currency = invoice["currency"].as_str().unwrap_or("usd").to_owned();
-        let (mut intent, seq) = payments::new_intent(cx, due, &currency, Some(&customer_id), now).await?;
+        let (mut intent, seq) =
+            payments::new_intent(cx, due, &currency, Some(&customer_id), now).await?;
         intent["invoice"] = json!(id);
-        intent["description"] = json!(if invoice["subscription"].is_null() { "Invoice payment" } else { "Subscription creation" });
+        intent["description"] = json!(if invoice["subscription"].is_null() {
+            "Invoice payment"
+        } else {
+            "Subscription creation"
+        });
         cx.insert(seq, &intent).await?;
         cx.emit("payment_intent.created", &intent, None).await?;
         invoice["payment_intent"] = intent["id"].clone();
     }
     total(invoice);
     cx.save(invoice).await?;
-    cx.emit("invoice.finalized", invoice, Some(previous(&before, invoice))).await?;
+    cx.emit(
+        "invoice.finalized",
+        invoice,
+        Some(previous(&before, invoice)),
+    )
+    .await?;
     Ok(())
 }
 
@@ -779,8 +1047,19 @@ async fn pay(
         let method_id = method.ok_or_else(|| {
             ApiError::invalid("This customer has no attached payment source or default payment method. Please consider adding a default payment method.")
         })?;
-        let pi_id = invoice["payment_intent"].as_str().unwrap_or_default().to_owned();
-        let mut intent = cx.fetch("payment_intent", "payment_intent", &pi_id, "payment_intent", true).await?;
+        let pi_id = invoice["payment_intent"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned();
+        let mut intent = cx
+            .fetch(
+                "payment_intent",
+                "payment_intent",
+                &pi_id,
+                "payment_intent",
+                true,
+            )
+            .await?;
         let pm = crate::methods::resolve(cx, method_id, "payment_method").await?;
         intent["payment_method"] = pm["id"].clone();
         invoice["attempt_count"] = json!(invoice["attempt_count"].as_i64().unwrap_or(0) + 1);
@@ -789,7 +1068,12 @@ async fn pay(
             invoice["charge"] = intent["latest_charge"].clone();
             invoice["next_payment_attempt"] = Value::Null;
             cx.save(invoice).await?;
-            cx.emit("invoice.payment_failed", invoice, Some(previous(&before, invoice))).await?;
+            cx.emit(
+                "invoice.payment_failed",
+                invoice,
+                Some(previous(&before, invoice)),
+            )
+            .await?;
             return Ok(Some(err));
         }
         invoice["charge"] = intent["latest_charge"].clone();
@@ -799,7 +1083,13 @@ async fn pay(
     Ok(None)
 }
 
-async fn mark_paid(cx: &mut Cx<'_>, invoice: &mut Value, before: &Value, now: i64, out_of_band: bool) -> ApiResult<()> {
+async fn mark_paid(
+    cx: &mut Cx<'_>,
+    invoice: &mut Value,
+    before: &Value,
+    now: i64,
+    out_of_band: bool,
+) -> ApiResult<()> {
     let due = invoice["amount_remaining"].as_i64().unwrap_or(0);
     invoice["amount_paid"] = json!(invoice["amount_paid"].as_i64().unwrap_or(0) + due);
     invoice["amount_remaining"] = json!(0);
@@ -809,8 +1099,14 @@ async fn mark_paid(cx: &mut Cx<'_>, invoice: &mut Value, before: &Value, now: i6
     invoice["attempted"] = json!(true);
     invoice["status_transitions"]["paid_at"] = json!(now);
     cx.save(invoice).await?;
-    cx.emit("invoice.paid", invoice, Some(previous(before, invoice))).await?;
-    cx.emit("invoice.payment_succeeded", invoice, Some(previous(before, invoice))).await?;
+    cx.emit("invoice.paid", invoice, Some(previous(before, invoice)))
+        .await?;
+    cx.emit(
+        "invoice.payment_succeeded",
+        invoice,
+        Some(previous(before, invoice)),
+    )
+    .await?;
     Ok(())
 }
 
@@ -832,7 +1128,10 @@ pub(crate) async fn intent_succeeded(cx: &mut Cx<'_>, intent: &Value) -> ApiResu
     mark_paid(cx, &mut invoice, &before, cx.now, false).await?;
     if let Some(sub_id) = invoice["subscription"].as_str()
         && let Some(mut sub) = cx.get("subscription", sub_id, true).await?
-        && matches!(sub["status"].as_str(), Some("incomplete" | "past_due" | "unpaid"))
+        && matches!(
+            sub["status"].as_str(),
+            Some("incomplete" | "past_due" | "unpaid")
+        )
     {
         let old = sub.clone();
         sub["status"] = json!("active");
@@ -840,15 +1139,32 @@ pub(crate) async fn intent_succeeded(cx: &mut Cx<'_>, intent: &Value) -> ApiResu
             sub["default_payment_method"] = intent["payment_method"].clone();
         }
         cx.save(&sub).await?;
-        cx.emit("customer.subscription.updated", &sub, Some(previous(&old, &sub))).await?;
+        cx.emit(
+            "customer.subscription.updated",
+            &sub,
+            Some(previous(&old, &sub)),
+        )
+        .await?;
     }
     Ok(())
 }
 
 const INVOICE_FIELDS: &[&str] = &[
-    "customer", "auto_advance", "collection_method", "days_until_due", "description", "metadata",
-    "subscription", "pending_invoice_items_behavior", "default_payment_method", "footer",
-    "currency", "due_date", "automatic_tax", "custom_fields", "statement_descriptor",
+    "customer",
+    "auto_advance",
+    "collection_method",
+    "days_until_due",
+    "description",
+    "metadata",
+    "subscription",
+    "pending_invoice_items_behavior",
+    "default_payment_method",
+    "footer",
+    "currency",
+    "due_date",
+    "automatic_tax",
+    "custom_fields",
+    "statement_descriptor",
 ];
 
 /// `POST /v1/invoices`: a draft for `customer`, with its pending invoice items when
@@ -857,14 +1173,25 @@ pub(crate) async fn create_invoice(cx: &mut Cx<'_>) -> ApiResult {
     cx.params.allow(INVOICE_FIELDS)?;
     let params = cx.params.clone();
     let customer_id = params.required("customer")?.to_owned();
-    let customer = cx.fetch("customer", "customer", &customer_id, "customer", false).await?;
+    let customer = cx
+        .fetch("customer", "customer", &customer_id, "customer", false)
+        .await?;
     let now = customer_now(cx, &customer).await?;
     let currency = params.str("currency")?.unwrap_or("usd").to_lowercase();
     let mut invoice = new_invoice(cx, &customer, now, &currency, "manual", None).await?;
     apply_invoice(&mut invoice, &params)?;
     if params.str("pending_invoice_items_behavior")? == Some("include") {
         let id = invoice["id"].as_str().unwrap_or_default().to_owned();
-        for mut item in cx.all("invoiceitem", &[("customer = {}", customer_id.clone()), ("data->>'invoice' IS NULL AND {} = {}", String::new())]).await? {
+        for mut item in cx
+            .all(
+                "invoiceitem",
+                &[
+                    ("customer = {}", customer_id.clone()),
+                    ("data->>'invoice' IS NULL AND {} = {}", String::new()),
+                ],
+            )
+            .await?
+        {
             item["invoice"] = json!(id);
             cx.save(&item).await?;
             push_item_line(&mut invoice, &item);
@@ -882,14 +1209,22 @@ fn apply_invoice(invoice: &mut Value, params: &Params) -> ApiResult<()> {
     }
     if let Some(method) = params.str("collection_method")? {
         if !["charge_automatically", "send_invoice"].contains(&method) {
-            return Err(ApiError::invalid_param("collection_method", format!("Invalid collection_method: {method}")));
+            return Err(ApiError::invalid_param(
+                "collection_method",
+                format!("Invalid collection_method: {method}"),
+            ));
         }
         invoice["collection_method"] = json!(method);
     }
     if let Some(days) = params.int("days_until_due")? {
         invoice["days_until_due"] = json!(days);
     }
-    for key in ["description", "footer", "default_payment_method", "statement_descriptor"] {
+    for key in [
+        "description",
+        "footer",
+        "default_payment_method",
+        "statement_descriptor",
+    ] {
         if let Some(value) = params.nullable(key)? {
             invoice[key] = value;
         }
@@ -939,12 +1274,20 @@ pub(crate) async fn update_invoice(cx: &mut Cx<'_>, id: &str) -> ApiResult {
     let mut invoice = cx.fetch("invoice", "invoice", id, "invoice", true).await?;
     let only_metadata = params.0.keys().all(|k| k == "metadata" || k == "expand");
     if invoice["status"] != "draft" && !only_metadata {
-        return Err(ApiError::state("invoice_not_editable", "You can only update the metadata of a finalized invoice."));
+        return Err(ApiError::state(
+            "invoice_not_editable",
+            "You can only update the metadata of a finalized invoice.",
+        ));
     }
     let before = invoice.clone();
     apply_invoice(&mut invoice, &params)?;
     cx.save(&invoice).await?;
-    cx.emit("invoice.updated", &invoice, Some(previous(&before, &invoice))).await?;
+    cx.emit(
+        "invoice.updated",
+        &invoice,
+        Some(previous(&before, &invoice)),
+    )
+    .await?;
     Ok(invoice)
 }
 
@@ -953,7 +1296,10 @@ pub(crate) async fn delete_invoice(cx: &mut Cx<'_>, id: &str) -> ApiResult {
     cx.params.allow(&[])?;
     let invoice = cx.fetch("invoice", "invoice", id, "invoice", true).await?;
     if invoice["status"] != "draft" {
-        return Err(ApiError::state("invoice_not_editable", "You can only delete draft invoices."));
+        return Err(ApiError::state(
+            "invoice_not_editable",
+            "You can only delete draft invoices.",
+        ));
     }
     cx.delete(id).await?;
     cx.emit("invoice.deleted", &invoice, None).await?;
@@ -962,24 +1308,43 @@ pub(crate) async fn delete_invoice(cx: &mut Cx<'_>, id: &str) -> ApiResult {
 
 /// `GET /v1/invoices/{id}/lines`.
 pub(crate) async fn invoice_lines(cx: &mut Cx<'_>, id: &str) -> ApiResult {
-    cx.params.allow(&["limit", "starting_after", "ending_before"])?;
+    cx.params
+        .allow(&["limit", "starting_after", "ending_before"])?;
     let invoice = cx.fetch("invoice", "invoice", id, "invoice", false).await?;
-    let lines = invoice["lines"]["data"].as_array().cloned().unwrap_or_default();
+    let lines = invoice["lines"]["data"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
     let limit = usize::try_from(cx.limit()?).unwrap_or(10);
     let start = match cx.params.str("starting_after")?.filter(|s| !s.is_empty()) {
-        Some(after) => lines.iter().position(|l| l["id"] == after).map_or(lines.len(), |p| p + 1),
+        Some(after) => lines
+            .iter()
+            .position(|l| l["id"] == after)
+            .map_or(lines.len(), |p| p + 1),
         None => 0,
     };
     let page: Vec<Value> = lines.iter().skip(start).take(limit).cloned().collect();
     let has_more = start + page.len() < lines.len();
-    Ok(crate::cx::list_value(page, has_more, &format!("/v1/invoices/{id}/lines")))
+    Ok(crate::cx::list_value(
+        page,
+        has_more,
+        &format!("/v1/invoices/{id}/lines"),
+    ))
 }
 
 /// `POST /v1/invoices/{id}/finalize`.
 pub(crate) async fn finalize_invoice_route(cx: &mut Cx<'_>, id: &str) -> ApiResult {
     cx.params.allow(&["auto_advance"])?;
     let mut invoice = cx.fetch("invoice", "invoice", id, "invoice", true).await?;
-    let customer = cx.fetch("customer", "customer", invoice["customer"].as_str().unwrap_or_default(), "customer", false).await?;
+    let customer = cx
+        .fetch(
+            "customer",
+            "customer",
+            invoice["customer"].as_str().unwrap_or_default(),
+            "customer",
+            false,
+        )
+        .await?;
     let now = customer_now(cx, &customer).await?;
     finalize(cx, &mut invoice, now).await?;
     if invoice["amount_due"] == 0 {
@@ -991,19 +1356,42 @@ pub(crate) async fn finalize_invoice_route(cx: &mut Cx<'_>, id: &str) -> ApiResu
 
 /// `POST /v1/invoices/{id}/pay` (`payment_method`, `paid_out_of_band`).
 pub(crate) async fn pay_invoice_route(cx: &mut Cx<'_>, id: &str) -> ApiResult {
-    cx.params.allow(&["payment_method", "paid_out_of_band", "off_session", "forgive", "source", "mandate"])?;
+    cx.params.allow(&[
+        "payment_method",
+        "paid_out_of_band",
+        "off_session",
+        "forgive",
+        "source",
+        "mandate",
+    ])?;
     let params = cx.params.clone();
     let mut invoice = cx.fetch("invoice", "invoice", id, "invoice", true).await?;
-    let customer = cx.fetch("customer", "customer", invoice["customer"].as_str().unwrap_or_default(), "customer", false).await?;
+    let customer = cx
+        .fetch(
+            "customer",
+            "customer",
+            invoice["customer"].as_str().unwrap_or_default(),
+            "customer",
+            false,
+        )
+        .await?;
     let now = customer_now(cx, &customer).await?;
     if invoice["status"] == "draft" {
         finalize(cx, &mut invoice, now).await?;
     }
     match invoice["status"].as_str() {
         Some("open") => {}
-        Some("paid") => return Err(ApiError::state("invoice_already_paid", "Invoice is already paid")),
+        Some("paid") => {
+            return Err(ApiError::state(
+                "invoice_already_paid",
+                "Invoice is already paid",
+            ));
+        }
         Some(status) => {
-            return Err(ApiError::state("invoice_not_editable", format!("You cannot pay an invoice with status {status}.")));
+            return Err(ApiError::state(
+                "invoice_not_editable",
+                format!("You cannot pay an invoice with status {status}."),
+            ));
         }
         None => {}
     }
@@ -1026,12 +1414,20 @@ pub(crate) async fn pay_invoice_route(cx: &mut Cx<'_>, id: &str) -> ApiResult {
     }
     if let Some(sub_id) = invoice["subscription"].as_str()
         && let Some(mut sub) = cx.get("subscription", sub_id, true).await?
-        && matches!(sub["status"].as_str(), Some("incomplete" | "past_due" | "unpaid"))
+        && matches!(
+            sub["status"].as_str(),
+            Some("incomplete" | "past_due" | "unpaid")
+        )
     {
         let old = sub.clone();
         sub["status"] = json!("active");
         cx.save(&sub).await?;
-        cx.emit("customer.subscription.updated", &sub, Some(previous(&old, &sub))).await?;
+        cx.emit(
+            "customer.subscription.updated",
+            &sub,
+            Some(previous(&old, &sub)),
+        )
+        .await?;
     }
     Ok(invoice)
 }
@@ -1041,7 +1437,10 @@ pub(crate) async fn void_invoice(cx: &mut Cx<'_>, id: &str) -> ApiResult {
     cx.params.allow(&[])?;
     let mut invoice = cx.fetch("invoice", "invoice", id, "invoice", true).await?;
     if !matches!(invoice["status"].as_str(), Some("open" | "uncollectible")) {
-        return Err(ApiError::state("invoice_not_editable", "You can only void open or uncollectible invoices."));
+        return Err(ApiError::state(
+            "invoice_not_editable",
+            "You can only void open or uncollectible invoices.",
+        ));
     }
     let before = invoice.clone();
     invoice["status"] = json!("void");
@@ -1055,7 +1454,12 @@ pub(crate) async fn void_invoice(cx: &mut Cx<'_>, id: &str) -> ApiResult {
         cx.save(&intent).await?;
     }
     cx.save(&invoice).await?;
-    cx.emit("invoice.voided", &invoice, Some(previous(&before, &invoice))).await?;
+    cx.emit(
+        "invoice.voided",
+        &invoice,
+        Some(previous(&before, &invoice)),
+    )
+    .await?;
     Ok(invoice)
 }
 
@@ -1064,19 +1468,37 @@ pub(crate) async fn mark_uncollectible(cx: &mut Cx<'_>, id: &str) -> ApiResult {
     cx.params.allow(&[])?;
     let mut invoice = cx.fetch("invoice", "invoice", id, "invoice", true).await?;
     if invoice["status"] != "open" {
-        return Err(ApiError::state("invoice_not_editable", "You can only mark open invoices as uncollectible."));
+        return Err(ApiError::state(
+            "invoice_not_editable",
+            "You can only mark open invoices as uncollectible.",
+        ));
     }
     let before = invoice.clone();
     invoice["status"] = json!("uncollectible");
     invoice["status_transitions"]["marked_uncollectible_at"] = json!(cx.now);
     cx.save(&invoice).await?;
-    cx.emit("invoice.marked_uncollectible", &invoice, Some(previous(&before, &invoice))).await?;
+    cx.emit(
+        "invoice.marked_uncollectible",
+        &invoice,
+        Some(previous(&before, &invoice)),
+    )
+    .await?;
     Ok(invoice)
 }
 
 /// `GET /v1/invoices` (`customer`, `subscription`, `status`, `collection_method`).
 pub(crate) async fn list_invoices(cx: &mut Cx<'_>) -> ApiResult {
-    cx.params.allow(&["limit", "starting_after", "ending_before", "customer", "subscription", "status", "collection_method", "created", "due_date"])?;
+    cx.params.allow(&[
+        "limit",
+        "starting_after",
+        "ending_before",
+        "customer",
+        "subscription",
+        "status",
+        "collection_method",
+        "created",
+        "due_date",
+    ])?;
     let mut filters: Vec<Filter> = Vec::new();
     if let Some(customer) = cx.params.str("customer")?.filter(|s| !s.is_empty()) {
         filters.push(("customer = {}", customer.to_owned()));
@@ -1096,15 +1518,47 @@ pub(crate) async fn list_invoices(cx: &mut Cx<'_>) -> ApiResult {
 
 /// `GET /v1/invoices/search`.
 pub(crate) async fn search_invoices(cx: &mut Cx<'_>) -> ApiResult {
-    search::run(cx, "invoice", "invoices", &["created", "currency", "customer", "number", "status", "subscription", "total"]).await
+    search::run(
+        cx,
+        "invoice",
+        "invoices",
+        &[
+            "created",
+            "currency",
+            "customer",
+            "number",
+            "status",
+            "subscription",
+            "total",
+        ],
+    )
+    .await
 }
 
 /// `POST /v1/invoiceitems` (`customer`, `amount` + `currency` or `price`, `quantity`, `invoice`).
 pub(crate) async fn create_invoice_item(cx: &mut Cx<'_>) -> ApiResult {
-    cx.params.allow(&["customer", "amount", "currency", "price", "price_data", "quantity", "description", "invoice", "metadata", "period", "subscription", "unit_amount", "unit_amount_decimal", "discountable", "tax_behavior"])?;
+    cx.params.allow(&[
+        "customer",
+        "amount",
+        "currency",
+        "price",
+        "price_data",
+        "quantity",
+        "description",
+        "invoice",
+        "metadata",
+        "period",
+        "subscription",
+        "unit_amount",
+        "unit_amount_decimal",
+        "discountable",
+        "tax_behavior",
+    ])?;
     let params = cx.params.clone();
     let customer_id = params.required("customer")?.to_owned();
-    let customer = cx.fetch("customer", "customer", &customer_id, "customer", false).await?;
+    let customer = cx
+        .fetch("customer", "customer", &customer_id, "customer", false)
+        .await?;
     let now = customer_now(cx, &customer).await?;
     let quantity = params.int("quantity")?.unwrap_or(1);
     let (price, unit, currency) = match params.str("price")?.filter(|s| !s.is_empty()) {
@@ -1151,9 +1605,14 @@ pub(crate) async fn create_invoice_item(cx: &mut Cx<'_>) -> ApiResult {
     });
     apply_metadata(&mut item, &params)?;
     if let Some(invoice_id) = params.str("invoice")?.filter(|s| !s.is_empty()) {
-        let mut invoice = cx.fetch("invoice", "invoice", invoice_id, "invoice", true).await?;
+        let mut invoice = cx
+            .fetch("invoice", "invoice", invoice_id, "invoice", true)
+            .await?;
         if invoice["status"] != "draft" {
-            return Err(ApiError::state("invoice_not_editable", "You can only add invoice items to draft invoices."));
+            return Err(ApiError::state(
+                "invoice_not_editable",
+                "You can only add invoice items to draft invoices.",
+            ));
         }
         item["invoice"] = json!(invoice_id);
         push_item_line(&mut invoice, &item);
@@ -1167,7 +1626,15 @@ pub(crate) async fn create_invoice_item(cx: &mut Cx<'_>) -> ApiResult {
 
 /// `GET /v1/invoiceitems` (`customer`, `invoice`, `pending`).
 pub(crate) async fn list_invoice_items(cx: &mut Cx<'_>) -> ApiResult {
-    cx.params.allow(&["limit", "starting_after", "ending_before", "customer", "invoice", "pending", "created"])?;
+    cx.params.allow(&[
+        "limit",
+        "starting_after",
+        "ending_before",
+        "customer",
+        "invoice",
+        "pending",
+        "created",
+    ])?;
     let mut filters: Vec<Filter> = Vec::new();
     if let Some(customer) = cx.params.str("customer")?.filter(|s| !s.is_empty()) {
         filters.push(("customer = {}", customer.to_owned()));
@@ -1185,7 +1652,8 @@ pub(crate) async fn list_invoice_items(cx: &mut Cx<'_>) -> ApiResult {
 /// `GET /v1/invoiceitems/{id}`.
 pub(crate) async fn retrieve_invoice_item(cx: &mut Cx<'_>, id: &str) -> ApiResult {
     cx.params.allow(&[])?;
-    cx.fetch("invoiceitem", "invoiceitem", id, "id", false).await
+    cx.fetch("invoiceitem", "invoiceitem", id, "id", false)
+        .await
 }
 
 // ---------------------------------------------------------------------------------------
@@ -1194,8 +1662,15 @@ pub(crate) async fn retrieve_invoice_item(cx: &mut Cx<'_>, id: &str) -> ApiResul
 /// `POST /v1/test_helpers/test_clocks` (`frozen_time`, `name`).
 pub(crate) async fn create_clock(cx: &mut Cx<'_>) -> ApiResult {
     cx.params.allow(&["frozen_time", "name"])?;
-    let frozen = cx.params.int("frozen_time")?.ok_or_else(|| ApiError::missing("frozen_time"))?;
-    let name = cx.params.str("name")?.filter(|s| !s.is_empty()).map(str::to_owned);
+    let frozen = cx
+        .params
+        .int("frozen_time")?
+        .ok_or_else(|| ApiError::missing("frozen_time"))?;
+    let name = cx
+        .params
+        .str("name")?
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned);
     let (id, seq) = cx.new_id("clock_").await?;
     let clock = json!({
         "id": id,
@@ -1209,32 +1684,54 @@ pub(crate) async fn create_clock(cx: &mut Cx<'_>) -> ApiResult {
         "status_details": {},
     });
     cx.insert(seq, &clock).await?;
-    cx.emit("test_helpers.test_clock.created", &clock, None).await?;
+    cx.emit("test_helpers.test_clock.created", &clock, None)
+        .await?;
     Ok(clock)
 }
 
 /// `GET /v1/test_helpers/test_clocks/{id}`.
 pub(crate) async fn retrieve_clock(cx: &mut Cx<'_>, id: &str) -> ApiResult {
     cx.params.allow(&[])?;
-    cx.fetch("test_helpers.test_clock", "test_helpers.test_clock", id, "test_clock", false).await
+    cx.fetch(
+        "test_helpers.test_clock",
+        "test_helpers.test_clock",
+        id,
+        "test_clock",
+        false,
+    )
+    .await
 }
 
 /// `GET /v1/test_helpers/test_clocks`.
 pub(crate) async fn list_clocks(cx: &mut Cx<'_>) -> ApiResult {
-    cx.params.allow(&["limit", "starting_after", "ending_before"])?;
-    cx.list("test_helpers.test_clock", "test_helpers.test_clock", &[]).await
+    cx.params
+        .allow(&["limit", "starting_after", "ending_before"])?;
+    cx.list("test_helpers.test_clock", "test_helpers.test_clock", &[])
+        .await
 }
 
 /// `DELETE /v1/test_helpers/test_clocks/{id}`: deletes the clock's customers too.
 pub(crate) async fn delete_clock(cx: &mut Cx<'_>, id: &str) -> ApiResult {
     cx.params.allow(&[])?;
-    let clock = cx.fetch("test_helpers.test_clock", "test_helpers.test_clock", id, "test_clock", true).await?;
-    for customer in cx.all("customer", &[("data->>'test_clock' = {}", id.to_owned())]).await? {
+    let clock = cx
+        .fetch(
+            "test_helpers.test_clock",
+            "test_helpers.test_clock",
+            id,
+            "test_clock",
+            true,
+        )
+        .await?;
+    for customer in cx
+        .all("customer", &[("data->>'test_clock' = {}", id.to_owned())])
+        .await?
+    {
         let cid = customer["id"].as_str().unwrap_or_default().to_owned();
         cx.delete(&cid).await?;
     }
     cx.delete(id).await?;
-    cx.emit("test_helpers.test_clock.deleted", &clock, None).await?;
+    cx.emit("test_helpers.test_clock.deleted", &clock, None)
+        .await?;
     Ok(json!({"id": id, "object": "test_helpers.test_clock", "deleted": true}))
 }
 
@@ -1243,23 +1740,41 @@ pub(crate) async fn delete_clock(cx: &mut Cx<'_>, id: &str) -> ApiResult {
 /// period end, trial ends. Processing is synchronous, so the clock answers `ready`.
 pub(crate) async fn advance_clock(cx: &mut Cx<'_>, id: &str) -> ApiResult {
     cx.params.allow(&["frozen_time"])?;
-    let target = cx.params.int("frozen_time")?.ok_or_else(|| ApiError::missing("frozen_time"))?;
-    let mut clock = cx.fetch("test_helpers.test_clock", "test_helpers.test_clock", id, "test_clock", true).await?;
+    let target = cx
+        .params
+        .int("frozen_time")?
+        .ok_or_else(|| ApiError::missing("frozen_time"))?;
+    let mut clock = cx
+        .fetch(
+            "test_helpers.test_clock",
+            "test_helpers.test_clock",
+            id,
+            "test_clock",
+            true,
+        )
+        .await?;
     let current = clock["frozen_time"].as_i64().unwrap_or(0);
     if target <= current {
         return Err(ApiError::invalid_param(
             "frozen_time",
-            format!("The frozen time ({target}) must be after the current frozen time ({current})."),
+            format!(
+                "The frozen time ({target}) must be after the current frozen time ({current})."
+            ),
         ));
     }
     clock["status"] = json!("advancing");
     clock["status_details"] = json!({"advancing": {"target_frozen_time": target}});
-    cx.emit("test_helpers.test_clock.advancing", &clock, None).await?;
+    cx.emit("test_helpers.test_clock.advancing", &clock, None)
+        .await?;
 
-    let customers = cx.all("customer", &[("data->>'test_clock' = {}", id.to_owned())]).await?;
+    let customers = cx
+        .all("customer", &[("data->>'test_clock' = {}", id.to_owned())])
+        .await?;
     for customer in customers {
         let cid = customer["id"].as_str().unwrap_or_default().to_owned();
-        let mut subs = cx.all("subscription", &[("customer = {}", cid.clone())]).await?;
+        let mut subs = cx
+            .all("subscription", &[("customer = {}", cid.clone())])
+            .await?;
         subs.sort_by_key(|s| s["created"].as_i64().unwrap_or(0));
         for sub in subs {
             let sub_id = sub["id"].as_str().unwrap_or_default().to_owned();
@@ -1270,7 +1785,8 @@ pub(crate) async fn advance_clock(cx: &mut Cx<'_>, id: &str) -> ApiResult {
     clock["status"] = json!("ready");
     clock["status_details"] = json!({});
     cx.save(&clock).await?;
-    cx.emit("test_helpers.test_clock.ready", &clock, None).await?;
+    cx.emit("test_helpers.test_clock.ready", &clock, None)
+        .await?;
     Ok(clock)
 }
 
@@ -1292,7 +1808,12 @@ async fn advance_subscription(cx: &mut Cx<'_>, id: &str, target: i64) -> ApiResu
                 sub["status"] = json!("incomplete_expired");
                 sub["ended_at"] = json!(expires);
                 cx.save(&sub).await?;
-                cx.emit("customer.subscription.updated", &sub, Some(previous(&before, &sub))).await?;
+                cx.emit(
+                    "customer.subscription.updated",
+                    &sub,
+                    Some(previous(&before, &sub)),
+                )
+                .await?;
             }
             return Ok(());
         }
@@ -1307,31 +1828,68 @@ async fn advance_subscription(cx: &mut Cx<'_>, id: &str, target: i64) -> ApiResu
             sub["canceled_at"] = json!(sub["canceled_at"].as_i64().unwrap_or(end));
             sub["cancellation_details"]["reason"] = json!("cancellation_requested");
             cx.save(&sub).await?;
-            cx.emit("customer.subscription.deleted", &sub, Some(previous(&before, &sub))).await?;
+            cx.emit(
+                "customer.subscription.deleted",
+                &sub,
+                Some(previous(&before, &sub)),
+            )
+            .await?;
             return Ok(());
         }
         let (interval, count) = interval_of(&sub);
         let trial_ending = status == "trialing";
-        let cycle = if trial_ending { 0 } else { sub["_cycle"].as_i64().unwrap_or(0) + 1 };
+        let cycle = if trial_ending {
+            0
+        } else {
+            sub["_cycle"].as_i64().unwrap_or(0) + 1
+        };
         let anchor = sub["billing_cycle_anchor"].as_i64().unwrap_or(end);
-        let start = if trial_ending { end } else { add_intervals(anchor, &interval, count, cycle) };
+        let start = if trial_ending {
+            end
+        } else {
+            add_intervals(anchor, &interval, count, cycle)
+        };
         let next_end = add_intervals(anchor, &interval, count, cycle + 1);
         sub["_cycle"] = json!(cycle);
         set_period(&mut sub, start, next_end);
-        let customer = cx.fetch("customer", "customer", sub["customer"].as_str().unwrap_or_default(), "customer", false).await?;
-        let mut invoice = subscription_invoice(cx, &sub, &customer, start, next_end, "subscription_cycle", false).await?;
+        let customer = cx
+            .fetch(
+                "customer",
+                "customer",
+                sub["customer"].as_str().unwrap_or_default(),
+                "customer",
+                false,
+            )
+            .await?;
+        let mut invoice = subscription_invoice(
+            cx,
+            &sub,
+            &customer,
+            start,
+            next_end,
+            "subscription_cycle",
+            false,
+        )
+        .await?;
         sub["latest_invoice"] = invoice["id"].clone();
         finalize(cx, &mut invoice, start).await?;
         if sub["collection_method"] == "charge_automatically" {
             let method = default_method(cx, &sub, &customer).await?;
             let failed = match method {
-                Some(m) => pay(cx, &mut invoice, Some(&m), start, false).await?.is_some(),
+                Some(m) => pay(cx, &mut invoice, Some(&m), start, false)
+                    .await?
+                    .is_some(),
                 None => {
                     let old = invoice.clone();
                     invoice["attempted"] = json!(true);
                     invoice["attempt_count"] = json!(1);
                     cx.save(&invoice).await?;
-                    cx.emit("invoice.payment_failed", &invoice, Some(previous(&old, &invoice))).await?;
+                    cx.emit(
+                        "invoice.payment_failed",
+                        &invoice,
+                        Some(previous(&old, &invoice)),
+                    )
+                    .await?;
                     true
                 }
             };
@@ -1343,7 +1901,12 @@ async fn advance_subscription(cx: &mut Cx<'_>, id: &str, target: i64) -> ApiResu
             sub["trial_end"] = json!(end);
         }
         cx.save(&sub).await?;
-        cx.emit("customer.subscription.updated", &sub, Some(previous(&before, &sub))).await?;
+        cx.emit(
+            "customer.subscription.updated",
+            &sub,
+            Some(previous(&before, &sub)),
+        )
+        .await?;
     }
     Ok(())
 }

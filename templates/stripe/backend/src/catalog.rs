@@ -9,22 +9,46 @@ use crate::params::{Params, apply_metadata, bool_at, int_at, string_at};
 use crate::search;
 
 const PRODUCT_FIELDS: &[&str] = &[
-    "id", "name", "active", "description", "images", "metadata", "default_price_data",
-    "statement_descriptor", "tax_code", "unit_label", "url", "shippable", "type",
-    "package_dimensions", "marketing_features", "default_price", "features", "attributes",
+    "id",
+    "name",
+    "active",
+    "description",
+    "images",
+    "metadata",
+    "default_price_data",
+    "statement_descriptor",
+    "tax_code",
+    "unit_label",
+    "url",
+    "shippable",
+    "type",
+    "package_dimensions",
+    "marketing_features",
+    "default_price",
+    "features",
+    "attributes",
 ];
 
 fn apply_product(product: &mut Value, params: &Params) -> ApiResult<()> {
     if let Some(name) = params.str("name")? {
         if name.is_empty() {
-            return Err(ApiError::invalid_param("name", "You must supply a non-empty name."));
+            return Err(ApiError::invalid_param(
+                "name",
+                "You must supply a non-empty name.",
+            ));
         }
         product["name"] = json!(name);
     }
     if let Some(active) = params.bool("active")? {
         product["active"] = json!(active);
     }
-    for key in ["description", "statement_descriptor", "tax_code", "unit_label", "url"] {
+    for key in [
+        "description",
+        "statement_descriptor",
+        "tax_code",
+        "unit_label",
+        "url",
+    ] {
         if let Some(value) = params.nullable(key)? {
             product[key] = value;
         }
@@ -49,7 +73,10 @@ pub(crate) async fn create_product(cx: &mut Cx<'_>) -> ApiResult {
     let id = match params.str("id")?.filter(|s| !s.is_empty()) {
         Some(custom) => {
             if cx.get_any(custom).await?.is_some() || cx.exists_deleted("product", custom).await? {
-                return Err(ApiError::invalid_param("id", format!("Product already exists.")).code("resource_already_exists"));
+                return Err(
+                    ApiError::invalid_param("id", "Product already exists.".to_owned())
+                        .code("resource_already_exists"),
+                );
             }
             custom.to_owned()
         }
@@ -103,9 +130,14 @@ pub(crate) async fn update_product(cx: &mut Cx<'_>, id: &str) -> ApiResult {
     apply_product(&mut product, &params)?;
     if let Some(price) = params.nullable("default_price")? {
         if let Some(price_id) = price.as_str() {
-            let found = cx.fetch("price", "price", price_id, "default_price", false).await?;
+            let found = cx
+                .fetch("price", "price", price_id, "default_price", false)
+                .await?;
             if found["product"].as_str() != Some(id) {
-                return Err(ApiError::invalid_param("default_price", format!("The price {price_id} does not belong to product {id}.")));
+                return Err(ApiError::invalid_param(
+                    "default_price",
+                    format!("The price {price_id} does not belong to product {id}."),
+                ));
             }
         }
         product["default_price"] = price;
@@ -113,7 +145,12 @@ pub(crate) async fn update_product(cx: &mut Cx<'_>, id: &str) -> ApiResult {
     if product != before {
         product["updated"] = json!(cx.now);
         cx.save(&product).await?;
-        cx.emit("product.updated", &product, Some(previous(&before, &product))).await?;
+        cx.emit(
+            "product.updated",
+            &product,
+            Some(previous(&before, &product)),
+        )
+        .await?;
     }
     Ok(product)
 }
@@ -122,7 +159,9 @@ pub(crate) async fn update_product(cx: &mut Cx<'_>, id: &str) -> ApiResult {
 pub(crate) async fn delete_product(cx: &mut Cx<'_>, id: &str) -> ApiResult {
     cx.params.allow(&[])?;
     let product = cx.fetch("product", "product", id, "id", true).await?;
-    let prices = cx.all("price", &[("data->>'product' = {}", id.to_owned())]).await?;
+    let prices = cx
+        .all("price", &[("data->>'product' = {}", id.to_owned())])
+        .await?;
     if !prices.is_empty() {
         return Err(ApiError::invalid(
             "This product cannot be deleted because it has one or more user-created prices.",
@@ -135,7 +174,17 @@ pub(crate) async fn delete_product(cx: &mut Cx<'_>, id: &str) -> ApiResult {
 
 /// `GET /v1/products` (`active`, `ids[]`, `created`).
 pub(crate) async fn list_products(cx: &mut Cx<'_>) -> ApiResult {
-    cx.params.allow(&["limit", "starting_after", "ending_before", "active", "created", "ids", "shippable", "url", "type"])?;
+    cx.params.allow(&[
+        "limit",
+        "starting_after",
+        "ending_before",
+        "active",
+        "created",
+        "ids",
+        "shippable",
+        "url",
+        "type",
+    ])?;
     let mut filters: Vec<Filter> = Vec::new();
     if let Some(active) = cx.params.bool("active")? {
         filters.push(("data->>'active' = {}", active.to_string()));
@@ -149,7 +198,20 @@ pub(crate) async fn list_products(cx: &mut Cx<'_>) -> ApiResult {
 
 /// `GET /v1/products/search`.
 pub(crate) async fn search_products(cx: &mut Cx<'_>) -> ApiResult {
-    search::run(cx, "product", "products", &["active", "created", "description", "name", "shippable", "url"]).await
+    search::run(
+        cx,
+        "product",
+        "products",
+        &[
+            "active",
+            "created",
+            "description",
+            "name",
+            "shippable",
+            "url",
+        ],
+    )
+    .await
 }
 
 /// Builds and stores a price for `product` from `data` (the create parameters, or
@@ -160,7 +222,13 @@ pub(crate) async fn new_price(
     product: &str,
     param: &str,
 ) -> ApiResult<Value> {
-    let name = |k: &str| if param.is_empty() { k.to_owned() } else { format!("{param}[{k}]") };
+    let name = |k: &str| {
+        if param.is_empty() {
+            k.to_owned()
+        } else {
+            format!("{param}[{k}]")
+        }
+    };
     let currency = string_at(data.get("currency"), &name("currency"))?
         .filter(|s| !s.is_empty())
         .ok_or_else(|| ApiError::missing(&name("currency")))?
@@ -169,19 +237,30 @@ pub(crate) async fn new_price(
         (Some(v), _) => int_at(Some(v), &name("unit_amount"))?,
         (None, Some(Value::String(d))) => Some(
             d.parse::<f64>()
-                .map_err(|_| ApiError::invalid_param(&name("unit_amount_decimal"), format!("Invalid decimal: {d}")))?
+                .map_err(|_| {
+                    ApiError::invalid_param(
+                        &name("unit_amount_decimal"),
+                        format!("Invalid decimal: {d}"),
+                    )
+                })?
                 .round() as i64,
         ),
         _ => None,
     };
     let Some(unit_amount) = unit_amount else {
         if data.contains_key("custom_unit_amount") {
-            return Err(ApiError::invalid_param(&name("custom_unit_amount"), "custom_unit_amount is not supported by this clone."));
+            return Err(ApiError::invalid_param(
+                &name("custom_unit_amount"),
+                "custom_unit_amount is not supported by this clone.",
+            ));
         }
         return Err(ApiError::missing(&name("unit_amount")));
     };
     if unit_amount < 0 {
-        return Err(ApiError::invalid_param(&name("unit_amount"), "This value must be greater than or equal to 0."));
+        return Err(ApiError::invalid_param(
+            &name("unit_amount"),
+            "This value must be greater than or equal to 0.",
+        ));
     }
     let recurring = match data.get("recurring") {
         None => Value::Null,
@@ -191,12 +270,16 @@ pub(crate) async fn new_price(
             if !["day", "week", "month", "year"].contains(&interval) {
                 return Err(ApiError::invalid_param(
                     &name("recurring[interval]"),
-                    format!("Invalid recurring[interval]: must be one of day, week, month, or year"),
+                    "Invalid recurring[interval]: must be one of day, week, month, or year"
+                        .to_owned(),
                 ));
             }
             let count = int_at(r.get("interval_count"), "recurring[interval_count]")?.unwrap_or(1);
             if count < 1 {
-                return Err(ApiError::invalid_param(&name("recurring[interval_count]"), "Interval count must be at least 1."));
+                return Err(ApiError::invalid_param(
+                    &name("recurring[interval_count]"),
+                    "Interval count must be at least 1.",
+                ));
             }
             json!({
                 "aggregate_usage": null,
@@ -207,13 +290,21 @@ pub(crate) async fn new_price(
                 "usage_type": string_at(r.get("usage_type"), "recurring[usage_type]")?.unwrap_or("licensed"),
             })
         }
-        Some(_) => return Err(ApiError::invalid_param(&name("recurring"), "Invalid object: recurring")),
+        Some(_) => {
+            return Err(ApiError::invalid_param(
+                &name("recurring"),
+                "Invalid object: recurring",
+            ));
+        }
     };
     let lookup_key = string_at(data.get("lookup_key"), "lookup_key")?.filter(|s| !s.is_empty());
     if let Some(key) = lookup_key
         && bool_at(data.get("transfer_lookup_key"), "transfer_lookup_key")?.unwrap_or(false)
     {
-        for mut other in cx.all("price", &[("data->>'lookup_key' = {}", key.to_owned())]).await? {
+        for mut other in cx
+            .all("price", &[("data->>'lookup_key' = {}", key.to_owned())])
+            .await?
+        {
             other["lookup_key"] = Value::Null;
             cx.save(&other).await?;
         }
@@ -253,21 +344,40 @@ pub(crate) async fn new_price(
 /// `POST /v1/prices`.
 pub(crate) async fn create_price(cx: &mut Cx<'_>) -> ApiResult {
     cx.params.allow(&[
-        "currency", "unit_amount", "unit_amount_decimal", "product", "product_data", "recurring",
-        "lookup_key", "transfer_lookup_key", "nickname", "metadata", "active", "tax_behavior",
-        "billing_scheme", "custom_unit_amount", "tiers", "tiers_mode", "transform_quantity",
+        "currency",
+        "unit_amount",
+        "unit_amount_decimal",
+        "product",
+        "product_data",
+        "recurring",
+        "lookup_key",
+        "transfer_lookup_key",
+        "nickname",
+        "metadata",
+        "active",
+        "tax_behavior",
+        "billing_scheme",
+        "custom_unit_amount",
+        "tiers",
+        "tiers_mode",
+        "transform_quantity",
         "currency_options",
     ])?;
     let params = cx.params.clone();
-    let product = match (params.str("product")?.filter(|s| !s.is_empty()), params.hash("product_data")?) {
+    let product = match (
+        params.str("product")?.filter(|s| !s.is_empty()),
+        params.hash("product_data")?,
+    ) {
         (Some(id), _) => {
             cx.fetch("product", "product", id, "product", false).await?;
             id.to_owned()
         }
         (None, Some(data)) => {
-            let mut sub = Params::default();
-            sub.0 = data.clone();
-            let name = sub.required("name").map_err(|_| ApiError::missing("product_data[name]"))?.to_owned();
+            let sub = Params(data.clone());
+            let name = sub
+                .required("name")
+                .map_err(|_| ApiError::missing("product_data[name]"))?
+                .to_owned();
             let (id, seq) = cx.new_id("prod_").await?;
             let mut product = json!({
                 "id": id, "object": "product", "active": true, "attributes": [], "created": cx.now,
@@ -294,7 +404,15 @@ pub(crate) async fn retrieve_price(cx: &mut Cx<'_>, id: &str) -> ApiResult {
 
 /// `POST /v1/prices/{id}` (`active`, `metadata`, `nickname`, `lookup_key`, `tax_behavior`).
 pub(crate) async fn update_price(cx: &mut Cx<'_>, id: &str) -> ApiResult {
-    cx.params.allow(&["active", "metadata", "nickname", "lookup_key", "transfer_lookup_key", "tax_behavior", "currency_options"])?;
+    cx.params.allow(&[
+        "active",
+        "metadata",
+        "nickname",
+        "lookup_key",
+        "transfer_lookup_key",
+        "tax_behavior",
+        "currency_options",
+    ])?;
     let params = cx.params.clone();
     let mut price = cx.fetch("price", "price", id, "price", true).await?;
     let before = price.clone();
@@ -311,7 +429,10 @@ pub(crate) async fn update_price(cx: &mut Cx<'_>, id: &str) -> ApiResult {
         if let Some(k) = key.as_str()
             && params.bool("transfer_lookup_key")?.unwrap_or(false)
         {
-            for mut other in cx.all("price", &[("data->>'lookup_key' = {}", k.to_owned())]).await? {
+            for mut other in cx
+                .all("price", &[("data->>'lookup_key' = {}", k.to_owned())])
+                .await?
+            {
                 if other["id"] != price["id"] {
                     other["lookup_key"] = Value::Null;
                     cx.save(&other).await?;
@@ -323,14 +444,26 @@ pub(crate) async fn update_price(cx: &mut Cx<'_>, id: &str) -> ApiResult {
     apply_metadata(&mut price, &params)?;
     if price != before {
         cx.save(&price).await?;
-        cx.emit("price.updated", &price, Some(previous(&before, &price))).await?;
+        cx.emit("price.updated", &price, Some(previous(&before, &price)))
+            .await?;
     }
     Ok(price)
 }
 
 /// `GET /v1/prices` (`active`, `currency`, `product`, `type`, `lookup_keys[]`, `recurring`).
 pub(crate) async fn list_prices(cx: &mut Cx<'_>) -> ApiResult {
-    cx.params.allow(&["limit", "starting_after", "ending_before", "active", "currency", "product", "type", "lookup_keys", "recurring", "created"])?;
+    cx.params.allow(&[
+        "limit",
+        "starting_after",
+        "ending_before",
+        "active",
+        "currency",
+        "product",
+        "type",
+        "lookup_keys",
+        "recurring",
+        "created",
+    ])?;
     let mut filters: Vec<Filter> = Vec::new();
     if let Some(active) = cx.params.bool("active")? {
         filters.push(("data->>'active' = {}", active.to_string()));
@@ -346,9 +479,15 @@ pub(crate) async fn list_prices(cx: &mut Cx<'_>) -> ApiResult {
     }
     if let Some(keys) = cx.params.strings("lookup_keys")? {
         if keys.len() > 10 {
-            return Err(ApiError::invalid_param("lookup_keys", "You may pass at most 10 lookup keys."));
+            return Err(ApiError::invalid_param(
+                "lookup_keys",
+                "You may pass at most 10 lookup keys.",
+            ));
         }
-        filters.push(("data->>'lookup_key' = ANY(string_to_array({}, chr(31)))", keys.join("\u{1f}")));
+        filters.push((
+            "data->>'lookup_key' = ANY(string_to_array({}, chr(31)))",
+            keys.join("\u{1f}"),
+        ));
     }
     if let Some(recurring) = cx.params.hash("recurring")?
         && let Some(interval) = string_at(recurring.get("interval"), "recurring[interval]")?
@@ -361,5 +500,18 @@ pub(crate) async fn list_prices(cx: &mut Cx<'_>) -> ApiResult {
 
 /// `GET /v1/prices/search`.
 pub(crate) async fn search_prices(cx: &mut Cx<'_>) -> ApiResult {
-    search::run(cx, "price", "prices", &["active", "created", "currency", "lookup_key", "product", "type"]).await
+    search::run(
+        cx,
+        "price",
+        "prices",
+        &[
+            "active",
+            "created",
+            "currency",
+            "lookup_key",
+            "product",
+            "type",
+        ],
+    )
+    .await
 }

@@ -2,22 +2,51 @@
 
 use serde_json::{Map, Value, json};
 
+use crate::catalog;
 use crate::customers::previous;
 use crate::cx::{Cx, Filter};
 use crate::error::{ApiError, ApiResult};
 use crate::params::{apply_metadata, int_at, string_at};
-use crate::catalog;
 
 const SESSION_FIELDS: &[&str] = &[
-    "mode", "line_items", "success_url", "cancel_url", "customer", "customer_email",
-    "client_reference_id", "metadata", "payment_method_types", "currency", "expires_at",
-    "allow_promotion_codes", "billing_address_collection", "customer_creation", "locale",
-    "payment_intent_data", "subscription_data", "setup_intent_data", "ui_mode", "return_url",
-    "automatic_tax", "discounts", "invoice_creation", "payment_method_collection",
-    "phone_number_collection", "shipping_address_collection", "shipping_options",
-    "submit_type", "tax_id_collection", "consent_collection", "custom_fields", "custom_text",
-    "after_expiration", "customer_update", "payment_method_options", "redirect_on_completion",
-    "saved_payment_method_options", "payment_method_configuration",
+    "mode",
+    "line_items",
+    "success_url",
+    "cancel_url",
+    "customer",
+    "customer_email",
+    "client_reference_id",
+    "metadata",
+    "payment_method_types",
+    "currency",
+    "expires_at",
+    "allow_promotion_codes",
+    "billing_address_collection",
+    "customer_creation",
+    "locale",
+    "payment_intent_data",
+    "subscription_data",
+    "setup_intent_data",
+    "ui_mode",
+    "return_url",
+    "automatic_tax",
+    "discounts",
+    "invoice_creation",
+    "payment_method_collection",
+    "phone_number_collection",
+    "shipping_address_collection",
+    "shipping_options",
+    "submit_type",
+    "tax_id_collection",
+    "consent_collection",
+    "custom_fields",
+    "custom_text",
+    "after_expiration",
+    "customer_update",
+    "payment_method_options",
+    "redirect_on_completion",
+    "saved_payment_method_options",
+    "payment_method_configuration",
 ];
 
 /// `POST /v1/checkout/sessions`.
@@ -26,11 +55,15 @@ pub(crate) async fn create_session(cx: &mut Cx<'_>) -> ApiResult {
     let params = cx.params.clone();
     let mode = params.required("mode")?.to_owned();
     if !["payment", "subscription", "setup"].contains(&mode.as_str()) {
-        return Err(ApiError::invalid_param("mode", format!("Invalid mode: must be one of payment, setup, or subscription")));
+        return Err(ApiError::invalid_param(
+            "mode",
+            "Invalid mode: must be one of payment, setup, or subscription".to_owned(),
+        ));
     }
     let customer = match params.str("customer")?.filter(|s| !s.is_empty()) {
         Some(id) => {
-            cx.fetch("customer", "customer", id, "customer", false).await?;
+            cx.fetch("customer", "customer", id, "customer", false)
+                .await?;
             Some(id.to_owned())
         }
         None => None,
@@ -42,11 +75,16 @@ pub(crate) async fn create_session(cx: &mut Cx<'_>) -> ApiResult {
     let mut items = Vec::new();
     let mut currency: Option<String> = params.str("currency")?.map(str::to_lowercase);
     for (index, spec) in specs.iter().enumerate() {
-        let spec = spec.as_object().ok_or_else(|| ApiError::invalid_param("line_items", "Invalid array"))?;
+        let spec = spec
+            .as_object()
+            .ok_or_else(|| ApiError::invalid_param("line_items", "Invalid array"))?;
         let item = line_item(cx, spec, index, &mode).await?;
         let item_currency = item["currency"].as_str().unwrap_or("usd").to_owned();
         if currency.as_deref().is_some_and(|c| c != item_currency) {
-            return Err(ApiError::invalid_param("line_items", "All line items must have the same currency."));
+            return Err(ApiError::invalid_param(
+                "line_items",
+                "All line items must have the same currency.",
+            ));
         }
         currency = Some(item_currency);
         items.push(item);
@@ -63,7 +101,10 @@ pub(crate) async fn create_session(cx: &mut Cx<'_>) -> ApiResult {
             "You specified `payment` mode but passed a recurring price. Either switch to `subscription` mode or use only one-time prices.",
         ));
     }
-    let subtotal: i64 = items.iter().filter_map(|i| i["amount_total"].as_i64()).sum();
+    let subtotal: i64 = items
+        .iter()
+        .filter_map(|i| i["amount_total"].as_i64())
+        .sum();
     let (id, seq) = cx.new_id("cs_test_").await?;
     let expires_at = params.int("expires_at")?.unwrap_or(cx.now + 86_400);
     let public = cx.state.kit.config().public_url.clone();
@@ -124,23 +165,41 @@ pub(crate) async fn create_session(cx: &mut Cx<'_>) -> ApiResult {
     Ok(session)
 }
 
-async fn line_item(cx: &mut Cx<'_>, spec: &Map<String, Value>, index: usize, mode: &str) -> ApiResult<Value> {
+async fn line_item(
+    cx: &mut Cx<'_>,
+    spec: &Map<String, Value>,
+    index: usize,
+    mode: &str,
+) -> ApiResult<Value> {
     let param = format!("line_items[{index}]");
     let price = match (spec.get("price"), spec.get("price_data")) {
         (Some(v), _) => {
             let id = string_at(Some(v), &format!("{param}[price]"))?.unwrap_or_default();
-            cx.fetch("price", "price", id, &format!("{param}[price]"), false).await?
+            cx.fetch("price", "price", id, &format!("{param}[price]"), false)
+                .await?
         }
         (None, Some(Value::Object(data))) => {
             let product = match (data.get("product"), data.get("product_data")) {
                 (Some(Value::String(p)), _) => {
-                    cx.fetch("product", "product", p, &format!("{param}[price_data][product]"), false).await?;
+                    cx.fetch(
+                        "product",
+                        "product",
+                        p,
+                        &format!("{param}[price_data][product]"),
+                        false,
+                    )
+                    .await?;
                     p.clone()
                 }
                 (None, Some(Value::Object(pd))) => {
-                    let name = string_at(pd.get("name"), &format!("{param}[price_data][product_data][name]"))?
-                        .ok_or_else(|| ApiError::missing(&format!("{param}[price_data][product_data][name]")))?
-                        .to_owned();
+                    let name = string_at(
+                        pd.get("name"),
+                        &format!("{param}[price_data][product_data][name]"),
+                    )?
+                    .ok_or_else(|| {
+                        ApiError::missing(&format!("{param}[price_data][product_data][name]"))
+                    })?
+                    .to_owned();
                     let (id, seq) = cx.new_id("prod_").await?;
                     let product = json!({
                         "id": id, "object": "product", "active": false, "attributes": [], "created": cx.now,
@@ -154,7 +213,8 @@ async fn line_item(cx: &mut Cx<'_>, spec: &Map<String, Value>, index: usize, mod
                 }
                 _ => return Err(ApiError::missing(&format!("{param}[price_data][product]"))),
             };
-            let mut price = catalog::new_price(cx, data, &product, &format!("{param}[price_data]")).await?;
+            let mut price =
+                catalog::new_price(cx, data, &product, &format!("{param}[price_data]")).await?;
             price["active"] = json!(false);
             cx.save(&price).await?;
             price
@@ -167,7 +227,10 @@ async fn line_item(cx: &mut Cx<'_>, spec: &Map<String, Value>, index: usize, mod
         (None, _) => return Err(ApiError::missing(&format!("{param}[quantity]"))),
     };
     let unit = price["unit_amount"].as_i64().unwrap_or(0);
-    let description = match cx.get_any(price["product"].as_str().unwrap_or_default()).await? {
+    let description = match cx
+        .get_any(price["product"].as_str().unwrap_or_default())
+        .await?
+    {
         Some(p) => p["name"].clone(),
         None => Value::Null,
     };
@@ -188,19 +251,28 @@ async fn line_item(cx: &mut Cx<'_>, spec: &Map<String, Value>, index: usize, mod
 
 /// The `line_items` list of a stored session.
 pub(crate) fn line_items_value(session: &Map<String, Value>) -> Value {
-    let id = session.get("id").and_then(Value::as_str).unwrap_or_default();
+    let id = session
+        .get("id")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
     let items = session
         .get("_line_items")
         .and_then(Value::as_array)
         .cloned()
         .unwrap_or_default();
-    crate::cx::list_value(items, false, &format!("/v1/checkout/sessions/{id}/line_items"))
+    crate::cx::list_value(
+        items,
+        false,
+        &format!("/v1/checkout/sessions/{id}/line_items"),
+    )
 }
 
 /// `GET /v1/checkout/sessions/{id}`.
 pub(crate) async fn retrieve_session(cx: &mut Cx<'_>, id: &str) -> ApiResult {
     cx.params.allow(&[])?;
-    let mut session = cx.fetch("checkout.session", "checkout.session", id, "session", true).await?;
+    let mut session = cx
+        .fetch("checkout.session", "checkout.session", id, "session", true)
+        .await?;
     expire_if_due(cx, &mut session).await?;
     Ok(session)
 }
@@ -216,19 +288,31 @@ async fn expire_if_due(cx: &mut Cx<'_>, session: &mut Value) -> ApiResult<()> {
 
 /// `GET /v1/checkout/sessions/{id}/line_items`.
 pub(crate) async fn session_line_items(cx: &mut Cx<'_>, id: &str) -> ApiResult {
-    cx.params.allow(&["limit", "starting_after", "ending_before"])?;
-    let session = cx.fetch("checkout.session", "checkout.session", id, "session", false).await?;
-    let list = session.as_object().map(line_items_value).unwrap_or(Value::Null);
+    cx.params
+        .allow(&["limit", "starting_after", "ending_before"])?;
+    let session = cx
+        .fetch("checkout.session", "checkout.session", id, "session", false)
+        .await?;
+    let list = session
+        .as_object()
+        .map(line_items_value)
+        .unwrap_or(Value::Null);
     let limit = usize::try_from(cx.limit()?).unwrap_or(10);
     let items = list["data"].as_array().cloned().unwrap_or_default();
     let page: Vec<Value> = items.iter().take(limit).cloned().collect();
-    Ok(crate::cx::list_value(page, items.len() > limit, &format!("/v1/checkout/sessions/{id}/line_items")))
+    Ok(crate::cx::list_value(
+        page,
+        items.len() > limit,
+        &format!("/v1/checkout/sessions/{id}/line_items"),
+    ))
 }
 
 /// `POST /v1/checkout/sessions/{id}/expire`.
 pub(crate) async fn expire_session(cx: &mut Cx<'_>, id: &str) -> ApiResult {
     cx.params.allow(&[])?;
-    let mut session = cx.fetch("checkout.session", "checkout.session", id, "session", true).await?;
+    let mut session = cx
+        .fetch("checkout.session", "checkout.session", id, "session", true)
+        .await?;
     if session["status"] != "open" {
         return Err(ApiError::invalid(format!(
             "Only Checkout Sessions with a status in [\"open\"] can be expired. This Checkout Session has a status of \"{}\".",
@@ -240,13 +324,29 @@ pub(crate) async fn expire_session(cx: &mut Cx<'_>, id: &str) -> ApiResult {
     cx.save(&session).await?;
     let mut shown = session.clone();
     crate::cx::strip_hidden(&mut shown);
-    cx.emit("checkout.session.expired", &shown, Some(previous(&before, &session))).await?;
+    cx.emit(
+        "checkout.session.expired",
+        &shown,
+        Some(previous(&before, &session)),
+    )
+    .await?;
     Ok(session)
 }
 
 /// `GET /v1/checkout/sessions` (`customer`, `payment_intent`, `subscription`, `status`).
 pub(crate) async fn list_sessions(cx: &mut Cx<'_>) -> ApiResult {
-    cx.params.allow(&["limit", "starting_after", "ending_before", "customer", "payment_intent", "subscription", "status", "created", "customer_details", "payment_link"])?;
+    cx.params.allow(&[
+        "limit",
+        "starting_after",
+        "ending_before",
+        "customer",
+        "payment_intent",
+        "subscription",
+        "status",
+        "created",
+        "customer_details",
+        "payment_link",
+    ])?;
     let mut filters: Vec<Filter> = Vec::new();
     if let Some(customer) = cx.params.str("customer")?.filter(|s| !s.is_empty()) {
         filters.push(("customer = {}", customer.to_owned()));
@@ -261,14 +361,23 @@ pub(crate) async fn list_sessions(cx: &mut Cx<'_>) -> ApiResult {
         }
     }
     cx.created_filters(&mut filters)?;
-    cx.list("checkout.session", "checkout.session", &filters).await
+    cx.list("checkout.session", "checkout.session", &filters)
+        .await
 }
 
 /// `POST /v1/billing_portal/sessions` (`customer`, `return_url`).
 pub(crate) async fn create_portal_session(cx: &mut Cx<'_>) -> ApiResult {
-    cx.params.allow(&["customer", "return_url", "configuration", "flow_data", "locale", "on_behalf_of"])?;
+    cx.params.allow(&[
+        "customer",
+        "return_url",
+        "configuration",
+        "flow_data",
+        "locale",
+        "on_behalf_of",
+    ])?;
     let customer = cx.params.required("customer")?.to_owned();
-    cx.fetch("customer", "customer", &customer, "customer", false).await?;
+    cx.fetch("customer", "customer", &customer, "customer", false)
+        .await?;
     let return_url = cx.params.str("return_url")?.map(str::to_owned);
     let configuration = cx.params.str("configuration")?.map(str::to_owned);
     let locale = cx.params.str("locale")?.map(str::to_owned);

@@ -51,7 +51,11 @@ pub(crate) fn add_intervals(anchor: i64, interval: &str, count: i64, n: i64) -> 
         "day" => anchor + steps * 86_400,
         "week" => anchor + steps * 7 * 86_400,
         "month" | "year" => {
-            let months = if interval == "year" { steps * 12 } else { steps };
+            let months = if interval == "year" {
+                steps * 12
+            } else {
+                steps
+            };
             let days = anchor.div_euclid(86_400);
             let secs = anchor.rem_euclid(86_400);
             let (y, m, d) = civil_from_days(days);

@@ -49,7 +49,10 @@ fn apply(customer: &mut Value, params: &Params) -> ApiResult<()> {
             Some(Value::String(s)) if s.is_empty() => customer[key] = Value::Null,
             Some(Value::Object(map)) => customer[key] = Value::Object(map.clone()),
             Some(_) => {
-                return Err(ApiError::invalid_param(key, format!("Invalid object: {key}")));
+                return Err(ApiError::invalid_param(
+                    key,
+                    format!("Invalid object: {key}"),
+                ));
             }
         }
     }
@@ -60,7 +63,9 @@ fn apply(customer: &mut Value, params: &Params) -> ApiResult<()> {
         if !["none", "exempt", "reverse", ""].contains(&exempt) {
             return Err(ApiError::invalid_param(
                 "tax_exempt",
-                format!("Invalid tax_exempt: must be one of none, exempt, or reverse (got {exempt})"),
+                format!(
+                    "Invalid tax_exempt: must be one of none, exempt, or reverse (got {exempt})"
+                ),
             ));
         }
         customer["tax_exempt"] = json!(if exempt.is_empty() { "none" } else { exempt });
@@ -87,7 +92,9 @@ async fn apply_invoice_settings(cx: &mut Cx<'_>, customer: &mut Value) -> ApiRes
                     customer["invoice_settings"]["default_payment_method"] = Value::Null;
                 } else {
                     let id = customer["id"].as_str().unwrap_or_default().to_owned();
-                    let method = methods::resolve(cx, pm, "invoice_settings[default_payment_method]").await?;
+                    let method =
+                        methods::resolve(cx, pm, "invoice_settings[default_payment_method]")
+                            .await?;
                     let method_id = method["id"].as_str().unwrap_or_default().to_owned();
                     if method["customer"].as_str() != Some(id.as_str()) {
                         return Err(ApiError::invalid_param(
@@ -122,7 +129,13 @@ pub(crate) async fn create(cx: &mut Cx<'_>) -> ApiResult {
         None => None,
         Some(id) => {
             let clock = cx
-                .fetch("test_helpers.test_clock", "test clock", id, "test_clock", false)
+                .fetch(
+                    "test_helpers.test_clock",
+                    "test clock",
+                    id,
+                    "test_clock",
+                    false,
+                )
                 .await?;
             Some(clock)
         }
@@ -216,8 +229,12 @@ pub(crate) async fn update(cx: &mut Cx<'_>, id: &str) -> ApiResult {
     apply_invoice_settings(cx, &mut customer).await?;
     if customer != before {
         cx.save(&customer).await?;
-        cx.emit("customer.updated", &customer, Some(previous(&before, &customer)))
-            .await?;
+        cx.emit(
+            "customer.updated",
+            &customer,
+            Some(previous(&before, &customer)),
+        )
+        .await?;
     }
     Ok(customer)
 }
@@ -239,15 +256,22 @@ pub(crate) fn previous(before: &Value, after: &Value) -> Value {
 pub(crate) async fn delete(cx: &mut Cx<'_>, id: &str) -> ApiResult {
     cx.params.allow(&[])?;
     let customer = fetch(cx, id, "id").await?;
-    for mut sub in cx.all("subscription", &[("customer = {}", id.to_owned())]).await? {
+    for mut sub in cx
+        .all("subscription", &[("customer = {}", id.to_owned())])
+        .await?
+    {
         if sub["status"] != "canceled" && sub["status"] != "incomplete_expired" {
             let before = sub.clone();
             sub["status"] = json!("canceled");
             sub["canceled_at"] = json!(cx.now);
             sub["ended_at"] = json!(cx.now);
             cx.save(&sub).await?;
-            cx.emit("customer.subscription.deleted", &sub, Some(previous(&before, &sub)))
-                .await?;
+            cx.emit(
+                "customer.subscription.deleted",
+                &sub,
+                Some(previous(&before, &sub)),
+            )
+            .await?;
         }
     }
     cx.delete(id).await?;
@@ -281,5 +305,11 @@ pub(crate) async fn list(cx: &mut Cx<'_>) -> ApiResult {
 
 /// `GET /v1/customers/search`.
 pub(crate) async fn search(cx: &mut Cx<'_>) -> ApiResult {
-    search::run(cx, "customer", "customers", &["created", "email", "name", "phone"]).await
+    search::run(
+        cx,
+        "customer",
+        "customers",
+        &["created", "email", "name", "phone"],
+    )
+    .await
 }

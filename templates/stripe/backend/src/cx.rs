@@ -92,6 +92,7 @@ const HIDDEN: &[&str] = &["payment_method", "subscription", "checkout.session"];
 pub(crate) type Filter = (&'static str, String);
 
 impl<'a> Cx<'a> {
+    #[allow(clippy::too_many_arguments, reason = "built once, by the dispatcher")]
     pub(crate) fn new(
         state: &'a AppState,
         tx: Db<'a>,
@@ -124,7 +125,10 @@ impl<'a> Cx<'a> {
         let seq = match reserved {
             Some(seq) => seq,
             None => {
-                let row = self.tx.query_one("SELECT nextval('object_seq')", &[]).await?;
+                let row = self
+                    .tx
+                    .query_one("SELECT nextval('object_seq')", &[])
+                    .await?;
                 row.get(0)
             }
         };
@@ -241,7 +245,12 @@ impl<'a> Cx<'a> {
 
     /// A Stripe list of `kind` filtered by `filters`, paged by the request's `limit`,
     /// `starting_after` and `ending_before`, as `{object:"list",data,has_more,url}`.
-    pub(crate) async fn list(&self, kind: &str, noun: &str, filters: &[Filter]) -> ApiResult<Value> {
+    pub(crate) async fn list(
+        &self,
+        kind: &str,
+        noun: &str,
+        filters: &[Filter],
+    ) -> ApiResult<Value> {
         let url = self.path.clone();
         self.list_at(kind, noun, filters, &url).await
     }
@@ -267,11 +276,19 @@ impl<'a> Cx<'a> {
             }
             (Some(id), None) => {
                 order = "ORDER BY created DESC, seq DESC";
-                Some((id, "starting_after", "(created, seq) < (SELECT created, seq FROM objects WHERE id = {})"))
+                Some((
+                    id,
+                    "starting_after",
+                    "(created, seq) < (SELECT created, seq FROM objects WHERE id = {})",
+                ))
             }
             (None, Some(id)) => {
                 order = "ORDER BY created ASC, seq ASC";
-                Some((id, "ending_before", "(created, seq) > (SELECT created, seq FROM objects WHERE id = {})"))
+                Some((
+                    id,
+                    "ending_before",
+                    "(created, seq) > (SELECT created, seq FROM objects WHERE id = {})",
+                ))
             }
             (None, None) => {
                 order = "ORDER BY created DESC, seq DESC";
@@ -281,7 +298,10 @@ impl<'a> Cx<'a> {
         if let Some((id, param, condition)) = cursor {
             let known = self
                 .tx
-                .query_opt("SELECT 1 FROM objects WHERE id = $1 AND object = $2", &[&id, &kind])
+                .query_opt(
+                    "SELECT 1 FROM objects WHERE id = $1 AND object = $2",
+                    &[&id, &kind],
+                )
                 .await?
                 .is_some();
             if !known {
@@ -307,7 +327,9 @@ impl<'a> Cx<'a> {
             if let Ok(mut slot) = self.raw_data.lock() {
                 *slot = Some(raw);
             }
-            return Ok(json!({ "object": "list", "data": RAW_DATA, "has_more": has_more, "url": url }));
+            return Ok(
+                json!({ "object": "list", "data": RAW_DATA, "has_more": has_more, "url": url }),
+            );
         }
         let mut data: Vec<Value> = rows
             .iter()
@@ -326,13 +348,17 @@ impl<'a> Cx<'a> {
         if limit < 1 {
             return Err(ApiError::invalid_param(
                 "limit",
-                format!("This value must be greater than or equal to 1 (it currently is '{limit}')."),
+                format!(
+                    "This value must be greater than or equal to 1 (it currently is '{limit}')."
+                ),
             ));
         }
         if limit > 100 {
             return Err(ApiError::invalid_param(
                 "limit",
-                format!("This value must be less than or equal to 100 (it currently is '{limit}')."),
+                format!(
+                    "This value must be less than or equal to 100 (it currently is '{limit}')."
+                ),
             ));
         }
         Ok(limit)
@@ -437,9 +463,7 @@ impl<'a> Cx<'a> {
             if segments.len() > 4 {
                 return Err(ApiError::invalid_param(
                     "expand",
-                    format!(
-                        "You cannot expand more than 4 levels of a property. Property: {path}"
-                    ),
+                    format!("You cannot expand more than 4 levels of a property. Property: {path}"),
                 ));
             }
             expand_at(self, value, &segments, path).await?;
@@ -450,7 +474,12 @@ impl<'a> Cx<'a> {
 
 type Boxed<'b> = Pin<Box<dyn Future<Output = ApiResult<()>> + Send + 'b>>;
 
-fn expand_at<'b>(cx: &'b Cx<'_>, value: &'b mut Value, segs: &'b [&'b str], path: &'b str) -> Boxed<'b> {
+fn expand_at<'b>(
+    cx: &'b Cx<'_>,
+    value: &'b mut Value,
+    segs: &'b [&'b str],
+    path: &'b str,
+) -> Boxed<'b> {
     Box::pin(async move {
         let Some((key, rest)) = segs.split_first() else {
             return Ok(());
@@ -579,11 +608,17 @@ mod tests {
     fn select_numbers_placeholders_in_order() {
         let (sql, args) = select(
             "customer",
-            &[("data->>'email' = {}", "a@b.c".into()), ("created > {}::bigint", "5".into())],
+            &[
+                ("data->>'email' = {}", "a@b.c".into()),
+                ("created > {}::bigint", "5".into()),
+            ],
             "LIMIT 11",
             "ORDER BY created DESC",
         );
-        assert!(sql.contains("data->>'email' = $2 AND created > $3::bigint"), "{sql}");
+        assert!(
+            sql.contains("data->>'email' = $2 AND created > $3::bigint"),
+            "{sql}"
+        );
         assert_eq!(args, ["customer", "a@b.c", "5"]);
     }
 
@@ -592,7 +627,10 @@ mod tests {
         let mut v = json!({"object": "list", "data": [{"object": "x", "_a": 1, "b": 2,
                                                          "metadata": {"_keep": "1"}}]});
         strip_hidden(&mut v);
-        assert_eq!(v, json!({"object": "list", "data": [{"object": "x", "b": 2,
-                                                          "metadata": {"_keep": "1"}}]}));
+        assert_eq!(
+            v,
+            json!({"object": "list", "data": [{"object": "x", "b": 2,
+                                                          "metadata": {"_keep": "1"}}]})
+        );
     }
 }

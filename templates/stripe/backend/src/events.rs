@@ -15,13 +15,27 @@ pub(crate) async fn retrieve(cx: &mut Cx<'_>, id: &str) -> ApiResult {
 
 /// `GET /v1/events` (`type` with `*` wildcards, `types[]`, `created`).
 pub(crate) async fn list(cx: &mut Cx<'_>) -> ApiResult {
-    cx.params.allow(&["limit", "starting_after", "ending_before", "type", "types", "created", "delivery_success"])?;
+    cx.params.allow(&[
+        "limit",
+        "starting_after",
+        "ending_before",
+        "type",
+        "types",
+        "created",
+        "delivery_success",
+    ])?;
     let mut filters: Vec<Filter> = Vec::new();
     if let Some(kind) = cx.params.str("type")?.filter(|s| !s.is_empty()) {
-        filters.push(("data->>'type' LIKE {}", kind.replace('_', "\\_").replace('*', "%")));
+        filters.push((
+            "data->>'type' LIKE {}",
+            kind.replace('_', "\\_").replace('*', "%"),
+        ));
     }
     if let Some(types) = cx.params.strings("types")? {
-        filters.push(("data->>'type' = ANY(string_to_array({}, ','))", types.join(",")));
+        filters.push((
+            "data->>'type' = ANY(string_to_array({}, ','))",
+            types.join(","),
+        ));
     }
     cx.created_filters(&mut filters)?;
     cx.list("event", "event", &filters).await
@@ -33,7 +47,10 @@ fn check_url(url: &str) -> ApiResult<()> {
     if ok {
         Ok(())
     } else {
-        Err(ApiError::invalid_param("url", format!("Invalid URL: {url}. URLs must begin with http:// or https://.")))
+        Err(ApiError::invalid_param(
+            "url",
+            format!("Invalid URL: {url}. URLs must begin with http:// or https://."),
+        ))
     }
 }
 
@@ -55,7 +72,15 @@ fn enabled_events(params: &Params) -> ApiResult<Option<Vec<String>>> {
 
 /// `POST /v1/webhook_endpoints` (`url`, `enabled_events[]`): the only answer carrying `secret`.
 pub(crate) async fn create_endpoint(cx: &mut Cx<'_>) -> ApiResult {
-    cx.params.allow(&["url", "enabled_events", "description", "metadata", "api_version", "connect", "disabled"])?;
+    cx.params.allow(&[
+        "url",
+        "enabled_events",
+        "description",
+        "metadata",
+        "api_version",
+        "connect",
+        "disabled",
+    ])?;
     let params = cx.params.clone();
     let url = params.required("url")?.to_owned();
     check_url(&url)?;
@@ -90,14 +115,23 @@ pub(crate) async fn create_endpoint(cx: &mut Cx<'_>) -> ApiResult {
 /// `GET /v1/webhook_endpoints/{id}`.
 pub(crate) async fn retrieve_endpoint(cx: &mut Cx<'_>, id: &str) -> ApiResult {
     cx.params.allow(&[])?;
-    cx.fetch("webhook_endpoint", "webhook endpoint", id, "id", false).await
+    cx.fetch("webhook_endpoint", "webhook endpoint", id, "id", false)
+        .await
 }
 
 /// `POST /v1/webhook_endpoints/{id}` (`url`, `enabled_events[]`, `disabled`, …).
 pub(crate) async fn update_endpoint(cx: &mut Cx<'_>, id: &str) -> ApiResult {
-    cx.params.allow(&["url", "enabled_events", "description", "metadata", "disabled"])?;
+    cx.params.allow(&[
+        "url",
+        "enabled_events",
+        "description",
+        "metadata",
+        "disabled",
+    ])?;
     let params = cx.params.clone();
-    let mut endpoint = cx.fetch("webhook_endpoint", "webhook endpoint", id, "id", true).await?;
+    let mut endpoint = cx
+        .fetch("webhook_endpoint", "webhook endpoint", id, "id", true)
+        .await?;
     let _ = previous(&endpoint, &endpoint);
     if let Some(url) = params.str("url")? {
         check_url(url)?;
@@ -120,14 +154,16 @@ pub(crate) async fn update_endpoint(cx: &mut Cx<'_>, id: &str) -> ApiResult {
 /// `DELETE /v1/webhook_endpoints/{id}`.
 pub(crate) async fn delete_endpoint(cx: &mut Cx<'_>, id: &str) -> ApiResult {
     cx.params.allow(&[])?;
-    cx.fetch("webhook_endpoint", "webhook endpoint", id, "id", true).await?;
+    cx.fetch("webhook_endpoint", "webhook endpoint", id, "id", true)
+        .await?;
     cx.delete(id).await?;
     Ok(json!({"id": id, "object": "webhook_endpoint", "deleted": true}))
 }
 
 /// `GET /v1/webhook_endpoints`.
 pub(crate) async fn list_endpoints(cx: &mut Cx<'_>) -> ApiResult {
-    cx.params.allow(&["limit", "starting_after", "ending_before"])?;
+    cx.params
+        .allow(&["limit", "starting_after", "ending_before"])?;
     let list: Value = cx.list("webhook_endpoint", "webhook endpoint", &[]).await?;
     Ok(list)
 }

@@ -26,6 +26,7 @@
 mod admin;
 mod billing;
 mod catalog;
+mod checkout;
 mod clock;
 mod customers;
 mod cx;
@@ -35,7 +36,6 @@ mod ids;
 mod methods;
 mod params;
 mod payments;
-mod checkout;
 mod search;
 mod webhook;
 
@@ -166,7 +166,8 @@ async fn handle(
     request_id: &str,
 ) -> ApiResult<Response> {
     let key = api_key(headers).ok_or_else(|| ApiError::unauthorized(NO_KEY))?;
-    let invalid_key = || ApiError::unauthorized(format!("Invalid API Key provided: {}", mask_key(&key)));
+    let invalid_key =
+        || ApiError::unauthorized(format!("Invalid API Key provided: {}", mask_key(&key)));
     if !(key.starts_with("sk_test_") || key.starts_with("pk_test_")) {
         return Err(invalid_key());
     }
@@ -196,7 +197,19 @@ async fn handle(
                 KeyKind::Publishable
             };
             let reserved: Option<Vec<i64>> = row.get(1);
-            in_transaction(state, db, kind, params, reserved.unwrap_or_default(), method, uri, headers, body, request_id).await
+            in_transaction(
+                state,
+                db,
+                kind,
+                params,
+                reserved.unwrap_or_default(),
+                method,
+                uri,
+                headers,
+                body,
+                request_id,
+            )
+            .await
         }
         Ok(None) => Err(invalid_key()),
         Err(err) => Err(err),
@@ -207,9 +220,7 @@ async fn handle(
     };
     client.batch_execute(finish).await?;
     let (response, saved) = outcome?;
-    if saved
-        && let Some((key, fingerprint, status, text)) = response.unsaved_error()
-    {
+    if saved && let Some((key, fingerprint, status, text)) = response.unsaved_error() {
         // Stripe keeps the result of a request that failed validation too (not of a 5xx).
         client
             .execute(
@@ -240,8 +251,14 @@ impl Outcome {
     /// An error answer to save under its idempotency key after the rollback.
     fn unsaved_error(&self) -> Option<(String, String, i32, String)> {
         let (key, fingerprint) = self.idempotency.clone()?;
-        (!self.saved && !self.replayed && self.status.is_client_error())
-            .then(|| (key, fingerprint, i32::from(self.status.as_u16()), self.text.clone()))
+        (!self.saved && !self.replayed && self.status.is_client_error()).then(|| {
+            (
+                key,
+                fingerprint,
+                i32::from(self.status.as_u16()),
+                self.text.clone(),
+            )
+        })
     }
 
     fn into_http(self) -> Response {
@@ -266,7 +283,10 @@ impl Outcome {
 }
 
 /// The part of a request that runs inside its transaction. `Ok((outcome, commit))`.
-#[allow(clippy::too_many_arguments, reason = "one call site; the request's parts")]
+#[allow(
+    clippy::too_many_arguments,
+    reason = "one call site; the request's parts"
+)]
 async fn in_transaction(
     state: &AppState,
     db: cx::Db<'_>,
@@ -317,7 +337,14 @@ async fn in_transaction(
         .unwrap_or(cx::DEFAULT_API_VERSION)
         .to_owned();
     let fingerprint = hex::encode(Sha256::digest(
-        [method.as_str().as_bytes(), b" ", path.as_bytes(), b"?", body].concat(),
+        [
+            method.as_str().as_bytes(),
+            b" ",
+            path.as_bytes(),
+            b"?",
+            body,
+        ]
+        .concat(),
     ));
     let idempotency = idempotency_key.clone().map(|k| (k, fingerprint.clone()));
     if let Some(key) = &idempotency_key {
@@ -386,7 +413,11 @@ async fn in_transaction(
             )
             .await?;
     }
-    let deliveries = if commit { cx.take_deliveries() } else { Vec::new() };
+    let deliveries = if commit {
+        cx.take_deliveries()
+    } else {
+        Vec::new()
+    };
     let outcome = Outcome {
         status,
         text,
@@ -511,7 +542,9 @@ async fn route(cx: &mut Cx<'_>, method: &Method, segs: &[&str]) -> ApiResult {
         (M::POST, ["invoices", id, "finalize"]) => billing::finalize_invoice_route(cx, id).await,
         (M::POST, ["invoices", id, "pay"]) => billing::pay_invoice_route(cx, id).await,
         (M::POST, ["invoices", id, "void"]) => billing::void_invoice(cx, id).await,
-        (M::POST, ["invoices", id, "mark_uncollectible"]) => billing::mark_uncollectible(cx, id).await,
+        (M::POST, ["invoices", id, "mark_uncollectible"]) => {
+            billing::mark_uncollectible(cx, id).await
+        }
         (M::POST, ["invoiceitems"]) => billing::create_invoice_item(cx).await,
         (M::GET, ["invoiceitems"]) => billing::list_invoice_items(cx).await,
         (M::GET, ["invoiceitems", id]) => billing::retrieve_invoice_item(cx, id).await,
@@ -519,12 +552,16 @@ async fn route(cx: &mut Cx<'_>, method: &Method, segs: &[&str]) -> ApiResult {
         (M::GET, ["test_helpers", "test_clocks"]) => billing::list_clocks(cx).await,
         (M::GET, ["test_helpers", "test_clocks", id]) => billing::retrieve_clock(cx, id).await,
         (M::DELETE, ["test_helpers", "test_clocks", id]) => billing::delete_clock(cx, id).await,
-        (M::POST, ["test_helpers", "test_clocks", id, "advance"]) => billing::advance_clock(cx, id).await,
+        (M::POST, ["test_helpers", "test_clocks", id, "advance"]) => {
+            billing::advance_clock(cx, id).await
+        }
 
         (M::POST, ["checkout", "sessions"]) => checkout::create_session(cx).await,
         (M::GET, ["checkout", "sessions"]) => checkout::list_sessions(cx).await,
         (M::GET, ["checkout", "sessions", id]) => checkout::retrieve_session(cx, id).await,
-        (M::GET, ["checkout", "sessions", id, "line_items"]) => checkout::session_line_items(cx, id).await,
+        (M::GET, ["checkout", "sessions", id, "line_items"]) => {
+            checkout::session_line_items(cx, id).await
+        }
         (M::POST, ["checkout", "sessions", id, "expire"]) => checkout::expire_session(cx, id).await,
         (M::POST, ["billing_portal", "sessions"]) => checkout::create_portal_session(cx).await,
 
@@ -546,11 +583,16 @@ pub(crate) async fn virtual_field(
     object: &Map<String, Value>,
     key: &str,
 ) -> ApiResult<Option<Value>> {
-    let kind = object.get("object").and_then(Value::as_str).unwrap_or_default();
+    let kind = object
+        .get("object")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
     let id = object.get("id").and_then(Value::as_str).unwrap_or_default();
     Ok(match (kind, key) {
         ("customer", "subscriptions") => {
-            let data = cx.all("subscription", &[("customer = {}", id.to_owned())]).await?;
+            let data = cx
+                .all("subscription", &[("customer = {}", id.to_owned())])
+                .await?;
             let url = format!("/v1/customers/{id}/subscriptions");
             Some(cx::list_value(data, false, &url))
         }

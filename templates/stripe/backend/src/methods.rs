@@ -67,8 +67,18 @@ pub(crate) const TEST_CARDS: &[TestCard] = &[
     card("visa_debit", "4000056655665556", "visa", "debit"),
     card("us", "4242424242424242", "visa", "credit"),
     card("mastercard", "5555555555554444", "mastercard", "credit"),
-    card("mastercard_debit", "5200828282828210", "mastercard", "debit"),
-    card("mastercard_prepaid", "5105105105105100", "mastercard", "prepaid"),
+    card(
+        "mastercard_debit",
+        "5200828282828210",
+        "mastercard",
+        "debit",
+    ),
+    card(
+        "mastercard_prepaid",
+        "5105105105105100",
+        "mastercard",
+        "prepaid",
+    ),
     card("amex", "378282246310005", "amex", "credit"),
     card("discover", "6011111111111117", "discover", "credit"),
     card("diners", "3056930009020004", "diners", "credit"),
@@ -184,7 +194,7 @@ fn luhn_ok(number: &str) -> bool {
             }
         })
         .sum();
-    sum % 10 == 0
+    sum.is_multiple_of(10)
 }
 
 fn brand_of(number: &str) -> &'static str {
@@ -274,7 +284,15 @@ pub(crate) async fn resolve(cx: &mut Cx<'_>, reference: &str, param: &str) -> Ap
 
 /// `POST /v1/payment_methods`: `type=card` with `card[token]=tok_…` or `card[number]…`.
 pub(crate) async fn create(cx: &mut Cx<'_>) -> ApiResult {
-    cx.params.allow(&["type", "card", "billing_details", "metadata", "allow_redisplay", "customer", "payment_method"])?;
+    cx.params.allow(&[
+        "type",
+        "card",
+        "billing_details",
+        "metadata",
+        "allow_redisplay",
+        "customer",
+        "payment_method",
+    ])?;
     let params = cx.params.clone();
     if let Some(source) = params.str("payment_method")?.filter(|s| !s.is_empty()) {
         // Cloning a connected account's method: here, a copy of the named one.
@@ -288,13 +306,22 @@ pub(crate) async fn create(cx: &mut Cx<'_>) -> ApiResult {
             format!("The payment method type `{kind}` is not supported by this clone; use `card`."),
         ));
     }
-    let card = params.hash("card")?.ok_or_else(|| ApiError::missing("card"))?;
+    let card = params
+        .hash("card")?
+        .ok_or_else(|| ApiError::missing("card"))?;
     let mut method = if let Some(token) = string_at(card.get("token"), "card[token]")? {
-        let test = test_card(token).ok_or_else(|| {
-            ApiError::missing_resource("token", token, "card[token]")
-        })?;
+        let test = test_card(token)
+            .ok_or_else(|| ApiError::missing_resource("token", token, "card[token]"))?;
         let billing = params.get("billing_details").cloned();
-        new_card(cx, test.number, test.brand, test.funding, (12, 2034), billing.as_ref()).await?
+        new_card(
+            cx,
+            test.number,
+            test.brand,
+            test.funding,
+            (12, 2034),
+            billing.as_ref(),
+        )
+        .await?
     } else {
         let number: String = string_at(card.get("number"), "card[number]")?
             .ok_or_else(|| ApiError::missing("card[number]"))?
@@ -302,8 +329,10 @@ pub(crate) async fn create(cx: &mut Cx<'_>) -> ApiResult {
             .filter(|c| !c.is_whitespace())
             .collect();
         if !luhn_ok(&number) {
-            return Err(ApiError::card("incorrect_number", None, "Your card number is incorrect.")
-                .param("card[number]"));
+            return Err(
+                ApiError::card("incorrect_number", None, "Your card number is incorrect.")
+                    .param("card[number]"),
+            );
         }
         let month = crate::params::int_at(card.get("exp_month"), "card[exp_month]")?
             .ok_or_else(|| ApiError::missing("card[exp_month]"))?;
@@ -311,11 +340,15 @@ pub(crate) async fn create(cx: &mut Cx<'_>) -> ApiResult {
             .ok_or_else(|| ApiError::missing("card[exp_year]"))?;
         let year = if year < 100 { 2000 + year } else { year };
         if !(1..=12).contains(&month) {
-            return Err(ApiError::card("invalid_expiry_month", None, "Your card's expiration month is invalid.")
-                .param("card[exp_month]"));
+            return Err(ApiError::card(
+                "invalid_expiry_month",
+                None,
+                "Your card's expiration month is invalid.",
+            )
+            .param("card[exp_month]"));
         }
-        let (brand, funding) = card_by_number(&number)
-            .map_or((brand_of(&number), "credit"), |c| (c.brand, c.funding));
+        let (brand, funding) =
+            card_by_number(&number).map_or((brand_of(&number), "credit"), |c| (c.brand, c.funding));
         let billing = params.get("billing_details").cloned();
         new_card(cx, &number, brand, funding, (month, year), billing.as_ref()).await?
     };
@@ -334,13 +367,17 @@ pub(crate) async fn retrieve(cx: &mut Cx<'_>, id: &str) -> ApiResult {
     if let Some(card) = test_card(id) {
         return from_test_card(cx, card).await;
     }
-    cx.fetch("payment_method", "PaymentMethod", id, "", false).await
+    cx.fetch("payment_method", "PaymentMethod", id, "", false)
+        .await
 }
 
 /// `POST /v1/payment_methods/{id}`: `billing_details`, `metadata`, `card[exp_month|exp_year]`.
 pub(crate) async fn update(cx: &mut Cx<'_>, id: &str) -> ApiResult {
-    cx.params.allow(&["billing_details", "metadata", "card", "allow_redisplay"])?;
-    let mut method = cx.fetch("payment_method", "PaymentMethod", id, "", true).await?;
+    cx.params
+        .allow(&["billing_details", "metadata", "card", "allow_redisplay"])?;
+    let mut method = cx
+        .fetch("payment_method", "PaymentMethod", id, "", true)
+        .await?;
     let before = method.clone();
     let params = cx.params.clone();
     if let Some(billing) = params.hash("billing_details")? {
@@ -360,8 +397,12 @@ pub(crate) async fn update(cx: &mut Cx<'_>, id: &str) -> ApiResult {
     }
     apply_metadata(&mut method, &params)?;
     cx.save(&method).await?;
-    cx.emit("payment_method.updated", &method, Some(previous(&before, &method)))
-        .await?;
+    cx.emit(
+        "payment_method.updated",
+        &method,
+        Some(previous(&before, &method)),
+    )
+    .await?;
     Ok(method)
 }
 
@@ -372,7 +413,8 @@ pub(crate) async fn attach(
     customer: &str,
     param: &str,
 ) -> ApiResult<Value> {
-    cx.fetch("customer", "customer", customer, "customer", false).await?;
+    cx.fetch("customer", "customer", customer, "customer", false)
+        .await?;
     let mut method = resolve(cx, reference, param).await?;
     match method["customer"].as_str() {
         Some(c) if c == customer => return Ok(method),
@@ -389,7 +431,11 @@ pub(crate) async fn attach(
         && let Some(decline) = card.decline
         && !card.attach_ok
     {
-        return Err(ApiError::card(decline.code, Some(decline.decline_code), decline.message));
+        return Err(ApiError::card(
+            decline.code,
+            Some(decline.decline_code),
+            decline.message,
+        ));
     }
     method["customer"] = json!(customer);
     cx.save(&method).await?;
@@ -407,7 +453,9 @@ pub(crate) async fn attach_route(cx: &mut Cx<'_>, id: &str) -> ApiResult {
 /// `POST /v1/payment_methods/{id}/detach`.
 pub(crate) async fn detach(cx: &mut Cx<'_>, id: &str) -> ApiResult {
     cx.params.allow(&[])?;
-    let mut method = cx.fetch("payment_method", "PaymentMethod", id, "", true).await?;
+    let mut method = cx
+        .fetch("payment_method", "PaymentMethod", id, "", true)
+        .await?;
     let Some(customer_id) = method["customer"].as_str().map(str::to_owned) else {
         return Err(ApiError::invalid(
             "The payment method you provided is not attached to a customer so detachment is impossible.",
@@ -423,17 +471,32 @@ pub(crate) async fn detach(cx: &mut Cx<'_>, id: &str) -> ApiResult {
         let old = customer.clone();
         customer["invoice_settings"]["default_payment_method"] = Value::Null;
         cx.save(&customer).await?;
-        cx.emit("customer.updated", &customer, Some(previous(&old, &customer)))
-            .await?;
-    }
-    cx.emit("payment_method.detached", &method, Some(previous(&before, &method)))
+        cx.emit(
+            "customer.updated",
+            &customer,
+            Some(previous(&old, &customer)),
+        )
         .await?;
+    }
+    cx.emit(
+        "payment_method.detached",
+        &method,
+        Some(previous(&before, &method)),
+    )
+    .await?;
     Ok(method)
 }
 
 /// `GET /v1/payment_methods` (`customer`, `type`).
 pub(crate) async fn list(cx: &mut Cx<'_>) -> ApiResult {
-    cx.params.allow(&["customer", "type", "limit", "starting_after", "ending_before", "allow_redisplay"])?;
+    cx.params.allow(&[
+        "customer",
+        "type",
+        "limit",
+        "starting_after",
+        "ending_before",
+        "allow_redisplay",
+    ])?;
     let mut filters: Vec<Filter> = Vec::new();
     if let Some(customer) = cx.params.str("customer")?.filter(|s| !s.is_empty()) {
         filters.push(("customer = {}", customer.to_owned()));
@@ -446,8 +509,15 @@ pub(crate) async fn list(cx: &mut Cx<'_>) -> ApiResult {
 
 /// `GET /v1/customers/{id}/payment_methods`.
 pub(crate) async fn list_for_customer(cx: &mut Cx<'_>, customer: &str) -> ApiResult {
-    cx.params.allow(&["type", "limit", "starting_after", "ending_before", "allow_redisplay"])?;
-    cx.fetch("customer", "customer", customer, "customer", false).await?;
+    cx.params.allow(&[
+        "type",
+        "limit",
+        "starting_after",
+        "ending_before",
+        "allow_redisplay",
+    ])?;
+    cx.fetch("customer", "customer", customer, "customer", false)
+        .await?;
     let mut filters: Vec<Filter> = vec![("customer = {}", customer.to_owned())];
     if let Some(kind) = cx.params.str("type")?.filter(|s| !s.is_empty()) {
         filters.push(("data->>'type' = {}", kind.to_owned()));
@@ -458,7 +528,9 @@ pub(crate) async fn list_for_customer(cx: &mut Cx<'_>, customer: &str) -> ApiRes
 /// `GET /v1/customers/{id}/payment_methods/{pm}`.
 pub(crate) async fn retrieve_for_customer(cx: &mut Cx<'_>, customer: &str, id: &str) -> ApiResult {
     cx.params.allow(&[])?;
-    let method = cx.fetch("payment_method", "PaymentMethod", id, "", false).await?;
+    let method = cx
+        .fetch("payment_method", "PaymentMethod", id, "", false)
+        .await?;
     if method["customer"].as_str() != Some(customer) {
         return Err(ApiError::missing_resource("PaymentMethod", id, ""));
     }
@@ -471,12 +543,18 @@ mod tests {
 
     #[test]
     fn test_card_names_and_numbers() {
-        assert_eq!(test_card("pm_card_visa").unwrap().number, "4242424242424242");
+        assert_eq!(
+            test_card("pm_card_visa").unwrap().number,
+            "4242424242424242"
+        );
         assert_eq!(test_card("tok_mastercard").unwrap().brand, "mastercard");
         let declined = test_card("pm_card_chargeDeclinedInsufficientFunds").unwrap();
         assert_eq!(declined.decline.unwrap().decline_code, "insufficient_funds");
         assert!(test_card("pm_1234").is_none());
-        assert!(TEST_CARDS.iter().all(|c| luhn_ok(c.number)), "test numbers pass Luhn");
+        assert!(
+            TEST_CARDS.iter().all(|c| luhn_ok(c.number)),
+            "test numbers pass Luhn"
+        );
         assert!(!luhn_ok("4242424242424241"));
     }
 }

@@ -372,7 +372,9 @@ mod tests {
     #[test]
     fn nested_hashes_and_indexed_arrays() {
         assert_eq!(
-            parse("metadata[order_id]=6735&items[0][price]=price_1&items[0][quantity]=2&items[1][price]=price_2"),
+            parse(
+                "metadata[order_id]=6735&items[0][price]=price_1&items[0][quantity]=2&items[1][price]=price_2"
+            ),
             json!({
                 "metadata": {"order_id": "6735"},
                 "items": [{"price": "price_1", "quantity": "2"}, {"price": "price_2"}],
@@ -423,15 +425,24 @@ mod tests {
         assert_eq!(p.bool("flag").unwrap(), Some(true));
         assert_eq!(p.nullable("description").unwrap(), Some(Value::Null));
         assert_eq!(p.required("name").unwrap(), "Jo");
-        assert_eq!(p.required("email").unwrap_err().code_str(), Some("parameter_missing"));
-        assert_eq!(p.allow(&["limit"]).unwrap_err().code_str(), Some("parameter_unknown"));
+        assert_eq!(
+            p.required("email").unwrap_err().code_str(),
+            Some("parameter_missing")
+        );
+        assert_eq!(
+            p.allow(&["limit"]).unwrap_err().code_str(),
+            Some("parameter_unknown")
+        );
     }
 
     #[test]
     fn metadata_merges_removes_and_clears() {
         let mut obj = json!({"metadata": {"a": "1", "b": "2"}});
-        apply_metadata(&mut obj, &Params::parse(None, b"metadata[b]=&metadata[c]=3").unwrap())
-            .unwrap();
+        apply_metadata(
+            &mut obj,
+            &Params::parse(None, b"metadata[b]=&metadata[c]=3").unwrap(),
+        )
+        .unwrap();
         assert_eq!(obj["metadata"], json!({"a": "1", "c": "3"}));
         apply_metadata(&mut obj, &Params::parse(None, b"metadata=").unwrap()).unwrap();
         assert_eq!(obj["metadata"], json!({}));

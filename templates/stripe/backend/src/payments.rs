@@ -49,7 +49,9 @@ pub(crate) fn currency(params: &Params) -> ApiResult<String> {
     if currency.len() != 3 || !currency.bytes().all(|b| b.is_ascii_lowercase()) {
         return Err(ApiError::invalid_param(
             "currency",
-            format!("Invalid currency: {currency}. Stripe currently supports these currencies: usd, eur, gbp, …"),
+            format!(
+                "Invalid currency: {currency}. Stripe currently supports these currencies: usd, eur, gbp, …"
+            ),
         ));
     }
     Ok(currency)
@@ -68,11 +70,10 @@ fn check_amount(amount: i64, currency: &str) -> ApiResult<()> {
         .code("amount_too_small"));
     }
     if amount > 99_999_999 {
-        return Err(ApiError::invalid_param(
-            "amount",
-            "Amount must be no more than $999,999.99",
-        )
-        .code("amount_too_large"));
+        return Err(
+            ApiError::invalid_param("amount", "Amount must be no more than $999,999.99")
+                .code("amount_too_large"),
+        );
     }
     Ok(())
 }
@@ -149,13 +150,19 @@ async fn apply_intent(cx: &mut Cx<'_>, intent: &mut Value, params: &Params) -> A
         if let Some(s) = value.as_str()
             && !["on_session", "off_session"].contains(&s)
         {
-            return Err(ApiError::invalid_param("setup_future_usage", format!("Invalid setup_future_usage: {s}")));
+            return Err(ApiError::invalid_param(
+                "setup_future_usage",
+                format!("Invalid setup_future_usage: {s}"),
+            ));
         }
         intent["setup_future_usage"] = value;
     }
     if let Some(method) = params.str("capture_method")? {
         if !["automatic", "automatic_async", "manual"].contains(&method) {
-            return Err(ApiError::invalid_param("capture_method", format!("Invalid capture_method: {method}")));
+            return Err(ApiError::invalid_param(
+                "capture_method",
+                format!("Invalid capture_method: {method}"),
+            ));
         }
         intent["capture_method"] = json!(method);
     }
@@ -173,8 +180,9 @@ async fn apply_intent(cx: &mut Cx<'_>, intent: &mut Value, params: &Params) -> A
         intent["automatic_payment_methods"] = Value::Null;
     }
     if let Some(auto) = params.hash("automatic_payment_methods")? {
-        let enabled = crate::params::bool_at(auto.get("enabled"), "automatic_payment_methods[enabled]")?
-            .unwrap_or(false);
+        let enabled =
+            crate::params::bool_at(auto.get("enabled"), "automatic_payment_methods[enabled]")?
+                .unwrap_or(false);
         intent["automatic_payment_methods"] = if enabled {
             json!({"allow_redirects": auto.get("allow_redirects").cloned().unwrap_or(json!("always")),
                    "enabled": true})
@@ -184,7 +192,8 @@ async fn apply_intent(cx: &mut Cx<'_>, intent: &mut Value, params: &Params) -> A
     }
     if let Some(customer) = params.nullable("customer")? {
         if let Some(id) = customer.as_str() {
-            cx.fetch("customer", "customer", id, "customer", false).await?;
+            cx.fetch("customer", "customer", id, "customer", false)
+                .await?;
         }
         intent["customer"] = customer;
     }
@@ -198,7 +207,10 @@ async fn apply_intent(cx: &mut Cx<'_>, intent: &mut Value, params: &Params) -> A
         }
     }
     if params.has("payment_method_data") {
-        let data = params.hash("payment_method_data")?.cloned().unwrap_or_default();
+        let data = params
+            .hash("payment_method_data")?
+            .cloned()
+            .unwrap_or_default();
         let token = data
             .get("card")
             .and_then(|c| c.get("token"))
@@ -233,7 +245,9 @@ fn check_method_customer(method: &Value, intent: &Value) -> ApiResult<()> {
 pub(crate) async fn create_intent(cx: &mut Cx<'_>) -> ApiResult {
     cx.params.allow(INTENT_FIELDS)?;
     let params = cx.params.clone();
-    let amount = params.int("amount")?.ok_or_else(|| ApiError::missing("amount"))?;
+    let amount = params
+        .int("amount")?
+        .ok_or_else(|| ApiError::missing("amount"))?;
     let currency = currency(&params)?;
     check_amount(amount, &currency)?;
     let (mut intent, seq) = new_intent(cx, amount, &currency, None, cx.now).await?;
@@ -255,11 +269,13 @@ pub(crate) async fn create_intent(cx: &mut Cx<'_>) -> ApiResult {
 /// `GET /v1/payment_intents/{id}`.
 pub(crate) async fn retrieve_intent(cx: &mut Cx<'_>, id: &str) -> ApiResult {
     cx.params.allow(&["client_secret"])?;
-    cx.fetch("payment_intent", "payment_intent", id, "intent", false).await
+    cx.fetch("payment_intent", "payment_intent", id, "intent", false)
+        .await
 }
 
 async fn fetch_intent(cx: &Cx<'_>, id: &str) -> ApiResult<Value> {
-    cx.fetch("payment_intent", "payment_intent", id, "intent", true).await
+    cx.fetch("payment_intent", "payment_intent", id, "intent", true)
+        .await
 }
 
 fn unexpected_state(intent: &Value, action: &str, allowed: &[&str]) -> ApiError {
@@ -269,7 +285,13 @@ fn unexpected_state(intent: &Value, action: &str, allowed: &[&str]) -> ApiError 
         format!(
             "You cannot {action} this PaymentIntent because it has a status of {status}. Only a \
              PaymentIntent with one of the following statuses may be {}: {}.",
-            if action == "confirm" { "confirmed" } else if action == "capture" { "captured" } else { "canceled" },
+            if action == "confirm" {
+                "confirmed"
+            } else if action == "capture" {
+                "captured"
+            } else {
+                "canceled"
+            },
             allowed.join(", ")
         ),
     )
@@ -283,13 +305,25 @@ pub(crate) async fn update_intent(cx: &mut Cx<'_>, id: &str) -> ApiResult {
     let mut intent = fetch_intent(cx, id).await?;
     let before = intent.clone();
     let status = intent["status"].as_str().unwrap_or_default().to_owned();
-    let open = ["requires_payment_method", "requires_confirmation", "requires_action"]
-        .contains(&status.as_str());
-    let restricted = ["amount", "currency", "payment_method", "customer", "capture_method"];
+    let open = [
+        "requires_payment_method",
+        "requires_confirmation",
+        "requires_action",
+    ]
+    .contains(&status.as_str());
+    let restricted = [
+        "amount",
+        "currency",
+        "payment_method",
+        "customer",
+        "capture_method",
+    ];
     if !open && let Some(key) = restricted.iter().find(|k| params.has(k)) {
         return Err(ApiError::state(
             "payment_intent_unexpected_state",
-            format!("This PaymentIntent's {key} could not be updated because it has a status of {status}. You may only update the {key} of a PaymentIntent with one of the following statuses: requires_payment_method, requires_confirmation, requires_action."),
+            format!(
+                "This PaymentIntent's {key} could not be updated because it has a status of {status}. You may only update the {key} of a PaymentIntent with one of the following statuses: requires_payment_method, requires_confirmation, requires_action."
+            ),
         ));
     }
     if let Some(amount) = params.int("amount")? {
@@ -309,7 +343,12 @@ pub(crate) async fn update_intent(cx: &mut Cx<'_>, id: &str) -> ApiResult {
     }
     if intent != before {
         cx.save(&intent).await?;
-        cx.emit("payment_intent.updated", &intent, Some(previous(&before, &intent))).await?;
+        cx.emit(
+            "payment_intent.updated",
+            &intent,
+            Some(previous(&before, &intent)),
+        )
+        .await?;
     }
     Ok(intent)
 }
@@ -317,9 +356,20 @@ pub(crate) async fn update_intent(cx: &mut Cx<'_>, id: &str) -> ApiResult {
 /// `POST /v1/payment_intents/{id}/confirm`.
 pub(crate) async fn confirm_intent(cx: &mut Cx<'_>, id: &str) -> ApiResult {
     cx.params.allow(&[
-        "payment_method", "return_url", "off_session", "setup_future_usage", "receipt_email",
-        "shipping", "payment_method_options", "payment_method_data", "error_on_requires_action",
-        "mandate_data", "use_stripe_sdk", "capture_method", "client_secret", "payment_method_types",
+        "payment_method",
+        "return_url",
+        "off_session",
+        "setup_future_usage",
+        "receipt_email",
+        "shipping",
+        "payment_method_options",
+        "payment_method_data",
+        "error_on_requires_action",
+        "mandate_data",
+        "use_stripe_sdk",
+        "capture_method",
+        "client_secret",
+        "payment_method_types",
         "radar_options",
     ])?;
     let params = cx.params.clone();
@@ -331,12 +381,26 @@ pub(crate) async fn confirm_intent(cx: &mut Cx<'_>, id: &str) -> ApiResult {
 /// Confirms `intent` (already stored): charges its payment method and moves its status.
 /// A decline answers 402 with the intent, keeping the failed charge.
 pub(crate) async fn confirm(cx: &mut Cx<'_>, intent: &mut Value, params: &Params) -> ApiResult<()> {
-    let allowed = ["requires_payment_method", "requires_confirmation", "requires_action"];
+    let allowed = [
+        "requires_payment_method",
+        "requires_confirmation",
+        "requires_action",
+    ];
     if !allowed.contains(&intent["status"].as_str().unwrap_or_default()) {
         return Err(unexpected_state(intent, "confirm", &allowed));
     }
     let mut update = params.clone();
-    for key in ["amount", "currency", "customer", "confirm", "metadata", "description", "automatic_payment_methods", "payment_method_types", "capture_method"] {
+    for key in [
+        "amount",
+        "currency",
+        "customer",
+        "confirm",
+        "metadata",
+        "description",
+        "automatic_payment_methods",
+        "payment_method_types",
+        "capture_method",
+    ] {
         update.0.remove(key);
     }
     apply_intent(cx, intent, &update).await?;
@@ -351,7 +415,15 @@ pub(crate) async fn confirm(cx: &mut Cx<'_>, intent: &mut Value, params: &Params
         )
         .with("payment_intent", intent.clone()));
     };
-    let method = cx.fetch("payment_method", "PaymentMethod", &method_id, "payment_method", true).await?;
+    let method = cx
+        .fetch(
+            "payment_method",
+            "PaymentMethod",
+            &method_id,
+            "payment_method",
+            true,
+        )
+        .await?;
     match attempt(cx, intent, &method).await? {
         None => {
             if intent["status"] == "succeeded" && !intent["invoice"].is_null() {
@@ -393,7 +465,12 @@ pub(crate) async fn attempt(
         intent["status"] = json!("requires_payment_method");
         cx.save(intent).await?;
         cx.emit("charge.failed", &charge, None).await?;
-        cx.emit("payment_intent.payment_failed", intent, Some(previous(&before, intent))).await?;
+        cx.emit(
+            "payment_intent.payment_failed",
+            intent,
+            Some(previous(&before, intent)),
+        )
+        .await?;
         let mut shown = intent.clone();
         crate::cx::strip_hidden(&mut shown);
         return Ok(Some(
@@ -422,9 +499,19 @@ pub(crate) async fn attempt(
     cx.save(intent).await?;
     cx.emit("charge.succeeded", &charge, None).await?;
     if manual {
-        cx.emit("payment_intent.amount_capturable_updated", intent, Some(previous(&before, intent))).await?;
+        cx.emit(
+            "payment_intent.amount_capturable_updated",
+            intent,
+            Some(previous(&before, intent)),
+        )
+        .await?;
     } else {
-        cx.emit("payment_intent.succeeded", intent, Some(previous(&before, intent))).await?;
+        cx.emit(
+            "payment_intent.succeeded",
+            intent,
+            Some(previous(&before, intent)),
+        )
+        .await?;
     }
     Ok(None)
 }
@@ -523,7 +610,14 @@ async fn new_charge(
 
 /// `POST /v1/payment_intents/{id}/capture` (`amount_to_capture`).
 pub(crate) async fn capture_intent(cx: &mut Cx<'_>, id: &str) -> ApiResult {
-    cx.params.allow(&["amount_to_capture", "metadata", "final_capture", "statement_descriptor", "statement_descriptor_suffix", "application_fee_amount"])?;
+    cx.params.allow(&[
+        "amount_to_capture",
+        "metadata",
+        "final_capture",
+        "statement_descriptor",
+        "statement_descriptor_suffix",
+        "application_fee_amount",
+    ])?;
     let params = cx.params.clone();
     let mut intent = fetch_intent(cx, id).await?;
     if intent["status"] != "requires_capture" {
@@ -535,12 +629,19 @@ pub(crate) async fn capture_intent(cx: &mut Cx<'_>, id: &str) -> ApiResult {
     if amount > capturable || amount < 1 {
         return Err(ApiError::invalid_param(
             "amount_to_capture",
-            format!("The amount to capture ({amount}) must be between 1 and the amount capturable ({capturable})."),
+            format!(
+                "The amount to capture ({amount}) must be between 1 and the amount capturable ({capturable})."
+            ),
         ));
     }
     apply_metadata(&mut intent, &params)?;
-    let charge_id = intent["latest_charge"].as_str().unwrap_or_default().to_owned();
-    let mut charge = cx.fetch("charge", "charge", &charge_id, "charge", true).await?;
+    let charge_id = intent["latest_charge"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    let mut charge = cx
+        .fetch("charge", "charge", &charge_id, "charge", true)
+        .await?;
     let charge_before = charge.clone();
     charge["captured"] = json!(true);
     charge["amount_captured"] = json!(amount);
@@ -552,8 +653,18 @@ pub(crate) async fn capture_intent(cx: &mut Cx<'_>, id: &str) -> ApiResult {
     intent["amount_capturable"] = json!(0);
     intent["amount_received"] = json!(amount);
     cx.save(&intent).await?;
-    cx.emit("charge.captured", &charge, Some(previous(&charge_before, &charge))).await?;
-    cx.emit("payment_intent.succeeded", &intent, Some(previous(&before, &intent))).await?;
+    cx.emit(
+        "charge.captured",
+        &charge,
+        Some(previous(&charge_before, &charge)),
+    )
+    .await?;
+    cx.emit(
+        "payment_intent.succeeded",
+        &intent,
+        Some(previous(&before, &intent)),
+    )
+    .await?;
     Ok(intent)
 }
 
@@ -562,12 +673,27 @@ pub(crate) async fn cancel_intent(cx: &mut Cx<'_>, id: &str) -> ApiResult {
     cx.params.allow(&["cancellation_reason"])?;
     let reason = cx.params.str("cancellation_reason")?.map(str::to_owned);
     if let Some(r) = &reason
-        && !["duplicate", "fraudulent", "requested_by_customer", "abandoned"].contains(&r.as_str())
+        && ![
+            "duplicate",
+            "fraudulent",
+            "requested_by_customer",
+            "abandoned",
+        ]
+        .contains(&r.as_str())
     {
-        return Err(ApiError::invalid_param("cancellation_reason", format!("Invalid cancellation_reason: {r}")));
+        return Err(ApiError::invalid_param(
+            "cancellation_reason",
+            format!("Invalid cancellation_reason: {r}"),
+        ));
     }
     let mut intent = fetch_intent(cx, id).await?;
-    let allowed = ["requires_payment_method", "requires_capture", "requires_confirmation", "requires_action", "processing"];
+    let allowed = [
+        "requires_payment_method",
+        "requires_capture",
+        "requires_confirmation",
+        "requires_action",
+        "processing",
+    ];
     if !allowed.contains(&intent["status"].as_str().unwrap_or_default()) {
         return Err(unexpected_state(&intent, "cancel", &allowed));
     }
@@ -585,7 +711,12 @@ pub(crate) async fn cancel_intent(cx: &mut Cx<'_>, id: &str) -> ApiResult {
     intent["cancellation_reason"] = json!(reason);
     intent["amount_capturable"] = json!(0);
     cx.save(&intent).await?;
-    cx.emit("payment_intent.canceled", &intent, Some(previous(&before, &intent))).await?;
+    cx.emit(
+        "payment_intent.canceled",
+        &intent,
+        Some(previous(&before, &intent)),
+    )
+    .await?;
     Ok(intent)
 }
 
@@ -617,19 +748,46 @@ pub(crate) async fn list_intents(cx: &mut Cx<'_>) -> ApiResult {
 
 /// `GET /v1/payment_intents/search`.
 pub(crate) async fn search_intents(cx: &mut Cx<'_>) -> ApiResult {
-    search::run(cx, "payment_intent", "payment_intents", &["amount", "created", "currency", "customer", "status"]).await
+    search::run(
+        cx,
+        "payment_intent",
+        "payment_intents",
+        &["amount", "created", "currency", "customer", "status"],
+    )
+    .await
 }
 
 /// `GET /v1/charges` (`customer`, `payment_intent`).
 pub(crate) async fn list_charges(cx: &mut Cx<'_>) -> ApiResult {
     allow_with(cx, &["customer", "payment_intent", "transfer_group"])?;
-    let filters = list_filters(cx, &[("customer", "customer = {}"), ("payment_intent", "data->>'payment_intent' = {}")])?;
+    let filters = list_filters(
+        cx,
+        &[
+            ("customer", "customer = {}"),
+            ("payment_intent", "data->>'payment_intent' = {}"),
+        ],
+    )?;
     cx.list("charge", "charge", &filters).await
 }
 
 /// `GET /v1/charges/search`.
 pub(crate) async fn search_charges(cx: &mut Cx<'_>) -> ApiResult {
-    search::run(cx, "charge", "charges", &["amount", "created", "currency", "customer", "status", "payment_intent", "refunded", "disputed"]).await
+    search::run(
+        cx,
+        "charge",
+        "charges",
+        &[
+            "amount",
+            "created",
+            "currency",
+            "customer",
+            "status",
+            "payment_intent",
+            "refunded",
+            "disputed",
+        ],
+    )
+    .await
 }
 
 /// `GET /v1/charges/{id}`.
@@ -640,7 +798,15 @@ pub(crate) async fn retrieve_charge(cx: &mut Cx<'_>, id: &str) -> ApiResult {
 
 /// `POST /v1/charges/{id}` (`description`, `metadata`, `receipt_email`, `shipping`).
 pub(crate) async fn update_charge(cx: &mut Cx<'_>, id: &str) -> ApiResult {
-    cx.params.allow(&["description", "metadata", "receipt_email", "shipping", "fraud_details", "transfer_group", "customer"])?;
+    cx.params.allow(&[
+        "description",
+        "metadata",
+        "receipt_email",
+        "shipping",
+        "fraud_details",
+        "transfer_group",
+        "customer",
+    ])?;
     let params = cx.params.clone();
     let mut charge = cx.fetch("charge", "charge", id, "id", true).await?;
     let before = charge.clone();
@@ -654,13 +820,26 @@ pub(crate) async fn update_charge(cx: &mut Cx<'_>, id: &str) -> ApiResult {
     }
     apply_metadata(&mut charge, &params)?;
     cx.save(&charge).await?;
-    cx.emit("charge.updated", &charge, Some(previous(&before, &charge))).await?;
+    cx.emit("charge.updated", &charge, Some(previous(&before, &charge)))
+        .await?;
     Ok(charge)
 }
 
 /// `POST /v1/refunds` (`charge` or `payment_intent`, `amount`, `reason`, `metadata`).
 pub(crate) async fn create_refund(cx: &mut Cx<'_>) -> ApiResult {
-    cx.params.allow(&["charge", "payment_intent", "amount", "reason", "metadata", "instructions_email", "refund_application_fee", "reverse_transfer", "origin", "currency", "customer"])?;
+    cx.params.allow(&[
+        "charge",
+        "payment_intent",
+        "amount",
+        "reason",
+        "metadata",
+        "instructions_email",
+        "refund_application_fee",
+        "reverse_transfer",
+        "origin",
+        "currency",
+        "customer",
+    ])?;
     let params = cx.params.clone();
     let charge_id = match (
         params.str("charge")?.filter(|s| !s.is_empty()),
@@ -668,13 +847,23 @@ pub(crate) async fn create_refund(cx: &mut Cx<'_>) -> ApiResult {
     ) {
         (Some(charge), _) => charge.to_owned(),
         (None, Some(pi)) => {
-            let intent = cx.fetch("payment_intent", "payment_intent", pi, "payment_intent", false).await?;
+            let intent = cx
+                .fetch(
+                    "payment_intent",
+                    "payment_intent",
+                    pi,
+                    "payment_intent",
+                    false,
+                )
+                .await?;
             match intent["latest_charge"].as_str() {
                 Some(ch) if intent["status"] == "succeeded" => ch.to_owned(),
                 _ => {
                     return Err(ApiError::invalid_param(
                         "payment_intent",
-                        format!("This PaymentIntent ({pi}) does not have a successful charge to refund."),
+                        format!(
+                            "This PaymentIntent ({pi}) does not have a successful charge to refund."
+                        ),
                     ));
                 }
             }
@@ -685,37 +874,55 @@ pub(crate) async fn create_refund(cx: &mut Cx<'_>) -> ApiResult {
             ));
         }
     };
-    let mut charge = cx.fetch("charge", "charge", &charge_id, "charge", true).await?;
+    let mut charge = cx
+        .fetch("charge", "charge", &charge_id, "charge", true)
+        .await?;
     if charge["status"] != "succeeded" {
-        return Err(ApiError::invalid_param("charge", format!("Charge {charge_id} cannot be refunded: it did not succeed.")));
+        return Err(ApiError::invalid_param(
+            "charge",
+            format!("Charge {charge_id} cannot be refunded: it did not succeed."),
+        ));
     }
     if charge["captured"] != true {
         return Err(ApiError::invalid_param(
             "charge",
-            format!("Charge {charge_id} has not been captured: cancel its PaymentIntent to release the funds instead."),
+            format!(
+                "Charge {charge_id} has not been captured: cancel its PaymentIntent to release the funds instead."
+            ),
         ));
     }
     let captured = charge["amount_captured"].as_i64().unwrap_or(0);
     let refunded = charge["amount_refunded"].as_i64().unwrap_or(0);
     let remaining = captured - refunded;
     if remaining <= 0 {
-        return Err(ApiError::invalid_param("charge", format!("Charge {charge_id} has already been refunded."))
-            .code("charge_already_refunded"));
+        return Err(ApiError::invalid_param(
+            "charge",
+            format!("Charge {charge_id} has already been refunded."),
+        )
+        .code("charge_already_refunded"));
     }
     let amount = params.int("amount")?.unwrap_or(remaining);
     if amount < 1 {
-        return Err(ApiError::invalid_param("amount", "Refund amount must be positive."));
+        return Err(ApiError::invalid_param(
+            "amount",
+            "Refund amount must be positive.",
+        ));
     }
     if amount > remaining {
         return Err(ApiError::invalid_param(
             "amount",
-            format!("Refund amount ({amount}) is greater than unrefunded amount on charge ({remaining})"),
+            format!(
+                "Refund amount ({amount}) is greater than unrefunded amount on charge ({remaining})"
+            ),
         ));
     }
     if let Some(reason) = params.str("reason")?
         && !["duplicate", "fraudulent", "requested_by_customer", ""].contains(&reason)
     {
-        return Err(ApiError::invalid_param("reason", format!("Invalid reason: {reason}")));
+        return Err(ApiError::invalid_param(
+            "reason",
+            format!("Invalid reason: {reason}"),
+        ));
     }
     let (id, seq) = cx.new_id("re_").await?;
     let mut refund = json!({
@@ -742,14 +949,21 @@ pub(crate) async fn create_refund(cx: &mut Cx<'_>) -> ApiResult {
     charge["refunded"] = json!(refunded + amount >= captured);
     cx.save(&charge).await?;
     cx.emit("refund.created", &refund, None).await?;
-    cx.emit("charge.refunded", &charge, Some(previous(&before, &charge))).await?;
+    cx.emit("charge.refunded", &charge, Some(previous(&before, &charge)))
+        .await?;
     Ok(refund)
 }
 
 /// `GET /v1/refunds` (`charge`, `payment_intent`).
 pub(crate) async fn list_refunds(cx: &mut Cx<'_>) -> ApiResult {
     allow_with(cx, &["charge", "payment_intent"])?;
-    let filters = list_filters(cx, &[("charge", "data->>'charge' = {}"), ("payment_intent", "data->>'payment_intent' = {}")])?;
+    let filters = list_filters(
+        cx,
+        &[
+            ("charge", "data->>'charge' = {}"),
+            ("payment_intent", "data->>'payment_intent' = {}"),
+        ],
+    )?;
     cx.list("refund", "refund", &filters).await
 }
 
@@ -767,15 +981,30 @@ pub(crate) async fn update_refund(cx: &mut Cx<'_>, id: &str) -> ApiResult {
     let before = refund.clone();
     apply_metadata(&mut refund, &params)?;
     cx.save(&refund).await?;
-    cx.emit("refund.updated", &refund, Some(previous(&before, &refund))).await?;
+    cx.emit("refund.updated", &refund, Some(previous(&before, &refund)))
+        .await?;
     Ok(refund)
 }
 
 const SETUP_FIELDS: &[&str] = &[
-    "customer", "description", "metadata", "payment_method", "payment_method_types", "usage",
-    "confirm", "return_url", "automatic_payment_methods", "payment_method_options",
-    "payment_method_data", "mandate_data", "on_behalf_of", "single_use", "attach_to_self",
-    "flow_directions", "use_stripe_sdk", "payment_method_configuration",
+    "customer",
+    "description",
+    "metadata",
+    "payment_method",
+    "payment_method_types",
+    "usage",
+    "confirm",
+    "return_url",
+    "automatic_payment_methods",
+    "payment_method_options",
+    "payment_method_data",
+    "mandate_data",
+    "on_behalf_of",
+    "single_use",
+    "attach_to_self",
+    "flow_directions",
+    "use_stripe_sdk",
+    "payment_method_configuration",
 ];
 
 /// `POST /v1/setup_intents`.
@@ -824,13 +1053,17 @@ async fn apply_setup(cx: &mut Cx<'_>, setup: &mut Value, params: &Params) -> Api
     }
     if let Some(usage) = params.str("usage")? {
         if !["on_session", "off_session"].contains(&usage) {
-            return Err(ApiError::invalid_param("usage", format!("Invalid usage: {usage}")));
+            return Err(ApiError::invalid_param(
+                "usage",
+                format!("Invalid usage: {usage}"),
+            ));
         }
         setup["usage"] = json!(usage);
     }
     if let Some(customer) = params.nullable("customer")? {
         if let Some(id) = customer.as_str() {
-            cx.fetch("customer", "customer", id, "customer", false).await?;
+            cx.fetch("customer", "customer", id, "customer", false)
+                .await?;
         }
         setup["customer"] = customer;
     }
@@ -850,34 +1083,62 @@ async fn apply_setup(cx: &mut Cx<'_>, setup: &mut Value, params: &Params) -> Api
 /// `GET /v1/setup_intents/{id}`.
 pub(crate) async fn retrieve_setup(cx: &mut Cx<'_>, id: &str) -> ApiResult {
     cx.params.allow(&["client_secret"])?;
-    cx.fetch("setup_intent", "setup_intent", id, "intent", false).await
+    cx.fetch("setup_intent", "setup_intent", id, "intent", false)
+        .await
 }
 
 /// `POST /v1/setup_intents/{id}`.
 pub(crate) async fn update_setup(cx: &mut Cx<'_>, id: &str) -> ApiResult {
     cx.params.allow(SETUP_FIELDS)?;
     let params = cx.params.clone();
-    let mut setup = cx.fetch("setup_intent", "setup_intent", id, "intent", true).await?;
+    let mut setup = cx
+        .fetch("setup_intent", "setup_intent", id, "intent", true)
+        .await?;
     let before = setup.clone();
     apply_setup(cx, &mut setup, &params).await?;
     cx.save(&setup).await?;
-    cx.emit("setup_intent.updated", &setup, Some(previous(&before, &setup))).await?;
+    cx.emit(
+        "setup_intent.updated",
+        &setup,
+        Some(previous(&before, &setup)),
+    )
+    .await?;
     Ok(setup)
 }
 
 /// `GET /v1/setup_intents` (`customer`, `payment_method`).
 pub(crate) async fn list_setups(cx: &mut Cx<'_>) -> ApiResult {
     allow_with(cx, &["customer", "payment_method", "attach_to_self"])?;
-    let filters = list_filters(cx, &[("customer", "customer = {}"), ("payment_method", "data->>'payment_method' = {}")])?;
+    let filters = list_filters(
+        cx,
+        &[
+            ("customer", "customer = {}"),
+            ("payment_method", "data->>'payment_method' = {}"),
+        ],
+    )?;
     cx.list("setup_intent", "setup_intent", &filters).await
 }
 
 /// `POST /v1/setup_intents/{id}/confirm`.
 pub(crate) async fn confirm_setup(cx: &mut Cx<'_>, id: &str) -> ApiResult {
-    cx.params.allow(&["payment_method", "return_url", "mandate_data", "payment_method_options", "payment_method_data", "use_stripe_sdk", "client_secret"])?;
+    cx.params.allow(&[
+        "payment_method",
+        "return_url",
+        "mandate_data",
+        "payment_method_options",
+        "payment_method_data",
+        "use_stripe_sdk",
+        "client_secret",
+    ])?;
     let params = cx.params.clone();
-    let mut setup = cx.fetch("setup_intent", "setup_intent", id, "intent", true).await?;
-    let allowed = ["requires_payment_method", "requires_confirmation", "requires_action"];
+    let mut setup = cx
+        .fetch("setup_intent", "setup_intent", id, "intent", true)
+        .await?;
+    let allowed = [
+        "requires_payment_method",
+        "requires_confirmation",
+        "requires_action",
+    ];
     if !allowed.contains(&setup["status"].as_str().unwrap_or_default()) {
         return Err(ApiError::state(
             "setup_intent_unexpected_state",
@@ -903,7 +1164,15 @@ async fn confirm_setup_inner(cx: &mut Cx<'_>, setup: &mut Value) -> ApiResult<()
             "You cannot confirm this SetupIntent because it's missing a payment method.",
         ));
     };
-    let method = cx.fetch("payment_method", "PaymentMethod", &method_id, "payment_method", true).await?;
+    let method = cx
+        .fetch(
+            "payment_method",
+            "PaymentMethod",
+            &method_id,
+            "payment_method",
+            true,
+        )
+        .await?;
     let number = method["_number"].as_str().unwrap_or_default().to_owned();
     let fails = methods::decline_of(&method).filter(|_| method_attach_fails(&number));
     if let Some(decline) = fails {
@@ -920,7 +1189,12 @@ async fn confirm_setup_inner(cx: &mut Cx<'_>, setup: &mut Value) -> ApiResult<()
         setup["payment_method"] = Value::Null;
         setup["status"] = json!("requires_payment_method");
         cx.save(setup).await?;
-        cx.emit("setup_intent.setup_failed", setup, Some(previous(&before, setup))).await?;
+        cx.emit(
+            "setup_intent.setup_failed",
+            setup,
+            Some(previous(&before, setup)),
+        )
+        .await?;
         let mut shown = setup.clone();
         crate::cx::strip_hidden(&mut shown);
         return Err(card_error(decline).with("setup_intent", shown).persist());
@@ -931,7 +1205,12 @@ async fn confirm_setup_inner(cx: &mut Cx<'_>, setup: &mut Value) -> ApiResult<()
     setup["status"] = json!("succeeded");
     setup["last_setup_error"] = Value::Null;
     cx.save(setup).await?;
-    cx.emit("setup_intent.succeeded", setup, Some(previous(&before, setup))).await?;
+    cx.emit(
+        "setup_intent.succeeded",
+        setup,
+        Some(previous(&before, setup)),
+    )
+    .await?;
     Ok(())
 }
 
@@ -943,17 +1222,27 @@ fn method_attach_fails(number: &str) -> bool {
 pub(crate) async fn cancel_setup(cx: &mut Cx<'_>, id: &str) -> ApiResult {
     cx.params.allow(&["cancellation_reason"])?;
     let reason = cx.params.str("cancellation_reason")?.map(str::to_owned);
-    let mut setup = cx.fetch("setup_intent", "setup_intent", id, "intent", true).await?;
+    let mut setup = cx
+        .fetch("setup_intent", "setup_intent", id, "intent", true)
+        .await?;
     if ["succeeded", "canceled"].contains(&setup["status"].as_str().unwrap_or_default()) {
         return Err(ApiError::state(
             "setup_intent_unexpected_state",
-            format!("You cannot cancel this SetupIntent because it has a status of {}.", setup["status"].as_str().unwrap_or_default()),
+            format!(
+                "You cannot cancel this SetupIntent because it has a status of {}.",
+                setup["status"].as_str().unwrap_or_default()
+            ),
         ));
     }
     let before = setup.clone();
     setup["status"] = json!("canceled");
     setup["cancellation_reason"] = json!(reason);
     cx.save(&setup).await?;
-    cx.emit("setup_intent.canceled", &setup, Some(previous(&before, &setup))).await?;
+    cx.emit(
+        "setup_intent.canceled",
+        &setup,
+        Some(previous(&before, &setup)),
+    )
+    .await?;
     Ok(setup)
 }

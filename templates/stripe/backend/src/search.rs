@@ -140,7 +140,9 @@ pub(crate) fn parse(query: &str, resource: &str, fields: &[&str]) -> ApiResult<Q
         }
         let field = if name == "metadata" {
             if lx.peek() != Some(b'[') {
-                return Err(bad("Invalid query: metadata fields are written metadata['key']"));
+                return Err(bad(
+                    "Invalid query: metadata fields are written metadata['key']",
+                ));
             }
             lx.pos += 1;
             let key = lx.quoted()?;
@@ -199,8 +201,7 @@ pub(crate) fn parse(query: &str, resource: &str, fields: &[&str]) -> ApiResult<Q
                 }
             }
         }
-        if matches!(op, Op::Gt | Op::Ge | Op::Lt | Op::Le) && !matches!(value, Literal::Number(_))
-        {
+        if matches!(op, Op::Gt | Op::Ge | Op::Lt | Op::Le) && !matches!(value, Literal::Number(_)) {
             return Err(bad(format!(
                 "Invalid query: `{name}` range comparisons need a number"
             )));
@@ -260,7 +261,9 @@ fn clause_matches(clause: &Clause, object: &Value) -> bool {
                 other => other.to_string(),
             };
             match clause.op {
-                Op::Eq => have.eq_ignore_ascii_case(want) || have.to_lowercase() == want.to_lowercase(),
+                Op::Eq => {
+                    have.eq_ignore_ascii_case(want) || have.to_lowercase() == want.to_lowercase()
+                }
                 Op::Like => have.to_lowercase().contains(&want.to_lowercase()),
                 _ => false,
             }
@@ -293,6 +296,57 @@ impl Query {
             self.clauses.iter().all(|c| clause_matches(c, object))
         }
     }
+}
+
+/// Runs the request's `query` over every live object of `kind`: Stripe's search envelope
+/// `{object:"search_result",data,has_more,next_page,url}`, paged by `limit` and `page`.
+pub(crate) async fn run(
+    cx: &crate::cx::Cx<'_>,
+    kind: &str,
+    resource: &str,
+    fields: &[&str],
+) -> ApiResult<Value> {
+    cx.params.allow(&["query", "limit", "page"])?;
+    let text = cx.params.required("query")?;
+    let query = parse(text, resource, fields)?;
+    let limit = usize::try_from(cx.limit()?).unwrap_or(10);
+    let offset = match cx.params.str("page")?.filter(|p| !p.is_empty()) {
+        None => 0,
+        Some(page) => asym_kit::cursor::decode(page)
+            .ok()
+            .and_then(|inner| inner.strip_prefix("offset:").and_then(|n| n.parse().ok()))
+            .ok_or_else(|| {
+                ApiError::invalid_param("page", "Invalid page: the page token is not valid.")
+            })?,
+    };
+    let matching: Vec<Value> = cx
+        .all(kind, &[])
+        .await?
+        .into_iter()
+        .filter(|object| query.matches(object))
+        .collect();
+    let total = matching.len();
+    let data: Vec<Value> = matching.into_iter().skip(offset).take(limit).collect();
+    let has_more = offset + data.len() < total;
+    let next_page = if has_more {
+        Value::String(asym_kit::cursor::encode(&format!(
+            "offset:{}",
+            offset + limit
+        )))
+    } else {
+        Value::Null
+    };
+    let mut out = serde_json::json!({
+        "object": "search_result",
+        "data": data,
+        "has_more": has_more,
+        "next_page": next_page,
+        "url": format!("/v1/{resource}/search"),
+    });
+    if cx.params.expand().iter().any(|p| p == "total_count") {
+        out["total_count"] = Value::from(total);
+    }
+    Ok(out)
 }
 
 #[cfg(test)]
@@ -349,50 +403,4 @@ mod tests {
         assert!(q("email:'x@y.z' OR name:'jenny rosen'").matches(&jenny));
         assert!(!q("created<1700000000").matches(&jenny));
     }
-}
-
-/// Runs the request's `query` over every live object of `kind`: Stripe's search envelope
-/// `{object:"search_result",data,has_more,next_page,url}`, paged by `limit` and `page`.
-pub(crate) async fn run(
-    cx: &crate::cx::Cx<'_>,
-    kind: &str,
-    resource: &str,
-    fields: &[&str],
-) -> ApiResult<Value> {
-    cx.params.allow(&["query", "limit", "page"])?;
-    let text = cx.params.required("query")?;
-    let query = parse(text, resource, fields)?;
-    let limit = usize::try_from(cx.limit()?).unwrap_or(10);
-    let offset = match cx.params.str("page")?.filter(|p| !p.is_empty()) {
-        None => 0,
-        Some(page) => asym_kit::cursor::decode(page)
-            .ok()
-            .and_then(|inner| inner.strip_prefix("offset:").and_then(|n| n.parse().ok()))
-            .ok_or_else(|| ApiError::invalid_param("page", "Invalid page: the page token is not valid."))?,
-    };
-    let matching: Vec<Value> = cx
-        .all(kind, &[])
-        .await?
-        .into_iter()
-        .filter(|object| query.matches(object))
-        .collect();
-    let total = matching.len();
-    let data: Vec<Value> = matching.into_iter().skip(offset).take(limit).collect();
-    let has_more = offset + data.len() < total;
-    let next_page = if has_more {
-        Value::String(asym_kit::cursor::encode(&format!("offset:{}", offset + limit)))
-    } else {
-        Value::Null
-    };
-    let mut out = serde_json::json!({
-        "object": "search_result",
-        "data": data,
-        "has_more": has_more,
-        "next_page": next_page,
-        "url": format!("/v1/{resource}/search"),
-    });
-    if cx.params.expand().iter().any(|p| p == "total_count") {
-        out["total_count"] = Value::from(total);
-    }
-    Ok(out)
 }

@@ -128,7 +128,11 @@ async fn deliver_once(state: &AppState, event: &str, endpoint: &str) -> bool {
     let Ok(client) = state.kit.db().await else {
         return ok;
     };
-    let next = if ok { None } else { Some(now + (1i64 << attempts.min(6))) };
+    let next = if ok {
+        None
+    } else {
+        Some(now + (1i64 << attempts.min(6)))
+    };
     let _ = client
         .execute(
             "UPDATE webhook_deliveries
@@ -182,7 +186,10 @@ async fn post(url: &str, signature: &str, payload: &str) -> Result<u16, String> 
         let mut head = Vec::with_capacity(256);
         let mut buf = [0u8; 512];
         while !head.windows(2).any(|w| w == b"\r\n") {
-            let n = stream.read(&mut buf).await.map_err(|e| format!("read: {e}"))?;
+            let n = stream
+                .read(&mut buf)
+                .await
+                .map_err(|e| format!("read: {e}"))?;
             if n == 0 {
                 break;
             }

@@ -2,6 +2,11 @@
 //! seed (run `asym images build stripe` first; `ASYM_PIN=off cargo test -p stripe-backend`).
 //! The `offline` module drives the router in-process where no database is needed.
 
+#![allow(
+    clippy::unwrap_used,
+    reason = "helpers of tests: a failed unwrap is a failed test"
+)]
+
 use std::time::Duration;
 
 use serde_json::Value;
@@ -24,7 +29,13 @@ impl Api {
         }
     }
 
-    async fn send(&self, method: reqwest::Method, path: &str, form: &[(&str, &str)], headers: &[(&str, &str)]) -> (u16, Value, reqwest::header::HeaderMap) {
+    async fn send(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        form: &[(&str, &str)],
+        headers: &[(&str, &str)],
+    ) -> (u16, Value, reqwest::header::HeaderMap) {
         let body = encode(form);
         let mut url = format!("{}{path}", self.base);
         let mut request = if method == reqwest::Method::GET || method == reqwest::Method::DELETE {
@@ -76,12 +87,23 @@ fn encode(form: &[(&str, &str)]) -> String {
     let esc = |s: &str| {
         s.bytes()
             .map(|b| match b {
-                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'[' | b']' => (b as char).to_string(),
+                b'A'..=b'Z'
+                | b'a'..=b'z'
+                | b'0'..=b'9'
+                | b'-'
+                | b'_'
+                | b'.'
+                | b'~'
+                | b'['
+                | b']' => (b as char).to_string(),
                 _ => format!("%{b:02X}"),
             })
             .collect::<String>()
     };
-    form.iter().map(|(k, v)| format!("{}={}", esc(k), esc(v))).collect::<Vec<_>>().join("&")
+    form.iter()
+        .map(|(k, v)| format!("{}={}", esc(k), esc(v)))
+        .collect::<Vec<_>>()
+        .join("&")
 }
 
 fn id(value: &Value) -> &str {
@@ -91,7 +113,16 @@ fn id(value: &Value) -> &str {
 #[asym::clone("stripe", seed = "basic")]
 async fn customers_are_created_retrieved_updated_and_deleted(stripe: asym::Stripe) {
     let api = Api::new(&stripe);
-    let created = api.ok("/v1/customers", &[("email", "jenny@example.com"), ("name", "Jenny Rosen"), ("metadata[order]", "6735")]).await;
+    let created = api
+        .ok(
+            "/v1/customers",
+            &[
+                ("email", "jenny@example.com"),
+                ("name", "Jenny Rosen"),
+                ("metadata[order]", "6735"),
+            ],
+        )
+        .await;
     assert!(id(&created).starts_with("cus_"));
     assert_eq!(created["object"], "customer");
     assert_eq!(created["livemode"], false);
@@ -99,7 +130,16 @@ async fn customers_are_created_retrieved_updated_and_deleted(stripe: asym::Strip
     assert!(created["created"].as_i64().unwrap() > 1_600_000_000);
 
     let path = format!("/v1/customers/{}", id(&created));
-    let updated = api.ok(&path, &[("metadata[plan]", "pro"), ("metadata[order]", ""), ("description", "VIP")]).await;
+    let updated = api
+        .ok(
+            &path,
+            &[
+                ("metadata[plan]", "pro"),
+                ("metadata[order]", ""),
+                ("description", "VIP"),
+            ],
+        )
+        .await;
     assert_eq!(updated["metadata"], serde_json::json!({"plan": "pro"}));
     assert_eq!(updated["description"], "VIP");
     let (status, fetched) = api.get(&path, &[]).await;
@@ -107,7 +147,10 @@ async fn customers_are_created_retrieved_updated_and_deleted(stripe: asym::Strip
 
     let (status, deleted) = api.delete(&path).await;
     assert_eq!(status, 200);
-    assert_eq!(deleted, serde_json::json!({"id": id(&created), "object": "customer", "deleted": true}));
+    assert_eq!(
+        deleted,
+        serde_json::json!({"id": id(&created), "object": "customer", "deleted": true})
+    );
     let (status, stub) = api.get(&path, &[]).await;
     assert_eq!((status, stub["deleted"].clone()), (200, Value::Bool(true)));
 
@@ -118,7 +161,11 @@ async fn customers_are_created_retrieved_updated_and_deleted(stripe: asym::Strip
     assert_eq!(missing["error"]["type"], "invalid_request_error");
 
     let rows = stripe.query("select count(*) from objects where object = 'event' and data->>'type' like 'customer.%'").await.unwrap();
-    assert_eq!(rows[0].get::<_, i64>(0), 3, "created, updated, deleted events");
+    assert_eq!(
+        rows[0].get::<_, i64>(0),
+        3,
+        "created, updated, deleted events"
+    );
 }
 
 #[asym::clone("stripe", seed = "basic")]
@@ -128,17 +175,40 @@ async fn keys_are_checked_like_stripe(stripe: asym::Stripe) {
     let none = http.get(&url).send().await.unwrap();
     assert_eq!(none.status(), 401);
     let body: Value = none.json().await.unwrap();
-    assert!(body["error"]["message"].as_str().unwrap().starts_with("You did not provide an API key"));
+    assert!(
+        body["error"]["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("You did not provide an API key")
+    );
 
-    let live = http.get(&url).bearer_auth("sk_live_0123456789abcdefghij1234").send().await.unwrap();
+    let live = http
+        .get(&url)
+        .bearer_auth("sk_live_0123456789abcdefghij1234")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(live.status(), 401);
     let body: Value = live.json().await.unwrap();
     assert_eq!(body["error"]["type"], "invalid_request_error");
-    assert_eq!(body["error"]["message"], "Invalid API Key provided: sk_live_********************1234");
+    assert_eq!(
+        body["error"]["message"],
+        "Invalid API Key provided: sk_live_********************1234"
+    );
 
-    let basic = http.get(&url).basic_auth(stripe.secret_key(), Some("")).send().await.unwrap();
+    let basic = http
+        .get(&url)
+        .basic_auth(stripe.secret_key(), Some(""))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(basic.status(), 200);
-    let publishable = http.get(&url).bearer_auth(stripe.publishable_key()).send().await.unwrap();
+    let publishable = http
+        .get(&url)
+        .bearer_auth(stripe.publishable_key())
+        .send()
+        .await
+        .unwrap();
     assert_eq!(publishable.status(), 401);
 }
 
@@ -160,7 +230,12 @@ async fn lists_page_both_ways_and_filter_by_email(stripe: asym::Stripe) {
     let mut seen: Vec<String> = ids.iter().map(|s| (*s).to_owned()).collect();
     let mut cursor = seen.last().unwrap().clone();
     loop {
-        let (_, page) = api.get("/v1/customers", &[("limit", "2"), ("starting_after", &cursor)]).await;
+        let (_, page) = api
+            .get(
+                "/v1/customers",
+                &[("limit", "2"), ("starting_after", &cursor)],
+            )
+            .await;
         for c in page["data"].as_array().unwrap() {
             seen.push(id(c).to_owned());
         }
@@ -171,39 +246,77 @@ async fn lists_page_both_ways_and_filter_by_email(stripe: asym::Stripe) {
     }
     assert_eq!(seen.len(), 8, "five new + three seeded: {seen:?}");
 
-    let (_, back) = api.get("/v1/customers", &[("limit", "2"), ("ending_before", &made[1])]).await;
+    let (_, back) = api
+        .get(
+            "/v1/customers",
+            &[("limit", "2"), ("ending_before", &made[1])],
+        )
+        .await;
     let ids: Vec<&str> = back["data"].as_array().unwrap().iter().map(id).collect();
     assert_eq!(ids, [made[3].as_str(), made[2].as_str()]);
 
-    let (_, bob) = api.get("/v1/customers", &[("email", "bob@example.com")]).await;
+    let (_, bob) = api
+        .get("/v1/customers", &[("email", "bob@example.com")])
+        .await;
     assert_eq!(bob["data"].as_array().unwrap().len(), 1);
     assert_eq!(bob["data"][0]["id"], "cus_SEEDbob0000001");
 
     let (status, err) = api.get("/v1/customers", &[("limit", "101")]).await;
     assert_eq!(status, 400);
     assert_eq!(err["error"]["param"], "limit");
-    let (status, err) = api.get("/v1/customers", &[("starting_after", "cus_missing")]).await;
-    assert_eq!((status, err["error"]["code"].as_str()), (404, Some("resource_missing")));
+    let (status, err) = api
+        .get("/v1/customers", &[("starting_after", "cus_missing")])
+        .await;
+    assert_eq!(
+        (status, err["error"]["code"].as_str()),
+        (404, Some("resource_missing"))
+    );
 }
 
 #[asym::clone("stripe", seed = "basic")]
 async fn search_understands_stripes_query_language(stripe: asym::Stripe) {
     let api = Api::new(&stripe);
-    let (_, found) = api.get("/v1/customers/search", &[("query", "email:'alice@example.com'")]).await;
+    let (_, found) = api
+        .get(
+            "/v1/customers/search",
+            &[("query", "email:'alice@example.com'")],
+        )
+        .await;
     assert_eq!(found["object"], "search_result");
     assert_eq!(found["data"][0]["id"], "cus_SEEDalice00001");
     assert_eq!(found["next_page"], Value::Null);
 
-    let (_, silver) = api.get("/v1/customers/search", &[("query", "metadata['tier']:'silver'")]).await;
+    let (_, silver) = api
+        .get(
+            "/v1/customers/search",
+            &[("query", "metadata['tier']:'silver'")],
+        )
+        .await;
     assert_eq!(silver["data"].as_array().unwrap().len(), 1);
-    let (_, either) = api.get("/v1/customers/search", &[("query", "name~'Archer' OR name~'Chen'"), ("limit", "1")]).await;
+    let (_, either) = api
+        .get(
+            "/v1/customers/search",
+            &[("query", "name~'Archer' OR name~'Chen'"), ("limit", "1")],
+        )
+        .await;
     assert_eq!(either["has_more"], true);
     let page = either["next_page"].as_str().unwrap().to_owned();
-    let (_, rest) = api.get("/v1/customers/search", &[("query", "name~'Archer' OR name~'Chen'"), ("limit", "1"), ("page", &page)]).await;
+    let (_, rest) = api
+        .get(
+            "/v1/customers/search",
+            &[
+                ("query", "name~'Archer' OR name~'Chen'"),
+                ("limit", "1"),
+                ("page", &page),
+            ],
+        )
+        .await;
     assert_eq!(rest["data"].as_array().unwrap().len(), 1);
     assert_ne!(rest["data"][0]["id"], either["data"][0]["id"]);
 
-    let (status, bad) = api.get("/v1/customers/search", &[("query", "nickname:'x'")]).await;
+    let (status, bad) = api
+        .get("/v1/customers/search", &[("query", "nickname:'x'")])
+        .await;
     assert_eq!(status, 400);
     assert_eq!(bad["error"]["param"], "query");
 }
@@ -213,15 +326,26 @@ async fn idempotent_retries_replay_and_conflicts_are_refused(stripe: asym::Strip
     let api = Api::new(&stripe);
     let form = [("email", "idem@example.com")];
     let key = [("Idempotency-Key", "retry-1")];
-    let (s1, first, _) = api.send(reqwest::Method::POST, "/v1/customers", &form, &key).await;
-    let (s2, second, headers) = api.send(reqwest::Method::POST, "/v1/customers", &form, &key).await;
+    let (s1, first, _) = api
+        .send(reqwest::Method::POST, "/v1/customers", &form, &key)
+        .await;
+    let (s2, second, headers) = api
+        .send(reqwest::Method::POST, "/v1/customers", &form, &key)
+        .await;
     assert_eq!((s1, s2), (200, 200));
     assert_eq!(first, second, "the saved response is replayed");
     assert_eq!(headers.get("idempotent-replayed").unwrap(), "true");
     let rows = stripe.query("select count(*) from objects where object = 'customer' and data->>'email' = 'idem@example.com'").await.unwrap();
     assert_eq!(rows[0].get::<_, i64>(0), 1);
 
-    let (status, err, _) = api.send(reqwest::Method::POST, "/v1/customers", &[("email", "other@example.com")], &key).await;
+    let (status, err, _) = api
+        .send(
+            reqwest::Method::POST,
+            "/v1/customers",
+            &[("email", "other@example.com")],
+            &key,
+        )
+        .await;
     assert_eq!(status, 400);
     assert_eq!(err["error"]["type"], "idempotency_error");
 }
@@ -229,16 +353,43 @@ async fn idempotent_retries_replay_and_conflicts_are_refused(stripe: asym::Strip
 #[asym::clone("stripe", seed = "basic")]
 async fn pays_and_refunds(stripe: asym::Stripe) {
     let api = Api::new(&stripe);
-    let customer = api.ok("/v1/customers", &[("email", "payer@example.com")]).await;
-    let pm = api.ok("/v1/payment_methods/pm_card_visa/attach", &[("customer", id(&customer))]).await;
+    let customer = api
+        .ok("/v1/customers", &[("email", "payer@example.com")])
+        .await;
+    let pm = api
+        .ok(
+            "/v1/payment_methods/pm_card_visa/attach",
+            &[("customer", id(&customer))],
+        )
+        .await;
     assert!(id(&pm).starts_with("pm_") && id(&pm) != "pm_card_visa");
     assert_eq!(pm["card"]["last4"], "4242");
-    let (_, listed) = api.get(&format!("/v1/customers/{}/payment_methods", id(&customer)), &[]).await;
+    let (_, listed) = api
+        .get(
+            &format!("/v1/customers/{}/payment_methods", id(&customer)),
+            &[],
+        )
+        .await;
     assert_eq!(listed["data"][0]["id"], pm["id"]);
 
-    let intent = api.ok("/v1/payment_intents", &[("amount", "2000"), ("currency", "usd"), ("customer", id(&customer)), ("payment_method", id(&pm))]).await;
+    let intent = api
+        .ok(
+            "/v1/payment_intents",
+            &[
+                ("amount", "2000"),
+                ("currency", "usd"),
+                ("customer", id(&customer)),
+                ("payment_method", id(&pm)),
+            ],
+        )
+        .await;
     assert_eq!(intent["status"], "requires_confirmation");
-    let confirmed = api.ok(&format!("/v1/payment_intents/{}/confirm", id(&intent)), &[("expand[]", "latest_charge")]).await;
+    let confirmed = api
+        .ok(
+            &format!("/v1/payment_intents/{}/confirm", id(&intent)),
+            &[("expand[]", "latest_charge")],
+        )
+        .await;
     assert_eq!(confirmed["status"], "succeeded");
     assert_eq!(confirmed["amount_received"], 2000);
     let charge = &confirmed["latest_charge"];
@@ -246,14 +397,31 @@ async fn pays_and_refunds(stripe: asym::Stripe) {
     assert_eq!(charge["paid"], true);
     assert_eq!(charge["payment_method_details"]["card"]["brand"], "visa");
 
-    let partial = api.ok("/v1/refunds", &[("payment_intent", id(&intent)), ("amount", "500")]).await;
-    assert_eq!((partial["status"].as_str(), partial["amount"].as_i64()), (Some("succeeded"), Some(500)));
+    let partial = api
+        .ok(
+            "/v1/refunds",
+            &[("payment_intent", id(&intent)), ("amount", "500")],
+        )
+        .await;
+    assert_eq!(
+        (partial["status"].as_str(), partial["amount"].as_i64()),
+        (Some("succeeded"), Some(500))
+    );
     let rest = api.ok("/v1/refunds", &[("charge", id(charge))]).await;
     assert_eq!(rest["amount"], 1500);
     let (_, charge) = api.get(&format!("/v1/charges/{}", id(charge)), &[]).await;
-    assert_eq!((charge["amount_refunded"].as_i64(), charge["refunded"].as_bool()), (Some(2000), Some(true)));
+    assert_eq!(
+        (
+            charge["amount_refunded"].as_i64(),
+            charge["refunded"].as_bool()
+        ),
+        (Some(2000), Some(true))
+    );
     let (status, again) = api.post("/v1/refunds", &[("charge", id(&charge))]).await;
-    assert_eq!((status, again["error"]["code"].as_str()), (400, Some("charge_already_refunded")));
+    assert_eq!(
+        (status, again["error"]["code"].as_str()),
+        (400, Some("charge_already_refunded"))
+    );
 
     let types: Vec<String> = stripe
         .query("select data->>'type' from objects where object = 'event' order by seq")
@@ -262,15 +430,35 @@ async fn pays_and_refunds(stripe: asym::Stripe) {
         .iter()
         .map(|r| r.get(0))
         .collect();
-    for expected in ["payment_intent.created", "charge.succeeded", "payment_intent.succeeded", "refund.created", "charge.refunded"] {
-        assert!(types.iter().any(|t| t == expected), "{expected} in {types:?}");
+    for expected in [
+        "payment_intent.created",
+        "charge.succeeded",
+        "payment_intent.succeeded",
+        "refund.created",
+        "charge.refunded",
+    ] {
+        assert!(
+            types.iter().any(|t| t == expected),
+            "{expected} in {types:?}"
+        );
     }
 }
 
 #[asym::clone("stripe", seed = "basic")]
 async fn declines_answer_402_and_leave_the_intent_retryable(stripe: asym::Stripe) {
     let api = Api::new(&stripe);
-    let (status, err) = api.post("/v1/payment_intents", &[("amount", "1500"), ("currency", "usd"), ("payment_method", "pm_card_chargeDeclinedInsufficientFunds"), ("confirm", "true"), ("payment_method_types[]", "card")]).await;
+    let (status, err) = api
+        .post(
+            "/v1/payment_intents",
+            &[
+                ("amount", "1500"),
+                ("currency", "usd"),
+                ("payment_method", "pm_card_chargeDeclinedInsufficientFunds"),
+                ("confirm", "true"),
+                ("payment_method_types[]", "card"),
+            ],
+        )
+        .await;
     assert_eq!(status, 402);
     let error = &err["error"];
     assert_eq!(error["type"], "card_error");
@@ -278,137 +466,424 @@ async fn declines_answer_402_and_leave_the_intent_retryable(stripe: asym::Stripe
     assert_eq!(error["decline_code"], "insufficient_funds");
     let intent = &error["payment_intent"];
     assert_eq!(intent["status"], "requires_payment_method");
-    assert_eq!(intent["last_payment_error"]["decline_code"], "insufficient_funds");
+    assert_eq!(
+        intent["last_payment_error"]["decline_code"],
+        "insufficient_funds"
+    );
 
-    let (_, stored) = api.get(&format!("/v1/payment_intents/{}", id(intent)), &[]).await;
-    assert_eq!(stored["status"], "requires_payment_method", "the decline persisted");
-    let (_, charges) = api.get("/v1/charges", &[("payment_intent", id(intent))]).await;
+    let (_, stored) = api
+        .get(&format!("/v1/payment_intents/{}", id(intent)), &[])
+        .await;
+    assert_eq!(
+        stored["status"], "requires_payment_method",
+        "the decline persisted"
+    );
+    let (_, charges) = api
+        .get("/v1/charges", &[("payment_intent", id(intent))])
+        .await;
     assert_eq!(charges["data"][0]["status"], "failed");
 
-    let retried = api.ok(&format!("/v1/payment_intents/{}/confirm", id(intent)), &[("payment_method", "pm_card_visa")]).await;
+    let retried = api
+        .ok(
+            &format!("/v1/payment_intents/{}/confirm", id(intent)),
+            &[("payment_method", "pm_card_visa")],
+        )
+        .await;
     assert_eq!(retried["status"], "succeeded");
     assert_eq!(retried["last_payment_error"], Value::Null);
 
-    let (status, attach) = api.post("/v1/payment_methods/pm_card_chargeDeclined/attach", &[("customer", "cus_SEEDbob0000001")]).await;
-    assert_eq!((status, attach["error"]["decline_code"].as_str()), (402, Some("generic_decline")));
+    let (status, attach) = api
+        .post(
+            "/v1/payment_methods/pm_card_chargeDeclined/attach",
+            &[("customer", "cus_SEEDbob0000001")],
+        )
+        .await;
+    assert_eq!(
+        (status, attach["error"]["decline_code"].as_str()),
+        (402, Some("generic_decline"))
+    );
 }
 
 #[asym::clone("stripe", seed = "basic")]
 async fn manual_capture_and_cancel(stripe: asym::Stripe) {
     let api = Api::new(&stripe);
-    let held = api.ok("/v1/payment_intents", &[("amount", "3000"), ("currency", "usd"), ("capture_method", "manual"), ("payment_method", "pm_card_mastercard"), ("confirm", "true")]).await;
-    assert_eq!((held["status"].as_str(), held["amount_capturable"].as_i64()), (Some("requires_capture"), Some(3000)));
-    let captured = api.ok(&format!("/v1/payment_intents/{}/capture", id(&held)), &[("amount_to_capture", "2500")]).await;
-    assert_eq!((captured["status"].as_str(), captured["amount_received"].as_i64()), (Some("succeeded"), Some(2500)));
-    let (status, err) = api.post(&format!("/v1/payment_intents/{}/cancel", id(&held)), &[]).await;
-    assert_eq!((status, err["error"]["code"].as_str()), (400, Some("payment_intent_unexpected_state")));
+    let held = api
+        .ok(
+            "/v1/payment_intents",
+            &[
+                ("amount", "3000"),
+                ("currency", "usd"),
+                ("capture_method", "manual"),
+                ("payment_method", "pm_card_mastercard"),
+                ("confirm", "true"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        (held["status"].as_str(), held["amount_capturable"].as_i64()),
+        (Some("requires_capture"), Some(3000))
+    );
+    let captured = api
+        .ok(
+            &format!("/v1/payment_intents/{}/capture", id(&held)),
+            &[("amount_to_capture", "2500")],
+        )
+        .await;
+    assert_eq!(
+        (
+            captured["status"].as_str(),
+            captured["amount_received"].as_i64()
+        ),
+        (Some("succeeded"), Some(2500))
+    );
+    let (status, err) = api
+        .post(&format!("/v1/payment_intents/{}/cancel", id(&held)), &[])
+        .await;
+    assert_eq!(
+        (status, err["error"]["code"].as_str()),
+        (400, Some("payment_intent_unexpected_state"))
+    );
 
-    let open = api.ok("/v1/payment_intents", &[("amount", "900"), ("currency", "usd")]).await;
-    let canceled = api.ok(&format!("/v1/payment_intents/{}/cancel", id(&open)), &[("cancellation_reason", "requested_by_customer")]).await;
+    let open = api
+        .ok(
+            "/v1/payment_intents",
+            &[("amount", "900"), ("currency", "usd")],
+        )
+        .await;
+    let canceled = api
+        .ok(
+            &format!("/v1/payment_intents/{}/cancel", id(&open)),
+            &[("cancellation_reason", "requested_by_customer")],
+        )
+        .await;
     assert_eq!(canceled["status"], "canceled");
-    let (status, err) = api.post("/v1/payment_intents", &[("amount", "10"), ("currency", "usd")]).await;
-    assert_eq!((status, err["error"]["code"].as_str()), (400, Some("amount_too_small")));
-    let (status, err) = api.post("/v1/payment_intents", &[("amount", "1000"), ("currency", "usd"), ("colour", "red")]).await;
-    assert_eq!((status, err["error"]["code"].as_str(), err["error"]["param"].as_str()), (400, Some("parameter_unknown"), Some("colour")));
+    let (status, err) = api
+        .post(
+            "/v1/payment_intents",
+            &[("amount", "10"), ("currency", "usd")],
+        )
+        .await;
+    assert_eq!(
+        (status, err["error"]["code"].as_str()),
+        (400, Some("amount_too_small"))
+    );
+    let (status, err) = api
+        .post(
+            "/v1/payment_intents",
+            &[("amount", "1000"), ("currency", "usd"), ("colour", "red")],
+        )
+        .await;
+    assert_eq!(
+        (
+            status,
+            err["error"]["code"].as_str(),
+            err["error"]["param"].as_str()
+        ),
+        (400, Some("parameter_unknown"), Some("colour"))
+    );
 }
 
 #[asym::clone("stripe", seed = "basic")]
 async fn setup_intents_save_cards(stripe: asym::Stripe) {
     let api = Api::new(&stripe);
-    let setup = api.ok("/v1/setup_intents", &[("customer", "cus_SEEDcarol00001"), ("payment_method", "pm_card_visa"), ("confirm", "true")]).await;
+    let setup = api
+        .ok(
+            "/v1/setup_intents",
+            &[
+                ("customer", "cus_SEEDcarol00001"),
+                ("payment_method", "pm_card_visa"),
+                ("confirm", "true"),
+            ],
+        )
+        .await;
     assert_eq!(setup["status"], "succeeded");
-    let (_, methods) = api.get("/v1/payment_methods", &[("customer", "cus_SEEDcarol00001"), ("type", "card")]).await;
+    let (_, methods) = api
+        .get(
+            "/v1/payment_methods",
+            &[("customer", "cus_SEEDcarol00001"), ("type", "card")],
+        )
+        .await;
     assert_eq!(methods["data"][0]["id"], setup["payment_method"]);
-    let (status, failed) = api.post("/v1/setup_intents", &[("customer", "cus_SEEDcarol00001"), ("payment_method", "pm_card_chargeDeclined"), ("confirm", "true")]).await;
+    let (status, failed) = api
+        .post(
+            "/v1/setup_intents",
+            &[
+                ("customer", "cus_SEEDcarol00001"),
+                ("payment_method", "pm_card_chargeDeclined"),
+                ("confirm", "true"),
+            ],
+        )
+        .await;
     assert_eq!(status, 402);
-    assert_eq!(failed["error"]["setup_intent"]["status"], "requires_payment_method");
+    assert_eq!(
+        failed["error"]["setup_intent"]["status"],
+        "requires_payment_method"
+    );
 }
 
 #[asym::clone("stripe", seed = "basic")]
 async fn subscriptions_renew_when_the_test_clock_advances(stripe: asym::Stripe) {
     let api = Api::new(&stripe);
     let start = 1_767_225_600; // 2026-01-01 00:00 UTC
-    let clock = api.ok("/v1/test_helpers/test_clocks", &[("frozen_time", &start.to_string()), ("name", "renewals")]).await;
-    let customer = api.ok("/v1/customers", &[("email", "sub@example.com"), ("test_clock", id(&clock)), ("payment_method", "pm_card_visa")]).await;
-    let (_, methods) = api.get("/v1/payment_methods", &[("customer", id(&customer))]).await;
+    let clock = api
+        .ok(
+            "/v1/test_helpers/test_clocks",
+            &[("frozen_time", &start.to_string()), ("name", "renewals")],
+        )
+        .await;
+    let customer = api
+        .ok(
+            "/v1/customers",
+            &[
+                ("email", "sub@example.com"),
+                ("test_clock", id(&clock)),
+                ("payment_method", "pm_card_visa"),
+            ],
+        )
+        .await;
+    let (_, methods) = api
+        .get("/v1/payment_methods", &[("customer", id(&customer))])
+        .await;
     let pm = methods["data"][0]["id"].as_str().unwrap().to_owned();
-    api.ok(&format!("/v1/customers/{}", id(&customer)), &[("invoice_settings[default_payment_method]", &pm)]).await;
+    api.ok(
+        &format!("/v1/customers/{}", id(&customer)),
+        &[("invoice_settings[default_payment_method]", &pm)],
+    )
+    .await;
 
     let product = api.ok("/v1/products", &[("name", "Gold")]).await;
-    let price = api.ok("/v1/prices", &[("product", id(&product)), ("unit_amount", "1500"), ("currency", "usd"), ("recurring[interval]", "month"), ("lookup_key", "gold_monthly")]).await;
-    let (_, by_key) = api.get("/v1/prices", &[("lookup_keys[]", "gold_monthly")]).await;
+    let price = api
+        .ok(
+            "/v1/prices",
+            &[
+                ("product", id(&product)),
+                ("unit_amount", "1500"),
+                ("currency", "usd"),
+                ("recurring[interval]", "month"),
+                ("lookup_key", "gold_monthly"),
+            ],
+        )
+        .await;
+    let (_, by_key) = api
+        .get("/v1/prices", &[("lookup_keys[]", "gold_monthly")])
+        .await;
     assert_eq!(by_key["data"][0]["id"], price["id"]);
 
-    let sub = api.ok("/v1/subscriptions", &[("customer", id(&customer)), ("items[0][price]", id(&price)), ("expand[]", "latest_invoice.payment_intent")]).await;
+    let sub = api
+        .ok(
+            "/v1/subscriptions",
+            &[
+                ("customer", id(&customer)),
+                ("items[0][price]", id(&price)),
+                ("expand[]", "latest_invoice.payment_intent"),
+            ],
+        )
+        .await;
     assert_eq!(sub["status"], "active");
     assert_eq!(sub["current_period_start"], start);
     assert_eq!(sub["current_period_end"], 1_769_904_000); // 2026-02-01
     assert_eq!(sub["latest_invoice"]["status"], "paid");
-    assert_eq!(sub["latest_invoice"]["payment_intent"]["status"], "succeeded");
+    assert_eq!(
+        sub["latest_invoice"]["payment_intent"]["status"],
+        "succeeded"
+    );
 
-    let advanced = api.ok(&format!("/v1/test_helpers/test_clocks/{}/advance", id(&clock)), &[("frozen_time", "1772409600")]).await; // 2026-03-02
+    let advanced = api
+        .ok(
+            &format!("/v1/test_helpers/test_clocks/{}/advance", id(&clock)),
+            &[("frozen_time", "1772409600")],
+        )
+        .await; // 2026-03-02
     assert_eq!(advanced["status"], "ready");
     let (_, invoices) = api.get("/v1/invoices", &[("subscription", id(&sub))]).await;
     let invoices = invoices["data"].as_array().unwrap();
     assert_eq!(invoices.len(), 3, "creation + two renewals");
-    assert!(invoices.iter().all(|i| i["status"] == "paid" && i["amount_paid"] == 1500));
+    assert!(
+        invoices
+            .iter()
+            .all(|i| i["status"] == "paid" && i["amount_paid"] == 1500)
+    );
     assert_eq!(invoices[0]["billing_reason"], "subscription_cycle");
-    let (_, sub) = api.get(&format!("/v1/subscriptions/{}", id(&sub)), &[]).await;
-    assert_eq!((sub["status"].as_str(), sub["current_period_start"].as_i64()), (Some("active"), Some(1_772_323_200)));
+    let (_, sub) = api
+        .get(&format!("/v1/subscriptions/{}", id(&sub)), &[])
+        .await;
+    assert_eq!(
+        (sub["status"].as_str(), sub["current_period_start"].as_i64()),
+        (Some("active"), Some(1_772_323_200))
+    );
 
-    api.ok(&format!("/v1/subscriptions/{}", id(&sub)), &[("cancel_at_period_end", "true")]).await;
-    api.ok(&format!("/v1/test_helpers/test_clocks/{}/advance", id(&clock)), &[("frozen_time", "1775088000")]).await;
-    let (_, sub) = api.get(&format!("/v1/subscriptions/{}", id(&sub)), &[]).await;
+    api.ok(
+        &format!("/v1/subscriptions/{}", id(&sub)),
+        &[("cancel_at_period_end", "true")],
+    )
+    .await;
+    api.ok(
+        &format!("/v1/test_helpers/test_clocks/{}/advance", id(&clock)),
+        &[("frozen_time", "1775088000")],
+    )
+    .await;
+    let (_, sub) = api
+        .get(&format!("/v1/subscriptions/{}", id(&sub)), &[])
+        .await;
     assert_eq!(sub["status"], "canceled");
 }
 
 #[asym::clone("stripe", seed = "subscriptions")]
 async fn the_seeded_subscription_renews_on_its_clock(stripe: asym::Stripe) {
     let api = Api::new(&stripe);
-    api.ok("/v1/test_helpers/test_clocks/clock_SEEDclock00001/advance", &[("frozen_time", "1702600000")]).await;
-    let (_, invoices) = api.get("/v1/invoices", &[("customer", "cus_SEEDdave000001")]).await;
+    api.ok(
+        "/v1/test_helpers/test_clocks/clock_SEEDclock00001/advance",
+        &[("frozen_time", "1702600000")],
+    )
+    .await;
+    let (_, invoices) = api
+        .get("/v1/invoices", &[("customer", "cus_SEEDdave000001")])
+        .await;
     assert_eq!(invoices["data"].as_array().unwrap().len(), 2);
     assert_eq!(invoices["data"][0]["status"], "paid");
-    assert!(invoices["data"][0]["number"].as_str().unwrap().ends_with("-0002"));
-    let (_, bob) = api.get("/v1/subscriptions", &[("customer", "cus_SEEDbob0000001")]).await;
+    assert!(
+        invoices["data"][0]["number"]
+            .as_str()
+            .unwrap()
+            .ends_with("-0002")
+    );
+    let (_, bob) = api
+        .get("/v1/subscriptions", &[("customer", "cus_SEEDbob0000001")])
+        .await;
     assert_eq!(bob["data"][0]["status"], "active");
 }
 
 #[asym::clone("stripe", seed = "basic")]
 async fn failed_renewals_make_the_subscription_past_due(stripe: asym::Stripe) {
     let api = Api::new(&stripe);
-    let clock = api.ok("/v1/test_helpers/test_clocks", &[("frozen_time", "1767225600")]).await;
+    let clock = api
+        .ok(
+            "/v1/test_helpers/test_clocks",
+            &[("frozen_time", "1767225600")],
+        )
+        .await;
     let customer = api.ok("/v1/customers", &[("test_clock", id(&clock))]).await;
-    let pm = api.ok("/v1/payment_methods/pm_card_chargeCustomerFail/attach", &[("customer", id(&customer))]).await;
-    let (status, err) = api.post("/v1/subscriptions", &[("customer", id(&customer)), ("items[0][price]", "price_SEEDproMonth1"), ("default_payment_method", id(&pm)), ("payment_behavior", "error_if_incomplete")]).await;
-    assert_eq!((status, err["error"]["code"].as_str()), (402, Some("card_declined")));
-    let sub = api.ok("/v1/subscriptions", &[("customer", id(&customer)), ("items[0][price]", "price_SEEDproMonth1"), ("default_payment_method", id(&pm))]).await;
+    let pm = api
+        .ok(
+            "/v1/payment_methods/pm_card_chargeCustomerFail/attach",
+            &[("customer", id(&customer))],
+        )
+        .await;
+    let (status, err) = api
+        .post(
+            "/v1/subscriptions",
+            &[
+                ("customer", id(&customer)),
+                ("items[0][price]", "price_SEEDproMonth1"),
+                ("default_payment_method", id(&pm)),
+                ("payment_behavior", "error_if_incomplete"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        (status, err["error"]["code"].as_str()),
+        (402, Some("card_declined"))
+    );
+    let sub = api
+        .ok(
+            "/v1/subscriptions",
+            &[
+                ("customer", id(&customer)),
+                ("items[0][price]", "price_SEEDproMonth1"),
+                ("default_payment_method", id(&pm)),
+            ],
+        )
+        .await;
     assert_eq!(sub["status"], "incomplete");
-    let (_, invoice) = api.get(&format!("/v1/invoices/{}", sub["latest_invoice"].as_str().unwrap()), &[]).await;
-    assert_eq!((invoice["status"].as_str(), invoice["attempt_count"].as_i64()), (Some("open"), Some(1)));
-    let paid = api.ok(&format!("/v1/invoices/{}/pay", id(&invoice)), &[("payment_method", "pm_card_visa")]).await;
+    let (_, invoice) = api
+        .get(
+            &format!("/v1/invoices/{}", sub["latest_invoice"].as_str().unwrap()),
+            &[],
+        )
+        .await;
+    assert_eq!(
+        (
+            invoice["status"].as_str(),
+            invoice["attempt_count"].as_i64()
+        ),
+        (Some("open"), Some(1))
+    );
+    let paid = api
+        .ok(
+            &format!("/v1/invoices/{}/pay", id(&invoice)),
+            &[("payment_method", "pm_card_visa")],
+        )
+        .await;
     assert_eq!(paid["status"], "paid");
-    let (_, sub) = api.get(&format!("/v1/subscriptions/{}", id(&sub)), &[]).await;
+    let (_, sub) = api
+        .get(&format!("/v1/subscriptions/{}", id(&sub)), &[])
+        .await;
     assert_eq!(sub["status"], "active");
 }
 
 #[asym::clone("stripe", seed = "basic")]
 async fn checkout_and_portal_sessions(stripe: asym::Stripe) {
     let api = Api::new(&stripe);
-    let session = api.ok("/v1/checkout/sessions", &[("mode", "payment"), ("line_items[0][price]", "price_SEEDshirt001"), ("line_items[0][quantity]", "2"), ("success_url", "https://example.com/ok"), ("customer", "cus_SEEDalice00001")]).await;
+    let session = api
+        .ok(
+            "/v1/checkout/sessions",
+            &[
+                ("mode", "payment"),
+                ("line_items[0][price]", "price_SEEDshirt001"),
+                ("line_items[0][quantity]", "2"),
+                ("success_url", "https://example.com/ok"),
+                ("customer", "cus_SEEDalice00001"),
+            ],
+        )
+        .await;
     assert!(id(&session).starts_with("cs_test_"));
-    assert_eq!((session["amount_total"].as_i64(), session["status"].as_str()), (Some(5000), Some("open")));
+    assert_eq!(
+        (session["amount_total"].as_i64(), session["status"].as_str()),
+        (Some(5000), Some("open"))
+    );
     assert!(session["url"].as_str().unwrap().contains(id(&session)));
     assert!(session.get("_line_items").is_none());
-    let (_, items) = api.get(&format!("/v1/checkout/sessions/{}/line_items", id(&session)), &[]).await;
+    let (_, items) = api
+        .get(
+            &format!("/v1/checkout/sessions/{}/line_items", id(&session)),
+            &[],
+        )
+        .await;
     assert_eq!(items["data"][0]["quantity"], 2);
-    let (_, expanded) = api.get(&format!("/v1/checkout/sessions/{}", id(&session)), &[("expand[]", "line_items")]).await;
+    let (_, expanded) = api
+        .get(
+            &format!("/v1/checkout/sessions/{}", id(&session)),
+            &[("expand[]", "line_items")],
+        )
+        .await;
     assert_eq!(expanded["line_items"]["data"][0]["amount_total"], 5000);
-    let expired = api.ok(&format!("/v1/checkout/sessions/{}/expire", id(&session)), &[]).await;
+    let expired = api
+        .ok(
+            &format!("/v1/checkout/sessions/{}/expire", id(&session)),
+            &[],
+        )
+        .await;
     assert_eq!(expired["status"], "expired");
-    let (status, _) = api.post("/v1/checkout/sessions", &[("mode", "payment"), ("line_items[0][price]", "price_SEEDproMonth1"), ("line_items[0][quantity]", "1")]).await;
+    let (status, _) = api
+        .post(
+            "/v1/checkout/sessions",
+            &[
+                ("mode", "payment"),
+                ("line_items[0][price]", "price_SEEDproMonth1"),
+                ("line_items[0][quantity]", "1"),
+            ],
+        )
+        .await;
     assert_eq!(status, 400, "recurring prices need subscription mode");
-    let portal = api.ok("/v1/billing_portal/sessions", &[("customer", "cus_SEEDalice00001"), ("return_url", "https://example.com")]).await;
+    let portal = api
+        .ok(
+            "/v1/billing_portal/sessions",
+            &[
+                ("customer", "cus_SEEDalice00001"),
+                ("return_url", "https://example.com"),
+            ],
+        )
+        .await;
     assert_eq!(portal["object"], "billing_portal.session");
     assert!(portal["url"].as_str().unwrap().starts_with("http"));
 }
@@ -434,17 +909,26 @@ async fn receive(listener: &tokio::net::TcpListener, status: u16) -> Received {
         if let Some(end) = text.find("\r\n\r\n") {
             let length: usize = text[..end]
                 .lines()
-                .find_map(|l| l.to_ascii_lowercase().strip_prefix("content-length:").map(|v| v.trim().parse().unwrap()))
+                .find_map(|l| {
+                    l.to_ascii_lowercase()
+                        .strip_prefix("content-length:")
+                        .map(|v| v.trim().parse().unwrap())
+                })
                 .unwrap_or(0);
             if data.len() >= end + 4 + length {
                 let head = &text[..end];
                 let signature = head
                     .lines()
-                    .find_map(|l| l.strip_prefix("Stripe-Signature: ").or_else(|| l.strip_prefix("stripe-signature: ")))
+                    .find_map(|l| {
+                        l.strip_prefix("Stripe-Signature: ")
+                            .or_else(|| l.strip_prefix("stripe-signature: "))
+                    })
                     .unwrap_or_default()
                     .to_owned();
                 let body = String::from_utf8_lossy(&data[end + 4..end + 4 + length]).to_string();
-                let reply = format!("HTTP/1.1 {status} X\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+                let reply = format!(
+                    "HTTP/1.1 {status} X\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+                );
                 socket.write_all(reply.as_bytes()).await.unwrap();
                 return Received { signature, body };
             }
@@ -458,8 +942,14 @@ async fn receive(listener: &tokio::net::TcpListener, status: u16) -> Received {
 fn hmac(key: &[u8], message: &[u8]) -> String {
     let mut block = [0u8; 64];
     block[..key.len()].copy_from_slice(key);
-    let inner = Sha256::new().chain_update(block.map(|b| b ^ 0x36)).chain_update(message).finalize();
-    let outer = Sha256::new().chain_update(block.map(|b| b ^ 0x5c)).chain_update(inner).finalize();
+    let inner = Sha256::new()
+        .chain_update(block.map(|b| b ^ 0x36))
+        .chain_update(message)
+        .finalize();
+    let outer = Sha256::new()
+        .chain_update(block.map(|b| b ^ 0x5c))
+        .chain_update(inner)
+        .finalize();
     hex::encode(outer)
 }
 
@@ -467,14 +957,26 @@ fn hmac(key: &[u8], message: &[u8]) -> String {
 async fn webhooks_are_signed_and_retried(stripe: asym::Stripe) {
     let api = Api::new(&stripe);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("http://127.0.0.1:{}/hook", listener.local_addr().unwrap().port());
-    let endpoint = api.ok("/v1/webhook_endpoints", &[("url", &url), ("enabled_events[]", "customer.created")]).await;
+    let url = format!(
+        "http://127.0.0.1:{}/hook",
+        listener.local_addr().unwrap().port()
+    );
+    let endpoint = api
+        .ok(
+            "/v1/webhook_endpoints",
+            &[("url", &url), ("enabled_events[]", "customer.created")],
+        )
+        .await;
     let secret = endpoint["secret"].as_str().unwrap().to_owned();
     assert!(secret.starts_with("whsec_"));
-    let (_, fetched) = api.get(&format!("/v1/webhook_endpoints/{}", id(&endpoint)), &[]).await;
+    let (_, fetched) = api
+        .get(&format!("/v1/webhook_endpoints/{}", id(&endpoint)), &[])
+        .await;
     assert!(fetched.get("secret").is_none(), "the secret is shown once");
 
-    let customer = api.ok("/v1/customers", &[("email", "hook@example.com")]).await;
+    let customer = api
+        .ok("/v1/customers", &[("email", "hook@example.com")])
+        .await;
     api.ok("/v1/products", &[("name", "not subscribed")]).await;
     let first = receive(&listener, 500).await;
     let second = receive(&listener, 200).await;
@@ -486,13 +988,27 @@ async fn webhooks_are_signed_and_retried(stripe: asym::Stripe) {
     let parts: Vec<&str> = second.signature.split(',').collect();
     let t = parts[0].strip_prefix("t=").unwrap();
     let v1 = parts[1].strip_prefix("v1=").unwrap();
-    assert_eq!(v1, hmac(secret.as_bytes(), format!("{t}.{}", second.body).as_bytes()));
-    let (_, fetched_event) = api.get(&format!("/v1/events/{}", event["id"].as_str().unwrap()), &[]).await;
+    assert_eq!(
+        v1,
+        hmac(secret.as_bytes(), format!("{t}.{}", second.body).as_bytes())
+    );
+    let (_, fetched_event) = api
+        .get(
+            &format!("/v1/events/{}", event["id"].as_str().unwrap()),
+            &[],
+        )
+        .await;
     assert_eq!(fetched_event["type"], "customer.created");
     tokio::time::sleep(Duration::from_millis(300)).await;
-    let rows = stripe.query("select attempts, delivered from webhook_deliveries").await.unwrap();
+    let rows = stripe
+        .query("select attempts, delivered from webhook_deliveries")
+        .await
+        .unwrap();
     assert_eq!(rows.len(), 1, "only customer.created was subscribed to");
-    assert_eq!((rows[0].get::<_, i32>(0), rows[0].get::<_, bool>(1)), (2, true));
+    assert_eq!(
+        (rows[0].get::<_, i32>(0), rows[0].get::<_, bool>(1)),
+        (2, true)
+    );
 }
 
 mod offline {
@@ -506,22 +1022,34 @@ mod offline {
 
     fn app() -> axum::Router {
         let vars = [
-            ("DATABASE_URL", "postgres://postgres:pw@127.0.0.1:1/clone_stripe_test"),
+            (
+                "DATABASE_URL",
+                "postgres://postgres:pw@127.0.0.1:1/clone_stripe_test",
+            ),
             ("REDIS_URL", "redis://127.0.0.1:1"),
             ("ASYM_REDIS_PREFIX", "stripe-test:"),
             ("ASYM_ADMIN_SECRET", "admin-secret"),
             ("ASYM_JWT_SECRET", "jwt"),
             ("ASYM_CLONE_ID", "stripe-test"),
         ];
-        let lookup = |name: &str| vars.iter().find(|(k, _)| *k == name).map(|(_, v)| (*v).to_owned());
+        let lookup = |name: &str| {
+            vars.iter()
+                .find(|(k, _)| *k == name)
+                .map(|(_, v)| (*v).to_owned())
+        };
         let kit = Kit::new(Config::from_lookup(lookup, 3001).unwrap()).unwrap();
-        asym_kit::router(&kit, stripe_backend::app(stripe_backend::AppState::new(kit.clone())))
+        asym_kit::router(
+            &kit,
+            stripe_backend::app(stripe_backend::AppState::new(kit.clone())),
+        )
     }
 
     async fn send(request: Request<Body>) -> (StatusCode, Value) {
         let response = app().oneshot(request).await.unwrap();
         let status = response.status();
-        let bytes = axum::body::to_bytes(response.into_body(), 1 << 20).await.unwrap();
+        let bytes = axum::body::to_bytes(response.into_body(), 1 << 20)
+            .await
+            .unwrap();
         (status, serde_json::from_slice(&bytes).unwrap())
     }
 
@@ -540,14 +1068,22 @@ mod offline {
             .unwrap();
         let (status, body) = send(request).await;
         assert_eq!(status, StatusCode::UNAUTHORIZED);
-        assert_eq!(body["error"]["message"], "Invalid API Key provided: sk_live_******1234");
+        assert_eq!(
+            body["error"]["message"],
+            "Invalid API Key provided: sk_live_******1234"
+        );
     }
 
     #[tokio::test]
     async fn unknown_paths_are_stripes_404_and_outages_a_500_envelope() {
         let (status, body) = send(Request::get("/nope").body(Body::empty()).unwrap()).await;
         assert_eq!(status, StatusCode::NOT_FOUND);
-        assert!(body["error"]["message"].as_str().unwrap().starts_with("Unrecognized request URL (GET: /nope)"));
+        assert!(
+            body["error"]["message"]
+                .as_str()
+                .unwrap()
+                .starts_with("Unrecognized request URL (GET: /nope)")
+        );
         let request = Request::get("/v1/customers")
             .header("authorization", "Bearer sk_test_abc")
             .body(Body::empty())
@@ -559,7 +1095,12 @@ mod offline {
 
     #[tokio::test]
     async fn provisioning_needs_the_admin_secret() {
-        let (status, _) = send(Request::post("/api/admin/provision").body(Body::empty()).unwrap()).await;
+        let (status, _) = send(
+            Request::post("/api/admin/provision")
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
         assert_eq!(status, StatusCode::UNAUTHORIZED);
         let request = Request::post("/api/admin/provision")
             .header("x-asym-admin-secret", "admin-secret")
