@@ -1,0 +1,191 @@
+// Slack's Node SDK (@slack/web-api) against an asym Slack clone, unmodified but for
+// slackApiUrl. Env: SLACK_API_URL (endpoints.api + "/"), SLACK_BOT_TOKEN, SLACK_USER_TOKEN;
+// seed `basic`. Exits non-zero when any scenario fails.
+
+import assert from 'node:assert/strict';
+import { LogLevel, WebClient } from '@slack/web-api';
+
+const slackApiUrl = process.env.SLACK_API_URL;
+const options = { slackApiUrl, logLevel: LogLevel.ERROR, retryConfig: { retries: 0 } };
+const bot = new WebClient(process.env.SLACK_BOT_TOKEN, options);
+const user = new WebClient(process.env.SLACK_USER_TOKEN, options);
+const GENERAL = 'C0000000001';
+const RANDOM = 'C0000000002';
+
+const results = [];
+async function scenario(name, fn) {
+  try {
+    await fn();
+    results.push([name, null]);
+  } catch (error) {
+    results.push([name, error]);
+  }
+}
+
+async function fails(code, promise) {
+  try {
+    await promise;
+  } catch (error) {
+    assert.equal(error.data?.error, code, `expected ${code}, got ${error.data?.error ?? error}`);
+    return error.data;
+  }
+  throw new Error(`expected ${code}, the call succeeded`);
+}
+
+await scenario('auth and meta', async () => {
+  const me = await bot.auth.test();
+  assert.equal(me.user_id, 'U0000000002');
+  assert.equal(me.bot_id, 'B0000000001');
+  assert.equal((await user.auth.test()).user_id, 'U0000000001');
+  assert.equal((await bot.api.test({ foo: 'bar' })).args.foo, 'bar');
+  assert.equal((await bot.team.info()).team.domain, 'acme');
+  assert.equal((await bot.bots.info({ bot: 'B0000000001' })).bot.user_id, 'U0000000002');
+  await fails('bot_not_found', bot.bots.info({ bot: 'B999' }));
+  await fails('invalid_auth', new WebClient('xoxb-1-2-nope', options).auth.test());
+});
+
+await scenario('chat', async () => {
+  const posted = await bot.chat.postMessage({
+    channel: '#general',
+    text: 'deploy done',
+    blocks: [{ type: 'section', text: { type: 'mrkdwn', text: '*deploy* done' } }],
+    attachments: [{ text: 'details', color: '#36a64f' }],
+    mrkdwn: true,
+  });
+  assert.equal(posted.channel, GENERAL);
+  assert.equal(posted.message.attachments[0].color, '#36a64f');
+  const reply = await bot.chat.postMessage({ channel: GENERAL, text: 'in thread', thread_ts: posted.ts });
+  assert.equal(reply.message.thread_ts, posted.ts);
+  const updated = await bot.chat.update({ channel: GENERAL, ts: posted.ts, text: 'edited' });
+  assert.equal(updated.text, 'edited');
+  const { permalink } = await bot.chat.getPermalink({ channel: GENERAL, message_ts: reply.ts });
+  assert.match(permalink, /thread_ts=/);
+  assert.ok((await bot.chat.postEphemeral({ channel: GENERAL, user: 'U0000000004', text: 'psst' })).message_ts);
+  await bot.chat.delete({ channel: GENERAL, ts: reply.ts });
+  await fails('message_not_found', bot.chat.delete({ channel: GENERAL, ts: reply.ts }));
+  await fails('cant_update_message', bot.chat.update({ channel: GENERAL, ts: '1700000100.000100', text: 'x' }));
+  await fails('not_in_channel', bot.chat.postMessage({ channel: RANDOM, text: 'x' }));
+  await fails('no_text', bot.chat.postMessage({ channel: GENERAL, text: '' }));
+  await fails('channel_not_found', bot.chat.postMessage({ channel: 'C0NOPE', text: 'x' }));
+
+  const now = Math.floor(Date.now() / 1000);
+  const scheduled = await bot.chat.scheduleMessage({ channel: GENERAL, text: 'later', post_at: now + 3600 });
+  const listed = await bot.chat.scheduledMessages.list({ channel: GENERAL });
+  assert.deepEqual(listed.scheduled_messages.map((m) => m.id), [scheduled.scheduled_message_id]);
+  await bot.chat.deleteScheduledMessage({ channel: GENERAL, scheduled_message_id: scheduled.scheduled_message_id });
+  await fails('time_in_past', bot.chat.scheduleMessage({ channel: GENERAL, text: 'x', post_at: now - 10 }));
+  await fails('invalid_scheduled_message_id',
+    bot.chat.deleteScheduledMessage({ channel: GENERAL, scheduled_message_id: 'Q0NOPE' }));
+});
+
+await scenario('conversations', async () => {
+  const all = [];
+  for await (const page of user.paginate('conversations.list', { limit: 1 })) {
+    all.push(...page.channels.map((c) => c.name));
+  }
+  assert.deepEqual(all, ['general', 'random']);
+  const info = await bot.conversations.info({ channel: GENERAL, include_num_members: true });
+  assert.equal(info.channel.num_members, 5);
+  const history = await user.conversations.history({ channel: GENERAL, limit: 2 });
+  assert.equal(history.messages.length, 2);
+  assert.equal(history.has_more, true);
+  const next = await user.conversations.history({ channel: GENERAL, limit: 2, cursor: history.response_metadata.next_cursor });
+  assert.ok(next.messages[0].ts < history.messages[1].ts);
+  const replies = await user.conversations.replies({ channel: GENERAL, ts: '1700000200.000200' });
+  assert.equal(replies.messages[0].reply_count, 1);
+  const members = [];
+  for await (const page of bot.paginate('conversations.members', { channel: GENERAL, limit: 2 })) {
+    members.push(...page.members);
+  }
+  assert.equal(members.length, 5);
+  await fails('not_in_channel', bot.conversations.history({ channel: RANDOM }));
+  await fails('invalid_cursor', user.conversations.list({ cursor: 'bm9wZQ==' }));
+
+  const created = await bot.conversations.create({ name: 'sdk-node', is_private: false });
+  const id = created.channel.id;
+  await fails('name_taken', bot.conversations.create({ name: 'sdk-node' }));
+  await fails('invalid_name_specials', bot.conversations.create({ name: 'Not Valid' }));
+  await bot.conversations.invite({ channel: id, users: 'U0000000003,U0000000004' });
+  await fails('already_in_channel', bot.conversations.invite({ channel: id, users: 'U0000000003' }));
+  await bot.conversations.kick({ channel: id, user: 'U0000000004' });
+  await fails('cant_kick_self', bot.conversations.kick({ channel: id, user: 'U0000000002' }));
+  assert.equal((await bot.conversations.rename({ channel: id, name: 'sdk-node-2' })).channel.name, 'sdk-node-2');
+  await bot.conversations.setTopic({ channel: id, topic: 'T' });
+  await bot.conversations.setPurpose({ channel: id, purpose: 'P' });
+  await bot.conversations.mark({ channel: id, ts: '1700000000.000001' });
+  await bot.conversations.archive({ channel: id });
+  await fails('already_archived', bot.conversations.archive({ channel: id }));
+  await bot.conversations.unarchive({ channel: id });
+  await fails('not_archived', bot.conversations.unarchive({ channel: id }));
+  await bot.conversations.join({ channel: RANDOM });
+  const again = await bot.conversations.join({ channel: RANDOM });
+  assert.deepEqual(again.response_metadata.warnings, ['already_in_channel']);
+  await bot.conversations.leave({ channel: RANDOM });
+  await fails('cant_leave_general', bot.conversations.leave({ channel: GENERAL }));
+  const dm = await bot.conversations.open({ users: 'U0000000005' });
+  assert.match(dm.channel.id, /^D/);
+  assert.equal((await bot.conversations.open({ users: 'U0000000005' })).already_open, true);
+  await fails('user_not_found', bot.conversations.open({ users: 'U0NOPE' }));
+  const mine = await bot.users.conversations({ types: 'public_channel,im' });
+  assert.ok(mine.channels.some((c) => c.id === dm.channel.id));
+});
+
+await scenario('users', async () => {
+  const names = [];
+  for await (const page of bot.paginate('users.list', { limit: 2 })) {
+    names.push(...page.members.map((m) => m.name));
+  }
+  assert.ok(['admin', 'alice', 'bob', 'carol', 'asym', 'slackbot'].every((n) => names.includes(n)), names.join());
+  assert.equal((await bot.users.info({ user: 'U0000000003' })).user.real_name, 'Alice Archer');
+  assert.equal((await bot.users.lookupByEmail({ email: 'carol@acme.test' })).user.id, 'U0000000005');
+  await fails('users_not_found', bot.users.lookupByEmail({ email: 'nobody@acme.test' }));
+  await fails('user_not_found', bot.users.info({ user: 'U0NOPE' }));
+  assert.equal((await bot.users.profile.get({ user: 'U0000000004' })).profile.real_name, 'Bob Baker');
+  assert.equal((await bot.users.getPresence({ user: 'U0000000004' })).presence, 'active');
+});
+
+await scenario('reactions and pins', async () => {
+  const target = { channel: GENERAL, timestamp: '1700000100.000100' };
+  await bot.reactions.add({ ...target, name: 'thumbsup' });
+  await fails('already_reacted', bot.reactions.add({ ...target, name: 'thumbsup' }));
+  const got = await bot.reactions.get(target);
+  assert.equal(got.message.reactions[0].count, 1);
+  await bot.reactions.remove({ ...target, name: 'thumbsup' });
+  await fails('no_reaction', bot.reactions.remove({ ...target, name: 'thumbsup' }));
+  await bot.pins.add(target);
+  await fails('already_pinned', bot.pins.add(target));
+  assert.equal((await bot.pins.list({ channel: GENERAL })).items.length, 1);
+  await bot.pins.remove(target);
+  await fails('no_pin', bot.pins.remove(target));
+});
+
+await scenario('files', async () => {
+  const done = await bot.filesUploadV2({
+    channel_id: GENERAL,
+    content: 'hello from node',
+    filename: 'hello.txt',
+    title: 'Hello',
+    initial_comment: 'A file',
+  });
+  const file = done.files[0].files[0];
+  assert.equal(file.title, 'Hello');
+  assert.equal(file.size, 15);
+  const info = await bot.files.info({ file: file.id });
+  assert.deepEqual(info.file.channels, [GENERAL]);
+  const listed = await bot.files.list({ channel: GENERAL });
+  assert.deepEqual(listed.files.map((f) => f.id), [file.id]);
+  await bot.files.delete({ file: file.id });
+  await fails('file_deleted', bot.files.info({ file: file.id }));
+  await fails('file_not_found', bot.files.completeUploadExternal({ files: [{ id: 'F0NOPE' }] }));
+});
+
+let failed = 0;
+for (const [name, error] of results) {
+  console.log(`${error ? 'FAILED' : 'ok    '} ${name}`);
+  if (error) {
+    failed += 1;
+    console.log(error.stack ?? error);
+  }
+}
+console.log(`node @slack/web-api: ${results.length - failed}/${results.length} scenarios passed`);
+process.exit(failed ? 1 : 0);

@@ -1,0 +1,217 @@
+"""Slack's Python SDK (slack_sdk) against an asym Slack clone, unmodified but for base_url.
+
+Env: SLACK_API_URL (endpoints.api + "/"), SLACK_BOT_TOKEN, SLACK_USER_TOKEN; seed `basic`.
+Exits non-zero when any scenario fails.
+"""
+
+import os
+import sys
+import time
+import traceback
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+BASE = os.environ["SLACK_API_URL"]
+bot = WebClient(token=os.environ["SLACK_BOT_TOKEN"], base_url=BASE)
+user = WebClient(token=os.environ["SLACK_USER_TOKEN"], base_url=BASE)
+GENERAL, RANDOM = "C0000000001", "C0000000002"
+
+results = []
+
+
+def scenario(fn):
+    try:
+        fn()
+        results.append((fn.__name__, None))
+    except Exception:  # noqa: BLE001 - report every failure, keep going
+        results.append((fn.__name__, traceback.format_exc()))
+    return fn
+
+
+def fails(code, call, *args, **kwargs):
+    try:
+        call(*args, **kwargs)
+    except SlackApiError as e:
+        assert e.response["error"] == code, f"expected {code}, got {e.response['error']}"
+        return e.response
+    raise AssertionError(f"expected {code}, the call succeeded")
+
+
+@scenario
+def auth_and_meta():
+    me = bot.auth_test()
+    assert me["user_id"] == "U0000000002" and me["bot_id"] == "B0000000001"
+    assert user.auth_test()["user_id"] == "U0000000001"
+    assert bot.api_test(foo="bar")["args"]["foo"] == "bar"
+    assert bot.team_info()["team"]["id"] == "T0000000001"
+    assert bot.bots_info(bot="B0000000001")["bot"]["app_id"] == "A0000000001"
+    fails("bot_not_found", bot.bots_info, bot="B999")
+    fails("invalid_auth", WebClient(token="xoxb-1-2-nope", base_url=BASE).auth_test)
+    fails("not_authed", WebClient(base_url=BASE).auth_test)
+
+
+@scenario
+def chat_post_update_delete():
+    posted = bot.chat_postMessage(
+        channel=GENERAL,
+        text="deploy done",
+        blocks=[{"type": "section", "text": {"type": "mrkdwn", "text": "*deploy* done"}}],
+        unfurl_links=False,
+    )
+    ts = posted["ts"]
+    assert posted["message"]["blocks"][0]["block_id"]
+    reply = bot.chat_postMessage(channel=GENERAL, text="details", thread_ts=ts, reply_broadcast=True)
+    assert reply["message"]["thread_ts"] == ts
+    updated = bot.chat_update(channel=GENERAL, ts=ts, text="deploy done (edited)")
+    assert updated["message"]["edited"]["user"] == "U0000000002"
+    link = bot.chat_getPermalink(channel=GENERAL, message_ts=ts)["permalink"]
+    assert "/archives/C0000000001/p" in link
+    eph = bot.chat_postEphemeral(channel=GENERAL, user="U0000000003", text="psst")
+    assert eph["message_ts"]
+    fails("cant_update_message", bot.chat_update, channel=GENERAL, ts="1700000100.000100", text="x")
+    fails("cant_delete_message", bot.chat_delete, channel=GENERAL, ts="1700000100.000100")
+    assert bot.chat_delete(channel=GENERAL, ts=reply["ts"])["ts"] == reply["ts"]
+    fails("message_not_found", bot.chat_delete, channel=GENERAL, ts=reply["ts"])
+    fails("not_in_channel", bot.chat_postMessage, channel=RANDOM, text="x")
+    fails("channel_not_found", bot.chat_postMessage, channel="C0NOPE", text="x")
+    fails("no_text", bot.chat_postMessage, channel=GENERAL)
+    fails("msg_too_long", bot.chat_postMessage, channel=GENERAL, text="a" * 40001)
+    fails("user_not_in_channel", bot.chat_postEphemeral, channel=GENERAL, user="USLACKBOT", text="x")
+
+
+@scenario
+def chat_scheduling():
+    now = int(time.time())
+    later = bot.chat_scheduleMessage(channel=GENERAL, text="tomorrow", post_at=now + 86400)
+    sid = later["scheduled_message_id"]
+    assert sid.startswith("Q")
+    listed = bot.chat_scheduledMessages_list(channel=GENERAL)["scheduled_messages"]
+    assert [m["id"] for m in listed] == [sid]
+    bot.chat_deleteScheduledMessage(channel=GENERAL, scheduled_message_id=sid)
+    fails("invalid_scheduled_message_id", bot.chat_deleteScheduledMessage, channel=GENERAL, scheduled_message_id=sid)
+    fails("time_in_past", bot.chat_scheduleMessage, channel=GENERAL, text="x", post_at=now - 60)
+    fails("time_too_far", bot.chat_scheduleMessage, channel=GENERAL, text="x", post_at=now + 200 * 86400)
+    bot.chat_scheduleMessage(channel=GENERAL, text="very soon", post_at=now + 1)
+    for _ in range(40):
+        texts = [m["text"] for m in bot.conversations_history(channel=GENERAL, limit=5)["messages"]]
+        if "very soon" in texts:
+            break
+        time.sleep(0.1)
+    else:
+        raise AssertionError("the scheduled message was not posted")
+
+
+@scenario
+def conversations_read():
+    names = [c["name"] for c in user.conversations_list(types="public_channel")["channels"]]
+    assert names == ["general", "random"], names
+    # A SlackResponse iterates by turning itself into the next page: read each as it comes.
+    pages = [page["channels"][0]["name"] for page in user.conversations_list(limit=1)]
+    assert pages == ["general", "random"], pages
+    assert bot.conversations_info(channel=GENERAL, include_num_members=True)["channel"]["num_members"] == 5
+    history = user.conversations_history(channel=GENERAL, limit=2)
+    assert history["has_more"] and history["response_metadata"]["next_cursor"]
+    window = user.conversations_history(channel=GENERAL, oldest="1700000100.000100", latest="1700000300.000300", inclusive=True)
+    assert [m["ts"] for m in window["messages"]] == ["1700000300.000300", "1700000200.000200", "1700000100.000100"]
+    replies = user.conversations_replies(channel=GENERAL, ts="1700000200.000200")["messages"]
+    assert [m["text"] for m in replies] == ["Morning all, standup in 10.", "On my way."]
+    members = [m for page in bot.conversations_members(channel=GENERAL, limit=2) for m in page["members"]]
+    assert len(members) == 5, members
+    fails("channel_not_found", bot.conversations_info, channel="C0NOPE")
+    fails("not_in_channel", bot.conversations_history, channel=RANDOM)
+    fails("thread_not_found", bot.conversations_replies, channel=GENERAL, ts="1.000001")
+    fails("invalid_cursor", user.conversations_list, cursor="bm9wZQ==")
+
+
+@scenario
+def conversations_write():
+    channel = bot.conversations_create(name="sdk-python")["channel"]
+    cid = channel["id"]
+    fails("name_taken", bot.conversations_create, name="sdk-python")
+    fails("invalid_name_specials", bot.conversations_create, name="Bad Name")
+    assert bot.conversations_invite(channel=cid, users=["U0000000003", "U0000000004"])["channel"]["num_members"] == 3
+    fails("already_in_channel", bot.conversations_invite, channel=cid, users="U0000000003")
+    bot.conversations_kick(channel=cid, user="U0000000004")
+    fails("cant_kick_self", bot.conversations_kick, channel=cid, user="U0000000002")
+    assert bot.conversations_rename(channel=cid, name="sdk-python-2")["channel"]["name"] == "sdk-python-2"
+    assert bot.conversations_setTopic(channel=cid, topic="Topic!")["channel"]["topic"]["value"] == "Topic!"
+    assert bot.conversations_setPurpose(channel=cid, purpose="Purpose!")["channel"]["purpose"]["value"] == "Purpose!"
+    bot.conversations_mark(channel=cid, ts="1700000000.000001")
+    bot.conversations_archive(channel=cid)
+    fails("already_archived", bot.conversations_archive, channel=cid)
+    bot.conversations_unarchive(channel=cid)
+    fails("cant_archive_general", user.conversations_archive, channel=GENERAL)
+    joined = bot.conversations_join(channel=RANDOM)
+    again = bot.conversations_join(channel=RANDOM)
+    assert again["warning"] == "already_in_channel" and "warning" not in joined.data
+    bot.conversations_leave(channel=RANDOM)
+    assert bot.conversations_leave(channel=RANDOM)["not_in_channel"] is True
+    fails("cant_leave_general", bot.conversations_leave, channel=GENERAL)
+    dm = bot.conversations_open(users="U0000000003")["channel"]["id"]
+    assert dm.startswith("D")
+    assert bot.conversations_open(users=["U0000000003"])["already_open"] is True
+    assert bot.conversations_open(users="U0000000003,U0000000004")["channel"]["is_mpim"] is True
+    fails("users_list_not_supplied", bot.api_call, "conversations.open")
+    assert bot.chat_postMessage(channel=dm, text="hi")["channel"] == dm
+
+
+@scenario
+def users_methods():
+    members = [m["name"] for page in bot.users_list(limit=3) for m in page["members"]]
+    assert {"admin", "alice", "bob", "carol", "asym", "slackbot"} <= set(members), members
+    alice = bot.users_info(user="U0000000003")["user"]
+    assert alice["profile"]["email"] == "alice@acme.test"
+    assert bot.users_lookupByEmail(email="bob@acme.test")["user"]["id"] == "U0000000004"
+    fails("users_not_found", bot.users_lookupByEmail, email="nobody@acme.test")
+    fails("user_not_found", bot.users_info, user="U0NOPE")
+    assert bot.users_profile_get(user="U0000000005")["profile"]["real_name"] == "Carol Chen"
+    assert bot.users_getPresence(user="U0000000003")["presence"] == "active"
+    assert user.users_getPresence(user="U0000000001")["online"] is True
+    channels = [c["id"] for c in bot.users_conversations()["channels"]]
+    assert GENERAL in channels and RANDOM not in channels, channels
+
+
+@scenario
+def reactions_and_pins():
+    ts = "1700000300.000300"
+    bot.reactions_add(channel=GENERAL, timestamp=ts, name="tada")
+    fails("already_reacted", bot.reactions_add, channel=GENERAL, timestamp=ts, name="tada")
+    got = bot.reactions_get(channel=GENERAL, timestamp=ts)
+    assert got["message"]["reactions"] == [{"name": "tada", "users": ["U0000000002"], "count": 1}]
+    bot.reactions_remove(channel=GENERAL, timestamp=ts, name="tada")
+    fails("no_reaction", bot.reactions_remove, channel=GENERAL, timestamp=ts, name="tada")
+    fails("message_not_found", bot.reactions_add, channel=GENERAL, timestamp="1.000001", name="tada")
+    bot.pins_add(channel=GENERAL, timestamp=ts)
+    fails("already_pinned", bot.pins_add, channel=GENERAL, timestamp=ts)
+    items = bot.pins_list(channel=GENERAL)["items"]
+    assert items[0]["message"]["ts"] == ts
+    bot.pins_remove(channel=GENERAL, timestamp=ts)
+    fails("no_pin", bot.pins_remove, channel=GENERAL, timestamp=ts)
+
+
+@scenario
+def files_upload_v2():
+    done = bot.files_upload_v2(channel=GENERAL, content="a,b\n1,2\n", filename="report.csv",
+                               title="Report", initial_comment="Weekly report")
+    file = done["file"]
+    assert file["title"] == "Report" and file["size"] == 8, file
+    info = bot.files_info(file=file["id"])["file"]
+    assert info["channels"] == [GENERAL]
+    listed = bot.files_list(channel=GENERAL)["files"]
+    assert [f["id"] for f in listed] == [file["id"]]
+    history = bot.conversations_history(channel=GENERAL, limit=1)["messages"][0]
+    assert history["files"][0]["id"] == file["id"] and history["text"] == "Weekly report"
+    bot.files_delete(file=file["id"])
+    fails("file_deleted", bot.files_info, file=file["id"])
+    fails("file_not_found", bot.files_info, file="F0NOPE")
+    fails("file_not_found", bot.files_completeUploadExternal, files=[{"id": "F0NOPE"}])
+
+
+for name, failure in results:
+    print(("ok     " if failure is None else "FAILED ") + name)
+    if failure:
+        print(failure)
+failed = sum(1 for _, f in results if f)
+print(f"python slack_sdk: {len(results) - failed}/{len(results)} scenarios passed")
+sys.exit(1 if failed else 0)
