@@ -1,0 +1,118 @@
+// Stripe's official Node SDK against the clone, changing only host/port/protocol.
+// Env: STRIPE_API_BASE (http://127.0.0.1:<port>), STRIPE_SECRET_KEY. Exits non-zero on failure.
+import http from 'node:http';
+import assert from 'node:assert/strict';
+import Stripe from 'stripe';
+
+const base = new URL(process.env.STRIPE_API_BASE);
+const stripe = new Stripe(process.env.STRIPE_SECRET_KEY, {
+  host: base.hostname, port: Number(base.port), protocol: 'http', maxNetworkRetries: 2,
+});
+const failures = [];
+
+async function check(name, fn) {
+  try {
+    await fn();
+    console.log(`ok   ${name}`);
+  } catch (err) {
+    failures.push(name);
+    console.log(`FAIL ${name}: ${err && err.stack ? err.stack : err}`);
+  }
+}
+
+await check('customer → payment method → payment intent → refund', async () => {
+  const customer = await stripe.customers.create({ email: 'node@example.com', metadata: { sdk: 'node' } });
+  assert.ok(customer.id.startsWith('cus_'));
+  const pm = await stripe.paymentMethods.attach('pm_card_mastercard', { customer: customer.id });
+  assert.equal(pm.card.brand, 'mastercard');
+  let intent = await stripe.paymentIntents.create({ amount: 5100, currency: 'usd', customer: customer.id, payment_method: pm.id });
+  intent = await stripe.paymentIntents.confirm(intent.id);
+  assert.equal(intent.status, 'succeeded');
+  const refund = await stripe.refunds.create({ payment_intent: intent.id });
+  assert.equal(refund.amount, 5100);
+  const charge = await stripe.charges.retrieve(intent.latest_charge);
+  assert.equal(charge.refunded, true);
+  const found = await stripe.customers.search({ query: "metadata['sdk']:'node'" });
+  assert.equal(found.data[0].id, customer.id);
+});
+
+await check('product → price → subscription → test clock → invoice paid', async () => {
+  const start = 1767225600;
+  let clock = await stripe.testHelpers.testClocks.create({ frozen_time: start });
+  const customer = await stripe.customers.create({ email: 'nclock@example.com', test_clock: clock.id });
+  const pm = await stripe.paymentMethods.attach('pm_card_visa', { customer: customer.id });
+  await stripe.customers.update(customer.id, { invoice_settings: { default_payment_method: pm.id } });
+  const price = await stripe.prices.create({
+    currency: 'usd', unit_amount: 1200, recurring: { interval: 'month' }, product_data: { name: 'Node plan' },
+  });
+  const sub = await stripe.subscriptions.create({ customer: customer.id, items: [{ price: price.id, quantity: 2 }] });
+  assert.equal(sub.status, 'active');
+  clock = await stripe.testHelpers.testClocks.advance(clock.id, { frozen_time: start + 63 * 86400 });
+  while (clock.status !== 'ready') clock = await stripe.testHelpers.testClocks.retrieve(clock.id);
+  const invoices = await stripe.invoices.list({ customer: customer.id });
+  assert.equal(invoices.data.length, 3);
+  for (const invoice of invoices.data) {
+    assert.equal(invoice.status, 'paid');
+    assert.equal(invoice.amount_paid, 2400);
+  }
+});
+
+await check('idempotent retries', async () => {
+  const a = await stripe.customers.create({ email: 'nidem@example.com' }, { idempotencyKey: 'node-idem-1' });
+  const b = await stripe.customers.create({ email: 'nidem@example.com' }, { idempotencyKey: 'node-idem-1' });
+  assert.equal(a.id, b.id);
+  await assert.rejects(
+    stripe.customers.create({ email: 'other@example.com' }, { idempotencyKey: 'node-idem-1' }),
+    (err) => err.type === 'StripeIdempotencyError',
+  );
+});
+
+await check('declines', async () => {
+  await assert.rejects(
+    stripe.paymentIntents.create({
+      amount: 1000, currency: 'usd', payment_method: 'pm_card_chargeDeclined', confirm: true, payment_method_types: ['card'],
+    }),
+    (err) => err.type === 'StripeCardError' && err.code === 'card_declined' && err.decline_code === 'generic_decline'
+      && err.statusCode === 402 && err.payment_intent.status === 'requires_payment_method',
+  );
+  await assert.rejects(stripe.customers.retrieve('cus_missing'), (err) => err.statusCode === 404 && err.code === 'resource_missing');
+});
+
+await check('pagination', async () => {
+  for (let i = 0; i < 12; i += 1) await stripe.customers.create({ email: `npage${i}@example.com` });
+  const ids = [];
+  for await (const customer of stripe.customers.list({ limit: 5 })) ids.push(customer.id);
+  assert.ok(ids.length >= 12);
+  assert.equal(new Set(ids).size, ids.length);
+});
+
+await check('webhook signature (stripe.webhooks.constructEvent)', async () => {
+  const received = [];
+  const server = http.createServer((req, res) => {
+    let body = '';
+    req.on('data', (chunk) => { body += chunk; });
+    req.on('end', () => {
+      received.push({ body, signature: req.headers['stripe-signature'] });
+      res.writeHead(200).end();
+    });
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  try {
+    const endpoint = await stripe.webhookEndpoints.create({
+      url: `http://127.0.0.1:${server.address().port}/hook`, enabled_events: ['payment_intent.succeeded'],
+    });
+    const intent = await stripe.paymentIntents.create({ amount: 700, currency: 'usd', payment_method: 'pm_card_visa', confirm: true, payment_method_types: ['card'] });
+    const deadline = Date.now() + 10000;
+    while (received.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    assert.ok(received.length > 0, 'no webhook delivered');
+    const event = stripe.webhooks.constructEvent(received[0].body, received[0].signature, endpoint.secret);
+    assert.equal(event.type, 'payment_intent.succeeded');
+    assert.equal(event.data.object.id, intent.id);
+    assert.throws(() => stripe.webhooks.constructEvent(received[0].body, received[0].signature, 'whsec_wrong'));
+  } finally {
+    server.close();
+  }
+});
+
+console.log(`node stripe ${Stripe.PACKAGE_VERSION ?? ''}: ${6 - failures.length}/6 scenarios passed`);
+process.exit(failures.length ? 1 : 0);

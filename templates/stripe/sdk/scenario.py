@@ -1,0 +1,153 @@
+"""Stripe's official Python SDK against the clone, changing only `stripe.api_base`.
+
+Env: STRIPE_API_BASE (http://127.0.0.1:<port>), STRIPE_SECRET_KEY. Exits non-zero on failure.
+"""
+import http.server
+import json
+import os
+import sys
+import threading
+import time
+
+import stripe
+
+stripe.api_base = os.environ["STRIPE_API_BASE"]
+stripe.api_key = os.environ["STRIPE_SECRET_KEY"]
+stripe.max_network_retries = 2
+
+failures = []
+
+
+def check(name, fn):
+    try:
+        fn()
+        print(f"ok   {name}")
+    except Exception as exc:  # noqa: BLE001 - a scenario failure of any kind is reported
+        failures.append(name)
+        print(f"FAIL {name}: {type(exc).__name__}: {exc}")
+
+
+def customer_payment_refund():
+    customer = stripe.Customer.create(email="py@example.com", name="Py Thon", metadata={"sdk": "python"})
+    assert customer.id.startswith("cus_") and customer.metadata["sdk"] == "python"
+    pm = stripe.PaymentMethod.attach("pm_card_visa", customer=customer.id)
+    assert pm.card.last4 == "4242"
+    methods = stripe.Customer.list_payment_methods(customer.id)
+    assert methods.data[0].id == pm.id
+    intent = stripe.PaymentIntent.create(amount=4200, currency="usd", customer=customer.id, payment_method=pm.id)
+    intent = stripe.PaymentIntent.confirm(intent.id)
+    assert intent.status == "succeeded", intent.status
+    refund = stripe.Refund.create(payment_intent=intent.id, amount=1200)
+    assert refund.status == "succeeded"
+    charge = stripe.Charge.retrieve(intent.latest_charge)
+    assert charge.amount_refunded == 1200 and not charge.refunded
+    found = stripe.Customer.search(query="email:'py@example.com'")
+    assert found.data[0].id == customer.id
+
+
+def subscription_with_test_clock():
+    start = 1767225600
+    clock = stripe.test_helpers.TestClock.create(frozen_time=start, name="py")
+    customer = stripe.Customer.create(email="clock@example.com", test_clock=clock.id, payment_method="pm_card_visa")
+    pm = stripe.PaymentMethod.list(customer=customer.id, type="card").data[0]
+    stripe.Customer.modify(customer.id, invoice_settings={"default_payment_method": pm.id})
+    product = stripe.Product.create(name="Py plan")
+    price = stripe.Price.create(product=product.id, unit_amount=990, currency="usd",
+                                recurring={"interval": "month"}, lookup_key="py_monthly")
+    assert stripe.Price.list(lookup_keys=["py_monthly"]).data[0].id == price.id
+    sub = stripe.Subscription.create(customer=customer.id, items=[{"price": price.id}],
+                                     expand=["latest_invoice.payment_intent"])
+    assert sub.status == "active"
+    assert sub.latest_invoice.status == "paid"
+    clock = stripe.test_helpers.TestClock.advance(clock.id, frozen_time=start + 32 * 86400)
+    while clock.status != "ready":
+        time.sleep(0.2)
+        clock = stripe.test_helpers.TestClock.retrieve(clock.id)
+    invoices = stripe.Invoice.list(subscription=sub.id)
+    assert len(invoices.data) == 2, len(invoices.data)
+    assert all(i.status == "paid" for i in invoices.data)
+    assert invoices.data[0].billing_reason == "subscription_cycle"
+
+
+def idempotent_retries():
+    a = stripe.Customer.create(email="idem@example.com", idempotency_key="py-idem-1")
+    b = stripe.Customer.create(email="idem@example.com", idempotency_key="py-idem-1")
+    assert a.id == b.id
+    try:
+        stripe.Customer.create(email="different@example.com", idempotency_key="py-idem-1")
+        raise AssertionError("expected an idempotency error")
+    except stripe.error.IdempotencyError:
+        pass
+
+
+def declines():
+    try:
+        stripe.PaymentIntent.create(amount=1000, currency="usd", payment_method="pm_card_chargeDeclinedInsufficientFunds",
+                                    confirm=True, payment_method_types=["card"])
+        raise AssertionError("expected a decline")
+    except stripe.error.CardError as err:
+        assert err.code == "card_declined", err.code
+        assert err.error.decline_code == "insufficient_funds"
+        assert err.http_status == 402
+        intent = stripe.PaymentIntent.retrieve(err.error.payment_intent.id)
+        assert intent.status == "requires_payment_method"
+        assert intent.last_payment_error.decline_code == "insufficient_funds"
+    try:
+        stripe.Customer.retrieve("cus_missing")
+        raise AssertionError("expected not found")
+    except stripe.error.InvalidRequestError as err:
+        assert err.http_status == 404 and err.code == "resource_missing"
+
+
+def pagination():
+    for i in range(12):
+        stripe.Customer.create(email=f"page{i}@example.com")
+    page = stripe.Customer.list(limit=5)
+    assert len(page.data) == 5 and page.has_more
+    ids = [c.id for c in stripe.Customer.list(limit=5).auto_paging_iter()]
+    assert len(ids) == len(set(ids)) and len(ids) >= 12, len(ids)
+
+
+def webhooks():
+    got = []
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_POST(self):
+            body = self.rfile.read(int(self.headers["Content-Length"]))
+            got.append((body, self.headers["Stripe-Signature"]))
+            self.send_response(200)
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.HTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    endpoint = stripe.WebhookEndpoint.create(url=f"http://127.0.0.1:{server.server_port}/hook",
+                                             enabled_events=["customer.created"])
+    customer = stripe.Customer.create(email="hook@example.com")
+    deadline = time.time() + 10
+    while not got and time.time() < deadline:
+        time.sleep(0.05)
+    server.shutdown()
+    assert got, "no webhook delivered"
+    payload, signature = got[0]
+    event = stripe.Webhook.construct_event(payload, signature, endpoint.secret)
+    assert event.type == "customer.created" and event.data.object.id == customer.id
+    try:
+        stripe.Webhook.construct_event(payload, signature, "whsec_wrong")
+        raise AssertionError("a wrong secret must not verify")
+    except stripe.error.SignatureVerificationError:
+        pass
+
+
+for name, fn in [("customer → payment method → payment intent → refund", customer_payment_refund),
+                 ("product → price → subscription → test clock → invoice paid", subscription_with_test_clock),
+                 ("idempotent retries", idempotent_retries),
+                 ("declines", declines),
+                 ("pagination", pagination),
+                 ("webhook signature (stripe.Webhook.construct_event)", webhooks)]:
+    check(name, fn)
+
+print(f"python stripe {stripe.VERSION}: {6 - len(failures)}/6 scenarios passed")
+sys.exit(1 if failures else 0)
