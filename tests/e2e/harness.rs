@@ -110,3 +110,30 @@ fn a_failed_tests_clone_is_named_and_held_out_for_the_rest_of_the_run() {
         assert!(home.asym(&["destroy", clone]).status.success());
     }
 }
+
+#[asym::clone("slack", seed = "basic")]
+async fn a_macro_test_in_this_binary(slack: asym::Slack) {
+    let auth =
+        crate::common::slack(slack.api_url(), slack.bot_token(), "auth.test", json!({})).await;
+    assert_eq!(auth["team"], "Acme", "{auth}");
+}
+
+#[test]
+fn listing_tests_starts_nothing() {
+    // What nextest does first: list. Nothing may touch Docker or the home directory.
+    let dir = tempfile::tempdir().unwrap();
+    let home = dir.path().join("never-created");
+    let out = Command::new(std::env::current_exe().unwrap())
+        .arg("--list")
+        .env("ASYM_HOME", &home)
+        .env("DOCKER_HOST", "tcp://127.0.0.1:9")
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let listed = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        listed.contains("harness::a_macro_test_in_this_binary: test"),
+        "{listed}"
+    );
+    assert!(!home.exists(), "listing created {}", home.display());
+}
