@@ -132,7 +132,7 @@ fn a_missing_image_names_the_build_command() {
 #[test]
 fn ctrl_c_during_spin_rolls_back() {
     let home = TestHome::new("4290-4299", json!({}));
-    let mut child = home
+    let child = home
         .command(&["spin", "slack", "--seed", "basic"])
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::piped())
