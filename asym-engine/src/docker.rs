@@ -248,6 +248,15 @@ fn is_not_found(e: &bollard::errors::Error) -> bool {
     status(e) == Some(404)
 }
 
+/// Restart with the Docker daemon unless `asym stop` stopped it: a Docker restart brings
+/// clones and shared infra back by themselves.
+pub(crate) fn unless_stopped() -> bollard::models::RestartPolicy {
+    bollard::models::RestartPolicy {
+        name: Some(bollard::models::RestartPolicyNameEnum::UNLESS_STOPPED),
+        maximum_retry_count: None,
+    }
+}
+
 /// Maps a bollard error: the daemon's own answers are internal errors with context; failures to
 /// reach it (socket gone, Docker restarted mid-command) are `DOCKER_UNAVAILABLE`.
 pub(crate) fn fail(context: impl Into<String>, e: bollard::errors::Error) -> Error {

@@ -336,12 +336,14 @@ async fn ensure_container(
     let host_config = match network {
         NetworkMode::Host => HostConfig {
             network_mode: Some("host".to_owned()),
+            restart_policy: Some(crate::docker::unless_stopped()),
             ..Default::default()
         },
         NetworkMode::Bridge => {
             ensure_network(docker).await?;
             HostConfig {
                 network_mode: Some(NETWORK.to_owned()),
+                restart_policy: Some(crate::docker::unless_stopped()),
                 port_bindings: Some(HashMap::from([(
                     format!("{}/tcp", kind.inner_port()),
                     Some(vec![PortBinding {

@@ -355,10 +355,12 @@ impl LocalDockerProvider {
         let host_config = match infra.network {
             NetworkMode::Host => HostConfig {
                 network_mode: Some("host".to_owned()),
+                restart_policy: Some(crate::docker::unless_stopped()),
                 ..Default::default()
             },
             NetworkMode::Bridge => HostConfig {
                 network_mode: Some(infra::NETWORK.to_owned()),
+                restart_policy: Some(crate::docker::unless_stopped()),
                 port_bindings: Some(HashMap::from([(
                     inner.clone(),
                     Some(vec![PortBinding {
