@@ -90,6 +90,8 @@ pub(crate) struct Caller {
     pub(crate) bot_id: Option<String>,
     /// Scopes granted to the token.
     pub(crate) scopes: Vec<String>,
+    /// Whether an Events API subscription exists (writes then queue events).
+    pub(crate) events: bool,
 }
 
 impl Caller {
@@ -156,25 +158,39 @@ pub(crate) fn token<'a>(headers: &'a HeaderMap, args: &'a Args) -> Option<&'a st
 pub(crate) async fn caller(state: &AppState, call: &Call) -> Result<Caller, ApiError> {
     let token = token(&call.headers, &call.args).ok_or_else(|| ApiError::new("not_authed"))?;
     let client = state.kit.db().await?;
-    let statement = client
-        .prepare_cached(
-            "SELECT t.kind, t.user_id, u.name, t.team_id, tm.name, b.id, t.scopes, u.deleted,
-                    (SELECT value FROM settings WHERE key = 'rate_limits')
-             FROM tokens t
-             JOIN users u ON u.id = t.user_id
-             JOIN teams tm ON tm.id = t.team_id
-             LEFT JOIN bots b ON b.user_id = t.user_id AND t.kind = 'bot'
-             WHERE t.token_hash = $1",
-        )
-        .await?;
+    let statement = client.prepare_cached(CALLER_SQL).await?;
     let row = client
         .query_opt(&statement, &[&asym_kit::token::hash(token)])
-        .await?
-        .ok_or_else(|| ApiError::new("invalid_auth"))?;
+        .await?;
+    drop(client);
+    caller_from_row(state, call, row).await
+}
+
+/// The token lookup behind [`caller`]; `$1` is the token's hash.
+pub(crate) const CALLER_SQL: &str =
+    "SELECT t.kind, t.user_id, u.name, t.team_id, tm.name, b.id, t.scopes, u.deleted,
+            (SELECT value FROM settings WHERE key = 'rate_limits'),
+            EXISTS (SELECT 1 FROM event_subscriptions)
+     FROM tokens t
+     JOIN users u ON u.id = t.user_id
+     JOIN teams tm ON tm.id = t.team_id
+     LEFT JOIN bots b ON b.user_id = t.user_id AND t.kind = 'bot'
+     WHERE t.token_hash = $1";
+
+/// Turns the row of [`CALLER_SQL`] into the [`Caller`], applying rate limits.
+///
+/// # Errors
+///
+/// As [`caller`].
+pub(crate) async fn caller_from_row(
+    state: &AppState,
+    call: &Call,
+    row: Option<asym_kit::tokio_postgres::Row>,
+) -> Result<Caller, ApiError> {
+    let row = row.ok_or_else(|| ApiError::new("invalid_auth"))?;
     if row.get::<_, bool>(7) {
         return Err(ApiError::new("account_inactive"));
     }
-    drop(client);
     let limits: Option<String> = row.get(8);
     if let Some(limits) = limits {
         ratelimit::check(state, call, &limits).await?;
@@ -192,6 +208,7 @@ pub(crate) async fn caller(state: &AppState, call: &Call) -> Result<Caller, ApiE
         team_name: row.get(4),
         bot_id: row.get(5),
         scopes: row.get(6),
+        events: row.get(9),
     })
 }
 
@@ -269,6 +286,7 @@ mod tests {
             team_name: "Acme".into(),
             bot_id: Some("B1".into()),
             scopes: vec!["users:read".into()],
+            events: false,
         };
         assert!(caller.require(&["users:read"]).is_ok());
         let err = caller.require(&["chat:write"]).unwrap_err();

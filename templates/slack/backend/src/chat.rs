@@ -4,9 +4,10 @@ use asym_kit::tokio_postgres::Row;
 use serde_json::{Map, Value, json};
 
 use asym_kit::deadpool_postgres::Transaction;
+use asym_kit::tokio_postgres::types::ToSql;
 
 use crate::auth::{Caller, TokenKind, caller};
-use crate::conversations::{Conversation, Naming, channel_arg, resolve};
+use crate::conversations::{Conversation, Naming, caller_and_conversation, channel_arg, resolve};
 use crate::error::{ApiError, ApiResult};
 use crate::events::{channel_type, emit, message_event, message_subscription};
 use crate::ts::Ts;
@@ -24,14 +25,16 @@ pub(crate) const MESSAGE_COLUMNS: &str =
     "m.ts::text, m.user_id, m.bot_id, m.team_id, m.subtype, m.text,
     m.blocks::text, m.attachments::text, m.metadata::text, m.thread_ts::text, m.username,
     m.icon_emoji, m.icon_url, b.app_id, b.name, b.updated, b.deleted,
-    p.user_id, r.reply_count, r.latest_reply, r.reply_users,
+    (SELECT p.user_id FROM messages p
+     WHERE p.channel_id = m.channel_id AND p.ts = m.thread_ts AND m.thread_ts <> m.ts),
+    r.reply_count, r.latest_reply, r.reply_users,
     m.edited_user, m.edited_ts::text, m.reactions::text, m.files::text, m.upload,
     EXISTS (SELECT 1 FROM pins pn WHERE pn.channel_id = m.channel_id AND pn.ts = m.ts),
     m.channel_id, m.hidden";
 
-/// The joins [`MESSAGE_COLUMNS`] needs: the bot, the thread parent, the thread's replies.
+/// The joins [`MESSAGE_COLUMNS`] needs: the bot and the thread's replies (the parent's
+/// author is a scalar subquery, so it is always an index lookup).
 pub(crate) const MESSAGE_JOINS: &str = "LEFT JOIN bots b ON b.id = m.bot_id
-    LEFT JOIN messages p ON p.channel_id = m.channel_id AND p.ts = m.thread_ts AND m.thread_ts <> m.ts
     LEFT JOIN LATERAL (
         SELECT count(*) AS reply_count, max(x.ts)::text AS latest_reply,
                array_agg(x.user_id ORDER BY x.ts) FILTER (WHERE x.user_id IS NOT NULL) AS reply_users
@@ -295,9 +298,9 @@ pub(crate) struct NewMessage {
 /// Inserts `message` into `channel` (kind `kind`) and queues its `message` event; returns
 /// the stored message object.
 ///
-/// The message's `ts` is `max(now, latest ts in the channel + 1µs)`, computed in the same
-/// statement that inserts it while the channel row is locked, so it strictly increases per
-/// channel and depends on nothing but the database.
+/// The message's `ts` is `max(now, latest ts in the channel + 1µs)`, computed while the
+/// channel row is locked, so it strictly increases per channel and depends on nothing but
+/// the database.
 ///
 /// # Errors
 ///
@@ -308,71 +311,11 @@ pub(crate) async fn insert_message(
     kind: &str,
     message: &NewMessage,
 ) -> Result<Value, ApiError> {
-    let lock = tx
-        .prepare_cached("SELECT 1 FROM conversations WHERE id = $1 FOR UPDATE")
-        .await?;
-    tx.execute(&lock, &[&channel]).await?;
-    // A reply names its thread by the parent's ts; a reply's own ts is mapped to its parent.
-    let thread_ts = match message.thread_ts {
-        None => None,
-        Some(ts) => {
-            let parent = tx
-                .query_opt(
-                    "SELECT COALESCE(thread_ts, ts)::text FROM messages
-                     WHERE channel_id = $1 AND ts = $2::text::numeric",
-                    &[&channel, &ts.to_string()],
-                )
-                .await?;
-            let parent_ts: String = parent.map_or_else(|| ts.to_string(), |row| row.get(0));
-            tx.execute(
-                "UPDATE messages SET thread_ts = ts
-                 WHERE channel_id = $1 AND ts = $2::text::numeric AND thread_ts IS NULL",
-                &[&channel, &parent_ts],
-            )
-            .await?;
-            Some(parent_ts)
-        }
-    };
-    let broadcast = thread_ts.is_some() && message.broadcast;
-    let insert = tx
-        .prepare_cached(&format!(
-            "WITH inserted AS (
-             INSERT INTO messages (channel_id, ts, user_id, bot_id, team_id, subtype, text,
-                                   blocks, attachments, metadata, thread_ts, reply_broadcast,
-                                   mrkdwn, username, icon_emoji, icon_url, files, upload)
-             SELECT $1,
-                    GREATEST(round(extract(epoch FROM clock_timestamp()), 6),
-                             COALESCE((SELECT max(ts) FROM messages WHERE channel_id = $1), 0)
-                                 + 0.000001),
-                    $2, $3, $4, $5, $6, $7::text::json, $8::text::json, $9::text::json,
-                    $10::text::numeric, $11, $12, $13, $14, $15, $16::text::json,
-                    $16::text IS NOT NULL
-             RETURNING *)
-             SELECT {INSERTED_COLUMNS} FROM inserted m {INSERTED_JOINS}"
-        ))
-        .await?;
+    let statement = tx.prepare_cached(&insert_sql()).await?;
+    let thread_ts = message.thread_ts.map(|ts| ts.to_string());
+    let channel_id = channel.to_owned();
     let row = tx
-        .query_one(
-            &insert,
-            &[
-                &channel,
-                &message.user_id,
-                &message.bot_id,
-                &message.team_id,
-                &broadcast.then_some("thread_broadcast"),
-                &message.text,
-                &message.blocks,
-                &message.attachments,
-                &message.metadata,
-                &thread_ts,
-                &broadcast,
-                &message.mrkdwn,
-                &message.username,
-                &message.icon_emoji,
-                &message.icon_url,
-                &message.files,
-            ],
-        )
+        .query_one(&statement, &insert_params(&channel_id, message, &thread_ts))
         .await?;
     let json = message_json(&row, true);
     emit(
@@ -385,18 +328,56 @@ pub(crate) async fn insert_message(
     Ok(json)
 }
 
+/// One statement that posts a message (`slack_post_message`, see migration 0003) and reads
+/// it back as [`message_json`] expects.
+fn insert_sql() -> String {
+    format!(
+        "SELECT {INSERTED_COLUMNS}
+         FROM slack_post_message($1, $2, $3, $4, $5, $6::text::json, $7::text::json,
+                                 $8::text::json, $9::text::numeric, $10, $11, $12, $13, $14,
+                                 $15::text::json) m
+         {INSERTED_JOINS}"
+    )
+}
+
+/// The parameters of [`insert_sql`].
+fn insert_params<'a>(
+    channel: &'a String,
+    message: &'a NewMessage,
+    thread_ts: &'a Option<String>,
+) -> [&'a (dyn ToSql + Sync); 15] {
+    [
+        channel,
+        &message.user_id,
+        &message.bot_id,
+        &message.team_id,
+        &message.text,
+        &message.blocks,
+        &message.attachments,
+        &message.metadata,
+        thread_ts,
+        &message.broadcast,
+        &message.mrkdwn,
+        &message.username,
+        &message.icon_emoji,
+        &message.icon_url,
+        &message.files,
+    ]
+}
+
 /// [`MESSAGE_COLUMNS`] over a just-inserted row (`inserted m`), which has no replies or pins
 /// yet but may have a thread parent.
 const INSERTED_COLUMNS: &str = "m.ts::text, m.user_id, m.bot_id, m.team_id, m.subtype, m.text,
     m.blocks::text, m.attachments::text, m.metadata::text, m.thread_ts::text, m.username,
     m.icon_emoji, m.icon_url, b.app_id, b.name, b.updated, b.deleted,
-    p.user_id, 0::bigint, NULL::text, NULL::text[],
+    (SELECT p.user_id FROM messages p
+     WHERE p.channel_id = m.channel_id AND p.ts = m.thread_ts AND m.thread_ts <> m.ts),
+    0::bigint, NULL::text, NULL::text[],
     m.edited_user, m.edited_ts::text, m.reactions::text, m.files::text, m.upload,
     false, m.channel_id, m.hidden";
 
 /// The joins of [`INSERTED_COLUMNS`].
-const INSERTED_JOINS: &str = "LEFT JOIN bots b ON b.id = m.bot_id
-    LEFT JOIN messages p ON p.channel_id = m.channel_id AND p.ts = m.thread_ts";
+const INSERTED_JOINS: &str = "LEFT JOIN bots b ON b.id = m.bot_id";
 
 /// The post arguments every posting method shares, validated, for `caller`.
 fn new_message(caller: &Caller, call: &Call, content: Content) -> Result<NewMessage, ApiError> {
@@ -442,19 +423,41 @@ fn check_postable(caller: &Caller, conversation: &Conversation) -> Result<(), Ap
 
 /// `chat.postMessage`: posts to a channel (by id, `#name` or name) or a thread in it.
 pub(crate) async fn post_message(state: &AppState, call: &Call) -> ApiResult {
-    let caller = caller(state, call).await?;
+    let channel = channel_arg(call);
+    let (caller, conversation) = match &channel {
+        Ok(channel) => {
+            let (caller, conversation) =
+                caller_and_conversation(state, call, channel, Naming::IdOrName).await?;
+            (caller, Some(conversation))
+        }
+        Err(_) => (caller(state, call).await?, None),
+    };
     caller.require(&["chat:write"])?;
-    let channel = channel_arg(call)?;
+    channel?;
     let content = Content::parse(call)?;
     let message = new_message(&caller, call, content)?;
-    let conversation = resolve(state, &caller, &channel, Naming::IdOrName).await?;
+    let conversation = conversation.ok_or_else(|| ApiError::new("channel_not_found"))??;
     check_postable(&caller, &conversation)?;
 
     let mut client = state.kit.db().await?;
-    let tx = client.transaction().await?;
-    let json = insert_message(&tx, &conversation.id, &conversation.kind, &message).await?;
-    tx.commit().await?;
-    state.wake.notify_one();
+    let json = if caller.events {
+        let tx = client.transaction().await?;
+        let json = insert_message(&tx, &conversation.id, &conversation.kind, &message).await?;
+        tx.commit().await?;
+        state.wake.notify_one();
+        json
+    } else {
+        // No Events API subscription: nothing to queue, so one autocommit statement.
+        let statement = client.prepare_cached(&insert_sql()).await?;
+        let thread_ts = message.thread_ts.map(|ts| ts.to_string());
+        let row = client
+            .query_one(
+                &statement,
+                &insert_params(&conversation.id, &message, &thread_ts),
+            )
+            .await?;
+        message_json(&row, true)
+    };
 
     let mut body = Map::new();
     body.insert("channel".into(), json!(conversation.id));

@@ -253,6 +253,60 @@ pub(crate) async fn resolve(
         .ok_or_else(|| ApiError::new("channel_not_found"))
 }
 
+/// A conversation looked up for the token whose hash is `$1`: `$2` the id or name, `$3`
+/// whether a name may match, `$4` whether only a name may (`#name`).
+const RESOLVE_BY_TOKEN_SQL: &str =
+    "WITH who AS (SELECT user_id, team_id FROM tokens WHERE token_hash = $1)
+    SELECT {COLUMNS} FROM conversations c
+    LEFT JOIN conversation_members me
+           ON me.conversation_id = c.id AND me.user_id = (SELECT user_id FROM who)
+    WHERE c.team_id = (SELECT team_id FROM who)
+      AND ((NOT $4 AND c.id = $2) OR ($3 AND c.name = $2))
+    ORDER BY c.id = $2 DESC LIMIT 1";
+
+/// The caller and the conversation `channel` names, looked up together in one round trip
+/// (the hot path of posting and reading history). The conversation's own error comes back
+/// inside, so callers check scopes and arguments first, as Slack does.
+///
+/// # Errors
+///
+/// As [`caller`].
+pub(crate) async fn caller_and_conversation(
+    state: &AppState,
+    call: &Call,
+    channel: &str,
+    naming: Naming,
+) -> Result<(Caller, Result<Conversation, ApiError>), ApiError> {
+    let token =
+        crate::auth::token(&call.headers, &call.args).ok_or_else(|| ApiError::new("not_authed"))?;
+    let hash = asym_kit::token::hash(token);
+    let channel = channel.trim();
+    let (by_name, key) = match channel.strip_prefix('#') {
+        Some(name) if naming == Naming::IdOrName => (true, name),
+        _ => (false, channel),
+    };
+    let names = naming == Naming::IdOrName;
+    let client = state.kit.db().await?;
+    let resolve_sql = RESOLVE_BY_TOKEN_SQL.replace("{COLUMNS}", CONVERSATION_COLUMNS);
+    let (caller_statement, resolve_statement) = tokio::try_join!(
+        client.prepare_cached(crate::auth::CALLER_SQL),
+        client.prepare_cached(&resolve_sql),
+    )?;
+    let caller_params: [&(dyn ToSql + Sync); 1] = [&hash];
+    let resolve_params: [&(dyn ToSql + Sync); 4] = [&hash, &key, &names, &by_name];
+    let (caller_row, conversation_row) = tokio::try_join!(
+        client.query_opt(&caller_statement, &caller_params),
+        client.query_opt(&resolve_statement, &resolve_params),
+    )?;
+    drop(client);
+    let caller = crate::auth::caller_from_row(state, call, caller_row).await?;
+    let conversation = conversation_row
+        .map(|row| Conversation::from_row(&row))
+        .filter(Conversation::visible)
+        .ok_or_else(|| ApiError::new("channel_not_found"));
+    Ok((caller, conversation))
+}
+
 /// Resolves the call's `channel` argument by id.
 async fn resolve_arg(
     state: &AppState,
@@ -1070,9 +1124,17 @@ impl Window {
 /// `conversations.history`: a channel's top-level messages (and thread broadcasts), newest
 /// first, within `oldest`/`latest`, paged with `limit` (default 100, at most 999) and `cursor`.
 pub(crate) async fn history(state: &AppState, call: &Call) -> ApiResult {
-    let caller = caller(state, call).await?;
-    let channel = channel_arg(call)?;
-    let conversation = resolve(state, &caller, &channel, Naming::IdOnly).await?;
+    let channel = match channel_arg(call) {
+        Ok(channel) => channel,
+        Err(err) => {
+            // Authentication errors come first.
+            caller(state, call).await?;
+            return Err(err);
+        }
+    };
+    let (caller, conversation) =
+        caller_and_conversation(state, call, &channel, Naming::IdOnly).await?;
+    let conversation = conversation?;
     caller.require(&[&format!("{}:history", conversation.scope_family())])?;
     if caller.kind == TokenKind::Bot && !conversation.is_member {
         return Err(ApiError::new("not_in_channel"));
@@ -1087,25 +1149,15 @@ pub(crate) async fn history(state: &AppState, call: &Call) -> ApiResult {
     let include_metadata = call.args.flag("include_all_metadata").unwrap_or(false);
 
     let forward = window.forward();
-    let (lower, upper) = if window.inclusive {
-        (">=", "<=")
-    } else {
-        (">", "<")
-    };
-    let (cursor_op, order) = if forward {
-        (">=", "ASC")
-    } else {
-        ("<=", "DESC")
-    };
+    let order = if forward { "ASC" } else { "DESC" };
+    // The page is cut first (`slack_history`, migration 0003), so the per-message joins run
+    // for its rows only.
     let sql = format!(
-        "SELECT {MESSAGE_COLUMNS} FROM messages m {MESSAGE_JOINS}
-         WHERE m.channel_id = $1
-           AND (m.thread_ts IS NULL OR m.thread_ts = m.ts OR m.subtype = 'thread_broadcast')
-           AND ($2::text IS NULL OR m.ts {lower} $2::text::numeric)
-           AND ($3::text IS NULL OR m.ts {upper} $3::text::numeric)
-           AND ($4::text IS NULL OR m.ts {cursor_op} $4::text::numeric)
-         ORDER BY m.ts {order}
-         LIMIT $5"
+        "SELECT {MESSAGE_COLUMNS}
+         FROM slack_history($1, $2::text::numeric, $3::text::numeric, $6, $4::text::numeric,
+                            $7, $5::int) m
+         {MESSAGE_JOINS}
+         ORDER BY m.ts {order}"
     );
     let text = |ts: Option<Ts>| ts.map(|ts| ts.to_string());
     let client = state.kit.db().await?;
@@ -1115,9 +1167,16 @@ pub(crate) async fn history(state: &AppState, call: &Call) -> ApiResult {
     let oldest = text(window.oldest);
     let latest = text(window.latest);
     let from = text(from);
-    let limit_plus = limit + 1;
-    let history_params: [&(dyn ToSql + Sync); 5] =
-        [&conversation.id, &oldest, &latest, &from, &limit_plus];
+    let limit_plus = i32::try_from(limit + 1).unwrap_or(1000);
+    let history_params: [&(dyn ToSql + Sync); 7] = [
+        &conversation.id,
+        &oldest,
+        &latest,
+        &from,
+        &limit_plus,
+        &window.inclusive,
+        &forward,
+    ];
     let pin_params: [&(dyn ToSql + Sync); 1] = [&conversation.id];
     let (rows, pin_count) = tokio::try_join!(
         client.query(&statement, &history_params),

@@ -400,9 +400,18 @@ async fn post_signed(
     Ok((status, text))
 }
 
-/// The background worker: delivers due events and posts due scheduled messages, forever.
+/// How often the worker refreshes planner statistics of tables that grew.
+const ANALYZE_EVERY: Duration = Duration::from_secs(1);
+
+/// The background worker: delivers due events and posts due scheduled messages, forever;
+/// and keeps planner statistics fresh (see [`analyze_grown`]).
 pub(crate) async fn worker(state: AppState) {
+    let mut last_analyze = tokio::time::Instant::now();
     loop {
+        if last_analyze.elapsed() >= ANALYZE_EVERY {
+            last_analyze = tokio::time::Instant::now();
+            let _ = analyze_grown(&state).await;
+        }
         let busy = match deliver_due(&state).await {
             Ok(n) => n > 0,
             Err(_) => false,
@@ -415,6 +424,31 @@ pub(crate) async fn worker(state: AppState) {
             }
         }
     }
+}
+
+/// Runs `ANALYZE` on tables that changed a lot since their statistics were taken.
+///
+/// A channel that grows by thousands of posts between autovacuum runs (a minute apart) still
+/// looks empty to the planner, which then reads whole tables where an index walk would stop
+/// after a page; refreshing statistics as the clone's own tables grow keeps every query on
+/// its index.
+async fn analyze_grown(state: &AppState) -> Result<(), ApiError> {
+    let client = state.kit.db().await?;
+    let grown = client
+        .query(
+            "SELECT quote_ident(relname) FROM pg_stat_user_tables
+             WHERE schemaname = 'public'
+               AND n_mod_since_analyze > GREATEST(500, n_live_tup / 5)",
+            &[],
+        )
+        .await?;
+    for row in &grown {
+        let table: String = row.get(0);
+        client
+            .batch_execute(&format!("ANALYZE public.{table}"))
+            .await?;
+    }
+    Ok(())
 }
 
 /// Claims and delivers up to 20 due events, in order. Returns how many were attempted.
