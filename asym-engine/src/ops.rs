@@ -145,6 +145,15 @@ impl LocalDockerProvider {
             .map_err(|e| Error::internal("creating the read-only role", e))
     }
 
+    /// The secret guarding a clone's admin surface (`X-Asym-Admin-Secret` on `/api/admin/*`),
+    /// for tests that configure a clone through it (event subscriptions, rate limits, …).
+    ///
+    /// # Errors
+    /// `CLONE_NOT_FOUND`, `REGISTRY_CORRUPT`.
+    pub fn admin_secret(&self, id: &str) -> Result<String> {
+        Ok(self.entry(id)?.secrets.admin_secret)
+    }
+
     /// Names of a clone's snapshots (`baseline` included).
     ///
     /// # Errors

@@ -12,13 +12,21 @@ use crate::pool;
 #[derive(Debug, Clone)]
 pub struct Clone {
     instance: Arc<CloneInstance>,
+    admin_secret: Arc<str>,
 }
 
 impl Clone {
-    pub(crate) fn new(instance: CloneInstance) -> Self {
+    pub(crate) fn new(instance: CloneInstance, admin_secret: String) -> Self {
         Self {
             instance: Arc::new(instance),
+            admin_secret: admin_secret.into(),
         }
+    }
+
+    /// The secret for the clone's admin surface: send it as `X-Asym-Admin-Secret` to
+    /// `/api/admin/*` (event subscriptions, rate limits, extra tokens; see the template's README).
+    pub fn admin_secret(&self) -> &str {
+        &self.admin_secret
     }
 
     /// The clone's id (`slack-1a2b3c`): use it with `asym logs`, `asym status`, ….

@@ -74,6 +74,7 @@ fn block_on<T>(fut: impl Future<Output = T>) -> T {
 /// A leased clone: the lock file is held until release.
 pub(crate) struct Lease {
     pub(crate) instance: CloneInstance,
+    pub(crate) admin_secret: String,
     file: File,
     path: PathBuf,
 }
@@ -340,8 +341,10 @@ fn lease(
             drop(guard);
             if let Some((file, path)) = try_lease(provider, &instance.record, test)? {
                 // Fresh from spin: already at its baseline, no reset needed.
+                let admin_secret = provider.admin_secret(&instance.record.id)?;
                 return Ok(Lease {
                     instance,
+                    admin_secret,
                     file,
                     path,
                 });
@@ -380,14 +383,14 @@ fn lease_idle(
                 provider.reset_record(record).await?;
                 provider.instance(record.clone()).await
             });
-            return match result {
-                Ok(instance) => Ok(Some(Lease {
-                    instance,
-                    file,
-                    path,
-                })),
-                Err(err) => Err(err),
-            };
+            let instance = result?;
+            let admin_secret = provider.admin_secret(&record.id)?;
+            return Ok(Some(Lease {
+                instance,
+                admin_secret,
+                file,
+                path,
+            }));
         }
     }
     Ok(None)

@@ -107,7 +107,7 @@ fn run_inner(
     };
     let clones: Vec<Clone> = leases
         .iter()
-        .map(|l| Clone::new(l.instance.clone()))
+        .map(|l| Clone::new(l.instance.clone(), l.admin_secret.clone()))
         .collect();
     let outcome = catch_unwind(AssertUnwindSafe(|| {
         body(Clones {

@@ -50,26 +50,6 @@ pub(crate) fn err(body: Value, error: &str) -> Value {
     body
 }
 
-/// The clone's admin secret, read from the engine's registry (the harness's handle does not
-/// expose it).
-pub(crate) fn admin_secret(slack: &asym::Slack) -> String {
-    let home = std::env::var("ASYM_HOME").map_or_else(
-        |_| {
-            std::path::PathBuf::from(std::env::var("HOME").expect("HOME is set"))
-                .join(".asymmetric")
-        },
-        std::path::PathBuf::from,
-    );
-    let text = std::fs::read_to_string(home.join("registry.json")).expect("the registry");
-    let registry: Value = serde_json::from_str(&text).expect("registry JSON");
-    registry["clones"]
-        .as_array()
-        .and_then(|clones| clones.iter().find(|c| c["id"] == slack.id()))
-        .and_then(|clone| clone["secrets"]["adminSecret"].as_str())
-        .expect("the clone is in the registry")
-        .to_owned()
-}
-
 /// The clone's base URL (without `/api`).
 pub(crate) fn base_url(slack: &asym::Slack) -> String {
     slack.api_url().trim_end_matches("/api").to_owned()
@@ -84,7 +64,7 @@ pub(crate) async fn admin(
 ) -> (u16, Value) {
     let mut request = reqwest::Client::new()
         .request(method, format!("{}/admin/{path}", slack.api_url()))
-        .header("x-asym-admin-secret", admin_secret(slack));
+        .header("x-asym-admin-secret", slack.admin_secret());
     if let Some(body) = body {
         request = request.json(&body);
     }
