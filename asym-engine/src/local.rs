@@ -1064,11 +1064,13 @@ impl LocalDockerProvider {
             .filter(|c| !c.is_closed())
             .cloned();
         let db = async {
-            if cached.is_none()
-                && record.state == CloneState::Running
-                && self.reset_via_backend(record).await.is_ok()
-            {
-                return Ok(());
+            if cached.is_none() && record.state == CloneState::Running {
+                match self.reset_via_backend(record).await {
+                    Ok(true) => return Ok(()),
+                    // Answered without the endpoint (an image older than it): reset directly.
+                    Ok(false) => {}
+                    Err(e) => return Err(e),
+                }
             }
             let client = match cached {
                 Some(client) => client,
@@ -1084,7 +1086,9 @@ impl LocalDockerProvider {
         db.and(keys)
     }
 
-    async fn reset_via_backend(&self, record: &CloneRecord) -> Result<()> {
+    /// `Ok(true)` when the backend reset its database, `Ok(false)` when it answered without
+    /// the endpoint, an error when it does not answer (its container is gone or crashed).
+    async fn reset_via_backend(&self, record: &CloneRecord) -> Result<bool> {
         let secret = self.entry(&record.id)?.secrets.admin_secret;
         let template = self.catalog.get(&record.template)?;
         let port = record
@@ -1092,21 +1096,15 @@ impl LocalDockerProvider {
             .get(template.manifest.api_service())
             .copied()
             .unwrap_or_default();
-        let fail =
-            |e: String| Error::internal(format!("resetting {} through its backend", record.id), e);
         let response = self
             .http
             .post(format!("http://127.0.0.1:{port}/api/admin/reset"))
             .header("x-asym-admin-secret", secret)
             .send()
             .await
-            .map_err(|e| fail(e.to_string()))?;
-        let body: serde_json::Value = response.json().await.map_err(|e| fail(e.to_string()))?;
-        if body["ok"] == true {
-            Ok(())
-        } else {
-            Err(fail(body.to_string()))
-        }
+            .map_err(|e| Error::step(&record.id, "reset (the backend does not answer)", e))?;
+        let body: serde_json::Value = response.json().await.unwrap_or_default();
+        Ok(body["ok"] == true)
     }
 }
 

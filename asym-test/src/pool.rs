@@ -383,7 +383,16 @@ fn lease_idle(
                 provider.reset_record(record).await?;
                 provider.instance(record.clone()).await
             });
-            let instance = result?;
+            let instance = match result {
+                Ok(instance) => instance,
+                Err(err @ Error::DockerUnavailable { .. }) => return Err(err),
+                Err(_) => {
+                    // Broken beyond a reset (its containers or database were removed behind
+                    // asym's back): drop it from the pool and look for another.
+                    let _ = block_on(provider.destroy(&record.id));
+                    continue;
+                }
+            };
             let admin_secret = provider.admin_secret(&record.id)?;
             return Ok(Some(Lease {
                 instance,

@@ -137,3 +137,41 @@ fn listing_tests_starts_nothing() {
     );
     assert!(!home.exists(), "listing created {}", home.display());
 }
+
+#[test]
+fn a_pooled_clone_removed_behind_asyms_back_is_replaced() {
+    let home = TestHome::new("4300-4309", json!({}));
+    let first = home.path().join("first");
+    let out = child(&home, "check", &first, 60).output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let id = wait_for(&first).split(' ').next().unwrap().to_owned();
+    let removed = Command::new("docker")
+        .args(["rm", "-f", &format!("asym-{id}-backend")])
+        .output()
+        .unwrap();
+    assert!(removed.status.success());
+
+    let second = home.path().join("second");
+    let out = child(&home, "check", &second, 60).output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let (other, state) = wait_for(&second)
+        .split_once(' ')
+        .map(|(a, b)| (a.to_owned(), b.to_owned()))
+        .unwrap();
+    assert_ne!(other, id, "a new clone replaces the broken one");
+    assert_eq!(state, "clean");
+    assert_eq!(
+        home.registry()["clones"].as_array().unwrap().len(),
+        1,
+        "the broken record is gone"
+    );
+    assert!(home.asym(&["destroy", &other]).status.success());
+}
