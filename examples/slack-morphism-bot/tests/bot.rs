@@ -1,0 +1,219 @@
+//! The incident bot, through slack-morphism, against a Slack clone: each test starts from the
+//! `basic` seed (team Acme; #general with the bot, #random without it; alice, bob, carol).
+
+use hyper_util::client::legacy::connect::HttpConnector;
+use slack_morphism::prelude::SlackClientHyperConnector;
+use slack_morphism_bot::{BotError, IncidentBot, open_text, resolved_text};
+
+/// The bot as a user would build it, with only the API URL pointed at the clone (and a
+/// plain-HTTP connector: the clone is not behind TLS).
+fn bot(slack: &asym::Slack) -> IncidentBot<SlackClientHyperConnector<HttpConnector>> {
+    bot_with_token(slack, slack.bot_token())
+}
+
+fn bot_with_token(
+    slack: &asym::Slack,
+    token: &str,
+) -> IncidentBot<SlackClientHyperConnector<HttpConnector>> {
+    let connector = SlackClientHyperConnector::with_connector(HttpConnector::new())
+        .with_slack_api_url(slack.api_url());
+    IncidentBot::new(connector, token)
+}
+
+/// The first column of every row, as text.
+async fn column(slack: &asym::Slack, sql: &str) -> Vec<String> {
+    slack
+        .query(sql)
+        .await
+        .expect("query the clone's database")
+        .iter()
+        .map(|row| row.get::<_, String>(0))
+        .collect()
+}
+
+#[asym::clone("slack", seed = "basic")]
+async fn the_bot_knows_its_workspace(slack: asym::Slack) {
+    let me = bot(&slack).identity().await.unwrap();
+    assert_eq!(me.team, "Acme");
+    assert_eq!(me.user_id, "U0000000002");
+}
+
+#[asym::clone("slack", seed = "basic")]
+async fn channels_are_listed_across_pages(slack: asym::Slack) {
+    // One channel per page: the bot must follow `next_cursor` to see both.
+    let mut channels = bot(&slack).with_page_size(1).channels().await.unwrap();
+    channels.sort_by(|a, b| a.name.cmp(&b.name));
+    let seen: Vec<_> = channels
+        .iter()
+        .map(|c| (c.id.as_str(), c.name.as_str(), c.is_member))
+        .collect();
+    assert_eq!(
+        seen,
+        [
+            ("C0000000001", "general", true),
+            ("C0000000002", "random", false)
+        ]
+    );
+}
+
+#[asym::clone("slack", seed = "basic")]
+async fn opening_an_incident_posts_pins_and_flags_the_notice(slack: asym::Slack) {
+    let incident = bot(&slack)
+        .open("general", "Checkout is failing")
+        .await
+        .unwrap();
+    assert_eq!(incident.channel, "C0000000001");
+
+    let posted = column(
+        &slack,
+        &format!(
+            "select text from messages where channel_id = 'C0000000001' and ts = {} \
+             and bot_id = 'B0000000001'",
+            incident.ts
+        ),
+    )
+    .await;
+    assert_eq!(posted, [open_text("Checkout is failing")]);
+    let pinned = column(
+        &slack,
+        "select ts::text from pins where channel_id = 'C0000000001'",
+    )
+    .await;
+    assert_eq!(pinned, std::slice::from_ref(&incident.ts));
+    let reactions = column(
+        &slack,
+        &format!(
+            "select r->>'name' from messages, json_array_elements(reactions) r \
+             where channel_id = 'C0000000001' and ts = {}",
+            incident.ts
+        ),
+    )
+    .await;
+    assert_eq!(reactions, ["eyes"]);
+}
+
+#[asym::clone("slack", seed = "basic")]
+async fn the_bot_joins_a_channel_it_is_not_in(slack: asym::Slack) {
+    let incident = bot(&slack)
+        .open("random", "Office wifi down")
+        .await
+        .unwrap();
+    assert_eq!(incident.channel, "C0000000002");
+    let members = column(
+        &slack,
+        "select user_id from conversation_members where conversation_id = 'C0000000002' \
+         and user_id = 'U0000000002'",
+    )
+    .await;
+    assert_eq!(members, ["U0000000002"], "the bot joined #random");
+    let texts = column(
+        &slack,
+        "select text from messages where channel_id = 'C0000000002' and bot_id is not null",
+    )
+    .await;
+    assert_eq!(texts, [open_text("Office wifi down")]);
+}
+
+#[asym::clone("slack", seed = "basic")]
+async fn resolving_rewrites_the_notice_and_closes_the_thread(slack: asym::Slack) {
+    let bot = bot(&slack);
+    let incident = bot.open("general", "Search is slow").await.unwrap();
+    bot.update(&incident, "Index rebuild started")
+        .await
+        .unwrap();
+    bot.update(&incident, "Latency back to normal")
+        .await
+        .unwrap();
+    bot.resolve(&incident, "Root cause: a missing index after the migration")
+        .await
+        .unwrap();
+
+    assert_eq!(
+        bot.timeline(&incident).await.unwrap(),
+        [
+            resolved_text("Search is slow"),
+            "Index rebuild started".to_owned(),
+            "Latency back to normal".to_owned(),
+            "Root cause: a missing index after the migration".to_owned(),
+        ]
+    );
+    let pinned = column(
+        &slack,
+        "select ts::text from pins where channel_id = 'C0000000001'",
+    )
+    .await;
+    assert!(pinned.is_empty(), "the notice is unpinned: {pinned:?}");
+    let reactions = column(
+        &slack,
+        &format!(
+            "select r->>'name' from messages, json_array_elements(reactions) r \
+             where channel_id = 'C0000000001' and ts = {}",
+            incident.ts
+        ),
+    )
+    .await;
+    assert_eq!(reactions, ["eyes", "white_check_mark"]);
+}
+
+#[asym::clone("slack", seed = "basic")]
+async fn paging_sends_a_dm_with_a_link_to_the_incident(slack: asym::Slack) {
+    let bot = bot(&slack);
+    let incident = bot.open("general", "Payments backlog").await.unwrap();
+    let dm = bot.page(&incident, "bob@acme.test").await.unwrap();
+
+    let members = column(
+        &slack,
+        &format!(
+            "select m.user_id from conversation_members m join conversations c \
+             on c.id = m.conversation_id where c.id = '{dm}' and c.kind = 'im' order by 1"
+        ),
+    )
+    .await;
+    assert_eq!(members, ["U0000000002", "U0000000004"], "a DM bot ↔ bob");
+    let texts = column(
+        &slack,
+        &format!("select text from messages where channel_id = '{dm}'"),
+    )
+    .await;
+    assert_eq!(texts.len(), 1, "{texts:?}");
+    assert!(
+        texts[0].starts_with(":pager: You are paged for *Payments backlog*: http"),
+        "{texts:?}"
+    );
+    let digits = incident.ts.replace('.', "");
+    assert!(
+        texts[0].contains(&format!("/archives/C0000000001/p{digits}")),
+        "the permalink points at the notice: {texts:?}"
+    );
+}
+
+#[asym::clone("slack", seed = "basic")]
+async fn paging_an_unknown_email_is_reported(slack: asym::Slack) {
+    let bot = bot(&slack);
+    let incident = bot.open("general", "Disk full").await.unwrap();
+    let err = bot.page(&incident, "nobody@acme.test").await.unwrap_err();
+    assert_eq!(err.code(), Some("users_not_found"), "{err:?}");
+}
+
+#[asym::clone("slack", seed = "basic")]
+async fn an_unknown_channel_is_reported_and_nothing_is_posted(slack: asym::Slack) {
+    let before = column(&slack, "select count(*)::text from messages").await;
+    let err = bot(&slack).open("incidents", "Anything").await.unwrap_err();
+    assert!(
+        matches!(&err, BotError::UnknownChannel(name) if name == "incidents"),
+        "{err:?}"
+    );
+    assert_eq!(
+        column(&slack, "select count(*)::text from messages").await,
+        before
+    );
+}
+
+#[asym::clone("slack", seed = "basic")]
+async fn a_revoked_token_is_reported(slack: asym::Slack) {
+    let err = bot_with_token(&slack, "xoxb-0-0-revoked")
+        .identity()
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), Some("invalid_auth"), "{err:?}");
+}
