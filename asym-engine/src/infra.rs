@@ -370,10 +370,18 @@ async fn ensure_container(
         ..Default::default()
     };
     if !docker.create(kind.container(), body).await? {
-        // Another process won the race: use its container.
-        return adopt(docker, kind).await?.ok_or_else(|| {
-            Error::internal(format!("adopting {}", kind.container()), "it vanished")
-        });
+        // Another process won the race: use its container. Docker reserves the name before
+        // the container can be inspected, so give the winner a moment.
+        for _ in 0..100 {
+            if let Some(found) = adopt(docker, kind).await? {
+                return Ok(found);
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        return Err(Error::internal(
+            format!("adopting {}", kind.container()),
+            "another process reserved the name but no container appeared within 5 s",
+        ));
     }
     docker.start(kind.container()).await?;
     Ok(Adopted {
