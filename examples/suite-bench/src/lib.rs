@@ -50,6 +50,12 @@ pub async fn post_and_read(api: &str, token: &str, text: &str, isolated: bool) {
             mine, 1,
             "only this test's message beyond the seed: {history}"
         );
+    } else {
+        // Others post to the same channel meanwhile: ours is somewhere in the page.
+        assert!(
+            messages.iter().any(|m| m["text"] == text),
+            "{text} not in {history}"
+        );
     }
 }
 
