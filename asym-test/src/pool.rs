@@ -76,7 +76,6 @@ pub(crate) struct Lease {
     pub(crate) instance: CloneInstance,
     pub(crate) admin_secret: String,
     file: File,
-    path: PathBuf,
 }
 
 /// A request resolved to its pool.
@@ -215,7 +214,7 @@ fn try_lease(
     provider: &LocalDockerProvider,
     record: &CloneRecord,
     test: &str,
-) -> Result<Option<(File, PathBuf)>, Error> {
+) -> Result<Option<File>, Error> {
     if held_out(provider, &record.id) {
         return Ok(None);
     }
@@ -236,7 +235,7 @@ fn try_lease(
         &mut file,
         &format!("pid {} test {test}", std::process::id()),
     );
-    Ok(Some((file, path)))
+    Ok(Some(file))
 }
 
 /// Replaces a lease file's text (who holds it, or that it is idle).
@@ -339,14 +338,13 @@ fn lease(
         if in_pool < max {
             let instance = block_on(provider.create(pool.spec.clone()))?;
             drop(guard);
-            if let Some((file, path)) = try_lease(provider, &instance.record, test)? {
+            if let Some(file) = try_lease(provider, &instance.record, test)? {
                 // Fresh from spin: already at its baseline, no reset needed.
                 let admin_secret = provider.admin_secret(&instance.record.id)?;
                 return Ok(Lease {
                     instance,
                     admin_secret,
                     file,
-                    path,
                 });
             }
             continue;
@@ -378,7 +376,7 @@ fn lease_idle(
     let offset = std::process::id() as usize;
     for i in 0..running.len() {
         let record = running[(i + offset) % running.len()];
-        if let Some((file, path)) = try_lease(provider, record, test)? {
+        if let Some(file) = try_lease(provider, record, test)? {
             let result = block_on(async {
                 provider.reset_record(record).await?;
                 provider.instance(record.clone()).await
@@ -398,7 +396,6 @@ fn lease_idle(
                 instance,
                 admin_secret,
                 file,
-                path,
             }));
         }
     }
@@ -415,7 +412,6 @@ pub(crate) fn release_all(leases: Vec<Lease>, failed: bool, test: &str) {
         describe(&mut lease.file, &format!("idle (last: {test})"));
         let _ = lease.file.set_modified(SystemTime::now());
         let _ = lease.file.unlock();
-        let _ = &lease.path;
     }
 }
 
