@@ -17,11 +17,13 @@ run() {
 }
 time_of() { local t0=$(date +%s.%N); run "$1"; echo "$(date +%s.%N) - $t0" | bc; }
 
+asym() { cargo run -q -p asym-cli -- "$@"; }
 cargo nextest run -p suite-bench --no-run --cargo-quiet
+# Measure the images built last: pin them (the lock is this machine's, not committed).
+rm -f examples/suite-bench/asym.lock
 ASYM_POOL_MAX=$threads run pooled          # first run: spins the pool
 pooled=$(ASYM_POOL_MAX=$threads time_of pooled)
 
-asym() { cargo run -q -p asym-cli -- "$@"; }
 spun=$(asym spin slack --seed basic --json)
 id=$(echo "$spun" | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["id"])')
 export SUITE_SLACK_API=$(echo "$spun" | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["endpoints"]["api"])')

@@ -475,12 +475,17 @@ impl Infra {
             .unwrap_or_else(|_| Err("no answer within 2 s".to_owned()))
     }
 
+    /// The facts `infra.json` recorded, unchecked: enough to build URLs.
+    pub(crate) fn load(home: &Home) -> Option<Self> {
+        let text = std::fs::read_to_string(cache_path(home)).ok()?;
+        serde_json::from_str(&text).ok()
+    }
+
     /// The infra last seen running, from `infra.json`, if its ports still answer (no Docker
     /// and no Postgres login: the hot path of a fresh test process, where a SCRAM login in an
     /// unoptimised test build costs ~100 ms). A stale password is caught at the first login.
     pub(crate) async fn cached(home: &Home) -> Option<Self> {
-        let text = std::fs::read_to_string(cache_path(home)).ok()?;
-        let infra: Self = serde_json::from_str(&text).ok()?;
+        let infra = Self::load(home)?;
         let pg = tokio::net::TcpStream::connect(("127.0.0.1", infra.postgres_port));
         let redis = async {
             let client = redis::Client::open(infra.redis_url()).ok()?;

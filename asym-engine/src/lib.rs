@@ -45,7 +45,7 @@ pub use error::{BoxError, Error, Result};
 pub use home::{Config, Home};
 pub use images::{BuiltImage, build_images};
 pub use infra::{Infra, NetworkMode, POSTGRES_CONTAINER, REDIS_CONTAINER};
-pub use local::LocalDockerProvider;
+pub use local::{LocalDockerProvider, PoolMember};
 pub use model::{
     CloneInstance, CloneRecord, CloneSpec, CloneState, CloneStatus, CloneTokens, Endpoints,
     Environment, LogLine, LogOptions, PortRange, ProviderKind, SeedResult, SeedSpec, ServiceStatus,

@@ -122,6 +122,19 @@ impl LocalDockerProvider {
         Ok(infra)
     }
 
+    /// The infra facts for building URLs: what this process knows, else `infra.json` without a
+    /// reachability check (a test process that just reset a clone through its backend needs no
+    /// connection of its own), else [`Self::infra`].
+    async fn infra_facts(&self) -> Result<Infra> {
+        if let Some(infra) = self.infra.lock().await.as_ref() {
+            return Ok(infra.clone());
+        }
+        match Infra::load(&self.home) {
+            Some(infra) => Ok(infra),
+            None => self.infra().await,
+        }
+    }
+
     /// Forgets the infra facts and asks Docker again (after the infra was recreated elsewhere).
     async fn refresh_infra(&self) -> Result<Infra> {
         let infra = infra::ensure(self.docker().await?, &self.home, &self.config).await?;
@@ -185,12 +198,13 @@ impl LocalDockerProvider {
             .collect())
     }
 
-    /// Resolves a record into an instance with endpoints and its database URL.
+    /// Resolves a record into an instance with endpoints and its database URL (from the infra
+    /// facts this process or `infra.json` holds; nothing is probed).
     ///
     /// # Errors
-    /// As [`LocalDockerProvider::infra`].
+    /// As [`LocalDockerProvider::infra`] when no infra facts are known yet.
     pub async fn instance(&self, record: CloneRecord) -> Result<CloneInstance> {
-        let infra = self.infra().await?;
+        let infra = self.infra_facts().await?;
         let template = self.catalog.get(&record.template)?;
         let endpoint = |e: &crate::catalog::EndpointManifest| {
             let port = record.ports.get(&e.service).copied().unwrap_or_default();
@@ -971,8 +985,9 @@ impl CloneProvider for LocalDockerProvider {
     }
 
     async fn reset(&self, id: &str) -> Result<()> {
-        let record = self.entry(id)?.record;
-        self.reset_record(&record).await
+        let entry = self.entry(id)?;
+        self.reset_record(&entry.record, &entry.secrets.admin_secret)
+            .await
     }
 
     async fn snapshot(&self, id: &str, name: &str) -> Result<()> {
@@ -1016,11 +1031,12 @@ impl LocalDockerProvider {
             .await
     }
 
-    /// Running or spinning clones of a harness pool; spins whose process died are left out.
+    /// Running or spinning clones of a harness pool, with what leasing one needs; spins whose
+    /// process died are left out. One registry read.
     ///
     /// # Errors
     /// `REGISTRY_CORRUPT`.
-    pub fn pool_members(&self, key: &str) -> Result<Vec<CloneRecord>> {
+    pub fn pool_members(&self, key: &str) -> Result<Vec<PoolMember>> {
         Ok(self
             .registry
             .read()?
@@ -1032,7 +1048,10 @@ impl LocalDockerProvider {
                 CloneState::Creating => e.owner_pid.is_some_and(process_alive),
                 CloneState::Stopped | CloneState::Failed => false,
             })
-            .map(|e| e.record)
+            .map(|e| PoolMember {
+                record: e.record,
+                admin_secret: e.secrets.admin_secret,
+            })
             .collect())
     }
 
@@ -1048,14 +1067,15 @@ impl LocalDockerProvider {
             .map_err(|e| Error::internal(format!("query on {database}"), e))
     }
 
-    /// Resets a clone whose record the caller already holds (the harness's hot path). Without a
-    /// cached database connection, the clone's backend restores the baseline on its own pooled
-    /// connection (`POST /api/admin/reset`), so a fresh test process needs no Postgres login;
-    /// Redis keys are cleared meanwhile.
+    /// Resets a clone whose record and admin secret the caller already holds (the harness's hot
+    /// path). Without a cached database connection, the clone's backend restores the baseline
+    /// and clears its Redis prefix itself (`POST /api/admin/reset`), so a fresh test process
+    /// resets with one HTTP call and no Postgres or Redis login.
     ///
     /// # Errors
-    /// `SNAPSHOT_NOT_FOUND` when the clone has no baseline, `Internal` on database failures.
-    pub async fn reset_record(&self, record: &CloneRecord) -> Result<()> {
+    /// `SNAPSHOT_NOT_FOUND` when the clone has no baseline, `Internal` on database failures or
+    /// when the backend does not answer.
+    pub async fn reset_record(&self, record: &CloneRecord, admin_secret: &str) -> Result<()> {
         let cached = self
             .clients
             .lock()
@@ -1063,33 +1083,35 @@ impl LocalDockerProvider {
             .get(&record.database)
             .filter(|c| !c.is_closed())
             .cloned();
-        let db = async {
-            if cached.is_none() && record.state == CloneState::Running {
-                match self.reset_via_backend(record).await {
-                    Ok(true) => return Ok(()),
-                    // Answered without the endpoint (an image older than it): reset directly.
-                    Ok(false) => {}
-                    Err(e) => return Err(e),
-                }
+        let keys = async {
+            let mut redis = self.redis().await?;
+            reset::clear_redis(&mut redis, &record.redis_prefix).await
+        };
+        if cached.is_none() && record.state == CloneState::Running {
+            match self.reset_via_backend(record, admin_secret).await? {
+                BackendReset::Everything => return Ok(()),
+                BackendReset::Database => return keys.await,
+                BackendReset::Unsupported => {}
             }
+        }
+        let db = async {
             let client = match cached {
                 Some(client) => client,
                 None => self.client(&record.database).await?,
             };
             reset::restore(&client, &record.id, BASELINE).await
         };
-        let keys = async {
-            let mut redis = self.redis().await?;
-            reset::clear_redis(&mut redis, &record.redis_prefix).await
-        };
         let (db, keys) = tokio::join!(db, keys);
         db.and(keys)
     }
 
-    /// `Ok(true)` when the backend reset its database, `Ok(false)` when it answered without
-    /// the endpoint, an error when it does not answer (its container is gone or crashed).
-    async fn reset_via_backend(&self, record: &CloneRecord) -> Result<bool> {
-        let secret = self.entry(&record.id)?.secrets.admin_secret;
+    /// Asks the clone's backend to reset itself; an error when it does not answer (its
+    /// container is gone or crashed).
+    async fn reset_via_backend(
+        &self,
+        record: &CloneRecord,
+        admin_secret: &str,
+    ) -> Result<BackendReset> {
         let template = self.catalog.get(&record.template)?;
         let port = record
             .ports
@@ -1099,13 +1121,36 @@ impl LocalDockerProvider {
         let response = self
             .http
             .post(format!("http://127.0.0.1:{port}/api/admin/reset"))
-            .header("x-asym-admin-secret", secret)
+            .header("x-asym-admin-secret", admin_secret)
             .send()
             .await
             .map_err(|e| Error::step(&record.id, "reset (the backend does not answer)", e))?;
         let body: serde_json::Value = response.json().await.unwrap_or_default();
-        Ok(body["ok"] == true)
+        Ok(match (body["ok"] == true, body["redis"] == true) {
+            (true, true) => BackendReset::Everything,
+            (true, false) => BackendReset::Database,
+            (false, _) => BackendReset::Unsupported,
+        })
     }
+}
+
+/// What a backend's `POST /api/admin/reset` did.
+enum BackendReset {
+    /// Database and Redis prefix.
+    Everything,
+    /// The database only (images built before backends cleared Redis).
+    Database,
+    /// Nothing: an image older than the endpoint, or it failed; the engine resets directly.
+    Unsupported,
+}
+
+/// A clone of a harness pool and the secret a reset through its backend needs.
+#[derive(Debug, Clone)]
+pub struct PoolMember {
+    /// Its registry record.
+    pub record: CloneRecord,
+    /// Its admin secret (`X-Asym-Admin-Secret`).
+    pub admin_secret: String,
 }
 
 #[cfg(test)]

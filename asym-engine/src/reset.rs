@@ -155,41 +155,21 @@ pub(crate) async fn list(client: &Client) -> Result<Vec<String>> {
     Ok(rows.iter().map(|r| r.get::<_, String>(0)).collect())
 }
 
-/// Lua: delete every key under a prefix, server-side, in one round trip.
-pub(crate) const CLEAR_PREFIX_LUA: &str = r"
-local cursor = '0'
-local n = 0
-repeat
-  local r = redis.call('SCAN', cursor, 'MATCH', ARGV[1], 'COUNT', 1000)
-  cursor = r[1]
-  if #r[2] > 0 then
-    n = n + redis.call('DEL', unpack(r[2]))
-  end
-until cursor == '0'
-return n
-";
+/// Lua deleting every key under a prefix, server-side, in one round trip; the same script a
+/// backend runs on `POST /api/admin/reset` (it lives with the kit every backend builds on).
+const CLEAR_PREFIX_LUA: &str = include_str!("../../templates/kit/src/clear_prefix.lua");
 
 /// Deletes every Redis key starting with `prefix`.
 pub(crate) async fn clear_redis(
     conn: &mut redis::aio::MultiplexedConnection,
     prefix: &str,
 ) -> Result<()> {
-    let pattern = format!("{}*", glob_escape(prefix));
     redis::Script::new(CLEAR_PREFIX_LUA)
-        .arg(pattern)
+        .arg(prefix)
         .invoke_async::<i64>(conn)
         .await
         .map(|_| ())
         .map_err(|e| Error::internal(format!("clearing Redis keys {prefix}*"), e))
-}
-
-fn glob_escape(text: &str) -> String {
-    text.chars()
-        .flat_map(|c| match c {
-            '*' | '?' | '[' | ']' | '\\' => vec!['\\', c],
-            c => vec![c],
-        })
-        .collect()
 }
 
 #[cfg(test)]
@@ -204,6 +184,5 @@ mod tests {
         assert!(validate_name("Robert'); DROP").is_err());
         assert!(validate_name("").is_err());
         assert_eq!(ident("we\"ird"), "\"we\"\"ird\"");
-        assert_eq!(glob_escape("a*b:"), "a\\*b:");
     }
 }

@@ -79,7 +79,8 @@ impl Clone {
     /// When the database or Redis cannot be reached.
     pub async fn reset(&self) -> Result<(), Error> {
         let record = self.instance.record.clone();
-        pool::on_engine(async move |provider| provider.reset_record(&record).await).await
+        let secret = self.admin_secret.clone();
+        pool::on_engine(async move |provider| provider.reset_record(&record, &secret).await).await
     }
 
     fn required(&self, name: &str) -> &str {

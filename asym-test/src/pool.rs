@@ -10,7 +10,8 @@ use std::sync::{Arc, Mutex, Once, OnceLock};
 use std::time::{Duration, Instant, SystemTime};
 
 use asym_engine::{
-    CloneInstance, CloneProvider, CloneRecord, CloneSpec, Error, LocalDockerProvider, SeedSpec,
+    CloneInstance, CloneProvider, CloneRecord, CloneSpec, Error, LocalDockerProvider, PoolMember,
+    SeedSpec,
 };
 use sha2::{Digest, Sha256};
 
@@ -245,14 +246,14 @@ fn describe(file: &mut File, text: &str) {
     let _ = file.write_all(text.as_bytes());
 }
 
-fn holders(provider: &LocalDockerProvider, members: &[CloneRecord]) -> String {
+fn holders(provider: &LocalDockerProvider, members: &[PoolMember]) -> String {
     let held: Vec<String> = members
         .iter()
         .map(|m| {
-            let who = fs::read_to_string(lease_path(provider, &m.id)).unwrap_or_default();
+            let who = fs::read_to_string(lease_path(provider, &m.record.id)).unwrap_or_default();
             format!(
                 "{} by {}",
-                m.id,
+                m.record.id,
                 if who.is_empty() { "nobody".into() } else { who }
             )
         })
@@ -333,7 +334,7 @@ fn lease(
         }
         let in_pool = members
             .iter()
-            .filter(|m| !held_out(provider, &m.id))
+            .filter(|m| !held_out(provider, &m.record.id))
             .count();
         if in_pool < max {
             let instance = block_on(provider.create(pool.spec.clone()))?;
@@ -366,19 +367,22 @@ fn lease(
 /// don't all contend for the same clone.
 fn lease_idle(
     provider: &Arc<LocalDockerProvider>,
-    members: &[CloneRecord],
+    members: &[PoolMember],
     test: &str,
 ) -> Result<Option<Lease>, Error> {
-    let running: Vec<&CloneRecord> = members
+    let running: Vec<&PoolMember> = members
         .iter()
-        .filter(|m| m.state == asym_engine::CloneState::Running)
+        .filter(|m| m.record.state == asym_engine::CloneState::Running)
         .collect();
     let offset = std::process::id() as usize;
     for i in 0..running.len() {
-        let record = running[(i + offset) % running.len()];
+        let PoolMember {
+            record,
+            admin_secret,
+        } = running[(i + offset) % running.len()];
         if let Some(file) = try_lease(provider, record, test)? {
             let result = block_on(async {
-                provider.reset_record(record).await?;
+                provider.reset_record(record, admin_secret).await?;
                 provider.instance(record.clone()).await
             });
             let instance = match result {
@@ -391,10 +395,9 @@ fn lease_idle(
                     continue;
                 }
             };
-            let admin_secret = provider.admin_secret(&record.id)?;
             return Ok(Some(Lease {
                 instance,
-                admin_secret,
+                admin_secret: admin_secret.clone(),
                 file,
             }));
         }
@@ -415,11 +418,24 @@ pub(crate) fn release_all(leases: Vec<Lease>, failed: bool, test: &str) {
     }
 }
 
-/// Once per process: destroy pooled clones idle past the TTL.
+/// Once per process, and at most once a minute across processes (nextest starts one per
+/// test): destroy pooled clones idle past the TTL.
 fn reap_once(provider: &Arc<LocalDockerProvider>) {
     static ONCE: Once = Once::new();
     ONCE.call_once(|| {
         let ttl = idle_ttl();
+        let stamp = leases_dir(provider).join("reaped");
+        let recently = fs::metadata(&stamp)
+            .and_then(|m| m.modified())
+            .ok()
+            .and_then(|t| t.elapsed().ok())
+            .is_some_and(|since| since < ttl.min(Duration::from_secs(60)));
+        if recently {
+            return;
+        }
+        if let Ok(file) = File::create(&stamp) {
+            let _ = file.set_modified(SystemTime::now());
+        }
         let Ok(records) = provider.records() else {
             return;
         };

@@ -5,7 +5,7 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use serde_json::json;
+use serde_json::{Value, json};
 
 use crate::common::TestHome;
 
@@ -118,6 +118,56 @@ async fn a_macro_test_in_this_binary(slack: asym::Slack) {
     assert_eq!(auth["team"], "Acme", "{auth}");
 }
 
+/// Spends the clone's one-call `auth.test` allowance: the counter lives in Redis.
+async fn spend_the_auth_test_allowance(slack: &asym::Slack) -> Value {
+    let limits = reqwest::Client::builder()
+        .no_proxy()
+        .build()
+        .unwrap()
+        .post(slack.endpoint("backend").unwrap() + "/api/admin/rate-limits")
+        .header("x-asym-admin-secret", slack.admin_secret())
+        .json(&json!({ "enabled": true, "methods": { "auth.test": 1 } }))
+        .send()
+        .await
+        .unwrap();
+    assert!(limits.status().is_success(), "{limits:?}");
+    let call = || crate::common::slack(slack.api_url(), slack.bot_token(), "auth.test", json!({}));
+    let first = call().await;
+    assert_eq!(first["ok"], true, "{first}");
+    call().await
+}
+
+#[asym::clone("slack", seed = "basic")]
+async fn a_reset_clears_the_clones_redis_keys(slack: asym::Slack) {
+    assert_eq!(
+        spend_the_auth_test_allowance(&slack).await["error"],
+        "ratelimited"
+    );
+    // From another process: the backend restores the baseline and clears its own prefix.
+    let out = Command::new(crate::common::asym_bin())
+        .args(["reset", slack.id()])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        spend_the_auth_test_allowance(&slack).await["error"],
+        "ratelimited",
+        "the counter started again from zero"
+    );
+    // In a process holding a database connection: the engine restores it and clears Redis.
+    slack.query("select 1").await.unwrap();
+    slack.reset().await.unwrap();
+    assert_eq!(
+        spend_the_auth_test_allowance(&slack).await["error"],
+        "ratelimited",
+        "the counter started again from zero"
+    );
+}
+
 #[test]
 fn listing_tests_starts_nothing() {
     // What nextest does first: list. Nothing may touch Docker or the home directory.
@@ -173,5 +223,38 @@ fn a_pooled_clone_removed_behind_asyms_back_is_replaced() {
         1,
         "the broken record is gone"
     );
+    assert!(home.asym(&["destroy", &other]).status.success());
+}
+
+#[test]
+fn pooled_clones_idle_past_the_ttl_are_reaped_at_the_next_start() {
+    let home = TestHome::new("4310-4319", json!({}));
+    let first = home.path().join("first");
+    let out = child(&home, "check", &first, 60).output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let id = wait_for(&first).split(' ').next().unwrap().to_owned();
+
+    std::thread::sleep(Duration::from_millis(2500));
+    let second = home.path().join("second");
+    let out = child(&home, "check", &second, 60)
+        .env("ASYM_IDLE_TTL", "2s")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let other = wait_for(&second).split(' ').next().unwrap().to_owned();
+    assert_ne!(other, id, "the idle clone was reaped, a new one spun");
+    assert!(!crate::common::container_exists(&format!(
+        "asym-{id}-backend"
+    )));
+    let clones = home.registry()["clones"].as_array().unwrap().clone();
+    assert_eq!(clones.len(), 1, "{clones:?}");
     assert!(home.asym(&["destroy", &other]).status.success());
 }

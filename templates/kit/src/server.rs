@@ -28,6 +28,9 @@ const RESET_PATH: &str = "/api/admin/reset";
 /// `reset` module generates it: delete + re-insert every table, sequences put back).
 const RESTORE_BASELINE: &str = "SELECT asym_snap_baseline.restore()";
 
+/// Lua deleting every key under a prefix in one round trip (the engine runs the same script).
+pub const CLEAR_PREFIX_LUA: &str = include_str!("clear_prefix.lua");
+
 /// Wraps a product's router with what every backend serves the same way:
 /// `GET /api/health`, and the admin guard over everything under `/api/admin/`.
 ///
@@ -61,18 +64,30 @@ async fn health(State(kit): State<Kit>) -> Response {
     (StatusCode::SERVICE_UNAVAILABLE, axum::Json(body)).into_response()
 }
 
-/// `POST /api/admin/reset`: restores the baseline on the backend's own pooled connection, so a
-/// test process resets a clone with one HTTP call and no Postgres login of its own. 200
-/// `{"ok":true}`; 404 `snapshot_not_found` before the engine captured a baseline; 503 when
-/// Postgres fails. (The engine clears the clone's Redis keys itself.)
+/// `POST /api/admin/reset`: restores the baseline on the backend's own pooled connection and
+/// clears its Redis prefix on its own Redis connection, so a test process resets a clone with
+/// one HTTP call and no database or Redis login of its own. 200 `{"ok":true,"redis":true}`;
+/// 404 `snapshot_not_found` before the engine captured a baseline; 503 when Postgres or Redis
+/// fails.
 async fn reset(State(kit): State<Kit>) -> Response {
-    let restored = async {
+    let database = async {
         kit.db().await?.batch_execute(RESTORE_BASELINE).await?;
         Ok::<(), BackendError>(())
-    }
-    .await;
-    match restored {
-        Ok(()) => (StatusCode::OK, axum::Json(json!({ "ok": true }))).into_response(),
+    };
+    let keys = async {
+        let mut redis = kit.redis().await?;
+        redis::Script::new(CLEAR_PREFIX_LUA)
+            .arg(&kit.config().redis_prefix)
+            .invoke_async::<i64>(&mut redis)
+            .await?;
+        Ok::<(), BackendError>(())
+    };
+    let (database, keys) = tokio::join!(database, keys);
+    match database.and(keys) {
+        Ok(()) => {
+            let body = json!({ "ok": true, "redis": true });
+            (StatusCode::OK, axum::Json(body)).into_response()
+        }
         Err(BackendError::Postgres(e))
             if e.code() == Some(&tokio_postgres::error::SqlState::INVALID_SCHEMA_NAME) =>
         {
