@@ -29,7 +29,7 @@ const RESET_PATH: &str = "/api/admin/reset";
 const RESTORE_BASELINE: &str = "SELECT asym_snap_baseline.restore()";
 
 /// Lua deleting every key under a prefix in one round trip (the engine runs the same script).
-pub const CLEAR_PREFIX_LUA: &str = include_str!("clear_prefix.lua");
+const CLEAR_PREFIX_LUA: &str = include_str!("clear_prefix.lua");
 
 /// Wraps a product's router with what every backend serves the same way:
 /// `GET /api/health`, and the admin guard over everything under `/api/admin/`.
