@@ -1112,25 +1112,74 @@ impl LocalDockerProvider {
         record: &CloneRecord,
         admin_secret: &str,
     ) -> Result<BackendReset> {
+        let body = self.admin_call(record, admin_secret, "reset", true).await?;
+        Ok(match (body["ok"] == true, body["redis"] == true) {
+            (true, true) => BackendReset::Everything,
+            (true, false) => BackendReset::Database,
+            (false, _) => BackendReset::Unsupported,
+        })
+    }
+
+    /// Asks the clone's backend to reset itself in the background (while the next test
+    /// starts): the token to settle it with, or `None` when its image predates deferred resets.
+    ///
+    /// # Errors
+    /// `Internal` when the backend does not answer.
+    pub async fn reset_deferred(
+        &self,
+        record: &CloneRecord,
+        admin_secret: &str,
+    ) -> Result<Option<String>> {
+        let body = self
+            .admin_call(record, admin_secret, "reset?defer=true", true)
+            .await?;
+        Ok(body["pending"].as_str().map(str::to_owned))
+    }
+
+    /// Waits for the deferred reset `pending`: `true` when the clone is at its baseline,
+    /// `false` when that reset failed or the backend restarted since (reset it again).
+    ///
+    /// # Errors
+    /// `Internal` when the backend does not answer.
+    pub async fn reset_settled(
+        &self,
+        record: &CloneRecord,
+        admin_secret: &str,
+        pending: &str,
+    ) -> Result<bool> {
+        let body = self
+            .admin_call(record, admin_secret, &format!("reset/{pending}"), false)
+            .await?;
+        Ok(body["ok"] == true)
+    }
+
+    /// Calls `/api/admin/<path>` on the clone's API service; its JSON body (`null` when it
+    /// answered something else).
+    async fn admin_call(
+        &self,
+        record: &CloneRecord,
+        admin_secret: &str,
+        path: &str,
+        post: bool,
+    ) -> Result<serde_json::Value> {
         let template = self.catalog.get(&record.template)?;
         let port = record
             .ports
             .get(template.manifest.api_service())
             .copied()
             .unwrap_or_default();
-        let response = self
-            .http
-            .post(format!("http://127.0.0.1:{port}/api/admin/reset"))
+        let url = format!("http://127.0.0.1:{port}/api/admin/{path}");
+        let request = if post {
+            self.http.post(url)
+        } else {
+            self.http.get(url)
+        };
+        let response = request
             .header("x-asym-admin-secret", admin_secret)
             .send()
             .await
             .map_err(|e| Error::step(&record.id, "reset (the backend does not answer)", e))?;
-        let body: serde_json::Value = response.json().await.unwrap_or_default();
-        Ok(match (body["ok"] == true, body["redis"] == true) {
-            (true, true) => BackendReset::Everything,
-            (true, false) => BackendReset::Database,
-            (false, _) => BackendReset::Unsupported,
-        })
+        Ok(response.json().await.unwrap_or_default())
     }
 }
 

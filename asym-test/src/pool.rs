@@ -210,12 +210,17 @@ fn held_out(provider: &LocalDockerProvider, id: &str) -> bool {
     fs::read_to_string(failed_path(provider, id)).is_ok_and(|run| run.trim() == run_id())
 }
 
-/// Tries to lease `record` without waiting.
+/// What a released clone's lease file starts with when its backend was asked to reset it
+/// in the background: the token to settle that reset with follows.
+const RESETTING: &str = "idle, reset ";
+
+/// Tries to lease `record` without waiting: the lock file, and the text it held (who released
+/// it and how).
 fn try_lease(
     provider: &LocalDockerProvider,
     record: &CloneRecord,
     test: &str,
-) -> Result<Option<File>, Error> {
+) -> Result<Option<(File, String)>, Error> {
     if held_out(provider, &record.id) {
         return Ok(None);
     }
@@ -232,11 +237,13 @@ fn try_lease(
         }
     }
     let _ = fs::remove_file(failed_path(provider, &record.id));
+    let mut released = String::new();
+    let _ = std::io::Read::read_to_string(&mut file, &mut released);
     describe(
         &mut file,
         &format!("pid {} test {test}", std::process::id()),
     );
-    Ok(Some(file))
+    Ok(Some((file, released)))
 }
 
 /// Replaces a lease file's text (who holds it, or that it is idle).
@@ -339,7 +346,7 @@ fn lease(
         if in_pool < max {
             let instance = block_on(provider.create(pool.spec.clone()))?;
             drop(guard);
-            if let Some(file) = try_lease(provider, &instance.record, test)? {
+            if let Some((file, _)) = try_lease(provider, &instance.record, test)? {
                 // Fresh from spin: already at its baseline, no reset needed.
                 let admin_secret = provider.admin_secret(&instance.record.id)?;
                 return Ok(Lease {
@@ -380,9 +387,22 @@ fn lease_idle(
             record,
             admin_secret,
         } = running[(i + offset) % running.len()];
-        if let Some(file) = try_lease(provider, record, test)? {
+        if let Some((file, released)) = try_lease(provider, record, test)? {
             let result = block_on(async {
-                provider.reset_record(record, admin_secret).await?;
+                let pending = released
+                    .strip_prefix(RESETTING)
+                    .and_then(|rest| rest.split(' ').next());
+                let clean = match pending {
+                    Some(pending) => {
+                        provider
+                            .reset_settled(record, admin_secret, pending)
+                            .await?
+                    }
+                    None => false,
+                };
+                if !clean {
+                    provider.reset_record(record, admin_secret).await?;
+                }
                 provider.instance(record.clone()).await
             });
             let instance = match result {
@@ -405,14 +425,26 @@ fn lease_idle(
     Ok(None)
 }
 
-/// Releases leases; a failed test's clones are held out of the pool until the next run.
+/// Releases leases; a failed test's clones are held out of the pool until the next run, as
+/// the test left them. The others' backends reset them in the background, while the next
+/// test starts; the lease file records the token the next holder settles that reset with.
 pub(crate) fn release_all(leases: Vec<Lease>, failed: bool, test: &str) {
     let Ok(provider) = provider() else { return };
     for mut lease in leases {
-        if failed {
-            let _ = fs::write(failed_path(&provider, &lease.instance.record.id), run_id());
-        }
-        describe(&mut lease.file, &format!("idle (last: {test})"));
+        let record = &lease.instance.record;
+        let pending = if failed {
+            let _ = fs::write(failed_path(&provider, &record.id), run_id());
+            None
+        } else {
+            block_on(provider.reset_deferred(record, &lease.admin_secret))
+                .ok()
+                .flatten()
+        };
+        let state = match pending {
+            Some(pending) => format!("{RESETTING}{pending} (last: {test})"),
+            None => format!("idle (last: {test})"),
+        };
+        describe(&mut lease.file, &state);
         let _ = lease.file.set_modified(SystemTime::now());
         let _ = lease.file.unlock();
     }

@@ -1,7 +1,7 @@
 //! A test process for the harness end-to-end tests: `hold <marker>` leases a Slack clone, dirties
 //! it, writes the clone id to `<marker>` and waits to be killed; `check <marker>` leases one and
-//! writes `<id> clean` or `<id> dirty` depending on whether it is back at the seed; `fail`
-//! leases one, writes its id and fails.
+//! writes `<id> clean` or `<id> dirty` depending on whether it is back at the seed; `dirty`
+//! dirties one, writes its id and passes; `fail` leases one, writes its id and fails.
 
 use std::time::Duration;
 
@@ -20,7 +20,7 @@ fn main() {
     let (mode, marker) = match args.as_slice() {
         [_, mode, marker] => (mode.clone(), marker.clone()),
         _ => {
-            eprintln!("usage: asym-e2e-child hold|check|fail <marker-file>");
+            eprintln!("usage: asym-e2e-child hold|dirty|check|fail <marker-file>");
             std::process::exit(2);
         }
     };
@@ -38,7 +38,7 @@ fn main() {
                     .await
                     .expect("query")[0]
                     .get::<_, i64>(0);
-                if mode == "hold" {
+                if mode == "hold" || mode == "dirty" {
                     slack
                         .query(&format!(
                             "insert into messages (channel_id, ts, team_id, text) \
@@ -47,7 +47,9 @@ fn main() {
                         .await
                         .expect("dirty the clone");
                     std::fs::write(&marker, slack.id()).expect("write marker");
-                    tokio::time::sleep(Duration::from_secs(600)).await;
+                    if mode == "hold" {
+                        tokio::time::sleep(Duration::from_secs(600)).await;
+                    }
                 } else if mode == "fail" {
                     std::fs::write(&marker, slack.id()).expect("write marker");
                     panic!("this test fails on purpose");

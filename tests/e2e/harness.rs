@@ -258,3 +258,58 @@ fn pooled_clones_idle_past_the_ttl_are_reaped_at_the_next_start() {
     assert_eq!(clones.len(), 1, "{clones:?}");
     assert!(home.asym(&["destroy", &other]).status.success());
 }
+
+#[test]
+fn a_released_clone_is_reset_in_the_background_and_settled_by_the_next_holder() {
+    let home = TestHome::new("4320-4329", json!({}));
+    let check = |name: &str| {
+        let marker = home.path().join(name);
+        let out = child(&home, "check", &marker, 60).output().unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        wait_for(&marker)
+    };
+    let dirtied = home.path().join("dirtied");
+    let out = child(&home, "dirty", &dirtied, 60).output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let id = wait_for(&dirtied);
+    let lease = home.path().join("leases").join(format!("{id}.lock"));
+    let released = std::fs::read_to_string(&lease).unwrap();
+    assert!(released.starts_with("idle, reset "), "{released}");
+    assert_eq!(check("after-release"), format!("{id} clean"));
+
+    // A backend restarted since the release cannot vouch for that reset (here the clone was
+    // written to after it): the next holder resets the clone itself.
+    let out = child(&home, "dirty", &dirtied, 60).output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let written = home.asym(&[
+        "query",
+        &id,
+        "--write",
+        "insert into messages (channel_id, ts, team_id, text) select channel_id, ts + 1, \
+         team_id, 'written by a process that was then killed' from messages limit 1",
+    ]);
+    assert!(
+        written.status.success(),
+        "{}",
+        String::from_utf8_lossy(&written.stderr)
+    );
+    let restarted = Command::new("docker")
+        .args(["restart", "-t", "1", &format!("asym-{id}-backend")])
+        .output()
+        .unwrap();
+    assert!(restarted.status.success());
+    assert_eq!(check("after-restart"), format!("{id} clean"));
+    assert!(home.asym(&["destroy", &id]).status.success());
+}

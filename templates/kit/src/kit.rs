@@ -8,6 +8,7 @@ use redis::aio::{ConnectionManager, ConnectionManagerConfig};
 use tokio::sync::OnceCell;
 
 use crate::config::Config;
+use crate::reset::Resets;
 
 /// Most Postgres connections one backend holds: tests drive a clone from a handful of tasks,
 /// and every connection costs the shared server memory.
@@ -102,6 +103,7 @@ struct Inner {
     pg: Pool,
     redis_client: redis::Client,
     redis: OnceCell<ConnectionManager>,
+    resets: Resets,
 }
 
 impl std::fmt::Debug for Kit {
@@ -151,6 +153,7 @@ impl Kit {
                 pg,
                 redis_client,
                 redis: OnceCell::new(),
+                resets: Resets::new(),
             }),
         })
     }
@@ -158,6 +161,11 @@ impl Kit {
     /// The configuration the backend was started with.
     pub fn config(&self) -> &Config {
         &self.inner.config
+    }
+
+    /// Resets in flight and done (see the `reset` module).
+    pub(crate) fn resets(&self) -> &Resets {
+        &self.inner.resets
     }
 
     /// The Postgres pool (at most four connections, made on demand).

@@ -10,7 +10,7 @@
 //!   connected lazily so start-up never waits for them;
 //! - [`serve`] / [`run`]: `GET /api/health` (200 only when Postgres and Redis answer), the
 //!   admin guard over `/api/admin/` (header `X-Asym-Admin-Secret`), graceful shutdown on
-//!   SIGTERM/SIGINT;
+//!   SIGTERM/SIGINT; `POST /api/admin/reset` (now, or deferred while the next test starts);
 //! - [`token`]: minting credentials and storing them only as SHA-256 hashes;
 //! - [`cursor`]: opaque base64 pagination cursors; [`form`]: urlencoded bodies;
 //!   [`multipart`]: `multipart/form-data` bodies (uploads).
@@ -36,6 +36,7 @@ pub mod cursor;
 pub mod form;
 mod kit;
 pub mod multipart;
+mod reset;
 mod server;
 pub mod token;
 

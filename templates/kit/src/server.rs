@@ -13,6 +13,7 @@ use serde_json::json;
 
 use crate::config::Config;
 use crate::kit::{BackendError, Kit, StartError};
+use crate::reset;
 use crate::token::constant_time_eq;
 
 /// The header carrying the per-clone admin secret on `/api/admin/` requests.
@@ -21,16 +22,6 @@ pub const ADMIN_SECRET_HEADER: &str = "x-asym-admin-secret";
 /// The path every backend answers health on.
 pub const HEALTH_PATH: &str = "/api/health";
 
-/// The admin path that puts the clone's database back to its baseline.
-const RESET_PATH: &str = "/api/admin/reset";
-
-/// The restore function of the baseline snapshot the engine captures after spin (the engine's
-/// `reset` module generates it: delete + re-insert every table, sequences put back).
-const RESTORE_BASELINE: &str = "SELECT asym_snap_baseline.restore()";
-
-/// Lua deleting every key under a prefix in one round trip (the engine runs the same script).
-const CLEAR_PREFIX_LUA: &str = include_str!("clear_prefix.lua");
-
 /// Wraps a product's router with what every backend serves the same way:
 /// `GET /api/health`, and the admin guard over everything under `/api/admin/`.
 ///
@@ -38,9 +29,14 @@ const CLEAR_PREFIX_LUA: &str = include_str!("clear_prefix.lua");
 pub fn router(kit: &Kit, app: Router) -> Router {
     let shared = Router::new()
         .route(HEALTH_PATH, get(health))
-        .route(RESET_PATH, post(reset))
+        .route(reset::RESET_PATH, post(reset::reset))
+        .route(
+            &format!("{}/{{pending}}", reset::RESET_PATH),
+            get(reset::settled),
+        )
         .with_state(kit.clone());
     app.merge(shared)
+        .layer(middleware::from_fn_with_state(kit.clone(), reset::gate))
         .layer(middleware::from_fn_with_state(kit.clone(), admin_guard))
 }
 
@@ -62,43 +58,6 @@ async fn health(State(kit): State<Kit>) -> Response {
         "redis": describe(&redis),
     });
     (StatusCode::SERVICE_UNAVAILABLE, axum::Json(body)).into_response()
-}
-
-/// `POST /api/admin/reset`: restores the baseline on the backend's own pooled connection and
-/// clears its Redis prefix on its own Redis connection, so a test process resets a clone with
-/// one HTTP call and no database or Redis login of its own. 200 `{"ok":true,"redis":true}`;
-/// 404 `snapshot_not_found` before the engine captured a baseline; 503 when Postgres or Redis
-/// fails.
-async fn reset(State(kit): State<Kit>) -> Response {
-    let database = async {
-        kit.db().await?.batch_execute(RESTORE_BASELINE).await?;
-        Ok::<(), BackendError>(())
-    };
-    let keys = async {
-        let mut redis = kit.redis().await?;
-        redis::Script::new(CLEAR_PREFIX_LUA)
-            .arg(&kit.config().redis_prefix)
-            .invoke_async::<i64>(&mut redis)
-            .await?;
-        Ok::<(), BackendError>(())
-    };
-    let (database, keys) = tokio::join!(database, keys);
-    match database.and(keys) {
-        Ok(()) => {
-            let body = json!({ "ok": true, "redis": true });
-            (StatusCode::OK, axum::Json(body)).into_response()
-        }
-        Err(BackendError::Postgres(e))
-            if e.code() == Some(&tokio_postgres::error::SqlState::INVALID_SCHEMA_NAME) =>
-        {
-            let body = json!({ "ok": false, "error": "snapshot_not_found" });
-            (StatusCode::NOT_FOUND, axum::Json(body)).into_response()
-        }
-        Err(e) => {
-            let body = json!({ "ok": false, "error": "internal_error", "detail": error_chain(&e) });
-            (StatusCode::SERVICE_UNAVAILABLE, axum::Json(body)).into_response()
-        }
-    }
 }
 
 fn describe(result: &Result<(), BackendError>) -> String {

@@ -1,0 +1,152 @@
+//! Putting a clone back to its baseline from inside its backend, on its own connections.
+//!
+//! `POST /api/admin/reset` restores the baseline snapshot the engine captured after spin and
+//! clears the clone's Redis prefix, then answers. With `?defer=true` it answers `202` at once
+//! with a `pending` token and does the work in the background: the harness sends it when a
+//! test releases its clone, so the reset runs while the next test process starts. Until it
+//! is done every other request waits (a gate every request but the reset routes passes
+//! through), and `GET /api/admin/reset/{pending}` answers once it is, saying whether it
+//! succeeded, so the next holder knows the clone is clean without resetting it again.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use axum::extract::{Path, Query, Request, State};
+use axum::http::StatusCode;
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+use serde_json::json;
+use tokio::sync::RwLock;
+
+use crate::kit::{BackendError, Kit};
+use crate::server::error_chain;
+
+/// The path of the reset routes.
+pub(crate) const RESET_PATH: &str = "/api/admin/reset";
+
+/// The restore function of the baseline snapshot the engine captures after spin (the engine's
+/// `reset` module generates it: delete + re-insert every table, sequences put back).
+const RESTORE_BASELINE: &str = "SELECT asym_snap_baseline.restore()";
+
+/// Lua deleting every key under a prefix in one round trip (the engine runs the same script).
+const CLEAR_PREFIX_LUA: &str = include_str!("clear_prefix.lua");
+
+/// Resets in flight and done, for this run of the backend.
+#[derive(Debug)]
+pub(crate) struct Resets {
+    /// Held for writing by a reset, for reading by every other request.
+    gate: Arc<RwLock<()>>,
+    /// Random per start, so a token from before a restart is never taken for a later reset.
+    boot: String,
+    /// The last deferred reset handed out.
+    issued: AtomicU64,
+    /// The last deferred reset that succeeded.
+    succeeded: AtomicU64,
+}
+
+impl Resets {
+    pub(crate) fn new() -> Self {
+        Self {
+            gate: Arc::new(RwLock::new(())),
+            boot: crate::token::random_hex(8),
+            issued: AtomicU64::new(0),
+            succeeded: AtomicU64::new(0),
+        }
+    }
+}
+
+/// Restores the baseline and clears the Redis prefix, concurrently.
+async fn restore(kit: &Kit) -> Result<(), BackendError> {
+    let database = async {
+        kit.db().await?.batch_execute(RESTORE_BASELINE).await?;
+        Ok::<(), BackendError>(())
+    };
+    let keys = async {
+        let mut redis = kit.redis().await?;
+        redis::Script::new(CLEAR_PREFIX_LUA)
+            .arg(&kit.config().redis_prefix)
+            .invoke_async::<i64>(&mut redis)
+            .await?;
+        Ok::<(), BackendError>(())
+    };
+    let (database, keys) = tokio::join!(database, keys);
+    database.and(keys)
+}
+
+/// `?defer=true` on `POST /api/admin/reset`.
+#[derive(Debug, Deserialize)]
+pub(crate) struct ResetParams {
+    #[serde(default)]
+    defer: bool,
+}
+
+/// `POST /api/admin/reset`: 200 `{"ok":true,"redis":true}` once the database is back at its
+/// baseline and the Redis prefix is empty; 404 `snapshot_not_found` before the engine captured
+/// a baseline; 503 when Postgres or Redis fails. With `?defer=true`: 202
+/// `{"ok":true,"redis":true,"pending":"<token>"}` at once, the work done in the background.
+pub(crate) async fn reset(State(kit): State<Kit>, Query(params): Query<ResetParams>) -> Response {
+    let resets = kit.resets();
+    let guard = resets.gate.clone().write_owned().await;
+    if !params.defer {
+        let restored = restore(&kit).await;
+        drop(guard);
+        return match restored {
+            Ok(()) => {
+                let body = json!({ "ok": true, "redis": true });
+                (StatusCode::OK, axum::Json(body)).into_response()
+            }
+            Err(BackendError::Postgres(e))
+                if e.code() == Some(&tokio_postgres::error::SqlState::INVALID_SCHEMA_NAME) =>
+            {
+                let body = json!({ "ok": false, "error": "snapshot_not_found" });
+                (StatusCode::NOT_FOUND, axum::Json(body)).into_response()
+            }
+            Err(e) => {
+                let body =
+                    json!({ "ok": false, "error": "internal_error", "detail": error_chain(&e) });
+                (StatusCode::SERVICE_UNAVAILABLE, axum::Json(body)).into_response()
+            }
+        };
+    }
+    let generation = resets.issued.fetch_add(1, Ordering::SeqCst) + 1;
+    let pending = format!("{}.{generation}", resets.boot);
+    tokio::spawn(async move {
+        if restore(&kit).await.is_ok() {
+            kit.resets()
+                .succeeded
+                .fetch_max(generation, Ordering::SeqCst);
+        }
+        drop(guard);
+    });
+    let body = json!({ "ok": true, "redis": true, "pending": pending });
+    (StatusCode::ACCEPTED, axum::Json(body)).into_response()
+}
+
+/// `GET /api/admin/reset/{pending}`: waits for the deferred reset `pending`, then 200
+/// `{"ok":true}` when it (or a later one) succeeded, or `{"ok":false,"error":"reset_unknown"}`
+/// when it failed or was issued before the backend restarted: reset again.
+pub(crate) async fn settled(State(kit): State<Kit>, Path(pending): Path<String>) -> Response {
+    let resets = kit.resets();
+    let _done = resets.gate.read().await;
+    let known = pending
+        .split_once('.')
+        .filter(|(boot, _)| *boot == resets.boot)
+        .and_then(|(_, n)| n.parse::<u64>().ok())
+        .is_some_and(|n| n >= 1 && resets.succeeded.load(Ordering::SeqCst) >= n);
+    let body = if known {
+        json!({ "ok": true })
+    } else {
+        json!({ "ok": false, "error": "reset_unknown" })
+    };
+    (StatusCode::OK, axum::Json(body)).into_response()
+}
+
+/// Holds every request but the reset routes until a reset in flight is done.
+pub(crate) async fn gate(State(kit): State<Kit>, request: Request, next: Next) -> Response {
+    if request.uri().path().starts_with(RESET_PATH) {
+        return next.run(request).await;
+    }
+    let _open = kit.resets().gate.clone().read_owned().await;
+    next.run(request).await
+}
