@@ -1,9 +1,11 @@
 //! The one error renderer and shared printing helpers.
 
-use std::io::Write as _;
+use std::io::{IsTerminal as _, Write as _};
 use std::process::ExitCode;
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
 
-use asym_engine::{CloneInstance, CloneRecord, Error, Timestamp};
+use asym_engine::{CloneInstance, CloneRecord, Error, LocalDockerProvider, Timestamp};
 use serde::Serialize;
 
 /// Prints `asym: CODE: message (cause: …)` on stderr; exit 1 for named errors, 2 otherwise.
@@ -41,6 +43,39 @@ pub(crate) fn redacted(mut instance: CloneInstance) -> CloneInstance {
         instance.database_url = format!("{scheme}:<redacted>@{host}/{db}");
     }
     instance
+}
+
+/// Spin progress on stderr, one line per step as it begins, only when stderr is a terminal
+/// and the output is for humans.
+pub(crate) struct Progress {
+    shown: bool,
+    started: Arc<Mutex<Instant>>,
+}
+
+impl Progress {
+    /// Shows `provider`'s spin steps unless `json` or stderr is not a terminal.
+    pub(crate) fn install(provider: &LocalDockerProvider, json: bool) -> Self {
+        let shown = !json && std::io::stderr().is_terminal();
+        let started = Arc::new(Mutex::new(Instant::now()));
+        if shown {
+            let since = started.clone();
+            provider.on_spin_step(move |step| {
+                let elapsed = since.lock().map(|t| t.elapsed()).unwrap_or_default();
+                eprintln!("asym: {:>6.2} s  {step}…", elapsed.as_secs_f64());
+            });
+        }
+        Self { shown, started }
+    }
+
+    /// Starts timing the next spin, named `what`.
+    pub(crate) fn begin(&self, what: &str) {
+        if let Ok(mut started) = self.started.lock() {
+            *started = Instant::now();
+        }
+        if self.shown {
+            eprintln!("asym: spinning {what}");
+        }
+    }
 }
 
 /// A clone as a short block for humans.

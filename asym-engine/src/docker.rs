@@ -59,8 +59,14 @@ impl Docker {
         }
     }
 
-    /// Resolves `reference` to a digest: local first, then a pull (bounded in time).
-    pub(crate) async fn resolve_image(&self, reference: &str, build: &str) -> Result<String> {
+    /// Resolves `reference` to a digest: local first, then a pull (bounded in time), calling
+    /// `pulling` as it starts.
+    pub(crate) async fn resolve_image(
+        &self,
+        reference: &str,
+        build: &str,
+        pulling: impl FnOnce(),
+    ) -> Result<String> {
         if let Some(digest) = self.image_digest(reference).await? {
             return Ok(digest);
         }
@@ -71,6 +77,7 @@ impl Docker {
         if reference.starts_with("sha256:") {
             return Err(unavailable());
         }
+        pulling();
         let options = CreateImageOptions {
             from_image: Some(reference.to_owned()),
             ..Default::default()

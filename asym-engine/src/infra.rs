@@ -309,7 +309,7 @@ async fn ensure_container(
         Some(image) => image,
         None => {
             let first = kind.images(config).remove(0);
-            docker.resolve_image(&first, OFFLINE_HINT).await?;
+            docker.resolve_image(&first, OFFLINE_HINT, || {}).await?;
             first
         }
     };

@@ -49,6 +49,7 @@ pub use local::{LocalDockerProvider, PoolMember};
 pub use model::{
     CloneInstance, CloneRecord, CloneSpec, CloneState, CloneStatus, CloneTokens, Endpoints,
     Environment, LogLine, LogOptions, PortRange, ProviderKind, SeedResult, SeedSpec, ServiceStatus,
+    SpinStep,
 };
 pub use ops::{Check, DoctorReport, PruneReport, QueryResult};
 pub use pins::{lock_path, pinned, read_pins, write_pins};

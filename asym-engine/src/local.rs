@@ -19,7 +19,7 @@ use crate::ids;
 use crate::infra::{self, Infra, NetworkMode};
 use crate::model::{
     CloneInstance, CloneRecord, CloneSpec, CloneState, CloneStatus, Endpoints, LogLine, LogOptions,
-    ProviderKind, SeedResult, SeedSpec, ServiceStatus,
+    ProviderKind, SeedResult, SeedSpec, ServiceStatus, SpinStep,
 };
 use crate::provider::CloneProvider;
 use crate::registry::{Entry, Registry, Secrets};
@@ -38,6 +38,16 @@ pub struct LocalDockerProvider {
     clients: Mutex<HashMap<String, Arc<Client>>>,
     redis: OnceCell<redis::aio::MultiplexedConnection>,
     http: reqwest::Client,
+    progress: std::sync::OnceLock<ProgressSink>,
+}
+
+/// Where spin steps are reported (see [`LocalDockerProvider::on_spin_step`]).
+struct ProgressSink(Box<dyn Fn(&SpinStep) + Send + Sync>);
+
+impl std::fmt::Debug for ProgressSink {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("ProgressSink")
+    }
 }
 
 /// A service of a clone being brought up.
@@ -82,7 +92,20 @@ impl LocalDockerProvider {
             clients: Mutex::new(HashMap::new()),
             redis: OnceCell::new(),
             http,
+            progress: std::sync::OnceLock::new(),
         })
+    }
+
+    /// Reports each step of this provider's spins to `report` as it begins (`asym spin` on a
+    /// terminal). Set once; later calls are ignored.
+    pub fn on_spin_step(&self, report: impl Fn(&SpinStep) + Send + Sync + 'static) {
+        let _ = self.progress.set(ProgressSink(Box::new(report)));
+    }
+
+    fn report(&self, step: SpinStep) {
+        if let Some(sink) = self.progress.get() {
+            (sink.0)(&step);
+        }
     }
 
     /// The templates this provider can spin.
@@ -116,7 +139,10 @@ impl LocalDockerProvider {
         }
         let infra = match Infra::cached(&self.home).await {
             Some(infra) => infra,
-            None => infra::ensure(self.docker().await?, &self.home, &self.config).await?,
+            None => {
+                self.report(SpinStep::Infra);
+                infra::ensure(self.docker().await?, &self.home, &self.config).await?
+            }
         };
         *slot = Some(infra.clone());
         Ok(infra)
@@ -510,8 +536,14 @@ impl LocalDockerProvider {
         let id = entry.record.id.clone();
         let db = entry.record.database.clone();
         let infra = self.infra().await?;
+        self.report(SpinStep::Migrating {
+            database: db.clone(),
+        });
         self.migrate(&id, files, template, &db).await?;
         let docker = self.docker().await?;
+        self.report(SpinStep::Starting {
+            containers: services.len(),
+        });
         for service in services {
             let name = container_name(&id, &service.name);
             let body = self.container_body(&infra, entry, service, template);
@@ -527,6 +559,7 @@ impl LocalDockerProvider {
                 .await
                 .map_err(|e| Error::step(&id, format!("start {name}"), e))?;
         }
+        self.report(SpinStep::Health);
         for service in services {
             let url = format!(
                 "http://127.0.0.1:{}{}",
@@ -535,10 +568,15 @@ impl LocalDockerProvider {
             self.wait_healthy(&id, &container_name(&id, &service.name), &url)
                 .await?;
         }
+        self.report(SpinStep::Provisioning);
         entry.record.tokens = self.provision(entry, template, false).await?;
-        if let Some(sql) = seed_sql {
+        if let (Some(sql), Some(seed)) = (seed_sql, &entry.record.seed) {
+            self.report(SpinStep::Seeding {
+                seed: seed.to_string(),
+            });
             self.run_seed(&id, &db, sql).await?;
         }
+        self.report(SpinStep::Baseline);
         let mut own = self.fresh_client(&db).await?;
         reset::capture(&mut own, BASELINE).await
     }
@@ -713,7 +751,14 @@ impl CloneProvider for LocalDockerProvider {
                 (Some(image), true) => image.clone(),
                 _ => service.image.clone(),
             };
-            let digest = docker.resolve_image(&reference, &build_hint).await?;
+            let pulling = || {
+                self.report(SpinStep::Pulling {
+                    image: reference.clone(),
+                });
+            };
+            let digest = docker
+                .resolve_image(&reference, &build_hint, pulling)
+                .await?;
             planned.push((name.clone(), reference, service, digest));
         }
         let api = planned
@@ -1027,7 +1072,7 @@ impl LocalDockerProvider {
         let build = format!("asym images build {template}");
         self.docker()
             .await?
-            .resolve_image(&service.image, &build)
+            .resolve_image(&service.image, &build, || {})
             .await
     }
 

@@ -345,3 +345,52 @@ mod tests {
         );
     }
 }
+
+/// A step of a spin, reported as it begins (`asym spin` shows them on a terminal).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SpinStep {
+    /// Pulling an image that is not on this machine.
+    Pulling {
+        /// The image reference.
+        image: String,
+    },
+    /// Starting (or adopting) the shared Postgres and Redis.
+    Infra,
+    /// Creating the clone's database and running the template's migrations.
+    Migrating {
+        /// The database.
+        database: String,
+    },
+    /// Creating and starting the clone's containers.
+    Starting {
+        /// How many containers.
+        containers: usize,
+    },
+    /// Waiting for every service's health check.
+    Health,
+    /// Minting the clone's credentials.
+    Provisioning,
+    /// Applying the seed.
+    Seeding {
+        /// The fixture name or file.
+        seed: String,
+    },
+    /// Capturing the baseline resets go back to.
+    Baseline,
+}
+
+impl fmt::Display for SpinStep {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Pulling { image } => write!(f, "pulling {image}"),
+            Self::Infra => f.write_str("starting the shared Postgres and Redis"),
+            Self::Migrating { database } => write!(f, "migrating database {database}"),
+            Self::Starting { containers: 1 } => f.write_str("starting its container"),
+            Self::Starting { containers } => write!(f, "starting {containers} containers"),
+            Self::Health => f.write_str("waiting for health"),
+            Self::Provisioning => f.write_str("provisioning credentials"),
+            Self::Seeding { seed } => write!(f, "seeding {seed}"),
+            Self::Baseline => f.write_str("capturing the baseline"),
+        }
+    }
+}

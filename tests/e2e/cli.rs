@@ -312,3 +312,46 @@ fn prune_doctor_ls_pin_help_and_completions() {
     assert!(stdout(&bash).contains("_asym"));
     assert!(stdout(&home.asym(&["--version"])).starts_with("asym "));
 }
+
+#[test]
+fn spin_shows_each_step_on_a_terminal_and_nothing_when_piped() {
+    let home = TestHome::new("4340-4349", json!({}));
+    // `script` gives the command a terminal, as a person running `asym spin` has.
+    let command = format!(
+        "{} spin slack --seed basic",
+        crate::common::asym_bin().display()
+    );
+    let out = std::process::Command::new("script")
+        .args(["-qec", &command, "/dev/null"])
+        .env("ASYM_HOME", home.path())
+        .output()
+        .expect("run script (util-linux)");
+    let shown = stdout(&out);
+    assert!(out.status.success(), "{shown}");
+    let steps = [
+        "spinning slack",
+        "migrating database clone_slack_",
+        "starting its container",
+        "waiting for health",
+        "provisioning credentials",
+        "seeding basic",
+        "capturing the baseline",
+        "ready in",
+    ];
+    let mut from = 0;
+    for step in steps {
+        let at = shown[from..]
+            .find(step)
+            .unwrap_or_else(|| panic!("no `{step}` after the previous step in:\n{shown}"));
+        from += at + step.len();
+    }
+
+    let piped = home.asym(&["spin", "slack"]);
+    assert!(piped.status.success(), "{}", stderr(&piped));
+    assert_eq!(
+        stderr(&piped),
+        "",
+        "no progress when stderr is not a terminal"
+    );
+    assert!(home.asym(&["destroy", "--all"]).status.success());
+}

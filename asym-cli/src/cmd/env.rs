@@ -51,6 +51,7 @@ enum EnvCommand {
 pub(crate) async fn run(provider: &LocalDockerProvider, args: Args) -> Result<ExitCode, Error> {
     match args.command {
         EnvCommand::Spin { file, json } => {
+            output::Progress::install(provider, json).begin(&file.display().to_string());
             let spun = provider.env_spin(&file).await?;
             let failed = spun.clones.iter().any(Result::is_err);
             if json {

@@ -1,6 +1,5 @@
 //! `asym spin`: create clones.
 
-use std::io::IsTerminal as _;
 use std::time::Instant;
 
 use asym_engine::{CloneProvider, CloneSpec, Error, LocalDockerProvider, PortRange, SeedSpec};
@@ -45,7 +44,7 @@ pub(crate) async fn run(provider: &LocalDockerProvider, args: Args) -> Result<()
         .as_deref()
         .map(str::parse::<PortRange>)
         .transpose()?;
-    let progress = !args.json && std::io::stderr().is_terminal();
+    let progress = output::Progress::install(provider, args.json);
     let mut spun = Vec::new();
     for template in &args.templates {
         let spec = CloneSpec {
@@ -58,9 +57,7 @@ pub(crate) async fn run(provider: &LocalDockerProvider, args: Args) -> Result<()
             expose: args.expose,
             ..CloneSpec::default()
         };
-        if progress {
-            eprintln!("asym: spinning {template}…");
-        }
+        progress.begin(template);
         let started = Instant::now();
         let created = tokio::select! {
             created = provider.create(spec) => created,
