@@ -153,3 +153,24 @@ impl Config {
         Duration::from_secs(self.health_timeout_secs)
     }
 }
+
+/// Replaces `path` with `bytes` atomically (a temporary file beside it, synced, renamed over
+/// it), readable by the owner only (mode 0600): the registry, the infra facts, the password.
+pub(crate) fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write as _;
+    use std::os::unix::fs::OpenOptionsExt as _;
+    let name = path.file_name().unwrap_or_default().to_string_lossy();
+    let tmp = path.with_file_name(format!(".{name}.tmp{}", std::process::id()));
+    let mut file = fs::OpenOptions::new()
+        .create(true)
+        .truncate(true)
+        .write(true)
+        .mode(0o600)
+        .open(&tmp)?;
+    file.write_all(bytes).and_then(|()| file.sync_all())?;
+    fs::rename(&tmp, path)?;
+    if let Some(dir) = path.parent() {
+        let _ = fs::File::open(dir).and_then(|d| d.sync_all());
+    }
+    Ok(())
+}

@@ -1,7 +1,6 @@
 //! The shared Postgres and Redis every clone uses: started on first need, adopted when present.
 
 use std::collections::{BTreeSet, HashMap};
-use std::os::unix::fs::OpenOptionsExt;
 use std::time::{Duration, Instant};
 
 use bollard::models::{ContainerCreateBody, HostConfig, PortBinding};
@@ -392,17 +391,8 @@ async fn ensure_container(
 }
 
 fn store_password(home: &Home, password: &str) {
-    use std::io::Write as _;
     let path = home.root().join("postgres-password");
-    if let Ok(mut file) = std::fs::OpenOptions::new()
-        .create(true)
-        .truncate(true)
-        .write(true)
-        .mode(0o600)
-        .open(path)
-    {
-        let _ = writeln!(file, "{password}");
-    }
+    let _ = crate::home::write_private(&path, format!("{password}\n").as_bytes());
 }
 
 async fn ensure_network(docker: &Docker) -> Result<()> {
@@ -503,21 +493,8 @@ impl Infra {
     }
 
     fn save(&self, home: &Home) {
-        use std::io::Write as _;
-        let Ok(json) = serde_json::to_vec(self) else {
-            return;
-        };
-        let path = cache_path(home);
-        let tmp = path.with_extension(format!("json.tmp{}", std::process::id()));
-        let written = std::fs::OpenOptions::new()
-            .create(true)
-            .truncate(true)
-            .write(true)
-            .mode(0o600)
-            .open(&tmp)
-            .and_then(|mut f| f.write_all(&json));
-        if written.is_ok() {
-            let _ = std::fs::rename(&tmp, &path);
+        if let Ok(json) = serde_json::to_vec(self) {
+            let _ = crate::home::write_private(&cache_path(home), &json);
         }
     }
 }

@@ -75,14 +75,18 @@ impl LocalDockerProvider {
         let client = if write {
             self.fresh_client(db).await?
         } else {
-            self.ensure_read_only_role().await?;
             let infra = self.infra().await?;
             let mut config = infra.pg_config(db);
             config.user(READ_ONLY_ROLE);
-            let (client, conn) = config
-                .connect(tokio_postgres::NoTls)
-                .await
-                .map_err(|e| Error::internal(format!("connecting to {db} read-only"), e))?;
+            // The role is made once per Postgres, the first time a login as it is refused.
+            let (client, conn) = match config.connect(tokio_postgres::NoTls).await {
+                Err(e) if e.code().is_some_and(|c| c.code().starts_with("28")) => {
+                    self.ensure_read_only_role().await?;
+                    config.connect(tokio_postgres::NoTls).await
+                }
+                connected => connected,
+            }
+            .map_err(|e| Error::internal(format!("connecting to {db} read-only"), e))?;
             tokio::spawn(conn);
             client
         };
@@ -131,13 +135,25 @@ impl LocalDockerProvider {
     async fn ensure_read_only_role(&self) -> Result<()> {
         let infra = self.infra().await?;
         let admin = self.client("postgres").await?;
-        // Same password as the superuser: both stay on this machine's loopback.
+        // Same password as the superuser (both stay on this machine's loopback), passed as a
+        // parameter: the DO block reads it back from the session.
+        admin
+            .execute(
+                "SELECT set_config('asym.read_only_password', $1, false)",
+                &[&infra.password],
+            )
+            .await
+            .map_err(|e| Error::internal("creating the read-only role", e))?;
         let sql = format!(
             "DO $$ BEGIN \
-               CREATE ROLE {READ_ONLY_ROLE} LOGIN PASSWORD '{}' IN ROLE pg_read_all_data; \
-             EXCEPTION WHEN duplicate_object THEN NULL; END $$; \
-             ALTER ROLE {READ_ONLY_ROLE} SET default_transaction_read_only = on;",
-            infra.password.replace('\'', "''")
+               EXECUTE format('CREATE ROLE {READ_ONLY_ROLE} LOGIN PASSWORD %L IN ROLE pg_read_all_data', \
+                              current_setting('asym.read_only_password')); \
+             EXCEPTION WHEN duplicate_object THEN \
+               EXECUTE format('ALTER ROLE {READ_ONLY_ROLE} PASSWORD %L', \
+                              current_setting('asym.read_only_password')); \
+             END $$; \
+             ALTER ROLE {READ_ONLY_ROLE} SET default_transaction_read_only = on; \
+             SELECT set_config('asym.read_only_password', '', false);"
         );
         admin
             .batch_execute(&sql)

@@ -1,7 +1,6 @@
 //! `registry.json`: every clone and environment, versioned, written atomically under a file lock.
 
 use std::fs::{self, File, OpenOptions};
-use std::io::Write as _;
 use std::os::unix::fs::OpenOptionsExt;
 use std::path::PathBuf;
 
@@ -155,26 +154,10 @@ impl Registry {
 
     fn write(&self, contents: &Contents) -> Result<()> {
         let ctx = |what: &str| format!("{what} {}", self.path.display());
-        let tmp = self
-            .path
-            .with_extension(format!("json.tmp{}", std::process::id()));
         let json = serde_json::to_vec_pretty(contents)
             .map_err(|e| Error::internal(ctx("serialising"), e))?;
-        let mut file = OpenOptions::new()
-            .create(true)
-            .truncate(true)
-            .write(true)
-            .mode(0o600)
-            .open(&tmp)
-            .map_err(|e| Error::internal(ctx("writing"), e))?;
-        file.write_all(&json)
-            .and_then(|()| file.sync_all())
-            .map_err(|e| Error::internal(ctx("writing"), e))?;
-        fs::rename(&tmp, &self.path).map_err(|e| Error::internal(ctx("replacing"), e))?;
-        if let Some(dir) = self.path.parent() {
-            let _ = File::open(dir).and_then(|d| d.sync_all());
-        }
-        Ok(())
+        crate::home::write_private(&self.path, &json)
+            .map_err(|e| Error::internal(ctx("writing"), e))
     }
 }
 
