@@ -668,8 +668,16 @@ fn emit(func: ItemFn, outer: &[Attribute], clones: &[CloneArgs], krate: &Path) -
             token
         })
         .collect();
+    let should_panic = option(should_panic(outer).as_ref());
+    let test = quote! {
+        #krate::__private::Test {
+            name: #name,
+            manifest_dir: #manifest_dir,
+            should_panic: #should_panic,
+        }
+    };
     let call = quote_spanned! {span=>
-        #runner_path(#name, #manifest_dir, &[#(#requests),*], #body)
+        #runner_path(#test, &[#(#requests),*], #body)
     };
     quote! {
         #[::core::prelude::v1::test]
@@ -678,6 +686,33 @@ fn emit(func: ItemFn, outer: &[Attribute], clones: &[CloneArgs], krate: &Path) -
             #func
             #call
         }
+    }
+}
+
+/// The `expected` text of a `#[should_panic]` among `attrs` (empty for any panic).
+fn should_panic(attrs: &[Attribute]) -> Option<LitStr> {
+    let attr = attrs.iter().find(|a| a.path().is_ident("should_panic"))?;
+    let any = LitStr::new("", attr.span());
+    match &attr.meta {
+        syn::Meta::NameValue(syn::MetaNameValue {
+            value:
+                syn::Expr::Lit(syn::ExprLit {
+                    lit: syn::Lit::Str(text),
+                    ..
+                }),
+            ..
+        }) => Some(text.clone()),
+        syn::Meta::List(_) => {
+            let mut expected = None;
+            let _ = attr.parse_nested_meta(|meta| {
+                if meta.path.is_ident("expected") {
+                    expected = Some(meta.value()?.parse::<LitStr>()?);
+                }
+                Ok(())
+            });
+            Some(expected.unwrap_or(any))
+        }
+        _ => Some(any),
     }
 }
 
@@ -820,6 +855,7 @@ mod tests {
                 /// Pays.
                 #[asym::clone("stripe", mode = "api")]
                 #[ignore]
+                #[should_panic(expected = "declined")]
                 async fn pays(slack: asym::Slack, stripe: asym::Stripe) -> Result<(), MyErr> {
                     body()
                 }
@@ -829,6 +865,7 @@ mod tests {
             #[::core::prelude::v1::test]
             #[doc = r" Pays."]
             #[ignore]
+            #[should_panic(expected = "declined")]
             fn pays() {
                 #[allow(
                     clippy::needless_pass_by_value,
@@ -838,8 +875,11 @@ mod tests {
                     body()
                 }
                 ::asym::__private::run_async(
-                    ::core::concat!(::core::module_path!(), "::", ::core::stringify!(pays)),
-                    ::core::env!("CARGO_MANIFEST_DIR"),
+                    ::asym::__private::Test {
+                        name: ::core::concat!(::core::module_path!(), "::", ::core::stringify!(pays)),
+                        manifest_dir: ::core::env!("CARGO_MANIFEST_DIR"),
+                        should_panic: ::core::option::Option::Some("declined"),
+                    },
                     &[
                         ::asym::__private::Request {
                             template: "slack",
@@ -876,8 +916,11 @@ mod tests {
                 )]
                 fn reads(slack: asym::Clone) {}
                 ::asym::__private::run(
-                    ::core::concat!(::core::module_path!(), "::", ::core::stringify!(reads)),
-                    ::core::env!("CARGO_MANIFEST_DIR"),
+                    ::asym::__private::Test {
+                        name: ::core::concat!(::core::module_path!(), "::", ::core::stringify!(reads)),
+                        manifest_dir: ::core::env!("CARGO_MANIFEST_DIR"),
+                        should_panic: ::core::option::Option::None,
+                    },
                     &[::asym::__private::Request {
                         template: "slack",
                         seed: ::core::option::Option::None,

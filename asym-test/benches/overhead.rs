@@ -5,7 +5,7 @@
 
 use std::time::{Duration, Instant};
 
-use asym::__private::{Request, run_async};
+use asym::__private::{Request, Test, run_async};
 
 const SLACK: &[Request] = &[Request {
     template: "slack",
@@ -36,8 +36,11 @@ fn one_test(start: Instant) -> (Duration, Duration) {
     let mut to_body = Duration::ZERO;
     let mut body_at = start;
     run_async(
-        "bench::empty",
-        env!("CARGO_MANIFEST_DIR"),
+        Test {
+            name: "bench::empty",
+            manifest_dir: env!("CARGO_MANIFEST_DIR"),
+            should_panic: None,
+        },
         SLACK,
         |mut clones| {
             let clone: asym::Slack = clones.next();

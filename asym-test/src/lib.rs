@@ -15,9 +15,14 @@
 //!
 //! Each test leases an idle clone of the same template, mode, seed and image digest from a pool
 //! shared by every thread and process of the run (file locks, released by the OS if a process
-//! dies), spins one if none is idle and the pool is below its cap, resets it to its seeded
-//! baseline (milliseconds), runs the body and releases the clone. Clones outlive the process so
-//! the next run starts warm; idle ones are reaped after `ASYM_IDLE_TTL` (default 30 min).
+//! dies), spins one if none is idle and the pool is below its cap, runs the body on it at its
+//! seeded baseline and releases it. On release the clone's backend resets it in the background
+//! (milliseconds, while the next test starts); the next holder waits for that reset, or resets
+//! the clone itself when it cannot be vouched for (a killed holder, a restarted backend). A
+//! failed test's clone stays as the test left it, out of the pool until the next run, and the
+//! failure names it; a `#[should_panic]` test that panics as expected is not a failure. Clones
+//! outlive the process so the next run starts warm; idle ones are reaped after `ASYM_IDLE_TTL`
+//! (default 30 min).
 //!
 //! Settings: `ASYM_POOL_MAX` (pool cap per template/seed; default: the number of tests that
 //! can run at once), `ASYM_LEASE_TIMEOUT` (seconds to wait for a clone, default 300),
@@ -37,5 +42,5 @@ pub use tokio_postgres::Row;
 #[doc(hidden)]
 pub mod __private {
     pub use crate::handle::FromClone;
-    pub use crate::runner::{Clones, Request, TestResult, run, run_async};
+    pub use crate::runner::{Clones, Request, Test, TestResult, run, run_async};
 }

@@ -7,6 +7,17 @@ use std::panic::{AssertUnwindSafe, catch_unwind, resume_unwind};
 use crate::handle::{Clone, FromClone};
 use crate::pool;
 
+/// The test being run.
+#[derive(Debug, Clone, Copy)]
+pub struct Test {
+    /// Its path (`module::name`), named in lease files and failure messages.
+    pub name: &'static str,
+    /// Its crate's directory (where `asym.lock` and seed files are).
+    pub manifest_dir: &'static str,
+    /// `#[should_panic]`: the `expected` text (`""` for any panic).
+    pub should_panic: Option<&'static str>,
+}
+
 /// One `#[asym::clone(...)]` attribute.
 #[derive(Debug, Clone, Copy)]
 pub struct Request {
@@ -64,29 +75,23 @@ impl<E: Debug> TestResult for Result<(), E> {
 }
 
 /// Runs a plain `fn` test body with leased clones.
-pub fn run<F, R>(test: &'static str, manifest_dir: &'static str, requests: &[Request], body: F)
+pub fn run<F, R>(test: Test, requests: &[Request], body: F)
 where
     F: FnOnce(Clones) -> R,
     R: TestResult,
 {
-    run_inner(test, manifest_dir, requests, |clones| {
-        body(clones).into_outcome()
-    });
+    run_inner(test, requests, |clones| body(clones).into_outcome());
 }
 
 /// Runs an `async fn` test body with leased clones, on a current-thread Tokio runtime of its
 /// own (as `#[tokio::test]` does).
-pub fn run_async<F, Fut, R>(
-    test: &'static str,
-    manifest_dir: &'static str,
-    requests: &[Request],
-    body: F,
-) where
+pub fn run_async<F, Fut, R>(test: Test, requests: &[Request], body: F)
+where
     F: FnOnce(Clones) -> Fut,
     Fut: Future<Output = R>,
     R: TestResult,
 {
-    run_inner(test, manifest_dir, requests, |clones| {
+    run_inner(test, requests, |clones| {
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
@@ -95,13 +100,8 @@ pub fn run_async<F, Fut, R>(
     });
 }
 
-fn run_inner(
-    test: &'static str,
-    manifest_dir: &'static str,
-    requests: &[Request],
-    body: impl FnOnce(Clones) -> Result<(), String>,
-) {
-    let leases = match pool::lease_all(test, manifest_dir, requests) {
+fn run_inner(test: Test, requests: &[Request], body: impl FnOnce(Clones) -> Result<(), String>) {
+    let leases = match pool::lease_all(test.name, test.manifest_dir, requests) {
         Ok(leases) => leases,
         Err(err) => panic!("{}", err.render()),
     };
@@ -113,21 +113,38 @@ fn run_inner(
         body(Clones {
             inner: clones.into_iter(),
         })
-    }));
-    let failed = !matches!(outcome, Ok(Ok(())));
+    }))
+    .map(|result| result.map_err(|error| format!("test returned Err: {error}")));
+    // Ends as the test harness will judge it: a `#[should_panic]` test fails when it does not
+    // panic, or panics without its `expected` text.
+    let failed = match (test.should_panic, &outcome) {
+        (None, outcome) => !matches!(outcome, Ok(Ok(()))),
+        (Some(_), Ok(Ok(()))) => true,
+        (Some(expected), Ok(Err(message))) => !message.contains(expected),
+        (Some(expected), Err(payload)) => !panic_text(payload.as_ref()).contains(expected),
+    };
     if failed {
         for lease in &leases {
             let i = &lease.instance;
             eprintln!(
-                "asym: {test} failed; clone {} is held for inspection until the next run: api {} database {} (`asym logs {}`, `asym status {}`)",
-                i.record.id, i.endpoints.api, i.database_url, i.record.id, i.record.id
+                "asym: {} failed; clone {} is held for inspection until the next run: api {} database {} (`asym logs {}`, `asym status {}`)",
+                test.name, i.record.id, i.endpoints.api, i.database_url, i.record.id, i.record.id
             );
         }
     }
-    pool::release_all(leases, failed, test);
+    pool::release_all(leases, failed, test.name);
     match outcome {
         Ok(Ok(())) => {}
-        Ok(Err(error)) => panic!("test returned Err: {error}"),
+        Ok(Err(message)) => panic!("{message}"),
         Err(payload) => resume_unwind(payload),
     }
+}
+
+/// The text a panic was raised with (`panic!` with a literal or a format).
+fn panic_text(payload: &(dyn std::any::Any + Send)) -> &str {
+    payload
+        .downcast_ref::<&str>()
+        .copied()
+        .or_else(|| payload.downcast_ref::<String>().map(String::as_str))
+        .unwrap_or_default()
 }

@@ -1,11 +1,12 @@
 //! A test process for the harness end-to-end tests: `hold <marker>` leases a Slack clone, dirties
 //! it, writes the clone id to `<marker>` and waits to be killed; `check <marker>` leases one and
 //! writes `<id> clean` or `<id> dirty` depending on whether it is back at the seed; `dirty`
-//! dirties one, writes its id and passes; `fail` leases one, writes its id and fails.
+//! dirties one, writes its id and passes; `fail` leases one, writes its id and fails;
+//! `should-panic` does the same as a `#[should_panic(expected = "on purpose")]` test.
 
 use std::time::Duration;
 
-use asym::__private::{Request, run_async};
+use asym::__private::{Request, Test, run_async};
 
 const SLACK: &[Request] = &[Request {
     template: "slack",
@@ -20,13 +21,16 @@ fn main() {
     let (mode, marker) = match args.as_slice() {
         [_, mode, marker] => (mode.clone(), marker.clone()),
         _ => {
-            eprintln!("usage: asym-e2e-child hold|dirty|check|fail <marker-file>");
+            eprintln!("usage: asym-e2e-child hold|dirty|check|fail|should-panic <marker-file>");
             std::process::exit(2);
         }
     };
     run_async(
-        "e2e::child",
-        env!("CARGO_MANIFEST_DIR"),
+        Test {
+            name: "e2e::child",
+            manifest_dir: env!("CARGO_MANIFEST_DIR"),
+            should_panic: (mode == "should-panic").then_some("on purpose"),
+        },
         SLACK,
         |mut clones| {
             let slack: asym::Slack = clones.next();
@@ -50,7 +54,7 @@ fn main() {
                     if mode == "hold" {
                         tokio::time::sleep(Duration::from_secs(600)).await;
                     }
-                } else if mode == "fail" {
+                } else if mode == "fail" || mode == "should-panic" {
                     std::fs::write(&marker, slack.id()).expect("write marker");
                     panic!("this test fails on purpose");
                 } else {

@@ -313,3 +313,30 @@ fn a_released_clone_is_reset_in_the_background_and_settled_by_the_next_holder() 
     assert_eq!(check("after-restart"), format!("{id} clean"));
     assert!(home.asym(&["destroy", &id]).status.success());
 }
+
+#[test]
+fn a_should_panic_test_that_panics_as_expected_keeps_its_clone_in_the_pool() {
+    let home = TestHome::new("4350-4359", json!({}));
+    let panicked = home.path().join("panicked");
+    let out = child(&home, "should-panic", &panicked, 60)
+        .env("NEXTEST_RUN_ID", "run-b")
+        .output()
+        .unwrap();
+    assert!(!out.status.success(), "the panic reaches the test harness");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("held for inspection"), "{stderr}");
+    let id = wait_for(&panicked);
+
+    let next = home.path().join("next");
+    let out = child(&home, "check", &next, 5)
+        .env("NEXTEST_RUN_ID", "run-b")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(wait_for(&next), format!("{id} clean"), "same clone, reset");
+    assert!(home.asym(&["destroy", &id]).status.success());
+}
