@@ -370,8 +370,9 @@ fn lease(
     }
 }
 
-/// Leases a running, idle member (resetting it), starting at a per-process offset so processes
-/// don't all contend for the same clone.
+/// Leases a running, idle member (reset), starting at this test's nextest slot (so each slot
+/// keeps taking the clone it released, whose background reset ran while nextest started this
+/// process), else at a per-process offset, so processes don't all contend for one clone.
 fn lease_idle(
     provider: &Arc<LocalDockerProvider>,
     members: &[PoolMember],
@@ -381,7 +382,10 @@ fn lease_idle(
         .iter()
         .filter(|m| m.record.state == asym_engine::CloneState::Running)
         .collect();
-    let offset = std::process::id() as usize;
+    let offset = std::env::var("NEXTEST_TEST_GLOBAL_SLOT")
+        .ok()
+        .and_then(|slot| slot.parse().ok())
+        .unwrap_or(std::process::id() as usize);
     for i in 0..running.len() {
         let PoolMember {
             record,
