@@ -1,10 +1,18 @@
 //! Snapshots and resets of a clone's database, in place, with its backend still running.
 //!
 //! A snapshot `name` is a schema `asym_snap_<name>` holding a copy of every table of `public`
-//! plus a generated PL/pgSQL function `restore()` that, in one transaction, deletes every row of
-//! `public`, re-inserts the copies (foreign-key triggers off via `session_replication_role`) and
-//! puts every sequence back. A reset is then one statement and one round trip:
-//! `SELECT asym_snap_baseline.restore()`. Alternatives measured in `benches/reset.rs`.
+//! plus a generated PL/pgSQL function `restore()` that, in one transaction, deletes the rows of
+//! `public`'s tables, re-inserts the copies (foreign-key triggers off via
+//! `session_replication_role`) and puts every sequence back. A reset is then one statement and
+//! one round trip: `SELECT asym_snap_baseline.restore()`.
+//!
+//! Only tables written since are restored: a statement-level trigger on every table of
+//! `public` records each table a statement writes in `asym_track.dirty`, and
+//! `asym_track.state` names the snapshot the database equals apart from those tables (the last
+//! one captured or restored). Restoring that snapshot rewrites just the dirty tables (a test
+//! that posted one message costs one table, not all of them); restoring another rewrites all.
+//! `restore()` runs as a replica session, where the triggers do not fire, then clears the set.
+//! Alternatives measured in `benches/engine.rs`.
 
 use std::fmt::Write as _;
 
@@ -66,7 +74,8 @@ pub(crate) async fn capture(client: &mut Client, name: &str) -> Result<()> {
         .await
         .map_err(ctx)?;
 
-    let mut setup = format!("DROP SCHEMA IF EXISTS {schema} CASCADE; CREATE SCHEMA {schema};\n");
+    let mut setup =
+        format!("{TRACKING}DROP SCHEMA IF EXISTS {schema} CASCADE; CREATE SCHEMA {schema};\n");
     let mut deletes = String::new();
     let mut inserts = String::new();
     for row in &tables {
@@ -81,10 +90,21 @@ pub(crate) async fn capture(client: &mut Client, name: &str) -> Result<()> {
             setup,
             "CREATE TABLE {schema}.{table} AS SELECT {columns} FROM public.{table};"
         );
-        let _ = writeln!(deletes, "  DELETE FROM public.{table};");
+        let _ = writeln!(
+            setup,
+            "CREATE OR REPLACE TRIGGER asym_dirty AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE \
+             ON public.{table} FOR EACH STATEMENT EXECUTE FUNCTION asym_track.mark();"
+        );
+        // The table's name as a text literal, to test against the dirty set.
+        let literal = row.get::<_, &str>(0).replace('\'', "''");
+        let _ = writeln!(
+            deletes,
+            "  IF everything OR '{literal}' = ANY(dirty) THEN DELETE FROM public.{table}; END IF;"
+        );
         let _ = writeln!(
             inserts,
-            "  INSERT INTO public.{table} ({columns}) OVERRIDING SYSTEM VALUE SELECT {columns} FROM {schema}.{table};"
+            "  IF everything OR '{literal}' = ANY(dirty) THEN \
+             INSERT INTO public.{table} ({columns}) OVERRIDING SYSTEM VALUE SELECT {columns} FROM {schema}.{table}; END IF;"
         );
     }
     let mut setvals = String::new();
@@ -102,7 +122,8 @@ pub(crate) async fn capture(client: &mut Client, name: &str) -> Result<()> {
         let regclass = format!("public.{}", ident(seq)).replace('\'', "''");
         let _ = writeln!(setvals, "  PERFORM setval('{regclass}', {last}, {called});");
     }
-    if setup.contains("$asym$") || deletes.contains("$asym$") {
+    let name_literal = name.replace('\'', "''");
+    if inserts.contains("$asym$") {
         return Err(Error::internal(
             format!("taking snapshot {name}"),
             "a table name contains the reserved text $asym$",
@@ -110,13 +131,35 @@ pub(crate) async fn capture(client: &mut Client, name: &str) -> Result<()> {
     }
     let _ = write!(
         setup,
-        "CREATE FUNCTION {schema}.restore() RETURNS void LANGUAGE plpgsql AS $asym$\nBEGIN\n  \
-         SET LOCAL session_replication_role = replica;\n{deletes}{inserts}{setvals}END\n$asym$;"
+        "CREATE FUNCTION {schema}.restore() RETURNS void LANGUAGE plpgsql AS $asym$\n\
+         DECLARE\n  \
+           everything boolean := (SELECT current FROM asym_track.state) IS DISTINCT FROM '{name_literal}';\n  \
+           dirty text[] := ARRAY(SELECT tbl FROM asym_track.dirty);\n\
+         BEGIN\n  \
+           SET LOCAL session_replication_role = replica;\n{deletes}{inserts}{setvals}  \
+           DELETE FROM asym_track.dirty;\n  \
+           UPDATE asym_track.state SET current = '{name_literal}';\n\
+         END\n$asym$;\n\
+         DELETE FROM asym_track.dirty; UPDATE asym_track.state SET current = '{name_literal}';"
     );
     let tx = client.transaction().await.map_err(ctx)?;
     tx.batch_execute(&setup).await.map_err(ctx)?;
     tx.commit().await.map_err(ctx)
 }
+
+/// The change tracking every snapshot's `restore()` relies on (see the module docs).
+const TRACKING: &str = "\
+CREATE SCHEMA IF NOT EXISTS asym_track;
+CREATE TABLE IF NOT EXISTS asym_track.dirty (tbl text PRIMARY KEY);
+CREATE TABLE IF NOT EXISTS asym_track.state (current text);
+INSERT INTO asym_track.state SELECT NULL WHERE NOT EXISTS (SELECT 1 FROM asym_track.state);
+CREATE OR REPLACE FUNCTION asym_track.mark() RETURNS trigger LANGUAGE plpgsql AS $asym$
+BEGIN
+  INSERT INTO asym_track.dirty VALUES (TG_TABLE_NAME) ON CONFLICT DO NOTHING;
+  RETURN NULL;
+END
+$asym$;
+";
 
 /// Restores snapshot `name`; `SNAPSHOT_NOT_FOUND` lists the ones that exist.
 pub(crate) async fn restore(client: &Client, id: &str, name: &str) -> Result<()> {

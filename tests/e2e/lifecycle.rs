@@ -151,3 +151,74 @@ async fn four_processes_spin_at_once_on_distinct_ports() {
         assert!(home.asym(&["destroy", id]).status.success());
     }
 }
+
+#[test]
+fn resets_rewrite_only_the_tables_written_since_and_everything_across_snapshots() {
+    let home = TestHome::new("4360-4369", json!({}));
+    let spun = home.asym_json(&["spin", "slack", "--seed", "basic"]);
+    let id = spun[0]["id"].as_str().unwrap().to_owned();
+    let count = |sql: &str| -> String {
+        let rows = home.asym_json(&["query", &id, sql]);
+        rows[0]
+            .as_object()
+            .unwrap()
+            .values()
+            .next()
+            .unwrap()
+            .as_str()
+            .unwrap()
+            .to_owned()
+    };
+    let write = |sql: &str| {
+        let out = home.asym(&["query", &id, "--write", sql]);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    let (messages, names) = (
+        count("select count(*) from messages"),
+        count("select string_agg(real_name, ',' order by id) from users"),
+    );
+    // Backends may run no-op statements on their own (a poller's UPDATE … WHERE that matches
+    // nothing), which mark a table too: look only at the tables this test writes.
+    let dirty = |table: &str| {
+        count(&format!(
+            "select count(*) from asym_track.dirty where tbl = '{table}'"
+        )) == "1"
+    };
+    assert!(!dirty("messages") && !dirty("users"), "a fresh baseline");
+
+    write("delete from messages");
+    write("update users set real_name = 'changed'");
+    assert!(
+        dirty("messages") && dirty("users"),
+        "each written table is recorded"
+    );
+    assert!(!dirty("teams"), "tables not written are left alone");
+    assert!(home.asym(&["reset", &id]).status.success());
+    assert!(!dirty("messages") && !dirty("users"));
+    assert_eq!(count("select count(*) from messages"), messages);
+    assert_eq!(
+        count("select string_agg(real_name, ',' order by id) from users"),
+        names
+    );
+
+    // A second snapshot: restoring one the database does not currently equal rewrites all.
+    write("delete from messages");
+    assert!(home.asym(&["snapshot", &id, "quiet"]).status.success());
+    assert!(home.asym(&["reset", &id]).status.success());
+    assert_eq!(count("select count(*) from messages"), messages);
+    assert!(home.asym(&["restore", &id, "quiet"]).status.success());
+    assert_eq!(count("select count(*) from messages"), "0");
+    write("truncate pins");
+    assert!(dirty("pins"), "TRUNCATE counts as a write");
+    assert!(home.asym(&["reset", &id]).status.success());
+    assert_eq!(count("select count(*) from messages"), messages);
+    assert_eq!(
+        count("select string_agg(real_name, ',' order by id) from users"),
+        names
+    );
+    assert!(home.asym(&["destroy", &id]).status.success());
+}
