@@ -34,6 +34,45 @@ fn wait_for(marker: &Path) -> String {
     panic!("no marker at {}", marker.display());
 }
 
+/// Runs the child in `mode` to the end, asserting it passed; what it wrote to its marker
+/// `name` (in `home`).
+fn passing_child(home: &TestHome, mode: &str, name: &str, env: &[(&str, &str)]) -> String {
+    let marker = home.path().join(name);
+    let out = child(home, mode, &marker, 60)
+        .envs(env.iter().copied())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    wait_for(&marker)
+}
+
+/// Runs the child in `mode` to the end in nextest run `run`, asserting it failed; its marker
+/// and its stderr.
+fn failing_child(home: &TestHome, mode: &str, name: &str, run: &str) -> (String, String) {
+    let marker = home.path().join(name);
+    let out = child(home, mode, &marker, 60)
+        .env("NEXTEST_RUN_ID", run)
+        .output()
+        .unwrap();
+    assert!(
+        !out.status.success(),
+        "the failure reaches the test harness"
+    );
+    (
+        wait_for(&marker),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// The clone id at the start of a `check` marker (`<id> clean`).
+fn id_of(marker: &str) -> String {
+    marker.split(' ').next().unwrap().to_owned()
+}
+
 #[test]
 fn a_killed_test_frees_its_lease_and_the_next_one_gets_a_reset_clone() {
     let home = TestHome::new("4240-4249", json!({}));
@@ -56,15 +95,8 @@ fn a_killed_test_frees_its_lease_and_the_next_one_gets_a_reset_clone() {
     holder.kill().unwrap(); // SIGKILL: no destructor, no atexit
     holder.wait().unwrap();
 
-    let checked = home.path().join("checked");
-    let out = child(&home, "check", &checked, 30).output().unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
     assert_eq!(
-        wait_for(&checked),
+        passing_child(&home, "check", "checked", &[]),
         format!("{id} clean"),
         "same clone, back at the seed"
     );
@@ -74,14 +106,7 @@ fn a_killed_test_frees_its_lease_and_the_next_one_gets_a_reset_clone() {
 #[test]
 fn a_failed_tests_clone_is_named_and_held_out_for_the_rest_of_the_run() {
     let home = TestHome::new("4250-4259", json!({}));
-    let failed = home.path().join("failed");
-    let out = child(&home, "fail", &failed, 60)
-        .env("NEXTEST_RUN_ID", "run-a")
-        .output()
-        .unwrap();
-    assert!(!out.status.success());
-    let id = wait_for(&failed);
-    let stderr = String::from_utf8_lossy(&out.stderr);
+    let (id, stderr) = failing_child(&home, "fail", "failed", "run-a");
     let database = format!("clone_{}", id.replace('-', "_"));
     assert!(
         stderr.contains(&format!("clone {id} is held for inspection"))
@@ -90,18 +115,12 @@ fn a_failed_tests_clone_is_named_and_held_out_for_the_rest_of_the_run() {
         "names id, API URL and database: {stderr}"
     );
 
-    let next = home.path().join("next");
-    let out = child(&home, "check", &next, 60)
-        .env("NEXTEST_RUN_ID", "run-a")
-        .env("ASYM_POOL_MAX", "2")
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    let other = passing_child(
+        &home,
+        "check",
+        "next",
+        &[("NEXTEST_RUN_ID", "run-a"), ("ASYM_POOL_MAX", "2")],
     );
-    let other = wait_for(&next);
     assert!(
         !other.starts_with(&id),
         "the failed clone stays out of this run's pool: {other}"
@@ -191,31 +210,15 @@ fn listing_tests_starts_nothing() {
 #[test]
 fn a_pooled_clone_removed_behind_asyms_back_is_replaced() {
     let home = TestHome::new("4300-4309", json!({}));
-    let first = home.path().join("first");
-    let out = child(&home, "check", &first, 60).output().unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let id = wait_for(&first).split(' ').next().unwrap().to_owned();
+    let id = id_of(&passing_child(&home, "check", "first", &[]));
     let removed = Command::new("docker")
         .args(["rm", "-f", &format!("asym-{id}-backend")])
         .output()
         .unwrap();
     assert!(removed.status.success());
 
-    let second = home.path().join("second");
-    let out = child(&home, "check", &second, 60).output().unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let (other, state) = wait_for(&second)
-        .split_once(' ')
-        .map(|(a, b)| (a.to_owned(), b.to_owned()))
-        .unwrap();
+    let second = passing_child(&home, "check", "second", &[]);
+    let (other, state) = second.split_once(' ').unwrap();
     assert_ne!(other, id, "a new clone replaces the broken one");
     assert_eq!(state, "clean");
     assert_eq!(
@@ -223,33 +226,20 @@ fn a_pooled_clone_removed_behind_asyms_back_is_replaced() {
         1,
         "the broken record is gone"
     );
-    assert!(home.asym(&["destroy", &other]).status.success());
+    assert!(home.asym(&["destroy", other]).status.success());
 }
 
 #[test]
 fn pooled_clones_idle_past_the_ttl_are_reaped_at_the_next_start() {
     let home = TestHome::new("4310-4319", json!({}));
-    let first = home.path().join("first");
-    let out = child(&home, "check", &first, 60).output().unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let id = wait_for(&first).split(' ').next().unwrap().to_owned();
-
+    let id = id_of(&passing_child(&home, "check", "first", &[]));
     std::thread::sleep(Duration::from_millis(2500));
-    let second = home.path().join("second");
-    let out = child(&home, "check", &second, 60)
-        .env("ASYM_IDLE_TTL", "2s")
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let other = wait_for(&second).split(' ').next().unwrap().to_owned();
+    let other = id_of(&passing_child(
+        &home,
+        "check",
+        "second",
+        &[("ASYM_IDLE_TTL", "2s")],
+    ));
     assert_ne!(other, id, "the idle clone was reaped, a new one spun");
     assert!(!crate::common::container_exists(&format!(
         "asym-{id}-backend"
@@ -262,37 +252,18 @@ fn pooled_clones_idle_past_the_ttl_are_reaped_at_the_next_start() {
 #[test]
 fn a_released_clone_is_reset_in_the_background_and_settled_by_the_next_holder() {
     let home = TestHome::new("4320-4329", json!({}));
-    let check = |name: &str| {
-        let marker = home.path().join(name);
-        let out = child(&home, "check", &marker, 60).output().unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        wait_for(&marker)
-    };
-    let dirtied = home.path().join("dirtied");
-    let out = child(&home, "dirty", &dirtied, 60).output().unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let id = wait_for(&dirtied);
+    let id = passing_child(&home, "dirty", "dirtied", &[]);
     let lease = home.path().join("leases").join(format!("{id}.lock"));
     let released = std::fs::read_to_string(&lease).unwrap();
     assert!(released.starts_with("idle, reset "), "{released}");
-    assert_eq!(check("after-release"), format!("{id} clean"));
+    assert_eq!(
+        passing_child(&home, "check", "after-release", &[]),
+        format!("{id} clean")
+    );
 
     // A backend restarted since the release cannot vouch for that reset (here the clone was
     // written to after it): the next holder resets the clone itself.
-    let out = child(&home, "dirty", &dirtied, 60).output().unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_eq!(passing_child(&home, "dirty", "dirtied-again", &[]), id);
     let written = home.asym(&[
         "query",
         &id,
@@ -310,33 +281,23 @@ fn a_released_clone_is_reset_in_the_background_and_settled_by_the_next_holder() 
         .output()
         .unwrap();
     assert!(restarted.status.success());
-    assert_eq!(check("after-restart"), format!("{id} clean"));
+    assert_eq!(
+        passing_child(&home, "check", "after-restart", &[]),
+        format!("{id} clean")
+    );
     assert!(home.asym(&["destroy", &id]).status.success());
 }
 
 #[test]
 fn a_should_panic_test_that_panics_as_expected_keeps_its_clone_in_the_pool() {
     let home = TestHome::new("4350-4359", json!({}));
-    let panicked = home.path().join("panicked");
-    let out = child(&home, "should-panic", &panicked, 60)
-        .env("NEXTEST_RUN_ID", "run-b")
-        .output()
-        .unwrap();
-    assert!(!out.status.success(), "the panic reaches the test harness");
-    let stderr = String::from_utf8_lossy(&out.stderr);
+    let (id, stderr) = failing_child(&home, "should-panic", "panicked", "run-b");
     assert!(!stderr.contains("held for inspection"), "{stderr}");
-    let id = wait_for(&panicked);
 
-    let next = home.path().join("next");
-    let out = child(&home, "check", &next, 5)
-        .env("NEXTEST_RUN_ID", "run-b")
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    assert_eq!(
+        passing_child(&home, "check", "next", &[("NEXTEST_RUN_ID", "run-b")]),
+        format!("{id} clean"),
+        "same clone, not held out"
     );
-    assert_eq!(wait_for(&next), format!("{id} clean"), "same clone, reset");
     assert!(home.asym(&["destroy", &id]).status.success());
 }
