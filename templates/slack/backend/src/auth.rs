@@ -163,7 +163,7 @@ pub(crate) async fn caller(state: &AppState, call: &Call) -> Result<Caller, ApiE
         .query_opt(&statement, &[&asym_kit::token::hash(token)])
         .await?;
     drop(client);
-    caller_from_row(state, call, row).await
+    caller_from_row(state, call, row.as_ref()).await
 }
 
 /// The token lookup behind [`caller`]; `$1` is the token's hash.
@@ -185,7 +185,7 @@ pub(crate) const CALLER_SQL: &str =
 pub(crate) async fn caller_from_row(
     state: &AppState,
     call: &Call,
-    row: Option<asym_kit::tokio_postgres::Row>,
+    row: Option<&asym_kit::tokio_postgres::Row>,
 ) -> Result<Caller, ApiError> {
     let row = row.ok_or_else(|| ApiError::new("invalid_auth"))?;
     if row.get::<_, bool>(7) {

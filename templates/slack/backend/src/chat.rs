@@ -10,6 +10,7 @@ use crate::auth::{Caller, TokenKind, caller};
 use crate::conversations::{Conversation, Naming, caller_and_conversation, channel_arg, resolve};
 use crate::error::{ApiError, ApiResult};
 use crate::events::{channel_type, emit, message_event, message_subscription};
+use crate::json;
 use crate::ts::Ts;
 use crate::{AppState, Call};
 
@@ -43,128 +44,227 @@ pub(crate) const MESSAGE_JOINS: &str = "LEFT JOIN bots b ON b.id = m.bot_id
           AND x.thread_ts = m.ts AND x.ts <> m.ts
     ) r ON true";
 
-/// The message object Slack returns from `conversations.history` and `chat.postMessage`.
-pub(crate) fn message_json(row: &Row, include_metadata: bool) -> Value {
-    let ts: String = row.get(0);
-    let user: Option<String> = row.get(1);
-    let bot_id: Option<String> = row.get(2);
-    let team: String = row.get(3);
-    let subtype: Option<String> = row.get(4);
-    let text: String = row.get(5);
-    let parse = |index: usize| -> Option<Value> {
-        row.get::<_, Option<String>>(index)
-            .and_then(|raw| serde_json::from_str(&raw).ok())
-    };
-    let thread_ts: Option<String> = row.get(9);
-    let username: Option<String> = row.get(10);
-    let icon_emoji: Option<String> = row.get(11);
-    let icon_url: Option<String> = row.get(12);
+/// A bot's `bot_profile`, as the message object embeds it.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct BotProfile<'a> {
+    /// `A…`: the bot's app.
+    pub(crate) app_id: Option<&'a str>,
+    /// The bot's name.
+    pub(crate) name: Option<&'a str>,
+    /// When the bot last changed (Unix seconds).
+    pub(crate) updated: Option<i64>,
+    /// Whether the bot was removed.
+    pub(crate) deleted: Option<bool>,
+}
 
-    let mut message = Map::new();
-    if let Some(user) = &user {
-        message.insert("user".into(), json!(user));
-    }
-    message.insert("type".into(), json!("message"));
-    message.insert("ts".into(), json!(ts));
-    if let Some(subtype) = subtype {
-        message.insert("subtype".into(), json!(subtype));
-    }
-    if let Some(bot_id) = &bot_id {
-        let app_id: Option<String> = row.get(13);
-        message.insert("bot_id".into(), json!(bot_id));
-        message.insert("app_id".into(), json!(app_id));
-    }
-    message.insert("text".into(), json!(text));
-    message.insert("team".into(), json!(team));
-    if let Some(bot_id) = &bot_id {
-        let app_id: Option<String> = row.get(13);
-        let name: Option<String> = row.get(14);
-        let updated: Option<i64> = row.get(15);
-        let deleted: Option<bool> = row.get(16);
-        message.insert(
-            "bot_profile".into(),
-            json!({
-                "id": bot_id,
-                "deleted": deleted.unwrap_or(false),
-                "name": name,
-                "updated": updated,
-                "app_id": app_id,
-                "team_id": team,
-            }),
-        );
-    }
-    if let Some(username) = username {
-        message.insert("username".into(), json!(username));
-    }
-    if icon_emoji.is_some() || icon_url.is_some() {
-        let mut icons = Map::new();
-        if let Some(emoji) = icon_emoji {
-            icons.insert("emoji".into(), json!(emoji));
+/// One stored message and what its object shows besides (bot, thread, pin), borrowed from the
+/// row it was read from: everything [`MessageRow::write_json`] needs.
+#[derive(Debug, Default)]
+pub(crate) struct MessageRow<'a> {
+    /// `ts`, in wire form.
+    pub(crate) ts: &'a str,
+    /// The author.
+    pub(crate) user: Option<&'a str>,
+    /// The posting bot.
+    pub(crate) bot_id: Option<&'a str>,
+    /// The bot's profile (when `bot_id` is set).
+    pub(crate) bot: BotProfile<'a>,
+    /// The workspace.
+    pub(crate) team: &'a str,
+    /// `thread_broadcast`, `tombstone`, `channel_join`, …
+    pub(crate) subtype: Option<&'a str>,
+    /// The text.
+    pub(crate) text: &'a str,
+    /// Blocks, as stored JSON text.
+    pub(crate) blocks: Option<&'a str>,
+    /// Attachments, as stored JSON text.
+    pub(crate) attachments: Option<&'a str>,
+    /// Metadata, as stored JSON text.
+    pub(crate) metadata: Option<&'a str>,
+    /// The thread's parent `ts`.
+    pub(crate) thread_ts: Option<&'a str>,
+    /// Bot-only authorship override.
+    pub(crate) username: Option<&'a str>,
+    /// Bot-only icon override.
+    pub(crate) icon_emoji: Option<&'a str>,
+    /// Bot-only icon override.
+    pub(crate) icon_url: Option<&'a str>,
+    /// For a reply: its parent's author.
+    pub(crate) parent_user: Option<&'a str>,
+    /// For a parent: how many replies.
+    pub(crate) reply_count: Option<i64>,
+    /// For a parent: the newest reply's `ts`.
+    pub(crate) latest_reply: Option<&'a str>,
+    /// For a parent: the repliers, oldest reply first (repeats allowed).
+    pub(crate) reply_users: Vec<&'a str>,
+    /// Who edited it last.
+    pub(crate) edited_user: Option<&'a str>,
+    /// When it was edited last.
+    pub(crate) edited_ts: Option<&'a str>,
+    /// Reactions, as stored JSON text.
+    pub(crate) reactions: Option<&'a str>,
+    /// Shared files, as stored JSON text.
+    pub(crate) files: Option<&'a str>,
+    /// Whether the files were uploaded with it.
+    pub(crate) upload: bool,
+    /// The channel it is pinned in, if pinned.
+    pub(crate) pinned_to: Option<&'a str>,
+    /// Whether it is hidden (tombstones).
+    pub(crate) hidden: bool,
+}
+
+impl<'a> MessageRow<'a> {
+    /// Reads a row of [`MESSAGE_COLUMNS`] (or [`INSERTED_COLUMNS`]).
+    fn from_columns(row: &'a Row) -> Self {
+        let pinned: bool = row.get(26);
+        Self {
+            ts: row.get(0),
+            user: row.get(1),
+            bot_id: row.get(2),
+            team: row.get(3),
+            subtype: row.get(4),
+            text: row.get(5),
+            blocks: row.get(6),
+            attachments: row.get(7),
+            metadata: row.get(8),
+            thread_ts: row.get(9),
+            username: row.get(10),
+            icon_emoji: row.get(11),
+            icon_url: row.get(12),
+            bot: BotProfile {
+                app_id: row.get(13),
+                name: row.get(14),
+                updated: row.get(15),
+                deleted: row.get(16),
+            },
+            parent_user: row.get(17),
+            reply_count: row.get(18),
+            latest_reply: row.get(19),
+            reply_users: row.get::<_, Option<Vec<&str>>>(20).unwrap_or_default(),
+            edited_user: row.get(21),
+            edited_ts: row.get(22),
+            reactions: row.get(23),
+            files: row.get(24),
+            upload: row.get(25),
+            pinned_to: pinned.then(|| row.get(27)),
+            hidden: row.get(28),
         }
-        if let Some(url) = icon_url {
-            icons.insert("image_48".into(), json!(url));
+    }
+
+    /// Appends the message object Slack returns from `conversations.history` and
+    /// `chat.postMessage`; `metadata` only with `include_metadata`.
+    pub(crate) fn write_json(&self, out: &mut Vec<u8>, include_metadata: bool) {
+        // Stored JSON is re-serialized (not copied), so hand-written seeds and SQL-built
+        // values come out in serde_json's compact form; what does not parse is left out.
+        let parse = |text: Option<&str>| -> Option<Value> {
+            text.and_then(|raw| serde_json::from_str(raw).ok())
+        };
+        let mut message = json::Object::new(out);
+        if let Some(user) = self.user {
+            message.str("user", user);
         }
-        message.insert("icons".into(), Value::Object(icons));
-    }
-    if let Some(blocks) = parse(6) {
-        message.insert("blocks".into(), blocks);
-    }
-    if let Some(files) = parse(24) {
-        message.insert("files".into(), files);
-        message.insert("upload".into(), json!(row.get::<_, bool>(25)));
-        message.insert("display_as_bot".into(), json!(false));
-    }
-    let edited_user: Option<String> = row.get(21);
-    if let Some(edited_user) = edited_user {
-        let edited_ts: Option<String> = row.get(22);
-        message.insert(
-            "edited".into(),
-            json!({ "user": edited_user, "ts": edited_ts }),
-        );
-    }
-    if row.get::<_, bool>(28) {
-        message.insert("hidden".into(), json!(true));
-    }
-    if let Some(attachments) = parse(7) {
-        message.insert("attachments".into(), attachments);
-    }
-    if include_metadata && let Some(metadata) = parse(8) {
-        message.insert("metadata".into(), metadata);
-    }
-    if let Some(reactions) = parse(23).filter(|r| r.as_array().is_some_and(|a| !a.is_empty())) {
-        message.insert("reactions".into(), reactions);
-    }
-    if row.get::<_, bool>(26) {
-        let channel: String = row.get(27);
-        message.insert("pinned_to".into(), json!([channel]));
-    }
-    if let Some(thread_ts) = thread_ts {
-        let is_parent = thread_ts == ts;
-        message.insert("thread_ts".into(), json!(thread_ts));
-        if is_parent {
-            let reply_count: i64 = row.get::<_, Option<i64>>(18).unwrap_or(0);
-            let latest_reply: Option<String> = row.get(19);
-            let mut reply_users: Vec<String> =
-                row.get::<_, Option<Vec<String>>>(20).unwrap_or_default();
-            dedupe_in_order(&mut reply_users);
-            message.insert("reply_count".into(), json!(reply_count));
-            message.insert("reply_users_count".into(), json!(reply_users.len()));
-            message.insert(
-                "latest_reply".into(),
-                json!(latest_reply.unwrap_or_else(|| ts.clone())),
-            );
-            reply_users.truncate(5);
-            message.insert("reply_users".into(), json!(reply_users));
-            message.insert("is_locked".into(), json!(false));
-            message.insert("subscribed".into(), json!(false));
-        } else {
-            let parent_user: Option<String> = row.get(17);
-            if let Some(parent_user) = parent_user {
-                message.insert("parent_user_id".into(), json!(parent_user));
+        message.str("type", "message");
+        message.str("ts", self.ts);
+        if let Some(subtype) = self.subtype {
+            message.str("subtype", subtype);
+        }
+        if self.bot_id.is_some() {
+            message.opt_str("bot_id", self.bot_id);
+            message.opt_str("app_id", self.bot.app_id);
+        }
+        message.str("text", self.text);
+        message.str("team", self.team);
+        if let Some(bot_id) = self.bot_id {
+            let mut profile = json::Object::new(message.key("bot_profile"));
+            profile.str("id", bot_id);
+            profile.bool("deleted", self.bot.deleted.unwrap_or(false));
+            profile.opt_str("name", self.bot.name);
+            match self.bot.updated {
+                Some(updated) => profile.int("updated", updated),
+                None => profile.raw("updated", "null"),
+            }
+            profile.opt_str("app_id", self.bot.app_id);
+            profile.str("team_id", self.team);
+            profile.end();
+        }
+        if let Some(username) = self.username {
+            message.str("username", username);
+        }
+        if self.icon_emoji.is_some() || self.icon_url.is_some() {
+            let mut icons = json::Object::new(message.key("icons"));
+            if let Some(emoji) = self.icon_emoji {
+                icons.str("emoji", emoji);
+            }
+            if let Some(url) = self.icon_url {
+                icons.str("image_48", url);
+            }
+            icons.end();
+        }
+        if let Some(blocks) = parse(self.blocks) {
+            message.value("blocks", &blocks);
+        }
+        if let Some(files) = parse(self.files) {
+            message.value("files", &files);
+            message.bool("upload", self.upload);
+            message.bool("display_as_bot", false);
+        }
+        if let Some(edited_user) = self.edited_user {
+            let mut edited = json::Object::new(message.key("edited"));
+            edited.str("user", edited_user);
+            edited.opt_str("ts", self.edited_ts);
+            edited.end();
+        }
+        if self.hidden {
+            message.bool("hidden", true);
+        }
+        if let Some(attachments) = parse(self.attachments) {
+            message.value("attachments", &attachments);
+        }
+        if include_metadata && let Some(metadata) = parse(self.metadata) {
+            message.value("metadata", &metadata);
+        }
+        if let Some(reactions) =
+            parse(self.reactions).filter(|r| r.as_array().is_some_and(|a| !a.is_empty()))
+        {
+            message.value("reactions", &reactions);
+        }
+        if let Some(channel) = self.pinned_to {
+            message.strs("pinned_to", [channel]);
+        }
+        if let Some(thread_ts) = self.thread_ts {
+            message.str("thread_ts", thread_ts);
+            if thread_ts == self.ts {
+                let mut reply_users = self.reply_users.clone();
+                dedupe_in_order(&mut reply_users);
+                message.int("reply_count", self.reply_count.unwrap_or(0));
+                message.int(
+                    "reply_users_count",
+                    i64::try_from(reply_users.len()).unwrap_or(i64::MAX),
+                );
+                message.str("latest_reply", self.latest_reply.unwrap_or(self.ts));
+                reply_users.truncate(5);
+                message.strs("reply_users", reply_users);
+                message.bool("is_locked", false);
+                message.bool("subscribed", false);
+            } else if let Some(parent_user) = self.parent_user {
+                message.str("parent_user_id", parent_user);
             }
         }
+        message.end();
     }
-    Value::Object(message)
+
+    /// The message object as a [`Value`] (for responses and events built as values).
+    pub(crate) fn to_value(&self, include_metadata: bool) -> Value {
+        let mut out = Vec::with_capacity(512);
+        self.write_json(&mut out, include_metadata);
+        serde_json::from_slice(&out).unwrap_or(Value::Null)
+    }
+}
+
+/// The message object Slack returns from `conversations.history` and `chat.postMessage`,
+/// from a row of [`MESSAGE_COLUMNS`].
+pub(crate) fn message_json(row: &Row, include_metadata: bool) -> Value {
+    MessageRow::from_columns(row).to_value(include_metadata)
 }
 
 /// Gives every block without a `block_id` one, as Slack does: five characters, derived here
@@ -196,7 +296,7 @@ fn with_block_ids(blocks: Value) -> Value {
     Value::Array(items)
 }
 
-fn dedupe_in_order(items: &mut Vec<String>) {
+fn dedupe_in_order<T: Eq + std::hash::Hash + Clone>(items: &mut Vec<T>) {
     let mut seen = std::collections::HashSet::new();
     items.retain(|item| seen.insert(item.clone()));
 }

@@ -183,7 +183,7 @@ fn format_last_read(ts: &str) -> String {
     }
 }
 
-fn scope_family(kind: &str) -> &'static str {
+pub(crate) fn scope_family(kind: &str) -> &'static str {
     match kind {
         "public_channel" => "channels",
         "private_channel" => "groups",
@@ -299,7 +299,7 @@ pub(crate) async fn caller_and_conversation(
         client.query_opt(&resolve_statement, &resolve_params),
     )?;
     drop(client);
-    let caller = crate::auth::caller_from_row(state, call, caller_row).await?;
+    let caller = crate::auth::caller_from_row(state, call, caller_row.as_ref()).await?;
     let conversation = conversation_row
         .map(|row| Conversation::from_row(&row))
         .filter(Conversation::visible)
@@ -1105,113 +1105,8 @@ pub(crate) async fn mark(state: &AppState, call: &Call) -> ApiResult {
     Ok(Map::new())
 }
 
-/// The `oldest`/`latest`/`inclusive` window of a history call.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct Window {
-    oldest: Option<Ts>,
-    latest: Option<Ts>,
-    inclusive: bool,
-}
-
-impl Window {
-    /// With only `oldest` given, Slack pages forward from it (the messages nearest `oldest`
-    /// first); otherwise backward from `latest` (default now).
-    fn forward(&self) -> bool {
-        self.oldest.is_some() && self.latest.is_none()
-    }
-}
-
-/// `conversations.history`: a channel's top-level messages (and thread broadcasts), newest
-/// first, within `oldest`/`latest`, paged with `limit` (default 100, at most 999) and `cursor`.
-pub(crate) async fn history(state: &AppState, call: &Call) -> ApiResult {
-    let channel = match channel_arg(call) {
-        Ok(channel) => channel,
-        Err(err) => {
-            // Authentication errors come first.
-            caller(state, call).await?;
-            return Err(err);
-        }
-    };
-    let (caller, conversation) =
-        caller_and_conversation(state, call, &channel, Naming::IdOnly).await?;
-    let conversation = conversation?;
-    caller.require(&[&format!("{}:history", conversation.scope_family())])?;
-    if caller.kind == TokenKind::Bot && !conversation.is_member {
-        return Err(ApiError::new("not_in_channel"));
-    }
-    let window = Window {
-        oldest: call.args.ts("oldest", "invalid_ts_oldest")?,
-        latest: call.args.ts("latest", "invalid_ts_latest")?,
-        inclusive: call.args.flag("inclusive").unwrap_or(false),
-    };
-    let limit = call.args.limit(100, 999)?;
-    let from = cursor_ts(call)?;
-    let include_metadata = call.args.flag("include_all_metadata").unwrap_or(false);
-
-    let forward = window.forward();
-    let order = if forward { "ASC" } else { "DESC" };
-    // The page is cut first (`slack_history`, migration 0003), so the per-message joins run
-    // for its rows only.
-    let sql = format!(
-        "SELECT {MESSAGE_COLUMNS}
-         FROM slack_history($1, $2::text::numeric, $3::text::numeric, $6, $4::text::numeric,
-                            $7, $5::int) m
-         {MESSAGE_JOINS}
-         ORDER BY m.ts {order}"
-    );
-    let text = |ts: Option<Ts>| ts.map(|ts| ts.to_string());
-    let client = state.kit.db().await?;
-    let statement = client.prepare_cached(&sql).await?;
-    let pins = client.prepare_cached("SELECT count(*) FROM pins WHERE channel_id = $1");
-    let (statement, pins) = (statement, pins.await?);
-    let oldest = text(window.oldest);
-    let latest = text(window.latest);
-    let from = text(from);
-    let limit_plus = i32::try_from(limit + 1).unwrap_or(1000);
-    let history_params: [&(dyn ToSql + Sync); 7] = [
-        &conversation.id,
-        &oldest,
-        &latest,
-        &from,
-        &limit_plus,
-        &window.inclusive,
-        &forward,
-    ];
-    let pin_params: [&(dyn ToSql + Sync); 1] = [&conversation.id];
-    let (rows, pin_count) = tokio::try_join!(
-        client.query(&statement, &history_params),
-        client.query_one(&pins, &pin_params),
-    )?;
-    let mut messages: Vec<Value> = rows
-        .iter()
-        .map(|row| message_json(row, include_metadata))
-        .collect();
-    let next = if messages.len() > usize::try_from(limit).unwrap_or(usize::MAX) {
-        messages
-            .pop()
-            .and_then(|m| m["ts"].as_str().and_then(Ts::parse))
-    } else {
-        None
-    };
-    if forward {
-        messages.reverse();
-    }
-
-    let mut body = Map::new();
-    body.insert("messages".into(), Value::Array(messages));
-    body.insert("has_more".into(), Value::Bool(next.is_some()));
-    body.insert("pin_count".into(), json!(pin_count.get::<_, i64>(0)));
-    body.insert("channel_actions_ts".into(), Value::Null);
-    body.insert("channel_actions_count".into(), json!(0));
-    body.insert(
-        "response_metadata".into(),
-        next_cursor("next_ts", next.map(Ts::to_cursor_digits).as_deref()),
-    );
-    Ok(body)
-}
-
 /// The `next_ts` cursor of a history or replies call.
-fn cursor_ts(call: &Call) -> Result<Option<Ts>, ApiError> {
+pub(crate) fn cursor_ts(call: &Call) -> Result<Option<Ts>, ApiError> {
     cursor_value(call.args.string("cursor"), "next_ts")?
         .map(|digits| {
             Ts::from_cursor_digits(&digits).ok_or_else(|| ApiError::new("invalid_cursor"))
@@ -1346,19 +1241,5 @@ mod tests {
             next_cursor("next_ts", Some("1512085861000543")),
             json!({"next_cursor": "bmV4dF90czoxNTEyMDg1ODYxMDAwNTQz"})
         );
-    }
-
-    #[test]
-    fn only_an_oldest_bound_pages_forward() {
-        let ts = Ts::parse("1700000000");
-        let window = |oldest, latest| Window {
-            oldest,
-            latest,
-            inclusive: false,
-        };
-        assert!(window(ts, None).forward());
-        assert!(!window(ts, ts).forward());
-        assert!(!window(None, ts).forward());
-        assert!(!window(None, None).forward());
     }
 }

@@ -7,7 +7,7 @@ use std::fmt;
 const MAX_SECONDS: i64 = 9_999_999_999;
 
 /// A `ts`, held as microseconds since the epoch.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord)]
 pub(crate) struct Ts(i64);
 
 impl Ts {
@@ -33,6 +33,17 @@ impl Ts {
     /// (`next_ts:1512085861000543`).
     pub(crate) fn to_cursor_digits(self) -> String {
         self.0.to_string()
+    }
+
+    /// The `ts` one microsecond later: the smallest `ts` after this one.
+    pub(crate) fn next(self) -> Self {
+        Self(self.0.saturating_add(1))
+    }
+
+    /// The `ts` one microsecond earlier (the largest before this one), if not before the
+    /// epoch.
+    pub(crate) fn prev(self) -> Option<Self> {
+        (self.0 > 0).then(|| Self(self.0 - 1))
     }
 
     /// Reads [`Ts::to_cursor_digits`] back.
