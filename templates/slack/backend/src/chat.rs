@@ -31,7 +31,7 @@ pub(crate) const MESSAGE_COLUMNS: &str =
     r.reply_count, r.latest_reply, r.reply_users,
     m.edited_user, m.edited_ts::text, m.reactions::text, m.files::text, m.upload,
     EXISTS (SELECT 1 FROM pins pn WHERE pn.channel_id = m.channel_id AND pn.ts = m.ts),
-    m.channel_id, m.hidden";
+    m.channel_id, m.hidden, m.extras::text";
 
 /// The joins [`MESSAGE_COLUMNS`] needs: the bot and the thread's replies (the parent's
 /// author is a scalar subquery, so it is always an index lookup).
@@ -111,6 +111,9 @@ pub(crate) struct MessageRow<'a> {
     pub(crate) pinned_to: Option<&'a str>,
     /// Whether it is hidden (tombstones).
     pub(crate) hidden: bool,
+    /// The top-level fields a system message adds (`inviter`, `old_name`, `topic`, …), as
+    /// stored JSON object text.
+    pub(crate) extras: Option<&'a str>,
 }
 
 impl<'a> MessageRow<'a> {
@@ -148,6 +151,7 @@ impl<'a> MessageRow<'a> {
             upload: row.get(25),
             pinned_to: pinned.then(|| row.get(27)),
             hidden: row.get(28),
+            extras: row.get(29),
         }
     }
 
@@ -174,6 +178,11 @@ impl<'a> MessageRow<'a> {
         }
         message.str("text", self.text);
         message.str("team", self.team);
+        if let Some(Value::Object(extras)) = parse(self.extras) {
+            for (key, value) in &extras {
+                message.value(key, value);
+            }
+        }
         if let Some(bot_id) = self.bot_id {
             let mut profile = json::Object::new(message.key("bot_profile"));
             profile.str("id", bot_id);
@@ -393,6 +402,10 @@ pub(crate) struct NewMessage {
     pub(crate) icon_url: Option<String>,
     /// Shared files, as JSON text of the file objects.
     pub(crate) files: Option<String>,
+    /// A system message's subtype (`channel_join`, …); posts leave it unset.
+    pub(crate) subtype: Option<String>,
+    /// A system message's extra top-level fields, as JSON object text.
+    pub(crate) extras: Option<String>,
 }
 
 /// Inserts `message` into `channel` (kind `kind`) and queues its `message` event; returns
@@ -435,7 +448,7 @@ fn insert_sql() -> String {
         "SELECT {INSERTED_COLUMNS}
          FROM slack_post_message($1, $2, $3, $4, $5, $6::text::json, $7::text::json,
                                  $8::text::json, $9::text::numeric, $10, $11, $12, $13, $14,
-                                 $15::text::json) m
+                                 $15::text::json, $16, $17::text::json) m
          {INSERTED_JOINS}"
     )
 }
@@ -445,7 +458,7 @@ fn insert_params<'a>(
     channel: &'a String,
     message: &'a NewMessage,
     thread_ts: &'a Option<String>,
-) -> [&'a (dyn ToSql + Sync); 15] {
+) -> [&'a (dyn ToSql + Sync); 17] {
     [
         channel,
         &message.user_id,
@@ -462,6 +475,8 @@ fn insert_params<'a>(
         &message.icon_emoji,
         &message.icon_url,
         &message.files,
+        &message.subtype,
+        &message.extras,
     ]
 }
 
@@ -474,7 +489,7 @@ const INSERTED_COLUMNS: &str = "m.ts::text, m.user_id, m.bot_id, m.team_id, m.su
      WHERE p.channel_id = m.channel_id AND p.ts = m.thread_ts AND m.thread_ts <> m.ts),
     0::bigint, NULL::text, NULL::text[],
     m.edited_user, m.edited_ts::text, m.reactions::text, m.files::text, m.upload,
-    false, m.channel_id, m.hidden";
+    false, m.channel_id, m.hidden, m.extras::text";
 
 /// The joins of [`INSERTED_COLUMNS`].
 const INSERTED_JOINS: &str = "LEFT JOIN bots b ON b.id = m.bot_id";
@@ -505,7 +520,7 @@ fn new_message(caller: &Caller, call: &Call, content: Content) -> Result<NewMess
         username: authorship("username"),
         icon_emoji: authorship("icon_emoji"),
         icon_url: authorship("icon_url"),
-        files: None,
+        ..NewMessage::default()
     })
 }
 

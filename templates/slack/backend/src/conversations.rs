@@ -10,6 +10,7 @@ use crate::auth::{Caller, TokenKind, caller};
 use crate::chat::{MESSAGE_COLUMNS, MESSAGE_JOINS, message_json};
 use crate::error::{ApiError, ApiResult};
 use crate::events::emit;
+use crate::system::{self, Change};
 use crate::ts::Ts;
 use crate::{AppState, Call};
 
@@ -498,8 +499,8 @@ pub(crate) async fn info(state: &AppState, call: &Call) -> ApiResult {
     Ok(body)
 }
 
-/// Adds `user` to a conversation and queues `member_joined_channel`; `false` when already a
-/// member.
+/// Adds `user` to a conversation, queues `member_joined_channel` and, in a channel, posts
+/// its `channel_join` message; `false` when already a member.
 async fn add_member(
     tx: &asym_kit::deadpool_postgres::Transaction<'_>,
     conversation: &Conversation,
@@ -528,12 +529,21 @@ async fn add_member(
             fields.insert("inviter".into(), json!(inviter));
         }
         emit(tx, "member_joined_channel", Some(&conversation.id), &event).await?;
+        system::post(
+            tx,
+            &conversation.id,
+            &conversation.kind,
+            team,
+            user,
+            Change::Joined { inviter },
+        )
+        .await?;
     }
     Ok(added)
 }
 
-/// Removes `user` from a conversation and queues `member_left_channel`; `false` when not a
-/// member.
+/// Removes `user` from a conversation, queues `member_left_channel` and, in a channel, posts
+/// its `channel_leave` message; `false` when not a member.
 async fn remove_member(
     tx: &asym_kit::deadpool_postgres::Transaction<'_>,
     conversation: &Conversation,
@@ -557,6 +567,18 @@ async fn remove_member(
         )
         .await?
         == 1;
+    if removed && conversation.is_channel() {
+        // Posted once they are out, so someone leaving is not sent their own departure.
+        system::post(
+            tx,
+            &conversation.id,
+            &conversation.kind,
+            team,
+            user,
+            Change::Left,
+        )
+        .await?;
+    }
     Ok(removed)
 }
 
@@ -579,7 +601,7 @@ fn channel_body(channel: Value) -> Map<String, Value> {
 }
 
 /// `conversations.create`: a public (or, with `is_private`, private) channel, its creator
-/// its first member.
+/// its first member (with the `channel_join` message Slack posts for them).
 pub(crate) async fn create(state: &AppState, call: &Call) -> ApiResult {
     let caller = caller(state, call).await?;
     let is_private = call.args.flag("is_private").unwrap_or(false);
@@ -608,6 +630,15 @@ pub(crate) async fn create(state: &AppState, call: &Call) -> ApiResult {
     tx.execute(
         "INSERT INTO conversation_members (conversation_id, user_id, joined) VALUES ($1, $2, $3)",
         &[&id, &caller.user_id, &created],
+    )
+    .await?;
+    system::post(
+        &tx,
+        &id,
+        kind,
+        &caller.team_id,
+        &caller.user_id,
+        Change::Joined { inviter: None },
     )
     .await?;
     if !is_private {
@@ -785,7 +816,7 @@ pub(crate) async fn kick(state: &AppState, call: &Call) -> ApiResult {
 }
 
 /// Archives or unarchives a channel, queuing `channel_archive`/`group_archive` (or the
-/// `unarchive` pair).
+/// `unarchive` pair) and posting the `channel_archive` (`channel_unarchive`) message.
 async fn set_archived(state: &AppState, call: &Call, archive: bool) -> ApiResult {
     let caller = caller(state, call).await?;
     let conversation = resolve_arg(state, &caller, call).await?;
@@ -829,6 +860,19 @@ async fn set_archived(state: &AppState, call: &Call, archive: bool) -> ApiResult
         "event_ts": crate::ts::event_ts(),
     });
     emit(&tx, &event_type, Some(&conversation.id), &event).await?;
+    system::post(
+        &tx,
+        &conversation.id,
+        &conversation.kind,
+        &caller.team_id,
+        &caller.user_id,
+        if archive {
+            Change::Archived
+        } else {
+            Change::Unarchived
+        },
+    )
+    .await?;
     tx.commit().await?;
     state.wake.notify_one();
     Ok(Map::new())
@@ -855,7 +899,8 @@ fn check_editable(conversation: &Conversation) -> Result<(), ApiError> {
     Ok(())
 }
 
-/// `conversations.rename`: a new `name`; the old one goes to `previous_names`.
+/// `conversations.rename`: a new `name`; the old one goes to `previous_names`, and a
+/// `channel_name` message says so.
 pub(crate) async fn rename(state: &AppState, call: &Call) -> ApiResult {
     let caller = caller(state, call).await?;
     let conversation = resolve_arg(state, &caller, call).await?;
@@ -894,6 +939,18 @@ pub(crate) async fn rename(state: &AppState, call: &Call) -> ApiResult {
             "event_ts": crate::ts::event_ts(),
         });
         emit(&tx, &event_type, Some(&conversation.id), &event).await?;
+        system::post(
+            &tx,
+            &conversation.id,
+            &conversation.kind,
+            &caller.team_id,
+            &caller.user_id,
+            Change::Renamed {
+                from: conversation.name.as_deref().unwrap_or_default(),
+                to: &name,
+            },
+        )
+        .await?;
         tx.commit().await?;
         state.wake.notify_one();
     }
@@ -902,7 +959,8 @@ pub(crate) async fn rename(state: &AppState, call: &Call) -> ApiResult {
     ))
 }
 
-/// Sets a channel's topic or purpose (`field` is `topic` or `purpose`).
+/// Sets a conversation's topic or purpose (`field` is `topic` or `purpose`); in a channel,
+/// posts the `channel_topic` (`channel_purpose`) message.
 async fn set_text(state: &AppState, call: &Call, field: &'static str) -> ApiResult {
     let caller = caller(state, call).await?;
     let conversation = resolve_arg(state, &caller, call).await?;
@@ -919,11 +977,29 @@ async fn set_text(state: &AppState, call: &Call, field: &'static str) -> ApiResu
         "UPDATE conversations SET purpose = $2, purpose_creator = $3,
                 purpose_last_set = extract(epoch FROM now())::bigint WHERE id = $1"
     };
-    let client = state.kit.db().await?;
-    client
-        .execute(sql, &[&conversation.id, &value, &caller.user_id])
+    let mut client = state.kit.db().await?;
+    let tx = client.transaction().await?;
+    tx.execute(sql, &[&conversation.id, &value, &caller.user_id])
         .await?;
+    if conversation.is_channel() {
+        let change = if field == "topic" {
+            Change::Topic(&value)
+        } else {
+            Change::Purpose(&value)
+        };
+        system::post(
+            &tx,
+            &conversation.id,
+            &conversation.kind,
+            &caller.team_id,
+            &caller.user_id,
+            change,
+        )
+        .await?;
+    }
+    tx.commit().await?;
     drop(client);
+    state.wake.notify_one();
     Ok(channel_body(
         reread(state, &caller, &conversation.id).await?,
     ))

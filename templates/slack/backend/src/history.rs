@@ -129,7 +129,7 @@ fn build_sql(forward: bool, lo: bool, hi: bool) -> String {
                 (SELECT array_agg(pn.ts::text) FROM pins pn WHERE pn.channel_id = c.id),
                 bots.ids, bots.app_ids, bots.names, bots.updated, bots.deleted,
                 NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
-                NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL
+                NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL
          FROM w LEFT JOIN c ON true
          CROSS JOIN (SELECT array_agg(id ORDER BY id) AS ids,
                             array_agg(app_id ORDER BY id) AS app_ids,
@@ -161,7 +161,7 @@ fn build_sql(forward: bool, lo: bool, hi: bool) -> String {
                     WHERE x.channel_id = m.channel_id AND x.thread_ts = m.ts
                       AND x.ts <> m.ts) END,
                 m.edited_user, m.edited_ts::text, m.reactions::text, m.files::text, m.upload,
-                m.hidden
+                m.hidden, m.extras::text
          FROM c CROSS JOIN LATERAL (
              SELECT * FROM messages m
              WHERE m.channel_id = c.id
@@ -237,6 +237,7 @@ fn message<'a>(row: &'a Row, channel: &'a str, pins: &[&str], bots: &Bots<'a>) -
         upload: row.get(PAGE + 21),
         pinned_to: pins.contains(&ts).then_some(channel),
         hidden: row.get(PAGE + 22),
+        extras: row.get(PAGE + 23),
     }
 }
 

@@ -15,6 +15,7 @@
 //! | `conversations.history` (one statement per call) | `history` |
 //! | `users.*` | `users` |
 //! | `reactions.*`, `pins.*` | `reactions` |
+//! | system messages (`channel_join`, `channel_leave`, `channel_name`, …) | `system` |
 //! | `files.*` and the upload/download URLs | `files` |
 //! | Events API subscription, queue and delivery worker | `events` |
 //! | rate-limit tiers | `ratelimit` |
@@ -34,6 +35,7 @@ mod history;
 mod json;
 mod ratelimit;
 mod reactions;
+mod system;
 mod team;
 mod ts;
 mod users;

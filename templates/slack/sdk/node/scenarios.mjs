@@ -130,6 +130,43 @@ await scenario('conversations', async () => {
   assert.ok(mine.channels.some((c) => c.id === dm.channel.id));
 });
 
+await scenario('system messages', async () => {
+  // What Slack posts into a channel as people come and go and its settings change.
+  const { channel } = await user.conversations.create({ name: 'sdk-node-system', is_private: true });
+  await user.conversations.invite({ channel: channel.id, users: 'U0000000002' });
+  await bot.conversations.setTopic({ channel: channel.id, topic: 'Pager rota' });
+  await user.conversations.rename({ channel: channel.id, name: 'sdk-node-system-2' });
+  await user.conversations.setPurpose({ channel: channel.id, purpose: 'On call' });
+  await bot.conversations.leave({ channel: channel.id });
+  await user.conversations.archive({ channel: channel.id });
+  const messages = [];
+  for await (const page of user.paginate('conversations.history', { channel: channel.id, limit: 2 })) {
+    messages.push(...page.messages);
+  }
+  messages.reverse();
+  assert.deepEqual(messages.map((m) => [m.subtype, m.user]), [
+    ['channel_join', 'U0000000001'],
+    ['channel_join', 'U0000000002'],
+    ['channel_topic', 'U0000000002'],
+    ['channel_name', 'U0000000001'],
+    ['channel_purpose', 'U0000000001'],
+    ['channel_leave', 'U0000000002'],
+    ['channel_archive', 'U0000000001'],
+  ]);
+  assert.equal(messages[1].inviter, 'U0000000001');
+  assert.equal(messages[1].text, '<@U0000000002> has joined the channel');
+  assert.equal(messages[2].topic, 'Pager rota');
+  assert.equal(messages[2].text, '<@U0000000002> set the channel topic: Pager rota');
+  assert.equal(messages[3].old_name, 'sdk-node-system');
+  assert.equal(messages[3].name, 'sdk-node-system-2');
+  assert.equal(messages[3].text, '<@U0000000001> has renamed the channel from "sdk-node-system" to "sdk-node-system-2"');
+  assert.equal(messages[4].purpose, 'On call');
+  assert.equal(messages[5].text, '<@U0000000002> has left the channel');
+  assert.equal(messages[6].text, '<@U0000000001> archived the channel');
+  // The bot no longer sees the private channel it left.
+  await fails('channel_not_found', bot.conversations.history({ channel: channel.id }));
+});
+
 await scenario('users', async () => {
   const names = [];
   for await (const page of bot.paginate('users.list', { limit: 2 })) {

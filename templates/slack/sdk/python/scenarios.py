@@ -157,6 +157,47 @@ def conversations_write():
 
 
 @scenario
+def system_messages():
+    """What Slack posts into a channel as people come and go and its settings change."""
+    cid = bot.conversations_create(name="sdk-python-system")["channel"]["id"]
+    bot.conversations_invite(channel=cid, users="U0000000003,U0000000004")
+    bot.conversations_kick(channel=cid, user="U0000000004")
+    bot.conversations_rename(channel=cid, name="sdk-python-system-2")
+    bot.conversations_setTopic(channel=cid, topic="Topic!")
+    user.conversations_join(channel=cid)
+    bot.conversations_setPurpose(channel=cid, purpose="")
+    user.conversations_leave(channel=cid)
+    bot.conversations_archive(channel=cid)
+    user.conversations_unarchive(channel=cid)
+    messages = [m for page in user.conversations_history(channel=cid, limit=4) for m in page["messages"]]
+    seen = [(m["subtype"], m["user"], m["text"]) for m in reversed(messages)]
+    assert seen == [
+        ("channel_join", "U0000000002", "<@U0000000002> has joined the channel"),
+        ("channel_join", "U0000000003", "<@U0000000003> has joined the channel"),
+        ("channel_join", "U0000000004", "<@U0000000004> has joined the channel"),
+        ("channel_leave", "U0000000004", "<@U0000000004> has left the channel"),
+        ("channel_name", "U0000000002",
+         '<@U0000000002> has renamed the channel from "sdk-python-system" to "sdk-python-system-2"'),
+        ("channel_topic", "U0000000002", "<@U0000000002> set the channel topic: Topic!"),
+        ("channel_join", "U0000000001", "<@U0000000001> has joined the channel"),
+        ("channel_purpose", "U0000000002", "<@U0000000002> cleared channel purpose"),
+        ("channel_leave", "U0000000001", "<@U0000000001> has left the channel"),
+        ("channel_archive", "U0000000002", "<@U0000000002> archived the channel"),
+        ("channel_unarchive", "U0000000001", "<@U0000000001> un-archived the channel"),
+    ], seen
+    by_subtype = {}
+    for m in reversed(messages):
+        by_subtype.setdefault(m["subtype"], []).append(m)
+    assert "inviter" not in by_subtype["channel_join"][0]
+    assert [m["inviter"] for m in by_subtype["channel_join"][1:3]] == ["U0000000002"] * 2
+    renamed = by_subtype["channel_name"][0]
+    assert (renamed["old_name"], renamed["name"]) == ("sdk-python-system", "sdk-python-system-2")
+    assert by_subtype["channel_topic"][0]["topic"] == "Topic!"
+    assert by_subtype["channel_purpose"][0]["purpose"] == ""
+    assert all(m["type"] == "message" and "bot_id" not in m for m in messages)
+
+
+@scenario
 def users_methods():
     members = [m["name"] for page in bot.users_list(limit=3) for m in page["members"]]
     assert {"admin", "alice", "bob", "carol", "asym", "slackbot"} <= set(members), members

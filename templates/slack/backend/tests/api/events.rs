@@ -162,6 +162,17 @@ async fn subscribing_verifies_the_url_then_events_arrive_signed(slack: asym::Sla
     assert_eq!(joined["event"]["type"], "member_joined_channel");
     assert_eq!(joined["event"]["user"], "U0000000002");
     assert_eq!(joined["event"]["channel"], "C0000000002");
+    // Then the channel_join message Slack posts, as a message event.
+    let message = next(&mut requests).await.json();
+    assert_eq!(message["event"]["type"], "message");
+    assert_eq!(message["event"]["subtype"], "channel_join");
+    assert_eq!(message["event"]["user"], "U0000000002");
+    assert_eq!(
+        message["event"]["text"],
+        "<@U0000000002> has joined the channel"
+    );
+    assert_eq!(message["event"]["channel"], "C0000000002");
+    assert_eq!(message["event"]["channel_type"], "channel");
 
     let created = ok(call(
         &slack,
@@ -191,7 +202,7 @@ async fn subscribing_verifies_the_url_then_events_arrive_signed(slack: asym::Sla
     for _ in 0..20 {
         let (_, deliveries) = admin(&slack, reqwest::Method::GET, "events/deliveries", None).await;
         let list = deliveries["deliveries"].as_array().unwrap().clone();
-        if list.len() == 5
+        if list.len() == 6
             && list
                 .iter()
                 .all(|d| d["status"] == "delivered" && d["attempts"] == 1)
@@ -263,4 +274,79 @@ async fn a_url_that_fails_the_challenge_is_refused(slack: asym::Slack) {
     assert_eq!(body["error"], "url_verification_failed");
     let (_, body) = admin(&slack, reqwest::Method::GET, "events", None).await;
     assert_eq!(body["subscription"], Value::Null);
+}
+
+#[asym::clone("slack", seed = "basic")]
+async fn system_messages_arrive_as_message_events(slack: asym::Slack) {
+    let (mut requests, _) = subscribe(&slack, 0, json!(["message.channels"])).await;
+    next(&mut requests).await;
+    let created = ok(call(
+        &slack,
+        slack.bot_token(),
+        "conversations.create",
+        json!({"name": "ops"}),
+    )
+    .await);
+    let id = created["channel"]["id"].as_str().unwrap().to_owned();
+    let steps = [
+        (
+            "conversations.rename",
+            json!({"channel": id, "name": "ops-2"}),
+        ),
+        (
+            "conversations.setTopic",
+            json!({"channel": id, "topic": "Pager rota"}),
+        ),
+        (
+            "conversations.setPurpose",
+            json!({"channel": id, "purpose": "On call"}),
+        ),
+        (
+            "conversations.invite",
+            json!({"channel": id, "users": "U0000000003"}),
+        ),
+        (
+            "conversations.kick",
+            json!({"channel": id, "user": "U0000000003"}),
+        ),
+        ("conversations.archive", json!({"channel": id})),
+    ];
+    for (method, args) in steps {
+        ok(call(&slack, slack.bot_token(), method, args).await);
+    }
+    let mut events = Vec::new();
+    for _ in 0..7 {
+        events.push(next(&mut requests).await.json()["event"].clone());
+    }
+    let subtypes: Vec<&str> = events
+        .iter()
+        .map(|e| e["subtype"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        subtypes,
+        [
+            "channel_join",
+            "channel_name",
+            "channel_topic",
+            "channel_purpose",
+            "channel_join",
+            "channel_leave",
+            "channel_archive"
+        ]
+    );
+    for event in &events {
+        assert_eq!(event["type"], "message");
+        assert_eq!(event["channel"], id.as_str());
+        assert_eq!(event["channel_type"], "channel");
+        assert_eq!(event["event_ts"], event["ts"]);
+    }
+    assert_eq!(events[0]["user"], "U0000000002");
+    assert_eq!(events[1]["old_name"], "ops");
+    assert_eq!(events[1]["name"], "ops-2");
+    assert_eq!(events[2]["topic"], "Pager rota");
+    assert_eq!(events[3]["purpose"], "On call");
+    assert_eq!(events[4]["user"], "U0000000003");
+    assert_eq!(events[4]["inviter"], "U0000000002");
+    assert_eq!(events[5]["user"], "U0000000003");
+    assert_eq!(events[6]["text"], "<@U0000000002> archived the channel");
 }

@@ -17,4 +17,5 @@ mod inprocess;
 mod meta;
 mod protocol;
 mod reactions;
+mod system;
 mod users;

@@ -1,0 +1,336 @@
+//! System messages: what the clone posts into a channel, as Slack does, when people join or
+//! leave it and when it is renamed, re-topiced, re-purposed, archived or unarchived.
+
+use serde_json::{Value, json};
+
+use crate::common::{call, mint, ok};
+
+/// A channel's history, newest first, read with the workspace owner's token.
+async fn history(slack: &asym::Slack, channel: &str) -> Vec<Value> {
+    let body = ok(call(
+        slack,
+        slack.user_token(),
+        "conversations.history",
+        json!({"channel": channel, "limit": 999}),
+    )
+    .await);
+    body["messages"].as_array().unwrap().clone()
+}
+
+/// The system messages of a channel (those with a `channel_*` subtype), oldest first.
+async fn system_messages(slack: &asym::Slack, channel: &str) -> Vec<Value> {
+    let mut messages: Vec<Value> = history(slack, channel)
+        .await
+        .into_iter()
+        .filter(|m| {
+            m["subtype"]
+                .as_str()
+                .is_some_and(|s| s.starts_with("channel_"))
+        })
+        .collect();
+    messages.reverse();
+    messages
+}
+
+fn created(body: &Value) -> String {
+    body["channel"]["id"].as_str().unwrap().to_owned()
+}
+
+#[asym::clone("slack", seed = "basic")]
+async fn creating_and_joining_post_channel_join(slack: asym::Slack) {
+    let id = created(&ok(call(
+        &slack,
+        slack.bot_token(),
+        "conversations.create",
+        json!({"name": "incidents"}),
+    )
+    .await));
+    let messages = history(&slack, &id).await;
+    assert_eq!(messages.len(), 1, "the creator's join is the first message");
+    let join = &messages[0];
+    assert_eq!(join["type"], "message");
+    assert_eq!(join["subtype"], "channel_join");
+    assert_eq!(join["user"], "U0000000002");
+    assert_eq!(join["text"], "<@U0000000002> has joined the channel");
+    assert!(join.get("inviter").is_none());
+    assert!(join.get("bot_id").is_none());
+    assert!(join["ts"].as_str().unwrap().contains('.'));
+
+    let alice = mint(&slack, "user", Some("U0000000003"), None).await;
+    ok(call(&slack, &alice, "conversations.join", json!({"channel": id})).await);
+    // Joining again changes nothing and says nothing.
+    ok(call(&slack, &alice, "conversations.join", json!({"channel": id})).await);
+    let joins = system_messages(&slack, &id).await;
+    assert_eq!(joins.len(), 2);
+    assert_eq!(joins[1]["subtype"], "channel_join");
+    assert_eq!(joins[1]["user"], "U0000000003");
+    assert_eq!(joins[1]["text"], "<@U0000000003> has joined the channel");
+    assert!(joins[1]["ts"].as_str() > joins[0]["ts"].as_str());
+
+    // A private channel gets the same subtype for its creator.
+    let private = created(&ok(call(
+        &slack,
+        slack.user_token(),
+        "conversations.create",
+        json!({"name": "secret", "is_private": true}),
+    )
+    .await));
+    let joins = system_messages(&slack, &private).await;
+    assert_eq!(joins.len(), 1);
+    assert_eq!(joins[0]["subtype"], "channel_join");
+    assert_eq!(joins[0]["user"], "U0000000001");
+}
+
+#[asym::clone("slack", seed = "basic")]
+async fn inviting_posts_a_join_per_person_with_the_inviter(slack: asym::Slack) {
+    let id = created(&ok(call(
+        &slack,
+        slack.bot_token(),
+        "conversations.create",
+        json!({"name": "launch"}),
+    )
+    .await));
+    ok(call(
+        &slack,
+        slack.bot_token(),
+        "conversations.invite",
+        json!({"channel": id, "users": "U0000000003,U0000000004"}),
+    )
+    .await);
+    let joins = system_messages(&slack, &id).await;
+    assert_eq!(joins.len(), 3, "{joins:?}");
+    let invited: Vec<(&str, &str, &str)> = joins[1..]
+        .iter()
+        .map(|m| {
+            (
+                m["user"].as_str().unwrap(),
+                m["inviter"].as_str().unwrap(),
+                m["text"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        invited,
+        [
+            (
+                "U0000000003",
+                "U0000000002",
+                "<@U0000000003> has joined the channel"
+            ),
+            (
+                "U0000000004",
+                "U0000000002",
+                "<@U0000000004> has joined the channel"
+            ),
+        ]
+    );
+}
+
+#[asym::clone("slack", seed = "basic")]
+async fn leaving_and_being_kicked_post_channel_leave(slack: asym::Slack) {
+    let id = created(&ok(call(
+        &slack,
+        slack.user_token(),
+        "conversations.create",
+        json!({"name": "standup"}),
+    )
+    .await));
+    ok(call(
+        &slack,
+        slack.user_token(),
+        "conversations.invite",
+        json!({"channel": id, "users": "U0000000002,U0000000003"}),
+    )
+    .await);
+    ok(call(
+        &slack,
+        slack.bot_token(),
+        "conversations.leave",
+        json!({"channel": id}),
+    )
+    .await);
+    // Leaving a channel one is not in posts nothing.
+    ok(call(
+        &slack,
+        slack.bot_token(),
+        "conversations.leave",
+        json!({"channel": id}),
+    )
+    .await);
+    ok(call(
+        &slack,
+        slack.user_token(),
+        "conversations.kick",
+        json!({"channel": id, "user": "U0000000003"}),
+    )
+    .await);
+    let leaves: Vec<Value> = system_messages(&slack, &id)
+        .await
+        .into_iter()
+        .filter(|m| m["subtype"] == "channel_leave")
+        .collect();
+    assert_eq!(leaves.len(), 2, "{leaves:?}");
+    assert_eq!(leaves[0]["user"], "U0000000002");
+    assert_eq!(leaves[0]["text"], "<@U0000000002> has left the channel");
+    assert_eq!(leaves[1]["user"], "U0000000003");
+    assert_eq!(leaves[1]["text"], "<@U0000000003> has left the channel");
+}
+
+#[asym::clone("slack", seed = "basic")]
+async fn renaming_posts_channel_name(slack: asym::Slack) {
+    let id = created(&ok(call(
+        &slack,
+        slack.user_token(),
+        "conversations.create",
+        json!({"name": "random-ideas"}),
+    )
+    .await));
+    ok(call(
+        &slack,
+        slack.user_token(),
+        "conversations.rename",
+        json!({"channel": id, "name": "watercooler"}),
+    )
+    .await);
+    // The same name again is no rename.
+    ok(call(
+        &slack,
+        slack.user_token(),
+        "conversations.rename",
+        json!({"channel": id, "name": "watercooler"}),
+    )
+    .await);
+    let messages = system_messages(&slack, &id).await;
+    assert_eq!(messages.len(), 2, "{messages:?}");
+    let renamed = &messages[1];
+    assert_eq!(renamed["subtype"], "channel_name");
+    assert_eq!(renamed["user"], "U0000000001");
+    assert_eq!(renamed["old_name"], "random-ideas");
+    assert_eq!(renamed["name"], "watercooler");
+    assert_eq!(
+        renamed["text"],
+        "<@U0000000001> has renamed the channel from \"random-ideas\" to \"watercooler\""
+    );
+}
+
+#[asym::clone("slack", seed = "basic")]
+async fn topics_and_purposes_post_their_messages(slack: asym::Slack) {
+    ok(call(
+        &slack,
+        slack.bot_token(),
+        "conversations.setTopic",
+        json!({"channel": "C0000000001", "topic": "Ship it"}),
+    )
+    .await);
+    ok(call(
+        &slack,
+        slack.user_token(),
+        "conversations.setPurpose",
+        json!({"channel": "C0000000001", "purpose": "Launch planning"}),
+    )
+    .await);
+    ok(call(
+        &slack,
+        slack.user_token(),
+        "conversations.setTopic",
+        json!({"channel": "C0000000001", "topic": ""}),
+    )
+    .await);
+    let messages = system_messages(&slack, "C0000000001").await;
+    let seen: Vec<(&str, &str, &str)> = messages
+        .iter()
+        .map(|m| {
+            (
+                m["subtype"].as_str().unwrap(),
+                m["user"].as_str().unwrap(),
+                m["text"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        seen,
+        [
+            (
+                "channel_topic",
+                "U0000000002",
+                "<@U0000000002> set the channel topic: Ship it"
+            ),
+            (
+                "channel_purpose",
+                "U0000000001",
+                "<@U0000000001> set the channel purpose: Launch planning"
+            ),
+            (
+                "channel_topic",
+                "U0000000001",
+                "<@U0000000001> cleared channel topic"
+            ),
+        ]
+    );
+    assert_eq!(messages[0]["topic"], "Ship it");
+    assert_eq!(messages[1]["purpose"], "Launch planning");
+    assert_eq!(messages[2]["topic"], "");
+}
+
+#[asym::clone("slack", seed = "basic")]
+async fn archiving_and_unarchiving_post_their_messages(slack: asym::Slack) {
+    let id = created(&ok(call(
+        &slack,
+        slack.bot_token(),
+        "conversations.create",
+        json!({"name": "phoenix"}),
+    )
+    .await));
+    ok(call(
+        &slack,
+        slack.bot_token(),
+        "conversations.archive",
+        json!({"channel": id}),
+    )
+    .await);
+    // An archived channel's history stays readable, its archiving last.
+    let messages = system_messages(&slack, &id).await;
+    let archived = messages.last().unwrap();
+    assert_eq!(archived["subtype"], "channel_archive");
+    assert_eq!(archived["user"], "U0000000002");
+    assert_eq!(archived["text"], "<@U0000000002> archived the channel");
+    ok(call(
+        &slack,
+        slack.user_token(),
+        "conversations.unarchive",
+        json!({"channel": id}),
+    )
+    .await);
+    let messages = system_messages(&slack, &id).await;
+    let subtypes: Vec<&str> = messages
+        .iter()
+        .map(|m| m["subtype"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        subtypes,
+        ["channel_join", "channel_archive", "channel_unarchive"]
+    );
+    let unarchived = messages.last().unwrap();
+    assert_eq!(unarchived["user"], "U0000000001");
+    assert_eq!(unarchived["text"], "<@U0000000001> un-archived the channel");
+}
+
+#[asym::clone("slack", seed = "basic")]
+async fn group_dms_get_no_system_messages(slack: asym::Slack) {
+    let group = ok(call(
+        &slack,
+        slack.bot_token(),
+        "conversations.open",
+        json!({"users": "U0000000003,U0000000004"}),
+    )
+    .await);
+    let id = group["channel"]["id"].as_str().unwrap();
+    let body = ok(call(
+        &slack,
+        slack.bot_token(),
+        "conversations.history",
+        json!({"channel": id}),
+    )
+    .await);
+    assert_eq!(body["messages"], json!([]));
+}
