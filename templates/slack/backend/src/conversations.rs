@@ -632,15 +632,6 @@ pub(crate) async fn create(state: &AppState, call: &Call) -> ApiResult {
         &[&id, &caller.user_id, &created],
     )
     .await?;
-    system::post(
-        &tx,
-        &id,
-        kind,
-        &caller.team_id,
-        &caller.user_id,
-        Change::Joined { inviter: None },
-    )
-    .await?;
     if !is_private {
         let event = json!({
             "type": "channel_created",
@@ -652,6 +643,15 @@ pub(crate) async fn create(state: &AppState, call: &Call) -> ApiResult {
         });
         emit(&tx, "channel_created", None, &event).await?;
     }
+    system::post(
+        &tx,
+        &id,
+        kind,
+        &caller.team_id,
+        &caller.user_id,
+        Change::Joined { inviter: None },
+    )
+    .await?;
     tx.commit().await?;
     state.wake.notify_one();
     Ok(channel_body(reread(state, &caller, &id).await?))
