@@ -83,6 +83,9 @@ impl Page {
     }
 }
 
+/// The most rows a page reads: `limit` is at most 999, plus one to learn whether there is more.
+const MAX_PAGE: usize = 1000;
+
 /// Where the page's columns start in a row of [`sql`]; the header columns come before.
 const PAGE: usize = 19;
 
@@ -95,7 +98,9 @@ const PAGE: usize = 19;
 /// The page size and bounds are read through sub-selects so that no parameter value changes
 /// the planner's estimates: Postgres then settles on the statement's generic plan after its
 /// first few executions instead of planning the statement again on every call (planning it
-/// costs more than running it).
+/// costs more than running it). The page is also capped by a constant ([`MAX_PAGE`]), so
+/// whatever the statistics say about the channel's size, the plan walks the primary key in
+/// `ts` order and stops, and never sorts the channel.
 fn sql(forward: bool, lo: bool, hi: bool) -> &'static str {
     static VARIANTS: LazyLock<Vec<String>> = LazyLock::new(|| {
         (0..8)
@@ -163,11 +168,14 @@ fn build_sql(forward: bool, lo: bool, hi: bool) -> String {
                 m.edited_user, m.edited_ts::text, m.reactions::text, m.files::text, m.upload,
                 m.hidden, m.extras::text
          FROM c CROSS JOIN LATERAL (
-             SELECT * FROM messages m
-             WHERE m.channel_id = c.id
-               AND (m.thread_ts IS NULL OR m.thread_ts = m.ts OR m.subtype = 'thread_broadcast')
-               {bounds}
-             ORDER BY m.channel_id {order}, m.ts {order}
+             SELECT * FROM (
+                 SELECT * FROM messages m
+                 WHERE m.channel_id = c.id
+                   AND (m.thread_ts IS NULL OR m.thread_ts = m.ts
+                        OR m.subtype = 'thread_broadcast')
+                   {bounds}
+                 ORDER BY m.channel_id {order}, m.ts {order}
+                 LIMIT {MAX_PAGE}) m
              LIMIT (SELECT $3::bigint)) m
          WHERE c.kind = 'public_channel' OR c.is_member"
     )
@@ -261,7 +269,7 @@ pub(crate) async fn history(state: &AppState, call: &Call) -> Result<Vec<u8>, Ap
     let (sql, size, lo, hi) = match &page {
         Ok(page) if !page.empty => (
             sql(page.forward, page.lo.is_some(), page.hi.is_some()),
-            i64::try_from(page.limit + 1).unwrap_or(1000),
+            i64::try_from((page.limit + 1).min(MAX_PAGE)).unwrap_or(1000),
             page.lo.map(|ts| ts.to_string()),
             page.hi.map(|ts| ts.to_string()),
         ),
