@@ -82,7 +82,6 @@ async fn signing_up_a_known_email_finds_the_customer(stripe: asym::Stripe) {
 }
 
 #[asym::clone("stripe", seed = "basic")]
-#[ignore = "clone incompatibility: its subscriptions lack `billing_mode` and `billing_schedules`, which async-stripe requires"]
 async fn subscribing_charges_the_first_month(stripe: asym::Stripe) {
     let subscription = billing(&stripe)
         .subscribe(&id(ALICE), PRO_MONTHLY, None)
@@ -103,7 +102,6 @@ async fn subscribing_charges_the_first_month(stripe: asym::Stripe) {
 }
 
 #[asym::clone("stripe", seed = "basic")]
-#[ignore = "clone incompatibility: its subscriptions lack `billing_mode` and `billing_schedules`, which async-stripe requires"]
 async fn a_trial_starts_without_a_card(stripe: asym::Stripe) {
     let subscription = billing(&stripe)
         .subscribe(&id(BOB), PRO_MONTHLY, Some(14))
@@ -122,7 +120,6 @@ async fn a_trial_starts_without_a_card(stripe: asym::Stripe) {
 }
 
 #[asym::clone("stripe", seed = "basic")]
-#[ignore = "clone incompatibility: its subscriptions lack `billing_mode` and `billing_schedules`, which async-stripe requires"]
 async fn canceling_ends_the_subscription(stripe: asym::Stripe) {
     let billing = billing(&stripe);
     let subscription = billing
