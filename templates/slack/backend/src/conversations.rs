@@ -499,6 +499,18 @@ pub(crate) async fn info(state: &AppState, call: &Call) -> ApiResult {
     Ok(body)
 }
 
+/// A `member_joined_channel` or `member_left_channel` event for `user`.
+fn member_event(kind: &str, conversation: &Conversation, team: &str, user: &str) -> Value {
+    json!({
+        "type": kind,
+        "user": user,
+        "channel": conversation.id,
+        "channel_type": if conversation.kind == "public_channel" { "C" } else { "G" },
+        "team": team,
+        "event_ts": crate::ts::event_ts(),
+    })
+}
+
 /// Adds `user` to a conversation, queues `member_joined_channel` and, in a channel, posts
 /// its `channel_join` message; `false` when already a member.
 async fn add_member(
@@ -517,14 +529,7 @@ async fn add_member(
         .await?
         == 1;
     if added && conversation.is_channel() {
-        let mut event = json!({
-            "type": "member_joined_channel",
-            "user": user,
-            "channel": conversation.id,
-            "channel_type": if conversation.kind == "public_channel" { "C" } else { "G" },
-            "team": team,
-            "event_ts": crate::ts::event_ts(),
-        });
+        let mut event = member_event("member_joined_channel", conversation, team, user);
         if let (Some(inviter), Value::Object(fields)) = (inviter, &mut event) {
             fields.insert("inviter".into(), json!(inviter));
         }
@@ -550,14 +555,7 @@ async fn remove_member(
     team: &str,
     user: &str,
 ) -> Result<bool, ApiError> {
-    let event = json!({
-        "type": "member_left_channel",
-        "user": user,
-        "channel": conversation.id,
-        "channel_type": if conversation.kind == "public_channel" { "C" } else { "G" },
-        "team": team,
-        "event_ts": crate::ts::event_ts(),
-    });
+    let event = member_event("member_left_channel", conversation, team, user);
     // Queued first, so a bot leaving hears of its own departure.
     emit(tx, "member_left_channel", Some(&conversation.id), &event).await?;
     let removed = tx

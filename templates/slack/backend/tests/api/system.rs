@@ -32,19 +32,15 @@ async fn system_messages(slack: &asym::Slack, channel: &str) -> Vec<Value> {
     messages
 }
 
-fn created(body: &Value) -> String {
+/// Creates a channel with `args` as the holder of `token`; its id.
+async fn create(slack: &asym::Slack, token: &str, args: Value) -> String {
+    let body = ok(call(slack, token, "conversations.create", args).await);
     body["channel"]["id"].as_str().unwrap().to_owned()
 }
 
 #[asym::clone("slack", seed = "basic")]
 async fn creating_and_joining_post_channel_join(slack: asym::Slack) {
-    let id = created(&ok(call(
-        &slack,
-        slack.bot_token(),
-        "conversations.create",
-        json!({"name": "incidents"}),
-    )
-    .await));
+    let id = create(&slack, slack.bot_token(), json!({"name": "incidents"})).await;
     let messages = history(&slack, &id).await;
     assert_eq!(messages.len(), 1, "the creator's join is the first message");
     let join = &messages[0];
@@ -68,13 +64,12 @@ async fn creating_and_joining_post_channel_join(slack: asym::Slack) {
     assert!(joins[1]["ts"].as_str() > joins[0]["ts"].as_str());
 
     // A private channel gets the same subtype for its creator.
-    let private = created(&ok(call(
+    let private = create(
         &slack,
         slack.user_token(),
-        "conversations.create",
         json!({"name": "secret", "is_private": true}),
     )
-    .await));
+    .await;
     let joins = system_messages(&slack, &private).await;
     assert_eq!(joins.len(), 1);
     assert_eq!(joins[0]["subtype"], "channel_join");
@@ -83,13 +78,7 @@ async fn creating_and_joining_post_channel_join(slack: asym::Slack) {
 
 #[asym::clone("slack", seed = "basic")]
 async fn inviting_posts_a_join_per_person_with_the_inviter(slack: asym::Slack) {
-    let id = created(&ok(call(
-        &slack,
-        slack.bot_token(),
-        "conversations.create",
-        json!({"name": "launch"}),
-    )
-    .await));
+    let id = create(&slack, slack.bot_token(), json!({"name": "launch"})).await;
     ok(call(
         &slack,
         slack.bot_token(),
@@ -128,13 +117,7 @@ async fn inviting_posts_a_join_per_person_with_the_inviter(slack: asym::Slack) {
 
 #[asym::clone("slack", seed = "basic")]
 async fn leaving_and_being_kicked_post_channel_leave(slack: asym::Slack) {
-    let id = created(&ok(call(
-        &slack,
-        slack.user_token(),
-        "conversations.create",
-        json!({"name": "standup"}),
-    )
-    .await));
+    let id = create(&slack, slack.user_token(), json!({"name": "standup"})).await;
     ok(call(
         &slack,
         slack.user_token(),
@@ -178,13 +161,7 @@ async fn leaving_and_being_kicked_post_channel_leave(slack: asym::Slack) {
 
 #[asym::clone("slack", seed = "basic")]
 async fn renaming_posts_channel_name(slack: asym::Slack) {
-    let id = created(&ok(call(
-        &slack,
-        slack.user_token(),
-        "conversations.create",
-        json!({"name": "random-ideas"}),
-    )
-    .await));
+    let id = create(&slack, slack.user_token(), json!({"name": "random-ideas"})).await;
     ok(call(
         &slack,
         slack.user_token(),
@@ -274,13 +251,7 @@ async fn topics_and_purposes_post_their_messages(slack: asym::Slack) {
 
 #[asym::clone("slack", seed = "basic")]
 async fn archiving_and_unarchiving_post_their_messages(slack: asym::Slack) {
-    let id = created(&ok(call(
-        &slack,
-        slack.bot_token(),
-        "conversations.create",
-        json!({"name": "phoenix"}),
-    )
-    .await));
+    let id = create(&slack, slack.bot_token(), json!({"name": "phoenix"})).await;
     ok(call(
         &slack,
         slack.bot_token(),
