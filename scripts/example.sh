@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The main job: spin a Slack clone and run the slack-notifier example's tests against it.
-# Needs a running Docker engine (on Debian: `bash scripts/install-docker.sh`).
+# Sets up what it needs first (Docker engine, images: scripts/ensure-images.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The whole test suite, against real Docker, Postgres and Redis. Needs a running Docker engine
-# (on Debian: `bash scripts/install-docker.sh`).
+# The whole test suite, against real Docker, Postgres and Redis. Sets up what it needs first
+# (Docker engine, images: scripts/ensure-images.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

@@ -2,7 +2,7 @@
 
 use std::process::ExitCode;
 
-use asym_engine::{Error, LocalDockerProvider};
+use asym_engine::{Error, LocalDockerProvider, Provider};
 use clap::{CommandFactory as _, Parser, Subcommand};
 
 mod cmd;
@@ -70,9 +70,12 @@ fn main() -> ExitCode {
     }
 }
 
+/// Where clones run: this machine's Docker (the one place a provider is chosen).
 async fn run(cli: Cli) -> Result<ExitCode, Error> {
-    let provider = LocalDockerProvider::new()?;
-    let p = &provider;
+    run_on(&LocalDockerProvider::new()?, cli).await
+}
+
+async fn run_on(p: &impl Provider, cli: Cli) -> Result<ExitCode, Error> {
     let ok = |r: Result<(), Error>| r.map(|()| ExitCode::SUCCESS);
     match cli.command {
         Command::Spin(args) => ok(cmd::spin::run(p, args).await),

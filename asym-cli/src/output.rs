@@ -5,7 +5,7 @@ use std::process::ExitCode;
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
-use asym_engine::{CloneInstance, CloneRecord, Error, LocalDockerProvider, Timestamp};
+use asym_engine::{CloneInstance, CloneRecord, Error, Provider, Timestamp};
 use serde::Serialize;
 
 /// Prints `asym: CODE: message (cause: …)` on stderr; exit 1 for named errors, 2 otherwise.
@@ -54,7 +54,7 @@ pub(crate) struct Progress {
 
 impl Progress {
     /// Shows `provider`'s spin steps unless `json` or stderr is not a terminal.
-    pub(crate) fn install(provider: &LocalDockerProvider, json: bool) -> Self {
+    pub(crate) fn install(provider: &impl Provider, json: bool) -> Self {
         let shown = !json && std::io::stderr().is_terminal();
         let started = Arc::new(Mutex::new(Instant::now()));
         if shown {

@@ -5,7 +5,7 @@
 
 use std::time::{Duration, Instant};
 
-use asym_engine::{CloneProvider, CloneSpec, LocalDockerProvider, SeedSpec};
+use asym_engine::{CloneProvider, CloneSpec, LocalDockerProvider, PoolProvider, SeedSpec};
 
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
     let idx = ((sorted.len() as f64 - 1.0) * p).round() as usize;

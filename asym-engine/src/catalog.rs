@@ -200,6 +200,10 @@ impl Catalog {
     ///
     /// # Errors
     /// `Internal` when a manifest does not parse.
+    ///
+    /// The directories are the contract's search path (`asym_contract::catalog`): the
+    /// built-in templates (embedded in this binary, so an installed `asym` knows them without
+    /// its source), then `extra` (`templatePath` of `config.json`), then `ASYM_TEMPLATE_PATH`.
     pub fn load(extra: &[PathBuf]) -> Result<Self> {
         let source_root = source_root();
         let mut templates = Vec::new();
@@ -211,22 +215,18 @@ impl Catalog {
                 .filter(|dir| dir.is_dir());
             templates.push(Template { manifest, source });
         }
-        for dir in extra {
-            let Ok(entries) = std::fs::read_dir(dir) else {
-                continue;
-            };
-            for entry in entries.flatten() {
-                let path = entry.path().join("clone.manifest.json");
-                let Ok(json) = std::fs::read_to_string(&path) else {
-                    continue;
-                };
-                let manifest = TemplateManifest::parse(&json, &path.display().to_string())?;
-                templates.retain(|t| t.manifest.name != manifest.name);
-                templates.push(Template {
-                    manifest,
-                    source: Some(entry.path()),
-                });
-            }
+        // The first directory of the search path is the built-in one, embedded above.
+        let dirs = asym_contract::catalog::search_path(extra);
+        for found in asym_contract::catalog::templates(&dirs[1..]) {
+            let path = found.dir.join(asym_contract::catalog::MANIFEST_FILE);
+            let json = std::fs::read_to_string(&path)
+                .map_err(|e| Error::internal(format!("reading {}", path.display()), e))?;
+            let manifest = TemplateManifest::parse(&json, &path.display().to_string())?;
+            templates.retain(|t| t.manifest.name != manifest.name);
+            templates.push(Template {
+                manifest,
+                source: Some(found.dir),
+            });
         }
         templates.sort_by(|a, b| a.manifest.name.cmp(&b.manifest.name));
         Ok(Self { templates })

@@ -16,8 +16,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 use crate::local::LocalDockerProvider;
-use crate::model::{CloneInstance, CloneSpec, CloneState, Environment, PortRange, SeedSpec};
-use crate::provider::CloneProvider;
+use crate::model::{CloneSpec, CloneState, EnvSpin, Environment, PortRange, SeedSpec};
+use crate::provider::{CloneProvider, Environments};
 use crate::time::Timestamp;
 
 const TOP_KEYS: &[&str] = &["name", "clones"];
@@ -135,15 +135,6 @@ impl EnvSpec {
     }
 }
 
-/// The result of spinning an environment: each member in file order.
-#[derive(Debug, Serialize)]
-pub struct EnvSpin {
-    /// The environment after the spin.
-    pub environment: Environment,
-    /// Each declared clone: its instance, or the rendered error that stopped it.
-    pub clones: Vec<std::result::Result<CloneInstance, String>>,
-}
-
 fn roll_up(states: &[CloneState], declared: usize) -> &'static str {
     if states.is_empty() {
         "failed"
@@ -199,12 +190,28 @@ impl LocalDockerProvider {
             Ok(())
         })
     }
+    /// Environment `name`.
+    ///
+    /// # Errors
+    /// `ENV_NOT_FOUND` listing the environments that exist.
+    pub fn environment(&self, name: &str) -> Result<Environment> {
+        let all = self.environments()?;
+        all.iter()
+            .find(|e| e.name == name)
+            .cloned()
+            .ok_or_else(|| Error::EnvNotFound {
+                name: name.to_owned(),
+                available: all.iter().map(|e| e.name.clone()).collect(),
+            })
+    }
+}
 
+impl Environments for LocalDockerProvider {
     /// Every environment, with its state rolled up from its members now.
     ///
     /// # Errors
     /// `REGISTRY_CORRUPT`.
-    pub fn environments(&self) -> Result<Vec<Environment>> {
+    fn environments(&self) -> Result<Vec<Environment>> {
         let contents = self.registry.read()?;
         Ok(contents
             .environments
@@ -223,27 +230,12 @@ impl LocalDockerProvider {
             .collect())
     }
 
-    /// Environment `name`.
-    ///
-    /// # Errors
-    /// `ENV_NOT_FOUND` listing the environments that exist.
-    pub fn environment(&self, name: &str) -> Result<Environment> {
-        let all = self.environments()?;
-        all.iter()
-            .find(|e| e.name == name)
-            .cloned()
-            .ok_or_else(|| Error::EnvNotFound {
-                name: name.to_owned(),
-                available: all.iter().map(|e| e.name.clone()).collect(),
-            })
-    }
-
     /// Spins an environment file's clones in order, joining each before the next; continues
     /// past a failed member (the environment is then `partial`).
     ///
     /// # Errors
     /// `ENV_SPEC_INVALID` before anything is spun; member failures are reported in the result.
-    pub async fn env_spin(&self, path: &Path) -> Result<EnvSpin> {
+    async fn env_spin(&self, path: &Path) -> Result<EnvSpin> {
         let spec = EnvSpec::load(path)?;
         let base = path.parent().unwrap_or(Path::new("."));
         let mut clones = Vec::new();
@@ -304,7 +296,7 @@ impl LocalDockerProvider {
     ///
     /// # Errors
     /// `ENV_NOT_FOUND`, or the first member that fails.
-    pub async fn env_reset(&self, name: &str) -> Result<Vec<String>> {
+    async fn env_reset(&self, name: &str) -> Result<Vec<String>> {
         let env = self.environment(name)?;
         for id in &env.members {
             self.reset(id).await?;
@@ -316,7 +308,7 @@ impl LocalDockerProvider {
     ///
     /// # Errors
     /// `ENV_NOT_FOUND`, or the first member that fails.
-    pub async fn env_destroy(&self, name: &str) -> Result<Vec<String>> {
+    async fn env_destroy(&self, name: &str) -> Result<Vec<String>> {
         let env = self.environment(name)?;
         for id in &env.members {
             match self.destroy(id).await {

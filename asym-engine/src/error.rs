@@ -168,6 +168,40 @@ pub enum Error {
         /// Who holds the leases.
         holders: String,
     },
+    /// A snapshot name that cannot be used.
+    #[error("snapshot name \"{name}\" cannot be used: {reason}")]
+    SnapshotNameInvalid {
+        /// The name given.
+        name: String,
+        /// Why, and what is allowed.
+        reason: String,
+    },
+    /// A clone or environment name (`--name`, `--group`) that cannot be used.
+    #[error(
+        "{what} \"{value}\" cannot be used: use 1-63 letters, digits, '.', '_' or '-', starting with a letter or digit"
+    )]
+    NameInvalid {
+        /// Which argument.
+        what: String,
+        /// The value given (shortened when long).
+        value: String,
+    },
+    /// A seed file that cannot be applied.
+    #[error("seed file {} cannot be used: {reason}", path.display())]
+    SeedFileInvalid {
+        /// The file.
+        path: std::path::PathBuf,
+        /// Why.
+        reason: String,
+    },
+    /// A seed failed to apply; the clone was left exactly as it was.
+    #[error("seeding clone {id} failed and changed nothing: {message}")]
+    SeedFailed {
+        /// The clone.
+        id: String,
+        /// The database's message.
+        message: String,
+    },
     /// A feature that is not implemented yet.
     #[error("{what} is not implemented yet")]
     NotImplemented {
@@ -186,6 +220,30 @@ pub enum Error {
 }
 
 impl Error {
+    /// Checks a clone or environment name given as `what` (`--name`, `--group`).
+    ///
+    /// # Errors
+    /// [`Error::NameInvalid`] unless it is 1-63 of `[A-Za-z0-9._-]`, starting alphanumeric.
+    pub fn check_name(what: &str, value: &str) -> Result<()> {
+        let ok = (1..=63).contains(&value.len())
+            && value.starts_with(|c: char| c.is_ascii_alphanumeric())
+            && value
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'));
+        if ok {
+            return Ok(());
+        }
+        let shown: String = value.escape_debug().take(40).collect();
+        Err(Self::NameInvalid {
+            what: what.to_owned(),
+            value: if value.len() > 40 {
+                format!("{shown}…")
+            } else {
+                shown
+            },
+        })
+    }
+
     /// The stable code of this error, as in the contract (`CLONE_NOT_FOUND`, …).
     pub fn code(&self) -> &'static str {
         match self {
@@ -206,6 +264,10 @@ impl Error {
             Self::SnapshotNotFound { .. } => "SNAPSHOT_NOT_FOUND",
             Self::QueryFailed { .. } => "QUERY_FAILED",
             Self::LeaseTimeout { .. } => "LEASE_TIMEOUT",
+            Self::SnapshotNameInvalid { .. } => "SNAPSHOT_NAME_INVALID",
+            Self::NameInvalid { .. } => "NAME_INVALID",
+            Self::SeedFileInvalid { .. } => "SEED_FILE_INVALID",
+            Self::SeedFailed { .. } => "SEED_FAILED",
             Self::NotImplemented { .. } => "NOT_IMPLEMENTED",
             Self::Internal { .. } => "INTERNAL",
         }

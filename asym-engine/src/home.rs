@@ -19,15 +19,9 @@ pub struct Home {
 impl Home {
     /// `$ASYM_HOME`, else `~/.asymmetric`.
     pub fn from_env() -> Self {
-        let root = std::env::var_os("ASYM_HOME")
-            .map(PathBuf::from)
-            .unwrap_or_else(|| {
-                std::env::var_os("HOME")
-                    .map(PathBuf::from)
-                    .unwrap_or_else(|| PathBuf::from("/tmp"))
-                    .join(".asymmetric")
-            });
-        Self { root }
+        Self {
+            root: asym_contract::catalog::home_dir(),
+        }
     }
 
     /// A home at `root`.
@@ -103,11 +97,6 @@ impl Home {
         if let Some(network) = var("ASYM_NETWORK") {
             config.network = Some(network);
         }
-        if let Some(dirs) = var("ASYM_TEMPLATE_PATH") {
-            config
-                .template_path
-                .extend(dirs.split(':').filter(|d| !d.is_empty()).map(PathBuf::from));
-        }
         if let Some(range) = var("ASYM_PORT_RANGE") {
             config.port_range = range.parse()?;
         }
@@ -129,8 +118,8 @@ pub struct Config {
     pub health_timeout_secs: u64,
     /// `host` (Linux default) or `bridge` (`ASYM_NETWORK`).
     pub network: Option<String>,
-    /// Extra template directories, each holding `<name>/clone.manifest.json`
-    /// (`ASYM_TEMPLATE_PATH`, colon-separated, is searched after these).
+    /// Extra template directories, each holding `<name>/clone.manifest.json`, searched after
+    /// the built-in ones and before `ASYM_TEMPLATE_PATH` (see `asym_contract::catalog`).
     pub template_path: Vec<PathBuf>,
 }
 

@@ -56,7 +56,8 @@ pub async fn build_images(
         )
     })?;
     let docker = Docker::connect().await?;
-    let mut built = Vec::new();
+    // Every backend in one cargo run: shared dependencies build once and crates in parallel.
+    let mut planned = Vec::new();
     for template in templates {
         let manifest = &template.manifest;
         let source = template.source.clone().ok_or_else(|| {
@@ -66,79 +67,84 @@ pub async fn build_images(
             )
         })?;
         for (service, spec) in &manifest.services.0 {
-            let Some(package) = &spec.package else {
-                progress(&format!(
+            match &spec.package {
+                Some(package) => planned.push((manifest, source.clone(), service, spec, package)),
+                None => progress(&format!(
                     "{}/{service}: no package to build, skipped",
                     manifest.name
-                ));
-                continue;
-            };
-            progress(&format!(
-                "{}/{service}: cargo build -p {package} (static)",
-                manifest.name
-            ));
-            let binary = cargo_build(&root, package).await?;
-            progress(&format!(
-                "{}/{service}: docker build {}",
-                manifest.name, spec.image
-            ));
-            let context = build_context(&binary, &source, spec.port)
-                .map_err(|e| Error::internal("packing the image build context", e))?;
-            let options = BuildImageOptions {
-                t: Some(spec.image.clone()),
-                rm: true,
-                forcerm: true,
-                labels: Some(HashMap::from([
-                    ("dev.asym.template".to_owned(), manifest.name.clone()),
-                    ("dev.asym.service".to_owned(), service.clone()),
-                ])),
-                ..Default::default()
-            };
-            let mut stream =
-                docker
-                    .api
-                    .build_image(options, None, Some(bollard::body_full(context.into())));
-            while let Some(item) = stream.next().await {
-                let info =
-                    item.map_err(|e| Error::internal(format!("building {}", spec.image), e))?;
-                if let Some(detail) = info.error_detail.and_then(|d| d.message) {
-                    return Err(Error::internal(format!("building {}", spec.image), detail));
-                }
+                )),
             }
-            let inspected = docker
-                .api
-                .inspect_image(&spec.image)
-                .await
-                .map_err(|e| Error::internal(format!("inspecting {}", spec.image), e))?;
-            built.push(BuiltImage {
-                template: manifest.name.clone(),
-                service: service.clone(),
-                image: spec.image.clone(),
-                digest: inspected.id.unwrap_or_default(),
-                size: inspected
-                    .size
-                    .and_then(|s| u64::try_from(s).ok())
-                    .unwrap_or(0),
-            });
         }
+    }
+    let packages: Vec<&str> = planned.iter().map(|p| p.4.as_str()).collect();
+    if !packages.is_empty() {
+        progress(&format!(
+            "cargo build --release (static) -p {}",
+            packages.join(" -p ")
+        ));
+    }
+    let binaries = cargo_build(&root, &packages).await?;
+    let mut built = Vec::new();
+    for (manifest, source, service, spec, package) in planned {
+        let binary = binaries.join(package);
+        progress(&format!(
+            "{}/{service}: docker build {}",
+            manifest.name, spec.image
+        ));
+        let context = build_context(&binary, &source, spec.port)
+            .map_err(|e| Error::internal("packing the image build context", e))?;
+        let options = BuildImageOptions {
+            t: Some(spec.image.clone()),
+            rm: true,
+            forcerm: true,
+            labels: Some(HashMap::from([
+                ("dev.asym.template".to_owned(), manifest.name.clone()),
+                ("dev.asym.service".to_owned(), service.clone()),
+            ])),
+            ..Default::default()
+        };
+        let mut stream =
+            docker
+                .api
+                .build_image(options, None, Some(bollard::body_full(context.into())));
+        while let Some(item) = stream.next().await {
+            let info = item.map_err(|e| Error::internal(format!("building {}", spec.image), e))?;
+            if let Some(detail) = info.error_detail.and_then(|d| d.message) {
+                return Err(Error::internal(format!("building {}", spec.image), detail));
+            }
+        }
+        let inspected = docker
+            .api
+            .inspect_image(&spec.image)
+            .await
+            .map_err(|e| Error::internal(format!("inspecting {}", spec.image), e))?;
+        built.push(BuiltImage {
+            template: manifest.name.clone(),
+            service: service.clone(),
+            image: spec.image.clone(),
+            digest: inspected.id.unwrap_or_default(),
+            size: inspected
+                .size
+                .and_then(|s| u64::try_from(s).ok())
+                .unwrap_or(0),
+        });
     }
     Ok(built)
 }
 
-async fn cargo_build(root: &Path, package: &str) -> Result<PathBuf> {
+/// Builds `packages` (static, release) in one cargo run; the directory holding their binaries.
+async fn cargo_build(root: &Path, packages: &[&str]) -> Result<PathBuf> {
     let target_dir = root.join("target").join("images");
+    let release = target_dir.join(TARGET).join("release");
+    if packages.is_empty() {
+        return Ok(release);
+    }
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
     let status = tokio::process::Command::new(cargo)
         .current_dir(root)
-        .args([
-            "build",
-            "--release",
-            "--target",
-            TARGET,
-            "-p",
-            package,
-            "--target-dir",
-        ])
+        .args(["build", "--release", "--target", TARGET])
+        .args(packages.iter().flat_map(|p| ["-p", p]))
+        .arg("--target-dir")
         .arg(&target_dir)
         .env("RUSTFLAGS", "-C target-feature=+crt-static")
         .status()
@@ -146,11 +152,11 @@ async fn cargo_build(root: &Path, package: &str) -> Result<PathBuf> {
         .map_err(|e| Error::internal("running cargo", e))?;
     if !status.success() {
         return Err(Error::internal(
-            format!("cargo build -p {package} failed"),
+            format!("cargo build -p {} failed", packages.join(" -p ")),
             format!("exit status {status}"),
         ));
     }
-    Ok(target_dir.join(TARGET).join("release").join(package))
+    Ok(release)
 }
 
 fn build_context(binary: &Path, template_dir: &Path, port: u16) -> std::io::Result<Vec<u8>> {

@@ -63,11 +63,26 @@ pub struct Infra {
     pub redis_port: u16,
     /// Postgres superuser password.
     pub(crate) password: String,
+    /// Password of Redis's `default` user; `None` for a shared Redis made before Redis
+    /// required one (clones there get no ACL user of their own).
+    #[serde(default)]
+    pub(crate) redis_password: Option<String>,
 }
 
 impl Infra {
-    /// Connection settings for database `db`, from this machine.
+    /// Connection settings for database `db`, from this machine: as the superuser for
+    /// `postgres` (where the engine creates and drops databases and roles), as the clone's
+    /// own role for a clone database (see [`Infra::role`]).
     pub(crate) fn pg_config(&self, db: &str) -> tokio_postgres::Config {
+        let (user, password) = self.login(db);
+        let mut config = self.superuser_config(db);
+        config.user(&user).password(password);
+        config
+    }
+
+    /// Connection settings for database `db` as the superuser (clones made before per-clone
+    /// roles existed, and administration).
+    pub(crate) fn superuser_config(&self, db: &str) -> tokio_postgres::Config {
         let mut config = tokio_postgres::Config::new();
         config
             .host("127.0.0.1")
@@ -80,37 +95,77 @@ impl Infra {
         config
     }
 
-    /// `postgres://` URL of database `db`, from this machine.
+    /// The role that owns clone database `db` (same name) and its password: derived from the
+    /// installation's superuser password, so it is random per installation, never stored, and
+    /// known only to whoever already holds the superuser password.
+    pub(crate) fn role(&self, db: &str) -> (String, String) {
+        use sha2::{Digest, Sha256};
+        let digest = Sha256::new()
+            .chain_update(self.password.as_bytes())
+            .chain_update(b"\0asym-clone-role\0")
+            .chain_update(db.as_bytes())
+            .finalize();
+        (db.to_owned(), hex::encode(&digest[..16]))
+    }
+
+    fn login(&self, db: &str) -> (String, String) {
+        if db == "postgres" {
+            ("postgres".to_owned(), self.password.clone())
+        } else {
+            self.role(db)
+        }
+    }
+
+    /// `postgres://` URL of clone database `db` as its own role, from this machine.
     pub fn database_url(&self, db: &str) -> String {
+        let (user, password) = self.login(db);
         format!(
-            "postgres://postgres:{}@127.0.0.1:{}/{db}",
-            self.password, self.postgres_port
+            "postgres://{user}:{password}@127.0.0.1:{}/{db}",
+            self.postgres_port
         )
     }
 
-    /// `postgres://` URL of database `db`, from inside a clone container.
+    /// `postgres://` URL of clone database `db` as its own role, from inside a clone container.
     pub(crate) fn container_database_url(&self, db: &str) -> String {
         match self.network {
             NetworkMode::Host => self.database_url(db),
             NetworkMode::Bridge => {
-                format!(
-                    "postgres://postgres:{}@{POSTGRES_CONTAINER}:5432/{db}",
-                    self.password
-                )
+                let (user, password) = self.login(db);
+                format!("postgres://{user}:{password}@{POSTGRES_CONTAINER}:5432/{db}")
             }
         }
     }
 
-    /// Redis URL from this machine.
+    /// Redis URL from this machine, as the `default` user (the engine's own).
     pub(crate) fn redis_url(&self) -> String {
-        format!("redis://127.0.0.1:{}", self.redis_port)
+        match &self.redis_password {
+            Some(password) => format!("redis://:{password}@127.0.0.1:{}", self.redis_port),
+            None => format!("redis://127.0.0.1:{}", self.redis_port),
+        }
     }
 
-    /// Redis URL from inside a clone container.
-    pub(crate) fn container_redis_url(&self) -> String {
-        match self.network {
-            NetworkMode::Host => self.redis_url(),
-            NetworkMode::Bridge => format!("redis://{REDIS_CONTAINER}:6379"),
+    /// The Redis ACL user of clone `id` (same name) and its password, derived like
+    /// [`Infra::role`]; `None` on a shared Redis without a password.
+    pub(crate) fn redis_user(&self, id: &str) -> Option<(String, String)> {
+        use sha2::{Digest, Sha256};
+        let secret = self.redis_password.as_ref()?;
+        let digest = Sha256::new()
+            .chain_update(secret.as_bytes())
+            .chain_update(b"\0asym-clone-redis\0")
+            .chain_update(id.as_bytes())
+            .finalize();
+        Some((id.to_owned(), hex::encode(&digest[..16])))
+    }
+
+    /// Redis URL of clone `id` (as its own ACL user), from inside a clone container.
+    pub(crate) fn container_redis_url(&self, id: &str) -> String {
+        let host = match self.network {
+            NetworkMode::Host => format!("127.0.0.1:{}", self.redis_port),
+            NetworkMode::Bridge => format!("{REDIS_CONTAINER}:6379"),
+        };
+        match self.redis_user(id) {
+            Some((user, password)) => format!("redis://{user}:{password}@{host}"),
+            None => format!("redis://{host}"),
         }
     }
 }
@@ -138,6 +193,7 @@ pub(crate) async fn ensure(docker: &Docker, home: &Home, config: &Config) -> Res
         postgres_port: pg.port,
         redis_port: redis.port,
         password: pg.password.unwrap_or_default(),
+        redis_password: redis.password,
     };
     wait_ready(&infra).await?;
     infra.save(home);
@@ -199,7 +255,7 @@ impl Kind {
         }
     }
 
-    fn cmd(self, network: NetworkMode, port: u16) -> Vec<String> {
+    fn cmd(self, network: NetworkMode, port: u16, password: &str) -> Vec<String> {
         let (listen, port) = match network {
             NetworkMode::Host => ("127.0.0.1", port),
             NetworkMode::Bridge => ("*", self.inner_port()),
@@ -236,6 +292,10 @@ impl Kind {
                 "no",
                 "--protected-mode",
                 "no",
+                // Clones get ACL users restricted to their own prefix; `default` is the
+                // engine's.
+                "--requirepass",
+                password,
             ]
             .iter()
             .map(|s| s.to_string())
@@ -261,10 +321,18 @@ async fn adopt(docker: &Docker, kind: Kind) -> Result<Option<Adopted>> {
     let config = inspected.config.unwrap_or_default();
     let labels = config.labels.unwrap_or_default();
     let env = config.env.unwrap_or_default();
-    let password = env
-        .iter()
-        .find_map(|kv| kv.strip_prefix("POSTGRES_PASSWORD="))
-        .map(str::to_owned);
+    let password = match kind {
+        Kind::Postgres => env
+            .iter()
+            .find_map(|kv| kv.strip_prefix("POSTGRES_PASSWORD="))
+            .map(str::to_owned),
+        Kind::Redis => {
+            let cmd = config.cmd.unwrap_or_default();
+            cmd.iter()
+                .position(|arg| arg == "--requirepass")
+                .and_then(|i| cmd.get(i + 1).cloned())
+        }
+    };
     let (Some(network), Some(port)) = (
         labels
             .get(NETWORK_LABEL)
@@ -356,7 +424,7 @@ async fn ensure_container(
     };
     let body = ContainerCreateBody {
         image: Some(image),
-        cmd: Some(kind.cmd(network, port)),
+        cmd: Some(kind.cmd(network, port, &password)),
         env: Some(env),
         labels: Some(labels),
         host_config: Some(host_config),

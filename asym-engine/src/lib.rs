@@ -40,20 +40,19 @@ pub use catalog::{
     Catalog, DatabaseManifest, EndpointManifest, EndpointsManifest, Ordered, ProvisionManifest,
     RedisManifest, SeedManifest, ServiceManifest, Template, TemplateManifest, source_root,
 };
-pub use env::{EnvClone, EnvSpec, EnvSpin};
+pub use env::{EnvClone, EnvSpec};
 pub use error::{BoxError, Error, Result};
 pub use home::{Config, Home};
 pub use images::{BuiltImage, build_images};
 pub use infra::{Infra, NetworkMode, POSTGRES_CONTAINER, REDIS_CONTAINER};
-pub use local::{LocalDockerProvider, PoolMember};
+pub use local::LocalDockerProvider;
 pub use model::{
-    CloneInstance, CloneRecord, CloneSpec, CloneState, CloneStatus, CloneTokens, Endpoints,
-    Environment, LogLine, LogOptions, PortRange, ProviderKind, SeedResult, SeedSpec, ServiceStatus,
-    SpinStep,
+    Check, CloneInstance, CloneRecord, CloneSpec, CloneState, CloneStatus, CloneTokens,
+    DoctorReport, Endpoints, EnvSpin, Environment, LogLine, LogOptions, PortRange, ProviderKind,
+    PruneReport, QueryResult, SeedResult, SeedSpec, ServiceStatus, SpinStep,
 };
-pub use ops::{Check, DoctorReport, PruneReport, QueryResult};
 pub use pins::{lock_path, pinned, read_pins, write_pins};
 pub use ports::is_bad_port;
-pub use provider::CloneProvider;
+pub use provider::{CloneProvider, Environments, Operator, PoolMember, PoolProvider, Provider};
 pub use reset::BASELINE;
 pub use time::{Timestamp, parse_duration};

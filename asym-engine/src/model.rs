@@ -31,6 +31,8 @@ pub enum CloneState {
     Stopped,
     /// A step failed after the clone was created.
     Failed,
+    /// Being destroyed; `prune` and `doctor` finish what an interrupted `destroy` left.
+    Destroying,
 }
 
 impl fmt::Display for CloneState {
@@ -40,6 +42,7 @@ impl fmt::Display for CloneState {
             Self::Running => "running",
             Self::Stopped => "stopped",
             Self::Failed => "failed",
+            Self::Destroying => "destroying",
         })
     }
 }
@@ -106,7 +109,7 @@ pub enum SeedSpec {
 impl SeedSpec {
     /// Interprets a seed argument: a path when it ends in `.sql` or contains a `/`, else a fixture name.
     pub fn parse(arg: &str) -> Self {
-        if arg.ends_with(".sql") || arg.contains('/') {
+        if asym_contract::is_seed_file(arg) {
             Self::File(PathBuf::from(arg))
         } else {
             Self::Fixture(arg.to_owned())
@@ -272,6 +275,14 @@ pub struct CloneStatus {
     pub instance: CloneInstance,
     /// Its containers as Docker sees them.
     pub services: Vec<ServiceStatus>,
+    /// The environment the clone belongs to, if any (membership is stored on environments:
+    /// this is the reverse lookup).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub environment: Option<String>,
+    /// What is wrong, when the record and Docker disagree (a running clone whose backend
+    /// container exited or is gone).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub problem: Option<String>,
 }
 
 /// Which log lines to fetch.
@@ -393,4 +404,58 @@ impl fmt::Display for SpinStep {
             Self::Baseline => f.write_str("capturing the baseline"),
         }
     }
+}
+
+/// The result of spinning an environment: each member in file order.
+#[derive(Debug, Serialize)]
+pub struct EnvSpin {
+    /// The environment after the spin.
+    pub environment: Environment,
+    /// Each declared clone: its instance, or the rendered error that stopped it.
+    pub clones: Vec<std::result::Result<CloneInstance, String>>,
+}
+
+/// Rows a query returned, every value as Postgres prints it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct QueryResult {
+    /// Column names of the last statement that returned rows.
+    pub columns: Vec<String>,
+    /// Its rows (`None` for SQL NULL).
+    pub rows: Vec<Vec<Option<String>>>,
+    /// Rows affected by the last statement that did not return rows.
+    pub affected: Option<u64>,
+}
+
+/// What `prune` removed (or would remove, on a dry run).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PruneReport {
+    /// Clones destroyed (pooled and idle past the TTL, or all with `--all`).
+    pub clones: Vec<String>,
+    /// Spins whose process died, rolled back.
+    pub abandoned_spins: Vec<String>,
+    /// Containers of this home with no record.
+    pub orphan_containers: Vec<String>,
+    /// Lease files with no clone.
+    pub stale_leases: Vec<String>,
+}
+
+/// One check `doctor` ran.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Check {
+    /// What was checked.
+    pub name: String,
+    /// Whether it passed.
+    pub ok: bool,
+    /// What was found.
+    pub detail: String,
+}
+
+/// What `doctor` found and fixed.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct DoctorReport {
+    /// Checks in order.
+    pub checks: Vec<Check>,
+    /// Repairs made.
+    pub fixed: Vec<String>,
 }

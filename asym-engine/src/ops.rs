@@ -1,51 +1,53 @@
-//! Operations beyond the provider contract that the CLI offers: credentials, SQL, snapshots,
-//! pruning.
+//! The local provider's [`Operator`] verbs: credentials, SQL, snapshots, pruning, diagnosis.
 
 use std::collections::BTreeSet;
 use std::time::Duration;
 
-use serde::Serialize;
 use tokio_postgres::SimpleQueryMessage;
 
 use crate::error::{Error, Result};
 use crate::local::{LocalDockerProvider, container_name, process_alive};
-use crate::model::{CloneState, CloneTokens};
+use crate::model::{
+    Check, CloneRecord, CloneState, CloneTokens, DoctorReport, PruneReport, QueryResult, SpinStep,
+};
+use crate::provider::{CloneProvider, Operator};
 use crate::reset;
 use crate::time::Timestamp;
 
-/// Rows a query returned, every value as Postgres prints it.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
-pub struct QueryResult {
-    /// Column names of the last statement that returned rows.
-    pub columns: Vec<String>,
-    /// Its rows (`None` for SQL NULL).
-    pub rows: Vec<Vec<Option<String>>>,
-    /// Rows affected by the last statement that did not return rows.
-    pub affected: Option<u64>,
-}
-
-/// What `prune` removed (or would remove, on a dry run).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct PruneReport {
-    /// Clones destroyed (pooled and idle past the TTL, or all with `--all`).
-    pub clones: Vec<String>,
-    /// Spins whose process died, rolled back.
-    pub abandoned_spins: Vec<String>,
-    /// Containers of this home with no record.
-    pub orphan_containers: Vec<String>,
-    /// Lease files with no clone.
-    pub stale_leases: Vec<String>,
-}
-
 const READ_ONLY_ROLE: &str = "asym_readonly";
 
-impl LocalDockerProvider {
+impl Operator for LocalDockerProvider {
+    /// Reports each step of this provider's spins to `report` as it begins (`asym spin` on a
+    /// terminal). Set once; later calls are ignored.
+    fn on_spin_step(&self, report: impl Fn(&SpinStep) + Send + Sync + 'static) {
+        self.set_progress(Box::new(report));
+    }
+
+    /// Removes the `creating` clones this process was spinning (Ctrl-C during spin).
+    ///
+    /// # Errors
+    /// `REGISTRY_CORRUPT`, or Docker/Postgres failures while removing.
+    async fn abandon_own_spins(&self) -> Result<()> {
+        let pid = std::process::id();
+        let mine: Vec<CloneRecord> = self
+            .registry
+            .read()?
+            .clones
+            .into_iter()
+            .filter(|e| e.record.state == CloneState::Creating && e.owner_pid == Some(pid))
+            .map(|e| e.record)
+            .collect();
+        for record in mine {
+            self.rollback(&record).await;
+        }
+        Ok(())
+    }
+
     /// The clone's credentials; with `reprovision`, mints new ones and revokes the old.
     ///
     /// # Errors
     /// `CLONE_NOT_FOUND`, `CLONE_START_FAILED` (step provision) when the clone does not answer.
-    pub async fn tokens(&self, id: &str, reprovision: bool) -> Result<CloneTokens> {
+    async fn tokens(&self, id: &str, reprovision: bool) -> Result<CloneTokens> {
         let entry = self.entry(id)?;
         if !reprovision {
             return Ok(entry.record.tokens);
@@ -69,19 +71,25 @@ impl LocalDockerProvider {
     ///
     /// # Errors
     /// `CLONE_NOT_FOUND`; `Internal` carrying the database's message when the SQL fails.
-    pub async fn sql(&self, id: &str, sql: &str, write: bool) -> Result<QueryResult> {
+    async fn sql(&self, id: &str, sql: &str, write: bool) -> Result<QueryResult> {
         let entry = self.entry(id)?;
         let db = &entry.record.database;
         let client = if write {
             self.fresh_client(db).await?
         } else {
             let infra = self.infra().await?;
-            let mut config = infra.pg_config(db);
+            let mut config = infra.superuser_config(db);
             config.user(READ_ONLY_ROLE);
-            // The role is made once per Postgres, the first time a login as it is refused.
+            // The role is made once per Postgres, and let into each clone database the first
+            // time a login is refused (clone databases admit only their own role).
             let (client, conn) = match config.connect(tokio_postgres::NoTls).await {
-                Err(e) if e.code().is_some_and(|c| c.code().starts_with("28")) => {
-                    self.ensure_read_only_role().await?;
+                Err(e)
+                    if e.code().is_some_and(|c| {
+                        c.code().starts_with("28")
+                            || c == &tokio_postgres::error::SqlState::INSUFFICIENT_PRIVILEGE
+                    }) =>
+                {
+                    self.ensure_read_only_role(db).await?;
                     config.connect(tokio_postgres::NoTls).await
                 }
                 connected => connected,
@@ -132,49 +140,11 @@ impl LocalDockerProvider {
         Ok(result)
     }
 
-    async fn ensure_read_only_role(&self) -> Result<()> {
-        let infra = self.infra().await?;
-        let admin = self.client("postgres").await?;
-        // Same password as the superuser (both stay on this machine's loopback), passed as a
-        // parameter: the DO block reads it back from the session.
-        admin
-            .execute(
-                "SELECT set_config('asym.read_only_password', $1, false)",
-                &[&infra.password],
-            )
-            .await
-            .map_err(|e| Error::internal("creating the read-only role", e))?;
-        let sql = format!(
-            "DO $$ BEGIN \
-               EXECUTE format('CREATE ROLE {READ_ONLY_ROLE} LOGIN PASSWORD %L IN ROLE pg_read_all_data', \
-                              current_setting('asym.read_only_password')); \
-             EXCEPTION WHEN duplicate_object THEN \
-               EXECUTE format('ALTER ROLE {READ_ONLY_ROLE} PASSWORD %L', \
-                              current_setting('asym.read_only_password')); \
-             END $$; \
-             ALTER ROLE {READ_ONLY_ROLE} SET default_transaction_read_only = on; \
-             SELECT set_config('asym.read_only_password', '', false);"
-        );
-        admin
-            .batch_execute(&sql)
-            .await
-            .map_err(|e| Error::internal("creating the read-only role", e))
-    }
-
-    /// The secret guarding a clone's admin surface (`X-Asym-Admin-Secret` on `/api/admin/*`),
-    /// for tests that configure a clone through it (event subscriptions, rate limits, …).
-    ///
-    /// # Errors
-    /// `CLONE_NOT_FOUND`, `REGISTRY_CORRUPT`.
-    pub fn admin_secret(&self, id: &str) -> Result<String> {
-        Ok(self.entry(id)?.secrets.admin_secret)
-    }
-
     /// Names of a clone's snapshots (`baseline` included).
     ///
     /// # Errors
     /// `CLONE_NOT_FOUND`, or database failures.
-    pub async fn snapshots(&self, id: &str) -> Result<Vec<String>> {
+    async fn snapshots(&self, id: &str) -> Result<Vec<String>> {
         let entry = self.entry(id)?;
         let client = self.client(&entry.record.database).await?;
         reset::list(&client).await
@@ -184,8 +154,7 @@ impl LocalDockerProvider {
     ///
     /// # Errors
     /// The first failure; clones before it are gone.
-    pub async fn destroy_all(&self) -> Result<Vec<String>> {
-        use crate::provider::CloneProvider as _;
+    async fn destroy_all(&self) -> Result<Vec<String>> {
         let mut gone = Vec::new();
         for record in self.records()? {
             self.destroy(&record.id).await?;
@@ -199,8 +168,7 @@ impl LocalDockerProvider {
     ///
     /// # Errors
     /// `DOCKER_UNAVAILABLE`, `REGISTRY_CORRUPT`, or the first removal that fails.
-    pub async fn prune(&self, idle: Duration, all: bool, dry_run: bool) -> Result<PruneReport> {
-        use crate::provider::CloneProvider as _;
+    async fn prune(&self, idle: Duration, all: bool, dry_run: bool) -> Result<PruneReport> {
         let mut report = PruneReport::default();
         let contents = self.registry.read()?;
         let leases = self.home().leases_dir();
@@ -210,6 +178,10 @@ impl LocalDockerProvider {
                 if !entry.owner_pid.is_some_and(process_alive) {
                     report.abandoned_spins.push(record.id.clone());
                 }
+                continue;
+            }
+            if record.state == CloneState::Destroying {
+                report.clones.push(record.id.clone());
                 continue;
             }
             let lease = leases.join(format!("{}.lock", record.id));
@@ -278,48 +250,13 @@ impl LocalDockerProvider {
         }
         Ok(report)
     }
-}
 
-/// One check `doctor` ran.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Check {
-    /// What was checked.
-    pub name: String,
-    /// Whether it passed.
-    pub ok: bool,
-    /// What was found.
-    pub detail: String,
-}
-
-/// What `doctor` found and fixed.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
-pub struct DoctorReport {
-    /// Checks in order.
-    pub checks: Vec<Check>,
-    /// Repairs made.
-    pub fixed: Vec<String>,
-}
-
-impl DoctorReport {
-    fn check(&mut self, name: &str, result: std::result::Result<String, String>) -> bool {
-        let ok = result.is_ok();
-        let detail = result.unwrap_or_else(|e| e);
-        self.checks.push(Check {
-            name: name.to_owned(),
-            ok,
-            detail,
-        });
-        ok
-    }
-}
-
-impl LocalDockerProvider {
     /// Checks Docker, the shared infra, images, the registry and the port range; rebuilds a
     /// corrupt registry from container labels (credentials are re-minted).
     ///
     /// # Errors
     /// Only for failures while repairing; failed checks are reported, not returned.
-    pub async fn doctor(&self) -> Result<DoctorReport> {
+    async fn doctor(&self) -> Result<DoctorReport> {
         let mut report = DoctorReport::default();
         let docker = match self.docker().await {
             Ok(docker) => docker,
@@ -388,13 +325,14 @@ impl LocalDockerProvider {
                 report.check("registry", Err(e.render()));
                 let rebuilt = self.rebuild_registry().await?;
                 report.fixed.push(format!(
-                    "rebuilt the registry from container labels: {} clones ({}); their credentials were re-minted",
+                    "rebuilt the registry from container labels: {} clones ({}); running ones were put back to their baseline and their credentials re-minted",
                     rebuilt.len(),
                     rebuilt.join(", ")
                 ));
             }
             Err(e) => return Err(e),
         }
+        self.check_clones(&mut report).await?;
         let range = self.config().port_range;
         let free = (range.start..=range.end)
             .filter(|p| !crate::ports::is_bad_port(*p) && !crate::ports::is_busy(*p))
@@ -406,6 +344,95 @@ impl LocalDockerProvider {
         };
         report.check("port range", ports);
         Ok(report)
+    }
+}
+
+impl DoctorReport {
+    fn check(&mut self, name: &str, result: std::result::Result<String, String>) -> bool {
+        let ok = result.is_ok();
+        let detail = result.unwrap_or_else(|e| e);
+        self.checks.push(Check {
+            name: name.to_owned(),
+            ok,
+            detail,
+        });
+        ok
+    }
+}
+
+impl LocalDockerProvider {
+    async fn ensure_read_only_role(&self, db: &str) -> Result<()> {
+        let infra = self.infra().await?;
+        let admin = self.client("postgres").await?;
+        // Same password as the superuser (both stay on this machine's loopback), passed as a
+        // parameter: the DO block reads it back from the session.
+        admin
+            .execute(
+                "SELECT set_config('asym.read_only_password', $1, false)",
+                &[&infra.password],
+            )
+            .await
+            .map_err(|e| Error::internal("creating the read-only role", e))?;
+        let sql = format!(
+            "DO $$ BEGIN \
+               EXECUTE format('CREATE ROLE {READ_ONLY_ROLE} LOGIN PASSWORD %L IN ROLE pg_read_all_data', \
+                              current_setting('asym.read_only_password')); \
+             EXCEPTION WHEN duplicate_object THEN \
+               EXECUTE format('ALTER ROLE {READ_ONLY_ROLE} PASSWORD %L', \
+                              current_setting('asym.read_only_password')); \
+             END $$; \
+             ALTER ROLE {READ_ONLY_ROLE} SET default_transaction_read_only = on; \
+             SELECT set_config('asym.read_only_password', '', false); \
+             GRANT CONNECT ON DATABASE \"{}\" TO {READ_ONLY_ROLE};",
+            db.replace('"', "\"\"")
+        );
+        admin
+            .batch_execute(&sql)
+            .await
+            .map_err(|e| Error::internal("creating the read-only role", e))
+    }
+
+    /// New credentials for a clone whose plaintexts were lost: back to its baseline, mint,
+    /// and capture that as the baseline, so a reset never brings the old ones back.
+    async fn remint(&self, entry: &crate::registry::Entry) -> Result<CloneTokens> {
+        let template = self.catalog().get(&entry.record.template)?;
+        let mut client = self.fresh_client(&entry.record.database).await?;
+        reset::restore(&client, &entry.record.id, reset::BASELINE).await?;
+        let tokens = self.provision(entry, template, true).await?;
+        reset::capture(&mut client, reset::BASELINE).await?;
+        Ok(tokens)
+    }
+
+    /// Finishes interrupted destroys and reports clones whose backend is dead.
+    async fn check_clones(&self, report: &mut DoctorReport) -> Result<()> {
+        let Ok(records) = self.records() else {
+            return Ok(());
+        };
+        let mut dead = Vec::new();
+        for record in records {
+            if record.state == CloneState::Destroying {
+                self.destroy(&record.id).await?;
+                report
+                    .fixed
+                    .push(format!("finished destroying {}", record.id));
+                continue;
+            }
+            if let Ok(status) = self.status(&record.id).await
+                && let Some(problem) = status.problem
+            {
+                dead.push(format!(
+                    "{} is running but {problem}: `asym start {}` or `asym destroy {}`",
+                    record.id, record.id, record.id
+                ));
+            }
+        }
+        let result = if dead.is_empty() {
+            Ok("every running clone's containers run".to_owned())
+        } else {
+            Err(dead.join("; "))
+        };
+        report.check("clones", result);
+        Ok(())
     }
 
     /// Rebuilds `registry.json` from the labels and environment of this home's containers.
@@ -432,6 +459,7 @@ impl LocalDockerProvider {
                     .to_owned()
             };
             let now = Timestamp::now();
+            let kept = crate::local::RecordLabel::parse(labels.get(crate::local::RECORD_LABEL));
             let entry = entries.entry(id.clone()).or_insert_with(|| Entry {
                 record: CloneRecord {
                     compose_project: format!("asym-{id}"),
@@ -439,23 +467,23 @@ impl LocalDockerProvider {
                     redis_prefix: var("ASYM_REDIS_PREFIX"),
                     template: label("dev.asym.template"),
                     mode: label("dev.asym.mode"),
-                    name: None,
+                    name: kept.name,
                     ports: BTreeMap::new(),
                     state: if running {
                         CloneState::Running
                     } else {
                         CloneState::Stopped
                     },
-                    seed: None,
+                    seed: kept.seed,
                     expose: var("ASYM_BIND") == "0.0.0.0",
-                    image: image.clone(),
+                    image: kept.image.unwrap_or_else(|| image.clone()),
                     image_digest: image.clone(),
                     tokens: BTreeMap::new(),
                     network: String::new(),
-                    pool_key: None,
+                    pool_key: kept.pool_key,
                     last_leased_at: None,
                     snapshots: Vec::new(),
-                    created_at: now,
+                    created_at: kept.created_at.unwrap_or(now),
                     updated_at: now,
                     id: id.clone(),
                 },
@@ -470,12 +498,16 @@ impl LocalDockerProvider {
             }
         }
         for entry in entries.values_mut() {
+            if let Ok(client) = self.fresh_client(&entry.record.database).await
+                && let Ok(names) = reset::list(&client).await
+            {
+                entry.record.snapshots =
+                    names.into_iter().filter(|n| n != reset::BASELINE).collect();
+            }
             if entry.record.state != CloneState::Running {
                 continue;
             }
-            if let Ok(template) = self.catalog().get(&entry.record.template)
-                && let Ok(tokens) = self.provision(entry, template, true).await
-            {
+            if let Ok(tokens) = self.remint(entry).await {
                 entry.record.tokens = tokens;
             }
         }

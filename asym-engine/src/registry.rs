@@ -2,7 +2,7 @@
 
 use std::fs::{self, File, OpenOptions};
 use std::os::unix::fs::OpenOptionsExt;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
@@ -130,6 +130,23 @@ impl Registry {
     }
 
     /// A consistent snapshot of the registry.
+    /// Whether the registry of `home` (any home on this machine) holds clone `id`; read
+    /// without its lock (writes are atomic renames), so it can be asked while holding other
+    /// locks. An unreadable registry counts as holding it (never drop what may be in use).
+    pub(crate) fn holds(home: &Path, id: &str) -> bool {
+        let path = Home::at(home).registry_path();
+        let Ok(text) = fs::read_to_string(&path) else {
+            return path.exists();
+        };
+        // Only the ids are read, so a registry of another version still answers.
+        match serde_json::from_str::<serde_json::Value>(&text) {
+            Ok(value) => value["clones"]
+                .as_array()
+                .is_some_and(|clones| clones.iter().any(|clone| clone["id"] == id)),
+            Err(_) => true,
+        }
+    }
+
     pub(crate) fn read(&self) -> Result<Contents> {
         let _lock = self.lock(false)?;
         self.load()

@@ -22,6 +22,9 @@ use crate::error::{Error, Result};
 
 /// The snapshot taken at the end of spin (post-provision, post-seed).
 pub const BASELINE: &str = "baseline";
+/// The internal snapshot of a clone right after provisioning, before any seed: what
+/// `seed --fixture` replaces the clone's data from.
+pub(crate) const PROVISIONED: &str = "provisioned";
 const SCHEMA_PREFIX: &str = "asym_snap_";
 
 /// Quotes an SQL identifier.
@@ -39,11 +42,32 @@ pub(crate) fn validate_name(name: &str) -> Result<String> {
     if ok {
         Ok(format!("{SCHEMA_PREFIX}{name}"))
     } else {
-        Err(Error::internal(
-            format!("invalid snapshot name \"{name}\""),
-            "use 1-40 lowercase letters, digits or '_'",
-        ))
+        Err(Error::SnapshotNameInvalid {
+            name: name.escape_debug().take(60).collect(),
+            reason: "use 1-40 lowercase letters, digits or '_'".to_owned(),
+        })
     }
+}
+
+/// Checks a name a user gives a new snapshot: valid, and not the reserved `baseline`.
+///
+/// # Errors
+/// [`Error::SnapshotNameInvalid`].
+pub(crate) fn validate_new_name(name: &str) -> Result<String> {
+    if name == PROVISIONED {
+        return Err(Error::SnapshotNameInvalid {
+            name: name.to_owned(),
+            reason: "\"provisioned\" is kept by asym for `seed --fixture`".to_owned(),
+        });
+    }
+    if name == BASELINE {
+        return Err(Error::SnapshotNameInvalid {
+            name: name.to_owned(),
+            reason: "\"baseline\" is the state `reset` returns to; `asym seed` changes it"
+                .to_owned(),
+        });
+    }
+    validate_name(name)
 }
 
 /// Takes snapshot `name` of the database `client` is connected to, replacing an older one.
@@ -186,8 +210,15 @@ pub(crate) async fn restore(client: &Client, id: &str, name: &str) -> Result<()>
     }
 }
 
-/// Names of the snapshots a database holds.
+/// Names of the snapshots a database holds (not the internal `provisioned` one).
 pub(crate) async fn list(client: &Client) -> Result<Vec<String>> {
+    let mut names = list_all(client).await?;
+    names.retain(|n| n != PROVISIONED);
+    Ok(names)
+}
+
+/// Names of every snapshot a database holds.
+pub(crate) async fn list_all(client: &Client) -> Result<Vec<String>> {
     let rows = client
         .query(
             "SELECT substr(nspname, $1) FROM pg_namespace WHERE nspname LIKE 'asym\\_snap\\_%' ORDER BY 1",

@@ -1,22 +1,14 @@
-//! The templates the macro validates against, read from disk at expansion time.
-//!
-//! The catalog is the `templates/` directory of the asym checkout this crate was built from
-//! (`concat!(env!("CARGO_MANIFEST_DIR"), "/../templates")`), then the directories of
-//! `ASYM_TEMPLATE_PATH` (colon-separated), later entries winning by name, as in the engine's
-//! `Catalog::load`. A template is a subdirectory holding `clone.manifest.json`; its modes are the
-//! keys of the manifest's `"modes"` object, in order; its fixtures are the file stems matched by
-//! the manifest's `seed.fixtures` glob (`./seeds/*.sql` by default).
+//! The templates the macro validates against, read from disk at expansion time through the
+//! template contract (`asym-contract`): the same search path as the engine's (this
+//! checkout's `templates/`, then `templatePath` in `$ASYM_HOME/config.json`, then
+//! `ASYM_TEMPLATE_PATH`), the same fixture rule.
 //!
 //! Nothing is cached: rust-analyzer keeps the macro loaded for hours, and a template added
 //! meanwhile must be seen by the next expansion.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
-/// Where this crate's own checkout keeps its templates.
-const BUILTIN_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../templates");
-
-/// The manifest's default fixture glob.
-const DEFAULT_FIXTURES: &str = "./seeds/*.sql";
+use asym_contract::catalog::{self as contract, Summary};
 
 /// The templates known at expansion time.
 #[derive(Debug, Clone, Default)]
@@ -31,44 +23,38 @@ pub(crate) struct Template {
     pub(crate) name: String,
     /// The keys of `modes`, in order; `None` when the manifest could not be read.
     pub(crate) modes: Option<Vec<String>>,
-    /// Fixture names; `None` when the fixture glob is not one this reader understands.
+    /// Fixture names; `None` when the fixture glob is not one the contract understands.
     pub(crate) fixtures: Option<Vec<String>>,
+    /// Its typed handle's name (the manifest's `displayName`: `asym::GitHub`).
+    pub(crate) handle: Option<String>,
+}
+
+impl From<Summary> for Template {
+    fn from(summary: Summary) -> Self {
+        Self {
+            name: summary.name,
+            modes: summary.modes,
+            fixtures: summary.fixtures,
+            handle: summary.display_name,
+        }
+    }
 }
 
 impl Catalog {
-    /// The built-in templates plus those under `ASYM_TEMPLATE_PATH`.
+    /// The templates on the contract's search path.
     pub(crate) fn load() -> Self {
-        let mut dirs = vec![PathBuf::from(BUILTIN_DIR)];
-        if let Ok(extra) = std::env::var("ASYM_TEMPLATE_PATH") {
-            dirs.extend(
-                extra
-                    .split(':')
-                    .filter(|d| !d.is_empty())
-                    .map(PathBuf::from),
-            );
-        }
-        Self::from_dirs(&dirs)
+        let configured = contract::config_template_path(&contract::home_dir());
+        Self::from_dirs(&contract::search_path(&configured))
     }
 
     /// The templates in `dirs` (each holding `<name>/clone.manifest.json`); later ones win.
     pub(crate) fn from_dirs(dirs: &[PathBuf]) -> Self {
-        let mut templates: Vec<Template> = Vec::new();
-        for dir in dirs {
-            let Ok(entries) = std::fs::read_dir(dir) else {
-                continue;
-            };
-            let mut found: Vec<Template> = entries
-                .flatten()
-                .filter_map(|entry| Template::read(&entry.path()))
-                .collect();
-            found.sort_by(|a, b| a.name.cmp(&b.name));
-            for template in found {
-                templates.retain(|t| t.name != template.name);
-                templates.push(template);
-            }
+        Self {
+            templates: contract::templates(dirs)
+                .into_iter()
+                .map(Template::from)
+                .collect(),
         }
-        templates.sort_by(|a, b| a.name.cmp(&b.name));
-        Self { templates }
     }
 
     /// A catalog of the given templates (for tests).
@@ -87,214 +73,16 @@ impl Catalog {
         self.templates.iter().find(|t| t.name == name)
     }
 
+    /// The template whose typed handle is called `handle`.
+    pub(crate) fn by_handle(&self, handle: &str) -> Option<&Template> {
+        self.templates
+            .iter()
+            .find(|t| t.handle.as_deref() == Some(handle))
+    }
+
     /// Every template's name, sorted.
     pub(crate) fn names(&self) -> impl Iterator<Item = &str> {
         self.templates.iter().map(|t| t.name.as_str())
-    }
-}
-
-impl Template {
-    /// Reads the template in `dir`, if it has a manifest.
-    fn read(dir: &Path) -> Option<Self> {
-        let text = std::fs::read_to_string(dir.join("clone.manifest.json")).ok()?;
-        let dir_name = dir.file_name()?.to_string_lossy().into_owned();
-        let Some(Json::Object(manifest)) = Json::parse(&text) else {
-            return Some(Self {
-                name: dir_name,
-                modes: None,
-                fixtures: None,
-            });
-        };
-        let name = match field(&manifest, "name") {
-            Some(Json::String(name)) => name.clone(),
-            _ => dir_name,
-        };
-        let modes = match field(&manifest, "modes") {
-            Some(Json::Object(modes)) => Some(modes.iter().map(|(k, _)| k.clone()).collect()),
-            _ => None,
-        };
-        let glob = match field(&manifest, "seed").and_then(|seed| match seed {
-            Json::Object(seed) => field(seed, "fixtures"),
-            _ => None,
-        }) {
-            Some(Json::String(glob)) => glob.as_str(),
-            _ => DEFAULT_FIXTURES,
-        };
-        Some(Self {
-            name,
-            modes,
-            fixtures: fixtures(dir, glob),
-        })
-    }
-}
-
-/// The stems of the files matching `glob` (`[./]<dir>/*<suffix>`) under `root`, sorted.
-fn fixtures(root: &Path, glob: &str) -> Option<Vec<String>> {
-    let glob = glob.strip_prefix("./").unwrap_or(glob);
-    let (dir, pattern) = glob.rsplit_once('/').unwrap_or(("", glob));
-    let suffix = pattern.strip_prefix('*')?;
-    if dir.contains('*') || suffix.contains('*') {
-        return None;
-    }
-    let mut stems: Vec<String> = match std::fs::read_dir(root.join(dir)) {
-        Ok(entries) => entries
-            .flatten()
-            .filter(|e| e.path().is_file())
-            .filter_map(|e| {
-                let name = e.file_name().to_string_lossy().into_owned();
-                name.strip_suffix(suffix)
-                    .filter(|stem| !stem.is_empty())
-                    .map(str::to_owned)
-            })
-            .collect(),
-        Err(_) => Vec::new(),
-    };
-    stems.sort();
-    Some(stems)
-}
-
-/// The value of `key` in an object's fields.
-fn field<'a>(object: &'a [(String, Json)], key: &str) -> Option<&'a Json> {
-    object.iter().find(|(k, _)| k == key).map(|(_, v)| v)
-}
-
-/// Just enough JSON to read a manifest: objects keep their key order.
-#[derive(Debug, Clone, PartialEq)]
-enum Json {
-    Object(Vec<(String, Json)>),
-    Array(Vec<Json>),
-    String(String),
-    /// A number, `true`, `false` or `null`: the manifest keys read here are never one.
-    Scalar,
-}
-
-impl Json {
-    /// Parses a whole document; `None` if it is not valid JSON.
-    fn parse(text: &str) -> Option<Self> {
-        let mut reader = Reader {
-            chars: text.chars().collect(),
-            at: 0,
-        };
-        let value = reader.value()?;
-        reader.skip_ws();
-        (reader.at == reader.chars.len()).then_some(value)
-    }
-}
-
-/// A cursor over a JSON document.
-struct Reader {
-    chars: Vec<char>,
-    at: usize,
-}
-
-impl Reader {
-    fn peek(&self) -> Option<char> {
-        self.chars.get(self.at).copied()
-    }
-
-    fn bump(&mut self) -> Option<char> {
-        let c = self.peek()?;
-        self.at += 1;
-        Some(c)
-    }
-
-    fn skip_ws(&mut self) {
-        while self.peek().is_some_and(char::is_whitespace) {
-            self.at += 1;
-        }
-    }
-
-    fn eat(&mut self, c: char) -> bool {
-        self.skip_ws();
-        let found = self.peek() == Some(c);
-        if found {
-            self.at += 1;
-        }
-        found
-    }
-
-    fn value(&mut self) -> Option<Json> {
-        self.skip_ws();
-        match self.peek()? {
-            '{' => self.object(),
-            '[' => self.array(),
-            '"' => self.string().map(Json::String),
-            c if c == '-' || c.is_ascii_alphanumeric() => {
-                while self
-                    .peek()
-                    .is_some_and(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
-                {
-                    self.at += 1;
-                }
-                Some(Json::Scalar)
-            }
-            _ => None,
-        }
-    }
-
-    fn object(&mut self) -> Option<Json> {
-        self.bump();
-        let mut fields = Vec::new();
-        if self.eat('}') {
-            return Some(Json::Object(fields));
-        }
-        loop {
-            self.skip_ws();
-            let key = self.string()?;
-            if !self.eat(':') {
-                return None;
-            }
-            fields.push((key, self.value()?));
-            if self.eat('}') {
-                return Some(Json::Object(fields));
-            }
-            if !self.eat(',') {
-                return None;
-            }
-        }
-    }
-
-    fn array(&mut self) -> Option<Json> {
-        self.bump();
-        let mut items = Vec::new();
-        if self.eat(']') {
-            return Some(Json::Array(items));
-        }
-        loop {
-            items.push(self.value()?);
-            if self.eat(']') {
-                return Some(Json::Array(items));
-            }
-            if !self.eat(',') {
-                return None;
-            }
-        }
-    }
-
-    fn string(&mut self) -> Option<String> {
-        if self.bump()? != '"' {
-            return None;
-        }
-        let mut out = String::new();
-        loop {
-            match self.bump()? {
-                '"' => return Some(out),
-                '\\' => match self.bump()? {
-                    'n' => out.push('\n'),
-                    't' => out.push('\t'),
-                    'r' => out.push('\r'),
-                    'b' => out.push('\u{8}'),
-                    'f' => out.push('\u{c}'),
-                    'u' => {
-                        let hex: String = (0..4).filter_map(|_| self.bump()).collect();
-                        let code = u32::from_str_radix(&hex, 16).ok()?;
-                        out.push(char::from_u32(code).unwrap_or(char::REPLACEMENT_CHARACTER));
-                    }
-                    c => out.push(c),
-                },
-                c => out.push(c),
-            }
-        }
     }
 }
 
@@ -303,46 +91,10 @@ mod tests {
     use super::*;
 
     #[test]
-    fn json_objects_keep_key_order() {
-        let json =
-            Json::parse(r#" { "modes": { "web": ["a"], "api": [] }, "n": -1.5e3, "ok": true } "#);
-        let Some(Json::Object(fields)) = json else {
-            panic!("not an object: {json:?}");
-        };
-        let Some(Json::Object(modes)) = field(&fields, "modes") else {
-            panic!("no modes");
-        };
-        let keys: Vec<&str> = modes.iter().map(|(k, _)| k.as_str()).collect();
-        assert_eq!(keys, ["web", "api"]);
-    }
-
-    #[test]
-    fn json_strings_unescape() {
-        assert_eq!(
-            Json::parse(r#""a\"b\\c\u0041\n""#),
-            Some(Json::String("a\"b\\cA\n".to_owned()))
-        );
-    }
-
-    #[test]
-    fn invalid_json_is_none() {
-        assert_eq!(Json::parse(r#"{"a": }"#), None);
-        assert_eq!(Json::parse(r#"{"a": 1} x"#), None);
-        assert_eq!(Json::parse(r#"["a""#), None);
-    }
-
-    #[test]
     fn builtin_slack_template_is_found() {
-        let catalog = Catalog::from_dirs(&[PathBuf::from(BUILTIN_DIR)]);
+        let catalog = Catalog::from_dirs(&[contract::builtin_dir()]);
         let slack = catalog.get("slack").expect("templates/slack");
         assert_eq!(slack.modes.as_deref(), Some(&["api".to_owned()][..]));
-        assert!(
-            slack
-                .fixtures
-                .as_ref()
-                .is_some_and(|f| f.iter().any(|f| f == "basic")),
-            "{slack:?}"
-        );
         assert!(catalog.get("kit").is_none(), "kit has no manifest");
     }
 
@@ -350,15 +102,5 @@ mod tests {
     fn missing_directories_give_an_empty_catalog() {
         let catalog = Catalog::from_dirs(&[PathBuf::from("/nonexistent/asym/templates")]);
         assert!(catalog.is_empty());
-    }
-
-    #[test]
-    fn fixture_globs() {
-        let slack = Path::new(BUILTIN_DIR).join("slack");
-        let stems = fixtures(&slack, "seeds/*.sql").expect("simple glob");
-        assert!(stems.contains(&"basic".to_owned()));
-        assert_eq!(fixtures(&slack, "seeds/**/*.sql"), None);
-        assert_eq!(fixtures(&slack, "seeds/basic.sql"), None);
-        assert_eq!(fixtures(&slack, "./nowhere/*.sql"), Some(Vec::new()));
     }
 }

@@ -19,16 +19,6 @@ use crate::catalog::Catalog;
 /// The keys an attribute takes after the template name.
 const KEYS: &[&str] = &["seed", "mode", "crate"];
 
-/// Typed handles and the template each one belongs to (`Clone` fits every template).
-const HANDLES: &[(&str, &str)] = &[
-    ("Slack", "slack"),
-    ("Stripe", "stripe"),
-    ("GitHub", "github"),
-    ("Notion", "notion"),
-    ("HubSpot", "hubspot"),
-    ("Linear", "linear"),
-];
-
 /// User attributes that belong on the generated test function rather than the user's body:
 /// the test harness's own, docs, lint levels and conditional compilation. Lint levels on the
 /// outer function also cover the inner one, which is nested in it.
@@ -313,7 +303,7 @@ pub(crate) fn expand(args: TokenStream, item: TokenStream, cx: &Context) -> Toke
         }
     }
 
-    check_signature(&func, &clones, &krate, &mut errors);
+    check_signature(&func, &clones, &krate, &cx.catalog, &mut errors);
 
     if let Some(error) = errors.0 {
         // Still emit the function so IDEs keep resolving and completing inside it.
@@ -442,7 +432,7 @@ fn validate(args: &CloneArgs, cx: &Context, errors: &mut Errors) {
     };
     if let Some(seed) = &args.seed {
         let value = seed.value();
-        if value.ends_with(".sql") || value.contains('/') {
+        if asym_contract::is_seed_file(&value) {
             if let Some(dir) = &cx.manifest_dir {
                 let path = dir.join(&value);
                 if !path.is_file() {
@@ -488,7 +478,13 @@ fn validate(args: &CloneArgs, cx: &Context, errors: &mut Errors) {
 }
 
 /// Checks that the function can be a test taking one handle per attribute, in order.
-fn check_signature(func: &ItemFn, clones: &[Option<CloneArgs>], krate: &Path, errors: &mut Errors) {
+fn check_signature(
+    func: &ItemFn,
+    clones: &[Option<CloneArgs>],
+    krate: &Path,
+    catalog: &Catalog,
+    errors: &mut Errors,
+) {
     let sig = &func.sig;
     if let Some(receiver) = sig.receiver() {
         errors.push(syn::Error::new_spanned(
@@ -502,13 +498,13 @@ fn check_signature(func: &ItemFn, clones: &[Option<CloneArgs>], krate: &Path, er
         errors.push(syn::Error::new_spanned(
             &sig.generics,
             "a test can't be generic: remove the type parameters and give each argument a \
-             handle type such as `asym::Slack` or `asym::Clone`",
+             handle type such as `asym::Slack` or `asym::AnyClone`",
         ));
     } else if let Some(where_clause) = &sig.generics.where_clause {
         errors.push(syn::Error::new_spanned(
             where_clause,
             "a test can't have a `where` clause: remove it and give each argument a handle \
-             type such as `asym::Slack` or `asym::Clone`",
+             type such as `asym::Slack` or `asym::AnyClone`",
         ));
     }
     if let Safety::Unsafe(unsafety) = &sig.safety {
@@ -551,21 +547,29 @@ fn check_signature(func: &ItemFn, clones: &[Option<CloneArgs>], krate: &Path, er
         let (FnArg::Typed(arg), Some(args)) = (arg, args) else {
             continue;
         };
-        check_handle(&arg.ty, n, args, krate, errors);
+        check_handle(&arg.ty, n, args, (krate, catalog), errors);
     }
 }
 
-/// Checks that an argument's type can receive the clone of its attribute.
-fn check_handle(ty: &Type, n: usize, args: &CloneArgs, krate: &Path, errors: &mut Errors) {
+/// Checks that an argument's type can receive the clone of its attribute. A typed handle is
+/// named after its template's `displayName` (`asym::GitHub` for `"github"`).
+fn check_handle(
+    ty: &Type,
+    n: usize,
+    args: &CloneArgs,
+    (krate, catalog): (&Path, &Catalog),
+    errors: &mut Errors,
+) {
     let template = args.template.value();
     match ty {
         Type::ImplTrait(_) => errors.push(syn::Error::new_spanned(
             ty,
             "an `impl Trait` argument makes the test generic: name a handle type such as \
-             `asym::Slack` or `asym::Clone`",
+             `asym::Slack` or `asym::AnyClone`",
         )),
         Type::Path(path) if path.qself.is_none() => {
-            let Some(((handle, handle_template), prefix)) = handle_of(&path.path, krate) else {
+            let Some((handle, handle_template, prefix)) = handle_of(&path.path, krate, catalog)
+            else {
                 return;
             };
             if handle_template == template {
@@ -579,9 +583,9 @@ fn check_handle(ty: &Type, n: usize, args: &CloneArgs, krate: &Path, errors: &mu
             } else {
                 prefix.clone()
             };
-            let fix = match HANDLES.iter().find(|(_, t)| *t == template) {
-                Some((right, _)) => format!("`{at}{right}` or the generic `{at}Clone`"),
-                None => format!("the generic `{at}Clone`"),
+            let fix = match catalog.get(&template).and_then(|t| t.handle.as_deref()) {
+                Some(right) => format!("`{at}{right}` or the generic `{at}AnyClone`"),
+                None => format!("the generic `{at}AnyClone`"),
             };
             errors.push(syn::Error::new_spanned(
                 ty,
@@ -599,22 +603,27 @@ fn check_handle(ty: &Type, n: usize, args: &CloneArgs, krate: &Path, errors: &mu
     }
 }
 
-/// The typed handle a path names syntactically (`Slack`, `asym::Slack`, `<crate>::Slack`), with
-/// the prefix it was written with; `Clone` is left out since it fits every template.
-fn handle_of(path: &Path, krate: &Path) -> Option<((&'static str, &'static str), String)> {
+/// The typed handle a path names syntactically (`Slack`, `asym::Slack`, `<crate>::Slack`): its
+/// name, its template's and the prefix it was written with; `AnyClone` is left out since it
+/// fits every template.
+fn handle_of<'c>(
+    path: &Path,
+    krate: &Path,
+    catalog: &'c Catalog,
+) -> Option<(&'c str, &'c str, String)> {
     let segments: Vec<String> = path.segments.iter().map(|s| s.ident.to_string()).collect();
     let (last, prefix) = segments.split_last()?;
     let krate: Vec<String> = krate.segments.iter().map(|s| s.ident.to_string()).collect();
     if !(prefix.is_empty() || prefix == ["asym"] || prefix == krate.as_slice()) {
         return None;
     }
-    let handle = HANDLES.iter().find(|(name, _)| name == last)?;
+    let template = catalog.by_handle(last)?;
     let written = if prefix.is_empty() {
         String::new()
     } else {
         format!("{}::", prefix.join("::"))
     };
-    Some((*handle, written))
+    Some((template.handle.as_deref()?, &template.name, written))
 }
 
 /// The test function: the user's function nested in a `#[test]` that calls the runtime.
@@ -791,11 +800,13 @@ mod tests {
                     name: "slack".to_owned(),
                     modes: Some(vec!["api".to_owned(), "web".to_owned()]),
                     fixtures: Some(vec!["basic".to_owned(), "empty".to_owned()]),
+                    handle: Some("Slack".to_owned()),
                 },
                 Template {
                     name: "stripe".to_owned(),
                     modes: Some(vec!["api".to_owned()]),
                     fixtures: Some(vec!["basic".to_owned()]),
+                    handle: Some("Stripe".to_owned()),
                 },
             ]),
             manifest_dir: Some(PathBuf::from(env!("CARGO_MANIFEST_DIR"))),
@@ -904,7 +915,7 @@ mod tests {
         let out = run(
             quote!("slack"),
             quote!(
-                fn reads(slack: asym::Clone) {}
+                fn reads(slack: asym::AnyClone) {}
             ),
         );
         let expected = quote! {
@@ -914,7 +925,7 @@ mod tests {
                     clippy::needless_pass_by_value,
                     reason = "`#[asym::clone]` passes each clone handle by value"
                 )]
-                fn reads(slack: asym::Clone) {}
+                fn reads(slack: asym::AnyClone) {}
                 ::asym::__private::run(
                     ::asym::__private::Test {
                         name: ::core::concat!(::core::module_path!(), "::", ::core::stringify!(reads)),
@@ -926,7 +937,7 @@ mod tests {
                         seed: ::core::option::Option::None,
                         mode: ::core::option::Option::None,
                     }],
-                    |mut clones| reads(clones.next::<asym::Clone>())
+                    |mut clones| reads(clones.next::<asym::AnyClone>())
                 )
             }
         };
@@ -1008,7 +1019,7 @@ mod tests {
         let out = expand(
             quote!("jira", seed = "big", mode = "web"),
             quote!(
-                fn t(j: asym::Clone) {}
+                fn t(j: asym::AnyClone) {}
             ),
             &cx,
         )
@@ -1043,7 +1054,7 @@ mod tests {
         let message = error(
             quote!("slak"),
             quote!(
-                fn t(s: asym::Clone) {}
+                fn t(s: asym::AnyClone) {}
             ),
         );
         assert_eq!(
@@ -1053,7 +1064,7 @@ mod tests {
         let far = error(
             quote!("zendesk"),
             quote!(
-                fn t(s: asym::Clone) {}
+                fn t(s: asym::AnyClone) {}
             ),
         );
         assert!(
@@ -1198,7 +1209,7 @@ mod tests {
             quote!("slack"),
             quote! {
                 #[asym::clone("stripe")]
-                fn t(a: asym::Stripe, b: asym::Clone) {}
+                fn t(a: asym::Stripe, b: asym::AnyClone) {}
             },
         );
         assert!(
@@ -1209,7 +1220,7 @@ mod tests {
             "{message}"
         );
         assert!(
-            message.contains("use `asym::Slack` or the generic `asym::Clone`"),
+            message.contains("use `asym::Slack` or the generic `asym::AnyClone`"),
             "{message}"
         );
         let messages = errors(
@@ -1225,7 +1236,7 @@ mod tests {
             "{messages:?}"
         );
         assert!(
-            messages[1].contains("use `asym::Stripe` or the generic `asym::Clone`"),
+            messages[1].contains("use `asym::Stripe` or the generic `asym::AnyClone`"),
             "{messages:?}"
         );
         // Other paths and `Clone` are left to the type checker.
@@ -1309,7 +1320,7 @@ mod tests {
             quote! {
                 #[asym::clone("stripe", mode = "web")]
                 #[asym::clone]
-                fn t(a: asym::Clone) {}
+                fn t(a: asym::AnyClone) {}
             },
         );
         assert_eq!(messages.len(), 4, "{messages:?}");

@@ -35,7 +35,7 @@ mod expand;
 /// ```no_run
 /// #[asym::clone("slack", seed = "basic")]
 /// #[asym::clone("slack")]
-/// fn two_workspaces(a: asym::Slack, b: asym::Clone) -> Result<(), String> {
+/// fn two_workspaces(a: asym::Slack, b: asym::AnyClone) -> Result<(), String> {
 ///     Ok(())
 /// }
 /// # fn main() {}
@@ -44,7 +44,7 @@ mod expand;
 /// # Function
 ///
 /// A plain or `async` `fn` without `self` or generics, returning `()` or `Result<(), E>` with
-/// `E: Debug`. Each argument is `asym::Clone` or the typed handle of its template
+/// `E: Debug`. Each argument is `asym::AnyClone` or the typed handle of its template
 /// (`asym::Slack` for `"slack"`, …). The attribute makes the function a `#[test]`, so do not add
 /// `#[test]` or `#[tokio::test]`; `#[ignore]`, `#[should_panic]`, docs and lint levels apply
 /// to the test as usual.

@@ -38,14 +38,14 @@ mod expanded {
 
     #[asym::clone("slack", seed = "../templates/slack/seeds/basic.sql")]
     #[ignore = "needs Docker; compiled to check the expansion"]
-    fn plain_fn_with_a_seed_file(clone: asym::Clone) {
+    fn plain_fn_with_a_seed_file(clone: asym::AnyClone) {
         assert!(!clone.api_url().is_empty());
     }
 
     #[asym::clone("slack", seed = "basic")]
     #[::asym::clone("slack")]
     #[ignore = "needs Docker; compiled to check the expansion"]
-    async fn stacked(first: asym::Slack, second: ::asym::Clone) {
+    async fn stacked(first: asym::Slack, second: ::asym::AnyClone) {
         second.reset().await.expect("reset");
         assert_ne!(first.api_url(), second.api_url());
     }

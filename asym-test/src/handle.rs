@@ -1,21 +1,21 @@
-//! Handles a test receives: a generic [`Clone`] and typed ones per template.
+//! Handles a test receives: a generic [`AnyClone`] and typed ones per template.
 
 use std::ops::Deref;
 use std::sync::Arc;
 
-use asym_engine::{CloneInstance, Error};
+use asym_engine::{CloneInstance, Error, PoolProvider as _};
 use tokio_postgres::Row;
 
 use crate::pool;
 
 /// A leased clone of any template.
 #[derive(Debug, Clone)]
-pub struct Clone {
+pub struct AnyClone {
     instance: Arc<CloneInstance>,
     admin_secret: Arc<str>,
 }
 
-impl Clone {
+impl AnyClone {
     pub(crate) fn new(instance: CloneInstance, admin_secret: String) -> Self {
         Self {
             instance: Arc::new(instance),
@@ -98,16 +98,16 @@ impl Clone {
 /// Turns a leased clone into the argument type a test asked for.
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot receive a clone",
-    label = "use `asym::Clone` or a typed handle such as `asym::Slack`",
-    note = "#[asym::clone] arguments must be `asym::Clone`, `asym::Slack`, `asym::Stripe`, `asym::GitHub`, `asym::Notion`, `asym::HubSpot` or `asym::Linear`"
+    label = "use `asym::AnyClone` or a typed handle such as `asym::Slack`",
+    note = "#[asym::clone] arguments must be `asym::AnyClone`, `asym::Slack`, `asym::Stripe`, `asym::GitHub`, `asym::Notion`, `asym::HubSpot` or `asym::Linear`"
 )]
 pub trait FromClone: Sized {
     /// The conversion.
-    fn from_clone(clone: Clone) -> Self;
+    fn from_clone(clone: AnyClone) -> Self;
 }
 
-impl FromClone for Clone {
-    fn from_clone(clone: Clone) -> Self {
+impl FromClone for AnyClone {
+    fn from_clone(clone: AnyClone) -> Self {
         clone
     }
 }
@@ -116,21 +116,21 @@ macro_rules! typed_handle {
     ($(#[$doc:meta])* $name:ident { $($(#[$mdoc:meta])* $method:ident => $token:literal),* $(,)? }) => {
         $(#[$doc])*
         #[derive(Debug, Clone)]
-        pub struct $name(Clone);
+        pub struct $name(AnyClone);
 
         impl $name {
             $($(#[$mdoc])* pub fn $method(&self) -> &str { self.0.required($token) })*
         }
 
         impl Deref for $name {
-            type Target = Clone;
-            fn deref(&self) -> &Clone {
+            type Target = AnyClone;
+            fn deref(&self) -> &AnyClone {
                 &self.0
             }
         }
 
         impl FromClone for $name {
-            fn from_clone(clone: Clone) -> Self {
+            fn from_clone(clone: AnyClone) -> Self {
                 Self(clone)
             }
         }
@@ -160,8 +160,13 @@ typed_handle!(
 typed_handle!(
     /// A GitHub clone.
     GitHub {
-        /// Personal access token (`ghp_…`).
+        /// Personal access token (`ghp_…`) of the seeded owner, an admin of the org.
         token => "token",
+        /// Personal access token (`ghp_…`) of a second seeded user, an org member and
+        /// collaborator of the fixture repository.
+        reviewer_token => "reviewer",
+        /// Installation token (`ghs_…`) of the seeded GitHub App on the org.
+        app_token => "app",
     }
 );
 typed_handle!(
@@ -181,7 +186,9 @@ typed_handle!(
 typed_handle!(
     /// A Linear clone.
     Linear {
-        /// API key (`lin_api_…`).
+        /// Personal API key (`lin_api_…`) of the seeded admin, sent without a scheme.
         api_key => "apiKey",
+        /// OAuth access token of a second user, sent as `Bearer`.
+        oauth_token => "oauthToken",
     }
 );

@@ -33,14 +33,21 @@
 mod handle;
 mod pool;
 mod runner;
+mod spec;
 
 pub use asym_engine::Error;
 pub use asym_test_macros::clone;
-pub use handle::{Clone, GitHub, HubSpot, Linear, Notion, Slack, Stripe};
+pub use handle::{AnyClone, GitHub, HubSpot, Linear, Notion, Slack, Stripe};
+
+/// The generic handle's former name: it shadowed the prelude's `Clone` trait for anyone who
+/// imported it.
+#[deprecated(since = "0.1.0", note = "renamed to `asym::AnyClone`")]
+pub type Clone = AnyClone;
 pub use tokio_postgres::Row;
 
 #[doc(hidden)]
 pub mod __private {
     pub use crate::handle::FromClone;
-    pub use crate::runner::{Clones, Request, Test, TestResult, run, run_async};
+    pub use crate::runner::{Clones, TestResult, run, run_async};
+    pub use crate::spec::{Request, Test};
 }

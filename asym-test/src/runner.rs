@@ -4,35 +4,14 @@ use std::fmt::Debug;
 use std::future::Future;
 use std::panic::{AssertUnwindSafe, catch_unwind, resume_unwind};
 
-use crate::handle::{Clone, FromClone};
+use crate::handle::{AnyClone, FromClone};
 use crate::pool;
-
-/// The test being run.
-#[derive(Debug, Clone, Copy)]
-pub struct Test {
-    /// Its path (`module::name`), named in lease files and failure messages.
-    pub name: &'static str,
-    /// Its crate's directory (where `asym.lock` and seed files are).
-    pub manifest_dir: &'static str,
-    /// `#[should_panic]`: the `expected` text (`""` for any panic).
-    pub should_panic: Option<&'static str>,
-}
-
-/// One `#[asym::clone(...)]` attribute.
-#[derive(Debug, Clone, Copy)]
-pub struct Request {
-    /// Template name.
-    pub template: &'static str,
-    /// Fixture name, or path of a `.sql` file relative to the crate.
-    pub seed: Option<&'static str>,
-    /// Mode (default: the template's first).
-    pub mode: Option<&'static str>,
-}
+use crate::spec::{Request, Test};
 
 /// The leased clones, handed out in attribute order.
 #[derive(Debug)]
 pub struct Clones {
-    inner: std::vec::IntoIter<Clone>,
+    inner: std::vec::IntoIter<AnyClone>,
 }
 
 impl Clones {
@@ -105,9 +84,9 @@ fn run_inner(test: Test, requests: &[Request], body: impl FnOnce(Clones) -> Resu
         Ok(leases) => leases,
         Err(err) => panic!("{}", err.render()),
     };
-    let clones: Vec<Clone> = leases
+    let clones: Vec<AnyClone> = leases
         .iter()
-        .map(|l| Clone::new(l.instance.clone(), l.admin_secret.clone()))
+        .map(|l| AnyClone::new(l.instance.clone(), l.admin_secret.clone()))
         .collect();
     let outcome = catch_unwind(AssertUnwindSafe(|| {
         body(Clones {

@@ -133,19 +133,25 @@ pub(crate) fn container_exists(name: &str) -> bool {
         .unwrap_or(false)
 }
 
-/// Whether the shared Postgres (reached through a clone's `databaseUrl`) has database `name`.
-pub(crate) async fn database_exists(database_url: &str, name: &str) -> bool {
-    let admin_url = match database_url.rsplit_once('/') {
-        Some((base, _)) => format!("{base}/postgres"),
-        None => panic!("bad database URL {database_url}"),
-    };
-    let (client, conn) = tokio_postgres::connect(&admin_url, tokio_postgres::NoTls)
-        .await
-        .expect("connect to the shared Postgres");
-    tokio::spawn(conn);
-    client
-        .query_opt("SELECT 1 FROM pg_database WHERE datname = $1", &[&name])
-        .await
-        .expect("query pg_database")
-        .is_some()
+/// Whether the shared Postgres has database `name` (asked as its superuser over the
+/// container's local socket: clone credentials cannot see other databases, nor a dropped one).
+pub(crate) fn database_exists(name: &str) -> bool {
+    let out = Command::new("docker")
+        .args([
+            "exec",
+            "asym-postgres",
+            "psql",
+            "-U",
+            "postgres",
+            "-tAc",
+            &format!("SELECT count(*) FROM pg_database WHERE datname = '{name}'"),
+        ])
+        .output()
+        .expect("docker exec psql");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).trim() == "1"
 }

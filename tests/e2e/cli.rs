@@ -36,7 +36,7 @@ async fn query_seed_tokens_snapshots_and_db() {
         stderr(&out)
     );
     let rows = home.asym_json(&["query", &id, "select count(*) as n from messages"]);
-    let seeded: u64 = rows[0]["n"].as_str().unwrap().parse().unwrap();
+    let seeded: u64 = rows[0]["n"].as_u64().unwrap();
     assert!(seeded > 0);
     let out = home.asym(&["query", &id, "--write", "delete from messages"]);
     assert!(out.status.success(), "{}", stderr(&out));
@@ -44,7 +44,20 @@ async fn query_seed_tokens_snapshots_and_db() {
     let sql = home.path().join("count.sql");
     std::fs::write(&sql, "select count(*) as n from messages").unwrap();
     let rows = home.asym_json(&["query", &id, "-f", sql.to_str().unwrap()]);
-    assert_eq!(rows[0]["n"], "0");
+    assert_eq!(rows[0]["n"], 0);
+    // JSON output carries typed values.
+    let typed = home.asym_json(&[
+        "query",
+        &id,
+        "select 1 as one, true as yes, null as nothing, '{\"a\": [1]}'::jsonb as doc, \
+         array[1, 2] as list, 9007199254740993 as big, 1.5 as half, \
+         '2024-01-02 03:04:05+00'::timestamptz as at;",
+    ]);
+    assert_eq!(
+        typed,
+        json!([{"one": 1, "yes": true, "nothing": null, "doc": {"a": [1]}, "list": [1, 2],
+                "big": "9007199254740993", "half": 1.5, "at": "2024-01-02T03:04:05+00:00"}])
+    );
     let out = home
         .command(&["query", &id])
         .stdin(std::process::Stdio::null())
@@ -59,7 +72,7 @@ async fn query_seed_tokens_snapshots_and_db() {
     assert!(home.asym(&["reset", &id]).status.success());
     assert_eq!(
         home.asym_json(&["query", &id, "select count(*) as n from messages"])[0]["n"],
-        seeded.to_string()
+        seeded
     );
     slack(
         &api,
@@ -80,7 +93,7 @@ async fn query_seed_tokens_snapshots_and_db() {
         &id,
         "select count(*) as n from messages where text = 'saved'",
     ]);
-    assert_eq!(n[0]["n"], "1");
+    assert_eq!(n[0]["n"], 1);
     let out = home.asym(&["restore", &id, "nope"]);
     assert!(stderr(&out).contains("SNAPSHOT_NOT_FOUND") && stderr(&out).contains("with_saved"));
 
@@ -95,7 +108,7 @@ async fn query_seed_tokens_snapshots_and_db() {
         &id,
         "select count(*) as n from messages where text = 'from a file'",
     ]);
-    assert_eq!(n[0]["n"], "1", "reset replays the last seed");
+    assert_eq!(n[0]["n"], 1, "reset replays the last seed");
     let out = home.asym(&["seed", &id]);
     assert_eq!(out.status.code(), Some(1));
     assert!(stderr(&out).contains("nothing to seed"));
@@ -126,11 +139,15 @@ async fn query_seed_tokens_snapshots_and_db() {
     // db: connection facts; status/ls JSON redact secrets.
     let db = home.asym_json(&["db", &id]);
     assert_eq!(db["database"], format!("clone_{}", id.replace('-', "_")));
+    assert_eq!(
+        db["user"], db["database"],
+        "the clone's own role, not the superuser"
+    );
     assert!(
         db["url"]
             .as_str()
             .unwrap()
-            .starts_with("postgres://postgres:")
+            .starts_with(&format!("postgres://clone_{}:", id.replace('-', "_")))
     );
     let status = home.asym_json(&["status", &id]);
     assert_eq!(status[0]["tokens"]["bot"], "<redacted>");
@@ -181,6 +198,10 @@ fn environments_spin_partially_and_are_validated() {
     let joined = spun[0]["id"].as_str().unwrap();
     let envs = home.asym_json(&["env", "status"]);
     assert_eq!(envs[0]["members"].as_array().unwrap().len(), 2, "{envs}");
+    assert_eq!(
+        home.asym_json(&["status", joined])[0]["environment"],
+        "checkout"
+    );
 
     assert!(home.asym(&["env", "destroy", "checkout"]).status.success());
     assert_eq!(home.asym_json(&["env", "status"]), json!([]));

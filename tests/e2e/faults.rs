@@ -165,3 +165,84 @@ fn ctrl_c_during_spin_rolls_back() {
         "no container left"
     );
 }
+
+#[test]
+fn bad_names_snapshots_and_seed_files_are_named_errors() {
+    let home = TestHome::new("4400-4409", json!({}));
+    for args in [
+        &["spin", "slack", "--name", "two\nlines"][..],
+        &["spin", "slack", "--group", &"g".repeat(1000)][..],
+    ] {
+        let out = home.asym(args);
+        assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+        assert!(stderr(&out).contains("NAME_INVALID"), "{}", stderr(&out));
+    }
+    assert_eq!(home.registry()["clones"].as_array().map_or(0, Vec::len), 0);
+
+    let spun = home.asym_json(&["spin", "slack"]);
+    let id = spun[0]["id"].as_str().unwrap().to_owned();
+    for name in ["baseline", "Not-Valid"] {
+        let out = home.asym(&["snapshot", &id, name]);
+        assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+        assert!(
+            stderr(&out).contains("SNAPSHOT_NAME_INVALID"),
+            "{}",
+            stderr(&out)
+        );
+    }
+    let started = Instant::now();
+    let out = home.asym(&["seed", &id, "--file", "/dev/zero"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("SEED_FILE_INVALID"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(started.elapsed() < Duration::from_secs(10));
+    assert!(home.asym(&["destroy", &id]).status.success());
+}
+
+#[test]
+fn seeding_a_fixture_replaces_the_data_and_a_failed_seed_changes_nothing() {
+    let home = TestHome::new("4370-4379", json!({}));
+    let spun = home.asym_json(&["spin", "slack", "--seed", "basic"]);
+    let id = spun[0]["id"].as_str().unwrap().to_owned();
+    let count = |home: &TestHome| {
+        let rows = home.asym_json(&["query", &id, "select count(*) as n from messages"]);
+        rows[0]["n"].to_string().trim_matches('"').to_owned()
+    };
+    let seeded = count(&home);
+    let out = home.asym(&[
+        "query",
+        &id,
+        "--write",
+        "insert into messages (channel_id, ts, user_id, team_id, text) select channel_id, 1.000001, user_id, team_id, 'extra' from messages limit 1",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_ne!(count(&home), seeded);
+
+    // The same fixture again: the clone holds the fixture, not the fixture twice.
+    let out = home.asym(&["seed", &id, "--fixture", "basic"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(count(&home), seeded);
+
+    // A file that fails half-way is rolled back whole, with its own error.
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("bad.sql");
+    std::fs::write(
+        &file,
+        "delete from messages;\ninsert into no_such_table values (1);\n",
+    )
+    .unwrap();
+    let out = home.asym(&["seed", &id, "--file", file.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("SEED_FAILED") && stderr(&out).contains("no_such_table"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(count(&home), seeded, "the failed seed changed nothing");
+    assert!(home.asym(&["reset", &id]).status.success());
+    assert_eq!(count(&home), seeded);
+    assert!(home.asym(&["destroy", &id]).status.success());
+}

@@ -9,5 +9,9 @@ mod common;
 
 mod cli;
 mod faults;
+mod hardening;
 mod harness;
+mod isolation;
 mod lifecycle;
+mod recovery;
+mod webhooks;

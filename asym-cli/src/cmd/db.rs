@@ -1,6 +1,6 @@
 //! `asym db`.
 
-use asym_engine::{Error, LocalDockerProvider};
+use asym_engine::{Error, Provider};
 use serde::Serialize;
 
 use crate::output;
@@ -21,22 +21,36 @@ pub(crate) struct Args {
 #[derive(Serialize)]
 struct Facts {
     url: String,
-    host: &'static str,
+    host: String,
     port: u16,
-    user: &'static str,
+    user: String,
     database: String,
 }
 
-pub(crate) async fn run(provider: &LocalDockerProvider, args: Args) -> Result<(), Error> {
-    let record = provider.record(&args.id)?;
-    let infra = provider.infra().await?;
-    let facts = Facts {
-        url: infra.database_url(&record.database),
-        host: "127.0.0.1",
-        port: infra.postgres_port,
-        user: "postgres",
-        database: record.database,
-    };
+impl Facts {
+    /// The parts of a `postgres://user:password@host:port/database` URL.
+    fn of(url: String) -> Option<Self> {
+        let rest = url.strip_prefix("postgres://")?;
+        let (login, place) = rest.rsplit_once('@')?;
+        let user = login.split(':').next()?.to_owned();
+        let (address, database) = place.split_once('/')?;
+        let (host, port) = address.rsplit_once(':')?;
+        Some(Self {
+            host: host.to_owned(),
+            port: port.parse().ok()?,
+            user,
+            database: database.to_owned(),
+            url,
+        })
+    }
+}
+
+pub(crate) async fn run(provider: &impl Provider, args: Args) -> Result<(), Error> {
+    let instance = provider.instance(provider.record(&args.id)?).await?;
+    let facts = Facts::of(instance.database_url).ok_or_else(|| Error::Internal {
+        context: "reading the clone's database URL".into(),
+        source: "not a postgres:// URL with user, host, port and database".into(),
+    })?;
     if args.json {
         return output::json(&facts);
     }

@@ -1,6 +1,6 @@
 //! `asym destroy`.
 
-use asym_engine::{CloneProvider, Error, LocalDockerProvider};
+use asym_engine::{Error, Provider};
 
 /// Remove a clone: containers, database, Redis keys, ports and record.
 #[derive(Debug, clap::Args)]
@@ -14,7 +14,7 @@ pub(crate) struct Args {
     all: bool,
 }
 
-pub(crate) async fn run(provider: &LocalDockerProvider, args: Args) -> Result<(), Error> {
+pub(crate) async fn run(provider: &impl Provider, args: Args) -> Result<(), Error> {
     let gone = match args.id {
         Some(id) => {
             provider.destroy(&id).await?;

@@ -2,7 +2,7 @@
 
 use std::process::ExitCode;
 
-use asym_engine::{Error, LocalDockerProvider};
+use asym_engine::{Error, Provider};
 
 use crate::output;
 
@@ -15,7 +15,7 @@ pub(crate) struct Args {
     json: bool,
 }
 
-pub(crate) async fn run(provider: &LocalDockerProvider, args: Args) -> Result<ExitCode, Error> {
+pub(crate) async fn run(provider: &impl Provider, args: Args) -> Result<ExitCode, Error> {
     let report = provider.doctor().await?;
     let healthy = report.checks.iter().all(|c| c.ok) || !report.fixed.is_empty();
     if args.json {

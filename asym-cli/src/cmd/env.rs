@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use asym_engine::{Error, LocalDockerProvider};
+use asym_engine::{Error, Provider};
 
 use crate::output;
 
@@ -48,7 +48,7 @@ enum EnvCommand {
     },
 }
 
-pub(crate) async fn run(provider: &LocalDockerProvider, args: Args) -> Result<ExitCode, Error> {
+pub(crate) async fn run(provider: &impl Provider, args: Args) -> Result<ExitCode, Error> {
     match args.command {
         EnvCommand::Spin { file, json } => {
             output::Progress::install(provider, json).begin(&file.display().to_string());

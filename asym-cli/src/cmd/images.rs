@@ -1,6 +1,6 @@
 //! `asym images`.
 
-use asym_engine::{Error, LocalDockerProvider, build_images};
+use asym_engine::{Error, Provider, build_images};
 
 use crate::output;
 
@@ -24,7 +24,7 @@ enum ImagesCommand {
     },
 }
 
-pub(crate) async fn run(provider: &LocalDockerProvider, args: Args) -> Result<(), Error> {
+pub(crate) async fn run(provider: &impl Provider, args: Args) -> Result<(), Error> {
     match args.command {
         ImagesCommand::Build { templates, json } => {
             let built = build_images(provider.catalog(), &templates, |line| {

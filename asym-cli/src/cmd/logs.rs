@@ -1,6 +1,6 @@
 //! `asym logs`.
 
-use asym_engine::{CloneProvider, Error, LocalDockerProvider, LogOptions};
+use asym_engine::{Error, LogOptions, Provider};
 use futures_util::StreamExt;
 
 /// Print a clone's container logs.
@@ -20,7 +20,7 @@ pub(crate) struct Args {
     service: Option<String>,
 }
 
-pub(crate) async fn run(provider: &LocalDockerProvider, args: Args) -> Result<(), Error> {
+pub(crate) async fn run(provider: &impl Provider, args: Args) -> Result<(), Error> {
     let options = LogOptions {
         follow: args.follow,
         tail: args.tail,

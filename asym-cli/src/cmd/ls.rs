@@ -1,6 +1,6 @@
 //! `asym ls`: clones from the registry, or the templates.
 
-use asym_engine::{Error, LocalDockerProvider};
+use asym_engine::{Error, Provider};
 use serde::Serialize;
 
 use crate::output;
@@ -26,7 +26,7 @@ struct TemplateRow {
     images: Vec<String>,
 }
 
-pub(crate) async fn run(provider: &LocalDockerProvider, args: Args) -> Result<(), Error> {
+pub(crate) async fn run(provider: &impl Provider, args: Args) -> Result<(), Error> {
     if args.templates {
         let rows: Vec<TemplateRow> = provider
             .catalog()

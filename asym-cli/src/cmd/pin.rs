@@ -2,7 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
-use asym_engine::{Error, LocalDockerProvider, lock_path, read_pins, write_pins};
+use asym_engine::{Error, Provider, lock_path, read_pins, write_pins};
 
 /// Show or refresh the image digests pinned in a crate's asym.lock.
 #[derive(Debug, clap::Args)]
@@ -32,7 +32,7 @@ fn crate_dir() -> Result<PathBuf, Error> {
         })
 }
 
-pub(crate) async fn run(provider: &LocalDockerProvider, args: Args) -> Result<(), Error> {
+pub(crate) async fn run(provider: &impl Provider, args: Args) -> Result<(), Error> {
     let dir = crate_dir()?;
     let path = lock_path(&dir.to_string_lossy());
     let mut pins = read_pins(&path);

@@ -1,6 +1,6 @@
 //! `asym prune`.
 
-use asym_engine::{Error, LocalDockerProvider, parse_duration};
+use asym_engine::{Error, Provider, parse_duration};
 
 use crate::output;
 
@@ -29,7 +29,7 @@ fn duration(text: &str) -> Result<std::time::Duration, String> {
     parse_duration(text).ok_or_else(|| format!("\"{text}\" is not a duration like 90s, 30m or 2h"))
 }
 
-pub(crate) async fn run(provider: &LocalDockerProvider, args: Args) -> Result<(), Error> {
+pub(crate) async fn run(provider: &impl Provider, args: Args) -> Result<(), Error> {
     let report = provider.prune(args.idle, args.all, args.dry_run).await?;
     if args.json {
         return output::json(&report);

@@ -1,6 +1,6 @@
 //! `asym reset`.
 
-use asym_engine::{CloneProvider, Error, LocalDockerProvider};
+use asym_engine::{Error, Provider};
 
 /// Put a clone back to its baseline (post-provision, post-seed) state.
 #[derive(Debug, clap::Args)]
@@ -10,7 +10,7 @@ pub(crate) struct Args {
     id: String,
 }
 
-pub(crate) async fn run(provider: &LocalDockerProvider, args: Args) -> Result<(), Error> {
+pub(crate) async fn run(provider: &impl Provider, args: Args) -> Result<(), Error> {
     provider.reset(&args.id).await?;
     println!("{} reset", args.id);
     Ok(())

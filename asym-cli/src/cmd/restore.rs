@@ -1,6 +1,6 @@
 //! `asym restore`.
 
-use asym_engine::{CloneProvider, Error, LocalDockerProvider};
+use asym_engine::{Error, Provider};
 
 /// Put a clone back to a saved snapshot (and clear its Redis keys).
 #[derive(Debug, clap::Args)]
@@ -12,7 +12,7 @@ pub(crate) struct Args {
     name: String,
 }
 
-pub(crate) async fn run(provider: &LocalDockerProvider, args: Args) -> Result<(), Error> {
+pub(crate) async fn run(provider: &impl Provider, args: Args) -> Result<(), Error> {
     provider.restore(&args.id, &args.name).await?;
     println!("{} restored from {}", args.id, args.name);
     Ok(())

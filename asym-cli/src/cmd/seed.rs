@@ -2,7 +2,7 @@
 
 use std::process::ExitCode;
 
-use asym_engine::{CloneProvider, Error, LocalDockerProvider, SeedSpec};
+use asym_engine::{Error, Provider, SeedSpec};
 
 use crate::output;
 
@@ -25,7 +25,7 @@ pub(crate) struct Args {
     json: bool,
 }
 
-pub(crate) async fn run(provider: &LocalDockerProvider, args: Args) -> Result<ExitCode, Error> {
+pub(crate) async fn run(provider: &impl Provider, args: Args) -> Result<ExitCode, Error> {
     let seed = match (args.fixture, args.file) {
         (Some(name), _) => SeedSpec::Fixture(name),
         (None, Some(path)) => SeedSpec::File(path),

@@ -1,6 +1,6 @@
 //! `asym snapshot`.
 
-use asym_engine::{CloneProvider, Error, LocalDockerProvider};
+use asym_engine::{Error, Provider};
 
 /// Save a clone's current database state under a name.
 #[derive(Debug, clap::Args)]
@@ -12,7 +12,7 @@ pub(crate) struct Args {
     name: String,
 }
 
-pub(crate) async fn run(provider: &LocalDockerProvider, args: Args) -> Result<(), Error> {
+pub(crate) async fn run(provider: &impl Provider, args: Args) -> Result<(), Error> {
     provider.snapshot(&args.id, &args.name).await?;
     println!("{} saved as {}", args.id, args.name);
     Ok(())

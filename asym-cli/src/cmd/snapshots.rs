@@ -1,6 +1,6 @@
 //! `asym snapshots`.
 
-use asym_engine::{Error, LocalDockerProvider};
+use asym_engine::{Error, Provider};
 
 use crate::output;
 
@@ -15,7 +15,7 @@ pub(crate) struct Args {
     json: bool,
 }
 
-pub(crate) async fn run(provider: &LocalDockerProvider, args: Args) -> Result<(), Error> {
+pub(crate) async fn run(provider: &impl Provider, args: Args) -> Result<(), Error> {
     let names = provider.snapshots(&args.id).await?;
     if args.json {
         return output::json(&names);

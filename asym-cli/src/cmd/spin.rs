@@ -2,7 +2,7 @@
 
 use std::time::Instant;
 
-use asym_engine::{CloneProvider, CloneSpec, Error, LocalDockerProvider, PortRange, SeedSpec};
+use asym_engine::{CloneSpec, Error, PortRange, Provider, SeedSpec};
 
 use crate::output;
 
@@ -38,7 +38,7 @@ pub(crate) struct Args {
     json: bool,
 }
 
-pub(crate) async fn run(provider: &LocalDockerProvider, args: Args) -> Result<(), Error> {
+pub(crate) async fn run(provider: &impl Provider, args: Args) -> Result<(), Error> {
     let port_range = args
         .port_range
         .as_deref()

@@ -1,6 +1,6 @@
 //! `asym start`.
 
-use asym_engine::{CloneProvider, Error, LocalDockerProvider};
+use asym_engine::{Error, Provider};
 
 use crate::output;
 
@@ -12,7 +12,7 @@ pub(crate) struct Args {
     id: String,
 }
 
-pub(crate) async fn run(provider: &LocalDockerProvider, args: Args) -> Result<(), Error> {
+pub(crate) async fn run(provider: &impl Provider, args: Args) -> Result<(), Error> {
     let instance = provider.start(&args.id).await?;
     output::clone_block(&instance, &[]);
     Ok(())

@@ -1,6 +1,6 @@
 //! `asym status`: clones, checked against Docker.
 
-use asym_engine::{CloneProvider, Error, LocalDockerProvider};
+use asym_engine::{Error, Provider};
 
 use crate::output;
 
@@ -15,7 +15,7 @@ pub(crate) struct Args {
     json: bool,
 }
 
-pub(crate) async fn run(provider: &LocalDockerProvider, args: Args) -> Result<(), Error> {
+pub(crate) async fn run(provider: &impl Provider, args: Args) -> Result<(), Error> {
     let ids: Vec<String> = match args.id {
         Some(id) => vec![id],
         None => provider.records()?.into_iter().map(|r| r.id).collect(),
@@ -52,7 +52,11 @@ pub(crate) async fn run(provider: &LocalDockerProvider, args: Args) -> Result<()
                 r.id.clone(),
                 r.template.clone(),
                 r.mode.clone(),
-                r.state.to_string(),
+                if s.problem.is_some() {
+                    format!("{} (dead)", r.state)
+                } else {
+                    r.state.to_string()
+                },
                 containers,
                 s.instance.endpoints.api.clone(),
                 env,

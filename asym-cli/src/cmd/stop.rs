@@ -1,6 +1,6 @@
 //! `asym stop`.
 
-use asym_engine::{CloneProvider, Error, LocalDockerProvider};
+use asym_engine::{Error, Provider};
 
 /// Stop a clone's containers, keeping its data.
 #[derive(Debug, clap::Args)]
@@ -10,7 +10,7 @@ pub(crate) struct Args {
     id: String,
 }
 
-pub(crate) async fn run(provider: &LocalDockerProvider, args: Args) -> Result<(), Error> {
+pub(crate) async fn run(provider: &impl Provider, args: Args) -> Result<(), Error> {
     provider.stop(&args.id).await?;
     println!("{} stopped", args.id);
     Ok(())

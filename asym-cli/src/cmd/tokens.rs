@@ -1,6 +1,6 @@
 //! `asym tokens`.
 
-use asym_engine::{Error, LocalDockerProvider};
+use asym_engine::{Error, Provider};
 
 use crate::output;
 
@@ -20,7 +20,7 @@ pub(crate) struct Args {
     json: bool,
 }
 
-pub(crate) async fn run(provider: &LocalDockerProvider, args: Args) -> Result<(), Error> {
+pub(crate) async fn run(provider: &impl Provider, args: Args) -> Result<(), Error> {
     let tokens = provider.tokens(&args.id, args.reprovision).await?;
     if args.json {
         return output::json(&tokens);

@@ -3,7 +3,7 @@
 
 use hyper_util::client::legacy::connect::HttpConnector;
 use slack_morphism::prelude::SlackClientHyperConnector;
-use slack_morphism_bot::{BotError, IncidentBot, open_text, resolved_text};
+use slack_morphism_bot::{BotError, Incident, IncidentBot, open_text, resolved_text};
 
 /// The bot as a user would build it, with only the API URL pointed at the clone (and a
 /// plain-HTTP connector: the clone is not behind TLS).
@@ -29,6 +29,36 @@ async fn column(slack: &asym::Slack, sql: &str) -> Vec<String> {
         .iter()
         .map(|row| row.get::<_, String>(0))
         .collect()
+}
+
+/// Opens an incident in `channel` with the seed's bot, which must succeed.
+async fn open(slack: &asym::Slack, channel: &str, title: &str) -> Incident {
+    bot(slack)
+        .open(channel, title)
+        .await
+        .expect("the bot opens the incident")
+}
+
+/// The `ts` of every message pinned in #general.
+async fn pinned_in_general(slack: &asym::Slack) -> Vec<String> {
+    column(
+        slack,
+        "select ts::text from pins where channel_id = 'C0000000001'",
+    )
+    .await
+}
+
+/// The reactions on the incident's notice in #general, first added first.
+async fn reactions(slack: &asym::Slack, incident: &Incident) -> Vec<String> {
+    column(
+        slack,
+        &format!(
+            "select r->>'name' from messages, json_array_elements(reactions) r \
+             where channel_id = 'C0000000001' and ts = {}",
+            incident.ts
+        ),
+    )
+    .await
 }
 
 #[asym::clone("slack", seed = "basic")]
@@ -58,10 +88,7 @@ async fn channels_are_listed_across_pages(slack: asym::Slack) {
 
 #[asym::clone("slack", seed = "basic")]
 async fn opening_an_incident_posts_pins_and_flags_the_notice(slack: asym::Slack) {
-    let incident = bot(&slack)
-        .open("general", "Checkout is failing")
-        .await
-        .unwrap();
+    let incident = open(&slack, "general", "Checkout is failing").await;
     assert_eq!(incident.channel, "C0000000001");
 
     let posted = column(
@@ -74,30 +101,14 @@ async fn opening_an_incident_posts_pins_and_flags_the_notice(slack: asym::Slack)
     )
     .await;
     assert_eq!(posted, [open_text("Checkout is failing")]);
-    let pinned = column(
-        &slack,
-        "select ts::text from pins where channel_id = 'C0000000001'",
-    )
-    .await;
+    let pinned = pinned_in_general(&slack).await;
     assert_eq!(pinned, std::slice::from_ref(&incident.ts));
-    let reactions = column(
-        &slack,
-        &format!(
-            "select r->>'name' from messages, json_array_elements(reactions) r \
-             where channel_id = 'C0000000001' and ts = {}",
-            incident.ts
-        ),
-    )
-    .await;
-    assert_eq!(reactions, ["eyes"]);
+    assert_eq!(reactions(&slack, &incident).await, ["eyes"]);
 }
 
 #[asym::clone("slack", seed = "basic")]
 async fn the_bot_joins_a_channel_it_is_not_in(slack: asym::Slack) {
-    let incident = bot(&slack)
-        .open("random", "Office wifi down")
-        .await
-        .unwrap();
+    let incident = open(&slack, "random", "Office wifi down").await;
     assert_eq!(incident.channel, "C0000000002");
     let members = column(
         &slack,
@@ -137,22 +148,12 @@ async fn resolving_rewrites_the_notice_and_closes_the_thread(slack: asym::Slack)
             "Root cause: a missing index after the migration".to_owned(),
         ]
     );
-    let pinned = column(
-        &slack,
-        "select ts::text from pins where channel_id = 'C0000000001'",
-    )
-    .await;
+    let pinned = pinned_in_general(&slack).await;
     assert!(pinned.is_empty(), "the notice is unpinned: {pinned:?}");
-    let reactions = column(
-        &slack,
-        &format!(
-            "select r->>'name' from messages, json_array_elements(reactions) r \
-             where channel_id = 'C0000000001' and ts = {}",
-            incident.ts
-        ),
-    )
-    .await;
-    assert_eq!(reactions, ["eyes", "white_check_mark"]);
+    assert_eq!(
+        reactions(&slack, &incident).await,
+        ["eyes", "white_check_mark"]
+    );
 }
 
 #[asym::clone("slack", seed = "basic")]

@@ -90,7 +90,7 @@ async fn a_revoked_token_is_reported(slack: asym::Slack) {
 }
 
 #[asym::clone("slack", seed = "basic")]
-fn plain_fn_tests_work_too(slack: asym::Clone) {
+fn plain_fn_tests_work_too(slack: asym::AnyClone) {
     assert!(slack.api_url().ends_with("/api"));
     assert!(slack.token("bot").unwrap().starts_with("xoxb-"));
 }

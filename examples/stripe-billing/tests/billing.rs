@@ -33,6 +33,13 @@ async fn column(stripe: &asym::Stripe, sql: &str) -> Vec<String> {
         .collect()
 }
 
+/// Asserts the clone stores no object of type `object`.
+async fn assert_none_stored(stripe: &asym::Stripe, object: &str) {
+    let sql = format!("select id from objects where object = '{object}'");
+    let ids = column(stripe, &sql).await;
+    assert!(ids.is_empty(), "stored {object} objects: {ids:?}");
+}
+
 /// A field of a stored object, as text.
 async fn field(stripe: &asym::Stripe, id: &str, path: &str) -> String {
     let rows = column(
@@ -149,12 +156,7 @@ async fn subscribing_to_an_unknown_price_is_reported(stripe: asym::Stripe) {
         .await
         .unwrap_err();
     assert_eq!(err.stripe_code(), Some("resource_missing"), "{err:?}");
-    let subscriptions = column(
-        &stripe,
-        "select id from objects where object = 'subscription'",
-    )
-    .await;
-    assert!(subscriptions.is_empty(), "{subscriptions:?}");
+    assert_none_stored(&stripe, "subscription").await;
 }
 
 #[asym::clone("stripe", seed = "basic")]
@@ -196,12 +198,7 @@ async fn a_customer_without_a_card_is_not_charged(stripe: asym::Stripe) {
         matches!(&err, BillingError::NoCardOnFile(who) if who == BOB),
         "{err:?}"
     );
-    let payments = column(
-        &stripe,
-        "select id from objects where object = 'payment_intent'",
-    )
-    .await;
-    assert!(payments.is_empty(), "{payments:?}");
+    assert_none_stored(&stripe, "payment_intent").await;
 }
 
 #[asym::clone("stripe", seed = "basic")]

@@ -2,8 +2,11 @@
 
 use std::net::IpAddr;
 
-/// The port a backend listens on when `ASYM_PORT` is unset (the manifests' default).
-pub const DEFAULT_PORT: u16 = 3001;
+pub use asym_contract::wire::DEFAULT_PORT;
+use asym_contract::wire::{
+    ENV_ADMIN_SECRET, ENV_BIND, ENV_CLONE_ID, ENV_DATABASE_URL, ENV_JWT_SECRET, ENV_PORT,
+    ENV_PUBLIC_URL, ENV_REDIS_PREFIX, ENV_REDIS_URL,
+};
 
 /// Everything a backend reads from its environment, as the engine injects it.
 ///
@@ -103,39 +106,39 @@ impl Config {
         let get = |var: &'static str| lookup(var).filter(|value| !value.is_empty());
         let required = |var: &'static str| get(var).ok_or(ConfigError::Missing { var });
 
-        let bind = match get("ASYM_BIND") {
+        let bind = match get(ENV_BIND) {
             None => IpAddr::from([0, 0, 0, 0]),
             Some(value) => value.parse().map_err(|_| ConfigError::Invalid {
-                var: "ASYM_BIND",
+                var: ENV_BIND,
                 value,
                 reason: "expected an IP address such as 0.0.0.0 or 127.0.0.1",
             })?,
         };
-        let port = match get("ASYM_PORT") {
+        let port = match get(ENV_PORT) {
             None => default_port,
             Some(value) => value.parse().map_err(|_| ConfigError::Invalid {
-                var: "ASYM_PORT",
+                var: ENV_PORT,
                 value,
                 reason: "expected a port number between 0 and 65535",
             })?,
         };
-        let database_url = required("DATABASE_URL")?;
+        let database_url = required(ENV_DATABASE_URL)?;
         if !(database_url.starts_with("postgres://") || database_url.starts_with("postgresql://")) {
             return Err(ConfigError::Invalid {
-                var: "DATABASE_URL",
+                var: ENV_DATABASE_URL,
                 value: redact_url(&database_url),
                 reason: "expected postgres://user:password@host:port/database",
             });
         }
-        let redis_url = required("REDIS_URL")?;
+        let redis_url = required(ENV_REDIS_URL)?;
         if !redis_url.starts_with("redis://") {
             return Err(ConfigError::Invalid {
-                var: "REDIS_URL",
+                var: ENV_REDIS_URL,
                 value: redact_url(&redis_url),
                 reason: "expected redis://host:port",
             });
         }
-        let public_url = get("ASYM_PUBLIC_URL")
+        let public_url = get(ENV_PUBLIC_URL)
             .unwrap_or_else(|| format!("http://127.0.0.1:{port}"))
             .trim_end_matches('/')
             .to_owned();
@@ -144,10 +147,10 @@ impl Config {
             port,
             database_url,
             redis_url,
-            redis_prefix: required("ASYM_REDIS_PREFIX")?,
-            admin_secret: required("ASYM_ADMIN_SECRET")?,
-            jwt_secret: required("ASYM_JWT_SECRET")?,
-            clone_id: required("ASYM_CLONE_ID")?,
+            redis_prefix: required(ENV_REDIS_PREFIX)?,
+            admin_secret: required(ENV_ADMIN_SECRET)?,
+            jwt_secret: required(ENV_JWT_SECRET)?,
+            clone_id: required(ENV_CLONE_ID)?,
             public_url,
         })
     }

@@ -17,7 +17,11 @@ pub enum CursorError {
 
 /// Encodes `inner` (e.g. `channel:C0123`) as a cursor.
 pub fn encode(inner: &str) -> String {
-    let bytes = inner.as_bytes();
+    base64(inner.as_bytes())
+}
+
+/// Standard, padded base64 of `bytes` (RFC 4648 §4).
+pub fn base64(bytes: &[u8]) -> String {
     let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
     for chunk in bytes.chunks(3) {
         let b = [

@@ -18,6 +18,20 @@ pub fn parse(input: &[u8]) -> Vec<(String, String)> {
         .collect()
 }
 
+/// Percent-encodes `text` for a URL path segment or query component: RFC 3986's unreserved
+/// characters stay, every other byte becomes `%XX`.
+pub fn encode(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for byte in text.bytes() {
+        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~') {
+            out.push(char::from(byte));
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
+}
+
 fn decode(input: &[u8]) -> String {
     let mut out = Vec::with_capacity(input.len());
     let mut i = 0;

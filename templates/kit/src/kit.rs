@@ -5,16 +5,18 @@ use std::time::Duration;
 
 use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod, Runtime};
 use redis::aio::{ConnectionManager, ConnectionManagerConfig};
-use tokio::sync::OnceCell;
+use tokio::sync::{Notify, OnceCell};
 
 use crate::config::Config;
-use crate::reset::Resets;
+use crate::gate::Resets;
 
 /// Most Postgres connections one backend holds: tests drive a clone from a handful of tasks,
 /// and every connection costs the shared server memory.
 const PG_POOL_SIZE: usize = 4;
 /// How long a request waits for Postgres (a free pooled connection, or a new one).
 const PG_TIMEOUT: Duration = Duration::from_secs(2);
+/// Session settings of every backend connection (see [`Kit::new`]).
+const IDLE_IN_TRANSACTION: &str = "-c idle_in_transaction_session_timeout=5000";
 /// How long a Redis connection attempt, then each Redis command, may take.
 const REDIS_CONNECT_TIMEOUT: Duration = Duration::from_secs(1);
 const REDIS_RESPONSE_TIMEOUT: Duration = Duration::from_secs(2);
@@ -104,7 +106,14 @@ struct Inner {
     redis_client: redis::Client,
     redis: OnceCell<ConnectionManager>,
     resets: Resets,
+    /// Set once the kit's own tables (`sql/kit.sql`) exist in the clone's database.
+    schema: OnceCell<()>,
+    http: std::sync::OnceLock<reqwest::Client>,
+    outbox: Notify,
 }
+
+/// The kit's own tables, created at start-up (see `sql/kit.sql`).
+const SCHEMA: &str = include_str!("../sql/kit.sql");
 
 impl std::fmt::Debug for Kit {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -127,6 +136,10 @@ impl Kit {
             .parse()
             .map_err(StartError::DatabaseUrl)?;
         pg_config.connect_timeout(PG_TIMEOUT);
+        // A safety net under every clone: a session left inside a transaction (a request
+        // dropped between BEGIN and COMMIT by code that did not use `Transaction` or
+        // [`ManualTx`]) is ended by Postgres instead of holding its locks for good.
+        pg_config.options(IDLE_IN_TRANSACTION);
         if pg_config.get_application_name().is_none() {
             pg_config.application_name(&config.clone_id);
         }
@@ -154,6 +167,9 @@ impl Kit {
                 redis_client,
                 redis: OnceCell::new(),
                 resets: Resets::new(),
+                schema: OnceCell::new(),
+                http: std::sync::OnceLock::new(),
+                outbox: Notify::new(),
             }),
         })
     }
@@ -213,18 +229,48 @@ impl Kit {
         redis_key(&self.inner.config.redis_prefix, suffix)
     }
 
-    /// Runs `SELECT 1`.
+    /// Runs `SELECT 1`, after creating the kit's own tables on the first success (so a
+    /// healthy backend always has them).
     ///
     /// # Errors
     ///
-    /// [`BackendError`] when Postgres does not answer in time.
+    /// [`BackendError`] when Postgres does not answer in time or the tables cannot be made.
     pub async fn check_postgres(&self) -> Result<(), BackendError> {
         within(PG_TIMEOUT, async {
             let client = self.db().await?;
+            self.inner
+                .schema
+                .get_or_try_init(|| async {
+                    client
+                        .batch_execute(SCHEMA)
+                        .await
+                        .map_err(BackendError::from)
+                })
+                .await?;
             client.simple_query("SELECT 1").await?;
             Ok(())
         })
         .await
+    }
+
+    /// The one HTTP client a backend sends with (webhooks, URL checks): made on first use.
+    pub fn http(&self) -> &reqwest::Client {
+        self.inner.http.get_or_init(|| {
+            reqwest::Client::builder()
+                .connect_timeout(Duration::from_secs(5))
+                .build()
+                .unwrap_or_default()
+        })
+    }
+
+    /// Tells the webhook worker that deliveries were enqueued (call after committing).
+    pub fn wake_outbox(&self) {
+        self.inner.outbox.notify_one();
+    }
+
+    /// Resolves when [`Kit::wake_outbox`] is called.
+    pub(crate) async fn outbox_notified(&self) {
+        self.inner.outbox.notified().await;
     }
 
     /// Sends `PING`.
@@ -252,6 +298,58 @@ impl Kit {
         tokio::spawn(async move {
             retry_until_ok(|| kit.check_redis()).await;
         });
+    }
+}
+
+/// A pooled connection on which the caller runs `BEGIN` … `COMMIT` by hand (to pipeline
+/// `BEGIN` with its first statements, which `Transaction` cannot).
+///
+/// If it is dropped while the transaction may still be open — the request's client went away
+/// and axum dropped the handler mid-transaction, or a statement failed — the connection is
+/// closed instead of going back to the pool, so Postgres rolls the transaction back at once
+/// and no later request (or reset) runs inside it. Call [`ManualTx::finished`] once `COMMIT`
+/// or `ROLLBACK` has answered.
+#[derive(Debug)]
+pub struct ManualTx {
+    client: Option<deadpool_postgres::Object>,
+    open: std::sync::atomic::AtomicBool,
+}
+
+impl ManualTx {
+    /// Wraps `client`, counting its transaction as open.
+    pub fn new(client: deadpool_postgres::Object) -> Self {
+        Self {
+            client: Some(client),
+            open: std::sync::atomic::AtomicBool::new(true),
+        }
+    }
+
+    /// Marks the transaction committed or rolled back: the connection may be reused.
+    pub fn finished(&self) {
+        self.open.store(false, std::sync::atomic::Ordering::Release);
+    }
+}
+
+impl std::ops::Deref for ManualTx {
+    type Target = deadpool_postgres::Object;
+
+    fn deref(&self) -> &Self::Target {
+        // Only `Drop` takes the client out.
+        #[allow(clippy::expect_used, reason = "present until drop")]
+        self.client
+            .as_ref()
+            .expect("the connection is held until drop")
+    }
+}
+
+impl Drop for ManualTx {
+    fn drop(&mut self) {
+        if self.open.load(std::sync::atomic::Ordering::Acquire)
+            && let Some(client) = self.client.take()
+        {
+            // Detached from the pool and dropped: the socket closes, the server rolls back.
+            drop(deadpool_postgres::Object::take(client));
+        }
     }
 }
 

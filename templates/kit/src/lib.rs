@@ -11,9 +11,21 @@
 //! - [`serve`] / [`run`]: `GET /api/health` (200 only when Postgres and Redis answer), the
 //!   admin guard over `/api/admin/` (header `X-Asym-Admin-Secret`), graceful shutdown on
 //!   SIGTERM/SIGINT; `POST /api/admin/reset` (now, or deferred while the next test starts);
-//! - [`token`]: minting credentials and storing them only as SHA-256 hashes;
-//! - [`cursor`]: opaque base64 pagination cursors; [`form`]: urlencoded bodies;
-//!   [`multipart`]: `multipart/form-data` bodies (uploads).
+//! - [`token`]: minting credentials and HMAC; [`credentials`]: provisioning, hashed storage,
+//!   lookup and revocation of the credentials a clone accepts;
+//! - [`outbox`]: durable, signed webhook delivery (one [`outbox::Signer`] per product
+//!   scheme), retried with back-off and resumed after a restart; listed and redelivered
+//!   under `/api/admin/outbox`;
+//! - [`body`]: bounded request bodies (size, depth, keys, NUL, UTF-8) for JSON and forms;
+//! - pagination in the three styles the products use: [`cursor`] (opaque base64 cursors),
+//!   [`page`] (`page`/`per_page` with `Link` headers), and Relay connections (async-graphql's
+//!   `connection` module, with [`cursor`] for the cursors);
+//! - [`form`]: urlencoded bodies; [`multipart`]: `multipart/form-data` bodies (uploads);
+//! - `testing` (feature `testing`): the in-process app, an API client, a webhook receiver.
+//!
+//! The kit keeps two tables of its own in every clone's database (`sql/kit.sql`:
+//! `asym_credentials`, `asym_outbox`), created when the backend first reaches Postgres and
+//! before its health check answers 200. See `templates/README.md` for how a clone is built.
 //!
 //! A backend's `main.rs` is one line:
 //!
@@ -31,13 +43,21 @@
 //! }
 //! ```
 
+pub mod body;
 mod config;
+pub mod credentials;
 pub mod cursor;
+mod errors;
 pub mod form;
+mod gate;
 mod kit;
 pub mod multipart;
+pub mod outbox;
+pub mod page;
 mod reset;
 mod server;
+#[cfg(feature = "testing")]
+pub mod testing;
 pub mod token;
 
 pub use deadpool_postgres;
@@ -45,5 +65,6 @@ pub use redis;
 pub use tokio_postgres;
 
 pub use config::{Config, ConfigError, DEFAULT_PORT};
-pub use kit::{BackendError, Kit, StartError, redis_key};
-pub use server::{ADMIN_SECRET_HEADER, HEALTH_PATH, error_chain, router, run, serve};
+pub use errors::error_chain;
+pub use kit::{BackendError, Kit, ManualTx, StartError, redis_key};
+pub use server::{ADMIN_SECRET_HEADER, HEALTH_PATH, OUTBOX_PATH, router, run, serve};

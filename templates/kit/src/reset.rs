@@ -8,8 +8,7 @@
 //! through), and `GET /api/admin/reset/{pending}` answers once it is, saying whether it
 //! succeeded, so the next holder knows the clone is clean without resetting it again.
 
-use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::Ordering;
 
 use axum::extract::{Path, Query, Request, State};
 use axum::http::StatusCode;
@@ -17,13 +16,11 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use serde_json::json;
-use tokio::sync::RwLock;
 
+use crate::errors::error_chain;
 use crate::kit::{BackendError, Kit};
-use crate::server::error_chain;
 
-/// The path of the reset routes.
-pub(crate) const RESET_PATH: &str = "/api/admin/reset";
+pub(crate) use asym_contract::wire::RESET_PATH;
 
 /// The restore function of the baseline snapshot the engine captures after spin (the engine's
 /// `reset` module generates it: delete + re-insert every table, sequences put back).
@@ -31,30 +28,6 @@ const RESTORE_BASELINE: &str = "SELECT asym_snap_baseline.restore()";
 
 /// Lua deleting every key under a prefix in one round trip (the engine runs the same script).
 const CLEAR_PREFIX_LUA: &str = include_str!("clear_prefix.lua");
-
-/// Resets in flight and done, for this run of the backend.
-#[derive(Debug)]
-pub(crate) struct Resets {
-    /// Held for writing by a reset, for reading by every other request.
-    gate: Arc<RwLock<()>>,
-    /// Random per start, so a token from before a restart is never taken for a later reset.
-    boot: String,
-    /// The last deferred reset handed out.
-    issued: AtomicU64,
-    /// The last deferred reset that succeeded.
-    succeeded: AtomicU64,
-}
-
-impl Resets {
-    pub(crate) fn new() -> Self {
-        Self {
-            gate: Arc::new(RwLock::new(())),
-            boot: crate::token::random_hex(8),
-            issued: AtomicU64::new(0),
-            succeeded: AtomicU64::new(0),
-        }
-    }
-}
 
 /// Restores the baseline and clears the Redis prefix, concurrently.
 async fn restore(kit: &Kit) -> Result<(), BackendError> {

@@ -12,15 +12,12 @@ use axum::routing::{get, post};
 use serde_json::json;
 
 use crate::config::Config;
+use crate::errors::error_chain;
 use crate::kit::{BackendError, Kit, StartError};
-use crate::reset;
 use crate::token::constant_time_eq;
+use crate::{outbox, reset};
 
-/// The header carrying the per-clone admin secret on `/api/admin/` requests.
-pub const ADMIN_SECRET_HEADER: &str = "x-asym-admin-secret";
-
-/// The path every backend answers health on.
-pub const HEALTH_PATH: &str = "/api/health";
+pub use asym_contract::wire::{ADMIN_SECRET_HEADER, HEALTH_PATH, OUTBOX_PATH};
 
 /// Wraps a product's router with what every backend serves the same way:
 /// `GET /api/health`, and the admin guard over everything under `/api/admin/`.
@@ -34,6 +31,7 @@ pub fn router(kit: &Kit, app: Router) -> Router {
             &format!("{}/{{pending}}", reset::RESET_PATH),
             get(reset::settled),
         )
+        .merge(outbox::admin_routes())
         .with_state(kit.clone());
     app.merge(shared)
         .layer(middleware::from_fn_with_state(kit.clone(), reset::gate))
@@ -65,18 +63,6 @@ fn describe(result: &Result<(), BackendError>) -> String {
         Ok(()) => "ok".to_owned(),
         Err(err) => error_chain(err),
     }
-}
-
-/// An error and its sources on one line: `outer: inner: root`.
-pub fn error_chain(err: &dyn std::error::Error) -> String {
-    let mut text = err.to_string();
-    let mut source = err.source();
-    while let Some(cause) = source {
-        text.push_str(": ");
-        text.push_str(&cause.to_string());
-        source = cause.source();
-    }
-    text
 }
 
 /// Rejects requests under `/api/admin/` that lack the right `X-Asym-Admin-Secret` with 401
@@ -120,6 +106,7 @@ where
         .await
         .map_err(|source| StartError::Bind { addr, source })?;
     kit.spawn_warm_up();
+    tokio::spawn(outbox::worker(kit.clone()));
     let app = router(&kit, app(kit.clone()));
     eprintln!("asym clone {} listening on {addr}", kit.config().clone_id);
     axum::serve(listener, app)

@@ -55,6 +55,11 @@ pub fn random_hex(len: usize) -> String {
 /// HMAC-SHA256 of `message` under `key` (RFC 2104), as lowercase hex: what webhook
 /// signatures (`X-Slack-Signature: v0=…`, `Stripe-Signature: …,v1=…`) are made of.
 pub fn hmac_sha256_hex(key: &[u8], message: &[u8]) -> String {
+    hex::encode(hmac_sha256(key, message))
+}
+
+/// HMAC-SHA256 of `message` under `key` (RFC 2104).
+pub fn hmac_sha256(key: &[u8], message: &[u8]) -> [u8; 32] {
     const BLOCK: usize = 64;
     let mut block = [0u8; BLOCK];
     if key.len() > BLOCK {
@@ -71,7 +76,7 @@ pub fn hmac_sha256_hex(key: &[u8], message: &[u8]) -> String {
         .chain_update(pad(0x5c))
         .chain_update(inner)
         .finalize();
-    hex::encode(outer)
+    outer.into()
 }
 
 /// Compares two secrets in time independent of where they differ and of their lengths

@@ -1,9 +1,9 @@
-use asym::{Clone, Linear};
+use asym::{AnyClone, Linear};
 
 #[asym::clone("slack")]
 #[asym::clone("slack")]
 #[asym::clone("slack")]
-async fn three_workspaces(first: asym::Slack, second: Linear, any: Clone) {
+async fn three_workspaces(first: asym::Slack, second: Linear, any: AnyClone) {
     let _ = (first, second, any);
 }
 

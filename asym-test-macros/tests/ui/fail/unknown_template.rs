@@ -1,5 +1,5 @@
 #[asym::clone("slak")]
-async fn posts(slack: asym::Clone) {
+async fn posts(slack: asym::AnyClone) {
     let _ = slack;
 }
 

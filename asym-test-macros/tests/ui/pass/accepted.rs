@@ -13,7 +13,7 @@ async fn async_with_result(slack: asym::Slack) -> Result<(), String> {
 }
 
 #[asym::clone("slack")]
-fn plain_fn(clone: asym::Clone) {
+fn plain_fn(clone: asym::AnyClone) {
     let _ = clone.api_url();
 }
 
@@ -21,13 +21,13 @@ fn plain_fn(clone: asym::Clone) {
 #[::asym::clone("slack")]
 #[asym::clone("slack",)]
 #[allow(clippy::similar_names)]
-async fn stacked(a: asym::Slack, b: ::asym::Clone, c: asym::Slack) {
+async fn stacked(a: asym::Slack, b: ::asym::AnyClone, c: asym::Slack) {
     let _ = (a, b, c);
 }
 
 #[my_asym::clone("slack", crate = "my_asym")]
 #[my_asym::clone("slack")]
-async fn renamed_dependency(a: my_asym::Slack, b: my_asym::Clone) {
+async fn renamed_dependency(a: my_asym::Slack, b: my_asym::AnyClone) {
     let _ = (a, b);
 }
 

@@ -56,7 +56,8 @@ pub(crate) async fn provision(State(state): State<AppState>, body: Bytes) -> Res
 }
 
 async fn provision_inner(state: &AppState, body: &[u8]) -> Result<Response, ApiError> {
-    let reprovision = parse_reprovision(body)?;
+    let reprovision = asym_kit::credentials::parse_reprovision(body)
+        .map_err(|_| ApiError::status(StatusCode::BAD_REQUEST, "invalid_arguments"))?;
     let mut client = state.kit.db().await?;
     let tx = client.transaction().await?;
     // One provisioner at a time: the second sees the first's secret.
@@ -98,29 +99,16 @@ async fn provision_inner(state: &AppState, body: &[u8]) -> Result<Response, ApiE
     tx.execute("DELETE FROM tokens", &[]).await?;
     let insert = "INSERT INTO tokens (token_hash, kind, user_id, team_id, scopes)
                   VALUES ($1, $2, $3, $4, $5)";
-    let scopes = |list: &[&str]| list.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
-    tx.execute(
-        insert,
-        &[
-            &hash(&bot_token),
-            &"bot",
-            &bot.get::<_, String>(0),
-            &bot.get::<_, String>(1),
-            &scopes(BOT_SCOPES),
-        ],
-    )
-    .await?;
-    tx.execute(
-        insert,
-        &[
-            &hash(&user_token),
-            &"user",
-            &owner.get::<_, String>(0),
-            &owner.get::<_, String>(1),
-            &scopes(USER_SCOPES),
-        ],
-    )
-    .await?;
+    let tokens = [
+        (&bot_token, "bot", &bot, BOT_SCOPES),
+        (&user_token, "user", &owner, USER_SCOPES),
+    ];
+    for (token, kind, holder, scopes) in tokens {
+        let (user, team): (String, String) = (holder.get(0), holder.get(1));
+        let scopes: Vec<String> = scopes.iter().map(|s| (*s).to_owned()).collect();
+        tx.execute(insert, &[&hash(token), &kind, &user, &team, &scopes])
+            .await?;
+    }
     tx.execute(
         "INSERT INTO settings (key, value)
          VALUES ('signing_secret', $1), ('verification_token', $2)
@@ -275,23 +263,6 @@ pub(crate) async fn set_rate_limits(State(state): State<AppState>, body: Bytes) 
     }
 }
 
-/// Reads `{"reprovision": true}`; an empty body means a first provisioning.
-fn parse_reprovision(body: &[u8]) -> Result<bool, ApiError> {
-    if body.iter().all(u8::is_ascii_whitespace) {
-        return Ok(false);
-    }
-    let value: serde_json::Value = serde_json::from_slice(body)
-        .map_err(|_| ApiError::status(StatusCode::BAD_REQUEST, "invalid_json"))?;
-    match value.get("reprovision") {
-        None | Some(serde_json::Value::Null) => Ok(false),
-        Some(serde_json::Value::Bool(flag)) => Ok(*flag),
-        Some(_) => Err(ApiError::status(
-            StatusCode::BAD_REQUEST,
-            "invalid_arguments",
-        )),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -325,20 +296,5 @@ mod tests {
         );
         assert_eq!(parts[4].len(), 32);
         assert!(parts[4].bytes().all(|b| b.is_ascii_hexdigit()));
-    }
-
-    #[test]
-    fn reprovision_flag_parsing() {
-        assert!(!parse_reprovision(b"").unwrap());
-        assert!(!parse_reprovision(b"{}").unwrap());
-        assert!(parse_reprovision(br#"{"reprovision": true}"#).unwrap());
-        assert!(!parse_reprovision(br#"{"reprovision": false}"#).unwrap());
-        assert_eq!(parse_reprovision(b"{").unwrap_err().code(), "invalid_json");
-        assert_eq!(
-            parse_reprovision(br#"{"reprovision": "yes"}"#)
-                .unwrap_err()
-                .code(),
-            "invalid_arguments"
-        );
     }
 }

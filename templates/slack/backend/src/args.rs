@@ -8,10 +8,29 @@
 
 use std::collections::HashMap;
 
-use serde_json::Value;
+use asym_kit::cursor;
+use serde_json::{Value, json};
 
+use crate::Call;
 use crate::error::ApiError;
 use crate::ts::Ts;
+
+/// What one Web API call may carry: 2 MiB, JSON nested 32 deep, 10,000 fields.
+pub(crate) const LIMITS: asym_kit::body::Limits = asym_kit::body::Limits {
+    max_bytes: 2 << 20,
+    max_depth: 32,
+    max_keys: 10_000,
+};
+
+/// Slack's answer (HTTP 200, `ok: false`) to a body outside [`LIMITS`].
+pub(crate) fn refused(err: asym_kit::body::BodyError) -> ApiError {
+    use asym_kit::body::BodyError;
+    match err {
+        BodyError::Syntax(_) => ApiError::new("invalid_json"),
+        BodyError::InvalidUtf8 => ApiError::new("invalid_charset"),
+        _ => ApiError::new("invalid_arguments"),
+    }
+}
 
 /// One call's arguments, body over query string.
 #[derive(Debug, Default)]
@@ -37,7 +56,7 @@ impl Args {
     ) -> Result<Self, ApiError> {
         let mut args = Self::default();
         if let Some(query) = query {
-            args.extend_form(query.as_bytes());
+            args.extend_form(query.as_bytes())?;
         }
         let media_type = content_type
             .and_then(|value| value.split(';').next())
@@ -46,8 +65,7 @@ impl Args {
         match media_type.as_deref() {
             _ if is_blank => {}
             Some("application/json") => {
-                let value: Value =
-                    serde_json::from_slice(body).map_err(|_| ApiError::new("invalid_json"))?;
+                let value = asym_kit::body::json(body, &LIMITS).map_err(refused)?;
                 let Value::Object(object) = value else {
                     return Err(ApiError::new("json_not_object"));
                 };
@@ -57,19 +75,22 @@ impl Args {
                     }
                 }
             }
-            _ => args.extend_form(body),
+            _ => args.extend_form(body)?,
         }
         Ok(args)
     }
 
-    fn extend_form(&mut self, input: &[u8]) {
-        for (name, value) in asym_kit::form::parse(input) {
+    fn extend_form(&mut self, input: &[u8]) -> Result<(), ApiError> {
+        let pairs = asym_kit::form::parse(input);
+        asym_kit::body::check_pairs(&pairs, &LIMITS).map_err(refused)?;
+        for (name, value) in pairs {
             if name == "token" {
                 self.token = Some(value);
             } else {
                 self.values.insert(name, Value::String(value));
             }
         }
+        Ok(())
     }
 
     /// The `token` argument, if one was sent where Slack reads it.
@@ -98,6 +119,19 @@ impl Args {
     /// `name` as text, absent when missing or empty.
     pub(crate) fn non_empty(&self, name: &str) -> Option<String> {
         self.string(name).filter(|text| !text.trim().is_empty())
+    }
+
+    /// `name`, which the method needs to name its object.
+    ///
+    /// # Errors
+    ///
+    /// `missing` (the method's own code, e.g. `user_not_found`) when absent or empty.
+    pub(crate) fn non_empty_or(
+        &self,
+        name: &str,
+        missing: &'static str,
+    ) -> Result<String, ApiError> {
+        self.non_empty(name).ok_or_else(|| ApiError::new(missing))
     }
 
     /// Every argument as a JSON object (the token excluded), for `api.test`.
@@ -193,6 +227,22 @@ impl Args {
     ///
     /// # Errors
     ///
+    /// A `ts` argument's whole seconds (`1512085950.000216` → `1512085950`).
+    pub(crate) fn seconds(
+        &self,
+        name: &str,
+        invalid: &'static str,
+    ) -> Result<Option<i64>, ApiError> {
+        Ok(self.ts(name, invalid)?.map(|ts| {
+            ts.to_string()
+                .split('.')
+                .next()
+                .unwrap_or("0")
+                .parse()
+                .unwrap_or(0)
+        }))
+    }
+
     /// `invalid` (the method's own code, e.g. `invalid_ts_oldest`) for a malformed value.
     pub(crate) fn ts(&self, name: &str, invalid: &'static str) -> Result<Option<Ts>, ApiError> {
         match self.non_empty(name) {
@@ -225,9 +275,88 @@ impl Args {
     }
 }
 
+/// The `channel` argument, which every conversation method requires.
+///
+/// # Errors
+///
+/// `invalid_arguments` when absent (Slack separates "not passed" from "names nothing");
+/// `channel_not_found` when empty.
+pub(crate) fn channel_arg(call: &Call) -> Result<String, ApiError> {
+    if !call.args.has("channel") {
+        return Err(ApiError::invalid_arguments(
+            "missing required field: channel",
+        ));
+    }
+    call.args.non_empty_or("channel", "channel_not_found")
+}
+
+/// Reads a cursor whose inner form is `<kind>:<value>`.
+pub(crate) fn cursor_value(cursor: Option<String>, kind: &str) -> Result<Option<String>, ApiError> {
+    let Some(cursor) = cursor.filter(|c| !c.is_empty()) else {
+        return Ok(None);
+    };
+    let inner = cursor::decode(&cursor).map_err(|_| ApiError::new("invalid_cursor"))?;
+    match inner.split_once(':') {
+        Some((k, value)) if k == kind && !value.is_empty() => Ok(Some(value.to_owned())),
+        _ => Err(ApiError::new("invalid_cursor")),
+    }
+}
+
+/// `{"next_cursor": …}`, empty on the last page.
+pub(crate) fn next_cursor(kind: &str, value: Option<&str>) -> Value {
+    json!({ "next_cursor": value.map(|v| cursor::encode(&format!("{kind}:{v}"))).unwrap_or_default() })
+}
+
+/// Cuts a page read with `limit + 1` rows back to `limit`; the row past the page, if any,
+/// names the next one.
+pub(crate) fn next_page<T>(items: &mut Vec<T>, limit: i64) -> Option<T> {
+    if items.len() > usize::try_from(limit).unwrap_or(usize::MAX) {
+        items.pop()
+    } else {
+        None
+    }
+}
+
+/// The `next_ts` cursor of a history or replies call.
+pub(crate) fn cursor_ts(call: &Call) -> Result<Option<Ts>, ApiError> {
+    cursor_value(call.args.string("cursor"), "next_ts")?
+        .map(|digits| {
+            Ts::from_cursor_digits(&digits).ok_or_else(|| ApiError::new("invalid_cursor"))
+        })
+        .transpose()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn cursors_carry_their_kind() {
+        let cursor = cursor::encode("channel:C0000000002");
+        assert_eq!(
+            cursor_value(Some(cursor.clone()), "channel")
+                .unwrap()
+                .as_deref(),
+            Some("C0000000002")
+        );
+        assert_eq!(cursor_value(None, "channel").unwrap(), None);
+        assert_eq!(cursor_value(Some(String::new()), "channel").unwrap(), None);
+        for bad in [cursor, "bm9wZQ==".to_owned(), "%%%".to_owned()] {
+            assert_eq!(
+                cursor_value(Some(bad), "next_ts").unwrap_err().code(),
+                "invalid_cursor"
+            );
+        }
+    }
+
+    #[test]
+    fn the_last_page_has_an_empty_next_cursor() {
+        assert_eq!(next_cursor("channel", None), json!({"next_cursor": ""}));
+        assert_eq!(
+            next_cursor("next_ts", Some("1512085861000543")),
+            json!({"next_cursor": "bmV4dF90czoxNTEyMDg1ODYxMDAwNTQz"})
+        );
+    }
     use serde_json::json;
 
     const FORM: Option<&str> = Some("application/x-www-form-urlencoded");

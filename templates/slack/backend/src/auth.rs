@@ -9,58 +9,22 @@ use crate::error::{ApiError, ApiResult};
 use crate::{AppState, Call, ratelimit};
 
 /// Scopes granted to the bot token minted at provisioning: what a typical bot installs with.
+#[rustfmt::skip]
 pub(crate) const BOT_SCOPES: &[&str] = &[
-    "channels:history",
-    "channels:join",
-    "channels:manage",
-    "channels:read",
-    "chat:write",
-    "chat:write.customize",
-    "files:read",
-    "files:write",
-    "groups:history",
-    "groups:read",
-    "groups:write",
-    "im:history",
-    "im:read",
-    "im:write",
-    "mpim:history",
-    "mpim:read",
-    "mpim:write",
-    "pins:read",
-    "pins:write",
-    "reactions:read",
-    "reactions:write",
-    "team:read",
-    "users.profile:read",
-    "users:read",
-    "users:read.email",
+    "channels:history", "channels:join", "channels:manage", "channels:read", "chat:write",
+    "chat:write.customize", "files:read", "files:write", "groups:history", "groups:read",
+    "groups:write", "im:history", "im:read", "im:write", "mpim:history", "mpim:read",
+    "mpim:write", "pins:read", "pins:write", "reactions:read", "reactions:write", "team:read",
+    "users.profile:read", "users:read", "users:read.email",
 ];
 
 /// Scopes granted to the user token minted at provisioning (the workspace's primary owner).
+#[rustfmt::skip]
 pub(crate) const USER_SCOPES: &[&str] = &[
-    "channels:history",
-    "channels:read",
-    "channels:write",
-    "chat:write",
-    "files:read",
-    "files:write",
-    "groups:history",
-    "groups:read",
-    "groups:write",
-    "im:history",
-    "im:read",
-    "im:write",
-    "mpim:history",
-    "mpim:read",
-    "mpim:write",
-    "pins:read",
-    "pins:write",
-    "reactions:read",
-    "reactions:write",
-    "team:read",
-    "users.profile:read",
-    "users:read",
+    "channels:history", "channels:read", "channels:write", "chat:write", "files:read",
+    "files:write", "groups:history", "groups:read", "groups:write", "im:history", "im:read",
+    "im:write", "mpim:history", "mpim:read", "mpim:write", "pins:read", "pins:write",
+    "reactions:read", "reactions:write", "team:read", "users.profile:read", "users:read",
     "users:read.email",
 ];
 
@@ -130,6 +94,18 @@ impl Caller {
         self.scopes.iter().any(|held| held == scope)
     }
 
+    /// The `user` argument of `call`, the caller itself when absent or empty.
+    pub(crate) fn user_arg(&self, call: &Call) -> String {
+        call.args
+            .non_empty("user")
+            .unwrap_or_else(|| self.user_id.clone())
+    }
+
+    /// Who acts: the workspace and the user, as system messages name them.
+    pub(crate) fn actor(&self) -> (&str, &str) {
+        (&self.team_id, &self.user_id)
+    }
+
     /// Whether this is a bot token.
     pub(crate) fn is_bot(&self) -> bool {
         self.kind == TokenKind::Bot
@@ -164,6 +140,21 @@ pub(crate) async fn caller(state: &AppState, call: &Call) -> Result<Caller, ApiE
         .await?;
     drop(client);
     caller_from_row(state, call, row.as_ref()).await
+}
+
+/// Resolves the call's token to its [`Caller`], which must hold one of `any_of`.
+///
+/// # Errors
+///
+/// As [`caller`], then as [`Caller::require`].
+pub(crate) async fn caller_with(
+    state: &AppState,
+    call: &Call,
+    any_of: &[&str],
+) -> Result<Caller, ApiError> {
+    let caller = caller(state, call).await?;
+    caller.require(any_of)?;
+    Ok(caller)
 }
 
 /// The token lookup behind [`caller`]; `$1` is the token's hash.

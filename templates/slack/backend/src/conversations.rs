@@ -1,16 +1,17 @@
 //! Conversations: resolving a `channel` argument, and the `conversations.*` methods (plus
 //! `users.conversations`).
 
-use asym_kit::cursor;
-use asym_kit::tokio_postgres::Row;
-use asym_kit::tokio_postgres::types::ToSql;
 use serde_json::{Map, Value, json};
 
+use crate::args::{channel_arg, cursor_ts, cursor_value, next_cursor, next_page};
 use crate::auth::{Caller, TokenKind, caller};
-use crate::chat::{MESSAGE_COLUMNS, MESSAGE_JOINS, message_json};
-use crate::error::{ApiError, ApiResult};
-use crate::events::emit;
-use crate::system::{self, Change};
+use crate::error::{ApiError, ApiResult, reply};
+use crate::model::conversation::{
+    CONVERSATION_COLUMNS, CONVERSATION_FROM, Conversation, Naming, resolve, scope_family,
+};
+use crate::model::event::emit;
+use crate::model::message::{MESSAGE_COLUMNS, MESSAGE_JOINS, message_json};
+use crate::model::system::{self, Change};
 use crate::ts::Ts;
 use crate::{AppState, Call};
 
@@ -24,175 +25,6 @@ const MAX_TOPIC: usize = 250;
 /// Most people one `conversations.open` may name.
 const MAX_MPIM_USERS: usize = 8;
 
-/// The columns [`Conversation::from_row`] reads over [`CONVERSATION_FROM`]; `$1` is the
-/// team, `$2` the caller.
-const CONVERSATION_COLUMNS: &str = "c.id, c.kind, c.name, c.is_general, c.is_archived, c.creator,
-    c.created, c.updated, c.topic, c.topic_creator, c.topic_last_set,
-    c.purpose, c.purpose_creator, c.purpose_last_set,
-    (SELECT count(*) FROM conversation_members m WHERE m.conversation_id = c.id),
-    me.user_id IS NOT NULL, c.previous_names, c.member_key, me.last_read::text";
-
-/// The conversation joined with the caller's membership.
-const CONVERSATION_FROM: &str = "conversations c
-    LEFT JOIN conversation_members me ON me.conversation_id = c.id AND me.user_id = $2";
-
-/// A conversation as the caller sees it.
-#[derive(Debug, Clone)]
-pub(crate) struct Conversation {
-    /// `C…`, `G…` or `D…` id.
-    pub(crate) id: String,
-    /// `public_channel`, `private_channel`, `mpim` or `im`.
-    pub(crate) kind: String,
-    /// The channel's name (none for an IM).
-    pub(crate) name: Option<String>,
-    is_general: bool,
-    /// Whether the conversation is archived.
-    pub(crate) is_archived: bool,
-    creator: Option<String>,
-    created: i64,
-    updated: i64,
-    topic: (String, String, i64),
-    purpose: (String, String, i64),
-    num_members: i64,
-    /// Whether the caller is a member.
-    pub(crate) is_member: bool,
-    previous_names: Vec<String>,
-    member_key: Option<String>,
-    last_read: Option<String>,
-}
-
-impl Conversation {
-    fn from_row(row: &Row) -> Self {
-        Self {
-            id: row.get(0),
-            kind: row.get(1),
-            name: row.get(2),
-            is_general: row.get(3),
-            is_archived: row.get(4),
-            creator: row.get(5),
-            created: row.get(6),
-            updated: row.get(7),
-            topic: (row.get(8), row.get(9), row.get(10)),
-            purpose: (row.get(11), row.get(12), row.get(13)),
-            num_members: row.get(14),
-            is_member: row.get(15),
-            previous_names: row.get(16),
-            member_key: row.get(17),
-            last_read: row.get(18),
-        }
-    }
-
-    /// Whether the caller may know the conversation exists: every public channel, and the
-    /// others it is a member of.
-    fn visible(&self) -> bool {
-        self.kind == "public_channel" || self.is_member
-    }
-
-    /// Whether this is a public or private channel (not a DM or group DM).
-    pub(crate) fn is_channel(&self) -> bool {
-        matches!(self.kind.as_str(), "public_channel" | "private_channel")
-    }
-
-    /// The scope family (`channels`, `groups`, `mpim`, `im`) this conversation's methods need.
-    pub(crate) fn scope_family(&self) -> &'static str {
-        scope_family(&self.kind)
-    }
-
-    /// The conversation object, as `conversations.list` and `.info` return it.
-    pub(crate) fn to_json(&self, team_id: &str, caller: &str) -> Value {
-        if self.kind == "im" {
-            return self.im_json(team_id, caller);
-        }
-        let topic = |(value, creator, last_set): &(String, String, i64)| json!({ "value": value, "creator": creator, "last_set": last_set });
-        let mut object = json!({
-            "id": self.id,
-            "name": self.name,
-            "is_channel": self.is_channel(),
-            "is_group": self.kind == "mpim",
-            "is_im": false,
-            "is_mpim": self.kind == "mpim",
-            "is_private": self.kind != "public_channel",
-            "created": self.created,
-            "is_archived": self.is_archived,
-            "is_general": self.is_general,
-            "unlinked": 0,
-            "name_normalized": self.name,
-            "is_shared": false,
-            "is_org_shared": false,
-            "is_pending_ext_shared": false,
-            "pending_shared": [],
-            "context_team_id": team_id,
-            "updated": self.updated,
-            "parent_conversation": null,
-            "creator": self.creator.as_deref().unwrap_or_default(),
-            "is_ext_shared": false,
-            "shared_team_ids": [team_id],
-            "pending_connected_team_ids": [],
-            "is_member": self.is_member,
-            "topic": topic(&self.topic),
-            "purpose": topic(&self.purpose),
-            "previous_names": self.previous_names,
-            "num_members": self.num_members,
-        });
-        if self.is_member
-            && let (Some(last_read), Value::Object(fields)) = (&self.last_read, &mut object)
-        {
-            fields.insert("last_read".into(), json!(format_last_read(last_read)));
-        }
-        object
-    }
-
-    /// The IM object: the other person in `user`.
-    fn im_json(&self, team_id: &str, caller: &str) -> Value {
-        let members: Vec<&str> = self
-            .member_key
-            .as_deref()
-            .unwrap_or_default()
-            .split(',')
-            .collect();
-        let user = members
-            .iter()
-            .find(|m| **m != caller)
-            .or_else(|| members.first())
-            .copied()
-            .unwrap_or_default();
-        json!({
-            "id": self.id,
-            "created": self.created,
-            "is_archived": self.is_archived,
-            "is_im": true,
-            "is_org_shared": false,
-            "context_team_id": team_id,
-            "updated": self.updated,
-            "user": user,
-            "last_read": format_last_read(self.last_read.as_deref().unwrap_or("0")),
-            "latest": null,
-            "unread_count": 0,
-            "unread_count_display": 0,
-            "is_open": true,
-            "priority": 0,
-        })
-    }
-}
-
-/// `0.000000` → Slack's `0000000000.000000`; real `ts` values unchanged.
-fn format_last_read(ts: &str) -> String {
-    if ts.starts_with("0.") || ts == "0" {
-        "0000000000.000000".to_owned()
-    } else {
-        ts.to_owned()
-    }
-}
-
-pub(crate) fn scope_family(kind: &str) -> &'static str {
-    match kind {
-        "public_channel" => "channels",
-        "private_channel" => "groups",
-        "mpim" => "mpim",
-        _ => "im",
-    }
-}
-
 /// The write scope a conversation method needs on a conversation of `kind`: bots manage
 /// public channels with `channels:manage`, people with `channels:write`.
 fn require_write(caller: &Caller, kind: &str) -> Result<(), ApiError> {
@@ -204,110 +36,6 @@ fn require_write(caller: &Caller, kind: &str) -> Result<(), ApiError> {
     }
 }
 
-/// How a `channel` argument may name a conversation.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Naming {
-    /// Only by id (`conversations.*`).
-    IdOnly,
-    /// By id, `#name` or bare name (`chat.postMessage`).
-    IdOrName,
-}
-
-/// Finds the conversation `channel` names, as the caller sees it.
-///
-/// # Errors
-///
-/// `channel_not_found` when nothing visible to the caller matches.
-pub(crate) async fn resolve(
-    state: &AppState,
-    caller: &Caller,
-    channel: &str,
-    naming: Naming,
-) -> Result<Conversation, ApiError> {
-    let channel = channel.trim();
-    let (by_name, key) = match channel.strip_prefix('#') {
-        Some(name) if naming == Naming::IdOrName => (true, name),
-        _ => (false, channel),
-    };
-    let client = state.kit.db().await?;
-    let lookup = |column: &str| {
-        format!(
-            "SELECT {CONVERSATION_COLUMNS} FROM {CONVERSATION_FROM}
-             WHERE c.team_id = $1 AND c.{column} = $3"
-        )
-    };
-    let mut row = None;
-    if !by_name {
-        let statement = client.prepare_cached(&lookup("id")).await?;
-        row = client
-            .query_opt(&statement, &[&caller.team_id, &caller.user_id, &key])
-            .await?;
-    }
-    if row.is_none() && naming == Naming::IdOrName {
-        let statement = client.prepare_cached(&lookup("name")).await?;
-        row = client
-            .query_opt(&statement, &[&caller.team_id, &caller.user_id, &key])
-            .await?;
-    }
-    row.map(|row| Conversation::from_row(&row))
-        .filter(Conversation::visible)
-        .ok_or_else(|| ApiError::new("channel_not_found"))
-}
-
-/// A conversation looked up for the token whose hash is `$1`: `$2` the id or name, `$3`
-/// whether a name may match, `$4` whether only a name may (`#name`).
-const RESOLVE_BY_TOKEN_SQL: &str =
-    "WITH who AS (SELECT user_id, team_id FROM tokens WHERE token_hash = $1)
-    SELECT {COLUMNS} FROM conversations c
-    LEFT JOIN conversation_members me
-           ON me.conversation_id = c.id AND me.user_id = (SELECT user_id FROM who)
-    WHERE c.team_id = (SELECT team_id FROM who)
-      AND ((NOT $4 AND c.id = $2) OR ($3 AND c.name = $2))
-    ORDER BY c.id = $2 DESC LIMIT 1";
-
-/// The caller and the conversation `channel` names, looked up together in one round trip
-/// (the hot path of posting and reading history). The conversation's own error comes back
-/// inside, so callers check scopes and arguments first, as Slack does.
-///
-/// # Errors
-///
-/// As [`caller`].
-pub(crate) async fn caller_and_conversation(
-    state: &AppState,
-    call: &Call,
-    channel: &str,
-    naming: Naming,
-) -> Result<(Caller, Result<Conversation, ApiError>), ApiError> {
-    let token =
-        crate::auth::token(&call.headers, &call.args).ok_or_else(|| ApiError::new("not_authed"))?;
-    let hash = asym_kit::token::hash(token);
-    let channel = channel.trim();
-    let (by_name, key) = match channel.strip_prefix('#') {
-        Some(name) if naming == Naming::IdOrName => (true, name),
-        _ => (false, channel),
-    };
-    let names = naming == Naming::IdOrName;
-    let client = state.kit.db().await?;
-    let resolve_sql = RESOLVE_BY_TOKEN_SQL.replace("{COLUMNS}", CONVERSATION_COLUMNS);
-    let (caller_statement, resolve_statement) = tokio::try_join!(
-        client.prepare_cached(crate::auth::CALLER_SQL),
-        client.prepare_cached(&resolve_sql),
-    )?;
-    let caller_params: [&(dyn ToSql + Sync); 1] = [&hash];
-    let resolve_params: [&(dyn ToSql + Sync); 4] = [&hash, &key, &names, &by_name];
-    let (caller_row, conversation_row) = tokio::try_join!(
-        client.query_opt(&caller_statement, &caller_params),
-        client.query_opt(&resolve_statement, &resolve_params),
-    )?;
-    drop(client);
-    let caller = crate::auth::caller_from_row(state, call, caller_row.as_ref()).await?;
-    let conversation = conversation_row
-        .map(|row| Conversation::from_row(&row))
-        .filter(Conversation::visible)
-        .ok_or_else(|| ApiError::new("channel_not_found"));
-    Ok((caller, conversation))
-}
-
 /// Resolves the call's `channel` argument by id.
 async fn resolve_arg(
     state: &AppState,
@@ -316,23 +44,6 @@ async fn resolve_arg(
 ) -> Result<Conversation, ApiError> {
     let channel = channel_arg(call)?;
     resolve(state, caller, &channel, Naming::IdOnly).await
-}
-
-/// The `channel` argument, which every conversation method requires.
-///
-/// # Errors
-///
-/// `invalid_arguments` when absent (Slack separates "not passed" from "names nothing");
-/// `channel_not_found` when empty.
-pub(crate) fn channel_arg(call: &Call) -> Result<String, ApiError> {
-    if !call.args.has("channel") {
-        return Err(ApiError::invalid_arguments(
-            "missing required field: channel",
-        ));
-    }
-    call.args
-        .non_empty("channel")
-        .ok_or_else(|| ApiError::new("channel_not_found"))
 }
 
 /// Parses a `types` argument: comma-separated, empty or absent meaning `public_channel`.
@@ -355,23 +66,6 @@ fn parse_types(types: Option<&str>) -> Result<Vec<String>, ApiError> {
         wanted.push("public_channel".to_owned());
     }
     Ok(wanted)
-}
-
-/// Reads a cursor whose inner form is `<kind>:<value>`.
-pub(crate) fn cursor_value(cursor: Option<String>, kind: &str) -> Result<Option<String>, ApiError> {
-    let Some(cursor) = cursor.filter(|c| !c.is_empty()) else {
-        return Ok(None);
-    };
-    let inner = cursor::decode(&cursor).map_err(|_| ApiError::new("invalid_cursor"))?;
-    match inner.split_once(':') {
-        Some((k, value)) if k == kind && !value.is_empty() => Ok(Some(value.to_owned())),
-        _ => Err(ApiError::new("invalid_cursor")),
-    }
-}
-
-/// `{"next_cursor": …}`, empty on the last page.
-pub(crate) fn next_cursor(kind: &str, value: Option<&str>) -> Value {
-    json!({ "next_cursor": value.map(|v| cursor::encode(&format!("{kind}:{v}"))).unwrap_or_default() })
 }
 
 /// Checks a channel name the way Slack does; returns it as stored.
@@ -440,23 +134,18 @@ async fn list_conversations(
         )
         .await?;
     let mut conversations: Vec<Conversation> = rows.iter().map(Conversation::from_row).collect();
-    let next = (conversations.len() > usize::try_from(limit).unwrap_or(usize::MAX))
-        .then(|| conversations.pop())
-        .flatten();
-
-    let mut body = Map::new();
-    body.insert(
-        "channels".into(),
-        conversations
-            .iter()
-            .map(|c| c.to_json(&caller.team_id, &caller.user_id))
-            .collect(),
-    );
-    body.insert(
-        "response_metadata".into(),
-        next_cursor("channel", next.as_ref().map(|c| c.id.as_str())),
-    );
-    Ok(body)
+    let next = next_page(&mut conversations, limit);
+    let channels = conversations
+        .iter()
+        .map(|c| c.to_json(&caller.team_id, &caller.user_id))
+        .collect();
+    reply([
+        ("channels", channels),
+        (
+            "response_metadata",
+            next_cursor("channel", next.as_ref().map(|c| c.id.as_str())),
+        ),
+    ])
 }
 
 /// `conversations.list`: the conversations of the requested `types` the caller can see,
@@ -470,12 +159,9 @@ pub(crate) async fn list(state: &AppState, call: &Call) -> ApiResult {
 /// among those the caller can see.
 pub(crate) async fn user_conversations(state: &AppState, call: &Call) -> ApiResult {
     let caller = caller(state, call).await?;
-    let user = call
-        .args
-        .non_empty("user")
-        .unwrap_or_else(|| caller.user_id.clone());
+    let user = caller.user_arg(call);
     if user != caller.user_id {
-        crate::users::find(state, &caller, &user).await?;
+        crate::model::user::find(state, &caller, &user).await?;
     }
     list_conversations(state, call, &caller, Some(&user)).await
 }
@@ -494,9 +180,7 @@ pub(crate) async fn info(state: &AppState, call: &Call) -> ApiResult {
             fields.insert("locale".into(), json!("en-US"));
         }
     }
-    let mut body = Map::new();
-    body.insert("channel".into(), channel);
-    Ok(body)
+    reply([("channel", channel)])
 }
 
 /// A `member_joined_channel` or `member_left_channel` event for `user`.
@@ -509,6 +193,22 @@ fn member_event(kind: &str, conversation: &Conversation, team: &str, user: &str)
         "team": team,
         "event_ts": crate::ts::event_ts(),
     })
+}
+
+/// Queues `event`, if any (under its own `type`), and posts the system message for
+/// `change` by `user` into a conversation, inside `tx`.
+async fn post_change(
+    tx: &asym_kit::deadpool_postgres::Transaction<'_>,
+    conversation: &Conversation,
+    (team, user): (&str, &str),
+    event: Option<&Value>,
+    change: Change<'_>,
+) -> Result<(), ApiError> {
+    if let Some(event) = event {
+        let event_type = event["type"].as_str().unwrap_or_default();
+        emit(tx, event_type, Some(&conversation.id), event).await?;
+    }
+    system::post(tx, &conversation.id, &conversation.kind, team, user, change).await
 }
 
 /// Adds `user` to a conversation, queues `member_joined_channel` and, in a channel, posts
@@ -533,16 +233,8 @@ async fn add_member(
         if let (Some(inviter), Value::Object(fields)) = (inviter, &mut event) {
             fields.insert("inviter".into(), json!(inviter));
         }
-        emit(tx, "member_joined_channel", Some(&conversation.id), &event).await?;
-        system::post(
-            tx,
-            &conversation.id,
-            &conversation.kind,
-            team,
-            user,
-            Change::Joined { inviter },
-        )
-        .await?;
+        let change = Change::Joined { inviter };
+        post_change(tx, conversation, (team, user), Some(&event), change).await?;
     }
     Ok(added)
 }
@@ -567,15 +259,7 @@ async fn remove_member(
         == 1;
     if removed && conversation.is_channel() {
         // Posted once they are out, so someone leaving is not sent their own departure.
-        system::post(
-            tx,
-            &conversation.id,
-            &conversation.kind,
-            team,
-            user,
-            Change::Left,
-        )
-        .await?;
+        post_change(tx, conversation, (team, user), None, Change::Left).await?;
     }
     Ok(removed)
 }
@@ -592,10 +276,9 @@ async fn reread(state: &AppState, caller: &Caller, id: &str) -> Result<Value, Ap
     Ok(Conversation::from_row(&row).to_json(&caller.team_id, &caller.user_id))
 }
 
+/// The `{"channel": …}` body of a method that changes a conversation.
 fn channel_body(channel: Value) -> Map<String, Value> {
-    let mut body = Map::new();
-    body.insert("channel".into(), channel);
-    body
+    Map::from_iter([("channel".to_owned(), channel)])
 }
 
 /// `conversations.create`: a public (or, with `is_private`, private) channel, its creator
@@ -650,8 +333,7 @@ pub(crate) async fn create(state: &AppState, call: &Call) -> ApiResult {
         Change::Joined { inviter: None },
     )
     .await?;
-    tx.commit().await?;
-    state.wake.notify_one();
+    state.commit(tx).await?;
     Ok(channel_body(reread(state, &caller, &id).await?))
 }
 
@@ -669,8 +351,7 @@ pub(crate) async fn join(state: &AppState, call: &Call) -> ApiResult {
     let mut client = state.kit.db().await?;
     let tx = client.transaction().await?;
     let added = add_member(&tx, &conversation, &caller.team_id, &caller.user_id, None).await?;
-    tx.commit().await?;
-    state.wake.notify_one();
+    state.commit(tx).await?;
     let mut body = channel_body(reread(state, &caller, &conversation.id).await?);
     if !added {
         body.insert("warning".into(), json!("already_in_channel"));
@@ -698,9 +379,7 @@ pub(crate) async fn leave(state: &AppState, call: &Call) -> ApiResult {
         return Err(ApiError::new("is_archived"));
     }
     if !conversation.is_member {
-        let mut body = Map::new();
-        body.insert("not_in_channel".into(), json!(true));
-        return Ok(body);
+        return reply([("not_in_channel", json!(true))]);
     }
     if conversation.kind == "private_channel" && conversation.num_members <= 1 {
         return Err(ApiError::new("last_member"));
@@ -708,8 +387,7 @@ pub(crate) async fn leave(state: &AppState, call: &Call) -> ApiResult {
     let mut client = state.kit.db().await?;
     let tx = client.transaction().await?;
     remove_member(&tx, &conversation, &caller.team_id, &caller.user_id).await?;
-    tx.commit().await?;
-    state.wake.notify_one();
+    state.commit(tx).await?;
     Ok(Map::new())
 }
 
@@ -773,8 +451,7 @@ pub(crate) async fn invite(state: &AppState, call: &Call) -> ApiResult {
         )
         .await?;
     }
-    tx.commit().await?;
-    state.wake.notify_one();
+    state.commit(tx).await?;
     Ok(channel_body(
         reread(state, &caller, &conversation.id).await?,
     ))
@@ -785,10 +462,7 @@ pub(crate) async fn kick(state: &AppState, call: &Call) -> ApiResult {
     let caller = caller(state, call).await?;
     let conversation = resolve_arg(state, &caller, call).await?;
     require_write(&caller, &conversation.kind)?;
-    let user = call
-        .args
-        .non_empty("user")
-        .ok_or_else(|| ApiError::new("user_not_found"))?;
+    let user = call.args.non_empty_or("user", "user_not_found")?;
     if !conversation.is_channel() {
         return Err(ApiError::new("method_not_supported_for_channel_type"));
     }
@@ -801,21 +475,21 @@ pub(crate) async fn kick(state: &AppState, call: &Call) -> ApiResult {
     if !conversation.is_member {
         return Err(ApiError::new("not_in_channel"));
     }
-    crate::users::find(state, &caller, &user).await?;
+    crate::model::user::find(state, &caller, &user).await?;
     let mut client = state.kit.db().await?;
     let tx = client.transaction().await?;
     let removed = remove_member(&tx, &conversation, &caller.team_id, &user).await?;
     if !removed {
         return Err(ApiError::new("not_in_channel"));
     }
-    tx.commit().await?;
-    state.wake.notify_one();
+    state.commit(tx).await?;
     Ok(Map::new())
 }
 
-/// Archives or unarchives a channel, queuing `channel_archive`/`group_archive` (or the
-/// `unarchive` pair) and posting the `channel_archive` (`channel_unarchive`) message.
-async fn set_archived(state: &AppState, call: &Call, archive: bool) -> ApiResult {
+/// `conversations.archive` (`archive`) and `conversations.unarchive`: queues
+/// `channel_archive`/`group_archive` (or the `unarchive` pair) and posts the
+/// `channel_archive` (`channel_unarchive`) message.
+pub(crate) async fn set_archived(state: &AppState, call: &Call, archive: bool) -> ApiResult {
     let caller = caller(state, call).await?;
     let conversation = resolve_arg(state, &caller, call).await?;
     require_write(&caller, &conversation.kind)?;
@@ -843,11 +517,7 @@ async fn set_archived(state: &AppState, call: &Call, archive: bool) -> ApiResult
         &[&conversation.id, &archive],
     )
     .await?;
-    let family = if conversation.kind == "public_channel" {
-        "channel"
-    } else {
-        "group"
-    };
+    let family = conversation.event_family();
     let kind = if archive { "archive" } else { "unarchive" };
     let event_type = format!("{family}_{kind}");
     let event = json!({
@@ -857,33 +527,14 @@ async fn set_archived(state: &AppState, call: &Call, archive: bool) -> ApiResult
         "is_moved": 0,
         "event_ts": crate::ts::event_ts(),
     });
-    emit(&tx, &event_type, Some(&conversation.id), &event).await?;
-    system::post(
-        &tx,
-        &conversation.id,
-        &conversation.kind,
-        &caller.team_id,
-        &caller.user_id,
-        if archive {
-            Change::Archived
-        } else {
-            Change::Unarchived
-        },
-    )
-    .await?;
-    tx.commit().await?;
-    state.wake.notify_one();
+    let change = if archive {
+        Change::Archived
+    } else {
+        Change::Unarchived
+    };
+    post_change(&tx, &conversation, caller.actor(), Some(&event), change).await?;
+    state.commit(tx).await?;
     Ok(Map::new())
-}
-
-/// `conversations.archive`.
-pub(crate) async fn archive(state: &AppState, call: &Call) -> ApiResult {
-    set_archived(state, call, true).await
-}
-
-/// `conversations.unarchive`.
-pub(crate) async fn unarchive(state: &AppState, call: &Call) -> ApiResult {
-    set_archived(state, call, false).await
 }
 
 /// Checks that the caller may change a channel's settings.
@@ -925,41 +576,28 @@ pub(crate) async fn rename(state: &AppState, call: &Call) -> ApiResult {
         if renamed == 0 {
             return Err(ApiError::new("name_taken"));
         }
-        let family = if conversation.kind == "public_channel" {
-            "channel"
-        } else {
-            "group"
-        };
+        let family = conversation.event_family();
         let event_type = format!("{family}_rename");
         let event = json!({
             "type": event_type,
             "channel": { "id": conversation.id, "name": name, "created": conversation.created },
             "event_ts": crate::ts::event_ts(),
         });
-        emit(&tx, &event_type, Some(&conversation.id), &event).await?;
-        system::post(
-            &tx,
-            &conversation.id,
-            &conversation.kind,
-            &caller.team_id,
-            &caller.user_id,
-            Change::Renamed {
-                from: conversation.name.as_deref().unwrap_or_default(),
-                to: &name,
-            },
-        )
-        .await?;
-        tx.commit().await?;
-        state.wake.notify_one();
+        let change = Change::Renamed {
+            from: conversation.name.as_deref().unwrap_or_default(),
+            to: &name,
+        };
+        post_change(&tx, &conversation, caller.actor(), Some(&event), change).await?;
+        state.commit(tx).await?;
     }
     Ok(channel_body(
         reread(state, &caller, &conversation.id).await?,
     ))
 }
 
-/// Sets a conversation's topic or purpose (`field` is `topic` or `purpose`); in a channel,
-/// posts the `channel_topic` (`channel_purpose`) message.
-async fn set_text(state: &AppState, call: &Call, field: &'static str) -> ApiResult {
+/// `conversations.setTopic` and `conversations.setPurpose` (`field` is `topic` or
+/// `purpose`); in a channel, posts the `channel_topic` (`channel_purpose`) message.
+pub(crate) async fn set_text(state: &AppState, call: &Call, field: &'static str) -> ApiResult {
     let caller = caller(state, call).await?;
     let conversation = resolve_arg(state, &caller, call).await?;
     require_write(&caller, &conversation.kind)?;
@@ -985,32 +623,13 @@ async fn set_text(state: &AppState, call: &Call, field: &'static str) -> ApiResu
         } else {
             Change::Purpose(&value)
         };
-        system::post(
-            &tx,
-            &conversation.id,
-            &conversation.kind,
-            &caller.team_id,
-            &caller.user_id,
-            change,
-        )
-        .await?;
+        post_change(&tx, &conversation, caller.actor(), None, change).await?;
     }
-    tx.commit().await?;
+    state.commit(tx).await?;
     drop(client);
-    state.wake.notify_one();
     Ok(channel_body(
         reread(state, &caller, &conversation.id).await?,
     ))
-}
-
-/// `conversations.setTopic`.
-pub(crate) async fn set_topic(state: &AppState, call: &Call) -> ApiResult {
-    set_text(state, call, "topic").await
-}
-
-/// `conversations.setPurpose`.
-pub(crate) async fn set_purpose(state: &AppState, call: &Call) -> ApiResult {
-    set_text(state, call, "purpose").await
 }
 
 /// `conversations.members`: member ids, paged with `limit` (default 100) and `cursor`.
@@ -1030,16 +649,11 @@ pub(crate) async fn members(state: &AppState, call: &Call) -> ApiResult {
         )
         .await?;
     let mut members: Vec<String> = rows.iter().map(|row| row.get(0)).collect();
-    let next = (members.len() > usize::try_from(limit).unwrap_or(usize::MAX))
-        .then(|| members.pop())
-        .flatten();
-    let mut body = Map::new();
-    body.insert("members".into(), json!(members));
-    body.insert(
-        "response_metadata".into(),
-        next_cursor("user", next.as_deref()),
-    );
-    Ok(body)
+    let next = next_page(&mut members, limit);
+    reply([
+        ("members", json!(members)),
+        ("response_metadata", next_cursor("user", next.as_deref())),
+    ])
 }
 
 /// `conversations.open`: the IM with one person or the group DM with several (the caller
@@ -1179,15 +793,6 @@ pub(crate) async fn mark(state: &AppState, call: &Call) -> ApiResult {
     Ok(Map::new())
 }
 
-/// The `next_ts` cursor of a history or replies call.
-pub(crate) fn cursor_ts(call: &Call) -> Result<Option<Ts>, ApiError> {
-    cursor_value(call.args.string("cursor"), "next_ts")?
-        .map(|digits| {
-            Ts::from_cursor_digits(&digits).ok_or_else(|| ApiError::new("invalid_cursor"))
-        })
-        .transpose()
-}
-
 /// `conversations.replies`: a thread (named by its parent's or any reply's `ts`), parent
 /// first then replies oldest first, within `oldest`/`latest`, paged with `limit` (default
 /// 1000, the parent counted on the first page) and `cursor`.
@@ -1260,14 +865,14 @@ pub(crate) async fn replies(state: &AppState, call: &Call) -> ApiResult {
         }
         messages.push(message);
     }
-    let mut body = Map::new();
-    body.insert("messages".into(), Value::Array(messages));
-    body.insert("has_more".into(), Value::Bool(next.is_some()));
-    body.insert(
-        "response_metadata".into(),
-        next_cursor("next_ts", next.map(Ts::to_cursor_digits).as_deref()),
-    );
-    Ok(body)
+    reply([
+        ("messages", Value::Array(messages)),
+        ("has_more", Value::Bool(next.is_some())),
+        (
+            "response_metadata",
+            next_cursor("next_ts", next.map(Ts::to_cursor_digits).as_deref()),
+        ),
+    ])
 }
 
 #[cfg(test)]
@@ -1286,34 +891,6 @@ mod tests {
         assert_eq!(
             parse_types(Some("public,dm")).unwrap_err().code(),
             "invalid_types"
-        );
-    }
-
-    #[test]
-    fn cursors_carry_their_kind() {
-        let cursor = cursor::encode("channel:C0000000002");
-        assert_eq!(
-            cursor_value(Some(cursor.clone()), "channel")
-                .unwrap()
-                .as_deref(),
-            Some("C0000000002")
-        );
-        assert_eq!(cursor_value(None, "channel").unwrap(), None);
-        assert_eq!(cursor_value(Some(String::new()), "channel").unwrap(), None);
-        for bad in [cursor, "bm9wZQ==".to_owned(), "%%%".to_owned()] {
-            assert_eq!(
-                cursor_value(Some(bad), "next_ts").unwrap_err().code(),
-                "invalid_cursor"
-            );
-        }
-    }
-
-    #[test]
-    fn the_last_page_has_an_empty_next_cursor() {
-        assert_eq!(next_cursor("channel", None), json!({"next_cursor": ""}));
-        assert_eq!(
-            next_cursor("next_ts", Some("1512085861000543")),
-            json!({"next_cursor": "bmV4dF90czoxNTEyMDg1ODYxMDAwNTQz"})
         );
     }
 }

@@ -124,6 +124,18 @@ impl IntoResponse for ApiError {
 /// What a method handler returns: the success body (without `ok`) or an error.
 pub(crate) type ApiResult = Result<Map<String, Value>, ApiError>;
 
+/// A successful method's body: `fields`, in order.
+#[expect(
+    clippy::unnecessary_wraps,
+    reason = "handlers return it as their ApiResult"
+)]
+pub(crate) fn reply<const N: usize>(fields: [(&str, Value); N]) -> ApiResult {
+    Ok(fields
+        .into_iter()
+        .map(|(key, value)| (key.to_owned(), value))
+        .collect())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

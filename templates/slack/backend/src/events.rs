@@ -10,7 +10,6 @@
 
 use std::time::Duration;
 
-use asym_kit::deadpool_postgres::Transaction;
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -24,68 +23,6 @@ use crate::error::ApiError;
 /// How often the worker looks for due deliveries and scheduled messages when nothing wakes
 /// it.
 const POLL: Duration = Duration::from_millis(250);
-
-/// The Events API subscription name of a message event in a conversation of `kind`.
-pub(crate) fn message_subscription(kind: &str) -> &'static str {
-    match kind {
-        "public_channel" => "message.channels",
-        "private_channel" => "message.groups",
-        "mpim" => "message.mpim",
-        _ => "message.im",
-    }
-}
-
-/// The `channel_type` of message events for a conversation of `kind`.
-pub(crate) fn channel_type(kind: &str) -> &'static str {
-    match kind {
-        "public_channel" => "channel",
-        "private_channel" => "group",
-        "mpim" => "mpim",
-        _ => "im",
-    }
-}
-
-/// Queues `event` (the inner `event` object) under subscription name `subscription`, if a
-/// subscription wants it; `channel` limits it to the bot's conversations.
-///
-/// # Errors
-///
-/// `internal_error` when the insert fails.
-pub(crate) async fn emit(
-    tx: &Transaction<'_>,
-    subscription: &str,
-    channel: Option<&str>,
-    event: &Value,
-) -> Result<(), ApiError> {
-    let statement = tx
-        .prepare_cached(
-            "INSERT INTO event_deliveries (event_id, event_type, payload)
-             SELECT slack_id('Ev', nextval('event_id_seq')), $1, $2
-             FROM event_subscriptions s
-             WHERE (cardinality(s.event_types) = 0 OR $1 = ANY(s.event_types)
-                    OR split_part($1, '.', 1) = ANY(s.event_types))
-               AND ($3::text IS NULL OR EXISTS (
-                    SELECT 1 FROM conversation_members cm JOIN bots b ON b.user_id = cm.user_id
-                    WHERE cm.conversation_id = $3))",
-        )
-        .await?;
-    tx.execute(&statement, &[&subscription, &event.to_string(), &channel])
-        .await?;
-    Ok(())
-}
-
-/// The event of a message: the message object plus `channel`, `event_ts` and
-/// `channel_type`.
-pub(crate) fn message_event(message: &Value, channel: &str, kind: &str) -> Value {
-    let mut event = message.clone();
-    if let Value::Object(fields) = &mut event {
-        fields.insert("channel".into(), json!(channel));
-        let ts = fields.get("ts").cloned().unwrap_or(Value::Null);
-        fields.insert("event_ts".into(), ts);
-        fields.insert("channel_type".into(), json!(channel_type(kind)));
-    }
-    event
-}
 
 /// `X-Slack-Signature` for `body` sent at `timestamp`: `v0=` + HMAC-SHA256 of
 /// `v0:<timestamp>:<body>`.
@@ -436,7 +373,7 @@ pub(crate) async fn worker(state: AppState) {
                 Err(_) => false,
             };
         if scheduled_due {
-            let _ = crate::chat::post_due_scheduled(&state).await;
+            let _ = crate::model::message::post_due_scheduled(&state).await;
         }
         if !busy {
             tokio::select! {
@@ -607,18 +544,5 @@ mod tests {
         assert!(answers_challenge("challenge=abc", "abc"));
         assert!(!answers_challenge(r#"{"challenge":"abd"}"#, "abc"));
         assert!(!answers_challenge("", "abc"));
-    }
-
-    #[test]
-    fn message_events_name_their_channel() {
-        let event = message_event(
-            &json!({"type": "message", "ts": "1.000001", "text": "hi"}),
-            "C1",
-            "private_channel",
-        );
-        assert_eq!(event["channel"], "C1");
-        assert_eq!(event["event_ts"], "1.000001");
-        assert_eq!(event["channel_type"], "group");
-        assert_eq!(message_subscription("im"), "message.im");
     }
 }

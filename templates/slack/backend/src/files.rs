@@ -14,11 +14,12 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Map, Value, json};
 
-use crate::auth::{Caller, TokenKind, caller};
-use crate::chat::{NewMessage, insert_message};
-use crate::conversations::{Naming, resolve};
-use crate::error::{ApiError, ApiResult};
-use crate::events::emit;
+use crate::auth::{Caller, caller_with};
+use crate::error::{ApiError, ApiResult, reply};
+use crate::model::conversation::{Naming, channel_filter, resolve};
+use crate::model::event::emit;
+use crate::model::message::{NewMessage, insert_message};
+use crate::model::user::is_admin;
 
 use crate::{AppState, Call};
 
@@ -65,7 +66,9 @@ fn file_json(row: &Row, shares: &[Share], public_url: &str) -> Value {
     let alt_txt: Option<String> = row.get(6);
     let snippet_type: Option<String> = row.get(7);
     let (mimetype, filetype, pretty_type) = file_type(&name);
-    let url = format!("{public_url}/files-pri/{team}-{id}/{name}");
+    // The name as a path segment: a file called `a b/c?.txt` must not break its URLs.
+    let segment = asym_kit::form::encode(&name);
+    let url = format!("{public_url}/files-pri/{team}-{id}/{segment}");
     let mut public = Map::new();
     let mut private = Map::new();
     let (mut channels, mut groups, mut ims) = (Vec::new(), Vec::new(), Vec::new());
@@ -115,8 +118,8 @@ fn file_json(row: &Row, shares: &[Share], public_url: &str) -> Value {
         "display_as_bot": false,
         "username": "",
         "url_private": url,
-        "url_private_download": format!("{public_url}/files-pri/{team}-{id}/download/{name}"),
-        "permalink": format!("{public_url}/files/{}/{id}/{name}", row.get::<_, String>(2)),
+        "url_private_download": format!("{public_url}/files-pri/{team}-{id}/download/{segment}"),
+        "permalink": format!("{public_url}/files/{}/{id}/{segment}", row.get::<_, String>(2)),
         "permalink_public": format!("{public_url}/{team}-{id}-{}", &asym_kit::token::hash(&id)[..10]),
         "comments_count": 0,
         "is_starred": false,
@@ -159,10 +162,15 @@ async fn shares_of(
     Ok(map)
 }
 
+/// The file object of a row of [`FILE_COLUMNS`], with its shares from [`shares_of`].
+fn shared_file_json(row: &Row, shares: &HashMap<String, Vec<Share>>, public_url: &str) -> Value {
+    let id: &str = row.get(0);
+    file_json(row, shares.get(id).map_or(&[], Vec::as_slice), public_url)
+}
+
 /// `files.getUploadURLExternal`: reserves a file of `length` bytes named `filename`.
 pub(crate) async fn get_upload_url(state: &AppState, call: &Call) -> ApiResult {
-    let caller = caller(state, call).await?;
-    caller.require(&["files:write"])?;
+    let caller = caller_with(state, call, &["files:write"]).await?;
     let filename = call.args.required("filename")?;
     let length = call
         .args
@@ -200,13 +208,11 @@ pub(crate) async fn get_upload_url(state: &AppState, call: &Call) -> ApiResult {
             ],
         )
         .await?;
-    let mut body = Map::new();
-    body.insert(
-        "upload_url".into(),
-        json!(format!("{}/upload/v1/{key}", state.kit.config().public_url)),
-    );
-    body.insert("file_id".into(), json!(row.get::<_, String>(0)));
-    Ok(body)
+    let upload_url = format!("{}/upload/v1/{key}", state.kit.config().public_url);
+    reply([
+        ("upload_url", json!(upload_url)),
+        ("file_id", json!(row.get::<_, String>(0))),
+    ])
 }
 
 /// `POST /upload/v1/<key>`: the file's bytes, raw or as the file part of a
@@ -261,8 +267,7 @@ pub(crate) async fn upload(
 /// `files.completeUploadExternal`: names uploaded files (`files=[{"id","title"}]`) and
 /// shares them into `channel_id` (or `channels`), in one message with `initial_comment`.
 pub(crate) async fn complete_upload(state: &AppState, call: &Call) -> ApiResult {
-    let caller = caller(state, call).await?;
-    caller.require(&["files:write"])?;
+    let caller = caller_with(state, call, &["files:write"]).await?;
     let items = match call.args.json("files", "invalid_arguments")? {
         Some(Value::Array(items)) if !items.is_empty() => items,
         Some(_) => {
@@ -358,16 +363,12 @@ pub(crate) async fn complete_upload(state: &AppState, call: &Call) -> ApiResult 
             emit(&tx, "file_shared", Some(&conversation.id), &event).await?;
         }
     }
-    tx.commit().await?;
-    state.wake.notify_one();
+    state.commit(tx).await?;
     let shares = shares_of(&client, &ids).await?;
     let files: Vec<Value> = ids
         .iter()
         .filter_map(|id| rows.iter().find(|row| row.get::<_, &str>(0) == id))
-        .map(|row| {
-            let id: String = row.get(0);
-            file_json(row, shares.get(&id).map_or(&[], Vec::as_slice), public_url)
-        })
+        .map(|row| shared_file_json(row, &shares, public_url))
         .collect();
     let mut body = Map::new();
     body.insert("files".into(), Value::Array(files));
@@ -396,53 +397,41 @@ async fn visible_file(state: &AppState, caller: &Caller, id: &str) -> Result<Row
     Ok(row)
 }
 
+/// The file the call's `file` argument names, as the caller may see it.
+async fn file_arg(
+    state: &AppState,
+    caller: &Caller,
+    call: &Call,
+) -> Result<(String, Row), ApiError> {
+    let id = call.args.non_empty_or("file", "file_not_found")?;
+    let row = visible_file(state, caller, &id).await?;
+    Ok((id, row))
+}
+
 /// `files.info`: one file.
 pub(crate) async fn info(state: &AppState, call: &Call) -> ApiResult {
-    let caller = caller(state, call).await?;
-    caller.require(&["files:read"])?;
-    let id = call
-        .args
-        .non_empty("file")
-        .ok_or_else(|| ApiError::new("file_not_found"))?;
-    let row = visible_file(state, &caller, &id).await?;
+    let caller = caller_with(state, call, &["files:read"]).await?;
+    let (id, row) = file_arg(state, &caller, call).await?;
     let client = state.kit.db().await?;
     let shares = shares_of(&client, std::slice::from_ref(&id)).await?;
-    let mut body = Map::new();
-    body.insert(
-        "file".into(),
-        file_json(
-            &row,
-            shares.get(&id).map_or(&[], Vec::as_slice),
-            &state.kit.config().public_url,
+    reply([
+        (
+            "file",
+            shared_file_json(&row, &shares, &state.kit.config().public_url),
         ),
-    );
-    body.insert("comments".into(), json!([]));
-    body.insert("response_metadata".into(), json!({ "next_cursor": "" }));
-    Ok(body)
+        ("comments", json!([])),
+        ("response_metadata", json!({ "next_cursor": "" })),
+    ])
 }
 
 /// `files.list`: visible files, newest first, filtered by `channel`, `user`, `ts_from`,
 /// `ts_to` and `types`, paged with `count` (default 100) and `page`.
 pub(crate) async fn list(state: &AppState, call: &Call) -> ApiResult {
-    let caller = caller(state, call).await?;
-    caller.require(&["files:read"])?;
-    let channel = match call.args.non_empty("channel") {
-        None => None,
-        Some(channel) => Some(resolve(state, &caller, &channel, Naming::IdOnly).await?.id),
-    };
+    let caller = caller_with(state, call, &["files:read"]).await?;
+    let channel = channel_filter(state, &caller, call).await?;
     let user = call.args.non_empty("user");
-    let seconds = |name: &str| -> Result<Option<i64>, ApiError> {
-        Ok(call.args.ts(name, "invalid_ts")?.map(|ts| {
-            ts.to_string()
-                .split('.')
-                .next()
-                .unwrap_or("0")
-                .parse()
-                .unwrap_or(0)
-        }))
-    };
-    let ts_from = seconds("ts_from")?;
-    let ts_to = seconds("ts_to")?;
+    let ts_from = call.args.seconds("ts_from", "invalid_ts")?;
+    let ts_to = call.args.seconds("ts_to", "invalid_ts")?;
     let types = call.args.list("types");
     let count = call
         .args
@@ -502,10 +491,7 @@ pub(crate) async fn list(state: &AppState, call: &Call) -> ApiResult {
     let public_url = &state.kit.config().public_url;
     let files: Vec<Value> = page_rows
         .iter()
-        .map(|row| {
-            let id: String = row.get(0);
-            file_json(row, shares.get(&id).map_or(&[], Vec::as_slice), public_url)
-        })
+        .map(|row| shared_file_json(row, &shares, public_url))
         .collect();
     let mut body = Map::new();
     body.insert("files".into(), Value::Array(files));
@@ -523,27 +509,12 @@ pub(crate) async fn list(state: &AppState, call: &Call) -> ApiResult {
 
 /// `files.delete`: the caller's own file (an admin's user token may delete anyone's).
 pub(crate) async fn delete(state: &AppState, call: &Call) -> ApiResult {
-    let caller = caller(state, call).await?;
-    caller.require(&["files:write"])?;
-    let id = call
-        .args
-        .non_empty("file")
-        .ok_or_else(|| ApiError::new("file_not_found"))?;
-    let row = visible_file(state, &caller, &id).await?;
+    let caller = caller_with(state, call, &["files:write"]).await?;
+    let (id, row) = file_arg(state, &caller, call).await?;
     let owner: String = row.get(2);
     let mut client = state.kit.db().await?;
-    if owner != caller.user_id {
-        let is_admin = caller.kind == TokenKind::User
-            && client
-                .query_one(
-                    "SELECT is_admin OR is_owner FROM users WHERE id = $1",
-                    &[&caller.user_id],
-                )
-                .await?
-                .get::<_, bool>(0);
-        if !is_admin {
-            return Err(ApiError::new("cant_delete_file"));
-        }
+    if owner != caller.user_id && !is_admin(&client, &caller).await? {
+        return Err(ApiError::new("cant_delete_file"));
     }
     let tx = client.transaction().await?;
     tx.execute(
@@ -577,8 +548,7 @@ pub(crate) async fn delete(state: &AppState, call: &Call) -> ApiResult {
         "event_ts": crate::ts::event_ts(),
     });
     emit(&tx, "file_deleted", None, &event).await?;
-    tx.commit().await?;
-    state.wake.notify_one();
+    state.commit(tx).await?;
     Ok(Map::new())
 }
 

@@ -12,11 +12,12 @@ use std::sync::LazyLock;
 use asym_kit::tokio_postgres::Row;
 use asym_kit::tokio_postgres::types::ToSql;
 
+use crate::args::{channel_arg, cursor_ts};
 use crate::auth::{self, TokenKind};
-use crate::chat::{BotProfile, MessageRow};
-use crate::conversations::{channel_arg, cursor_ts, scope_family};
 use crate::error::ApiError;
 use crate::json;
+use crate::model::conversation::scope_family;
+use crate::model::message::{BotProfile, MessageRow};
 use crate::ts::Ts;
 use crate::{AppState, Call};
 

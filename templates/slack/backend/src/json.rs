@@ -1,11 +1,31 @@
-//! Writing JSON straight into a byte buffer, for the responses that carry many messages.
+//! Writing JSON straight into a byte buffer, for the responses that carry many messages;
+//! and [`row_object`], a row as the JSON object its columns name.
 //!
 //! Building a `serde_json::Value` tree per message and serializing it costs an allocation per
 //! key and value; a page of history is hundreds of them. [`Object`] writes the same bytes
 //! `serde_json` would for the same object with its keys in the same order: strings go
 //! through `serde_json`'s own escaping, and embedded JSON values through its serializer.
 
-use serde_json::Value;
+use asym_kit::tokio_postgres::Row;
+use asym_kit::tokio_postgres::types::Type;
+use serde_json::{Map, Value, json};
+
+/// A row as a JSON object: one member per column, named as the query names it, in order;
+/// text, booleans and integers as themselves, NULL as `null`.
+pub(crate) fn row_object(row: &Row) -> Value {
+    let mut object = Map::with_capacity(row.len());
+    for (index, column) in row.columns().iter().enumerate() {
+        let value = match *column.type_() {
+            Type::BOOL => json!(row.get::<_, Option<bool>>(index)),
+            Type::INT2 => json!(row.get::<_, Option<i16>>(index)),
+            Type::INT4 => json!(row.get::<_, Option<i32>>(index)),
+            Type::INT8 => json!(row.get::<_, Option<i64>>(index)),
+            _ => json!(row.try_get::<_, Option<String>>(index).ok().flatten()),
+        };
+        object.insert(column.name().to_owned(), value);
+    }
+    Value::Object(object)
+}
 
 /// Appends `value` as a JSON string, escaped exactly as `serde_json` escapes it.
 pub(crate) fn string(out: &mut Vec<u8>, value: &str) {

@@ -15,7 +15,7 @@
 //! | `conversations.history` (one statement per call) | `history` |
 //! | `users.*` | `users` |
 //! | `reactions.*`, `pins.*` | `reactions` |
-//! | system messages (`channel_join`, `channel_leave`, `channel_name`, …) | `system` |
+//! | system messages (`channel_join`, `channel_leave`, `channel_name`, …) | `model::system` |
 //! | `files.*` and the upload/download URLs | `files` |
 //! | Events API subscription, queue and delivery worker | `events` |
 //! | rate-limit tiers | `ratelimit` |
@@ -33,9 +33,9 @@ mod events;
 mod files;
 mod history;
 mod json;
+mod model;
 mod ratelimit;
 mod reactions;
-mod system;
 mod team;
 mod ts;
 mod users;
@@ -44,7 +44,6 @@ use std::sync::Arc;
 
 use asym_kit::Kit;
 use axum::Router;
-use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::header::CONTENT_TYPE;
 use axum::http::{HeaderMap, Uri};
@@ -79,6 +78,20 @@ impl AppState {
                 .build()
                 .unwrap_or_default(),
         }
+    }
+
+    /// Commits a write's transaction, then wakes the worker for the events it queued.
+    ///
+    /// # Errors
+    ///
+    /// `internal_error` when the commit fails.
+    pub(crate) async fn commit(
+        &self,
+        tx: asym_kit::deadpool_postgres::Transaction<'_>,
+    ) -> Result<(), ApiError> {
+        tx.commit().await?;
+        self.wake.notify_one();
+        Ok(())
     }
 
     /// Starts the background worker that delivers queued events (with Slack's retries) and
@@ -128,8 +141,12 @@ async fn web_api(
     Path(method): Path<String>,
     uri: Uri,
     headers: HeaderMap,
-    body: Bytes,
+    body: axum::body::Body,
 ) -> Response {
+    let body = match asym_kit::body::read(body, &args::LIMITS).await {
+        Ok(body) => body,
+        Err(err) => return args::refused(err).into_response(),
+    };
     let content_type = headers.get(CONTENT_TYPE).and_then(|v| v.to_str().ok());
     let args = match Args::parse(content_type, uri.query(), &body) {
         Ok(args) => args,
@@ -170,11 +187,11 @@ async fn web_api(
         "conversations.leave" => conversations::leave(state, call).await,
         "conversations.invite" => conversations::invite(state, call).await,
         "conversations.kick" => conversations::kick(state, call).await,
-        "conversations.archive" => conversations::archive(state, call).await,
-        "conversations.unarchive" => conversations::unarchive(state, call).await,
+        "conversations.archive" => conversations::set_archived(state, call, true).await,
+        "conversations.unarchive" => conversations::set_archived(state, call, false).await,
         "conversations.rename" => conversations::rename(state, call).await,
-        "conversations.setTopic" => conversations::set_topic(state, call).await,
-        "conversations.setPurpose" => conversations::set_purpose(state, call).await,
+        "conversations.setTopic" => conversations::set_text(state, call, "topic").await,
+        "conversations.setPurpose" => conversations::set_text(state, call, "purpose").await,
         "conversations.members" => conversations::members(state, call).await,
         "conversations.open" => conversations::open(state, call).await,
         "conversations.mark" => conversations::mark(state, call).await,
@@ -184,11 +201,11 @@ async fn web_api(
         "users.conversations" => conversations::user_conversations(state, call).await,
         "users.profile.get" => users::profile_get(state, call).await,
         "users.getPresence" => users::get_presence(state, call).await,
-        "reactions.add" => reactions::add(state, call).await,
-        "reactions.remove" => reactions::remove(state, call).await,
+        "reactions.add" => reactions::react(state, call, true).await,
+        "reactions.remove" => reactions::react(state, call, false).await,
         "reactions.get" => reactions::get(state, call).await,
-        "pins.add" => reactions::pin(state, call).await,
-        "pins.remove" => reactions::unpin(state, call).await,
+        "pins.add" => reactions::set_pin(state, call, true).await,
+        "pins.remove" => reactions::set_pin(state, call, false).await,
         "pins.list" => reactions::pins_list(state, call).await,
         "files.getUploadURLExternal" => files::get_upload_url(state, call).await,
         "files.completeUploadExternal" => files::complete_upload(state, call).await,

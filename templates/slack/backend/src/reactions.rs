@@ -6,11 +6,12 @@
 use asym_kit::deadpool_postgres::Transaction;
 use serde_json::{Map, Value, json};
 
-use crate::auth::{Caller, caller};
-use crate::chat::{MESSAGE_COLUMNS, MESSAGE_JOINS, message_json};
-use crate::conversations::{Conversation, Naming, channel_arg, resolve};
-use crate::error::{ApiError, ApiResult};
-use crate::events::emit;
+use crate::args::channel_arg;
+use crate::auth::{Caller, caller_with};
+use crate::error::{ApiError, ApiResult, reply};
+use crate::model::conversation::{Conversation, Naming, resolve};
+use crate::model::event::emit;
+use crate::model::message::{MESSAGE_COLUMNS, MESSAGE_JOINS, message_json};
 use crate::ts::Ts;
 use crate::{AppState, Call};
 
@@ -45,10 +46,7 @@ async fn target(
         return Err(ApiError::new("no_item_specified"));
     }
     let channel = channel_arg(call)?;
-    let ts = call
-        .args
-        .non_empty("timestamp")
-        .ok_or_else(|| ApiError::new("no_item_specified"))?;
+    let ts = call.args.non_empty_or("timestamp", "no_item_specified")?;
     let ts = Ts::parse(&ts).ok_or_else(|| ApiError::new("bad_timestamp"))?;
     let conversation = resolve(state, caller, &channel, Naming::IdOnly).await?;
     Ok((conversation, ts))
@@ -117,10 +115,10 @@ fn toggle(reactions: &mut Vec<Value>, name: &str, user: &str, add: bool) -> Resu
     }
 }
 
-/// `reactions.add` / `reactions.remove`.
-async fn react(state: &AppState, call: &Call, add: bool) -> ApiResult {
-    let caller = caller(state, call).await?;
-    caller.require(&["reactions:write"])?;
+/// `reactions.add` (`add`): the caller reacts to a message with emoji `name`;
+/// `reactions.remove`: takes the caller's `name` reaction back.
+pub(crate) async fn react(state: &AppState, call: &Call, add: bool) -> ApiResult {
+    let caller = caller_with(state, call, &["reactions:write"]).await?;
     let name = emoji_name(call)?;
     let (conversation, ts) = target(state, &caller, call).await?;
     if conversation.is_archived {
@@ -151,19 +149,8 @@ async fn react(state: &AppState, call: &Call, add: bool) -> ApiResult {
         "event_ts": crate::ts::event_ts(),
     });
     emit(&tx, event_type, Some(&conversation.id), &event).await?;
-    tx.commit().await?;
-    state.wake.notify_one();
+    state.commit(tx).await?;
     Ok(Map::new())
-}
-
-/// `reactions.add`: the caller reacts to a message with emoji `name`.
-pub(crate) async fn add(state: &AppState, call: &Call) -> ApiResult {
-    react(state, call, true).await
-}
-
-/// `reactions.remove`: takes the caller's `name` reaction back.
-pub(crate) async fn remove(state: &AppState, call: &Call) -> ApiResult {
-    react(state, call, false).await
 }
 
 /// Reads one message object.
@@ -184,21 +171,19 @@ async fn message(state: &AppState, channel: &str, ts: Ts) -> Result<Value, ApiEr
 
 /// `reactions.get`: a message with its reactions.
 pub(crate) async fn get(state: &AppState, call: &Call) -> ApiResult {
-    let caller = caller(state, call).await?;
-    caller.require(&["reactions:read"])?;
+    let caller = caller_with(state, call, &["reactions:read"]).await?;
     let (conversation, ts) = target(state, &caller, call).await?;
     let message = message(state, &conversation.id, ts).await?;
-    let mut body = Map::new();
-    body.insert("type".into(), json!("message"));
-    body.insert("channel".into(), json!(conversation.id));
-    body.insert("message".into(), message);
-    Ok(body)
+    reply([
+        ("type", json!("message")),
+        ("channel", json!(conversation.id)),
+        ("message", message),
+    ])
 }
 
-/// `pins.add` / `pins.remove`.
-async fn set_pin(state: &AppState, call: &Call, pin: bool) -> ApiResult {
-    let caller = caller(state, call).await?;
-    caller.require(&["pins:write"])?;
+/// `pins.add` (`pin`): pins a message to its channel; `pins.remove`: unpins it.
+pub(crate) async fn set_pin(state: &AppState, call: &Call, pin: bool) -> ApiResult {
+    let caller = caller_with(state, call, &["pins:write"]).await?;
     let (conversation, ts) = target(state, &caller, call).await?;
     if conversation.is_archived {
         return Err(ApiError::new("is_archived"));
@@ -243,25 +228,13 @@ async fn set_pin(state: &AppState, call: &Call, pin: bool) -> ApiResult {
         "event_ts": crate::ts::event_ts(),
     });
     emit(&tx, event_type, Some(&conversation.id), &event).await?;
-    tx.commit().await?;
-    state.wake.notify_one();
+    state.commit(tx).await?;
     Ok(Map::new())
-}
-
-/// `pins.add`: pins a message to its channel.
-pub(crate) async fn pin(state: &AppState, call: &Call) -> ApiResult {
-    set_pin(state, call, true).await
-}
-
-/// `pins.remove`: unpins it.
-pub(crate) async fn unpin(state: &AppState, call: &Call) -> ApiResult {
-    set_pin(state, call, false).await
 }
 
 /// `pins.list`: a channel's pinned messages, most recently pinned first.
 pub(crate) async fn pins_list(state: &AppState, call: &Call) -> ApiResult {
-    let caller = caller(state, call).await?;
-    caller.require(&["pins:read"])?;
+    let caller = caller_with(state, call, &["pins:read"]).await?;
     let channel = channel_arg(call)?;
     let conversation = resolve(state, &caller, &channel, Naming::IdOnly).await?;
     let client = state.kit.db().await?;
@@ -289,9 +262,7 @@ pub(crate) async fn pins_list(state: &AppState, call: &Call) -> ApiResult {
             })
         })
         .collect();
-    let mut body = Map::new();
-    body.insert("items".into(), Value::Array(items));
-    Ok(body)
+    reply([("items", Value::Array(items))])
 }
 
 #[cfg(test)]

@@ -1,16 +1,16 @@
 //! The workspace and its app: `team.info`, `bots.info`.
 
-use serde_json::{Map, json};
+use serde_json::json;
 
-use crate::auth::caller;
-use crate::error::{ApiError, ApiResult};
+use crate::auth::caller_with;
+use crate::error::{ApiError, ApiResult, reply};
+use crate::json::row_object;
 use crate::{AppState, Call};
 
 /// `team.info`: the caller's workspace (`team` may name it; any other id is
 /// `team_not_found`).
 pub(crate) async fn info(state: &AppState, call: &Call) -> ApiResult {
-    let caller = caller(state, call).await?;
-    caller.require(&["team:read"])?;
+    let caller = caller_with(state, call, &["team:read"]).await?;
     if let Some(team) = call.args.non_empty("team")
         && team != caller.team_id
     {
@@ -34,9 +34,8 @@ pub(crate) async fn info(state: &AppState, call: &Call) -> ApiResult {
         "image_230": "https://a.slack-edge.com/80588/img/avatars-teams/ava_0001-230.png",
         "image_default": true,
     });
-    let mut body = Map::new();
-    body.insert(
-        "team".into(),
+    reply([(
+        "team",
         json!({
             "id": row.get::<_, String>(0),
             "name": row.get::<_, String>(1),
@@ -49,18 +48,13 @@ pub(crate) async fn info(state: &AppState, call: &Call) -> ApiResult {
             "lob_sales_home_enabled": false,
             "is_sfdc_auto_slack": false,
         }),
-    );
-    Ok(body)
+    )])
 }
 
 /// `bots.info`: a bot by id (`bot`), e.g. the `bot_id` of a message.
 pub(crate) async fn bots_info(state: &AppState, call: &Call) -> ApiResult {
-    let caller = caller(state, call).await?;
-    caller.require(&["users:read"])?;
-    let bot = call
-        .args
-        .non_empty("bot")
-        .ok_or_else(|| ApiError::new("bot_not_found"))?;
+    let caller = caller_with(state, call, &["users:read"]).await?;
+    let bot = call.args.non_empty_or("bot", "bot_not_found")?;
     let client = state.kit.db().await?;
     let row = client
         .query_opt(
@@ -70,22 +64,11 @@ pub(crate) async fn bots_info(state: &AppState, call: &Call) -> ApiResult {
         )
         .await?
         .ok_or_else(|| ApiError::new("bot_not_found"))?;
-    let mut body = Map::new();
-    body.insert(
-        "bot".into(),
-        json!({
-            "id": row.get::<_, String>(0),
-            "deleted": row.get::<_, bool>(1),
-            "name": row.get::<_, String>(2),
-            "updated": row.get::<_, i64>(3),
-            "app_id": row.get::<_, String>(4),
-            "user_id": row.get::<_, String>(5),
-            "icons": {
-                "image_36": "https://a.slack-edge.com/80588/img/plugins/app/bot_36.png",
-                "image_48": "https://a.slack-edge.com/80588/img/plugins/app/bot_48.png",
-                "image_72": "https://a.slack-edge.com/80588/img/plugins/app/service_72.png",
-            },
-        }),
-    );
-    Ok(body)
+    let mut bot = row_object(&row);
+    bot["icons"] = json!({
+        "image_36": "https://a.slack-edge.com/80588/img/plugins/app/bot_36.png",
+        "image_48": "https://a.slack-edge.com/80588/img/plugins/app/bot_48.png",
+        "image_72": "https://a.slack-edge.com/80588/img/plugins/app/service_72.png",
+    });
+    reply([("bot", bot)])
 }

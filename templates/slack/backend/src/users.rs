@@ -5,17 +5,11 @@ use asym_kit::cursor;
 use asym_kit::tokio_postgres::Row;
 use serde_json::{Map, Value, json};
 
-use crate::auth::{Caller, caller};
-use crate::error::{ApiError, ApiResult};
+use crate::args::{next_cursor, next_page};
+use crate::auth::caller_with;
+use crate::error::{ApiError, ApiResult, reply};
+use crate::model::user::{USER_COLUMNS, USER_FROM, find};
 use crate::{AppState, Call};
-
-/// The columns [`user_json`] reads, over `users u LEFT JOIN bots b ON b.user_id = u.id`.
-pub(crate) const USER_COLUMNS: &str = "u.id, u.team_id, u.name, u.deleted, u.color, u.real_name,
-    u.display_name, u.email, u.title, u.phone, u.status_text, u.status_emoji, u.tz,
-    u.is_admin, u.is_owner, u.is_primary_owner, u.is_restricted, u.is_bot, u.updated,
-    b.id, b.app_id, u.presence";
-
-const USER_FROM: &str = "users u LEFT JOIN bots b ON b.user_id = u.id";
 
 /// `(tz_label, tz_offset)` for the time zones the fixtures use (standard time).
 fn tz_info(tz: &str) -> (&'static str, i64) {
@@ -115,27 +109,10 @@ pub(crate) fn user_json(row: &Row, with_email: bool) -> Value {
     })
 }
 
-/// Finds a user of the caller's workspace by id.
-///
-/// # Errors
-///
-/// `user_not_found` when none matches.
-pub(crate) async fn find(state: &AppState, caller: &Caller, id: &str) -> Result<Row, ApiError> {
-    let client = state.kit.db().await?;
-    client
-        .query_opt(
-            &format!("SELECT {USER_COLUMNS} FROM {USER_FROM} WHERE u.id = $1 AND u.team_id = $2"),
-            &[&id.trim(), &caller.team_id],
-        )
-        .await?
-        .ok_or_else(|| ApiError::new("user_not_found"))
-}
-
 /// `users.list`: everyone in the workspace (bots and deleted users included), ordered by
 /// id, paged with `limit` (default 0 = all… Slack pages at 1000) and `cursor`.
 pub(crate) async fn list(state: &AppState, call: &Call) -> ApiResult {
-    let caller = caller(state, call).await?;
-    caller.require(&["users:read"])?;
+    let caller = caller_with(state, call, &["users:read"]).await?;
     let limit = call.args.limit(1000, 1000)?;
     let after = match call.args.non_empty("cursor") {
         None => None,
@@ -160,46 +137,26 @@ pub(crate) async fn list(state: &AppState, call: &Call) -> ApiResult {
         .await?;
     let with_email = caller.has("users:read.email");
     let mut members: Vec<Value> = rows.iter().map(|row| user_json(row, with_email)).collect();
-    let next = if members.len() > usize::try_from(limit).unwrap_or(usize::MAX) {
-        members.pop().and_then(|m| {
-            m["id"]
-                .as_str()
-                .map(|id| cursor::encode(&format!("users:{id}")))
-        })
-    } else {
-        None
-    };
-    let mut body = Map::new();
-    body.insert("members".into(), Value::Array(members));
-    body.insert("cache_ts".into(), json!(crate::ts::now_seconds()));
-    body.insert(
-        "response_metadata".into(),
-        json!({ "next_cursor": next.unwrap_or_default() }),
-    );
-    Ok(body)
+    let next = next_page(&mut members, limit);
+    let next = next.as_ref().and_then(|member| member["id"].as_str());
+    reply([
+        ("members", Value::Array(members)),
+        ("cache_ts", json!(crate::ts::now_seconds())),
+        ("response_metadata", next_cursor("users", next)),
+    ])
 }
 
 /// `users.info`: one user by id.
 pub(crate) async fn info(state: &AppState, call: &Call) -> ApiResult {
-    let caller = caller(state, call).await?;
-    caller.require(&["users:read"])?;
-    let user = call
-        .args
-        .non_empty("user")
-        .ok_or_else(|| ApiError::new("user_not_found"))?;
+    let caller = caller_with(state, call, &["users:read"]).await?;
+    let user = call.args.non_empty_or("user", "user_not_found")?;
     let row = find(state, &caller, &user).await?;
-    let mut body = Map::new();
-    body.insert(
-        "user".into(),
-        user_json(&row, caller.has("users:read.email")),
-    );
-    Ok(body)
+    reply([("user", user_json(&row, caller.has("users:read.email")))])
 }
 
 /// `users.lookupByEmail`: one user by email address (case-insensitive).
 pub(crate) async fn lookup_by_email(state: &AppState, call: &Call) -> ApiResult {
-    let caller = caller(state, call).await?;
-    caller.require(&["users:read.email"])?;
+    let caller = caller_with(state, call, &["users:read.email"]).await?;
     let email = call.args.required("email")?;
     let client = state.kit.db().await?;
     let row = client
@@ -212,38 +169,24 @@ pub(crate) async fn lookup_by_email(state: &AppState, call: &Call) -> ApiResult 
         )
         .await?
         .ok_or_else(|| ApiError::new("users_not_found"))?;
-    let mut body = Map::new();
-    body.insert("user".into(), user_json(&row, true));
-    Ok(body)
+    reply([("user", user_json(&row, true))])
 }
 
 /// `users.profile.get`: a user's profile (default the caller's).
 pub(crate) async fn profile_get(state: &AppState, call: &Call) -> ApiResult {
-    let caller = caller(state, call).await?;
-    caller.require(&["users.profile:read"])?;
-    let user = call
-        .args
-        .non_empty("user")
-        .unwrap_or_else(|| caller.user_id.clone());
+    let caller = caller_with(state, call, &["users.profile:read"]).await?;
+    let user = caller.user_arg(call);
     let row = find(state, &caller, &user).await?;
     let team: String = row.get(1);
-    let mut body = Map::new();
-    body.insert(
-        "profile".into(),
-        profile_json(&row, &team, caller.has("users:read.email")),
-    );
-    Ok(body)
+    let profile = profile_json(&row, &team, caller.has("users:read.email"));
+    reply([("profile", profile)])
 }
 
 /// `users.getPresence`: `active` or `away`; for the caller itself, the connection details
 /// too.
 pub(crate) async fn get_presence(state: &AppState, call: &Call) -> ApiResult {
-    let caller = caller(state, call).await?;
-    caller.require(&["users:read"])?;
-    let user = call
-        .args
-        .non_empty("user")
-        .unwrap_or_else(|| caller.user_id.clone());
+    let caller = caller_with(state, call, &["users:read"]).await?;
+    let user = caller.user_arg(call);
     let row = find(state, &caller, &user).await?;
     let is_bot: bool = row.get(17);
     let presence: String = if is_bot {

@@ -35,15 +35,9 @@ fn fail(status: StatusCode, error: &str, message: &str) -> Response {
 /// 409 `already_provisioned` unless it asks to reprovision, which revokes the earlier keys.
 /// Database failures answer 503 (the engine retries).
 pub(crate) async fn provision(State(state): State<AppState>, body: Bytes) -> Response {
-    let reprovision = match parse_reprovision(&body) {
+    let reprovision = match asym_kit::credentials::parse_reprovision(&body) {
         Ok(flag) => flag,
-        Err(code) => {
-            return fail(
-                StatusCode::BAD_REQUEST,
-                code,
-                "expected {\"reprovision\": bool}",
-            );
-        }
+        Err(reason) => return fail(StatusCode::BAD_REQUEST, "invalid_body", reason),
     };
     match provision_inner(&state, reprovision).await {
         Ok(Some(body)) => (StatusCode::OK, axum::Json(body)).into_response(),
@@ -91,19 +85,6 @@ async fn provision_inner(
     ))
 }
 
-/// Reads `{"reprovision": true}`; an empty body means a first provisioning.
-fn parse_reprovision(body: &[u8]) -> Result<bool, &'static str> {
-    if body.iter().all(u8::is_ascii_whitespace) {
-        return Ok(false);
-    }
-    let value: serde_json::Value = serde_json::from_slice(body).map_err(|_| "invalid_json")?;
-    match value.get("reprovision") {
-        None | Some(serde_json::Value::Null) => Ok(false),
-        Some(serde_json::Value::Bool(flag)) => Ok(*flag),
-        Some(_) => Err("invalid_arguments"),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -115,16 +96,5 @@ mod tests {
         assert_eq!(sk.len(), 8 + 24);
         assert!(sk[8..].bytes().all(|b| b.is_ascii_alphanumeric()));
         assert!(mint_publishable_key().starts_with("pk_test_"));
-    }
-
-    #[test]
-    fn reprovision_flag_parsing() {
-        assert_eq!(parse_reprovision(b""), Ok(false));
-        assert_eq!(parse_reprovision(br#"{"reprovision":true}"#), Ok(true));
-        assert_eq!(parse_reprovision(b"{"), Err("invalid_json"));
-        assert_eq!(
-            parse_reprovision(br#"{"reprovision":1}"#),
-            Err("invalid_arguments")
-        );
     }
 }

@@ -1,32 +1,41 @@
 //! Products and prices (one-time and recurring, `lookup_key`s).
 
-use serde_json::{Map, Value, json};
+use axum::Router;
+use serde_json::{Value, json};
 
-use crate::customers::previous;
-use crate::cx::{Cx, Filter};
+use crate::AppState;
+use crate::cx::{Cx, Filter, allow_with};
+use crate::dispatch::routes;
 use crate::error::{ApiError, ApiResult};
-use crate::params::{Params, apply_metadata, bool_at, int_at, string_at};
-use crate::search;
+use crate::kinds::{PRICE, PRODUCT};
+use crate::model::price::new_price;
+use crate::params::{Params, apply_metadata, string_at};
 
+/// Products and prices: the `/v1` routes this module serves.
+pub(crate) fn routes() -> Router<AppState> {
+    routes! {
+        "/v1/products" => post(create_product), get(list_products);
+        "/v1/products/search" =>
+            get(search_products), post(update_product, 1), delete(delete_product, 1);
+        "/v1/products/{id}" =>
+            get(retrieve_product, 1), post(update_product, 1), delete(delete_product, 1);
+        "/v1/prices" => post(create_price), get(list_prices);
+        "/v1/prices/search" => get(search_prices), post(update_price, 1);
+        "/v1/prices/{id}" => get(retrieve_price, 1), post(update_price, 1);
+    }
+}
+
+#[rustfmt::skip]
 const PRODUCT_FIELDS: &[&str] = &[
-    "id",
-    "name",
-    "active",
-    "description",
-    "images",
-    "metadata",
-    "default_price_data",
-    "statement_descriptor",
-    "tax_code",
-    "unit_label",
-    "url",
-    "shippable",
-    "type",
-    "package_dimensions",
-    "marketing_features",
-    "default_price",
-    "features",
-    "attributes",
+    "id", "name", "active", "description", "images", "metadata", "default_price_data",
+    "statement_descriptor", "tax_code", "unit_label", "url", "shippable", "type",
+    "package_dimensions", "marketing_features", "default_price", "features", "attributes",
+];
+
+/// A product's text fields: set from their parameters, emptied by an empty one.
+#[rustfmt::skip]
+const PRODUCT_TEXT: &[&str] = &[
+    "description", "statement_descriptor", "tax_code", "unit_label", "url",
 ];
 
 fn apply_product(product: &mut Value, params: &Params) -> ApiResult<()> {
@@ -42,17 +51,7 @@ fn apply_product(product: &mut Value, params: &Params) -> ApiResult<()> {
     if let Some(active) = params.bool("active")? {
         product["active"] = json!(active);
     }
-    for key in [
-        "description",
-        "statement_descriptor",
-        "tax_code",
-        "unit_label",
-        "url",
-    ] {
-        if let Some(value) = params.nullable(key)? {
-            product[key] = value;
-        }
-    }
+    params.copy_nullable(product, PRODUCT_TEXT)?;
     if let Some(shippable) = params.bool("shippable")? {
         product["shippable"] = json!(shippable);
     }
@@ -117,22 +116,17 @@ pub(crate) async fn create_product(cx: &mut Cx<'_>) -> ApiResult {
 
 /// `GET /v1/products/{id}`.
 pub(crate) async fn retrieve_product(cx: &mut Cx<'_>, id: &str) -> ApiResult {
-    cx.params.allow(&[])?;
-    cx.fetch("product", "product", id, "id", false).await
+    PRODUCT.retrieve(cx, id).await
 }
 
 /// `POST /v1/products/{id}`.
 pub(crate) async fn update_product(cx: &mut Cx<'_>, id: &str) -> ApiResult {
-    cx.params.allow(PRODUCT_FIELDS)?;
-    let params = cx.params.clone();
-    let mut product = cx.fetch("product", "product", id, "id", true).await?;
+    let (params, mut product) = PRODUCT.for_update(cx, id, PRODUCT_FIELDS).await?;
     let before = product.clone();
     apply_product(&mut product, &params)?;
     if let Some(price) = params.nullable("default_price")? {
         if let Some(price_id) = price.as_str() {
-            let found = cx
-                .fetch("price", "price", price_id, "default_price", false)
-                .await?;
+            let found = PRICE.named(cx, price_id, "default_price").await?;
             if found["product"].as_str() != Some(id) {
                 return Err(ApiError::invalid_param(
                     "default_price",
@@ -144,13 +138,8 @@ pub(crate) async fn update_product(cx: &mut Cx<'_>, id: &str) -> ApiResult {
     }
     if product != before {
         product["updated"] = json!(cx.now);
-        cx.save(&product).await?;
-        cx.emit(
-            "product.updated",
-            &product,
-            Some(previous(&before, &product)),
-        )
-        .await?;
+        cx.save_changed("product.updated", &before, &product)
+            .await?;
     }
     Ok(product)
 }
@@ -158,7 +147,7 @@ pub(crate) async fn update_product(cx: &mut Cx<'_>, id: &str) -> ApiResult {
 /// `DELETE /v1/products/{id}`: only products without prices can go.
 pub(crate) async fn delete_product(cx: &mut Cx<'_>, id: &str) -> ApiResult {
     cx.params.allow(&[])?;
-    let product = cx.fetch("product", "product", id, "id", true).await?;
+    let product = PRODUCT.lock(cx, id).await?;
     let prices = cx
         .all("price", &[("data->>'product' = {}", id.to_owned())])
         .await?;
@@ -174,17 +163,7 @@ pub(crate) async fn delete_product(cx: &mut Cx<'_>, id: &str) -> ApiResult {
 
 /// `GET /v1/products` (`active`, `ids[]`, `created`).
 pub(crate) async fn list_products(cx: &mut Cx<'_>) -> ApiResult {
-    cx.params.allow(&[
-        "limit",
-        "starting_after",
-        "ending_before",
-        "active",
-        "created",
-        "ids",
-        "shippable",
-        "url",
-        "type",
-    ])?;
+    allow_with(cx, &["active", "ids", "shippable", "url", "type"])?;
     let mut filters: Vec<Filter> = Vec::new();
     if let Some(active) = cx.params.bool("active")? {
         filters.push(("data->>'active' = {}", active.to_string()));
@@ -193,152 +172,12 @@ pub(crate) async fn list_products(cx: &mut Cx<'_>) -> ApiResult {
         filters.push(("id = ANY(string_to_array({}, ','))", ids.join(",")));
     }
     cx.created_filters(&mut filters)?;
-    cx.list("product", "product", &filters).await
+    PRODUCT.list(cx, &filters).await
 }
 
 /// `GET /v1/products/search`.
 pub(crate) async fn search_products(cx: &mut Cx<'_>) -> ApiResult {
-    search::run(
-        cx,
-        "product",
-        "products",
-        &[
-            "active",
-            "created",
-            "description",
-            "name",
-            "shippable",
-            "url",
-        ],
-    )
-    .await
-}
-
-/// Builds and stores a price for `product` from `data` (the create parameters, or
-/// `default_price_data` / `price_data`).
-pub(crate) async fn new_price(
-    cx: &mut Cx<'_>,
-    data: &Map<String, Value>,
-    product: &str,
-    param: &str,
-) -> ApiResult<Value> {
-    let name = |k: &str| {
-        if param.is_empty() {
-            k.to_owned()
-        } else {
-            format!("{param}[{k}]")
-        }
-    };
-    let currency = string_at(data.get("currency"), &name("currency"))?
-        .filter(|s| !s.is_empty())
-        .ok_or_else(|| ApiError::missing(&name("currency")))?
-        .to_lowercase();
-    let unit_amount = match (data.get("unit_amount"), data.get("unit_amount_decimal")) {
-        (Some(v), _) => int_at(Some(v), &name("unit_amount"))?,
-        (None, Some(Value::String(d))) => Some(
-            d.parse::<f64>()
-                .map_err(|_| {
-                    ApiError::invalid_param(
-                        &name("unit_amount_decimal"),
-                        format!("Invalid decimal: {d}"),
-                    )
-                })?
-                .round() as i64,
-        ),
-        _ => None,
-    };
-    let Some(unit_amount) = unit_amount else {
-        if data.contains_key("custom_unit_amount") {
-            return Err(ApiError::invalid_param(
-                &name("custom_unit_amount"),
-                "custom_unit_amount is not supported by this clone.",
-            ));
-        }
-        return Err(ApiError::missing(&name("unit_amount")));
-    };
-    if unit_amount < 0 {
-        return Err(ApiError::invalid_param(
-            &name("unit_amount"),
-            "This value must be greater than or equal to 0.",
-        ));
-    }
-    let recurring = match data.get("recurring") {
-        None => Value::Null,
-        Some(Value::Object(r)) => {
-            let interval = string_at(r.get("interval"), &name("recurring[interval]"))?
-                .ok_or_else(|| ApiError::missing(&name("recurring[interval]")))?;
-            if !["day", "week", "month", "year"].contains(&interval) {
-                return Err(ApiError::invalid_param(
-                    &name("recurring[interval]"),
-                    "Invalid recurring[interval]: must be one of day, week, month, or year"
-                        .to_owned(),
-                ));
-            }
-            let count = int_at(r.get("interval_count"), "recurring[interval_count]")?.unwrap_or(1);
-            if count < 1 {
-                return Err(ApiError::invalid_param(
-                    &name("recurring[interval_count]"),
-                    "Interval count must be at least 1.",
-                ));
-            }
-            json!({
-                "aggregate_usage": null,
-                "interval": interval,
-                "interval_count": count,
-                "meter": null,
-                "trial_period_days": int_at(r.get("trial_period_days"), "recurring[trial_period_days]")?,
-                "usage_type": string_at(r.get("usage_type"), "recurring[usage_type]")?.unwrap_or("licensed"),
-            })
-        }
-        Some(_) => {
-            return Err(ApiError::invalid_param(
-                &name("recurring"),
-                "Invalid object: recurring",
-            ));
-        }
-    };
-    let lookup_key = string_at(data.get("lookup_key"), "lookup_key")?.filter(|s| !s.is_empty());
-    if let Some(key) = lookup_key
-        && bool_at(data.get("transfer_lookup_key"), "transfer_lookup_key")?.unwrap_or(false)
-    {
-        for mut other in cx
-            .all("price", &[("data->>'lookup_key' = {}", key.to_owned())])
-            .await?
-        {
-            other["lookup_key"] = Value::Null;
-            cx.save(&other).await?;
-        }
-    }
-    let (id, seq) = cx.new_id("price_").await?;
-    let mut price = json!({
-        "id": id,
-        "object": "price",
-        "active": bool_at(data.get("active"), "active")?.unwrap_or(true),
-        "billing_scheme": string_at(data.get("billing_scheme"), "billing_scheme")?.unwrap_or("per_unit"),
-        "created": cx.now,
-        "currency": currency,
-        "custom_unit_amount": null,
-        "livemode": false,
-        "lookup_key": lookup_key,
-        "metadata": {},
-        "nickname": string_at(data.get("nickname"), "nickname")?.filter(|s| !s.is_empty()),
-        "product": product,
-        "recurring": recurring,
-        "tax_behavior": string_at(data.get("tax_behavior"), "tax_behavior")?.unwrap_or("unspecified"),
-        "tiers_mode": null,
-        "transform_quantity": null,
-        "type": if recurring.is_null() { "one_time" } else { "recurring" },
-        "unit_amount": unit_amount,
-        "unit_amount_decimal": unit_amount.to_string(),
-    });
-    if let Some(meta) = data.get("metadata") {
-        let mut p = Params::default();
-        p.0.insert("metadata".into(), meta.clone());
-        apply_metadata(&mut price, &p)?;
-    }
-    cx.insert(seq, &price).await?;
-    cx.emit("price.created", &price, None).await?;
-    Ok(price)
+    PRODUCT.search(cx).await
 }
 
 /// `POST /v1/prices`.
@@ -369,7 +208,7 @@ pub(crate) async fn create_price(cx: &mut Cx<'_>) -> ApiResult {
         params.hash("product_data")?,
     ) {
         (Some(id), _) => {
-            cx.fetch("product", "product", id, "product", false).await?;
+            PRODUCT.named(cx, id, "product").await?;
             id.to_owned()
         }
         (None, Some(data)) => {
@@ -398,23 +237,19 @@ pub(crate) async fn create_price(cx: &mut Cx<'_>) -> ApiResult {
 
 /// `GET /v1/prices/{id}`.
 pub(crate) async fn retrieve_price(cx: &mut Cx<'_>, id: &str) -> ApiResult {
-    cx.params.allow(&[])?;
-    cx.fetch("price", "price", id, "price", false).await
+    PRICE.retrieve(cx, id).await
 }
+
+/// What `POST /v1/prices/{id}` accepts.
+#[rustfmt::skip]
+const PRICE_UPDATES: &[&str] = &[
+    "active", "metadata", "nickname", "lookup_key", "transfer_lookup_key", "tax_behavior",
+    "currency_options",
+];
 
 /// `POST /v1/prices/{id}` (`active`, `metadata`, `nickname`, `lookup_key`, `tax_behavior`).
 pub(crate) async fn update_price(cx: &mut Cx<'_>, id: &str) -> ApiResult {
-    cx.params.allow(&[
-        "active",
-        "metadata",
-        "nickname",
-        "lookup_key",
-        "transfer_lookup_key",
-        "tax_behavior",
-        "currency_options",
-    ])?;
-    let params = cx.params.clone();
-    let mut price = cx.fetch("price", "price", id, "price", true).await?;
+    let (params, mut price) = PRICE.for_update(cx, id, PRICE_UPDATES).await?;
     let before = price.clone();
     if let Some(active) = params.bool("active")? {
         price["active"] = json!(active);
@@ -443,27 +278,24 @@ pub(crate) async fn update_price(cx: &mut Cx<'_>, id: &str) -> ApiResult {
     }
     apply_metadata(&mut price, &params)?;
     if price != before {
-        cx.save(&price).await?;
-        cx.emit("price.updated", &price, Some(previous(&before, &price)))
-            .await?;
+        cx.save_changed("price.updated", &before, &price).await?;
     }
     Ok(price)
 }
 
 /// `GET /v1/prices` (`active`, `currency`, `product`, `type`, `lookup_keys[]`, `recurring`).
 pub(crate) async fn list_prices(cx: &mut Cx<'_>) -> ApiResult {
-    cx.params.allow(&[
-        "limit",
-        "starting_after",
-        "ending_before",
-        "active",
-        "currency",
-        "product",
-        "type",
-        "lookup_keys",
-        "recurring",
-        "created",
-    ])?;
+    allow_with(
+        cx,
+        &[
+            "active",
+            "currency",
+            "product",
+            "type",
+            "lookup_keys",
+            "recurring",
+        ],
+    )?;
     let mut filters: Vec<Filter> = Vec::new();
     if let Some(active) = cx.params.bool("active")? {
         filters.push(("data->>'active' = {}", active.to_string()));
@@ -495,23 +327,10 @@ pub(crate) async fn list_prices(cx: &mut Cx<'_>) -> ApiResult {
         filters.push(("data->'recurring'->>'interval' = {}", interval.to_owned()));
     }
     cx.created_filters(&mut filters)?;
-    cx.list("price", "price", &filters).await
+    PRICE.list(cx, &filters).await
 }
 
 /// `GET /v1/prices/search`.
 pub(crate) async fn search_prices(cx: &mut Cx<'_>) -> ApiResult {
-    search::run(
-        cx,
-        "price",
-        "prices",
-        &[
-            "active",
-            "created",
-            "currency",
-            "lookup_key",
-            "product",
-            "type",
-        ],
-    )
-    .await
+    PRICE.search(cx).await
 }

@@ -1,52 +1,38 @@
 //! Checkout sessions (create, retrieve, list, line items, expire) and billing portal sessions.
 
+use axum::Router;
 use serde_json::{Map, Value, json};
 
-use crate::catalog;
-use crate::customers::previous;
-use crate::cx::{Cx, Filter};
+use crate::AppState;
+use crate::cx::{Cx, allow_paging};
+use crate::dispatch::routes;
 use crate::error::{ApiError, ApiResult};
+use crate::kinds::{CHECKOUT_SESSION, CUSTOMER, PRICE, PRODUCT};
+use crate::model::price;
 use crate::params::{apply_metadata, int_at, string_at};
 
+/// Checkout and billing portal sessions: the `/v1` routes this module serves.
+pub(crate) fn routes() -> Router<AppState> {
+    routes! {
+        "/v1/checkout/sessions" => post(create_session), get(list_sessions);
+        "/v1/checkout/sessions/{id}" => get(retrieve_session, 2);
+        "/v1/checkout/sessions/{id}/line_items" => get(session_line_items, 2);
+        "/v1/checkout/sessions/{id}/expire" => post(expire_session, 2);
+        "/v1/billing_portal/sessions" => post(create_portal_session);
+    }
+}
+
+#[rustfmt::skip]
 const SESSION_FIELDS: &[&str] = &[
-    "mode",
-    "line_items",
-    "success_url",
-    "cancel_url",
-    "customer",
-    "customer_email",
-    "client_reference_id",
-    "metadata",
-    "payment_method_types",
-    "currency",
-    "expires_at",
-    "allow_promotion_codes",
-    "billing_address_collection",
-    "customer_creation",
-    "locale",
-    "payment_intent_data",
-    "subscription_data",
-    "setup_intent_data",
-    "ui_mode",
-    "return_url",
-    "automatic_tax",
-    "discounts",
-    "invoice_creation",
-    "payment_method_collection",
-    "phone_number_collection",
-    "shipping_address_collection",
-    "shipping_options",
-    "submit_type",
-    "tax_id_collection",
-    "consent_collection",
-    "custom_fields",
-    "custom_text",
-    "after_expiration",
-    "customer_update",
-    "payment_method_options",
-    "redirect_on_completion",
-    "saved_payment_method_options",
-    "payment_method_configuration",
+    "mode", "line_items", "success_url", "cancel_url", "customer", "customer_email",
+    "client_reference_id", "metadata", "payment_method_types", "currency", "expires_at",
+    "allow_promotion_codes", "billing_address_collection", "customer_creation", "locale",
+    "payment_intent_data", "subscription_data", "setup_intent_data", "ui_mode", "return_url",
+    "automatic_tax", "discounts", "invoice_creation", "payment_method_collection",
+    "phone_number_collection", "shipping_address_collection", "shipping_options",
+    "submit_type", "tax_id_collection", "consent_collection", "custom_fields", "custom_text",
+    "after_expiration", "customer_update", "payment_method_options", "redirect_on_completion",
+    "saved_payment_method_options", "payment_method_configuration",
 ];
 
 /// `POST /v1/checkout/sessions`.
@@ -62,8 +48,7 @@ pub(crate) async fn create_session(cx: &mut Cx<'_>) -> ApiResult {
     }
     let customer = match params.str("customer")?.filter(|s| !s.is_empty()) {
         Some(id) => {
-            cx.fetch("customer", "customer", id, "customer", false)
-                .await?;
+            CUSTOMER.named(cx, id, "customer").await?;
             Some(id.to_owned())
         }
         None => None,
@@ -175,20 +160,14 @@ async fn line_item(
     let price = match (spec.get("price"), spec.get("price_data")) {
         (Some(v), _) => {
             let id = string_at(Some(v), &format!("{param}[price]"))?.unwrap_or_default();
-            cx.fetch("price", "price", id, &format!("{param}[price]"), false)
-                .await?
+            PRICE.named(cx, id, &format!("{param}[price]")).await?
         }
         (None, Some(Value::Object(data))) => {
             let product = match (data.get("product"), data.get("product_data")) {
                 (Some(Value::String(p)), _) => {
-                    cx.fetch(
-                        "product",
-                        "product",
-                        p,
-                        &format!("{param}[price_data][product]"),
-                        false,
-                    )
-                    .await?;
+                    PRODUCT
+                        .named(cx, p, &format!("{param}[price_data][product]"))
+                        .await?;
                     p.clone()
                 }
                 (None, Some(Value::Object(pd))) => {
@@ -214,7 +193,7 @@ async fn line_item(
                 _ => return Err(ApiError::missing(&format!("{param}[price_data][product]"))),
             };
             let mut price =
-                catalog::new_price(cx, data, &product, &format!("{param}[price_data]")).await?;
+                price::new_price(cx, data, &product, &format!("{param}[price_data]")).await?;
             price["active"] = json!(false);
             cx.save(&price).await?;
             price
@@ -270,9 +249,7 @@ pub(crate) fn line_items_value(session: &Map<String, Value>) -> Value {
 /// `GET /v1/checkout/sessions/{id}`.
 pub(crate) async fn retrieve_session(cx: &mut Cx<'_>, id: &str) -> ApiResult {
     cx.params.allow(&[])?;
-    let mut session = cx
-        .fetch("checkout.session", "checkout.session", id, "session", true)
-        .await?;
+    let mut session = CHECKOUT_SESSION.lock(cx, id).await?;
     expire_if_due(cx, &mut session).await?;
     Ok(session)
 }
@@ -288,11 +265,8 @@ async fn expire_if_due(cx: &mut Cx<'_>, session: &mut Value) -> ApiResult<()> {
 
 /// `GET /v1/checkout/sessions/{id}/line_items`.
 pub(crate) async fn session_line_items(cx: &mut Cx<'_>, id: &str) -> ApiResult {
-    cx.params
-        .allow(&["limit", "starting_after", "ending_before"])?;
-    let session = cx
-        .fetch("checkout.session", "checkout.session", id, "session", false)
-        .await?;
+    allow_paging(cx, &[])?;
+    let session = CHECKOUT_SESSION.find(cx, id).await?;
     let list = session
         .as_object()
         .map(line_items_value)
@@ -310,9 +284,7 @@ pub(crate) async fn session_line_items(cx: &mut Cx<'_>, id: &str) -> ApiResult {
 /// `POST /v1/checkout/sessions/{id}/expire`.
 pub(crate) async fn expire_session(cx: &mut Cx<'_>, id: &str) -> ApiResult {
     cx.params.allow(&[])?;
-    let mut session = cx
-        .fetch("checkout.session", "checkout.session", id, "session", true)
-        .await?;
+    let mut session = CHECKOUT_SESSION.lock(cx, id).await?;
     if session["status"] != "open" {
         return Err(ApiError::invalid(format!(
             "Only Checkout Sessions with a status in [\"open\"] can be expired. This Checkout Session has a status of \"{}\".",
@@ -321,48 +293,21 @@ pub(crate) async fn expire_session(cx: &mut Cx<'_>, id: &str) -> ApiResult {
     }
     let before = session.clone();
     session["status"] = json!("expired");
-    cx.save(&session).await?;
-    let mut shown = session.clone();
-    crate::cx::strip_hidden(&mut shown);
-    cx.emit(
-        "checkout.session.expired",
-        &shown,
-        Some(previous(&before, &session)),
-    )
-    .await?;
+    cx.save_changed("checkout.session.expired", &before, &session)
+        .await?;
     Ok(session)
 }
 
 /// `GET /v1/checkout/sessions` (`customer`, `payment_intent`, `subscription`, `status`).
 pub(crate) async fn list_sessions(cx: &mut Cx<'_>) -> ApiResult {
-    cx.params.allow(&[
-        "limit",
-        "starting_after",
-        "ending_before",
-        "customer",
-        "payment_intent",
-        "subscription",
-        "status",
-        "created",
-        "customer_details",
-        "payment_link",
-    ])?;
-    let mut filters: Vec<Filter> = Vec::new();
-    if let Some(customer) = cx.params.str("customer")?.filter(|s| !s.is_empty()) {
-        filters.push(("customer = {}", customer.to_owned()));
-    }
-    for (param, sql) in [
+    let keys = [
+        ("customer", "customer = {}"),
         ("payment_intent", "data->>'payment_intent' = {}"),
         ("subscription", "data->>'subscription' = {}"),
         ("status", "data->>'status' = {}"),
-    ] {
-        if let Some(value) = cx.params.str(param)?.filter(|s| !s.is_empty()) {
-            filters.push((sql, value.to_owned()));
-        }
-    }
-    cx.created_filters(&mut filters)?;
-    cx.list("checkout.session", "checkout.session", &filters)
-        .await
+    ];
+    let ignored = ["customer_details", "payment_link"];
+    CHECKOUT_SESSION.list_by(cx, &keys, &ignored).await
 }
 
 /// `POST /v1/billing_portal/sessions` (`customer`, `return_url`).
@@ -376,8 +321,7 @@ pub(crate) async fn create_portal_session(cx: &mut Cx<'_>) -> ApiResult {
         "on_behalf_of",
     ])?;
     let customer = cx.params.required("customer")?.to_owned();
-    cx.fetch("customer", "customer", &customer, "customer", false)
-        .await?;
+    CUSTOMER.named(cx, &customer, "customer").await?;
     let return_url = cx.params.str("return_url")?.map(str::to_owned);
     let configuration = cx.params.str("configuration")?.map(str::to_owned);
     let locale = cx.params.str("locale")?.map(str::to_owned);

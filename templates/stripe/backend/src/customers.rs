@@ -1,45 +1,36 @@
 //! Customers: create, retrieve, update, delete, list (with `email`), search.
 
-use serde_json::{Map, Value, json};
+use axum::Router;
+use serde_json::{Value, json};
 
-use crate::cx::{Cx, Filter};
+use crate::AppState;
+use crate::cx::{Cx, Filter, allow_with};
+use crate::dispatch::routes;
 use crate::error::{ApiError, ApiResult};
+use crate::kinds::{CUSTOMER, TEST_CLOCK};
+use crate::model::method;
 use crate::params::{Params, apply_metadata};
-use crate::{methods, search};
 
+/// Customers: the `/v1` routes this module serves.
+pub(crate) fn routes() -> Router<AppState> {
+    routes! {
+        "/v1/customers" => post(create), get(list);
+        "/v1/customers/search" => get(search), post(update, 1), delete(delete, 1);
+        "/v1/customers/{id}" => get(retrieve, 1), post(update, 1), delete(delete, 1);
+    }
+}
+
+#[rustfmt::skip]
 const FIELDS: &[&str] = &[
-    "address",
-    "balance",
-    "cash_balance",
-    "coupon",
-    "description",
-    "email",
-    "invoice_prefix",
-    "invoice_settings",
-    "metadata",
-    "name",
-    "next_invoice_sequence",
-    "payment_method",
-    "phone",
-    "preferred_locales",
-    "promotion_code",
-    "shipping",
-    "source",
-    "tax",
-    "tax_exempt",
-    "tax_id_data",
-    "test_clock",
-    "validate",
-    "default_source",
+    "address", "balance", "cash_balance", "coupon", "description", "email", "invoice_prefix",
+    "invoice_settings", "metadata", "name", "next_invoice_sequence", "payment_method", "phone",
+    "preferred_locales", "promotion_code", "shipping", "source", "tax", "tax_exempt",
+    "tax_id_data", "test_clock", "validate", "default_source",
 ];
 
 /// Copies the plain fields of a create/update request onto `customer`.
 fn apply(customer: &mut Value, params: &Params) -> ApiResult<()> {
-    for key in ["description", "email", "name", "phone"] {
-        if let Some(value) = params.nullable(key)? {
-            customer[key] = value;
-        }
-    }
+    params.copy_nullable(customer, &["description", "email", "name", "phone"])?;
     if let Some(balance) = params.int("balance")? {
         customer["balance"] = json!(balance);
     }
@@ -93,8 +84,7 @@ async fn apply_invoice_settings(cx: &mut Cx<'_>, customer: &mut Value) -> ApiRes
                 } else {
                     let id = customer["id"].as_str().unwrap_or_default().to_owned();
                     let method =
-                        methods::resolve(cx, pm, "invoice_settings[default_payment_method]")
-                            .await?;
+                        method::resolve(cx, pm, "invoice_settings[default_payment_method]").await?;
                     let method_id = method["id"].as_str().unwrap_or_default().to_owned();
                     if method["customer"].as_str() != Some(id.as_str()) {
                         return Err(ApiError::invalid_param(
@@ -127,18 +117,10 @@ pub(crate) async fn create(cx: &mut Cx<'_>) -> ApiResult {
     cx.params.allow(FIELDS)?;
     let clock = match cx.params.str("test_clock")?.filter(|s| !s.is_empty()) {
         None => None,
-        Some(id) => {
-            let clock = cx
-                .fetch(
-                    "test_helpers.test_clock",
-                    "test clock",
-                    id,
-                    "test_clock",
-                    false,
-                )
-                .await?;
-            Some(clock)
-        }
+        Some(id) => Some(
+            cx.fetch(TEST_CLOCK.object, "test clock", id, "test_clock", false)
+                .await?,
+        ),
     };
     let (id, seq) = cx.new_id("cus_").await?;
     let created = clock
@@ -189,7 +171,7 @@ pub(crate) async fn create(cx: &mut Cx<'_>) -> ApiResult {
     }
     cx.insert(seq, &customer).await?;
     if let Some(pm) = pm {
-        methods::attach(cx, pm, &id, "payment_method").await?;
+        method::attach(cx, pm, &id, "payment_method").await?;
     }
     if params.has("invoice_settings") {
         apply_invoice_settings(cx, &mut customer).await?;
@@ -213,7 +195,7 @@ pub(crate) async fn retrieve(cx: &mut Cx<'_>, id: &str) -> ApiResult {
 
 /// The live customer `id`, locked, or `resource_missing`.
 pub(crate) async fn fetch(cx: &Cx<'_>, id: &str, param: &str) -> ApiResult<Value> {
-    cx.fetch("customer", "customer", id, param, true).await
+    CUSTOMER.lock_named(cx, id, param).await
 }
 
 /// `POST /v1/customers/{id}`.
@@ -224,32 +206,14 @@ pub(crate) async fn update(cx: &mut Cx<'_>, id: &str) -> ApiResult {
     let params = cx.params.clone();
     apply(&mut customer, &params)?;
     if let Some(pm) = params.str("payment_method")?.filter(|s| !s.is_empty()) {
-        methods::attach(cx, pm, id, "payment_method").await?;
+        method::attach(cx, pm, id, "payment_method").await?;
     }
     apply_invoice_settings(cx, &mut customer).await?;
     if customer != before {
-        cx.save(&customer).await?;
-        cx.emit(
-            "customer.updated",
-            &customer,
-            Some(previous(&before, &customer)),
-        )
-        .await?;
+        cx.save_changed("customer.updated", &before, &customer)
+            .await?;
     }
     Ok(customer)
-}
-
-/// The top-level fields of `before` that differ in `after`, as `previous_attributes`.
-pub(crate) fn previous(before: &Value, after: &Value) -> Value {
-    let mut out = Map::new();
-    if let (Some(b), Some(a)) = (before.as_object(), after.as_object()) {
-        for (key, old) in b {
-            if a.get(key) != Some(old) {
-                out.insert(key.clone(), old.clone());
-            }
-        }
-    }
-    Value::Object(out)
 }
 
 /// `DELETE /v1/customers/{id}`: cancels the customer's subscriptions and detaches its methods.
@@ -265,13 +229,8 @@ pub(crate) async fn delete(cx: &mut Cx<'_>, id: &str) -> ApiResult {
             sub["status"] = json!("canceled");
             sub["canceled_at"] = json!(cx.now);
             sub["ended_at"] = json!(cx.now);
-            cx.save(&sub).await?;
-            cx.emit(
-                "customer.subscription.deleted",
-                &sub,
-                Some(previous(&before, &sub)),
-            )
-            .await?;
+            cx.save_changed("customer.subscription.deleted", &before, &sub)
+                .await?;
         }
     }
     cx.delete(id).await?;
@@ -281,14 +240,7 @@ pub(crate) async fn delete(cx: &mut Cx<'_>, id: &str) -> ApiResult {
 
 /// `GET /v1/customers` (`email`, `created`, `test_clock`).
 pub(crate) async fn list(cx: &mut Cx<'_>) -> ApiResult {
-    cx.params.allow(&[
-        "limit",
-        "starting_after",
-        "ending_before",
-        "email",
-        "created",
-        "test_clock",
-    ])?;
+    allow_with(cx, &["email", "test_clock"])?;
     let mut filters: Vec<Filter> = Vec::new();
     if let Some(email) = cx.params.str("email")? {
         if email.len() > 512 {
@@ -300,16 +252,10 @@ pub(crate) async fn list(cx: &mut Cx<'_>) -> ApiResult {
         filters.push(("data->>'test_clock' = {}", clock.to_owned()));
     }
     cx.created_filters(&mut filters)?;
-    cx.list("customer", "customer", &filters).await
+    CUSTOMER.list(cx, &filters).await
 }
 
 /// `GET /v1/customers/search`.
 pub(crate) async fn search(cx: &mut Cx<'_>) -> ApiResult {
-    search::run(
-        cx,
-        "customer",
-        "customers",
-        &["created", "email", "name", "phone"],
-    )
-    .await
+    CUSTOMER.search(cx).await
 }

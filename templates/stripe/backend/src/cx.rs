@@ -27,29 +27,27 @@ pub(crate) type Arg<'b> = &'b (dyn ToSql + Sync);
 /// connection and cached, so each call is a single round trip.
 pub(crate) struct Db<'a>(pub(crate) &'a ClientWrapper);
 
+/// `Db` methods that prepare `sql` (cached per connection) and run it with one client call.
+macro_rules! prepared {
+    ($($(#[$doc:meta])* $name:ident -> $out:ty;)*) => {$(
+        $(#[$doc])*
+        pub(crate) async fn $name(&self, sql: &str, args: &[Arg<'_>]) -> ApiResult<$out> {
+            let statement = self.0.prepare_cached(sql).await?;
+            Ok(self.0.$name(&statement, args).await?)
+        }
+    )*};
+}
+
 impl Db<'_> {
-    /// Rows of `sql`.
-    pub(crate) async fn query(&self, sql: &str, args: &[Arg<'_>]) -> ApiResult<Vec<Row>> {
-        let statement = self.0.prepare_cached(sql).await?;
-        Ok(self.0.query(&statement, args).await?)
-    }
-
-    /// Exactly one row of `sql`.
-    pub(crate) async fn query_one(&self, sql: &str, args: &[Arg<'_>]) -> ApiResult<Row> {
-        let statement = self.0.prepare_cached(sql).await?;
-        Ok(self.0.query_one(&statement, args).await?)
-    }
-
-    /// At most one row of `sql`.
-    pub(crate) async fn query_opt(&self, sql: &str, args: &[Arg<'_>]) -> ApiResult<Option<Row>> {
-        let statement = self.0.prepare_cached(sql).await?;
-        Ok(self.0.query_opt(&statement, args).await?)
-    }
-
-    /// Runs `sql`, returning the rows it touched.
-    pub(crate) async fn execute(&self, sql: &str, args: &[Arg<'_>]) -> ApiResult<u64> {
-        let statement = self.0.prepare_cached(sql).await?;
-        Ok(self.0.execute(&statement, args).await?)
+    prepared! {
+        /// Rows of `sql`.
+        query -> Vec<Row>;
+        /// Exactly one row of `sql`.
+        query_one -> Row;
+        /// At most one row of `sql`.
+        query_opt -> Option<Row>;
+        /// Runs `sql`, returning the rows it touched.
+        execute -> u64;
     }
 
     async fn execute_raw(
@@ -75,11 +73,15 @@ pub(crate) struct Cx<'a> {
     /// The request path (`/v1/customers`), for list `url`s.
     pub(crate) path: String,
     /// Events that have webhook deliveries to make once the transaction commits.
-    pub(crate) to_deliver: Mutex<Vec<String>>,
+    pub(crate) to_deliver: std::sync::atomic::AtomicBool,
     reserved: Mutex<Vec<i64>>,
     /// A list page's `data` as stored JSON text, spliced into the answer unparsed.
     raw_data: Mutex<Option<String>>,
 }
+
+/// Headers Stripe's webhook requests carry besides the signature (the outbox adds
+/// `Stripe-Signature`).
+const WEBHOOK_HEADERS: &str = r#"[["User-Agent","Stripe/1.0 (+https://stripe.com/docs/webhooks)"],["Content-Type","application/json; charset=utf-8"],["Cache-Control","no-cache"],["Accept","*/*; q=0.5, application/xml"]]"#;
 
 /// Stands for `data` in a list whose page is kept as raw text (see [`Cx::take_raw_data`]).
 pub(crate) const RAW_DATA: &str = "__asym_raw_list_data__";
@@ -112,7 +114,7 @@ impl<'a> Cx<'a> {
             idempotency_key,
             api_version,
             path,
-            to_deliver: Mutex::new(Vec::new()),
+            to_deliver: std::sync::atomic::AtomicBool::new(false),
             reserved: Mutex::new(reserved.into_iter().rev().collect()),
             raw_data: Mutex::new(None),
         }
@@ -140,12 +142,10 @@ impl<'a> Cx<'a> {
         self.raw_data.lock().ok().and_then(|mut r| r.take())
     }
 
-    /// The events to deliver once the transaction commits.
-    pub(crate) fn take_deliveries(&self) -> Vec<String> {
-        self.to_deliver
-            .lock()
-            .map(|mut d| std::mem::take(&mut *d))
-            .unwrap_or_default()
+    /// Whether webhook deliveries were enqueued (the outbox is woken once the transaction
+    /// commits).
+    pub(crate) fn has_deliveries(&self) -> bool {
+        self.to_deliver.load(std::sync::atomic::Ordering::Relaxed)
     }
 
     /// Stores a new object (its `id`, `object`, `created` and `customer` are read from it).
@@ -175,6 +175,38 @@ impl<'a> Cx<'a> {
             .await
             .map_err(|e| lookup_key_conflict(e, object))?;
         Ok(())
+    }
+
+    /// Saves `object` and emits `kind` with what changed since `before` as
+    /// `previous_attributes`.
+    pub(crate) async fn save_changed(
+        &self,
+        kind: &str,
+        before: &Value,
+        object: &Value,
+    ) -> ApiResult<()> {
+        self.save(object).await?;
+        self.emit_changed(kind, before, object).await?;
+        Ok(())
+    }
+
+    /// Emits `kind` about `object` with what changed since `before` as
+    /// `previous_attributes`.
+    pub(crate) async fn emit_changed(
+        &self,
+        kind: &str,
+        before: &Value,
+        object: &Value,
+    ) -> ApiResult<String> {
+        self.emit(kind, object, Some(previous(before, object)))
+            .await
+    }
+
+    /// The customer `object` belongs to (its `customer` field).
+    pub(crate) async fn customer_of(&self, object: &Value) -> ApiResult<Value> {
+        let id = object["customer"].as_str().unwrap_or_default();
+        self.fetch("customer", "customer", id, "customer", false)
+            .await
     }
 
     /// Marks an object deleted (it disappears from lists; retrieval depends on the type).
@@ -425,33 +457,37 @@ impl<'a> Cx<'a> {
             "type": kind,
         });
         let text = event.to_string();
+        // One statement: the deliveries (the kit's outbox, signed at send time) and the event
+        // carrying their count, in the request's transaction.
         let row = self
             .tx
             .query_one(
-                "WITH d AS (
-                    INSERT INTO webhook_deliveries (event_id, endpoint_id)
-                    SELECT $1, o.id FROM objects o
+                "WITH targets AS (
+                    SELECT o.id, o.data->>'url' AS url, s.secret FROM objects o
+                    JOIN webhook_secrets s ON s.endpoint_id = o.id
                     WHERE o.object = 'webhook_endpoint' AND NOT o.deleted
                       AND o.data->>'status' = 'enabled'
                       AND EXISTS (SELECT 1 FROM json_array_elements_text(o.data->'enabled_events') e
-                                  WHERE e = '*' OR e = $2)
+                                  WHERE e = '*' OR e = $2)),
+                 n AS (SELECT count(*) AS n FROM targets),
+                 body AS (SELECT replace($5, '\"pending_webhooks\":0',
+                                         '\"pending_webhooks\":' || n.n) AS text FROM n),
+                 d AS (
+                    INSERT INTO asym_outbox (topic, event, url, signer, secret, headers, body)
+                    SELECT 'endpoint:' || t.id, $2, t.url, 'stripe', t.secret, $6::text::jsonb, b.text
+                    FROM targets t, body b
                     RETURNING 1),
-                 n AS (SELECT count(*) AS n FROM d),
                  e AS (
                     INSERT INTO objects (id, object, seq, created, data)
-                    SELECT $1, 'event', $3, $4,
-                           replace($5, '\"pending_webhooks\":0',
-                                   '\"pending_webhooks\":' || n.n)::json
-                    FROM n)
+                    SELECT $1, 'event', $3, $4, b.text::json FROM body b)
                  SELECT n FROM n",
-                &[&id, &kind, &seq, &created, &text],
+                &[&id, &kind, &seq, &created, &text, &WEBHOOK_HEADERS],
             )
             .await?;
         let pending: i64 = row.get(0);
-        if pending > 0
-            && let Ok(mut list) = self.to_deliver.lock()
-        {
-            list.push(id.clone());
+        if pending > 0 {
+            self.to_deliver
+                .store(true, std::sync::atomic::Ordering::Relaxed);
         }
         Ok(id)
     }
@@ -598,6 +634,43 @@ pub(crate) fn strip_hidden(value: &mut Value) {
         Value::Array(items) => items.iter_mut().for_each(strip_hidden),
         _ => {}
     }
+}
+
+pub(crate) fn list_filters(cx: &Cx<'_>, keys: &[(&str, &'static str)]) -> ApiResult<Vec<Filter>> {
+    let mut filters: Vec<Filter> = Vec::new();
+    for (param, sql) in keys {
+        if let Some(value) = cx.params.str(param)?.filter(|s| !s.is_empty()) {
+            filters.push((sql, value.to_owned()));
+        }
+    }
+    cx.created_filters(&mut filters)?;
+    Ok(filters)
+}
+
+/// The parameters that page a list.
+const CURSOR: &[&str] = &["limit", "starting_after", "ending_before"];
+
+/// Allows the paging parameters, `created` and `extra`.
+pub(crate) fn allow_with(cx: &Cx<'_>, extra: &[&str]) -> ApiResult<()> {
+    allow_paging(cx, &[extra, &["created"]].concat())
+}
+
+/// Allows the paging parameters and `extra`.
+pub(crate) fn allow_paging(cx: &Cx<'_>, extra: &[&str]) -> ApiResult<()> {
+    cx.params.allow(&[CURSOR, extra].concat())
+}
+
+/// The top-level fields of `before` that differ in `after`, as `previous_attributes`.
+pub(crate) fn previous(before: &Value, after: &Value) -> Value {
+    let mut out = Map::new();
+    if let (Some(b), Some(a)) = (before.as_object(), after.as_object()) {
+        for (key, old) in b {
+            if a.get(key) != Some(old) {
+                out.insert(key.clone(), old.clone());
+            }
+        }
+    }
+    Value::Object(out)
 }
 
 #[cfg(test)]

@@ -1,29 +1,34 @@
 //! Events (retrieve, list) and webhook endpoints (create, retrieve, update, delete, list).
 
-use serde_json::{Value, json};
+use axum::Router;
+use serde_json::json;
 
-use crate::customers::previous;
-use crate::cx::{Cx, Filter};
+use crate::AppState;
+use crate::cx::{Cx, Filter, allow_paging, allow_with};
+use crate::dispatch::routes;
 use crate::error::{ApiError, ApiResult};
+use crate::kinds::{EVENT, WEBHOOK_ENDPOINT};
 use crate::params::{Params, apply_metadata};
+
+/// Events and webhook endpoints: the `/v1` routes this module serves.
+pub(crate) fn routes() -> Router<AppState> {
+    routes! {
+        "/v1/events" => get(list);
+        "/v1/events/{id}" => get(retrieve, 1);
+        "/v1/webhook_endpoints" => post(create_endpoint), get(list_endpoints);
+        "/v1/webhook_endpoints/{id}" =>
+            get(retrieve_endpoint, 1), post(update_endpoint, 1), delete(delete_endpoint, 1);
+    }
+}
 
 /// `GET /v1/events/{id}`.
 pub(crate) async fn retrieve(cx: &mut Cx<'_>, id: &str) -> ApiResult {
-    cx.params.allow(&[])?;
-    cx.fetch("event", "event", id, "id", false).await
+    EVENT.retrieve(cx, id).await
 }
 
 /// `GET /v1/events` (`type` with `*` wildcards, `types[]`, `created`).
 pub(crate) async fn list(cx: &mut Cx<'_>) -> ApiResult {
-    cx.params.allow(&[
-        "limit",
-        "starting_after",
-        "ending_before",
-        "type",
-        "types",
-        "created",
-        "delivery_success",
-    ])?;
+    allow_with(cx, &["type", "types", "delivery_success"])?;
     let mut filters: Vec<Filter> = Vec::new();
     if let Some(kind) = cx.params.str("type")?.filter(|s| !s.is_empty()) {
         filters.push((
@@ -38,7 +43,7 @@ pub(crate) async fn list(cx: &mut Cx<'_>) -> ApiResult {
         ));
     }
     cx.created_filters(&mut filters)?;
-    cx.list("event", "event", &filters).await
+    EVENT.list(cx, &filters).await
 }
 
 fn check_url(url: &str) -> ApiResult<()> {
@@ -54,13 +59,85 @@ fn check_url(url: &str) -> ApiResult<()> {
     }
 }
 
+/// The objects Stripe sends events about: an event type is `<one of these>.<action>`.
+const EVENT_OBJECTS: &[&str] = &[
+    "account",
+    "account.application",
+    "account.external_account",
+    "application_fee",
+    "application_fee.refund",
+    "balance",
+    "billing_portal.configuration",
+    "billing_portal.session",
+    "capability",
+    "cash_balance",
+    "charge",
+    "charge.dispute",
+    "charge.dispute.funds",
+    "charge.refund",
+    "checkout.session",
+    "coupon",
+    "credit_note",
+    "customer",
+    "customer.discount",
+    "customer.source",
+    "customer.subscription",
+    "customer.tax_id",
+    "customer_cash_balance_transaction",
+    "file",
+    "financial_connections.account",
+    "invoice",
+    "invoice.payment",
+    "invoiceitem",
+    "issuing_authorization",
+    "issuing_card",
+    "issuing_cardholder",
+    "issuing_dispute",
+    "issuing_transaction",
+    "mandate",
+    "payment_intent",
+    "payment_intent.amount_capturable",
+    "payment_link",
+    "payment_method",
+    "payout",
+    "person",
+    "plan",
+    "price",
+    "product",
+    "promotion_code",
+    "quote",
+    "radar.early_fraud_warning",
+    "refund",
+    "review",
+    "setup_intent",
+    "sigma.scheduled_query_run",
+    "source",
+    "source.transaction",
+    "subscription_schedule",
+    "tax.settings",
+    "tax_rate",
+    "terminal.reader",
+    "test_helpers.test_clock",
+    "topup",
+    "transfer",
+];
+
+/// Whether `kind` names an event Stripe sends (`customer.created`, `invoice.paid`, …).
+fn known_event_type(kind: &str) -> bool {
+    kind.rsplit_once('.').is_some_and(|(object, action)| {
+        !action.is_empty()
+            && action.bytes().all(|b| b.is_ascii_lowercase() || b == b'_')
+            && EVENT_OBJECTS.contains(&object)
+    })
+}
+
 fn enabled_events(params: &Params) -> ApiResult<Option<Vec<String>>> {
     let events = params.strings("enabled_events")?;
     if let Some(events) = &events {
         if events.is_empty() {
             return Err(ApiError::missing("enabled_events"));
         }
-        if let Some(bad) = events.iter().find(|e| *e != "*" && !e.contains('.')) {
+        if let Some(bad) = events.iter().find(|e| *e != "*" && !known_event_type(e)) {
             return Err(ApiError::invalid_param(
                 "enabled_events",
                 format!("Invalid event type: {bad}"),
@@ -70,17 +147,15 @@ fn enabled_events(params: &Params) -> ApiResult<Option<Vec<String>>> {
     Ok(events)
 }
 
+/// What `POST /v1/webhook_endpoints` accepts.
+#[rustfmt::skip]
+const ENDPOINT_FIELDS: &[&str] = &[
+    "url", "enabled_events", "description", "metadata", "api_version", "connect", "disabled",
+];
+
 /// `POST /v1/webhook_endpoints` (`url`, `enabled_events[]`): the only answer carrying `secret`.
 pub(crate) async fn create_endpoint(cx: &mut Cx<'_>) -> ApiResult {
-    cx.params.allow(&[
-        "url",
-        "enabled_events",
-        "description",
-        "metadata",
-        "api_version",
-        "connect",
-        "disabled",
-    ])?;
+    cx.params.allow(ENDPOINT_FIELDS)?;
     let params = cx.params.clone();
     let url = params.required("url")?.to_owned();
     check_url(&url)?;
@@ -114,25 +189,20 @@ pub(crate) async fn create_endpoint(cx: &mut Cx<'_>) -> ApiResult {
 
 /// `GET /v1/webhook_endpoints/{id}`.
 pub(crate) async fn retrieve_endpoint(cx: &mut Cx<'_>, id: &str) -> ApiResult {
-    cx.params.allow(&[])?;
-    cx.fetch("webhook_endpoint", "webhook endpoint", id, "id", false)
-        .await
+    WEBHOOK_ENDPOINT.retrieve(cx, id).await
 }
+
+/// What `POST /v1/webhook_endpoints/{id}` accepts.
+#[rustfmt::skip]
+const ENDPOINT_UPDATES: &[&str] = &[
+    "url", "enabled_events", "description", "metadata", "disabled",
+];
 
 /// `POST /v1/webhook_endpoints/{id}` (`url`, `enabled_events[]`, `disabled`, …).
 pub(crate) async fn update_endpoint(cx: &mut Cx<'_>, id: &str) -> ApiResult {
-    cx.params.allow(&[
-        "url",
-        "enabled_events",
-        "description",
-        "metadata",
-        "disabled",
-    ])?;
-    let params = cx.params.clone();
-    let mut endpoint = cx
-        .fetch("webhook_endpoint", "webhook endpoint", id, "id", true)
+    let (params, mut endpoint) = WEBHOOK_ENDPOINT
+        .for_update(cx, id, ENDPOINT_UPDATES)
         .await?;
-    let _ = previous(&endpoint, &endpoint);
     if let Some(url) = params.str("url")? {
         check_url(url)?;
         endpoint["url"] = json!(url);
@@ -154,16 +224,13 @@ pub(crate) async fn update_endpoint(cx: &mut Cx<'_>, id: &str) -> ApiResult {
 /// `DELETE /v1/webhook_endpoints/{id}`.
 pub(crate) async fn delete_endpoint(cx: &mut Cx<'_>, id: &str) -> ApiResult {
     cx.params.allow(&[])?;
-    cx.fetch("webhook_endpoint", "webhook endpoint", id, "id", true)
-        .await?;
+    WEBHOOK_ENDPOINT.lock(cx, id).await?;
     cx.delete(id).await?;
     Ok(json!({"id": id, "object": "webhook_endpoint", "deleted": true}))
 }
 
 /// `GET /v1/webhook_endpoints`.
 pub(crate) async fn list_endpoints(cx: &mut Cx<'_>) -> ApiResult {
-    cx.params
-        .allow(&["limit", "starting_after", "ending_before"])?;
-    let list: Value = cx.list("webhook_endpoint", "webhook endpoint", &[]).await?;
-    Ok(list)
+    allow_paging(cx, &[])?;
+    WEBHOOK_ENDPOINT.list(cx, &[]).await
 }

@@ -5,6 +5,70 @@ use serde_json::{Map, Value};
 
 use crate::error::{ApiError, ApiResult};
 
+/// How many parameters a request may carry and how deep their brackets may nest (Stripe's
+/// deepest objects nest five levels; 20 leaves room and keeps the tree small).
+pub(crate) const LIMITS: asym_kit::body::Limits = asym_kit::body::Limits {
+    max_bytes: 1 << 20,
+    max_depth: 20,
+    max_keys: 10_000,
+};
+
+/// Stripe's answer to a request outside [`LIMITS`].
+pub(crate) fn bounded(err: asym_kit::body::BodyError) -> ApiError {
+    use asym_kit::body::BodyError;
+    match err {
+        BodyError::NulByte | BodyError::InvalidUtf8 => ApiError::invalid(
+            "Invalid string: strings must be valid UTF-8 and may not contain null bytes (\\u0000).",
+        )
+        .code("parameter_invalid_string"),
+        BodyError::TooDeep { limit } => ApiError::invalid(format!(
+            "Parameters are nested too deeply: at most {limit} levels of brackets are allowed."
+        )),
+        BodyError::TooManyKeys { limit } => ApiError::invalid(format!(
+            "Too many parameters: at most {limit} are allowed in one request."
+        )),
+        BodyError::TooLarge { limit } => ApiError::invalid(format!(
+            "The request body is too large: at most {limit} bytes are allowed."
+        )),
+        other => ApiError::invalid(other.to_string()),
+    }
+}
+
+/// Most metadata keys an object may hold.
+const MAX_METADATA_KEYS: usize = 50;
+
+/// The three-letter codes of the currencies Stripe supports (lowercase).
+const CURRENCIES: &[&str] = &[
+    "aed", "afn", "all", "amd", "ang", "aoa", "ars", "aud", "awg", "azn", "bam", "bbd", "bdt",
+    "bgn", "bhd", "bif", "bmd", "bnd", "bob", "brl", "bsd", "bwp", "byn", "bzd", "cad", "cdf",
+    "chf", "clp", "cny", "cop", "crc", "cve", "czk", "djf", "dkk", "dop", "dzd", "egp", "etb",
+    "eur", "fjd", "fkp", "gbp", "gel", "gip", "gmd", "gnf", "gtq", "gyd", "hkd", "hnl", "htg",
+    "huf", "idr", "ils", "inr", "isk", "jmd", "jod", "jpy", "kes", "kgs", "khr", "kmf", "krw",
+    "kwd", "kyd", "kzt", "lak", "lbp", "lkr", "lrd", "lsl", "mad", "mdl", "mga", "mkd", "mmk",
+    "mnt", "mop", "mur", "mvr", "mwk", "mxn", "myr", "mzn", "nad", "ngn", "nio", "nok", "npr",
+    "nzd", "omr", "pab", "pen", "pgk", "php", "pkr", "pln", "pyg", "qar", "ron", "rsd", "rub",
+    "rwf", "sar", "sbd", "scr", "sek", "sgd", "shp", "sle", "sos", "srd", "std", "szl", "thb",
+    "tjs", "tnd", "top", "try", "ttd", "twd", "tzs", "uah", "ugx", "usd", "uyu", "uzs", "vnd",
+    "vuv", "wst", "xaf", "xcd", "xof", "xpf", "yer", "zar", "zmw",
+];
+
+/// Refuses a top-level `currency` Stripe does not support, as Stripe does.
+fn check_currency(params: &Params) -> ApiResult<()> {
+    match params.0.get("currency") {
+        Some(Value::String(code)) if !CURRENCIES.contains(&code.to_lowercase().as_str()) => {
+            Err(ApiError::invalid_param(
+                "currency",
+                format!(
+                    "Invalid currency: {}. Stripe currently supports these currencies: {}",
+                    code.to_lowercase(),
+                    CURRENCIES.join(", ")
+                ),
+            ))
+        }
+        _ => Ok(()),
+    }
+}
+
 /// The decoded parameters of one request (query string and body merged).
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Params(pub(crate) Map<String, Value>);
@@ -120,12 +184,18 @@ fn arrays(value: &mut Value) {
 
 impl Params {
     /// Parses a query string and a body (`application/x-www-form-urlencoded`).
+    ///
+    /// The pairs are bounded first ([`LIMITS`]): too many, nested too deep, NUL bytes or
+    /// bytes that are not UTF-8 answer 400 before anything is built.
     pub(crate) fn parse(query: Option<&str>, body: &[u8]) -> ApiResult<Self> {
         let mut pairs = query
             .map(|q| asym_kit::form::parse(q.as_bytes()))
             .unwrap_or_default();
         pairs.extend(asym_kit::form::parse(body));
-        decode(pairs)
+        asym_kit::body::check_pairs(&pairs, &LIMITS).map_err(bounded)?;
+        let params = decode(pairs)?;
+        check_currency(&params)?;
+        Ok(params)
     }
 
     /// Fails with `parameter_unknown` on a top-level name outside `allowed` (`expand` is
@@ -173,6 +243,27 @@ impl Params {
         }))
     }
 
+    /// Copies each of `keys` that was sent onto `target` (an empty value as `null`).
+    pub(crate) fn copy_nullable(&self, target: &mut Value, keys: &[&str]) -> ApiResult<()> {
+        for key in keys {
+            if let Some(value) = self.nullable(key)? {
+                target[*key] = value;
+            }
+        }
+        Ok(())
+    }
+
+    /// A string parameter that must be one of `allowed` (`Invalid <key>: <value>` otherwise).
+    pub(crate) fn one_of(&self, key: &str, allowed: &[&str]) -> ApiResult<Option<&str>> {
+        match self.str(key)? {
+            Some(value) if !allowed.contains(&value) => Err(ApiError::invalid_param(
+                key,
+                format!("Invalid {key}: {value}"),
+            )),
+            value => Ok(value),
+        }
+    }
+
     /// An integer parameter.
     pub(crate) fn int(&self, key: &str) -> ApiResult<Option<i64>> {
         int_at(self.0.get(key), key)
@@ -190,15 +281,12 @@ impl Params {
 
     /// An array parameter (`items[0][…]`, `expand[]`); `None` when absent or empty.
     pub(crate) fn array(&self, key: &str) -> ApiResult<Option<&Vec<Value>>> {
-        match self.0.get(key) {
-            None => Ok(None),
-            Some(Value::Array(items)) => Ok(Some(items)),
-            Some(Value::String(s)) if s.is_empty() => Ok(None),
-            Some(_) => Err(ApiError::invalid_param(
-                key,
-                format!("Invalid array: {key} must be an array"),
-            )),
-        }
+        nested(
+            self.0.get(key),
+            key,
+            Value::as_array,
+            "Invalid array: {} must be an array",
+        )
     }
 
     /// The `expand[]` paths.
@@ -284,14 +372,28 @@ pub(crate) fn hash_at<'a>(
     value: Option<&'a Value>,
     name: &str,
 ) -> ApiResult<Option<&'a Map<String, Value>>> {
+    nested(
+        value,
+        name,
+        Value::as_object,
+        "Invalid object: {} must be a hash",
+    )
+}
+
+/// A nested array or hash (what `pick` finds); an empty string counts as absent, anything
+/// else is `invalid` with `{}` standing for `name`.
+fn nested<'a, T>(
+    value: Option<&'a Value>,
+    name: &str,
+    pick: fn(&'a Value) -> Option<&'a T>,
+    invalid: &str,
+) -> ApiResult<Option<&'a T>> {
     match value {
         None => Ok(None),
-        Some(Value::Object(map)) => Ok(Some(map)),
         Some(Value::String(s)) if s.is_empty() => Ok(None),
-        Some(_) => Err(ApiError::invalid_param(
-            name,
-            format!("Invalid object: {name} must be a hash"),
-        )),
+        Some(value) => pick(value)
+            .map(Some)
+            .ok_or_else(|| ApiError::invalid_param(name, invalid.replace("{}", name))),
     }
 }
 
@@ -321,6 +423,18 @@ pub(crate) fn apply_metadata(target: &mut Value, params: &Params) -> ApiResult<(
     match sent {
         Value::String(s) if s.is_empty() => current.clear(),
         Value::Object(map) => {
+            let added = map
+                .iter()
+                .filter(|(key, v)| {
+                    !current.contains_key(*key) && v.as_str().is_some_and(|v| !v.is_empty())
+                })
+                .count();
+            if current.len() + added > MAX_METADATA_KEYS {
+                return Err(ApiError::invalid_param(
+                    "metadata",
+                    format!("Metadata can have a maximum of {MAX_METADATA_KEYS} keys."),
+                ));
+            }
             for (key, value) in map {
                 match value {
                     Value::String(v) if v.is_empty() => {

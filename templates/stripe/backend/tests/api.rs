@@ -9,9 +9,8 @@
 
 use std::time::Duration;
 
+use asym_kit::testing::Receiver;
 use serde_json::Value;
-use sha2::{Digest, Sha256};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 /// A minimal Stripe client: form bodies, bearer auth, JSON answers.
 struct Api {
@@ -104,6 +103,12 @@ fn encode(form: &[(&str, &str)]) -> String {
         .map(|(k, v)| format!("{}={}", esc(k), esc(v)))
         .collect::<Vec<_>>()
         .join("&")
+}
+
+/// Asserts an answer is a Stripe error: `status`, and `error[field]` as expected.
+fn assert_error(status: u16, body: &Value, field: &str, expected: (u16, &str)) {
+    let got = (status, body["error"][field].as_str());
+    assert_eq!(got, (expected.0, Some(expected.1)), "{body}");
 }
 
 fn id(value: &Value) -> &str {
@@ -267,10 +272,7 @@ async fn lists_page_both_ways_and_filter_by_email(stripe: asym::Stripe) {
     let (status, err) = api
         .get("/v1/customers", &[("starting_after", "cus_missing")])
         .await;
-    assert_eq!(
-        (status, err["error"]["code"].as_str()),
-        (404, Some("resource_missing"))
-    );
+    assert_error(status, &err, "code", (404, "resource_missing"));
 }
 
 #[asym::clone("stripe", seed = "basic")]
@@ -418,10 +420,7 @@ async fn pays_and_refunds(stripe: asym::Stripe) {
         (Some(2000), Some(true))
     );
     let (status, again) = api.post("/v1/refunds", &[("charge", id(&charge))]).await;
-    assert_eq!(
-        (status, again["error"]["code"].as_str()),
-        (400, Some("charge_already_refunded"))
-    );
+    assert_error(status, &again, "code", (400, "charge_already_refunded"));
 
     let types: Vec<String> = stripe
         .query("select data->>'type' from objects where object = 'event' order by seq")
@@ -498,10 +497,7 @@ async fn declines_answer_402_and_leave_the_intent_retryable(stripe: asym::Stripe
             &[("customer", "cus_SEEDbob0000001")],
         )
         .await;
-    assert_eq!(
-        (status, attach["error"]["decline_code"].as_str()),
-        (402, Some("generic_decline"))
-    );
+    assert_error(status, &attach, "decline_code", (402, "generic_decline"));
 }
 
 #[asym::clone("stripe", seed = "basic")]
@@ -539,9 +535,11 @@ async fn manual_capture_and_cancel(stripe: asym::Stripe) {
     let (status, err) = api
         .post(&format!("/v1/payment_intents/{}/cancel", id(&held)), &[])
         .await;
-    assert_eq!(
-        (status, err["error"]["code"].as_str()),
-        (400, Some("payment_intent_unexpected_state"))
+    assert_error(
+        status,
+        &err,
+        "code",
+        (400, "payment_intent_unexpected_state"),
     );
 
     let open = api
@@ -563,10 +561,7 @@ async fn manual_capture_and_cancel(stripe: asym::Stripe) {
             &[("amount", "10"), ("currency", "usd")],
         )
         .await;
-    assert_eq!(
-        (status, err["error"]["code"].as_str()),
-        (400, Some("amount_too_small"))
-    );
+    assert_error(status, &err, "code", (400, "amount_too_small"));
     let (status, err) = api
         .post(
             "/v1/payment_intents",
@@ -780,10 +775,7 @@ async fn failed_renewals_make_the_subscription_past_due(stripe: asym::Stripe) {
             ],
         )
         .await;
-    assert_eq!(
-        (status, err["error"]["code"].as_str()),
-        (402, Some("card_declined"))
-    );
+    assert_error(status, &err, "code", (402, "card_declined"));
     let sub = api
         .ok(
             "/v1/subscriptions",
@@ -888,79 +880,63 @@ async fn checkout_and_portal_sessions(stripe: asym::Stripe) {
     assert!(portal["url"].as_str().unwrap().starts_with("http"));
 }
 
-/// One HTTP request received by [`receive`].
-struct Received {
-    signature: String,
-    body: String,
-}
-
-/// Accepts one request on `listener`, answers `status`, returns what came.
-async fn receive(listener: &tokio::net::TcpListener, status: u16) -> Received {
-    let (mut socket, _) = tokio::time::timeout(Duration::from_secs(15), listener.accept())
-        .await
-        .expect("a delivery within 15 s")
-        .unwrap();
-    let mut data = Vec::new();
-    let mut buf = [0u8; 4096];
-    loop {
-        let n = socket.read(&mut buf).await.unwrap();
-        data.extend_from_slice(&buf[..n]);
-        let text = String::from_utf8_lossy(&data).to_string();
-        if let Some(end) = text.find("\r\n\r\n") {
-            let length: usize = text[..end]
-                .lines()
-                .find_map(|l| {
-                    l.to_ascii_lowercase()
-                        .strip_prefix("content-length:")
-                        .map(|v| v.trim().parse().unwrap())
-                })
-                .unwrap_or(0);
-            if data.len() >= end + 4 + length {
-                let head = &text[..end];
-                let signature = head
-                    .lines()
-                    .find_map(|l| {
-                        l.strip_prefix("Stripe-Signature: ")
-                            .or_else(|| l.strip_prefix("stripe-signature: "))
-                    })
-                    .unwrap_or_default()
-                    .to_owned();
-                let body = String::from_utf8_lossy(&data[end + 4..end + 4 + length]).to_string();
-                let reply = format!(
-                    "HTTP/1.1 {status} X\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
-                );
-                socket.write_all(reply.as_bytes()).await.unwrap();
-                return Received { signature, body };
-            }
-        }
-        if n == 0 {
-            panic!("connection closed early");
-        }
+#[asym::clone("stripe", seed = "basic")]
+async fn values_stripe_refuses_are_refused(stripe: asym::Stripe) {
+    let api = Api::new(&stripe);
+    let keys: Vec<(String, String)> = (0..51)
+        .map(|i| (format!("metadata[k{i}]"), "v".to_owned()))
+        .collect();
+    let many: Vec<(&str, &str)> = keys.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    type Case<'a> = (&'a str, &'a [(&'a str, &'a str)], &'a str);
+    let cases: [Case<'_>; 4] = [
+        ("/v1/customers", &many, "metadata"),
+        (
+            "/v1/prices",
+            &[
+                ("currency", "xyz"),
+                ("unit_amount", "100"),
+                ("product", "prod_SEEDpro000001"),
+            ],
+            "currency",
+        ),
+        (
+            "/v1/test_helpers/test_clocks",
+            &[("frozen_time", "-5")],
+            "frozen_time",
+        ),
+        (
+            "/v1/webhook_endpoints",
+            &[
+                ("url", "http://127.0.0.1:9/x"),
+                ("enabled_events[]", "customer.exploded.twice!"),
+            ],
+            "enabled_events",
+        ),
+    ];
+    for (path, form, param) in cases {
+        let (status, body) = api.post(path, form).await;
+        assert_eq!(status, 400, "{path}: {body}");
+        assert_eq!(body["error"]["type"], "invalid_request_error", "{body}");
+        assert_eq!(body["error"]["param"], param, "{body}");
     }
-}
-
-fn hmac(key: &[u8], message: &[u8]) -> String {
-    let mut block = [0u8; 64];
-    block[..key.len()].copy_from_slice(key);
-    let inner = Sha256::new()
-        .chain_update(block.map(|b| b ^ 0x36))
-        .chain_update(message)
-        .finalize();
-    let outer = Sha256::new()
-        .chain_update(block.map(|b| b ^ 0x5c))
-        .chain_update(inner)
-        .finalize();
-    hex::encode(outer)
+    let (status, body) = api
+        .post(
+            "/v1/webhook_endpoints",
+            &[
+                ("url", "http://127.0.0.1:9/x"),
+                ("enabled_events[]", "invoice.paid"),
+            ],
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
 }
 
 #[asym::clone("stripe", seed = "basic")]
 async fn webhooks_are_signed_and_retried(stripe: asym::Stripe) {
     let api = Api::new(&stripe);
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!(
-        "http://127.0.0.1:{}/hook",
-        listener.local_addr().unwrap().port()
-    );
+    let receiver = Receiver::start().await;
+    receiver.answer(500);
+    let url = format!("{}/hook", receiver.url());
     let endpoint = api
         .ok(
             "/v1/webhook_endpoints",
@@ -978,19 +954,26 @@ async fn webhooks_are_signed_and_retried(stripe: asym::Stripe) {
         .ok("/v1/customers", &[("email", "hook@example.com")])
         .await;
     api.ok("/v1/products", &[("name", "not subscribed")]).await;
-    let first = receive(&listener, 500).await;
-    let second = receive(&listener, 200).await;
+    let wait = Duration::from_secs(15);
+    let first = receiver.next(wait).await.expect("a first delivery");
+    receiver.answer(200);
+    let second = receiver.next(wait).await.expect("a retry");
     assert_eq!(first.body, second.body, "the failed delivery is retried");
-    let event: Value = serde_json::from_str(&second.body).unwrap();
+    let event = second.json();
     assert_eq!(event["type"], "customer.created");
     assert_eq!(event["data"]["object"]["id"], customer["id"]);
+    assert_eq!(
+        second.header("user-agent"),
+        Some("Stripe/1.0 (+https://stripe.com/docs/webhooks)")
+    );
 
-    let parts: Vec<&str> = second.signature.split(',').collect();
-    let t = parts[0].strip_prefix("t=").unwrap();
-    let v1 = parts[1].strip_prefix("v1=").unwrap();
+    let signature = second.header("stripe-signature").unwrap();
+    let (t, v1) = signature.split_once(",v1=").unwrap();
+    let t = t.strip_prefix("t=").unwrap();
+    let body = std::str::from_utf8(&second.body).unwrap();
     assert_eq!(
         v1,
-        hmac(secret.as_bytes(), format!("{t}.{}", second.body).as_bytes())
+        asym_kit::token::hmac_sha256_hex(secret.as_bytes(), format!("{t}.{body}").as_bytes())
     );
     let (_, fetched_event) = api
         .get(
@@ -999,49 +982,27 @@ async fn webhooks_are_signed_and_retried(stripe: asym::Stripe) {
         )
         .await;
     assert_eq!(fetched_event["type"], "customer.created");
-    tokio::time::sleep(Duration::from_millis(300)).await;
     let rows = stripe
-        .query("select attempts, delivered from webhook_deliveries")
+        .query("select event, attempts from asym_outbox")
         .await
         .unwrap();
     assert_eq!(rows.len(), 1, "only customer.created was subscribed to");
-    assert_eq!(
-        (rows[0].get::<_, i32>(0), rows[0].get::<_, bool>(1)),
-        (2, true)
-    );
+    assert_eq!(rows[0].get::<_, String>(0), "customer.created");
+    assert!(rows[0].get::<_, i32>(1) >= 2);
 }
 
 mod offline {
     //! The router in-process, on paths that answer before touching Postgres.
 
-    use asym_kit::{Config, Kit};
     use axum::body::Body;
     use axum::http::{Request, StatusCode};
     use serde_json::Value;
     use tower::ServiceExt;
 
     fn app() -> axum::Router {
-        let vars = [
-            (
-                "DATABASE_URL",
-                "postgres://postgres:pw@127.0.0.1:1/clone_stripe_test",
-            ),
-            ("REDIS_URL", "redis://127.0.0.1:1"),
-            ("ASYM_REDIS_PREFIX", "stripe-test:"),
-            ("ASYM_ADMIN_SECRET", "admin-secret"),
-            ("ASYM_JWT_SECRET", "jwt"),
-            ("ASYM_CLONE_ID", "stripe-test"),
-        ];
-        let lookup = |name: &str| {
-            vars.iter()
-                .find(|(k, _)| *k == name)
-                .map(|(_, v)| (*v).to_owned())
-        };
-        let kit = Kit::new(Config::from_lookup(lookup, 3001).unwrap()).unwrap();
-        asym_kit::router(
-            &kit,
-            stripe_backend::app(stripe_backend::AppState::new(kit.clone())),
-        )
+        asym_kit::testing::offline_app("stripe-test", |kit| {
+            stripe_backend::app(stripe_backend::AppState::new(kit))
+        })
     }
 
     async fn send(request: Request<Body>) -> (StatusCode, Value) {

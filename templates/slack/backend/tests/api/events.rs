@@ -10,7 +10,7 @@ use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 use tokio::sync::mpsc;
 
-use crate::common::{admin, call, ok};
+use crate::common::{Api, admin};
 
 /// One request the receiver got.
 #[derive(Debug, Clone)]
@@ -58,7 +58,7 @@ async fn receive(State(receiver): State<Receiver>, headers: HeaderMap, body: Byt
 
 /// Starts a receiver on 127.0.0.1 and subscribes it; returns the stream of requests.
 async fn subscribe(
-    slack: &asym::Slack,
+    slack: &Api<'_>,
     failures: u32,
     events: Value,
 ) -> (mpsc::UnboundedReceiver<Received>, Arc<Mutex<u32>>) {
@@ -91,7 +91,7 @@ async fn next(requests: &mut mpsc::UnboundedReceiver<Received>) -> Received {
         .expect("the receiver runs")
 }
 
-fn assert_signed(slack: &asym::Slack, request: &Received) {
+fn assert_signed(slack: &Api<'_>, request: &Received) {
     let timestamp = request.header("x-slack-request-timestamp").unwrap();
     let base = format!("v0:{timestamp}:{}", request.body);
     let expected = format!(
@@ -103,18 +103,18 @@ fn assert_signed(slack: &asym::Slack, request: &Received) {
 
 #[asym::clone("slack", seed = "basic")]
 async fn subscribing_verifies_the_url_then_events_arrive_signed(slack: asym::Slack) {
+    let slack = Api::new(&slack);
     let (mut requests, _) = subscribe(&slack, 0, json!([])).await;
     let verification = next(&mut requests).await;
     assert_eq!(verification.json()["type"], "url_verification");
     assert_signed(&slack, &verification);
 
-    let posted = ok(call(
-        &slack,
-        slack.user_token(),
-        "chat.postMessage",
-        json!({"channel": "C0000000001", "text": "hello events"}),
-    )
-    .await);
+    let posted = slack
+        .user_ok(
+            "chat.postMessage",
+            json!({"channel": "C0000000001", "text": "hello events"}),
+        )
+        .await;
     let callback = next(&mut requests).await;
     assert_signed(&slack, &callback);
     let envelope = callback.json();
@@ -131,33 +131,27 @@ async fn subscribing_verifies_the_url_then_events_arrive_signed(slack: asym::Sla
     assert_eq!(event["channel_type"], "channel");
     assert_eq!(event["ts"], posted["ts"]);
 
-    ok(call(
-        &slack,
-        slack.user_token(),
-        "reactions.add",
-        json!({"channel": "C0000000001", "timestamp": posted["ts"], "name": "eyes"}),
-    )
-    .await);
+    slack
+        .user_ok(
+            "reactions.add",
+            json!({"channel": "C0000000001", "timestamp": posted["ts"], "name": "eyes"}),
+        )
+        .await;
     let reaction = next(&mut requests).await.json();
     assert_eq!(reaction["event"]["type"], "reaction_added");
     assert_eq!(reaction["event"]["reaction"], "eyes");
     assert_eq!(reaction["event"]["item"]["ts"], posted["ts"]);
 
     // Only conversations the bot is in: #random is not, until it joins.
-    ok(call(
-        &slack,
-        slack.user_token(),
-        "chat.postMessage",
-        json!({"channel": "C0000000002", "text": "unseen"}),
-    )
-    .await);
-    ok(call(
-        &slack,
-        slack.bot_token(),
-        "conversations.join",
-        json!({"channel": "C0000000002"}),
-    )
-    .await);
+    slack
+        .user_ok(
+            "chat.postMessage",
+            json!({"channel": "C0000000002", "text": "unseen"}),
+        )
+        .await;
+    slack
+        .bot_ok("conversations.join", json!({"channel": "C0000000002"}))
+        .await;
     let joined = next(&mut requests).await.json();
     assert_eq!(joined["event"]["type"], "member_joined_channel");
     assert_eq!(joined["event"]["user"], "U0000000002");
@@ -174,24 +168,19 @@ async fn subscribing_verifies_the_url_then_events_arrive_signed(slack: asym::Sla
     assert_eq!(message["event"]["channel"], "C0000000002");
     assert_eq!(message["event"]["channel_type"], "channel");
 
-    let created = ok(call(
-        &slack,
-        slack.user_token(),
-        "conversations.create",
-        json!({"name": "fresh"}),
-    )
-    .await);
+    let created = slack
+        .user_ok("conversations.create", json!({"name": "fresh"}))
+        .await;
     let event = next(&mut requests).await.json();
     assert_eq!(event["event"]["type"], "channel_created");
     assert_eq!(event["event"]["channel"]["id"], created["channel"]["id"]);
 
-    ok(call(
-        &slack,
-        slack.user_token(),
-        "chat.update",
-        json!({"channel": "C0000000001", "ts": posted["ts"], "text": "edited"}),
-    )
-    .await);
+    slack
+        .user_ok(
+            "chat.update",
+            json!({"channel": "C0000000001", "ts": posted["ts"], "text": "edited"}),
+        )
+        .await;
     let changed = next(&mut requests).await.json();
     assert_eq!(changed["event"]["subtype"], "message_changed");
     assert_eq!(changed["event"]["message"]["text"], "edited");
@@ -217,15 +206,15 @@ async fn subscribing_verifies_the_url_then_events_arrive_signed(slack: asym::Sla
 
 #[asym::clone("slack", seed = "basic")]
 async fn failed_deliveries_are_retried_with_their_number(slack: asym::Slack) {
+    let slack = Api::new(&slack);
     let (mut requests, _) = subscribe(&slack, 2, json!(["message.channels"])).await;
     next(&mut requests).await;
-    ok(call(
-        &slack,
-        slack.bot_token(),
-        "chat.postMessage",
-        json!({"channel": "C0000000001", "text": "retry me"}),
-    )
-    .await);
+    slack
+        .bot_ok(
+            "chat.postMessage",
+            json!({"channel": "C0000000001", "text": "retry me"}),
+        )
+        .await;
     let first = next(&mut requests).await;
     let second = next(&mut requests).await;
     let third = next(&mut requests).await;
@@ -239,13 +228,12 @@ async fn failed_deliveries_are_retried_with_their_number(slack: asym::Slack) {
     assert_eq!(first.json()["event_id"], third.json()["event_id"]);
     assert_signed(&slack, &third);
     // Filtered: a reaction is not among the subscribed events.
-    ok(call(
-        &slack,
-        slack.bot_token(),
-        "reactions.add",
-        json!({"channel": "C0000000001", "timestamp": "1700000100.000100", "name": "eyes"}),
-    )
-    .await);
+    slack
+        .bot_ok(
+            "reactions.add",
+            json!({"channel": "C0000000001", "timestamp": "1700000100.000100", "name": "eyes"}),
+        )
+        .await;
     assert!(
         tokio::time::timeout(Duration::from_millis(700), requests.recv())
             .await
@@ -259,6 +247,7 @@ async fn failed_deliveries_are_retried_with_their_number(slack: asym::Slack) {
 
 #[asym::clone("slack", seed = "basic")]
 async fn a_url_that_fails_the_challenge_is_refused(slack: asym::Slack) {
+    let slack = Api::new(&slack);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let port = listener.local_addr().unwrap().port();
     let app = axum::Router::new().route("/", axum::routing::post(|| async { "wrong" }));
@@ -278,15 +267,12 @@ async fn a_url_that_fails_the_challenge_is_refused(slack: asym::Slack) {
 
 #[asym::clone("slack", seed = "basic")]
 async fn system_messages_arrive_as_message_events(slack: asym::Slack) {
+    let slack = Api::new(&slack);
     let (mut requests, _) = subscribe(&slack, 0, json!(["message.channels"])).await;
     next(&mut requests).await;
-    let created = ok(call(
-        &slack,
-        slack.bot_token(),
-        "conversations.create",
-        json!({"name": "ops"}),
-    )
-    .await);
+    let created = slack
+        .bot_ok("conversations.create", json!({"name": "ops"}))
+        .await;
     let id = created["channel"]["id"].as_str().unwrap().to_owned();
     let steps = [
         (
@@ -312,7 +298,7 @@ async fn system_messages_arrive_as_message_events(slack: asym::Slack) {
         ("conversations.archive", json!({"channel": id})),
     ];
     for (method, args) in steps {
-        ok(call(&slack, slack.bot_token(), method, args).await);
+        slack.bot_ok(method, args).await;
     }
     let mut events = Vec::new();
     for _ in 0..7 {

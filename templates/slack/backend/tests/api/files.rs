@@ -2,22 +2,23 @@
 
 use serde_json::{Value, json};
 
-use crate::common::{call, err, ok};
+use crate::common::{Api, err};
 
-async fn upload(slack: &asym::Slack, name: &str, content: &[u8], share: Value) -> Value {
-    let reserved = ok(call(
-        slack,
-        slack.bot_token(),
-        "files.getUploadURLExternal",
-        json!({"filename": name, "length": content.len()}),
-    )
-    .await);
+async fn upload(slack: &Api<'_>, name: &str, content: &[u8], share: Value) -> Value {
+    let reserved = slack
+        .bot_ok(
+            "files.getUploadURLExternal",
+            json!({"filename": name, "length": content.len()}),
+        )
+        .await;
     let url = reserved["upload_url"].as_str().unwrap();
     assert!(
         url.starts_with(&crate::common::base_url(slack)),
         "{url} is served by the clone"
     );
-    let response = reqwest::Client::new()
+    let response = slack
+        .http()
+        .clone()
         .post(url)
         .body(content.to_vec())
         .send()
@@ -30,17 +31,33 @@ async fn upload(slack: &asym::Slack, name: &str, content: &[u8], share: Value) -
     );
     let mut args = share;
     args["files"] = json!([{"id": reserved["file_id"], "title": format!("Title of {name}")}]);
-    ok(call(
-        slack,
-        slack.bot_token(),
-        "files.completeUploadExternal",
-        args,
+    slack.bot_ok("files.completeUploadExternal", args).await
+}
+
+#[asym::clone("slack", seed = "basic")]
+async fn file_names_are_encoded_in_their_urls(slack: asym::Slack) {
+    let slack = Api::new(&slack);
+    let done = upload(
+        &slack,
+        "a b/c?.txt",
+        b"hi",
+        json!({"channel_id": "C0000000001"}),
     )
-    .await)
+    .await;
+    let file = &done["files"][0];
+    for key in ["url_private", "url_private_download", "permalink"] {
+        let url = file[key].as_str().unwrap();
+        assert!(url.ends_with("/a%20b%2Fc%3F.txt"), "{key}: {url}");
+    }
+    let bytes = slack
+        .download(file["url_private"].as_str().unwrap(), slack.user_token())
+        .await;
+    assert_eq!(&bytes[..], b"hi");
 }
 
 #[asym::clone("slack", seed = "basic")]
 async fn uploads_share_into_a_channel(slack: asym::Slack) {
+    let slack = Api::new(&slack);
     let done = upload(
         &slack,
         "report.csv",
@@ -56,199 +73,129 @@ async fn uploads_share_into_a_channel(slack: asym::Slack) {
     assert_eq!(file["size"], 8);
     assert_eq!(file["channels"], json!(["C0000000001"]));
 
-    let history = ok(call(
-        &slack,
-        slack.bot_token(),
-        "conversations.history",
-        json!({"channel": "C0000000001", "limit": 1}),
-    )
-    .await);
+    let history = slack
+        .bot_ok(
+            "conversations.history",
+            json!({"channel": "C0000000001", "limit": 1}),
+        )
+        .await;
     assert_eq!(history["messages"][0]["text"], "Weekly report");
     assert_eq!(history["messages"][0]["files"][0]["id"], id.as_str());
 
-    let info = ok(call(
-        &slack,
-        slack.user_token(),
-        "files.info",
-        json!({"file": id}),
-    )
-    .await);
+    let info = slack.user_ok("files.info", json!({"file": id})).await;
     let url = info["file"]["url_private_download"].as_str().unwrap();
-    let bytes = reqwest::Client::new()
-        .get(url)
-        .bearer_auth(slack.user_token())
-        .send()
-        .await
-        .unwrap()
-        .bytes()
-        .await
-        .unwrap();
+    let bytes = slack.download(url, slack.user_token()).await;
     assert_eq!(&bytes[..], b"a,b\n1,2\n");
     let denied = reqwest::get(url).await.unwrap();
     assert_eq!(denied.status().as_u16(), 404);
 
-    let list = ok(call(
-        &slack,
-        slack.user_token(),
-        "files.list",
-        json!({"channel": "C0000000001"}),
-    )
-    .await);
+    let list = slack
+        .user_ok("files.list", json!({"channel": "C0000000001"}))
+        .await;
     assert_eq!(list["files"].as_array().unwrap().len(), 1);
     assert_eq!(list["paging"]["total"], 1);
-    let images = ok(call(
-        &slack,
-        slack.user_token(),
-        "files.list",
-        json!({"types": "images"}),
-    )
-    .await);
+    let images = slack
+        .user_ok("files.list", json!({"types": "images"}))
+        .await;
     assert_eq!(images["files"].as_array().unwrap().len(), 0);
 
-    ok(call(
-        &slack,
-        slack.bot_token(),
-        "files.delete",
-        json!({"file": id}),
-    )
-    .await);
-    err(
-        call(&slack, slack.bot_token(), "files.info", json!({"file": id})).await,
-        "file_deleted",
-    );
-    err(
-        call(
-            &slack,
-            slack.bot_token(),
-            "files.delete",
-            json!({"file": id}),
+    slack.bot_ok("files.delete", json!({"file": id})).await;
+    for (method, args, code) in [
+        ("files.info", json!({"file": id}), "file_deleted"),
+        ("files.delete", json!({"file": id}), "file_deleted"),
+    ] {
+        err(slack.bot(method, args).await, code);
+    }
+    let history = slack
+        .bot_ok(
+            "conversations.history",
+            json!({"channel": "C0000000001", "limit": 1}),
         )
-        .await,
-        "file_deleted",
-    );
-    let history = ok(call(
-        &slack,
-        slack.bot_token(),
-        "conversations.history",
-        json!({"channel": "C0000000001", "limit": 1}),
-    )
-    .await);
+        .await;
     assert_eq!(history["messages"][0]["files"][0]["mode"], "tombstone");
 }
 
 #[asym::clone("slack", seed = "basic")]
 async fn multipart_uploads_and_errors(slack: asym::Slack) {
-    let reserved = ok(call(
-        &slack,
-        slack.bot_token(),
-        "files.getUploadURLExternal",
-        json!({"filename": "notes.txt", "length": 5}),
-    )
-    .await);
+    let slack = Api::new(&slack);
+    let reserved = slack
+        .bot_ok(
+            "files.getUploadURLExternal",
+            json!({"filename": "notes.txt", "length": 5}),
+        )
+        .await;
     let part = reqwest::multipart::Part::bytes(b"hello".to_vec()).file_name("notes.txt");
     let form = reqwest::multipart::Form::new().part("file", part);
-    let response = reqwest::Client::new()
+    let response = slack
+        .http()
+        .clone()
         .post(reserved["upload_url"].as_str().unwrap())
         .multipart(form)
         .send()
         .await
         .unwrap();
     assert_eq!(response.status().as_u16(), 200);
-    let done = ok(call(
-        &slack,
-        slack.bot_token(),
-        "files.completeUploadExternal",
-        json!({"files": [{"id": reserved["file_id"]}]}),
-    )
-    .await);
+    let done = slack
+        .bot_ok(
+            "files.completeUploadExternal",
+            json!({"files": [{"id": reserved["file_id"]}]}),
+        )
+        .await;
     assert_eq!(done["files"][0]["title"], "notes.txt");
     assert_eq!(done["files"][0]["size"], 5);
     assert_eq!(done["files"][0]["channels"], json!([]));
 
-    err(
-        call(
-            &slack,
-            slack.bot_token(),
+    for (method, args, code) in [
+        (
             "files.getUploadURLExternal",
             json!({"length": 5}),
-        )
-        .await,
-        "invalid_arguments",
-    );
-    err(
-        call(
-            &slack,
-            slack.bot_token(),
+            "invalid_arguments",
+        ),
+        (
             "files.getUploadURLExternal",
             json!({"filename": "x"}),
-        )
-        .await,
-        "invalid_arguments",
-    );
-    err(
-        call(
-            &slack,
-            slack.bot_token(),
+            "invalid_arguments",
+        ),
+        (
             "files.completeUploadExternal",
             json!({"files": [{"id": "F0NOPE"}]}),
-        )
-        .await,
-        "file_not_found",
-    );
-    err(
-        call(
-            &slack,
-            slack.bot_token(),
+            "file_not_found",
+        ),
+        (
             "files.completeUploadExternal",
             json!({}),
-        )
-        .await,
-        "invalid_arguments",
-    );
+            "invalid_arguments",
+        ),
+    ] {
+        err(slack.bot(method, args).await, code);
+    }
     // Completing twice, or before the bytes arrive, finds nothing to complete.
-    err(
-        call(
-            &slack,
-            slack.bot_token(),
+    for (method, args, code) in [
+        (
             "files.completeUploadExternal",
             json!({"files": [{"id": reserved["file_id"]}]}),
-        )
-        .await,
-        "file_not_found",
-    );
-    err(
-        call(
-            &slack,
-            slack.bot_token(),
-            "files.info",
-            json!({"file": "F0NOPE"}),
-        )
-        .await,
-        "file_not_found",
-    );
+            "file_not_found",
+        ),
+        ("files.info", json!({"file": "F0NOPE"}), "file_not_found"),
+    ] {
+        err(slack.bot(method, args).await, code);
+    }
     // People cannot delete the bot's file unless they are admins.
     let alice = crate::common::mint(&slack, "user", Some("U0000000003"), None).await;
     err(
-        call(
-            &slack,
-            &alice,
-            "files.delete",
-            json!({"file": reserved["file_id"]}),
-        )
-        .await,
+        slack
+            .call(&alice, "files.delete", json!({"file": reserved["file_id"]}))
+            .await,
         "file_not_found",
     );
 }
 
 #[asym::clone("slack", seed = "acme-corp")]
 async fn the_seeded_file_is_listed(slack: asym::Slack) {
-    let info = ok(call(
-        &slack,
-        slack.bot_token(),
-        "files.info",
-        json!({"file": "F0000000001"}),
-    )
-    .await);
+    let slack = Api::new(&slack);
+    let info = slack
+        .bot_ok("files.info", json!({"file": "F0000000001"}))
+        .await;
     assert_eq!(info["file"]["title"], "On-call runbook");
     assert_eq!(
         info["file"]["shares"]["public"]["C0000000003"][0]["ts"],

@@ -1,7 +1,6 @@
 //! The Slack clone driven in-process through the full stack (kit router, admin guard,
 //! dispatch), on the paths that answer before touching Postgres — so no database is needed.
 
-use asym_kit::{Config, Kit};
 use axum::Router;
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
@@ -10,28 +9,9 @@ use tower::ServiceExt;
 
 /// The full app, over a Postgres and Redis that refuse connections (port 1 on loopback).
 fn app() -> Router {
-    let vars = [
-        (
-            "DATABASE_URL",
-            "postgres://postgres:pw@127.0.0.1:1/clone_slack_test",
-        ),
-        ("REDIS_URL", "redis://127.0.0.1:1"),
-        ("ASYM_REDIS_PREFIX", "slack-test:"),
-        ("ASYM_ADMIN_SECRET", "admin-secret"),
-        ("ASYM_JWT_SECRET", "jwt"),
-        ("ASYM_CLONE_ID", "slack-test"),
-    ];
-    let lookup = |name: &str| {
-        vars.iter()
-            .find(|(key, _)| *key == name)
-            .map(|(_, value)| (*value).to_owned())
-    };
-    let config = Config::from_lookup(lookup, 3001).expect("test config is complete");
-    let kit = Kit::new(config).expect("test URLs parse");
-    asym_kit::router(
-        &kit,
-        slack_backend::app(slack_backend::AppState::new(kit.clone())),
-    )
+    asym_kit::testing::offline_app("slack-test", |kit| {
+        slack_backend::app(slack_backend::AppState::new(kit))
+    })
 }
 
 async fn send(request: Request<Body>) -> (StatusCode, Value) {

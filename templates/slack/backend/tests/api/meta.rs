@@ -2,11 +2,12 @@
 
 use serde_json::json;
 
-use crate::common::{call, err, form, mint, ok};
+use crate::common::{Api, err, form, mint, ok};
 
 #[asym::clone("slack", seed = "basic")]
 async fn auth_test_tells_bot_and_user_tokens_apart(slack: asym::Slack) {
-    let bot = ok(call(&slack, slack.bot_token(), "auth.test", json!({})).await);
+    let slack = Api::new(&slack);
+    let bot = slack.bot_ok("auth.test", json!({})).await;
     assert_eq!(bot["user_id"], "U0000000002");
     assert_eq!(bot["bot_id"], "B0000000001");
     assert_eq!(bot["team"], "Acme");
@@ -17,7 +18,7 @@ async fn auth_test_tells_bot_and_user_tokens_apart(slack: asym::Slack) {
     assert!(user.get("bot_id").is_none());
 
     err(
-        call(&slack, "xoxb-0-0-nope", "auth.test", json!({})).await,
+        slack.call("xoxb-0-0-nope", "auth.test", json!({})).await,
         "invalid_auth",
     );
     err(form(&slack, "", "auth.test", &[]).await, "not_authed");
@@ -25,6 +26,7 @@ async fn auth_test_tells_bot_and_user_tokens_apart(slack: asym::Slack) {
 
 #[asym::clone("slack", seed = "basic")]
 async fn api_test_echoes_and_fails_on_request(slack: asym::Slack) {
+    let slack = Api::new(&slack);
     let body = ok(form(&slack, "", "api.test", &[("foo", "bar")]).await);
     assert_eq!(body["args"], json!({"foo": "bar"}));
     let body = err(
@@ -36,73 +38,50 @@ async fn api_test_echoes_and_fails_on_request(slack: asym::Slack) {
 
 #[asym::clone("slack", seed = "basic")]
 async fn team_and_bot_info(slack: asym::Slack) {
-    let team = ok(call(&slack, slack.bot_token(), "team.info", json!({})).await);
+    let slack = Api::new(&slack);
+    let team = slack.bot_ok("team.info", json!({})).await;
     assert_eq!(team["team"]["id"], "T0000000001");
     assert_eq!(team["team"]["domain"], "acme");
     err(
-        call(
-            &slack,
-            slack.bot_token(),
-            "team.info",
-            json!({"team": "T999"}),
-        )
-        .await,
+        slack.bot("team.info", json!({"team": "T999"})).await,
         "team_not_found",
     );
 
-    let bot = ok(call(
-        &slack,
-        slack.user_token(),
-        "bots.info",
-        json!({"bot": "B0000000001"}),
-    )
-    .await);
+    let bot = slack
+        .user_ok("bots.info", json!({"bot": "B0000000001"}))
+        .await;
     assert_eq!(bot["bot"]["user_id"], "U0000000002");
     assert_eq!(bot["bot"]["app_id"], "A0000000001");
     err(
-        call(
-            &slack,
-            slack.user_token(),
-            "bots.info",
-            json!({"bot": "B999"}),
-        )
-        .await,
+        slack.user("bots.info", json!({"bot": "B999"})).await,
         "bot_not_found",
     );
 }
 
 #[asym::clone("slack", seed = "basic")]
 async fn missing_scopes_name_what_is_needed(slack: asym::Slack) {
+    let slack = Api::new(&slack);
     let token = mint(&slack, "bot", None, Some(&["channels:read"])).await;
-    let body = err(
-        call(&slack, &token, "team.info", json!({})).await,
-        "missing_scope",
-    );
+    let body = slack.missing_scope(&token, "team.info", json!({})).await;
     assert_eq!(body["needed"], "team:read");
     assert_eq!(body["provided"], "channels:read");
-    let body = err(
-        call(
-            &slack,
+    let body = slack
+        .missing_scope(
             &token,
             "chat.postMessage",
             json!({"channel": "C0000000001", "text": "x"}),
         )
-        .await,
-        "missing_scope",
-    );
+        .await;
     assert_eq!(body["needed"], "chat:write");
-    ok(call(&slack, &token, "conversations.list", json!({})).await);
+    ok(slack.call(&token, "conversations.list", json!({})).await);
     // Bot and user tokens name the scope of their kind.
-    let body = err(
-        call(
-            &slack,
+    let body = slack
+        .missing_scope(
             &token,
             "conversations.join",
             json!({"channel": "C0000000002"}),
         )
-        .await,
-        "missing_scope",
-    );
+        .await;
     assert_eq!(body["needed"], "channels:join");
     let user = mint(
         &slack,
@@ -111,15 +90,12 @@ async fn missing_scopes_name_what_is_needed(slack: asym::Slack) {
         Some(&["channels:read"]),
     )
     .await;
-    let body = err(
-        call(
-            &slack,
+    let body = slack
+        .missing_scope(
             &user,
             "conversations.join",
             json!({"channel": "C0000000002"}),
         )
-        .await,
-        "missing_scope",
-    );
+        .await;
     assert_eq!(body["needed"], "channels:write");
 }

@@ -2,10 +2,11 @@
 
 use serde_json::json;
 
-use crate::common::{admin, call, err, ok};
+use crate::common::{Api, admin, err, ok};
 
 #[asym::clone("slack", seed = "basic")]
 async fn get_with_a_query_string_and_token_argument(slack: asym::Slack) {
+    let slack = Api::new(&slack);
     let url = format!(
         "{}/conversations.info?channel=C0000000001&token={}",
         slack.api_url(),
@@ -17,8 +18,9 @@ async fn get_with_a_query_string_and_token_argument(slack: asym::Slack) {
 
 #[asym::clone("slack", seed = "basic")]
 async fn rate_limits_are_off_until_switched_on(slack: asym::Slack) {
+    let slack = Api::new(&slack);
     for _ in 0..5 {
-        ok(call(&slack, slack.bot_token(), "users.list", json!({})).await);
+        slack.bot_ok("users.list", json!({})).await;
     }
     let (status, body) = admin(
         &slack,
@@ -28,9 +30,11 @@ async fn rate_limits_are_off_until_switched_on(slack: asym::Slack) {
     )
     .await;
     assert_eq!(status, 200, "{body}");
-    ok(call(&slack, slack.bot_token(), "users.list", json!({})).await);
-    ok(call(&slack, slack.bot_token(), "users.list", json!({})).await);
-    let response = reqwest::Client::new()
+    slack.bot_ok("users.list", json!({})).await;
+    slack.bot_ok("users.list", json!({})).await;
+    let response = slack
+        .http()
+        .clone()
         .post(format!("{}/users.list", slack.api_url()))
         .bearer_auth(slack.bot_token())
         .send()
@@ -46,16 +50,17 @@ async fn rate_limits_are_off_until_switched_on(slack: asym::Slack) {
     let body: serde_json::Value = response.json().await.unwrap();
     err(body, "ratelimited");
     // Other methods have their own allowance.
-    ok(call(&slack, slack.bot_token(), "auth.test", json!({})).await);
+    slack.bot_ok("auth.test", json!({})).await;
     // chat.postMessage: one per second per channel.
-    ok(call(
-        &slack,
-        slack.bot_token(),
-        "chat.postMessage",
-        json!({"channel": "C0000000001", "text": "a"}),
-    )
-    .await);
-    let second = reqwest::Client::new()
+    slack
+        .bot_ok(
+            "chat.postMessage",
+            json!({"channel": "C0000000001", "text": "a"}),
+        )
+        .await;
+    let second = slack
+        .http()
+        .clone()
         .post(format!("{}/chat.postMessage", slack.api_url()))
         .bearer_auth(slack.bot_token())
         .json(&json!({"channel": "C0000000001", "text": "b"}))
@@ -64,13 +69,12 @@ async fn rate_limits_are_off_until_switched_on(slack: asym::Slack) {
         .unwrap();
     // The two posts may straddle a second boundary; a third in the same second cannot pass.
     if second.status().as_u16() == 200 {
-        let third = call(
-            &slack,
-            slack.bot_token(),
-            "chat.postMessage",
-            json!({"channel": "C0000000001", "text": "c"}),
-        )
-        .await;
+        let third = slack
+            .bot(
+                "chat.postMessage",
+                json!({"channel": "C0000000001", "text": "c"}),
+            )
+            .await;
         assert!(third["ok"] == true || third["error"] == "ratelimited");
     }
     let (_, body) = admin(&slack, reqwest::Method::GET, "rate-limits", None).await;
@@ -79,7 +83,10 @@ async fn rate_limits_are_off_until_switched_on(slack: asym::Slack) {
 
 #[asym::clone("slack", seed = "basic")]
 async fn admin_surface_needs_the_secret(slack: asym::Slack) {
-    let response = reqwest::Client::new()
+    let slack = Api::new(&slack);
+    let response = slack
+        .http()
+        .clone()
         .post(format!("{}/admin/tokens", slack.api_url()))
         .json(&json!({"kind": "bot"}))
         .send()

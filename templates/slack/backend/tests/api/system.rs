@@ -3,22 +3,21 @@
 
 use serde_json::{Value, json};
 
-use crate::common::{call, mint, ok};
+use crate::common::{Api, mint, ok};
 
 /// A channel's history, newest first, read with the workspace owner's token.
-async fn history(slack: &asym::Slack, channel: &str) -> Vec<Value> {
-    let body = ok(call(
-        slack,
-        slack.user_token(),
-        "conversations.history",
-        json!({"channel": channel, "limit": 999}),
-    )
-    .await);
+async fn history(slack: &Api<'_>, channel: &str) -> Vec<Value> {
+    let body = slack
+        .user_ok(
+            "conversations.history",
+            json!({"channel": channel, "limit": 999}),
+        )
+        .await;
     body["messages"].as_array().unwrap().clone()
 }
 
 /// The system messages of a channel (those with a `channel_*` subtype), oldest first.
-async fn system_messages(slack: &asym::Slack, channel: &str) -> Vec<Value> {
+async fn system_messages(slack: &Api<'_>, channel: &str) -> Vec<Value> {
     let mut messages: Vec<Value> = history(slack, channel)
         .await
         .into_iter()
@@ -33,13 +32,14 @@ async fn system_messages(slack: &asym::Slack, channel: &str) -> Vec<Value> {
 }
 
 /// Creates a channel with `args` as the holder of `token`; its id.
-async fn create(slack: &asym::Slack, token: &str, args: Value) -> String {
-    let body = ok(call(slack, token, "conversations.create", args).await);
+async fn create(slack: &Api<'_>, token: &str, args: Value) -> String {
+    let body = ok(slack.call(token, "conversations.create", args).await);
     body["channel"]["id"].as_str().unwrap().to_owned()
 }
 
 #[asym::clone("slack", seed = "basic")]
 async fn creating_and_joining_post_channel_join(slack: asym::Slack) {
+    let slack = Api::new(&slack);
     let id = create(&slack, slack.bot_token(), json!({"name": "incidents"})).await;
     let messages = history(&slack, &id).await;
     assert_eq!(messages.len(), 1, "the creator's join is the first message");
@@ -53,9 +53,13 @@ async fn creating_and_joining_post_channel_join(slack: asym::Slack) {
     assert!(join["ts"].as_str().unwrap().contains('.'));
 
     let alice = mint(&slack, "user", Some("U0000000003"), None).await;
-    ok(call(&slack, &alice, "conversations.join", json!({"channel": id})).await);
+    ok(slack
+        .call(&alice, "conversations.join", json!({"channel": id}))
+        .await);
     // Joining again changes nothing and says nothing.
-    ok(call(&slack, &alice, "conversations.join", json!({"channel": id})).await);
+    ok(slack
+        .call(&alice, "conversations.join", json!({"channel": id}))
+        .await);
     let joins = system_messages(&slack, &id).await;
     assert_eq!(joins.len(), 2);
     assert_eq!(joins[1]["subtype"], "channel_join");
@@ -78,14 +82,14 @@ async fn creating_and_joining_post_channel_join(slack: asym::Slack) {
 
 #[asym::clone("slack", seed = "basic")]
 async fn inviting_posts_a_join_per_person_with_the_inviter(slack: asym::Slack) {
+    let slack = Api::new(&slack);
     let id = create(&slack, slack.bot_token(), json!({"name": "launch"})).await;
-    ok(call(
-        &slack,
-        slack.bot_token(),
-        "conversations.invite",
-        json!({"channel": id, "users": "U0000000003,U0000000004"}),
-    )
-    .await);
+    slack
+        .bot_ok(
+            "conversations.invite",
+            json!({"channel": id, "users": "U0000000003,U0000000004"}),
+        )
+        .await;
     let joins = system_messages(&slack, &id).await;
     assert_eq!(joins.len(), 3, "{joins:?}");
     let invited: Vec<(&str, &str, &str)> = joins[1..]
@@ -117,36 +121,27 @@ async fn inviting_posts_a_join_per_person_with_the_inviter(slack: asym::Slack) {
 
 #[asym::clone("slack", seed = "basic")]
 async fn leaving_and_being_kicked_post_channel_leave(slack: asym::Slack) {
+    let slack = Api::new(&slack);
     let id = create(&slack, slack.user_token(), json!({"name": "standup"})).await;
-    ok(call(
-        &slack,
-        slack.user_token(),
-        "conversations.invite",
-        json!({"channel": id, "users": "U0000000002,U0000000003"}),
-    )
-    .await);
-    ok(call(
-        &slack,
-        slack.bot_token(),
-        "conversations.leave",
-        json!({"channel": id}),
-    )
-    .await);
+    slack
+        .user_ok(
+            "conversations.invite",
+            json!({"channel": id, "users": "U0000000002,U0000000003"}),
+        )
+        .await;
+    slack
+        .bot_ok("conversations.leave", json!({"channel": id}))
+        .await;
     // Leaving a channel one is not in posts nothing.
-    ok(call(
-        &slack,
-        slack.bot_token(),
-        "conversations.leave",
-        json!({"channel": id}),
-    )
-    .await);
-    ok(call(
-        &slack,
-        slack.user_token(),
-        "conversations.kick",
-        json!({"channel": id, "user": "U0000000003"}),
-    )
-    .await);
+    slack
+        .bot_ok("conversations.leave", json!({"channel": id}))
+        .await;
+    slack
+        .user_ok(
+            "conversations.kick",
+            json!({"channel": id, "user": "U0000000003"}),
+        )
+        .await;
     let leaves: Vec<Value> = system_messages(&slack, &id)
         .await
         .into_iter()
@@ -161,22 +156,21 @@ async fn leaving_and_being_kicked_post_channel_leave(slack: asym::Slack) {
 
 #[asym::clone("slack", seed = "basic")]
 async fn renaming_posts_channel_name(slack: asym::Slack) {
+    let slack = Api::new(&slack);
     let id = create(&slack, slack.user_token(), json!({"name": "random-ideas"})).await;
-    ok(call(
-        &slack,
-        slack.user_token(),
-        "conversations.rename",
-        json!({"channel": id, "name": "watercooler"}),
-    )
-    .await);
+    slack
+        .user_ok(
+            "conversations.rename",
+            json!({"channel": id, "name": "watercooler"}),
+        )
+        .await;
     // The same name again is no rename.
-    ok(call(
-        &slack,
-        slack.user_token(),
-        "conversations.rename",
-        json!({"channel": id, "name": "watercooler"}),
-    )
-    .await);
+    slack
+        .user_ok(
+            "conversations.rename",
+            json!({"channel": id, "name": "watercooler"}),
+        )
+        .await;
     let messages = system_messages(&slack, &id).await;
     assert_eq!(messages.len(), 2, "{messages:?}");
     let renamed = &messages[1];
@@ -192,27 +186,25 @@ async fn renaming_posts_channel_name(slack: asym::Slack) {
 
 #[asym::clone("slack", seed = "basic")]
 async fn topics_and_purposes_post_their_messages(slack: asym::Slack) {
-    ok(call(
-        &slack,
-        slack.bot_token(),
-        "conversations.setTopic",
-        json!({"channel": "C0000000001", "topic": "Ship it"}),
-    )
-    .await);
-    ok(call(
-        &slack,
-        slack.user_token(),
-        "conversations.setPurpose",
-        json!({"channel": "C0000000001", "purpose": "Launch planning"}),
-    )
-    .await);
-    ok(call(
-        &slack,
-        slack.user_token(),
-        "conversations.setTopic",
-        json!({"channel": "C0000000001", "topic": ""}),
-    )
-    .await);
+    let slack = Api::new(&slack);
+    slack
+        .bot_ok(
+            "conversations.setTopic",
+            json!({"channel": "C0000000001", "topic": "Ship it"}),
+        )
+        .await;
+    slack
+        .user_ok(
+            "conversations.setPurpose",
+            json!({"channel": "C0000000001", "purpose": "Launch planning"}),
+        )
+        .await;
+    slack
+        .user_ok(
+            "conversations.setTopic",
+            json!({"channel": "C0000000001", "topic": ""}),
+        )
+        .await;
     let messages = system_messages(&slack, "C0000000001").await;
     let seen: Vec<(&str, &str, &str)> = messages
         .iter()
@@ -251,27 +243,20 @@ async fn topics_and_purposes_post_their_messages(slack: asym::Slack) {
 
 #[asym::clone("slack", seed = "basic")]
 async fn archiving_and_unarchiving_post_their_messages(slack: asym::Slack) {
+    let slack = Api::new(&slack);
     let id = create(&slack, slack.bot_token(), json!({"name": "phoenix"})).await;
-    ok(call(
-        &slack,
-        slack.bot_token(),
-        "conversations.archive",
-        json!({"channel": id}),
-    )
-    .await);
+    slack
+        .bot_ok("conversations.archive", json!({"channel": id}))
+        .await;
     // An archived channel's history stays readable, its archiving last.
     let messages = system_messages(&slack, &id).await;
     let archived = messages.last().unwrap();
     assert_eq!(archived["subtype"], "channel_archive");
     assert_eq!(archived["user"], "U0000000002");
     assert_eq!(archived["text"], "<@U0000000002> archived the channel");
-    ok(call(
-        &slack,
-        slack.user_token(),
-        "conversations.unarchive",
-        json!({"channel": id}),
-    )
-    .await);
+    slack
+        .user_ok("conversations.unarchive", json!({"channel": id}))
+        .await;
     let messages = system_messages(&slack, &id).await;
     let subtypes: Vec<&str> = messages
         .iter()
@@ -288,20 +273,16 @@ async fn archiving_and_unarchiving_post_their_messages(slack: asym::Slack) {
 
 #[asym::clone("slack", seed = "basic")]
 async fn group_dms_get_no_system_messages(slack: asym::Slack) {
-    let group = ok(call(
-        &slack,
-        slack.bot_token(),
-        "conversations.open",
-        json!({"users": "U0000000003,U0000000004"}),
-    )
-    .await);
+    let slack = Api::new(&slack);
+    let group = slack
+        .bot_ok(
+            "conversations.open",
+            json!({"users": "U0000000003,U0000000004"}),
+        )
+        .await;
     let id = group["channel"]["id"].as_str().unwrap();
-    let body = ok(call(
-        &slack,
-        slack.bot_token(),
-        "conversations.history",
-        json!({"channel": id}),
-    )
-    .await);
+    let body = slack
+        .bot_ok("conversations.history", json!({"channel": id}))
+        .await;
     assert_eq!(body["messages"], json!([]));
 }

@@ -2,23 +2,18 @@
 
 use serde_json::json;
 
-use crate::common::{call, err, mint, ok};
+use crate::common::{Api, err, mint, ok};
 
 #[asym::clone("slack", seed = "acme-corp")]
 async fn list_info_and_lookup(slack: asym::Slack) {
-    let list = ok(call(&slack, slack.bot_token(), "users.list", json!({"limit": 4})).await);
+    let slack = Api::new(&slack);
+    let list = slack.bot_ok("users.list", json!({"limit": 4})).await;
     let members = list["members"].as_array().unwrap();
     assert_eq!(members.len(), 4);
     assert_eq!(members[0]["name"], "admin");
     assert_eq!(members[0]["profile"]["email"], "admin@acme.test");
     let cursor = list["response_metadata"]["next_cursor"].as_str().unwrap();
-    let rest = ok(call(
-        &slack,
-        slack.bot_token(),
-        "users.list",
-        json!({"cursor": cursor}),
-    )
-    .await);
+    let rest = slack.bot_ok("users.list", json!({"cursor": cursor})).await;
     assert_eq!(rest["response_metadata"]["next_cursor"], "");
     assert_eq!(
         members.len() + rest["members"].as_array().unwrap().len(),
@@ -26,117 +21,77 @@ async fn list_info_and_lookup(slack: asym::Slack) {
         "9 people and slackbot"
     );
     err(
-        call(
-            &slack,
-            slack.bot_token(),
-            "users.list",
-            json!({"cursor": "!!"}),
-        )
-        .await,
+        slack.bot("users.list", json!({"cursor": "!!"})).await,
         "invalid_cursor",
     );
 
-    let bot = ok(call(
-        &slack,
-        slack.bot_token(),
-        "users.info",
-        json!({"user": "U0000000002"}),
-    )
-    .await);
+    let bot = slack
+        .bot_ok("users.info", json!({"user": "U0000000002"}))
+        .await;
     assert_eq!(bot["user"]["is_bot"], true);
     assert_eq!(bot["user"]["profile"]["bot_id"], "B0000000001");
-    let dave = ok(call(
-        &slack,
-        slack.bot_token(),
-        "users.info",
-        json!({"user": "U0000000006"}),
-    )
-    .await);
+    let dave = slack
+        .bot_ok("users.info", json!({"user": "U0000000006"}))
+        .await;
     assert_eq!(dave["user"]["tz"], "Europe/Berlin");
     assert_eq!(dave["user"]["tz_offset"], 3600);
     assert_eq!(dave["user"]["profile"]["status_emoji"], ":headphones:");
     err(
-        call(
-            &slack,
-            slack.bot_token(),
-            "users.info",
-            json!({"user": "U0NOPE"}),
-        )
-        .await,
+        slack.bot("users.info", json!({"user": "U0NOPE"})).await,
         "user_not_found",
     );
 
-    let found = ok(call(
-        &slack,
-        slack.bot_token(),
-        "users.lookupByEmail",
-        json!({"email": "Carol@Acme.test"}),
-    )
-    .await);
+    let found = slack
+        .bot_ok("users.lookupByEmail", json!({"email": "Carol@Acme.test"}))
+        .await;
     assert_eq!(found["user"]["id"], "U0000000005");
     err(
-        call(
-            &slack,
-            slack.bot_token(),
-            "users.lookupByEmail",
-            json!({"email": "nobody@acme.test"}),
-        )
-        .await,
+        slack
+            .bot("users.lookupByEmail", json!({"email": "nobody@acme.test"}))
+            .await,
         "users_not_found",
     );
 
     // Without users:read.email, emails are hidden and lookups refused.
     let token = mint(&slack, "bot", None, Some(&["users:read"])).await;
-    let info = ok(call(&slack, &token, "users.info", json!({"user": "U0000000003"})).await);
+    let info = ok(slack
+        .call(&token, "users.info", json!({"user": "U0000000003"}))
+        .await);
     assert!(info["user"]["profile"].get("email").is_none());
-    let body = err(
-        call(
-            &slack,
+    let body = slack
+        .missing_scope(
             &token,
             "users.lookupByEmail",
             json!({"email": "alice@acme.test"}),
         )
-        .await,
-        "missing_scope",
-    );
+        .await;
     assert_eq!(body["needed"], "users:read.email");
 }
 
 #[asym::clone("slack", seed = "acme-corp")]
 async fn profiles_and_presence(slack: asym::Slack) {
-    let profile = ok(call(
-        &slack,
-        slack.bot_token(),
-        "users.profile.get",
-        json!({"user": "U0000000003"}),
-    )
-    .await);
+    let slack = Api::new(&slack);
+    let profile = slack
+        .bot_ok("users.profile.get", json!({"user": "U0000000003"}))
+        .await;
     assert_eq!(profile["profile"]["real_name"], "Alice Archer");
     assert_eq!(profile["profile"]["first_name"], "Alice");
     assert_eq!(profile["profile"]["status_text"], "In a meeting");
-    let own = ok(call(&slack, slack.user_token(), "users.profile.get", json!({})).await);
+    let own = slack.user_ok("users.profile.get", json!({})).await;
     assert_eq!(own["profile"]["display_name"], "admin");
 
-    let erin = ok(call(
-        &slack,
-        slack.bot_token(),
-        "users.getPresence",
-        json!({"user": "U0000000007"}),
-    )
-    .await);
+    let erin = slack
+        .bot_ok("users.getPresence", json!({"user": "U0000000007"}))
+        .await;
     assert_eq!(erin["presence"], "away");
     assert!(erin.get("online").is_none());
-    let me = ok(call(&slack, slack.user_token(), "users.getPresence", json!({})).await);
+    let me = slack.user_ok("users.getPresence", json!({})).await;
     assert_eq!(me["presence"], "active");
     assert_eq!(me["online"], true);
     err(
-        call(
-            &slack,
-            slack.bot_token(),
-            "users.getPresence",
-            json!({"user": "U0NOPE"}),
-        )
-        .await,
+        slack
+            .bot("users.getPresence", json!({"user": "U0NOPE"}))
+            .await,
         "user_not_found",
     );
 }

@@ -1,0 +1,34 @@
+//! The wire between the engine and a clone backend: the environment the engine injects, the
+//! admin header and the shared routes. The engine writes these; the kit reads them.
+
+/// Address the backend binds (`0.0.0.0`, or `127.0.0.1` under host networking).
+pub const ENV_BIND: &str = "ASYM_BIND";
+/// Port the backend binds.
+pub const ENV_PORT: &str = "ASYM_PORT";
+/// Postgres URL of the clone's own database, as its own role.
+pub const ENV_DATABASE_URL: &str = "DATABASE_URL";
+/// Redis URL, as the clone's own ACL user.
+pub const ENV_REDIS_URL: &str = "REDIS_URL";
+/// The prefix every Redis key of the clone starts with (`<id>:`).
+pub const ENV_REDIS_PREFIX: &str = "ASYM_REDIS_PREFIX";
+/// The secret guarding `/api/admin/`.
+pub const ENV_ADMIN_SECRET: &str = "ASYM_ADMIN_SECRET";
+/// Key for any JWT the product signs.
+pub const ENV_JWT_SECRET: &str = "ASYM_JWT_SECRET";
+/// The clone's id.
+pub const ENV_CLONE_ID: &str = "ASYM_CLONE_ID";
+/// The clone's externally visible base URL.
+pub const ENV_PUBLIC_URL: &str = "ASYM_PUBLIC_URL";
+
+/// The port a backend listens on when `ASYM_PORT` is unset (the manifests' default).
+pub const DEFAULT_PORT: u16 = 3001;
+
+/// The header carrying the admin secret on `/api/admin/` requests.
+pub const ADMIN_SECRET_HEADER: &str = "x-asym-admin-secret";
+/// Where every backend answers health (200 only when Postgres and Redis answer).
+pub const HEALTH_PATH: &str = "/api/health";
+/// `POST`: restore the baseline and clear the Redis prefix (`?defer=true`: answer at once
+/// with a token); `GET …/{token}`: whether that deferred reset is done.
+pub const RESET_PATH: &str = "/api/admin/reset";
+/// `GET`: webhook deliveries; `POST …/{id}/redeliver`.
+pub const OUTBOX_PATH: &str = "/api/admin/outbox";

@@ -1,0 +1,386 @@
+//! Commit statuses (create, list, the combined status of a ref) and checks (runs: create,
+//! update, get, list for a ref; suites: get, list for a ref). Only a GitHub App
+//! installation token may create check runs; a classic token gets 403, as on GitHub.
+
+use asym_kit::deadpool_postgres::GenericClient;
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
+use serde_json::{Map, Value, json};
+
+use crate::db;
+use crate::error::{ApiError, ApiResult};
+use crate::objects;
+use crate::repos::{Access, Repo};
+use crate::req::{self, Body, Query};
+use crate::scope::Scope;
+use crate::viewer::Viewer;
+use crate::{hooks, time};
+
+const STATES: [&str; 4] = ["error", "failure", "pending", "success"];
+const RUN_STATUSES: [&str; 6] = [
+    "queued",
+    "in_progress",
+    "completed",
+    "waiting",
+    "requested",
+    "pending",
+];
+const CONCLUSIONS: [&str; 8] = [
+    "action_required",
+    "cancelled",
+    "failure",
+    "neutral",
+    "success",
+    "skipped",
+    "stale",
+    "timed_out",
+];
+
+/// The commit a status or check route names (a sha, branch or tag).
+async fn commit_of(client: &impl GenericClient, repo: &Repo, rev: &str) -> ApiResult<String> {
+    objects::resolve(client, repo.id, rev)
+        .await?
+        .ok_or_else(|| ApiError::invalid(format!("No commit found for SHA: {rev}")))
+}
+
+/// `POST /repos/{owner}/{repo}/statuses/{sha}`.
+pub(crate) async fn create_status(scope: Scope<String>, viewer: Viewer, body: Body) -> ApiResult {
+    let sha = &scope.path;
+    let state = body
+        .one_of("state", &STATES, "Status")?
+        .ok_or_else(|| ApiError::invalid("Invalid request.\n\n\"state\" wasn't supplied."))?;
+    let context = body.str("context")?.unwrap_or("default").to_owned();
+    let (mut client, repo) = scope.open().await?;
+    repo.require(Access::Write)?;
+    let sha = commit_of(&client, &repo, sha).await?;
+    let base = scope.base();
+    let tx = client.transaction().await?;
+    let text: String = tx
+        .query_one(
+            "WITH s AS (INSERT INTO statuses (repo_id, sha, state, target_url, description, context, creator_id)
+                        VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING *)
+             SELECT gh_status(s, $8)::text FROM s",
+            &[&repo.id, &sha, &state, &body.str("target_url")?, &body.str("description")?, &context, &viewer.user_id, &base],
+        )
+        .await?
+        .get(0);
+    let status: Value = serde_json::from_str(&text).unwrap_or(Value::Null);
+    let mut payload = Map::new();
+    for key in [
+        "id",
+        "state",
+        "description",
+        "target_url",
+        "context",
+        "created_at",
+        "updated_at",
+    ] {
+        payload.insert(key.into(), status[key].clone());
+    }
+    payload.insert("sha".into(), json!(sha));
+    payload.insert("name".into(), json!(repo.full_name));
+    payload.insert("branches".into(), json!([]));
+    let woke = hooks::emit(&tx, base, repo.id, "status", viewer.user_id, payload).await?;
+    scope.commit(tx, woke).await?;
+    Ok(req::created(text))
+}
+
+/// `GET /repos/{owner}/{repo}/commits/{ref}/statuses` (and `/statuses/{ref}`), newest first.
+pub(crate) async fn list_statuses(scope: Scope<String>, query: Query) -> ApiResult {
+    let rev = &scope.path;
+    let base = scope.base();
+    let (client, repo) = scope.open().await?;
+    let sha = commit_of(&client, &repo, rev).await?;
+    req::list(
+        &client,
+        base,
+        &format!("{}/commits/{rev}/statuses", repo.path()),
+        &query,
+        "SELECT (SELECT count(*) FROM statuses WHERE repo_id = $1 AND sha = $2),
+                    (SELECT coalesce(json_agg(gh_status(s, $3) ORDER BY s.id DESC), '[]')::text
+                     FROM (SELECT * FROM statuses WHERE repo_id = $1 AND sha = $2 ORDER BY id DESC LIMIT $4 OFFSET $5) s)",
+        &[&repo.id, &sha, &base],
+    )
+    .await
+}
+
+/// `GET /repos/{owner}/{repo}/commits/{ref}/status`: the latest status per context and
+/// their combined state.
+pub(crate) async fn combined(scope: Scope<String>) -> ApiResult {
+    let base = scope.base();
+    let (client, repo) = scope.open().await?;
+    let sha = commit_of(&client, &repo, &scope.path).await?;
+    let row = client
+        .query_one(
+            "WITH latest AS (SELECT DISTINCT ON (context) * FROM statuses WHERE repo_id = $1 AND sha = $2
+                             ORDER BY context, id DESC)
+             SELECT CASE WHEN bool_or(state IN ('error', 'failure')) THEN 'failure'
+                         WHEN count(*) = 0 OR bool_or(state = 'pending') THEN 'pending'
+                         ELSE 'success' END,
+                    count(*),
+                    coalesce(json_agg(gh_status(latest, $3) ORDER BY latest.id), '[]')::text,
+                    (SELECT json_build_object('id', r.id, 'node_id', gh_node('R', r.id), 'name', r.name,
+                         'full_name', r.full_name, 'private', r.private, 'owner', gh_user_id(r.owner_id, $3),
+                         'html_url', $3 || '/' || r.full_name, 'url', $3 || '/repos/' || r.full_name)::text
+                     FROM repos r WHERE r.id = $1)
+             FROM latest",
+            &[&repo.id, &sha, &base],
+        )
+        .await?;
+    let ru = format!("{base}{}", repo.path());
+    let body = json!({
+        "state": row.get::<_, String>(0),
+        "statuses": serde_json::from_str::<Value>(row.get(2)).unwrap_or(Value::Null),
+        "sha": sha,
+        "total_count": row.get::<_, i64>(1),
+        "repository": serde_json::from_str::<Value>(row.get(3)).unwrap_or(Value::Null),
+        "commit_url": format!("{ru}/commits/{sha}"),
+        "url": format!("{ru}/commits/{sha}/status"),
+    });
+    Ok(axum::Json(body).into_response())
+}
+
+/// The app behind an installation token, or 403 for anything else.
+async fn app_of(client: &impl GenericClient, viewer: &Viewer) -> ApiResult<i64> {
+    if !viewer.installation {
+        return Err(ApiError::forbidden(
+            "You must authenticate via a GitHub App.",
+        ));
+    }
+    let row = client
+        .query_opt(
+            "SELECT id FROM apps WHERE bot_user_id = $1",
+            &[&viewer.user_id],
+        )
+        .await?
+        .ok_or_else(|| ApiError::forbidden("You must authenticate via a GitHub App."))?;
+    Ok(row.get(0))
+}
+
+/// A run's fields from a body: (status, conclusion, started, completed, output).
+struct RunFields {
+    status: Option<String>,
+    conclusion: Option<String>,
+    completed_at: Option<f64>,
+    started_at: Option<f64>,
+    output: Option<String>,
+}
+
+fn run_fields(body: &Body) -> ApiResult<RunFields> {
+    let conclusion = body.one_of("conclusion", &CONCLUSIONS, "CheckRun")?;
+    let mut status = body.one_of("status", &RUN_STATUSES, "CheckRun")?;
+    if conclusion.is_some() {
+        status = Some("completed".into());
+    }
+    if status.as_deref() == Some("completed") && conclusion.is_none() {
+        return Err(ApiError::invalid(
+            "Invalid request.\n\nNo subschema in \"anyOf\" matched.\n\"conclusion\" wasn't supplied.",
+        ));
+    }
+    let stamp = |key: &str| -> ApiResult<Option<f64>> {
+        #[allow(
+            clippy::cast_precision_loss,
+            reason = "Unix seconds fit a double exactly"
+        )]
+        body.str(key)?
+            .map(|t| {
+                time::parse(t)
+                    .map(|s| s as f64)
+                    .ok_or_else(|| ApiError::validation("CheckRun", key, "invalid"))
+            })
+            .transpose()
+    };
+    let output = body.object("output")?.map(|o| {
+        json!({
+            "title": o.get("title").cloned().unwrap_or(Value::Null),
+            "summary": o.get("summary").cloned().unwrap_or(Value::Null),
+            "text": o.get("text").cloned().unwrap_or(Value::Null),
+        })
+        .to_string()
+    });
+    Ok(RunFields {
+        status,
+        conclusion,
+        completed_at: stamp("completed_at")?,
+        started_at: stamp("started_at")?,
+        output,
+    })
+}
+
+async fn announce_run(
+    client: &impl GenericClient,
+    base: &str,
+    repo: &Repo,
+    run: &str,
+    action: &str,
+    sender: i64,
+) -> ApiResult<bool> {
+    let payload = hooks::payload(action, [("check_run", run)]);
+    hooks::emit(client, base, repo.id, "check_run", sender, payload).await
+}
+
+/// `POST /repos/{owner}/{repo}/check-runs` (installation tokens only).
+pub(crate) async fn create_run(scope: Scope, viewer: Viewer, body: Body) -> ApiResult {
+    let (mut client, repo) = scope.open().await?;
+    let app = app_of(&client, &viewer).await?;
+    let run_name = body.required("name", "CheckRun")?.to_owned();
+    let head = body.required("head_sha", "CheckRun")?.to_owned();
+    let fields = run_fields(&body)?;
+    let sha = commit_of(&client, &repo, &head).await?;
+    let base = scope.base();
+    let tx = client.transaction().await?;
+    let id: i64 = tx
+        .query_one(
+            "WITH s AS (INSERT INTO check_suites (repo_id, app_id, head_sha, head_branch)
+                        VALUES ($1, $2, $3, (SELECT substr(ref, 12) FROM git_refs WHERE repo_id = $1 AND sha = $3
+                                             AND ref LIKE 'refs/heads/%' ORDER BY ref LIMIT 1))
+                        ON CONFLICT (repo_id, app_id, head_sha) DO UPDATE SET updated_at = now() RETURNING id),
+                  c AS (INSERT INTO check_runs (repo_id, suite_id, head_sha, name, status, conclusion, external_id,
+                                                details_url, output, started_at, completed_at)
+                        SELECT $1, s.id, $3, $4, coalesce($5, 'queued'), $6, $7, $8,
+                               coalesce($9::text::json, '{\"title\":null,\"summary\":null,\"text\":null}'),
+                               coalesce(to_timestamp($10), now()),
+                               CASE WHEN $6::text IS NOT NULL THEN coalesce(to_timestamp($11), now()) END
+                        FROM s RETURNING id)
+             SELECT id FROM c",
+            &[
+                &repo.id, &app, &sha, &run_name, &fields.status, &fields.conclusion, &body.str("external_id")?,
+                &body.str("details_url")?, &fields.output, &fields.started_at, &fields.completed_at,
+            ],
+        )
+        .await?
+        .get(0);
+    // Rendered in a second statement: the suite the first one may have made is visible now.
+    let text: String = tx
+        .query_one(
+            "SELECT gh_check_run(c, $2)::text FROM check_runs c WHERE c.id = $1",
+            &[&id, &base],
+        )
+        .await?
+        .get(0);
+    let woke = announce_run(&tx, base, &repo, &text, "created", viewer.user_id).await?;
+    scope.commit(tx, woke).await?;
+    Ok(req::created(text))
+}
+
+async fn find_run(client: &impl GenericClient, repo: &Repo, id: &str) -> ApiResult<(i64, i64)> {
+    let id: i64 = db::id(id)?;
+    let row = db::found(client, "SELECT c.id, s.app_id FROM check_runs c JOIN check_suites s ON s.id = c.suite_id WHERE c.id = $1 AND c.repo_id = $2", &[&id, &repo.id]).await?;
+    Ok((row.get(0), row.get(1)))
+}
+
+/// `GET /repos/{owner}/{repo}/check-runs/{id}`.
+pub(crate) async fn get_run(scope: Scope<String>) -> ApiResult {
+    let id = &scope.path;
+    let (client, repo) = scope.open().await?;
+    let (id, _) = find_run(&client, &repo, id).await?;
+    let row = client
+        .query_one(
+            "SELECT gh_check_run(c, $2)::text FROM check_runs c WHERE c.id = $1",
+            &[&id, &scope.base()],
+        )
+        .await?;
+    Ok(req::ok(row.get(0)))
+}
+
+/// `PATCH /repos/{owner}/{repo}/check-runs/{id}` (the app that created it only).
+pub(crate) async fn update_run(scope: Scope<String>, viewer: Viewer, body: Body) -> ApiResult {
+    let id = &scope.path;
+    let fields = run_fields(&body)?;
+    let (mut client, repo) = scope.open().await?;
+    let app = app_of(&client, &viewer).await?;
+    let (id, owner_app) = find_run(&client, &repo, id).await?;
+    if app != owner_app {
+        return Err(ApiError::forbidden(
+            "Invalid app_id `{app}` - check run can only be modified by the GitHub App that created it.",
+        ));
+    }
+    let base = scope.base();
+    let tx = client.transaction().await?;
+    let text: String = tx
+        .query_one(
+            "WITH c AS (UPDATE check_runs SET name = coalesce($2, name), status = coalesce($3, status),
+                            conclusion = coalesce($4, conclusion), external_id = coalesce($5, external_id),
+                            details_url = coalesce($6, details_url), output = coalesce($7::text::json, output),
+                            started_at = coalesce(to_timestamp($8), started_at),
+                            completed_at = CASE WHEN $4::text IS NOT NULL THEN coalesce(to_timestamp($9), now()) ELSE completed_at END
+                        WHERE id = $1 RETURNING *)
+             SELECT gh_check_run(c, $10)::text FROM c",
+            &[
+                &id, &body.str("name")?, &fields.status, &fields.conclusion, &body.str("external_id")?, &body.str("details_url")?,
+                &fields.output, &fields.started_at, &fields.completed_at, &base,
+            ],
+        )
+        .await?
+        .get(0);
+    let action = if fields.conclusion.is_some() {
+        "completed"
+    } else {
+        "updated"
+    };
+    let woke = announce_run(&tx, base, &repo, &text, action, viewer.user_id).await?;
+    scope.commit(tx, woke).await?;
+    Ok(req::ok(text))
+}
+
+/// `GET /repos/{owner}/{repo}/commits/{ref}/check-runs` (`check_name`, `status`).
+pub(crate) async fn runs_for_ref(scope: Scope<String>, query: Query) -> ApiResult {
+    let status = query.get("status").map(str::to_owned);
+    if status
+        .as_deref()
+        .is_some_and(|s| !["queued", "in_progress", "completed"].contains(&s))
+    {
+        return Err(ApiError::validation("CheckRun", "status", "invalid"));
+    }
+    let page = query.page();
+    let (client, repo) = scope.open().await?;
+    let sha = commit_of(&client, &repo, &scope.path).await?;
+    let filter = "repo_id = $1 AND head_sha = $2 AND ($3::text IS NULL OR name = $3) AND ($4::text IS NULL OR status = $4)";
+    let row = client
+        .query_one(
+            &format!(
+                "SELECT (SELECT count(*) FROM check_runs WHERE {filter}),
+                        (SELECT coalesce(json_agg(gh_check_run(c, $5) ORDER BY c.id DESC), '[]')::text
+                         FROM (SELECT * FROM check_runs WHERE {filter} ORDER BY id DESC LIMIT $6 OFFSET $7) c)"
+            ),
+            &[&repo.id, &sha, &query.get("check_name"), &status, &scope.base(), &page.limit(), &page.offset()],
+        )
+        .await?;
+    let body = json!({
+        "total_count": row.get::<_, i64>(0),
+        "check_runs": serde_json::from_str::<Value>(row.get(1)).unwrap_or(Value::Null),
+    });
+    Ok(axum::Json(body).into_response())
+}
+
+/// `GET /repos/{owner}/{repo}/commits/{ref}/check-suites`.
+pub(crate) async fn suites_for_ref(scope: Scope<String>) -> ApiResult {
+    let (client, repo) = scope.open().await?;
+    let sha = commit_of(&client, &repo, &scope.path).await?;
+    let row = client
+        .query_one(
+            "SELECT count(*), coalesce(json_agg(gh_check_suite(s, $3) ORDER BY s.id), '[]')::text
+             FROM check_suites s WHERE s.repo_id = $1 AND s.head_sha = $2",
+            &[&repo.id, &sha, &scope.base()],
+        )
+        .await?;
+    let body = json!({
+        "total_count": row.get::<_, i64>(0),
+        "check_suites": serde_json::from_str::<Value>(row.get(1)).unwrap_or(Value::Null),
+    });
+    Ok(axum::Json(body).into_response())
+}
+
+/// `GET /repos/{owner}/{repo}/check-suites/{id}`.
+pub(crate) async fn get_suite(scope: Scope<String>) -> ApiResult {
+    let id = &scope.path;
+    let id: i64 = db::id(id)?;
+    let (client, repo) = scope.open().await?;
+    let row = db::found(
+        &client,
+        "SELECT gh_check_suite(s, $3)::text FROM check_suites s WHERE s.id = $1 AND s.repo_id = $2",
+        &[&id, &repo.id, &scope.base()],
+    )
+    .await?;
+    Ok((StatusCode::OK, req::ok(row.get(0))).into_response())
+}

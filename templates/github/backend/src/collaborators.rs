@@ -1,0 +1,221 @@
+//! Collaborators (list, check, add, remove, permission) and branches (list, get, the
+//! protection read, which answers 404 `Branch not protected` as an unprotected branch does).
+
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
+use serde_json::{Value, json};
+
+use crate::commits;
+use crate::error::{ApiError, ApiResult};
+use crate::objects;
+use crate::repos::Access;
+use crate::req::{self, Body, Query};
+use crate::scope::Scope;
+use crate::users;
+use crate::viewer::Viewer;
+
+/// `GET /repos/{owner}/{repo}/collaborators` (`affiliation=all|direct|outside`).
+pub(crate) async fn list(scope: Scope, _signed_in: Viewer, query: Query) -> ApiResult {
+    let direct = match query.get("affiliation").unwrap_or("all") {
+        "all" => false,
+        "direct" | "outside" => true,
+        _ => {
+            return Err(ApiError::validation(
+                "Collaborator",
+                "affiliation",
+                "invalid",
+            ));
+        }
+    };
+    let base = scope.base();
+    let (client, repo) = scope.open().await?;
+    repo.require(Access::Write)?;
+    req::list(
+        &client,
+        base,
+        &format!("{}/collaborators", repo.path()),
+        &query,
+        "WITH c AS (
+                SELECT u AS usr, u.id, gh_permission($1, u.id) AS perm FROM users u
+                WHERE u.type = 'User' AND (
+                    EXISTS (SELECT 1 FROM collaborators c WHERE c.repo_id = $1 AND c.user_id = u.id)
+                    OR (NOT $2 AND (u.id = (SELECT owner_id FROM repos WHERE id = $1)
+                        OR EXISTS (SELECT 1 FROM org_members m JOIN repos r ON r.owner_id = m.org_id
+                                   WHERE r.id = $1 AND m.user_id = u.id AND m.role = 'admin')))))
+             SELECT (SELECT count(*) FROM c),
+                    (SELECT coalesce(json_agg((gh_user(c.usr, $3)::jsonb || jsonb_build_object(
+                        'permissions', gh_permissions(c.perm), 'role_name', c.perm)) ORDER BY c.id), '[]')::text
+                     FROM (SELECT * FROM c ORDER BY id LIMIT $4 OFFSET $5) c)",
+        &[&repo.id, &direct, &base],
+    )
+    .await
+}
+
+/// `GET /repos/{owner}/{repo}/collaborators/{username}`: 204 or 404.
+pub(crate) async fn check(scope: Scope<String>, _signed_in: Viewer) -> ApiResult {
+    let (client, repo) = scope.open().await?;
+    let (user, _) = users::find(&client, &scope.path)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
+    let row = client
+        .query_one("SELECT gh_permission($1, $2)", &[&repo.id, &user])
+        .await?;
+    match row.get::<_, Option<String>>(0).as_deref() {
+        Some("read") | None => Err(ApiError::not_found()),
+        Some(_) => Ok(req::no_content()),
+    }
+}
+
+/// `PUT /repos/{owner}/{repo}/collaborators/{username}` (`permission`): the invitation is
+/// accepted at once (201 with the invitation), 204 when already a collaborator.
+pub(crate) async fn add(scope: Scope<String>, viewer: Viewer, body: Body) -> ApiResult {
+    let permission = match body
+        .one_of(
+            "permission",
+            &["pull", "triage", "push", "maintain", "admin"],
+            "Collaborator",
+        )?
+        .as_deref()
+        .unwrap_or("push")
+    {
+        "pull" => "read",
+        "push" => "write",
+        other => other,
+    }
+    .to_owned();
+    let (client, repo) = scope.open().await?;
+    repo.require(Access::Admin)?;
+    let (user, kind) = users::find(&client, &scope.path)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
+    if kind != "User" {
+        return Err(ApiError::validation("Collaborator", "username", "invalid"));
+    }
+    let existed = client
+        .query_opt(
+            "SELECT 1 FROM collaborators WHERE repo_id = $1 AND user_id = $2",
+            &[&repo.id, &user],
+        )
+        .await?
+        .is_some();
+    client
+        .execute(
+            "INSERT INTO collaborators (repo_id, user_id, permission) VALUES ($1, $2, $3)
+             ON CONFLICT (repo_id, user_id) DO UPDATE SET permission = EXCLUDED.permission",
+            &[&repo.id, &user, &permission],
+        )
+        .await?;
+    if existed {
+        return Ok(req::no_content());
+    }
+    let base = scope.base();
+    let row = client
+        .query_one(
+            "SELECT gh_repo(r, $3, gh_permission(r.id, $4))::text, gh_user_id($2, $3)::text, gh_user_id($4, $3)::text
+             FROM repos r WHERE r.id = $1",
+            &[&repo.id, &user, &base, &viewer.user_id],
+        )
+        .await?;
+    let parse = |i: usize| serde_json::from_str::<Value>(row.get(i)).unwrap_or(Value::Null);
+    let invitation = json!({
+        "id": repo.id * 1000 + user,
+        "node_id": format!("RI_kgDO{:X}", repo.id * 1000 + user),
+        "repository": parse(0),
+        "invitee": parse(1),
+        "inviter": parse(2),
+        "permissions": permission,
+        "created_at": crate::time::iso(crate::time::now()),
+        "expired": false,
+        "url": format!("{base}/user/repository_invitations/{}", repo.id * 1000 + user),
+        "html_url": format!("{base}/{}/invitations", repo.full_name),
+    });
+    Ok((StatusCode::CREATED, axum::Json(invitation)).into_response())
+}
+
+/// `DELETE /repos/{owner}/{repo}/collaborators/{username}`: 204.
+pub(crate) async fn remove(scope: Scope<String>, _signed_in: Viewer) -> ApiResult {
+    let (client, repo) = scope.open().await?;
+    repo.require(Access::Admin)?;
+    let (user, _) = users::find(&client, &scope.path)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
+    client
+        .execute(
+            "DELETE FROM collaborators WHERE repo_id = $1 AND user_id = $2",
+            &[&repo.id, &user],
+        )
+        .await?;
+    Ok(req::no_content())
+}
+
+/// `GET /repos/{owner}/{repo}/collaborators/{username}/permission`.
+pub(crate) async fn permission(scope: Scope<String>, _signed_in: Viewer) -> ApiResult {
+    let (client, repo) = scope.open().await?;
+    let (user, _) = users::find(&client, &scope.path)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
+    let row = client
+        .query_one(
+            "SELECT json_build_object(
+                 'permission', CASE coalesce(p, 'none') WHEN 'maintain' THEN 'write' WHEN 'triage' THEN 'read' ELSE coalesce(p, 'none') END,
+                 'role_name', coalesce(p, 'none'),
+                 'user', (gh_user(u, $3)::jsonb || jsonb_build_object('permissions', gh_permissions(p), 'role_name', coalesce(p, 'none'))))::text
+             FROM users u, LATERAL (SELECT gh_permission($1, u.id) AS p) x WHERE u.id = $2",
+            &[&repo.id, &user, &scope.base()],
+        )
+        .await?;
+    Ok(req::ok(row.get(0)))
+}
+
+/// `GET /repos/{owner}/{repo}/branches`.
+pub(crate) async fn branches(scope: Scope, query: Query) -> ApiResult {
+    let base = scope.base();
+    let (client, repo) = scope.open().await?;
+    let ru = format!("{base}{}", repo.path());
+    req::list(
+        &client,
+        base,
+        &format!("{}/branches", repo.path()),
+        &query,
+        "SELECT (SELECT count(*) FROM git_refs WHERE repo_id = $1 AND ref LIKE 'refs/heads/%'),
+                    (SELECT coalesce(json_agg(json_build_object(
+                        'name', substr(ref, 12),
+                        'commit', json_build_object('sha', sha, 'url', $2 || '/commits/' || sha),
+                        'protected', false) ORDER BY ref), '[]')::text
+                     FROM (SELECT * FROM git_refs WHERE repo_id = $1 AND ref LIKE 'refs/heads/%'
+                           ORDER BY ref LIMIT $3 OFFSET $4) r)",
+        &[&repo.id, &ru],
+    )
+    .await
+}
+
+/// `GET /repos/{owner}/{repo}/branches/{branch}` and `…/{branch}/protection`.
+pub(crate) async fn branch(scope: Scope<String>) -> ApiResult {
+    let branch = &scope.path;
+    let (branch, protection) = match branch.strip_suffix("/protection") {
+        Some(b) => (b.to_owned(), true),
+        None => (branch.clone(), false),
+    };
+    let (client, repo) = scope.open().await?;
+    let sha = objects::ref_sha(&client, repo.id, &format!("refs/heads/{branch}"))
+        .await?
+        .ok_or_else(|| ApiError::new(StatusCode::NOT_FOUND, "Branch not found"))?;
+    if protection {
+        return Err(ApiError::new(StatusCode::NOT_FOUND, "Branch not protected"));
+    }
+    let base = scope.base();
+    let commit = commits::render(&client, base, &repo, &sha).await?;
+    let url = format!("{base}{}/branches/{branch}", repo.path());
+    Ok(axum::Json(json!({
+        "name": branch,
+        "commit": commit,
+        "_links": { "self": url, "html": format!("{base}/{}/tree/{branch}", repo.full_name) },
+        "protected": false,
+        "protection": {
+            "enabled": false,
+            "required_status_checks": { "enforcement_level": "off", "contexts": [], "checks": [] },
+        },
+        "protection_url": format!("{url}/protection"),
+    }))
+    .into_response())
+}

@@ -1,0 +1,442 @@
+//! The contents API: get a file (base64) or a directory, the README, create or update a file
+//! (`sha` required to update; a stale one answers 409), delete one. Every write is a real
+//! commit on the branch, announced as a `push`.
+
+use asym_kit::deadpool_postgres::GenericClient;
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
+use base64::Engine;
+use serde_json::{Map, Value, json};
+
+use crate::error::{ApiError, ApiResult};
+use crate::git::{Commit, Entry, Signature};
+use crate::objects;
+use crate::repos::{self, Access, Repo};
+use crate::req::{Body, Query};
+use crate::scope::Scope;
+use crate::viewer::Viewer;
+use crate::{commits, time};
+
+/// Where a path lives for URLs.
+struct Place<'a> {
+    base: &'a str,
+    repo: &'a Repo,
+    rev: &'a str,
+}
+
+impl Place<'_> {
+    fn entry(&self, path: &str, entry: &Entry, size: i64) -> Value {
+        let ru = format!("{}{}", self.base, self.repo.path());
+        let kind = match entry.kind() {
+            "tree" => "dir",
+            "commit" => "submodule",
+            _ if entry.mode == "120000" => "symlink",
+            _ => "file",
+        };
+        let git = match kind {
+            "dir" => format!("{ru}/git/trees/{}", entry.sha),
+            _ => format!("{ru}/git/blobs/{}", entry.sha),
+        };
+        let html = format!(
+            "{}/{}/{}/{}/{path}",
+            self.base,
+            self.repo.full_name,
+            if kind == "dir" { "tree" } else { "blob" },
+            self.rev
+        );
+        let url = format!("{ru}/contents/{path}?ref={}", self.rev);
+        let download = (kind == "file").then(|| {
+            format!(
+                "{}/{}/raw/{}/{path}",
+                self.base, self.repo.full_name, self.rev
+            )
+        });
+        json!({
+            "name": path.rsplit('/').next().unwrap_or(path),
+            "path": path,
+            "sha": entry.sha,
+            "size": if kind == "dir" { 0 } else { size },
+            "url": url,
+            "html_url": html,
+            "git_url": git,
+            "download_url": download,
+            "type": kind,
+            "_links": { "self": url, "git": git, "html": html },
+        })
+    }
+}
+
+/// Base64 as GitHub sends file contents: wrapped every 60 characters.
+fn wrapped_base64(data: &[u8]) -> String {
+    let text = base64::engine::general_purpose::STANDARD.encode(data);
+    let mut out = String::with_capacity(text.len() + text.len() / 60 + 1);
+    for chunk in text.as_bytes().chunks(60) {
+        out.push_str(&String::from_utf8_lossy(chunk));
+        out.push('\n');
+    }
+    out
+}
+
+async fn sizes(
+    client: &impl GenericClient,
+    repo: i64,
+    shas: &[String],
+) -> ApiResult<std::collections::HashMap<String, i64>> {
+    let rows = client
+        .query("SELECT sha, length(data)::bigint FROM git_objects WHERE repo_id = $1 AND sha = ANY($2)", &[&repo, &shas])
+        .await?;
+    Ok(rows.iter().map(|r| (r.get(0), r.get(1))).collect())
+}
+
+/// The commit a read names (`ref`, default branch): 404 on an empty repository.
+async fn read_head(
+    client: &impl GenericClient,
+    repo: &Repo,
+    rev: Option<&str>,
+) -> ApiResult<(String, String)> {
+    let rev = rev.unwrap_or(&repo.default_branch).to_owned();
+    match objects::resolve(client, repo.id, &rev).await? {
+        Some(sha) => Ok((rev, sha)),
+        None if objects::ref_sha(
+            client,
+            repo.id,
+            &format!("refs/heads/{}", repo.default_branch),
+        )
+        .await?
+        .is_none() =>
+        {
+            Err(ApiError::new(
+                StatusCode::NOT_FOUND,
+                "This repository is empty.",
+            ))
+        }
+        None => Err(ApiError::new(
+            StatusCode::NOT_FOUND,
+            format!("No commit found for the ref {rev}"),
+        )),
+    }
+}
+
+async fn show<P>(scope: &Scope<P>, path: &str, query: &Query) -> ApiResult {
+    let base = scope.base();
+    let (client, repo) = scope.open().await?;
+    let (rev, head) = read_head(&client, &repo, query.get("ref")).await?;
+    let segments = objects::segments(path).ok_or_else(ApiError::not_found)?;
+    let commit = objects::commit(&client, repo.id, &head)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
+    let entry = objects::lookup(&client, repo.id, &commit.tree, &segments)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
+    let place = Place {
+        base,
+        repo: &repo,
+        rev: &rev,
+    };
+    let path = segments.join("/");
+    if entry.kind() == "tree" {
+        let entries = objects::tree(&client, repo.id, &entry.sha)
+            .await?
+            .unwrap_or_default();
+        let shas: Vec<String> = entries.iter().map(|e| e.sha.clone()).collect();
+        let sizes = sizes(&client, repo.id, &shas).await?;
+        let mut items: Vec<&Entry> = entries.iter().collect();
+        items.sort_by(|a, b| (a.kind() != "tree", &a.name).cmp(&(b.kind() != "tree", &b.name)));
+        let list: Vec<Value> = items
+            .iter()
+            .map(|e| {
+                let child = if path.is_empty() {
+                    e.name.clone()
+                } else {
+                    format!("{path}/{}", e.name)
+                };
+                place.entry(&child, e, *sizes.get(&e.sha).unwrap_or(&0))
+            })
+            .collect();
+        return Ok(axum::Json(Value::Array(list)).into_response());
+    }
+    let data = objects::get(&client, repo.id, &entry.sha)
+        .await?
+        .map(|(_, d)| d)
+        .unwrap_or_default();
+    let mut body = place.entry(&path, &entry, i64::try_from(data.len()).unwrap_or(0));
+    body["content"] = json!(wrapped_base64(&data));
+    body["encoding"] = json!("base64");
+    Ok(axum::Json(body).into_response())
+}
+
+/// `GET /repos/{owner}/{repo}/contents/{path}` (`ref`).
+pub(crate) async fn get(scope: Scope<String>, query: Query) -> ApiResult {
+    show(&scope, &scope.path, &query).await
+}
+
+/// `GET /repos/{owner}/{repo}/contents` (the root directory).
+pub(crate) async fn get_root(scope: Scope, query: Query) -> ApiResult {
+    show(&scope, "", &query).await
+}
+
+/// `GET /repos/{owner}/{repo}/readme`: the first `README*` at the root.
+pub(crate) async fn readme(scope: Scope, query: Query) -> ApiResult {
+    let path = {
+        let (client, repo) = scope.open().await?;
+        let (_, head) = read_head(&client, &repo, query.get("ref")).await?;
+        let commit = objects::commit(&client, repo.id, &head)
+            .await?
+            .ok_or_else(ApiError::not_found)?;
+        objects::tree(&client, repo.id, &commit.tree)
+            .await?
+            .unwrap_or_default()
+            .into_iter()
+            .find(|e| e.kind() == "blob" && e.name.to_lowercase().starts_with("readme"))
+            .map(|e| e.name)
+            .ok_or_else(ApiError::not_found)?
+    };
+    show(&scope, &path, &query).await
+}
+
+/// A signature from a body's `author` / `committer` object, or `fallback`.
+fn signature(body: &Body, key: &str, fallback: &Signature) -> ApiResult<Signature> {
+    let Some(person) = body.object(key)? else {
+        return Ok(fallback.clone());
+    };
+    let field = |name: &str| person.get(name).and_then(Value::as_str).map(str::to_owned);
+    let (Some(name), Some(email)) = (field("name"), field("email")) else {
+        return Err(ApiError::invalid(format!(
+            "Invalid request.\n\n\"name\", \"email\" weren't supplied for '{key}'."
+        )));
+    };
+    let when = match field("date") {
+        Some(date) => {
+            time::parse(&date).ok_or_else(|| ApiError::validation("Commit", "date", "invalid"))?
+        }
+        None => fallback.when,
+    };
+    Ok(Signature { name, email, when })
+}
+
+/// Commits a change of one path on a branch inside `tx` and announces the push; returns
+/// the commit id and the commit.
+#[allow(clippy::too_many_arguments, reason = "one commit's parts")]
+async fn commit_change(
+    tx: &impl GenericClient,
+    base: &str,
+    repo: &Repo,
+    viewer: &Viewer,
+    branch: &str,
+    head: Option<&str>,
+    tree: String,
+    body: &Body,
+    message: &str,
+) -> ApiResult<(String, Commit)> {
+    let me = repos::signature(tx, viewer.user_id).await?;
+    let author = signature(body, "author", &me)?;
+    let committer = signature(body, "committer", &me)?;
+    let commit = Commit {
+        tree,
+        parents: head.map(|h| vec![h.to_owned()]).unwrap_or_default(),
+        author,
+        committer,
+        message: message.to_owned(),
+    };
+    let sha = objects::put_commit(tx, repo.id, &commit).await?;
+    let name = format!("refs/heads/{branch}");
+    objects::set_ref(tx, repo.id, &name, &sha).await?;
+    tx.execute(
+        "UPDATE repos SET pushed_at = now(), updated_at = now() WHERE id = $1",
+        &[&repo.id],
+    )
+    .await?;
+    commits::announce_push(tx, base, repo, &name, head, &sha, viewer.user_id).await?;
+    Ok((sha, commit))
+}
+
+/// What a write names: the branch and its current head (locked), the path's segments.
+async fn write_target<'p>(
+    tx: &impl GenericClient,
+    repo: &Repo,
+    body: &Body,
+    path: &'p str,
+) -> ApiResult<(String, Option<String>, Vec<&'p str>)> {
+    let segments = objects::segments(path)
+        .filter(|s| !s.is_empty())
+        .ok_or_else(|| {
+            ApiError::custom(
+                "Content",
+                "path",
+                "path contains a malformed path component",
+            )
+        })?;
+    let branch = body
+        .str("branch")?
+        .unwrap_or(&repo.default_branch)
+        .trim_start_matches("refs/heads/")
+        .to_owned();
+    let head: Option<String> = tx
+        .query_opt(
+            "SELECT sha FROM git_refs WHERE repo_id = $1 AND ref = $2 FOR UPDATE",
+            &[&repo.id, &format!("refs/heads/{branch}")],
+        )
+        .await?
+        .map(|r| r.get(0));
+    if head.is_none() {
+        let any: bool = tx
+            .query_one(
+                "SELECT EXISTS (SELECT 1 FROM git_refs WHERE repo_id = $1)",
+                &[&repo.id],
+            )
+            .await?
+            .get(0);
+        if any {
+            return Err(ApiError::new(
+                StatusCode::NOT_FOUND,
+                format!("Branch {branch} not found"),
+            ));
+        }
+    }
+    Ok((branch, head, segments))
+}
+
+/// `PUT /repos/{owner}/{repo}/contents/{path}`: 201 when created, 200 when updated.
+pub(crate) async fn put(scope: Scope<String>, viewer: Viewer, body: Body) -> ApiResult {
+    let path = &scope.path;
+    let message = body.required("message", "Content")?.to_owned();
+    let content = match body.str("content")? {
+        Some(text) => base64::engine::general_purpose::STANDARD
+            .decode(text.replace(['\n', '\r'], ""))
+            .map_err(|_| ApiError::invalid("content is not valid Base64"))?,
+        None => {
+            return Err(ApiError::invalid(
+                "Invalid request.\n\n\"content\" wasn't supplied.",
+            ));
+        }
+    };
+    let expected = body.str("sha")?.map(str::to_owned);
+    let base = scope.base();
+    let (mut client, repo) = scope.open().await?;
+    repo.require(Access::Write)?;
+    let tx = client.transaction().await?;
+    let (branch, head, segments) = write_target(&tx, &repo, &body, path).await?;
+    let root = match &head {
+        Some(h) => Some(
+            objects::commit(&tx, repo.id, h)
+                .await?
+                .ok_or_else(ApiError::not_found)?
+                .tree,
+        ),
+        None => None,
+    };
+    let existing = match &root {
+        Some(root) => objects::lookup(&tx, repo.id, root, &segments).await?,
+        None => None,
+    };
+    match (&existing, &expected) {
+        (Some(entry), _) if entry.kind() == "tree" => {
+            return Err(ApiError::custom("Content", "path", "path is a directory"));
+        }
+        (Some(_), None) => {
+            return Err(ApiError::invalid(
+                "Invalid request.\n\n\"sha\" wasn't supplied.",
+            ));
+        }
+        (Some(entry), Some(sha)) if entry.sha != *sha => {
+            return Err(ApiError::conflict(format!(
+                "{} does not match {sha}",
+                segments.join("/")
+            )));
+        }
+        _ => {}
+    }
+    let blob = objects::put(&tx, repo.id, "blob", &content).await?;
+    let tree = objects::write_path(
+        &tx,
+        repo.id,
+        root.as_deref(),
+        &segments,
+        Some(("100644", &blob)),
+    )
+    .await?
+    .ok_or_else(|| ApiError::custom("Content", "path", "a parent of the path is a file"))?;
+    let (sha, commit) = commit_change(
+        &tx,
+        base,
+        &repo,
+        &viewer,
+        &branch,
+        head.as_deref(),
+        tree,
+        &body,
+        &message,
+    )
+    .await?;
+    let place = Place {
+        base,
+        repo: &repo,
+        rev: &branch,
+    };
+    let entry = Entry {
+        mode: "100644".into(),
+        name: String::new(),
+        sha: blob,
+    };
+    let answer = json!({
+        "content": place.entry(&segments.join("/"), &entry, i64::try_from(content.len()).unwrap_or(0)),
+        "commit": commits::git_json(base, &repo, &sha, &commit),
+    });
+    tx.commit().await?;
+    scope.kit.wake_outbox();
+    let status = if existing.is_some() {
+        StatusCode::OK
+    } else {
+        StatusCode::CREATED
+    };
+    Ok((status, axum::Json(answer)).into_response())
+}
+
+/// `DELETE /repos/{owner}/{repo}/contents/{path}` (`message`, `sha` required).
+pub(crate) async fn delete(scope: Scope<String>, viewer: Viewer, body: Body) -> ApiResult {
+    let message = body.required("message", "Content")?.to_owned();
+    let expected = body.required("sha", "Content")?.to_owned();
+    let base = scope.base();
+    let (mut client, repo) = scope.open().await?;
+    repo.require(Access::Write)?;
+    let tx = client.transaction().await?;
+    let (branch, head, segments) = write_target(&tx, &repo, &body, &scope.path).await?;
+    let head = head.ok_or_else(ApiError::not_found)?;
+    let root = objects::commit(&tx, repo.id, &head)
+        .await?
+        .ok_or_else(ApiError::not_found)?
+        .tree;
+    let entry = objects::lookup(&tx, repo.id, &root, &segments)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
+    if entry.sha != expected {
+        return Err(ApiError::conflict(format!(
+            "{} does not match {expected}",
+            segments.join("/")
+        )));
+    }
+    let tree = objects::write_path(&tx, repo.id, Some(&root), &segments, None)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
+    let (sha, commit) = commit_change(
+        &tx,
+        base,
+        &repo,
+        &viewer,
+        &branch,
+        Some(&head),
+        tree,
+        &body,
+        &message,
+    )
+    .await?;
+    let mut answer = Map::new();
+    answer.insert("content".into(), Value::Null);
+    answer.insert(
+        "commit".into(),
+        commits::git_json(base, &repo, &sha, &commit),
+    );
+    tx.commit().await?;
+    scope.kit.wake_outbox();
+    Ok(axum::Json(Value::Object(answer)).into_response())
+}

@@ -1,0 +1,151 @@
+//! [`ApiError`]: every failure, answered in GitHub's envelope
+//! `{"message": …, "documentation_url": …, "status": "<code>"}`, with `errors` on 422s.
+
+use std::borrow::Cow;
+
+use asym_kit::BackendError;
+use asym_kit::body::BodyError;
+use asym_kit::tokio_postgres;
+use axum::http::header::RETRY_AFTER;
+use axum::http::{HeaderName, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use serde_json::{Value, json};
+
+/// Where GitHub's errors point.
+const DOCS: &str = "https://docs.github.com/rest";
+
+/// A failed request.
+#[derive(Debug)]
+pub(crate) struct ApiError {
+    status: StatusCode,
+    message: Cow<'static, str>,
+    errors: Vec<Value>,
+    headers: Vec<(HeaderName, String)>,
+}
+
+/// What handlers return.
+pub(crate) type ApiResult<T = Response> = Result<T, ApiError>;
+
+impl ApiError {
+    /// An error with `status` and `message`.
+    pub(crate) fn new(status: StatusCode, message: impl Into<Cow<'static, str>>) -> Self {
+        Self {
+            status,
+            message: message.into(),
+            errors: Vec::new(),
+            headers: Vec::new(),
+        }
+    }
+
+    /// 404 `Not Found`: also what a private resource the caller cannot see answers.
+    pub(crate) fn not_found() -> Self {
+        Self::new(StatusCode::NOT_FOUND, "Not Found")
+    }
+
+    /// 401 `Requires authentication`.
+    pub(crate) fn requires_authentication() -> Self {
+        Self::new(StatusCode::UNAUTHORIZED, "Requires authentication")
+    }
+
+    /// 401 `Bad credentials`.
+    pub(crate) fn bad_credentials() -> Self {
+        Self::new(StatusCode::UNAUTHORIZED, "Bad credentials")
+    }
+
+    /// 403 with `message`.
+    pub(crate) fn forbidden(message: impl Into<Cow<'static, str>>) -> Self {
+        Self::new(StatusCode::FORBIDDEN, message)
+    }
+
+    /// 409 with `message`.
+    pub(crate) fn conflict(message: impl Into<Cow<'static, str>>) -> Self {
+        Self::new(StatusCode::CONFLICT, message)
+    }
+
+    /// 422 with a plain `message` (GitHub's schema errors: `Invalid request.\n\n…`).
+    pub(crate) fn invalid(message: impl Into<Cow<'static, str>>) -> Self {
+        Self::new(StatusCode::UNPROCESSABLE_ENTITY, message)
+    }
+
+    /// 422 `Validation Failed` with one `{resource, field, code}` error.
+    pub(crate) fn validation(resource: &str, field: &str, code: &str) -> Self {
+        Self::new(StatusCode::UNPROCESSABLE_ENTITY, "Validation Failed")
+            .with_error(json!({ "resource": resource, "field": field, "code": code }))
+    }
+
+    /// 422 `Validation Failed` with one `custom` error carrying `message`.
+    pub(crate) fn custom(resource: &str, field: &str, message: &str) -> Self {
+        Self::new(StatusCode::UNPROCESSABLE_ENTITY, "Validation Failed").with_error(json!({
+            "resource": resource, "field": field, "code": "custom", "message": message
+        }))
+    }
+
+    /// 400 `Problems parsing JSON`.
+    pub(crate) fn bad_json() -> Self {
+        Self::new(StatusCode::BAD_REQUEST, "Problems parsing JSON")
+    }
+
+    /// Adds an entry to `errors`.
+    pub(crate) fn with_error(mut self, error: Value) -> Self {
+        self.errors.push(error);
+        self
+    }
+
+    /// Adds a response header.
+    pub(crate) fn with_header(mut self, name: HeaderName, value: String) -> Self {
+        self.headers.push((name, value));
+        self
+    }
+
+    /// Adds `Retry-After: seconds`.
+    pub(crate) fn retry_after(self, seconds: u64) -> Self {
+        self.with_header(RETRY_AFTER, seconds.to_string())
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let mut body = json!({
+            "message": self.message,
+            "documentation_url": DOCS,
+            "status": self.status.as_u16().to_string(),
+        });
+        if !self.errors.is_empty() {
+            body["errors"] = Value::Array(self.errors);
+        }
+        let mut response = (self.status, axum::Json(body)).into_response();
+        for (name, value) in self.headers {
+            if let Ok(value) = HeaderValue::from_str(&value) {
+                response.headers_mut().insert(name, value);
+            }
+        }
+        response
+    }
+}
+
+impl From<BackendError> for ApiError {
+    fn from(err: BackendError) -> Self {
+        Self::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            format!("Service unavailable: {}", asym_kit::error_chain(&err)),
+        )
+    }
+}
+
+impl From<tokio_postgres::Error> for ApiError {
+    fn from(err: tokio_postgres::Error) -> Self {
+        Self::from(BackendError::from(err))
+    }
+}
+
+impl From<BodyError> for ApiError {
+    fn from(err: BodyError) -> Self {
+        match err {
+            BodyError::TooLarge { .. } => {
+                Self::new(StatusCode::PAYLOAD_TOO_LARGE, "Payload too large")
+            }
+            BodyError::NulByte => Self::invalid("Invalid request.\n\nNUL bytes are not allowed."),
+            _ => Self::bad_json(),
+        }
+    }
+}

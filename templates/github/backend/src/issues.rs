@@ -1,0 +1,633 @@
+//! Issues: list (a repository's, and `/issues` across the caller's repositories) with
+//! GitHub's filters, create, get, update (close with `state_reason`, reopen), lock and
+//! unlock, assignees. Pull requests are issues too (they share the numbering and show in
+//! these lists, with a `pull_request` field).
+
+use asym_kit::Kit;
+use asym_kit::deadpool_postgres::GenericClient;
+use asym_kit::page::PageRequest;
+use asym_kit::tokio_postgres::types::ToSql;
+use axum::extract::State;
+use serde_json::{Map, Value};
+
+use crate::db;
+use crate::error::{ApiError, ApiResult};
+use crate::repos::{self, Access, Repo};
+use crate::req::{self, Body, Query};
+use crate::scope::Scope;
+use crate::viewer::Viewer;
+use crate::{hooks, time};
+
+/// An issue as a write resolved it.
+#[derive(Debug, Clone)]
+pub(crate) struct Issue {
+    /// Its id.
+    pub(crate) id: i64,
+    /// Its author.
+    pub(crate) user_id: i64,
+    /// `open` or `closed`.
+    pub(crate) state: String,
+    /// Whether it is locked.
+    pub(crate) locked: bool,
+    /// Whether it is a pull request.
+    pub(crate) is_pull: bool,
+}
+
+/// Issue `number` of `repo`, or 404.
+pub(crate) async fn find(
+    client: &impl GenericClient,
+    repo: &Repo,
+    number: &str,
+) -> ApiResult<Issue> {
+    let number: i32 = db::id(number)?;
+    let row = db::found(
+        client,
+        "SELECT id, user_id, state, locked, is_pull FROM issues WHERE repo_id = $1 AND number = $2",
+        &[&repo.id, &number],
+    )
+    .await?;
+    Ok(Issue {
+        id: row.get(0),
+        user_id: row.get(1),
+        state: row.get(2),
+        locked: row.get(3),
+        is_pull: row.get(4),
+    })
+}
+
+/// The issue's JSON (its stored rendering when current).
+pub(crate) async fn render(client: &impl GenericClient, base: &str, id: i64) -> ApiResult<String> {
+    let statement = client
+        .prepare_cached(
+            "SELECT coalesce(i.rendered, gh_issue(i, $2)::text) FROM issues i WHERE i.id = $1",
+        )
+        .await?;
+    Ok(client.query_one(&statement, &[&id, &base]).await?.get(0))
+}
+
+/// Renders the issue after a write and stores the rendering (see `0005_issue_cache.sql`).
+pub(crate) async fn refresh(client: &impl GenericClient, base: &str, id: i64) -> ApiResult<String> {
+    let statement = client
+        .prepare_cached("UPDATE issues i SET rendered = gh_issue(i, $2)::text WHERE i.id = $1 RETURNING rendered")
+        .await?;
+    Ok(client.query_one(&statement, &[&id, &base]).await?.get(0))
+}
+
+/// Announces `action` on an issue (or pull request) to the repository's hooks.
+pub(crate) async fn announce(
+    client: &impl GenericClient,
+    base: &str,
+    repo: &Repo,
+    issue: &str,
+    action: &str,
+    sender: i64,
+    extra: Map<String, Value>,
+) -> ApiResult<bool> {
+    let mut payload = hooks::payload(action, [("issue", issue)]);
+    payload.extend(extra);
+    hooks::emit(client, base, repo.id, "issues", sender, payload).await
+}
+
+/// Records an issue event (`closed`, `labeled`, …) for `GET …/issues/{n}/events`.
+pub(crate) async fn record(
+    client: &impl GenericClient,
+    issue: i64,
+    actor: i64,
+    event: &str,
+    detail: Option<Value>,
+) -> ApiResult<()> {
+    let statement = client
+        .prepare_cached(
+            "INSERT INTO issue_events (issue_id, actor_id, event, detail) VALUES ($1, $2, $3, $4::text::json)",
+        )
+        .await?;
+    let detail = detail.map(|d| d.to_string());
+    client
+        .execute(&statement, &[&issue, &actor, &event, &detail])
+        .await?;
+    Ok(())
+}
+
+/// A list's SQL `WHERE` clause and its parameters, built from the query.
+pub(crate) struct Filter {
+    /// The conditions, joined with `AND`.
+    pub(crate) clauses: Vec<String>,
+    /// Their parameters, `$1` first.
+    pub(crate) params: Vec<Box<dyn ToSql + Sync + Send>>,
+}
+
+impl Filter {
+    /// No conditions.
+    pub(crate) fn new() -> Self {
+        Self {
+            clauses: Vec::new(),
+            params: Vec::new(),
+        }
+    }
+
+    /// Adds `clause`, where `?` stands for `value`'s placeholder.
+    pub(crate) fn add<T: ToSql + Sync + Send + 'static>(&mut self, clause: &str, value: T) {
+        self.params.push(Box::new(value));
+        self.clauses
+            .push(clause.replace('?', &format!("${}", self.params.len())));
+    }
+
+    /// The `WHERE` clause.
+    pub(crate) fn sql(&self) -> String {
+        if self.clauses.is_empty() {
+            "true".to_owned()
+        } else {
+            self.clauses.join(" AND ")
+        }
+    }
+}
+
+/// Adds the filters GitHub's issue lists share (state, labels, since, …) and returns the
+/// ORDER BY.
+fn common_filters(filter: &mut Filter, query: &Query) -> ApiResult<String> {
+    match query.get("state").unwrap_or("open") {
+        "all" => {}
+        state @ ("open" | "closed") => filter.add("i.state = ?", state.to_owned()),
+        _ => return Err(ApiError::validation("Issue", "state", "invalid")),
+    }
+    if let Some(labels) = query.get("labels") {
+        let mut names: Vec<String> = labels
+            .split(',')
+            .map(|l| l.trim().to_lowercase())
+            .filter(|l| !l.is_empty())
+            .collect();
+        names.sort();
+        names.dedup();
+        // Every named label must be on the issue (the count is a number, not input text).
+        let count = names.len();
+        filter.add(
+            &format!(
+                "(SELECT count(*) FROM issue_labels il JOIN labels l ON l.id = il.label_id
+                  WHERE il.issue_id = i.id AND lower(l.name) = ANY(?)) = {count}"
+            ),
+            names,
+        );
+    }
+    if let Some(since) = query.get("since") {
+        let secs =
+            time::parse(since).ok_or_else(|| ApiError::validation("Issue", "since", "invalid"))?;
+        #[allow(
+            clippy::cast_precision_loss,
+            reason = "Unix seconds fit a double exactly"
+        )]
+        filter.add("i.updated_at >= to_timestamp(?)", secs as f64);
+    }
+    let sort = match query.get("sort").unwrap_or("created") {
+        "created" => "i.created_at",
+        "updated" => "i.updated_at",
+        "comments" => "i.comments",
+        _ => return Err(ApiError::validation("Issue", "sort", "invalid")),
+    };
+    let direction = match query.get("direction").unwrap_or("desc") {
+        "asc" => "ASC",
+        "desc" => "DESC",
+        _ => return Err(ApiError::validation("Issue", "direction", "invalid")),
+    };
+    Ok(format!("{sort} {direction}, i.id {direction}"))
+}
+
+/// Adds a filter on a user named by login (`none` and `*` where GitHub allows them).
+fn user_filter(filter: &mut Filter, login: &str, column: &str, wildcards: bool) {
+    match (login, wildcards) {
+        ("none", true) => filter.clauses.push(format!("cardinality({column}) = 0")),
+        ("*", true) => filter.clauses.push(format!("cardinality({column}) > 0")),
+        _ => filter.add(
+            &format!("(SELECT id FROM users WHERE lower(login) = lower(?)) = ANY({column})"),
+            login.to_owned(),
+        ),
+    }
+}
+
+/// Runs a filtered issue list: (total, the page's JSON array). `scored` adds the
+/// `score` search results carry.
+pub(crate) async fn select(
+    kit: &Kit,
+    filter: &Filter,
+    order: &str,
+    page: PageRequest,
+    scored: bool,
+) -> ApiResult<(i64, String)> {
+    let n = filter.params.len();
+    let items = if scored {
+        format!(
+            "coalesce(json_agg((coalesce(i.rendered, gh_issue(i, ${})::text)::jsonb || '{{\"score\":1.0}}') ORDER BY {order}), '[]')::text",
+            n + 1
+        )
+    } else {
+        format!(
+            "'[' || coalesce(string_agg(coalesce(i.rendered, gh_issue(i, ${})::text), ',' ORDER BY {order}), '') || ']'",
+            n + 1
+        )
+    };
+    let sql = format!(
+        "SELECT (SELECT count(*) FROM issues i WHERE {where_}),
+                (SELECT {items} FROM (
+                    SELECT * FROM issues i WHERE {where_} ORDER BY {order} LIMIT ${l} OFFSET ${o}) i)",
+        where_ = filter.sql(),
+        l = n + 2,
+        o = n + 3,
+    );
+    let base = kit.config().public_url.clone();
+    let mut params: Vec<&(dyn ToSql + Sync)> = filter
+        .params
+        .iter()
+        .map(|p| p.as_ref() as &(dyn ToSql + Sync))
+        .collect();
+    let (limit, offset) = (page.limit(), page.offset());
+    params.push(&base);
+    params.push(&limit);
+    params.push(&offset);
+    let client = kit.db().await?;
+    let statement = client.prepare_cached(&sql).await?;
+    let row = client.query_one(&statement, &params).await?;
+    Ok((row.get(0), row.get(1)))
+}
+
+async fn run_list(kit: &Kit, filter: &Filter, order: &str, path: &str, query: &Query) -> ApiResult {
+    let (total, items) = select(kit, filter, order, query.page(), false).await?;
+    Ok(req::paged(
+        &kit.config().public_url,
+        path,
+        query,
+        total,
+        items,
+    ))
+}
+
+/// `GET /repos/{owner}/{repo}/issues`.
+pub(crate) async fn list(scope: Scope, query: Query) -> ApiResult {
+    let repo = {
+        let client = scope.kit.db().await?;
+        repos::find(&client, &scope.owner, &scope.name, scope.viewer.as_ref()).await?
+    };
+    let mut filter = Filter::new();
+    filter.add("i.repo_id = ?", repo.id);
+    let order = common_filters(&mut filter, &query)?;
+    if let Some(login) = query.get("assignee") {
+        user_filter(&mut filter, login, "i.assignee_ids", true);
+    }
+    if let Some(login) = query.get("creator") {
+        filter.add(
+            "i.user_id = (SELECT id FROM users WHERE lower(login) = lower(?))",
+            login.to_owned(),
+        );
+    }
+    if let Some(login) = query.get("mentioned") {
+        filter.add("i.body ILIKE '%@' || ? || '%'", login.to_owned());
+    }
+    match query.get("milestone") {
+        None => {}
+        Some("none") => filter.clauses.push("i.milestone_id IS NULL".into()),
+        Some("*") => filter.clauses.push("i.milestone_id IS NOT NULL".into()),
+        Some(number) => {
+            let number: i32 = number
+                .parse()
+                .map_err(|_| ApiError::validation("Issue", "milestone", "invalid"))?;
+            filter.add("i.milestone_id = (SELECT id FROM milestones WHERE repo_id = i.repo_id AND number = ?)", number);
+        }
+    }
+    run_list(
+        &scope.kit,
+        &filter,
+        &order,
+        &format!("{}/issues", repo.path()),
+        &query,
+    )
+    .await
+}
+
+/// `GET /issues` (and `/user/issues`): issues across the caller's repositories, by
+/// `filter=assigned|created|mentioned|subscribed|repos|all` (default `assigned`).
+pub(crate) async fn list_mine(
+    State(kit): State<Kit>,
+    viewer: Viewer,
+    uri: axum::http::Uri,
+    query: Query,
+) -> ApiResult {
+    let mut filter = Filter::new();
+    filter.add(
+        "gh_permission(i.repo_id, ?) IS NOT NULL AND EXISTS (SELECT 1 FROM repos r WHERE r.id = i.repo_id AND (r.owner_id = $1
+           OR EXISTS (SELECT 1 FROM collaborators c WHERE c.repo_id = r.id AND c.user_id = $1)
+           OR EXISTS (SELECT 1 FROM org_members m WHERE m.org_id = r.owner_id AND m.user_id = $1)))",
+        viewer.user_id,
+    );
+    match query.get("filter").unwrap_or("assigned") {
+        "assigned" => filter.clauses.push("$1 = ANY(i.assignee_ids)".into()),
+        "created" => filter.clauses.push("i.user_id = $1".into()),
+        "mentioned" => filter.clauses.push("i.body ILIKE '%@' || (SELECT login FROM users WHERE id = $1) || '%'".into()),
+        "subscribed" => filter.clauses.push(
+            "($1 = ANY(i.assignee_ids) OR i.user_id = $1 OR EXISTS (SELECT 1 FROM comments c WHERE c.issue_id = i.id AND c.user_id = $1))".into(),
+        ),
+        "repos" | "all" => {}
+        _ => return Err(ApiError::validation("Issue", "filter", "invalid")),
+    }
+    let order = common_filters(&mut filter, &query)?;
+    run_list(&kit, &filter, &order, uri.path(), &query).await
+}
+
+/// `GET /repos/{owner}/{repo}/issues/{number}`.
+pub(crate) async fn get(scope: Scope<String>) -> ApiResult {
+    let (client, repo) = scope.open().await?;
+    let issue = find(&client, &repo, &scope.path).await?;
+    Ok(req::ok(render(&client, scope.base(), issue.id).await?))
+}
+
+/// Label names from `labels` (strings or `{name}` objects).
+pub(crate) fn label_names(body: &Body, key: &str) -> ApiResult<Option<Vec<String>>> {
+    match body.0.get(key) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::Array(items)) => items
+            .iter()
+            .map(|item| match item {
+                Value::String(s) => Ok(s.clone()),
+                Value::Object(o) => match o.get("name") {
+                    Some(Value::String(s)) => Ok(s.clone()),
+                    _ => Err(ApiError::validation("Label", "name", "missing_field")),
+                },
+                _ => Err(ApiError::invalid(format!(
+                    "Invalid request.\n\nFor 'items', {item} is not a string or object."
+                ))),
+            })
+            .collect::<ApiResult<Vec<_>>>()
+            .map(Some),
+        Some(Value::String(s)) => Ok(Some(vec![s.clone()])),
+        Some(other) => Err(ApiError::invalid(format!(
+            "Invalid request.\n\nFor 'properties/{key}', {other} is not an array."
+        ))),
+    }
+}
+
+/// Resolves assignee logins to ids; 422 `invalid` for anyone who cannot be assigned.
+pub(crate) async fn assignees(
+    client: &impl GenericClient,
+    repo: &Repo,
+    logins: &[String],
+) -> ApiResult<Vec<i64>> {
+    let statement = client
+        .prepare_cached(
+            "SELECT a.login, u.id FROM unnest($2::text[]) WITH ORDINALITY AS a(login, ord)
+             LEFT JOIN users u ON lower(u.login) = lower(a.login) AND u.type = 'User'
+                  AND gh_permission($1, u.id) IS NOT NULL
+                  AND (gh_permission($1, u.id) <> 'read'
+                       OR EXISTS (SELECT 1 FROM org_members m JOIN repos r ON r.owner_id = m.org_id
+                                  WHERE r.id = $1 AND m.user_id = u.id))
+             ORDER BY a.ord",
+        )
+        .await?;
+    let rows = client.query(&statement, &[&repo.id, &logins]).await?;
+    let mut ids = Vec::new();
+    for row in rows {
+        match row.get::<_, Option<i64>>(1) {
+            Some(id) if !ids.contains(&id) => ids.push(id),
+            Some(_) => {}
+            None => {
+                return Err(ApiError::validation("Issue", "assignees", "invalid")
+                    .with_error(serde_json::json!({ "value": row.get::<_, String>(0) })));
+            }
+        }
+    }
+    Ok(ids)
+}
+
+/// Sets an issue's labels by name, creating labels that do not exist (as GitHub does).
+pub(crate) async fn set_labels(
+    client: &impl GenericClient,
+    repo: i64,
+    issue: i64,
+    names: &[String],
+    replace: bool,
+) -> ApiResult<()> {
+    if replace {
+        client
+            .execute("DELETE FROM issue_labels WHERE issue_id = $1", &[&issue])
+            .await?;
+    }
+    if names.is_empty() {
+        return Ok(());
+    }
+    client
+        .execute(
+            "INSERT INTO labels (repo_id, name) SELECT $1, n FROM unnest($2::text[]) n ON CONFLICT DO NOTHING",
+            &[&repo, &names],
+        )
+        .await?;
+    client
+        .execute(
+            "INSERT INTO issue_labels (issue_id, label_id)
+             SELECT $2, id FROM labels WHERE repo_id = $1 AND lower(name) = ANY(SELECT lower(n) FROM unnest($3::text[]) n)
+             ON CONFLICT DO NOTHING",
+            &[&repo, &issue, &names],
+        )
+        .await?;
+    Ok(())
+}
+
+/// A milestone number from a body (`null` clears): `Some(None)` clears.
+async fn milestone(
+    client: &impl GenericClient,
+    repo: &Repo,
+    body: &Body,
+) -> ApiResult<Option<Option<i64>>> {
+    if !body.has("milestone") {
+        return Ok(None);
+    }
+    let Some(number) = body.int("milestone")? else {
+        return Ok(Some(None));
+    };
+    let row = client
+        .query_opt(
+            "SELECT id FROM milestones WHERE repo_id = $1 AND number = $2",
+            &[&repo.id, &i32::try_from(number).unwrap_or(-1)],
+        )
+        .await?
+        .ok_or_else(|| ApiError::validation("Issue", "milestone", "invalid"))?;
+    Ok(Some(Some(row.get(0))))
+}
+
+/// `POST /repos/{owner}/{repo}/issues`.
+pub(crate) async fn create(scope: Scope, viewer: Viewer, body: Body) -> ApiResult {
+    let title = match body.0.get("title") {
+        Some(Value::Number(n)) => n.to_string(),
+        _ => body.required("title", "Issue")?.to_owned(),
+    };
+    let text = body.str("body")?;
+    let labels = label_names(&body, "labels")?;
+    let mut logins = body.strings("assignees")?.unwrap_or_default();
+    if let Some(one) = body.str("assignee")? {
+        logins.insert(0, one.to_owned());
+    }
+    let (mut client, repo) = scope.open().await?;
+    repo.require(Access::Read)?;
+    if repo.archived {
+        return Err(ApiError::forbidden(
+            "Repository was archived so is read-only.",
+        ));
+    }
+    // Only those who can triage set labels, assignees and milestones; others' are dropped.
+    let triage = repo.can(Access::Triage);
+    let assignee_ids = if triage && !logins.is_empty() {
+        assignees(&client, &repo, &logins).await?
+    } else {
+        Vec::new()
+    };
+    let milestone_id = if triage {
+        milestone(&client, &repo, &body).await?.flatten()
+    } else {
+        None
+    };
+    let base = scope.base();
+    // The number is taken in its own statement, so concurrent creates do not queue on the
+    // repository's row for a whole transaction (a failed create leaves a gap, harmlessly).
+    let allocate = client
+        .prepare_cached(
+            "UPDATE repos SET next_number = next_number + 1 WHERE id = $1 AND has_issues
+             RETURNING next_number - 1",
+        )
+        .await?;
+    let number: i32 = client
+        .query_opt(&allocate, &[&repo.id])
+        .await?
+        .ok_or_else(|| {
+            ApiError::new(
+                axum::http::StatusCode::GONE,
+                "Issues are disabled for this repo",
+            )
+        })?
+        .get(0);
+    let tx = client.transaction().await?;
+    let statement = tx
+        .prepare_cached(
+            "INSERT INTO issues (repo_id, number, title, body, user_id, assignee_ids, milestone_id)
+             VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+        )
+        .await?;
+    let id: i64 = tx
+        .query_one(
+            &statement,
+            &[
+                &repo.id,
+                &number,
+                &title,
+                &text,
+                &viewer.user_id,
+                &assignee_ids,
+                &milestone_id,
+            ],
+        )
+        .await?
+        .get(0);
+    if triage && let Some(labels) = &labels {
+        set_labels(&tx, repo.id, id, labels, false).await?;
+    }
+    let issue = refresh(&tx, base, id).await?;
+    let woke = announce(
+        &tx,
+        base,
+        &repo,
+        &issue,
+        "opened",
+        viewer.user_id,
+        Map::new(),
+    )
+    .await?;
+    scope.commit(tx, woke).await?;
+    Ok(req::created(issue))
+}
+
+/// `PATCH /repos/{owner}/{repo}/issues/{number}`.
+pub(crate) async fn update(scope: Scope<String>, viewer: Viewer, body: Body) -> ApiResult {
+    let title = match body.0.get("title") {
+        Some(Value::Number(n)) => Some(n.to_string()),
+        _ => body.str("title")?.map(str::to_owned),
+    };
+    if title.as_deref().is_some_and(|t| t.trim().is_empty()) {
+        return Err(ApiError::validation("Issue", "title", "missing_field"));
+    }
+    let state = body.one_of("state", &["open", "closed"], "Issue")?;
+    let reason = body.one_of(
+        "state_reason",
+        &["completed", "not_planned", "reopened"],
+        "Issue",
+    )?;
+    let labels = label_names(&body, "labels")?;
+    let logins = match body.strings("assignees")? {
+        Some(list) => Some(list),
+        None if body.has("assignee") => Some(
+            body.str("assignee")?
+                .map(|a| vec![a.to_owned()])
+                .unwrap_or_default(),
+        ),
+        None => None,
+    };
+    let (mut client, repo) = scope.open().await?;
+    let issue = find(&client, &repo, &scope.path).await?;
+    let triage = repo.can(Access::Triage);
+    if !triage && issue.user_id != viewer.user_id {
+        return Err(ApiError::forbidden(
+            "Must have triage access to edit this issue.",
+        ));
+    }
+    repo.require(Access::Read)?;
+    let assignee_ids = match &logins {
+        Some(logins) if triage => Some(assignees(&client, &repo, logins).await?),
+        _ => None,
+    };
+    let milestone_change = if triage {
+        milestone(&client, &repo, &body).await?
+    } else {
+        None
+    };
+    let closing = state.as_deref() == Some("closed") && issue.state == "open";
+    let reopening = state.as_deref() == Some("open") && issue.state == "closed";
+    let reason = match (closing, reopening, reason) {
+        (true, _, None) => Some("completed".to_owned()),
+        (_, true, _) => Some("reopened".to_owned()),
+        (_, _, r) => r,
+    };
+    let base = scope.base();
+    let tx = client.transaction().await?;
+    tx.execute(
+        "UPDATE issues SET
+             title = coalesce($2, title),
+             body = CASE WHEN $3 THEN $4 ELSE body END,
+             state = coalesce($5, state),
+             state_reason = CASE WHEN $6::text IS NOT NULL THEN $6 WHEN $5 = 'open' THEN NULL ELSE state_reason END,
+             closed_at = CASE WHEN $7 THEN now() WHEN $8 THEN NULL ELSE closed_at END,
+             closed_by_id = CASE WHEN $7 THEN $9 WHEN $8 THEN NULL ELSE closed_by_id END,
+             assignee_ids = coalesce($10, assignee_ids),
+             milestone_id = CASE WHEN $11 THEN $12 ELSE milestone_id END,
+             updated_at = now()
+         WHERE id = $1",
+        &[
+            &issue.id, &title, &body.has("body"), &body.str("body")?, &state, &reason, &closing,
+            &reopening, &viewer.user_id, &assignee_ids, &milestone_change.is_some(), &milestone_change.flatten(),
+        ],
+    )
+    .await?;
+    if triage && let Some(labels) = &labels {
+        set_labels(&tx, repo.id, issue.id, labels, true).await?;
+    }
+    let action = if closing {
+        "closed"
+    } else if reopening {
+        "reopened"
+    } else {
+        "edited"
+    };
+    if closing || reopening {
+        record(&tx, issue.id, viewer.user_id, action, None).await?;
+    }
+    let text = refresh(&tx, base, issue.id).await?;
+    let woke = if issue.is_pull {
+        false
+    } else {
+        announce(&tx, base, &repo, &text, action, viewer.user_id, Map::new()).await?
+    };
+    scope.commit(tx, woke).await?;
+    Ok(req::ok(text))
+}

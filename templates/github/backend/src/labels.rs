@@ -1,0 +1,406 @@
+//! Labels (a repository's: list, create, get, update, delete; an issue's: list, add, set,
+//! remove) and milestones (list, create, get, update, delete).
+
+use asym_kit::body::{self, Limits};
+use asym_kit::deadpool_postgres::GenericClient;
+use axum::body::Bytes;
+use axum::http::StatusCode;
+use serde_json::{Map, Value};
+
+use crate::db;
+use crate::error::{ApiError, ApiResult};
+use crate::repos::{Access, Repo};
+use crate::req::{self, Body, Query};
+use crate::scope::Scope;
+use crate::viewer::Viewer;
+use crate::{issues, time};
+
+fn repo_url(base: &str, repo: &Repo) -> String {
+    format!("{base}{}", repo.path())
+}
+
+/// A color as GitHub stores it: six hex digits, no `#`.
+fn color(text: &str) -> ApiResult<String> {
+    let text = text.trim_start_matches('#');
+    if text.len() == 6 && text.bytes().all(|b| b.is_ascii_hexdigit()) {
+        Ok(text.to_lowercase())
+    } else {
+        Err(ApiError::validation("Label", "color", "invalid"))
+    }
+}
+
+async fn label_json(
+    client: &impl GenericClient,
+    base: &str,
+    repo: &Repo,
+    id: i64,
+) -> ApiResult<String> {
+    let row = client
+        .query_one(
+            "SELECT gh_label(l, $2)::text FROM labels l WHERE l.id = $1",
+            &[&id, &repo_url(base, repo)],
+        )
+        .await?;
+    Ok(row.get(0))
+}
+
+async fn find(client: &impl GenericClient, repo: &Repo, name: &str) -> ApiResult<i64> {
+    let row = db::found(
+        client,
+        "SELECT id FROM labels WHERE repo_id = $1 AND lower(name) = lower($2)",
+        &[&repo.id, &name],
+    )
+    .await?;
+    Ok(row.get(0))
+}
+
+/// `GET /repos/{owner}/{repo}/labels`.
+pub(crate) async fn list(scope: Scope, query: Query) -> ApiResult {
+    let base = scope.base();
+    let (client, repo) = scope.open().await?;
+    req::list(
+        &client,
+        base,
+        &format!("{}/labels", repo.path()),
+        &query,
+        "SELECT (SELECT count(*) FROM labels WHERE repo_id = $1),
+                    (SELECT coalesce(json_agg(gh_label(l, $2) ORDER BY l.id), '[]')::text
+                     FROM (SELECT * FROM labels WHERE repo_id = $1 ORDER BY id LIMIT $3 OFFSET $4) l)",
+        &[&repo.id, &repo_url(base, &repo)],
+    )
+    .await
+}
+
+/// `POST /repos/{owner}/{repo}/labels`.
+pub(crate) async fn create(scope: Scope, _signed_in: Viewer, body: Body) -> ApiResult {
+    let label = body.required("name", "Label")?.trim().to_owned();
+    let color = color(body.str("color")?.unwrap_or("ededed"))?;
+    let description = body.str("description")?;
+    let (client, repo) = scope.open().await?;
+    repo.require(Access::Write)?;
+    let row = client
+        .query_opt(
+            "INSERT INTO labels (repo_id, name, color, description) VALUES ($1, $2, $3, $4)
+             ON CONFLICT DO NOTHING RETURNING id",
+            &[&repo.id, &label, &color, &description],
+        )
+        .await?
+        .ok_or_else(|| ApiError::validation("Label", "name", "already_exists"))?;
+    Ok(req::created(
+        label_json(&client, scope.base(), &repo, row.get(0)).await?,
+    ))
+}
+
+/// `GET /repos/{owner}/{repo}/labels/{name}`.
+pub(crate) async fn get(scope: Scope<String>) -> ApiResult {
+    let (client, repo) = scope.open().await?;
+    let id = find(&client, &repo, &scope.path).await?;
+    Ok(req::ok(label_json(&client, scope.base(), &repo, id).await?))
+}
+
+/// `PATCH /repos/{owner}/{repo}/labels/{name}` (`new_name`, `color`, `description`).
+pub(crate) async fn update(scope: Scope<String>, _signed_in: Viewer, body: Body) -> ApiResult {
+    let new_name = body
+        .str("new_name")?
+        .or(body.str("name")?)
+        .map(|n| n.trim().to_owned());
+    let color = body.str("color")?.map(color).transpose()?;
+    let (client, repo) = scope.open().await?;
+    repo.require(Access::Write)?;
+    let id = find(&client, &repo, &scope.path).await?;
+    let updated = client
+        .execute(
+            "UPDATE labels SET name = coalesce($2, name), color = coalesce($3, color),
+                 description = CASE WHEN $4 THEN $5 ELSE description END
+             WHERE id = $1 AND NOT EXISTS (SELECT 1 FROM labels o WHERE o.repo_id = labels.repo_id
+                                          AND lower(o.name) = lower($2) AND o.id <> $1)",
+            &[
+                &id,
+                &new_name,
+                &color,
+                &body.has("description"),
+                &body.str("description")?,
+            ],
+        )
+        .await?;
+    if updated == 0 {
+        return Err(ApiError::validation("Label", "name", "already_exists"));
+    }
+    Ok(req::ok(label_json(&client, scope.base(), &repo, id).await?))
+}
+
+/// `DELETE /repos/{owner}/{repo}/labels/{name}`: 204.
+pub(crate) async fn delete(scope: Scope<String>, _signed_in: Viewer) -> ApiResult {
+    let (client, repo) = scope.open().await?;
+    repo.require(Access::Write)?;
+    let id = find(&client, &repo, &scope.path).await?;
+    client
+        .execute("DELETE FROM labels WHERE id = $1", &[&id])
+        .await?;
+    Ok(req::no_content())
+}
+
+async fn issue_labels(
+    client: &impl GenericClient,
+    base: &str,
+    repo: &Repo,
+    issue: i64,
+) -> ApiResult<String> {
+    let row = client
+        .query_one(
+            "SELECT coalesce(json_agg(gh_label(l, $2) ORDER BY l.name), '[]')::text
+             FROM issue_labels il JOIN labels l ON l.id = il.label_id WHERE il.issue_id = $1",
+            &[&issue, &repo_url(base, repo)],
+        )
+        .await?;
+    Ok(row.get(0))
+}
+
+/// `GET /repos/{owner}/{repo}/issues/{number}/labels`.
+pub(crate) async fn list_on_issue(scope: Scope<String>) -> ApiResult {
+    let (client, repo) = scope.open().await?;
+    let issue = issues::find(&client, &repo, &scope.path).await?;
+    Ok(req::ok(
+        issue_labels(&client, scope.base(), &repo, issue.id).await?,
+    ))
+}
+
+/// `POST` (add) and `PUT` (replace) `/repos/{owner}/{repo}/issues/{number}/labels`, with
+/// `{"labels": [...]}` or a bare array.
+pub(crate) async fn add_to_issue(
+    scope: Scope<String>,
+    viewer: Viewer,
+    method: axum::http::Method,
+    bytes: Bytes,
+) -> ApiResult {
+    let body = match body::json(&bytes, &Limits::default())? {
+        Value::Array(items) => Body(Map::from_iter([("labels".to_owned(), Value::Array(items))])),
+        Value::Object(map) => Body(map),
+        _ => return Err(ApiError::bad_json()),
+    };
+    let names = issues::label_names(&body, "labels")?.unwrap_or_default();
+    let replace = method == axum::http::Method::PUT;
+    let (mut client, repo) = scope.open().await?;
+    repo.require(Access::Triage)?;
+    let issue = issues::find(&client, &repo, &scope.path).await?;
+    let base = scope.base();
+    let tx = client.transaction().await?;
+    issues::set_labels(&tx, repo.id, issue.id, &names, replace).await?;
+    tx.execute(
+        "UPDATE issues SET updated_at = now() WHERE id = $1",
+        &[&issue.id],
+    )
+    .await?;
+    for label in &names {
+        issues::record(
+            &tx,
+            issue.id,
+            viewer.user_id,
+            "labeled",
+            Some(serde_json::json!({ "label": label })),
+        )
+        .await?;
+    }
+    let mut woke = false;
+    if !issue.is_pull && !names.is_empty() {
+        let text = issues::render(&tx, base, issue.id).await?;
+        let mut extra = Map::new();
+        extra.insert("label".into(), serde_json::json!({ "name": names[0] }));
+        woke = issues::announce(&tx, base, &repo, &text, "labeled", viewer.user_id, extra).await?;
+    }
+    let labels = issue_labels(&tx, base, &repo, issue.id).await?;
+    scope.commit(tx, woke).await?;
+    Ok(req::ok(labels))
+}
+
+/// `DELETE /repos/{owner}/{repo}/issues/{number}/labels`: 204.
+pub(crate) async fn clear_on_issue(scope: Scope<String>, _signed_in: Viewer) -> ApiResult {
+    let (client, repo) = scope.open().await?;
+    repo.require(Access::Triage)?;
+    let issue = issues::find(&client, &repo, &scope.path).await?;
+    client
+        .execute("DELETE FROM issue_labels WHERE issue_id = $1", &[&issue.id])
+        .await?;
+    Ok(req::no_content())
+}
+
+/// `DELETE /repos/{owner}/{repo}/issues/{number}/labels/{name}`: the labels left.
+pub(crate) async fn remove_from_issue(scope: Scope<(String, String)>, viewer: Viewer) -> ApiResult {
+    let (number, label) = &scope.path;
+    let (mut client, repo) = scope.open().await?;
+    repo.require(Access::Triage)?;
+    let issue = issues::find(&client, &repo, number).await?;
+    let tx = client.transaction().await?;
+    let removed = tx
+        .execute(
+            "DELETE FROM issue_labels il USING labels l
+             WHERE il.issue_id = $1 AND il.label_id = l.id AND lower(l.name) = lower($2)",
+            &[&issue.id, &label],
+        )
+        .await?;
+    if removed == 0 {
+        return Err(ApiError::new(StatusCode::NOT_FOUND, "Label does not exist"));
+    }
+    issues::record(
+        &tx,
+        issue.id,
+        viewer.user_id,
+        "unlabeled",
+        Some(serde_json::json!({ "label": label })),
+    )
+    .await?;
+    let labels = issue_labels(&tx, scope.base(), &repo, issue.id).await?;
+    tx.commit().await?;
+    Ok(req::ok(labels))
+}
+
+/// `GET /repos/{owner}/{repo}/milestones` (`state`, `sort=due_on|completeness`, `direction`).
+pub(crate) async fn list_milestones(scope: Scope, query: Query) -> ApiResult {
+    let state = match query.get("state").unwrap_or("open") {
+        "all" => None,
+        s @ ("open" | "closed") => Some(s.to_owned()),
+        _ => return Err(ApiError::validation("Milestone", "state", "invalid")),
+    };
+    let direction = match query.get("direction").unwrap_or("asc") {
+        "asc" => "ASC",
+        "desc" => "DESC",
+        _ => return Err(ApiError::validation("Milestone", "direction", "invalid")),
+    };
+    let order = match query.get("sort").unwrap_or("due_on") {
+        "due_on" => format!("m.due_on {direction} NULLS LAST, m.number"),
+        "completeness" => format!(
+            "(SELECT count(*) FILTER (WHERE state = 'closed')::float8 / greatest(count(*), 1) FROM issues WHERE milestone_id = m.id) {direction}, m.number"
+        ),
+        _ => return Err(ApiError::validation("Milestone", "sort", "invalid")),
+    };
+    let base = scope.base();
+    let (client, repo) = scope.open().await?;
+    let sql = format!(
+        "SELECT (SELECT count(*) FROM milestones m WHERE m.repo_id = $1 AND ($2::text IS NULL OR m.state = $2)),
+                (SELECT coalesce(json_agg(gh_milestone(m, $3) ORDER BY {order}), '[]')::text FROM (
+                    SELECT * FROM milestones m WHERE m.repo_id = $1 AND ($2::text IS NULL OR m.state = $2)
+                    ORDER BY {order} LIMIT $4 OFFSET $5) m)"
+    );
+    req::list(
+        &client,
+        base,
+        &format!("{}/milestones", repo.path()),
+        &query,
+        &sql,
+        &[&repo.id, &state, &base],
+    )
+    .await
+}
+
+async fn milestone_json(client: &impl GenericClient, base: &str, id: i64) -> ApiResult<String> {
+    let row = client
+        .query_one(
+            "SELECT gh_milestone(m, $2)::text FROM milestones m WHERE m.id = $1",
+            &[&id, &base],
+        )
+        .await?;
+    Ok(row.get(0))
+}
+
+async fn find_milestone(client: &impl GenericClient, repo: &Repo, number: &str) -> ApiResult<i64> {
+    let number: i32 = db::id(number)?;
+    let row = db::found(
+        client,
+        "SELECT id FROM milestones WHERE repo_id = $1 AND number = $2",
+        &[&repo.id, &number],
+    )
+    .await?;
+    Ok(row.get(0))
+}
+
+fn due_on(body: &Body) -> ApiResult<Option<f64>> {
+    #[allow(
+        clippy::cast_precision_loss,
+        reason = "Unix seconds fit a double exactly"
+    )]
+    body.str("due_on")?
+        .map(|text| {
+            time::parse(text)
+                .map(|s| s as f64)
+                .ok_or_else(|| ApiError::validation("Milestone", "due_on", "invalid"))
+        })
+        .transpose()
+}
+
+/// `POST /repos/{owner}/{repo}/milestones`.
+pub(crate) async fn create_milestone(scope: Scope, viewer: Viewer, body: Body) -> ApiResult {
+    let title = body.required("title", "Milestone")?.to_owned();
+    let state = body.one_of("state", &["open", "closed"], "Milestone")?;
+    let due = due_on(&body)?;
+    let (client, repo) = scope.open().await?;
+    repo.require(Access::Write)?;
+    let row = client
+        .query_opt(
+            "INSERT INTO milestones (repo_id, number, title, description, state, due_on, creator_id, closed_at)
+             SELECT $1, coalesce(max(number), 0) + 1, $2, $3, coalesce($4, 'open'), to_timestamp($5), $6,
+                    CASE WHEN $4 = 'closed' THEN now() END
+             FROM milestones WHERE repo_id = $1
+             HAVING NOT EXISTS (SELECT 1 FROM milestones WHERE repo_id = $1 AND title = $2)
+             RETURNING id",
+            &[&repo.id, &title, &body.str("description")?, &state, &due, &viewer.user_id],
+        )
+        .await?
+        .ok_or_else(|| ApiError::validation("Milestone", "title", "already_exists"))?;
+    Ok(req::created(
+        milestone_json(&client, scope.base(), row.get(0)).await?,
+    ))
+}
+
+/// `GET /repos/{owner}/{repo}/milestones/{number}`.
+pub(crate) async fn get_milestone(scope: Scope<String>) -> ApiResult {
+    let (client, repo) = scope.open().await?;
+    let id = find_milestone(&client, &repo, &scope.path).await?;
+    Ok(req::ok(milestone_json(&client, scope.base(), id).await?))
+}
+
+/// `PATCH /repos/{owner}/{repo}/milestones/{number}`.
+pub(crate) async fn update_milestone(
+    scope: Scope<String>,
+    _signed_in: Viewer,
+    body: Body,
+) -> ApiResult {
+    let title = body.str("title")?;
+    let state = body.one_of("state", &["open", "closed"], "Milestone")?;
+    let due = due_on(&body)?;
+    let (client, repo) = scope.open().await?;
+    repo.require(Access::Write)?;
+    let id = find_milestone(&client, &repo, &scope.path).await?;
+    client
+        .execute(
+            "UPDATE milestones SET title = coalesce($2, title),
+                 description = CASE WHEN $3 THEN $4 ELSE description END,
+                 state = coalesce($5, state),
+                 closed_at = CASE WHEN $5 = 'closed' AND state = 'open' THEN now()
+                                  WHEN $5 = 'open' THEN NULL ELSE closed_at END,
+                 due_on = CASE WHEN $6 THEN to_timestamp($7) ELSE due_on END,
+                 updated_at = now()
+             WHERE id = $1",
+            &[
+                &id,
+                &title,
+                &body.has("description"),
+                &body.str("description")?,
+                &state,
+                &body.has("due_on"),
+                &due,
+            ],
+        )
+        .await?;
+    Ok(req::ok(milestone_json(&client, scope.base(), id).await?))
+}
+
+/// `DELETE /repos/{owner}/{repo}/milestones/{number}`: 204.
+pub(crate) async fn delete_milestone(scope: Scope<String>, _signed_in: Viewer) -> ApiResult {
+    let (client, repo) = scope.open().await?;
+    repo.require(Access::Write)?;
+    let id = find_milestone(&client, &repo, &scope.path).await?;
+    client
+        .execute("DELETE FROM milestones WHERE id = $1", &[&id])
+        .await?;
+    Ok(req::no_content())
+}

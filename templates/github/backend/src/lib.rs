@@ -1,0 +1,309 @@
+//! asym's GitHub clone: GitHub's REST API (`api.github.com` paths at the root) over
+//! Postgres, so Octokit, PyGithub and octocrab work against it with only their base URL
+//! changed.
+//!
+//! | routes | module |
+//! |---|---|
+//! | auth, `X-OAuth-Scopes`, rate-limit headers, ETags | `auth`, `ratelimit` |
+//! | `/user`, `/users/{u}`, `/orgs/{org}`, members | `users` |
+//! | repositories: create, get, update, delete, list, topics | `repos` |
+//! | collaborators, branches | `collaborators` |
+//! | issues | `issues` |
+//! | lock, unlock, assignees | `triage` |
+//! | issue comments | `comments` |
+//! | labels, milestones | `labels` |
+//! | reactions, issue events | `activity` |
+//! | contents, commits, compare | `contents`, `commits` |
+//! | git data: blobs, trees, commits, refs, tags | `gitdata` |
+//! | pull requests, reviews, merges | `pulls`, `reviews` |
+//! | statuses, check runs and suites | `checks` |
+//! | repository webhooks and their deliveries | `hooks` |
+//! | search | `search` |
+//! | `/`, `/zen`, `/octocat`, `/meta`, provisioning | `meta` |
+//!
+//! Rendering lives in SQL (`migrations/0002_render.sql`): every read is one statement that
+//! answers GitHub's JSON. Git objects are real (`git`, `objects`): ids are git's SHA-1s.
+//! All state is in the clone's Postgres database and Redis prefix; the process holds none.
+
+mod activity;
+mod auth;
+mod checks;
+mod collaborators;
+mod comments;
+mod commits;
+mod contents;
+mod db;
+mod error;
+mod git;
+mod gitdata;
+mod hooks;
+mod issues;
+mod labels;
+mod meta;
+mod objects;
+mod pulls;
+mod ratelimit;
+mod repos;
+mod req;
+mod reviews;
+mod scope;
+mod search;
+mod time;
+mod triage;
+mod users;
+mod viewer;
+
+use asym_kit::Kit;
+use axum::Router;
+use axum::routing::{get, post, put};
+
+/// The GitHub clone's routes. [`asym_kit::router`] adds `/api/health` and the admin guard.
+///
+/// Refs in commit paths may hold slashes (`/commits/heads/main/status`, as octocrab asks):
+/// they are escaped before routing so one path segment carries them.
+pub fn app(kit: Kit) -> Router {
+    let routes = tower::ServiceExt::map_request(routes(kit), escape_commit_refs);
+    Router::new().fallback_service(routes)
+}
+
+/// `/repos/{o}/{r}/commits/<ref with slashes>[/status|statuses|check-runs|check-suites]`
+/// with the ref's slashes escaped.
+fn escape_commit_refs(mut request: axum::extract::Request) -> axum::extract::Request {
+    const SUFFIXES: [&str; 4] = ["/status", "/statuses", "/check-runs", "/check-suites"];
+    let path = request.uri().path();
+    let parts: Vec<&str> = path.splitn(6, '/').collect();
+    let (["", "repos", _, _, "commits", rest], true) =
+        (parts.as_slice(), path.starts_with("/repos/"))
+    else {
+        return request;
+    };
+    let (reference, suffix) = SUFFIXES
+        .iter()
+        .find_map(|s| rest.strip_suffix(s).map(|r| (r, *s)))
+        .unwrap_or((rest, ""));
+    if !reference.contains('/') {
+        return request;
+    }
+    let prefix_len = path.len() - rest.len();
+    let mut escaped = format!(
+        "{}{}{suffix}",
+        &path[..prefix_len],
+        reference.replace('/', "%2F")
+    );
+    if let Some(query) = request.uri().query() {
+        escaped = format!("{escaped}?{query}");
+    }
+    if let Ok(uri) = escaped.parse() {
+        *request.uri_mut() = uri;
+    }
+    request
+}
+
+fn routes(kit: Kit) -> Router {
+    Router::new()
+        .route("/api/admin/provision", post(meta::provision))
+        .route("/api/admin/rate-limit", put(ratelimit::set))
+        .route("/", get(meta::root))
+        .route("/zen", get(meta::zen))
+        .route("/octocat", get(meta::octocat))
+        .route("/meta", get(meta::meta))
+        .route("/rate_limit", get(ratelimit::show))
+        .route("/user", get(users::me))
+        .route("/user/orgs", get(users::my_orgs))
+        .route(
+            "/user/repos",
+            get(repos::list_mine).post(repos::create_for_user),
+        )
+        .route("/user/issues", get(issues::list_mine))
+        .route("/issues", get(issues::list_mine))
+        .route("/users/{user}", get(users::get))
+        .route("/users/{user}/repos", get(repos::list_owner))
+        .route("/orgs/{org}", get(users::get_org))
+        .route("/orgs/{org}/members", get(users::members))
+        .route("/orgs/{org}/members/{user}", get(users::is_member))
+        .route(
+            "/orgs/{org}/repos",
+            get(repos::list_owner).post(repos::create_for_org),
+        )
+        .route("/search/issues", get(search::issues))
+        .route("/search/repositories", get(search::repositories))
+        .nest("/repos/{owner}/{repo}", repo_routes())
+        .fallback(meta::not_found)
+        .layer(axum::middleware::from_fn_with_state(
+            kit.clone(),
+            auth::layer,
+        ))
+        .with_state(kit)
+}
+
+/// Everything under `/repos/{owner}/{repo}`.
+fn repo_routes() -> Router<Kit> {
+    Router::new()
+        .route(
+            "/",
+            get(repos::get).patch(repos::update).delete(repos::delete),
+        )
+        .route("/topics", get(repos::topics).put(repos::set_topics))
+        .route("/collaborators", get(collaborators::list))
+        .route(
+            "/collaborators/{user}",
+            get(collaborators::check)
+                .put(collaborators::add)
+                .delete(collaborators::remove),
+        )
+        .route(
+            "/collaborators/{user}/permission",
+            get(collaborators::permission),
+        )
+        .route("/branches", get(collaborators::branches))
+        .route("/branches/{*branch}", get(collaborators::branch))
+        .route("/compare/{*basehead}", get(commits::compare))
+        .route("/readme", get(contents::readme))
+        .route("/contents", get(contents::get_root))
+        .route("/contents/", get(contents::get_root))
+        .route(
+            "/contents/{*path}",
+            get(contents::get)
+                .put(contents::put)
+                .delete(contents::delete),
+        )
+        .route("/commits", get(commits::list))
+        .route("/commits/{sha}", get(commits::get))
+        .route("/commits/{sha}/status", get(checks::combined))
+        .route("/commits/{sha}/statuses", get(checks::list_statuses))
+        .route("/commits/{sha}/check-runs", get(checks::runs_for_ref))
+        .route("/commits/{sha}/check-suites", get(checks::suites_for_ref))
+        .route(
+            "/statuses/{sha}",
+            get(checks::list_statuses).post(checks::create_status),
+        )
+        .route("/check-runs", post(checks::create_run))
+        .route(
+            "/check-runs/{id}",
+            get(checks::get_run).patch(checks::update_run),
+        )
+        .route("/check-suites/{id}", get(checks::get_suite))
+        .route("/git/blobs", post(gitdata::create_blob))
+        .route("/git/blobs/{sha}", get(gitdata::get_blob))
+        .route("/git/trees", post(gitdata::create_tree))
+        .route("/git/trees/{sha}", get(gitdata::get_tree))
+        .route("/git/commits", post(gitdata::create_commit))
+        .route("/git/commits/{sha}", get(gitdata::get_commit))
+        .route("/git/tags", post(gitdata::create_tag))
+        .route("/git/tags/{sha}", get(gitdata::get_tag))
+        .route(
+            "/git/refs",
+            get(gitdata::list_refs).post(gitdata::create_ref),
+        )
+        .route(
+            "/git/refs/{*ref}",
+            get(gitdata::get_refs)
+                .patch(gitdata::update_ref)
+                .delete(gitdata::delete_ref),
+        )
+        .route("/git/ref/{*ref}", get(gitdata::get_ref))
+        .route("/git/matching-refs/{*ref}", get(gitdata::matching_refs))
+        .route("/issues", get(issues::list).post(issues::create))
+        .route("/issues/comments", get(comments::list_repo))
+        .route(
+            "/issues/comments/{id}",
+            get(comments::get)
+                .patch(comments::update)
+                .delete(comments::delete),
+        )
+        .route(
+            "/issues/comments/{id}/reactions",
+            get(activity::comment_reactions).post(activity::react_to_comment),
+        )
+        .route("/issues/{number}", get(issues::get).patch(issues::update))
+        .route(
+            "/issues/{number}/lock",
+            put(triage::lock).delete(triage::unlock),
+        )
+        .route(
+            "/issues/{number}/comments",
+            get(comments::list).post(comments::create),
+        )
+        .route(
+            "/issues/{number}/labels",
+            get(labels::list_on_issue)
+                .post(labels::add_to_issue)
+                .put(labels::add_to_issue)
+                .delete(labels::clear_on_issue),
+        )
+        .route(
+            "/issues/{number}/labels/{name}",
+            axum::routing::delete(labels::remove_from_issue),
+        )
+        .route(
+            "/issues/{number}/assignees",
+            post(triage::change_assignees).delete(triage::change_assignees),
+        )
+        .route(
+            "/issues/{number}/reactions",
+            get(activity::issue_reactions).post(activity::react_to_issue),
+        )
+        .route("/issues/{number}/events", get(activity::events))
+        .route("/assignees", get(triage::list_assignable))
+        .route("/assignees/{user}", get(triage::check_assignable))
+        .route("/labels", get(labels::list).post(labels::create))
+        .route(
+            "/labels/{name}",
+            get(labels::get)
+                .patch(labels::update)
+                .delete(labels::delete),
+        )
+        .route(
+            "/milestones",
+            get(labels::list_milestones).post(labels::create_milestone),
+        )
+        .route(
+            "/milestones/{number}",
+            get(labels::get_milestone)
+                .patch(labels::update_milestone)
+                .delete(labels::delete_milestone),
+        )
+        .route("/pulls", get(pulls::list).post(pulls::create))
+        .route("/pulls/{number}", get(pulls::get).patch(pulls::update))
+        .route(
+            "/pulls/{number}/merge",
+            get(pulls::is_merged).put(pulls::merge),
+        )
+        .route("/pulls/{number}/files", get(pulls::files))
+        .route("/pulls/{number}/commits", get(pulls::commits))
+        .route(
+            "/pulls/{number}/requested_reviewers",
+            get(reviews::requested)
+                .post(reviews::request)
+                .delete(reviews::unrequest),
+        )
+        .route(
+            "/pulls/{number}/reviews",
+            get(reviews::list).post(reviews::create),
+        )
+        .route("/pulls/{number}/reviews/{id}", get(reviews::get))
+        .route("/pulls/{number}/reviews/{id}/events", post(reviews::submit))
+        .route(
+            "/pulls/{number}/reviews/{id}/dismissals",
+            put(reviews::dismiss),
+        )
+        .route(
+            "/pulls/{number}/comments",
+            get(reviews::list_comments).post(reviews::create_comment),
+        )
+        .route("/hooks", get(hooks::list).post(hooks::create))
+        .route(
+            "/hooks/{id}",
+            get(hooks::get).patch(hooks::update).delete(hooks::delete),
+        )
+        .route("/hooks/{id}/pings", post(hooks::pings))
+        .route("/hooks/{id}/deliveries", get(hooks::deliveries))
+        .route(
+            "/hooks/{id}/deliveries/{delivery}",
+            get(hooks::get_delivery),
+        )
+        .route(
+            "/hooks/{id}/deliveries/{delivery}/attempts",
+            post(hooks::redeliver),
+        )
+}

@@ -1,0 +1,5 @@
+//! The GitHub clone's server: everything is in the library and the kit.
+
+fn main() -> std::process::ExitCode {
+    asym_kit::run(github_backend::app)
+}

@@ -1,0 +1,124 @@
+//! The small unauthenticated routes: `GET /`, `/zen`, `/octocat`, `/meta`, and the
+//! provisioning route the engine calls.
+
+use asym_kit::Kit;
+use asym_kit::credentials::{self, Mint};
+use asym_kit::token;
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::header::CONTENT_TYPE;
+use axum::response::{IntoResponse, Response};
+use serde_json::json;
+
+use crate::error::ApiError;
+
+/// GitHub's zen sayings (`GET /zen` answers one, pings carry the first).
+pub(crate) const ZEN: [&str; 8] = [
+    "Keep it logically awesome.",
+    "Design for failure.",
+    "Favor focus over features.",
+    "Approachable is better than simple.",
+    "Mind your words, they are important.",
+    "Speak like a human.",
+    "Half measures are as bad as nothing at all.",
+    "Anything added dilutes everything else.",
+];
+
+/// The seeded owner (token `token`), second user (`reviewer`) and the app's bot user
+/// (`app`): the ids the fixtures use.
+pub(crate) const OWNER_ID: &str = "1";
+/// The second seeded user.
+pub(crate) const REVIEWER_ID: &str = "2";
+/// The seeded GitHub App's bot user.
+pub(crate) const APP_BOT_ID: &str = "200";
+
+/// `POST /api/admin/provision`: `token` and `reviewer` (`ghp_…` classic tokens) and `app`
+/// (a `ghs_…` installation token of the seeded app on the org).
+pub(crate) async fn provision(State(kit): State<Kit>, body: Bytes) -> Response {
+    credentials::provision(&kit, &body, || {
+        vec![
+            Mint::new("token", token::mint("ghp_"))
+                .subject(OWNER_ID)
+                .kind("pat")
+                .scopes([
+                    "admin:org",
+                    "admin:repo_hook",
+                    "delete_repo",
+                    "gist",
+                    "notifications",
+                    "repo",
+                    "user",
+                    "workflow",
+                ]),
+            Mint::new("reviewer", token::mint("ghp_"))
+                .subject(REVIEWER_ID)
+                .kind("pat")
+                .scopes(["read:org", "repo"]),
+            Mint::new("app", token::mint("ghs_"))
+                .subject(APP_BOT_ID)
+                .kind("installation"),
+        ]
+    })
+    .await
+}
+
+/// `GET /`: the URL templates GitHub lists at its root.
+pub(crate) async fn root(State(kit): State<Kit>) -> Response {
+    let b = &kit.config().public_url;
+    axum::Json(json!({
+        "current_user_url": format!("{b}/user"),
+        "emojis_url": format!("{b}/emojis"),
+        "issue_search_url": format!("{b}/search/issues?q={{query}}{{&page,per_page,sort,order}}"),
+        "organization_url": format!("{b}/orgs/{{org}}"),
+        "organization_repositories_url": format!("{b}/orgs/{{org}}/repos{{?type,page,per_page,sort}}"),
+        "rate_limit_url": format!("{b}/rate_limit"),
+        "repository_url": format!("{b}/repos/{{owner}}/{{repo}}"),
+        "repository_search_url": format!("{b}/search/repositories?q={{query}}{{&page,per_page,sort,order}}"),
+        "user_url": format!("{b}/users/{{user}}"),
+        "user_repositories_url": format!("{b}/users/{{user}}/repos{{?type,page,per_page,sort}}"),
+    }))
+    .into_response()
+}
+
+/// `GET /zen`: one saying, as text.
+pub(crate) async fn zen() -> Response {
+    let index = usize::try_from(crate::time::now()).unwrap_or(0) % ZEN.len();
+    ([(CONTENT_TYPE, "text/plain;charset=utf-8")], ZEN[index]).into_response()
+}
+
+/// `GET /octocat` (`?s=` sets the speech bubble).
+pub(crate) async fn octocat(axum::extract::RawQuery(raw): axum::extract::RawQuery) -> Response {
+    let query = crate::req::Query::parse(raw.as_deref());
+    let says = query.get("s").unwrap_or(ZEN[0]);
+    let art = format!(
+        "\n               MMM.           .MMM\n               MMMMMMMMMMMMMMMMMMM\n               MMMMMMMMMMMMMMMMMMM      {bar}\n              MMMMMMMMMMMMMMMMMMMMM    | {says} |\n             MMMMMMMMMMMMMMMMMMMMMMM   |_{line}_|\n            MMMM::- -:::::::- -::MMMM    |/\n             MM~:~ 00~:::::~ 00~:~MM\n        .. MMMMM::.00:::+:::.00::MMMMM ..\n              .MM::::: ._. :::::MM.\n                 MMMM;:::::;MMMM\n          -MM        MMMMMMM\n          ^  M+     MMMMMMMMM\n              MMMMMMM MM MM MM\n                   MM MM MM MM\n                   MM MM MM MM\n                .~~MM~MM~MM~MM~~.\n             ~~~~MM:~MM~~~MM~:MM~~~~\n            ~~~~~~==~==~~~==~==~~~~~~\n             ~~~~~~==~==~==~==~~~~~~\n                 :~==~==~==~==~~\n",
+        bar = "_".repeat(says.chars().count() + 2),
+        line = "_".repeat(says.chars().count()),
+    );
+    ([(CONTENT_TYPE, "application/octocat-stream")], art).into_response()
+}
+
+/// `GET /meta`.
+pub(crate) async fn meta() -> Response {
+    axum::Json(json!({
+        "verifiable_password_authentication": false,
+        "ssh_key_fingerprints": {},
+        "ssh_keys": [],
+        "hooks": ["127.0.0.1/32"],
+        "web": ["127.0.0.1/32"],
+        "api": ["127.0.0.1/32"],
+        "git": ["127.0.0.1/32"],
+        "packages": [],
+        "pages": [],
+        "importer": [],
+        "actions": [],
+        "dependabot": [],
+        "domains": { "website": [], "codespaces": [], "copilot": [], "packages": [] },
+    }))
+    .into_response()
+}
+
+/// Any route the clone does not serve: GitHub's 404.
+pub(crate) async fn not_found() -> ApiError {
+    ApiError::not_found()
+}

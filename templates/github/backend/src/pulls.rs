@@ -1,0 +1,616 @@
+//! Pull requests: create from branches (`head` may be `owner:branch`), list (`state`,
+//! `head`, `base`, `sort`), get (with `mergeable`, `mergeable_state`, counts), update,
+//! merge (merge, squash, rebase: real commits on the base branch; 405 when not mergeable,
+//! 409 on a stale `sha`), files, commits.
+
+use std::collections::HashSet;
+
+use asym_kit::deadpool_postgres::GenericClient;
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
+use serde_json::{Map, Value, json};
+
+use crate::db;
+use crate::error::{ApiError, ApiResult};
+use crate::git::Commit;
+use crate::objects;
+use crate::repos::{self, Access, Repo};
+use crate::req::{self, Body, Query};
+use crate::scope::Scope;
+use crate::viewer::Viewer;
+use crate::{commits, hooks, issues};
+
+/// A pull request as a write resolved it.
+#[derive(Debug, Clone)]
+pub(crate) struct Pull {
+    /// The issue row's id.
+    pub(crate) id: i64,
+    /// Its number.
+    pub(crate) number: i32,
+    /// Its author.
+    pub(crate) user_id: i64,
+    /// `open` or `closed`.
+    pub(crate) state: String,
+    /// Head branch.
+    pub(crate) head_ref: String,
+    /// Base branch.
+    pub(crate) base_ref: String,
+    /// Head commit now.
+    pub(crate) head_sha: String,
+    /// Base commit now.
+    pub(crate) base_sha: String,
+    /// Whether it was merged.
+    pub(crate) merged: bool,
+    /// Whether it is a draft.
+    pub(crate) draft: bool,
+}
+
+/// Pull request `number` of `repo`, or 404.
+pub(crate) async fn find(
+    client: &impl GenericClient,
+    repo: &Repo,
+    number: &str,
+) -> ApiResult<Pull> {
+    let number: i32 = db::id(number)?;
+    let row = db::found(
+        client,
+        "SELECT i.id, i.number, i.user_id, i.state, p.head_ref, p.base_ref,
+                    coalesce((SELECT sha FROM git_refs WHERE i.state = 'open' AND repo_id = i.repo_id AND ref = 'refs/heads/' || p.head_ref), p.head_sha),
+                    coalesce((SELECT sha FROM git_refs WHERE i.state = 'open' AND repo_id = i.repo_id AND ref = 'refs/heads/' || p.base_ref), p.base_sha),
+                    p.merged_at IS NOT NULL, p.draft
+             FROM issues i JOIN pulls p ON p.issue_id = i.id WHERE i.repo_id = $1 AND i.number = $2",
+        &[&repo.id, &number],
+    )
+    .await?;
+    Ok(Pull {
+        id: row.get(0),
+        number: row.get(1),
+        user_id: row.get(2),
+        state: row.get(3),
+        head_ref: row.get(4),
+        base_ref: row.get(5),
+        head_sha: row.get(6),
+        base_sha: row.get(7),
+        merged: row.get(8),
+        draft: row.get(9),
+    })
+}
+
+/// The pull request's JSON (list shape).
+pub(crate) async fn render(client: &impl GenericClient, base: &str, id: i64) -> ApiResult<String> {
+    let statement = client
+        .prepare_cached("SELECT gh_pull(i, p, $2)::text FROM issues i JOIN pulls p ON p.issue_id = i.id WHERE i.id = $1")
+        .await?;
+    Ok(client.query_one(&statement, &[&id, &base]).await?.get(0))
+}
+
+/// Announces `action` on a pull request to the repository's hooks.
+pub(crate) async fn announce(
+    client: &impl GenericClient,
+    base: &str,
+    repo: &Repo,
+    pull: &Pull,
+    action: &str,
+    sender: i64,
+    extra: Map<String, Value>,
+) -> ApiResult<bool> {
+    let rendered = render(client, base, pull.id).await?;
+    let number = pull.number.to_string();
+    let mut payload = hooks::payload(action, [("number", &number), ("pull_request", &rendered)]);
+    payload.extend(extra);
+    hooks::emit(client, base, repo.id, "pull_request", sender, payload).await
+}
+
+/// Whether the head merges cleanly into the base: `Some(tree)` of the merge, or `None`.
+async fn merged_tree(
+    client: &impl GenericClient,
+    repo: &Repo,
+    pull: &Pull,
+) -> ApiResult<Option<String>> {
+    if objects::is_ancestor(client, repo.id, &pull.base_sha, &pull.head_sha).await? {
+        return Ok(objects::commit(client, repo.id, &pull.head_sha)
+            .await?
+            .map(|c| c.tree));
+    }
+    Ok(objects::merge_trees(client, repo.id, &pull.base_sha, &pull.head_sha).await?)
+}
+
+/// Commits on the head not on the base, oldest first.
+async fn own_commits(
+    client: &impl GenericClient,
+    repo: &Repo,
+    pull: &Pull,
+) -> ApiResult<Vec<(String, Commit)>> {
+    let base: HashSet<String> = objects::history(client, repo.id, &pull.base_sha, 5000)
+        .await?
+        .into_iter()
+        .map(|(s, _)| s)
+        .collect();
+    let mut mine: Vec<_> = objects::history(client, repo.id, &pull.head_sha, 5000)
+        .await?
+        .into_iter()
+        .filter(|(s, _)| !base.contains(s))
+        .collect();
+    mine.reverse();
+    Ok(mine)
+}
+
+async fn changes(
+    client: &impl GenericClient,
+    repo: &Repo,
+    pull: &Pull,
+) -> ApiResult<Vec<objects::Change>> {
+    let merge_base = objects::merge_base(client, repo.id, &pull.base_sha, &pull.head_sha)
+        .await?
+        .unwrap_or_else(|| pull.base_sha.clone());
+    let tree = |sha: String| async move {
+        Ok::<_, ApiError>(
+            objects::commit(client, repo.id, &sha)
+                .await?
+                .map(|c| c.tree)
+                .unwrap_or_default(),
+        )
+    };
+    Ok(objects::diff(
+        client,
+        repo.id,
+        &tree(merge_base).await?,
+        &tree(pull.head_sha.clone()).await?,
+    )
+    .await?)
+}
+
+/// `POST /repos/{owner}/{repo}/pulls`.
+pub(crate) async fn create(scope: Scope, viewer: Viewer, body: Body) -> ApiResult {
+    let title = body.required("title", "PullRequest")?.to_owned();
+    let head = body.required("head", "PullRequest")?.to_owned();
+    let base_ref = body.required("base", "PullRequest")?.to_owned();
+    let head_ref = head
+        .rsplit_once(':')
+        .map_or(head.as_str(), |(_, b)| b)
+        .to_owned();
+    let draft = body.bool("draft")?.unwrap_or(false);
+    let modify = body.bool("maintainer_can_modify")?.unwrap_or(true);
+    let (mut client, repo) = scope.open().await?;
+    let invalid = |field: &str| ApiError::validation("PullRequest", field, "invalid");
+    let head_sha = objects::ref_sha(&client, repo.id, &format!("refs/heads/{head_ref}"))
+        .await?
+        .ok_or_else(|| invalid("head"))?;
+    let base_sha = objects::ref_sha(&client, repo.id, &format!("refs/heads/{base_ref}"))
+        .await?
+        .ok_or_else(|| invalid("base"))?;
+    if objects::is_ancestor(&client, repo.id, &head_sha, &base_sha).await? {
+        return Err(ApiError::custom(
+            "PullRequest",
+            "head",
+            &format!("No commits between {base_ref} and {head_ref}"),
+        ));
+    }
+    let base = scope.base();
+    let tx = client.transaction().await?;
+    let existing = tx
+        .query_opt(
+            "SELECT 1 FROM issues i JOIN pulls p ON p.issue_id = i.id
+             WHERE i.repo_id = $1 AND i.state = 'open' AND p.head_ref = $2 AND p.base_ref = $3",
+            &[&repo.id, &head_ref, &base_ref],
+        )
+        .await?;
+    if existing.is_some() {
+        let login = repo.full_name.split('/').next().unwrap_or("");
+        return Err(ApiError::custom(
+            "PullRequest",
+            "head",
+            &format!("A pull request already exists for {login}:{head_ref}."),
+        ));
+    }
+    let id: i64 = tx
+        .query_one(
+            "WITH n AS (UPDATE repos SET next_number = next_number + 1 WHERE id = $1 RETURNING next_number - 1 AS number),
+                  i AS (INSERT INTO issues (repo_id, number, title, body, user_id, is_pull)
+                        SELECT $1, n.number, $2, $3, $4, true FROM n RETURNING id)
+             INSERT INTO pulls (issue_id, head_ref, head_sha, base_ref, base_sha, draft, maintainer_can_modify)
+             SELECT i.id, $5, $6, $7, $8, $9, $10 FROM i RETURNING issue_id",
+            &[&repo.id, &title, &body.str("body")?, &viewer.user_id, &head_ref, &head_sha, &base_ref, &base_sha, &draft, &modify],
+        )
+        .await?
+        .get(0);
+    let number: i32 = tx
+        .query_one("SELECT number FROM issues WHERE id = $1", &[&id])
+        .await?
+        .get(0);
+    let pull = find(&tx, &repo, &number.to_string()).await?;
+    let woke = announce(
+        &tx,
+        base,
+        &repo,
+        &pull,
+        "opened",
+        viewer.user_id,
+        Map::new(),
+    )
+    .await?;
+    let text = detail(&tx, base, &repo, &pull).await?;
+    scope.commit(tx, woke).await?;
+    Ok((StatusCode::CREATED, axum::Json(text)).into_response())
+}
+
+/// The single-pull-request shape: with `mergeable`, `mergeable_state` and the counts.
+async fn detail(
+    client: &impl GenericClient,
+    base: &str,
+    repo: &Repo,
+    pull: &Pull,
+) -> ApiResult<Value> {
+    let mut value: Value =
+        serde_json::from_str(&render(client, base, pull.id).await?).unwrap_or(Value::Null);
+    let (mergeable, state) = if pull.merged || pull.state == "closed" {
+        (Value::Null, "unknown")
+    } else if merged_tree(client, repo, pull).await?.is_some() {
+        (json!(true), if pull.draft { "draft" } else { "clean" })
+    } else {
+        (json!(false), "dirty")
+    };
+    let changed = changes(client, repo, pull).await?;
+    let files = commits::files_json(client, base, repo, &pull.head_sha, &changed).await?;
+    let sum = |key: &str| {
+        files
+            .iter()
+            .map(|f| f[key].as_u64().unwrap_or(0))
+            .sum::<u64>()
+    };
+    value["mergeable"] = mergeable;
+    value["rebaseable"] = value["mergeable"].clone();
+    value["mergeable_state"] = json!(state);
+    value["commits"] = json!(own_commits(client, repo, pull).await?.len());
+    value["additions"] = json!(sum("additions"));
+    value["deletions"] = json!(sum("deletions"));
+    value["changed_files"] = json!(files.len());
+    Ok(value)
+}
+
+/// `GET /repos/{owner}/{repo}/pulls` (`state`, `head`, `base`, `sort`, `direction`).
+pub(crate) async fn list(scope: Scope, query: Query) -> ApiResult {
+    let state = match query.get("state").unwrap_or("open") {
+        "all" => None,
+        s @ ("open" | "closed") => Some(s.to_owned()),
+        _ => return Err(ApiError::validation("PullRequest", "state", "invalid")),
+    };
+    let direction = match query.get("direction") {
+        Some("asc") => "ASC",
+        Some("desc") | None => "DESC",
+        Some(_) => return Err(ApiError::validation("PullRequest", "direction", "invalid")),
+    };
+    let sort = match query.get("sort").unwrap_or("created") {
+        "created" => "i.created_at",
+        "updated" => "i.updated_at",
+        "popularity" => "i.comments",
+        "long-running" => "(i.updated_at - i.created_at)",
+        _ => return Err(ApiError::validation("PullRequest", "sort", "invalid")),
+    };
+    let head = query
+        .get("head")
+        .map(|h| h.rsplit_once(':').map_or(h, |(_, b)| b).to_owned());
+    let base_ref = query.get("base").map(str::to_owned);
+    let base = scope.base();
+    let (client, repo) = scope.open().await?;
+    let filter = "i.repo_id = $1 AND ($2::text IS NULL OR i.state = $2) AND ($3::text IS NULL OR p.head_ref = $3)
+                  AND ($4::text IS NULL OR p.base_ref = $4)";
+    let order = format!("{sort} {direction}, i.id {direction}");
+    req::list(
+        &client,
+        base,
+        &format!("{}/pulls", repo.path()),
+        &query,
+        &format!(
+                "SELECT (SELECT count(*) FROM issues i JOIN pulls p ON p.issue_id = i.id WHERE {filter}),
+                        (SELECT coalesce(json_agg(gh_pull(i, p, $5) ORDER BY {order}), '[]')::text
+                         FROM (SELECT i.* FROM issues i JOIN pulls p ON p.issue_id = i.id WHERE {filter}
+                               ORDER BY {order} LIMIT $6 OFFSET $7) i JOIN pulls p ON p.issue_id = i.id)"
+            ),
+        &[&repo.id, &state, &head, &base_ref, &base],
+    )
+    .await
+}
+
+/// `GET /repos/{owner}/{repo}/pulls/{number}`.
+pub(crate) async fn get(scope: Scope<String>) -> ApiResult {
+    let (client, repo) = scope.open().await?;
+    let pull = find(&client, &repo, &scope.path).await?;
+    Ok(axum::Json(detail(&client, scope.base(), &repo, &pull).await?).into_response())
+}
+
+/// `PATCH /repos/{owner}/{repo}/pulls/{number}` (`title`, `body`, `state`, `base`).
+pub(crate) async fn update(scope: Scope<String>, viewer: Viewer, body: Body) -> ApiResult {
+    let number = &scope.path;
+    let state = body.one_of("state", &["open", "closed"], "PullRequest")?;
+    let new_base = body.str("base")?.map(str::to_owned);
+    let (mut client, repo) = scope.open().await?;
+    let pull = find(&client, &repo, number).await?;
+    if pull.user_id != viewer.user_id && !repo.can(Access::Write) {
+        return Err(ApiError::forbidden(
+            "Must have push access to edit this pull request.",
+        ));
+    }
+    if pull.merged && state.as_deref() == Some("open") {
+        return Err(ApiError::custom(
+            "PullRequest",
+            "state",
+            "state cannot be changed. The pull request has been merged.",
+        ));
+    }
+    if let Some(b) = &new_base
+        && objects::ref_sha(&client, repo.id, &format!("refs/heads/{b}"))
+            .await?
+            .is_none()
+    {
+        return Err(ApiError::validation("PullRequest", "base", "invalid"));
+    }
+    let closing = state.as_deref() == Some("closed") && pull.state == "open";
+    let reopening = state.as_deref() == Some("open") && pull.state == "closed";
+    let base = scope.base();
+    let tx = client.transaction().await?;
+    tx.execute(
+        "UPDATE issues SET title = coalesce($2, title), body = CASE WHEN $3 THEN $4 ELSE body END,
+             state = coalesce($5, state),
+             closed_at = CASE WHEN $6 THEN now() WHEN $7 THEN NULL ELSE closed_at END,
+             closed_by_id = CASE WHEN $6 THEN $8 WHEN $7 THEN NULL ELSE closed_by_id END, updated_at = now()
+         WHERE id = $1",
+        &[&pull.id, &body.str("title")?, &body.has("body"), &body.str("body")?, &state, &closing, &reopening, &viewer.user_id],
+    )
+    .await?;
+    tx.execute(
+        "UPDATE pulls SET base_ref = coalesce($2, base_ref), maintainer_can_modify = coalesce($3, maintainer_can_modify),
+             head_sha = CASE WHEN $4 THEN $5 ELSE head_sha END, base_sha = CASE WHEN $4 THEN $6 ELSE base_sha END
+         WHERE issue_id = $1",
+        &[&pull.id, &new_base, &body.bool("maintainer_can_modify")?, &closing, &pull.head_sha, &pull.base_sha],
+    )
+    .await?;
+    let action = if closing {
+        "closed"
+    } else if reopening {
+        "reopened"
+    } else {
+        "edited"
+    };
+    let pull = find(&tx, &repo, number).await?;
+    let woke = announce(&tx, base, &repo, &pull, action, viewer.user_id, Map::new()).await?;
+    let text = detail(&tx, base, &repo, &pull).await?;
+    scope.commit(tx, woke).await?;
+    Ok(axum::Json(text).into_response())
+}
+
+/// `GET /repos/{owner}/{repo}/pulls/{number}/merge`: 204 when merged, else 404.
+pub(crate) async fn is_merged(scope: Scope<String>) -> ApiResult {
+    let (client, repo) = scope.open().await?;
+    match find(&client, &repo, &scope.path).await?.merged {
+        true => Ok(req::no_content()),
+        false => Err(ApiError::not_found()),
+    }
+}
+
+fn not_mergeable() -> ApiError {
+    ApiError::new(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "Pull Request is not mergeable",
+    )
+}
+
+/// `PUT /repos/{owner}/{repo}/pulls/{number}/merge` (`merge_method`, `sha`,
+/// `commit_title`, `commit_message`).
+pub(crate) async fn merge(scope: Scope<String>, viewer: Viewer, body: Body) -> ApiResult {
+    let number = &scope.path;
+    let method = body
+        .one_of(
+            "merge_method",
+            &["merge", "squash", "rebase"],
+            "PullRequest",
+        )?
+        .unwrap_or_else(|| "merge".into());
+    let expected = body.str("sha")?.map(str::to_owned);
+    let (mut client, repo) = scope.open().await?;
+    repo.require(Access::Write)?;
+    let allowed: (bool, bool, bool) = {
+        let row = client.query_one("SELECT allow_merge_commit, allow_squash_merge, allow_rebase_merge FROM repos WHERE id = $1", &[&repo.id]).await?;
+        (row.get(0), row.get(1), row.get(2))
+    };
+    let permitted = match method.as_str() {
+        "merge" => allowed.0,
+        "squash" => allowed.1,
+        _ => allowed.2,
+    };
+    if !permitted {
+        let what = match method.as_str() {
+            "merge" => "Merge commits",
+            "squash" => "Squash merges",
+            _ => "Rebase merges",
+        };
+        return Err(ApiError::new(
+            StatusCode::METHOD_NOT_ALLOWED,
+            format!("{what} are not allowed on this repository."),
+        ));
+    }
+    let base = scope.base();
+    let tx = client.transaction().await?;
+    let pull = find(&tx, &repo, number).await?;
+    // Lock the base branch so two merges cannot both move it, then read the pull again.
+    tx.query_opt(
+        "SELECT sha FROM git_refs WHERE repo_id = $1 AND ref = $2 FOR UPDATE",
+        &[&repo.id, &format!("refs/heads/{}", pull.base_ref)],
+    )
+    .await?;
+    let pull = find(&tx, &repo, number).await?;
+    if pull.merged || pull.state != "open" || pull.draft {
+        return Err(not_mergeable());
+    }
+    if let Some(sha) = &expected
+        && *sha != pull.head_sha
+    {
+        return Err(ApiError::conflict(
+            "Head branch was modified. Review and try the merge again.",
+        ));
+    }
+    let Some(tree) = merged_tree(&tx, &repo, &pull).await? else {
+        return Err(not_mergeable());
+    };
+    let me = repos::signature(&tx, viewer.user_id).await?;
+    let title = body.str("commit_title")?.map(str::to_owned);
+    let message = body.str("commit_message")?.map(str::to_owned);
+    let pr_title: String = tx
+        .query_one("SELECT title FROM issues WHERE id = $1", &[&pull.id])
+        .await?
+        .get(0);
+    let sha = match method.as_str() {
+        "rebase" => {
+            let mut current = pull.base_sha.clone();
+            for (_, commit) in own_commits(&tx, &repo, &pull).await? {
+                let parent_tree = match commit.parents.first() {
+                    Some(p) => objects::commit(&tx, repo.id, p)
+                        .await?
+                        .map(|c| c.tree)
+                        .unwrap_or_default(),
+                    None => String::new(),
+                };
+                let diff = objects::diff(&tx, repo.id, &parent_tree, &commit.tree).await?;
+                let onto = objects::commit(&tx, repo.id, &current)
+                    .await?
+                    .ok_or_else(not_mergeable)?
+                    .tree;
+                let tree = objects::apply(&tx, repo.id, &onto, &diff)
+                    .await?
+                    .ok_or_else(not_mergeable)?;
+                let replay = Commit {
+                    tree,
+                    parents: vec![current.clone()],
+                    author: commit.author.clone(),
+                    committer: me.clone(),
+                    message: commit.message.clone(),
+                };
+                current = objects::put_commit(&tx, repo.id, &replay).await?;
+            }
+            current
+        }
+        kind => {
+            let (parents, default_title) = if kind == "squash" {
+                (
+                    vec![pull.base_sha.clone()],
+                    format!("{pr_title} (#{})", pull.number),
+                )
+            } else {
+                let login = repo.full_name.split('/').next().unwrap_or("");
+                (
+                    vec![pull.base_sha.clone(), pull.head_sha.clone()],
+                    format!(
+                        "Merge pull request #{} from {login}/{}",
+                        pull.number, pull.head_ref
+                    ),
+                )
+            };
+            let mut text = title.unwrap_or(default_title);
+            let detail = message.unwrap_or_else(|| {
+                if kind == "squash" {
+                    String::new()
+                } else {
+                    pr_title.clone()
+                }
+            });
+            if !detail.is_empty() {
+                text = format!("{text}\n\n{detail}");
+            }
+            let commit = Commit {
+                tree,
+                parents,
+                author: me.clone(),
+                committer: me.clone(),
+                message: text,
+            };
+            objects::put_commit(&tx, repo.id, &commit).await?
+        }
+    };
+    let base_ref = format!("refs/heads/{}", pull.base_ref);
+    objects::set_ref(&tx, repo.id, &base_ref, &sha).await?;
+    tx.execute(
+        "UPDATE pulls SET merged_at = now(), merged_by_id = $2, merge_commit_sha = $3, head_sha = $4, base_sha = $5 WHERE issue_id = $1",
+        &[&pull.id, &viewer.user_id, &sha, &pull.head_sha, &pull.base_sha],
+    )
+    .await?;
+    tx.execute(
+        "UPDATE issues SET state = 'closed', closed_at = now(), closed_by_id = $2, updated_at = now() WHERE id = $1",
+        &[&pull.id, &viewer.user_id],
+    )
+    .await?;
+    issues::record(&tx, pull.id, viewer.user_id, "merged", None).await?;
+    let pushed = commits::announce_push(
+        &tx,
+        base,
+        &repo,
+        &base_ref,
+        Some(&pull.base_sha),
+        &sha,
+        viewer.user_id,
+    )
+    .await?;
+    let merged = find(&tx, &repo, number).await?;
+    let announced = announce(
+        &tx,
+        base,
+        &repo,
+        &merged,
+        "closed",
+        viewer.user_id,
+        Map::new(),
+    )
+    .await?;
+    scope.commit(tx, pushed || announced).await?;
+    Ok(axum::Json(
+        json!({ "sha": sha, "merged": true, "message": "Pull Request successfully merged" }),
+    )
+    .into_response())
+}
+
+/// `GET /repos/{owner}/{repo}/pulls/{number}/files`.
+pub(crate) async fn files(scope: Scope<String>, query: Query) -> ApiResult {
+    let number = &scope.path;
+    let base = scope.base();
+    let (client, repo) = scope.open().await?;
+    let pull = find(&client, &repo, number).await?;
+    let changed = changes(&client, &repo, &pull).await?;
+    let page = query.page();
+    let total = i64::try_from(changed.len()).unwrap_or(0);
+    let slice: Vec<_> = changed
+        .into_iter()
+        .skip(usize::try_from(page.offset()).unwrap_or(usize::MAX))
+        .take(usize::try_from(page.limit()).unwrap_or(0))
+        .collect();
+    let items = commits::files_json(&client, base, &repo, &pull.head_sha, &slice).await?;
+    Ok(req::paged(
+        base,
+        &format!("{}/pulls/{number}/files", repo.path()),
+        &query,
+        total,
+        Value::Array(items).to_string(),
+    ))
+}
+
+/// `GET /repos/{owner}/{repo}/pulls/{number}/commits`, oldest first.
+pub(crate) async fn commits(scope: Scope<String>, query: Query) -> ApiResult {
+    let number = &scope.path;
+    let base = scope.base();
+    let (client, repo) = scope.open().await?;
+    let pull = find(&client, &repo, number).await?;
+    let mine = own_commits(&client, &repo, &pull).await?;
+    let page = query.page();
+    let total = i64::try_from(mine.len()).unwrap_or(0);
+    let slice: Vec<_> = mine
+        .into_iter()
+        .skip(usize::try_from(page.offset()).unwrap_or(usize::MAX))
+        .take(usize::try_from(page.limit()).unwrap_or(0))
+        .collect();
+    let items = commits::render_list(&client, base, &repo, &slice).await?;
+    Ok(req::paged(
+        base,
+        &format!("{}/pulls/{number}/commits", repo.path()),
+        &query,
+        total,
+        items.to_string(),
+    ))
+}

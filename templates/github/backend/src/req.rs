@@ -1,0 +1,244 @@
+//! Reading requests: query strings, bounded JSON bodies with GitHub's validation answers,
+//! and paginated JSON answers with `Link` headers.
+
+use asym_kit::body::{self, Limits};
+use asym_kit::deadpool_postgres::GenericClient;
+use asym_kit::page::{self, PageRequest};
+use asym_kit::tokio_postgres::types::ToSql;
+use axum::body::Bytes;
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::header::{CONTENT_TYPE, LINK};
+use axum::http::request::Parts;
+use axum::http::{HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use serde_json::{Map, Value};
+
+use crate::error::{ApiError, ApiResult};
+
+/// GitHub's default and largest page sizes.
+pub(crate) const PER_PAGE: u64 = 30;
+/// The largest `per_page`.
+pub(crate) const MAX_PER_PAGE: u64 = 100;
+
+/// Decoded query pairs.
+#[derive(Debug, Default, Clone)]
+pub(crate) struct Query(pub(crate) Vec<(String, String)>);
+
+impl Query {
+    /// Parses a raw query string.
+    pub(crate) fn parse(raw: Option<&str>) -> Self {
+        Self(asym_kit::form::parse(raw.unwrap_or_default().as_bytes()))
+    }
+
+    /// The last value of `name` (empty values count as absent).
+    pub(crate) fn get(&self, name: &str) -> Option<&str> {
+        self.0
+            .iter()
+            .rev()
+            .find(|(key, value)| key == name && !value.is_empty())
+            .map(|(_, value)| value.as_str())
+    }
+
+    /// The requested page.
+    pub(crate) fn page(&self) -> PageRequest {
+        PageRequest::from_query(&self.0, PER_PAGE, MAX_PER_PAGE)
+    }
+}
+
+/// A handler's `query: Query` argument: the request's query string, decoded.
+impl<S: Send + Sync> FromRequestParts<S> for Query {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(Self::parse(parts.uri.query()))
+    }
+}
+
+/// A parsed JSON object body.
+#[derive(Debug, Default)]
+pub(crate) struct Body(pub(crate) Map<String, Value>);
+
+impl Body {
+    /// Parses `bytes` within the default limits; an empty body is an empty object.
+    pub(crate) fn parse(bytes: &Bytes) -> ApiResult<Self> {
+        if bytes.iter().all(u8::is_ascii_whitespace) {
+            return Ok(Self::default());
+        }
+        match body::json(bytes, &Limits::default())? {
+            Value::Object(map) => Ok(Self(map)),
+            _ => Err(ApiError::bad_json()),
+        }
+    }
+
+    /// Whether `key` is present (even as `null`).
+    pub(crate) fn has(&self, key: &str) -> bool {
+        self.0.contains_key(key)
+    }
+
+    /// A string field; `null` and absent are `None`.
+    pub(crate) fn str(&self, key: &str) -> ApiResult<Option<&str>> {
+        match self.0.get(key) {
+            None | Some(Value::Null) => Ok(None),
+            Some(Value::String(s)) => Ok(Some(s)),
+            Some(other) => Err(wrong_type(key, other, "a string")),
+        }
+    }
+
+    /// A string field that must be present and not blank (`missing_field` on `resource`).
+    pub(crate) fn required(&self, key: &str, resource: &str) -> ApiResult<&str> {
+        match self.str(key)? {
+            Some(s) if !s.trim().is_empty() => Ok(s),
+            Some(_) => Err(ApiError::validation(resource, key, "missing_field")),
+            None => Err(ApiError::invalid(format!(
+                "Invalid request.\n\n\"{key}\" wasn't supplied."
+            ))
+            .with_error(serde_json::json!({
+                "resource": resource, "field": key, "code": "missing_field"
+            }))),
+        }
+    }
+
+    /// A boolean field.
+    pub(crate) fn bool(&self, key: &str) -> ApiResult<Option<bool>> {
+        match self.0.get(key) {
+            None | Some(Value::Null) => Ok(None),
+            Some(Value::Bool(b)) => Ok(Some(*b)),
+            Some(other) => Err(wrong_type(key, other, "a boolean")),
+        }
+    }
+
+    /// An integer field.
+    pub(crate) fn int(&self, key: &str) -> ApiResult<Option<i64>> {
+        match self.0.get(key) {
+            None | Some(Value::Null) => Ok(None),
+            Some(Value::Number(n)) => n
+                .as_i64()
+                .map(Some)
+                .ok_or_else(|| wrong_type(key, &Value::Number(n.clone()), "an integer")),
+            Some(other) => Err(wrong_type(key, other, "an integer")),
+        }
+    }
+
+    /// A list of strings.
+    pub(crate) fn strings(&self, key: &str) -> ApiResult<Option<Vec<String>>> {
+        match self.0.get(key) {
+            None | Some(Value::Null) => Ok(None),
+            Some(Value::Array(items)) => items
+                .iter()
+                .map(|item| match item {
+                    Value::String(s) => Ok(s.clone()),
+                    other => Err(wrong_type(key, other, "a string")),
+                })
+                .collect::<ApiResult<Vec<_>>>()
+                .map(Some),
+            Some(Value::String(s)) => Ok(Some(vec![s.clone()])),
+            Some(other) => Err(wrong_type(key, other, "an array")),
+        }
+    }
+
+    /// An object field.
+    pub(crate) fn object(&self, key: &str) -> ApiResult<Option<&Map<String, Value>>> {
+        match self.0.get(key) {
+            None | Some(Value::Null) => Ok(None),
+            Some(Value::Object(map)) => Ok(Some(map)),
+            Some(other) => Err(wrong_type(key, other, "an object")),
+        }
+    }
+
+    /// One of `allowed` (422 `invalid` otherwise).
+    pub(crate) fn one_of(
+        &self,
+        key: &str,
+        allowed: &[&str],
+        resource: &str,
+    ) -> ApiResult<Option<String>> {
+        match self.str(key)? {
+            None => Ok(None),
+            Some(s) if allowed.contains(&s) => Ok(Some(s.to_owned())),
+            Some(_) => Err(ApiError::validation(resource, key, "invalid")),
+        }
+    }
+}
+
+/// A handler's `body: Body` argument: the request body read whole (axum's own answer when
+/// it cannot be), then [`Body::parse`]d.
+impl<S: Send + Sync> FromRequest<S> for Body {
+    type Rejection = Response;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, Response> {
+        let bytes = Bytes::from_request(request, state)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        Self::parse(&bytes).map_err(IntoResponse::into_response)
+    }
+}
+
+/// GitHub's schema error: `Invalid request.\n\nFor 'properties/title', 1 is not a string.`
+fn wrong_type(key: &str, value: &Value, expected: &str) -> ApiError {
+    let mut shown = value.to_string();
+    if shown.len() > 60 {
+        shown.truncate(60);
+    }
+    ApiError::invalid(format!(
+        "Invalid request.\n\nFor 'properties/{key}', {shown} is not {expected}."
+    ))
+}
+
+/// A JSON answer from text Postgres rendered.
+pub(crate) fn json_text(status: StatusCode, text: String) -> Response {
+    (
+        status,
+        [(CONTENT_TYPE, HeaderValue::from_static(JSON_UTF8))],
+        text,
+    )
+        .into_response()
+}
+
+/// A 200 JSON answer from text.
+pub(crate) fn ok(text: String) -> Response {
+    json_text(StatusCode::OK, text)
+}
+
+/// A 201 JSON answer from text.
+pub(crate) fn created(text: String) -> Response {
+    json_text(StatusCode::CREATED, text)
+}
+
+/// `204 No Content`.
+pub(crate) fn no_content() -> Response {
+    StatusCode::NO_CONTENT.into_response()
+}
+
+/// GitHub's content type.
+const JSON_UTF8: &str = "application/json; charset=utf-8";
+
+/// A page of a list at `path` (below the clone's base) with its `Link` header.
+pub(crate) fn paged(base: &str, path: &str, query: &Query, total: i64, items: String) -> Response {
+    let mut response = ok(items);
+    let total = u64::try_from(total).unwrap_or(0);
+    let url = format!("{base}{path}");
+    if let Some(link) = page::link_header(&url, &query.0, query.page(), total)
+        && let Ok(value) = HeaderValue::from_str(&link)
+    {
+        response.headers_mut().insert(LINK, value);
+    }
+    response
+}
+
+/// A page of a list at `path`: `sql` selects the total and the page's JSON array, with
+/// `params` then the page's `LIMIT` and `OFFSET` as its parameters.
+pub(crate) async fn list(
+    client: &impl GenericClient,
+    base: &str,
+    path: &str,
+    query: &Query,
+    sql: &str,
+    params: &[&(dyn ToSql + Sync)],
+) -> ApiResult {
+    let page = query.page();
+    let (limit, offset) = (page.limit(), page.offset());
+    let mut params = params.to_vec();
+    params.extend([&limit as &(dyn ToSql + Sync), &offset]);
+    let row = client.query_one(sql, &params).await?;
+    Ok(paged(base, path, query, row.get(0), row.get(1)))
+}

@@ -1,0 +1,415 @@
+//! Pull-request reviews (create with `APPROVE` / `REQUEST_CHANGES` / `COMMENT` or pending,
+//! list, get, submit, dismiss; approving one's own pull request answers 422, as GitHub
+//! does), requested reviewers, and review comments.
+
+use asym_kit::deadpool_postgres::{GenericClient, Transaction};
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
+use serde_json::{Value, json};
+
+use crate::db;
+use crate::error::{ApiError, ApiResult};
+use crate::pulls::{self, Pull};
+use crate::repos::{Access, Repo};
+use crate::req::{self, Body, Query};
+use crate::scope::Scope;
+use crate::viewer::Viewer;
+use crate::{hooks, users};
+
+async fn review_json(client: &impl GenericClient, base: &str, id: i64) -> ApiResult<String> {
+    Ok(client
+        .query_one(
+            "SELECT gh_review(v, $2)::text FROM reviews v WHERE v.id = $1",
+            &[&id, &base],
+        )
+        .await?
+        .get(0))
+}
+
+/// The state an event leads to; 422 for what the author may not do to their own pull.
+fn state_for(event: &str, own: bool, body: &str) -> ApiResult<&'static str> {
+    match event {
+        "APPROVE" if own => Err(ApiError::invalid("Unprocessable Entity")
+            .with_error(json!("Review Can not approve your own pull request"))),
+        "REQUEST_CHANGES" if own => Err(ApiError::invalid("Unprocessable Entity").with_error(
+            json!("Review Can not request changes on your own pull request"),
+        )),
+        "REQUEST_CHANGES" | "COMMENT" if body.trim().is_empty() => {
+            Err(ApiError::invalid("Unprocessable Entity")
+                .with_error(json!(format!("Review Body is required for {event}"))))
+        }
+        "APPROVE" => Ok("APPROVED"),
+        "REQUEST_CHANGES" => Ok("CHANGES_REQUESTED"),
+        "COMMENT" => Ok("COMMENTED"),
+        _ => Err(ApiError::validation(
+            "PullRequestReview",
+            "event",
+            "invalid",
+        )),
+    }
+}
+
+async fn announce(
+    client: &impl GenericClient,
+    base: &str,
+    repo: &Repo,
+    pull: &Pull,
+    review: &str,
+    action: &str,
+    sender: i64,
+) -> ApiResult<bool> {
+    let pull = pulls::render(client, base, pull.id).await?;
+    let payload = hooks::payload(action, [("review", review), ("pull_request", &pull)]);
+    hooks::emit(
+        client,
+        base,
+        repo.id,
+        "pull_request_review",
+        sender,
+        payload,
+    )
+    .await
+}
+
+/// `POST /repos/{owner}/{repo}/pulls/{number}/reviews` (no `event`: a pending review).
+pub(crate) async fn create(scope: Scope<String>, viewer: Viewer, body: Body) -> ApiResult {
+    let text = body.str("body")?.unwrap_or("").to_owned();
+    let event = body.str("event")?.map(str::to_owned);
+    let comments = match body.0.get("comments") {
+        None | Some(Value::Null) => Vec::new(),
+        Some(Value::Array(items)) => items.clone(),
+        Some(_) => {
+            return Err(ApiError::validation(
+                "PullRequestReview",
+                "comments",
+                "invalid",
+            ));
+        }
+    };
+    let (mut client, repo) = scope.open().await?;
+    let pull = pulls::find(&client, &repo, &scope.path).await?;
+    let state = match &event {
+        Some(event) => state_for(event, pull.user_id == viewer.user_id, &text)?,
+        None => "PENDING",
+    };
+    let commit = body.str("commit_id")?.unwrap_or(&pull.head_sha).to_owned();
+    let base = scope.base();
+    let tx = client.transaction().await?;
+    let id: i64 = tx
+        .query_one(
+            "INSERT INTO reviews (issue_id, user_id, body, state, commit_id, submitted_at)
+             VALUES ($1, $2, $3, $4, $5, CASE WHEN $4 = 'PENDING' THEN NULL ELSE now() END) RETURNING id",
+            &[&pull.id, &viewer.user_id, &text, &state, &commit],
+        )
+        .await?
+        .get(0);
+    for comment in &comments {
+        let field = |k: &str| comment.get(k).and_then(Value::as_str).map(str::to_owned);
+        let (Some(path), Some(note)) = (field("path"), field("body")) else {
+            return Err(ApiError::validation(
+                "PullRequestReviewComment",
+                "path",
+                "missing_field",
+            ));
+        };
+        let line = comment
+            .get("line")
+            .or(comment.get("position"))
+            .and_then(Value::as_i64)
+            .and_then(|l| i32::try_from(l).ok());
+        tx.execute(
+            "INSERT INTO review_comments (issue_id, review_id, user_id, body, path, line, commit_id) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            &[&pull.id, &id, &viewer.user_id, &note, &path, &line, &commit],
+        )
+        .await?;
+    }
+    tx.execute(
+        "UPDATE pulls SET requested_reviewer_ids = array_remove(requested_reviewer_ids, $2) WHERE issue_id = $1 AND $3",
+        &[&pull.id, &viewer.user_id, &(state != "PENDING")],
+    )
+    .await?;
+    let review = review_json(&tx, base, id).await?;
+    let woke = if state == "PENDING" {
+        false
+    } else {
+        announce(
+            &tx,
+            base,
+            &repo,
+            &pull,
+            &review,
+            "submitted",
+            viewer.user_id,
+        )
+        .await?
+    };
+    scope.commit(tx, woke).await?;
+    Ok(req::json_text(StatusCode::OK, review))
+}
+
+/// `GET /repos/{owner}/{repo}/pulls/{number}/reviews` (pending reviews only for their author).
+pub(crate) async fn list(scope: Scope<String>, query: Query) -> ApiResult {
+    let number = &scope.path;
+    let base = scope.base();
+    let (client, repo) = scope.open().await?;
+    let pull = pulls::find(&client, &repo, number).await?;
+    let uid = scope.viewer.as_ref().map(|v| v.user_id);
+    let filter = "issue_id = $1 AND (state <> 'PENDING' OR user_id = $2)";
+    req::list(
+        &client,
+        base,
+        &format!("{}/pulls/{number}/reviews", repo.path()),
+        &query,
+        &format!(
+                "SELECT (SELECT count(*) FROM reviews WHERE {filter}),
+                        (SELECT coalesce(json_agg(gh_review(v, $3) ORDER BY v.id), '[]')::text
+                         FROM (SELECT * FROM reviews WHERE {filter} ORDER BY id LIMIT $4 OFFSET $5) v)"
+            ),
+        &[&pull.id, &uid, &base],
+    )
+    .await
+}
+
+async fn find(client: &impl GenericClient, pull: &Pull, id: &str) -> ApiResult<(i64, i64, String)> {
+    let id: i64 = db::id(id)?;
+    let row = db::found(
+        client,
+        "SELECT id, user_id, state FROM reviews WHERE id = $1 AND issue_id = $2",
+        &[&id, &pull.id],
+    )
+    .await?;
+    Ok((row.get(0), row.get(1), row.get(2)))
+}
+
+/// `GET /repos/{owner}/{repo}/pulls/{number}/reviews/{id}`.
+pub(crate) async fn get(scope: Scope<(String, String)>) -> ApiResult {
+    let (number, id) = &scope.path;
+    let (client, repo) = scope.open().await?;
+    let pull = pulls::find(&client, &repo, number).await?;
+    let (id, _, _) = find(&client, &pull, id).await?;
+    Ok(req::ok(review_json(&client, scope.base(), id).await?))
+}
+
+/// `POST /repos/{owner}/{repo}/pulls/{number}/reviews/{id}/events`: submits a pending review.
+pub(crate) async fn submit(
+    scope: Scope<(String, String)>,
+    viewer: Viewer,
+    body: Body,
+) -> ApiResult {
+    let (number, id) = &scope.path;
+    let event = body.required("event", "PullRequestReview")?.to_owned();
+    let (mut client, repo) = scope.open().await?;
+    let pull = pulls::find(&client, &repo, number).await?;
+    let (id, author, state) = find(&client, &pull, id).await?;
+    if author != viewer.user_id {
+        return Err(ApiError::not_found());
+    }
+    if state != "PENDING" {
+        return Err(ApiError::invalid("Unprocessable Entity")
+            .with_error(json!("Can not submit a non-pending review")));
+    }
+    let stored: String = client
+        .query_one("SELECT body FROM reviews WHERE id = $1", &[&id])
+        .await?
+        .get(0);
+    let text = body.str("body")?.map_or(stored, str::to_owned);
+    let state = state_for(&event, pull.user_id == viewer.user_id, &text)?;
+    let tx = client.transaction().await?;
+    tx.execute(
+        "UPDATE reviews SET state = $2, body = $3, submitted_at = now() WHERE id = $1",
+        &[&id, &state, &text],
+    )
+    .await?;
+    settle(&scope, tx, &repo, &pull, id, "submitted", viewer.user_id).await
+}
+
+/// After a write to review `id` in `tx`: announces `action`, commits, answers the review.
+async fn settle(
+    scope: &Scope<(String, String)>,
+    tx: Transaction<'_>,
+    repo: &Repo,
+    pull: &Pull,
+    id: i64,
+    action: &str,
+    sender: i64,
+) -> ApiResult {
+    let review = review_json(&tx, scope.base(), id).await?;
+    let woke = announce(&tx, scope.base(), repo, pull, &review, action, sender).await?;
+    scope.commit(tx, woke).await?;
+    Ok(req::ok(review))
+}
+
+/// `PUT /repos/{owner}/{repo}/pulls/{number}/reviews/{id}/dismissals` (`message`).
+pub(crate) async fn dismiss(
+    scope: Scope<(String, String)>,
+    viewer: Viewer,
+    body: Body,
+) -> ApiResult {
+    let (number, id) = &scope.path;
+    body.required("message", "PullRequestReview")?;
+    let (mut client, repo) = scope.open().await?;
+    repo.require(Access::Write)?;
+    let pull = pulls::find(&client, &repo, number).await?;
+    let (id, _, state) = find(&client, &pull, id).await?;
+    if state != "APPROVED" && state != "CHANGES_REQUESTED" {
+        return Err(ApiError::invalid("Unprocessable Entity")
+            .with_error(json!("Can not dismiss a commented pull request review")));
+    }
+    let tx = client.transaction().await?;
+    tx.execute(
+        "UPDATE reviews SET state = 'DISMISSED' WHERE id = $1",
+        &[&id],
+    )
+    .await?;
+    settle(&scope, tx, &repo, &pull, id, "dismissed", viewer.user_id).await
+}
+
+/// `GET /repos/{owner}/{repo}/pulls/{number}/requested_reviewers`.
+pub(crate) async fn requested(scope: Scope<String>) -> ApiResult {
+    let (client, repo) = scope.open().await?;
+    let pull = pulls::find(&client, &repo, &scope.path).await?;
+    let row = client
+        .query_one(
+            "SELECT json_build_object('users', coalesce(json_agg(gh_user(u, $2) ORDER BY a.ord) FILTER (WHERE u.id IS NOT NULL), '[]'),
+                                      'teams', '[]'::json)::text
+             FROM pulls p LEFT JOIN LATERAL unnest(p.requested_reviewer_ids) WITH ORDINALITY AS a(uid, ord) ON true
+             LEFT JOIN users u ON u.id = a.uid WHERE p.issue_id = $1",
+            &[&pull.id, &scope.base()],
+        )
+        .await?;
+    Ok(req::ok(row.get(0)))
+}
+
+async fn reviewer_ids(
+    client: &impl GenericClient,
+    repo: &Repo,
+    body: &Body,
+) -> ApiResult<Vec<i64>> {
+    let mut ids = Vec::new();
+    for login in body.strings("reviewers")?.unwrap_or_default() {
+        let Some((id, _)) = users::find(client, &login).await? else {
+            return Err(ApiError::invalid(
+                "Reviews may only be requested from collaborators. One or more of the users or teams you specified is not a collaborator of the repository.",
+            ));
+        };
+        let row = client
+            .query_one("SELECT gh_permission($1, $2)", &[&repo.id, &id])
+            .await?;
+        if row.get::<_, Option<String>>(0).is_none() {
+            return Err(ApiError::invalid(
+                "Reviews may only be requested from collaborators. One or more of the users or teams you specified is not a collaborator of the repository.",
+            ));
+        }
+        ids.push(id);
+    }
+    Ok(ids)
+}
+
+/// `POST /repos/{owner}/{repo}/pulls/{number}/requested_reviewers` (`reviewers`): 201.
+pub(crate) async fn request(scope: Scope<String>, viewer: Viewer, body: Body) -> ApiResult {
+    change_requests(&scope, &viewer, &body, true).await
+}
+
+/// `DELETE /repos/{owner}/{repo}/pulls/{number}/requested_reviewers` (`reviewers`).
+pub(crate) async fn unrequest(scope: Scope<String>, viewer: Viewer, body: Body) -> ApiResult {
+    change_requests(&scope, &viewer, &body, false).await
+}
+
+async fn change_requests(
+    scope: &Scope<String>,
+    _viewer: &Viewer,
+    body: &Body,
+    adding: bool,
+) -> ApiResult {
+    let (client, repo) = scope.open().await?;
+    repo.require(Access::Triage)?;
+    let pull = pulls::find(&client, &repo, &scope.path).await?;
+    let ids = reviewer_ids(&client, &repo, body).await?;
+    if adding && ids.contains(&pull.user_id) {
+        return Err(ApiError::invalid(
+            "Review cannot be requested from pull request author.",
+        ));
+    }
+    let sql = if adding {
+        "UPDATE pulls SET requested_reviewer_ids = ARRAY(SELECT DISTINCT x FROM unnest(requested_reviewer_ids || $2) x) WHERE issue_id = $1"
+    } else {
+        "UPDATE pulls SET requested_reviewer_ids = ARRAY(SELECT x FROM unnest(requested_reviewer_ids) x WHERE x <> ALL($2)) WHERE issue_id = $1"
+    };
+    client.execute(sql, &[&pull.id, &ids]).await?;
+    let text = pulls::render(&client, scope.base(), pull.id).await?;
+    Ok(req::json_text(
+        if adding {
+            StatusCode::CREATED
+        } else {
+            StatusCode::OK
+        },
+        text,
+    ))
+}
+
+/// `GET /repos/{owner}/{repo}/pulls/{number}/comments`.
+pub(crate) async fn list_comments(scope: Scope<String>, query: Query) -> ApiResult {
+    let number = &scope.path;
+    let base = scope.base();
+    let (client, repo) = scope.open().await?;
+    let pull = pulls::find(&client, &repo, number).await?;
+    req::list(
+        &client,
+        base,
+        &format!("{}/pulls/{number}/comments", repo.path()),
+        &query,
+        "SELECT (SELECT count(*) FROM review_comments WHERE issue_id = $1),
+                    (SELECT coalesce(json_agg(gh_review_comment(c, $2) ORDER BY c.id), '[]')::text
+                     FROM (SELECT * FROM review_comments WHERE issue_id = $1 ORDER BY id LIMIT $3 OFFSET $4) c)",
+        &[&pull.id, &base],
+    )
+    .await
+}
+
+/// `POST /repos/{owner}/{repo}/pulls/{number}/comments` (`body`, `path`, `line`,
+/// `commit_id`, `side`, or `in_reply_to`).
+pub(crate) async fn create_comment(scope: Scope<String>, viewer: Viewer, body: Body) -> ApiResult {
+    let text = body
+        .required("body", "PullRequestReviewComment")?
+        .to_owned();
+    let reply = body.int("in_reply_to")?;
+    let (client, repo) = scope.open().await?;
+    let pull = pulls::find(&client, &repo, &scope.path).await?;
+    let (path, line, side, commit) = match reply {
+        Some(parent) => {
+            let row = client
+                .query_opt("SELECT path, line, side, commit_id FROM review_comments WHERE id = $1 AND issue_id = $2", &[&parent, &pull.id])
+                .await?
+                .ok_or_else(ApiError::not_found)?;
+            (
+                row.get::<_, String>(0),
+                row.get::<_, Option<i32>>(1),
+                row.get::<_, String>(2),
+                row.get::<_, String>(3),
+            )
+        }
+        None => {
+            let path = body
+                .required("path", "PullRequestReviewComment")?
+                .to_owned();
+            let line = body
+                .int("line")?
+                .or(body.int("position")?)
+                .and_then(|l| i32::try_from(l).ok());
+            let side = body
+                .one_of("side", &["LEFT", "RIGHT"], "PullRequestReviewComment")?
+                .unwrap_or_else(|| "RIGHT".into());
+            let commit = body.str("commit_id")?.unwrap_or(&pull.head_sha).to_owned();
+            (path, line, side, commit)
+        }
+    };
+    let row = client
+        .query_one(
+            "WITH c AS (INSERT INTO review_comments (issue_id, user_id, body, path, line, side, commit_id, in_reply_to_id)
+                        VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING *)
+             SELECT gh_review_comment(c, $9)::text FROM c",
+            &[&pull.id, &viewer.user_id, &text, &path, &line, &side, &commit, &reply, &scope.base()],
+        )
+        .await?;
+    Ok((StatusCode::CREATED, req::ok(row.get(0))).into_response())
+}

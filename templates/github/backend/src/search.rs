@@ -1,0 +1,236 @@
+//! Search: issues and pull requests (`q` with `repo:`, `is:`/`type:`/`state:`, `label:`,
+//! `author:`, `assignee:`, `in:title|body`, free words) and repositories (words, `org:`,
+//! `user:`, `is:public|private`), answered `{total_count, incomplete_results, items}`.
+
+use asym_kit::Kit;
+use axum::extract::State;
+use serde_json::{Value, json};
+
+use crate::error::{ApiError, ApiResult};
+use crate::issues::{self, Filter};
+use crate::req::{self, Query};
+use crate::viewer::Caller;
+
+/// Splits `q` into words, keeping `"quoted phrases"` (and `label:"two words"`) whole.
+fn tokens(q: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut current = String::new();
+    let mut quoted = false;
+    for c in q.chars() {
+        match c {
+            '"' => quoted = !quoted,
+            c if c.is_whitespace() && !quoted => {
+                if !current.is_empty() {
+                    out.push(std::mem::take(&mut current));
+                }
+            }
+            c => current.push(c),
+        }
+    }
+    if !current.is_empty() {
+        out.push(current);
+    }
+    out
+}
+
+fn required_q(query: &Query) -> ApiResult<String> {
+    query
+        .get("q")
+        .map(str::to_owned)
+        .ok_or_else(|| ApiError::validation("Search", "q", "missing"))
+}
+
+fn envelope(total: i64, items: &str) -> axum::response::Response {
+    let items: Value = serde_json::from_str(items).unwrap_or(Value::Array(Vec::new()));
+    req::ok(
+        json!({ "total_count": total, "incomplete_results": false, "items": items }).to_string(),
+    )
+}
+
+/// `GET /search/issues`.
+pub(crate) async fn issues(
+    State(kit): State<Kit>,
+    Caller(viewer): Caller,
+    query: Query,
+) -> ApiResult {
+    let q = required_q(&query)?;
+    let mut filter = Filter::new();
+    filter.add(
+        "gh_permission(i.repo_id, ?) IS NOT NULL",
+        viewer.as_ref().map(|v| v.user_id),
+    );
+    let mut fields = vec!["i.title", "i.body"];
+    let mut words = Vec::new();
+    for token in tokens(&q) {
+        let (key, value) = token.split_once(':').unwrap_or(("", &token));
+        let value = value.to_owned();
+        match key.to_lowercase().as_str() {
+            "repo" => filter.add("i.repo_id = (SELECT id FROM repos WHERE lower(full_name) = lower(?))", value),
+            "org" | "user" => filter.add(
+                "i.repo_id IN (SELECT r.id FROM repos r JOIN users o ON o.id = r.owner_id WHERE lower(o.login) = lower(?))",
+                value,
+            ),
+            "is" | "type" | "state" => match value.to_lowercase().as_str() {
+                "issue" => filter.clauses.push("NOT i.is_pull".into()),
+                "pr" | "pull-request" => filter.clauses.push("i.is_pull".into()),
+                "open" | "closed" => filter.add("i.state = ?", value.to_lowercase()),
+                "merged" => filter.clauses.push("EXISTS (SELECT 1 FROM pulls p WHERE p.issue_id = i.id AND p.merged_at IS NOT NULL)".into()),
+                "unmerged" => filter.clauses.push("EXISTS (SELECT 1 FROM pulls p WHERE p.issue_id = i.id AND p.merged_at IS NULL)".into()),
+                "locked" => filter.clauses.push("i.locked".into()),
+                "unlocked" => filter.clauses.push("NOT i.locked".into()),
+                _ => return Err(ApiError::validation("Search", "q", "invalid")),
+            },
+            "label" => filter.add(
+                "EXISTS (SELECT 1 FROM issue_labels il JOIN labels l ON l.id = il.label_id WHERE il.issue_id = i.id AND lower(l.name) = lower(?))",
+                value,
+            ),
+            "author" => filter.add("i.user_id = (SELECT id FROM users WHERE lower(login) = lower(?))", value),
+            "assignee" => filter.add("(SELECT id FROM users WHERE lower(login) = lower(?)) = ANY(i.assignee_ids)", value),
+            "mentions" => filter.add("i.body ILIKE '%@' || ? || '%'", value),
+            "milestone" => filter.add("i.milestone_id IN (SELECT id FROM milestones WHERE title = ?)", value),
+            "no" => match value.as_str() {
+                "label" => filter.clauses.push("NOT EXISTS (SELECT 1 FROM issue_labels il WHERE il.issue_id = i.id)".into()),
+                "assignee" => filter.clauses.push("cardinality(i.assignee_ids) = 0".into()),
+                "milestone" => filter.clauses.push("i.milestone_id IS NULL".into()),
+                _ => return Err(ApiError::validation("Search", "q", "invalid")),
+            },
+            "in" => {
+                fields = value
+                    .split(',')
+                    .filter_map(|f| match f {
+                        "title" => Some("i.title"),
+                        "body" => Some("i.body"),
+                        _ => None,
+                    })
+                    .collect();
+            }
+            _ => words.push(token.clone()),
+        }
+    }
+    if fields.is_empty() {
+        fields = vec!["i.title", "i.body"];
+    }
+    let haystack = fields
+        .iter()
+        .map(|f| format!("coalesce({f}, '')"))
+        .collect::<Vec<_>>()
+        .join(" || ' ' || ");
+    for word in words {
+        filter.add(
+            &format!("({haystack}) ILIKE '%' || ? || '%'"),
+            word.replace(['%', '_'], ""),
+        );
+    }
+    let direction = match query.get("order").unwrap_or("desc") {
+        "asc" => "ASC",
+        "desc" => "DESC",
+        _ => return Err(ApiError::validation("Search", "order", "invalid")),
+    };
+    let sort = match query.get("sort").unwrap_or("created") {
+        "created" | "best-match" => "i.created_at",
+        "updated" => "i.updated_at",
+        "comments" => "i.comments",
+        _ => return Err(ApiError::validation("Search", "sort", "invalid")),
+    };
+    let order = format!("{sort} {direction}, i.id {direction}");
+    let (total, items) = issues::select(&kit, &filter, &order, query.page(), true).await?;
+    Ok(with_link(
+        &kit,
+        "/search/issues",
+        &query,
+        total,
+        envelope(total, &items),
+    ))
+}
+
+fn with_link(
+    kit: &Kit,
+    path: &str,
+    query: &Query,
+    total: i64,
+    mut response: axum::response::Response,
+) -> axum::response::Response {
+    let paged = req::paged(&kit.config().public_url, path, query, total, String::new());
+    if let Some(link) = paged.headers().get(axum::http::header::LINK) {
+        response
+            .headers_mut()
+            .insert(axum::http::header::LINK, link.clone());
+    }
+    response
+}
+
+/// `GET /search/repositories`.
+pub(crate) async fn repositories(
+    State(kit): State<Kit>,
+    Caller(viewer): Caller,
+    query: Query,
+) -> ApiResult {
+    let q = required_q(&query)?;
+    let uid = viewer.as_ref().map(|v| v.user_id);
+    let mut filter = Filter::new();
+    filter.add("gh_permission(r.id, ?) IS NOT NULL", uid);
+    for token in tokens(&q) {
+        let (key, value) = token.split_once(':').unwrap_or(("", &token));
+        let value = value.to_owned();
+        match key.to_lowercase().as_str() {
+            "org" | "user" => filter.add(
+                "r.owner_id = (SELECT id FROM users WHERE lower(login) = lower(?))",
+                value,
+            ),
+            "repo" => filter.add("lower(r.full_name) = lower(?)", value),
+            "is" => match value.as_str() {
+                "public" => filter.clauses.push("NOT r.private".into()),
+                "private" => filter.clauses.push("r.private".into()),
+                _ => return Err(ApiError::validation("Search", "q", "invalid")),
+            },
+            "topic" => filter.add("? = ANY(r.topics)", value.to_lowercase()),
+            "archived" => filter.add("r.archived = ?", value == "true"),
+            _ => filter.add(
+                "(r.name || ' ' || coalesce(r.description, '')) ILIKE '%' || ? || '%'",
+                token.replace(['%', '_'], ""),
+            ),
+        }
+    }
+    let direction = if query.get("order") == Some("asc") {
+        "ASC"
+    } else {
+        "DESC"
+    };
+    let sort = match query.get("sort").unwrap_or("updated") {
+        "updated" | "best-match" => "r.updated_at",
+        "stars" | "forks" | "help-wanted-issues" => "r.id",
+        _ => return Err(ApiError::validation("Search", "sort", "invalid")),
+    };
+    let page = query.page();
+    let n = filter.params.len();
+    let sql = format!(
+        "SELECT (SELECT count(*) FROM repos r WHERE {w}),
+                (SELECT coalesce(json_agg((gh_repo(r, ${b}, gh_permission(r.id, $1))::jsonb || '{{\"score\":1.0}}')
+                                          ORDER BY {sort} {direction}, r.id), '[]')::text
+                 FROM (SELECT * FROM repos r WHERE {w} ORDER BY {sort} {direction}, r.id LIMIT ${l} OFFSET ${o}) r)",
+        w = filter.sql(),
+        b = n + 1,
+        l = n + 2,
+        o = n + 3,
+    );
+    let base = kit.config().public_url.clone();
+    let (limit, offset) = (page.limit(), page.offset());
+    let mut params: Vec<&(dyn asym_kit::tokio_postgres::types::ToSql + Sync)> = filter
+        .params
+        .iter()
+        .map(|p| p.as_ref() as &(dyn asym_kit::tokio_postgres::types::ToSql + Sync))
+        .collect();
+    params.push(&base);
+    params.push(&limit);
+    params.push(&offset);
+    let client = kit.db().await?;
+    let row = client.query_one(&sql, &params).await?;
+    let total: i64 = row.get(0);
+    Ok(with_link(
+        &kit,
+        "/search/repositories",
+        &query,
+        total,
+        envelope(total, row.get(1)),
+    ))
+}

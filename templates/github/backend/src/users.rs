@@ -1,0 +1,153 @@
+//! Users and organizations: `GET /user`, `GET /users/{u}`, `GET /user/orgs`,
+//! `GET /orgs/{org}`, org members. Users, orgs and app bots share the `users` table.
+
+use asym_kit::Kit;
+use asym_kit::deadpool_postgres::GenericClient;
+use axum::extract::{Path, State};
+
+use crate::db;
+use crate::error::{ApiError, ApiResult};
+use crate::req::{self, Query};
+use crate::viewer::{Caller, Viewer};
+
+/// An account by login (case-insensitive): (id, type).
+pub(crate) async fn find(
+    client: &impl GenericClient,
+    login: &str,
+) -> ApiResult<Option<(i64, String)>> {
+    let statement = client
+        .prepare_cached("SELECT id, type FROM users WHERE lower(login) = lower($1)")
+        .await?;
+    Ok(client
+        .query_opt(&statement, &[&login])
+        .await?
+        .map(|row| (row.get(0), row.get(1))))
+}
+
+/// An organization's id by login, or 404.
+pub(crate) async fn org(client: &impl GenericClient, login: &str) -> ApiResult<i64> {
+    match find(client, login).await? {
+        Some((id, kind)) if kind == "Organization" => Ok(id),
+        _ => Err(ApiError::not_found()),
+    }
+}
+
+/// The role of `user` in `org`: `admin`, `member` or none.
+pub(crate) async fn role(
+    client: &impl GenericClient,
+    org: i64,
+    user: i64,
+) -> ApiResult<Option<String>> {
+    let statement = client
+        .prepare_cached("SELECT role FROM org_members WHERE org_id = $1 AND user_id = $2")
+        .await?;
+    Ok(client
+        .query_opt(&statement, &[&org, &user])
+        .await?
+        .map(|row| row.get(0)))
+}
+
+/// `GET /user`.
+pub(crate) async fn me(State(kit): State<Kit>, viewer: Viewer) -> ApiResult {
+    let client = kit.db().await?;
+    let row = client
+        .query_one(
+            "SELECT gh_user_full(u, $2, true)::text FROM users u WHERE u.id = $1",
+            &[&viewer.user_id, &kit.config().public_url],
+        )
+        .await?;
+    Ok(req::ok(row.get(0)))
+}
+
+/// `GET /users/{username}` (organizations answer as users do, with `type`).
+pub(crate) async fn get(State(kit): State<Kit>, Path(login): Path<String>) -> ApiResult {
+    let client = kit.db().await?;
+    let row = db::found(
+        &client,
+        "SELECT gh_user_full(u, $2, false)::text FROM users u WHERE lower(u.login) = lower($1)",
+        &[&login, &kit.config().public_url],
+    )
+    .await?;
+    Ok(req::ok(row.get(0)))
+}
+
+/// `GET /user/orgs`.
+pub(crate) async fn my_orgs(State(kit): State<Kit>, viewer: Viewer, query: Query) -> ApiResult {
+    let client = kit.db().await?;
+    req::list(
+        &client,
+        &kit.config().public_url,
+        "/user/orgs",
+        &query,
+        "SELECT (SELECT count(*) FROM org_members WHERE user_id = $1),
+                    (SELECT coalesce(json_agg(gh_org(o, $2) ORDER BY o.login), '[]')::text FROM (
+                        SELECT o.* FROM users o JOIN org_members m ON m.org_id = o.id
+                        WHERE m.user_id = $1 ORDER BY o.login LIMIT $3 OFFSET $4) o)",
+        &[&viewer.user_id, &kit.config().public_url],
+    )
+    .await
+}
+
+/// `GET /orgs/{org}`.
+pub(crate) async fn get_org(State(kit): State<Kit>, Path(login): Path<String>) -> ApiResult {
+    let client = kit.db().await?;
+    let row = db::found(
+        &client,
+        "SELECT gh_org_full(o, $2)::text FROM users o
+             WHERE lower(o.login) = lower($1) AND o.type = 'Organization'",
+        &[&login, &kit.config().public_url],
+    )
+    .await?;
+    Ok(req::ok(row.get(0)))
+}
+
+/// `GET /orgs/{org}/members` (`role=all|admin|member`).
+pub(crate) async fn members(
+    State(kit): State<Kit>,
+    Caller(_viewer): Caller,
+    Path(login): Path<String>,
+    query: Query,
+) -> ApiResult {
+    let role = match query.get("role").unwrap_or("all") {
+        "all" => None,
+        r @ ("admin" | "member") => Some(r.to_owned()),
+        _ => return Err(ApiError::validation("Member", "role", "invalid")),
+    };
+    let page = query.page();
+    let client = kit.db().await?;
+    let org = org(&client, &login).await?;
+    let row = client
+        .query_one(
+            "SELECT (SELECT count(*) FROM org_members WHERE org_id = $1 AND ($3::text IS NULL OR role = $3)),
+                    (SELECT coalesce(json_agg(gh_user(u, $2) ORDER BY u.id), '[]')::text FROM (
+                        SELECT u.* FROM users u JOIN org_members m ON m.user_id = u.id
+                        WHERE m.org_id = $1 AND ($3::text IS NULL OR m.role = $3)
+                        ORDER BY u.id LIMIT $4 OFFSET $5) u)",
+            &[&org, &kit.config().public_url, &role, &page.limit(), &page.offset()],
+        )
+        .await?;
+    let path = format!("/orgs/{login}/members");
+    Ok(req::paged(
+        &kit.config().public_url,
+        &path,
+        &query,
+        row.get(0),
+        row.get(1),
+    ))
+}
+
+/// `GET /orgs/{org}/members/{username}`: 204 for a member, 404 otherwise.
+pub(crate) async fn is_member(
+    State(kit): State<Kit>,
+    Path((login, user)): Path<(String, String)>,
+) -> ApiResult {
+    let client = kit.db().await?;
+    let org = org(&client, &login).await?;
+    let Some((user, _)) = find(&client, &user).await? else {
+        return Err(ApiError::not_found());
+    };
+    match role(&client, org, user).await? {
+        Some(_) => Ok(req::no_content()),
+        None => Err(ApiError::not_found()),
+    }
+}

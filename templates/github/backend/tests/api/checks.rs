@@ -1,0 +1,165 @@
+//! Commit statuses and check runs.
+
+use serde_json::json;
+
+use crate::common::{MAIN_SHA, REPO, api, app, code, error, fetch, names, reviewer};
+
+#[asym::clone("github", seed = "basic")]
+async fn statuses_and_combined_state(gh: asym::GitHub) {
+    let api = api(&gh);
+    let path = format!("{REPO}/statuses/{MAIN_SHA}");
+    let ci = api.post(&path, &json!({ "state": "pending", "context": "ci/build", "target_url": "https://ci.test/1" })).await.expect(201);
+    assert_eq!(
+        (ci["state"].as_str(), ci["creator"]["login"].as_str()),
+        (Some("pending"), Some("octocat"))
+    );
+    reviewer(&gh)
+        .post(&path, &json!({ "state": "success", "context": "ci/build" }))
+        .await
+        .expect(201);
+    app(&gh)
+        .post(
+            &format!("{REPO}/statuses/main"),
+            &json!({ "state": "failure", "context": "lint", "description": "2 errors" }),
+        )
+        .await
+        .expect(201);
+    let combined = fetch(&api, &format!("{REPO}/commits/main/status")).await;
+    assert_eq!(
+        (combined["state"].as_str(), combined["total_count"].as_i64()),
+        (Some("failure"), Some(2))
+    );
+    assert_eq!(combined["sha"], MAIN_SHA);
+    assert_eq!(
+        names(
+            &fetch(&api, &format!("{REPO}/commits/{MAIN_SHA}/statuses")).await,
+            "state"
+        ),
+        ["failure", "success", "pending"]
+    );
+    app(&gh)
+        .post(&path, &json!({ "state": "success", "context": "lint" }))
+        .await
+        .expect(201);
+    assert_eq!(
+        fetch(&api, &format!("{REPO}/commits/main/status")).await["state"],
+        "success"
+    );
+    assert_eq!(
+        code(api.post(&path, &json!({ "state": "great" })).await),
+        "invalid"
+    );
+    assert!(
+        error(
+            api.post(
+                &format!("{REPO}/statuses/{}", "a".repeat(40)),
+                &json!({ "state": "success" })
+            )
+            .await,
+            422
+        )
+        .starts_with("No commit found")
+    );
+    assert_eq!(
+        api.get(&format!("{REPO}/commits/nope/status")).await.status,
+        422
+    );
+}
+
+#[asym::clone("github", seed = "basic")]
+async fn check_runs_are_for_apps(gh: asym::GitHub) {
+    let run = json!({ "name": "tests", "head_sha": MAIN_SHA, "status": "in_progress", "external_id": "42" });
+    assert_eq!(
+        error(
+            api(&gh).post(&format!("{REPO}/check-runs"), &run).await,
+            403
+        ),
+        "You must authenticate via a GitHub App."
+    );
+    let app = app(&gh);
+    let made = app
+        .post(&format!("{REPO}/check-runs"), &run)
+        .await
+        .expect(201);
+    assert_eq!(
+        (made["status"].as_str(), made["app"]["slug"].as_str()),
+        (Some("in_progress"), Some("acme-bot"))
+    );
+    let id = made["id"].as_i64().unwrap();
+    let done = app
+        .patch(&format!("{REPO}/check-runs/{id}"), &json!({ "conclusion": "success", "output": { "title": "All green", "summary": "12 passed" } }))
+        .await
+        .expect(200);
+    assert_eq!(
+        (done["status"].as_str(), done["conclusion"].as_str()),
+        (Some("completed"), Some("success"))
+    );
+    assert_eq!(done["output"]["summary"], "12 passed");
+    assert!(done["completed_at"].is_string());
+    assert_eq!(
+        api(&gh)
+            .patch(
+                &format!("{REPO}/check-runs/{id}"),
+                &json!({ "status": "queued" })
+            )
+            .await
+            .status,
+        403
+    );
+    assert_eq!(
+        app.post(
+            &format!("{REPO}/check-runs"),
+            &json!({ "name": "x", "head_sha": MAIN_SHA, "status": "completed" })
+        )
+        .await
+        .status,
+        422
+    );
+    assert_eq!(
+        code(
+            app.post(
+                &format!("{REPO}/check-runs"),
+                &json!({ "name": "x", "head_sha": MAIN_SHA, "conclusion": "meh" })
+            )
+            .await
+        ),
+        "invalid"
+    );
+    let listed = fetch(&api(&gh), &format!("{REPO}/commits/main/check-runs")).await;
+    assert_eq!(listed["total_count"], 1);
+    assert_eq!(listed["check_runs"][0]["id"], id);
+    assert_eq!(
+        fetch(
+            &api(&gh),
+            &format!("{REPO}/commits/main/check-runs?check_name=other")
+        )
+        .await["total_count"],
+        0
+    );
+    let suites = fetch(&api(&gh), &format!("{REPO}/commits/main/check-suites")).await;
+    assert_eq!(
+        (
+            suites["total_count"].as_i64(),
+            suites["check_suites"][0]["conclusion"].as_str()
+        ),
+        (Some(1), Some("success"))
+    );
+    let suite = suites["check_suites"][0]["id"].as_i64().unwrap();
+    for (path, field, expected) in [
+        (
+            format!("{REPO}/check-suites/{suite}"),
+            "head_branch",
+            "main",
+        ),
+        (format!("{REPO}/check-runs/{id}"), "name", "tests"),
+    ] {
+        assert_eq!(fetch(&api(&gh), &path).await[field], expected);
+    }
+    assert_eq!(
+        api(&gh)
+            .get(&format!("{REPO}/check-runs/999999"))
+            .await
+            .status,
+        404
+    );
+}

@@ -1,0 +1,115 @@
+//! Clients for a GitHub clone and the fixture's names.
+
+#![allow(dead_code, reason = "each test module uses a different subset")]
+
+use asym_kit::testing::{Api, Reply};
+use serde_json::Value;
+
+/// The fixture repository.
+pub(crate) const REPO: &str = "/repos/acme/hello-world";
+/// The README blob and the `main` commit of the fixture (real git ids).
+pub(crate) const README_SHA: &str = "e97975bd8bbb070102a3d5695dc0c18070a7c9aa";
+/// The first commit on `main`.
+pub(crate) const MAIN_SHA: &str = "b76e68b34d9b55a728b183e4436bcdeca7b30937";
+
+/// The owner (`octocat`, org admin).
+pub(crate) fn api(gh: &asym::GitHub) -> Api {
+    Api::new(gh.api_url()).bearer(gh.token())
+}
+
+/// The second user (`hubot`, org member, write collaborator).
+pub(crate) fn reviewer(gh: &asym::GitHub) -> Api {
+    Api::new(gh.api_url()).with_header("Authorization", format!("token {}", gh.reviewer_token()))
+}
+
+/// The GitHub App installation (`acme-bot[bot]`).
+pub(crate) fn app(gh: &asym::GitHub) -> Api {
+    Api::new(gh.api_url()).bearer(gh.app_token())
+}
+
+/// No credentials.
+pub(crate) fn anonymous(gh: &asym::GitHub) -> Api {
+    Api::new(gh.api_url())
+}
+
+/// The admin surface.
+pub(crate) fn admin(gh: &asym::GitHub) -> Api {
+    Api::new(gh.api_url()).with_header("X-Asym-Admin-Secret", gh.admin_secret())
+}
+
+/// Asserts GitHub's error envelope with `status`; returns the message.
+#[track_caller]
+pub(crate) fn error(reply: Reply, status: u16) -> String {
+    let body = reply.expect(status);
+    assert_eq!(body["status"], status.to_string(), "{body}");
+    assert!(body["documentation_url"].is_string(), "{body}");
+    body["message"].as_str().unwrap().to_owned()
+}
+
+/// The first `errors[].code` of a 422.
+#[track_caller]
+pub(crate) fn code(reply: Reply) -> String {
+    let body = reply.expect(422);
+    body["errors"][0]["code"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned()
+}
+
+/// The JSON `GET path` answers (a 200 expected).
+pub(crate) async fn fetch(api: &Api, path: &str) -> Value {
+    api.get(path).await.expect(200)
+}
+
+/// `DELETE path`, without a body.
+pub(crate) async fn delete(api: &Api, path: &str) -> Reply {
+    api.send(reqwest::Method::DELETE, path, None).await
+}
+
+/// How many items `GET path` lists (a 200 expected).
+pub(crate) async fn count(api: &Api, path: &str) -> usize {
+    fetch(api, path).await.as_array().unwrap().len()
+}
+
+/// The values at the JSON `pointers` in `value` (`null` where absent), as one array.
+pub(crate) fn fields<const N: usize>(value: &Value, pointers: [&str; N]) -> Value {
+    pointers
+        .iter()
+        .map(|p| value.pointer(p).cloned().unwrap_or(Value::Null))
+        .collect()
+}
+
+/// Base64 of `text`.
+pub(crate) fn b64(text: &str) -> String {
+    asym_kit::cursor::base64(text.as_bytes())
+}
+
+/// The `rel` names of a `Link` header.
+pub(crate) fn rels(reply: &Reply) -> Vec<String> {
+    reply
+        .headers
+        .get("link")
+        .map(|v| {
+            v.to_str()
+                .unwrap()
+                .split(", ")
+                .map(|l| {
+                    l.rsplit("rel=")
+                        .next()
+                        .unwrap()
+                        .trim_matches('"')
+                        .to_owned()
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Logins of a list of users or of `key` inside each item.
+pub(crate) fn names(list: &Value, key: &str) -> Vec<String> {
+    list.as_array()
+        .unwrap()
+        .iter()
+        .map(|item| item[key].as_str().unwrap_or_default().to_owned())
+        .collect()
+}

@@ -1,0 +1,348 @@
+//! Contents, commits and git data: one object model with git's real ids.
+
+use reqwest::Method;
+use serde_json::json;
+
+use crate::common::{
+    MAIN_SHA, README_SHA, REPO, api, b64, code, count, delete, error, fetch, fields, names,
+    reviewer,
+};
+
+#[asym::clone("github", seed = "basic")]
+async fn contents_writes_are_commits(gh: asym::GitHub) {
+    let api = api(&gh);
+    let readme = fetch(&api, &format!("{REPO}/contents/README.md")).await;
+    assert_eq!(
+        fields(&readme, ["/sha", "/type", "/encoding"]),
+        json!([README_SHA, "file", "base64"])
+    );
+    assert!(
+        readme["content"]
+            .as_str()
+            .unwrap()
+            .starts_with("IyBoZWxsby13b3JsZA")
+    );
+    // Create: `hello\n` is git's ce01362….
+    let made = api
+        .put(
+            &format!("{REPO}/contents/docs/hello.txt"),
+            &json!({ "message": "Add hello", "content": b64("hello\n") }),
+        )
+        .await;
+    assert_eq!(made.status, 201);
+    assert_eq!(
+        made.body["content"]["sha"],
+        "ce013625030ba8dba906f756967f9e9ca394464a"
+    );
+    let commit = made.body["commit"]["sha"].as_str().unwrap().to_owned();
+    assert_eq!(made.body["commit"]["parents"][0]["sha"], MAIN_SHA);
+    assert_eq!(made.body["commit"]["message"], "Add hello");
+    // The branch, the commits list and the git data routes all see it.
+    assert_eq!(
+        fetch(&api, &format!("{REPO}/git/ref/heads/main")).await["object"]["sha"],
+        commit.as_str()
+    );
+    let commits = fetch(&api, &format!("{REPO}/commits")).await;
+    assert_eq!(
+        names(&commits, "sha"),
+        [commit.clone(), MAIN_SHA.to_owned()]
+    );
+    assert_eq!(commits[0]["author"]["login"], "octocat");
+    let tree = fetch(&api, &format!("{REPO}/git/trees/{commit}?recursive=1")).await;
+    assert_eq!(
+        names(&tree["tree"], "path"),
+        ["README.md", "docs", "docs/hello.txt"]
+    );
+    let dir = fetch(&api, &format!("{REPO}/contents/docs")).await;
+    assert_eq!(names(&dir, "name"), ["hello.txt"]);
+    // Update needs the current sha: missing 422, stale 409.
+    let path = format!("{REPO}/contents/docs/hello.txt");
+    assert_eq!(
+        api.put(&path, &json!({ "message": "m", "content": b64("x") }))
+            .await
+            .status,
+        422
+    );
+    let stale = api
+        .put(
+            &path,
+            &json!({ "message": "m", "content": b64("x"), "sha": README_SHA }),
+        )
+        .await;
+    assert!(error(stale, 409).contains("does not match"));
+    let updated = api
+        .put(&path, &json!({ "message": "Update", "content": b64("bye\n"), "sha": "ce013625030ba8dba906f756967f9e9ca394464a",
+                              "committer": { "name": "Bot", "email": "bot@acme.test", "date": "2024-01-01T00:00:00Z" } }))
+        .await;
+    assert_eq!(updated.status, 200);
+    assert_eq!(
+        updated.body["commit"]["committer"]["date"],
+        "2024-01-01T00:00:00Z"
+    );
+    // Commits filtered by path and author; one commit with its files.
+    for (filter, expected) in [
+        ("path=README.md", 1),
+        ("path=docs/hello.txt", 2),
+        ("author=hubot", 0),
+        ("per_page=1", 1),
+    ] {
+        let listed = fetch(&api, &format!("{REPO}/commits?{filter}")).await;
+        assert_eq!(listed.as_array().unwrap().len(), expected, "{filter}");
+    }
+    let one = fetch(&api, &format!("{REPO}/commits/{commit}")).await;
+    assert_eq!(one["files"][0]["filename"], "docs/hello.txt");
+    assert_eq!(
+        (
+            one["files"][0]["status"].as_str(),
+            one["stats"]["additions"].as_i64()
+        ),
+        (Some("added"), Some(1))
+    );
+    assert_eq!(api.get(&format!("{REPO}/commits/nope")).await.status, 422);
+    // Delete.
+    let current = fetch(&api, &path).await["sha"].as_str().unwrap().to_owned();
+    assert_eq!(
+        api.send(
+            Method::DELETE,
+            &path,
+            Some(&json!({ "message": "rm", "sha": README_SHA }))
+        )
+        .await
+        .status,
+        409
+    );
+    let gone = api
+        .send(
+            Method::DELETE,
+            &path,
+            Some(&json!({ "message": "rm", "sha": current })),
+        )
+        .await
+        .expect(200);
+    assert!(gone["content"].is_null());
+    assert_eq!(api.get(&path).await.status, 404);
+    assert_eq!(api.get(&format!("{REPO}/contents/docs")).await.status, 404);
+    // Other branches, and who may write.
+    assert_eq!(
+        api.put(
+            &format!("{REPO}/contents/a.txt"),
+            &json!({ "message": "m", "content": "", "branch": "nope" })
+        )
+        .await
+        .status,
+        404
+    );
+    assert_eq!(
+        reviewer(&gh)
+            .put(
+                &format!("{REPO}/contents/h.txt"),
+                &json!({ "message": "m", "content": b64("h") })
+            )
+            .await
+            .status,
+        201
+    );
+    assert_eq!(
+        api.put(
+            "/repos/octocat/private-notes/contents/a.md",
+            &json!({ "message": "first", "content": b64("a") })
+        )
+        .await
+        .status,
+        201
+    );
+    assert_eq!(
+        fetch(&api, "/repos/octocat/private-notes/branches").await[0]["name"],
+        "main"
+    );
+}
+
+#[asym::clone("github", seed = "basic")]
+async fn git_data_and_refs(gh: asym::GitHub) {
+    let api = api(&gh);
+    let blob = api
+        .post(
+            &format!("{REPO}/git/blobs"),
+            &json!({ "content": "hello\n" }),
+        )
+        .await
+        .expect(201);
+    assert_eq!(blob["sha"], "ce013625030ba8dba906f756967f9e9ca394464a");
+    let b64blob = api
+        .post(
+            &format!("{REPO}/git/blobs"),
+            &json!({ "content": b64("hello\n"), "encoding": "base64" }),
+        )
+        .await
+        .expect(201);
+    assert_eq!(b64blob["sha"], blob["sha"]);
+    assert_eq!(
+        api.get(&format!(
+            "{REPO}/git/blobs/{}",
+            blob["sha"].as_str().unwrap()
+        ))
+        .await
+        .expect(200)["size"],
+        6
+    );
+    let base = fetch(&api, &format!("{REPO}/git/commits/{MAIN_SHA}")).await;
+    assert_eq!(base["message"], "Initial commit");
+    let tree = api
+        .post(
+            &format!("{REPO}/git/trees"),
+            &json!({ "base_tree": base["tree"]["sha"], "tree": [
+            { "path": "src/lib.rs", "mode": "100644", "type": "blob", "content": "// lib\n" },
+            { "path": "hello.txt", "mode": "100644", "type": "blob", "sha": blob["sha"] } ] }),
+        )
+        .await
+        .expect(201);
+    assert_eq!(
+        names(&tree["tree"], "path"),
+        ["README.md", "hello.txt", "src"]
+    );
+    assert_eq!(
+        code(
+            api.post(
+                &format!("{REPO}/git/trees"),
+                &json!({ "tree": [{ "path": "x", "mode": "999999", "sha": MAIN_SHA }] })
+            )
+            .await
+        ),
+        "invalid"
+    );
+    let commit = api
+        .post(&format!("{REPO}/git/commits"), &json!({ "message": "Via git data", "tree": tree["sha"], "parents": [MAIN_SHA],
+              "author": { "name": "Octo", "email": "octocat@acme.test", "date": "2024-02-02T00:00:00Z" } }))
+        .await
+        .expect(201);
+    let sha = commit["sha"].as_str().unwrap().to_owned();
+    assert_eq!(commit["author"]["date"], "2024-02-02T00:00:00Z");
+    assert_eq!(
+        api.post(
+            &format!("{REPO}/git/commits"),
+            &json!({ "message": "x", "tree": MAIN_SHA })
+        )
+        .await
+        .status,
+        422
+    );
+    // Refs: create, duplicate, fast-forward, force, delete.
+    let made = api
+        .post(
+            &format!("{REPO}/git/refs"),
+            &json!({ "ref": "refs/heads/topic", "sha": MAIN_SHA }),
+        )
+        .await
+        .expect(201);
+    assert_eq!(made["object"]["type"], "commit");
+    assert_eq!(
+        error(
+            api.post(
+                &format!("{REPO}/git/refs"),
+                &json!({ "ref": "refs/heads/topic", "sha": MAIN_SHA })
+            )
+            .await,
+            422
+        ),
+        "Reference already exists"
+    );
+    let moved = api
+        .patch(
+            &format!("{REPO}/git/refs/heads/topic"),
+            &json!({ "sha": sha }),
+        )
+        .await
+        .expect(200);
+    assert_eq!(moved["object"]["sha"], sha.as_str());
+    assert_eq!(
+        error(
+            api.patch(
+                &format!("{REPO}/git/refs/heads/topic"),
+                &json!({ "sha": MAIN_SHA })
+            )
+            .await,
+            422
+        ),
+        "Update is not a fast forward"
+    );
+    api.patch(
+        &format!("{REPO}/git/refs/heads/topic"),
+        &json!({ "sha": MAIN_SHA, "force": true }),
+    )
+    .await
+    .expect(200);
+    assert_eq!(count(&api, &format!("{REPO}/git/refs/heads")).await, 2);
+    assert_eq!(
+        names(
+            &fetch(&api, &format!("{REPO}/git/matching-refs/heads/to")).await,
+            "ref"
+        ),
+        ["refs/heads/topic"]
+    );
+    assert_eq!(
+        fetch(&api, &format!("{REPO}/git/matching-refs/heads/zz")).await,
+        json!([])
+    );
+    assert_eq!(
+        api.get(&format!("{REPO}/git/ref/heads/nope")).await.status,
+        404
+    );
+    assert_eq!(
+        delete(&api, &format!("{REPO}/git/refs/heads/topic"))
+            .await
+            .status,
+        204
+    );
+    assert_eq!(
+        delete(&api, &format!("{REPO}/git/refs/heads/topic"))
+            .await
+            .status,
+        422
+    );
+    // Annotated tags.
+    let tag = api
+        .post(
+            &format!("{REPO}/git/tags"),
+            &json!({ "tag": "v1.0", "message": "First", "object": MAIN_SHA, "type": "commit" }),
+        )
+        .await
+        .expect(201);
+    assert_eq!(
+        fetch(
+            &api,
+            &format!("{REPO}/git/tags/{}", tag["sha"].as_str().unwrap())
+        )
+        .await["tag"],
+        "v1.0"
+    );
+    api.post(
+        &format!("{REPO}/git/refs"),
+        &json!({ "ref": "refs/tags/v1.0", "sha": tag["sha"] }),
+    )
+    .await
+    .expect(201);
+    assert_eq!(
+        fetch(&api, &format!("{REPO}/commits/v1.0")).await["sha"],
+        MAIN_SHA
+    );
+    // Compare the new commit with main.
+    api.post(
+        &format!("{REPO}/git/refs"),
+        &json!({ "ref": "refs/heads/next", "sha": sha }),
+    )
+    .await
+    .expect(201);
+    let compare = fetch(&api, &format!("{REPO}/compare/main...acme:next")).await;
+    assert_eq!(
+        fields(&compare, ["/status", "/ahead_by", "/behind_by"]),
+        json!(["ahead", 1, 0])
+    );
+    assert_eq!(
+        names(&compare["files"], "filename"),
+        ["hello.txt", "src/lib.rs"]
+    );
+    assert_eq!(
+        api.get(&format!("{REPO}/compare/main...nope")).await.status,
+        404
+    );
+}

@@ -1,0 +1,209 @@
+//! Repository webhooks: signed deliveries to a loopback receiver, the deliveries API and
+//! redelivery.
+
+use std::time::Duration;
+
+use asym_kit::testing::{Received, Receiver};
+use serde_json::json;
+
+use crate::common::{REPO, api, b64, code, count, delete, fetch, fields, reviewer};
+
+async fn next(receiver: &Receiver) -> Received {
+    receiver
+        .next(Duration::from_secs(10))
+        .await
+        .expect("a delivery")
+}
+
+fn verify(delivery: &Received, secret: &str) {
+    let expected = format!(
+        "sha256={}",
+        asym_kit::token::hmac_sha256_hex(secret.as_bytes(), &delivery.body)
+    );
+    assert_eq!(
+        delivery.header("x-hub-signature-256"),
+        Some(expected.as_str())
+    );
+    let guid = delivery.header("x-github-delivery").unwrap();
+    assert_eq!(guid.len(), 36, "{guid}");
+    assert!(delivery.header("x-github-hook-id").is_some());
+    assert_eq!(
+        delivery.header("x-github-hook-installation-target-type"),
+        Some("repository")
+    );
+}
+
+#[asym::clone("github", seed = "basic")]
+async fn signed_events_reach_a_receiver(gh: asym::GitHub) {
+    let receiver = Receiver::start().await;
+    let api = api(&gh);
+    let hook = api
+        .post(&format!("{REPO}/hooks"), &json!({ "config": { "url": format!("{}/gh", receiver.url()), "content_type": "json", "secret": "s3cret" },
+            "events": ["push", "issues", "issue_comment", "pull_request", "status"] }))
+        .await
+        .expect(201);
+    assert_eq!(hook["config"]["secret"], "********");
+    let id = hook["id"].as_i64().unwrap();
+    let ping = next(&receiver).await;
+    verify(&ping, "s3cret");
+    assert_eq!(ping.header("x-github-event"), Some("ping"));
+    assert_eq!(ping.json()["hook_id"], id);
+    api.post(&format!("{REPO}/issues"), &json!({ "title": "Hooked" }))
+        .await
+        .expect(201);
+    let opened = next(&receiver).await;
+    verify(&opened, "s3cret");
+    assert_eq!(opened.header("x-github-event"), Some("issues"));
+    let body = opened.json();
+    assert_eq!(
+        (body["action"].as_str(), body["issue"]["title"].as_str()),
+        (Some("opened"), Some("Hooked"))
+    );
+    assert_eq!(
+        fields(&body, ["/repository/full_name", "/sender/login"]),
+        json!(["acme/hello-world", "octocat"])
+    );
+    assert_eq!(body["organization"]["login"], "acme");
+    reviewer(&gh)
+        .post(
+            &format!("{REPO}/issues/2/comments"),
+            &json!({ "body": "me too" }),
+        )
+        .await
+        .expect(201);
+    let comment = next(&receiver).await;
+    assert_eq!(comment.header("x-github-event"), Some("issue_comment"));
+    assert_eq!(comment.json()["comment"]["body"], "me too");
+    api.put(
+        &format!("{REPO}/contents/pushed.txt"),
+        &json!({ "message": "Push it", "content": b64("p") }),
+    )
+    .await
+    .expect(201);
+    let push = next(&receiver).await;
+    assert_eq!(push.header("x-github-event"), Some("push"));
+    let push = push.json();
+    assert_eq!(
+        (push["ref"].as_str(), push["before"].as_str()),
+        (Some("refs/heads/main"), Some(crate::common::MAIN_SHA))
+    );
+    assert_eq!(push["commits"][0]["added"], json!(["pushed.txt"]));
+    assert_eq!(push["head_commit"]["message"], "Push it");
+    api.post(
+        &format!("{REPO}/statuses/main"),
+        &json!({ "state": "success" }),
+    )
+    .await
+    .expect(201);
+    assert_eq!(
+        next(&receiver).await.header("x-github-event"),
+        Some("status")
+    );
+    // Events the hook does not subscribe to are not sent.
+    api.post(&format!("{REPO}/labels"), &json!({ "name": "quiet" }))
+        .await
+        .expect(201);
+    assert!(receiver.next(Duration::from_millis(300)).await.is_none());
+    // The deliveries API.
+    let deliveries = fetch(&api, &format!("{REPO}/hooks/{id}/deliveries")).await;
+    let events: Vec<&str> = deliveries
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["event"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        events,
+        ["status", "push", "issue_comment", "issues", "ping"]
+    );
+    assert_eq!(deliveries[3]["action"], "opened");
+    let one = api
+        .get(&format!(
+            "{REPO}/hooks/{id}/deliveries/{}",
+            deliveries[0]["id"]
+        ))
+        .await
+        .expect(200);
+    assert_eq!(one["request"]["payload"]["state"], "success");
+}
+
+#[asym::clone("github", seed = "basic")]
+async fn hook_crud_failures_and_redelivery(gh: asym::GitHub) {
+    let receiver = Receiver::start().await;
+    receiver.answer(500);
+    let api = api(&gh);
+    let hooks = format!("{REPO}/hooks");
+    assert_eq!(
+        code(api.post(&hooks, &json!({ "config": {} })).await),
+        "custom"
+    );
+    assert_eq!(
+        code(
+            api.post(
+                &hooks,
+                &json!({ "config": { "url": "http://x" }, "events": ["nope"] })
+            )
+            .await
+        ),
+        "custom"
+    );
+    assert_eq!(reviewer(&gh).get(&hooks).await.status, 404);
+    let hook = api
+        .post(
+            &hooks,
+            &json!({ "config": { "url": receiver.url() }, "events": ["issues"] }),
+        )
+        .await
+        .expect(201);
+    let id = hook["id"].as_i64().unwrap();
+    assert_eq!(hook["config"]["content_type"], "form");
+    let ping = next(&receiver).await;
+    assert!(String::from_utf8_lossy(&ping.body).starts_with("payload="));
+    assert_eq!(
+        ping.header("x-hub-signature-256"),
+        None,
+        "no secret, no signature"
+    );
+    // A failed delivery is recorded, then redelivered once the receiver is back.
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let failed = fetch(&api, &format!("{hooks}/{id}/deliveries")).await;
+    assert_eq!(failed[0]["status_code"], 500);
+    receiver.answer(200);
+    assert_eq!(
+        api.post(
+            &format!("{hooks}/{id}/deliveries/{}/attempts", failed[0]["id"]),
+            &json!({})
+        )
+        .await
+        .status,
+        202
+    );
+    let again = loop {
+        let got = next(&receiver).await;
+        if got.header("x-github-delivery") == ping.header("x-github-delivery") {
+            break got;
+        }
+    };
+    assert_eq!(again.header("x-github-event"), Some("ping"));
+    // Update, list, ping, delete.
+    let updated = api
+        .patch(
+            &format!("{hooks}/{id}"),
+            &json!({ "add_events": ["push"], "remove_events": ["issues"], "active": false }),
+        )
+        .await
+        .expect(200);
+    assert_eq!(
+        (updated["events"].clone(), updated["active"].as_bool()),
+        (json!(["push"]), Some(false))
+    );
+    assert_eq!(count(&api, &hooks).await, 1);
+    assert_eq!(
+        api.post(&format!("{hooks}/{id}/pings"), &json!({}))
+            .await
+            .status,
+        204
+    );
+    assert_eq!(delete(&api, &format!("{hooks}/{id}")).await.status, 204);
+    assert_eq!(api.get(&format!("{hooks}/{id}")).await.status, 404);
+}

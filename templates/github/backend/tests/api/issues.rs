@@ -1,0 +1,420 @@
+//! Issues, comments, labels, milestones, assignees, reactions and events.
+
+use reqwest::Method;
+use serde_json::{Value, json};
+
+use crate::common::{REPO, api, code, count, delete, error, fetch, fields, names, reviewer};
+
+fn numbers(list: &Value) -> Vec<i64> {
+    list.as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["number"].as_i64().unwrap())
+        .collect()
+}
+
+#[asym::clone("github", seed = "basic")]
+async fn create_filter_and_update(gh: asym::GitHub) {
+    let api = api(&gh);
+    let path = format!("{REPO}/issues");
+    let seeded = fetch(&api, &path).await;
+    assert_eq!(numbers(&seeded), [1]);
+    assert_eq!(seeded[0]["labels"][0]["name"], "bug");
+    assert_eq!(seeded[0]["author_association"], "MEMBER");
+    let made = api
+        .post(&path, &json!({ "title": "Crash", "body": "boom @hubot", "labels": ["bug", "triage"], "assignees": ["hubot"] }))
+        .await
+        .expect(201);
+    assert_eq!(made["number"], 2);
+    assert_eq!(made["url"], format!("{}{REPO}/issues/2", gh.api_url()));
+    assert_eq!(names(&made["labels"], "name"), ["bug", "triage"]);
+    assert_eq!(made["assignee"]["login"], "hubot");
+    assert_eq!(made["state"], "open");
+    // A collaborator with write access sets labels too.
+    let theirs = reviewer(&gh)
+        .post(&path, &json!({ "title": "Mine", "labels": ["bug"] }))
+        .await
+        .expect(201);
+    assert_eq!(names(&theirs["labels"], "name"), ["bug"]);
+    assert_eq!(
+        code(
+            api.post(&path, &json!({ "title": "x", "assignees": ["ghost"] }))
+                .await
+        ),
+        "invalid"
+    );
+    assert_eq!(
+        code(api.post(&path, &json!({ "title": "   " })).await),
+        "missing_field"
+    );
+    // Filters.
+    let filters: [(&str, &[i64]); 7] = [
+        ("labels=bug,triage", &[2]),
+        ("labels=bug&direction=asc", &[1, 2, 3]),
+        ("assignee=hubot", &[2]),
+        ("assignee=none&sort=created&direction=asc", &[1, 3]),
+        ("creator=hubot", &[3, 1]),
+        ("mentioned=octocat", &[1]),
+        ("since=2030-01-01T00:00:00Z", &[]),
+    ];
+    for (filter, expected) in filters {
+        let listed = fetch(&api, &format!("{path}?{filter}")).await;
+        assert_eq!(numbers(&listed), expected, "{filter}");
+    }
+    for bad in [
+        "state=weird",
+        "sort=stars",
+        "direction=up",
+        "since=yesterday",
+    ] {
+        assert_eq!(
+            code(api.get(&format!("{path}?{bad}")).await),
+            "invalid",
+            "{bad}"
+        );
+    }
+    // Close with a reason, reopen, lock.
+    let closed = api
+        .patch(
+            &format!("{path}/2"),
+            &json!({ "state": "closed", "state_reason": "not_planned" }),
+        )
+        .await
+        .expect(200);
+    assert_eq!(
+        (closed["state"].as_str(), closed["state_reason"].as_str()),
+        (Some("closed"), Some("not_planned"))
+    );
+    assert_eq!(closed["closed_by"]["login"], "octocat");
+    assert!(closed["closed_at"].is_string());
+    assert_eq!(
+        numbers(&fetch(&api, &format!("{path}?state=closed")).await),
+        [2]
+    );
+    let reopened = api
+        .patch(&format!("{path}/2"), &json!({ "state": "open" }))
+        .await
+        .expect(200);
+    assert_eq!(
+        fields(&reopened, ["/state_reason", "/closed_at"]),
+        json!(["reopened", null])
+    );
+    assert_eq!(
+        code(
+            api.patch(&format!("{path}/2"), &json!({ "state": "done" }))
+                .await
+        ),
+        "invalid"
+    );
+    let renamed = reviewer(&gh)
+        .patch(&format!("{path}/3"), &json!({ "title": "Mine, edited" }))
+        .await
+        .expect(200);
+    assert_eq!(renamed["title"], "Mine, edited");
+    assert_eq!(
+        api.put(
+            &format!("{path}/2/lock"),
+            &json!({ "lock_reason": "resolved" })
+        )
+        .await
+        .status,
+        204
+    );
+    let locked = fetch(&api, &format!("{path}/2")).await;
+    assert_eq!(
+        fields(&locked, ["/locked", "/active_lock_reason"]),
+        json!([true, "resolved"])
+    );
+    assert_eq!(delete(&api, &format!("{path}/2/lock")).await.status, 204);
+    assert_eq!(
+        code(
+            api.put(
+                &format!("{path}/2/lock"),
+                &json!({ "lock_reason": "bored" })
+            )
+            .await
+        ),
+        "invalid"
+    );
+    // Events recorded along the way.
+    let events = fetch(&api, &format!("{path}/2/events")).await;
+    assert_eq!(
+        names(&events, "event"),
+        ["closed", "reopened", "locked", "unlocked"]
+    );
+    // The viewer's issues across repositories.
+    assert_eq!(numbers(&fetch(&reviewer(&gh), "/issues").await), [2]);
+    assert_eq!(
+        numbers(&fetch(&api, "/issues?filter=created&state=all").await),
+        [2]
+    );
+}
+
+#[asym::clone("github", seed = "basic")]
+async fn comments_and_reactions(gh: asym::GitHub) {
+    let api = api(&gh);
+    let path = format!("{REPO}/issues/1/comments");
+    let first = api
+        .post(&path, &json!({ "body": "Looking" }))
+        .await
+        .expect(201);
+    assert_eq!(first["user"]["login"], "octocat");
+    assert_eq!(first["author_association"], "MEMBER");
+    assert!(
+        first["html_url"]
+            .as_str()
+            .unwrap()
+            .ends_with(&format!("#issuecomment-{}", first["id"]))
+    );
+    reviewer(&gh)
+        .post(&path, &json!({ "body": "Thanks" }))
+        .await
+        .expect(201);
+    assert_eq!(
+        fetch(&api, &format!("{REPO}/issues/1")).await["comments"],
+        2
+    );
+    assert_eq!(
+        names(&fetch(&api, &path).await, "body"),
+        ["Looking", "Thanks"]
+    );
+    let id = first["id"].as_i64().unwrap();
+    let one = format!("{REPO}/issues/comments/{id}");
+    assert_eq!(
+        api.patch(&one, &json!({ "body": "Fixed" }))
+            .await
+            .expect(200)["body"],
+        "Fixed"
+    );
+    let anonymous = asym_kit::testing::Api::new(gh.api_url());
+    assert_eq!(
+        error(anonymous.patch(&one, &json!({ "body": "no" })).await, 401),
+        "Requires authentication"
+    );
+    assert_eq!(
+        code(api.post(&path, &json!({ "body": "" })).await),
+        "missing_field"
+    );
+    assert_eq!(api.post(&path, &json!({})).await.status, 422);
+    let repo_wide = api
+        .get(&format!(
+            "{REPO}/issues/comments?since=2020-01-01T00:00:00Z"
+        ))
+        .await
+        .expect(200);
+    assert_eq!(repo_wide.as_array().unwrap().len(), 2);
+    // Reactions.
+    let heart = api
+        .post(&format!("{one}/reactions"), &json!({ "content": "heart" }))
+        .await;
+    assert_eq!(heart.status, 201);
+    assert_eq!(
+        api.post(&format!("{one}/reactions"), &json!({ "content": "heart" }))
+            .await
+            .status,
+        200
+    );
+    assert_eq!(
+        code(
+            api.post(&format!("{one}/reactions"), &json!({ "content": "wow" }))
+                .await
+        ),
+        "invalid"
+    );
+    api.post(
+        &format!("{REPO}/issues/1/reactions"),
+        &json!({ "content": "+1" }),
+    )
+    .await
+    .expect(201);
+    let issue = fetch(&api, &format!("{REPO}/issues/1")).await;
+    assert_eq!(
+        fields(&issue, ["/reactions/total_count", "/reactions/+1"]),
+        json!([1, 1])
+    );
+    assert_eq!(
+        fetch(&api, &format!("{one}/reactions")).await[0]["content"],
+        "heart"
+    );
+    assert_eq!(delete(&api, &one).await.status, 204);
+    assert_eq!(api.get(&one).await.status, 404);
+    assert_eq!(
+        fetch(&api, &format!("{REPO}/issues/1")).await["comments"],
+        1
+    );
+}
+
+#[asym::clone("github", seed = "basic")]
+async fn labels_milestones_and_assignees(gh: asym::GitHub) {
+    let api = api(&gh);
+    let labels = format!("{REPO}/labels");
+    assert_eq!(
+        names(&fetch(&api, &labels).await, "name"),
+        ["bug", "enhancement"]
+    );
+    let made = api
+        .post(
+            &labels,
+            &json!({ "name": "good first issue", "color": "#7057FF", "description": "Easy" }),
+        )
+        .await
+        .expect(201);
+    assert_eq!(
+        (made["color"].as_str(), made["default"].as_bool()),
+        (Some("7057ff"), Some(false))
+    );
+    assert_eq!(
+        made["url"],
+        format!("{}{REPO}/labels/good%20first%20issue", gh.api_url())
+    );
+    assert_eq!(
+        code(api.post(&labels, &json!({ "name": "BUG" })).await),
+        "already_exists"
+    );
+    assert_eq!(
+        code(
+            api.post(&labels, &json!({ "name": "x", "color": "red" }))
+                .await
+        ),
+        "invalid"
+    );
+    assert_eq!(
+        reviewer(&gh)
+            .post(&labels, &json!({ "name": "mine" }))
+            .await
+            .status,
+        201
+    );
+    let renamed = api
+        .patch(
+            &format!("{labels}/good%20first%20issue"),
+            &json!({ "new_name": "easy" }),
+        )
+        .await
+        .expect(200);
+    assert_eq!(renamed["name"], "easy");
+    assert_eq!(
+        fetch(&api, &format!("{labels}/easy")).await["description"],
+        "Easy"
+    );
+    // On an issue.
+    let on = format!("{REPO}/issues/1/labels");
+    assert_eq!(
+        names(
+            &api.post(&on, &json!({ "labels": ["easy"] }))
+                .await
+                .expect(200),
+            "name"
+        ),
+        ["bug", "easy"]
+    );
+    assert_eq!(
+        names(
+            &api.post(&on, &json!(["enhancement"])).await.expect(200),
+            "name"
+        ),
+        ["bug", "easy", "enhancement"]
+    );
+    assert_eq!(
+        names(
+            &api.put(&on, &json!({ "labels": ["easy"] }))
+                .await
+                .expect(200),
+            "name"
+        ),
+        ["easy"]
+    );
+    assert_eq!(
+        names(
+            &delete(&api, &format!("{on}/easy")).await.expect(200),
+            "name"
+        ),
+        Vec::<String>::new()
+    );
+    assert_eq!(
+        error(delete(&api, &format!("{on}/easy")).await, 404),
+        "Label does not exist"
+    );
+    api.post(&on, &json!(["bug"])).await.expect(200);
+    assert_eq!(delete(&api, &on).await.status, 204);
+    assert_eq!(delete(&api, &format!("{labels}/easy")).await.status, 204);
+    assert_eq!(api.get(&format!("{labels}/easy")).await.status, 404);
+    // Milestones.
+    let milestones = format!("{REPO}/milestones");
+    let m = api
+        .post(
+            &milestones,
+            &json!({ "title": "v1", "due_on": "2030-01-01T00:00:00Z" }),
+        )
+        .await
+        .expect(201);
+    assert_eq!(
+        (m["number"].as_i64(), m["open_issues"].as_i64()),
+        (Some(1), Some(0))
+    );
+    assert_eq!(
+        code(api.post(&milestones, &json!({ "title": "v1" })).await),
+        "already_exists"
+    );
+    let with = api
+        .patch(&format!("{REPO}/issues/1"), &json!({ "milestone": 1 }))
+        .await
+        .expect(200);
+    assert_eq!(with["milestone"]["title"], "v1");
+    assert_eq!(
+        fetch(&api, &format!("{milestones}/1")).await["open_issues"],
+        1
+    );
+    assert_eq!(
+        numbers(&fetch(&api, &format!("{REPO}/issues?milestone=1")).await),
+        [1]
+    );
+    assert_eq!(
+        code(
+            api.patch(&format!("{REPO}/issues/1"), &json!({ "milestone": 9 }))
+                .await
+        ),
+        "invalid"
+    );
+    let closed = api
+        .patch(&format!("{milestones}/1"), &json!({ "state": "closed" }))
+        .await
+        .expect(200);
+    assert!(closed["closed_at"].is_string());
+    assert_eq!(fetch(&api, &milestones).await, json!([]));
+    assert_eq!(count(&api, &format!("{milestones}?state=all")).await, 1);
+    assert_eq!(delete(&api, &format!("{milestones}/1")).await.status, 204);
+    assert!(fetch(&api, &format!("{REPO}/issues/1")).await["milestone"].is_null());
+    // Assignees.
+    assert_eq!(
+        names(&fetch(&api, &format!("{REPO}/assignees")).await, "login"),
+        ["hubot", "octocat"]
+    );
+    assert_eq!(
+        api.get(&format!("{REPO}/assignees/hubot")).await.status,
+        204
+    );
+    assert_eq!(
+        api.get(&format!("{REPO}/assignees/acme-bot[bot]"))
+            .await
+            .status,
+        404
+    );
+    let added = api
+        .post(
+            &format!("{REPO}/issues/1/assignees"),
+            &json!({ "assignees": ["hubot", "octocat"] }),
+        )
+        .await
+        .expect(201);
+    assert_eq!(names(&added["assignees"], "login").len(), 2);
+    let removed = api
+        .send(
+            Method::DELETE,
+            &format!("{REPO}/issues/1/assignees"),
+            Some(&json!({ "assignees": ["hubot"] })),
+        )
+        .await
+        .expect(200);
+    assert_eq!(names(&removed["assignees"], "login"), ["octocat"]);
+}

@@ -1,0 +1,18 @@
+//! The GitHub clone's tests: through the HTTP API of real clones leased from the harness,
+//! each reset to its seed.
+
+#![allow(
+    clippy::unwrap_used,
+    reason = "a test fails loudly on what it did not expect"
+)]
+
+mod checks;
+mod common;
+mod git;
+mod hooks;
+mod inprocess;
+mod issues;
+mod protocol;
+mod pulls;
+mod repos;
+mod search;

@@ -1,0 +1,366 @@
+//! Pull requests: create, list, mergeability, reviews, requested reviewers, merges.
+
+use asym_kit::testing::Api;
+use serde_json::{Value, json};
+
+use crate::common::{REPO, api, b64, code, count, error, fetch, fields, names, reviewer};
+
+/// Creates `branch` from main with one file, as `who`.
+async fn branch(api: &Api, branch: &str, file: &str, text: &str) {
+    let main = fetch(api, &format!("{REPO}/git/ref/heads/main")).await;
+    api.post(
+        &format!("{REPO}/git/refs"),
+        &json!({ "ref": format!("refs/heads/{branch}"), "sha": main["object"]["sha"] }),
+    )
+    .await
+    .expect(201);
+    api.put(
+        &format!("{REPO}/contents/{file}"),
+        &json!({ "message": format!("Add {file}"), "content": b64(text), "branch": branch }),
+    )
+    .await;
+}
+
+#[asym::clone("github", seed = "basic")]
+async fn open_review_and_merge(gh: asym::GitHub) {
+    let api = api(&gh);
+    let hubot = reviewer(&gh);
+    branch(&hubot, "feature", "feature.txt", "feature\n").await;
+    let path = format!("{REPO}/pulls");
+    let pull = hubot
+        .post(&path, &json!({ "title": "Add feature", "head": "acme:feature", "base": "main", "body": "Please" }))
+        .await
+        .expect(201);
+    assert_eq!(pull["number"], 2);
+    assert_eq!(
+        fields(&pull, ["/mergeable", "/mergeable_state"]),
+        json!([true, "clean"])
+    );
+    assert_eq!(
+        (pull["commits"].as_i64(), pull["changed_files"].as_i64()),
+        (Some(1), Some(1))
+    );
+    assert_eq!(pull["head"]["ref"], "feature");
+    assert_eq!(pull["head"]["repo"]["full_name"], "acme/hello-world");
+    // A pull request is an issue too.
+    let issue = fetch(&api, &format!("{REPO}/issues/2")).await;
+    assert!(
+        issue["pull_request"]["url"]
+            .as_str()
+            .unwrap()
+            .ends_with("/pulls/2")
+    );
+    // Errors on create.
+    let again = hubot
+        .post(
+            &path,
+            &json!({ "title": "Again", "head": "feature", "base": "main" }),
+        )
+        .await;
+    assert!(
+        again.body["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("A pull request already exists")
+    );
+    for (head, expected) in [("nope", "invalid"), ("main", "custom")] {
+        let made = hubot
+            .post(
+                &path,
+                &json!({ "title": "x", "head": head, "base": "main" }),
+            )
+            .await;
+        assert_eq!(code(made), expected, "{head}");
+    }
+    // Lists.
+    assert_eq!(names(&fetch(&api, &path).await, "title"), ["Add feature"]);
+    assert_eq!(
+        fetch(&api, &format!("{path}?head=acme:other")).await,
+        json!([])
+    );
+    assert_eq!(
+        fetch(&api, &format!("{path}?state=closed")).await,
+        json!([])
+    );
+    assert_eq!(
+        names(&fetch(&api, &format!("{path}/2/files")).await, "filename"),
+        ["feature.txt"]
+    );
+    assert_eq!(
+        fetch(&api, &format!("{path}/2/commits")).await[0]["commit"]["message"],
+        "Add feature.txt"
+    );
+    // Reviews: the author may not approve their own pull request.
+    let own = hubot
+        .post(&format!("{path}/2/reviews"), &json!({ "event": "APPROVE" }))
+        .await;
+    assert_eq!(own.status, 422);
+    assert_eq!(
+        own.body["errors"][0],
+        "Review Can not approve your own pull request"
+    );
+    assert_eq!(
+        api.post(
+            &format!("{path}/2/reviews"),
+            &json!({ "event": "REQUEST_CHANGES" })
+        )
+        .await
+        .status,
+        422
+    );
+    let requested = api
+        .post(
+            &format!("{path}/2/requested_reviewers"),
+            &json!({ "reviewers": ["octocat"] }),
+        )
+        .await
+        .expect(201);
+    assert_eq!(
+        names(&requested["requested_reviewers"], "login"),
+        ["octocat"]
+    );
+    assert_eq!(
+        api.post(
+            &format!("{path}/2/requested_reviewers"),
+            &json!({ "reviewers": ["hubot"] })
+        )
+        .await
+        .status,
+        422
+    );
+    let changes = api
+        .post(
+            &format!("{path}/2/reviews"),
+            &json!({ "event": "REQUEST_CHANGES", "body": "One thing" }),
+        )
+        .await
+        .expect(200);
+    assert_eq!(changes["state"], "CHANGES_REQUESTED");
+    assert_eq!(
+        fetch(&api, &format!("{path}/2/requested_reviewers")).await["users"],
+        json!([])
+    );
+    let dismissed = api
+        .put(
+            &format!("{path}/2/reviews/{}/dismissals", changes["id"]),
+            &json!({ "message": "Outdated" }),
+        )
+        .await
+        .expect(200);
+    assert_eq!(dismissed["state"], "DISMISSED");
+    let pending = api.post(&format!("{path}/2/reviews"), &json!({ "body": "Later", "comments": [{ "path": "feature.txt", "line": 1, "body": "nit" }] })).await.expect(200);
+    assert_eq!(pending["state"], "PENDING");
+    assert_eq!(count(&hubot, &format!("{path}/2/reviews")).await, 1);
+    let approved = api
+        .post(
+            &format!("{path}/2/reviews/{}/events", pending["id"]),
+            &json!({ "event": "APPROVE" }),
+        )
+        .await
+        .expect(200);
+    assert_eq!(approved["state"], "APPROVED");
+    assert_eq!(
+        names(&fetch(&api, &format!("{path}/2/reviews")).await, "state"),
+        ["DISMISSED", "APPROVED"]
+    );
+    let comments = fetch(&api, &format!("{path}/2/comments")).await;
+    assert_eq!(names(&comments, "body"), ["nit"]);
+    let reply = hubot
+        .post(
+            &format!("{path}/2/comments"),
+            &json!({ "body": "done", "in_reply_to": comments[0]["id"] }),
+        )
+        .await
+        .expect(201);
+    assert_eq!(reply["path"], "feature.txt");
+    // Merge: a stale sha is 409, then a squash lands on main.
+    assert_eq!(api.get(&format!("{path}/2/merge")).await.status, 404);
+    let stale = api
+        .put(
+            &format!("{path}/2/merge"),
+            &json!({ "sha": "0".repeat(40) }),
+        )
+        .await;
+    assert_eq!(
+        error(stale, 409),
+        "Head branch was modified. Review and try the merge again."
+    );
+    let merged = api
+        .put(
+            &format!("{path}/2/merge"),
+            &json!({ "merge_method": "squash", "sha": pull["head"]["sha"] }),
+        )
+        .await
+        .expect(200);
+    assert_eq!(merged["merged"], true);
+    let main = fetch(&api, &format!("{REPO}/commits/main")).await;
+    assert_eq!(main["sha"], merged["sha"]);
+    assert_eq!(main["commit"]["message"], "Add feature (#2)");
+    assert_eq!(
+        api.get(&format!("{REPO}/contents/feature.txt"))
+            .await
+            .status,
+        200
+    );
+    assert_eq!(api.get(&format!("{path}/2/merge")).await.status, 204);
+    let after = fetch(&api, &format!("{path}/2")).await;
+    assert_eq!(
+        (after["state"].as_str(), after["merged"].as_bool()),
+        (Some("closed"), Some(true))
+    );
+    assert_eq!(after["merged_by"]["login"], "octocat");
+    assert_eq!(
+        error(api.put(&format!("{path}/2/merge"), &json!({})).await, 405),
+        "Pull Request is not mergeable"
+    );
+}
+
+async fn conflicting(api: &Api) -> Value {
+    branch(api, "left", "same.txt", "left\n").await;
+    branch(api, "right", "same.txt", "right\n").await;
+    let left = api
+        .post(
+            &format!("{REPO}/pulls"),
+            &json!({ "title": "Left", "head": "left", "base": "main" }),
+        )
+        .await
+        .expect(201);
+    api.put(
+        &format!("{REPO}/pulls/{}/merge", left["number"]),
+        &json!({ "merge_method": "merge" }),
+    )
+    .await
+    .expect(200);
+    api.post(
+        &format!("{REPO}/pulls"),
+        &json!({ "title": "Right", "head": "right", "base": "main" }),
+    )
+    .await
+    .expect(201)
+}
+
+#[asym::clone("github", seed = "basic")]
+async fn conflicts_rebases_and_updates(gh: asym::GitHub) {
+    let api = api(&gh);
+    let right = conflicting(&api).await;
+    assert_eq!(
+        fields(&right, ["/mergeable", "/mergeable_state"]),
+        json!([false, "dirty"])
+    );
+    let number = right["number"].as_i64().unwrap();
+    assert_eq!(
+        api.put(&format!("{REPO}/pulls/{number}/merge"), &json!({}))
+            .await
+            .status,
+        405
+    );
+    let merge = fetch(&api, &format!("{REPO}/commits/main")).await;
+    assert_eq!(merge["parents"].as_array().unwrap().len(), 2);
+    assert!(
+        merge["commit"]["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("Merge pull request #2 from acme/left")
+    );
+    // Rebase a non-conflicting branch.
+    branch(&api, "other", "other.txt", "other\n").await;
+    let other = api
+        .post(
+            &format!("{REPO}/pulls"),
+            &json!({ "title": "Other", "head": "other", "base": "main", "draft": true }),
+        )
+        .await
+        .expect(201);
+    assert_eq!(other["mergeable_state"], "draft");
+    let n = other["number"].as_i64().unwrap();
+    let edited = api
+        .patch(
+            &format!("{REPO}/pulls/{n}"),
+            &json!({ "title": "Other, edited", "body": "b" }),
+        )
+        .await
+        .expect(200);
+    assert_eq!(edited["title"], "Other, edited");
+    assert_eq!(
+        api.put(
+            &format!("{REPO}/pulls/{n}/merge"),
+            &json!({ "merge_method": "rebase" })
+        )
+        .await
+        .status,
+        405,
+        "drafts are not mergeable"
+    );
+    // Close and reopen.
+    for state in ["closed", "open"] {
+        let changed = api
+            .patch(
+                &format!("{REPO}/pulls/{number}"),
+                &json!({ "state": state }),
+            )
+            .await
+            .expect(200);
+        assert_eq!(changed["state"], state);
+    }
+    assert_eq!(
+        code(
+            api.patch(
+                &format!("{REPO}/pulls/{number}"),
+                &json!({ "state": "merged" })
+            )
+            .await
+        ),
+        "invalid"
+    );
+    assert_eq!(
+        code(api.get(&format!("{REPO}/pulls?sort=size")).await),
+        "invalid"
+    );
+}
+
+#[asym::clone("github", seed = "acme-corp")]
+async fn the_acme_corp_fixture(gh: asym::GitHub) {
+    let api = api(&gh);
+    let pull = fetch(&api, &format!("{REPO}/pulls/3")).await;
+    assert_eq!(
+        (pull["head"]["ref"].as_str(), pull["mergeable"].as_bool()),
+        (Some("feature/greeting"), Some(true))
+    );
+    assert_eq!(pull["user"]["login"], "hubot");
+    let reviews = fetch(&api, &format!("{REPO}/pulls/3/reviews")).await;
+    assert_eq!(names(&reviews, "state"), ["APPROVED"]);
+    let sha = pull["head"]["sha"].as_str().unwrap();
+    assert_eq!(
+        fetch(&api, &format!("{REPO}/commits/{sha}/status")).await["state"],
+        "success"
+    );
+    let runs = fetch(&api, &format!("{REPO}/commits/feature/greeting/check-runs")).await;
+    assert_eq!(runs["check_runs"][0]["conclusion"], "success");
+    let closed = fetch(&api, &format!("{REPO}/issues?state=closed")).await;
+    assert_eq!(closed[0]["milestone"]["title"], "v0.9");
+    assert_eq!(
+        count(&api, &format!("{REPO}/milestones?state=all")).await,
+        2
+    );
+    assert_eq!(
+        fetch(&reviewer(&gh), "/repos/acme/infra").await["private"],
+        true
+    );
+    assert_eq!(
+        api.get("/repos/acme/website/contents/README.md")
+            .await
+            .status,
+        200
+    );
+    let merged = api
+        .put(
+            &format!("{REPO}/pulls/3/merge"),
+            &json!({ "merge_method": "merge" }),
+        )
+        .await
+        .expect(200);
+    assert_eq!(
+        fetch(&api, &format!("{REPO}/branches/main")).await["commit"]["sha"],
+        merged["sha"]
+    );
+}

@@ -1,0 +1,269 @@
+//! Users, organizations, repositories, topics, collaborators and branches.
+
+use serde_json::json;
+
+use crate::common::{REPO, api, app, code, delete, error, fetch, fields, names, reviewer};
+
+#[asym::clone("github", seed = "basic")]
+async fn users_and_orgs(gh: asym::GitHub) {
+    let api = api(&gh);
+    let me = fetch(&api, "/user").await;
+    assert_eq!(
+        (me["id"].as_i64(), me["type"].as_str()),
+        (Some(1), Some("User"))
+    );
+    assert_eq!(me["url"], format!("{}/users/octocat", gh.api_url()));
+    assert!(me["plan"].is_object());
+    let hubot = fetch(&api, "/users/HUBOT").await;
+    assert_eq!(hubot["login"], "hubot");
+    assert!(hubot.get("plan").is_none());
+    assert_eq!(names(&fetch(&api, "/user/orgs").await, "login"), ["acme"]);
+    let org = fetch(&api, "/orgs/acme").await;
+    assert_eq!(
+        (org["type"].as_str(), org["public_repos"].as_i64()),
+        (Some("Organization"), Some(1))
+    );
+    assert_eq!(
+        names(&fetch(&api, "/orgs/acme/members").await, "login"),
+        ["octocat", "hubot"]
+    );
+    assert_eq!(
+        names(&fetch(&api, "/orgs/acme/members?role=admin").await, "login"),
+        ["octocat"]
+    );
+    assert_eq!(api.get("/orgs/acme/members/hubot").await.status, 204);
+    assert_eq!(
+        api.get("/orgs/acme/members/acme-bot[bot]").await.status,
+        404
+    );
+    assert_eq!(api.get("/orgs/octocat").await.status, 404);
+    assert_eq!(
+        code(api.get("/orgs/acme/members?role=boss").await),
+        "invalid"
+    );
+}
+
+#[asym::clone("github", seed = "basic")]
+async fn repository_lifecycle(gh: asym::GitHub) {
+    let api = api(&gh);
+    let made = api
+        .post(
+            "/user/repos",
+            &json!({ "name": "new thing", "description": "d", "private": true, "auto_init": true }),
+        )
+        .await
+        .expect(201);
+    assert_eq!(made["full_name"], "octocat/new-thing");
+    assert_eq!(
+        (made["private"].as_bool(), made["visibility"].as_str()),
+        (Some(true), Some("private"))
+    );
+    assert_eq!(made["permissions"]["admin"], true);
+    assert_eq!(made["owner"]["login"], "octocat");
+    let readme = fetch(&api, "/repos/octocat/new-thing/readme").await;
+    assert_eq!(readme["path"], "README.md");
+    let again = api
+        .post("/user/repos", &json!({ "name": "new-thing" }))
+        .await;
+    assert_eq!(error(again.clone(), 422), "Repository creation failed.");
+    assert_eq!(
+        again.body["errors"][0]["message"],
+        "name already exists on this account"
+    );
+    assert_eq!(
+        code(api.post("/user/repos", &json!({ "name": "" })).await),
+        "missing_field"
+    );
+    assert_eq!(api.post("/user/repos", &json!({})).await.status, 422);
+    // Org repositories: members may create them; the app too.
+    let org_repo = reviewer(&gh)
+        .post("/orgs/acme/repos", &json!({ "name": "tools" }))
+        .await
+        .expect(201);
+    assert_eq!(org_repo["organization"]["login"], "acme");
+    app(&gh)
+        .post("/orgs/acme/repos", &json!({ "name": "bot-made" }))
+        .await
+        .expect(201);
+    assert_eq!(
+        app(&gh)
+            .post("/user/repos", &json!({ "name": "x" }))
+            .await
+            .status,
+        403
+    );
+    // Update, rename, default branch.
+    let updated = api
+        .patch(
+            "/repos/octocat/new-thing",
+            &json!({ "name": "renamed", "description": null, "has_wiki": false }),
+        )
+        .await
+        .expect(200);
+    assert_eq!(
+        fields(&updated, ["/full_name", "/description"]),
+        json!(["octocat/renamed", null])
+    );
+    assert_eq!(api.get("/repos/octocat/new-thing").await.status, 404);
+    assert_eq!(
+        code(
+            api.patch(
+                "/repos/octocat/renamed",
+                &json!({ "default_branch": "nope" })
+            )
+            .await
+        ),
+        "custom"
+    );
+    assert_eq!(
+        api.patch(REPO, &json!({ "private": "yes" })).await.status,
+        422
+    );
+    assert_eq!(
+        reviewer(&gh)
+            .patch(REPO, &json!({ "description": "mine" }))
+            .await
+            .status,
+        403
+    );
+    // Lists.
+    let mine = names(&fetch(&api, "/user/repos").await, "full_name");
+    assert!(
+        mine.contains(&"acme/hello-world".to_owned())
+            && mine.contains(&"octocat/renamed".to_owned()),
+        "{mine:?}"
+    );
+    let hubots = names(&fetch(&reviewer(&gh), "/user/repos").await, "full_name");
+    assert!(
+        !hubots.contains(&"octocat/private-notes".to_owned()),
+        "{hubots:?}"
+    );
+    let org = names(
+        &fetch(&api, "/orgs/acme/repos?sort=full_name").await,
+        "name",
+    );
+    assert_eq!(org, ["bot-made", "hello-world", "tools"]);
+    assert_eq!(
+        names(
+            &fetch(&api, "/users/octocat/repos?type=public").await,
+            "name"
+        ),
+        Vec::<String>::new()
+    );
+    assert_eq!(code(api.get("/user/repos?sort=stars").await), "invalid");
+    // Delete needs admin and the delete_repo scope.
+    assert_eq!(
+        delete(&reviewer(&gh), "/repos/acme/tools").await.status,
+        403
+    );
+    assert_eq!(delete(&api, "/repos/octocat/renamed").await.status, 204);
+    assert_eq!(api.get("/repos/octocat/renamed").await.status, 404);
+}
+
+#[asym::clone("github", seed = "basic")]
+async fn topics_collaborators_and_branches(gh: asym::GitHub) {
+    let api = api(&gh);
+    assert_eq!(
+        fetch(&api, &format!("{REPO}/topics")).await["names"],
+        json!([])
+    );
+    let set = api
+        .put(
+            &format!("{REPO}/topics"),
+            &json!({ "names": ["Rust", "asym"] }),
+        )
+        .await
+        .expect(200);
+    assert_eq!(set["names"], json!(["rust", "asym"]));
+    assert_eq!(fetch(&api, REPO).await["topics"], json!(["rust", "asym"]));
+    assert_eq!(
+        code(
+            api.put(
+                &format!("{REPO}/topics"),
+                &json!({ "names": ["no spaces"] })
+            )
+            .await
+        ),
+        "invalid"
+    );
+    let collaborators = fetch(&api, &format!("{REPO}/collaborators")).await;
+    assert!(names(&collaborators, "login").contains(&"hubot".to_owned()));
+    assert_eq!(
+        api.get(&format!("{REPO}/collaborators/hubot")).await.status,
+        204
+    );
+    let permission = fetch(&api, &format!("{REPO}/collaborators/hubot/permission")).await;
+    assert_eq!(
+        fields(&permission, ["/permission", "/user/login"]),
+        json!(["write", "hubot"])
+    );
+    let private = fetch(
+        &api,
+        "/repos/octocat/private-notes/collaborators/hubot/permission",
+    )
+    .await;
+    assert_eq!(private["permission"], "none");
+    let invited = api
+        .put(
+            "/repos/octocat/private-notes/collaborators/hubot",
+            &json!({ "permission": "pull" }),
+        )
+        .await
+        .expect(201);
+    assert_eq!(invited["invitee"]["login"], "hubot");
+    assert_eq!(
+        reviewer(&gh)
+            .get("/repos/octocat/private-notes")
+            .await
+            .status,
+        200
+    );
+    assert_eq!(
+        api.put(
+            "/repos/octocat/private-notes/collaborators/hubot",
+            &json!({ "permission": "push" })
+        )
+        .await
+        .status,
+        204
+    );
+    assert_eq!(
+        code(
+            api.put(
+                "/repos/octocat/private-notes/collaborators/hubot",
+                &json!({ "permission": "god" })
+            )
+            .await
+        ),
+        "invalid"
+    );
+    assert_eq!(
+        delete(&api, "/repos/octocat/private-notes/collaborators/hubot")
+            .await
+            .status,
+        204
+    );
+    assert_eq!(
+        reviewer(&gh)
+            .get("/repos/octocat/private-notes")
+            .await
+            .status,
+        404
+    );
+    let branches = fetch(&api, &format!("{REPO}/branches")).await;
+    assert_eq!(names(&branches, "name"), ["main"]);
+    let main = fetch(&api, &format!("{REPO}/branches/main")).await;
+    assert_eq!(main["commit"]["sha"], crate::common::MAIN_SHA);
+    assert_eq!(main["commit"]["commit"]["message"], "Initial commit");
+    assert_eq!(
+        error(
+            api.get(&format!("{REPO}/branches/main/protection")).await,
+            404
+        ),
+        "Branch not protected"
+    );
+    assert_eq!(
+        error(api.get(&format!("{REPO}/branches/nope")).await, 404),
+        "Branch not found"
+    );
+}

@@ -1,0 +1,193 @@
+// @octokit/rest, unmodified but for its baseUrl, against a GitHub clone.
+// Reads GITHUB_API_BASE, GITHUB_TOKEN, GITHUB_REVIEWER_TOKEN, GITHUB_APP_TOKEN. Every
+// scenario prints `ok <name>`; the first failure exits non-zero.
+import { Octokit } from "@octokit/rest";
+import assert from "node:assert/strict";
+import { createHmac } from "node:crypto";
+import { createServer } from "node:http";
+
+const baseUrl = process.env.GITHUB_API_BASE;
+const owner = new Octokit({ auth: process.env.GITHUB_TOKEN, baseUrl });
+const reviewer = new Octokit({ auth: process.env.GITHUB_REVIEWER_TOKEN, baseUrl });
+const app = new Octokit({ auth: process.env.GITHUB_APP_TOKEN, baseUrl });
+const repo = { owner: "acme", repo: "hello-world" };
+
+async function scenario(name, body) {
+  await body();
+  console.log(`ok ${name}`);
+}
+
+async function fails(status, call) {
+  try {
+    await call();
+  } catch (err) {
+    assert.equal(err.status, status, JSON.stringify(err.response?.data));
+    return err;
+  }
+  assert.fail(`expected ${status}`);
+}
+
+await scenario("users_and_orgs", async () => {
+  const me = await owner.rest.users.getAuthenticated();
+  assert.equal(me.data.login, "octocat");
+  assert.match(me.headers["x-oauth-scopes"], /repo/);
+  assert.ok(Number(me.headers["x-ratelimit-limit"]) > 0);
+  const org = await owner.rest.orgs.get({ org: "acme" });
+  assert.equal(org.data.login, "acme");
+  const members = await owner.paginate(owner.rest.orgs.listMembers, { org: "acme", per_page: 1 });
+  assert.deepEqual(members.map((m) => m.login), ["octocat", "hubot"]);
+  await fails(401, () => new Octokit({ auth: "ghp_bad", baseUrl }).rest.users.getAuthenticated());
+  await fails(404, () => reviewer.rest.repos.get({ owner: "octocat", repo: "private-notes" }));
+});
+
+await scenario("repositories", async () => {
+  const made = await owner.rest.repos.createForAuthenticatedUser({ name: "sdk-node", auto_init: true });
+  assert.equal(made.status, 201);
+  assert.equal(made.data.full_name, "octocat/sdk-node");
+  const readme = await owner.rest.repos.getReadme({ owner: "octocat", repo: "sdk-node" });
+  assert.match(Buffer.from(readme.data.content, "base64").toString(), /^# sdk-node/);
+  await owner.rest.repos.update({ owner: "octocat", repo: "sdk-node", description: "from octokit" });
+  await owner.rest.repos.replaceAllTopics({ owner: "octocat", repo: "sdk-node", names: ["node"] });
+  assert.deepEqual((await owner.rest.repos.getAllTopics({ owner: "octocat", repo: "sdk-node" })).data.names, ["node"]);
+  const err = await fails(422, () => owner.rest.repos.createForAuthenticatedUser({ name: "sdk-node" }));
+  assert.equal(err.response.data.errors[0].field, "name");
+  await owner.rest.repos.createInOrg({ org: "acme", name: "sdk-node-org" });
+  const mine = await owner.paginate(owner.rest.repos.listForAuthenticatedUser, { per_page: 1 });
+  assert.ok(mine.some((r) => r.full_name === "acme/sdk-node-org"));
+  assert.equal((await owner.rest.repos.delete({ owner: "octocat", repo: "sdk-node" })).status, 204);
+  await fails(404, () => owner.rest.repos.get({ owner: "octocat", repo: "sdk-node" }));
+});
+
+await scenario("issues_comments_labels", async () => {
+  await owner.rest.issues.createLabel({ ...repo, name: "triage", color: "fbca04" });
+  const issue = await owner.rest.issues.create({ ...repo, title: "From octokit", labels: ["bug", "triage"], assignees: ["hubot"] });
+  assert.equal(issue.status, 201);
+  const number = issue.data.number;
+  assert.deepEqual(issue.data.labels.map((l) => l.name), ["bug", "triage"]);
+  await owner.rest.issues.createComment({ ...repo, issue_number: number, body: "first" });
+  await reviewer.rest.issues.createComment({ ...repo, issue_number: number, body: "second" });
+  const comments = await owner.paginate(owner.rest.issues.listComments, { ...repo, issue_number: number, per_page: 1 });
+  assert.deepEqual(comments.map((c) => c.body), ["first", "second"]);
+  const closed = await owner.rest.issues.update({ ...repo, issue_number: number, state: "closed", state_reason: "completed" });
+  assert.equal(closed.data.state_reason, "completed");
+  await owner.rest.issues.update({ ...repo, issue_number: number, state: "open" });
+  await owner.rest.issues.addLabels({ ...repo, issue_number: number, labels: ["enhancement"] });
+  await owner.rest.issues.removeLabel({ ...repo, issue_number: number, name: "triage" });
+  const labels = await owner.rest.issues.listLabelsOnIssue({ ...repo, issue_number: number });
+  assert.deepEqual(labels.data.map((l) => l.name), ["bug", "enhancement"]);
+  for (let i = 0; i < 3; i++) await owner.rest.issues.create({ ...repo, title: `page ${i}` });
+  const all = await owner.paginate(owner.rest.issues.listForRepo, { ...repo, state: "all", per_page: 2, direction: "asc" });
+  assert.deepEqual(all.map((i) => i.number), [1, 2, 3, 4, 5]);
+  const bugs = await owner.rest.issues.listForRepo({ ...repo, labels: "bug,enhancement" });
+  assert.deepEqual(bugs.data.map((i) => i.number), [number]);
+  const ms = await owner.rest.issues.createMilestone({ ...repo, title: "v1" });
+  await owner.rest.issues.update({ ...repo, issue_number: number, milestone: ms.data.number });
+  await owner.rest.reactions.createForIssue({ ...repo, issue_number: number, content: "heart" });
+  await owner.rest.issues.lock({ ...repo, issue_number: number, lock_reason: "resolved" });
+  const got = await owner.rest.issues.get({ ...repo, issue_number: number });
+  assert.equal(got.data.milestone.title, "v1");
+  assert.equal(got.data.reactions.heart, 1);
+  assert.equal(got.data.locked, true);
+  const err = await fails(422, () => owner.rest.issues.create({ ...repo, title: "" }));
+  assert.equal(err.response.data.errors[0].code, "missing_field");
+  // ETag: a conditional request answers 304 (octokit raises it as a RequestError).
+  await fails(304, () => owner.rest.issues.get({ ...repo, issue_number: number, headers: { "if-none-match": got.headers.etag } }));
+});
+
+await scenario("contents_commits_refs", async () => {
+  const made = await owner.rest.repos.createOrUpdateFileContents({
+    ...repo, path: "docs/node.md", message: "Add node doc", content: Buffer.from("hello\n").toString("base64"),
+  });
+  assert.equal(made.status, 201);
+  assert.equal(made.data.content.sha, "ce013625030ba8dba906f756967f9e9ca394464a");
+  const branch = await owner.rest.repos.getBranch({ ...repo, branch: "main" });
+  assert.equal(branch.data.commit.sha, made.data.commit.sha);
+  const commits = await owner.rest.repos.listCommits({ ...repo, path: "docs/node.md" });
+  assert.equal(commits.data.length, 1);
+  await fails(409, () => owner.rest.repos.createOrUpdateFileContents({
+    ...repo, path: "docs/node.md", message: "stale", content: "eA==", sha: "e97975bd8bbb070102a3d5695dc0c18070a7c9aa",
+  }));
+  const file = await owner.rest.repos.getContent({ ...repo, path: "docs/node.md" });
+  await owner.rest.repos.deleteFile({ ...repo, path: "docs/node.md", message: "Remove", sha: file.data.sha });
+  await fails(404, () => owner.rest.repos.getContent({ ...repo, path: "docs/node.md" }));
+  const head = (await owner.rest.git.getRef({ ...repo, ref: "heads/main" })).data.object.sha;
+  const blob = await owner.rest.git.createBlob({ ...repo, content: "node\n" });
+  const base = await owner.rest.git.getCommit({ ...repo, commit_sha: head });
+  const tree = await owner.rest.git.createTree({ ...repo, base_tree: base.data.tree.sha, tree: [{ path: "node.txt", mode: "100644", type: "blob", sha: blob.data.sha }] });
+  const commit = await owner.rest.git.createCommit({ ...repo, message: "Via git data", tree: tree.data.sha, parents: [head] });
+  await owner.rest.git.createRef({ ...repo, ref: "refs/heads/node-branch", sha: head });
+  await owner.rest.git.updateRef({ ...repo, ref: "heads/node-branch", sha: commit.data.sha });
+  const cmp = await owner.rest.repos.compareCommitsWithBasehead({ ...repo, basehead: "main...node-branch" });
+  assert.equal(cmp.data.ahead_by, 1);
+  await fails(422, () => owner.rest.git.updateRef({ ...repo, ref: "heads/node-branch", sha: base.data.parents[0]?.sha ?? head }));
+  await owner.rest.git.deleteRef({ ...repo, ref: "heads/node-branch" });
+});
+
+await scenario("pull_requests_reviews_merge", async () => {
+  const head = (await owner.rest.git.getRef({ ...repo, ref: "heads/main" })).data.object.sha;
+  await owner.rest.git.createRef({ ...repo, ref: "refs/heads/node-feature", sha: head });
+  await owner.rest.repos.createOrUpdateFileContents({ ...repo, path: "feature.js", message: "Add feature", content: "Y29uc29sZS5sb2coMSkK", branch: "node-feature" });
+  const pr = await reviewer.rest.pulls.create({ ...repo, title: "Node feature", head: "acme:node-feature", base: "main" });
+  assert.equal(pr.data.mergeable, true);
+  const own = await fails(422, () => reviewer.rest.pulls.createReview({ ...repo, pull_number: pr.data.number, event: "APPROVE" }));
+  assert.match(JSON.stringify(own.response.data), /own pull request/);
+  await owner.rest.pulls.requestReviewers({ ...repo, pull_number: pr.data.number, reviewers: ["octocat"] });
+  await owner.rest.pulls.createReview({ ...repo, pull_number: pr.data.number, event: "APPROVE" });
+  const reviews = await owner.rest.pulls.listReviews({ ...repo, pull_number: pr.data.number });
+  assert.deepEqual(reviews.data.map((r) => r.state), ["APPROVED"]);
+  const files = await owner.rest.pulls.listFiles({ ...repo, pull_number: pr.data.number });
+  assert.deepEqual(files.data.map((f) => f.filename), ["feature.js"]);
+  await fails(409, () => owner.rest.pulls.merge({ ...repo, pull_number: pr.data.number, sha: "0".repeat(40) }));
+  const merged = await owner.rest.pulls.merge({ ...repo, pull_number: pr.data.number, merge_method: "rebase" });
+  assert.equal(merged.data.merged, true);
+  assert.equal((await owner.rest.pulls.checkIfMerged({ ...repo, pull_number: pr.data.number })).status, 204);
+  await fails(405, () => owner.rest.pulls.merge({ ...repo, pull_number: pr.data.number }));
+});
+
+await scenario("statuses_and_checks", async () => {
+  const sha = (await owner.rest.repos.getBranch({ ...repo, branch: "main" })).data.commit.sha;
+  await owner.rest.repos.createCommitStatus({ ...repo, sha, state: "failure", context: "ci/node" });
+  const combined = await owner.rest.repos.getCombinedStatusForRef({ ...repo, ref: "main" });
+  assert.equal(combined.data.state, "failure");
+  await fails(403, () => owner.rest.checks.create({ ...repo, name: "node", head_sha: sha }));
+  const run = await app.rest.checks.create({ ...repo, name: "node", head_sha: sha, status: "in_progress" });
+  await app.rest.checks.update({ ...repo, check_run_id: run.data.id, conclusion: "neutral" });
+  const runs = await owner.rest.checks.listForRef({ ...repo, ref: sha });
+  assert.deepEqual(runs.data.check_runs.map((r) => r.conclusion), ["neutral"]);
+});
+
+await scenario("webhooks", async () => {
+  const got = [];
+  const server = createServer((req, res) => {
+    let body = "";
+    req.on("data", (c) => (body += c));
+    req.on("end", () => {
+      got.push({ headers: req.headers, body });
+      res.end("ok");
+    });
+  });
+  await new Promise((r) => server.listen(0, "127.0.0.1", r));
+  const url = `http://127.0.0.1:${server.address().port}/hook`;
+  const hook = await owner.rest.repos.createWebhook({ ...repo, config: { url, content_type: "json", secret: "node-secret" }, events: ["issues"] });
+  await owner.rest.issues.create({ ...repo, title: "Hooked from Node" });
+  for (let i = 0; i < 100 && got.length < 2; i++) await new Promise((r) => setTimeout(r, 100));
+  assert.deepEqual(got.map((d) => d.headers["x-github-event"]), ["ping", "issues"]);
+  for (const d of got) {
+    const expected = "sha256=" + createHmac("sha256", "node-secret").update(d.body).digest("hex");
+    assert.equal(d.headers["x-hub-signature-256"], expected);
+  }
+  const deliveries = await owner.rest.repos.listWebhookDeliveries({ ...repo, hook_id: hook.data.id });
+  assert.deepEqual(deliveries.data.map((d) => d.event), ["issues", "ping"]);
+  await owner.rest.repos.redeliverWebhookDelivery({ ...repo, hook_id: hook.data.id, delivery_id: deliveries.data[0].id });
+  await owner.rest.repos.deleteWebhook({ ...repo, hook_id: hook.data.id });
+  server.close();
+});
+
+await scenario("search_and_meta", async () => {
+  const found = await owner.rest.search.issuesAndPullRequests({ q: "repo:acme/hello-world is:pr is:closed" });
+  assert.equal(found.data.total_count, 1);
+  const repos = await owner.rest.search.repos({ q: "org:acme hello" });
+  assert.equal(repos.data.items[0].full_name, "acme/hello-world");
+  assert.equal((await owner.rest.rateLimit.get()).data.resources.core.limit, 5000);
+  assert.equal((await owner.rest.meta.getZen()).status, 200);
+});

@@ -1,0 +1,213 @@
+"""PyGithub, unmodified but for its base URL, against a GitHub clone.
+
+Reads GITHUB_API_BASE, GITHUB_TOKEN, GITHUB_REVIEWER_TOKEN, GITHUB_APP_TOKEN. Every
+scenario prints `ok <name>`; the first failure raises and exits non-zero.
+"""
+
+import base64
+import hashlib
+import hmac
+import http.server
+import json
+import os
+import queue
+import threading
+
+from github import Auth, BadCredentialsException, Github, GithubException, UnknownObjectException
+
+BASE = os.environ["GITHUB_API_BASE"]
+owner = Github(auth=Auth.Token(os.environ["GITHUB_TOKEN"]), base_url=BASE, per_page=2)
+reviewer = Github(auth=Auth.Token(os.environ["GITHUB_REVIEWER_TOKEN"]), base_url=BASE)
+app = Github(auth=Auth.Token(os.environ["GITHUB_APP_TOKEN"]), base_url=BASE)
+
+
+def scenario(fn):
+    fn()
+    print(f"ok {fn.__name__}")
+    return fn
+
+
+def raises(kind, status, call):
+    try:
+        call()
+    except kind as err:
+        assert err.status == status, (err.status, err.data)
+        return err
+    raise AssertionError(f"expected {kind.__name__} {status}")
+
+
+@scenario
+def users_and_orgs():
+    me = owner.get_user()
+    assert me.login == "octocat" and me.name == "The Octocat"
+    assert reviewer.get_user().login == "hubot"
+    org = owner.get_organization("acme")
+    assert org.login == "acme" and org.name == "Acme Corp"
+    assert sorted(m.login for m in org.get_members()) == ["hubot", "octocat"]
+    assert [o.login for o in me.get_orgs()] == ["acme"]
+    raises(BadCredentialsException, 401, lambda: Github(auth=Auth.Token("ghp_bad"), base_url=BASE).get_user().login)
+    raises(UnknownObjectException, 404, lambda: owner.get_repo("acme/nope"))
+    raises(UnknownObjectException, 404, lambda: reviewer.get_repo("octocat/private-notes"))
+
+
+@scenario
+def repositories():
+    repo = owner.get_user().create_repo("sdk-py", description="from PyGithub", private=True, auto_init=True)
+    assert repo.full_name == "octocat/sdk-py" and repo.private
+    assert repo.get_readme().decoded_content.startswith(b"# sdk-py")
+    repo.edit(description="edited", has_wiki=False)
+    assert owner.get_repo("octocat/sdk-py").description == "edited"
+    repo.replace_topics(["python", "asym"])
+    assert repo.get_topics() == ["python", "asym"]
+    assert "octocat/sdk-py" in [r.full_name for r in owner.get_user().get_repos()]
+    org_repo = owner.get_organization("acme").create_repo("sdk-py-org")
+    assert org_repo.organization.login == "acme"
+    err = raises(GithubException, 422, lambda: owner.get_user().create_repo("sdk-py"))
+    assert err.data["errors"][0]["field"] == "name"
+    repo.delete()
+    raises(UnknownObjectException, 404, lambda: owner.get_repo("octocat/sdk-py"))
+
+
+@scenario
+def issues_comments_labels():
+    repo = owner.get_repo("acme/hello-world")
+    label = repo.create_label("triage", "fbca04", "Needs a look")
+    assert label.color == "fbca04"
+    issue = repo.create_issue("From PyGithub", body="hello @hubot", labels=["bug", "triage"], assignees=["hubot"])
+    assert issue.number == 2 and [l.name for l in issue.labels] == ["bug", "triage"]
+    assert [a.login for a in issue.assignees] == ["hubot"] and issue.user.login == "octocat"
+    comment = issue.create_comment("first")
+    comment.edit("first, edited")
+    reviewer.get_repo("acme/hello-world").get_issue(2).create_comment("second")
+    assert [c.body for c in issue.get_comments()] == ["first, edited", "second"]
+    issue.edit(state="closed", state_reason="not_planned")
+    closed = repo.get_issue(2)
+    assert closed.state == "closed" and closed.state_reason == "not_planned" and closed.closed_by.login == "octocat"
+    issue.edit(state="open")
+    issue.add_to_labels("enhancement")
+    issue.remove_from_labels("triage")
+    assert sorted(l.name for l in repo.get_issue(2).labels) == ["bug", "enhancement"]
+    for i in range(3):
+        repo.create_issue(f"page {i}")
+    # per_page=2: PyGithub follows the Link headers.
+    assert [i.number for i in repo.get_issues(state="all", direction="asc")] == [1, 2, 3, 4, 5]
+    assert [i.number for i in repo.get_issues(labels=[repo.get_label("bug")])] == [2, 1]
+    assert [i.number for i in repo.get_issues(assignee="hubot")] == [2]
+    milestone = repo.create_milestone("v1", description="first")
+    issue.edit(milestone=milestone)
+    assert repo.get_issue(2).milestone.title == "v1"
+    issue.create_reaction("rocket")
+    assert repo.get_issue(2).get_reactions()[0].content == "rocket"
+    issue.lock("resolved")
+    assert repo.get_issue(2).locked
+    issue.unlock()
+    err = raises(GithubException, 422, lambda: repo.create_issue(title=""))
+    assert err.data["errors"][0]["code"] == "missing_field"
+
+
+@scenario
+def contents_commits_refs():
+    repo = owner.get_repo("acme/hello-world")
+    readme = repo.get_contents("README.md")
+    assert readme.decoded_content.startswith(b"# hello-world")
+    made = repo.create_file("docs/guide.md", "Add guide", "hello\n", branch="main")
+    assert made["content"].sha == "ce013625030ba8dba906f756967f9e9ca394464a"
+    commit_sha = made["commit"].sha
+    assert repo.get_branch("main").commit.sha == commit_sha
+    assert [c.sha for c in repo.get_commits()][0] == commit_sha
+    assert repo.get_commit(commit_sha).files[0].filename == "docs/guide.md"
+    raises(GithubException, 409, lambda: repo.update_file("docs/guide.md", "stale", "x", readme.sha))
+    updated = repo.update_file("docs/guide.md", "Update guide", "bye\n", made["content"].sha)
+    assert repo.get_contents("docs/guide.md").decoded_content == b"bye\n"
+    assert [c.name for c in repo.get_contents("docs")] == ["guide.md"]
+    repo.delete_file("docs/guide.md", "Remove guide", updated["content"].sha)
+    raises(UnknownObjectException, 404, lambda: repo.get_contents("docs/guide.md"))
+    ref = repo.create_git_ref("refs/heads/py-branch", repo.get_branch("main").commit.sha)
+    assert ref.ref == "refs/heads/py-branch"
+    blob = repo.create_git_blob("data\n", "utf-8")
+    tree = repo.create_git_tree([__import__("github").InputGitTreeElement("data.txt", "100644", "blob", sha=blob.sha)],
+                                base_tree=repo.get_git_tree(repo.get_branch("main").commit.sha))
+    commit = repo.create_git_commit("Via git data", tree, [repo.get_git_commit(repo.get_branch("main").commit.sha)])
+    ref.edit(commit.sha)
+    assert repo.get_branch("py-branch").commit.sha == commit.sha
+    assert repo.compare("main", "py-branch").ahead_by == 1
+
+
+@scenario
+def pull_requests_reviews_merge():
+    repo = owner.get_repo("acme/hello-world")
+    main = repo.get_branch("main").commit.sha
+    repo.create_git_ref("refs/heads/py-feature", main)
+    repo.create_file("feature.py", "Add feature", "print('hi')\n", branch="py-feature")
+    pr = reviewer.get_repo("acme/hello-world").create_pull(title="Feature", body="please", head="py-feature", base="main")
+    assert pr.mergeable and pr.mergeable_state == "clean" and pr.changed_files == 1
+    err = raises(GithubException, 422, lambda: pr.create_review(event="APPROVE"))
+    assert "own pull request" in json.dumps(err.data)
+    owner.get_repo("acme/hello-world").get_pull(pr.number).create_review(body="LGTM", event="APPROVE")
+    assert [r.state for r in pr.get_reviews()] == ["APPROVED"]
+    assert [f.filename for f in pr.get_files()] == ["feature.py"]
+    raises(GithubException, 409, lambda: repo.get_pull(pr.number).merge(sha="0" * 40))
+    status = repo.get_pull(pr.number).merge(merge_method="squash", commit_title="Squashed")
+    assert status.merged
+    assert repo.get_pull(pr.number).merged
+    assert repo.get_branch("main").commit.commit.message == "Squashed"
+    raises(GithubException, 405, lambda: repo.get_pull(pr.number).merge())
+
+
+@scenario
+def statuses_and_checks():
+    repo = owner.get_repo("acme/hello-world")
+    sha = repo.get_branch("main").commit.sha
+    repo.get_commit(sha).create_status("pending", context="ci/test", description="running")
+    repo.get_commit(sha).create_status("success", context="ci/test")
+    combined = repo.get_commit(sha).get_combined_status()
+    assert combined.state == "success" and combined.total_count == 1
+    raises(GithubException, 403, lambda: repo.create_check_run("tests", sha))
+    run = app.get_repo("acme/hello-world").create_check_run("tests", sha, status="in_progress")
+    run.edit(conclusion="success", output={"title": "ok", "summary": "all good"})
+    runs = list(repo.get_commit(sha).get_check_runs())
+    assert [(r.name, r.conclusion) for r in runs] == [("tests", "success")]
+
+
+class _Hook(http.server.BaseHTTPRequestHandler):
+    got = queue.Queue()
+
+    def do_POST(self):
+        body = self.rfile.read(int(self.headers["Content-Length"]))
+        self.got.put((self.headers, body))
+        self.send_response(200)
+        self.end_headers()
+
+    def log_message(self, *args):
+        pass
+
+
+@scenario
+def webhooks():
+    server = http.server.HTTPServer(("127.0.0.1", 0), _Hook)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_port}/hook"
+    repo = owner.get_repo("acme/hello-world")
+    hook = repo.create_hook("web", {"url": url, "content_type": "json", "secret": "py-secret"}, events=["issues"], active=True)
+    deliveries = []
+    for _ in range(2):
+        headers, body = _Hook.got.get(timeout=10)
+        expected = "sha256=" + hmac.new(b"py-secret", body, hashlib.sha256).hexdigest()
+        assert headers["X-Hub-Signature-256"] == expected
+        deliveries.append((headers["X-GitHub-Event"], json.loads(body)))
+        if len(deliveries) == 1:
+            repo.create_issue("Hooked from Python")
+    assert deliveries[0][0] == "ping" and deliveries[1][0] == "issues"
+    assert deliveries[1][1]["action"] == "opened" and deliveries[1][1]["issue"]["title"] == "Hooked from Python"
+    assert [h.id for h in repo.get_hooks()] == [hook.id]
+    hook.delete()
+    server.shutdown()
+
+
+@scenario
+def search_and_meta():
+    assert owner.search_issues("repo:acme/hello-world is:open is:issue").totalCount >= 1
+    assert owner.search_repositories("hello org:acme").totalCount == 1
+    assert owner.get_rate_limit().resources.core.limit == 5000
+    assert owner.get_user("hubot").login == "hubot"
+    _ = base64

@@ -1,0 +1,78 @@
+//! The admin surface (behind the kit's `X-Asym-Admin-Secret` guard): provisioning and
+//! further private app tokens with chosen scopes. (Webhook settings and subscriptions are
+//! in `webhooks`, rate limits in `ratelimit`.)
+
+use asym_kit::Kit;
+use asym_kit::credentials::{self, Mint};
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde_json::{Value, json};
+
+use crate::error::{ApiError, ApiResult};
+use crate::request::JsonBody;
+
+/// The portal the clone plays (fixtures use it too).
+pub(crate) const PORTAL_ID: &str = "62515";
+
+/// Every scope the clone checks: the provisioned token carries them all.
+pub(crate) const SCOPES: [&str; 15] = [
+    "crm.objects.contacts.read",
+    "crm.objects.contacts.write",
+    "crm.objects.companies.read",
+    "crm.objects.companies.write",
+    "crm.objects.deals.read",
+    "crm.objects.deals.write",
+    "crm.objects.owners.read",
+    "crm.schemas.contacts.read",
+    "crm.schemas.contacts.write",
+    "crm.schemas.companies.read",
+    "crm.schemas.companies.write",
+    "crm.schemas.deals.read",
+    "crm.schemas.deals.write",
+    "tickets",
+    "e-commerce",
+];
+
+/// A private app token in HubSpot's shape: `pat-na1-<uuid>`.
+fn mint_token() -> String {
+    format!("pat-na1-{}", crate::error::correlation_id())
+}
+
+/// `POST /api/admin/provision`: mints `token`, a private app token with every scope.
+pub(crate) async fn provision(State(kit): State<Kit>, body: Bytes) -> Response {
+    credentials::provision(&kit, &body, || {
+        vec![
+            Mint::new("token", mint_token())
+                .subject(PORTAL_ID)
+                .kind("private_app")
+                .scopes(SCOPES),
+        ]
+    })
+    .await
+}
+
+/// `POST /api/admin/private-apps` `{scopes: [...]}`: another private app token with only
+/// those scopes (to exercise `MISSING_SCOPES`).
+pub(crate) async fn mint(State(kit): State<Kit>, JsonBody(body): JsonBody) -> ApiResult {
+    let scopes: Vec<String> = body["scopes"]
+        .as_array()
+        .ok_or_else(|| ApiError::validation("scopes must be an array of strings"))?
+        .iter()
+        .filter_map(Value::as_str)
+        .map(str::to_owned)
+        .collect();
+    let token = mint_token();
+    let minted = Mint::new("private_app", token.clone())
+        .subject(PORTAL_ID)
+        .kind("private_app")
+        .scopes(scopes.clone());
+    let client = kit.db().await?;
+    credentials::store(&client, &minted, false).await?;
+    Ok((
+        StatusCode::CREATED,
+        axum::Json(json!({ "token": token, "scopes": scopes })),
+    )
+        .into_response())
+}

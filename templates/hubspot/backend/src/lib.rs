@@ -1,0 +1,85 @@
+//! asym's HubSpot clone: the CRM v3 object APIs (eight types over one generic engine),
+//! search, batch, associations v4, properties, owners, pipelines and app webhooks, over
+//! Postgres — so `hubspot-api-client` (Python) and `@hubspot/api-client` (Node) work against
+//! it by changing only their base path to `http://<host>:<port>`.
+//!
+//! | API | module |
+//! |---|---|
+//! | `/crm/v3/objects/{type}` (create, read, update, archive, list, merge, GDPR delete) | `objects` |
+//! | `/crm/v3/objects/{type}/batch/*` | `objects::batch` |
+//! | `/crm/v3/objects/{type}/search` | `objects::search` |
+//! | object queries, rendering | `objects::model`, `objects::render` |
+//! | property values (types, options, dates) | `values` |
+//! | `/crm/v4/objects/…/associations`, `/crm/v4/associations/…/batch/*` | `associations` (routes), `assoc` (model) |
+//! | `/crm/v4/associations/{from}/{to}/labels` | `labels` |
+//! | `/crm/v3/properties/{type}` and groups | `properties` |
+//! | `/crm/v3/owners` | `owners` |
+//! | `/crm/v3/pipelines/{deals,tickets}` and stages | `pipelines` |
+//! | app webhooks (events, admin subscriptions) | `webhooks` |
+//! | `X-HubSpot-RateLimit-*`, 429 | `ratelimit` |
+//! | `/api/admin/provision`, `/api/admin/private-apps` | `admin` |
+//! | auth, bodies, query arguments | `request` |
+//! | the eight types | `types` |
+//!
+//! All state is in the clone's Postgres database (see `migrations/`) and under its Redis
+//! prefix (rate-limit counters); the process holds none.
+
+mod admin;
+mod assoc;
+mod associations;
+mod error;
+mod labels;
+mod objects;
+mod owners;
+mod pipelines;
+mod properties;
+mod ratelimit;
+mod request;
+mod types;
+mod values;
+mod webhooks;
+
+use asym_kit::Kit;
+use axum::Router;
+use axum::middleware;
+use axum::response::IntoResponse;
+use axum::routing::{get, post};
+
+use crate::error::ApiError;
+
+/// The HubSpot clone's routes. [`asym_kit::router`] adds `/api/health` and the admin guard.
+pub fn app(kit: Kit) -> Router {
+    Router::new()
+        .route("/api/admin/provision", post(admin::provision))
+        .route("/api/admin/private-apps", post(admin::mint))
+        .route("/api/admin/rate-limits", post(ratelimit::configure))
+        .route(
+            "/api/admin/webhooks/settings",
+            get(webhooks::get_settings).put(webhooks::put_settings),
+        )
+        .route(
+            "/api/admin/webhooks/subscriptions",
+            get(webhooks::subscriptions).post(webhooks::subscribe),
+        )
+        .route(
+            "/api/admin/webhooks/subscriptions/{id}",
+            axum::routing::delete(webhooks::unsubscribe),
+        )
+        .merge(objects::routes())
+        .merge(associations::routes())
+        .merge(properties::routes())
+        .merge(owners::routes())
+        .merge(pipelines::routes())
+        .fallback(not_found)
+        .method_not_allowed_fallback(not_found)
+        .layer(middleware::from_fn_with_state(
+            kit.clone(),
+            ratelimit::layer,
+        ))
+        .with_state(kit)
+}
+
+/// HubSpot's 404 for a path it does not serve.
+async fn not_found() -> impl IntoResponse {
+    ApiError::missing("Not Found")
+}

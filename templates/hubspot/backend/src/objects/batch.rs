@@ -1,0 +1,269 @@
+//! `POST /crm/v3/objects/{type}/batch/{create,read,update,archive,upsert}`: at most 100
+//! inputs. Invalid property values refuse the whole batch (400), as HubSpot does; ids that
+//! do not exist are reported per input in a 207 multi-status while the others proceed.
+
+use asym_kit::Kit;
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
+use serde_json::{Map, Value, json};
+
+use super::model::{self, Object};
+use super::render::{self, View};
+use super::{
+    archive_all, batch_body, batch_error, change_events, check_all, commit_with, create_one, gate,
+    input_properties, now, parse_associations, parse_id, write_error,
+};
+use crate::error::{ApiError, ApiResult};
+use crate::request::{Args, Call, JsonBody, string_field, string_list};
+use crate::types::ObjectType;
+use crate::values;
+
+/// Most inputs in one batch.
+pub(crate) const MAX_INPUTS: usize = 100;
+
+/// The batch's `inputs`.
+///
+/// # Errors
+///
+/// 400 when missing, not an array or longer than [`MAX_INPUTS`].
+pub(crate) fn inputs(body: &Value) -> Result<&Vec<Value>, ApiError> {
+    let inputs = body
+        .get("inputs")
+        .and_then(Value::as_array)
+        .ok_or_else(|| ApiError::validation("Invalid input JSON: inputs must be an array"))?;
+    if inputs.len() > MAX_INPUTS {
+        return Err(ApiError::validation(format!(
+            "Too many inputs: {} were sent, the limit is {MAX_INPUTS}",
+            inputs.len()
+        ))
+        .with("context", json!({ "inputs": [inputs.len().to_string()] })));
+    }
+    Ok(inputs)
+}
+
+/// Dispatches on `{operation}`.
+pub(crate) async fn batch(call: Call, args: Args, JsonBody(body): JsonBody) -> ApiResult {
+    let operation = call.param("operation");
+    let object_type = gate(&call, operation != "read").await?;
+    let started_at = now();
+    let inputs = inputs(&body)?;
+    let batch = Batch {
+        kit: &call.kit,
+        object_type,
+        inputs,
+    };
+    let (status, results, errors) = match operation {
+        "create" => batch.create().await?,
+        "read" => batch.read(&body, &args).await?,
+        "update" => batch.update().await?,
+        "upsert" => batch.upsert().await?,
+        "archive" => {
+            let ids: Vec<i64> = inputs
+                .iter()
+                .filter_map(|input| string_field(input, "id").and_then(|id| parse_id(&id)))
+                .collect();
+            archive_all(&call.kit, object_type, &ids).await?;
+            return Ok(StatusCode::NO_CONTENT.into_response());
+        }
+        _ => return Err(ApiError::not_found()),
+    };
+    let status = if errors.is_empty() {
+        status
+    } else {
+        StatusCode::MULTI_STATUS
+    };
+    Ok((status, axum::Json(batch_body(results, errors, &started_at))).into_response())
+}
+
+type Outcome = (StatusCode, Vec<Value>, Vec<Value>);
+
+/// One batch: its type and its inputs.
+struct Batch<'a> {
+    kit: &'a Kit,
+    object_type: &'static ObjectType,
+    inputs: &'a [Value],
+}
+
+/// The not-found entry for `ids`.
+fn missing(object_type: &ObjectType, ids: &[String]) -> Vec<Value> {
+    if ids.is_empty() {
+        return Vec::new();
+    }
+    let err = ApiError::missing(format!(
+        "Could not get some {} objects, they may be deleted or not exist. Check that ids are valid.",
+        object_type.singular.to_uppercase()
+    ))
+    .with("context", json!({ "ids": ids }));
+    vec![batch_error(&err)]
+}
+
+impl Batch<'_> {
+    /// Every input's `properties`.
+    fn properties(&self) -> Result<Vec<Map<String, Value>>, ApiError> {
+        self.inputs.iter().map(input_properties).collect()
+    }
+
+    /// `batch/create`: every input created, or none.
+    async fn create(&self) -> Result<Outcome, ApiError> {
+        let properties = self.properties()?;
+        let associations: Vec<_> = self
+            .inputs
+            .iter()
+            .map(parse_associations)
+            .collect::<Result<_, _>>()?;
+        let mut client = self.kit.db().await?;
+        let changes = check_all(&client, self.object_type, &properties).await?;
+        let tx = client.transaction().await?;
+        let mut events = Vec::new();
+        let mut created = Vec::with_capacity(self.inputs.len());
+        for (changes, associations) in changes.iter().zip(&associations) {
+            let object = create_one(&tx, self.object_type, changes, associations, &mut events)
+                .await
+                .map_err(write_error)?;
+            created.push(render::render(&object, &View::all()));
+        }
+        commit_with(self.kit, tx, &events).await?;
+        Ok((StatusCode::CREATED, created, Vec::new()))
+    }
+
+    /// `batch/read`: by id or `idProperty`; missing ones reported.
+    async fn read(&self, body: &Value, args: &Args) -> Result<Outcome, ApiError> {
+        let ids: Vec<String> = self
+            .inputs
+            .iter()
+            .map(|input| string_field(input, "id").unwrap_or_default())
+            .collect();
+        let client = self.kit.db().await?;
+        let id_property = string_field(body, "idProperty").filter(|p| p != "hs_object_id");
+        let mut found: Vec<Object> = Vec::new();
+        let mut absent = Vec::new();
+        if let Some(property) = &id_property {
+            for id in &ids {
+                match model::find_by(&client, self.object_type.name, property, id).await? {
+                    Some(object) => found.push(object),
+                    None => absent.push(id.clone()),
+                }
+            }
+        } else {
+            let numeric: Vec<i64> = ids.iter().filter_map(|id| parse_id(id)).collect();
+            found = model::get_many(
+                &client,
+                self.object_type.name,
+                &numeric,
+                args.flag("archived"),
+            )
+            .await?;
+            absent = ids
+                .iter()
+                .filter(|id| !parse_id(id).is_some_and(|n| found.iter().any(|o| o.id == n)))
+                .cloned()
+                .collect();
+        }
+        let view = View::resolve(
+            &client,
+            self.object_type,
+            &string_list(body, "properties"),
+            &string_list(body, "propertiesWithHistory"),
+            &[],
+        )
+        .await?;
+        let results = render::render_all(&client, &found, &view).await?;
+        Ok((StatusCode::OK, results, missing(self.object_type, &absent)))
+    }
+
+    /// `batch/update`: by id or `idProperty`; missing ones reported.
+    async fn update(&self) -> Result<Outcome, ApiError> {
+        let properties = self.properties()?;
+        let mut client = self.kit.db().await?;
+        let changes = check_all(&client, self.object_type, &properties).await?;
+        let tx = client.transaction().await?;
+        let mut events = Vec::new();
+        let mut results = Vec::with_capacity(self.inputs.len());
+        let mut absent = Vec::new();
+        for (input, changes) in self.inputs.iter().zip(&changes) {
+            let raw = string_field(input, "id").unwrap_or_default();
+            let id = match string_field(input, "idProperty").filter(|p| p != "hs_object_id") {
+                Some(property) => model::find_by(&tx, self.object_type.name, &property, &raw)
+                    .await?
+                    .map(|o| o.id),
+                None => parse_id(&raw),
+            };
+            let updated = match id {
+                Some(id) => model::update(&tx, self.object_type.name, id, changes)
+                    .await
+                    .map_err(write_error)?,
+                None => None,
+            };
+            match updated {
+                Some((object, old)) => {
+                    change_events(self.object_type, object.id, changes, &old, &mut events);
+                    results.push(render::render(&object, &View::all()));
+                }
+                None => absent.push(raw),
+            }
+        }
+        commit_with(self.kit, tx, &events).await?;
+        Ok((StatusCode::OK, results, missing(self.object_type, &absent)))
+    }
+
+    /// `batch/upsert`: by a unique `idProperty`, created when absent.
+    async fn upsert(&self) -> Result<Outcome, ApiError> {
+        let mut properties = Vec::with_capacity(self.inputs.len());
+        let mut keys = Vec::with_capacity(self.inputs.len());
+        for input in self.inputs {
+            let property = string_field(input, "idProperty")
+                .ok_or_else(|| ApiError::validation("each upsert input needs idProperty"))?;
+            let id = string_field(input, "id")
+                .ok_or_else(|| ApiError::validation("each upsert input needs id"))?;
+            let mut map = input_properties(input)?;
+            if property != "hs_object_id" {
+                map.entry(property.clone())
+                    .or_insert(Value::String(id.clone()));
+            }
+            properties.push(map);
+            keys.push((property, id));
+        }
+        let mut client = self.kit.db().await?;
+        let mut names: Vec<&str> = keys.iter().map(|(p, _)| p.as_str()).collect();
+        names.dedup();
+        let defs = values::definitions(&client, self.object_type.name, &names).await?;
+        if let Some((bad, _)) = keys
+            .iter()
+            .find(|(p, _)| !defs.get(p).is_some_and(|d| d.unique))
+        {
+            return Err(ApiError::validation(format!(
+                "{bad} is not a unique property of {}",
+                self.object_type.name
+            )));
+        }
+        let changes = check_all(&client, self.object_type, &properties).await?;
+        let tx = client.transaction().await?;
+        let mut events = Vec::new();
+        let mut results = Vec::with_capacity(self.inputs.len());
+        for ((property, id), changes) in keys.iter().zip(&changes) {
+            let existing = model::find_by(&tx, self.object_type.name, property, id).await?;
+            let (object, new) = match existing {
+                Some(existing) => {
+                    let (object, old) =
+                        model::update(&tx, self.object_type.name, existing.id, changes)
+                            .await
+                            .map_err(write_error)?
+                            .ok_or_else(ApiError::not_found)?;
+                    change_events(self.object_type, object.id, changes, &old, &mut events);
+                    (object, false)
+                }
+                None => (
+                    create_one(&tx, self.object_type, changes, &[], &mut events)
+                        .await
+                        .map_err(write_error)?,
+                    true,
+                ),
+            };
+            let mut rendered = render::render(&object, &View::all());
+            rendered["new"] = json!(new);
+            results.push(rendered);
+        }
+        commit_with(self.kit, tx, &events).await?;
+        Ok((StatusCode::OK, results, Vec::new()))
+    }
+}

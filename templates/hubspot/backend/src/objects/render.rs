@@ -1,0 +1,209 @@
+//! Objects as HubSpot answers them: `{id, properties, createdAt, updatedAt, archived}` with
+//! the requested (or default) properties, `propertiesWithHistory` and v3 `associations`.
+
+use std::collections::{BTreeMap, HashSet};
+
+use asym_kit::deadpool_postgres::GenericClient;
+use serde_json::{Map, Value, json};
+
+use super::model::Object;
+use crate::assoc;
+use crate::error::ApiError;
+use crate::request::Args;
+use crate::types::{CALCULATED, ObjectType};
+use crate::values;
+
+/// Which properties a response carries.
+#[derive(Debug, Clone)]
+pub(crate) enum Selection {
+    /// Every value the object holds (create and update answers).
+    All,
+    /// These names (existing properties: `null` when unset), then the calculated ones.
+    Named(Vec<String>),
+}
+
+/// What a read asked for.
+#[derive(Debug, Clone)]
+pub(crate) struct View {
+    /// The properties.
+    pub(crate) selection: Selection,
+    /// Properties whose history is wanted.
+    pub(crate) history: Vec<String>,
+    /// Types whose associations are wanted (v3).
+    pub(crate) associations: Vec<&'static str>,
+}
+
+impl View {
+    /// Every value, nothing else.
+    pub(crate) fn all() -> Self {
+        Self {
+            selection: Selection::All,
+            history: Vec::new(),
+            associations: Vec::new(),
+        }
+    }
+
+    /// The view a read's query asks for ([`View::resolve`] of its lists).
+    ///
+    /// # Errors
+    ///
+    /// The statement's error.
+    pub(crate) async fn asked(
+        client: &impl GenericClient,
+        object_type: &ObjectType,
+        args: &Args,
+    ) -> Result<Self, ApiError> {
+        Self::resolve(
+            client,
+            object_type,
+            &args.list("properties"),
+            &args.list("propertiesWithHistory"),
+            &args.list("associations"),
+        )
+        .await
+    }
+
+    /// The view a read asks for: `properties` (existing ones only, HubSpot ignores the
+    /// rest; the type's defaults when none), `propertiesWithHistory`, `associations`.
+    ///
+    /// # Errors
+    ///
+    /// The statement's error.
+    pub(crate) async fn resolve(
+        client: &impl GenericClient,
+        object_type: &ObjectType,
+        properties: &[String],
+        history: &[String],
+        associations: &[String],
+    ) -> Result<Self, ApiError> {
+        let names: Vec<String> = if properties.is_empty() {
+            object_type
+                .defaults
+                .iter()
+                .map(|s| (*s).to_owned())
+                .collect()
+        } else {
+            let asked: Vec<&str> = properties
+                .iter()
+                .chain(history)
+                .map(String::as_str)
+                .collect();
+            let known = values::definitions(client, object_type.name, &asked).await?;
+            properties
+                .iter()
+                .filter(|name| known.contains_key(*name))
+                .cloned()
+                .collect()
+        };
+        Ok(Self {
+            selection: Selection::Named(names),
+            history: history.to_vec(),
+            associations: assoc::requested(associations),
+        })
+    }
+}
+
+/// `object` in HubSpot's shape under `view` (associations are added by [`attach`]).
+pub(crate) fn render(object: &Object, view: &View) -> Value {
+    let properties = match &view.selection {
+        Selection::All => object.properties.clone(),
+        Selection::Named(names) => {
+            let mut out = Map::with_capacity(names.len() + CALCULATED.len());
+            for name in names.iter().map(String::as_str).chain(CALCULATED) {
+                let value = object.properties.get(name).cloned().unwrap_or(Value::Null);
+                out.insert(name.to_owned(), value);
+            }
+            out
+        }
+    };
+    let mut body = Map::with_capacity(7);
+    body.insert("id".to_owned(), Value::String(object.id.to_string()));
+    body.insert("properties".to_owned(), Value::Object(properties));
+    if !view.history.is_empty() {
+        let mut history = Map::new();
+        for name in &view.history {
+            if let Some(Value::Array(entries)) = object.history.get(name) {
+                history.insert(name.clone(), Value::Array(entries.clone()));
+            }
+        }
+        body.insert("propertiesWithHistory".to_owned(), Value::Object(history));
+    }
+    body.insert("createdAt".to_owned(), json!(object.created_at));
+    body.insert("updatedAt".to_owned(), json!(object.updated_at));
+    body.insert("archived".to_owned(), json!(object.archived));
+    if let Some(at) = &object.archived_at {
+        body.insert("archivedAt".to_owned(), json!(at));
+    }
+    Value::Object(body)
+}
+
+/// Renders `objects` and adds each one's v3 `associations` when the view asks for them
+/// (one statement for the whole page).
+///
+/// # Errors
+///
+/// The statement's error.
+pub(crate) async fn render_all(
+    client: &impl GenericClient,
+    objects: &[Object],
+    view: &View,
+) -> Result<Vec<Value>, ApiError> {
+    let mut rendered: Vec<Value> = objects.iter().map(|o| render(o, view)).collect();
+    if view.associations.is_empty() || objects.is_empty() {
+        return Ok(rendered);
+    }
+    let ids: Vec<i64> = objects.iter().map(|o| o.id).collect();
+    let rows = assoc::v3(client, &ids, &view.associations).await?;
+    let mut per_object: BTreeMap<i64, BTreeMap<String, Vec<Value>>> = BTreeMap::new();
+    let mut seen = HashSet::new();
+    for (from, to_type, to_id, name) in rows {
+        if seen.insert((from, to_id, name.clone())) {
+            per_object
+                .entry(from)
+                .or_default()
+                .entry(to_type)
+                .or_default()
+                .push(json!({ "id": to_id.to_string(), "type": name }));
+        }
+    }
+    for (object, body) in objects.iter().zip(rendered.iter_mut()) {
+        let Some(groups) = per_object.remove(&object.id) else {
+            continue;
+        };
+        let associations: Map<String, Value> = groups
+            .into_iter()
+            .map(|(to_type, results)| (to_type, json!({ "results": results })))
+            .collect();
+        if let Some(body) = body.as_object_mut() {
+            body.insert("associations".to_owned(), Value::Object(associations));
+        }
+    }
+    Ok(rendered)
+}
+
+/// Cuts `items` (read with one more than `limit`) to `limit` and gives the next page's
+/// cursor (`id` of the last kept item) when there was more.
+pub(crate) fn next_after<T>(
+    items: &mut Vec<T>,
+    limit: i64,
+    id: impl Fn(&T) -> String,
+) -> Option<String> {
+    let limit = usize::try_from(limit).unwrap_or(usize::MAX);
+    let more = items.len() > limit;
+    items.truncate(limit);
+    more.then(|| items.last().map(id)).flatten()
+}
+
+/// `{results, paging?}` with `paging.next = {after, link}` when there is more.
+pub(crate) fn page(results: Vec<Value>, next: Option<String>, link: &str) -> Value {
+    let mut body = Map::new();
+    body.insert("results".to_owned(), Value::Array(results));
+    if let Some(after) = next {
+        let separator = if link.contains('?') { '&' } else { '?' };
+        body.insert(
+            "paging".to_owned(),
+            json!({ "next": { "after": after, "link": format!("{link}{separator}after={after}") } }),
+        );
+    }
+    Value::Object(body)
+}

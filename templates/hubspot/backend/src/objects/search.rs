@@ -1,0 +1,491 @@
+//! `POST /crm/v3/objects/{type}/search`: `filterGroups` (an OR of ANDs), `sorts`, `query`,
+//! `properties`, `limit`, `after`, compiled to one parameterised statement over the JSONB
+//! properties, with HubSpot's limits (5 groups of 6 filters, 200 per page, 10,000 results).
+
+use std::collections::HashMap;
+
+use asym_kit::tokio_postgres::types::ToSql;
+use axum::response::IntoResponse;
+use serde_json::{Map, Value, json};
+
+use super::gate;
+use super::model::{Object, columns};
+use super::render::{self, View};
+use crate::error::{ApiError, ApiResult};
+use crate::request::{Call, JsonBody, array_field, body_limit, string_list};
+use crate::types::ObjectType;
+use crate::values::{self, Definition};
+
+const MAX_GROUPS: usize = 5;
+const MAX_FILTERS: usize = 6;
+const MAX_LIMIT: i64 = 200;
+const MAX_RESULTS: i64 = 10_000;
+
+/// A statement under construction: its SQL and its parameters.
+#[derive(Default)]
+struct Sql {
+    params: Vec<Box<dyn ToSql + Sync + Send>>,
+}
+
+impl Sql {
+    /// Adds a parameter, returning its placeholder (`$3`).
+    fn bind(&mut self, value: impl ToSql + Sync + Send + 'static) -> String {
+        self.params.push(Box::new(value));
+        format!("${}", self.params.len())
+    }
+}
+
+/// How a property is compared.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Text,
+    Exact,
+    Number,
+    Id,
+}
+
+fn kind(name: &str, def: Option<&Definition>) -> Kind {
+    if name == "hs_object_id" {
+        return Kind::Id;
+    }
+    match def.map(|d| d.kind.as_str()) {
+        Some("number") => Kind::Number,
+        Some("enumeration" | "bool" | "date" | "datetime") => Kind::Exact,
+        _ => Kind::Text,
+    }
+}
+
+/// The SQL expression of property `name`'s value.
+fn value_expr(sql: &mut Sql, name: &str, kind: Kind) -> String {
+    match kind {
+        Kind::Id => "o.id::numeric".to_owned(),
+        Kind::Number => {
+            let key = sql.bind(name.to_owned());
+            format!(
+                "(CASE WHEN (o.properties->>{key}::text) ~ '^-?[0-9]+(\\.[0-9]+)?([eE][-+]?[0-9]+)?$' \
+                 THEN (o.properties->>{key}::text)::numeric END)"
+            )
+        }
+        Kind::Text | Kind::Exact => format!("(o.properties->>{}::text)", sql.bind(name.to_owned())),
+    }
+}
+
+/// A filter value bound as the right type.
+fn bind_value(
+    sql: &mut Sql,
+    kind: Kind,
+    def: Option<&Definition>,
+    raw: &Value,
+) -> Result<String, ApiError> {
+    let text = match raw {
+        Value::String(s) => s.clone(),
+        Value::Number(n) => n.to_string(),
+        Value::Bool(b) => b.to_string(),
+        _ => {
+            return Err(ApiError::validation(
+                "filter values must be strings or numbers",
+            ));
+        }
+    };
+    match kind {
+        Kind::Number | Kind::Id => {
+            text.trim().parse::<f64>().map_err(|_| {
+                ApiError::validation(format!("{text} is not a valid number for this filter"))
+            })?;
+            Ok(format!(
+                "{}::text::numeric",
+                sql.bind(text.trim().to_owned())
+            ))
+        }
+        Kind::Text => Ok(format!("lower({})", sql.bind(text))),
+        Kind::Exact => Ok(sql.bind(values::filter_value(def, &text))),
+    }
+}
+
+/// The text expression compared for equality (case-insensitive for free text).
+fn eq_side(expr: &str, kind: Kind) -> String {
+    if kind == Kind::Text {
+        format!("lower({expr})")
+    } else {
+        expr.to_owned()
+    }
+}
+
+/// A token pattern as a case-insensitive regular expression: `*` is a wildcard (the value
+/// must match whole), otherwise the token must appear as a word.
+fn token_regex(token: &str) -> String {
+    let mut escaped = String::with_capacity(token.len() * 2);
+    for c in token.chars() {
+        match c {
+            '*' => escaped.push_str(".*"),
+            c if c.is_alphanumeric() || c == ' ' => escaped.push(c),
+            c => {
+                escaped.push('\\');
+                escaped.push(c);
+            }
+        }
+    }
+    if token.contains('*') {
+        format!("^{escaped}$")
+    } else {
+        format!("(^|[^[:alnum:]]){escaped}([^[:alnum:]]|$)")
+    }
+}
+
+/// One filter as a boolean SQL expression.
+fn filter(
+    sql: &mut Sql,
+    defs: &HashMap<String, Definition>,
+    f: &Value,
+) -> Result<String, ApiError> {
+    let name = f["propertyName"]
+        .as_str()
+        .ok_or_else(|| ApiError::validation("each filter needs a propertyName"))?;
+    let operator = f["operator"].as_str().unwrap_or("EQ");
+    let def = defs.get(name);
+    let kind = kind(name, def);
+    let value = || {
+        f.get("value")
+            .filter(|v| !v.is_null())
+            .ok_or_else(|| ApiError::validation(format!("operator {operator} needs a value")))
+    };
+    // Operators on the property's presence or text bind only what they use (a parameter
+    // left out of the statement would have no type).
+    match operator {
+        "HAS_PROPERTY" => {
+            return Ok(format!(
+                "o.properties ? {}::text",
+                sql.bind(name.to_owned())
+            ));
+        }
+        "NOT_HAS_PROPERTY" => {
+            return Ok(format!(
+                "NOT (o.properties ? {}::text)",
+                sql.bind(name.to_owned())
+            ));
+        }
+        "CONTAINS_TOKEN" | "NOT_CONTAINS_TOKEN" => {
+            let token = match value()? {
+                Value::String(s) => s.clone(),
+                other => other.to_string(),
+            };
+            let matches = format!(
+                "(o.properties->>{}::text) ~* {}",
+                sql.bind(name.to_owned()),
+                sql.bind(token_regex(&token))
+            );
+            return Ok(if operator == "CONTAINS_TOKEN" {
+                matches
+            } else {
+                format!("coalesce(NOT ({matches}), true)")
+            });
+        }
+        _ => {}
+    }
+    let expr = value_expr(sql, name, kind);
+    let list = |sql: &mut Sql| -> Result<String, ApiError> {
+        let items = f["values"]
+            .as_array()
+            .ok_or_else(|| ApiError::validation(format!("operator {operator} needs values")))?;
+        let texts: Vec<String> = items
+            .iter()
+            .map(|v| match v {
+                Value::String(s) if kind == Kind::Text => s.to_lowercase(),
+                Value::String(s) => values::filter_value(def, s),
+                other => other.to_string(),
+            })
+            .collect();
+        Ok(match kind {
+            Kind::Number | Kind::Id => {
+                format!("{expr} = ANY({}::text[]::numeric[])", sql.bind(texts))
+            }
+            _ => format!(
+                "{} = ANY({}::text[])",
+                eq_side(&expr, kind),
+                sql.bind(texts)
+            ),
+        })
+    };
+    let condition = match operator {
+        "EQ" | "NEQ" => {
+            let side = eq_side(&expr, kind);
+            let eq = format!("{side} = {}", bind_value(sql, kind, def, value()?)?);
+            if operator == "EQ" {
+                eq
+            } else {
+                format!("coalesce(NOT ({eq}), true)")
+            }
+        }
+        "LT" | "LTE" | "GT" | "GTE" => {
+            let op = match operator {
+                "LT" => "<",
+                "LTE" => "<=",
+                "GT" => ">",
+                _ => ">=",
+            };
+            let side = eq_side(&expr, kind);
+            format!("{side} {op} {}", bind_value(sql, kind, def, value()?)?)
+        }
+        "BETWEEN" => {
+            let high = f
+                .get("highValue")
+                .filter(|v| !v.is_null())
+                .ok_or_else(|| ApiError::validation("operator BETWEEN needs a highValue"))?;
+            let side = eq_side(&expr, kind);
+            let low = bind_value(sql, kind, def, value()?)?;
+            let high = bind_value(sql, kind, def, high)?;
+            format!("{side} BETWEEN {low} AND {high}")
+        }
+        "IN" => list(sql)?,
+        "NOT_IN" => format!("coalesce(NOT ({}), true)", list(sql)?),
+        other => {
+            return Err(ApiError::validation(format!(
+                "Invalid input JSON: Cannot deserialize value of type FilterOperator from String \"{other}\": not one of the values accepted for Enum class: [EQ, NEQ, LT, LTE, GT, GTE, BETWEEN, IN, NOT_IN, HAS_PROPERTY, NOT_HAS_PROPERTY, CONTAINS_TOKEN, NOT_CONTAINS_TOKEN]"
+            )));
+        }
+    };
+    Ok(condition)
+}
+
+/// `sorts`: strings (`createdate`, `-createdate`) or `{propertyName, direction}`.
+fn sorts(body: &Value) -> Result<Vec<(String, bool)>, ApiError> {
+    array_field(body, "sorts")?
+        .iter()
+        .map(|item| match item {
+            Value::String(s) => Ok(match s.strip_prefix('-') {
+                Some(name) => (name.to_owned(), false),
+                None => (s.clone(), true),
+            }),
+            Value::Object(o) => {
+                let name = o
+                    .get("propertyName")
+                    .and_then(Value::as_str)
+                    .ok_or_else(|| ApiError::validation("each sort needs a propertyName"))?;
+                let ascending = !o
+                    .get("direction")
+                    .and_then(Value::as_str)
+                    .is_some_and(|d| d.eq_ignore_ascii_case("DESCENDING"));
+                Ok((name.to_owned(), ascending))
+            }
+            _ => Err(ApiError::validation("sorts must be strings or objects")),
+        })
+        .collect()
+}
+
+/// Compiles the request into `(sql, params)`.
+fn compile(
+    object_type: &ObjectType,
+    body: &Value,
+    defs: &HashMap<String, Definition>,
+    limit: i64,
+    offset: i64,
+) -> Result<(String, Sql), ApiError> {
+    let mut sql = Sql::default();
+    let type_param = sql.bind(object_type.name.to_owned());
+    let mut clauses = vec![
+        format!("o.type = {type_param}"),
+        "NOT o.archived".to_owned(),
+    ];
+    let groups = body
+        .get("filterGroups")
+        .filter(|v| !v.is_null())
+        .map(|v| {
+            v.as_array()
+                .ok_or_else(|| ApiError::validation("filterGroups must be an array"))
+        })
+        .transpose()?
+        .cloned()
+        .unwrap_or_default();
+    if groups.len() > MAX_GROUPS {
+        return Err(ApiError::validation(format!(
+            "Too many filter groups: {} were sent, the limit is {MAX_GROUPS}",
+            groups.len()
+        )));
+    }
+    let mut ors = Vec::new();
+    for group in &groups {
+        let filters = group["filters"]
+            .as_array()
+            .ok_or_else(|| ApiError::validation("each filter group needs a filters array"))?;
+        if filters.len() > MAX_FILTERS {
+            return Err(ApiError::validation(format!(
+                "Too many filters in a group: {} were sent, the limit is {MAX_FILTERS}",
+                filters.len()
+            )));
+        }
+        let ands: Vec<String> = filters
+            .iter()
+            .map(|f| filter(&mut sql, defs, f))
+            .collect::<Result<_, _>>()?;
+        if !ands.is_empty() {
+            ors.push(format!("({})", ands.join(" AND ")));
+        }
+    }
+    if !ors.is_empty() {
+        clauses.push(format!("({})", ors.join(" OR ")));
+    }
+    if let Some(query) = body["query"].as_str().filter(|q| !q.trim().is_empty()) {
+        let escaped = query
+            .trim()
+            .replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_");
+        let pattern = sql.bind(format!("%{escaped}%"));
+        let names = sql.bind(
+            object_type
+                .searchable
+                .iter()
+                .map(|s| (*s).to_owned())
+                .collect::<Vec<_>>(),
+        );
+        clauses.push(format!(
+            "EXISTS (SELECT 1 FROM unnest({names}::text[]) AS s (name) \
+             WHERE o.properties->>s.name ILIKE {pattern})"
+        ));
+    }
+    // Matching ids and sort keys first (cheap), then the page's rows only: serialising every
+    // match's properties just to count them would cost a hundred times more.
+    let (mut keys, mut order) = (Vec::new(), Vec::new());
+    for (i, (name, ascending)) in sorts(body)?.into_iter().enumerate() {
+        let kind = kind(&name, defs.get(&name));
+        keys.push(format!("{} AS s{i}", value_expr(&mut sql, &name, kind)));
+        let direction = if ascending { "ASC" } else { "DESC" };
+        order.push(format!("s{i} {direction} NULLS LAST"));
+    }
+    order.push("id".to_owned());
+    keys.push("o.id".to_owned());
+    let limit = sql.bind(limit);
+    let offset = sql.bind(offset);
+    let order = order.join(", ");
+    let text = format!(
+        "WITH m AS MATERIALIZED (SELECT {keys} FROM objects o WHERE {where_}),
+              page AS (SELECT * FROM m ORDER BY {order} LIMIT {limit} OFFSET {offset})
+         SELECT {cols}, (SELECT count(*) FROM m) FROM page JOIN objects o ON o.id = page.id
+         ORDER BY {page_order}",
+        keys = keys.join(", "),
+        where_ = clauses.join(" AND "),
+        cols = columns("o"),
+        page_order = order
+            .split(", ")
+            .map(|term| format!("page.{term}"))
+            .collect::<Vec<_>>()
+            .join(", "),
+    );
+    Ok((text, sql))
+}
+
+/// The property names a request's filters and sorts use.
+fn used_properties(body: &Value) -> Vec<String> {
+    let mut names: Vec<String> = body["filterGroups"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .flat_map(|g| g["filters"].as_array().into_iter().flatten())
+        .filter_map(|f| f["propertyName"].as_str().map(str::to_owned))
+        .collect();
+    names.extend(sorts(body).unwrap_or_default().into_iter().map(|(n, _)| n));
+    names.sort();
+    names.dedup();
+    names
+}
+
+/// `POST /crm/v3/objects/{type}/search`.
+pub(crate) async fn search(call: Call, JsonBody(body): JsonBody) -> ApiResult {
+    let object_type = gate(&call, false).await?;
+    if !body.is_object() {
+        return Err(ApiError::validation(
+            "Invalid input JSON: the body must be an object",
+        ));
+    }
+    let limit = body_limit(&body, 10, MAX_LIMIT)?;
+    let offset = match &body["after"] {
+        Value::Null => 0,
+        Value::String(s) if s.is_empty() => 0,
+        Value::String(s) => s
+            .parse::<i64>()
+            .map_err(|_| ApiError::validation(format!("after: {s} is not a valid offset")))?,
+        Value::Number(n) => n.as_i64().unwrap_or(-1),
+        _ => -1,
+    };
+    if offset < 0 {
+        return Err(ApiError::validation("after must be a non-negative offset"));
+    }
+    if offset + limit > MAX_RESULTS {
+        return Err(ApiError::validation(format!(
+            "The search results cannot be paged past {MAX_RESULTS} results"
+        )));
+    }
+    let client = call.kit.db().await?;
+    let used = used_properties(&body);
+    let used: Vec<&str> = used.iter().map(String::as_str).collect();
+    let defs = if used.is_empty() {
+        HashMap::new()
+    } else {
+        values::definitions(&client, object_type.name, &used).await?
+    };
+    let (text, sql) = compile(object_type, &body, &defs, limit, offset)?;
+    let statement = client.prepare_cached(&text).await?;
+    let params: Vec<&(dyn ToSql + Sync)> = sql
+        .params
+        .iter()
+        .map(|p| &**p as &(dyn ToSql + Sync))
+        .collect();
+    let rows = client.query(&statement, &params).await?;
+    let total: i64 = match rows.first() {
+        Some(row) => row.get(7),
+        None => 0,
+    };
+    let objects: Vec<Object> = rows.iter().map(Object::from_row).collect();
+    let view = View::resolve(
+        &client,
+        object_type,
+        &string_list(&body, "properties"),
+        &[],
+        &[],
+    )
+    .await?;
+    let results = render::render_all(&client, &objects, &view).await?;
+    let mut out = Map::new();
+    out.insert("total".to_owned(), json!(total));
+    out.insert("results".to_owned(), Value::Array(results));
+    let next = offset + i64::try_from(objects.len()).unwrap_or(0);
+    if next < total && next < MAX_RESULTS {
+        out.insert(
+            "paging".to_owned(),
+            json!({ "next": { "after": next.to_string() } }),
+        );
+    }
+    Ok(axum::Json(Value::Object(out)).into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens_become_anchored_patterns() {
+        assert_eq!(token_regex("*@example.com"), "^.*\\@example\\.com$");
+        assert_eq!(token_regex("acme"), "(^|[^[:alnum:]])acme([^[:alnum:]]|$)");
+    }
+
+    #[test]
+    fn filters_compile_to_parameters_only() {
+        let body = json!({"filterGroups": [{"filters": [
+            {"propertyName": "email", "operator": "EQ", "value": "x'; DROP TABLE objects; --"}
+        ]}], "sorts": ["-createdate"]});
+        let contacts = crate::types::lookup("contacts").unwrap();
+        let (text, sql) = compile(contacts, &body, &HashMap::new(), 10, 0).unwrap();
+        assert!(!text.contains("DROP"));
+        assert_eq!(sql.params.len(), 6);
+    }
+
+    #[test]
+    fn limits_are_enforced() {
+        let contacts = crate::types::lookup("contacts").unwrap();
+        let group = json!({"filters": [{"propertyName": "email", "operator": "HAS_PROPERTY"}]});
+        let body = json!({"filterGroups": vec![group; 6]});
+        assert!(compile(contacts, &body, &HashMap::new(), 10, 0).is_err());
+        let bad = json!({"filterGroups": [{"filters": [{"propertyName": "email", "operator": "LIKE", "value": "x"}]}]});
+        assert!(compile(contacts, &bad, &HashMap::new(), 10, 0).is_err());
+    }
+}

@@ -1,0 +1,100 @@
+//! Owners v3: list (paginated, filtered by email) and get (by id or `userId`).
+
+use asym_kit::Kit;
+use asym_kit::tokio_postgres::Row;
+use axum::Router;
+use axum::response::IntoResponse;
+use axum::routing::get;
+use serde_json::{Value, json};
+
+use crate::error::{ApiError, ApiResult};
+use crate::objects::model::ISO;
+use crate::objects::render::{next_after, page};
+use crate::request::{Args, Call, after};
+
+const SCOPE: &str = "crm.objects.owners.read";
+
+/// The owner routes.
+pub(crate) fn routes() -> Router<Kit> {
+    Router::new()
+        .route("/crm/v3/owners", get(list))
+        .route("/crm/v3/owners/", get(list))
+        .route("/crm/v3/owners/{id}", get(read))
+}
+
+fn columns() -> String {
+    format!(
+        "id, email, first_name, last_name, user_id, teams::text, archived,
+         to_char(created_at AT TIME ZONE 'UTC', {ISO}), to_char(updated_at AT TIME ZONE 'UTC', {ISO})"
+    )
+}
+
+fn owner(row: &Row) -> Value {
+    let teams: Value = serde_json::from_str(row.get(5)).unwrap_or_else(|_| json!([]));
+    json!({
+        "id": row.get::<_, i64>(0).to_string(),
+        "email": row.get::<_, String>(1),
+        "firstName": row.get::<_, String>(2),
+        "lastName": row.get::<_, String>(3),
+        "userId": row.get::<_, i64>(4),
+        "userIdIncludingInactive": row.get::<_, i64>(4),
+        "teams": teams,
+        "archived": row.get::<_, bool>(6),
+        "createdAt": row.get::<_, String>(7),
+        "updatedAt": row.get::<_, String>(8),
+        "type": "PERSON",
+    })
+}
+
+/// `GET /crm/v3/owners/` (`email`, `limit` ≤ 500, `after`, `archived`).
+async fn list(call: Call, args: Args) -> ApiResult {
+    call.authorize(&[SCOPE]).await?;
+    let limit = args.limit(100, 500)?;
+    let after = after(args.get("after"))?;
+    let client = call.kit.db().await?;
+    let rows = client
+        .query(
+            &format!(
+                "SELECT {} FROM owners
+                 WHERE archived = $1 AND id > $2 AND ($3::text IS NULL OR lower(email) = lower($3))
+                 ORDER BY id LIMIT $4",
+                columns()
+            ),
+            &[
+                &args.flag("archived"),
+                &after,
+                &args.get("email"),
+                &(limit + 1),
+            ],
+        )
+        .await?;
+    let mut results: Vec<Value> = rows.iter().map(owner).collect();
+    let next = next_after(&mut results, limit, |o| {
+        o["id"].as_str().unwrap_or_default().to_owned()
+    });
+    let link = format!("{}/crm/v3/owners/", call.kit.config().public_url);
+    Ok(axum::Json(page(results, next, &link)).into_response())
+}
+
+/// `GET /crm/v3/owners/{id}` (`idProperty=id|userId`, `archived`).
+async fn read(call: Call, args: Args) -> ApiResult {
+    call.authorize(&[SCOPE]).await?;
+    let id: i64 = call
+        .param("id")
+        .parse()
+        .map_err(|_| ApiError::not_found())?;
+    let by_user = args.get("idProperty") == Some("userId");
+    let client = call.kit.db().await?;
+    let row = client
+        .query_opt(
+            &format!(
+                "SELECT {} FROM owners WHERE (CASE WHEN $2 THEN user_id ELSE id END) = $1
+                 AND archived = $3",
+                columns()
+            ),
+            &[&id, &by_user, &args.flag("archived")],
+        )
+        .await?
+        .ok_or_else(ApiError::not_found)?;
+    Ok(axum::Json(owner(&row)).into_response())
+}

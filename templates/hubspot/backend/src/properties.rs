@@ -1,0 +1,468 @@
+//! Properties v3: definitions per object type (list, get, create, update, archive) and
+//! property groups (list, get, create, update, archive).
+
+use asym_kit::Kit;
+use asym_kit::tokio_postgres::Row;
+use asym_kit::tokio_postgres::types::ToSql;
+use axum::Router;
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
+use axum::routing::get;
+use serde_json::{Value, json};
+
+use crate::error::{ApiError, ApiResult, found};
+use crate::objects::model::ISO;
+use crate::request::{Args, Call, JsonBody, array_field, i32_field, string_field};
+use crate::types::ObjectType;
+
+/// The property and group routes.
+pub(crate) fn routes() -> Router<Kit> {
+    Router::new()
+        .route("/crm/v3/properties/{type}", get(list).post(create))
+        .route(
+            "/crm/v3/properties/{type}/groups",
+            get(groups).post(create_group),
+        )
+        .route(
+            "/crm/v3/properties/{type}/groups/{name}",
+            get(group).patch(update_group).delete(archive_group),
+        )
+        .route(
+            "/crm/v3/properties/{type}/{name}",
+            get(read).patch(update).delete(archive),
+        )
+}
+
+/// The scope reading (or changing) a type's schema needs.
+fn schema_scope(object_type: &ObjectType, write: bool) -> &'static str {
+    match (object_type.name, write) {
+        ("contacts", false) => "crm.schemas.contacts.read",
+        ("contacts", true) => "crm.schemas.contacts.write",
+        ("companies", false) => "crm.schemas.companies.read",
+        ("companies", true) => "crm.schemas.companies.write",
+        ("deals", false) => "crm.schemas.deals.read",
+        ("deals", true) => "crm.schemas.deals.write",
+        _ => object_type.scope(write),
+    }
+}
+
+/// The type the path names, after checking the caller's schema scope.
+async fn gate(call: &Call, write: bool) -> Result<&'static ObjectType, ApiError> {
+    call.gate("type", |object_type| Ok(schema_scope(object_type, write)))
+        .await
+}
+
+const KINDS: [&str; 6] = [
+    "string",
+    "number",
+    "date",
+    "datetime",
+    "enumeration",
+    "bool",
+];
+const FIELD_TYPES: [&str; 12] = [
+    "textarea",
+    "text",
+    "date",
+    "file",
+    "number",
+    "select",
+    "radio",
+    "checkbox",
+    "booleancheckbox",
+    "calculation_equation",
+    "phonenumber",
+    "html",
+];
+
+fn columns() -> String {
+    format!(
+        "name, label, type, field_type, group_name, description, options::text, display_order,
+         has_unique_value, hidden, form_field, calculated, read_only_value, hubspot_defined,
+         archived, to_char(created_at AT TIME ZONE 'UTC', {ISO}),
+         to_char(updated_at AT TIME ZONE 'UTC', {ISO}),
+         to_char(archived_at AT TIME ZONE 'UTC', {ISO})"
+    )
+}
+
+/// A property in HubSpot's `Property` shape.
+fn property(row: &Row) -> Value {
+    let options: Value = serde_json::from_str(row.get(6)).unwrap_or_else(|_| json!([]));
+    let hubspot_defined: bool = row.get(13);
+    let read_only: bool = row.get(12);
+    let mut body = json!({
+        "name": row.get::<_, String>(0),
+        "label": row.get::<_, String>(1),
+        "type": row.get::<_, String>(2),
+        "fieldType": row.get::<_, String>(3),
+        "groupName": row.get::<_, String>(4),
+        "description": row.get::<_, String>(5),
+        "options": options,
+        "displayOrder": row.get::<_, i32>(7),
+        "hasUniqueValue": row.get::<_, bool>(8),
+        "hidden": row.get::<_, bool>(9),
+        "formField": row.get::<_, bool>(10),
+        "calculated": row.get::<_, bool>(11),
+        "externalOptions": false,
+        "hubspotDefined": hubspot_defined,
+        "archived": row.get::<_, bool>(14),
+        "createdAt": row.get::<_, String>(15),
+        "updatedAt": row.get::<_, String>(16),
+        "modificationMetadata": {
+            "archivable": !hubspot_defined,
+            "readOnlyDefinition": hubspot_defined,
+            "readOnlyValue": read_only,
+        },
+    });
+    if let Some(at) = row.get::<_, Option<String>>(17) {
+        body["archivedAt"] = json!(at);
+    }
+    body
+}
+
+/// `GET /crm/v3/properties/{type}` (`archived=true` lists archived ones).
+async fn list(call: Call, args: Args) -> ApiResult {
+    let object_type = gate(&call, false).await?;
+    let client = call.kit.db().await?;
+    let statement = client
+        .prepare_cached(&format!(
+            "SELECT {} FROM properties WHERE object_type = $1 AND archived = $2
+             ORDER BY group_name, display_order, name",
+            columns()
+        ))
+        .await?;
+    let rows = client
+        .query(&statement, &[&object_type.name, &args.flag("archived")])
+        .await?;
+    let results: Vec<Value> = rows.iter().map(property).collect();
+    Ok(axum::Json(json!({ "results": results })).into_response())
+}
+
+/// `GET /crm/v3/properties/{type}/{name}`.
+async fn read(call: Call, args: Args) -> ApiResult {
+    let object_type = gate(&call, false).await?;
+    let (name, archived) = (call.param("name"), args.flag("archived"));
+    let row = call
+        .kit
+        .db()
+        .await?
+        .query_opt(
+            &format!(
+                "SELECT {} FROM properties WHERE object_type = $1 AND name = $2 AND archived = $3",
+                columns()
+            ),
+            &[&object_type.name, &name, &archived],
+        )
+        .await?
+        .ok_or_else(|| {
+            ApiError::missing(format!(
+                "Unable to find property {name} for object type {}",
+                object_type.name
+            ))
+        })?;
+    Ok(axum::Json(property(&row)).into_response())
+}
+
+/// Checks `options` (`[{label, value, displayOrder?, hidden?, description?}]`), filling
+/// HubSpot's defaults.
+fn options(body: &Value) -> Result<Value, ApiError> {
+    let checked: Vec<Value> = array_field(body, "options")?
+        .iter()
+        .enumerate()
+        .map(|(i, o)| {
+            let (Some(label), Some(value)) = (string_field(o, "label"), string_field(o, "value"))
+            else {
+                return Err(ApiError::validation(
+                    "each option needs a label and a value",
+                ));
+            };
+            Ok(json!({
+                "label": label, "value": value,
+                "displayOrder": o["displayOrder"].as_i64().unwrap_or(i64::try_from(i).unwrap_or(0)),
+                "hidden": o["hidden"].as_bool().unwrap_or(false),
+                "description": o["description"].as_str().unwrap_or(""),
+            }))
+        })
+        .collect::<Result<_, _>>()?;
+    Ok(Value::Array(checked))
+}
+
+fn valid_name(name: &str) -> bool {
+    name.chars().next().is_some_and(|c| c.is_ascii_lowercase())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+        && name.len() <= 100
+}
+
+/// `POST /crm/v3/properties/{type}`.
+async fn create(call: Call, JsonBody(body): JsonBody) -> ApiResult {
+    let object_type = gate(&call, true).await?;
+    let field = |name: &str| string_field(&body, name).filter(|v| !v.is_empty());
+    let (Some(name), Some(label), Some(kind), Some(field_type), Some(group)) = (
+        field("name"),
+        field("label"),
+        field("type"),
+        field("fieldType"),
+        field("groupName"),
+    ) else {
+        return Err(ApiError::validation(
+            "name, label, type, fieldType and groupName are required",
+        ));
+    };
+    if !valid_name(&name) {
+        return Err(ApiError::validation(format!(
+            "Property name {name} is invalid: use lowercase letters, digits and underscores, starting with a letter"
+        )));
+    }
+    if !KINDS.contains(&kind.as_str()) || !FIELD_TYPES.contains(&field_type.as_str()) {
+        return Err(ApiError::validation(format!(
+            "Invalid type {kind} or fieldType {field_type}"
+        )));
+    }
+    let options = options(&body)?;
+    if kind == "enumeration" && options.as_array().is_none_or(Vec::is_empty) {
+        return Err(ApiError::validation("enumeration properties need options"));
+    }
+    let client = call.kit.db().await?;
+    let group_exists = client
+        .query_opt(
+            "SELECT 1 FROM property_groups WHERE object_type = $1 AND name = $2 AND NOT archived",
+            &[&object_type.name, &group],
+        )
+        .await?
+        .is_some();
+    if !group_exists {
+        return Err(ApiError::validation(format!(
+            "Property group {group} does not exist"
+        )));
+    }
+    let row = client
+        .query_opt(
+            &format!(
+                "INSERT INTO properties (object_type, name, label, type, field_type, group_name,
+                     description, options, display_order, has_unique_value, hidden, form_field,
+                     hubspot_defined, created_at, updated_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8::text::jsonb, $9, $10, $11, $12, false, now(), now())
+                 ON CONFLICT DO NOTHING RETURNING {}",
+                columns()
+            ),
+            &[
+                &object_type.name,
+                &name,
+                &label,
+                &kind,
+                &field_type,
+                &group,
+                &body["description"].as_str().unwrap_or(""),
+                &options.to_string(),
+                &i32_field(&body, "displayOrder").unwrap_or(-1),
+                &body["hasUniqueValue"].as_bool().unwrap_or(false),
+                &body["hidden"].as_bool().unwrap_or(false),
+                &body["formField"].as_bool().unwrap_or(true),
+            ],
+        )
+        .await?;
+    created(row, property, &format!("A property named '{name}'"))
+}
+
+/// 201 with the row an insert returned, in `render`'s shape; 409 `OBJECT_ALREADY_EXISTS`
+/// when it returned none (`what` was taken).
+fn created(row: Option<Row>, render: fn(&Row) -> Value, what: &str) -> ApiResult {
+    let row = row.ok_or_else(|| ApiError::already_exists(format!("{what} already exists.")))?;
+    Ok((StatusCode::CREATED, axum::Json(render(&row))).into_response())
+}
+
+/// `PATCH /crm/v3/properties/{type}/{name}`: label, description, group, options, display
+/// order, hidden, formField (a HubSpot-defined property keeps its type).
+async fn update(call: Call, JsonBody(body): JsonBody) -> ApiResult {
+    let object_type = gate(&call, true).await?;
+    let options = match body.get("options") {
+        None | Some(Value::Null) => None,
+        Some(_) => Some(options(&body)?.to_string()),
+    };
+    let kind = string_field(&body, "type");
+    if kind.as_deref().is_some_and(|k| !KINDS.contains(&k)) {
+        return Err(ApiError::validation("Invalid type"));
+    }
+    let row = call
+        .kit
+        .db()
+        .await?
+        .query_opt(
+            &format!(
+                "UPDATE properties SET
+                     label = coalesce($3, label), description = coalesce($4, description),
+                     group_name = coalesce($5, group_name),
+                     options = coalesce($6::text::jsonb, options),
+                     display_order = coalesce($7, display_order), hidden = coalesce($8, hidden),
+                     form_field = coalesce($9, form_field),
+                     type = CASE WHEN hubspot_defined THEN type ELSE coalesce($10, type) END,
+                     updated_at = now()
+                 WHERE object_type = $1 AND name = $2 AND NOT archived RETURNING {}",
+                columns()
+            ),
+            &[
+                &object_type.name,
+                &call.param("name"),
+                &string_field(&body, "label"),
+                &string_field(&body, "description"),
+                &string_field(&body, "groupName"),
+                &options,
+                &i32_field(&body, "displayOrder"),
+                &body["hidden"].as_bool(),
+                &body["formField"].as_bool(),
+                &kind,
+            ],
+        )
+        .await?
+        .ok_or_else(ApiError::not_found)?;
+    Ok(axum::Json(property(&row)).into_response())
+}
+
+/// `DELETE /crm/v3/properties/{type}/{name}`: archives a custom property.
+async fn archive(call: Call) -> ApiResult {
+    let object_type = gate(&call, true).await?;
+    let (client, name) = (call.kit.db().await?, call.param("name"));
+    let row = client
+        .query_opt(
+            "SELECT hubspot_defined FROM properties WHERE object_type = $1 AND name = $2 AND NOT archived",
+            &[&object_type.name, &name],
+        )
+        .await?
+        .ok_or_else(ApiError::not_found)?;
+    if row.get::<_, bool>(0) {
+        return Err(ApiError::validation(format!(
+            "{name} is a HubSpot default property and cannot be archived"
+        )));
+    }
+    client
+        .execute(
+            "UPDATE properties SET archived = true, archived_at = now(), updated_at = now()
+             WHERE object_type = $1 AND name = $2",
+            &[&object_type.name, &name],
+        )
+        .await?;
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+/// What a group statement selects or returns, in [`group_json`]'s order.
+const GROUP_COLUMNS: &str = "name, label, display_order, archived";
+
+fn group_json(row: &Row) -> Value {
+    json!({
+        "name": row.get::<_, String>(0),
+        "label": row.get::<_, String>(1),
+        "displayOrder": row.get::<_, i32>(2),
+        "archived": row.get::<_, bool>(3),
+    })
+}
+
+/// `GET /crm/v3/properties/{type}/groups`.
+async fn groups(call: Call) -> ApiResult {
+    let object_type = gate(&call, false).await?;
+    let rows = call
+        .kit
+        .db()
+        .await?
+        .query(
+            &format!(
+                "SELECT {GROUP_COLUMNS} FROM property_groups
+                 WHERE object_type = $1 AND NOT archived ORDER BY display_order, name"
+            ),
+            &[&object_type.name],
+        )
+        .await?;
+    let results: Vec<Value> = rows.iter().map(group_json).collect();
+    Ok(axum::Json(json!({ "results": results })).into_response())
+}
+
+/// `GET /crm/v3/properties/{type}/groups/{name}`.
+async fn group(call: Call) -> ApiResult {
+    let object_type = gate(&call, false).await?;
+    let sql = format!(
+        "SELECT {GROUP_COLUMNS} FROM property_groups
+         WHERE object_type = $1 AND name = $2 AND NOT archived"
+    );
+    group_row(&call, &sql, &[&object_type.name, &call.param("name")]).await
+}
+
+/// Runs `sql` (selecting or returning [`GROUP_COLUMNS`]) and answers its group; 404 when it
+/// finds none.
+async fn group_row(call: &Call, sql: &str, params: &[&(dyn ToSql + Sync)]) -> ApiResult {
+    let row = call
+        .kit
+        .db()
+        .await?
+        .query_opt(sql, params)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
+    Ok(axum::Json(group_json(&row)).into_response())
+}
+
+/// `POST /crm/v3/properties/{type}/groups` `{name, label, displayOrder?}`.
+async fn create_group(call: Call, JsonBody(body): JsonBody) -> ApiResult {
+    let object_type = gate(&call, true).await?;
+    let (Some(name), Some(label)) = (string_field(&body, "name"), string_field(&body, "label"))
+    else {
+        return Err(ApiError::validation("name and label are required"));
+    };
+    if !valid_name(&name) {
+        return Err(ApiError::validation(format!(
+            "Group name {name} is invalid"
+        )));
+    }
+    let order = i32_field(&body, "displayOrder").unwrap_or(-1);
+    let row = call
+        .kit
+        .db()
+        .await?
+        .query_opt(
+            &format!(
+                "INSERT INTO property_groups (object_type, name, label, display_order)
+                 VALUES ($1, $2, $3, $4)
+                 ON CONFLICT (object_type, name) DO UPDATE SET label = EXCLUDED.label,
+                     display_order = EXCLUDED.display_order, archived = false
+                     WHERE property_groups.archived
+                 RETURNING {GROUP_COLUMNS}"
+            ),
+            &[&object_type.name, &name, &label, &order],
+        )
+        .await?;
+    created(row, group_json, &format!("A property group named '{name}'"))
+}
+
+/// `PATCH /crm/v3/properties/{type}/groups/{name}` `{label?, displayOrder?}`.
+async fn update_group(call: Call, JsonBody(body): JsonBody) -> ApiResult {
+    let object_type = gate(&call, true).await?;
+    let sql = format!(
+        "UPDATE property_groups SET label = coalesce($3, label),
+             display_order = coalesce($4, display_order)
+         WHERE object_type = $1 AND name = $2 AND NOT archived
+         RETURNING {GROUP_COLUMNS}"
+    );
+    let params: [&(dyn ToSql + Sync); 4] = [
+        &object_type.name,
+        &call.param("name"),
+        &string_field(&body, "label"),
+        &i32_field(&body, "displayOrder"),
+    ];
+    group_row(&call, &sql, &params).await
+}
+
+/// `DELETE /crm/v3/properties/{type}/groups/{name}`.
+async fn archive_group(call: Call) -> ApiResult {
+    let object_type = gate(&call, true).await?;
+    let rows = call
+        .kit
+        .db()
+        .await?
+        .execute(
+            "UPDATE property_groups SET archived = true
+             WHERE object_type = $1 AND name = $2 AND NOT archived",
+            &[&object_type.name, &call.param("name")],
+        )
+        .await?;
+    found(rows)?;
+    Ok(StatusCode::NO_CONTENT.into_response())
+}

@@ -1,0 +1,270 @@
+//! What a handler reads from a request: the call (its path parameters and the private app
+//! token, checked against the scopes a type needs), a bounded JSON body, and query arguments
+//! (repeated or comma-separated lists, as the SDKs send them).
+
+use std::collections::HashMap;
+
+use asym_kit::Kit;
+use asym_kit::body::{self, Limits};
+use asym_kit::credentials::{self, Principal};
+use axum::extract::rejection::PathRejection;
+use axum::extract::{FromRequest, FromRequestParts, Path, Request};
+use axum::http::HeaderMap;
+use axum::http::header::AUTHORIZATION;
+use axum::http::request::Parts;
+use serde_json::Value;
+
+use crate::error::ApiError;
+use crate::types::{self, ObjectType};
+
+/// The body limits every route reads with (HubSpot refuses bodies past a few MB).
+pub(crate) const LIMITS: Limits = Limits {
+    max_bytes: 3 << 20,
+    max_depth: 32,
+    max_keys: 10_000,
+};
+
+/// The caller, after checking `Authorization: Bearer <private app token>` (or an OAuth
+/// access token minted the same way) and that it carries every scope in `scopes`.
+///
+/// # Errors
+///
+/// 401 `INVALID_AUTHENTICATION` without a live token; 403 `MISSING_SCOPES`.
+pub(crate) async fn authorize(
+    kit: &Kit,
+    headers: &HeaderMap,
+    scopes: &[&str],
+) -> Result<Principal, ApiError> {
+    let token = headers
+        .get(AUTHORIZATION)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| {
+            value
+                .strip_prefix("Bearer ")
+                .or_else(|| value.strip_prefix("bearer "))
+        })
+        .map(str::trim)
+        .filter(|token| !token.is_empty())
+        .ok_or_else(ApiError::unauthenticated)?;
+    let principal = credentials::authenticate(kit, token)
+        .await?
+        .ok_or_else(ApiError::unauthenticated)?;
+    let missing: Vec<&str> = scopes
+        .iter()
+        .copied()
+        .filter(|scope| !principal.has_scope(scope))
+        .collect();
+    if missing.is_empty() {
+        Ok(principal)
+    } else {
+        Err(ApiError::missing_scopes(scopes))
+    }
+}
+
+/// One call: the kit, the caller's headers and the path's parameters by name (`type`, `id`,
+/// `from`, `to`, …). Nothing is checked on extraction: handlers authorise through a gate
+/// after every other argument (the body included) has been read.
+#[derive(Debug)]
+pub(crate) struct Call {
+    /// The clone's kit.
+    pub(crate) kit: Kit,
+    headers: HeaderMap,
+    params: HashMap<String, String>,
+}
+
+impl FromRequestParts<Kit> for Call {
+    type Rejection = PathRejection;
+
+    async fn from_request_parts(parts: &mut Parts, kit: &Kit) -> Result<Self, PathRejection> {
+        let params = match Path::<HashMap<String, String>>::from_request_parts(parts, kit).await {
+            Ok(Path(params)) => params,
+            Err(PathRejection::MissingPathParams(_)) => HashMap::new(),
+            Err(rejection) => return Err(rejection),
+        };
+        Ok(Self {
+            kit: kit.clone(),
+            headers: parts.headers.clone(),
+            params,
+        })
+    }
+}
+
+impl Call {
+    /// The path parameter `name` (empty when the route has none of that name).
+    pub(crate) fn param(&self, name: &str) -> &str {
+        self.params.get(name).map_or("", String::as_str)
+    }
+
+    /// [`authorize`] with this call's headers.
+    ///
+    /// # Errors
+    ///
+    /// As [`authorize`].
+    pub(crate) async fn authorize(&self, scopes: &[&str]) -> Result<Principal, ApiError> {
+        authorize(&self.kit, &self.headers, scopes).await
+    }
+
+    /// The type the path parameter `param` names, after checking the caller holds the scope
+    /// `scope` asks of it (or refuses it with).
+    ///
+    /// # Errors
+    ///
+    /// 400 for an unknown type, `scope`'s error, and [`authorize`]'s.
+    pub(crate) async fn gate(
+        &self,
+        param: &str,
+        scope: impl FnOnce(&ObjectType) -> Result<&'static str, ApiError>,
+    ) -> Result<&'static ObjectType, ApiError> {
+        let object_type = types::resolve(self.param(param))?;
+        self.authorize(&[scope(object_type)?]).await?;
+        Ok(object_type)
+    }
+}
+
+/// A JSON body read within [`LIMITS`]; an empty body reads as `{}`.
+#[derive(Debug)]
+pub(crate) struct JsonBody(pub(crate) Value);
+
+impl<S: Send + Sync> FromRequest<S> for JsonBody {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, _state: &S) -> Result<Self, ApiError> {
+        let bytes = body::read(req.into_body(), &LIMITS).await?;
+        if bytes.iter().all(u8::is_ascii_whitespace) {
+            return Ok(Self(Value::Object(serde_json::Map::new())));
+        }
+        Ok(Self(body::json(&bytes, &LIMITS)?))
+    }
+}
+
+/// Query-string arguments, decoded once.
+#[derive(Debug, Default)]
+pub(crate) struct Args(Vec<(String, String)>);
+
+impl<S: Send + Sync> FromRequestParts<S> for Args {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, ApiError> {
+        let pairs = asym_kit::form::parse(parts.uri.query().unwrap_or_default().as_bytes());
+        body::check_pairs(&pairs, &LIMITS)?;
+        Ok(Self(pairs))
+    }
+}
+
+impl Args {
+    /// The first value of `name`.
+    pub(crate) fn get(&self, name: &str) -> Option<&str> {
+        self.0
+            .iter()
+            .find(|(key, _)| key == name)
+            .map(|(_, value)| value.as_str())
+    }
+
+    /// Every value of `name`, repeated (`a=1&a=2`) or comma-separated (`a=1,2`).
+    pub(crate) fn list(&self, name: &str) -> Vec<String> {
+        self.0
+            .iter()
+            .filter(|(key, _)| key == name)
+            .flat_map(|(_, value)| value.split(','))
+            .map(str::trim)
+            .filter(|value| !value.is_empty())
+            .map(str::to_owned)
+            .collect()
+    }
+
+    /// `name` as a boolean (`true`/`false`), `false` when absent.
+    pub(crate) fn flag(&self, name: &str) -> bool {
+        self.get(name)
+            .is_some_and(|v| v.eq_ignore_ascii_case("true"))
+    }
+
+    /// `limit`: `default` when absent, at most `max`.
+    ///
+    /// # Errors
+    ///
+    /// 400 `VALIDATION_ERROR` when it is not a number in `1..=max`.
+    pub(crate) fn limit(&self, default: i64, max: i64) -> Result<i64, ApiError> {
+        match self.get("limit") {
+            None | Some("") => Ok(default),
+            Some(raw) => match raw.parse::<i64>() {
+                Ok(n) if (1..=max).contains(&n) => Ok(n),
+                _ => Err(ApiError::validation(format!(
+                    "limit: must be a number between 1 and {max}, got {raw}"
+                ))),
+            },
+        }
+    }
+}
+
+/// `limit` in a JSON body: `default` when absent.
+///
+/// # Errors
+///
+/// 400 when it is not an integer in `1..=max`.
+pub(crate) fn body_limit(body: &Value, default: i64, max: i64) -> Result<i64, ApiError> {
+    match body.get("limit") {
+        None | Some(Value::Null) => Ok(default),
+        Some(value) => value
+            .as_i64()
+            .or_else(|| value.as_str().and_then(|s| s.parse().ok()))
+            .filter(|n| (0..=max).contains(n))
+            .map(|n| n.max(1))
+            .ok_or_else(|| {
+                ApiError::validation(format!("limit must be between 0 and {max}, got {value}"))
+            }),
+    }
+}
+
+/// A list cursor (`after`): the last id of the previous page, 0 when absent.
+///
+/// # Errors
+///
+/// 400 when it is not a number.
+pub(crate) fn after(after: Option<&str>) -> Result<i64, ApiError> {
+    match after.filter(|a| !a.is_empty()) {
+        None => Ok(0),
+        Some(after) => after
+            .parse()
+            .map_err(|_| ApiError::validation(format!("after: {after} is not a valid cursor"))),
+    }
+}
+
+/// An optional `i32` field of a JSON body (`displayOrder`).
+pub(crate) fn i32_field(body: &Value, name: &str) -> Option<i32> {
+    body[name].as_i64().and_then(|n| i32::try_from(n).ok())
+}
+
+/// An optional array field of a JSON body: empty when absent or `null`.
+///
+/// # Errors
+///
+/// 400 `{name} must be an array` for anything else.
+pub(crate) fn array_field<'a>(body: &'a Value, name: &str) -> Result<&'a [Value], ApiError> {
+    match body.get(name) {
+        None | Some(Value::Null) => Ok(&[]),
+        Some(Value::Array(items)) => Ok(items),
+        Some(_) => Err(ApiError::validation(format!("{name} must be an array"))),
+    }
+}
+
+/// The strings of an array field of a JSON body (anything else skipped).
+pub(crate) fn string_list(body: &Value, name: &str) -> Vec<String> {
+    body.get(name)
+        .and_then(Value::as_array)
+        .map(|items| {
+            items
+                .iter()
+                .filter_map(|v| v.as_str().map(str::to_owned))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// A string field of a JSON body, numbers accepted as their text (ids).
+pub(crate) fn string_field(body: &Value, name: &str) -> Option<String> {
+    match body.get(name)? {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    }
+}

@@ -1,0 +1,314 @@
+//! Property values: checked against their definitions (types, field types, enumeration
+//! options, read-only) and normalised to the strings HubSpot stores and returns.
+
+use std::collections::HashMap;
+
+use asym_kit::deadpool_postgres::GenericClient;
+use chrono::{DateTime, NaiveDate, NaiveTime, SecondsFormat, Utc};
+use serde_json::{Map, Value, json};
+
+use crate::error::ApiError;
+
+/// What validation needs of one property definition.
+#[derive(Debug, Clone)]
+pub(crate) struct Definition {
+    /// `string`, `number`, `date`, `datetime`, `enumeration`, `bool`.
+    pub(crate) kind: String,
+    /// `text`, `select`, `checkbox`, …
+    pub(crate) field_type: String,
+    /// The allowed values of an enumeration (empty: any value, e.g. owners and stages).
+    pub(crate) options: Vec<String>,
+    /// Computed by the engine: never written by a client.
+    pub(crate) read_only: bool,
+    /// Unique per object (usable as `idProperty`).
+    pub(crate) unique: bool,
+}
+
+/// The definitions of `names` (all live properties of the type when `names` is empty).
+///
+/// # Errors
+///
+/// The statement's error.
+pub(crate) async fn definitions(
+    client: &impl GenericClient,
+    object_type: &str,
+    names: &[&str],
+) -> Result<HashMap<String, Definition>, ApiError> {
+    let statement = client
+        .prepare_cached(
+            "SELECT name, type, field_type,
+                    ARRAY(SELECT o->>'value' FROM jsonb_array_elements(options) o),
+                    read_only_value, has_unique_value
+             FROM properties
+             WHERE object_type = $1 AND NOT archived
+               AND (cardinality($2::text[]) = 0 OR name = ANY($2))",
+        )
+        .await?;
+    let rows = client.query(&statement, &[&object_type, &names]).await?;
+    Ok(rows
+        .iter()
+        .map(|row| {
+            (
+                row.get(0),
+                Definition {
+                    kind: row.get(1),
+                    field_type: row.get(2),
+                    options: row.get(3),
+                    read_only: row.get(4),
+                    unique: row.get(5),
+                },
+            )
+        })
+        .collect())
+}
+
+/// Why one value was refused, in HubSpot's per-property shape.
+#[derive(Debug, Clone)]
+pub(crate) struct Invalid {
+    /// The property.
+    pub(crate) name: String,
+    /// HubSpot's code (`PROPERTY_DOESNT_EXIST`, `INVALID_OPTION`, …).
+    pub(crate) error: &'static str,
+    /// The explanation.
+    pub(crate) message: String,
+}
+
+/// A checked write: each property's normalised value, `None` to clear it.
+pub(crate) type Changes = Vec<(String, Option<String>)>;
+
+/// Checks `input` (a `properties` object) against `defs`.
+///
+/// # Errors
+///
+/// Every invalid value, in input order.
+pub(crate) fn check(
+    defs: &HashMap<String, Definition>,
+    input: &Map<String, Value>,
+) -> Result<Changes, Vec<Invalid>> {
+    let mut changes = Vec::with_capacity(input.len());
+    let mut invalid = Vec::new();
+    for (name, value) in input {
+        let refuse = |error, message: String| Invalid {
+            name: name.clone(),
+            error,
+            message,
+        };
+        let Some(def) = defs.get(name) else {
+            invalid.push(refuse(
+                "PROPERTY_DOESNT_EXIST",
+                format!("Property \"{name}\" does not exist"),
+            ));
+            continue;
+        };
+        if def.read_only && name != "hs_object_id" {
+            invalid.push(refuse(
+                "READ_ONLY_VALUE",
+                format!("{name} is a read only property; its value cannot be set."),
+            ));
+            continue;
+        }
+        let text = match value {
+            Value::Null => None,
+            Value::String(s) if s.is_empty() => None,
+            Value::String(s) => Some(s.clone()),
+            Value::Number(n) => Some(n.to_string()),
+            Value::Bool(b) => Some(b.to_string()),
+            Value::Array(_) | Value::Object(_) => {
+                invalid.push(refuse(
+                    "INVALID_PROPERTY_VALUE",
+                    format!("{value} is not a valid value for {name}: values are strings"),
+                ));
+                continue;
+            }
+        };
+        if name == "hs_object_id" {
+            // Clients echo it back on updates; it is never written.
+            continue;
+        }
+        match text.map(|text| normalise(def, &text)).transpose() {
+            Ok(normal) => changes.push((name.clone(), normal)),
+            Err((error, message)) => invalid.push(refuse(error, message)),
+        }
+    }
+    if invalid.is_empty() {
+        Ok(changes)
+    } else {
+        Err(invalid)
+    }
+}
+
+/// `text` as stored for a property of `def`'s type.
+fn normalise(def: &Definition, text: &str) -> Result<String, (&'static str, String)> {
+    match def.kind.as_str() {
+        "number" => match text.trim().parse::<f64>() {
+            Ok(n) if n.is_finite() => Ok(text.trim().to_owned()),
+            _ => Err(("INVALID_INTEGER", format!("{text} was not a valid number."))),
+        },
+        "bool" => match text.to_ascii_lowercase().as_str() {
+            "true" | "false" => Ok(text.to_ascii_lowercase()),
+            _ => Err((
+                "INVALID_BOOLEAN",
+                format!("{text} was not a valid boolean."),
+            )),
+        },
+        "datetime" => parse_instant(text)
+            .map(|at| at.to_rfc3339_opts(SecondsFormat::Millis, true))
+            .ok_or_else(|| {
+                (
+                    "INVALID_DATE",
+                    format!("{text} was not a valid date or time."),
+                )
+            }),
+        "date" => {
+            let at = parse_instant(text)
+                .ok_or_else(|| ("INVALID_DATE", format!("{text} was not a valid date.")))?;
+            if at.time() != NaiveTime::MIN {
+                return Err((
+                    "INVALID_DATE",
+                    format!(
+                        "{text} is at {} UTC, not midnight! (valid values are at midnight UTC)",
+                        at.format("%-H:%-M:%-S%.3f")
+                    ),
+                ));
+            }
+            Ok(at.format("%Y-%m-%d").to_string())
+        }
+        "enumeration" if !def.options.is_empty() => {
+            let values: Vec<&str> = if def.field_type == "checkbox" {
+                text.split(';').collect()
+            } else {
+                vec![text]
+            };
+            match values.iter().find(|v| !def.options.iter().any(|o| o == *v)) {
+                None => Ok(text.to_owned()),
+                Some(bad) => Err((
+                    "INVALID_OPTION",
+                    format!(
+                        "{bad} was not one of the allowed options: [{}]",
+                        def.options.join(", ")
+                    ),
+                )),
+            }
+        }
+        _ => Ok(text.to_owned()),
+    }
+}
+
+/// An instant written as epoch milliseconds, RFC 3339, or a bare `YYYY-MM-DD` (midnight UTC).
+pub(crate) fn parse_instant(text: &str) -> Option<DateTime<Utc>> {
+    let text = text.trim();
+    if let Ok(ms) = text.parse::<i64>() {
+        return DateTime::from_timestamp_millis(ms);
+    }
+    if let Ok(at) = DateTime::parse_from_rfc3339(text) {
+        return Some(at.with_timezone(&Utc));
+    }
+    NaiveDate::parse_from_str(text, "%Y-%m-%d")
+        .ok()
+        .map(|date| date.and_time(NaiveTime::MIN).and_utc())
+}
+
+/// A filter value for a property of `def`'s type, in the stored form (so that comparing
+/// strings compares instants); numbers are compared as numbers by the search compiler.
+pub(crate) fn filter_value(def: Option<&Definition>, text: &str) -> String {
+    match def.map(|d| d.kind.as_str()) {
+        Some("datetime") => parse_instant(text)
+            .map(|at| at.to_rfc3339_opts(SecondsFormat::Millis, true))
+            .unwrap_or_else(|| text.to_owned()),
+        Some("date") => parse_instant(text)
+            .map(|at| at.format("%Y-%m-%d").to_string())
+            .unwrap_or_else(|| text.to_owned()),
+        _ => text.to_owned(),
+    }
+}
+
+/// HubSpot's 400 for invalid property values: the list is a JSON string inside `message`,
+/// and each one is also an `errors` entry.
+pub(crate) fn invalid_error(invalid: &[Invalid]) -> ApiError {
+    let listed: Vec<Value> = invalid
+        .iter()
+        .map(|i| {
+            json!({
+                "isValid": false,
+                "message": i.message,
+                "error": i.error,
+                "name": i.name,
+                "localizedErrorMessage": i.message,
+            })
+        })
+        .collect();
+    let errors: Vec<Value> = invalid
+        .iter()
+        .map(|i| {
+            json!({
+                "message": i.message,
+                "code": i.error,
+                "context": { "propertyName": [i.name] },
+            })
+        })
+        .collect();
+    ApiError::validation(format!(
+        "Property values were not valid: {}",
+        Value::Array(listed)
+    ))
+    .with("errors", Value::Array(errors))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn def(kind: &str, field_type: &str, options: &[&str]) -> Definition {
+        Definition {
+            kind: kind.into(),
+            field_type: field_type.into(),
+            options: options.iter().map(|s| (*s).to_owned()).collect(),
+            read_only: false,
+            unique: false,
+        }
+    }
+
+    #[test]
+    fn values_are_normalised_or_refused() {
+        let number = def("number", "number", &[]);
+        assert_eq!(normalise(&number, "12.5"), Ok("12.5".into()));
+        assert_eq!(normalise(&number, "1a").unwrap_err().0, "INVALID_INTEGER");
+        let datetime = def("datetime", "date", &[]);
+        assert_eq!(
+            normalise(&datetime, "1700000000000"),
+            Ok("2023-11-14T22:13:20.000Z".into())
+        );
+        assert_eq!(
+            normalise(&datetime, "2024-01-02"),
+            Ok("2024-01-02T00:00:00.000Z".into())
+        );
+        let date = def("date", "date", &[]);
+        assert_eq!(normalise(&date, "1704153600000"), Ok("2024-01-02".into()));
+        assert_eq!(
+            normalise(&date, "1704153600001").unwrap_err().0,
+            "INVALID_DATE"
+        );
+        let stage = def("enumeration", "radio", &["lead", "customer"]);
+        assert_eq!(normalise(&stage, "lead"), Ok("lead".into()));
+        assert_eq!(normalise(&stage, "nope").unwrap_err().0, "INVALID_OPTION");
+        let multi = def("enumeration", "checkbox", &["A", "B"]);
+        assert_eq!(normalise(&multi, "A;B"), Ok("A;B".into()));
+        assert!(normalise(&multi, "A;C").is_err());
+    }
+
+    #[test]
+    fn unknown_and_read_only_properties_are_named() {
+        let mut defs = HashMap::new();
+        defs.insert(
+            "lastmodifieddate".to_owned(),
+            Definition {
+                read_only: true,
+                ..def("datetime", "date", &[])
+            },
+        );
+        let input = json!({"nope": "x", "lastmodifieddate": "1"});
+        let invalid = check(&defs, input.as_object().unwrap()).unwrap_err();
+        assert_eq!(invalid[0].error, "PROPERTY_DOESNT_EXIST");
+        assert_eq!(invalid[1].error, "READ_ONLY_VALUE");
+    }
+}

@@ -1,0 +1,175 @@
+//! Associations v4 (default, labelled, batch, labels) and their v3 reads on objects.
+
+use serde_json::json;
+
+use crate::{api, id};
+
+#[asym::clone("hubspot", seed = "basic")]
+async fn default_and_labelled_associations_read_back_in_v4_and_v3(hubspot: asym::HubSpot) {
+    let api = api(&hubspot);
+    let default = api
+        .put(
+            "/crm/v4/objects/contacts/203/associations/default/companies/302",
+            &json!(null),
+        )
+        .await
+        .expect(200);
+    assert_eq!(
+        default["results"][0]["associationSpec"]["associationTypeId"],
+        279
+    );
+
+    let label = api
+        .post(
+            "/crm/v4/associations/contacts/companies/labels",
+            &json!({"label": "Billing contact", "name": "billing_contact", "inverseLabel": "Billed company"}),
+        )
+        .await
+        .expect(200);
+    let type_id = label["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["label"] == "Billing contact")
+        .unwrap()["typeId"]
+        .as_i64()
+        .unwrap();
+    let labelled = api
+        .put(
+            "/crm/v4/objects/contacts/203/associations/companies/301",
+            &json!([{"associationCategory": "USER_DEFINED", "associationTypeId": type_id}]),
+        )
+        .await
+        .expect(201);
+    assert_eq!(labelled["labels"], json!(["Billing contact"]));
+    assert_eq!(labelled["fromObjectTypeId"], "0-1");
+
+    let listed = api
+        .get("/crm/v4/objects/contacts/203/associations/companies")
+        .await
+        .expect(200);
+    let results = listed["results"].as_array().unwrap();
+    assert_eq!(results.len(), 2);
+    assert_eq!(results[0]["toObjectId"], 301);
+    assert_eq!(
+        results[0]["associationTypes"][0]["label"],
+        "Billing contact"
+    );
+
+    let inverse = api
+        .get("/crm/v4/objects/companies/301/associations/contacts")
+        .await
+        .expect(200);
+    let labels: Vec<_> = inverse["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|r| r["associationTypes"].as_array().unwrap().clone())
+        .filter_map(|t| t["label"].as_str().map(str::to_owned))
+        .collect();
+    assert!(labels.contains(&"Billed company".to_owned()));
+
+    let v3 = api
+        .get("/crm/v3/objects/contacts/203?associations=companies")
+        .await
+        .expect(200);
+    let ids: Vec<&str> = v3["associations"]["companies"]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["id"].as_str().unwrap())
+        .collect();
+    assert!(ids.contains(&"301") && ids.contains(&"302"));
+
+    api.delete("/crm/v4/objects/contacts/203/associations/companies/301")
+        .await
+        .expect(204);
+    let after = api
+        .get("/crm/v4/objects/companies/301/associations/contacts")
+        .await
+        .expect(200);
+    assert!(
+        after["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|r| r["toObjectId"] != 203)
+    );
+    api.delete(&format!(
+        "/crm/v4/associations/contacts/companies/labels/{type_id}"
+    ))
+    .await
+    .expect(204);
+}
+
+#[asym::clone("hubspot", seed = "basic")]
+async fn batches_associate_read_and_archive(hubspot: asym::HubSpot) {
+    let api = api(&hubspot);
+    let deal = api
+        .post(
+            "/crm/v3/objects/deals",
+            &json!({"properties": {"dealname": "Bundle"},
+                    "associations": [{"to": {"id": "301"}, "types": [{"associationCategory": "HUBSPOT_DEFINED", "associationTypeId": 341}]}]}),
+        )
+        .await
+        .expect(201);
+    let deal = id(&deal);
+    let created = api
+        .post(
+            "/crm/v4/associations/deals/contacts/batch/create",
+            &json!({"inputs": [
+                {"from": {"id": deal}, "to": {"id": "201"}, "types": [{"associationCategory": "HUBSPOT_DEFINED", "associationTypeId": 3}]},
+                {"from": {"id": deal}, "to": {"id": "999"}, "types": [{"associationCategory": "HUBSPOT_DEFINED", "associationTypeId": 3}]},
+            ]}),
+        )
+        .await
+        .expect(207);
+    assert_eq!(created["results"].as_array().unwrap().len(), 1);
+    assert_eq!(created["errors"][0]["category"], "OBJECT_NOT_FOUND");
+
+    let read = api
+        .post(
+            "/crm/v4/associations/deals/companies/batch/read",
+            &json!({"inputs": [{"id": deal}, {"id": "402"}]}),
+        )
+        .await
+        .expect(200);
+    assert_eq!(read["results"][0]["to"][0]["toObjectId"], 301);
+    assert_eq!(read["results"][1]["to"][0]["toObjectId"], 302);
+
+    api.post(
+        "/crm/v4/associations/deals/contacts/batch/archive",
+        &json!({"inputs": [{"from": {"id": deal}, "to": [{"id": "201"}]}]}),
+    )
+    .await
+    .expect(204);
+    let contacts = api
+        .get(&format!(
+            "/crm/v4/objects/deals/{deal}/associations/contacts"
+        ))
+        .await
+        .expect(200);
+    assert!(contacts["results"].as_array().unwrap().is_empty());
+
+    for (body, status) in [
+        (
+            json!([{"associationCategory": "HUBSPOT_DEFINED", "associationTypeId": 999}]),
+            400,
+        ),
+        (json!([{"associationTypeId": 3}]), 400),
+        (json!({"not": "a list"}), 400),
+    ] {
+        api.put(
+            &format!("/crm/v4/objects/deals/{deal}/associations/contacts/201"),
+            &body,
+        )
+        .await
+        .expect(status);
+    }
+    api.put(
+        "/crm/v4/objects/deals/401/associations/contacts/999999",
+        &json!([{"associationCategory": "HUBSPOT_DEFINED", "associationTypeId": 3}]),
+    )
+    .await
+    .expect(404);
+}

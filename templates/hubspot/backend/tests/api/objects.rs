@@ -1,0 +1,291 @@
+//! Objects: create, read (by id and by email), update, archive, list and paging, the
+//! calculated properties, property validation, duplicates, merge and GDPR delete.
+
+use serde_json::{Value, json};
+
+use crate::{api, id, prop};
+
+#[asym::clone("hubspot", seed = "basic")]
+async fn contacts_are_created_read_updated_and_archived(hubspot: asym::HubSpot) {
+    let api = api(&hubspot);
+    let created = api
+        .post(
+            "/crm/v3/objects/contacts",
+            &json!({"properties": {"email": "grace@hopper.example", "firstname": "Grace",
+                "lifecyclestage": "lead", "hs_email_optout": true}}),
+        )
+        .await
+        .expect(201);
+    let contact = id(&created);
+    assert!(contact.parse::<i64>().unwrap() >= 1_000_001);
+    assert_eq!(prop(&created, "hs_object_id"), contact.as_str());
+    assert_eq!(prop(&created, "hs_email_optout"), "true");
+    assert!(
+        prop(&created, "createdate")
+            .as_str()
+            .unwrap()
+            .ends_with('Z')
+    );
+    assert_eq!(created["archived"], false);
+
+    let by_email = api
+        .get("/crm/v3/objects/contacts/GRACE@hopper.example?idProperty=email&properties=firstname,nope")
+        .await
+        .expect(200);
+    assert_eq!(id(&by_email), contact);
+    assert_eq!(prop(&by_email, "firstname"), "Grace");
+    assert!(by_email["properties"].get("nope").is_none());
+    assert!(by_email["properties"]["lastmodifieddate"].is_string());
+
+    let updated = api
+        .patch(
+            &format!("/crm/v3/objects/contacts/{contact}"),
+            &json!({"properties": {"lastname": "Hopper", "firstname": ""}}),
+        )
+        .await
+        .expect(200);
+    assert_eq!(prop(&updated, "lastname"), "Hopper");
+    assert!(updated["properties"].get("firstname").is_none());
+    let history = api
+        .get(&format!(
+            "/crm/v3/objects/contacts/{contact}?propertiesWithHistory=lastname"
+        ))
+        .await
+        .expect(200);
+    assert_eq!(
+        history["propertiesWithHistory"]["lastname"][0]["value"],
+        "Hopper"
+    );
+
+    api.delete(&format!("/crm/v3/objects/contacts/{contact}"))
+        .await
+        .expect(204);
+    api.get(&format!("/crm/v3/objects/contacts/{contact}"))
+        .await
+        .expect(404);
+    let archived = api
+        .get(&format!("/crm/v3/objects/contacts/{contact}?archived=true"))
+        .await
+        .expect(200);
+    assert_eq!(archived["archived"], true);
+    // The email is free again once archived.
+    api.post(
+        "/crm/v3/objects/contacts",
+        &json!({"properties": {"email": "grace@hopper.example"}}),
+    )
+    .await
+    .expect(201);
+}
+
+#[asym::clone("hubspot", seed = "basic")]
+async fn every_type_shares_the_engine(hubspot: asym::HubSpot) {
+    let api = api(&hubspot);
+    for (kind, properties) in [
+        (
+            "companies",
+            json!({"name": "Initech", "domain": "initech.example", "numberofemployees": 40}),
+        ),
+        (
+            "deals",
+            json!({"dealname": "Initech", "amount": "1500.50", "pipeline": "default", "dealstage": "appointmentscheduled", "closedate": "2025-06-30"}),
+        ),
+        (
+            "tickets",
+            json!({"subject": "Printer", "hs_pipeline": "0", "hs_pipeline_stage": "1", "hs_ticket_priority": "LOW"}),
+        ),
+        ("products", json!({"name": "Stapler", "price": 9.99})),
+        (
+            "line_items",
+            json!({"name": "Stapler", "quantity": 2, "price": 9.99}),
+        ),
+        (
+            "notes",
+            json!({"hs_note_body": "Called", "hs_timestamp": 1_700_000_000_000_i64}),
+        ),
+        (
+            "tasks",
+            json!({"hs_task_subject": "Follow up", "hs_task_status": "NOT_STARTED", "hs_timestamp": "2025-01-01T12:00:00Z"}),
+        ),
+    ] {
+        let created = api
+            .post(
+                &format!("/crm/v3/objects/{kind}"),
+                &json!({"properties": properties}),
+            )
+            .await
+            .expect(201);
+        let read = api
+            .get(&format!("/crm/v3/objects/{kind}/{}", id(&created)))
+            .await
+            .expect(200);
+        assert_eq!(read["id"], created["id"], "{kind}");
+    }
+    let deal = api
+        .get("/crm/v3/objects/deals?limit=100&properties=closedate")
+        .await
+        .expect(200);
+    let last = deal["results"].as_array().unwrap().last().unwrap().clone();
+    assert_eq!(prop(&last, "closedate"), "2025-06-30T00:00:00.000Z");
+}
+
+#[asym::clone("hubspot", seed = "basic")]
+async fn lists_page_with_after_and_carry_associations(hubspot: asym::HubSpot) {
+    let api = api(&hubspot);
+    let first = api
+        .get("/crm/v3/objects/contacts?limit=2&associations=companies")
+        .await
+        .expect(200);
+    assert_eq!(first["results"].as_array().unwrap().len(), 2);
+    assert_eq!(
+        first["results"][0]["associations"]["companies"]["results"][0]["id"],
+        "301"
+    );
+    let after = first["paging"]["next"]["after"].as_str().unwrap();
+    assert!(
+        first["paging"]["next"]["link"]
+            .as_str()
+            .unwrap()
+            .contains("after=")
+    );
+    let second = api
+        .get(&format!("/crm/v3/objects/contacts?limit=2&after={after}"))
+        .await
+        .expect(200);
+    assert_eq!(second["results"][0]["id"], "203");
+    assert!(second.get("paging").is_none());
+    for (query, status) in [("limit=101", 400), ("limit=0", 400), ("after=abc", 400)] {
+        api.get(&format!("/crm/v3/objects/contacts?{query}"))
+            .await
+            .expect(status);
+    }
+}
+
+#[asym::clone("hubspot", seed = "basic")]
+async fn invalid_values_get_hubspots_errors(hubspot: asym::HubSpot) {
+    let api = api(&hubspot);
+    for (properties, code) in [
+        (json!({"nope": "x"}), "PROPERTY_DOESNT_EXIST"),
+        (json!({"lifecyclestage": "royalty"}), "INVALID_OPTION"),
+        (
+            json!({"email": "n@x.example", "hs_lead_status": "NEW;OPEN"}),
+            "INVALID_OPTION",
+        ),
+        (json!({"annualrevenue": {"a": 1}}), "INVALID_PROPERTY_VALUE"),
+        (json!({"closedate": "next tuesday"}), "INVALID_DATE"),
+        (json!({"hs_email_optout": "maybe"}), "INVALID_BOOLEAN"),
+        (json!({"lastmodifieddate": "2024-01-01"}), "READ_ONLY_VALUE"),
+    ] {
+        let err = api
+            .post(
+                "/crm/v3/objects/contacts",
+                &json!({"properties": properties}),
+            )
+            .await
+            .expect(400);
+        assert_eq!(err["status"], "error");
+        assert_eq!(err["category"], "VALIDATION_ERROR");
+        assert!(err["correlationId"].is_string());
+        assert_eq!(err["errors"][0]["code"], code, "{properties}");
+        assert!(
+            err["message"]
+                .as_str()
+                .unwrap()
+                .starts_with("Property values were not valid")
+        );
+    }
+    let err = api
+        .post(
+            "/crm/v3/objects/deals",
+            &json!({"properties": {"amount": "12 dollars"}}),
+        )
+        .await
+        .expect(400);
+    assert_eq!(err["errors"][0]["code"], "INVALID_INTEGER");
+    let contacts = api
+        .get("/crm/v3/objects/contacts?limit=100")
+        .await
+        .expect(200);
+    assert_eq!(
+        contacts["results"].as_array().unwrap().len(),
+        3,
+        "nothing was written"
+    );
+}
+
+#[asym::clone("hubspot", seed = "basic")]
+async fn duplicate_emails_conflict_with_the_existing_id(hubspot: asym::HubSpot) {
+    let api = api(&hubspot);
+    let err = api
+        .post(
+            "/crm/v3/objects/contacts",
+            &json!({"properties": {"email": "JANE.DOE@example.com"}}),
+        )
+        .await
+        .expect(409);
+    assert_eq!(err["category"], "CONFLICT");
+    assert_eq!(err["message"], "Contact already exists. Existing ID: 201");
+    let err = api
+        .patch(
+            "/crm/v3/objects/contacts/202",
+            &json!({"properties": {"email": "jane.doe@example.com"}}),
+        )
+        .await
+        .expect(409);
+    assert!(err["message"].as_str().unwrap().ends_with("201"));
+}
+
+#[asym::clone("hubspot", seed = "basic")]
+async fn merge_keeps_the_primary_and_gdpr_delete_removes_for_good(hubspot: asym::HubSpot) {
+    let api = api(&hubspot);
+    let merged = api
+        .post(
+            "/crm/v3/objects/contacts/merge",
+            &json!({"primaryObjectId": "203", "objectIdToMerge": "202"}),
+        )
+        .await
+        .expect(200);
+    assert_eq!(id(&merged), "203");
+    assert_eq!(prop(&merged, "email"), "ada@lovelace.example");
+    assert_eq!(prop(&merged, "hs_lead_status"), "OPEN");
+    api.get("/crm/v3/objects/contacts/202").await.expect(404);
+    let companies = api
+        .get("/crm/v4/objects/contacts/203/associations/companies")
+        .await
+        .expect(200);
+    assert_eq!(companies["results"][0]["toObjectId"], 302);
+
+    api.post(
+        "/crm/v3/objects/contacts/gdpr-delete",
+        &json!({"objectId": "jane.doe@example.com", "idProperty": "email"}),
+    )
+    .await
+    .expect(204);
+    api.get("/crm/v3/objects/contacts/201?archived=true")
+        .await
+        .expect(404);
+    api.post(
+        "/crm/v3/objects/contacts/gdpr-delete",
+        &json!({"objectId": "201"}),
+    )
+    .await
+    .expect(404);
+}
+
+#[asym::clone("hubspot", seed = "basic")]
+async fn unknown_objects_and_types_are_refused(hubspot: asym::HubSpot) {
+    let api = api(&hubspot);
+    for (path, status, category) in [
+        ("/crm/v3/objects/contacts/999", 404, "OBJECT_NOT_FOUND"),
+        ("/crm/v3/objects/contacts/abc", 404, "OBJECT_NOT_FOUND"),
+        ("/crm/v3/objects/widgets/1", 400, "VALIDATION_ERROR"),
+        (
+            "/crm/v3/objects/contacts/201?idProperty=firstname",
+            400,
+            "VALIDATION_ERROR",
+        ),
+        ("/crm/v3/nothing-here", 404, "OBJECT_NOT_FOUND"),
+    ] {
+        let err: Value = api.get(path).await.expect(status);
+        assert_eq!(err["category"], category, "{path}");
+    }
+}

@@ -1,0 +1,115 @@
+//! Owners (list, by email, get) and pipelines with stages (CRUD).
+
+use serde_json::json;
+
+use crate::api;
+
+#[asym::clone("hubspot", seed = "basic")]
+async fn owners_are_listed_paged_and_found(hubspot: asym::HubSpot) {
+    let api = api(&hubspot);
+    let all = api.get("/crm/v3/owners/").await.expect(200);
+    assert_eq!(all["results"].as_array().unwrap().len(), 2);
+    assert_eq!(all["results"][0]["type"], "PERSON");
+    let page = api.get("/crm/v3/owners/?limit=1").await.expect(200);
+    assert_eq!(page["paging"]["next"]["after"], "101");
+    let by_email = api
+        .get("/crm/v3/owners/?email=BOB@acme-sales.example")
+        .await
+        .expect(200);
+    assert_eq!(by_email["results"][0]["id"], "102");
+    let alice = api.get("/crm/v3/owners/101").await.expect(200);
+    assert_eq!(alice["firstName"], "Alice");
+    let by_user = api
+        .get("/crm/v3/owners/9002?idProperty=userId")
+        .await
+        .expect(200);
+    assert_eq!(by_user["id"], "102");
+    api.get("/crm/v3/owners/555").await.expect(404);
+}
+
+#[asym::clone("hubspot", seed = "basic")]
+async fn pipelines_and_stages_are_managed(hubspot: asym::HubSpot) {
+    let api = api(&hubspot);
+    let deals = api.get("/crm/v3/pipelines/deals").await.expect(200);
+    assert_eq!(deals["results"][0]["id"], "default");
+    assert_eq!(deals["results"][0]["stages"].as_array().unwrap().len(), 7);
+    let tickets = api.get("/crm/v3/pipelines/tickets/0").await.expect(200);
+    assert_eq!(tickets["stages"][3]["metadata"]["ticketState"], "CLOSED");
+
+    let created = api
+        .post(
+            "/crm/v3/pipelines/deals",
+            &json!({"label": "Partners", "displayOrder": 1, "stages": [
+                {"label": "Intro", "displayOrder": 0, "metadata": {"probability": "0.1"}},
+                {"label": "Signed", "displayOrder": 1, "metadata": {"probability": 1.0}},
+            ]}),
+        )
+        .await
+        .expect(201);
+    let pipeline = created["id"].as_str().unwrap().to_owned();
+    assert_eq!(created["stages"][1]["metadata"]["isClosed"], "true");
+    let stage = api
+        .post(
+            &format!("/crm/v3/pipelines/deals/{pipeline}/stages"),
+            &json!({"label": "Review", "displayOrder": 2, "metadata": {"probability": "0.5"}}),
+        )
+        .await
+        .expect(201);
+    let stage_id = stage["id"].as_str().unwrap().to_owned();
+    let renamed = api
+        .patch(
+            &format!("/crm/v3/pipelines/deals/{pipeline}/stages/{stage_id}"),
+            &json!({"label": "Legal review"}),
+        )
+        .await
+        .expect(200);
+    assert_eq!(renamed["label"], "Legal review");
+    let patched = api
+        .patch(
+            &format!("/crm/v3/pipelines/deals/{pipeline}"),
+            &json!({"label": "Partner deals"}),
+        )
+        .await
+        .expect(200);
+    assert_eq!(patched["stages"].as_array().unwrap().len(), 3);
+    api.delete(&format!(
+        "/crm/v3/pipelines/deals/{pipeline}/stages/{stage_id}"
+    ))
+    .await
+    .expect(204);
+
+    for (path, body, status) in [
+        (
+            "/crm/v3/pipelines/deals",
+            json!({"label": "No stages", "stages": []}),
+            400,
+        ),
+        (
+            "/crm/v3/pipelines/deals",
+            json!({"label": "Bad", "stages": [{"label": "S", "metadata": {}}]}),
+            400,
+        ),
+        (
+            "/crm/v3/pipelines/deals",
+            json!({"label": "Partner deals", "stages": [{"label": "S", "metadata": {"probability": 0.2}}]}),
+            409,
+        ),
+        (
+            "/crm/v3/pipelines/contacts",
+            json!({"label": "X", "stages": [{"label": "S"}]}),
+            400,
+        ),
+    ] {
+        api.post(path, &body).await.expect(status);
+    }
+    // A pipeline holding deals is not deleted.
+    api.delete("/crm/v3/pipelines/deals/default")
+        .await
+        .expect(400);
+    api.delete(&format!("/crm/v3/pipelines/deals/{pipeline}"))
+        .await
+        .expect(204);
+    api.get(&format!("/crm/v3/pipelines/deals/{pipeline}"))
+        .await
+        .expect(404);
+}

@@ -1,0 +1,141 @@
+//! Properties and property groups: stock definitions, custom ones with options and value
+//! validation, archive.
+
+use serde_json::json;
+
+use crate::{api, prop};
+
+#[asym::clone("hubspot", seed = "basic")]
+async fn stock_properties_and_groups_are_listed(hubspot: asym::HubSpot) {
+    let api = api(&hubspot);
+    let all = api.get("/crm/v3/properties/contacts").await.expect(200);
+    let names: Vec<&str> = all["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["name"].as_str().unwrap())
+        .collect();
+    for name in [
+        "email",
+        "firstname",
+        "lifecyclestage",
+        "hs_object_id",
+        "createdate",
+        "lastmodifieddate",
+    ] {
+        assert!(names.contains(&name), "{name}");
+    }
+    let stage = api
+        .get("/crm/v3/properties/contacts/lifecyclestage")
+        .await
+        .expect(200);
+    assert_eq!(stage["type"], "enumeration");
+    assert_eq!(stage["options"][1]["value"], "lead");
+    assert_eq!(stage["modificationMetadata"]["readOnlyDefinition"], true);
+    let groups = api.get("/crm/v3/properties/deals/groups").await.expect(200);
+    assert_eq!(groups["results"][0]["name"], "dealinformation");
+    api.get("/crm/v3/properties/contacts/nope")
+        .await
+        .expect(404);
+}
+
+#[asym::clone("hubspot", seed = "basic")]
+async fn custom_properties_validate_values(hubspot: asym::HubSpot) {
+    let api = api(&hubspot);
+    api.post(
+        "/crm/v3/properties/contacts/groups",
+        &json!({"name": "integration", "label": "Integration", "displayOrder": 5}),
+    )
+    .await
+    .expect(201);
+    let created = api
+        .post(
+            "/crm/v3/properties/contacts",
+            &json!({"name": "tier", "label": "Tier", "type": "enumeration", "fieldType": "select",
+                    "groupName": "integration",
+                    "options": [{"label": "Gold", "value": "gold"}, {"label": "Silver", "value": "silver"}]}),
+        )
+        .await
+        .expect(201);
+    assert_eq!(created["hubspotDefined"], false);
+    assert_eq!(created["options"][0]["displayOrder"], 0);
+
+    let contact = api
+        .post(
+            "/crm/v3/objects/contacts",
+            &json!({"properties": {"tier": "gold"}}),
+        )
+        .await
+        .expect(201);
+    assert_eq!(prop(&contact, "tier"), "gold");
+    let err = api
+        .post(
+            "/crm/v3/objects/contacts",
+            &json!({"properties": {"tier": "bronze"}}),
+        )
+        .await
+        .expect(400);
+    assert_eq!(err["errors"][0]["code"], "INVALID_OPTION");
+
+    let updated = api
+        .patch(
+            "/crm/v3/properties/contacts/tier",
+            &json!({"label": "Customer tier", "options": [{"label": "Gold", "value": "gold"}, {"label": "Bronze", "value": "bronze"}]}),
+        )
+        .await
+        .expect(200);
+    assert_eq!(updated["label"], "Customer tier");
+    api.post(
+        "/crm/v3/objects/contacts",
+        &json!({"properties": {"tier": "bronze"}}),
+    )
+    .await
+    .expect(201);
+
+    for (body, status) in [
+        (
+            json!({"name": "tier", "label": "T", "type": "string", "fieldType": "text", "groupName": "integration"}),
+            409,
+        ),
+        (
+            json!({"name": "Bad Name", "label": "T", "type": "string", "fieldType": "text", "groupName": "integration"}),
+            400,
+        ),
+        (
+            json!({"name": "x", "label": "T", "type": "blob", "fieldType": "text", "groupName": "integration"}),
+            400,
+        ),
+        (
+            json!({"name": "x", "label": "T", "type": "string", "fieldType": "text", "groupName": "nope"}),
+            400,
+        ),
+        (
+            json!({"name": "x", "label": "T", "type": "enumeration", "fieldType": "select", "groupName": "integration"}),
+            400,
+        ),
+        (json!({"label": "T"}), 400),
+    ] {
+        api.post("/crm/v3/properties/contacts", &body)
+            .await
+            .expect(status);
+    }
+
+    api.delete("/crm/v3/properties/contacts/tier")
+        .await
+        .expect(204);
+    api.get("/crm/v3/properties/contacts/tier")
+        .await
+        .expect(404);
+    api.get("/crm/v3/properties/contacts/tier?archived=true")
+        .await
+        .expect(200);
+    api.post(
+        "/crm/v3/objects/contacts",
+        &json!({"properties": {"tier": "gold"}}),
+    )
+    .await
+    .expect(400);
+    api.delete("/crm/v3/properties/contacts/email")
+        .await
+        .expect(400);
+}

@@ -1,0 +1,124 @@
+//! Auth (401, 403 MISSING_SCOPES), bad bodies (never a 5xx, nothing written), rate-limit
+//! headers and their enforcement.
+
+use asym_kit::testing::Api;
+use axum::http::Method;
+use serde_json::json;
+
+use crate::{admin, api};
+
+#[asym::clone("hubspot", seed = "basic")]
+async fn tokens_and_scopes_are_enforced(hubspot: asym::HubSpot) {
+    for api in [
+        Api::new(hubspot.api_url()),
+        Api::new(hubspot.api_url()).bearer("pat-na1-00000000-0000-0000-0000-000000000000"),
+        Api::new(hubspot.api_url()).with_header("Authorization", "Basic abc"),
+    ] {
+        let err = api.get("/crm/v3/objects/contacts").await.expect(401);
+        assert_eq!(err["category"], "INVALID_AUTHENTICATION");
+    }
+    let minted = admin(&hubspot)
+        .post(
+            "/api/admin/private-apps",
+            &json!({"scopes": ["crm.objects.contacts.read"]}),
+        )
+        .await
+        .expect(201);
+    let limited = Api::new(hubspot.api_url()).bearer(minted["token"].as_str().unwrap());
+    limited
+        .get("/crm/v3/objects/contacts/201")
+        .await
+        .expect(200);
+    for (method, path) in [
+        (Method::POST, "/crm/v3/objects/contacts"),
+        (Method::GET, "/crm/v3/objects/deals"),
+        (Method::GET, "/crm/v3/owners/"),
+        (Method::GET, "/crm/v3/properties/contacts"),
+    ] {
+        let err = limited
+            .send(method, path, Some(&json!({})))
+            .await
+            .expect(403);
+        assert_eq!(err["category"], "MISSING_SCOPES");
+        assert!(err["errors"][0]["context"]["requiredGranularScopes"].is_array());
+    }
+}
+
+#[asym::clone("hubspot", seed = "basic")]
+async fn bad_bodies_get_validation_errors_and_change_nothing(hubspot: asym::HubSpot) {
+    let api = api(&hubspot);
+    let deep = "[".repeat(5_000) + &"]".repeat(5_000);
+    let keys: Vec<String> = (0..10_001).map(|i| format!("\"k{i}\":1")).collect();
+    let many = format!("{{\"properties\":{{{}}}}}", keys.join(","));
+    let huge = format!(
+        "{{\"properties\":{{\"firstname\":\"{}\"}}}}",
+        "x".repeat(3 << 20)
+    );
+    let bodies: Vec<(Vec<u8>, u16)> = vec![
+        (deep.into_bytes(), 400),
+        (many.into_bytes(), 400),
+        (br#"{"properties":{"firstname":"a\u0000b"}}"#.to_vec(), 400),
+        (
+            b"{\"properties\":{\"firstname\":\"\xff\xfe\"}}".to_vec(),
+            400,
+        ),
+        (huge.into_bytes(), 413),
+        (b"{\"properties\":".to_vec(), 400),
+        (b"[1,2,3]".to_vec(), 400),
+        (br#"{"properties":"nope"}"#.to_vec(), 400),
+    ];
+    for path in [
+        "/crm/v3/objects/contacts",
+        "/crm/v3/objects/contacts/batch/create",
+        "/crm/v3/objects/contacts/search",
+        "/crm/v3/properties/contacts",
+    ] {
+        for (body, status) in &bodies {
+            let reply = api
+                .send_raw(Method::POST, path, "application/json", body.clone())
+                .await;
+            assert!(reply.status < 500, "{path}: {}", reply.status);
+            if path == "/crm/v3/objects/contacts" {
+                assert_eq!(reply.status, *status, "{}", reply.body);
+                assert_eq!(reply.body["category"], "VALIDATION_ERROR");
+            }
+        }
+    }
+    let all = api
+        .get("/crm/v3/objects/contacts?limit=100")
+        .await
+        .expect(200);
+    assert_eq!(all["results"].as_array().unwrap().len(), 3);
+}
+
+#[asym::clone("hubspot", seed = "basic")]
+async fn rate_limit_headers_and_enforcement(hubspot: asym::HubSpot) {
+    let api = api(&hubspot);
+    let reply = api.get("/crm/v3/objects/contacts").await;
+    assert_eq!(reply.header("x-hubspot-ratelimit-max"), Some("190"));
+    assert_eq!(
+        reply.header("x-hubspot-ratelimit-interval-milliseconds"),
+        Some("10000")
+    );
+    let remaining: i64 = reply
+        .header("x-hubspot-ratelimit-remaining")
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(remaining < 190);
+    admin(&hubspot)
+        .post(
+            "/api/admin/rate-limits",
+            &json!({"enforced": true, "tenSecondly": 3}),
+        )
+        .await
+        .expect(200);
+    let mut statuses = Vec::new();
+    for _ in 0..6 {
+        statuses.push(api.get("/crm/v3/objects/contacts").await.status);
+    }
+    assert!(statuses.contains(&429), "{statuses:?}");
+    let err = api.get("/crm/v3/objects/contacts").await.expect(429);
+    assert_eq!(err["category"], "RATE_LIMITS");
+    assert_eq!(err["policyName"], "TEN_SECONDLY_ROLLING");
+}

@@ -1,0 +1,205 @@
+//! Search: every operator, OR of ANDs, sorts, `query`, paging with `after` and `total`, and
+//! HubSpot's limits.
+
+use serde_json::{Value, json};
+
+use crate::{api, id};
+
+fn filter(name: &str, operator: &str, value: Value) -> Value {
+    let mut f = json!({"propertyName": name, "operator": operator});
+    match value {
+        Value::Array(values) => f["values"] = Value::Array(values),
+        Value::Null => {}
+        value => f["value"] = value,
+    }
+    f
+}
+
+async fn ids(api: &asym_kit::testing::Api, kind: &str, body: Value) -> Vec<String> {
+    let found = api
+        .post(&format!("/crm/v3/objects/{kind}/search"), &body)
+        .await
+        .expect(200);
+    assert_eq!(
+        found["total"].as_u64().unwrap() as usize,
+        found["results"].as_array().unwrap().len(),
+        "{body}"
+    );
+    found["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(id)
+        .collect()
+}
+
+#[asym::clone("hubspot", seed = "basic")]
+async fn every_operator_filters(hubspot: asym::HubSpot) {
+    let api = api(&hubspot);
+    let one = |f: Value| json!({"filterGroups": [{"filters": [f]}]});
+    for (kind, body, expected) in [
+        (
+            "contacts",
+            one(filter("email", "EQ", json!("JANE.DOE@example.com"))),
+            vec!["201"],
+        ),
+        (
+            "contacts",
+            one(filter("lifecyclestage", "NEQ", json!("customer"))),
+            vec!["202", "203"],
+        ),
+        (
+            "contacts",
+            one(filter(
+                "lifecyclestage",
+                "IN",
+                json!(["lead", "subscriber"]),
+            )),
+            vec!["202", "203"],
+        ),
+        (
+            "contacts",
+            one(filter(
+                "lifecyclestage",
+                "NOT_IN",
+                json!(["lead", "subscriber"]),
+            )),
+            vec!["201"],
+        ),
+        (
+            "contacts",
+            one(filter("phone", "HAS_PROPERTY", Value::Null)),
+            vec!["201"],
+        ),
+        (
+            "contacts",
+            one(filter("phone", "NOT_HAS_PROPERTY", Value::Null)),
+            vec!["202", "203"],
+        ),
+        (
+            "contacts",
+            one(filter("email", "CONTAINS_TOKEN", json!("*@example.com"))),
+            vec!["201", "202"],
+        ),
+        (
+            "contacts",
+            one(filter(
+                "email",
+                "NOT_CONTAINS_TOKEN",
+                json!("*@example.com"),
+            )),
+            vec!["203"],
+        ),
+        (
+            "contacts",
+            one(filter("createdate", "GTE", json!("1705399200000"))),
+            vec!["202", "203"],
+        ),
+        (
+            "contacts",
+            one(filter("createdate", "LT", json!("2024-01-16T10:00:00Z"))),
+            vec!["201"],
+        ),
+        (
+            "companies",
+            one(filter("numberofemployees", "GT", json!(300))),
+            vec!["302"],
+        ),
+        (
+            "companies",
+            one(filter("numberofemployees", "LTE", json!("250"))),
+            vec!["301"],
+        ),
+        (
+            "deals",
+            one(
+                json!({"propertyName": "amount", "operator": "BETWEEN", "value": "1000", "highValue": "6000"}),
+            ),
+            vec!["402"],
+        ),
+        (
+            "deals",
+            one(filter("hs_object_id", "EQ", json!("401"))),
+            vec!["401"],
+        ),
+    ] {
+        assert_eq!(
+            ids(&api, kind, body.clone()).await,
+            expected,
+            "{kind} {body}"
+        );
+    }
+}
+
+#[asym::clone("hubspot", seed = "basic")]
+async fn groups_are_ored_sorts_and_query_apply(hubspot: asym::HubSpot) {
+    let api = api(&hubspot);
+    let body = json!({
+        "filterGroups": [
+            {"filters": [filter("lifecyclestage", "EQ", json!("customer")), filter("firstname", "EQ", json!("jane"))]},
+            {"filters": [filter("lastname", "EQ", json!("Lovelace"))]},
+        ],
+        "sorts": [{"propertyName": "createdate", "direction": "DESCENDING"}],
+    });
+    assert_eq!(ids(&api, "contacts", body).await, vec!["203", "201"]);
+    let sorted = json!({"sorts": ["-amount"], "properties": ["amount", "dealname"]});
+    assert_eq!(ids(&api, "deals", sorted).await, vec!["401", "402"]);
+    assert_eq!(
+        ids(&api, "contacts", json!({"query": "lovelace"})).await,
+        vec!["203"]
+    );
+    assert_eq!(
+        ids(&api, "companies", json!({"query": "globex.EX"})).await,
+        vec!["302"]
+    );
+}
+
+#[asym::clone("hubspot", seed = "basic")]
+async fn search_pages_and_enforces_limits(hubspot: asym::HubSpot) {
+    let api = api(&hubspot);
+    let first = api
+        .post(
+            "/crm/v3/objects/contacts/search",
+            &json!({"limit": 2, "properties": ["email"]}),
+        )
+        .await
+        .expect(200);
+    assert_eq!(first["total"], 3);
+    assert_eq!(first["paging"]["next"]["after"], "2");
+    assert_eq!(
+        first["results"][0]["properties"]["email"],
+        "jane.doe@example.com"
+    );
+    let rest = api
+        .post(
+            "/crm/v3/objects/contacts/search",
+            &json!({"limit": 2, "after": "2"}),
+        )
+        .await
+        .expect(200);
+    assert_eq!(rest["results"][0]["id"], "203");
+    assert!(rest.get("paging").is_none());
+
+    let six = json!({"filters": [filter("email", "HAS_PROPERTY", Value::Null)]});
+    let seven: Vec<Value> = (0..7)
+        .map(|_| filter("email", "HAS_PROPERTY", Value::Null))
+        .collect();
+    for body in [
+        json!({"filterGroups": vec![six; 6]}),
+        json!({"filterGroups": [{"filters": seven}]}),
+        json!({"filterGroups": [{"filters": [filter("email", "LIKE", json!("x"))]}]}),
+        json!({"filterGroups": [{"filters": [{"operator": "EQ", "value": "x"}]}]}),
+        json!({"filterGroups": [{"filters": [filter("amount", "BETWEEN", json!("1"))]}]}),
+        json!({"filterGroups": "nope"}),
+        json!({"limit": 201}),
+        json!({"after": "9995", "limit": 10}),
+        json!({"sorts": [42]}),
+        json!([1, 2]),
+    ] {
+        let err = api
+            .post("/crm/v3/objects/contacts/search", &body)
+            .await
+            .expect(400);
+        assert_eq!(err["category"], "VALIDATION_ERROR", "{body}");
+    }
+}

@@ -1,0 +1,138 @@
+// HubSpot's official Node SDK (@hubspot/api-client) against the clone, changing only basePath.
+// Env: HUBSPOT_API_BASE (http://127.0.0.1:<port>), HUBSPOT_TOKEN. Exits non-zero on failure.
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { Client } from '@hubspot/api-client';
+
+const basePath = process.env.HUBSPOT_API_BASE;
+const hubspot = new Client({ accessToken: process.env.HUBSPOT_TOKEN, basePath });
+const run = randomUUID().slice(0, 8);
+const failures = [];
+
+async function check(name, fn) {
+  try {
+    await fn();
+    console.log(`ok   ${name}`);
+  } catch (err) {
+    failures.push(name);
+    console.log(`FAIL ${name}: ${err && err.stack ? err.stack : err}`);
+  }
+}
+
+async function rejects(promise, code, category) {
+  try {
+    await promise;
+  } catch (err) {
+    assert.equal(err.code, code, String(err));
+    if (category) assert.equal(err.body.category, category);
+    return err;
+  }
+  assert.fail(`expected HTTP ${code}`);
+}
+
+await check('objects: create, get by email, update, list with associations, archive', async () => {
+  const contacts = hubspot.crm.contacts;
+  const created = await contacts.basicApi.create({
+    properties: { email: `node-${run}@example.com`, firstname: 'Node', lifecyclestage: 'lead' },
+    associations: [{ to: { id: '301' }, types: [{ associationCategory: 'HUBSPOT_DEFINED', associationTypeId: 279 }] }],
+  });
+  assert.equal(created.properties.hs_object_id, created.id);
+  assert.ok(created.createdAt instanceof Date);
+  const got = await contacts.basicApi.getById(`node-${run}@example.com`, ['firstname', 'nope'], undefined, ['companies'], false, 'email');
+  assert.equal(got.id, created.id);
+  assert.equal(got.associations.companies.results[0].id, '301');
+  assert.ok(!('nope' in got.properties));
+  const updated = await contacts.basicApi.update(created.id, { properties: { lastname: 'Js' } });
+  assert.equal(updated.properties.lastname, 'Js');
+  const page = await contacts.basicApi.getPage(2, undefined, ['email', 'phone']);
+  assert.equal(page.results.length, 2);
+  assert.ok(page.paging.next.after);
+  const ticket = await hubspot.crm.tickets.basicApi.create({ properties: { subject: `Node ${run}`, hs_pipeline: '0', hs_pipeline_stage: '1' } });
+  assert.equal(ticket.properties.subject, `Node ${run}`);
+  await contacts.basicApi.archive(created.id);
+  await rejects(contacts.basicApi.getById(created.id), 404, 'OBJECT_NOT_FOUND');
+});
+
+await check('batch create/read/update and search with filters and sorts', async () => {
+  const contacts = hubspot.crm.contacts;
+  const inputs = Array.from({ length: 5 }, (_, i) => ({ properties: { email: `n${i}-${run}@batch.example`, firstname: `N${i}` }, associations: [] }));
+  const created = await contacts.batchApi.create({ inputs });
+  assert.equal(created.status, 'COMPLETE');
+  const ids = created.results.map((o) => o.id);
+  const read = await contacts.batchApi.read({ inputs: [{ id: ids[0] }, { id: '999' }], properties: ['email'], propertiesWithHistory: [] });
+  assert.equal(read.results.length, 1);
+  assert.equal(read.numErrors, 1);
+  const updated = await contacts.batchApi.update({ inputs: [{ id: ids[1], properties: { lastname: 'Upd' } }] });
+  assert.equal(updated.results[0].properties.lastname, 'Upd');
+  const found = await contacts.searchApi.doSearch({
+    filterGroups: [{ filters: [{ propertyName: 'email', operator: 'CONTAINS_TOKEN', value: `*-${run}@batch.example` }] }],
+    sorts: ['firstname'], properties: ['email', 'firstname'], limit: 2, after: '0',
+  });
+  assert.equal(found.total, 5);
+  assert.equal(found.results[0].properties.firstname, 'N0');
+  assert.equal(found.paging.next.after, '2');
+  const deals = await hubspot.crm.deals.searchApi.doSearch({
+    filterGroups: [{ filters: [{ propertyName: 'amount', operator: 'GTE', value: '10000' }] }, { filters: [{ propertyName: 'dealstage', operator: 'EQ', value: 'qualifiedtobuy' }] }],
+    sorts: [{ propertyName: 'amount', direction: 'ASCENDING' }], properties: ['amount'], limit: 10, after: '0',
+  });
+  assert.deepEqual(deals.results.map((d) => d.id), ['402', '401']);
+  await contacts.batchApi.archive({ inputs: ids.map((id) => ({ id })) });
+});
+
+await check('associations v4: batch create, read, labels, archive', async () => {
+  const v4 = hubspot.crm.associations.v4;
+  const created = await v4.batchApi.create('deals', 'contacts', {
+    inputs: [{ _from: { id: '401' }, to: { id: '203' }, types: [{ associationCategory: 'HUBSPOT_DEFINED', associationTypeId: 3 }] }],
+  });
+  assert.equal(created.results[0].toObjectId, 203);
+  const read = await v4.batchApi.getPage('deals', 'contacts', { inputs: [{ id: '401' }] });
+  assert.deepEqual(read.results[0].to.map((t) => String(t.toObjectId)).sort(), ['201', '203']);
+  const labels = await v4.schema.definitionsApi.create('deals', 'companies', { label: `Reseller ${run}`, name: `reseller_${run}`, inverseLabel: 'Resold deal' });
+  const typeId = labels.results.find((l) => l.label === `Reseller ${run}`).typeId;
+  const pair = await v4.basicApi.create('deals', '402', 'companies', '302', [{ associationCategory: 'USER_DEFINED', associationTypeId: typeId }]);
+  assert.deepEqual(pair.labels, [`Reseller ${run}`]);
+  const page = await v4.basicApi.getPage('companies', '302', 'deals');
+  assert.ok(page.results[0].associationTypes.some((t) => t.label === 'Resold deal'));
+  await v4.batchApi.archive('deals', 'contacts', { inputs: [{ _from: { id: '401' }, to: [{ id: '203' }] }] });
+  const after = await v4.basicApi.getPage('deals', '401', 'contacts');
+  assert.deepEqual(after.results.map((r) => String(r.toObjectId)), ['201']);
+});
+
+await check('properties, owners, pipelines', async () => {
+  const props = await hubspot.crm.properties.coreApi.getAll('deals');
+  assert.ok(props.results.some((p) => p.name === 'dealstage'));
+  const created = await hubspot.crm.properties.coreApi.create('deals', {
+    name: `node_score_${run}`, label: 'Score', type: 'number', fieldType: 'number', groupName: 'dealinformation',
+  });
+  assert.equal(created.type, 'number');
+  await rejects(hubspot.crm.deals.basicApi.create({ properties: { [`node_score_${run}`]: 'high' } }), 400, 'VALIDATION_ERROR');
+  const owners = await hubspot.crm.owners.ownersApi.getPage(undefined, undefined, 1);
+  assert.equal(owners.results.length, 1);
+  assert.equal(owners.paging.next.after, '101');
+  const bob = await hubspot.crm.owners.ownersApi.getById(102);
+  assert.equal(bob.email, 'bob@acme-sales.example');
+  const tickets = await hubspot.crm.pipelines.pipelinesApi.getAll('tickets');
+  assert.equal(tickets.results[0].stages.length, 4);
+  const pipeline = await hubspot.crm.pipelines.pipelinesApi.create('tickets', {
+    label: `Node ${run}`, displayOrder: 2, stages: [{ label: 'Open', displayOrder: 0, metadata: { ticketState: 'OPEN' } }],
+  });
+  const replaced = await hubspot.crm.pipelines.pipelinesApi.replace('tickets', pipeline.id, {
+    label: `Node ${run} v2`, displayOrder: 2, stages: [{ label: 'New', displayOrder: 0, metadata: { ticketState: 'OPEN' } }, { label: 'Done', displayOrder: 1, metadata: { ticketState: 'CLOSED' } }],
+  });
+  assert.equal(replaced.stages.length, 2);
+  await hubspot.crm.pipelines.pipelinesApi.archive('tickets', pipeline.id);
+});
+
+await check('errors: duplicate email 409, bad token 401, unknown object 404', async () => {
+  const err = await rejects(hubspot.crm.contacts.basicApi.create({ properties: { email: 'jane.doe@example.com' } }), 409, 'CONFLICT');
+  assert.match(err.body.message, /Existing ID: 201/);
+  const stranger = new Client({ accessToken: 'pat-na1-nope', basePath });
+  await rejects(stranger.crm.contacts.basicApi.getPage(), 401, 'INVALID_AUTHENTICATION');
+  await rejects(hubspot.crm.companies.basicApi.getById('424242'), 404, 'OBJECT_NOT_FOUND');
+});
+
+if (failures.length) {
+  console.log(`${failures.length} Node scenario(s) failed`);
+  process.exit(1);
+}
+console.log('all Node scenarios passed');

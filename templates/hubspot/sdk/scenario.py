@@ -1,0 +1,167 @@
+"""HubSpot's official Python SDK (hubspot-api-client) against the clone, changing only `host`.
+
+Env: HUBSPOT_API_BASE (http://127.0.0.1:<port>), HUBSPOT_TOKEN. Exits non-zero on failure.
+"""
+import os
+import sys
+import uuid
+
+import hubspot
+from hubspot.crm.associations.v4 import AssociationSpec
+from hubspot.crm.associations.v4.schema import PublicAssociationDefinitionCreateRequest
+from hubspot.crm.contacts import (
+    ApiException,
+    BatchInputSimplePublicObjectBatchInputForCreate,
+    BatchInputSimplePublicObjectBatchInputUpsert,
+    BatchInputSimplePublicObjectId,
+    BatchReadInputSimplePublicObjectId,
+    Filter,
+    FilterGroup,
+    PublicObjectSearchRequest,
+    SimplePublicObjectBatchInputForCreate,
+    SimplePublicObjectBatchInputUpsert,
+    SimplePublicObjectId,
+    SimplePublicObjectInput,
+    SimplePublicObjectInputForCreate,
+)
+from hubspot.crm.pipelines import PipelineInput, PipelineStageInput
+from hubspot.crm.properties import PropertyCreate, PropertyGroupCreate, OptionInput
+
+client = hubspot.Client.create(access_token=os.environ["HUBSPOT_TOKEN"], host=os.environ["HUBSPOT_API_BASE"])
+run = uuid.uuid4().hex[:8]
+failures = []
+
+
+def check(name, fn):
+    try:
+        fn()
+        print(f"ok   {name}")
+    except Exception as exc:  # noqa: BLE001 - a scenario failure of any kind is reported
+        failures.append(name)
+        print(f"FAIL {name}: {type(exc).__name__}: {exc}")
+
+
+def objects():
+    contacts = client.crm.contacts
+    created = contacts.basic_api.create(SimplePublicObjectInputForCreate(
+        properties={"email": f"py-{run}@example.com", "firstname": "Py", "lifecyclestage": "lead"}))
+    assert created.properties["hs_object_id"] == created.id
+    got = contacts.basic_api.get_by_id(f"py-{run}@example.com", id_property="email",
+                                       properties=["firstname", "nope"], associations=["companies"])
+    assert got.id == created.id and got.properties["firstname"] == "Py" and "nope" not in got.properties
+    updated = contacts.basic_api.update(created.id, SimplePublicObjectInput(properties={"lastname": "Thon"}))
+    assert updated.properties["lastname"] == "Thon"
+    page = contacts.basic_api.get_page(limit=2, associations=["companies"])
+    assert len(page.results) == 2 and page.paging.next.after
+    assert page.results[0].associations["companies"].results[0].id == "301"
+    deal = client.crm.deals.basic_api.create(SimplePublicObjectInputForCreate(
+        properties={"dealname": f"Py deal {run}", "amount": "100", "pipeline": "default",
+                    "dealstage": "appointmentscheduled"}))
+    assert deal.properties["amount"] == "100"
+    contacts.basic_api.archive(created.id)
+    try:
+        contacts.basic_api.get_by_id(created.id)
+        raise AssertionError("archived contact still readable")
+    except ApiException as err:
+        assert err.status == 404
+
+
+def batch_and_search():
+    contacts = client.crm.contacts
+    inputs = [SimplePublicObjectBatchInputForCreate(
+        properties={"email": f"b{i}-{run}@batch.example", "firstname": f"B{i}"}) for i in range(5)]
+    created = contacts.batch_api.create(BatchInputSimplePublicObjectBatchInputForCreate(inputs=inputs))
+    assert created.status == "COMPLETE" and len(created.results) == 5
+    ids = [o.id for o in created.results]
+    read = contacts.batch_api.read(BatchReadInputSimplePublicObjectId(
+        inputs=[SimplePublicObjectId(id=i) for i in ids[:2]] + [SimplePublicObjectId(id="999")],
+        properties=["email"], properties_with_history=[]))
+    assert len(read.results) == 2 and read.num_errors == 1, read
+    upserted = contacts.batch_api.upsert(BatchInputSimplePublicObjectBatchInputUpsert(inputs=[
+        SimplePublicObjectBatchInputUpsert(id_property="email", id=f"b0-{run}@batch.example", properties={"jobtitle": "CEO"}),
+        SimplePublicObjectBatchInputUpsert(id_property="email", id=f"new-{run}@batch.example", properties={"firstname": "N"}),
+    ]))
+    assert sorted(r.new for r in upserted.results) == [False, True]
+    found = contacts.search_api.do_search(PublicObjectSearchRequest(
+        filter_groups=[FilterGroup(filters=[
+            Filter(property_name="email", operator="CONTAINS_TOKEN", value=f"*-{run}@batch.example"),
+            Filter(property_name="firstname", operator="HAS_PROPERTY"),
+        ])],
+        sorts=["-createdate"], properties=["email", "jobtitle"], limit=3))
+    assert found.total == 6 and len(found.results) == 3 and found.paging.next.after == "3", found
+    contacts.batch_api.archive(BatchInputSimplePublicObjectId(inputs=[SimplePublicObjectId(id=i) for i in ids]))
+    again = contacts.search_api.do_search(PublicObjectSearchRequest(query=f"b1-{run}"))
+    assert again.total == 0
+
+
+def associations():
+    v4 = client.crm.associations.v4
+    default = v4.basic_api.create_default("contacts", "203", "companies", "302")
+    assert default.results[0].association_spec.association_type_id == 279
+    labels = v4.schema.definitions_api.create("contacts", "companies", PublicAssociationDefinitionCreateRequest(
+        label=f"Champion {run}", name=f"champion_{run}"))
+    type_id = labels.results[0].type_id
+    pair = v4.basic_api.create("contacts", "203", "companies", "301", [
+        AssociationSpec(association_category="USER_DEFINED", association_type_id=type_id)])
+    assert pair.labels == [f"Champion {run}"]
+    page = v4.basic_api.get_page("contacts", "203", "companies")
+    assert {str(r.to_object_id) for r in page.results} == {"301", "302"}
+    all_labels = v4.schema.definitions_api.get_all("contacts", "companies")
+    assert any(l.type_id == type_id for l in all_labels.results)
+    v4.basic_api.archive("contacts", "203", "companies", "301")
+    v4.schema.definitions_api.remove("contacts", "companies", type_id)
+
+
+def properties_owners_pipelines():
+    props = client.crm.properties
+    props.groups_api.create("contacts", PropertyGroupCreate(name=f"py_{run}", label="Python"))
+    created = props.core_api.create("contacts", PropertyCreate(
+        name=f"py_tier_{run}", label="Tier", type="enumeration", field_type="select", group_name=f"py_{run}",
+        options=[OptionInput(label="Gold", value="gold", display_order=0, hidden=False)]))
+    assert created.options[0].value == "gold"
+    assert any(p.name == "email" for p in props.core_api.get_all("contacts").results)
+    assert props.core_api.get_by_name("contacts", "lifecyclestage").type == "enumeration"
+    owners = client.crm.owners.owners_api.get_page(email="alice@acme-sales.example")
+    assert owners.results[0].id == "101"
+    assert client.crm.owners.owners_api.get_by_id(102).first_name == "Bob"
+    pipelines = client.crm.pipelines
+    assert pipelines.pipelines_api.get_all("deals").results[0].id == "default"
+    pipeline = pipelines.pipelines_api.create("deals", PipelineInput(label=f"Py {run}", display_order=3, stages=[
+        PipelineStageInput(label="Open", display_order=0, metadata={"probability": "0.5"})]))
+    stage = pipelines.pipeline_stages_api.create("deals", pipeline.id, PipelineStageInput(
+        label="Won", display_order=1, metadata={"probability": "1.0"}))
+    assert stage.metadata["isClosed"] == "true"
+    assert len(pipelines.pipeline_stages_api.get_all("deals", pipeline.id).results) == 2
+    pipelines.pipelines_api.archive("deals", pipeline.id)
+
+
+def errors():
+    contacts = client.crm.contacts
+    for props, status, category in [
+        ({"email": "jane.doe@example.com"}, 409, "CONFLICT"),
+        ({"lifecyclestage": "bogus"}, 400, "VALIDATION_ERROR"),
+        ({"no_such_property": "x"}, 400, "VALIDATION_ERROR"),
+    ]:
+        try:
+            contacts.basic_api.create(SimplePublicObjectInputForCreate(properties=props))
+            raise AssertionError(f"{props} was accepted")
+        except ApiException as err:
+            import json
+            body = json.loads(err.body)
+            assert err.status == status and body["category"] == category, (err.status, body)
+    try:
+        hubspot.Client.create(access_token="pat-na1-nope", host=os.environ["HUBSPOT_API_BASE"]).crm.contacts.basic_api.get_page()
+        raise AssertionError("a bad token was accepted")
+    except ApiException as err:
+        assert err.status == 401
+
+
+check("objects: create, get by email, update, list with associations, archive", objects)
+check("batch create/read/upsert/archive and search", batch_and_search)
+check("associations v4: default, labels, list, archive", associations)
+check("properties, groups, owners, pipelines and stages", properties_owners_pipelines)
+check("errors: 409 duplicate, 400 validation, 401", errors)
+if failures:
+    print(f"{len(failures)} Python scenario(s) failed")
+    sys.exit(1)
+print("all Python scenarios passed")

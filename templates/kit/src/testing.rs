@@ -1,0 +1,326 @@
+//! What a backend's tests share (feature `testing`, for `[dev-dependencies]`):
+//!
+//! - [`offline_kit`] / [`offline_app`]: the full stack (kit router, admin guard, the
+//!   product's routes) in-process over a Postgres and Redis that refuse connections, for the
+//!   paths that answer before touching a database (`oneshot` tests);
+//! - [`Api`]: one HTTP client per test against a running clone, answering [`Reply`]s that
+//!   carry status, headers and JSON, so error cases can be table-driven;
+//! - [`Receiver`]: a webhook receiver on the test machine's loopback that records every
+//!   request, and can refuse them until told otherwise.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU16, Ordering};
+use std::time::Duration;
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{HeaderMap, Method, StatusCode, Uri};
+use serde_json::Value;
+use tokio::sync::{Mutex, mpsc};
+
+use crate::{Config, Kit};
+
+/// A [`Kit`] whose Postgres and Redis refuse connections (port 1 on loopback), with admin
+/// secret `admin-secret`.
+///
+/// # Panics
+///
+/// Never: the configuration is complete and its URLs parse.
+pub fn offline_kit(clone_id: &str) -> Kit {
+    let database_url = format!("postgres://postgres:pw@127.0.0.1:1/clone_{clone_id}");
+    let prefix = format!("{clone_id}:");
+    let lookup = |name: &str| {
+        Some(match name {
+            "DATABASE_URL" => database_url.clone(),
+            "REDIS_URL" => "redis://127.0.0.1:1".to_owned(),
+            "ASYM_REDIS_PREFIX" => prefix.clone(),
+            "ASYM_ADMIN_SECRET" => "admin-secret".to_owned(),
+            "ASYM_JWT_SECRET" => "jwt-secret".to_owned(),
+            "ASYM_CLONE_ID" => clone_id.to_owned(),
+            _ => return None,
+        })
+    };
+    #[allow(clippy::unwrap_used, reason = "the configuration above is complete")]
+    let config = Config::from_lookup(lookup, crate::DEFAULT_PORT).unwrap();
+    #[allow(clippy::unwrap_used, reason = "the URLs above parse")]
+    Kit::new(config).unwrap()
+}
+
+/// The full app of a product (`app` builds its router from the kit) over [`offline_kit`].
+pub fn offline_app(clone_id: &str, app: impl FnOnce(Kit) -> Router) -> Router {
+    let kit = offline_kit(clone_id);
+    crate::router(&kit, app(kit.clone()))
+}
+
+/// An answer: status, headers and body (JSON when it parses, else `Value::String`).
+#[derive(Debug, Clone)]
+pub struct Reply {
+    /// HTTP status.
+    pub status: u16,
+    /// Response headers.
+    pub headers: HeaderMap,
+    /// The body as JSON, or as a string when it is not JSON (`Null` when empty).
+    pub body: Value,
+}
+
+impl Reply {
+    /// Asserts the status and returns the body.
+    ///
+    /// # Panics
+    ///
+    /// When the status differs (the message shows the body).
+    #[track_caller]
+    pub fn expect(self, status: u16) -> Value {
+        assert_eq!(
+            self.status, status,
+            "unexpected status; body: {}",
+            self.body
+        );
+        self.body
+    }
+
+    /// A header's value as text.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+}
+
+/// One client per test against a clone's API.
+#[derive(Debug, Clone)]
+pub struct Api {
+    client: reqwest::Client,
+    base: String,
+    headers: Vec<(String, String)>,
+}
+
+impl Api {
+    /// A client for `base` (no trailing slash), sending no credentials.
+    pub fn new(base: impl Into<String>) -> Self {
+        Self {
+            client: reqwest::Client::new(),
+            base: base.into().trim_end_matches('/').to_owned(),
+            headers: Vec::new(),
+        }
+    }
+
+    /// The same client sending `name: value` on every request.
+    #[must_use]
+    pub fn with_header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.headers.push((name.into(), value.into()));
+        self
+    }
+
+    /// The same client sending `Authorization: Bearer <token>`.
+    #[must_use]
+    pub fn bearer(self, token: &str) -> Self {
+        self.with_header("Authorization", format!("Bearer {token}"))
+    }
+
+    /// The base URL.
+    pub fn base(&self) -> &str {
+        &self.base
+    }
+
+    /// Sends `method path` with a JSON body (when given).
+    ///
+    /// # Panics
+    ///
+    /// When the clone does not answer at all.
+    pub async fn send(&self, method: Method, path: &str, body: Option<&Value>) -> Reply {
+        let mut request = self.client.request(method, format!("{}{path}", self.base));
+        for (name, value) in &self.headers {
+            request = request.header(name, value);
+        }
+        if let Some(body) = body {
+            request = request.json(body);
+        }
+        self.finish(request).await
+    }
+
+    /// Sends `method path` with a raw body and content type.
+    ///
+    /// # Panics
+    ///
+    /// When the clone does not answer at all.
+    pub async fn send_raw(
+        &self,
+        method: Method,
+        path: &str,
+        content_type: &str,
+        body: impl Into<reqwest::Body>,
+    ) -> Reply {
+        let mut request = self
+            .client
+            .request(method, format!("{}{path}", self.base))
+            .header("Content-Type", content_type)
+            .body(body);
+        for (name, value) in &self.headers {
+            request = request.header(name, value);
+        }
+        self.finish(request).await
+    }
+
+    async fn finish(&self, request: reqwest::RequestBuilder) -> Reply {
+        #[allow(
+            clippy::expect_used,
+            reason = "a test helper: no answer fails the test"
+        )]
+        let response = request.send().await.expect("the clone answers");
+        let status = response.status().as_u16();
+        let headers = response.headers().clone();
+        let bytes = response.bytes().await.unwrap_or_default();
+        let body = if bytes.is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_slice(&bytes)
+                .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into_owned()))
+        };
+        Reply {
+            status,
+            headers,
+            body,
+        }
+    }
+
+    /// `GET path`.
+    pub async fn get(&self, path: &str) -> Reply {
+        self.send(Method::GET, path, None).await
+    }
+
+    /// `POST path` with a JSON body.
+    pub async fn post(&self, path: &str, body: &Value) -> Reply {
+        self.send(Method::POST, path, Some(body)).await
+    }
+
+    /// `PATCH path` with a JSON body.
+    pub async fn patch(&self, path: &str, body: &Value) -> Reply {
+        self.send(Method::PATCH, path, Some(body)).await
+    }
+
+    /// `PUT path` with a JSON body.
+    pub async fn put(&self, path: &str, body: &Value) -> Reply {
+        self.send(Method::PUT, path, Some(body)).await
+    }
+
+    /// `DELETE path`.
+    pub async fn delete(&self, path: &str) -> Reply {
+        self.send(Method::DELETE, path, None).await
+    }
+}
+
+/// A request a [`Receiver`] got.
+#[derive(Debug, Clone)]
+pub struct Received {
+    /// Method.
+    pub method: Method,
+    /// Path and query.
+    pub uri: Uri,
+    /// Headers.
+    pub headers: HeaderMap,
+    /// The raw body.
+    pub body: Bytes,
+}
+
+impl Received {
+    /// A header's value as text.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+
+    /// The body as JSON.
+    ///
+    /// # Panics
+    ///
+    /// When it is not JSON.
+    #[track_caller]
+    pub fn json(&self) -> Value {
+        #[allow(clippy::expect_used, reason = "a test helper")]
+        serde_json::from_slice(&self.body).expect("a JSON webhook body")
+    }
+}
+
+/// A webhook receiver on `127.0.0.1`: records every request and answers with the status set
+/// by [`Receiver::answer`] (200 at first).
+#[derive(Debug)]
+pub struct Receiver {
+    url: String,
+    status: Arc<AtomicU16>,
+    got: Mutex<mpsc::UnboundedReceiver<Received>>,
+}
+
+impl Receiver {
+    /// Starts one on a free port.
+    ///
+    /// # Panics
+    ///
+    /// When no loopback port can be bound.
+    pub async fn start() -> Self {
+        Self::start_on(0).await
+    }
+
+    /// Starts one on `port` (0: any free port), e.g. to bring a receiver up at an address
+    /// handed out while it was down.
+    ///
+    /// # Panics
+    ///
+    /// When the port cannot be bound.
+    pub async fn start_on(port: u16) -> Self {
+        #[allow(clippy::expect_used, reason = "a test helper")]
+        let listener = tokio::net::TcpListener::bind(("127.0.0.1", port))
+            .await
+            .expect("a loopback port");
+        #[allow(clippy::expect_used, reason = "a test helper")]
+        let addr = listener.local_addr().expect("its address");
+        let (tx, rx) = mpsc::unbounded_channel();
+        let status = Arc::new(AtomicU16::new(200));
+        let app = Router::new()
+            .fallback(record)
+            .with_state((tx, Arc::clone(&status)));
+        tokio::spawn(async move {
+            let _ = axum::serve(listener, app).await;
+        });
+        Self {
+            url: format!("http://{addr}"),
+            status,
+            got: Mutex::new(rx),
+        }
+    }
+
+    /// Its base URL (`http://127.0.0.1:<port>`); any path is accepted.
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+
+    /// Answers every later request with `status` (e.g. 500 to make deliveries fail).
+    pub fn answer(&self, status: u16) {
+        self.status.store(status, Ordering::SeqCst);
+    }
+
+    /// The next request, waiting at most `timeout`.
+    pub async fn next(&self, timeout: Duration) -> Option<Received> {
+        let mut got = self.got.lock().await;
+        tokio::time::timeout(timeout, got.recv())
+            .await
+            .ok()
+            .flatten()
+    }
+}
+
+type ReceiverState = (mpsc::UnboundedSender<Received>, Arc<AtomicU16>);
+
+async fn record(
+    State((tx, status)): State<ReceiverState>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> StatusCode {
+    let _ = tx.send(Received {
+        method,
+        uri,
+        headers,
+        body,
+    });
+    StatusCode::from_u16(status.load(Ordering::SeqCst)).unwrap_or(StatusCode::OK)
+}

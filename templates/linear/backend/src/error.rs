@@ -1,0 +1,100 @@
+//! Linear's error shape: `{"errors": [{"message", "path", "extensions": {"type", "code",
+//! "statusCode", "userError", "userPresentableMessage"}}]}` — for resolver errors (inside a
+//! GraphQL response) and for requests refused before execution (auth, body, unknown route).
+
+use async_graphql::{Error, ErrorExtensionValues};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde_json::json;
+
+/// A resolver's result.
+pub(crate) type Result<T> = std::result::Result<T, Error>;
+
+/// One of Linear's error kinds: its `type`, `code` and HTTP status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Kind {
+    /// `invalid input`, 400: unknown ids, bad values.
+    InvalidInput,
+    /// `authentication error`, 401.
+    Authentication,
+    /// `graphql error`, 400: the query does not parse or validate.
+    Graphql,
+    /// `ratelimited`, 429 (only when enforcement is switched on).
+    Ratelimited,
+    /// `internal error`, 500 inside an otherwise answered request.
+    Internal,
+}
+
+impl Kind {
+    fn parts(self) -> (&'static str, &'static str, u16, bool) {
+        match self {
+            Self::InvalidInput => ("invalid input", "INVALID_INPUT", 400, true),
+            Self::Authentication => ("authentication error", "AUTHENTICATION_ERROR", 401, true),
+            Self::Graphql => ("graphql error", "GRAPHQL_VALIDATION_FAILED", 400, true),
+            Self::Ratelimited => ("ratelimited", "RATELIMITED", 429, true),
+            Self::Internal => ("internal error", "INTERNAL_SERVER_ERROR", 500, false),
+        }
+    }
+
+    /// The HTTP status Linear answers with.
+    pub(crate) fn status(self) -> StatusCode {
+        StatusCode::from_u16(self.parts().2).unwrap_or(StatusCode::BAD_REQUEST)
+    }
+
+    /// The `extensions` object.
+    pub(crate) fn extensions(self, presentable: &str) -> serde_json::Value {
+        let (kind, code, status, user) = self.parts();
+        json!({
+            "type": kind, "code": code, "statusCode": status, "userError": user,
+            "userPresentableMessage": presentable,
+        })
+    }
+}
+
+/// A resolver error of `kind`.
+pub(crate) fn new(kind: Kind, message: &str, presentable: &str) -> Error {
+    let (kind_name, code, status, user) = kind.parts();
+    let mut extensions = ErrorExtensionValues::default();
+    extensions.set("type", kind_name);
+    extensions.set("code", code);
+    extensions.set("statusCode", status);
+    extensions.set("userError", user);
+    extensions.set("userPresentableMessage", presentable);
+    Error {
+        message: message.to_owned(),
+        source: None,
+        extensions: Some(extensions),
+    }
+}
+
+/// Invalid input (`Argument Validation Error`-style): `message` is shown to the user.
+pub(crate) fn invalid(message: impl AsRef<str>) -> Error {
+    let message = message.as_ref();
+    new(Kind::InvalidInput, message, message)
+}
+
+/// `Entity not found: <Type>`.
+pub(crate) fn not_found(entity: &str) -> Error {
+    new(
+        Kind::InvalidInput,
+        &format!("Entity not found: {entity}"),
+        &format!("Could not find referenced {entity}."),
+    )
+}
+
+/// A failure of the clone itself (Postgres down, a bug); logged, shown generically.
+pub(crate) fn internal(err: impl std::fmt::Debug) -> Error {
+    eprintln!("linear: internal error: {err:?}");
+    new(
+        Kind::Internal,
+        "Internal server error",
+        "An unexpected error occurred. Please try again.",
+    )
+}
+
+/// A whole response made of one error of `kind`.
+pub(crate) fn response(kind: Kind, message: &str, presentable: &str) -> Response {
+    let body =
+        json!({ "errors": [{ "message": message, "extensions": kind.extensions(presentable) }] });
+    (kind.status(), axum::Json(body)).into_response()
+}

@@ -1,0 +1,511 @@
+//! Linear's filter inputs (`IssueFilter`, `TeamFilter`, `NullableUserFilter`, …) as SQL
+//! conditions: comparators (`eq`, `neq`, `in`, `nin`, `lt`, `lte`, `gt`, `gte`, `null`,
+//! `contains`, `startsWith`, … and their `IgnoreCase` forms), relations (`team`, `state`,
+//! `assignee`, `project`, `cycle`, `parent`, with `null`), label collections (`some`, `every`,
+//! `none`), `isMe`, and `and`/`or`. A filter field the clone does not implement is refused as
+//! invalid input naming it, never silently ignored.
+
+use serde_json::{Map, Value};
+
+use crate::connection::{Where, column};
+use crate::error::{self, Result};
+
+/// Which filter input a JSON object is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Kind {
+    /// `IssueFilter` over `issues`.
+    Issue,
+    /// `TeamFilter` over `teams`.
+    Team,
+    /// `WorkflowStateFilter` over `workflow_states`.
+    State,
+    /// `UserFilter` over `users`.
+    User,
+    /// `IssueLabelFilter` over `issue_labels`.
+    Label,
+    /// `ProjectFilter` over `projects`.
+    Project,
+    /// `CycleFilter` over `cycles`.
+    Cycle,
+    /// `CommentFilter` over `comments`.
+    Comment,
+    /// `AttachmentFilter` over `attachments`.
+    Attachment,
+}
+
+/// How a column compares.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Cmp {
+    Text,
+    Number,
+    Date,
+    Day,
+    Bool,
+}
+
+impl Kind {
+    fn table(self) -> &'static str {
+        match self {
+            Self::Issue => "issues",
+            Self::Team => "teams",
+            Self::State => "workflow_states",
+            Self::User => "users",
+            Self::Label => "issue_labels",
+            Self::Project => "projects",
+            Self::Cycle => "cycles",
+            Self::Comment => "comments",
+            Self::Attachment => "attachments",
+        }
+    }
+
+    /// Plain filter fields beyond [`COMMON_FIELDS`], by comparison; each compares its
+    /// [`column`].
+    fn fields(self) -> &'static [(Cmp, &'static [&'static str])] {
+        match self {
+            Self::Issue => &[
+                (Cmp::Text, &["title", "description"]),
+                (Cmp::Number, &["number", "priority", "estimate"]),
+                (Cmp::Date, &["archivedAt", "startedAt", "completedAt"]),
+                (Cmp::Date, &["canceledAt", "addedToCycleAt"]),
+                (Cmp::Day, &["dueDate"]),
+                (Cmp::Bool, &["trashed"]),
+            ],
+            Self::Team => &[
+                (Cmp::Text, &["key", "name", "description"]),
+                (Cmp::Bool, &["private"]),
+            ],
+            Self::State => &[
+                (Cmp::Text, &["name", "type", "description"]),
+                (Cmp::Number, &["position"]),
+            ],
+            Self::User => &[
+                (Cmp::Text, &["name", "displayName", "email"]),
+                (Cmp::Bool, &["active", "admin"]),
+            ],
+            Self::Label => &[(Cmp::Text, &["name"]), (Cmp::Bool, &["isGroup"])],
+            Self::Project => &[
+                (Cmp::Text, &["name", "slugId"]),
+                (Cmp::Number, &["priority"]),
+                (Cmp::Day, &["startDate", "targetDate"]),
+                (Cmp::Date, &["completedAt", "canceledAt", "startedAt"]),
+            ],
+            Self::Cycle => &[
+                (Cmp::Number, &["number"]),
+                (Cmp::Text, &["name"]),
+                (Cmp::Date, &["startsAt", "endsAt", "completedAt"]),
+            ],
+            Self::Comment => &[(Cmp::Text, &["body"])],
+            Self::Attachment => &[(Cmp::Text, &["title", "subtitle", "url"])],
+        }
+    }
+
+    /// How plain filter field `field` compares, if this kind has it.
+    fn comparison(self, field: &str) -> Option<Cmp> {
+        COMMON_FIELDS
+            .iter()
+            .chain(self.fields())
+            .find(|(_, fields)| fields.contains(&field))
+            .map(|(cmp, _)| *cmp)
+    }
+
+    /// Relations: filter field, foreign-key column, the related filter kind.
+    fn relations(self) -> &'static [(&'static str, &'static str, Kind)] {
+        match self {
+            Self::Issue => &[
+                ("team", "team_id", Kind::Team),
+                ("state", "state_id", Kind::State),
+                ("assignee", "assignee_id", Kind::User),
+                ("creator", "creator_id", Kind::User),
+                ("project", "project_id", Kind::Project),
+                ("cycle", "cycle_id", Kind::Cycle),
+                ("parent", "parent_id", Kind::Issue),
+            ],
+            Self::State | Self::Cycle | Self::Label => &[("team", "team_id", Kind::Team)],
+            Self::Project => &[
+                ("lead", "lead_id", Kind::User),
+                ("creator", "creator_id", Kind::User),
+            ],
+            Self::Comment => &[
+                ("issue", "issue_id", Kind::Issue),
+                ("user", "user_id", Kind::User),
+            ],
+            Self::Attachment => &[("creator", "creator_id", Kind::User)],
+            Self::Team | Self::User => &[],
+        }
+    }
+}
+
+/// The plain filter fields every kind has.
+const COMMON_FIELDS: &[(Cmp, &[&str])] = &[
+    (Cmp::Text, &["id"]),
+    (Cmp::Date, &["createdAt", "updatedAt"]),
+];
+
+/// Adds `filter` (a `kind` filter input, or null) on rows aliased `t` to `conditions`.
+///
+/// # Errors
+///
+/// Invalid input naming an unsupported field or a malformed comparator.
+pub(crate) fn apply(
+    conditions: &mut Where,
+    kind: Kind,
+    filter: Option<&async_graphql::Value>,
+) -> Result<()> {
+    let Some(filter) = filter else { return Ok(()) };
+    let json = filter.clone().into_json().map_err(error::internal)?;
+    match json {
+        Value::Null => Ok(()),
+        Value::Object(map) => {
+            let condition = object(conditions, kind, "t", &map)?;
+            conditions.push(condition);
+            Ok(())
+        }
+        _ => Err(error::invalid("filter must be an object")),
+    }
+}
+
+/// The condition for one filter object on rows aliased `alias`.
+fn object(w: &mut Where, kind: Kind, alias: &str, filter: &Map<String, Value>) -> Result<String> {
+    let mut parts = Vec::new();
+    for (key, value) in filter {
+        if value.is_null() {
+            continue;
+        }
+        let part = match key.as_str() {
+            "and" | "or" => {
+                let joiner = if key == "and" { " AND " } else { " OR " };
+                let items = value
+                    .as_array()
+                    .ok_or_else(|| error::invalid(format!("`{key}` must be a list")))?;
+                let mut inner = Vec::new();
+                for item in items {
+                    let item = item
+                        .as_object()
+                        .ok_or_else(|| error::invalid(format!("`{key}` items must be objects")))?;
+                    inner.push(object(w, kind, alias, item)?);
+                }
+                if inner.is_empty() {
+                    continue;
+                }
+                format!("({})", inner.join(joiner))
+            }
+            "isMe" if kind == Kind::User => {
+                let cmp = comparator_map(key, value)?;
+                compare(w, &format!("({alias}.id = $2)"), Cmp::Bool, cmp)?
+            }
+            "labels" if kind == Kind::Issue => labels(w, alias, value)?,
+            "null" => continue,
+            _ => {
+                if let Some(cmp) = kind.comparison(key) {
+                    let column = column(key);
+                    compare(
+                        w,
+                        &format!("{alias}.{column}"),
+                        cmp,
+                        comparator_map(key, value)?,
+                    )?
+                } else if let Some((_, fk, target)) =
+                    kind.relations().iter().find(|(name, ..)| name == key)
+                {
+                    relation(w, &format!("{alias}.{fk}"), *target, key, value)?
+                } else {
+                    return Err(error::invalid(format!(
+                        "Filter field `{key}` is not supported by the asym Linear clone"
+                    )));
+                }
+            }
+        };
+        parts.push(part);
+    }
+    Ok(if parts.is_empty() {
+        all(&parts)
+    } else {
+        format!("({})", all(&parts))
+    })
+}
+
+/// The conjunction of SQL conditions `parts`: `TRUE` when there are none.
+fn all(parts: &[String]) -> String {
+    if parts.is_empty() {
+        "TRUE".to_owned()
+    } else {
+        parts.join(" AND ")
+    }
+}
+
+fn comparator_map<'v>(key: &str, value: &'v Value) -> Result<&'v Map<String, Value>> {
+    value
+        .as_object()
+        .ok_or_else(|| error::invalid(format!("`{key}` must be a comparator object")))
+}
+
+/// `fk` pointing at a `target` row matching `value` (or `{null: bool}`).
+fn relation(w: &mut Where, fk: &str, target: Kind, key: &str, value: &Value) -> Result<String> {
+    let map = comparator_map(key, value)?;
+    let mut parts = Vec::new();
+    match map.get("null") {
+        Some(Value::Bool(true)) => parts.push(format!("{fk} IS NULL")),
+        Some(Value::Bool(false)) => parts.push(format!("{fk} IS NOT NULL")),
+        _ => {}
+    }
+    if map.keys().any(|k| k != "null") {
+        let alias = w.alias();
+        let inner = object(w, target, &alias, map)?;
+        parts.push(format!(
+            "{fk} IN (SELECT {alias}.id FROM {} {alias} WHERE {inner})",
+            target.table()
+        ));
+    }
+    Ok(all(&parts))
+}
+
+/// `labels: {some|every|none: IssueLabelFilter, id, name, …}` over the issue's label ids.
+fn labels(w: &mut Where, alias: &str, value: &Value) -> Result<String> {
+    let map = comparator_map("labels", value)?;
+    let mut parts = Vec::new();
+    let mut direct = Map::new();
+    for (key, inner) in map {
+        let any = |w: &mut Where, filter: &Map<String, Value>| -> Result<String> {
+            let label = w.alias();
+            let condition = object(w, Kind::Label, &label, filter)?;
+            Ok(format!(
+                "EXISTS (SELECT 1 FROM issue_labels {label} WHERE {label}.id = ANY({alias}.label_ids) AND {condition})"
+            ))
+        };
+        match key.as_str() {
+            "some" => parts.push(any(w, comparator_map(key, inner)?)?),
+            "none" => parts.push(format!("NOT {}", any(w, comparator_map(key, inner)?)?)),
+            "every" => {
+                let label = w.alias();
+                let condition = object(w, Kind::Label, &label, comparator_map(key, inner)?)?;
+                parts.push(format!(
+                    "NOT EXISTS (SELECT 1 FROM issue_labels {label} WHERE {label}.id = ANY({alias}.label_ids) AND NOT {condition})"
+                ));
+            }
+            "length" => parts.push(compare(
+                w,
+                &format!("cardinality({alias}.label_ids)"),
+                Cmp::Number,
+                comparator_map(key, inner)?,
+            )?),
+            _ => {
+                direct.insert(key.clone(), inner.clone());
+            }
+        }
+    }
+    if !direct.is_empty() {
+        let label = w.alias();
+        let condition = object(w, Kind::Label, &label, &direct)?;
+        parts.push(format!(
+            "EXISTS (SELECT 1 FROM issue_labels {label} WHERE {label}.id = ANY({alias}.label_ids) AND {condition})"
+        ));
+    }
+    Ok(all(&parts))
+}
+
+/// One comparator object on `expr`.
+fn compare(w: &mut Where, expr: &str, cmp: Cmp, comparator: &Map<String, Value>) -> Result<String> {
+    let mut parts = Vec::new();
+    for (op, value) in comparator {
+        if op == "null" {
+            match value {
+                Value::Bool(true) => parts.push(format!("{expr} IS NULL")),
+                Value::Bool(false) => parts.push(format!("{expr} IS NOT NULL")),
+                _ => return Err(error::invalid("`null` must be true or false")),
+            }
+            continue;
+        }
+        if value.is_null() {
+            continue;
+        }
+        let (base, ignore_case) = match op.strip_suffix("IgnoreCase") {
+            Some(base) => (base, true),
+            None => (op.as_str(), false),
+        };
+        let lhs = if ignore_case {
+            format!("lower({expr})")
+        } else {
+            expr.to_owned()
+        };
+        let part = match base {
+            "in" | "nin" => {
+                let items = value
+                    .as_array()
+                    .ok_or_else(|| error::invalid(format!("`{op}` must be a list")))?;
+                let placeholder = list(w, cmp, items)?;
+                let any = format!("{} = ANY({placeholder})", cast_lhs(expr, cmp));
+                if base == "in" {
+                    any
+                } else {
+                    format!("NOT ({any})")
+                }
+            }
+            "eq" | "neq" | "lt" | "lte" | "gt" | "gte" => {
+                let sql_op = match base {
+                    "eq" => "=",
+                    "neq" => "IS DISTINCT FROM",
+                    "lt" => "<",
+                    "lte" => "<=",
+                    "gt" => ">",
+                    _ => ">=",
+                };
+                let rhs = scalar(w, cmp, value, ignore_case)?;
+                format!(
+                    "{} {sql_op} {rhs}",
+                    if ignore_case {
+                        lhs
+                    } else {
+                        cast_lhs(expr, cmp)
+                    }
+                )
+            }
+            "contains" | "notContains" | "startsWith" | "notStartsWith" | "endsWith"
+            | "notEndsWith"
+                if cmp == Cmp::Text =>
+            {
+                let text = value
+                    .as_str()
+                    .ok_or_else(|| error::invalid(format!("`{op}` must be a string")))?;
+                let escaped = text
+                    .replace('\\', "\\\\")
+                    .replace('%', "\\%")
+                    .replace('_', "\\_");
+                let pattern = match base.trim_start_matches("not") {
+                    "Contains" | "contains" => format!("%{escaped}%"),
+                    "StartsWith" | "startsWith" => format!("{escaped}%"),
+                    _ => format!("%{escaped}"),
+                };
+                let like = if ignore_case { "ILIKE" } else { "LIKE" };
+                let placeholder = w.param(pattern);
+                let positive = format!("{expr} {like} {placeholder}");
+                if base.starts_with("not") {
+                    format!("NOT coalesce({positive}, false)")
+                } else {
+                    positive
+                }
+            }
+            _ => {
+                return Err(error::invalid(format!(
+                    "Comparator `{op}` is not supported by the asym Linear clone"
+                )));
+            }
+        };
+        parts.push(part);
+    }
+    Ok(all(&parts))
+}
+
+/// Numbers compare as float8, everything else as written.
+fn cast_lhs(expr: &str, cmp: Cmp) -> String {
+    match cmp {
+        Cmp::Number => format!("{expr}::float8"),
+        _ => expr.to_owned(),
+    }
+}
+
+/// A bound scalar of the comparison's type.
+fn scalar(w: &mut Where, cmp: Cmp, value: &Value, lower: bool) -> Result<String> {
+    let wrong = || error::invalid(format!("comparator value {value} has the wrong type"));
+    Ok(match cmp {
+        Cmp::Text => {
+            let text = value.as_str().ok_or_else(wrong)?;
+            let placeholder = w.param(if lower {
+                text.to_lowercase()
+            } else {
+                text.to_owned()
+            });
+            format!("{placeholder}::text")
+        }
+        Cmp::Number => format!("{}::float8", w.param(value.as_f64().ok_or_else(wrong)?)),
+        Cmp::Bool => format!("{}::bool", w.param(value.as_bool().ok_or_else(wrong)?)),
+        Cmp::Date | Cmp::Day => {
+            let text = value.as_str().ok_or_else(wrong)?;
+            date(w, cmp, text)?
+        }
+    })
+}
+
+/// A date comparand: an ISO-8601 timestamp or date, or a duration relative to now (`-P2W`).
+fn date(w: &mut Where, cmp: Cmp, text: &str) -> Result<String> {
+    let cast = if cmp == Cmp::Day {
+        "date"
+    } else {
+        "timestamptz"
+    };
+    let (sign, duration) = match text.strip_prefix('-') {
+        Some(rest) => ("-", rest),
+        None => ("+", text),
+    };
+    if let Some(designators) = duration.strip_prefix('P') {
+        if !designators
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '.')
+        {
+            return Err(error::invalid(format!(
+                "`{text}` is not an ISO-8601 duration"
+            )));
+        }
+        let placeholder = w.param(duration.to_owned());
+        return Ok(format!(
+            "(now() {sign} {placeholder}::text::interval)::{cast}"
+        ));
+    }
+    let valid = text.len() >= 10
+        && text
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-:.+TZ ".contains(c))
+        && text.as_bytes()[..4].iter().all(u8::is_ascii_digit);
+    if !valid {
+        return Err(error::invalid(format!("`{text}` is not an ISO-8601 date")));
+    }
+    let placeholder = w.param(text.to_owned());
+    Ok(format!("{placeholder}::text::{cast}"))
+}
+
+/// A bound array for `in`/`nin`.
+fn list(w: &mut Where, cmp: Cmp, items: &[Value]) -> Result<String> {
+    let wrong = || error::invalid("`in`/`nin` items have the wrong type");
+    Ok(match cmp {
+        Cmp::Number => {
+            let numbers = items
+                .iter()
+                .map(|v| v.as_f64().ok_or_else(wrong))
+                .collect::<Result<Vec<_>>>()?;
+            format!("{}::float8[]", w.param(numbers))
+        }
+        Cmp::Bool => {
+            let flags = items
+                .iter()
+                .map(|v| v.as_bool().ok_or_else(wrong))
+                .collect::<Result<Vec<_>>>()?;
+            format!("{}::bool[]", w.param(flags))
+        }
+        _ => {
+            let texts = items
+                .iter()
+                .map(|v| v.as_str().map(str::to_owned).ok_or_else(wrong))
+                .collect::<Result<Vec<_>>>()?;
+            let cast = match cmp {
+                Cmp::Date => "::text[]::timestamptz[]",
+                Cmp::Day => "::text[]::date[]",
+                _ => "::text[]",
+            };
+            format!("{}{cast}", w.param(texts))
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fields_name_their_snake_case_columns() {
+        assert_eq!(column("id"), "id");
+        assert_eq!(column("dueDate"), "due_date");
+        assert_eq!(column("addedToCycleAt"), "added_to_cycle_at");
+        assert_eq!(Kind::Issue.comparison("createdAt"), Some(Cmp::Date));
+        assert_eq!(Kind::Project.comparison("targetDate"), Some(Cmp::Day));
+        assert_eq!(Kind::Comment.comparison("title"), None);
+    }
+}

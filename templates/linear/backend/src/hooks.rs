@@ -1,0 +1,129 @@
+//! Webhook deliveries: when an Issue, Comment, IssueLabel, Project or Cycle is created,
+//! updated or removed, every enabled webhook subscribed to that resource type (and to its
+//! team, or to all public teams) gets Linear's payload — `{action, actor, createdAt, data,
+//! url, type, organizationId, webhookTimestamp, webhookId, updatedFrom}` — queued in the
+//! write's own transaction on the kit's outbox, signed `Linear-Signature` (HMAC-SHA256 of
+//! the body with the webhook's secret) with `Linear-Delivery` and `Linear-Event` headers.
+
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use asym_kit::deadpool_postgres::Transaction;
+use asym_kit::outbox::{self, Delivery, Signer};
+use serde_json::{Value, json};
+
+use crate::Viewer;
+use crate::error::{self, Result};
+
+/// One change to announce.
+#[derive(Debug)]
+pub(crate) struct Event<'a> {
+    /// Linear's resource type: `Issue`, `Comment`, `IssueLabel`, `Project`, `Cycle`.
+    pub(crate) resource: &'static str,
+    /// `create`, `update` or `remove`.
+    pub(crate) action: &'static str,
+    /// The team it belongs to, if any (webhooks of other teams do not hear it).
+    pub(crate) team: Option<&'a str>,
+    /// The object as written.
+    pub(crate) data: &'a Value,
+    /// For updates: the changed fields' previous values.
+    pub(crate) updated_from: Option<Value>,
+}
+
+/// Queues `event` for every subscribed webhook; answers whether any delivery was queued.
+///
+/// # Errors
+///
+/// Postgres errors.
+pub(crate) async fn emit(tx: &Transaction<'_>, viewer: &Viewer, event: Event<'_>) -> Result<bool> {
+    let statement = tx
+        .prepare_cached(
+            "SELECT w.id, w.url, w.secret, (SELECT id FROM organization LIMIT 1),
+                    (SELECT name FROM users WHERE id = $3)
+             FROM webhooks w
+             WHERE w.enabled AND w.archived_at IS NULL AND $1 = ANY(w.resource_types)
+               AND (w.all_public_teams OR w.team_id IS NULL OR w.team_id = $2)",
+        )
+        .await
+        .map_err(error::internal)?;
+    let hooks = tx
+        .query(&statement, &[&event.resource, &event.team, &viewer.user_id])
+        .await
+        .map_err(error::internal)?;
+    let now = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap_or_default();
+    for hook in &hooks {
+        let (id, url, secret): (String, String, String) = (hook.get(0), hook.get(1), hook.get(2));
+        let organization: Option<String> = hook.get(3);
+        let actor: Option<String> = hook.get(4);
+        let mut body = json!({
+            "action": event.action,
+            "actor": { "id": viewer.user_id, "name": actor, "type": "user" },
+            "createdAt": iso(now),
+            "data": event.data,
+            "url": event.data.get("url").cloned().unwrap_or(Value::Null),
+            "type": event.resource,
+            "organizationId": organization,
+            "webhookTimestamp": u64::try_from(now.as_millis()).unwrap_or(u64::MAX),
+            "webhookId": id,
+        });
+        if let Some(previous) = &event.updated_from {
+            body["updatedFrom"] = previous.clone();
+        }
+        let delivery = Delivery::new(
+            format!("webhook:{id}"),
+            format!("{}.{}", event.resource, event.action),
+            url,
+            Signer::Linear,
+            secret,
+            body.to_string(),
+        )
+        .header("Linear-Delivery", asym_kit::token::random_hex(32))
+        .header("Linear-Event", event.resource)
+        .header("User-Agent", "Linear-Webhook");
+        outbox::enqueue(tx, &delivery)
+            .await
+            .map_err(error::internal)?;
+    }
+    Ok(!hooks.is_empty())
+}
+
+/// `2024-01-02T03:04:05.678Z` for a time since the epoch.
+fn iso(since_epoch: std::time::Duration) -> String {
+    let secs = since_epoch.as_secs();
+    let (days, rest) = (secs / 86_400, secs % 86_400);
+    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
+    let z = days as i64 + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!(
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}.{:03}Z",
+        rest / 3_600,
+        rest % 3_600 / 60,
+        rest % 60,
+        since_epoch.subsec_millis()
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn iso_dates() {
+        assert_eq!(
+            iso(std::time::Duration::from_millis(0)),
+            "1970-01-01T00:00:00.000Z"
+        );
+        assert_eq!(
+            iso(std::time::Duration::from_millis(1_704_164_645_678)),
+            "2024-01-02T03:04:05.678Z"
+        );
+    }
+}

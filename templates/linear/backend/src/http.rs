@@ -1,0 +1,223 @@
+//! `POST /graphql`: authentication (`Authorization: lin_api_…` for API keys, `Bearer …` for
+//! OAuth tokens), the bounded body, execution, and Linear's statuses and headers
+//! (`X-Complexity`, `X-RateLimit-*`). `GET /graphql/schema` serves the SDL.
+
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use asym_kit::body::{self, BodyError, Limits};
+use asym_kit::credentials;
+use async_graphql::{ErrorExtensionValues, Response as GqlResponse};
+use axum::body::Body;
+use axum::extract::State;
+use axum::http::header::{AUTHORIZATION, CONTENT_TYPE};
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+
+use crate::error::{self, Kind};
+use crate::{App, Viewer, ratelimit};
+
+/// A GraphQL request body: 1 MiB, 64 levels, 10,000 keys.
+const LIMITS: Limits = Limits {
+    max_bytes: 1 << 20,
+    max_depth: 64,
+    max_keys: 10_000,
+};
+
+/// Credential kinds, as provisioned.
+pub(crate) const API_KEY: &str = "apiKey";
+/// An OAuth access token's kind.
+pub(crate) const OAUTH: &str = "oauth";
+
+/// `GET /graphql/schema`: the SDL the clone serves (Linear's names), for client generators.
+pub(crate) async fn schema() -> Response {
+    (
+        [(CONTENT_TYPE, "text/plain; charset=utf-8")],
+        crate::schema::SDL,
+    )
+        .into_response()
+}
+
+fn unauthenticated(message: &str) -> Response {
+    error::response(
+        Kind::Authentication,
+        message,
+        "You need to authenticate to access this operation.",
+    )
+}
+
+/// The viewer behind the request's `Authorization` header, or Linear's 401.
+async fn authenticate(app: &App, headers: &HeaderMap) -> Result<(Viewer, String), Response> {
+    let Some(header) = headers.get(AUTHORIZATION).and_then(|h| h.to_str().ok()) else {
+        return Err(unauthenticated(
+            "Authentication required, not authenticated",
+        ));
+    };
+    let header = header.trim();
+    let (token, kind) = match header
+        .strip_prefix("Bearer ")
+        .or_else(|| header.strip_prefix("bearer "))
+    {
+        Some(token) => (token.trim(), OAUTH),
+        None => (header, API_KEY),
+    };
+    if token.is_empty() {
+        return Err(unauthenticated(
+            "Authentication required, not authenticated",
+        ));
+    }
+    match credentials::authenticate(&app.shared.kit, token).await {
+        Ok(Some(principal)) if principal.kind == kind => Ok((
+            Viewer {
+                user_id: principal.subject,
+            },
+            principal.name,
+        )),
+        Ok(Some(principal)) if principal.kind == API_KEY => Err(unauthenticated(
+            "Authentication failed: personal API keys are sent without the Bearer prefix",
+        )),
+        Ok(_) => Err(unauthenticated(
+            "Authentication failed - the provided credentials are invalid",
+        )),
+        Err(err) => Err(error::response(
+            Kind::Internal,
+            &asym_kit::error_chain(&err),
+            "The service is unavailable. Please try again.",
+        )),
+    }
+}
+
+fn body_error(err: &BodyError) -> Response {
+    let message = match err {
+        BodyError::Syntax(_) | BodyError::InvalidUtf8 | BodyError::Unreadable => {
+            format!("Invalid request body: {err}")
+        }
+        _ => err.to_string(),
+    };
+    error::response(Kind::InvalidInput, &message, &message)
+}
+
+/// `POST /graphql`.
+pub(crate) async fn graphql(State(app): State<App>, headers: HeaderMap, body: Body) -> Response {
+    let (viewer, credential) = match authenticate(&app, &headers).await {
+        Ok(found) => found,
+        Err(response) => return response,
+    };
+    let bytes = match body::read(body, &LIMITS).await {
+        Ok(bytes) => bytes,
+        Err(err) => return body_error(&err),
+    };
+    let value = match body::json(&bytes, &LIMITS) {
+        Ok(value) => value,
+        Err(err) => return body_error(&err),
+    };
+    let request: async_graphql::Request = match serde_json::from_value(value) {
+        Ok(request) => request,
+        Err(_) => {
+            let message =
+                "Must provide a query string in a JSON object: {\"query\": …, \"variables\": {…}}";
+            return error::response(Kind::Graphql, message, message);
+        }
+    };
+    let limits = match ratelimit::admit(&app.shared, &credential).await {
+        Ok(limits) => limits,
+        Err(response) => return response,
+    };
+    let mut response = app.schema.execute(request.data(viewer)).await;
+    let complexity = analyzed(&mut response);
+    let status = status_of(&mut response);
+    let mut reply = (status, axum::Json(&response)).into_response();
+    let headers = reply.headers_mut();
+    let now = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap_or_default();
+    let reset = (now.as_secs() / 3600 + 1) * 3600 * 1000;
+    let remaining = limits.remaining;
+    for (name, value) in [
+        ("x-complexity", complexity.to_string()),
+        ("x-ratelimit-requests-limit", limits.requests.to_string()),
+        ("x-ratelimit-requests-remaining", remaining.to_string()),
+        ("x-ratelimit-requests-reset", reset.to_string()),
+        (
+            "x-ratelimit-complexity-limit",
+            limits.complexity.to_string(),
+        ),
+        (
+            "x-ratelimit-complexity-remaining",
+            limits
+                .complexity_remaining
+                .saturating_sub(complexity)
+                .to_string(),
+        ),
+        ("x-ratelimit-complexity-reset", reset.to_string()),
+    ] {
+        if let Ok(value) = HeaderValue::from_str(&value) {
+            headers.insert(name, value);
+        }
+    }
+    ratelimit::charge(&app.shared, &limits, &credential, complexity).await;
+    reply
+}
+
+/// Takes async-graphql's analyzer figures out of the response; answers the complexity.
+fn analyzed(response: &mut GqlResponse) -> u64 {
+    response
+        .extensions
+        .remove("analyzer")
+        .and_then(|value| match value {
+            async_graphql::Value::Object(map) => match map.get("complexity") {
+                Some(async_graphql::Value::Number(n)) => n.as_u64(),
+                _ => None,
+            },
+            _ => None,
+        })
+        .unwrap_or(0)
+}
+
+/// Linear's status: 400 when the query did not parse or validate (errors without a path,
+/// given Linear's `graphql error` extensions) or when every error is a user error and
+/// nothing was answered; 200 otherwise.
+fn status_of(response: &mut GqlResponse) -> StatusCode {
+    if response.errors.is_empty() {
+        return StatusCode::OK;
+    }
+    let mut status = StatusCode::OK;
+    for err in &mut response.errors {
+        if err.extensions.is_none() {
+            let mut extensions = ErrorExtensionValues::default();
+            let json = Kind::Graphql.extensions(&err.message);
+            if let serde_json::Value::Object(map) = json {
+                for (key, value) in map {
+                    if let Ok(value) = async_graphql::Value::from_json(value) {
+                        extensions.set(key, value);
+                    }
+                }
+            }
+            err.extensions = Some(extensions);
+            if err.path.is_empty() {
+                status = StatusCode::BAD_REQUEST;
+            }
+        }
+    }
+    if status == StatusCode::OK && response.data == async_graphql::Value::Null {
+        let user_error = response.errors.iter().all(|err| {
+            err.extensions
+                .as_ref()
+                .and_then(|ext| ext.get("userError"))
+                .is_some_and(|v| *v == async_graphql::Value::Boolean(true))
+        });
+        if user_error {
+            status = StatusCode::BAD_REQUEST;
+        }
+    }
+    status
+}
+
+/// Every other path: Linear's error shape, 404.
+pub(crate) async fn not_found() -> Response {
+    let body = serde_json::json!({ "errors": [{
+        "message": "Not found",
+        "extensions": { "type": "invalid input", "code": "NOT_FOUND", "statusCode": 404,
+                        "userError": true, "userPresentableMessage": "Not found" },
+    }]});
+    (StatusCode::NOT_FOUND, axum::Json(body)).into_response()
+}

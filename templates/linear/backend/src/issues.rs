@@ -1,0 +1,562 @@
+//! Issue writes: `issueCreate` (numbered per team: `ENG-7`), `issueUpdate`,
+//! `issueBatchUpdate`, `issueAddLabel`/`issueRemoveLabel`, `issueArchive`/`issueUnarchive`,
+//! `issueDelete` (to the trash, or permanently). State timestamps and history rows are kept
+//! by Postgres triggers (`migrations/0003_issue_triggers.sql`).
+
+use asym_kit::deadpool_postgres::Transaction;
+use async_graphql::Value;
+use async_graphql::dynamic::ResolverContext;
+use serde_json::{Map, json};
+
+use crate::args::{arg_str, context};
+use crate::connection::{Where, object};
+use crate::error::{self, Result};
+use crate::hooks::{self, Event};
+use crate::write::{self, db};
+use crate::{Shared, Viewer};
+
+/// Most issues one `issueBatchUpdate` may change (Linear's limit).
+const MAX_BATCH: usize = 50;
+
+type Input = Map<String, serde_json::Value>;
+
+/// The fields of `IssueCreateInput` and `IssueUpdateInput` the clone implements for both.
+const ISSUE_FIELDS: &[&str] = &[
+    "title",
+    "description",
+    "priority",
+    "estimate",
+    "stateId",
+    "assigneeId",
+    "parentId",
+    "projectId",
+    "cycleId",
+    "labelIds",
+    "dueDate",
+    "sortOrder",
+    "subIssueSortOrder",
+];
+/// The fields only `IssueCreateInput` has.
+const CREATE_ONLY_FIELDS: &[&str] = &["id", "teamId"];
+/// The fields only `IssueUpdateInput` has.
+const UPDATE_ONLY_FIELDS: &[&str] = &["addedLabelIds", "removedLabelIds", "trashed"];
+
+/// An issue's id from a UUID or an identifier (`ENG-123`); unknown identifiers are not found.
+///
+/// # Errors
+///
+/// Not found, or Postgres errors.
+pub(crate) async fn resolve_id(shared: &Shared, id: &str) -> Result<String> {
+    let Some((key, number)) = id.rsplit_once('-') else {
+        return Ok(id.to_owned());
+    };
+    if key.is_empty()
+        || number.is_empty()
+        || !number.bytes().all(|b| b.is_ascii_digit())
+        || key.len() > 10
+    {
+        return Ok(id.to_owned());
+    }
+    let client = shared.kit.db().await.map_err(error::internal)?;
+    let statement = client
+        .prepare_cached("SELECT id FROM issues WHERE identifier = $1")
+        .await
+        .map_err(error::internal)?;
+    let row = client
+        .query_opt(&statement, &[&id.to_uppercase()])
+        .await
+        .map_err(error::internal)?;
+    row.map(|row| row.get(0))
+        .ok_or_else(|| error::not_found("Issue"))
+}
+
+/// Checks `priority` (0–4) and `estimate`, which the schema types only as numbers.
+fn check_values(input: &Input) -> Result<()> {
+    if let Some(priority) = input.get("priority").filter(|v| !v.is_null()) {
+        match priority.as_i64() {
+            Some(0..=4) => {}
+            _ => {
+                return Err(error::invalid(
+                    "Argument Validation Error: priority must be between 0 and 4",
+                ));
+            }
+        }
+    }
+    if let Some(title) = input.get("title")
+        && title.as_str().is_some_and(|t| t.trim().is_empty())
+    {
+        return Err(error::invalid(
+            "Argument Validation Error: title should not be empty",
+        ));
+    }
+    Ok(())
+}
+
+/// Refuses references that do not exist or belong to another team, in one statement.
+async fn check_refs(tx: &Transaction<'_>, team: &str, input: &Input) -> Result<()> {
+    let text = |key: &str| write::text(input, key);
+    let labels: Vec<String> = ["labelIds", "addedLabelIds"]
+        .iter()
+        .map(|key| write::texts(input, key))
+        .collect::<Result<Vec<_>>>()?
+        .into_iter()
+        .flatten()
+        .flatten()
+        .collect();
+    let statement = tx
+        .prepare_cached(
+            "SELECT ($2::text IS NULL OR EXISTS (SELECT 1 FROM workflow_states WHERE id = $2 AND team_id = $1)),
+                    ($3::text IS NULL OR EXISTS (SELECT 1 FROM users WHERE id = $3 AND active)),
+                    ($4::text IS NULL OR EXISTS (SELECT 1 FROM issues WHERE id = $4)),
+                    ($5::text IS NULL OR EXISTS (SELECT 1 FROM projects WHERE id = $5)),
+                    ($6::text IS NULL OR EXISTS (SELECT 1 FROM cycles WHERE id = $6 AND team_id = $1)),
+                    (SELECT count(DISTINCT id) FROM issue_labels WHERE id = ANY($7)
+                        AND (team_id IS NULL OR team_id = $1))
+                      = (SELECT count(DISTINCT x) FROM unnest($7::text[]) x)",
+        )
+        .await
+        .map_err(error::internal)?;
+    let row = tx
+        .query_one(
+            &statement,
+            &[
+                &team,
+                &text("stateId")?,
+                &text("assigneeId")?,
+                &text("parentId")?,
+                &text("projectId")?,
+                &text("cycleId")?,
+                &labels,
+            ],
+        )
+        .await
+        .map_err(db)?;
+    for (index, entity) in [
+        "WorkflowState",
+        "User",
+        "Issue",
+        "Project",
+        "Cycle",
+        "IssueLabel",
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        if !row.get::<_, bool>(index) {
+            return Err(error::not_found(entity));
+        }
+    }
+    Ok(())
+}
+
+/// `issueCreate(input:)`.
+pub(crate) async fn create(ctx: &ResolverContext<'_>) -> Result<Value> {
+    let (shared, viewer) = context(ctx)?;
+    let input = write::input(ctx)?;
+    write::only(&input, &[CREATE_ONLY_FIELDS, ISSUE_FIELDS].concat())?;
+    check_values(&input)?;
+    let team =
+        write::text(&input, "teamId")?.ok_or_else(|| error::invalid("teamId is required"))?;
+    let title = write::text(&input, "title")?
+        .ok_or_else(|| error::invalid("Argument Validation Error: title should not be empty"))?;
+    let mut client = shared.kit.db().await.map_err(error::internal)?;
+    let tx = client.transaction().await.map_err(error::internal)?;
+    let row = write::one(
+        &tx,
+        "UPDATE teams SET issue_seq = issue_seq + 1 WHERE id = $1 AND archived_at IS NULL
+         RETURNING issue_seq, key",
+        &[&team],
+        "Team",
+    )
+    .await?;
+    let (number, key): (i32, String) = (row.get(0), row.get(1));
+    check_refs(&tx, &team, &input).await?;
+    let insert = tx
+        .prepare_cached(
+            "INSERT INTO issues (id, team_id, number, identifier, title, description, priority,
+                 estimate, state_id, assignee_id, creator_id, parent_id, project_id, cycle_id,
+                 label_ids, due_date, sort_order, sub_issue_sort_order, added_to_cycle_at,
+                 added_to_project_at, updated_by)
+             VALUES (coalesce($1, gen_random_uuid()::text), $2, $3, $4, $5, $6, coalesce($7, 0),
+                 $8, coalesce($9, first_state($2, ARRAY['backlog', 'unstarted'])), $10, $11, $12,
+                 $13, $14, coalesce($15::text[], '{}'), $16::text::date,
+                 coalesce($17::float8, extract(epoch FROM clock_timestamp())::float8), $18,
+                 CASE WHEN $14::text IS NULL THEN NULL ELSE now() END,
+                 CASE WHEN $13::text IS NULL THEN NULL ELSE now() END, $11)
+             RETURNING id",
+        )
+        .await
+        .map_err(error::internal)?;
+    let text = |key: &str| write::text(&input, key);
+    let number_of = |key: &str| input.get(key).and_then(serde_json::Value::as_f64);
+    let priority = input
+        .get("priority")
+        .and_then(serde_json::Value::as_i64)
+        .map(|p| p as i32);
+    let labels = write::texts(&input, "labelIds")?;
+    let row = tx
+        .query_one(
+            &insert,
+            &[
+                &text("id")?,
+                &team,
+                &number,
+                &format!("{key}-{number}"),
+                &title,
+                &text("description")?,
+                &priority,
+                &number_of("estimate"),
+                &text("stateId")?,
+                &text("assigneeId")?,
+                &viewer.user_id,
+                &text("parentId")?,
+                &text("projectId")?,
+                &text("cycleId")?,
+                &labels,
+                &text("dueDate")?,
+                &number_of("sortOrder"),
+                &number_of("subIssueSortOrder"),
+            ],
+        )
+        .await
+        .map_err(db)?;
+    let id: String = row.get(0);
+    let (issue, json, sync) = write::render(&tx, shared, viewer, "Issue", &id).await?;
+    let event = Event {
+        resource: "Issue",
+        action: "create",
+        team: Some(&team),
+        data: &json,
+        updated_from: None,
+    };
+    let queued = hooks::emit(&tx, viewer, event).await?;
+    write::commit(shared, tx, queued).await?;
+    Ok(write::payload("issue", issue, sync))
+}
+
+/// The issue's columns that an update may change: input field, column, SQL cast.
+const COLUMNS: [(&str, &str, &str); 11] = [
+    ("title", "title", "text"),
+    ("description", "description", "text"),
+    ("priority", "priority", "int"),
+    ("estimate", "estimate", "float8"),
+    ("stateId", "state_id", "text"),
+    ("assigneeId", "assignee_id", "text"),
+    ("parentId", "parent_id", "text"),
+    ("projectId", "project_id", "text"),
+    ("cycleId", "cycle_id", "text"),
+    ("dueDate", "due_date", "date"),
+    ("sortOrder", "sort_order", "float8"),
+];
+
+/// Applies `input` to issue `id` inside `tx`; answers the issue as written and its team.
+async fn update_in(
+    tx: &Transaction<'_>,
+    shared: &Shared,
+    viewer: &Viewer,
+    id: &str,
+    input: &Input,
+) -> Result<(Value, i64, bool)> {
+    let row = write::one(
+        tx,
+        "SELECT team_id, to_jsonb(i)::text FROM issues i WHERE id = $1 FOR UPDATE",
+        &[&id],
+        "Issue",
+    )
+    .await?;
+    let team: String = row.get(0);
+    let before: serde_json::Value = serde_json::from_str(row.get(1)).map_err(error::internal)?;
+    check_refs(tx, &team, input).await?;
+    let mut binder = Where::after(0);
+    let mut sets = Vec::new();
+    for (field, column, cast) in COLUMNS {
+        let Some(value) = input.get(field) else {
+            continue;
+        };
+        if value.is_null() && matches!(field, "title" | "priority" | "stateId" | "sortOrder") {
+            continue;
+        }
+        let placeholder = match value {
+            serde_json::Value::Null => "NULL".to_owned(),
+            serde_json::Value::String(text) => binder.param(text.clone()),
+            serde_json::Value::Number(n) => binder.param(n.as_f64().unwrap_or_default()),
+            _ => return Err(error::invalid(format!("`{field}` has the wrong type"))),
+        };
+        let expr = match cast {
+            "int" => format!("{placeholder}::float8::int"),
+            "date" => format!("{placeholder}::text::date"),
+            _ => format!("{placeholder}::{cast}"),
+        };
+        sets.push(format!("{column} = {expr}"));
+        match field {
+            "cycleId" => sets.push(format!("added_to_cycle_at = CASE WHEN {placeholder}::text IS NULL THEN NULL ELSE now() END")),
+            "projectId" => sets.push(format!("added_to_project_at = CASE WHEN {placeholder}::text IS NULL THEN NULL ELSE now() END")),
+            _ => {}
+        }
+    }
+    let mut labels = "label_ids".to_owned();
+    if let Some(ids) = write::texts(input, "labelIds")? {
+        labels = format!("{}::text[]", binder.param(ids));
+    }
+    if let Some(ids) = write::texts(input, "addedLabelIds")? {
+        labels = format!(
+            "(SELECT array_agg(DISTINCT x) FROM unnest({labels} || {}::text[]) x)",
+            binder.param(ids)
+        );
+    }
+    if let Some(ids) = write::texts(input, "removedLabelIds")? {
+        labels = format!(
+            "array(SELECT x FROM unnest({labels}) x WHERE x <> ALL({}::text[]))",
+            binder.param(ids)
+        );
+    }
+    if labels != "label_ids" {
+        sets.push(format!("label_ids = coalesce({labels}, '{{}}')"));
+    }
+    if let Some(trashed) = input.get("trashed").and_then(serde_json::Value::as_bool) {
+        sets.push(format!("trashed = {}::bool", binder.param(trashed)));
+    }
+    let actor = binder.param(viewer.user_id.clone());
+    let target = binder.param(id.to_owned());
+    let sql = format!(
+        "UPDATE issues SET {}updated_at = now(), updated_by = {actor} WHERE id = {target}",
+        sets.iter()
+            .map(|set| format!("{set}, "))
+            .collect::<String>()
+    );
+    tx.execute(&sql, &binder.params()).await.map_err(db)?;
+    let (issue, json, sync) = write::render(tx, shared, viewer, "Issue", id).await?;
+    let updated_from = changed(&before, &json);
+    let event = Event {
+        resource: "Issue",
+        action: "update",
+        team: Some(&team),
+        data: &json,
+        updated_from: Some(updated_from),
+    };
+    let queued = hooks::emit(tx, viewer, event).await?;
+    Ok((issue, sync, queued))
+}
+
+/// Linear's `updatedFrom`: the previous values of the fields an update changed.
+fn changed(before: &serde_json::Value, after: &serde_json::Value) -> serde_json::Value {
+    const FIELDS: [(&str, &str); 12] = [
+        ("title", "title"),
+        ("description", "description"),
+        ("priority", "priority"),
+        ("estimate", "estimate"),
+        ("state_id", "stateId"),
+        ("assignee_id", "assigneeId"),
+        ("parent_id", "parentId"),
+        ("project_id", "projectId"),
+        ("cycle_id", "cycleId"),
+        ("label_ids", "labelIds"),
+        ("due_date", "dueDate"),
+        ("sort_order", "sortOrder"),
+    ];
+    let mut previous = Map::new();
+    for (column, field) in FIELDS {
+        let now = match field {
+            "stateId" | "assigneeId" | "parentId" | "projectId" | "cycleId" => after
+                .get(&field[..field.len() - 2])
+                .and_then(|v| v.get("id"))
+                .cloned()
+                .unwrap_or_default(),
+            _ => after.get(field).cloned().unwrap_or_default(),
+        };
+        let was = before.get(column).cloned().unwrap_or_default();
+        let same = match (&was, &now) {
+            (serde_json::Value::Number(a), serde_json::Value::Number(b)) => {
+                a.as_f64() == b.as_f64()
+            }
+            _ => was == now,
+        };
+        if !same {
+            previous.insert(field.to_owned(), was);
+        }
+    }
+    previous.insert(
+        "updatedAt".to_owned(),
+        before.get("updated_at").cloned().unwrap_or_default(),
+    );
+    json!(previous)
+}
+
+async fn update_many(
+    ctx: &ResolverContext<'_>,
+    ids: &[String],
+    input: &Input,
+) -> Result<(Vec<Value>, i64)> {
+    let (shared, viewer) = context(ctx)?;
+    write::only(input, &[ISSUE_FIELDS, UPDATE_ONLY_FIELDS].concat())?;
+    check_values(input)?;
+    let mut client = shared.kit.db().await.map_err(error::internal)?;
+    let tx = client.transaction().await.map_err(error::internal)?;
+    let mut issues = Vec::with_capacity(ids.len());
+    let (mut sync, mut queued) = (0, false);
+    for id in ids {
+        let (issue, last, delivered) = update_in(&tx, shared, viewer, id, input).await?;
+        issues.push(issue);
+        sync = last;
+        queued |= delivered;
+    }
+    write::commit(shared, tx, queued).await?;
+    Ok((issues, sync))
+}
+
+/// The issue the `id` argument names (a UUID or an identifier).
+async fn id_arg(ctx: &ResolverContext<'_>) -> Result<String> {
+    let (shared, _) = context(ctx)?;
+    resolve_id(shared, &arg_str(ctx, "id")?).await
+}
+
+/// Updates issue `id` from `input`: `IssuePayload`.
+async fn update_one(ctx: &ResolverContext<'_>, id: String, input: &Input) -> Result<Value> {
+    let (mut issues, sync) = update_many(ctx, &[id], input).await?;
+    Ok(write::payload(
+        "issue",
+        issues.pop().unwrap_or_default(),
+        sync,
+    ))
+}
+
+/// `issueUpdate(id:, input:)`.
+pub(crate) async fn update(ctx: &ResolverContext<'_>) -> Result<Value> {
+    let id = id_arg(ctx).await?;
+    update_one(ctx, id, &write::input(ctx)?).await
+}
+
+/// `issueBatchUpdate(ids:, input:)`: all or nothing, at most 50.
+pub(crate) async fn batch_update(ctx: &ResolverContext<'_>) -> Result<Value> {
+    let ids: Vec<String> = ctx
+        .args
+        .try_get("ids")?
+        .list()?
+        .iter()
+        .map(|id| id.string().map(str::to_owned))
+        .collect::<std::result::Result<_, _>>()?;
+    if ids.len() > MAX_BATCH {
+        return Err(error::invalid(format!(
+            "Argument Validation Error: at most {MAX_BATCH} issues per batch"
+        )));
+    }
+    let input = write::input(ctx)?;
+    let (issues, sync) = update_many(ctx, &ids, &input).await?;
+    Ok(object([
+        ("success", Value::Boolean(true)),
+        ("lastSyncId", Value::from(sync as f64)),
+        ("issues", Value::List(issues)),
+    ]))
+}
+
+/// `issueAddLabel` / `issueRemoveLabel`.
+async fn label(ctx: &ResolverContext<'_>, field: &str) -> Result<Value> {
+    let id = id_arg(ctx).await?;
+    let mut input = Input::new();
+    input.insert(field.to_owned(), json!([arg_str(ctx, "labelId")?]));
+    update_one(ctx, id, &input).await
+}
+
+/// `issueAddLabel(id:, labelId:)`.
+pub(crate) async fn add_label(ctx: &ResolverContext<'_>) -> Result<Value> {
+    label(ctx, "addedLabelIds").await
+}
+
+/// `issueRemoveLabel(id:, labelId:)`.
+pub(crate) async fn remove_label(ctx: &ResolverContext<'_>) -> Result<Value> {
+    label(ctx, "removedLabelIds").await
+}
+
+/// Archives (`archive`), trashes (`trash`) or restores issue `id` — `IssueArchivePayload`.
+async fn archive_state(ctx: &ResolverContext<'_>, archive: bool, trash: bool) -> Result<Value> {
+    let (shared, viewer) = context(ctx)?;
+    let id = resolve_id(shared, &arg_str(ctx, "id")?).await?;
+    let mut client = shared.kit.db().await.map_err(error::internal)?;
+    let tx = client.transaction().await.map_err(error::internal)?;
+    let statement = tx
+        .prepare_cached(
+            "UPDATE issues SET archived_at = CASE WHEN $2 THEN coalesce(archived_at, now()) END,
+                 trashed = CASE WHEN $2 AND $3 THEN true WHEN $2 THEN trashed END,
+                 updated_at = now(), updated_by = $4
+             WHERE id = $1 RETURNING team_id",
+        )
+        .await
+        .map_err(error::internal)?;
+    let row = tx
+        .query_opt(&statement, &[&id, &archive, &trash, &viewer.user_id])
+        .await
+        .map_err(db)?
+        .ok_or_else(|| error::not_found("Issue"))?;
+    let team: String = row.get(0);
+    let (issue, json, sync) = write::render(&tx, shared, viewer, "Issue", &id).await?;
+    let action = if archive { "remove" } else { "update" };
+    let event = Event {
+        resource: "Issue",
+        action,
+        team: Some(&team),
+        data: &json,
+        updated_from: None,
+    };
+    let queued = hooks::emit(&tx, viewer, event).await?;
+    write::commit(shared, tx, queued).await?;
+    Ok(write::payload("entity", issue, sync))
+}
+
+/// `issueArchive(id:, trash:)`.
+pub(crate) async fn archive(ctx: &ResolverContext<'_>) -> Result<Value> {
+    let trash = ctx
+        .args
+        .get("trash")
+        .and_then(|v| v.boolean().ok())
+        .unwrap_or(false);
+    archive_state(ctx, true, trash).await
+}
+
+/// `issueUnarchive(id:)`: also takes an issue out of the trash.
+pub(crate) async fn unarchive(ctx: &ResolverContext<'_>) -> Result<Value> {
+    archive_state(ctx, false, false).await
+}
+
+/// `issueDelete(id:, permanentlyDelete:)`: to the trash (archived, `trashed`), or gone.
+pub(crate) async fn delete(ctx: &ResolverContext<'_>) -> Result<Value> {
+    if ctx
+        .args
+        .get("permanentlyDelete")
+        .and_then(|v| v.boolean().ok())
+        != Some(true)
+    {
+        return archive_state(ctx, true, true).await;
+    }
+    let (shared, viewer) = context(ctx)?;
+    let id = resolve_id(shared, &arg_str(ctx, "id")?).await?;
+    let mut client = shared.kit.db().await.map_err(error::internal)?;
+    let tx = client.transaction().await.map_err(error::internal)?;
+    let (issue, json, sync) = write::render(&tx, shared, viewer, "Issue", &id).await?;
+    tx.batch_execute("SET CONSTRAINTS ALL IMMEDIATE")
+        .await
+        .map_err(error::internal)?;
+    for statement in [
+        "DELETE FROM comments WHERE issue_id = $1",
+        "DELETE FROM attachments WHERE issue_id = $1",
+        "DELETE FROM issue_history WHERE issue_id = $1",
+        "UPDATE issues SET parent_id = NULL WHERE parent_id = $1",
+        "DELETE FROM issues WHERE id = $1",
+    ] {
+        tx.execute(statement, &[&id]).await.map_err(db)?;
+    }
+    let team = json
+        .get("team")
+        .and_then(|t| t.get("id"))
+        .and_then(|t| t.as_str())
+        .map(str::to_owned);
+    let event = Event {
+        resource: "Issue",
+        action: "remove",
+        team: team.as_deref(),
+        data: &json,
+        updated_from: None,
+    };
+    let queued = hooks::emit(&tx, viewer, event).await?;
+    write::commit(shared, tx, queued).await?;
+    Ok(write::payload("entity", issue, sync))
+}

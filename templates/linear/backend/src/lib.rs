@@ -1,0 +1,127 @@
+//! asym's Linear clone: Linear's GraphQL API over Postgres.
+//!
+//! `POST /graphql` executes queries and mutations against a schema built from Linear's own
+//! SDL (`schema.graphql`: every type and field @linear/sdk's documents select, with Linear's
+//! names, types and nullability), so `@linear/sdk` works by changing only its `apiUrl`.
+//! Authentication is `Authorization: lin_api_…` (personal API key, no scheme) or
+//! `Authorization: Bearer …` (OAuth token). All state is in the clone's Postgres database.
+//!
+//! | concern | module |
+//! |---|---|
+//! | HTTP: auth, body limits, statuses, `X-Complexity`/`X-RateLimit-*`, `GET /graphql/schema` | `http` |
+//! | the dynamic schema from the SDL; fields read from their parent's JSON | `schema` |
+//! | which fields have their own resolver | `resolvers` |
+//! | resources: tables and their JSON documents (`migrations/0002_documents.sql`) | `entity` |
+//! | what resolvers read from their context: arguments, parent, viewer | `args` |
+//! | Relay connections and paging | `connection` |
+//! | `IssueFilter` and the other filter inputs as SQL | `filter` |
+//! | root reads and object connections, `searchIssues` | `queries` |
+//! | issue mutations (create, update, batch, labels, archive, delete) | `issues` |
+//! | comment, label, project, cycle, attachment, webhook, workflow-state mutations | `resources`, `simple` |
+//! | mutation plumbing: input, transaction, payload, `lastSyncId` | `write` |
+//! | webhook deliveries on the kit's outbox | `hooks` |
+//! | rate limits (off by default) and `POST /api/admin/rate-limit` | `ratelimit` |
+//! | Linear's error shape | `error` |
+
+mod args;
+mod connection;
+mod entity;
+mod error;
+mod filter;
+mod hooks;
+mod http;
+mod issues;
+mod queries;
+mod ratelimit;
+mod resolvers;
+mod resources;
+mod schema;
+mod simple;
+mod write;
+
+use asym_kit::Kit;
+use asym_kit::credentials::{self, Mint};
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::response::Response;
+use axum::routing::{get, post};
+
+/// The seeded admin (`apiKey`'s user) in every fixture.
+const ADMIN_USER: &str = "b0000000-0000-4000-8000-000000000001";
+/// The second seeded user (`oauthToken`'s user).
+const SECOND_USER: &str = "b0000000-0000-4000-8000-000000000002";
+
+/// What every resolver reads: the kit and the clone's public URL.
+#[derive(Clone, Debug)]
+pub(crate) struct Shared {
+    kit: Kit,
+    /// `ASYM_PUBLIC_URL` without a trailing slash: the base of every `url` field.
+    base: String,
+}
+
+/// The authenticated user of one request.
+#[derive(Clone, Debug)]
+pub(crate) struct Viewer {
+    /// Their user id.
+    pub(crate) user_id: String,
+}
+
+/// The router's state.
+#[derive(Clone)]
+pub(crate) struct App {
+    shared: Shared,
+    schema: async_graphql::dynamic::Schema,
+}
+
+impl Shared {
+    fn new(kit: Kit) -> Self {
+        let base = kit.config().public_url.trim_end_matches('/').to_owned();
+        Self { kit, base }
+    }
+
+    #[cfg(test)]
+    fn offline() -> Self {
+        Self::new(asym_kit::testing::offline_kit("linear-test"))
+    }
+}
+
+/// The Linear clone's routes. [`asym_kit::router`] adds `/api/health` and the admin guard.
+///
+/// # Panics
+///
+/// When the embedded SDL and the resolvers disagree — a build defect the unit tests catch.
+pub fn app(kit: Kit) -> Router {
+    let shared = Shared::new(kit);
+    #[allow(
+        clippy::expect_used,
+        reason = "the schema is fixed at build time and unit-tested"
+    )]
+    let schema = schema::build(shared.clone()).expect("schema.graphql builds");
+    let app = App { shared, schema };
+    Router::new()
+        .route("/graphql", post(http::graphql))
+        .route("/graphql/schema", get(http::schema))
+        .route("/api/admin/provision", post(provision))
+        .route("/api/admin/rate-limit", post(ratelimit::configure))
+        .fallback(http::not_found)
+        .with_state(app)
+}
+
+/// `POST /api/admin/provision`: `apiKey` (a personal API key of the admin) and `oauthToken`
+/// (an OAuth access token of the second user).
+async fn provision(State(app): State<App>, body: Bytes) -> Response {
+    credentials::provision(&app.shared.kit, &body, || {
+        vec![
+            Mint::new("apiKey", asym_kit::token::mint("lin_api_"))
+                .subject(ADMIN_USER)
+                .kind(http::API_KEY)
+                .scopes(["read", "write", "admin"]),
+            Mint::new("oauthToken", asym_kit::token::mint("lin_oauth_"))
+                .subject(SECOND_USER)
+                .kind(http::OAUTH)
+                .scopes(["read", "write"]),
+        ]
+    })
+    .await
+}

@@ -1,0 +1,5 @@
+//! The Linear clone's server: everything is in the library and the kit.
+
+fn main() -> std::process::ExitCode {
+    asym_kit::run(linear_backend::app)
+}

@@ -1,0 +1,295 @@
+//! Reads: the root query fields and the connections hanging off objects (`team.issues`,
+//! `issue.children`, `user.assignedIssues`, …). Each is one statement built from
+//! [`crate::entity`] documents, [`crate::filter`] conditions and [`crate::connection`] paging.
+
+use async_graphql::Value;
+use async_graphql::dynamic::ResolverContext;
+
+use crate::args::{arg_str, context, parent_str};
+use crate::connection::{self, Where, object};
+use crate::entity::{self, CTX};
+use crate::error::{self, Result};
+use crate::filter::{self, Kind};
+
+/// A connection of `entity` filtered by the field's `filter` argument (of `kind`) and by
+/// `scope`, a condition on rows `t` with one bound parameter.
+async fn scoped(
+    ctx: &ResolverContext<'_>,
+    entity: &str,
+    kind: Option<Kind>,
+    scope: Option<(&str, Vec<String>)>,
+) -> Result<Value> {
+    let mut conditions = Where::default();
+    if let Some((template, values)) = scope {
+        for value in values {
+            let placeholder = conditions.param(value);
+            conditions.push(template.replace("{}", &placeholder));
+        }
+    }
+    if let Some(kind) = kind {
+        filter::apply(
+            &mut conditions,
+            kind,
+            ctx.args.get("filter").map(|v| v.as_value()),
+        )?;
+    }
+    if entity == "User"
+        && ctx
+            .args
+            .get("includeDisabled")
+            .and_then(|v| v.boolean().ok())
+            != Some(true)
+    {
+        conditions.push("t.active");
+    }
+    connection::list(ctx, entity, conditions).await
+}
+
+/// `viewer`.
+pub(crate) async fn viewer(ctx: &ResolverContext<'_>) -> Result<Value> {
+    let (shared, viewer) = context(ctx)?;
+    entity::get(shared, viewer, "User", &viewer.user_id).await
+}
+
+/// `organization`.
+pub(crate) async fn organization(ctx: &ResolverContext<'_>) -> Result<Value> {
+    let (shared, viewer) = context(ctx)?;
+    let sql =
+        format!("{CTX}SELECT organization_doc(t, ctx.base)::text FROM ctx, organization t LIMIT 1");
+    entity::query(shared, viewer, &sql, &[])
+        .await?
+        .pop()
+        .ok_or_else(|| error::not_found("Organization"))
+}
+
+/// `issuePriorityValues`.
+pub(crate) async fn priority_values(_ctx: &ResolverContext<'_>) -> Result<Value> {
+    Ok(Value::List(
+        [
+            (0, "No priority"),
+            (1, "Urgent"),
+            (2, "High"),
+            (3, "Medium"),
+            (4, "Low"),
+        ]
+        .into_iter()
+        .map(|(priority, label)| {
+            object([
+                ("priority", Value::from(priority)),
+                ("label", Value::from(label)),
+            ])
+        })
+        .collect(),
+    ))
+}
+
+/// A root `<entity>(id:)` read.
+async fn one(ctx: &ResolverContext<'_>, entity: &str) -> Result<Value> {
+    let (shared, viewer) = context(ctx)?;
+    let id = arg_str(ctx, "id")?;
+    entity::get(shared, viewer, entity, &id).await
+}
+
+/// `issue(id:)`: by UUID or identifier (`ENG-123`).
+pub(crate) async fn issue(ctx: &ResolverContext<'_>) -> Result<Value> {
+    let (shared, viewer) = context(ctx)?;
+    let id = crate::issues::resolve_id(shared, &arg_str(ctx, "id")?).await?;
+    entity::get(shared, viewer, "Issue", &id).await
+}
+
+/// `team(id:)`: by id or key.
+pub(crate) async fn team(ctx: &ResolverContext<'_>) -> Result<Value> {
+    let (shared, viewer) = context(ctx)?;
+    let id = arg_str(ctx, "id")?;
+    let sql = format!(
+        "{CTX}SELECT team_doc(t, ctx.base, ctx.viewer)::text FROM ctx, teams t WHERE t.id = $3 OR t.key = $3"
+    );
+    entity::query(shared, viewer, &sql, &[&id])
+        .await?
+        .pop()
+        .ok_or_else(|| error::not_found("Team"))
+}
+
+macro_rules! by_id {
+    ($($name:ident => $entity:literal),* $(,)?) => {$(
+        #[doc = concat!("`", $entity, "` by id.")]
+        pub(crate) async fn $name(ctx: &ResolverContext<'_>) -> Result<Value> {
+            one(ctx, $entity).await
+        }
+    )*};
+}
+by_id!(
+    user => "User", workflow_state => "WorkflowState", issue_label => "IssueLabel",
+    project => "Project", project_status => "ProjectStatus", cycle => "Cycle", attachment => "Attachment", webhook => "Webhook",
+);
+
+/// `comment(id:)` (`hash` is not supported).
+pub(crate) async fn comment(ctx: &ResolverContext<'_>) -> Result<Value> {
+    one(ctx, "Comment").await
+}
+
+macro_rules! root_list {
+    ($($name:ident => $entity:literal, $kind:expr);* $(;)?) => {$(
+        #[doc = concat!("The root list of `", $entity, "`.")]
+        pub(crate) async fn $name(ctx: &ResolverContext<'_>) -> Result<Value> {
+            scoped(ctx, $entity, $kind, None).await
+        }
+    )*};
+}
+root_list!(
+    issues => "Issue", Some(Kind::Issue);
+    users => "User", Some(Kind::User);
+    teams => "Team", Some(Kind::Team);
+    workflow_states => "WorkflowState", Some(Kind::State);
+    issue_labels => "IssueLabel", Some(Kind::Label);
+    projects => "Project", Some(Kind::Project);
+    cycles => "Cycle", Some(Kind::Cycle);
+    comments => "Comment", Some(Kind::Comment);
+    attachments => "Attachment", Some(Kind::Attachment);
+    webhooks => "Webhook", None;
+);
+
+macro_rules! child_list {
+    ($($name:ident => $entity:literal, $kind:expr, $scope:literal);* $(;)?) => {$(
+        #[doc = concat!("A connection of `", $entity, "` under its parent: `", $scope, "`.")]
+        pub(crate) async fn $name(ctx: &ResolverContext<'_>) -> Result<Value> {
+            let parent = parent_str(ctx, "id")?;
+            scoped(ctx, $entity, $kind, Some(($scope, vec![parent]))).await
+        }
+    )*};
+}
+child_list!(
+    team_issues => "Issue", Some(Kind::Issue), "t.team_id = {}";
+    team_states => "WorkflowState", Some(Kind::State), "t.team_id = {}";
+    team_labels => "IssueLabel", Some(Kind::Label), "t.team_id = {}";
+    team_cycles => "Cycle", Some(Kind::Cycle), "t.team_id = {}";
+    team_webhooks => "Webhook", None, "t.team_id = {}";
+    team_members => "User", Some(Kind::User), "t.id IN (SELECT user_id FROM team_members WHERE team_id = {})";
+    team_projects => "Project", Some(Kind::Project), "t.id IN (SELECT project_id FROM project_teams WHERE team_id = {})";
+    issue_children => "Issue", Some(Kind::Issue), "t.parent_id = {}";
+    issue_comments => "Comment", Some(Kind::Comment), "t.issue_id = {}";
+    issue_attachments => "Attachment", Some(Kind::Attachment), "t.issue_id = {}";
+    issue_history => "IssueHistory", None, "t.issue_id = {}";
+    issue_labels_of_issue => "IssueLabel", Some(Kind::Label), "t.id IN (SELECT unnest(label_ids) FROM issues WHERE id = {})";
+    user_assigned => "Issue", Some(Kind::Issue), "t.assignee_id = {}";
+    user_created => "Issue", Some(Kind::Issue), "t.creator_id = {}";
+    user_teams => "Team", Some(Kind::Team), "t.id IN (SELECT team_id FROM team_members WHERE user_id = {})";
+    state_issues => "Issue", Some(Kind::Issue), "t.state_id = {}";
+    label_issues => "Issue", Some(Kind::Issue), "{} = ANY(t.label_ids)";
+    project_issues => "Issue", Some(Kind::Issue), "t.project_id = {}";
+    project_teams => "Team", Some(Kind::Team), "t.id IN (SELECT team_id FROM project_teams WHERE project_id = {})";
+    cycle_issues => "Issue", Some(Kind::Issue), "t.cycle_id = {}";
+);
+
+/// `organization.labels`: workspace and team labels alike.
+pub(crate) async fn organization_labels(ctx: &ResolverContext<'_>) -> Result<Value> {
+    scoped(ctx, "IssueLabel", Some(Kind::Label), None).await
+}
+
+/// `team.issueCount(includeArchived:)`.
+pub(crate) async fn team_issue_count(ctx: &ResolverContext<'_>) -> Result<Value> {
+    let (shared, _) = context(ctx)?;
+    let team = parent_str(ctx, "id")?;
+    let archived = ctx
+        .args
+        .get("includeArchived")
+        .and_then(|v| v.boolean().ok())
+        .unwrap_or(false);
+    let client = shared.kit.db().await.map_err(error::internal)?;
+    let statement = client
+        .prepare_cached(
+            "SELECT count(*) FROM issues WHERE team_id = $1 AND ($2 OR archived_at IS NULL)",
+        )
+        .await
+        .map_err(error::internal)?;
+    let row = client
+        .query_one(&statement, &[&team, &archived])
+        .await
+        .map_err(error::internal)?;
+    Ok(Value::from(row.get::<_, i64>(0)))
+}
+
+/// `searchIssues(term:)`: issues whose title or description contains the term (or whose
+/// identifier is it), optionally in one team, with `totalCount`.
+pub(crate) async fn search_issues(ctx: &ResolverContext<'_>) -> Result<Value> {
+    let mut page = connection::list(ctx, "IssueSearchResult", search_conditions(ctx)?).await?;
+    let mut counted = search_conditions(ctx)?;
+    if ctx
+        .args
+        .get("includeArchived")
+        .and_then(|v| v.boolean().ok())
+        != Some(true)
+    {
+        counted.push("t.archived_at IS NULL");
+    }
+    let (shared, viewer) = context(ctx)?;
+    let sql = format!(
+        "{CTX}SELECT count(*)::text FROM ctx, issues t WHERE {}",
+        counted.sql()
+    );
+    let total = entity::query(shared, viewer, &sql, &counted.params())
+        .await?
+        .pop()
+        .unwrap_or(Value::from(0));
+    if let Value::Object(map) = &mut page {
+        if let Some(Value::List(nodes)) = map.get_mut("nodes") {
+            for node in nodes {
+                if let Value::Object(node) = node {
+                    node.insert(
+                        async_graphql::Name::new("metadata"),
+                        Value::Object(Default::default()),
+                    );
+                }
+            }
+        }
+        map.insert(async_graphql::Name::new("totalCount"), total);
+        map.insert(
+            async_graphql::Name::new("archivePayload"),
+            object([
+                ("archive", Value::from("")),
+                ("totalCount", Value::from(0)),
+                ("databaseVersion", Value::from(0)),
+                ("includesDependencies", Value::List(Vec::new())),
+            ]),
+        );
+    }
+    Ok(page)
+}
+
+/// `searchIssues`' conditions: the term in the title, description or identifier (and
+/// comments with `includeComments`), `teamId`, `filter`.
+fn search_conditions(ctx: &ResolverContext<'_>) -> Result<Where> {
+    let term = arg_str(ctx, "term")?;
+    let escaped = term
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
+    let mut conditions = Where::default();
+    let pattern = conditions.param(format!("%{escaped}%"));
+    let exact = conditions.param(term.to_uppercase());
+    let comments = if ctx
+        .args
+        .get("includeComments")
+        .and_then(|v| v.boolean().ok())
+        == Some(true)
+    {
+        format!(
+            " OR EXISTS (SELECT 1 FROM comments c WHERE c.issue_id = t.id AND c.body ILIKE {pattern})"
+        )
+    } else {
+        String::new()
+    };
+    conditions.push(format!(
+        "(t.title ILIKE {pattern} OR t.description ILIKE {pattern} OR t.identifier = {exact}{comments})"
+    ));
+    if let Some(team) = ctx.args.get("teamId").and_then(|v| v.string().ok()) {
+        let placeholder = conditions.param(team.to_owned());
+        conditions.push(format!("t.team_id = {placeholder}"));
+    }
+    filter::apply(
+        &mut conditions,
+        Kind::Issue,
+        ctx.args.get("filter").map(|v| v.as_value()),
+    )?;
+    Ok(conditions)
+}

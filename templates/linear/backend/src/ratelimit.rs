@@ -1,0 +1,166 @@
+//! Linear's rate limits: requests and complexity points per credential per hour. Off by
+//! default (the headers then report the full allowance); `POST /api/admin/rate-limit`
+//! switches enforcement on, after which each request is counted in `rate_windows` and one
+//! past the limit answers HTTP 429 with Linear's `RATELIMITED` error.
+
+use asym_kit::body::{self, Limits as BodyLimits};
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::http::header::RETRY_AFTER;
+use axum::response::{IntoResponse, Response};
+use serde_json::json;
+
+use crate::error::{self, Kind};
+use crate::{App, Shared};
+
+/// What the headers report for one request.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Limits {
+    /// Whether this request is counted.
+    pub(crate) enforced: bool,
+    /// Requests allowed per hour.
+    pub(crate) requests: i64,
+    /// Requests left in this hour.
+    pub(crate) remaining: i64,
+    /// Complexity points allowed per hour.
+    pub(crate) complexity: u64,
+    /// Points left before this request.
+    pub(crate) complexity_remaining: u64,
+}
+
+fn unavailable(err: impl std::fmt::Display) -> Response {
+    error::response(
+        Kind::Internal,
+        &err.to_string(),
+        "The service is unavailable. Please try again.",
+    )
+}
+
+/// Counts the request against `credential` when enforcement is on.
+///
+/// # Errors
+///
+/// The 429 answer when the hour's allowance is spent; 500 when Postgres fails.
+pub(crate) async fn admit(shared: &Shared, credential: &str) -> Result<Limits, Response> {
+    let client = shared.kit.db().await.map_err(unavailable)?;
+    let statement = client
+        .prepare_cached(
+            "WITH s AS (SELECT enforce_rate_limit, requests_limit, complexity_limit FROM settings),
+                  counted AS (
+                    INSERT INTO rate_windows (subject, window_at, requests)
+                    SELECT $1, date_trunc('hour', now()), 1 FROM s WHERE s.enforce_rate_limit
+                    ON CONFLICT (subject, window_at) DO UPDATE SET requests = rate_windows.requests + 1
+                    RETURNING requests, complexity)
+             SELECT s.enforce_rate_limit, s.requests_limit, s.complexity_limit,
+                    coalesce((SELECT requests FROM counted), 0),
+                    coalesce((SELECT complexity FROM counted), 0)
+             FROM s",
+        )
+        .await
+        .map_err(unavailable)?;
+    let row = client
+        .query_one(&statement, &[&credential])
+        .await
+        .map_err(unavailable)?;
+    let (enforced, requests, complexity): (bool, i32, i32) = (row.get(0), row.get(1), row.get(2));
+    let (used, spent): (i32, i64) = (row.get(3), row.get(4));
+    let limits = Limits {
+        enforced,
+        requests: i64::from(requests),
+        remaining: i64::from(requests - used).max(0),
+        complexity: u64::try_from(complexity).unwrap_or(0),
+        complexity_remaining: u64::try_from(i64::from(complexity) - spent).unwrap_or(0),
+    };
+    if enforced && (used > requests || spent >= i64::from(complexity)) {
+        let mut response = error::response(
+            Kind::Ratelimited,
+            "Rate limit exceeded",
+            "You have exceeded the rate limit. Please try again later.",
+        );
+        response
+            .headers_mut()
+            .insert(RETRY_AFTER, axum::http::HeaderValue::from_static("3600"));
+        return Err(response);
+    }
+    Ok(limits)
+}
+
+/// Adds a request's complexity to `credential`'s hour (when enforcing).
+pub(crate) async fn charge(shared: &Shared, limits: &Limits, credential: &str, complexity: u64) {
+    if !limits.enforced {
+        return;
+    }
+    let Ok(client) = shared.kit.db().await else {
+        return;
+    };
+    let points = i64::try_from(complexity).unwrap_or(i64::MAX);
+    let _ = client
+        .execute(
+            "UPDATE rate_windows SET complexity = complexity + $2
+             WHERE subject = $1 AND window_at = date_trunc('hour', now())",
+            &[&credential, &points],
+        )
+        .await;
+}
+
+/// `POST /api/admin/rate-limit` `{"enforce": bool, "requestsLimit": n, "complexityLimit": n}`:
+/// answers the settings in force.
+pub(crate) async fn configure(State(app): State<App>, body: Bytes) -> Response {
+    let limits = BodyLimits {
+        max_bytes: 4096,
+        max_depth: 4,
+        max_keys: 16,
+    };
+    let value = match body::json(&body, &limits) {
+        Ok(value) if value.is_object() => value,
+        _ => return admin_error("body must be a JSON object"),
+    };
+    let enforce = value.get("enforce").and_then(serde_json::Value::as_bool);
+    let number = |key: &str| {
+        value
+            .get(key)
+            .and_then(serde_json::Value::as_i64)
+            .and_then(|n| i32::try_from(n).ok())
+    };
+    let (requests, complexity) = (number("requestsLimit"), number("complexityLimit"));
+    if requests.is_some_and(|n| n < 1) || complexity.is_some_and(|n| n < 1) {
+        return admin_error("limits must be positive");
+    }
+    let result = async {
+        let client = app.shared.kit.db().await.map_err(|e| e.to_string())?;
+        client
+            .query_one(
+                "WITH cleared AS (DELETE FROM rate_windows)
+                 UPDATE settings SET enforce_rate_limit = coalesce($1, enforce_rate_limit),
+                     requests_limit = coalesce($2, requests_limit),
+                     complexity_limit = coalesce($3, complexity_limit)
+                 RETURNING enforce_rate_limit, requests_limit, complexity_limit",
+                &[&enforce, &requests, &complexity],
+            )
+            .await
+            .map_err(|e| e.to_string())
+    }
+    .await;
+    match result {
+        Ok(row) => axum::Json(json!({
+            "enforce": row.get::<_, bool>(0),
+            "requestsLimit": row.get::<_, i32>(1),
+            "complexityLimit": row.get::<_, i32>(2),
+        }))
+        .into_response(),
+        Err(message) => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            axum::Json(json!({"error": message})),
+        )
+            .into_response(),
+    }
+}
+
+fn admin_error(message: &str) -> Response {
+    (
+        StatusCode::BAD_REQUEST,
+        axum::Json(json!({ "error": "invalid_body", "message": message })),
+    )
+        .into_response()
+}

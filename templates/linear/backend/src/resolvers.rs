@@ -1,0 +1,109 @@
+//! Which fields have their own resolver: the roots, every connection (they take paging and
+//! filter arguments) and the few fields with arguments; every other field is read from its
+//! parent's JSON by [`crate::schema`].
+
+use async_graphql::Value;
+use async_graphql::dynamic::{FieldFuture, FieldValue, ResolverContext};
+
+use crate::{issues, queries, resources};
+
+/// A custom resolver.
+pub(crate) type Resolve = for<'a> fn(ResolverContext<'a>) -> FieldFuture<'a>;
+
+/// Turns `async fn(&ResolverContext) -> Result<Value>` into a field resolver (null → none).
+macro_rules! adapt {
+    ($f:path) => {{
+        fn resolve<'a>(ctx: ResolverContext<'a>) -> FieldFuture<'a> {
+            FieldFuture::new(async move {
+                let value: Value = $f(&ctx).await?;
+                Ok(if matches!(value, Value::Null) {
+                    None
+                } else {
+                    Some(FieldValue::value(value))
+                })
+            })
+        }
+        resolve as Resolve
+    }};
+}
+
+/// The resolver of `parent.field`, when it is not read from the parent's JSON.
+pub(crate) fn custom(parent: &str, field: &str) -> Option<Resolve> {
+    Some(match (parent, field) {
+        ("Query", "viewer") => adapt!(queries::viewer),
+        ("Query", "organization") => adapt!(queries::organization),
+        ("Query", "issuePriorityValues") => adapt!(queries::priority_values),
+        ("Query", "issue") => adapt!(queries::issue),
+        ("Query", "issues") => adapt!(queries::issues),
+        ("Query", "searchIssues") => adapt!(queries::search_issues),
+        ("Query", "user") => adapt!(queries::user),
+        ("Query", "users") => adapt!(queries::users),
+        ("Query", "team") => adapt!(queries::team),
+        ("Query", "teams") => adapt!(queries::teams),
+        ("Query", "workflowState") => adapt!(queries::workflow_state),
+        ("Query", "workflowStates") => adapt!(queries::workflow_states),
+        ("Query", "issueLabel") => adapt!(queries::issue_label),
+        ("Query", "issueLabels") => adapt!(queries::issue_labels),
+        ("Query", "project") => adapt!(queries::project),
+        ("Query", "projectStatus") => adapt!(queries::project_status),
+        ("Query", "projects") => adapt!(queries::projects),
+        ("Query", "cycle") => adapt!(queries::cycle),
+        ("Query", "cycles") => adapt!(queries::cycles),
+        ("Query", "comment") => adapt!(queries::comment),
+        ("Query", "comments") => adapt!(queries::comments),
+        ("Query", "attachment") => adapt!(queries::attachment),
+        ("Query", "attachments") => adapt!(queries::attachments),
+        ("Query", "webhook") => adapt!(queries::webhook),
+        ("Query", "webhooks") => adapt!(queries::webhooks),
+        ("Team", "issues") => adapt!(queries::team_issues),
+        ("Team", "states") => adapt!(queries::team_states),
+        ("Team", "labels") => adapt!(queries::team_labels),
+        ("Team", "cycles") => adapt!(queries::team_cycles),
+        ("Team", "members") => adapt!(queries::team_members),
+        ("Team", "projects") => adapt!(queries::team_projects),
+        ("Team", "webhooks") => adapt!(queries::team_webhooks),
+        ("Team", "issueCount") => adapt!(queries::team_issue_count),
+        ("Issue", "children") => adapt!(queries::issue_children),
+        ("Issue", "comments") => adapt!(queries::issue_comments),
+        ("Issue", "attachments") => adapt!(queries::issue_attachments),
+        ("Issue", "history") => adapt!(queries::issue_history),
+        ("Issue", "labels") => adapt!(queries::issue_labels_of_issue),
+        ("User", "assignedIssues") => adapt!(queries::user_assigned),
+        ("User", "createdIssues") => adapt!(queries::user_created),
+        ("User", "teams") => adapt!(queries::user_teams),
+        ("Organization", "teams") => adapt!(queries::teams),
+        ("Organization", "users") => adapt!(queries::users),
+        ("Organization", "labels") => adapt!(queries::organization_labels),
+        ("WorkflowState", "issues") => adapt!(queries::state_issues),
+        ("IssueLabel", "issues") => adapt!(queries::label_issues),
+        ("Project", "issues") => adapt!(queries::project_issues),
+        ("Project", "teams") => adapt!(queries::project_teams),
+        ("Cycle", "issues") => adapt!(queries::cycle_issues),
+        ("Mutation", "issueCreate") => adapt!(issues::create),
+        ("Mutation", "issueUpdate") => adapt!(issues::update),
+        ("Mutation", "issueBatchUpdate") => adapt!(issues::batch_update),
+        ("Mutation", "issueAddLabel") => adapt!(issues::add_label),
+        ("Mutation", "issueRemoveLabel") => adapt!(issues::remove_label),
+        ("Mutation", "issueArchive") => adapt!(issues::archive),
+        ("Mutation", "issueUnarchive") => adapt!(issues::unarchive),
+        ("Mutation", "issueDelete") => adapt!(issues::delete),
+        ("Mutation", "commentCreate") => adapt!(resources::comment_create),
+        ("Mutation", "commentUpdate") => adapt!(resources::comment_update),
+        ("Mutation", "commentDelete") => adapt!(resources::comment_delete),
+        ("Mutation", "issueLabelCreate") => adapt!(resources::label_create),
+        ("Mutation", "issueLabelUpdate") => adapt!(resources::label_update),
+        ("Mutation", "issueLabelDelete") => adapt!(resources::label_delete),
+        ("Mutation", "projectCreate") => adapt!(resources::project_create),
+        ("Mutation", "projectUpdate") => adapt!(resources::project_update),
+        ("Mutation", "projectArchive") => adapt!(resources::project_archive),
+        ("Mutation", "cycleCreate") => adapt!(resources::cycle_create),
+        ("Mutation", "cycleUpdate") => adapt!(resources::cycle_update),
+        ("Mutation", "attachmentCreate") => adapt!(resources::attachment_create),
+        ("Mutation", "attachmentLinkURL") => adapt!(resources::attachment_link_url),
+        ("Mutation", "webhookCreate") => adapt!(resources::webhook_create),
+        ("Mutation", "webhookUpdate") => adapt!(resources::webhook_update),
+        ("Mutation", "webhookDelete") => adapt!(resources::webhook_delete),
+        ("Mutation", "workflowStateCreate") => adapt!(resources::state_create),
+        _ => return None,
+    })
+}

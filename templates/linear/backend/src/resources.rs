@@ -1,0 +1,331 @@
+//! The mutations of comments, issue labels, projects, cycles, attachments, webhooks and
+//! workflow states: their [`Spec`]s and the few rules each adds (defaults, links, secrets).
+
+use async_graphql::Value;
+use async_graphql::dynamic::ResolverContext;
+use serde_json::json;
+
+use crate::error::{self, Result};
+use crate::simple::{self, Spec};
+use crate::write;
+
+const COMMENT: Spec = Spec {
+    entity: "Comment",
+    table: "comments",
+    key: "comment",
+    hook: Some("Comment"),
+    fields: &[("text", &["issueId", "body", "parentId"])],
+    linked: &[],
+    required: &["issueId", "body"],
+    creator: Some("user_id"),
+    team: Some(
+        "SELECT i.team_id FROM comments c JOIN issues i ON i.id = c.issue_id WHERE c.id = $1",
+    ),
+    upsert: None,
+};
+
+const LABEL: Spec = Spec {
+    entity: "IssueLabel",
+    table: "issue_labels",
+    key: "issueLabel",
+    hook: Some("IssueLabel"),
+    fields: &[
+        (
+            "text",
+            &["name", "color", "description", "teamId", "parentId"],
+        ),
+        ("bool", &["isGroup"]),
+    ],
+    linked: &[],
+    required: &["name"],
+    creator: Some("creator_id"),
+    team: Some("SELECT team_id FROM issue_labels WHERE id = $1"),
+    upsert: None,
+};
+
+const PROJECT: Spec = Spec {
+    entity: "Project",
+    table: "projects",
+    key: "project",
+    hook: Some("Project"),
+    fields: &[
+        (
+            "text",
+            &[
+                "name",
+                "description",
+                "content",
+                "color",
+                "icon",
+                "statusId",
+                "leadId",
+            ],
+        ),
+        ("int", &["priority"]),
+        ("date", &["startDate", "targetDate"]),
+        ("float8", &["sortOrder"]),
+    ],
+    linked: &["teamIds"],
+    required: &["name", "teamIds"],
+    creator: Some("creator_id"),
+    team: Some("SELECT team_id FROM project_teams WHERE project_id = $1 ORDER BY team_id LIMIT 1"),
+    upsert: None,
+};
+
+const CYCLE: Spec = Spec {
+    entity: "Cycle",
+    table: "cycles",
+    key: "cycle",
+    hook: Some("Cycle"),
+    fields: &[
+        ("text", &["teamId", "name", "description"]),
+        ("timestamptz", &["startsAt", "endsAt", "completedAt"]),
+    ],
+    linked: &[],
+    required: &["teamId", "startsAt", "endsAt"],
+    creator: None,
+    team: Some("SELECT team_id FROM cycles WHERE id = $1"),
+    upsert: None,
+};
+
+const ATTACHMENT: Spec = Spec {
+    entity: "Attachment",
+    table: "attachments",
+    key: "attachment",
+    hook: None,
+    fields: &[
+        ("text", &["id", "issueId", "title", "subtitle", "url"]),
+        ("jsonb", &["metadata"]),
+    ],
+    linked: &[],
+    required: &["issueId", "title", "url"],
+    creator: Some("creator_id"),
+    team: None,
+    upsert: Some(
+        "ON CONFLICT (issue_id, url) DO UPDATE SET title = EXCLUDED.title,
+         subtitle = EXCLUDED.subtitle, metadata = EXCLUDED.metadata, updated_at = now()",
+    ),
+};
+
+const WEBHOOK: Spec = Spec {
+    entity: "Webhook",
+    table: "webhooks",
+    key: "webhook",
+    hook: None,
+    fields: &[
+        ("text", &["url", "label", "teamId", "secret"]),
+        ("bool", &["allPublicTeams", "enabled"]),
+        ("text[]", &["resourceTypes"]),
+    ],
+    linked: &[],
+    required: &["url", "resourceTypes"],
+    creator: Some("creator_id"),
+    team: None,
+    upsert: None,
+};
+
+const STATE: Spec = Spec {
+    entity: "WorkflowState",
+    table: "workflow_states",
+    key: "workflowState",
+    hook: None,
+    fields: &[
+        ("text", &["teamId", "name", "type", "color", "description"]),
+        ("float8", &["position"]),
+    ],
+    linked: &[],
+    required: &["teamId", "name", "type", "color"],
+    creator: None,
+    team: None,
+    upsert: None,
+};
+
+/// `create(input:)` over `spec`, with no rule of its own.
+async fn create(ctx: &ResolverContext<'_>, spec: &Spec) -> Result<Value> {
+    let input = write::input(ctx)?;
+    Ok(simple::create(ctx, spec, &input, &[], None).await?.0)
+}
+
+/// `commentCreate(input:)`.
+pub(crate) async fn comment_create(ctx: &ResolverContext<'_>) -> Result<Value> {
+    create(ctx, &COMMENT).await
+}
+
+/// `commentUpdate(id:, input:, skipEditedAt:)`.
+pub(crate) async fn comment_update(ctx: &ResolverContext<'_>) -> Result<Value> {
+    let skip = ctx.args.get("skipEditedAt").and_then(|v| v.boolean().ok()) == Some(true);
+    let extra: &[&str] = if skip { &[] } else { &["edited_at = now()"] };
+    simple::update(ctx, &COMMENT, extra).await
+}
+
+/// `commentDelete(id:)`.
+pub(crate) async fn comment_delete(ctx: &ResolverContext<'_>) -> Result<Value> {
+    simple::delete(
+        ctx,
+        &COMMENT,
+        &["UPDATE comments SET parent_id = NULL WHERE parent_id = $1"],
+    )
+    .await
+}
+
+/// `issueLabelCreate(input:)`.
+pub(crate) async fn label_create(ctx: &ResolverContext<'_>) -> Result<Value> {
+    create(ctx, &LABEL).await
+}
+
+/// `issueLabelUpdate(id:, input:)`.
+pub(crate) async fn label_update(ctx: &ResolverContext<'_>) -> Result<Value> {
+    simple::update(ctx, &LABEL, &[]).await
+}
+
+/// `issueLabelDelete(id:)`: also taken off every issue.
+pub(crate) async fn label_delete(ctx: &ResolverContext<'_>) -> Result<Value> {
+    simple::delete(
+        ctx,
+        &LABEL,
+        &[
+            "UPDATE issues SET label_ids = array_remove(label_ids, $1) WHERE $1 = ANY(label_ids)",
+            "UPDATE issue_labels SET parent_id = NULL WHERE parent_id = $1",
+        ],
+    )
+    .await
+}
+
+/// `projectCreate(input:)`: linked to `teamIds`, status "Planned" unless given.
+pub(crate) async fn project_create(ctx: &ResolverContext<'_>) -> Result<Value> {
+    let input = write::input(ctx)?;
+    let teams = write::texts(&input, "teamIds")?.unwrap_or_default();
+    if teams.is_empty() {
+        return Err(error::invalid(
+            "Argument Validation Error: teamIds should not be empty",
+        ));
+    }
+    let status = if input.get("statusId").is_some_and(|v| !v.is_null()) {
+        Vec::new()
+    } else {
+        vec![(
+            "status_id",
+            "(SELECT id FROM project_statuses WHERE type = 'planned' ORDER BY position LIMIT 1)"
+                .to_owned(),
+        )]
+    };
+    let link = (
+        "INSERT INTO project_teams (project_id, team_id) SELECT $1, unnest($2::text[])",
+        teams,
+    );
+    Ok(simple::create(ctx, &PROJECT, &input, &status, Some(link))
+        .await?
+        .0)
+}
+
+/// `projectUpdate(id:, input:)` (`teamIds` are not changed by the clone).
+pub(crate) async fn project_update(ctx: &ResolverContext<'_>) -> Result<Value> {
+    if write::input(ctx)?
+        .get("teamIds")
+        .is_some_and(|v| !v.is_null())
+    {
+        return Err(error::invalid(
+            "Input field `teamIds` is not supported by the asym Linear clone",
+        ));
+    }
+    simple::update(ctx, &PROJECT, &[]).await
+}
+
+/// `projectArchive(id:, trash:)`.
+pub(crate) async fn project_archive(ctx: &ResolverContext<'_>) -> Result<Value> {
+    simple::archive(ctx, &PROJECT).await
+}
+
+/// `cycleCreate(input:)`: numbered after the team's last cycle.
+pub(crate) async fn cycle_create(ctx: &ResolverContext<'_>) -> Result<Value> {
+    create(ctx, &CYCLE).await
+}
+
+/// `cycleUpdate(id:, input:)`.
+pub(crate) async fn cycle_update(ctx: &ResolverContext<'_>) -> Result<Value> {
+    simple::update(ctx, &CYCLE, &[]).await
+}
+
+/// `attachmentCreate(input:)`: a second attachment with the same URL on the same issue
+/// updates the first, as Linear does.
+pub(crate) async fn attachment_create(ctx: &ResolverContext<'_>) -> Result<Value> {
+    create(ctx, &ATTACHMENT).await
+}
+
+/// `attachmentLinkURL(issueId:, url:, title:, id:)`.
+pub(crate) async fn attachment_link_url(ctx: &ResolverContext<'_>) -> Result<Value> {
+    let arg = |name: &str| {
+        ctx.args
+            .get(name)
+            .and_then(|v| v.string().ok())
+            .map(str::to_owned)
+    };
+    for unsupported in ["createAsUser", "displayIconUrl"] {
+        if arg(unsupported).is_some() {
+            return Err(error::invalid(format!(
+                "Argument `{unsupported}` is not supported by the asym Linear clone"
+            )));
+        }
+    }
+    let url = arg("url").unwrap_or_default();
+    let input = json!({
+        "id": arg("id"), "issueId": arg("issueId"), "url": url,
+        "title": arg("title").unwrap_or_else(|| url.clone()),
+    });
+    let serde_json::Value::Object(input) = input else {
+        return Err(error::internal("input is an object"));
+    };
+    Ok(simple::create(ctx, &ATTACHMENT, &input, &[], None).await?.0)
+}
+
+/// `webhookCreate(input:)`: a signing secret is minted when none is given.
+pub(crate) async fn webhook_create(ctx: &ResolverContext<'_>) -> Result<Value> {
+    let mut input = write::input(ctx)?;
+    check_url(&input)?;
+    let has_team = input.get("teamId").is_some_and(|v| !v.is_null());
+    let all_public = input
+        .get("allPublicTeams")
+        .and_then(serde_json::Value::as_bool)
+        == Some(true);
+    if !has_team && !all_public {
+        return Err(error::invalid(
+            "Argument Validation Error: teamId or allPublicTeams is required",
+        ));
+    }
+    if input.get("secret").is_none_or(serde_json::Value::is_null) {
+        input.insert("secret".to_owned(), asym_kit::token::mint("lin_wh_").into());
+    }
+    Ok(simple::create(ctx, &WEBHOOK, &input, &[], None).await?.0)
+}
+
+/// Refuses a webhook URL that is not absolute http(s).
+fn check_url(input: &serde_json::Map<String, serde_json::Value>) -> Result<()> {
+    match write::text(input, "url")? {
+        Some(url) if !(url.starts_with("http://") || url.starts_with("https://")) => Err(
+            error::invalid("Argument Validation Error: url must be a URL address"),
+        ),
+        _ => Ok(()),
+    }
+}
+
+/// `webhookUpdate(id:, input:)`.
+pub(crate) async fn webhook_update(ctx: &ResolverContext<'_>) -> Result<Value> {
+    check_url(&write::input(ctx)?)?;
+    simple::update(ctx, &WEBHOOK, &[]).await
+}
+
+/// `webhookDelete(id:)`.
+pub(crate) async fn webhook_delete(ctx: &ResolverContext<'_>) -> Result<Value> {
+    simple::delete(ctx, &WEBHOOK, &[]).await
+}
+
+/// `workflowStateCreate(input:)`: placed after the seeded states unless `position` is given.
+pub(crate) async fn state_create(ctx: &ResolverContext<'_>) -> Result<Value> {
+    let input = write::input(ctx)?;
+    let extra = if input.get("position").is_some_and(|v| !v.is_null()) {
+        Vec::new()
+    } else {
+        vec![("position", "100".to_owned())]
+    };
+    Ok(simple::create(ctx, &STATE, &input, &extra, None).await?.0)
+}

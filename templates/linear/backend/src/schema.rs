@@ -1,0 +1,232 @@
+//! The executable schema: Linear's own SDL (`schema.graphql`, the part of Linear's public
+//! schema that @linear/sdk's documents select, see `sdk/schema/generate.sh`) turned into an
+//! async-graphql dynamic schema. Names, types and nullability are therefore Linear's, by
+//! construction. Every field resolves from its parent's JSON object by name (see
+//! `migrations/0002_documents.sql`), loading a related object when more than its id is
+//! selected; the fields in [`crate::resolvers`] (roots, connections, arguments) have their own.
+
+use async_graphql::dynamic::{
+    Enum, EnumItem, Field, FieldFuture, FieldValue, InputObject, InputValue, Interface,
+    InterfaceField, Object, ResolverContext, Scalar, Schema, SchemaError, TypeRef, Union,
+};
+use async_graphql::parser::types::{
+    BaseType, ConstDirective, FieldDefinition, InputValueDefinition, Type, TypeKind,
+    TypeSystemDefinition,
+};
+use async_graphql::parser::{Positioned, parse_schema};
+use async_graphql::{Name, Value};
+
+use crate::resolvers;
+
+/// Linear's SDL for what the clone serves.
+pub(crate) const SDL: &str = include_str!("../schema.graphql");
+
+/// Deepest selection a query may nest.
+const MAX_DEPTH: usize = 15;
+/// Most fields one query may select (async-graphql's count: one per field).
+const MAX_COMPLEXITY: usize = 10_000;
+
+/// Builds the schema from [`SDL`], with `data` available to every resolver.
+///
+/// # Errors
+///
+/// [`SchemaError`] when the SDL and the resolvers disagree (a bug, caught by the tests).
+pub(crate) fn build(data: crate::Shared) -> Result<Schema, SchemaError> {
+    let document = parse_schema(SDL).map_err(|err| SchemaError(err.to_string()))?;
+    let mut builder = Schema::build("Query", Some("Mutation"), None)
+        .data(data)
+        .limit_depth(MAX_DEPTH)
+        .limit_complexity(MAX_COMPLEXITY)
+        .extension(async_graphql::extensions::Analyzer);
+    for definition in document.definitions {
+        let TypeSystemDefinition::Type(definition) = definition else {
+            continue;
+        };
+        let definition = definition.node;
+        let name = definition.name.node.to_string();
+        let description = definition.description.map(|d| d.node);
+        builder = match definition.kind {
+            TypeKind::Scalar => builder.register(described(Scalar::new(name), description)),
+            TypeKind::Enum(kind) => {
+                let items = kind.values.into_iter().map(|value| {
+                    let value = value.node;
+                    let mut item = EnumItem::new(value.value.node.as_str());
+                    if let Some(text) = value.description {
+                        item = item.description(text.node);
+                    }
+                    item.deprecation(deprecation(&value.directives).as_deref())
+                });
+                builder.register(described(Enum::new(name).items(items), description))
+            }
+            TypeKind::InputObject(kind) => {
+                let mut input = InputObject::new(name);
+                for field in kind.fields {
+                    input = input.field(input_value(field.node));
+                }
+                builder.register(described(input, description))
+            }
+            TypeKind::Union(kind) => {
+                let mut union = Union::new(name);
+                for member in kind.members {
+                    union = union.possible_type(member.node.as_str());
+                }
+                builder.register(described(union, description))
+            }
+            TypeKind::Interface(kind) => {
+                let mut interface = Interface::new(name);
+                for field in kind.fields {
+                    let field = field.node;
+                    interface = interface.field(InterfaceField::new(
+                        field.name.node.as_str(),
+                        type_ref(&field.ty.node),
+                    ));
+                }
+                builder.register(described(interface, description))
+            }
+            TypeKind::Object(kind) => {
+                let mut object = Object::new(name.clone());
+                for field in kind.fields {
+                    object = object.field(field_of(&name, field.node));
+                }
+                builder.register(described(object, description))
+            }
+        };
+    }
+    builder.finish()
+}
+
+/// Sets an optional description on any dynamic type.
+fn described<T: Describe>(ty: T, description: Option<String>) -> T {
+    match description {
+        Some(text) => ty.describe(text),
+        None => ty,
+    }
+}
+
+/// The dynamic types that carry a description.
+trait Describe {
+    fn describe(self, text: String) -> Self;
+}
+
+macro_rules! describe {
+    ($($ty:ty),*) => {$(
+        impl Describe for $ty {
+            fn describe(self, text: String) -> Self {
+                self.description(text)
+            }
+        }
+    )*};
+}
+describe!(Scalar, Enum, InputObject, Union, Interface, Object);
+
+/// The reason of an `@deprecated` directive, if any.
+fn deprecation(directives: &[Positioned<ConstDirective>]) -> Option<String> {
+    directives
+        .iter()
+        .find(|d| d.node.name.node == "deprecated")
+        .map(|d| match d.node.get_argument("reason").map(|v| &v.node) {
+            Some(Value::String(reason)) => reason.clone(),
+            _ => "No longer supported".to_owned(),
+        })
+}
+
+fn type_ref(ty: &Type) -> TypeRef {
+    let inner = match &ty.base {
+        BaseType::Named(name) => TypeRef::Named(name.to_string().into()),
+        BaseType::List(item) => TypeRef::List(Box::new(type_ref(item))),
+    };
+    if ty.nullable {
+        inner
+    } else {
+        TypeRef::NonNull(Box::new(inner))
+    }
+}
+
+fn input_value(definition: InputValueDefinition) -> InputValue {
+    let mut value = InputValue::new(definition.name.node.as_str(), type_ref(&definition.ty.node));
+    if let Some(text) = definition.description {
+        value = value.description(text.node);
+    }
+    if let Some(default) = definition.default_value {
+        value = value.default_value(default.node);
+    }
+    value
+}
+
+/// A field of object `parent`: its own resolver when [`resolvers::custom`] has one, else the
+/// JSON lookup of [`from_parent`].
+fn field_of(parent: &str, definition: FieldDefinition) -> Field {
+    let name = definition.name.node.to_string();
+    let ty = type_ref(&definition.ty.node);
+    let mut field = match resolvers::custom(parent, &name) {
+        Some(resolve) => Field::new(name.clone(), ty, resolve),
+        None => {
+            let target = named_object(&definition.ty.node);
+            let key = name.clone();
+            Field::new(name.clone(), ty, move |ctx| {
+                from_parent(ctx, &key, target.as_deref())
+            })
+        }
+    };
+    for argument in definition.arguments {
+        field = field.argument(input_value(argument.node));
+    }
+    if let Some(text) = definition.description {
+        field = field.description(text.node);
+    }
+    field.deprecation(deprecation(&definition.directives).as_deref())
+}
+
+/// The named type of a non-list field (a related object's type), if it is not a scalar.
+fn named_object(ty: &Type) -> Option<String> {
+    match &ty.base {
+        BaseType::Named(name) if crate::entity::is_entity(name) => Some(name.to_string()),
+        _ => None,
+    }
+}
+
+/// Resolves `key` from the parent's JSON object; a related entity given as `{"id": …}` is
+/// loaded when the query selects more than its id.
+fn from_parent<'a>(ctx: ResolverContext<'a>, key: &str, target: Option<&str>) -> FieldFuture<'a> {
+    let Some(Value::Object(parent)) = ctx.parent_value.as_value() else {
+        return FieldFuture::Value(None);
+    };
+    let value = match parent.get(key) {
+        None | Some(Value::Null) => return FieldFuture::Value(None),
+        Some(value) => value,
+    };
+    if let (Some(entity), Value::Object(object)) = (target, value)
+        && object.len() == 1
+        && needs_more_than_id(&ctx)
+        && let Some(Value::String(id)) = object.get(&Name::new("id"))
+    {
+        let (entity, id) = (entity.to_owned(), id.clone());
+        return FieldFuture::new(async move {
+            let shared = ctx.data::<crate::Shared>()?;
+            let viewer = ctx.data::<crate::Viewer>()?;
+            let loaded = crate::entity::load(shared, viewer, &entity, &id).await?;
+            Ok(loaded.map(FieldValue::value))
+        });
+    }
+    FieldFuture::Value(Some(FieldValue::value(value.clone())))
+}
+
+/// Whether the current field's selection asks for anything besides `id` and `__typename`.
+fn needs_more_than_id(ctx: &ResolverContext<'_>) -> bool {
+    ctx.field()
+        .selection_set()
+        .any(|field| !matches!(field.name(), "id" | "__typename"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_sdl_builds_into_a_schema() {
+        let schema = build(crate::Shared::offline()).unwrap();
+        let sdl = schema.sdl();
+        assert!(sdl.contains("type Issue"));
+        assert!(sdl.contains("issueCreate("));
+    }
+}

@@ -1,0 +1,274 @@
+//! Create, update, archive and delete for the resources whose writes are plain column
+//! assignments (comments, labels, projects, cycles, attachments, webhooks, workflow states):
+//! each is described by a [`Spec`] in [`crate::resources`], and written here in one
+//! transaction that also renders it and queues its webhooks.
+
+use asym_kit::deadpool_postgres::Transaction;
+use async_graphql::Value;
+use async_graphql::dynamic::ResolverContext;
+use serde_json::Map;
+
+use crate::args::{arg_str, context};
+use crate::connection::{Where, column};
+use crate::error::{self, Result};
+use crate::hooks::{self, Event};
+use crate::write::{self, db};
+use crate::{Shared, Viewer};
+
+/// A resource written by plain column assignments.
+#[derive(Debug)]
+pub(crate) struct Spec {
+    /// Linear's type name (and the entity rendered).
+    pub(crate) entity: &'static str,
+    /// The table.
+    pub(crate) table: &'static str,
+    /// The payload's key for the object (`comment`, `issueLabel`, …).
+    pub(crate) key: &'static str,
+    /// The webhook resource type, when changes are announced.
+    pub(crate) hook: Option<&'static str>,
+    /// Input fields by SQL type; each is written to its [`column`].
+    pub(crate) fields: &'static [(&'static str, &'static [&'static str])],
+    /// Input fields the resolver links itself (`teamIds`), not columns of the table.
+    pub(crate) linked: &'static [&'static str],
+    /// Fields a create must have.
+    pub(crate) required: &'static [&'static str],
+    /// The column set to the viewer on create.
+    pub(crate) creator: Option<&'static str>,
+    /// The team of row `$1`, for webhook routing.
+    pub(crate) team: Option<&'static str>,
+    /// An `ON CONFLICT` clause making a create an upsert.
+    pub(crate) upsert: Option<&'static str>,
+}
+
+type Input = Map<String, serde_json::Value>;
+
+impl Spec {
+    fn supported(&self) -> Vec<&'static str> {
+        self.columns()
+            .map(|(field, _)| field)
+            .chain(self.linked.iter().copied())
+            .collect()
+    }
+
+    /// Each column field with its SQL type.
+    fn columns(&self) -> impl Iterator<Item = (&'static str, &'static str)> {
+        self.fields
+            .iter()
+            .flat_map(|(ty, fields)| fields.iter().map(move |field| (*field, *ty)))
+    }
+}
+
+/// Binds `value` as SQL of type `ty`.
+fn bind(binder: &mut Where, field: &str, ty: &str, value: &serde_json::Value) -> Result<String> {
+    let wrong = || error::invalid(format!("`{field}` has the wrong type"));
+    Ok(match (ty, value) {
+        (_, serde_json::Value::Null) => "NULL".to_owned(),
+        ("text[]", serde_json::Value::Array(items)) => {
+            let texts = items
+                .iter()
+                .map(|item| item.as_str().map(str::to_owned).ok_or_else(wrong))
+                .collect::<Result<Vec<_>>>()?;
+            format!("{}::text[]", binder.param(texts))
+        }
+        ("jsonb", value) => format!("{}::text::jsonb", binder.param(value.to_string())),
+        ("bool", serde_json::Value::Bool(flag)) => format!("{}::bool", binder.param(*flag)),
+        ("float8" | "int", serde_json::Value::Number(n)) => {
+            let placeholder = binder.param(n.as_f64().ok_or_else(wrong)?);
+            if ty == "int" {
+                format!("{placeholder}::float8::int")
+            } else {
+                format!("{placeholder}::float8")
+            }
+        }
+        ("text" | "date" | "timestamptz", serde_json::Value::String(text)) => {
+            format!("{}::text::{ty}", binder.param(text.clone()))
+        }
+        _ => return Err(wrong()),
+    })
+}
+
+/// Renders row `id`, queues its webhook, commits; answers the `{success, lastSyncId, key}`
+/// payload.
+pub(crate) async fn finish(
+    spec: &Spec,
+    shared: &Shared,
+    viewer: &Viewer,
+    tx: Transaction<'_>,
+    id: &str,
+    action: &'static str,
+) -> Result<Value> {
+    let (object, json, sync) = write::render(&tx, shared, viewer, spec.entity, id).await?;
+    let queued = announce(spec, &tx, viewer, id, action, &json).await?;
+    write::commit(shared, tx, queued).await?;
+    Ok(write::payload(spec.key, object, sync))
+}
+
+async fn announce(
+    spec: &Spec,
+    tx: &Transaction<'_>,
+    viewer: &Viewer,
+    id: &str,
+    action: &'static str,
+    json: &serde_json::Value,
+) -> Result<bool> {
+    let Some(resource) = spec.hook else {
+        return Ok(false);
+    };
+    let team: Option<String> = match spec.team {
+        Some(sql) => tx
+            .query_opt(sql, &[&id])
+            .await
+            .map_err(db)?
+            .and_then(|row| row.get(0)),
+        None => None,
+    };
+    let event = Event {
+        resource,
+        action,
+        team: team.as_deref(),
+        data: json,
+        updated_from: None,
+    };
+    hooks::emit(tx, viewer, event).await
+}
+
+/// Creates a `spec` row from `input` plus `extra` column values (constant SQL); answers the
+/// payload. `link` (a statement taking the new id as `$1` and a list as `$2`) runs inside
+/// the same transaction.
+pub(crate) async fn create(
+    ctx: &ResolverContext<'_>,
+    spec: &Spec,
+    input: &Input,
+    extra: &[(&str, String)],
+    link: Option<(&str, Vec<String>)>,
+) -> Result<(Value, String)> {
+    let (shared, viewer) = context(ctx)?;
+    write::only(input, &spec.supported())?;
+    for field in spec.required {
+        if input.get(*field).is_none_or(serde_json::Value::is_null) {
+            return Err(error::invalid(format!(
+                "Argument Validation Error: `{field}` is required"
+            )));
+        }
+    }
+    let mut binder = Where::after(0);
+    let (mut columns, mut values) = (Vec::new(), Vec::new());
+    for (field, ty) in spec.columns() {
+        if let Some(value) = input.get(field).filter(|v| !v.is_null()) {
+            columns.push(column(field));
+            values.push(bind(&mut binder, field, ty, value)?);
+        }
+    }
+    if let Some(creator) = spec.creator {
+        columns.push(creator.to_owned());
+        values.push(binder.param(viewer.user_id.clone()));
+    }
+    for (column, value) in extra {
+        columns.push((*column).to_owned());
+        values.push(value.clone());
+    }
+    let sql = format!(
+        "INSERT INTO {} ({}) VALUES ({}) {} RETURNING id",
+        spec.table,
+        columns.join(", "),
+        values.join(", "),
+        spec.upsert.unwrap_or("")
+    );
+    let mut client = shared.kit.db().await.map_err(error::internal)?;
+    let tx = client.transaction().await.map_err(error::internal)?;
+    let row = tx.query_one(&sql, &binder.params()).await.map_err(db)?;
+    let id: String = row.get(0);
+    if let Some((statement, list)) = link {
+        tx.execute(statement, &[&id, &list]).await.map_err(db)?;
+    }
+    let payload = finish(spec, shared, viewer, tx, &id, "create").await?;
+    Ok((payload, id))
+}
+
+/// The resolver's context and the row its `id` argument names.
+fn target<'a>(ctx: &'a ResolverContext<'_>) -> Result<(&'a Shared, &'a Viewer, String)> {
+    let (shared, viewer) = context(ctx)?;
+    Ok((shared, viewer, arg_str(ctx, "id")?))
+}
+
+/// Updates `spec` row `id` (argument `id`) from the `input` argument.
+pub(crate) async fn update(
+    ctx: &ResolverContext<'_>,
+    spec: &Spec,
+    extra: &[&str],
+) -> Result<Value> {
+    let (shared, viewer, id) = target(ctx)?;
+    let input = write::input(ctx)?;
+    write::only(&input, &spec.supported())?;
+    let mut binder = Where::after(0);
+    let mut sets: Vec<String> = extra.iter().map(|set| (*set).to_owned()).collect();
+    for (field, ty) in spec.columns() {
+        if let Some(value) = input.get(field) {
+            if value.is_null() && spec.required.contains(&field) {
+                continue;
+            }
+            let value = bind(&mut binder, field, ty, value)?;
+            sets.push(format!("{} = {value}", column(field)));
+        }
+    }
+    let target = binder.param(id.clone());
+    sets.push("updated_at = now()".to_owned());
+    let sql = format!(
+        "UPDATE {} SET {} WHERE id = {target}",
+        spec.table,
+        sets.join(", ")
+    );
+    let mut client = shared.kit.db().await.map_err(error::internal)?;
+    let tx = client.transaction().await.map_err(error::internal)?;
+    if tx.execute(&sql, &binder.params()).await.map_err(db)? == 0 {
+        return Err(error::not_found(spec.entity));
+    }
+    finish(spec, shared, viewer, tx, &id, "update").await
+}
+
+/// Archives `spec` row `id` (argument `id`): `{success, lastSyncId, entity}`.
+pub(crate) async fn archive(ctx: &ResolverContext<'_>, spec: &Spec) -> Result<Value> {
+    let (shared, viewer, id) = target(ctx)?;
+    let trash = ctx.args.get("trash").and_then(|v| v.boolean().ok()) == Some(true);
+    let mut client = shared.kit.db().await.map_err(error::internal)?;
+    let tx = client.transaction().await.map_err(error::internal)?;
+    let trashed = if trash { ", trashed = true" } else { "" };
+    let sql = format!(
+        "UPDATE {} SET archived_at = coalesce(archived_at, now()), updated_at = now(){trashed}
+         WHERE id = $1",
+        spec.table
+    );
+    if tx.execute(&sql, &[&id]).await.map_err(db)? == 0 {
+        return Err(error::not_found(spec.entity));
+    }
+    let (object, json, sync) = write::render(&tx, shared, viewer, spec.entity, &id).await?;
+    let queued = announce(spec, &tx, viewer, &id, "remove", &json).await?;
+    write::commit(shared, tx, queued).await?;
+    Ok(write::payload("entity", object, sync))
+}
+
+/// Deletes `spec` row `id` (argument `id`): `DeletePayload {success, lastSyncId, entityId}`.
+/// `cleanup` statements (taking the id as `$1`) run first.
+pub(crate) async fn delete(
+    ctx: &ResolverContext<'_>,
+    spec: &Spec,
+    cleanup: &[&str],
+) -> Result<Value> {
+    let (shared, viewer, id) = target(ctx)?;
+    let mut client = shared.kit.db().await.map_err(error::internal)?;
+    let tx = client.transaction().await.map_err(error::internal)?;
+    let (_, json, sync) = write::render(&tx, shared, viewer, spec.entity, &id).await?;
+    let queued = announce(spec, &tx, viewer, &id, "remove", &json).await?;
+    for statement in cleanup {
+        tx.execute(*statement, &[&id]).await.map_err(db)?;
+    }
+    tx.execute(&format!("DELETE FROM {} WHERE id = $1", spec.table), &[&id])
+        .await
+        .map_err(db)?;
+    write::commit(shared, tx, queued).await?;
+    Ok(crate::connection::object([
+        ("success", Value::Boolean(true)),
+        ("lastSyncId", Value::from(sync as f64)),
+        ("entityId", Value::from(id)),
+    ]))
+}

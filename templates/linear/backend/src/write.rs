@@ -1,0 +1,202 @@
+//! What every mutation shares: its input object, one transaction opened and committed around
+//! Postgres work only, the written object rendered inside that transaction (for the payload
+//! and the webhook alike), `lastSyncId`, and Postgres errors mapped to Linear's.
+
+use asym_kit::deadpool_postgres::Transaction;
+use asym_kit::tokio_postgres::Row;
+use asym_kit::tokio_postgres::error::SqlState;
+use asym_kit::tokio_postgres::types::ToSql;
+use async_graphql::Value;
+use async_graphql::dynamic::ResolverContext;
+use serde_json::Map;
+
+use crate::connection::object;
+use crate::entity;
+use crate::error::{self, Result};
+use crate::{Shared, Viewer};
+
+/// The mutation's `input` argument as JSON (enums as strings).
+///
+/// # Errors
+///
+/// Invalid input when it is absent or not an object.
+pub(crate) fn input(ctx: &ResolverContext<'_>) -> Result<Map<String, serde_json::Value>> {
+    let value = ctx
+        .args
+        .get("input")
+        .ok_or_else(|| error::invalid("Argument `input` is required"))?
+        .as_value()
+        .clone()
+        .into_json()
+        .map_err(error::internal)?;
+    match value {
+        serde_json::Value::Object(map) => Ok(map),
+        _ => Err(error::invalid("`input` must be an object")),
+    }
+}
+
+/// Refuses input fields the clone does not implement (rather than ignoring them).
+///
+/// # Errors
+///
+/// Invalid input naming the first unsupported field that is set.
+pub(crate) fn only(input: &Map<String, serde_json::Value>, supported: &[&str]) -> Result<()> {
+    match input
+        .iter()
+        .find(|(key, value)| !value.is_null() && !supported.contains(&key.as_str()))
+    {
+        Some((key, _)) => Err(error::invalid(format!(
+            "Input field `{key}` is not supported by the asym Linear clone"
+        ))),
+        None => Ok(()),
+    }
+}
+
+/// Runs cached statement `sql` with `params` inside `tx`: the one row it finds.
+///
+/// # Errors
+///
+/// `entity` not found when there is none; Postgres errors as [`db`] maps them.
+pub(crate) async fn one(
+    tx: &Transaction<'_>,
+    sql: &str,
+    params: &[&(dyn ToSql + Sync)],
+    entity: &str,
+) -> Result<Row> {
+    let statement = tx.prepare_cached(sql).await.map_err(error::internal)?;
+    tx.query_opt(&statement, params)
+        .await
+        .map_err(db)?
+        .ok_or_else(|| error::not_found(entity))
+}
+
+/// An optional string field of `input`.
+pub(crate) fn text(input: &Map<String, serde_json::Value>, key: &str) -> Result<Option<String>> {
+    match input.get(key) {
+        None | Some(serde_json::Value::Null) => Ok(None),
+        Some(serde_json::Value::String(text)) => Ok(Some(text.clone())),
+        Some(_) => Err(error::invalid(format!("`{key}` must be a string"))),
+    }
+}
+
+/// An optional list-of-strings field of `input`.
+pub(crate) fn texts(
+    input: &Map<String, serde_json::Value>,
+    key: &str,
+) -> Result<Option<Vec<String>>> {
+    match input.get(key) {
+        None | Some(serde_json::Value::Null) => Ok(None),
+        Some(serde_json::Value::Array(items)) => items
+            .iter()
+            .map(|item| {
+                item.as_str()
+                    .map(str::to_owned)
+                    .ok_or_else(|| error::invalid(format!("`{key}` must be a list of strings")))
+            })
+            .collect::<Result<Vec<_>>>()
+            .map(Some),
+        Some(_) => Err(error::invalid(format!("`{key}` must be a list"))),
+    }
+}
+
+/// A Postgres error from a write, as Linear would word it.
+pub(crate) fn db(err: asym_kit::tokio_postgres::Error) -> async_graphql::Error {
+    match err.code() {
+        Some(code) if *code == SqlState::FOREIGN_KEY_VIOLATION => {
+            let entity = err
+                .as_db_error()
+                .and_then(|db| db.constraint())
+                .map_or("entity", |constraint| referenced(constraint));
+            error::not_found(entity)
+        }
+        Some(code) if *code == SqlState::UNIQUE_VIOLATION => {
+            error::invalid("An entity with this identifier already exists")
+        }
+        Some(code)
+            if *code == SqlState::CHECK_VIOLATION
+                || *code == SqlState::INVALID_TEXT_REPRESENTATION
+                || *code == SqlState::INVALID_DATETIME_FORMAT
+                || *code == SqlState::DATETIME_FIELD_OVERFLOW
+                || *code == SqlState::NUMERIC_VALUE_OUT_OF_RANGE =>
+        {
+            error::invalid(format!(
+                "Argument Validation Error: {}",
+                err.as_db_error().map_or("invalid value", |db| db.message())
+            ))
+        }
+        _ => error::internal(err),
+    }
+}
+
+/// The type a foreign-key constraint points at (`issues_assignee_id_fkey` → `User`).
+fn referenced(constraint: &str) -> &'static str {
+    const COLUMNS: [(&str, &str); 11] = [
+        ("_team_id_", "Team"),
+        ("_state_id_", "WorkflowState"),
+        ("_assignee_id_", "User"),
+        ("_creator_id_", "User"),
+        ("_user_id_", "User"),
+        ("_lead_id_", "User"),
+        ("_parent_id_", "Entity"),
+        ("_project_id_", "Project"),
+        ("_cycle_id_", "Cycle"),
+        ("_issue_id_", "Issue"),
+        ("_status_id_", "ProjectStatus"),
+    ];
+    COLUMNS
+        .iter()
+        .find(|(column, _)| constraint.contains(column))
+        .map_or("Entity", |(_, entity)| entity)
+}
+
+/// `entity` `id` rendered inside `tx` (as written), with the next `lastSyncId`.
+///
+/// # Errors
+///
+/// Not found, or Postgres errors.
+pub(crate) async fn render(
+    tx: &Transaction<'_>,
+    shared: &Shared,
+    viewer: &Viewer,
+    entity: &str,
+    id: &str,
+) -> Result<(Value, serde_json::Value, i64)> {
+    let found = entity::by_name(entity).ok_or_else(|| error::internal("unknown entity"))?;
+    let sql = format!(
+        "{}SELECT {}::text, nextval('sync_id_seq') FROM ctx, {} t WHERE t.id = $3",
+        entity::CTX,
+        found.doc,
+        found.table
+    );
+    let statement = tx.prepare_cached(&sql).await.map_err(error::internal)?;
+    let row = tx
+        .query_opt(&statement, &[&shared.base, &viewer.user_id, &id])
+        .await
+        .map_err(error::internal)?
+        .ok_or_else(|| error::not_found(entity))?;
+    let text: &str = row.get(0);
+    let json: serde_json::Value = serde_json::from_str(text).map_err(error::internal)?;
+    Ok((entity::parse(text)?, json, row.get(1)))
+}
+
+/// Commits and, when deliveries were queued, wakes the outbox.
+///
+/// # Errors
+///
+/// Postgres errors.
+pub(crate) async fn commit(shared: &Shared, tx: Transaction<'_>, queued: bool) -> Result<()> {
+    tx.commit().await.map_err(error::internal)?;
+    if queued {
+        shared.kit.wake_outbox();
+    }
+    Ok(())
+}
+
+/// A `{success, lastSyncId, <key>: value}` payload.
+pub(crate) fn payload(key: &str, value: Value, sync: i64) -> Value {
+    object([
+        ("success", Value::Boolean(true)),
+        ("lastSyncId", Value::from(sync as f64)),
+        (key, value),
+    ])
+}

@@ -1,0 +1,78 @@
+//! The Linear clone's tests: through `POST /graphql` of real clones leased from the harness,
+//! each reset to its seed.
+
+#![allow(
+    clippy::unwrap_used,
+    reason = "a test fails loudly on what it did not expect"
+)]
+
+mod auth;
+mod protocol;
+mod reads;
+mod webhooks;
+mod writes;
+
+use asym_kit::testing::{Api, Reply};
+use serde_json::{Value, json};
+
+/// ENG's id in every fixture.
+pub(crate) const ENG: &str = "c0000000-0000-4000-8000-000000000001";
+/// Ada, the admin (`apiKey`).
+pub(crate) const ADA: &str = "b0000000-0000-4000-8000-000000000001";
+/// Ben (`oauthToken`).
+pub(crate) const BEN: &str = "b0000000-0000-4000-8000-000000000002";
+
+/// A client authenticated with the clone's personal API key (no scheme, as Linear wants).
+pub(crate) fn client(linear: &asym::Linear) -> Api {
+    Api::new(linear.endpoint("backend").unwrap()).with_header("Authorization", linear.api_key())
+}
+
+/// Runs `query` with `variables`.
+pub(crate) async fn gql(api: &Api, query: &str, variables: Value) -> Reply {
+    api.post(
+        "/graphql",
+        &json!({ "query": query, "variables": variables }),
+    )
+    .await
+}
+
+/// Runs `query` and answers its `data`, failing on any error.
+#[track_caller]
+pub(crate) fn data(reply: Reply) -> Value {
+    assert!(
+        reply.body.get("errors").is_none(),
+        "unexpected errors: {}",
+        reply.body
+    );
+    reply.expect(200)["data"].clone()
+}
+
+/// Runs `query` with `variables` and answers its `data`, failing on any error.
+pub(crate) async fn query(api: &Api, query: &str, variables: Value) -> Value {
+    data(gql(api, query, variables).await)
+}
+
+/// Asserts `reply` is one Linear error of `code` with HTTP `status`; answers its message.
+#[track_caller]
+pub(crate) fn error(reply: &Reply, status: u16, code: &str) -> String {
+    assert_eq!(reply.status, status, "{}", reply.body);
+    let first = &reply.body["errors"][0];
+    assert_eq!(first["extensions"]["code"], code, "{}", reply.body);
+    assert!(first["extensions"]["type"].is_string(), "{}", reply.body);
+    assert!(
+        first["extensions"]["userPresentableMessage"].is_string(),
+        "{}",
+        reply.body
+    );
+    first["message"].as_str().unwrap().to_owned()
+}
+
+/// The identifiers of a connection's nodes, in order.
+pub(crate) fn identifiers(connection: &Value) -> Vec<String> {
+    connection["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|node| node["identifier"].as_str().unwrap().to_owned())
+        .collect()
+}

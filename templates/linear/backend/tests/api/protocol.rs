@@ -1,0 +1,176 @@
+//! The protocol around queries: bad bodies and queries get Linear's error shape (never a
+//! 5xx) and change nothing; depth and complexity limits; unknown routes; the SDL; rate-limit
+//! headers and their enforcement switch.
+
+use axum::http::Method;
+use serde_json::{Value, json};
+
+use crate::{ENG, client, data, error, gql, query};
+
+/// The number of issues, to show that refused requests wrote nothing.
+async fn issue_count(api: &asym_kit::testing::Api) -> usize {
+    let got = query(
+        api,
+        "{ issues(includeArchived: true) { nodes { id } } }",
+        json!({}),
+    )
+    .await;
+    got["issues"]["nodes"].as_array().unwrap().len()
+}
+
+#[asym::clone("linear", seed = "basic")]
+async fn bad_bodies_answer_linear_errors(linear: asym::Linear) {
+    let api = client(&linear);
+    let before = issue_count(&api).await;
+    let mutation = format!(
+        "mutation {{ issueCreate(input: {{ teamId: \"{ENG}\", title: \"x\" }}) {{ success }} }}"
+    );
+    let deep = format!("{}{}", "[".repeat(100), "]".repeat(100));
+    let many_keys = {
+        let keys: Vec<String> = (0..10_001).map(|i| format!("\"k{i}\": 1")).collect();
+        format!(
+            "{{\"query\": \"{{ viewer {{ id }} }}\", \"variables\": {{{}}}}}",
+            keys.join(",")
+        )
+    };
+    let nul = json!({"query": mutation, "variables": {"t": "a\u{0}b"}}).to_string();
+    let huge = format!("{{\"query\": \"{}\"}}", "x".repeat((1 << 20) + 1000));
+    let cases: Vec<(Vec<u8>, u16, &str)> = vec![
+        (b"{not json".to_vec(), 400, "INVALID_INPUT"),
+        (deep.into_bytes(), 400, "INVALID_INPUT"),
+        (many_keys.into_bytes(), 400, "INVALID_INPUT"),
+        (nul.into_bytes(), 400, "INVALID_INPUT"),
+        (b"{\"query\": \"\xff\xfe\"}".to_vec(), 400, "INVALID_INPUT"),
+        (huge.into_bytes(), 400, "INVALID_INPUT"),
+        (b"[1, 2]".to_vec(), 400, "GRAPHQL_VALIDATION_FAILED"),
+        (
+            b"{\"variables\": {}}".to_vec(),
+            400,
+            "GRAPHQL_VALIDATION_FAILED",
+        ),
+    ];
+    for (body, status, code) in cases {
+        let reply = api
+            .send_raw(Method::POST, "/graphql", "application/json", body)
+            .await;
+        error(&reply, status, code);
+    }
+    assert_eq!(issue_count(&api).await, before);
+}
+
+#[asym::clone("linear", seed = "basic")]
+async fn bad_queries_answer_graphql_errors(linear: asym::Linear) {
+    let api = client(&linear);
+    let before = issue_count(&api).await;
+    let deep_query = format!(
+        "{{ issue(id: \"ENG-2\") {}id{} }}",
+        "{ parent ".repeat(20),
+        " }".repeat(20)
+    );
+    let wide_filter: Vec<Value> = (0..10_000).map(|i| json!(format!("id-{i}"))).collect();
+    for (query, variables, code, message) in [
+        (
+            "{ viewer { id",
+            json!({}),
+            "GRAPHQL_VALIDATION_FAILED",
+            "expected",
+        ),
+        (
+            "{ viewer { nope } }",
+            json!({}),
+            "GRAPHQL_VALIDATION_FAILED",
+            "Unknown field \"nope\" on type \"User\".",
+        ),
+        (
+            "query($p: Int) { issues(filter: { priority: { eq: $p } }) { nodes { id } } }",
+            json!({"p": "high"}),
+            "GRAPHQL_VALIDATION_FAILED",
+            "Invalid value for argument",
+        ),
+        (
+            "mutation { issueCreate(input: { title: \"no team\" }) { success } }",
+            json!({}),
+            "GRAPHQL_VALIDATION_FAILED",
+            "teamId",
+        ),
+        (
+            deep_query.as_str(),
+            json!({}),
+            "GRAPHQL_VALIDATION_FAILED",
+            "nested too deep",
+        ),
+    ] {
+        let reply = gql(&api, query, variables).await;
+        let got = error(&reply, 400, code);
+        assert!(got.contains(message), "{query}: {got}");
+    }
+    let reply = gql(
+        &api,
+        "query($ids: [ID!]) { issues(filter: { id: { in: $ids } }) { nodes { id } } }",
+        json!({"ids": wide_filter}),
+    )
+    .await;
+    assert_eq!(data(reply)["issues"]["nodes"], json!([]));
+    assert_eq!(issue_count(&api).await, before);
+}
+
+#[asym::clone("linear", seed = "basic")]
+async fn routes_schema_and_rate_limits(linear: asym::Linear) {
+    let api = client(&linear);
+    let reply = api.get("/nope").await;
+    assert_eq!(reply.status, 404);
+    assert_eq!(reply.body["errors"][0]["extensions"]["code"], "NOT_FOUND");
+    let sdl = asym_kit::testing::Api::new(linear.endpoint("backend").unwrap())
+        .get("/graphql/schema")
+        .await;
+    assert_eq!(sdl.status, 200);
+    let sdl = sdl.body.as_str().unwrap().to_owned();
+    assert!(sdl.contains("type Issue {") && sdl.contains("input IssueFilter {"));
+    // Clients generate from the file the clone serves (examples/linear-triage does).
+    assert_eq!(
+        sdl.trim_end(),
+        include_str!("../../schema.graphql").trim_end(),
+        "GET /graphql/schema serves backend/schema.graphql"
+    );
+
+    let reply = gql(&api, "{ viewer { id } }", json!({})).await;
+    assert_eq!(reply.header("x-ratelimit-requests-limit"), Some("5000"));
+    assert_eq!(
+        reply.header("x-ratelimit-requests-remaining"),
+        Some("5000"),
+        "not counted while off"
+    );
+    assert!(
+        reply
+            .header("x-complexity")
+            .unwrap()
+            .parse::<u64>()
+            .unwrap()
+            > 0
+    );
+    assert!(reply.header("x-ratelimit-requests-reset").is_some());
+
+    let admin = asym_kit::testing::Api::new(linear.endpoint("backend").unwrap())
+        .with_header("X-Asym-Admin-Secret", linear.admin_secret());
+    let set = admin
+        .post(
+            "/api/admin/rate-limit",
+            &json!({"enforce": true, "requestsLimit": 2}),
+        )
+        .await;
+    assert_eq!(set.expect(200)["enforce"], true);
+    let first = gql(&api, "{ viewer { id } }", json!({})).await;
+    assert_eq!(first.header("x-ratelimit-requests-remaining"), Some("1"));
+    gql(&api, "{ viewer { id } }", json!({})).await.expect(200);
+    let limited = gql(&api, "{ viewer { id } }", json!({})).await;
+    error(&limited, 429, "RATELIMITED");
+    assert_eq!(
+        limited.body["errors"][0]["extensions"]["type"],
+        "ratelimited"
+    );
+    admin
+        .post("/api/admin/rate-limit", &json!({"enforce": false}))
+        .await
+        .expect(200);
+    gql(&api, "{ viewer { id } }", json!({})).await.expect(200);
+}

@@ -1,0 +1,267 @@
+//! Queries: viewer, organization, teams and their connections, issues with filters and
+//! Relay paging, issue relations, search.
+
+use serde_json::{Value, json};
+
+use crate::{client, error, gql, identifiers, query};
+
+#[asym::clone("linear", seed = "basic")]
+async fn viewer_organization_and_teams(linear: asym::Linear) {
+    let api = client(&linear);
+    let got = query(
+        &api,
+        "{ viewer { id name isMe admin url }
+               organization { name urlKey userCount projectStatuses { type } }
+               teams { nodes { key name issueCount
+                 states { nodes { name type } }
+                 labels { nodes { name } }
+                 members { nodes { displayName } }
+                 activeCycle { number isActive }
+                 projects { nodes { name } } } } }",
+        json!({}),
+    )
+    .await;
+    assert_eq!(got["viewer"]["isMe"], true);
+    assert!(
+        got["viewer"]["url"]
+            .as_str()
+            .unwrap()
+            .starts_with("http://127.0.0.1:")
+    );
+    assert_eq!(got["organization"]["urlKey"], "acme");
+    assert_eq!(got["organization"]["userCount"], 2);
+    let team = &got["teams"]["nodes"][0];
+    assert_eq!(team["key"], "ENG");
+    assert_eq!(team["issueCount"], 6);
+    let types: Vec<&str> = team["states"]["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["type"].as_str().unwrap())
+        .collect();
+    for kind in ["backlog", "unstarted", "started", "completed", "canceled"] {
+        assert!(types.contains(&kind), "{kind} in {types:?}");
+    }
+    assert_eq!(team["labels"]["nodes"].as_array().unwrap().len(), 3);
+    assert_eq!(team["members"]["nodes"].as_array().unwrap().len(), 2);
+    assert_eq!(team["activeCycle"], json!({"number": 1, "isActive": true}));
+    assert_eq!(team["projects"]["nodes"][0]["name"], "Launch");
+}
+
+#[asym::clone("linear", seed = "basic")]
+async fn issue_by_identifier_with_relations(linear: asym::Linear) {
+    let api = client(&linear);
+    let got = query(
+        &api,
+        "query($id: String!) { issue(id: $id) { identifier priorityLabel branchName url
+                state { type } team { key } assignee { displayName } project { name }
+                cycle { number } labels { nodes { name } }
+                children { nodes { identifier parent { identifier } } }
+                comments { nodes { body user { displayName } } }
+                attachments { nodes { title } } } }",
+        json!({"id": "eng-1"}),
+    )
+    .await;
+    let issue = &got["issue"];
+    assert_eq!(issue["identifier"], "ENG-1");
+    assert_eq!(issue["priorityLabel"], "High");
+    assert_eq!(issue["branchName"], "eng-1-build-the-login-page");
+    assert!(
+        issue["url"]
+            .as_str()
+            .unwrap()
+            .ends_with("/acme/issue/ENG-1/build-the-login-page")
+    );
+    assert_eq!(issue["state"]["type"], "started");
+    assert_eq!(issue["labels"]["nodes"][0]["name"], "Feature");
+    let mut children = identifiers(&issue["children"]);
+    children.sort();
+    assert_eq!(children, ["ENG-2", "ENG-3"]);
+    assert_eq!(issue["comments"]["nodes"].as_array().unwrap().len(), 2);
+    assert_eq!(issue["attachments"]["nodes"][0]["title"], "Login mockups");
+
+    for id in ["ENG-404", "00000000-0000-4000-8000-000000000000"] {
+        let reply = gql(
+            &api,
+            "query($id: String!) { issue(id: $id) { id } }",
+            json!({"id": id}),
+        )
+        .await;
+        let message = error(&reply, 400, "INVALID_INPUT");
+        assert_eq!(message, "Entity not found: Issue");
+    }
+}
+
+#[asym::clone("linear", seed = "basic")]
+async fn issue_filters(linear: asym::Linear) {
+    let api = client(&linear);
+    let filtered =
+        "query($filter: IssueFilter) { issues(filter: $filter) { nodes { identifier } } }";
+    for (filter, expected) in [
+        (
+            json!({"team": {"key": {"eq": "ENG"}}}),
+            vec!["ENG-1", "ENG-2", "ENG-3", "ENG-4", "ENG-5", "ENG-6"],
+        ),
+        (
+            json!({"state": {"type": {"eq": "unstarted"}}}),
+            vec!["ENG-3", "ENG-4"],
+        ),
+        (
+            json!({"state": {"name": {"in": ["Done", "Canceled"]}}}),
+            vec!["ENG-2", "ENG-6"],
+        ),
+        (
+            json!({"assignee": {"email": {"eq": "ben@acme.test"}}}),
+            vec!["ENG-2", "ENG-4"],
+        ),
+        (json!({"assignee": {"isMe": {"eq": true}}}), vec!["ENG-1"]),
+        (
+            json!({"assignee": {"null": true}}),
+            vec!["ENG-3", "ENG-5", "ENG-6"],
+        ),
+        (
+            json!({"labels": {"name": {"eq": "Feature"}}}),
+            vec!["ENG-1", "ENG-3"],
+        ),
+        (
+            json!({"labels": {"every": {"name": {"neq": "Feature"}}}}),
+            vec!["ENG-2", "ENG-4", "ENG-5", "ENG-6"],
+        ),
+        (
+            json!({"labels": {"length": {"eq": 0}}}),
+            vec!["ENG-2", "ENG-6"],
+        ),
+        (
+            json!({"priority": {"gte": 1, "lte": 2}}),
+            vec!["ENG-1", "ENG-4"],
+        ),
+        (
+            json!({"project": {"name": {"eq": "Launch"}}}),
+            vec!["ENG-1", "ENG-2"],
+        ),
+        (
+            json!({"cycle": {"number": {"eq": 1}}}),
+            vec!["ENG-1", "ENG-4"],
+        ),
+        (
+            json!({"title": {"containsIgnoreCase": "LOGIN"}}),
+            vec!["ENG-1", "ENG-2"],
+        ),
+        (
+            json!({"createdAt": {"gte": "2024-01-04T13:00:00Z"}}),
+            vec!["ENG-4", "ENG-5", "ENG-6"],
+        ),
+        (
+            json!({"updatedAt": {"lt": "2024-01-04T13:00:00.000Z"}}),
+            vec!["ENG-3"],
+        ),
+        (
+            json!({"parent": {"id": {"eq": "20000000-0000-4000-8000-000000000001"}}}),
+            vec!["ENG-2", "ENG-3"],
+        ),
+        (
+            json!({"or": [{"number": {"eq": 5}}, {"and": [{"priority": {"eq": 1}}, {"estimate": {"null": true}}]}]}),
+            vec!["ENG-4", "ENG-5"],
+        ),
+        (json!({"dueDate": {"lt": "P1D"}}), vec!["ENG-1"]),
+    ] {
+        let got = query(&api, filtered, json!({"filter": filter})).await;
+        let mut found = identifiers(&got["issues"]);
+        found.sort();
+        assert_eq!(found, expected, "{filter}");
+    }
+    for (filter, code) in [
+        (json!({"dueDate": {"eq": "20-20"}}), "INVALID_INPUT"),
+        (
+            json!({"searchableContent": {"contains": "x"}}),
+            "INVALID_INPUT",
+        ),
+        (json!({"createdAt": {"gt": "yesterday"}}), "INVALID_INPUT"),
+        (json!({"nope": {"eq": 1}}), "GRAPHQL_VALIDATION_FAILED"),
+    ] {
+        let reply = gql(&api, filtered, json!({"filter": filter})).await;
+        error(&reply, 400, code);
+    }
+}
+
+#[asym::clone("linear", seed = "basic")]
+async fn relay_paging(linear: asym::Linear) {
+    let api = client(&linear);
+    let page = |args: Value| {
+        let api = api.clone();
+        async move {
+            let paged = "query($first: Int, $after: String, $last: Int, $before: String, $orderBy: PaginationOrderBy) {
+                issues(first: $first, after: $after, last: $last, before: $before, orderBy: $orderBy) {
+                  nodes { identifier } edges { cursor node { identifier } }
+                  pageInfo { hasNextPage hasPreviousPage startCursor endCursor } } }";
+            query(&api, paged, args).await["issues"].clone()
+        }
+    };
+    let first = page(json!({"first": 4})).await;
+    assert_eq!(identifiers(&first), ["ENG-6", "ENG-5", "ENG-4", "ENG-3"]);
+    assert_eq!(first["pageInfo"]["hasNextPage"], true);
+    assert_eq!(first["edges"][3]["cursor"], first["pageInfo"]["endCursor"]);
+    assert_eq!(first["edges"][0]["node"]["identifier"], "ENG-6");
+    let rest = page(json!({"first": 4, "after": first["pageInfo"]["endCursor"]})).await;
+    assert_eq!(identifiers(&rest), ["ENG-2", "ENG-1"]);
+    assert_eq!(rest["pageInfo"]["hasNextPage"], false);
+    assert_eq!(rest["pageInfo"]["hasPreviousPage"], true);
+    let back = page(json!({"last": 2, "before": first["pageInfo"]["endCursor"]})).await;
+    assert_eq!(identifiers(&back), ["ENG-5", "ENG-4"]);
+    let updated = page(json!({"first": 1, "orderBy": "updatedAt"})).await;
+    assert_eq!(identifiers(&updated), ["ENG-2"]);
+    let all = page(json!({})).await;
+    assert_eq!(identifiers(&all).len(), 6, "default page of 50");
+
+    let ids = "query($first: Int, $after: String) { issues(first: $first, after: $after) { nodes { id } } }";
+    let sorted = gql(
+        &api,
+        "{ issues(sort: [{ priority: { order: Ascending } }]) { nodes { id } } }",
+        json!({}),
+    )
+    .await;
+    error(&sorted, 400, "INVALID_INPUT");
+    for args in [
+        json!({"after": "not a cursor"}),
+        json!({"first": 251}),
+        json!({"first": -1}),
+    ] {
+        error(&gql(&api, ids, args).await, 400, "INVALID_INPUT");
+    }
+}
+
+#[asym::clone("linear", seed = "basic")]
+async fn other_lists_and_search(linear: asym::Linear) {
+    let api = client(&linear);
+    let got = query(&api,
+            "{ users { nodes { email } } workflowStates(filter: { type: { eq: \"canceled\" } }) { nodes { name } }
+               issueLabels { nodes { name } } projects { nodes { name state progress teams { nodes { key } } } }
+               cycles { nodes { number issues { nodes { identifier } } } }
+               comments(filter: { body: { contains: \"SSO\" } }) { nodes { body } }
+               attachments { nodes { url } } webhooks { nodes { id } }
+               issuePriorityValues { priority label }
+               searchIssues(term: \"password\") { totalCount nodes { identifier } } }",
+            json!({})).await;
+    assert_eq!(got["users"]["nodes"].as_array().unwrap().len(), 2);
+    assert_eq!(got["workflowStates"]["nodes"].as_array().unwrap().len(), 2);
+    assert_eq!(got["issueLabels"]["nodes"].as_array().unwrap().len(), 3);
+    assert_eq!(got["projects"]["nodes"][0]["state"], "started");
+    assert_eq!(got["projects"]["nodes"][0]["progress"], 0.5);
+    assert_eq!(
+        got["cycles"]["nodes"][0]["issues"]["nodes"]
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
+    assert_eq!(
+        got["comments"]["nodes"][0]["body"],
+        "Should we support SSO too?"
+    );
+    assert_eq!(
+        got["issuePriorityValues"][1],
+        json!({"priority": 1, "label": "Urgent"})
+    );
+    assert_eq!(identifiers(&got["searchIssues"]), ["ENG-3", "ENG-1"]);
+    assert_eq!(got["searchIssues"]["totalCount"].as_f64(), Some(2.0));
+}

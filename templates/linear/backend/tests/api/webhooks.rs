@@ -1,0 +1,128 @@
+//! Webhooks: signed deliveries to a loopback receiver, per resource type and team, retried.
+
+use std::time::Duration;
+
+use asym_kit::testing::Receiver;
+use serde_json::json;
+
+use crate::{ENG, client, error, gql, query};
+
+const CREATE_HOOK: &str = "mutation($i: WebhookCreateInput!) { webhookCreate(input: $i) { success webhook { id secret enabled resourceTypes } } }";
+
+#[asym::clone("linear", seed = "basic")]
+async fn deliveries_are_signed_and_retried(linear: asym::Linear) {
+    let api = client(&linear);
+    let receiver = Receiver::start().await;
+    let hook = query(
+        &api,
+        CREATE_HOOK,
+        json!({"i": {"url": format!("{}/linear", receiver.url()), "teamId": ENG,
+            "resourceTypes": ["Issue", "Comment", "IssueLabel", "Project", "Cycle"]}}),
+    )
+    .await;
+    let secret = hook["webhookCreate"]["webhook"]["secret"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(secret.starts_with("lin_wh_"));
+
+    query(&api, "mutation { issueCreate(input: { teamId: \"c0000000-0000-4000-8000-000000000001\", title: \"Hooked\" }) { success } }", json!({})).await;
+    let got = receiver
+        .next(Duration::from_secs(10))
+        .await
+        .expect("an Issue delivery");
+    let signature = asym_kit::token::hmac_sha256_hex(secret.as_bytes(), &got.body);
+    assert_eq!(got.header("linear-signature"), Some(signature.as_str()));
+    assert_eq!(got.header("linear-event"), Some("Issue"));
+    assert!(got.header("linear-delivery").is_some_and(|d| d.len() == 32));
+    let body = got.json();
+    assert_eq!(body["action"], "create");
+    assert_eq!(body["type"], "Issue");
+    assert_eq!(body["data"]["identifier"], "ENG-7");
+    assert!(body["webhookTimestamp"].as_u64().unwrap() > 1_700_000_000_000);
+    assert_eq!(
+        body["organizationId"],
+        "a0000000-0000-4000-8000-000000000001"
+    );
+
+    query(
+        &api,
+        "mutation { issueUpdate(id: \"ENG-7\", input: { priority: 1 }) { success } }",
+        json!({}),
+    )
+    .await;
+    let update = receiver
+        .next(Duration::from_secs(10))
+        .await
+        .expect("an update")
+        .json();
+    assert_eq!(update["action"], "update");
+    assert_eq!(update["updatedFrom"]["priority"], 0);
+
+    receiver.answer(500);
+    query(&api, "mutation { commentCreate(input: { issueId: \"20000000-0000-4000-8000-000000000001\", body: \"retry me\" }) { success } }", json!({})).await;
+    let refused = receiver
+        .next(Duration::from_secs(10))
+        .await
+        .expect("a first attempt");
+    assert_eq!(refused.json()["type"], "Comment");
+    receiver.answer(200);
+    let retried = receiver
+        .next(Duration::from_secs(15))
+        .await
+        .expect("a retry");
+    assert_eq!(retried.json()["data"]["body"], "retry me");
+    assert_eq!(
+        retried.header("linear-delivery"),
+        refused.header("linear-delivery")
+    );
+
+    for (mutation, kind) in [
+        (
+            "mutation { issueLabelCreate(input: { name: \"Ops\", teamId: \"c0000000-0000-4000-8000-000000000001\" }) { success } }",
+            "IssueLabel",
+        ),
+        (
+            "mutation { projectCreate(input: { name: \"P\", teamIds: [\"c0000000-0000-4000-8000-000000000001\"] }) { success } }",
+            "Project",
+        ),
+        (
+            "mutation { cycleCreate(input: { teamId: \"c0000000-0000-4000-8000-000000000001\", startsAt: \"2031-01-01T00:00:00Z\", endsAt: \"2031-01-15T00:00:00Z\" }) { success } }",
+            "Cycle",
+        ),
+    ] {
+        query(&api, mutation, json!({})).await;
+        let got = receiver.next(Duration::from_secs(10)).await.expect(kind);
+        assert_eq!(got.header("linear-event"), Some(kind));
+    }
+
+    let id = hook["webhookCreate"]["webhook"]["id"].clone();
+    query(
+        &api,
+        "mutation($id: String!) { webhookUpdate(id: $id, input: { enabled: false }) { success } }",
+        json!({"id": id}),
+    )
+    .await;
+    query(&api, "mutation { issueCreate(input: { teamId: \"c0000000-0000-4000-8000-000000000001\", title: \"Quiet\" }) { success } }", json!({})).await;
+    assert!(
+        receiver.next(Duration::from_secs(2)).await.is_none(),
+        "a disabled webhook hears nothing"
+    );
+    query(
+        &api,
+        "mutation($id: String!) { webhookDelete(id: $id) { success } }",
+        json!({"id": id}),
+    )
+    .await;
+
+    for input in [
+        json!({"url": "ftp://x", "teamId": ENG, "resourceTypes": ["Issue"]}),
+        json!({"url": "http://127.0.0.1:1/x", "resourceTypes": ["Issue"]}),
+    ] {
+        error(
+            &gql(&api, CREATE_HOOK, json!({"i": input})).await,
+            400,
+            "INVALID_INPUT",
+        );
+    }
+}

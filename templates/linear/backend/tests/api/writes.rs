@@ -1,0 +1,334 @@
+//! Mutations: issues (numbering, state timestamps, history, labels, archive, trash, batch),
+//! comments, labels, projects, cycles, attachments, workflow states.
+
+use serde_json::{Value, json};
+
+use crate::{ADA, BEN, ENG, client, error, gql, query};
+
+const CREATE: &str = "mutation($input: IssueCreateInput!) { issueCreate(input: $input) {
+    success lastSyncId issue { id identifier number priority priorityLabel labelIds dueDate
+      startedAt completedAt canceledAt state { name } assignee { id } creator { id } } } }";
+const UPDATE: &str =
+    "mutation($id: String!, $input: IssueUpdateInput!) { issueUpdate(id: $id, input: $input) {
+    success issue { identifier priority estimate labelIds startedAt completedAt canceledAt
+      state { name } assignee { id } parent { identifier } } } }";
+
+/// The id of ENG's state named `name`.
+async fn state(api: &asym_kit::testing::Api, name: &str) -> String {
+    let got = query(api, "query($name: String!) { workflowStates(filter: { name: { eq: $name } }) { nodes { id } } }", json!({"name": name})).await;
+    got["workflowStates"]["nodes"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
+#[asym::clone("linear", seed = "basic")]
+async fn issues_are_numbered_per_team_and_follow_their_state(linear: asym::Linear) {
+    let api = client(&linear);
+    let input = json!({"teamId": ENG, "title": "Dark mode", "priority": 3, "dueDate": "2024-05-01",
+                       "labelIds": ["e0000000-0000-4000-8000-000000000002"]});
+    let created = query(&api, CREATE, json!({"input": input})).await["issueCreate"].clone();
+    assert_eq!(created["success"], true);
+    assert!(created["lastSyncId"].as_f64().unwrap() > 0.0);
+    let issue = &created["issue"];
+    assert_eq!(issue["identifier"], "ENG-7");
+    assert_eq!(issue["priorityLabel"], "Medium");
+    assert_eq!(issue["state"]["name"], "Backlog");
+    assert_eq!(issue["creator"]["id"], ADA);
+    assert_eq!(issue["dueDate"], "2024-05-01");
+    let id = issue["id"].as_str().unwrap().to_owned();
+    let second = query(
+        &api,
+        CREATE,
+        json!({"input": {"teamId": ENG, "title": "Next"}}),
+    )
+    .await;
+    assert_eq!(second["issueCreate"]["issue"]["identifier"], "ENG-8");
+
+    let started = state(&api, "In Progress").await;
+    let moved = query(
+        &api,
+        UPDATE,
+        json!({"id": id, "input": {"stateId": started, "assigneeId": BEN, "estimate": 2}}),
+    )
+    .await;
+    let moved = &moved["issueUpdate"]["issue"];
+    assert!(moved["startedAt"].is_string() && moved["completedAt"].is_null());
+    assert_eq!(moved["assignee"]["id"], BEN);
+    let done = state(&api, "Done").await;
+    let finished = query(
+        &api,
+        UPDATE,
+        json!({"id": "ENG-7", "input": {"stateId": done, "assigneeId": null}}),
+    )
+    .await;
+    let finished = &finished["issueUpdate"]["issue"];
+    assert!(finished["completedAt"].is_string());
+    assert!(finished["assignee"].is_null());
+    let canceled = query(
+        &api,
+        UPDATE,
+        json!({"id": id, "input": {"stateId": state(&api, "Canceled").await}}),
+    )
+    .await;
+    let canceled = &canceled["issueUpdate"]["issue"];
+    assert!(canceled["canceledAt"].is_string() && canceled["completedAt"].is_null());
+
+    let history = query(&api, "query($id: String!) { issue(id: $id) { history { nodes { fromStateId toStateId toAssigneeId actor { id } } } } }", json!({"id": id})).await;
+    let entries = history["issue"]["history"]["nodes"].as_array().unwrap();
+    assert_eq!(entries.len(), 3, "{entries:?}");
+    assert!(
+        entries
+            .iter()
+            .any(|h| h["fromStateId"] == json!(started) && h["toStateId"] == json!(done))
+    );
+    assert!(entries.iter().all(|h| h["actor"]["id"] == ADA));
+
+    for (input, message) in [
+        (
+            json!({"teamId": ENG, "title": "x", "priority": 7}),
+            "priority must be between 0 and 4",
+        ),
+        (
+            json!({"teamId": ENG, "title": " "}),
+            "title should not be empty",
+        ),
+        (
+            json!({"teamId": "nope", "title": "x"}),
+            "Entity not found: Team",
+        ),
+        (
+            json!({"teamId": ENG, "title": "x", "stateId": "nope"}),
+            "Entity not found: WorkflowState",
+        ),
+        (
+            json!({"teamId": ENG, "title": "x", "assigneeId": "nope"}),
+            "Entity not found: User",
+        ),
+        (
+            json!({"teamId": ENG, "title": "x", "labelIds": ["nope"]}),
+            "Entity not found: IssueLabel",
+        ),
+        (
+            json!({"teamId": ENG, "title": "x", "dueDate": "soon"}),
+            "Argument Validation Error",
+        ),
+        (
+            json!({"teamId": ENG, "title": "x", "templateId": "t"}),
+            "`templateId` is not supported",
+        ),
+    ] {
+        let reply = gql(&api, CREATE, json!({"input": input})).await;
+        let got = error(&reply, 400, "INVALID_INPUT");
+        assert!(got.contains(message), "{input}: {got}");
+    }
+    let count = query(&api, "{ issues { nodes { id } } }", json!({})).await;
+    assert_eq!(
+        count["issues"]["nodes"].as_array().unwrap().len(),
+        8,
+        "failed creates wrote nothing"
+    );
+}
+
+#[asym::clone("linear", seed = "basic")]
+async fn labels_archive_trash_and_batches(linear: asym::Linear) {
+    let api = client(&linear);
+    let bug = "e0000000-0000-4000-8000-000000000001";
+    let add = "mutation($id: String!, $label: String!) { issueAddLabel(id: $id, labelId: $label) { issue { labelIds } } }";
+    let got = query(&api, add, json!({"id": "ENG-1", "label": bug})).await;
+    assert_eq!(
+        got["issueAddLabel"]["issue"]["labelIds"]
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
+    let remove = "mutation($id: String!, $label: String!) { issueRemoveLabel(id: $id, labelId: $label) { issue { labelIds } } }";
+    let got = query(&api, remove, json!({"id": "ENG-1", "label": bug})).await;
+    assert_eq!(
+        got["issueRemoveLabel"]["issue"]["labelIds"],
+        json!(["e0000000-0000-4000-8000-000000000002"])
+    );
+
+    let archive =
+        "mutation($id: String!) { issueArchive(id: $id) { success entity { archivedAt } } }";
+    assert!(
+        query(&api, archive, json!({"id": "ENG-5"})).await["issueArchive"]["entity"]["archivedAt"]
+            .is_string()
+    );
+    let list = |include: bool| {
+        let api = api.clone();
+        async move {
+            let got = query(
+                &api,
+                "query($a: Boolean) { issues(includeArchived: $a) { nodes { identifier } } }",
+                json!({"a": include}),
+            )
+            .await;
+            crate::identifiers(&got["issues"])
+        }
+    };
+    assert!(!list(false).await.contains(&"ENG-5".to_owned()));
+    assert!(list(true).await.contains(&"ENG-5".to_owned()));
+    query(
+        &api,
+        "mutation { issueUnarchive(id: \"ENG-5\") { success } }",
+        json!({}),
+    )
+    .await;
+    assert!(list(false).await.contains(&"ENG-5".to_owned()));
+    let trashed = query(
+        &api,
+        "mutation { issueDelete(id: \"ENG-5\") { success entity { trashed archivedAt } } }",
+        json!({}),
+    )
+    .await;
+    assert_eq!(trashed["issueDelete"]["entity"]["trashed"], true);
+    let gone = query(
+        &api,
+        "mutation { issueDelete(id: \"ENG-6\", permanentlyDelete: true) { success } }",
+        json!({}),
+    )
+    .await;
+    assert_eq!(gone["issueDelete"]["success"], true);
+    error(
+        &gql(&api, "{ issue(id: \"ENG-6\") { id } }", json!({})).await,
+        400,
+        "INVALID_INPUT",
+    );
+
+    let batch = "mutation($ids: [UUID!]!, $input: IssueUpdateInput!) { issueBatchUpdate(ids: $ids, input: $input) { success issues { identifier priority } } }";
+    let ids = json!([
+        "20000000-0000-4000-8000-000000000002",
+        "20000000-0000-4000-8000-000000000003"
+    ]);
+    let got = query(&api, batch, json!({"ids": ids, "input": {"priority": 4}})).await;
+    assert!(
+        got["issueBatchUpdate"]["issues"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|i| i["priority"] == 4.0)
+    );
+    let bad = json!([
+        "20000000-0000-4000-8000-000000000002",
+        "20000000-0000-4000-8000-0000000000ff"
+    ]);
+    error(
+        &gql(&api, batch, json!({"ids": bad, "input": {"priority": 0}})).await,
+        400,
+        "INVALID_INPUT",
+    );
+    let unchanged = query(&api, "{ issue(id: \"ENG-2\") { priority } }", json!({})).await;
+    assert_eq!(
+        unchanged["issue"]["priority"], 4.0,
+        "a failed batch changes nothing"
+    );
+}
+
+/// Runs `mutation` (of one field) and answers its payload, which must report success.
+async fn mutate(api: &asym_kit::testing::Api, mutation: &str, variables: Value) -> Value {
+    let got = query(api, mutation, variables).await;
+    let payload = got
+        .as_object()
+        .and_then(|fields| fields.values().next())
+        .expect("one mutation field");
+    assert_eq!(payload["success"], true, "{got}");
+    payload.clone()
+}
+
+#[asym::clone("linear", seed = "basic")]
+async fn comments_labels_projects_cycles_states_attachments(linear: asym::Linear) {
+    let api = client(&linear);
+    let comment = mutate(&api, "mutation($i: CommentCreateInput!) { commentCreate(input: $i) { success comment { id body url user { id } issue { identifier } } } }", json!({"i": {"issueId": "20000000-0000-4000-8000-000000000004", "body": "On it"}})).await;
+    assert_eq!(comment["comment"]["issue"]["identifier"], "ENG-4");
+    assert!(
+        comment["comment"]["url"]
+            .as_str()
+            .unwrap()
+            .contains("/issue/ENG-4/")
+    );
+    let id = comment["comment"]["id"].clone();
+    let edited = mutate(&api, "mutation($id: String!) { commentUpdate(id: $id, input: { body: \"Done\" }) { success comment { body editedAt } } }", json!({"id": id})).await;
+    assert!(edited["comment"]["editedAt"].is_string());
+    let deleted = mutate(
+        &api,
+        "mutation($id: String!) { commentDelete(id: $id) { success entityId } }",
+        json!({"id": id}),
+    )
+    .await;
+    assert_eq!(deleted["entityId"], id);
+
+    let label = mutate(&api, "mutation { issueLabelCreate(input: { name: \"Security\", teamId: \"c0000000-0000-4000-8000-000000000001\" }) { success issueLabel { id name color team { key } } } }", json!({})).await;
+    assert_eq!(label["issueLabel"]["team"]["key"], "ENG");
+    let label_id = label["issueLabel"]["id"].clone();
+    mutate(&api, "mutation($id: String!) { issueLabelUpdate(id: $id, input: { color: \"#000000\" }) { success } }", json!({"id": label_id})).await;
+    query(
+        &api,
+        "mutation($id: String!) { issueAddLabel(id: \"ENG-5\", labelId: $id) { success } }",
+        json!({"id": label_id}),
+    )
+    .await;
+    mutate(
+        &api,
+        "mutation($id: String!) { issueLabelDelete(id: $id) { success } }",
+        json!({"id": label_id}),
+    )
+    .await;
+    let after = query(&api, "{ issue(id: \"ENG-5\") { labelIds } }", json!({})).await;
+    assert_eq!(
+        after["issue"]["labelIds"].as_array().unwrap().len(),
+        1,
+        "a deleted label leaves its issues"
+    );
+
+    let project = mutate(&api, "mutation($i: ProjectCreateInput!) { projectCreate(input: $i) { success project { id name state status { type } teams { nodes { key } } } } }", json!({"i": {"name": "Mobile", "teamIds": [ENG], "leadId": BEN}})).await;
+    assert_eq!(project["project"]["state"], "planned");
+    assert_eq!(project["project"]["teams"]["nodes"][0]["key"], "ENG");
+    let project_id = project["project"]["id"].clone();
+    let updated = mutate(&api, "mutation($id: String!) { projectUpdate(id: $id, input: { name: \"Mobile app\", priority: 1 }) { success project { name priorityLabel } } }", json!({"id": project_id})).await;
+    assert_eq!(updated["project"]["priorityLabel"], "Urgent");
+    let archived = mutate(
+        &api,
+        "mutation($id: String!) { projectArchive(id: $id) { success entity { archivedAt } } }",
+        json!({"id": project_id}),
+    )
+    .await;
+    assert!(archived["entity"]["archivedAt"].is_string());
+    error(
+        &gql(
+            &api,
+            "mutation { projectCreate(input: { name: \"x\", teamIds: [] }) { success } }",
+            json!({}),
+        )
+        .await,
+        400,
+        "INVALID_INPUT",
+    );
+
+    let cycle = mutate(&api, "mutation($i: CycleCreateInput!) { cycleCreate(input: $i) { success cycle { id number isFuture } } }", json!({"i": {"teamId": ENG, "startsAt": "2030-01-07T00:00:00Z", "endsAt": "2030-01-21T00:00:00Z"}})).await;
+    assert_eq!(cycle["cycle"]["number"], 2.0);
+    assert_eq!(cycle["cycle"]["isFuture"], true);
+    mutate(
+        &api,
+        "mutation($id: String!) { cycleUpdate(id: $id, input: { name: \"Polish\" }) { success } }",
+        json!({"id": cycle["cycle"]["id"]}),
+    )
+    .await;
+    let backwards = gql(&api, "mutation($i: CycleCreateInput!) { cycleCreate(input: $i) { success } }",
+        json!({"i": {"teamId": ENG, "startsAt": "2030-02-07T00:00:00Z", "endsAt": "2030-01-21T00:00:00Z"}})).await;
+    error(&backwards, 400, "INVALID_INPUT");
+
+    let state = mutate(&api, "mutation { workflowStateCreate(input: { teamId: \"c0000000-0000-4000-8000-000000000001\", name: \"QA\", type: \"started\", color: \"#00ff00\" }) { success workflowState { name position } } }", json!({})).await;
+    assert_eq!(state["workflowState"]["name"], "QA");
+    let wrong = gql(&api, "mutation { workflowStateCreate(input: { teamId: \"c0000000-0000-4000-8000-000000000001\", name: \"X\", type: \"limbo\", color: \"#000\" }) { success } }", json!({})).await;
+    error(&wrong, 400, "INVALID_INPUT");
+
+    let link = mutate(&api, "mutation { attachmentLinkURL(issueId: \"20000000-0000-4000-8000-000000000004\", url: \"https://example.com/log\") { success attachment { id title } } }", json!({})).await;
+    assert_eq!(link["attachment"]["title"], "https://example.com/log");
+    let again = mutate(&api, "mutation($i: AttachmentCreateInput!) { attachmentCreate(input: $i) { success attachment { id title } } }", json!({"i": {"issueId": "20000000-0000-4000-8000-000000000004", "url": "https://example.com/log", "title": "Crash log"}})).await;
+    assert_eq!(
+        again["attachment"]["id"], link["attachment"]["id"],
+        "same URL, same attachment"
+    );
+}

@@ -1,0 +1,242 @@
+// @linear/sdk scenarios against a Linear clone: the SDK unmodified but for its apiUrl.
+//   LINEAR_API_URL=http://127.0.0.1:3014/graphql LINEAR_API_KEY=lin_api_… LINEAR_OAUTH_TOKEN=… node scenario.mjs
+import http from "node:http";
+import { LinearClient, LinearErrorType } from "@linear/sdk";
+import { LinearWebhookClient } from "@linear/sdk/webhooks";
+
+const apiUrl = process.env.LINEAR_API_URL;
+const linear = new LinearClient({ apiKey: process.env.LINEAR_API_KEY, apiUrl });
+const oauth = new LinearClient({ accessToken: process.env.LINEAR_OAUTH_TOKEN, apiUrl });
+const ENG = "c0000000-0000-4000-8000-000000000001";
+
+let failures = 0;
+async function scenario(name, body) {
+  try {
+    await body();
+    console.log(`ok   ${name}`);
+  } catch (err) {
+    failures += 1;
+    console.log(`FAIL ${name}: ${err?.stack ?? err}`);
+    if (err?.errors) console.log(JSON.stringify(err.errors, null, 1).slice(0, 1500));
+  }
+}
+function assert(cond, message) {
+  if (!cond) throw new Error(`assertion failed: ${message}`);
+}
+async function expectError(promise, type, what) {
+  try {
+    await promise;
+  } catch (err) {
+    assert(err.type === type, `${what}: expected ${type}, got ${err.type} (${err.message})`);
+    return err;
+  }
+  throw new Error(`${what}: expected an error`);
+}
+
+await scenario("viewer, organization, users", async () => {
+  const me = await linear.viewer;
+  assert(me.email === "ada@acme.test" && me.isMe && me.admin, "viewer is Ada");
+  const other = await oauth.viewer;
+  assert(other.email === "ben@acme.test", "oauth viewer is Ben");
+  const org = await linear.organization;
+  assert(org.name === "Acme" && org.urlKey === "acme", "organization");
+  const users = await linear.users();
+  assert(users.nodes.length === 2, "two users");
+  const ben = await linear.user(other.id);
+  assert(ben.displayName === "ben" && !ben.isMe, "user by id");
+});
+
+await scenario("teams with states, labels, members, cycles, projects", async () => {
+  const teams = await linear.teams();
+  assert(teams.nodes.length === 1 && teams.nodes[0].key === "ENG", "one team ENG");
+  const team = await linear.team(ENG);
+  const states = await team.states();
+  const types = states.nodes.map((s) => s.type).sort();
+  assert(["backlog", "canceled", "completed", "started", "unstarted"].every((t) => types.includes(t)), "standard states");
+  const labels = await team.labels();
+  assert(labels.nodes.map((l) => l.name).sort().join() === "Bug,Feature,Improvement", "labels");
+  const members = await team.members();
+  assert(members.nodes.length === 2, "members");
+  const cycle = await team.activeCycle;
+  assert(cycle && cycle.isActive && cycle.number === 1, "active cycle");
+  const projects = await team.projects();
+  assert(projects.nodes[0].name === "Launch", "project");
+  const states2 = await linear.workflowStates({ filter: { team: { key: { eq: "ENG" } }, type: { eq: "started" } } });
+  assert(states2.nodes.length === 2, "workflowStates filter");
+  const labels2 = await linear.issueLabels();
+  assert(labels2.nodes.length === 3, "issueLabels");
+});
+
+await scenario("issue by identifier with relations, children, comments, labels", async () => {
+  const issue = await linear.issue("ENG-1");
+  assert(issue.identifier === "ENG-1" && issue.priority === 2 && issue.priorityLabel === "High", "issue fields");
+  assert(issue.url.includes("/acme/issue/ENG-1/"), `url ${issue.url}`);
+  const [team, state, assignee, project, cycle] = await Promise.all([issue.team, issue.state, issue.assignee, issue.project, issue.cycle]);
+  assert(team.key === "ENG" && state.type === "started" && assignee.displayName === "ada", "relations");
+  assert(project.name === "Launch" && cycle.number === 1, "project and cycle");
+  const children = await issue.children();
+  assert(children.nodes.map((c) => c.identifier).sort().join() === "ENG-2,ENG-3", "children");
+  const comments = await issue.comments();
+  assert(comments.nodes.length === 2, "comments");
+  const labels = await issue.labels();
+  assert(labels.nodes[0].name === "Feature", "labels");
+  const attachments = await issue.attachments();
+  assert(attachments.nodes[0].title === "Login mockups", "attachments");
+  const parent = await children.nodes[0].parent;
+  assert(parent.identifier === "ENG-1", "parent");
+});
+
+await scenario("issues: filters, ordering, Relay pagination", async () => {
+  const all = await linear.issues();
+  assert(all.nodes.length === 6, `six issues, got ${all.nodes.length}`);
+  const bugs = await linear.issues({ filter: { labels: { name: { eq: "Bug" } } } });
+  assert(bugs.nodes.length === 1 && bugs.nodes[0].identifier === "ENG-4", "label filter");
+  const urgent = await linear.issues({ filter: { priority: { lte: 2, gte: 1 } } });
+  assert(urgent.nodes.map((i) => i.identifier).sort().join() === "ENG-1,ENG-4", "priority filter");
+  const unassigned = await linear.issues({ filter: { assignee: { null: true } } });
+  assert(unassigned.nodes.length === 3, "assignee null");
+  const mine = await linear.issues({ filter: { assignee: { isMe: { eq: true } } } });
+  assert(mine.nodes.length === 1, "isMe");
+  const started = await linear.issues({ filter: { state: { type: { in: ["started", "completed"] } } } });
+  assert(started.nodes.length === 2, "state type in");
+  const either = await linear.issues({ filter: { or: [{ title: { containsIgnoreCase: "LOGIN" } }, { number: { eq: 5 } }] } });
+  assert(either.nodes.length === 3, `or filter: ${either.nodes.map((i) => i.identifier)}`);
+  const inProject = await linear.issues({ filter: { project: { name: { eq: "Launch" } }, cycle: { number: { eq: 1 } } } });
+  assert(inProject.nodes.length === 1, "project and cycle filter");
+  const since = await linear.issues({ filter: { createdAt: { gt: "2024-01-04T12:30:00.000Z" } } });
+  assert(since.nodes.length === 3, "createdAt comparator");
+  const page1 = await linear.issues({ first: 4 });
+  assert(page1.nodes.length === 4 && page1.pageInfo.hasNextPage, "first page");
+  assert(page1.nodes[0].identifier === "ENG-6", "newest first");
+  const cursor = page1.pageInfo.endCursor;
+  const page2 = await page1.fetchNext();
+  assert(page2.nodes.length === 6 && !page2.pageInfo.hasNextPage, "fetchNext appends the rest");
+  const back = await linear.issues({ last: 2, before: cursor });
+  assert(back.nodes.length === 2 && back.nodes[1].identifier === "ENG-4", "last/before");
+  const updated = await linear.issues({ orderBy: "updatedAt", first: 1 });
+  assert(updated.nodes[0].identifier === "ENG-2", "orderBy updatedAt");
+});
+
+await scenario("issueCreate, issueUpdate with state transitions and history", async () => {
+  const states = await (await linear.team(ENG)).states();
+  const byName = Object.fromEntries(states.nodes.map((s) => [s.name, s.id]));
+  const created = await linear.createIssue({
+    teamId: ENG, title: "Add dark mode", description: "Please", priority: 3,
+    labelIds: ["e0000000-0000-4000-8000-000000000002"], dueDate: "2024-05-01",
+  });
+  assert(created.success && created.lastSyncId > 0, "payload");
+  const issue = await created.issue;
+  assert(issue.identifier === "ENG-7" && issue.number === 7, `numbered ${issue.identifier}`);
+  assert((await issue.state).name === "Backlog", "default state");
+  assert(issue.dueDate === "2024-05-01", "dueDate");
+  const moved = await linear.updateIssue(issue.id, { stateId: byName["In Progress"], assigneeId: (await linear.viewer).id, estimate: 2 });
+  const started = await moved.issue;
+  assert(started.startedAt && !started.completedAt, "startedAt set");
+  const done = await (await linear.updateIssue(issue.id, { stateId: byName.Done })).issue;
+  assert(done.completedAt, "completedAt set");
+  const history = await done.history();
+  assert(history.nodes.length >= 2, `history ${history.nodes.length}`);
+  assert(history.nodes.some((h) => h.toStateId === byName.Done && h.fromStateId === byName["In Progress"]), "state change recorded");
+  const labeled = await (await linear.issueAddLabel(issue.id, "e0000000-0000-4000-8000-000000000001")).issue;
+  assert(labeled.labelIds.length === 2, "issueAddLabel");
+  const unlabeled = await (await linear.issueRemoveLabel(issue.id, "e0000000-0000-4000-8000-000000000002")).issue;
+  assert(unlabeled.labelIds.join() === "e0000000-0000-4000-8000-000000000001", "issueRemoveLabel");
+  const child = await (await linear.createIssue({ teamId: ENG, title: "Sub task", parentId: issue.id })).issue;
+  assert((await child.parent).id === issue.id, "parent");
+});
+
+await scenario("archive, unarchive, delete (trash), batch update", async () => {
+  const issue = await (await linear.createIssue({ teamId: ENG, title: "Temporary" })).issue;
+  const archived = await linear.archiveIssue(issue.id);
+  assert(archived.success, "archived");
+  const visible = await linear.issues({ filter: { title: { eq: "Temporary" } } });
+  assert(visible.nodes.length === 0, "archived hidden");
+  const withArchived = await linear.issues({ filter: { title: { eq: "Temporary" } }, includeArchived: true });
+  assert(withArchived.nodes.length === 1 && withArchived.nodes[0].archivedAt, "includeArchived");
+  await linear.unarchiveIssue(issue.id);
+  assert((await linear.issues({ filter: { title: { eq: "Temporary" } } })).nodes.length === 1, "unarchived");
+  await linear.deleteIssue(issue.id);
+  const trashed = await linear.issue(issue.id);
+  assert(trashed.trashed === true && trashed.archivedAt, "trashed");
+  const batch = await linear.updateIssueBatch(["20000000-0000-4000-8000-000000000003", "20000000-0000-4000-8000-000000000005"], { priority: 1 });
+  assert(batch.success && batch.issues.length === 2 && batch.issues.every((i) => i.priority === 1), "batch");
+});
+
+await scenario("comments, labels, projects, cycles, workflow states", async () => {
+  const comment = await (await linear.createComment({ issueId: "20000000-0000-4000-8000-000000000004", body: "Fixed in #42" })).comment;
+  assert(comment.body === "Fixed in #42" && (await comment.user).displayName === "ada", "commentCreate");
+  const edited = await (await linear.updateComment(comment.id, { body: "Fixed in #43" })).comment;
+  assert(edited.body === "Fixed in #43" && edited.editedAt, "commentUpdate");
+  const deleted = await linear.deleteComment(comment.id);
+  assert(deleted.success && deleted.entityId === comment.id, "commentDelete");
+  const label = await (await linear.createIssueLabel({ name: "Security", color: "#ff0000", teamId: ENG })).issueLabel;
+  assert(label.name === "Security", "issueLabelCreate");
+  await linear.updateIssueLabel(label.id, { name: "Sec" });
+  assert((await linear.issueLabel(label.id)).name === "Sec", "issueLabelUpdate");
+  assert((await linear.deleteIssueLabel(label.id)).success, "issueLabelDelete");
+  const project = await (await linear.createProject({ name: "Mobile", teamIds: [ENG] })).project;
+  assert(project.name === "Mobile" && (await project.status).type === "planned", "projectCreate");
+  const renamed = await (await linear.updateProject(project.id, { name: "Mobile app", priority: 1 })).project;
+  assert(renamed.name === "Mobile app" && renamed.priorityLabel === "Urgent", "projectUpdate");
+  assert((await linear.archiveProject(project.id)).success, "projectArchive");
+  const cycle = await (await linear.createCycle({ teamId: ENG, startsAt: new Date(Date.now() + 30 * 86400e3), endsAt: new Date(Date.now() + 44 * 86400e3) })).cycle;
+  assert(cycle.number === 2 && cycle.isFuture, "cycleCreate");
+  const named = await (await linear.updateCycle(cycle.id, { name: "Polish" })).cycle;
+  assert(named.name === "Polish", "cycleUpdate");
+  const state = await (await linear.createWorkflowState({ teamId: ENG, name: "QA", type: "started", color: "#00ff00" })).workflowState;
+  assert(state.name === "QA" && state.type === "started", "workflowStateCreate");
+  const link = await (await linear.attachmentLinkURL("20000000-0000-4000-8000-000000000004", "https://example.com/log")).attachment;
+  assert(link.url === "https://example.com/log", "attachmentLinkURL");
+  const again = await (await linear.createAttachment({ issueId: "20000000-0000-4000-8000-000000000004", url: "https://example.com/log", title: "Crash log" })).attachment;
+  assert(again.id === link.id && again.title === "Crash log", "attachmentCreate upserts by URL");
+});
+
+await scenario("searchIssues", async () => {
+  const found = await linear.searchIssues("login");
+  assert(found.nodes.length === 2 && found.totalCount === 2, `search ${found.nodes.length}`);
+});
+
+await scenario("errors: bad key, API key as Bearer, unknown ids, invalid input", async () => {
+  const bad = new LinearClient({ apiKey: "lin_api_nope", apiUrl });
+  const err = await expectError(bad.viewer, LinearErrorType.AuthenticationError, "bad key");
+  assert(err.status === 401, "401");
+  const bearer = new LinearClient({ accessToken: process.env.LINEAR_API_KEY, apiUrl });
+  await expectError(bearer.viewer, LinearErrorType.AuthenticationError, "API key as Bearer");
+  await expectError(linear.issue("ENG-999"), LinearErrorType.InvalidInput, "unknown identifier");
+  await expectError(linear.createIssue({ teamId: ENG, title: "x", priority: 9 }), LinearErrorType.InvalidInput, "priority");
+  await expectError(linear.createIssue({ teamId: ENG, title: "x", stateId: "nope" }), LinearErrorType.InvalidInput, "state");
+  await expectError(linear.issues({ after: "!!!" }), LinearErrorType.InvalidInput, "cursor");
+});
+
+await scenario("signed webhooks to a loopback receiver", async () => {
+  const received = [];
+  const server = http.createServer((req, res) => {
+    let body = "";
+    req.on("data", (chunk) => (body += chunk));
+    req.on("end", () => { received.push({ headers: req.headers, body }); res.end("ok"); });
+  });
+  await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const url = `http://127.0.0.1:${server.address().port}/hook`;
+  try {
+    const hook = await (await linear.createWebhook({ url, teamId: ENG, resourceTypes: ["Issue", "Comment"], secret: "s3cret" })).webhook;
+    assert(hook.enabled && hook.secret === "s3cret", "webhookCreate");
+    const issue = await (await linear.createIssue({ teamId: ENG, title: "Hooked" })).issue;
+    await linear.createComment({ issueId: issue.id, body: "hello" });
+    for (let i = 0; i < 100 && received.length < 2; i++) await new Promise((r) => setTimeout(r, 50));
+    assert(received.length >= 2, `deliveries ${received.length}`);
+    const verifier = new LinearWebhookClient("s3cret");
+    const first = received.find((r) => r.headers["linear-event"] === "Issue");
+    const payload = verifier.parseData(Buffer.from(first.body), first.headers["linear-signature"]);
+    assert(payload.action === "create" && payload.type === "Issue" && payload.data.identifier === issue.identifier, "issue payload");
+    assert(first.headers["linear-delivery"], "Linear-Delivery");
+    const comment = received.find((r) => r.headers["linear-event"] === "Comment");
+    assert(JSON.parse(comment.body).data.body === "hello", "comment payload");
+    await linear.updateWebhook(hook.id, { enabled: false });
+    assert((await linear.deleteWebhook(hook.id)).success, "webhookDelete");
+  } finally {
+    server.close();
+  }
+});
+
+console.log(failures === 0 ? "all scenarios passed" : `${failures} scenario(s) failed`);
+process.exit(failures === 0 ? 0 : 1);

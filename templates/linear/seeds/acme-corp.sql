@@ -1,0 +1,120 @@
+-- acme-corp: organization Acme Corp with five users and three teams — ENG (the same ids as
+-- `basic`), DES (Design) and OPS (Operations, private) — each with Linear's standard
+-- workflow states and labels, two projects shared across teams, an active cycle per team
+-- with cycles enabled (the current fortnight: the only clock-derived timestamps), and 36
+-- issues with parents, comments and history-free fixed timestamps.
+
+INSERT INTO organization (id, name, url_key, created_at, updated_at) VALUES
+  ('a0000000-0000-4000-8000-000000000001', 'Acme Corp', 'acme-corp', '2023-06-01T09:00:00Z', '2023-06-01T09:00:00Z');
+
+INSERT INTO users (id, name, display_name, email, admin, active, created_at, updated_at) VALUES
+  ('b0000000-0000-4000-8000-000000000001', 'Ada Admin', 'ada', 'ada@acme.test', true, true, '2023-06-01T09:00:00Z', '2023-06-01T09:00:00Z'),
+  ('b0000000-0000-4000-8000-000000000002', 'Ben Builder', 'ben', 'ben@acme.test', false, true, '2023-06-01T09:05:00Z', '2023-06-01T09:05:00Z'),
+  ('b0000000-0000-4000-8000-000000000003', 'Cleo Designer', 'cleo', 'cleo@acme.test', false, true, '2023-06-02T09:00:00Z', '2023-06-02T09:00:00Z'),
+  ('b0000000-0000-4000-8000-000000000004', 'Dev Ops', 'dev', 'dev@acme.test', false, true, '2023-06-03T09:00:00Z', '2023-06-03T09:00:00Z'),
+  ('b0000000-0000-4000-8000-000000000005', 'Eve Former', 'eve', 'eve@acme.test', false, false, '2023-06-04T09:00:00Z', '2023-09-01T09:00:00Z');
+
+INSERT INTO teams (id, key, name, description, color, icon, private, cycles_enabled, created_at, updated_at) VALUES
+  ('c0000000-0000-4000-8000-000000000001', 'ENG', 'Engineering', 'Builds the product', '#5e6ad2', 'Code', false, true, '2023-06-01T10:00:00Z', '2023-06-01T10:00:00Z'),
+  ('c0000000-0000-4000-8000-000000000002', 'DES', 'Design', 'Designs the product', '#bb87fc', 'Palette', false, true, '2023-06-01T10:05:00Z', '2023-06-01T10:05:00Z'),
+  ('c0000000-0000-4000-8000-000000000003', 'OPS', 'Operations', 'Keeps it running', '#f2994a', 'Server', true, false, '2023-06-01T10:10:00Z', '2023-06-01T10:10:00Z');
+
+INSERT INTO team_members (id, team_id, user_id, created_at)
+SELECT format('c1000000-0000-4000-8000-%s', lpad((row_number() OVER ())::text, 12, '0')), t, u, '2023-06-05T09:00:00Z'
+FROM (VALUES
+  ('c0000000-0000-4000-8000-000000000001', 'b0000000-0000-4000-8000-000000000001'),
+  ('c0000000-0000-4000-8000-000000000001', 'b0000000-0000-4000-8000-000000000002'),
+  ('c0000000-0000-4000-8000-000000000002', 'b0000000-0000-4000-8000-000000000001'),
+  ('c0000000-0000-4000-8000-000000000002', 'b0000000-0000-4000-8000-000000000003'),
+  ('c0000000-0000-4000-8000-000000000003', 'b0000000-0000-4000-8000-000000000004'),
+  ('c0000000-0000-4000-8000-000000000003', 'b0000000-0000-4000-8000-000000000002')) AS m(t, u);
+
+-- The standard states per team: ids d0000000-…-<team><n>.
+INSERT INTO workflow_states (id, team_id, name, type, color, position, created_at, updated_at)
+SELECT format('d0000000-0000-4000-8000-0000000000%s%s', t.n, s.n), format('c0000000-0000-4000-8000-00000000000%s', t.n),
+       s.name, s.type, s.color, s.n - 1, '2023-06-01T10:15:00Z', '2023-06-01T10:15:00Z'
+FROM (VALUES (1), (2), (3)) AS t(n),
+     (VALUES (1, 'Backlog', 'backlog', '#bec2c8'), (2, 'Todo', 'unstarted', '#e2e2e2'),
+             (3, 'In Progress', 'started', '#f2c94c'), (4, 'In Review', 'started', '#0f783c'),
+             (5, 'Done', 'completed', '#5e6ad2'), (6, 'Canceled', 'canceled', '#95a2b3'),
+             (7, 'Duplicate', 'canceled', '#95a2b3')) AS s(n, name, type, color);
+
+-- Workspace labels (no team) and per-team labels.
+INSERT INTO issue_labels (id, team_id, name, color, description, created_at, updated_at) VALUES
+  ('e0000000-0000-4000-8000-000000000001', NULL, 'Bug', '#eb5757', 'Something is broken', '2023-06-01T10:20:00Z', '2023-06-01T10:20:00Z'),
+  ('e0000000-0000-4000-8000-000000000002', NULL, 'Feature', '#bb87fc', 'New functionality', '2023-06-01T10:20:00Z', '2023-06-01T10:20:00Z'),
+  ('e0000000-0000-4000-8000-000000000003', NULL, 'Improvement', '#4ea7fc', NULL, '2023-06-01T10:20:00Z', '2023-06-01T10:20:00Z'),
+  ('e0000000-0000-4000-8000-000000000004', 'c0000000-0000-4000-8000-000000000001', 'Backend', '#26b5ce', NULL, '2023-06-01T10:20:00Z', '2023-06-01T10:20:00Z'),
+  ('e0000000-0000-4000-8000-000000000005', 'c0000000-0000-4000-8000-000000000002', 'Research', '#f7c8c1', NULL, '2023-06-01T10:20:00Z', '2023-06-01T10:20:00Z'),
+  ('e0000000-0000-4000-8000-000000000006', 'c0000000-0000-4000-8000-000000000003', 'Incident', '#ff0000', NULL, '2023-06-01T10:20:00Z', '2023-06-01T10:20:00Z');
+
+INSERT INTO project_statuses (id, name, type, color, position, created_at) VALUES
+  ('40000000-0000-4000-8000-000000000001', 'Backlog', 'backlog', '#bec2c8', 0, '2023-06-01T09:00:00Z'),
+  ('40000000-0000-4000-8000-000000000002', 'Planned', 'planned', '#e2e2e2', 1, '2023-06-01T09:00:00Z'),
+  ('40000000-0000-4000-8000-000000000003', 'In Progress', 'started', '#f2c94c', 2, '2023-06-01T09:00:00Z'),
+  ('40000000-0000-4000-8000-000000000004', 'Paused', 'paused', '#95a2b3', 3, '2023-06-01T09:00:00Z'),
+  ('40000000-0000-4000-8000-000000000005', 'Completed', 'completed', '#5e6ad2', 4, '2023-06-01T09:00:00Z'),
+  ('40000000-0000-4000-8000-000000000006', 'Canceled', 'canceled', '#95a2b3', 5, '2023-06-01T09:00:00Z');
+
+INSERT INTO projects (id, name, description, slug_id, color, status_id, priority, lead_id, creator_id, start_date, target_date, started_at, created_at, updated_at) VALUES
+  ('f0000000-0000-4000-8000-000000000001', 'Launch', 'Ship the first release', '8a1f2c3d4e5f', '#5e6ad2', '40000000-0000-4000-8000-000000000003', 2, 'b0000000-0000-4000-8000-000000000001', 'b0000000-0000-4000-8000-000000000001', '2024-01-08', '2024-03-29', '2024-01-08T09:00:00Z', '2023-12-01T09:00:00Z', '2023-12-01T09:00:00Z'),
+  ('f0000000-0000-4000-8000-000000000002', 'Redesign', 'A fresh look', '9b2e3d4f5a6b', '#bb87fc', '40000000-0000-4000-8000-000000000002', 3, 'b0000000-0000-4000-8000-000000000003', 'b0000000-0000-4000-8000-000000000003', '2024-04-01', '2024-06-28', NULL, '2023-12-02T09:00:00Z', '2023-12-02T09:00:00Z');
+
+INSERT INTO project_teams (project_id, team_id) VALUES
+  ('f0000000-0000-4000-8000-000000000001', 'c0000000-0000-4000-8000-000000000001'),
+  ('f0000000-0000-4000-8000-000000000001', 'c0000000-0000-4000-8000-000000000003'),
+  ('f0000000-0000-4000-8000-000000000002', 'c0000000-0000-4000-8000-000000000002'),
+  ('f0000000-0000-4000-8000-000000000002', 'c0000000-0000-4000-8000-000000000001');
+
+INSERT INTO cycles (id, team_id, number, name, starts_at, ends_at, created_at, updated_at)
+SELECT format('10000000-0000-4000-8000-00000000000%s', t), format('c0000000-0000-4000-8000-00000000000%s', t),
+       1, 'Cycle 1', date_trunc('week', now()), date_trunc('week', now()) + interval '14 days',
+       '2023-12-03T09:00:00Z', '2023-12-03T09:00:00Z'
+FROM (VALUES (1), (2)) AS c(t);
+
+-- Twelve issues per team, numbered 1–12: states, priorities, assignees and labels cycle
+-- through the team's; every fourth issue is a child of the first.
+INSERT INTO issues (id, team_id, number, identifier, title, description, priority, estimate, state_id, assignee_id, creator_id, parent_id, project_id, cycle_id, label_ids, sort_order, started_at, completed_at, canceled_at, added_to_team_at, created_at, updated_at)
+SELECT format('20000000-0000-4000-8000-0000000%s%s', t.n, lpad(i::text, 4, '0')),
+       format('c0000000-0000-4000-8000-00000000000%s', t.n), i, t.key || '-' || i,
+       (ARRAY['Investigate slow dashboard', 'Add SSO login', 'Fix crash on export', 'Upgrade dependencies',
+              'Write onboarding guide', 'Audit access logs', 'Polish empty states', 'Rotate credentials',
+              'Support dark mode', 'Reduce bundle size', 'Archive old projects', 'Alert on failed backups'])[i],
+       CASE WHEN i % 3 = 0 THEN NULL ELSE 'Details for ' || t.key || '-' || i END,
+       i % 5, CASE WHEN i % 2 = 0 THEN i % 4 + 1 END,
+       format('d0000000-0000-4000-8000-0000000000%s%s', t.n, (ARRAY[1, 2, 2, 3, 4, 5, 6, 2, 3, 1, 5, 2])[i]),
+       CASE WHEN i % 3 = 1 THEN NULL ELSE t.member END, 'b0000000-0000-4000-8000-000000000001',
+       CASE WHEN i % 4 = 0 THEN format('20000000-0000-4000-8000-0000000%s0001', t.n) END,
+       CASE WHEN t.n <> 3 AND i <= 4 THEN (ARRAY['f0000000-0000-4000-8000-000000000001', 'f0000000-0000-4000-8000-000000000002'])[t.n] END,
+       CASE WHEN t.n <> 3 AND i % 2 = 1 THEN format('10000000-0000-4000-8000-00000000000%s', t.n) END,
+       CASE i % 3 WHEN 0 THEN ARRAY['e0000000-0000-4000-8000-000000000001']
+                  WHEN 1 THEN ARRAY['e0000000-0000-4000-8000-000000000002', t.label]
+                  ELSE ARRAY[]::text[] END,
+       -i, NULL, NULL, NULL,
+       '2024-01-10T09:00:00Z'::timestamptz + (t.n * 100 + i) * interval '1 hour',
+       '2024-01-10T09:00:00Z'::timestamptz + (t.n * 100 + i) * interval '1 hour',
+       '2024-01-10T09:00:00Z'::timestamptz + (t.n * 100 + i) * interval '1 hour' + interval '30 minutes'
+FROM (VALUES (1, 'ENG', 'b0000000-0000-4000-8000-000000000002', 'e0000000-0000-4000-8000-000000000004'),
+             (2, 'DES', 'b0000000-0000-4000-8000-000000000003', 'e0000000-0000-4000-8000-000000000005'),
+             (3, 'OPS', 'b0000000-0000-4000-8000-000000000004', 'e0000000-0000-4000-8000-000000000006')) AS t(n, key, member, label),
+     generate_series(1, 12) AS i
+ORDER BY t.n, i;
+
+-- The state trigger stamps started/completed/canceled with the clock on insert when the
+-- seed gives none: pin them to the fixed timeline instead.
+UPDATE issues SET
+  started_at = CASE WHEN started_at IS NOT NULL THEN created_at + interval '1 hour' END,
+  completed_at = CASE WHEN completed_at IS NOT NULL THEN created_at + interval '2 hours' END,
+  canceled_at = CASE WHEN canceled_at IS NOT NULL THEN created_at + interval '2 hours' END;
+DELETE FROM issue_history;
+
+UPDATE teams SET issue_seq = 12;
+
+INSERT INTO comments (id, issue_id, user_id, body, created_at, updated_at)
+SELECT format('30000000-0000-4000-8000-0000000%s%s', t, lpad(i::text, 4, '0')),
+       format('20000000-0000-4000-8000-0000000%s%s', t, lpad(i::text, 4, '0')),
+       (ARRAY['b0000000-0000-4000-8000-000000000001', 'b0000000-0000-4000-8000-000000000002', 'b0000000-0000-4000-8000-000000000003'])[t],
+       'Looking into this (' || t || '-' || i || ').',
+       '2024-02-01T09:00:00Z'::timestamptz + (t * 10 + i) * interval '1 hour',
+       '2024-02-01T09:00:00Z'::timestamptz + (t * 10 + i) * interval '1 hour'
+FROM generate_series(1, 3) AS t, generate_series(1, 12, 3) AS i;

@@ -1,0 +1,435 @@
+//! Blocks: retrieve, update, delete (to the trash), children list and append (at the end,
+//! `after` a block, or at the start), nested children, and the child-page blocks that
+//! stand for pages under pages.
+
+use asym_kit::deadpool_postgres::{GenericClient, Transaction};
+use asym_kit::tokio_postgres::Row;
+use serde_json::{Map, Value, json};
+
+use crate::content::{self, NewBlock};
+use crate::error::{ApiError, ApiResult};
+use crate::request::{Ctx, Paging, body_id, path_id};
+use crate::rows;
+use crate::webhooks::{self, Entity};
+
+/// The columns [`render`] reads.
+const COLUMNS: &str = "b.id, b.parent_type, b.parent_id, b.type, b.content::text, b.in_trash,
+    nt(b.created_time), nt(b.last_edited_time), b.created_by, b.last_edited_by,
+    EXISTS (SELECT 1 FROM blocks c WHERE c.parent_id = b.id AND NOT c.in_trash)";
+
+/// A block row as answered.
+pub(crate) fn render(row: &Row) -> Value {
+    let kind: String = row.get(3);
+    let parent_type: String = row.get(1);
+    let content: Value = serde_json::from_str(row.get(4)).unwrap_or_else(|_| json!({}));
+    let in_trash: bool = row.get(5);
+    let mut out = Map::new();
+    out.insert("object".into(), "block".into());
+    out.insert("id".into(), row.get::<_, String>(0).into());
+    out.insert(
+        "parent".into(),
+        json!({ "type": parent_type, parent_type.as_str(): row.get::<_, String>(2) }),
+    );
+    out.insert("created_time".into(), row.get::<_, String>(6).into());
+    out.insert("last_edited_time".into(), row.get::<_, String>(7).into());
+    out.insert(
+        "created_by".into(),
+        json!({ "object": "user", "id": row.get::<_, String>(8) }),
+    );
+    out.insert(
+        "last_edited_by".into(),
+        json!({ "object": "user", "id": row.get::<_, String>(9) }),
+    );
+    out.insert("has_children".into(), row.get::<_, bool>(10).into());
+    out.insert("archived".into(), in_trash.into());
+    out.insert("in_trash".into(), in_trash.into());
+    out.insert("type".into(), kind.clone().into());
+    out.insert(kind, content);
+    Value::Object(out)
+}
+
+/// Where blocks may go: a shared page, or a block of one.
+#[derive(Debug, Clone)]
+pub(crate) struct Target {
+    /// `page_id` or `block_id`.
+    pub(crate) parent_type: &'static str,
+    /// The page the blocks belong to.
+    pub(crate) page_id: String,
+}
+
+/// Finds the page or block `id` (404 when absent, trashed pages included, or not shared).
+pub(crate) async fn locate(client: &impl GenericClient, id: &str, kind: &str) -> ApiResult<Target> {
+    let row = rows::by_id(
+        client,
+        "SELECT 'page_id', p.id FROM pages p WHERE p.id = $1 AND p.shared
+         UNION ALL
+         SELECT 'block_id', b.page_id FROM blocks b JOIN pages p ON p.id = b.page_id
+         WHERE b.id = $1 AND p.shared AND b.type <> 'child_page'
+         LIMIT 1",
+        kind,
+        id,
+    )
+    .await?;
+    let parent_type = if row.get::<_, &str>(0) == "page_id" {
+        "page_id"
+    } else {
+        "block_id"
+    };
+    Ok(Target {
+        parent_type,
+        page_id: row.get(1),
+    })
+}
+
+/// One flattened block to insert.
+struct Flat {
+    id: String,
+    parent_type: &'static str,
+    parent_id: String,
+    pos: i64,
+    kind: String,
+    content: String,
+}
+
+fn flatten(
+    blocks: &[NewBlock],
+    parent_type: &'static str,
+    parent_id: &str,
+    first_pos: i64,
+    out: &mut Vec<Flat>,
+) -> Vec<String> {
+    let mut ids = Vec::with_capacity(blocks.len());
+    for (i, block) in blocks.iter().enumerate() {
+        let id = crate::ids::new_uuid();
+        out.push(Flat {
+            id: id.clone(),
+            parent_type,
+            parent_id: parent_id.to_owned(),
+            pos: first_pos + i as i64,
+            kind: block.kind.clone(),
+            content: block.content.to_string(),
+        });
+        flatten(&block.children, "block_id", &id, 1, out);
+        ids.push(id);
+    }
+    ids
+}
+
+/// Where appended blocks go among their siblings.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Place<'a> {
+    /// After the last.
+    End,
+    /// Before the first.
+    Start,
+    /// Right after this sibling.
+    After(&'a str),
+}
+
+/// Inserts `blocks` under `parent` (in page `page_id`) at `place`, in one statement;
+/// returns the top-level ids.
+pub(crate) async fn insert(
+    tx: &Transaction<'_>,
+    parent: (&'static str, &str),
+    page_id: &str,
+    blocks: &[NewBlock],
+    place: Place<'_>,
+    author: &str,
+) -> ApiResult<Vec<String>> {
+    let (parent_type, parent_id) = parent;
+    let n = blocks.len() as i64;
+    let first = match place {
+        Place::Start => {
+            tx.execute(
+                "UPDATE blocks SET pos = pos + $2 WHERE parent_id = $1",
+                &[&parent_id, &n],
+            )
+            .await?;
+            1
+        }
+        Place::After(after) => {
+            let pos: i64 = tx
+                .query_opt(
+                    "SELECT pos FROM blocks WHERE id = $1 AND parent_id = $2",
+                    &[&after, &parent_id],
+                )
+                .await?
+                .ok_or_else(|| {
+                    ApiError::validation(format!("Block {after} is not a child of {parent_id}."))
+                })?
+                .get(0);
+            tx.execute(
+                "UPDATE blocks SET pos = pos + $3 WHERE parent_id = $1 AND pos > $2",
+                &[&parent_id, &pos, &n],
+            )
+            .await?;
+            pos + 1
+        }
+        Place::End => {
+            let statement = tx
+                .prepare_cached("SELECT coalesce(max(pos), 0) + 1 FROM blocks WHERE parent_id = $1")
+                .await?;
+            tx.query_one(&statement, &[&parent_id]).await?.get(0)
+        }
+    };
+    if blocks.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut flat = Vec::new();
+    let ids = flatten(blocks, parent_type, parent_id, first, &mut flat);
+    let column = |f: fn(&Flat) -> String| flat.iter().map(f).collect::<Vec<String>>();
+    let (id, ptype, pid, kind, content) = (
+        column(|f| f.id.clone()),
+        column(|f| f.parent_type.to_owned()),
+        column(|f| f.parent_id.clone()),
+        column(|f| f.kind.clone()),
+        column(|f| f.content.clone()),
+    );
+    let pos: Vec<i64> = flat.iter().map(|f| f.pos).collect();
+    let statement = tx
+        .prepare_cached(
+            "INSERT INTO blocks (id, parent_type, parent_id, page_id, pos, type, content, created_by, last_edited_by)
+             SELECT i, pt, pi, $4, ps, k, c::jsonb, $8, $8
+             FROM unnest($1::text[], $2::text[], $3::text[], $5::bigint[], $6::text[], $7::text[]) AS u(i, pt, pi, ps, k, c)",
+        )
+        .await?;
+    tx.execute(
+        &statement,
+        &[&id, &ptype, &pid, &page_id, &pos, &kind, &content, &author],
+    )
+    .await?;
+    Ok(ids)
+}
+
+/// Marks page `page_id` edited by `author` and announces `page.content_updated`.
+async fn content_updated(
+    tx: &Transaction<'_>,
+    page_id: &str,
+    blocks: &[String],
+    author: &str,
+) -> ApiResult<bool> {
+    tx.execute(
+        "UPDATE pages SET last_edited_time = now(), last_edited_by = $2 WHERE id = $1",
+        &[&page_id, &author],
+    )
+    .await?;
+    let updated: Vec<Value> = blocks
+        .iter()
+        .map(|id| json!({ "id": id, "type": "block" }))
+        .collect();
+    webhooks::emit(
+        tx,
+        "page.content_updated",
+        Entity::new("page", page_id),
+        json!({ "parent": { "id": page_id, "type": "page" }, "updated_blocks": updated }),
+        author,
+    )
+    .await
+}
+
+async fn fetch(client: &impl GenericClient, id: &str) -> ApiResult<Row> {
+    let sql = format!(
+        "SELECT {COLUMNS} FROM blocks b JOIN pages p ON p.id = b.page_id WHERE b.id = $1 AND p.shared"
+    );
+    rows::by_id(client, &sql, "block", id).await
+}
+
+/// `GET /v1/blocks/{id}`.
+pub(crate) async fn retrieve(ctx: &Ctx, id: &str) -> ApiResult<Value> {
+    let id = path_id("block_id", id)?;
+    let client = ctx.kit.db().await?;
+    match fetch(&client, &id).await {
+        Ok(row) => Ok(render(&row)),
+        Err(not_found) => {
+            // A page with no block of its own (in a data source, or at the workspace's top)
+            // is still a `child_page` block, as Notion answers it.
+            let statement = client
+                .prepare_cached(
+                    "SELECT p.id, CASE WHEN p.parent_type = 'data_source_id' THEN 'database_id' ELSE p.parent_type END,
+                            coalesce(p.database_id, p.parent_id, ''), 'child_page', jsonb_build_object('title', p.title)::text,
+                            p.in_trash, nt(p.created_time), nt(p.last_edited_time), p.created_by, p.last_edited_by,
+                            EXISTS (SELECT 1 FROM blocks c WHERE c.parent_id = p.id AND NOT c.in_trash)
+                     FROM pages p WHERE p.id = $1 AND p.shared",
+                )
+                .await?;
+            let row = client
+                .query_opt(&statement, &[&id])
+                .await?
+                .ok_or(not_found)?;
+            let mut block = render(&row);
+            if block["parent"]["type"] == "workspace" {
+                block["parent"] = json!({ "type": "workspace", "workspace": true });
+            }
+            Ok(block)
+        }
+    }
+}
+
+/// `GET /v1/blocks/{id}/children`.
+pub(crate) async fn children(ctx: &Ctx, id: &str, paging: Paging) -> ApiResult<Value> {
+    let id = path_id("block_id", id)?;
+    let client = ctx.kit.db().await?;
+    locate(&client, &id, "block").await?;
+    let statement = client
+        .prepare_cached(&format!(
+            "SELECT {COLUMNS} FROM blocks b WHERE b.parent_id = $1 AND NOT b.in_trash ORDER BY b.pos OFFSET $2 LIMIT $3"
+        ))
+        .await?;
+    let rows = client
+        .query(&statement, &[&id, &paging.offset, &paging.limit()])
+        .await?;
+    Ok(paging.list(rows.iter().map(render).collect(), "block"))
+}
+
+/// `PATCH /v1/blocks/{id}/children` `{children, after?, position?}`: answers the new
+/// top-level blocks.
+pub(crate) async fn append(ctx: &Ctx, id: &str, body: &Map<String, Value>) -> ApiResult<Value> {
+    let id = path_id("block_id", id)?;
+    let new = content::blocks(
+        body.get("children").ok_or_else(|| {
+            ApiError::validation(
+                "body failed validation: body.children should be defined, instead was `undefined`.",
+            )
+        })?,
+        "body.children",
+        2,
+    )?;
+    let after;
+    let place = match (body.get("after"), body.get("position")) {
+        (Some(given), _) => {
+            after = body_id("body.after", Some(given))?;
+            Place::After(&after)
+        }
+        (None, Some(position)) => match position.get("type").and_then(Value::as_str) {
+            Some("after_block") => {
+                after = body_id(
+                    "body.position.after_block.id",
+                    position.get("after_block").and_then(|a| a.get("id")),
+                )?;
+                Place::After(&after)
+            }
+            Some("start") => Place::Start,
+            Some("end") | None => Place::End,
+            Some(other) => {
+                return Err(ApiError::validation(format!(
+                    "body failed validation: body.position.type should be `start`, `end` or `after_block`, instead was `\"{other}\"`."
+                )));
+            }
+        },
+        (None, None) => Place::End,
+    };
+    let mut client = ctx.kit.db().await?;
+    let tx = client.transaction().await?;
+    let target = locate(&tx, &id, "block").await?;
+    let ids = insert(
+        &tx,
+        (target.parent_type, &id),
+        &target.page_id,
+        &new,
+        place,
+        &ctx.bot,
+    )
+    .await?;
+    let wake = content_updated(&tx, &target.page_id, &ids, &ctx.bot).await?;
+    let statement = tx
+        .prepare_cached(&format!(
+            "SELECT {COLUMNS} FROM blocks b WHERE b.id = ANY($1) ORDER BY b.pos"
+        ))
+        .await?;
+    let rows = tx.query(&statement, &[&ids]).await?;
+    ctx.commit(tx, wake).await?;
+    let paging = Paging {
+        offset: 0,
+        size: 100,
+    };
+    Ok(paging.list(rows.iter().map(render).collect(), "block"))
+}
+
+/// `PATCH /v1/blocks/{id}`: new content for the block's own type, `in_trash`/`archived`.
+pub(crate) async fn update(ctx: &Ctx, id: &str, body: &Map<String, Value>) -> ApiResult<Value> {
+    let id = path_id("block_id", id)?;
+    let mut client = ctx.kit.db().await?;
+    let tx = client.transaction().await?;
+    let row = fetch(&tx, &id).await?;
+    let kind: String = row.get(3);
+    let mut stored: Map<String, Value> = serde_json::from_str(row.get(4)).unwrap_or_default();
+    for key in body.keys() {
+        let known =
+            key == &kind || matches!(key.as_str(), "type" | "object" | "archived" | "in_trash");
+        if !known {
+            return Err(ApiError::validation(format!(
+                "body failed validation: body.{key} should be not present: the block is a {kind}."
+            )));
+        }
+    }
+    if let Some(given) = body.get(&kind) {
+        let given = given.as_object().ok_or_else(|| {
+            ApiError::validation(format!(
+                "body failed validation: body.{kind} should be an object, instead was `{given}`."
+            ))
+        })?;
+        stored.extend(
+            given
+                .iter()
+                .filter(|(k, _)| *k != "children")
+                .map(|(k, v)| (k.clone(), v.clone())),
+        );
+        let content = content::normalize(&kind, &stored, &format!("body.{kind}"))?;
+        tx.execute(
+            "UPDATE blocks SET content = $2::text::jsonb, last_edited_time = now(), last_edited_by = $3 WHERE id = $1",
+            &[&id, &content.to_string(), &ctx.bot],
+        )
+        .await?;
+    }
+    if let Some(trash) = trash_flag(body)? {
+        set_trash(&tx, &id, &kind, trash, &ctx.bot).await?;
+    }
+    let page_id = locate(&tx, &id, "block")
+        .await
+        .map(|t| t.page_id)
+        .unwrap_or_else(|_| id.clone());
+    let wake = content_updated(&tx, &page_id, std::slice::from_ref(&id), &ctx.bot).await?;
+    let row = fetch(&tx, &id).await?;
+    ctx.commit(tx, wake).await?;
+    Ok(render(&row))
+}
+
+/// `in_trash` (or the older `archived`) of an update body.
+pub(crate) fn trash_flag(body: &Map<String, Value>) -> ApiResult<Option<bool>> {
+    match body.get("in_trash").or_else(|| body.get("archived")) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::Bool(flag)) => Ok(Some(*flag)),
+        Some(other) => Err(ApiError::validation(format!(
+            "body failed validation: body.in_trash should be a boolean, instead was `{other}`."
+        ))),
+    }
+}
+
+async fn set_trash(
+    tx: &Transaction<'_>,
+    id: &str,
+    kind: &str,
+    trash: bool,
+    author: &str,
+) -> ApiResult<()> {
+    tx.execute(
+        "UPDATE blocks SET in_trash = $2, last_edited_time = now(), last_edited_by = $3 WHERE id = $1",
+        &[&id, &trash, &author],
+    )
+    .await?;
+    if kind == "child_page" {
+        tx.execute(
+            "UPDATE pages SET in_trash = $2 WHERE id = $1",
+            &[&id, &trash],
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+/// `DELETE /v1/blocks/{id}`: moves the block to the trash and answers it.
+pub(crate) async fn delete(ctx: &Ctx, id: &str) -> ApiResult<Value> {
+    let mut body = Map::new();
+    body.insert("in_trash".into(), true.into());
+    update(ctx, id, &body).await
+}

@@ -1,0 +1,316 @@
+//! Block shapes: a request's block (`{"type": "paragraph", "paragraph": {…, "children": […]}}`)
+//! checked and normalised into its stored content, with its nested children split off.
+
+use serde_json::{Map, Value, json};
+
+use crate::error::{ApiError, ApiResult, invalid};
+use crate::richtext;
+
+/// Most blocks in one `children` array.
+pub(crate) const MAX_CHILDREN: usize = 100;
+
+/// Block types whose content is rich text (with a colour).
+const TEXT_TYPES: [&str; 11] = [
+    "paragraph",
+    "heading_1",
+    "heading_2",
+    "heading_3",
+    "bulleted_list_item",
+    "numbered_list_item",
+    "to_do",
+    "toggle",
+    "quote",
+    "callout",
+    "code",
+];
+
+/// Block types that hold a file or a link.
+const MEDIA_TYPES: [&str; 7] = [
+    "image", "file", "video", "pdf", "audio", "bookmark", "embed",
+];
+
+/// Every block type a request may create.
+pub(crate) fn creatable(kind: &str) -> bool {
+    TEXT_TYPES.contains(&kind)
+        || MEDIA_TYPES.contains(&kind)
+        || matches!(
+            kind,
+            "divider" | "table" | "table_row" | "equation" | "breadcrumb" | "table_of_contents"
+        )
+}
+
+/// A block ready to store: its type, its content, its own children.
+#[derive(Debug, Clone)]
+pub(crate) struct NewBlock {
+    /// The block type.
+    pub(crate) kind: String,
+    /// Its content as stored and answered.
+    pub(crate) content: Value,
+    /// Nested children.
+    pub(crate) children: Vec<NewBlock>,
+}
+
+/// Checks a `children` array at `path`; `depth` counts the levels left for nesting.
+pub(crate) fn blocks(value: &Value, path: &str, depth: usize) -> ApiResult<Vec<NewBlock>> {
+    let items = value
+        .as_array()
+        .ok_or_else(|| invalid(path, "an array", value))?;
+    if items.len() > MAX_CHILDREN {
+        return Err(ApiError::validation(format!(
+            "body failed validation: {path}.length should be ≤ `{MAX_CHILDREN}`, instead was `{}`.",
+            items.len()
+        )));
+    }
+    items
+        .iter()
+        .enumerate()
+        .map(|(i, item)| block(item, &format!("{path}[{i}]"), depth))
+        .collect()
+}
+
+fn block(value: &Value, path: &str, depth: usize) -> ApiResult<NewBlock> {
+    let object = value
+        .as_object()
+        .ok_or_else(|| invalid(path, "an object", value))?;
+    let kind = object
+        .get("type")
+        .and_then(Value::as_str)
+        .or_else(|| {
+            object
+                .keys()
+                .map(String::as_str)
+                .find(|k| *k != "object" && *k != "type")
+        })
+        .ok_or_else(|| invalid(path, "a block object", value))?;
+    if !creatable(kind) {
+        return Err(ApiError::validation(format!(
+            "body failed validation: {path}.{kind} should be not present, instead was `{}`.",
+            object.get(kind).unwrap_or(&Value::Null)
+        )));
+    }
+    let given = object.get(kind).cloned().unwrap_or_else(|| json!({}));
+    let mut given = match given {
+        Value::Object(map) => map,
+        other => return Err(invalid(&format!("{path}.{kind}"), "an object", &other)),
+    };
+    let children = match given.remove("children") {
+        None | Some(Value::Null) => Vec::new(),
+        Some(_) if depth == 0 => {
+            return Err(ApiError::validation(format!(
+                "body failed validation: {path}.{kind}.children should be not present: blocks nest at most two levels in one request."
+            )));
+        }
+        Some(children) => blocks(&children, &format!("{path}.{kind}.children"), depth - 1)?,
+    };
+    let content = normalize(kind, &given, &format!("{path}.{kind}"))?;
+    if kind == "table" && children.iter().any(|c| c.kind != "table_row") {
+        return Err(invalid(
+            &format!("{path}.table.children"),
+            "table_row blocks",
+            &Value::Null,
+        ));
+    }
+    Ok(NewBlock {
+        kind: kind.to_owned(),
+        content,
+        children,
+    })
+}
+
+/// A block's content, normalised (also used on a stored content overlaid with an update).
+pub(crate) fn normalize(kind: &str, given: &Map<String, Value>, path: &str) -> ApiResult<Value> {
+    let mut out = Map::new();
+    if TEXT_TYPES.contains(&kind) {
+        let rich = given
+            .get("rich_text")
+            .ok_or_else(|| invalid(&format!("{path}.rich_text"), "defined", &Value::Null))?;
+        out.insert(
+            "rich_text".into(),
+            richtext::normalize(rich, &format!("{path}.rich_text"))?,
+        );
+        if kind != "code" {
+            out.insert("color".into(), color(given.get("color"), path)?);
+        }
+        match kind {
+            "to_do" => {
+                let checked = given.get("checked").map_or(Ok(false), |c| {
+                    c.as_bool()
+                        .ok_or_else(|| invalid(&format!("{path}.checked"), "a boolean", c))
+                })?;
+                out.insert("checked".into(), checked.into());
+            }
+            "heading_1" | "heading_2" | "heading_3" => {
+                let toggle = given
+                    .get("is_toggleable")
+                    .and_then(Value::as_bool)
+                    .unwrap_or(false);
+                out.insert("is_toggleable".into(), toggle.into());
+            }
+            "callout" => {
+                let icon = given
+                    .get("icon")
+                    .cloned()
+                    .unwrap_or_else(|| json!({ "type": "emoji", "emoji": "💡" }));
+                out.insert("icon".into(), icon);
+            }
+            "code" => {
+                let language = given
+                    .get("language")
+                    .and_then(Value::as_str)
+                    .unwrap_or("plain text");
+                out.insert("caption".into(), caption(given.get("caption"), path)?);
+                out.insert("language".into(), language.into());
+            }
+            _ => {}
+        }
+        return Ok(Value::Object(out));
+    }
+    match kind {
+        "bookmark" | "embed" => {
+            let url = given
+                .get("url")
+                .and_then(Value::as_str)
+                .filter(|u| !u.is_empty())
+                .ok_or_else(|| {
+                    invalid(
+                        &format!("{path}.url"),
+                        "a non-empty string",
+                        given.get("url").unwrap_or(&Value::Null),
+                    )
+                })?;
+            out.insert("caption".into(), caption(given.get("caption"), path)?);
+            out.insert("url".into(), url.into());
+        }
+        "image" | "file" | "video" | "pdf" | "audio" => {
+            let url = given
+                .get("external")
+                .and_then(|e| e.get("url"))
+                .and_then(Value::as_str)
+                .filter(|u| u.starts_with("http://") || u.starts_with("https://"))
+                .ok_or_else(|| {
+                    invalid(
+                        &format!("{path}.external.url"),
+                        "an http(s) URL",
+                        &Value::Null,
+                    )
+                })?;
+            out.insert("caption".into(), caption(given.get("caption"), path)?);
+            out.insert("type".into(), "external".into());
+            out.insert("external".into(), json!({ "url": url }));
+            if kind == "file" {
+                let name = given
+                    .get("name")
+                    .and_then(Value::as_str)
+                    .unwrap_or_else(|| url.rsplit('/').next().unwrap_or(url));
+                out.insert("name".into(), name.into());
+            }
+        }
+        "table" => {
+            let width = given
+                .get("table_width")
+                .and_then(Value::as_u64)
+                .filter(|w| (1..=100).contains(w))
+                .ok_or_else(|| {
+                    invalid(
+                        &format!("{path}.table_width"),
+                        "a positive integer",
+                        given.get("table_width").unwrap_or(&Value::Null),
+                    )
+                })?;
+            out.insert("table_width".into(), width.into());
+            for flag in ["has_column_header", "has_row_header"] {
+                out.insert(
+                    flag.into(),
+                    given
+                        .get(flag)
+                        .and_then(Value::as_bool)
+                        .unwrap_or(false)
+                        .into(),
+                );
+            }
+        }
+        "table_row" => {
+            let cells = given
+                .get("cells")
+                .and_then(Value::as_array)
+                .ok_or_else(|| {
+                    invalid(
+                        &format!("{path}.cells"),
+                        "an array",
+                        given.get("cells").unwrap_or(&Value::Null),
+                    )
+                })?;
+            let cells = cells
+                .iter()
+                .enumerate()
+                .map(|(i, cell)| richtext::normalize(cell, &format!("{path}.cells[{i}]")))
+                .collect::<ApiResult<Vec<_>>>()?;
+            out.insert("cells".into(), Value::Array(cells));
+        }
+        "equation" => {
+            let expression = given
+                .get("expression")
+                .and_then(Value::as_str)
+                .ok_or_else(|| invalid(&format!("{path}.expression"), "a string", &Value::Null))?;
+            out.insert("expression".into(), expression.into());
+        }
+        "breadcrumb" | "divider" => {}
+        "table_of_contents" => {
+            out.insert("color".into(), color(given.get("color"), path)?);
+        }
+        "child_page" | "child_database" => {
+            out.insert(
+                "title".into(),
+                given.get("title").cloned().unwrap_or_else(|| "".into()),
+            );
+        }
+        other => return Err(invalid(path, "a known block type", &json!(other))),
+    }
+    Ok(Value::Object(out))
+}
+
+fn color(value: Option<&Value>, path: &str) -> ApiResult<Value> {
+    match value {
+        None | Some(Value::Null) => Ok("default".into()),
+        Some(Value::String(c)) => Ok(c.clone().into()),
+        Some(other) => Err(invalid(&format!("{path}.color"), "a color", other)),
+    }
+}
+
+fn caption(value: Option<&Value>, path: &str) -> ApiResult<Value> {
+    match value {
+        None | Some(Value::Null) => Ok(json!([])),
+        Some(caption) => richtext::normalize(caption, &format!("{path}.caption")),
+    }
+}
+
+/// The plain text of a block.
+#[cfg(test)]
+fn plain(content: &Value) -> String {
+    richtext::plain(&content["rich_text"])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn blocks_nest_two_levels() {
+        let two = json!([{ "toggle": { "rich_text": [], "children": [
+            { "paragraph": { "rich_text": [], "children": [{ "divider": {} }] } }
+        ] } }]);
+        assert_eq!(
+            blocks(&two, "body.children", 2).unwrap()[0].children[0]
+                .children
+                .len(),
+            1
+        );
+        assert!(blocks(&two, "body.children", 1).is_err());
+        let too_many = Value::Array(vec![json!({ "divider": {} }); 101]);
+        assert!(blocks(&too_many, "body.children", 2).is_err());
+        assert!(blocks(&json!([{ "child_page": { "title": "x" } }]), "c", 2).is_err());
+        let todo = &blocks(&json!([{ "type": "to_do", "to_do": { "rich_text": [{ "text": { "content": "x" } }] } }]), "c", 2).unwrap()[0];
+        assert_eq!(todo.content["checked"], false);
+        assert_eq!(plain(&todo.content), "x");
+    }
+}

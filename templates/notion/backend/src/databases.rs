@@ -1,0 +1,434 @@
+//! Databases and data sources: create, retrieve, update (title, description, schema:
+//! add, rename, remove). In 2025-09-03 a database lists its data sources and the schema
+//! lives on each data source; in 2022-06-28 a database answers its (first) data source's
+//! schema as its own `properties`.
+
+use asym_kit::deadpool_postgres::{GenericClient, Transaction};
+use asym_kit::tokio_postgres::Row;
+use serde_json::{Map, Value, json};
+
+use crate::error::{ApiError, ApiResult};
+use crate::request::{Ctx, Version, body_id, path_id};
+use crate::richtext;
+use crate::rows;
+use crate::schema::{self, Schema};
+use crate::webhooks::{self, Entity};
+
+/// The columns [`render_database`] reads, of `databases db`.
+pub(crate) const DB_COLUMNS: &str = "db.id, db.parent_type, db.parent_id, db.title::text, db.description::text,
+    db.icon::text, db.cover::text, db.is_inline, db.in_trash, nt(db.created_time), nt(db.last_edited_time),
+    db.created_by, db.last_edited_by,
+    (SELECT coalesce(json_agg(json_build_object('id', d.id, 'name',
+        (SELECT coalesce(string_agg(e->>'plain_text', ''), '') FROM jsonb_array_elements(d.title) e)) ORDER BY d.ord), '[]')::text
+     FROM data_sources d WHERE d.database_id = db.id AND NOT d.in_trash),
+    (SELECT d.schema::text FROM data_sources d WHERE d.database_id = db.id ORDER BY d.ord LIMIT 1)";
+
+/// The columns [`render_data_source`] reads, of `data_sources d JOIN databases db`.
+pub(crate) const DS_COLUMNS: &str = "d.id, d.database_id, d.title::text, d.description::text, d.schema::text,
+    d.icon::text, d.in_trash, nt(d.created_time), nt(d.last_edited_time), d.created_by, d.last_edited_by,
+    db.parent_type, db.parent_id, db.is_inline";
+
+fn json_column(row: &Row, index: usize) -> Value {
+    row.get::<_, Option<&str>>(index)
+        .and_then(|text| serde_json::from_str(text).ok())
+        .unwrap_or(Value::Null)
+}
+
+fn container_parent(parent_type: &str, parent_id: Option<String>) -> Value {
+    match parent_type {
+        "workspace" => json!({ "type": "workspace", "workspace": true }),
+        other => json!({ "type": other, other: parent_id }),
+    }
+}
+
+fn url(base: &str, id: &str) -> String {
+    format!("{base}/{}", id.replace('-', ""))
+}
+
+/// A database row (of [`DB_COLUMNS`]) as `version` answers it.
+pub(crate) fn render_database(row: &Row, version: Version, base: &str) -> Value {
+    let id: String = row.get(0);
+    let in_trash: bool = row.get(8);
+    let mut out = json!({
+        "object": "database",
+        "id": id,
+        "title": json_column(row, 3),
+        "description": json_column(row, 4),
+        "parent": container_parent(row.get(1), row.get(2)),
+        "is_inline": row.get::<_, bool>(7),
+        "in_trash": in_trash,
+        "archived": in_trash,
+        "is_locked": false,
+        "created_time": row.get::<_, String>(9),
+        "last_edited_time": row.get::<_, String>(10),
+        "created_by": { "object": "user", "id": row.get::<_, String>(11) },
+        "last_edited_by": { "object": "user", "id": row.get::<_, String>(12) },
+        "icon": json_column(row, 5),
+        "cover": json_column(row, 6),
+        "url": url(base, &id),
+        "public_url": null,
+    });
+    match version {
+        Version::V2025 => out["data_sources"] = json_column(row, 13),
+        Version::V2022 => {
+            let schema = row
+                .get::<_, Option<&str>>(14)
+                .map(schema::load)
+                .unwrap_or_default();
+            out["properties"] = schema::render(&schema);
+        }
+    }
+    out
+}
+
+/// A data source row (of [`DS_COLUMNS`]) as answered.
+pub(crate) fn render_data_source(row: &Row, base: &str) -> Value {
+    let id: String = row.get(0);
+    let database_id: String = row.get(1);
+    let in_trash: bool = row.get(6);
+    json!({
+        "object": "data_source",
+        "id": id,
+        "title": json_column(row, 2),
+        "description": json_column(row, 3),
+        "parent": { "type": "database_id", "database_id": database_id },
+        "database_parent": container_parent(row.get(11), row.get(12)),
+        "is_inline": row.get::<_, bool>(13),
+        "in_trash": in_trash,
+        "archived": in_trash,
+        "created_time": row.get::<_, String>(7),
+        "last_edited_time": row.get::<_, String>(8),
+        "created_by": { "object": "user", "id": row.get::<_, String>(9) },
+        "last_edited_by": { "object": "user", "id": row.get::<_, String>(10) },
+        "properties": schema::render(&schema::load(row.get(4))),
+        "icon": json_column(row, 5),
+        "cover": null,
+        "url": url(base, &database_id),
+        "public_url": null,
+    })
+}
+
+async fn fetch_database(client: &impl GenericClient, id: &str) -> ApiResult<Row> {
+    let sql = format!("SELECT {DB_COLUMNS} FROM databases db WHERE db.id = $1 AND db.shared");
+    rows::by_id(client, &sql, "database", id).await
+}
+
+async fn fetch_data_source(client: &impl GenericClient, id: &str) -> ApiResult<Row> {
+    let sql = format!(
+        "SELECT {DS_COLUMNS} FROM data_sources d JOIN databases db ON db.id = d.database_id WHERE d.id = $1 AND db.shared"
+    );
+    rows::by_id(client, &sql, "data source", id).await
+}
+
+/// `GET /v1/databases/{id}`.
+pub(crate) async fn retrieve_database(ctx: &Ctx, id: &str) -> ApiResult<Value> {
+    let id = path_id("database_id", id)?;
+    let client = ctx.kit.db().await?;
+    Ok(render_database(
+        &fetch_database(&client, &id).await?,
+        ctx.version,
+        ctx.base_url(),
+    ))
+}
+
+/// `GET /v1/data_sources/{id}`.
+pub(crate) async fn retrieve_data_source(ctx: &Ctx, id: &str) -> ApiResult<Value> {
+    let id = path_id("data_source_id", id)?;
+    let client = ctx.kit.db().await?;
+    Ok(render_data_source(
+        &fetch_data_source(&client, &id).await?,
+        ctx.base_url(),
+    ))
+}
+
+/// A rich-text field of a body (`title`, `description`), absent as `None`.
+fn text_field(body: &Map<String, Value>, field: &str) -> ApiResult<Option<String>> {
+    body.get(field)
+        .map(|value| richtext::normalize(value, &format!("body.{field}")).map(|v| v.to_string()))
+        .transpose()
+}
+
+/// `POST /v1/databases`: a database under a page with one data source (2025:
+/// `initial_data_source.properties`; 2022: `properties`).
+pub(crate) async fn create_database(ctx: &Ctx, body: &Map<String, Value>) -> ApiResult<Value> {
+    let parent = body
+        .get("parent")
+        .and_then(Value::as_object)
+        .ok_or_else(|| {
+            ApiError::validation(
+                "body failed validation: body.parent should be an object, instead was `undefined`.",
+            )
+        })?;
+    let (parent_type, parent_id) = if parent.get("workspace") == Some(&Value::Bool(true)) {
+        ("workspace", None)
+    } else {
+        (
+            "page_id",
+            Some(body_id("body.parent.page_id", parent.get("page_id"))?),
+        )
+    };
+    let properties = match ctx.version {
+        Version::V2025 => body
+            .get("initial_data_source")
+            .and_then(|s| s.get("properties")),
+        Version::V2022 => body.get("properties"),
+    };
+    let path = match ctx.version {
+        Version::V2025 => "body.initial_data_source.properties",
+        Version::V2022 => "body.properties",
+    };
+    let schema = match properties {
+        Some(properties) => schema::create(Some(properties), path)?,
+        None => schema::create(Some(&json!({ "Name": { "title": {} } })), path)?,
+    };
+    let title = text_field(body, "title")?.unwrap_or_else(|| "[]".into());
+    let description = text_field(body, "description")?.unwrap_or_else(|| "[]".into());
+    let is_inline = body
+        .get("is_inline")
+        .and_then(Value::as_bool)
+        .unwrap_or(false);
+    let icon = body
+        .get("icon")
+        .filter(|v| !v.is_null())
+        .map(Value::to_string);
+    let cover = body
+        .get("cover")
+        .filter(|v| !v.is_null())
+        .map(Value::to_string);
+    let id = crate::ids::new_uuid();
+    let ds = crate::ids::new_uuid();
+    let mut client = ctx.kit.db().await?;
+    let tx = client.transaction().await?;
+    if let Some(page) = &parent_id {
+        let target = crate::blocks::locate(&tx, page, "page").await?;
+        if target.parent_type != "page_id" {
+            return Err(ApiError::not_found("page", page));
+        }
+    }
+    tx.execute(
+        "INSERT INTO databases (id, parent_type, parent_id, title, description, icon, cover, is_inline, created_by, last_edited_by)
+         VALUES ($1, $2, $3, $4::text::jsonb, $5::text::jsonb, $6::text::jsonb, $7::text::jsonb, $8, $9, $9)",
+        &[&id, &parent_type, &parent_id, &title, &description, &icon, &cover, &is_inline, &ctx.bot],
+    )
+    .await?;
+    tx.execute(
+        "INSERT INTO data_sources (id, database_id, title, schema, created_by, last_edited_by)
+         VALUES ($1, $2, $3::text::jsonb, $4::text::jsonb, $5, $5)",
+        &[
+            &ds,
+            &id,
+            &title,
+            &Value::Object(schema).to_string(),
+            &ctx.bot,
+        ],
+    )
+    .await?;
+    if let Some(page) = &parent_id {
+        let plain = richtext::plain(&serde_json::from_str(&title).unwrap_or(Value::Null));
+        tx.execute(
+            "INSERT INTO blocks (id, parent_type, parent_id, page_id, pos, type, content, created_by, last_edited_by)
+             SELECT $1, 'page_id', $2, $2, coalesce(max(pos), 0) + 1, 'child_database', jsonb_build_object('title', $3::text), $4, $4
+             FROM blocks WHERE parent_id = $2",
+            &[&id, page, &plain, &ctx.bot],
+        )
+        .await?;
+    }
+    let wake = webhooks::emit(
+        &tx,
+        "database.created",
+        Entity::new("database", &id),
+        json!({}),
+        &ctx.bot,
+    )
+    .await?;
+    let row = fetch_database(&tx, &id).await?;
+    ctx.commit(tx, wake).await?;
+    Ok(render_database(&row, ctx.version, ctx.base_url()))
+}
+
+/// `POST /v1/data_sources` `{parent: {database_id}, title, properties}`.
+pub(crate) async fn create_data_source(ctx: &Ctx, body: &Map<String, Value>) -> ApiResult<Value> {
+    let database = body_id(
+        "body.parent.database_id",
+        body.get("parent").and_then(|p| p.get("database_id")),
+    )?;
+    let schema = schema::create(body.get("properties"), "body.properties")?;
+    let title = text_field(body, "title")?.unwrap_or_else(|| "[]".into());
+    let id = crate::ids::new_uuid();
+    let mut client = ctx.kit.db().await?;
+    let tx = client.transaction().await?;
+    fetch_database(&tx, &database).await?;
+    tx.execute(
+        "INSERT INTO data_sources (id, database_id, title, schema, created_by, last_edited_by, ord)
+         SELECT $1, $2, $3::text::jsonb, $4::text::jsonb, $5, $5, coalesce(max(ord), 0) + 1 FROM data_sources WHERE database_id = $2",
+        &[&id, &database, &title, &Value::Object(schema).to_string(), &ctx.bot],
+    )
+    .await?;
+    let wake = webhooks::emit(
+        &tx,
+        "data_source.created",
+        Entity::new("data_source", &id),
+        json!({ "parent": { "id": database, "type": "database" } }),
+        &ctx.bot,
+    )
+    .await?;
+    let row = fetch_data_source(&tx, &id).await?;
+    ctx.commit(tx, wake).await?;
+    Ok(render_data_source(&row, ctx.base_url()))
+}
+
+/// Applies `properties` to data source `id`'s schema and announces
+/// `data_source.schema_updated`; returns whether an event was queued.
+async fn update_schema(
+    tx: &Transaction<'_>,
+    id: &str,
+    database: &str,
+    properties: &Value,
+    author: &str,
+) -> ApiResult<bool> {
+    let row = tx
+        .query_one(
+            "SELECT schema::text FROM data_sources WHERE id = $1 FOR UPDATE",
+            &[&id],
+        )
+        .await?;
+    let mut schema: Schema = schema::load(row.get(0));
+    let before: Vec<(String, String)> = schema
+        .iter()
+        .map(|(k, v)| (k.clone(), v["name"].as_str().unwrap_or_default().to_owned()))
+        .collect();
+    let kinds_before: Schema = schema.clone();
+    schema::apply(&mut schema, properties, "body.properties")?;
+    tx.execute(
+        "UPDATE data_sources SET schema = $2::text::jsonb, last_edited_time = now(), last_edited_by = $3 WHERE id = $1",
+        &[&id, &Value::Object(schema.clone()).to_string(), &author],
+    )
+    .await?;
+    // Values of removed properties, and of properties whose type changed, are dropped from
+    // the data source's pages (a value of the old type would not fit the new one).
+    let removed: Vec<String> = before
+        .iter()
+        .filter(|(k, _)| !schema.contains_key(k))
+        .map(|(k, _)| k.clone())
+        .collect();
+    let retyped = schema.iter().filter(|(k, v)| {
+        kinds_before
+            .get(*k)
+            .is_some_and(|old| schema::kind(old) != schema::kind(v))
+    });
+    let dropped: Vec<String> = removed
+        .iter()
+        .cloned()
+        .chain(retyped.map(|(k, _)| k.clone()))
+        .collect();
+    if !dropped.is_empty() {
+        tx.execute(
+            "UPDATE pages SET props = (props::jsonb - $2::text[])::json, fv = fv - $2::text[] WHERE data_source_id = $1",
+            &[&id, &dropped],
+        )
+        .await?;
+    }
+    let updated: Vec<Value> = schema
+        .iter()
+        .filter(|(k, v)| before.iter().all(|(bk, bn)| bk != *k || v["name"] != bn.as_str()))
+        .map(|(k, v)| json!({ "id": k, "name": v["name"], "action": if before.iter().any(|(bk, _)| bk == k) { "updated" } else { "created" } }))
+        .chain(removed.iter().map(|k| json!({ "id": k, "action": "deleted" })))
+        .collect();
+    webhooks::emit(
+        tx,
+        "data_source.schema_updated",
+        Entity {
+            kind: "data_source",
+            id,
+        },
+        json!({ "parent": { "id": database, "type": "database" }, "updated_properties": updated }),
+        author,
+    )
+    .await
+}
+
+/// `PATCH /v1/data_sources/{id}`: title, description, icon, trash, schema.
+pub(crate) async fn update_data_source(
+    ctx: &Ctx,
+    id: &str,
+    body: &Map<String, Value>,
+) -> ApiResult<Value> {
+    let id = path_id("data_source_id", id)?;
+    let title = text_field(body, "title")?;
+    let description = text_field(body, "description")?;
+    let trash = crate::blocks::trash_flag(body)?;
+    let icon = body.get("icon").map(Value::to_string);
+    let mut client = ctx.kit.db().await?;
+    let tx = client.transaction().await?;
+    let row = fetch_data_source(&tx, &id).await?;
+    let database: String = row.get(1);
+    tx.execute(
+        "UPDATE data_sources SET title = coalesce($2::text::jsonb, title), description = coalesce($3::text::jsonb, description),
+            in_trash = coalesce($4, in_trash), icon = coalesce($5::text::jsonb, icon), last_edited_time = now(), last_edited_by = $6
+         WHERE id = $1",
+        &[&id, &title, &description, &trash, &icon, &ctx.bot],
+    )
+    .await?;
+    let wake = match body.get("properties") {
+        Some(properties) => update_schema(&tx, &id, &database, properties, &ctx.bot).await?,
+        None => false,
+    };
+    let row = fetch_data_source(&tx, &id).await?;
+    ctx.commit(tx, wake).await?;
+    Ok(render_data_source(&row, ctx.base_url()))
+}
+
+/// `PATCH /v1/databases/{id}`: title, description, icon, cover, inline, trash; in 2022 also
+/// `properties` (the first data source's schema).
+pub(crate) async fn update_database(
+    ctx: &Ctx,
+    id: &str,
+    body: &Map<String, Value>,
+) -> ApiResult<Value> {
+    let id = path_id("database_id", id)?;
+    let title = text_field(body, "title")?;
+    let description = text_field(body, "description")?;
+    let trash = crate::blocks::trash_flag(body)?;
+    let inline = body.get("is_inline").and_then(Value::as_bool);
+    let icon = body.get("icon").map(Value::to_string);
+    let cover = body.get("cover").map(Value::to_string);
+    if ctx.version == Version::V2025 && body.contains_key("properties") {
+        return Err(ApiError::validation(
+            "body failed validation: body.properties should be not present: in 2025-09-03 a schema is updated through its data source (PATCH /v1/data_sources/{id}).",
+        ));
+    }
+    let mut client = ctx.kit.db().await?;
+    let tx = client.transaction().await?;
+    fetch_database(&tx, &id).await?;
+    tx.execute(
+        "UPDATE databases SET title = coalesce($2::text::jsonb, title), description = coalesce($3::text::jsonb, description),
+            in_trash = coalesce($4, in_trash), is_inline = coalesce($5, is_inline), icon = coalesce($6::text::jsonb, icon),
+            cover = coalesce($7::text::jsonb, cover), last_edited_time = now(), last_edited_by = $8
+         WHERE id = $1",
+        &[&id, &title, &description, &trash, &inline, &icon, &cover, &ctx.bot],
+    )
+    .await?;
+    if let Some(title) = &title {
+        let plain = richtext::plain(&serde_json::from_str(title).unwrap_or(Value::Null));
+        tx.execute(
+            "UPDATE blocks SET content = jsonb_build_object('title', $2::text) WHERE id = $1 AND type = 'child_database'",
+            &[&id, &plain],
+        )
+        .await?;
+    }
+    let mut wake = false;
+    if let Some(properties) = body.get("properties") {
+        let ds: String = tx
+            .query_opt(
+                "SELECT id FROM data_sources WHERE database_id = $1 ORDER BY ord LIMIT 1",
+                &[&id],
+            )
+            .await?
+            .ok_or_else(|| ApiError::not_found("data source", &id))?
+            .get(0);
+        wake = update_schema(&tx, &ds, &id, properties, &ctx.bot).await?;
+    }
+    let row = fetch_database(&tx, &id).await?;
+    ctx.commit(tx, wake).await?;
+    Ok(render_database(&row, ctx.version, ctx.base_url()))
+}

@@ -1,0 +1,199 @@
+//! [`ApiError`]: every failure, answered in Notion's
+//! `{"object":"error","status":…,"code":…,"message":…,"request_id":…}` envelope.
+
+use std::borrow::Cow;
+
+use asym_kit::BackendError;
+use asym_kit::body::BodyError;
+use axum::http::StatusCode;
+use axum::http::header::RETRY_AFTER;
+use axum::response::{IntoResponse, Response};
+use serde_json::{Value, json};
+
+/// 400 `validation_error` for the body value at `path`: it `should` be something else, and
+/// `was` this.
+pub(crate) fn invalid(path: &str, should: &str, was: &Value) -> ApiError {
+    ApiError::validation(format!(
+        "body failed validation: {path} should be {should}, instead was `{was}`."
+    ))
+}
+
+/// A failed request.
+#[derive(Debug)]
+pub(crate) struct ApiError {
+    status: StatusCode,
+    code: &'static str,
+    message: Cow<'static, str>,
+    retry_after: Option<u64>,
+}
+
+/// A handler's result.
+pub(crate) type ApiResult<T = Response> = Result<T, ApiError>;
+
+impl ApiError {
+    fn new(status: StatusCode, code: &'static str, message: impl Into<Cow<'static, str>>) -> Self {
+        Self {
+            status,
+            code,
+            message: message.into(),
+            retry_after: None,
+        }
+    }
+
+    /// 400 `validation_error` naming what is wrong.
+    pub(crate) fn validation(message: impl Into<Cow<'static, str>>) -> Self {
+        Self::new(StatusCode::BAD_REQUEST, "validation_error", message)
+    }
+
+    /// 400 `invalid_json`.
+    pub(crate) fn invalid_json(message: impl Into<Cow<'static, str>>) -> Self {
+        Self::new(StatusCode::BAD_REQUEST, "invalid_json", message)
+    }
+
+    /// 400 `invalid_request_url`.
+    pub(crate) fn invalid_url() -> Self {
+        Self::new(
+            StatusCode::BAD_REQUEST,
+            "invalid_request_url",
+            "Invalid request URL.",
+        )
+    }
+
+    /// 400 `missing_version`.
+    pub(crate) fn missing_version() -> Self {
+        Self::new(
+            StatusCode::BAD_REQUEST,
+            "missing_version",
+            "Notion-Version header failed validation: Notion-Version header should be defined, instead was `undefined`.",
+        )
+    }
+
+    /// 401 `unauthorized`.
+    pub(crate) fn unauthorized() -> Self {
+        Self::new(
+            StatusCode::UNAUTHORIZED,
+            "unauthorized",
+            "API token is invalid.",
+        )
+    }
+
+    /// 404 `object_not_found` for `kind` `id` (not found, or not shared with the integration).
+    pub(crate) fn not_found(kind: &str, id: &str) -> Self {
+        Self::new(
+            StatusCode::NOT_FOUND,
+            "object_not_found",
+            format!(
+                "Could not find {kind} with ID: {id}. Make sure the relevant pages and databases are shared with your integration."
+            ),
+        )
+    }
+
+    /// 409 `conflict_error`.
+    pub(crate) fn conflict(message: impl Into<Cow<'static, str>>) -> Self {
+        Self::new(StatusCode::CONFLICT, "conflict_error", message)
+    }
+
+    /// 429 `rate_limited` with `Retry-After`.
+    pub(crate) fn rate_limited(retry_after: u64) -> Self {
+        Self {
+            retry_after: Some(retry_after),
+            ..Self::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                "rate_limited",
+                "You have been rate limited. Please try again in a few minutes.",
+            )
+        }
+    }
+
+    /// 500 `internal_server_error` (Postgres or Redis did not answer).
+    pub(crate) fn internal(detail: &str) -> Self {
+        Self::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal_server_error",
+            format!("Unexpected error occurred: {detail}"),
+        )
+    }
+
+    /// The error code (for tests of the mapping).
+    #[cfg(test)]
+    pub(crate) fn code(&self) -> &'static str {
+        self.code
+    }
+}
+
+impl From<BackendError> for ApiError {
+    fn from(err: BackendError) -> Self {
+        Self::internal(&asym_kit::error_chain(&err))
+    }
+}
+
+impl From<asym_kit::tokio_postgres::Error> for ApiError {
+    fn from(err: asym_kit::tokio_postgres::Error) -> Self {
+        use asym_kit::tokio_postgres::error::SqlState;
+        let conflict = [
+            SqlState::T_R_SERIALIZATION_FAILURE,
+            SqlState::T_R_DEADLOCK_DETECTED,
+            SqlState::UNIQUE_VIOLATION,
+        ];
+        if err.code().is_some_and(|code| conflict.contains(code)) {
+            return Self::conflict("Conflict occurred while saving. Please try again.");
+        }
+        Self::internal(&asym_kit::error_chain(&err))
+    }
+}
+
+impl From<BodyError> for ApiError {
+    fn from(err: BodyError) -> Self {
+        match err {
+            BodyError::Syntax(_) | BodyError::InvalidUtf8 | BodyError::Unreadable => {
+                Self::invalid_json("Error parsing JSON body.")
+            }
+            BodyError::TooLarge { limit } => Self::validation(format!(
+                "Request body too large: the limit is {limit} bytes."
+            )),
+            other => Self::validation(format!("body failed validation: {other}.")),
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let body = json!({
+            "object": "error",
+            "status": self.status.as_u16(),
+            "code": self.code,
+            "message": self.message,
+            "request_id": crate::ids::new_uuid(),
+        });
+        let mut response = (self.status, axum::Json(body)).into_response();
+        if let Some(secs) = self.retry_after {
+            response.headers_mut().insert(RETRY_AFTER, secs.into());
+        }
+        response
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn body_errors_map_to_notion_codes() {
+        assert_eq!(
+            ApiError::from(BodyError::Syntax("x".into())).code(),
+            "invalid_json"
+        );
+        assert_eq!(
+            ApiError::from(BodyError::InvalidUtf8).code(),
+            "invalid_json"
+        );
+        for err in [
+            BodyError::NulByte,
+            BodyError::TooDeep { limit: 1 },
+            BodyError::TooManyKeys { limit: 1 },
+            BodyError::TooLarge { limit: 1 },
+        ] {
+            assert_eq!(ApiError::from(err).code(), "validation_error");
+        }
+    }
+}

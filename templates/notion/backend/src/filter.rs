@@ -1,0 +1,469 @@
+//! Query filters and sorts compiled to SQL over `pages.fv` (JSONB keyed by property id).
+//! Every value a client sends is a bound parameter; only operators and casts chosen here
+//! are written into the statement.
+
+use asym_kit::tokio_postgres::types::ToSql;
+use serde_json::Value;
+
+use crate::dates::is_date;
+use crate::error::{ApiError, ApiResult};
+use crate::schema::{self, Schema};
+
+/// A bound parameter.
+pub(crate) type Param = Box<dyn ToSql + Sync + Send>;
+
+/// A compiled `WHERE` condition and `ORDER BY`, with their parameters numbered from the
+/// first index given to [`Compiler::new`].
+pub(crate) struct Compiler<'a> {
+    schema: &'a Schema,
+    first: usize,
+    /// The parameters, in order.
+    pub(crate) params: Vec<Param>,
+}
+
+fn invalid(message: String) -> ApiError {
+    ApiError::validation(message)
+}
+
+/// Filter operators per kind of value.
+const TEXT_OPS: [&str; 8] = [
+    "equals",
+    "does_not_equal",
+    "contains",
+    "does_not_contain",
+    "starts_with",
+    "ends_with",
+    "is_empty",
+    "is_not_empty",
+];
+const DATE_RANGES: [(&str, &str); 7] = [
+    ("past_week", "now() - interval '7 days' AND now()"),
+    ("past_month", "now() - interval '1 month' AND now()"),
+    ("past_year", "now() - interval '1 year' AND now()"),
+    ("next_week", "now() AND now() + interval '7 days'"),
+    ("next_month", "now() AND now() + interval '1 month'"),
+    ("next_year", "now() AND now() + interval '1 year'"),
+    (
+        "this_week",
+        "date_trunc('week', now()) AND date_trunc('week', now()) + interval '7 days'",
+    ),
+];
+
+impl<'a> Compiler<'a> {
+    /// A compiler for pages of `schema` whose first parameter is `$first`.
+    pub(crate) fn new(schema: &'a Schema, first: usize) -> Self {
+        Self {
+            schema,
+            first,
+            params: Vec::new(),
+        }
+    }
+
+    fn bind(&mut self, param: Param) -> String {
+        self.params.push(param);
+        format!("${}", self.first + self.params.len() - 1)
+    }
+
+    /// The condition of `filter` (`TRUE` when absent).
+    pub(crate) fn filter(&mut self, filter: Option<&Value>) -> ApiResult<String> {
+        match filter {
+            None | Some(Value::Null) => Ok("TRUE".into()),
+            Some(filter) => self.node(filter, "body.filter", 0),
+        }
+    }
+
+    fn node(&mut self, filter: &Value, path: &str, depth: usize) -> ApiResult<String> {
+        let object = filter.as_object().ok_or_else(|| {
+            invalid(format!(
+                "body failed validation: {path} should be an object, instead was `{filter}`."
+            ))
+        })?;
+        for (op, joiner) in [("and", " AND "), ("or", " OR ")] {
+            if let Some(parts) = object.get(op) {
+                if depth >= 2 {
+                    return Err(invalid(format!(
+                        "body failed validation: {path}.{op} should be not present: compound filters nest at most two levels."
+                    )));
+                }
+                let parts = parts.as_array().ok_or_else(|| {
+                    invalid(format!("body failed validation: {path}.{op} should be an array, instead was `{parts}`."))
+                })?;
+                if parts.len() > 100 {
+                    return Err(invalid(format!(
+                        "body failed validation: {path}.{op}.length should be ≤ `100`."
+                    )));
+                }
+                if parts.is_empty() {
+                    return Ok("TRUE".into());
+                }
+                let compiled = parts
+                    .iter()
+                    .enumerate()
+                    .map(|(i, part)| self.node(part, &format!("{path}.{op}[{i}]"), depth + 1))
+                    .collect::<ApiResult<Vec<_>>>()?;
+                return Ok(format!("({})", compiled.join(joiner)));
+            }
+        }
+        if let Some(timestamp) = object.get("timestamp").and_then(Value::as_str) {
+            let column = match timestamp {
+                "created_time" => "p.created_time",
+                "last_edited_time" => "p.last_edited_time",
+                other => {
+                    return Err(invalid(format!(
+                        "body failed validation: {path}.timestamp should be `created_time` or `last_edited_time`, instead was `\"{other}\"`."
+                    )));
+                }
+            };
+            let condition = object.get(timestamp).ok_or_else(|| {
+                invalid(format!("body failed validation: {path}.{timestamp} should be defined, instead was `undefined`."))
+            })?;
+            return self.date(column, condition, &format!("{path}.{timestamp}"));
+        }
+        let key = object.get("property").and_then(Value::as_str).ok_or_else(|| {
+            invalid(format!("body failed validation: {path}.property should be defined, instead was `undefined`."))
+        })?;
+        let (id, prop) = schema::find(self.schema, key)
+            .ok_or_else(|| invalid(format!("Could not find property with name or id: {key}")))?;
+        let kind = schema::kind(prop);
+        let (filter_kind, condition) = object
+            .iter()
+            .find(|(k, _)| *k != "property" && *k != "type")
+            .ok_or_else(|| invalid(format!("body failed validation: {path}.{kind} should be defined, instead was `undefined`.")))?;
+        fn family(k: &str) -> &str {
+            match k {
+                "title" | "rich_text" | "url" | "email" | "phone_number" => "text",
+                "multi_select" | "people" | "relation" | "files" => "array",
+                "created_by" | "last_edited_by" => "people",
+                "created_time" | "last_edited_time" => "date",
+                "unique_id" => "number",
+                other => other,
+            }
+        }
+        let accepted = filter_kind == kind
+            || family(filter_kind) == family(kind)
+            || (matches!(kind, "created_by" | "last_edited_by") && filter_kind == "people")
+            || (matches!(kind, "created_time" | "last_edited_time") && filter_kind == "date");
+        if !accepted {
+            return Err(invalid(format!(
+                "body failed validation: the filter on `{key}` uses `{filter_kind}`, but the property is of type `{kind}`."
+            )));
+        }
+        let here = format!("{path}.{filter_kind}");
+        let id = id.to_owned();
+        match kind {
+            "title" | "rich_text" | "url" | "email" | "phone_number" => {
+                self.text(&id, condition, &here)
+            }
+            "number" | "unique_id" => self.number(&id, condition, &here),
+            "checkbox" => {
+                let (op, value) = single(condition, &here, &["equals", "does_not_equal"])?;
+                let flag = value.as_bool().ok_or_else(|| invalid(format!("body failed validation: {here}.{op} should be a boolean, instead was `{value}`.")))?;
+                let k = self.bind(Box::new(id));
+                let v = self.bind(Box::new(flag));
+                let cmp = if op == "equals" { "=" } else { "<>" };
+                Ok(format!("coalesce((p.fv->>{k})::boolean, false) {cmp} {v}"))
+            }
+            "select" | "status" => {
+                let (op, value) = single(
+                    condition,
+                    &here,
+                    &["equals", "does_not_equal", "is_empty", "is_not_empty"],
+                )?;
+                let k = self.bind(Box::new(id));
+                Ok(match op {
+                    "is_empty" => format!("p.fv->>{k} IS NULL"),
+                    "is_not_empty" => format!("p.fv->>{k} IS NOT NULL"),
+                    _ => {
+                        let v = self.bind(Box::new(string(value, &here, op)?));
+                        if op == "equals" {
+                            format!("p.fv->>{k} = {v}")
+                        } else {
+                            format!("p.fv->>{k} IS DISTINCT FROM {v}")
+                        }
+                    }
+                })
+            }
+            "multi_select" | "people" | "relation" | "files" => {
+                let (op, value) = single(
+                    condition,
+                    &here,
+                    &["contains", "does_not_contain", "is_empty", "is_not_empty"],
+                )?;
+                let k = self.bind(Box::new(id));
+                let array = format!("coalesce(p.fv->{k}, '[]'::jsonb)");
+                Ok(match op {
+                    "is_empty" => format!("jsonb_array_length({array}) = 0"),
+                    "is_not_empty" => format!("jsonb_array_length({array}) > 0"),
+                    _ => {
+                        let mut text = string(value, &here, op)?;
+                        if matches!(kind, "people" | "relation") {
+                            text = crate::ids::parse(&text).ok_or_else(|| invalid(format!("body failed validation: {here}.{op} should be a valid uuid, instead was `\"{text}\"`.")))?;
+                        }
+                        let v = self.bind(Box::new(text));
+                        if op == "contains" {
+                            format!("{array} ? {v}")
+                        } else {
+                            format!("NOT ({array} ? {v})")
+                        }
+                    }
+                })
+            }
+            "created_by" | "last_edited_by" => {
+                let (op, value) = single(condition, &here, &["contains", "does_not_contain"])?;
+                let text = string(value, &here, op)?;
+                let user = crate::ids::parse(&text).ok_or_else(|| invalid(format!("body failed validation: {here}.{op} should be a valid uuid, instead was `\"{text}\"`.")))?;
+                let v = self.bind(Box::new(user));
+                let cmp = if op == "contains" { "=" } else { "<>" };
+                Ok(format!("p.{kind} {cmp} {v}"))
+            }
+            "date" => {
+                let k = self.bind(Box::new(id));
+                self.date(&format!("(p.fv->>{k})::timestamptz"), condition, &here)
+            }
+            "created_time" => self.date("p.created_time", condition, &here),
+            "last_edited_time" => self.date("p.last_edited_time", condition, &here),
+            other => Err(invalid(format!(
+                "Filtering on {other} properties is not supported by this clone."
+            ))),
+        }
+    }
+
+    fn text(&mut self, id: &str, condition: &Value, path: &str) -> ApiResult<String> {
+        let (op, value) = single(condition, path, &TEXT_OPS)?;
+        let k = self.bind(Box::new(id.to_owned()));
+        let v_expr = format!("coalesce(p.fv->>{k}, '')");
+        if op == "is_empty" {
+            return Ok(format!("{v_expr} = ''"));
+        }
+        if op == "is_not_empty" {
+            return Ok(format!("{v_expr} <> ''"));
+        }
+        let v = self.bind(Box::new(string(value, path, op)?));
+        Ok(match op {
+            "equals" => format!("{v_expr} = {v}"),
+            "does_not_equal" => format!("{v_expr} <> {v}"),
+            "contains" => format!("strpos(lower({v_expr}), lower({v})) > 0"),
+            "does_not_contain" => format!("strpos(lower({v_expr}), lower({v})) = 0"),
+            "starts_with" => format!("starts_with(lower({v_expr}), lower({v}))"),
+            _ => format!("right(lower({v_expr}), length({v})) = lower({v})"),
+        })
+    }
+
+    fn number(&mut self, id: &str, condition: &Value, path: &str) -> ApiResult<String> {
+        let ops = [
+            "equals",
+            "does_not_equal",
+            "greater_than",
+            "less_than",
+            "greater_than_or_equal_to",
+            "less_than_or_equal_to",
+            "is_empty",
+            "is_not_empty",
+        ];
+        let (op, value) = single(condition, path, &ops)?;
+        let k = self.bind(Box::new(id.to_owned()));
+        let n = format!("(p.fv->>{k})::float8");
+        if op == "is_empty" {
+            return Ok(format!("p.fv->>{k} IS NULL"));
+        }
+        if op == "is_not_empty" {
+            return Ok(format!("p.fv->>{k} IS NOT NULL"));
+        }
+        let number = value.as_f64().ok_or_else(|| {
+            invalid(format!(
+                "body failed validation: {path}.{op} should be a number, instead was `{value}`."
+            ))
+        })?;
+        let v = self.bind(Box::new(number));
+        let cmp = match op {
+            "equals" => "=",
+            "does_not_equal" => "IS DISTINCT FROM",
+            "greater_than" => ">",
+            "less_than" => "<",
+            "greater_than_or_equal_to" => ">=",
+            _ => "<=",
+        };
+        Ok(format!("{n} {cmp} {v}"))
+    }
+
+    fn date(&mut self, column: &str, condition: &Value, path: &str) -> ApiResult<String> {
+        let mut ops = vec![
+            "equals",
+            "before",
+            "after",
+            "on_or_before",
+            "on_or_after",
+            "is_empty",
+            "is_not_empty",
+        ];
+        ops.extend(DATE_RANGES.iter().map(|(name, _)| *name));
+        let (op, value) = single(condition, path, &ops)?;
+        if let Some((_, range)) = DATE_RANGES.iter().find(|(name, _)| *name == op) {
+            return Ok(format!("{column} BETWEEN {range}"));
+        }
+        match op {
+            "is_empty" => return Ok(format!("{column} IS NULL")),
+            "is_not_empty" => return Ok(format!("{column} IS NOT NULL")),
+            _ => {}
+        }
+        let text = value.as_str().filter(|s| is_date(s)).ok_or_else(|| {
+            invalid(format!("body failed validation: {path}.{op} should be an ISO 8601 date, instead was `{value}`."))
+        })?;
+        let date_only = text.len() == 10;
+        let v = self.bind(Box::new(text.to_owned()));
+        let (lhs, rhs) = if date_only {
+            (
+                format!("({column} AT TIME ZONE 'UTC')::date"),
+                format!("{v}::text::date"),
+            )
+        } else {
+            (column.to_owned(), format!("{v}::text::timestamptz"))
+        };
+        let cmp = match op {
+            "equals" => "=",
+            "before" => "<",
+            "after" => ">",
+            "on_or_before" => "<=",
+            _ => ">=",
+        };
+        Ok(format!("{lhs} {cmp} {rhs}"))
+    }
+
+    /// The `ORDER BY` of `sorts` (newest first when absent).
+    pub(crate) fn sorts(&mut self, sorts: Option<&Value>) -> ApiResult<String> {
+        let Some(sorts) = sorts.filter(|s| !s.is_null()) else {
+            return Ok("p.created_time DESC, p.id".into());
+        };
+        let items = sorts.as_array().ok_or_else(|| {
+            invalid(format!(
+                "body failed validation: body.sorts should be an array, instead was `{sorts}`."
+            ))
+        })?;
+        let mut order = Vec::with_capacity(items.len() + 1);
+        for (i, item) in items.iter().enumerate() {
+            let path = format!("body.sorts[{i}]");
+            let direction = match item.get("direction").and_then(Value::as_str) {
+                Some("ascending") => "ASC",
+                Some("descending") => "DESC",
+                _ => {
+                    return Err(invalid(format!(
+                        "body failed validation: {path}.direction should be `ascending` or `descending`."
+                    )));
+                }
+            };
+            let expr = if let Some(timestamp) = item.get("timestamp").and_then(Value::as_str) {
+                match timestamp {
+                    "created_time" => "p.created_time".to_owned(),
+                    "last_edited_time" => "p.last_edited_time".to_owned(),
+                    other => {
+                        return Err(invalid(format!(
+                            "body failed validation: {path}.timestamp should be `created_time` or `last_edited_time`, instead was `\"{other}\"`."
+                        )));
+                    }
+                }
+            } else {
+                let key = item.get("property").and_then(Value::as_str).ok_or_else(|| {
+                    invalid(format!("body failed validation: {path}.property should be defined, instead was `undefined`."))
+                })?;
+                let (id, prop) = schema::find(self.schema, key).ok_or_else(|| {
+                    invalid(format!(
+                        "Could not find sort property with name or id: {key}"
+                    ))
+                })?;
+                let kind = schema::kind(prop).to_owned();
+                let k = self.bind(Box::new(id.to_owned()));
+                match kind.as_str() {
+                    "number" | "unique_id" => format!("(p.fv->>{k})::float8"),
+                    "checkbox" => format!("coalesce((p.fv->>{k})::boolean, false)"),
+                    "date" => format!("(p.fv->>{k})::timestamptz"),
+                    "created_time" => "p.created_time".into(),
+                    "last_edited_time" => "p.last_edited_time".into(),
+                    _ => format!("lower(p.fv->>{k})"),
+                }
+            };
+            order.push(format!("{expr} {direction} NULLS LAST"));
+        }
+        order.push("p.id".into());
+        Ok(order.join(", "))
+    }
+}
+
+/// The one operator of a condition object, among `ops`.
+fn single<'v>(condition: &'v Value, path: &str, ops: &[&str]) -> ApiResult<(&'v str, &'v Value)> {
+    let object = condition.as_object().ok_or_else(|| {
+        invalid(format!(
+            "body failed validation: {path} should be an object, instead was `{condition}`."
+        ))
+    })?;
+    let mut entries = object.iter();
+    match (entries.next(), entries.next()) {
+        (Some((op, value)), None) if ops.contains(&op.as_str()) => Ok((op.as_str(), value)),
+        (Some((op, _)), None) => Err(invalid(format!(
+            "body failed validation: {path}.{op} should be not present; {path} should define one of {}.",
+            ops.join(", ")
+        ))),
+        _ => Err(invalid(format!(
+            "body failed validation: {path} should define exactly one of {}.",
+            ops.join(", ")
+        ))),
+    }
+}
+
+fn string(value: &Value, path: &str, op: &str) -> ApiResult<String> {
+    value.as_str().map(str::to_owned).ok_or_else(|| {
+        invalid(format!(
+            "body failed validation: {path}.{op} should be a string, instead was `{value}`."
+        ))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn schema() -> Schema {
+        schema::create(
+            Some(&json!({ "Name": { "title": {} }, "Done": { "checkbox": {} }, "Points": { "number": {} }, "Tags": { "multi_select": {} } })),
+            "p",
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn values_are_bound_never_written() {
+        let schema = schema();
+        let mut compiler = Compiler::new(&schema, 4);
+        let sql = compiler
+            .filter(Some(&json!({ "and": [
+                { "property": "Name", "title": { "contains": "'; DROP TABLE pages; --" } },
+                { "or": [{ "property": "Done", "checkbox": { "equals": true } }, { "property": "Points", "number": { "greater_than": 3 } }] }
+            ] })))
+            .unwrap();
+        assert!(!sql.contains("DROP"));
+        assert!(sql.contains("$4") && sql.contains("$9"));
+        assert_eq!(compiler.params.len(), 6);
+    }
+
+    #[test]
+    fn wrong_filters_are_named() {
+        let schema = schema();
+        for bad in [
+            json!({ "property": "Nope", "title": { "equals": "x" } }),
+            json!({ "property": "Done", "select": { "equals": "x" } }),
+            json!({ "property": "Points", "number": { "greater_than": "3" } }),
+            json!({ "property": "Name", "title": { "shouts": "x" } }),
+            json!({ "and": [{ "or": [{ "and": [] }] }] }),
+        ] {
+            assert!(
+                Compiler::new(&schema, 1).filter(Some(&bad)).is_err(),
+                "{bad}"
+            );
+        }
+        assert!(
+            Compiler::new(&schema, 1)
+                .sorts(Some(&json!([{ "property": "Points", "direction": "up" }])))
+                .is_err()
+        );
+    }
+}

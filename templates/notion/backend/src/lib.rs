@@ -1,0 +1,207 @@
+//! asym's Notion clone: the Notion REST API (`/v1/…`) over Postgres, in both API versions
+//! Notion serves side by side — `2025-09-03` (databases contain data sources) and
+//! `2022-06-28` (database-centric) — chosen per request by `Notion-Version`.
+//!
+//! | routes | module |
+//! |---|---|
+//! | version header, token, rate limit, bodies, ids, pagination | `request`, `ratelimit`, `body` |
+//! | `/v1/users`, `/v1/users/{id}`, `/v1/users/me` | `users` |
+//! | `/v1/pages`, `/v1/pages/{id}` | `pages` |
+//! | `/v1/pages/{id}/move`, `/v1/pages/{id}/properties/{property_id}` | `moves` |
+//! | `/v1/blocks/{id}`, `/v1/blocks/{id}/children` | `blocks` (shapes: `content`) |
+//! | `/v1/databases…`, `/v1/data_sources…` (create, retrieve, update) | `databases` (schemas: `schema`) |
+//! | `…/query` and `/v1/search` | `query` (filters and sorts: `filter`) |
+//! | `/v1/comments` | `comments` |
+//! | property values, rich text, dates | `values`, `richtext`, `dates` |
+//! | reading one object by id | `rows` |
+//! | the fixture workspace and its bot user | `workspace` |
+//! | `/api/admin/webhooks…` and events | `webhooks` |
+//! | `/api/admin/provision`, `/api/admin/rate-limit` | here, `ratelimit` |
+//!
+//! All state is in the clone's Postgres database (see `migrations/`) and, for the rate
+//! limit's switch and counters, under its Redis prefix.
+
+mod blocks;
+mod body;
+mod comments;
+mod content;
+mod databases;
+mod dates;
+mod error;
+mod filter;
+mod ids;
+mod moves;
+mod pages;
+mod query;
+mod ratelimit;
+mod request;
+mod richtext;
+mod rows;
+mod schema;
+mod users;
+mod values;
+mod webhooks;
+mod workspace;
+
+use asym_kit::Kit;
+use asym_kit::credentials::{self, Mint};
+use axum::Json;
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::response::Response;
+use axum::routing::{get, post};
+use serde_json::Value;
+
+use crate::body::Object;
+use crate::error::{ApiError, ApiResult};
+use crate::request::{Ctx, Query};
+
+/// A handler over a module function taking `(ctx, body)`, `(ctx, id)` or `(ctx, id, body)`:
+/// the path is extracted first, then the context (version, token, rate limit), then the body.
+macro_rules! api {
+    (body => $f:path) => {
+        |ctx: Ctx, Object(body): Object| async move { $f(&ctx, &body).await.map(Json) }
+    };
+    (id => $f:path) => {
+        |Path(id): Path<String>, ctx: Ctx| async move { $f(&ctx, &id).await.map(Json) }
+    };
+    (id, body => $f:path) => {
+        |Path(id): Path<String>, ctx: Ctx, Object(body): Object| async move {
+            $f(&ctx, &id, &body).await.map(Json)
+        }
+    };
+}
+
+/// The Notion clone's routes. [`asym_kit::router`] adds `/api/health` and the admin guard.
+pub fn app(kit: Kit) -> Router {
+    Router::new()
+        .route("/api/admin/provision", post(provision))
+        .route("/api/admin/rate-limit", post(ratelimit::set))
+        .route(
+            "/api/admin/webhooks",
+            get(webhooks::list).post(webhooks::create),
+        )
+        .route(
+            "/api/admin/webhooks/{id}",
+            axum::routing::delete(webhooks::delete),
+        )
+        .route("/api/admin/webhooks/{id}/verify", post(webhooks::verify))
+        .route("/v1/users", get(users_list))
+        .route("/v1/users/{id}", get(api!(id => users::retrieve)))
+        .route("/v1/search", post(api!(body => query::search)))
+        .route("/v1/pages", post(api!(body => pages::create)))
+        .route(
+            "/v1/pages/{id}",
+            get(pages_retrieve).patch(api!(id, body => pages::update)),
+        )
+        .route(
+            "/v1/pages/{id}/move",
+            post(api!(id, body => moves::move_page)),
+        )
+        .route("/v1/pages/{id}/properties/{property}", get(pages_property))
+        .route(
+            "/v1/blocks/{id}",
+            get(api!(id => blocks::retrieve))
+                .patch(api!(id, body => blocks::update))
+                .delete(api!(id => blocks::delete)),
+        )
+        .route(
+            "/v1/blocks/{id}/children",
+            get(blocks_children).patch(api!(id, body => blocks::append)),
+        )
+        .route(
+            "/v1/databases",
+            post(api!(body => databases::create_database)),
+        )
+        .route(
+            "/v1/databases/{id}",
+            get(api!(id => databases::retrieve_database))
+                .patch(api!(id, body => databases::update_database)),
+        )
+        .route(
+            "/v1/databases/{id}/query",
+            post(|path, query, ctx, body| run_query(true, path, query, ctx, body)),
+        )
+        .route(
+            "/v1/data_sources",
+            post(api!(body => databases::create_data_source)),
+        )
+        .route(
+            "/v1/data_sources/{id}",
+            get(api!(id => databases::retrieve_data_source))
+                .patch(api!(id, body => databases::update_data_source)),
+        )
+        .route(
+            "/v1/data_sources/{id}/query",
+            post(|path, query, ctx, body| run_query(false, path, query, ctx, body)),
+        )
+        .route(
+            "/v1/comments",
+            get(comments_list).post(api!(body => comments::create)),
+        )
+        .route("/v1/comments/{id}", get(api!(id => comments::retrieve)))
+        .fallback(|| async { ApiError::invalid_url() })
+        .method_not_allowed_fallback(|| async { ApiError::invalid_url() })
+        .with_state(kit)
+}
+
+/// `POST /api/admin/provision`: mints the integration token (`ntn_…`) of the bot user.
+async fn provision(State(kit): State<Kit>, body: Bytes) -> Response {
+    credentials::provision(&kit, &body, || {
+        vec![
+            Mint::new("token", asym_kit::token::mint("ntn_"))
+                .subject(workspace::BOT_ID)
+                .kind("integration"),
+        ]
+    })
+    .await
+}
+
+/// What every API handler answers: the module's JSON, or its error.
+type Reply = ApiResult<Json<Value>>;
+
+async fn users_list(ctx: Ctx, query: Query) -> Reply {
+    users::list(&ctx, query.paging()?).await.map(Json)
+}
+
+async fn pages_retrieve(Path(id): Path<String>, query: Query, ctx: Ctx) -> Reply {
+    let only = query.filter_properties();
+    pages::retrieve(&ctx, &id, &only).await.map(Json)
+}
+
+async fn pages_property(
+    Path((id, property)): Path<(String, String)>,
+    ctx: Ctx,
+    query: Query,
+) -> Reply {
+    let paging = query.paging()?;
+    moves::property_item(&ctx, &id, &property, paging)
+        .await
+        .map(Json)
+}
+
+async fn blocks_children(Path(id): Path<String>, ctx: Ctx, query: Query) -> Reply {
+    blocks::children(&ctx, &id, query.paging()?).await.map(Json)
+}
+
+/// `POST /v1/databases/{id}/query` (`legacy`) or `/v1/data_sources/{id}/query`.
+async fn run_query(
+    legacy: bool,
+    Path(id): Path<String>,
+    query: Query,
+    ctx: Ctx,
+    Object(body): Object,
+) -> Reply {
+    let only = query.filter_properties();
+    query::query(&ctx, &id, legacy, &body, &only)
+        .await
+        .map(Json)
+}
+
+async fn comments_list(ctx: Ctx, query: Query) -> Reply {
+    let paging = query.paging()?;
+    comments::list(&ctx, query.get("block_id"), paging)
+        .await
+        .map(Json)
+}

@@ -1,0 +1,129 @@
+//! Pages, continued: moving a page (under a page, or into a data source) and reading one
+//! property's items.
+
+use serde_json::{Map, Value, json};
+
+use crate::blocks;
+use crate::error::{ApiError, ApiResult};
+use crate::pages::{
+    Parent, Placement, View, child_page_block, json_column, load, parse_parent, props_and_meta,
+    render, returning,
+};
+use crate::request::{Ctx, Paging, path_id};
+use crate::schema;
+use crate::values;
+use crate::webhooks::{self, Entity};
+
+/// `POST /v1/pages/{id}/move` `{parent: {page_id | data_source_id}}`: a page moved into a
+/// data source keeps only its title.
+pub(crate) async fn move_page(ctx: &Ctx, id: &str, body: &Map<String, Value>) -> ApiResult<Value> {
+    let id = path_id("page_id", id)?;
+    let parent = parse_parent(body.get("parent"))?;
+    let mut client = ctx.kit.db().await?;
+    let tx = client.transaction().await?;
+    let (row, old_schema) = load(&tx, &id, true).await?;
+    let title_value = old_schema
+        .iter()
+        .find(|(_, p)| schema::kind(p) == "title")
+        .and_then(|(tid, _)| match json_column(&row, 5) {
+            Value::Object(m) => m.get(tid).cloned(),
+            _ => None,
+        })
+        .unwrap_or_else(|| json!([]));
+    tx.execute(
+        "DELETE FROM blocks WHERE id = $1 AND type = 'child_page'",
+        &[&id],
+    )
+    .await?;
+    let title: String = crate::richtext::plain(&title_value);
+    let placement = match &parent {
+        Parent::Page(page) => {
+            if page == &id {
+                return Err(ApiError::validation("A page cannot be moved under itself."));
+            }
+            blocks::locate(&tx, page, "page").await?;
+            child_page_block(&tx, page, &id, &title, &ctx.bot).await?;
+            Placement::page(page)
+        }
+        Parent::DataSource(source) | Parent::Database(source) => {
+            Placement::data_source(&tx, source, matches!(parent, Parent::Database(_))).await?
+        }
+        Parent::Workspace => {
+            return Err(ApiError::validation(
+                "Pages can be moved only under a page or into a data source.",
+            ));
+        }
+    };
+    let Placement {
+        parent_type,
+        parent_id,
+        data_source_id: ds,
+        database_id: db,
+        schema,
+    } = placement;
+    let title_id = schema
+        .iter()
+        .find(|(_, p)| schema::kind(p) == "title")
+        .map_or("title", |(k, _)| k.as_str());
+    let props = json!({ title_id: title_value });
+    let fv = json!({ title_id: title });
+    let row = returning(
+        &tx,
+        "UPDATE pages AS p SET parent_type = $2, parent_id = $3, data_source_id = $4, database_id = $5,
+            props = $6::text::json, fv = $7::text::jsonb, last_edited_time = now(), last_edited_by = $8
+         WHERE id = $1",
+        &[
+            &id,
+            &parent_type,
+            &parent_id,
+            &ds,
+            &db,
+            &props.to_string(),
+            &fv.to_string(),
+            &ctx.bot,
+        ],
+    )
+    .await?;
+    let wake = webhooks::emit(
+        &tx,
+        "page.moved",
+        Entity::new("page", &id),
+        json!({}),
+        &ctx.bot,
+    )
+    .await?;
+    ctx.commit(tx, wake).await?;
+    Ok(render(&row, &schema, View::of(ctx)))
+}
+
+/// `GET /v1/pages/{id}/properties/{property_id}`: a list of property items for title,
+/// rich text, people and relation; the one item otherwise.
+pub(crate) async fn property_item(
+    ctx: &Ctx,
+    id: &str,
+    property: &str,
+    paging: Paging,
+) -> ApiResult<Value> {
+    let id = path_id("page_id", id)?;
+    let client = ctx.kit.db().await?;
+    let (row, schema) = load(&client, &id, false).await?;
+    let (prop_id, prop) =
+        schema::find(&schema, property).ok_or_else(|| ApiError::not_found("property", property))?;
+    let (props, meta) = props_and_meta(&row);
+    let rendered = values::render_one(prop_id, prop, props.get(prop_id).cloned(), meta);
+    let kind = schema::kind(prop);
+    let item = |value: Value| json!({ "object": "property_item", "id": prop_id, "type": kind, kind: value });
+    if !matches!(kind, "title" | "rich_text" | "people" | "relation") {
+        return Ok(item(rendered[kind].clone()));
+    }
+    let all = rendered[kind].as_array().cloned().unwrap_or_default();
+    let results: Vec<Value> = all
+        .into_iter()
+        .skip(paging.offset.unsigned_abs() as usize)
+        .take(paging.limit() as usize)
+        .map(item)
+        .collect();
+    let mut list = paging.list(results, "property_item");
+    list["property_item"] = json!({ "id": prop_id, "next_url": null, "type": kind, kind: {} });
+    Ok(list)
+}

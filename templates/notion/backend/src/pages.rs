@@ -1,0 +1,583 @@
+//! Pages: create (in a data source or database, or under a page; with children, icon and
+//! cover), retrieve (with `filter_properties`), update (properties, icon, cover, trash,
+//! lock), move, and property items.
+
+use asym_kit::deadpool_postgres::{GenericClient, Transaction};
+use asym_kit::tokio_postgres::Row;
+use asym_kit::tokio_postgres::types::ToSql;
+use serde_json::{Map, Value, json};
+
+use crate::blocks::{self, Place};
+use crate::content;
+use crate::error::{ApiError, ApiResult};
+use crate::request::{Ctx, Version, body_id, path_id};
+use crate::rows;
+use crate::schema::{self, Schema};
+use crate::values::{self, Meta, Stored};
+use crate::webhooks::{self, Entity};
+
+/// The columns [`render`] reads, of `pages p`.
+pub(crate) const COLUMNS: &str =
+    "p.id, p.parent_type, p.parent_id, p.data_source_id, p.database_id,
+    p.props::text, p.icon::text, p.cover::text, p.in_trash, p.is_locked,
+    nt(p.created_time), nt(p.last_edited_time), p.created_by, p.last_edited_by";
+
+pub(crate) fn json_column(row: &Row, index: usize) -> Value {
+    row.get::<_, Option<&str>>(index)
+        .and_then(|text| serde_json::from_str(text).ok())
+        .unwrap_or(Value::Null)
+}
+
+/// How a page is answered: for which version, at which address, with which properties.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct View<'a> {
+    /// The API version.
+    pub(crate) version: Version,
+    /// The clone's base URL.
+    pub(crate) base_url: &'a str,
+    /// Only these property ids or names (`filter_properties`).
+    pub(crate) only: Option<&'a [String]>,
+}
+
+impl<'a> View<'a> {
+    /// The view of `ctx` with all properties.
+    pub(crate) fn of(ctx: &'a Ctx) -> Self {
+        Self {
+            version: ctx.version,
+            base_url: ctx.base_url(),
+            only: None,
+        }
+    }
+}
+
+/// A page's `parent` as `version` answers it.
+pub(crate) fn parent(
+    version: Version,
+    parent_type: &str,
+    parent_id: Option<&str>,
+    data_source_id: Option<&str>,
+    database_id: Option<&str>,
+) -> Value {
+    match parent_type {
+        "data_source_id" if version == Version::V2022 => {
+            json!({ "type": "database_id", "database_id": database_id })
+        }
+        "data_source_id" => {
+            json!({ "type": "data_source_id", "data_source_id": data_source_id, "database_id": database_id })
+        }
+        "workspace" => json!({ "type": "workspace", "workspace": true }),
+        other => json!({ "type": other, other: parent_id }),
+    }
+}
+
+/// A page row's (of [`COLUMNS`]) stored property values and its created/edited metadata.
+pub(crate) fn props_and_meta(row: &Row) -> (Map<String, Value>, Meta<'_>) {
+    let props = match json_column(row, 5) {
+        Value::Object(map) => map,
+        _ => Map::new(),
+    };
+    let meta = Meta {
+        created_time: row.get(10),
+        last_edited_time: row.get(11),
+        created_by: row.get(12),
+        last_edited_by: row.get(13),
+    };
+    (props, meta)
+}
+
+/// A page row (of [`COLUMNS`]) as answered, with `schema` (its data source's, or the title).
+pub(crate) fn render(row: &Row, schema: &Schema, view: View<'_>) -> Value {
+    let id: String = row.get(0);
+    let (props, meta) = props_and_meta(row);
+    let in_trash: bool = row.get(8);
+    let mut out = Map::with_capacity(17);
+    out.insert("object".into(), "page".into());
+    out.insert("id".into(), id.clone().into());
+    out.insert("created_time".into(), meta.created_time.into());
+    out.insert("last_edited_time".into(), meta.last_edited_time.into());
+    out.insert(
+        "created_by".into(),
+        json!({ "object": "user", "id": meta.created_by }),
+    );
+    out.insert(
+        "last_edited_by".into(),
+        json!({ "object": "user", "id": meta.last_edited_by }),
+    );
+    out.insert("cover".into(), json_column(row, 7));
+    out.insert("icon".into(), json_column(row, 6));
+    out.insert(
+        "parent".into(),
+        parent(view.version, row.get(1), row.get(2), row.get(3), row.get(4)),
+    );
+    out.insert("archived".into(), in_trash.into());
+    out.insert("in_trash".into(), in_trash.into());
+    out.insert("is_archived".into(), in_trash.into());
+    out.insert("is_locked".into(), row.get::<_, bool>(9).into());
+    out.insert(
+        "properties".into(),
+        values::render(schema, props, meta, view.only),
+    );
+    out.insert(
+        "url".into(),
+        format!("{}/{}", view.base_url, id.replace('-', "")).into(),
+    );
+    out.insert("public_url".into(), Value::Null);
+    Value::Object(out)
+}
+
+/// A page with its schema, for reading or (`lock`) changing.
+pub(crate) async fn load(
+    client: &impl GenericClient,
+    id: &str,
+    lock: bool,
+) -> ApiResult<(Row, Schema)> {
+    let sql = format!(
+        "SELECT {COLUMNS}, d.schema::text, p.fv::text FROM pages p LEFT JOIN data_sources d ON d.id = p.data_source_id
+         WHERE p.id = $1 AND p.shared{}",
+        if lock { " FOR UPDATE OF p" } else { "" }
+    );
+    let row = rows::by_id(client, &sql, "page", id).await?;
+    let schema = row
+        .get::<_, Option<&str>>(14)
+        .map_or_else(schema::title_only, schema::load);
+    Ok((row, schema))
+}
+
+/// `GET /v1/pages/{id}`.
+pub(crate) async fn retrieve(ctx: &Ctx, id: &str, only: &[String]) -> ApiResult<Value> {
+    let id = path_id("page_id", id)?;
+    let client = ctx.kit.db().await?;
+    let (row, schema) = load(&client, &id, false).await?;
+    let view = View {
+        only: (!only.is_empty()).then_some(only),
+        ..View::of(ctx)
+    };
+    Ok(render(&row, &schema, view))
+}
+
+/// Where a new page goes.
+pub(crate) enum Parent {
+    /// `data_source_id`.
+    DataSource(String),
+    /// `database_id` (its first data source).
+    Database(String),
+    /// `page_id`.
+    Page(String),
+    /// `workspace: true`.
+    Workspace,
+}
+
+pub(crate) fn parse_parent(value: Option<&Value>) -> ApiResult<Parent> {
+    let object = value.and_then(Value::as_object).ok_or_else(|| {
+        ApiError::validation(
+            "body failed validation: body.parent should be an object, instead was `undefined`.",
+        )
+    })?;
+    if let Some(id) = object.get("data_source_id") {
+        return Ok(Parent::DataSource(body_id(
+            "body.parent.data_source_id",
+            Some(id),
+        )?));
+    }
+    if let Some(id) = object.get("database_id") {
+        return Ok(Parent::Database(body_id(
+            "body.parent.database_id",
+            Some(id),
+        )?));
+    }
+    if let Some(id) = object.get("page_id") {
+        return Ok(Parent::Page(body_id("body.parent.page_id", Some(id))?));
+    }
+    if object.get("workspace") == Some(&Value::Bool(true)) {
+        return Ok(Parent::Workspace);
+    }
+    Err(ApiError::validation(
+        "body failed validation: body.parent should define one of `page_id`, `database_id`, `data_source_id` or `workspace`.",
+    ))
+}
+
+/// Checks an `icon` or `cover` value (`null` clears it).
+fn decoration(value: &Value, field: &str) -> ApiResult<Option<String>> {
+    let fail = || {
+        ApiError::validation(format!(
+            "body failed validation: body.{field} should be an emoji or an external file, instead was `{value}`."
+        ))
+    };
+    match value {
+        Value::Null => Ok(None),
+        Value::Object(object) => {
+            if let (Some(emoji), "icon") = (object.get("emoji").and_then(Value::as_str), field) {
+                return Ok(Some(json!({ "type": "emoji", "emoji": emoji }).to_string()));
+            }
+            let url = object
+                .get("external")
+                .and_then(|e| e.get("url"))
+                .and_then(Value::as_str)
+                .ok_or_else(fail)?;
+            Ok(Some(
+                json!({ "type": "external", "external": { "url": url } }).to_string(),
+            ))
+        }
+        _ => Err(fail()),
+    }
+}
+
+/// A data source (or, `by_database`, a database's first one): its id, its database and its
+/// schema. A trashed data source is found only when `trashed_too`.
+pub(crate) async fn data_source(
+    client: &impl GenericClient,
+    id: &str,
+    by_database: bool,
+    trashed_too: bool,
+) -> ApiResult<(String, String, Schema)> {
+    let sql = if by_database {
+        "SELECT d.id, d.database_id, d.schema::text FROM data_sources d JOIN databases db ON db.id = d.database_id
+         WHERE d.database_id = $1 AND db.shared AND ($2 OR NOT d.in_trash) ORDER BY d.ord LIMIT 1"
+    } else {
+        "SELECT d.id, d.database_id, d.schema::text FROM data_sources d JOIN databases db ON db.id = d.database_id
+         WHERE d.id = $1 AND db.shared AND ($2 OR NOT d.in_trash)"
+    };
+    let statement = client.prepare_cached(sql).await?;
+    let row = client
+        .query_opt(&statement, &[&id, &trashed_too])
+        .await?
+        .ok_or_else(|| {
+            ApiError::not_found(
+                if by_database {
+                    "database"
+                } else {
+                    "data source"
+                },
+                id,
+            )
+        })?;
+    Ok((row.get(0), row.get(1), schema::load(row.get(2))))
+}
+
+/// Where a page lives: its parent columns and the schema its properties follow.
+pub(crate) struct Placement {
+    /// `page_id`, `data_source_id` or `workspace`.
+    pub(crate) parent_type: &'static str,
+    /// The parent page or data source.
+    pub(crate) parent_id: Option<String>,
+    /// The data source, for a row.
+    pub(crate) data_source_id: Option<String>,
+    /// The data source's database, for a row.
+    pub(crate) database_id: Option<String>,
+    /// The properties' schema (a page's is its title only).
+    pub(crate) schema: Schema,
+}
+
+impl Placement {
+    /// At the top of the workspace.
+    pub(crate) fn workspace() -> Self {
+        Self {
+            parent_type: "workspace",
+            parent_id: None,
+            data_source_id: None,
+            database_id: None,
+            schema: schema::title_only(),
+        }
+    }
+
+    /// Under the page `id`.
+    pub(crate) fn page(id: &str) -> Self {
+        Self {
+            parent_type: "page_id",
+            parent_id: Some(id.to_owned()),
+            ..Self::workspace()
+        }
+    }
+
+    /// In the data source `id` (or, `by_database`, the database's first), which must not be
+    /// in the trash.
+    pub(crate) async fn data_source(
+        client: &impl GenericClient,
+        id: &str,
+        by_database: bool,
+    ) -> ApiResult<Self> {
+        let (ds, db, schema) = data_source(client, id, by_database, false).await?;
+        Ok(Self {
+            parent_type: "data_source_id",
+            parent_id: Some(ds.clone()),
+            data_source_id: Some(ds),
+            database_id: Some(db),
+            schema,
+        })
+    }
+}
+
+/// Runs `sql`, a write on `pages AS p`, returning the page's [`COLUMNS`].
+pub(crate) async fn returning(
+    client: &impl GenericClient,
+    sql: &str,
+    params: &[&(dyn ToSql + Sync)],
+) -> ApiResult<Row> {
+    let statement = client
+        .prepare_cached(&format!("{sql} RETURNING {COLUMNS}"))
+        .await?;
+    Ok(client.query_one(&statement, params).await?)
+}
+
+async fn save_schema(tx: &Transaction<'_>, data_source_id: &str, schema: &Schema) -> ApiResult<()> {
+    tx.execute(
+        "UPDATE data_sources SET schema = $2::text::jsonb WHERE id = $1",
+        &[&data_source_id, &Value::Object(schema.clone()).to_string()],
+    )
+    .await?;
+    Ok(())
+}
+
+/// `POST /v1/pages`.
+pub(crate) async fn create(ctx: &Ctx, body: &Map<String, Value>) -> ApiResult<Value> {
+    let parent = parse_parent(body.get("parent"))?;
+    let children = match body.get("children") {
+        None | Some(Value::Null) => Vec::new(),
+        Some(children) => content::blocks(children, "body.children", 2)?,
+    };
+    let icon = body
+        .get("icon")
+        .map(|v| decoration(v, "icon"))
+        .transpose()?
+        .flatten();
+    let cover = body
+        .get("cover")
+        .map(|v| decoration(v, "cover"))
+        .transpose()?
+        .flatten();
+    let mut client = ctx.kit.db().await?;
+    let tx = client.transaction().await?;
+    let placement = match &parent {
+        Parent::DataSource(id) | Parent::Database(id) => {
+            Placement::data_source(&tx, id, matches!(parent, Parent::Database(_))).await?
+        }
+        Parent::Page(id) => {
+            let target = blocks::locate(&tx, id, "page").await?;
+            if target.parent_type != "page_id" {
+                return Err(ApiError::not_found("page", id));
+            }
+            Placement::page(id)
+        }
+        Parent::Workspace => Placement::workspace(),
+    };
+    let Placement {
+        parent_type,
+        parent_id,
+        data_source_id,
+        database_id,
+        mut schema,
+    } = placement;
+    let mut stored = Stored::default();
+    let schema_changed = match body.get("properties") {
+        Some(given) => values::apply(&mut schema, &mut stored, given)?,
+        None => false,
+    };
+    if let Some(ds) = &data_source_id {
+        for (id, prop) in schema
+            .iter()
+            .filter(|(_, p)| schema::kind(p) == "unique_id")
+        {
+            let statement = tx
+                .prepare_cached("UPDATE data_sources SET next_unique = next_unique + 1 WHERE id = $1 RETURNING next_unique - 1")
+                .await?;
+            let number: i64 = tx.query_one(&statement, &[ds]).await?.get(0);
+            stored.props.insert(
+                id.clone(),
+                json!({ "prefix": prop["unique_id"]["prefix"], "number": number }),
+            );
+            stored.fv.insert(id.clone(), number.into());
+        }
+        if schema_changed {
+            save_schema(&tx, ds, &schema).await?;
+        }
+    }
+    let title = title_of(&schema, &stored);
+    let id = crate::ids::new_uuid();
+    let row = returning(
+        &tx,
+        "INSERT INTO pages AS p (id, parent_type, parent_id, data_source_id, database_id, props, fv, title, icon, cover, created_by, last_edited_by)
+         VALUES ($1, $2, $3, $4, $5, $6::text::json, $7::text::jsonb, $8, $9::text::jsonb, $10::text::jsonb, $11, $11)",
+        &[
+            &id,
+            &parent_type,
+            &parent_id,
+            &data_source_id,
+            &database_id,
+            &Value::Object(stored.props).to_string(),
+            &Value::Object(stored.fv).to_string(),
+            &title,
+            &icon,
+            &cover,
+            &ctx.bot,
+        ],
+    )
+    .await?;
+    if let Parent::Page(parent_page) = &parent {
+        child_page_block(&tx, parent_page, &id, &title, &ctx.bot).await?;
+    }
+    if !children.is_empty() {
+        blocks::insert(&tx, ("page_id", &id), &id, &children, Place::End, &ctx.bot).await?;
+    }
+    let parent_ref = match &parent {
+        Parent::DataSource(_) | Parent::Database(_) => {
+            json!({ "id": database_id, "type": "database", "data_source_id": data_source_id })
+        }
+        Parent::Page(page) => json!({ "id": page, "type": "page" }),
+        Parent::Workspace => json!({ "id": crate::workspace::WORKSPACE_ID, "type": "space" }),
+    };
+    let wake = webhooks::emit(
+        &tx,
+        "page.created",
+        Entity::new("page", &id),
+        json!({ "parent": parent_ref }),
+        &ctx.bot,
+    )
+    .await?;
+    ctx.commit(tx, wake).await?;
+    Ok(render(&row, &schema, View::of(ctx)))
+}
+
+/// The plain title of a page's stored values.
+fn title_of(schema: &Schema, stored: &Stored) -> String {
+    schema
+        .iter()
+        .find(|(_, p)| schema::kind(p) == "title")
+        .and_then(|(id, _)| stored.fv.get(id))
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_owned()
+}
+
+/// The `child_page` block standing for page `id` under page `parent`, at its end.
+pub(crate) async fn child_page_block(
+    tx: &Transaction<'_>,
+    parent: &str,
+    id: &str,
+    title: &str,
+    author: &str,
+) -> ApiResult<()> {
+    let statement = tx
+        .prepare_cached(
+            "INSERT INTO blocks (id, parent_type, parent_id, page_id, pos, type, content, created_by, last_edited_by)
+             SELECT $1, 'page_id', $2, $2, coalesce(max(pos), 0) + 1, 'child_page', jsonb_build_object('title', $3::text), $4, $4
+             FROM blocks WHERE parent_id = $2",
+        )
+        .await?;
+    tx.execute(&statement, &[&id, &parent, &title, &author])
+        .await?;
+    Ok(())
+}
+
+/// `PATCH /v1/pages/{id}`.
+pub(crate) async fn update(ctx: &Ctx, id: &str, body: &Map<String, Value>) -> ApiResult<Value> {
+    let id = path_id("page_id", id)?;
+    let trash = blocks::trash_flag(body)?;
+    let icon = body
+        .get("icon")
+        .map(|v| decoration(v, "icon"))
+        .transpose()?;
+    let cover = body
+        .get("cover")
+        .map(|v| decoration(v, "cover"))
+        .transpose()?;
+    let locked = match body.get("is_locked") {
+        None | Some(Value::Null) => None,
+        Some(Value::Bool(flag)) => Some(*flag),
+        Some(other) => {
+            return Err(ApiError::validation(format!(
+                "body failed validation: body.is_locked should be a boolean, instead was `{other}`."
+            )));
+        }
+    };
+    let mut client = ctx.kit.db().await?;
+    let tx = client.transaction().await?;
+    let (row, mut schema) = load(&tx, &id, true).await?;
+    let was_trashed: bool = row.get(8);
+    let mut stored = Stored {
+        props: match json_column(&row, 5) {
+            Value::Object(m) => m,
+            _ => Map::new(),
+        },
+        fv: match json_column(&row, 15) {
+            Value::Object(m) => m,
+            _ => Map::new(),
+        },
+    };
+    let properties = body.get("properties").filter(|p| !p.is_null());
+    if was_trashed
+        && trash != Some(false)
+        && (properties.is_some() || icon.is_some() || cover.is_some())
+    {
+        return Err(ApiError::validation(
+            "Can't edit block that is archived. You must unarchive the block before editing.",
+        ));
+    }
+    let mut updated = Vec::new();
+    if let Some(given) = properties {
+        if values::apply(&mut schema, &mut stored, given)? {
+            let ds: Option<String> = row.get(3);
+            if let Some(ds) = ds {
+                save_schema(&tx, &ds, &schema).await?;
+            }
+        }
+        updated = given
+            .as_object()
+            .into_iter()
+            .flatten()
+            .filter_map(|(key, _)| {
+                schema::find(&schema, key).map(|(id, _)| Value::String(id.to_owned()))
+            })
+            .collect();
+    }
+    let title = title_of(&schema, &stored);
+    let row = returning(
+        &tx,
+        "UPDATE pages AS p SET props = $2::text::json, fv = $3::text::jsonb, title = $4,
+            icon = CASE WHEN $5 THEN $6::text::jsonb ELSE icon END,
+            cover = CASE WHEN $7 THEN $8::text::jsonb ELSE cover END,
+            in_trash = coalesce($9, in_trash), is_locked = coalesce($10, is_locked),
+            last_edited_time = now(), last_edited_by = $11
+         WHERE id = $1",
+        &[
+            &id,
+            &Value::Object(stored.props).to_string(),
+            &Value::Object(stored.fv).to_string(),
+            &title,
+            &icon.is_some(),
+            &icon.flatten(),
+            &cover.is_some(),
+            &cover.flatten(),
+            &trash,
+            &locked,
+            &ctx.bot,
+        ],
+    )
+    .await?;
+    tx.execute(
+        "UPDATE blocks SET content = jsonb_build_object('title', $2::text), in_trash = coalesce($3, in_trash) WHERE id = $1 AND type = 'child_page'",
+        &[&id, &title, &trash],
+    )
+    .await?;
+    let mut wake = false;
+    if !updated.is_empty() {
+        let data = json!({ "parent": { "id": row.get::<_, Option<String>>(3).or(row.get(2)), "type": "page" }, "updated_properties": updated });
+        wake |= webhooks::emit(
+            &tx,
+            "page.properties_updated",
+            Entity::new("page", &id),
+            data,
+            &ctx.bot,
+        )
+        .await?;
+    }
+    if let Some(trash) = trash.filter(|t| *t != was_trashed) {
+        let event = if trash {
+            "page.deleted"
+        } else {
+            "page.undeleted"
+        };
+        wake |= webhooks::emit(&tx, event, Entity::new("page", &id), json!({}), &ctx.bot).await?;
+    }
+    ctx.commit(tx, wake).await?;
+    Ok(render(&row, &schema, View::of(ctx)))
+}

@@ -1,0 +1,215 @@
+//! Data source queries (and 2022's database queries) with compound filters and sorts, and
+//! search over pages and data sources (databases in 2022).
+
+use asym_kit::tokio_postgres::types::ToSql;
+use serde_json::{Map, Value};
+
+use crate::databases::{DB_COLUMNS, DS_COLUMNS, render_data_source, render_database};
+use crate::error::{ApiError, ApiResult};
+use crate::filter::{Compiler, Param};
+use crate::pages::{self, COLUMNS, View};
+use crate::request::{Ctx, Paging, Version, path_id};
+use crate::schema;
+
+/// `POST /v1/data_sources/{id}/query` (`by_database`: `POST /v1/databases/{id}/query`,
+/// 2022 only, over the database's first data source).
+pub(crate) async fn query(
+    ctx: &Ctx,
+    id: &str,
+    by_database: bool,
+    body: &Map<String, Value>,
+    only: &[String],
+) -> ApiResult<Value> {
+    if by_database && ctx.version == Version::V2025 {
+        return Err(ApiError::invalid_url());
+    }
+    let id = path_id(
+        if by_database {
+            "database_id"
+        } else {
+            "data_source_id"
+        },
+        id,
+    )?;
+    let paging = Paging::from_body(body)?;
+    let in_trash = match body.get("in_trash").or_else(|| body.get("archived")) {
+        None | Some(Value::Null) => false,
+        Some(Value::Bool(flag)) => *flag,
+        Some(other) => {
+            return Err(ApiError::validation(format!(
+                "body failed validation: body.in_trash should be a boolean, instead was `{other}`."
+            )));
+        }
+    };
+    let client = ctx.kit.db().await?;
+    let (data_source, _, schema) = pages::data_source(&client, &id, by_database, true).await?;
+    let mut compiler = Compiler::new(&schema, 4);
+    let condition = compiler.filter(body.get("filter"))?;
+    let order = compiler.sorts(body.get("sorts"))?;
+    // The trash condition is written, not bound, so the partial index on live pages applies.
+    let trash = if in_trash {
+        "p.in_trash"
+    } else {
+        "NOT p.in_trash"
+    };
+    let sql = format!(
+        "SELECT {COLUMNS} FROM pages p WHERE p.data_source_id = $1 AND {trash} AND p.shared AND ({condition})
+         ORDER BY {order} OFFSET $2 LIMIT $3"
+    );
+    let mut params: Vec<&(dyn ToSql + Sync)> = vec![&data_source, &paging.offset];
+    let limit = paging.limit();
+    params.push(&limit);
+    params.extend(
+        compiler
+            .params
+            .iter()
+            .map(|p: &Param| &**p as &(dyn ToSql + Sync)),
+    );
+    let statement = client.prepare_cached(&sql).await?;
+    let rows = client.query(&statement, &params).await?;
+    let view = View {
+        only: (!only.is_empty()).then_some(only),
+        ..View::of(ctx)
+    };
+    let results = rows
+        .iter()
+        .map(|row| pages::render(row, &schema, view))
+        .collect();
+    let kind = match ctx.version {
+        Version::V2025 => "page_or_data_source",
+        Version::V2022 => "page_or_database",
+    };
+    Ok(paging.list(results, kind))
+}
+
+/// `POST /v1/search`.
+pub(crate) async fn search(ctx: &Ctx, body: &Map<String, Value>) -> ApiResult<Value> {
+    let paging = Paging::from_body(body)?;
+    let text = match body.get("query") {
+        None | Some(Value::Null) => String::new(),
+        Some(Value::String(q)) => q.clone(),
+        Some(other) => {
+            return Err(ApiError::validation(format!(
+                "body failed validation: body.query should be a string, instead was `{other}`."
+            )));
+        }
+    };
+    let container = match ctx.version {
+        Version::V2025 => "data_source",
+        Version::V2022 => "database",
+    };
+    let (want_pages, want_containers) = match body.get("filter") {
+        None | Some(Value::Null) => (true, true),
+        Some(filter) => match (
+            filter.get("property").and_then(Value::as_str),
+            filter.get("value").and_then(Value::as_str),
+        ) {
+            (Some("object"), Some("page")) => (true, false),
+            (Some("object"), Some(value)) if value == container => (false, true),
+            (_, value) => {
+                return Err(ApiError::validation(format!(
+                    "body failed validation: body.filter.value should be `\"page\"` or `\"{container}\"`, instead was `{}`.",
+                    value.map_or("undefined".to_owned(), |v| format!("\"{v}\""))
+                )));
+            }
+        },
+    };
+    let ascending = match body.get("sort") {
+        None | Some(Value::Null) => false,
+        Some(sort) => {
+            if sort.get("timestamp").and_then(Value::as_str) != Some("last_edited_time") {
+                return Err(ApiError::validation(
+                    "body failed validation: body.sort.timestamp should be `\"last_edited_time\"`.",
+                ));
+            }
+            match sort.get("direction").and_then(Value::as_str) {
+                Some("ascending") => true,
+                Some("descending") => false,
+                _ => {
+                    return Err(ApiError::validation(
+                        "body failed validation: body.sort.direction should be `ascending` or `descending`.",
+                    ));
+                }
+            }
+        }
+    };
+    let containers = match ctx.version {
+        Version::V2025 => "SELECT 'c', d.id, d.last_edited_time FROM data_sources d JOIN databases db ON db.id = d.database_id
+             WHERE $2 AND db.shared AND NOT d.in_trash
+               AND strpos(lower((SELECT coalesce(string_agg(e->>'plain_text', ''), '') FROM jsonb_array_elements(d.title) e)), lower($3)) > 0",
+        Version::V2022 => "SELECT 'c', db.id, db.last_edited_time FROM databases db
+             WHERE $2 AND db.shared AND NOT db.in_trash
+               AND strpos(lower((SELECT coalesce(string_agg(e->>'plain_text', ''), '') FROM jsonb_array_elements(db.title) e)), lower($3)) > 0",
+    };
+    let direction = if ascending { "ASC" } else { "DESC" };
+    let sql = format!(
+        "SELECT kind, id FROM (
+            SELECT 'p' AS kind, p.id, p.last_edited_time AS t FROM pages p
+            WHERE $1 AND p.shared AND NOT p.in_trash AND strpos(lower(p.title), lower($3)) > 0
+            UNION ALL {containers}
+         ) found ORDER BY t {direction}, id OFFSET $4 LIMIT $5"
+    );
+    let client = ctx.kit.db().await?;
+    let statement = client.prepare_cached(&sql).await?;
+    let found = client
+        .query(
+            &statement,
+            &[
+                &want_pages,
+                &want_containers,
+                &text,
+                &paging.offset,
+                &paging.limit(),
+            ],
+        )
+        .await?;
+    let ids = |kind: &str| -> Vec<String> {
+        found
+            .iter()
+            .filter(|r| r.get::<_, &str>(0) == kind)
+            .map(|r| r.get(1))
+            .collect()
+    };
+    let (page_ids, container_ids) = (ids("p"), ids("c"));
+    let mut rendered: Map<String, Value> = Map::new();
+    if !page_ids.is_empty() {
+        let statement = client
+            .prepare_cached(&format!(
+                "SELECT {COLUMNS}, d.schema::text FROM pages p LEFT JOIN data_sources d ON d.id = p.data_source_id WHERE p.id = ANY($1)"
+            ))
+            .await?;
+        for row in client.query(&statement, &[&page_ids]).await? {
+            let schema = row
+                .get::<_, Option<&str>>(14)
+                .map_or_else(schema::title_only, schema::load);
+            rendered.insert(row.get(0), pages::render(&row, &schema, View::of(ctx)));
+        }
+    }
+    if !container_ids.is_empty() {
+        let sql = match ctx.version {
+            Version::V2025 => format!(
+                "SELECT {DS_COLUMNS} FROM data_sources d JOIN databases db ON db.id = d.database_id WHERE d.id = ANY($1)"
+            ),
+            Version::V2022 => {
+                format!("SELECT {DB_COLUMNS} FROM databases db WHERE db.id = ANY($1)")
+            }
+        };
+        let statement = client.prepare_cached(&sql).await?;
+        for row in client.query(&statement, &[&container_ids]).await? {
+            let value = match ctx.version {
+                Version::V2025 => render_data_source(&row, ctx.base_url()),
+                Version::V2022 => render_database(&row, ctx.version, ctx.base_url()),
+            };
+            rendered.insert(row.get(0), value);
+        }
+    }
+    let results = found
+        .iter()
+        .filter_map(|row| rendered.remove(row.get::<_, &str>(1)))
+        .collect();
+    let kind = match ctx.version {
+        Version::V2025 => "page_or_data_source",
+        Version::V2022 => "page_or_database",
+    };
+    Ok(paging.list(results, kind))
+}

@@ -1,0 +1,252 @@
+//! What every API request goes through: the `Notion-Version` header, the integration token,
+//! the optional rate limit, path ids and cursor pagination (bodies: [`crate::body`]).
+
+use std::convert::Infallible;
+
+use asym_kit::deadpool_postgres::Transaction;
+use asym_kit::{Kit, credentials, cursor};
+use axum::extract::FromRequestParts;
+use axum::http::HeaderMap;
+use axum::http::header::AUTHORIZATION;
+use axum::http::request::Parts;
+use serde_json::{Map, Value};
+
+use crate::error::{ApiError, ApiResult};
+use crate::ids;
+
+/// The API versions served side by side.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Version {
+    /// `2022-06-28` and earlier: databases hold the schema; pages live under `database_id`.
+    V2022,
+    /// `2025-09-03`: databases contain data sources; pages live under `data_source_id`.
+    V2025,
+}
+
+impl Version {
+    /// The version a `Notion-Version` value names.
+    fn parse(value: &str) -> Option<Self> {
+        match value {
+            "2021-05-13" | "2021-08-16" | "2022-02-22" | "2022-06-28" => Some(Self::V2022),
+            v if v.len() == 10 && v >= "2025-09-03" && v.as_bytes()[4] == b'-' => Some(Self::V2025),
+            _ => None,
+        }
+    }
+}
+
+/// An authenticated request's context.
+#[derive(Debug, Clone)]
+pub(crate) struct Ctx {
+    /// The clone's state.
+    pub(crate) kit: Kit,
+    /// The API version asked for.
+    pub(crate) version: Version,
+    /// The integration's bot user (the author of every write).
+    pub(crate) bot: String,
+}
+
+impl Ctx {
+    /// Checks the version header, the token and the rate limit.
+    pub(crate) async fn new(kit: &Kit, headers: &HeaderMap) -> ApiResult<Self> {
+        let token = headers
+            .get(AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .ok_or_else(ApiError::unauthorized)?;
+        let version = match headers.get("notion-version").and_then(|v| v.to_str().ok()) {
+            None => return Err(ApiError::missing_version()),
+            Some(value) => Version::parse(value).ok_or_else(|| {
+                ApiError::validation(format!(
+                    "Notion-Version header failed validation: Notion-Version header should be a supported version (2022-06-28 or 2025-09-03), instead was `\"{value}\"`."
+                ))
+            })?,
+        };
+        let principal = credentials::authenticate(kit, token)
+            .await?
+            .ok_or_else(ApiError::unauthorized)?;
+        crate::ratelimit::check(kit, &principal.subject).await?;
+        Ok(Self {
+            kit: kit.clone(),
+            version,
+            bot: principal.subject,
+        })
+    }
+
+    /// Commits `tx`, then wakes the webhook outbox when `wake` (an event was queued in it).
+    pub(crate) async fn commit(&self, tx: Transaction<'_>, wake: bool) -> ApiResult<()> {
+        tx.commit().await?;
+        if wake {
+            self.kit.wake_outbox();
+        }
+        Ok(())
+    }
+
+    /// The clone's public base URL (no trailing slash).
+    pub(crate) fn base_url(&self) -> &str {
+        self.kit.config().public_url.trim_end_matches('/')
+    }
+}
+
+/// Handlers take the context as an extractor, after their path (whose rejection comes first).
+impl FromRequestParts<Kit> for Ctx {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, kit: &Kit) -> ApiResult<Self> {
+        Self::new(kit, &parts.headers).await
+    }
+}
+
+/// A path id (`page_id`, `block_id`, …), dashed.
+pub(crate) fn path_id(name: &str, text: &str) -> ApiResult<String> {
+    ids::parse(text).ok_or_else(|| {
+        ApiError::validation(format!(
+            "path failed validation: path.{name} should be a valid uuid, instead was `\"{text}\"`."
+        ))
+    })
+}
+
+/// An id inside a body at `path` (`body.parent.page_id`).
+pub(crate) fn body_id(path: &str, value: Option<&Value>) -> ApiResult<String> {
+    match value {
+        Some(Value::String(text)) => ids::parse(text).ok_or_else(|| {
+            ApiError::validation(format!(
+                "body failed validation: {path} should be a valid uuid, instead was `\"{text}\"`."
+            ))
+        }),
+        Some(other) => Err(ApiError::validation(format!(
+            "body failed validation: {path} should be a string, instead was `{other}`."
+        ))),
+        None => Err(ApiError::validation(format!(
+            "body failed validation: {path} should be defined, instead was `undefined`."
+        ))),
+    }
+}
+
+/// A page of a list: where it starts and how many it holds.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Paging {
+    /// Rows skipped.
+    pub(crate) offset: i64,
+    /// Rows answered (at most 100).
+    pub(crate) size: i64,
+}
+
+impl Paging {
+    /// From `start_cursor` and `page_size` (of the query string or the body); `place` is
+    /// `query` or `body` for messages.
+    pub(crate) fn new(cursor: Option<&str>, size: Option<&Value>, place: &str) -> ApiResult<Self> {
+        let size = match size {
+            None | Some(Value::Null) => 100,
+            Some(value) => {
+                let n = value
+                    .as_i64()
+                    .or_else(|| value.as_str().and_then(|s| s.parse().ok()));
+                match n {
+                    Some(n) if (1..=100).contains(&n) => n,
+                    Some(n) if n > 100 => {
+                        return Err(ApiError::validation(format!(
+                            "{place} failed validation: {place}.page_size should be ≤ `100`, instead was `{n}`."
+                        )));
+                    }
+                    _ => {
+                        return Err(ApiError::validation(format!(
+                            "{place} failed validation: {place}.page_size should be a positive integer, instead was `{value}`."
+                        )));
+                    }
+                }
+            }
+        };
+        let offset = match cursor {
+            None | Some("") => 0,
+            Some(text) => cursor::decode(text)
+                .ok()
+                .and_then(|inner| inner.strip_prefix("o:").and_then(|n| n.parse().ok()))
+                .filter(|n: &i64| *n >= 0)
+                .ok_or_else(|| {
+                    ApiError::validation(format!(
+                        "{place} failed validation: {place}.start_cursor should be a valid cursor, instead was `\"{text}\"`."
+                    ))
+                })?,
+        };
+        Ok(Self { offset, size })
+    }
+
+    /// From a body's `start_cursor` and `page_size`.
+    pub(crate) fn from_body(body: &Map<String, Value>) -> ApiResult<Self> {
+        let cursor = match body.get("start_cursor") {
+            None | Some(Value::Null) => None,
+            Some(Value::String(s)) => Some(s.as_str()),
+            Some(other) => {
+                return Err(ApiError::validation(format!(
+                    "body failed validation: body.start_cursor should be a string, instead was `{other}`."
+                )));
+            }
+        };
+        Self::new(cursor, body.get("page_size"), "body")
+    }
+
+    /// The `LIMIT` to ask for: one more than the page, to learn `has_more`.
+    pub(crate) fn limit(&self) -> i64 {
+        self.size + 1
+    }
+
+    /// `{object:"list", results, next_cursor, has_more, type, <type>:{}}` from up to
+    /// `size + 1` rendered rows.
+    pub(crate) fn list(&self, mut results: Vec<Value>, kind: &str) -> Value {
+        let has_more = results.len() as i64 > self.size;
+        results.truncate(self.size as usize);
+        let next = has_more.then(|| cursor::encode(&format!("o:{}", self.offset + self.size)));
+        let mut body = Map::new();
+        body.insert("object".into(), "list".into());
+        body.insert("results".into(), Value::Array(results));
+        body.insert(
+            "next_cursor".into(),
+            next.map_or(Value::Null, Value::String),
+        );
+        body.insert("has_more".into(), Value::Bool(has_more));
+        body.insert("type".into(), kind.into());
+        body.insert(kind.into(), Value::Object(Map::new()));
+        body.insert("request_id".into(), ids::new_uuid().into());
+        Value::Object(body)
+    }
+}
+
+/// The query string's pairs (percent-decoded).
+#[derive(Debug)]
+pub(crate) struct Query(Vec<(String, String)>);
+
+impl<S: Send + Sync> FromRequestParts<S> for Query {
+    type Rejection = Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Infallible> {
+        let query = parts.uri.query().unwrap_or("");
+        Ok(Self(asym_kit::form::parse(query.as_bytes())))
+    }
+}
+
+impl Query {
+    /// The first value of `name`.
+    pub(crate) fn get(&self, name: &str) -> Option<&str> {
+        self.0
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// `start_cursor`/`page_size`.
+    pub(crate) fn paging(&self) -> ApiResult<Paging> {
+        let size = self.get("page_size").map(|v| Value::String(v.to_owned()));
+        Paging::new(self.get("start_cursor"), size.as_ref(), "query")
+    }
+
+    /// `filter_properties` (repeated, or bracketed).
+    pub(crate) fn filter_properties(&self) -> Vec<String> {
+        self.0
+            .iter()
+            .filter(|(k, _)| k == "filter_properties" || k.starts_with("filter_properties["))
+            .flat_map(|(_, v)| v.split(',').map(str::to_owned).collect::<Vec<_>>())
+            .collect()
+    }
+}

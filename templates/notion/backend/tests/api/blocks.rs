@@ -1,0 +1,167 @@
+//! Blocks: children list and append (end, after, start), nesting, update, delete.
+
+use serde_json::{Value, json};
+
+use crate::common::{MEETING, TASK1, api, error, text};
+
+fn types(list: &Value) -> Vec<String> {
+    list["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| b["type"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+#[asym::clone("notion", seed = "basic")]
+async fn seeded_content_and_nesting(notion: asym::Notion) {
+    let api = api(&notion);
+    let list = api
+        .get(&format!("/v1/blocks/{MEETING}/children?page_size=2"))
+        .await
+        .expect(200);
+    assert_eq!(list["type"], "block");
+    assert_eq!(types(&list), ["heading_1", "toggle"]);
+    assert_eq!(list["has_more"], true);
+    let toggle = &list["results"][1];
+    assert_eq!(toggle["has_children"], true);
+    assert_eq!(
+        toggle["parent"],
+        json!({ "type": "page_id", "page_id": MEETING })
+    );
+    let nested = api
+        .get(&format!(
+            "/v1/blocks/{}/children",
+            toggle["id"].as_str().unwrap()
+        ))
+        .await
+        .expect(200);
+    assert_eq!(nested["results"][0]["parent"]["type"], "block_id");
+    let all = api
+        .get(&format!("/v1/blocks/{MEETING}/children"))
+        .await
+        .expect(200);
+    assert_eq!(
+        types(&all),
+        ["heading_1", "toggle", "callout", "quote", "divider", "code"]
+    );
+}
+
+#[asym::clone("notion", seed = "basic")]
+async fn append_after_start_update_delete(notion: asym::Notion) {
+    let api = api(&notion);
+    let path = format!("/v1/blocks/{TASK1}/children");
+    let appended = api
+        .patch(
+            &path,
+            &json!({ "children": [
+                { "bulleted_list_item": { "rich_text": text("one"), "children": [
+                    { "numbered_list_item": { "rich_text": text("deep"), "children": [{ "to_do": { "rich_text": text("deepest") } }] } }
+                ] } },
+                { "image": { "type": "external", "external": { "url": "https://example.com/a.png" } } },
+                { "bookmark": { "url": "https://example.com" } },
+                { "callout": { "rich_text": [{ "type": "mention", "mention": { "type": "date", "date": { "start": "2025-01-01" } } }] } }
+            ] }),
+        )
+        .await
+        .expect(200);
+    let new = appended["results"].as_array().unwrap();
+    assert_eq!(new.len(), 4);
+    assert_eq!(new[0]["has_children"], true);
+    assert_eq!(
+        new[3]["callout"]["rich_text"][0]["plain_text"],
+        "2025-01-01"
+    );
+    let first = api.get(&path).await.expect(200)["results"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    api.patch(
+        &path,
+        &json!({ "after": first, "children": [{ "divider": {} }] }),
+    )
+    .await
+    .expect(200);
+    api.patch(&path, &json!({ "position": { "type": "start" }, "children": [{ "quote": { "rich_text": text("q") } }] }))
+        .await
+        .expect(200);
+    let order = types(&api.get(&path).await.expect(200));
+    assert_eq!(order[..3], ["quote", "heading_2", "divider"]);
+    assert_eq!(order.last().unwrap(), "callout");
+
+    let id = new[0]["id"].as_str().unwrap();
+    let updated = api
+        .patch(
+            &format!("/v1/blocks/{id}"),
+            &json!({ "bulleted_list_item": { "rich_text": text("uno"), "color": "red" } }),
+        )
+        .await
+        .expect(200);
+    assert_eq!(
+        updated["bulleted_list_item"]["rich_text"][0]["plain_text"],
+        "uno"
+    );
+    assert_eq!(updated["bulleted_list_item"]["color"], "red");
+    error(
+        api.patch(
+            &format!("/v1/blocks/{id}"),
+            &json!({ "paragraph": { "rich_text": [] } }),
+        )
+        .await,
+        400,
+        "validation_error",
+    );
+    let deleted = api.delete(&format!("/v1/blocks/{id}")).await.expect(200);
+    assert_eq!(deleted["in_trash"], true);
+    assert!(!types(&api.get(&path).await.expect(200)).contains(&"bulleted_list_item".to_owned()));
+    let retrieved = api.get(&format!("/v1/blocks/{id}")).await.expect(200);
+    assert_eq!(retrieved["archived"], true);
+}
+
+#[asym::clone("notion", seed = "basic")]
+async fn append_errors(notion: asym::Notion) {
+    let api = api(&notion);
+    let path = format!("/v1/blocks/{TASK1}/children");
+    let before = api.get(&path).await.expect(200)["results"]
+        .as_array()
+        .unwrap()
+        .len();
+    let three_levels = json!([{ "toggle": { "rich_text": [], "children": [{ "toggle": { "rich_text": [], "children": [
+        { "toggle": { "rich_text": [], "children": [{ "divider": {} }] } }
+    ] } }] } }]);
+    for children in [
+        Value::Array(vec![json!({ "divider": {} }); 101]),
+        json!([{ "paragraph": { "rich_text": [{ "text": { "content": "x".repeat(2001) } }] } }]),
+        json!([{ "paragraph": {} }]),
+        json!([{ "child_page": { "title": "no" } }]),
+        json!([{ "image": { "external": { "url": "not a url" } } }]),
+        three_levels,
+        json!("nope"),
+    ] {
+        error(
+            api.patch(&path, &json!({ "children": children })).await,
+            400,
+            "validation_error",
+        );
+    }
+    error(
+        api.patch(
+            &path,
+            &json!({ "after": "00000000-0000-4000-8000-000000000000", "children": [] }),
+        )
+        .await,
+        400,
+        "validation_error",
+    );
+    let after = api.get(&path).await.expect(200)["results"]
+        .as_array()
+        .unwrap()
+        .len();
+    assert_eq!(before, after, "nothing half-written");
+    error(
+        api.get("/v1/blocks/00000000-0000-4000-8000-000000000000")
+            .await,
+        404,
+        "object_not_found",
+    );
+}

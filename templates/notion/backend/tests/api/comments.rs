@@ -1,0 +1,84 @@
+//! Comments on pages and blocks, in discussion threads.
+
+use serde_json::json;
+
+use crate::common::{BOT, MEETING, PRIVATE, TASK1, api, error, text};
+
+#[asym::clone("notion", seed = "basic")]
+async fn threads_and_lists(notion: asym::Notion) {
+    let api = api(&notion);
+    let seeded = api
+        .get(&format!("/v1/comments?block_id={TASK1}"))
+        .await
+        .expect(200);
+    assert_eq!(seeded["type"], "comment");
+    let list = seeded["results"].as_array().unwrap();
+    assert_eq!(list.len(), 2);
+    assert_eq!(list[0]["discussion_id"], list[1]["discussion_id"]);
+    let new = api
+        .post(
+            "/v1/comments",
+            &json!({ "parent": { "page_id": TASK1 }, "rich_text": text("hello") }),
+        )
+        .await
+        .expect(200);
+    assert_eq!(new["object"], "comment");
+    assert_eq!(new["created_by"]["id"], BOT);
+    let reply = api
+        .post(
+            "/v1/comments",
+            &json!({ "discussion_id": new["discussion_id"], "rich_text": text("reply") }),
+        )
+        .await
+        .expect(200);
+    assert_eq!(
+        reply["parent"],
+        json!({ "type": "page_id", "page_id": TASK1 })
+    );
+    let page = api
+        .get(&format!("/v1/comments?block_id={TASK1}&page_size=3"))
+        .await
+        .expect(200);
+    assert_eq!(page["has_more"], true);
+    let one = api
+        .get(&format!("/v1/comments/{}", reply["id"].as_str().unwrap()))
+        .await
+        .expect(200);
+    assert_eq!(one["rich_text"][0]["plain_text"], "reply");
+
+    let block = api
+        .get(&format!("/v1/blocks/{MEETING}/children"))
+        .await
+        .expect(200)["results"][0]["id"]
+        .clone();
+    let on_block = api
+        .post(
+            "/v1/comments",
+            &json!({ "parent": { "block_id": block }, "rich_text": text("on a block") }),
+        )
+        .await
+        .expect(200);
+    assert_eq!(on_block["parent"]["type"], "block_id");
+
+    for body in [
+        json!({ "parent": { "page_id": TASK1 } }),
+        json!({ "rich_text": text("orphan") }),
+        json!({ "parent": { "page_id": TASK1 }, "rich_text": "plain" }),
+    ] {
+        error(
+            api.post("/v1/comments", &body).await,
+            400,
+            "validation_error",
+        );
+    }
+    error(
+        api.post(
+            "/v1/comments",
+            &json!({ "parent": { "page_id": PRIVATE }, "rich_text": text("x") }),
+        )
+        .await,
+        404,
+        "object_not_found",
+    );
+    error(api.get("/v1/comments").await, 400, "validation_error");
+}

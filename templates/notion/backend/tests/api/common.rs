@@ -1,0 +1,76 @@
+//! Clients for a Notion clone and the fixture's ids.
+
+#![allow(dead_code, reason = "each test module uses a different subset")]
+
+use asym_kit::testing::Api;
+use serde_json::{Value, json};
+
+pub(crate) const PROJECTS: &str = "10000000-0000-4000-8000-000000000001";
+pub(crate) const MEETING: &str = "10000000-0000-4000-8000-000000000002";
+pub(crate) const PRIVATE: &str = "10000000-0000-4000-8000-000000000099";
+pub(crate) const DATABASE: &str = "20000000-0000-4000-8000-000000000001";
+pub(crate) const TASKS: &str = "30000000-0000-4000-8000-000000000001";
+pub(crate) const TASK1: &str = "40000000-0000-4000-8000-000000000001";
+pub(crate) const TASK2: &str = "40000000-0000-4000-8000-000000000002";
+pub(crate) const ADA: &str = "a0000000-0000-4000-8000-000000000001";
+pub(crate) const BOT: &str = "b0700000-0000-4000-8000-000000000001";
+
+/// A client speaking `2025-09-03` with the integration token.
+pub(crate) fn api(notion: &asym::Notion) -> Api {
+    Api::new(notion.api_url())
+        .bearer(notion.token())
+        .with_header("Notion-Version", "2025-09-03")
+}
+
+/// A client speaking `2022-06-28`.
+pub(crate) fn legacy(notion: &asym::Notion) -> Api {
+    Api::new(notion.api_url())
+        .bearer(notion.token())
+        .with_header("Notion-Version", "2022-06-28")
+}
+
+/// A client for the admin surface.
+pub(crate) fn admin(notion: &asym::Notion) -> Api {
+    Api::new(notion.api_url()).with_header("X-Asym-Admin-Secret", notion.admin_secret())
+}
+
+/// A rich-text array holding `content`.
+pub(crate) fn text(content: &str) -> Value {
+    json!([{ "type": "text", "text": { "content": content } }])
+}
+
+/// Asserts a Notion error envelope with `status` and `code`; returns its message.
+#[track_caller]
+pub(crate) fn error(reply: asym_kit::testing::Reply, status: u16, code: &str) -> String {
+    let body = reply.expect(status);
+    assert_eq!(body["object"], "error", "{body}");
+    assert_eq!(body["status"], status, "{body}");
+    assert_eq!(body["code"], code, "{body}");
+    assert!(body["request_id"].is_string(), "{body}");
+    body["message"].as_str().unwrap().to_owned()
+}
+
+/// The first plain text of a title or rich-text property value.
+pub(crate) fn plain(property: &Value) -> String {
+    let kind = property["type"].as_str().unwrap();
+    property[kind]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|item| item["plain_text"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+/// Creates a task in the Tasks data source titled `title`; answers the page.
+pub(crate) async fn task(api: &Api, title: &str, extra: Value) -> Value {
+    let mut properties = json!({ "Name": { "title": text(title) } });
+    for (key, value) in extra.as_object().into_iter().flatten() {
+        properties[key] = value.clone();
+    }
+    api.post(
+        "/v1/pages",
+        &json!({ "parent": { "data_source_id": TASKS }, "properties": properties }),
+    )
+    .await
+    .expect(200)
+}

@@ -1,0 +1,308 @@
+//! Databases and data sources: retrieve in both versions, queries, schema changes.
+
+use serde_json::{Value, json};
+
+use crate::common::{ADA, DATABASE, PROJECTS, TASKS, api, error, legacy, plain, task, text};
+
+fn titles(list: &Value) -> Vec<String> {
+    list["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| plain(&p["properties"]["Name"]))
+        .collect()
+}
+
+#[asym::clone("notion", seed = "basic")]
+async fn both_versions_answer_their_shapes(notion: asym::Notion) {
+    let db = api(&notion)
+        .get(&format!("/v1/databases/{DATABASE}"))
+        .await
+        .expect(200);
+    assert_eq!(
+        db["data_sources"],
+        json!([{ "id": TASKS, "name": "Tasks" }])
+    );
+    assert!(db.get("properties").is_none());
+    assert_eq!(
+        db["parent"],
+        json!({ "type": "page_id", "page_id": PROJECTS })
+    );
+    let old = legacy(&notion)
+        .get(&format!("/v1/databases/{DATABASE}"))
+        .await
+        .expect(200);
+    assert!(old.get("data_sources").is_none());
+    for name in [
+        "Name", "Status", "Assignee", "Due", "Priority", "Tags", "Related", "Done",
+    ] {
+        assert!(old["properties"].get(name).is_some(), "{name}");
+    }
+    let ds = api(&notion)
+        .get(&format!("/v1/data_sources/{TASKS}"))
+        .await
+        .expect(200);
+    assert_eq!(
+        ds["parent"],
+        json!({ "type": "database_id", "database_id": DATABASE })
+    );
+    assert_eq!(
+        ds["properties"]["Status"]["status"]["options"][2]["name"],
+        "Done"
+    );
+    assert_eq!(
+        ds["properties"]["Related"]["relation"]["data_source_id"],
+        TASKS
+    );
+}
+
+#[asym::clone("notion", seed = "basic")]
+async fn compound_filters_and_sorts(notion: asym::Notion) {
+    let api = api(&notion);
+    let query = |body: Value| {
+        let api = api.clone();
+        async move {
+            api.post(&format!("/v1/data_sources/{TASKS}/query"), &body)
+                .await
+        }
+    };
+    let cases = [
+        (
+            json!({ "property": "Status", "status": { "equals": "In progress" } }),
+            vec!["Build the API", "Fix the login bug"],
+        ),
+        (
+            json!({ "property": "Name", "title": { "contains": "THE" } }),
+            vec![
+                "Build the API",
+                "Design the schema",
+                "Fix the login bug",
+                "Write the docs",
+            ],
+        ),
+        (
+            json!({ "property": "Name", "title": { "starts_with": "write" } }),
+            vec!["Write the docs"],
+        ),
+        (
+            json!({ "property": "Tags", "multi_select": { "contains": "Frontend" } }),
+            vec!["Build the API", "Fix the login bug"],
+        ),
+        (
+            json!({ "property": "Assignee", "people": { "is_empty": true } }),
+            vec!["Fix the login bug"],
+        ),
+        (
+            json!({ "property": "Due", "date": { "before": "2025-02-01" } }),
+            vec!["Design the schema"],
+        ),
+        (
+            json!({ "property": "Due", "date": { "is_empty": true } }),
+            vec!["Fix the login bug"],
+        ),
+        (
+            json!({ "property": "Related", "relation": { "is_not_empty": true } }),
+            vec!["Build the API"],
+        ),
+        (
+            json!({ "property": "Done", "checkbox": { "does_not_equal": true } }),
+            vec!["Build the API", "Fix the login bug", "Write the docs"],
+        ),
+        (
+            json!({ "timestamp": "created_time", "created_time": { "after": "2025-01-10T09:12:00Z" } }),
+            vec!["Fix the login bug", "Write the docs"],
+        ),
+        (
+            json!({ "or": [
+            { "property": "Priority", "select": { "equals": "Low" } },
+            { "and": [{ "property": "Priority", "select": { "equals": "High" } }, { "property": "Done", "checkbox": { "equals": true } }] }
+        ] }),
+            vec!["Design the schema", "Write the docs"],
+        ),
+    ];
+    for (filter, expected) in cases {
+        let body = json!({ "filter": filter, "sorts": [{ "property": "Name", "direction": "ascending" }] });
+        let list = query(body).await.expect(200);
+        assert_eq!(titles(&list), expected, "{filter}");
+    }
+    let by_due = query(json!({ "sorts": [{ "property": "Due", "direction": "descending" }] }))
+        .await
+        .expect(200);
+    assert_eq!(
+        titles(&by_due),
+        [
+            "Write the docs",
+            "Build the API",
+            "Design the schema",
+            "Fix the login bug"
+        ]
+    );
+    assert_eq!(by_due["type"], "page_or_data_source");
+
+    let first = query(json!({ "page_size": 3, "sorts": [{ "timestamp": "created_time", "direction": "ascending" }] })).await.expect(200);
+    assert_eq!(first["has_more"], true);
+    let rest = query(json!({ "start_cursor": first["next_cursor"], "sorts": [{ "timestamp": "created_time", "direction": "ascending" }] }))
+        .await
+        .expect(200);
+    assert_eq!(titles(&rest), ["Fix the login bug"]);
+    assert_eq!(rest["next_cursor"], Value::Null);
+
+    for filter in [
+        json!({ "property": "Done", "select": { "equals": "x" } }),
+        json!({ "property": "Nope", "checkbox": { "equals": true } }),
+        json!({ "property": "Due", "date": { "before": "yesterday" } }),
+        json!({ "property": "Status", "status": { "equals": 3 } }),
+        json!({ "and": [{ "or": [{ "and": [] }] }] }),
+    ] {
+        error(
+            query(json!({ "filter": filter })).await,
+            400,
+            "validation_error",
+        );
+    }
+    error(
+        query(json!({ "sorts": [{ "property": "Nope", "direction": "ascending" }] })).await,
+        400,
+        "validation_error",
+    );
+    error(
+        query(json!({ "start_cursor": "garbage" })).await,
+        400,
+        "validation_error",
+    );
+    error(
+        api.post(&format!("/v1/databases/{DATABASE}/query"), &json!({}))
+            .await,
+        400,
+        "invalid_request_url",
+    );
+    let legacy = legacy(&notion)
+        .post(
+            &format!("/v1/databases/{DATABASE}/query"),
+            &json!({ "filter": { "property": "Assignee", "people": { "contains": ADA } } }),
+        )
+        .await
+        .expect(200);
+    assert_eq!(legacy["type"], "page_or_database");
+    assert_eq!(legacy["results"].as_array().unwrap().len(), 2);
+}
+
+#[asym::clone("notion", seed = "basic")]
+async fn schema_create_update_and_values(notion: asym::Notion) {
+    let api = api(&notion);
+    let db = api
+        .post(
+            "/v1/databases",
+            &json!({
+                "parent": { "type": "page_id", "page_id": PROJECTS },
+                "title": text("Bugs"),
+                "initial_data_source": { "properties": {
+                    "Title": { "title": {} },
+                    "Severity": { "select": { "options": [{ "name": "S1", "color": "red" }] } },
+                    "Points": { "number": { "format": "dollar" } }
+                } }
+            }),
+        )
+        .await
+        .expect(200);
+    let ds = db["data_sources"][0]["id"].as_str().unwrap().to_owned();
+    let updated = api
+        .patch(
+            &format!("/v1/data_sources/{ds}"),
+            &json!({ "title": text("Bug list"), "properties": { "Points": { "name": "Estimate" }, "Severity": null, "Url": { "url": {} } } }),
+        )
+        .await
+        .expect(200);
+    let mut names: Vec<&str> = updated["properties"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    names.sort_unstable();
+    assert_eq!(names, ["Estimate", "Title", "Url"]);
+    assert_eq!(
+        updated["properties"]["Estimate"]["number"]["format"],
+        "dollar"
+    );
+    for properties in [
+        json!({ "Title": null }),
+        json!({ "Nope": null }),
+        json!({ "X": { "nonsense": {} } }),
+        json!({ "Y": { "select": { "options": [{ "name": "a,b" }] } } }),
+    ] {
+        error(
+            api.patch(
+                &format!("/v1/data_sources/{ds}"),
+                &json!({ "properties": properties }),
+            )
+            .await,
+            400,
+            "validation_error",
+        );
+    }
+    error(
+        api.post("/v1/databases", &json!({ "parent": { "page_id": PROJECTS }, "initial_data_source": { "properties": { "A": { "number": {} } } } })).await,
+        400,
+        "validation_error",
+    );
+    error(
+        api.patch(
+            &format!("/v1/databases/{DATABASE}"),
+            &json!({ "properties": {} }),
+        )
+        .await,
+        400,
+        "validation_error",
+    );
+
+    let legacy = legacy(&notion);
+    let old = legacy
+        .patch(
+            &format!("/v1/databases/{DATABASE}"),
+            &json!({ "properties": { "Estimate": { "number": {} } } }),
+        )
+        .await
+        .expect(200);
+    assert!(old["properties"].get("Estimate").is_some());
+    let page = task(&api, "Estimated", json!({ "Estimate": { "number": 5 } })).await;
+    assert_eq!(page["properties"]["Estimate"]["number"], 5);
+    let hit = api
+        .post(&format!("/v1/data_sources/{TASKS}/query"), &json!({ "filter": { "property": "Estimate", "number": { "greater_than_or_equal_to": 5 } } }))
+        .await
+        .expect(200);
+    assert_eq!(titles(&hit), ["Estimated"]);
+    // A property whose type changes loses its old values: filters and sorts keep working.
+    api.patch(
+        &format!("/v1/data_sources/{TASKS}"),
+        &json!({ "properties": { "Estimate": { "date": {} } } }),
+    )
+    .await
+    .expect(200);
+    let sorted = api
+        .post(
+            &format!("/v1/data_sources/{TASKS}/query"),
+            &json!({ "sorts": [{ "property": "Estimate", "direction": "ascending" }] }),
+        )
+        .await
+        .expect(200);
+    assert_eq!(sorted["results"].as_array().unwrap().len(), 5);
+    let empty = api
+        .post(
+            &format!("/v1/data_sources/{TASKS}/query"),
+            &json!({ "filter": { "property": "Estimate", "date": { "is_empty": true } } }),
+        )
+        .await
+        .expect(200);
+    assert_eq!(empty["results"].as_array().unwrap().len(), 5);
+    let second = api
+        .post("/v1/data_sources", &json!({ "parent": { "database_id": DATABASE }, "title": text("Archive"), "properties": { "Name": { "title": {} } } }))
+        .await
+        .expect(200);
+    assert_eq!(second["parent"]["database_id"], DATABASE);
+    let db = api
+        .get(&format!("/v1/databases/{DATABASE}"))
+        .await
+        .expect(200);
+    assert_eq!(db["data_sources"].as_array().unwrap().len(), 2);
+}

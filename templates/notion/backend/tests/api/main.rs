@@ -1,0 +1,17 @@
+//! The Notion clone's tests: through the HTTP API of real clones leased from the harness,
+//! each reset to its seed.
+
+#![allow(
+    clippy::unwrap_used,
+    reason = "a test fails loudly on what it did not expect"
+)]
+
+mod blocks;
+mod comments;
+mod common;
+mod databases;
+mod inprocess;
+mod pages;
+mod protocol;
+mod search;
+mod webhooks;

@@ -1,0 +1,252 @@
+//! Pages: create, retrieve, update, trash, move, property items; users.
+
+use serde_json::{Value, json};
+
+use crate::common::{ADA, MEETING, PROJECTS, TASK1, TASKS, api, error, legacy, plain, task, text};
+
+#[asym::clone("notion", seed = "basic")]
+async fn users_list_and_retrieve(notion: asym::Notion) {
+    let api = api(&notion);
+    let first = api.get("/v1/users?page_size=2").await.expect(200);
+    assert_eq!(first["type"], "user");
+    assert_eq!(first["has_more"], true);
+    let cursor = first["next_cursor"].as_str().unwrap();
+    let rest = api
+        .get(&format!("/v1/users?start_cursor={cursor}"))
+        .await
+        .expect(200);
+    assert_eq!(rest["results"].as_array().unwrap().len(), 1);
+    let ada = api.get(&format!("/v1/users/{ADA}")).await.expect(200);
+    assert_eq!(ada["person"]["email"], "ada@example.com");
+    error(
+        api.get("/v1/users?page_size=101").await,
+        400,
+        "validation_error",
+    );
+    error(
+        api.get("/v1/users?start_cursor=%21%21").await,
+        400,
+        "validation_error",
+    );
+}
+
+#[asym::clone("notion", seed = "basic")]
+async fn create_retrieve_update_trash(notion: asym::Notion) {
+    let api = api(&notion);
+    let page = api
+        .post(
+            "/v1/pages",
+            &json!({
+                "parent": { "data_source_id": TASKS },
+                "icon": { "emoji": "🚀" },
+                "cover": { "external": { "url": "https://example.com/c.png" } },
+                "properties": {
+                    "Name": { "title": text("Ship it") },
+                    "Status": { "status": { "name": "In progress" } },
+                    "Tags": { "multi_select": [{ "name": "Backend" }, { "name": "New" }] },
+                    "Due": { "date": { "start": "2025-03-01T10:00:00Z", "time_zone": null } },
+                    "Assignee": { "people": [{ "id": ADA }] },
+                    "Done": { "checkbox": true }
+                },
+                "children": [{ "paragraph": { "rich_text": text("body") } }]
+            }),
+        )
+        .await
+        .expect(200);
+    let id = page["id"].as_str().unwrap();
+    assert_eq!(page["parent"]["data_source_id"], TASKS);
+    assert_eq!(page["icon"]["emoji"], "🚀");
+    assert_eq!(page["properties"]["Tags"]["multi_select"][1]["name"], "New");
+    assert_eq!(page["created_time"].as_str().unwrap().len(), 24);
+    assert!(page["created_time"].as_str().unwrap().ends_with(":00.000Z"));
+    assert!(page["url"].as_str().unwrap().starts_with(notion.api_url()));
+    // The new option joined the schema.
+    let ds = api
+        .get(&format!("/v1/data_sources/{TASKS}"))
+        .await
+        .expect(200);
+    let options = ds["properties"]["Tags"]["multi_select"]["options"]
+        .as_array()
+        .unwrap();
+    assert!(options.iter().any(|o| o["name"] == "New"));
+
+    let only = api
+        .get(&format!("/v1/pages/{id}?filter_properties=title"))
+        .await
+        .expect(200);
+    assert_eq!(only["properties"].as_object().unwrap().len(), 1);
+
+    let updated = api
+        .patch(&format!("/v1/pages/{id}"), &json!({ "properties": { "Done": { "checkbox": false }, "Status": { "status": null } } }))
+        .await
+        .expect(200);
+    assert_eq!(updated["properties"]["Done"]["checkbox"], false);
+    assert_eq!(updated["properties"]["Status"]["status"], Value::Null);
+
+    let trashed = api
+        .patch(&format!("/v1/pages/{id}"), &json!({ "in_trash": true }))
+        .await
+        .expect(200);
+    assert_eq!(trashed["in_trash"], true);
+    assert_eq!(trashed["archived"], true);
+    error(
+        api.patch(
+            &format!("/v1/pages/{id}"),
+            &json!({ "properties": { "Done": { "checkbox": true } } }),
+        )
+        .await,
+        400,
+        "validation_error",
+    );
+    let restored = api
+        .patch(&format!("/v1/pages/{id}"), &json!({ "archived": false }))
+        .await
+        .expect(200);
+    assert_eq!(restored["in_trash"], false);
+}
+
+#[asym::clone("notion", seed = "basic")]
+async fn property_errors_name_the_property(notion: asym::Notion) {
+    let api = api(&notion);
+    for (properties, fragment) in [
+        (
+            json!({ "Nope": { "title": [] } }),
+            "Nope is not a property that exists",
+        ),
+        (
+            json!({ "Done": { "checkbox": 1 } }),
+            "body.properties.Done.checkbox",
+        ),
+        (
+            json!({ "Done": { "select": { "name": "x" } } }),
+            "body.properties.Done.checkbox",
+        ),
+        (
+            json!({ "Status": { "status": { "name": "Someday" } } }),
+            "Someday",
+        ),
+        (
+            json!({ "Assignee": { "people": [{ "id": "x" }] } }),
+            "body.properties.Assignee.people[0].id",
+        ),
+        (
+            json!({ "Name": { "title": [{ "text": { "content": "x".repeat(2001) } }] } }),
+            "length should be ≤ `2000`",
+        ),
+    ] {
+        let message = error(
+            api.post(
+                "/v1/pages",
+                &json!({ "parent": { "data_source_id": TASKS }, "properties": properties }),
+            )
+            .await,
+            400,
+            "validation_error",
+        );
+        assert!(
+            message.contains(fragment),
+            "{message} should mention {fragment}"
+        );
+    }
+}
+
+#[asym::clone("notion", seed = "basic")]
+async fn pages_under_pages_are_child_page_blocks(notion: asym::Notion) {
+    let api = api(&notion);
+    let page = api
+        .post("/v1/pages", &json!({ "parent": { "page_id": PROJECTS }, "properties": { "title": { "title": text("Child") } } }))
+        .await
+        .expect(200);
+    let id = page["id"].as_str().unwrap();
+    assert_eq!(
+        page["parent"],
+        json!({ "type": "page_id", "page_id": PROJECTS })
+    );
+    assert_eq!(plain(&page["properties"]["title"]), "Child");
+    let children = api
+        .get(&format!("/v1/blocks/{PROJECTS}/children"))
+        .await
+        .expect(200);
+    let last = children["results"]
+        .as_array()
+        .unwrap()
+        .last()
+        .unwrap()
+        .clone();
+    assert_eq!(last["type"], "child_page");
+    assert_eq!(last["id"], id);
+    assert_eq!(last["child_page"]["title"], "Child");
+
+    let moved = api
+        .post(
+            &format!("/v1/pages/{id}/move"),
+            &json!({ "parent": { "type": "page_id", "page_id": MEETING } }),
+        )
+        .await
+        .expect(200);
+    assert_eq!(moved["parent"]["page_id"], MEETING);
+    let into = api
+        .post(
+            &format!("/v1/pages/{id}/move"),
+            &json!({ "parent": { "type": "data_source_id", "data_source_id": TASKS } }),
+        )
+        .await
+        .expect(200);
+    assert_eq!(plain(&into["properties"]["Name"]), "Child");
+}
+
+#[asym::clone("notion", seed = "basic")]
+async fn property_items_are_paginated(notion: asym::Notion) {
+    let api = api(&notion);
+    let page = task(&api, "", json!({ "Name": { "title": [
+        { "text": { "content": "a" } }, { "text": { "content": "b" } }, { "text": { "content": "c" } }
+    ] } }))
+    .await;
+    let id = page["id"].as_str().unwrap();
+    let first = api
+        .get(&format!("/v1/pages/{id}/properties/title?page_size=2"))
+        .await
+        .expect(200);
+    assert_eq!(first["object"], "list");
+    assert_eq!(first["type"], "property_item");
+    assert_eq!(first["property_item"]["type"], "title");
+    assert_eq!(first["results"].as_array().unwrap().len(), 2);
+    assert_eq!(first["has_more"], true);
+    let cursor = first["next_cursor"].as_str().unwrap();
+    let rest = api
+        .get(&format!(
+            "/v1/pages/{id}/properties/title?start_cursor={cursor}"
+        ))
+        .await
+        .expect(200);
+    assert_eq!(rest["results"][0]["title"]["plain_text"], "c");
+    let status = api
+        .get(&format!("/v1/pages/{TASK1}/properties/stat"))
+        .await
+        .expect(200);
+    assert_eq!(status["object"], "property_item");
+    assert_eq!(status["status"]["name"], "Done");
+    error(
+        api.get(&format!("/v1/pages/{TASK1}/properties/nope")).await,
+        404,
+        "object_not_found",
+    );
+}
+
+#[asym::clone("notion", seed = "basic")]
+async fn legacy_pages_live_under_databases(notion: asym::Notion) {
+    let legacy = legacy(&notion);
+    let page = legacy
+        .post(
+            "/v1/pages",
+            &json!({ "parent": { "database_id": crate::common::DATABASE }, "properties": { "Name": { "title": text("Old style") } } }),
+        )
+        .await
+        .expect(200);
+    assert_eq!(
+        page["parent"],
+        json!({ "type": "database_id", "database_id": crate::common::DATABASE })
+    );
+    let task = legacy.get(&format!("/v1/pages/{TASK1}")).await.expect(200);
+    assert_eq!(task["parent"]["type"], "database_id");
+}

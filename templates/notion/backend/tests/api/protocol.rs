@@ -1,0 +1,148 @@
+//! Version header, auth, unknown routes, bad input and the rate limit.
+
+use asym_kit::testing::Api;
+use reqwest::Method;
+use serde_json::json;
+
+use crate::common::{PRIVATE, TASKS, admin, api, error};
+
+#[asym::clone("notion", seed = "basic")]
+async fn version_and_token_are_required(notion: asym::Notion) {
+    let bare = Api::new(notion.api_url());
+    let cases = [
+        (bare.clone().bearer(notion.token()), 400, "missing_version"),
+        (
+            bare.clone().with_header("Notion-Version", "2025-09-03"),
+            401,
+            "unauthorized",
+        ),
+        (
+            bare.clone()
+                .bearer("ntn_nope")
+                .with_header("Notion-Version", "2025-09-03"),
+            401,
+            "unauthorized",
+        ),
+        (
+            bare.clone()
+                .bearer(notion.token())
+                .with_header("Notion-Version", "1999-01-01"),
+            400,
+            "validation_error",
+        ),
+    ];
+    for (client, status, code) in cases {
+        error(client.get("/v1/users/me").await, status, code);
+    }
+    let me = api(&notion).get("/v1/users/me").await.expect(200);
+    assert_eq!(me["type"], "bot");
+    assert_eq!(me["bot"]["owner"]["type"], "workspace");
+}
+
+#[asym::clone("notion", seed = "basic")]
+async fn unknown_routes_and_unshared_pages(notion: asym::Notion) {
+    let api = api(&notion);
+    error(api.get("/v1/nope").await, 400, "invalid_request_url");
+    error(
+        api.send(Method::PUT, "/v1/users", None).await,
+        400,
+        "invalid_request_url",
+    );
+    let message = error(
+        api.get(&format!("/v1/pages/{PRIVATE}")).await,
+        404,
+        "object_not_found",
+    );
+    assert!(message.contains(PRIVATE), "{message}");
+    error(
+        api.get(&format!("/v1/blocks/{PRIVATE}/children")).await,
+        404,
+        "object_not_found",
+    );
+    for bad in ["nope", "1234", "zzzzzzzz-0000-4000-8000-000000000001"] {
+        error(
+            api.get(&format!("/v1/pages/{bad}")).await,
+            400,
+            "validation_error",
+        );
+    }
+    // Ids are accepted without dashes.
+    let page = api
+        .get(&format!("/v1/pages/{}", PRIVATE.replace('-', "")))
+        .await;
+    assert_eq!(page.status, 404);
+}
+
+#[asym::clone("notion", seed = "basic")]
+async fn bad_bodies_get_notion_errors_and_change_nothing(notion: asym::Notion) {
+    let api = api(&notion);
+    let count =
+        || async { notion.query("SELECT count(*) FROM pages").await.unwrap()[0].get::<_, i64>(0) };
+    let before = count().await;
+    let deep = "[".repeat(10_000) + &"]".repeat(10_000);
+    let many_keys = format!(
+        "{{\"parent\":{{\"data_source_id\":\"{TASKS}\"}},\"properties\":{{{}}}}}",
+        (0..10_001)
+            .map(|i| format!("\"k{i}\":1"))
+            .collect::<Vec<_>>()
+            .join(",")
+    );
+    let huge = format!("{{\"x\":\"{}\"}}", "a".repeat(2 << 20));
+    let nul = format!(
+        "{{\"parent\":{{\"data_source_id\":\"{TASKS}\"}},\"properties\":{{\"Name\":{{\"title\":[{{\"text\":{{\"content\":\"a\\u0000b\"}}}}]}}}}}}"
+    );
+    let cases: [(Vec<u8>, &str); 7] = [
+        (b"{".to_vec(), "invalid_json"),
+        (b"\xff\xfe".to_vec(), "invalid_json"),
+        (deep.into_bytes(), "validation_error"),
+        (many_keys.into_bytes(), "validation_error"),
+        (huge.into_bytes(), "validation_error"),
+        (nul.into_bytes(), "validation_error"),
+        (b"[1,2]".to_vec(), "validation_error"),
+    ];
+    for (body, code) in cases {
+        let reply = api
+            .send_raw(Method::POST, "/v1/pages", "application/json", body)
+            .await;
+        error(reply, 400, code);
+    }
+    let shapes = [
+        json!({ "parent": { "data_source_id": TASKS }, "properties": { "Done": { "checkbox": "yes" } } }),
+        json!({ "parent": { "data_source_id": TASKS }, "properties": { "Nope": { "title": [] } } }),
+        json!({ "parent": { "data_source_id": "bad" }, "properties": {} }),
+        json!({ "parent": { "data_source_id": TASKS }, "properties": { "Due": { "date": { "start": "soon" } } } }),
+        json!({ "parent": { "data_source_id": TASKS }, "properties": { "Due": { "date": { "start": "2025-02-30" } } } }),
+        json!({ "parent": { "data_source_id": TASKS }, "properties": { "Due": { "date": { "start": "2025-01-01T25:00" } } } }),
+        json!({ "parent": { "data_source_id": TASKS }, "properties": { "Name": { "title": [] } }, "children": [{ "nope": {} }] }),
+    ];
+    for body in shapes {
+        error(api.post("/v1/pages", &body).await, 400, "validation_error");
+    }
+    assert_eq!(count().await, before, "nothing was written");
+}
+
+#[asym::clone("notion", seed = "basic")]
+async fn rate_limit_is_switchable(notion: asym::Notion) {
+    let api = api(&notion);
+    let admin = admin(&notion);
+    admin
+        .post("/api/admin/rate-limit", &json!({ "enabled": true }))
+        .await
+        .expect(200);
+    let mut limited = None;
+    for _ in 0..40 {
+        let reply = api.get("/v1/users/me").await;
+        if reply.status == 429 {
+            limited = Some(reply);
+            break;
+        }
+    }
+    let reply = limited.expect("limited within 40 requests");
+    assert!(reply.header("retry-after").is_some());
+    error(reply, 429, "rate_limited");
+    admin
+        .post("/api/admin/rate-limit", &json!({ "enabled": false }))
+        .await
+        .expect(200);
+    api.get("/v1/users/me").await.expect(200);
+}

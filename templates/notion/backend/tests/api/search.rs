@@ -1,0 +1,81 @@
+//! Search over pages and data sources (databases in 2022).
+
+use serde_json::json;
+
+use crate::common::{DATABASE, PRIVATE, TASK1, TASKS, api, error, legacy};
+
+#[asym::clone("notion", seed = "basic")]
+async fn search_filters_sorts_and_pages(notion: asym::Notion) {
+    let api = api(&notion);
+    let sources = api
+        .post(
+            "/v1/search",
+            &json!({ "filter": { "property": "object", "value": "data_source" } }),
+        )
+        .await
+        .expect(200);
+    assert_eq!(sources["results"][0]["id"], TASKS);
+    assert_eq!(sources["results"][0]["object"], "data_source");
+    let pages = api
+        .post(
+            "/v1/search",
+            &json!({ "query": "design", "filter": { "property": "object", "value": "page" } }),
+        )
+        .await
+        .expect(200);
+    assert_eq!(pages["results"][0]["id"], TASK1);
+    let mut seen = Vec::new();
+    let mut cursor = serde_json::Value::Null;
+    loop {
+        let page = api
+            .post("/v1/search", &json!({ "page_size": 3, "start_cursor": cursor, "sort": { "timestamp": "last_edited_time", "direction": "ascending" } }))
+            .await
+            .expect(200);
+        seen.extend(
+            page["results"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|r| r["id"].as_str().unwrap().to_owned()),
+        );
+        if page["has_more"] == false {
+            break;
+        }
+        cursor = page["next_cursor"].clone();
+    }
+    assert_eq!(
+        seen.len(),
+        7,
+        "6 shared pages and the Tasks data source: {seen:?}"
+    );
+    assert!(!seen.contains(&PRIVATE.to_owned()));
+    error(
+        api.post(
+            "/v1/search",
+            &json!({ "filter": { "property": "object", "value": "database" } }),
+        )
+        .await,
+        400,
+        "validation_error",
+    );
+    error(
+        api.post(
+            "/v1/search",
+            &json!({ "sort": { "timestamp": "created_time", "direction": "ascending" } }),
+        )
+        .await,
+        400,
+        "validation_error",
+    );
+
+    let old = legacy(&notion)
+        .post(
+            "/v1/search",
+            &json!({ "filter": { "property": "object", "value": "database" } }),
+        )
+        .await
+        .expect(200);
+    assert_eq!(old["results"][0]["id"], DATABASE);
+    assert!(old["results"][0]["properties"].is_object());
+    assert_eq!(old["type"], "page_or_database");
+}

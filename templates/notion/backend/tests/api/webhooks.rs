@@ -1,0 +1,124 @@
+//! Integration webhooks: the verification handshake, then signed events.
+
+use std::time::Duration;
+
+use asym_kit::testing::{Received, Receiver};
+use serde_json::{Value, json};
+
+use crate::common::{TASK1, TASKS, admin, api, task, text};
+
+async fn next(receiver: &Receiver) -> Received {
+    receiver
+        .next(Duration::from_secs(10))
+        .await
+        .expect("a delivery")
+}
+
+fn verify_signature(delivery: &Received, token: &str) {
+    let expected = format!(
+        "sha256={}",
+        asym_kit::token::hmac_sha256_hex(token.as_bytes(), &delivery.body)
+    );
+    assert_eq!(
+        delivery.header("x-notion-signature"),
+        Some(expected.as_str())
+    );
+}
+
+#[asym::clone("notion", seed = "basic")]
+async fn handshake_then_signed_events(notion: asym::Notion) {
+    let receiver = Receiver::start().await;
+    let admin = admin(&notion);
+    let api = api(&notion);
+    let subscription = admin
+        .post(
+            "/api/admin/webhooks",
+            &json!({ "url": format!("{}/notion", receiver.url()) }),
+        )
+        .await
+        .expect(201);
+    let id = subscription["id"].as_str().unwrap();
+    assert_eq!(subscription["verified"], false);
+    let handshake = next(&receiver).await;
+    let token = handshake.json()["verification_token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(token.starts_with("secret_"));
+    // Nothing is sent before verification.
+    task(&api, "Unheard", json!({})).await;
+    assert!(receiver.next(Duration::from_millis(300)).await.is_none());
+    admin
+        .post(
+            &format!("/api/admin/webhooks/{id}/verify"),
+            &json!({ "verification_token": "wrong" }),
+        )
+        .await
+        .expect(400);
+    let verified = admin
+        .post(
+            &format!("/api/admin/webhooks/{id}/verify"),
+            &json!({ "verification_token": token }),
+        )
+        .await
+        .expect(200);
+    assert_eq!(verified["verified"], true);
+
+    let page = task(&api, "Heard", json!({})).await;
+    let created = next(&receiver).await;
+    verify_signature(&created, &token);
+    let event = created.json();
+    assert_eq!(event["type"], "page.created");
+    assert_eq!(event["entity"], json!({ "id": page["id"], "type": "page" }));
+    assert_eq!(event["subscription_id"], id);
+
+    api.patch(
+        &format!("/v1/pages/{}", page["id"].as_str().unwrap()),
+        &json!({ "properties": { "Done": { "checkbox": true } } }),
+    )
+    .await
+    .expect(200);
+    let updated = next(&receiver).await.json();
+    assert_eq!(updated["type"], "page.properties_updated");
+    assert_eq!(updated["data"]["updated_properties"], json!(["done"]));
+
+    api.patch(
+        &format!("/v1/blocks/{TASK1}/children"),
+        &json!({ "children": [{ "divider": {} }] }),
+    )
+    .await
+    .expect(200);
+    let content = next(&receiver).await.json();
+    assert_eq!(content["type"], "page.content_updated");
+    assert_eq!(content["entity"]["id"], TASK1);
+
+    api.post(
+        "/v1/comments",
+        &json!({ "parent": { "page_id": TASK1 }, "rich_text": text("ping") }),
+    )
+    .await
+    .expect(200);
+    let comment = next(&receiver).await;
+    verify_signature(&comment, &token);
+    assert_eq!(comment.json()["type"], "comment.created");
+
+    api.patch(
+        &format!("/v1/data_sources/{TASKS}"),
+        &json!({ "properties": { "Size": { "number": {} } } }),
+    )
+    .await
+    .expect(200);
+    let schema = next(&receiver).await.json();
+    assert_eq!(schema["type"], "data_source.schema_updated");
+    assert_eq!(
+        schema["data"]["updated_properties"][0]["name"],
+        Value::from("Size")
+    );
+
+    let listed = admin.get("/api/admin/webhooks").await.expect(200);
+    assert_eq!(listed["subscriptions"].as_array().unwrap().len(), 1);
+    admin
+        .delete(&format!("/api/admin/webhooks/{id}"))
+        .await
+        .expect(200);
+}

@@ -1,0 +1,194 @@
+// Scenarios for the official Node SDK (@notionhq/client) against a Notion clone.
+// Only `baseUrl` (and, for the 2022 scenarios, `notionVersion`) differ from production use.
+// Reads NOTION_BASE_URL and NOTION_TOKEN; prints one line per scenario and
+// 'N passed, N failed' at the end; exits non-zero on any failure.
+import assert from "node:assert/strict";
+import {
+  APIErrorCode,
+  Client,
+  collectPaginatedAPI,
+  isFullPage,
+  isNotionClientError,
+  LogLevel,
+} from "@notionhq/client";
+
+const baseUrl = process.env.NOTION_BASE_URL;
+const auth = process.env.NOTION_TOKEN;
+const PROJECTS = "10000000-0000-4000-8000-000000000001";
+const PRIVATE = "10000000-0000-4000-8000-000000000099";
+const DATABASE = "20000000-0000-4000-8000-000000000001";
+const TASKS = "30000000-0000-4000-8000-000000000001";
+const TASK1 = "40000000-0000-4000-8000-000000000001";
+const ADA = "a0000000-0000-4000-8000-000000000001";
+
+const notion = new Client({ auth, baseUrl, logLevel: LogLevel.ERROR, logger: () => {} });
+const legacy = new Client({ auth, baseUrl, notionVersion: "2022-06-28", logger: () => {} });
+const text = (content) => [{ type: "text", text: { content } }];
+const results = [];
+
+async function scenario(name, fn) {
+  try {
+    await fn();
+    results.push([name, null]);
+    console.log(`ok   ${name}`);
+  } catch (err) {
+    results.push([name, err]);
+    console.log(`FAIL ${name}: ${err?.stack ?? err}`);
+  }
+}
+
+async function expectError(code, promise) {
+  try {
+    await promise;
+  } catch (err) {
+    assert.ok(isNotionClientError(err), String(err));
+    assert.equal(err.code, code, err.message);
+    return err;
+  }
+  assert.fail(`expected ${code}`);
+}
+
+await scenario("users and me", async () => {
+  const me = await notion.users.me({});
+  assert.equal(me.type, "bot");
+  assert.equal(me.bot.owner.type, "workspace");
+  const users = await collectPaginatedAPI(notion.users.list, { page_size: 1 });
+  assert.ok(users.some((u) => u.name === "Grace Hopper"));
+  assert.equal((await notion.users.retrieve({ user_id: ADA })).name, "Ada Lovelace");
+});
+
+await scenario("errors", async () => {
+  await expectError(APIErrorCode.Unauthorized, new Client({ auth: "ntn_bad", baseUrl, logger: () => {} }).users.me({}));
+  await expectError(APIErrorCode.ObjectNotFound, notion.pages.retrieve({ page_id: PRIVATE }));
+  await expectError(APIErrorCode.ValidationError, notion.pages.create({ parent: { data_source_id: TASKS }, properties: { Nope: { title: [] } } }));
+  await expectError(APIErrorCode.InvalidRequestURL, notion.request({ path: "nowhere", method: "get" }));
+});
+
+await scenario("data sources: retrieve, compound query, pagination", async () => {
+  const ds = await notion.dataSources.retrieve({ data_source_id: TASKS });
+  assert.equal(ds.object, "data_source");
+  assert.ok("Status" in ds.properties);
+  const db = await notion.databases.retrieve({ database_id: DATABASE });
+  assert.equal(db.data_sources[0].id, TASKS);
+  const res = await notion.dataSources.query({
+    data_source_id: TASKS,
+    filter: {
+      or: [
+        { property: "Status", status: { equals: "Done" } },
+        { and: [{ property: "Priority", select: { equals: "Low" } }, { property: "Done", checkbox: { equals: false } }] },
+      ],
+    },
+    sorts: [{ property: "Due", direction: "ascending" }],
+  });
+  const titles = res.results.map((p) => p.properties.Name.title[0].plain_text);
+  assert.deepEqual(titles, ["Design the schema", "Write the docs"]);
+  assert.ok(res.results.every(isFullPage));
+  const all = await collectPaginatedAPI(notion.dataSources.query, { data_source_id: TASKS, page_size: 1 });
+  assert.equal(all.length, 4);
+});
+
+await scenario("pages: create, retrieve, update, trash, property item", async () => {
+  const page = await notion.pages.create({
+    parent: { type: "data_source_id", data_source_id: TASKS },
+    icon: { type: "emoji", emoji: "🧪" },
+    properties: {
+      Name: { title: text("From Node") },
+      Status: { status: { name: "Not started" } },
+      Tags: { multi_select: [{ name: "Docs" }] },
+      Assignee: { people: [{ id: ADA }] },
+      Due: { date: { start: "2025-04-01" } },
+    },
+    children: [{ paragraph: { rich_text: text("hello") } }],
+  });
+  assert.equal(page.parent.type, "data_source_id");
+  const got = await notion.pages.retrieve({ page_id: page.id });
+  assert.equal(got.properties.Tags.multi_select[0].name, "Docs");
+  const updated = await notion.pages.update({ page_id: page.id, properties: { Done: { checkbox: true } } });
+  assert.equal(updated.properties.Done.checkbox, true);
+  const item = await notion.pages.properties.retrieve({ page_id: page.id, property_id: "title" });
+  assert.equal(item.results[0].title.plain_text, "From Node");
+  const trashed = await notion.pages.update({ page_id: page.id, in_trash: true });
+  assert.equal(trashed.in_trash, true);
+  const children = await notion.blocks.children.list({ block_id: page.id });
+  assert.equal(children.results[0].paragraph.rich_text[0].plain_text, "hello");
+});
+
+await scenario("blocks: append, nested, after, update, delete", async () => {
+  const page = await notion.pages.create({ parent: { page_id: PROJECTS }, properties: { title: { title: text("Node scratch") } } });
+  const added = await notion.blocks.children.append({
+    block_id: page.id,
+    children: [
+      { heading_1: { rich_text: text("Title") } },
+      { toggle: { rich_text: text("More"), children: [{ to_do: { rich_text: text("inside"), checked: true } }] } },
+      { table: { table_width: 1, children: [{ table_row: { cells: [text("cell")] } }] } },
+    ],
+  });
+  assert.equal(added.results.length, 3);
+  await notion.blocks.children.append({ block_id: page.id, children: [{ divider: {} }], position: { type: "after_block", after_block: { id: added.results[0].id } } });
+  const list = await collectPaginatedAPI(notion.blocks.children.list, { block_id: page.id });
+  assert.deepEqual(list.map((b) => b.type), ["heading_1", "divider", "toggle", "table"]);
+  const nested = await notion.blocks.children.list({ block_id: added.results[1].id });
+  assert.equal(nested.results[0].to_do.checked, true);
+  const updated = await notion.blocks.update({ block_id: added.results[0].id, heading_1: { rich_text: text("Renamed") } });
+  assert.equal(updated.heading_1.rich_text[0].plain_text, "Renamed");
+  const deleted = await notion.blocks.delete({ block_id: added.results[0].id });
+  assert.equal(deleted.in_trash, true);
+  const block = await notion.blocks.retrieve({ block_id: added.results[1].id });
+  assert.equal(block.has_children, true);
+});
+
+await scenario("databases and data sources: create, update schema", async () => {
+  const db = await notion.databases.create({
+    parent: { type: "page_id", page_id: PROJECTS },
+    title: text("Node DB"),
+    initial_data_source: { properties: { Name: { title: {} }, Size: { number: {} } } },
+  });
+  const dsId = db.data_sources[0].id;
+  const ds = await notion.dataSources.update({ data_source_id: dsId, properties: { Size: { name: "Weight" }, Tag: { select: {} } } });
+  assert.ok("Weight" in ds.properties && "Tag" in ds.properties);
+  await notion.pages.create({ parent: { data_source_id: dsId }, properties: { Name: { title: text("x") }, Weight: { number: 7 }, Tag: { select: { name: "new" } } } });
+  const q = await notion.dataSources.query({ data_source_id: dsId, filter: { property: "Tag", select: { equals: "new" } } });
+  assert.equal(q.results.length, 1);
+  const renamed = await notion.databases.update({ database_id: db.id, title: text("Node DB 2") });
+  assert.equal(renamed.title[0].plain_text, "Node DB 2");
+});
+
+await scenario("search", async () => {
+  const res = await notion.search({ query: "tasks", filter: { property: "object", value: "data_source" } });
+  assert.equal(res.results[0].id, TASKS);
+  const pages = await collectPaginatedAPI(notion.search, { filter: { property: "object", value: "page" }, page_size: 2 });
+  assert.ok(pages.length >= 6 && pages.every((p) => p.object === "page"));
+  assert.ok(!pages.some((p) => p.id === PRIVATE));
+});
+
+await scenario("comments", async () => {
+  const list = await notion.comments.list({ block_id: TASK1 });
+  assert.equal(list.results.length, 2);
+  const c = await notion.comments.create({ parent: { page_id: TASK1 }, rich_text: text("node comment") });
+  const r = await notion.comments.create({ discussion_id: c.discussion_id, rich_text: text("node reply") });
+  assert.equal(r.discussion_id, c.discussion_id);
+  assert.equal((await notion.comments.retrieve({ comment_id: r.id })).rich_text[0].plain_text, "node reply");
+});
+
+await scenario("2022-06-28: databases.query, database shapes, search", async () => {
+  const db = await legacy.databases.retrieve({ database_id: DATABASE });
+  assert.ok("Status" in db.properties);
+  const res = await legacy.request({ path: `databases/${DATABASE}/query`, method: "post", body: { filter: { property: "Assignee", people: { contains: ADA } } } });
+  assert.equal(res.type, "page_or_database");
+  assert.ok(res.results.length >= 2);
+  assert.equal(res.results[0].parent.type, "database_id");
+  const page = await legacy.pages.create({ parent: { database_id: DATABASE }, properties: { Name: { title: text("legacy node") } } });
+  assert.deepEqual(page.parent, { type: "database_id", database_id: DATABASE });
+  const found = await legacy.search({ filter: { property: "object", value: "database" } });
+  assert.equal(found.results[0].object, "database");
+});
+
+await scenario("move", async () => {
+  const page = await notion.pages.create({ parent: { page_id: PROJECTS }, properties: { title: { title: text("Node mover") } } });
+  const moved = await notion.pages.move({ page_id: page.id, parent: { type: "data_source_id", data_source_id: TASKS } });
+  assert.equal(moved.parent.data_source_id, TASKS);
+});
+
+const failed = results.filter(([, err]) => err);
+console.log(`${results.length - failed.length} passed, ${failed.length} failed`);
+process.exit(failed.length ? 1 : 0);

@@ -1,0 +1,283 @@
+"""Scenarios for the official Python SDK (notion-client) against a Notion clone.
+
+Only `base_url` (and, for the 2022 scenarios, `notion_version`) differ from production use.
+Reads NOTION_BASE_URL and NOTION_TOKEN. Prints one line per scenario and
+'N passed, N failed' at the end; exits non-zero on any failure.
+"""
+
+import logging
+import os
+import sys
+import traceback
+
+from notion_client import APIErrorCode, APIResponseError, Client
+from notion_client.helpers import collect_paginated_api, is_full_page
+
+BASE = os.environ["NOTION_BASE_URL"]
+TOKEN = os.environ["NOTION_TOKEN"]
+
+PROJECTS = "10000000-0000-4000-8000-000000000001"
+MEETING = "10000000-0000-4000-8000-000000000002"
+PRIVATE = "10000000-0000-4000-8000-000000000099"
+DATABASE = "20000000-0000-4000-8000-000000000001"
+TASKS = "30000000-0000-4000-8000-000000000001"
+TASK1 = "40000000-0000-4000-8000-000000000001"
+ADA = "a0000000-0000-4000-8000-000000000001"
+
+QUIET = logging.CRITICAL  # the expected error cases would log warnings
+notion = Client(auth=TOKEN, base_url=BASE, log_level=QUIET)
+legacy = Client(auth=TOKEN, base_url=BASE, notion_version="2022-06-28", log_level=QUIET)
+results = []
+
+
+def scenario(fn):
+    try:
+        fn()
+        results.append((fn.__name__, None))
+        print(f"ok   {fn.__name__}")
+    except Exception as err:  # noqa: BLE001 - a scenario fails on anything
+        results.append((fn.__name__, err))
+        print(f"FAIL {fn.__name__}: {err!r}")
+        traceback.print_exc(limit=3)
+    return fn
+
+
+def text(content):
+    return [{"type": "text", "text": {"content": content}}]
+
+
+def expect_error(code, call, *args, **kwargs):
+    try:
+        call(*args, **kwargs)
+    except APIResponseError as err:
+        assert err.code == code, (err.code, str(err))
+        return err
+    raise AssertionError(f"expected {code}")
+
+
+@scenario
+def users_and_me():
+    me = notion.users.me()
+    assert me["type"] == "bot" and me["bot"]["owner"]["type"] == "workspace"
+    people = collect_paginated_api(notion.users.list, page_size=1)
+    assert {u["name"] for u in people} >= {"Ada Lovelace", "Grace Hopper"}
+    assert notion.users.retrieve(user_id=ADA)["person"]["email"] == "ada@example.com"
+
+
+@scenario
+def auth_and_version_errors():
+    expect_error(APIErrorCode.Unauthorized, Client(auth="ntn_wrong", base_url=BASE, log_level=QUIET).users.me)
+    err = expect_error(APIErrorCode.ObjectNotFound, notion.pages.retrieve, page_id=PRIVATE)
+    assert "shared" in str(err)
+    expect_error(APIErrorCode.ValidationError, notion.pages.retrieve, page_id="not-a-uuid")
+
+
+@scenario
+def data_source_retrieve_and_query():
+    ds = notion.data_sources.retrieve(data_source_id=TASKS)
+    assert ds["object"] == "data_source"
+    assert {"Name", "Status", "Assignee", "Due", "Priority", "Tags", "Related", "Done"} <= set(ds["properties"])
+    db = notion.databases.retrieve(database_id=DATABASE)
+    assert db["data_sources"][0]["id"] == TASKS and "properties" not in db
+    pages = notion.data_sources.query(
+        data_source_id=TASKS,
+        filter={"and": [
+            {"property": "Status", "status": {"does_not_equal": "Done"}},
+            {"or": [
+                {"property": "Tags", "multi_select": {"contains": "Backend"}},
+                {"property": "Priority", "select": {"equals": "Medium"}},
+            ]},
+        ]},
+        sorts=[{"property": "Name", "direction": "ascending"}],
+    )
+    names = [p["properties"]["Name"]["title"][0]["plain_text"] for p in pages["results"]]
+    assert names == ["Build the API", "Fix the login bug"], names
+    assert pages["type"] == "page_or_data_source"
+    assert all(is_full_page(p) for p in pages["results"])
+    assert pages["results"][0]["parent"]["type"] == "data_source_id"
+
+
+@scenario
+def query_pagination_and_filters():
+    everything = collect_paginated_api(notion.data_sources.query, data_source_id=TASKS, page_size=1)
+    assert len(everything) == 4
+    due = notion.data_sources.query(
+        data_source_id=TASKS,
+        filter={"property": "Due", "date": {"on_or_after": "2025-02-01"}},
+        sorts=[{"property": "Due", "direction": "descending"}],
+    )["results"]
+    assert [p["properties"]["Due"]["date"]["start"] for p in due] == ["2025-02-15", "2025-02-01"]
+    mine = notion.data_sources.query(data_source_id=TASKS, filter={"property": "Assignee", "people": {"contains": ADA}})
+    assert len(mine["results"]) == 2
+    done = notion.data_sources.query(data_source_id=TASKS, filter={"property": "Done", "checkbox": {"equals": True}})
+    assert len(done["results"]) == 1
+    expect_error(APIErrorCode.ValidationError, notion.data_sources.query, data_source_id=TASKS,
+                 filter={"property": "Done", "select": {"equals": "x"}})
+    expect_error(APIErrorCode.ValidationError, notion.data_sources.query, data_source_id=TASKS,
+                 filter={"property": "Nope", "title": {"equals": "x"}})
+    expect_error(APIErrorCode.ValidationError, notion.data_sources.query, data_source_id=TASKS, page_size=101)
+
+
+@scenario
+def pages_lifecycle():
+    page = notion.pages.create(
+        parent={"data_source_id": TASKS},
+        icon={"type": "emoji", "emoji": "🚀"},
+        properties={
+            "Name": {"title": text("Ship the clone")},
+            "Status": {"status": {"name": "In progress"}},
+            "Priority": {"select": {"name": "High"}},
+            "Tags": {"multi_select": [{"name": "Backend"}, {"name": "Infra"}]},
+            "Due": {"date": {"start": "2025-03-01", "end": "2025-03-05"}},
+            "Assignee": {"people": [{"id": ADA}]},
+            "Related": {"relation": [{"id": TASK1}]},
+            "Done": {"checkbox": False},
+        },
+        children=[
+            {"object": "block", "type": "heading_2", "heading_2": {"rich_text": text("Plan")}},
+            {"type": "to_do", "to_do": {"rich_text": text("Write tests"), "checked": True}},
+        ],
+    )
+    assert page["properties"]["Tags"]["multi_select"][1]["name"] == "Infra"
+    assert page["icon"]["emoji"] == "🚀"
+    got = notion.pages.retrieve(page_id=page["id"].replace("-", ""))
+    assert got["properties"]["Status"]["status"]["name"] == "In progress"
+    only = notion.pages.retrieve(page_id=page["id"], filter_properties=["title"])
+    assert list(only["properties"]) == ["Name"]
+    updated = notion.pages.update(page_id=page["id"], properties={"Done": {"checkbox": True}, "Due": {"date": None}})
+    assert updated["properties"]["Done"]["checkbox"] is True and updated["properties"]["Due"]["date"] is None
+    trashed = notion.pages.update(page_id=page["id"], in_trash=True)
+    assert trashed["in_trash"] and trashed["archived"]
+    expect_error(APIErrorCode.ValidationError, notion.pages.update, page_id=page["id"], properties={"Done": {"checkbox": False}})
+    assert not notion.pages.update(page_id=page["id"], archived=False)["in_trash"]
+    blocks = notion.blocks.children.list(block_id=page["id"])["results"]
+    assert [b["type"] for b in blocks] == ["heading_2", "to_do"] and blocks[1]["to_do"]["checked"]
+    title = notion.pages.properties.retrieve(page_id=page["id"], property_id="title")
+    assert title["object"] == "list" and title["results"][0]["title"]["plain_text"] == "Ship the clone"
+
+
+@scenario
+def page_errors():
+    for props, fragment in [
+        ({"Nope": {"title": text("x")}}, "Nope is not a property that exists"),
+        ({"Done": {"checkbox": "yes"}}, "body.properties.Done.checkbox"),
+        ({"Status": {"status": {"name": "Nope"}}}, "Nope"),
+    ]:
+        err = expect_error(APIErrorCode.ValidationError, notion.pages.create, parent={"data_source_id": TASKS}, properties=props)
+        assert fragment in str(err), str(err)
+    expect_error(APIErrorCode.ObjectNotFound, notion.pages.create, parent={"page_id": PRIVATE}, properties={"title": {"title": text("x")}})
+
+
+@scenario
+def blocks_children_and_nesting():
+    page = notion.pages.create(parent={"page_id": PROJECTS}, properties={"title": {"title": text("Scratch")}})
+    assert page["parent"] == {"type": "page_id", "page_id": PROJECTS}
+    first = notion.blocks.children.append(block_id=page["id"], children=[
+        {"paragraph": {"rich_text": [{"text": {"content": "bold", "link": {"url": "https://example.com"}}, "annotations": {"bold": True}}]}},
+        {"toggle": {"rich_text": text("More"), "children": [{"bulleted_list_item": {"rich_text": text("nested")}}]}},
+        {"code": {"rich_text": text("print(1)"), "language": "python"}},
+        {"table": {"table_width": 2, "has_column_header": True, "children": [
+            {"table_row": {"cells": [text("a"), text("b")]}},
+        ]}},
+    ])["results"]
+    assert first[0]["paragraph"]["rich_text"][0]["href"] == "https://example.com"
+    assert first[1]["has_children"]
+    inserted = notion.blocks.children.append(block_id=page["id"], after=first[0]["id"], children=[{"divider": {}}])
+    order = [b["type"] for b in collect_paginated_api(notion.blocks.children.list, block_id=page["id"])]
+    assert order == ["paragraph", "divider", "toggle", "code", "table"], order
+    nested = notion.blocks.children.list(block_id=first[1]["id"])["results"]
+    assert nested[0]["bulleted_list_item"]["rich_text"][0]["plain_text"] == "nested"
+    block = notion.blocks.update(block_id=first[2]["id"], code={"rich_text": text("print(2)")})
+    assert block["code"]["language"] == "python" and block["code"]["rich_text"][0]["plain_text"] == "print(2)"
+    deleted = notion.blocks.delete(block_id=inserted["results"][0]["id"])
+    assert deleted["in_trash"]
+    assert notion.blocks.retrieve(block_id=first[0]["id"])["type"] == "paragraph"
+    children = notion.blocks.children.list(block_id=PROJECTS)["results"]
+    assert any(b["type"] == "child_page" and b["child_page"]["title"] == "Scratch" for b in children)
+    expect_error(APIErrorCode.ValidationError, notion.blocks.children.append, block_id=page["id"],
+                 children=[{"paragraph": {"rich_text": text("x" * 2001)}}])
+    expect_error(APIErrorCode.ValidationError, notion.blocks.children.append, block_id=page["id"],
+                 children=[{"divider": {}}] * 101)
+
+
+@scenario
+def search_pages_and_data_sources():
+    found = notion.search(query="tasks", filter={"property": "object", "value": "data_source"})["results"]
+    assert [r["id"] for r in found] == [TASKS]
+    pages = notion.search(query="design", filter={"property": "object", "value": "page"},
+                          sort={"direction": "descending", "timestamp": "last_edited_time"})["results"]
+    assert pages and pages[0]["id"] == TASK1
+    everything = collect_paginated_api(notion.search, page_size=2)
+    assert PRIVATE not in {r["id"] for r in everything}
+    expect_error(APIErrorCode.ValidationError, notion.search, filter={"property": "object", "value": "database"})
+
+
+@scenario
+def databases_and_schema():
+    db = notion.databases.create(
+        parent={"type": "page_id", "page_id": PROJECTS},
+        title=text("Bugs"),
+        initial_data_source={"properties": {
+            "Title": {"title": {}},
+            "Severity": {"select": {"options": [{"name": "S1", "color": "red"}]}},
+            "Points": {"number": {"format": "number"}},
+        }},
+    )
+    ds_id = db["data_sources"][0]["id"]
+    ds = notion.data_sources.update(data_source_id=ds_id, properties={
+        "Points": {"name": "Estimate"}, "Severity": None, "Owner": {"people": {}},
+    })
+    assert set(ds["properties"]) == {"Title", "Estimate", "Owner"}
+    notion.pages.create(parent={"data_source_id": ds_id}, properties={"Title": {"title": text("crash")}, "Estimate": {"number": 3}})
+    hits = notion.data_sources.query(data_source_id=ds_id, filter={"property": "Estimate", "number": {"greater_than": 2}})
+    assert len(hits["results"]) == 1
+    second = notion.data_sources.create(parent={"type": "database_id", "database_id": db["id"]}, title=text("Archive"),
+                                        properties={"Name": {"title": {}}})
+    assert len(notion.databases.retrieve(database_id=db["id"])["data_sources"]) == 2
+    assert second["parent"]["database_id"] == db["id"]
+    renamed = notion.databases.update(database_id=db["id"], title=text("Bug tracker"))
+    assert renamed["title"][0]["plain_text"] == "Bug tracker"
+
+
+@scenario
+def comments_threads():
+    listed = notion.comments.list(block_id=TASK1)["results"]
+    assert len(listed) == 2 and listed[0]["discussion_id"] == listed[1]["discussion_id"]
+    new = notion.comments.create(parent={"page_id": TASK1}, rich_text=text("From the SDK"))
+    reply = notion.comments.create(discussion_id=new["discussion_id"], rich_text=text("A reply"))
+    assert reply["parent"] == {"type": "page_id", "page_id": TASK1}
+    assert len(notion.comments.list(block_id=TASK1)["results"]) == 4
+    assert notion.comments.retrieve(comment_id=reply["id"])["rich_text"][0]["plain_text"] == "A reply"
+
+
+@scenario
+def legacy_2022_database_shapes():
+    db = legacy.databases.retrieve(database_id=DATABASE)
+    assert "Status" in db["properties"] and "data_sources" not in db
+    pages = legacy.request(path=f"databases/{DATABASE}/query", method="POST",
+                           body={"filter": {"property": "Tags", "multi_select": {"contains": "Docs"}}})
+    assert pages["type"] == "page_or_database" and len(pages["results"]) == 1, pages["results"]
+    assert pages["results"][0]["parent"] == {"type": "database_id", "database_id": DATABASE}
+    created = legacy.pages.create(parent={"database_id": DATABASE}, properties={"Name": {"title": text("Legacy")}})
+    assert created["parent"]["type"] == "database_id"
+    found = legacy.search(filter={"property": "object", "value": "database"})["results"]
+    assert found[0]["object"] == "database" and "properties" in found[0]
+    # notion-client 3 no longer forwards `properties` from databases.update: a raw request.
+    updated = legacy.request(path=f"databases/{DATABASE}", method="PATCH",
+                             body={"properties": {"Estimate": {"number": {}}}})
+    assert "Estimate" in updated["properties"]
+    expect_error(APIErrorCode.InvalidRequestURL, notion.request, path=f"databases/{DATABASE}/query", method="POST", body={})
+
+
+@scenario
+def move_page():
+    page = notion.pages.create(parent={"page_id": PROJECTS}, properties={"title": {"title": text("Mover")}})
+    moved = notion.pages.move(page_id=page["id"], parent={"type": "page_id", "page_id": MEETING})
+    assert moved["parent"]["page_id"] == MEETING
+    into = notion.pages.move(page_id=page["id"], parent={"type": "data_source_id", "data_source_id": TASKS})
+    assert into["properties"]["Name"]["title"][0]["plain_text"] == "Mover"
+
+
+failed = [name for name, err in results if err]
+print(f"{len(results) - len(failed)} passed, {len(failed)} failed")
+sys.exit(1 if failed else 0)

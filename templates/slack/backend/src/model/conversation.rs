@@ -1,0 +1,315 @@
+//! Conversations: the conversation as a caller sees it, and resolving a `channel` argument.
+
+use asym_kit::tokio_postgres::Row;
+use asym_kit::tokio_postgres::types::ToSql;
+use serde_json::{Value, json};
+
+use crate::auth::Caller;
+use crate::error::ApiError;
+use crate::{AppState, Call};
+
+/// The columns [`Conversation::from_row`] reads over [`CONVERSATION_FROM`]; `$1` is the
+/// team, `$2` the caller.
+pub(crate) const CONVERSATION_COLUMNS: &str =
+    "c.id, c.kind, c.name, c.is_general, c.is_archived, c.creator,
+    c.created, c.updated, c.topic, c.topic_creator, c.topic_last_set,
+    c.purpose, c.purpose_creator, c.purpose_last_set,
+    (SELECT count(*) FROM conversation_members m WHERE m.conversation_id = c.id),
+    me.user_id IS NOT NULL, c.previous_names, c.member_key, me.last_read::text";
+
+/// The conversation joined with the caller's membership.
+pub(crate) const CONVERSATION_FROM: &str = "conversations c
+    LEFT JOIN conversation_members me ON me.conversation_id = c.id AND me.user_id = $2";
+
+/// A conversation as the caller sees it.
+#[derive(Debug, Clone)]
+pub(crate) struct Conversation {
+    /// `C…`, `G…` or `D…` id.
+    pub(crate) id: String,
+    /// `public_channel`, `private_channel`, `mpim` or `im`.
+    pub(crate) kind: String,
+    /// The channel's name (none for an IM).
+    pub(crate) name: Option<String>,
+    /// Whether it is the workspace's general channel.
+    pub(crate) is_general: bool,
+    /// Whether the conversation is archived.
+    pub(crate) is_archived: bool,
+    creator: Option<String>,
+    /// When it was created (Unix seconds).
+    pub(crate) created: i64,
+    updated: i64,
+    topic: (String, String, i64),
+    purpose: (String, String, i64),
+    /// How many members it has.
+    pub(crate) num_members: i64,
+    /// Whether the caller is a member.
+    pub(crate) is_member: bool,
+    previous_names: Vec<String>,
+    member_key: Option<String>,
+    last_read: Option<String>,
+}
+
+impl Conversation {
+    /// The prefix of its channel events: `channel` (public) or `group` (private).
+    pub(crate) fn event_family(&self) -> &'static str {
+        if self.kind == "public_channel" {
+            "channel"
+        } else {
+            "group"
+        }
+    }
+
+    /// Reads a row of [`CONVERSATION_COLUMNS`].
+    pub(crate) fn from_row(row: &Row) -> Self {
+        Self {
+            id: row.get(0),
+            kind: row.get(1),
+            name: row.get(2),
+            is_general: row.get(3),
+            is_archived: row.get(4),
+            creator: row.get(5),
+            created: row.get(6),
+            updated: row.get(7),
+            topic: (row.get(8), row.get(9), row.get(10)),
+            purpose: (row.get(11), row.get(12), row.get(13)),
+            num_members: row.get(14),
+            is_member: row.get(15),
+            previous_names: row.get(16),
+            member_key: row.get(17),
+            last_read: row.get(18),
+        }
+    }
+
+    /// Whether the caller may know the conversation exists: every public channel, and the
+    /// others it is a member of.
+    fn visible(&self) -> bool {
+        self.kind == "public_channel" || self.is_member
+    }
+
+    /// Whether this is a public or private channel (not a DM or group DM).
+    pub(crate) fn is_channel(&self) -> bool {
+        matches!(self.kind.as_str(), "public_channel" | "private_channel")
+    }
+
+    /// The scope family (`channels`, `groups`, `mpim`, `im`) this conversation's methods need.
+    pub(crate) fn scope_family(&self) -> &'static str {
+        scope_family(&self.kind)
+    }
+
+    /// The conversation object, as `conversations.list` and `.info` return it.
+    pub(crate) fn to_json(&self, team_id: &str, caller: &str) -> Value {
+        if self.kind == "im" {
+            return self.im_json(team_id, caller);
+        }
+        let topic = |(value, creator, last_set): &(String, String, i64)| json!({ "value": value, "creator": creator, "last_set": last_set });
+        let mut object = json!({
+            "id": self.id,
+            "name": self.name,
+            "is_channel": self.is_channel(),
+            "is_group": self.kind == "mpim",
+            "is_im": false,
+            "is_mpim": self.kind == "mpim",
+            "is_private": self.kind != "public_channel",
+            "created": self.created,
+            "is_archived": self.is_archived,
+            "is_general": self.is_general,
+            "unlinked": 0,
+            "name_normalized": self.name,
+            "is_shared": false,
+            "is_org_shared": false,
+            "is_pending_ext_shared": false,
+            "pending_shared": [],
+            "context_team_id": team_id,
+            "updated": self.updated,
+            "parent_conversation": null,
+            "creator": self.creator.as_deref().unwrap_or_default(),
+            "is_ext_shared": false,
+            "shared_team_ids": [team_id],
+            "pending_connected_team_ids": [],
+            "is_member": self.is_member,
+            "topic": topic(&self.topic),
+            "purpose": topic(&self.purpose),
+            "previous_names": self.previous_names,
+            "num_members": self.num_members,
+        });
+        if self.is_member
+            && let (Some(last_read), Value::Object(fields)) = (&self.last_read, &mut object)
+        {
+            fields.insert("last_read".into(), json!(format_last_read(last_read)));
+        }
+        object
+    }
+
+    /// The IM object: the other person in `user`.
+    fn im_json(&self, team_id: &str, caller: &str) -> Value {
+        let members: Vec<&str> = self
+            .member_key
+            .as_deref()
+            .unwrap_or_default()
+            .split(',')
+            .collect();
+        let user = members
+            .iter()
+            .find(|m| **m != caller)
+            .or_else(|| members.first())
+            .copied()
+            .unwrap_or_default();
+        json!({
+            "id": self.id,
+            "created": self.created,
+            "is_archived": self.is_archived,
+            "is_im": true,
+            "is_org_shared": false,
+            "context_team_id": team_id,
+            "updated": self.updated,
+            "user": user,
+            "last_read": format_last_read(self.last_read.as_deref().unwrap_or("0")),
+            "latest": null,
+            "unread_count": 0,
+            "unread_count_display": 0,
+            "is_open": true,
+            "priority": 0,
+        })
+    }
+}
+
+/// `0.000000` → Slack's `0000000000.000000`; real `ts` values unchanged.
+fn format_last_read(ts: &str) -> String {
+    if ts.starts_with("0.") || ts == "0" {
+        "0000000000.000000".to_owned()
+    } else {
+        ts.to_owned()
+    }
+}
+
+pub(crate) fn scope_family(kind: &str) -> &'static str {
+    match kind {
+        "public_channel" => "channels",
+        "private_channel" => "groups",
+        "mpim" => "mpim",
+        _ => "im",
+    }
+}
+
+/// How a `channel` argument may name a conversation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Naming {
+    /// Only by id (`conversations.*`).
+    IdOnly,
+    /// By id, `#name` or bare name (`chat.postMessage`).
+    IdOrName,
+}
+
+/// Finds the conversation `channel` names, as the caller sees it.
+///
+/// # Errors
+///
+/// `channel_not_found` when nothing visible to the caller matches.
+pub(crate) async fn resolve(
+    state: &AppState,
+    caller: &Caller,
+    channel: &str,
+    naming: Naming,
+) -> Result<Conversation, ApiError> {
+    let channel = channel.trim();
+    let (by_name, key) = match channel.strip_prefix('#') {
+        Some(name) if naming == Naming::IdOrName => (true, name),
+        _ => (false, channel),
+    };
+    let client = state.kit.db().await?;
+    let lookup = |column: &str| {
+        format!(
+            "SELECT {CONVERSATION_COLUMNS} FROM {CONVERSATION_FROM}
+             WHERE c.team_id = $1 AND c.{column} = $3"
+        )
+    };
+    let mut row = None;
+    if !by_name {
+        let statement = client.prepare_cached(&lookup("id")).await?;
+        row = client
+            .query_opt(&statement, &[&caller.team_id, &caller.user_id, &key])
+            .await?;
+    }
+    if row.is_none() && naming == Naming::IdOrName {
+        let statement = client.prepare_cached(&lookup("name")).await?;
+        row = client
+            .query_opt(&statement, &[&caller.team_id, &caller.user_id, &key])
+            .await?;
+    }
+    row.map(|row| Conversation::from_row(&row))
+        .filter(Conversation::visible)
+        .ok_or_else(|| ApiError::new("channel_not_found"))
+}
+
+/// The id of the conversation an optional `channel` filter names (by id), `None` when the
+/// call sends none.
+///
+/// # Errors
+///
+/// As [`resolve`].
+pub(crate) async fn channel_filter(
+    state: &AppState,
+    caller: &Caller,
+    call: &Call,
+) -> Result<Option<String>, ApiError> {
+    match call.args.non_empty("channel") {
+        None => Ok(None),
+        Some(channel) => Ok(Some(
+            resolve(state, caller, &channel, Naming::IdOnly).await?.id,
+        )),
+    }
+}
+
+/// A conversation looked up for the token whose hash is `$1`: `$2` the id or name, `$3`
+/// whether a name may match, `$4` whether only a name may (`#name`).
+const RESOLVE_BY_TOKEN_SQL: &str =
+    "WITH who AS (SELECT user_id, team_id FROM tokens WHERE token_hash = $1)
+    SELECT {COLUMNS} FROM conversations c
+    LEFT JOIN conversation_members me
+           ON me.conversation_id = c.id AND me.user_id = (SELECT user_id FROM who)
+    WHERE c.team_id = (SELECT team_id FROM who)
+      AND ((NOT $4 AND c.id = $2) OR ($3 AND c.name = $2))
+    ORDER BY c.id = $2 DESC LIMIT 1";
+
+/// The caller and the conversation `channel` names, looked up together in one round trip
+/// (the hot path of posting and reading history). The conversation's own error comes back
+/// inside, so callers check scopes and arguments first, as Slack does.
+///
+/// # Errors
+///
+/// As [`caller`].
+pub(crate) async fn caller_and_conversation(
+    state: &AppState,
+    call: &Call,
+    channel: &str,
+    naming: Naming,
+) -> Result<(Caller, Result<Conversation, ApiError>), ApiError> {
+    let token =
+        crate::auth::token(&call.headers, &call.args).ok_or_else(|| ApiError::new("not_authed"))?;
+    let hash = asym_kit::token::hash(token);
+    let channel = channel.trim();
+    let (by_name, key) = match channel.strip_prefix('#') {
+        Some(name) if naming == Naming::IdOrName => (true, name),
+        _ => (false, channel),
+    };
+    let names = naming == Naming::IdOrName;
+    let client = state.kit.db().await?;
+    let resolve_sql = RESOLVE_BY_TOKEN_SQL.replace("{COLUMNS}", CONVERSATION_COLUMNS);
+    let (caller_statement, resolve_statement) = tokio::try_join!(
+        client.prepare_cached(crate::auth::CALLER_SQL),
+        client.prepare_cached(&resolve_sql),
+    )?;
+    let caller_params: [&(dyn ToSql + Sync); 1] = [&hash];
+    let resolve_params: [&(dyn ToSql + Sync); 4] = [&hash, &key, &names, &by_name];
+    let (caller_row, conversation_row) = tokio::try_join!(
+        client.query_opt(&caller_statement, &caller_params),
+        client.query_opt(&resolve_statement, &resolve_params),
+    )?;
+    drop(client);
+    let caller = crate::auth::caller_from_row(state, call, caller_row.as_ref()).await?;
+    let conversation = conversation_row
+        .map(|row| Conversation::from_row(&row))
+        .filter(Conversation::visible)
+        .ok_or_else(|| ApiError::new("channel_not_found"));
+    Ok((caller, conversation))
+}

@@ -1,0 +1,463 @@
+//! Messages: the stored message, its object, and inserting one (posts, system messages,
+//! due scheduled messages).
+
+use asym_kit::deadpool_postgres::Transaction;
+use asym_kit::tokio_postgres::Row;
+use asym_kit::tokio_postgres::types::ToSql;
+use serde_json::Value;
+
+use crate::AppState;
+use crate::error::ApiError;
+use crate::json;
+use crate::model::event::{emit, message_event, message_subscription};
+use crate::ts::Ts;
+
+/// The columns [`message_json`] reads, over `messages m` joined with [`MESSAGE_JOINS`].
+pub(crate) const MESSAGE_COLUMNS: &str =
+    "m.ts::text, m.user_id, m.bot_id, m.team_id, m.subtype, m.text,
+    m.blocks::text, m.attachments::text, m.metadata::text, m.thread_ts::text, m.username,
+    m.icon_emoji, m.icon_url, b.app_id, b.name, b.updated, b.deleted,
+    (SELECT p.user_id FROM messages p
+     WHERE p.channel_id = m.channel_id AND p.ts = m.thread_ts AND m.thread_ts <> m.ts),
+    r.reply_count, r.latest_reply, r.reply_users,
+    m.edited_user, m.edited_ts::text, m.reactions::text, m.files::text, m.upload,
+    EXISTS (SELECT 1 FROM pins pn WHERE pn.channel_id = m.channel_id AND pn.ts = m.ts),
+    m.channel_id, m.hidden, m.extras::text";
+
+/// The joins [`MESSAGE_COLUMNS`] needs: the bot and the thread's replies (the parent's
+/// author is a scalar subquery, so it is always an index lookup).
+pub(crate) const MESSAGE_JOINS: &str = "LEFT JOIN bots b ON b.id = m.bot_id
+    LEFT JOIN LATERAL (
+        SELECT count(*) AS reply_count, max(x.ts)::text AS latest_reply,
+               array_agg(x.user_id ORDER BY x.ts) FILTER (WHERE x.user_id IS NOT NULL) AS reply_users
+        FROM messages x
+        WHERE m.thread_ts = m.ts AND x.channel_id = m.channel_id
+          AND x.thread_ts = m.ts AND x.ts <> m.ts
+    ) r ON true";
+
+/// A bot's `bot_profile`, as the message object embeds it.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct BotProfile<'a> {
+    /// `A…`: the bot's app.
+    pub(crate) app_id: Option<&'a str>,
+    /// The bot's name.
+    pub(crate) name: Option<&'a str>,
+    /// When the bot last changed (Unix seconds).
+    pub(crate) updated: Option<i64>,
+    /// Whether the bot was removed.
+    pub(crate) deleted: Option<bool>,
+}
+
+/// One stored message and what its object shows besides (bot, thread, pin), borrowed from the
+/// row it was read from: everything [`MessageRow::write_json`] needs.
+#[derive(Debug, Default)]
+pub(crate) struct MessageRow<'a> {
+    /// `ts`, in wire form.
+    pub(crate) ts: &'a str,
+    /// The author.
+    pub(crate) user: Option<&'a str>,
+    /// The posting bot.
+    pub(crate) bot_id: Option<&'a str>,
+    /// The bot's profile (when `bot_id` is set).
+    pub(crate) bot: BotProfile<'a>,
+    /// The workspace.
+    pub(crate) team: &'a str,
+    /// `thread_broadcast`, `tombstone`, `channel_join`, …
+    pub(crate) subtype: Option<&'a str>,
+    /// The text.
+    pub(crate) text: &'a str,
+    /// Blocks, as stored JSON text.
+    pub(crate) blocks: Option<&'a str>,
+    /// Attachments, as stored JSON text.
+    pub(crate) attachments: Option<&'a str>,
+    /// Metadata, as stored JSON text.
+    pub(crate) metadata: Option<&'a str>,
+    /// The thread's parent `ts`.
+    pub(crate) thread_ts: Option<&'a str>,
+    /// Bot-only authorship override.
+    pub(crate) username: Option<&'a str>,
+    /// Bot-only icon override.
+    pub(crate) icon_emoji: Option<&'a str>,
+    /// Bot-only icon override.
+    pub(crate) icon_url: Option<&'a str>,
+    /// For a reply: its parent's author.
+    pub(crate) parent_user: Option<&'a str>,
+    /// For a parent: how many replies.
+    pub(crate) reply_count: Option<i64>,
+    /// For a parent: the newest reply's `ts`.
+    pub(crate) latest_reply: Option<&'a str>,
+    /// For a parent: the repliers, oldest reply first (repeats allowed).
+    pub(crate) reply_users: Vec<&'a str>,
+    /// Who edited it last.
+    pub(crate) edited_user: Option<&'a str>,
+    /// When it was edited last.
+    pub(crate) edited_ts: Option<&'a str>,
+    /// Reactions, as stored JSON text.
+    pub(crate) reactions: Option<&'a str>,
+    /// Shared files, as stored JSON text.
+    pub(crate) files: Option<&'a str>,
+    /// Whether the files were uploaded with it.
+    pub(crate) upload: bool,
+    /// The channel it is pinned in, if pinned.
+    pub(crate) pinned_to: Option<&'a str>,
+    /// Whether it is hidden (tombstones).
+    pub(crate) hidden: bool,
+    /// The top-level fields a system message adds (`inviter`, `old_name`, `topic`, …), as
+    /// stored JSON object text.
+    pub(crate) extras: Option<&'a str>,
+}
+
+impl<'a> MessageRow<'a> {
+    /// Reads a row of [`MESSAGE_COLUMNS`] (or [`INSERTED_COLUMNS`]).
+    fn from_columns(row: &'a Row) -> Self {
+        let pinned: bool = row.get(26);
+        Self {
+            ts: row.get(0),
+            user: row.get(1),
+            bot_id: row.get(2),
+            team: row.get(3),
+            subtype: row.get(4),
+            text: row.get(5),
+            blocks: row.get(6),
+            attachments: row.get(7),
+            metadata: row.get(8),
+            thread_ts: row.get(9),
+            username: row.get(10),
+            icon_emoji: row.get(11),
+            icon_url: row.get(12),
+            bot: BotProfile {
+                app_id: row.get(13),
+                name: row.get(14),
+                updated: row.get(15),
+                deleted: row.get(16),
+            },
+            parent_user: row.get(17),
+            reply_count: row.get(18),
+            latest_reply: row.get(19),
+            reply_users: row.get::<_, Option<Vec<&str>>>(20).unwrap_or_default(),
+            edited_user: row.get(21),
+            edited_ts: row.get(22),
+            reactions: row.get(23),
+            files: row.get(24),
+            upload: row.get(25),
+            pinned_to: pinned.then(|| row.get(27)),
+            hidden: row.get(28),
+            extras: row.get(29),
+        }
+    }
+
+    /// Appends the message object Slack returns from `conversations.history` and
+    /// `chat.postMessage`; `metadata` only with `include_metadata`.
+    pub(crate) fn write_json(&self, out: &mut Vec<u8>, include_metadata: bool) {
+        // Stored JSON is re-serialized (not copied), so hand-written seeds and SQL-built
+        // values come out in serde_json's compact form; what does not parse is left out.
+        let parse = |text: Option<&str>| -> Option<Value> {
+            text.and_then(|raw| serde_json::from_str(raw).ok())
+        };
+        let mut message = json::Object::new(out);
+        if let Some(user) = self.user {
+            message.str("user", user);
+        }
+        message.str("type", "message");
+        message.str("ts", self.ts);
+        if let Some(subtype) = self.subtype {
+            message.str("subtype", subtype);
+        }
+        if self.bot_id.is_some() {
+            message.opt_str("bot_id", self.bot_id);
+            message.opt_str("app_id", self.bot.app_id);
+        }
+        message.str("text", self.text);
+        message.str("team", self.team);
+        if let Some(Value::Object(extras)) = parse(self.extras) {
+            for (key, value) in &extras {
+                message.value(key, value);
+            }
+        }
+        if let Some(bot_id) = self.bot_id {
+            let mut profile = json::Object::new(message.key("bot_profile"));
+            profile.str("id", bot_id);
+            profile.bool("deleted", self.bot.deleted.unwrap_or(false));
+            profile.opt_str("name", self.bot.name);
+            match self.bot.updated {
+                Some(updated) => profile.int("updated", updated),
+                None => profile.raw("updated", "null"),
+            }
+            profile.opt_str("app_id", self.bot.app_id);
+            profile.str("team_id", self.team);
+            profile.end();
+        }
+        if let Some(username) = self.username {
+            message.str("username", username);
+        }
+        if self.icon_emoji.is_some() || self.icon_url.is_some() {
+            let mut icons = json::Object::new(message.key("icons"));
+            if let Some(emoji) = self.icon_emoji {
+                icons.str("emoji", emoji);
+            }
+            if let Some(url) = self.icon_url {
+                icons.str("image_48", url);
+            }
+            icons.end();
+        }
+        if let Some(blocks) = parse(self.blocks) {
+            message.value("blocks", &blocks);
+        }
+        if let Some(files) = parse(self.files) {
+            message.value("files", &files);
+            message.bool("upload", self.upload);
+            message.bool("display_as_bot", false);
+        }
+        if let Some(edited_user) = self.edited_user {
+            let mut edited = json::Object::new(message.key("edited"));
+            edited.str("user", edited_user);
+            edited.opt_str("ts", self.edited_ts);
+            edited.end();
+        }
+        if self.hidden {
+            message.bool("hidden", true);
+        }
+        if let Some(attachments) = parse(self.attachments) {
+            message.value("attachments", &attachments);
+        }
+        if include_metadata && let Some(metadata) = parse(self.metadata) {
+            message.value("metadata", &metadata);
+        }
+        if let Some(reactions) =
+            parse(self.reactions).filter(|r| r.as_array().is_some_and(|a| !a.is_empty()))
+        {
+            message.value("reactions", &reactions);
+        }
+        if let Some(channel) = self.pinned_to {
+            message.strs("pinned_to", [channel]);
+        }
+        if let Some(thread_ts) = self.thread_ts {
+            message.str("thread_ts", thread_ts);
+            if thread_ts == self.ts {
+                let mut reply_users = self.reply_users.clone();
+                dedupe_in_order(&mut reply_users);
+                message.int("reply_count", self.reply_count.unwrap_or(0));
+                message.int(
+                    "reply_users_count",
+                    i64::try_from(reply_users.len()).unwrap_or(i64::MAX),
+                );
+                message.str("latest_reply", self.latest_reply.unwrap_or(self.ts));
+                reply_users.truncate(5);
+                message.strs("reply_users", reply_users);
+                message.bool("is_locked", false);
+                message.bool("subscribed", false);
+            } else if let Some(parent_user) = self.parent_user {
+                message.str("parent_user_id", parent_user);
+            }
+        }
+        message.end();
+    }
+
+    /// The message object as a [`Value`] (for responses and events built as values).
+    pub(crate) fn to_value(&self, include_metadata: bool) -> Value {
+        let mut out = Vec::with_capacity(512);
+        self.write_json(&mut out, include_metadata);
+        serde_json::from_slice(&out).unwrap_or(Value::Null)
+    }
+}
+
+/// The message object Slack returns from `conversations.history` and `chat.postMessage`,
+/// from a row of [`MESSAGE_COLUMNS`].
+pub(crate) fn message_json(row: &Row, include_metadata: bool) -> Value {
+    MessageRow::from_columns(row).to_value(include_metadata)
+}
+
+/// Keeps the first appearance of each item.
+fn dedupe_in_order<T: Eq + std::hash::Hash + Clone>(items: &mut Vec<T>) {
+    let mut seen = std::collections::HashSet::new();
+    items.retain(|item| seen.insert(item.clone()));
+}
+
+/// How a bot post may present its author: Slack applies these to bot posts only.
+#[derive(Debug, Default)]
+pub(crate) struct Authorship {
+    /// The name shown instead of the bot's.
+    pub(crate) username: Option<String>,
+    /// An emoji shown as the icon.
+    pub(crate) icon_emoji: Option<String>,
+    /// An image shown as the icon.
+    pub(crate) icon_url: Option<String>,
+}
+
+/// A message about to be inserted.
+#[derive(Debug, Default)]
+pub(crate) struct NewMessage {
+    /// Author (for a bot, its bot user).
+    pub(crate) user_id: String,
+    /// The bot, for bot posts.
+    pub(crate) bot_id: Option<String>,
+    /// The workspace.
+    pub(crate) team_id: String,
+    /// `text`, `blocks`, `attachments`, `metadata`.
+    pub(crate) text: String,
+    /// Blocks, as JSON text.
+    pub(crate) blocks: Option<String>,
+    /// Attachments, as JSON text.
+    pub(crate) attachments: Option<String>,
+    /// Metadata, as JSON text.
+    pub(crate) metadata: Option<String>,
+    /// The thread it replies in (parent's or any reply's `ts`).
+    pub(crate) thread_ts: Option<Ts>,
+    /// Also show a reply in the channel.
+    pub(crate) broadcast: bool,
+    /// Whether `text` is mrkdwn.
+    pub(crate) mrkdwn: bool,
+    /// Bot-only authorship overrides.
+    pub(crate) authorship: Authorship,
+    /// Shared files, as JSON text of the file objects.
+    pub(crate) files: Option<String>,
+    /// A system message's subtype (`channel_join`, …); posts leave it unset.
+    pub(crate) subtype: Option<String>,
+    /// A system message's extra top-level fields, as JSON object text.
+    pub(crate) extras: Option<String>,
+}
+
+/// Inserts `message` into `channel` (kind `kind`) and queues its `message` event; returns
+/// the stored message object.
+///
+/// The message's `ts` is `max(now, latest ts in the channel + 1µs)`, computed while the
+/// channel row is locked, so it strictly increases per channel and depends on nothing but
+/// the database.
+///
+/// # Errors
+///
+/// `internal_error` when Postgres fails.
+pub(crate) async fn insert_message(
+    tx: &Transaction<'_>,
+    channel: &str,
+    kind: &str,
+    message: &NewMessage,
+) -> Result<Value, ApiError> {
+    let statement = tx.prepare_cached(&insert_sql()).await?;
+    let thread_ts = message.thread_ts.map(|ts| ts.to_string());
+    let channel_id = channel.to_owned();
+    let row = tx
+        .query_one(&statement, &insert_params(&channel_id, message, &thread_ts))
+        .await?;
+    let json = message_json(&row, true);
+    emit(
+        tx,
+        message_subscription(kind),
+        Some(channel),
+        &message_event(&json, channel, kind),
+    )
+    .await?;
+    Ok(json)
+}
+
+/// One statement that posts a message (`slack_post_message`, see migration 0003) and reads
+/// it back as [`message_json`] expects.
+pub(crate) fn insert_sql() -> String {
+    format!(
+        "SELECT {INSERTED_COLUMNS}
+         FROM slack_post_message($1, $2, $3, $4, $5, $6::text::json, $7::text::json,
+                                 $8::text::json, $9::text::numeric, $10, $11, $12, $13, $14,
+                                 $15::text::json, $16, $17::text::json) m
+         {INSERTED_JOINS}"
+    )
+}
+
+/// The parameters of [`insert_sql`].
+pub(crate) fn insert_params<'a>(
+    channel: &'a String,
+    message: &'a NewMessage,
+    thread_ts: &'a Option<String>,
+) -> [&'a (dyn ToSql + Sync); 17] {
+    [
+        channel,
+        &message.user_id,
+        &message.bot_id,
+        &message.team_id,
+        &message.text,
+        &message.blocks,
+        &message.attachments,
+        &message.metadata,
+        thread_ts,
+        &message.broadcast,
+        &message.mrkdwn,
+        &message.authorship.username,
+        &message.authorship.icon_emoji,
+        &message.authorship.icon_url,
+        &message.files,
+        &message.subtype,
+        &message.extras,
+    ]
+}
+
+/// [`MESSAGE_COLUMNS`] over a just-inserted row (`inserted m`), which has no replies or pins
+/// yet but may have a thread parent.
+const INSERTED_COLUMNS: &str = "m.ts::text, m.user_id, m.bot_id, m.team_id, m.subtype, m.text,
+    m.blocks::text, m.attachments::text, m.metadata::text, m.thread_ts::text, m.username,
+    m.icon_emoji, m.icon_url, b.app_id, b.name, b.updated, b.deleted,
+    (SELECT p.user_id FROM messages p
+     WHERE p.channel_id = m.channel_id AND p.ts = m.thread_ts AND m.thread_ts <> m.ts),
+    0::bigint, NULL::text, NULL::text[],
+    m.edited_user, m.edited_ts::text, m.reactions::text, m.files::text, m.upload,
+    false, m.channel_id, m.hidden, m.extras::text";
+
+/// The joins of [`INSERTED_COLUMNS`].
+const INSERTED_JOINS: &str = "LEFT JOIN bots b ON b.id = m.bot_id";
+
+/// Posts every scheduled message that is due (the worker calls this). Returns how many.
+///
+/// # Errors
+///
+/// `internal_error` when Postgres fails.
+pub(crate) async fn post_due_scheduled(state: &AppState) -> Result<usize, ApiError> {
+    let mut client = state.kit.db().await?;
+    let tx = client.transaction().await?;
+    let due = tx
+        .query(
+            "SELECT s.id, s.channel_id, c.kind, s.user_id, s.bot_id, s.team_id, s.text,
+                    s.blocks::text, s.attachments::text, s.metadata::text, s.thread_ts::text,
+                    s.reply_broadcast, s.mrkdwn
+             FROM scheduled_messages s JOIN conversations c ON c.id = s.channel_id
+             WHERE s.post_at <= extract(epoch FROM now())
+             ORDER BY s.post_at, s.id LIMIT 20 FOR UPDATE OF s SKIP LOCKED",
+            &[],
+        )
+        .await?;
+    for row in &due {
+        let id: String = row.get(0);
+        let channel: String = row.get(1);
+        let kind: String = row.get(2);
+        let message = NewMessage {
+            user_id: row.get(3),
+            bot_id: row.get(4),
+            team_id: row.get(5),
+            text: row.get(6),
+            blocks: row.get(7),
+            attachments: row.get(8),
+            metadata: row.get(9),
+            thread_ts: row.get::<_, Option<String>>(10).and_then(|t| Ts::parse(&t)),
+            broadcast: row.get(11),
+            mrkdwn: row.get(12),
+            ..NewMessage::default()
+        };
+        insert_message(&tx, &channel, &kind, &message).await?;
+        tx.execute("DELETE FROM scheduled_messages WHERE id = $1", &[&id])
+            .await?;
+    }
+    tx.commit().await?;
+    if !due.is_empty() {
+        state.wake.notify_one();
+    }
+    Ok(due.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reply_users_keep_first_appearance_order() {
+        let mut users = vec!["U3".to_owned(), "U1".into(), "U3".into(), "U2".into()];
+        dedupe_in_order(&mut users);
+        assert_eq!(users, ["U3", "U1", "U2"]);
+    }
+}

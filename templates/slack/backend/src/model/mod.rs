@@ -1,0 +1,9 @@
+//! The model layer: one module per resource, owning its queries and the objects built from
+//! them. Method handlers (`chat`, `conversations`, `files`, …) depend on it, never on each
+//! other; nothing here depends on a handler.
+
+pub(crate) mod conversation;
+pub(crate) mod event;
+pub(crate) mod message;
+pub(crate) mod system;
+pub(crate) mod user;

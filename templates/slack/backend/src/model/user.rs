@@ -1,0 +1,54 @@
+//! Users: the user row and finding one.
+
+use asym_kit::deadpool_postgres::GenericClient;
+use asym_kit::tokio_postgres::Row;
+
+use crate::AppState;
+use crate::auth::{Caller, TokenKind};
+use crate::error::ApiError;
+
+/// The columns [`user_json`] reads, over `users u LEFT JOIN bots b ON b.user_id = u.id`.
+pub(crate) const USER_COLUMNS: &str = "u.id, u.team_id, u.name, u.deleted, u.color, u.real_name,
+    u.display_name, u.email, u.title, u.phone, u.status_text, u.status_emoji, u.tz,
+    u.is_admin, u.is_owner, u.is_primary_owner, u.is_restricted, u.is_bot, u.updated,
+    b.id, b.app_id, u.presence";
+
+pub(crate) const USER_FROM: &str = "users u LEFT JOIN bots b ON b.user_id = u.id";
+
+/// Finds a user of the caller's workspace by id.
+///
+/// # Errors
+///
+/// `user_not_found` when none matches.
+pub(crate) async fn find(state: &AppState, caller: &Caller, id: &str) -> Result<Row, ApiError> {
+    let client = state.kit.db().await?;
+    client
+        .query_opt(
+            &format!("SELECT {USER_COLUMNS} FROM {USER_FROM} WHERE u.id = $1 AND u.team_id = $2"),
+            &[&id.trim(), &caller.team_id],
+        )
+        .await?
+        .ok_or_else(|| ApiError::new("user_not_found"))
+}
+
+/// Whether the caller may delete anyone's messages and files: a user token of a workspace
+/// admin or owner.
+///
+/// # Errors
+///
+/// `internal_error` when Postgres fails.
+pub(crate) async fn is_admin(
+    client: &impl GenericClient,
+    caller: &Caller,
+) -> Result<bool, ApiError> {
+    if caller.kind != TokenKind::User {
+        return Ok(false);
+    }
+    let row = client
+        .query_one(
+            "SELECT is_admin OR is_owner FROM users WHERE id = $1",
+            &[&caller.user_id],
+        )
+        .await?;
+    Ok(row.get(0))
+}

@@ -1,0 +1,205 @@
+//! Charges and refunds.
+
+use axum::Router;
+use serde_json::{Value, json};
+
+use crate::AppState;
+use crate::cx::Cx;
+use crate::dispatch::routes;
+use crate::error::{ApiError, ApiResult};
+use crate::kinds::{CHARGE, PAYMENT_INTENT, REFUND};
+use crate::params::apply_metadata;
+
+/// Charges and refunds: the `/v1` routes this module serves.
+pub(crate) fn routes() -> Router<AppState> {
+    routes! {
+        "/v1/charges" => get(list_charges);
+        "/v1/charges/search" => get(search_charges), post(update_charge, 1);
+        "/v1/charges/{id}" => get(retrieve_charge, 1), post(update_charge, 1);
+        "/v1/refunds" => post(create_refund), get(list_refunds);
+        "/v1/refunds/{id}" => get(retrieve_refund, 1), post(update_refund, 1);
+    }
+}
+
+/// `GET /v1/charges` (`customer`, `payment_intent`).
+pub(crate) async fn list_charges(cx: &mut Cx<'_>) -> ApiResult {
+    let keys = [
+        ("customer", "customer = {}"),
+        ("payment_intent", "data->>'payment_intent' = {}"),
+    ];
+    CHARGE.list_by(cx, &keys, &["transfer_group"]).await
+}
+
+/// `GET /v1/charges/search`.
+pub(crate) async fn search_charges(cx: &mut Cx<'_>) -> ApiResult {
+    CHARGE.search(cx).await
+}
+
+/// `GET /v1/charges/{id}`.
+pub(crate) async fn retrieve_charge(cx: &mut Cx<'_>, id: &str) -> ApiResult {
+    CHARGE.retrieve(cx, id).await
+}
+
+/// What `POST /v1/charges/{id}` accepts.
+#[rustfmt::skip]
+const CHARGE_UPDATES: &[&str] = &[
+    "description", "metadata", "receipt_email", "shipping", "fraud_details", "transfer_group",
+    "customer",
+];
+
+/// `POST /v1/charges/{id}` (`description`, `metadata`, `receipt_email`, `shipping`).
+pub(crate) async fn update_charge(cx: &mut Cx<'_>, id: &str) -> ApiResult {
+    let (params, mut charge) = CHARGE.for_update(cx, id, CHARGE_UPDATES).await?;
+    let before = charge.clone();
+    params.copy_nullable(
+        &mut charge,
+        &["description", "receipt_email", "transfer_group"],
+    )?;
+    if let Some(shipping) = params.hash("shipping")? {
+        charge["shipping"] = Value::Object(shipping.clone());
+    }
+    apply_metadata(&mut charge, &params)?;
+    cx.save_changed("charge.updated", &before, &charge).await?;
+    Ok(charge)
+}
+
+/// `POST /v1/refunds` (`charge` or `payment_intent`, `amount`, `reason`, `metadata`).
+pub(crate) async fn create_refund(cx: &mut Cx<'_>) -> ApiResult {
+    cx.params.allow(&[
+        "charge",
+        "payment_intent",
+        "amount",
+        "reason",
+        "metadata",
+        "instructions_email",
+        "refund_application_fee",
+        "reverse_transfer",
+        "origin",
+        "currency",
+        "customer",
+    ])?;
+    let params = cx.params.clone();
+    let charge_id = match (
+        params.str("charge")?.filter(|s| !s.is_empty()),
+        params.str("payment_intent")?.filter(|s| !s.is_empty()),
+    ) {
+        (Some(charge), _) => charge.to_owned(),
+        (None, Some(pi)) => {
+            let intent = PAYMENT_INTENT.named(cx, pi, "payment_intent").await?;
+            match intent["latest_charge"].as_str() {
+                Some(ch) if intent["status"] == "succeeded" => ch.to_owned(),
+                _ => {
+                    return Err(ApiError::invalid_param(
+                        "payment_intent",
+                        format!(
+                            "This PaymentIntent ({pi}) does not have a successful charge to refund."
+                        ),
+                    ));
+                }
+            }
+        }
+        (None, None) => {
+            return Err(ApiError::invalid(
+                "One of the following params should be provided for this request: payment_intent or charge.",
+            ));
+        }
+    };
+    let mut charge = CHARGE.lock_named(cx, &charge_id, "charge").await?;
+    if charge["status"] != "succeeded" {
+        return Err(ApiError::invalid_param(
+            "charge",
+            format!("Charge {charge_id} cannot be refunded: it did not succeed."),
+        ));
+    }
+    if charge["captured"] != true {
+        return Err(ApiError::invalid_param(
+            "charge",
+            format!(
+                "Charge {charge_id} has not been captured: cancel its PaymentIntent to release the funds instead."
+            ),
+        ));
+    }
+    let captured = charge["amount_captured"].as_i64().unwrap_or(0);
+    let refunded = charge["amount_refunded"].as_i64().unwrap_or(0);
+    let remaining = captured - refunded;
+    if remaining <= 0 {
+        return Err(ApiError::invalid_param(
+            "charge",
+            format!("Charge {charge_id} has already been refunded."),
+        )
+        .code("charge_already_refunded"));
+    }
+    let amount = params.int("amount")?.unwrap_or(remaining);
+    if amount < 1 {
+        return Err(ApiError::invalid_param(
+            "amount",
+            "Refund amount must be positive.",
+        ));
+    }
+    if amount > remaining {
+        return Err(ApiError::invalid_param(
+            "amount",
+            format!(
+                "Refund amount ({amount}) is greater than unrefunded amount on charge ({remaining})"
+            ),
+        ));
+    }
+    if let Some(reason) = params.str("reason")?
+        && !["duplicate", "fraudulent", "requested_by_customer", ""].contains(&reason)
+    {
+        return Err(ApiError::invalid_param(
+            "reason",
+            format!("Invalid reason: {reason}"),
+        ));
+    }
+    let (id, seq) = cx.new_id("re_").await?;
+    let mut refund = json!({
+        "id": id,
+        "object": "refund",
+        "amount": amount,
+        "balance_transaction": null,
+        "charge": charge_id,
+        "created": cx.now,
+        "currency": charge["currency"].clone(),
+        "destination_details": {"card": {"reference_status": "pending", "reference_type": "acquirer_reference_number", "type": "refund"}, "type": "card"},
+        "metadata": {},
+        "payment_intent": charge["payment_intent"].clone(),
+        "reason": params.str("reason")?.filter(|s| !s.is_empty()),
+        "receipt_number": null,
+        "source_transfer_reversal": null,
+        "status": "succeeded",
+        "transfer_reversal": null,
+    });
+    apply_metadata(&mut refund, &params)?;
+    cx.insert(seq, &refund).await?;
+    let before = charge.clone();
+    charge["amount_refunded"] = json!(refunded + amount);
+    charge["refunded"] = json!(refunded + amount >= captured);
+    cx.save(&charge).await?;
+    cx.emit("refund.created", &refund, None).await?;
+    cx.emit_changed("charge.refunded", &before, &charge).await?;
+    Ok(refund)
+}
+
+/// `GET /v1/refunds` (`charge`, `payment_intent`).
+pub(crate) async fn list_refunds(cx: &mut Cx<'_>) -> ApiResult {
+    let keys = [
+        ("charge", "data->>'charge' = {}"),
+        ("payment_intent", "data->>'payment_intent' = {}"),
+    ];
+    REFUND.list_by(cx, &keys, &[]).await
+}
+
+/// `GET /v1/refunds/{id}`.
+pub(crate) async fn retrieve_refund(cx: &mut Cx<'_>, id: &str) -> ApiResult {
+    REFUND.retrieve(cx, id).await
+}
+
+/// `POST /v1/refunds/{id}` (`metadata`).
+pub(crate) async fn update_refund(cx: &mut Cx<'_>, id: &str) -> ApiResult {
+    let (params, mut refund) = REFUND.for_update(cx, id, &["metadata"]).await?;
+    let before = refund.clone();
+    apply_metadata(&mut refund, &params)?;
+    cx.save_changed("refund.updated", &before, &refund).await?;
+    Ok(refund)
+}

@@ -1,0 +1,539 @@
+//! The request pipeline every `/v1` route runs through, and how routes name their work.
+//!
+//! Each resource module contributes `routes()`, a [`routes!`] table whose handlers are
+//! [`call!`]s of its functions. A call reads the body, authenticates the key, replays or
+//! reserves the `Idempotency-Key`, runs the function in one transaction with its [`Cx`],
+//! expands and answers in Stripe's envelope ([`dispatch`]). Paths are routed in a normal
+//! form ([`normalise`]: decoded segments, no empty ones or trailing slash), and anything
+//! under `/v1` that no route takes, by path or by method, goes through the same pipeline to
+//! Stripe's `Unrecognized request URL` ([`unmatched`]).
+
+use std::future::Future;
+use std::pin::Pin;
+
+use axum::extract::{Request, State};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
+use sha2::{Digest, Sha256};
+
+use crate::AppState;
+use crate::clock;
+use crate::cx::{self, Cx};
+use crate::error::{ApiError, ApiResult};
+use crate::params::{self, Params};
+
+/// A route's work, run inside the request's transaction.
+pub(crate) type Endpoint = for<'a, 'b> fn(&'a mut Cx<'b>, &'a Called) -> Pending<'a>;
+
+/// What an [`Endpoint`] answers, later.
+pub(crate) type Pending<'a> = Pin<Box<dyn Future<Output = ApiResult> + Send + 'a>>;
+
+/// The request an endpoint serves: its method and its path's decoded segments after `/v1`.
+#[derive(Debug)]
+pub(crate) struct Called {
+    method: Method,
+    segments: Vec<String>,
+}
+
+impl Called {
+    /// Segment `at` of the path after `/v1` (`/v1/customers/cus_1`: 1 is `cus_1`).
+    pub(crate) fn segment(&self, at: usize) -> &str {
+        self.segments.get(at).map_or("", String::as_str)
+    }
+}
+
+/// An axum handler that runs `$f` through [`dispatch`]: `call!(f)` for `f(cx)`,
+/// `call!(f, 1)` for `f(cx, <segment 1>)`, `call!(f, 1, 3)` for two.
+macro_rules! call {
+    ($f:path $(, $at:literal)*) => {{
+        fn endpoint<'a, 'b>(
+            cx: &'a mut $crate::cx::Cx<'b>,
+            _called: &'a $crate::dispatch::Called,
+        ) -> $crate::dispatch::Pending<'a> {
+            Box::pin($f(cx $(, _called.segment($at))*))
+        }
+        |axum::extract::State(state): axum::extract::State<$crate::AppState>,
+         request: axum::extract::Request| $crate::dispatch::dispatch(state, request, endpoint)
+    }};
+}
+pub(crate) use call;
+
+/// A resource's routes as a table, one path a line: each method with the function serving
+/// it and the path segments it takes, as in [`call!`] (`get(retrieve, 1)`).
+macro_rules! routes {
+    ($($path:literal => $($method:ident($f:path $(, $at:literal)*)),+;)*) => {
+        axum::Router::new()$(.route(
+            $path,
+            axum::routing::MethodRouter::new()$(.$method($crate::dispatch::call!($f $(, $at)*)))+,
+        ))*
+    };
+}
+pub(crate) use routes;
+
+/// The path a `/v1` request was sent to, kept when [`normalise`] rewrites it for routing.
+#[derive(Debug, Clone)]
+struct Sent(Uri);
+
+/// Whether `path` is an API path (`/v1`, `/v1/…`).
+fn is_api(path: &str) -> bool {
+    path == "/v1"
+        || path
+            .strip_prefix("/v1/")
+            .is_some_and(|rest| !rest.is_empty())
+}
+
+/// The decoded, non-empty segments of an API path after `/v1`.
+fn segments(path: &str) -> Vec<String> {
+    path.trim_end_matches('/')
+        .split('/')
+        .skip(2)
+        .filter(|s| !s.is_empty())
+        .map(|s| {
+            asym_kit::form::parse(format!("x={s}").as_bytes())
+                .pop()
+                .map(|(_, v)| v)
+                .unwrap_or_default()
+        })
+        .collect()
+}
+
+/// `segment` percent-encoded but for unreserved characters.
+fn encode(segment: &str) -> String {
+    segment
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
+                char::from(b).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// Routes an API request by its normal form: `/v1/` and its decoded segments (re-encoded),
+/// without empty segments or a trailing slash; the path as sent is kept for the pipeline.
+pub(crate) async fn normalise(mut request: Request) -> Request {
+    if !is_api(request.uri().path()) {
+        return request;
+    }
+    let sent = request.uri().clone();
+    let mut path = String::from("/v1/");
+    let encoded: Vec<String> = segments(sent.path()).iter().map(|s| encode(s)).collect();
+    path.push_str(&encoded.join("/"));
+    if let Some(query) = sent.query() {
+        path = format!("{path}?{query}");
+    }
+    if let Ok(uri) = path.parse() {
+        *request.uri_mut() = uri;
+    }
+    request.extensions_mut().insert(Sent(sent));
+    request
+}
+
+/// What no route takes: under `/v1` (by path or by method) Stripe's `Unrecognized request
+/// URL` after the pipeline's checks; elsewhere the same error at once.
+pub(crate) async fn unmatched(State(state): State<AppState>, request: Request) -> Response {
+    if request.extensions().get::<Sent>().is_some() {
+        return dispatch(state, request, unrecognized).await;
+    }
+    ApiError::unrecognized_url(request.method().as_str(), request.uri().path()).into_response()
+}
+
+fn unrecognized<'a>(cx: &'a mut Cx<'_>, called: &'a Called) -> Pending<'a> {
+    let error = ApiError::unrecognized_url(called.method.as_str(), &cx.path);
+    Box::pin(async move { Err(error) })
+}
+
+/// Which key authenticated a request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum KeyKind {
+    Secret,
+    Publishable,
+}
+
+/// The API key of a request: `Bearer <key>`, or HTTP Basic with the key as user name.
+fn api_key(headers: &HeaderMap) -> Option<String> {
+    let value = headers
+        .get(axum::http::header::AUTHORIZATION)?
+        .to_str()
+        .ok()?
+        .trim();
+    let (scheme, rest) = value.split_once(' ')?;
+    let rest = rest.trim();
+    if scheme.eq_ignore_ascii_case("bearer") {
+        return Some(rest.to_owned()).filter(|k| !k.is_empty());
+    }
+    if scheme.eq_ignore_ascii_case("basic") {
+        let decoded = asym_kit::cursor::decode(rest).ok()?;
+        let user = decoded.split(':').next().unwrap_or_default();
+        return Some(user.to_owned()).filter(|k| !k.is_empty());
+    }
+    None
+}
+
+/// `sk_test_abc…wxyz` → `sk_test_****…wxyz`, as Stripe echoes a rejected key.
+fn mask_key(key: &str) -> String {
+    let prefix_len = key
+        .match_indices('_')
+        .nth(1)
+        .map_or(0, |(i, _)| i + 1)
+        .min(key.len());
+    let chars: Vec<char> = key.chars().collect();
+    let prefix: String = key[..prefix_len].to_owned();
+    let rest = &chars[prefix.chars().count()..];
+    if rest.len() <= 4 {
+        return format!("{prefix}{}", "*".repeat(rest.len()));
+    }
+    let tail: String = rest[rest.len() - 4..].iter().collect();
+    format!("{prefix}{}{tail}", "*".repeat(rest.len() - 4))
+}
+
+const NO_KEY: &str = "You did not provide an API key. You need to provide your API key in the \
+    Authorization header, using Bearer auth (e.g. 'Authorization: Bearer YOUR_SECRET_KEY'). See \
+    https://stripe.com/docs/api#authentication for details, or we can help at \
+    https://support.stripe.com/.";
+
+/// Runs `endpoint` for `request`: authenticates, decodes, handles idempotency, and runs it in
+/// one transaction, then expands and answers in Stripe's envelope.
+pub(crate) async fn dispatch(state: AppState, request: Request, endpoint: Endpoint) -> Response {
+    let (parts, body) = request.into_parts();
+    let uri = parts
+        .extensions
+        .get::<Sent>()
+        .map_or_else(|| parts.uri.clone(), |sent| sent.0.clone());
+    let (method, headers) = (parts.method, parts.headers);
+    let request_id = format!("req_{}", asym_kit::token::random_alnum(14));
+    let body = asym_kit::body::read(body, &params::LIMITS)
+        .await
+        .map_err(params::bounded);
+    let outcome = match body {
+        Ok(body) => {
+            let request = (&method, &uri, &headers, body.as_ref());
+            handle(&state, request, &request_id, endpoint).await
+        }
+        Err(err) => Err(err),
+    };
+    let mut response = outcome.unwrap_or_else(IntoResponse::into_response);
+    let out = response.headers_mut();
+    if let Ok(value) = HeaderValue::from_str(&request_id) {
+        out.insert("request-id", value);
+    }
+    out.insert(
+        "stripe-version",
+        headers
+            .get("stripe-version")
+            .cloned()
+            .unwrap_or(HeaderValue::from_static(cx::DEFAULT_API_VERSION)),
+    );
+    response
+}
+
+/// A request's method, path, headers and body.
+type Parts<'r> = (&'r Method, &'r Uri, &'r HeaderMap, &'r [u8]);
+
+async fn handle(
+    state: &AppState,
+    request: Parts<'_>,
+    request_id: &str,
+    endpoint: Endpoint,
+) -> ApiResult<Response> {
+    let (method, uri, headers, body) = request;
+    let key = api_key(headers).ok_or_else(|| ApiError::unauthorized(NO_KEY))?;
+    let invalid_key =
+        || ApiError::unauthorized(format!("Invalid API Key provided: {}", mask_key(&key)));
+    if !(key.starts_with("sk_test_") || key.starts_with("pk_test_")) {
+        return Err(invalid_key());
+    }
+    let params = Params::parse(uri.query(), body)?;
+    // Closed rather than pooled if this future is dropped before COMMIT/ROLLBACK answers.
+    let client = asym_kit::ManualTx::new(state.kit.db().await?);
+    let db = cx::Db(&client);
+    let is_post = *method == Method::POST;
+    // BEGIN and the key lookup go out together (pipelined); a POST also reserves the first
+    // few ids it will hand out.
+    let key_hash = asym_kit::token::hash(&key);
+    let auth_args: [cx::Arg<'_>; 2] = [&key_hash, &is_post];
+    let (begun, auth) = tokio::join!(
+        client.batch_execute("BEGIN"),
+        db.query_opt(
+            "SELECT kind, CASE WHEN $2 THEN ARRAY(SELECT nextval('object_seq')
+                                                  FROM generate_series(1, 3)) END
+             FROM api_keys WHERE key_hash = $1",
+            &auth_args,
+        )
+    );
+    begun?;
+    let outcome = match auth {
+        Ok(Some(row)) => {
+            let kind = if row.get::<_, &str>(0) == "secret" {
+                KeyKind::Secret
+            } else {
+                KeyKind::Publishable
+            };
+            let reserved: Option<Vec<i64>> = row.get(1);
+            let reserved = reserved.unwrap_or_default();
+            let caller = (kind, params, reserved, request_id);
+            in_transaction(state, db, caller, request, endpoint).await
+        }
+        Ok(None) => Err(invalid_key()),
+        Err(err) => Err(err),
+    };
+    let finish = match &outcome {
+        Ok((_, true)) => "COMMIT",
+        _ => "ROLLBACK",
+    };
+    client.batch_execute(finish).await?;
+    client.finished();
+    let (response, saved) = outcome?;
+    if saved && let Some((key, fingerprint, status, text)) = response.unsaved_error() {
+        // Stripe keeps the result of a request that failed validation too (not of a 5xx).
+        client
+            .execute(
+                "INSERT INTO idempotency_keys (key, fingerprint, status, body, created)
+                 VALUES ($1, $2, $3, $4, $5) ON CONFLICT (key) DO NOTHING",
+                &[&key, &fingerprint, &status, &text, &clock::now()],
+            )
+            .await?;
+    }
+    if response.deliveries {
+        state.kit.wake_outbox();
+    }
+    Ok(response.into_http())
+}
+
+/// What a request produced inside its transaction.
+struct Outcome {
+    status: StatusCode,
+    text: String,
+    idempotency: Option<(String, String)>,
+    /// Whether the result was already saved under its idempotency key in the transaction.
+    saved: bool,
+    replayed: bool,
+    /// Whether webhook deliveries were enqueued.
+    deliveries: bool,
+}
+
+impl Outcome {
+    /// An error answer to save under its idempotency key after the rollback.
+    fn unsaved_error(&self) -> Option<(String, String, i32, String)> {
+        let (key, fingerprint) = self.idempotency.clone()?;
+        (!self.saved && !self.replayed && self.status.is_client_error()).then(|| {
+            (
+                key,
+                fingerprint,
+                i32::from(self.status.as_u16()),
+                self.text.clone(),
+            )
+        })
+    }
+
+    fn into_http(self) -> Response {
+        let mut response = (
+            self.status,
+            [(axum::http::header::CONTENT_TYPE, "application/json")],
+            self.text,
+        )
+            .into_response();
+        if let Some((key, _)) = self.idempotency
+            && let Ok(value) = HeaderValue::from_str(&key)
+        {
+            response.headers_mut().insert("idempotency-key", value);
+        }
+        if self.replayed {
+            response
+                .headers_mut()
+                .insert("idempotent-replayed", HeaderValue::from_static("true"));
+        }
+        response
+    }
+}
+
+/// The part of a request that runs inside its transaction. `Ok((outcome, commit))`.
+async fn in_transaction(
+    state: &AppState,
+    db: cx::Db<'_>,
+    caller: (KeyKind, Params, Vec<i64>, &str),
+    request: Parts<'_>,
+    endpoint: Endpoint,
+) -> ApiResult<(Outcome, bool)> {
+    let (kind, params, reserved, request_id) = caller;
+    let (method, uri, headers, body) = request;
+    let path = uri.path().trim_end_matches('/').to_owned();
+    let segments = segments(&path);
+    if segments.iter().any(|s| s.contains('\0')) {
+        // Postgres refuses NUL in text: no object can have such an id.
+        return Err(ApiError::unrecognized_url(method.as_str(), &path));
+    }
+    if kind == KeyKind::Publishable
+        && !(*method == Method::POST && segments.len() == 1 && segments[0] == "payment_methods")
+    {
+        return Err(ApiError::unauthorized(
+            "This API call cannot be made with a publishable API key. Please use a secret API \
+             key. You can find a list of your API keys at https://dashboard.stripe.com/account/apikeys.",
+        ));
+    }
+    let idempotency_key = headers
+        .get("idempotency-key")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned)
+        .filter(|k| !k.is_empty() && *method == Method::POST);
+    if let Some(key) = &idempotency_key
+        && key.len() > 255
+    {
+        return Err(ApiError::invalid(
+            "Idempotency-Key must be at most 255 characters long.",
+        ));
+    }
+    let api_version = headers
+        .get("stripe-version")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or(cx::DEFAULT_API_VERSION)
+        .to_owned();
+    let fingerprint = hex::encode(Sha256::digest(
+        [
+            method.as_str().as_bytes(),
+            b" ",
+            path.as_bytes(),
+            b"?",
+            body,
+        ]
+        .concat(),
+    ));
+    let idempotency = idempotency_key.clone().map(|k| (k, fingerprint.clone()));
+    if let Some(key) = &idempotency_key {
+        let inserted = db
+            .execute(
+                "INSERT INTO idempotency_keys (key, fingerprint, created) VALUES ($1, $2, $3)
+                 ON CONFLICT (key) DO NOTHING",
+                &[key, &fingerprint, &clock::now()],
+            )
+            .await?;
+        if inserted == 0 {
+            let row = db
+                .query_one(
+                    "SELECT fingerprint, status, body FROM idempotency_keys WHERE key = $1",
+                    &[key],
+                )
+                .await?;
+            let (status, text) = replay(key, &fingerprint, row.get(0), row.get(1), row.get(2))?;
+            let outcome = Outcome {
+                status,
+                text,
+                idempotency,
+                saved: true,
+                replayed: true,
+                deliveries: false,
+            };
+            return Ok((outcome, false));
+        }
+    }
+    let mut cx = Cx::new(
+        state,
+        db,
+        params,
+        reserved,
+        request_id.to_owned(),
+        idempotency_key.clone(),
+        api_version,
+        path,
+    );
+    let called = Called {
+        method: method.clone(),
+        segments,
+    };
+    let result = match endpoint(&mut cx, &called).await {
+        Ok(mut value) => {
+            let expand = cx.params.expand();
+            cx.expand(&mut value, &expand).await.map(|()| value)
+        }
+        Err(err) => Err(err),
+    };
+    let (status, mut value, commit) = match result {
+        Ok(value) => (StatusCode::OK, value, true),
+        Err(err) if err.status.is_server_error() => return Err(err),
+        Err(err) => {
+            let persist = err.persist;
+            (err.status, err.to_json(), persist)
+        }
+    };
+    cx::strip_hidden(&mut value);
+    let mut text = value.to_string();
+    if let Some(raw) = cx.take_raw_data() {
+        text = text.replacen(&format!("\"{}\"", cx::RAW_DATA), &raw, 1);
+    }
+    if commit && let Some(key) = &idempotency_key {
+        cx.tx
+            .execute(
+                "UPDATE idempotency_keys SET status = $2, body = $3 WHERE key = $1",
+                &[key, &i32::from(status.as_u16()), &text],
+            )
+            .await?;
+    }
+    let deliveries = commit && cx.has_deliveries();
+    let outcome = Outcome {
+        status,
+        text,
+        idempotency,
+        saved: commit,
+        replayed: false,
+        deliveries,
+    };
+    Ok((outcome, commit))
+}
+
+/// The saved answer to an earlier request with the same `Idempotency-Key`.
+fn replay(
+    key: &str,
+    fingerprint: &str,
+    saved_fingerprint: String,
+    status: Option<i32>,
+    body: Option<String>,
+) -> ApiResult<(StatusCode, String)> {
+    if saved_fingerprint != fingerprint {
+        return Err(ApiError::idempotency(
+            StatusCode::BAD_REQUEST,
+            format!(
+                "Keys for idempotent requests can only be used with the same parameters they \
+                 were first used with. Try using a key other than '{key}' if you meant to \
+                 execute a different request."
+            ),
+        ));
+    }
+    let (Some(status), Some(body)) = (status, body) else {
+        return Err(ApiError::idempotency(
+            StatusCode::CONFLICT,
+            "There is currently another in-progress request using this Idempotent Key (that \
+             probably means you submitted twice, and the other request is still going through): \
+             retry this request later.",
+        ));
+    };
+    let status = u16::try_from(status)
+        .ok()
+        .and_then(|s| StatusCode::from_u16(s).ok())
+        .unwrap_or(StatusCode::OK);
+    Ok((status, body))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_are_masked_like_stripe() {
+        assert_eq!(mask_key("sk_live_abcdefgh1234"), "sk_live_********1234");
+        assert_eq!(mask_key("sk_test_ab"), "sk_test_**");
+        assert_eq!(mask_key("nonsense12345"), "*********2345");
+    }
+
+    #[test]
+    fn bearer_and_basic_keys() {
+        let mut headers = HeaderMap::new();
+        headers.insert("authorization", "Bearer sk_test_1".parse().unwrap());
+        assert_eq!(api_key(&headers).as_deref(), Some("sk_test_1"));
+        // base64("sk_test_1:")
+        headers.insert("authorization", "Basic c2tfdGVzdF8xOg==".parse().unwrap());
+        assert_eq!(api_key(&headers).as_deref(), Some("sk_test_1"));
+        headers.insert("authorization", "Bearer ".parse().unwrap());
+        assert_eq!(api_key(&headers), None);
+    }
+}

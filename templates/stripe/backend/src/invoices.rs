@@ -1,0 +1,445 @@
+//! Invoices and invoice items.
+
+use axum::Router;
+use serde_json::{Value, json};
+
+use crate::AppState;
+use crate::cx::{Cx, allow_paging, allow_with};
+use crate::dispatch::routes;
+use crate::error::{ApiError, ApiResult};
+use crate::kinds::{CUSTOMER, INVOICE, INVOICE_ITEM, PRICE};
+use crate::model::intent::currency;
+use crate::model::invoice::{activate_subscription, finalize, mark_paid, new_invoice, pay, total};
+use crate::model::subscription::{customer_now, default_method};
+use crate::params::{Params, apply_metadata};
+
+/// Invoices and invoice items: the `/v1` routes this module serves.
+pub(crate) fn routes() -> Router<AppState> {
+    routes! {
+        "/v1/invoices" => post(create_invoice), get(list_invoices);
+        "/v1/invoices/search" =>
+            get(search_invoices), post(update_invoice, 1), delete(delete_invoice, 1);
+        "/v1/invoices/upcoming" =>
+            get(upcoming), post(update_invoice, 1), delete(delete_invoice, 1);
+        "/v1/invoices/{id}" =>
+            get(retrieve_invoice, 1), post(update_invoice, 1), delete(delete_invoice, 1);
+        "/v1/invoices/{id}/lines" => get(invoice_lines, 1);
+        "/v1/invoices/{id}/finalize" => post(finalize_invoice_route, 1);
+        "/v1/invoices/{id}/pay" => post(pay_invoice_route, 1);
+        "/v1/invoices/{id}/void" => post(void_invoice, 1);
+        "/v1/invoices/{id}/mark_uncollectible" => post(mark_uncollectible, 1);
+        "/v1/invoiceitems" => post(create_invoice_item), get(list_invoice_items);
+        "/v1/invoiceitems/{id}" => get(retrieve_invoice_item, 1);
+    }
+}
+
+#[rustfmt::skip]
+const INVOICE_FIELDS: &[&str] = &[
+    "customer", "auto_advance", "collection_method", "days_until_due", "description",
+    "metadata", "subscription", "pending_invoice_items_behavior", "default_payment_method",
+    "footer", "currency", "due_date", "automatic_tax", "custom_fields", "statement_descriptor",
+];
+
+/// `POST /v1/invoices`: a draft for `customer`, with its pending invoice items when
+/// `pending_invoice_items_behavior=include`.
+pub(crate) async fn create_invoice(cx: &mut Cx<'_>) -> ApiResult {
+    cx.params.allow(INVOICE_FIELDS)?;
+    let params = cx.params.clone();
+    let customer_id = params.required("customer")?.to_owned();
+    let customer = CUSTOMER.named(cx, &customer_id, "customer").await?;
+    let now = customer_now(cx, &customer).await?;
+    let currency = params.str("currency")?.unwrap_or("usd").to_lowercase();
+    let mut invoice = new_invoice(cx, &customer, now, &currency, "manual", None).await?;
+    apply_invoice(&mut invoice, &params)?;
+    if params.str("pending_invoice_items_behavior")? == Some("include") {
+        let id = invoice["id"].as_str().unwrap_or_default().to_owned();
+        for mut item in cx
+            .all(
+                "invoiceitem",
+                &[
+                    ("customer = {}", customer_id.clone()),
+                    ("data->>'invoice' IS NULL AND {} = {}", String::new()),
+                ],
+            )
+            .await?
+        {
+            item["invoice"] = json!(id);
+            cx.save(&item).await?;
+            push_item_line(&mut invoice, &item);
+        }
+    }
+    total(&mut invoice);
+    cx.save(&invoice).await?;
+    cx.emit("invoice.created", &invoice, None).await?;
+    Ok(invoice)
+}
+
+/// An invoice's text fields: set from their parameters, emptied by an empty one.
+#[rustfmt::skip]
+const INVOICE_TEXT: &[&str] = &[
+    "description", "footer", "default_payment_method", "statement_descriptor",
+];
+
+fn apply_invoice(invoice: &mut Value, params: &Params) -> ApiResult<()> {
+    if let Some(v) = params.bool("auto_advance")? {
+        invoice["auto_advance"] = json!(v);
+    }
+    let methods = ["charge_automatically", "send_invoice"];
+    if let Some(method) = params.one_of("collection_method", &methods)? {
+        invoice["collection_method"] = json!(method);
+    }
+    if let Some(days) = params.int("days_until_due")? {
+        invoice["days_until_due"] = json!(days);
+    }
+    params.copy_nullable(invoice, INVOICE_TEXT)?;
+    apply_metadata(invoice, params)
+}
+
+fn push_item_line(invoice: &mut Value, item: &Value) {
+    let line = json!({
+        "id": format!("il_{}", item["id"].as_str().unwrap_or_default().trim_start_matches("ii_")),
+        "object": "line_item",
+        "amount": item["amount"],
+        "amount_excluding_tax": item["amount"],
+        "currency": item["currency"],
+        "description": item["description"],
+        "discount_amounts": [],
+        "discountable": true,
+        "discounts": [],
+        "invoice": invoice["id"],
+        "invoice_item": item["id"],
+        "livemode": false,
+        "metadata": item["metadata"],
+        "period": item["period"],
+        "price": item["price"],
+        "proration": false,
+        "quantity": item["quantity"],
+        "subscription": null,
+        "subtotal": item["amount"],
+        "tax_amounts": [],
+        "tax_rates": [],
+        "type": "invoiceitem",
+    });
+    if let Some(lines) = invoice["lines"]["data"].as_array_mut() {
+        lines.push(line);
+    }
+}
+
+/// `GET /v1/invoices/upcoming`: not supported here.
+async fn upcoming(_cx: &mut Cx<'_>) -> ApiResult {
+    Err(ApiError::invalid(
+        "The upcoming invoice preview is not supported by this clone.",
+    ))
+}
+
+/// `GET /v1/invoices/{id}`.
+pub(crate) async fn retrieve_invoice(cx: &mut Cx<'_>, id: &str) -> ApiResult {
+    INVOICE.retrieve(cx, id).await
+}
+
+/// `POST /v1/invoices/{id}`.
+pub(crate) async fn update_invoice(cx: &mut Cx<'_>, id: &str) -> ApiResult {
+    let (params, mut invoice) = INVOICE.for_update(cx, id, INVOICE_FIELDS).await?;
+    let only_metadata = params.0.keys().all(|k| k == "metadata" || k == "expand");
+    if invoice["status"] != "draft" && !only_metadata {
+        return Err(ApiError::state(
+            "invoice_not_editable",
+            "You can only update the metadata of a finalized invoice.",
+        ));
+    }
+    let before = invoice.clone();
+    apply_invoice(&mut invoice, &params)?;
+    cx.save_changed("invoice.updated", &before, &invoice)
+        .await?;
+    Ok(invoice)
+}
+
+/// `DELETE /v1/invoices/{id}`: drafts only.
+pub(crate) async fn delete_invoice(cx: &mut Cx<'_>, id: &str) -> ApiResult {
+    cx.params.allow(&[])?;
+    let invoice = INVOICE.lock(cx, id).await?;
+    if invoice["status"] != "draft" {
+        return Err(ApiError::state(
+            "invoice_not_editable",
+            "You can only delete draft invoices.",
+        ));
+    }
+    cx.delete(id).await?;
+    cx.emit("invoice.deleted", &invoice, None).await?;
+    Ok(json!({"id": id, "object": "invoice", "deleted": true}))
+}
+
+/// `GET /v1/invoices/{id}/lines`.
+pub(crate) async fn invoice_lines(cx: &mut Cx<'_>, id: &str) -> ApiResult {
+    allow_paging(cx, &[])?;
+    let invoice = INVOICE.find(cx, id).await?;
+    let lines = invoice["lines"]["data"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    let limit = usize::try_from(cx.limit()?).unwrap_or(10);
+    let start = match cx.params.str("starting_after")?.filter(|s| !s.is_empty()) {
+        Some(after) => lines
+            .iter()
+            .position(|l| l["id"] == after)
+            .map_or(lines.len(), |p| p + 1),
+        None => 0,
+    };
+    let page: Vec<Value> = lines.iter().skip(start).take(limit).cloned().collect();
+    let has_more = start + page.len() < lines.len();
+    Ok(crate::cx::list_value(
+        page,
+        has_more,
+        &format!("/v1/invoices/{id}/lines"),
+    ))
+}
+
+/// `POST /v1/invoices/{id}/finalize`.
+pub(crate) async fn finalize_invoice_route(cx: &mut Cx<'_>, id: &str) -> ApiResult {
+    cx.params.allow(&["auto_advance"])?;
+    let mut invoice = INVOICE.lock(cx, id).await?;
+    let customer = cx.customer_of(&invoice).await?;
+    let now = customer_now(cx, &customer).await?;
+    finalize(cx, &mut invoice, now).await?;
+    if invoice["amount_due"] == 0 {
+        let before = invoice.clone();
+        mark_paid(cx, &mut invoice, &before, now, false).await?;
+    }
+    Ok(invoice)
+}
+
+/// `POST /v1/invoices/{id}/pay` (`payment_method`, `paid_out_of_band`).
+pub(crate) async fn pay_invoice_route(cx: &mut Cx<'_>, id: &str) -> ApiResult {
+    let (params, mut invoice) = INVOICE
+        .for_update(
+            cx,
+            id,
+            &[
+                "payment_method",
+                "paid_out_of_band",
+                "off_session",
+                "forgive",
+                "source",
+                "mandate",
+            ],
+        )
+        .await?;
+    let customer = cx.customer_of(&invoice).await?;
+    let now = customer_now(cx, &customer).await?;
+    if invoice["status"] == "draft" {
+        finalize(cx, &mut invoice, now).await?;
+    }
+    match invoice["status"].as_str() {
+        Some("open") => {}
+        Some("paid") => {
+            return Err(ApiError::state(
+                "invoice_already_paid",
+                "Invoice is already paid",
+            ));
+        }
+        Some(status) => {
+            return Err(ApiError::state(
+                "invoice_not_editable",
+                format!("You cannot pay an invoice with status {status}."),
+            ));
+        }
+        None => {}
+    }
+    let out_of_band = params.bool("paid_out_of_band")?.unwrap_or(false);
+    let method = match params.str("payment_method")?.filter(|s| !s.is_empty()) {
+        Some(pm) => Some(pm.to_owned()),
+        None => match invoice["default_payment_method"].as_str() {
+            Some(pm) => Some(pm.to_owned()),
+            None => match invoice["subscription"].as_str() {
+                Some(sub_id) => match cx.get("subscription", sub_id, false).await? {
+                    Some(sub) => default_method(cx, &sub, &customer).await?,
+                    None => None,
+                },
+                None => default_method(cx, &json!({}), &customer).await?,
+            },
+        },
+    };
+    if let Some(err) = pay(cx, &mut invoice, method.as_deref(), now, out_of_band).await? {
+        return Err(err);
+    }
+    activate_subscription(cx, &invoice, None).await?;
+    Ok(invoice)
+}
+
+/// Closing an open invoice: the statuses it may leave (refused with `refusal` otherwise),
+/// the status it takes, the `status_transitions` stamp it gets and the event it emits.
+struct Closing {
+    from: &'static [&'static str],
+    refusal: &'static str,
+    status: &'static str,
+    stamp: &'static str,
+    event: &'static str,
+}
+
+const VOID: Closing = Closing {
+    from: &["open", "uncollectible"],
+    refusal: "You can only void open or uncollectible invoices.",
+    status: "void",
+    stamp: "voided_at",
+    event: "invoice.voided",
+};
+
+const UNCOLLECTIBLE: Closing = Closing {
+    from: &["open"],
+    refusal: "You can only mark open invoices as uncollectible.",
+    status: "uncollectible",
+    stamp: "marked_uncollectible_at",
+    event: "invoice.marked_uncollectible",
+};
+
+/// `POST /v1/invoices/{id}/void`: cancels its unpaid payment intent too.
+pub(crate) async fn void_invoice(cx: &mut Cx<'_>, id: &str) -> ApiResult {
+    close(cx, id, &VOID).await
+}
+
+/// `POST /v1/invoices/{id}/mark_uncollectible`.
+pub(crate) async fn mark_uncollectible(cx: &mut Cx<'_>, id: &str) -> ApiResult {
+    close(cx, id, &UNCOLLECTIBLE).await
+}
+
+/// Closes invoice `id` as `closing` says; a voided invoice's payment intent, unless it
+/// succeeded, is canceled.
+async fn close(cx: &Cx<'_>, id: &str, closing: &Closing) -> ApiResult {
+    cx.params.allow(&[])?;
+    let mut invoice = INVOICE.lock(cx, id).await?;
+    if !closing
+        .from
+        .contains(&invoice["status"].as_str().unwrap_or_default())
+    {
+        return Err(ApiError::state("invoice_not_editable", closing.refusal));
+    }
+    let before = invoice.clone();
+    invoice["status"] = json!(closing.status);
+    invoice["status_transitions"][closing.stamp] = json!(cx.now);
+    if closing.status == "void"
+        && let Some(pi) = invoice["payment_intent"].as_str()
+        && let Some(mut intent) = cx.get("payment_intent", pi, true).await?
+        && intent["status"] != "succeeded"
+    {
+        intent["status"] = json!("canceled");
+        intent["canceled_at"] = json!(cx.now);
+        cx.save(&intent).await?;
+    }
+    cx.save_changed(closing.event, &before, &invoice).await?;
+    Ok(invoice)
+}
+
+/// `GET /v1/invoices` (`customer`, `subscription`, `status`, `collection_method`).
+pub(crate) async fn list_invoices(cx: &mut Cx<'_>) -> ApiResult {
+    let keys = [
+        ("customer", "customer = {}"),
+        ("subscription", "data->>'subscription' = {}"),
+        ("status", "data->>'status' = {}"),
+        ("collection_method", "data->>'collection_method' = {}"),
+    ];
+    INVOICE.list_by(cx, &keys, &["due_date"]).await
+}
+
+/// `GET /v1/invoices/search`.
+pub(crate) async fn search_invoices(cx: &mut Cx<'_>) -> ApiResult {
+    INVOICE.search(cx).await
+}
+
+/// What `POST /v1/invoiceitems` accepts.
+#[rustfmt::skip]
+const ITEM_FIELDS: &[&str] = &[
+    "customer", "amount", "currency", "price", "price_data", "quantity", "description",
+    "invoice", "metadata", "period", "subscription", "unit_amount", "unit_amount_decimal",
+    "discountable", "tax_behavior",
+];
+
+/// `POST /v1/invoiceitems` (`customer`, `amount` + `currency` or `price`, `quantity`, `invoice`).
+pub(crate) async fn create_invoice_item(cx: &mut Cx<'_>) -> ApiResult {
+    cx.params.allow(ITEM_FIELDS)?;
+    let params = cx.params.clone();
+    let customer_id = params.required("customer")?.to_owned();
+    let customer = CUSTOMER.named(cx, &customer_id, "customer").await?;
+    let now = customer_now(cx, &customer).await?;
+    let quantity = params.int("quantity")?.unwrap_or(1);
+    let (price, unit, currency) = match params.str("price")?.filter(|s| !s.is_empty()) {
+        Some(price_id) => {
+            let price = PRICE.find(cx, price_id).await?;
+            let unit = price["unit_amount"].as_i64().unwrap_or(0);
+            let currency = price["currency"].as_str().unwrap_or("usd").to_owned();
+            (price, unit, currency)
+        }
+        None => {
+            let currency = currency(&params)?;
+            let unit = match (params.int("amount")?, params.int("unit_amount")?) {
+                (Some(amount), _) => amount / quantity.max(1),
+                (None, Some(unit)) => unit,
+                (None, None) => return Err(ApiError::missing("amount")),
+            };
+            (Value::Null, unit, currency)
+        }
+    };
+    let (id, seq) = cx.new_id("ii_").await?;
+    let mut item = json!({
+        "id": id,
+        "object": "invoiceitem",
+        "amount": unit * quantity,
+        "currency": currency,
+        "customer": customer_id,
+        "date": now,
+        "description": params.str("description")?.filter(|s| !s.is_empty()),
+        "discountable": true,
+        "discounts": [],
+        "invoice": null,
+        "livemode": false,
+        "metadata": {},
+        "period": {"end": now, "start": now},
+        "price": price,
+        "proration": false,
+        "quantity": quantity,
+        "subscription": null,
+        "tax_rates": [],
+        "test_clock": customer["test_clock"],
+        "unit_amount": unit,
+        "unit_amount_decimal": unit.to_string(),
+        "created": now,
+    });
+    apply_metadata(&mut item, &params)?;
+    if let Some(invoice_id) = params.str("invoice")?.filter(|s| !s.is_empty()) {
+        let mut invoice = INVOICE.lock(cx, invoice_id).await?;
+        if invoice["status"] != "draft" {
+            return Err(ApiError::state(
+                "invoice_not_editable",
+                "You can only add invoice items to draft invoices.",
+            ));
+        }
+        item["invoice"] = json!(invoice_id);
+        push_item_line(&mut invoice, &item);
+        total(&mut invoice);
+        cx.save(&invoice).await?;
+    }
+    cx.insert(seq, &item).await?;
+    cx.emit("invoiceitem.created", &item, None).await?;
+    Ok(item)
+}
+
+/// `GET /v1/invoiceitems` (`customer`, `invoice`, `pending`).
+pub(crate) async fn list_invoice_items(cx: &mut Cx<'_>) -> ApiResult {
+    allow_with(cx, &["customer", "invoice", "pending"])?;
+    let mut filters = Vec::new();
+    if let Some(customer) = cx.params.str("customer")?.filter(|s| !s.is_empty()) {
+        filters.push(("customer = {}", customer.to_owned()));
+    }
+    if let Some(invoice) = cx.params.str("invoice")?.filter(|s| !s.is_empty()) {
+        filters.push(("data->>'invoice' = {}", invoice.to_owned()));
+    }
+    if cx.params.bool("pending")? == Some(true) {
+        filters.push(("data->>'invoice' IS NULL AND {} = ''", String::new()));
+    }
+    cx.created_filters(&mut filters)?;
+    INVOICE_ITEM.list(cx, &filters).await
+}
+
+/// `GET /v1/invoiceitems/{id}`.
+pub(crate) async fn retrieve_invoice_item(cx: &mut Cx<'_>, id: &str) -> ApiResult {
+    INVOICE_ITEM.retrieve(cx, id).await
+}

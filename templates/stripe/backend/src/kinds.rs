@@ -1,0 +1,149 @@
+//! [`Kind`]: every type of object the store keeps, with how Stripe names it in a
+//! `resource_missing` error and what its search accepts; and what fetching, retrieving,
+//! listing and searching one takes, written once for all of them.
+
+use serde_json::Value;
+
+use crate::cx::{Cx, Filter, allow_with, list_filters};
+use crate::error::ApiResult;
+use crate::params::Params;
+use crate::search;
+
+/// A type of stored object.
+#[derive(Debug)]
+pub(crate) struct Kind {
+    /// Its `object` field.
+    pub(crate) object: &'static str,
+    /// The noun of its `No such <noun>` error.
+    noun: &'static str,
+    /// The parameter that error names when the id comes from the request path.
+    param: &'static str,
+    /// Its search's resource name (`customers`) and the fields a query may name.
+    search: (&'static str, &'static [&'static str]),
+}
+
+const fn kind(object: &'static str, noun: &'static str, param: &'static str) -> Kind {
+    Kind {
+        object,
+        noun,
+        param,
+        search: ("", &[]),
+    }
+}
+
+const fn searchable(
+    object: &'static str,
+    param: &'static str,
+    resource: &'static str,
+    fields: &'static [&'static str],
+) -> Kind {
+    Kind {
+        object,
+        noun: object,
+        param,
+        search: (resource, fields),
+    }
+}
+
+#[rustfmt::skip]
+pub(crate) const CUSTOMER: Kind =
+    searchable("customer", "id", "customers", &["created", "email", "name", "phone"]);
+#[rustfmt::skip]
+pub(crate) const PRODUCT: Kind = searchable("product", "id", "products",
+    &["active", "created", "description", "name", "shippable", "url"]);
+#[rustfmt::skip]
+pub(crate) const PRICE: Kind = searchable("price", "price", "prices",
+    &["active", "created", "currency", "lookup_key", "product", "type"]);
+pub(crate) const PAYMENT_METHOD: Kind = kind("payment_method", "PaymentMethod", "");
+#[rustfmt::skip]
+pub(crate) const PAYMENT_INTENT: Kind = searchable("payment_intent", "intent", "payment_intents",
+    &["amount", "created", "currency", "customer", "status"]);
+#[rustfmt::skip]
+pub(crate) const CHARGE: Kind = searchable("charge", "id", "charges",
+    &["amount", "created", "currency", "customer", "status", "payment_intent", "refunded",
+      "disputed"]);
+pub(crate) const REFUND: Kind = kind("refund", "refund", "id");
+pub(crate) const SETUP_INTENT: Kind = kind("setup_intent", "setup_intent", "intent");
+#[rustfmt::skip]
+pub(crate) const SUBSCRIPTION: Kind = searchable("subscription", "id", "subscriptions",
+    &["created", "status", "customer", "current_period_end", "current_period_start",
+      "canceled_at"]);
+#[rustfmt::skip]
+pub(crate) const INVOICE: Kind = searchable("invoice", "invoice", "invoices",
+    &["created", "currency", "customer", "number", "status", "subscription", "total"]);
+pub(crate) const INVOICE_ITEM: Kind = kind("invoiceitem", "invoiceitem", "id");
+pub(crate) const TEST_CLOCK: Kind = kind(
+    "test_helpers.test_clock",
+    "test_helpers.test_clock",
+    "test_clock",
+);
+pub(crate) const CHECKOUT_SESSION: Kind = kind("checkout.session", "checkout.session", "session");
+pub(crate) const EVENT: Kind = kind("event", "event", "id");
+pub(crate) const WEBHOOK_ENDPOINT: Kind = kind("webhook_endpoint", "webhook endpoint", "id");
+
+impl Kind {
+    /// The live object `id` named by the request path, or `resource_missing`.
+    pub(crate) async fn find(&self, cx: &Cx<'_>, id: &str) -> ApiResult<Value> {
+        cx.fetch(self.object, self.noun, id, self.param, false)
+            .await
+    }
+
+    /// [`Kind::find`], locked for update.
+    pub(crate) async fn lock(&self, cx: &Cx<'_>, id: &str) -> ApiResult<Value> {
+        cx.fetch(self.object, self.noun, id, self.param, true).await
+    }
+
+    /// The live object `id` named by parameter `param`, or `resource_missing` naming it.
+    pub(crate) async fn named(&self, cx: &Cx<'_>, id: &str, param: &str) -> ApiResult<Value> {
+        cx.fetch(self.object, self.noun, id, param, false).await
+    }
+
+    /// [`Kind::named`], locked for update.
+    pub(crate) async fn lock_named(&self, cx: &Cx<'_>, id: &str, param: &str) -> ApiResult<Value> {
+        cx.fetch(self.object, self.noun, id, param, true).await
+    }
+
+    /// What a request changing object `id` starts with: its parameters (checked against
+    /// `allowed`) and the object, locked.
+    pub(crate) async fn for_update(
+        &self,
+        cx: &Cx<'_>,
+        id: &str,
+        allowed: &[&str],
+    ) -> ApiResult<(Params, Value)> {
+        cx.params.allow(allowed)?;
+        Ok((cx.params.clone(), self.lock(cx, id).await?))
+    }
+
+    /// `GET /v1/<resource>/{id}`: the object; no parameters.
+    pub(crate) async fn retrieve(&self, cx: &Cx<'_>, id: &str) -> ApiResult {
+        cx.params.allow(&[])?;
+        self.find(cx, id).await
+    }
+
+    /// A page of the live objects matching `filters` (see [`Cx::list`]).
+    pub(crate) async fn list(&self, cx: &Cx<'_>, filters: &[Filter]) -> ApiResult {
+        cx.list(self.object, self.noun, filters).await
+    }
+
+    /// `GET /v1/<resource>`: a page filtered by the request parameters `keys` (each with its
+    /// SQL condition) and `created`, accepting the parameters `ignored` as well.
+    pub(crate) async fn list_by(
+        &self,
+        cx: &Cx<'_>,
+        keys: &[(&str, &'static str)],
+        ignored: &[&str],
+    ) -> ApiResult {
+        let mut allowed: Vec<&str> = keys.iter().map(|(param, _)| *param).collect();
+        allowed.extend_from_slice(ignored);
+        allow_with(cx, &allowed)?;
+        let filters = list_filters(cx, keys)?;
+        self.list(cx, &filters).await
+    }
+
+    /// `GET /v1/<resource>/search`.
+    pub(crate) async fn search(&self, cx: &Cx<'_>) -> ApiResult {
+        let (resource, fields) = self.search;
+        search::run(cx, self.object, resource, fields).await
+    }
+}

@@ -1,0 +1,366 @@
+//! Invoices: a new draft, totals, the invoice of a subscription period, finalizing, paying.
+
+use serde_json::{Value, json};
+
+use crate::cx::Cx;
+use crate::error::{ApiError, ApiResult};
+use crate::kinds::{CUSTOMER, PAYMENT_INTENT};
+use crate::model::intent::{attempt, new_intent};
+
+pub(crate) fn money(amount: i64, currency: &str) -> String {
+    let symbol = match currency {
+        "usd" => "$",
+        "eur" => "€",
+        "gbp" => "£",
+        _ => "",
+    };
+    format!("{symbol}{}.{:02}", amount / 100, amount % 100)
+}
+
+/// A new draft invoice (stored) for `customer`.
+pub(crate) async fn new_invoice(
+    cx: &mut Cx<'_>,
+    customer: &Value,
+    created: i64,
+    currency: &str,
+    reason: &str,
+    subscription: Option<&Value>,
+) -> ApiResult<Value> {
+    let (id, seq) = cx.new_id("in_").await?;
+    let collection = subscription
+        .and_then(|s| s["collection_method"].as_str())
+        .unwrap_or("charge_automatically");
+    let invoice = json!({
+        "id": id,
+        "object": "invoice",
+        "account_country": "US",
+        "account_name": "asym",
+        "amount_due": 0,
+        "amount_overpaid": 0,
+        "amount_paid": 0,
+        "amount_remaining": 0,
+        "amount_shipping": 0,
+        "application": null,
+        "attempt_count": 0,
+        "attempted": false,
+        "auto_advance": true,
+        "automatic_tax": {"disabled_reason": null, "enabled": false, "liability": null, "status": null},
+        "billing_reason": reason,
+        "charge": null,
+        "collection_method": collection,
+        "created": created,
+        "currency": currency,
+        "customer": customer["id"],
+        "customer_address": customer["address"],
+        "customer_email": customer["email"],
+        "customer_name": customer["name"],
+        "customer_phone": customer["phone"],
+        "customer_shipping": customer["shipping"],
+        "customer_tax_exempt": customer["tax_exempt"],
+        "default_payment_method": null,
+        "default_source": null,
+        "default_tax_rates": [],
+        "description": null,
+        "discount": null,
+        "discounts": [],
+        "due_date": null,
+        "effective_at": null,
+        "ending_balance": null,
+        "footer": null,
+        "hosted_invoice_url": null,
+        "invoice_pdf": null,
+        "issuer": {"type": "self"},
+        "last_finalization_error": null,
+        "lines": {"object": "list", "data": [], "has_more": false, "total_count": 0,
+                  "url": format!("/v1/invoices/{id}/lines")},
+        "livemode": false,
+        "metadata": {},
+        "next_payment_attempt": null,
+        "number": null,
+        "paid": false,
+        "paid_out_of_band": false,
+        "payment_intent": null,
+        "payment_settings": {"default_mandate": null, "payment_method_options": null,
+                             "payment_method_types": null},
+        "period_end": created,
+        "period_start": created,
+        "post_payment_credit_notes_amount": 0,
+        "pre_payment_credit_notes_amount": 0,
+        "starting_balance": 0,
+        "status": "draft",
+        "status_transitions": {"finalized_at": null, "marked_uncollectible_at": null,
+                               "paid_at": null, "voided_at": null},
+        "subscription": subscription.map(|s| s["id"].clone()),
+        "subscription_details": {"metadata": subscription.map(|s| s["metadata"].clone())},
+        "subtotal": 0,
+        "subtotal_excluding_tax": 0,
+        "tax": null,
+        "test_clock": customer["test_clock"],
+        "total": 0,
+        "total_excluding_tax": 0,
+        "total_tax_amounts": [],
+        "webhooks_delivered_at": null,
+        "days_until_due": subscription.map(|s| s["days_until_due"].clone()),
+    });
+    cx.insert(seq, &invoice).await?;
+    Ok(invoice)
+}
+
+/// Recomputes an invoice's totals from its lines.
+pub(crate) fn total(invoice: &mut Value) {
+    let sum: i64 = invoice["lines"]["data"]
+        .as_array()
+        .map(|lines| lines.iter().filter_map(|l| l["amount"].as_i64()).sum())
+        .unwrap_or(0);
+    let count = invoice["lines"]["data"].as_array().map_or(0, Vec::len);
+    invoice["lines"]["total_count"] = json!(count);
+    for key in [
+        "subtotal",
+        "subtotal_excluding_tax",
+        "total",
+        "total_excluding_tax",
+        "amount_due",
+    ] {
+        invoice[key] = json!(sum);
+    }
+    let paid = invoice["amount_paid"].as_i64().unwrap_or(0);
+    invoice["amount_remaining"] = json!(sum - paid);
+}
+
+/// The invoice for one period of `sub` (stored, draft, with a line per item).
+pub(crate) async fn subscription_invoice(
+    cx: &mut Cx<'_>,
+    sub: &Value,
+    customer: &Value,
+    start: i64,
+    end: i64,
+    reason: &str,
+    trial: bool,
+) -> ApiResult<Value> {
+    let currency = sub["currency"].as_str().unwrap_or("usd").to_owned();
+    let mut invoice = new_invoice(cx, customer, start, &currency, reason, Some(sub)).await?;
+    let invoice_id = invoice["id"].as_str().unwrap_or_default().to_owned();
+    let mut lines = Vec::new();
+    for item in sub["items"]["data"].as_array().cloned().unwrap_or_default() {
+        let quantity = item["quantity"].as_i64().unwrap_or(1);
+        let unit = item["price"]["unit_amount"].as_i64().unwrap_or(0);
+        let amount = if trial { 0 } else { unit * quantity };
+        let product_name = match cx
+            .get(
+                "product",
+                item["price"]["product"].as_str().unwrap_or_default(),
+                false,
+            )
+            .await?
+        {
+            Some(p) => p["name"].as_str().unwrap_or_default().to_owned(),
+            None => String::new(),
+        };
+        let description = if trial {
+            format!("Trial period for {product_name}")
+        } else {
+            format!(
+                "{quantity} × {product_name} (at {} / {})",
+                money(unit, &currency),
+                item["price"]["recurring"]["interval"]
+                    .as_str()
+                    .unwrap_or("month")
+            )
+        };
+        let (line_id, _) = cx.new_id("il_").await?;
+        lines.push(json!({
+            "id": line_id,
+            "object": "line_item",
+            "amount": amount,
+            "amount_excluding_tax": amount,
+            "currency": currency,
+            "description": description,
+            "discount_amounts": [],
+            "discountable": true,
+            "discounts": [],
+            "invoice": invoice_id,
+            "invoice_item": null,
+            "livemode": false,
+            "metadata": item["metadata"],
+            "period": {"end": end, "start": start},
+            "plan": item["plan"],
+            "price": item["price"],
+            "proration": false,
+            "proration_details": {"credited_items": null},
+            "quantity": quantity,
+            "subscription": sub["id"],
+            "subscription_item": item["id"],
+            "subtotal": amount,
+            "tax_amounts": [],
+            "tax_rates": [],
+            "type": "subscription",
+            "unit_amount_excluding_tax": unit.to_string(),
+        }));
+    }
+    invoice["lines"]["data"] = Value::Array(lines);
+    invoice["period_start"] = json!(start);
+    invoice["period_end"] = json!(start);
+    total(&mut invoice);
+    cx.save(&invoice).await?;
+    cx.emit("invoice.created", &invoice, None).await?;
+    Ok(invoice)
+}
+
+/// Finalizes a draft: `open`, a number, a payment intent for what is due.
+pub(crate) async fn finalize(cx: &mut Cx<'_>, invoice: &mut Value, now: i64) -> ApiResult<()> {
+    if invoice["status"] != "draft" {
+        return Err(ApiError::state(
+            "invoice_not_editable",
+            "This invoice is already finalized, you can't re-finalize a non-draft invoice."
+                .to_owned(),
+        ));
+    }
+    let before = invoice.clone();
+    let customer_id = invoice["customer"].as_str().unwrap_or_default().to_owned();
+    let mut customer = CUSTOMER.lock_named(cx, &customer_id, "customer").await?;
+    let sequence = customer["next_invoice_sequence"].as_i64().unwrap_or(1);
+    let prefix = customer["invoice_prefix"]
+        .as_str()
+        .unwrap_or("ASYM")
+        .to_owned();
+    customer["next_invoice_sequence"] = json!(sequence + 1);
+    cx.save(&customer).await?;
+    let id = invoice["id"].as_str().unwrap_or_default().to_owned();
+    let public = cx.state.kit.config().public_url.clone();
+    invoice["number"] = json!(format!("{prefix}-{sequence:04}"));
+    invoice["status"] = json!("open");
+    invoice["status_transitions"]["finalized_at"] = json!(now);
+    invoice["effective_at"] = json!(now);
+    invoice["hosted_invoice_url"] = json!(format!("{public}/invoices/{id}"));
+    invoice["invoice_pdf"] = json!(format!("{public}/invoices/{id}/pdf"));
+    if invoice["collection_method"] == "send_invoice" {
+        let days = invoice["days_until_due"].as_i64().unwrap_or(30);
+        invoice["due_date"] = json!(now + days * 86_400);
+    }
+    let due = invoice["amount_due"].as_i64().unwrap_or(0);
+    if due > 0 {
+        let currency = invoice["currency"].as_str().unwrap_or("usd").to_owned();
+        let (mut intent, seq) = new_intent(cx, due, &currency, Some(&customer_id), now).await?;
+        intent["invoice"] = json!(id);
+        intent["description"] = json!(if invoice["subscription"].is_null() {
+            "Invoice payment"
+        } else {
+            "Subscription creation"
+        });
+        cx.insert(seq, &intent).await?;
+        cx.emit("payment_intent.created", &intent, None).await?;
+        invoice["payment_intent"] = intent["id"].clone();
+    }
+    total(invoice);
+    cx.save_changed("invoice.finalized", &before, invoice)
+        .await?;
+    Ok(())
+}
+
+/// Pays an open invoice with `method` (or marks a zero one paid). `Ok(Some(402))` on a
+/// decline (persisted: the attempt counts).
+pub(crate) async fn pay(
+    cx: &mut Cx<'_>,
+    invoice: &mut Value,
+    method: Option<&str>,
+    now: i64,
+    out_of_band: bool,
+) -> ApiResult<Option<ApiError>> {
+    let before = invoice.clone();
+    let due = invoice["amount_remaining"].as_i64().unwrap_or(0);
+    if due > 0 && !out_of_band {
+        let method_id = method.ok_or_else(|| {
+            ApiError::invalid("This customer has no attached payment source or default payment method. Please consider adding a default payment method.")
+        })?;
+        let pi_id = invoice["payment_intent"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned();
+        let mut intent = PAYMENT_INTENT
+            .lock_named(cx, &pi_id, "payment_intent")
+            .await?;
+        let pm = crate::model::method::resolve(cx, method_id, "payment_method").await?;
+        intent["payment_method"] = pm["id"].clone();
+        invoice["attempt_count"] = json!(invoice["attempt_count"].as_i64().unwrap_or(0) + 1);
+        invoice["attempted"] = json!(true);
+        if let Some(err) = attempt(cx, &mut intent, &pm).await? {
+            invoice["charge"] = intent["latest_charge"].clone();
+            invoice["next_payment_attempt"] = Value::Null;
+            cx.save_changed("invoice.payment_failed", &before, invoice)
+                .await?;
+            return Ok(Some(err));
+        }
+        invoice["charge"] = intent["latest_charge"].clone();
+        invoice["default_payment_method"] = Value::Null;
+    }
+    mark_paid(cx, invoice, &before, now, out_of_band).await?;
+    Ok(None)
+}
+
+pub(crate) async fn mark_paid(
+    cx: &mut Cx<'_>,
+    invoice: &mut Value,
+    before: &Value,
+    now: i64,
+    out_of_band: bool,
+) -> ApiResult<()> {
+    let due = invoice["amount_remaining"].as_i64().unwrap_or(0);
+    invoice["amount_paid"] = json!(invoice["amount_paid"].as_i64().unwrap_or(0) + due);
+    invoice["amount_remaining"] = json!(0);
+    invoice["paid"] = json!(true);
+    invoice["paid_out_of_band"] = json!(out_of_band);
+    invoice["status"] = json!("paid");
+    invoice["attempted"] = json!(true);
+    invoice["status_transitions"]["paid_at"] = json!(now);
+    cx.save_changed("invoice.paid", before, invoice).await?;
+    cx.emit_changed("invoice.payment_succeeded", before, invoice)
+        .await?;
+    Ok(())
+}
+
+/// Called when a payment intent made for an invoice succeeds outside [`pay`] (the client
+/// confirmed it): the invoice is paid and its subscription becomes active.
+pub(crate) async fn intent_succeeded(cx: &mut Cx<'_>, intent: &Value) -> ApiResult<()> {
+    let Some(invoice_id) = intent["invoice"].as_str() else {
+        return Ok(());
+    };
+    let Some(mut invoice) = cx.get("invoice", invoice_id, true).await? else {
+        return Ok(());
+    };
+    if invoice["status"] != "open" {
+        return Ok(());
+    }
+    let before = invoice.clone();
+    invoice["charge"] = intent["latest_charge"].clone();
+    invoice["attempt_count"] = json!(invoice["attempt_count"].as_i64().unwrap_or(0) + 1);
+    mark_paid(cx, &mut invoice, &before, cx.now, false).await?;
+    activate_subscription(cx, &invoice, Some(&intent["payment_method"])).await
+}
+
+/// After `invoice` was paid: its subscription, if it was waiting on the payment, becomes
+/// active, keeping `paid_with` as its default payment method when it saves the one it is
+/// paid with.
+pub(crate) async fn activate_subscription(
+    cx: &Cx<'_>,
+    invoice: &Value,
+    paid_with: Option<&Value>,
+) -> ApiResult<()> {
+    if let Some(sub_id) = invoice["subscription"].as_str()
+        && let Some(mut sub) = cx.get("subscription", sub_id, true).await?
+        && matches!(
+            sub["status"].as_str(),
+            Some("incomplete" | "past_due" | "unpaid")
+        )
+    {
+        let old = sub.clone();
+        sub["status"] = json!("active");
+        if let Some(method) = paid_with
+            && sub["payment_settings"]["save_default_payment_method"] == "on_subscription"
+        {
+            sub["default_payment_method"] = method.clone();
+        }
+        cx.save_changed("customer.subscription.updated", &old, &sub)
+            .await?;
+    }
+    Ok(())
+}

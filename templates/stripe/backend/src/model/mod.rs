@@ -1,0 +1,10 @@
+//! The model layer: one module per resource that other resources build on, owning the
+//! objects' construction and the state changes several routes share (a subscription's
+//! invoice, an intent's charge, a test card). Route handlers (`subscriptions`, `invoices`,
+//! `payments`, …) depend on it, never on each other; nothing here depends on a handler.
+
+pub(crate) mod intent;
+pub(crate) mod invoice;
+pub(crate) mod method;
+pub(crate) mod price;
+pub(crate) mod subscription;

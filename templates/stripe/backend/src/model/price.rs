@@ -1,0 +1,134 @@
+//! Prices: a new price from `price_data` or `POST /v1/prices`.
+
+use serde_json::{Map, Value, json};
+
+use crate::cx::Cx;
+use crate::error::{ApiError, ApiResult};
+use crate::params::{Params, apply_metadata, bool_at, int_at, string_at};
+
+/// Builds and stores a price for `product` from `data` (the create parameters, or
+/// `default_price_data` / `price_data`).
+pub(crate) async fn new_price(
+    cx: &mut Cx<'_>,
+    data: &Map<String, Value>,
+    product: &str,
+    param: &str,
+) -> ApiResult<Value> {
+    let name = |k: &str| {
+        if param.is_empty() {
+            k.to_owned()
+        } else {
+            format!("{param}[{k}]")
+        }
+    };
+    let currency = string_at(data.get("currency"), &name("currency"))?
+        .filter(|s| !s.is_empty())
+        .ok_or_else(|| ApiError::missing(&name("currency")))?
+        .to_lowercase();
+    let unit_amount = match (data.get("unit_amount"), data.get("unit_amount_decimal")) {
+        (Some(v), _) => int_at(Some(v), &name("unit_amount"))?,
+        (None, Some(Value::String(d))) => Some(
+            d.parse::<f64>()
+                .map_err(|_| {
+                    ApiError::invalid_param(
+                        &name("unit_amount_decimal"),
+                        format!("Invalid decimal: {d}"),
+                    )
+                })?
+                .round() as i64,
+        ),
+        _ => None,
+    };
+    let Some(unit_amount) = unit_amount else {
+        if data.contains_key("custom_unit_amount") {
+            return Err(ApiError::invalid_param(
+                &name("custom_unit_amount"),
+                "custom_unit_amount is not supported by this clone.",
+            ));
+        }
+        return Err(ApiError::missing(&name("unit_amount")));
+    };
+    if unit_amount < 0 {
+        return Err(ApiError::invalid_param(
+            &name("unit_amount"),
+            "This value must be greater than or equal to 0.",
+        ));
+    }
+    let recurring = match data.get("recurring") {
+        None => Value::Null,
+        Some(Value::Object(r)) => {
+            let interval = string_at(r.get("interval"), &name("recurring[interval]"))?
+                .ok_or_else(|| ApiError::missing(&name("recurring[interval]")))?;
+            if !["day", "week", "month", "year"].contains(&interval) {
+                return Err(ApiError::invalid_param(
+                    &name("recurring[interval]"),
+                    "Invalid recurring[interval]: must be one of day, week, month, or year"
+                        .to_owned(),
+                ));
+            }
+            let count = int_at(r.get("interval_count"), "recurring[interval_count]")?.unwrap_or(1);
+            if count < 1 {
+                return Err(ApiError::invalid_param(
+                    &name("recurring[interval_count]"),
+                    "Interval count must be at least 1.",
+                ));
+            }
+            json!({
+                "aggregate_usage": null,
+                "interval": interval,
+                "interval_count": count,
+                "meter": null,
+                "trial_period_days": int_at(r.get("trial_period_days"), "recurring[trial_period_days]")?,
+                "usage_type": string_at(r.get("usage_type"), "recurring[usage_type]")?.unwrap_or("licensed"),
+            })
+        }
+        Some(_) => {
+            return Err(ApiError::invalid_param(
+                &name("recurring"),
+                "Invalid object: recurring",
+            ));
+        }
+    };
+    let lookup_key = string_at(data.get("lookup_key"), "lookup_key")?.filter(|s| !s.is_empty());
+    if let Some(key) = lookup_key
+        && bool_at(data.get("transfer_lookup_key"), "transfer_lookup_key")?.unwrap_or(false)
+    {
+        for mut other in cx
+            .all("price", &[("data->>'lookup_key' = {}", key.to_owned())])
+            .await?
+        {
+            other["lookup_key"] = Value::Null;
+            cx.save(&other).await?;
+        }
+    }
+    let (id, seq) = cx.new_id("price_").await?;
+    let mut price = json!({
+        "id": id,
+        "object": "price",
+        "active": bool_at(data.get("active"), "active")?.unwrap_or(true),
+        "billing_scheme": string_at(data.get("billing_scheme"), "billing_scheme")?.unwrap_or("per_unit"),
+        "created": cx.now,
+        "currency": currency,
+        "custom_unit_amount": null,
+        "livemode": false,
+        "lookup_key": lookup_key,
+        "metadata": {},
+        "nickname": string_at(data.get("nickname"), "nickname")?.filter(|s| !s.is_empty()),
+        "product": product,
+        "recurring": recurring,
+        "tax_behavior": string_at(data.get("tax_behavior"), "tax_behavior")?.unwrap_or("unspecified"),
+        "tiers_mode": null,
+        "transform_quantity": null,
+        "type": if recurring.is_null() { "one_time" } else { "recurring" },
+        "unit_amount": unit_amount,
+        "unit_amount_decimal": unit_amount.to_string(),
+    });
+    if let Some(meta) = data.get("metadata") {
+        let mut p = Params::default();
+        p.0.insert("metadata".into(), meta.clone());
+        apply_metadata(&mut price, &p)?;
+    }
+    cx.insert(seq, &price).await?;
+    cx.emit("price.created", &price, None).await?;
+    Ok(price)
+}

@@ -1,0 +1,267 @@
+//! Subscriptions: items, periods, the payment method charged, and renewals up to a time.
+
+use serde_json::{Map, Value, json};
+
+use crate::clock::add_intervals;
+use crate::cx::Cx;
+use crate::error::{ApiError, ApiResult};
+use crate::kinds::{PRICE, PRODUCT};
+use crate::model::invoice::{finalize, pay, subscription_invoice};
+use crate::params::{Params, apply_metadata, int_at, string_at};
+
+/// "now" for `customer`: its test clock's frozen time, or the wall clock.
+pub(crate) async fn customer_now(cx: &Cx<'_>, customer: &Value) -> ApiResult<i64> {
+    if let Some(clock) = customer["test_clock"].as_str()
+        && let Some(clock) = cx.get("test_helpers.test_clock", clock, false).await?
+    {
+        return Ok(clock["frozen_time"].as_i64().unwrap_or(cx.now));
+    }
+    Ok(cx.now)
+}
+
+/// Builds a subscription item for `price` (an `items[n]` entry).
+pub(crate) async fn new_item(
+    cx: &mut Cx<'_>,
+    spec: &Map<String, Value>,
+    index: usize,
+    subscription: &str,
+    created: i64,
+) -> ApiResult<Value> {
+    let param = format!("items[{index}]");
+    let price = match (spec.get("price"), spec.get("price_data"), spec.get("plan")) {
+        (Some(v), _, _) | (None, None, Some(v)) => {
+            let id = string_at(Some(v), &format!("{param}[price]"))?.unwrap_or_default();
+            PRICE.named(cx, id, &format!("{param}[price]")).await?
+        }
+        (None, Some(Value::Object(data)), _) => {
+            let product = string_at(
+                data.get("product"),
+                &format!("{param}[price_data][product]"),
+            )?
+            .ok_or_else(|| ApiError::missing(&format!("{param}[price_data][product]")))?
+            .to_owned();
+            PRODUCT
+                .named(cx, &product, &format!("{param}[price_data][product]"))
+                .await?;
+            crate::model::price::new_price(cx, data, &product, &format!("{param}[price_data]"))
+                .await?
+        }
+        _ => return Err(ApiError::missing(&format!("{param}[price]"))),
+    };
+    if price["type"] != "recurring" {
+        return Err(ApiError::invalid_param(
+            &format!("{param}[price]"),
+            "The price specified is set to `type=one_time` but this field only accepts prices with `type=recurring`.".to_owned(),
+        ));
+    }
+    if price["active"] == false {
+        return Err(ApiError::invalid_param(
+            &format!("{param}[price]"),
+            "The price specified is inactive. This field only accepts active prices.".to_owned(),
+        ));
+    }
+    let quantity = int_at(spec.get("quantity"), &format!("{param}[quantity]"))?.unwrap_or(1);
+    if quantity < 0 {
+        return Err(ApiError::invalid_param(
+            &format!("{param}[quantity]"),
+            "This value must be greater than or equal to 0.",
+        ));
+    }
+    let (id, _) = cx.new_id("si_").await?;
+    let mut item = json!({
+        "id": id,
+        "object": "subscription_item",
+        "billing_thresholds": null,
+        "created": created,
+        "current_period_end": null,
+        "current_period_start": null,
+        "discounts": [],
+        "metadata": {},
+        "plan": plan_of(&price),
+        "price": price,
+        "quantity": quantity,
+        "subscription": subscription,
+        "tax_rates": [],
+    });
+    if let Some(meta) = spec.get("metadata") {
+        let mut p = Params::default();
+        p.0.insert("metadata".into(), meta.clone());
+        apply_metadata(&mut item, &p)?;
+    }
+    Ok(item)
+}
+
+/// The legacy `plan` view of a recurring price.
+pub(crate) fn plan_of(price: &Value) -> Value {
+    json!({
+        "id": price["id"],
+        "object": "plan",
+        "active": price["active"],
+        "aggregate_usage": null,
+        "amount": price["unit_amount"],
+        "amount_decimal": price["unit_amount_decimal"],
+        "billing_scheme": price["billing_scheme"],
+        "created": price["created"],
+        "currency": price["currency"],
+        "interval": price["recurring"]["interval"],
+        "interval_count": price["recurring"]["interval_count"],
+        "livemode": false,
+        "metadata": price["metadata"],
+        "nickname": price["nickname"],
+        "product": price["product"],
+        "tiers_mode": null,
+        "transform_usage": null,
+        "trial_period_days": null,
+        "usage_type": price["recurring"]["usage_type"],
+    })
+}
+
+/// (interval, count) of a subscription: its first item's price.
+pub(crate) fn interval_of(sub: &Value) -> (String, i64) {
+    let recurring = &sub["items"]["data"][0]["price"]["recurring"];
+    (
+        recurring["interval"].as_str().unwrap_or("month").to_owned(),
+        recurring["interval_count"].as_i64().unwrap_or(1),
+    )
+}
+
+/// Sets the current period on the subscription and its items.
+pub(crate) fn set_period(sub: &mut Value, start: i64, end: i64) {
+    sub["current_period_start"] = json!(start);
+    sub["current_period_end"] = json!(end);
+    if let Some(items) = sub["items"]["data"].as_array_mut() {
+        for item in items {
+            item["current_period_start"] = json!(start);
+            item["current_period_end"] = json!(end);
+        }
+    }
+}
+
+pub(crate) fn subscription_active(status: &str) -> bool {
+    matches!(
+        status,
+        "active" | "trialing" | "past_due" | "unpaid" | "incomplete"
+    )
+}
+
+/// The payment method a subscription charges: its own default, else the customer's.
+pub(crate) async fn default_method(
+    cx: &Cx<'_>,
+    sub: &Value,
+    customer: &Value,
+) -> ApiResult<Option<String>> {
+    if let Some(pm) = sub["default_payment_method"].as_str() {
+        return Ok(Some(pm.to_owned()));
+    }
+    if let Some(pm) = customer["invoice_settings"]["default_payment_method"].as_str() {
+        return Ok(Some(pm.to_owned()));
+    }
+    // Stripe falls back to the customer's default source; here, its only attached card.
+    let methods = cx
+        .all(
+            "payment_method",
+            &[(
+                "customer = {}",
+                customer["id"].as_str().unwrap_or_default().to_owned(),
+            )],
+        )
+        .await?;
+    Ok(if methods.len() == 1 {
+        methods[0]["id"].as_str().map(str::to_owned)
+    } else {
+        None
+    })
+}
+
+/// Runs one subscription's renewals up to `target`.
+pub(crate) async fn advance_subscription(cx: &mut Cx<'_>, id: &str, target: i64) -> ApiResult<()> {
+    for _ in 0..120 {
+        let Some(mut sub) = cx.get("subscription", id, true).await? else {
+            return Ok(());
+        };
+        let status = sub["status"].as_str().unwrap_or_default().to_owned();
+        if !subscription_active(&status) {
+            return Ok(());
+        }
+        let end = sub["current_period_end"].as_i64().unwrap_or(i64::MAX);
+        if status == "incomplete" {
+            let expires = sub["created"].as_i64().unwrap_or(0) + 23 * 3600;
+            if expires <= target {
+                let before = sub.clone();
+                sub["status"] = json!("incomplete_expired");
+                sub["ended_at"] = json!(expires);
+                cx.save_changed("customer.subscription.updated", &before, &sub)
+                    .await?;
+            }
+            return Ok(());
+        }
+        if end > target {
+            return Ok(());
+        }
+        let before = sub.clone();
+        let cancel_at = sub["cancel_at"].as_i64();
+        if sub["cancel_at_period_end"] == true || cancel_at.is_some_and(|c| c <= end) {
+            sub["status"] = json!("canceled");
+            sub["ended_at"] = json!(end);
+            sub["canceled_at"] = json!(sub["canceled_at"].as_i64().unwrap_or(end));
+            sub["cancellation_details"]["reason"] = json!("cancellation_requested");
+            cx.save_changed("customer.subscription.deleted", &before, &sub)
+                .await?;
+            return Ok(());
+        }
+        let (interval, count) = interval_of(&sub);
+        let trial_ending = status == "trialing";
+        let cycle = if trial_ending {
+            0
+        } else {
+            sub["_cycle"].as_i64().unwrap_or(0) + 1
+        };
+        let anchor = sub["billing_cycle_anchor"].as_i64().unwrap_or(end);
+        let start = if trial_ending {
+            end
+        } else {
+            add_intervals(anchor, &interval, count, cycle)
+        };
+        let next_end = add_intervals(anchor, &interval, count, cycle + 1);
+        sub["_cycle"] = json!(cycle);
+        set_period(&mut sub, start, next_end);
+        let customer = cx.customer_of(&sub).await?;
+        let mut invoice = subscription_invoice(
+            cx,
+            &sub,
+            &customer,
+            start,
+            next_end,
+            "subscription_cycle",
+            false,
+        )
+        .await?;
+        sub["latest_invoice"] = invoice["id"].clone();
+        finalize(cx, &mut invoice, start).await?;
+        if sub["collection_method"] == "charge_automatically" {
+            let method = default_method(cx, &sub, &customer).await?;
+            let failed = match method {
+                Some(m) => pay(cx, &mut invoice, Some(&m), start, false)
+                    .await?
+                    .is_some(),
+                None => {
+                    let old = invoice.clone();
+                    invoice["attempted"] = json!(true);
+                    invoice["attempt_count"] = json!(1);
+                    cx.save_changed("invoice.payment_failed", &old, &invoice)
+                        .await?;
+                    true
+                }
+            };
+            sub["status"] = json!(if failed { "past_due" } else { "active" });
+        } else {
+            sub["status"] = json!("active");
+        }
+        if trial_ending {
+            sub["trial_end"] = json!(end);
+        }
+        cx.save_changed("customer.subscription.updated", &before, &sub)
+            .await?;
+    }
+    Ok(())
+}

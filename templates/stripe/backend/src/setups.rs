@@ -1,0 +1,221 @@
+//! Setup intents.
+
+use axum::Router;
+use serde_json::{Value, json};
+
+use crate::AppState;
+use crate::cx::Cx;
+use crate::dispatch::routes;
+use crate::error::{ApiError, ApiResult};
+use crate::ids;
+use crate::kinds::{CUSTOMER, PAYMENT_METHOD, SETUP_INTENT};
+use crate::model::intent::card_error;
+use crate::model::method;
+use crate::params::{Params, apply_metadata};
+
+/// Setup intents: the `/v1` routes this module serves.
+pub(crate) fn routes() -> Router<AppState> {
+    routes! {
+        "/v1/setup_intents" => post(create_setup), get(list_setups);
+        "/v1/setup_intents/{id}" => get(retrieve_setup, 1), post(update_setup, 1);
+        "/v1/setup_intents/{id}/confirm" => post(confirm_setup, 1);
+        "/v1/setup_intents/{id}/cancel" => post(cancel_setup, 1);
+    }
+}
+
+#[rustfmt::skip]
+const SETUP_FIELDS: &[&str] = &[
+    "customer", "description", "metadata", "payment_method", "payment_method_types", "usage",
+    "confirm", "return_url", "automatic_payment_methods", "payment_method_options",
+    "payment_method_data", "mandate_data", "on_behalf_of", "single_use", "attach_to_self",
+    "flow_directions", "use_stripe_sdk", "payment_method_configuration",
+];
+
+/// `POST /v1/setup_intents`.
+pub(crate) async fn create_setup(cx: &mut Cx<'_>) -> ApiResult {
+    cx.params.allow(SETUP_FIELDS)?;
+    let params = cx.params.clone();
+    let (id, seq) = cx.new_id("seti_").await?;
+    let mut setup = json!({
+        "id": id,
+        "object": "setup_intent",
+        "application": null,
+        "automatic_payment_methods": if params.has("payment_method_types") { Value::Null } else { json!({"allow_redirects": "always", "enabled": true}) },
+        "cancellation_reason": null,
+        "client_secret": ids::client_secret(&id),
+        "created": cx.now,
+        "customer": null,
+        "description": null,
+        "flow_directions": null,
+        "last_setup_error": null,
+        "latest_attempt": null,
+        "livemode": false,
+        "mandate": null,
+        "metadata": {},
+        "next_action": null,
+        "on_behalf_of": null,
+        "payment_method": null,
+        "payment_method_configuration_details": null,
+        "payment_method_options": {"card": {"mandate_options": null, "network": null, "request_three_d_secure": "automatic"}},
+        "payment_method_types": ["card"],
+        "single_use_mandate": null,
+        "status": "requires_payment_method",
+        "usage": "off_session",
+    });
+    apply_setup(cx, &mut setup, &params).await?;
+    cx.insert(seq, &setup).await?;
+    cx.emit("setup_intent.created", &setup, None).await?;
+    if params.bool("confirm")?.unwrap_or(false) {
+        confirm_setup_inner(cx, &mut setup).await?;
+    }
+    Ok(setup)
+}
+
+async fn apply_setup(cx: &mut Cx<'_>, setup: &mut Value, params: &Params) -> ApiResult<()> {
+    params.copy_nullable(setup, &["description"])?;
+    if let Some(usage) = params.one_of("usage", &["on_session", "off_session"])? {
+        setup["usage"] = json!(usage);
+    }
+    if let Some(customer) = params.nullable("customer")? {
+        if let Some(id) = customer.as_str() {
+            CUSTOMER.named(cx, id, "customer").await?;
+        }
+        setup["customer"] = customer;
+    }
+    if let Some(types) = params.strings("payment_method_types")? {
+        setup["payment_method_types"] = json!(types);
+    }
+    if let Some(pm) = params.str("payment_method")?.filter(|s| !s.is_empty()) {
+        let method = method::resolve(cx, pm, "payment_method").await?;
+        setup["payment_method"] = method["id"].clone();
+        if setup["status"] == "requires_payment_method" {
+            setup["status"] = json!("requires_confirmation");
+        }
+    }
+    apply_metadata(setup, params)
+}
+
+/// `GET /v1/setup_intents/{id}`.
+pub(crate) async fn retrieve_setup(cx: &mut Cx<'_>, id: &str) -> ApiResult {
+    cx.params.allow(&["client_secret"])?;
+    SETUP_INTENT.find(cx, id).await
+}
+
+/// `POST /v1/setup_intents/{id}`.
+pub(crate) async fn update_setup(cx: &mut Cx<'_>, id: &str) -> ApiResult {
+    let (params, mut setup) = SETUP_INTENT.for_update(cx, id, SETUP_FIELDS).await?;
+    let before = setup.clone();
+    apply_setup(cx, &mut setup, &params).await?;
+    cx.save_changed("setup_intent.updated", &before, &setup)
+        .await?;
+    Ok(setup)
+}
+
+/// `GET /v1/setup_intents` (`customer`, `payment_method`).
+pub(crate) async fn list_setups(cx: &mut Cx<'_>) -> ApiResult {
+    let keys = [
+        ("customer", "customer = {}"),
+        ("payment_method", "data->>'payment_method' = {}"),
+    ];
+    SETUP_INTENT.list_by(cx, &keys, &["attach_to_self"]).await
+}
+
+/// `POST /v1/setup_intents/{id}/confirm`.
+pub(crate) async fn confirm_setup(cx: &mut Cx<'_>, id: &str) -> ApiResult {
+    let (params, mut setup) = SETUP_INTENT
+        .for_update(
+            cx,
+            id,
+            &[
+                "payment_method",
+                "return_url",
+                "mandate_data",
+                "payment_method_options",
+                "payment_method_data",
+                "use_stripe_sdk",
+                "client_secret",
+            ],
+        )
+        .await?;
+    let allowed = [
+        "requires_payment_method",
+        "requires_confirmation",
+        "requires_action",
+    ];
+    if !allowed.contains(&setup["status"].as_str().unwrap_or_default()) {
+        return Err(ApiError::state(
+            "setup_intent_unexpected_state",
+            format!(
+                "You cannot confirm this SetupIntent because it has a status of {}.",
+                setup["status"].as_str().unwrap_or_default()
+            ),
+        ));
+    }
+    if let Some(pm) = params.str("payment_method")?.filter(|s| !s.is_empty()) {
+        let method = method::resolve(cx, pm, "payment_method").await?;
+        setup["payment_method"] = method["id"].clone();
+    }
+    confirm_setup_inner(cx, &mut setup).await?;
+    Ok(setup)
+}
+
+async fn confirm_setup_inner(cx: &mut Cx<'_>, setup: &mut Value) -> ApiResult<()> {
+    let before = setup.clone();
+    let Some(method_id) = setup["payment_method"].as_str().map(str::to_owned) else {
+        return Err(ApiError::state(
+            "setup_intent_unexpected_state",
+            "You cannot confirm this SetupIntent because it's missing a payment method.",
+        ));
+    };
+    let method = PAYMENT_METHOD
+        .lock_named(cx, &method_id, "payment_method")
+        .await?;
+    let number = method["_number"].as_str().unwrap_or_default().to_owned();
+    let fails = method::decline_of(&method).filter(|_| method_attach_fails(&number));
+    if let Some(decline) = fails {
+        let mut method_json = method.clone();
+        crate::cx::strip_hidden(&mut method_json);
+        setup["last_setup_error"] = decline.recorded(None, &method_json);
+        setup["payment_method"] = Value::Null;
+        setup["status"] = json!("requires_payment_method");
+        cx.save_changed("setup_intent.setup_failed", &before, setup)
+            .await?;
+        let mut shown = setup.clone();
+        crate::cx::strip_hidden(&mut shown);
+        return Err(card_error(decline).with("setup_intent", shown).persist());
+    }
+    if let Some(customer) = setup["customer"].as_str().map(str::to_owned) {
+        method::attach(cx, &method_id, &customer, "payment_method").await?;
+    }
+    setup["status"] = json!("succeeded");
+    setup["last_setup_error"] = Value::Null;
+    cx.save_changed("setup_intent.succeeded", &before, setup)
+        .await?;
+    Ok(())
+}
+
+fn method_attach_fails(number: &str) -> bool {
+    number != "4000000000000341"
+}
+
+/// `POST /v1/setup_intents/{id}/cancel`.
+pub(crate) async fn cancel_setup(cx: &mut Cx<'_>, id: &str) -> ApiResult {
+    cx.params.allow(&["cancellation_reason"])?;
+    let reason = cx.params.str("cancellation_reason")?.map(str::to_owned);
+    let mut setup = SETUP_INTENT.lock(cx, id).await?;
+    if ["succeeded", "canceled"].contains(&setup["status"].as_str().unwrap_or_default()) {
+        return Err(ApiError::state(
+            "setup_intent_unexpected_state",
+            format!(
+                "You cannot cancel this SetupIntent because it has a status of {}.",
+                setup["status"].as_str().unwrap_or_default()
+            ),
+        ));
+    }
+    let before = setup.clone();
+    setup["status"] = json!("canceled");
+    setup["cancellation_reason"] = json!(reason);
+    cx.save_changed("setup_intent.canceled", &before, &setup)
+        .await?;
+    Ok(setup)
+}

@@ -1,0 +1,533 @@
+//! Subscriptions and subscription items.
+
+use axum::Router;
+use serde_json::{Value, json};
+
+use crate::AppState;
+use crate::clock::add_intervals;
+use crate::cx::{Cx, Filter, allow_paging, allow_with, list_filters};
+use crate::dispatch::routes;
+use crate::error::{ApiError, ApiResult};
+use crate::kinds::{CUSTOMER, SUBSCRIPTION};
+use crate::model::invoice::{finalize, pay, subscription_invoice};
+use crate::model::subscription::{customer_now, default_method, interval_of, new_item, set_period};
+use crate::params::{Params, apply_metadata, bool_at, int_at, string_at};
+
+/// Subscriptions and their items: the `/v1` routes this module serves.
+pub(crate) fn routes() -> Router<AppState> {
+    routes! {
+        "/v1/subscriptions" => post(create_subscription), get(list_subscriptions);
+        "/v1/subscriptions/search" => get(search_subscriptions),
+            post(update_subscription, 1), delete(cancel_subscription, 1);
+        "/v1/subscriptions/{id}" => get(retrieve_subscription, 1),
+            post(update_subscription, 1), delete(cancel_subscription, 1);
+        "/v1/subscriptions/{id}/cancel" => post(cancel_subscription, 1);
+        "/v1/subscription_items" => get(list_subscription_items);
+        "/v1/subscription_items/{id}" => get(retrieve_subscription_item, 1);
+    }
+}
+
+#[rustfmt::skip]
+const SUB_FIELDS: &[&str] = &[
+    "customer", "items", "default_payment_method", "payment_behavior", "trial_period_days",
+    "trial_end", "metadata", "cancel_at_period_end", "cancel_at", "collection_method",
+    "days_until_due", "description", "payment_settings", "proration_behavior",
+    "billing_cycle_anchor", "off_session", "currency", "automatic_tax", "trial_from_plan",
+    "default_tax_rates", "coupon", "promotion_code", "discounts", "expand",
+    "add_invoice_items", "backdate_start_date", "trial_settings", "default_source",
+    "application_fee_percent", "transfer_data", "on_behalf_of",
+    "pending_invoice_item_interval", "billing_thresholds", "cancellation_details",
+    "pause_collection", "quantity", "plan",
+];
+
+/// `POST /v1/subscriptions`.
+pub(crate) async fn create_subscription(cx: &mut Cx<'_>) -> ApiResult {
+    cx.params.allow(SUB_FIELDS)?;
+    let params = cx.params.clone();
+    let customer_id = params.required("customer")?.to_owned();
+    let customer = CUSTOMER.lock_named(cx, &customer_id, "customer").await?;
+    let items = params.array("items")?.cloned().unwrap_or_default();
+    if items.is_empty() {
+        return Err(ApiError::missing("items"));
+    }
+    let now = customer_now(cx, &customer).await?;
+    let (id, seq) = cx.new_id("sub_").await?;
+    let mut built = Vec::new();
+    for (index, spec) in items.iter().enumerate() {
+        let spec = spec
+            .as_object()
+            .ok_or_else(|| ApiError::invalid_param("items", "Invalid array"))?;
+        built.push(new_item(cx, spec, index, &id, now).await?);
+    }
+    let currency = built[0]["price"]["currency"]
+        .as_str()
+        .unwrap_or("usd")
+        .to_owned();
+    let interval = built[0]["price"]["recurring"].clone();
+    for item in &built[1..] {
+        if item["price"]["currency"] != currency.as_str() {
+            return Err(ApiError::invalid_param(
+                "items",
+                "All prices on a subscription must have the same currency.",
+            ));
+        }
+        if item["price"]["recurring"]["interval"] != interval["interval"]
+            || item["price"]["recurring"]["interval_count"] != interval["interval_count"]
+        {
+            return Err(ApiError::invalid_param(
+                "items",
+                "All prices on a subscription must have the same `recurring.interval` and `recurring.interval_count`.",
+            ));
+        }
+    }
+    let behavior = params
+        .str("payment_behavior")?
+        .unwrap_or("allow_incomplete")
+        .to_owned();
+    if ![
+        "allow_incomplete",
+        "default_incomplete",
+        "error_if_incomplete",
+        "pending_if_incomplete",
+    ]
+    .contains(&behavior.as_str())
+    {
+        return Err(ApiError::invalid_param(
+            "payment_behavior",
+            format!("Invalid payment_behavior: {behavior}"),
+        ));
+    }
+    let collection = params
+        .str("collection_method")?
+        .unwrap_or("charge_automatically")
+        .to_owned();
+    if !["charge_automatically", "send_invoice"].contains(&collection.as_str()) {
+        return Err(ApiError::invalid_param(
+            "collection_method",
+            format!("Invalid collection_method: {collection}"),
+        ));
+    }
+    let days_until_due = params.int("days_until_due")?;
+    if collection == "send_invoice" && days_until_due.is_none() {
+        return Err(ApiError::missing("days_until_due"));
+    }
+    let default_pm = match params
+        .str("default_payment_method")?
+        .filter(|s| !s.is_empty())
+    {
+        None => None,
+        Some(pm) => {
+            let method = crate::model::method::resolve(cx, pm, "default_payment_method").await?;
+            if method["customer"].as_str() != Some(customer_id.as_str()) {
+                return Err(ApiError::invalid_param(
+                    "default_payment_method",
+                    format!(
+                        "The customer does not have a payment method with the ID {}. The payment method must be attached to the customer.",
+                        method["id"].as_str().unwrap_or_default()
+                    ),
+                ));
+            }
+            method["id"].as_str().map(str::to_owned)
+        }
+    };
+    let trial_end = match params.str("trial_end")? {
+        Some("now") | None => None,
+        Some(_) => params.int("trial_end")?,
+    };
+    let trial_days = params.int("trial_period_days")?;
+    let trial_end = match (trial_end, trial_days) {
+        (Some(end), _) => {
+            if end <= now {
+                return Err(ApiError::invalid_param(
+                    "trial_end",
+                    "Invalid timestamp: must be an integer Unix timestamp in the future.",
+                ));
+            }
+            Some(end)
+        }
+        (None, Some(days)) if days > 0 => Some(now + days * 86_400),
+        _ => None,
+    };
+    let (interval_name, count) = (
+        interval["interval"].as_str().unwrap_or("month").to_owned(),
+        interval["interval_count"].as_i64().unwrap_or(1),
+    );
+    let anchor = trial_end.unwrap_or(now);
+    let period_end = trial_end.unwrap_or_else(|| add_intervals(anchor, &interval_name, count, 1));
+    let quantity = if built.len() == 1 {
+        built[0]["quantity"].clone()
+    } else {
+        Value::Null
+    };
+    let plan = if built.len() == 1 {
+        built[0]["plan"].clone()
+    } else {
+        Value::Null
+    };
+    let mut sub = json!({
+        "id": id,
+        "object": "subscription",
+        "application": null,
+        "application_fee_percent": null,
+        "automatic_tax": {"disabled_reason": null, "enabled": false, "liability": null},
+        "billing_cycle_anchor": anchor,
+        "billing_cycle_anchor_config": null,
+        // The clone bills the classic way: no flexible-mode prorations or billing schedules.
+        "billing_mode": {"flexible": null, "type": "classic", "updated_at": now},
+        "billing_schedules": [],
+        "billing_thresholds": null,
+        "cancel_at": null,
+        "cancel_at_period_end": false,
+        "canceled_at": null,
+        "cancellation_details": {"comment": null, "feedback": null, "reason": null},
+        "collection_method": collection,
+        "created": now,
+        "currency": currency,
+        "current_period_end": null,
+        "current_period_start": null,
+        "customer": customer_id,
+        "days_until_due": days_until_due,
+        "default_payment_method": default_pm,
+        "default_source": null,
+        "default_tax_rates": [],
+        "description": params.str("description")?.filter(|s| !s.is_empty()),
+        "discount": null,
+        "discounts": [],
+        "ended_at": null,
+        "invoice_settings": {"account_tax_ids": null, "issuer": {"type": "self"}},
+        "items": {
+            "object": "list",
+            "data": built,
+            "has_more": false,
+            "total_count": items.len(),
+            "url": format!("/v1/subscription_items?subscription={id}"),
+        },
+        "latest_invoice": null,
+        "livemode": false,
+        "metadata": {},
+        "next_pending_invoice_item_invoice": null,
+        "on_behalf_of": null,
+        "pause_collection": null,
+        "payment_settings": {"payment_method_options": null, "payment_method_types": null,
+                             "save_default_payment_method": "off"},
+        "pending_invoice_item_interval": null,
+        "pending_setup_intent": null,
+        "pending_update": null,
+        "plan": plan,
+        "quantity": quantity,
+        "schedule": null,
+        "start_date": now,
+        "status": if trial_end.is_some() { "trialing" } else { "incomplete" },
+        "test_clock": customer["test_clock"].clone(),
+        "transfer_data": null,
+        "trial_end": trial_end,
+        "trial_settings": {"end_behavior": {"missing_payment_method": "create_invoice"}},
+        "trial_start": trial_end.map(|_| now),
+        "_cycle": 0,
+    });
+    set_period(&mut sub, now, period_end);
+    if let Some(cancel) = params.bool("cancel_at_period_end")? {
+        sub["cancel_at_period_end"] = json!(cancel);
+    }
+    if let Some(settings) = params.hash("payment_settings")?
+        && let Some(save) = settings.get("save_default_payment_method")
+    {
+        sub["payment_settings"]["save_default_payment_method"] = save.clone();
+    }
+    apply_metadata(&mut sub, &params)?;
+    cx.insert(seq, &sub).await?;
+    cx.emit("customer.subscription.created", &sub, None).await?;
+
+    // The first invoice: the trial's (zero) or the first period's.
+    let reason = "subscription_create";
+    let mut invoice = subscription_invoice(
+        cx,
+        &sub,
+        &customer,
+        now,
+        period_end,
+        reason,
+        trial_end.is_some(),
+    )
+    .await?;
+    sub["latest_invoice"] = invoice["id"].clone();
+    finalize(cx, &mut invoice, now).await?;
+    let before = sub.clone();
+    let outcome = if trial_end.is_some() {
+        pay(cx, &mut invoice, None, now, false).await?
+    } else if collection == "charge_automatically" && behavior != "default_incomplete" {
+        let method = default_method(cx, &sub, &customer).await?;
+        if method.is_none() && behavior == "error_if_incomplete" {
+            return Err(ApiError::invalid(
+                "This customer has no attached payment source or default payment method. Please consider adding a default payment method.",
+            ));
+        }
+        match method {
+            Some(_) => pay(cx, &mut invoice, method.as_deref(), now, false).await?,
+            None => None,
+        }
+    } else {
+        None
+    };
+    if let Some(err) = outcome
+        && behavior == "error_if_incomplete"
+    {
+        {
+            return Err(ApiError {
+                persist: false,
+                ..err
+            });
+        }
+    }
+    sub["status"] = json!(match invoice["status"].as_str() {
+        Some("paid") if trial_end.is_some() => "trialing",
+        Some("paid") => "active",
+        _ if collection == "send_invoice" => "active",
+        _ => "incomplete",
+    });
+    cx.save(&sub).await?;
+    if sub != before {
+        cx.emit_changed("customer.subscription.updated", &before, &sub)
+            .await?;
+    }
+    Ok(sub)
+}
+
+/// `GET /v1/subscriptions/{id}`.
+pub(crate) async fn retrieve_subscription(cx: &mut Cx<'_>, id: &str) -> ApiResult {
+    SUBSCRIPTION.retrieve(cx, id).await
+}
+
+/// `POST /v1/subscriptions/{id}`: items, metadata, cancel_at_period_end,
+/// default_payment_method, trial_end=now, …
+pub(crate) async fn update_subscription(cx: &mut Cx<'_>, id: &str) -> ApiResult {
+    let (params, mut sub) = SUBSCRIPTION.for_update(cx, id, SUB_FIELDS).await?;
+    if sub["status"] == "canceled" {
+        return Err(ApiError::invalid(
+            "A canceled subscription can only update its cancellation_details and metadata."
+                .to_owned(),
+        ));
+    }
+    let before = sub.clone();
+    let customer = cx.customer_of(&sub).await?;
+    let now = customer_now(cx, &customer).await?;
+    if let Some(cancel) = params.bool("cancel_at_period_end")? {
+        sub["cancel_at_period_end"] = json!(cancel);
+        sub["cancel_at"] = if cancel {
+            sub["current_period_end"].clone()
+        } else {
+            Value::Null
+        };
+        sub["canceled_at"] = if cancel { json!(now) } else { Value::Null };
+    }
+    if let Some(description) = params.nullable("description")? {
+        sub["description"] = description;
+    }
+    if let Some(pm) = params.str("default_payment_method")? {
+        sub["default_payment_method"] = if pm.is_empty() {
+            Value::Null
+        } else {
+            let method = crate::model::method::resolve(cx, pm, "default_payment_method").await?;
+            method["id"].clone()
+        };
+    }
+    if let Some(items) = params.array("items")?.cloned() {
+        let mut current: Vec<Value> = sub["items"]["data"].as_array().cloned().unwrap_or_default();
+        for (index, spec) in items.iter().enumerate() {
+            let spec = spec
+                .as_object()
+                .ok_or_else(|| ApiError::invalid_param("items", "Invalid array"))?;
+            let existing =
+                string_at(spec.get("id"), &format!("items[{index}][id]"))?.map(str::to_owned);
+            let deleted =
+                bool_at(spec.get("deleted"), &format!("items[{index}][deleted]"))?.unwrap_or(false);
+            match existing {
+                Some(item_id) => {
+                    let position = current
+                        .iter()
+                        .position(|i| i["id"] == item_id.as_str())
+                        .ok_or_else(|| {
+                            ApiError::missing_resource(
+                                "subscription item",
+                                &item_id,
+                                &format!("items[{index}][id]"),
+                            )
+                        })?;
+                    if deleted {
+                        current.remove(position);
+                        continue;
+                    }
+                    if spec.contains_key("price") || spec.contains_key("price_data") {
+                        let mut replacement = new_item(cx, spec, index, id, now).await?;
+                        replacement["id"] = json!(item_id);
+                        if !spec.contains_key("quantity") {
+                            replacement["quantity"] = current[position]["quantity"].clone();
+                        }
+                        current[position] = replacement;
+                    } else if let Some(q) =
+                        int_at(spec.get("quantity"), &format!("items[{index}][quantity]"))?
+                    {
+                        current[position]["quantity"] = json!(q);
+                    }
+                    if let Some(meta) = spec.get("metadata") {
+                        let mut p = Params::default();
+                        p.0.insert("metadata".into(), meta.clone());
+                        apply_metadata(&mut current[position], &p)?;
+                    }
+                }
+                None => current.push(new_item(cx, spec, index, id, now).await?),
+            }
+        }
+        if current.is_empty() {
+            return Err(ApiError::invalid_param(
+                "items",
+                "A subscription must have at least one item.",
+            ));
+        }
+        sub["items"]["total_count"] = json!(current.len());
+        sub["plan"] = if current.len() == 1 {
+            current[0]["plan"].clone()
+        } else {
+            Value::Null
+        };
+        sub["quantity"] = if current.len() == 1 {
+            current[0]["quantity"].clone()
+        } else {
+            Value::Null
+        };
+        sub["items"]["data"] = Value::Array(current);
+        let (start, end) = (
+            sub["current_period_start"].as_i64().unwrap_or(now),
+            sub["current_period_end"].as_i64().unwrap_or(now),
+        );
+        set_period(&mut sub, start, end);
+    }
+    if params.str("trial_end")? == Some("now") && sub["status"] == "trialing" {
+        sub["trial_end"] = json!(now);
+        sub["billing_cycle_anchor"] = json!(now);
+        sub["_cycle"] = json!(0);
+        let (interval, count) = interval_of(&sub);
+        let end = add_intervals(now, &interval, count, 1);
+        set_period(&mut sub, now, end);
+        let mut invoice =
+            subscription_invoice(cx, &sub, &customer, now, end, "subscription_update", false)
+                .await?;
+        sub["latest_invoice"] = invoice["id"].clone();
+        finalize(cx, &mut invoice, now).await?;
+        let method = default_method(cx, &sub, &customer).await?;
+        let failed = match method {
+            Some(m) => pay(cx, &mut invoice, Some(&m), now, false).await?.is_some(),
+            None => true,
+        };
+        sub["status"] = json!(if failed { "past_due" } else { "active" });
+    }
+    apply_metadata(&mut sub, &params)?;
+    if sub != before {
+        cx.save_changed("customer.subscription.updated", &before, &sub)
+            .await?;
+    }
+    Ok(sub)
+}
+
+/// `DELETE /v1/subscriptions/{id}` (and `POST …/cancel`): cancels at once.
+pub(crate) async fn cancel_subscription(cx: &mut Cx<'_>, id: &str) -> ApiResult {
+    cx.params
+        .allow(&["invoice_now", "prorate", "cancellation_details"])?;
+    let mut sub = SUBSCRIPTION.lock(cx, id).await?;
+    if sub["status"] == "canceled" {
+        return Err(ApiError::missing_resource("subscription", id, "id").code("resource_missing"));
+    }
+    let customer = cx.customer_of(&sub).await?;
+    let now = customer_now(cx, &customer).await?;
+    let before = sub.clone();
+    sub["status"] = json!("canceled");
+    sub["canceled_at"] = json!(now);
+    sub["ended_at"] = json!(now);
+    sub["cancellation_details"]["reason"] = json!("cancellation_requested");
+    if let Some(details) = cx.params.hash("cancellation_details")? {
+        for key in ["comment", "feedback"] {
+            if let Some(v) = details.get(key) {
+                sub["cancellation_details"][key] = v.clone();
+            }
+        }
+    }
+    cx.save_changed("customer.subscription.deleted", &before, &sub)
+        .await?;
+    Ok(sub)
+}
+
+/// `GET /v1/subscriptions` (`customer`, `price`, `status` — default: all but canceled).
+pub(crate) async fn list_subscriptions(cx: &mut Cx<'_>) -> ApiResult {
+    #[rustfmt::skip]
+    const ALLOWED: &[&str] = &[
+        "customer", "price", "status", "collection_method", "test_clock", "current_period_end",
+        "current_period_start", "automatic_tax",
+    ];
+    allow_with(cx, ALLOWED)?;
+    let mut filters = list_filters(
+        cx,
+        &[
+            ("customer", "customer = {}"),
+            (
+                "price",
+                "data::text LIKE '%\"price\":{\"id\":\"' || {} || '\"%'",
+            ),
+            ("collection_method", "data->>'collection_method' = {}"),
+            ("test_clock", "data->>'test_clock' = {}"),
+        ],
+    )?;
+    match cx.params.str("status")?.unwrap_or("") {
+        "" => filters.push((
+            "data->>'status' NOT IN ('canceled', {})",
+            "incomplete_expired".to_owned(),
+        )),
+        "all" => {}
+        "ended" => filters.push((
+            "data->>'status' IN ('canceled', {})",
+            "incomplete_expired".to_owned(),
+        )),
+        status => filters.push(("data->>'status' = {}", status.to_owned())),
+    }
+    SUBSCRIPTION.list(cx, &filters).await
+}
+
+/// `GET /v1/subscriptions/search`.
+pub(crate) async fn search_subscriptions(cx: &mut Cx<'_>) -> ApiResult {
+    SUBSCRIPTION.search(cx).await
+}
+
+async fn items_of(cx: &Cx<'_>, subscription: Option<&str>) -> ApiResult<Vec<Value>> {
+    let filters: Vec<Filter> = match subscription {
+        Some(id) => vec![("id = {}", id.to_owned())],
+        None => Vec::new(),
+    };
+    Ok(cx
+        .all("subscription", &filters)
+        .await?
+        .into_iter()
+        .flat_map(|s| s["items"]["data"].as_array().cloned().unwrap_or_default())
+        .collect())
+}
+
+/// `GET /v1/subscription_items?subscription=…`.
+pub(crate) async fn list_subscription_items(cx: &mut Cx<'_>) -> ApiResult {
+    allow_paging(cx, &["subscription"])?;
+    let sub = cx.params.required("subscription")?.to_owned();
+    SUBSCRIPTION.named(cx, &sub, "subscription").await?;
+    let items = items_of(cx, Some(&sub)).await?;
+    Ok(crate::cx::list_value(
+        items,
+        false,
+        "/v1/subscription_items",
+    ))
+}
+
+/// `GET /v1/subscription_items/{id}`.
+pub(crate) async fn retrieve_subscription_item(cx: &mut Cx<'_>, id: &str) -> ApiResult {
+    cx.params.allow(&[])?;
+    items_of(cx, None)
+        .await?
+        .into_iter()
+        .find(|i| i["id"] == id)
+        .ok_or_else(|| ApiError::missing_resource("subscription_item", id, "id"))
+}

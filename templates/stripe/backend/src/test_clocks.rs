@@ -1,0 +1,132 @@
+//! Test clocks, whose advance renews subscriptions — invoicing and charging them — without
+//! waiting.
+
+use axum::Router;
+use serde_json::json;
+
+use crate::AppState;
+use crate::cx::{Cx, allow_paging};
+use crate::dispatch::routes;
+use crate::error::{ApiError, ApiResult};
+use crate::kinds::TEST_CLOCK;
+use crate::model::subscription::advance_subscription;
+
+/// Test clocks: the `/v1` routes this module serves.
+pub(crate) fn routes() -> Router<AppState> {
+    routes! {
+        "/v1/test_helpers/test_clocks" => post(create_clock), get(list_clocks);
+        "/v1/test_helpers/test_clocks/{id}" => get(retrieve_clock, 2), delete(delete_clock, 2);
+        "/v1/test_helpers/test_clocks/{id}/advance" => post(advance_clock, 2);
+    }
+}
+
+/// `POST /v1/test_helpers/test_clocks` (`frozen_time`, `name`).
+pub(crate) async fn create_clock(cx: &mut Cx<'_>) -> ApiResult {
+    cx.params.allow(&["frozen_time", "name"])?;
+    let frozen = cx
+        .params
+        .int("frozen_time")?
+        .ok_or_else(|| ApiError::missing("frozen_time"))?;
+    if frozen < 0 {
+        return Err(ApiError::invalid_param(
+            "frozen_time",
+            "Invalid timestamp: must be an integer Unix timestamp after 1970.",
+        ));
+    }
+    let name = cx
+        .params
+        .str("name")?
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned);
+    let (id, seq) = cx.new_id("clock_").await?;
+    let clock = json!({
+        "id": id,
+        "object": "test_helpers.test_clock",
+        "created": cx.now,
+        "deletes_after": cx.now + 30 * 86_400,
+        "frozen_time": frozen,
+        "livemode": false,
+        "name": name,
+        "status": "ready",
+        "status_details": {},
+    });
+    cx.insert(seq, &clock).await?;
+    cx.emit("test_helpers.test_clock.created", &clock, None)
+        .await?;
+    Ok(clock)
+}
+
+/// `GET /v1/test_helpers/test_clocks/{id}`.
+pub(crate) async fn retrieve_clock(cx: &mut Cx<'_>, id: &str) -> ApiResult {
+    TEST_CLOCK.retrieve(cx, id).await
+}
+
+/// `GET /v1/test_helpers/test_clocks`.
+pub(crate) async fn list_clocks(cx: &mut Cx<'_>) -> ApiResult {
+    allow_paging(cx, &[])?;
+    TEST_CLOCK.list(cx, &[]).await
+}
+
+/// `DELETE /v1/test_helpers/test_clocks/{id}`: deletes the clock's customers too.
+pub(crate) async fn delete_clock(cx: &mut Cx<'_>, id: &str) -> ApiResult {
+    cx.params.allow(&[])?;
+    let clock = TEST_CLOCK.lock(cx, id).await?;
+    for customer in cx
+        .all("customer", &[("data->>'test_clock' = {}", id.to_owned())])
+        .await?
+    {
+        let cid = customer["id"].as_str().unwrap_or_default().to_owned();
+        cx.delete(&cid).await?;
+    }
+    cx.delete(id).await?;
+    cx.emit("test_helpers.test_clock.deleted", &clock, None)
+        .await?;
+    Ok(json!({"id": id, "object": "test_helpers.test_clock", "deleted": true}))
+}
+
+/// `POST /v1/test_helpers/test_clocks/{id}/advance` (`frozen_time`): moves the clock and
+/// runs everything due in between — renewals (invoice, finalize, charge), cancellations at
+/// period end, trial ends. Processing is synchronous, so the clock answers `ready`.
+pub(crate) async fn advance_clock(cx: &mut Cx<'_>, id: &str) -> ApiResult {
+    cx.params.allow(&["frozen_time"])?;
+    let target = cx
+        .params
+        .int("frozen_time")?
+        .ok_or_else(|| ApiError::missing("frozen_time"))?;
+    let mut clock = TEST_CLOCK.lock(cx, id).await?;
+    let current = clock["frozen_time"].as_i64().unwrap_or(0);
+    if target <= current {
+        return Err(ApiError::invalid_param(
+            "frozen_time",
+            format!(
+                "The frozen time ({target}) must be after the current frozen time ({current})."
+            ),
+        ));
+    }
+    clock["status"] = json!("advancing");
+    clock["status_details"] = json!({"advancing": {"target_frozen_time": target}});
+    cx.emit("test_helpers.test_clock.advancing", &clock, None)
+        .await?;
+
+    let customers = cx
+        .all("customer", &[("data->>'test_clock' = {}", id.to_owned())])
+        .await?;
+    for customer in customers {
+        let cid = customer["id"].as_str().unwrap_or_default().to_owned();
+        let mut subs = cx
+            .all("subscription", &[("customer = {}", cid.clone())])
+            .await?;
+        subs.sort_by_key(|s| s["created"].as_i64().unwrap_or(0));
+        for sub in subs {
+            let sub_id = sub["id"].as_str().unwrap_or_default().to_owned();
+            advance_subscription(cx, &sub_id, target).await?;
+        }
+    }
+    clock["frozen_time"] = json!(target);
+    clock["status"] = json!("ready");
+    clock["status_details"] = json!({});
+    cx.save(&clock).await?;
+    cx.emit("test_helpers.test_clock.ready", &clock, None)
+        .await?;
+    Ok(clock)
+}
