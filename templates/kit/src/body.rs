@@ -70,27 +70,39 @@ pub enum BodyError {
     },
 }
 
+/// How much of an over-long body is read and thrown away before answering, so that a client
+/// still writing it reads the error instead of a broken pipe.
+const DRAIN_BYTES: usize = 64 << 20;
+
 /// Reads at most `limits.max_bytes` of `body`.
 ///
 /// # Errors
 ///
-/// [`BodyError::TooLarge`] past the limit (without reading the rest),
-/// [`BodyError::Unreadable`] when the connection fails.
+/// [`BodyError::TooLarge`] past the limit (after discarding up to 64 MiB more, so the client
+/// gets to read the answer), [`BodyError::Unreadable`] when the connection fails.
 pub async fn read(body: Body, limits: &Limits) -> Result<Bytes, BodyError> {
-    axum::body::to_bytes(body, limits.max_bytes)
-        .await
-        .map_err(|err| {
-            let mut source = std::error::Error::source(&err);
-            while let Some(cause) = source {
-                if cause.is::<http_body_util::LengthLimitError>() {
-                    return BodyError::TooLarge {
-                        limit: limits.max_bytes,
-                    };
-                }
-                source = cause.source();
-            }
-            BodyError::Unreadable
-        })
+    use http_body_util::BodyExt;
+    let mut body = body;
+    let mut kept = Vec::new();
+    let mut seen = 0usize;
+    while let Some(frame) = body.frame().await {
+        let frame = frame.map_err(|_| BodyError::Unreadable)?;
+        let Ok(data) = frame.into_data() else {
+            continue;
+        };
+        seen = seen.saturating_add(data.len());
+        if seen <= limits.max_bytes {
+            kept.extend_from_slice(&data);
+        } else if seen > limits.max_bytes.saturating_add(DRAIN_BYTES) {
+            break;
+        }
+    }
+    if seen > limits.max_bytes {
+        return Err(BodyError::TooLarge {
+            limit: limits.max_bytes,
+        });
+    }
+    Ok(Bytes::from(kept))
 }
 
 /// Checks `bytes` as text: UTF-8, no NUL.

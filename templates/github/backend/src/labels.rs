@@ -1,9 +1,9 @@
 //! Labels (a repository's: list, create, get, update, delete; an issue's: list, add, set,
 //! remove) and milestones (list, create, get, update, delete).
 
+use crate::req::Raw;
 use asym_kit::body::{self, Limits};
 use asym_kit::deadpool_postgres::GenericClient;
-use axum::body::Bytes;
 use axum::http::StatusCode;
 use serde_json::{Map, Value};
 
@@ -171,7 +171,7 @@ pub(crate) async fn add_to_issue(
     scope: Scope<String>,
     viewer: Viewer,
     method: axum::http::Method,
-    bytes: Bytes,
+    Raw(bytes): Raw,
 ) -> ApiResult {
     let body = match body::json(&bytes, &Limits::default())? {
         Value::Array(items) => Body(Map::from_iter([("labels".to_owned(), Value::Array(items))])),

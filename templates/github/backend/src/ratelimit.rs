@@ -7,8 +7,8 @@
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
+use crate::req::Raw;
 use asym_kit::Kit;
-use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -149,7 +149,7 @@ pub(crate) fn exceeded(rate: &Rate, viewer: Option<&Viewer>) -> ApiError {
 }
 
 /// `PUT /api/admin/rate-limit`: `{"limit": n}` enforces `n` calls per window, `null` stops.
-pub(crate) async fn set(State(kit): State<Kit>, bytes: Bytes) -> ApiResult {
+pub(crate) async fn set(State(kit): State<Kit>, Raw(bytes): Raw) -> ApiResult {
     let body = Body::parse(&bytes)?;
     let limit = body.int("limit")?;
     let mut conn = kit.redis().await?;

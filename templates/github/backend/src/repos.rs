@@ -1,9 +1,9 @@
 //! Repositories: the model every `/repos/{owner}/{repo}/…` route resolves first (with the
 //! caller's permission), and create (user and org, `auto_init`), get, update, delete and list.
 
+use crate::req::Raw;
 use asym_kit::Kit;
 use asym_kit::deadpool_postgres::{GenericClient, Object};
-use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 
@@ -163,7 +163,7 @@ fn clean_name(name: &str) -> String {
 pub(crate) async fn create_for_user(
     State(kit): State<Kit>,
     viewer: Viewer,
-    bytes: Bytes,
+    Raw(bytes): Raw,
 ) -> ApiResult {
     if viewer.installation {
         return Err(ApiError::forbidden(

@@ -160,15 +160,27 @@ impl Body {
     }
 }
 
-/// A handler's `body: Body` argument: the request body read whole (axum's own answer when
-/// it cannot be), then [`Body::parse`]d.
+/// A handler's `Raw(bytes)` argument: the request body read whole within the kit's limits
+/// (an over-long one is drained and answered 413, so the client reads the answer).
+pub(crate) struct Raw(pub(crate) Bytes);
+
+impl<S: Send + Sync> FromRequest<S> for Raw {
+    type Rejection = Response;
+
+    async fn from_request(request: Request, _: &S) -> Result<Self, Response> {
+        body::read(request.into_body(), &Limits::default())
+            .await
+            .map(Self)
+            .map_err(|err| ApiError::from(err).into_response())
+    }
+}
+
+/// A handler's `body: Body` argument: the request body read whole, then [`Body::parse`]d.
 impl<S: Send + Sync> FromRequest<S> for Body {
     type Rejection = Response;
 
     async fn from_request(request: Request, state: &S) -> Result<Self, Response> {
-        let bytes = Bytes::from_request(request, state)
-            .await
-            .map_err(IntoResponse::into_response)?;
+        let Raw(bytes) = Raw::from_request(request, state).await?;
         Self::parse(&bytes).map_err(IntoResponse::into_response)
     }
 }
