@@ -1,7 +1,10 @@
-//! `asym images build`: clone images from source, as static binaries in `FROM scratch` images.
+//! `asym images build`: clone images from source, as static binaries in `FROM scratch` images;
+//! and the same build on first use, when a clone's image is neither local nor pullable.
 
 use std::collections::HashMap;
+use std::os::fd::AsFd as _;
 use std::path::{Path, PathBuf};
+use std::time::Instant;
 
 use bollard::query_parameters::BuildImageOptions;
 use futures_util::StreamExt;
@@ -132,9 +135,141 @@ pub async fn build_images(
     Ok(built)
 }
 
+/// Whether a missing clone image may be built from source on first use: yes unless
+/// `ASYM_BUILD=never` (CI that must run pinned or pulled images only).
+pub(crate) fn build_on_first_use_allowed() -> bool {
+    std::env::var("ASYM_BUILD").map_or(true, |v| v != "never")
+}
+
+/// The digest of `template`'s API image `image`, built from the source checkout the engine
+/// was compiled from when it is missing: once per machine, under a lock in the machine
+/// directory, so processes arriving meanwhile wait and then find it built. Progress goes to
+/// stderr (cargo's own output included).
+///
+/// # Errors
+/// `IMAGE_UNAVAILABLE` when `ASYM_BUILD=never`, and what [`build_images`] returns.
+pub(crate) async fn build_on_first_use(
+    catalog: &Catalog,
+    docker: &Docker,
+    template: &str,
+    image: &str,
+) -> Result<String> {
+    if !build_on_first_use_allowed() {
+        return Err(Error::ImageUnavailable {
+            image: image.to_owned(),
+            build: format!("asym images build {template}"),
+        });
+    }
+    let lock_path = crate::ports::machine_dir().join(format!("build-{template}.lock"));
+    let lock = tokio::task::spawn_blocking(move || lock_machine_wide(&lock_path))
+        .await
+        .map_err(|e| Error::internal("waiting for the image build lock", e))??;
+    if let Some(digest) = docker.image_digest(image).await? {
+        return Ok(digest);
+    }
+    let started = Instant::now();
+    say(&format!(
+        "building the {template} clone image from source, once per machine (a release build: a minute or more)"
+    ));
+    build_images(catalog, &[template.to_owned()], say).await?;
+    let digest = docker
+        .image_digest(image)
+        .await?
+        .ok_or_else(|| Error::internal(format!("building {image}"), "the build did not tag it"))?;
+    say(&format!(
+        "built the {template} clone image {image} in {} s",
+        started.elapsed().as_secs()
+    ));
+    drop(lock);
+    Ok(digest)
+}
+
+/// The recipe for the Postgres and Redis stand-ins (Debian packages in a trimmed rootfs).
+const STAND_INS_RECIPE: &str = include_str!("../recipes/offline-images.sh");
+
+/// Builds the stand-ins for the official Postgres and Redis images from Debian packages
+/// (`recipes/offline-images.sh`, run as root), once per machine under a machine-wide lock, for
+/// machines where neither image is local and no registry answers. Progress goes to stderr.
+///
+/// # Errors
+/// `IMAGE_UNAVAILABLE` (`missing`) when `ASYM_BUILD=never`; `Internal` when the recipe fails.
+pub(crate) async fn build_stand_ins(missing: &str, hint: &str) -> Result<()> {
+    if !build_on_first_use_allowed() {
+        return Err(Error::ImageUnavailable {
+            image: missing.to_owned(),
+            build: hint.to_owned(),
+        });
+    }
+    let lock_path = crate::ports::machine_dir().join("build-infra.lock");
+    let lock = tokio::task::spawn_blocking(move || lock_machine_wide(&lock_path))
+        .await
+        .map_err(|e| Error::internal("waiting for the image build lock", e))??;
+    say(&format!(
+        "{missing} is not on this machine and no registry answers; building Postgres and Redis stand-ins from Debian packages, once per machine (a few minutes)"
+    ));
+    let started = Instant::now();
+    let fail = |e: std::io::Error| Error::internal("running the stand-in recipe", e);
+    // Written beside the lock, which this process holds.
+    let script = crate::ports::machine_dir().join("offline-images.sh");
+    std::fs::write(&script, STAND_INS_RECIPE).map_err(fail)?;
+    let to_stderr = std::io::stderr()
+        .as_fd()
+        .try_clone_to_owned()
+        .map_err(fail)?;
+    let status = tokio::process::Command::new("bash")
+        .arg(&script)
+        .stdout(std::process::Stdio::from(to_stderr))
+        .status()
+        .await
+        .map_err(fail)?;
+    if !status.success() {
+        return Err(Error::internal(
+            "building the Postgres and Redis stand-ins",
+            format!("the recipe exited with {status} (it needs root, apt and a Debian mirror)"),
+        ));
+    }
+    say(&format!(
+        "built the Postgres and Redis stand-ins in {} s",
+        started.elapsed().as_secs()
+    ));
+    drop(lock);
+    Ok(())
+}
+
+/// Writes `asym: <line>` to stderr directly, so a test harness that captures `eprintln!`
+/// still shows a build that makes its test wait.
+pub fn say(line: &str) {
+    use std::io::Write as _;
+    let _ = writeln!(std::io::stderr(), "asym: {line}");
+}
+
+/// Takes the machine-wide lock at `path`, telling stderr when another process holds it.
+fn lock_machine_wide(path: &Path) -> Result<std::fs::File> {
+    let fail = |e: std::io::Error| Error::internal(format!("locking {}", path.display()), e);
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).map_err(fail)?;
+    }
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(path)
+        .map_err(fail)?;
+    if file.try_lock().is_err() {
+        say(&format!(
+            "another process is building this image; waiting for it ({})",
+            path.display()
+        ));
+        file.lock().map_err(fail)?;
+    }
+    Ok(file)
+}
+
 /// Builds `packages` (static, release) in one cargo run; the directory holding their binaries.
+/// The cargo output goes to `ASYM_IMAGES_TARGET_DIR`, else `<source>/target/images`.
 async fn cargo_build(root: &Path, packages: &[&str]) -> Result<PathBuf> {
-    let target_dir = root.join("target").join("images");
+    let target_dir = std::env::var_os("ASYM_IMAGES_TARGET_DIR")
+        .map_or_else(|| root.join("target").join("images"), PathBuf::from);
     let release = target_dir.join(TARGET).join("release");
     if packages.is_empty() {
         return Ok(release);

@@ -375,9 +375,17 @@ async fn ensure_container(
     let image = match image {
         Some(image) => image,
         None => {
-            let first = kind.images(config).remove(0);
-            docker.resolve_image(&first, OFFLINE_HINT, || {}).await?;
-            first
+            let candidates = kind.images(config);
+            let first = candidates[0].clone();
+            match docker.resolve_image(&first, OFFLINE_HINT, || {}).await {
+                Ok(_) => first,
+                // Neither image is here and no registry answers: build the stand-ins.
+                Err(Error::ImageUnavailable { .. }) if candidates.len() > 1 => {
+                    crate::images::build_stand_ins(&first, OFFLINE_HINT).await?;
+                    candidates[1].clone()
+                }
+                Err(err) => return Err(err),
+            }
         }
     };
     let port = crate::ports::allocate(kind.host_ports(), &BTreeSet::new(), 1)?[0];

@@ -43,7 +43,7 @@ pub use catalog::{
 pub use env::{EnvClone, EnvSpec};
 pub use error::{BoxError, Error, Result};
 pub use home::{Config, Home};
-pub use images::{BuiltImage, build_images};
+pub use images::{BuiltImage, build_images, say};
 pub use infra::{Infra, NetworkMode, POSTGRES_CONTAINER, REDIS_CONTAINER};
 pub use local::LocalDockerProvider;
 pub use model::{
@@ -51,7 +51,7 @@ pub use model::{
     DoctorReport, Endpoints, EnvSpin, Environment, LogLine, LogOptions, PortRange, ProviderKind,
     PruneReport, QueryResult, SeedResult, SeedSpec, ServiceStatus, SpinStep,
 };
-pub use pins::{lock_path, pinned, read_pins, write_pins};
+pub use pins::{lock_path, pinned, read_pins, repin, write_pins};
 pub use ports::is_bad_port;
 pub use provider::{CloneProvider, Environments, Operator, PoolMember, PoolProvider, Provider};
 pub use reset::BASELINE;

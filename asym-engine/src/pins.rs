@@ -51,12 +51,7 @@ pub fn pinned(
     if let Some(digest) = read_pins(&path).remove(template) {
         return Ok(digest);
     }
-    let guard = File::create(home.root().join("pin.lock"))
-        .and_then(|f| f.lock().map(|()| f))
-        .map_err(|e| Error::Internal {
-            context: "locking pin.lock".into(),
-            source: e.into(),
-        })?;
+    let guard = lock(home)?;
     let mut pins = read_pins(&path);
     if let Some(digest) = pins.get(template) {
         return Ok(digest.clone());
@@ -69,6 +64,34 @@ pub fn pinned(
     })?;
     drop(guard);
     Ok(digest)
+}
+
+/// Pins `template` to `digest` in `asym.lock` (replacing its pin), under the same lock as
+/// [`pinned`]. For a pinned image that is gone from this machine and was built again.
+///
+/// # Errors
+/// `Internal` when `asym.lock` cannot be locked or written.
+pub fn repin(home: &Home, manifest_dir: &str, template: &str, digest: &str) -> Result<(), Error> {
+    let path = lock_path(manifest_dir);
+    let guard = lock(home)?;
+    let mut pins = read_pins(&path);
+    pins.insert(template.to_owned(), digest.to_owned());
+    write_pins(&path, &pins).map_err(|e| Error::Internal {
+        context: format!("writing {}", path.display()),
+        source: e.into(),
+    })?;
+    drop(guard);
+    Ok(())
+}
+
+/// The lock on `$ASYM_HOME/pin.lock` that writers of `asym.lock` files take.
+fn lock(home: &Home) -> Result<File, Error> {
+    File::create(home.root().join("pin.lock"))
+        .and_then(|f| f.lock().map(|()| f))
+        .map_err(|e| Error::Internal {
+            context: "locking pin.lock".into(),
+            source: e.into(),
+        })
 }
 
 /// Writes `asym.lock` atomically.

@@ -8,6 +8,7 @@
 mod common;
 
 mod cli;
+mod downstream;
 mod faults;
 mod hardening;
 mod harness;

@@ -131,6 +131,31 @@ impl LocalDockerProvider {
             Ok(())
         });
     }
+
+    /// The digest of `reference` (local, then pulled); when that fails and `reference` is
+    /// the template's own API image, built from source once per machine (see
+    /// `images::build_on_first_use`).
+    async fn image_or_build(
+        &self,
+        template: &str,
+        reference: &str,
+        pulling: impl FnOnce(),
+    ) -> Result<String> {
+        let manifest = &self.catalog.get(template)?.manifest;
+        let docker = self.docker().await?;
+        let build = format!("asym images build {template}");
+        match docker.resolve_image(reference, &build, pulling).await {
+            Err(Error::ImageUnavailable { .. })
+                if manifest
+                    .services
+                    .get(manifest.api_service())
+                    .is_some_and(|s| s.image == reference) =>
+            {
+                crate::images::build_on_first_use(&self.catalog, docker, template, reference).await
+            }
+            resolved => resolved,
+        }
+    }
 }
 
 impl CloneProvider for LocalDockerProvider {
@@ -198,11 +223,7 @@ impl CloneProvider for LocalDockerProvider {
             .services
             .get(manifest.api_service())
             .ok_or_else(|| Error::internal(format!("template {template}"), "has no API service"))?;
-        let build = format!("asym images build {template}");
-        self.docker()
-            .await?
-            .resolve_image(&service.image, &build, || {})
-            .await
+        self.image_or_build(template, &service.image, || {}).await
     }
 
     async fn create(&self, spec: CloneSpec) -> Result<CloneInstance> {
@@ -216,8 +237,6 @@ impl CloneProvider for LocalDockerProvider {
         let manifest = &template.manifest;
         let (mode, service_names) = manifest.mode(spec.mode.as_deref())?;
         let mode = mode.to_owned();
-        let docker = self.docker().await?;
-        let build_hint = format!("asym images build {}", manifest.name);
         let mut planned = Vec::new();
         for name in service_names {
             let service = manifest.services.get(name).cloned().ok_or_else(|| {
@@ -235,8 +254,8 @@ impl CloneProvider for LocalDockerProvider {
                     image: reference.clone(),
                 });
             };
-            let digest = docker
-                .resolve_image(&reference, &build_hint, pulling)
+            let digest = self
+                .image_or_build(&manifest.name, &reference, pulling)
                 .await?;
             planned.push((name.clone(), reference, service, digest));
         }

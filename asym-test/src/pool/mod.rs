@@ -326,16 +326,18 @@ impl<'a, P: PoolProvider + 'static> Pools<'a, P> {
             .lock()
             .ok()
             .and_then(|m| m.get(&cache_key).cloned());
-        let pool = match cached {
-            Some(pool) => pool,
-            None => {
-                let pool = Arc::new(self.resolve(manifest_dir, request)?);
-                if let Ok(mut resolved) = RESOLVED.get_or_init(Default::default).lock() {
-                    resolved.insert(cache_key, pool.clone());
-                }
-                pool
+        let remember = |pool: Pool| {
+            let pool = Arc::new(pool);
+            if let Ok(mut resolved) = RESOLVED.get_or_init(Default::default).lock() {
+                resolved.insert(cache_key.clone(), pool.clone());
             }
+            pool
         };
+        let mut pool = match cached {
+            Some(pool) => pool,
+            None => remember(self.resolve(manifest_dir, request)?),
+        };
+        let mut repinned = false;
         let max = self.settings.pool_max;
         let deadline = Instant::now() + self.settings.lease_timeout;
         let pool_lock_path = self.leases_dir().join(format!(
@@ -362,7 +364,29 @@ impl<'a, P: PoolProvider + 'static> Pools<'a, P> {
                 .filter(|m| !self.held_out(&m.record.id))
                 .count();
             if in_pool < max {
-                let instance = block_on(self.provider.create(pool.spec.clone()))?;
+                let instance = match block_on(self.provider.create(pool.spec.clone())) {
+                    Err(Error::ImageUnavailable { .. }) if !self.settings.pins_off && !repinned => {
+                        // The pinned image is gone from this machine (or never was on it):
+                        // resolve the template's image again (pulled or built from source)
+                        // and pin that.
+                        drop(guard);
+                        let digest = block_on(self.provider.resolve_image(request.template))?;
+                        asym_engine::say(&format!(
+                            "asym.lock pinned {} to an image not on this machine; pinned it to {digest}",
+                            request.template
+                        ));
+                        asym_engine::repin(
+                            self.provider.home(),
+                            manifest_dir,
+                            request.template,
+                            &digest,
+                        )?;
+                        pool = remember(self.resolve(manifest_dir, request)?);
+                        repinned = true;
+                        continue;
+                    }
+                    created => created?,
+                };
                 drop(guard);
                 if let Some((file, _)) = self.try_lease(&instance.record, test)? {
                     // Fresh from spin: already at its baseline, no reset needed.
