@@ -12,7 +12,7 @@ mod output;
 #[derive(Debug, Parser)]
 #[command(
     name = "asym",
-    version,
+    version = concat!(env!("CARGO_PKG_VERSION"), " (commit ", env!("ASYM_COMMIT"), ")"),
     about,
     propagate_version = true,
     after_help = "Start with:\n  asym spin slack --seed basic\n  asym status\n\nState lives in $ASYM_HOME (default ~/.asymmetric)."

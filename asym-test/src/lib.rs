@@ -34,6 +34,7 @@ mod handle;
 mod pool;
 mod runner;
 mod spec;
+mod steps;
 
 pub use asym_engine::Error;
 pub use asym_test_macros::clone;
@@ -50,4 +51,5 @@ pub mod __private {
     pub use crate::handle::FromClone;
     pub use crate::runner::{Clones, TestResult, run, run_async};
     pub use crate::spec::{Request, Test};
+    pub use crate::steps::{record as record_steps, take as take_steps};
 }

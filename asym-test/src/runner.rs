@@ -7,6 +7,7 @@ use std::panic::{AssertUnwindSafe, catch_unwind, resume_unwind};
 use crate::handle::{AnyClone, FromClone};
 use crate::pool;
 use crate::spec::{Request, Test};
+use crate::steps;
 
 /// The leased clones, handed out in attribute order.
 #[derive(Debug)]
@@ -75,6 +76,7 @@ where
             .enable_all()
             .build()
             .unwrap_or_else(|e| panic!("asym: cannot build the test's Tokio runtime: {e}"));
+        steps::mark("the test's Tokio runtime");
         runtime.block_on(body(clones)).into_outcome()
     });
 }
@@ -88,6 +90,7 @@ fn run_inner(test: Test, requests: &[Request], body: impl FnOnce(Clones) -> Resu
         .iter()
         .map(|l| AnyClone::new(l.instance.clone(), l.admin_secret.clone()))
         .collect();
+    steps::mark("handles");
     let outcome = catch_unwind(AssertUnwindSafe(|| {
         body(Clones {
             inner: clones.into_iter(),
@@ -111,7 +114,9 @@ fn run_inner(test: Test, requests: &[Request], body: impl FnOnce(Clones) -> Resu
             );
         }
     }
+    steps::mark("test body");
     pool::release_all(leases, failed, test.name);
+    steps::mark("release");
     match outcome {
         Ok(Ok(())) => {}
         Ok(Err(message)) => panic!("{message}"),

@@ -331,7 +331,17 @@ fn prune_doctor_ls_pin_help_and_completions() {
     }
     let bash = home.asym(&["completions", "bash"]);
     assert!(stdout(&bash).contains("_asym"));
-    assert!(stdout(&home.asym(&["--version"])).starts_with("asym "));
+    let version = stdout(&home.asym(&["--version"]));
+    let head = std::process::Command::new("git")
+        .args(["rev-parse", "--short=12", "HEAD"])
+        .current_dir(crate::common::root())
+        .output()
+        .unwrap();
+    let head = String::from_utf8_lossy(&head.stdout);
+    assert!(
+        version.starts_with("asym ") && version.contains(&format!("(commit {})", head.trim())),
+        "{version}"
+    );
 }
 
 #[test]

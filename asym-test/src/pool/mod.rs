@@ -16,6 +16,7 @@ use asym_engine::{
 use sha2::{Digest, Sha256};
 
 use crate::spec::Request;
+use crate::steps;
 
 /// Where this process's clones run: the one place the harness names a provider. Everything
 /// below is written against [`PoolProvider`].
@@ -170,10 +171,15 @@ pub(crate) fn lease_all(
     manifest_dir: &str,
     requests: &[Request],
 ) -> Result<Vec<Lease>, Error> {
+    runtime();
+    steps::mark("engine runtime");
     let provider = provider()?;
-    let pools = Pools::new(&provider, Settings::get());
+    let settings = Settings::get();
+    steps::mark("provider, settings");
+    let pools = Pools::new(&provider, settings);
     static REAPED: Once = Once::new();
     REAPED.call_once(|| pools.reap());
+    steps::mark("reaping (once per process)");
     pools.lease_all(test, manifest_dir, requests)
 }
 
@@ -338,6 +344,7 @@ impl<'a, P: PoolProvider + 'static> Pools<'a, P> {
             None => remember(self.resolve(manifest_dir, request)?),
         };
         let mut repinned = false;
+        steps::mark("resolve pool (image, pin, seed)");
         let max = self.settings.pool_max;
         let deadline = Instant::now() + self.settings.lease_timeout;
         let pool_lock_path = self.leases_dir().join(format!(
@@ -346,6 +353,7 @@ impl<'a, P: PoolProvider + 'static> Pools<'a, P> {
         ));
         loop {
             let members = self.provider.pool_members(&pool.key)?;
+            steps::mark("registry read");
             if let Some(lease) = self.lease_idle(&members, test)? {
                 return Ok(lease);
             }
@@ -430,6 +438,7 @@ impl<'a, P: PoolProvider + 'static> Pools<'a, P> {
             let Some((file, released)) = self.try_lease(record, test)? else {
                 continue;
             };
+            steps::mark("lease (file lock)");
             let provider = self.provider;
             let result = block_on(async {
                 let pending = released
@@ -446,8 +455,10 @@ impl<'a, P: PoolProvider + 'static> Pools<'a, P> {
                 if !clean {
                     provider.reset_record(record, admin_secret).await?;
                 }
+                steps::mark("settle or reset");
                 provider.instance(record.clone()).await
             });
+            steps::mark("instance");
             let instance = match result {
                 Ok(instance) => instance,
                 Err(err @ Error::DockerUnavailable { .. }) => return Err(err),
