@@ -6,6 +6,7 @@
 
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
+use std::time::Instant;
 
 use serde_json::{Value, json};
 
@@ -68,7 +69,9 @@ fn cargo(dir: &Path, home: &TestHome, args: &[&str]) -> Command {
     cmd.args(args)
         .current_dir(dir)
         .env("ASYM_HOME", home.path())
-        .env("CARGO_TARGET_DIR", root().join("target").join("downstream"))
+        // The workspace's target directory: registry crates built with the same features
+        // are reused (the asym crates from git are new packages and build here).
+        .env("CARGO_TARGET_DIR", target_dir())
         // Registry crates compiled for the images already are reused.
         .env(
             "ASYM_IMAGES_TARGET_DIR",
@@ -77,6 +80,10 @@ fn cargo(dir: &Path, home: &TestHome, args: &[&str]) -> Command {
         .env_remove("ASYM_PIN")
         .env_remove("RUSTFLAGS");
     cmd
+}
+
+fn target_dir() -> std::path::PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root().join("target"), Into::into)
 }
 
 fn succeeded(what: &str, out: &Output) -> String {
@@ -139,20 +146,31 @@ fn a_crate_with_one_git_dependency_line_goes_green_and_builds_the_image_once() {
     let krate = tempfile::tempdir().unwrap();
     write_crate(krate.path());
 
+    let took = |phase: &str, since: Instant| {
+        eprintln!(
+            "downstream: {phase}: {:.1} s",
+            since.elapsed().as_secs_f64()
+        )
+    };
+
     // First run on an engine without the image: built once, pinned, green.
     remove_image();
+    let t = Instant::now();
     let first = cargo(krate.path(), &home, &["test", "--", "--nocapture"])
         .output()
         .unwrap();
     let stderr = succeeded("the first cargo test", &first);
+    took("first cargo test (compile, image build, spin)", t);
     assert_eq!(stderr.matches(BUILDING).count(), 1, "{stderr}");
     assert_eq!(pinned(krate.path()), image_digest());
     let warm = clone_ids(&home);
     assert_eq!(warm.len(), 1, "{warm:?}");
 
     // Second run: the warm clone, nothing built or spun.
+    let t = Instant::now();
     let second = cargo(krate.path(), &home, &["test"]).output().unwrap();
     let stderr = succeeded("the second cargo test", &second);
+    took("second cargo test", t);
     assert!(!stderr.contains(BUILDING), "{stderr}");
     assert_eq!(clone_ids(&home), warm);
 
@@ -170,8 +188,12 @@ fn a_crate_with_one_git_dependency_line_goes_green_and_builds_the_image_once() {
         .filter_map(|l| serde_json::from_str::<Value>(l).ok())
         .find_map(|m| m["executable"].as_str().map(str::to_owned))
         .expect("the test binary");
+    // No warm clone either: every process needs the image.
+    home.asym(&["destroy", "--all"]);
+    assert!(clone_ids(&home).is_empty());
     remove_image();
     let old_pin = pinned(krate.path());
+    let t = Instant::now();
     let children: Vec<_> = (0..8)
         .map(|_| {
             Command::new(&binary)
@@ -192,6 +214,7 @@ fn a_crate_with_one_git_dependency_line_goes_green_and_builds_the_image_once() {
     for run in &runs {
         builds += succeeded("a test process", run).matches(BUILDING).count();
     }
+    took("eight test processes", t);
     assert_eq!(builds, 1, "eight processes, one build");
     let new_pin = pinned(krate.path());
     assert_ne!(new_pin, old_pin);
