@@ -37,7 +37,7 @@ pub(crate) fn arg_str(ctx: &ResolverContext<'_>, name: &str) -> Result<String> {
 ///
 /// Internal when the parent is not an object or has no string `key`.
 pub(crate) fn parent_str(ctx: &ResolverContext<'_>, key: &str) -> Result<String> {
-    match ctx.parent_value.as_value() {
+    match crate::schema::parent_json(ctx.parent_value) {
         Some(Value::Object(map)) => match map.get(key) {
             Some(Value::String(text)) => Ok(text.clone()),
             _ => Err(error::internal(format!("parent has no `{key}`"))),

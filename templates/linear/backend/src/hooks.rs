@@ -7,8 +7,9 @@
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use asym_kit::deadpool_postgres::Transaction;
+use asym_kit::deadpool_postgres::{GenericClient, Transaction};
 use asym_kit::outbox::{self, Delivery, Signer};
+use asym_kit::tokio_postgres::Row;
 use serde_json::{Value, json};
 
 use crate::Viewer;
@@ -29,12 +30,34 @@ pub(crate) struct Event<'a> {
     pub(crate) updated_from: Option<Value>,
 }
 
+/// The webhooks that hear about one resource type and team, looked up before the write.
+#[derive(Debug)]
+pub(crate) struct Subscribers(Vec<Row>);
+
 /// Queues `event` for every subscribed webhook; answers whether any delivery was queued.
 ///
 /// # Errors
 ///
 /// Postgres errors.
 pub(crate) async fn emit(tx: &Transaction<'_>, viewer: &Viewer, event: Event<'_>) -> Result<bool> {
+    subscribed(tx, viewer, event.resource, event.team)
+        .await?
+        .emit(tx, viewer, event)
+        .await
+}
+
+/// The enabled webhooks subscribed to `resource` in `team` (or to all public teams), with
+/// the organization and the actor's name their payloads carry.
+///
+/// # Errors
+///
+/// Postgres errors.
+pub(crate) async fn subscribed(
+    tx: &impl GenericClient,
+    viewer: &Viewer,
+    resource: &str,
+    team: Option<&str>,
+) -> Result<Subscribers> {
     let statement = tx
         .prepare_cached(
             "SELECT w.id, w.url, w.secret, (SELECT id FROM organization LIMIT 1),
@@ -46,46 +69,69 @@ pub(crate) async fn emit(tx: &Transaction<'_>, viewer: &Viewer, event: Event<'_>
         .await
         .map_err(error::internal)?;
     let hooks = tx
-        .query(&statement, &[&event.resource, &event.team, &viewer.user_id])
+        .query(&statement, &[&resource, &team, &viewer.user_id])
         .await
         .map_err(error::internal)?;
-    let now = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .unwrap_or_default();
-    for hook in &hooks {
-        let (id, url, secret): (String, String, String) = (hook.get(0), hook.get(1), hook.get(2));
-        let organization: Option<String> = hook.get(3);
-        let actor: Option<String> = hook.get(4);
-        let mut body = json!({
-            "action": event.action,
-            "actor": { "id": viewer.user_id, "name": actor, "type": "user" },
-            "createdAt": iso(now),
-            "data": event.data,
-            "url": event.data.get("url").cloned().unwrap_or(Value::Null),
-            "type": event.resource,
-            "organizationId": organization,
-            "webhookTimestamp": u64::try_from(now.as_millis()).unwrap_or(u64::MAX),
-            "webhookId": id,
-        });
-        if let Some(previous) = &event.updated_from {
-            body["updatedFrom"] = previous.clone();
-        }
-        let delivery = Delivery::new(
-            format!("webhook:{id}"),
-            format!("{}.{}", event.resource, event.action),
-            url,
-            Signer::Linear,
-            secret,
-            body.to_string(),
-        )
-        .header("Linear-Delivery", asym_kit::token::random_hex(32))
-        .header("Linear-Event", event.resource)
-        .header("User-Agent", "Linear-Webhook");
-        outbox::enqueue(tx, &delivery)
-            .await
-            .map_err(error::internal)?;
+    Ok(Subscribers(hooks))
+}
+
+impl Subscribers {
+    /// Whether no webhook hears about the change (so a one-statement write needs no
+    /// transaction).
+    pub(crate) fn is_empty(&self) -> bool {
+        self.0.is_empty()
     }
-    Ok(!hooks.is_empty())
+
+    /// Queues `event` for each of these webhooks; answers whether any delivery was queued.
+    ///
+    /// # Errors
+    ///
+    /// Postgres errors.
+    pub(crate) async fn emit(
+        &self,
+        tx: &Transaction<'_>,
+        viewer: &Viewer,
+        event: Event<'_>,
+    ) -> Result<bool> {
+        let now = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .unwrap_or_default();
+        for hook in &self.0 {
+            let (id, url, secret): (String, String, String) =
+                (hook.get(0), hook.get(1), hook.get(2));
+            let organization: Option<String> = hook.get(3);
+            let actor: Option<String> = hook.get(4);
+            let mut body = json!({
+                "action": event.action,
+                "actor": { "id": viewer.user_id, "name": actor, "type": "user" },
+                "createdAt": iso(now),
+                "data": event.data,
+                "url": event.data.get("url").cloned().unwrap_or(Value::Null),
+                "type": event.resource,
+                "organizationId": organization,
+                "webhookTimestamp": u64::try_from(now.as_millis()).unwrap_or(u64::MAX),
+                "webhookId": id,
+            });
+            if let Some(previous) = &event.updated_from {
+                body["updatedFrom"] = previous.clone();
+            }
+            let delivery = Delivery::new(
+                format!("webhook:{id}"),
+                format!("{}.{}", event.resource, event.action),
+                url,
+                Signer::Linear,
+                secret,
+                body.to_string(),
+            )
+            .header("Linear-Delivery", asym_kit::token::random_hex(32))
+            .header("Linear-Event", event.resource)
+            .header("User-Agent", "Linear-Webhook");
+            outbox::enqueue(tx, &delivery)
+                .await
+                .map_err(error::internal)?;
+        }
+        Ok(!self.0.is_empty())
+    }
 }
 
 /// `2024-01-02T03:04:05.678Z` for a time since the epoch.

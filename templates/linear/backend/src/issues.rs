@@ -3,13 +3,15 @@
 //! `issueDelete` (to the trash, or permanently). State timestamps and history rows are kept
 //! by Postgres triggers (`migrations/0003_issue_triggers.sql`).
 
-use asym_kit::deadpool_postgres::Transaction;
+use asym_kit::deadpool_postgres::{GenericClient, Transaction};
+use asym_kit::tokio_postgres::types::ToSql;
 use async_graphql::Value;
 use async_graphql::dynamic::ResolverContext;
 use serde_json::{Map, json};
 
 use crate::args::{arg_str, context};
 use crate::connection::{Where, object};
+use crate::entity;
 use crate::error::{self, Result};
 use crate::hooks::{self, Event};
 use crate::write::{self, db};
@@ -92,8 +94,32 @@ fn check_values(input: &Input) -> Result<()> {
     Ok(())
 }
 
-/// Refuses references that do not exist or belong to another team, in one statement.
-async fn check_refs(tx: &Transaction<'_>, team: &str, input: &Input) -> Result<()> {
+/// The reference fields of `IssueCreateInput`/`IssueUpdateInput` that [`check_refs`] checks.
+const REF_FIELDS: [&str; 7] = [
+    "stateId",
+    "assigneeId",
+    "parentId",
+    "projectId",
+    "cycleId",
+    "labelIds",
+    "addedLabelIds",
+];
+
+/// Refuses references that do not exist or belong to another team, in one statement; with
+/// `team_first`, an unknown or archived team is refused before them. Nothing is asked of
+/// Postgres when the input names no reference.
+async fn check_refs(
+    tx: &impl GenericClient,
+    team: &str,
+    input: &Input,
+    team_first: bool,
+) -> Result<()> {
+    if REF_FIELDS
+        .iter()
+        .all(|key| input.get(*key).is_none_or(serde_json::Value::is_null))
+    {
+        return Ok(());
+    }
     let text = |key: &str| write::text(input, key);
     let labels: Vec<String> = ["labelIds", "addedLabelIds"]
         .iter()
@@ -105,7 +131,8 @@ async fn check_refs(tx: &Transaction<'_>, team: &str, input: &Input) -> Result<(
         .collect();
     let statement = tx
         .prepare_cached(
-            "SELECT ($2::text IS NULL OR EXISTS (SELECT 1 FROM workflow_states WHERE id = $2 AND team_id = $1)),
+            "SELECT (NOT $8 OR EXISTS (SELECT 1 FROM teams WHERE id = $1 AND archived_at IS NULL)),
+                    ($2::text IS NULL OR EXISTS (SELECT 1 FROM workflow_states WHERE id = $2 AND team_id = $1)),
                     ($3::text IS NULL OR EXISTS (SELECT 1 FROM users WHERE id = $3 AND active)),
                     ($4::text IS NULL OR EXISTS (SELECT 1 FROM issues WHERE id = $4)),
                     ($5::text IS NULL OR EXISTS (SELECT 1 FROM projects WHERE id = $5)),
@@ -127,11 +154,13 @@ async fn check_refs(tx: &Transaction<'_>, team: &str, input: &Input) -> Result<(
                 &text("projectId")?,
                 &text("cycleId")?,
                 &labels,
+                &team_first,
             ],
         )
         .await
         .map_err(db)?;
     for (index, entity) in [
+        "Team",
         "WorkflowState",
         "User",
         "Issue",
@@ -149,7 +178,11 @@ async fn check_refs(tx: &Transaction<'_>, team: &str, input: &Input) -> Result<(
     Ok(())
 }
 
-/// `issueCreate(input:)`.
+/// `issueCreate(input:)`. The team's issue counter is a row lock every create of that team
+/// waits on, so it is held as briefly as possible: references and webhooks are looked up
+/// first, then one statement numbers, inserts and renders the issue. That statement is the
+/// whole write when no webhook hears about it (a statement is atomic by itself); otherwise
+/// it runs in a transaction with the deliveries it queues.
 pub(crate) async fn create(ctx: &ResolverContext<'_>) -> Result<Value> {
     let (shared, viewer) = context(ctx)?;
     let input = write::input(ctx)?;
@@ -160,33 +193,8 @@ pub(crate) async fn create(ctx: &ResolverContext<'_>) -> Result<Value> {
     let title = write::text(&input, "title")?
         .ok_or_else(|| error::invalid("Argument Validation Error: title should not be empty"))?;
     let mut client = shared.kit.db().await.map_err(error::internal)?;
-    let tx = client.transaction().await.map_err(error::internal)?;
-    let row = write::one(
-        &tx,
-        "UPDATE teams SET issue_seq = issue_seq + 1 WHERE id = $1 AND archived_at IS NULL
-         RETURNING issue_seq, key",
-        &[&team],
-        "Team",
-    )
-    .await?;
-    let (number, key): (i32, String) = (row.get(0), row.get(1));
-    check_refs(&tx, &team, &input).await?;
-    let insert = tx
-        .prepare_cached(
-            "INSERT INTO issues (id, team_id, number, identifier, title, description, priority,
-                 estimate, state_id, assignee_id, creator_id, parent_id, project_id, cycle_id,
-                 label_ids, due_date, sort_order, sub_issue_sort_order, added_to_cycle_at,
-                 added_to_project_at, updated_by)
-             VALUES (coalesce($1, gen_random_uuid()::text), $2, $3, $4, $5, $6, coalesce($7, 0),
-                 $8, coalesce($9, first_state($2, ARRAY['backlog', 'unstarted'])), $10, $11, $12,
-                 $13, $14, coalesce($15::text[], '{}'), $16::text::date,
-                 coalesce($17::float8, extract(epoch FROM clock_timestamp())::float8), $18,
-                 CASE WHEN $14::text IS NULL THEN NULL ELSE now() END,
-                 CASE WHEN $13::text IS NULL THEN NULL ELSE now() END, $11)
-             RETURNING id",
-        )
-        .await
-        .map_err(error::internal)?;
+    check_refs(&client, &team, &input, true).await?;
+    let hooks = hooks::subscribed(&client, viewer, "Issue", Some(&team)).await?;
     let text = |key: &str| write::text(&input, key);
     let number_of = |key: &str| input.get(key).and_then(serde_json::Value::as_f64);
     let priority = input
@@ -194,34 +202,58 @@ pub(crate) async fn create(ctx: &ResolverContext<'_>) -> Result<Value> {
         .and_then(serde_json::Value::as_i64)
         .map(|p| p as i32);
     let labels = write::texts(&input, "labelIds")?;
-    let row = tx
-        .query_one(
-            &insert,
-            &[
-                &text("id")?,
-                &team,
-                &number,
-                &format!("{key}-{number}"),
-                &title,
-                &text("description")?,
-                &priority,
-                &number_of("estimate"),
-                &text("stateId")?,
-                &text("assigneeId")?,
-                &viewer.user_id,
-                &text("parentId")?,
-                &text("projectId")?,
-                &text("cycleId")?,
-                &labels,
-                &text("dueDate")?,
-                &number_of("sortOrder"),
-                &number_of("subIssueSortOrder"),
-            ],
-        )
-        .await
-        .map_err(db)?;
-    let id: String = row.get(0);
-    let (issue, json, sync) = write::render(&tx, shared, viewer, "Issue", &id).await?;
+    let sql = format!(
+        "{}, seq AS (
+                UPDATE teams SET issue_seq = issue_seq + 1 WHERE id = $4 AND archived_at IS NULL
+                RETURNING issue_seq, key),
+             created AS (
+                INSERT INTO issues AS t (id, team_id, number, identifier, title, description,
+                    priority, estimate, state_id, assignee_id, creator_id, parent_id, project_id,
+                    cycle_id, label_ids, due_date, sort_order, sub_issue_sort_order,
+                    added_to_cycle_at, added_to_project_at, updated_by)
+                SELECT coalesce($3, gen_random_uuid()::text), $4, seq.issue_seq,
+                    seq.key || '-' || seq.issue_seq, $5, $6, coalesce($7, 0), $8,
+                    coalesce($9, first_state($4, ARRAY['backlog', 'unstarted'])), $10, $2, $11,
+                    $12, $13, coalesce($14::text[], '{{}}'), $15::text::date,
+                    coalesce($16::float8, extract(epoch FROM clock_timestamp())::float8), $17,
+                    CASE WHEN $13::text IS NULL THEN NULL ELSE now() END,
+                    CASE WHEN $12::text IS NULL THEN NULL ELSE now() END, $2
+                FROM seq
+                RETURNING t AS issue)
+             SELECT issue_doc(created.issue, ctx.base)::text, nextval('sync_id_seq')
+             FROM ctx, created",
+        entity::CTX.trim_end(),
+    );
+    let params: [&(dyn ToSql + Sync); 17] = [
+        &shared.base,
+        &viewer.user_id,
+        &text("id")?,
+        &team,
+        &title,
+        &text("description")?,
+        &priority,
+        &number_of("estimate"),
+        &text("stateId")?,
+        &text("assigneeId")?,
+        &text("parentId")?,
+        &text("projectId")?,
+        &text("cycleId")?,
+        &labels,
+        &text("dueDate")?,
+        &number_of("sortOrder"),
+        &number_of("subIssueSortOrder"),
+    ];
+    if hooks.is_empty() {
+        let row = write::one(&client, &sql, &params, "Team").await?;
+        return Ok(write::payload(
+            "issue",
+            entity::parse(row.get(0))?,
+            row.get(1),
+        ));
+    }
+    let tx = client.transaction().await.map_err(error::internal)?;
+    let row = write::one(&tx, &sql, &params, "Team").await?;
+    let (issue, json, sync) = write::rendered(&row)?;
     let event = Event {
         resource: "Issue",
         action: "create",
@@ -229,7 +261,7 @@ pub(crate) async fn create(ctx: &ResolverContext<'_>) -> Result<Value> {
         data: &json,
         updated_from: None,
     };
-    let queued = hooks::emit(&tx, viewer, event).await?;
+    let queued = hooks.emit(&tx, viewer, event).await?;
     write::commit(shared, tx, queued).await?;
     Ok(write::payload("issue", issue, sync))
 }
@@ -266,7 +298,7 @@ async fn update_in(
     .await?;
     let team: String = row.get(0);
     let before: serde_json::Value = serde_json::from_str(row.get(1)).map_err(error::internal)?;
-    check_refs(tx, &team, input).await?;
+    check_refs(tx, &team, input, false).await?;
     let mut binder = Where::after(0);
     let mut sets = Vec::new();
     for (field, column, cast) in COLUMNS {

@@ -72,6 +72,7 @@ pub(crate) struct Viewer {
 pub(crate) struct App {
     shared: Shared,
     schema: async_graphql::dynamic::Schema,
+    documents: http::Documents,
 }
 
 impl Shared {
@@ -98,7 +99,11 @@ pub fn app(kit: Kit) -> Router {
         reason = "the schema is fixed at build time and unit-tested"
     )]
     let schema = schema::build(shared.clone()).expect("schema.graphql builds");
-    let app = App { shared, schema };
+    let app = App {
+        shared,
+        schema,
+        documents: http::Documents::default(),
+    };
     Router::new()
         .route("/graphql", post(http::graphql))
         .route("/graphql/schema", get(http::schema))

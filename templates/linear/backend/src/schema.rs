@@ -5,6 +5,8 @@
 //! `migrations/0002_documents.sql`), loading a related object when more than its id is
 //! selected; the fields in [`crate::resolvers`] (roots, connections, arguments) have their own.
 
+use std::collections::HashSet;
+
 use async_graphql::dynamic::{
     Enum, EnumItem, Field, FieldFuture, FieldValue, InputObject, InputValue, Interface,
     InterfaceField, Object, ResolverContext, Scalar, Schema, SchemaError, TypeRef, Union,
@@ -33,6 +35,16 @@ const MAX_COMPLEXITY: usize = 10_000;
 /// [`SchemaError`] when the SDL and the resolvers disagree (a bug, caught by the tests).
 pub(crate) fn build(data: crate::Shared) -> Result<Schema, SchemaError> {
     let document = parse_schema(SDL).map_err(|err| SchemaError(err.to_string()))?;
+    let objects: HashSet<Name> = document
+        .definitions
+        .iter()
+        .filter_map(|definition| match definition {
+            TypeSystemDefinition::Type(ty) if matches!(ty.node.kind, TypeKind::Object(_)) => {
+                Some(ty.node.name.node.clone())
+            }
+            _ => None,
+        })
+        .collect();
     let mut builder = Schema::build("Query", Some("Mutation"), None)
         .data(data)
         .limit_depth(MAX_DEPTH)
@@ -86,7 +98,7 @@ pub(crate) fn build(data: crate::Shared) -> Result<Schema, SchemaError> {
             TypeKind::Object(kind) => {
                 let mut object = Object::new(name.clone());
                 for field in kind.fields {
-                    object = object.field(field_of(&name, field.node));
+                    object = object.field(field_of(&name, field.node, &objects));
                 }
                 builder.register(described(object, description))
             }
@@ -154,17 +166,18 @@ fn input_value(definition: InputValueDefinition) -> InputValue {
 }
 
 /// A field of object `parent`: its own resolver when [`resolvers::custom`] has one, else the
-/// JSON lookup of [`from_parent`].
-fn field_of(parent: &str, definition: FieldDefinition) -> Field {
+/// JSON lookup of [`from_parent`]. `objects` names the SDL's object types.
+fn field_of(parent: &str, definition: FieldDefinition, objects: &HashSet<Name>) -> Field {
     let name = definition.name.node.to_string();
     let ty = type_ref(&definition.ty.node);
     let mut field = match resolvers::custom(parent, &name) {
         Some(resolve) => Field::new(name.clone(), ty, resolve),
         None => {
             let target = named_object(&definition.ty.node);
+            let borrow = objects.contains(base_name(&definition.ty.node));
             let key = name.clone();
             Field::new(name.clone(), ty, move |ctx| {
-                from_parent(ctx, &key, target.as_deref())
+                from_parent(ctx, &key, target.as_deref(), borrow)
             })
         }
     };
@@ -177,6 +190,14 @@ fn field_of(parent: &str, definition: FieldDefinition) -> Field {
     field.deprecation(deprecation(&definition.directives).as_deref())
 }
 
+/// The named type under any list and non-null wrappers.
+fn base_name(ty: &Type) -> &Name {
+    match &ty.base {
+        BaseType::Named(name) => name,
+        BaseType::List(item) => base_name(item),
+    }
+}
+
 /// The named type of a non-list field (a related object's type), if it is not a scalar.
 fn named_object(ty: &Type) -> Option<String> {
     match &ty.base {
@@ -185,20 +206,43 @@ fn named_object(ty: &Type) -> Option<String> {
     }
 }
 
+/// The JSON object a resolver's parent is: an owned value (a root or connection resolver's
+/// answer) or one borrowed from its own parent (see [`lend`]).
+pub(crate) fn parent_json<'a>(value: &'a FieldValue<'a>) -> Option<&'a Value> {
+    value.as_value().or_else(|| value.downcast_ref::<Value>())
+}
+
+/// `value` as a field's answer. Objects (and lists of them) are lent, not copied: their own
+/// fields read from them in turn, so a page of issues is never cloned. Scalars, enums and
+/// JSON values are copied, as async-graphql resolves those from owned values.
+fn lend(value: &Value, object: bool) -> FieldValue<'_> {
+    match value {
+        Value::Object(_) if object => FieldValue::borrowed_any(value),
+        Value::List(items) if object => FieldValue::list(items.iter().map(|item| lend(item, true))),
+        other => FieldValue::value(other.clone()),
+    }
+}
+
 /// Resolves `key` from the parent's JSON object; a related entity given as `{"id": …}` is
-/// loaded when the query selects more than its id.
-fn from_parent<'a>(ctx: ResolverContext<'a>, key: &str, target: Option<&str>) -> FieldFuture<'a> {
-    let Some(Value::Object(parent)) = ctx.parent_value.as_value() else {
+/// loaded when the query selects more than its id. `object`: the field's type is an object
+/// type (or a list of one), so the value is lent rather than copied.
+fn from_parent<'a>(
+    ctx: ResolverContext<'a>,
+    key: &str,
+    target: Option<&str>,
+    object: bool,
+) -> FieldFuture<'a> {
+    let Some(Value::Object(parent)) = parent_json(ctx.parent_value) else {
         return FieldFuture::Value(None);
     };
     let value = match parent.get(key) {
         None | Some(Value::Null) => return FieldFuture::Value(None),
         Some(value) => value,
     };
-    if let (Some(entity), Value::Object(object)) = (target, value)
-        && object.len() == 1
+    if let (Some(entity), Value::Object(fields)) = (target, value)
+        && fields.len() == 1
         && needs_more_than_id(&ctx)
-        && let Some(Value::String(id)) = object.get(&Name::new("id"))
+        && let Some(Value::String(id)) = fields.get(&Name::new("id"))
     {
         let (entity, id) = (entity.to_owned(), id.clone());
         return FieldFuture::new(async move {
@@ -208,7 +252,7 @@ fn from_parent<'a>(ctx: ResolverContext<'a>, key: &str, target: Option<&str>) ->
             Ok(loaded.map(FieldValue::value))
         });
     }
-    FieldFuture::Value(Some(FieldValue::value(value.clone())))
+    FieldFuture::Value(Some(lend(value, object)))
 }
 
 /// Whether the current field's selection asks for anything besides `id` and `__typename`.

@@ -2,7 +2,7 @@
 //! Postgres work only, the written object rendered inside that transaction (for the payload
 //! and the webhook alike), `lastSyncId`, and Postgres errors mapped to Linear's.
 
-use asym_kit::deadpool_postgres::Transaction;
+use asym_kit::deadpool_postgres::{GenericClient, Transaction};
 use asym_kit::tokio_postgres::Row;
 use asym_kit::tokio_postgres::error::SqlState;
 use asym_kit::tokio_postgres::types::ToSql;
@@ -52,13 +52,14 @@ pub(crate) fn only(input: &Map<String, serde_json::Value>, supported: &[&str]) -
     }
 }
 
-/// Runs cached statement `sql` with `params` inside `tx`: the one row it finds.
+/// Runs cached statement `sql` with `params` on `tx` (a transaction, or a plain connection
+/// for a single-statement write): the one row it finds.
 ///
 /// # Errors
 ///
 /// `entity` not found when there is none; Postgres errors as [`db`] maps them.
 pub(crate) async fn one(
-    tx: &Transaction<'_>,
+    tx: &impl GenericClient,
     sql: &str,
     params: &[&(dyn ToSql + Sync)],
     entity: &str,
@@ -168,12 +169,17 @@ pub(crate) async fn render(
         found.doc,
         found.table
     );
-    let statement = tx.prepare_cached(&sql).await.map_err(error::internal)?;
-    let row = tx
-        .query_opt(&statement, &[&shared.base, &viewer.user_id, &id])
-        .await
-        .map_err(error::internal)?
-        .ok_or_else(|| error::not_found(entity))?;
+    let row = one(tx, &sql, &[&shared.base, &viewer.user_id, &id], entity).await?;
+    rendered(&row)
+}
+
+/// A row of a document's JSON text and the next `lastSyncId`: the object as GraphQL and
+/// as JSON (for webhooks), and the sync id.
+///
+/// # Errors
+///
+/// Internal when the text is not JSON.
+pub(crate) fn rendered(row: &Row) -> Result<(Value, serde_json::Value, i64)> {
     let text: &str = row.get(0);
     let json: serde_json::Value = serde_json::from_str(text).map_err(error::internal)?;
     Ok((entity::parse(text)?, json, row.get(1)))
