@@ -115,12 +115,17 @@ fn a_spin_that_never_gets_healthy_leaves_nothing_behind() {
 }
 
 #[test]
-fn a_missing_image_names_the_build_command() {
+fn a_missing_image_with_builds_turned_off_names_the_build_command() {
     let templates = variant("slack-unbuilt", |m| {
         m["services"]["backend"]["image"] = json!("asym/never-built:0.0.0");
     });
     let home = TestHome::new("4230-4239", json!({ "templatePath": [templates.path()] }));
-    let out = home.asym(&["spin", "slack-unbuilt"]);
+    // Without ASYM_BUILD=never the image would be built from source (tests/e2e/downstream.rs).
+    let out = home
+        .command(&["spin", "slack-unbuilt"])
+        .env("ASYM_BUILD", "never")
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(1));
     let err = stderr(&out);
     assert!(
