@@ -186,8 +186,9 @@ fn a_crate_with_one_git_dependency_line_goes_green_and_builds_the_image_once() {
     let binary = String::from_utf8_lossy(&built.stdout)
         .lines()
         .filter_map(|l| serde_json::from_str::<Value>(l).ok())
+        .filter(|m| m["target"]["name"] == "slack")
         .find_map(|m| m["executable"].as_str().map(str::to_owned))
-        .expect("the test binary");
+        .expect("the tests/slack.rs binary");
     // No warm clone either: every process needs the image.
     home.asym(&["destroy", "--all"]);
     assert!(clone_ids(&home).is_empty());
@@ -213,6 +214,10 @@ fn a_crate_with_one_git_dependency_line_goes_green_and_builds_the_image_once() {
     let mut builds = 0;
     for run in &runs {
         builds += succeeded("a test process", run).matches(BUILDING).count();
+        assert!(
+            String::from_utf8_lossy(&run.stdout).contains("1 passed"),
+            "{run:?}"
+        );
     }
     took("eight test processes", t);
     assert_eq!(builds, 1, "eight processes, one build");
