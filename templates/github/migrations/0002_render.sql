@@ -43,7 +43,8 @@ CREATE FUNCTION gh_user(u users, b text) RETURNS json LANGUAGE sql STABLE AS $$
         'site_admin', u.site_admin)
 $$;
 
-CREATE FUNCTION gh_user_id(uid bigint, b text) RETURNS json LANGUAGE plpgsql STABLE AS $$
+-- STRICT: a missing user (no assignee, not closed) is null without running the lookup.
+CREATE FUNCTION gh_user_id(uid bigint, b text) RETURNS json LANGUAGE plpgsql STABLE STRICT AS $$
 BEGIN
     RETURN (SELECT gh_user(u, b) FROM users u WHERE u.id = uid
     );

@@ -114,6 +114,8 @@ pub(crate) struct Filter {
     pub(crate) clauses: Vec<String>,
     /// Their parameters, `$1` first.
     pub(crate) params: Vec<Box<dyn ToSql + Sync + Send>>,
+    /// An expression answering the number of matches more cheaply than counting them.
+    pub(crate) total: Option<String>,
 }
 
 impl Filter {
@@ -122,6 +124,7 @@ impl Filter {
         Self {
             clauses: Vec::new(),
             params: Vec::new(),
+            total: None,
         }
     }
 
@@ -205,6 +208,10 @@ fn user_filter(filter: &mut Filter, login: &str, column: &str, wildcards: bool) 
 
 /// Runs a filtered issue list: (total, the page's JSON array). `scored` adds the
 /// `score` search results carry.
+///
+/// The page comes back one issue a row (the total beside each), joined here: Postgres then
+/// never builds the whole page as one value. A page past the end asks for the first issue
+/// again to learn the total (none at all: the total is 0).
 pub(crate) async fn select(
     kit: &Kit,
     filter: &Filter,
@@ -213,22 +220,19 @@ pub(crate) async fn select(
     scored: bool,
 ) -> ApiResult<(i64, String)> {
     let n = filter.params.len();
-    let items = if scored {
-        format!(
-            "coalesce(json_agg((coalesce(i.rendered, gh_issue(i, ${})::text)::jsonb || '{{\"score\":1.0}}') ORDER BY {order}), '[]')::text",
-            n + 1
-        )
-    } else {
-        format!(
-            "'[' || coalesce(string_agg(coalesce(i.rendered, gh_issue(i, ${})::text), ',' ORDER BY {order}), '') || ']'",
-            n + 1
-        )
-    };
+    let mut item = format!("coalesce(i.rendered, gh_issue(i, ${})::text)", n + 1);
+    if scored {
+        item = format!("({item}::jsonb || '{{\"score\":1.0}}')::text");
+    }
+    let where_ = filter.sql();
+    let total = filter
+        .total
+        .clone()
+        .unwrap_or_else(|| format!("(SELECT count(*) FROM issues i WHERE {where_})"));
     let sql = format!(
-        "SELECT (SELECT count(*) FROM issues i WHERE {where_}),
-                (SELECT {items} FROM (
-                    SELECT * FROM issues i WHERE {where_} ORDER BY {order} LIMIT ${l} OFFSET ${o}) i)",
-        where_ = filter.sql(),
+        "SELECT {total}, {item} FROM (
+             SELECT * FROM issues i WHERE {where_} ORDER BY {order} LIMIT ${l} OFFSET ${o}
+         ) i ORDER BY {order}",
         l = n + 2,
         o = n + 3,
     );
@@ -244,8 +248,20 @@ pub(crate) async fn select(
     params.push(&offset);
     let client = kit.db().await?;
     let statement = client.prepare_cached(&sql).await?;
-    let row = client.query_one(&statement, &params).await?;
-    Ok((row.get(0), row.get(1)))
+    let rows = client.query(&statement, &params).await?;
+    let total = match rows.first() {
+        Some(row) => row.get(0),
+        None if offset > 0 => {
+            let (one, start) = (1_i64, 0_i64);
+            params.truncate(n + 1);
+            params.extend([&one as &(dyn ToSql + Sync), &start]);
+            let first = client.query_opt(&statement, &params).await?;
+            first.map_or(0, |row| row.get(0))
+        }
+        None => 0,
+    };
+    let items: Vec<&str> = rows.iter().map(|row| row.get(1)).collect();
+    Ok((total, format!("[{}]", items.join(","))))
 }
 
 async fn run_list(kit: &Kit, filter: &Filter, order: &str, path: &str, query: &Query) -> ApiResult {
@@ -268,6 +284,25 @@ pub(crate) async fn list(scope: Scope, query: Query) -> ApiResult {
     let mut filter = Filter::new();
     filter.add("i.repo_id = ?", repo.id);
     let order = common_filters(&mut filter, &query)?;
+    // Filtered by state alone, the total is the count `issue_counts` keeps (0006).
+    const NARROWING: [&str; 6] = [
+        "labels",
+        "since",
+        "assignee",
+        "creator",
+        "mentioned",
+        "milestone",
+    ];
+    if NARROWING.iter().all(|name| query.get(name).is_none()) {
+        let counted = match query.get("state").unwrap_or("open") {
+            "open" => "open",
+            "closed" => "closed",
+            _ => "open + closed",
+        };
+        filter.total = Some(format!(
+            "coalesce((SELECT {counted} FROM issue_counts WHERE repo_id = $1), 0)"
+        ));
+    }
     if let Some(login) = query.get("assignee") {
         user_filter(&mut filter, login, "i.assignee_ids", true);
     }
@@ -402,27 +437,11 @@ pub(crate) async fn set_labels(
     names: &[String],
     replace: bool,
 ) -> ApiResult<()> {
-    if replace {
-        client
-            .execute("DELETE FROM issue_labels WHERE issue_id = $1", &[&issue])
-            .await?;
-    }
-    if names.is_empty() {
-        return Ok(());
-    }
-    client
-        .execute(
-            "INSERT INTO labels (repo_id, name) SELECT $1, n FROM unnest($2::text[]) n ON CONFLICT DO NOTHING",
-            &[&repo, &names],
-        )
+    let statement = client
+        .prepare_cached("SELECT gh_issue_label($1, $2, $3, $4)")
         .await?;
     client
-        .execute(
-            "INSERT INTO issue_labels (issue_id, label_id)
-             SELECT $2, id FROM labels WHERE repo_id = $1 AND lower(name) = ANY(SELECT lower(n) FROM unnest($3::text[]) n)
-             ON CONFLICT DO NOTHING",
-            &[&repo, &issue, &names],
-        )
+        .execute(&statement, &[&repo, &issue, &names, &replace])
         .await?;
     Ok(())
 }
@@ -499,32 +518,32 @@ pub(crate) async fn create(scope: Scope, viewer: Viewer, body: Body) -> ApiResul
             )
         })?
         .get(0);
-    let tx = client.transaction().await?;
-    let statement = tx
+    let labels = labels.filter(|_| triage);
+    let open = client
         .prepare_cached(
-            "INSERT INTO issues (repo_id, number, title, body, user_id, assignee_ids, milestone_id)
-             VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+            "SELECT id, rendered FROM gh_issue_open($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
         )
         .await?;
-    let id: i64 = tx
-        .query_one(
-            &statement,
-            &[
-                &repo.id,
-                &number,
-                &title,
-                &text,
-                &viewer.user_id,
-                &assignee_ids,
-                &milestone_id,
-            ],
-        )
-        .await?
-        .get(0);
-    if triage && let Some(labels) = &labels {
-        set_labels(&tx, repo.id, id, labels, false).await?;
+    let args = |unhooked: &'static bool| -> [&(dyn ToSql + Sync); 10] {
+        [
+            &repo.id,
+            &number,
+            &title,
+            &text,
+            &viewer.user_id,
+            &assignee_ids,
+            &milestone_id,
+            &labels,
+            &base,
+            unhooked,
+        ]
+    };
+    // Without hooks listening, opening it is the one statement.
+    if let Some(row) = client.query_opt(&open, &args(&true)).await? {
+        return Ok(req::created(row.get(1)));
     }
-    let issue = refresh(&tx, base, id).await?;
+    let tx = client.transaction().await?;
+    let issue: String = tx.query_one(&open, &args(&false)).await?.get(1);
     let woke = announce(
         &tx,
         base,
