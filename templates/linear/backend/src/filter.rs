@@ -5,6 +5,7 @@
 //! `none`), `isMe`, and `and`/`or`. A filter field the clone does not implement is refused as
 //! invalid input naming it, never silently ignored.
 
+use asym_kit::tokio_postgres::types::ToSql;
 use serde_json::{Map, Value};
 
 use crate::connection::{Where, column};
@@ -464,35 +465,37 @@ fn date(w: &mut Where, cmp: Cmp, text: &str) -> Result<String> {
 
 /// A bound array for `in`/`nin`.
 fn list(w: &mut Where, cmp: Cmp, items: &[Value]) -> Result<String> {
-    let wrong = || error::invalid("`in`/`nin` items have the wrong type");
-    Ok(match cmp {
-        Cmp::Number => {
-            let numbers = items
-                .iter()
-                .map(|v| v.as_f64().ok_or_else(wrong))
-                .collect::<Result<Vec<_>>>()?;
-            format!("{}::float8[]", w.param(numbers))
-        }
-        Cmp::Bool => {
-            let flags = items
-                .iter()
-                .map(|v| v.as_bool().ok_or_else(wrong))
-                .collect::<Result<Vec<_>>>()?;
-            format!("{}::bool[]", w.param(flags))
-        }
-        _ => {
-            let texts = items
-                .iter()
-                .map(|v| v.as_str().map(str::to_owned).ok_or_else(wrong))
-                .collect::<Result<Vec<_>>>()?;
-            let cast = match cmp {
-                Cmp::Date => "::text[]::timestamptz[]",
-                Cmp::Day => "::text[]::date[]",
-                _ => "::text[]",
-            };
-            format!("{}{cast}", w.param(texts))
-        }
-    })
+    match cmp {
+        Cmp::Number => bind_all(w, items, Value::as_f64, "::float8[]"),
+        Cmp::Bool => bind_all(w, items, Value::as_bool, "::bool[]"),
+        Cmp::Date => bind_all(w, items, text, "::text[]::timestamptz[]"),
+        Cmp::Day => bind_all(w, items, text, "::text[]::date[]"),
+        _ => bind_all(w, items, text, "::text[]"),
+    }
+}
+
+/// An owned string item.
+fn text(value: &Value) -> Option<String> {
+    value.as_str().map(str::to_owned)
+}
+
+/// Binds `items`, each read by `read`, as one array parameter followed by `cast`.
+fn bind_all<T>(
+    w: &mut Where,
+    items: &[Value],
+    read: impl Fn(&Value) -> Option<T>,
+    cast: &str,
+) -> Result<String>
+where
+    Vec<T>: ToSql + Sync + Send + 'static,
+{
+    let values = items
+        .iter()
+        .map(|item| {
+            read(item).ok_or_else(|| error::invalid("`in`/`nin` items have the wrong type"))
+        })
+        .collect::<Result<Vec<T>>>()?;
+    Ok(format!("{}{cast}", w.param(values)))
 }
 
 #[cfg(test)]

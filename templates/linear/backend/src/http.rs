@@ -2,13 +2,10 @@
 //! OAuth tokens), the bounded body, execution, and Linear's statuses and headers
 //! (`X-Complexity`, `X-RateLimit-*`). `GET /graphql/schema` serves the SDL.
 
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use asym_kit::body::{self, BodyError, Limits};
 use asym_kit::credentials;
-use async_graphql::parser::types::ExecutableDocument;
 use async_graphql::{ErrorExtensionValues, Response as GqlResponse};
 use axum::body::Body;
 use axum::extract::State;
@@ -25,38 +22,6 @@ const LIMITS: Limits = Limits {
     max_depth: 64,
     max_keys: 10_000,
 };
-
-/// Most parsed documents [`Documents`] keeps (it starts over past that).
-const MAX_DOCUMENTS: usize = 256;
-
-/// Parsed documents by query text: a client sends the same few documents over and over
-/// (@linear/sdk has one per operation), so each is parsed once, not on every request.
-#[derive(Clone, Debug, Default)]
-pub(crate) struct Documents(Arc<Mutex<HashMap<String, ExecutableDocument>>>);
-
-impl Documents {
-    /// Gives `request` its parsed document: a copy of the kept one, or parsed now and kept.
-    /// A query that does not parse is left for async-graphql to report as it always does.
-    fn prepare(&self, request: &mut async_graphql::Request) {
-        let kept = self.lock().get(&request.query).cloned();
-        if let Some(document) = kept {
-            request.set_parsed_query(document);
-            return;
-        }
-        if let Ok(document) = request.parsed_query() {
-            let document = document.clone();
-            let mut documents = self.lock();
-            if documents.len() >= MAX_DOCUMENTS {
-                documents.clear();
-            }
-            documents.insert(request.query.clone(), document);
-        }
-    }
-
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, ExecutableDocument>> {
-        self.0.lock().unwrap_or_else(PoisonError::into_inner)
-    }
-}
 
 /// Credential kinds, as provisioned.
 pub(crate) const API_KEY: &str = "apiKey";
@@ -157,9 +122,12 @@ pub(crate) async fn graphql(State(app): State<App>, headers: HeaderMap, body: Bo
         Ok(limits) => limits,
         Err(response) => return response,
     };
-    app.documents.prepare(&mut request);
-    let mut response = app.schema.execute(request.data(viewer)).await;
-    let complexity = analyzed(&mut response);
+    let ticket = app.documents.prepare(&mut request);
+    let mut response = app
+        .schema
+        .execute(request.data(viewer).data(ticket.clone()))
+        .await;
+    let complexity = ticket.complexity();
     let status = status_of(&mut response);
     let mut reply = (status, axum::Json(&response)).into_response();
     let headers = reply.headers_mut();
@@ -192,21 +160,6 @@ pub(crate) async fn graphql(State(app): State<App>, headers: HeaderMap, body: Bo
     }
     ratelimit::charge(&app.shared, &limits, &credential, complexity).await;
     reply
-}
-
-/// Takes async-graphql's analyzer figures out of the response; answers the complexity.
-fn analyzed(response: &mut GqlResponse) -> u64 {
-    response
-        .extensions
-        .remove("analyzer")
-        .and_then(|value| match value {
-            async_graphql::Value::Object(map) => match map.get("complexity") {
-                Some(async_graphql::Value::Number(n)) => n.as_u64(),
-                _ => None,
-            },
-            _ => None,
-        })
-        .unwrap_or(0)
 }
 
 /// Linear's status: 400 when the query did not parse or validate (errors without a path,

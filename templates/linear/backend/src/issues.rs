@@ -94,33 +94,15 @@ fn check_values(input: &Input) -> Result<()> {
     Ok(())
 }
 
-/// The reference fields of `IssueCreateInput`/`IssueUpdateInput` that [`check_refs`] checks.
-const REF_FIELDS: [&str; 7] = [
-    "stateId",
-    "assigneeId",
-    "parentId",
-    "projectId",
-    "cycleId",
-    "labelIds",
-    "addedLabelIds",
-];
-
 /// Refuses references that do not exist or belong to another team, in one statement; with
-/// `team_first`, an unknown or archived team is refused before them. Nothing is asked of
-/// Postgres when the input names no reference.
+/// `team_first`, an unknown or archived team is refused before them. Postgres is not asked
+/// when the input names no reference.
 async fn check_refs(
     tx: &impl GenericClient,
     team: &str,
     input: &Input,
     team_first: bool,
 ) -> Result<()> {
-    if REF_FIELDS
-        .iter()
-        .all(|key| input.get(*key).is_none_or(serde_json::Value::is_null))
-    {
-        return Ok(());
-    }
-    let text = |key: &str| write::text(input, key);
     let labels: Vec<String> = ["labelIds", "addedLabelIds"]
         .iter()
         .map(|key| write::texts(input, key))
@@ -129,6 +111,13 @@ async fn check_refs(
         .flatten()
         .flatten()
         .collect();
+    let refs = ["stateId", "assigneeId", "parentId", "projectId", "cycleId"]
+        .into_iter()
+        .map(|key| write::text(input, key))
+        .collect::<Result<Vec<_>>>()?;
+    if labels.is_empty() && refs.iter().all(Option::is_none) {
+        return Ok(());
+    }
     let statement = tx
         .prepare_cached(
             "SELECT (NOT $8 OR EXISTS (SELECT 1 FROM teams WHERE id = $1 AND archived_at IS NULL)),
@@ -148,11 +137,11 @@ async fn check_refs(
             &statement,
             &[
                 &team,
-                &text("stateId")?,
-                &text("assigneeId")?,
-                &text("parentId")?,
-                &text("projectId")?,
-                &text("cycleId")?,
+                &refs[0],
+                &refs[1],
+                &refs[2],
+                &refs[3],
+                &refs[4],
                 &labels,
                 &team_first,
             ],

@@ -9,6 +9,7 @@
 //! | concern | module |
 //! |---|---|
 //! | HTTP: auth, body limits, statuses, `X-Complexity`/`X-RateLimit-*`, `GET /graphql/schema` | `http` |
+//! | documents parsed and validated once per distinct request; complexity | `prepared` |
 //! | the dynamic schema from the SDL; fields read from their parent's JSON | `schema` |
 //! | which fields have their own resolver | `resolvers` |
 //! | resources: tables and their JSON documents (`migrations/0002_documents.sql`) | `entity` |
@@ -31,6 +32,7 @@ mod filter;
 mod hooks;
 mod http;
 mod issues;
+mod prepared;
 mod queries;
 mod ratelimit;
 mod resolvers;
@@ -72,7 +74,7 @@ pub(crate) struct Viewer {
 pub(crate) struct App {
     shared: Shared,
     schema: async_graphql::dynamic::Schema,
-    documents: http::Documents,
+    documents: prepared::Documents,
 }
 
 impl Shared {
@@ -102,7 +104,7 @@ pub fn app(kit: Kit) -> Router {
     let app = App {
         shared,
         schema,
-        documents: http::Documents::default(),
+        documents: prepared::Documents::default(),
     };
     Router::new()
         .route("/graphql", post(http::graphql))

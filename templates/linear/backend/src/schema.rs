@@ -49,7 +49,7 @@ pub(crate) fn build(data: crate::Shared) -> Result<Schema, SchemaError> {
         .data(data)
         .limit_depth(MAX_DEPTH)
         .limit_complexity(MAX_COMPLEXITY)
-        .extension(async_graphql::extensions::Analyzer);
+        .extension(crate::prepared::Validations::new());
     for definition in document.definitions {
         let TypeSystemDefinition::Type(definition) = definition else {
             continue;
