@@ -36,43 +36,36 @@ CREATE TRIGGER issues_slug BEFORE INSERT OR UPDATE OF title ON issues
 CREATE TRIGGER issues_state_times BEFORE INSERT OR UPDATE OF state_id ON issues
     FOR EACH ROW EXECUTE FUNCTION issue_state_times();
 
+-- A relation's change as IssueHistory reports it (`fromStateId`, `toStateId`, `fromState`,
+-- `toState` for 'State'), or nothing when it did not change.
+CREATE FUNCTION ref_change(name text, before text, after text) RETURNS jsonb LANGUAGE sql IMMUTABLE AS $$
+SELECT CASE WHEN before IS DISTINCT FROM after
+    THEN jsonb_build_object('from' || name || 'Id', before, 'to' || name || 'Id', after,
+                            'from' || name, ref(before), 'to' || name, ref(after))
+    ELSE '{}' END
+$$;
+
+-- A value's change (`fromPriority`, `toPriority` for 'Priority'), or nothing.
+CREATE FUNCTION value_change(name text, before anyelement, after anyelement) RETURNS jsonb LANGUAGE sql IMMUTABLE AS $$
+SELECT CASE WHEN before IS DISTINCT FROM after
+    THEN jsonb_build_object('from' || name, before, 'to' || name, after)
+    ELSE '{}' END
+$$;
+
 CREATE FUNCTION issue_history_record() RETURNS trigger LANGUAGE plpgsql AS $$
-DECLARE c jsonb := '{}';
+DECLARE c jsonb;
 BEGIN
-    IF NEW.state_id IS DISTINCT FROM OLD.state_id THEN
-        c := c || jsonb_build_object('fromStateId', OLD.state_id, 'toStateId', NEW.state_id,
-            'fromState', ref(OLD.state_id), 'toState', ref(NEW.state_id));
-    END IF;
-    IF NEW.assignee_id IS DISTINCT FROM OLD.assignee_id THEN
-        c := c || jsonb_build_object('fromAssigneeId', OLD.assignee_id, 'toAssigneeId', NEW.assignee_id,
-            'fromAssignee', ref(OLD.assignee_id), 'toAssignee', ref(NEW.assignee_id));
-    END IF;
-    IF NEW.priority IS DISTINCT FROM OLD.priority THEN
-        c := c || jsonb_build_object('fromPriority', OLD.priority, 'toPriority', NEW.priority);
-    END IF;
-    IF NEW.title IS DISTINCT FROM OLD.title THEN
-        c := c || jsonb_build_object('fromTitle', OLD.title, 'toTitle', NEW.title);
-    END IF;
+    c := ref_change('State', OLD.state_id, NEW.state_id)
+        || ref_change('Assignee', OLD.assignee_id, NEW.assignee_id)
+        || value_change('Priority', OLD.priority, NEW.priority)
+        || value_change('Title', OLD.title, NEW.title)
+        || value_change('Estimate', OLD.estimate, NEW.estimate)
+        || value_change('DueDate', OLD.due_date, NEW.due_date)
+        || ref_change('Parent', OLD.parent_id, NEW.parent_id)
+        || ref_change('Project', OLD.project_id, NEW.project_id)
+        || ref_change('Cycle', OLD.cycle_id, NEW.cycle_id);
     IF NEW.description IS DISTINCT FROM OLD.description THEN
         c := c || jsonb_build_object('updatedDescription', true);
-    END IF;
-    IF NEW.estimate IS DISTINCT FROM OLD.estimate THEN
-        c := c || jsonb_build_object('fromEstimate', OLD.estimate, 'toEstimate', NEW.estimate);
-    END IF;
-    IF NEW.due_date IS DISTINCT FROM OLD.due_date THEN
-        c := c || jsonb_build_object('fromDueDate', OLD.due_date, 'toDueDate', NEW.due_date);
-    END IF;
-    IF NEW.parent_id IS DISTINCT FROM OLD.parent_id THEN
-        c := c || jsonb_build_object('fromParentId', OLD.parent_id, 'toParentId', NEW.parent_id,
-            'fromParent', ref(OLD.parent_id), 'toParent', ref(NEW.parent_id));
-    END IF;
-    IF NEW.project_id IS DISTINCT FROM OLD.project_id THEN
-        c := c || jsonb_build_object('fromProjectId', OLD.project_id, 'toProjectId', NEW.project_id,
-            'fromProject', ref(OLD.project_id), 'toProject', ref(NEW.project_id));
-    END IF;
-    IF NEW.cycle_id IS DISTINCT FROM OLD.cycle_id THEN
-        c := c || jsonb_build_object('fromCycleId', OLD.cycle_id, 'toCycleId', NEW.cycle_id,
-            'fromCycle', ref(OLD.cycle_id), 'toCycle', ref(NEW.cycle_id));
     END IF;
     IF NEW.label_ids IS DISTINCT FROM OLD.label_ids THEN
         c := c || jsonb_build_object(
