@@ -3,8 +3,9 @@
 //! installation token may create check runs; a classic token gets 403, as on GitHub.
 
 use asym_kit::deadpool_postgres::GenericClient;
+use asym_kit::tokio_postgres::Row;
 use axum::http::StatusCode;
-use axum::response::IntoResponse;
+use axum::response::{IntoResponse, Response};
 use serde_json::{Map, Value, json};
 
 use crate::db;
@@ -346,11 +347,7 @@ pub(crate) async fn runs_for_ref(scope: Scope<String>, query: Query) -> ApiResul
             &[&repo.id, &sha, &query.get("check_name"), &status, &scope.base(), &page.limit(), &page.offset()],
         )
         .await?;
-    let body = json!({
-        "total_count": row.get::<_, i64>(0),
-        "check_runs": serde_json::from_str::<Value>(row.get(1)).unwrap_or(Value::Null),
-    });
-    Ok(axum::Json(body).into_response())
+    Ok(counted("check_runs", &row))
 }
 
 /// `GET /repos/{owner}/{repo}/commits/{ref}/check-suites`.
@@ -364,11 +361,14 @@ pub(crate) async fn suites_for_ref(scope: Scope<String>) -> ApiResult {
             &[&repo.id, &sha, &scope.base()],
         )
         .await?;
-    let body = json!({
-        "total_count": row.get::<_, i64>(0),
-        "check_suites": serde_json::from_str::<Value>(row.get(1)).unwrap_or(Value::Null),
-    });
-    Ok(axum::Json(body).into_response())
+    Ok(counted("check_suites", &row))
+}
+
+/// `{"total_count": n, <key>: [...]}` from a row of the count and the JSON array's text.
+fn counted(key: &str, row: &Row) -> Response {
+    let items = serde_json::from_str::<Value>(row.get(1)).unwrap_or(Value::Null);
+    let body = json!({ "total_count": row.get::<_, i64>(0), key: items });
+    axum::Json(body).into_response()
 }
 
 /// `GET /repos/{owner}/{repo}/check-suites/{id}`.

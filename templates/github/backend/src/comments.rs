@@ -2,7 +2,7 @@
 //! update, delete. Pull-request conversation comments are issue comments too.
 
 use asym_kit::Kit;
-use asym_kit::deadpool_postgres::GenericClient;
+use asym_kit::deadpool_postgres::{GenericClient, Object};
 
 use crate::db;
 use crate::error::{ApiError, ApiResult};
@@ -159,17 +159,29 @@ pub(crate) async fn get(scope: Scope<String>) -> ApiResult {
     Ok(req::ok(render(&client, scope.base(), id).await?))
 }
 
+/// Comment `id` (its id, its issue's) for `viewer` to `verb` (edit, delete): its author may,
+/// others need triage access.
+async fn writable(
+    scope: &Scope<String>,
+    id: &str,
+    viewer: &Viewer,
+    verb: &str,
+) -> ApiResult<(Object, Repo, (i64, i64))> {
+    let (client, repo) = scope.open().await?;
+    let (id, author, issue) = find(&client, &repo, id).await?;
+    if author != viewer.user_id && !repo.can(Access::Triage) {
+        return Err(ApiError::forbidden(format!(
+            "Must have triage access to {verb} this comment."
+        )));
+    }
+    Ok((client, repo, (id, issue)))
+}
+
 /// `PATCH /repos/{owner}/{repo}/issues/comments/{id}`: its author, or triage access.
 pub(crate) async fn update(scope: Scope<String>, viewer: Viewer, body: Body) -> ApiResult {
     let id = &scope.path;
     let text = body.required("body", "IssueComment")?.to_owned();
-    let (mut client, repo) = scope.open().await?;
-    let (id, author, issue) = find(&client, &repo, id).await?;
-    if author != viewer.user_id && !repo.can(Access::Triage) {
-        return Err(ApiError::forbidden(
-            "Must have triage access to edit this comment.",
-        ));
-    }
+    let (mut client, repo, (id, issue)) = writable(&scope, id, &viewer, "edit").await?;
     let base = scope.base();
     let tx = client.transaction().await?;
     tx.execute(
@@ -186,13 +198,7 @@ pub(crate) async fn update(scope: Scope<String>, viewer: Viewer, body: Body) -> 
 /// `DELETE /repos/{owner}/{repo}/issues/comments/{id}`: 204.
 pub(crate) async fn delete(scope: Scope<String>, viewer: Viewer) -> ApiResult {
     let id = &scope.path;
-    let (mut client, repo) = scope.open().await?;
-    let (id, author, issue) = find(&client, &repo, id).await?;
-    if author != viewer.user_id && !repo.can(Access::Triage) {
-        return Err(ApiError::forbidden(
-            "Must have triage access to delete this comment.",
-        ));
-    }
+    let (mut client, repo, (id, issue)) = writable(&scope, id, &viewer, "delete").await?;
     let base = scope.base();
     let tx = client.transaction().await?;
     let comment = render(&tx, base, id).await?;

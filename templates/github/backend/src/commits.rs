@@ -254,13 +254,7 @@ pub(crate) async fn list(scope: Scope, query: Query) -> ApiResult {
         }
         picked.push((sha, commit));
     }
-    let page = query.page();
-    let total = i64::try_from(picked.len()).unwrap_or(0);
-    let slice: Vec<_> = picked
-        .into_iter()
-        .skip(usize::try_from(page.offset()).unwrap_or(usize::MAX))
-        .take(usize::try_from(page.limit()).unwrap_or(0))
-        .collect();
+    let (total, slice) = query.slice(picked);
     let items = render_list(&client, base, &repo, &slice).await?;
     Ok(req::paged(
         base,

@@ -574,13 +574,7 @@ pub(crate) async fn files(scope: Scope<String>, query: Query) -> ApiResult {
     let (client, repo) = scope.open().await?;
     let pull = find(&client, &repo, number).await?;
     let changed = changes(&client, &repo, &pull).await?;
-    let page = query.page();
-    let total = i64::try_from(changed.len()).unwrap_or(0);
-    let slice: Vec<_> = changed
-        .into_iter()
-        .skip(usize::try_from(page.offset()).unwrap_or(usize::MAX))
-        .take(usize::try_from(page.limit()).unwrap_or(0))
-        .collect();
+    let (total, slice) = query.slice(changed);
     let items = commits::files_json(&client, base, &repo, &pull.head_sha, &slice).await?;
     Ok(req::paged(
         base,
@@ -598,13 +592,7 @@ pub(crate) async fn commits(scope: Scope<String>, query: Query) -> ApiResult {
     let (client, repo) = scope.open().await?;
     let pull = find(&client, &repo, number).await?;
     let mine = own_commits(&client, &repo, &pull).await?;
-    let page = query.page();
-    let total = i64::try_from(mine.len()).unwrap_or(0);
-    let slice: Vec<_> = mine
-        .into_iter()
-        .skip(usize::try_from(page.offset()).unwrap_or(usize::MAX))
-        .take(usize::try_from(page.limit()).unwrap_or(0))
-        .collect();
+    let (total, slice) = query.slice(mine);
     let items = commits::render_list(&client, base, &repo, &slice).await?;
     Ok(req::paged(
         base,

@@ -43,6 +43,18 @@ impl Query {
     pub(crate) fn page(&self) -> PageRequest {
         PageRequest::from_query(&self.0, PER_PAGE, MAX_PER_PAGE)
     }
+
+    /// The requested page of a list held in memory, with the list's length.
+    pub(crate) fn slice<T>(&self, items: Vec<T>) -> (i64, Vec<T>) {
+        let page = self.page();
+        let total = i64::try_from(items.len()).unwrap_or(0);
+        let slice = items
+            .into_iter()
+            .skip(usize::try_from(page.offset()).unwrap_or(usize::MAX))
+            .take(usize::try_from(page.limit()).unwrap_or(0))
+            .collect();
+        (total, slice)
+    }
 }
 
 /// A handler's `query: Query` argument: the request's query string, decoded.
