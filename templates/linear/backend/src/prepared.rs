@@ -135,3 +135,47 @@ impl Extension for Validating {
         Ok(result)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Runs `query` as the server does: prepared, then executed with its ticket.
+    async fn run(
+        schema: &async_graphql::dynamic::Schema,
+        documents: &Documents,
+        query: &str,
+    ) -> (async_graphql::Response, u64) {
+        let mut request = Request::new(query);
+        let ticket = documents.prepare(&mut request);
+        let response = schema.execute(request.data(ticket.clone())).await;
+        (response, ticket.complexity())
+    }
+
+    #[tokio::test]
+    async fn a_repeated_request_is_answered_alike_from_the_kept_work() {
+        let schema = crate::schema::build(crate::Shared::offline()).unwrap();
+        let documents = Documents::default();
+        let query = "{ issuePriorityValues { priority label } }";
+        let (first, complexity) = run(&schema, &documents, query).await;
+        assert!(first.errors.is_empty(), "{:?}", first.errors);
+        assert_eq!(complexity, 3);
+        assert!(documents.0.get(query).is_some());
+        let (again, complexity) = run(&schema, &documents, query).await;
+        assert_eq!(again.data, first.data);
+        assert_eq!(complexity, 3);
+    }
+
+    #[tokio::test]
+    async fn a_request_that_fails_validation_fails_alike_every_time() {
+        let schema = crate::schema::build(crate::Shared::offline()).unwrap();
+        let documents = Documents::default();
+        let query = "{ issuePriorityValues { nonsense } }";
+        for _ in 0..2 {
+            let (response, complexity) = run(&schema, &documents, query).await;
+            assert_eq!(response.errors.len(), 1);
+            assert!(response.errors[0].message.contains("nonsense"));
+            assert_eq!(complexity, 0);
+        }
+    }
+}
