@@ -68,20 +68,24 @@ pub fn pinned(
 
 /// Pins `template` to `digest` in `asym.lock` (replacing its pin), under the same lock as
 /// [`pinned`]. For a pinned image that is gone from this machine and was built again.
+/// Whether the pin changed (another process may have re-pinned it first).
 ///
 /// # Errors
 /// `Internal` when `asym.lock` cannot be locked or written.
-pub fn repin(home: &Home, manifest_dir: &str, template: &str, digest: &str) -> Result<(), Error> {
+pub fn repin(home: &Home, manifest_dir: &str, template: &str, digest: &str) -> Result<bool, Error> {
     let path = lock_path(manifest_dir);
     let guard = lock(home)?;
     let mut pins = read_pins(&path);
+    if pins.get(template).is_some_and(|pinned| pinned == digest) {
+        return Ok(false);
+    }
     pins.insert(template.to_owned(), digest.to_owned());
     write_pins(&path, &pins).map_err(|e| Error::Internal {
         context: format!("writing {}", path.display()),
         source: e.into(),
     })?;
     drop(guard);
-    Ok(())
+    Ok(true)
 }
 
 /// The lock on `$ASYM_HOME/pin.lock` that writers of `asym.lock` files take.

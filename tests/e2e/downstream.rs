@@ -207,9 +207,14 @@ fn a_crate_with_one_git_dependency_line_goes_green_and_builds_the_image_once() {
                 .unwrap()
         })
         .collect();
+    // Drained at once, each on its own thread: a full pipe would stall its writer (the
+    // building process, cargo's output) and everyone waiting for the build behind it.
     let runs: Vec<Output> = children
         .into_iter()
-        .map(|child| child.wait_with_output().unwrap())
+        .map(|child| std::thread::spawn(move || child.wait_with_output().unwrap()))
+        .collect::<Vec<_>>()
+        .into_iter()
+        .map(|waiter| waiter.join().unwrap())
         .collect();
     let mut builds = 0;
     for run in &runs {

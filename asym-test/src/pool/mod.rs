@@ -379,16 +379,17 @@ impl<'a, P: PoolProvider + 'static> Pools<'a, P> {
                         // and pin that.
                         drop(guard);
                         let digest = block_on(self.provider.resolve_image(request.template))?;
-                        asym_engine::say(&format!(
-                            "asym.lock pinned {} to an image not on this machine; pinned it to {digest}",
-                            request.template
-                        ));
-                        asym_engine::repin(
+                        if asym_engine::repin(
                             self.provider.home(),
                             manifest_dir,
                             request.template,
                             &digest,
-                        )?;
+                        )? {
+                            asym_engine::say(&format!(
+                                "asym.lock pinned {} to an image not on this machine; pinned it to {digest}",
+                                request.template
+                            ));
+                        }
                         pool = remember(self.resolve(manifest_dir, request)?);
                         repinned = true;
                         continue;
