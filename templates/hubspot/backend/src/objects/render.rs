@@ -1,7 +1,7 @@
 //! Objects as HubSpot answers them: `{id, properties, createdAt, updatedAt, archived}` with
 //! the requested (or default) properties, `propertiesWithHistory` and v3 `associations`.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use asym_kit::deadpool_postgres::GenericClient;
 use serde_json::{Map, Value, json};
@@ -11,7 +11,7 @@ use crate::assoc;
 use crate::error::ApiError;
 use crate::request::Args;
 use crate::types::{CALCULATED, ObjectType};
-use crate::values;
+use crate::values::{self, Definition};
 
 /// Which properties a response carries.
 #[derive(Debug, Clone)]
@@ -76,6 +76,34 @@ impl View {
         history: &[String],
         associations: &[String],
     ) -> Result<Self, ApiError> {
+        let known = if properties.is_empty() {
+            HashMap::new()
+        } else {
+            let asked: Vec<&str> = properties
+                .iter()
+                .chain(history)
+                .map(String::as_str)
+                .collect();
+            values::definitions(client, object_type.name, &asked).await?
+        };
+        Ok(Self::among(
+            object_type,
+            properties,
+            &known,
+            history,
+            associations,
+        ))
+    }
+
+    /// [`View::resolve`] with the definitions already read: `known` holds (at least) every
+    /// existing property among `properties`.
+    pub(crate) fn among(
+        object_type: &ObjectType,
+        properties: &[String],
+        known: &HashMap<String, Definition>,
+        history: &[String],
+        associations: &[String],
+    ) -> Self {
         let names: Vec<String> = if properties.is_empty() {
             object_type
                 .defaults
@@ -83,23 +111,17 @@ impl View {
                 .map(|s| (*s).to_owned())
                 .collect()
         } else {
-            let asked: Vec<&str> = properties
-                .iter()
-                .chain(history)
-                .map(String::as_str)
-                .collect();
-            let known = values::definitions(client, object_type.name, &asked).await?;
             properties
                 .iter()
                 .filter(|name| known.contains_key(*name))
                 .cloned()
                 .collect()
         };
-        Ok(Self {
+        Self {
             selection: Selection::Named(names),
             history: history.to_vec(),
             associations: assoc::requested(associations),
-        })
+        }
     }
 }
 
