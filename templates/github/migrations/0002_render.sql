@@ -1,8 +1,12 @@
 -- How rows read as GitHub's JSON. Every renderer takes the clone's base URL `b` (its
 -- public address) so that every `url`, `html_url` and `*_url` field points back at the
 -- clone. Reads are one statement: `SELECT gh_issue(i, $1) FROM issues i WHERE …`.
+--
+-- SQL helpers are declared as volatile as their bodies are (to_char and json_build_object
+-- are STABLE): a helper declared IMMUTABLE over a STABLE body is not inlined, and is then
+-- planned anew inside every render that calls it.
 
-CREATE FUNCTION gh_ts(t timestamptz) RETURNS text LANGUAGE sql IMMUTABLE AS $$
+CREATE FUNCTION gh_ts(t timestamptz) RETURNS text LANGUAGE sql STABLE AS $$
     SELECT to_char(t AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')
 $$;
 
@@ -155,7 +159,7 @@ BEGIN
     );
 END $$;
 
-CREATE FUNCTION gh_permissions(perm text) RETURNS json LANGUAGE sql IMMUTABLE AS $$
+CREATE FUNCTION gh_permissions(perm text) RETURNS json LANGUAGE sql STABLE AS $$
     SELECT json_build_object(
         'admin', perm = 'admin',
         'maintain', perm IN ('admin', 'maintain'),
@@ -262,7 +266,7 @@ BEGIN
     );
 END $$;
 
-CREATE FUNCTION gh_label(l labels, ru text) RETURNS json LANGUAGE sql IMMUTABLE AS $$
+CREATE FUNCTION gh_label(l labels, ru text) RETURNS json LANGUAGE sql STABLE AS $$
     SELECT json_build_object(
         'id', l.id,
         'node_id', gh_node('LA', l.id),
