@@ -3,7 +3,7 @@
 
 use serde_json::{Map, Value, json};
 
-use crate::error::{ApiError, ApiResult, invalid};
+use crate::error::{ApiError, ApiResult, array_at, invalid};
 use crate::richtext;
 
 /// Most blocks in one `children` array.
@@ -52,16 +52,7 @@ pub(crate) struct NewBlock {
 
 /// Checks a `children` array at `path`; `depth` counts the levels left for nesting.
 pub(crate) fn blocks(value: &Value, path: &str, depth: usize) -> ApiResult<Vec<NewBlock>> {
-    let items = value
-        .as_array()
-        .ok_or_else(|| invalid(path, "an array", value))?;
-    if items.len() > MAX_CHILDREN {
-        return Err(ApiError::validation(format!(
-            "body failed validation: {path}.length should be ≤ `{MAX_CHILDREN}`, instead was `{}`.",
-            items.len()
-        )));
-    }
-    items
+    array_at(value, path, MAX_CHILDREN)?
         .iter()
         .enumerate()
         .map(|(i, item)| block(item, &format!("{path}[{i}]"), depth))

@@ -18,6 +18,24 @@ pub(crate) fn invalid(path: &str, should: &str, was: &Value) -> ApiError {
     ))
 }
 
+/// The array at `path` holding at most `max` items, or Notion's validation error.
+///
+/// # Errors
+///
+/// 400 `validation_error` when `value` is not an array or holds more than `max` items.
+pub(crate) fn array_at<'a>(value: &'a Value, path: &str, max: usize) -> ApiResult<&'a [Value]> {
+    let items = value
+        .as_array()
+        .ok_or_else(|| invalid(path, "an array", value))?;
+    if items.len() > max {
+        return Err(ApiError::validation(format!(
+            "body failed validation: {path}.length should be ≤ `{max}`, instead was `{}`.",
+            items.len()
+        )));
+    }
+    Ok(items)
+}
+
 /// A failed request.
 #[derive(Debug)]
 pub(crate) struct ApiError {

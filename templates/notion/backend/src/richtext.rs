@@ -3,7 +3,7 @@
 
 use serde_json::{Map, Value, json};
 
-use crate::error::{ApiError, ApiResult, invalid};
+use crate::error::{ApiError, ApiResult, array_at, invalid};
 
 /// Most characters in one text item's `content` (and a link's URL).
 pub(crate) const MAX_TEXT: usize = 2000;
@@ -12,16 +12,7 @@ pub(crate) const MAX_ITEMS: usize = 100;
 
 /// Normalises the rich-text array at `path`.
 pub(crate) fn normalize(value: &Value, path: &str) -> ApiResult<Value> {
-    let items = value
-        .as_array()
-        .ok_or_else(|| invalid(path, "an array", value))?;
-    if items.len() > MAX_ITEMS {
-        return Err(ApiError::validation(format!(
-            "body failed validation: {path}.length should be ≤ `{MAX_ITEMS}`, instead was `{}`.",
-            items.len()
-        )));
-    }
-    items
+    array_at(value, path, MAX_ITEMS)?
         .iter()
         .enumerate()
         .map(|(i, item)| item_of(item, &format!("{path}[{i}]")))
