@@ -109,17 +109,7 @@ SELECT 6000 + n, 'tasks',
        '2024-05-01T12:00:00Z', '2024-05-01T12:00:00Z'
 FROM generate_series(1, 10) AS n;
 
-UPDATE objects SET
-    properties = properties || jsonb_build_object(
-        'hs_object_id', id::text,
-        'createdate', to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
-        'lastmodifieddate', to_char(updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
-        'hs_lastmodifieddate', to_char(updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')),
-    history = (SELECT jsonb_object_agg(key, jsonb_build_array(jsonb_build_object(
-        'value', value,
-        'timestamp', to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
-        'sourceType', 'CRM_UI')))
-        FROM jsonb_each_text(properties));
+SELECT seed_calculated();
 
 -- Associations, both directions: contacts to their company (unlabelled + primary), deals to
 -- a company and its first contact, tickets to a contact, line items to won deals, notes and

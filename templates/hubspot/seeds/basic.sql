@@ -34,18 +34,7 @@ INSERT INTO objects (id, type, properties, created_at, updated_at) VALUES
         '2024-02-03T10:00:00Z', '2024-02-03T10:00:00Z');
 
 -- The calculated properties and each value's first history entry, as the engine writes them.
-UPDATE objects SET
-    properties = properties || jsonb_build_object(
-        'hs_object_id', id::text,
-        'createdate', to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
-        'lastmodifieddate', to_char(updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
-        'hs_lastmodifieddate', to_char(updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')),
-    history = (SELECT jsonb_object_agg(key, jsonb_build_array(jsonb_build_object(
-        'value', value,
-        'timestamp', to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
-        'sourceType', 'CRM_UI')))
-        FROM jsonb_each_text(properties))
-WHERE id < 1000;
+SELECT seed_calculated();
 
 -- Both directions of each association (unlabelled, plus primary company for contacts).
 WITH pairs (from_type, from_id, to_type, to_id, primary_too) AS (VALUES
