@@ -200,6 +200,7 @@ fn a_crate_with_one_git_dependency_line_goes_green_and_builds_the_image_once() {
             Command::new(&binary)
                 .current_dir(krate.path())
                 .env("ASYM_HOME", home.path())
+                .env("ASYM_IMAGES_TARGET_DIR", target_dir().join("images"))
                 .env_remove("ASYM_PIN")
                 .stdout(Stdio::piped())
                 .stderr(Stdio::piped())

@@ -346,7 +346,7 @@ impl<'a, P: PoolProvider + 'static> Pools<'a, P> {
         let mut repinned = false;
         steps::mark("resolve pool (image, pin, seed)");
         let max = self.settings.pool_max;
-        let deadline = Instant::now() + self.settings.lease_timeout;
+        let mut deadline = Instant::now() + self.settings.lease_timeout;
         let pool_lock_path = self.leases_dir().join(format!(
             "pool-{}.lock",
             hex::encode(&Sha256::digest(pool.key.as_bytes())[..8])
@@ -392,6 +392,8 @@ impl<'a, P: PoolProvider + 'static> Pools<'a, P> {
                         }
                         pool = remember(self.resolve(manifest_dir, request)?);
                         repinned = true;
+                        // Waiting for a build is not waiting for a lease.
+                        deadline = Instant::now() + self.settings.lease_timeout;
                         continue;
                     }
                     created => created?,
