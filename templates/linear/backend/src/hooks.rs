@@ -5,8 +5,6 @@
 //! write's own transaction on the kit's outbox, signed `Linear-Signature` (HMAC-SHA256 of
 //! the body with the webhook's secret) with `Linear-Delivery` and `Linear-Event` headers.
 
-use std::time::{SystemTime, UNIX_EPOCH};
-
 use asym_kit::deadpool_postgres::{GenericClient, Transaction};
 use asym_kit::outbox::{self, Delivery, Signer};
 use asym_kit::tokio_postgres::Row;
@@ -47,7 +45,8 @@ pub(crate) async fn emit(tx: &Transaction<'_>, viewer: &Viewer, event: Event<'_>
 }
 
 /// The enabled webhooks subscribed to `resource` in `team` (or to all public teams), with
-/// the organization and the actor's name their payloads carry.
+/// the organization, the actor's name and the time (Postgres's clock, as every other
+/// timestamp of the clone) their payloads carry.
 ///
 /// # Errors
 ///
@@ -61,8 +60,9 @@ pub(crate) async fn subscribed(
     let statement = tx
         .prepare_cached(
             "SELECT w.id, w.url, w.secret, (SELECT id FROM organization LIMIT 1),
-                    (SELECT name FROM users WHERE id = $3)
-             FROM webhooks w
+                    (SELECT name FROM users WHERE id = $3), iso(c.at),
+                    floor(extract(epoch FROM c.at) * 1000)::bigint
+             FROM webhooks w, (SELECT clock_timestamp() AS at) c
              WHERE w.enabled AND w.archived_at IS NULL AND $1 = ANY(w.resource_types)
                AND (w.all_public_teams OR w.team_id IS NULL OR w.team_id = $2)",
         )
@@ -93,23 +93,21 @@ impl Subscribers {
         viewer: &Viewer,
         event: Event<'_>,
     ) -> Result<bool> {
-        let now = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .unwrap_or_default();
         for hook in &self.0 {
             let (id, url, secret): (String, String, String) =
                 (hook.get(0), hook.get(1), hook.get(2));
             let organization: Option<String> = hook.get(3);
             let actor: Option<String> = hook.get(4);
+            let (created, timestamp): (String, i64) = (hook.get(5), hook.get(6));
             let mut body = json!({
                 "action": event.action,
                 "actor": { "id": viewer.user_id, "name": actor, "type": "user" },
-                "createdAt": iso(now),
+                "createdAt": created,
                 "data": event.data,
                 "url": event.data.get("url").cloned().unwrap_or(Value::Null),
                 "type": event.resource,
                 "organizationId": organization,
-                "webhookTimestamp": u64::try_from(now.as_millis()).unwrap_or(u64::MAX),
+                "webhookTimestamp": timestamp,
                 "webhookId": id,
             });
             if let Some(previous) = &event.updated_from {
@@ -131,45 +129,5 @@ impl Subscribers {
                 .map_err(error::internal)?;
         }
         Ok(!self.0.is_empty())
-    }
-}
-
-/// `2024-01-02T03:04:05.678Z` for a time since the epoch.
-fn iso(since_epoch: std::time::Duration) -> String {
-    let secs = since_epoch.as_secs();
-    let (days, rest) = (secs / 86_400, secs % 86_400);
-    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
-    let z = days as i64 + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    format!(
-        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}.{:03}Z",
-        rest / 3_600,
-        rest % 3_600 / 60,
-        rest % 60,
-        since_epoch.subsec_millis()
-    )
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn iso_dates() {
-        assert_eq!(
-            iso(std::time::Duration::from_millis(0)),
-            "1970-01-01T00:00:00.000Z"
-        );
-        assert_eq!(
-            iso(std::time::Duration::from_millis(1_704_164_645_678)),
-            "2024-01-02T03:04:05.678Z"
-        );
     }
 }

@@ -39,7 +39,16 @@ async fn deliveries_are_signed_and_retried(linear: asym::Linear) {
     assert_eq!(body["action"], "create");
     assert_eq!(body["type"], "Issue");
     assert_eq!(body["data"]["identifier"], "ENG-7");
-    assert!(body["webhookTimestamp"].as_u64().unwrap() > 1_700_000_000_000);
+    let timestamp = body["webhookTimestamp"].as_u64().unwrap();
+    assert!(timestamp > 1_700_000_000_000);
+    let created = body["createdAt"].as_str().unwrap();
+    assert_eq!(created.len(), "2024-01-02T03:04:05.678Z".len(), "{created}");
+    assert!(created.ends_with('Z'), "{created}");
+    assert_eq!(
+        created[20..23],
+        format!("{:03}", timestamp % 1000),
+        "{created} {timestamp}"
+    );
     assert_eq!(
         body["organizationId"],
         "a0000000-0000-4000-8000-000000000001"
