@@ -38,7 +38,7 @@ CREATE TRIGGER issues_state_times BEFORE INSERT OR UPDATE OF state_id ON issues
 
 -- A relation's change as IssueHistory reports it (`fromStateId`, `toStateId`, `fromState`,
 -- `toState` for 'State'), or nothing when it did not change.
-CREATE FUNCTION ref_change(name text, before text, after text) RETURNS jsonb LANGUAGE sql IMMUTABLE AS $$
+CREATE FUNCTION ref_change(name text, before text, after text) RETURNS jsonb LANGUAGE sql STABLE AS $$
 SELECT CASE WHEN before IS DISTINCT FROM after
     THEN jsonb_build_object('from' || name || 'Id', before, 'to' || name || 'Id', after,
                             'from' || name, ref(before), 'to' || name, ref(after))
@@ -46,7 +46,7 @@ SELECT CASE WHEN before IS DISTINCT FROM after
 $$;
 
 -- A value's change (`fromPriority`, `toPriority` for 'Priority'), or nothing.
-CREATE FUNCTION value_change(name text, before anyelement, after anyelement) RETURNS jsonb LANGUAGE sql IMMUTABLE AS $$
+CREATE FUNCTION value_change(name text, before anyelement, after anyelement) RETURNS jsonb LANGUAGE sql STABLE AS $$
 SELECT CASE WHEN before IS DISTINCT FROM after
     THEN jsonb_build_object('from' || name, before, 'to' || name, after)
     ELSE '{}' END
