@@ -3,6 +3,7 @@
 use std::fs::{self, File, OpenOptions};
 use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 
 use serde::{Deserialize, Serialize};
 
@@ -69,10 +70,37 @@ impl Contents {
 }
 
 /// Handle on the registry file of a [`Home`].
+/// Which file a parse came from: a write is an atomic rename, so a new file (inode) and
+/// normally a new length and modification time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Stamp {
+    dev: u64,
+    ino: u64,
+    len: u64,
+    mtime: i64,
+    mtime_nsec: i64,
+}
+
+impl Stamp {
+    fn of(meta: &fs::Metadata) -> Self {
+        use std::os::unix::fs::MetadataExt as _;
+        Self {
+            dev: meta.dev(),
+            ino: meta.ino(),
+            len: meta.len(),
+            mtime: meta.mtime(),
+            mtime_nsec: meta.mtime_nsec(),
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub(crate) struct Registry {
     path: PathBuf,
     lock_path: PathBuf,
+    /// The last parse and the file it came from: a process that leases clone after clone
+    /// (`cargo test`) parses the file again only when it changed.
+    parsed: Arc<Mutex<Option<(Stamp, Contents)>>>,
 }
 
 impl Registry {
@@ -80,6 +108,7 @@ impl Registry {
         Self {
             path: home.registry_path(),
             lock_path: home.root().join("registry.lock"),
+            parsed: Arc::default(),
         }
     }
 
@@ -101,6 +130,21 @@ impl Registry {
     }
 
     fn load(&self) -> Result<Contents> {
+        let stamp = fs::metadata(&self.path).ok().map(|m| Stamp::of(&m));
+        if let (Some(stamp), Ok(parsed)) = (stamp, self.parsed.lock())
+            && let Some((seen, contents)) = parsed.as_ref()
+            && *seen == stamp
+        {
+            return Ok(contents.clone());
+        }
+        let contents = self.parse()?;
+        if let (Some(stamp), Ok(mut parsed)) = (stamp, self.parsed.lock()) {
+            *parsed = Some((stamp, contents.clone()));
+        }
+        Ok(contents)
+    }
+
+    fn parse(&self) -> Result<Contents> {
         let text = match fs::read_to_string(&self.path) {
             Ok(text) => text,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Contents::default()),
@@ -207,5 +251,29 @@ mod tests {
 
         fs::write(home.registry_path(), "{ torn").unwrap();
         assert_eq!(registry.read().unwrap_err().code(), "REGISTRY_CORRUPT");
+    }
+
+    #[test]
+    fn a_reader_sees_what_another_writer_changed_since_its_last_parse() {
+        let dir = tempfile::tempdir().unwrap();
+        let home = Home::at(dir.path());
+        home.ensure().unwrap();
+        let (reader, writer) = (Registry::new(&home), Registry::new(&home));
+        let environments = |r: &Registry| r.read().unwrap().environments.len();
+        writer.update(|_| Ok(())).unwrap();
+        assert_eq!(environments(&reader), 0);
+        assert_eq!(environments(&reader), 0, "from the parse it kept");
+        let environment: Environment = serde_json::from_value(serde_json::json!({
+            "name": "e", "members": [], "spec": null, "state": "running",
+            "createdAt": "2026-01-01T00:00:00Z", "updatedAt": "2026-01-01T00:00:00Z"
+        }))
+        .unwrap();
+        writer
+            .update(|c| {
+                c.environments.push(environment);
+                Ok(())
+            })
+            .unwrap();
+        assert_eq!(environments(&reader), 1);
     }
 }
