@@ -38,10 +38,22 @@ impl Sql {
 /// How a property is compared.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Kind {
+    /// Free text: case-insensitive.
     Text,
+    /// Enumerations and booleans: the stored value as is.
     Exact,
+    /// Dates and datetimes: stored in one fixed ISO 8601 form, so text order is time order.
+    Instant,
     Number,
     Id,
+}
+
+/// Names the "C" collation, where Postgres compares text with `memcmp` instead of the
+/// locale's `strcoll` (about a sixth of a search's scan). Only where the answer cannot change:
+/// equality (in a deterministic collation, equal means the same bytes) and the order of
+/// fixed-form ISO instants (byte order is time order whatever the database's locale).
+fn bytewise(expr: String) -> String {
+    format!("{expr} COLLATE \"C\"")
 }
 
 fn kind(name: &str, def: Option<&Definition>) -> Kind {
@@ -50,7 +62,8 @@ fn kind(name: &str, def: Option<&Definition>) -> Kind {
     }
     match def.map(|d| d.kind.as_str()) {
         Some("number") => Kind::Number,
-        Some("enumeration" | "bool" | "date" | "datetime") => Kind::Exact,
+        Some("enumeration" | "bool") => Kind::Exact,
+        Some("date" | "datetime") => Kind::Instant,
         _ => Kind::Text,
     }
 }
@@ -67,6 +80,10 @@ fn value_expr(sql: &mut Sql, name: &str, kind: Kind) -> String {
             )
         }
         Kind::Text | Kind::Exact => format!("(o.properties->>{}::text)", sql.bind(name.to_owned())),
+        Kind::Instant => bytewise(format!(
+            "(o.properties->>{}::text)",
+            sql.bind(name.to_owned())
+        )),
     }
 }
 
@@ -98,16 +115,24 @@ fn bind_value(
             ))
         }
         Kind::Text => Ok(format!("lower({})", sql.bind(text))),
-        Kind::Exact => Ok(sql.bind(values::filter_value(def, &text))),
+        Kind::Exact | Kind::Instant => Ok(sql.bind(values::filter_value(def, &text))),
     }
 }
 
-/// The text expression compared for equality (case-insensitive for free text).
+/// The text expression compared (case-insensitive for free text).
 fn eq_side(expr: &str, kind: Kind) -> String {
     if kind == Kind::Text {
         format!("lower({expr})")
     } else {
         expr.to_owned()
+    }
+}
+
+/// [`eq_side`] for an equality, [`bytewise`] (instants already are).
+fn equal_side(expr: &str, kind: Kind) -> String {
+    match kind {
+        Kind::Text | Kind::Exact => bytewise(eq_side(expr, kind)),
+        Kind::Instant | Kind::Number | Kind::Id => eq_side(expr, kind),
     }
 }
 
@@ -201,14 +226,14 @@ fn filter(
             }
             _ => format!(
                 "{} = ANY({}::text[])",
-                eq_side(&expr, kind),
+                equal_side(&expr, kind),
                 sql.bind(texts)
             ),
         })
     };
     let condition = match operator {
         "EQ" | "NEQ" => {
-            let side = eq_side(&expr, kind);
+            let side = equal_side(&expr, kind);
             let eq = format!("{side} = {}", bind_value(sql, kind, def, value()?)?);
             if operator == "EQ" {
                 eq
