@@ -91,12 +91,12 @@ impl EnvSpec {
         };
         let text =
             std::fs::read_to_string(path).map_err(|e| invalid(format!("cannot read it ({e})")))?;
-        let value: serde_yaml::Value =
-            serde_yaml::from_str(&text).map_err(|e| invalid(format!("not valid YAML: {e}")))?;
+        let value: serde_yaml_ng::Value =
+            serde_yaml_ng::from_str(&text).map_err(|e| invalid(format!("not valid YAML: {e}")))?;
         let top = value
             .as_mapping()
             .ok_or_else(|| invalid("expected a mapping with `name` and `clones`".into()))?;
-        let check_keys = |map: &serde_yaml::Mapping, allowed: &[&str], at: &str| -> Result<()> {
+        let check_keys = |map: &serde_yaml_ng::Mapping, allowed: &[&str], at: &str| -> Result<()> {
             for key in map.keys() {
                 let key = key.as_str().unwrap_or_default();
                 if !allowed.contains(&key) {
@@ -117,7 +117,7 @@ impl EnvSpec {
                 check_keys(map, CLONE_KEYS, &format!(" in clones[{i}]"))?;
             }
         }
-        let spec: Self = serde_yaml::from_value(value).map_err(|e| invalid(e.to_string()))?;
+        let spec: Self = serde_yaml_ng::from_value(value).map_err(|e| invalid(e.to_string()))?;
         if spec.name.trim().is_empty() {
             return Err(invalid("`name` is empty".into()));
         }
