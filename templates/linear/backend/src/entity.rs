@@ -2,8 +2,13 @@
 //! and the SQL function that renders a row as that type's JSON object. Reads by id and the
 //! paginated lists ([`crate::connection`]) are built from these.
 
+use std::collections::HashMap;
+use std::fmt;
+
 use asym_kit::tokio_postgres::types::ToSql;
-use async_graphql::Value;
+use async_graphql::indexmap::IndexMap;
+use async_graphql::{Name, Number, Value};
+use serde::de::{DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 
 use crate::error::{self, Result};
 use crate::{Shared, Viewer};
@@ -122,7 +127,127 @@ pub(crate) async fn query(
         .query(&statement, &all)
         .await
         .map_err(error::internal)?;
-    rows.iter().map(|row| parse(row.get(0))).collect()
+    let mut keys = Keys::default();
+    rows.iter().map(|row| keys.parse(row.get(0))).collect()
+}
+
+/// The keys of the documents one statement rendered. Its rows repeat the same field names,
+/// so each is allocated once and shared by every row's object, instead of once a row.
+#[derive(Debug, Default)]
+struct Keys(HashMap<String, Name>);
+
+impl Keys {
+    /// Parses one document, as [`parse`] does.
+    fn parse(&mut self, text: &str) -> Result<Value> {
+        let mut deserializer = serde_json::Deserializer::from_str(text);
+        let value = Document(self)
+            .deserialize(&mut deserializer)
+            .map_err(error::internal)?;
+        deserializer.end().map_err(error::internal)?;
+        Ok(value)
+    }
+
+    fn name(&mut self, key: &str) -> Name {
+        if let Some(name) = self.0.get(key) {
+            return name.clone();
+        }
+        let name = Name::new(key);
+        self.0.insert(key.to_owned(), name.clone());
+        name
+    }
+}
+
+/// A JSON value read into a GraphQL value with shared keys.
+struct Document<'k>(&'k mut Keys);
+
+impl<'de> DeserializeSeed<'de> for Document<'_> {
+    type Value = Value;
+
+    fn deserialize<D: Deserializer<'de>>(
+        self,
+        deserializer: D,
+    ) -> std::result::Result<Value, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Document<'_> {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON document")
+    }
+
+    fn visit_bool<E>(self, v: bool) -> std::result::Result<Value, E> {
+        Ok(Value::Boolean(v))
+    }
+
+    fn visit_i64<E>(self, v: i64) -> std::result::Result<Value, E> {
+        Ok(Value::Number(v.into()))
+    }
+
+    fn visit_u64<E>(self, v: u64) -> std::result::Result<Value, E> {
+        Ok(Value::Number(v.into()))
+    }
+
+    fn visit_f64<E>(self, v: f64) -> std::result::Result<Value, E> {
+        Ok(Number::from_f64(v).map_or(Value::Null, Value::Number))
+    }
+
+    fn visit_str<E>(self, v: &str) -> std::result::Result<Value, E> {
+        Ok(Value::String(v.to_owned()))
+    }
+
+    fn visit_string<E>(self, v: String) -> std::result::Result<Value, E> {
+        Ok(Value::String(v))
+    }
+
+    fn visit_unit<E>(self) -> std::result::Result<Value, E> {
+        Ok(Value::Null)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut items: A) -> std::result::Result<Value, A::Error> {
+        let mut list = Vec::new();
+        while let Some(item) = items.next_element_seed(Document(&mut *self.0))? {
+            list.push(item);
+        }
+        Ok(Value::List(list))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut entries: A) -> std::result::Result<Value, A::Error> {
+        let mut object = IndexMap::new();
+        while let Some(key) = entries.next_key_seed(Key(&mut *self.0))? {
+            let value = entries.next_value_seed(Document(&mut *self.0))?;
+            object.insert(key, value);
+        }
+        Ok(Value::Object(object))
+    }
+}
+
+/// An object key, shared through [`Keys`].
+struct Key<'k>(&'k mut Keys);
+
+impl<'de> DeserializeSeed<'de> for Key<'_> {
+    type Value = Name;
+
+    fn deserialize<D: Deserializer<'de>>(
+        self,
+        deserializer: D,
+    ) -> std::result::Result<Name, D::Error> {
+        deserializer.deserialize_str(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Key<'_> {
+    type Value = Name;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an object key")
+    }
+
+    fn visit_str<E>(self, v: &str) -> std::result::Result<Name, E> {
+        Ok(self.0.name(v))
+    }
 }
 
 /// Parses one JSON document Postgres rendered.
@@ -164,4 +289,24 @@ pub(crate) async fn get(shared: &Shared, viewer: &Viewer, name: &str, id: &str) 
     load(shared, viewer, name, id)
         .await?
         .ok_or_else(|| error::not_found(name))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn documents_with_shared_keys_read_as_plain_parsing_does() {
+        let rows = [
+            r#"{"id": "a", "n": 1, "big": 18446744073709551615, "f": 1.5, "neg": -2,
+                "ok": true, "none": null, "list": [1, "x", {"id": "b"}],
+                "team": {"id": "t"}, "esc\"aped": "é\n", "id": "dup"}"#,
+            r#"{"id": "c", "n": 2, "list": [], "team": null}"#,
+        ];
+        let mut keys = Keys::default();
+        for row in rows {
+            assert_eq!(keys.parse(row).unwrap(), parse(row).unwrap());
+        }
+        assert!(keys.parse("{} trailing").is_err());
+    }
 }
