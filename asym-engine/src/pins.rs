@@ -58,10 +58,7 @@ pub fn pinned(
     }
     let digest = resolve()?;
     pins.insert(template.to_owned(), digest.clone());
-    write_pins(&path, &pins).map_err(|e| Error::Internal {
-        context: format!("writing {}", path.display()),
-        source: e.into(),
-    })?;
+    store(&path, &pins)?;
     drop(guard);
     Ok(digest)
 }
@@ -80,12 +77,17 @@ pub fn repin(home: &Home, manifest_dir: &str, template: &str, digest: &str) -> R
         return Ok(false);
     }
     pins.insert(template.to_owned(), digest.to_owned());
-    write_pins(&path, &pins).map_err(|e| Error::Internal {
-        context: format!("writing {}", path.display()),
-        source: e.into(),
-    })?;
+    store(&path, &pins)?;
     drop(guard);
     Ok(true)
+}
+
+/// [`write_pins`], its failure named.
+fn store(path: &Path, pins: &BTreeMap<String, String>) -> Result<(), Error> {
+    write_pins(path, pins).map_err(|e| Error::Internal {
+        context: format!("writing {}", path.display()),
+        source: e.into(),
+    })
 }
 
 /// The lock on `$ASYM_HOME/pin.lock` that writers of `asym.lock` files take.
