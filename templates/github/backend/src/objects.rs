@@ -407,7 +407,8 @@ pub(crate) async fn is_ancestor(
         .any(|(sha, _)| sha == ancestor))
 }
 
-/// The newest commit reachable from both.
+/// The commit reachable from both that is nearest to `b`, walking `b`'s parents breadth
+/// first. (Commit dates cannot order them: commits made within one second share a date.)
 pub(crate) async fn merge_base(
     client: &impl GenericClient,
     repo: i64,
@@ -419,11 +420,22 @@ pub(crate) async fn merge_base(
         .into_iter()
         .map(|(sha, _)| sha)
         .collect();
-    Ok(history(client, repo, b, 100_000)
+    let parents: std::collections::HashMap<String, Vec<String>> = history(client, repo, b, 100_000)
         .await?
         .into_iter()
-        .map(|(sha, _)| sha)
-        .find(|sha| from_a.contains(sha)))
+        .map(|(sha, commit)| (sha, commit.parents))
+        .collect();
+    let mut queue = std::collections::VecDeque::from([b.to_owned()]);
+    let mut seen = std::collections::HashSet::new();
+    while let Some(sha) = queue.pop_front() {
+        if from_a.contains(&sha) {
+            return Ok(Some(sha));
+        }
+        if seen.insert(sha.clone()) {
+            queue.extend(parents.get(&sha).into_iter().flatten().cloned());
+        }
+    }
+    Ok(None)
 }
 
 /// Applies `changes` onto the tree `root`; `None` when a change cannot apply.
