@@ -85,18 +85,15 @@ impl LocalDockerProvider {
             .get(template.manifest.api_service())
             .copied()
             .unwrap_or_default();
-        let url = format!("http://127.0.0.1:{port}{RESET_PATH}{suffix}");
-        let request = if post {
-            self.http.post(url)
-        } else {
-            self.http.get(url)
-        };
-        let response = request
-            .header(ADMIN_SECRET_HEADER, admin_secret)
-            .send()
-            .await
-            .map_err(|e| Error::step(&record.id, "reset (the backend does not answer)", e))?;
-        Ok(response.json().await.unwrap_or_default())
+        let (_, body) = super::loopback::exchange(
+            port,
+            if post { "POST" } else { "GET" },
+            &format!("{RESET_PATH}{suffix}"),
+            &[(ADMIN_SECRET_HEADER, admin_secret)],
+        )
+        .await
+        .map_err(|e| Error::step(&record.id, "reset (the backend does not answer)", e))?;
+        Ok(serde_json::from_slice(&body).unwrap_or_default())
     }
 }
 

@@ -10,6 +10,7 @@ mod connections;
 mod containers;
 mod database;
 mod lifecycle;
+mod loopback;
 
 use std::collections::HashMap;
 use std::path::Path;
