@@ -120,7 +120,7 @@ fn a_missing_image_with_builds_turned_off_names_the_build_command() {
         m["services"]["backend"]["image"] = json!("asym/never-built:0.0.0");
     });
     let home = TestHome::new("4230-4239", json!({ "templatePath": [templates.path()] }));
-    // Without ASYM_BUILD=never the image would be built from source (tests/e2e/downstream.rs).
+    // Without ASYM_BUILD=never the image would be built from source (tests/downstream/main.rs).
     let out = home
         .command(&["spin", "slack-unbuilt"])
         .env("ASYM_BUILD", "never")

@@ -8,7 +8,6 @@
 mod common;
 
 mod cli;
-mod downstream;
 mod faults;
 mod hardening;
 mod harness;

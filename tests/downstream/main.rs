@@ -3,6 +3,18 @@
 //! on a Docker engine without the Slack clone image. The harness builds the image once (eight
 //! test processes starting together build it once), pins it in the crate's `asym.lock`, and a
 //! second run reuses the warm clone. The commands are the README's "Use asym in your crate".
+//!
+//! A test binary of its own: it removes the Slack image, which a concurrent spin in the same
+//! binary could be about to start a container from (cargo runs test binaries one at a time).
+
+#![allow(
+    clippy::unwrap_used,
+    reason = "test support code: a failed unwrap is a failed test"
+)]
+
+#[allow(dead_code, reason = "this binary uses a part of the shared helpers")]
+#[path = "../common/mod.rs"]
+mod common;
 
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
