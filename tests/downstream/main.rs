@@ -204,8 +204,15 @@ fn a_crate_with_one_git_dependency_line_goes_green_and_builds_the_image_once() {
     // No warm clone either: every process needs the image.
     home.asym(&["destroy", "--all"]);
     assert!(clone_ids(&home).is_empty());
+    // The pin names an image this machine does not have (as a teammate's committed
+    // asym.lock would), and the tag is gone: the image must be built again. (Removing the
+    // pinned image itself is not enough: Docker keeps an image that any container runs, and
+    // an unchanged build is a cache hit with the same id.)
+    let old_pin = format!("sha256:{}", "0".repeat(64));
+    let lock = std::fs::read_to_string(krate.path().join("asym.lock")).unwrap();
+    let stale = lock.replace(&pinned(krate.path()), &old_pin);
+    std::fs::write(krate.path().join("asym.lock"), stale).unwrap();
     remove_image();
-    let old_pin = pinned(krate.path());
     let t = Instant::now();
     let children: Vec<_> = (0..8)
         .map(|_| {
