@@ -188,10 +188,19 @@ $asym$;
 /// Restores snapshot `name`; `SNAPSHOT_NOT_FOUND` lists the ones that exist.
 pub(crate) async fn restore(client: &Client, id: &str, name: &str) -> Result<()> {
     let schema = ident(&validate_name(name)?);
-    match client
-        .simple_query(&format!("SELECT {schema}.restore()"))
-        .await
-    {
+    let statement = format!("SELECT {schema}.restore()");
+    // One statement, so one transaction: a deadlock with a write in flight (a trigger taking
+    // its locks in another order) rolls all of it back, and it is tried again.
+    let mut outcome = client.simple_query(&statement).await;
+    for _ in 0..4 {
+        match &outcome {
+            Err(e) if e.code() == Some(&tokio_postgres::error::SqlState::T_R_DEADLOCK_DETECTED) => {
+                outcome = client.simple_query(&statement).await;
+            }
+            _ => break,
+        }
+    }
+    match outcome {
         Ok(_) => Ok(()),
         Err(e)
             if e.code() == Some(&tokio_postgres::error::SqlState::INVALID_SCHEMA_NAME)

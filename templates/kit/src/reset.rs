@@ -32,7 +32,22 @@ const CLEAR_PREFIX_LUA: &str = include_str!("clear_prefix.lua");
 /// Restores the baseline and clears the Redis prefix, concurrently.
 async fn restore(kit: &Kit) -> Result<(), BackendError> {
     let database = async {
-        kit.db().await?.batch_execute(RESTORE_BASELINE).await?;
+        let client = kit.db().await?;
+        // One statement, so one transaction: a deadlock with a write in flight rolls all of
+        // it back, and it is tried again.
+        let mut outcome = client.batch_execute(RESTORE_BASELINE).await;
+        for _ in 0..4 {
+            match &outcome {
+                Err(e)
+                    if e.code()
+                        == Some(&tokio_postgres::error::SqlState::T_R_DEADLOCK_DETECTED) =>
+                {
+                    outcome = client.batch_execute(RESTORE_BASELINE).await;
+                }
+                _ => break,
+            }
+        }
+        outcome?;
         Ok::<(), BackendError>(())
     };
     let keys = async {
