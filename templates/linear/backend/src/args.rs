@@ -3,7 +3,7 @@
 //! [`crate::simple`]) alike.
 
 use async_graphql::Value;
-use async_graphql::dynamic::ResolverContext;
+use async_graphql::dynamic::{FieldValue, ResolverContext};
 
 use crate::error::{self, Result};
 use crate::{Shared, Viewer};
@@ -37,11 +37,17 @@ pub(crate) fn arg_str(ctx: &ResolverContext<'_>, name: &str) -> Result<String> {
 ///
 /// Internal when the parent is not an object or has no string `key`.
 pub(crate) fn parent_str(ctx: &ResolverContext<'_>, key: &str) -> Result<String> {
-    match crate::schema::parent_json(ctx.parent_value) {
+    match parent_json(ctx.parent_value) {
         Some(Value::Object(map)) => match map.get(key) {
             Some(Value::String(text)) => Ok(text.clone()),
             _ => Err(error::internal(format!("parent has no `{key}`"))),
         },
         _ => Err(error::internal("parent is not an object")),
     }
+}
+
+/// The JSON object a resolver's parent is: an owned value (a root or connection resolver's
+/// answer) or one borrowed from its own parent (the schema lends objects to their fields).
+pub(crate) fn parent_json<'a>(value: &'a FieldValue<'a>) -> Option<&'a Value> {
+    value.as_value().or_else(|| value.downcast_ref::<Value>())
 }

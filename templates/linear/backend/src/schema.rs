@@ -206,12 +206,6 @@ fn named_object(ty: &Type) -> Option<String> {
     }
 }
 
-/// The JSON object a resolver's parent is: an owned value (a root or connection resolver's
-/// answer) or one borrowed from its own parent (see [`lend`]).
-pub(crate) fn parent_json<'a>(value: &'a FieldValue<'a>) -> Option<&'a Value> {
-    value.as_value().or_else(|| value.downcast_ref::<Value>())
-}
-
 /// `value` as a field's answer. Objects (and lists of them) are lent, not copied: their own
 /// fields read from them in turn, so a page of issues is never cloned. Scalars, enums and
 /// JSON values are copied, as async-graphql resolves those from owned values.
@@ -232,7 +226,7 @@ fn from_parent<'a>(
     target: Option<&str>,
     object: bool,
 ) -> FieldFuture<'a> {
-    let Some(Value::Object(parent)) = parent_json(ctx.parent_value) else {
+    let Some(Value::Object(parent)) = crate::args::parent_json(ctx.parent_value) else {
         return FieldFuture::Value(None);
     };
     let value = match parent.get(key) {
