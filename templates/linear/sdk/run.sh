@@ -5,27 +5,9 @@
 #
 #   templates/linear/sdk/run.sh
 #   LINEAR_API_URL=http://127.0.0.1:3014/graphql LINEAR_API_KEY=lin_api_… LINEAR_OAUTH_TOKEN=… templates/linear/sdk/run.sh
-set -euo pipefail
-here="$(cd "$(dirname "$0")" && pwd)"
-root="$(cd "$here/../../.." && pwd)"
-deps="$here/.deps"
-mkdir -p "$deps"
-
-if [[ ! -d "$deps/node_modules/@linear/sdk" ]]; then
-    (cd "$deps" && npm install --silent --no-audit --no-fund --prefix "$deps" \
-        "@linear/sdk${LINEAR_SDK_VERSION:+@$LINEAR_SDK_VERSION}" >/dev/null)
-fi
-
-spun=""
-if [[ -z "${LINEAR_API_URL:-}" ]]; then
-    out="$(cd "$root" && cargo run -q -p asym-cli -- spin linear --seed basic --json)"
-    read -r spun LINEAR_API_URL LINEAR_API_KEY LINEAR_OAUTH_TOKEN < <(python3 -c '
-import json, sys
-c = json.load(sys.stdin)
-c = c[0] if isinstance(c, list) else c
-print(c["id"], c["endpoints"]["api"], c["tokens"]["apiKey"], c["tokens"]["oauthToken"])' <<<"$out")
-    trap '(cd "$root" && cargo run -q -p asym-cli -- destroy "$spun" >/dev/null)' EXIT
-fi
+source "$(dirname "$0")/../../../scripts/sdk-lib.sh"
+sdk_npm @linear/sdk "@linear/sdk${LINEAR_SDK_VERSION:+@$LINEAR_SDK_VERSION}"
+[[ -n "${LINEAR_API_URL:-}" ]] || sdk_spin linear LINEAR_API_URL LINEAR_API_KEY=apiKey LINEAR_OAUTH_TOKEN=oauthToken
 export LINEAR_API_URL LINEAR_API_KEY LINEAR_OAUTH_TOKEN
 
 echo "== Node @linear/sdk $(node -p "require('$deps/node_modules/@linear/sdk/package.json').version") ($LINEAR_API_URL)"

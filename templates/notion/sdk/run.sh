@@ -7,32 +7,15 @@
 #
 #   templates/notion/sdk/run.sh
 #   NOTION_BASE_URL=http://127.0.0.1:3005 NOTION_TOKEN=ntn_… templates/notion/sdk/run.sh   # an existing clone
-set -euo pipefail
-here="$(cd "$(dirname "$0")" && pwd)"
-root="$(cd "$here/../../.." && pwd)"
-deps="$here/.deps"
-asym() { (cd "$root" && cargo run -q -p asym-cli -- "$@"); }
-mkdir -p "$deps"
-
-if [[ ! -x "$deps/venv/bin/python" ]]; then
-    python3 -m venv "$deps/venv"
-fi
-"$deps/venv/bin/pip" install -q --disable-pip-version-check "notion-client${NOTION_PYTHON_VERSION:+==$NOTION_PYTHON_VERSION}"
-if [[ ! -d "$deps/node_modules/@notionhq/client" ]]; then
-    [[ -f "$deps/package.json" ]] || echo '{"name":"notion-sdk-deps","private":true}' > "$deps/package.json"
-    (cd "$deps" && npm install --silent --no-audit --no-fund "@notionhq/client${NOTION_NODE_VERSION:+@$NOTION_NODE_VERSION}" >/dev/null)
-fi
+source "$(dirname "$0")/../../../scripts/sdk-lib.sh"
+sdk_pip "notion-client${NOTION_PYTHON_VERSION:+==$NOTION_PYTHON_VERSION}"
+sdk_npm @notionhq/client "@notionhq/client${NOTION_NODE_VERSION:+@$NOTION_NODE_VERSION}"
 echo "notion-client $("$deps/venv/bin/python" -c 'import importlib.metadata as m; print(m.version("notion-client"))'), @notionhq/client $(node -p "require('$deps/node_modules/@notionhq/client/package.json').version")"
 
 spun=""
 if [[ -z "${NOTION_BASE_URL:-}" ]]; then
-    out="$(asym spin notion --seed basic --json)"
-    read -r spun NOTION_BASE_URL NOTION_TOKEN < <(python3 -c '
-import json, sys
-c = json.load(sys.stdin)
-c = c[0] if isinstance(c, list) else c
-print(c["id"], c["endpoints"]["api"], c["tokens"]["token"])' <<<"$out")
-    trap 'asym destroy "$spun" >/dev/null' EXIT
+    sdk_spin notion NOTION_BASE_URL NOTION_TOKEN=token
+    spun=$sdk_clone
 fi
 export NOTION_BASE_URL NOTION_TOKEN
 

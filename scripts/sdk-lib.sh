@@ -1,0 +1,71 @@
+# Shared by the templates' SDK suites (templates/*/sdk/run.sh; source it, it runs nothing by
+# itself): the SDKs installed into the suite's own .deps folder, clones spun with the CLI of
+# this checkout and destroyed on exit, Node scenarios run beside their node_modules.
+#
+#   source "$(dirname "$0")/../../../scripts/sdk-lib.sh"   # sets $here, $root, $deps
+#   sdk_pip "stripe${STRIPE_PYTHON_VERSION:+==$STRIPE_PYTHON_VERSION}"
+#   sdk_npm stripe "stripe${STRIPE_NODE_VERSION:+@$STRIPE_NODE_VERSION}"
+#   [[ -n "${STRIPE_API_BASE:-}" ]] || sdk_spin stripe STRIPE_API_BASE STRIPE_SECRET_KEY=secretKey
+#   "$deps/venv/bin/python" "$here/scenario.py"
+#   sdk_node "$here/scenario.mjs"
+set -euo pipefail
+
+# The suite's folder (where run.sh lives), the checkout, and the folder the SDKs go into.
+here=$(cd "$(dirname "${BASH_SOURCE[1]}")" && pwd)
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+deps="$here/.deps"
+mkdir -p "$deps"
+
+# The CLI of this checkout.
+asym() { cargo run -q --manifest-path "$root/Cargo.toml" -p asym-cli -- "$@"; }
+
+# sdk_pip SPEC: a venv at $deps/venv with the pip requirement SPEC installed.
+sdk_pip() {
+    [[ -x "$deps/venv/bin/python" ]] || python3 -m venv "$deps/venv"
+    "$deps/venv/bin/pip" install -q --disable-pip-version-check "$1"
+}
+
+# sdk_npm MODULE SPEC: the npm package SPEC installed into $deps unless MODULE is there already.
+sdk_npm() {
+    [[ -d "$deps/node_modules/$1" ]] && return
+    [[ -f "$deps/package.json" ]] || echo '{"name":"sdk-deps","private":true}' >"$deps/package.json"
+    (cd "$deps" && npm install --silent --no-audit --no-fund --prefix "$deps" "$2" >/dev/null)
+}
+
+# Clones sdk_spin made, destroyed when the suite exits.
+sdk_spun=()
+sdk_cleanup() {
+    local id
+    for id in "${sdk_spun[@]}"; do asym destroy "$id" >/dev/null || true; done
+}
+trap sdk_cleanup EXIT
+
+# sdk_spin TEMPLATE API_VAR [VAR=TOKEN]…: spins a clone of TEMPLATE (seed basic), destroyed on
+# exit; exports its API address as API_VAR and each token named TOKEN in its manifest as VAR.
+# The clone's id is left in $sdk_clone.
+sdk_spin() {
+    local template=$1 api_var=$2 pair out i=2
+    shift 2
+    local -a names=() fields
+    for pair in "$@"; do names+=("${pair#*=}"); done
+    out=$(asym spin "$template" --seed basic --json)
+    read -r -a fields < <(python3 -c '
+import json, sys
+c = json.loads(sys.argv[1])
+c = c[0] if isinstance(c, list) else c
+print(c["id"], c["endpoints"]["api"], *(c["tokens"][name] for name in sys.argv[2:]))' "$out" "${names[@]}")
+    sdk_clone=${fields[0]}
+    sdk_spun+=("$sdk_clone")
+    export "$api_var=${fields[1]}"
+    for pair in "$@"; do
+        export "${pair%%=*}=${fields[i]}"
+        i=$((i + 1))
+    done
+}
+
+# sdk_node SCRIPT: runs the ES module SCRIPT from a copy in $deps, since ESM resolves packages
+# from the script's own folder.
+sdk_node() {
+    cp "$1" "$deps/$(basename "$1")"
+    node "$deps/$(basename "$1")"
+}
