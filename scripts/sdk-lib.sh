@@ -6,8 +6,7 @@
 #   sdk_pip "stripe${STRIPE_PYTHON_VERSION:+==$STRIPE_PYTHON_VERSION}"
 #   sdk_npm stripe "stripe${STRIPE_NODE_VERSION:+@$STRIPE_NODE_VERSION}"
 #   [[ -n "${STRIPE_API_BASE:-}" ]] || sdk_spin stripe STRIPE_API_BASE STRIPE_SECRET_KEY=secretKey
-#   "$deps/venv/bin/python" "$here/scenario.py"
-#   sdk_node "$here/scenario.mjs"
+#   sdk_suites "$STRIPE_API_BASE" "$here/scenario.py" "$here/scenario.mjs"   # the suite's status
 set -euo pipefail
 
 # The suite's folder (where run.sh lives), the checkout, and the folder the SDKs go into.
@@ -68,4 +67,15 @@ print(c["id"], c["endpoints"]["api"], *(c["tokens"][name] for name in sys.argv[2
 sdk_node() {
     cp "$1" "$deps/$(basename "$1")"
     node "$deps/$(basename "$1")"
+}
+
+# sdk_suites URL PYTHON NODE: runs the Python scenario file, then the Node one (even if the
+# first failed), each under a header naming URL; fails if either failed.
+sdk_suites() {
+    local status=0
+    echo "== Python ($1)"
+    "$deps/venv/bin/python" "$2" || status=1
+    echo "== Node ($1)"
+    sdk_node "$3" || status=1
+    return $status
 }

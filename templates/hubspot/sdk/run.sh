@@ -11,10 +11,4 @@ sdk_pip "hubspot-api-client${HUBSPOT_PYTHON_VERSION:+==$HUBSPOT_PYTHON_VERSION}"
 sdk_npm @hubspot/api-client "@hubspot/api-client${HUBSPOT_NODE_VERSION:+@$HUBSPOT_NODE_VERSION}"
 [[ -n "${HUBSPOT_API_BASE:-}" ]] || sdk_spin hubspot HUBSPOT_API_BASE HUBSPOT_TOKEN=token
 export HUBSPOT_API_BASE HUBSPOT_TOKEN
-
-status=0
-echo "== Python ($HUBSPOT_API_BASE)"
-"$deps/venv/bin/python" "$here/scenario.py" || status=1
-echo "== Node ($HUBSPOT_API_BASE)"
-sdk_node "$here/scenario.mjs" || status=1
-exit $status
+sdk_suites "$HUBSPOT_API_BASE" "$here/scenario.py" "$here/scenario.mjs"
