@@ -1,18 +1,21 @@
 //! Snapshots and resets of a clone's database, in place, with its backend still running.
 //!
 //! A snapshot `name` is a schema `asym_snap_<name>` holding a copy of every table of `public`
-//! plus a generated PL/pgSQL function `restore()` that, in one transaction, deletes the rows of
-//! `public`'s tables, re-inserts the copies (foreign-key triggers off via
+//! plus a generated PL/pgSQL function `restore()` that, in one transaction, puts `public`'s
+//! tables back as the copies hold them (foreign-key triggers off via
 //! `session_replication_role`) and puts every sequence back. A reset is then one statement and
 //! one round trip: `SELECT asym_snap_baseline.restore()`.
 //!
-//! Only tables written since are restored: a statement-level trigger on every table of
-//! `public` records each table a statement writes in `asym_track.dirty`, and
-//! `asym_track.state` names the snapshot the database equals apart from those tables (the last
-//! one captured or restored). Restoring that snapshot rewrites just the dirty tables (a test
-//! that posted one message costs one table, not all of them); restoring another rewrites all.
-//! `restore()` runs as a replica session, where the triggers do not fire, then clears the set.
-//! Alternatives measured in `benches/engine.rs`.
+//! Only what was written since is restored, so a reset costs what the test wrote, not what the
+//! seed holds. On a table with a primary key, statement-level triggers with transition tables
+//! record the key of every row a statement inserts, updates or deletes in `asym_track.rows`;
+//! `restore()` deletes those rows and re-inserts the copies' rows with those keys (the copy is
+//! indexed on the key). A TRUNCATE, and any write to a table without a primary key, records
+//! the whole table in `asym_track.dirty`, which `restore()` rewrites entirely.
+//! `asym_track.state` names the snapshot the database equals apart from what those two
+//! record (the last one captured or restored): restoring another snapshot rewrites every
+//! table. `restore()` runs as a replica session, where the triggers do not fire, then clears
+//! both records. Alternatives measured in `benches/engine.rs`.
 
 use std::fmt::Write as _;
 
@@ -70,24 +73,80 @@ pub(crate) fn validate_new_name(name: &str) -> Result<String> {
     validate_name(name)
 }
 
-/// Takes snapshot `name` of the database `client` is connected to, replacing an older one.
-pub(crate) async fn capture(client: &mut Client, name: &str) -> Result<()> {
-    let schema = ident(&validate_name(name)?);
-    let ctx = |e| Error::internal(format!("taking snapshot {name}"), e);
-    let tables = client
+/// A table of `public` as a snapshot copies it.
+struct Table {
+    /// The table's name, unquoted.
+    name: String,
+    /// Its oid, which names its key-recording trigger function.
+    oid: u32,
+    /// Its stored columns, quoted and comma-separated.
+    columns: String,
+    /// Its primary key's columns (quoted) and their types; empty when it has none or cannot
+    /// carry transition tables (a partitioned table or one with inheritance children).
+    key: Vec<(String, String)>,
+}
+
+/// The tables of `public` a snapshot copies.
+async fn tables(client: &Client) -> std::result::Result<Vec<Table>, tokio_postgres::Error> {
+    let rows = client
         .query(
-            "SELECT c.relname::text, \
-                    array_agg(a.attname::text ORDER BY a.attnum) \
-               FROM pg_class c \
-               JOIN pg_namespace n ON n.oid = c.relnamespace \
-               JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 \
-                    AND NOT a.attisdropped AND a.attgenerated = '' \
+            "SELECT c.relname::text, c.oid, \
+                    (SELECT array_agg(a.attname::text ORDER BY a.attnum) FROM pg_attribute a \
+                      WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped \
+                        AND a.attgenerated = ''), \
+                    (SELECT array_agg(a.attname::text ORDER BY k.ord) \
+                       FROM pg_index i CROSS JOIN LATERAL unnest(i.indkey) WITH ORDINALITY k(attnum, ord) \
+                       JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum \
+                      WHERE i.indrelid = c.oid AND i.indisprimary \
+                        AND c.relkind = 'r' AND NOT c.relhassubclass), \
+                    (SELECT array_agg(format_type(a.atttypid, a.atttypmod) ORDER BY k.ord) \
+                       FROM pg_index i CROSS JOIN LATERAL unnest(i.indkey) WITH ORDINALITY k(attnum, ord) \
+                       JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum \
+                      WHERE i.indrelid = c.oid AND i.indisprimary \
+                        AND c.relkind = 'r' AND NOT c.relhassubclass) \
+               FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace \
               WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p') AND NOT c.relispartition \
-              GROUP BY c.relname ORDER BY c.relname",
+              ORDER BY c.relname",
             &[],
         )
-        .await
-        .map_err(ctx)?;
+        .await?;
+    Ok(rows
+        .iter()
+        .map(|row| {
+            let quoted = |i| {
+                row.get::<_, Option<Vec<String>>>(i)
+                    .unwrap_or_default()
+                    .iter()
+                    .map(|c| ident(c))
+                    .collect::<Vec<_>>()
+            };
+            let types = row.get::<_, Option<Vec<String>>>(4).unwrap_or_default();
+            Table {
+                name: row.get(0),
+                oid: row.get(1),
+                columns: quoted(2).join(", "),
+                key: quoted(3).into_iter().zip(types).collect(),
+            }
+        })
+        .collect())
+}
+
+/// Takes snapshot `name` of the database `client` is connected to, replacing an older one.
+pub(crate) async fn capture(client: &mut Client, name: &str) -> Result<()> {
+    let schema_name = validate_name(name)?;
+    let schema = ident(&schema_name);
+    let ctx = |e| Error::internal(format!("taking snapshot {name}"), e);
+    let tables = tables(client).await.map_err(ctx)?;
+    let reserved = |text: &str| text.contains("$asym$");
+    if tables
+        .iter()
+        .any(|t| reserved(&t.name) || reserved(&t.columns))
+    {
+        return Err(Error::internal(
+            format!("taking snapshot {name}"),
+            "a table or column name contains the reserved text $asym$",
+        ));
+    }
     let sequences = client
         .query(
             "SELECT c.relname::text FROM pg_class c \
@@ -100,35 +159,96 @@ pub(crate) async fn capture(client: &mut Client, name: &str) -> Result<()> {
 
     let mut setup =
         format!("{TRACKING}DROP SCHEMA IF EXISTS {schema} CASCADE; CREATE SCHEMA {schema};\n");
+    setup.push_str(
+        &full_restores_for_older_snapshots(client, &schema_name)
+            .await
+            .map_err(ctx)?,
+    );
     let mut deletes = String::new();
     let mut inserts = String::new();
-    for row in &tables {
-        let table = ident(row.get::<_, &str>(0));
-        let columns: Vec<String> = row
-            .get::<_, Vec<String>>(1)
-            .iter()
-            .map(|c| ident(c))
+    for table in &tables {
+        let Table { oid, columns, .. } = table;
+        let quoted = ident(&table.name);
+        // The table's name as a text literal, to test against the records.
+        let literal = table.name.replace('\'', "''");
+        let _ = writeln!(
+            setup,
+            "CREATE TABLE {schema}.{quoted} AS SELECT {columns} FROM public.{quoted};"
+        );
+        let whole = format!("everything OR '{literal}' = ANY(dirty)");
+        let all_rows = format!(
+            "INSERT INTO public.{quoted} ({columns}) OVERRIDING SYSTEM VALUE \
+             SELECT {columns} FROM {schema}.{quoted}"
+        );
+        if table.key.is_empty() {
+            let _ = writeln!(
+                setup,
+                "CREATE OR REPLACE TRIGGER asym_dirty AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE \
+                 ON public.{quoted} FOR EACH STATEMENT EXECUTE FUNCTION asym_track.mark();"
+            );
+            let _ = writeln!(
+                deletes,
+                "  IF {whole} THEN DELETE FROM public.{quoted}; END IF;"
+            );
+            let _ = writeln!(inserts, "  IF {whole} THEN {all_rows}; END IF;");
+            continue;
+        }
+        let key_columns: Vec<&str> = table.key.iter().map(|(c, _)| c.as_str()).collect();
+        let key_columns = key_columns.join(", ");
+        // The recorded key, as text, of a row of transition table `t`; and back as typed values.
+        let recorded = |t: &str| {
+            let parts: Vec<String> = table
+                .key
+                .iter()
+                .map(|(c, _)| format!("{t}.{c}::text"))
+                .collect();
+            format!("'{literal}', ARRAY[{}] FROM {t}", parts.join(", "))
+        };
+        let typed: Vec<String> = (1..)
+            .zip(&table.key)
+            .map(|(i, (_, ty))| format!("(r.key[{i}])::{ty}"))
             .collect();
-        let columns = columns.join(", ");
-        let _ = writeln!(
+        let typed = typed.join(", ");
+        let matched: Vec<String> = (1..)
+            .zip(&table.key)
+            .map(|(i, (c, ty))| format!("x.{c} = (k.key[{i}])::{ty}"))
+            .collect();
+        let matched = matched.join(" AND ");
+        let _ = write!(
             setup,
-            "CREATE TABLE {schema}.{table} AS SELECT {columns} FROM public.{table};"
+            "CREATE INDEX ON {schema}.{quoted} ({key_columns});\n\
+             CREATE OR REPLACE FUNCTION asym_track.keys_{oid}() RETURNS trigger LANGUAGE plpgsql AS $asym$\n\
+             BEGIN\n  \
+               IF TG_OP = 'INSERT' THEN INSERT INTO asym_track.rows SELECT {n};\n  \
+               ELSIF TG_OP = 'DELETE' THEN INSERT INTO asym_track.rows SELECT {o};\n  \
+               ELSE INSERT INTO asym_track.rows SELECT {n} UNION ALL SELECT {o};\n  \
+               END IF;\n  \
+               RETURN NULL;\n\
+             END\n$asym$;\n\
+             CREATE OR REPLACE TRIGGER asym_dirty AFTER TRUNCATE ON public.{quoted} \
+             FOR EACH STATEMENT EXECUTE FUNCTION asym_track.mark();\n\
+             CREATE OR REPLACE TRIGGER asym_rows_i AFTER INSERT ON public.{quoted} \
+             REFERENCING NEW TABLE AS n FOR EACH STATEMENT EXECUTE FUNCTION asym_track.keys_{oid}();\n\
+             CREATE OR REPLACE TRIGGER asym_rows_u AFTER UPDATE ON public.{quoted} \
+             REFERENCING OLD TABLE AS o NEW TABLE AS n FOR EACH STATEMENT EXECUTE FUNCTION asym_track.keys_{oid}();\n\
+             CREATE OR REPLACE TRIGGER asym_rows_d AFTER DELETE ON public.{quoted} \
+             REFERENCING OLD TABLE AS o FOR EACH STATEMENT EXECUTE FUNCTION asym_track.keys_{oid}();\n",
+            n = recorded("n"),
+            o = recorded("o"),
         );
-        let _ = writeln!(
-            setup,
-            "CREATE OR REPLACE TRIGGER asym_dirty AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE \
-             ON public.{table} FOR EACH STATEMENT EXECUTE FUNCTION asym_track.mark();"
-        );
-        // The table's name as a text literal, to test against the dirty set.
-        let literal = row.get::<_, &str>(0).replace('\'', "''");
         let _ = writeln!(
             deletes,
-            "  IF everything OR '{literal}' = ANY(dirty) THEN DELETE FROM public.{table}; END IF;"
+            "  IF {whole} THEN DELETE FROM public.{quoted};\n  \
+               ELSIF '{literal}' = ANY(touched) THEN DELETE FROM public.{quoted} x USING \
+               (SELECT DISTINCT r.key FROM asym_track.rows r WHERE r.tbl = '{literal}') k \
+               WHERE {matched};\n  END IF;"
         );
         let _ = writeln!(
             inserts,
-            "  IF everything OR '{literal}' = ANY(dirty) THEN \
-             INSERT INTO public.{table} ({columns}) OVERRIDING SYSTEM VALUE SELECT {columns} FROM {schema}.{table}; END IF;"
+            "  IF {whole} THEN {all_rows};\n  \
+               ELSIF '{literal}' = ANY(touched) THEN INSERT INTO public.{quoted} ({columns}) \
+               OVERRIDING SYSTEM VALUE SELECT {columns} FROM {schema}.{quoted} x \
+               WHERE ({key_columns}) IN (SELECT {typed} FROM asym_track.rows r WHERE r.tbl = '{literal}');\n  END IF;"
         );
     }
     let mut setvals = String::new();
@@ -147,34 +267,65 @@ pub(crate) async fn capture(client: &mut Client, name: &str) -> Result<()> {
         let _ = writeln!(setvals, "  PERFORM setval('{regclass}', {last}, {called});");
     }
     let name_literal = name.replace('\'', "''");
-    if inserts.contains("$asym$") {
-        return Err(Error::internal(
-            format!("taking snapshot {name}"),
-            "a table name contains the reserved text $asym$",
-        ));
-    }
     let _ = write!(
         setup,
         "CREATE FUNCTION {schema}.restore() RETURNS void LANGUAGE plpgsql AS $asym$\n\
          DECLARE\n  \
            everything boolean := (SELECT current FROM asym_track.state) IS DISTINCT FROM '{name_literal}';\n  \
-           dirty text[] := ARRAY(SELECT tbl FROM asym_track.dirty);\n\
+           dirty text[] := ARRAY(SELECT tbl FROM asym_track.dirty);\n  \
+           touched text[] := ARRAY(SELECT DISTINCT tbl FROM asym_track.rows);\n\
          BEGIN\n  \
            SET LOCAL session_replication_role = replica;\n{deletes}{inserts}{setvals}  \
            DELETE FROM asym_track.dirty;\n  \
+           DELETE FROM asym_track.rows;\n  \
            UPDATE asym_track.state SET current = '{name_literal}';\n\
          END\n$asym$;\n\
-         DELETE FROM asym_track.dirty; UPDATE asym_track.state SET current = '{name_literal}';"
+         DELETE FROM asym_track.dirty; DELETE FROM asym_track.rows; \
+         UPDATE asym_track.state SET current = '{name_literal}';"
     );
     let tx = client.transaction().await.map_err(ctx)?;
     tx.batch_execute(&setup).await.map_err(ctx)?;
     tx.commit().await.map_err(ctx)
 }
 
+/// SQL making the snapshots an older asym took (whose `restore()` knows only whole tables, not
+/// the row keys the triggers now record) rewrite every table when restored, which is always
+/// right; empty when there are none. `schema` (unquoted) is the snapshot being taken, which is
+/// replaced anyway.
+async fn full_restores_for_older_snapshots(
+    client: &Client,
+    schema: &str,
+) -> std::result::Result<String, tokio_postgres::Error> {
+    let older = client
+        .query(
+            "SELECT n.nspname::text FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace \
+              WHERE p.proname = 'restore' AND n.nspname LIKE 'asym\\_snap\\_%' \
+                AND position('asym_track.rows' IN p.prosrc) = 0 AND n.nspname <> $1",
+            &[&schema],
+        )
+        .await?;
+    let mut sql = String::new();
+    for row in &older {
+        let older = ident(row.get::<_, &str>(0));
+        let _ = writeln!(
+            sql,
+            "ALTER FUNCTION {older}.restore() RENAME TO restore_tables;\n\
+             CREATE FUNCTION {older}.restore() RETURNS void LANGUAGE plpgsql AS $asym$\n\
+             BEGIN\n  \
+               UPDATE asym_track.state SET current = NULL;\n  \
+               PERFORM {older}.restore_tables();\n  \
+               DELETE FROM asym_track.rows;\n\
+             END\n$asym$;"
+        );
+    }
+    Ok(sql)
+}
+
 /// The change tracking every snapshot's `restore()` relies on (see the module docs).
 const TRACKING: &str = "\
 CREATE SCHEMA IF NOT EXISTS asym_track;
 CREATE TABLE IF NOT EXISTS asym_track.dirty (tbl text PRIMARY KEY);
+CREATE TABLE IF NOT EXISTS asym_track.rows (tbl text NOT NULL, key text[] NOT NULL);
 CREATE TABLE IF NOT EXISTS asym_track.state (current text);
 INSERT INTO asym_track.state SELECT NULL WHERE NOT EXISTS (SELECT 1 FROM asym_track.state);
 CREATE OR REPLACE FUNCTION asym_track.mark() RETURNS trigger LANGUAGE plpgsql AS $asym$

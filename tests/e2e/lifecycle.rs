@@ -153,7 +153,7 @@ async fn four_processes_spin_at_once_on_distinct_ports() {
 }
 
 #[test]
-fn resets_rewrite_only_the_tables_written_since_and_everything_across_snapshots() {
+fn resets_rewrite_only_the_rows_written_since_and_everything_across_snapshots() {
     let home = TestHome::new("4360-4369", json!({}));
     let spun = home.asym_json(&["spin", "slack", "--seed", "basic"]);
     let id = spun[0]["id"].as_str().unwrap().to_owned();
@@ -179,24 +179,37 @@ fn resets_rewrite_only_the_tables_written_since_and_everything_across_snapshots(
         count("select count(*) from messages"),
         count("select string_agg(real_name, ',' order by id) from users"),
     );
-    // Backends may run no-op statements on their own (a poller's UPDATE … WHERE that matches
-    // nothing), which mark a table too: look only at the tables this test writes.
-    let dirty = |table: &str| {
+    // Backends may run statements on their own (a poller's UPDATE), which are recorded too:
+    // look only at the tables this test writes. A row write records the row's key; a TRUNCATE
+    // records the whole table.
+    let keys = |table: &str| {
+        count(&format!(
+            "select count(distinct key) from asym_track.rows where tbl = '{table}'"
+        ))
+    };
+    let whole = |table: &str| {
         count(&format!(
             "select count(*) from asym_track.dirty where tbl = '{table}'"
         )) == "1"
     };
-    assert!(!dirty("messages") && !dirty("users"), "a fresh baseline");
+    assert_eq!(
+        (keys("messages"), keys("users")),
+        ("0".into(), "0".into()),
+        "a fresh baseline"
+    );
 
     write("delete from messages");
-    write("update users set real_name = 'changed'");
-    assert!(
-        dirty("messages") && dirty("users"),
-        "each written table is recorded"
+    write("update users set real_name = 'changed' where id = (select min(id) from users)");
+    assert_eq!(
+        keys("messages"),
+        messages,
+        "every deleted row's key is recorded"
     );
-    assert!(!dirty("teams"), "tables not written are left alone");
+    assert_eq!(keys("users"), "1", "only the updated row's key");
+    assert!(!whole("messages") && !whole("users"));
+    assert_eq!(keys("teams"), "0", "tables not written are left alone");
     assert!(home.asym(&["reset", &id]).status.success());
-    assert!(!dirty("messages") && !dirty("users"));
+    assert_eq!((keys("messages"), keys("users")), ("0".into(), "0".into()));
     assert_eq!(count("select count(*) from messages"), messages);
     assert_eq!(
         count("select string_agg(real_name, ',' order by id) from users"),
@@ -211,7 +224,10 @@ fn resets_rewrite_only_the_tables_written_since_and_everything_across_snapshots(
     assert!(home.asym(&["restore", &id, "quiet"]).status.success());
     assert_eq!(count("select count(*) from messages"), "0");
     write("truncate pins");
-    assert!(dirty("pins"), "TRUNCATE counts as a write");
+    assert!(
+        whole("pins"),
+        "TRUNCATE counts as a write of the whole table"
+    );
     assert!(home.asym(&["reset", &id]).status.success());
     assert_eq!(count("select count(*) from messages"), messages);
     assert_eq!(
