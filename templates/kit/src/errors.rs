@@ -24,3 +24,40 @@ pub(crate) fn admin_error(status: StatusCode, code: &str, message: &str) -> Resp
     )
         .into_response()
 }
+
+/// Implements `From<tokio_postgres::Error>` and `From<deadpool_postgres::PoolError>` for a
+/// backend's error type by way of its own `From<`[`BackendError`](crate::BackendError)`>`, so
+/// `?` works on driver calls and every driver failure is answered the one way the product
+/// answers a backend failure.
+///
+/// ```
+/// struct ApiError(String);
+///
+/// impl From<asym_kit::BackendError> for ApiError {
+///     fn from(err: asym_kit::BackendError) -> Self {
+///         Self(asym_kit::error_chain(&err))
+///     }
+/// }
+///
+/// asym_kit::backend_error_conversions!(ApiError);
+/// ```
+#[macro_export]
+macro_rules! backend_error_conversions {
+    ($error:ty) => {
+        impl ::core::convert::From<$crate::tokio_postgres::Error> for $error {
+            fn from(err: $crate::tokio_postgres::Error) -> Self {
+                <Self as ::core::convert::From<$crate::BackendError>>::from(
+                    $crate::BackendError::from(err),
+                )
+            }
+        }
+
+        impl ::core::convert::From<$crate::deadpool_postgres::PoolError> for $error {
+            fn from(err: $crate::deadpool_postgres::PoolError) -> Self {
+                <Self as ::core::convert::From<$crate::BackendError>>::from(
+                    $crate::BackendError::from(err),
+                )
+            }
+        }
+    };
+}

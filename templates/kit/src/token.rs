@@ -52,6 +52,20 @@ pub fn random_hex(len: usize) -> String {
         .collect()
 }
 
+/// 32 random lowercase hex digits in a UUID's 8-4-4-4-12 groups (no version bits): the shape
+/// of GitHub's delivery GUIDs and HubSpot's correlation ids.
+pub fn random_uuid() -> String {
+    let hex = random_hex(32);
+    format!(
+        "{}-{}-{}-{}-{}",
+        &hex[..8],
+        &hex[8..12],
+        &hex[12..16],
+        &hex[16..20],
+        &hex[20..]
+    )
+}
+
 /// HMAC-SHA256 of `message` under `key` (RFC 2104), as lowercase hex: what webhook
 /// signatures (`X-Slack-Signature: v0=…`, `Stripe-Signature: …,v1=…`) are made of.
 pub fn hmac_sha256_hex(key: &[u8], message: &[u8]) -> String {
@@ -121,6 +135,11 @@ mod tests {
         assert_eq!(hex.len(), 32);
         assert!(hex.chars().all(|c| matches!(c, '0'..='9' | 'a'..='f')));
         assert_eq!(random_alnum(24).len(), 24);
+        let uuid = random_uuid();
+        let groups: Vec<usize> = uuid.split('-').map(str::len).collect();
+        assert_eq!(groups, [8, 4, 4, 4, 12]);
+        assert!(uuid.chars().all(|c| c == '-' || c.is_ascii_hexdigit()));
+        assert_ne!(uuid, random_uuid());
     }
 
     #[test]

@@ -5,7 +5,6 @@ use std::borrow::Cow;
 
 use asym_kit::BackendError;
 use asym_kit::body::BodyError;
-use asym_kit::tokio_postgres;
 use axum::http::header::RETRY_AFTER;
 use axum::http::{HeaderName, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -132,11 +131,7 @@ impl From<BackendError> for ApiError {
     }
 }
 
-impl From<tokio_postgres::Error> for ApiError {
-    fn from(err: tokio_postgres::Error) -> Self {
-        Self::from(BackendError::from(err))
-    }
-}
+asym_kit::backend_error_conversions!(ApiError);
 
 impl From<BodyError> for ApiError {
     fn from(err: BodyError) -> Self {

@@ -131,15 +131,7 @@ async fn enqueue(
     event: &str,
     json: &str,
 ) -> ApiResult<()> {
-    let hex = asym_kit::token::random_hex(32);
-    let guid = format!(
-        "{}-{}-{}-{}-{}",
-        &hex[..8],
-        &hex[8..12],
-        &hex[12..16],
-        &hex[16..20],
-        &hex[20..]
-    );
+    let guid = asym_kit::token::random_uuid();
     let (body, media) = if content_type == "form" {
         let encoded: String = json
             .bytes()

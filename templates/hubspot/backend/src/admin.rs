@@ -37,7 +37,7 @@ pub(crate) const SCOPES: [&str; 15] = [
 
 /// A private app token in HubSpot's shape: `pat-na1-<uuid>`.
 fn mint_token() -> String {
-    format!("pat-na1-{}", crate::error::correlation_id())
+    format!("pat-na1-{}", asym_kit::token::random_uuid())
 }
 
 /// `POST /api/admin/provision`: mints `token`, a private app token with every scope.

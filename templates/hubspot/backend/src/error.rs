@@ -151,19 +151,6 @@ pub(crate) fn found(rows: u64) -> Result<(), ApiError> {
     }
 }
 
-/// A fresh correlation id in HubSpot's (UUID) shape.
-pub(crate) fn correlation_id() -> String {
-    let hex = asym_kit::token::random_hex(32);
-    format!(
-        "{}-{}-{}-{}-{}",
-        &hex[..8],
-        &hex[8..12],
-        &hex[12..16],
-        &hex[16..20],
-        &hex[20..]
-    )
-}
-
 impl From<BodyError> for ApiError {
     fn from(err: BodyError) -> Self {
         let status = match err {
@@ -184,24 +171,17 @@ impl From<BackendError> for ApiError {
     }
 }
 
-impl From<asym_kit::tokio_postgres::Error> for ApiError {
-    fn from(err: asym_kit::tokio_postgres::Error) -> Self {
-        Self::internal(&BackendError::Postgres(err))
-    }
-}
-
-impl From<asym_kit::deadpool_postgres::PoolError> for ApiError {
-    fn from(err: asym_kit::deadpool_postgres::PoolError) -> Self {
-        Self::internal(&BackendError::PostgresPool(err))
-    }
-}
+asym_kit::backend_error_conversions!(ApiError);
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let mut body = Map::with_capacity(4 + self.fields.len());
         body.insert("status".to_owned(), json!("error"));
         body.insert("message".to_owned(), Value::String(self.message));
-        body.insert("correlationId".to_owned(), Value::String(correlation_id()));
+        body.insert(
+            "correlationId".to_owned(),
+            Value::String(asym_kit::token::random_uuid()),
+        );
         body.insert("category".to_owned(), json!(self.category));
         body.extend(self.fields);
         (self.status, axum::Json(Value::Object(body))).into_response()

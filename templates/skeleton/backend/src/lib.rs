@@ -76,11 +76,7 @@ impl From<BackendError> for ApiError {
     }
 }
 
-impl From<asym_kit::tokio_postgres::Error> for ApiError {
-    fn from(err: asym_kit::tokio_postgres::Error) -> Self {
-        BackendError::Postgres(err).into()
-    }
-}
+asym_kit::backend_error_conversions!(ApiError);
 
 impl From<BodyError> for ApiError {
     fn from(err: BodyError) -> Self {
