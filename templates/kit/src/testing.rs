@@ -2,7 +2,7 @@
 //!
 //! - [`offline_kit`] / [`offline_app`]: the full stack (kit router, admin guard, the
 //!   product's routes) in-process over a Postgres and Redis that refuse connections, for the
-//!   paths that answer before touching a database (`oneshot` tests);
+//!   paths that answer before touching a database, sent requests with [`oneshot`];
 //! - [`Api`]: one HTTP client per test against a running clone, answering [`Reply`]s that
 //!   carry status, headers and JSON, so error cases can be table-driven;
 //! - [`Receiver`]: a webhook receiver on the test machine's loopback that records every
@@ -13,9 +13,9 @@ use std::sync::atomic::{AtomicU16, Ordering};
 use std::time::Duration;
 
 use axum::Router;
-use axum::body::Bytes;
+use axum::body::{Body, Bytes};
 use axum::extract::State;
-use axum::http::{HeaderMap, Method, StatusCode, Uri};
+use axum::http::{HeaderMap, Method, Request, StatusCode, Uri};
 use serde_json::Value;
 use tokio::sync::{Mutex, mpsc};
 
@@ -51,6 +51,35 @@ pub fn offline_kit(clone_id: &str) -> Kit {
 pub fn offline_app(clone_id: &str, app: impl FnOnce(Kit) -> Router) -> Router {
     let kit = offline_kit(clone_id);
     crate::router(&kit, app(kit.clone()))
+}
+
+/// Sends `request` to `app` in-process (no socket) and answers its [`Reply`].
+pub async fn oneshot(app: Router, request: Request<Body>) -> Reply {
+    use tower::ServiceExt as _;
+    let response = match app.oneshot(request).await {
+        Ok(response) => response,
+        Err(infallible) => match infallible {},
+    };
+    let status = response.status().as_u16();
+    let headers = response.headers().clone();
+    let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
+        .await
+        .unwrap_or_default();
+    Reply {
+        status,
+        headers,
+        body: json_or_text(&bytes),
+    }
+}
+
+/// A body as JSON, or as a string when it is not JSON (`Null` when empty).
+fn json_or_text(bytes: &[u8]) -> Value {
+    if bytes.is_empty() {
+        Value::Null
+    } else {
+        serde_json::from_slice(bytes)
+            .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(bytes).into_owned()))
+    }
 }
 
 /// An answer: status, headers and body (JSON when it parses, else `Value::String`).
@@ -170,16 +199,10 @@ impl Api {
         let status = response.status().as_u16();
         let headers = response.headers().clone();
         let bytes = response.bytes().await.unwrap_or_default();
-        let body = if bytes.is_empty() {
-            Value::Null
-        } else {
-            serde_json::from_slice(&bytes)
-                .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into_owned()))
-        };
         Reply {
             status,
             headers,
-            body,
+            body: json_or_text(&bytes),
         }
     }
 
