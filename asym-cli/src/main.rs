@@ -7,6 +7,7 @@ use clap::{CommandFactory as _, Parser, Subcommand};
 
 mod cmd;
 mod output;
+mod verify;
 
 /// Stateful local clones of SaaS APIs, for tests and by hand.
 #[derive(Debug, Parser)]
@@ -44,6 +45,7 @@ enum Command {
     Doctor(cmd::doctor::Args),
     Pin(cmd::pin::Args),
     Images(cmd::images::Args),
+    Verify(cmd::verify::Args),
     Completions(cmd::completions::Args),
 }
 
@@ -98,6 +100,7 @@ async fn run_on(p: &impl Provider, cli: Cli) -> Result<ExitCode, Error> {
         Command::Doctor(args) => cmd::doctor::run(p, args).await,
         Command::Pin(args) => ok(cmd::pin::run(p, args).await),
         Command::Images(args) => ok(cmd::images::run(p, args).await),
+        Command::Verify(args) => cmd::verify::run(p, args).await,
         Command::Completions(_) => Ok(ExitCode::SUCCESS),
     }
 }

@@ -21,3 +21,4 @@ pub(crate) mod start;
 pub(crate) mod status;
 pub(crate) mod stop;
 pub(crate) mod tokens;
+pub(crate) mod verify;

@@ -1,0 +1,77 @@
+//! `asym verify`'s parts: the OpenAPI description ([`spec`]), the schema checker
+//! ([`schema`]), the built-in scenarios ([`scenario`]) and the score ([`report`]).
+//!
+//! Which products have a scenario, and where their descriptions come from, is [`product`].
+
+pub(crate) mod report;
+pub(crate) mod scenario;
+pub(crate) mod schema;
+pub(crate) mod spec;
+
+/// What `verify` can do for a template.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) enum Support {
+    /// A built-in scenario, and where to get the product's description.
+    Scenario {
+        /// The scenario file.
+        scenario: &'static str,
+        /// Where to get the description `--spec` takes.
+        source: &'static str,
+    },
+    /// The product publishes no API description to verify against.
+    NoDescription(&'static str),
+    /// A description exists but there is no scenario for it yet.
+    NoScenario(&'static str),
+}
+
+/// What `verify` can do for `template`.
+pub(crate) fn product(template: &str) -> Support {
+    match template {
+        "skeleton" => Support::Scenario {
+            scenario: include_str!("scenarios/skeleton.json"),
+            source: "the skeleton is an API of your own: write its OpenAPI description \
+                     (tests/fixtures/verify/skeleton.json is one for its notes)",
+        },
+        "stripe" => Support::Scenario {
+            scenario: include_str!("scenarios/stripe.json"),
+            source: "Stripe publishes it as openapi/spec3.json in the stripe/openapi \
+                     repository on GitHub (its tags hold earlier API versions)",
+        },
+        "github" => Support::Scenario {
+            scenario: include_str!("scenarios/github.json"),
+            source: "GitHub publishes it on npm: `npm pack @octokit/openapi`, then \
+                     generated/api.github.com.json from the archive (or the \
+                     github/rest-api-description repository)",
+        },
+        "notion" => Support::NoDescription(
+            "Notion publishes no API description (OpenAPI or other) to verify its clone against",
+        ),
+        "slack" => Support::NoScenario(
+            "a verify scenario for slack (Slack's web API spec covers some methods)",
+        ),
+        "hubspot" => Support::NoScenario(
+            "a verify scenario for hubspot (HubSpot publishes an OpenAPI description per API)",
+        ),
+        "linear" => Support::NoScenario(
+            "verify for linear (a GraphQL schema comparison with Linear's published schema)",
+        ),
+        _ => Support::NoScenario("a verify scenario for this template"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_built_in_scenario_parses() {
+        for template in ["skeleton", "stripe", "github"] {
+            let Support::Scenario { scenario, .. } = product(template) else {
+                panic!("{template} has a scenario");
+            };
+            if let Err(why) = scenario::Scenario::parse(scenario) {
+                panic!("{template}: {why}");
+            }
+        }
+    }
+}

@@ -1,0 +1,215 @@
+//! The score of a scenario run: valid answers over all answers, violations grouped by kind
+//! with one example each, and which of the description's operations the scenario reached.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::Serialize;
+
+use super::schema::{Kind, Violation};
+use super::scenario::Outcome;
+use super::spec::{Description, Operation};
+
+/// The whole report, as `--json` prints it.
+#[derive(Debug, Serialize)]
+pub(crate) struct Report {
+    /// The template verified.
+    pub(crate) template: String,
+    /// The description's `info.title`.
+    pub(crate) description: String,
+    /// The API version requested (the description's `info.version` unless overridden).
+    pub(crate) version: String,
+    /// Answers with no violation.
+    pub(crate) valid: usize,
+    /// Answers checked (skipped steps count, as invalid).
+    pub(crate) total: usize,
+    /// `valid / total`.
+    pub(crate) score: f64,
+    /// The threshold.
+    pub(crate) min: f64,
+    /// Whether `score >= min`.
+    pub(crate) passed: bool,
+    /// Violations by kind: how many, in how many answers, one example.
+    pub(crate) kinds: BTreeMap<Kind, Group>,
+    /// The description's operations the scenario exercised.
+    pub(crate) covered: Vec<Operation>,
+    /// The description's operations it did not: the clone does not implement them.
+    pub(crate) not_implemented: Vec<Operation>,
+    /// Every answer with its violations.
+    pub(crate) answers: Vec<Outcome>,
+}
+
+/// The violations of one kind.
+#[derive(Debug, Serialize)]
+pub(crate) struct Group {
+    /// How many violations.
+    pub(crate) count: usize,
+    /// One of them, with the request it came from.
+    pub(crate) example: Example,
+}
+
+/// A violation with its request.
+#[derive(Debug, Serialize)]
+pub(crate) struct Example {
+    /// `GET /v1/customers/cus_1 → 200`.
+    pub(crate) request: String,
+    /// The violation.
+    #[serde(flatten)]
+    pub(crate) violation: Violation,
+}
+
+impl Report {
+    /// Scores `answers` against `min`.
+    pub(crate) fn new(
+        template: &str,
+        description: &Description,
+        version: &str,
+        min: f64,
+        answers: Vec<Outcome>,
+    ) -> Self {
+        let total = answers.len();
+        let valid = answers.iter().filter(|a| a.violations.is_empty()).count();
+        #[allow(
+            clippy::cast_precision_loss,
+            reason = "counts of requests are far below 2^52"
+        )]
+        let score = if total == 0 {
+            0.0
+        } else {
+            valid as f64 / total as f64
+        };
+        let mut kinds: BTreeMap<Kind, Group> = BTreeMap::new();
+        for answer in &answers {
+            for violation in &answer.violations {
+                kinds
+                    .entry(violation.kind)
+                    .and_modify(|g| g.count += 1)
+                    .or_insert_with(|| Group {
+                        count: 1,
+                        example: Example {
+                            request: request_line(answer),
+                            violation: violation.clone(),
+                        },
+                    });
+            }
+        }
+        let reached: BTreeSet<&Operation> =
+            answers.iter().filter_map(|a| a.operation.as_ref()).collect();
+        let (covered, not_implemented) = description
+            .operations()
+            .iter()
+            .cloned()
+            .partition(|op| reached.contains(op));
+        Self {
+            template: template.to_owned(),
+            description: description.info().0.to_owned(),
+            version: version.to_owned(),
+            valid,
+            total,
+            score,
+            min,
+            passed: total > 0 && score >= min,
+            kinds,
+            covered,
+            not_implemented,
+            answers,
+        }
+    }
+
+    /// The report for humans, on stdout.
+    pub(crate) fn print(&self) {
+        println!(
+            "{} against {} (version {}): {}/{} answers valid, score {:.3} (minimum {})",
+            self.template,
+            self.description,
+            self.version,
+            self.valid,
+            self.total,
+            self.score,
+            self.min
+        );
+        if self.kinds.is_empty() {
+            println!("no violations");
+        } else {
+            println!("violations by kind (one example each; --json lists every answer):");
+            for (kind, group) in &self.kinds {
+                let v = &group.example.violation;
+                let pointer = if v.pointer.is_empty() { "body" } else { &v.pointer };
+                println!(
+                    "  {:<18} {:>4}  {}  {pointer}: expected {}, found {}",
+                    kind.name(),
+                    group.count,
+                    group.example.request,
+                    v.expected,
+                    v.found
+                );
+            }
+        }
+        println!(
+            "operations: {} of the description's {} exercised; {} not implemented by the clone{}",
+            self.covered.len(),
+            self.covered.len() + self.not_implemented.len(),
+            self.not_implemented.len(),
+            if self.not_implemented.is_empty() {
+                ""
+            } else {
+                " (--json lists them)"
+            }
+        );
+    }
+}
+
+fn request_line(answer: &Outcome) -> String {
+    let status = answer
+        .status
+        .map_or_else(|| "skipped".to_owned(), |s| s.to_string());
+    format!("{} {} → {status}", answer.method, answer.path)
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    fn outcome(path: &str, kinds: &[Kind]) -> Outcome {
+        Outcome {
+            method: "GET".into(),
+            path: path.into(),
+            operation: Some(Operation {
+                method: "GET".into(),
+                path: "/v1/notes/{id}".into(),
+            }),
+            status: Some(200),
+            violations: kinds
+                .iter()
+                .map(|&kind| Violation {
+                    kind,
+                    pointer: "/id".into(),
+                    expected: "string".into(),
+                    found: "integer".into(),
+                })
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn the_score_counts_answers_and_groups_violations_by_kind() {
+        let description = Description::new(json!({"openapi": "3.0.0", "info": {"title": "T"},
+            "paths": {"/v1/notes/{id}": {"get": {}, "delete": {}}}}))
+        .unwrap();
+        let answers = vec![
+            outcome("/v1/notes/1", &[]),
+            outcome("/v1/notes/2", &[Kind::WrongType, Kind::WrongType]),
+            outcome("/v1/notes/3", &[Kind::MissingRequired]),
+            outcome("/v1/notes/4", &[]),
+        ];
+        let report = Report::new("skeleton", &description, "1", 0.5, answers);
+        assert_eq!((report.valid, report.total, report.score), (2, 4, 0.5));
+        assert!(report.passed);
+        assert_eq!(report.kinds[&Kind::WrongType].count, 2);
+        assert_eq!(report.kinds[&Kind::WrongType].example.request, "GET /v1/notes/2 → 200");
+        assert_eq!(report.kinds[&Kind::MissingRequired].count, 1);
+        assert_eq!(report.covered.len(), 1);
+        assert_eq!(report.not_implemented[0].method, "DELETE");
+    }
+}

@@ -1,0 +1,305 @@
+//! A scenario: requests over every route a clone implements, later ones using ids from
+//! earlier answers, each answer checked against the description.
+//!
+//! A scenario is a JSON file (`scenarios/<template>.json`, built in):
+//!
+//! ```json
+//! {"auth": {"token": "token", "scheme": "Bearer"},
+//!  "headers": {"Stripe-Version": "{version}"},
+//!  "steps": [
+//!    {"method": "POST", "path": "/v1/notes", "json": {"title": "a"}, "save": {"note": "/id"}},
+//!    {"method": "GET", "path": "/v1/notes/{note}"}]}
+//! ```
+//!
+//! `{name}` in a path, a header or a body string is a value saved by an earlier step (`save`
+//! maps names to JSON pointers into its answer) or `{version}`, the API version requested.
+//! A body is `json` or `form` (pairs, sent `application/x-www-form-urlencoded`). A step may
+//! name another of the clone's tokens with `"token"`.
+
+use std::collections::{BTreeMap, HashMap};
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+use super::schema::{Checker, Kind, Violation};
+use super::spec::{Described, Description, Operation};
+
+/// A built-in scenario.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct Scenario {
+    auth: Auth,
+    #[serde(default)]
+    headers: BTreeMap<String, String>,
+    steps: Vec<Step>,
+}
+
+/// `Authorization: <scheme> <the clone's token named token>`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Auth {
+    token: String,
+    scheme: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Step {
+    method: String,
+    path: String,
+    #[serde(default)]
+    json: Option<Value>,
+    #[serde(default)]
+    form: Option<Vec<(String, String)>>,
+    #[serde(default)]
+    save: BTreeMap<String, String>,
+    #[serde(default)]
+    token: Option<String>,
+}
+
+/// One step's answer and what is wrong with it.
+#[derive(Debug, Serialize)]
+pub(crate) struct Outcome {
+    /// The method sent.
+    pub(crate) method: String,
+    /// The path sent (with its query).
+    pub(crate) path: String,
+    /// The description's operation it matched.
+    pub(crate) operation: Option<Operation>,
+    /// The answer's status (none when the step was skipped).
+    pub(crate) status: Option<u16>,
+    /// Deviations from the description; empty when valid.
+    pub(crate) violations: Vec<Violation>,
+}
+
+impl Scenario {
+    /// Parses a scenario file.
+    ///
+    /// # Errors
+    /// When `text` is not a scenario (a built-in one that fails is a bug: see its test).
+    pub(crate) fn parse(text: &str) -> Result<Self, String> {
+        serde_json::from_str(text).map_err(|e| format!("the scenario is malformed: {e}"))
+    }
+
+    /// Sends every step to `base` with the clone's `tokens`, checking each answer against
+    /// `description`; `version` fills `{version}`.
+    ///
+    /// # Errors
+    /// When a request cannot be sent or its answer read (the clone is gone or broken).
+    pub(crate) async fn run(
+        &self,
+        base: &str,
+        tokens: &BTreeMap<String, String>,
+        description: &Description,
+        version: &str,
+    ) -> Result<Vec<Outcome>, String> {
+        let client = reqwest::Client::new();
+        let checker = Checker::new(description.document());
+        let mut vars: HashMap<String, String> = HashMap::new();
+        vars.insert("version".into(), version.to_owned());
+        let mut outcomes = Vec::with_capacity(self.steps.len());
+        for step in &self.steps {
+            let outcome = match self.request(&client, base, tokens, step, &vars) {
+                Ok(request) => {
+                    let path = fill(&step.path, &vars).unwrap_or_default();
+                    let (status, body) = send(request).await?;
+                    if let Ok(answer) = serde_json::from_str::<Value>(&body) {
+                        save(&step.save, &answer, &mut vars);
+                    }
+                    judge(description, &checker, &step.method, path, status, &body)
+                }
+                Err(missing) => Outcome {
+                    method: step.method.clone(),
+                    path: step.path.clone(),
+                    operation: description.find(&step.method, &step.path).cloned(),
+                    status: None,
+                    violations: vec![Violation {
+                        kind: Kind::StepSkipped,
+                        pointer: String::new(),
+                        expected: format!("{missing} (from an earlier answer or the clone)"),
+                        found: "none".into(),
+                    }],
+                },
+            };
+            outcomes.push(outcome);
+        }
+        Ok(outcomes)
+    }
+
+    /// The request for `step`, or the name of a value it needs that is not saved.
+    fn request(
+        &self,
+        client: &reqwest::Client,
+        base: &str,
+        tokens: &BTreeMap<String, String>,
+        step: &Step,
+        vars: &HashMap<String, String>,
+    ) -> Result<reqwest::RequestBuilder, String> {
+        let path = fill(&step.path, vars)?;
+        let method = reqwest::Method::from_bytes(step.method.as_bytes())
+            .map_err(|_| format!("a method named {}", step.method))?;
+        let token_name = step.token.as_deref().unwrap_or(&self.auth.token);
+        let token = tokens
+            .get(token_name)
+            .ok_or_else(|| format!("a token named {token_name}"))?;
+        let mut request = client
+            .request(method, format!("{}{path}", base.trim_end_matches('/')))
+            .header("Authorization", format!("{} {token}", self.auth.scheme));
+        for (name, value) in &self.headers {
+            request = request.header(name, fill(value, vars)?);
+        }
+        if let Some(json) = &step.json {
+            request = request.json(&fill_json(json, vars)?);
+        }
+        if let Some(form) = &step.form {
+            let pairs: Vec<(String, String)> = form
+                .iter()
+                .map(|(k, v)| Ok((k.clone(), fill(v, vars)?)))
+                .collect::<Result<_, String>>()?;
+            request = request.form(&pairs);
+        }
+        Ok(request)
+    }
+}
+
+async fn send(request: reqwest::RequestBuilder) -> Result<(u16, String), String> {
+    let response = request
+        .send()
+        .await
+        .map_err(|e| format!("the clone did not answer: {e}"))?;
+    let status = response.status().as_u16();
+    let body = response
+        .text()
+        .await
+        .map_err(|e| format!("reading an answer: {e}"))?;
+    Ok((status, body))
+}
+
+/// Checks one answer against what the description says of its operation and status.
+fn judge(
+    description: &Description,
+    checker: &Checker<'_>,
+    method: &str,
+    path: String,
+    status: u16,
+    body: &str,
+) -> Outcome {
+    let operation = description.find(method, &path).cloned();
+    let violations = match &operation {
+        None => vec![Violation {
+            kind: Kind::UndescribedRoute,
+            pointer: String::new(),
+            expected: "an operation in the description".into(),
+            found: format!("{method} {}", path.split('?').next().unwrap_or(&path)),
+        }],
+        Some(op) => match description.response(op, status) {
+            Described::Undescribed => vec![Violation {
+                kind: Kind::UndescribedStatus,
+                pointer: String::new(),
+                expected: "a status the operation describes".into(),
+                found: status.to_string(),
+            }],
+            Described::Empty if body.trim().is_empty() => Vec::new(),
+            Described::Empty => vec![Violation {
+                kind: Kind::UndescribedField,
+                pointer: String::new(),
+                expected: "no body".into(),
+                found: format!("{} bytes", body.len()),
+            }],
+            Described::Body(schema) => match serde_json::from_str::<Value>(body) {
+                Ok(value) => checker.check(schema, &value, ""),
+                Err(_) => vec![Violation {
+                    kind: Kind::WrongType,
+                    pointer: String::new(),
+                    expected: "a JSON body".into(),
+                    found: if body.is_empty() {
+                        "no body".into()
+                    } else {
+                        "a body that is not JSON".into()
+                    },
+                }],
+            },
+        },
+    };
+    Outcome {
+        method: method.to_owned(),
+        path,
+        operation,
+        status: Some(status),
+        violations,
+    }
+}
+
+/// Keeps the values `save` points at (strings and numbers) for later steps.
+fn save(save: &BTreeMap<String, String>, answer: &Value, vars: &mut HashMap<String, String>) {
+    for (name, pointer) in save {
+        let value = match answer.pointer(pointer) {
+            Some(Value::String(s)) => s.clone(),
+            Some(Value::Number(n)) => n.to_string(),
+            _ => continue,
+        };
+        vars.insert(name.clone(), value);
+    }
+}
+
+/// `text` with each `{name}` replaced by its saved value, or the first name not saved.
+fn fill(text: &str, vars: &HashMap<String, String>) -> Result<String, String> {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(open) = rest.find('{') {
+        let Some(close) = rest[open..].find('}') else {
+            break;
+        };
+        let name = &rest[open + 1..open + close];
+        out.push_str(&rest[..open]);
+        out.push_str(vars.get(name).ok_or_else(|| name.to_owned())?);
+        rest = &rest[open + close + 1..];
+    }
+    out.push_str(rest);
+    Ok(out)
+}
+
+fn fill_json(value: &Value, vars: &HashMap<String, String>) -> Result<Value, String> {
+    Ok(match value {
+        Value::String(s) => Value::String(fill(s, vars)?),
+        Value::Array(items) => Value::Array(
+            items
+                .iter()
+                .map(|v| fill_json(v, vars))
+                .collect::<Result<_, _>>()?,
+        ),
+        Value::Object(map) => Value::Object(
+            map.iter()
+                .map(|(k, v)| Ok((k.clone(), fill_json(v, vars)?)))
+                .collect::<Result<Map<_, _>, String>>()?,
+        ),
+        other => other.clone(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn placeholders_take_saved_values_or_name_the_missing_one() {
+        let vars = HashMap::from([("cus".to_owned(), "cus_1".to_owned())]);
+        assert_eq!(fill("/v1/customers/{cus}", &vars).as_deref(), Ok("/v1/customers/cus_1"));
+        assert_eq!(fill("/v1/x/{pm}", &vars), Err("pm".to_owned()));
+        assert_eq!(fill("no braces", &vars).as_deref(), Ok("no braces"));
+    }
+
+    #[test]
+    fn saved_values_come_from_pointers_into_answers() {
+        let mut vars = HashMap::new();
+        let save_map = BTreeMap::from([
+            ("id".to_owned(), "/id".to_owned()),
+            ("n".to_owned(), "/data/0/number".to_owned()),
+            ("gone".to_owned(), "/nothing".to_owned()),
+        ]);
+        save(&save_map, &serde_json::json!({"id": "x", "data": [{"number": 7}]}), &mut vars);
+        assert_eq!(vars.get("id").map(String::as_str), Some("x"));
+        assert_eq!(vars.get("n").map(String::as_str), Some("7"));
+        assert!(!vars.contains_key("gone"));
+    }
+}
