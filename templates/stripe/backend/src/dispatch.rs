@@ -228,6 +228,50 @@ pub(crate) async fn dispatch(state: AppState, request: Request, endpoint: Endpoi
     response
 }
 
+/// Runs `endpoint` for a page the clone serves outside `/v1` (Stripe's hosted pages, such as
+/// the 3-D Secure test page): in one transaction like an API call, but without an API key or
+/// idempotency. The transaction commits when `endpoint` succeeds or its error keeps its
+/// changes; its webhook deliveries go out after.
+pub(crate) async fn page(
+    state: &AppState,
+    path: &str,
+    params: Params,
+    endpoint: Endpoint,
+) -> ApiResult<serde_json::Value> {
+    let client = asym_kit::ManualTx::new(state.kit.db().await?);
+    client.batch_execute("BEGIN").await?;
+    let api_version = cx::DEFAULT_API_VERSION.to_owned();
+    let mut cx = Cx::new(
+        state,
+        cx::Db(&client),
+        params,
+        Vec::new(),
+        String::new(),
+        None,
+        api_version,
+        path.to_owned(),
+    );
+    let called = Called {
+        method: Method::POST,
+        segments: segments(path),
+    };
+    let result = endpoint(&mut cx, &called).await;
+    let commit = match &result {
+        Ok(_) => true,
+        Err(err) => err.persist && !err.status.is_server_error(),
+    };
+    let deliveries = commit && cx.has_deliveries();
+    drop(cx);
+    client
+        .batch_execute(if commit { "COMMIT" } else { "ROLLBACK" })
+        .await?;
+    client.finished();
+    if deliveries {
+        state.kit.wake_outbox();
+    }
+    result
+}
+
 /// A request's method, path, headers and body.
 type Parts<'r> = (&'r Method, &'r Uri, &'r HeaderMap, &'r [u8]);
 

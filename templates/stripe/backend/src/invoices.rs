@@ -259,7 +259,9 @@ pub(crate) async fn pay_invoice_route(cx: &mut Cx<'_>, id: &str) -> ApiResult {
             },
         },
     };
-    if let Some(err) = pay(cx, &mut invoice, method.as_deref(), now, out_of_band).await? {
+    let off_session = params.bool("off_session")?.unwrap_or(true);
+    let method = method.as_deref();
+    if let Some(err) = pay(cx, &mut invoice, method, now, out_of_band, off_session).await? {
         return Err(err);
     }
     activate_subscription(cx, &invoice, None).await?;

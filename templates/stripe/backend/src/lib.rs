@@ -21,6 +21,7 @@
 //! | test clocks | `test_clocks` |
 //! | what several resources build on (test cards, charging an intent, a subscription's invoice) | `model` |
 //! | checkout sessions, billing portal sessions | `checkout` |
+//! | the 3-D Secure test page (`/redirect/authenticate/{id}`) | `authenticate` |
 //! | events, webhook endpoints | `events` |
 //! | stored object types (`Kind`: fetch, retrieve, list, search) | `kinds` |
 //! | the request pipeline (key, idempotency, transaction, expand) and `call!` | `dispatch` |
@@ -31,6 +32,7 @@
 #![recursion_limit = "256"]
 
 mod admin;
+mod authenticate;
 mod catalog;
 mod charges;
 mod checkout;
@@ -89,6 +91,7 @@ pub fn app(state: AppState) -> Router {
         .merge(test_clocks::routes())
         .merge(checkout::routes())
         .merge(events::routes())
+        .merge(authenticate::routes())
         .method_not_allowed_fallback(dispatch::unmatched)
         .route("/api/admin/provision", post(admin::provision))
         .fallback(dispatch::unmatched)

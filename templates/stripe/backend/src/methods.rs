@@ -9,9 +9,8 @@ use crate::cx::{Cx, Filter, allow_paging};
 use crate::dispatch::routes;
 use crate::error::{ApiError, ApiResult};
 use crate::kinds::{CUSTOMER, PAYMENT_METHOD};
-use crate::model::method::{
-    attach, brand_of, card_by_number, from_test_card, luhn_ok, new_card, resolve, test_card,
-};
+use crate::model::card::{self, brand_of, luhn_ok};
+use crate::model::method::{attach, from_test_card, new_card, resolve};
 use crate::params::{apply_metadata, string_at};
 
 /// Payment methods, also under a customer: the `/v1` routes this module serves.
@@ -54,7 +53,7 @@ pub(crate) async fn create(cx: &mut Cx<'_>) -> ApiResult {
         .hash("card")?
         .ok_or_else(|| ApiError::missing("card"))?;
     let mut method = if let Some(token) = string_at(card.get("token"), "card[token]")? {
-        let test = test_card(token)
+        let test = card::named(token)
             .ok_or_else(|| ApiError::missing_resource("token", token, "card[token]"))?;
         let billing = params.get("billing_details").cloned();
         new_card(
@@ -91,8 +90,8 @@ pub(crate) async fn create(cx: &mut Cx<'_>) -> ApiResult {
             )
             .param("card[exp_month]"));
         }
-        let (brand, funding) =
-            card_by_number(&number).map_or((brand_of(&number), "credit"), |c| (c.brand, c.funding));
+        let (brand, funding) = card::by_number(&number)
+            .map_or((brand_of(&number), "credit"), |c| (c.brand, c.funding));
         let billing = params.get("billing_details").cloned();
         new_card(cx, &number, brand, funding, (month, year), billing.as_ref()).await?
     };
@@ -108,7 +107,7 @@ pub(crate) async fn create(cx: &mut Cx<'_>) -> ApiResult {
 /// `GET /v1/payment_methods/{id}`.
 pub(crate) async fn retrieve(cx: &mut Cx<'_>, id: &str) -> ApiResult {
     cx.params.allow(&[])?;
-    if let Some(card) = test_card(id) {
+    if let Some(card) = card::named(id) {
         return from_test_card(cx, card).await;
     }
     PAYMENT_METHOD.find(cx, id).await

@@ -8,9 +8,9 @@ use crate::cx::Cx;
 use crate::dispatch::routes;
 use crate::error::{ApiError, ApiResult};
 use crate::kinds::{CHARGE, CUSTOMER, PAYMENT_INTENT, PAYMENT_METHOD};
-use crate::model::intent::{attempt, currency, new_intent};
+use crate::model::intent::{Attempted, How, attempt, currency, new_intent};
 use crate::model::method;
-use crate::params::{Params, apply_metadata};
+use crate::params::{Params, apply_metadata, string_at};
 
 /// Payment intents: the `/v1` routes this module serves.
 pub(crate) fn routes() -> Router<AppState> {
@@ -91,6 +91,22 @@ async fn apply_intent(cx: &mut Cx<'_>, intent: &mut Value, params: &Params) -> A
         }
         intent["payment_method_types"] = json!(types);
         intent["automatic_payment_methods"] = Value::Null;
+    }
+    if let Some(options) = params.hash("payment_method_options")?
+        && let Some(card) = options.get("card")
+    {
+        let requested = crate::params::hash_at(Some(card), "payment_method_options[card]")?
+            .and_then(|c| c.get("request_three_d_secure"));
+        if let Some(value) = string_at(requested, "request_three_d_secure")? {
+            if !["automatic", "any", "challenge"].contains(&value) {
+                return Err(ApiError::invalid_param(
+                    "payment_method_options[card][request_three_d_secure]",
+                    "Invalid payment_method_options[card][request_three_d_secure]: must be one \
+                     of automatic, any, or challenge",
+                ));
+            }
+            intent["payment_method_options"]["card"]["request_three_d_secure"] = json!(value);
+        }
     }
     if let Some(auto) = params.hash("automatic_payment_methods")? {
         let enabled =
@@ -321,14 +337,15 @@ pub(crate) async fn confirm(cx: &mut Cx<'_>, intent: &mut Value, params: &Params
     let method = PAYMENT_METHOD
         .lock_named(cx, &method_id, "payment_method")
         .await?;
-    match attempt(cx, intent, &method).await? {
-        None => {
+    match attempt(cx, intent, &method, &How::from_params(params)?).await? {
+        Attempted::Charged => {
             if intent["status"] == "succeeded" && !intent["invoice"].is_null() {
                 crate::model::invoice::intent_succeeded(cx, intent).await?;
             }
             Ok(())
         }
-        Some(err) => Err(err),
+        Attempted::RequiresAction => Ok(()),
+        Attempted::Declined(err) => Err(err),
     }
 }
 
@@ -420,6 +437,7 @@ pub(crate) async fn cancel_intent(cx: &mut Cx<'_>, id: &str) -> ApiResult {
         cx.save(&charge).await?;
     }
     intent["status"] = json!("canceled");
+    intent["next_action"] = Value::Null;
     intent["canceled_at"] = json!(cx.now);
     intent["cancellation_reason"] = json!(reason);
     intent["amount_capturable"] = json!(0);

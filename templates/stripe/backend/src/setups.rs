@@ -9,8 +9,7 @@ use crate::dispatch::routes;
 use crate::error::{ApiError, ApiResult};
 use crate::ids;
 use crate::kinds::{CUSTOMER, PAYMENT_METHOD, SETUP_INTENT};
-use crate::model::intent::card_error;
-use crate::model::method;
+use crate::model::{method, setup};
 use crate::params::{Params, apply_metadata};
 
 /// Setup intents: the `/v1` routes this module serves.
@@ -66,7 +65,8 @@ pub(crate) async fn create_setup(cx: &mut Cx<'_>) -> ApiResult {
     cx.insert(seq, &setup).await?;
     cx.emit("setup_intent.created", &setup, None).await?;
     if params.bool("confirm")?.unwrap_or(false) {
-        confirm_setup_inner(cx, &mut setup).await?;
+        let return_url = params.str("return_url")?.filter(|s| !s.is_empty());
+        confirm_setup_inner(cx, &mut setup, return_url).await?;
     }
     Ok(setup)
 }
@@ -81,6 +81,15 @@ async fn apply_setup(cx: &mut Cx<'_>, setup: &mut Value, params: &Params) -> Api
             CUSTOMER.named(cx, id, "customer").await?;
         }
         setup["customer"] = customer;
+    }
+    if let Some(requested) = params
+        .hash("payment_method_options")?
+        .and_then(|o| o.get("card"))
+        .and_then(|c| c.get("request_three_d_secure"))
+        .and_then(Value::as_str)
+        .filter(|r| ["automatic", "any", "challenge"].contains(r))
+    {
+        setup["payment_method_options"]["card"]["request_three_d_secure"] = json!(requested);
     }
     if let Some(types) = params.strings("payment_method_types")? {
         setup["payment_method_types"] = json!(types);
@@ -155,12 +164,16 @@ pub(crate) async fn confirm_setup(cx: &mut Cx<'_>, id: &str) -> ApiResult {
         let method = method::resolve(cx, pm, "payment_method").await?;
         setup["payment_method"] = method["id"].clone();
     }
-    confirm_setup_inner(cx, &mut setup).await?;
+    let return_url = params.str("return_url")?.filter(|s| !s.is_empty());
+    confirm_setup_inner(cx, &mut setup, return_url).await?;
     Ok(setup)
 }
 
-async fn confirm_setup_inner(cx: &mut Cx<'_>, setup: &mut Value) -> ApiResult<()> {
-    let before = setup.clone();
+async fn confirm_setup_inner(
+    cx: &mut Cx<'_>,
+    setup: &mut Value,
+    return_url: Option<&str>,
+) -> ApiResult<()> {
     let Some(method_id) = setup["payment_method"].as_str().map(str::to_owned) else {
         return Err(ApiError::state(
             "setup_intent_unexpected_state",
@@ -170,32 +183,7 @@ async fn confirm_setup_inner(cx: &mut Cx<'_>, setup: &mut Value) -> ApiResult<()
     let method = PAYMENT_METHOD
         .lock_named(cx, &method_id, "payment_method")
         .await?;
-    let number = method["_number"].as_str().unwrap_or_default().to_owned();
-    let fails = method::decline_of(&method).filter(|_| method_attach_fails(&number));
-    if let Some(decline) = fails {
-        let mut method_json = method.clone();
-        crate::cx::strip_hidden(&mut method_json);
-        setup["last_setup_error"] = decline.recorded(None, &method_json);
-        setup["payment_method"] = Value::Null;
-        setup["status"] = json!("requires_payment_method");
-        cx.save_changed("setup_intent.setup_failed", &before, setup)
-            .await?;
-        let mut shown = setup.clone();
-        crate::cx::strip_hidden(&mut shown);
-        return Err(card_error(decline).with("setup_intent", shown).persist());
-    }
-    if let Some(customer) = setup["customer"].as_str().map(str::to_owned) {
-        method::attach(cx, &method_id, &customer, "payment_method").await?;
-    }
-    setup["status"] = json!("succeeded");
-    setup["last_setup_error"] = Value::Null;
-    cx.save_changed("setup_intent.succeeded", &before, setup)
-        .await?;
-    Ok(())
-}
-
-fn method_attach_fails(number: &str) -> bool {
-    number != "4000000000000341"
+    setup::confirm(cx, setup, &method, return_url).await
 }
 
 /// `POST /v1/setup_intents/{id}/cancel`.

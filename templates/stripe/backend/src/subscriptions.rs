@@ -254,7 +254,7 @@ pub(crate) async fn create_subscription(cx: &mut Cx<'_>) -> ApiResult {
     finalize(cx, &mut invoice, now).await?;
     let before = sub.clone();
     let outcome = if trial_end.is_some() {
-        pay(cx, &mut invoice, None, now, false).await?
+        pay(cx, &mut invoice, None, now, false, false).await?
     } else if collection == "charge_automatically" && behavior != "default_incomplete" {
         let method = default_method(cx, &sub, &customer).await?;
         if method.is_none() && behavior == "error_if_incomplete" {
@@ -263,7 +263,10 @@ pub(crate) async fn create_subscription(cx: &mut Cx<'_>) -> ApiResult {
             ));
         }
         match method {
-            Some(_) => pay(cx, &mut invoice, method.as_deref(), now, false).await?,
+            Some(_) => {
+                let off_session = params.bool("off_session")?.unwrap_or(false);
+                pay(cx, &mut invoice, method.as_deref(), now, false, off_session).await?
+            }
             None => None,
         }
     } else {
@@ -416,7 +419,12 @@ pub(crate) async fn update_subscription(cx: &mut Cx<'_>, id: &str) -> ApiResult 
         finalize(cx, &mut invoice, now).await?;
         let method = default_method(cx, &sub, &customer).await?;
         let failed = match method {
-            Some(m) => pay(cx, &mut invoice, Some(&m), now, false).await?.is_some(),
+            Some(m) => {
+                let off_session = params.bool("off_session")?.unwrap_or(false);
+                pay(cx, &mut invoice, Some(&m), now, false, off_session)
+                    .await?
+                    .is_some()
+            }
             None => true,
         };
         sub["status"] = json!(if failed { "past_due" } else { "active" });

@@ -1,11 +1,13 @@
-//! Payment intents: a new intent, and an attempt to charge one (its charge, its decline).
+//! Payment intents: a new intent, and an attempt to pay one (asking for 3-D Secure, its
+//! charge, its decline).
 
 use serde_json::{Value, json};
 
 use crate::cx::Cx;
 use crate::error::{ApiError, ApiResult};
 use crate::ids;
-use crate::model::method::{self, Decline};
+use crate::model::card::{self, Decline, Step};
+use crate::model::method;
 use crate::params::Params;
 
 /// Validates `currency` (three lower-case letters).
@@ -77,19 +79,125 @@ pub(crate) async fn new_intent(
     Ok((intent, seq))
 }
 
-/// Charges `method` for `intent` and saves both: `Ok(None)` on success, `Ok(Some(402))`
-/// (with the intent, persisted) on a decline.
+/// How a payment attempt is made.
+#[derive(Debug, Default, Clone)]
+pub(crate) struct How {
+    /// The customer is away (`off_session`, renewals): a card that asks for authentication
+    /// is declined with `authentication_required`.
+    pub(crate) off_session: bool,
+    /// Decline rather than ask for authentication (`error_on_requires_action`).
+    pub(crate) error_on_requires_action: bool,
+    /// Where the authentication page sends the customer back (`return_url`).
+    pub(crate) return_url: Option<String>,
+}
+
+impl How {
+    /// How the confirming request's `off_session`, `error_on_requires_action` and
+    /// `return_url` say the attempt is made.
+    pub(crate) fn from_params(params: &Params) -> ApiResult<Self> {
+        let off_session = match params.get("off_session") {
+            Some(Value::String(s)) if s == "one_off" || s == "recurring" => true,
+            Some(_) => params.bool("off_session")?.unwrap_or(false),
+            None => false,
+        };
+        Ok(Self {
+            off_session,
+            error_on_requires_action: params.bool("error_on_requires_action")?.unwrap_or(false),
+            return_url: params
+                .str("return_url")?
+                .filter(|s| !s.is_empty())
+                .map(str::to_owned),
+        })
+    }
+}
+
+/// What a payment attempt ended in (the intent is saved in each case).
+#[derive(Debug)]
+pub(crate) enum Attempted {
+    /// Charged: `succeeded`, or `requires_capture` for manual capture.
+    Charged,
+    /// The card asks for 3-D Secure: `requires_action` with a `next_action`.
+    RequiresAction,
+    /// Declined: the 402 to answer, kept (the failed charge stays).
+    Declined(ApiError),
+}
+
+/// Pays `intent` with `method` as `how` says: charges it, or asks for authentication
+/// first when the card wants it (see [`card::step`]).
 pub(crate) async fn attempt(
     cx: &mut Cx<'_>,
     intent: &mut Value,
     method: &Value,
-) -> ApiResult<Option<ApiError>> {
+    how: &How,
+) -> ApiResult<Attempted> {
+    let test = card::of(method);
+    let requested = intent["payment_method_options"]["card"]["request_three_d_secure"]
+        .as_str()
+        .unwrap_or("automatic")
+        .to_owned();
+    let set_up = method["_set_up"] == true;
+    let decline = match card::step(test, how.off_session, &requested, set_up) {
+        Step::Authenticate if how.error_on_requires_action => Some(card::AUTHENTICATION_REQUIRED),
+        Step::Authenticate => {
+            let before = intent.clone();
+            ask_authentication(cx, intent, method, how.return_url.as_deref());
+            cx.save(intent).await?;
+            cx.emit_changed("payment_intent.requires_action", &before, intent)
+                .await?;
+            return Ok(Attempted::RequiresAction);
+        }
+        Step::Decline(decline) => Some(decline),
+        Step::Charge => test.and_then(|c| c.decline),
+    };
+    charge(cx, intent, method, decline, None).await
+}
+
+/// Moves `intent` (a payment or setup intent) to `requires_action` for `method`: its
+/// `next_action` sends the customer to the clone's 3-D Secure test page, by redirect when
+/// there is a `return_url` to come back to, through Stripe.js (`use_stripe_sdk`) otherwise.
+pub(crate) fn ask_authentication(
+    cx: &Cx<'_>,
+    intent: &mut Value,
+    method: &Value,
+    return_url: Option<&str>,
+) {
+    let id = intent["id"].as_str().unwrap_or_default();
+    let secret = intent["client_secret"].as_str().unwrap_or_default();
+    let url = format!(
+        "{}{}{id}?client_secret={secret}",
+        cx.state.kit.config().public_url,
+        AUTHENTICATE_PATH
+    );
+    intent["next_action"] = match return_url {
+        Some(back) => json!({"redirect_to_url": {"return_url": back, "url": url},
+                             "type": "redirect_to_url"}),
+        None => json!({"type": "use_stripe_sdk",
+                       "use_stripe_sdk": {"source": format!("src_{}", ids::base62(id, 24)),
+                                          "stripe_js": url,
+                                          "type": "three_d_secure_redirect"}}),
+    };
+    intent["payment_method"] = method["id"].clone();
+    intent["status"] = json!("requires_action");
+}
+
+/// Where the clone serves its 3-D Secure test page: the intent's id follows.
+pub(crate) const AUTHENTICATE_PATH: &str = "/redirect/authenticate/";
+
+/// Charges `method` for `intent` and saves both; `decline` makes the charge fail (402,
+/// with the intent, persisted). `secured` is the 3-D Secure result the charge carries.
+pub(crate) async fn charge(
+    cx: &mut Cx<'_>,
+    intent: &mut Value,
+    method: &Value,
+    decline: Option<Decline>,
+    secured: Option<Value>,
+) -> ApiResult<Attempted> {
     let before = intent.clone();
-    let decline = method::decline_of(method);
     let manual = intent["capture_method"] == "manual";
-    let charge = new_charge(cx, intent, method, decline, manual).await?;
+    let charge = new_charge(cx, intent, method, decline, manual, secured).await?;
     let charge_id = charge["id"].clone();
     intent["latest_charge"] = charge_id.clone();
+    intent["next_action"] = Value::Null;
     if let Some(decline) = decline {
         let mut method_json = method.clone();
         crate::cx::strip_hidden(&mut method_json);
@@ -102,7 +210,7 @@ pub(crate) async fn attempt(
             .await?;
         let mut shown = intent.clone();
         crate::cx::strip_hidden(&mut shown);
-        return Ok(Some(
+        return Ok(Attempted::Declined(
             card_error(decline)
                 .with("charge", charge_id)
                 .with("payment_intent", shown)
@@ -117,6 +225,9 @@ pub(crate) async fn attempt(
     } else {
         intent["status"] = json!("succeeded");
         intent["amount_received"] = intent["amount"].clone();
+    }
+    if intent["setup_future_usage"] == "off_session" {
+        set_up(cx, method).await?;
     }
     if !intent["setup_future_usage"].is_null()
         && let Some(customer) = intent["customer"].as_str().map(str::to_owned)
@@ -133,7 +244,26 @@ pub(crate) async fn attempt(
         "payment_intent.succeeded"
     };
     cx.emit_changed(event, &before, intent).await?;
-    Ok(None)
+    Ok(Attempted::Charged)
+}
+
+/// Records that `method` was set up for future off-session payments (a card that asks for
+/// authentication only until then, `pm_card_authenticationRequiredOnSetup`, stops asking).
+pub(crate) async fn set_up(cx: &Cx<'_>, method: &Value) -> ApiResult<()> {
+    let id = method["id"].as_str().unwrap_or_default();
+    if let Some(mut stored) = cx.get("payment_method", id, true).await? {
+        stored["_set_up"] = json!(true);
+        cx.save(&stored).await?;
+    }
+    Ok(())
+}
+
+/// The `three_d_secure` a charge authenticated by the customer carries.
+pub(crate) fn authenticated(intent_id: &str) -> Value {
+    json!({"authentication_flow": "challenge", "electronic_commerce_indicator": "05",
+           "exemption_indicator": null, "result": "authenticated", "result_reason": null,
+           "transaction_id": format!("{}-{}", ids::base62(intent_id, 8), ids::base62(&format!("3ds:{intent_id}"), 12)),
+           "version": "2.2.0"})
 }
 
 /// The 402 a declined card answers.
@@ -147,20 +277,13 @@ pub(crate) async fn new_charge(
     method: &Value,
     decline: Option<Decline>,
     manual: bool,
+    secured: Option<Value>,
 ) -> ApiResult<Value> {
     let (id, seq) = cx.new_id("ch_").await?;
     let amount = intent["amount"].as_i64().unwrap_or(0);
     let succeeded = decline.is_none();
     let card = &method["card"];
-    let outcome = match decline {
-        None => json!({"network_status": "approved_by_network", "reason": null,
-                       "risk_level": "normal", "risk_score": 32,
-                       "seller_message": "Payment complete.", "type": "authorized"}),
-        Some(d) => json!({"network_status": "declined_by_network", "reason": d.decline_code,
-                          "risk_level": "normal", "risk_score": 45,
-                          "seller_message": "The bank did not return any further details with this decline.",
-                          "type": "issuer_declined"}),
-    };
+    let outcome = card::outcome(card::of(method), decline);
     let charge = json!({
         "id": id,
         "object": "charge",
@@ -205,7 +328,7 @@ pub(crate) async fn new_charge(
                 "last4": card["last4"].clone(),
                 "mandate": null,
                 "network": card["brand"].clone(),
-                "three_d_secure": null,
+                "three_d_secure": secured,
                 "wallet": null,
             },
             "type": "card",

@@ -5,7 +5,7 @@ use serde_json::{Value, json};
 use crate::cx::Cx;
 use crate::error::{ApiError, ApiResult};
 use crate::kinds::{CUSTOMER, PAYMENT_INTENT};
-use crate::model::intent::{attempt, new_intent};
+use crate::model::intent::{Attempted, How, attempt, new_intent};
 
 pub(crate) fn money(amount: i64, currency: &str) -> String {
     let symbol = match currency {
@@ -257,14 +257,17 @@ pub(crate) async fn finalize(cx: &mut Cx<'_>, invoice: &mut Value, now: i64) -> 
     Ok(())
 }
 
-/// Pays an open invoice with `method` (or marks a zero one paid). `Ok(Some(402))` on a
-/// decline (persisted: the attempt counts).
+/// Pays an open invoice with `method` (or marks a zero one paid), `off_session` when the
+/// customer is away. `Ok(Some(402))` on a decline, or when the card asks for 3-D Secure
+/// (the invoice's payment intent is left in `requires_action`); persisted: the attempt
+/// counts.
 pub(crate) async fn pay(
     cx: &mut Cx<'_>,
     invoice: &mut Value,
     method: Option<&str>,
     now: i64,
     out_of_band: bool,
+    off_session: bool,
 ) -> ApiResult<Option<ApiError>> {
     let before = invoice.clone();
     let due = invoice["amount_remaining"].as_i64().unwrap_or(0);
@@ -283,14 +286,32 @@ pub(crate) async fn pay(
         intent["payment_method"] = pm["id"].clone();
         invoice["attempt_count"] = json!(invoice["attempt_count"].as_i64().unwrap_or(0) + 1);
         invoice["attempted"] = json!(true);
-        if let Some(err) = attempt(cx, &mut intent, &pm).await? {
-            invoice["charge"] = intent["latest_charge"].clone();
+        let how = How {
+            off_session,
+            ..How::default()
+        };
+        let failure = match attempt(cx, &mut intent, &pm, &how).await? {
+            Attempted::Charged => None,
+            Attempted::Declined(err) => Some(("invoice.payment_failed", err)),
+            Attempted::RequiresAction => Some((
+                "invoice.payment_action_required",
+                ApiError::card(
+                    "invoice_payment_intent_requires_action",
+                    None,
+                    "This payment requires additional user action before it can be completed \
+                     successfully. Payment can be completed using the PaymentIntent associated \
+                     with the invoice. For more details see: \
+                     https://stripe.com/docs/billing/subscriptions/overview#requires-action",
+                )
+                .persist(),
+            )),
+        };
+        invoice["charge"] = intent["latest_charge"].clone();
+        if let Some((event, err)) = failure {
             invoice["next_payment_attempt"] = Value::Null;
-            cx.save_changed("invoice.payment_failed", &before, invoice)
-                .await?;
+            cx.save_changed(event, &before, invoice).await?;
             return Ok(Some(err));
         }
-        invoice["charge"] = intent["latest_charge"].clone();
         invoice["default_payment_method"] = Value::Null;
     }
     mark_paid(cx, invoice, &before, now, out_of_band).await?;

@@ -3,8 +3,11 @@
 //! invoice, an intent's charge, a test card). Route handlers (`subscriptions`, `invoices`,
 //! `payments`, …) depend on it, never on each other; nothing here depends on a handler.
 
+pub(crate) mod auth;
+pub(crate) mod card;
 pub(crate) mod intent;
 pub(crate) mod invoice;
 pub(crate) mod method;
 pub(crate) mod price;
+pub(crate) mod setup;
 pub(crate) mod subscription;

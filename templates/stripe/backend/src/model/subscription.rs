@@ -241,7 +241,7 @@ pub(crate) async fn advance_subscription(cx: &mut Cx<'_>, id: &str, target: i64)
         if sub["collection_method"] == "charge_automatically" {
             let method = default_method(cx, &sub, &customer).await?;
             let failed = match method {
-                Some(m) => pay(cx, &mut invoice, Some(&m), start, false)
+                Some(m) => pay(cx, &mut invoice, Some(&m), start, false, true)
                     .await?
                     .is_some(),
                 None => {

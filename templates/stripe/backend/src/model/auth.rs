@@ -1,0 +1,99 @@
+//! Finishing the 3-D Secure authentication an intent waits for (`requires_action`), as the
+//! clone's test page decides it: completed, a payment intent is charged (and may still be
+//! declined) and a setup intent succeeds; failed, either waits for another payment method.
+
+use serde_json::{Value, json};
+
+use crate::cx::{self, Cx};
+use crate::error::{ApiError, ApiResult};
+use crate::kinds::PAYMENT_METHOD;
+use crate::model::intent::{Attempted, authenticated, charge};
+use crate::model::{card, invoice, setup};
+
+/// The intent `id` (`pi_…` or `seti_…`) waiting for authentication, if `secret` is its
+/// client secret; locked when `lock`.
+pub(crate) async fn pending(cx: &Cx<'_>, id: &str, secret: &str, lock: bool) -> ApiResult<Value> {
+    let kind = if id.starts_with("seti_") {
+        "setup_intent"
+    } else {
+        "payment_intent"
+    };
+    let intent = cx
+        .get(kind, id, lock)
+        .await?
+        .filter(|i| i["client_secret"] == secret)
+        .ok_or_else(|| ApiError::missing_resource(kind, id, "client_secret"))?;
+    if intent["status"] != "requires_action" {
+        return Err(ApiError::state(
+            &format!("{kind}_unexpected_state"),
+            format!(
+                "This authentication is no longer pending: the {kind} has a status of {}.",
+                intent["status"].as_str().unwrap_or_default()
+            ),
+        ));
+    }
+    Ok(intent)
+}
+
+/// Completes (`complete`) or fails the authentication intent `id` waits for. Answers the
+/// intent afterwards and the `return_url` its `next_action` named.
+pub(crate) async fn finish(
+    cx: &mut Cx<'_>,
+    id: &str,
+    secret: &str,
+    complete: bool,
+) -> ApiResult<(Value, Option<String>)> {
+    let mut intent = pending(cx, id, secret, true).await?;
+    let return_url = intent["next_action"]["redirect_to_url"]["return_url"]
+        .as_str()
+        .map(str::to_owned);
+    let method_id = intent["payment_method"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    let method = PAYMENT_METHOD
+        .lock_named(cx, &method_id, "payment_method")
+        .await?;
+    match (intent["object"] == "setup_intent", complete) {
+        (true, true) => setup::succeed(cx, &mut intent, &method).await?,
+        (true, false) => setup::authentication_failed(cx, &mut intent, &method).await?,
+        (false, true) => {
+            let decline = card::of(&method).and_then(|c| c.decline);
+            let secured = Some(authenticated(id));
+            let attempted = charge(cx, &mut intent, &method, decline, secured).await?;
+            if matches!(attempted, Attempted::Charged)
+                && intent["status"] == "succeeded"
+                && !intent["invoice"].is_null()
+            {
+                invoice::intent_succeeded(cx, &intent).await?;
+            }
+        }
+        (false, false) => payment_authentication_failed(cx, &mut intent, &method).await?,
+    }
+    Ok((intent, return_url))
+}
+
+/// Ends a payment intent's attempt in failed authentication.
+async fn payment_authentication_failed(
+    cx: &Cx<'_>,
+    intent: &mut Value,
+    method: &Value,
+) -> ApiResult<()> {
+    let before = intent.clone();
+    let mut shown = method.clone();
+    cx::strip_hidden(&mut shown);
+    intent["last_payment_error"] = json!({
+        "code": "payment_intent_authentication_failure",
+        "doc_url": "https://stripe.com/docs/error-codes/payment-intent-authentication-failure",
+        "message": "The provided PaymentMethod has failed authentication. You can provide \
+                    payment_method_data or a new PaymentMethod to attempt to fulfill this \
+                    PaymentIntent again.",
+        "payment_method": shown,
+        "type": "invalid_request_error",
+    });
+    intent["payment_method"] = Value::Null;
+    intent["status"] = json!("requires_payment_method");
+    intent["next_action"] = Value::Null;
+    cx.save_changed("payment_intent.payment_failed", &before, intent)
+        .await
+}
