@@ -10,7 +10,7 @@ use crate::content::{self, NewBlock};
 use crate::error::{ApiError, ApiResult};
 use crate::request::{Ctx, Paging, body_id, path_id};
 use crate::rows;
-use crate::webhooks::{self, Entity};
+use crate::webhooks;
 
 /// The columns [`render`] reads.
 const COLUMNS: &str = "b.id, b.parent_type, b.parent_id, b.type, b.content::text, b.in_trash,
@@ -220,7 +220,7 @@ async fn content_updated(
     webhooks::emit(
         tx,
         "page.content_updated",
-        Entity::new("page", page_id),
+        page_id,
         json!({ "parent": { "id": page_id, "type": "page" }, "updated_blocks": updated }),
         author,
     )

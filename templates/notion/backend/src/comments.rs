@@ -9,7 +9,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::request::{Ctx, Paging, body_id, path_id};
 use crate::richtext;
 use crate::rows;
-use crate::webhooks::{self, Entity};
+use crate::webhooks;
 
 const COLUMNS: &str = "c.id, c.discussion_id, c.parent_type, c.parent_id, c.rich_text::text,
     nt(c.created_time), nt(c.last_edited_time), c.created_by, coalesce(u.name, 'Integration'), coalesce(u.type, 'bot')";
@@ -89,14 +89,7 @@ pub(crate) async fn create(ctx: &Ctx, body: &Map<String, Value>) -> ApiResult<Va
         "page_id": target.page_id,
         "parent": { "id": parent_id, "type": if parent_type == "page_id" { "page" } else { "block" } },
     });
-    let wake = webhooks::emit(
-        &tx,
-        "comment.created",
-        Entity::new("comment", &id),
-        data,
-        &ctx.bot,
-    )
-    .await?;
+    let wake = webhooks::emit(&tx, "comment.created", &id, data, &ctx.bot).await?;
     let row = tx
         .query_one(&format!("SELECT {COLUMNS} FROM comments c LEFT JOIN users u ON u.id = c.created_by WHERE c.id = $1"), &[&id])
         .await?;

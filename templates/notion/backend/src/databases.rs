@@ -12,7 +12,7 @@ use crate::request::{Ctx, Version, body_id, path_id};
 use crate::richtext;
 use crate::rows;
 use crate::schema::{self, Schema};
-use crate::webhooks::{self, Entity};
+use crate::webhooks;
 
 /// The columns [`render_database`] reads, of `databases db`.
 pub(crate) const DB_COLUMNS: &str = "db.id, db.parent_type, db.parent_id, db.title::text, db.description::text,
@@ -233,14 +233,7 @@ pub(crate) async fn create_database(ctx: &Ctx, body: &Map<String, Value>) -> Api
         )
         .await?;
     }
-    let wake = webhooks::emit(
-        &tx,
-        "database.created",
-        Entity::new("database", &id),
-        json!({}),
-        &ctx.bot,
-    )
-    .await?;
+    let wake = webhooks::emit(&tx, "database.created", &id, json!({}), &ctx.bot).await?;
     let row = fetch_database(&tx, &id).await?;
     ctx.commit(tx, wake).await?;
     Ok(render_database(&row, ctx.version, ctx.base_url()))
@@ -267,7 +260,7 @@ pub(crate) async fn create_data_source(ctx: &Ctx, body: &Map<String, Value>) -> 
     let wake = webhooks::emit(
         &tx,
         "data_source.created",
-        Entity::new("data_source", &id),
+        &id,
         json!({ "parent": { "id": database, "type": "database" } }),
         &ctx.bot,
     )
@@ -337,14 +330,31 @@ async fn update_schema(
     webhooks::emit(
         tx,
         "data_source.schema_updated",
-        Entity {
-            kind: "data_source",
-            id,
-        },
+        id,
         json!({ "parent": { "id": database, "type": "database" }, "updated_properties": updated }),
         author,
     )
     .await
+}
+
+/// What a `PATCH` of a database and of a data source both take: title, description, trash
+/// and icon, each absent as `None`.
+struct Edits {
+    title: Option<String>,
+    description: Option<String>,
+    trash: Option<bool>,
+    icon: Option<String>,
+}
+
+impl Edits {
+    fn read(body: &Map<String, Value>) -> ApiResult<Self> {
+        Ok(Self {
+            title: text_field(body, "title")?,
+            description: text_field(body, "description")?,
+            trash: crate::blocks::trash_flag(body)?,
+            icon: body.get("icon").map(Value::to_string),
+        })
+    }
 }
 
 /// `PATCH /v1/data_sources/{id}`: title, description, icon, trash, schema.
@@ -354,10 +364,7 @@ pub(crate) async fn update_data_source(
     body: &Map<String, Value>,
 ) -> ApiResult<Value> {
     let id = path_id("data_source_id", id)?;
-    let title = text_field(body, "title")?;
-    let description = text_field(body, "description")?;
-    let trash = crate::blocks::trash_flag(body)?;
-    let icon = body.get("icon").map(Value::to_string);
+    let edits = Edits::read(body)?;
     let mut client = ctx.kit.db().await?;
     let tx = client.transaction().await?;
     let row = fetch_data_source(&tx, &id).await?;
@@ -366,7 +373,7 @@ pub(crate) async fn update_data_source(
         "UPDATE data_sources SET title = coalesce($2::text::jsonb, title), description = coalesce($3::text::jsonb, description),
             in_trash = coalesce($4, in_trash), icon = coalesce($5::text::jsonb, icon), last_edited_time = now(), last_edited_by = $6
          WHERE id = $1",
-        &[&id, &title, &description, &trash, &icon, &ctx.bot],
+        &[&id, &edits.title, &edits.description, &edits.trash, &edits.icon, &ctx.bot],
     )
     .await?;
     let wake = match body.get("properties") {
@@ -386,11 +393,8 @@ pub(crate) async fn update_database(
     body: &Map<String, Value>,
 ) -> ApiResult<Value> {
     let id = path_id("database_id", id)?;
-    let title = text_field(body, "title")?;
-    let description = text_field(body, "description")?;
-    let trash = crate::blocks::trash_flag(body)?;
+    let edits = Edits::read(body)?;
     let inline = body.get("is_inline").and_then(Value::as_bool);
-    let icon = body.get("icon").map(Value::to_string);
     let cover = body.get("cover").map(Value::to_string);
     if ctx.version == Version::V2025 && body.contains_key("properties") {
         return Err(ApiError::validation(
@@ -405,10 +409,19 @@ pub(crate) async fn update_database(
             in_trash = coalesce($4, in_trash), is_inline = coalesce($5, is_inline), icon = coalesce($6::text::jsonb, icon),
             cover = coalesce($7::text::jsonb, cover), last_edited_time = now(), last_edited_by = $8
          WHERE id = $1",
-        &[&id, &title, &description, &trash, &inline, &icon, &cover, &ctx.bot],
+        &[
+            &id,
+            &edits.title,
+            &edits.description,
+            &edits.trash,
+            &inline,
+            &edits.icon,
+            &cover,
+            &ctx.bot,
+        ],
     )
     .await?;
-    if let Some(title) = &title {
+    if let Some(title) = &edits.title {
         let plain = richtext::plain(&serde_json::from_str(title).unwrap_or(Value::Null));
         tx.execute(
             "UPDATE blocks SET content = jsonb_build_object('title', $2::text) WHERE id = $1 AND type = 'child_database'",

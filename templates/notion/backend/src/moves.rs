@@ -12,7 +12,7 @@ use crate::pages::{
 use crate::request::{Ctx, Paging, path_id};
 use crate::schema;
 use crate::values;
-use crate::webhooks::{self, Entity};
+use crate::webhooks;
 
 /// `POST /v1/pages/{id}/move` `{parent: {page_id | data_source_id}}`: a page moved into a
 /// data source keeps only its title.
@@ -84,14 +84,7 @@ pub(crate) async fn move_page(ctx: &Ctx, id: &str, body: &Map<String, Value>) ->
         ],
     )
     .await?;
-    let wake = webhooks::emit(
-        &tx,
-        "page.moved",
-        Entity::new("page", &id),
-        json!({}),
-        &ctx.bot,
-    )
-    .await?;
+    let wake = webhooks::emit(&tx, "page.moved", &id, json!({}), &ctx.bot).await?;
     ctx.commit(tx, wake).await?;
     Ok(render(&row, &schema, View::of(ctx)))
 }

@@ -14,7 +14,7 @@ use crate::request::{Ctx, Version, body_id, path_id};
 use crate::rows;
 use crate::schema::{self, Schema};
 use crate::values::{self, Meta, Stored};
-use crate::webhooks::{self, Entity};
+use crate::webhooks;
 
 /// The columns [`render`] reads, of `pages p`.
 pub(crate) const COLUMNS: &str =
@@ -428,7 +428,7 @@ pub(crate) async fn create(ctx: &Ctx, body: &Map<String, Value>) -> ApiResult<Va
     let wake = webhooks::emit(
         &tx,
         "page.created",
-        Entity::new("page", &id),
+        &id,
         json!({ "parent": parent_ref }),
         &ctx.bot,
     )
@@ -561,14 +561,7 @@ pub(crate) async fn update(ctx: &Ctx, id: &str, body: &Map<String, Value>) -> Ap
     let mut wake = false;
     if !updated.is_empty() {
         let data = json!({ "parent": { "id": row.get::<_, Option<String>>(3).or(row.get(2)), "type": "page" }, "updated_properties": updated });
-        wake |= webhooks::emit(
-            &tx,
-            "page.properties_updated",
-            Entity::new("page", &id),
-            data,
-            &ctx.bot,
-        )
-        .await?;
+        wake |= webhooks::emit(&tx, "page.properties_updated", &id, data, &ctx.bot).await?;
     }
     if let Some(trash) = trash.filter(|t| *t != was_trashed) {
         let event = if trash {
@@ -576,7 +569,7 @@ pub(crate) async fn update(ctx: &Ctx, id: &str, body: &Map<String, Value>) -> Ap
         } else {
             "page.undeleted"
         };
-        wake |= webhooks::emit(&tx, event, Entity::new("page", &id), json!({}), &ctx.bot).await?;
+        wake |= webhooks::emit(&tx, event, &id, json!({}), &ctx.bot).await?;
     }
     ctx.commit(tx, wake).await?;
     Ok(render(&row, &schema, View::of(ctx)))

@@ -17,31 +17,18 @@ use crate::ids;
 use crate::request;
 use crate::workspace::{BOT_ID, WORKSPACE_ID, WORKSPACE_NAME};
 
-/// What an event is about.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct Entity<'a> {
-    /// `page`, `block`, `comment`, `data_source`, `database`.
-    pub(crate) kind: &'a str,
-    /// Its id.
-    pub(crate) id: &'a str,
-}
-
-impl<'a> Entity<'a> {
-    /// The `kind` object `id`.
-    pub(crate) fn new(kind: &'a str, id: &'a str) -> Self {
-        Self { kind, id }
-    }
-}
-
-/// Enqueues `event` for every verified subscription; returns whether any was enqueued
-/// (then call `kit.wake_outbox()` after commit).
+/// Enqueues `event` about object `id` for every verified subscription; returns whether any
+/// was enqueued (then call `kit.wake_outbox()` after commit). The event names its object's
+/// type before the dot (`page.moved` is about a page, `data_source.created` a data source),
+/// which is the entity type Notion sends.
 pub(crate) async fn emit(
     tx: &Transaction<'_>,
     event: &str,
-    entity: Entity<'_>,
+    id: &str,
     data: Value,
     author: &str,
 ) -> ApiResult<bool> {
+    let (kind, _) = event.split_once('.').unwrap_or((event, ""));
     let statement = tx
         .prepare_cached(
             "SELECT id, url, verification_token, to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')
@@ -62,7 +49,7 @@ pub(crate) async fn emit(
             "authors": [{ "id": author, "type": "bot" }],
             "accessible_by": [{ "id": BOT_ID, "type": "bot" }],
             "attempt_number": 1,
-            "entity": { "id": entity.id, "type": entity.kind },
+            "entity": { "id": id, "type": kind },
             "data": data,
         });
         let delivery = Delivery::new(

@@ -147,29 +147,17 @@ async fn compound_filters_and_sorts(notion: asym::Notion) {
     assert_eq!(titles(&rest), ["Fix the login bug"]);
     assert_eq!(rest["next_cursor"], Value::Null);
 
-    for filter in [
-        json!({ "property": "Done", "select": { "equals": "x" } }),
-        json!({ "property": "Nope", "checkbox": { "equals": true } }),
-        json!({ "property": "Due", "date": { "before": "yesterday" } }),
-        json!({ "property": "Status", "status": { "equals": 3 } }),
-        json!({ "and": [{ "or": [{ "and": [] }] }] }),
+    for body in [
+        json!({ "filter": { "property": "Done", "select": { "equals": "x" } } }),
+        json!({ "filter": { "property": "Nope", "checkbox": { "equals": true } } }),
+        json!({ "filter": { "property": "Due", "date": { "before": "yesterday" } } }),
+        json!({ "filter": { "property": "Status", "status": { "equals": 3 } } }),
+        json!({ "filter": { "and": [{ "or": [{ "and": [] }] }] } }),
+        json!({ "sorts": [{ "property": "Nope", "direction": "ascending" }] }),
+        json!({ "start_cursor": "garbage" }),
     ] {
-        error(
-            query(json!({ "filter": filter })).await,
-            400,
-            "validation_error",
-        );
+        error(query(body).await, 400, "validation_error");
     }
-    error(
-        query(json!({ "sorts": [{ "property": "Nope", "direction": "ascending" }] })).await,
-        400,
-        "validation_error",
-    );
-    error(
-        query(json!({ "start_cursor": "garbage" })).await,
-        400,
-        "validation_error",
-    );
     error(
         api.post(&format!("/v1/databases/{DATABASE}/query"), &json!({}))
             .await,

@@ -18,16 +18,9 @@ async fn users_list_and_retrieve(notion: asym::Notion) {
     assert_eq!(rest["results"].as_array().unwrap().len(), 1);
     let ada = api.get(&format!("/v1/users/{ADA}")).await.expect(200);
     assert_eq!(ada["person"]["email"], "ada@example.com");
-    error(
-        api.get("/v1/users?page_size=101").await,
-        400,
-        "validation_error",
-    );
-    error(
-        api.get("/v1/users?start_cursor=%21%21").await,
-        400,
-        "validation_error",
-    );
+    for path in ["/v1/users?page_size=101", "/v1/users?start_cursor=%21%21"] {
+        error(api.get(path).await, 400, "validation_error");
+    }
 }
 
 #[asym::clone("notion", seed = "basic")]
