@@ -62,27 +62,6 @@ async fn team_and_bot_info(slack: asym::Slack) {
 async fn missing_scopes_name_what_is_needed(slack: asym::Slack) {
     let slack = Api::new(&slack);
     let token = mint(&slack, "bot", None, Some(&["channels:read"])).await;
-    let body = slack.missing_scope(&token, "team.info", json!({})).await;
-    assert_eq!(body["needed"], "team:read");
-    assert_eq!(body["provided"], "channels:read");
-    let body = slack
-        .missing_scope(
-            &token,
-            "chat.postMessage",
-            json!({"channel": "C0000000001", "text": "x"}),
-        )
-        .await;
-    assert_eq!(body["needed"], "chat:write");
-    ok(slack.call(&token, "conversations.list", json!({})).await);
-    // Bot and user tokens name the scope of their kind.
-    let body = slack
-        .missing_scope(
-            &token,
-            "conversations.join",
-            json!({"channel": "C0000000002"}),
-        )
-        .await;
-    assert_eq!(body["needed"], "channels:join");
     let user = mint(
         &slack,
         "user",
@@ -90,12 +69,23 @@ async fn missing_scopes_name_what_is_needed(slack: asym::Slack) {
         Some(&["channels:read"]),
     )
     .await;
-    let body = slack
-        .missing_scope(
-            &user,
+    ok(slack.call(&token, "conversations.list", json!({})).await);
+    let general = json!({"channel": "C0000000001", "text": "x"});
+    let random = json!({"channel": "C0000000002"});
+    // Bot and user tokens name the scope of their kind.
+    for (token, method, args, needed) in [
+        (&token, "team.info", json!({}), "team:read"),
+        (&token, "chat.postMessage", general, "chat:write"),
+        (
+            &token,
             "conversations.join",
-            json!({"channel": "C0000000002"}),
-        )
-        .await;
-    assert_eq!(body["needed"], "channels:write");
+            random.clone(),
+            "channels:join",
+        ),
+        (&user, "conversations.join", random, "channels:write"),
+    ] {
+        let body = slack.missing_scope(token, method, args).await;
+        assert_eq!(body["needed"], needed, "{method}");
+        assert_eq!(body["provided"], "channels:read", "{method}");
+    }
 }

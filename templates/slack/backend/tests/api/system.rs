@@ -31,6 +31,14 @@ async fn system_messages(slack: &Api<'_>, channel: &str) -> Vec<Value> {
     messages
 }
 
+/// The string fields `names` of each message, in order.
+fn fields<'a, const N: usize>(messages: &'a [Value], names: [&str; N]) -> Vec<[&'a str; N]> {
+    messages
+        .iter()
+        .map(|m| names.map(|name| m[name].as_str().unwrap()))
+        .collect()
+}
+
 /// Creates a channel with `args` as the holder of `token`; its id.
 async fn create(slack: &Api<'_>, token: &str, args: Value) -> String {
     let body = ok(slack.call(token, "conversations.create", args).await);
@@ -53,13 +61,12 @@ async fn creating_and_joining_post_channel_join(slack: asym::Slack) {
     assert!(join["ts"].as_str().unwrap().contains('.'));
 
     let alice = mint(&slack, "user", Some("U0000000003"), None).await;
-    ok(slack
-        .call(&alice, "conversations.join", json!({"channel": id}))
-        .await);
     // Joining again changes nothing and says nothing.
-    ok(slack
-        .call(&alice, "conversations.join", json!({"channel": id}))
-        .await);
+    for _ in 0..2 {
+        ok(slack
+            .call(&alice, "conversations.join", json!({"channel": id}))
+            .await);
+    }
     let joins = system_messages(&slack, &id).await;
     assert_eq!(joins.len(), 2);
     assert_eq!(joins[1]["subtype"], "channel_join");
@@ -92,29 +99,19 @@ async fn inviting_posts_a_join_per_person_with_the_inviter(slack: asym::Slack) {
         .await;
     let joins = system_messages(&slack, &id).await;
     assert_eq!(joins.len(), 3, "{joins:?}");
-    let invited: Vec<(&str, &str, &str)> = joins[1..]
-        .iter()
-        .map(|m| {
-            (
-                m["user"].as_str().unwrap(),
-                m["inviter"].as_str().unwrap(),
-                m["text"].as_str().unwrap(),
-            )
-        })
-        .collect();
     assert_eq!(
-        invited,
+        fields(&joins[1..], ["user", "inviter", "text"]),
         [
-            (
+            [
                 "U0000000003",
                 "U0000000002",
                 "<@U0000000003> has joined the channel"
-            ),
-            (
+            ],
+            [
                 "U0000000004",
                 "U0000000002",
                 "<@U0000000004> has joined the channel"
-            ),
+            ],
         ]
     );
 }
@@ -129,13 +126,12 @@ async fn leaving_and_being_kicked_post_channel_leave(slack: asym::Slack) {
             json!({"channel": id, "users": "U0000000002,U0000000003"}),
         )
         .await;
-    slack
-        .bot_ok("conversations.leave", json!({"channel": id}))
-        .await;
-    // Leaving a channel one is not in posts nothing.
-    slack
-        .bot_ok("conversations.leave", json!({"channel": id}))
-        .await;
+    // Leaving a second time, no longer a member, posts nothing.
+    for _ in 0..2 {
+        slack
+            .bot_ok("conversations.leave", json!({"channel": id}))
+            .await;
+    }
     slack
         .user_ok(
             "conversations.kick",
@@ -147,30 +143,28 @@ async fn leaving_and_being_kicked_post_channel_leave(slack: asym::Slack) {
         .into_iter()
         .filter(|m| m["subtype"] == "channel_leave")
         .collect();
-    assert_eq!(leaves.len(), 2, "{leaves:?}");
-    assert_eq!(leaves[0]["user"], "U0000000002");
-    assert_eq!(leaves[0]["text"], "<@U0000000002> has left the channel");
-    assert_eq!(leaves[1]["user"], "U0000000003");
-    assert_eq!(leaves[1]["text"], "<@U0000000003> has left the channel");
+    assert_eq!(
+        fields(&leaves, ["user", "text"]),
+        [
+            ["U0000000002", "<@U0000000002> has left the channel"],
+            ["U0000000003", "<@U0000000003> has left the channel"],
+        ]
+    );
 }
 
 #[asym::clone("slack", seed = "basic")]
 async fn renaming_posts_channel_name(slack: asym::Slack) {
     let slack = Api::new(&slack);
     let id = create(&slack, slack.user_token(), json!({"name": "random-ideas"})).await;
-    slack
-        .user_ok(
-            "conversations.rename",
-            json!({"channel": id, "name": "watercooler"}),
-        )
-        .await;
-    // The same name again is no rename.
-    slack
-        .user_ok(
-            "conversations.rename",
-            json!({"channel": id, "name": "watercooler"}),
-        )
-        .await;
+    // The second time, the same name again, is no rename.
+    for _ in 0..2 {
+        slack
+            .user_ok(
+                "conversations.rename",
+                json!({"channel": id, "name": "watercooler"}),
+            )
+            .await;
+    }
     let messages = system_messages(&slack, &id).await;
     assert_eq!(messages.len(), 2, "{messages:?}");
     let renamed = &messages[1];
@@ -187,53 +181,43 @@ async fn renaming_posts_channel_name(slack: asym::Slack) {
 #[asym::clone("slack", seed = "basic")]
 async fn topics_and_purposes_post_their_messages(slack: asym::Slack) {
     let slack = Api::new(&slack);
-    slack
-        .bot_ok(
+    for (token, method, field, value) in [
+        (
+            slack.bot_token(),
             "conversations.setTopic",
-            json!({"channel": "C0000000001", "topic": "Ship it"}),
-        )
-        .await;
-    slack
-        .user_ok(
+            "topic",
+            "Ship it",
+        ),
+        (
+            slack.user_token(),
             "conversations.setPurpose",
-            json!({"channel": "C0000000001", "purpose": "Launch planning"}),
-        )
-        .await;
-    slack
-        .user_ok(
-            "conversations.setTopic",
-            json!({"channel": "C0000000001", "topic": ""}),
-        )
-        .await;
+            "purpose",
+            "Launch planning",
+        ),
+        (slack.user_token(), "conversations.setTopic", "topic", ""),
+    ] {
+        let args = json!({"channel": "C0000000001", field: value});
+        ok(slack.call(token, method, args).await);
+    }
     let messages = system_messages(&slack, "C0000000001").await;
-    let seen: Vec<(&str, &str, &str)> = messages
-        .iter()
-        .map(|m| {
-            (
-                m["subtype"].as_str().unwrap(),
-                m["user"].as_str().unwrap(),
-                m["text"].as_str().unwrap(),
-            )
-        })
-        .collect();
     assert_eq!(
-        seen,
+        fields(&messages, ["subtype", "user", "text"]),
         [
-            (
+            [
                 "channel_topic",
                 "U0000000002",
                 "<@U0000000002> set the channel topic: Ship it"
-            ),
-            (
+            ],
+            [
                 "channel_purpose",
                 "U0000000001",
                 "<@U0000000001> set the channel purpose: Launch planning"
-            ),
-            (
+            ],
+            [
                 "channel_topic",
                 "U0000000001",
                 "<@U0000000001> cleared channel topic"
-            ),
+            ],
         ]
     );
     assert_eq!(messages[0]["topic"], "Ship it");
