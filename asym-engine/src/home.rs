@@ -97,6 +97,9 @@ impl Home {
         if let Some(network) = var("ASYM_NETWORK") {
             config.network = Some(network);
         }
+        if let Some(name) = &config.infra_name {
+            Error::check_name("infraName", name)?;
+        }
         if let Some(range) = var("ASYM_PORT_RANGE") {
             config.port_range = range.parse()?;
         }
@@ -121,6 +124,9 @@ pub struct Config {
     /// Extra template directories, each holding `<name>/clone.manifest.json`, searched after
     /// the built-in ones and before `ASYM_TEMPLATE_PATH` (see `asym_contract::catalog`).
     pub template_path: Vec<PathBuf>,
+    /// Prefix of the shared Postgres and Redis containers' names (`<name>-postgres`,
+    /// `<name>-redis`); `asym` when unset. Another name gives a home shared infra of its own.
+    pub infra_name: Option<String>,
 }
 
 impl Default for Config {
@@ -132,11 +138,18 @@ impl Default for Config {
             health_timeout_secs: 90,
             network: None,
             template_path: Vec::new(),
+            infra_name: None,
         }
     }
 }
 
 impl Config {
+    /// The prefix of the shared containers' names (`infraName`, default `asym`).
+    #[must_use]
+    pub fn infra_name(&self) -> &str {
+        self.infra_name.as_deref().unwrap_or("asym")
+    }
+
     /// The health timeout.
     pub fn health_timeout(&self) -> Duration {
         Duration::from_secs(self.health_timeout_secs)

@@ -11,10 +11,8 @@ use crate::error::{Error, Result};
 use crate::home::{Config, Home};
 use crate::model::PortRange;
 
-/// Name of the shared Postgres container.
-pub const POSTGRES_CONTAINER: &str = "asym-postgres";
-/// Name of the shared Redis container.
-pub const REDIS_CONTAINER: &str = "asym-redis";
+/// The default prefix of the shared containers' names (`asym-postgres`, `asym-redis`).
+const DEFAULT_NAME: &str = "asym";
 /// The bridge network of bridge mode.
 pub(crate) const NETWORK: &str = "asym-shared";
 
@@ -67,6 +65,21 @@ pub struct Infra {
     /// required one (clones there get no ACL user of their own).
     #[serde(default)]
     pub(crate) redis_password: Option<String>,
+    /// The prefix of the containers' names (`<name>-postgres`, `<name>-redis`).
+    #[serde(default = "default_name")]
+    pub(crate) name: String,
+}
+
+fn default_name() -> String {
+    DEFAULT_NAME.to_owned()
+}
+
+/// The shared containers' names under `config` (`infraName`, default `asym`): Postgres, Redis.
+pub(crate) fn container_names(config: &Config) -> [String; 2] {
+    [
+        Kind::Postgres.container(config),
+        Kind::Redis.container(config),
+    ]
 }
 
 impl Infra {
@@ -131,7 +144,10 @@ impl Infra {
             NetworkMode::Host => self.database_url(db),
             NetworkMode::Bridge => {
                 let (user, password) = self.login(db);
-                format!("postgres://{user}:{password}@{POSTGRES_CONTAINER}:5432/{db}")
+                format!(
+                    "postgres://{user}:{password}@{}-postgres:5432/{db}",
+                    self.name
+                )
             }
         }
     }
@@ -161,7 +177,7 @@ impl Infra {
     pub(crate) fn container_redis_url(&self, id: &str) -> String {
         let host = match self.network {
             NetworkMode::Host => format!("127.0.0.1:{}", self.redis_port),
-            NetworkMode::Bridge => format!("{REDIS_CONTAINER}:6379"),
+            NetworkMode::Bridge => format!("{}-redis:6379", self.name),
         };
         match self.redis_user(id) {
             Some((user, password)) => format!("redis://{user}:{password}@{host}"),
@@ -194,8 +210,9 @@ pub(crate) async fn ensure(docker: &Docker, home: &Home, config: &Config) -> Res
         redis_port: redis.port,
         password: pg.password.unwrap_or_default(),
         redis_password: redis.password,
+        name: config.infra_name().to_owned(),
     };
-    wait_ready(&infra).await?;
+    wait_ready(&infra, config).await?;
     infra.save(home);
     Ok(infra)
 }
@@ -213,11 +230,12 @@ struct Adopted {
 }
 
 impl Kind {
-    fn container(self) -> &'static str {
-        match self {
-            Self::Postgres => POSTGRES_CONTAINER,
-            Self::Redis => REDIS_CONTAINER,
-        }
+    fn container(self, config: &Config) -> String {
+        let kind = match self {
+            Self::Postgres => "postgres",
+            Self::Redis => "redis",
+        };
+        format!("{}-{kind}", config.infra_name())
     }
 
     fn inner_port(self) -> u16 {
@@ -305,8 +323,8 @@ impl Kind {
     }
 }
 
-async fn adopt(docker: &Docker, kind: Kind) -> Result<Option<Adopted>> {
-    let name = kind.container();
+async fn adopt(docker: &Docker, config: &Config, kind: Kind) -> Result<Option<Adopted>> {
+    let name = &kind.container(config);
     let inspected = match docker
         .api
         .inspect_container(name, None::<InspectContainerOptions>)
@@ -362,7 +380,7 @@ async fn ensure_container(
     kind: Kind,
     network: NetworkMode,
 ) -> Result<Adopted> {
-    if let Some(found) = adopt(docker, kind).await? {
+    if let Some(found) = adopt(docker, config, kind).await? {
         return Ok(found);
     }
     let mut image = None;
@@ -404,7 +422,7 @@ async fn ensure_container(
     }
     let labels = HashMap::from([
         (MANAGED_LABEL.to_owned(), "1".to_owned()),
-        ("dev.asym.infra".to_owned(), kind.container().to_owned()),
+        ("dev.asym.infra".to_owned(), kind.container(config)),
         (NETWORK_LABEL.to_owned(), network.as_str().to_owned()),
         (PORT_LABEL.to_owned(), port.to_string()),
     ]);
@@ -444,21 +462,22 @@ async fn ensure_container(
         )])),
         ..Default::default()
     };
-    if !docker.create(kind.container(), body).await? {
+    let name = kind.container(config);
+    if !docker.create(&name, body).await? {
         // Another process won the race: use its container. Docker reserves the name before
         // the container can be inspected, so give the winner a moment.
         for _ in 0..100 {
-            if let Some(found) = adopt(docker, kind).await? {
+            if let Some(found) = adopt(docker, config, kind).await? {
                 return Ok(found);
             }
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
         return Err(Error::internal(
-            format!("adopting {}", kind.container()),
+            format!("adopting {name}"),
             "another process reserved the name but no container appeared within 5 s",
         ));
     }
-    docker.start(kind.container()).await?;
+    docker.start(&name).await?;
     Ok(Adopted {
         network,
         port,
@@ -490,14 +509,17 @@ async fn ensure_network(docker: &Docker) -> Result<()> {
 }
 
 /// Waits until Postgres accepts the superuser and Redis answers PING (first start runs initdb).
-async fn wait_ready(infra: &Infra) -> Result<()> {
+async fn wait_ready(infra: &Infra, config: &Config) -> Result<()> {
     let deadline = Instant::now() + Duration::from_secs(90);
     loop {
         match infra.probe().await {
             Ok(()) => return Ok(()),
             Err(why) if Instant::now() > deadline => {
                 return Err(Error::internal(
-                    "shared Postgres/Redis did not become ready within 90 s; see `docker logs asym-postgres`",
+                    format!(
+                        "shared Postgres/Redis did not become ready within 90 s; see `docker logs {}`",
+                        Kind::Postgres.container(config)
+                    ),
                     why,
                 ));
             }

@@ -44,7 +44,7 @@ pub use env::{EnvClone, EnvSpec};
 pub use error::{BoxError, Error, Result};
 pub use home::{Config, Home};
 pub use images::{BuiltImage, build_images, say};
-pub use infra::{Infra, NetworkMode, POSTGRES_CONTAINER, REDIS_CONTAINER};
+pub use infra::{Infra, NetworkMode};
 pub use local::LocalDockerProvider;
 pub use model::{
     Check, CloneInstance, CloneRecord, CloneSpec, CloneState, CloneStatus, CloneTokens,

@@ -256,7 +256,7 @@ impl Operator for LocalDockerProvider {
     ///
     /// # Errors
     /// Only for failures while repairing; failed checks are reported, not returned.
-    async fn doctor(&self) -> Result<DoctorReport> {
+    async fn doctor(&self, fix: bool) -> Result<DoctorReport> {
         let mut report = DoctorReport::default();
         let docker = match self.docker().await {
             Ok(docker) => docker,
@@ -279,19 +279,7 @@ impl Operator for LocalDockerProvider {
             })
             .map_err(|e| e.to_string());
         report.check("docker", version);
-        let infra = self
-            .infra()
-            .await
-            .map(|i| {
-                format!(
-                    "postgres 127.0.0.1:{}, redis 127.0.0.1:{} ({} network)",
-                    i.postgres_port,
-                    i.redis_port,
-                    i.network.as_str()
-                )
-            })
-            .map_err(|e| e.render());
-        report.check("shared infra", infra);
+        let infra_up = self.check_infra(&mut report, fix).await?;
         for template in self.catalog().templates() {
             let name = &template.manifest.name;
             for (service, spec) in &template.manifest.services.0 {
@@ -331,6 +319,9 @@ impl Operator for LocalDockerProvider {
                 ));
             }
             Err(e) => return Err(e),
+        }
+        if infra_up {
+            self.check_clone_data(&mut report, fix).await?;
         }
         self.check_clones(&mut report).await?;
         let range = self.config().port_range;
@@ -401,6 +392,152 @@ impl LocalDockerProvider {
         let tokens = self.provision(entry, template, true).await?;
         reset::capture(&mut client, reset::BASELINE).await?;
         Ok(tokens)
+    }
+
+    /// Checks the shared containers: running and answering. A stopped one is started and a
+    /// missing one created with `fix`; missing ones are fine while no clone needs them (the
+    /// next spin creates them). Whether the infra is up afterwards.
+    async fn check_infra(&self, report: &mut DoctorReport, fix: bool) -> Result<bool> {
+        let docker = self.docker().await?;
+        let mut down = Vec::new();
+        for name in crate::infra::container_names(self.config()) {
+            let state = docker.state(&name).await?;
+            if state.as_deref() != Some("running") {
+                down.push((name, state));
+            }
+        }
+        if down.is_empty() {
+            let infra = self.infra().await.map(|i| {
+                format!(
+                    "postgres 127.0.0.1:{}, redis 127.0.0.1:{} ({} network)",
+                    i.postgres_port,
+                    i.redis_port,
+                    i.network.as_str()
+                )
+            });
+            return Ok(report.check("shared infra", infra.map_err(|e| e.render())));
+        }
+        let problem = |(name, state): &(String, Option<String>)| match state {
+            Some(state) => format!("{name} is {state}"),
+            None => format!("{name} is missing"),
+        };
+        let clones = self.records().map(|r| r.len()).unwrap_or_default();
+        if !fix {
+            let problems: Vec<String> = down.iter().map(problem).collect();
+            let detail = problems.join(", ");
+            if clones == 0 && down.iter().all(|(_, state)| state.is_none()) {
+                report.check(
+                    "shared infra",
+                    Ok(format!(
+                        "not started yet ({detail}); the next spin starts it"
+                    )),
+                );
+            } else {
+                report.check(
+                    "shared infra",
+                    Err(format!(
+                        "{detail}: `asym doctor --fix` starts or recreates it"
+                    )),
+                );
+            }
+            return Ok(false);
+        }
+        let infra = self.refresh_infra().await;
+        for (name, state) in &down {
+            report.fixed.push(match state {
+                Some(state) => format!("started {name} (it was {state})"),
+                None if clones > 0 => {
+                    format!("created {name} (it was missing: the clones' data in it was lost)")
+                }
+                None => format!("created {name} (it was missing)"),
+            });
+        }
+        let infra = infra.map(|i| {
+            format!(
+                "postgres 127.0.0.1:{}, redis 127.0.0.1:{}",
+                i.postgres_port, i.redis_port
+            )
+        });
+        Ok(report.check("shared infra", infra.map_err(|e| e.render())))
+    }
+
+    /// Checks that every clone still has its database and its Redis user (Redis forgets its
+    /// users when it restarts); with `fix`, a clone whose database is gone is built again in
+    /// place (same id and ports; new credentials, its seed, no snapshots) and a lost Redis
+    /// user is made again.
+    async fn check_clone_data(&self, report: &mut DoctorReport, fix: bool) -> Result<()> {
+        let records: Vec<CloneRecord> = self
+            .records()
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|r| matches!(r.state, CloneState::Running | CloneState::Stopped))
+            .collect();
+        let admin = self.client("postgres").await?;
+        let names: Vec<&str> = records.iter().map(|r| r.database.as_str()).collect();
+        let present: BTreeSet<String> = admin
+            .query(
+                "SELECT datname::text FROM pg_database WHERE datname = ANY($1)",
+                &[&names],
+            )
+            .await
+            .map_err(|e| Error::internal("listing clone databases", e))?
+            .iter()
+            .map(|row| row.get(0))
+            .collect();
+        let users: BTreeSet<String> = if self.infra().await?.redis_password.is_some() {
+            let mut redis = self.redis().await?;
+            redis::cmd("ACL")
+                .arg("USERS")
+                .query_async::<Vec<String>>(&mut redis)
+                .await
+                .map_err(|e| Error::internal("listing Redis users", e))?
+                .into_iter()
+                .collect()
+        } else {
+            records.iter().map(|r| r.id.clone()).collect()
+        };
+        let mut problems = Vec::new();
+        for record in &records {
+            let id = &record.id;
+            if !present.contains(&record.database) {
+                if !fix {
+                    problems.push(format!("{id}'s database is gone"));
+                    continue;
+                }
+                self.rebuild(id).await?;
+                let seed = record
+                    .seed
+                    .as_ref()
+                    .map_or_else(|| "no seed".to_owned(), |s| format!("seed {s}"));
+                report.fixed.push(format!(
+                    "rebuilt {id}: database re-created and migrated, containers recreated, \
+                     {seed} applied again, new credentials (`asym tokens {id}`); \
+                     its snapshots and later `asym seed` changes were lost"
+                ));
+            } else if !users.contains(id) {
+                if !fix {
+                    problems.push(format!("{id}'s Redis user is gone (Redis restarted)"));
+                    continue;
+                }
+                self.ensure_redis_user(record).await?;
+                report
+                    .fixed
+                    .push(format!("restored {id}'s Redis user (Redis had restarted)"));
+            }
+        }
+        let result = if problems.is_empty() {
+            Ok(format!(
+                "{} clones have their database and Redis user",
+                records.len()
+            ))
+        } else {
+            Err(format!(
+                "{}: `asym doctor --fix` rebuilds them",
+                problems.join("; ")
+            ))
+        };
+        report.check("clone data", result);
+        Ok(())
     }
 
     /// Finishes interrupted destroys and reports clones whose backend is dead.

@@ -183,8 +183,9 @@ pub trait Operator: CloneProvider {
         dry_run: bool,
     ) -> impl Future<Output = Result<PruneReport>> + Send;
 
-    /// Checks what clones need and repairs what it can.
-    fn doctor(&self) -> impl Future<Output = Result<DoctorReport>> + Send;
+    /// Checks what clones need; repairs the registry, and with `fix` also the shared infra
+    /// (starts or recreates it) and clones that lost their database or Redis user.
+    fn doctor(&self, fix: bool) -> impl Future<Output = Result<DoctorReport>> + Send;
 }
 
 /// Named groups of clones spun, reset and destroyed together.

@@ -85,3 +85,126 @@ fn a_half_destroyed_clone_is_finished_and_a_dead_backend_is_flagged() {
     assert!(clones["detail"].as_str().unwrap().contains(&id), "{clones}");
     assert!(home.asym(&["destroy", &id]).status.success());
 }
+
+/// Removes the named containers when dropped (a test's own shared infra).
+struct RemoveOnDrop(Vec<String>);
+
+impl Drop for RemoveOnDrop {
+    fn drop(&mut self) {
+        for name in &self.0 {
+            let _ = docker(&["rm", "-f", "-v", name]);
+        }
+    }
+}
+
+fn docker(args: &[&str]) -> std::process::Output {
+    std::process::Command::new("docker")
+        .args(args)
+        .output()
+        .expect("run docker")
+}
+
+/// The one check of `doctor --json` named `name`: (ok, detail).
+fn check(doctor: &Value, name: &str) -> (bool, String) {
+    let found = doctor["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"] == name)
+        .unwrap_or_else(|| panic!("no check {name}: {doctor}"));
+    (
+        found["ok"].as_bool().unwrap(),
+        found["detail"].as_str().unwrap().to_owned(),
+    )
+}
+
+/// The repairs `doctor --fix --json` reports, one string.
+fn fixed(home: &TestHome) -> String {
+    let out = home.asym(&["doctor", "--fix", "--json"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let doctor: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(
+        doctor["checks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|c| c["ok"] == true),
+        "{doctor}"
+    );
+    doctor["fixed"].to_string()
+}
+
+/// `doctor` without `--fix` names the problem in check `name` and exits 1.
+fn flagged(home: &TestHome, name: &str, problem: &str) {
+    let out = home.asym(&["doctor", "--json"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let doctor: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let (ok, detail) = check(&doctor, name);
+    assert!(!ok && detail.contains(problem), "{doctor}");
+}
+
+/// Shared infra of this test's own (`infraName`), broken three ways: Redis restarted (clones'
+/// Redis users lost), Postgres stopped, Postgres removed (every database lost). Plain `doctor`
+/// names each problem and exits 1; `doctor --fix` repairs it, says what it did, and the clone
+/// answers again, with its seed, and resets.
+#[tokio::test(flavor = "multi_thread")]
+async fn doctor_fix_restarts_recreates_and_rebuilds_what_the_shared_infra_lost() {
+    let infra = "asym-doctor-e2e";
+    let (postgres, redis) = (format!("{infra}-postgres"), format!("{infra}-redis"));
+    let _infra = RemoveOnDrop(vec![postgres.clone(), redis.clone()]);
+    let home = TestHome::new("4410-4419", json!({ "infraName": infra }));
+    let spun = home.asym_json(&["spin", "slack", "--seed", "basic"]);
+    let id = spun[0]["id"].as_str().unwrap().to_owned();
+    let api = spun[0]["endpoints"]["api"].as_str().unwrap().to_owned();
+    let bot = spun[0]["tokens"]["bot"].as_str().unwrap().to_owned();
+    assert!(container_exists(&postgres) && container_exists(&redis));
+    assert!(!stderr(&home.asym(&["doctor", "--json"])).contains("FAIL"));
+
+    assert!(docker(&["restart", &redis]).status.success());
+    flagged(&home, "clone data", &format!("{id}'s Redis user is gone"));
+    assert!(fixed(&home).contains(&format!("restored {id}'s Redis user")));
+
+    assert!(docker(&["stop", &postgres]).status.success());
+    flagged(&home, "shared infra", &format!("{postgres} is exited"));
+    assert!(fixed(&home).contains(&format!("started {postgres} (it was exited)")));
+    assert_eq!(slack(&api, &bot, "auth.test", json!({})).await["ok"], true);
+
+    assert!(docker(&["rm", "-f", "-v", &postgres]).status.success());
+    flagged(&home, "shared infra", &format!("{postgres} is missing"));
+    let repairs = fixed(&home);
+    assert!(
+        repairs.contains(&format!("created {postgres}")),
+        "{repairs}"
+    );
+    assert!(repairs.contains(&format!("rebuilt {id}")), "{repairs}");
+    let tokens = home.asym_json(&["tokens", &id]);
+    let new_bot = tokens["bot"].as_str().unwrap();
+    assert_ne!(new_bot, bot, "the old credentials died with the database");
+    assert_eq!(
+        slack(&api, new_bot, "auth.test", json!({})).await["ok"],
+        true
+    );
+    let listed = slack(&api, new_bot, "conversations.list", json!({})).await;
+    assert!(listed.to_string().contains("\"general\""), "{listed}");
+    let posted = slack(
+        &api,
+        new_bot,
+        "chat.postMessage",
+        json!({"channel": "C0000000001", "text": "after the rebuild"}),
+    )
+    .await;
+    assert_eq!(posted["ok"], true, "{posted}");
+    assert!(home.asym(&["reset", &id]).status.success());
+    let history = slack(
+        &api,
+        new_bot,
+        "conversations.history",
+        json!({"channel": "C0000000001"}),
+    )
+    .await;
+    assert!(
+        !history.to_string().contains("after the rebuild"),
+        "{history}"
+    );
+    assert!(home.asym(&["destroy", &id]).status.success());
+}

@@ -6,17 +6,25 @@ use asym_engine::{Error, Provider};
 
 use crate::output;
 
-/// Check Docker, shared infra, images, the registry and the port range; repair what it can.
+/// Check Docker, shared infra, images, the registry, clones' data and the port range.
+///
+/// A corrupt registry is always rebuilt from the containers' labels. With `--fix`, stopped
+/// shared containers are started, missing ones recreated, clones whose database is gone are
+/// built again in place (same id and ports, their seed, new credentials) and clones' Redis
+/// users lost to a Redis restart are restored; each repair is printed.
 #[derive(Debug, clap::Args)]
-#[command(after_help = "Example:\n  asym doctor")]
+#[command(after_help = "Examples:\n  asym doctor\n  asym doctor --fix")]
 pub(crate) struct Args {
+    /// Repair what the checks find: shared infra, lost databases, lost Redis users.
+    #[arg(long)]
+    fix: bool,
     /// Print JSON.
     #[arg(long)]
     json: bool,
 }
 
 pub(crate) async fn run(provider: &impl Provider, args: Args) -> Result<ExitCode, Error> {
-    let report = provider.doctor().await?;
+    let report = provider.doctor(args.fix).await?;
     let healthy = report.checks.iter().all(|c| c.ok) || !report.fixed.is_empty();
     if args.json {
         output::json(&report)?;

@@ -51,7 +51,7 @@ impl LocalDockerProvider {
     }
 
     /// Forgets the infra facts and asks Docker again (after the infra was recreated elsewhere).
-    pub(super) async fn refresh_infra(&self) -> Result<Infra> {
+    pub(crate) async fn refresh_infra(&self) -> Result<Infra> {
         let infra = infra::ensure(self.docker().await?, &self.home, &self.config).await?;
         *self.infra.lock().await = Some(infra.clone());
         Ok(infra)

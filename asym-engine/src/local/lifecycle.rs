@@ -82,6 +82,65 @@ impl LocalDockerProvider {
         reset::capture(&mut own, BASELINE).await
     }
 
+    /// Builds clone `id` again in place after its database was lost (the shared Postgres was
+    /// recreated): same id, ports and image; containers recreated (the infra's address and
+    /// passwords may have changed), database re-created and migrated, credentials minted
+    /// anew, its seed applied again and a new baseline; snapshots are gone.
+    pub(crate) async fn rebuild(&self, id: &str) -> Result<()> {
+        let mut entry = self.entry(id)?;
+        let template = self.catalog.get(&entry.record.template)?.clone();
+        let docker = self.docker().await?;
+        let mut services = Vec::new();
+        for (name, port) in &entry.record.ports {
+            docker.remove(&container_name(id, name)).await?;
+            let manifest = template
+                .manifest
+                .services
+                .get(name)
+                .cloned()
+                .ok_or_else(|| {
+                    Error::internal(
+                        format!("rebuilding {id}"),
+                        format!("template {} has no service {name}", template.manifest.name),
+                    )
+                })?;
+            let digest = if *name == template.manifest.api_service() {
+                entry.record.image_digest.clone()
+            } else {
+                self.image_or_build(&template.manifest.name, &manifest.image, || {})
+                    .await?
+            };
+            services.push(Planned {
+                name: name.clone(),
+                manifest,
+                digest,
+                port: *port,
+            });
+        }
+        self.forget_client(&entry.record.database).await;
+        let files = self.clone_files(&entry.record.image_digest).await?;
+        let seed_sql = match &entry.record.seed {
+            Some(seed) => Some(self.seed_sql(&template, &files, seed)?),
+            None => None,
+        };
+        self.bring_up(
+            &mut entry,
+            &template,
+            &services,
+            &files,
+            seed_sql.as_deref(),
+        )
+        .await?;
+        self.registry.update(|reg| {
+            let stored = reg.get_mut(id)?;
+            stored.record.tokens = entry.record.tokens.clone();
+            stored.record.snapshots.clear();
+            stored.record.state = CloneState::Running;
+            stored.record.updated_at = Timestamp::now();
+            Ok(())
+        })
+    }
+
     /// Removes whatever a clone has: containers, database, Redis keys. Best effort, idempotent.
     pub(crate) async fn teardown(&self, record: &CloneRecord) -> Result<()> {
         let docker = self.docker().await?;
