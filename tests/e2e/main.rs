@@ -14,4 +14,5 @@ mod harness;
 mod isolation;
 mod lifecycle;
 mod recovery;
+mod verify;
 mod webhooks;

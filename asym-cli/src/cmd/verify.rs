@@ -16,7 +16,7 @@ use crate::verify::{Support, product};
 /// kind, and the operations the clone does not implement.
 #[derive(Debug, clap::Args)]
 #[command(
-    after_help = "Given a template, a clone is spun (seed basic) and destroyed after; given a clone id, that clone is used as it is.\n\nExit 0 at or above --min, 1 below it (VERIFY_BELOW_THRESHOLD) or on a named error, 2 on an unexpected one.\n\nExamples:\n  asym verify stripe --spec spec3.json\n  asym verify github --spec api.github.com.json --json | jq .kinds\n  asym verify stripe-1a2b3c --spec spec3.json --version 2023-08-16 --min 0.95"
+    after_help = "Given a template, a clone is spun (seed basic) and destroyed after; given a clone id, that clone is used as it is.\n\nExit 0 at or above --min, 1 below it (VERIFY_BELOW_THRESHOLD) or on a named error, 2 on an unexpected one.\n\nExamples:\n  asym verify stripe --spec spec3.json\n  asym verify github --spec api.github.com.json --json | jq .kinds\n  asym verify stripe-1a2b3c --spec spec3.json --api-version 2023-08-16 --min 0.95"
 )]
 pub(crate) struct Args {
     /// Template to spin, or the id of a running clone.
@@ -25,9 +25,10 @@ pub(crate) struct Args {
     /// to get one.
     #[arg(long, value_name = "FILE")]
     spec: Option<PathBuf>,
-    /// The API version to request (default: the description's `info.version`).
-    #[arg(long)]
-    version: Option<String>,
+    /// The API version to request (default: the description's `info.version`); `--version`
+    /// is the CLI's own.
+    #[arg(long, value_name = "VERSION")]
+    api_version: Option<String>,
     /// The lowest passing score.
     #[arg(long, default_value_t = 0.99)]
     min: f64,
@@ -67,7 +68,7 @@ pub(crate) async fn run(provider: &impl Provider, args: Args) -> Result<ExitCode
         source: why.into(),
     })?;
     let version = args
-        .version
+        .api_version
         .clone()
         .unwrap_or_else(|| description.info().1.to_owned());
     let spun = existing.is_none();
@@ -105,7 +106,11 @@ pub(crate) async fn run(provider: &impl Provider, args: Args) -> Result<ExitCode
 }
 
 /// A clone of `template` seeded `basic`; a Ctrl-C during the spin rolls it back.
-async fn spin(provider: &impl Provider, template: &str, json: bool) -> Result<CloneInstance, Error> {
+async fn spin(
+    provider: &impl Provider,
+    template: &str,
+    json: bool,
+) -> Result<CloneInstance, Error> {
     let progress = output::Progress::install(provider, json);
     progress.begin(template);
     let spec = CloneSpec {

@@ -5,8 +5,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 
-use super::schema::{Kind, Violation};
 use super::scenario::Outcome;
+use super::schema::{Kind, Violation};
 use super::spec::{Description, Operation};
 
 /// The whole report, as `--json` prints it.
@@ -92,8 +92,10 @@ impl Report {
                     });
             }
         }
-        let reached: BTreeSet<&Operation> =
-            answers.iter().filter_map(|a| a.operation.as_ref()).collect();
+        let reached: BTreeSet<&Operation> = answers
+            .iter()
+            .filter_map(|a| a.operation.as_ref())
+            .collect();
         let (covered, not_implemented) = description
             .operations()
             .iter()
@@ -133,7 +135,11 @@ impl Report {
             println!("violations by kind (one example each; --json lists every answer):");
             for (kind, group) in &self.kinds {
                 let v = &group.example.violation;
-                let pointer = if v.pointer.is_empty() { "body" } else { &v.pointer };
+                let pointer = if v.pointer.is_empty() {
+                    "body"
+                } else {
+                    &v.pointer
+                };
                 println!(
                     "  {:<18} {:>4}  {}  {pointer}: expected {}, found {}",
                     kind.name(),
@@ -171,14 +177,17 @@ mod tests {
 
     use super::*;
 
+    fn description() -> Description {
+        Description::new(json!({"openapi": "3.0.0", "info": {"title": "T"},
+            "paths": {"/v1/notes/{id}": {"get": {}, "delete": {}}}}))
+        .unwrap()
+    }
+
     fn outcome(path: &str, kinds: &[Kind]) -> Outcome {
         Outcome {
             method: "GET".into(),
             path: path.into(),
-            operation: Some(Operation {
-                method: "GET".into(),
-                path: "/v1/notes/{id}".into(),
-            }),
+            operation: description().find("GET", path).cloned(),
             status: Some(200),
             violations: kinds
                 .iter()
@@ -194,9 +203,7 @@ mod tests {
 
     #[test]
     fn the_score_counts_answers_and_groups_violations_by_kind() {
-        let description = Description::new(json!({"openapi": "3.0.0", "info": {"title": "T"},
-            "paths": {"/v1/notes/{id}": {"get": {}, "delete": {}}}}))
-        .unwrap();
+        let description = description();
         let answers = vec![
             outcome("/v1/notes/1", &[]),
             outcome("/v1/notes/2", &[Kind::WrongType, Kind::WrongType]),
@@ -207,7 +214,10 @@ mod tests {
         assert_eq!((report.valid, report.total, report.score), (2, 4, 0.5));
         assert!(report.passed);
         assert_eq!(report.kinds[&Kind::WrongType].count, 2);
-        assert_eq!(report.kinds[&Kind::WrongType].example.request, "GET /v1/notes/2 → 200");
+        assert_eq!(
+            report.kinds[&Kind::WrongType].example.request,
+            "GET /v1/notes/2 → 200"
+        );
         assert_eq!(report.kinds[&Kind::MissingRequired].count, 1);
         assert_eq!(report.covered.len(), 1);
         assert_eq!(report.not_implemented[0].method, "DELETE");

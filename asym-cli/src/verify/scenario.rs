@@ -199,7 +199,9 @@ fn judge(
                 expected: "a status the operation describes".into(),
                 found: status.to_string(),
             }],
-            Described::Empty if body.trim().is_empty() => Vec::new(),
+            Described::Opaque => Vec::new(),
+            // A described error without content says nothing of its body.
+            Described::Empty if body.trim().is_empty() || status >= 400 => Vec::new(),
             Described::Empty => vec![Violation {
                 kind: Kind::UndescribedField,
                 pointer: String::new(),
@@ -284,7 +286,10 @@ mod tests {
     #[test]
     fn placeholders_take_saved_values_or_name_the_missing_one() {
         let vars = HashMap::from([("cus".to_owned(), "cus_1".to_owned())]);
-        assert_eq!(fill("/v1/customers/{cus}", &vars).as_deref(), Ok("/v1/customers/cus_1"));
+        assert_eq!(
+            fill("/v1/customers/{cus}", &vars).as_deref(),
+            Ok("/v1/customers/cus_1")
+        );
         assert_eq!(fill("/v1/x/{pm}", &vars), Err("pm".to_owned()));
         assert_eq!(fill("no braces", &vars).as_deref(), Ok("no braces"));
     }
@@ -297,7 +302,11 @@ mod tests {
             ("n".to_owned(), "/data/0/number".to_owned()),
             ("gone".to_owned(), "/nothing".to_owned()),
         ]);
-        save(&save_map, &serde_json::json!({"id": "x", "data": [{"number": 7}]}), &mut vars);
+        save(
+            &save_map,
+            &serde_json::json!({"id": "x", "data": [{"number": 7}]}),
+            &mut vars,
+        );
         assert_eq!(vars.get("id").map(String::as_str), Some("x"));
         assert_eq!(vars.get("n").map(String::as_str), Some("7"));
         assert!(!vars.contains_key("gone"));

@@ -209,7 +209,9 @@ impl<'a> Checker<'a> {
                     }
                     "nullable" => {
                         // Null is allowed only when every branch allows it.
-                        let all = merged.get("nullable").is_none_or(|n| n == &Value::Bool(true))
+                        let all = merged
+                            .get("nullable")
+                            .is_none_or(|n| n == &Value::Bool(true))
                             && value == &Value::Bool(true);
                         merged.insert(key.clone(), Value::Bool(all));
                     }
@@ -268,14 +270,21 @@ impl<'a> Checker<'a> {
         out.extend(best.unwrap_or_default());
     }
 
-    fn object(&self, schema: &Value, fields: &Map<String, Value>, at: &str, out: &mut Vec<Violation>) {
+    fn object(
+        &self,
+        schema: &Value,
+        fields: &Map<String, Value>,
+        at: &str,
+        out: &mut Vec<Violation>,
+    ) {
         let properties = schema.get("properties").and_then(Value::as_object);
         if let Some(required) = schema.get("required").and_then(Value::as_array) {
             for name in required.iter().filter_map(Value::as_str) {
                 if !fields.contains_key(name) {
-                    let expected = properties
-                        .and_then(|p| p.get(name))
-                        .map_or_else(|| "present".into(), |s| describe(&self.resolve_owned_or_self(s)));
+                    let expected = properties.and_then(|p| p.get(name)).map_or_else(
+                        || "present".into(),
+                        |s| describe(&self.resolve_owned_or_self(s)),
+                    );
                     out.push(violation(
                         Kind::MissingRequired,
                         &format!("{at}/{}", escape(name)),
@@ -343,7 +352,11 @@ fn describe(schema: &Value) -> String {
     if let Some(t) = declared_type(schema) {
         return t.to_owned();
     }
-    if schema.get("anyOf").or_else(|| schema.get("oneOf")).is_some() {
+    if schema
+        .get("anyOf")
+        .or_else(|| schema.get("oneOf"))
+        .is_some()
+    {
         return "one of several schemas".into();
     }
     "a value".into()
@@ -426,21 +439,51 @@ mod tests {
     #[test]
     fn each_kind_is_reported_at_its_pointer() {
         let cases = [
-            (json!({"id": "c", "object": "customer"}), Kind::MissingRequired, "/email"),
-            (json!({"id": 1, "object": "customer", "email": null}), Kind::WrongType, "/id"),
-            (json!({"id": "c", "object": "customer", "email": null, "balance": 1.5}),
-             Kind::WrongType, "/balance"),
-            (json!({"id": "c", "object": "customer", "email": null, "tags": [1]}),
-             Kind::WrongType, "/tags/0"),
-            (json!({"id": "c", "object": "customer", "email": null, "metadata": {"k": 2}}),
-             Kind::WrongType, "/metadata/k"),
-            (json!({"id": null, "object": "customer", "email": null}),
-             Kind::WrongNullability, "/id"),
-            (json!({"id": "c", "object": "charge", "email": null}), Kind::NotInEnum, "/object"),
-            (json!({"id": "c", "object": "customer", "email": null, "a/b": 1}),
-             Kind::UndescribedField, "/a~1b"),
-            (json!({"id": "c", "object": "customer", "email": null, "default_source": {}}),
-             Kind::MissingRequired, "/default_source/id"),
+            (
+                json!({"id": "c", "object": "customer"}),
+                Kind::MissingRequired,
+                "/email",
+            ),
+            (
+                json!({"id": 1, "object": "customer", "email": null}),
+                Kind::WrongType,
+                "/id",
+            ),
+            (
+                json!({"id": "c", "object": "customer", "email": null, "balance": 1.5}),
+                Kind::WrongType,
+                "/balance",
+            ),
+            (
+                json!({"id": "c", "object": "customer", "email": null, "tags": [1]}),
+                Kind::WrongType,
+                "/tags/0",
+            ),
+            (
+                json!({"id": "c", "object": "customer", "email": null, "metadata": {"k": 2}}),
+                Kind::WrongType,
+                "/metadata/k",
+            ),
+            (
+                json!({"id": null, "object": "customer", "email": null}),
+                Kind::WrongNullability,
+                "/id",
+            ),
+            (
+                json!({"id": "c", "object": "charge", "email": null}),
+                Kind::NotInEnum,
+                "/object",
+            ),
+            (
+                json!({"id": "c", "object": "customer", "email": null, "a/b": 1}),
+                Kind::UndescribedField,
+                "/a~1b",
+            ),
+            (
+                json!({"id": "c", "object": "customer", "email": null, "default_source": {}}),
+                Kind::MissingRequired,
+                "/default_source/id",
+            ),
         ];
         for (body, kind, pointer) in cases {
             assert_eq!(
@@ -460,7 +503,10 @@ mod tests {
             {"$ref": "#/components/schemas/base"},
             {"type": "object", "required": ["name"], "properties": {"name": {"type": "string"}}}
         ]});
-        assert_eq!(kinds(&document, &schema, &json!({"id": 1, "name": "x"})), []);
+        assert_eq!(
+            kinds(&document, &schema, &json!({"id": 1, "name": "x"})),
+            []
+        );
         assert_eq!(
             kinds(&document, &schema, &json!({"id": 1, "extra": true})),
             [

@@ -13,6 +13,10 @@ pub(crate) struct Operation {
     pub(crate) method: String,
     /// The path template, `/v1/customers/{customer}`.
     pub(crate) path: String,
+    /// Its path parameters that may span several segments (GitHub marks them
+    /// `x-multi-segment`: `/contents/{path}`, `/git/refs/{ref}`).
+    #[serde(skip)]
+    multi: Vec<String>,
 }
 
 /// What the description says of one response.
@@ -20,8 +24,10 @@ pub(crate) struct Operation {
 pub(crate) enum Described<'a> {
     /// A JSON body with this schema.
     Body(&'a Value),
-    /// No body (204, or a response without JSON content).
+    /// No body (204, or a response described without content).
     Empty,
+    /// A body that is not JSON (`text/plain`, …): not checked.
+    Opaque,
     /// The operation has no response for this status, and no `default`.
     Undescribed,
 }
@@ -59,7 +65,10 @@ impl Description {
     /// # Errors
     /// When the document is not OpenAPI 3 or has no paths.
     pub(crate) fn new(document: Value) -> Result<Self, String> {
-        let version = document.get("openapi").and_then(Value::as_str).unwrap_or("");
+        let version = document
+            .get("openapi")
+            .and_then(Value::as_str)
+            .unwrap_or("");
         if !version.starts_with("3.") {
             return Err(format!(
                 "not an OpenAPI 3 description (openapi: {version:?})"
@@ -78,6 +87,7 @@ impl Description {
                     .map(|m| Operation {
                         method: m.to_ascii_uppercase(),
                         path: path.clone(),
+                        multi: multi_segment(&document, item, &item[*m]),
                     })
             })
             .collect();
@@ -111,15 +121,14 @@ impl Description {
 
     /// The operation serving `method` on the concrete `path` (query ignored): the template
     /// with the most literal segments wins (`/v1/customers/search` over
-    /// `/v1/customers/{customer}`); a template ending in a parameter takes the rest of a
-    /// longer path (GitHub's `/contents/{path}`).
+    /// `/v1/customers/{customer}`); a multi-segment parameter takes one or more segments.
     pub(crate) fn find(&self, method: &str, path: &str) -> Option<&Operation> {
         let path = path.split('?').next().unwrap_or(path);
         let sent: Vec<&str> = path.trim_end_matches('/').split('/').collect();
         self.operations
             .iter()
             .filter(|op| op.method.eq_ignore_ascii_case(method))
-            .filter_map(|op| matches(&op.path, &sent).map(|score| (score, op)))
+            .filter_map(|op| matches(op, &sent).map(|score| (score, op)))
             .max_by_key(|(score, _)| *score)
             .map(|(_, op)| op)
     }
@@ -145,45 +154,70 @@ impl Description {
         };
         for _ in 0..8 {
             match response.get("$ref").and_then(Value::as_str) {
-                Some(target) => match target.strip_prefix('#').and_then(|p| self.document.pointer(p)) {
+                Some(target) => match target
+                    .strip_prefix('#')
+                    .and_then(|p| self.document.pointer(p))
+                {
                     Some(next) => response = next,
                     None => return Described::Empty,
                 },
                 None => break,
             }
         }
-        let content = response.get("content").and_then(Value::as_object);
-        let schema = content.and_then(|c| {
-            c.iter()
-                .find(|(media, _)| media.contains("json"))
-                .and_then(|(_, media)| media.get("schema"))
-        });
-        schema.map_or(Described::Empty, Described::Body)
+        let Some(content) = response.get("content").and_then(Value::as_object) else {
+            return Described::Empty;
+        };
+        content
+            .iter()
+            .find(|(media, _)| media.contains("json"))
+            .and_then(|(_, media)| media.get("schema"))
+            .map_or(Described::Opaque, Described::Body)
     }
 }
 
-/// How well `template` matches the sent segments: the number of literal segments, or
-/// `None` when it does not match.
-fn matches(template: &str, sent: &[&str]) -> Option<usize> {
-    let parts: Vec<&str> = template.trim_end_matches('/').split('/').collect();
-    let is_param = |p: &str| p.starts_with('{') && p.ends_with('}');
-    let rest = parts.last().is_some_and(|p| is_param(p)) && sent.len() > parts.len();
-    if parts.len() != sent.len() && !rest {
+/// The names of an operation's path parameters marked `x-multi-segment`.
+fn multi_segment(document: &Value, item: &Value, operation: &Value) -> Vec<String> {
+    let listed = |v: &Value| v.get("parameters").and_then(Value::as_array).cloned();
+    let mut parameters = listed(item).unwrap_or_default();
+    parameters.extend(listed(operation).unwrap_or_default());
+    parameters
+        .iter()
+        .filter_map(|p| match p.get("$ref").and_then(Value::as_str) {
+            Some(target) => target.strip_prefix('#').and_then(|t| document.pointer(t)),
+            None => Some(p),
+        })
+        .filter(|p| p.get("in") == Some(&Value::from("path")))
+        .filter(|p| p.get("x-multi-segment") == Some(&Value::Bool(true)))
+        .filter_map(|p| p.get("name").and_then(Value::as_str).map(str::to_owned))
+        .collect()
+}
+
+/// How well `op`'s template matches the sent segments: the number of its literal segments,
+/// or `None` when it does not match.
+fn matches(op: &Operation, sent: &[&str]) -> Option<usize> {
+    let parts: Vec<&str> = op.path.trim_end_matches('/').split('/').collect();
+    walk(&parts, sent, &op.multi)
+}
+
+fn walk(parts: &[&str], sent: &[&str], multi: &[String]) -> Option<usize> {
+    let (Some((part, parts)), Some((segment, _))) = (parts.split_first(), sent.split_first())
+    else {
+        return (parts.is_empty() && sent.is_empty()).then_some(0);
+    };
+    let Some(name) = part.strip_prefix('{').and_then(|p| p.strip_suffix('}')) else {
+        return (part == segment)
+            .then(|| walk(parts, &sent[1..], multi).map(|n| n + 1))
+            .flatten();
+    };
+    if segment.is_empty() {
         return None;
     }
-    let mut literal = 0;
-    for (part, segment) in parts.iter().zip(sent) {
-        if is_param(part) {
-            if segment.is_empty() {
-                return None;
-            }
-        } else if part == segment {
-            literal += 1;
-        } else {
-            return None;
-        }
-    }
-    Some(literal * 2 + usize::from(!rest))
+    let most = if multi.iter().any(|m| m == name) {
+        sent.len().saturating_sub(parts.len()).max(1)
+    } else {
+        1
+    };
+    (1..=most).find_map(|take| walk(parts, &sent[take..], multi))
 }
 
 #[cfg(test)]
@@ -201,9 +235,14 @@ mod tests {
             "paths": {
                 "/v1/customers/{customer}": {"get": {"responses": ok}, "delete": {"responses": {"204": {}}}},
                 "/v1/customers/search": {"get": {"responses": {"200": {}}}},
-                "/repos/{owner}/{repo}/contents/{path}": {"get": {"responses": {"200": {}}}},
+                "/repos/{owner}/{repo}/contents/{path}": {"get": {"responses": {"200": {}},
+                    "parameters": [{"$ref": "#/components/parameters/path"}]}},
+                "/repos/{owner}/{repo}": {"get": {"responses": {"200": {}}}},
+                "/zen": {"get": {"responses": {"200": {"content": {"text/plain": {}}}}}},
             },
-            "components": {"responses": {"error": {"content": {"application/json": {"schema": {"type": "string"}}}}}}
+            "components": {
+                "parameters": {"path": {"name": "path", "in": "path", "x-multi-segment": true}},
+                "responses": {"error": {"content": {"application/json": {"schema": {"type": "string"}}}}}}
         }))
         .unwrap()
     }
@@ -212,14 +251,32 @@ mod tests {
     fn concrete_paths_find_their_operation() {
         let d = description();
         let path = |m: &str, p: &str| d.find(m, p).map(|op| op.path.clone());
-        assert_eq!(path("GET", "/v1/customers/cus_1?expand[]=x").as_deref(), Some("/v1/customers/{customer}"));
-        assert_eq!(path("GET", "/v1/customers/search").as_deref(), Some("/v1/customers/search"));
-        assert_eq!(path("DELETE", "/v1/customers/cus_1").as_deref(), Some("/v1/customers/{customer}"));
+        assert_eq!(
+            path("GET", "/v1/customers/cus_1?expand[]=x").as_deref(),
+            Some("/v1/customers/{customer}")
+        );
+        assert_eq!(
+            path("GET", "/v1/customers/search").as_deref(),
+            Some("/v1/customers/search")
+        );
+        assert_eq!(
+            path("DELETE", "/v1/customers/cus_1").as_deref(),
+            Some("/v1/customers/{customer}")
+        );
         assert_eq!(path("POST", "/v1/customers/cus_1"), None);
         assert_eq!(path("GET", "/v1/customers"), None);
         assert_eq!(
             path("GET", "/repos/o/r/contents/docs/a.md").as_deref(),
             Some("/repos/{owner}/{repo}/contents/{path}")
+        );
+        assert_eq!(
+            path("GET", "/repos/o/r").as_deref(),
+            Some("/repos/{owner}/{repo}")
+        );
+        assert_eq!(
+            path("GET", "/repos/o/r/statuses/abc"),
+            None,
+            "only marked parameters span segments"
         );
     }
 
@@ -227,11 +284,17 @@ mod tests {
     fn responses_by_status_then_class_then_default() {
         let d = description();
         let get = d.find("GET", "/v1/customers/c").unwrap().clone();
-        assert!(matches!(d.response(&get, 200), Described::Body(s) if s == &json!({"type": "object"})));
-        assert!(matches!(d.response(&get, 404), Described::Body(s) if s == &json!({"type": "string"})));
+        assert!(
+            matches!(d.response(&get, 200), Described::Body(s) if s == &json!({"type": "object"}))
+        );
+        assert!(
+            matches!(d.response(&get, 404), Described::Body(s) if s == &json!({"type": "string"}))
+        );
         let delete = d.find("DELETE", "/v1/customers/c").unwrap().clone();
         assert!(matches!(d.response(&delete, 204), Described::Empty));
         assert!(matches!(d.response(&delete, 404), Described::Undescribed));
+        let zen = d.find("GET", "/zen").unwrap().clone();
+        assert!(matches!(d.response(&zen, 200), Described::Opaque));
     }
 
     #[test]
