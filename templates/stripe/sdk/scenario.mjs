@@ -9,8 +9,10 @@ const stripe = new Stripe(process.env.STRIPE_SECRET_KEY, {
   host: base.hostname, port: Number(base.port), protocol: 'http', maxNetworkRetries: 2,
 });
 const failures = [];
+let scenarios = 0;
 
 async function check(name, fn) {
+  scenarios += 1;
   try {
     await fn();
     console.log(`ok   ${name}`);
@@ -114,5 +116,71 @@ await check('webhook signature (stripe.webhooks.constructEvent)', async () => {
   }
 });
 
-console.log(`node stripe ${Stripe.PACKAGE_VERSION ?? ''}: ${6 - failures.length}/6 scenarios passed`);
+// Presses Complete or Fail on the clone's 3-D Secure test page: answers the status and Location.
+async function press(url, outcome) {
+  const page = new URL(url);
+  const body = new URLSearchParams({ client_secret: page.searchParams.get('client_secret'), outcome });
+  const response = await fetch(`${page.origin}${page.pathname}`, { method: 'POST', body, redirect: 'manual' });
+  return { status: response.status, location: response.headers.get('location') };
+}
+
+await check('3-D Secure: requires_action, the test page, off-session', async () => {
+  let intent = await stripe.paymentIntents.create({
+    amount: 1500, currency: 'usd', payment_method: 'pm_card_threeDSecure2Required', payment_method_types: ['card'],
+    confirm: true, return_url: 'https://shop.example/back',
+  });
+  assert.equal(intent.status, 'requires_action');
+  assert.equal(intent.next_action.type, 'redirect_to_url');
+  const { status, location } = await press(intent.next_action.redirect_to_url.url, 'complete');
+  assert.equal(status, 303);
+  assert.ok(location.includes(`payment_intent=${intent.id}`) && location.endsWith('redirect_status=succeeded'), location);
+  intent = await stripe.paymentIntents.retrieve(intent.id, { expand: ['latest_charge'] });
+  assert.equal(intent.status, 'succeeded');
+  assert.equal(intent.latest_charge.payment_method_details.card.three_d_secure.result, 'authenticated');
+
+  const customer = await stripe.customers.create({ email: 'n3ds@example.com' });
+  let setup = await stripe.setupIntents.create({
+    customer: customer.id, payment_method: 'pm_card_authenticationRequiredOnSetup', confirm: true,
+  });
+  assert.equal(setup.status, 'requires_action');
+  assert.equal(setup.next_action.type, 'use_stripe_sdk');
+  await press(setup.next_action.use_stripe_sdk.stripe_js, 'complete');
+  setup = await stripe.setupIntents.retrieve(setup.id);
+  assert.equal(setup.status, 'succeeded');
+  const offSession = await stripe.paymentIntents.create({
+    amount: 900, currency: 'usd', customer: customer.id, payment_method: setup.payment_method,
+    payment_method_types: ['card'], confirm: true, off_session: true,
+  });
+  assert.equal(offSession.status, 'succeeded');
+  await assert.rejects(
+    stripe.paymentIntents.create({
+      amount: 900, currency: 'usd', payment_method: 'pm_card_authenticationRequired', payment_method_types: ['card'],
+      confirm: true, off_session: true,
+    }),
+    (err) => err.type === 'StripeCardError' && err.code === 'authentication_required',
+  );
+  const failing = await stripe.paymentIntents.create({
+    amount: 900, currency: 'usd', payment_method: 'pm_card_threeDSecureRequired', payment_method_types: ['card'], confirm: true,
+  });
+  await press(failing.next_action.use_stripe_sdk.stripe_js, 'fail');
+  const failed = await stripe.paymentIntents.retrieve(failing.id);
+  assert.equal(failed.status, 'requires_payment_method');
+  assert.equal(failed.last_payment_error.code, 'payment_intent_authentication_failure');
+});
+
+await check('Radar: blocked and elevated-risk cards', async () => {
+  await assert.rejects(
+    stripe.paymentIntents.create({
+      amount: 1000, currency: 'usd', payment_method: 'pm_card_radarBlock', payment_method_types: ['card'], confirm: true,
+    }),
+    (err) => err.type === 'StripeCardError' && err.decline_code === 'fraudulent',
+  );
+  const intent = await stripe.paymentIntents.create({
+    amount: 1000, currency: 'usd', payment_method: 'pm_card_riskLevelElevated', payment_method_types: ['card'],
+    confirm: true, expand: ['latest_charge'],
+  });
+  assert.equal(intent.latest_charge.outcome.risk_level, 'elevated');
+});
+
+console.log(`node stripe ${Stripe.PACKAGE_VERSION ?? ''}: ${scenarios - failures.length}/${scenarios} scenarios passed`);
 process.exit(failures.length ? 1 : 0);

@@ -8,6 +8,9 @@ import os
 import sys
 import threading
 import time
+import urllib.error
+import urllib.parse
+import urllib.request
 
 import stripe
 
@@ -99,6 +102,64 @@ def declines():
         assert err.http_status == 404 and err.code == "resource_missing"
 
 
+def press(url, outcome):
+    """Presses Complete or Fail on the clone's 3-D Secure test page; returns (status, Location)."""
+    action, query = url.split("?", 1)
+    secret = urllib.parse.parse_qs(query)["client_secret"][0]
+    body = urllib.parse.urlencode({"client_secret": secret, "outcome": outcome}).encode()
+
+    class Stay(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, *args):
+            return None
+
+    try:
+        with urllib.request.build_opener(Stay).open(urllib.request.Request(action, data=body)) as response:
+            return response.status, None
+    except urllib.error.HTTPError as err:
+        return err.code, err.headers.get("Location")
+
+
+def three_d_secure():
+    intent = stripe.PaymentIntent.create(amount=1500, currency="usd", payment_method="pm_card_threeDSecure2Required",
+                                         payment_method_types=["card"], confirm=True,
+                                         return_url="https://shop.example/back")
+    assert intent.status == "requires_action", intent.status
+    assert intent.next_action.type == "redirect_to_url"
+    status, location = press(intent.next_action.redirect_to_url.url, "complete")
+    assert status == 303 and location.endswith("redirect_status=succeeded"), (status, location)
+    assert f"payment_intent={intent.id}" in location
+    intent = stripe.PaymentIntent.retrieve(intent.id, expand=["latest_charge"])
+    assert intent.status == "succeeded", intent.status
+    assert intent.latest_charge.payment_method_details.card.three_d_secure.result == "authenticated"
+
+    intent = stripe.PaymentIntent.create(amount=1500, currency="usd", payment_method="pm_card_authenticationRequired",
+                                         payment_method_types=["card"], confirm=True)
+    assert intent.next_action.type == "use_stripe_sdk"
+    press(intent.next_action.use_stripe_sdk["stripe_js"], "fail")
+    intent = stripe.PaymentIntent.retrieve(intent.id)
+    assert intent.status == "requires_payment_method"
+    assert intent.last_payment_error.code == "payment_intent_authentication_failure"
+    try:
+        stripe.PaymentIntent.create(amount=1500, currency="usd", payment_method="pm_card_authenticationRequired",
+                                    payment_method_types=["card"], confirm=True, off_session=True)
+        raise AssertionError("expected authentication_required")
+    except stripe.error.CardError as err:
+        assert err.code == "authentication_required" and err.http_status == 402, err.code
+
+
+def radar():
+    try:
+        stripe.PaymentIntent.create(amount=1000, currency="usd", payment_method="pm_card_radarBlock",
+                                    payment_method_types=["card"], confirm=True)
+        raise AssertionError("expected a Radar block")
+    except stripe.error.CardError as err:
+        assert err.error.decline_code == "fraudulent"
+        assert stripe.Charge.retrieve(err.error.charge).outcome.type == "blocked"
+    intent = stripe.PaymentIntent.create(amount=1000, currency="usd", payment_method="pm_card_riskLevelElevated",
+                                         payment_method_types=["card"], confirm=True, expand=["latest_charge"])
+    assert intent.latest_charge.outcome.risk_level == "elevated"
+
+
 def pagination():
     for i in range(12):
         stripe.Customer.create(email=f"page{i}@example.com")
@@ -141,13 +202,16 @@ def webhooks():
         pass
 
 
-for name, fn in [("customer → payment method → payment intent → refund", customer_payment_refund),
-                 ("product → price → subscription → test clock → invoice paid", subscription_with_test_clock),
-                 ("idempotent retries", idempotent_retries),
-                 ("declines", declines),
-                 ("pagination", pagination),
-                 ("webhook signature (stripe.Webhook.construct_event)", webhooks)]:
+scenarios = [("customer → payment method → payment intent → refund", customer_payment_refund),
+             ("product → price → subscription → test clock → invoice paid", subscription_with_test_clock),
+             ("idempotent retries", idempotent_retries),
+             ("declines", declines),
+             ("pagination", pagination),
+             ("webhook signature (stripe.Webhook.construct_event)", webhooks),
+             ("3-D Secure: requires_action, the test page, off-session", three_d_secure),
+             ("Radar: blocked and elevated-risk cards", radar)]
+for name, fn in scenarios:
     check(name, fn)
 
-print(f"python stripe {stripe.VERSION}: {6 - len(failures)}/6 scenarios passed")
+print(f"python stripe {stripe.VERSION}: {len(scenarios) - len(failures)}/{len(scenarios)} scenarios passed")
 sys.exit(1 if failures else 0)

@@ -7,6 +7,8 @@
     reason = "helpers of tests: a failed unwrap is a failed test"
 )]
 
+mod cards;
+
 use std::time::Duration;
 
 use asym_kit::testing::Receiver;
