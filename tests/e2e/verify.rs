@@ -25,7 +25,11 @@ fn a_matching_description_scores_one_and_the_clone_is_destroyed() {
     assert_eq!(report["kinds"], json!({}));
     assert_eq!(report["covered"].as_array().unwrap().len(), 4);
     assert_eq!(report["not_implemented"], json!([]));
-    assert_eq!(home.registry()["clones"], json!([]), "the spun clone is gone");
+    assert_eq!(
+        home.registry()["clones"],
+        json!([]),
+        "the spun clone is gone"
+    );
 }
 
 #[test]
@@ -34,7 +38,10 @@ fn a_mismatching_description_fails_with_each_kind_grouped() {
     let mut spec = fixture();
     let note = spec.pointer_mut("/components/schemas/note").unwrap();
     note["properties"]["id"] = json!({"type": "integer"});
-    note["required"].as_array_mut().unwrap().push(json!("author"));
+    note["required"]
+        .as_array_mut()
+        .unwrap()
+        .push(json!("author"));
     note["properties"].as_object_mut().unwrap().remove("body");
     let code = spec
         .pointer_mut("/components/schemas/error/properties/error/properties/code")
@@ -65,10 +72,24 @@ fn a_mismatching_description_fails_with_each_kind_grouped() {
         let line = printed.lines().find(|l| l.trim_start().starts_with(kind));
         assert!(line.is_some(), "{kind} missing from:\n{printed}");
     }
-    assert!(printed.contains("/id: expected integer, found string"), "{printed}");
-    assert_eq!(home.registry()["clones"], json!([]), "destroyed on failure too");
+    assert!(
+        printed.contains("/id: expected integer, found string"),
+        "{printed}"
+    );
+    assert_eq!(
+        home.registry()["clones"],
+        json!([]),
+        "destroyed on failure too"
+    );
 
-    let out = home.asym(&["verify", "skeleton", "--spec", path.to_str().unwrap(), "--min", "0"]);
+    let out = home.asym(&[
+        "verify",
+        "skeleton",
+        "--spec",
+        path.to_str().unwrap(),
+        "--min",
+        "0",
+    ]);
     assert_eq!(out.status.code(), Some(0), "--min 0 passes any score");
 }
 
@@ -77,11 +98,31 @@ fn refusals_are_named_and_spin_nothing() {
     let home = TestHome::new("4490-4491", json!({}));
     for (args, code, hint) in [
         (vec!["verify", "stripe"], "SPEC_REQUIRED", "stripe/openapi"),
-        (vec!["verify", "github"], "SPEC_REQUIRED", "@octokit/openapi"),
-        (vec!["verify", "notion", "--spec", "x.json"], "NO_DESCRIPTION", "Notion publishes no"),
-        (vec!["verify", "slack", "--spec", "x.json"], "NOT_IMPLEMENTED", "slack"),
-        (vec!["verify", "skeleton", "--spec", "/nonexistent.json"], "SPEC_INVALID", "cannot read"),
-        (vec!["verify", "nosuch", "--spec", "x.json"], "TEMPLATE_NOT_FOUND", "nosuch"),
+        (
+            vec!["verify", "github"],
+            "SPEC_REQUIRED",
+            "@octokit/openapi",
+        ),
+        (
+            vec!["verify", "notion", "--spec", "x.json"],
+            "NO_DESCRIPTION",
+            "Notion publishes no",
+        ),
+        (
+            vec!["verify", "slack", "--spec", "x.json"],
+            "NOT_IMPLEMENTED",
+            "slack",
+        ),
+        (
+            vec!["verify", "skeleton", "--spec", "/nonexistent.json"],
+            "SPEC_INVALID",
+            "cannot read",
+        ),
+        (
+            vec!["verify", "nosuch", "--spec", "x.json"],
+            "TEMPLATE_NOT_FOUND",
+            "nosuch",
+        ),
     ] {
         let out = home.asym(&args);
         let stderr = text(&out.stderr);
