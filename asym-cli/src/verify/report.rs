@@ -136,7 +136,7 @@ impl Report {
             for (kind, group) in &self.kinds {
                 let v = &group.example.violation;
                 let pointer = if v.pointer.is_empty() {
-                    "body"
+                    "answer"
                 } else {
                     &v.pointer
                 };
