@@ -50,7 +50,7 @@ pub(crate) async fn new_card(
             "brand": brand,
             "checks": {"address_line1_check": line1, "address_postal_code_check": postal_code,
                        "cvc_check": cvc},
-            "country": "US",
+            "country": test.map_or("US", |c| c.country),
             "display_brand": brand,
             "exp_month": exp.0,
             "exp_year": exp.1,

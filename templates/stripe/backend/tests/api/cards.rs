@@ -33,6 +33,10 @@ const TABLE: &[(&str, Expect)] = &[
     ("diners", Paid("normal")),
     ("jcb", Paid("normal")),
     ("unionpay", Paid("normal")),
+    ("br", Paid("normal")),
+    ("gb_debit", Paid("normal")),
+    ("ae_mastercard", Paid("normal")),
+    ("jp", Paid("normal")),
     (
         "visa_chargeDeclined",
         Declined("card_declined", "generic_decline", "issuer_declined"),
@@ -197,7 +201,7 @@ async fn every_test_card_pays_as_documented_by_pm_card_and_tok_names(stripe: asy
 }
 
 #[asym::clone("stripe", seed = "basic")]
-async fn test_cards_carry_their_checks(stripe: asym::Stripe) {
+async fn test_cards_carry_their_country_and_checks(stripe: asym::Stripe) {
     let api = Api::new(&stripe);
     let checks = [
         ("tok_avsZipFail", ["pass", "pass", "fail"]),
@@ -222,6 +226,31 @@ async fn test_cards_carry_their_checks(stripe: asym::Stripe) {
                 shown(&got["address_postal_code_check"])
             ],
             [cvc, line1, zip],
+            "{token}"
+        );
+    }
+    let issued = [
+        ("tok_gb", "GB", "visa", "credit"),
+        ("tok_ae_mastercard", "AE", "mastercard", "credit"),
+        ("tok_th_debit", "TH", "visa", "debit"),
+        ("tok_mx", "MX", "visa", "credit"),
+        ("tok_visa", "US", "visa", "credit"),
+    ];
+    for (token, country, brand, funding) in issued {
+        let method = api
+            .ok(
+                "/v1/payment_methods",
+                &[("type", "card"), ("card[token]", token)],
+            )
+            .await;
+        let card = &method["card"];
+        assert_eq!(
+            (&card["country"], &card["brand"], &card["funding"]),
+            (
+                &Value::from(country),
+                &Value::from(brand),
+                &Value::from(funding)
+            ),
             "{token}"
         );
     }
