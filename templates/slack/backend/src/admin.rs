@@ -7,6 +7,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
+use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 
 use crate::AppState;
@@ -35,6 +36,30 @@ pub(crate) fn mint_user_token() -> String {
     )
 }
 
+/// An admin route's answer: `body` with HTTP 200, an error in Slack's envelope with its
+/// status — except a database failure (`internal_error`), answered 503 so that the caller
+/// (the engine, a test) knows to try again rather than that it is done.
+pub(crate) fn answer(result: Result<Value, ApiError>) -> Response {
+    match result {
+        Ok(body) => axum::Json(body).into_response(),
+        Err(err) if err.code() == "internal_error" => err
+            .with_status(StatusCode::SERVICE_UNAVAILABLE)
+            .into_response(),
+        Err(err) => err.into_response(),
+    }
+}
+
+/// HTTP 400 `invalid_arguments` saying what is wrong with an admin request in `message`.
+pub(crate) fn invalid(message: impl Into<String>) -> ApiError {
+    ApiError::status(StatusCode::BAD_REQUEST, "invalid_arguments").with("message", message.into())
+}
+
+/// An admin request's JSON body as a `T`; one that does not fit is [`invalid`] with serde's
+/// account of why.
+pub(crate) fn json_body<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
+    serde_json::from_slice(body).map_err(|err| invalid(err.to_string()))
+}
+
 /// `POST /api/admin/provision`, body optionally `{"reprovision": true}`.
 ///
 /// Mints the workspace's credentials — a bot token for the app's bot user, a user token for
@@ -45,17 +70,10 @@ pub(crate) fn mint_user_token() -> String {
 /// revokes every earlier token. Database failures answer 503 (retry); a database without
 /// the migration's bot or owner answers 503 `workspace_not_installed`.
 pub(crate) async fn provision(State(state): State<AppState>, body: Bytes) -> Response {
-    match provision_inner(&state, &body).await {
-        Ok(response) => response,
-        // The engine retries provisioning: a database hiccup is "try again", not "done".
-        Err(err) if err.code() == "internal_error" => err
-            .with_status(StatusCode::SERVICE_UNAVAILABLE)
-            .into_response(),
-        Err(err) => err.into_response(),
-    }
+    answer(provision_inner(&state, &body).await)
 }
 
-async fn provision_inner(state: &AppState, body: &[u8]) -> Result<Response, ApiError> {
+async fn provision_inner(state: &AppState, body: &[u8]) -> Result<Value, ApiError> {
     let reprovision = asym_kit::credentials::parse_reprovision(body)
         .map_err(|_| ApiError::status(StatusCode::BAD_REQUEST, "invalid_arguments"))?;
     let mut client = state.kit.db().await?;
@@ -118,10 +136,9 @@ async fn provision_inner(state: &AppState, body: &[u8]) -> Result<Response, ApiE
     .await?;
     tx.commit().await?;
 
-    let body = json!({
+    Ok(json!({
         "tokens": { "bot": bot_token, "user": user_token, "signingSecret": signing_secret }
-    });
-    Ok((StatusCode::OK, axum::Json(body)).into_response())
+    }))
 }
 
 /// What `POST /api/admin/tokens` takes.
@@ -143,24 +160,11 @@ struct MintBody {
 /// and returns it once: `{"token":"xoxp-…","userId":"U…","scopes":[…]}`. For tests of
 /// identities and scope errors; reset removes it.
 pub(crate) async fn mint_token(State(state): State<AppState>, body: Bytes) -> Response {
-    let request: MintBody = match serde_json::from_slice(&body) {
-        Ok(request) => request,
-        Err(err) => {
-            return ApiError::status(StatusCode::BAD_REQUEST, "invalid_arguments")
-                .with("message", err.to_string())
-                .into_response();
-        }
-    };
-    match mint_inner(&state, request).await {
-        Ok(response) => response,
-        Err(err) if err.code() == "internal_error" => err
-            .with_status(StatusCode::SERVICE_UNAVAILABLE)
-            .into_response(),
-        Err(err) => err.into_response(),
-    }
+    answer(mint_inner(&state, &body).await)
 }
 
-async fn mint_inner(state: &AppState, request: MintBody) -> Result<Response, ApiError> {
+async fn mint_inner(state: &AppState, body: &[u8]) -> Result<Value, ApiError> {
+    let request: MintBody = json_body(body)?;
     let client = state.kit.db().await?;
     let (row, token, default_scopes) = match request.kind.as_str() {
         "bot" => {
@@ -184,12 +188,7 @@ async fn mint_inner(state: &AppState, request: MintBody) -> Result<Response, Api
                 .await?;
             (row, mint_user_token(), USER_SCOPES)
         }
-        _ => {
-            return Err(
-                ApiError::status(StatusCode::BAD_REQUEST, "invalid_arguments")
-                    .with("message", "kind must be \"bot\" or \"user\""),
-            );
-        }
+        _ => return Err(invalid("kind must be \"bot\" or \"user\"")),
     };
     let Some(row) = row else {
         return Err(ApiError::status(StatusCode::NOT_FOUND, "user_not_found"));
@@ -206,61 +205,44 @@ async fn mint_inner(state: &AppState, request: MintBody) -> Result<Response, Api
             &[&hash(&token), &request.kind, &user_id, &team_id, &scopes],
         )
         .await?;
-    let body = json!({ "token": token, "userId": user_id, "scopes": scopes });
-    Ok((StatusCode::OK, axum::Json(body)).into_response())
+    Ok(json!({ "token": token, "userId": user_id, "scopes": scopes }))
 }
 
 /// `GET /api/admin/rate-limits`: the current setting (`{"enabled":false}` by default).
 pub(crate) async fn get_rate_limits(State(state): State<AppState>) -> Response {
-    let result: Result<Value, ApiError> = async {
-        let client = state.kit.db().await?;
-        let row = client
-            .query_opt("SELECT value FROM settings WHERE key = 'rate_limits'", &[])
-            .await?;
-        Ok(row
-            .and_then(|row| serde_json::from_str(row.get::<_, &str>(0)).ok())
-            .unwrap_or_else(|| json!({ "enabled": false })))
-    }
-    .await;
-    match result {
-        Ok(value) => axum::Json(json!({ "ok": true, "rateLimits": value })).into_response(),
-        Err(err) => err
-            .with_status(StatusCode::SERVICE_UNAVAILABLE)
-            .into_response(),
-    }
+    answer(read_rate_limits(&state).await)
+}
+
+async fn read_rate_limits(state: &AppState) -> Result<Value, ApiError> {
+    let client = state.kit.db().await?;
+    let row = client
+        .query_opt("SELECT value FROM settings WHERE key = 'rate_limits'", &[])
+        .await?;
+    let value = row
+        .and_then(|row| serde_json::from_str(row.get::<_, &str>(0)).ok())
+        .unwrap_or_else(|| json!({ "enabled": false }));
+    Ok(json!({ "ok": true, "rateLimits": value }))
 }
 
 /// `POST /api/admin/rate-limits` `{"enabled":true,"tiers":{"2":20},"methods":{…}}`: turns
 /// Slack's per-method tiers on or off for this clone (off again after a reset).
 pub(crate) async fn set_rate_limits(State(state): State<AppState>, body: Bytes) -> Response {
-    let limits: Limits = match serde_json::from_slice(&body) {
-        Ok(limits) => limits,
-        Err(err) => {
-            return ApiError::status(StatusCode::BAD_REQUEST, "invalid_arguments")
-                .with("message", err.to_string())
-                .into_response();
-        }
-    };
+    answer(write_rate_limits(&state, &body).await)
+}
+
+async fn write_rate_limits(state: &AppState, body: &[u8]) -> Result<Value, ApiError> {
+    let limits: Limits = json_body(body)?;
     let value =
         json!({ "enabled": limits.enabled, "tiers": limits.tiers, "methods": limits.methods });
-    let result: Result<(), ApiError> = async {
-        let client = state.kit.db().await?;
-        client
-            .execute(
-                "INSERT INTO settings (key, value) VALUES ('rate_limits', $1)
-                 ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value",
-                &[&value.to_string()],
-            )
-            .await?;
-        Ok(())
-    }
-    .await;
-    match result {
-        Ok(()) => axum::Json(json!({ "ok": true, "rateLimits": value })).into_response(),
-        Err(err) => err
-            .with_status(StatusCode::SERVICE_UNAVAILABLE)
-            .into_response(),
-    }
+    let client = state.kit.db().await?;
+    client
+        .execute(
+            "INSERT INTO settings (key, value) VALUES ('rate_limits', $1)
+             ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value",
+            &[&value.to_string()],
+        )
+        .await?;
+    Ok(json!({ "ok": true, "rateLimits": value }))
 }
 
 #[cfg(test)]

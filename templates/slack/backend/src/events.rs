@@ -13,11 +13,12 @@ use std::time::Duration;
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
 use crate::AppState;
+use crate::admin::{answer, invalid, json_body};
 use crate::error::ApiError;
 
 /// How often the worker looks for due deliveries and scheduled messages when nothing wakes
@@ -51,61 +52,28 @@ struct SubscribeBody {
     timeout_ms: Option<i32>,
 }
 
-fn admin_error(status: StatusCode, code: &'static str, message: impl Into<String>) -> Response {
-    ApiError::status(status, code)
-        .with("message", message.into())
-        .into_response()
-}
-
 /// `POST /api/admin/events` `{"url": "...", "events": [...], "retryDelaysMs": [...],
 /// "timeoutMs": 3000}`: verifies the Request URL with a signed `url_verification`
 /// challenge, as Slack does when an app's Request URL is saved, then stores the
 /// subscription (replacing any earlier one and its queue).
 pub(crate) async fn subscribe(State(state): State<AppState>, body: Bytes) -> Response {
-    let request: SubscribeBody = match serde_json::from_slice(&body) {
-        Ok(request) => request,
-        Err(err) => {
-            return admin_error(
-                StatusCode::BAD_REQUEST,
-                "invalid_arguments",
-                err.to_string(),
-            );
-        }
-    };
-    let url = request.url.trim().to_owned();
+    answer(subscribe_inner(&state, &body).await)
+}
+
+async fn subscribe_inner(state: &AppState, body: &[u8]) -> Result<Value, ApiError> {
+    let request: SubscribeBody = json_body(body)?;
+    let url = request.url.trim();
     if !(url.starts_with("http://") || url.starts_with("https://")) {
-        return admin_error(
-            StatusCode::BAD_REQUEST,
-            "invalid_arguments",
-            "url must be an http(s) URL",
-        );
+        return Err(invalid("url must be an http(s) URL"));
     }
     let delays = request
         .retry_delays_ms
         .unwrap_or_else(|| vec![0, 60_000, 300_000]);
     if delays.len() > 10 || delays.iter().any(|d| *d < 0) {
-        return admin_error(
-            StatusCode::BAD_REQUEST,
-            "invalid_arguments",
-            "retryDelaysMs: at most 10 non-negative delays",
-        );
+        return Err(invalid("retryDelaysMs: at most 10 non-negative delays"));
     }
     let timeout_ms = request.timeout_ms.unwrap_or(3000).clamp(1, 60_000);
-    match subscribe_inner(&state, &url, &request.events, &delays, timeout_ms).await {
-        Ok(response) => response,
-        Err(err) => err
-            .with_status(StatusCode::SERVICE_UNAVAILABLE)
-            .into_response(),
-    }
-}
-
-async fn subscribe_inner(
-    state: &AppState,
-    url: &str,
-    events: &[String],
-    delays: &[i32],
-    timeout_ms: i32,
-) -> Result<Response, ApiError> {
+    let events = &request.events;
     let mut client = state.kit.db().await?;
     let app = app_identity(&client).await?;
     let challenge = asym_kit::token::random_alnum(48);
@@ -130,11 +98,10 @@ async fn subscribe_inner(
             ),
             Err(reason) => format!("the URL could not be reached ({reason})"),
         };
-        return Ok(admin_error(
-            StatusCode::BAD_REQUEST,
-            "url_verification_failed",
-            detail,
-        ));
+        return Err(
+            ApiError::status(StatusCode::BAD_REQUEST, "url_verification_failed")
+                .with("message", detail),
+        );
     }
     let tx = client.transaction().await?;
     tx.execute("DELETE FROM event_deliveries", &[]).await?;
@@ -145,19 +112,18 @@ async fn subscribe_inner(
          ON CONFLICT (id) DO UPDATE SET request_url = EXCLUDED.request_url,
              event_types = EXCLUDED.event_types, retry_delays_ms = EXCLUDED.retry_delays_ms,
              timeout_ms = EXCLUDED.timeout_ms, created = EXCLUDED.created",
-        &[&url, &events, &delays, &timeout_ms],
+        &[&url, events, &delays, &timeout_ms],
     )
     .await?;
     tx.commit().await?;
-    let body = json!({
+    Ok(json!({
         "ok": true,
         "url": url,
         "events": events,
         "retryDelaysMs": delays,
         "timeoutMs": timeout_ms,
         "verified": true,
-    });
-    Ok((StatusCode::OK, axum::Json(body)).into_response())
+    }))
 }
 
 /// Whether a `url_verification` answer carries the challenge: as the plain body, as JSON
@@ -177,88 +143,73 @@ fn answers_challenge(body: &str, challenge: &str) -> bool {
 
 /// `DELETE /api/admin/events`: removes the subscription and drops its queue.
 pub(crate) async fn unsubscribe(State(state): State<AppState>) -> Response {
-    let result: Result<(), ApiError> = async {
-        let mut client = state.kit.db().await?;
-        let tx = client.transaction().await?;
-        tx.execute("DELETE FROM event_deliveries", &[]).await?;
-        tx.execute("DELETE FROM event_subscriptions", &[]).await?;
-        tx.commit().await?;
-        Ok(())
-    }
-    .await;
-    match result {
-        Ok(()) => axum::Json(json!({ "ok": true })).into_response(),
-        Err(err) => err
-            .with_status(StatusCode::SERVICE_UNAVAILABLE)
-            .into_response(),
-    }
+    answer(unsubscribe_inner(&state).await)
+}
+
+async fn unsubscribe_inner(state: &AppState) -> Result<Value, ApiError> {
+    let mut client = state.kit.db().await?;
+    let tx = client.transaction().await?;
+    tx.execute("DELETE FROM event_deliveries", &[]).await?;
+    tx.execute("DELETE FROM event_subscriptions", &[]).await?;
+    tx.commit().await?;
+    Ok(json!({ "ok": true }))
 }
 
 /// `GET /api/admin/events`: the subscription, or `{"ok":true,"subscription":null}`.
 pub(crate) async fn get_subscription(State(state): State<AppState>) -> Response {
-    let result: Result<Value, ApiError> = async {
-        let client = state.kit.db().await?;
-        let row = client
-            .query_opt(
-                "SELECT request_url, event_types, retry_delays_ms, timeout_ms
-                 FROM event_subscriptions",
-                &[],
-            )
-            .await?;
-        Ok(row.map_or(Value::Null, |row| {
-            json!({
-                "url": row.get::<_, String>(0),
-                "events": row.get::<_, Vec<String>>(1),
-                "retryDelaysMs": row.get::<_, Vec<i32>>(2),
-                "timeoutMs": row.get::<_, i32>(3),
-            })
-        }))
-    }
-    .await;
-    match result {
-        Ok(subscription) => {
-            axum::Json(json!({ "ok": true, "subscription": subscription })).into_response()
-        }
-        Err(err) => err
-            .with_status(StatusCode::SERVICE_UNAVAILABLE)
-            .into_response(),
-    }
+    answer(subscription(&state).await)
+}
+
+async fn subscription(state: &AppState) -> Result<Value, ApiError> {
+    let client = state.kit.db().await?;
+    let row = client
+        .query_opt(
+            "SELECT request_url, event_types, retry_delays_ms, timeout_ms
+             FROM event_subscriptions",
+            &[],
+        )
+        .await?;
+    let subscription = row.map_or(Value::Null, |row| {
+        json!({
+            "url": row.get::<_, String>(0),
+            "events": row.get::<_, Vec<String>>(1),
+            "retryDelaysMs": row.get::<_, Vec<i32>>(2),
+            "timeoutMs": row.get::<_, i32>(3),
+        })
+    });
+    Ok(json!({ "ok": true, "subscription": subscription }))
 }
 
 /// `GET /api/admin/events/deliveries`: every queued event with its delivery state, oldest
 /// first.
 pub(crate) async fn deliveries(State(state): State<AppState>) -> Response {
-    let result: Result<Vec<Value>, ApiError> = async {
-        let client = state.kit.db().await?;
-        let rows = client
-            .query(
-                "SELECT event_id, event_type, payload, attempts, status, last_status, last_error
-                 FROM event_deliveries ORDER BY created, event_id",
-                &[],
-            )
-            .await?;
-        Ok(rows
-            .iter()
-            .map(|row| {
-                json!({
-                    "eventId": row.get::<_, String>(0),
-                    "type": row.get::<_, String>(1),
-                    "event": serde_json::from_str::<Value>(row.get(2)).unwrap_or(Value::Null),
-                    "attempts": row.get::<_, i32>(3),
-                    "status": row.get::<_, String>(4),
-                    "lastStatus": row.get::<_, Option<i32>>(5),
-                    "lastError": row.get::<_, Option<String>>(6),
-                })
+    answer(list_deliveries(&state).await)
+}
+
+async fn list_deliveries(state: &AppState) -> Result<Value, ApiError> {
+    let client = state.kit.db().await?;
+    let rows = client
+        .query(
+            "SELECT event_id, event_type, payload, attempts, status, last_status, last_error
+             FROM event_deliveries ORDER BY created, event_id",
+            &[],
+        )
+        .await?;
+    let items: Vec<Value> = rows
+        .iter()
+        .map(|row| {
+            json!({
+                "eventId": row.get::<_, String>(0),
+                "type": row.get::<_, String>(1),
+                "event": serde_json::from_str::<Value>(row.get(2)).unwrap_or(Value::Null),
+                "attempts": row.get::<_, i32>(3),
+                "status": row.get::<_, String>(4),
+                "lastStatus": row.get::<_, Option<i32>>(5),
+                "lastError": row.get::<_, Option<String>>(6),
             })
-            .collect())
-    }
-    .await;
-    match result {
-        Ok(items) => axum::Json(json!({ "ok": true, "deliveries": items })).into_response(),
-        Err(err) => err
-            .with_status(StatusCode::SERVICE_UNAVAILABLE)
-            .into_response(),
-    }
+        })
+        .collect();
+    Ok(json!({ "ok": true, "deliveries": items }))
 }
 
 /// The installed app, as event envelopes name it.

@@ -94,3 +94,43 @@ async fn admin_surface_needs_the_secret(slack: asym::Slack) {
         .unwrap();
     assert_eq!(response.status().as_u16(), 401);
 }
+
+#[asym::clone("slack", seed = "basic")]
+async fn admin_requests_that_do_not_fit_are_refused_with_why(slack: asym::Slack) {
+    let slack = Api::new(&slack);
+    for (path, body, message) in [
+        ("tokens", json!({"kind": "robot"}), "kind must be"),
+        (
+            "tokens",
+            json!({"kind": "bot", "colour": "red"}),
+            "unknown field",
+        ),
+        ("rate-limits", json!({"enabled": "yes"}), "invalid type"),
+        (
+            "events",
+            json!({"url": "ftp://example.test/"}),
+            "http(s) URL",
+        ),
+        (
+            "events",
+            json!({"url": "http://x.test/", "retryDelaysMs": [-1]}),
+            "non-negative",
+        ),
+        ("events", json!({}), "missing field `url`"),
+    ] {
+        let (status, answer) = admin(&slack, reqwest::Method::POST, path, Some(body)).await;
+        assert_eq!(status, 400, "{path}: {answer}");
+        assert_eq!(answer["ok"], false, "{path}: {answer}");
+        assert_eq!(answer["error"], "invalid_arguments", "{path}: {answer}");
+        let said = answer["message"].as_str().unwrap_or_default();
+        assert!(said.contains(message), "{path}: {said}");
+    }
+    let (status, answer) = admin(
+        &slack,
+        reqwest::Method::POST,
+        "tokens",
+        Some(json!({"kind": "user", "user": "U0NOPE"})),
+    )
+    .await;
+    assert_eq!((status, &answer["error"]), (404, &json!("user_not_found")));
+}
