@@ -26,15 +26,14 @@ async fn subject(
     if kind == "issue" {
         return Ok(("issue", issues::find(client, repo, key).await?.id));
     }
-    let id: i64 = db::id(key)?;
-    client
-        .query_opt(
-            "SELECT id FROM comments WHERE id = $1 AND repo_id = $2",
-            &[&id, &repo.id],
-        )
-        .await?
-        .ok_or_else(ApiError::not_found)?;
-    Ok(("comment", id))
+    let row = db::keyed::<i64>(
+        client,
+        "SELECT id FROM comments WHERE id = $1 AND repo_id = $2",
+        key,
+        repo.id,
+    )
+    .await?;
+    Ok(("comment", row.get(0)))
 }
 
 async fn list(scope: &Scope<String>, kind: &'static str, query: &Query) -> ApiResult {

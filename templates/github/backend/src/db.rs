@@ -21,6 +21,19 @@ pub(crate) async fn found(
         .ok_or_else(ApiError::not_found)
 }
 
+/// The row `sql` selects for the path's number `key` (`$1`, parsed as `T`) under `owner`
+/// (`$2`: a repository's or an issue's id), or 404 when `key` is not a number or no row
+/// matches.
+pub(crate) async fn keyed<T: FromStr + ToSql + Sync>(
+    client: &impl GenericClient,
+    sql: &str,
+    key: &str,
+    owner: i64,
+) -> ApiResult<Row> {
+    let key: T = id(key)?;
+    found(client, sql, &[&key, &owner]).await
+}
+
 /// A number from the path (an issue number, a comment id, …), 404 when it is not one.
 pub(crate) fn id<T: FromStr>(text: &str) -> ApiResult<T> {
     text.parse().map_err(|_| ApiError::not_found())

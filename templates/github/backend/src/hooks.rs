@@ -356,14 +356,8 @@ async fn ping(
 }
 
 async fn one(client: &impl GenericClient, base: &str, repo: &Repo, id: &str) -> ApiResult<Value> {
-    let id: i64 = db::id(id)?;
-    let row = client
-        .query_opt(
-            &format!("SELECT {HOOK_COLUMNS} FROM hooks WHERE id = $1 AND repo_id = $2"),
-            &[&id, &repo.id],
-        )
-        .await?
-        .ok_or_else(ApiError::not_found)?;
+    let sql = format!("SELECT {HOOK_COLUMNS} FROM hooks WHERE id = $1 AND repo_id = $2");
+    let row = db::keyed::<i64>(client, &sql, id, repo.id).await?;
     Ok(render(base, repo, &row))
 }
 

@@ -6,6 +6,7 @@
 use asym_kit::Kit;
 use asym_kit::deadpool_postgres::GenericClient;
 use asym_kit::page::PageRequest;
+use asym_kit::tokio_postgres::Row;
 use asym_kit::tokio_postgres::types::ToSql;
 use axum::extract::State;
 use serde_json::{Map, Value};
@@ -39,20 +40,25 @@ pub(crate) async fn find(
     repo: &Repo,
     number: &str,
 ) -> ApiResult<Issue> {
-    let number: i32 = db::id(number)?;
-    let row = db::found(
-        client,
-        "SELECT id, user_id, state, locked, is_pull FROM issues WHERE repo_id = $1 AND number = $2",
-        &[&repo.id, &number],
-    )
-    .await?;
-    Ok(Issue {
-        id: row.get(0),
-        user_id: row.get(1),
-        state: row.get(2),
-        locked: row.get(3),
-        is_pull: row.get(4),
-    })
+    const SQL: &str = "SELECT i.id, i.user_id, i.state, i.locked, i.is_pull FROM issues i
+                       WHERE i.number = $1 AND i.repo_id = $2";
+    Ok(Issue::from_row(
+        &db::keyed::<i32>(client, SQL, number, repo.id).await?,
+    ))
+}
+
+impl Issue {
+    /// The issue in the first five columns of `row`: `i.id, i.user_id, i.state, i.locked,
+    /// i.is_pull`.
+    pub(crate) fn from_row(row: &Row) -> Self {
+        Self {
+            id: row.get(0),
+            user_id: row.get(1),
+            state: row.get(2),
+            locked: row.get(3),
+            is_pull: row.get(4),
+        }
+    }
 }
 
 /// The issue's JSON (its stored rendering when current).

@@ -303,11 +303,11 @@ async fn milestone_json(client: &impl GenericClient, base: &str, id: i64) -> Api
 }
 
 async fn find_milestone(client: &impl GenericClient, repo: &Repo, number: &str) -> ApiResult<i64> {
-    let number: i32 = db::id(number)?;
-    let row = db::found(
+    let row = db::keyed::<i32>(
         client,
-        "SELECT id FROM milestones WHERE repo_id = $1 AND number = $2",
-        &[&repo.id, &number],
+        "SELECT id FROM milestones WHERE number = $1 AND repo_id = $2",
+        number,
+        repo.id,
     )
     .await?;
     Ok(row.get(0))

@@ -13,24 +13,21 @@ use serde_json::{Map, Value, json};
 use crate::db;
 use crate::error::{ApiError, ApiResult};
 use crate::git::Commit;
+use crate::issues::{self, Issue};
 use crate::objects;
 use crate::repos::{self, Access, Repo};
 use crate::req::{self, Body, Query};
 use crate::scope::Scope;
 use crate::viewer::Viewer;
-use crate::{commits, hooks, issues};
+use crate::{commits, hooks};
 
 /// A pull request as a write resolved it.
 #[derive(Debug, Clone)]
 pub(crate) struct Pull {
-    /// The issue row's id.
-    pub(crate) id: i64,
+    /// The issue it is (id, author, state).
+    pub(crate) issue: Issue,
     /// Its number.
     pub(crate) number: i32,
-    /// Its author.
-    pub(crate) user_id: i64,
-    /// `open` or `closed`.
-    pub(crate) state: String,
     /// Head branch.
     pub(crate) head_ref: String,
     /// Base branch.
@@ -51,28 +48,26 @@ pub(crate) async fn find(
     repo: &Repo,
     number: &str,
 ) -> ApiResult<Pull> {
-    let number: i32 = db::id(number)?;
-    let row = db::found(
+    let row = db::keyed::<i32>(
         client,
-        "SELECT i.id, i.number, i.user_id, i.state, p.head_ref, p.base_ref,
+        "SELECT i.id, i.user_id, i.state, i.locked, i.is_pull, i.number, p.head_ref, p.base_ref,
                     coalesce((SELECT sha FROM git_refs WHERE i.state = 'open' AND repo_id = i.repo_id AND ref = 'refs/heads/' || p.head_ref), p.head_sha),
                     coalesce((SELECT sha FROM git_refs WHERE i.state = 'open' AND repo_id = i.repo_id AND ref = 'refs/heads/' || p.base_ref), p.base_sha),
                     p.merged_at IS NOT NULL, p.draft
-             FROM issues i JOIN pulls p ON p.issue_id = i.id WHERE i.repo_id = $1 AND i.number = $2",
-        &[&repo.id, &number],
+             FROM issues i JOIN pulls p ON p.issue_id = i.id WHERE i.number = $1 AND i.repo_id = $2",
+        number,
+        repo.id,
     )
     .await?;
     Ok(Pull {
-        id: row.get(0),
-        number: row.get(1),
-        user_id: row.get(2),
-        state: row.get(3),
-        head_ref: row.get(4),
-        base_ref: row.get(5),
-        head_sha: row.get(6),
-        base_sha: row.get(7),
-        merged: row.get(8),
-        draft: row.get(9),
+        issue: Issue::from_row(&row),
+        number: row.get(5),
+        head_ref: row.get(6),
+        base_ref: row.get(7),
+        head_sha: row.get(8),
+        base_sha: row.get(9),
+        merged: row.get(10),
+        draft: row.get(11),
     })
 }
 
@@ -94,7 +89,7 @@ pub(crate) async fn announce(
     sender: i64,
     extra: Map<String, Value>,
 ) -> ApiResult<bool> {
-    let rendered = render(client, base, pull.id).await?;
+    let rendered = render(client, base, pull.issue.id).await?;
     let number = pull.number.to_string();
     let mut payload = hooks::payload(action, [("number", &number), ("pull_request", &rendered)]);
     payload.extend(extra);
@@ -242,8 +237,8 @@ async fn detail(
     pull: &Pull,
 ) -> ApiResult<Value> {
     let mut value: Value =
-        serde_json::from_str(&render(client, base, pull.id).await?).unwrap_or(Value::Null);
-    let (mergeable, state) = if pull.merged || pull.state == "closed" {
+        serde_json::from_str(&render(client, base, pull.issue.id).await?).unwrap_or(Value::Null);
+    let (mergeable, state) = if pull.merged || pull.issue.state == "closed" {
         (Value::Null, "unknown")
     } else if merged_tree(client, repo, pull).await?.is_some() {
         (json!(true), if pull.draft { "draft" } else { "clean" })
@@ -326,7 +321,7 @@ pub(crate) async fn update(scope: Scope<String>, viewer: Viewer, body: Body) -> 
     let new_base = body.str("base")?.map(str::to_owned);
     let (mut client, repo) = scope.open().await?;
     let pull = find(&client, &repo, number).await?;
-    if pull.user_id != viewer.user_id && !repo.can(Access::Write) {
+    if pull.issue.user_id != viewer.user_id && !repo.can(Access::Write) {
         return Err(ApiError::forbidden(
             "Must have push access to edit this pull request.",
         ));
@@ -345,8 +340,8 @@ pub(crate) async fn update(scope: Scope<String>, viewer: Viewer, body: Body) -> 
     {
         return Err(ApiError::validation("PullRequest", "base", "invalid"));
     }
-    let closing = state.as_deref() == Some("closed") && pull.state == "open";
-    let reopening = state.as_deref() == Some("open") && pull.state == "closed";
+    let closing = state.as_deref() == Some("closed") && pull.issue.state == "open";
+    let reopening = state.as_deref() == Some("open") && pull.issue.state == "closed";
     let base = scope.base();
     let tx = client.transaction().await?;
     tx.execute(
@@ -355,14 +350,14 @@ pub(crate) async fn update(scope: Scope<String>, viewer: Viewer, body: Body) -> 
              closed_at = CASE WHEN $6 THEN now() WHEN $7 THEN NULL ELSE closed_at END,
              closed_by_id = CASE WHEN $6 THEN $8 WHEN $7 THEN NULL ELSE closed_by_id END, updated_at = now()
          WHERE id = $1",
-        &[&pull.id, &body.str("title")?, &body.has("body"), &body.str("body")?, &state, &closing, &reopening, &viewer.user_id],
+        &[&pull.issue.id, &body.str("title")?, &body.has("body"), &body.str("body")?, &state, &closing, &reopening, &viewer.user_id],
     )
     .await?;
     tx.execute(
         "UPDATE pulls SET base_ref = coalesce($2, base_ref), maintainer_can_modify = coalesce($3, maintainer_can_modify),
              head_sha = CASE WHEN $4 THEN $5 ELSE head_sha END, base_sha = CASE WHEN $4 THEN $6 ELSE base_sha END
          WHERE issue_id = $1",
-        &[&pull.id, &new_base, &body.bool("maintainer_can_modify")?, &closing, &pull.head_sha, &pull.base_sha],
+        &[&pull.issue.id, &new_base, &body.bool("maintainer_can_modify")?, &closing, &pull.head_sha, &pull.base_sha],
     )
     .await?;
     let action = if closing {
@@ -439,7 +434,7 @@ pub(crate) async fn merge(scope: Scope<String>, viewer: Viewer, body: Body) -> A
     )
     .await?;
     let pull = find(&tx, &repo, number).await?;
-    if pull.merged || pull.state != "open" || pull.draft {
+    if pull.merged || pull.issue.state != "open" || pull.draft {
         return Err(not_mergeable());
     }
     if let Some(sha) = &expected
@@ -456,7 +451,7 @@ pub(crate) async fn merge(scope: Scope<String>, viewer: Viewer, body: Body) -> A
     let title = body.str("commit_title")?.map(str::to_owned);
     let message = body.str("commit_message")?.map(str::to_owned);
     let pr_title: String = tx
-        .query_one("SELECT title FROM issues WHERE id = $1", &[&pull.id])
+        .query_one("SELECT title FROM issues WHERE id = $1", &[&pull.issue.id])
         .await?
         .get(0);
     let sha = match method.as_str() {
@@ -530,15 +525,15 @@ pub(crate) async fn merge(scope: Scope<String>, viewer: Viewer, body: Body) -> A
     objects::set_ref(&tx, repo.id, &base_ref, &sha).await?;
     tx.execute(
         "UPDATE pulls SET merged_at = now(), merged_by_id = $2, merge_commit_sha = $3, head_sha = $4, base_sha = $5 WHERE issue_id = $1",
-        &[&pull.id, &viewer.user_id, &sha, &pull.head_sha, &pull.base_sha],
+        &[&pull.issue.id, &viewer.user_id, &sha, &pull.head_sha, &pull.base_sha],
     )
     .await?;
     tx.execute(
         "UPDATE issues SET state = 'closed', closed_at = now(), closed_by_id = $2, updated_at = now() WHERE id = $1",
-        &[&pull.id, &viewer.user_id],
+        &[&pull.issue.id, &viewer.user_id],
     )
     .await?;
-    issues::record(&tx, pull.id, viewer.user_id, "merged", None).await?;
+    issues::record(&tx, pull.issue.id, viewer.user_id, "merged", None).await?;
     let pushed = commits::announce_push(
         &tx,
         base,

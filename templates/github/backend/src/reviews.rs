@@ -58,7 +58,7 @@ async fn announce(
     action: &str,
     sender: i64,
 ) -> ApiResult<bool> {
-    let pull = pulls::render(client, base, pull.id).await?;
+    let pull = pulls::render(client, base, pull.issue.id).await?;
     let payload = hooks::payload(action, [("review", review), ("pull_request", &pull)]);
     hooks::emit(
         client,
@@ -89,7 +89,7 @@ pub(crate) async fn create(scope: Scope<String>, viewer: Viewer, body: Body) -> 
     let (mut client, repo) = scope.open().await?;
     let pull = pulls::find(&client, &repo, &scope.path).await?;
     let state = match &event {
-        Some(event) => state_for(event, pull.user_id == viewer.user_id, &text)?,
+        Some(event) => state_for(event, pull.issue.user_id == viewer.user_id, &text)?,
         None => "PENDING",
     };
     let commit = body.str("commit_id")?.unwrap_or(&pull.head_sha).to_owned();
@@ -99,7 +99,7 @@ pub(crate) async fn create(scope: Scope<String>, viewer: Viewer, body: Body) -> 
         .query_one(
             "INSERT INTO reviews (issue_id, user_id, body, state, commit_id, submitted_at)
              VALUES ($1, $2, $3, $4, $5, CASE WHEN $4 = 'PENDING' THEN NULL ELSE now() END) RETURNING id",
-            &[&pull.id, &viewer.user_id, &text, &state, &commit],
+            &[&pull.issue.id, &viewer.user_id, &text, &state, &commit],
         )
         .await?
         .get(0);
@@ -119,13 +119,13 @@ pub(crate) async fn create(scope: Scope<String>, viewer: Viewer, body: Body) -> 
             .and_then(|l| i32::try_from(l).ok());
         tx.execute(
             "INSERT INTO review_comments (issue_id, review_id, user_id, body, path, line, commit_id) VALUES ($1, $2, $3, $4, $5, $6, $7)",
-            &[&pull.id, &id, &viewer.user_id, &note, &path, &line, &commit],
+            &[&pull.issue.id, &id, &viewer.user_id, &note, &path, &line, &commit],
         )
         .await?;
     }
     tx.execute(
         "UPDATE pulls SET requested_reviewer_ids = array_remove(requested_reviewer_ids, $2) WHERE issue_id = $1 AND $3",
-        &[&pull.id, &viewer.user_id, &(state != "PENDING")],
+        &[&pull.issue.id, &viewer.user_id, &(state != "PENDING")],
     )
     .await?;
     let review = review_json(&tx, base, id).await?;
@@ -165,17 +165,17 @@ pub(crate) async fn list(scope: Scope<String>, query: Query) -> ApiResult {
                         (SELECT coalesce(json_agg(gh_review(v, $3) ORDER BY v.id), '[]')::text
                          FROM (SELECT * FROM reviews WHERE {filter} ORDER BY id LIMIT $4 OFFSET $5) v)"
             ),
-        &[&pull.id, &uid, &base],
+        &[&pull.issue.id, &uid, &base],
     )
     .await
 }
 
 async fn find(client: &impl GenericClient, pull: &Pull, id: &str) -> ApiResult<(i64, i64, String)> {
-    let id: i64 = db::id(id)?;
-    let row = db::found(
+    let row = db::keyed::<i64>(
         client,
         "SELECT id, user_id, state FROM reviews WHERE id = $1 AND issue_id = $2",
-        &[&id, &pull.id],
+        id,
+        pull.issue.id,
     )
     .await?;
     Ok((row.get(0), row.get(1), row.get(2)))
@@ -213,7 +213,7 @@ pub(crate) async fn submit(
         .await?
         .get(0);
     let text = body.str("body")?.map_or(stored, str::to_owned);
-    let state = state_for(&event, pull.user_id == viewer.user_id, &text)?;
+    let state = state_for(&event, pull.issue.user_id == viewer.user_id, &text)?;
     let tx = client.transaction().await?;
     tx.execute(
         "UPDATE reviews SET state = $2, body = $3, submitted_at = now() WHERE id = $1",
@@ -274,7 +274,7 @@ pub(crate) async fn requested(scope: Scope<String>) -> ApiResult {
                                       'teams', '[]'::json)::text
              FROM pulls p LEFT JOIN LATERAL unnest(p.requested_reviewer_ids) WITH ORDINALITY AS a(uid, ord) ON true
              LEFT JOIN users u ON u.id = a.uid WHERE p.issue_id = $1",
-            &[&pull.id, &scope.base()],
+            &[&pull.issue.id, &scope.base()],
         )
         .await?;
     Ok(req::ok(row.get(0)))
@@ -325,7 +325,7 @@ async fn change_requests(
     repo.require(Access::Triage)?;
     let pull = pulls::find(&client, &repo, &scope.path).await?;
     let ids = reviewer_ids(&client, &repo, body).await?;
-    if adding && ids.contains(&pull.user_id) {
+    if adding && ids.contains(&pull.issue.user_id) {
         return Err(ApiError::invalid(
             "Review cannot be requested from pull request author.",
         ));
@@ -335,8 +335,8 @@ async fn change_requests(
     } else {
         "UPDATE pulls SET requested_reviewer_ids = ARRAY(SELECT x FROM unnest(requested_reviewer_ids) x WHERE x <> ALL($2)) WHERE issue_id = $1"
     };
-    client.execute(sql, &[&pull.id, &ids]).await?;
-    let text = pulls::render(&client, scope.base(), pull.id).await?;
+    client.execute(sql, &[&pull.issue.id, &ids]).await?;
+    let text = pulls::render(&client, scope.base(), pull.issue.id).await?;
     Ok(req::json_text(
         if adding {
             StatusCode::CREATED
@@ -361,7 +361,7 @@ pub(crate) async fn list_comments(scope: Scope<String>, query: Query) -> ApiResu
         "SELECT (SELECT count(*) FROM review_comments WHERE issue_id = $1),
                     (SELECT coalesce(json_agg(gh_review_comment(c, $2) ORDER BY c.id), '[]')::text
                      FROM (SELECT * FROM review_comments WHERE issue_id = $1 ORDER BY id LIMIT $3 OFFSET $4) c)",
-        &[&pull.id, &base],
+        &[&pull.issue.id, &base],
     )
     .await
 }
@@ -378,7 +378,7 @@ pub(crate) async fn create_comment(scope: Scope<String>, viewer: Viewer, body: B
     let (path, line, side, commit) = match reply {
         Some(parent) => {
             let row = client
-                .query_opt("SELECT path, line, side, commit_id FROM review_comments WHERE id = $1 AND issue_id = $2", &[&parent, &pull.id])
+                .query_opt("SELECT path, line, side, commit_id FROM review_comments WHERE id = $1 AND issue_id = $2", &[&parent, &pull.issue.id])
                 .await?
                 .ok_or_else(ApiError::not_found)?;
             (
@@ -408,7 +408,7 @@ pub(crate) async fn create_comment(scope: Scope<String>, viewer: Viewer, body: B
             "WITH c AS (INSERT INTO review_comments (issue_id, user_id, body, path, line, side, commit_id, in_reply_to_id)
                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING *)
              SELECT gh_review_comment(c, $9)::text FROM c",
-            &[&pull.id, &viewer.user_id, &text, &path, &line, &side, &commit, &reply, &scope.base()],
+            &[&pull.issue.id, &viewer.user_id, &text, &path, &line, &side, &commit, &reply, &scope.base()],
         )
         .await?;
     Ok((StatusCode::CREATED, req::ok(row.get(0))).into_response())
