@@ -1,45 +1,26 @@
 //! ISO 8601 timestamps as GitHub writes them (`2023-11-14T22:13:20Z`), for the times that
 //! live in git objects rather than in Postgres columns.
 
-use std::time::{SystemTime, UNIX_EPOCH};
+use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 
 /// Now, in Unix seconds.
 pub(crate) fn now() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(0))
+    Utc::now().timestamp()
 }
 
 /// `secs` as `YYYY-MM-DDTHH:MM:SSZ`.
 pub(crate) fn iso(secs: i64) -> String {
-    let days = secs.div_euclid(86_400);
-    let rem = secs.rem_euclid(86_400);
-    let (year, month, day) = civil(days);
-    format!(
-        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
-        rem / 3600,
-        rem % 3600 / 60,
-        rem % 60
-    )
+    utc(secs).format("%Y-%m-%dT%H:%M:%SZ").to_string()
 }
 
 /// `secs` as an HTTP date (`Tue, 14 Nov 2023 22:13:20 GMT`), for `Last-Modified`.
 pub(crate) fn http_date(secs: i64) -> String {
-    const DAYS: [&str; 7] = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"];
-    const MONTHS: [&str; 12] = [
-        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-    ];
-    let days = secs.div_euclid(86_400);
-    let rem = secs.rem_euclid(86_400);
-    let (year, month, day) = civil(days);
-    let weekday = DAYS[usize::try_from(days.rem_euclid(7)).unwrap_or(0)];
-    let month = MONTHS[usize::try_from(month - 1).unwrap_or(0)];
-    format!(
-        "{weekday}, {day:02} {month} {year} {:02}:{:02}:{:02} GMT",
-        rem / 3600,
-        rem % 3600 / 60,
-        rem % 60
-    )
+    utc(secs).format("%a, %d %b %Y %H:%M:%S GMT").to_string()
+}
+
+/// `secs` as an instant (the epoch when out of chrono's range of ±262,000 years).
+fn utc(secs: i64) -> DateTime<Utc> {
+    DateTime::from_timestamp(secs, 0).unwrap_or_default()
 }
 
 /// Parses `YYYY-MM-DDTHH:MM:SS` with `Z`, an offset, or nothing (UTC), or a bare date.
@@ -54,7 +35,9 @@ pub(crate) fn parse(text: &str) -> Option<i64> {
     {
         return None;
     }
-    let mut secs = days_from_civil(year, month, day) * 86_400;
+    // Day 1 of the month, then `day - 1` days on: days past the month's end roll over.
+    let first = NaiveDate::from_ymd_opt(i32::try_from(year).ok()?, u32::try_from(month).ok()?, 1)?;
+    let mut secs = first.and_time(NaiveTime::MIN).and_utc().timestamp() + (day - 1) * 86_400;
     if text.len() == 10 {
         return Some(secs);
     }
@@ -87,29 +70,6 @@ pub(crate) fn parse(text: &str) -> Option<i64> {
     }
 }
 
-fn civil(days: i64) -> (i64, i64, i64) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    (year, month, day)
-}
-
-fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
-    let year = if month <= 2 { year - 1 } else { year };
-    let era = year.div_euclid(400);
-    let yoe = year.rem_euclid(400);
-    let mp = (month + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + day - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -123,5 +83,7 @@ mod tests {
         assert_eq!(parse("yesterday"), None);
         assert_eq!(iso(0), "1970-01-01T00:00:00Z");
         assert_eq!(http_date(1_700_000_000), "Tue, 14 Nov 2023 22:13:20 GMT");
+        assert_eq!(parse("2024-02-30T00:00:00Z"), parse("2024-03-01T00:00:00Z"));
+        assert_eq!(iso(-1), "1969-12-31T23:59:59Z");
     }
 }
