@@ -6,14 +6,15 @@ use std::process::ExitCode;
 use asym_engine::{CloneInstance, CloneSpec, Error, Provider, SeedSpec};
 
 use crate::output;
-use crate::verify::report::Report;
+use crate::verify::report::{Report, covered};
 use crate::verify::scenario::Scenario;
-use crate::verify::spec::Description;
+use crate::verify::spec::{Description, Operation};
 use crate::verify::{Support, product};
 
 /// Drive a built-in scenario over every route a clone implements and check each answer
 /// against the product's OpenAPI description: a score (valid answers / all), violations by
-/// kind, and the operations the clone does not implement.
+/// kind, and the operations the clone does not implement (each probed once, to see that it
+/// answers with the product's error).
 #[derive(Debug, clap::Args)]
 #[command(
     after_help = "Given a template, a clone is spun (seed basic) and destroyed after; given a clone id, that clone is used as it is.\n\nExit 0 at or above --min, 1 below it (VERIFY_BELOW_THRESHOLD) or on a named error, 2 on an unexpected one.\n\nExamples:\n  asym verify stripe --spec spec3.json\n  asym verify github --spec api.github.com.json --json | jq .kinds\n  asym verify stripe-1a2b3c --spec spec3.json --api-version 2023-08-16 --min 0.95"
@@ -76,18 +77,33 @@ pub(crate) async fn run(provider: &impl Provider, args: Args) -> Result<ExitCode
         Some(record) => provider.instance(record).await?,
         None => spin(provider, &template, args.json).await?,
     };
+    let (api, tokens) = (&instance.endpoints.api, &instance.record.tokens);
+    let drive = async {
+        let answers = scenario.run(api, tokens, &description, &version).await?;
+        let covered = covered(&description, &answers);
+        let rest: Vec<Operation> = description
+            .operations()
+            .iter()
+            .filter(|op| !covered.contains(op))
+            .cloned()
+            .collect();
+        let probes = scenario
+            .probe(api, tokens, &description, &rest, &version)
+            .await?;
+        Ok::<_, String>((answers, probes))
+    };
     let run = tokio::select! {
-        run = scenario.run(&instance.endpoints.api, &instance.record.tokens, &description, &version) => run,
+        run = drive => run,
         _ = tokio::signal::ctrl_c() => Err("interrupted (Ctrl-C)".to_owned()),
     };
     if spun {
         provider.destroy(&instance.record.id).await?;
     }
-    let answers = run.map_err(|why| Error::Internal {
+    let (answers, probes) = run.map_err(|why| Error::Internal {
         context: format!("driving the {template} scenario"),
         source: why.into(),
     })?;
-    let report = Report::new(&template, &description, &version, args.min, answers);
+    let report = Report::new(&template, &description, &version, args.min, answers, probes);
     if args.json {
         output::json(&report)?;
     } else {

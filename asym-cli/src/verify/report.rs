@@ -32,10 +32,49 @@ pub(crate) struct Report {
     pub(crate) kinds: BTreeMap<Kind, Group>,
     /// The description's operations the scenario exercised.
     pub(crate) covered: Vec<Operation>,
-    /// The description's operations it did not: the clone does not implement them.
-    pub(crate) not_implemented: Vec<Operation>,
+    /// The description's operations it did not, each probed once: the clone should answer
+    /// with its product's error (see [`Probes`]).
+    pub(crate) not_implemented: Vec<Outcome>,
+    /// How the clone answered the probes.
+    pub(crate) probes: Probes,
     /// Every answer with its violations.
     pub(crate) answers: Vec<Outcome>,
+}
+
+/// How a clone answers the operations the scenario does not exercise.
+#[derive(Debug, Default, Serialize)]
+pub(crate) struct Probes {
+    /// With a 4xx error the description describes: not implemented, and said so properly.
+    pub(crate) described_errors: usize,
+    /// With a 404 the operation does not describe (GitHub's description leaves 404 out of
+    /// most operations, though GitHub answers it for anything it does not have).
+    pub(crate) undescribed_not_found: usize,
+    /// With a 4xx error that deviates from the description otherwise.
+    pub(crate) deviating_errors: usize,
+    /// With a 2xx or 3xx: the clone implements it and the scenario misses it.
+    pub(crate) answered: Vec<Operation>,
+    /// With a 5xx.
+    pub(crate) failed: Vec<Operation>,
+}
+
+impl Probes {
+    fn new(probes: &[Outcome]) -> Self {
+        let mut tally = Self::default();
+        for probe in probes {
+            let op = || probe.operation.clone().into_iter();
+            let undescribed = |v: &Violation| v.kind == Kind::UndescribedStatus;
+            match probe.status.unwrap_or(0) {
+                400..=499 if probe.violations.is_empty() => tally.described_errors += 1,
+                404 if probe.violations.iter().all(undescribed) => {
+                    tally.undescribed_not_found += 1;
+                }
+                400..=499 => tally.deviating_errors += 1,
+                500.. => tally.failed.extend(op()),
+                _ => tally.answered.extend(op()),
+            }
+        }
+        tally
+    }
 }
 
 /// The violations of one kind.
@@ -58,13 +97,15 @@ pub(crate) struct Example {
 }
 
 impl Report {
-    /// Scores `answers` against `min`.
+    /// Scores `answers` against `min`; `probes` are the answers to the operations the
+    /// scenario does not exercise ([`Scenario::probe`](super::scenario::Scenario::probe)).
     pub(crate) fn new(
         template: &str,
         description: &Description,
         version: &str,
         min: f64,
         answers: Vec<Outcome>,
+        probes: Vec<Outcome>,
     ) -> Self {
         let total = answers.len();
         let valid = answers.iter().filter(|a| a.violations.is_empty()).count();
@@ -92,15 +133,7 @@ impl Report {
                     });
             }
         }
-        let reached: BTreeSet<&Operation> = answers
-            .iter()
-            .filter_map(|a| a.operation.as_ref())
-            .collect();
-        let (covered, not_implemented) = description
-            .operations()
-            .iter()
-            .cloned()
-            .partition(|op| reached.contains(op));
+        let covered = covered(description, &answers);
         Self {
             template: template.to_owned(),
             description: description.info().0.to_owned(),
@@ -112,7 +145,8 @@ impl Report {
             passed: total > 0 && score >= min,
             kinds,
             covered,
-            not_implemented,
+            probes: Probes::new(&probes),
+            not_implemented: probes,
             answers,
         }
     }
@@ -150,18 +184,44 @@ impl Report {
                 );
             }
         }
+        let p = &self.probes;
         println!(
-            "operations: {} of the description's {} exercised; {} not implemented by the clone{}",
+            "operations: {} of the description's {} exercised; {} not implemented (--json lists \
+             them), answered with a described error {}, a 404 the operation does not describe \
+             {}, a deviating error {}",
             self.covered.len(),
             self.covered.len() + self.not_implemented.len(),
             self.not_implemented.len(),
-            if self.not_implemented.is_empty() {
-                ""
-            } else {
-                " (--json lists them)"
-            }
+            p.described_errors,
+            p.undescribed_not_found,
+            p.deviating_errors,
         );
+        for (what, ops) in [
+            (
+                "answered 2xx/3xx (implemented, but the scenario misses it)",
+                &p.answered,
+            ),
+            ("answered 5xx", &p.failed),
+        ] {
+            for op in ops {
+                println!("  {what}: {} {}", op.method, op.path);
+            }
+        }
     }
+}
+
+/// The description's operations `answers` exercised.
+pub(crate) fn covered(description: &Description, answers: &[Outcome]) -> Vec<Operation> {
+    let reached: BTreeSet<&Operation> = answers
+        .iter()
+        .filter_map(|a| a.operation.as_ref())
+        .collect();
+    description
+        .operations()
+        .iter()
+        .filter(|op| reached.contains(op))
+        .cloned()
+        .collect()
 }
 
 fn request_line(answer: &Outcome) -> String {
@@ -210,7 +270,10 @@ mod tests {
             outcome("/v1/notes/3", &[Kind::MissingRequired]),
             outcome("/v1/notes/4", &[]),
         ];
-        let report = Report::new("skeleton", &description, "1", 0.5, answers);
+        let mut probe = outcome("/v1/notes/asym-probe", &[]);
+        probe.method = "DELETE".into();
+        probe.status = Some(404);
+        let report = Report::new("skeleton", &description, "1", 0.5, answers, vec![probe]);
         assert_eq!((report.valid, report.total, report.score), (2, 4, 0.5));
         assert!(report.passed);
         assert_eq!(report.kinds[&Kind::WrongType].count, 2);
@@ -221,5 +284,6 @@ mod tests {
         assert_eq!(report.kinds[&Kind::MissingRequired].count, 1);
         assert_eq!(report.covered.len(), 1);
         assert_eq!(report.not_implemented[0].method, "DELETE");
+        assert_eq!(report.probes.described_errors, 1);
     }
 }

@@ -126,6 +126,56 @@ impl Scenario {
         Ok(outcomes)
     }
 
+    /// Sends each of `operations` once, with no body and `asym-probe` for every path
+    /// parameter, checking each answer against `description`: a clone that does not
+    /// implement an operation should answer with its product's error (a 404 the description
+    /// describes); one that answers 2xx implements it and the scenario misses it.
+    ///
+    /// # Errors
+    /// When a request cannot be sent or its answer read.
+    pub(crate) async fn probe(
+        &self,
+        base: &str,
+        tokens: &BTreeMap<String, String>,
+        description: &Description,
+        operations: &[Operation],
+        version: &str,
+    ) -> Result<Vec<Outcome>, String> {
+        let client = reqwest::Client::new();
+        let checker = Checker::new(description.document());
+        let vars = HashMap::from([("version".to_owned(), version.to_owned())]);
+        let mut outcomes = Vec::with_capacity(operations.len());
+        for op in operations {
+            let step = Step {
+                method: op.method.clone(),
+                path: op
+                    .path
+                    .split('/')
+                    .map(|s| if s.starts_with('{') { "asym-probe" } else { s })
+                    .collect::<Vec<_>>()
+                    .join("/"),
+                json: None,
+                form: None,
+                save: BTreeMap::new(),
+                token: None,
+            };
+            let request = self.request(&client, base, tokens, &step, &vars)?;
+            let (status, body) = send(request).await?;
+            let mut outcome = judge(
+                description,
+                &checker,
+                &step.method,
+                step.path,
+                status,
+                &body,
+            );
+            // The probe path can fit a more literal template; it stands for `op`.
+            outcome.operation = Some(op.clone());
+            outcomes.push(outcome);
+        }
+        Ok(outcomes)
+    }
+
     /// The request for `step`, or the name of a value it needs that is not saved.
     fn request(
         &self,
