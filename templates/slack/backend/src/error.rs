@@ -93,17 +93,7 @@ impl From<BackendError> for ApiError {
     }
 }
 
-impl From<asym_kit::tokio_postgres::Error> for ApiError {
-    fn from(err: asym_kit::tokio_postgres::Error) -> Self {
-        Self::internal(&BackendError::Postgres(err))
-    }
-}
-
-impl From<asym_kit::deadpool_postgres::PoolError> for ApiError {
-    fn from(err: asym_kit::deadpool_postgres::PoolError) -> Self {
-        Self::internal(&BackendError::PostgresPool(err))
-    }
-}
+asym_kit::backend_error_conversions!(ApiError);
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {

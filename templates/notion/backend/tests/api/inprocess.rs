@@ -1,19 +1,7 @@
 //! The paths that answer before touching a database, in-process (no clone).
 
 use axum::body::Body;
-use axum::http::{Request, StatusCode};
-use serde_json::Value;
-use tower::ServiceExt;
-
-async fn call(request: Request<Body>) -> (StatusCode, Value) {
-    let app = asym_kit::testing::offline_app("notion-inprocess", notion_backend::app);
-    let response = app.oneshot(request).await.unwrap();
-    let status = response.status();
-    let bytes = axum::body::to_bytes(response.into_body(), 1 << 20)
-        .await
-        .unwrap();
-    (status, serde_json::from_slice(&bytes).unwrap())
-}
+use axum::http::Request;
 
 #[tokio::test]
 async fn envelopes_before_the_database() {
@@ -43,8 +31,10 @@ async fn envelopes_before_the_database() {
         ),
     ];
     for (request, status, code) in cases {
-        let (got, body) = call(request).await;
-        assert_eq!(got.as_u16(), status, "{body}");
+        let app = asym_kit::testing::offline_app("notion-inprocess", notion_backend::app);
+        let body = asym_kit::testing::oneshot(app, request)
+            .await
+            .expect(status);
         assert_eq!(body["object"], "error");
         assert_eq!(body["code"], code, "{body}");
     }

@@ -5,7 +5,6 @@ use axum::Router;
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use serde_json::{Value, json};
-use tower::ServiceExt;
 
 /// The full app, over a Postgres and Redis that refuse connections (port 1 on loopback).
 fn app() -> Router {
@@ -15,18 +14,8 @@ fn app() -> Router {
 }
 
 async fn send(request: Request<Body>) -> (StatusCode, Value) {
-    let response = app()
-        .oneshot(request)
-        .await
-        .expect("the router is infallible");
-    let status = response.status();
-    let bytes = axum::body::to_bytes(response.into_body(), 1 << 20)
-        .await
-        .expect("bodies are small");
-    (
-        status,
-        serde_json::from_slice(&bytes).expect("every answer is JSON"),
-    )
+    let reply = asym_kit::testing::oneshot(app(), request).await;
+    (StatusCode::from_u16(reply.status).unwrap(), reply.body)
 }
 
 fn post_form(path: &str, body: &str) -> Request<Body> {
