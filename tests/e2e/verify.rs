@@ -30,6 +30,14 @@ fn a_matching_description_scores_one_and_the_clone_is_destroyed() {
         json!([]),
         "the spun clone is gone"
     );
+
+    // Given a clone's id, verify uses that clone and leaves it running.
+    let spun = home.asym_json(&["spin", "skeleton", "--seed", "basic"]);
+    let id = spun[0]["id"].as_str().unwrap();
+    let report = home.asym_json(&["verify", id, "--spec", spec.to_str().unwrap()]);
+    assert_eq!(report["score"], 1.0, "{report:#}");
+    assert_eq!(home.registry()["clones"][0]["id"], id);
+    assert!(home.asym(&["destroy", id]).status.success());
 }
 
 #[test]

@@ -20,7 +20,8 @@ pub(crate) struct Report {
     pub(crate) version: String,
     /// Answers with no violation.
     pub(crate) valid: usize,
-    /// Answers checked (skipped steps count, as invalid).
+    /// Answers checked: all but those to routes the description does not have, which
+    /// cannot be checked (skipped steps count, as invalid).
     pub(crate) total: usize,
     /// `valid / total`.
     pub(crate) score: f64,
@@ -107,7 +108,12 @@ impl Report {
         answers: Vec<Outcome>,
         probes: Vec<Outcome>,
     ) -> Self {
-        let total = answers.len();
+        let undescribed = |a: &&Outcome| {
+            a.violations
+                .iter()
+                .any(|v| v.kind == Kind::UndescribedRoute)
+        };
+        let total = answers.len() - answers.iter().filter(undescribed).count();
         let valid = answers.iter().filter(|a| a.violations.is_empty()).count();
         #[allow(
             clippy::cast_precision_loss,
@@ -269,6 +275,7 @@ mod tests {
             outcome("/v1/notes/2", &[Kind::WrongType, Kind::WrongType]),
             outcome("/v1/notes/3", &[Kind::MissingRequired]),
             outcome("/v1/notes/4", &[]),
+            outcome("/v1/legacy", &[Kind::UndescribedRoute]),
         ];
         let mut probe = outcome("/v1/notes/asym-probe", &[]);
         probe.method = "DELETE".into();
@@ -282,6 +289,11 @@ mod tests {
             "GET /v1/notes/2 → 200"
         );
         assert_eq!(report.kinds[&Kind::MissingRequired].count, 1);
+        assert_eq!(
+            report.kinds[&Kind::UndescribedRoute].count,
+            1,
+            "listed, not scored"
+        );
         assert_eq!(report.covered.len(), 1);
         assert_eq!(report.not_implemented[0].method, "DELETE");
         assert_eq!(report.probes.described_errors, 1);

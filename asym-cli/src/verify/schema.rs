@@ -27,7 +27,8 @@ pub(crate) enum Kind {
     UndescribedField,
     /// A status the operation does not describe (and it has no `default`).
     UndescribedStatus,
-    /// A request path and method the description has no operation for.
+    /// A request path and method the description has no operation for (listed, not scored:
+    /// there is nothing to check the answer against).
     UndescribedRoute,
     /// A scenario step that could not be sent (it needed a value an earlier answer lacked).
     StepSkipped,
