@@ -42,20 +42,27 @@ async fn team_and_bot_info(slack: asym::Slack) {
     let team = slack.bot_ok("team.info", json!({})).await;
     assert_eq!(team["team"]["id"], "T0000000001");
     assert_eq!(team["team"]["domain"], "acme");
-    err(
-        slack.bot("team.info", json!({"team": "T999"})).await,
-        "team_not_found",
-    );
-
     let bot = slack
         .user_ok("bots.info", json!({"bot": "B0000000001"}))
         .await;
     assert_eq!(bot["bot"]["user_id"], "U0000000002");
     assert_eq!(bot["bot"]["app_id"], "A0000000001");
-    err(
-        slack.user("bots.info", json!({"bot": "B999"})).await,
-        "bot_not_found",
-    );
+    for (token, method, args, code) in [
+        (
+            slack.bot_token(),
+            "team.info",
+            json!({"team": "T999"}),
+            "team_not_found",
+        ),
+        (
+            slack.user_token(),
+            "bots.info",
+            json!({"bot": "B999"}),
+            "bot_not_found",
+        ),
+    ] {
+        err(slack.call(token, method, args).await, code);
+    }
 }
 
 #[asym::clone("slack", seed = "basic")]
