@@ -8,6 +8,7 @@ use crate::cx::Cx;
 use crate::dispatch::routes;
 use crate::error::{ApiError, ApiResult};
 use crate::kinds::{CHARGE, PAYMENT_INTENT, REFUND};
+use crate::model::balance;
 use crate::params::apply_metadata;
 
 /// Charges and refunds: the `/v1` routes this module serves.
@@ -171,6 +172,7 @@ pub(crate) async fn create_refund(cx: &mut Cx<'_>) -> ApiResult {
         "transfer_reversal": null,
     });
     apply_metadata(&mut refund, &params)?;
+    refund["balance_transaction"] = json!(balance::refunded(cx, &refund).await?);
     cx.insert(seq, &refund).await?;
     let before = charge.clone();
     charge["amount_refunded"] = json!(refunded + amount);

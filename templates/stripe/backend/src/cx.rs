@@ -86,9 +86,15 @@ const WEBHOOK_HEADERS: &str = r#"[["User-Agent","Stripe/1.0 (+https://stripe.com
 /// Stands for `data` in a list whose page is kept as raw text (see [`Cx::take_raw_data`]).
 pub(crate) const RAW_DATA: &str = "__asym_raw_list_data__";
 
-/// Object types that keep internal `_` fields beside their JSON, so their rows must be
-/// parsed (and stripped) before they are answered.
-const HIDDEN: &[&str] = &["payment_method", "subscription", "checkout.session"];
+/// Object types whose rows must be parsed before they are answered: those that keep internal
+/// `_` fields beside their JSON (stripped), and balance transactions (whose `status` depends
+/// on when they are read).
+const HIDDEN: &[&str] = &[
+    "payment_method",
+    "subscription",
+    "checkout.session",
+    "balance_transaction",
+];
 
 /// A list filter: an SQL condition with `{}` for its one text parameter.
 pub(crate) type Filter = (&'static str, String);

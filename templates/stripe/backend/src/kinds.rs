@@ -63,6 +63,9 @@ pub(crate) const CHARGE: Kind = searchable("charge", "id", "charges",
     &["amount", "created", "currency", "customer", "status", "payment_intent", "refunded",
       "disputed"]);
 pub(crate) const REFUND: Kind = kind("refund", "refund", "id");
+#[rustfmt::skip]
+pub(crate) const BALANCE_TRANSACTION: Kind =
+    kind("balance_transaction", "balance transaction", "id");
 pub(crate) const SETUP_INTENT: Kind = kind("setup_intent", "setup_intent", "intent");
 #[rustfmt::skip]
 pub(crate) const SUBSCRIPTION: Kind = searchable("subscription", "id", "subscriptions",

@@ -15,6 +15,7 @@
 //! | payment methods | `methods` |
 //! | payment intents | `payments` |
 //! | charges, refunds | `charges` |
+//! | balance, balance transactions | `balance` |
 //! | setup intents | `setups` |
 //! | subscriptions, subscription items | `subscriptions` |
 //! | invoices, invoice items | `invoices` |
@@ -33,6 +34,7 @@
 
 mod admin;
 mod authenticate;
+mod balance;
 mod catalog;
 mod charges;
 mod checkout;
@@ -85,6 +87,7 @@ pub fn app(state: AppState) -> Router {
         .merge(methods::routes())
         .merge(payments::routes())
         .merge(charges::routes())
+        .merge(balance::routes())
         .merge(setups::routes())
         .merge(subscriptions::routes())
         .merge(invoices::routes())

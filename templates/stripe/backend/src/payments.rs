@@ -9,7 +9,7 @@ use crate::dispatch::routes;
 use crate::error::{ApiError, ApiResult};
 use crate::kinds::{CHARGE, CUSTOMER, PAYMENT_INTENT, PAYMENT_METHOD};
 use crate::model::intent::{Attempted, How, attempt, currency, new_intent};
-use crate::model::method;
+use crate::model::{balance, method};
 use crate::params::{Params, apply_metadata, string_at};
 
 /// Payment intents: the `/v1` routes this module serves.
@@ -388,6 +388,10 @@ pub(crate) async fn capture_intent(cx: &mut Cx<'_>, id: &str) -> ApiResult {
     let charge_before = charge.clone();
     charge["captured"] = json!(true);
     charge["amount_captured"] = json!(amount);
+    let method = charge["payment_method"].as_str().unwrap_or_default();
+    let method = cx.get("payment_method", method, false).await?;
+    let transaction = balance::charged(cx, &charge, &method.unwrap_or(Value::Null), amount).await?;
+    charge["balance_transaction"] = json!(transaction);
     if amount < capturable {
         charge["amount_refunded"] = json!(capturable - amount);
     }

@@ -125,6 +125,8 @@ pub(crate) struct TestCard {
     /// Radar's `risk_level` for its charges.
     pub(crate) risk: &'static str,
     pub(crate) three_ds: ThreeDs,
+    /// Its charges' funds are available at once (`pm_card_bypassPending`).
+    pub(crate) bypass_pending: bool,
     /// `card.checks`: `cvc_check`, `address_line1_check`, `address_postal_code_check` (empty
     /// for `null`: no address was checked).
     pub(crate) checks: [&'static str; 3],
@@ -149,6 +151,7 @@ const fn card(
         attach_ok: true,
         risk: "normal",
         three_ds: ThreeDs::NotEnrolled,
+        bypass_pending: false,
         checks: UNCHECKED,
     }
 }
@@ -205,7 +208,7 @@ const fn checked(
 }
 
 /// Stripe's documented test cards: by brand, by country, declines, fraud prevention, 3-D
-/// Secure. (The dispute, refund and balance cards are not here: those flows are not
+/// Secure. (The dispute and refund-failure cards are not here: those flows are not
 /// modelled.)
 #[rustfmt::skip]
 pub(crate) const TEST_CARDS: &[TestCard] = &[
@@ -222,6 +225,11 @@ pub(crate) const TEST_CARDS: &[TestCard] = &[
     card(&["diners"], "3056930009020004", "diners", "credit"),
     card(&["jcb"], "3566002020360505", "jcb", "credit"),
     card(&["unionpay"], "6200000000000005", "unionpay", "credit"),
+    TestCard { bypass_pending: true, ..card(&["bypassPending"], "4000000000000077", "visa", "credit") },
+    TestCard {
+        bypass_pending: true,
+        ..abroad(&["bypassPendingInternational"], "4000003720000278", "IE", "visa", "credit")
+    },
     // International cards, by country.
     abroad(&["ar"], "4000000320000021", "AR", "visa", "credit"),
     abroad(&["br"], "4000000760000002", "BR", "visa", "credit"),

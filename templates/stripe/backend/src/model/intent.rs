@@ -7,7 +7,7 @@ use crate::cx::Cx;
 use crate::error::{ApiError, ApiResult};
 use crate::ids;
 use crate::model::card::{self, Decline, Step};
-use crate::model::method;
+use crate::model::{balance, method};
 use crate::params::Params;
 
 /// Validates `currency` (three lower-case letters).
@@ -271,7 +271,9 @@ pub(crate) fn card_error(decline: Decline) -> ApiError {
     ApiError::card(decline.code, Some(decline.decline_code), decline.message)
 }
 
-pub(crate) async fn new_charge(
+/// A new charge of `intent` with `method` (stored), failed by `decline`; one captured at
+/// once moves funds to the balance.
+async fn new_charge(
     cx: &mut Cx<'_>,
     intent: &Value,
     method: &Value,
@@ -284,7 +286,7 @@ pub(crate) async fn new_charge(
     let succeeded = decline.is_none();
     let card = &method["card"];
     let outcome = card::outcome(card::of(method), decline);
-    let charge = json!({
+    let mut charge = json!({
         "id": id,
         "object": "charge",
         "amount": amount,
@@ -347,6 +349,10 @@ pub(crate) async fn new_charge(
         "transfer_data": null,
         "transfer_group": null,
     });
+    if succeeded && !manual {
+        let transaction = balance::charged(cx, &charge, method, amount).await?;
+        charge["balance_transaction"] = json!(transaction);
+    }
     cx.insert(seq, &charge).await?;
     Ok(charge)
 }

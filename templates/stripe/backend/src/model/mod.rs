@@ -4,6 +4,7 @@
 //! `payments`, …) depend on it, never on each other; nothing here depends on a handler.
 
 pub(crate) mod auth;
+pub(crate) mod balance;
 pub(crate) mod card;
 pub(crate) mod intent;
 pub(crate) mod invoice;

@@ -7,6 +7,7 @@
     reason = "helpers of tests: a failed unwrap is a failed test"
 )]
 
+mod balance;
 mod cards;
 
 use std::time::Duration;

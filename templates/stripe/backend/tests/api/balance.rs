@@ -1,0 +1,166 @@
+//! The balance and its transactions: what charges, captures and refunds move.
+
+use serde_json::{Value, json};
+
+use super::{Api, assert_error, id};
+
+/// `(available, pending)` in USD.
+async fn usd(api: &Api) -> (i64, i64) {
+    let (status, balance) = api.get("/v1/balance", &[]).await;
+    assert_eq!((status, balance["object"].as_str()), (200, Some("balance")));
+    let amount = |side: &str| {
+        let funds = &balance[side].as_array().unwrap()[0];
+        assert_eq!(funds["currency"], "usd", "{balance}");
+        funds["amount"].as_i64().unwrap()
+    };
+    (amount("available"), amount("pending"))
+}
+
+async fn pay(api: &Api, amount: &str, method: &str, capture: &str) -> Value {
+    api.ok(
+        "/v1/payment_intents",
+        &[
+            ("amount", amount),
+            ("currency", "usd"),
+            ("payment_method", method),
+            ("capture_method", capture),
+            ("confirm", "true"),
+            ("expand[]", "latest_charge.balance_transaction"),
+        ],
+    )
+    .await
+}
+
+#[asym::clone("stripe", seed = "basic")]
+async fn charges_and_refunds_move_the_balance(stripe: asym::Stripe) {
+    let api = Api::new(&stripe);
+    assert_eq!(usd(&api).await, (0, 0));
+
+    let intent = pay(&api, "2000", "pm_card_visa", "automatic").await;
+    let charge = &intent["latest_charge"];
+    let txn = &charge["balance_transaction"];
+    assert_eq!(
+        (&txn["object"], &txn["type"], &txn["status"], &txn["source"]),
+        (
+            &json!("balance_transaction"),
+            &json!("charge"),
+            &json!("pending"),
+            &charge["id"]
+        )
+    );
+    assert_eq!(
+        (
+            txn["amount"].as_i64(),
+            txn["fee"].as_i64(),
+            txn["net"].as_i64()
+        ),
+        (Some(2000), Some(88), Some(1912))
+    );
+    assert_eq!(txn["fee_details"][0]["type"], "stripe_fee");
+    assert!(txn["available_on"].as_i64().unwrap() > txn["created"].as_i64().unwrap());
+    assert_eq!(
+        usd(&api).await,
+        (0, 1912),
+        "a card payment is pending for two days"
+    );
+
+    let bypass = pay(&api, "1000", "pm_card_bypassPending", "automatic").await;
+    let txn = &bypass["latest_charge"]["balance_transaction"];
+    assert_eq!(
+        (txn["status"].as_str(), txn["net"].as_i64()),
+        (Some("available"), Some(941))
+    );
+    assert_eq!(usd(&api).await, (941, 1912));
+
+    let refund = api
+        .ok(
+            "/v1/refunds",
+            &[
+                ("payment_intent", id(&bypass)),
+                ("amount", "300"),
+                ("expand[]", "balance_transaction"),
+            ],
+        )
+        .await;
+    let txn = &refund["balance_transaction"];
+    assert_eq!(
+        (
+            txn["type"].as_str(),
+            txn["amount"].as_i64(),
+            txn["fee"].as_i64()
+        ),
+        (Some("refund"), Some(-300), Some(0))
+    );
+    assert_eq!(
+        (txn["status"].as_str(), &txn["source"]),
+        (Some("available"), &refund["id"])
+    );
+    assert_eq!(usd(&api).await, (641, 1912));
+
+    let held = pay(&api, "3000", "pm_card_visa", "manual").await;
+    assert_eq!(
+        held["latest_charge"]["balance_transaction"],
+        Value::Null,
+        "nothing captured yet"
+    );
+    api.ok(
+        &format!("/v1/payment_intents/{}/capture", id(&held)),
+        &[("amount_to_capture", "2500")],
+    )
+    .await;
+    let (_, captured) = api
+        .get(
+            &format!(
+                "/v1/charges/{}",
+                held["latest_charge"]["id"].as_str().unwrap()
+            ),
+            &[("expand[]", "balance_transaction")],
+        )
+        .await;
+    assert_eq!(captured["balance_transaction"]["amount"], 2500);
+
+    let (_, all) = api.get("/v1/balance_transactions", &[]).await;
+    let types: Vec<&str> = all["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["type"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        types,
+        ["charge", "refund", "charge", "charge"],
+        "newest first"
+    );
+    let (_, refunds) = api
+        .get("/v1/balance_transactions", &[("type", "refund")])
+        .await;
+    assert_eq!(refunds["data"].as_array().unwrap().len(), 1);
+    let source = charge["id"].as_str().unwrap();
+    let (_, by_source) = api
+        .get(
+            "/v1/balance/history",
+            &[("source", source), ("expand[]", "data.source")],
+        )
+        .await;
+    assert_eq!(by_source["data"][0]["source"]["id"], source);
+    let txn_id = charge["balance_transaction"]["id"].as_str().unwrap();
+    let (status, fetched) = api
+        .get(&format!("/v1/balance_transactions/{txn_id}"), &[])
+        .await;
+    assert_eq!((status, fetched["net"].as_i64()), (200, Some(1912)));
+    let (status, missing) = api.get("/v1/balance_transactions/txn_nope", &[]).await;
+    assert_error(status, &missing, "code", (404, "resource_missing"));
+}
+
+#[asym::clone("stripe", seed = "subscriptions")]
+async fn seeded_payments_are_in_the_balance(stripe: asym::Stripe) {
+    let api = Api::new(&stripe);
+    assert_eq!(usd(&api).await, (2 * 1912, 0));
+    let (_, charge) = api
+        .get(
+            "/v1/charges/ch_SEEDbob0000001",
+            &[("expand[]", "balance_transaction")],
+        )
+        .await;
+    assert_eq!(charge["balance_transaction"]["status"], "available");
+}
