@@ -1,6 +1,7 @@
 //! Checking a JSON value against an OpenAPI 3.0 schema, the subset API descriptions use:
 //! local `$ref`, `type`, `nullable`, `properties`, `required`, `additionalProperties`,
-//! `items`, `enum`, `anyOf`/`oneOf`/`allOf`. `format` is not checked.
+//! `items`, `enum`, `anyOf`/`oneOf`/`allOf`. Of `format`, only `date-time` is checked (its
+//! RFC 3339 shape), reported as [`Kind::WrongType`].
 //!
 //! One rule differs from JSON Schema on purpose: an object schema that lists `properties`
 //! and says nothing of `additionalProperties` describes exactly those fields, so a field it
@@ -130,6 +131,17 @@ impl<'a> Checker<'a> {
                 type_of(value).into(),
             ));
             return;
+        }
+        if schema.get("format") == Some(&Value::from("date-time"))
+            && let Value::String(text) = value
+            && !is_date_time(text)
+        {
+            out.push(violation(
+                Kind::WrongType,
+                at,
+                "string (date-time, RFC 3339)".into(),
+                value.to_string(),
+            ));
         }
         if let Some(allowed) = schema.get("enum").and_then(Value::as_array)
             && !allowed.contains(value)
@@ -363,6 +375,49 @@ fn describe(schema: &Value) -> String {
     "a value".into()
 }
 
+/// Whether `text` has RFC 3339's date-time shape: `2024-01-02T03:04:05`, optional fraction,
+/// then `Z` or an offset.
+fn is_date_time(text: &str) -> bool {
+    let b = text.as_bytes();
+    let digits = |range: std::ops::Range<usize>| {
+        b.get(range)
+            .is_some_and(|d| d.iter().all(u8::is_ascii_digit))
+    };
+    let at = |i: usize, c: u8| b.get(i).is_some_and(|x| x.eq_ignore_ascii_case(&c));
+    let head = digits(0..4)
+        && at(4, b'-')
+        && digits(5..7)
+        && at(7, b'-')
+        && digits(8..10)
+        && at(10, b'T')
+        && digits(11..13)
+        && at(13, b':')
+        && digits(14..16)
+        && at(16, b':')
+        && digits(17..19);
+    if !head {
+        return false;
+    }
+    let mut i = 19;
+    if at(i, b'.') {
+        i += 1;
+        let start = i;
+        while b.get(i).is_some_and(u8::is_ascii_digit) {
+            i += 1;
+        }
+        if i == start {
+            return false;
+        }
+    }
+    match b.get(i) {
+        Some(b'Z' | b'z') => i + 1 == b.len(),
+        Some(b'+' | b'-') => {
+            digits(i + 1..i + 3) && at(i + 3, b':') && digits(i + 4..i + 6) && i + 6 == b.len()
+        }
+        _ => false,
+    }
+}
+
 fn has_type(value: &Value, expected: &str) -> bool {
     match expected {
         "object" => value.is_object(),
@@ -491,6 +546,31 @@ mod tests {
                 kinds(&customer(), &reference(), &body),
                 [(kind, pointer.to_owned())],
                 "{body}"
+            );
+        }
+    }
+
+    #[test]
+    fn date_times_are_checked_for_their_shape() {
+        let schema = json!({"type": "string", "format": "date-time"});
+        for good in [
+            "2024-01-02T03:04:05Z",
+            "2024-01-02T03:04:05.123+01:00",
+            "2024-01-02t03:04:05z",
+        ] {
+            assert_eq!(kinds(&json!({}), &schema, &json!(good)), [], "{good}");
+        }
+        for bad in [
+            "2024-01-02",
+            "2024-01-02 03:04:05Z",
+            "2024-01-02T03:04:05",
+            "1700000000",
+            "2024-01-02T03:04:05.Z",
+        ] {
+            assert_eq!(
+                kinds(&json!({}), &schema, &json!(bad)),
+                [(Kind::WrongType, String::new())],
+                "{bad}"
             );
         }
     }
