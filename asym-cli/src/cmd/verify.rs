@@ -17,7 +17,7 @@ use crate::verify::{Support, product};
 /// answers with the product's error).
 #[derive(Debug, clap::Args)]
 #[command(
-    after_help = "Given a template, a clone is spun (seed basic) and destroyed after; given a clone id, that clone is used as it is.\n\nExit 0 at or above --min, 1 below it (VERIFY_BELOW_THRESHOLD) or on a named error, 2 on an unexpected one.\n\nExamples:\n  asym verify stripe --spec spec3.json\n  asym verify github --spec api.github.com.json --json | jq .kinds\n  asym verify stripe-1a2b3c --spec spec3.json --api-version 2023-08-16 --min 0.95"
+    after_help = "Given a template, a clone is spun (seed basic) and destroyed after; given a clone id, that clone is used as it is (the scenario writes to it, and it stays).\n\nExit 0 at or above --min, 1 below it (VERIFY_BELOW_THRESHOLD) or on a named error, 2 on an unexpected one.\n\nExamples:\n  asym verify stripe --spec spec3.json\n  asym verify github --spec api.github.com.json --json | jq .kinds\n  asym verify stripe-1a2b3c --spec spec3.json --api-version 2023-08-16 --min 0.95"
 )]
 pub(crate) struct Args {
     /// Template to spin, or the id of a running clone.
