@@ -214,49 +214,58 @@ fn signature(body: &Body, key: &str, fallback: &Signature) -> ApiResult<Signatur
     Ok(Signature { name, email, when })
 }
 
-/// Commits a change of one path on a branch inside `tx` and announces the push; returns
-/// the commit id and the commit.
-#[allow(clippy::too_many_arguments, reason = "one commit's parts")]
-async fn commit_change(
-    tx: &impl GenericClient,
-    base: &str,
-    repo: &Repo,
-    viewer: &Viewer,
-    branch: &str,
-    head: Option<&str>,
-    tree: String,
-    body: &Body,
-    message: &str,
-) -> ApiResult<(String, Commit)> {
-    let me = repos::signature(tx, viewer.user_id).await?;
-    let author = signature(body, "author", &me)?;
-    let committer = signature(body, "committer", &me)?;
-    let commit = Commit {
-        tree,
-        parents: head.map(|h| vec![h.to_owned()]).unwrap_or_default(),
-        author,
-        committer,
-        message: message.to_owned(),
-    };
-    let sha = objects::put_commit(tx, repo.id, &commit).await?;
-    let name = format!("refs/heads/{branch}");
-    objects::set_ref(tx, repo.id, &name, &sha).await?;
-    tx.execute(
-        "UPDATE repos SET pushed_at = now(), updated_at = now() WHERE id = $1",
-        &[&repo.id],
-    )
-    .await?;
-    commits::announce_push(tx, base, repo, &name, head, &sha, viewer.user_id).await?;
-    Ok((sha, commit))
+/// A write to one path: who writes where with what message, and the branch as it is now.
+struct Write<'a> {
+    base: &'a str,
+    repo: &'a Repo,
+    viewer: &'a Viewer,
+    body: &'a Body,
+    message: &'a str,
+    /// The branch written to.
+    branch: String,
+    /// Its head (locked until the transaction ends), `None` in an empty repository.
+    head: Option<String>,
+    /// The path's segments.
+    segments: Vec<&'a str>,
 }
 
-/// What a write names: the branch and its current head (locked), the path's segments.
-async fn write_target<'p>(
+impl Write<'_> {
+    /// Commits `tree` on the branch inside `tx` and announces the push; returns the commit
+    /// id and the commit.
+    async fn commit(&self, tx: &impl GenericClient, tree: String) -> ApiResult<(String, Commit)> {
+        let (repo, head) = (self.repo, self.head.as_deref());
+        let me = repos::signature(tx, self.viewer.user_id).await?;
+        let commit = Commit {
+            tree,
+            parents: head.map(|h| vec![h.to_owned()]).unwrap_or_default(),
+            author: signature(self.body, "author", &me)?,
+            committer: signature(self.body, "committer", &me)?,
+            message: self.message.to_owned(),
+        };
+        let sha = objects::put_commit(tx, repo.id, &commit).await?;
+        let name = format!("refs/heads/{}", self.branch);
+        objects::set_ref(tx, repo.id, &name, &sha).await?;
+        tx.execute(
+            "UPDATE repos SET pushed_at = now(), updated_at = now() WHERE id = $1",
+            &[&repo.id],
+        )
+        .await?;
+        let sender = self.viewer.user_id;
+        commits::announce_push(tx, self.base, repo, &name, head, &sha, sender).await?;
+        Ok((sha, commit))
+    }
+}
+
+/// The write `body` asks for on `path` (the branch's head locked in `tx`).
+async fn write_target<'a>(
     tx: &impl GenericClient,
-    repo: &Repo,
-    body: &Body,
-    path: &'p str,
-) -> ApiResult<(String, Option<String>, Vec<&'p str>)> {
+    base: &'a str,
+    repo: &'a Repo,
+    viewer: &'a Viewer,
+    body: &'a Body,
+    message: &'a str,
+    path: &'a str,
+) -> ApiResult<Write<'a>> {
     let segments = objects::segments(path)
         .filter(|s| !s.is_empty())
         .ok_or_else(|| {
@@ -293,7 +302,16 @@ async fn write_target<'p>(
             ));
         }
     }
-    Ok((branch, head, segments))
+    Ok(Write {
+        base,
+        repo,
+        viewer,
+        body,
+        message,
+        branch,
+        head,
+        segments,
+    })
 }
 
 /// `PUT /repos/{owner}/{repo}/contents/{path}`: 201 when created, 200 when updated.
@@ -315,8 +333,9 @@ pub(crate) async fn put(scope: Scope<String>, viewer: Viewer, body: Body) -> Api
     let (mut client, repo) = scope.open().await?;
     repo.require(Access::Write)?;
     let tx = client.transaction().await?;
-    let (branch, head, segments) = write_target(&tx, &repo, &body, path).await?;
-    let root = match &head {
+    let write = write_target(&tx, base, &repo, &viewer, &body, &message, path).await?;
+    let segments = &write.segments;
+    let root = match &write.head {
         Some(h) => Some(
             objects::commit(&tx, repo.id, h)
                 .await?
@@ -326,7 +345,7 @@ pub(crate) async fn put(scope: Scope<String>, viewer: Viewer, body: Body) -> Api
         None => None,
     };
     let existing = match &root {
-        Some(root) => objects::lookup(&tx, repo.id, root, &segments).await?,
+        Some(root) => objects::lookup(&tx, repo.id, root, segments).await?,
         None => None,
     };
     match (&existing, &expected) {
@@ -351,27 +370,16 @@ pub(crate) async fn put(scope: Scope<String>, viewer: Viewer, body: Body) -> Api
         &tx,
         repo.id,
         root.as_deref(),
-        &segments,
+        segments,
         Some(("100644", &blob)),
     )
     .await?
     .ok_or_else(|| ApiError::custom("Content", "path", "a parent of the path is a file"))?;
-    let (sha, commit) = commit_change(
-        &tx,
-        base,
-        &repo,
-        &viewer,
-        &branch,
-        head.as_deref(),
-        tree,
-        &body,
-        &message,
-    )
-    .await?;
+    let (sha, commit) = write.commit(&tx, tree).await?;
     let place = Place {
         base,
         repo: &repo,
-        rev: &branch,
+        rev: &write.branch,
     };
     let entry = Entry {
         mode: "100644".into(),
@@ -400,13 +408,13 @@ pub(crate) async fn delete(scope: Scope<String>, viewer: Viewer, body: Body) -> 
     let (mut client, repo) = scope.open().await?;
     repo.require(Access::Write)?;
     let tx = client.transaction().await?;
-    let (branch, head, segments) = write_target(&tx, &repo, &body, &scope.path).await?;
-    let head = head.ok_or_else(ApiError::not_found)?;
-    let root = objects::commit(&tx, repo.id, &head)
+    let write = write_target(&tx, base, &repo, &viewer, &body, &message, &scope.path).await?;
+    let (head, segments) = (write.head.as_deref(), &write.segments);
+    let root = objects::commit(&tx, repo.id, head.ok_or_else(ApiError::not_found)?)
         .await?
         .ok_or_else(ApiError::not_found)?
         .tree;
-    let entry = objects::lookup(&tx, repo.id, &root, &segments)
+    let entry = objects::lookup(&tx, repo.id, &root, segments)
         .await?
         .ok_or_else(ApiError::not_found)?;
     if entry.sha != expected {
@@ -415,21 +423,10 @@ pub(crate) async fn delete(scope: Scope<String>, viewer: Viewer, body: Body) -> 
             segments.join("/")
         )));
     }
-    let tree = objects::write_path(&tx, repo.id, Some(&root), &segments, None)
+    let tree = objects::write_path(&tx, repo.id, Some(&root), segments, None)
         .await?
         .ok_or_else(ApiError::not_found)?;
-    let (sha, commit) = commit_change(
-        &tx,
-        base,
-        &repo,
-        &viewer,
-        &branch,
-        Some(&head),
-        tree,
-        &body,
-        &message,
-    )
-    .await?;
+    let (sha, commit) = write.commit(&tx, tree).await?;
     let mut answer = Map::new();
     answer.insert("content".into(), Value::Null);
     answer.insert(
