@@ -22,10 +22,10 @@ use crate::verify::{Support, product};
 pub(crate) struct Args {
     /// Template to spin, or the id of a running clone.
     target: String,
-    /// The product's OpenAPI 3 description (JSON or YAML); without it, `verify` says where
-    /// to get one.
+    /// The product's OpenAPI 3 description (JSON or YAML), repeated for a product described
+    /// in several files; without it, `verify` says where to get one.
     #[arg(long, value_name = "FILE")]
-    spec: Option<PathBuf>,
+    spec: Vec<PathBuf>,
     /// The API version to request (default: the description's `info.version`); `--version`
     /// is the CLI's own.
     #[arg(long, value_name = "VERSION")]
@@ -54,13 +54,13 @@ pub(crate) async fn run(provider: &impl Provider, args: Args) -> Result<ExitCode
             return Err(Error::NotImplemented { what: what.into() });
         }
     };
-    let Some(spec) = &args.spec else {
+    if args.spec.is_empty() {
         return Ok(named(
             "SPEC_REQUIRED",
             &format!("pass the product's OpenAPI description with --spec FILE; {source}"),
         ));
-    };
-    let description = match Description::load(spec) {
+    }
+    let description = match Description::load(&args.spec) {
         Ok(description) => description,
         Err(why) => return Ok(named("SPEC_INVALID", &why)),
     };
@@ -71,7 +71,7 @@ pub(crate) async fn run(provider: &impl Provider, args: Args) -> Result<ExitCode
     let version = args
         .api_version
         .clone()
-        .unwrap_or_else(|| description.info().1.to_owned());
+        .unwrap_or_else(|| description.version().to_owned());
     let spun = existing.is_none();
     let instance = match existing {
         Some(record) => provider.instance(record).await?,

@@ -142,7 +142,7 @@ impl Report {
         let covered = covered(description, &answers);
         Self {
             template: template.to_owned(),
-            description: description.info().0.to_owned(),
+            description: description.title(),
             version: version.to_owned(),
             valid,
             total,
@@ -244,8 +244,8 @@ mod tests {
     use super::*;
 
     fn description() -> Description {
-        Description::new(json!({"openapi": "3.0.0", "info": {"title": "T"},
-            "paths": {"/v1/notes/{id}": {"get": {}, "delete": {}}}}))
+        Description::new(vec![json!({"openapi": "3.0.0", "info": {"title": "T"},
+            "paths": {"/v1/notes/{id}": {"get": {}, "delete": {}}}})])
         .unwrap()
     }
 

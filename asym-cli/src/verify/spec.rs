@@ -1,7 +1,7 @@
 //! An OpenAPI 3.0 description: its operations, found by method and concrete path, and the
 //! schema each describes for a response status.
 
-use std::path::Path;
+use std::path::PathBuf;
 
 use serde::Serialize;
 use serde_json::Value;
@@ -17,6 +17,9 @@ pub(crate) struct Operation {
     /// `x-multi-segment`: `/contents/{path}`, `/git/refs/{ref}`).
     #[serde(skip)]
     multi: Vec<String>,
+    /// Which of the description's documents it is in.
+    #[serde(skip)]
+    document: usize,
 }
 
 /// What the description says of one response.
@@ -32,86 +35,96 @@ pub(crate) enum Described<'a> {
     Undescribed,
 }
 
-/// A loaded description.
+/// A loaded description: one document, or several that together describe one product
+/// (HubSpot publishes one per API). Each keeps its own `#/components`.
 pub(crate) struct Description {
-    document: Value,
+    documents: Vec<Value>,
     operations: Vec<Operation>,
 }
 
 const METHODS: [&str; 5] = ["get", "post", "put", "patch", "delete"];
 
 impl Description {
-    /// Reads a description from a JSON or YAML file.
+    /// Reads a description from JSON or YAML files.
     ///
     /// # Errors
-    /// A sentence saying why the file is not an OpenAPI 3 description.
-    pub(crate) fn load(path: &Path) -> Result<Self, String> {
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-        let document: Value = match serde_json::from_str(&text) {
-            Ok(value) => value,
-            Err(json) => serde_yaml_ng::from_str(&text).map_err(|yaml| {
-                format!(
-                    "{} is neither JSON ({json}) nor YAML ({yaml})",
-                    path.display()
-                )
-            })?,
-        };
-        Self::new(document).map_err(|why| format!("{}: {why}", path.display()))
+    /// A sentence saying why a file is not an OpenAPI 3 description.
+    pub(crate) fn load(paths: &[PathBuf]) -> Result<Self, String> {
+        let mut documents = Vec::with_capacity(paths.len());
+        for path in paths {
+            let text = std::fs::read_to_string(path)
+                .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+            let document: Value = match serde_json::from_str(&text) {
+                Ok(value) => value,
+                Err(json) => serde_yaml_ng::from_str(&text).map_err(|yaml| {
+                    format!(
+                        "{} is neither JSON ({json}) nor YAML ({yaml})",
+                        path.display()
+                    )
+                })?,
+            };
+            check(&document).map_err(|why| format!("{}: {why}", path.display()))?;
+            documents.push(document);
+        }
+        Self::new(documents)
     }
 
-    /// A description from its parsed document.
+    /// A description from its parsed documents; an operation two of them describe is
+    /// taken from the first.
     ///
     /// # Errors
-    /// When the document is not OpenAPI 3 or has no paths.
-    pub(crate) fn new(document: Value) -> Result<Self, String> {
-        let version = document
-            .get("openapi")
-            .and_then(Value::as_str)
-            .unwrap_or("");
-        if !version.starts_with("3.") {
-            return Err(format!(
-                "not an OpenAPI 3 description (openapi: {version:?})"
-            ));
-        }
-        let paths = document
-            .get("paths")
-            .and_then(Value::as_object)
-            .ok_or("the description has no paths")?;
-        let mut operations: Vec<Operation> = paths
-            .iter()
-            .flat_map(|(path, item)| {
-                METHODS
-                    .iter()
-                    .filter(|m| item.get(**m).is_some())
-                    .map(|m| Operation {
-                        method: m.to_ascii_uppercase(),
+    /// When a document is not OpenAPI 3 or has no paths.
+    pub(crate) fn new(documents: Vec<Value>) -> Result<Self, String> {
+        let mut operations: Vec<Operation> = Vec::new();
+        for (index, document) in documents.iter().enumerate() {
+            let paths = check(document)?;
+            for (path, item) in paths {
+                for m in METHODS.iter().filter(|m| item.get(**m).is_some()) {
+                    let method = m.to_ascii_uppercase();
+                    if operations
+                        .iter()
+                        .any(|op| op.method == method && &op.path == path)
+                    {
+                        continue;
+                    }
+                    operations.push(Operation {
+                        method,
                         path: path.clone(),
-                        multi: multi_segment(&document, item, &item[*m]),
-                    })
-            })
-            .collect();
+                        multi: multi_segment(document, item, &item[*m]),
+                        document: index,
+                    });
+                }
+            }
+        }
         operations.sort();
         Ok(Self {
-            document,
+            documents,
             operations,
         })
     }
 
-    /// The whole document (schemas refer into it).
-    pub(crate) fn document(&self) -> &Value {
-        &self.document
+    /// The document `op` is in (its schemas refer into it).
+    pub(crate) fn document(&self, op: &Operation) -> &Value {
+        &self.documents[op.document]
     }
 
-    /// `info.title` and `info.version`.
-    pub(crate) fn info(&self) -> (&str, &str) {
-        let info = |key: &str| {
-            self.document
-                .pointer(&format!("/info/{key}"))
-                .and_then(Value::as_str)
-                .unwrap_or("")
-        };
-        (info("title"), info("version"))
+    /// The documents' `info.title`s, joined with ` + `.
+    pub(crate) fn title(&self) -> String {
+        let titles: Vec<&str> = self
+            .documents
+            .iter()
+            .filter_map(|d| d.pointer("/info/title").and_then(Value::as_str))
+            .collect();
+        titles.join(" + ")
+    }
+
+    /// The first document's `info.version`: the API version it describes.
+    pub(crate) fn version(&self) -> &str {
+        self.documents
+            .first()
+            .and_then(|d| d.pointer("/info/version"))
+            .and_then(Value::as_str)
+            .unwrap_or("")
     }
 
     /// Every operation, sorted by path then method.
@@ -136,8 +149,8 @@ impl Description {
     /// What `op` describes for `status`: the exact code, then its class (`4XX`), then
     /// `default`.
     pub(crate) fn response(&self, op: &Operation, status: u16) -> Described<'_> {
-        let responses = self
-            .document
+        let document = self.document(op);
+        let responses = document
             .get("paths")
             .and_then(|p| p.get(&op.path))
             .and_then(|item| item.get(op.method.to_ascii_lowercase()))
@@ -154,10 +167,7 @@ impl Description {
         };
         for _ in 0..8 {
             match response.get("$ref").and_then(Value::as_str) {
-                Some(target) => match target
-                    .strip_prefix('#')
-                    .and_then(|p| self.document.pointer(p))
-                {
+                Some(target) => match target.strip_prefix('#').and_then(|p| document.pointer(p)) {
                     Some(next) => response = next,
                     None => return Described::Empty,
                 },
@@ -173,6 +183,23 @@ impl Description {
             .and_then(|(_, media)| media.get("schema"))
             .map_or(Described::Opaque, Described::Body)
     }
+}
+
+/// The paths of an OpenAPI 3 document.
+fn check(document: &Value) -> Result<&serde_json::Map<String, Value>, String> {
+    let version = document
+        .get("openapi")
+        .and_then(Value::as_str)
+        .unwrap_or("");
+    if !version.starts_with("3.") {
+        return Err(format!(
+            "not an OpenAPI 3 description (openapi: {version:?})"
+        ));
+    }
+    document
+        .get("paths")
+        .and_then(Value::as_object)
+        .ok_or_else(|| "the description has no paths".to_owned())
 }
 
 /// The names of an operation's path parameters marked `x-multi-segment`.
@@ -229,7 +256,7 @@ mod tests {
     fn description() -> Description {
         let ok = json!({"200": {"content": {"application/json": {"schema": {"type": "object"}}}},
                         "default": {"$ref": "#/components/responses/error"}});
-        Description::new(json!({
+        Description::new(vec![json!({
             "openapi": "3.0.0",
             "info": {"title": "T", "version": "1"},
             "paths": {
@@ -243,7 +270,7 @@ mod tests {
             "components": {
                 "parameters": {"path": {"name": "path", "in": "path", "x-multi-segment": true}},
                 "responses": {"error": {"content": {"application/json": {"schema": {"type": "string"}}}}}}
-        }))
+        })])
         .unwrap()
     }
 
@@ -298,7 +325,32 @@ mod tests {
     }
 
     #[test]
+    fn several_documents_describe_one_product_each_with_its_components() {
+        let doc = |path: &str, schema: &str| {
+            json!({"openapi": "3.0.0", "info": {"title": path, "version": "v3"},
+                "paths": {path: {"get": {"responses": {"200": {"$ref": "#/components/responses/ok"}}}}},
+                "components": {"responses": {"ok": {"content": {"application/json": {"schema": {"type": schema}}}}}}})
+        };
+        let d = Description::new(vec![
+            doc("/a", "object"),
+            doc("/b", "array"),
+            doc("/a", "string"),
+        ])
+        .unwrap();
+        assert_eq!(d.operations().len(), 2, "the first document's /a is kept");
+        assert_eq!((d.title().as_str(), d.version()), ("/a + /b + /a", "v3"));
+        let b = d.find("GET", "/b").unwrap().clone();
+        assert!(
+            matches!(d.response(&b, 200), Described::Body(s) if s == &json!({"type": "array"}))
+        );
+        let a = d.find("GET", "/a").unwrap().clone();
+        assert!(
+            matches!(d.response(&a, 200), Described::Body(s) if s == &json!({"type": "object"}))
+        );
+    }
+
+    #[test]
     fn only_openapi_3_is_taken() {
-        assert!(Description::new(json!({"swagger": "2.0", "paths": {}})).is_err());
+        assert!(Description::new(vec![json!({"swagger": "2.0", "paths": {}})]).is_err());
     }
 }
