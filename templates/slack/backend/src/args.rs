@@ -326,6 +326,39 @@ pub(crate) fn cursor_ts(call: &Call) -> Result<Option<Ts>, ApiError> {
         .transpose()
 }
 
+/// The window a read of messages asks for — `oldest`, `latest`, `inclusive`, `limit`,
+/// `cursor` and `include_all_metadata`, as `conversations.history` and
+/// `conversations.replies` both take them — read in the order Slack reports their errors.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Window {
+    /// `oldest`.
+    pub(crate) oldest: Option<Ts>,
+    /// `latest`.
+    pub(crate) latest: Option<Ts>,
+    /// Whether `oldest` and `latest` themselves are in the window.
+    pub(crate) inclusive: bool,
+    /// Most messages answered.
+    pub(crate) limit: i64,
+    /// Where a `cursor` from an earlier page resumes.
+    pub(crate) cursor: Option<Ts>,
+    /// Whether messages carry their `metadata`.
+    pub(crate) include_metadata: bool,
+}
+
+impl Window {
+    /// The window of `call`, `limit` defaulting to `default_limit` and capped at `max_limit`.
+    pub(crate) fn parse(call: &Call, default_limit: i64, max_limit: i64) -> Result<Self, ApiError> {
+        Ok(Self {
+            oldest: call.args.ts("oldest", "invalid_ts_oldest")?,
+            latest: call.args.ts("latest", "invalid_ts_latest")?,
+            inclusive: call.args.flag("inclusive").unwrap_or(false),
+            limit: call.args.limit(default_limit, max_limit)?,
+            cursor: cursor_ts(call)?,
+            include_metadata: call.args.flag("include_all_metadata").unwrap_or(false),
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

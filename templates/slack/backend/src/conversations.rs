@@ -3,7 +3,7 @@
 
 use serde_json::{Map, Value, json};
 
-use crate::args::{channel_arg, cursor_ts, cursor_value, next_cursor, next_page};
+use crate::args::{Window, channel_arg, cursor_value, next_cursor, next_page};
 use crate::auth::{Caller, TokenKind, caller};
 use crate::error::{ApiError, ApiResult, reply};
 use crate::model::conversation::{
@@ -808,12 +808,7 @@ pub(crate) async fn replies(state: &AppState, call: &Call) -> ApiResult {
         .args
         .ts("ts", "thread_not_found")?
         .ok_or_else(|| ApiError::invalid_arguments("missing required field: ts"))?;
-    let oldest = call.args.ts("oldest", "invalid_ts_oldest")?;
-    let latest = call.args.ts("latest", "invalid_ts_latest")?;
-    let inclusive = call.args.flag("inclusive").unwrap_or(false);
-    let limit = call.args.limit(1000, 1000)?;
-    let from = cursor_ts(call)?;
-    let include_metadata = call.args.flag("include_all_metadata").unwrap_or(false);
+    let window = Window::parse(call, 1000, 1000)?;
 
     let client = state.kit.db().await?;
     let root = client
@@ -825,7 +820,11 @@ pub(crate) async fn replies(state: &AppState, call: &Call) -> ApiResult {
         .await?
         .ok_or_else(|| ApiError::new("thread_not_found"))?;
     let root: String = root.get(0);
-    let (lower, upper) = if inclusive { (">=", "<=") } else { (">", "<") };
+    let (lower, upper) = if window.inclusive {
+        (">=", "<=")
+    } else {
+        (">", "<")
+    };
     let sql = format!(
         "SELECT {MESSAGE_COLUMNS} FROM messages m {MESSAGE_JOINS}
          WHERE m.channel_id = $1
@@ -843,19 +842,19 @@ pub(crate) async fn replies(state: &AppState, call: &Call) -> ApiResult {
             &[
                 &conversation.id,
                 &root,
-                &text(oldest),
-                &text(latest),
-                &text(from),
+                &text(window.oldest),
+                &text(window.latest),
+                &text(window.cursor),
             ],
         )
         .await?;
     let mut messages: Vec<Value> = Vec::new();
     let mut next = None;
-    let limit = usize::try_from(limit).unwrap_or(usize::MAX);
+    let limit = usize::try_from(window.limit).unwrap_or(usize::MAX);
     for row in &rows {
-        let message = message_json(row, include_metadata);
+        let message = message_json(row, window.include_metadata);
         let is_root = message["ts"].as_str() == Some(root.as_str());
-        if is_root && from.is_some() {
+        if is_root && window.cursor.is_some() {
             // The parent leads the first page only.
             continue;
         }

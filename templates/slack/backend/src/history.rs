@@ -12,7 +12,7 @@ use std::sync::LazyLock;
 use asym_kit::tokio_postgres::Row;
 use asym_kit::tokio_postgres::types::ToSql;
 
-use crate::args::{channel_arg, cursor_ts};
+use crate::args::{Window, channel_arg};
 use crate::auth::{self, TokenKind};
 use crate::error::ApiError;
 use crate::json;
@@ -47,12 +47,8 @@ impl Page {
     /// `ts` range: `ts` values are whole microseconds, so "after `oldest`" is "from `oldest`
     /// + 1µs".
     fn parse(call: &Call) -> Result<Self, ApiError> {
-        let oldest = call.args.ts("oldest", "invalid_ts_oldest")?;
-        let latest = call.args.ts("latest", "invalid_ts_latest")?;
-        let inclusive = call.args.flag("inclusive").unwrap_or(false);
-        let limit = call.args.limit(100, 999)?;
-        let cursor = cursor_ts(call)?;
-        let include_metadata = call.args.flag("include_all_metadata").unwrap_or(false);
+        let window = Window::parse(call, 100, 999)?;
+        let (oldest, latest, inclusive) = (window.oldest, window.latest, window.inclusive);
 
         let forward = oldest.is_some() && latest.is_none();
         let mut empty = false;
@@ -65,7 +61,7 @@ impl Page {
             }
             latest => latest,
         };
-        if let Some(cursor) = cursor {
+        if let Some(cursor) = window.cursor {
             if forward {
                 lo = Some(lo.map_or(cursor, |lo| lo.max(cursor)));
             } else {
@@ -77,8 +73,8 @@ impl Page {
             lo,
             hi,
             forward,
-            limit: usize::try_from(limit).unwrap_or(100),
-            include_metadata,
+            limit: usize::try_from(window.limit).unwrap_or(100),
+            include_metadata: window.include_metadata,
             empty,
         })
     }
