@@ -49,9 +49,14 @@ pub(crate) fn product(template: &str) -> Support {
         "slack" => Support::NoScenario(
             "a verify scenario for slack (Slack's web API spec covers some methods)",
         ),
-        "hubspot" => Support::NoScenario(
-            "a verify scenario for hubspot (HubSpot publishes an OpenAPI description per API)",
-        ),
+        "hubspot" => Support::Scenario {
+            scenario: include_str!("scenarios/hubspot.json"),
+            source: "HubSpot publishes one description per API in the \
+                     HubSpot/HubSpot-public-api-spec-collection repository on GitHub \
+                     (PublicApiSpecs/CRM/…/v3/*.json); pass each with its own --spec: Contacts, \
+                     Companies, Deals, Tickets, Properties, Pipelines, Crm Owners, Associations v4 \
+                     and Associations Schema v4",
+        },
         "linear" => Support::NoScenario(
             "verify for linear (a GraphQL schema comparison with Linear's published schema)",
         ),
@@ -65,7 +70,7 @@ mod tests {
 
     #[test]
     fn every_built_in_scenario_parses() {
-        for template in ["skeleton", "stripe", "github"] {
+        for template in ["skeleton", "stripe", "github", "hubspot"] {
             let Support::Scenario { scenario, .. } = product(template) else {
                 panic!("{template} has a scenario");
             };

@@ -42,19 +42,22 @@ pub(crate) struct Report {
     pub(crate) answers: Vec<Outcome>,
 }
 
-/// How a clone answers the operations the scenario does not exercise.
+/// How a clone answers the operations the scenario does not exercise. A 404 says the clone
+/// does not implement one; any other answer says it does, and the scenario misses it.
 #[derive(Debug, Default, Serialize)]
 pub(crate) struct Probes {
-    /// With a 4xx error the description describes: not implemented, and said so properly.
-    pub(crate) described_errors: usize,
-    /// With a 404 the operation does not describe (GitHub's description leaves 404 out of
-    /// most operations, though GitHub answers it for anything it does not have).
-    pub(crate) undescribed_not_found: usize,
-    /// With a 4xx error that deviates from the description otherwise.
-    pub(crate) deviating_errors: usize,
-    /// With a 2xx or 3xx: the clone implements it and the scenario misses it.
+    /// 404 with the error the description describes: not implemented, said properly.
+    pub(crate) not_found: usize,
+    /// 404 where the operation describes none (GitHub's description leaves 404 out of most
+    /// operations, though GitHub answers it for anything it does not have).
+    pub(crate) not_found_undescribed: usize,
+    /// 404 with a body that deviates from the description's error.
+    pub(crate) not_found_deviating: usize,
+    /// Another 4xx (a missing body, a bad id): the route exists, the scenario misses it.
+    pub(crate) refused: Vec<Operation>,
+    /// 2xx or 3xx: the route exists, the scenario misses it.
     pub(crate) answered: Vec<Operation>,
-    /// With a 5xx.
+    /// 5xx.
     pub(crate) failed: Vec<Operation>,
 }
 
@@ -65,11 +68,12 @@ impl Probes {
             let op = || probe.operation.clone().into_iter();
             let undescribed = |v: &Violation| v.kind == Kind::UndescribedStatus;
             match probe.status.unwrap_or(0) {
-                400..=499 if probe.violations.is_empty() => tally.described_errors += 1,
+                404 if probe.violations.is_empty() => tally.not_found += 1,
                 404 if probe.violations.iter().all(undescribed) => {
-                    tally.undescribed_not_found += 1;
+                    tally.not_found_undescribed += 1;
                 }
-                400..=499 => tally.deviating_errors += 1,
+                404 => tally.not_found_deviating += 1,
+                400..=499 => tally.refused.extend(op()),
                 500.. => tally.failed.extend(op()),
                 _ => tally.answered.extend(op()),
             }
@@ -192,19 +196,23 @@ impl Report {
         }
         let p = &self.probes;
         println!(
-            "operations: {} of the description's {} exercised; {} not implemented (--json lists \
-             them), answered with a described error {}, a 404 the operation does not describe \
-             {}, a deviating error {}",
+            "operations: {} of the description's {} exercised; of the {} others (--json lists \
+             them) the clone answers 404 to {} as described, {} where none is described, {} \
+             with a deviating body",
             self.covered.len(),
             self.covered.len() + self.not_implemented.len(),
             self.not_implemented.len(),
-            p.described_errors,
-            p.undescribed_not_found,
-            p.deviating_errors,
+            p.not_found,
+            p.not_found_undescribed,
+            p.not_found_deviating,
         );
         for (what, ops) in [
             (
-                "answered 2xx/3xx (implemented, but the scenario misses it)",
+                "answered 4xx, not 404 (it exists: the scenario misses it)",
+                &p.refused,
+            ),
+            (
+                "answered 2xx/3xx (it exists: the scenario misses it)",
                 &p.answered,
             ),
             ("answered 5xx", &p.failed),
@@ -296,6 +304,6 @@ mod tests {
         );
         assert_eq!(report.covered.len(), 1);
         assert_eq!(report.not_implemented[0].method, "DELETE");
-        assert_eq!(report.probes.described_errors, 1);
+        assert_eq!(report.probes.not_found, 1);
     }
 }
