@@ -41,8 +41,32 @@ pub(crate) fn admin_error(status: StatusCode, code: &str, message: &str) -> Resp
 ///
 /// asym_kit::backend_error_conversions!(ApiError);
 /// ```
+///
+/// With a second argument, a function from `&BackendError` to the error type, it implements
+/// `From<BackendError>` too:
+///
+/// ```
+/// struct ApiError(String);
+///
+/// impl ApiError {
+///     fn internal(err: &asym_kit::BackendError) -> Self {
+///         Self(asym_kit::error_chain(err))
+///     }
+/// }
+///
+/// asym_kit::backend_error_conversions!(ApiError, ApiError::internal);
+/// ```
 #[macro_export]
 macro_rules! backend_error_conversions {
+    ($error:ty, $from_backend:expr) => {
+        impl ::core::convert::From<$crate::BackendError> for $error {
+            fn from(err: $crate::BackendError) -> Self {
+                $from_backend(&err)
+            }
+        }
+
+        $crate::backend_error_conversions!($error);
+    };
     ($error:ty) => {
         impl ::core::convert::From<$crate::tokio_postgres::Error> for $error {
             fn from(err: $crate::tokio_postgres::Error) -> Self {

@@ -165,13 +165,7 @@ impl From<BodyError> for ApiError {
     }
 }
 
-impl From<BackendError> for ApiError {
-    fn from(err: BackendError) -> Self {
-        Self::internal(&err)
-    }
-}
-
-asym_kit::backend_error_conversions!(ApiError);
+asym_kit::backend_error_conversions!(ApiError, ApiError::internal);
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {

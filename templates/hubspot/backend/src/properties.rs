@@ -2,6 +2,7 @@
 //! property groups (list, get, create, update, archive).
 
 use asym_kit::Kit;
+use asym_kit::deadpool_postgres::Object;
 use asym_kit::tokio_postgres::Row;
 use asym_kit::tokio_postgres::types::ToSql;
 use axum::Router;
@@ -46,10 +47,12 @@ fn schema_scope(object_type: &ObjectType, write: bool) -> &'static str {
     }
 }
 
-/// The type the path names, after checking the caller's schema scope.
-async fn gate(call: &Call, write: bool) -> Result<&'static ObjectType, ApiError> {
-    call.gate("type", |object_type| Ok(schema_scope(object_type, write)))
-        .await
+/// The type the path names, after checking the caller's schema scope, and a connection.
+async fn gate(call: &Call, write: bool) -> Result<(&'static ObjectType, Object), ApiError> {
+    let object_type = call
+        .gate("type", |object_type| Ok(schema_scope(object_type, write)))
+        .await?;
+    Ok((object_type, call.kit.db().await?))
 }
 
 const KINDS: [&str; 6] = [
@@ -122,8 +125,7 @@ fn property(row: &Row) -> Value {
 
 /// `GET /crm/v3/properties/{type}` (`archived=true` lists archived ones).
 async fn list(call: Call, args: Args) -> ApiResult {
-    let object_type = gate(&call, false).await?;
-    let client = call.kit.db().await?;
+    let (object_type, client) = gate(&call, false).await?;
     let statement = client
         .prepare_cached(&format!(
             "SELECT {} FROM properties WHERE object_type = $1 AND archived = $2
@@ -140,12 +142,9 @@ async fn list(call: Call, args: Args) -> ApiResult {
 
 /// `GET /crm/v3/properties/{type}/{name}`.
 async fn read(call: Call, args: Args) -> ApiResult {
-    let object_type = gate(&call, false).await?;
+    let (object_type, client) = gate(&call, false).await?;
     let (name, archived) = (call.param("name"), args.flag("archived"));
-    let row = call
-        .kit
-        .db()
-        .await?
+    let row = client
         .query_opt(
             &format!(
                 "SELECT {} FROM properties WHERE object_type = $1 AND name = $2 AND archived = $3",
@@ -197,7 +196,7 @@ fn valid_name(name: &str) -> bool {
 
 /// `POST /crm/v3/properties/{type}`.
 async fn create(call: Call, JsonBody(body): JsonBody) -> ApiResult {
-    let object_type = gate(&call, true).await?;
+    let (object_type, client) = gate(&call, true).await?;
     let field = |name: &str| string_field(&body, name).filter(|v| !v.is_empty());
     let (Some(name), Some(label), Some(kind), Some(field_type), Some(group)) = (
         field("name"),
@@ -224,7 +223,6 @@ async fn create(call: Call, JsonBody(body): JsonBody) -> ApiResult {
     if kind == "enumeration" && options.as_array().is_none_or(Vec::is_empty) {
         return Err(ApiError::validation("enumeration properties need options"));
     }
-    let client = call.kit.db().await?;
     let group_exists = client
         .query_opt(
             "SELECT 1 FROM property_groups WHERE object_type = $1 AND name = $2 AND NOT archived",
@@ -276,7 +274,7 @@ fn created(row: Option<Row>, render: fn(&Row) -> Value, what: &str) -> ApiResult
 /// `PATCH /crm/v3/properties/{type}/{name}`: label, description, group, options, display
 /// order, hidden, formField (a HubSpot-defined property keeps its type).
 async fn update(call: Call, JsonBody(body): JsonBody) -> ApiResult {
-    let object_type = gate(&call, true).await?;
+    let (object_type, client) = gate(&call, true).await?;
     let options = match body.get("options") {
         None | Some(Value::Null) => None,
         Some(_) => Some(options(&body)?.to_string()),
@@ -285,10 +283,7 @@ async fn update(call: Call, JsonBody(body): JsonBody) -> ApiResult {
     if kind.as_deref().is_some_and(|k| !KINDS.contains(&k)) {
         return Err(ApiError::validation("Invalid type"));
     }
-    let row = call
-        .kit
-        .db()
-        .await?
+    let row = client
         .query_opt(
             &format!(
                 "UPDATE properties SET
@@ -322,8 +317,8 @@ async fn update(call: Call, JsonBody(body): JsonBody) -> ApiResult {
 
 /// `DELETE /crm/v3/properties/{type}/{name}`: archives a custom property.
 async fn archive(call: Call) -> ApiResult {
-    let object_type = gate(&call, true).await?;
-    let (client, name) = (call.kit.db().await?, call.param("name"));
+    let (object_type, client) = gate(&call, true).await?;
+    let name = call.param("name");
     let row = client
         .query_opt(
             "SELECT hubspot_defined FROM properties WHERE object_type = $1 AND name = $2 AND NOT archived",
@@ -360,11 +355,8 @@ fn group_json(row: &Row) -> Value {
 
 /// `GET /crm/v3/properties/{type}/groups`.
 async fn groups(call: Call) -> ApiResult {
-    let object_type = gate(&call, false).await?;
-    let rows = call
-        .kit
-        .db()
-        .await?
+    let (object_type, client) = gate(&call, false).await?;
+    let rows = client
         .query(
             &format!(
                 "SELECT {GROUP_COLUMNS} FROM property_groups
@@ -379,21 +371,18 @@ async fn groups(call: Call) -> ApiResult {
 
 /// `GET /crm/v3/properties/{type}/groups/{name}`.
 async fn group(call: Call) -> ApiResult {
-    let object_type = gate(&call, false).await?;
+    let (object_type, client) = gate(&call, false).await?;
     let sql = format!(
         "SELECT {GROUP_COLUMNS} FROM property_groups
          WHERE object_type = $1 AND name = $2 AND NOT archived"
     );
-    group_row(&call, &sql, &[&object_type.name, &call.param("name")]).await
+    group_row(&client, &sql, &[&object_type.name, &call.param("name")]).await
 }
 
 /// Runs `sql` (selecting or returning [`GROUP_COLUMNS`]) and answers its group; 404 when it
 /// finds none.
-async fn group_row(call: &Call, sql: &str, params: &[&(dyn ToSql + Sync)]) -> ApiResult {
-    let row = call
-        .kit
-        .db()
-        .await?
+async fn group_row(client: &Object, sql: &str, params: &[&(dyn ToSql + Sync)]) -> ApiResult {
+    let row = client
         .query_opt(sql, params)
         .await?
         .ok_or_else(ApiError::not_found)?;
@@ -402,7 +391,7 @@ async fn group_row(call: &Call, sql: &str, params: &[&(dyn ToSql + Sync)]) -> Ap
 
 /// `POST /crm/v3/properties/{type}/groups` `{name, label, displayOrder?}`.
 async fn create_group(call: Call, JsonBody(body): JsonBody) -> ApiResult {
-    let object_type = gate(&call, true).await?;
+    let (object_type, client) = gate(&call, true).await?;
     let (Some(name), Some(label)) = (string_field(&body, "name"), string_field(&body, "label"))
     else {
         return Err(ApiError::validation("name and label are required"));
@@ -413,10 +402,7 @@ async fn create_group(call: Call, JsonBody(body): JsonBody) -> ApiResult {
         )));
     }
     let order = i32_field(&body, "displayOrder").unwrap_or(-1);
-    let row = call
-        .kit
-        .db()
-        .await?
+    let row = client
         .query_opt(
             &format!(
                 "INSERT INTO property_groups (object_type, name, label, display_order)
@@ -434,7 +420,7 @@ async fn create_group(call: Call, JsonBody(body): JsonBody) -> ApiResult {
 
 /// `PATCH /crm/v3/properties/{type}/groups/{name}` `{label?, displayOrder?}`.
 async fn update_group(call: Call, JsonBody(body): JsonBody) -> ApiResult {
-    let object_type = gate(&call, true).await?;
+    let (object_type, client) = gate(&call, true).await?;
     let sql = format!(
         "UPDATE property_groups SET label = coalesce($3, label),
              display_order = coalesce($4, display_order)
@@ -447,16 +433,13 @@ async fn update_group(call: Call, JsonBody(body): JsonBody) -> ApiResult {
         &string_field(&body, "label"),
         &i32_field(&body, "displayOrder"),
     ];
-    group_row(&call, &sql, &params).await
+    group_row(&client, &sql, &params).await
 }
 
 /// `DELETE /crm/v3/properties/{type}/groups/{name}`.
 async fn archive_group(call: Call) -> ApiResult {
-    let object_type = gate(&call, true).await?;
-    let rows = call
-        .kit
-        .db()
-        .await?
+    let (object_type, client) = gate(&call, true).await?;
+    let rows = client
         .execute(
             "UPDATE property_groups SET archived = true
              WHERE object_type = $1 AND name = $2 AND NOT archived",
