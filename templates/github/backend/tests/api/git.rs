@@ -57,12 +57,9 @@ async fn contents_writes_are_commits(gh: asym::GitHub) {
     assert_eq!(names(&dir, "name"), ["hello.txt"]);
     // Update needs the current sha: missing 422, stale 409.
     let path = format!("{REPO}/contents/docs/hello.txt");
-    assert_eq!(
-        api.put(&path, &json!({ "message": "m", "content": b64("x") }))
-            .await
-            .status,
-        422
-    );
+    api.put(&path, &json!({ "message": "m", "content": b64("x") }))
+        .await
+        .expect(422);
     let stale = api
         .put(
             &path,
@@ -98,19 +95,16 @@ async fn contents_writes_are_commits(gh: asym::GitHub) {
         ),
         (Some("added"), Some(1))
     );
-    assert_eq!(api.get(&format!("{REPO}/commits/nope")).await.status, 422);
+    api.get(&format!("{REPO}/commits/nope")).await.expect(422);
     // Delete.
     let current = fetch(&api, &path).await["sha"].as_str().unwrap().to_owned();
-    assert_eq!(
-        api.send(
-            Method::DELETE,
-            &path,
-            Some(&json!({ "message": "rm", "sha": README_SHA }))
-        )
-        .await
-        .status,
-        409
-    );
+    api.send(
+        Method::DELETE,
+        &path,
+        Some(&json!({ "message": "rm", "sha": README_SHA })),
+    )
+    .await
+    .expect(409);
     let gone = api
         .send(
             Method::DELETE,
@@ -120,37 +114,28 @@ async fn contents_writes_are_commits(gh: asym::GitHub) {
         .await
         .expect(200);
     assert!(gone["content"].is_null());
-    assert_eq!(api.get(&path).await.status, 404);
-    assert_eq!(api.get(&format!("{REPO}/contents/docs")).await.status, 404);
+    api.get(&path).await.expect(404);
+    api.get(&format!("{REPO}/contents/docs")).await.expect(404);
     // Other branches, and who may write.
-    assert_eq!(
-        api.put(
-            &format!("{REPO}/contents/a.txt"),
-            &json!({ "message": "m", "content": "", "branch": "nope" })
+    api.put(
+        &format!("{REPO}/contents/a.txt"),
+        &json!({ "message": "m", "content": "", "branch": "nope" }),
+    )
+    .await
+    .expect(404);
+    reviewer(&gh)
+        .put(
+            &format!("{REPO}/contents/h.txt"),
+            &json!({ "message": "m", "content": b64("h") }),
         )
         .await
-        .status,
-        404
-    );
-    assert_eq!(
-        reviewer(&gh)
-            .put(
-                &format!("{REPO}/contents/h.txt"),
-                &json!({ "message": "m", "content": b64("h") })
-            )
-            .await
-            .status,
-        201
-    );
-    assert_eq!(
-        api.put(
-            "/repos/octocat/private-notes/contents/a.md",
-            &json!({ "message": "first", "content": b64("a") })
-        )
-        .await
-        .status,
-        201
-    );
+        .expect(201);
+    api.put(
+        "/repos/octocat/private-notes/contents/a.md",
+        &json!({ "message": "first", "content": b64("a") }),
+    )
+    .await
+    .expect(201);
     assert_eq!(
         fetch(&api, "/repos/octocat/private-notes/branches").await[0]["name"],
         "main"
@@ -217,15 +202,12 @@ async fn git_data_and_refs(gh: asym::GitHub) {
         .expect(201);
     let sha = commit["sha"].as_str().unwrap().to_owned();
     assert_eq!(commit["author"]["date"], "2024-02-02T00:00:00Z");
-    assert_eq!(
-        api.post(
-            &format!("{REPO}/git/commits"),
-            &json!({ "message": "x", "tree": MAIN_SHA })
-        )
-        .await
-        .status,
-        422
-    );
+    api.post(
+        &format!("{REPO}/git/commits"),
+        &json!({ "message": "x", "tree": MAIN_SHA }),
+    )
+    .await
+    .expect(422);
     // Refs: create, duplicate, fast-forward, force, delete.
     let made = api
         .post(
@@ -283,22 +265,15 @@ async fn git_data_and_refs(gh: asym::GitHub) {
         fetch(&api, &format!("{REPO}/git/matching-refs/heads/zz")).await,
         json!([])
     );
-    assert_eq!(
-        api.get(&format!("{REPO}/git/ref/heads/nope")).await.status,
-        404
-    );
-    assert_eq!(
-        delete(&api, &format!("{REPO}/git/refs/heads/topic"))
-            .await
-            .status,
-        204
-    );
-    assert_eq!(
-        delete(&api, &format!("{REPO}/git/refs/heads/topic"))
-            .await
-            .status,
-        422
-    );
+    api.get(&format!("{REPO}/git/ref/heads/nope"))
+        .await
+        .expect(404);
+    delete(&api, &format!("{REPO}/git/refs/heads/topic"))
+        .await
+        .expect(204);
+    delete(&api, &format!("{REPO}/git/refs/heads/topic"))
+        .await
+        .expect(422);
     // Annotated tags.
     let tag = api
         .post(
@@ -341,8 +316,7 @@ async fn git_data_and_refs(gh: asym::GitHub) {
         names(&compare["files"], "filename"),
         ["hello.txt", "src/lib.rs"]
     );
-    assert_eq!(
-        api.get(&format!("{REPO}/compare/main...nope")).await.status,
-        404
-    );
+    api.get(&format!("{REPO}/compare/main...nope"))
+        .await
+        .expect(404);
 }

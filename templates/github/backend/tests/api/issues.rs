@@ -111,21 +111,18 @@ async fn create_filter_and_update(gh: asym::GitHub) {
         .await
         .expect(200);
     assert_eq!(renamed["title"], "Mine, edited");
-    assert_eq!(
-        api.put(
-            &format!("{path}/2/lock"),
-            &json!({ "lock_reason": "resolved" })
-        )
-        .await
-        .status,
-        204
-    );
+    api.put(
+        &format!("{path}/2/lock"),
+        &json!({ "lock_reason": "resolved" }),
+    )
+    .await
+    .expect(204);
     let locked = fetch(&api, &format!("{path}/2")).await;
     assert_eq!(
         fields(&locked, ["/locked", "/active_lock_reason"]),
         json!([true, "resolved"])
     );
-    assert_eq!(delete(&api, &format!("{path}/2/lock")).await.status, 204);
+    delete(&api, &format!("{path}/2/lock")).await.expect(204);
     assert_eq!(
         code(
             api.put(
@@ -195,7 +192,7 @@ async fn comments_and_reactions(gh: asym::GitHub) {
         code(api.post(&path, &json!({ "body": "" })).await),
         "missing_field"
     );
-    assert_eq!(api.post(&path, &json!({})).await.status, 422);
+    api.post(&path, &json!({})).await.expect(422);
     let repo_wide = api
         .get(&format!(
             "{REPO}/issues/comments?since=2020-01-01T00:00:00Z"
@@ -208,12 +205,9 @@ async fn comments_and_reactions(gh: asym::GitHub) {
         .post(&format!("{one}/reactions"), &json!({ "content": "heart" }))
         .await;
     assert_eq!(heart.status, 201);
-    assert_eq!(
-        api.post(&format!("{one}/reactions"), &json!({ "content": "heart" }))
-            .await
-            .status,
-        200
-    );
+    api.post(&format!("{one}/reactions"), &json!({ "content": "heart" }))
+        .await
+        .expect(200);
     assert_eq!(
         code(
             api.post(&format!("{one}/reactions"), &json!({ "content": "wow" }))
@@ -236,8 +230,8 @@ async fn comments_and_reactions(gh: asym::GitHub) {
         fetch(&api, &format!("{one}/reactions")).await[0]["content"],
         "heart"
     );
-    assert_eq!(delete(&api, &one).await.status, 204);
-    assert_eq!(api.get(&one).await.status, 404);
+    delete(&api, &one).await.expect(204);
+    api.get(&one).await.expect(404);
     assert_eq!(
         fetch(&api, &format!("{REPO}/issues/1")).await["comments"],
         1
@@ -278,13 +272,10 @@ async fn labels_milestones_and_assignees(gh: asym::GitHub) {
         ),
         "invalid"
     );
-    assert_eq!(
-        reviewer(&gh)
-            .post(&labels, &json!({ "name": "mine" }))
-            .await
-            .status,
-        201
-    );
+    reviewer(&gh)
+        .post(&labels, &json!({ "name": "mine" }))
+        .await
+        .expect(201);
     let renamed = api
         .patch(
             &format!("{labels}/good%20first%20issue"),
@@ -336,9 +327,9 @@ async fn labels_milestones_and_assignees(gh: asym::GitHub) {
         "Label does not exist"
     );
     api.post(&on, &json!(["bug"])).await.expect(200);
-    assert_eq!(delete(&api, &on).await.status, 204);
-    assert_eq!(delete(&api, &format!("{labels}/easy")).await.status, 204);
-    assert_eq!(api.get(&format!("{labels}/easy")).await.status, 404);
+    delete(&api, &on).await.expect(204);
+    delete(&api, &format!("{labels}/easy")).await.expect(204);
+    api.get(&format!("{labels}/easy")).await.expect(404);
     // Milestones.
     let milestones = format!("{REPO}/milestones");
     let m = api
@@ -383,23 +374,19 @@ async fn labels_milestones_and_assignees(gh: asym::GitHub) {
     assert!(closed["closed_at"].is_string());
     assert_eq!(fetch(&api, &milestones).await, json!([]));
     assert_eq!(count(&api, &format!("{milestones}?state=all")).await, 1);
-    assert_eq!(delete(&api, &format!("{milestones}/1")).await.status, 204);
+    delete(&api, &format!("{milestones}/1")).await.expect(204);
     assert!(fetch(&api, &format!("{REPO}/issues/1")).await["milestone"].is_null());
     // Assignees.
     assert_eq!(
         names(&fetch(&api, &format!("{REPO}/assignees")).await, "login"),
         ["hubot", "octocat"]
     );
-    assert_eq!(
-        api.get(&format!("{REPO}/assignees/hubot")).await.status,
-        204
-    );
-    assert_eq!(
-        api.get(&format!("{REPO}/assignees/acme-bot[bot]"))
-            .await
-            .status,
-        404
-    );
+    api.get(&format!("{REPO}/assignees/hubot"))
+        .await
+        .expect(204);
+    api.get(&format!("{REPO}/assignees/acme-bot[bot]"))
+        .await
+        .expect(404);
     let added = api
         .post(
             &format!("{REPO}/issues/1/assignees"),

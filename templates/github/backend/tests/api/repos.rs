@@ -31,12 +31,11 @@ async fn users_and_orgs(gh: asym::GitHub) {
         names(&fetch(&api, "/orgs/acme/members?role=admin").await, "login"),
         ["octocat"]
     );
-    assert_eq!(api.get("/orgs/acme/members/hubot").await.status, 204);
-    assert_eq!(
-        api.get("/orgs/acme/members/acme-bot[bot]").await.status,
-        404
-    );
-    assert_eq!(api.get("/orgs/octocat").await.status, 404);
+    api.get("/orgs/acme/members/hubot").await.expect(204);
+    api.get("/orgs/acme/members/acme-bot[bot]")
+        .await
+        .expect(404);
+    api.get("/orgs/octocat").await.expect(404);
     assert_eq!(
         code(api.get("/orgs/acme/members?role=boss").await),
         "invalid"
@@ -74,7 +73,7 @@ async fn repository_lifecycle(gh: asym::GitHub) {
         code(api.post("/user/repos", &json!({ "name": "" })).await),
         "missing_field"
     );
-    assert_eq!(api.post("/user/repos", &json!({})).await.status, 422);
+    api.post("/user/repos", &json!({})).await.expect(422);
     // Org repositories: members may create them; the app too.
     let org_repo = reviewer(&gh)
         .post("/orgs/acme/repos", &json!({ "name": "tools" }))
@@ -85,13 +84,10 @@ async fn repository_lifecycle(gh: asym::GitHub) {
         .post("/orgs/acme/repos", &json!({ "name": "bot-made" }))
         .await
         .expect(201);
-    assert_eq!(
-        app(&gh)
-            .post("/user/repos", &json!({ "name": "x" }))
-            .await
-            .status,
-        403
-    );
+    app(&gh)
+        .post("/user/repos", &json!({ "name": "x" }))
+        .await
+        .expect(403);
     // Update, rename, default branch.
     let updated = api
         .patch(
@@ -104,7 +100,7 @@ async fn repository_lifecycle(gh: asym::GitHub) {
         fields(&updated, ["/full_name", "/description"]),
         json!(["octocat/renamed", null])
     );
-    assert_eq!(api.get("/repos/octocat/new-thing").await.status, 404);
+    api.get("/repos/octocat/new-thing").await.expect(404);
     assert_eq!(
         code(
             api.patch(
@@ -115,17 +111,13 @@ async fn repository_lifecycle(gh: asym::GitHub) {
         ),
         "custom"
     );
-    assert_eq!(
-        api.patch(REPO, &json!({ "private": "yes" })).await.status,
-        422
-    );
-    assert_eq!(
-        reviewer(&gh)
-            .patch(REPO, &json!({ "description": "mine" }))
-            .await
-            .status,
-        403
-    );
+    api.patch(REPO, &json!({ "private": "yes" }))
+        .await
+        .expect(422);
+    reviewer(&gh)
+        .patch(REPO, &json!({ "description": "mine" }))
+        .await
+        .expect(403);
     // Lists.
     let mine = names(&fetch(&api, "/user/repos").await, "full_name");
     assert!(
@@ -152,12 +144,11 @@ async fn repository_lifecycle(gh: asym::GitHub) {
     );
     assert_eq!(code(api.get("/user/repos?sort=stars").await), "invalid");
     // Delete needs admin and the delete_repo scope.
-    assert_eq!(
-        delete(&reviewer(&gh), "/repos/acme/tools").await.status,
-        403
-    );
-    assert_eq!(delete(&api, "/repos/octocat/renamed").await.status, 204);
-    assert_eq!(api.get("/repos/octocat/renamed").await.status, 404);
+    delete(&reviewer(&gh), "/repos/acme/tools")
+        .await
+        .expect(403);
+    delete(&api, "/repos/octocat/renamed").await.expect(204);
+    api.get("/repos/octocat/renamed").await.expect(404);
 }
 
 #[asym::clone("github", seed = "basic")]
@@ -188,10 +179,9 @@ async fn topics_collaborators_and_branches(gh: asym::GitHub) {
     );
     let collaborators = fetch(&api, &format!("{REPO}/collaborators")).await;
     assert!(names(&collaborators, "login").contains(&"hubot".to_owned()));
-    assert_eq!(
-        api.get(&format!("{REPO}/collaborators/hubot")).await.status,
-        204
-    );
+    api.get(&format!("{REPO}/collaborators/hubot"))
+        .await
+        .expect(204);
     let permission = fetch(&api, &format!("{REPO}/collaborators/hubot/permission")).await;
     assert_eq!(
         fields(&permission, ["/permission", "/user/login"]),
@@ -211,22 +201,16 @@ async fn topics_collaborators_and_branches(gh: asym::GitHub) {
         .await
         .expect(201);
     assert_eq!(invited["invitee"]["login"], "hubot");
-    assert_eq!(
-        reviewer(&gh)
-            .get("/repos/octocat/private-notes")
-            .await
-            .status,
-        200
-    );
-    assert_eq!(
-        api.put(
-            "/repos/octocat/private-notes/collaborators/hubot",
-            &json!({ "permission": "push" })
-        )
+    reviewer(&gh)
+        .get("/repos/octocat/private-notes")
         .await
-        .status,
-        204
-    );
+        .expect(200);
+    api.put(
+        "/repos/octocat/private-notes/collaborators/hubot",
+        &json!({ "permission": "push" }),
+    )
+    .await
+    .expect(204);
     assert_eq!(
         code(
             api.put(
@@ -237,19 +221,13 @@ async fn topics_collaborators_and_branches(gh: asym::GitHub) {
         ),
         "invalid"
     );
-    assert_eq!(
-        delete(&api, "/repos/octocat/private-notes/collaborators/hubot")
-            .await
-            .status,
-        204
-    );
-    assert_eq!(
-        reviewer(&gh)
-            .get("/repos/octocat/private-notes")
-            .await
-            .status,
-        404
-    );
+    delete(&api, "/repos/octocat/private-notes/collaborators/hubot")
+        .await
+        .expect(204);
+    reviewer(&gh)
+        .get("/repos/octocat/private-notes")
+        .await
+        .expect(404);
     let branches = fetch(&api, &format!("{REPO}/branches")).await;
     assert_eq!(names(&branches, "name"), ["main"]);
     let main = fetch(&api, &format!("{REPO}/branches/main")).await;
