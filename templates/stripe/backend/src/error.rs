@@ -63,16 +63,16 @@ impl ApiError {
 
     /// 404 `resource_missing`: `No such customer: 'cus_…'`.
     pub(crate) fn missing_resource(what: &str, id: &str, param: &str) -> Self {
-        let mut err = Self::new(
-            StatusCode::NOT_FOUND,
-            "invalid_request_error",
-            format!("No such {what}: '{id}'"),
-        )
-        .code("resource_missing");
+        let mut err = Self::not_found(format!("No such {what}: '{id}'")).code("resource_missing");
         if !param.is_empty() {
             err = err.param(param);
         }
         err
+    }
+
+    /// 404 `invalid_request_error` for something that does not exist (`invoice_upcoming_none`).
+    pub(crate) fn not_found(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::NOT_FOUND, "invalid_request_error", message)
     }
 
     /// 404 for a path no route serves.

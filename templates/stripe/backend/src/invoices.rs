@@ -4,14 +4,17 @@ use axum::Router;
 use serde_json::{Value, json};
 
 use crate::AppState;
+use crate::clock::add_intervals;
 use crate::cx::{Cx, allow_paging, allow_with};
 use crate::dispatch::routes;
 use crate::error::{ApiError, ApiResult};
-use crate::kinds::{CUSTOMER, INVOICE, INVOICE_ITEM, PRICE};
+use crate::kinds::{CUSTOMER, INVOICE, INVOICE_ITEM, PRICE, SUBSCRIPTION};
 use crate::model::intent::currency;
-use crate::model::invoice::{activate_subscription, finalize, mark_paid, new_invoice, pay, total};
-use crate::model::subscription::{customer_now, default_method};
-use crate::params::{Params, apply_metadata};
+use crate::model::invoice::{
+    activate_subscription, finalize, item_line, mark_paid, new_invoice, pay, preview, total,
+};
+use crate::model::subscription::{customer_now, default_method, plan_of, subscription_active};
+use crate::params::{Params, apply_metadata, bool_at, int_at, string_at};
 
 /// Invoices and invoice items: the `/v1` routes this module serves.
 pub(crate) fn routes() -> Router<AppState> {
@@ -21,6 +24,8 @@ pub(crate) fn routes() -> Router<AppState> {
             get(search_invoices), post(update_invoice, 1), delete(delete_invoice, 1);
         "/v1/invoices/upcoming" =>
             get(upcoming), post(update_invoice, 1), delete(delete_invoice, 1);
+        "/v1/invoices/create_preview" =>
+            post(create_preview), get(retrieve_invoice, 1), delete(delete_invoice, 1);
         "/v1/invoices/{id}" =>
             get(retrieve_invoice, 1), post(update_invoice, 1), delete(delete_invoice, 1);
         "/v1/invoices/{id}/lines" => get(invoice_lines, 1);
@@ -96,40 +101,182 @@ fn apply_invoice(invoice: &mut Value, params: &Params) -> ApiResult<()> {
 }
 
 fn push_item_line(invoice: &mut Value, item: &Value) {
-    let line = json!({
-        "id": format!("il_{}", item["id"].as_str().unwrap_or_default().trim_start_matches("ii_")),
-        "object": "line_item",
-        "amount": item["amount"],
-        "amount_excluding_tax": item["amount"],
-        "currency": item["currency"],
-        "description": item["description"],
-        "discount_amounts": [],
-        "discountable": true,
-        "discounts": [],
-        "invoice": invoice["id"],
-        "invoice_item": item["id"],
-        "livemode": false,
-        "metadata": item["metadata"],
-        "period": item["period"],
-        "price": item["price"],
-        "proration": false,
-        "quantity": item["quantity"],
-        "subscription": null,
-        "subtotal": item["amount"],
-        "tax_amounts": [],
-        "tax_rates": [],
-        "type": "invoiceitem",
-    });
+    let line = item_line(invoice, item);
     if let Some(lines) = invoice["lines"]["data"].as_array_mut() {
         lines.push(line);
     }
 }
 
-/// `GET /v1/invoices/upcoming`: not supported here.
-async fn upcoming(_cx: &mut Cx<'_>) -> ApiResult {
-    Err(ApiError::invalid(
-        "The upcoming invoice preview is not supported by this clone.",
-    ))
+/// What `POST /v1/invoices/create_preview` and `GET /v1/invoices/upcoming` accept.
+#[rustfmt::skip]
+const PREVIEW_FIELDS: &[&str] = &[
+    "customer", "subscription", "subscription_details", "subscription_items", "currency",
+    "automatic_tax", "preview_mode", "customer_details", "issuer", "on_behalf_of",
+    "subscription_proration_behavior", "subscription_cancel_at_period_end",
+];
+
+/// `POST /v1/invoices/create_preview`: the next invoice, with an id of its own.
+async fn create_preview(cx: &mut Cx<'_>) -> ApiResult {
+    let items = cx
+        .params
+        .hash("subscription_details")?
+        .and_then(|d| d.get("items"))
+        .cloned();
+    let id = format!(
+        "upcoming_in_{}",
+        crate::ids::base62(&format!("preview:{}", cx.request_id), 24)
+    );
+    preview_invoice(cx, items, Some(&id), "subscription_details[items]").await
+}
+
+/// `GET /v1/invoices/upcoming`: the next invoice (its older form, without an id).
+async fn upcoming(cx: &mut Cx<'_>) -> ApiResult {
+    let items = cx.params.get("subscription_items").cloned();
+    preview_invoice(cx, items, None, "subscription_items").await
+}
+
+/// The next invoice of the request's `customer` or `subscription`: a subscription's next
+/// period (with `proposed` item changes: `{id?, price?, quantity?, deleted?}`), a new
+/// subscription's first (proposed items without a subscription), and pending invoice
+/// items. Nothing is stored.
+async fn preview_invoice(
+    cx: &mut Cx<'_>,
+    proposed: Option<Value>,
+    id: Option<&str>,
+    items_param: &str,
+) -> ApiResult {
+    cx.params.allow(PREVIEW_FIELDS)?;
+    let params = cx.params.clone();
+    let named = params.str("subscription")?.filter(|s| !s.is_empty());
+    let sub = match named {
+        Some(sub) => Some(SUBSCRIPTION.named(cx, sub, "subscription").await?),
+        None => None,
+    };
+    let customer_id = match (params.str("customer")?.filter(|s| !s.is_empty()), &sub) {
+        (Some(customer), _) => customer.to_owned(),
+        (None, Some(sub)) => sub["customer"].as_str().unwrap_or_default().to_owned(),
+        (None, None) => return Err(ApiError::missing("customer")),
+    };
+    let customer = CUSTOMER.named(cx, &customer_id, "customer").await?;
+    let sub = match sub {
+        Some(sub) => Some(sub),
+        // Without a subscription named, proposed items change the customer's subscription
+        // when they name its items, and make a new one otherwise.
+        None if proposed.as_ref().is_none_or(names_items) => cx
+            .all("subscription", &[("customer = {}", customer_id.clone())])
+            .await?
+            .into_iter()
+            .find(|s| subscription_active(s["status"].as_str().unwrap_or_default())),
+        None => None,
+    };
+    let mut items = sub
+        .as_ref()
+        .and_then(|s| s["items"]["data"].as_array().cloned())
+        .unwrap_or_default();
+    if let Some(proposed) = proposed {
+        change_items(cx, &mut items, &proposed, items_param).await?;
+    }
+    let now = customer_now(cx, &customer).await?;
+    let (period, reason) = match &sub {
+        Some(sub)
+            if sub["cancel_at_period_end"] == true
+                || !subscription_active(sub["status"].as_str().unwrap_or_default()) =>
+        {
+            return Err(none_upcoming(&customer_id));
+        }
+        Some(sub) => {
+            let start = sub["current_period_end"].as_i64().unwrap_or(now);
+            (next_period(&items, start), "subscription_cycle")
+        }
+        None if !items.is_empty() => (next_period(&items, now), "subscription_create"),
+        None => ((now, now), "manual"),
+    };
+    let sub = sub.unwrap_or(Value::Null);
+    preview(cx, &customer, &sub, &items, (period, reason), id)
+        .await?
+        .ok_or_else(|| none_upcoming(&customer_id))
+}
+
+/// Whether proposed item changes name existing items (`[{id, …}]`).
+fn names_items(proposed: &Value) -> bool {
+    proposed
+        .as_array()
+        .is_some_and(|changes| changes.iter().any(|c| c.get("id").is_some()))
+}
+
+/// The period `items` bill from `start`: one interval of the first item's price.
+fn next_period(items: &[Value], start: i64) -> (i64, i64) {
+    let recurring = &items
+        .first()
+        .map_or(Value::Null, |i| i["price"]["recurring"].clone());
+    let interval = recurring["interval"].as_str().unwrap_or("month");
+    let count = recurring["interval_count"].as_i64().unwrap_or(1);
+    (start, add_intervals(start, interval, count, 1))
+}
+
+/// Applies proposed item changes to `items`: an `id` names an item to change (or delete with
+/// `deleted`), a `price` without one adds an item.
+async fn change_items(
+    cx: &Cx<'_>,
+    items: &mut Vec<Value>,
+    proposed: &Value,
+    param: &str,
+) -> ApiResult<()> {
+    let changes = match proposed {
+        Value::Array(changes) => changes.clone(),
+        _ => {
+            return Err(ApiError::invalid_param(
+                param,
+                format!("Invalid array: {param} must be an array"),
+            ));
+        }
+    };
+    for (n, change) in changes.iter().enumerate() {
+        let at = format!("{param}[{n}]");
+        let price = match string_at(change.get("price"), &format!("{at}[price]"))? {
+            Some(price) => Some(PRICE.named(cx, price, &format!("{at}[price]")).await?),
+            None => None,
+        };
+        let quantity = int_at(change.get("quantity"), &format!("{at}[quantity]"))?;
+        let deleted = bool_at(change.get("deleted"), &format!("{at}[deleted]"))?.unwrap_or(false);
+        match string_at(change.get("id"), &format!("{at}[id]"))? {
+            Some(id) => {
+                let Some(pos) = items.iter().position(|i| i["id"] == id) else {
+                    return Err(ApiError::missing_resource(
+                        "subscription_item",
+                        id,
+                        &format!("{at}[id]"),
+                    ));
+                };
+                if deleted {
+                    items.remove(pos);
+                    continue;
+                }
+                if let Some(price) = price {
+                    items[pos]["plan"] = plan_of(&price);
+                    items[pos]["price"] = price;
+                }
+                if let Some(quantity) = quantity {
+                    items[pos]["quantity"] = json!(quantity);
+                }
+            }
+            None => {
+                let price = price.ok_or_else(|| ApiError::missing(&format!("{at}[price]")))?;
+                items.push(
+                    json!({"id": null, "object": "subscription_item", "metadata": {},
+                                  "plan": plan_of(&price), "price": price,
+                                  "quantity": quantity.unwrap_or(1)}),
+                );
+            }
+        }
+    }
+    Ok(())
+}
+
+/// 404 `invoice_upcoming_none`.
+fn none_upcoming(customer: &str) -> ApiError {
+    ApiError::not_found(format!("No upcoming invoices for customer: {customer}"))
+        .code("invoice_upcoming_none")
 }
 
 /// `GET /v1/invoices/{id}`.

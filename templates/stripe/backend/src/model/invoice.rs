@@ -4,6 +4,7 @@ use serde_json::{Value, json};
 
 use crate::cx::Cx;
 use crate::error::{ApiError, ApiResult};
+use crate::ids;
 use crate::kinds::{CUSTOMER, PAYMENT_INTENT};
 use crate::model::intent::{Attempted, How, attempt, new_intent};
 
@@ -27,10 +28,24 @@ pub(crate) async fn new_invoice(
     subscription: Option<&Value>,
 ) -> ApiResult<Value> {
     let (id, seq) = cx.new_id("in_").await?;
+    let invoice = draft(&id, customer, created, currency, reason, subscription);
+    cx.insert(seq, &invoice).await?;
+    Ok(invoice)
+}
+
+/// A draft invoice `id` for `customer` (not stored).
+fn draft(
+    id: &str,
+    customer: &Value,
+    created: i64,
+    currency: &str,
+    reason: &str,
+    subscription: Option<&Value>,
+) -> Value {
     let collection = subscription
         .and_then(|s| s["collection_method"].as_str())
         .unwrap_or("charge_automatically");
-    let invoice = json!({
+    json!({
         "id": id,
         "object": "invoice",
         "account_country": "US",
@@ -101,9 +116,7 @@ pub(crate) async fn new_invoice(
         "total_tax_amounts": [],
         "webhooks_delivered_at": null,
         "days_until_due": subscription.map(|s| s["days_until_due"].clone()),
-    });
-    cx.insert(seq, &invoice).await?;
-    Ok(invoice)
+    })
 }
 
 /// Recomputes an invoice's totals from its lines.
@@ -139,20 +152,38 @@ pub(crate) async fn subscription_invoice(
 ) -> ApiResult<Value> {
     let currency = sub["currency"].as_str().unwrap_or("usd").to_owned();
     let mut invoice = new_invoice(cx, customer, start, &currency, reason, Some(sub)).await?;
-    let invoice_id = invoice["id"].as_str().unwrap_or_default().to_owned();
+    let items = sub["items"]["data"].as_array().cloned().unwrap_or_default();
+    let mut lines = period_lines(cx, &items, sub, &invoice, (start, end), trial).await?;
+    for line in &mut lines {
+        line["id"] = json!(cx.new_id("il_").await?.0);
+    }
+    invoice["lines"]["data"] = Value::Array(lines);
+    invoice["period_start"] = json!(start);
+    invoice["period_end"] = json!(start);
+    total(&mut invoice);
+    cx.save(&invoice).await?;
+    cx.emit("invoice.created", &invoice, None).await?;
+    Ok(invoice)
+}
+
+/// The lines (without ids) billing `items` of subscription `sub` for the period
+/// `(start, end)` on `invoice`: one per item, at no charge in a trial.
+async fn period_lines(
+    cx: &Cx<'_>,
+    items: &[Value],
+    sub: &Value,
+    invoice: &Value,
+    (start, end): (i64, i64),
+    trial: bool,
+) -> ApiResult<Vec<Value>> {
+    let currency = invoice["currency"].as_str().unwrap_or("usd");
     let mut lines = Vec::new();
-    for item in sub["items"]["data"].as_array().cloned().unwrap_or_default() {
+    for item in items {
         let quantity = item["quantity"].as_i64().unwrap_or(1);
         let unit = item["price"]["unit_amount"].as_i64().unwrap_or(0);
         let amount = if trial { 0 } else { unit * quantity };
-        let product_name = match cx
-            .get(
-                "product",
-                item["price"]["product"].as_str().unwrap_or_default(),
-                false,
-            )
-            .await?
-        {
+        let product = item["price"]["product"].as_str().unwrap_or_default();
+        let product_name = match cx.get("product", product, false).await? {
             Some(p) => p["name"].as_str().unwrap_or_default().to_owned(),
             None => String::new(),
         };
@@ -161,15 +192,14 @@ pub(crate) async fn subscription_invoice(
         } else {
             format!(
                 "{quantity} × {product_name} (at {} / {})",
-                money(unit, &currency),
+                money(unit, currency),
                 item["price"]["recurring"]["interval"]
                     .as_str()
                     .unwrap_or("month")
             )
         };
-        let (line_id, _) = cx.new_id("il_").await?;
         lines.push(json!({
-            "id": line_id,
+            "id": null,
             "object": "line_item",
             "amount": amount,
             "amount_excluding_tax": amount,
@@ -178,7 +208,7 @@ pub(crate) async fn subscription_invoice(
             "discount_amounts": [],
             "discountable": true,
             "discounts": [],
-            "invoice": invoice_id,
+            "invoice": invoice["id"],
             "invoice_item": null,
             "livemode": false,
             "metadata": item["metadata"],
@@ -197,13 +227,100 @@ pub(crate) async fn subscription_invoice(
             "unit_amount_excluding_tax": unit.to_string(),
         }));
     }
+    Ok(lines)
+}
+
+/// The line an invoice item adds to `invoice`.
+pub(crate) fn item_line(invoice: &Value, item: &Value) -> Value {
+    json!({
+        "id": format!("il_{}", item["id"].as_str().unwrap_or_default().trim_start_matches("ii_")),
+        "object": "line_item",
+        "amount": item["amount"],
+        "amount_excluding_tax": item["amount"],
+        "currency": item["currency"],
+        "description": item["description"],
+        "discount_amounts": [],
+        "discountable": true,
+        "discounts": [],
+        "invoice": invoice["id"],
+        "invoice_item": item["id"],
+        "livemode": false,
+        "metadata": item["metadata"],
+        "period": item["period"],
+        "price": item["price"],
+        "proration": false,
+        "quantity": item["quantity"],
+        "subscription": null,
+        "subtotal": item["amount"],
+        "tax_amounts": [],
+        "tax_rates": [],
+        "type": "invoiceitem",
+    })
+}
+
+/// What the next invoice would be (not stored): for `customer`, billing `items` of `sub` for
+/// `period` (a subscription's next period, or a new subscription's first) and the
+/// customer's pending invoice items. `id` is the preview's (`create_preview`) or none
+/// (`upcoming`). `None` when it would bill nothing.
+pub(crate) async fn preview(
+    cx: &Cx<'_>,
+    customer: &Value,
+    sub: &Value,
+    items: &[Value],
+    (period, reason): ((i64, i64), &str),
+    id: Option<&str>,
+) -> ApiResult<Option<Value>> {
+    let currency = items
+        .first()
+        .and_then(|i| i["price"]["currency"].as_str())
+        .unwrap_or("usd");
+    let subscription = Some(sub).filter(|s| !s.is_null());
+    let mut invoice = draft(
+        id.unwrap_or_default(),
+        customer,
+        period.0,
+        currency,
+        reason,
+        subscription,
+    );
+    let mut lines = period_lines(cx, items, sub, &invoice, period, false).await?;
+    let pending = [
+        (
+            "customer = {}",
+            customer["id"].as_str().unwrap_or_default().to_owned(),
+        ),
+        ("data->>'invoice' IS NULL AND {} = ''", String::new()),
+    ];
+    for item in cx.all("invoiceitem", &pending).await? {
+        lines.push(item_line(&invoice, &item));
+    }
+    if lines.is_empty() {
+        return Ok(None);
+    }
+    let seed = format!("{}:{}", customer["id"], period.0);
+    for (n, line) in lines.iter_mut().enumerate() {
+        if line["id"].is_null() {
+            line["id"] = json!(format!(
+                "il_tmp_{}",
+                ids::base62(&format!("{seed}:{n}"), 14)
+            ));
+        }
+    }
     invoice["lines"]["data"] = Value::Array(lines);
-    invoice["period_start"] = json!(start);
-    invoice["period_end"] = json!(start);
+    invoice["lines"]["url"] = json!("/v1/invoices/upcoming/lines");
+    invoice["next_payment_attempt"] = json!(period.0);
+    invoice["period_start"] = sub
+        .get("current_period_start")
+        .cloned()
+        .unwrap_or(json!(period.0));
+    invoice["period_end"] = json!(period.0);
     total(&mut invoice);
-    cx.save(&invoice).await?;
-    cx.emit("invoice.created", &invoice, None).await?;
-    Ok(invoice)
+    if id.is_none()
+        && let Some(fields) = invoice.as_object_mut()
+    {
+        fields.shift_remove("id");
+    }
+    Ok(Some(invoice))
 }
 
 /// Finalizes a draft: `open`, a number, a payment intent for what is due.

@@ -9,6 +9,7 @@
 
 mod balance;
 mod cards;
+mod previews;
 
 use std::time::Duration;
 
