@@ -1,7 +1,9 @@
 //! The admin surface (behind the kit's `X-Asym-Admin-Secret` guard): provisioning, extra
 //! tokens, rate limits. (The Events API subscription is in `events`.)
 
+use asym_kit::BackendError;
 use asym_kit::token::{hash, random_alnum, random_digits, random_hex};
+use axum::Json;
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -36,27 +38,52 @@ pub(crate) fn mint_user_token() -> String {
     )
 }
 
-/// An admin route's answer: `body` with HTTP 200, an error in Slack's envelope with its
-/// status — except a database failure (`internal_error`), answered 503 so that the caller
-/// (the engine, a test) knows to try again rather than that it is done.
-pub(crate) fn answer(result: Result<Value, ApiError>) -> Response {
-    match result {
-        Ok(body) => axum::Json(body).into_response(),
-        Err(err) if err.code() == "internal_error" => err
-            .with_status(StatusCode::SERVICE_UNAVAILABLE)
-            .into_response(),
-        Err(err) => err.into_response(),
+/// An admin route's failure: Slack's error envelope with the error's status — except a
+/// database failure (`internal_error`), answered 503 so that the caller (the engine, a test)
+/// knows to try again rather than that it is done.
+#[derive(Debug)]
+pub(crate) struct AdminError(ApiError);
+
+/// What an admin route answers: a JSON body with HTTP 200, or an [`AdminError`].
+pub(crate) type AdminResult = Result<Json<Value>, AdminError>;
+
+impl From<ApiError> for AdminError {
+    fn from(err: ApiError) -> Self {
+        Self(err)
+    }
+}
+
+impl From<BackendError> for AdminError {
+    fn from(err: BackendError) -> Self {
+        Self(err.into())
+    }
+}
+
+asym_kit::backend_error_conversions!(AdminError);
+
+impl IntoResponse for AdminError {
+    fn into_response(self) -> Response {
+        let Self(err) = self;
+        if err.code() == "internal_error" {
+            err.with_status(StatusCode::SERVICE_UNAVAILABLE)
+                .into_response()
+        } else {
+            err.into_response()
+        }
     }
 }
 
 /// HTTP 400 `invalid_arguments` saying what is wrong with an admin request in `message`.
-pub(crate) fn invalid(message: impl Into<String>) -> ApiError {
-    ApiError::status(StatusCode::BAD_REQUEST, "invalid_arguments").with("message", message.into())
+pub(crate) fn invalid(message: impl Into<String>) -> AdminError {
+    AdminError(
+        ApiError::status(StatusCode::BAD_REQUEST, "invalid_arguments")
+            .with("message", message.into()),
+    )
 }
 
 /// An admin request's JSON body as a `T`; one that does not fit is [`invalid`] with serde's
 /// account of why.
-pub(crate) fn json_body<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
+pub(crate) fn json_body<T: DeserializeOwned>(body: &[u8]) -> Result<T, AdminError> {
     serde_json::from_slice(body).map_err(|err| invalid(err.to_string()))
 }
 
@@ -69,12 +96,8 @@ pub(crate) fn json_body<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError>
 /// A second call answers 409 `already_provisioned` unless it asks to reprovision, which
 /// revokes every earlier token. Database failures answer 503 (retry); a database without
 /// the migration's bot or owner answers 503 `workspace_not_installed`.
-pub(crate) async fn provision(State(state): State<AppState>, body: Bytes) -> Response {
-    answer(provision_inner(&state, &body).await)
-}
-
-async fn provision_inner(state: &AppState, body: &[u8]) -> Result<Value, ApiError> {
-    let reprovision = asym_kit::credentials::parse_reprovision(body)
+pub(crate) async fn provision(State(state): State<AppState>, body: Bytes) -> AdminResult {
+    let reprovision = asym_kit::credentials::parse_reprovision(&body)
         .map_err(|_| ApiError::status(StatusCode::BAD_REQUEST, "invalid_arguments"))?;
     let mut client = state.kit.db().await?;
     let tx = client.transaction().await?;
@@ -86,10 +109,7 @@ async fn provision_inner(state: &AppState, body: &[u8]) -> Result<Value, ApiErro
         .await?
         .is_some();
     if provisioned && !reprovision {
-        return Err(ApiError::status(
-            StatusCode::CONFLICT,
-            "already_provisioned",
-        ));
+        return Err(ApiError::status(StatusCode::CONFLICT, "already_provisioned").into());
     }
     let bot = tx
         .query_opt(
@@ -105,10 +125,9 @@ async fn provision_inner(state: &AppState, body: &[u8]) -> Result<Value, ApiErro
         )
         .await?;
     let (Some(bot), Some(owner)) = (bot, owner) else {
-        return Err(ApiError::status(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "workspace_not_installed",
-        ));
+        return Err(
+            ApiError::status(StatusCode::SERVICE_UNAVAILABLE, "workspace_not_installed").into(),
+        );
     };
 
     let bot_token = mint_bot_token();
@@ -136,9 +155,9 @@ async fn provision_inner(state: &AppState, body: &[u8]) -> Result<Value, ApiErro
     .await?;
     tx.commit().await?;
 
-    Ok(json!({
+    Ok(Json(json!({
         "tokens": { "bot": bot_token, "user": user_token, "signingSecret": signing_secret }
-    }))
+    })))
 }
 
 /// What `POST /api/admin/tokens` takes.
@@ -159,12 +178,8 @@ struct MintBody {
 /// token — a user token for any person of the workspace, or a bot token with other scopes —
 /// and returns it once: `{"token":"xoxp-…","userId":"U…","scopes":[…]}`. For tests of
 /// identities and scope errors; reset removes it.
-pub(crate) async fn mint_token(State(state): State<AppState>, body: Bytes) -> Response {
-    answer(mint_inner(&state, &body).await)
-}
-
-async fn mint_inner(state: &AppState, body: &[u8]) -> Result<Value, ApiError> {
-    let request: MintBody = json_body(body)?;
+pub(crate) async fn mint_token(State(state): State<AppState>, body: Bytes) -> AdminResult {
+    let request: MintBody = json_body(&body)?;
     let client = state.kit.db().await?;
     let (row, token, default_scopes) = match request.kind.as_str() {
         "bot" => {
@@ -191,7 +206,7 @@ async fn mint_inner(state: &AppState, body: &[u8]) -> Result<Value, ApiError> {
         _ => return Err(invalid("kind must be \"bot\" or \"user\"")),
     };
     let Some(row) = row else {
-        return Err(ApiError::status(StatusCode::NOT_FOUND, "user_not_found"));
+        return Err(ApiError::status(StatusCode::NOT_FOUND, "user_not_found").into());
     };
     let scopes = request
         .scopes
@@ -205,15 +220,13 @@ async fn mint_inner(state: &AppState, body: &[u8]) -> Result<Value, ApiError> {
             &[&hash(&token), &request.kind, &user_id, &team_id, &scopes],
         )
         .await?;
-    Ok(json!({ "token": token, "userId": user_id, "scopes": scopes }))
+    Ok(Json(
+        json!({ "token": token, "userId": user_id, "scopes": scopes }),
+    ))
 }
 
 /// `GET /api/admin/rate-limits`: the current setting (`{"enabled":false}` by default).
-pub(crate) async fn get_rate_limits(State(state): State<AppState>) -> Response {
-    answer(read_rate_limits(&state).await)
-}
-
-async fn read_rate_limits(state: &AppState) -> Result<Value, ApiError> {
+pub(crate) async fn get_rate_limits(State(state): State<AppState>) -> AdminResult {
     let client = state.kit.db().await?;
     let row = client
         .query_opt("SELECT value FROM settings WHERE key = 'rate_limits'", &[])
@@ -221,17 +234,13 @@ async fn read_rate_limits(state: &AppState) -> Result<Value, ApiError> {
     let value = row
         .and_then(|row| serde_json::from_str(row.get::<_, &str>(0)).ok())
         .unwrap_or_else(|| json!({ "enabled": false }));
-    Ok(json!({ "ok": true, "rateLimits": value }))
+    Ok(Json(json!({ "ok": true, "rateLimits": value })))
 }
 
 /// `POST /api/admin/rate-limits` `{"enabled":true,"tiers":{"2":20},"methods":{…}}`: turns
 /// Slack's per-method tiers on or off for this clone (off again after a reset).
-pub(crate) async fn set_rate_limits(State(state): State<AppState>, body: Bytes) -> Response {
-    answer(write_rate_limits(&state, &body).await)
-}
-
-async fn write_rate_limits(state: &AppState, body: &[u8]) -> Result<Value, ApiError> {
-    let limits: Limits = json_body(body)?;
+pub(crate) async fn set_rate_limits(State(state): State<AppState>, body: Bytes) -> AdminResult {
+    let limits: Limits = json_body(&body)?;
     let value =
         json!({ "enabled": limits.enabled, "tiers": limits.tiers, "methods": limits.methods });
     let client = state.kit.db().await?;
@@ -242,7 +251,7 @@ async fn write_rate_limits(state: &AppState, body: &[u8]) -> Result<Value, ApiEr
             &[&value.to_string()],
         )
         .await?;
-    Ok(json!({ "ok": true, "rateLimits": value }))
+    Ok(Json(json!({ "ok": true, "rateLimits": value })))
 }
 
 #[cfg(test)]

@@ -10,15 +10,15 @@
 
 use std::time::Duration;
 
+use axum::Json;
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::response::Response;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
 use crate::AppState;
-use crate::admin::{answer, invalid, json_body};
+use crate::admin::{AdminResult, invalid, json_body};
 use crate::error::ApiError;
 
 /// How often the worker looks for due deliveries and scheduled messages when nothing wakes
@@ -56,12 +56,8 @@ struct SubscribeBody {
 /// "timeoutMs": 3000}`: verifies the Request URL with a signed `url_verification`
 /// challenge, as Slack does when an app's Request URL is saved, then stores the
 /// subscription (replacing any earlier one and its queue).
-pub(crate) async fn subscribe(State(state): State<AppState>, body: Bytes) -> Response {
-    answer(subscribe_inner(&state, &body).await)
-}
-
-async fn subscribe_inner(state: &AppState, body: &[u8]) -> Result<Value, ApiError> {
-    let request: SubscribeBody = json_body(body)?;
+pub(crate) async fn subscribe(State(state): State<AppState>, body: Bytes) -> AdminResult {
+    let request: SubscribeBody = json_body(&body)?;
     let url = request.url.trim();
     if !(url.starts_with("http://") || url.starts_with("https://")) {
         return Err(invalid("url must be an http(s) URL"));
@@ -84,7 +80,7 @@ async fn subscribe_inner(state: &AppState, body: &[u8]) -> Result<Value, ApiErro
     })
     .to_string();
     let timeout = Duration::from_millis(u64::try_from(timeout_ms).unwrap_or(3000));
-    let outcome = post_signed(state, &app.signing_secret, url, &body, None, timeout).await;
+    let outcome = post_signed(&state, &app.signing_secret, url, &body, None, timeout).await;
     let verified = match &outcome {
         Ok((status, text)) if status.is_success() => answers_challenge(text, &challenge),
         _ => false,
@@ -98,10 +94,8 @@ async fn subscribe_inner(state: &AppState, body: &[u8]) -> Result<Value, ApiErro
             ),
             Err(reason) => format!("the URL could not be reached ({reason})"),
         };
-        return Err(
-            ApiError::status(StatusCode::BAD_REQUEST, "url_verification_failed")
-                .with("message", detail),
-        );
+        let refused = ApiError::status(StatusCode::BAD_REQUEST, "url_verification_failed");
+        return Err(refused.with("message", detail).into());
     }
     let tx = client.transaction().await?;
     tx.execute("DELETE FROM event_deliveries", &[]).await?;
@@ -116,14 +110,14 @@ async fn subscribe_inner(state: &AppState, body: &[u8]) -> Result<Value, ApiErro
     )
     .await?;
     tx.commit().await?;
-    Ok(json!({
+    Ok(Json(json!({
         "ok": true,
         "url": url,
         "events": events,
         "retryDelaysMs": delays,
         "timeoutMs": timeout_ms,
         "verified": true,
-    }))
+    })))
 }
 
 /// Whether a `url_verification` answer carries the challenge: as the plain body, as JSON
@@ -142,25 +136,17 @@ fn answers_challenge(body: &str, challenge: &str) -> bool {
 }
 
 /// `DELETE /api/admin/events`: removes the subscription and drops its queue.
-pub(crate) async fn unsubscribe(State(state): State<AppState>) -> Response {
-    answer(unsubscribe_inner(&state).await)
-}
-
-async fn unsubscribe_inner(state: &AppState) -> Result<Value, ApiError> {
+pub(crate) async fn unsubscribe(State(state): State<AppState>) -> AdminResult {
     let mut client = state.kit.db().await?;
     let tx = client.transaction().await?;
     tx.execute("DELETE FROM event_deliveries", &[]).await?;
     tx.execute("DELETE FROM event_subscriptions", &[]).await?;
     tx.commit().await?;
-    Ok(json!({ "ok": true }))
+    Ok(Json(json!({ "ok": true })))
 }
 
 /// `GET /api/admin/events`: the subscription, or `{"ok":true,"subscription":null}`.
-pub(crate) async fn get_subscription(State(state): State<AppState>) -> Response {
-    answer(subscription(&state).await)
-}
-
-async fn subscription(state: &AppState) -> Result<Value, ApiError> {
+pub(crate) async fn get_subscription(State(state): State<AppState>) -> AdminResult {
     let client = state.kit.db().await?;
     let row = client
         .query_opt(
@@ -177,16 +163,12 @@ async fn subscription(state: &AppState) -> Result<Value, ApiError> {
             "timeoutMs": row.get::<_, i32>(3),
         })
     });
-    Ok(json!({ "ok": true, "subscription": subscription }))
+    Ok(Json(json!({ "ok": true, "subscription": subscription })))
 }
 
 /// `GET /api/admin/events/deliveries`: every queued event with its delivery state, oldest
 /// first.
-pub(crate) async fn deliveries(State(state): State<AppState>) -> Response {
-    answer(list_deliveries(&state).await)
-}
-
-async fn list_deliveries(state: &AppState) -> Result<Value, ApiError> {
+pub(crate) async fn deliveries(State(state): State<AppState>) -> AdminResult {
     let client = state.kit.db().await?;
     let rows = client
         .query(
@@ -209,7 +191,7 @@ async fn list_deliveries(state: &AppState) -> Result<Value, ApiError> {
             })
         })
         .collect();
-    Ok(json!({ "ok": true, "deliveries": items }))
+    Ok(Json(json!({ "ok": true, "deliveries": items })))
 }
 
 /// The installed app, as event envelopes name it.
