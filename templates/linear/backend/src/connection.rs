@@ -4,12 +4,14 @@
 //! pageInfo{hasNextPage, hasPreviousPage, startCursor, endCursor}}` in one statement.
 
 use asym_kit::cursor;
+use asym_kit::tokio_postgres::Row;
 use asym_kit::tokio_postgres::types::ToSql;
 use async_graphql::dynamic::ResolverContext;
 use async_graphql::indexmap::IndexMap;
 use async_graphql::{Name, Value};
 
-use crate::entity::{self, CTX, Entity};
+use crate::args::{Args, context};
+use crate::entity::{self, CTX};
 use crate::error::{self, Result};
 use crate::{Shared, Viewer};
 
@@ -83,39 +85,59 @@ impl Where {
     }
 }
 
-/// The connection of `entity` rows matching `conditions`, paged by the field's arguments.
+/// One page of a connection: the rows' documents (each row's one column, as Postgres
+/// rendered it) in the page's order, and where the page sits.
+pub(crate) struct Page {
+    rows: Vec<Row>,
+    /// Whether rows follow the page.
+    pub(crate) has_next: bool,
+    /// Whether rows precede the page.
+    pub(crate) has_previous: bool,
+}
+
+impl Page {
+    /// The rows' documents, as JSON text.
+    pub(crate) fn documents(&self) -> impl ExactSizeIterator<Item = &str> {
+        self.rows.iter().map(|row| row.get(0))
+    }
+
+    /// The connection object of this page, for async-graphql to resolve (`edges` only
+    /// when the field selects them).
+    ///
+    /// # Errors
+    ///
+    /// An internal error when a document is not JSON.
+    pub(crate) fn value(&self, ctx: &ResolverContext<'_>) -> Result<Value> {
+        let nodes = entity::parse_all(self.documents())?;
+        Ok(page(ctx, nodes, self.has_next, self.has_previous))
+    }
+}
+
+/// The page of `entity` rows matching `conditions` that the connection arguments `args`
+/// ask for.
 ///
 /// # Errors
 ///
 /// Invalid pagination arguments or cursors as invalid input; Postgres errors.
-pub(crate) async fn list(
-    ctx: &ResolverContext<'_>,
+pub(crate) async fn fetch(
+    shared: &Shared,
+    viewer: &Viewer,
+    args: Args<'_>,
     entity: &str,
     mut conditions: Where,
-) -> Result<Value> {
-    let shared = ctx.data::<Shared>()?;
-    let viewer = ctx.data::<Viewer>()?;
+) -> Result<Page> {
     let entity = entity::by_name(entity).ok_or_else(|| error::internal("unknown entity"))?;
-    let arg = |name: &str| ctx.args.get(name).filter(|value| !value.is_null());
-    let first = arg("first").map(|v| v.i64()).transpose()?;
-    let last = arg("last").map(|v| v.i64()).transpose()?;
-    let after = arg("after")
-        .map(|v| v.string().map(str::to_owned))
-        .transpose()?;
-    let before = arg("before")
-        .map(|v| v.string().map(str::to_owned))
-        .transpose()?;
-    if arg("sort").is_some() {
+    let first = args.int("first")?;
+    let last = args.int("last")?;
+    let after = args.string("after")?;
+    let before = args.string("before")?;
+    if args.get("sort").is_some() {
         return Err(error::invalid(
             "Argument `sort` is not supported by the asym Linear clone: use `orderBy`",
         ));
     }
-    let include_archived = arg("includeArchived").map(|v| v.boolean()).transpose()?;
-    let order = match arg("orderBy")
-        .map(|v| v.enum_name().map(str::to_owned))
-        .transpose()?
-    {
-        Some(name) if name == "updatedAt" => "updated_at",
+    let order = match args.enum_name("orderBy")? {
+        Some("updatedAt") => "updated_at",
         _ => "created_at",
     };
     for (name, value) in [("first", first), ("last", last)] {
@@ -127,12 +149,12 @@ pub(crate) async fn list(
             )));
         }
     }
-    if include_archived != Some(true) {
+    if args.boolean("includeArchived")? != Some(true) {
         conditions.push("t.archived_at IS NULL");
     }
     let backward = last.is_some() || (before.is_some() && first.is_none());
     let size = if backward { last } else { first }.unwrap_or(DEFAULT_PAGE);
-    for (raw, op) in [(&after, "<"), (&before, ">")] {
+    for (raw, op) in [(after, "<"), (before, ">")] {
         let Some(raw) = raw else { continue };
         let id = cursor::decode(raw)
             .map_err(|_| error::invalid("Argument Validation Error: invalid cursor"))?;
@@ -150,31 +172,55 @@ pub(crate) async fn list(
         entity.table,
         conditions.sql()
     );
-    let mut nodes = entity::query(shared, viewer, &sql, &conditions.refs()).await?;
-    let more = nodes.len() as i64 > size;
-    nodes.truncate(usize::try_from(size).unwrap_or(0));
+    let mut rows = entity::rows(shared, viewer, &sql, &conditions.refs()).await?;
+    let more = rows.len() as i64 > size;
+    rows.truncate(usize::try_from(size).unwrap_or(0));
     if backward {
-        nodes.reverse();
+        rows.reverse();
     }
     let (has_next, has_previous) = if backward {
         (before.is_some(), more)
     } else {
         (more, after.is_some())
     };
-    Ok(page(ctx, entity, nodes, has_next, has_previous))
+    Ok(Page {
+        rows,
+        has_next,
+        has_previous,
+    })
+}
+
+/// The connection of `entity` rows matching `conditions`, paged by the field's arguments.
+///
+/// # Errors
+///
+/// As [`fetch`].
+pub(crate) async fn list(
+    ctx: &ResolverContext<'_>,
+    entity: &str,
+    conditions: Where,
+) -> Result<Value> {
+    let (shared, viewer) = context(ctx)?;
+    fetch(shared, viewer, Args::of(ctx), entity, conditions)
+        .await?
+        .value(ctx)
+}
+
+/// A node's cursor: [`cursor::encode`] of its id.
+pub(crate) fn cursor_of(id: &str) -> String {
+    cursor::encode(id)
 }
 
 /// The connection object for `nodes`.
 pub(crate) fn page(
     ctx: &ResolverContext<'_>,
-    _entity: Entity,
     nodes: Vec<Value>,
     has_next: bool,
     has_previous: bool,
 ) -> Value {
     let cursor_of = |node: &Value| match node {
         Value::Object(map) => match map.get("id") {
-            Some(Value::String(id)) => Value::String(cursor::encode(id)),
+            Some(Value::String(id)) => Value::String(cursor_of(id)),
             _ => Value::Null,
         },
         _ => Value::Null,

@@ -5,6 +5,7 @@
 use std::collections::HashMap;
 use std::fmt;
 
+use asym_kit::tokio_postgres::Row;
 use asym_kit::tokio_postgres::types::ToSql;
 use async_graphql::indexmap::IndexMap;
 use async_graphql::{Name, Number, Value};
@@ -119,16 +120,39 @@ pub(crate) async fn query(
     sql: &str,
     params: &[&(dyn ToSql + Sync)],
 ) -> Result<Vec<Value>> {
+    let rows = rows(shared, viewer, sql, params).await?;
+    parse_all(rows.iter().map(|row| row.get(0)))
+}
+
+/// Runs `sql` as [`query`] does, answering the rows unparsed.
+///
+/// # Errors
+///
+/// Postgres errors as Linear's internal error.
+pub(crate) async fn rows(
+    shared: &Shared,
+    viewer: &Viewer,
+    sql: &str,
+    params: &[&(dyn ToSql + Sync)],
+) -> Result<Vec<Row>> {
     let client = shared.kit.db().await.map_err(error::internal)?;
     let statement = client.prepare_cached(sql).await.map_err(error::internal)?;
     let mut all: Vec<&(dyn ToSql + Sync)> = vec![&shared.base, &viewer.user_id];
     all.extend_from_slice(params);
-    let rows = client
+    client
         .query(&statement, &all)
         .await
-        .map_err(error::internal)?;
+        .map_err(error::internal)
+}
+
+/// Parses the documents one statement rendered, sharing their keys.
+///
+/// # Errors
+///
+/// An internal error when a text is not JSON (a bug in a document function).
+pub(crate) fn parse_all<'a>(texts: impl Iterator<Item = &'a str>) -> Result<Vec<Value>> {
     let mut keys = Keys::default();
-    rows.iter().map(|row| keys.parse(row.get(0))).collect()
+    texts.map(|text| keys.parse(text)).collect()
 }
 
 /// The keys of the documents one statement rendered. Its rows repeat the same field names,

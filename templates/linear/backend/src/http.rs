@@ -128,8 +128,13 @@ pub(crate) async fn graphql(State(app): State<App>, headers: HeaderMap, body: Bo
         .execute(request.data(viewer).data(ticket.clone()))
         .await;
     let complexity = ticket.complexity();
-    let status = status_of(&mut response);
-    let mut reply = (status, axum::Json(&response)).into_response();
+    let mut reply = match ticket.take_answer() {
+        Some(body) => projected(body),
+        None => {
+            let status = status_of(&mut response);
+            (status, axum::Json(&response)).into_response()
+        }
+    };
     let headers = reply.headers_mut();
     let now = SystemTime::now()
         .duration_since(UNIX_EPOCH)
@@ -160,6 +165,11 @@ pub(crate) async fn graphql(State(app): State<App>, headers: HeaderMap, body: Bo
     }
     ratelimit::charge(&app.shared, &limits, &credential, complexity).await;
     reply
+}
+
+/// The answer to a request its plan answered ([`crate::projection`]): status 200.
+fn projected(body: Vec<u8>) -> Response {
+    ([(CONTENT_TYPE, "application/json")], body).into_response()
 }
 
 /// Linear's status: 400 when the query did not parse or validate (errors without a path,

@@ -10,6 +10,7 @@
 //! |---|---|
 //! | HTTP: auth, body limits, statuses, `X-Complexity`/`X-RateLimit-*`, `GET /graphql/schema` | `http` |
 //! | documents parsed and validated once per distinct request; complexity | `prepared` |
+//! | root lists written straight from their rows' JSON, by the query's selection | `projection` |
 //! | the dynamic schema from the SDL; fields read from their parent's JSON | `schema` |
 //! | which fields have their own resolver | `resolvers` |
 //! | resources: tables and their JSON documents (`migrations/0002_documents.sql`) | `entity` |
@@ -33,6 +34,7 @@ mod hooks;
 mod http;
 mod issues;
 mod prepared;
+mod projection;
 mod queries;
 mod ratelimit;
 mod resolvers;
@@ -101,10 +103,15 @@ pub fn app(kit: Kit) -> Router {
         reason = "the schema is fixed at build time and unit-tested"
     )]
     let schema = schema::build(shared.clone()).expect("schema.graphql builds");
+    #[allow(
+        clippy::expect_used,
+        reason = "the schema is fixed at build time and unit-tested"
+    )]
+    let types = projection::Types::new().expect("schema.graphql parses");
     let app = App {
         shared,
         schema,
-        documents: prepared::Documents::default(),
+        documents: prepared::Documents::new(types),
     };
     Router::new()
         .route("/graphql", post(http::graphql))

@@ -1,16 +1,24 @@
 //! Work done once per distinct request instead of on every one. A client sends the same few
 //! documents over and over (@linear/sdk has one per operation): each is parsed once per query
-//! text ([`Documents`]) and validated once per query, operation and variables
-//! ([`Validations`], an async-graphql extension that also hands each request its complexity
-//! for `X-Complexity`). Both are pure functions of their keys, since the schema is fixed.
+//! text and operation ([`Documents`], which also works out its [`Plan`] when it has one) and
+//! validated once per query, operation and variables ([`Hooks`], an async-graphql extension
+//! that also hands each request its complexity for `X-Complexity`, and answers the requests
+//! with a plan by projection). Both are pure functions of their keys, since the schema is
+//! fixed.
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
-use async_graphql::extensions::{Extension, ExtensionContext, ExtensionFactory, NextValidation};
+use async_graphql::extensions::{
+    Extension, ExtensionContext, ExtensionFactory, NextExecute, NextValidation,
+};
+use async_graphql::indexmap::IndexMap;
 use async_graphql::parser::types::ExecutableDocument;
-use async_graphql::{Request, ServerError, ValidationResult};
+use async_graphql::{Name, Request, Response, ServerError, ValidationResult, Value};
+
+use crate::projection::{Plan, Types};
+use crate::{Shared, Viewer};
 
 /// Most entries one cache keeps (it starts over past that).
 const MAX_ENTRIES: usize = 256;
@@ -41,45 +49,79 @@ impl<V: Clone> Cache<V> {
     }
 }
 
-/// Parsed documents by query text.
-#[derive(Clone, Debug)]
-pub(crate) struct Documents(Arc<Cache<ExecutableDocument>>);
+/// A parsed document and the plan of the operation a request names in it.
+#[derive(Debug)]
+struct Parsed {
+    document: ExecutableDocument,
+    plan: Option<Arc<Plan>>,
+}
 
-impl Default for Documents {
-    fn default() -> Self {
-        Self(Arc::new(Cache::new()))
-    }
+/// Parsed documents and their plans by operation name and query text.
+#[derive(Clone, Debug)]
+pub(crate) struct Documents {
+    parsed: Arc<Cache<Arc<Parsed>>>,
+    types: Arc<Types>,
 }
 
 impl Documents {
+    /// An empty cache for documents against `types`.
+    pub(crate) fn new(types: Types) -> Self {
+        Self {
+            parsed: Arc::new(Cache::new()),
+            types: Arc::new(types),
+        }
+    }
+
     /// Gives `request` its parsed document (a copy of the kept one, or parsed now and kept)
     /// and answers its [`Ticket`], which the caller adds to the request's data. A query that
     /// does not parse is left for async-graphql to report as it always does.
     pub(crate) fn prepare(&self, request: &mut Request) -> Arc<Ticket> {
-        if let Some(document) = self.0.get(&request.query) {
-            request.set_parsed_query(document);
-        } else if let Ok(document) = request.parsed_query() {
-            let document = document.clone();
-            self.0.put(request.query.clone(), document);
-        }
+        let operation = request.operation_name.as_deref().unwrap_or_default();
+        let key = format!("{operation}\n{}", request.query);
+        let parsed = self.parsed.get(&key).or_else(|| {
+            let document = request.parsed_query().ok()?.clone();
+            let plan = Plan::new(&self.types, &document, request.operation_name.as_deref());
+            let parsed = Arc::new(Parsed {
+                document,
+                plan: plan.map(Arc::new),
+            });
+            self.parsed.put(key.clone(), parsed.clone());
+            Some(parsed)
+        });
         let variables = serde_json::to_string(&request.variables).unwrap_or_default();
+        let mut projection = None;
+        if let Some(parsed) = parsed {
+            request.set_parsed_query(parsed.document.clone());
+            projection = parsed.plan.as_ref().map(|plan| Projection {
+                arguments: plan.arguments(&request.variables),
+                plan: plan.clone(),
+            });
+        }
         Arc::new(Ticket {
-            key: format!(
-                "{}\n{variables}\n{}",
-                request.operation_name.as_deref().unwrap_or_default(),
-                request.query
-            ),
+            key: format!("{variables}\n{key}"),
             complexity: AtomicUsize::new(0),
+            projection,
+            answer: Mutex::new(None),
         })
     }
 }
 
-/// One request's validation key and, once validated, its complexity.
+/// A request's plan and its root field's arguments.
+#[derive(Debug)]
+struct Projection {
+    plan: Arc<Plan>,
+    arguments: IndexMap<Name, Value>,
+}
+
+/// One request's validation key, its projection if it has one, and what async-graphql
+/// worked out: its complexity once validated, its response body once projected.
 #[derive(Debug)]
 pub(crate) struct Ticket {
-    /// Operation name, variables and query: what validation depends on.
+    /// Variables, operation name and query: what validation depends on.
     key: String,
     complexity: AtomicUsize,
+    projection: Option<Projection>,
+    answer: Mutex<Option<Vec<u8>>>,
 }
 
 impl Ticket {
@@ -87,30 +129,40 @@ impl Ticket {
     pub(crate) fn complexity(&self) -> u64 {
         u64::try_from(self.complexity.load(Ordering::Relaxed)).unwrap_or(u64::MAX)
     }
+
+    /// The response body when the request's plan answered it; async-graphql's response is
+    /// then empty.
+    pub(crate) fn take_answer(&self) -> Option<Vec<u8>> {
+        self.answer
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .take()
+    }
 }
 
 /// The extension keeping validation results by [`Ticket`] key (only successes: a request
-/// that fails validation is checked again, so its errors are always async-graphql's own).
-pub(crate) struct Validations(Arc<Cache<ValidationResult>>);
+/// that fails validation is checked again, so its errors are always async-graphql's own),
+/// and executing a validated request that has a plan by projection.
+pub(crate) struct Hooks(Arc<Cache<ValidationResult>>);
 
-impl Validations {
+impl Hooks {
     /// An empty cache.
     pub(crate) fn new() -> Self {
         Self(Arc::new(Cache::new()))
     }
 }
 
-impl ExtensionFactory for Validations {
+impl ExtensionFactory for Hooks {
     fn create(&self) -> Arc<dyn Extension> {
-        Arc::new(Validating(self.0.clone()))
+        Arc::new(Hooked(self.0.clone()))
     }
 }
 
-/// [`Validations`] for one request.
-struct Validating(Arc<Cache<ValidationResult>>);
+/// [`Hooks`] for one request.
+struct Hooked(Arc<Cache<ValidationResult>>);
 
 #[async_graphql::async_trait::async_trait]
-impl Extension for Validating {
+impl Extension for Hooked {
     async fn validation(
         &self,
         ctx: &ExtensionContext<'_>,
@@ -134,6 +186,27 @@ impl Extension for Validating {
         }
         Ok(result)
     }
+
+    async fn execute(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        operation_name: Option<&str>,
+        next: NextExecute<'_>,
+    ) -> Response {
+        if let Some(ticket) = ctx.data_opt::<Arc<Ticket>>()
+            && let Some(projection) = &ticket.projection
+            && let (Some(shared), Some(viewer)) =
+                (ctx.data_opt::<Shared>(), ctx.data_opt::<Viewer>())
+            && let Some(data) = projection
+                .plan
+                .answer(shared, viewer, &projection.arguments)
+                .await
+        {
+            *ticket.answer.lock().unwrap_or_else(PoisonError::into_inner) = Some(data);
+            return Response::new(Value::Null);
+        }
+        next.run(ctx, operation_name).await
+    }
 }
 
 #[cfg(test)]
@@ -155,12 +228,12 @@ mod tests {
     #[tokio::test]
     async fn a_repeated_request_is_answered_alike_from_the_kept_work() {
         let schema = crate::schema::build(crate::Shared::offline()).unwrap();
-        let documents = Documents::default();
+        let documents = Documents::new(Types::new().unwrap());
         let query = "{ issuePriorityValues { priority label } }";
         let (first, complexity) = run(&schema, &documents, query).await;
         assert!(first.errors.is_empty(), "{:?}", first.errors);
         assert_eq!(complexity, 3);
-        assert!(documents.0.get(query).is_some());
+        assert!(documents.parsed.get(&format!("\n{query}")).is_some());
         let (again, complexity) = run(&schema, &documents, query).await;
         assert_eq!(again.data, first.data);
         assert_eq!(complexity, 3);
@@ -169,7 +242,7 @@ mod tests {
     #[tokio::test]
     async fn a_request_that_fails_validation_fails_alike_every_time() {
         let schema = crate::schema::build(crate::Shared::offline()).unwrap();
-        let documents = Documents::default();
+        let documents = Documents::new(Types::new().unwrap());
         let query = "{ issuePriorityValues { nonsense } }";
         for _ in 0..2 {
             let (response, complexity) = run(&schema, &documents, query).await;

@@ -5,11 +5,12 @@
 use async_graphql::Value;
 use async_graphql::dynamic::ResolverContext;
 
-use crate::args::{arg_str, context, parent_str};
-use crate::connection::{self, Where, object};
+use crate::args::{Args, arg_str, context, parent_str};
+use crate::connection::{self, Page, Where, object};
 use crate::entity::{self, CTX};
 use crate::error::{self, Result};
 use crate::filter::{self, Kind};
+use crate::{Shared, Viewer};
 
 /// A connection of `entity` filtered by the field's `filter` argument (of `kind`) and by
 /// `scope`, a condition on rows `t` with one bound parameter.
@@ -19,6 +20,27 @@ async fn scoped(
     kind: Option<Kind>,
     scope: Option<(&str, Vec<String>)>,
 ) -> Result<Value> {
+    let (shared, viewer) = context(ctx)?;
+    page(shared, viewer, Args::of(ctx), entity, kind, scope)
+        .await?
+        .value(ctx)
+}
+
+/// The page of `entity` that a connection field with arguments `args` answers: filtered by
+/// its `filter` argument (of `kind`) and by `scope`, a condition on rows `t` with one bound
+/// parameter per value.
+///
+/// # Errors
+///
+/// Invalid filters or paging arguments as invalid input; Postgres errors.
+pub(crate) async fn page(
+    shared: &Shared,
+    viewer: &Viewer,
+    args: Args<'_>,
+    entity: &str,
+    kind: Option<Kind>,
+    scope: Option<(&str, Vec<String>)>,
+) -> Result<Page> {
     let mut conditions = Where::default();
     if let Some((template, values)) = scope {
         for value in values {
@@ -27,22 +49,12 @@ async fn scoped(
         }
     }
     if let Some(kind) = kind {
-        filter::apply(
-            &mut conditions,
-            kind,
-            ctx.args.get("filter").map(|v| v.as_value()),
-        )?;
+        filter::apply(&mut conditions, kind, args.get("filter"))?;
     }
-    if entity == "User"
-        && ctx
-            .args
-            .get("includeDisabled")
-            .and_then(|v| v.boolean().ok())
-            != Some(true)
-    {
+    if entity == "User" && args.boolean("includeDisabled")? != Some(true) {
         conditions.push("t.active");
     }
-    connection::list(ctx, entity, conditions).await
+    connection::fetch(shared, viewer, args, entity, conditions).await
 }
 
 /// `viewer`.
@@ -129,24 +141,34 @@ pub(crate) async fn comment(ctx: &ResolverContext<'_>) -> Result<Value> {
 }
 
 macro_rules! root_list {
-    ($($name:ident => $entity:literal, $kind:expr);* $(;)?) => {$(
-        #[doc = concat!("The root list of `", $entity, "`.")]
-        pub(crate) async fn $name(ctx: &ResolverContext<'_>) -> Result<Value> {
-            scoped(ctx, $entity, $kind, None).await
+    ($($name:ident, $field:literal => $entity:literal, $kind:expr);* $(;)?) => {
+        $(
+            #[doc = concat!("`", $field, "`: the root list of `", $entity, "`.")]
+            pub(crate) async fn $name(ctx: &ResolverContext<'_>) -> Result<Value> {
+                scoped(ctx, $entity, $kind, None).await
+            }
+        )*
+
+        /// The entity and filter kind of the root list `field` (`issues`, `users`, …).
+        pub(crate) fn root_list(field: &str) -> Option<(&'static str, Option<Kind>)> {
+            match field {
+                $($field => Some(($entity, $kind)),)*
+                _ => None,
+            }
         }
-    )*};
+    };
 }
 root_list!(
-    issues => "Issue", Some(Kind::Issue);
-    users => "User", Some(Kind::User);
-    teams => "Team", Some(Kind::Team);
-    workflow_states => "WorkflowState", Some(Kind::State);
-    issue_labels => "IssueLabel", Some(Kind::Label);
-    projects => "Project", Some(Kind::Project);
-    cycles => "Cycle", Some(Kind::Cycle);
-    comments => "Comment", Some(Kind::Comment);
-    attachments => "Attachment", Some(Kind::Attachment);
-    webhooks => "Webhook", None;
+    issues, "issues" => "Issue", Some(Kind::Issue);
+    users, "users" => "User", Some(Kind::User);
+    teams, "teams" => "Team", Some(Kind::Team);
+    workflow_states, "workflowStates" => "WorkflowState", Some(Kind::State);
+    issue_labels, "issueLabels" => "IssueLabel", Some(Kind::Label);
+    projects, "projects" => "Project", Some(Kind::Project);
+    cycles, "cycles" => "Cycle", Some(Kind::Cycle);
+    comments, "comments" => "Comment", Some(Kind::Comment);
+    attachments, "attachments" => "Attachment", Some(Kind::Attachment);
+    webhooks, "webhooks" => "Webhook", None;
 );
 
 macro_rules! child_list {

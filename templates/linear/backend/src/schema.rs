@@ -49,7 +49,7 @@ pub(crate) fn build(data: crate::Shared) -> Result<Schema, SchemaError> {
         .data(data)
         .limit_depth(MAX_DEPTH)
         .limit_complexity(MAX_COMPLEXITY)
-        .extension(crate::prepared::Validations::new());
+        .extension(crate::prepared::Hooks::new());
     for definition in document.definitions {
         let TypeSystemDefinition::Type(definition) = definition else {
             continue;

@@ -230,6 +230,70 @@ async fn relay_paging(linear: asym::Linear) {
     }
 }
 
+/// @linear/sdk's selection of an issue (its `Issue` fragment, less what the clone answers
+/// alike for every issue), and of a user.
+const SDK_ISSUE: &str = "fragment I on Issue { __typename trashed reactionData labelIds url
+    identifier priorityLabel previousIdentifiers customerTicketCount branchName dueDate estimate
+    description title number updatedAt boardOrder sortOrder prioritySortOrder subIssueSortOrder
+    priority archivedAt createdAt addedToCycleAt addedToProjectAt addedToTeamAt canceledAt
+    completedAt startedAt slaType id inheritsSharedAccess integrationSourceType
+    reactions { id emoji user { id } }
+    sharedAccess { __typename isShared sharedWithCount sharedWithUsers { id name } }
+    syncedWith { id metadata { __typename } } botActor { id name }
+    cycle { id } parent { id } project { id } team { id } assignee { id } creator { id }
+    state { id __typename } delegate { id } snoozedBy { id } favorite { id } }";
+
+/// The same page answered by projection and by async-graphql's resolvers: `@include(if:
+/// true)` on the root field changes nothing in the answer but keeps the query from having a
+/// plan.
+#[asym::clone("linear", seed = "basic")]
+async fn projected_pages_answer_as_resolvers_do(linear: asym::Linear) {
+    let api = client(&linear);
+    let issues = format!(
+        "query($first: Int, $after: String, $last: Int, $before: String,
+               $filter: IssueFilter, $includeArchived: Boolean, $orderBy: PaginationOrderBy) {{
+           page: issues(first: $first, after: $after, last: $last, before: $before,
+                        filter: $filter, includeArchived: $includeArchived, orderBy: $orderBy) ROOT {{
+             __typename nodes {{ ...I }} edges {{ __typename cursor node {{ id ...I }} }}
+             pageInfo {{ __typename hasNextPage hasPreviousPage startCursor endCursor }} }} }}
+         {SDK_ISSUE}"
+    );
+    let archived = "mutation { issueArchive(id: \"ENG-5\") { success } }";
+    assert_eq!(
+        query(&api, archived, json!({})).await["issueArchive"]["success"],
+        true
+    );
+    let first = query(&api, &issues.replace("ROOT", ""), json!({"first": 2})).await;
+    let cursor = first["page"]["pageInfo"]["endCursor"].clone();
+    assert!(cursor.is_string());
+    let users = "{ page: users ROOT { nodes { __typename id name email isMe admin url
+                   avatarBackgroundColor createdIssueCount } } }";
+    for (document, variables) in [
+        (issues.as_str(), json!({})),
+        (issues.as_str(), json!({"first": 2, "after": cursor})),
+        (issues.as_str(), json!({"last": 2, "before": cursor})),
+        (
+            issues.as_str(),
+            json!({"includeArchived": true, "orderBy": "updatedAt"}),
+        ),
+        (
+            issues.as_str(),
+            json!({"filter": {"assignee": {"isMe": {"eq": true}}}}),
+        ),
+        (users, json!({})),
+    ] {
+        let projected = query(&api, &document.replace("ROOT", ""), variables.clone()).await;
+        let resolved = query(
+            &api,
+            &document.replace("ROOT", "@include(if: true)"),
+            variables.clone(),
+        )
+        .await;
+        assert!(!projected["page"]["nodes"].as_array().unwrap().is_empty());
+        assert_eq!(projected, resolved, "{variables}");
+    }
+}
+
 #[asym::clone("linear", seed = "basic")]
 async fn other_lists_and_search(linear: asym::Linear) {
     let api = client(&linear);

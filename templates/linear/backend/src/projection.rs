@@ -1,0 +1,970 @@
+//! Root lists answered straight from the documents Postgres rendered. async-graphql resolves
+//! a page of 50 issues with @linear/sdk's selection (about 90 fields each) through some 4,500
+//! resolver calls, each with its own boxed future and copied value. Every one of those fields
+//! is a plain read of the issue's JSON, so a query made only of such reads under one root
+//! list (`issues`, `users`, `teams`, …) is worked out once per document as a [`Plan`]; each
+//! request then runs the list's one statement and writes the selected fields of each row's
+//! JSON text, in the selection's order, into the response.
+//!
+//! The plan covers what a read from the parent's JSON answers: scalars and enums (copied as
+//! Postgres rendered them), embedded objects and lists, related objects of which only `id`
+//! and `__typename` are selected, `__typename`, and the connection's `nodes`, `edges` and
+//! `pageInfo`. A document with anything else (a field with its own resolver, a related
+//! object selected beyond its id, a directive) gets no plan; a request whose data a plan
+//! cannot write as async-graphql would (a null in a non-null field, a union's value, an
+//! error from the list) is left to async-graphql, which answers it as it always does.
+
+use std::collections::{HashMap, HashSet};
+
+use async_graphql::indexmap::IndexMap;
+use async_graphql::parser::types::{
+    BaseType, DocumentOperations, ExecutableDocument, Field, OperationDefinition, OperationType,
+    Selection, SelectionSet, Type, TypeKind, TypeSystemDefinition,
+};
+use async_graphql::parser::{Positioned, parse_schema};
+use async_graphql::{Name, Value, Variables};
+use serde::de::{Deserializer, MapAccess, Visitor};
+use serde_json::value::RawValue;
+
+use crate::args::Args;
+use crate::connection::cursor_of;
+use crate::filter::Kind;
+use crate::{Shared, Viewer, entity, queries, resolvers, schema};
+
+/// What a plan needs to know of the schema: each named type's kind and each object type's
+/// fields, from the SDL (and GraphQL's built-in scalars).
+#[derive(Debug)]
+pub(crate) struct Types(HashMap<String, Named>);
+
+/// A named type, as far as writing its values goes.
+#[derive(Debug)]
+enum Named {
+    /// An object type: its fields and the interfaces it implements.
+    Object {
+        fields: HashMap<String, FieldType>,
+        implements: HashSet<String>,
+    },
+    /// A union or interface: which object a value is shows only at run time.
+    Abstract,
+    /// A scalar or enum: its value is written as it is.
+    Leaf,
+    /// An input object (never an output).
+    Input,
+}
+
+/// A field of an object type.
+#[derive(Debug)]
+struct FieldType {
+    ty: Type,
+    /// It has its own resolver ([`resolvers::custom`]) rather than reading its parent's JSON.
+    custom: bool,
+    /// Its arguments' default values.
+    defaults: Vec<(Name, Value)>,
+}
+
+impl Types {
+    /// The types of [`schema::SDL`].
+    ///
+    /// # Errors
+    ///
+    /// The parser's message when the SDL does not parse (a build defect the tests catch).
+    pub(crate) fn new() -> Result<Self, String> {
+        let document = parse_schema(schema::SDL).map_err(|err| err.to_string())?;
+        let mut types: HashMap<String, Named> = ["Int", "Float", "String", "Boolean", "ID"]
+            .into_iter()
+            .map(|scalar| (scalar.to_owned(), Named::Leaf))
+            .collect();
+        for definition in document.definitions {
+            let TypeSystemDefinition::Type(definition) = definition else {
+                continue;
+            };
+            let definition = definition.node;
+            let name = definition.name.node.to_string();
+            let named = match definition.kind {
+                TypeKind::Object(object) => Named::Object {
+                    fields: object
+                        .fields
+                        .into_iter()
+                        .map(|field| {
+                            let field = field.node;
+                            let defaults = field
+                                .arguments
+                                .into_iter()
+                                .filter_map(|argument| {
+                                    let argument = argument.node;
+                                    Some((argument.name.node, argument.default_value?.node))
+                                })
+                                .collect();
+                            let key = field.name.node.to_string();
+                            let custom = resolvers::custom(&name, &key).is_some();
+                            let ty = field.ty.node;
+                            (
+                                key,
+                                FieldType {
+                                    ty,
+                                    custom,
+                                    defaults,
+                                },
+                            )
+                        })
+                        .collect(),
+                    implements: object
+                        .implements
+                        .into_iter()
+                        .map(|interface| interface.node.to_string())
+                        .collect(),
+                },
+                TypeKind::Interface(_) | TypeKind::Union(_) => Named::Abstract,
+                TypeKind::Scalar | TypeKind::Enum(_) => Named::Leaf,
+                TypeKind::InputObject(_) => Named::Input,
+            };
+            types.insert(name, named);
+        }
+        Ok(Self(types))
+    }
+
+    fn field(&self, object: &str, field: &str) -> Option<&FieldType> {
+        match self.0.get(object)? {
+            Named::Object { fields, .. } => fields.get(field),
+            _ => None,
+        }
+    }
+
+    /// Whether a fragment on `condition` applies to object type `object`.
+    fn applies(&self, condition: &str, object: &str) -> bool {
+        condition == object
+            || matches!(self.0.get(object), Some(Named::Object { implements, .. })
+                if implements.contains(condition))
+    }
+}
+
+/// How to write one query's data: the root list it reads and what to write of its page.
+#[derive(Debug)]
+pub(crate) struct Plan {
+    /// The root field's response key, as a JSON key (`"issues":`).
+    key: String,
+    /// The entity listed and its filter input.
+    entity: &'static str,
+    kind: Option<Kind>,
+    /// The root field as written in the document, for its arguments (variables unresolved).
+    field: Field,
+    /// The root field's argument defaults, from the SDL.
+    defaults: Vec<(Name, Value)>,
+    /// The operation's variables, with the value each takes when the request has none.
+    variables: Vec<(Name, Option<Value>)>,
+    /// The selected fields of the connection.
+    connection: Vec<(String, Part)>,
+    /// How many object fields the plan reads ([`Entry::Field`]'s `slot`s).
+    slots: usize,
+}
+
+/// A selected field of a connection object.
+#[derive(Debug)]
+enum Part {
+    /// `__typename`, as a JSON string.
+    Typename(String),
+    /// `nodes`: each row's document.
+    Nodes(Vec<Entry>),
+    /// `edges`: per row, its selected fields.
+    Edges(Vec<(String, EdgePart)>),
+    /// `pageInfo`: its selected fields.
+    PageInfo(Vec<(String, PagePart)>),
+}
+
+/// A selected field of an edge.
+#[derive(Debug)]
+enum EdgePart {
+    Typename(String),
+    Node(Vec<Entry>),
+    Cursor,
+}
+
+/// A selected field of `pageInfo`.
+#[derive(Debug)]
+enum PagePart {
+    Typename(String),
+    HasNextPage,
+    HasPreviousPage,
+    StartCursor,
+    EndCursor,
+}
+
+/// A selected field of an object read from its JSON, under its JSON key (`"title":`).
+#[derive(Debug)]
+struct Entry {
+    key: String,
+    read: Read,
+}
+
+#[derive(Debug)]
+enum Read {
+    /// `__typename`, as a JSON string.
+    Typename(String),
+    /// The JSON member `name`, written as `shape` says. `slot` numbers the reads of a plan,
+    /// so a request can remember where in a row each member was found.
+    Field {
+        name: String,
+        shape: Shape,
+        slot: usize,
+    },
+}
+
+/// A field's type, as far as writing its value goes.
+#[derive(Debug)]
+enum Shape {
+    NonNull(Box<Shape>),
+    List(Box<Shape>),
+    Leaf,
+    Object(Vec<Entry>),
+    Abstract,
+}
+
+/// A field a selection set selects (its first occurrence), with every selection set its
+/// response key gathers.
+struct Collected<'d> {
+    key: &'d str,
+    name: &'d str,
+    field: &'d Field,
+    sets: Vec<&'d SelectionSet>,
+}
+
+/// Builds a [`Plan`]: the document and the schema, and how many reads so far.
+struct Planner<'d> {
+    types: &'d Types,
+    document: &'d ExecutableDocument,
+    slots: usize,
+}
+
+impl Plan {
+    /// The plan of `document`'s operation `operation` (picked as async-graphql picks it), or
+    /// `None` when the query is not a projection of one root list.
+    pub(crate) fn new(
+        types: &Types,
+        document: &ExecutableDocument,
+        operation: Option<&str>,
+    ) -> Option<Self> {
+        let operation = &operation_of(document, operation)?.node;
+        if operation.ty != OperationType::Query || !operation.directives.is_empty() {
+            return None;
+        }
+        let mut planner = Planner {
+            types,
+            document,
+            slots: 0,
+        };
+        let [root] = &planner.collect("Query", &[&operation.selection_set.node])?[..] else {
+            return None;
+        };
+        let (entity, kind) = queries::root_list(root.name)?;
+        let field = types.field("Query", root.name)?;
+        let connection = planner.connection(base_name(&field.ty), &root.sets)?;
+        Some(Self {
+            key: json_key(root.key),
+            entity,
+            kind,
+            field: root.field.clone(),
+            defaults: field.defaults.clone(),
+            variables: operation
+                .variable_definitions
+                .iter()
+                .map(|variable| {
+                    let variable = &variable.node;
+                    (
+                        variable.name.node.clone(),
+                        variable.default_value().cloned(),
+                    )
+                })
+                .collect(),
+            connection,
+            slots: planner.slots,
+        })
+    }
+
+    /// The root field's arguments under `variables`, as async-graphql would hand them to
+    /// its resolver: variables resolved (a missing one takes its default), then the SDL's
+    /// defaults for arguments not given.
+    pub(crate) fn arguments(&self, variables: &Variables) -> IndexMap<Name, Value> {
+        let variable = |name: Name| {
+            let value = variables.get(&name).cloned().or_else(|| {
+                self.variables
+                    .iter()
+                    .find(|(declared, _)| *declared == name)
+                    .and_then(|(_, default)| default.clone())
+            });
+            Ok::<_, std::convert::Infallible>(value.unwrap_or(Value::Null))
+        };
+        let mut arguments: IndexMap<Name, Value> = self
+            .field
+            .arguments
+            .iter()
+            .map(|(name, value)| {
+                let value = value.node.clone().into_const_with(variable);
+                (name.node.clone(), value.unwrap_or_default())
+            })
+            .collect();
+        for (name, default) in &self.defaults {
+            if !arguments.contains_key(name) {
+                arguments.insert(name.clone(), default.clone());
+            }
+        }
+        arguments
+    }
+
+    /// The response body (`{"data": …}`) for the root field's `arguments`
+    /// ([`Self::arguments`]), or `None` when async-graphql should answer instead: the list failed (its error is
+    /// async-graphql's to report) or a row holds what the plan does not write.
+    pub(crate) async fn answer(
+        &self,
+        shared: &Shared,
+        viewer: &Viewer,
+        arguments: &IndexMap<Name, Value>,
+    ) -> Option<Vec<u8>> {
+        let page = queries::page(
+            shared,
+            viewer,
+            Args(arguments),
+            self.entity,
+            self.kind,
+            None,
+        )
+        .await
+        .ok()?;
+        let documents: Vec<&str> = page.documents().collect();
+        self.write(&documents, page.has_next, page.has_previous)
+    }
+
+    /// The response body for a page of `documents` (rows' JSON, in order) that rows follow
+    /// (`has_next`) or precede (`has_previous`); `None` when async-graphql should answer.
+    fn write(&self, documents: &[&str], has_next: bool, has_previous: bool) -> Option<Vec<u8>> {
+        let rows = documents
+            .iter()
+            .map(|text| Members::parse(text))
+            .collect::<Option<Vec<_>>>()?;
+        let mut writer = Writer {
+            out: Vec::with_capacity(256 + documents.iter().map(|text| text.len()).sum::<usize>()),
+            hints: vec![0; self.slots],
+        };
+        writer.put("{\"data\":{");
+        writer.put(&self.key);
+        writer.connection(&self.connection, &rows, has_next, has_previous)?;
+        writer.put("}}");
+        Some(writer.out)
+    }
+}
+
+/// The operation async-graphql executes for `name` (`Unknown operation` and the like are its
+/// errors to report: no operation then).
+fn operation_of<'d>(
+    document: &'d ExecutableDocument,
+    name: Option<&str>,
+) -> Option<&'d Positioned<OperationDefinition>> {
+    match (&document.operations, name) {
+        (DocumentOperations::Single(_), Some(_)) => None,
+        (DocumentOperations::Single(operation), None) => Some(operation),
+        (DocumentOperations::Multiple(operations), Some(name)) => operations.get(name),
+        (DocumentOperations::Multiple(operations), None) if operations.len() == 1 => {
+            operations.values().next()
+        }
+        (DocumentOperations::Multiple(_), None) => None,
+    }
+}
+
+impl<'d> Planner<'d> {
+    /// The fields `sets` select on object type `object`, merged by response key in the
+    /// order first seen (GraphQL's CollectFields); `None` on a directive or an unknown or
+    /// cyclic fragment.
+    fn collect(&self, object: &str, sets: &[&'d SelectionSet]) -> Option<Vec<Collected<'d>>> {
+        let mut fields: Vec<Collected<'d>> = Vec::new();
+        let mut fragments = Vec::new();
+        for set in sets {
+            self.gather(object, set, &mut fields, &mut fragments)?;
+        }
+        Some(fields)
+    }
+
+    fn gather(
+        &self,
+        object: &str,
+        set: &'d SelectionSet,
+        fields: &mut Vec<Collected<'d>>,
+        fragments: &mut Vec<&'d str>,
+    ) -> Option<()> {
+        for item in &set.items {
+            let (condition, inner) = match &item.node {
+                Selection::Field(field) => {
+                    let field = &field.node;
+                    if !field.directives.is_empty() {
+                        return None;
+                    }
+                    let key = field.response_key().node.as_str();
+                    match fields.iter_mut().find(|seen| seen.key == key) {
+                        Some(seen) => seen.sets.push(&field.selection_set.node),
+                        None => fields.push(Collected {
+                            key,
+                            name: field.name.node.as_str(),
+                            field,
+                            sets: vec![&field.selection_set.node],
+                        }),
+                    }
+                    continue;
+                }
+                Selection::FragmentSpread(spread) => {
+                    let name = spread.node.fragment_name.node.as_str();
+                    let fragment = &self.document.fragments.get(name)?.node;
+                    if !spread.node.directives.is_empty()
+                        || !fragment.directives.is_empty()
+                        || fragments.contains(&name)
+                    {
+                        return None;
+                    }
+                    fragments.push(name);
+                    let condition = fragment.type_condition.node.on.node.as_str();
+                    if self.types.applies(condition, object) {
+                        self.gather(object, &fragment.selection_set.node, fields, fragments)?;
+                    }
+                    fragments.pop();
+                    continue;
+                }
+                Selection::InlineFragment(fragment) => {
+                    if !fragment.node.directives.is_empty() {
+                        return None;
+                    }
+                    let condition = fragment.node.type_condition.as_ref();
+                    (
+                        condition.map(|c| c.node.on.node.as_str()),
+                        &fragment.node.selection_set.node,
+                    )
+                }
+            };
+            if condition.is_none_or(|condition| self.types.applies(condition, object)) {
+                self.gather(object, inner, fields, fragments)?;
+            }
+        }
+        Some(())
+    }
+
+    /// The selected fields of connection type `connection`.
+    fn connection(
+        &mut self,
+        connection: &str,
+        sets: &[&'d SelectionSet],
+    ) -> Option<Vec<(String, Part)>> {
+        let mut parts = Vec::new();
+        for field in self.collect(connection, sets)? {
+            let part = match field.name {
+                "__typename" => Part::Typename(json_string(connection)),
+                "nodes" => {
+                    let node = base_name(&self.types.field(connection, "nodes")?.ty);
+                    Part::Nodes(self.object(node, &field.sets)?)
+                }
+                "edges" => {
+                    let edge = base_name(&self.types.field(connection, "edges")?.ty);
+                    let mut parts = Vec::new();
+                    for part in self.collect(edge, &field.sets)? {
+                        let read = match part.name {
+                            "__typename" => EdgePart::Typename(json_string(edge)),
+                            "cursor" => EdgePart::Cursor,
+                            "node" => {
+                                let node = base_name(&self.types.field(edge, "node")?.ty);
+                                EdgePart::Node(self.object(node, &part.sets)?)
+                            }
+                            _ => return None,
+                        };
+                        parts.push((json_key(part.key), read));
+                    }
+                    Part::Edges(parts)
+                }
+                "pageInfo" => {
+                    let info = base_name(&self.types.field(connection, "pageInfo")?.ty);
+                    let mut parts = Vec::new();
+                    for part in self.collect(info, &field.sets)? {
+                        let read = match part.name {
+                            "__typename" => PagePart::Typename(json_string(info)),
+                            "hasNextPage" => PagePart::HasNextPage,
+                            "hasPreviousPage" => PagePart::HasPreviousPage,
+                            "startCursor" => PagePart::StartCursor,
+                            "endCursor" => PagePart::EndCursor,
+                            _ => return None,
+                        };
+                        parts.push((json_key(part.key), read));
+                    }
+                    Part::PageInfo(parts)
+                }
+                _ => return None,
+            };
+            parts.push((json_key(field.key), part));
+        }
+        Some(parts)
+    }
+
+    /// The reads of object type `object` for what `sets` select.
+    fn object(&mut self, object: &str, sets: &[&'d SelectionSet]) -> Option<Vec<Entry>> {
+        let mut entries = Vec::new();
+        for field in self.collect(object, sets)? {
+            let read = if field.name == "__typename" {
+                Read::Typename(json_string(object))
+            } else {
+                let definition = self.types.field(object, field.name)?;
+                if definition.custom {
+                    return None;
+                }
+                let shape = self.shape(&definition.ty, &field.sets, true)?;
+                self.slots += 1;
+                Read::Field {
+                    name: field.name.to_owned(),
+                    shape,
+                    slot: self.slots - 1,
+                }
+            };
+            entries.push(Entry {
+                key: json_key(field.key),
+                read,
+            });
+        }
+        Some(entries)
+    }
+
+    /// How to write a value of type `ty` selected by `sets`. `own`: `ty` is the field's own
+    /// type rather than a list's item type; such an object, when it is a stored entity, is
+    /// only a reference (`{"id"}`) in its parent's JSON, which the schema loads when more
+    /// than its id is selected, so the plan refuses that.
+    fn shape(&mut self, ty: &Type, sets: &[&'d SelectionSet], own: bool) -> Option<Shape> {
+        let shape = match &ty.base {
+            BaseType::List(item) => Shape::List(Box::new(self.shape(item, sets, false)?)),
+            BaseType::Named(name) => match self.types.0.get(name.as_str())? {
+                Named::Leaf => Shape::Leaf,
+                Named::Abstract => Shape::Abstract,
+                Named::Input => return None,
+                Named::Object { .. } => {
+                    let entries = self.object(name, sets)?;
+                    let beyond_id = entries.iter().any(
+                        |entry| matches!(&entry.read, Read::Field { name, .. } if name != "id"),
+                    );
+                    if own && beyond_id && entity::is_entity(name) {
+                        return None;
+                    }
+                    Shape::Object(entries)
+                }
+            },
+        };
+        Some(if ty.nullable {
+            shape
+        } else {
+            Shape::NonNull(Box::new(shape))
+        })
+    }
+}
+
+/// The named type under any list and non-null wrappers.
+fn base_name(ty: &Type) -> &str {
+    match &ty.base {
+        BaseType::Named(name) => name.as_str(),
+        BaseType::List(item) => base_name(item),
+    }
+}
+
+/// `name` as a JSON object key with its colon: `"name":`.
+fn json_key(name: &str) -> String {
+    format!("{}:", json_string(name))
+}
+
+/// `text` as a JSON string.
+fn json_string(text: &str) -> String {
+    serde_json::to_string(text).unwrap_or_default()
+}
+
+/// The members of one JSON object, in its order, borrowed from its text.
+struct Members<'a>(Vec<(&'a str, &'a RawValue)>);
+
+impl<'a> Members<'a> {
+    fn parse(text: &'a str) -> Option<Self> {
+        let mut deserializer = serde_json::Deserializer::from_str(text);
+        let members = deserializer.deserialize_map(MembersVisitor).ok()?;
+        deserializer.end().ok()?;
+        Some(members)
+    }
+
+    fn id(&self) -> Option<String> {
+        let (_, id) = self.0.iter().find(|(key, _)| *key == "id")?;
+        serde_json::from_str(id.get()).ok()
+    }
+}
+
+struct MembersVisitor;
+
+impl<'de> Visitor<'de> for MembersVisitor {
+    type Value = Members<'de>;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a JSON object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Members<'de>, A::Error> {
+        let mut members = Vec::with_capacity(map.size_hint().unwrap_or(16));
+        while let Some(key) = map.next_key::<&'de str>()? {
+            members.push((key, map.next_value::<&'de RawValue>()?));
+        }
+        Ok(Members(members))
+    }
+}
+
+/// Writes one response. `hints` holds, per read of the plan, where in its object the member
+/// was last found: the rows of a statement share their members' order, so after the first
+/// row each read finds its member at the first look.
+struct Writer {
+    out: Vec<u8>,
+    hints: Vec<usize>,
+}
+
+impl Writer {
+    fn put(&mut self, text: &str) {
+        self.out.extend_from_slice(text.as_bytes());
+    }
+
+    fn string(&mut self, text: &str) {
+        // Writing a `&str` into a `Vec` cannot fail.
+        let _ = serde_json::to_writer(&mut self.out, text);
+    }
+
+    fn connection(
+        &mut self,
+        parts: &[(String, Part)],
+        rows: &[Members<'_>],
+        has_next: bool,
+        has_previous: bool,
+    ) -> Option<()> {
+        self.out.push(b'{');
+        for (i, (key, part)) in parts.iter().enumerate() {
+            if i > 0 {
+                self.out.push(b',');
+            }
+            self.put(key);
+            match part {
+                Part::Typename(name) => self.put(name),
+                Part::Nodes(entries) => {
+                    self.out.push(b'[');
+                    for (i, row) in rows.iter().enumerate() {
+                        if i > 0 {
+                            self.out.push(b',');
+                        }
+                        self.object(entries, row)?;
+                    }
+                    self.out.push(b']');
+                }
+                Part::Edges(edge) => {
+                    self.out.push(b'[');
+                    for (i, row) in rows.iter().enumerate() {
+                        if i > 0 {
+                            self.out.push(b',');
+                        }
+                        self.edge(edge, row)?;
+                    }
+                    self.out.push(b']');
+                }
+                Part::PageInfo(info) => self.page_info(info, rows, has_next, has_previous),
+            }
+        }
+        self.out.push(b'}');
+        Some(())
+    }
+
+    fn edge(&mut self, parts: &[(String, EdgePart)], row: &Members<'_>) -> Option<()> {
+        self.out.push(b'{');
+        for (i, (key, part)) in parts.iter().enumerate() {
+            if i > 0 {
+                self.out.push(b',');
+            }
+            self.put(key);
+            match part {
+                EdgePart::Typename(name) => self.put(name),
+                EdgePart::Node(entries) => self.object(entries, row)?,
+                EdgePart::Cursor => self.string(&cursor_of(&row.id()?)),
+            }
+        }
+        self.out.push(b'}');
+        Some(())
+    }
+
+    fn page_info(
+        &mut self,
+        parts: &[(String, PagePart)],
+        rows: &[Members<'_>],
+        has_next: bool,
+        has_previous: bool,
+    ) {
+        self.out.push(b'{');
+        for (i, (key, part)) in parts.iter().enumerate() {
+            if i > 0 {
+                self.out.push(b',');
+            }
+            self.put(key);
+            let (flag, row) = match part {
+                PagePart::Typename(name) => {
+                    self.put(name);
+                    continue;
+                }
+                PagePart::HasNextPage => (has_next, None),
+                PagePart::HasPreviousPage => (has_previous, None),
+                PagePart::StartCursor => (false, Some(rows.first())),
+                PagePart::EndCursor => (false, Some(rows.last())),
+            };
+            match row {
+                None => self.put(if flag { "true" } else { "false" }),
+                Some(row) => match row.and_then(Members::id) {
+                    Some(id) => self.string(&cursor_of(&id)),
+                    None => self.put("null"),
+                },
+            }
+        }
+        self.out.push(b'}');
+    }
+
+    fn object(&mut self, entries: &[Entry], members: &Members<'_>) -> Option<()> {
+        self.out.push(b'{');
+        for (i, entry) in entries.iter().enumerate() {
+            if i > 0 {
+                self.out.push(b',');
+            }
+            self.put(&entry.key);
+            match &entry.read {
+                Read::Typename(name) => self.put(name),
+                Read::Field { name, shape, slot } => {
+                    let value = self.find(members, name, *slot);
+                    self.value(shape, value)?;
+                }
+            }
+        }
+        self.out.push(b'}');
+        Some(())
+    }
+
+    /// Member `name` of `members`, looked for first where read `slot` last found it.
+    fn find<'a>(&mut self, members: &Members<'a>, name: &str, slot: usize) -> Option<&'a RawValue> {
+        if let Some((key, value)) = members.0.get(self.hints[slot])
+            && *key == name
+        {
+            return Some(value);
+        }
+        let at = members.0.iter().position(|(key, _)| *key == name)?;
+        self.hints[slot] = at;
+        Some(members.0[at].1)
+    }
+
+    /// Writes `value` (absent reads as null) as `shape` says; `None` when async-graphql
+    /// would not answer it as written: a null in a non-null field, an abstract type's value,
+    /// or a value of another kind than the type's.
+    fn value(&mut self, shape: &Shape, value: Option<&RawValue>) -> Option<()> {
+        let value = value.filter(|value| value.get() != "null");
+        match (shape, value) {
+            (Shape::NonNull(_), None) | (Shape::Abstract, Some(_)) => None,
+            (Shape::NonNull(inner), Some(_)) => self.value(inner, value),
+            (_, None) => {
+                self.put("null");
+                Some(())
+            }
+            (Shape::Leaf, Some(value)) => {
+                self.put(value.get());
+                Some(())
+            }
+            (Shape::List(item), Some(value)) => {
+                let items: Vec<&RawValue> = serde_json::from_str(value.get()).ok()?;
+                self.out.push(b'[');
+                for (i, value) in items.into_iter().enumerate() {
+                    if i > 0 {
+                        self.out.push(b',');
+                    }
+                    self.value(item, Some(value))?;
+                }
+                self.out.push(b']');
+                Some(())
+            }
+            (Shape::Object(entries), Some(value)) => {
+                self.object(entries, &Members::parse(value.get())?)
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use async_graphql::parser::parse_query;
+    use serde_json::json;
+
+    use super::*;
+
+    fn plan(query: &str) -> Option<Plan> {
+        let document = parse_query(query).unwrap();
+        Plan::new(&Types::new().unwrap(), &document, None)
+    }
+
+    #[test]
+    fn only_reads_of_the_parents_json_under_one_root_list_are_planned() {
+        for (query, planned) in [
+            ("{ issues { nodes { id title } } }", true),
+            (
+                "{ users { nodes { id name } pageInfo { hasNextPage } } }",
+                true,
+            ),
+            ("{ issues { nodes { team { id __typename } } } }", true),
+            (
+                "{ issues { nodes { sharedAccess { sharedWithUsers { name } } } } }",
+                true,
+            ),
+            (
+                "query Q { issues { ...C } } fragment C on IssueConnection { nodes { id } }",
+                true,
+            ),
+            ("{ issues { nodes { labels { nodes { id } } } } }", false),
+            ("{ issues { nodes { team { name } } } }", false),
+            ("{ issues { nodes { id @include(if: true) } } }", false),
+            ("{ issues { nodes { id } } teams { nodes { id } } }", false),
+            ("{ issue(id: \"ENG-1\") { id } }", false),
+            ("{ searchIssues(term: \"a\") { nodes { id } } }", false),
+            ("mutation { issueArchive(id: \"x\") { success } }", false),
+            (
+                "{ issues { ...A } } fragment A on IssueConnection { ...A }",
+                false,
+            ),
+            ("{ issues { ...Missing } }", false),
+        ] {
+            assert_eq!(plan(query).is_some(), planned, "{query}");
+        }
+    }
+
+    #[test]
+    fn an_operation_is_picked_as_async_graphql_picks_it() {
+        let types = Types::new().unwrap();
+        let single = parse_query("{ issues { nodes { id } } }").unwrap();
+        assert!(Plan::new(&types, &single, None).is_some());
+        assert!(Plan::new(&types, &single, Some("Q")).is_none());
+        let named =
+            parse_query("query A { issues { nodes { id } } } query B { issue(id: \"x\") { id } }")
+                .unwrap();
+        assert!(Plan::new(&types, &named, Some("A")).is_some());
+        assert!(Plan::new(&types, &named, Some("B")).is_none());
+        assert!(Plan::new(&types, &named, None).is_none());
+    }
+
+    #[test]
+    fn arguments_resolve_variables_and_their_defaults() {
+        let plan = plan(
+            "query($first: Int, $after: String = \"abc\", $filter: IssueFilter) {
+                issues(first: $first, after: $after, filter: $filter, orderBy: updatedAt) {
+                    nodes { id } } }",
+        )
+        .unwrap();
+        let variables = Variables::from_json(json!({ "first": 5 }));
+        let arguments = Value::Object(plan.arguments(&variables));
+        assert_eq!(
+            arguments.into_json().unwrap(),
+            json!({ "first": 5, "after": "abc", "filter": null, "orderBy": "updatedAt" })
+        );
+    }
+
+    fn write(query: &str, documents: &[serde_json::Value]) -> Option<serde_json::Value> {
+        let texts: Vec<String> = documents.iter().map(ToString::to_string).collect();
+        let texts: Vec<&str> = texts.iter().map(String::as_str).collect();
+        let body = plan(query).unwrap().write(&texts, true, false)?;
+        Some(serde_json::from_slice(&body).unwrap())
+    }
+
+    #[test]
+    fn a_page_is_written_in_the_selections_order_with_its_types_and_cursors() {
+        let documents = [
+            json!({"id": "i1", "title": "One", "estimate": null, "labelIds": ["l1"],
+                   "team": {"id": "t1"}, "sharedAccess": {"isShared": false, "sharedWithCount": 0}}),
+            json!({"title": "Two", "id": "i2", "labelIds": [], "estimate": 2,
+                   "team": {"id": "t1"}, "sharedAccess": {"isShared": true}}),
+        ];
+        let got = write(
+            "{ list: issues { __typename
+                nodes { __typename title id estimate dueDate labelIds team { id }
+                        shared: sharedAccess { isShared } ... on Issue { id team { __typename } } }
+                edges { cursor node { id } }
+                pageInfo { hasNextPage hasPreviousPage startCursor endCursor } } }",
+            &documents,
+        )
+        .unwrap();
+        let expected = json!({"data": {"list": {
+            "__typename": "IssueConnection",
+            "nodes": [
+                {"__typename": "Issue", "title": "One", "id": "i1", "estimate": null,
+                 "dueDate": null, "labelIds": ["l1"],
+                 "team": {"id": "t1", "__typename": "Team"}, "shared": {"isShared": false}},
+                {"__typename": "Issue", "title": "Two", "id": "i2", "estimate": 2,
+                 "dueDate": null, "labelIds": [],
+                 "team": {"id": "t1", "__typename": "Team"}, "shared": {"isShared": true}},
+            ],
+            "edges": [
+                {"cursor": cursor_of("i1"), "node": {"id": "i1"}},
+                {"cursor": cursor_of("i2"), "node": {"id": "i2"}},
+            ],
+            "pageInfo": {"hasNextPage": true, "hasPreviousPage": false,
+                         "startCursor": cursor_of("i1"), "endCursor": cursor_of("i2")},
+        }}});
+        assert_eq!(got, expected);
+        let order: Vec<&String> = got["data"]["list"]["nodes"][0]
+            .as_object()
+            .unwrap()
+            .keys()
+            .collect();
+        assert_eq!(
+            order,
+            [
+                "__typename",
+                "title",
+                "id",
+                "estimate",
+                "dueDate",
+                "labelIds",
+                "team",
+                "shared"
+            ]
+        );
+    }
+
+    #[test]
+    fn an_empty_page_has_no_cursors() {
+        let got = write(
+            "{ issues { nodes { id } pageInfo { startCursor endCursor } } }",
+            &[],
+        );
+        assert_eq!(
+            got.unwrap(),
+            json!({"data": {"issues": {"nodes": [],
+                "pageInfo": {"startCursor": null, "endCursor": null}}}})
+        );
+    }
+
+    #[test]
+    fn what_async_graphql_would_answer_otherwise_is_left_to_it() {
+        for (query, document) in [
+            ("{ issues { nodes { title } } }", json!({"id": "i1"})),
+            (
+                "{ issues { nodes { title } } }",
+                json!({"id": "i1", "title": null}),
+            ),
+            (
+                "{ issues { nodes { labelIds } } }",
+                json!({"labelIds": [null]}),
+            ),
+            (
+                "{ issues { nodes { labelIds } } }",
+                json!({"labelIds": "l1"}),
+            ),
+            (
+                "{ issues { nodes { syncedWith { metadata { __typename } } } } }",
+                json!({"syncedWith": [{"metadata": {"number": 1}}]}),
+            ),
+            ("{ issues { edges { cursor } } }", json!({"title": "no id"})),
+        ] {
+            assert_eq!(
+                write(query, std::slice::from_ref(&document)),
+                None,
+                "{query} {document}"
+            );
+        }
+        let unions = "{ issues { nodes { syncedWith { metadata { __typename } } } } }";
+        assert!(write(unions, &[json!({"syncedWith": null})]).is_some());
+    }
+}
