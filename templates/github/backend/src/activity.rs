@@ -26,13 +26,8 @@ async fn subject(
     if kind == "issue" {
         return Ok(("issue", issues::find(client, repo, key).await?.id));
     }
-    let row = db::keyed::<i64>(
-        client,
-        "SELECT id FROM comments WHERE id = $1 AND repo_id = $2",
-        key,
-        repo.id,
-    )
-    .await?;
+    const SQL: &str = "SELECT id FROM comments WHERE id = $1 AND repo_id = $2";
+    let row = db::keyed::<i64>(client, SQL, key, repo.id).await?;
     Ok(("comment", row.get(0)))
 }
 

@@ -265,7 +265,10 @@ pub(crate) async fn create_run(scope: Scope, viewer: Viewer, body: Body) -> ApiR
 }
 
 async fn find_run(client: &impl GenericClient, repo: &Repo, id: &str) -> ApiResult<(i64, i64)> {
-    let row = db::keyed::<i64>(client, "SELECT c.id, s.app_id FROM check_runs c JOIN check_suites s ON s.id = c.suite_id WHERE c.id = $1 AND c.repo_id = $2", id, repo.id).await?;
+    const SQL: &str =
+        "SELECT c.id, s.app_id FROM check_runs c JOIN check_suites s ON s.id = c.suite_id
+                       WHERE c.id = $1 AND c.repo_id = $2";
+    let row = db::keyed::<i64>(client, SQL, id, repo.id).await?;
     Ok((row.get(0), row.get(1)))
 }
 

@@ -21,13 +21,8 @@ async fn render(client: &impl GenericClient, base: &str, id: i64) -> ApiResult<S
 
 /// Comment `id` of `repo`: (id, author, issue id).
 async fn find(client: &impl GenericClient, repo: &Repo, id: &str) -> ApiResult<(i64, i64, i64)> {
-    let row = db::keyed::<i64>(
-        client,
-        "SELECT id, user_id, issue_id FROM comments WHERE id = $1 AND repo_id = $2",
-        id,
-        repo.id,
-    )
-    .await?;
+    const SQL: &str = "SELECT id, user_id, issue_id FROM comments WHERE id = $1 AND repo_id = $2";
+    let row = db::keyed::<i64>(client, SQL, id, repo.id).await?;
     Ok((row.get(0), row.get(1), row.get(2)))
 }
 

@@ -303,13 +303,8 @@ async fn milestone_json(client: &impl GenericClient, base: &str, id: i64) -> Api
 }
 
 async fn find_milestone(client: &impl GenericClient, repo: &Repo, number: &str) -> ApiResult<i64> {
-    let row = db::keyed::<i32>(
-        client,
-        "SELECT id FROM milestones WHERE number = $1 AND repo_id = $2",
-        number,
-        repo.id,
-    )
-    .await?;
+    const SQL: &str = "SELECT id FROM milestones WHERE number = $1 AND repo_id = $2";
+    let row = db::keyed::<i32>(client, SQL, number, repo.id).await?;
     Ok(row.get(0))
 }
 

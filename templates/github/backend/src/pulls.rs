@@ -48,17 +48,12 @@ pub(crate) async fn find(
     repo: &Repo,
     number: &str,
 ) -> ApiResult<Pull> {
-    let row = db::keyed::<i32>(
-        client,
-        "SELECT i.id, i.user_id, i.state, i.locked, i.is_pull, i.number, p.head_ref, p.base_ref,
+    const SQL: &str = "SELECT i.id, i.user_id, i.state, i.locked, i.is_pull, i.number, p.head_ref, p.base_ref,
                     coalesce((SELECT sha FROM git_refs WHERE i.state = 'open' AND repo_id = i.repo_id AND ref = 'refs/heads/' || p.head_ref), p.head_sha),
                     coalesce((SELECT sha FROM git_refs WHERE i.state = 'open' AND repo_id = i.repo_id AND ref = 'refs/heads/' || p.base_ref), p.base_sha),
                     p.merged_at IS NOT NULL, p.draft
-             FROM issues i JOIN pulls p ON p.issue_id = i.id WHERE i.number = $1 AND i.repo_id = $2",
-        number,
-        repo.id,
-    )
-    .await?;
+             FROM issues i JOIN pulls p ON p.issue_id = i.id WHERE i.number = $1 AND i.repo_id = $2";
+    let row = db::keyed::<i32>(client, SQL, number, repo.id).await?;
     Ok(Pull {
         issue: Issue::from_row(&row),
         number: row.get(5),

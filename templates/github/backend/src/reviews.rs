@@ -171,13 +171,8 @@ pub(crate) async fn list(scope: Scope<String>, query: Query) -> ApiResult {
 }
 
 async fn find(client: &impl GenericClient, pull: &Pull, id: &str) -> ApiResult<(i64, i64, String)> {
-    let row = db::keyed::<i64>(
-        client,
-        "SELECT id, user_id, state FROM reviews WHERE id = $1 AND issue_id = $2",
-        id,
-        pull.issue.id,
-    )
-    .await?;
+    const SQL: &str = "SELECT id, user_id, state FROM reviews WHERE id = $1 AND issue_id = $2";
+    let row = db::keyed::<i64>(client, SQL, id, pull.issue.id).await?;
     Ok((row.get(0), row.get(1), row.get(2)))
 }
 
