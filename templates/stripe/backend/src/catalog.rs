@@ -60,6 +60,22 @@ fn apply_product(product: &mut Value, params: &Params) -> ApiResult<()> {
     } else if params.str("images").ok().flatten() == Some("") {
         product["images"] = json!([]);
     }
+    for key in ["marketing_features", "features"] {
+        if let Some(features) = params.array(key)? {
+            let mut named = Vec::new();
+            for (n, feature) in features.iter().enumerate() {
+                let at = format!("{key}[{n}][name]");
+                let name = crate::params::hash_at(Some(feature), &format!("{key}[{n}]"))?
+                    .and_then(|f| string_at(f.get("name"), &at).transpose())
+                    .transpose()?
+                    .ok_or_else(|| ApiError::missing(&at))?;
+                named.push(json!({"name": name}));
+            }
+            product["marketing_features"] = json!(named);
+        } else if params.str(key).ok().flatten() == Some("") {
+            product["marketing_features"] = json!([]);
+        }
+    }
     apply_metadata(product, params)
 }
 

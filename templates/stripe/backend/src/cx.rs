@@ -352,7 +352,11 @@ impl<'a> Cx<'a> {
         let refs: Vec<Arg<'_>> = args.iter().map(|a| a as _).collect();
         let rows = self.tx.query(&sql, &refs).await?;
         let has_more = rows.len() > limit as usize;
-        if before.is_none() && !HIDDEN.contains(&kind) && self.params.expand().is_empty() {
+        if before.is_none()
+            && !HIDDEN.contains(&kind)
+            && !crate::version::reshapes(kind, &self.api_version)
+            && self.params.expand().is_empty()
+        {
             // The fast path: stored JSON is already the answer; splice it in unparsed.
             let mut raw = String::from("[");
             for (i, row) in rows.iter().take(limit as usize).enumerate() {
@@ -439,6 +443,7 @@ impl<'a> Cx<'a> {
         let mut data = Map::new();
         let mut shown = object.clone();
         strip_hidden(&mut shown);
+        crate::version::shape(&mut shown, &self.api_version);
         data.insert("object".into(), shown);
         if let Some(previous) = previous {
             data.insert("previous_attributes".into(), previous);

@@ -501,6 +501,7 @@ async fn in_transaction(
         }
     };
     cx::strip_hidden(&mut value);
+    crate::version::shape(&mut value, &cx.api_version);
     let mut text = value.to_string();
     if let Some(raw) = cx.take_raw_data() {
         text = text.replacen(&format!("\"{}\"", cx::RAW_DATA), &raw, 1);

@@ -26,6 +26,7 @@
 //! | events, webhook endpoints | `events` |
 //! | stored object types (`Kind`: fetch, retrieve, list, search) | `kinds` |
 //! | the request pipeline (key, idempotency, transaction, expand) and `call!` | `dispatch` |
+//! | answers in the shape of the request's `Stripe-Version` | `version` |
 //! | `POST /api/admin/provision` | `admin` |
 //!
 //! All state is in the clone's Postgres database (see `migrations/`); the process holds none.
@@ -55,6 +56,7 @@ mod search;
 mod setups;
 mod subscriptions;
 mod test_clocks;
+mod version;
 
 use asym_kit::Kit;
 use axum::Router;

@@ -10,6 +10,7 @@
 mod balance;
 mod cards;
 mod previews;
+mod versions;
 
 use std::time::Duration;
 

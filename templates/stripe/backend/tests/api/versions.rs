@@ -1,0 +1,65 @@
+//! Answers in the shape of the request's `Stripe-Version`.
+
+use reqwest::Method;
+
+use super::{Api, id};
+
+#[asym::clone("stripe", seed = "basic")]
+async fn products_have_features_before_2024_04_10_and_marketing_features_after(
+    stripe: asym::Stripe,
+) {
+    let api = Api::new(&stripe);
+    let old = [("Stripe-Version", "2023-10-16")];
+    let (status, product, headers) = api
+        .send(
+            Method::POST,
+            "/v1/products",
+            &[("name", "Versioned"), ("features[0][name]", "Fast")],
+            &old,
+        )
+        .await;
+    assert_eq!(status, 200, "{product}");
+    assert_eq!(headers["stripe-version"], "2023-10-16");
+    assert_eq!(product["features"][0]["name"], "Fast");
+    assert!(product.get("marketing_features").is_none(), "{product}");
+
+    let path = format!("/v1/products/{}", id(&product));
+    let (_, current) = api.get(&path, &[]).await;
+    assert_eq!(current["marketing_features"][0]["name"], "Fast");
+    assert!(current.get("features").is_none(), "{current}");
+
+    let newest = [("Stripe-Version", "2024-09-30.acacia")];
+    let (_, listed, _) = api
+        .send(Method::GET, "/v1/products", &[("limit", "100")], &newest)
+        .await;
+    assert!(
+        listed["data"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|p| p.get("features").is_none())
+    );
+    let (_, listed, _) = api
+        .send(Method::GET, "/v1/products", &[("limit", "100")], &old)
+        .await;
+    let products = listed["data"].as_array().unwrap();
+    assert!(products.len() >= 3);
+    assert!(
+        products
+            .iter()
+            .all(|p| p["features"].is_array() && p.get("marketing_features").is_none()),
+        "{listed}"
+    );
+    let (_, price, _) = api
+        .send(
+            Method::GET,
+            "/v1/prices/price_SEEDshirt001",
+            &[("expand[]", "product")],
+            &old,
+        )
+        .await;
+    assert!(
+        price["product"]["features"].is_array(),
+        "expanded too: {price}"
+    );
+}
