@@ -112,14 +112,20 @@ fn refusals_are_named_and_spin_nothing() {
             "@octokit/openapi",
         ),
         (
+            vec!["verify", "hubspot"],
+            "SPEC_REQUIRED",
+            "HubSpot-public-api-spec-collection",
+        ),
+        (vec!["verify", "slack"], "SPEC_REQUIRED", "slack-api-specs"),
+        (
             vec!["verify", "notion", "--spec", "x.json"],
             "NO_DESCRIPTION",
             "Notion publishes no",
         ),
         (
-            vec!["verify", "slack", "--spec", "x.json"],
+            vec!["verify", "linear", "--spec", "x.json"],
             "NOT_IMPLEMENTED",
-            "slack",
+            "GraphQL schema",
         ),
         (
             vec!["verify", "skeleton", "--spec", "/nonexistent.json"],

@@ -46,9 +46,12 @@ pub(crate) fn product(template: &str) -> Support {
         "notion" => Support::NoDescription(
             "Notion publishes no API description (OpenAPI or other) to verify its clone against",
         ),
-        "slack" => Support::NoScenario(
-            "a verify scenario for slack (Slack's web API spec covers some methods)",
-        ),
+        "slack" => Support::Scenario {
+            scenario: include_str!("scenarios/slack.json"),
+            source: "Slack publishes a Swagger 2 description of its Web API (last updated \
+                     2021) as web-api/slack_web_openapi_v2.json in the slackapi/slack-api-specs \
+                     repository on GitHub",
+        },
         "hubspot" => Support::Scenario {
             scenario: include_str!("scenarios/hubspot.json"),
             source: "HubSpot publishes one description per API in the \
@@ -70,7 +73,7 @@ mod tests {
 
     #[test]
     fn every_built_in_scenario_parses() {
-        for template in ["skeleton", "stripe", "github", "hubspot"] {
+        for template in ["skeleton", "stripe", "github", "hubspot", "slack"] {
             let Support::Scenario { scenario, .. } = product(template) else {
                 panic!("{template} has a scenario");
             };

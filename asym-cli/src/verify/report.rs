@@ -42,11 +42,13 @@ pub(crate) struct Report {
     pub(crate) answers: Vec<Outcome>,
 }
 
-/// How a clone answers the operations the scenario does not exercise. A 404 says the clone
-/// does not implement one; any other answer says it does, and the scenario misses it.
+/// How a clone answers the operations the scenario does not exercise. A 404 (or the
+/// scenario's `unknown` answer) says the clone does not implement one; any other answer says
+/// it does, and the scenario misses it.
 #[derive(Debug, Default, Serialize)]
 pub(crate) struct Probes {
-    /// 404 with the error the description describes: not implemented, said properly.
+    /// "No such route" (404, or the scenario's `unknown` answer) with the error the
+    /// description describes: not implemented, said properly.
     pub(crate) not_found: usize,
     /// 404 where the operation describes none (GitHub's description leaves 404 out of most
     /// operations, though GitHub answers it for anything it does not have).
@@ -68,11 +70,11 @@ impl Probes {
             let op = || probe.operation.clone().into_iter();
             let undescribed = |v: &Violation| v.kind == Kind::UndescribedStatus;
             match probe.status.unwrap_or(0) {
-                404 if probe.violations.is_empty() => tally.not_found += 1,
-                404 if probe.violations.iter().all(undescribed) => {
+                _ if probe.unknown && probe.violations.is_empty() => tally.not_found += 1,
+                _ if probe.unknown && probe.violations.iter().all(undescribed) => {
                     tally.not_found_undescribed += 1;
                 }
-                404 => tally.not_found_deviating += 1,
+                _ if probe.unknown => tally.not_found_deviating += 1,
                 400..=499 => tally.refused.extend(op()),
                 500.. => tally.failed.extend(op()),
                 _ => tally.answered.extend(op()),
@@ -197,7 +199,7 @@ impl Report {
         let p = &self.probes;
         println!(
             "operations: {} of the description's {} exercised; of the {} others (--json lists \
-             them) the clone answers 404 to {} as described, {} where none is described, {} \
+             them) the clone says it has no such route to {} as described, {} where none is described, {} \
              with a deviating body",
             self.covered.len(),
             self.covered.len() + self.not_implemented.len(),
@@ -263,6 +265,7 @@ mod tests {
             path: path.into(),
             operation: description().find("GET", path).cloned(),
             status: Some(200),
+            unknown: false,
             violations: kinds
                 .iter()
                 .map(|&kind| Violation {
@@ -288,6 +291,7 @@ mod tests {
         let mut probe = outcome("/v1/notes/asym-probe", &[]);
         probe.method = "DELETE".into();
         probe.status = Some(404);
+        probe.unknown = true;
         let report = Report::new("skeleton", &description, "1", 0.5, answers, vec![probe]);
         assert_eq!((report.valid, report.total, report.score), (2, 4, 0.5));
         assert!(report.passed);

@@ -12,7 +12,8 @@
 //! ```
 //!
 //! `{name}` in a path, a header or a body string is a value saved by an earlier step (`save`
-//! maps names to JSON pointers into its answer) or `{version}`, the API version requested.
+//! maps names to JSON pointers into its answer), `{version}`, the API version requested, or
+//! `{tomorrow}`, a day from now in Unix seconds.
 //! A body is `json` or `form` (pairs, sent `application/x-www-form-urlencoded`). A step may
 //! name another of the clone's tokens with `"token"`.
 
@@ -31,7 +32,32 @@ pub(crate) struct Scenario {
     auth: Auth,
     #[serde(default)]
     headers: BTreeMap<String, String>,
+    /// Marks an answer that is an error whatever its status, checked against the
+    /// operation's `default` response (Slack answers errors `200 {"ok": false}`).
+    #[serde(default)]
+    error: Option<Marker>,
+    /// Marks the answer for a route the clone does not have, besides a 404 (Slack's
+    /// `{"error": "unknown_method"}`).
+    #[serde(default)]
+    unknown: Option<Marker>,
     steps: Vec<Step>,
+}
+
+/// A value at a JSON pointer of an answer.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Marker {
+    pointer: String,
+    value: Value,
+}
+
+impl Marker {
+    fn marks(marker: Option<&Self>, body: &str) -> bool {
+        marker.is_some_and(|m| {
+            serde_json::from_str::<Value>(body)
+                .is_ok_and(|answer| answer.pointer(&m.pointer) == Some(&m.value))
+        })
+    }
 }
 
 /// `Authorization: <scheme> <the clone's token named token>`.
@@ -70,6 +96,10 @@ pub(crate) struct Outcome {
     pub(crate) status: Option<u16>,
     /// Deviations from the description; empty when valid.
     pub(crate) violations: Vec<Violation>,
+    /// Whether the answer says the clone has no such route (404, or the scenario's
+    /// `unknown` marker).
+    #[serde(skip)]
+    pub(crate) unknown: bool,
 }
 
 impl Scenario {
@@ -94,24 +124,27 @@ impl Scenario {
         version: &str,
     ) -> Result<Vec<Outcome>, String> {
         let client = reqwest::Client::new();
-        let mut vars: HashMap<String, String> = HashMap::new();
-        vars.insert("version".into(), version.to_owned());
+        let mut vars = builtins(version);
         let mut outcomes = Vec::with_capacity(self.steps.len());
         for step in &self.steps {
             let outcome = match self.request(&client, base, tokens, step, &vars) {
                 Ok(request) => {
-                    let path = fill(&step.path, &vars).unwrap_or_default();
+                    let path = format!("{}{}", url_path(base), fill(&step.path, &vars)?);
                     let (status, body) = send(request).await?;
                     if let Ok(answer) = serde_json::from_str::<Value>(&body) {
                         save(&step.save, &answer, &mut vars);
                     }
-                    judge(description, &step.method, path, status, &body)
+                    let error = Marker::marks(self.error.as_ref(), &body);
+                    judge(description, &step.method, path, (status, error), &body)
                 }
                 Err(missing) => Outcome {
                     method: step.method.clone(),
-                    path: step.path.clone(),
-                    operation: description.find(&step.method, &step.path).cloned(),
+                    path: format!("{}{}", url_path(base), step.path),
+                    operation: description
+                        .find(&step.method, &format!("{}{}", url_path(base), step.path))
+                        .cloned(),
                     status: None,
+                    unknown: false,
                     violations: vec![Violation {
                         kind: Kind::StepSkipped,
                         pointer: String::new(),
@@ -141,13 +174,13 @@ impl Scenario {
         version: &str,
     ) -> Result<Vec<Outcome>, String> {
         let client = reqwest::Client::new();
-        let vars = HashMap::from([("version".to_owned(), version.to_owned())]);
+        let vars = builtins(version);
         let mut outcomes = Vec::with_capacity(operations.len());
         for op in operations {
+            let relative = op.path.strip_prefix(url_path(base)).unwrap_or(&op.path);
             let step = Step {
                 method: op.method.clone(),
-                path: op
-                    .path
+                path: relative
                     .split('/')
                     .map(|s| if s.starts_with('{') { "asym-probe" } else { s })
                     .collect::<Vec<_>>()
@@ -159,7 +192,10 @@ impl Scenario {
             };
             let request = self.request(&client, base, tokens, &step, &vars)?;
             let (status, body) = send(request).await?;
-            let mut outcome = judge(description, &step.method, step.path, status, &body);
+            let sent = format!("{}{}", url_path(base), step.path);
+            let error = Marker::marks(self.error.as_ref(), &body);
+            let mut outcome = judge(description, &step.method, sent, (status, error), &body);
+            outcome.unknown = status == 404 || Marker::marks(self.unknown.as_ref(), &body);
             // The probe path can fit a more literal template; it stands for `op`.
             outcome.operation = Some(op.clone());
             outcomes.push(outcome);
@@ -203,6 +239,14 @@ impl Scenario {
     }
 }
 
+/// The path part of a base URL (`http://127.0.0.1:3000/api` → `/api`), without a trailing
+/// slash: the descriptions' paths include it.
+fn url_path(base: &str) -> &str {
+    let rest = base.split_once("://").map_or(base, |(_, rest)| rest);
+    rest.find('/')
+        .map_or("", |i| rest[i..].trim_end_matches('/'))
+}
+
 async fn send(request: reqwest::RequestBuilder) -> Result<(u16, String), String> {
     let response = request
         .send()
@@ -216,12 +260,13 @@ async fn send(request: reqwest::RequestBuilder) -> Result<(u16, String), String>
     Ok((status, body))
 }
 
-/// Checks one answer against what the description says of its operation and status.
+/// Checks one answer against what the description says of its operation and status (its
+/// `default` response first when `error` marks the answer as one).
 fn judge(
     description: &Description,
     method: &str,
     path: String,
-    status: u16,
+    (status, error): (u16, bool),
     body: &str,
 ) -> Outcome {
     let operation = description.find(method, &path).cloned();
@@ -232,7 +277,7 @@ fn judge(
             expected: "an operation in the description".into(),
             found: format!("{method} {}", path.split('?').next().unwrap_or(&path)),
         }],
-        Some(op) => match description.response(op, status) {
+        Some(op) => match description.response(op, status, error) {
             Described::Undescribed => vec![Violation {
                 kind: Kind::UndescribedStatus,
                 pointer: String::new(),
@@ -269,7 +314,20 @@ fn judge(
         operation,
         status: Some(status),
         violations,
+        unknown: false,
     }
+}
+
+/// The values every scenario may use: `{version}`, the API version requested, and
+/// `{tomorrow}`, a day from now in Unix seconds (for a message scheduled in the future).
+fn builtins(version: &str) -> HashMap<String, String> {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    HashMap::from([
+        ("version".to_owned(), version.to_owned()),
+        ("tomorrow".to_owned(), (now + 86_400).to_string()),
+    ])
 }
 
 /// Keeps the values `save` points at (strings and numbers) for later steps.
@@ -284,18 +342,25 @@ fn save(save: &BTreeMap<String, String>, answer: &Value, vars: &mut HashMap<Stri
     }
 }
 
-/// `text` with each `{name}` replaced by its saved value, or the first name not saved.
+/// `text` with each `{name}` (letters, digits, `_`) replaced by its saved value, or the
+/// first name not saved; other braces (a JSON text in a form field) stay as they are.
 fn fill(text: &str, vars: &HashMap<String, String>) -> Result<String, String> {
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
     while let Some(open) = rest.find('{') {
-        let Some(close) = rest[open..].find('}') else {
-            break;
-        };
-        let name = &rest[open + 1..open + close];
         out.push_str(&rest[..open]);
-        out.push_str(vars.get(name).ok_or_else(|| name.to_owned())?);
-        rest = &rest[open + close + 1..];
+        let after = &rest[open + 1..];
+        let len = after
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+            .unwrap_or(after.len());
+        if len > 0 && after[len..].starts_with('}') {
+            let name = &after[..len];
+            out.push_str(vars.get(name).ok_or_else(|| name.to_owned())?);
+            rest = &after[len + 1..];
+        } else {
+            out.push('{');
+            rest = after;
+        }
     }
     out.push_str(rest);
     Ok(out)
@@ -332,6 +397,18 @@ mod tests {
         );
         assert_eq!(fill("/v1/x/{pm}", &vars), Err("pm".to_owned()));
         assert_eq!(fill("no braces", &vars).as_deref(), Ok("no braces"));
+        assert_eq!(
+            fill(r#"[{"id":"{cus}"}]"#, &vars).as_deref(),
+            Ok(r#"[{"id":"cus_1"}]"#),
+            "JSON braces stay"
+        );
+    }
+
+    #[test]
+    fn a_base_url_path_prefixes_what_is_matched() {
+        assert_eq!(url_path("http://127.0.0.1:3000/api"), "/api");
+        assert_eq!(url_path("http://127.0.0.1:3000/api/"), "/api");
+        assert_eq!(url_path("http://127.0.0.1:3000"), "");
     }
 
     #[test]

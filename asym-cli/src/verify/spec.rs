@@ -11,8 +11,12 @@ use serde_json::Value;
 pub(crate) struct Operation {
     /// `GET`, `POST`, …
     pub(crate) method: String,
-    /// The path template, `/v1/customers/{customer}`.
+    /// The path template as a client sends it, `/v1/customers/{customer}` (with the
+    /// document's base path, as Slack's `/api/chat.postMessage`).
     pub(crate) path: String,
+    /// Its key under the document's `paths`.
+    #[serde(skip)]
+    key: String,
     /// Its path parameters that may span several segments (GitHub marks them
     /// `x-multi-segment`: `/contents/{path}`, `/git/refs/{ref}`).
     #[serde(skip)]
@@ -78,18 +82,21 @@ impl Description {
         let mut operations: Vec<Operation> = Vec::new();
         for (index, document) in documents.iter().enumerate() {
             let paths = check(document)?;
-            for (path, item) in paths {
+            let base = base_path(document);
+            for (key, item) in paths {
+                let path = format!("{base}{key}");
                 for m in METHODS.iter().filter(|m| item.get(**m).is_some()) {
                     let method = m.to_ascii_uppercase();
                     if operations
                         .iter()
-                        .any(|op| op.method == method && &op.path == path)
+                        .any(|op| op.method == method && op.path == path)
                     {
                         continue;
                     }
                     operations.push(Operation {
                         method,
                         path: path.clone(),
+                        key: key.clone(),
                         multi: multi_segment(document, item, &item[*m]),
                         document: index,
                     });
@@ -147,21 +154,23 @@ impl Description {
     }
 
     /// What `op` describes for `status`: the exact code, then its class (`4XX`), then
-    /// `default`.
-    pub(crate) fn response(&self, op: &Operation, status: u16) -> Described<'_> {
+    /// `default`; `default` first for an answer that is an `error` whatever its status.
+    pub(crate) fn response(&self, op: &Operation, status: u16, error: bool) -> Described<'_> {
         let document = self.document(op);
         let responses = document
             .get("paths")
-            .and_then(|p| p.get(&op.path))
+            .and_then(|p| p.get(&op.key))
             .and_then(|item| item.get(op.method.to_ascii_lowercase()))
             .and_then(|o| o.get("responses"));
         let Some(responses) = responses else {
             return Described::Undescribed;
         };
         let class = format!("{}XX", status / 100);
-        let found = [status.to_string(), class, "default".into()]
-            .iter()
-            .find_map(|key| responses.get(key));
+        let mut keys = [status.to_string(), class, "default".into()];
+        if error {
+            keys.rotate_right(1);
+        }
+        let found = keys.iter().find_map(|key| responses.get(key));
         let Some(mut response) = found else {
             return Described::Undescribed;
         };
@@ -174,6 +183,9 @@ impl Description {
                 None => break,
             }
         }
+        if let Some(schema) = response.get("schema") {
+            return Described::Body(schema); // Swagger 2: the schema sits on the response.
+        }
         let Some(content) = response.get("content").and_then(Value::as_object) else {
             return Described::Empty;
         };
@@ -185,21 +197,36 @@ impl Description {
     }
 }
 
-/// The paths of an OpenAPI 3 document.
+/// The paths of an OpenAPI 3 or Swagger 2 document.
 fn check(document: &Value) -> Result<&serde_json::Map<String, Value>, String> {
-    let version = document
-        .get("openapi")
-        .and_then(Value::as_str)
-        .unwrap_or("");
-    if !version.starts_with("3.") {
+    let openapi = document.get("openapi").and_then(Value::as_str);
+    let swagger = document.get("swagger").and_then(Value::as_str);
+    if !openapi.is_some_and(|v| v.starts_with("3.")) && swagger != Some("2.0") {
         return Err(format!(
-            "not an OpenAPI 3 description (openapi: {version:?})"
+            "not an OpenAPI 3 or Swagger 2 description (openapi: {openapi:?}, swagger: \
+             {swagger:?})"
         ));
     }
     document
         .get("paths")
         .and_then(Value::as_object)
         .ok_or_else(|| "the description has no paths".to_owned())
+}
+
+/// The path every operation of `document` is under: Swagger 2's `basePath`, or the path of
+/// OpenAPI 3's first server URL; without a trailing slash.
+fn base_path(document: &Value) -> String {
+    let base = match document.get("basePath").and_then(Value::as_str) {
+        Some(base) => base,
+        None => document
+            .pointer("/servers/0/url")
+            .and_then(Value::as_str)
+            .map_or("", |url| match url.split_once("://") {
+                Some((_, rest)) => rest.find('/').map_or("", |i| &rest[i..]),
+                None => url,
+            }),
+    };
+    base.trim_end_matches('/').to_owned()
 }
 
 /// The names of an operation's path parameters marked `x-multi-segment`.
@@ -312,16 +339,23 @@ mod tests {
         let d = description();
         let get = d.find("GET", "/v1/customers/c").unwrap().clone();
         assert!(
-            matches!(d.response(&get, 200), Described::Body(s) if s == &json!({"type": "object"}))
+            matches!(d.response(&get, 200, false), Described::Body(s) if s == &json!({"type": "object"}))
         );
         assert!(
-            matches!(d.response(&get, 404), Described::Body(s) if s == &json!({"type": "string"}))
+            matches!(d.response(&get, 404, false), Described::Body(s) if s == &json!({"type": "string"}))
         );
         let delete = d.find("DELETE", "/v1/customers/c").unwrap().clone();
-        assert!(matches!(d.response(&delete, 204), Described::Empty));
-        assert!(matches!(d.response(&delete, 404), Described::Undescribed));
+        assert!(matches!(d.response(&delete, 204, false), Described::Empty));
+        assert!(matches!(
+            d.response(&delete, 404, false),
+            Described::Undescribed
+        ));
+        assert!(
+            matches!(d.response(&get, 200, true), Described::Body(s) if s == &json!({"type": "string"})),
+            "an error at 200 is checked against default"
+        );
         let zen = d.find("GET", "/zen").unwrap().clone();
-        assert!(matches!(d.response(&zen, 200), Described::Opaque));
+        assert!(matches!(d.response(&zen, 200, false), Described::Opaque));
     }
 
     #[test]
@@ -341,16 +375,34 @@ mod tests {
         assert_eq!((d.title().as_str(), d.version()), ("/a + /b + /a", "v3"));
         let b = d.find("GET", "/b").unwrap().clone();
         assert!(
-            matches!(d.response(&b, 200), Described::Body(s) if s == &json!({"type": "array"}))
+            matches!(d.response(&b, 200, false), Described::Body(s) if s == &json!({"type": "array"}))
         );
         let a = d.find("GET", "/a").unwrap().clone();
         assert!(
-            matches!(d.response(&a, 200), Described::Body(s) if s == &json!({"type": "object"}))
+            matches!(d.response(&a, 200, false), Described::Body(s) if s == &json!({"type": "object"}))
         );
     }
 
     #[test]
-    fn only_openapi_3_is_taken() {
-        assert!(Description::new(vec![json!({"swagger": "2.0", "paths": {}})]).is_err());
+    fn swagger_2_paths_sit_under_the_base_path_with_schemas_on_responses() {
+        let d = Description::new(vec![json!({"swagger": "2.0", "basePath": "/api",
+            "paths": {"/chat.postMessage": {"post": {"responses": {"200": {"schema": {"type": "object"}}}}}}})])
+        .unwrap();
+        let op = d.find("POST", "/api/chat.postMessage").unwrap().clone();
+        assert_eq!(op.path, "/api/chat.postMessage");
+        assert!(
+            matches!(d.response(&op, 200, false), Described::Body(s) if s == &json!({"type": "object"}))
+        );
+        assert!(d.find("POST", "/chat.postMessage").is_none());
+        let server = |url: &str| base_path(&json!({"servers": [{"url": url}]}));
+        assert_eq!(server("https://api.stripe.com/"), "");
+        assert_eq!(server("https://example.com/v2/"), "/v2");
+        assert_eq!(server("/rest"), "/rest");
+    }
+
+    #[test]
+    fn only_openapi_3_and_swagger_2_are_taken() {
+        assert!(Description::new(vec![json!({"swagger": "1.2", "paths": {}})]).is_err());
+        assert!(Description::new(vec![json!({"openapi": "3.1.0"})]).is_err());
     }
 }
