@@ -416,12 +416,11 @@ async fn outbox_list(
             );
         }
     };
-    let result = async {
-        let client = kit.db().await?;
-        Ok::<_, BackendError>(list(&client, param("topic"), limit).await?)
-    }
-    .await;
-    match result {
+    match on_db(&kit, async |client| {
+        list(client, param("topic"), limit).await
+    })
+    .await
+    {
         Ok(deliveries) => axum::Json(json!({ "deliveries": deliveries })).into_response(),
         Err(err) => unavailable(&err),
     }
@@ -438,12 +437,7 @@ async fn outbox_redeliver(
             "no such delivery",
         );
     };
-    let result = async {
-        let client = kit.db().await?;
-        Ok::<_, BackendError>(redeliver(&client, id).await?)
-    }
-    .await;
-    match result {
+    match on_db(&kit, async |client| redeliver(client, id).await).await {
         Ok(Some(new_id)) => {
             kit.wake_outbox();
             (StatusCode::ACCEPTED, axum::Json(json!({ "id": new_id }))).into_response()
@@ -455,6 +449,15 @@ async fn outbox_redeliver(
         ),
         Err(err) => unavailable(&err),
     }
+}
+
+/// Runs `query` on a pooled connection; either failure as a [`BackendError`].
+async fn on_db<T>(
+    kit: &Kit,
+    query: impl AsyncFnOnce(&deadpool_postgres::Object) -> Result<T, tokio_postgres::Error>,
+) -> Result<T, BackendError> {
+    let client = kit.db().await?;
+    Ok(query(&client).await?)
 }
 
 fn unavailable(err: &BackendError) -> Response {

@@ -6,7 +6,7 @@ use std::time::Duration;
 use asym_kit::testing::{Received, Receiver};
 use serde_json::json;
 
-use crate::common::{REPO, api, b64, code, count, delete, fetch, fields, reviewer};
+use crate::common::{REPO, admin, api, b64, code, count, delete, fetch, fields, reviewer};
 
 async fn next(receiver: &Receiver) -> Received {
     receiver
@@ -182,6 +182,25 @@ async fn hook_crud_failures_and_redelivery(gh: asym::GitHub) {
         }
     };
     assert_eq!(again.header("x-github-event"), Some("ping"));
+    // The kit's admin surface lists the same deliveries and redelivers one by id.
+    let admin = admin(&gh);
+    let outbox = admin.get("/api/admin/outbox?limit=1").await.expect(200);
+    let latest = &outbox["deliveries"].as_array().unwrap()[..];
+    assert_eq!(latest.len(), 1);
+    assert_eq!(latest[0]["redeliveryOf"], failed[0]["id"], "{outbox}");
+    admin.get("/api/admin/outbox?limit=0").await.expect(400);
+    admin
+        .post("/api/admin/outbox/x/redeliver", &json!({}))
+        .await
+        .expect(404);
+    let copy = admin
+        .post(
+            &format!("/api/admin/outbox/{}/redeliver", latest[0]["id"]),
+            &json!({}),
+        )
+        .await
+        .expect(202);
+    assert!(copy["id"].as_i64().unwrap() > latest[0]["id"].as_i64().unwrap());
     // Update, list, ping, delete.
     let updated = api
         .patch(
