@@ -182,5 +182,25 @@ await check('Radar: blocked and elevated-risk cards', async () => {
   assert.equal(intent.latest_charge.outcome.risk_level, 'elevated');
 });
 
+await check('balance, balance transactions, invoice preview', async () => {
+  const before = await stripe.balance.retrieve();
+  const intent = await stripe.paymentIntents.create({
+    amount: 2000, currency: 'usd', payment_method: 'pm_card_bypassPending', payment_method_types: ['card'], confirm: true,
+  });
+  const charge = await stripe.charges.retrieve(intent.latest_charge, { expand: ['balance_transaction'] });
+  const txn = charge.balance_transaction;
+  assert.deepEqual([txn.type, txn.amount, txn.fee, txn.net, txn.status], ['charge', 2000, 88, 1912, 'available']);
+  const after = await stripe.balance.retrieve();
+  assert.equal(after.available[0].amount - before.available[0].amount, 1912);
+  const refund = await stripe.refunds.create({ charge: charge.id, amount: 500 });
+  assert.equal((await stripe.balanceTransactions.retrieve(refund.balance_transaction)).amount, -500);
+  const customer = await stripe.customers.create({ email: 'npreview@example.com' });
+  const preview = await stripe.invoices.createPreview({
+    customer: customer.id, subscription_details: { items: [{ price: 'price_SEEDproMonth1', quantity: 3 }] },
+  });
+  assert.equal(preview.amount_due, 6000);
+  assert.equal(preview.billing_reason, 'subscription_create');
+});
+
 console.log(`node stripe ${Stripe.PACKAGE_VERSION ?? ''}: ${scenarios - failures.length}/${scenarios} scenarios passed`);
 process.exit(failures.length ? 1 : 0);

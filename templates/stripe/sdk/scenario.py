@@ -160,6 +160,24 @@ def radar():
     assert intent.latest_charge.outcome.risk_level == "elevated"
 
 
+def balance_and_preview():
+    before = stripe.Balance.retrieve()
+    intent = stripe.PaymentIntent.create(amount=2000, currency="usd", payment_method="pm_card_bypassPending",
+                                         payment_method_types=["card"], confirm=True)
+    charge = stripe.Charge.retrieve(intent.latest_charge, expand=["balance_transaction"])
+    txn = charge.balance_transaction
+    assert (txn.type, txn.amount, txn.fee, txn.net, txn.status) == ("charge", 2000, 88, 1912, "available"), txn
+    after = stripe.Balance.retrieve()
+    assert after.available[0].amount - before.available[0].amount == 1912
+    refund = stripe.Refund.create(charge=charge.id, amount=500)
+    assert stripe.BalanceTransaction.retrieve(refund.balance_transaction).amount == -500
+    assert any(t.id == txn.id for t in stripe.BalanceTransaction.list(type="charge", limit=100).data)
+    customer = stripe.Customer.create(email="preview@example.com")
+    preview = stripe.Invoice.create_preview(customer=customer.id,
+                                            subscription_details={"items": [{"price": "price_SEEDproMonth1", "quantity": 3}]})
+    assert preview.amount_due == 6000 and preview.billing_reason == "subscription_create", preview.amount_due
+
+
 def pagination():
     for i in range(12):
         stripe.Customer.create(email=f"page{i}@example.com")
@@ -209,7 +227,8 @@ scenarios = [("customer → payment method → payment intent → refund", custo
              ("pagination", pagination),
              ("webhook signature (stripe.Webhook.construct_event)", webhooks),
              ("3-D Secure: requires_action, the test page, off-session", three_d_secure),
-             ("Radar: blocked and elevated-risk cards", radar)]
+             ("Radar: blocked and elevated-risk cards", radar),
+             ("balance, balance transactions, invoice preview", balance_and_preview)]
 for name, fn in scenarios:
     check(name, fn)
 

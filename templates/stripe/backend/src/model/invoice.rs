@@ -167,7 +167,8 @@ pub(crate) async fn subscription_invoice(
 }
 
 /// The lines (without ids) billing `items` of subscription `sub` for the period
-/// `(start, end)` on `invoice`: one per item, at no charge in a trial.
+/// `(start, end)` on `invoice`: one per item, at no charge in a trial. They have no
+/// `invoice_item` (Stripe's spec allows an id or an object there, not `null`).
 async fn period_lines(
     cx: &Cx<'_>,
     items: &[Value],
@@ -209,7 +210,6 @@ async fn period_lines(
             "discountable": true,
             "discounts": [],
             "invoice": invoice["id"],
-            "invoice_item": null,
             "livemode": false,
             "metadata": item["metadata"],
             "period": {"end": end, "start": start},

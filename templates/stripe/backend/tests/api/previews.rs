@@ -76,6 +76,16 @@ async fn previews_show_the_next_invoice_without_storing_it(stripe: asym::Stripe)
     let lines = with_item["lines"]["data"].as_array().unwrap();
     let kinds: Vec<&str> = lines.iter().map(|l| l["type"].as_str().unwrap()).collect();
     assert_eq!(kinds, ["subscription", "invoiceitem"]);
+    assert!(
+        lines[0].get("invoice_item").is_none(),
+        "a subscription line names no item"
+    );
+    assert!(
+        lines[1]["invoice_item"]
+            .as_str()
+            .unwrap()
+            .starts_with("ii_")
+    );
     assert_eq!(with_item["amount_due"], 20000 + 500, "{with_item}");
 }
 
