@@ -43,7 +43,7 @@ use asym_kit::Kit;
 use axum::Router;
 use axum::middleware;
 use axum::response::IntoResponse;
-use axum::routing::{get, post};
+use axum::routing::post;
 
 use crate::error::ApiError;
 
@@ -53,18 +53,7 @@ pub fn app(kit: Kit) -> Router {
         .route("/api/admin/provision", post(admin::provision))
         .route("/api/admin/private-apps", post(admin::mint))
         .route("/api/admin/rate-limits", post(ratelimit::configure))
-        .route(
-            "/api/admin/webhooks/settings",
-            get(webhooks::get_settings).put(webhooks::put_settings),
-        )
-        .route(
-            "/api/admin/webhooks/subscriptions",
-            get(webhooks::subscriptions).post(webhooks::subscribe),
-        )
-        .route(
-            "/api/admin/webhooks/subscriptions/{id}",
-            axum::routing::delete(webhooks::unsubscribe),
-        )
+        .merge(webhooks::admin_routes())
         .merge(objects::routes())
         .merge(associations::routes())
         .merge(properties::routes())

@@ -7,9 +7,11 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use asym_kit::Kit;
 use asym_kit::deadpool_postgres::GenericClient;
 use asym_kit::outbox::{self, Delivery, Signer};
+use axum::Router;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
+use axum::routing::get;
 use serde_json::{Value, json};
 
 use crate::error::{ApiError, ApiResult};
@@ -215,8 +217,26 @@ pub(crate) async fn emit(client: &impl GenericClient, events: &[Event]) -> Resul
     Ok(true)
 }
 
+/// The admin surface that stands in for the developer portal: the app's webhook settings
+/// and its subscriptions.
+pub(crate) fn admin_routes() -> Router<Kit> {
+    Router::new()
+        .route(
+            "/api/admin/webhooks/settings",
+            get(get_settings).put(put_settings),
+        )
+        .route(
+            "/api/admin/webhooks/subscriptions",
+            get(subscriptions).post(subscribe),
+        )
+        .route(
+            "/api/admin/webhooks/subscriptions/{id}",
+            axum::routing::delete(unsubscribe),
+        )
+}
+
 /// `GET /api/admin/webhooks/settings`.
-pub(crate) async fn get_settings(State(kit): State<Kit>) -> ApiResult {
+async fn get_settings(State(kit): State<Kit>) -> ApiResult {
     let client = kit.db().await?;
     let row = client
         .query_opt(
@@ -234,7 +254,7 @@ fn settings_json(app_id: i64, url: String, secret: String) -> Value {
 
 /// `PUT /api/admin/webhooks/settings` `{targetUrl, clientSecret?, appId?}`: where the app's
 /// events go and the secret that signs them (minted when not given).
-pub(crate) async fn put_settings(State(kit): State<Kit>, JsonBody(body): JsonBody) -> ApiResult {
+async fn put_settings(State(kit): State<Kit>, JsonBody(body): JsonBody) -> ApiResult {
     let url = string_field(&body, "targetUrl")
         .filter(|u| u.starts_with("http://") || u.starts_with("https://"))
         .ok_or_else(|| ApiError::validation("targetUrl must be an http(s) URL"))?;
@@ -266,7 +286,7 @@ fn valid_event_type(event_type: &str) -> bool {
 }
 
 /// `POST /api/admin/webhooks/subscriptions` `{eventType, propertyName?, active?}`.
-pub(crate) async fn subscribe(State(kit): State<Kit>, JsonBody(body): JsonBody) -> ApiResult {
+async fn subscribe(State(kit): State<Kit>, JsonBody(body): JsonBody) -> ApiResult {
     let event_type = string_field(&body, "eventType")
         .filter(|e| valid_event_type(e))
         .ok_or_else(|| {
@@ -301,7 +321,7 @@ pub(crate) async fn subscribe(State(kit): State<Kit>, JsonBody(body): JsonBody) 
 }
 
 /// `GET /api/admin/webhooks/subscriptions`.
-pub(crate) async fn subscriptions(State(kit): State<Kit>) -> ApiResult {
+async fn subscriptions(State(kit): State<Kit>) -> ApiResult {
     let client = kit.db().await?;
     let rows = client
         .query(
@@ -324,7 +344,7 @@ pub(crate) async fn subscriptions(State(kit): State<Kit>) -> ApiResult {
 }
 
 /// `DELETE /api/admin/webhooks/subscriptions/{id}`.
-pub(crate) async fn unsubscribe(State(kit): State<Kit>, Path(id): Path<String>) -> ApiResult {
+async fn unsubscribe(State(kit): State<Kit>, Path(id): Path<String>) -> ApiResult {
     let id: i64 = id.parse().map_err(|_| ApiError::not_found())?;
     let client = kit.db().await?;
     let n = client
