@@ -2,7 +2,7 @@
 
 use serde_json::{Value, json};
 
-use crate::common::{MEETING, TASK1, api, error, text};
+use crate::common::{MEETING, TASK1, api, error, read, text};
 
 fn types(list: &Value) -> Vec<String> {
     list["results"]
@@ -16,10 +16,7 @@ fn types(list: &Value) -> Vec<String> {
 #[asym::clone("notion", seed = "basic")]
 async fn seeded_content_and_nesting(notion: asym::Notion) {
     let api = api(&notion);
-    let list = api
-        .get(&format!("/v1/blocks/{MEETING}/children?page_size=2"))
-        .await
-        .expect(200);
+    let list = read(&api, &format!("/v1/blocks/{MEETING}/children?page_size=2")).await;
     assert_eq!(list["type"], "block");
     assert_eq!(types(&list), ["heading_1", "toggle"]);
     assert_eq!(list["has_more"], true);
@@ -29,18 +26,13 @@ async fn seeded_content_and_nesting(notion: asym::Notion) {
         toggle["parent"],
         json!({ "type": "page_id", "page_id": MEETING })
     );
-    let nested = api
-        .get(&format!(
-            "/v1/blocks/{}/children",
-            toggle["id"].as_str().unwrap()
-        ))
-        .await
-        .expect(200);
+    let nested = read(
+        &api,
+        &format!("/v1/blocks/{}/children", toggle["id"].as_str().unwrap()),
+    )
+    .await;
     assert_eq!(nested["results"][0]["parent"]["type"], "block_id");
-    let all = api
-        .get(&format!("/v1/blocks/{MEETING}/children"))
-        .await
-        .expect(200);
+    let all = read(&api, &format!("/v1/blocks/{MEETING}/children")).await;
     assert_eq!(
         types(&all),
         ["heading_1", "toggle", "callout", "quote", "divider", "code"]
@@ -72,7 +64,7 @@ async fn append_after_start_update_delete(notion: asym::Notion) {
         new[3]["callout"]["rich_text"][0]["plain_text"],
         "2025-01-01"
     );
-    let first = api.get(&path).await.expect(200)["results"][0]["id"]
+    let first = read(&api, &path).await["results"][0]["id"]
         .as_str()
         .unwrap()
         .to_owned();
@@ -85,7 +77,7 @@ async fn append_after_start_update_delete(notion: asym::Notion) {
     api.patch(&path, &json!({ "position": { "type": "start" }, "children": [{ "quote": { "rich_text": text("q") } }] }))
         .await
         .expect(200);
-    let order = types(&api.get(&path).await.expect(200));
+    let order = types(&read(&api, &path).await);
     assert_eq!(order[..3], ["quote", "heading_2", "divider"]);
     assert_eq!(order.last().unwrap(), "callout");
 
@@ -113,8 +105,8 @@ async fn append_after_start_update_delete(notion: asym::Notion) {
     );
     let deleted = api.delete(&format!("/v1/blocks/{id}")).await.expect(200);
     assert_eq!(deleted["in_trash"], true);
-    assert!(!types(&api.get(&path).await.expect(200)).contains(&"bulleted_list_item".to_owned()));
-    let retrieved = api.get(&format!("/v1/blocks/{id}")).await.expect(200);
+    assert!(!types(&read(&api, &path).await).contains(&"bulleted_list_item".to_owned()));
+    let retrieved = read(&api, &format!("/v1/blocks/{id}")).await;
     assert_eq!(retrieved["archived"], true);
 }
 
@@ -122,10 +114,7 @@ async fn append_after_start_update_delete(notion: asym::Notion) {
 async fn append_errors(notion: asym::Notion) {
     let api = api(&notion);
     let path = format!("/v1/blocks/{TASK1}/children");
-    let before = api.get(&path).await.expect(200)["results"]
-        .as_array()
-        .unwrap()
-        .len();
+    let before = read(&api, &path).await["results"].as_array().unwrap().len();
     let three_levels = json!([{ "toggle": { "rich_text": [], "children": [{ "toggle": { "rich_text": [], "children": [
         { "toggle": { "rich_text": [], "children": [{ "divider": {} }] } }
     ] } }] } }]);
@@ -153,10 +142,7 @@ async fn append_errors(notion: asym::Notion) {
         400,
         "validation_error",
     );
-    let after = api.get(&path).await.expect(200)["results"]
-        .as_array()
-        .unwrap()
-        .len();
+    let after = read(&api, &path).await["results"].as_array().unwrap().len();
     assert_eq!(before, after, "nothing half-written");
     error(
         api.get("/v1/blocks/00000000-0000-4000-8000-000000000000")

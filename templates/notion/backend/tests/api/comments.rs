@@ -2,15 +2,12 @@
 
 use serde_json::json;
 
-use crate::common::{BOT, MEETING, PRIVATE, TASK1, api, error, text};
+use crate::common::{BOT, MEETING, PRIVATE, TASK1, api, error, read, text};
 
 #[asym::clone("notion", seed = "basic")]
 async fn threads_and_lists(notion: asym::Notion) {
     let api = api(&notion);
-    let seeded = api
-        .get(&format!("/v1/comments?block_id={TASK1}"))
-        .await
-        .expect(200);
+    let seeded = read(&api, &format!("/v1/comments?block_id={TASK1}")).await;
     assert_eq!(seeded["type"], "comment");
     let list = seeded["results"].as_array().unwrap();
     assert_eq!(list.len(), 2);
@@ -35,22 +32,17 @@ async fn threads_and_lists(notion: asym::Notion) {
         reply["parent"],
         json!({ "type": "page_id", "page_id": TASK1 })
     );
-    let page = api
-        .get(&format!("/v1/comments?block_id={TASK1}&page_size=3"))
-        .await
-        .expect(200);
+    let page = read(&api, &format!("/v1/comments?block_id={TASK1}&page_size=3")).await;
     assert_eq!(page["has_more"], true);
-    let one = api
-        .get(&format!("/v1/comments/{}", reply["id"].as_str().unwrap()))
-        .await
-        .expect(200);
+    let one = read(
+        &api,
+        &format!("/v1/comments/{}", reply["id"].as_str().unwrap()),
+    )
+    .await;
     assert_eq!(one["rich_text"][0]["plain_text"], "reply");
 
-    let block = api
-        .get(&format!("/v1/blocks/{MEETING}/children"))
-        .await
-        .expect(200)["results"][0]["id"]
-        .clone();
+    let block =
+        read(&api, &format!("/v1/blocks/{MEETING}/children")).await["results"][0]["id"].clone();
     let on_block = api
         .post(
             "/v1/comments",

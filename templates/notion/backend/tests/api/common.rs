@@ -74,3 +74,8 @@ pub(crate) async fn task(api: &Api, title: &str, extra: Value) -> Value {
     .await
     .expect(200)
 }
+
+/// `GET path` with `api`, asserting HTTP 200; the body.
+pub(crate) async fn read(api: &Api, path: &str) -> Value {
+    api.get(path).await.expect(200)
+}

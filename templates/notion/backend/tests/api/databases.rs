@@ -2,7 +2,7 @@
 
 use serde_json::{Value, json};
 
-use crate::common::{ADA, DATABASE, PROJECTS, TASKS, api, error, legacy, plain, task, text};
+use crate::common::{ADA, DATABASE, PROJECTS, TASKS, api, error, legacy, plain, read, task, text};
 
 fn titles(list: &Value) -> Vec<String> {
     list["results"]
@@ -15,10 +15,7 @@ fn titles(list: &Value) -> Vec<String> {
 
 #[asym::clone("notion", seed = "basic")]
 async fn both_versions_answer_their_shapes(notion: asym::Notion) {
-    let db = api(&notion)
-        .get(&format!("/v1/databases/{DATABASE}"))
-        .await
-        .expect(200);
+    let db = read(&api(&notion), &format!("/v1/databases/{DATABASE}")).await;
     assert_eq!(
         db["data_sources"],
         json!([{ "id": TASKS, "name": "Tasks" }])
@@ -28,20 +25,14 @@ async fn both_versions_answer_their_shapes(notion: asym::Notion) {
         db["parent"],
         json!({ "type": "page_id", "page_id": PROJECTS })
     );
-    let old = legacy(&notion)
-        .get(&format!("/v1/databases/{DATABASE}"))
-        .await
-        .expect(200);
+    let old = read(&legacy(&notion), &format!("/v1/databases/{DATABASE}")).await;
     assert!(old.get("data_sources").is_none());
     for name in [
         "Name", "Status", "Assignee", "Due", "Priority", "Tags", "Related", "Done",
     ] {
         assert!(old["properties"].get(name).is_some(), "{name}");
     }
-    let ds = api(&notion)
-        .get(&format!("/v1/data_sources/{TASKS}"))
-        .await
-        .expect(200);
+    let ds = read(&api(&notion), &format!("/v1/data_sources/{TASKS}")).await;
     assert_eq!(
         ds["parent"],
         json!({ "type": "database_id", "database_id": DATABASE })
@@ -288,9 +279,6 @@ async fn schema_create_update_and_values(notion: asym::Notion) {
         .await
         .expect(200);
     assert_eq!(second["parent"]["database_id"], DATABASE);
-    let db = api
-        .get(&format!("/v1/databases/{DATABASE}"))
-        .await
-        .expect(200);
+    let db = read(&api, &format!("/v1/databases/{DATABASE}")).await;
     assert_eq!(db["data_sources"].as_array().unwrap().len(), 2);
 }

@@ -2,21 +2,20 @@
 
 use serde_json::{Value, json};
 
-use crate::common::{ADA, MEETING, PROJECTS, TASK1, TASKS, api, error, legacy, plain, task, text};
+use crate::common::{
+    ADA, MEETING, PROJECTS, TASK1, TASKS, api, error, legacy, plain, read, task, text,
+};
 
 #[asym::clone("notion", seed = "basic")]
 async fn users_list_and_retrieve(notion: asym::Notion) {
     let api = api(&notion);
-    let first = api.get("/v1/users?page_size=2").await.expect(200);
+    let first = read(&api, "/v1/users?page_size=2").await;
     assert_eq!(first["type"], "user");
     assert_eq!(first["has_more"], true);
     let cursor = first["next_cursor"].as_str().unwrap();
-    let rest = api
-        .get(&format!("/v1/users?start_cursor={cursor}"))
-        .await
-        .expect(200);
+    let rest = read(&api, &format!("/v1/users?start_cursor={cursor}")).await;
     assert_eq!(rest["results"].as_array().unwrap().len(), 1);
-    let ada = api.get(&format!("/v1/users/{ADA}")).await.expect(200);
+    let ada = read(&api, &format!("/v1/users/{ADA}")).await;
     assert_eq!(ada["person"]["email"], "ada@example.com");
     for path in ["/v1/users?page_size=101", "/v1/users?start_cursor=%21%21"] {
         error(api.get(path).await, 400, "validation_error");
@@ -54,19 +53,13 @@ async fn create_retrieve_update_trash(notion: asym::Notion) {
     assert!(page["created_time"].as_str().unwrap().ends_with(":00.000Z"));
     assert!(page["url"].as_str().unwrap().starts_with(notion.api_url()));
     // The new option joined the schema.
-    let ds = api
-        .get(&format!("/v1/data_sources/{TASKS}"))
-        .await
-        .expect(200);
+    let ds = read(&api, &format!("/v1/data_sources/{TASKS}")).await;
     let options = ds["properties"]["Tags"]["multi_select"]["options"]
         .as_array()
         .unwrap();
     assert!(options.iter().any(|o| o["name"] == "New"));
 
-    let only = api
-        .get(&format!("/v1/pages/{id}?filter_properties=title"))
-        .await
-        .expect(200);
+    let only = read(&api, &format!("/v1/pages/{id}?filter_properties=title")).await;
     assert_eq!(only["properties"].as_object().unwrap().len(), 1);
 
     let updated = api
@@ -156,10 +149,7 @@ async fn pages_under_pages_are_child_page_blocks(notion: asym::Notion) {
         json!({ "type": "page_id", "page_id": PROJECTS })
     );
     assert_eq!(plain(&page["properties"]["title"]), "Child");
-    let children = api
-        .get(&format!("/v1/blocks/{PROJECTS}/children"))
-        .await
-        .expect(200);
+    let children = read(&api, &format!("/v1/blocks/{PROJECTS}/children")).await;
     let last = children["results"]
         .as_array()
         .unwrap()
@@ -196,27 +186,24 @@ async fn property_items_are_paginated(notion: asym::Notion) {
     ] } }))
     .await;
     let id = page["id"].as_str().unwrap();
-    let first = api
-        .get(&format!("/v1/pages/{id}/properties/title?page_size=2"))
-        .await
-        .expect(200);
+    let first = read(
+        &api,
+        &format!("/v1/pages/{id}/properties/title?page_size=2"),
+    )
+    .await;
     assert_eq!(first["object"], "list");
     assert_eq!(first["type"], "property_item");
     assert_eq!(first["property_item"]["type"], "title");
     assert_eq!(first["results"].as_array().unwrap().len(), 2);
     assert_eq!(first["has_more"], true);
     let cursor = first["next_cursor"].as_str().unwrap();
-    let rest = api
-        .get(&format!(
-            "/v1/pages/{id}/properties/title?start_cursor={cursor}"
-        ))
-        .await
-        .expect(200);
+    let rest = read(
+        &api,
+        &format!("/v1/pages/{id}/properties/title?start_cursor={cursor}"),
+    )
+    .await;
     assert_eq!(rest["results"][0]["title"]["plain_text"], "c");
-    let status = api
-        .get(&format!("/v1/pages/{TASK1}/properties/stat"))
-        .await
-        .expect(200);
+    let status = read(&api, &format!("/v1/pages/{TASK1}/properties/stat")).await;
     assert_eq!(status["object"], "property_item");
     assert_eq!(status["status"]["name"], "Done");
     error(
@@ -240,6 +227,6 @@ async fn legacy_pages_live_under_databases(notion: asym::Notion) {
         page["parent"],
         json!({ "type": "database_id", "database_id": crate::common::DATABASE })
     );
-    let task = legacy.get(&format!("/v1/pages/{TASK1}")).await.expect(200);
+    let task = read(&legacy, &format!("/v1/pages/{TASK1}")).await;
     assert_eq!(task["parent"]["type"], "database_id");
 }

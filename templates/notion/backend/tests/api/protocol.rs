@@ -4,7 +4,7 @@ use asym_kit::testing::Api;
 use reqwest::Method;
 use serde_json::json;
 
-use crate::common::{PRIVATE, TASKS, admin, api, error};
+use crate::common::{PRIVATE, TASKS, admin, api, error, read};
 
 #[asym::clone("notion", seed = "basic")]
 async fn version_and_token_are_required(notion: asym::Notion) {
@@ -34,7 +34,7 @@ async fn version_and_token_are_required(notion: asym::Notion) {
     for (client, status, code) in cases {
         error(client.get("/v1/users/me").await, status, code);
     }
-    let me = api(&notion).get("/v1/users/me").await.expect(200);
+    let me = read(&api(&notion), "/v1/users/me").await;
     assert_eq!(me["type"], "bot");
     assert_eq!(me["bot"]["owner"]["type"], "workspace");
 }
@@ -144,5 +144,5 @@ async fn rate_limit_is_switchable(notion: asym::Notion) {
         .post("/api/admin/rate-limit", &json!({ "enabled": false }))
         .await
         .expect(200);
-    api.get("/v1/users/me").await.expect(200);
+    read(&api, "/v1/users/me").await;
 }

@@ -5,7 +5,7 @@ use std::time::Duration;
 use asym_kit::testing::{Received, Receiver};
 use serde_json::{Value, json};
 
-use crate::common::{TASK1, TASKS, admin, api, task, text};
+use crate::common::{TASK1, TASKS, admin, api, read, task, text};
 
 async fn next(receiver: &Receiver) -> Received {
     receiver
@@ -115,7 +115,7 @@ async fn handshake_then_signed_events(notion: asym::Notion) {
         Value::from("Size")
     );
 
-    let listed = admin.get("/api/admin/webhooks").await.expect(200);
+    let listed = read(&admin, "/api/admin/webhooks").await;
     assert_eq!(listed["subscriptions"].as_array().unwrap().len(), 1);
     admin
         .delete(&format!("/api/admin/webhooks/{id}"))
