@@ -71,12 +71,7 @@ async fn ts_strictly_increases_per_channel(slack: asym::Slack) {
 #[asym::clone("slack", seed = "basic")]
 async fn threads_and_broadcasts(slack: asym::Slack) {
     let slack = Api::new(&slack);
-    let parent = slack
-        .bot_ok(
-            "chat.postMessage",
-            json!({"channel": "C0000000001", "text": "parent"}),
-        )
-        .await;
+    let parent = slack.post(slack.bot_token(), "C0000000001", "parent").await;
     let parent_ts = parent["ts"].as_str().unwrap();
     let reply = slack
         .bot_ok(

@@ -411,12 +411,7 @@ async fn members_open_mark_and_user_conversations(slack: asym::Slack) {
     ] {
         err(slack.bot("conversations.open", args).await, code);
     }
-    slack
-        .bot_ok(
-            "chat.postMessage",
-            json!({"channel": dm_id, "text": "hi alice"}),
-        )
-        .await;
+    slack.post(slack.bot_token(), &dm_id, "hi alice").await;
 
     slack
         .bot_ok(

@@ -110,10 +110,7 @@ async fn subscribing_verifies_the_url_then_events_arrive_signed(slack: asym::Sla
     assert_signed(&slack, &verification);
 
     let posted = slack
-        .user_ok(
-            "chat.postMessage",
-            json!({"channel": "C0000000001", "text": "hello events"}),
-        )
+        .post(slack.user_token(), "C0000000001", "hello events")
         .await;
     let callback = next(&mut requests).await;
     assert_signed(&slack, &callback);
@@ -144,10 +141,7 @@ async fn subscribing_verifies_the_url_then_events_arrive_signed(slack: asym::Sla
 
     // Only conversations the bot is in: #random is not, until it joins.
     slack
-        .user_ok(
-            "chat.postMessage",
-            json!({"channel": "C0000000002", "text": "unseen"}),
-        )
+        .post(slack.user_token(), "C0000000002", "unseen")
         .await;
     slack
         .bot_ok("conversations.join", json!({"channel": "C0000000002"}))
@@ -210,10 +204,7 @@ async fn failed_deliveries_are_retried_with_their_number(slack: asym::Slack) {
     let (mut requests, _) = subscribe(&slack, 2, json!(["message.channels"])).await;
     next(&mut requests).await;
     slack
-        .bot_ok(
-            "chat.postMessage",
-            json!({"channel": "C0000000001", "text": "retry me"}),
-        )
+        .post(slack.bot_token(), "C0000000001", "retry me")
         .await;
     let first = next(&mut requests).await;
     let second = next(&mut requests).await;

@@ -70,6 +70,13 @@ impl<'a> Api<'a> {
         response.bytes().await.expect("a body").to_vec()
     }
 
+    /// `chat.postMessage` of `text` into `channel` with `token`, asserting `ok: true`; the
+    /// body (`ts`, `message`).
+    pub(crate) async fn post(&self, token: &str, channel: &str, text: &str) -> Value {
+        let args = json!({ "channel": channel, "text": text });
+        ok(self.call(token, "chat.postMessage", args).await)
+    }
+
     /// [`Api::bot`], asserting `ok: true`.
     pub(crate) async fn bot_ok(&self, method: &str, args: Value) -> Value {
         ok(self.bot(method, args).await)
