@@ -61,6 +61,23 @@ async fn reactions(slack: &asym::Slack, incident: &Incident) -> Vec<String> {
     .await
 }
 
+/// The texts of the messages the bot posted in `channel`, oldest first.
+async fn bot_texts(slack: &asym::Slack, channel: &str) -> Vec<String> {
+    let sql = format!(
+        "select text from messages where channel_id = '{channel}' and bot_id is not null \
+         order by ts"
+    );
+    column(slack, &sql).await
+}
+
+/// The members of conversation `id`, by user id.
+async fn members(slack: &asym::Slack, id: &str) -> Vec<String> {
+    let sql = format!(
+        "select user_id from conversation_members where conversation_id = '{id}' order by 1"
+    );
+    column(slack, &sql).await
+}
+
 #[asym::clone("slack", seed = "basic")]
 async fn the_bot_knows_its_workspace(slack: asym::Slack) {
     let me = bot(&slack).identity().await.unwrap();
@@ -110,19 +127,15 @@ async fn opening_an_incident_posts_pins_and_flags_the_notice(slack: asym::Slack)
 async fn the_bot_joins_a_channel_it_is_not_in(slack: asym::Slack) {
     let incident = open(&slack, "random", "Office wifi down").await;
     assert_eq!(incident.channel, "C0000000002");
-    let members = column(
-        &slack,
-        "select user_id from conversation_members where conversation_id = 'C0000000002' \
-         and user_id = 'U0000000002'",
-    )
-    .await;
-    assert_eq!(members, ["U0000000002"], "the bot joined #random");
-    let texts = column(
-        &slack,
-        "select text from messages where channel_id = 'C0000000002' and bot_id is not null",
-    )
-    .await;
-    assert_eq!(texts, [open_text("Office wifi down")]);
+    let members = members(&slack, "C0000000002").await;
+    assert!(
+        members.contains(&"U0000000002".to_owned()),
+        "the bot joined #random: {members:?}"
+    );
+    assert_eq!(
+        bot_texts(&slack, "C0000000002").await,
+        [open_text("Office wifi down")]
+    );
 }
 
 #[asym::clone("slack", seed = "basic")]
@@ -162,20 +175,13 @@ async fn paging_sends_a_dm_with_a_link_to_the_incident(slack: asym::Slack) {
     let incident = bot.open("general", "Payments backlog").await.unwrap();
     let dm = bot.page(&incident, "bob@acme.test").await.unwrap();
 
-    let members = column(
-        &slack,
-        &format!(
-            "select m.user_id from conversation_members m join conversations c \
-             on c.id = m.conversation_id where c.id = '{dm}' and c.kind = 'im' order by 1"
-        ),
-    )
-    .await;
-    assert_eq!(members, ["U0000000002", "U0000000004"], "a DM bot ↔ bob");
-    let texts = column(
-        &slack,
-        &format!("select text from messages where channel_id = '{dm}'"),
-    )
-    .await;
+    assert!(dm.starts_with('D'), "a DM: {dm}");
+    assert_eq!(
+        members(&slack, &dm).await,
+        ["U0000000002", "U0000000004"],
+        "bot ↔ bob"
+    );
+    let texts = bot_texts(&slack, &dm).await;
     assert_eq!(texts.len(), 1, "{texts:?}");
     assert!(
         texts[0].starts_with(":pager: You are paged for *Payments backlog*: http"),
