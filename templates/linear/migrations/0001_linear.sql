@@ -195,6 +195,9 @@ CREATE TABLE issues (
     trashed              boolean,
     -- Who made the last change (the history trigger's actor).
     updated_by           text,
+    -- The issue's JSON document less its `url`, rendered by a trigger on every write
+    -- (`issue_body`, `issue_doc`).
+    body                 text,
     UNIQUE (team_id, number)
 );
 CREATE INDEX issues_created ON issues (created_at DESC, id DESC);

@@ -1,5 +1,6 @@
 -- Issue bookkeeping done by Postgres in the same statement as the write:
--- the URL slug follows the title, startedAt/completedAt/canceledAt follow the state's type, and every update records an
+-- the URL slug follows the title, startedAt/completedAt/canceledAt follow the state's type, the
+-- stored document (`body`) follows everything, and every update records an
 -- IssueHistory row of what changed (actor: the row's updated_by).
 
 CREATE FUNCTION issue_state_times() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -35,6 +36,17 @@ CREATE TRIGGER issues_slug BEFORE INSERT OR UPDATE OF title ON issues
 
 CREATE TRIGGER issues_state_times BEFORE INSERT OR UPDATE OF state_id ON issues
     FOR EACH ROW EXECUTE FUNCTION issue_state_times();
+
+CREATE FUNCTION issue_rendered() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    NEW.body := issue_body(NEW);
+    RETURN NEW;
+END $$;
+
+-- BEFORE triggers fire in name order: this one after `issues_slug` and `issues_state_times`,
+-- whose values it renders.
+CREATE TRIGGER issues_written BEFORE INSERT OR UPDATE ON issues
+    FOR EACH ROW EXECUTE FUNCTION issue_rendered();
 
 -- A relation's change as IssueHistory reports it (`fromStateId`, `toStateId`, `fromState`,
 -- `toState` for 'State'), or nothing when it did not change.
