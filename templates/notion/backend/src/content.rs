@@ -3,7 +3,7 @@
 
 use serde_json::{Map, Value, json};
 
-use crate::error::{ApiError, ApiResult, array_at, invalid};
+use crate::error::{ApiError, ApiResult, array_at, invalid, member};
 use crate::richtext;
 
 /// Most blocks in one `children` array.
@@ -158,17 +158,9 @@ pub(crate) fn normalize(kind: &str, given: &Map<String, Value>, path: &str) -> A
     }
     match kind {
         "bookmark" | "embed" => {
-            let url = given
-                .get("url")
-                .and_then(Value::as_str)
-                .filter(|u| !u.is_empty())
-                .ok_or_else(|| {
-                    invalid(
-                        &format!("{path}.url"),
-                        "a non-empty string",
-                        given.get("url").unwrap_or(&Value::Null),
-                    )
-                })?;
+            let url = member(given, "url", path, "a non-empty string", |url| {
+                url.as_str().filter(|u| !u.is_empty())
+            })?;
             out.insert("caption".into(), caption(given.get("caption"), path)?);
             out.insert("url".into(), url.into());
         }
@@ -197,17 +189,9 @@ pub(crate) fn normalize(kind: &str, given: &Map<String, Value>, path: &str) -> A
             }
         }
         "table" => {
-            let width = given
-                .get("table_width")
-                .and_then(Value::as_u64)
-                .filter(|w| (1..=100).contains(w))
-                .ok_or_else(|| {
-                    invalid(
-                        &format!("{path}.table_width"),
-                        "a positive integer",
-                        given.get("table_width").unwrap_or(&Value::Null),
-                    )
-                })?;
+            let width = member(given, "table_width", path, "a positive integer", |width| {
+                width.as_u64().filter(|w| (1..=100).contains(w))
+            })?;
             out.insert("table_width".into(), width.into());
             for flag in ["has_column_header", "has_row_header"] {
                 out.insert(
@@ -221,16 +205,7 @@ pub(crate) fn normalize(kind: &str, given: &Map<String, Value>, path: &str) -> A
             }
         }
         "table_row" => {
-            let cells = given
-                .get("cells")
-                .and_then(Value::as_array)
-                .ok_or_else(|| {
-                    invalid(
-                        &format!("{path}.cells"),
-                        "an array",
-                        given.get("cells").unwrap_or(&Value::Null),
-                    )
-                })?;
+            let cells = member(given, "cells", path, "an array", Value::as_array)?;
             let cells = cells
                 .iter()
                 .enumerate()

@@ -8,7 +8,7 @@ use asym_kit::body::BodyError;
 use axum::http::StatusCode;
 use axum::http::header::RETRY_AFTER;
 use axum::response::{IntoResponse, Response};
-use serde_json::{Value, json};
+use serde_json::{Map, Value, json};
 
 /// 400 `validation_error` for the body value at `path`: it `should` be something else, and
 /// `was` this.
@@ -16,6 +16,29 @@ pub(crate) fn invalid(path: &str, should: &str, was: &Value) -> ApiError {
     ApiError::validation(format!(
         "body failed validation: {path} should be {should}, instead was `{was}`."
     ))
+}
+
+/// Member `key` of `object` (the body value at `path`) as `read` takes it (`Value::as_str`,
+/// …), or the validation error that `{path}.{key}` should be `should`.
+///
+/// # Errors
+///
+/// 400 `validation_error` when the member is absent or `read` does not take it.
+pub(crate) fn member<'a, T>(
+    object: &'a Map<String, Value>,
+    key: &str,
+    path: &str,
+    should: &str,
+    read: impl FnOnce(&'a Value) -> Option<T>,
+) -> ApiResult<T> {
+    let value = object.get(key);
+    value.and_then(read).ok_or_else(|| {
+        invalid(
+            &format!("{path}.{key}"),
+            should,
+            value.unwrap_or(&Value::Null),
+        )
+    })
 }
 
 /// The array at `path` holding at most `max` items, or Notion's validation error.
@@ -194,6 +217,25 @@ impl IntoResponse for ApiError {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn members_name_their_path_and_what_they_were() {
+        let object = json!({ "cells": "x", "width": 3 });
+        let object = object.as_object().unwrap();
+        assert_eq!(
+            member(object, "width", "body.table", "a number", Value::as_u64).unwrap(),
+            3
+        );
+        for (key, was) in [("cells", "\"x\""), ("rows", "null")] {
+            let err = member(object, key, "body.table", "an array", Value::as_array).unwrap_err();
+            assert_eq!(
+                err.message,
+                format!(
+                    "body failed validation: body.table.{key} should be an array, instead was `{was}`."
+                )
+            );
+        }
+    }
 
     #[test]
     fn body_errors_map_to_notion_codes() {

@@ -3,7 +3,7 @@
 
 use serde_json::{Map, Value, json};
 
-use crate::error::{ApiError, ApiResult, array_at, invalid};
+use crate::error::{ApiError, ApiResult, array_at, invalid, member};
 
 /// Most characters in one text item's `content` (and a link's URL).
 pub(crate) const MAX_TEXT: usize = 2000;
@@ -36,16 +36,7 @@ fn item_of(item: &Value, path: &str) -> ApiResult<Value> {
         .ok_or_else(|| invalid(&format!("{path}.text"), "defined", &Value::Null))?;
     let (inner, plain, href) = match kind {
         "text" => {
-            let text = object
-                .get("text")
-                .and_then(Value::as_object)
-                .ok_or_else(|| {
-                    invalid(
-                        &format!("{path}.text"),
-                        "an object",
-                        object.get("text").unwrap_or(&Value::Null),
-                    )
-                })?;
+            let text = member(object, "text", path, "an object", Value::as_object)?;
             let content = text.get("content").and_then(Value::as_str).ok_or_else(|| {
                 invalid(
                     &format!("{path}.text.content"),
