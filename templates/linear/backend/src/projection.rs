@@ -152,10 +152,13 @@ pub(crate) struct Plan {
     /// The operation's variables, with the value each takes when the request has none.
     variables: Vec<(Name, Option<Value>)>,
     /// The selected fields of the connection.
-    connection: Vec<(String, Part)>,
-    /// How many object fields the plan reads ([`Entry::Field`]'s `slot`s).
+    connection: Fields<Part>,
+    /// How many object fields the plan reads ([`Read::Field`]'s `slot`s).
     slots: usize,
 }
+
+/// Selected fields in the selection's order, each under its JSON key (`"title":`).
+type Fields<T> = Vec<(String, T)>;
 
 /// A selected field of a connection object.
 #[derive(Debug)]
@@ -163,18 +166,18 @@ enum Part {
     /// `__typename`, as a JSON string.
     Typename(String),
     /// `nodes`: each row's document.
-    Nodes(Vec<Entry>),
+    Nodes(Fields<Read>),
     /// `edges`: per row, its selected fields.
-    Edges(Vec<(String, EdgePart)>),
+    Edges(Fields<EdgePart>),
     /// `pageInfo`: its selected fields.
-    PageInfo(Vec<(String, PagePart)>),
+    PageInfo(Fields<PagePart>),
 }
 
 /// A selected field of an edge.
 #[derive(Debug)]
 enum EdgePart {
     Typename(String),
-    Node(Vec<Entry>),
+    Node(Fields<Read>),
     Cursor,
 }
 
@@ -188,13 +191,7 @@ enum PagePart {
     EndCursor,
 }
 
-/// A selected field of an object read from its JSON, under its JSON key (`"title":`).
-#[derive(Debug)]
-struct Entry {
-    key: String,
-    read: Read,
-}
-
+/// A selected field of an object read from its JSON.
 #[derive(Debug)]
 enum Read {
     /// `__typename`, as a JSON string.
@@ -214,7 +211,7 @@ enum Shape {
     NonNull(Box<Shape>),
     List(Box<Shape>),
     Leaf,
-    Object(Vec<Entry>),
+    Object(Fields<Read>),
     Abstract,
 }
 
@@ -425,85 +422,77 @@ impl<'d> Planner<'d> {
         Some(())
     }
 
-    /// The selected fields of connection type `connection`.
-    fn connection(
+    /// The fields `sets` select on type `ty`, each as `read` makes it of the collected field
+    /// (`None`: no plan).
+    fn fields<T>(
         &mut self,
-        connection: &str,
+        ty: &str,
         sets: &[&'d SelectionSet],
-    ) -> Option<Vec<(String, Part)>> {
-        let mut parts = Vec::new();
-        for field in self.collect(connection, sets)? {
-            let part = match field.name {
+        mut read: impl FnMut(&mut Self, &Collected<'d>) -> Option<T>,
+    ) -> Option<Fields<T>> {
+        self.collect(ty, sets)?
+            .iter()
+            .map(|field| Some((json_key(field.key), read(self, field)?)))
+            .collect()
+    }
+
+    /// The selected fields of connection type `connection`.
+    fn connection(&mut self, connection: &str, sets: &[&'d SelectionSet]) -> Option<Fields<Part>> {
+        let types = self.types;
+        let inner = |field: &str| Some(base_name(&types.field(connection, field)?.ty));
+        self.fields(connection, sets, |planner, field| {
+            Some(match field.name {
                 "__typename" => Part::Typename(json_string(connection)),
-                "nodes" => {
-                    let node = base_name(&self.types.field(connection, "nodes")?.ty);
-                    Part::Nodes(self.object(node, &field.sets)?)
-                }
+                "nodes" => Part::Nodes(planner.object(inner("nodes")?, &field.sets)?),
                 "edges" => {
-                    let edge = base_name(&self.types.field(connection, "edges")?.ty);
-                    let mut parts = Vec::new();
-                    for part in self.collect(edge, &field.sets)? {
-                        let read = match part.name {
+                    let edge = inner("edges")?;
+                    let node = base_name(&types.field(edge, "node")?.ty);
+                    Part::Edges(planner.fields(edge, &field.sets, |planner, part| {
+                        Some(match part.name {
                             "__typename" => EdgePart::Typename(json_string(edge)),
                             "cursor" => EdgePart::Cursor,
-                            "node" => {
-                                let node = base_name(&self.types.field(edge, "node")?.ty);
-                                EdgePart::Node(self.object(node, &part.sets)?)
-                            }
+                            "node" => EdgePart::Node(planner.object(node, &part.sets)?),
                             _ => return None,
-                        };
-                        parts.push((json_key(part.key), read));
-                    }
-                    Part::Edges(parts)
+                        })
+                    })?)
                 }
                 "pageInfo" => {
-                    let info = base_name(&self.types.field(connection, "pageInfo")?.ty);
-                    let mut parts = Vec::new();
-                    for part in self.collect(info, &field.sets)? {
-                        let read = match part.name {
+                    let info = inner("pageInfo")?;
+                    Part::PageInfo(planner.fields(info, &field.sets, |_, part| {
+                        Some(match part.name {
                             "__typename" => PagePart::Typename(json_string(info)),
                             "hasNextPage" => PagePart::HasNextPage,
                             "hasPreviousPage" => PagePart::HasPreviousPage,
                             "startCursor" => PagePart::StartCursor,
                             "endCursor" => PagePart::EndCursor,
                             _ => return None,
-                        };
-                        parts.push((json_key(part.key), read));
-                    }
-                    Part::PageInfo(parts)
+                        })
+                    })?)
                 }
                 _ => return None,
-            };
-            parts.push((json_key(field.key), part));
-        }
-        Some(parts)
+            })
+        })
     }
 
     /// The reads of object type `object` for what `sets` select.
-    fn object(&mut self, object: &str, sets: &[&'d SelectionSet]) -> Option<Vec<Entry>> {
-        let mut entries = Vec::new();
-        for field in self.collect(object, sets)? {
-            let read = if field.name == "__typename" {
-                Read::Typename(json_string(object))
-            } else {
-                let definition = self.types.field(object, field.name)?;
-                if definition.custom {
-                    return None;
-                }
-                let shape = self.shape(&definition.ty, &field.sets, true)?;
-                self.slots += 1;
-                Read::Field {
-                    name: field.name.to_owned(),
-                    shape,
-                    slot: self.slots - 1,
-                }
-            };
-            entries.push(Entry {
-                key: json_key(field.key),
-                read,
-            });
-        }
-        Some(entries)
+    fn object(&mut self, object: &str, sets: &[&'d SelectionSet]) -> Option<Fields<Read>> {
+        let types = self.types;
+        self.fields(object, sets, |planner, field| {
+            if field.name == "__typename" {
+                return Some(Read::Typename(json_string(object)));
+            }
+            let definition = types.field(object, field.name)?;
+            if definition.custom {
+                return None;
+            }
+            let shape = planner.shape(&definition.ty, &field.sets, true)?;
+            planner.slots += 1;
+            Some(Read::Field {
+                name: field.name.to_owned(),
+                shape,
+                slot: planner.slots - 1,
+            })
+        })
     }
 
     /// How to write a value of type `ty` selected by `sets`. `own`: `ty` is the field's own
@@ -518,14 +507,14 @@ impl<'d> Planner<'d> {
                 Named::Abstract => Shape::Abstract,
                 Named::Input => return None,
                 Named::Object { .. } => {
-                    let entries = self.object(name, sets)?;
-                    let beyond_id = entries.iter().any(
-                        |entry| matches!(&entry.read, Read::Field { name, .. } if name != "id"),
-                    );
+                    let reads = self.object(name, sets)?;
+                    let beyond_id = reads
+                        .iter()
+                        .any(|(_, read)| matches!(read, Read::Field { name, .. } if name != "id"));
                     if own && beyond_id && entity::is_entity(name) {
                         return None;
                     }
-                    Shape::Object(entries)
+                    Shape::Object(reads)
                 }
             },
         };

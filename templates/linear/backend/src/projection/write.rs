@@ -3,7 +3,7 @@
 use serde::de::{Deserializer, MapAccess, Visitor};
 use serde_json::value::RawValue;
 
-use super::{EdgePart, Entry, PagePart, Part, Plan, Read, Shape};
+use super::{EdgePart, PagePart, Part, Plan, Read, Shape};
 use crate::connection::cursor_of;
 
 impl Plan {
@@ -84,6 +84,41 @@ impl Writer {
         let _ = serde_json::to_writer(&mut self.out, text);
     }
 
+    /// Writes `{"key":value,…}` for `fields`, each value by `value`.
+    fn fields<T>(
+        &mut self,
+        fields: &[(String, T)],
+        mut value: impl FnMut(&mut Self, &T) -> Option<()>,
+    ) -> Option<()> {
+        self.out.push(b'{');
+        for (i, (key, field)) in fields.iter().enumerate() {
+            if i > 0 {
+                self.out.push(b',');
+            }
+            self.put(key);
+            value(self, field)?;
+        }
+        self.out.push(b'}');
+        Some(())
+    }
+
+    /// Writes `[item,…]` for `items`, each by `item`.
+    fn list<T>(
+        &mut self,
+        items: impl IntoIterator<Item = T>,
+        mut item: impl FnMut(&mut Self, T) -> Option<()>,
+    ) -> Option<()> {
+        self.out.push(b'[');
+        for (i, value) in items.into_iter().enumerate() {
+            if i > 0 {
+                self.out.push(b',');
+            }
+            item(self, value)?;
+        }
+        self.out.push(b']');
+        Some(())
+    }
+
     fn connection(
         &mut self,
         parts: &[(String, Part)],
@@ -91,109 +126,58 @@ impl Writer {
         has_next: bool,
         has_previous: bool,
     ) -> Option<()> {
-        self.out.push(b'{');
-        for (i, (key, part)) in parts.iter().enumerate() {
-            if i > 0 {
-                self.out.push(b',');
+        self.fields(parts, |writer, part| match part {
+            Part::Typename(name) => {
+                writer.put(name);
+                Some(())
             }
-            self.put(key);
-            match part {
-                Part::Typename(name) => self.put(name),
-                Part::Nodes(entries) => {
-                    self.out.push(b'[');
-                    for (i, row) in rows.iter().enumerate() {
-                        if i > 0 {
-                            self.out.push(b',');
-                        }
-                        self.object(entries, row)?;
+            Part::Nodes(reads) => writer.list(rows, |writer, row| writer.object(reads, row)),
+            Part::Edges(edge) => writer.list(rows, |writer, row| {
+                writer.fields(edge, |writer, part| {
+                    match part {
+                        EdgePart::Typename(name) => writer.put(name),
+                        EdgePart::Node(reads) => writer.object(reads, row)?,
+                        EdgePart::Cursor => writer.string(&cursor_of(&row.id()?)),
                     }
-                    self.out.push(b']');
+                    Some(())
+                })
+            }),
+            Part::PageInfo(info) => writer.fields(info, |writer, part| {
+                match part {
+                    PagePart::Typename(name) => writer.put(name),
+                    PagePart::HasNextPage => writer.flag(has_next),
+                    PagePart::HasPreviousPage => writer.flag(has_previous),
+                    PagePart::StartCursor => writer.cursor(rows.first()),
+                    PagePart::EndCursor => writer.cursor(rows.last()),
                 }
-                Part::Edges(edge) => {
-                    self.out.push(b'[');
-                    for (i, row) in rows.iter().enumerate() {
-                        if i > 0 {
-                            self.out.push(b',');
-                        }
-                        self.edge(edge, row)?;
-                    }
-                    self.out.push(b']');
-                }
-                Part::PageInfo(info) => self.page_info(info, rows, has_next, has_previous),
-            }
-        }
-        self.out.push(b'}');
-        Some(())
+                Some(())
+            }),
+        })
     }
 
-    fn edge(&mut self, parts: &[(String, EdgePart)], row: &Members<'_>) -> Option<()> {
-        self.out.push(b'{');
-        for (i, (key, part)) in parts.iter().enumerate() {
-            if i > 0 {
-                self.out.push(b',');
-            }
-            self.put(key);
-            match part {
-                EdgePart::Typename(name) => self.put(name),
-                EdgePart::Node(entries) => self.object(entries, row)?,
-                EdgePart::Cursor => self.string(&cursor_of(&row.id()?)),
-            }
-        }
-        self.out.push(b'}');
-        Some(())
+    fn flag(&mut self, flag: bool) {
+        self.put(if flag { "true" } else { "false" });
     }
 
-    fn page_info(
-        &mut self,
-        parts: &[(String, PagePart)],
-        rows: &[Members<'_>],
-        has_next: bool,
-        has_previous: bool,
-    ) {
-        self.out.push(b'{');
-        for (i, (key, part)) in parts.iter().enumerate() {
-            if i > 0 {
-                self.out.push(b',');
-            }
-            self.put(key);
-            let (flag, row) = match part {
-                PagePart::Typename(name) => {
-                    self.put(name);
-                    continue;
-                }
-                PagePart::HasNextPage => (has_next, None),
-                PagePart::HasPreviousPage => (has_previous, None),
-                PagePart::StartCursor => (false, Some(rows.first())),
-                PagePart::EndCursor => (false, Some(rows.last())),
-            };
-            match row {
-                None => self.put(if flag { "true" } else { "false" }),
-                Some(row) => match row.and_then(Members::id) {
-                    Some(id) => self.string(&cursor_of(&id)),
-                    None => self.put("null"),
-                },
-            }
+    /// The cursor of `row`, or null for no row (an empty page).
+    fn cursor(&mut self, row: Option<&Members<'_>>) {
+        match row.and_then(Members::id) {
+            Some(id) => self.string(&cursor_of(&id)),
+            None => self.put("null"),
         }
-        self.out.push(b'}');
     }
 
-    fn object(&mut self, entries: &[Entry], members: &Members<'_>) -> Option<()> {
-        self.out.push(b'{');
-        for (i, entry) in entries.iter().enumerate() {
-            if i > 0 {
-                self.out.push(b',');
+    fn object(&mut self, reads: &[(String, Read)], members: &Members<'_>) -> Option<()> {
+        self.fields(reads, |writer, read| match read {
+            Read::Typename(name) => {
+                writer.put(name);
+                Some(())
             }
-            self.put(&entry.key);
-            match &entry.read {
-                Read::Typename(name) => self.put(name),
-                Read::Field { name, shape, slot } => {
-                    let value = self.find(members, name, *slot);
-                    self.value(shape, value)?;
-                }
+            Read::Field { name, shape, slot } => {
+                let value = writer.find(members, name, *slot);
+                writer.value(shape, value)
             }
-        }
-        self.out.push(b'}');
-        Some(())
+        })
     }
 
     /// Member `name` of `members`, looked for first where read `slot` last found it.
@@ -226,18 +210,10 @@ impl Writer {
             }
             (Shape::List(item), Some(value)) => {
                 let items: Vec<&RawValue> = serde_json::from_str(value.get()).ok()?;
-                self.out.push(b'[');
-                for (i, value) in items.into_iter().enumerate() {
-                    if i > 0 {
-                        self.out.push(b',');
-                    }
-                    self.value(item, Some(value))?;
-                }
-                self.out.push(b']');
-                Some(())
+                self.list(items, |writer, value| writer.value(item, Some(value)))
             }
-            (Shape::Object(entries), Some(value)) => {
-                self.object(entries, &Members::parse(value.get())?)
+            (Shape::Object(reads), Some(value)) => {
+                self.object(reads, &Members::parse(value.get())?)
             }
         }
     }
