@@ -87,24 +87,22 @@ async fn decide(State(state): State<AppState>, Path(id): Path<String>, body: Byt
     }
 }
 
+/// The request's `client_secret`.
+fn secret(cx: &Cx<'_>) -> Result<String, ApiError> {
+    Ok(cx
+        .params
+        .str("client_secret")?
+        .unwrap_or_default()
+        .to_owned())
+}
+
 fn pending<'a>(cx: &'a mut Cx<'_>, called: &'a Called) -> Pending<'a> {
-    Box::pin(async move {
-        let secret = cx
-            .params
-            .str("client_secret")?
-            .unwrap_or_default()
-            .to_owned();
-        auth::pending(cx, called.segment(1), &secret, false).await
-    })
+    Box::pin(async move { auth::pending(cx, called.segment(1), &secret(cx)?, false).await })
 }
 
 fn finish<'a>(cx: &'a mut Cx<'_>, called: &'a Called) -> Pending<'a> {
     Box::pin(async move {
-        let secret = cx
-            .params
-            .str("client_secret")?
-            .unwrap_or_default()
-            .to_owned();
+        let secret = secret(cx)?;
         let complete = match cx.params.str("outcome")? {
             Some("complete") => true,
             Some("fail") => false,

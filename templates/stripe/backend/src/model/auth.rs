@@ -56,7 +56,7 @@ pub(crate) async fn finish(
         .await?;
     match (intent["object"] == "setup_intent", complete) {
         (true, true) => setup::succeed(cx, &mut intent, &method).await?,
-        (true, false) => setup::authentication_failed(cx, &mut intent, &method).await?,
+        (true, false) => authentication_failed(cx, &mut intent, &method, SETUP_FAILURE).await?,
         (false, true) => {
             let decline = card::of(&method).and_then(|c| c.decline);
             let secured = Some(authenticated(id));
@@ -68,32 +68,51 @@ pub(crate) async fn finish(
                 invoice::intent_succeeded(cx, &intent).await?;
             }
         }
-        (false, false) => payment_authentication_failed(cx, &mut intent, &method).await?,
+        (false, false) => {
+            authentication_failed(cx, &mut intent, &method, PAYMENT_FAILURE).await?;
+        }
     }
     Ok((intent, return_url))
 }
 
-/// Ends a payment intent's attempt in failed authentication.
-async fn payment_authentication_failed(
+/// What a failed authentication records on each kind of intent: the error field, its code,
+/// its message and the event.
+type Failure = (&'static str, &'static str, &'static str, &'static str);
+
+const PAYMENT_FAILURE: Failure = (
+    "last_payment_error",
+    "payment_intent_authentication_failure",
+    "The provided PaymentMethod has failed authentication. You can provide \
+     payment_method_data or a new PaymentMethod to attempt to fulfill this PaymentIntent again.",
+    "payment_intent.payment_failed",
+);
+const SETUP_FAILURE: Failure = (
+    "last_setup_error",
+    "setup_intent_authentication_failure",
+    "The latest attempt to set up the payment method has failed because authentication failed.",
+    "setup_intent.setup_failed",
+);
+
+/// Ends `intent`'s attempt in failed authentication, recorded as `failure` says: it waits
+/// for another payment method.
+async fn authentication_failed(
     cx: &Cx<'_>,
     intent: &mut Value,
     method: &Value,
+    (field, code, message, event): Failure,
 ) -> ApiResult<()> {
     let before = intent.clone();
     let mut shown = method.clone();
     cx::strip_hidden(&mut shown);
-    intent["last_payment_error"] = json!({
-        "code": "payment_intent_authentication_failure",
-        "doc_url": "https://stripe.com/docs/error-codes/payment-intent-authentication-failure",
-        "message": "The provided PaymentMethod has failed authentication. You can provide \
-                    payment_method_data or a new PaymentMethod to attempt to fulfill this \
-                    PaymentIntent again.",
+    intent[field] = json!({
+        "code": code,
+        "doc_url": format!("https://stripe.com/docs/error-codes/{}", code.replace('_', "-")),
+        "message": message,
         "payment_method": shown,
         "type": "invalid_request_error",
     });
     intent["payment_method"] = Value::Null;
     intent["status"] = json!("requires_payment_method");
     intent["next_action"] = Value::Null;
-    cx.save_changed("payment_intent.payment_failed", &before, intent)
-        .await
+    cx.save_changed(event, &before, intent).await
 }

@@ -62,27 +62,3 @@ pub(crate) async fn succeed(cx: &mut Cx<'_>, setup: &mut Value, method: &Value) 
     cx.save_changed("setup_intent.succeeded", &before, setup)
         .await
 }
-
-/// Ends `setup`'s attempt in failed authentication: it waits for another payment method.
-pub(crate) async fn authentication_failed(
-    cx: &Cx<'_>,
-    setup: &mut Value,
-    method: &Value,
-) -> ApiResult<()> {
-    let before = setup.clone();
-    let mut shown = method.clone();
-    cx::strip_hidden(&mut shown);
-    setup["last_setup_error"] = json!({
-        "code": "setup_intent_authentication_failure",
-        "doc_url": "https://stripe.com/docs/error-codes/setup-intent-authentication-failure",
-        "message": "The latest attempt to set up the payment method has failed because \
-                    authentication failed.",
-        "payment_method": shown,
-        "type": "invalid_request_error",
-    });
-    setup["payment_method"] = Value::Null;
-    setup["status"] = json!("requires_payment_method");
-    setup["next_action"] = Value::Null;
-    cx.save_changed("setup_intent.setup_failed", &before, setup)
-        .await
-}

@@ -3,7 +3,7 @@
 
 use serde_json::Value;
 
-use super::{Api, assert_error, id};
+use super::{Api, assert_error, assert_events, id};
 
 /// What paying on-session with a test card does.
 #[derive(Debug, Clone, Copy)]
@@ -266,6 +266,15 @@ async fn test_cards_carry_their_country_and_checks(stripe: asym::Stripe) {
     assert_eq!(amex["card"]["three_d_secure_usage"]["supported"], false);
 }
 
+/// `intent` as it is now.
+async fn retrieve(api: &Api, intent: &Value) -> Value {
+    let (status, now) = api
+        .get(&format!("/v1/payment_intents/{}", id(intent)), &[])
+        .await;
+    assert_eq!(status, 200, "{now}");
+    now
+}
+
 /// A browser that does not follow redirects, for the 3-D Secure test page.
 fn browser() -> reqwest::Client {
     reqwest::Client::builder()
@@ -357,9 +366,7 @@ async fn three_d_secure_is_completed_or_failed_on_the_test_page(stripe: asym::St
     assert_eq!(sdk["type"], "three_d_secure_redirect");
     let (status, location) = press(sdk["stripe_js"].as_str().unwrap(), "fail").await;
     assert_eq!((status, location), (200, None));
-    let (_, failed) = api
-        .get(&format!("/v1/payment_intents/{}", id(&intent)), &[])
-        .await;
+    let failed = retrieve(&api, &intent).await;
     assert_eq!(failed["status"], "requires_payment_method");
     assert_eq!(
         failed["last_payment_error"]["code"],
@@ -383,9 +390,7 @@ async fn three_d_secure_is_completed_or_failed_on_the_test_page(stripe: asym::St
         .unwrap();
     let (_, location) = press(url, "complete").await;
     assert!(location.unwrap().ends_with("&redirect_status=failed"));
-    let (_, declined) = api
-        .get(&format!("/v1/payment_intents/{}", id(&intent)), &[])
-        .await;
+    let declined = retrieve(&api, &intent).await;
     assert_eq!(declined["status"], "requires_payment_method");
     assert_eq!(
         declined["last_payment_error"]["decline_code"],
@@ -406,22 +411,14 @@ async fn three_d_secure_is_completed_or_failed_on_the_test_page(stripe: asym::St
     .await;
     assert_eq!(intent["status"], "requires_action");
 
-    let types: Vec<String> = stripe
-        .query("select data->>'type' from objects where object = 'event' order by seq")
-        .await
-        .unwrap()
-        .iter()
-        .map(|r| r.get(0))
-        .collect();
-    for expected in [
-        "payment_intent.requires_action",
-        "payment_intent.payment_failed",
-    ] {
-        assert!(
-            types.iter().any(|t| t == expected),
-            "{expected} in {types:?}"
-        );
-    }
+    assert_events(
+        &stripe,
+        &[
+            "payment_intent.requires_action",
+            "payment_intent.payment_failed",
+        ],
+    )
+    .await;
 }
 
 #[asym::clone("stripe", seed = "basic")]

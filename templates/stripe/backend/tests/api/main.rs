@@ -116,6 +116,23 @@ fn assert_error(status: u16, body: &Value, field: &str, expected: (u16, &str)) {
     assert_eq!(got, (expected.0, Some(expected.1)), "{body}");
 }
 
+/// Asserts the clone recorded an event of each type in `expected`.
+async fn assert_events(stripe: &asym::Stripe, expected: &[&str]) {
+    let types: Vec<String> = stripe
+        .query("select data->>'type' from objects where object = 'event' order by seq")
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    for expected in expected {
+        assert!(
+            types.iter().any(|t| t == expected),
+            "{expected} in {types:?}"
+        );
+    }
+}
+
 fn id(value: &Value) -> &str {
     value["id"].as_str().expect("an id")
 }
@@ -427,25 +444,17 @@ async fn pays_and_refunds(stripe: asym::Stripe) {
     let (status, again) = api.post("/v1/refunds", &[("charge", id(&charge))]).await;
     assert_error(status, &again, "code", (400, "charge_already_refunded"));
 
-    let types: Vec<String> = stripe
-        .query("select data->>'type' from objects where object = 'event' order by seq")
-        .await
-        .unwrap()
-        .iter()
-        .map(|r| r.get(0))
-        .collect();
-    for expected in [
-        "payment_intent.created",
-        "charge.succeeded",
-        "payment_intent.succeeded",
-        "refund.created",
-        "charge.refunded",
-    ] {
-        assert!(
-            types.iter().any(|t| t == expected),
-            "{expected} in {types:?}"
-        );
-    }
+    assert_events(
+        &stripe,
+        &[
+            "payment_intent.created",
+            "charge.succeeded",
+            "payment_intent.succeeded",
+            "refund.created",
+            "charge.refunded",
+        ],
+    )
+    .await;
 }
 
 #[asym::clone("stripe", seed = "basic")]
