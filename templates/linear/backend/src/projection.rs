@@ -14,6 +14,7 @@
 //! cannot write as async-graphql would (a null in a non-null field, a union's value, an
 //! error from the list) is left to async-graphql, which answers it as it always does.
 
+use std::cell::Cell;
 use std::collections::{HashMap, HashSet};
 
 use async_graphql::indexmap::IndexMap;
@@ -229,7 +230,13 @@ struct Planner<'d> {
     types: &'d Types,
     document: &'d ExecutableDocument,
     slots: usize,
+    /// Selections left to visit: a plan is made before validation, so a document whose
+    /// fragments spread each other many times over must not make it visit them all.
+    budget: Cell<usize>,
 }
+
+/// Most selections a plan visits (as many as a query may select fields).
+const MAX_VISITS: usize = 10_000;
 
 impl Plan {
     /// The plan of `document`'s operation `operation` (picked as async-graphql picks it), or
@@ -247,6 +254,7 @@ impl Plan {
             types,
             document,
             slots: 0,
+            budget: Cell::new(MAX_VISITS),
         };
         let [root] = &planner.collect("Query", &[&operation.selection_set.node])?[..] else {
             return None;
@@ -369,6 +377,7 @@ impl<'d> Planner<'d> {
         fragments: &mut Vec<&'d str>,
     ) -> Option<()> {
         for item in &set.items {
+            self.budget.set(self.budget.get().checked_sub(1)?);
             let (condition, inner) = match &item.node {
                 Selection::Field(field) => {
                     let field = &field.node;
@@ -556,6 +565,20 @@ mod tests {
         Plan::new(&Types::new().unwrap(), &document, None)
     }
 
+    /// A document whose fragment `F0` spreads `F1` twice, which spreads `F2` twice, … `n`
+    /// deep: 2^n selections of `id` in all.
+    fn spreads_doubling(n: usize) -> String {
+        let mut document = "{ issues { nodes { ...F0 } } }".to_owned();
+        for i in 0..n {
+            let next = i + 1;
+            document.push_str(&format!(
+                " fragment F{i} on Issue {{ ...F{next} ...F{next} }}"
+            ));
+        }
+        document.push_str(&format!(" fragment F{n} on Issue {{ id }}"));
+        document
+    }
+
     #[test]
     fn only_reads_of_the_parents_json_under_one_root_list_are_planned() {
         for (query, planned) in [
@@ -584,6 +607,8 @@ mod tests {
                 "{ issues { ...A } } fragment A on IssueConnection { ...A }",
                 false,
             ),
+            (&spreads_doubling(20), false),
+            (&spreads_doubling(3), true),
             ("{ issues { ...Missing } }", false),
         ] {
             assert_eq!(plan(query).is_some(), planned, "{query}");
