@@ -24,6 +24,7 @@ pub(crate) fn routes() -> Router<AppState> {
             get(search_invoices), post(update_invoice, 1), delete(delete_invoice, 1);
         "/v1/invoices/upcoming" =>
             get(upcoming), post(update_invoice, 1), delete(delete_invoice, 1);
+        "/v1/invoices/upcoming/lines" => get(upcoming_lines);
         "/v1/invoices/create_preview" =>
             post(create_preview), get(retrieve_invoice, 1), delete(delete_invoice, 1);
         "/v1/invoices/{id}" =>
@@ -117,6 +118,7 @@ const PREVIEW_FIELDS: &[&str] = &[
 
 /// `POST /v1/invoices/create_preview`: the next invoice, with an id of its own.
 async fn create_preview(cx: &mut Cx<'_>) -> ApiResult {
+    cx.params.allow(PREVIEW_FIELDS)?;
     let items = cx
         .params
         .hash("subscription_details")?
@@ -131,21 +133,29 @@ async fn create_preview(cx: &mut Cx<'_>) -> ApiResult {
 
 /// `GET /v1/invoices/upcoming`: the next invoice (its older form, without an id).
 async fn upcoming(cx: &mut Cx<'_>) -> ApiResult {
+    cx.params.allow(PREVIEW_FIELDS)?;
     let items = cx.params.get("subscription_items").cloned();
     preview_invoice(cx, items, None, "subscription_items").await
+}
+
+/// `GET /v1/invoices/upcoming/lines`: the next invoice's lines, paged.
+async fn upcoming_lines(cx: &mut Cx<'_>) -> ApiResult {
+    allow_paging(cx, PREVIEW_FIELDS)?;
+    let items = cx.params.get("subscription_items").cloned();
+    let invoice = preview_invoice(cx, items, None, "subscription_items").await?;
+    page_lines(cx, &invoice, "/v1/invoices/upcoming/lines")
 }
 
 /// The next invoice of the request's `customer` or `subscription`: a subscription's next
 /// period (with `proposed` item changes: `{id?, price?, quantity?, deleted?}`), a new
 /// subscription's first (proposed items without a subscription), and pending invoice
-/// items. Nothing is stored.
+/// items. Nothing is stored; the caller checks the parameters.
 async fn preview_invoice(
     cx: &mut Cx<'_>,
     proposed: Option<Value>,
     id: Option<&str>,
     items_param: &str,
 ) -> ApiResult {
-    cx.params.allow(PREVIEW_FIELDS)?;
     let params = cx.params.clone();
     let named = params.str("subscription")?.filter(|s| !s.is_empty());
     let sub = match named {
@@ -320,6 +330,11 @@ pub(crate) async fn delete_invoice(cx: &mut Cx<'_>, id: &str) -> ApiResult {
 pub(crate) async fn invoice_lines(cx: &mut Cx<'_>, id: &str) -> ApiResult {
     allow_paging(cx, &[])?;
     let invoice = INVOICE.find(cx, id).await?;
+    page_lines(cx, &invoice, &format!("/v1/invoices/{id}/lines"))
+}
+
+/// A page of `invoice`'s lines, by the request's `limit` and `starting_after`.
+fn page_lines(cx: &Cx<'_>, invoice: &Value, url: &str) -> ApiResult {
     let lines = invoice["lines"]["data"]
         .as_array()
         .cloned()
@@ -334,11 +349,7 @@ pub(crate) async fn invoice_lines(cx: &mut Cx<'_>, id: &str) -> ApiResult {
     };
     let page: Vec<Value> = lines.iter().skip(start).take(limit).cloned().collect();
     let has_more = start + page.len() < lines.len();
-    Ok(crate::cx::list_value(
-        page,
-        has_more,
-        &format!("/v1/invoices/{id}/lines"),
-    ))
+    Ok(crate::cx::list_value(page, has_more, url))
 }
 
 /// `POST /v1/invoices/{id}/finalize`.

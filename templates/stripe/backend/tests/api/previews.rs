@@ -87,6 +87,19 @@ async fn previews_show_the_next_invoice_without_storing_it(stripe: asym::Stripe)
             .starts_with("ii_")
     );
     assert_eq!(with_item["amount_due"], 20000 + 500, "{with_item}");
+    let (_, page) = api
+        .get(
+            "/v1/invoices/upcoming/lines",
+            &[("customer", BOB), ("limit", "1")],
+        )
+        .await;
+    assert_eq!(
+        (page["object"].as_str(), page["has_more"].as_bool()),
+        (Some("list"), Some(true)),
+        "{page}"
+    );
+    assert_eq!(page["data"][0]["type"], "subscription");
+    assert_eq!(page["url"], "/v1/invoices/upcoming/lines");
 }
 
 #[asym::clone("stripe", seed = "basic")]
