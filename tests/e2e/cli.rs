@@ -320,6 +320,7 @@ fn prune_doctor_ls_pin_help_and_completions() {
         "prune",
         "doctor",
         "pin",
+        "verify",
         "completions",
     ] {
         let help = home.asym(&[verb, "--help"]);
