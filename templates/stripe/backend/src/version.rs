@@ -1,60 +1,147 @@
 //! Answers in the shape of the `Stripe-Version` a request names (or the account default,
-//! [`crate::cx::DEFAULT_API_VERSION`]). Objects are stored in the newest shape; an older
-//! version gets them rewritten on the way out.
-//!
-//! | change | version |
-//! |---|---|
-//! | a product's `features` renamed `marketing_features` | [`MARKETING_FEATURES`] |
+//! [`DEFAULT_API_VERSION`]). Objects are stored in the newest shape; a version older than the
+//! default gets them rewritten on the way out, in one pass over the answer: a product's
+//! `marketing_features` is `features` before [`MARKETING_FEATURES`], and every field of
+//! [`ADDED`] is left out before the version it carries. A request at the default version or
+//! later is answered as stored (no pass).
 
 use serde_json::{Map, Value};
+
+use crate::cx::DEFAULT_API_VERSION;
 
 /// The version that renamed a product's `features` to `marketing_features`
 /// (<https://docs.stripe.com/changelog/2024-04-10/renames-features-attribute-product-object>).
 pub(crate) const MARKETING_FEATURES: &str = "2024-04-10";
+
+/// Fields the clone renders that an older version's answers do not have:
+/// (`object` type, field — dotted for one inside a nested object —, the version that brought
+/// it). Derived by comparing the 2023-08-16 description with what the clone answers.
+///
+/// Versions come from Stripe's changelog where it names the field; the rest are dated at
+/// [`DEFAULT_API_VERSION`]. Those are additions Stripe made without a new version (the
+/// changelog's "backward-compatible changes": new properties appear in every version's
+/// answers), deprecated fields the description leaves out though Stripe still sends them
+/// (`plan`, `quantity`, `recurring.trial_period_days`), and the `total_count` Stripe keeps on
+/// embedded lists; each leaves the older answers in the shape their description gives.
+pub(crate) const ADDED: &[(&str, &str, &str)] = &[
+    // <https://docs.stripe.com/changelog/basil/2025-03-31/deprecate-subscription-current-period-start-and-end>
+    ("subscription_item", "current_period_end", "2025-03-31"),
+    ("subscription_item", "current_period_start", "2025-03-31"),
+    // <https://docs.stripe.com/changelog/basil/2025-03-31/add-support-for-multiple-partial-payments-on-invoices>
+    ("invoice", "amount_overpaid", "2025-03-31"),
+    // <https://docs.stripe.com/changelog/basil/2025-06-30/billing-mode>
+    ("subscription", "billing_mode", "2025-06-30"),
+    ("charge", "payment_method_details.card.amount_authorized", DEFAULT_API_VERSION),
+    ("charge", "source", DEFAULT_API_VERSION),
+    ("checkout.session", "automatic_tax.liability", DEFAULT_API_VERSION),
+    ("checkout.session", "client_secret", DEFAULT_API_VERSION),
+    ("checkout.session", "custom_text.after_submit", DEFAULT_API_VERSION),
+    ("checkout.session", "custom_text.terms_of_service_acceptance", DEFAULT_API_VERSION),
+    ("checkout.session", "payment_method_configuration_details", DEFAULT_API_VERSION),
+    ("checkout.session", "ui_mode", DEFAULT_API_VERSION),
+    ("invoice", "automatic_tax.disabled_reason", DEFAULT_API_VERSION),
+    ("invoice", "automatic_tax.liability", DEFAULT_API_VERSION),
+    ("invoice", "days_until_due", DEFAULT_API_VERSION),
+    ("invoice", "issuer", DEFAULT_API_VERSION),
+    ("invoiceitem", "created", DEFAULT_API_VERSION),
+    ("line_item", "invoice", DEFAULT_API_VERSION),
+    ("line_item", "plan", DEFAULT_API_VERSION),
+    ("line_item", "subtotal", DEFAULT_API_VERSION),
+    ("list", "total_count", DEFAULT_API_VERSION),
+    ("payment_intent", "payment_method_configuration_details", DEFAULT_API_VERSION),
+    ("payment_intent", "source", DEFAULT_API_VERSION),
+    ("payment_method", "allow_redisplay", DEFAULT_API_VERSION),
+    ("payment_method", "card.display_brand", DEFAULT_API_VERSION),
+    ("price", "recurring.meter", DEFAULT_API_VERSION),
+    ("price", "recurring.trial_period_days", DEFAULT_API_VERSION),
+    ("product", "attributes", DEFAULT_API_VERSION),
+    ("product", "type", DEFAULT_API_VERSION),
+    ("refund", "destination_details", DEFAULT_API_VERSION),
+    ("subscription", "automatic_tax.disabled_reason", DEFAULT_API_VERSION),
+    ("subscription", "automatic_tax.liability", DEFAULT_API_VERSION),
+    ("subscription", "billing_cycle_anchor_config", DEFAULT_API_VERSION),
+    ("subscription", "billing_schedules", DEFAULT_API_VERSION),
+    ("subscription", "discounts", DEFAULT_API_VERSION),
+    ("subscription", "invoice_settings", DEFAULT_API_VERSION),
+    ("subscription", "plan", DEFAULT_API_VERSION),
+    ("subscription", "quantity", DEFAULT_API_VERSION),
+    ("subscription_item", "discounts", DEFAULT_API_VERSION),
+    ("subscription_item", "plan", DEFAULT_API_VERSION),
+    ("test_helpers.test_clock", "status_details", DEFAULT_API_VERSION),
+];
 
 /// Whether `version` (`2023-10-16`, `2024-09-30.acacia`, …) predates `change`.
 pub(crate) fn before(version: &str, change: &str) -> bool {
     version.get(..10).unwrap_or(version) < change
 }
 
-/// Whether stored objects of type `kind` are rewritten for `version` (so a list of them
-/// must be parsed, not answered as stored).
-pub(crate) fn reshapes(kind: &str, version: &str) -> bool {
-    kind == "product" && before(version, MARKETING_FEATURES)
+/// Whether answers for `version` are rewritten (so stored objects must be parsed, not
+/// answered as stored).
+pub(crate) fn reshapes(version: &str) -> bool {
+    before(version, DEFAULT_API_VERSION)
 }
 
 /// Rewrites every object in `value` into the shape of `version`, but for events' data,
 /// which keep the shape of the version they were made in.
 pub(crate) fn shape(value: &mut Value, version: &str) {
-    if before(version, MARKETING_FEATURES) {
-        walk(value);
+    if reshapes(version) {
+        walk(value, version);
     }
 }
 
-fn walk(value: &mut Value) {
+fn walk(value: &mut Value, version: &str) {
     match value {
         // An event keeps the shape of the version it was made in (its `api_version`).
         Value::Object(map) if map.get("object").and_then(Value::as_str) == Some("event") => {}
         Value::Object(map) => {
-            if map.get("object").and_then(Value::as_str) == Some("product")
-                && map.contains_key("marketing_features")
-            {
-                *map = std::mem::take(map)
-                    .into_iter()
-                    .map(|(key, v)| match key.as_str() {
-                        "marketing_features" => ("features".to_owned(), v),
-                        _ => (key, v),
-                    })
-                    .collect::<Map<String, Value>>();
+            if let Some(kind) = map.get("object").and_then(Value::as_str) {
+                let kind = kind.to_owned();
+                reshape(map, &kind, version);
             }
             for (key, v) in map.iter_mut() {
                 if key != "metadata" {
-                    walk(v);
+                    walk(v, version);
                 }
             }
         }
-        Value::Array(items) => items.iter_mut().for_each(walk),
+        Value::Array(items) => items.iter_mut().for_each(|v| walk(v, version)),
         _ => {}
+    }
+}
+
+/// Rewrites one object of type `kind` (not the objects inside it) for `version`.
+fn reshape(map: &mut Map<String, Value>, kind: &str, version: &str) {
+    for (_, field, _) in ADDED
+        .iter()
+        .filter(|(of, _, since)| *of == kind && before(version, since))
+    {
+        remove(map, field);
+    }
+    if kind == "product"
+        && before(version, MARKETING_FEATURES)
+        && map.contains_key("marketing_features")
+    {
+        *map = std::mem::take(map)
+            .into_iter()
+            .map(|(key, v)| match key.as_str() {
+                "marketing_features" => ("features".to_owned(), v),
+                _ => (key, v),
+            })
+            .collect();
+    }
+}
+
+/// Removes the field at dotted `path` in `map`, if it is there.
+fn remove(map: &mut Map<String, Value>, path: &str) {
+    match path.split_once('.') {
+        None => {
+            map.shift_remove(path);
+        }
+        Some((head, rest)) => {
+            if let Some(Value::Object(inner)) = map.get_mut(head) {
+                remove(inner, rest);
+            }
+        }
     }
 }
 
@@ -95,5 +182,43 @@ mod tests {
         let mut seen = event.clone();
         shape(&mut seen, "2023-08-16");
         assert_eq!(seen, event, "an event keeps its own version's shape");
+    }
+
+    #[test]
+    fn fields_newer_than_the_version_are_left_out_at_every_depth() {
+        let stored = json!({"id": "sub_1", "object": "subscription", "billing_mode": {"type": "classic"},
+            "automatic_tax": {"enabled": false, "liability": null},
+            "metadata": {"billing_mode": "kept"},
+            "items": {"object": "list", "total_count": 1, "data": [
+                {"object": "subscription_item", "current_period_end": 2, "plan": {},
+                 "price": {"object": "price", "recurring": {"interval": "month", "meter": null}}}]}});
+        let mut old = stored.clone();
+        shape(&mut old, "2023-08-16");
+        assert_eq!(
+            old,
+            json!({"id": "sub_1", "object": "subscription",
+                "automatic_tax": {"enabled": false},
+                "metadata": {"billing_mode": "kept"},
+                "items": {"object": "list", "data": [
+                    {"object": "subscription_item",
+                     "price": {"object": "price", "recurring": {"interval": "month"}}}]}})
+        );
+        for (version, why) in [
+            ("2024-06-20", "the default is answered as stored"),
+            ("2026-09-30.endive", "a newer version keeps every field"),
+        ] {
+            let mut seen = stored.clone();
+            shape(&mut seen, version);
+            assert_eq!(seen, stored, "{why}");
+        }
+    }
+
+    #[test]
+    fn every_field_is_dated_once() {
+        let mut seen = std::collections::HashSet::new();
+        for (kind, field, since) in ADDED {
+            assert!(seen.insert((kind, field)), "{kind}.{field} twice");
+            assert!(since.len() == 10 && since.as_bytes()[4] == b'-', "{since}");
+        }
     }
 }
