@@ -7,14 +7,13 @@ use std::{env, fs};
 fn main() {
     let templates = Path::new(env!("CARGO_MANIFEST_DIR")).join("../templates");
     println!("cargo:rerun-if-changed={}", templates.display());
+    // A copy of the crate without its templates must not build an engine that knows none.
     let mut names: Vec<_> = fs::read_dir(&templates)
-        .map(|dir| {
-            dir.filter_map(|entry| entry.ok())
-                .filter(|entry| entry.path().join("clone.manifest.json").is_file())
-                .map(|entry| entry.file_name().to_string_lossy().into_owned())
-                .collect()
-        })
-        .unwrap_or_default();
+        .unwrap_or_else(|e| panic!("reading {}: {e}", templates.display()))
+        .filter_map(|entry| entry.ok())
+        .filter(|entry| entry.path().join("clone.manifest.json").is_file())
+        .map(|entry| entry.file_name().to_string_lossy().into_owned())
+        .collect();
     names.sort();
     let mut code = String::from(
         "/// Templates shipped with asym: (name, manifest JSON).\npub(crate) const BUILTIN: &[(&str, &str)] = &[\n",
