@@ -73,6 +73,23 @@ impl AnyClone {
         pool::on_engine(async move |provider| provider.query(&database, &sql).await).await
     }
 
+    /// Runs `sql` on the clone's database and returns its first column, which must be text
+    /// (cast with `::text`), one string a row: `clone.column("select text from messages")`.
+    ///
+    /// # Errors
+    /// The database's error when the SQL fails; `Internal` when the column is not text.
+    pub async fn column(&self, sql: &str) -> Result<Vec<String>, Error> {
+        self.query(sql)
+            .await?
+            .iter()
+            .map(|row| row.try_get::<_, String>(0))
+            .collect::<Result<_, _>>()
+            .map_err(|e| Error::Internal {
+                context: format!("the first column of `{sql}` as text (cast it with ::text)"),
+                source: e.into(),
+            })
+    }
+
     /// Puts the clone back to its seeded baseline mid-test.
     ///
     /// # Errors

@@ -22,13 +22,7 @@ fn bot_with_token(
 
 /// The first column of every row, as text.
 async fn column(slack: &asym::Slack, sql: &str) -> Vec<String> {
-    slack
-        .query(sql)
-        .await
-        .expect("query the clone's database")
-        .iter()
-        .map(|row| row.get::<_, String>(0))
-        .collect()
+    slack.column(sql).await.expect("query the clone's database")
 }
 
 /// Opens an incident in `channel` with the seed's bot, which must succeed.

@@ -3,13 +3,7 @@
 use slack_notifier::{Notifier, NotifyError};
 
 async fn texts(slack: &asym::Slack, sql: &str) -> Vec<String> {
-    slack
-        .query(sql)
-        .await
-        .expect("query the clone's database")
-        .iter()
-        .map(|row| row.get::<_, String>(0))
-        .collect()
+    slack.column(sql).await.expect("query the clone's database")
 }
 
 #[asym::clone("slack", seed = "basic")]

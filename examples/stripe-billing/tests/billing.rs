@@ -25,12 +25,9 @@ fn id(customer: &str) -> CustomerId {
 /// The first column of every row, as text.
 async fn column(stripe: &asym::Stripe, sql: &str) -> Vec<String> {
     stripe
-        .query(sql)
+        .column(sql)
         .await
         .expect("query the clone's database")
-        .iter()
-        .map(|row| row.get::<_, String>(0))
-        .collect()
 }
 
 /// Asserts the clone stores no object of type `object`.
