@@ -1,5 +1,6 @@
 //! Associations v4: per-object create (labelled or default), list and remove; batch create,
-//! default, read, archive and label archive. Labels (definitions) per pair are in `labels`.
+//! default, read, archive and label archive. Labels (definitions) per pair are in `labels`,
+//! routed here under both paths HubSpot serves them on.
 
 use asym_kit::Kit;
 use asym_kit::deadpool_postgres::GenericClient;
@@ -43,12 +44,20 @@ pub(crate) fn routes() -> Router<Kit> {
             &format!("{pairs}/batch/labels/archive"),
             post(batch_archive_labels),
         )
+        .merge(label_routes(pairs))
+        .merge(label_routes("/crm/associations/v4/{from}/{to}"))
+}
+
+/// The label (definition) routes under `base`: HubSpot serves them both under the v4
+/// associations path and under the schema API's `/crm/associations/v4/…` path.
+fn label_routes(base: &str) -> Router<Kit> {
+    Router::new()
         .route(
-            &format!("{pairs}/labels"),
+            &format!("{base}/labels"),
             get(labels::list).post(labels::create).put(labels::update),
         )
         .route(
-            &format!("{pairs}/labels/{{type_id}}"),
+            &format!("{base}/labels/{{type_id}}"),
             axum::routing::delete(labels::delete),
         )
 }

@@ -11,7 +11,7 @@
 //! | object queries, rendering | `objects::model`, `objects::render` |
 //! | property values (types, options, dates) | `values` |
 //! | `/crm/v4/objects/…/associations`, `/crm/v4/associations/…/batch/*` | `associations` (routes), `assoc` (model) |
-//! | `/crm/v4/associations/{from}/{to}/labels` | `labels` |
+//! | `/crm/v4/associations/{from}/{to}/labels`, `/crm/associations/v4/{from}/{to}/labels` | `labels` |
 //! | `/crm/v3/properties/{type}` and groups | `properties` |
 //! | `/crm/v3/owners` | `owners` |
 //! | `/crm/v3/pipelines/{deals,tickets}` and stages | `pipelines` |

@@ -173,3 +173,38 @@ async fn batches_associate_read_and_archive(hubspot: asym::HubSpot) {
     .await
     .expect(404);
 }
+
+#[asym::clone("hubspot", seed = "basic")]
+async fn labels_under_the_schema_api_path_are_the_v4_labels(hubspot: asym::HubSpot) {
+    let api = api(&hubspot);
+    let schema = "/crm/associations/v4/contacts/deals/labels";
+    let v4 = "/crm/v4/associations/contacts/deals/labels";
+    let label_named = |body: &serde_json::Value, label: &str| {
+        body["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["label"] == label)
+            .map(|r| r["typeId"].as_i64().unwrap())
+    };
+    let created = api
+        .post(schema, &json!({"label": "Sponsor", "name": "sponsor"}))
+        .await
+        .expect(200);
+    let type_id = label_named(&created, "Sponsor").unwrap();
+    let listed = api.get(v4).await.expect(200);
+    assert_eq!(label_named(&listed, "Sponsor"), Some(type_id));
+
+    api.put(
+        schema,
+        &json!({"associationTypeId": type_id, "label": "Executive sponsor"}),
+    )
+    .await
+    .expect(204);
+    let renamed = api.get(schema).await.expect(200);
+    assert_eq!(label_named(&renamed, "Executive sponsor"), Some(type_id));
+
+    api.delete(&format!("{schema}/{type_id}")).await.expect(204);
+    let after = api.get(v4).await.expect(200);
+    assert_eq!(label_named(&after, "Executive sponsor"), None);
+}
