@@ -212,12 +212,7 @@ pub(crate) fn cursor_of(id: &str) -> String {
 }
 
 /// The connection object for `nodes`.
-pub(crate) fn page(
-    ctx: &ResolverContext<'_>,
-    nodes: Vec<Value>,
-    has_next: bool,
-    has_previous: bool,
-) -> Value {
+fn page(ctx: &ResolverContext<'_>, nodes: Vec<Value>, has_next: bool, has_previous: bool) -> Value {
     let cursor_of = |node: &Value| match node {
         Value::Object(map) => match map.get("id") {
             Some(Value::String(id)) => Value::String(cursor_of(id)),
