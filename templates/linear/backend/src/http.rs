@@ -32,7 +32,7 @@ pub(crate) const OAUTH: &str = "oauth";
 pub(crate) async fn schema() -> Response {
     (
         [(CONTENT_TYPE, "text/plain; charset=utf-8")],
-        crate::schema::SDL,
+        crate::sdl::SDL,
     )
         .into_response()
 }

@@ -40,6 +40,7 @@ mod ratelimit;
 mod resolvers;
 mod resources;
 mod schema;
+mod sdl;
 mod simple;
 mod write;
 

@@ -27,7 +27,8 @@ use async_graphql::{Name, Value, Variables};
 
 use crate::args::Args;
 use crate::filter::Kind;
-use crate::{Shared, Viewer, entity, queries, resolvers, schema};
+use crate::sdl::SDL;
+use crate::{Shared, Viewer, entity, queries, resolvers};
 
 mod write;
 
@@ -63,13 +64,13 @@ struct FieldType {
 }
 
 impl Types {
-    /// The types of [`schema::SDL`].
+    /// The types of [`SDL`].
     ///
     /// # Errors
     ///
     /// The parser's message when the SDL does not parse (a build defect the tests catch).
     pub(crate) fn new() -> Result<Self, String> {
-        let document = parse_schema(schema::SDL).map_err(|err| err.to_string())?;
+        let document = parse_schema(SDL).map_err(|err| err.to_string())?;
         let mut types: HashMap<String, Named> = ["Int", "Float", "String", "Boolean", "ID"]
             .into_iter()
             .map(|scalar| (scalar.to_owned(), Named::Leaf))

@@ -19,9 +19,7 @@ use async_graphql::parser::{Positioned, parse_schema};
 use async_graphql::{Name, Value};
 
 use crate::resolvers;
-
-/// Linear's SDL for what the clone serves.
-pub(crate) const SDL: &str = include_str!("../schema.graphql");
+use crate::sdl::SDL;
 
 /// Deepest selection a query may nest.
 const MAX_DEPTH: usize = 15;
