@@ -57,6 +57,7 @@ pub(crate) const ADDED: &[(&str, &str, &str)] = &[
     ("product", "attributes", DEFAULT_API_VERSION),
     ("product", "type", DEFAULT_API_VERSION),
     ("refund", "destination_details", DEFAULT_API_VERSION),
+    ("setup_intent", "payment_method_configuration_details", DEFAULT_API_VERSION),
     ("subscription", "automatic_tax.disabled_reason", DEFAULT_API_VERSION),
     ("subscription", "automatic_tax.liability", DEFAULT_API_VERSION),
     ("subscription", "billing_cycle_anchor_config", DEFAULT_API_VERSION),
