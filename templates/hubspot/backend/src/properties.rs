@@ -1,5 +1,5 @@
-//! Properties v3: definitions per object type (list, get, create, update, archive) and
-//! property groups (list, get, create, update, archive).
+//! Properties v3: definitions per object type (list, get, create, update, archive, batch read
+//! and archive) and property groups (list, get, create, update, archive).
 
 use asym_kit::Kit;
 use asym_kit::deadpool_postgres::Object;
@@ -8,11 +8,12 @@ use asym_kit::tokio_postgres::types::ToSql;
 use axum::Router;
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
-use axum::routing::get;
+use axum::routing::{get, post};
 use serde_json::{Value, json};
 
 use crate::error::{ApiError, ApiResult, found};
 use crate::objects::model::ISO;
+use crate::objects::{batch_body, batch_error, batch_inputs, now};
 use crate::request::{Args, Call, JsonBody, array_field, i32_field, string_field};
 use crate::types::ObjectType;
 
@@ -32,6 +33,97 @@ pub(crate) fn routes() -> Router<Kit> {
             "/crm/v3/properties/{type}/{name}",
             get(read).patch(update).delete(archive),
         )
+        .route("/crm/v3/properties/{type}/batch/read", post(batch_read))
+        .route(
+            "/crm/v3/properties/{type}/batch/archive",
+            post(batch_archive),
+        )
+}
+
+/// The `name`s of a batch's `inputs` (`[{name}]`).
+fn input_names(body: &Value) -> Result<Vec<String>, ApiError> {
+    batch_inputs(body)?
+        .iter()
+        .map(|input| {
+            string_field(input, "name")
+                .ok_or_else(|| ApiError::validation("each input needs a property name"))
+        })
+        .collect()
+}
+
+/// `POST /crm/v3/properties/{type}/batch/read` `{inputs: [{name}], archived}`: the found
+/// properties, 207 with an `OBJECT_NOT_FOUND` error per name that is not.
+async fn batch_read(call: Call, JsonBody(body): JsonBody) -> ApiResult {
+    let (object_type, client) = gate(&call, false).await?;
+    let started_at = now();
+    let names = input_names(&body)?;
+    let rows = client
+        .query(
+            &format!(
+                "SELECT {} FROM properties
+                 WHERE object_type = $1 AND name = ANY($2) AND archived = $3",
+                columns()
+            ),
+            &[
+                &object_type.name,
+                &names,
+                &body["archived"].as_bool().unwrap_or(false),
+            ],
+        )
+        .await?;
+    let found: Vec<String> = rows.iter().map(|row| row.get(0)).collect();
+    let errors: Vec<Value> = names
+        .iter()
+        .filter(|name| !found.contains(name))
+        .map(|name| batch_error(&missing_property(name, object_type)))
+        .collect();
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::MULTI_STATUS
+    };
+    let results = rows.iter().map(property).collect();
+    Ok((status, axum::Json(batch_body(results, errors, &started_at))).into_response())
+}
+
+/// `POST /crm/v3/properties/{type}/batch/archive` `{inputs: [{name}]}`: archives the named
+/// custom properties (names not found are skipped); 400 when one is HubSpot-defined.
+async fn batch_archive(call: Call, JsonBody(body): JsonBody) -> ApiResult {
+    let (object_type, client) = gate(&call, true).await?;
+    let names = input_names(&body)?;
+    let defaults = client
+        .query(
+            "WITH named AS (
+                 SELECT name, hubspot_defined FROM properties
+                 WHERE object_type = $1 AND name = ANY($2) AND NOT archived),
+             archived AS (
+                 UPDATE properties p SET archived = true, archived_at = now(), updated_at = now()
+                 FROM named WHERE NOT EXISTS (SELECT 1 FROM named WHERE hubspot_defined)
+                     AND p.object_type = $1 AND p.name = named.name
+                 RETURNING p.name)
+             SELECT name FROM named WHERE hubspot_defined",
+            &[&object_type.name, &names],
+        )
+        .await?;
+    if let Some(row) = defaults.first() {
+        return Err(cannot_archive(row.get(0)));
+    }
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+/// 404 for a property `name` that `object_type` does not have.
+fn missing_property(name: &str, object_type: &ObjectType) -> ApiError {
+    ApiError::missing(format!(
+        "Unable to find property {name} for object type {}",
+        object_type.name
+    ))
+}
+
+/// 400 for archiving HubSpot-defined property `name`.
+fn cannot_archive(name: &str) -> ApiError {
+    ApiError::validation(format!(
+        "{name} is a HubSpot default property and cannot be archived"
+    ))
 }
 
 /// The scope reading (or changing) a type's schema needs.
@@ -153,12 +245,7 @@ async fn read(call: Call, args: Args) -> ApiResult {
             &[&object_type.name, &name, &archived],
         )
         .await?
-        .ok_or_else(|| {
-            ApiError::missing(format!(
-                "Unable to find property {name} for object type {}",
-                object_type.name
-            ))
-        })?;
+        .ok_or_else(|| missing_property(name, object_type))?;
     Ok(axum::Json(property(&row)).into_response())
 }
 
@@ -327,9 +414,7 @@ async fn archive(call: Call) -> ApiResult {
         .await?
         .ok_or_else(ApiError::not_found)?;
     if row.get::<_, bool>(0) {
-        return Err(ApiError::validation(format!(
-            "{name} is a HubSpot default property and cannot be archived"
-        )));
+        return Err(cannot_archive(name));
     }
     client
         .execute(

@@ -139,3 +139,57 @@ async fn custom_properties_validate_values(hubspot: asym::HubSpot) {
         .await
         .expect(400);
 }
+
+#[asym::clone("hubspot", seed = "basic")]
+async fn properties_are_read_and_archived_in_batches(hubspot: asym::HubSpot) {
+    let api = api(&hubspot);
+    let read = api
+        .post(
+            "/crm/v3/properties/contacts/batch/read",
+            &json!({"archived": false, "inputs": [{"name": "email"}, {"name": "firstname"}, {"name": "no_such"}]}),
+        )
+        .await
+        .expect(207);
+    let mut names: Vec<&str> = read["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["name"].as_str().unwrap())
+        .collect();
+    names.sort_unstable();
+    assert_eq!(names, ["email", "firstname"]);
+    assert_eq!(read["numErrors"], 1);
+    assert_eq!(read["errors"][0]["category"], "OBJECT_NOT_FOUND");
+
+    for name in ["batch_one", "batch_two"] {
+        api.post(
+            "/crm/v3/properties/contacts",
+            &json!({"name": name, "label": name, "type": "string", "fieldType": "text", "groupName": "contactinformation"}),
+        )
+        .await
+        .expect(201);
+    }
+    api.post(
+        "/crm/v3/properties/contacts/batch/archive",
+        &json!({"inputs": [{"name": "batch_one"}, {"name": "email"}]}),
+    )
+    .await
+    .expect(400);
+    api.post(
+        "/crm/v3/properties/contacts/batch/archive",
+        &json!({"inputs": [{"name": "batch_one"}, {"name": "batch_two"}, {"name": "no_such"}]}),
+    )
+    .await
+    .expect(204);
+    let archived = api
+        .post(
+            "/crm/v3/properties/contacts/batch/read",
+            &json!({"archived": true, "inputs": [{"name": "batch_one"}, {"name": "batch_two"}]}),
+        )
+        .await
+        .expect(200);
+    assert_eq!(archived["results"].as_array().unwrap().len(), 2);
+    api.get("/crm/v3/properties/contacts/batch_one")
+        .await
+        .expect(404);
+}
