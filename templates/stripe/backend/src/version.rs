@@ -31,15 +31,39 @@ pub(crate) const ADDED: &[(&str, &str, &str)] = &[
     ("invoice", "amount_overpaid", "2025-03-31"),
     // <https://docs.stripe.com/changelog/basil/2025-06-30/billing-mode>
     ("subscription", "billing_mode", "2025-06-30"),
-    ("charge", "payment_method_details.card.amount_authorized", DEFAULT_API_VERSION),
+    (
+        "charge",
+        "payment_method_details.card.amount_authorized",
+        DEFAULT_API_VERSION,
+    ),
     ("charge", "source", DEFAULT_API_VERSION),
-    ("checkout.session", "automatic_tax.liability", DEFAULT_API_VERSION),
+    (
+        "checkout.session",
+        "automatic_tax.liability",
+        DEFAULT_API_VERSION,
+    ),
     ("checkout.session", "client_secret", DEFAULT_API_VERSION),
-    ("checkout.session", "custom_text.after_submit", DEFAULT_API_VERSION),
-    ("checkout.session", "custom_text.terms_of_service_acceptance", DEFAULT_API_VERSION),
-    ("checkout.session", "payment_method_configuration_details", DEFAULT_API_VERSION),
+    (
+        "checkout.session",
+        "custom_text.after_submit",
+        DEFAULT_API_VERSION,
+    ),
+    (
+        "checkout.session",
+        "custom_text.terms_of_service_acceptance",
+        DEFAULT_API_VERSION,
+    ),
+    (
+        "checkout.session",
+        "payment_method_configuration_details",
+        DEFAULT_API_VERSION,
+    ),
     ("checkout.session", "ui_mode", DEFAULT_API_VERSION),
-    ("invoice", "automatic_tax.disabled_reason", DEFAULT_API_VERSION),
+    (
+        "invoice",
+        "automatic_tax.disabled_reason",
+        DEFAULT_API_VERSION,
+    ),
     ("invoice", "automatic_tax.liability", DEFAULT_API_VERSION),
     ("invoice", "days_until_due", DEFAULT_API_VERSION),
     ("invoice", "issuer", DEFAULT_API_VERSION),
@@ -48,7 +72,11 @@ pub(crate) const ADDED: &[(&str, &str, &str)] = &[
     ("line_item", "plan", DEFAULT_API_VERSION),
     ("line_item", "subtotal", DEFAULT_API_VERSION),
     ("list", "total_count", DEFAULT_API_VERSION),
-    ("payment_intent", "payment_method_configuration_details", DEFAULT_API_VERSION),
+    (
+        "payment_intent",
+        "payment_method_configuration_details",
+        DEFAULT_API_VERSION,
+    ),
     ("payment_intent", "source", DEFAULT_API_VERSION),
     ("payment_method", "allow_redisplay", DEFAULT_API_VERSION),
     ("payment_method", "card.display_brand", DEFAULT_API_VERSION),
@@ -57,10 +85,26 @@ pub(crate) const ADDED: &[(&str, &str, &str)] = &[
     ("product", "attributes", DEFAULT_API_VERSION),
     ("product", "type", DEFAULT_API_VERSION),
     ("refund", "destination_details", DEFAULT_API_VERSION),
-    ("setup_intent", "payment_method_configuration_details", DEFAULT_API_VERSION),
-    ("subscription", "automatic_tax.disabled_reason", DEFAULT_API_VERSION),
-    ("subscription", "automatic_tax.liability", DEFAULT_API_VERSION),
-    ("subscription", "billing_cycle_anchor_config", DEFAULT_API_VERSION),
+    (
+        "setup_intent",
+        "payment_method_configuration_details",
+        DEFAULT_API_VERSION,
+    ),
+    (
+        "subscription",
+        "automatic_tax.disabled_reason",
+        DEFAULT_API_VERSION,
+    ),
+    (
+        "subscription",
+        "automatic_tax.liability",
+        DEFAULT_API_VERSION,
+    ),
+    (
+        "subscription",
+        "billing_cycle_anchor_config",
+        DEFAULT_API_VERSION,
+    ),
     ("subscription", "billing_schedules", DEFAULT_API_VERSION),
     ("subscription", "discounts", DEFAULT_API_VERSION),
     ("subscription", "invoice_settings", DEFAULT_API_VERSION),
@@ -68,7 +112,11 @@ pub(crate) const ADDED: &[(&str, &str, &str)] = &[
     ("subscription", "quantity", DEFAULT_API_VERSION),
     ("subscription_item", "discounts", DEFAULT_API_VERSION),
     ("subscription_item", "plan", DEFAULT_API_VERSION),
-    ("test_helpers.test_clock", "status_details", DEFAULT_API_VERSION),
+    (
+        "test_helpers.test_clock",
+        "status_details",
+        DEFAULT_API_VERSION,
+    ),
 ];
 
 /// Whether `version` (`2023-10-16`, `2024-09-30.acacia`, …) predates `change`.

@@ -63,3 +63,51 @@ async fn products_have_features_before_2024_04_10_and_marketing_features_after(
         "expanded too: {price}"
     );
 }
+
+#[asym::clone("stripe", seed = "subscriptions")]
+async fn an_older_version_gets_no_field_it_did_not_have_and_a_newer_one_keeps_them(
+    stripe: asym::Stripe,
+) {
+    let api = Api::new(&stripe);
+    let path = "/v1/subscriptions/sub_SEEDbob0000001";
+    let expand = [(
+        "expand[]",
+        "customer.invoice_settings.default_payment_method",
+    )];
+    // (the object holding the field, the field): a field may be JSON null, so its key is what
+    // is looked for.
+    let fields = [
+        ("", "billing_mode"),
+        ("/automatic_tax", "liability"),
+        ("/items", "total_count"),
+        ("/items/data/0", "current_period_end"),
+        ("/items/data/0", "plan"),
+        ("/items/data/0/price/recurring", "meter"),
+        (
+            "/customer/invoice_settings/default_payment_method",
+            "allow_redisplay",
+        ),
+    ];
+    for (version, kept) in [
+        ("2023-08-16", false),
+        ("2024-06-20", true),
+        ("2026-09-30.endive", true),
+    ] {
+        let (status, sub, _) = api
+            .send(Method::GET, path, &expand, &[("Stripe-Version", version)])
+            .await;
+        assert_eq!(status, 200, "{sub}");
+        for (parent, field) in fields {
+            let holder = sub.pointer(parent).expect("the parent object is answered");
+            assert_eq!(
+                holder.get(field).is_some(),
+                kept,
+                "{parent}/{field} at {version}: {sub}"
+            );
+        }
+        assert_eq!(
+            sub["items"]["data"][0]["price"]["recurring"]["interval"],
+            "month"
+        );
+    }
+}
