@@ -168,6 +168,8 @@ CREATE FUNCTION gh_permissions(perm text) RETURNS json LANGUAGE sql STABLE AS $$
         'pull', perm IS NOT NULL)
 $$;
 
+-- A repository as lists, searches and pull requests show it; the full one (`GET /repos/{o}/{r}`)
+-- adds the merge settings and counts (`gh_repo_full`). Without a permission there is no `permissions`.
 CREATE FUNCTION gh_repo(r repos, b text, perm text) RETURNS json LANGUAGE plpgsql STABLE AS $$
 BEGIN
     RETURN (SELECT (jsonb_build_object(
@@ -251,20 +253,23 @@ BEGIN
             'open_issues', oi,
             'watchers', 0,
             'default_branch', r.default_branch)
-        || jsonb_build_object(
-            'permissions', gh_permissions(perm),
-            'allow_squash_merge', r.allow_squash_merge,
-            'allow_merge_commit', r.allow_merge_commit,
-            'allow_rebase_merge', r.allow_rebase_merge,
-            'allow_auto_merge', false,
-            'delete_branch_on_merge', r.delete_branch_on_merge,
-            'allow_update_branch', false,
-            'network_count', 0,
-            'subscribers_count', 0))::json
+        || jsonb_build_object('delete_branch_on_merge', r.delete_branch_on_merge)
+        || CASE WHEN perm IS NULL THEN '{}' ELSE jsonb_build_object('permissions', gh_permissions(perm)) END)::json
         FROM (SELECT b || '/repos/' || r.full_name AS u,
                      (SELECT count(*) FROM issues i WHERE i.repo_id = r.id AND i.state = 'open') AS oi) x
     );
 END $$;
+
+CREATE FUNCTION gh_repo_full(r repos, b text, perm text) RETURNS jsonb LANGUAGE sql STABLE AS $$
+    SELECT gh_repo(r, b, perm)::jsonb || jsonb_build_object(
+        'allow_squash_merge', r.allow_squash_merge,
+        'allow_merge_commit', r.allow_merge_commit,
+        'allow_rebase_merge', r.allow_rebase_merge,
+        'allow_auto_merge', false,
+        'allow_update_branch', false,
+        'network_count', 0,
+        'subscribers_count', 0)
+$$;
 
 CREATE FUNCTION gh_label(l labels, ru text) RETURNS json LANGUAGE sql STABLE AS $$
     SELECT json_build_object(

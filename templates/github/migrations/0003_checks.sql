@@ -88,7 +88,14 @@ BEGIN
             'rerequestable', true,
             'runs_rerequestable', false,
             'latest_check_runs_count', count(c.id),
-            'check_runs_url', b || '/repos/' || r.full_name || '/check-suites/' || s.id || '/check-runs')
+            'check_runs_url', b || '/repos/' || r.full_name || '/check-suites/' || s.id || '/check-runs',
+            'head_commit', (SELECT json_build_object(
+                                'id', g.sha, 'tree_id', g.tree, 'message', g.message,
+                                'timestamp', gh_ts(g.committer_date),
+                                'author', json_build_object('name', g.author_name, 'email', g.author_email),
+                                'committer', json_build_object('name', g.committer_name, 'email', g.committer_email))
+                            FROM git_commits g WHERE g.repo_id = s.repo_id AND g.sha = s.head_sha),
+            'repository', (SELECT gh_repo(o, b, NULL) FROM repos o WHERE o.id = s.repo_id))
         FROM repos r LEFT JOIN check_runs c ON c.suite_id = s.id
         WHERE r.id = s.repo_id
         GROUP BY r.full_name

@@ -69,9 +69,14 @@ BEGIN
     );
 END $$;
 
+-- A pull request as lists and reviewer requests show it: without the full one's merge and count fields.
+CREATE FUNCTION gh_pull_simple(i issues, p pulls, b text) RETURNS jsonb LANGUAGE sql STABLE AS $$
+    SELECT gh_pull(i, p, b)::jsonb - '{merged,merged_by,comments,review_comments,maintainer_can_modify}'::text[]
+$$;
+
 CREATE FUNCTION gh_review(v reviews, b text) RETURNS json LANGUAGE plpgsql STABLE AS $$
 BEGIN
-    RETURN (SELECT json_build_object(
+    RETURN (SELECT (json_build_object(
             'id', v.id,
             'node_id', gh_node('PRR', v.id),
             'user', gh_user_id(v.user_id, b),
@@ -83,15 +88,17 @@ BEGIN
             '_links', json_build_object(
                 'html', json_build_object('href', b || '/' || r.full_name || '/pull/' || i.number || '#pullrequestreview-' || v.id),
                 'pull_request', json_build_object('href', b || '/repos/' || r.full_name || '/pulls/' || i.number)),
-            'submitted_at', gh_ts(v.submitted_at),
-            'commit_id', v.commit_id)
+            'commit_id', v.commit_id)::jsonb
+        -- A pending review has no submitted_at.
+        || CASE WHEN v.submitted_at IS NULL THEN '{}'
+           ELSE jsonb_build_object('submitted_at', gh_ts(v.submitted_at)) END)::json
         FROM issues i JOIN repos r ON r.id = i.repo_id WHERE i.id = v.issue_id
     );
 END $$;
 
 CREATE FUNCTION gh_review_comment(c review_comments, b text) RETURNS json LANGUAGE plpgsql STABLE AS $$
 BEGIN
-    RETURN (SELECT json_build_object(
+    RETURN (SELECT (json_build_object(
             'url', ru || '/pulls/comments/' || c.id,
             'pull_request_review_id', c.review_id,
             'id', c.id,
@@ -102,7 +109,6 @@ BEGIN
             'original_position', c.line,
             'commit_id', c.commit_id,
             'original_commit_id', c.commit_id,
-            'in_reply_to_id', c.in_reply_to_id,
             'user', gh_user_id(c.user_id, b),
             'body', c.body,
             'created_at', gh_ts(c.created_at),
@@ -121,7 +127,10 @@ BEGIN
             'line', c.line,
             'original_line', c.line,
             'side', c.side,
-            'subject_type', 'line')
+            'subject_type', 'line')::jsonb
+        -- Only a reply has in_reply_to_id.
+        || CASE WHEN c.in_reply_to_id IS NULL THEN '{}'
+           ELSE jsonb_build_object('in_reply_to_id', c.in_reply_to_id) END)::json
         FROM issues i JOIN repos r ON r.id = i.repo_id,
              LATERAL (SELECT b || '/repos/' || r.full_name AS ru) x
         WHERE i.id = c.issue_id

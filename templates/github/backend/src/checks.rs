@@ -119,11 +119,8 @@ pub(crate) async fn combined(scope: Scope<String>) -> ApiResult {
                          WHEN count(*) = 0 OR bool_or(state = 'pending') THEN 'pending'
                          ELSE 'success' END,
                     count(*),
-                    coalesce(json_agg(gh_status(latest, $3) ORDER BY latest.id), '[]')::text,
-                    (SELECT json_build_object('id', r.id, 'node_id', gh_node('R', r.id), 'name', r.name,
-                         'full_name', r.full_name, 'private', r.private, 'owner', gh_user_id(r.owner_id, $3),
-                         'html_url', $3 || '/' || r.full_name, 'url', $3 || '/repos/' || r.full_name)::text
-                     FROM repos r WHERE r.id = $1)
+                    coalesce(json_agg(gh_status(latest, $3)::jsonb - 'creator' ORDER BY latest.id), '[]')::text,
+                    (SELECT gh_repo(r, $3, NULL)::text FROM repos r WHERE r.id = $1)
              FROM latest",
             &[&repo.id, &sha, &base],
         )

@@ -212,8 +212,8 @@ fn user_filter(filter: &mut Filter, login: &str, column: &str, wildcards: bool) 
     }
 }
 
-/// Runs a filtered issue list: (total, the page's JSON array). `scored` adds the
-/// `score` search results carry.
+/// Runs a filtered issue list: (total, the page's JSON array). `scored` gives the search
+/// result shape: with a `score`, without `closed_by`.
 ///
 /// The page comes back one issue a row (the total beside each), joined here: Postgres then
 /// never builds the whole page as one value. A page past the end asks for the first issue
@@ -228,7 +228,7 @@ pub(crate) async fn select(
     let n = filter.params.len();
     let mut item = format!("coalesce(i.rendered, gh_issue(i, ${})::text)", n + 1);
     if scored {
-        item = format!("({item}::jsonb || '{{\"score\":1.0}}')::text");
+        item = format!("(({item})::jsonb - 'closed_by' || '{{\"score\":1.0}}')::text");
     }
     let where_ = filter.sql();
     let total = filter

@@ -8,7 +8,7 @@ use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::header::CONTENT_TYPE;
 use axum::response::{IntoResponse, Response};
-use serde_json::json;
+use serde_json::{Value, json};
 
 use crate::error::ApiError;
 
@@ -62,22 +62,84 @@ pub(crate) async fn provision(State(kit): State<Kit>, body: Bytes) -> Response {
     .await
 }
 
+/// The URL templates GitHub lists at its root, as (field, path after the base URL).
+const ROOT_URLS: &[(&str, &str)] = &[
+    ("current_user_url", "/user"),
+    (
+        "current_user_authorizations_html_url",
+        "/settings/connections/applications{/client_id}",
+    ),
+    ("authorizations_url", "/authorizations"),
+    (
+        "code_search_url",
+        "/search/code?q={query}{&page,per_page,sort,order}",
+    ),
+    (
+        "commit_search_url",
+        "/search/commits?q={query}{&page,per_page,sort,order}",
+    ),
+    ("emails_url", "/user/emails"),
+    ("emojis_url", "/emojis"),
+    ("events_url", "/events"),
+    ("feeds_url", "/feeds"),
+    ("followers_url", "/user/followers"),
+    ("following_url", "/user/following{/target}"),
+    ("gists_url", "/gists{/gist_id}"),
+    ("hub_url", "/hub"),
+    (
+        "issue_search_url",
+        "/search/issues?q={query}{&page,per_page,sort,order}",
+    ),
+    ("issues_url", "/issues"),
+    ("keys_url", "/user/keys"),
+    (
+        "label_search_url",
+        "/search/labels?q={query}&repository_id={repository_id}{&page,per_page}",
+    ),
+    ("notifications_url", "/notifications"),
+    ("organization_url", "/orgs/{org}"),
+    (
+        "organization_repositories_url",
+        "/orgs/{org}/repos{?type,page,per_page,sort}",
+    ),
+    ("organization_teams_url", "/orgs/{org}/teams"),
+    ("public_gists_url", "/gists/public"),
+    ("rate_limit_url", "/rate_limit"),
+    ("repository_url", "/repos/{owner}/{repo}"),
+    (
+        "repository_search_url",
+        "/search/repositories?q={query}{&page,per_page,sort,order}",
+    ),
+    (
+        "current_user_repositories_url",
+        "/user/repos{?type,page,per_page,sort}",
+    ),
+    ("starred_url", "/user/starred{/owner}{/repo}"),
+    ("starred_gists_url", "/gists/starred"),
+    (
+        "topic_search_url",
+        "/search/topics?q={query}{&page,per_page}",
+    ),
+    ("user_url", "/users/{user}"),
+    ("user_organizations_url", "/user/orgs"),
+    (
+        "user_repositories_url",
+        "/users/{user}/repos{?type,page,per_page,sort}",
+    ),
+    (
+        "user_search_url",
+        "/search/users?q={query}{&page,per_page,sort,order}",
+    ),
+];
+
 /// `GET /`: the URL templates GitHub lists at its root.
 pub(crate) async fn root(State(kit): State<Kit>) -> Response {
     let b = &kit.config().public_url;
-    axum::Json(json!({
-        "current_user_url": format!("{b}/user"),
-        "emojis_url": format!("{b}/emojis"),
-        "issue_search_url": format!("{b}/search/issues?q={{query}}{{&page,per_page,sort,order}}"),
-        "organization_url": format!("{b}/orgs/{{org}}"),
-        "organization_repositories_url": format!("{b}/orgs/{{org}}/repos{{?type,page,per_page,sort}}"),
-        "rate_limit_url": format!("{b}/rate_limit"),
-        "repository_url": format!("{b}/repos/{{owner}}/{{repo}}"),
-        "repository_search_url": format!("{b}/search/repositories?q={{query}}{{&page,per_page,sort,order}}"),
-        "user_url": format!("{b}/users/{{user}}"),
-        "user_repositories_url": format!("{b}/users/{{user}}/repos{{?type,page,per_page,sort}}"),
-    }))
-    .into_response()
+    let urls: serde_json::Map<String, Value> = ROOT_URLS
+        .iter()
+        .map(|(field, path)| ((*field).to_owned(), Value::String(format!("{b}{path}"))))
+        .collect();
+    axum::Json(urls).into_response()
 }
 
 /// `GET /zen`: one saying, as text.

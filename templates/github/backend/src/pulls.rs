@@ -66,10 +66,22 @@ pub(crate) async fn find(
     })
 }
 
-/// The pull request's JSON (list shape).
+/// The pull request's full JSON.
 pub(crate) async fn render(client: &impl GenericClient, base: &str, id: i64) -> ApiResult<String> {
     let statement = client
         .prepare_cached("SELECT gh_pull(i, p, $2)::text FROM issues i JOIN pulls p ON p.issue_id = i.id WHERE i.id = $1")
+        .await?;
+    Ok(client.query_one(&statement, &[&id, &base]).await?.get(0))
+}
+
+/// The pull request's JSON in the simple shape (lists, reviewer requests).
+pub(crate) async fn render_simple(
+    client: &impl GenericClient,
+    base: &str,
+    id: i64,
+) -> ApiResult<String> {
+    let statement = client
+        .prepare_cached("SELECT gh_pull_simple(i, p, $2)::text FROM issues i JOIN pulls p ON p.issue_id = i.id WHERE i.id = $1")
         .await?;
     Ok(client.query_one(&statement, &[&id, &base]).await?.get(0))
 }
@@ -293,7 +305,7 @@ pub(crate) async fn list(scope: Scope, query: Query) -> ApiResult {
         &query,
         &format!(
                 "SELECT (SELECT count(*) FROM issues i JOIN pulls p ON p.issue_id = i.id WHERE {filter}),
-                        (SELECT coalesce(json_agg(gh_pull(i, p, $5) ORDER BY {order}), '[]')::text
+                        (SELECT coalesce(json_agg(gh_pull_simple(i, p, $5) ORDER BY {order}), '[]')::text
                          FROM (SELECT i.* FROM issues i JOIN pulls p ON p.issue_id = i.id WHERE {filter}
                                ORDER BY {order} LIMIT $6 OFFSET $7) i JOIN pulls p ON p.issue_id = i.id)"
             ),

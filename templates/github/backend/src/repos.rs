@@ -127,7 +127,7 @@ pub(crate) async fn render(
     let uid = viewer.map(|v| v.user_id);
     let statement = client
         .prepare_cached(
-            "SELECT (gh_repo(r, $2, gh_permission(r.id, $3))::jsonb
+            "SELECT (gh_repo_full(r, $2, gh_permission(r.id, $3))
                      || CASE WHEN o.type = 'Organization'
                         THEN jsonb_build_object('organization', gh_user(o, $2)) ELSE '{}' END)::text
              FROM repos r JOIN users o ON o.id = r.owner_id WHERE r.id = $1",

@@ -331,7 +331,7 @@ async fn change_requests(
         "UPDATE pulls SET requested_reviewer_ids = ARRAY(SELECT x FROM unnest(requested_reviewer_ids) x WHERE x <> ALL($2)) WHERE issue_id = $1"
     };
     client.execute(sql, &[&pull.issue.id, &ids]).await?;
-    let text = pulls::render(&client, scope.base(), pull.issue.id).await?;
+    let text = pulls::render_simple(&client, scope.base(), pull.issue.id).await?;
     Ok(req::json_text(
         if adding {
             StatusCode::CREATED

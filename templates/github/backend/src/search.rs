@@ -40,11 +40,14 @@ fn required_q(query: &Query) -> ApiResult<String> {
         .ok_or_else(|| ApiError::validation("Search", "q", "missing"))
 }
 
-fn envelope(total: i64, items: &str) -> axum::response::Response {
+/// The search answer around `items`; `extra` adds fields (the issue search's `search_type`).
+fn envelope(total: i64, items: &str, extra: Value) -> axum::response::Response {
     let items: Value = serde_json::from_str(items).unwrap_or(Value::Array(Vec::new()));
-    req::ok(
-        json!({ "total_count": total, "incomplete_results": false, "items": items }).to_string(),
-    )
+    let mut body = json!({ "total_count": total, "incomplete_results": false, "items": items });
+    if let (Value::Object(body), Value::Object(extra)) = (&mut body, extra) {
+        body.extend(extra);
+    }
+    req::ok(body.to_string())
 }
 
 /// `GET /search/issues`.
@@ -139,7 +142,7 @@ pub(crate) async fn issues(
         "/search/issues",
         &query,
         total,
-        envelope(total, &items),
+        envelope(total, &items, json!({ "search_type": "lexical" })),
     ))
 }
 
@@ -231,6 +234,6 @@ pub(crate) async fn repositories(
         "/search/repositories",
         &query,
         total,
-        envelope(total, row.get(1)),
+        envelope(total, row.get(1), Value::Null),
     ))
 }
