@@ -1,5 +1,5 @@
-//! Properties v3: definitions per object type (list, get, create, update, archive, batch read
-//! and archive) and property groups (list, get, create, update, archive).
+//! Properties v3: definitions per object type (list, get, create, update, archive, batch
+//! create, read and archive) and property groups (list, get, create, update, archive).
 
 use asym_kit::Kit;
 use asym_kit::deadpool_postgres::Object;
@@ -33,6 +33,7 @@ pub(crate) fn routes() -> Router<Kit> {
             "/crm/v3/properties/{type}/{name}",
             get(read).patch(update).delete(archive),
         )
+        .route("/crm/v3/properties/{type}/batch/create", post(batch_create))
         .route("/crm/v3/properties/{type}/batch/read", post(batch_read))
         .route(
             "/crm/v3/properties/{type}/batch/archive",
@@ -284,7 +285,38 @@ fn valid_name(name: &str) -> bool {
 /// `POST /crm/v3/properties/{type}`.
 async fn create(call: Call, JsonBody(body): JsonBody) -> ApiResult {
     let (object_type, client) = gate(&call, true).await?;
-    let field = |name: &str| string_field(&body, name).filter(|v| !v.is_empty());
+    let row = insert(&client, object_type, &body).await?;
+    Ok((StatusCode::CREATED, axum::Json(property(&row))).into_response())
+}
+
+/// `POST /crm/v3/properties/{type}/batch/create` `{inputs: [PropertyCreate]}`: 201 with the
+/// created properties, 207 with an error per input that was refused.
+async fn batch_create(call: Call, JsonBody(body): JsonBody) -> ApiResult {
+    let (object_type, client) = gate(&call, true).await?;
+    let started_at = now();
+    let (mut results, mut errors) = (Vec::new(), Vec::new());
+    for input in batch_inputs(&body)? {
+        match insert(&client, object_type, input).await {
+            Ok(row) => results.push(property(&row)),
+            Err(err) => errors.push(batch_error(&err)),
+        }
+    }
+    let status = if errors.is_empty() {
+        StatusCode::CREATED
+    } else {
+        StatusCode::MULTI_STATUS
+    };
+    Ok((status, axum::Json(batch_body(results, errors, &started_at))).into_response())
+}
+
+/// Checks a `PropertyCreate` body and inserts the property.
+///
+/// # Errors
+///
+/// 400 for a missing field, a bad name, type or option, or an unknown group; 409 when the name
+/// is taken.
+async fn insert(client: &Object, object_type: &ObjectType, body: &Value) -> Result<Row, ApiError> {
+    let field = |name: &str| string_field(body, name).filter(|v| !v.is_empty());
     let (Some(name), Some(label), Some(kind), Some(field_type), Some(group)) = (
         field("name"),
         field("label"),
@@ -306,7 +338,7 @@ async fn create(call: Call, JsonBody(body): JsonBody) -> ApiResult {
             "Invalid type {kind} or fieldType {field_type}"
         )));
     }
-    let options = options(&body)?;
+    let options = options(body)?;
     if kind == "enumeration" && options.as_array().is_none_or(Vec::is_empty) {
         return Err(ApiError::validation("enumeration properties need options"));
     }
@@ -341,14 +373,16 @@ async fn create(call: Call, JsonBody(body): JsonBody) -> ApiResult {
                 &group,
                 &body["description"].as_str().unwrap_or(""),
                 &options.to_string(),
-                &i32_field(&body, "displayOrder").unwrap_or(-1),
+                &i32_field(body, "displayOrder").unwrap_or(-1),
                 &body["hasUniqueValue"].as_bool().unwrap_or(false),
                 &body["hidden"].as_bool().unwrap_or(false),
                 &body["formField"].as_bool().unwrap_or(true),
             ],
         )
         .await?;
-    created(row, property, &format!("A property named '{name}'"))
+    row.ok_or_else(|| {
+        ApiError::already_exists(format!("A property named '{name}' already exists."))
+    })
 }
 
 /// 201 with the row an insert returned, in `render`'s shape; 409 `OBJECT_ALREADY_EXISTS`

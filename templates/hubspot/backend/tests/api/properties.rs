@@ -193,3 +193,36 @@ async fn properties_are_read_and_archived_in_batches(hubspot: asym::HubSpot) {
         .await
         .expect(404);
 }
+
+#[asym::clone("hubspot", seed = "basic")]
+async fn properties_are_created_in_batches_with_an_error_per_refused_input(hubspot: asym::HubSpot) {
+    let api = api(&hubspot);
+    let text = |name: &str| json!({"name": name, "label": name, "type": "string", "fieldType": "text", "groupName": "contactinformation"});
+    let all_new = api
+        .post(
+            "/crm/v3/properties/contacts/batch/create",
+            &json!({"inputs": [text("made_one"), text("made_two")]}),
+        )
+        .await
+        .expect(201);
+    assert_eq!(all_new["results"].as_array().unwrap().len(), 2);
+
+    let mixed = api
+        .post(
+            "/crm/v3/properties/contacts/batch/create",
+            &json!({"inputs": [text("made_three"), text("made_one"), text("Bad Name")]}),
+        )
+        .await
+        .expect(207);
+    assert_eq!(mixed["results"][0]["name"], "made_three");
+    let categories: Vec<&str> = mixed["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["category"].as_str().unwrap())
+        .collect();
+    assert_eq!(categories, ["OBJECT_ALREADY_EXISTS", "VALIDATION_ERROR"]);
+    api.get("/crm/v3/properties/contacts/made_three")
+        .await
+        .expect(200);
+}
