@@ -354,7 +354,7 @@ impl<'a> Cx<'a> {
         let has_more = rows.len() > limit as usize;
         if before.is_none()
             && !HIDDEN.contains(&kind)
-            && !crate::version::reshapes(&self.api_version)
+            && !crate::version::reshapes(kind, &self.api_version)
             && self.params.expand().is_empty()
         {
             // The fast path: stored JSON is already the answer; splice it in unparsed.

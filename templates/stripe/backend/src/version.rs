@@ -124,16 +124,19 @@ pub(crate) fn before(version: &str, change: &str) -> bool {
     version.get(..10).unwrap_or(version) < change
 }
 
-/// Whether answers for `version` are rewritten (so stored objects must be parsed, not
-/// answered as stored).
-pub(crate) fn reshapes(version: &str) -> bool {
+/// Whether stored objects of type `kind` are rewritten for `version` (so a list of them must
+/// be parsed, not answered as stored). A type the table does not name stores no object of a
+/// type it does (a customer, coupon or balance transaction keeps the objects it points at as
+/// ids; expanding them parses the answer anyway).
+pub(crate) fn reshapes(kind: &str, version: &str) -> bool {
     before(version, DEFAULT_API_VERSION)
+        && (kind == "product" || ADDED.iter().any(|(of, _, _)| *of == kind))
 }
 
 /// Rewrites every object in `value` into the shape of `version`, but for events' data,
 /// which keep the shape of the version they were made in.
 pub(crate) fn shape(value: &mut Value, version: &str) {
-    if reshapes(version) {
+    if before(version, DEFAULT_API_VERSION) {
         walk(value, version);
     }
 }
@@ -260,6 +263,14 @@ mod tests {
             shape(&mut seen, version);
             assert_eq!(seen, stored, "{why}");
         }
+    }
+
+    #[test]
+    fn only_types_with_older_shapes_are_parsed_for_a_list() {
+        assert!(reshapes("subscription", "2023-08-16"));
+        assert!(reshapes("product", "2023-08-16"));
+        assert!(!reshapes("customer", "2023-08-16"));
+        assert!(!reshapes("subscription", DEFAULT_API_VERSION));
     }
 
     #[test]
