@@ -74,6 +74,14 @@ async fn open_review_and_merge(gh: asym::GitHub) {
     }
     // Lists.
     assert_eq!(names(&fetch(&api, &path).await, "title"), ["Add feature"]);
+    // A list shows the simple shape; the full pull request adds its merge state and counts.
+    let listed = fetch(&api, &path).await;
+    assert_eq!(
+        (listed[0].get("merged"), pull.get("merged")),
+        (None, Some(&json!(false)))
+    );
+    // A pull request's repository is the plain one: no network or subscriber counts.
+    assert_eq!(pull["head"]["repo"].get("network_count"), None);
     assert_eq!(
         fetch(&api, &format!("{path}?head=acme:other")).await,
         json!([])
