@@ -1,9 +1,9 @@
 //! Answers in the shape of the `Stripe-Version` a request names (or the account default,
 //! [`DEFAULT_API_VERSION`]). Objects are stored in the newest shape; a version older than the
 //! default gets them rewritten on the way out, in one pass over the answer: a product's
-//! `marketing_features` is `features` before [`MARKETING_FEATURES`], and every field of
-//! [`ADDED`] is left out before the version it carries. A request at the default version or
-//! later is answered as stored (no pass).
+//! `marketing_features` is `features` before [`MARKETING_FEATURES`], every field of [`ADDED`]
+//! is left out before the version it carries, and every field of [`UNDATED`] before the
+//! default. A request at the default version or later is answered as stored (no pass).
 
 use serde_json::{Map, Value};
 
@@ -13,16 +13,10 @@ use crate::cx::DEFAULT_API_VERSION;
 /// (<https://docs.stripe.com/changelog/2024-04-10/renames-features-attribute-product-object>).
 pub(crate) const MARKETING_FEATURES: &str = "2024-04-10";
 
-/// Fields the clone renders that an older version's answers do not have:
-/// (`object` type, field — dotted for one inside a nested object —, the version that brought
-/// it). Derived by comparing the 2023-08-16 description with what the clone answers.
-///
-/// Versions come from Stripe's changelog where it names the field; the rest are dated at
-/// [`DEFAULT_API_VERSION`]. Those are additions Stripe made without a new version (the
-/// changelog's "backward-compatible changes": new properties appear in every version's
-/// answers), deprecated fields the description leaves out though Stripe still sends them
-/// (`plan`, `quantity`, `recurring.trial_period_days`), and the `total_count` Stripe keeps on
-/// embedded lists; each leaves the older answers in the shape their description gives.
+/// Fields the clone renders that an older version's answers do not have, with the version
+/// Stripe's changelog gives for them: (`object` type, field — dotted for one inside a nested
+/// object —, the version that brought it). Derived, like [`UNDATED`], by comparing the
+/// 2023-08-16 description with what the clone answers.
 pub(crate) const ADDED: &[(&str, &str, &str)] = &[
     // <https://docs.stripe.com/changelog/basil/2025-03-31/deprecate-subscription-current-period-start-and-end>
     ("subscription_item", "current_period_end", "2025-03-31"),
@@ -31,92 +25,66 @@ pub(crate) const ADDED: &[(&str, &str, &str)] = &[
     ("invoice", "amount_overpaid", "2025-03-31"),
     // <https://docs.stripe.com/changelog/basil/2025-06-30/billing-mode>
     ("subscription", "billing_mode", "2025-06-30"),
+];
+
+/// Fields older versions' descriptions do not have and the changelog does not date, per
+/// `object` type, dated at [`DEFAULT_API_VERSION`]: additions Stripe made without a new
+/// version (the changelog's "backward-compatible changes": new properties appear in every
+/// version's answers), deprecated fields the description leaves out though Stripe still sends
+/// them (`plan`, `quantity`, `recurring.trial_period_days`), and the `total_count` Stripe keeps
+/// on embedded lists. Leaving them out gives older versions the shape their description gives.
+pub(crate) const UNDATED: &[(&str, &[&str])] = &[
     (
         "charge",
-        "payment_method_details.card.amount_authorized",
-        DEFAULT_API_VERSION,
-    ),
-    ("charge", "source", DEFAULT_API_VERSION),
-    (
-        "checkout.session",
-        "automatic_tax.liability",
-        DEFAULT_API_VERSION,
-    ),
-    ("checkout.session", "client_secret", DEFAULT_API_VERSION),
-    (
-        "checkout.session",
-        "custom_text.after_submit",
-        DEFAULT_API_VERSION,
+        &["payment_method_details.card.amount_authorized", "source"],
     ),
     (
         "checkout.session",
-        "custom_text.terms_of_service_acceptance",
-        DEFAULT_API_VERSION,
+        &[
+            "automatic_tax.liability",
+            "client_secret",
+            "custom_text.after_submit",
+            "custom_text.terms_of_service_acceptance",
+            "payment_method_configuration_details",
+            "ui_mode",
+        ],
     ),
-    (
-        "checkout.session",
-        "payment_method_configuration_details",
-        DEFAULT_API_VERSION,
-    ),
-    ("checkout.session", "ui_mode", DEFAULT_API_VERSION),
     (
         "invoice",
-        "automatic_tax.disabled_reason",
-        DEFAULT_API_VERSION,
+        &[
+            "automatic_tax.disabled_reason",
+            "automatic_tax.liability",
+            "days_until_due",
+            "issuer",
+        ],
     ),
-    ("invoice", "automatic_tax.liability", DEFAULT_API_VERSION),
-    ("invoice", "days_until_due", DEFAULT_API_VERSION),
-    ("invoice", "issuer", DEFAULT_API_VERSION),
-    ("invoiceitem", "created", DEFAULT_API_VERSION),
-    ("line_item", "invoice", DEFAULT_API_VERSION),
-    ("line_item", "plan", DEFAULT_API_VERSION),
-    ("line_item", "subtotal", DEFAULT_API_VERSION),
-    ("list", "total_count", DEFAULT_API_VERSION),
+    ("invoiceitem", &["created"]),
+    ("line_item", &["invoice", "plan", "subtotal"]),
+    ("list", &["total_count"]),
     (
         "payment_intent",
-        "payment_method_configuration_details",
-        DEFAULT_API_VERSION,
+        &["payment_method_configuration_details", "source"],
     ),
-    ("payment_intent", "source", DEFAULT_API_VERSION),
-    ("payment_method", "allow_redisplay", DEFAULT_API_VERSION),
-    ("payment_method", "card.display_brand", DEFAULT_API_VERSION),
-    ("price", "recurring.meter", DEFAULT_API_VERSION),
-    ("price", "recurring.trial_period_days", DEFAULT_API_VERSION),
-    ("product", "attributes", DEFAULT_API_VERSION),
-    ("product", "type", DEFAULT_API_VERSION),
-    ("refund", "destination_details", DEFAULT_API_VERSION),
-    (
-        "setup_intent",
-        "payment_method_configuration_details",
-        DEFAULT_API_VERSION,
-    ),
+    ("payment_method", &["allow_redisplay", "card.display_brand"]),
+    ("price", &["recurring.meter", "recurring.trial_period_days"]),
+    ("product", &["attributes", "type"]),
+    ("refund", &["destination_details"]),
+    ("setup_intent", &["payment_method_configuration_details"]),
     (
         "subscription",
-        "automatic_tax.disabled_reason",
-        DEFAULT_API_VERSION,
+        &[
+            "automatic_tax.disabled_reason",
+            "automatic_tax.liability",
+            "billing_cycle_anchor_config",
+            "billing_schedules",
+            "discounts",
+            "invoice_settings",
+            "plan",
+            "quantity",
+        ],
     ),
-    (
-        "subscription",
-        "automatic_tax.liability",
-        DEFAULT_API_VERSION,
-    ),
-    (
-        "subscription",
-        "billing_cycle_anchor_config",
-        DEFAULT_API_VERSION,
-    ),
-    ("subscription", "billing_schedules", DEFAULT_API_VERSION),
-    ("subscription", "discounts", DEFAULT_API_VERSION),
-    ("subscription", "invoice_settings", DEFAULT_API_VERSION),
-    ("subscription", "plan", DEFAULT_API_VERSION),
-    ("subscription", "quantity", DEFAULT_API_VERSION),
-    ("subscription_item", "discounts", DEFAULT_API_VERSION),
-    ("subscription_item", "plan", DEFAULT_API_VERSION),
-    (
-        "test_helpers.test_clock",
-        "status_details",
-        DEFAULT_API_VERSION,
-    ),
+    ("subscription_item", &["discounts", "plan"]),
+    ("test_helpers.test_clock", &["status_details"]),
 ];
 
 /// Whether `version` (`2023-10-16`, `2024-09-30.acacia`, …) predates `change`.
@@ -130,7 +98,9 @@ pub(crate) fn before(version: &str, change: &str) -> bool {
 /// ids; expanding them parses the answer anyway).
 pub(crate) fn reshapes(kind: &str, version: &str) -> bool {
     before(version, DEFAULT_API_VERSION)
-        && (kind == "product" || ADDED.iter().any(|(of, _, _)| *of == kind))
+        && (kind == "product"
+            || ADDED.iter().any(|(of, _, _)| *of == kind)
+            || UNDATED.iter().any(|(of, _)| *of == kind))
 }
 
 /// Rewrites every object in `value` into the shape of `version`, but for events' data,
@@ -168,6 +138,9 @@ fn reshape(map: &mut Map<String, Value>, kind: &str, version: &str) {
         .filter(|(of, _, since)| *of == kind && before(version, since))
     {
         remove(map, field);
+    }
+    for (_, fields) in UNDATED.iter().filter(|(of, _)| *of == kind) {
+        fields.iter().for_each(|field| remove(map, field));
     }
     if kind == "product"
         && before(version, MARKETING_FEATURES)
@@ -277,8 +250,13 @@ mod tests {
     fn every_field_is_dated_once() {
         let mut seen = std::collections::HashSet::new();
         for (kind, field, since) in ADDED {
-            assert!(seen.insert((kind, field)), "{kind}.{field} twice");
+            assert!(seen.insert((*kind, *field)), "{kind}.{field} twice");
             assert!(since.len() == 10 && since.as_bytes()[4] == b'-', "{since}");
+        }
+        for (kind, fields) in UNDATED {
+            for field in *fields {
+                assert!(seen.insert((*kind, *field)), "{kind}.{field} twice");
+            }
         }
     }
 }
