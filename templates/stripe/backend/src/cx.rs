@@ -16,9 +16,6 @@ use crate::error::{ApiError, ApiResult};
 use crate::ids;
 use crate::params::Params;
 
-/// The API version events are stamped with when the request names none.
-pub(crate) const DEFAULT_API_VERSION: &str = "2024-06-20";
-
 /// A statement parameter.
 pub(crate) type Arg<'b> = &'b (dyn ToSql + Sync);
 

@@ -223,7 +223,9 @@ pub(crate) async fn dispatch(state: AppState, request: Request, endpoint: Endpoi
         headers
             .get("stripe-version")
             .cloned()
-            .unwrap_or(HeaderValue::from_static(cx::DEFAULT_API_VERSION)),
+            .unwrap_or(HeaderValue::from_static(
+                crate::version::DEFAULT_API_VERSION,
+            )),
     );
     response
 }
@@ -240,7 +242,7 @@ pub(crate) async fn page(
 ) -> ApiResult<serde_json::Value> {
     let client = asym_kit::ManualTx::new(state.kit.db().await?);
     client.batch_execute("BEGIN").await?;
-    let api_version = cx::DEFAULT_API_VERSION.to_owned();
+    let api_version = crate::version::DEFAULT_API_VERSION.to_owned();
     let mut cx = Cx::new(
         state,
         cx::Db(&client),
@@ -431,7 +433,7 @@ async fn in_transaction(
     let api_version = headers
         .get("stripe-version")
         .and_then(|v| v.to_str().ok())
-        .unwrap_or(cx::DEFAULT_API_VERSION)
+        .unwrap_or(crate::version::DEFAULT_API_VERSION)
         .to_owned();
     let fingerprint = hex::encode(Sha256::digest(
         [

@@ -7,7 +7,8 @@
 
 use serde_json::{Map, Value};
 
-use crate::cx::DEFAULT_API_VERSION;
+/// The API version events are stamped with when the request names none.
+pub(crate) const DEFAULT_API_VERSION: &str = "2024-06-20";
 
 /// The version that renamed a product's `features` to `marketing_features`
 /// (<https://docs.stripe.com/changelog/2024-04-10/renames-features-attribute-product-object>).
