@@ -94,17 +94,15 @@ async fn tables(client: &Client) -> std::result::Result<Vec<Table>, tokio_postgr
                     (SELECT array_agg(a.attname::text ORDER BY a.attnum) FROM pg_attribute a \
                       WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped \
                         AND a.attgenerated = ''), \
-                    (SELECT array_agg(a.attname::text ORDER BY k.ord) \
-                       FROM pg_index i CROSS JOIN LATERAL unnest(i.indkey) WITH ORDINALITY k(attnum, ord) \
-                       JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum \
-                      WHERE i.indrelid = c.oid AND i.indisprimary \
-                        AND c.relkind = 'r' AND NOT c.relhassubclass), \
-                    (SELECT array_agg(format_type(a.atttypid, a.atttypmod) ORDER BY k.ord) \
-                       FROM pg_index i CROSS JOIN LATERAL unnest(i.indkey) WITH ORDINALITY k(attnum, ord) \
-                       JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum \
-                      WHERE i.indrelid = c.oid AND i.indisprimary \
-                        AND c.relkind = 'r' AND NOT c.relhassubclass) \
+                    pk.names, pk.types \
                FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace \
+               LEFT JOIN LATERAL ( \
+                    SELECT array_agg(a.attname::text ORDER BY k.ord) AS names, \
+                           array_agg(format_type(a.atttypid, a.atttypmod) ORDER BY k.ord) AS types \
+                      FROM pg_index i CROSS JOIN LATERAL unnest(i.indkey) WITH ORDINALITY k(attnum, ord) \
+                      JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum \
+                     WHERE i.indrelid = c.oid AND i.indisprimary \
+                       AND c.relkind = 'r' AND NOT c.relhassubclass) pk ON true \
               WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p') AND NOT c.relispartition \
               ORDER BY c.relname",
             &[],
