@@ -15,7 +15,12 @@
 //! `asym_track.state` names the snapshot the database equals apart from what those two
 //! record (the last one captured or restored): restoring another snapshot rewrites every
 //! table. `restore()` runs as a replica session, where the triggers do not fire, then clears
-//! both records. Alternatives measured in `benches/engine.rs`.
+//! both records. Both `capture` and `restore()` first lock every table against writers
+//! (`EXCLUSIVE`: reads go on), waiting for writes in flight to commit: a write the backend
+//! makes outside a request (a delivery's status), or one racing a reset the engine runs on its
+//! own connection, is then wholly before the reset (and undone) or wholly after it (and
+//! recorded), never committed between a table's restore and the clearing of the records, where
+//! it would be kept and forgotten. Alternatives measured in `benches/engine.rs`.
 
 use std::fmt::Write as _;
 
@@ -155,8 +160,20 @@ pub(crate) async fn capture(client: &mut Client, name: &str) -> Result<()> {
         .await
         .map_err(ctx)?;
 
-    let mut setup =
-        format!("{TRACKING}DROP SCHEMA IF EXISTS {schema} CASCADE; CREATE SCHEMA {schema};\n");
+    // Every table, locked against writers (readers go on) until the transaction ends: a write
+    // in flight is then wholly before the snapshot or wholly after it, never recorded half.
+    let lock = if tables.is_empty() {
+        String::new()
+    } else {
+        let names: Vec<String> = tables
+            .iter()
+            .map(|t| format!("public.{}", ident(&t.name)))
+            .collect();
+        format!("LOCK TABLE {} IN EXCLUSIVE MODE;", names.join(", "))
+    };
+    let mut setup = format!(
+        "{TRACKING}{lock}\nDROP SCHEMA IF EXISTS {schema} CASCADE; CREATE SCHEMA {schema};\n"
+    );
     setup.push_str(
         &full_restores_for_older_snapshots(client, &schema_name)
             .await
@@ -269,11 +286,15 @@ pub(crate) async fn capture(client: &mut Client, name: &str) -> Result<()> {
         setup,
         "CREATE FUNCTION {schema}.restore() RETURNS void LANGUAGE plpgsql AS $asym$\n\
          DECLARE\n  \
-           everything boolean := (SELECT current FROM asym_track.state) IS DISTINCT FROM '{name_literal}';\n  \
-           dirty text[] := ARRAY(SELECT tbl FROM asym_track.dirty);\n  \
-           touched text[] := ARRAY(SELECT DISTINCT tbl FROM asym_track.rows);\n\
+           everything boolean;\n  \
+           dirty text[];\n  \
+           touched text[];\n\
          BEGIN\n  \
-           SET LOCAL session_replication_role = replica;\n{deletes}{inserts}{setvals}  \
+           SET LOCAL session_replication_role = replica;\n  \
+           {lock}\n  \
+           everything := (SELECT current FROM asym_track.state) IS DISTINCT FROM '{name_literal}';\n  \
+           dirty := ARRAY(SELECT tbl FROM asym_track.dirty);\n  \
+           touched := ARRAY(SELECT DISTINCT tbl FROM asym_track.rows);\n{deletes}{inserts}{setvals}  \
            DELETE FROM asym_track.dirty;\n  \
            DELETE FROM asym_track.rows;\n  \
            UPDATE asym_track.state SET current = '{name_literal}';\n\

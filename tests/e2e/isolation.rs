@@ -137,6 +137,75 @@ async fn a_clone_reaches_only_its_own_redis_keys(slack: asym::AnyClone, stripe: 
     assert!(err.to_string().contains("NOAUTH"), "{err}");
 }
 
+/// A write committing while a reset runs is wholly undone by it or wholly kept and recorded
+/// (so the next reset undoes it): never kept and forgotten, leaking into every later test.
+/// The write changes `conversations` (which the reset restores first) and holds a row of
+/// `users` the reset must restore too, and commits only once the reset waits on it.
+#[asym::clone("slack", seed = "basic")]
+async fn a_write_racing_a_reset_is_never_kept_and_forgotten(slack: asym::AnyClone) {
+    let names = "SELECT string_agg(name, ',' ORDER BY id) FROM conversations";
+    let real_names = "SELECT string_agg(real_name, ',' ORDER BY id) FROM users";
+    let baseline = (
+        slack.column(names).await.unwrap(),
+        slack.column(real_names).await.unwrap(),
+    );
+    let writer = connect(slack.database_url()).await.unwrap();
+    let resetter = connect(slack.database_url()).await.unwrap();
+    // Recorded and committed before the reset starts: the reset restores this row of users.
+    writer
+        .batch_execute(
+            "UPDATE users SET real_name = 'before' WHERE id = (SELECT min(id) FROM users)",
+        )
+        .await
+        .unwrap();
+    writer
+        .batch_execute(
+            "BEGIN;
+             UPDATE conversations SET name = name || '-raced' WHERE id = (SELECT min(id) FROM conversations);
+             UPDATE users SET real_name = 'raced' WHERE id = (SELECT min(id) FROM users);",
+        )
+        .await
+        .unwrap();
+    let pid: i32 = resetter
+        .query_one("SELECT pg_backend_pid()", &[])
+        .await
+        .unwrap()
+        .get(0);
+    let reset = tokio::spawn(async move {
+        resetter
+            .batch_execute("SELECT asym_snap_baseline.restore()")
+            .await
+    });
+    let waiting =
+        "SELECT count(*) FROM pg_stat_activity WHERE pid = $1 AND wait_event_type = 'Lock'";
+    loop {
+        let row = writer.query_one(waiting, &[&pid]).await.unwrap();
+        if row.get::<_, i64>(0) == 1 {
+            break;
+        }
+        assert!(
+            !reset.is_finished(),
+            "the reset did not wait for the write in flight"
+        );
+        tokio::task::yield_now().await;
+    }
+    writer.batch_execute("COMMIT").await.unwrap();
+    reset.await.unwrap().unwrap();
+    assert_eq!(
+        (
+            slack.column(names).await.unwrap(),
+            slack.column(real_names).await.unwrap()
+        ),
+        baseline,
+        "the reset undid the write that committed while it waited"
+    );
+    let records = slack
+        .column("SELECT count(*)::text FROM asym_track.rows")
+        .await
+        .unwrap();
+    assert_eq!(records, ["0"], "nothing recorded outlives the reset");
+}
+
 /// Two `ASYM_HOME`s spinning at once in one port range never pick the same port.
 #[test]
 fn two_homes_spinning_at_once_share_the_port_range() {
