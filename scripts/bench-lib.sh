@@ -13,6 +13,9 @@
 #   done
 #   bench_medians
 #
+# With a spun clone, each measurement also prints what Postgres did per request (statements,
+# execution time, transactions: pg_stat_statements in the shared Postgres).
+#
 # BENCH_URL and BENCH_TOKEN point the measurements at a clone that is already running (it is
 # neither spun nor destroyed; scripts that read the clone's database need a clone they spin);
 # DURATION and RUNS override the defaults.
@@ -52,12 +55,55 @@ bench_spin() {
     id=$(bench_field "$spin" "c['id']")
     api=$(bench_field "$spin" "c['endpoints']['api']")
     token=$(bench_field "$spin" "c['tokens']['$2']")
+    database=$(bench_field "$spin" "c['database']")
+    bench_pg_find "$(bench_field "$spin" "c['databaseUrl'].rsplit(':', 1)[1].split('/')[0]")"
     echo "run ${run:-1}/$runs: clone $id at $api (16 connections, 2 threads, $duration each)"
 }
 
 bench_destroy() {
     if [ -n "${id:-}" ]; then asym destroy "$id" >/dev/null; fi
     id=""
+}
+
+# bench_pg_find PORT: the shared Postgres container listening on PORT, into $pg (empty when
+# there is none, or pg_stat_statements is not loaded in it: a Postgres asym started before it
+# preloaded the extension; `docker rm -f` it and `asym doctor --fix` rebuild it with it).
+bench_pg_find() {
+    pg=$(docker ps --filter "label=dev.asym.port=$1" --filter label=dev.asym.infra \
+        --format '{{.Names}}' | head -n 1)
+    if [ -n "$pg" ] && ! bench_psql "CREATE EXTENSION IF NOT EXISTS pg_stat_statements" \
+        >/dev/null 2>&1; then
+        pg=""
+    fi
+    if [ -z "$pg" ]; then
+        echo "(Postgres per request not measured: pg_stat_statements is not loaded in the shared" \
+            "Postgres; recreate it: docker rm -f the *-postgres container, then asym doctor --fix)"
+    fi
+}
+
+# bench_psql SQL: SQL as the superuser in the shared Postgres's `postgres` database.
+bench_psql() { docker exec "$pg" psql -U postgres -d postgres -XAtF ' ' -c "$1"; }
+
+# The clone database's counters: top-level statements, their execution time (ms) and
+# transactions, since Postgres started.
+bench_pg_counters() {
+    bench_psql "SELECT coalesce(sum(s.calls), 0), coalesce(sum(s.total_exec_time), 0),
+        (SELECT xact_commit + xact_rollback FROM pg_stat_database WHERE datname = '$database')
+        FROM pg_stat_statements s JOIN pg_database d ON d.oid = s.dbid
+        WHERE d.datname = '$database'"
+}
+
+# bench_pg_per_request BEFORE AFTER REQUESTS: what Postgres did per request between two
+# bench_pg_counters readings (pg_stat_database flushes about once a second: transactions are
+# approximate).
+bench_pg_per_request() {
+    python3 - "$1" "$2" "$3" <<'PY'
+import sys
+before, after, requests = sys.argv[1].split(), sys.argv[2].split(), float(sys.argv[3])
+calls, ms, xacts = (float(a) - float(b) for a, b in zip(after, before))
+print(f"    postgres per request: {calls / requests:.2f} statements (round trips),"
+      f" {ms / requests:.3f} ms executing, {xacts / requests:.2f} transactions")
+PY
 }
 
 # bench_field JSON EXPR: EXPR evaluated over the first clone `c` of `asym spin --json`.
@@ -96,7 +142,8 @@ bench_check() {
 # part after " (" is detail (counts) that may differ between runs; medians group by the rest.
 bench_measure() {
     local name=$1 script=$scratch/$2 url=$3
-    local out rps p99 non2xx load
+    local out rps p99 non2xx load before=""
+    if [ -n "${pg:-}" ] && [ -n "${id:-}" ]; then before=$(bench_pg_counters); fi
     out=$(wrk -t2 -c16 -d"$duration" --latency -s "$script" "$url")
     load=$(cut -d' ' -f1 /proc/loadavg)
     rps=$(awk '/^Requests\/sec/ {print $2}' <<<"$out")
@@ -105,6 +152,10 @@ bench_measure() {
     printf '%-44s %10s req/s   p99 %8s   load %5s%s\n' "$name" "$rps" "$p99" "$load" \
         "${non2xx:+   non-2xx: $non2xx}"
     echo "${name%% (*}|$rps|$p99|$load" >> "$scratch/results"
+    if [ -n "$before" ]; then
+        bench_pg_per_request "$before" "$(bench_pg_counters)" \
+            "$(awk '/requests in/ {print $1}' <<<"$out")"
+    fi
 }
 
 # With RUNS > 1, the median of each measurement over the runs.

@@ -294,6 +294,10 @@ impl Kind {
                 "full_page_writes=off",
                 "-c",
                 "max_connections=1000",
+                // Statements and Postgres time per request, which the templates' bench.sh
+                // print (`CREATE EXTENSION pg_stat_statements` in the `postgres` database).
+                "-c",
+                "shared_preload_libraries=pg_stat_statements",
             ]
             .iter()
             .map(|s| s.to_string())
