@@ -54,5 +54,5 @@ pub use model::{
 pub use pins::{lock_path, pinned, read_pins, repin, write_pins};
 pub use ports::is_bad_port;
 pub use provider::{CloneProvider, Environments, Operator, PoolMember, PoolProvider, Provider};
-pub use reset::BASELINE;
+pub use reset::{BASELINE, SNAPSHOT_FORMAT};
 pub use time::{Timestamp, parse_duration};

@@ -15,18 +15,30 @@
 //! `asym_track.state` names the snapshot the database equals apart from what those two
 //! record (the last one captured or restored): restoring another snapshot rewrites every
 //! table. `restore()` runs as a replica session, where the triggers do not fire, then clears
-//! both records. Both `capture` and `restore()` first lock every table against writers
-//! (`EXCLUSIVE`: reads go on), waiting for writes in flight to commit: a write the backend
-//! makes outside a request (a delivery's status), or one racing a reset the engine runs on its
-//! own connection, is then wholly before the reset (and undone) or wholly after it (and
-//! recorded), never committed between a table's restore and the clearing of the records, where
-//! it would be kept and forgotten. Alternatives measured in `benches/engine.rs`.
+//! both records.
+//!
+//! A reset excludes writers, not readers. Every writing statement first takes a shared
+//! transaction-level advisory lock (a `BEFORE … FOR EACH STATEMENT` trigger, before it changes a
+//! row), `restore()` takes it exclusively: a write in flight when a reset starts commits before
+//! the reset reads the records (and is undone), one that starts during it waits until the reset
+//! commits (and is recorded). A write the backend makes outside a request (a delivery's
+//! status), or one racing a reset the engine runs on its own connection, is never committed
+//! between a table's restore and the clearing of the records, where it would be kept and
+//! forgotten. An advisory lock costs a writing statement about 5 µs and a reset about as much;
+//! `LOCK TABLE … IN EXCLUSIVE MODE` would cost a reset about 150 µs per table (a strong lock
+//! scans every connection slot, 1,000 here). `capture` locks every table that way, since its
+//! triggers may not exist yet. Alternatives measured in `benches/engine.rs`.
 
 use std::fmt::Write as _;
 
 use tokio_postgres::Client;
 
 use crate::error::{Error, Result};
+
+/// What the snapshots and change tracking this engine makes can be trusted with; raised when
+/// a clone made by an older engine must not be reused by the harness (its `restore()` lacks
+/// what this one relies on: 2 = writers excluded during a reset).
+pub const SNAPSHOT_FORMAT: u32 = 2;
 
 /// The snapshot taken at the end of spin (post-provision, post-seed).
 pub const BASELINE: &str = "baseline";
@@ -162,6 +174,7 @@ pub(crate) async fn capture(client: &mut Client, name: &str) -> Result<()> {
 
     // Every table, locked against writers (readers go on) until the transaction ends: a write
     // in flight is then wholly before the snapshot or wholly after it, never recorded half.
+    // (Table locks, not the advisory one: the writers' triggers may not exist yet.)
     let lock = if tables.is_empty() {
         String::new()
     } else {
@@ -172,7 +185,8 @@ pub(crate) async fn capture(client: &mut Client, name: &str) -> Result<()> {
         format!("LOCK TABLE {} IN EXCLUSIVE MODE;", names.join(", "))
     };
     let mut setup = format!(
-        "{TRACKING}{lock}\nDROP SCHEMA IF EXISTS {schema} CASCADE; CREATE SCHEMA {schema};\n"
+        "{TRACKING}{}{lock}\nDROP SCHEMA IF EXISTS {schema} CASCADE; CREATE SCHEMA {schema};\n",
+        writing_function()
     );
     setup.push_str(
         &full_restores_for_older_snapshots(client, &schema_name)
@@ -188,7 +202,9 @@ pub(crate) async fn capture(client: &mut Client, name: &str) -> Result<()> {
         let literal = table.name.replace('\'', "''");
         let _ = writeln!(
             setup,
-            "CREATE TABLE {schema}.{quoted} AS SELECT {columns} FROM public.{quoted};"
+            "CREATE TABLE {schema}.{quoted} AS SELECT {columns} FROM public.{quoted};\n\
+             CREATE OR REPLACE TRIGGER asym_writing BEFORE INSERT OR UPDATE OR DELETE OR TRUNCATE \
+             ON public.{quoted} FOR EACH STATEMENT EXECUTE FUNCTION asym_track.writing();"
         );
         let whole = format!("everything OR '{literal}' = ANY(dirty)");
         let all_rows = format!(
@@ -290,8 +306,8 @@ pub(crate) async fn capture(client: &mut Client, name: &str) -> Result<()> {
            dirty text[];\n  \
            touched text[];\n\
          BEGIN\n  \
+           PERFORM pg_advisory_xact_lock({WRITERS});\n  \
            SET LOCAL session_replication_role = replica;\n  \
-           {lock}\n  \
            everything := (SELECT current FROM asym_track.state) IS DISTINCT FROM '{name_literal}';\n  \
            dirty := ARRAY(SELECT tbl FROM asym_track.dirty);\n  \
            touched := ARRAY(SELECT DISTINCT tbl FROM asym_track.rows);\n{deletes}{inserts}{setvals}  \
@@ -340,6 +356,10 @@ async fn full_restores_for_older_snapshots(
     Ok(sql)
 }
 
+/// The advisory lock key writers share and `restore()` takes alone (`asym` in ASCII); advisory
+/// locks are per database, so one key serves every clone.
+const WRITERS: i64 = 0x6173_796d;
+
 /// The change tracking every snapshot's `restore()` relies on (see the module docs).
 const TRACKING: &str = "\
 CREATE SCHEMA IF NOT EXISTS asym_track;
@@ -354,6 +374,14 @@ BEGIN
 END
 $asym$;
 ";
+
+/// The trigger function every writing statement runs first (see the module docs).
+fn writing_function() -> String {
+    format!(
+        "CREATE OR REPLACE FUNCTION asym_track.writing() RETURNS trigger LANGUAGE plpgsql AS $asym$\n\
+         BEGIN\n  PERFORM pg_advisory_xact_lock_shared({WRITERS});\n  RETURN NULL;\nEND\n$asym$;\n"
+    )
+}
 
 /// Restores snapshot `name`; `SNAPSHOT_NOT_FOUND` lists the ones that exist.
 pub(crate) async fn restore(client: &Client, id: &str, name: &str) -> Result<()> {

@@ -225,7 +225,12 @@ impl<'a, P: PoolProvider + 'static> Pools<'a, P> {
             .get(..12)
             .unwrap_or(&digest)
             .to_owned();
-        let key = format!("{}/{mode}/{seed_key}/{short}", request.template);
+        // Clones whose snapshots an older engine made are not this pool's members.
+        let key = format!(
+            "{}/{mode}/{seed_key}/{short}/s{}",
+            request.template,
+            asym_engine::SNAPSHOT_FORMAT
+        );
         let spec = CloneSpec {
             template: request.template.to_owned(),
             mode: Some(mode.to_owned()),
