@@ -2,7 +2,7 @@
 
 use serde_json::json;
 
-use crate::{api, id};
+use crate::{api, id, len, strs};
 
 #[asym::clone("hubspot", seed = "basic")]
 async fn default_and_labelled_associations_read_back_in_v4_and_v3(hubspot: asym::HubSpot) {
@@ -73,12 +73,7 @@ async fn default_and_labelled_associations_read_back_in_v4_and_v3(hubspot: asym:
         .get("/crm/v3/objects/contacts/203?associations=companies")
         .await
         .expect(200);
-    let ids: Vec<&str> = v3["associations"]["companies"]["results"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| r["id"].as_str().unwrap())
-        .collect();
+    let ids = strs(&v3["associations"]["companies"]["results"], "id");
     assert!(ids.contains(&"301") && ids.contains(&"302"));
 
     api.delete("/crm/v4/objects/contacts/203/associations/companies/301")
@@ -124,7 +119,7 @@ async fn batches_associate_read_and_archive(hubspot: asym::HubSpot) {
         )
         .await
         .expect(207);
-    assert_eq!(created["results"].as_array().unwrap().len(), 1);
+    assert_eq!(len(&created["results"]), 1);
     assert_eq!(created["errors"][0]["category"], "OBJECT_NOT_FOUND");
 
     let read = api

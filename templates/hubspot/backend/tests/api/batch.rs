@@ -3,7 +3,7 @@
 
 use serde_json::{Value, json};
 
-use crate::{api, id, prop};
+use crate::{api, contact_count, id, len, prop};
 
 fn contacts(n: usize, domain: &str) -> Value {
     let inputs: Vec<Value> = (0..n)
@@ -39,7 +39,7 @@ async fn batches_create_read_update_and_archive(hubspot: asym::HubSpot) {
         )
         .await
         .expect(207);
-    assert_eq!(read["results"].as_array().unwrap().len(), 2);
+    assert_eq!(len(&read["results"]), 2);
     assert_eq!(read["numErrors"], 1);
     assert_eq!(read["errors"][0]["category"], "OBJECT_NOT_FOUND");
     assert_eq!(read["errors"][0]["context"]["ids"][0], "999");
@@ -123,11 +123,7 @@ async fn bad_batches_change_nothing(hubspot: asym::HubSpot) {
             .expect(status);
         assert_eq!(err["category"], category);
     }
-    let all = api
-        .get("/crm/v3/objects/contacts?limit=100")
-        .await
-        .expect(200);
-    assert_eq!(all["results"].as_array().unwrap().len(), 3);
+    assert_eq!(contact_count(&api).await, 3);
     api.post(
         "/crm/v3/objects/contacts/batch/explode",
         &json!({"inputs": []}),

@@ -16,7 +16,7 @@ mod search;
 mod webhooks;
 
 use asym_kit::testing::Api;
-use serde_json::Value;
+use serde_json::{Value, json};
 
 /// A client for the clone's API with its provisioned private app token.
 pub(crate) fn api(hubspot: &asym::HubSpot) -> Api {
@@ -36,4 +36,36 @@ pub(crate) fn prop<'a>(object: &'a Value, name: &str) -> &'a Value {
 /// An object's id.
 pub(crate) fn id(object: &Value) -> String {
     object["id"].as_str().unwrap().to_owned()
+}
+
+/// `POST /crm/v3/objects/{kind}` with `properties`, expecting `status`; the reply's body.
+pub(crate) async fn create(api: &Api, kind: &str, properties: &Value, status: u16) -> Value {
+    api.post(
+        &format!("/crm/v3/objects/{kind}"),
+        &json!({ "properties": properties }),
+    )
+    .await
+    .expect(status)
+}
+
+/// The string `field` of each item of the array `list`.
+pub(crate) fn strs<'a>(list: &'a Value, field: &str) -> Vec<&'a str> {
+    list.as_array()
+        .unwrap()
+        .iter()
+        .map(|item| item[field].as_str().unwrap())
+        .collect()
+}
+
+/// How many items the array `list` holds.
+pub(crate) fn len(list: &Value) -> usize {
+    list.as_array().unwrap().len()
+}
+
+/// How many live contacts the clone holds (the seed has 3): what a refused write must leave.
+pub(crate) async fn contact_count(api: &Api) -> usize {
+    len(&api
+        .get("/crm/v3/objects/contacts?limit=100")
+        .await
+        .expect(200)["results"])
 }

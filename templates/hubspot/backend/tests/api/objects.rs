@@ -3,19 +3,19 @@
 
 use serde_json::{Value, json};
 
-use crate::{api, id, prop};
+use crate::{api, contact_count, create, id, len, prop};
 
 #[asym::clone("hubspot", seed = "basic")]
 async fn contacts_are_created_read_updated_and_archived(hubspot: asym::HubSpot) {
     let api = api(&hubspot);
-    let created = api
-        .post(
-            "/crm/v3/objects/contacts",
-            &json!({"properties": {"email": "grace@hopper.example", "firstname": "Grace",
-                "lifecyclestage": "lead", "hs_email_optout": true}}),
-        )
-        .await
-        .expect(201);
+    let created = create(
+        &api,
+        "contacts",
+        &json!({"email": "grace@hopper.example", "firstname": "Grace",
+            "lifecyclestage": "lead", "hs_email_optout": true}),
+        201,
+    )
+    .await;
     let contact = id(&created);
     assert!(contact.parse::<i64>().unwrap() >= 1_000_001);
     assert_eq!(prop(&created, "hs_object_id"), contact.as_str());
@@ -69,12 +69,13 @@ async fn contacts_are_created_read_updated_and_archived(hubspot: asym::HubSpot) 
         .expect(200);
     assert_eq!(archived["archived"], true);
     // The email is free again once archived.
-    api.post(
-        "/crm/v3/objects/contacts",
-        &json!({"properties": {"email": "grace@hopper.example"}}),
+    create(
+        &api,
+        "contacts",
+        &json!({"email": "grace@hopper.example"}),
+        201,
     )
-    .await
-    .expect(201);
+    .await;
 }
 
 #[asym::clone("hubspot", seed = "basic")]
@@ -107,13 +108,7 @@ async fn every_type_shares_the_engine(hubspot: asym::HubSpot) {
             json!({"hs_task_subject": "Follow up", "hs_task_status": "NOT_STARTED", "hs_timestamp": "2025-01-01T12:00:00Z"}),
         ),
     ] {
-        let created = api
-            .post(
-                &format!("/crm/v3/objects/{kind}"),
-                &json!({"properties": properties}),
-            )
-            .await
-            .expect(201);
+        let created = create(&api, kind, &properties, 201).await;
         let read = api
             .get(&format!("/crm/v3/objects/{kind}/{}", id(&created)))
             .await
@@ -135,7 +130,7 @@ async fn lists_page_with_after_and_carry_associations(hubspot: asym::HubSpot) {
         .get("/crm/v3/objects/contacts?limit=2&associations=companies")
         .await
         .expect(200);
-    assert_eq!(first["results"].as_array().unwrap().len(), 2);
+    assert_eq!(len(&first["results"]), 2);
     assert_eq!(
         first["results"][0]["associations"]["companies"]["results"][0]["id"],
         "301"
@@ -175,13 +170,7 @@ async fn invalid_values_get_hubspots_errors(hubspot: asym::HubSpot) {
         (json!({"hs_email_optout": "maybe"}), "INVALID_BOOLEAN"),
         (json!({"lastmodifieddate": "2024-01-01"}), "READ_ONLY_VALUE"),
     ] {
-        let err = api
-            .post(
-                "/crm/v3/objects/contacts",
-                &json!({"properties": properties}),
-            )
-            .await
-            .expect(400);
+        let err = create(&api, "contacts", &properties, 400).await;
         assert_eq!(err["status"], "error");
         assert_eq!(err["category"], "VALIDATION_ERROR");
         assert!(err["correlationId"].is_string());
@@ -193,35 +182,21 @@ async fn invalid_values_get_hubspots_errors(hubspot: asym::HubSpot) {
                 .starts_with("Property values were not valid")
         );
     }
-    let err = api
-        .post(
-            "/crm/v3/objects/deals",
-            &json!({"properties": {"amount": "12 dollars"}}),
-        )
-        .await
-        .expect(400);
+    let err = create(&api, "deals", &json!({"amount": "12 dollars"}), 400).await;
     assert_eq!(err["errors"][0]["code"], "INVALID_INTEGER");
-    let contacts = api
-        .get("/crm/v3/objects/contacts?limit=100")
-        .await
-        .expect(200);
-    assert_eq!(
-        contacts["results"].as_array().unwrap().len(),
-        3,
-        "nothing was written"
-    );
+    assert_eq!(contact_count(&api).await, 3, "nothing was written");
 }
 
 #[asym::clone("hubspot", seed = "basic")]
 async fn duplicate_emails_conflict_with_the_existing_id(hubspot: asym::HubSpot) {
     let api = api(&hubspot);
-    let err = api
-        .post(
-            "/crm/v3/objects/contacts",
-            &json!({"properties": {"email": "JANE.DOE@example.com"}}),
-        )
-        .await
-        .expect(409);
+    let err = create(
+        &api,
+        "contacts",
+        &json!({"email": "JANE.DOE@example.com"}),
+        409,
+    )
+    .await;
     assert_eq!(err["category"], "CONFLICT");
     assert_eq!(err["message"], "Contact already exists. Existing ID: 201");
     let err = api

@@ -2,13 +2,13 @@
 
 use serde_json::json;
 
-use crate::api;
+use crate::{api, len};
 
 #[asym::clone("hubspot", seed = "basic")]
 async fn owners_are_listed_paged_and_found(hubspot: asym::HubSpot) {
     let api = api(&hubspot);
     let all = api.get("/crm/v3/owners/").await.expect(200);
-    assert_eq!(all["results"].as_array().unwrap().len(), 2);
+    assert_eq!(len(&all["results"]), 2);
     assert_eq!(all["results"][0]["type"], "PERSON");
     let page = api.get("/crm/v3/owners/?limit=1").await.expect(200);
     assert_eq!(page["paging"]["next"]["after"], "101");
@@ -32,7 +32,7 @@ async fn pipelines_and_stages_are_managed(hubspot: asym::HubSpot) {
     let api = api(&hubspot);
     let deals = api.get("/crm/v3/pipelines/deals").await.expect(200);
     assert_eq!(deals["results"][0]["id"], "default");
-    assert_eq!(deals["results"][0]["stages"].as_array().unwrap().len(), 7);
+    assert_eq!(len(&deals["results"][0]["stages"]), 7);
     let tickets = api.get("/crm/v3/pipelines/tickets/0").await.expect(200);
     assert_eq!(tickets["stages"][3]["metadata"]["ticketState"], "CLOSED");
 
@@ -71,7 +71,7 @@ async fn pipelines_and_stages_are_managed(hubspot: asym::HubSpot) {
         )
         .await
         .expect(200);
-    assert_eq!(patched["stages"].as_array().unwrap().len(), 3);
+    assert_eq!(len(&patched["stages"]), 3);
     api.delete(&format!(
         "/crm/v3/pipelines/deals/{pipeline}/stages/{stage_id}"
     ))

@@ -1,20 +1,20 @@
 //! Properties and property groups: stock definitions, custom ones with options and value
 //! validation, archive.
 
-use serde_json::json;
+use serde_json::{Value, json};
 
-use crate::{api, prop};
+use crate::{api, create, len, prop, strs};
+
+/// A text property `name` in the stock `contactinformation` group.
+fn text_property(name: &str) -> Value {
+    json!({"name": name, "label": name, "type": "string", "fieldType": "text", "groupName": "contactinformation"})
+}
 
 #[asym::clone("hubspot", seed = "basic")]
 async fn stock_properties_and_groups_are_listed(hubspot: asym::HubSpot) {
     let api = api(&hubspot);
     let all = api.get("/crm/v3/properties/contacts").await.expect(200);
-    let names: Vec<&str> = all["results"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|p| p["name"].as_str().unwrap())
-        .collect();
+    let names = strs(&all["results"], "name");
     for name in [
         "email",
         "firstname",
@@ -60,21 +60,9 @@ async fn custom_properties_validate_values(hubspot: asym::HubSpot) {
     assert_eq!(created["hubspotDefined"], false);
     assert_eq!(created["options"][0]["displayOrder"], 0);
 
-    let contact = api
-        .post(
-            "/crm/v3/objects/contacts",
-            &json!({"properties": {"tier": "gold"}}),
-        )
-        .await
-        .expect(201);
+    let contact = create(&api, "contacts", &json!({"tier": "gold"}), 201).await;
     assert_eq!(prop(&contact, "tier"), "gold");
-    let err = api
-        .post(
-            "/crm/v3/objects/contacts",
-            &json!({"properties": {"tier": "bronze"}}),
-        )
-        .await
-        .expect(400);
+    let err = create(&api, "contacts", &json!({"tier": "bronze"}), 400).await;
     assert_eq!(err["errors"][0]["code"], "INVALID_OPTION");
 
     let updated = api
@@ -85,40 +73,23 @@ async fn custom_properties_validate_values(hubspot: asym::HubSpot) {
         .await
         .expect(200);
     assert_eq!(updated["label"], "Customer tier");
-    api.post(
-        "/crm/v3/objects/contacts",
-        &json!({"properties": {"tier": "bronze"}}),
-    )
-    .await
-    .expect(201);
+    create(&api, "contacts", &json!({"tier": "bronze"}), 201).await;
 
-    for (body, status) in [
-        (
-            json!({"name": "tier", "label": "T", "type": "string", "fieldType": "text", "groupName": "integration"}),
-            409,
-        ),
-        (
-            json!({"name": "Bad Name", "label": "T", "type": "string", "fieldType": "text", "groupName": "integration"}),
-            400,
-        ),
-        (
-            json!({"name": "x", "label": "T", "type": "blob", "fieldType": "text", "groupName": "integration"}),
-            400,
-        ),
-        (
-            json!({"name": "x", "label": "T", "type": "string", "fieldType": "text", "groupName": "nope"}),
-            400,
-        ),
-        (
-            json!({"name": "x", "label": "T", "type": "enumeration", "fieldType": "select", "groupName": "integration"}),
-            400,
-        ),
-        (json!({"label": "T"}), 400),
+    for (name, kind, field_type, group, status) in [
+        ("tier", "string", "text", "integration", 409),
+        ("Bad Name", "string", "text", "integration", 400),
+        ("x", "blob", "text", "integration", 400),
+        ("x", "string", "text", "nope", 400),
+        ("x", "enumeration", "select", "integration", 400),
     ] {
+        let body = json!({"name": name, "label": "T", "type": kind, "fieldType": field_type, "groupName": group});
         api.post("/crm/v3/properties/contacts", &body)
             .await
             .expect(status);
     }
+    api.post("/crm/v3/properties/contacts", &json!({"label": "T"}))
+        .await
+        .expect(400);
 
     api.delete("/crm/v3/properties/contacts/tier")
         .await
@@ -129,12 +100,7 @@ async fn custom_properties_validate_values(hubspot: asym::HubSpot) {
     api.get("/crm/v3/properties/contacts/tier?archived=true")
         .await
         .expect(200);
-    api.post(
-        "/crm/v3/objects/contacts",
-        &json!({"properties": {"tier": "gold"}}),
-    )
-    .await
-    .expect(400);
+    create(&api, "contacts", &json!({"tier": "gold"}), 400).await;
     api.delete("/crm/v3/properties/contacts/email")
         .await
         .expect(400);
@@ -150,24 +116,16 @@ async fn properties_are_read_and_archived_in_batches(hubspot: asym::HubSpot) {
         )
         .await
         .expect(207);
-    let mut names: Vec<&str> = read["results"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|p| p["name"].as_str().unwrap())
-        .collect();
+    let mut names = strs(&read["results"], "name");
     names.sort_unstable();
     assert_eq!(names, ["email", "firstname"]);
     assert_eq!(read["numErrors"], 1);
     assert_eq!(read["errors"][0]["category"], "OBJECT_NOT_FOUND");
 
     for name in ["batch_one", "batch_two"] {
-        api.post(
-            "/crm/v3/properties/contacts",
-            &json!({"name": name, "label": name, "type": "string", "fieldType": "text", "groupName": "contactinformation"}),
-        )
-        .await
-        .expect(201);
+        api.post("/crm/v3/properties/contacts", &text_property(name))
+            .await
+            .expect(201);
     }
     api.post(
         "/crm/v3/properties/contacts/batch/archive",
@@ -188,7 +146,7 @@ async fn properties_are_read_and_archived_in_batches(hubspot: asym::HubSpot) {
         )
         .await
         .expect(200);
-    assert_eq!(archived["results"].as_array().unwrap().len(), 2);
+    assert_eq!(len(&archived["results"]), 2);
     api.get("/crm/v3/properties/contacts/batch_one")
         .await
         .expect(404);
@@ -197,31 +155,27 @@ async fn properties_are_read_and_archived_in_batches(hubspot: asym::HubSpot) {
 #[asym::clone("hubspot", seed = "basic")]
 async fn properties_are_created_in_batches_with_an_error_per_refused_input(hubspot: asym::HubSpot) {
     let api = api(&hubspot);
-    let text = |name: &str| json!({"name": name, "label": name, "type": "string", "fieldType": "text", "groupName": "contactinformation"});
     let all_new = api
         .post(
             "/crm/v3/properties/contacts/batch/create",
-            &json!({"inputs": [text("made_one"), text("made_two")]}),
+            &json!({"inputs": [text_property("made_one"), text_property("made_two")]}),
         )
         .await
         .expect(201);
-    assert_eq!(all_new["results"].as_array().unwrap().len(), 2);
+    assert_eq!(len(&all_new["results"]), 2);
 
     let mixed = api
         .post(
             "/crm/v3/properties/contacts/batch/create",
-            &json!({"inputs": [text("made_three"), text("made_one"), text("Bad Name")]}),
+            &json!({"inputs": [text_property("made_three"), text_property("made_one"), text_property("Bad Name")]}),
         )
         .await
         .expect(207);
     assert_eq!(mixed["results"][0]["name"], "made_three");
-    let categories: Vec<&str> = mixed["errors"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["category"].as_str().unwrap())
-        .collect();
-    assert_eq!(categories, ["OBJECT_ALREADY_EXISTS", "VALIDATION_ERROR"]);
+    assert_eq!(
+        strs(&mixed["errors"], "category"),
+        ["OBJECT_ALREADY_EXISTS", "VALIDATION_ERROR"]
+    );
     api.get("/crm/v3/properties/contacts/made_three")
         .await
         .expect(200);

@@ -3,7 +3,7 @@
 
 use serde_json::{Value, json};
 
-use crate::{api, id};
+use crate::{api, id, len};
 
 fn filter(name: &str, operator: &str, value: Value) -> Value {
     let mut f = json!({"propertyName": name, "operator": operator});
@@ -22,7 +22,7 @@ async fn ids(api: &asym_kit::testing::Api, kind: &str, body: Value) -> Vec<Strin
         .expect(200);
     assert_eq!(
         found["total"].as_u64().unwrap() as usize,
-        found["results"].as_array().unwrap().len(),
+        len(&found["results"]),
         "{body}"
     );
     found["results"]
@@ -36,93 +36,77 @@ async fn ids(api: &asym_kit::testing::Api, kind: &str, body: Value) -> Vec<Strin
 #[asym::clone("hubspot", seed = "basic")]
 async fn every_operator_filters(hubspot: asym::HubSpot) {
     let api = api(&hubspot);
-    let one = |f: Value| json!({"filterGroups": [{"filters": [f]}]});
-    for (kind, body, expected) in [
+    let between = json!({"propertyName": "amount", "operator": "BETWEEN", "value": "1000", "highValue": "6000"});
+    let lead_or_subscriber = json!(["lead", "subscriber"]);
+    for (kind, condition, expected) in [
         (
             "contacts",
-            one(filter("email", "EQ", json!("JANE.DOE@example.com"))),
+            filter("email", "EQ", json!("JANE.DOE@example.com")),
             vec!["201"],
         ),
         (
             "contacts",
-            one(filter("lifecyclestage", "NEQ", json!("customer"))),
+            filter("lifecyclestage", "NEQ", json!("customer")),
             vec!["202", "203"],
         ),
         (
             "contacts",
-            one(filter(
-                "lifecyclestage",
-                "IN",
-                json!(["lead", "subscriber"]),
-            )),
+            filter("lifecyclestage", "IN", lead_or_subscriber.clone()),
             vec!["202", "203"],
         ),
         (
             "contacts",
-            one(filter(
-                "lifecyclestage",
-                "NOT_IN",
-                json!(["lead", "subscriber"]),
-            )),
+            filter("lifecyclestage", "NOT_IN", lead_or_subscriber),
             vec!["201"],
         ),
         (
             "contacts",
-            one(filter("phone", "HAS_PROPERTY", Value::Null)),
+            filter("phone", "HAS_PROPERTY", Value::Null),
             vec!["201"],
         ),
         (
             "contacts",
-            one(filter("phone", "NOT_HAS_PROPERTY", Value::Null)),
+            filter("phone", "NOT_HAS_PROPERTY", Value::Null),
             vec!["202", "203"],
         ),
         (
             "contacts",
-            one(filter("email", "CONTAINS_TOKEN", json!("*@example.com"))),
+            filter("email", "CONTAINS_TOKEN", json!("*@example.com")),
             vec!["201", "202"],
         ),
         (
             "contacts",
-            one(filter(
-                "email",
-                "NOT_CONTAINS_TOKEN",
-                json!("*@example.com"),
-            )),
+            filter("email", "NOT_CONTAINS_TOKEN", json!("*@example.com")),
             vec!["203"],
         ),
         (
             "contacts",
-            one(filter("createdate", "GTE", json!("1705399200000"))),
+            filter("createdate", "GTE", json!("1705399200000")),
             vec!["202", "203"],
         ),
         (
             "contacts",
-            one(filter("createdate", "LT", json!("2024-01-16T10:00:00Z"))),
+            filter("createdate", "LT", json!("2024-01-16T10:00:00Z")),
             vec!["201"],
         ),
         (
             "companies",
-            one(filter("numberofemployees", "GT", json!(300))),
+            filter("numberofemployees", "GT", json!(300)),
             vec!["302"],
         ),
         (
             "companies",
-            one(filter("numberofemployees", "LTE", json!("250"))),
+            filter("numberofemployees", "LTE", json!("250")),
             vec!["301"],
         ),
+        ("deals", between, vec!["402"]),
         (
             "deals",
-            one(
-                json!({"propertyName": "amount", "operator": "BETWEEN", "value": "1000", "highValue": "6000"}),
-            ),
-            vec!["402"],
-        ),
-        (
-            "deals",
-            one(filter("hs_object_id", "EQ", json!("401"))),
+            filter("hs_object_id", "EQ", json!("401")),
             vec!["401"],
         ),
     ] {
+        let body = json!({"filterGroups": [{"filters": [condition]}]});
         assert_eq!(
             ids(&api, kind, body.clone()).await,
             expected,

@@ -6,7 +6,7 @@ use std::time::Duration;
 use asym_kit::testing::{Received, Receiver};
 use serde_json::{Value, json};
 
-use crate::{admin, api, id};
+use crate::{admin, api, create, id};
 
 const SECRET: &str = "app-client-secret";
 
@@ -69,10 +69,13 @@ async fn writes_raise_signed_batched_events(hubspot: asym::HubSpot) {
     )
     .await;
     let api = api(&hubspot);
-    let contact = api
-        .post("/crm/v3/objects/contacts", &json!({"properties": {"email": "hook@example.com", "firstname": "Hook", "lastname": "Ignored"}}))
-        .await
-        .expect(201);
+    let contact = create(
+        &api,
+        "contacts",
+        &json!({"email": "hook@example.com", "firstname": "Hook", "lastname": "Ignored"}),
+        201,
+    )
+    .await;
     let contact = id(&contact);
     let events = next(&receiver).await;
     let kinds: Vec<&str> = events
