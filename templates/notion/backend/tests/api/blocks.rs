@@ -2,7 +2,7 @@
 
 use serde_json::{Value, json};
 
-use crate::common::{MEETING, TASK1, api, error, read, text};
+use crate::common::{MEETING, TASK1, api, error, len, patch, read, text};
 
 fn types(list: &Value) -> Vec<String> {
     list["results"]
@@ -43,20 +43,15 @@ async fn seeded_content_and_nesting(notion: asym::Notion) {
 async fn append_after_start_update_delete(notion: asym::Notion) {
     let api = api(&notion);
     let path = format!("/v1/blocks/{TASK1}/children");
-    let appended = api
-        .patch(
-            &path,
-            &json!({ "children": [
-                { "bulleted_list_item": { "rich_text": text("one"), "children": [
-                    { "numbered_list_item": { "rich_text": text("deep"), "children": [{ "to_do": { "rich_text": text("deepest") } }] } }
-                ] } },
-                { "image": { "type": "external", "external": { "url": "https://example.com/a.png" } } },
-                { "bookmark": { "url": "https://example.com" } },
-                { "callout": { "rich_text": [{ "type": "mention", "mention": { "type": "date", "date": { "start": "2025-01-01" } } }] } }
-            ] }),
-        )
-        .await
-        .expect(200);
+    let children = json!({ "children": [
+        { "bulleted_list_item": { "rich_text": text("one"), "children": [
+            { "numbered_list_item": { "rich_text": text("deep"), "children": [{ "to_do": { "rich_text": text("deepest") } }] } }
+        ] } },
+        { "image": { "type": "external", "external": { "url": "https://example.com/a.png" } } },
+        { "bookmark": { "url": "https://example.com" } },
+        { "callout": { "rich_text": [{ "type": "mention", "mention": { "type": "date", "date": { "start": "2025-01-01" } } }] } }
+    ] });
+    let appended = patch(&api, &path, &children).await;
     let new = appended["results"].as_array().unwrap();
     assert_eq!(new.len(), 4);
     assert_eq!(new[0]["has_children"], true);
@@ -68,27 +63,25 @@ async fn append_after_start_update_delete(notion: asym::Notion) {
         .as_str()
         .unwrap()
         .to_owned();
-    api.patch(
+    patch(
+        &api,
         &path,
         &json!({ "after": first, "children": [{ "divider": {} }] }),
     )
-    .await
-    .expect(200);
-    api.patch(&path, &json!({ "position": { "type": "start" }, "children": [{ "quote": { "rich_text": text("q") } }] }))
-        .await
-        .expect(200);
+    .await;
+    let quote = json!({ "position": { "type": "start" }, "children": [{ "quote": { "rich_text": text("q") } }] });
+    patch(&api, &path, &quote).await;
     let order = types(&read(&api, &path).await);
     assert_eq!(order[..3], ["quote", "heading_2", "divider"]);
     assert_eq!(order.last().unwrap(), "callout");
 
     let id = new[0]["id"].as_str().unwrap();
-    let updated = api
-        .patch(
-            &format!("/v1/blocks/{id}"),
-            &json!({ "bulleted_list_item": { "rich_text": text("uno"), "color": "red" } }),
-        )
-        .await
-        .expect(200);
+    let updated = patch(
+        &api,
+        &format!("/v1/blocks/{id}"),
+        &json!({ "bulleted_list_item": { "rich_text": text("uno"), "color": "red" } }),
+    )
+    .await;
     assert_eq!(
         updated["bulleted_list_item"]["rich_text"][0]["plain_text"],
         "uno"
@@ -114,7 +107,7 @@ async fn append_after_start_update_delete(notion: asym::Notion) {
 async fn append_errors(notion: asym::Notion) {
     let api = api(&notion);
     let path = format!("/v1/blocks/{TASK1}/children");
-    let before = read(&api, &path).await["results"].as_array().unwrap().len();
+    let before = len(&read(&api, &path).await["results"]);
     let three_levels = json!([{ "toggle": { "rich_text": [], "children": [{ "toggle": { "rich_text": [], "children": [
         { "toggle": { "rich_text": [], "children": [{ "divider": {} }] } }
     ] } }] } }]);
@@ -142,7 +135,7 @@ async fn append_errors(notion: asym::Notion) {
         400,
         "validation_error",
     );
-    let after = read(&api, &path).await["results"].as_array().unwrap().len();
+    let after = len(&read(&api, &path).await["results"]);
     assert_eq!(before, after, "nothing half-written");
     error(
         api.get("/v1/blocks/00000000-0000-4000-8000-000000000000")

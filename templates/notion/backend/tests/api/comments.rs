@@ -2,7 +2,7 @@
 
 use serde_json::json;
 
-use crate::common::{BOT, MEETING, PRIVATE, TASK1, api, error, read, text};
+use crate::common::{BOT, MEETING, PRIVATE, TASK1, api, error, post, read, text};
 
 #[asym::clone("notion", seed = "basic")]
 async fn threads_and_lists(notion: asym::Notion) {
@@ -12,22 +12,20 @@ async fn threads_and_lists(notion: asym::Notion) {
     let list = seeded["results"].as_array().unwrap();
     assert_eq!(list.len(), 2);
     assert_eq!(list[0]["discussion_id"], list[1]["discussion_id"]);
-    let new = api
-        .post(
-            "/v1/comments",
-            &json!({ "parent": { "page_id": TASK1 }, "rich_text": text("hello") }),
-        )
-        .await
-        .expect(200);
+    let new = post(
+        &api,
+        "/v1/comments",
+        &json!({ "parent": { "page_id": TASK1 }, "rich_text": text("hello") }),
+    )
+    .await;
     assert_eq!(new["object"], "comment");
     assert_eq!(new["created_by"]["id"], BOT);
-    let reply = api
-        .post(
-            "/v1/comments",
-            &json!({ "discussion_id": new["discussion_id"], "rich_text": text("reply") }),
-        )
-        .await
-        .expect(200);
+    let reply = post(
+        &api,
+        "/v1/comments",
+        &json!({ "discussion_id": new["discussion_id"], "rich_text": text("reply") }),
+    )
+    .await;
     assert_eq!(
         reply["parent"],
         json!({ "type": "page_id", "page_id": TASK1 })
@@ -43,13 +41,12 @@ async fn threads_and_lists(notion: asym::Notion) {
 
     let block =
         read(&api, &format!("/v1/blocks/{MEETING}/children")).await["results"][0]["id"].clone();
-    let on_block = api
-        .post(
-            "/v1/comments",
-            &json!({ "parent": { "block_id": block }, "rich_text": text("on a block") }),
-        )
-        .await
-        .expect(200);
+    let on_block = post(
+        &api,
+        "/v1/comments",
+        &json!({ "parent": { "block_id": block }, "rich_text": text("on a block") }),
+    )
+    .await;
     assert_eq!(on_block["parent"]["type"], "block_id");
 
     for body in [

@@ -67,15 +67,30 @@ pub(crate) async fn task(api: &Api, title: &str, extra: Value) -> Value {
     for (key, value) in extra.as_object().into_iter().flatten() {
         properties[key] = value.clone();
     }
-    api.post(
+    post(
+        api,
         "/v1/pages",
         &json!({ "parent": { "data_source_id": TASKS }, "properties": properties }),
     )
     .await
-    .expect(200)
 }
 
 /// `GET path` with `api`, asserting HTTP 200; the body.
 pub(crate) async fn read(api: &Api, path: &str) -> Value {
     api.get(path).await.expect(200)
+}
+
+/// `POST path` with `body` with `api`, asserting HTTP 200; the body.
+pub(crate) async fn post(api: &Api, path: &str, body: &Value) -> Value {
+    api.post(path, body).await.expect(200)
+}
+
+/// `PATCH path` with `body` with `api`, asserting HTTP 200; the body.
+pub(crate) async fn patch(api: &Api, path: &str, body: &Value) -> Value {
+    api.patch(path, body).await.expect(200)
+}
+
+/// How many items the array `list` holds.
+pub(crate) fn len(list: &Value) -> usize {
+    list.as_array().unwrap().len()
 }

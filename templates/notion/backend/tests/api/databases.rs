@@ -2,7 +2,9 @@
 
 use serde_json::{Value, json};
 
-use crate::common::{ADA, DATABASE, PROJECTS, TASKS, api, error, legacy, plain, read, task, text};
+use crate::common::{
+    ADA, DATABASE, PROJECTS, TASKS, api, error, legacy, len, patch, plain, post, read, task, text,
+};
 
 fn titles(list: &Value) -> Vec<String> {
     list["results"]
@@ -163,35 +165,29 @@ async fn compound_filters_and_sorts(notion: asym::Notion) {
         .await
         .expect(200);
     assert_eq!(legacy["type"], "page_or_database");
-    assert_eq!(legacy["results"].as_array().unwrap().len(), 2);
+    assert_eq!(len(&legacy["results"]), 2);
 }
 
 #[asym::clone("notion", seed = "basic")]
 async fn schema_create_update_and_values(notion: asym::Notion) {
     let api = api(&notion);
-    let db = api
-        .post(
-            "/v1/databases",
-            &json!({
-                "parent": { "type": "page_id", "page_id": PROJECTS },
-                "title": text("Bugs"),
-                "initial_data_source": { "properties": {
-                    "Title": { "title": {} },
-                    "Severity": { "select": { "options": [{ "name": "S1", "color": "red" }] } },
-                    "Points": { "number": { "format": "dollar" } }
-                } }
-            }),
-        )
-        .await
-        .expect(200);
+    let db = post(
+        &api,
+        "/v1/databases",
+        &json!({
+            "parent": { "type": "page_id", "page_id": PROJECTS },
+            "title": text("Bugs"),
+            "initial_data_source": { "properties": {
+                "Title": { "title": {} },
+                "Severity": { "select": { "options": [{ "name": "S1", "color": "red" }] } },
+                "Points": { "number": { "format": "dollar" } }
+            } }
+        }),
+    )
+    .await;
     let ds = db["data_sources"][0]["id"].as_str().unwrap().to_owned();
-    let updated = api
-        .patch(
-            &format!("/v1/data_sources/{ds}"),
-            &json!({ "title": text("Bug list"), "properties": { "Points": { "name": "Estimate" }, "Severity": null, "Url": { "url": {} } } }),
-        )
-        .await
-        .expect(200);
+    let edits = json!({ "title": text("Bug list"), "properties": { "Points": { "name": "Estimate" }, "Severity": null, "Url": { "url": {} } } });
+    let updated = patch(&api, &format!("/v1/data_sources/{ds}"), &edits).await;
     let mut names: Vec<&str> = updated["properties"]
         .as_object()
         .unwrap()
@@ -236,49 +232,47 @@ async fn schema_create_update_and_values(notion: asym::Notion) {
     );
 
     let legacy = legacy(&notion);
-    let old = legacy
-        .patch(
-            &format!("/v1/databases/{DATABASE}"),
-            &json!({ "properties": { "Estimate": { "number": {} } } }),
-        )
-        .await
-        .expect(200);
+    let old = patch(
+        &legacy,
+        &format!("/v1/databases/{DATABASE}"),
+        &json!({ "properties": { "Estimate": { "number": {} } } }),
+    )
+    .await;
     assert!(old["properties"].get("Estimate").is_some());
     let page = task(&api, "Estimated", json!({ "Estimate": { "number": 5 } })).await;
     assert_eq!(page["properties"]["Estimate"]["number"], 5);
-    let hit = api
-        .post(&format!("/v1/data_sources/{TASKS}/query"), &json!({ "filter": { "property": "Estimate", "number": { "greater_than_or_equal_to": 5 } } }))
-        .await
-        .expect(200);
+    let at_least_five = json!({ "filter": { "property": "Estimate", "number": { "greater_than_or_equal_to": 5 } } });
+    let hit = post(
+        &api,
+        &format!("/v1/data_sources/{TASKS}/query"),
+        &at_least_five,
+    )
+    .await;
     assert_eq!(titles(&hit), ["Estimated"]);
     // A property whose type changes loses its old values: filters and sorts keep working.
-    api.patch(
+    patch(
+        &api,
         &format!("/v1/data_sources/{TASKS}"),
         &json!({ "properties": { "Estimate": { "date": {} } } }),
     )
-    .await
-    .expect(200);
-    let sorted = api
-        .post(
-            &format!("/v1/data_sources/{TASKS}/query"),
-            &json!({ "sorts": [{ "property": "Estimate", "direction": "ascending" }] }),
-        )
-        .await
-        .expect(200);
-    assert_eq!(sorted["results"].as_array().unwrap().len(), 5);
-    let empty = api
-        .post(
-            &format!("/v1/data_sources/{TASKS}/query"),
-            &json!({ "filter": { "property": "Estimate", "date": { "is_empty": true } } }),
-        )
-        .await
-        .expect(200);
-    assert_eq!(empty["results"].as_array().unwrap().len(), 5);
-    let second = api
-        .post("/v1/data_sources", &json!({ "parent": { "database_id": DATABASE }, "title": text("Archive"), "properties": { "Name": { "title": {} } } }))
-        .await
-        .expect(200);
+    .await;
+    let sorted = post(
+        &api,
+        &format!("/v1/data_sources/{TASKS}/query"),
+        &json!({ "sorts": [{ "property": "Estimate", "direction": "ascending" }] }),
+    )
+    .await;
+    assert_eq!(len(&sorted["results"]), 5);
+    let empty = post(
+        &api,
+        &format!("/v1/data_sources/{TASKS}/query"),
+        &json!({ "filter": { "property": "Estimate", "date": { "is_empty": true } } }),
+    )
+    .await;
+    assert_eq!(len(&empty["results"]), 5);
+    let archive = json!({ "parent": { "database_id": DATABASE }, "title": text("Archive"), "properties": { "Name": { "title": {} } } });
+    let second = post(&api, "/v1/data_sources", &archive).await;
     assert_eq!(second["parent"]["database_id"], DATABASE);
     let db = read(&api, &format!("/v1/databases/{DATABASE}")).await;
-    assert_eq!(db["data_sources"].as_array().unwrap().len(), 2);
+    assert_eq!(len(&db["data_sources"]), 2);
 }

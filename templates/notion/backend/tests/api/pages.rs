@@ -3,7 +3,8 @@
 use serde_json::{Value, json};
 
 use crate::common::{
-    ADA, MEETING, PROJECTS, TASK1, TASKS, api, error, legacy, plain, read, task, text,
+    ADA, MEETING, PROJECTS, TASK1, TASKS, api, error, legacy, len, patch, plain, post, read, task,
+    text,
 };
 
 #[asym::clone("notion", seed = "basic")]
@@ -14,7 +15,7 @@ async fn users_list_and_retrieve(notion: asym::Notion) {
     assert_eq!(first["has_more"], true);
     let cursor = first["next_cursor"].as_str().unwrap();
     let rest = read(&api, &format!("/v1/users?start_cursor={cursor}")).await;
-    assert_eq!(rest["results"].as_array().unwrap().len(), 1);
+    assert_eq!(len(&rest["results"]), 1);
     let ada = read(&api, &format!("/v1/users/{ADA}")).await;
     assert_eq!(ada["person"]["email"], "ada@example.com");
     for path in ["/v1/users?page_size=101", "/v1/users?start_cursor=%21%21"] {
@@ -25,26 +26,25 @@ async fn users_list_and_retrieve(notion: asym::Notion) {
 #[asym::clone("notion", seed = "basic")]
 async fn create_retrieve_update_trash(notion: asym::Notion) {
     let api = api(&notion);
-    let page = api
-        .post(
-            "/v1/pages",
-            &json!({
-                "parent": { "data_source_id": TASKS },
-                "icon": { "emoji": "🚀" },
-                "cover": { "external": { "url": "https://example.com/c.png" } },
-                "properties": {
-                    "Name": { "title": text("Ship it") },
-                    "Status": { "status": { "name": "In progress" } },
-                    "Tags": { "multi_select": [{ "name": "Backend" }, { "name": "New" }] },
-                    "Due": { "date": { "start": "2025-03-01T10:00:00Z", "time_zone": null } },
-                    "Assignee": { "people": [{ "id": ADA }] },
-                    "Done": { "checkbox": true }
-                },
-                "children": [{ "paragraph": { "rich_text": text("body") } }]
-            }),
-        )
-        .await
-        .expect(200);
+    let page = post(
+        &api,
+        "/v1/pages",
+        &json!({
+            "parent": { "data_source_id": TASKS },
+            "icon": { "emoji": "🚀" },
+            "cover": { "external": { "url": "https://example.com/c.png" } },
+            "properties": {
+                "Name": { "title": text("Ship it") },
+                "Status": { "status": { "name": "In progress" } },
+                "Tags": { "multi_select": [{ "name": "Backend" }, { "name": "New" }] },
+                "Due": { "date": { "start": "2025-03-01T10:00:00Z", "time_zone": null } },
+                "Assignee": { "people": [{ "id": ADA }] },
+                "Done": { "checkbox": true }
+            },
+            "children": [{ "paragraph": { "rich_text": text("body") } }]
+        }),
+    )
+    .await;
     let id = page["id"].as_str().unwrap();
     assert_eq!(page["parent"]["data_source_id"], TASKS);
     assert_eq!(page["icon"]["emoji"], "🚀");
@@ -62,17 +62,21 @@ async fn create_retrieve_update_trash(notion: asym::Notion) {
     let only = read(&api, &format!("/v1/pages/{id}?filter_properties=title")).await;
     assert_eq!(only["properties"].as_object().unwrap().len(), 1);
 
-    let updated = api
-        .patch(&format!("/v1/pages/{id}"), &json!({ "properties": { "Done": { "checkbox": false }, "Status": { "status": null } } }))
-        .await
-        .expect(200);
+    let updated = patch(
+        &api,
+        &format!("/v1/pages/{id}"),
+        &json!({ "properties": { "Done": { "checkbox": false }, "Status": { "status": null } } }),
+    )
+    .await;
     assert_eq!(updated["properties"]["Done"]["checkbox"], false);
     assert_eq!(updated["properties"]["Status"]["status"], Value::Null);
 
-    let trashed = api
-        .patch(&format!("/v1/pages/{id}"), &json!({ "in_trash": true }))
-        .await
-        .expect(200);
+    let trashed = patch(
+        &api,
+        &format!("/v1/pages/{id}"),
+        &json!({ "in_trash": true }),
+    )
+    .await;
     assert_eq!(trashed["in_trash"], true);
     assert_eq!(trashed["archived"], true);
     error(
@@ -84,10 +88,12 @@ async fn create_retrieve_update_trash(notion: asym::Notion) {
         400,
         "validation_error",
     );
-    let restored = api
-        .patch(&format!("/v1/pages/{id}"), &json!({ "archived": false }))
-        .await
-        .expect(200);
+    let restored = patch(
+        &api,
+        &format!("/v1/pages/{id}"),
+        &json!({ "archived": false }),
+    )
+    .await;
     assert_eq!(restored["in_trash"], false);
 }
 
@@ -139,10 +145,8 @@ async fn property_errors_name_the_property(notion: asym::Notion) {
 #[asym::clone("notion", seed = "basic")]
 async fn pages_under_pages_are_child_page_blocks(notion: asym::Notion) {
     let api = api(&notion);
-    let page = api
-        .post("/v1/pages", &json!({ "parent": { "page_id": PROJECTS }, "properties": { "title": { "title": text("Child") } } }))
-        .await
-        .expect(200);
+    let child = json!({ "parent": { "page_id": PROJECTS }, "properties": { "title": { "title": text("Child") } } });
+    let page = post(&api, "/v1/pages", &child).await;
     let id = page["id"].as_str().unwrap();
     assert_eq!(
         page["parent"],
@@ -160,21 +164,19 @@ async fn pages_under_pages_are_child_page_blocks(notion: asym::Notion) {
     assert_eq!(last["id"], id);
     assert_eq!(last["child_page"]["title"], "Child");
 
-    let moved = api
-        .post(
-            &format!("/v1/pages/{id}/move"),
-            &json!({ "parent": { "type": "page_id", "page_id": MEETING } }),
-        )
-        .await
-        .expect(200);
+    let moved = post(
+        &api,
+        &format!("/v1/pages/{id}/move"),
+        &json!({ "parent": { "type": "page_id", "page_id": MEETING } }),
+    )
+    .await;
     assert_eq!(moved["parent"]["page_id"], MEETING);
-    let into = api
-        .post(
-            &format!("/v1/pages/{id}/move"),
-            &json!({ "parent": { "type": "data_source_id", "data_source_id": TASKS } }),
-        )
-        .await
-        .expect(200);
+    let into = post(
+        &api,
+        &format!("/v1/pages/{id}/move"),
+        &json!({ "parent": { "type": "data_source_id", "data_source_id": TASKS } }),
+    )
+    .await;
     assert_eq!(plain(&into["properties"]["Name"]), "Child");
 }
 
@@ -194,7 +196,7 @@ async fn property_items_are_paginated(notion: asym::Notion) {
     assert_eq!(first["object"], "list");
     assert_eq!(first["type"], "property_item");
     assert_eq!(first["property_item"]["type"], "title");
-    assert_eq!(first["results"].as_array().unwrap().len(), 2);
+    assert_eq!(len(&first["results"]), 2);
     assert_eq!(first["has_more"], true);
     let cursor = first["next_cursor"].as_str().unwrap();
     let rest = read(
@@ -216,13 +218,8 @@ async fn property_items_are_paginated(notion: asym::Notion) {
 #[asym::clone("notion", seed = "basic")]
 async fn legacy_pages_live_under_databases(notion: asym::Notion) {
     let legacy = legacy(&notion);
-    let page = legacy
-        .post(
-            "/v1/pages",
-            &json!({ "parent": { "database_id": crate::common::DATABASE }, "properties": { "Name": { "title": text("Old style") } } }),
-        )
-        .await
-        .expect(200);
+    let old_style = json!({ "parent": { "database_id": crate::common::DATABASE }, "properties": { "Name": { "title": text("Old style") } } });
+    let page = post(&legacy, "/v1/pages", &old_style).await;
     assert_eq!(
         page["parent"],
         json!({ "type": "database_id", "database_id": crate::common::DATABASE })

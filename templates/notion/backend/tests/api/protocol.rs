@@ -4,7 +4,7 @@ use asym_kit::testing::Api;
 use reqwest::Method;
 use serde_json::json;
 
-use crate::common::{PRIVATE, TASKS, admin, api, error, read};
+use crate::common::{PRIVATE, TASKS, admin, api, error, post, read};
 
 #[asym::clone("notion", seed = "basic")]
 async fn version_and_token_are_required(notion: asym::Notion) {
@@ -125,10 +125,7 @@ async fn bad_bodies_get_notion_errors_and_change_nothing(notion: asym::Notion) {
 async fn rate_limit_is_switchable(notion: asym::Notion) {
     let api = api(&notion);
     let admin = admin(&notion);
-    admin
-        .post("/api/admin/rate-limit", &json!({ "enabled": true }))
-        .await
-        .expect(200);
+    post(&admin, "/api/admin/rate-limit", &json!({ "enabled": true })).await;
     let mut limited = None;
     for _ in 0..40 {
         let reply = api.get("/v1/users/me").await;
@@ -140,9 +137,11 @@ async fn rate_limit_is_switchable(notion: asym::Notion) {
     let reply = limited.expect("limited within 40 requests");
     assert!(reply.header("retry-after").is_some());
     error(reply, 429, "rate_limited");
-    admin
-        .post("/api/admin/rate-limit", &json!({ "enabled": false }))
-        .await
-        .expect(200);
+    post(
+        &admin,
+        "/api/admin/rate-limit",
+        &json!({ "enabled": false }),
+    )
+    .await;
     read(&api, "/v1/users/me").await;
 }

@@ -2,35 +2,31 @@
 
 use serde_json::json;
 
-use crate::common::{DATABASE, PRIVATE, TASK1, TASKS, api, error, legacy};
+use crate::common::{DATABASE, PRIVATE, TASK1, TASKS, api, error, legacy, post};
 
 #[asym::clone("notion", seed = "basic")]
 async fn search_filters_sorts_and_pages(notion: asym::Notion) {
     let api = api(&notion);
-    let sources = api
-        .post(
-            "/v1/search",
-            &json!({ "filter": { "property": "object", "value": "data_source" } }),
-        )
-        .await
-        .expect(200);
+    let sources = post(
+        &api,
+        "/v1/search",
+        &json!({ "filter": { "property": "object", "value": "data_source" } }),
+    )
+    .await;
     assert_eq!(sources["results"][0]["id"], TASKS);
     assert_eq!(sources["results"][0]["object"], "data_source");
-    let pages = api
-        .post(
-            "/v1/search",
-            &json!({ "query": "design", "filter": { "property": "object", "value": "page" } }),
-        )
-        .await
-        .expect(200);
+    let pages = post(
+        &api,
+        "/v1/search",
+        &json!({ "query": "design", "filter": { "property": "object", "value": "page" } }),
+    )
+    .await;
     assert_eq!(pages["results"][0]["id"], TASK1);
     let mut seen = Vec::new();
     let mut cursor = serde_json::Value::Null;
     loop {
-        let page = api
-            .post("/v1/search", &json!({ "page_size": 3, "start_cursor": cursor, "sort": { "timestamp": "last_edited_time", "direction": "ascending" } }))
-            .await
-            .expect(200);
+        let body = json!({ "page_size": 3, "start_cursor": cursor, "sort": { "timestamp": "last_edited_time", "direction": "ascending" } });
+        let page = post(&api, "/v1/search", &body).await;
         seen.extend(
             page["results"]
                 .as_array()

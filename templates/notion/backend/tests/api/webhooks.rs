@@ -5,7 +5,7 @@ use std::time::Duration;
 use asym_kit::testing::{Received, Receiver};
 use serde_json::{Value, json};
 
-use crate::common::{TASK1, TASKS, admin, api, read, task, text};
+use crate::common::{TASK1, TASKS, admin, api, len, patch, post, read, task, text};
 
 async fn next(receiver: &Receiver) -> Received {
     receiver
@@ -55,13 +55,12 @@ async fn handshake_then_signed_events(notion: asym::Notion) {
         )
         .await
         .expect(400);
-    let verified = admin
-        .post(
-            &format!("/api/admin/webhooks/{id}/verify"),
-            &json!({ "verification_token": token }),
-        )
-        .await
-        .expect(200);
+    let verified = post(
+        &admin,
+        &format!("/api/admin/webhooks/{id}/verify"),
+        &json!({ "verification_token": token }),
+    )
+    .await;
     assert_eq!(verified["verified"], true);
 
     let page = task(&api, "Heard", json!({})).await;
@@ -72,42 +71,42 @@ async fn handshake_then_signed_events(notion: asym::Notion) {
     assert_eq!(event["entity"], json!({ "id": page["id"], "type": "page" }));
     assert_eq!(event["subscription_id"], id);
 
-    api.patch(
+    patch(
+        &api,
         &format!("/v1/pages/{}", page["id"].as_str().unwrap()),
         &json!({ "properties": { "Done": { "checkbox": true } } }),
     )
-    .await
-    .expect(200);
+    .await;
     let updated = next(&receiver).await.json();
     assert_eq!(updated["type"], "page.properties_updated");
     assert_eq!(updated["data"]["updated_properties"], json!(["done"]));
 
-    api.patch(
+    patch(
+        &api,
         &format!("/v1/blocks/{TASK1}/children"),
         &json!({ "children": [{ "divider": {} }] }),
     )
-    .await
-    .expect(200);
+    .await;
     let content = next(&receiver).await.json();
     assert_eq!(content["type"], "page.content_updated");
     assert_eq!(content["entity"]["id"], TASK1);
 
-    api.post(
+    post(
+        &api,
         "/v1/comments",
         &json!({ "parent": { "page_id": TASK1 }, "rich_text": text("ping") }),
     )
-    .await
-    .expect(200);
+    .await;
     let comment = next(&receiver).await;
     verify_signature(&comment, &token);
     assert_eq!(comment.json()["type"], "comment.created");
 
-    api.patch(
+    patch(
+        &api,
         &format!("/v1/data_sources/{TASKS}"),
         &json!({ "properties": { "Size": { "number": {} } } }),
     )
-    .await
-    .expect(200);
+    .await;
     let schema = next(&receiver).await.json();
     assert_eq!(schema["type"], "data_source.schema_updated");
     assert_eq!(
@@ -116,7 +115,7 @@ async fn handshake_then_signed_events(notion: asym::Notion) {
     );
 
     let listed = read(&admin, "/api/admin/webhooks").await;
-    assert_eq!(listed["subscriptions"].as_array().unwrap().len(), 1);
+    assert_eq!(len(&listed["subscriptions"]), 1);
     admin
         .delete(&format!("/api/admin/webhooks/{id}"))
         .await
