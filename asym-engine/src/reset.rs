@@ -295,7 +295,14 @@ pub(crate) async fn capture(client: &mut Client, name: &str) -> Result<()> {
         let (last, called): (i64, bool) = (state.get(0), state.get(1));
         // The regclass literal is an identifier we quoted, inside a string literal.
         let regclass = format!("public.{}", ident(seq)).replace('\'', "''");
-        let _ = writeln!(setvals, "  PERFORM setval('{regclass}', {last}, {called});");
+        // A sequence no write moved is left alone (setval writes WAL and takes a lock).
+        let _ = writeln!(
+            setvals,
+            "  IF (SELECT ROW(last_value, is_called) FROM public.{quoted}) \
+             IS DISTINCT FROM ROW({last}::bigint, {called}) THEN \
+             PERFORM setval('{regclass}', {last}, {called}); END IF;",
+            quoted = ident(seq)
+        );
     }
     let name_literal = name.replace('\'', "''");
     let _ = write!(
@@ -311,9 +318,9 @@ pub(crate) async fn capture(client: &mut Client, name: &str) -> Result<()> {
            everything := (SELECT current FROM asym_track.state) IS DISTINCT FROM '{name_literal}';\n  \
            dirty := ARRAY(SELECT tbl FROM asym_track.dirty);\n  \
            touched := ARRAY(SELECT DISTINCT tbl FROM asym_track.rows);\n{deletes}{inserts}{setvals}  \
-           DELETE FROM asym_track.dirty;\n  \
-           DELETE FROM asym_track.rows;\n  \
-           UPDATE asym_track.state SET current = '{name_literal}';\n\
+           IF cardinality(dirty) > 0 THEN DELETE FROM asym_track.dirty; END IF;\n  \
+           IF cardinality(touched) > 0 THEN DELETE FROM asym_track.rows; END IF;\n  \
+           IF everything THEN UPDATE asym_track.state SET current = '{name_literal}'; END IF;\n\
          END\n$asym$;\n\
          DELETE FROM asym_track.dirty; DELETE FROM asym_track.rows; \
          UPDATE asym_track.state SET current = '{name_literal}';"
