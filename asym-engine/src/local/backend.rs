@@ -32,7 +32,7 @@ impl LocalDockerProvider {
             tokens: BTreeMap<String, String>,
         }
         let response = self
-            .http
+            .http()?
             .post(&url)
             .header(ADMIN_SECRET_HEADER, &entry.secrets.admin_secret)
             .json(&serde_json::json!({ "reprovision": reprovision }))

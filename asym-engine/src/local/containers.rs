@@ -161,13 +161,9 @@ impl LocalDockerProvider {
         let timeout = self.config.health_timeout();
         let started = Instant::now();
         let mut last_inspect = Instant::now();
+        let http = self.http()?;
         loop {
-            if let Ok(response) = self
-                .http
-                .get(url)
-                .timeout(Duration::from_secs(2))
-                .send()
-                .await
+            if let Ok(response) = http.get(url).timeout(Duration::from_secs(2)).send().await
                 && response.status().is_success()
             {
                 return Ok(());

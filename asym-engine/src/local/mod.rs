@@ -42,7 +42,8 @@ pub struct LocalDockerProvider {
     infra: Mutex<Option<Infra>>,
     clients: Mutex<HashMap<String, Arc<Client>>>,
     redis: OnceCell<redis::aio::MultiplexedConnection>,
-    http: reqwest::Client,
+    /// Built on first use: a test process that only leases never needs it.
+    http: std::sync::OnceLock<reqwest::Client>,
     progress: std::sync::OnceLock<ProgressSink>,
 }
 
@@ -74,11 +75,6 @@ impl LocalDockerProvider {
         let config = home.config()?;
         let catalog = Catalog::load(&config.template_path)?;
         let registry = Registry::new(&home);
-        let http = reqwest::Client::builder()
-            .no_proxy()
-            .timeout(Duration::from_secs(30))
-            .build()
-            .map_err(|e| Error::internal("building the HTTP client", e))?;
         Ok(Self {
             home,
             config,
@@ -88,9 +84,22 @@ impl LocalDockerProvider {
             infra: Mutex::new(None),
             clients: Mutex::new(HashMap::new()),
             redis: OnceCell::new(),
-            http,
+            http: std::sync::OnceLock::new(),
             progress: std::sync::OnceLock::new(),
         })
+    }
+
+    /// The HTTP client for health polls and provisioning.
+    fn http(&self) -> Result<&reqwest::Client> {
+        if let Some(client) = self.http.get() {
+            return Ok(client);
+        }
+        let client = reqwest::Client::builder()
+            .no_proxy()
+            .timeout(Duration::from_secs(30))
+            .build()
+            .map_err(|e| Error::internal("building the HTTP client", e))?;
+        Ok(self.http.get_or_init(|| client))
     }
 
     /// Where this provider's spin steps go from now on (the first sink set stays).
