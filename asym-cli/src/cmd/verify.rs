@@ -3,31 +3,40 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use asym_engine::{CloneInstance, CloneSpec, Error, Provider, SeedSpec};
+use asym_engine::{CloneInstance, CloneRecord, CloneSpec, Error, Provider, SeedSpec};
 
 use crate::output;
+use crate::verify::graphql::{self, Inputs};
 use crate::verify::report::{Report, covered};
 use crate::verify::scenario::Scenario;
 use crate::verify::spec::{Description, Operation};
 use crate::verify::{Support, product};
 
-/// Drive a built-in scenario over every route a clone implements and check each answer
-/// against the product's OpenAPI description: a score (valid answers / all), violations by
-/// kind, and the operations the clone does not implement (each probed once, to see that it
-/// answers with the product's error).
+/// Check a clone against its product's own API description. OpenAPI products: drive a
+/// built-in scenario over every route the clone implements and check each answer against the
+/// description: a score (valid answers / all), violations by kind, and the operations the
+/// clone does not implement (each probed once, to see that it answers with the product's
+/// error). GraphQL products (linear): compare the schema the clone serves with the product's
+/// over every (type, field) the SDK's documents select and every input field their variables
+/// reach (score: matching pairs / all), and validate each document against the clone's schema.
 #[derive(Debug, clap::Args)]
 #[command(
-    after_help = "Given a template, a clone is spun (seed basic) and destroyed after; given a clone id, that clone is used as it is (the scenario writes to it, and it stays).\n\nExit 0 at or above --min, 1 below it (VERIFY_BELOW_THRESHOLD) or on a named error, 2 on an unexpected one.\n\nExamples:\n  asym verify stripe --spec spec3.json\n  asym verify github --spec api.github.com.json --json | jq .kinds\n  asym verify stripe-1a2b3c --spec spec3.json --api-version 2023-08-16 --min 0.95"
+    after_help = "Given a template, a clone is spun (seed basic) and destroyed after; given a clone id, that clone is used as it is (the scenario writes to it, and it stays; a schema comparison only reads it).\n\nLinear: --spec takes Linear's schema, packages/sdk/src/schema.graphql in github.com/linear/linear; --documents the documents @linear/sdk sends, packages/sdk/src/_generated_documents.graphql beside it (take both from the release of the SDK version you use).\n\nExit 0 at or above --min, 1 below it (VERIFY_BELOW_THRESHOLD) or on a named error, 2 on an unexpected one.\n\nExamples:\n  asym verify stripe --spec spec3.json\n  asym verify github --spec api.github.com.json --json | jq .kinds\n  asym verify stripe-1a2b3c --spec spec3.json --api-version 2023-08-16 --min 0.95\n  asym verify linear --spec schema.graphql --documents _generated_documents.graphql"
 )]
 pub(crate) struct Args {
     /// Template to spin, or the id of a running clone.
     target: String,
-    /// The product's OpenAPI 3 description (JSON or YAML), repeated for a product described
-    /// in several files; without it, `verify` says where to get one.
+    /// The product's OpenAPI 3 description (JSON or YAML), or a GraphQL product's schema
+    /// (SDL), repeated for a product described in several files; without it, `verify` says
+    /// where to get one.
     #[arg(long, value_name = "FILE")]
     spec: Vec<PathBuf>,
-    /// The API version to request (default: the description's `info.version`); `--version`
-    /// is the CLI's own.
+    /// A GraphQL product's SDK documents (operations and fragments, `.graphql`), repeated for
+    /// several files: what the comparison walks.
+    #[arg(long, value_name = "FILE")]
+    documents: Vec<PathBuf>,
+    /// The API version to request of an OpenAPI product (default: the description's
+    /// `info.version`); `--version` is the CLI's own.
     #[arg(long, value_name = "VERSION")]
     api_version: Option<String>,
     /// The lowest passing score.
@@ -49,6 +58,9 @@ pub(crate) async fn run(provider: &impl Provider, args: Args) -> Result<ExitCode
     };
     let (scenario, source) = match product(&template) {
         Support::Scenario { scenario, source } => (scenario, source),
+        Support::Schema { sdl, source } => {
+            return schema(provider, &args, &template, existing, (sdl, source)).await;
+        }
         Support::NoDescription(why) => return Ok(named("NO_DESCRIPTION", why)),
         Support::NoScenario(what) => {
             return Err(Error::NotImplemented { what: what.into() });
@@ -58,6 +70,12 @@ pub(crate) async fn run(provider: &impl Provider, args: Args) -> Result<ExitCode
         return Ok(named(
             "SPEC_REQUIRED",
             &format!("pass the product's OpenAPI description with --spec FILE; {source}"),
+        ));
+    }
+    if !args.documents.is_empty() {
+        return Ok(named(
+            "SPEC_INVALID",
+            &format!("--documents is for GraphQL products; {template} is verified with --spec"),
         ));
     }
     let description = match Description::load(&args.spec) {
@@ -73,10 +91,7 @@ pub(crate) async fn run(provider: &impl Provider, args: Args) -> Result<ExitCode
         .clone()
         .unwrap_or_else(|| description.version().to_owned());
     let spun = existing.is_none();
-    let instance = match existing {
-        Some(record) => provider.instance(record).await?,
-        None => spin(provider, &template, args.json).await?,
-    };
+    let instance = acquire(provider, &template, existing, args.json).await?;
     let (api, tokens) = (&instance.endpoints.api, &instance.record.tokens);
     let drive = async {
         let answers = scenario.run(api, tokens, &description, &version).await?;
@@ -109,16 +124,98 @@ pub(crate) async fn run(provider: &impl Provider, args: Args) -> Result<ExitCode
     } else {
         report.print();
     }
-    if report.passed {
-        return Ok(ExitCode::SUCCESS);
-    }
-    Ok(named(
-        "VERIFY_BELOW_THRESHOLD",
-        &format!(
-            "{template} scored {:.3} ({}/{} answers valid), below --min {}",
-            report.score, report.valid, report.total, report.min
-        ),
+    let scored = (report.score, report.valid, report.total);
+    Ok(verdict(
+        &template,
+        report.passed,
+        scored,
+        "answers valid",
+        args.min,
     ))
+}
+
+/// `verify` for a GraphQL product: the schema its clone serves at `sdl` (under the API
+/// address) compared with the product's, `source` saying where to get the inputs.
+async fn schema(
+    provider: &impl Provider,
+    args: &Args,
+    template: &str,
+    existing: Option<CloneRecord>,
+    (sdl, source): (&str, &str),
+) -> Result<ExitCode, Error> {
+    if args.spec.is_empty() || args.documents.is_empty() {
+        return Ok(named(
+            "SPEC_REQUIRED",
+            &format!(
+                "pass the product's schema with --spec FILE and its SDK's documents with \
+                 --documents FILE; {source}"
+            ),
+        ));
+    }
+    let inputs = match Inputs::load(&args.spec, &args.documents) {
+        Ok(inputs) => inputs,
+        Err(why) => return Ok(named("SPEC_INVALID", &why)),
+    };
+    let spun = existing.is_none();
+    let instance = acquire(provider, template, existing, args.json).await?;
+    let url = format!("{}{sdl}", instance.endpoints.api.trim_end_matches('/'));
+    let served = tokio::select! {
+        served = graphql::served(&url) => served,
+        _ = tokio::signal::ctrl_c() => Err("interrupted (Ctrl-C)".to_owned()),
+    };
+    if spun {
+        provider.destroy(&instance.record.id).await?;
+    }
+    let report = served
+        .and_then(|sdl| inputs.verify(template, &sdl, args.min))
+        .map_err(|why| Error::Internal {
+            context: format!("reading the {template} clone's schema"),
+            source: why.into(),
+        })?;
+    if args.json {
+        output::json(&report)?;
+    } else {
+        report.print();
+    }
+    let scored = (report.score, report.valid, report.total);
+    Ok(verdict(
+        template,
+        report.passed,
+        scored,
+        "pairs match",
+        args.min,
+    ))
+}
+
+/// The clone `existing` names, or a new one of `template`.
+async fn acquire(
+    provider: &impl Provider,
+    template: &str,
+    existing: Option<CloneRecord>,
+    json: bool,
+) -> Result<CloneInstance, Error> {
+    match existing {
+        Some(record) => provider.instance(record).await,
+        None => spin(provider, template, json).await,
+    }
+}
+
+/// Exit 0 when `passed`, else `VERIFY_BELOW_THRESHOLD` with the score, `valid` of `total`
+/// `what` (`answers valid`).
+fn verdict(
+    template: &str,
+    passed: bool,
+    (score, valid, total): (f64, usize, usize),
+    what: &str,
+    min: f64,
+) -> ExitCode {
+    if passed {
+        return ExitCode::SUCCESS;
+    }
+    named(
+        "VERIFY_BELOW_THRESHOLD",
+        &format!("{template} scored {score:.3} ({valid}/{total} {what}), below --min {min}"),
+    )
 }
 
 /// A clone of `template` seeded `basic`; a Ctrl-C during the spin rolls it back.

@@ -1,8 +1,11 @@
-//! `asym verify`'s parts: the OpenAPI description ([`spec`]), the schema checker
-//! ([`schema`]), the built-in scenarios ([`scenario`]) and the score ([`report`]).
+//! `asym verify`'s parts: for OpenAPI products, the description ([`spec`]), the schema
+//! checker ([`schema`]), the built-in scenarios ([`scenario`]) and the score ([`report`]); for
+//! GraphQL products, the schema comparison ([`graphql`]).
 //!
-//! Which products have a scenario, and where their descriptions come from, is [`product`].
+//! Which products have a scenario or a schema, and where their descriptions come from, is
+//! [`product`].
 
+pub(crate) mod graphql;
 pub(crate) mod report;
 pub(crate) mod scenario;
 pub(crate) mod schema;
@@ -16,6 +19,13 @@ pub(crate) enum Support {
         /// The scenario file.
         scenario: &'static str,
         /// Where to get the description `--spec` takes.
+        source: &'static str,
+    },
+    /// A GraphQL product: its clone's schema is compared with the product's published one.
+    Schema {
+        /// Where the clone serves its SDL, under its API address.
+        sdl: &'static str,
+        /// Where to get the schema `--spec` takes and the documents `--documents` takes.
         source: &'static str,
     },
     /// The product publishes no API description to verify against.
@@ -60,9 +70,14 @@ pub(crate) fn product(template: &str) -> Support {
                      Companies, Deals, Tickets, Properties, Pipelines, Crm Owners, Associations v4 \
                      and Associations Schema v4",
         },
-        "linear" => Support::NoScenario(
-            "verify for linear (a GraphQL schema comparison with Linear's published schema)",
-        ),
+        "linear" => Support::Schema {
+            sdl: "/schema",
+            source: "Linear publishes its schema as packages/sdk/src/schema.graphql in the \
+                     linear/linear repository on GitHub (--spec), and the documents @linear/sdk \
+                     sends beside it as packages/sdk/src/_generated_documents.graphql \
+                     (--documents); take both from the release of the @linear/sdk version you \
+                     use (the npm package ships only the bundled JavaScript)",
+        },
         _ => Support::NoScenario("a verify scenario for this template"),
     }
 }
