@@ -7,6 +7,7 @@ use serde_json::Value;
 
 use crate::dates::is_date;
 use crate::error::{ApiError, ApiResult};
+use crate::request::body_uuid;
 use crate::schema::{self, Schema};
 
 /// A bound parameter.
@@ -197,7 +198,7 @@ impl<'a> Compiler<'a> {
                     _ => {
                         let mut text = string(value, &here, op)?;
                         if matches!(kind, "people" | "relation") {
-                            text = crate::ids::parse(&text).ok_or_else(|| invalid(format!("body failed validation: {here}.{op} should be a valid uuid, instead was `\"{text}\"`.")))?;
+                            text = body_uuid(&format!("{here}.{op}"), &text)?;
                         }
                         let v = self.bind(Box::new(text));
                         if op == "contains" {
@@ -211,7 +212,7 @@ impl<'a> Compiler<'a> {
             "created_by" | "last_edited_by" => {
                 let (op, value) = single(condition, &here, &["contains", "does_not_contain"])?;
                 let text = string(value, &here, op)?;
-                let user = crate::ids::parse(&text).ok_or_else(|| invalid(format!("body failed validation: {here}.{op} should be a valid uuid, instead was `\"{text}\"`.")))?;
+                let user = body_uuid(&format!("{here}.{op}"), &text)?;
                 let v = self.bind(Box::new(user));
                 let cmp = if op == "contains" { "=" } else { "<>" };
                 Ok(format!("p.{kind} {cmp} {v}"))

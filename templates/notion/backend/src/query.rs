@@ -75,11 +75,7 @@ pub(crate) async fn query(
         .iter()
         .map(|row| pages::render(row, &schema, view))
         .collect();
-    let kind = match ctx.version {
-        Version::V2025 => "page_or_data_source",
-        Version::V2022 => "page_or_database",
-    };
-    Ok(paging.list(results, kind))
+    Ok(paging.list(results, mixed_list_type(ctx.version)))
 }
 
 /// `POST /v1/search`.
@@ -207,9 +203,14 @@ pub(crate) async fn search(ctx: &Ctx, body: &Map<String, Value>) -> ApiResult<Va
         .iter()
         .filter_map(|row| rendered.remove(row.get::<_, &str>(1)))
         .collect();
-    let kind = match ctx.version {
+    Ok(paging.list(results, mixed_list_type(ctx.version)))
+}
+
+/// The list `type` of results mixing pages with data sources (2025-09-03) or with databases
+/// (2022-06-28).
+fn mixed_list_type(version: Version) -> &'static str {
+    match version {
         Version::V2025 => "page_or_data_source",
         Version::V2022 => "page_or_database",
-    };
-    Ok(paging.list(results, kind))
+    }
 }

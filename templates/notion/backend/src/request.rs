@@ -98,6 +98,15 @@ impl FromRequestParts<Kit> for Ctx {
     }
 }
 
+/// The string `text` found at `path` in a body, as a dashed uuid.
+pub(crate) fn body_uuid(path: &str, text: &str) -> ApiResult<String> {
+    ids::parse(text).ok_or_else(|| {
+        ApiError::validation(format!(
+            "body failed validation: {path} should be a valid uuid, instead was `\"{text}\"`."
+        ))
+    })
+}
+
 /// A path id (`page_id`, `block_id`, …), dashed.
 pub(crate) fn path_id(name: &str, text: &str) -> ApiResult<String> {
     ids::parse(text).ok_or_else(|| {
@@ -110,11 +119,7 @@ pub(crate) fn path_id(name: &str, text: &str) -> ApiResult<String> {
 /// An id inside a body at `path` (`body.parent.page_id`).
 pub(crate) fn body_id(path: &str, value: Option<&Value>) -> ApiResult<String> {
     match value {
-        Some(Value::String(text)) => ids::parse(text).ok_or_else(|| {
-            ApiError::validation(format!(
-                "body failed validation: {path} should be a valid uuid, instead was `\"{text}\"`."
-            ))
-        }),
+        Some(Value::String(text)) => body_uuid(path, text),
         Some(other) => Err(ApiError::validation(format!(
             "body failed validation: {path} should be a string, instead was `{other}`."
         ))),
