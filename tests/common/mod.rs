@@ -1,7 +1,7 @@
 //! Helpers for the end-to-end tests: the built `asym` binary, isolated homes, a Slack caller.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::{Child, Command, Output, Stdio};
 use std::sync::OnceLock;
 
 use serde_json::Value;
@@ -70,13 +70,20 @@ impl TestHome {
     pub(crate) fn asym_json(&self, args: &[&str]) -> Value {
         let mut all = args.to_vec();
         all.push("--json");
-        let out = self.asym(&all);
-        assert!(
-            out.status.success(),
-            "asym {args:?} failed: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        serde_json::from_slice(&out.stdout).expect("JSON output")
+        json_of(args, self.asym(&all))
+    }
+
+    /// `asym spin <template> --json` started `n` times, not waited for (see [`spun`]).
+    pub(crate) fn spawn_spins(&self, template: &str, n: usize) -> Vec<Child> {
+        (0..n)
+            .map(|_| {
+                self.command(&["spin", template, "--json"])
+                    .stdout(Stdio::piped())
+                    .stderr(Stdio::piped())
+                    .spawn()
+                    .expect("run asym spin")
+            })
+            .collect()
     }
 
     /// The registry as JSON.
@@ -85,6 +92,34 @@ impl TestHome {
             .unwrap_or_else(|_| "{\"clones\":[]}".into());
         serde_json::from_str(&text).expect("registry JSON")
     }
+}
+
+/// What a spin from [`TestHome::spawn_spins`] printed, asserted successful, parsed.
+pub(crate) fn spun(child: Child) -> Value {
+    json_of(
+        &["spin"],
+        child.wait_with_output().expect("wait for asym spin"),
+    )
+}
+
+/// The JSON `asym <args>` printed, asserted successful.
+fn json_of(args: &[&str], out: Output) -> Value {
+    assert!(
+        out.status.success(),
+        "asym {args:?} failed: {}",
+        stderr(&out)
+    );
+    serde_json::from_slice(&out.stdout).expect("JSON output")
+}
+
+/// What a finished command wrote to stderr.
+pub(crate) fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// Asserts a finished command succeeded, showing its stderr when it did not.
+pub(crate) fn assert_ok(out: &Output) {
+    assert!(out.status.success(), "{}", stderr(out));
 }
 
 /// Calls Slack Web API `method` with a bearer token and JSON arguments.

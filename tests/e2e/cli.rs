@@ -2,11 +2,7 @@
 
 use serde_json::{Value, json};
 
-use crate::common::{TestHome, slack};
-
-fn stderr(out: &std::process::Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
-}
+use crate::common::{TestHome, slack, stderr};
 
 fn stdout(out: &std::process::Output) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()

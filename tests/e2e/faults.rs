@@ -4,11 +4,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::json;
 
-use crate::common::{TestHome, container_exists, root};
-
-fn stderr(out: &std::process::Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
-}
+use crate::common::{TestHome, container_exists, root, stderr};
 
 #[test]
 fn docker_unreachable_is_named_and_fast() {

@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 
-use crate::common::TestHome;
+use crate::common::{TestHome, assert_ok};
 
 fn child(home: &TestHome, mode: &str, marker: &Path, lease_timeout: u64) -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_asym-e2e-child"));
@@ -42,11 +42,7 @@ fn passing_child(home: &TestHome, mode: &str, name: &str, env: &[(&str, &str)]) 
         .envs(env.iter().copied())
         .output()
         .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_ok(&out);
     wait_for(&marker)
 }
 
@@ -167,11 +163,7 @@ async fn a_reset_clears_the_clones_redis_keys(slack: asym::Slack) {
         .args(["reset", slack.id()])
         .output()
         .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_ok(&out);
     assert_eq!(
         spend_the_auth_test_allowance(&slack).await["error"],
         "ratelimited",

@@ -209,35 +209,24 @@ async fn a_write_racing_a_reset_is_never_kept_and_forgotten(slack: asym::AnyClon
 /// Two `ASYM_HOME`s spinning at once in one port range never pick the same port.
 #[test]
 fn two_homes_spinning_at_once_share_the_port_range() {
-    use crate::common::TestHome;
+    use crate::common::{TestHome, spun};
     let homes = [
         TestHome::new("4300-4311", serde_json::json!({})),
         TestHome::new("4300-4311", serde_json::json!({})),
     ];
     let children: Vec<_> = homes
         .iter()
-        .flat_map(|home| {
-            (0..2).map(|_| {
-                home.command(&["spin", "slack", "--json"])
-                    .stdout(std::process::Stdio::piped())
-                    .stderr(std::process::Stdio::piped())
-                    .spawn()
-                    .unwrap()
-            })
+        .flat_map(|h| h.spawn_spins("slack", 2))
+        .collect();
+    let ports: Vec<String> = children
+        .into_iter()
+        .map(|child| {
+            spun(child)[0]["endpoints"]["api"]
+                .as_str()
+                .unwrap()
+                .to_owned()
         })
         .collect();
-    let mut ports = Vec::new();
-    for child in children {
-        let out = child.wait_with_output().unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        let spun: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-        let api = spun[0]["endpoints"]["api"].as_str().unwrap().to_owned();
-        ports.push(api);
-    }
     let distinct: std::collections::BTreeSet<_> = ports.iter().collect();
     assert_eq!(distinct.len(), ports.len(), "{ports:?}");
     for home in &homes {

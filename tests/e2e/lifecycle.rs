@@ -2,7 +2,7 @@
 
 use serde_json::{Value, json};
 
-use crate::common::{TestHome, container_exists, database_exists, history, slack};
+use crate::common::{TestHome, assert_ok, container_exists, database_exists, history, slack, spun};
 
 #[tokio::test(flavor = "multi_thread")]
 async fn spin_call_reset_stop_start_destroy() {
@@ -115,24 +115,9 @@ async fn spin_call_reset_stop_start_destroy() {
 #[tokio::test(flavor = "multi_thread")]
 async fn four_processes_spin_at_once_on_distinct_ports() {
     let home = TestHome::new("4150-4199", json!({}));
-    let children: Vec<_> = (0..4)
-        .map(|_| {
-            home.command(&["spin", "slack", "--json"])
-                .stdout(std::process::Stdio::piped())
-                .stderr(std::process::Stdio::piped())
-                .spawn()
-                .unwrap()
-        })
-        .collect();
     let mut ports = Vec::new();
-    for child in children {
-        let out = child.wait_with_output().unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        let spun: Value = serde_json::from_slice(&out.stdout).unwrap();
+    for child in home.spawn_spins("slack", 4) {
+        let spun = spun(child);
         ports.push(spun[0]["ports"]["backend"].as_u64().unwrap());
         let bot = spun[0]["tokens"]["bot"].as_str().unwrap();
         let api = spun[0]["endpoints"]["api"].as_str().unwrap();
@@ -169,11 +154,7 @@ fn resets_rewrite_only_the_rows_written_since_and_everything_across_snapshots() 
     };
     let write = |sql: &str| {
         let out = home.asym(&["query", &id, "--write", sql]);
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        assert_ok(&out);
     };
     let (messages, names) = (
         count("select count(*) from messages"),

@@ -4,11 +4,7 @@
 
 use serde_json::{Value, json};
 
-use crate::common::{TestHome, container_exists, database_exists, slack};
-
-fn stderr(out: &std::process::Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
-}
+use crate::common::{TestHome, container_exists, database_exists, slack, stderr};
 
 #[tokio::test(flavor = "multi_thread")]
 async fn doctor_rebuilds_a_corrupt_registry_with_credentials_that_survive_reset() {
