@@ -7,6 +7,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use asym_kit::Kit;
 use asym_kit::deadpool_postgres::GenericClient;
 use asym_kit::outbox::{self, Delivery, Signer};
+use asym_kit::tokio_postgres::Row;
 use axum::Router;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -304,20 +305,27 @@ async fn subscribe(State(kit): State<Kit>, JsonBody(body): JsonBody) -> ApiResul
     let client = kit.db().await?;
     let row = client
         .query_one(
-            "INSERT INTO webhook_subscriptions (event_type, property_name, active)
-             VALUES ($1, $2, $3) RETURNING id",
+            &format!(
+                "INSERT INTO webhook_subscriptions (event_type, property_name, active)
+                 VALUES ($1, $2, $3) RETURNING {SUBSCRIPTION_COLUMNS}"
+            ),
             &[&event_type, &property, &active],
         )
         .await?;
-    let id: i64 = row.get(0);
-    Ok((
-        StatusCode::CREATED,
-        axum::Json(json!({
-            "id": id.to_string(), "eventType": event_type,
-            "propertyName": property, "active": active,
-        })),
-    )
-        .into_response())
+    Ok((StatusCode::CREATED, axum::Json(subscription_json(&row))).into_response())
+}
+
+/// The columns [`subscription_json`] reads.
+const SUBSCRIPTION_COLUMNS: &str = "id, event_type, property_name, active";
+
+/// A subscription row (of [`SUBSCRIPTION_COLUMNS`]) as the admin API answers it.
+fn subscription_json(row: &Row) -> Value {
+    json!({
+        "id": row.get::<_, i64>(0).to_string(),
+        "eventType": row.get::<_, String>(1),
+        "propertyName": row.get::<_, Option<String>>(2),
+        "active": row.get::<_, bool>(3),
+    })
 }
 
 /// `GET /api/admin/webhooks/subscriptions`.
@@ -325,21 +333,11 @@ async fn subscriptions(State(kit): State<Kit>) -> ApiResult {
     let client = kit.db().await?;
     let rows = client
         .query(
-            "SELECT id, event_type, property_name, active FROM webhook_subscriptions ORDER BY id",
+            &format!("SELECT {SUBSCRIPTION_COLUMNS} FROM webhook_subscriptions ORDER BY id"),
             &[],
         )
         .await?;
-    let results: Vec<Value> = rows
-        .iter()
-        .map(|row| {
-            json!({
-                "id": row.get::<_, i64>(0).to_string(),
-                "eventType": row.get::<_, String>(1),
-                "propertyName": row.get::<_, Option<String>>(2),
-                "active": row.get::<_, bool>(3),
-            })
-        })
-        .collect();
+    let results: Vec<Value> = rows.iter().map(subscription_json).collect();
     Ok(axum::Json(json!({ "results": results })).into_response())
 }
 
