@@ -1,5 +1,10 @@
 //! `asym verify` against the skeleton clone: a description that matches scores 1.0; one
-//! changed in five ways fails with each way named; the named refusals need no clone.
+//! changed in five ways fails with each way named. Against a Linear clone: a few of Linear's
+//! types score what the clone serves of them, each deviation named. The named refusals need
+//! no clone.
+
+use std::path::Path;
+use std::process::Output;
 
 use serde_json::{Value, json};
 
@@ -123,9 +128,38 @@ fn refusals_are_named_and_spin_nothing() {
             "Notion publishes no",
         ),
         (
-            vec!["verify", "linear", "--spec", "x.json"],
-            "NOT_IMPLEMENTED",
-            "GraphQL schema",
+            vec!["verify", "linear"],
+            "SPEC_REQUIRED",
+            "packages/sdk/src/schema.graphql in the linear/linear repository",
+        ),
+        (
+            vec!["verify", "linear", "--spec", "schema.graphql"],
+            "SPEC_REQUIRED",
+            "--documents FILE",
+        ),
+        (
+            vec![
+                "verify",
+                "linear",
+                "--spec",
+                "/nonexistent.graphql",
+                "--documents",
+                "d",
+            ],
+            "SPEC_INVALID",
+            "cannot read /nonexistent.graphql",
+        ),
+        (
+            vec![
+                "verify",
+                "skeleton",
+                "--spec",
+                "x.json",
+                "--documents",
+                "d.graphql",
+            ],
+            "SPEC_INVALID",
+            "--documents is for GraphQL products",
         ),
         (
             vec!["verify", "skeleton", "--spec", "/nonexistent.json"],
@@ -147,4 +181,89 @@ fn refusals_are_named_and_spin_nothing() {
         );
     }
     assert_eq!(home.registry()["clones"], json!([]));
+}
+
+/// `asym verify <target> --spec <spec> --documents <the Linear fixture's> --min <min> <more>`.
+fn verify_linear(home: &TestHome, target: &str, spec: &Path, min: &str, more: &[&str]) -> Output {
+    let documents = root().join("tests/fixtures/verify/linear-documents.graphql");
+    let mut args = vec![
+        "verify",
+        target,
+        "--spec",
+        spec.to_str().unwrap(),
+        "--documents",
+        documents.to_str().unwrap(),
+        "--min",
+        min,
+    ];
+    args.extend(more);
+    home.asym(&args)
+}
+
+#[test]
+fn linear_s_schema_scores_the_pairs_the_clone_serves_and_names_each_deviation() {
+    let home = TestHome::new("4492-4495", json!({}));
+    let spec = root().join("tests/fixtures/verify/linear.graphql");
+    let out = verify_linear(&home, "linear", &spec, "0.9", &["--json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        (&report["valid"], &report["total"]),
+        (&json!(21), &json!(22)),
+        "{report:#}"
+    );
+    assert_eq!(report["inputs"], json!({"valid": 4, "total": 4}));
+    assert_eq!(
+        report["kinds"],
+        json!({"missing_field": {"count": 1, "example": {"kind": "missing_field",
+            "at": "Issue.subscribers", "expected": "subscribers: UserConnection!", "found": "none"}}})
+    );
+    assert_eq!(report["not_implemented"], json!([]));
+    let documents = &report["documents"];
+    assert_eq!(
+        (&documents["valid"], &documents["total"]),
+        (&json!(2), &json!(3))
+    );
+    assert_eq!(
+        documents["operations"][2],
+        json!({"name": "query issue_subscribers", "errors": ["Issue has no field subscribers"]})
+    );
+    assert_eq!(
+        home.registry()["clones"],
+        json!([]),
+        "the spun clone is gone"
+    );
+
+    // Had Linear's schema said `title: String`, the clone's `String!` would be named as such.
+    let spun = home.asym_json(&["spin", "linear"]);
+    let id = spun[0]["id"].as_str().unwrap();
+    let changed = home.path().join("linear.graphql");
+    let sdl = std::fs::read_to_string(&spec).unwrap();
+    std::fs::write(
+        &changed,
+        sdl.replacen("  title: String!\n", "  title: String\n", 1),
+    )
+    .unwrap();
+    let out = verify_linear(&home, id, &changed, "0.99", &[]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr)
+            .contains("VERIFY_BELOW_THRESHOLD: linear scored 0.909 (20/22 pairs match)"),
+        "{}",
+        text(&out.stderr)
+    );
+    let printed = text(&out.stdout);
+    let line = printed
+        .lines()
+        .find(|l| l.trim_start().starts_with("wrong_nullability"));
+    assert!(
+        line.is_some_and(|l| l.ends_with("Issue.title: expected String, found String!")),
+        "{printed}"
+    );
+    assert_eq!(
+        home.registry()["clones"][0]["id"],
+        id,
+        "a given clone stays"
+    );
+    assert!(home.asym(&["destroy", id]).status.success());
 }

@@ -143,44 +143,54 @@ pub(crate) fn compare(
 /// A field selected on a type, with the product's definition and the arguments passed.
 type Selected<'a> = BTreeMap<(&'a str, &'a str), (&'a sdl::Field, BTreeSet<&'a str>)>;
 
-/// What `documents` select in `product` (each fragment walked once, on its type condition),
-/// and the named types of their operations' variables.
+/// What the operations of `documents` select in `product`, with the fragments they spread
+/// (each walked once, on its type condition; a fragment no operation spreads is never sent),
+/// and the named types of their variables.
 fn uses<'a>(
     product: &'a Schema,
     documents: &'a [ExecutableDocument],
 ) -> (Selected<'a>, BTreeSet<&'a str>) {
+    let fragments = walk::fragments(documents);
     let mut selected = Selected::new();
     let mut variables = BTreeSet::new();
-    let mut visit = |event: Event<'a>| {
-        if let Event::Field {
-            parent,
-            field,
-            def: Some(def),
-        } = event
-        {
-            let passed = field.arguments.iter().map(|(name, _)| name.node.as_str());
-            selected
-                .entry((parent, field.name.node.as_str()))
-                .or_insert_with(|| (def, BTreeSet::new()))
-                .1
-                .extend(passed);
+    let mut todo = Vec::new();
+    for (_, operation) in documents.iter().flat_map(|d| d.operations.iter()) {
+        let operation = &operation.node;
+        variables.extend(
+            operation
+                .variable_definitions
+                .iter()
+                .map(|v| sdl::named(&v.node.var_type.node)),
+        );
+        if let Some(root) = product.root(operation.ty) {
+            todo.push((&operation.selection_set.node, root));
         }
-    };
-    for document in documents {
-        for fragment in document.fragments.values() {
-            let on = fragment.node.type_condition.node.on.node.as_str();
-            walk::selections(product, &fragment.node.selection_set.node, on, &mut visit);
-        }
-        for (_, operation) in document.operations.iter() {
-            let operation = &operation.node;
-            variables.extend(
-                operation
-                    .variable_definitions
-                    .iter()
-                    .map(|v| sdl::named(&v.node.var_type.node)),
-            );
-            if let Some(root) = product.root(operation.ty) {
-                walk::selections(product, &operation.selection_set.node, root, &mut visit);
+    }
+    let mut entered = BTreeSet::new();
+    while let Some((set, parent)) = todo.pop() {
+        let mut spread = Vec::new();
+        walk::selections(product, set, parent, &mut |event| match event {
+            Event::Field {
+                parent,
+                field,
+                def: Some(def),
+            } => {
+                let passed = field.arguments.iter().map(|(name, _)| name.node.as_str());
+                selected
+                    .entry((parent, field.name.node.as_str()))
+                    .or_insert_with(|| (def, BTreeSet::new()))
+                    .1
+                    .extend(passed);
+            }
+            Event::Spread { name, .. } => spread.push(name),
+            _ => {}
+        });
+        for name in spread {
+            if let Some(fragment) = fragments.get(name)
+                && entered.insert(name)
+            {
+                let on = fragment.type_condition.node.on.node.as_str();
+                todo.push((&fragment.selection_set.node, on));
             }
         }
     }

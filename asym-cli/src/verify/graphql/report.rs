@@ -187,9 +187,13 @@ impl Report {
                 );
             }
         }
+        let rest = if self.not_implemented.is_empty() {
+            ""
+        } else {
+            "; the others are not implemented (--json lists them)"
+        };
         println!(
-            "root fields: the clone has {} of the {} the documents select; the others are not \
-             implemented (--json lists them)",
+            "root fields: the clone has {} of the {} the documents select{rest}",
             self.roots.valid, self.roots.total
         );
         let d = &self.documents;

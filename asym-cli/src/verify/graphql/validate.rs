@@ -29,11 +29,7 @@ pub(crate) struct Operation {
 /// Every operation of `documents`, sorted by name, validated against `clone`; a fragment any
 /// document defines may be spread by any other.
 pub(crate) fn validate(clone: &Schema, documents: &[ExecutableDocument]) -> Vec<Operation> {
-    let fragments: HashMap<&str, &FragmentDefinition> = documents
-        .iter()
-        .flat_map(|d| d.fragments.iter())
-        .map(|(name, f)| (name.as_str(), &f.node))
-        .collect();
+    let fragments = walk::fragments(documents);
     let mut out: Vec<Operation> = documents
         .iter()
         .flat_map(|d| d.operations.iter())

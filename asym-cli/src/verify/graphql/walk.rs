@@ -1,7 +1,11 @@
 //! Walking a selection set against a schema: each field with its definition (or none), each
 //! fragment spread and each inline fragment's type condition, with the type it sits in.
 
-use async_graphql_parser::types::{Field, Selection, SelectionSet};
+use std::collections::HashMap;
+
+use async_graphql_parser::types::{
+    ExecutableDocument, Field, FragmentDefinition, Selection, SelectionSet,
+};
 
 use super::sdl::{self, Schema};
 
@@ -63,4 +67,13 @@ pub(crate) fn selections<'a>(
             }
         }
     }
+}
+
+/// The fragments `documents` define, by name: any document may spread any of them.
+pub(crate) fn fragments(documents: &[ExecutableDocument]) -> HashMap<&str, &FragmentDefinition> {
+    documents
+        .iter()
+        .flat_map(|d| d.fragments.iter())
+        .map(|(name, f)| (name.as_str(), &f.node))
+        .collect()
 }
