@@ -1,6 +1,7 @@
 //! Template manifests and the catalog of templates this engine knows.
 
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 use serde::de::{Deserializer, MapAccess, Visitor};
 use serde::{Deserialize, Serialize};
@@ -189,9 +190,35 @@ pub struct Template {
 }
 
 /// The templates this engine can spin: the built-in ones plus those under `ASYM_TEMPLATE_PATH`.
+/// A built-in manifest is parsed when first asked for: a test process needs one template.
 #[derive(Debug, Clone)]
 pub struct Catalog {
-    templates: Vec<Template>,
+    /// By name.
+    entries: Vec<Entry>,
+}
+
+/// One template of the catalog, parsed or not yet.
+#[derive(Debug, Clone)]
+struct Entry {
+    name: String,
+    /// The built-in manifest's JSON; `None` for templates found on the search path, parsed
+    /// when loaded.
+    builtin: Option<&'static str>,
+    parsed: OnceLock<Template>,
+}
+
+impl Entry {
+    fn template(&self) -> Result<&Template> {
+        if let Some(template) = self.parsed.get() {
+            return Ok(template);
+        }
+        let json = self.builtin.unwrap_or_default();
+        let manifest = TemplateManifest::parse(json, &self.name)?;
+        let source = source_root()
+            .map(|root| root.join("templates").join(&self.name))
+            .filter(|dir| dir.is_dir());
+        Ok(self.parsed.get_or_init(|| Template { manifest, source }))
+    }
 }
 
 impl Catalog {
@@ -199,22 +226,20 @@ impl Catalog {
     /// `<name>/clone.manifest.json`; later entries win over earlier and built-in ones).
     ///
     /// # Errors
-    /// `Internal` when a manifest does not parse.
+    /// `Internal` when a manifest on the search path does not parse.
     ///
     /// The directories are the contract's search path (`asym_contract::catalog`): the
     /// built-in templates (embedded in this binary, so an installed `asym` knows them without
     /// its source), then `extra` (`templatePath` of `config.json`), then `ASYM_TEMPLATE_PATH`.
     pub fn load(extra: &[PathBuf]) -> Result<Self> {
-        let source_root = source_root();
-        let mut templates = Vec::new();
-        for (name, json) in BUILTIN {
-            let manifest = TemplateManifest::parse(json, name)?;
-            let source = source_root
-                .as_ref()
-                .map(|root| root.join("templates").join(name))
-                .filter(|dir| dir.is_dir());
-            templates.push(Template { manifest, source });
-        }
+        let mut entries: Vec<Entry> = BUILTIN
+            .iter()
+            .map(|(name, json)| Entry {
+                name: (*name).to_owned(),
+                builtin: Some(json),
+                parsed: OnceLock::new(),
+            })
+            .collect();
         // The first directory of the search path is the built-in one, embedded above.
         let dirs = asym_contract::catalog::search_path(extra);
         for found in asym_contract::catalog::templates(&dirs[1..]) {
@@ -222,19 +247,26 @@ impl Catalog {
             let json = std::fs::read_to_string(&path)
                 .map_err(|e| Error::internal(format!("reading {}", path.display()), e))?;
             let manifest = TemplateManifest::parse(&json, &path.display().to_string())?;
-            templates.retain(|t| t.manifest.name != manifest.name);
-            templates.push(Template {
-                manifest,
-                source: Some(found.dir),
+            entries.retain(|e| e.name != manifest.name);
+            entries.push(Entry {
+                name: manifest.name.clone(),
+                builtin: None,
+                parsed: OnceLock::from(Template {
+                    manifest,
+                    source: Some(found.dir),
+                }),
             });
         }
-        templates.sort_by(|a, b| a.manifest.name.cmp(&b.manifest.name));
-        Ok(Self { templates })
+        entries.sort_by(|a, b| a.name.cmp(&b.name));
+        Ok(Self { entries })
     }
 
     /// All templates, by name.
-    pub fn templates(&self) -> &[Template] {
-        &self.templates
+    ///
+    /// # Errors
+    /// `Internal` when a built-in manifest does not parse (a defect of this build).
+    pub fn templates(&self) -> Result<Vec<&Template>> {
+        self.entries.iter().map(Entry::template).collect()
     }
 
     /// The template `name`.
@@ -242,17 +274,14 @@ impl Catalog {
     /// # Errors
     /// `TEMPLATE_NOT_FOUND`, listing the templates that exist.
     pub fn get(&self, name: &str) -> Result<&Template> {
-        self.templates
+        self.entries
             .iter()
-            .find(|t| t.manifest.name == name)
+            .find(|e| e.name == name)
             .ok_or_else(|| Error::TemplateNotFound {
                 name: name.to_owned(),
-                available: self
-                    .templates
-                    .iter()
-                    .map(|t| t.manifest.name.clone())
-                    .collect(),
-            })
+                available: self.entries.iter().map(|e| e.name.clone()).collect(),
+            })?
+            .template()
     }
 }
 
@@ -271,6 +300,16 @@ pub fn source_root() -> Option<PathBuf> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_builtin_manifest_parses_under_its_own_name() {
+        let catalog = Catalog::load(&[]).unwrap();
+        let templates = catalog.templates().unwrap();
+        assert_eq!(templates.len(), BUILTIN.len());
+        for (template, (name, _)) in templates.iter().zip(BUILTIN) {
+            assert_eq!(&template.manifest.name, name);
+        }
+    }
 
     #[test]
     fn builtin_slack_manifest_parses_with_ordered_modes() {

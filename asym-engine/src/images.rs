@@ -45,7 +45,7 @@ pub async fn build_images(
     mut progress: impl FnMut(&str),
 ) -> Result<Vec<BuiltImage>> {
     let templates: Vec<&Template> = if names.is_empty() {
-        catalog.templates().iter().collect()
+        catalog.templates()?
     } else {
         names
             .iter()

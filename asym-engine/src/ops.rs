@@ -280,7 +280,7 @@ impl Operator for LocalDockerProvider {
             .map_err(|e| e.to_string());
         report.check("docker", version);
         let infra_up = self.check_infra(&mut report, fix).await?;
-        for template in self.catalog().templates() {
+        for template in self.catalog().templates()? {
             let name = &template.manifest.name;
             for (service, spec) in &template.manifest.services.0 {
                 let found = docker

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 use serde::{Deserialize, Serialize};
+use sha2::{Digest as _, Sha256};
 
 use crate::error::{Error, Result};
 use crate::home::Home;
@@ -69,10 +70,9 @@ impl Contents {
     }
 }
 
-/// Handle on the registry file of a [`Home`].
 /// Which file a parse came from: a write is an atomic rename, so a new file (inode) and
 /// normally a new length and modification time.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 struct Stamp {
     dev: u64,
     ino: u64,
@@ -94,10 +94,13 @@ impl Stamp {
     }
 }
 
+/// Handle on the registry file of a [`Home`].
 #[derive(Debug, Clone)]
 pub(crate) struct Registry {
     path: PathBuf,
     lock_path: PathBuf,
+    /// Per-pool digests of the registry (see [`Registry::pool`]).
+    pools_dir: PathBuf,
     /// The last parse and the file it came from: a process that leases clone after clone
     /// (`cargo test`) parses the file again only when it changed.
     parsed: Arc<Mutex<Option<(Stamp, Contents)>>>,
@@ -108,6 +111,7 @@ impl Registry {
         Self {
             path: home.registry_path(),
             lock_path: home.root().join("registry.lock"),
+            pools_dir: home.root().join("pools"),
             parsed: Arc::default(),
         }
     }
@@ -196,6 +200,44 @@ impl Registry {
         self.load()
     }
 
+    /// The entries of harness pool `key`. A digest of them is kept beside the registry
+    /// (`pools/<hash>.json`, private) for as long as the registry file is unchanged, so a test
+    /// process (nextest starts one per test) reads the few entries it leases from, not every
+    /// clone's.
+    pub(crate) fn pool(&self, key: &str) -> Result<Vec<Entry>> {
+        #[derive(Serialize, Deserialize)]
+        struct Digest {
+            stamp: Stamp,
+            entries: Vec<Entry>,
+        }
+        let _lock = self.lock(false)?;
+        let stamp = fs::metadata(&self.path).ok().map(|m| Stamp::of(&m));
+        let name = hex::encode(&Sha256::digest(key.as_bytes())[..8]);
+        let path = self.pools_dir.join(format!("{name}.json"));
+        if let Some(stamp) = stamp
+            && let Ok(bytes) = fs::read(&path)
+            && let Ok(digest) = serde_json::from_slice::<Digest>(&bytes)
+            && digest.stamp == stamp
+        {
+            return Ok(digest.entries);
+        }
+        let entries: Vec<Entry> = self
+            .load()?
+            .clones
+            .into_iter()
+            .filter(|e| e.record.pool_key.as_deref() == Some(key))
+            .collect();
+        if let Some(stamp) = stamp {
+            // A cache: a failed write costs the next process a full read, nothing more.
+            let digest = Digest { stamp, entries };
+            if let Ok(bytes) = serde_json::to_vec(&digest) {
+                let _ = write_cache(&self.pools_dir, &path, &bytes);
+            }
+            return Ok(digest.entries);
+        }
+        Ok(entries)
+    }
+
     /// Reads, changes and atomically rewrites the registry under an exclusive lock. Nothing is
     /// written when `change` fails.
     pub(crate) fn update<T>(&self, change: impl FnOnce(&mut Contents) -> Result<T>) -> Result<T> {
@@ -220,6 +262,27 @@ impl Registry {
         crate::home::write_private(&self.path, &json)
             .map_err(|e| Error::internal(ctx("writing"), e))
     }
+}
+
+/// Writes `bytes` to `path` atomically (a private temporary file renamed over it), creating
+/// `dir` (private) first; not synced to disk, since it is a cache.
+fn write_cache(dir: &Path, path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write as _;
+    use std::os::unix::fs::DirBuilderExt as _;
+    fs::DirBuilder::new()
+        .recursive(true)
+        .mode(0o700)
+        .create(dir)?;
+    let name = path.file_name().unwrap_or_default().to_string_lossy();
+    let tmp = path.with_file_name(format!(".{name}.tmp{}", std::process::id()));
+    let mut file = OpenOptions::new()
+        .create(true)
+        .truncate(true)
+        .write(true)
+        .mode(0o600)
+        .open(&tmp)?;
+    file.write_all(bytes)?;
+    fs::rename(&tmp, path)
 }
 
 #[cfg(test)]
@@ -275,5 +338,61 @@ mod tests {
             })
             .unwrap();
         assert_eq!(environments(&reader), 1);
+    }
+
+    /// A running clone `id` of pool `pool`.
+    fn entry(id: &str, pool: &str) -> Entry {
+        serde_json::from_value(serde_json::json!({
+            "id": id, "template": "slack", "mode": "api", "name": null,
+            "composeProject": format!("asym-{id}"), "database": "d", "redisPrefix": "p:",
+            "ports": {"backend": 3000}, "state": "running", "seed": null, "expose": false,
+            "image": "i", "imageDigest": "sha256:0", "tokens": {}, "network": "host",
+            "poolKey": pool, "lastLeasedAt": null, "snapshots": [],
+            "createdAt": "2026-01-01T00:00:00Z", "updatedAt": "2026-01-01T00:00:00Z",
+            "secrets": {"adminSecret": "a", "jwtSecret": "j"}, "ownerPid": null
+        }))
+        .unwrap()
+    }
+
+    #[test]
+    fn a_pool_is_read_from_its_digest_until_the_registry_changes() {
+        let dir = tempfile::tempdir().unwrap();
+        let home = Home::at(dir.path());
+        home.ensure().unwrap();
+        let registry = Registry::new(&home);
+        let ids = |pool: &str| -> Vec<String> {
+            let entries = Registry::new(&home).pool(pool).unwrap();
+            entries.into_iter().map(|e| e.record.id).collect()
+        };
+        registry
+            .update(|c| {
+                c.clones.push(entry("a-1", "a"));
+                c.clones.push(entry("b-1", "b"));
+                Ok(())
+            })
+            .unwrap();
+        assert_eq!(ids("a"), ["a-1"]);
+        let digests: Vec<_> = fs::read_dir(dir.path().join("pools")).unwrap().collect();
+        assert_eq!(digests.len(), 1, "one digest, for pool a");
+        let digest = digests[0].as_ref().unwrap().path();
+        assert_eq!(
+            fs::metadata(&digest).unwrap().permissions().mode() & 0o777,
+            0o600,
+            "it holds admin secrets"
+        );
+        // Read from the digest: a digest edited behind the registry's back is what is read.
+        let edited = fs::read_to_string(&digest).unwrap().replace("a-1", "a-9");
+        fs::write(&digest, edited).unwrap();
+        assert_eq!(ids("a"), ["a-9"]);
+        // A registry write makes the digest stale: read again from the registry.
+        registry
+            .update(|c| {
+                c.clones.push(entry("a-2", "a"));
+                Ok(())
+            })
+            .unwrap();
+        assert_eq!(ids("a"), ["a-1", "a-2"]);
+        assert_eq!(ids("b"), ["b-1"]);
+        assert!(ids("c").is_empty());
     }
 }

@@ -30,8 +30,8 @@ pub(crate) async fn run(provider: &impl Provider, args: Args) -> Result<(), Erro
     if args.templates {
         let rows: Vec<TemplateRow> = provider
             .catalog()
-            .templates()
-            .iter()
+            .templates()?
+            .into_iter()
             .map(|t| TemplateRow {
                 name: t.manifest.name.clone(),
                 display_name: t.manifest.display_name.clone(),

@@ -116,10 +116,8 @@ impl PoolProvider for LocalDockerProvider {
     fn pool_members(&self, key: &str) -> Result<Vec<PoolMember>> {
         Ok(self
             .registry
-            .read()?
-            .clones
+            .pool(key)?
             .into_iter()
-            .filter(|e| e.record.pool_key.as_deref() == Some(key))
             .filter(|e| match e.record.state {
                 CloneState::Running => true,
                 CloneState::Creating => e.owner_pid.is_some_and(process_alive),
