@@ -13,10 +13,8 @@ use crate::viewer::Viewer;
 use crate::{hooks, issues, time};
 
 async fn render(client: &impl GenericClient, base: &str, id: i64) -> ApiResult<String> {
-    let statement = client
-        .prepare_cached("SELECT gh_comment(c, $2)::text FROM comments c WHERE c.id = $1")
-        .await?;
-    Ok(client.query_one(&statement, &[&id, &base]).await?.get(0))
+    const SQL: &str = "SELECT gh_comment(c, $2)::text FROM comments c WHERE c.id = $1";
+    Ok(db::value(client, SQL, &[&id, &base]).await?)
 }
 
 /// Comment `id` of `repo`: (id, author, issue id).

@@ -15,7 +15,7 @@ use crate::objects::{self, Change};
 use crate::repos::Repo;
 use crate::req::{self, Query};
 use crate::scope::Scope;
-use crate::time;
+use crate::{db, time};
 
 /// Most commits a history walk reads.
 const HISTORY_CAP: i64 = 5000;
@@ -419,14 +419,9 @@ pub(crate) async fn announce_push(
     sender: i64,
 ) -> ApiResult<bool> {
     const ZERO: &str = "0000000000000000000000000000000000000000";
-    let statement = client
-        .prepare_cached("SELECT EXISTS (SELECT 1 FROM hooks WHERE repo_id = $1 AND active AND ('push' = ANY(events) OR '*' = ANY(events)))")
-        .await?;
-    if !client
-        .query_one(&statement, &[&repo.id])
-        .await?
-        .get::<_, bool>(0)
-    {
+    const HOOKED: &str = "SELECT EXISTS (SELECT 1 FROM hooks WHERE repo_id = $1 AND active
+                                             AND ('push' = ANY(events) OR '*' = ANY(events)))";
+    if !db::value::<bool>(client, HOOKED, &[&repo.id]).await? {
         return Ok(false);
     }
     let known: HashSet<String> = match before {

@@ -1,10 +1,11 @@
-//! What every model module's lookups share: a row or 404, and path ids.
+//! What every model module's lookups share: a cached statement's value or row (or 404), and
+//! path ids.
 
 use std::str::FromStr;
 
 use asym_kit::deadpool_postgres::GenericClient;
-use asym_kit::tokio_postgres::Row;
-use asym_kit::tokio_postgres::types::ToSql;
+use asym_kit::tokio_postgres::types::{FromSqlOwned, ToSql};
+use asym_kit::tokio_postgres::{Error, Row};
 
 use crate::error::{ApiError, ApiResult};
 
@@ -14,11 +15,48 @@ pub(crate) async fn found(
     sql: &str,
     params: &[&(dyn ToSql + Sync)],
 ) -> ApiResult<Row> {
-    let statement = client.prepare_cached(sql).await?;
-    client
-        .query_opt(&statement, params)
+    row(client, sql, params)
         .await?
         .ok_or_else(ApiError::not_found)
+}
+
+/// The row `sql` selects over `params`, if there is one.
+pub(crate) async fn row(
+    client: &impl GenericClient,
+    sql: &str,
+    params: &[&(dyn ToSql + Sync)],
+) -> Result<Option<Row>, Error> {
+    let statement = client.prepare_cached(sql).await?;
+    client.query_opt(&statement, params).await
+}
+
+/// The first column of the one row `sql` selects over `params` (a rendering, a flag, …).
+pub(crate) async fn value<T: FromSqlOwned>(
+    client: &impl GenericClient,
+    sql: &str,
+    params: &[&(dyn ToSql + Sync)],
+) -> Result<T, Error> {
+    let statement = client.prepare_cached(sql).await?;
+    Ok(client.query_one(&statement, params).await?.get(0))
+}
+
+/// The first column of the row `sql` selects over `params`, if there is one.
+pub(crate) async fn first<T: FromSqlOwned>(
+    client: &impl GenericClient,
+    sql: &str,
+    params: &[&(dyn ToSql + Sync)],
+) -> Result<Option<T>, Error> {
+    Ok(row(client, sql, params).await?.map(|row| row.get(0)))
+}
+
+/// Runs the write `sql` over `params`: how many rows it touched.
+pub(crate) async fn execute(
+    client: &impl GenericClient,
+    sql: &str,
+    params: &[&(dyn ToSql + Sync)],
+) -> Result<u64, Error> {
+    let statement = client.prepare_cached(sql).await?;
+    client.execute(&statement, params).await
 }
 
 /// The row `sql` selects for the path's number `key` (`$1`, parsed as `T`) under `owner`

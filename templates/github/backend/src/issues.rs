@@ -63,20 +63,16 @@ impl Issue {
 
 /// The issue's JSON (its stored rendering when current).
 pub(crate) async fn render(client: &impl GenericClient, base: &str, id: i64) -> ApiResult<String> {
-    let statement = client
-        .prepare_cached(
-            "SELECT coalesce(i.rendered, gh_issue(i, $2)::text) FROM issues i WHERE i.id = $1",
-        )
-        .await?;
-    Ok(client.query_one(&statement, &[&id, &base]).await?.get(0))
+    const SQL: &str =
+        "SELECT coalesce(i.rendered, gh_issue(i, $2)::text) FROM issues i WHERE i.id = $1";
+    Ok(db::value(client, SQL, &[&id, &base]).await?)
 }
 
 /// Renders the issue after a write and stores the rendering (see `0005_issue_cache.sql`).
 pub(crate) async fn refresh(client: &impl GenericClient, base: &str, id: i64) -> ApiResult<String> {
-    let statement = client
-        .prepare_cached("UPDATE issues i SET rendered = gh_issue(i, $2)::text WHERE i.id = $1 RETURNING rendered")
-        .await?;
-    Ok(client.query_one(&statement, &[&id, &base]).await?.get(0))
+    const SQL: &str =
+        "UPDATE issues i SET rendered = gh_issue(i, $2)::text WHERE i.id = $1 RETURNING rendered";
+    Ok(db::value(client, SQL, &[&id, &base]).await?)
 }
 
 /// Announces `action` on an issue (or pull request) to the repository's hooks.
@@ -102,15 +98,10 @@ pub(crate) async fn record(
     event: &str,
     detail: Option<Value>,
 ) -> ApiResult<()> {
-    let statement = client
-        .prepare_cached(
-            "INSERT INTO issue_events (issue_id, actor_id, event, detail) VALUES ($1, $2, $3, $4::text::json)",
-        )
-        .await?;
+    const SQL: &str = "INSERT INTO issue_events (issue_id, actor_id, event, detail)
+                       VALUES ($1, $2, $3, $4::text::json)";
     let detail = detail.map(|d| d.to_string());
-    client
-        .execute(&statement, &[&issue, &actor, &event, &detail])
-        .await?;
+    db::execute(client, SQL, &[&issue, &actor, &event, &detail]).await?;
     Ok(())
 }
 
@@ -443,12 +434,8 @@ pub(crate) async fn set_labels(
     names: &[String],
     replace: bool,
 ) -> ApiResult<()> {
-    let statement = client
-        .prepare_cached("SELECT gh_issue_label($1, $2, $3, $4)")
-        .await?;
-    client
-        .execute(&statement, &[&repo, &issue, &names, &replace])
-        .await?;
+    const SQL: &str = "SELECT gh_issue_label($1, $2, $3, $4)";
+    db::execute(client, SQL, &[&repo, &issue, &names, &replace]).await?;
     Ok(())
 }
 

@@ -6,6 +6,7 @@
 use asym_kit::deadpool_postgres::GenericClient;
 use asym_kit::tokio_postgres::Error;
 
+use crate::db;
 use crate::git::{self, Commit, Entry, Signature};
 
 /// Stores an object (idempotent) and returns its id.
@@ -16,15 +17,9 @@ pub(crate) async fn put(
     data: &[u8],
 ) -> Result<String, Error> {
     let sha = git::hash(kind, data);
-    let statement = client
-        .prepare_cached(
-            "INSERT INTO git_objects (repo_id, sha, type, data) VALUES ($1, $2, $3, $4)
-             ON CONFLICT DO NOTHING",
-        )
-        .await?;
-    client
-        .execute(&statement, &[&repo, &sha, &kind, &data])
-        .await?;
+    const SQL: &str = "INSERT INTO git_objects (repo_id, sha, type, data) VALUES ($1, $2, $3, $4)
+                       ON CONFLICT DO NOTHING";
+    db::execute(client, SQL, &[&repo, &sha, &kind, &data]).await?;
     Ok(sha)
 }
 
@@ -35,37 +30,33 @@ pub(crate) async fn put_commit(
     commit: &Commit,
 ) -> Result<String, Error> {
     let sha = put(client, repo, "commit", &commit.encode()).await?;
-    let statement = client
-        .prepare_cached(
-            "INSERT INTO git_commits (repo_id, sha, tree, parents, author_name, author_email,
-                 author_date, committer_name, committer_email, committer_date, message)
-             VALUES ($1, $2, $3, $4, $5, $6, to_timestamp($7), $8, $9, to_timestamp($10), $11)
-             ON CONFLICT DO NOTHING",
-        )
-        .await?;
+    const SQL: &str = "INSERT INTO git_commits (repo_id, sha, tree, parents, author_name, author_email,
+                           author_date, committer_name, committer_email, committer_date, message)
+                       VALUES ($1, $2, $3, $4, $5, $6, to_timestamp($7), $8, $9, to_timestamp($10), $11)
+                       ON CONFLICT DO NOTHING";
     #[allow(
         clippy::cast_precision_loss,
         reason = "Unix seconds fit a double exactly"
     )]
     let (authored, committed) = (commit.author.when as f64, commit.committer.when as f64);
-    client
-        .execute(
-            &statement,
-            &[
-                &repo,
-                &sha,
-                &commit.tree,
-                &commit.parents,
-                &commit.author.name,
-                &commit.author.email,
-                &authored,
-                &commit.committer.name,
-                &commit.committer.email,
-                &committed,
-                &commit.message,
-            ],
-        )
-        .await?;
+    db::execute(
+        client,
+        SQL,
+        &[
+            &repo,
+            &sha,
+            &commit.tree,
+            &commit.parents,
+            &commit.author.name,
+            &commit.author.email,
+            &authored,
+            &commit.committer.name,
+            &commit.committer.email,
+            &committed,
+            &commit.message,
+        ],
+    )
+    .await?;
     Ok(sha)
 }
 
@@ -75,10 +66,8 @@ pub(crate) async fn get(
     repo: i64,
     sha: &str,
 ) -> Result<Option<(String, Vec<u8>)>, Error> {
-    let statement = client
-        .prepare_cached("SELECT type, data FROM git_objects WHERE repo_id = $1 AND sha = $2")
-        .await?;
-    let row = client.query_opt(&statement, &[&repo, &sha]).await?;
+    const SQL: &str = "SELECT type, data FROM git_objects WHERE repo_id = $1 AND sha = $2";
+    let row = db::row(client, SQL, &[&repo, &sha]).await?;
     Ok(row.map(|row| (row.get(0), row.get(1))))
 }
 
@@ -112,13 +101,8 @@ pub(crate) async fn ref_sha(
     repo: i64,
     name: &str,
 ) -> Result<Option<String>, Error> {
-    let statement = client
-        .prepare_cached("SELECT sha FROM git_refs WHERE repo_id = $1 AND ref = $2")
-        .await?;
-    Ok(client
-        .query_opt(&statement, &[&repo, &name])
-        .await?
-        .map(|row| row.get(0)))
+    const SQL: &str = "SELECT sha FROM git_refs WHERE repo_id = $1 AND ref = $2";
+    db::first(client, SQL, &[&repo, &name]).await
 }
 
 /// Points `name` at `sha` (creating it).
@@ -128,13 +112,9 @@ pub(crate) async fn set_ref(
     name: &str,
     sha: &str,
 ) -> Result<(), Error> {
-    let statement = client
-        .prepare_cached(
-            "INSERT INTO git_refs (repo_id, ref, sha) VALUES ($1, $2, $3)
-             ON CONFLICT (repo_id, ref) DO UPDATE SET sha = EXCLUDED.sha",
-        )
-        .await?;
-    client.execute(&statement, &[&repo, &name, &sha]).await?;
+    const SQL: &str = "INSERT INTO git_refs (repo_id, ref, sha) VALUES ($1, $2, $3)
+                       ON CONFLICT (repo_id, ref) DO UPDATE SET sha = EXCLUDED.sha";
+    db::execute(client, SQL, &[&repo, &name, &sha]).await?;
     Ok(())
 }
 

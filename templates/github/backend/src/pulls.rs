@@ -68,10 +68,8 @@ pub(crate) async fn find(
 
 /// The pull request's full JSON.
 pub(crate) async fn render(client: &impl GenericClient, base: &str, id: i64) -> ApiResult<String> {
-    let statement = client
-        .prepare_cached("SELECT gh_pull(i, p, $2)::text FROM issues i JOIN pulls p ON p.issue_id = i.id WHERE i.id = $1")
-        .await?;
-    Ok(client.query_one(&statement, &[&id, &base]).await?.get(0))
+    const SQL: &str = "SELECT gh_pull(i, p, $2)::text FROM issues i JOIN pulls p ON p.issue_id = i.id WHERE i.id = $1";
+    Ok(db::value(client, SQL, &[&id, &base]).await?)
 }
 
 /// The pull request's JSON in the simple shape (lists, reviewer requests).
@@ -80,10 +78,10 @@ pub(crate) async fn render_simple(
     base: &str,
     id: i64,
 ) -> ApiResult<String> {
-    let statement = client
-        .prepare_cached("SELECT gh_pull_simple(i, p, $2)::text FROM issues i JOIN pulls p ON p.issue_id = i.id WHERE i.id = $1")
-        .await?;
-    Ok(client.query_one(&statement, &[&id, &base]).await?.get(0))
+    const SQL: &str =
+        "SELECT gh_pull_simple(i, p, $2)::text FROM issues i JOIN pulls p ON p.issue_id = i.id
+                       WHERE i.id = $1";
+    Ok(db::value(client, SQL, &[&id, &base]).await?)
 }
 
 /// Announces `action` on a pull request to the repository's hooks.

@@ -12,7 +12,7 @@ use crate::git::{Commit, Entry, Signature};
 use crate::req::{self, Body, Query};
 use crate::scope::Scope;
 use crate::viewer::{Caller, Viewer};
-use crate::{objects, users};
+use crate::{db, objects, users};
 
 /// What a caller may do in a repository.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -94,19 +94,12 @@ pub(crate) async fn find(
     name: &str,
     viewer: Option<&Viewer>,
 ) -> ApiResult<Repo> {
-    let statement = client
-        .prepare_cached(
-            "SELECT r.id, r.full_name, r.default_branch, r.archived,
-                    gh_permission(r.id, $3)
-             FROM repos r JOIN users o ON o.id = r.owner_id
-             WHERE lower(o.login) = lower($1) AND lower(r.name) = lower($2)",
-        )
-        .await?;
+    const SQL: &str =
+        "SELECT r.id, r.full_name, r.default_branch, r.archived, gh_permission(r.id, $3)
+                       FROM repos r JOIN users o ON o.id = r.owner_id
+                       WHERE lower(o.login) = lower($1) AND lower(r.name) = lower($2)";
     let uid = viewer.map(|v| v.user_id);
-    let row = client
-        .query_opt(&statement, &[&owner, &name, &uid])
-        .await?
-        .ok_or_else(ApiError::not_found)?;
+    let row = db::found(client, SQL, &[&owner, &name, &uid]).await?;
     let permission: Option<String> = row.get(4);
     Ok(Repo {
         id: row.get(0),
@@ -125,16 +118,11 @@ pub(crate) async fn render(
     viewer: Option<&Viewer>,
 ) -> ApiResult<String> {
     let uid = viewer.map(|v| v.user_id);
-    let statement = client
-        .prepare_cached(
-            "SELECT (gh_repo_full(r, $2, gh_permission(r.id, $3))
-                     || CASE WHEN o.type = 'Organization'
-                        THEN jsonb_build_object('organization', gh_user(o, $2)) ELSE '{}' END)::text
-             FROM repos r JOIN users o ON o.id = r.owner_id WHERE r.id = $1",
-        )
-        .await?;
-    let row = client.query_one(&statement, &[&id, &base, &uid]).await?;
-    Ok(row.get(0))
+    const SQL: &str = "SELECT (gh_repo_full(r, $2, gh_permission(r.id, $3))
+                               || CASE WHEN o.type = 'Organization'
+                                  THEN jsonb_build_object('organization', gh_user(o, $2)) ELSE '{}' END)::text
+                       FROM repos r JOIN users o ON o.id = r.owner_id WHERE r.id = $1";
+    Ok(db::value(client, SQL, &[&id, &base, &uid]).await?)
 }
 
 /// `GET /repos/{owner}/{repo}`.

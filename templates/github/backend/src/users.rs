@@ -15,13 +15,9 @@ pub(crate) async fn find(
     client: &impl GenericClient,
     login: &str,
 ) -> ApiResult<Option<(i64, String)>> {
-    let statement = client
-        .prepare_cached("SELECT id, type FROM users WHERE lower(login) = lower($1)")
-        .await?;
-    Ok(client
-        .query_opt(&statement, &[&login])
-        .await?
-        .map(|row| (row.get(0), row.get(1))))
+    const SQL: &str = "SELECT id, type FROM users WHERE lower(login) = lower($1)";
+    let row = db::row(client, SQL, &[&login]).await?;
+    Ok(row.map(|row| (row.get(0), row.get(1))))
 }
 
 /// An organization's id by login, or 404.
@@ -38,13 +34,8 @@ pub(crate) async fn role(
     org: i64,
     user: i64,
 ) -> ApiResult<Option<String>> {
-    let statement = client
-        .prepare_cached("SELECT role FROM org_members WHERE org_id = $1 AND user_id = $2")
-        .await?;
-    Ok(client
-        .query_opt(&statement, &[&org, &user])
-        .await?
-        .map(|row| row.get(0)))
+    const SQL: &str = "SELECT role FROM org_members WHERE org_id = $1 AND user_id = $2";
+    Ok(db::first(client, SQL, &[&org, &user]).await?)
 }
 
 /// `GET /user`.
