@@ -10,7 +10,7 @@ use crate::verify::graphql::{self, Inputs};
 use crate::verify::report::{Report, covered};
 use crate::verify::scenario::Scenario;
 use crate::verify::spec::{Description, Operation};
-use crate::verify::{Support, product};
+use crate::verify::{Scored, Support, product};
 
 /// Check a clone against its product's own API description. OpenAPI products: drive a
 /// built-in scenario over every route the clone implements and check each answer against the
@@ -119,19 +119,7 @@ pub(crate) async fn run(provider: &impl Provider, args: Args) -> Result<ExitCode
         source: why.into(),
     })?;
     let report = Report::new(&template, &description, &version, args.min, answers, probes);
-    if args.json {
-        output::json(&report)?;
-    } else {
-        report.print();
-    }
-    let scored = (report.score, report.valid, report.total);
-    Ok(verdict(
-        &template,
-        report.passed,
-        scored,
-        "answers valid",
-        args.min,
-    ))
+    finish(&report, args.json)
 }
 
 /// `verify` for a GraphQL product: the schema its clone serves at `sdl` (under the API
@@ -172,19 +160,7 @@ async fn schema(
             context: format!("reading the {template} clone's schema"),
             source: why.into(),
         })?;
-    if args.json {
-        output::json(&report)?;
-    } else {
-        report.print();
-    }
-    let scored = (report.score, report.valid, report.total);
-    Ok(verdict(
-        template,
-        report.passed,
-        scored,
-        "pairs match",
-        args.min,
-    ))
+    finish(&report, args.json)
 }
 
 /// The clone `existing` names, or a new one of `template`.
@@ -200,22 +176,18 @@ async fn acquire(
     }
 }
 
-/// Exit 0 when `passed`, else `VERIFY_BELOW_THRESHOLD` with the score, `valid` of `total`
-/// `what` (`answers valid`).
-fn verdict(
-    template: &str,
-    passed: bool,
-    (score, valid, total): (f64, usize, usize),
-    what: &str,
-    min: f64,
-) -> ExitCode {
-    if passed {
-        return ExitCode::SUCCESS;
+/// Prints `report` (as JSON with `json`); exit 0 when it passed, else
+/// `VERIFY_BELOW_THRESHOLD` saying by how much.
+fn finish(report: &impl Scored, json: bool) -> Result<ExitCode, Error> {
+    if json {
+        output::json(report)?;
+    } else {
+        report.print();
     }
-    named(
-        "VERIFY_BELOW_THRESHOLD",
-        &format!("{template} scored {score:.3} ({valid}/{total} {what}), below --min {min}"),
-    )
+    Ok(match report.shortfall() {
+        None => ExitCode::SUCCESS,
+        Some(why) => named("VERIFY_BELOW_THRESHOLD", &why),
+    })
 }
 
 /// A clone of `template` seeded `basic`; a Ctrl-C during the spin rolls it back.

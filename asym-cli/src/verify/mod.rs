@@ -11,6 +11,15 @@ pub(crate) mod scenario;
 pub(crate) mod schema;
 pub(crate) mod spec;
 
+/// A report `verify` prints and exits by: OpenAPI's ([`report::Report`]) and GraphQL's
+/// ([`graphql::report::Report`]).
+pub(crate) trait Scored: serde::Serialize {
+    /// Prints it for humans, on stdout.
+    fn print(&self);
+    /// Why it failed (`stripe scored 0.912 (…), below --min 0.99`), or none when it passed.
+    fn shortfall(&self) -> Option<String>;
+}
+
 /// What `verify` can do for a template.
 #[derive(Debug, PartialEq, Eq)]
 pub(crate) enum Support {

@@ -5,6 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 
+use super::Scored;
 use super::scenario::Outcome;
 use super::schema::{Kind, Violation};
 use super::spec::{Description, Operation};
@@ -162,9 +163,19 @@ impl Report {
             answers,
         }
     }
+}
 
-    /// The report for humans, on stdout.
-    pub(crate) fn print(&self) {
+impl Scored for Report {
+    fn shortfall(&self) -> Option<String> {
+        (!self.passed).then(|| {
+            format!(
+                "{} scored {:.3} ({}/{} answers valid), below --min {}",
+                self.template, self.score, self.valid, self.total, self.min
+            )
+        })
+    }
+
+    fn print(&self) {
         println!(
             "{} against {} (version {}): {}/{} answers valid, score {:.3} (minimum {})",
             self.template,

@@ -8,6 +8,7 @@ use serde::Serialize;
 
 use super::compare::{Kind, Pair, Violation};
 use super::validate::Operation;
+use crate::verify::Scored;
 
 /// The whole report, as `--json` prints it.
 #[derive(Debug, Serialize)]
@@ -151,9 +152,19 @@ impl Report {
             pairs,
         }
     }
+}
 
-    /// The report for humans, on stdout.
-    pub(crate) fn print(&self) {
+impl Scored for Report {
+    fn shortfall(&self) -> Option<String> {
+        (!self.passed).then(|| {
+            format!(
+                "{} scored {:.3} ({}/{} pairs match), below --min {}",
+                self.template, self.score, self.valid, self.total, self.min
+            )
+        })
+    }
+
+    fn print(&self) {
         println!(
             "{} against {}: {}/{} (type, field) pairs match ({}/{} selected, {}/{} in the \
              variables' input types), score {:.3} (minimum {})",
