@@ -12,8 +12,9 @@ use crate::verify::scenario::Scenario;
 use crate::verify::spec::{Description, Operation};
 use crate::verify::{Scored, Support, product};
 
-/// Check a clone against its product's own API description. OpenAPI products: drive a
-/// built-in scenario over every route the clone implements and check each answer against the
+/// Score a clone's fidelity to its product's own API description
+///
+/// OpenAPI products: drive a built-in scenario over every route the clone implements and check each answer against the
 /// description: a score (valid answers / all), violations by kind, and the operations the
 /// clone does not implement (each probed once, to see that it answers with the product's
 /// error). GraphQL products (linear): compare the schema the clone serves with the product's

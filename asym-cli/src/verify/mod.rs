@@ -20,6 +20,19 @@ pub(crate) trait Scored: serde::Serialize {
     fn shortfall(&self) -> Option<String>;
 }
 
+/// `valid / total`, 0 when there is nothing to count.
+pub(crate) fn ratio(valid: usize, total: usize) -> f64 {
+    #[allow(
+        clippy::cast_precision_loss,
+        reason = "counts of answers and fields are far below 2^52"
+    )]
+    if total == 0 {
+        0.0
+    } else {
+        valid as f64 / total as f64
+    }
+}
+
 /// What `verify` can do for a template.
 #[derive(Debug, PartialEq, Eq)]
 pub(crate) enum Support {

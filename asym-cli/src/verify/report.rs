@@ -5,10 +5,10 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 
-use super::Scored;
 use super::scenario::Outcome;
 use super::schema::{Kind, Violation};
 use super::spec::{Description, Operation};
+use super::{Scored, ratio};
 
 /// The whole report, as `--json` prints it.
 #[derive(Debug, Serialize)]
@@ -122,15 +122,7 @@ impl Report {
         };
         let total = answers.len() - answers.iter().filter(undescribed).count();
         let valid = answers.iter().filter(|a| a.violations.is_empty()).count();
-        #[allow(
-            clippy::cast_precision_loss,
-            reason = "counts of requests are far below 2^52"
-        )]
-        let score = if total == 0 {
-            0.0
-        } else {
-            valid as f64 / total as f64
-        };
+        let score = ratio(valid, total);
         let mut kinds: BTreeMap<Kind, Group> = BTreeMap::new();
         for answer in &answers {
             for violation in &answer.violations {

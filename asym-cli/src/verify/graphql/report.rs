@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use super::compare::{Kind, Pair, Violation};
 use super::validate::Operation;
-use crate::verify::Scored;
+use crate::verify::{Scored, ratio};
 
 /// The whole report, as `--json` prints it.
 #[derive(Debug, Serialize)]
@@ -111,15 +111,7 @@ impl Report {
             .map(|p| format!("{}.{}", p.type_name, p.field))
             .collect();
         let all = Tally::of(pairs.iter(), matching);
-        #[allow(
-            clippy::cast_precision_loss,
-            reason = "counts of fields are far below 2^52"
-        )]
-        let score = if all.total == 0 {
-            0.0
-        } else {
-            all.valid as f64 / all.total as f64
-        };
+        let score = ratio(all.valid, all.total);
         let mut kinds: BTreeMap<Kind, Group> = BTreeMap::new();
         for violation in pairs.iter().flat_map(|p| &p.violations) {
             kinds
