@@ -216,7 +216,8 @@ fn linear_s_schema_scores_the_pairs_the_clone_serves_and_names_each_deviation() 
     assert_eq!(
         report["kinds"],
         json!({"missing_field": {"count": 1, "example": {"kind": "missing_field",
-            "at": "Issue.subscribers", "expected": "subscribers: UserConnection!", "found": "none"}}})
+            "at": "Issue.subscribers", "expected": "subscribers: UserConnection!",
+            "found": "none"}}})
     );
     assert_eq!(report["not_implemented"], json!([]));
     let documents = &report["documents"];

@@ -14,12 +14,13 @@ use crate::verify::{Scored, Support, product};
 
 /// Score a clone's fidelity to its product's own API description
 ///
-/// OpenAPI products: drive a built-in scenario over every route the clone implements and check each answer against the
-/// description: a score (valid answers / all), violations by kind, and the operations the
-/// clone does not implement (each probed once, to see that it answers with the product's
-/// error). GraphQL products (linear): compare the schema the clone serves with the product's
-/// over every (type, field) the SDK's documents select and every input field their variables
-/// reach (score: matching pairs / all), and validate each document against the clone's schema.
+/// OpenAPI products: drive a built-in scenario over every route the clone implements and
+/// check each answer against the description: a score (valid answers / all), violations by
+/// kind, and the operations the clone does not implement (each probed once, to see that it
+/// answers with the product's error). GraphQL products (linear): compare the schema the
+/// clone serves with the product's over every (type, field) the SDK's documents select and
+/// every input field their variables reach (score: matching pairs / all), and validate each
+/// document against the clone's schema.
 #[derive(Debug, clap::Args)]
 #[command(
     after_help = "Given a template, a clone is spun (seed basic) and destroyed after; given a clone id, that clone is used as it is (the scenario writes to it, and it stays; a schema comparison only reads it).\n\nLinear: --spec takes Linear's schema, packages/sdk/src/schema.graphql in github.com/linear/linear; --documents the documents @linear/sdk sends, packages/sdk/src/_generated_documents.graphql beside it (take both from the release of the SDK version you use).\n\nExit 0 at or above --min, 1 below it (VERIFY_BELOW_THRESHOLD) or on a named error, 2 on an unexpected one.\n\nExamples:\n  asym verify stripe --spec spec3.json\n  asym verify github --spec api.github.com.json --json | jq .kinds\n  asym verify stripe-1a2b3c --spec spec3.json --api-version 2023-08-16 --min 0.95\n  asym verify linear --spec schema.graphql --documents _generated_documents.graphql"

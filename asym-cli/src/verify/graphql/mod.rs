@@ -2,13 +2,14 @@
 //! the product's published schema over what the product's SDK documents use.
 //!
 //! The documents' operations, with the fragments they spread, are walked against the
-//! product's schema ([`walk`]) to collect every (type, field) pair they select, the arguments they pass and the input types of their
-//! variables; each is looked up in the clone's schema with the same type ([`compare`]). Every
-//! operation is also validated against the clone's schema ([`validate`]), statically: sending
-//! the documents to the clone would execute those whose variables are all optional (writing
-//! to a clone the user passed), and a validation failure and a missing variable answer alike
-//! (`GRAPHQL_VALIDATION_FAILED`); the SDL a clone serves is the one its executable schema is
-//! built from. Both schemas are read with `async-graphql-parser` ([`sdl`]).
+//! product's schema ([`walk`]) to collect every (type, field) pair they select, the arguments
+//! they pass and the input types of their variables; each is looked up in the clone's schema
+//! with the same type ([`compare`]). Every operation is also validated against the clone's
+//! schema ([`validate`]), statically: sending the documents to the clone would execute those
+//! whose variables are all optional (writing to a clone the user passed), and a validation
+//! failure and a missing variable answer alike (`GRAPHQL_VALIDATION_FAILED`, 400); the SDL a
+//! clone serves is the one its executable schema is built from. Both schemas are read with
+//! `async-graphql-parser` ([`sdl`]).
 
 pub(crate) mod compare;
 pub(crate) mod report;
@@ -154,7 +155,9 @@ mod tests {
         fragment Issue on Issue { __typename id title priority labels }
         fragment Team on Team { id }
         query issue($id: String!) { issue(id: $id) { ...Issue } }
-        query issues($first: Int, $filter: IssueFilter) { issues(first: $first, filter: $filter) { id } }
+        query issues($first: Int, $filter: IssueFilter) {
+            issues(first: $first, filter: $filter) { id }
+        }
         mutation issueCreate($input: IssueCreateInput!) { issueCreate(input: $input) { id } }";
 
     fn inputs() -> Inputs {

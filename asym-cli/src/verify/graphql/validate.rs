@@ -248,7 +248,10 @@ mod tests {
             query c { issue(id: "1") { id { x } } }
             query d { issue(id: "1") { team } }
             query e { issue(id: "1") { ...T } }
-            query f($id: String!, $first: Int = 5) { issue(id: $id) { ...I } teams(first: $first) { id } }
+            query f($id: String!, $first: Int = 5) {
+                issue(id: $id) { ...I }
+                teams(first: $first) { id }
+            }
             query g($id: Issue) { issue(id: "1") { id title ...Nope ... on Label { id } } }
             mutation h { issue }
             fragment T on Team { id }
