@@ -8,7 +8,7 @@ use crate::db;
 use crate::error::{ApiError, ApiResult};
 use crate::issues;
 use crate::repos::Repo;
-use crate::req::{self, Body, Query};
+use crate::req::{self, Body, Listing, Query};
 use crate::scope::Scope;
 use crate::viewer::Viewer;
 
@@ -40,7 +40,6 @@ async fn list(scope: &Scope<String>, kind: &'static str, query: &Query) -> ApiRe
     let base = scope.base();
     let (client, repo) = scope.open().await?;
     let (subject, id) = subject(&client, &repo, kind, key).await?;
-    let filter = "subject = $1 AND subject_id = $2 AND ($3::text IS NULL OR content = $3)";
     let path = match kind {
         "issue" => format!("{}/issues/{key}/reactions", repo.path()),
         _ => format!("{}/issues/comments/{key}/reactions", repo.path()),
@@ -50,13 +49,14 @@ async fn list(scope: &Scope<String>, kind: &'static str, query: &Query) -> ApiRe
         base,
         &path,
         query,
-        &format!(
-            "SELECT (SELECT count(*) FROM reactions WHERE {filter}),
-                    (SELECT coalesce(json_agg(json_build_object('id', r.id, 'node_id', gh_node('REA', r.id),
-                         'user', gh_user_id(r.user_id, $4), 'content', r.content, 'created_at', gh_ts(r.created_at))
-                         ORDER BY r.id), '[]')::text
-                     FROM (SELECT * FROM reactions WHERE {filter} ORDER BY id LIMIT $5 OFFSET $6) r)"
-        ),
+        &Listing {
+            from: "reactions r",
+            alias: "r",
+            filter: "r.subject = $1 AND r.subject_id = $2 AND ($3::text IS NULL OR r.content = $3)",
+            item: "json_build_object('id', r.id, 'node_id', gh_node('REA', r.id),
+                   'user', gh_user_id(r.user_id, $4), 'content', r.content, 'created_at', gh_ts(r.created_at))",
+            order: "r.id",
+        },
         &[&subject, &id, &content, &base],
     )
     .await
@@ -133,21 +133,25 @@ pub(crate) async fn events(scope: Scope<String>, query: Query) -> ApiResult {
         base,
         &format!("{}/issues/{number}/events", repo.path()),
         &query,
-        "SELECT (SELECT count(*) FROM issue_events WHERE issue_id = $1),
-                    (SELECT coalesce(json_agg((json_build_object('id', e.id, 'node_id', gh_node('E', e.id),
-                         'url', $3 || '/issues/events/' || e.id, 'actor', gh_user_id(e.actor_id, $2),
-                         'event', e.event, 'commit_id', NULL, 'commit_url', NULL,
-                         'created_at', gh_ts(e.created_at), 'performed_via_github_app', NULL)::jsonb
-                         || CASE
-                              WHEN e.detail->>'label' IS NOT NULL THEN jsonb_build_object('label', jsonb_build_object(
-                                  'name', e.detail->>'label',
-                                  'color', coalesce((SELECT color FROM labels l JOIN issues i ON i.repo_id = l.repo_id
-                                                     WHERE i.id = e.issue_id AND lower(l.name) = lower(e.detail->>'label')), 'ededed')))
-                              WHEN e.detail->>'assignee' IS NOT NULL THEN jsonb_build_object(
-                                  'assignee', gh_user_id((e.detail->>'assignee')::bigint, $2),
-                                  'assigner', gh_user_id(e.actor_id, $2))
-                              ELSE '{}'::jsonb END) ORDER BY e.id), '[]')::text
-                     FROM (SELECT * FROM issue_events WHERE issue_id = $1 ORDER BY id LIMIT $4 OFFSET $5) e)",
+        &Listing {
+            from: "issue_events e",
+            alias: "e",
+            filter: "e.issue_id = $1",
+            item: "json_build_object('id', e.id, 'node_id', gh_node('E', e.id),
+                       'url', $3 || '/issues/events/' || e.id, 'actor', gh_user_id(e.actor_id, $2),
+                       'event', e.event, 'commit_id', NULL, 'commit_url', NULL,
+                       'created_at', gh_ts(e.created_at), 'performed_via_github_app', NULL)::jsonb
+                   || CASE
+                        WHEN e.detail->>'label' IS NOT NULL THEN jsonb_build_object('label', jsonb_build_object(
+                            'name', e.detail->>'label',
+                            'color', coalesce((SELECT color FROM labels l JOIN issues i ON i.repo_id = l.repo_id
+                                               WHERE i.id = e.issue_id AND lower(l.name) = lower(e.detail->>'label')), 'ededed')))
+                        WHEN e.detail->>'assignee' IS NOT NULL THEN jsonb_build_object(
+                            'assignee', gh_user_id((e.detail->>'assignee')::bigint, $2),
+                            'assigner', gh_user_id(e.actor_id, $2))
+                        ELSE '{}'::jsonb END",
+            order: "e.id",
+        },
         &[&issue.id, &base, &ru],
     )
     .await

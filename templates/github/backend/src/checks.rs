@@ -12,7 +12,7 @@ use crate::db;
 use crate::error::{ApiError, ApiResult};
 use crate::objects;
 use crate::repos::{Access, Repo};
-use crate::req::{self, Body, Query};
+use crate::req::{self, Body, Listing, Query};
 use crate::scope::Scope;
 use crate::viewer::Viewer;
 use crate::{hooks, time};
@@ -97,9 +97,13 @@ pub(crate) async fn list_statuses(scope: Scope<String>, query: Query) -> ApiResu
         base,
         &format!("{}/commits/{rev}/statuses", repo.path()),
         &query,
-        "SELECT (SELECT count(*) FROM statuses WHERE repo_id = $1 AND sha = $2),
-                    (SELECT coalesce(json_agg(gh_status(s, $3) ORDER BY s.id DESC), '[]')::text
-                     FROM (SELECT * FROM statuses WHERE repo_id = $1 AND sha = $2 ORDER BY id DESC LIMIT $4 OFFSET $5) s)",
+        &Listing {
+            from: "statuses s",
+            alias: "s",
+            filter: "s.repo_id = $1 AND s.sha = $2",
+            item: "gh_status(s, $3)",
+            order: "s.id DESC",
+        },
         &[&repo.id, &sha, &base],
     )
     .await
@@ -335,15 +339,26 @@ pub(crate) async fn runs_for_ref(scope: Scope<String>, query: Query) -> ApiResul
     let page = query.page();
     let (client, repo) = scope.open().await?;
     let sha = commit_of(&client, &repo, &scope.path).await?;
-    let filter = "repo_id = $1 AND head_sha = $2 AND ($3::text IS NULL OR name = $3) AND ($4::text IS NULL OR status = $4)";
+    let runs = Listing {
+        from: "check_runs c",
+        alias: "c",
+        filter: "c.repo_id = $1 AND c.head_sha = $2 AND ($3::text IS NULL OR c.name = $3)
+                 AND ($4::text IS NULL OR c.status = $4)",
+        item: "gh_check_run(c, $5)",
+        order: "c.id DESC",
+    };
     let row = client
         .query_one(
-            &format!(
-                "SELECT (SELECT count(*) FROM check_runs WHERE {filter}),
-                        (SELECT coalesce(json_agg(gh_check_run(c, $5) ORDER BY c.id DESC), '[]')::text
-                         FROM (SELECT * FROM check_runs WHERE {filter} ORDER BY id DESC LIMIT $6 OFFSET $7) c)"
-            ),
-            &[&repo.id, &sha, &query.get("check_name"), &status, &scope.base(), &page.limit(), &page.offset()],
+            &runs.sql(5),
+            &[
+                &repo.id,
+                &sha,
+                &query.get("check_name"),
+                &status,
+                &scope.base(),
+                &page.limit(),
+                &page.offset(),
+            ],
         )
         .await?;
     Ok(counted("check_runs", &row))

@@ -9,7 +9,7 @@ use crate::commits;
 use crate::error::{ApiError, ApiResult};
 use crate::objects;
 use crate::repos::Access;
-use crate::req::{self, Body, Query};
+use crate::req::{self, Body, Listing, Query};
 use crate::scope::Scope;
 use crate::users;
 use crate::viewer::Viewer;
@@ -30,7 +30,7 @@ pub(crate) async fn list(scope: Scope, _signed_in: Viewer, query: Query) -> ApiR
     let base = scope.base();
     let (client, repo) = scope.open().await?;
     repo.require(Access::Write)?;
-    req::list(
+    req::list_sql(
         &client,
         base,
         &format!("{}/collaborators", repo.path()),
@@ -177,13 +177,15 @@ pub(crate) async fn branches(scope: Scope, query: Query) -> ApiResult {
         base,
         &format!("{}/branches", repo.path()),
         &query,
-        "SELECT (SELECT count(*) FROM git_refs WHERE repo_id = $1 AND ref LIKE 'refs/heads/%'),
-                    (SELECT coalesce(json_agg(json_build_object(
-                        'name', substr(ref, 12),
-                        'commit', json_build_object('sha', sha, 'url', $2 || '/commits/' || sha),
-                        'protected', false) ORDER BY ref), '[]')::text
-                     FROM (SELECT * FROM git_refs WHERE repo_id = $1 AND ref LIKE 'refs/heads/%'
-                           ORDER BY ref LIMIT $3 OFFSET $4) r)",
+        &Listing {
+            from: "git_refs r",
+            alias: "r",
+            filter: "r.repo_id = $1 AND r.ref LIKE 'refs/heads/%'",
+            item: "json_build_object('name', substr(r.ref, 12),
+                       'commit', json_build_object('sha', r.sha, 'url', $2 || '/commits/' || r.sha),
+                       'protected', false)",
+            order: "r.ref",
+        },
         &[&repo.id, &ru],
     )
     .await

@@ -7,7 +7,7 @@ use asym_kit::deadpool_postgres::{GenericClient, Object};
 use crate::db;
 use crate::error::{ApiError, ApiResult};
 use crate::repos::{self, Access, Repo};
-use crate::req::{self, Body, Query};
+use crate::req::{self, Body, Listing, Query};
 use crate::scope::Scope;
 use crate::viewer::Viewer;
 use crate::{hooks, issues, time};
@@ -63,13 +63,16 @@ async fn list_where(kit: &Kit, clause: &str, subject: i64, query: &Query, path: 
         "updated" => format!("c.updated_at {direction}, c.id {direction}"),
         _ => return Err(ApiError::validation("IssueComment", "sort", "invalid")),
     };
-    let filter =
-        format!("{clause} = $1 AND ($2::float8 IS NULL OR c.updated_at >= to_timestamp($2))");
-    let sql = format!(
-        "SELECT (SELECT count(*) FROM comments c WHERE {filter}),
-                (SELECT coalesce(json_agg(gh_comment(c, $3) ORDER BY {order}), '[]')::text
-                 FROM (SELECT * FROM comments c WHERE {filter} ORDER BY {order} LIMIT $4 OFFSET $5) c)"
-    );
+    let sql = Listing {
+        from: "comments c",
+        alias: "c",
+        filter: &format!(
+            "{clause} = $1 AND ($2::float8 IS NULL OR c.updated_at >= to_timestamp($2))"
+        ),
+        item: "gh_comment(c, $3)",
+        order: &order,
+    }
+    .sql(3);
     let base = &kit.config().public_url;
     let client = kit.db().await?;
     let statement = client.prepare_cached(&sql).await?;

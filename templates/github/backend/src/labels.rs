@@ -10,7 +10,7 @@ use serde_json::{Map, Value};
 use crate::db;
 use crate::error::{ApiError, ApiResult};
 use crate::repos::{Access, Repo};
-use crate::req::{self, Body, Query};
+use crate::req::{self, Body, Listing, Query};
 use crate::scope::Scope;
 use crate::viewer::Viewer;
 use crate::{issues, time};
@@ -63,9 +63,13 @@ pub(crate) async fn list(scope: Scope, query: Query) -> ApiResult {
         base,
         &format!("{}/labels", repo.path()),
         &query,
-        "SELECT (SELECT count(*) FROM labels WHERE repo_id = $1),
-                    (SELECT coalesce(json_agg(gh_label(l, $2) ORDER BY l.id), '[]')::text
-                     FROM (SELECT * FROM labels WHERE repo_id = $1 ORDER BY id LIMIT $3 OFFSET $4) l)",
+        &Listing {
+            from: "labels l",
+            alias: "l",
+            filter: "l.repo_id = $1",
+            item: "gh_label(l, $2)",
+            order: "l.id",
+        },
         &[&repo.id, &repo_url(base, &repo)],
     )
     .await
@@ -275,18 +279,18 @@ pub(crate) async fn list_milestones(scope: Scope, query: Query) -> ApiResult {
     };
     let base = scope.base();
     let (client, repo) = scope.open().await?;
-    let sql = format!(
-        "SELECT (SELECT count(*) FROM milestones m WHERE m.repo_id = $1 AND ($2::text IS NULL OR m.state = $2)),
-                (SELECT coalesce(json_agg(gh_milestone(m, $3) ORDER BY {order}), '[]')::text FROM (
-                    SELECT * FROM milestones m WHERE m.repo_id = $1 AND ($2::text IS NULL OR m.state = $2)
-                    ORDER BY {order} LIMIT $4 OFFSET $5) m)"
-    );
     req::list(
         &client,
         base,
         &format!("{}/milestones", repo.path()),
         &query,
-        &sql,
+        &Listing {
+            from: "milestones m",
+            alias: "m",
+            filter: "m.repo_id = $1 AND ($2::text IS NULL OR m.state = $2)",
+            item: "gh_milestone(m, $3)",
+            order: &order,
+        },
         &[&repo.id, &state, &base],
     )
     .await

@@ -9,7 +9,7 @@ use axum::http::StatusCode;
 
 use crate::error::{ApiError, ApiResult};
 use crate::git::{Commit, Entry, Signature};
-use crate::req::{self, Body, Query};
+use crate::req::{self, Body, Listing, Query};
 use crate::scope::Scope;
 use crate::viewer::{Caller, Viewer};
 use crate::{db, objects, users};
@@ -480,35 +480,22 @@ async fn list(
                    OR (NOT $1 AND r.owner_id = $2))
                   AND gh_permission(r.id, $3) IS NOT NULL
                   AND ($4::bool IS NULL OR r.private = $4)";
-    let page = query.page();
-    let sql = format!(
-        "SELECT (SELECT count(*) FROM repos r WHERE {filter}),
-                (SELECT coalesce(json_agg(gh_repo(r, $5, gh_permission(r.id, $3)) ORDER BY {sort} {direction}, r.id), '[]')::text
-                 FROM (SELECT r.* FROM repos r WHERE {filter}
-                       ORDER BY {sort} {direction}, r.id LIMIT $6 OFFSET $7) r)"
-    );
     let client = kit.db().await?;
-    let row = client
-        .query_one(
-            &sql,
-            &[
-                &mine,
-                &subject,
-                &uid,
-                &visibility,
-                &kit.config().public_url,
-                &page.limit(),
-                &page.offset(),
-            ],
-        )
-        .await?;
-    Ok(req::paged(
+    req::list(
+        &client,
         &kit.config().public_url,
         path,
         query,
-        row.get(0),
-        row.get(1),
-    ))
+        &Listing {
+            from: "repos r",
+            alias: "r",
+            filter,
+            item: "gh_repo(r, $5, gh_permission(r.id, $3))",
+            order: &format!("{sort} {direction}, r.id"),
+        },
+        &[&mine, &subject, &uid, &visibility, &kit.config().public_url],
+    )
+    .await
 }
 
 /// `GET /user/repos`.

@@ -249,9 +249,62 @@ pub(crate) fn paged(base: &str, path: &str, query: &Query, total: i64, items: St
     response
 }
 
-/// A page of a list at `path`: `sql` selects the total and the page's JSON array, with
-/// `params` then the page's `LIMIT` and `OFFSET` as its parameters.
+/// What a list selects: the rows of `from` that match `filter`, each as the JSON `item`, in
+/// `order`. The parts name the rows by `alias`; `order` must read the same on the table and on
+/// the page taken from it (qualify its columns with `alias`).
+pub(crate) struct Listing<'a> {
+    /// A table with its alias (`labels l`), or a join whose rows are those of `alias`.
+    pub(crate) from: &'a str,
+    /// The alias the other parts name the listed rows by.
+    pub(crate) alias: &'a str,
+    /// The condition on `from`'s rows.
+    pub(crate) filter: &'a str,
+    /// A row's JSON (`gh_label(l, $2)`).
+    pub(crate) item: &'a str,
+    /// The list's order (`l.id`).
+    pub(crate) order: &'a str,
+}
+
+impl Listing<'_> {
+    /// The SQL that selects the total and the page's JSON array (`[]` past the end), when
+    /// `params` parameters come before the page's `LIMIT` and `OFFSET`. Only the page's rows
+    /// are rendered.
+    pub(crate) fn sql(&self, params: usize) -> String {
+        let Self {
+            from,
+            alias,
+            filter,
+            item,
+            order,
+        } = self;
+        format!(
+            "SELECT (SELECT count(*) FROM {from} WHERE {filter}),
+                    (SELECT coalesce(json_agg({item} ORDER BY {order}), '[]')::text
+                     FROM (SELECT {alias}.* FROM {from} WHERE {filter}
+                           ORDER BY {order} LIMIT ${limit} OFFSET ${offset}) {alias})",
+            limit = params + 1,
+            offset = params + 2,
+        )
+    }
+}
+
+/// A page of a list at `path`: the rows `listing` selects, over `params`.
 pub(crate) async fn list(
+    client: &impl GenericClient,
+    base: &str,
+    path: &str,
+    query: &Query,
+    listing: &Listing<'_>,
+    params: &[&(dyn ToSql + Sync)],
+) -> ApiResult {
+    let sql = listing.sql(params.len());
+    list_sql(client, base, path, query, &sql, params).await
+}
+
+/// A page of a list at `path`: `sql` selects the total and the page's JSON array, with
+/// `params` then the page's `LIMIT` and `OFFSET` as its parameters (for a list a [`Listing`]
+/// cannot say: one that renders rows joined to others, or counts a common table expression).
+pub(crate) async fn list_sql(
     client: &impl GenericClient,
     base: &str,
     path: &str,

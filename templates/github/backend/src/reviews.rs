@@ -11,7 +11,7 @@ use crate::db;
 use crate::error::{ApiError, ApiResult};
 use crate::pulls::{self, Pull};
 use crate::repos::{Access, Repo};
-use crate::req::{self, Body, Query};
+use crate::req::{self, Body, Listing, Query};
 use crate::scope::Scope;
 use crate::viewer::Viewer;
 use crate::{hooks, users};
@@ -154,17 +154,18 @@ pub(crate) async fn list(scope: Scope<String>, query: Query) -> ApiResult {
     let (client, repo) = scope.open().await?;
     let pull = pulls::find(&client, &repo, number).await?;
     let uid = scope.viewer.as_ref().map(|v| v.user_id);
-    let filter = "issue_id = $1 AND (state <> 'PENDING' OR user_id = $2)";
     req::list(
         &client,
         base,
         &format!("{}/pulls/{number}/reviews", repo.path()),
         &query,
-        &format!(
-                "SELECT (SELECT count(*) FROM reviews WHERE {filter}),
-                        (SELECT coalesce(json_agg(gh_review(v, $3) ORDER BY v.id), '[]')::text
-                         FROM (SELECT * FROM reviews WHERE {filter} ORDER BY id LIMIT $4 OFFSET $5) v)"
-            ),
+        &Listing {
+            from: "reviews v",
+            alias: "v",
+            filter: "v.issue_id = $1 AND (v.state <> 'PENDING' OR v.user_id = $2)",
+            item: "gh_review(v, $3)",
+            order: "v.id",
+        },
         &[&pull.issue.id, &uid, &base],
     )
     .await
@@ -353,9 +354,13 @@ pub(crate) async fn list_comments(scope: Scope<String>, query: Query) -> ApiResu
         base,
         &format!("{}/pulls/{number}/comments", repo.path()),
         &query,
-        "SELECT (SELECT count(*) FROM review_comments WHERE issue_id = $1),
-                    (SELECT coalesce(json_agg(gh_review_comment(c, $2) ORDER BY c.id), '[]')::text
-                     FROM (SELECT * FROM review_comments WHERE issue_id = $1 ORDER BY id LIMIT $3 OFFSET $4) c)",
+        &Listing {
+            from: "review_comments c",
+            alias: "c",
+            filter: "c.issue_id = $1",
+            item: "gh_review_comment(c, $2)",
+            order: "c.id",
+        },
         &[&pull.issue.id, &base],
     )
     .await

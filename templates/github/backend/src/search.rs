@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 
 use crate::error::{ApiError, ApiResult};
 use crate::issues::{self, Filter};
-use crate::req::{self, Query};
+use crate::req::{self, Listing, Query};
 use crate::viewer::Caller;
 
 /// Splits `q` into words, keeping `"quoted phrases"` (and `label:"two words"`) whole.
@@ -206,16 +206,17 @@ pub(crate) async fn repositories(
     };
     let page = query.page();
     let n = filter.params.len();
-    let sql = format!(
-        "SELECT (SELECT count(*) FROM repos r WHERE {w}),
-                (SELECT coalesce(json_agg((gh_repo(r, ${b}, gh_permission(r.id, $1))::jsonb || '{{\"score\":1.0}}')
-                                          ORDER BY {sort} {direction}, r.id), '[]')::text
-                 FROM (SELECT * FROM repos r WHERE {w} ORDER BY {sort} {direction}, r.id LIMIT ${l} OFFSET ${o}) r)",
-        w = filter.sql(),
-        b = n + 1,
-        l = n + 2,
-        o = n + 3,
-    );
+    let sql = Listing {
+        from: "repos r",
+        alias: "r",
+        filter: &filter.sql(),
+        item: &format!(
+            "gh_repo(r, ${}, gh_permission(r.id, $1))::jsonb || '{{\"score\":1.0}}'",
+            n + 1
+        ),
+        order: &format!("{sort} {direction}, r.id"),
+    }
+    .sql(n + 1);
     let base = kit.config().public_url.clone();
     let (limit, offset) = (page.limit(), page.offset());
     let mut params: Vec<&(dyn asym_kit::tokio_postgres::types::ToSql + Sync)> = filter

@@ -116,7 +116,7 @@ pub(crate) async fn change_assignees(
 /// `GET /repos/{owner}/{repo}/assignees`.
 pub(crate) async fn list_assignable(scope: Scope, query: Query) -> ApiResult {
     let (client, repo) = scope.open().await?;
-    req::list(
+    req::list_sql(
         &client,
         scope.base(),
         &format!("{}/assignees", repo.path()),

@@ -7,7 +7,7 @@ use axum::extract::{Path, State};
 
 use crate::db;
 use crate::error::{ApiError, ApiResult};
-use crate::req::{self, Query};
+use crate::req::{self, Listing, Query};
 use crate::viewer::{Caller, Viewer};
 
 /// An account by login (case-insensitive): (id, type).
@@ -70,10 +70,13 @@ pub(crate) async fn my_orgs(State(kit): State<Kit>, viewer: Viewer, query: Query
         &kit.config().public_url,
         "/user/orgs",
         &query,
-        "SELECT (SELECT count(*) FROM org_members WHERE user_id = $1),
-                    (SELECT coalesce(json_agg(gh_org(o, $2) ORDER BY o.login), '[]')::text FROM (
-                        SELECT o.* FROM users o JOIN org_members m ON m.org_id = o.id
-                        WHERE m.user_id = $1 ORDER BY o.login LIMIT $3 OFFSET $4) o)",
+        &Listing {
+            from: "users o JOIN org_members m ON m.org_id = o.id",
+            alias: "o",
+            filter: "m.user_id = $1",
+            item: "gh_org(o, $2)",
+            order: "o.login",
+        },
         &[&viewer.user_id, &kit.config().public_url],
     )
     .await
@@ -104,27 +107,23 @@ pub(crate) async fn members(
         r @ ("admin" | "member") => Some(r.to_owned()),
         _ => return Err(ApiError::validation("Member", "role", "invalid")),
     };
-    let page = query.page();
     let client = kit.db().await?;
     let org = org(&client, &login).await?;
-    let row = client
-        .query_one(
-            "SELECT (SELECT count(*) FROM org_members WHERE org_id = $1 AND ($3::text IS NULL OR role = $3)),
-                    (SELECT coalesce(json_agg(gh_user(u, $2) ORDER BY u.id), '[]')::text FROM (
-                        SELECT u.* FROM users u JOIN org_members m ON m.user_id = u.id
-                        WHERE m.org_id = $1 AND ($3::text IS NULL OR m.role = $3)
-                        ORDER BY u.id LIMIT $4 OFFSET $5) u)",
-            &[&org, &kit.config().public_url, &role, &page.limit(), &page.offset()],
-        )
-        .await?;
-    let path = format!("/orgs/{login}/members");
-    Ok(req::paged(
+    req::list(
+        &client,
         &kit.config().public_url,
-        &path,
+        &format!("/orgs/{login}/members"),
         &query,
-        row.get(0),
-        row.get(1),
-    ))
+        &Listing {
+            from: "users u JOIN org_members m ON m.user_id = u.id",
+            alias: "u",
+            filter: "m.org_id = $1 AND ($3::text IS NULL OR m.role = $3)",
+            item: "gh_user(u, $2)",
+            order: "u.id",
+        },
+        &[&org, &kit.config().public_url, &role],
+    )
+    .await
 }
 
 /// `GET /orgs/{org}/members/{username}`: 204 for a member, 404 otherwise.
