@@ -3,7 +3,7 @@
 //! $20.00 a month).
 
 use billing::{Billing, BillingError};
-use stripe_core::{CustomerId, PaymentIntentStatus};
+use stripe_core::{CustomerId, PaymentIntent, PaymentIntentStatus};
 
 const ALICE: &str = "cus_SEEDalice00001";
 const BOB: &str = "cus_SEEDbob0000001";
@@ -47,6 +47,16 @@ async fn field(stripe: &asym::Stripe, id: &str, path: &str) -> String {
     rows.into_iter()
         .next()
         .unwrap_or_else(|| panic!("no object {id}"))
+}
+
+/// The id of the charge that paid `payment`.
+fn charge_of(payment: &PaymentIntent) -> String {
+    payment
+        .latest_charge
+        .as_ref()
+        .expect("a charge")
+        .id()
+        .to_string()
 }
 
 #[asym::clone("stripe", seed = "basic")]
@@ -172,12 +182,7 @@ async fn the_card_on_file_is_charged(stripe: asym::Stripe) {
             .map(|pm| pm.id().to_string()),
         Some("pm_SEEDaliceVisa01".to_owned())
     );
-    let charge = payment
-        .latest_charge
-        .as_ref()
-        .expect("a charge")
-        .id()
-        .to_string();
+    let charge = charge_of(&payment);
     assert_eq!(field(&stripe, &charge, "paid").await, "true");
     assert_eq!(
         field(&stripe, &charge, "description").await,
@@ -236,12 +241,7 @@ async fn refunds_add_up_to_the_payment(stripe: asym::Stripe) {
         Some("charge_already_refunded"),
         "{err:?}"
     );
-    let charge = payment
-        .latest_charge
-        .as_ref()
-        .expect("a charge")
-        .id()
-        .to_string();
+    let charge = charge_of(&payment);
     assert_eq!(field(&stripe, &charge, "amount_refunded").await, "5000");
     assert_eq!(field(&stripe, &charge, "refunded").await, "true");
 }

@@ -46,14 +46,21 @@ const INVOICE_FIELDS: &[&str] = &[
     "footer", "currency", "due_date", "automatic_tax", "custom_fields", "statement_descriptor",
 ];
 
-/// `POST /v1/invoices`: a draft for `customer`, with its pending invoice items when
-/// `pending_invoice_items_behavior=include`.
-pub(crate) async fn create_invoice(cx: &mut Cx<'_>) -> ApiResult {
-    cx.params.allow(INVOICE_FIELDS)?;
+/// What a create request for a customer's object starts from: its parameters (checked against
+/// `fields`), the `customer` id, that customer, and the time on the customer's clock.
+async fn for_customer(cx: &mut Cx<'_>, fields: &[&str]) -> ApiResult<(Params, String, Value, i64)> {
+    cx.params.allow(fields)?;
     let params = cx.params.clone();
     let customer_id = params.required("customer")?.to_owned();
     let customer = CUSTOMER.named(cx, &customer_id, "customer").await?;
     let now = customer_now(cx, &customer).await?;
+    Ok((params, customer_id, customer, now))
+}
+
+/// `POST /v1/invoices`: a draft for `customer`, with its pending invoice items when
+/// `pending_invoice_items_behavior=include`.
+pub(crate) async fn create_invoice(cx: &mut Cx<'_>) -> ApiResult {
+    let (params, customer_id, customer, now) = for_customer(cx, INVOICE_FIELDS).await?;
     let currency = params.str("currency")?.unwrap_or("usd").to_lowercase();
     let mut invoice = new_invoice(cx, &customer, now, &currency, "manual", None).await?;
     apply_invoice(&mut invoice, &params)?;
@@ -515,11 +522,7 @@ const ITEM_FIELDS: &[&str] = &[
 
 /// `POST /v1/invoiceitems` (`customer`, `amount` + `currency` or `price`, `quantity`, `invoice`).
 pub(crate) async fn create_invoice_item(cx: &mut Cx<'_>) -> ApiResult {
-    cx.params.allow(ITEM_FIELDS)?;
-    let params = cx.params.clone();
-    let customer_id = params.required("customer")?.to_owned();
-    let customer = CUSTOMER.named(cx, &customer_id, "customer").await?;
-    let now = customer_now(cx, &customer).await?;
+    let (params, customer_id, customer, now) = for_customer(cx, ITEM_FIELDS).await?;
     let quantity = params.int("quantity")?.unwrap_or(1);
     let (price, unit, currency) = match params.str("price")?.filter(|s| !s.is_empty()) {
         Some(price_id) => {

@@ -2,7 +2,7 @@
 
 use serde_json::{Value, json};
 
-use super::{Api, assert_error, id};
+use super::{Api, assert_error, data, id};
 
 /// `(available, pending)` in USD.
 async fn usd(api: &Api) -> (i64, i64) {
@@ -120,9 +120,7 @@ async fn charges_and_refunds_move_the_balance(stripe: asym::Stripe) {
     assert_eq!(captured["balance_transaction"]["amount"], 2500);
 
     let (_, all) = api.get("/v1/balance_transactions", &[]).await;
-    let types: Vec<&str> = all["data"]
-        .as_array()
-        .unwrap()
+    let types: Vec<&str> = data(&all)
         .iter()
         .map(|t| t["type"].as_str().unwrap())
         .collect();
@@ -134,7 +132,7 @@ async fn charges_and_refunds_move_the_balance(stripe: asym::Stripe) {
     let (_, refunds) = api
         .get("/v1/balance_transactions", &[("type", "refund")])
         .await;
-    assert_eq!(refunds["data"].as_array().unwrap().len(), 1);
+    assert_eq!(data(&refunds).len(), 1);
     let source = charge["id"].as_str().unwrap();
     let (_, by_source) = api
         .get(
@@ -144,10 +142,8 @@ async fn charges_and_refunds_move_the_balance(stripe: asym::Stripe) {
         .await;
     assert_eq!(by_source["data"][0]["source"]["id"], source);
     let txn_id = charge["balance_transaction"]["id"].as_str().unwrap();
-    let (status, fetched) = api
-        .get(&format!("/v1/balance_transactions/{txn_id}"), &[])
-        .await;
-    assert_eq!((status, fetched["net"].as_i64()), (200, Some(1912)));
+    let fetched = api.current("/v1/balance_transactions", txn_id).await;
+    assert_eq!(fetched["net"], 1912);
     let (status, missing) = api.get("/v1/balance_transactions/txn_nope", &[]).await;
     assert_error(status, &missing, "code", (404, "resource_missing"));
 }

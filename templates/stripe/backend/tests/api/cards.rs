@@ -266,15 +266,6 @@ async fn test_cards_carry_their_country_and_checks(stripe: asym::Stripe) {
     assert_eq!(amex["card"]["three_d_secure_usage"]["supported"], false);
 }
 
-/// `intent` as it is now.
-async fn retrieve(api: &Api, intent: &Value) -> Value {
-    let (status, now) = api
-        .get(&format!("/v1/payment_intents/{}", id(intent)), &[])
-        .await;
-    assert_eq!(status, 200, "{now}");
-    now
-}
-
 /// A browser that does not follow redirects, for the 3-D Secure test page.
 fn browser() -> reqwest::Client {
     reqwest::Client::builder()
@@ -366,7 +357,7 @@ async fn three_d_secure_is_completed_or_failed_on_the_test_page(stripe: asym::St
     assert_eq!(sdk["type"], "three_d_secure_redirect");
     let (status, location) = press(sdk["stripe_js"].as_str().unwrap(), "fail").await;
     assert_eq!((status, location), (200, None));
-    let failed = retrieve(&api, &intent).await;
+    let failed = api.current("/v1/payment_intents", id(&intent)).await;
     assert_eq!(failed["status"], "requires_payment_method");
     assert_eq!(
         failed["last_payment_error"]["code"],
@@ -390,7 +381,7 @@ async fn three_d_secure_is_completed_or_failed_on_the_test_page(stripe: asym::St
         .unwrap();
     let (_, location) = press(url, "complete").await;
     assert!(location.unwrap().ends_with("&redirect_status=failed"));
-    let declined = retrieve(&api, &intent).await;
+    let declined = api.current("/v1/payment_intents", id(&intent)).await;
     assert_eq!(declined["status"], "requires_payment_method");
     assert_eq!(
         declined["last_payment_error"]["decline_code"],
@@ -446,9 +437,7 @@ async fn off_session_payments_need_a_card_set_up_for_them(stripe: asym::Stripe) 
             .unwrap()
             .contains(&format!("setup_intent={}", id(&setup)))
     );
-    let (_, setup) = api
-        .get(&format!("/v1/setup_intents/{}", id(&setup)), &[])
-        .await;
+    let setup = api.current("/v1/setup_intents", id(&setup)).await;
     assert_eq!(setup["status"], "succeeded");
     let method = setup["payment_method"].as_str().unwrap();
 

@@ -85,6 +85,22 @@ impl Api {
         let (s, v, _) = self.send(reqwest::Method::DELETE, path, &[], &[]).await;
         (s, v)
     }
+
+    /// Object `id` of `collection` (`/v1/subscriptions`, …) as it is now.
+    async fn current(&self, collection: &str, id: &str) -> Value {
+        let (status, now) = self.get(&format!("{collection}/{id}"), &[]).await;
+        assert_eq!(status, 200, "GET {collection}/{id}: {now}");
+        now
+    }
+
+    /// Advances test clock `clock` to `frozen_time` (Unix seconds).
+    async fn advance(&self, clock: &str, frozen_time: &str) -> Value {
+        self.ok(
+            &format!("/v1/test_helpers/test_clocks/{clock}/advance"),
+            &[("frozen_time", frozen_time)],
+        )
+        .await
+    }
 }
 
 fn encode(form: &[(&str, &str)]) -> String {
@@ -135,6 +151,11 @@ async fn assert_events(stripe: &asym::Stripe, expected: &[&str]) {
 
 fn id(value: &Value) -> &str {
     value["id"].as_str().expect("an id")
+}
+
+/// The objects of a list answer.
+fn data(list: &Value) -> &[Value] {
+    list["data"].as_array().expect("a list")
 }
 
 #[asym::clone("stripe", seed = "basic")]
@@ -251,7 +272,7 @@ async fn lists_page_both_ways_and_filter_by_email(stripe: asym::Stripe) {
     assert_eq!(first["object"], "list");
     assert_eq!(first["url"], "/v1/customers");
     assert_eq!(first["has_more"], true);
-    let ids: Vec<&str> = first["data"].as_array().unwrap().iter().map(id).collect();
+    let ids: Vec<&str> = data(&first).iter().map(id).collect();
     assert_eq!(ids, [made[4].as_str(), made[3].as_str()], "newest first");
 
     let mut seen: Vec<String> = ids.iter().map(|s| (*s).to_owned()).collect();
@@ -263,7 +284,7 @@ async fn lists_page_both_ways_and_filter_by_email(stripe: asym::Stripe) {
                 &[("limit", "2"), ("starting_after", &cursor)],
             )
             .await;
-        for c in page["data"].as_array().unwrap() {
+        for c in data(&page) {
             seen.push(id(c).to_owned());
         }
         if page["has_more"] == false {
@@ -279,13 +300,13 @@ async fn lists_page_both_ways_and_filter_by_email(stripe: asym::Stripe) {
             &[("limit", "2"), ("ending_before", &made[1])],
         )
         .await;
-    let ids: Vec<&str> = back["data"].as_array().unwrap().iter().map(id).collect();
+    let ids: Vec<&str> = data(&back).iter().map(id).collect();
     assert_eq!(ids, [made[3].as_str(), made[2].as_str()]);
 
     let (_, bob) = api
         .get("/v1/customers", &[("email", "bob@example.com")])
         .await;
-    assert_eq!(bob["data"].as_array().unwrap().len(), 1);
+    assert_eq!(data(&bob).len(), 1);
     assert_eq!(bob["data"][0]["id"], "cus_SEEDbob0000001");
 
     let (status, err) = api.get("/v1/customers", &[("limit", "101")]).await;
@@ -316,7 +337,7 @@ async fn search_understands_stripes_query_language(stripe: asym::Stripe) {
             &[("query", "metadata['tier']:'silver'")],
         )
         .await;
-    assert_eq!(silver["data"].as_array().unwrap().len(), 1);
+    assert_eq!(data(&silver).len(), 1);
     let (_, either) = api
         .get(
             "/v1/customers/search",
@@ -335,7 +356,7 @@ async fn search_understands_stripes_query_language(stripe: asym::Stripe) {
             ],
         )
         .await;
-    assert_eq!(rest["data"].as_array().unwrap().len(), 1);
+    assert_eq!(data(&rest).len(), 1);
     assert_ne!(rest["data"][0]["id"], either["data"][0]["id"]);
 
     let (status, bad) = api
@@ -433,7 +454,7 @@ async fn pays_and_refunds(stripe: asym::Stripe) {
     );
     let rest = api.ok("/v1/refunds", &[("charge", id(charge))]).await;
     assert_eq!(rest["amount"], 1500);
-    let (_, charge) = api.get(&format!("/v1/charges/{}", id(charge)), &[]).await;
+    let charge = api.current("/v1/charges", id(charge)).await;
     assert_eq!(
         (
             charge["amount_refunded"].as_i64(),
@@ -484,9 +505,7 @@ async fn declines_answer_402_and_leave_the_intent_retryable(stripe: asym::Stripe
         "insufficient_funds"
     );
 
-    let (_, stored) = api
-        .get(&format!("/v1/payment_intents/{}", id(intent)), &[])
-        .await;
+    let stored = api.current("/v1/payment_intents", id(intent)).await;
     assert_eq!(
         stored["status"], "requires_payment_method",
         "the decline persisted"
@@ -697,15 +716,10 @@ async fn subscriptions_renew_when_the_test_clock_advances(stripe: asym::Stripe) 
         "succeeded"
     );
 
-    let advanced = api
-        .ok(
-            &format!("/v1/test_helpers/test_clocks/{}/advance", id(&clock)),
-            &[("frozen_time", "1772409600")],
-        )
-        .await; // 2026-03-02
+    let advanced = api.advance(id(&clock), "1772409600").await; // 2026-03-02
     assert_eq!(advanced["status"], "ready");
     let (_, invoices) = api.get("/v1/invoices", &[("subscription", id(&sub))]).await;
-    let invoices = invoices["data"].as_array().unwrap();
+    let invoices = data(&invoices);
     assert_eq!(invoices.len(), 3, "creation + two renewals");
     assert!(
         invoices
@@ -713,9 +727,7 @@ async fn subscriptions_renew_when_the_test_clock_advances(stripe: asym::Stripe) 
             .all(|i| i["status"] == "paid" && i["amount_paid"] == 1500)
     );
     assert_eq!(invoices[0]["billing_reason"], "subscription_cycle");
-    let (_, sub) = api
-        .get(&format!("/v1/subscriptions/{}", id(&sub)), &[])
-        .await;
+    let sub = api.current("/v1/subscriptions", id(&sub)).await;
     assert_eq!(
         (sub["status"].as_str(), sub["current_period_start"].as_i64()),
         (Some("active"), Some(1_772_323_200))
@@ -726,29 +738,19 @@ async fn subscriptions_renew_when_the_test_clock_advances(stripe: asym::Stripe) 
         &[("cancel_at_period_end", "true")],
     )
     .await;
-    api.ok(
-        &format!("/v1/test_helpers/test_clocks/{}/advance", id(&clock)),
-        &[("frozen_time", "1775088000")],
-    )
-    .await;
-    let (_, sub) = api
-        .get(&format!("/v1/subscriptions/{}", id(&sub)), &[])
-        .await;
+    api.advance(id(&clock), "1775088000").await;
+    let sub = api.current("/v1/subscriptions", id(&sub)).await;
     assert_eq!(sub["status"], "canceled");
 }
 
 #[asym::clone("stripe", seed = "subscriptions")]
 async fn the_seeded_subscription_renews_on_its_clock(stripe: asym::Stripe) {
     let api = Api::new(&stripe);
-    api.ok(
-        "/v1/test_helpers/test_clocks/clock_SEEDclock00001/advance",
-        &[("frozen_time", "1702600000")],
-    )
-    .await;
+    api.advance("clock_SEEDclock00001", "1702600000").await;
     let (_, invoices) = api
         .get("/v1/invoices", &[("customer", "cus_SEEDdave000001")])
         .await;
-    assert_eq!(invoices["data"].as_array().unwrap().len(), 2);
+    assert_eq!(data(&invoices).len(), 2);
     assert_eq!(invoices["data"][0]["status"], "paid");
     assert!(
         invoices["data"][0]["number"]
@@ -801,11 +803,8 @@ async fn failed_renewals_make_the_subscription_past_due(stripe: asym::Stripe) {
         )
         .await;
     assert_eq!(sub["status"], "incomplete");
-    let (_, invoice) = api
-        .get(
-            &format!("/v1/invoices/{}", sub["latest_invoice"].as_str().unwrap()),
-            &[],
-        )
+    let invoice = api
+        .current("/v1/invoices", sub["latest_invoice"].as_str().unwrap())
         .await;
     assert_eq!(
         (
@@ -821,9 +820,7 @@ async fn failed_renewals_make_the_subscription_past_due(stripe: asym::Stripe) {
         )
         .await;
     assert_eq!(paid["status"], "paid");
-    let (_, sub) = api
-        .get(&format!("/v1/subscriptions/{}", id(&sub)), &[])
-        .await;
+    let sub = api.current("/v1/subscriptions", id(&sub)).await;
     assert_eq!(sub["status"], "active");
 }
 
@@ -959,9 +956,7 @@ async fn webhooks_are_signed_and_retried(stripe: asym::Stripe) {
         .await;
     let secret = endpoint["secret"].as_str().unwrap().to_owned();
     assert!(secret.starts_with("whsec_"));
-    let (_, fetched) = api
-        .get(&format!("/v1/webhook_endpoints/{}", id(&endpoint)), &[])
-        .await;
+    let fetched = api.current("/v1/webhook_endpoints", id(&endpoint)).await;
     assert!(fetched.get("secret").is_none(), "the secret is shown once");
 
     let customer = api

@@ -2,7 +2,7 @@
 
 use serde_json::Value;
 
-use super::{Api, assert_error};
+use super::{Api, assert_error, data};
 
 const BOB: &str = "cus_SEEDbob0000001";
 
@@ -33,11 +33,7 @@ async fn previews_show_the_next_invoice_without_storing_it(stripe: asym::Stripe)
     );
     assert_eq!(line["subscription_item"], "si_SEEDbob0000001");
     let (_, stored) = api.get("/v1/invoices", &[("customer", BOB)]).await;
-    assert_eq!(
-        stored["data"].as_array().unwrap().len(),
-        1,
-        "nothing stored"
-    );
+    assert_eq!(data(&stored).len(), 1, "nothing stored");
 
     let (status, upcoming) = api.get("/v1/invoices/upcoming", &[("customer", BOB)]).await;
     assert_eq!(

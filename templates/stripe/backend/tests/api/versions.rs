@@ -2,7 +2,7 @@
 
 use reqwest::Method;
 
-use super::{Api, id};
+use super::{Api, data, id};
 
 #[asym::clone("stripe", seed = "basic")]
 async fn products_have_features_before_2024_04_10_and_marketing_features_after(
@@ -42,7 +42,7 @@ async fn products_have_features_before_2024_04_10_and_marketing_features_after(
     let (_, listed, _) = api
         .send(Method::GET, "/v1/products", &[("limit", "100")], &old)
         .await;
-    let products = listed["data"].as_array().unwrap();
+    let products = data(&listed);
     assert!(products.len() >= 3);
     assert!(
         products
