@@ -68,7 +68,8 @@ pub(crate) async fn find(
 
 /// The pull request's full JSON.
 pub(crate) async fn render(client: &impl GenericClient, base: &str, id: i64) -> ApiResult<String> {
-    const SQL: &str = "SELECT gh_pull(i, p, $2)::text FROM issues i JOIN pulls p ON p.issue_id = i.id WHERE i.id = $1";
+    const SQL: &str = "SELECT gh_pull(i, p, $2)::text
+                       FROM issues i JOIN pulls p ON p.issue_id = i.id WHERE i.id = $1";
     Ok(db::value(client, SQL, &[&id, &base]).await?)
 }
 
@@ -78,9 +79,8 @@ pub(crate) async fn render_simple(
     base: &str,
     id: i64,
 ) -> ApiResult<String> {
-    const SQL: &str =
-        "SELECT gh_pull_simple(i, p, $2)::text FROM issues i JOIN pulls p ON p.issue_id = i.id
-                       WHERE i.id = $1";
+    const SQL: &str = "SELECT gh_pull_simple(i, p, $2)::text
+                       FROM issues i JOIN pulls p ON p.issue_id = i.id WHERE i.id = $1";
     Ok(db::value(client, SQL, &[&id, &base]).await?)
 }
 

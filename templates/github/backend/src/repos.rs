@@ -94,8 +94,8 @@ pub(crate) async fn find(
     name: &str,
     viewer: Option<&Viewer>,
 ) -> ApiResult<Repo> {
-    const SQL: &str =
-        "SELECT r.id, r.full_name, r.default_branch, r.archived, gh_permission(r.id, $3)
+    const SQL: &str = "SELECT r.id, r.full_name, r.default_branch, r.archived,
+                              gh_permission(r.id, $3)
                        FROM repos r JOIN users o ON o.id = r.owner_id
                        WHERE lower(o.login) = lower($1) AND lower(r.name) = lower($2)";
     let uid = viewer.map(|v| v.user_id);
