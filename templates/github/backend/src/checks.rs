@@ -275,16 +275,13 @@ async fn find_run(client: &impl GenericClient, repo: &Repo, id: &str) -> ApiResu
 
 /// `GET /repos/{owner}/{repo}/check-runs/{id}`.
 pub(crate) async fn get_run(scope: Scope<String>) -> ApiResult {
+    const SQL: &str = "SELECT gh_check_run(c, $2)::text FROM check_runs c WHERE c.id = $1";
     let id = &scope.path;
     let (client, repo) = scope.open().await?;
     let (id, _) = find_run(&client, &repo, id).await?;
-    let row = client
-        .query_one(
-            "SELECT gh_check_run(c, $2)::text FROM check_runs c WHERE c.id = $1",
-            &[&id, &scope.base()],
-        )
-        .await?;
-    Ok(req::ok(row.get(0)))
+    Ok(req::ok(
+        db::value(&client, SQL, &[&id, &scope.base()]).await?,
+    ))
 }
 
 /// `PATCH /repos/{owner}/{repo}/check-runs/{id}` (the app that created it only).

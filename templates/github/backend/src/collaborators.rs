@@ -6,6 +6,7 @@ use axum::response::IntoResponse;
 use serde_json::{Value, json};
 
 use crate::commits;
+use crate::db;
 use crate::error::{ApiError, ApiResult};
 use crate::objects;
 use crate::repos::Access;
@@ -150,21 +151,18 @@ pub(crate) async fn remove(scope: Scope<String>, _signed_in: Viewer) -> ApiResul
 
 /// `GET /repos/{owner}/{repo}/collaborators/{username}/permission`.
 pub(crate) async fn permission(scope: Scope<String>, _signed_in: Viewer) -> ApiResult {
+    const SQL: &str = "SELECT json_build_object(
+                           'permission', CASE coalesce(p, 'none') WHEN 'maintain' THEN 'write' WHEN 'triage' THEN 'read' ELSE coalesce(p, 'none') END,
+                           'role_name', coalesce(p, 'none'),
+                           'user', (gh_user(u, $3)::jsonb || jsonb_build_object('permissions', gh_permissions(p), 'role_name', coalesce(p, 'none'))))::text
+                       FROM users u, LATERAL (SELECT gh_permission($1, u.id) AS p) x WHERE u.id = $2";
     let (client, repo) = scope.open().await?;
     let (user, _) = users::find(&client, &scope.path)
         .await?
         .ok_or_else(ApiError::not_found)?;
-    let row = client
-        .query_one(
-            "SELECT json_build_object(
-                 'permission', CASE coalesce(p, 'none') WHEN 'maintain' THEN 'write' WHEN 'triage' THEN 'read' ELSE coalesce(p, 'none') END,
-                 'role_name', coalesce(p, 'none'),
-                 'user', (gh_user(u, $3)::jsonb || jsonb_build_object('permissions', gh_permissions(p), 'role_name', coalesce(p, 'none'))))::text
-             FROM users u, LATERAL (SELECT gh_permission($1, u.id) AS p) x WHERE u.id = $2",
-            &[&repo.id, &user, &scope.base()],
-        )
-        .await?;
-    Ok(req::ok(row.get(0)))
+    Ok(req::ok(
+        db::value(&client, SQL, &[&repo.id, &user, &scope.base()]).await?,
+    ))
 }
 
 /// `GET /repos/{owner}/{repo}/branches`.

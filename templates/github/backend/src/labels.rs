@@ -35,13 +35,8 @@ async fn label_json(
     repo: &Repo,
     id: i64,
 ) -> ApiResult<String> {
-    let row = client
-        .query_one(
-            "SELECT gh_label(l, $2)::text FROM labels l WHERE l.id = $1",
-            &[&id, &repo_url(base, repo)],
-        )
-        .await?;
-    Ok(row.get(0))
+    const SQL: &str = "SELECT gh_label(l, $2)::text FROM labels l WHERE l.id = $1";
+    Ok(db::value(client, SQL, &[&id, &repo_url(base, repo)]).await?)
 }
 
 async fn find(client: &impl GenericClient, repo: &Repo, name: &str) -> ApiResult<i64> {
@@ -150,14 +145,9 @@ async fn issue_labels(
     repo: &Repo,
     issue: i64,
 ) -> ApiResult<String> {
-    let row = client
-        .query_one(
-            "SELECT coalesce(json_agg(gh_label(l, $2) ORDER BY l.name), '[]')::text
-             FROM issue_labels il JOIN labels l ON l.id = il.label_id WHERE il.issue_id = $1",
-            &[&issue, &repo_url(base, repo)],
-        )
-        .await?;
-    Ok(row.get(0))
+    const SQL: &str = "SELECT coalesce(json_agg(gh_label(l, $2) ORDER BY l.name), '[]')::text
+                       FROM issue_labels il JOIN labels l ON l.id = il.label_id WHERE il.issue_id = $1";
+    Ok(db::value(client, SQL, &[&issue, &repo_url(base, repo)]).await?)
 }
 
 /// `GET /repos/{owner}/{repo}/issues/{number}/labels`.
@@ -297,13 +287,8 @@ pub(crate) async fn list_milestones(scope: Scope, query: Query) -> ApiResult {
 }
 
 async fn milestone_json(client: &impl GenericClient, base: &str, id: i64) -> ApiResult<String> {
-    let row = client
-        .query_one(
-            "SELECT gh_milestone(m, $2)::text FROM milestones m WHERE m.id = $1",
-            &[&id, &base],
-        )
-        .await?;
-    Ok(row.get(0))
+    const SQL: &str = "SELECT gh_milestone(m, $2)::text FROM milestones m WHERE m.id = $1";
+    Ok(db::value(client, SQL, &[&id, &base]).await?)
 }
 
 async fn find_milestone(client: &impl GenericClient, repo: &Repo, number: &str) -> ApiResult<i64> {

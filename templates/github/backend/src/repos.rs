@@ -117,11 +117,11 @@ pub(crate) async fn render(
     id: i64,
     viewer: Option<&Viewer>,
 ) -> ApiResult<String> {
-    let uid = viewer.map(|v| v.user_id);
     const SQL: &str = "SELECT (gh_repo_full(r, $2, gh_permission(r.id, $3))
                                || CASE WHEN o.type = 'Organization'
                                   THEN jsonb_build_object('organization', gh_user(o, $2)) ELSE '{}' END)::text
                        FROM repos r JOIN users o ON o.id = r.owner_id WHERE r.id = $1";
+    let uid = viewer.map(|v| v.user_id);
     Ok(db::value(client, SQL, &[&id, &base, &uid]).await?)
 }
 
@@ -537,19 +537,16 @@ pub(crate) async fn list_owner(
 
 /// `GET /repos/{owner}/{repo}/topics`.
 pub(crate) async fn topics(scope: Scope) -> ApiResult {
+    const SQL: &str = "SELECT json_build_object('names', topics)::text FROM repos WHERE id = $1";
     let (client, repo) = scope.open().await?;
-    let row = client
-        .query_one(
-            "SELECT json_build_object('names', topics)::text FROM repos WHERE id = $1",
-            &[&repo.id],
-        )
-        .await?;
-    Ok(req::ok(row.get(0)))
+    Ok(req::ok(db::value(&client, SQL, &[&repo.id]).await?))
 }
 
 /// `PUT /repos/{owner}/{repo}/topics`: lowercase letters, digits and hyphens, at most 50
 /// characters each and 20 in all.
 pub(crate) async fn set_topics(scope: Scope, _signed_in: Viewer, body: Body) -> ApiResult {
+    const SQL: &str = "UPDATE repos SET topics = $2, updated_at = now() WHERE id = $1
+                       RETURNING json_build_object('names', topics)::text";
     let Some(names) = body.strings("names")? else {
         return Err(ApiError::invalid(
             "Invalid request.\n\n\"names\" wasn't supplied.",
@@ -569,12 +566,5 @@ pub(crate) async fn set_topics(scope: Scope, _signed_in: Viewer, body: Body) -> 
     }
     let (client, repo) = scope.open().await?;
     repo.require(Access::Admin)?;
-    let row = client
-        .query_one(
-            "UPDATE repos SET topics = $2, updated_at = now() WHERE id = $1
-             RETURNING json_build_object('names', topics)::text",
-            &[&repo.id, &names],
-        )
-        .await?;
-    Ok(req::ok(row.get(0)))
+    Ok(req::ok(db::value(&client, SQL, &[&repo.id, &names]).await?))
 }

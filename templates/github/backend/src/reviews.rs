@@ -4,7 +4,6 @@
 
 use asym_kit::deadpool_postgres::{GenericClient, Transaction};
 use axum::http::StatusCode;
-use axum::response::IntoResponse;
 use serde_json::{Value, json};
 
 use crate::db;
@@ -262,18 +261,15 @@ pub(crate) async fn dismiss(
 
 /// `GET /repos/{owner}/{repo}/pulls/{number}/requested_reviewers`.
 pub(crate) async fn requested(scope: Scope<String>) -> ApiResult {
+    const SQL: &str = "SELECT json_build_object('users', coalesce(json_agg(gh_user(u, $2) ORDER BY a.ord) FILTER (WHERE u.id IS NOT NULL), '[]'),
+                                                'teams', '[]'::json)::text
+                       FROM pulls p LEFT JOIN LATERAL unnest(p.requested_reviewer_ids) WITH ORDINALITY AS a(uid, ord) ON true
+                       LEFT JOIN users u ON u.id = a.uid WHERE p.issue_id = $1";
     let (client, repo) = scope.open().await?;
     let pull = pulls::find(&client, &repo, &scope.path).await?;
-    let row = client
-        .query_one(
-            "SELECT json_build_object('users', coalesce(json_agg(gh_user(u, $2) ORDER BY a.ord) FILTER (WHERE u.id IS NOT NULL), '[]'),
-                                      'teams', '[]'::json)::text
-             FROM pulls p LEFT JOIN LATERAL unnest(p.requested_reviewer_ids) WITH ORDINALITY AS a(uid, ord) ON true
-             LEFT JOIN users u ON u.id = a.uid WHERE p.issue_id = $1",
-            &[&pull.issue.id, &scope.base()],
-        )
-        .await?;
-    Ok(req::ok(row.get(0)))
+    Ok(req::ok(
+        db::value(&client, SQL, &[&pull.issue.id, &scope.base()]).await?,
+    ))
 }
 
 async fn reviewer_ids(
@@ -369,6 +365,9 @@ pub(crate) async fn list_comments(scope: Scope<String>, query: Query) -> ApiResu
 /// `POST /repos/{owner}/{repo}/pulls/{number}/comments` (`body`, `path`, `line`,
 /// `commit_id`, `side`, or `in_reply_to`).
 pub(crate) async fn create_comment(scope: Scope<String>, viewer: Viewer, body: Body) -> ApiResult {
+    const SQL: &str = "WITH c AS (INSERT INTO review_comments (issue_id, user_id, body, path, line, side, commit_id, in_reply_to_id)
+                                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING *)
+                       SELECT gh_review_comment(c, $9)::text FROM c";
     let text = body
         .required("body", "PullRequestReviewComment")?
         .to_owned();
@@ -403,13 +402,21 @@ pub(crate) async fn create_comment(scope: Scope<String>, viewer: Viewer, body: B
             (path, line, side, commit)
         }
     };
-    let row = client
-        .query_one(
-            "WITH c AS (INSERT INTO review_comments (issue_id, user_id, body, path, line, side, commit_id, in_reply_to_id)
-                        VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING *)
-             SELECT gh_review_comment(c, $9)::text FROM c",
-            &[&pull.issue.id, &viewer.user_id, &text, &path, &line, &side, &commit, &reply, &scope.base()],
-        )
-        .await?;
-    Ok((StatusCode::CREATED, req::ok(row.get(0))).into_response())
+    let comment = db::value(
+        &client,
+        SQL,
+        &[
+            &pull.issue.id,
+            &viewer.user_id,
+            &text,
+            &path,
+            &line,
+            &side,
+            &commit,
+            &reply,
+            &scope.base(),
+        ],
+    )
+    .await?;
+    Ok(req::created(comment))
 }

@@ -40,14 +40,11 @@ pub(crate) async fn role(
 
 /// `GET /user`.
 pub(crate) async fn me(State(kit): State<Kit>, viewer: Viewer) -> ApiResult {
+    const SQL: &str = "SELECT gh_user_full(u, $2, true)::text FROM users u WHERE u.id = $1";
     let client = kit.db().await?;
-    let row = client
-        .query_one(
-            "SELECT gh_user_full(u, $2, true)::text FROM users u WHERE u.id = $1",
-            &[&viewer.user_id, &kit.config().public_url],
-        )
-        .await?;
-    Ok(req::ok(row.get(0)))
+    Ok(req::ok(
+        db::value(&client, SQL, &[&viewer.user_id, &kit.config().public_url]).await?,
+    ))
 }
 
 /// `GET /users/{username}` (organizations answer as users do, with `type`).
