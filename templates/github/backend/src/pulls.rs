@@ -8,7 +8,7 @@ use std::collections::HashSet;
 use asym_kit::deadpool_postgres::GenericClient;
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 
 use crate::db;
 use crate::error::{ApiError, ApiResult};
@@ -92,12 +92,10 @@ pub(crate) async fn announce(
     pull: &Pull,
     action: &str,
     sender: i64,
-    extra: Map<String, Value>,
 ) -> ApiResult<bool> {
     let rendered = render(client, base, pull.issue.id).await?;
     let number = pull.number.to_string();
-    let mut payload = hooks::payload(action, [("number", &number), ("pull_request", &rendered)]);
-    payload.extend(extra);
+    let payload = hooks::payload(action, [("number", &number), ("pull_request", &rendered)]);
     hooks::emit(client, base, repo.id, "pull_request", sender, payload).await
 }
 
@@ -219,16 +217,7 @@ pub(crate) async fn create(scope: Scope, viewer: Viewer, body: Body) -> ApiResul
         .await?
         .get(0);
     let pull = find(&tx, &repo, &number.to_string()).await?;
-    let woke = announce(
-        &tx,
-        base,
-        &repo,
-        &pull,
-        "opened",
-        viewer.user_id,
-        Map::new(),
-    )
-    .await?;
+    let woke = announce(&tx, base, &repo, &pull, "opened", viewer.user_id).await?;
     let text = detail(&tx, base, &repo, &pull).await?;
     scope.commit(tx, woke).await?;
     Ok((StatusCode::CREATED, axum::Json(text)).into_response())
@@ -373,7 +362,7 @@ pub(crate) async fn update(scope: Scope<String>, viewer: Viewer, body: Body) -> 
         "edited"
     };
     let pull = find(&tx, &repo, number).await?;
-    let woke = announce(&tx, base, &repo, &pull, action, viewer.user_id, Map::new()).await?;
+    let woke = announce(&tx, base, &repo, &pull, action, viewer.user_id).await?;
     let text = detail(&tx, base, &repo, &pull).await?;
     scope.commit(tx, woke).await?;
     Ok(axum::Json(text).into_response())
@@ -550,16 +539,7 @@ pub(crate) async fn merge(scope: Scope<String>, viewer: Viewer, body: Body) -> A
     )
     .await?;
     let merged = find(&tx, &repo, number).await?;
-    let announced = announce(
-        &tx,
-        base,
-        &repo,
-        &merged,
-        "closed",
-        viewer.user_id,
-        Map::new(),
-    )
-    .await?;
+    let announced = announce(&tx, base, &repo, &merged, "closed", viewer.user_id).await?;
     scope.commit(tx, pushed || announced).await?;
     Ok(axum::Json(
         json!({ "sha": sha, "merged": true, "message": "Pull Request successfully merged" }),
