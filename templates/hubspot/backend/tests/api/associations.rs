@@ -2,7 +2,7 @@
 
 use serde_json::json;
 
-use crate::{api, id, len, strs};
+use crate::{api, id, len, read, strs};
 
 #[asym::clone("hubspot", seed = "basic")]
 async fn default_and_labelled_associations_read_back_in_v4_and_v3(hubspot: asym::HubSpot) {
@@ -44,10 +44,7 @@ async fn default_and_labelled_associations_read_back_in_v4_and_v3(hubspot: asym:
     assert_eq!(labelled["labels"], json!(["Billing contact"]));
     assert_eq!(labelled["fromObjectTypeId"], "0-1");
 
-    let listed = api
-        .get("/crm/v4/objects/contacts/203/associations/companies")
-        .await
-        .expect(200);
+    let listed = read(&api, "/crm/v4/objects/contacts/203/associations/companies").await;
     let results = listed["results"].as_array().unwrap();
     assert_eq!(results.len(), 2);
     assert_eq!(results[0]["toObjectId"], 301);
@@ -56,10 +53,7 @@ async fn default_and_labelled_associations_read_back_in_v4_and_v3(hubspot: asym:
         "Billing contact"
     );
 
-    let inverse = api
-        .get("/crm/v4/objects/companies/301/associations/contacts")
-        .await
-        .expect(200);
+    let inverse = read(&api, "/crm/v4/objects/companies/301/associations/contacts").await;
     let labels: Vec<_> = inverse["results"]
         .as_array()
         .unwrap()
@@ -69,20 +63,14 @@ async fn default_and_labelled_associations_read_back_in_v4_and_v3(hubspot: asym:
         .collect();
     assert!(labels.contains(&"Billed company".to_owned()));
 
-    let v3 = api
-        .get("/crm/v3/objects/contacts/203?associations=companies")
-        .await
-        .expect(200);
+    let v3 = read(&api, "/crm/v3/objects/contacts/203?associations=companies").await;
     let ids = strs(&v3["associations"]["companies"]["results"], "id");
     assert!(ids.contains(&"301") && ids.contains(&"302"));
 
     api.delete("/crm/v4/objects/contacts/203/associations/companies/301")
         .await
         .expect(204);
-    let after = api
-        .get("/crm/v4/objects/companies/301/associations/contacts")
-        .await
-        .expect(200);
+    let after = read(&api, "/crm/v4/objects/companies/301/associations/contacts").await;
     assert!(
         after["results"]
             .as_array()
@@ -122,15 +110,15 @@ async fn batches_associate_read_and_archive(hubspot: asym::HubSpot) {
     assert_eq!(len(&created["results"]), 1);
     assert_eq!(created["errors"][0]["category"], "OBJECT_NOT_FOUND");
 
-    let read = api
+    let found = api
         .post(
             "/crm/v4/associations/deals/companies/batch/read",
             &json!({"inputs": [{"id": deal}, {"id": "402"}]}),
         )
         .await
         .expect(200);
-    assert_eq!(read["results"][0]["to"][0]["toObjectId"], 301);
-    assert_eq!(read["results"][1]["to"][0]["toObjectId"], 302);
+    assert_eq!(found["results"][0]["to"][0]["toObjectId"], 301);
+    assert_eq!(found["results"][1]["to"][0]["toObjectId"], 302);
 
     api.post(
         "/crm/v4/associations/deals/contacts/batch/archive",
@@ -138,12 +126,11 @@ async fn batches_associate_read_and_archive(hubspot: asym::HubSpot) {
     )
     .await
     .expect(204);
-    let contacts = api
-        .get(&format!(
-            "/crm/v4/objects/deals/{deal}/associations/contacts"
-        ))
-        .await
-        .expect(200);
+    let contacts = read(
+        &api,
+        &format!("/crm/v4/objects/deals/{deal}/associations/contacts"),
+    )
+    .await;
     assert!(contacts["results"].as_array().unwrap().is_empty());
 
     for (body, status) in [
@@ -187,7 +174,7 @@ async fn labels_under_the_schema_api_path_are_the_v4_labels(hubspot: asym::HubSp
         .await
         .expect(200);
     let type_id = label_named(&created, "Sponsor").unwrap();
-    let listed = api.get(v4).await.expect(200);
+    let listed = read(&api, v4).await;
     assert_eq!(label_named(&listed, "Sponsor"), Some(type_id));
 
     api.put(
@@ -196,10 +183,10 @@ async fn labels_under_the_schema_api_path_are_the_v4_labels(hubspot: asym::HubSp
     )
     .await
     .expect(204);
-    let renamed = api.get(schema).await.expect(200);
+    let renamed = read(&api, schema).await;
     assert_eq!(label_named(&renamed, "Executive sponsor"), Some(type_id));
 
     api.delete(&format!("{schema}/{type_id}")).await.expect(204);
-    let after = api.get(v4).await.expect(200);
+    let after = read(&api, v4).await;
     assert_eq!(label_named(&after, "Executive sponsor"), None);
 }

@@ -38,6 +38,16 @@ pub(crate) fn id(object: &Value) -> String {
     object["id"].as_str().unwrap().to_owned()
 }
 
+/// `GET path` with `api`, asserting HTTP 200; the body.
+pub(crate) async fn read(api: &Api, path: &str) -> Value {
+    api.get(path).await.expect(200)
+}
+
+/// `PATCH path` with `body` with `api`, asserting HTTP 200; the body.
+pub(crate) async fn patch(api: &Api, path: &str, body: &Value) -> Value {
+    api.patch(path, body).await.expect(200)
+}
+
 /// `POST /crm/v3/objects/{kind}` with `properties`, expecting `status`; the reply's body.
 pub(crate) async fn create(api: &Api, kind: &str, properties: &Value, status: u16) -> Value {
     api.post(

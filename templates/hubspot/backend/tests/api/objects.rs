@@ -3,7 +3,7 @@
 
 use serde_json::{Value, json};
 
-use crate::{api, contact_count, create, id, len, prop};
+use crate::{api, contact_count, create, id, len, patch, prop, read};
 
 #[asym::clone("hubspot", seed = "basic")]
 async fn contacts_are_created_read_updated_and_archived(hubspot: asym::HubSpot) {
@@ -28,30 +28,29 @@ async fn contacts_are_created_read_updated_and_archived(hubspot: asym::HubSpot) 
     );
     assert_eq!(created["archived"], false);
 
-    let by_email = api
-        .get("/crm/v3/objects/contacts/GRACE@hopper.example?idProperty=email&properties=firstname,nope")
-        .await
-        .expect(200);
+    let by_email = read(
+        &api,
+        "/crm/v3/objects/contacts/GRACE@hopper.example?idProperty=email&properties=firstname,nope",
+    )
+    .await;
     assert_eq!(id(&by_email), contact);
     assert_eq!(prop(&by_email, "firstname"), "Grace");
     assert!(by_email["properties"].get("nope").is_none());
     assert!(by_email["properties"]["lastmodifieddate"].is_string());
 
-    let updated = api
-        .patch(
-            &format!("/crm/v3/objects/contacts/{contact}"),
-            &json!({"properties": {"lastname": "Hopper", "firstname": ""}}),
-        )
-        .await
-        .expect(200);
+    let updated = patch(
+        &api,
+        &format!("/crm/v3/objects/contacts/{contact}"),
+        &json!({"properties": {"lastname": "Hopper", "firstname": ""}}),
+    )
+    .await;
     assert_eq!(prop(&updated, "lastname"), "Hopper");
     assert!(updated["properties"].get("firstname").is_none());
-    let history = api
-        .get(&format!(
-            "/crm/v3/objects/contacts/{contact}?propertiesWithHistory=lastname"
-        ))
-        .await
-        .expect(200);
+    let history = read(
+        &api,
+        &format!("/crm/v3/objects/contacts/{contact}?propertiesWithHistory=lastname"),
+    )
+    .await;
     assert_eq!(
         history["propertiesWithHistory"]["lastname"][0]["value"],
         "Hopper"
@@ -63,10 +62,11 @@ async fn contacts_are_created_read_updated_and_archived(hubspot: asym::HubSpot) 
     api.get(&format!("/crm/v3/objects/contacts/{contact}"))
         .await
         .expect(404);
-    let archived = api
-        .get(&format!("/crm/v3/objects/contacts/{contact}?archived=true"))
-        .await
-        .expect(200);
+    let archived = read(
+        &api,
+        &format!("/crm/v3/objects/contacts/{contact}?archived=true"),
+    )
+    .await;
     assert_eq!(archived["archived"], true);
     // The email is free again once archived.
     create(
@@ -109,16 +109,10 @@ async fn every_type_shares_the_engine(hubspot: asym::HubSpot) {
         ),
     ] {
         let created = create(&api, kind, &properties, 201).await;
-        let read = api
-            .get(&format!("/crm/v3/objects/{kind}/{}", id(&created)))
-            .await
-            .expect(200);
-        assert_eq!(read["id"], created["id"], "{kind}");
+        let fetched = read(&api, &format!("/crm/v3/objects/{kind}/{}", id(&created))).await;
+        assert_eq!(fetched["id"], created["id"], "{kind}");
     }
-    let deal = api
-        .get("/crm/v3/objects/deals?limit=100&properties=closedate")
-        .await
-        .expect(200);
+    let deal = read(&api, "/crm/v3/objects/deals?limit=100&properties=closedate").await;
     let last = deal["results"].as_array().unwrap().last().unwrap().clone();
     assert_eq!(prop(&last, "closedate"), "2025-06-30T00:00:00.000Z");
 }
@@ -126,10 +120,11 @@ async fn every_type_shares_the_engine(hubspot: asym::HubSpot) {
 #[asym::clone("hubspot", seed = "basic")]
 async fn lists_page_with_after_and_carry_associations(hubspot: asym::HubSpot) {
     let api = api(&hubspot);
-    let first = api
-        .get("/crm/v3/objects/contacts?limit=2&associations=companies")
-        .await
-        .expect(200);
+    let first = read(
+        &api,
+        "/crm/v3/objects/contacts?limit=2&associations=companies",
+    )
+    .await;
     assert_eq!(len(&first["results"]), 2);
     assert_eq!(
         first["results"][0]["associations"]["companies"]["results"][0]["id"],
@@ -142,10 +137,11 @@ async fn lists_page_with_after_and_carry_associations(hubspot: asym::HubSpot) {
             .unwrap()
             .contains("after=")
     );
-    let second = api
-        .get(&format!("/crm/v3/objects/contacts?limit=2&after={after}"))
-        .await
-        .expect(200);
+    let second = read(
+        &api,
+        &format!("/crm/v3/objects/contacts?limit=2&after={after}"),
+    )
+    .await;
     assert_eq!(second["results"][0]["id"], "203");
     assert!(second.get("paging").is_none());
     for (query, status) in [("limit=101", 400), ("limit=0", 400), ("after=abc", 400)] {
@@ -223,10 +219,7 @@ async fn merge_keeps_the_primary_and_gdpr_delete_removes_for_good(hubspot: asym:
     assert_eq!(prop(&merged, "email"), "ada@lovelace.example");
     assert_eq!(prop(&merged, "hs_lead_status"), "OPEN");
     api.get("/crm/v3/objects/contacts/202").await.expect(404);
-    let companies = api
-        .get("/crm/v4/objects/contacts/203/associations/companies")
-        .await
-        .expect(200);
+    let companies = read(&api, "/crm/v4/objects/contacts/203/associations/companies").await;
     assert_eq!(companies["results"][0]["toObjectId"], 302);
 
     api.post(

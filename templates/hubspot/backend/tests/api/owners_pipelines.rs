@@ -2,27 +2,21 @@
 
 use serde_json::json;
 
-use crate::{api, len};
+use crate::{api, len, patch, read};
 
 #[asym::clone("hubspot", seed = "basic")]
 async fn owners_are_listed_paged_and_found(hubspot: asym::HubSpot) {
     let api = api(&hubspot);
-    let all = api.get("/crm/v3/owners/").await.expect(200);
+    let all = read(&api, "/crm/v3/owners/").await;
     assert_eq!(len(&all["results"]), 2);
     assert_eq!(all["results"][0]["type"], "PERSON");
-    let page = api.get("/crm/v3/owners/?limit=1").await.expect(200);
+    let page = read(&api, "/crm/v3/owners/?limit=1").await;
     assert_eq!(page["paging"]["next"]["after"], "101");
-    let by_email = api
-        .get("/crm/v3/owners/?email=BOB@acme-sales.example")
-        .await
-        .expect(200);
+    let by_email = read(&api, "/crm/v3/owners/?email=BOB@acme-sales.example").await;
     assert_eq!(by_email["results"][0]["id"], "102");
-    let alice = api.get("/crm/v3/owners/101").await.expect(200);
+    let alice = read(&api, "/crm/v3/owners/101").await;
     assert_eq!(alice["firstName"], "Alice");
-    let by_user = api
-        .get("/crm/v3/owners/9002?idProperty=userId")
-        .await
-        .expect(200);
+    let by_user = read(&api, "/crm/v3/owners/9002?idProperty=userId").await;
     assert_eq!(by_user["id"], "102");
     api.get("/crm/v3/owners/555").await.expect(404);
 }
@@ -30,10 +24,10 @@ async fn owners_are_listed_paged_and_found(hubspot: asym::HubSpot) {
 #[asym::clone("hubspot", seed = "basic")]
 async fn pipelines_and_stages_are_managed(hubspot: asym::HubSpot) {
     let api = api(&hubspot);
-    let deals = api.get("/crm/v3/pipelines/deals").await.expect(200);
+    let deals = read(&api, "/crm/v3/pipelines/deals").await;
     assert_eq!(deals["results"][0]["id"], "default");
     assert_eq!(len(&deals["results"][0]["stages"]), 7);
-    let tickets = api.get("/crm/v3/pipelines/tickets/0").await.expect(200);
+    let tickets = read(&api, "/crm/v3/pipelines/tickets/0").await;
     assert_eq!(tickets["stages"][3]["metadata"]["ticketState"], "CLOSED");
 
     let created = api
@@ -56,21 +50,19 @@ async fn pipelines_and_stages_are_managed(hubspot: asym::HubSpot) {
         .await
         .expect(201);
     let stage_id = stage["id"].as_str().unwrap().to_owned();
-    let renamed = api
-        .patch(
-            &format!("/crm/v3/pipelines/deals/{pipeline}/stages/{stage_id}"),
-            &json!({"label": "Legal review"}),
-        )
-        .await
-        .expect(200);
+    let renamed = patch(
+        &api,
+        &format!("/crm/v3/pipelines/deals/{pipeline}/stages/{stage_id}"),
+        &json!({"label": "Legal review"}),
+    )
+    .await;
     assert_eq!(renamed["label"], "Legal review");
-    let patched = api
-        .patch(
-            &format!("/crm/v3/pipelines/deals/{pipeline}"),
-            &json!({"label": "Partner deals"}),
-        )
-        .await
-        .expect(200);
+    let patched = patch(
+        &api,
+        &format!("/crm/v3/pipelines/deals/{pipeline}"),
+        &json!({"label": "Partner deals"}),
+    )
+    .await;
     assert_eq!(len(&patched["stages"]), 3);
     api.delete(&format!(
         "/crm/v3/pipelines/deals/{pipeline}/stages/{stage_id}"

@@ -3,7 +3,7 @@
 
 use serde_json::{Value, json};
 
-use crate::{api, create, len, prop, strs};
+use crate::{api, create, len, patch, prop, read, strs};
 
 /// A text property `name` in the stock `contactinformation` group.
 fn text_property(name: &str) -> Value {
@@ -13,7 +13,7 @@ fn text_property(name: &str) -> Value {
 #[asym::clone("hubspot", seed = "basic")]
 async fn stock_properties_and_groups_are_listed(hubspot: asym::HubSpot) {
     let api = api(&hubspot);
-    let all = api.get("/crm/v3/properties/contacts").await.expect(200);
+    let all = read(&api, "/crm/v3/properties/contacts").await;
     let names = strs(&all["results"], "name");
     for name in [
         "email",
@@ -25,14 +25,11 @@ async fn stock_properties_and_groups_are_listed(hubspot: asym::HubSpot) {
     ] {
         assert!(names.contains(&name), "{name}");
     }
-    let stage = api
-        .get("/crm/v3/properties/contacts/lifecyclestage")
-        .await
-        .expect(200);
+    let stage = read(&api, "/crm/v3/properties/contacts/lifecyclestage").await;
     assert_eq!(stage["type"], "enumeration");
     assert_eq!(stage["options"][1]["value"], "lead");
     assert_eq!(stage["modificationMetadata"]["readOnlyDefinition"], true);
-    let groups = api.get("/crm/v3/properties/deals/groups").await.expect(200);
+    let groups = read(&api, "/crm/v3/properties/deals/groups").await;
     assert_eq!(groups["results"][0]["name"], "dealinformation");
     api.get("/crm/v3/properties/contacts/nope")
         .await
@@ -65,13 +62,8 @@ async fn custom_properties_validate_values(hubspot: asym::HubSpot) {
     let err = create(&api, "contacts", &json!({"tier": "bronze"}), 400).await;
     assert_eq!(err["errors"][0]["code"], "INVALID_OPTION");
 
-    let updated = api
-        .patch(
-            "/crm/v3/properties/contacts/tier",
-            &json!({"label": "Customer tier", "options": [{"label": "Gold", "value": "gold"}, {"label": "Bronze", "value": "bronze"}]}),
-        )
-        .await
-        .expect(200);
+    let relabelled = json!({"label": "Customer tier", "options": [{"label": "Gold", "value": "gold"}, {"label": "Bronze", "value": "bronze"}]});
+    let updated = patch(&api, "/crm/v3/properties/contacts/tier", &relabelled).await;
     assert_eq!(updated["label"], "Customer tier");
     create(&api, "contacts", &json!({"tier": "bronze"}), 201).await;
 
@@ -97,9 +89,7 @@ async fn custom_properties_validate_values(hubspot: asym::HubSpot) {
     api.get("/crm/v3/properties/contacts/tier")
         .await
         .expect(404);
-    api.get("/crm/v3/properties/contacts/tier?archived=true")
-        .await
-        .expect(200);
+    read(&api, "/crm/v3/properties/contacts/tier?archived=true").await;
     create(&api, "contacts", &json!({"tier": "gold"}), 400).await;
     api.delete("/crm/v3/properties/contacts/email")
         .await
@@ -109,18 +99,18 @@ async fn custom_properties_validate_values(hubspot: asym::HubSpot) {
 #[asym::clone("hubspot", seed = "basic")]
 async fn properties_are_read_and_archived_in_batches(hubspot: asym::HubSpot) {
     let api = api(&hubspot);
-    let read = api
+    let found = api
         .post(
             "/crm/v3/properties/contacts/batch/read",
             &json!({"archived": false, "inputs": [{"name": "email"}, {"name": "firstname"}, {"name": "no_such"}]}),
         )
         .await
         .expect(207);
-    let mut names = strs(&read["results"], "name");
+    let mut names = strs(&found["results"], "name");
     names.sort_unstable();
     assert_eq!(names, ["email", "firstname"]);
-    assert_eq!(read["numErrors"], 1);
-    assert_eq!(read["errors"][0]["category"], "OBJECT_NOT_FOUND");
+    assert_eq!(found["numErrors"], 1);
+    assert_eq!(found["errors"][0]["category"], "OBJECT_NOT_FOUND");
 
     for name in ["batch_one", "batch_two"] {
         api.post("/crm/v3/properties/contacts", &text_property(name))
@@ -176,7 +166,5 @@ async fn properties_are_created_in_batches_with_an_error_per_refused_input(hubsp
         strs(&mixed["errors"], "category"),
         ["OBJECT_ALREADY_EXISTS", "VALIDATION_ERROR"]
     );
-    api.get("/crm/v3/properties/contacts/made_three")
-        .await
-        .expect(200);
+    read(&api, "/crm/v3/properties/contacts/made_three").await;
 }

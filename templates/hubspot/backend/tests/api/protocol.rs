@@ -5,7 +5,7 @@ use asym_kit::testing::Api;
 use axum::http::Method;
 use serde_json::json;
 
-use crate::{admin, api, contact_count};
+use crate::{admin, api, contact_count, read};
 
 #[asym::clone("hubspot", seed = "basic")]
 async fn tokens_and_scopes_are_enforced(hubspot: asym::HubSpot) {
@@ -25,10 +25,7 @@ async fn tokens_and_scopes_are_enforced(hubspot: asym::HubSpot) {
         .await
         .expect(201);
     let limited = Api::new(hubspot.api_url()).bearer(minted["token"].as_str().unwrap());
-    limited
-        .get("/crm/v3/objects/contacts/201")
-        .await
-        .expect(200);
+    read(&limited, "/crm/v3/objects/contacts/201").await;
     for (method, path) in [
         (Method::POST, "/crm/v3/objects/contacts"),
         (Method::GET, "/crm/v3/objects/deals"),

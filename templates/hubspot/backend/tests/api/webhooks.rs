@@ -6,7 +6,7 @@ use std::time::Duration;
 use asym_kit::testing::{Received, Receiver};
 use serde_json::{Value, json};
 
-use crate::{admin, api, create, id};
+use crate::{admin, api, create, id, read};
 
 const SECRET: &str = "app-client-secret";
 
@@ -135,10 +135,7 @@ async fn subscriptions_are_managed_and_checked(hubspot: asym::HubSpot) {
         )
         .await
         .expect(201);
-    let listed = admin
-        .get("/api/admin/webhooks/subscriptions")
-        .await
-        .expect(200);
+    let listed = read(&admin, "/api/admin/webhooks/subscriptions").await;
     assert_eq!(listed["results"][0]["eventType"], "deal.deletion");
     for body in [
         json!({"eventType": "contact.teleported"}),
