@@ -48,6 +48,12 @@ pub(crate) async fn patch(api: &Api, path: &str, body: &Value) -> Value {
     api.patch(path, body).await.expect(200)
 }
 
+/// `DELETE path` with `api` (204), after which `GET path` answers 404.
+pub(crate) async fn archive(api: &Api, path: &str) {
+    api.delete(path).await.expect(204);
+    api.get(path).await.expect(404);
+}
+
 /// `POST /crm/v3/objects/{kind}` with `properties`, expecting `status`; the reply's body.
 pub(crate) async fn create(api: &Api, kind: &str, properties: &Value, status: u16) -> Value {
     api.post(

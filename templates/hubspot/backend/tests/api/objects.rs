@@ -3,7 +3,7 @@
 
 use serde_json::{Value, json};
 
-use crate::{api, contact_count, create, id, len, patch, prop, read};
+use crate::{api, archive, contact_count, create, id, len, patch, prop, read};
 
 #[asym::clone("hubspot", seed = "basic")]
 async fn contacts_are_created_read_updated_and_archived(hubspot: asym::HubSpot) {
@@ -56,12 +56,7 @@ async fn contacts_are_created_read_updated_and_archived(hubspot: asym::HubSpot) 
         "Hopper"
     );
 
-    api.delete(&format!("/crm/v3/objects/contacts/{contact}"))
-        .await
-        .expect(204);
-    api.get(&format!("/crm/v3/objects/contacts/{contact}"))
-        .await
-        .expect(404);
+    archive(&api, &format!("/crm/v3/objects/contacts/{contact}")).await;
     let archived = read(
         &api,
         &format!("/crm/v3/objects/contacts/{contact}?archived=true"),

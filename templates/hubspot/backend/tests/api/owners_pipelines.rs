@@ -2,7 +2,7 @@
 
 use serde_json::json;
 
-use crate::{api, len, patch, read};
+use crate::{api, archive, len, patch, read};
 
 #[asym::clone("hubspot", seed = "basic")]
 async fn owners_are_listed_paged_and_found(hubspot: asym::HubSpot) {
@@ -98,10 +98,5 @@ async fn pipelines_and_stages_are_managed(hubspot: asym::HubSpot) {
     api.delete("/crm/v3/pipelines/deals/default")
         .await
         .expect(400);
-    api.delete(&format!("/crm/v3/pipelines/deals/{pipeline}"))
-        .await
-        .expect(204);
-    api.get(&format!("/crm/v3/pipelines/deals/{pipeline}"))
-        .await
-        .expect(404);
+    archive(&api, &format!("/crm/v3/pipelines/deals/{pipeline}")).await;
 }

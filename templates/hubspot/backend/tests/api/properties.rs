@@ -3,7 +3,7 @@
 
 use serde_json::{Value, json};
 
-use crate::{api, create, len, patch, prop, read, strs};
+use crate::{api, archive, create, len, patch, prop, read, strs};
 
 /// A text property `name` in the stock `contactinformation` group.
 fn text_property(name: &str) -> Value {
@@ -83,12 +83,7 @@ async fn custom_properties_validate_values(hubspot: asym::HubSpot) {
         .await
         .expect(400);
 
-    api.delete("/crm/v3/properties/contacts/tier")
-        .await
-        .expect(204);
-    api.get("/crm/v3/properties/contacts/tier")
-        .await
-        .expect(404);
+    archive(&api, "/crm/v3/properties/contacts/tier").await;
     read(&api, "/crm/v3/properties/contacts/tier?archived=true").await;
     create(&api, "contacts", &json!({"tier": "gold"}), 400).await;
     api.delete("/crm/v3/properties/contacts/email")
