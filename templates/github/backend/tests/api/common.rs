@@ -3,7 +3,7 @@
 #![allow(dead_code, reason = "each test module uses a different subset")]
 
 use asym_kit::testing::{Api, Reply};
-use serde_json::Value;
+use serde_json::{Value, json};
 
 /// The fixture repository.
 pub(crate) const REPO: &str = "/repos/acme/hello-world";
@@ -64,6 +64,12 @@ pub(crate) async fn fetch(api: &Api, path: &str) -> Value {
 /// `DELETE path`, without a body.
 pub(crate) async fn delete(api: &Api, path: &str) -> Reply {
     api.send(reqwest::Method::DELETE, path, None).await
+}
+
+/// `POST …/git/refs` on the fixture repository: the ref `name` (`refs/heads/topic`) at `sha`.
+pub(crate) async fn create_ref(api: &Api, name: &str, sha: impl Into<Value>) -> Reply {
+    let body = json!({ "ref": name, "sha": sha.into() });
+    api.post(&format!("{REPO}/git/refs"), &body).await
 }
 
 /// How many items `GET path` lists (a 200 expected).

@@ -4,8 +4,8 @@ use reqwest::Method;
 use serde_json::json;
 
 use crate::common::{
-    MAIN_SHA, README_SHA, REPO, api, b64, code, count, delete, error, fetch, fields, names,
-    reviewer,
+    MAIN_SHA, README_SHA, REPO, api, b64, code, count, create_ref, delete, error, fetch, fields,
+    names, reviewer,
 };
 
 #[asym::clone("github", seed = "basic")]
@@ -209,23 +209,12 @@ async fn git_data_and_refs(gh: asym::GitHub) {
     .await
     .expect(422);
     // Refs: create, duplicate, fast-forward, force, delete.
-    let made = api
-        .post(
-            &format!("{REPO}/git/refs"),
-            &json!({ "ref": "refs/heads/topic", "sha": MAIN_SHA }),
-        )
+    let made = create_ref(&api, "refs/heads/topic", MAIN_SHA)
         .await
         .expect(201);
     assert_eq!(made["object"]["type"], "commit");
     assert_eq!(
-        error(
-            api.post(
-                &format!("{REPO}/git/refs"),
-                &json!({ "ref": "refs/heads/topic", "sha": MAIN_SHA })
-            )
-            .await,
-            422
-        ),
+        error(create_ref(&api, "refs/heads/topic", MAIN_SHA).await, 422),
         "Reference already exists"
     );
     let moved = api
@@ -290,23 +279,15 @@ async fn git_data_and_refs(gh: asym::GitHub) {
         .await["tag"],
         "v1.0"
     );
-    api.post(
-        &format!("{REPO}/git/refs"),
-        &json!({ "ref": "refs/tags/v1.0", "sha": tag["sha"] }),
-    )
-    .await
-    .expect(201);
+    create_ref(&api, "refs/tags/v1.0", tag["sha"].clone())
+        .await
+        .expect(201);
     assert_eq!(
         fetch(&api, &format!("{REPO}/commits/v1.0")).await["sha"],
         MAIN_SHA
     );
     // Compare the new commit with main.
-    api.post(
-        &format!("{REPO}/git/refs"),
-        &json!({ "ref": "refs/heads/next", "sha": sha }),
-    )
-    .await
-    .expect(201);
+    create_ref(&api, "refs/heads/next", sha).await.expect(201);
     let compare = fetch(&api, &format!("{REPO}/compare/main...acme:next")).await;
     assert_eq!(
         fields(&compare, ["/status", "/ahead_by", "/behind_by"]),

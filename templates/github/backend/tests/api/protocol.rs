@@ -4,7 +4,9 @@ use asym_kit::testing::Api;
 use reqwest::Method;
 use serde_json::json;
 
-use crate::common::{REPO, admin, anonymous, api, delete, error, fetch, rels, reviewer};
+use crate::common::{
+    MAIN_SHA, REPO, admin, anonymous, api, create_ref, delete, error, fetch, rels, reviewer,
+};
 
 #[asym::clone("github", seed = "basic")]
 async fn auth_errors_and_scopes(gh: asym::GitHub) {
@@ -212,18 +214,12 @@ async fn bad_input_never_5xx_and_leaves_data(gh: asym::GitHub) {
     api.get(&format!("{REPO}/git/commits/zzzz"))
         .await
         .expect(404);
-    api.post(
-        &format!("{REPO}/git/refs"),
-        &json!({ "ref": "refs/heads/a..b", "sha": crate::common::MAIN_SHA }),
-    )
-    .await
-    .expect(422);
-    api.post(
-        &format!("{REPO}/git/refs"),
-        &json!({ "ref": "refs/heads/ok", "sha": "0".repeat(40) }),
-    )
-    .await
-    .expect(422);
+    create_ref(&api, "refs/heads/a..b", MAIN_SHA)
+        .await
+        .expect(422);
+    create_ref(&api, "refs/heads/ok", "0".repeat(40))
+        .await
+        .expect(422);
     // Nothing was written.
     let issues = fetch(&api, &format!("{REPO}/issues?state=all")).await;
     assert_eq!(issues.as_array().unwrap().len(), 1);

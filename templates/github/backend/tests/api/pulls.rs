@@ -3,14 +3,17 @@
 use asym_kit::testing::Api;
 use serde_json::{Value, json};
 
-use crate::common::{REPO, api, b64, code, count, error, fetch, fields, names, reviewer};
+use crate::common::{
+    REPO, api, b64, code, count, create_ref, error, fetch, fields, names, reviewer,
+};
 
 /// Creates `branch` from main with one file, as `who`.
 async fn branch(api: &Api, branch: &str, file: &str, text: &str) {
     let main = fetch(api, &format!("{REPO}/git/ref/heads/main")).await;
-    api.post(
-        &format!("{REPO}/git/refs"),
-        &json!({ "ref": format!("refs/heads/{branch}"), "sha": main["object"]["sha"] }),
+    create_ref(
+        api,
+        &format!("refs/heads/{branch}"),
+        main["object"]["sha"].clone(),
     )
     .await
     .expect(201);
