@@ -8,13 +8,16 @@
 # then the reset: the 10,000 contacts are made the baseline (`asym seed`), and each of
 # $RESETS resets (default 20) follows one contact create; it prints the p50 and p90 of
 # `asym reset` wall time (the CLI process included). Prints requests/s, p99 and the
-# 1-minute load average for each, then destroys the clone. (Common parts:
+# 1-minute load average for each, then destroys the clone; RUNS=3 repeats it on a fresh
+# clone each time and prints the medians. (Common parts:
 # scripts/bench-lib.sh.)
 set -euo pipefail
 
 source "$(dirname "$0")/../../scripts/bench-lib.sh"
 bench_init 5s
 resets=${RESETS:-20}
+# One run on a fresh clone; RUNS repeats it and prints the medians.
+one_run() {
 bench_spin hubspot token
 auth="Authorization: Bearer $token"
 
@@ -101,3 +104,10 @@ p50 = times[len(times) // 2]
 p90 = times[int(len(times) * 0.9) - 1]
 print(f"{'reset (10,000 contacts, CLI)':<34} p50 {p50:6.1f}ms   p90 {p90:6.1f}ms   load {sys.argv[2]:>5}")
 PY
+}
+
+for run in $(bench_runs); do
+    one_run
+    bench_destroy
+done
+bench_medians

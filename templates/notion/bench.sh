@@ -5,7 +5,8 @@
 #      pages (created through the API first: $PAGES, default 1000), $PAGE_SIZE results per
 #      page (default 100, Notion's default);
 #   2. pages.create in the Tasks data source (bodies cycle through statuses, priorities, tags).
-# Prints requests/s and p99 for each with the 1-minute load average, then destroys the clone.
+# Prints requests/s and p99 for each with the 1-minute load average, then destroys the clone;
+# RUNS=3 repeats it on a fresh clone each time and prints the medians.
 # (Common parts: scripts/bench-lib.sh.)
 set -euo pipefail
 
@@ -13,6 +14,8 @@ source "$(dirname "$0")/../../scripts/bench-lib.sh"
 bench_init 10s
 page_size=${PAGE_SIZE:-100}
 pages=${PAGES:-1000}
+# One run on a fresh clone; RUNS repeats it and prints the medians.
+one_run() {
 bench_spin notion token
 tasks=30000000-0000-4000-8000-000000000001
 
@@ -77,3 +80,10 @@ matching=$(curl -s -X POST "$api/v1/data_sources/$tasks/query" -H "Authorization
 
 bench_measure "query and/or + sort ($total pages, $matching/page)" query.lua "$api/v1/data_sources/$tasks/query"
 bench_measure "pages.create (Tasks data source)" create.lua "$api/v1/pages"
+}
+
+for run in $(bench_runs); do
+    one_run
+    bench_destroy
+done
+bench_medians
