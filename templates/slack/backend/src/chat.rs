@@ -1,209 +1,21 @@
-//! Messages: the message object and the `chat.*` methods.
+//! The `chat.*` methods but `chat.postMessage` (see `post`): edits, deletes, ephemeral
+//! messages, permalinks, scheduling.
 
 use serde_json::{Map, Value, json};
 
 use asym_kit::deadpool_postgres::Transaction;
 
 use crate::args::{channel_arg, cursor_value, next_cursor, next_page};
-use crate::auth::{Caller, TokenKind, caller, caller_with};
+use crate::auth::{Caller, caller, caller_with};
 use crate::error::{ApiError, ApiResult, reply};
 use crate::json::row_object;
-use crate::model::conversation::{
-    Conversation, Naming, caller_and_conversation, channel_filter, resolve,
-};
+use crate::model::content::{Content, with_block_ids};
+use crate::model::conversation::{Conversation, Naming, channel_filter, resolve};
 use crate::model::event::{channel_type, emit, message_subscription};
-use crate::model::message::{
-    Authorship, MESSAGE_COLUMNS, MESSAGE_JOINS, NewMessage, insert_message, insert_params,
-    insert_sql, message_json,
-};
+use crate::model::message::{MESSAGE_COLUMNS, MESSAGE_JOINS, NewMessage, message_json};
 use crate::model::user::is_admin;
 use crate::ts::Ts;
 use crate::{AppState, Call};
-
-/// Longest `text` Slack accepts, in characters.
-const MAX_TEXT_CHARS: usize = 40_000;
-/// Most blocks one message may carry.
-const MAX_BLOCKS: usize = 50;
-/// Most attachments one message may carry.
-const MAX_ATTACHMENTS: usize = 100;
-
-/// Gives every block without a `block_id` one, as Slack does: five characters, derived here
-/// from the block and its position so a replayed post stores the same message, and unique
-/// within the message.
-fn with_block_ids(blocks: Value) -> Value {
-    let Value::Array(mut items) = blocks else {
-        return blocks;
-    };
-    let mut taken: std::collections::HashSet<String> = items
-        .iter()
-        .filter_map(|block| block.get("block_id")?.as_str().map(str::to_owned))
-        .collect();
-    for (index, block) in items.iter_mut().enumerate() {
-        let Value::Object(fields) = block else {
-            continue;
-        };
-        if fields.contains_key("block_id") {
-            continue;
-        }
-        let seed = Value::Object(fields.clone()).to_string();
-        let id = (0u32..)
-            .map(|salt| asym_kit::token::hash(&format!("{index}:{salt}:{seed}"))[..5].to_owned())
-            .find(|id| !taken.contains(id))
-            .unwrap_or_default();
-        taken.insert(id.clone());
-        fields.insert("block_id".into(), Value::String(id));
-    }
-    Value::Array(items)
-}
-
-/// The content arguments of a post, validated.
-#[derive(Debug, Default, PartialEq)]
-struct Content {
-    text: String,
-    blocks: Option<Value>,
-    attachments: Option<Value>,
-    metadata: Option<Value>,
-}
-
-impl Content {
-    /// Validates `text`, `blocks`, `attachments` and `metadata` the way Slack does.
-    fn parse(call: &Call) -> Result<Self, ApiError> {
-        let args = &call.args;
-        let text = args.string("text").unwrap_or_default();
-        let blocks = args.json("blocks", "invalid_blocks_format")?;
-        if let Some(blocks) = &blocks {
-            let Value::Array(items) = blocks else {
-                return Err(ApiError::new("invalid_blocks_format"));
-            };
-            let well_formed = items
-                .iter()
-                .all(|block| block.get("type").is_some_and(Value::is_string));
-            if items.len() > MAX_BLOCKS || !well_formed {
-                return Err(ApiError::new("invalid_blocks"));
-            }
-        }
-        let attachments = args.json("attachments", "invalid_attachments")?;
-        if let Some(attachments) = &attachments {
-            let Value::Array(items) = attachments else {
-                return Err(ApiError::new("invalid_attachments"));
-            };
-            if items.len() > MAX_ATTACHMENTS {
-                return Err(ApiError::new("too_many_attachments"));
-            }
-            if !items.iter().all(Value::is_object) {
-                return Err(ApiError::new("invalid_attachments"));
-            }
-        }
-        let metadata = args.json("metadata", "invalid_metadata_format")?;
-        if metadata.as_ref().is_some_and(|m| !m.is_object()) {
-            return Err(ApiError::new("invalid_metadata_format"));
-        }
-        let blocks = blocks
-            .filter(|b| b.as_array().is_some_and(|a| !a.is_empty()))
-            .map(with_block_ids);
-        let attachments = attachments.filter(|a| a.as_array().is_some_and(|a| !a.is_empty()));
-        if text.trim().is_empty() && blocks.is_none() && attachments.is_none() {
-            return Err(ApiError::new("no_text"));
-        }
-        if text.chars().count() > MAX_TEXT_CHARS {
-            return Err(ApiError::new("msg_too_long"));
-        }
-        Ok(Self {
-            text,
-            blocks,
-            attachments,
-            metadata,
-        })
-    }
-}
-
-/// The post arguments every posting method shares, validated, for `caller`.
-fn new_message(caller: &Caller, call: &Call, content: Content) -> Result<NewMessage, ApiError> {
-    let is_bot = caller.kind == TokenKind::Bot;
-    // Custom authorship applies to bot posts only, as in Slack.
-    let authorship = |name: &str| {
-        if is_bot {
-            call.args.non_empty(name)
-        } else {
-            None
-        }
-    };
-    let to_text = |value: &Option<Value>| value.as_ref().map(Value::to_string);
-    Ok(NewMessage {
-        user_id: caller.user_id.clone(),
-        bot_id: caller.bot_id.clone(),
-        team_id: caller.team_id.clone(),
-        blocks: to_text(&content.blocks),
-        attachments: to_text(&content.attachments),
-        metadata: to_text(&content.metadata),
-        text: content.text,
-        thread_ts: call.args.ts("thread_ts", "invalid_thread_ts")?,
-        broadcast: call.args.flag("reply_broadcast").unwrap_or(false),
-        mrkdwn: call.args.flag("mrkdwn").unwrap_or(true),
-        authorship: Authorship {
-            username: authorship("username"),
-            icon_emoji: authorship("icon_emoji"),
-            icon_url: authorship("icon_url"),
-        },
-        ..NewMessage::default()
-    })
-}
-
-/// Checks that the caller may post into `conversation`.
-fn check_postable(caller: &Caller, conversation: &Conversation) -> Result<(), ApiError> {
-    if conversation.is_archived {
-        return Err(ApiError::new("is_archived"));
-    }
-    let public_post = conversation.kind == "public_channel" && caller.has("chat:write.public");
-    if !conversation.is_member && !public_post {
-        return Err(ApiError::new("not_in_channel"));
-    }
-    Ok(())
-}
-
-/// `chat.postMessage`: posts to a channel (by id, `#name` or name) or a thread in it.
-pub(crate) async fn post_message(state: &AppState, call: &Call) -> ApiResult {
-    let channel = channel_arg(call);
-    let (caller, conversation) = match &channel {
-        Ok(channel) => {
-            let (caller, conversation) =
-                caller_and_conversation(state, call, channel, Naming::IdOrName).await?;
-            (caller, Some(conversation))
-        }
-        Err(_) => (caller(state, call).await?, None),
-    };
-    caller.require(&["chat:write"])?;
-    channel?;
-    let content = Content::parse(call)?;
-    let message = new_message(&caller, call, content)?;
-    let conversation = conversation.ok_or_else(|| ApiError::new("channel_not_found"))??;
-    check_postable(&caller, &conversation)?;
-
-    let mut client = state.kit.db().await?;
-    let json = if caller.events {
-        let tx = client.transaction().await?;
-        let json = insert_message(&tx, &conversation.id, &conversation.kind, &message).await?;
-        state.commit(tx).await?;
-        json
-    } else {
-        // No Events API subscription: nothing to queue, so one autocommit statement.
-        let statement = client.prepare_cached(&insert_sql()).await?;
-        let thread_ts = message.thread_ts.map(|ts| ts.to_string());
-        let row = client
-            .query_one(
-                &statement,
-                &insert_params(&conversation.id, &message, &thread_ts),
-            )
-            .await?;
-        message_json(&row, true)
-    };
-
-    reply([
-        ("channel", json!(conversation.id)),
-        ("ts", json["ts"].clone()),
-        ("message", json),
-    ])
-}
 
 /// Reads one message of a channel.
 async fn find_message(
@@ -419,10 +231,9 @@ pub(crate) async fn post_ephemeral(state: &AppState, call: &Call) -> ApiResult {
     let caller = caller_with(state, call, &["chat:write"]).await?;
     let channel = channel_arg(call)?;
     let user = call.args.non_empty_or("user", "user_not_found")?;
-    let content = Content::parse(call)?;
-    let message = new_message(&caller, call, content)?;
+    let message = NewMessage::draft(call)?.by(&caller);
     let conversation = resolve(state, &caller, &channel, Naming::IdOrName).await?;
-    check_postable(&caller, &conversation)?;
+    conversation.check_postable(&caller)?;
     crate::model::user::find(state, &caller, &user).await?;
 
     let mut client = state.kit.db().await?;
@@ -521,8 +332,7 @@ pub(crate) async fn schedule_message(state: &AppState, call: &Call) -> ApiResult
             .map(|v| v as i64)
             .ok_or_else(|| ApiError::new("invalid_time"))?,
     };
-    let content = Content::parse(call)?;
-    let message = new_message(&caller, call, content)?;
+    let message = NewMessage::draft(call)?.by(&caller);
     let now = crate::ts::now_seconds();
     if post_at < now {
         return Err(ApiError::new("time_in_past"));
@@ -531,7 +341,7 @@ pub(crate) async fn schedule_message(state: &AppState, call: &Call) -> ApiResult
         return Err(ApiError::new("time_too_far"));
     }
     let conversation = resolve(state, &caller, &channel, Naming::IdOrName).await?;
-    check_postable(&caller, &conversation)?;
+    conversation.check_postable(&caller)?;
     let client = state.kit.db().await?;
     let row = client
         .query_one(
@@ -644,90 +454,4 @@ pub(crate) async fn delete_scheduled(state: &AppState, call: &Call) -> ApiResult
         return Err(ApiError::new("invalid_scheduled_message_id"));
     }
     Ok(Map::new())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::args::Args;
-    use axum::http::HeaderMap;
-
-    fn call(body: &str) -> Call {
-        Call {
-            method: "chat.postMessage".into(),
-            headers: HeaderMap::new(),
-            args: Args::parse(Some("application/json"), None, body.as_bytes()).unwrap(),
-        }
-    }
-
-    fn error(body: &str) -> String {
-        Content::parse(&call(body)).unwrap_err().code().to_owned()
-    }
-
-    #[test]
-    fn text_blocks_or_attachments_are_required() {
-        assert_eq!(error(r#"{"channel":"C1"}"#), "no_text");
-        assert_eq!(error(r#"{"text":"  "}"#), "no_text");
-        assert_eq!(error(r#"{"text":"","blocks":[]}"#), "no_text");
-        assert!(Content::parse(&call(r#"{"blocks":[{"type":"divider"}]}"#)).is_ok());
-        assert!(Content::parse(&call(r#"{"attachments":"[{\"text\":\"hi\"}]"}"#)).is_ok());
-    }
-
-    #[test]
-    fn text_over_forty_thousand_characters_is_too_long() {
-        let ok = format!(r#"{{"text":"{}"}}"#, "é".repeat(MAX_TEXT_CHARS));
-        assert!(Content::parse(&call(&ok)).is_ok());
-        let long = format!(r#"{{"text":"{}"}}"#, "a".repeat(MAX_TEXT_CHARS + 1));
-        assert_eq!(error(&long), "msg_too_long");
-    }
-
-    #[test]
-    fn malformed_blocks_attachments_and_metadata_are_named() {
-        assert_eq!(
-            error(r#"{"text":"x","blocks":"[oops"}"#),
-            "invalid_blocks_format"
-        );
-        assert_eq!(
-            error(r#"{"text":"x","blocks":{"type":"divider"}}"#),
-            "invalid_blocks_format"
-        );
-        assert_eq!(
-            error(r#"{"text":"x","blocks":[{"text":"no type"}]}"#),
-            "invalid_blocks"
-        );
-        assert_eq!(
-            error(r#"{"text":"x","attachments":"nope"}"#),
-            "invalid_attachments"
-        );
-        assert_eq!(
-            error(r#"{"text":"x","attachments":[1]}"#),
-            "invalid_attachments"
-        );
-        assert_eq!(
-            error(r#"{"text":"x","metadata":"[]"}"#),
-            "invalid_metadata_format"
-        );
-    }
-
-    #[test]
-    fn blocks_get_stable_unique_block_ids_and_keep_their_own() {
-        let blocks = json!([
-            {"type": "divider"},
-            {"type": "divider"},
-            {"type": "section", "block_id": "mine", "text": {"type": "mrkdwn", "text": "x"}}
-        ]);
-        let first = with_block_ids(blocks.clone());
-        assert_eq!(first, with_block_ids(blocks));
-        let ids: Vec<&str> = first
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|b| b["block_id"].as_str().unwrap())
-            .collect();
-        assert_eq!(ids[0].len(), 5);
-        assert_ne!(ids[0], ids[1]);
-        assert_eq!(ids[2], "mine");
-        let keys: Vec<&String> = first[2].as_object().unwrap().keys().collect();
-        assert_eq!(keys, ["type", "block_id", "text"]);
-    }
 }

@@ -131,7 +131,8 @@ fn build_sql(forward: bool, lo: bool, hi: bool) -> String {
                 (SELECT array_agg(pn.ts::text) FROM pins pn WHERE pn.channel_id = c.id),
                 bots.ids, bots.app_ids, bots.names, bots.updated, bots.deleted,
                 NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
-                NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL
+                NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+                NULL, NULL, NULL, NULL
          FROM w LEFT JOIN c ON true
          CROSS JOIN (SELECT array_agg(id ORDER BY id) AS ids,
                             array_agg(app_id ORDER BY id) AS app_ids,
@@ -144,7 +145,7 @@ fn build_sql(forward: bool, lo: bool, hi: bool) -> String {
                 NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
                 m.ts::text, m.user_id, m.bot_id, m.team_id, m.subtype, m.text,
                 m.blocks::text, m.attachments::text, m.metadata::text, m.thread_ts::text,
-                m.username, m.icon_emoji, m.icon_url,
+                m.username, m.icon_emoji, m.icon_url, NULL, NULL, NULL::bigint, NULL::boolean,
                 CASE WHEN m.thread_ts <> m.ts THEN (
                     SELECT p.user_id FROM messages p
                     WHERE p.channel_id = m.channel_id AND p.ts = m.thread_ts) END,
@@ -163,7 +164,7 @@ fn build_sql(forward: bool, lo: bool, hi: bool) -> String {
                     WHERE x.channel_id = m.channel_id AND x.thread_ts = m.ts
                       AND x.ts <> m.ts) END,
                 m.edited_user, m.edited_ts::text, m.reactions::text, m.files::text, m.upload,
-                m.hidden, m.extras::text
+                false, NULL, m.hidden, m.extras::text
          FROM c CROSS JOIN LATERAL (
              SELECT * FROM (
                  SELECT * FROM messages m
@@ -212,38 +213,17 @@ impl<'a> Bots<'a> {
     }
 }
 
-/// A message row of [`sql`].
+/// A message row of [`sql`]: the columns of
+/// [`MESSAGE_COLUMNS`](crate::model::message::MESSAGE_COLUMNS), but the bot's profile (from
+/// the header's list of bots) and whether it is pinned (from the header's pins).
 fn message<'a>(row: &'a Row, channel: &'a str, pins: &[&str], bots: &Bots<'a>) -> MessageRow<'a> {
-    let ts: &str = row.get(PAGE);
-    let bot_id: Option<&str> = row.get(PAGE + 2);
-    MessageRow {
-        ts,
-        user: row.get(PAGE + 1),
-        bot_id,
-        bot: bot_id.map(|id| bots.profile(id)).unwrap_or_default(),
-        team: row.get(PAGE + 3),
-        subtype: row.get(PAGE + 4),
-        text: row.get(PAGE + 5),
-        blocks: row.get(PAGE + 6),
-        attachments: row.get(PAGE + 7),
-        metadata: row.get(PAGE + 8),
-        thread_ts: row.get(PAGE + 9),
-        username: row.get(PAGE + 10),
-        icon_emoji: row.get(PAGE + 11),
-        icon_url: row.get(PAGE + 12),
-        parent_user: row.get(PAGE + 13),
-        reply_count: row.get(PAGE + 14),
-        latest_reply: row.get(PAGE + 15),
-        reply_users: row.get::<_, Option<_>>(PAGE + 16).unwrap_or_default(),
-        edited_user: row.get(PAGE + 17),
-        edited_ts: row.get(PAGE + 18),
-        reactions: row.get(PAGE + 19),
-        files: row.get(PAGE + 20),
-        upload: row.get(PAGE + 21),
-        pinned_to: pins.contains(&ts).then_some(channel),
-        hidden: row.get(PAGE + 22),
-        extras: row.get(PAGE + 23),
-    }
+    let mut message = MessageRow::from_columns(row, PAGE);
+    message.bot = message
+        .bot_id
+        .map(|id| bots.profile(id))
+        .unwrap_or_default();
+    message.pinned_to = pins.contains(&message.ts).then_some(channel);
+    message
 }
 
 /// `conversations.history`: a channel's top-level messages (and thread broadcasts), newest

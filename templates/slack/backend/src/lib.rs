@@ -10,7 +10,8 @@
 //! |---|---|
 //! | `api.test`, `auth.test` | `auth` |
 //! | `team.info`, `bots.info` | `team` |
-//! | `chat.*` (post, update, delete, ephemeral, permalink, scheduling) | `chat` |
+//! | `chat.postMessage` (one statement per call) | `post` |
+//! | `chat.*` (update, delete, ephemeral, permalink, scheduling) | `chat` |
 //! | `conversations.*`, `users.conversations` | `conversations` |
 //! | `conversations.history` (one statement per call) | `history` |
 //! | `users.*` | `users` |
@@ -34,6 +35,7 @@ mod files;
 mod history;
 mod json;
 mod model;
+mod post;
 mod ratelimit;
 mod reactions;
 mod team;
@@ -171,7 +173,7 @@ async fn web_api(
         "auth.test" => auth::test(state, call).await,
         "team.info" => team::info(state, call).await,
         "bots.info" => team::bots_info(state, call).await,
-        "chat.postMessage" => chat::post_message(state, call).await,
+        "chat.postMessage" => post::post_message(state, call).await,
         "chat.update" => chat::update(state, call).await,
         "chat.delete" => chat::delete(state, call).await,
         "chat.postEphemeral" => chat::post_ephemeral(state, call).await,

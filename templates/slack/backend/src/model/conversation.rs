@@ -1,7 +1,6 @@
 //! Conversations: the conversation as a caller sees it, and resolving a `channel` argument.
 
 use asym_kit::tokio_postgres::Row;
-use asym_kit::tokio_postgres::types::ToSql;
 use serde_json::{Value, json};
 
 use crate::auth::Caller;
@@ -14,8 +13,9 @@ pub(crate) const CONVERSATION_COLUMNS: &str =
     "c.id, c.kind, c.name, c.is_general, c.is_archived, c.creator,
     c.created, c.updated, c.topic, c.topic_creator, c.topic_last_set,
     c.purpose, c.purpose_creator, c.purpose_last_set,
-    (SELECT count(*) FROM conversation_members m WHERE m.conversation_id = c.id),
-    me.user_id IS NOT NULL, c.previous_names, c.member_key, me.last_read::text";
+    (SELECT count(*) FROM conversation_members m WHERE m.conversation_id = c.id) AS num_members,
+    me.user_id IS NOT NULL AS is_member, c.previous_names, c.member_key,
+    me.last_read::text AS last_read";
 
 /// The conversation joined with the caller's membership.
 pub(crate) const CONVERSATION_FROM: &str = "conversations c
@@ -61,23 +61,60 @@ impl Conversation {
 
     /// Reads a row of [`CONVERSATION_COLUMNS`].
     pub(crate) fn from_row(row: &Row) -> Self {
+        Self::from_columns(row, 0)
+    }
+
+    /// Reads the columns of [`CONVERSATION_COLUMNS`] that start at column `start` of `row`.
+    fn from_columns(row: &Row, start: usize) -> Self {
+        let at = |column: usize| start + column;
         Self {
-            id: row.get(0),
-            kind: row.get(1),
-            name: row.get(2),
-            is_general: row.get(3),
-            is_archived: row.get(4),
-            creator: row.get(5),
-            created: row.get(6),
-            updated: row.get(7),
-            topic: (row.get(8), row.get(9), row.get(10)),
-            purpose: (row.get(11), row.get(12), row.get(13)),
-            num_members: row.get(14),
-            is_member: row.get(15),
-            previous_names: row.get(16),
-            member_key: row.get(17),
-            last_read: row.get(18),
+            id: row.get(at(0)),
+            kind: row.get(at(1)),
+            name: row.get(at(2)),
+            is_general: row.get(at(3)),
+            is_archived: row.get(at(4)),
+            creator: row.get(at(5)),
+            created: row.get(at(6)),
+            updated: row.get(at(7)),
+            topic: (row.get(at(8)), row.get(at(9)), row.get(at(10))),
+            purpose: (row.get(at(11)), row.get(at(12)), row.get(at(13))),
+            num_members: row.get(at(14)),
+            is_member: row.get(at(15)),
+            previous_names: row.get(at(16)),
+            member_key: row.get(at(17)),
+            last_read: row.get(at(18)),
         }
+    }
+
+    /// The conversation in the columns of [`CONVERSATION_COLUMNS`] that start at column
+    /// `start` of `row` (all NULL when nothing matched), if the caller may know it exists.
+    ///
+    /// # Errors
+    ///
+    /// `channel_not_found` otherwise.
+    pub(crate) fn visible_at(row: &Row, start: usize) -> Result<Self, ApiError> {
+        Some(row)
+            .filter(|row| row.get::<_, Option<&str>>(start).is_some())
+            .map(|row| Self::from_columns(row, start))
+            .filter(Self::visible)
+            .ok_or_else(|| ApiError::new("channel_not_found"))
+    }
+
+    /// Checks that the caller may post here: not archived, and a member (or, with
+    /// `chat:write.public`, any public channel).
+    ///
+    /// # Errors
+    ///
+    /// `is_archived`, `not_in_channel`.
+    pub(crate) fn check_postable(&self, caller: &Caller) -> Result<(), ApiError> {
+        if self.is_archived {
+            return Err(ApiError::new("is_archived"));
+        }
+        let public_post = self.kind == "public_channel" && caller.has("chat:write.public");
+        if !self.is_member && !public_post {
+            return Err(ApiError::new("not_in_channel"));
+        }
+        Ok(())
     }
 
     /// Whether the caller may know the conversation exists: every public channel, and the
@@ -200,6 +237,18 @@ pub(crate) enum Naming {
     IdOrName,
 }
 
+impl Naming {
+    /// What a `channel` argument looks up: whether only a name may match (`#name`), and the
+    /// id or name itself.
+    pub(crate) fn key(self, channel: &str) -> (bool, &str) {
+        let channel = channel.trim();
+        match channel.strip_prefix('#') {
+            Some(name) if self == Self::IdOrName => (true, name),
+            _ => (false, channel),
+        }
+    }
+}
+
 /// Finds the conversation `channel` names, as the caller sees it.
 ///
 /// # Errors
@@ -211,11 +260,7 @@ pub(crate) async fn resolve(
     channel: &str,
     naming: Naming,
 ) -> Result<Conversation, ApiError> {
-    let channel = channel.trim();
-    let (by_name, key) = match channel.strip_prefix('#') {
-        Some(name) if naming == Naming::IdOrName => (true, name),
-        _ => (false, channel),
-    };
+    let (by_name, key) = naming.key(channel);
     let client = state.kit.db().await?;
     let lookup = |column: &str| {
         format!(
@@ -236,9 +281,10 @@ pub(crate) async fn resolve(
             .query_opt(&statement, &[&caller.team_id, &caller.user_id, &key])
             .await?;
     }
-    row.map(|row| Conversation::from_row(&row))
-        .filter(Conversation::visible)
-        .ok_or_else(|| ApiError::new("channel_not_found"))
+    match row {
+        Some(row) => Conversation::visible_at(&row, 0),
+        None => Err(ApiError::new("channel_not_found")),
+    }
 }
 
 /// The id of the conversation an optional `channel` filter names (by id), `None` when the
@@ -258,58 +304,4 @@ pub(crate) async fn channel_filter(
             resolve(state, caller, &channel, Naming::IdOnly).await?.id,
         )),
     }
-}
-
-/// A conversation looked up for the token whose hash is `$1`: `$2` the id or name, `$3`
-/// whether a name may match, `$4` whether only a name may (`#name`).
-const RESOLVE_BY_TOKEN_SQL: &str =
-    "WITH who AS (SELECT user_id, team_id FROM tokens WHERE token_hash = $1)
-    SELECT {COLUMNS} FROM conversations c
-    LEFT JOIN conversation_members me
-           ON me.conversation_id = c.id AND me.user_id = (SELECT user_id FROM who)
-    WHERE c.team_id = (SELECT team_id FROM who)
-      AND ((NOT $4 AND c.id = $2) OR ($3 AND c.name = $2))
-    ORDER BY c.id = $2 DESC LIMIT 1";
-
-/// The caller and the conversation `channel` names, looked up together in one round trip
-/// (the hot path of posting and reading history). The conversation's own error comes back
-/// inside, so callers check scopes and arguments first, as Slack does.
-///
-/// # Errors
-///
-/// As [`caller`].
-pub(crate) async fn caller_and_conversation(
-    state: &AppState,
-    call: &Call,
-    channel: &str,
-    naming: Naming,
-) -> Result<(Caller, Result<Conversation, ApiError>), ApiError> {
-    let token =
-        crate::auth::token(&call.headers, &call.args).ok_or_else(|| ApiError::new("not_authed"))?;
-    let hash = asym_kit::token::hash(token);
-    let channel = channel.trim();
-    let (by_name, key) = match channel.strip_prefix('#') {
-        Some(name) if naming == Naming::IdOrName => (true, name),
-        _ => (false, channel),
-    };
-    let names = naming == Naming::IdOrName;
-    let client = state.kit.db().await?;
-    let resolve_sql = RESOLVE_BY_TOKEN_SQL.replace("{COLUMNS}", CONVERSATION_COLUMNS);
-    let (caller_statement, resolve_statement) = tokio::try_join!(
-        client.prepare_cached(crate::auth::CALLER_SQL),
-        client.prepare_cached(&resolve_sql),
-    )?;
-    let caller_params: [&(dyn ToSql + Sync); 1] = [&hash];
-    let resolve_params: [&(dyn ToSql + Sync); 4] = [&hash, &key, &names, &by_name];
-    let (caller_row, conversation_row) = tokio::try_join!(
-        client.query_opt(&caller_statement, &caller_params),
-        client.query_opt(&resolve_statement, &resolve_params),
-    )?;
-    drop(client);
-    let caller = crate::auth::caller_from_row(state, call, caller_row.as_ref()).await?;
-    let conversation = conversation_row
-        .map(|row| Conversation::from_row(&row))
-        .filter(Conversation::visible)
-        .ok_or_else(|| ApiError::new("channel_not_found"));
-    Ok((caller, conversation))
 }

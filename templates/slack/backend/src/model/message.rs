@@ -6,11 +6,13 @@ use asym_kit::tokio_postgres::Row;
 use asym_kit::tokio_postgres::types::ToSql;
 use serde_json::Value;
 
-use crate::AppState;
+use crate::auth::Caller;
 use crate::error::ApiError;
 use crate::json;
+use crate::model::content::Content;
 use crate::model::event::{emit, message_event, message_subscription};
 use crate::ts::Ts;
+use crate::{AppState, Call};
 
 /// The columns [`message_json`] reads, over `messages m` joined with [`MESSAGE_JOINS`].
 pub(crate) const MESSAGE_COLUMNS: &str =
@@ -108,41 +110,43 @@ pub(crate) struct MessageRow<'a> {
 }
 
 impl<'a> MessageRow<'a> {
-    /// Reads a row of [`MESSAGE_COLUMNS`] (or [`INSERTED_COLUMNS`]).
-    fn from_columns(row: &'a Row) -> Self {
-        let pinned: bool = row.get(26);
+    /// Reads the columns of [`MESSAGE_COLUMNS`] (or [`INSERTED_COLUMNS`]) that start at
+    /// column `start` of `row`.
+    pub(crate) fn from_columns(row: &'a Row, start: usize) -> Self {
+        let at = |column: usize| start + column;
+        let pinned: bool = row.get(at(26));
         Self {
-            ts: row.get(0),
-            user: row.get(1),
-            bot_id: row.get(2),
-            team: row.get(3),
-            subtype: row.get(4),
-            text: row.get(5),
-            blocks: row.get(6),
-            attachments: row.get(7),
-            metadata: row.get(8),
-            thread_ts: row.get(9),
-            username: row.get(10),
-            icon_emoji: row.get(11),
-            icon_url: row.get(12),
+            ts: row.get(at(0)),
+            user: row.get(at(1)),
+            bot_id: row.get(at(2)),
+            team: row.get(at(3)),
+            subtype: row.get(at(4)),
+            text: row.get(at(5)),
+            blocks: row.get(at(6)),
+            attachments: row.get(at(7)),
+            metadata: row.get(at(8)),
+            thread_ts: row.get(at(9)),
+            username: row.get(at(10)),
+            icon_emoji: row.get(at(11)),
+            icon_url: row.get(at(12)),
             bot: BotProfile {
-                app_id: row.get(13),
-                name: row.get(14),
-                updated: row.get(15),
-                deleted: row.get(16),
+                app_id: row.get(at(13)),
+                name: row.get(at(14)),
+                updated: row.get(at(15)),
+                deleted: row.get(at(16)),
             },
-            parent_user: row.get(17),
-            reply_count: row.get(18),
-            latest_reply: row.get(19),
-            reply_users: row.get::<_, Option<Vec<&str>>>(20).unwrap_or_default(),
-            edited_user: row.get(21),
-            edited_ts: row.get(22),
-            reactions: row.get(23),
-            files: row.get(24),
-            upload: row.get(25),
-            pinned_to: pinned.then(|| row.get(27)),
-            hidden: row.get(28),
-            extras: row.get(29),
+            parent_user: row.get(at(17)),
+            reply_count: row.get(at(18)),
+            latest_reply: row.get(at(19)),
+            reply_users: row.get::<_, Option<Vec<&str>>>(at(20)).unwrap_or_default(),
+            edited_user: row.get(at(21)),
+            edited_ts: row.get(at(22)),
+            reactions: row.get(at(23)),
+            files: row.get(at(24)),
+            upload: row.get(at(25)),
+            pinned_to: pinned.then(|| row.get(at(27))),
+            hidden: row.get(at(28)),
+            extras: row.get(at(29)),
         }
     }
 
@@ -264,7 +268,7 @@ impl<'a> MessageRow<'a> {
 /// The message object Slack returns from `conversations.history` and `chat.postMessage`,
 /// from a row of [`MESSAGE_COLUMNS`].
 pub(crate) fn message_json(row: &Row, include_metadata: bool) -> Value {
-    MessageRow::from_columns(row).to_value(include_metadata)
+    MessageRow::from_columns(row, 0).to_value(include_metadata)
 }
 
 /// Keeps the first appearance of each item.
@@ -317,6 +321,47 @@ pub(crate) struct NewMessage {
     pub(crate) extras: Option<String>,
 }
 
+impl NewMessage {
+    /// The message a posting call asks for, its arguments validated (content, then
+    /// `thread_ts`), before knowing who posts it: the author is left empty and the authorship
+    /// overrides are kept as sent, for [`NewMessage::by`].
+    ///
+    /// # Errors
+    ///
+    /// As [`Content::parse`]; `invalid_thread_ts`.
+    pub(crate) fn draft(call: &Call) -> Result<Self, ApiError> {
+        let content = Content::parse(call)?;
+        let to_text = |value: &Option<Value>| value.as_ref().map(Value::to_string);
+        Ok(Self {
+            blocks: to_text(&content.blocks),
+            attachments: to_text(&content.attachments),
+            metadata: to_text(&content.metadata),
+            text: content.text,
+            thread_ts: call.args.ts("thread_ts", "invalid_thread_ts")?,
+            broadcast: call.args.flag("reply_broadcast").unwrap_or(false),
+            mrkdwn: call.args.flag("mrkdwn").unwrap_or(true),
+            authorship: Authorship {
+                username: call.args.non_empty("username"),
+                icon_emoji: call.args.non_empty("icon_emoji"),
+                icon_url: call.args.non_empty("icon_url"),
+            },
+            ..Self::default()
+        })
+    }
+
+    /// The draft posted by `caller`: its author, and the authorship overrides only for a bot
+    /// token, as Slack applies them.
+    pub(crate) fn by(mut self, caller: &Caller) -> Self {
+        self.user_id.clone_from(&caller.user_id);
+        self.bot_id.clone_from(&caller.bot_id);
+        self.team_id.clone_from(&caller.team_id);
+        if !caller.is_bot() {
+            self.authorship = Authorship::default();
+        }
+        self
+    }
+}
+
 /// Inserts `message` into `channel` (kind `kind`) and queues its `message` event; returns
 /// the stored message object.
 ///
@@ -350,9 +395,9 @@ pub(crate) async fn insert_message(
     Ok(json)
 }
 
-/// One statement that posts a message (`slack_post_message`, see migration 0003) and reads
+/// One statement that posts a message (`slack_post_message`, see migration 0005) and reads
 /// it back as [`message_json`] expects.
-pub(crate) fn insert_sql() -> String {
+fn insert_sql() -> String {
     format!(
         "SELECT {INSERTED_COLUMNS}
          FROM slack_post_message($1, $2, $3, $4, $5, $6::text::json, $7::text::json,
@@ -363,7 +408,7 @@ pub(crate) fn insert_sql() -> String {
 }
 
 /// The parameters of [`insert_sql`].
-pub(crate) fn insert_params<'a>(
+fn insert_params<'a>(
     channel: &'a String,
     message: &'a NewMessage,
     thread_ts: &'a Option<String>,
@@ -391,7 +436,8 @@ pub(crate) fn insert_params<'a>(
 
 /// [`MESSAGE_COLUMNS`] over a just-inserted row (`inserted m`), which has no replies or pins
 /// yet but may have a thread parent.
-const INSERTED_COLUMNS: &str = "m.ts::text, m.user_id, m.bot_id, m.team_id, m.subtype, m.text,
+pub(crate) const INSERTED_COLUMNS: &str =
+    "m.ts::text, m.user_id, m.bot_id, m.team_id, m.subtype, m.text,
     m.blocks::text, m.attachments::text, m.metadata::text, m.thread_ts::text, m.username,
     m.icon_emoji, m.icon_url, b.app_id, b.name, b.updated, b.deleted,
     (SELECT p.user_id FROM messages p
@@ -401,7 +447,7 @@ const INSERTED_COLUMNS: &str = "m.ts::text, m.user_id, m.bot_id, m.team_id, m.su
     false, m.channel_id, m.hidden, m.extras::text";
 
 /// The joins of [`INSERTED_COLUMNS`].
-const INSERTED_JOINS: &str = "LEFT JOIN bots b ON b.id = m.bot_id";
+pub(crate) const INSERTED_JOINS: &str = "LEFT JOIN bots b ON b.id = m.bot_id";
 
 /// Posts every scheduled message that is due (the worker calls this). Returns how many.
 ///

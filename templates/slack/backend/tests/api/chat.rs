@@ -2,7 +2,7 @@
 
 use serde_json::{Value, json};
 
-use crate::common::{Api, err, form, ok, texts};
+use crate::common::{Api, err, form, mint, ok, texts};
 
 #[asym::clone("slack", seed = "basic")]
 async fn posts_and_reads_back(slack: asym::Slack) {
@@ -45,6 +45,47 @@ async fn posts_and_reads_back(slack: asym::Slack) {
     ] {
         err(slack.bot("chat.postMessage", args).await, code);
     }
+}
+
+#[asym::clone("slack", seed = "basic")]
+async fn posts_store_only_what_the_caller_may_post(slack: asym::Slack) {
+    let slack = Api::new(&slack);
+    let reader = mint(&slack, "bot", None, Some(&["channels:read"])).await;
+    for (token, args, code) in [
+        (
+            slack.bot_token(),
+            json!({"channel": "C0000000002", "text": "refused: not a member"}),
+            "not_in_channel",
+        ),
+        (
+            reader.as_str(),
+            json!({"channel": "C0000000001", "text": "refused: no chat:write"}),
+            "missing_scope",
+        ),
+        (
+            slack.bot_token(),
+            json!({"channel": "C0000000001", "text": "refused: bad thread", "thread_ts": "x"}),
+            "invalid_thread_ts",
+        ),
+    ] {
+        err(slack.call(token, "chat.postMessage", args).await, code);
+    }
+    for channel in ["C0000000001", "C0000000002"] {
+        let texts = texts(&slack, channel).await;
+        assert!(
+            !texts.iter().any(|text| text.starts_with("refused")),
+            "{channel}: {texts:?}"
+        );
+    }
+    // Authorship overrides apply to bot posts only.
+    let mine = json!({"channel": "C0000000001", "text": "by hand", "username": "someone else", "icon_emoji": ":ghost:"});
+    let posted = slack.user_ok("chat.postMessage", mine.clone()).await;
+    assert_eq!(posted["message"]["user"], "U0000000001");
+    assert!(posted["message"].get("username").is_none(), "{posted}");
+    assert!(posted["message"].get("icons").is_none(), "{posted}");
+    let posted = slack.bot_ok("chat.postMessage", mine).await;
+    assert_eq!(posted["message"]["username"], "someone else");
+    assert_eq!(posted["message"]["icons"]["emoji"], ":ghost:");
 }
 
 #[asym::clone("slack", seed = "basic")]

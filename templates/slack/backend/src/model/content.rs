@@ -1,0 +1,195 @@
+//! A message's content as a posting call sends it (`text`, `blocks`, `attachments`,
+//! `metadata`), validated the way Slack validates it.
+
+use serde_json::Value;
+
+use crate::Call;
+use crate::error::ApiError;
+
+/// Longest `text` Slack accepts, in characters.
+const MAX_TEXT_CHARS: usize = 40_000;
+/// Most blocks one message may carry.
+const MAX_BLOCKS: usize = 50;
+/// Most attachments one message may carry.
+const MAX_ATTACHMENTS: usize = 100;
+
+/// Gives every block without a `block_id` one, as Slack does: five characters, derived here
+/// from the block and its position so a replayed post stores the same message, and unique
+/// within the message.
+pub(crate) fn with_block_ids(blocks: Value) -> Value {
+    let Value::Array(mut items) = blocks else {
+        return blocks;
+    };
+    let mut taken: std::collections::HashSet<String> = items
+        .iter()
+        .filter_map(|block| block.get("block_id")?.as_str().map(str::to_owned))
+        .collect();
+    for (index, block) in items.iter_mut().enumerate() {
+        let Value::Object(fields) = block else {
+            continue;
+        };
+        if fields.contains_key("block_id") {
+            continue;
+        }
+        let seed = Value::Object(fields.clone()).to_string();
+        let id = (0u32..)
+            .map(|salt| asym_kit::token::hash(&format!("{index}:{salt}:{seed}"))[..5].to_owned())
+            .find(|id| !taken.contains(id))
+            .unwrap_or_default();
+        taken.insert(id.clone());
+        fields.insert("block_id".into(), Value::String(id));
+    }
+    Value::Array(items)
+}
+
+/// The content arguments of a post, validated.
+#[derive(Debug, Default, PartialEq)]
+pub(crate) struct Content {
+    /// The text (may be empty when blocks or attachments are sent).
+    pub(crate) text: String,
+    /// The blocks, each with a `block_id`; `None` when absent or empty.
+    pub(crate) blocks: Option<Value>,
+    /// The attachments; `None` when absent or empty.
+    pub(crate) attachments: Option<Value>,
+    /// The metadata object.
+    pub(crate) metadata: Option<Value>,
+}
+
+impl Content {
+    /// Validates `text`, `blocks`, `attachments` and `metadata` the way Slack does.
+    pub(crate) fn parse(call: &Call) -> Result<Self, ApiError> {
+        let args = &call.args;
+        let text = args.string("text").unwrap_or_default();
+        let blocks = args.json("blocks", "invalid_blocks_format")?;
+        if let Some(blocks) = &blocks {
+            let Value::Array(items) = blocks else {
+                return Err(ApiError::new("invalid_blocks_format"));
+            };
+            let well_formed = items
+                .iter()
+                .all(|block| block.get("type").is_some_and(Value::is_string));
+            if items.len() > MAX_BLOCKS || !well_formed {
+                return Err(ApiError::new("invalid_blocks"));
+            }
+        }
+        let attachments = args.json("attachments", "invalid_attachments")?;
+        if let Some(attachments) = &attachments {
+            let Value::Array(items) = attachments else {
+                return Err(ApiError::new("invalid_attachments"));
+            };
+            if items.len() > MAX_ATTACHMENTS {
+                return Err(ApiError::new("too_many_attachments"));
+            }
+            if !items.iter().all(Value::is_object) {
+                return Err(ApiError::new("invalid_attachments"));
+            }
+        }
+        let metadata = args.json("metadata", "invalid_metadata_format")?;
+        if metadata.as_ref().is_some_and(|m| !m.is_object()) {
+            return Err(ApiError::new("invalid_metadata_format"));
+        }
+        let blocks = blocks
+            .filter(|b| b.as_array().is_some_and(|a| !a.is_empty()))
+            .map(with_block_ids);
+        let attachments = attachments.filter(|a| a.as_array().is_some_and(|a| !a.is_empty()));
+        if text.trim().is_empty() && blocks.is_none() && attachments.is_none() {
+            return Err(ApiError::new("no_text"));
+        }
+        if text.chars().count() > MAX_TEXT_CHARS {
+            return Err(ApiError::new("msg_too_long"));
+        }
+        Ok(Self {
+            text,
+            blocks,
+            attachments,
+            metadata,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::args::Args;
+    use axum::http::HeaderMap;
+    use serde_json::json;
+
+    fn call(body: &str) -> Call {
+        Call {
+            method: "chat.postMessage".into(),
+            headers: HeaderMap::new(),
+            args: Args::parse(Some("application/json"), None, body.as_bytes()).unwrap(),
+        }
+    }
+
+    fn error(body: &str) -> String {
+        Content::parse(&call(body)).unwrap_err().code().to_owned()
+    }
+
+    #[test]
+    fn text_blocks_or_attachments_are_required() {
+        assert_eq!(error(r#"{"channel":"C1"}"#), "no_text");
+        assert_eq!(error(r#"{"text":"  "}"#), "no_text");
+        assert_eq!(error(r#"{"text":"","blocks":[]}"#), "no_text");
+        assert!(Content::parse(&call(r#"{"blocks":[{"type":"divider"}]}"#)).is_ok());
+        assert!(Content::parse(&call(r#"{"attachments":"[{\"text\":\"hi\"}]"}"#)).is_ok());
+    }
+
+    #[test]
+    fn text_over_forty_thousand_characters_is_too_long() {
+        let ok = format!(r#"{{"text":"{}"}}"#, "é".repeat(MAX_TEXT_CHARS));
+        assert!(Content::parse(&call(&ok)).is_ok());
+        let long = format!(r#"{{"text":"{}"}}"#, "a".repeat(MAX_TEXT_CHARS + 1));
+        assert_eq!(error(&long), "msg_too_long");
+    }
+
+    #[test]
+    fn malformed_blocks_attachments_and_metadata_are_named() {
+        assert_eq!(
+            error(r#"{"text":"x","blocks":"[oops"}"#),
+            "invalid_blocks_format"
+        );
+        assert_eq!(
+            error(r#"{"text":"x","blocks":{"type":"divider"}}"#),
+            "invalid_blocks_format"
+        );
+        assert_eq!(
+            error(r#"{"text":"x","blocks":[{"text":"no type"}]}"#),
+            "invalid_blocks"
+        );
+        assert_eq!(
+            error(r#"{"text":"x","attachments":"nope"}"#),
+            "invalid_attachments"
+        );
+        assert_eq!(
+            error(r#"{"text":"x","attachments":[1]}"#),
+            "invalid_attachments"
+        );
+        assert_eq!(
+            error(r#"{"text":"x","metadata":"[]"}"#),
+            "invalid_metadata_format"
+        );
+    }
+
+    #[test]
+    fn blocks_get_stable_unique_block_ids_and_keep_their_own() {
+        let blocks = json!([
+            {"type": "divider"},
+            {"type": "divider"},
+            {"type": "section", "block_id": "mine", "text": {"type": "mrkdwn", "text": "x"}}
+        ]);
+        let first = with_block_ids(blocks.clone());
+        assert_eq!(first, with_block_ids(blocks));
+        let ids: Vec<&str> = first
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|b| b["block_id"].as_str().unwrap())
+            .collect();
+        assert_eq!(ids[0].len(), 5);
+        assert_ne!(ids[0], ids[1]);
+        assert_eq!(ids[2], "mine");
+        let keys: Vec<&String> = first[2].as_object().unwrap().keys().collect();
+        assert_eq!(keys, ["type", "block_id", "text"]);
+    }
+}
