@@ -251,6 +251,21 @@ impl Received {
         self.headers.get(name).and_then(|v| v.to_str().ok())
     }
 
+    /// Asserts header `name` carries `sha256=` and the hex HMAC-SHA256 of the body under
+    /// `secret` (GitHub's `X-Hub-Signature-256`, Notion's `X-Notion-Signature`).
+    ///
+    /// # Panics
+    ///
+    /// When it does not.
+    #[track_caller]
+    pub fn assert_sha256_signature(&self, name: &str, secret: &str) {
+        let expected = format!(
+            "sha256={}",
+            crate::token::hmac_sha256_hex(secret.as_bytes(), &self.body)
+        );
+        assert_eq!(self.header(name), Some(expected.as_str()), "{name}");
+    }
+
     /// The body as JSON.
     ///
     /// # Panics
@@ -318,6 +333,18 @@ impl Receiver {
     /// Answers every later request with `status` (e.g. 500 to make deliveries fail).
     pub fn answer(&self, status: u16) {
         self.status.store(status, Ordering::SeqCst);
+    }
+
+    /// The next request, which must come within 10 seconds.
+    ///
+    /// # Panics
+    ///
+    /// When none does.
+    pub async fn delivery(&self) -> Received {
+        #[allow(clippy::expect_used, reason = "a test helper")]
+        self.next(Duration::from_secs(10))
+            .await
+            .expect("a delivery within 10 s")
     }
 
     /// The next request, waiting at most `timeout`.

@@ -8,22 +8,8 @@ use serde_json::json;
 
 use crate::common::{REPO, admin, api, b64, code, count, delete, fetch, fields, reviewer};
 
-async fn next(receiver: &Receiver) -> Received {
-    receiver
-        .next(Duration::from_secs(10))
-        .await
-        .expect("a delivery")
-}
-
 fn verify(delivery: &Received, secret: &str) {
-    let expected = format!(
-        "sha256={}",
-        asym_kit::token::hmac_sha256_hex(secret.as_bytes(), &delivery.body)
-    );
-    assert_eq!(
-        delivery.header("x-hub-signature-256"),
-        Some(expected.as_str())
-    );
+    delivery.assert_sha256_signature("x-hub-signature-256", secret);
     let guid = delivery.header("x-github-delivery").unwrap();
     assert_eq!(guid.len(), 36, "{guid}");
     assert!(delivery.header("x-github-hook-id").is_some());
@@ -44,14 +30,14 @@ async fn signed_events_reach_a_receiver(gh: asym::GitHub) {
         .expect(201);
     assert_eq!(hook["config"]["secret"], "********");
     let id = hook["id"].as_i64().unwrap();
-    let ping = next(&receiver).await;
+    let ping = receiver.delivery().await;
     verify(&ping, "s3cret");
     assert_eq!(ping.header("x-github-event"), Some("ping"));
     assert_eq!(ping.json()["hook_id"], id);
     api.post(&format!("{REPO}/issues"), &json!({ "title": "Hooked" }))
         .await
         .expect(201);
-    let opened = next(&receiver).await;
+    let opened = receiver.delivery().await;
     verify(&opened, "s3cret");
     assert_eq!(opened.header("x-github-event"), Some("issues"));
     let body = opened.json();
@@ -71,7 +57,7 @@ async fn signed_events_reach_a_receiver(gh: asym::GitHub) {
         )
         .await
         .expect(201);
-    let comment = next(&receiver).await;
+    let comment = receiver.delivery().await;
     assert_eq!(comment.header("x-github-event"), Some("issue_comment"));
     assert_eq!(comment.json()["comment"]["body"], "me too");
     api.put(
@@ -80,7 +66,7 @@ async fn signed_events_reach_a_receiver(gh: asym::GitHub) {
     )
     .await
     .expect(201);
-    let push = next(&receiver).await;
+    let push = receiver.delivery().await;
     assert_eq!(push.header("x-github-event"), Some("push"));
     let push = push.json();
     assert_eq!(
@@ -96,7 +82,7 @@ async fn signed_events_reach_a_receiver(gh: asym::GitHub) {
     .await
     .expect(201);
     assert_eq!(
-        next(&receiver).await.header("x-github-event"),
+        receiver.delivery().await.header("x-github-event"),
         Some("status")
     );
     // Events the hook does not subscribe to are not sent.
@@ -157,7 +143,7 @@ async fn hook_crud_failures_and_redelivery(gh: asym::GitHub) {
         .expect(201);
     let id = hook["id"].as_i64().unwrap();
     assert_eq!(hook["config"]["content_type"], "form");
-    let ping = next(&receiver).await;
+    let ping = receiver.delivery().await;
     assert!(String::from_utf8_lossy(&ping.body).starts_with("payload="));
     assert_eq!(
         ping.header("x-hub-signature-256"),
@@ -176,7 +162,7 @@ async fn hook_crud_failures_and_redelivery(gh: asym::GitHub) {
     .await
     .expect(202);
     let again = loop {
-        let got = next(&receiver).await;
+        let got = receiver.delivery().await;
         if got.header("x-github-delivery") == ping.header("x-github-delivery") {
             break got;
         }

@@ -1,9 +1,7 @@
 //! App webhooks: subscriptions through the admin surface, events batched into one JSON array
 //! per write, signed with `X-HubSpot-Signature-v3`.
 
-use std::time::Duration;
-
-use asym_kit::testing::{Received, Receiver};
+use asym_kit::testing::Receiver;
 use serde_json::{Value, json};
 
 use crate::{admin, api, create, id, read};
@@ -32,10 +30,7 @@ async fn subscribe(hubspot: &asym::HubSpot, receiver: &Receiver, events: &[(&str
 
 /// The events of the next delivery, after checking its v3 signature.
 async fn next(receiver: &Receiver) -> Vec<Value> {
-    let got: Received = receiver
-        .next(Duration::from_secs(10))
-        .await
-        .expect("a delivery");
+    let got = receiver.delivery().await;
     let timestamp = got
         .header("x-hubspot-request-timestamp")
         .unwrap()

@@ -2,28 +2,10 @@
 
 use std::time::Duration;
 
-use asym_kit::testing::{Received, Receiver};
+use asym_kit::testing::Receiver;
 use serde_json::{Value, json};
 
 use crate::common::{TASK1, TASKS, admin, api, len, patch, post, read, task, text};
-
-async fn next(receiver: &Receiver) -> Received {
-    receiver
-        .next(Duration::from_secs(10))
-        .await
-        .expect("a delivery")
-}
-
-fn verify_signature(delivery: &Received, token: &str) {
-    let expected = format!(
-        "sha256={}",
-        asym_kit::token::hmac_sha256_hex(token.as_bytes(), &delivery.body)
-    );
-    assert_eq!(
-        delivery.header("x-notion-signature"),
-        Some(expected.as_str())
-    );
-}
 
 #[asym::clone("notion", seed = "basic")]
 async fn handshake_then_signed_events(notion: asym::Notion) {
@@ -39,7 +21,7 @@ async fn handshake_then_signed_events(notion: asym::Notion) {
         .expect(201);
     let id = subscription["id"].as_str().unwrap();
     assert_eq!(subscription["verified"], false);
-    let handshake = next(&receiver).await;
+    let handshake = receiver.delivery().await;
     let token = handshake.json()["verification_token"]
         .as_str()
         .unwrap()
@@ -64,8 +46,8 @@ async fn handshake_then_signed_events(notion: asym::Notion) {
     assert_eq!(verified["verified"], true);
 
     let page = task(&api, "Heard", json!({})).await;
-    let created = next(&receiver).await;
-    verify_signature(&created, &token);
+    let created = receiver.delivery().await;
+    created.assert_sha256_signature("x-notion-signature", &token);
     let event = created.json();
     assert_eq!(event["type"], "page.created");
     assert_eq!(event["entity"], json!({ "id": page["id"], "type": "page" }));
@@ -77,7 +59,7 @@ async fn handshake_then_signed_events(notion: asym::Notion) {
         &json!({ "properties": { "Done": { "checkbox": true } } }),
     )
     .await;
-    let updated = next(&receiver).await.json();
+    let updated = receiver.delivery().await.json();
     assert_eq!(updated["type"], "page.properties_updated");
     assert_eq!(updated["data"]["updated_properties"], json!(["done"]));
 
@@ -87,7 +69,7 @@ async fn handshake_then_signed_events(notion: asym::Notion) {
         &json!({ "children": [{ "divider": {} }] }),
     )
     .await;
-    let content = next(&receiver).await.json();
+    let content = receiver.delivery().await.json();
     assert_eq!(content["type"], "page.content_updated");
     assert_eq!(content["entity"]["id"], TASK1);
 
@@ -97,8 +79,8 @@ async fn handshake_then_signed_events(notion: asym::Notion) {
         &json!({ "parent": { "page_id": TASK1 }, "rich_text": text("ping") }),
     )
     .await;
-    let comment = next(&receiver).await;
-    verify_signature(&comment, &token);
+    let comment = receiver.delivery().await;
+    comment.assert_sha256_signature("x-notion-signature", &token);
     assert_eq!(comment.json()["type"], "comment.created");
 
     patch(
@@ -107,7 +89,7 @@ async fn handshake_then_signed_events(notion: asym::Notion) {
         &json!({ "properties": { "Size": { "number": {} } } }),
     )
     .await;
-    let schema = next(&receiver).await.json();
+    let schema = receiver.delivery().await.json();
     assert_eq!(schema["type"], "data_source.schema_updated");
     assert_eq!(
         schema["data"]["updated_properties"][0]["name"],
