@@ -293,10 +293,7 @@ pub(crate) async fn update_price(cx: &mut Cx<'_>, id: &str) -> ApiResult {
         price["lookup_key"] = key;
     }
     apply_metadata(&mut price, &params)?;
-    if price != before {
-        cx.save_changed("price.updated", &before, &price).await?;
-    }
-    Ok(price)
+    cx.save_if_changed("price.updated", &before, price).await
 }
 
 /// `GET /v1/prices` (`active`, `currency`, `product`, `type`, `lookup_keys[]`, `recurring`).

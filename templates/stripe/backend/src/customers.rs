@@ -209,11 +209,8 @@ pub(crate) async fn update(cx: &mut Cx<'_>, id: &str) -> ApiResult {
         method::attach(cx, pm, id, "payment_method").await?;
     }
     apply_invoice_settings(cx, &mut customer).await?;
-    if customer != before {
-        cx.save_changed("customer.updated", &before, &customer)
-            .await?;
-    }
-    Ok(customer)
+    cx.save_if_changed("customer.updated", &before, customer)
+        .await
 }
 
 /// `DELETE /v1/customers/{id}`: cancels the customer's subscriptions and detaches its methods.

@@ -193,6 +193,21 @@ impl<'a> Cx<'a> {
         Ok(())
     }
 
+    /// An update's answer: `object`, saved with a `kind` event (as [`Self::save_changed`])
+    /// only when it differs from `before`, so an update that changes nothing stores and
+    /// announces nothing.
+    pub(crate) async fn save_if_changed(
+        &self,
+        kind: &str,
+        before: &Value,
+        object: Value,
+    ) -> ApiResult {
+        if object != *before {
+            self.save_changed(kind, before, &object).await?;
+        }
+        Ok(object)
+    }
+
     /// Emits `kind` about `object` with what changed since `before` as
     /// `previous_attributes`.
     pub(crate) async fn emit_changed(

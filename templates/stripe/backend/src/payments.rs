@@ -261,11 +261,8 @@ pub(crate) async fn update_intent(cx: &mut Cx<'_>, id: &str) -> ApiResult {
     if intent["status"] == "requires_payment_method" && !intent["payment_method"].is_null() {
         intent["status"] = json!("requires_confirmation");
     }
-    if intent != before {
-        cx.save_changed("payment_intent.updated", &before, &intent)
-            .await?;
-    }
-    Ok(intent)
+    cx.save_if_changed("payment_intent.updated", &before, intent)
+        .await
 }
 
 /// `POST /v1/payment_intents/{id}/confirm`.

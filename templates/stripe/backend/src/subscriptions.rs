@@ -430,11 +430,8 @@ pub(crate) async fn update_subscription(cx: &mut Cx<'_>, id: &str) -> ApiResult 
         sub["status"] = json!(if failed { "past_due" } else { "active" });
     }
     apply_metadata(&mut sub, &params)?;
-    if sub != before {
-        cx.save_changed("customer.subscription.updated", &before, &sub)
-            .await?;
-    }
-    Ok(sub)
+    cx.save_if_changed("customer.subscription.updated", &before, sub)
+        .await
 }
 
 /// `DELETE /v1/subscriptions/{id}` (and `POST …/cancel`): cancels at once.
