@@ -63,9 +63,10 @@ print(c["id"], c["endpoints"]["api"], *(c["tokens"][name] for name in sys.argv[2
 }
 
 # sdk_node SCRIPT: runs the ES module SCRIPT from a copy in $deps, since ESM resolves packages
-# from the script's own folder.
+# from the script's own folder; the shared runner (scripts/sdk/check.mjs) goes beside it.
 sdk_node() {
     cp "$1" "$deps/$(basename "$1")"
+    cp "$root/scripts/sdk/check.mjs" "$deps/check.mjs"
     node "$deps/$(basename "$1")"
 }
 
@@ -74,7 +75,7 @@ sdk_node() {
 sdk_suites() {
     local status=0
     echo "== Python ($1)"
-    "$deps/venv/bin/python" "$2" || status=1
+    PYTHONPATH="$root/scripts/sdk${PYTHONPATH:+:$PYTHONPATH}" "$deps/venv/bin/python" "$2" || status=1
     echo "== Node ($1)"
     sdk_node "$3" || status=1
     return $status

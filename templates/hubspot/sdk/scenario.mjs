@@ -3,21 +3,11 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { Client } from '@hubspot/api-client';
+import { check, finish } from './check.mjs';
 
 const basePath = process.env.HUBSPOT_API_BASE;
 const hubspot = new Client({ accessToken: process.env.HUBSPOT_TOKEN, basePath });
 const run = randomUUID().slice(0, 8);
-const failures = [];
-
-async function check(name, fn) {
-  try {
-    await fn();
-    console.log(`ok   ${name}`);
-  } catch (err) {
-    failures.push(name);
-    console.log(`FAIL ${name}: ${err && err.stack ? err.stack : err}`);
-  }
-}
 
 async function rejects(promise, code, category) {
   try {
@@ -131,8 +121,4 @@ await check('errors: duplicate email 409, bad token 401, unknown object 404', as
   await rejects(hubspot.crm.companies.basicApi.getById('424242'), 404, 'OBJECT_NOT_FOUND');
 });
 
-if (failures.length) {
-  console.log(`${failures.length} Node scenario(s) failed`);
-  process.exit(1);
-}
-console.log('all Node scenarios passed');
+finish('node @hubspot/api-client');

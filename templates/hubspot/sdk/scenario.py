@@ -3,10 +3,11 @@
 Env: HUBSPOT_API_BASE (http://127.0.0.1:<port>), HUBSPOT_TOKEN. Exits non-zero on failure.
 """
 import os
-import sys
+from importlib.metadata import version
 import uuid
 
 import hubspot
+from check import check, finish
 from hubspot.crm.associations.v4 import AssociationSpec
 from hubspot.crm.associations.v4.schema import PublicAssociationDefinitionCreateRequest
 from hubspot.crm.contacts import (
@@ -29,16 +30,6 @@ from hubspot.crm.properties import PropertyCreate, PropertyGroupCreate, OptionIn
 
 client = hubspot.Client.create(access_token=os.environ["HUBSPOT_TOKEN"], host=os.environ["HUBSPOT_API_BASE"])
 run = uuid.uuid4().hex[:8]
-failures = []
-
-
-def check(name, fn):
-    try:
-        fn()
-        print(f"ok   {name}")
-    except Exception as exc:  # noqa: BLE001 - a scenario failure of any kind is reported
-        failures.append(name)
-        print(f"FAIL {name}: {type(exc).__name__}: {exc}")
 
 
 def objects():
@@ -161,7 +152,4 @@ check("batch create/read/upsert/archive and search", batch_and_search)
 check("associations v4: default, labels, list, archive", associations)
 check("properties, groups, owners, pipelines and stages", properties_owners_pipelines)
 check("errors: 409 duplicate, 400 validation, 401", errors)
-if failures:
-    print(f"{len(failures)} Python scenario(s) failed")
-    sys.exit(1)
-print("all Python scenarios passed")
+finish(f"python hubspot-api-client {version('hubspot-api-client')}")

@@ -12,11 +12,4 @@ sdk_npm stripe "stripe${STRIPE_NODE_VERSION:+@$STRIPE_NODE_VERSION}"
 [[ -n "${STRIPE_API_BASE:-}" ]] || sdk_spin stripe STRIPE_API_BASE STRIPE_SECRET_KEY=secretKey
 export STRIPE_API_BASE STRIPE_SECRET_KEY
 
-status=0
-echo "== Python ($STRIPE_API_BASE)"
-"$deps/venv/bin/python" "$here/scenario.py" || status=1
-echo "== Node ($STRIPE_API_BASE)"
-# ESM resolves `stripe` from the script's directory: run a copy beside node_modules.
-cp "$here/scenario.mjs" "$deps/scenario.mjs"
-node "$deps/scenario.mjs" || status=1
-exit $status
+sdk_suites "$STRIPE_API_BASE" "$here/scenario.py" "$here/scenario.mjs"

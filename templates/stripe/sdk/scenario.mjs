@@ -3,24 +3,13 @@
 import http from 'node:http';
 import assert from 'node:assert/strict';
 import Stripe from 'stripe';
+import { check, finish } from './check.mjs';
 
 const base = new URL(process.env.STRIPE_API_BASE);
 const stripe = new Stripe(process.env.STRIPE_SECRET_KEY, {
   host: base.hostname, port: Number(base.port), protocol: 'http', maxNetworkRetries: 2,
 });
-const failures = [];
-let scenarios = 0;
 
-async function check(name, fn) {
-  scenarios += 1;
-  try {
-    await fn();
-    console.log(`ok   ${name}`);
-  } catch (err) {
-    failures.push(name);
-    console.log(`FAIL ${name}: ${err && err.stack ? err.stack : err}`);
-  }
-}
 
 await check('customer → payment method → payment intent → refund', async () => {
   const customer = await stripe.customers.create({ email: 'node@example.com', metadata: { sdk: 'node' } });
@@ -202,5 +191,4 @@ await check('balance, balance transactions, invoice preview', async () => {
   assert.equal(preview.billing_reason, 'subscription_create');
 });
 
-console.log(`node stripe ${Stripe.PACKAGE_VERSION ?? ''}: ${scenarios - failures.length}/${scenarios} scenarios passed`);
-process.exit(failures.length ? 1 : 0);
+finish(`node stripe ${Stripe.PACKAGE_VERSION ?? ''}`);

@@ -5,7 +5,6 @@ Env: STRIPE_API_BASE (http://127.0.0.1:<port>), STRIPE_SECRET_KEY. Exits non-zer
 import http.server
 import json
 import os
-import sys
 import threading
 import time
 import urllib.error
@@ -13,21 +12,11 @@ import urllib.parse
 import urllib.request
 
 import stripe
+from check import check, finish
 
 stripe.api_base = os.environ["STRIPE_API_BASE"]
 stripe.api_key = os.environ["STRIPE_SECRET_KEY"]
 stripe.max_network_retries = 2
-
-failures = []
-
-
-def check(name, fn):
-    try:
-        fn()
-        print(f"ok   {name}")
-    except Exception as exc:  # noqa: BLE001 - a scenario failure of any kind is reported
-        failures.append(name)
-        print(f"FAIL {name}: {type(exc).__name__}: {exc}")
 
 
 def customer_payment_refund():
@@ -232,5 +221,4 @@ scenarios = [("customer → payment method → payment intent → refund", custo
 for name, fn in scenarios:
     check(name, fn)
 
-print(f"python stripe {stripe.VERSION}: {len(scenarios) - len(failures)}/{len(scenarios)} scenarios passed")
-sys.exit(1 if failures else 0)
+finish(f"python stripe {stripe.VERSION}")
