@@ -291,11 +291,17 @@ mod tests {
 
     use super::*;
 
-    #[test]
-    fn writes_are_atomic_private_and_corruption_is_named() {
+    /// A home in a fresh temporary directory (kept while the first value lives).
+    fn temp_home() -> (tempfile::TempDir, Home) {
         let dir = tempfile::tempdir().unwrap();
         let home = Home::at(dir.path());
         home.ensure().unwrap();
+        (dir, home)
+    }
+
+    #[test]
+    fn writes_are_atomic_private_and_corruption_is_named() {
+        let (_dir, home) = temp_home();
         let registry = Registry::new(&home);
         assert!(registry.read().unwrap().clones.is_empty());
         registry
@@ -318,9 +324,7 @@ mod tests {
 
     #[test]
     fn a_reader_sees_what_another_writer_changed_since_its_last_parse() {
-        let dir = tempfile::tempdir().unwrap();
-        let home = Home::at(dir.path());
-        home.ensure().unwrap();
+        let (_dir, home) = temp_home();
         let (reader, writer) = (Registry::new(&home), Registry::new(&home));
         let environments = |r: &Registry| r.read().unwrap().environments.len();
         writer.update(|_| Ok(())).unwrap();
@@ -356,9 +360,7 @@ mod tests {
 
     #[test]
     fn a_pool_is_read_from_its_digest_until_the_registry_changes() {
-        let dir = tempfile::tempdir().unwrap();
-        let home = Home::at(dir.path());
-        home.ensure().unwrap();
+        let (_dir, home) = temp_home();
         let registry = Registry::new(&home);
         let ids = |pool: &str| -> Vec<String> {
             let entries = Registry::new(&home).pool(pool).unwrap();
@@ -372,7 +374,7 @@ mod tests {
             })
             .unwrap();
         assert_eq!(ids("a"), ["a-1"]);
-        let digests: Vec<_> = fs::read_dir(dir.path().join("pools")).unwrap().collect();
+        let digests: Vec<_> = fs::read_dir(home.root().join("pools")).unwrap().collect();
         assert_eq!(digests.len(), 1, "one digest, for pool a");
         let digest = digests[0].as_ref().unwrap().path();
         assert_eq!(
