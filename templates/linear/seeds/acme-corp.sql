@@ -118,3 +118,11 @@ SELECT format('30000000-0000-4000-8000-0000000%s%s', t, lpad(i::text, 4, '0')),
        '2024-02-01T09:00:00Z'::timestamptz + (t * 10 + i) * interval '1 hour',
        '2024-02-01T09:00:00Z'::timestamptz + (t * 10 + i) * interval '1 hour'
 FROM generate_series(1, 3) AS t, generate_series(1, 12, 3) AS i;
+
+-- Each team's first issue blocks its second.
+INSERT INTO issue_relations (id, issue_id, related_issue_id, type, created_at, updated_at)
+SELECT format('60000000-0000-4000-8000-00000000000%s', t),
+       format('20000000-0000-4000-8000-0000000%s0001', t),
+       format('20000000-0000-4000-8000-0000000%s0002', t),
+       'blocks', '2024-02-02T09:00:00Z', '2024-02-02T09:00:00Z'
+FROM generate_series(1, 3) AS t;

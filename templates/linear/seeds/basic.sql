@@ -1,7 +1,7 @@
 -- basic: organization Acme, two users, team ENG with Linear's standard workflow states and
 -- three labels, one project, an active cycle (the current week: the only timestamps taken
 -- from the clock, so the cycle is active whenever the clone is spun) and six issues — ENG-1
--- has two children, ENG-1 and ENG-4 have comments.
+-- has two children, ENG-1 and ENG-4 have comments, ENG-5 blocks ENG-4 and ENG-6 relates to ENG-1.
 
 INSERT INTO organization (id, name, url_key, created_at, updated_at) VALUES
   ('a0000000-0000-4000-8000-000000000001', 'Acme', 'acme', '2024-01-02T09:00:00Z', '2024-01-02T09:00:00Z');
@@ -64,3 +64,8 @@ INSERT INTO comments (id, issue_id, user_id, body, created_at, updated_at) VALUE
 INSERT INTO attachments (id, issue_id, creator_id, title, subtitle, url, created_at, updated_at) VALUES
   ('50000000-0000-4000-8000-000000000001', '20000000-0000-4000-8000-000000000001', 'b0000000-0000-4000-8000-000000000001', 'Login mockups', 'Figma', 'https://example.com/mockups/login', '2024-01-05T09:00:00Z', '2024-01-05T09:00:00Z');
 
+
+-- ENG-5 (the driver upgrade) blocks ENG-4 (the crash); ENG-6 is related to ENG-1.
+INSERT INTO issue_relations (id, issue_id, related_issue_id, type, created_at, updated_at) VALUES
+  ('60000000-0000-4000-8000-000000000001', '20000000-0000-4000-8000-000000000005', '20000000-0000-4000-8000-000000000004', 'blocks', '2024-01-05T10:00:00Z', '2024-01-05T10:00:00Z'),
+  ('60000000-0000-4000-8000-000000000002', '20000000-0000-4000-8000-000000000006', '20000000-0000-4000-8000-000000000001', 'related', '2024-01-05T11:00:00Z', '2024-01-05T11:00:00Z');

@@ -26,7 +26,7 @@ pub(crate) struct Entity {
 }
 
 /// Every stored resource.
-const ENTITIES: [Entity; 13] = [
+const ENTITIES: [Entity; 15] = [
     Entity {
         name: "Issue",
         table: "issues",
@@ -86,6 +86,16 @@ const ENTITIES: [Entity; 13] = [
         name: "IssueHistory",
         table: "issue_history",
         doc: "history_doc(t)",
+    },
+    Entity {
+        name: "TeamMembership",
+        table: "team_members",
+        doc: "membership_doc(t)",
+    },
+    Entity {
+        name: "IssueRelation",
+        table: "issue_relations",
+        doc: "relation_doc(t)",
     },
     Entity {
         name: "ProjectStatus",

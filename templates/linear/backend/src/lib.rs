@@ -19,7 +19,8 @@
 //! | `IssueFilter` and the other filter inputs as SQL | `filter` |
 //! | root reads and object connections, `searchIssues` | `queries` |
 //! | issue mutations (create, update, batch, labels, archive, delete) | `issues` |
-//! | comment, label, project, cycle, attachment, webhook, workflow-state mutations | `resources`, `simple` |
+//! | comment, label, project, cycle, attachment, webhook, workflow-state, issue-relation mutations | `resources`, `simple` |
+//! | `issueSubscribe`, `issueUnsubscribe` | `subscriptions` |
 //! | mutation plumbing: input, transaction, payload, `lastSyncId` | `write` |
 //! | webhook deliveries on the kit's outbox | `hooks` |
 //! | rate limits (off by default) and `POST /api/admin/rate-limit` | `ratelimit` |
@@ -42,6 +43,7 @@ mod resources;
 mod schema;
 mod sdl;
 mod simple;
+mod subscriptions;
 mod write;
 
 use asym_kit::Kit;

@@ -133,6 +133,7 @@ macro_rules! by_id {
 by_id!(
     user => "User", workflow_state => "WorkflowState", issue_label => "IssueLabel",
     project => "Project", project_status => "ProjectStatus", cycle => "Cycle", attachment => "Attachment", webhook => "Webhook",
+    team_membership => "TeamMembership", issue_relation => "IssueRelation",
 );
 
 /// `comment(id:)` (`hash` is not supported).
@@ -169,6 +170,8 @@ root_list!(
     comments, "comments" => "Comment", Some(Kind::Comment);
     attachments, "attachments" => "Attachment", Some(Kind::Attachment);
     webhooks, "webhooks" => "Webhook", None;
+    team_memberships, "teamMemberships" => "TeamMembership", None;
+    issue_relations, "issueRelations" => "IssueRelation", None;
 );
 
 macro_rules! child_list {
@@ -201,6 +204,13 @@ child_list!(
     project_issues => "Issue", Some(Kind::Issue), "t.project_id = {}";
     project_teams => "Team", Some(Kind::Team), "t.id IN (SELECT team_id FROM project_teams WHERE project_id = {})";
     cycle_issues => "Issue", Some(Kind::Issue), "t.cycle_id = {}";
+    team_memberships_of_team => "TeamMembership", None, "t.team_id = {}";
+    user_team_memberships => "TeamMembership", None, "t.user_id = {}";
+    issue_subscribers => "User", Some(Kind::User), "t.id IN (SELECT user_id FROM issue_subscribers WHERE issue_id = {})";
+    issue_relations_of_issue => "IssueRelation", None, "t.issue_id = {}";
+    issue_inverse_relations => "IssueRelation", None, "t.related_issue_id = {}";
+    comment_children => "Comment", Some(Kind::Comment), "t.parent_id = {}";
+    label_children => "IssueLabel", Some(Kind::Label), "t.parent_id = {}";
 );
 
 /// `organization.labels`: workspace and team labels alike.

@@ -5,7 +5,7 @@
 use async_graphql::Value;
 use async_graphql::dynamic::{FieldFuture, FieldValue, ResolverContext};
 
-use crate::{issues, queries, resources};
+use crate::{issues, queries, resources, subscriptions};
 
 /// A custom resolver.
 pub(crate) type Resolve = for<'a> fn(ResolverContext<'a>) -> FieldFuture<'a>;
@@ -55,6 +55,10 @@ pub(crate) fn custom(parent: &str, field: &str) -> Option<Resolve> {
         ("Query", "attachments") => adapt!(queries::attachments),
         ("Query", "webhook") => adapt!(queries::webhook),
         ("Query", "webhooks") => adapt!(queries::webhooks),
+        ("Query", "teamMembership") => adapt!(queries::team_membership),
+        ("Query", "teamMemberships") => adapt!(queries::team_memberships),
+        ("Query", "issueRelation") => adapt!(queries::issue_relation),
+        ("Query", "issueRelations") => adapt!(queries::issue_relations),
         ("Team", "issues") => adapt!(queries::team_issues),
         ("Team", "states") => adapt!(queries::team_states),
         ("Team", "labels") => adapt!(queries::team_labels),
@@ -63,14 +67,21 @@ pub(crate) fn custom(parent: &str, field: &str) -> Option<Resolve> {
         ("Team", "projects") => adapt!(queries::team_projects),
         ("Team", "webhooks") => adapt!(queries::team_webhooks),
         ("Team", "issueCount") => adapt!(queries::team_issue_count),
+        ("Team", "memberships") => adapt!(queries::team_memberships_of_team),
         ("Issue", "children") => adapt!(queries::issue_children),
         ("Issue", "comments") => adapt!(queries::issue_comments),
         ("Issue", "attachments") => adapt!(queries::issue_attachments),
         ("Issue", "history") => adapt!(queries::issue_history),
         ("Issue", "labels") => adapt!(queries::issue_labels_of_issue),
+        ("Issue", "subscribers") => adapt!(queries::issue_subscribers),
+        ("Issue", "relations") => adapt!(queries::issue_relations_of_issue),
+        ("Issue", "inverseRelations") => adapt!(queries::issue_inverse_relations),
+        ("Comment", "children") => adapt!(queries::comment_children),
+        ("IssueLabel", "children") => adapt!(queries::label_children),
         ("User", "assignedIssues") => adapt!(queries::user_assigned),
         ("User", "createdIssues") => adapt!(queries::user_created),
         ("User", "teams") => adapt!(queries::user_teams),
+        ("User", "teamMemberships") => adapt!(queries::user_team_memberships),
         ("Organization", "teams") => adapt!(queries::teams),
         ("Organization", "users") => adapt!(queries::users),
         ("Organization", "labels") => adapt!(queries::organization_labels),
@@ -104,6 +115,11 @@ pub(crate) fn custom(parent: &str, field: &str) -> Option<Resolve> {
         ("Mutation", "webhookUpdate") => adapt!(resources::webhook_update),
         ("Mutation", "webhookDelete") => adapt!(resources::webhook_delete),
         ("Mutation", "workflowStateCreate") => adapt!(resources::state_create),
+        ("Mutation", "issueRelationCreate") => adapt!(resources::relation_create),
+        ("Mutation", "issueRelationUpdate") => adapt!(resources::relation_update),
+        ("Mutation", "issueRelationDelete") => adapt!(resources::relation_delete),
+        ("Mutation", "issueSubscribe") => adapt!(subscriptions::subscribe),
+        ("Mutation", "issueUnsubscribe") => adapt!(subscriptions::unsubscribe),
         _ => return None,
     })
 }

@@ -124,6 +124,19 @@ const WEBHOOK: Spec = Spec {
     upsert: None,
 };
 
+const RELATION: Spec = Spec {
+    entity: "IssueRelation",
+    table: "issue_relations",
+    key: "issueRelation",
+    hook: None,
+    fields: &[("text", &["id", "issueId", "relatedIssueId", "type"])],
+    linked: &[],
+    required: &["issueId", "relatedIssueId", "type"],
+    creator: None,
+    team: None,
+    upsert: None,
+};
+
 const STATE: Spec = Spec {
     entity: "WorkflowState",
     table: "workflow_states",
@@ -328,4 +341,41 @@ pub(crate) async fn state_create(ctx: &ResolverContext<'_>) -> Result<Value> {
         vec![("position", "100".to_owned())]
     };
     Ok(simple::create(ctx, &STATE, &input, &extra, None).await?.0)
+}
+
+/// `issueRelationCreate(input:)`: either issue by UUID or identifier (`ENG-1`).
+pub(crate) async fn relation_create(ctx: &ResolverContext<'_>) -> Result<Value> {
+    if ctx.args.get("overrideCreatedAt").is_some() {
+        return Err(error::invalid(
+            "Argument `overrideCreatedAt` is not supported by the asym Linear clone",
+        ));
+    }
+    let input = relation_input(ctx).await?;
+    Ok(simple::create(ctx, &RELATION, &input, &[], None).await?.0)
+}
+
+/// `issueRelationUpdate(id:, input:)`: either issue by UUID or identifier.
+pub(crate) async fn relation_update(ctx: &ResolverContext<'_>) -> Result<Value> {
+    let input = relation_input(ctx).await?;
+    simple::update_from(ctx, &RELATION, &input, &[]).await
+}
+
+/// `issueRelationDelete(id:)`.
+pub(crate) async fn relation_delete(ctx: &ResolverContext<'_>) -> Result<Value> {
+    simple::delete(ctx, &RELATION, &[]).await
+}
+
+/// A relation's `input` with `issueId` and `relatedIssueId` resolved to issue ids.
+async fn relation_input(
+    ctx: &ResolverContext<'_>,
+) -> Result<serde_json::Map<String, serde_json::Value>> {
+    let (shared, _) = crate::args::context(ctx)?;
+    let mut input = write::input(ctx)?;
+    for key in ["issueId", "relatedIssueId"] {
+        if let Some(id) = write::text(&input, key)? {
+            let resolved = crate::issues::resolve_id(shared, &id).await?;
+            input.insert(key.to_owned(), resolved.into());
+        }
+    }
+    Ok(input)
 }

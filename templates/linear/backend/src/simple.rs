@@ -197,9 +197,19 @@ pub(crate) async fn update(
     spec: &Spec,
     extra: &[&str],
 ) -> Result<Value> {
+    update_from(ctx, spec, &write::input(ctx)?, extra).await
+}
+
+/// Updates `spec` row `id` (argument `id`) from `input` (the `input` argument as the
+/// resolver amended it).
+pub(crate) async fn update_from(
+    ctx: &ResolverContext<'_>,
+    spec: &Spec,
+    input: &Input,
+    extra: &[&str],
+) -> Result<Value> {
     let (shared, viewer, id) = target(ctx)?;
-    let input = write::input(ctx)?;
-    write::only(&input, &spec.supported())?;
+    write::only(input, &spec.supported())?;
     let mut binder = Where::after(0);
     let mut sets: Vec<String> = extra.iter().map(|set| (*set).to_owned()).collect();
     for (field, ty) in spec.columns() {

@@ -9,6 +9,7 @@
 mod auth;
 mod protocol;
 mod reads;
+mod relations;
 mod webhooks;
 mod writes;
 

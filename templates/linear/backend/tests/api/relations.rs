@@ -1,0 +1,232 @@
+//! Team memberships, issue subscribers, issue relations, comment replies and label groups:
+//! read from the seed and written through their mutations.
+
+use serde_json::{Value, json};
+
+use crate::{ADA, BEN, ENG, client, error, gql, query};
+
+/// The `field` of each node of a connection, in order.
+fn each(connection: &Value, field: &str) -> Vec<Value> {
+    connection["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|node| node[field].clone())
+        .collect()
+}
+
+/// The ids of the users subscribed to `issue`.
+async fn subscribers(api: &asym_kit::testing::Api, issue: &str) -> Vec<Value> {
+    let got = query(
+        api,
+        "query($id: String!) { issue(id: $id) { subscribers { nodes { id } } } }",
+        json!({"id": issue}),
+    )
+    .await;
+    each(&got["issue"]["subscribers"], "id")
+}
+
+#[asym::clone("linear", seed = "basic")]
+async fn memberships_subscribers_and_relations_from_the_seed(linear: asym::Linear) {
+    let api = client(&linear);
+    let got = query(
+        &api,
+        "{ team(id: \"ENG\") { memberships { nodes { id owner sortOrder createdAt updatedAt
+               user { id } team { key } } } }
+           viewer { teamMemberships { nodes { team { key } user { displayName } } } }
+           teamMemberships { nodes { id } }
+           issueRelations { nodes { id type issue { identifier } relatedIssue { identifier } } } }",
+        json!({}),
+    )
+    .await;
+    let memberships = &got["team"]["memberships"];
+    let users = each(memberships, "user");
+    assert_eq!(users, [json!({"id": BEN}), json!({"id": ADA})]);
+    assert_eq!(memberships["nodes"][0]["team"]["key"], "ENG");
+    assert_eq!(memberships["nodes"][0]["owner"], false);
+    assert_eq!(
+        memberships["nodes"][0]["createdAt"],
+        memberships["nodes"][0]["updatedAt"]
+    );
+    assert_eq!(
+        got["viewer"]["teamMemberships"]["nodes"],
+        json!([{"team": {"key": "ENG"}, "user": {"displayName": "ada"}}])
+    );
+    assert_eq!(got["teamMemberships"]["nodes"].as_array().unwrap().len(), 2);
+    let membership = memberships["nodes"][1]["id"].clone();
+    let one = query(
+        &api,
+        "query($id: String!) { teamMembership(id: $id) { user { id } } }",
+        json!({"id": membership}),
+    )
+    .await;
+    assert_eq!(one["teamMembership"]["user"]["id"], ADA);
+
+    let relations = &got["issueRelations"]["nodes"];
+    assert_eq!(
+        relations[1],
+        json!({"id": "60000000-0000-4000-8000-000000000001", "type": "blocks",
+               "issue": {"identifier": "ENG-5"}, "relatedIssue": {"identifier": "ENG-4"}})
+    );
+    let issue = query(
+        &api,
+        "{ issue(id: \"ENG-4\") { relations { nodes { id } }
+             inverseRelations { nodes { type issue { identifier } } } }
+           issueRelation(id: \"60000000-0000-4000-8000-000000000002\") { type relatedIssue { identifier } } }",
+        json!({}),
+    )
+    .await;
+    assert_eq!(issue["issue"]["relations"]["nodes"], json!([]));
+    assert_eq!(
+        issue["issue"]["inverseRelations"]["nodes"],
+        json!([{"type": "blocks", "issue": {"identifier": "ENG-5"}}])
+    );
+    assert_eq!(
+        issue["issueRelation"],
+        json!({"type": "related", "relatedIssue": {"identifier": "ENG-1"}})
+    );
+
+    // Creators and assignees are subscribed.
+    assert_eq!(subscribers(&api, "ENG-1").await, [json!(ADA)]);
+    assert_eq!(subscribers(&api, "ENG-2").await, [json!(BEN), json!(ADA)]);
+    for (query_text, code) in [
+        ("{ teamMembership(id: \"nope\") { id } }", "INVALID_INPUT"),
+        ("{ issueRelation(id: \"nope\") { id } }", "INVALID_INPUT"),
+    ] {
+        error(&gql(&api, query_text, json!({})).await, 400, code);
+    }
+}
+
+const RELATE: &str = "mutation($input: IssueRelationCreateInput!) {
+    issueRelationCreate(input: $input) { success issueRelation { id type
+      issue { identifier } relatedIssue { identifier } } } }";
+
+#[asym::clone("linear", seed = "basic")]
+async fn relations_subscriptions_replies_and_label_groups_are_written(linear: asym::Linear) {
+    let api = client(&linear);
+    let created = query(
+        &api,
+        RELATE,
+        json!({"input": {"issueId": "ENG-3", "relatedIssueId": "ENG-6", "type": "duplicate"}}),
+    )
+    .await["issueRelationCreate"]
+        .clone();
+    assert_eq!(created["success"], true);
+    let relation = &created["issueRelation"];
+    assert_eq!(relation["issue"]["identifier"], "ENG-3");
+    assert_eq!(relation["relatedIssue"]["identifier"], "ENG-6");
+    let id = relation["id"].as_str().unwrap().to_owned();
+    let updated = query(
+        &api,
+        "mutation($id: String!) { issueRelationUpdate(id: $id, input: { type: \"blocks\" }) {
+            issueRelation { type } } }",
+        json!({"id": id}),
+    )
+    .await;
+    assert_eq!(
+        updated["issueRelationUpdate"]["issueRelation"]["type"],
+        "blocks"
+    );
+    let listed = query(
+        &api,
+        "{ issue(id: \"ENG-6\") { inverseRelations { nodes { type issue { identifier } } } } }",
+        json!({}),
+    )
+    .await;
+    assert_eq!(
+        listed["issue"]["inverseRelations"]["nodes"],
+        json!([{"type": "blocks", "issue": {"identifier": "ENG-3"}}])
+    );
+    let deleted = query(
+        &api,
+        "mutation($id: String!) { issueRelationDelete(id: $id) { success entityId } }",
+        json!({"id": id}),
+    )
+    .await;
+    assert_eq!(deleted["issueRelationDelete"]["entityId"], id.as_str());
+    let gone = gql(
+        &api,
+        "query($id: String!) { issueRelation(id: $id) { id } }",
+        json!({"id": id}),
+    )
+    .await;
+    error(&gone, 400, "INVALID_INPUT");
+    for input in [
+        json!({"issueId": "ENG-3", "relatedIssueId": "ENG-3", "type": "related"}),
+        json!({"issueId": "ENG-99", "relatedIssueId": "ENG-3", "type": "related"}),
+    ] {
+        error(
+            &gql(&api, RELATE, json!({"input": input})).await,
+            400,
+            "INVALID_INPUT",
+        );
+    }
+
+    // Subscriptions: by email, the viewer by default, and assigning subscribes.
+    let subscribe = "mutation($id: String!, $email: String) {
+        issueSubscribe(id: $id, userEmail: $email) { success issue { identifier } } }";
+    let got = query(
+        &api,
+        subscribe,
+        json!({"id": "ENG-1", "email": "ben@acme.test"}),
+    )
+    .await;
+    assert_eq!(got["issueSubscribe"]["issue"]["identifier"], "ENG-1");
+    assert_eq!(subscribers(&api, "ENG-1").await, [json!(BEN), json!(ADA)]);
+    query(
+        &api,
+        "mutation { issueUnsubscribe(id: \"ENG-1\") { success } }",
+        json!({}),
+    )
+    .await;
+    assert_eq!(subscribers(&api, "ENG-1").await, [json!(BEN)]);
+    query(
+        &api,
+        "mutation($id: String!) { issueUpdate(id: \"ENG-3\", input: { assigneeId: $id }) { success } }",
+        json!({"id": BEN}),
+    )
+    .await;
+    assert_eq!(subscribers(&api, "ENG-3").await, [json!(BEN), json!(ADA)]);
+    let unknown = gql(
+        &api,
+        subscribe,
+        json!({"id": "ENG-1", "email": "nobody@acme.test"}),
+    )
+    .await;
+    error(&unknown, 400, "INVALID_INPUT");
+
+    // A reply is its comment's child; a label in a group is the group's child.
+    let comment =
+        "mutation($input: CommentCreateInput!) { commentCreate(input: $input) { comment { id } } }";
+    let parent = query(&api, comment, json!({"input": {"issueId": "20000000-0000-4000-8000-000000000005", "body": "Which driver?"}})).await["commentCreate"]["comment"]["id"].clone();
+    query(&api, comment, json!({"input": {"issueId": "20000000-0000-4000-8000-000000000005", "body": "The Postgres one.", "parentId": parent}})).await;
+    let replies = query(
+        &api,
+        "query($id: String!) { comment(id: $id) { children { nodes { body parent { id } } } } }",
+        json!({"id": parent}),
+    )
+    .await;
+    assert_eq!(
+        replies["comment"]["children"]["nodes"],
+        json!([{"body": "The Postgres one.", "parent": {"id": parent}}])
+    );
+    let label = "mutation($input: IssueLabelCreateInput!) { issueLabelCreate(input: $input) { issueLabel { id } } }";
+    let group = query(
+        &api,
+        label,
+        json!({"input": {"name": "Area", "isGroup": true, "teamId": ENG}}),
+    )
+    .await["issueLabelCreate"]["issueLabel"]["id"]
+        .clone();
+    query(
+        &api,
+        label,
+        json!({"input": {"name": "Backend", "parentId": group, "teamId": ENG}}),
+    )
+    .await;
+    let children = query(&api, "query($id: String!) { issueLabel(id: $id) { children { nodes { name parent { name } } } } }", json!({"id": group})).await;
+    assert_eq!(
+        children["issueLabel"]["children"]["nodes"],
+        json!([{"name": "Backend", "parent": {"name": "Area"}}])
+    );
+}
