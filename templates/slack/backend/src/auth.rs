@@ -54,6 +54,8 @@ pub(crate) struct Caller {
     pub(crate) bot_id: Option<String>,
     /// Scopes granted to the token.
     pub(crate) scopes: Vec<String>,
+    /// Whether an Events API subscription exists (writes then queue events).
+    pub(crate) events: bool,
 }
 
 impl Caller {
@@ -156,8 +158,7 @@ pub(crate) async fn caller_with(
 }
 
 /// The token lookup behind [`caller`]; `$1` is the token's hash. Its columns are named, for
-/// the statements that embed it; the last, `events` (whether an Events API subscription
-/// exists), is for `chat.postMessage`'s statement, which posts in place only without one.
+/// the statements that embed it.
 pub(crate) const CALLER_SQL: &str =
     "SELECT t.kind, t.user_id, u.name AS user_name, t.team_id, tm.name AS team_name,
             b.id AS bot_id, t.scopes, u.deleted,
@@ -200,6 +201,7 @@ pub(crate) async fn caller_from_row(
         team_name: row.get(4),
         bot_id: row.get(5),
         scopes: row.get(6),
+        events: row.get(9),
     })
 }
 
@@ -277,6 +279,7 @@ mod tests {
             team_name: "Acme".into(),
             bot_id: Some("B1".into()),
             scopes: vec!["users:read".into()],
+            events: false,
         };
         assert!(caller.require(&["users:read"]).is_ok());
         let err = caller.require(&["chat:write"]).unwrap_err();

@@ -1,7 +1,9 @@
 //! Messages: the stored message, its object, and inserting one (posts, system messages,
 //! due scheduled messages).
 
-use asym_kit::deadpool_postgres::Transaction;
+use std::sync::LazyLock;
+
+use asym_kit::deadpool_postgres::{GenericClient, Transaction};
 use asym_kit::tokio_postgres::Row;
 use asym_kit::tokio_postgres::types::ToSql;
 use serde_json::Value;
@@ -365,10 +367,6 @@ impl NewMessage {
 /// Inserts `message` into `channel` (kind `kind`) and queues its `message` event; returns
 /// the stored message object.
 ///
-/// The message's `ts` is `max(now, latest ts in the channel + 1µs)`, computed while the
-/// channel row is locked, so it strictly increases per channel and depends on nothing but
-/// the database.
-///
 /// # Errors
 ///
 /// `internal_error` when Postgres fails.
@@ -378,13 +376,7 @@ pub(crate) async fn insert_message(
     kind: &str,
     message: &NewMessage,
 ) -> Result<Value, ApiError> {
-    let statement = tx.prepare_cached(&insert_sql()).await?;
-    let thread_ts = message.thread_ts.map(|ts| ts.to_string());
-    let channel_id = channel.to_owned();
-    let row = tx
-        .query_one(&statement, &insert_params(&channel_id, message, &thread_ts))
-        .await?;
-    let json = message_json(&row, true);
+    let json = insert(tx, channel, message).await?;
     emit(
         tx,
         message_subscription(kind),
@@ -395,19 +387,40 @@ pub(crate) async fn insert_message(
     Ok(json)
 }
 
-/// One statement that posts a message (`slack_post_message`, see migration 0005) and reads
-/// it back as [`message_json`] expects.
-fn insert_sql() -> String {
-    format!(
-        "SELECT {INSERTED_COLUMNS}
-         FROM slack_post_message($1, $2, $3, $4, $5, $6::text::json, $7::text::json,
-                                 $8::text::json, $9::text::numeric, $10, $11, $12, $13, $14,
-                                 $15::text::json, $16, $17::text::json) m
-         {INSERTED_JOINS}"
-    )
+/// Inserts `message` into `channel` in one statement of its own, queueing no event (for a
+/// caller that knows no Events API subscription exists); returns the stored message object.
+///
+/// The message's `ts` is `max(now, latest ts in the channel + 1µs)`, computed while the
+/// channel row is locked, so it strictly increases per channel and depends on nothing but
+/// the database.
+///
+/// # Errors
+///
+/// `internal_error` when Postgres fails.
+pub(crate) async fn insert(
+    client: &impl GenericClient,
+    channel: &str,
+    message: &NewMessage,
+) -> Result<Value, ApiError> {
+    static SQL: LazyLock<String> = LazyLock::new(|| {
+        format!(
+            "SELECT {INSERTED_COLUMNS}
+             FROM slack_post_message($1, $2, $3, $4, $5, $6::text::json, $7::text::json,
+                                     $8::text::json, $9::text::numeric, $10, $11, $12, $13,
+                                     $14, $15::text::json, $16, $17::text::json) m
+             {INSERTED_JOINS}"
+        )
+    });
+    let statement = client.prepare_cached(&SQL).await?;
+    let thread_ts = message.thread_ts.map(|ts| ts.to_string());
+    let channel_id = channel.to_owned();
+    let row = client
+        .query_one(&statement, &insert_params(&channel_id, message, &thread_ts))
+        .await?;
+    Ok(message_json(&row, true))
 }
 
-/// The parameters of [`insert_sql`].
+/// The parameters of [`insert`]'s statement (`slack_post_message`, migration 0005).
 fn insert_params<'a>(
     channel: &'a String,
     message: &'a NewMessage,
@@ -436,8 +449,7 @@ fn insert_params<'a>(
 
 /// [`MESSAGE_COLUMNS`] over a just-inserted row (`inserted m`), which has no replies or pins
 /// yet but may have a thread parent.
-pub(crate) const INSERTED_COLUMNS: &str =
-    "m.ts::text, m.user_id, m.bot_id, m.team_id, m.subtype, m.text,
+const INSERTED_COLUMNS: &str = "m.ts::text, m.user_id, m.bot_id, m.team_id, m.subtype, m.text,
     m.blocks::text, m.attachments::text, m.metadata::text, m.thread_ts::text, m.username,
     m.icon_emoji, m.icon_url, b.app_id, b.name, b.updated, b.deleted,
     (SELECT p.user_id FROM messages p
@@ -447,7 +459,7 @@ pub(crate) const INSERTED_COLUMNS: &str =
     false, m.channel_id, m.hidden, m.extras::text";
 
 /// The joins of [`INSERTED_COLUMNS`].
-pub(crate) const INSERTED_JOINS: &str = "LEFT JOIN bots b ON b.id = m.bot_id";
+const INSERTED_JOINS: &str = "LEFT JOIN bots b ON b.id = m.bot_id";
 
 /// Posts every scheduled message that is due (the worker calls this). Returns how many.
 ///
