@@ -1,7 +1,8 @@
 -- basic: organization Acme, two users, team ENG with Linear's standard workflow states and
 -- three labels, one project, an active cycle (the current week: the only timestamps taken
 -- from the clock, so the cycle is active whenever the clone is spun) and six issues — ENG-1
--- has two children, ENG-1 and ENG-4 have comments, ENG-5 blocks ENG-4 and ENG-6 relates to ENG-1.
+-- has two children, ENG-1 and ENG-4 have comments, ENG-5 blocks ENG-4 and ENG-6 relates to ENG-1;
+-- Launch has milestones Beta (ENG-1, ENG-2) and GA.
 
 INSERT INTO organization (id, name, url_key, created_at, updated_at) VALUES
   ('a0000000-0000-4000-8000-000000000001', 'Acme', 'acme', '2024-01-02T09:00:00Z', '2024-01-02T09:00:00Z');
@@ -69,3 +70,10 @@ INSERT INTO attachments (id, issue_id, creator_id, title, subtitle, url, created
 INSERT INTO issue_relations (id, issue_id, related_issue_id, type, created_at, updated_at) VALUES
   ('60000000-0000-4000-8000-000000000001', '20000000-0000-4000-8000-000000000005', '20000000-0000-4000-8000-000000000004', 'blocks', '2024-01-05T10:00:00Z', '2024-01-05T10:00:00Z'),
   ('60000000-0000-4000-8000-000000000002', '20000000-0000-4000-8000-000000000006', '20000000-0000-4000-8000-000000000001', 'related', '2024-01-05T11:00:00Z', '2024-01-05T11:00:00Z');
+
+-- Launch's milestones: Beta (ENG-1 and ENG-2, past its target date) and GA.
+INSERT INTO project_milestones (id, project_id, name, description, sort_order, target_date, created_at, updated_at) VALUES
+  ('70000000-0000-4000-8000-000000000001', 'f0000000-0000-4000-8000-000000000001', 'Beta', 'Invited users sign in', 1, '2024-02-01', '2024-01-03T09:00:00Z', '2024-01-03T09:00:00Z'),
+  ('70000000-0000-4000-8000-000000000002', 'f0000000-0000-4000-8000-000000000001', 'GA', NULL, 2, NULL, '2024-01-03T09:05:00Z', '2024-01-03T09:05:00Z');
+UPDATE issues SET project_milestone_id = '70000000-0000-4000-8000-000000000001'
+WHERE identifier IN ('ENG-1', 'ENG-2');

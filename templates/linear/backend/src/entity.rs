@@ -26,7 +26,7 @@ pub(crate) struct Entity {
 }
 
 /// Every stored resource.
-const ENTITIES: [Entity; 15] = [
+const ENTITIES: [Entity; 16] = [
     Entity {
         name: "Issue",
         table: "issues",
@@ -96,6 +96,11 @@ const ENTITIES: [Entity; 15] = [
         name: "IssueRelation",
         table: "issue_relations",
         doc: "relation_doc(t)",
+    },
+    Entity {
+        name: "ProjectMilestone",
+        table: "project_milestones",
+        doc: "milestone_doc(t)",
     },
     Entity {
         name: "ProjectStatus",

@@ -32,6 +32,8 @@ pub(crate) enum Kind {
     Comment,
     /// `AttachmentFilter` over `attachments`.
     Attachment,
+    /// `ProjectMilestoneFilter` over `project_milestones`.
+    Milestone,
 }
 
 /// How a column compares.
@@ -56,6 +58,7 @@ impl Kind {
             Self::Cycle => "cycles",
             Self::Comment => "comments",
             Self::Attachment => "attachments",
+            Self::Milestone => "project_milestones",
         }
     }
 
@@ -97,6 +100,7 @@ impl Kind {
             ],
             Self::Comment => &[(Cmp::Text, &["body"])],
             Self::Attachment => &[(Cmp::Text, &["title", "subtitle", "url"])],
+            Self::Milestone => &[(Cmp::Text, &["name"]), (Cmp::Day, &["targetDate"])],
         }
     }
 
@@ -120,6 +124,7 @@ impl Kind {
                 ("project", "project_id", Kind::Project),
                 ("cycle", "cycle_id", Kind::Cycle),
                 ("parent", "parent_id", Kind::Issue),
+                ("projectMilestone", "project_milestone_id", Kind::Milestone),
             ],
             Self::State | Self::Cycle | Self::Label => &[("team", "team_id", Kind::Team)],
             Self::Project => &[
@@ -131,6 +136,7 @@ impl Kind {
                 ("user", "user_id", Kind::User),
             ],
             Self::Attachment => &[("creator", "creator_id", Kind::User)],
+            Self::Milestone => &[("project", "project_id", Kind::Project)],
             Self::Team | Self::User => &[],
         }
     }

@@ -32,6 +32,7 @@ const ISSUE_FIELDS: &[&str] = &[
     "assigneeId",
     "parentId",
     "projectId",
+    "projectMilestoneId",
     "cycleId",
     "labelIds",
     "dueDate",
@@ -199,21 +200,21 @@ pub(crate) async fn create(ctx: &ResolverContext<'_>) -> Result<Value> {
                 INSERT INTO issues AS t (id, team_id, number, identifier, title, description,
                     priority, estimate, state_id, assignee_id, creator_id, parent_id, project_id,
                     cycle_id, label_ids, due_date, sort_order, sub_issue_sort_order,
-                    added_to_cycle_at, added_to_project_at, updated_by)
+                    added_to_cycle_at, added_to_project_at, updated_by, project_milestone_id)
                 SELECT coalesce($3, gen_random_uuid()::text), $4, seq.issue_seq,
                     seq.key || '-' || seq.issue_seq, $5, $6, coalesce($7, 0), $8,
                     coalesce($9, first_state($4, ARRAY['backlog', 'unstarted'])), $10, $2, $11,
                     $12, $13, coalesce($14::text[], '{{}}'), $15::text::date,
                     coalesce($16::float8, extract(epoch FROM clock_timestamp())::float8), $17,
                     CASE WHEN $13::text IS NULL THEN NULL ELSE now() END,
-                    CASE WHEN $12::text IS NULL THEN NULL ELSE now() END, $2
+                    CASE WHEN $12::text IS NULL THEN NULL ELSE now() END, $2, $18
                 FROM seq
                 RETURNING t AS issue)
              SELECT issue_doc(created.issue, ctx.base)::text, nextval('sync_id_seq')
              FROM ctx, created",
         entity::CTX.trim_end(),
     );
-    let params: [&(dyn ToSql + Sync); 17] = [
+    let params: [&(dyn ToSql + Sync); 18] = [
         &shared.base,
         &viewer.user_id,
         &text("id")?,
@@ -231,6 +232,7 @@ pub(crate) async fn create(ctx: &ResolverContext<'_>) -> Result<Value> {
         &text("dueDate")?,
         &number_of("sortOrder"),
         &number_of("subIssueSortOrder"),
+        &text("projectMilestoneId")?,
     ];
     if hooks.is_empty() {
         let row = write::one(&client, &sql, &params, "Team").await?;
@@ -256,7 +258,7 @@ pub(crate) async fn create(ctx: &ResolverContext<'_>) -> Result<Value> {
 }
 
 /// The issue's columns that an update may change: input field, column, SQL cast.
-const COLUMNS: [(&str, &str, &str); 11] = [
+const COLUMNS: [(&str, &str, &str); 12] = [
     ("title", "title", "text"),
     ("description", "description", "text"),
     ("priority", "priority", "int"),
@@ -265,6 +267,7 @@ const COLUMNS: [(&str, &str, &str); 11] = [
     ("assigneeId", "assignee_id", "text"),
     ("parentId", "parent_id", "text"),
     ("projectId", "project_id", "text"),
+    ("projectMilestoneId", "project_milestone_id", "text"),
     ("cycleId", "cycle_id", "text"),
     ("dueDate", "due_date", "date"),
     ("sortOrder", "sort_order", "float8"),

@@ -134,6 +134,7 @@ by_id!(
     user => "User", workflow_state => "WorkflowState", issue_label => "IssueLabel",
     project => "Project", project_status => "ProjectStatus", cycle => "Cycle", attachment => "Attachment", webhook => "Webhook",
     team_membership => "TeamMembership", issue_relation => "IssueRelation",
+    project_milestone => "ProjectMilestone",
 );
 
 /// `comment(id:)` (`hash` is not supported).
@@ -172,6 +173,7 @@ root_list!(
     webhooks, "webhooks" => "Webhook", None;
     team_memberships, "teamMemberships" => "TeamMembership", None;
     issue_relations, "issueRelations" => "IssueRelation", None;
+    project_milestones, "projectMilestones" => "ProjectMilestone", Some(Kind::Milestone);
 );
 
 macro_rules! child_list {
@@ -211,6 +213,8 @@ child_list!(
     issue_inverse_relations => "IssueRelation", None, "t.related_issue_id = {}";
     comment_children => "Comment", Some(Kind::Comment), "t.parent_id = {}";
     label_children => "IssueLabel", Some(Kind::Label), "t.parent_id = {}";
+    project_milestones_of_project => "ProjectMilestone", Some(Kind::Milestone), "t.project_id = {}";
+    milestone_issues => "Issue", Some(Kind::Issue), "t.project_milestone_id = {}";
 );
 
 /// `organization.labels`: workspace and team labels alike.

@@ -137,6 +137,23 @@ const RELATION: Spec = Spec {
     upsert: None,
 };
 
+const MILESTONE: Spec = Spec {
+    entity: "ProjectMilestone",
+    table: "project_milestones",
+    key: "projectMilestone",
+    hook: None,
+    fields: &[
+        ("text", &["id", "name", "description", "projectId"]),
+        ("float8", &["sortOrder"]),
+        ("date", &["targetDate"]),
+    ],
+    linked: &[],
+    required: &["name", "projectId"],
+    creator: None,
+    team: None,
+    upsert: None,
+};
+
 const STATE: Spec = Spec {
     entity: "WorkflowState",
     table: "workflow_states",
@@ -341,6 +358,26 @@ pub(crate) async fn state_create(ctx: &ResolverContext<'_>) -> Result<Value> {
         vec![("position", "100".to_owned())]
     };
     Ok(simple::create(ctx, &STATE, &input, &extra, None).await?.0)
+}
+
+/// `projectMilestoneCreate(input:)`.
+pub(crate) async fn milestone_create(ctx: &ResolverContext<'_>) -> Result<Value> {
+    create(ctx, &MILESTONE).await
+}
+
+/// `projectMilestoneUpdate(id:, input:)`.
+pub(crate) async fn milestone_update(ctx: &ResolverContext<'_>) -> Result<Value> {
+    simple::update(ctx, &MILESTONE, &[]).await
+}
+
+/// `projectMilestoneDelete(id:)`: its issues keep their project and lose the milestone.
+pub(crate) async fn milestone_delete(ctx: &ResolverContext<'_>) -> Result<Value> {
+    simple::delete(
+        ctx,
+        &MILESTONE,
+        &["UPDATE issues SET project_milestone_id = NULL WHERE project_milestone_id = $1"],
+    )
+    .await
 }
 
 /// `issueRelationCreate(input:)`: either issue by UUID or identifier (`ENG-1`).

@@ -131,7 +131,8 @@ pub(crate) fn db(err: asym_kit::tokio_postgres::Error) -> async_graphql::Error {
 
 /// The type a foreign-key constraint points at (`issues_assignee_id_fkey` → `User`).
 fn referenced(constraint: &str) -> &'static str {
-    const COLUMNS: [(&str, &str); 11] = [
+    const COLUMNS: [(&str, &str); 12] = [
+        ("_project_milestone_id_", "ProjectMilestone"),
         ("_team_id_", "Team"),
         ("_state_id_", "WorkflowState"),
         ("_assignee_id_", "User"),

@@ -230,3 +230,102 @@ async fn relations_subscriptions_replies_and_label_groups_are_written(linear: as
         json!([{"name": "Backend", "parent": {"name": "Area"}}])
     );
 }
+
+/// What the milestone tests select of a `ProjectMilestone`.
+const MILESTONE: &str = "id name description sortOrder targetDate progress status
+    project { name } issues { nodes { identifier } }";
+
+#[asym::clone("linear", seed = "basic")]
+async fn project_milestones_are_read_and_written(linear: asym::Linear) {
+    let api = client(&linear);
+    let seeded = query(
+        &api,
+        &format!(
+            "{{ project(id: \"f0000000-0000-4000-8000-000000000001\") {{
+                 projectMilestones {{ nodes {{ {MILESTONE} }} }} }}
+               issue(id: \"ENG-2\") {{ projectMilestone {{ name }} }}
+               projectMilestones(filter: {{ name: {{ eq: \"GA\" }} }}) {{ nodes {{ status }} }} }}"
+        ),
+        json!({}),
+    )
+    .await;
+    let nodes = &seeded["project"]["projectMilestones"]["nodes"];
+    assert_eq!(
+        each(&seeded["project"]["projectMilestones"], "name"),
+        ["GA", "Beta"]
+    );
+    let beta = &nodes[1];
+    assert_eq!(beta["progress"], 0.5);
+    assert_eq!(beta["status"], "overdue");
+    assert_eq!(beta["targetDate"], "2024-02-01");
+    assert_eq!(beta["project"]["name"], "Launch");
+    let mut issues = each(&beta["issues"], "identifier");
+    issues.sort_by_key(ToString::to_string);
+    assert_eq!(issues, ["ENG-1", "ENG-2"]);
+    assert_eq!(seeded["issue"]["projectMilestone"]["name"], "Beta");
+    assert_eq!(
+        seeded["projectMilestones"]["nodes"],
+        json!([{"status": "next"}])
+    );
+
+    let created = query(
+        &api,
+        &format!(
+            "mutation($input: ProjectMilestoneCreateInput!) {{
+                projectMilestoneCreate(input: $input) {{ success projectMilestone {{ {MILESTONE} }} }} }}"
+        ),
+        json!({"input": {"projectId": "f0000000-0000-4000-8000-000000000001", "name": "RC",
+                         "sortOrder": 0.5, "targetDate": "2099-01-01"}}),
+    )
+    .await["projectMilestoneCreate"]
+        .clone();
+    let rc = &created["projectMilestone"];
+    assert_eq!(rc["status"], "next");
+    assert_eq!(rc["progress"], 0.0);
+    let id = rc["id"].as_str().unwrap().to_owned();
+    let moved = query(
+        &api,
+        "mutation($m: String!) { issueUpdate(id: \"ENG-1\", input: { projectMilestoneId: $m }) {
+            issue { projectMilestone { name } } } }",
+        json!({"m": id}),
+    )
+    .await;
+    assert_eq!(
+        moved["issueUpdate"]["issue"]["projectMilestone"]["name"],
+        "RC"
+    );
+    let renamed = query(
+        &api,
+        "mutation($id: String!) { projectMilestoneUpdate(id: $id, input: { name: \"Release candidate\" }) {
+            projectMilestone { name issues { nodes { identifier } } } } }",
+        json!({"id": id}),
+    )
+    .await;
+    assert_eq!(
+        renamed["projectMilestoneUpdate"]["projectMilestone"],
+        json!({"name": "Release candidate", "issues": {"nodes": [{"identifier": "ENG-1"}]}})
+    );
+    query(
+        &api,
+        "mutation($id: String!) { projectMilestoneDelete(id: $id) { success } }",
+        json!({"id": id}),
+    )
+    .await;
+    let after = query(
+        &api,
+        "{ issue(id: \"ENG-1\") { projectMilestone { id } project { name } } }",
+        json!({}),
+    )
+    .await;
+    assert_eq!(
+        after["issue"],
+        json!({"projectMilestone": null, "project": {"name": "Launch"}})
+    );
+    let unknown = gql(
+        &api,
+        "mutation { issueUpdate(id: \"ENG-1\", input: { projectMilestoneId: \"nope\" }) { success } }",
+        json!({}),
+    )
+    .await;
+    error(&unknown, 400, "INVALID_INPUT");
+}
