@@ -7,7 +7,8 @@ use crate::AppState;
 use crate::auth::{Caller, TokenKind};
 use crate::error::ApiError;
 
-/// The columns [`user_json`](crate::users::user_json) reads, over `users u LEFT JOIN bots b ON b.user_id = u.id`.
+/// The columns [`user_json`](crate::users::user_json) reads, over
+/// `users u LEFT JOIN bots b ON b.user_id = u.id`.
 pub(crate) const USER_COLUMNS: &str = "u.id, u.team_id, u.name, u.deleted, u.color, u.real_name,
     u.display_name, u.email, u.title, u.phone, u.status_text, u.status_emoji, u.tz,
     u.is_admin, u.is_owner, u.is_primary_owner, u.is_restricted, u.is_bot, u.updated,
