@@ -26,9 +26,7 @@ impl LocalDockerProvider {
             fixtures: asym_contract::catalog::fixtures(files, glob).unwrap_or_default(),
         };
         match seed {
-            SeedSpec::Fixture(name) => asym_contract::catalog::fixture_file(files, glob, name)
-                .and_then(|path| std::fs::read_to_string(path).ok())
-                .ok_or_else(|| missing(format!("fixture \"{name}\""))),
+            SeedSpec::Fixture(name) => fixture_sql(files, glob, name, missing),
             SeedSpec::File(path) => read_seed_file(path).map_err(|reason| match reason {
                 None => missing(format!("seed file {}", path.display())),
                 Some(reason) => Error::SeedFileInvalid {
@@ -150,6 +148,38 @@ const MAX_SEED_FILE: u64 = 64 << 20;
 
 /// Reads a user's seed file: a regular file of at most [`MAX_SEED_FILE`] bytes of UTF-8.
 /// `Err(None)` when it does not exist; `Err(Some(reason))` when it cannot be used.
+/// The SQL of fixture `name` among `files` (matched by `glob`): when it extends another
+/// (`asym_contract::EXTENDS`), the chain's SQL, base first, as one text.
+fn fixture_sql(
+    files: &Path,
+    glob: &str,
+    name: &str,
+    missing: impl Fn(String) -> Error,
+) -> Result<String> {
+    let mut chain: Vec<(String, String)> = Vec::new();
+    let mut next = Some(name.to_owned());
+    while let Some(name) = next.take() {
+        if chain.iter().any(|(seen, _)| *seen == name) || chain.len() == 8 {
+            let names: Vec<&str> = chain.iter().map(|(n, _)| n.as_str()).collect();
+            return Err(Error::SeedFileInvalid {
+                path: asym_contract::catalog::fixture_file(files, glob, names[0])
+                    .unwrap_or_default(),
+                reason: format!(
+                    "it extends in a loop or more than 8 deep: {} → {name}",
+                    names.join(" → ")
+                ),
+            });
+        }
+        let sql = asym_contract::catalog::fixture_file(files, glob, &name)
+            .and_then(|path| std::fs::read_to_string(path).ok())
+            .ok_or_else(|| missing(format!("fixture \"{name}\"")))?;
+        next = asym_contract::extends(&sql).map(str::to_owned);
+        chain.push((name, sql));
+    }
+    let parts: Vec<String> = chain.into_iter().rev().map(|(_, sql)| sql).collect();
+    Ok(parts.join("\n"))
+}
+
 fn read_seed_file(path: &Path) -> std::result::Result<String, Option<String>> {
     use std::io::Read as _;
     let meta = std::fs::metadata(path).map_err(|_| None)?;
@@ -196,4 +226,40 @@ pub(super) async fn count_rows(client: &Client) -> Result<i64> {
         .await
         .map_err(ctx)?;
     Ok(row.get(0))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_fixture_is_applied_after_the_fixtures_it_extends() {
+        let dir = tempfile::tempdir().unwrap();
+        let seeds = dir.path().join("seeds");
+        std::fs::create_dir(&seeds).unwrap();
+        let write = |name: &str, sql: &str| std::fs::write(seeds.join(format!("{name}.sql")), sql);
+        write("basic", "INSERT basic;").unwrap();
+        write("team", "-- asym:extends basic\nINSERT team;").unwrap();
+        write("big", "-- asym:extends team\nINSERT big;").unwrap();
+        write("loop", "-- asym:extends loop\nINSERT loop;").unwrap();
+        write("orphan", "-- asym:extends nowhere\nINSERT orphan;").unwrap();
+        let glob = "./seeds/*.sql";
+        let missing = |what: String| Error::FixtureNotFound {
+            template: "t".into(),
+            what,
+            fixtures: Vec::new(),
+        };
+        let sql = |name: &str| fixture_sql(dir.path(), glob, name, missing);
+        assert_eq!(sql("basic").unwrap(), "INSERT basic;");
+        assert_eq!(
+            sql("big").unwrap(),
+            "INSERT basic;\n-- asym:extends basic\nINSERT team;\n-- asym:extends team\nINSERT big;"
+        );
+        let looped = sql("loop").unwrap_err();
+        assert_eq!(looped.code(), "SEED_FILE_INVALID");
+        assert!(looped.to_string().contains("loop → loop"), "{looped}");
+        let orphan = sql("orphan").unwrap_err();
+        assert_eq!(orphan.code(), "FIXTURE_NOT_FOUND");
+        assert!(orphan.to_string().contains("nowhere"), "{orphan}");
+    }
 }
