@@ -1,3 +1,4 @@
+-- asym:extends basic
 -- Seed `acme-corp`: everything in `basic`, plus a working repository: a feature branch with
 -- an open pull request (#3, by hubot) approved by octocat, a green status and a completed
 -- check run on its head, two milestones, a closed issue, and two more org repositories.
@@ -9,37 +10,15 @@
 --   acme/website (public, 5fe966a), acme/infra (private, b8ebddf)
 --   octocat/private-notes (private, empty)
 
-INSERT INTO users (id, login, type, name, email, company, location, bio, description, created_at, updated_at) VALUES
-    (1, 'octocat', 'User', 'The Octocat', 'octocat@acme.test', '@acme', 'San Francisco', 'Acme''s owner.', NULL,
-     '2023-11-14 22:13:20+00', '2023-11-14 22:13:20+00'),
-    (2, 'hubot', 'User', 'Hubot', 'hubot@acme.test', '@acme', NULL, 'Reviews everything.', NULL,
-     '2023-11-14 22:13:20+00', '2023-11-14 22:13:20+00'),
-    (100, 'acme', 'Organization', 'Acme Corp', 'hello@acme.test', NULL, 'San Francisco', NULL,
-     'Where the fixtures live.', '2023-11-14 22:13:20+00', '2023-11-14 22:13:20+00'),
-    (200, 'acme-bot[bot]', 'Bot', NULL, NULL, NULL, NULL, NULL, NULL,
-     '2023-11-14 22:13:20+00', '2023-11-14 22:13:20+00');
-
-INSERT INTO org_members (org_id, user_id, role) VALUES (100, 1, 'admin'), (100, 2, 'member');
-
-INSERT INTO apps (id, slug, name, owner_id, bot_user_id) VALUES (1, 'acme-bot', 'Acme Bot', 100, 200);
-INSERT INTO installations (id, app_id, account_id) VALUES (1, 1, 100);
-
+UPDATE repos SET next_number = 4, updated_at = '2023-11-15 22:13:20+00', pushed_at = '2023-11-15 22:13:20+00'
+ WHERE id = 1;
 INSERT INTO repos (id, owner_id, name, full_name, description, private, next_number, created_at, updated_at, pushed_at) VALUES
-    (1, 100, 'hello-world', 'acme/hello-world', 'My first repository on asym', false, 4,
-     '2023-11-14 22:13:20+00', '2023-11-15 22:13:20+00', '2023-11-15 22:13:20+00'),
-    (2, 1, 'private-notes', 'octocat/private-notes', 'Notes only octocat can see', true, 1,
-     '2023-11-14 22:13:20+00', '2023-11-14 22:13:20+00', NULL),
     (3, 100, 'website', 'acme/website', 'acme.test', false, 1,
      '2023-11-14 22:15:00+00', '2023-11-14 22:15:00+00', '2023-11-14 22:15:00+00'),
     (4, 100, 'infra', 'acme/infra', 'Terraform for Acme', true, 1,
      '2023-11-14 22:16:40+00', '2023-11-14 22:16:40+00', '2023-11-14 22:16:40+00');
 
-INSERT INTO collaborators (repo_id, user_id, permission) VALUES (1, 2, 'write');
-
 INSERT INTO git_objects (repo_id, sha, type, data) VALUES
-    (1, 'e97975bd8bbb070102a3d5695dc0c18070a7c9aa', 'blob', '\x232068656c6c6f2d776f726c640a0a412066697874757265207265706f7369746f727920666f72206173796d27732047697448756220636c6f6e652e0a'::bytea),
-    (1, '9b1b3f3c41df8f9dde7be85e79caedcddb4f8525', 'tree', '\x31303036343420524541444d452e6d6400e97975bd8bbb070102a3d5695dc0c18070a7c9aa'::bytea),
-    (1, 'b76e68b34d9b55a728b183e4436bcdeca7b30937', 'commit', '\x7472656520396231623366336334316466386639646465376265383565373963616564636464623466383532350a617574686f7220546865204f63746f636174203c6f63746f6361744061636d652e746573743e2031373030303030303030202b303030300a636f6d6d697474657220546865204f63746f636174203c6f63746f6361744061636d652e746573743e2031373030303030303030202b303030300a0a496e697469616c20636f6d6d69740a'::bytea),
     (1, 'af5626b4a114abcb82d63db7c8082c3c4756e51b', 'blob', '\x48656c6c6f2c20776f726c64210a'::bytea),
     (1, 'c1234b61c46c0d5a28bfa37c0d7cf550ff67c360', 'tree', '\x31303036343420524541444d452e6d6400e97975bd8bbb070102a3d5695dc0c18070a7c9aa313030363434206772656574696e672e74787400af5626b4a114abcb82d63db7c8082c3c4756e51b'::bytea),
     (1, '72f40f244146d6f505a54c988d4942bcae9673b9', 'commit', '\x7472656520633132333462363163343663306435613238626661333763306437636635353066663637633336300a706172656e7420623736653638623334643962353561373238623138336534343336626364656361376233303933370a617574686f72204875626f74203c6875626f744061636d652e746573743e2031373030303836343030202b303030300a636f6d6d6974746572204875626f74203c6875626f744061636d652e746573743e2031373030303836343030202b303030300a0a4164642061206772656574696e670a'::bytea),
@@ -51,19 +30,15 @@ INSERT INTO git_objects (repo_id, sha, type, data) VALUES
     (4, 'b8ebddf7db1d12da3f2f1aac732b5bf66dbbb2a4', 'commit', '\x7472656520313466383731636665343739393432396266623535323239386137626439613635373431373730650a617574686f7220546865204f63746f636174203c6f63746f6361744061636d652e746573743e2031373030303030323030202b303030300a636f6d6d697474657220546865204f63746f636174203c6f63746f6361744061636d652e746573743e2031373030303030323030202b303030300a0a496e697469616c20636f6d6d69740a'::bytea);
 INSERT INTO git_commits (repo_id, sha, tree, parents, author_name, author_email, author_date,
                          committer_name, committer_email, committer_date, message) VALUES
-    (1, 'b76e68b34d9b55a728b183e4436bcdeca7b30937', '9b1b3f3c41df8f9dde7be85e79caedcddb4f8525', '{}', 'The Octocat', 'octocat@acme.test', to_timestamp(1700000000), 'The Octocat', 'octocat@acme.test', to_timestamp(1700000000), 'Initial commit' || chr(10)),
     (1, '72f40f244146d6f505a54c988d4942bcae9673b9', 'c1234b61c46c0d5a28bfa37c0d7cf550ff67c360', '{b76e68b34d9b55a728b183e4436bcdeca7b30937}', 'Hubot', 'hubot@acme.test', to_timestamp(1700086400), 'Hubot', 'hubot@acme.test', to_timestamp(1700086400), 'Add a greeting' || chr(10)),
     (3, '5fe966a79fa2ba2a6254592ad0e4851ebb3e485b', 'e6b55b16e8b829cbd74fd2950236822ff6767942', '{}', 'The Octocat', 'octocat@acme.test', to_timestamp(1700000100), 'The Octocat', 'octocat@acme.test', to_timestamp(1700000100), 'Initial commit' || chr(10)),
     (4, 'b8ebddf7db1d12da3f2f1aac732b5bf66dbbb2a4', '14f871cfe4799429bfb552298a7bd9a65741770e', '{}', 'The Octocat', 'octocat@acme.test', to_timestamp(1700000200), 'The Octocat', 'octocat@acme.test', to_timestamp(1700000200), 'Initial commit' || chr(10));
 INSERT INTO git_refs (repo_id, ref, sha) VALUES
-    (1, 'refs/heads/main', 'b76e68b34d9b55a728b183e4436bcdeca7b30937'),
     (1, 'refs/heads/feature/greeting', '72f40f244146d6f505a54c988d4942bcae9673b9'),
     (3, 'refs/heads/main', '5fe966a79fa2ba2a6254592ad0e4851ebb3e485b'),
     (4, 'refs/heads/main', 'b8ebddf7db1d12da3f2f1aac732b5bf66dbbb2a4');
 
 INSERT INTO labels (id, repo_id, name, color, description, is_default) VALUES
-    (1, 1, 'bug', 'd73a4a', 'Something isn''t working', true),
-    (2, 1, 'enhancement', 'a2eeef', 'New feature or request', true),
     (3, 1, 'docs', '0075ca', 'Improvements or additions to documentation', true),
     (4, 3, 'bug', 'd73a4a', 'Something isn''t working', true);
 
@@ -73,15 +48,15 @@ INSERT INTO milestones (id, repo_id, number, title, description, state, due_on, 
     (2, 1, 2, 'v0.9', 'The preview', 'closed', '2023-12-01 00:00:00+00', 1,
      '2023-11-14 22:13:20+00', '2023-11-16 22:13:20+00', '2023-11-16 22:13:20+00');
 
+UPDATE issues SET assignee_ids = '{1}', milestone_id = 1, comments = 1, updated_at = '2023-11-15 10:00:00+00'
+ WHERE id = 1;
 INSERT INTO issues (id, repo_id, number, title, body, state, state_reason, user_id, assignee_ids, milestone_id,
                     comments, is_pull, closed_at, closed_by_id, created_at, updated_at) VALUES
-    (1, 1, 1, 'Found a bug', 'The greeting is missing a comma. cc @octocat', 'open', NULL, 2, '{1}', 1,
-     1, false, NULL, NULL, '2023-11-14 22:13:20+00', '2023-11-15 10:00:00+00'),
     (2, 1, 2, 'Crash on startup', 'It crashes.', 'closed', 'completed', 1, '{}', 2,
      0, false, '2023-11-16 22:13:20+00', 1, '2023-11-14 23:00:00+00', '2023-11-16 22:13:20+00'),
     (3, 1, 3, 'Add a greeting', 'Says hello.', 'open', NULL, 2, '{}', 1,
      0, true, NULL, NULL, '2023-11-15 22:13:20+00', '2023-11-15 22:30:00+00');
-INSERT INTO issue_labels (issue_id, label_id) VALUES (1, 1), (2, 1), (3, 2);
+INSERT INTO issue_labels (issue_id, label_id) VALUES (2, 1), (3, 2);
 INSERT INTO comments (id, repo_id, issue_id, user_id, body, created_at, updated_at) VALUES
     (1, 1, 1, 1, 'Confirmed, fixing in #3.', '2023-11-15 10:00:00+00', '2023-11-15 10:00:00+00');
 INSERT INTO issue_events (id, issue_id, actor_id, event, detail, created_at) VALUES
