@@ -208,7 +208,7 @@ child_list!(
     cycle_issues => "Issue", Some(Kind::Issue), "t.cycle_id = {}";
     team_memberships_of_team => "TeamMembership", None, "t.team_id = {}";
     user_team_memberships => "TeamMembership", None, "t.user_id = {}";
-    issue_subscribers => "User", Some(Kind::User), "t.id IN (SELECT user_id FROM issue_subscribers WHERE issue_id = {})";
+    issue_subscribers => "User", Some(Kind::User), "t.id IN (SELECT issue_subscriber_ids({}))";
     issue_relations_of_issue => "IssueRelation", None, "t.issue_id = {}";
     issue_inverse_relations => "IssueRelation", None, "t.related_issue_id = {}";
     comment_children => "Comment", Some(Kind::Comment), "t.parent_id = {}";

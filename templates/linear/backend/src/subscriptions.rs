@@ -1,6 +1,7 @@
 //! `issueSubscribe` and `issueUnsubscribe`: who follows an issue (`Issue.subscribers`).
-//! Creators and assignees are subscribed by a trigger (`migrations/0005_relations.sql`);
-//! these add and remove anyone, the viewer by default.
+//! An issue's creator, assignees and commenters follow it without asking
+//! (`issue_subscriber_ids`, `migrations/0007_subscriptions.sql`); these record anyone's
+//! explicit choice, the viewer's by default, which overrides that.
 
 use async_graphql::Value;
 use async_graphql::dynamic::ResolverContext;
@@ -10,13 +11,14 @@ use crate::error::{self, Result};
 use crate::write::{self, db};
 
 /// Subscribes a user (`userId`, `userEmail`, else the viewer) to issue `id`.
-const SUBSCRIBE: &str = "INSERT INTO issue_subscribers (issue_id, user_id) VALUES ($1, $2)
-     ON CONFLICT DO NOTHING";
+const SUBSCRIBE: &str = "INSERT INTO issue_subscribers (issue_id, user_id, subscribed)
+     VALUES ($1, $2, true) ON CONFLICT (issue_id, user_id) DO UPDATE SET subscribed = true";
 /// The user `userId` (`$1`) names, else `userEmail` (`$2`), else the viewer (`$3`).
 const USER: &str = "SELECT id FROM users WHERE CASE WHEN $1::text IS NOT NULL THEN id = $1
      WHEN $2::text IS NOT NULL THEN lower(email) = lower($2) ELSE id = $3 END";
 /// Unsubscribes a user from issue `id`.
-const UNSUBSCRIBE: &str = "DELETE FROM issue_subscribers WHERE issue_id = $1 AND user_id = $2";
+const UNSUBSCRIBE: &str = "INSERT INTO issue_subscribers (issue_id, user_id, subscribed)
+     VALUES ($1, $2, false) ON CONFLICT (issue_id, user_id) DO UPDATE SET subscribed = false";
 
 /// `issueSubscribe(id:, userId:, userEmail:)`: `IssuePayload`.
 pub(crate) async fn subscribe(ctx: &ResolverContext<'_>) -> Result<Value> {

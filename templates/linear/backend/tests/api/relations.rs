@@ -86,9 +86,10 @@ async fn memberships_subscribers_and_relations_from_the_seed(linear: asym::Linea
         json!({"type": "related", "relatedIssue": {"identifier": "ENG-1"}})
     );
 
-    // Creators and assignees are subscribed.
-    assert_eq!(subscribers(&api, "ENG-1").await, [json!(ADA)]);
+    // Creators, assignees and commenters are subscribed.
+    assert_eq!(subscribers(&api, "ENG-5").await, [json!(ADA)]);
     assert_eq!(subscribers(&api, "ENG-2").await, [json!(BEN), json!(ADA)]);
+    assert_eq!(subscribers(&api, "ENG-1").await, [json!(BEN), json!(ADA)]);
     for (query_text, code) in [
         ("{ teamMembership(id: \"nope\") { id } }", "INVALID_INPUT"),
         ("{ issueRelation(id: \"nope\") { id } }", "INVALID_INPUT"),
@@ -162,24 +163,23 @@ async fn relations_subscriptions_replies_and_label_groups_are_written(linear: as
         );
     }
 
-    // Subscriptions: by email, the viewer by default, and assigning subscribes.
+    // Subscriptions: by email, the viewer by default (even the creator may leave, and come
+    // back), and assigning subscribes.
     let subscribe = "mutation($id: String!, $email: String) {
         issueSubscribe(id: $id, userEmail: $email) { success issue { identifier } } }";
     let got = query(
         &api,
         subscribe,
-        json!({"id": "ENG-1", "email": "ben@acme.test"}),
+        json!({"id": "ENG-5", "email": "ben@acme.test"}),
     )
     .await;
-    assert_eq!(got["issueSubscribe"]["issue"]["identifier"], "ENG-1");
-    assert_eq!(subscribers(&api, "ENG-1").await, [json!(BEN), json!(ADA)]);
-    query(
-        &api,
-        "mutation { issueUnsubscribe(id: \"ENG-1\") { success } }",
-        json!({}),
-    )
-    .await;
-    assert_eq!(subscribers(&api, "ENG-1").await, [json!(BEN)]);
+    assert_eq!(got["issueSubscribe"]["issue"]["identifier"], "ENG-5");
+    assert_eq!(subscribers(&api, "ENG-5").await, [json!(BEN), json!(ADA)]);
+    let unsubscribe = "mutation { issueUnsubscribe(id: \"ENG-5\") { success } }";
+    query(&api, unsubscribe, json!({})).await;
+    assert_eq!(subscribers(&api, "ENG-5").await, [json!(BEN)]);
+    query(&api, subscribe, json!({"id": "ENG-5"})).await;
+    assert_eq!(subscribers(&api, "ENG-5").await, [json!(BEN), json!(ADA)]);
     query(
         &api,
         "mutation($id: String!) { issueUpdate(id: \"ENG-3\", input: { assigneeId: $id }) { success } }",
