@@ -67,4 +67,6 @@ pub use tokio_postgres;
 pub use config::{Config, ConfigError, DEFAULT_PORT};
 pub use errors::error_chain;
 pub use kit::{BackendError, Kit, ManualTx, StartError, redis_key};
-pub use server::{ADMIN_SECRET_HEADER, HEALTH_PATH, OUTBOX_PATH, router, run, serve};
+pub use server::{
+    ADMIN_SECRET_HEADER, HEALTH_PATH, OUTBOX_PATH, router, run, run_single_threaded, serve,
+};

@@ -128,11 +128,30 @@ pub fn run<F>(app: F) -> ExitCode
 where
     F: FnOnce(Kit) -> Router,
 {
+    let mut runtime = tokio::runtime::Builder::new_multi_thread();
+    runtime.worker_threads(2);
+    run_on(runtime, app)
+}
+
+/// [`run`] on one thread: for a backend whose requests mostly wait on Postgres, where a
+/// second worker only adds wake-ups across threads and takes CPU from Postgres on a small
+/// machine (Slack's `chat.postMessage` under 16 connections on 2 cores: about 7% more
+/// requests a second). A backend that spends its time on its own CPU work keeps [`run`].
+pub fn run_single_threaded<F>(app: F) -> ExitCode
+where
+    F: FnOnce(Kit) -> Router,
+{
+    run_on(tokio::runtime::Builder::new_current_thread(), app)
+}
+
+fn run_on<F>(mut runtime: tokio::runtime::Builder, app: F) -> ExitCode
+where
+    F: FnOnce(Kit) -> Router,
+{
     let result = Config::from_env()
         .map_err(StartError::from)
         .and_then(|config| {
-            tokio::runtime::Builder::new_multi_thread()
-                .worker_threads(2)
+            runtime
                 .max_blocking_threads(8)
                 .enable_all()
                 .build()
