@@ -17,17 +17,21 @@
 //! table. `restore()` runs as a replica session, where the triggers do not fire, then clears
 //! both records.
 //!
-//! A reset excludes writers, not readers. Every writing statement first takes a shared
-//! transaction-level advisory lock (a `BEFORE … FOR EACH STATEMENT` trigger, before it changes a
-//! row), `restore()` takes it exclusively: a write in flight when a reset starts commits before
-//! the reset reads the records (and is undone), one that starts during it waits until the reset
-//! commits (and is recorded). A write the backend makes outside a request (a delivery's
-//! status), or one racing a reset the engine runs on its own connection, is never committed
-//! between a table's restore and the clearing of the records, where it would be kept and
-//! forgotten. An advisory lock costs a writing statement about 5 µs and a reset about as much;
-//! `LOCK TABLE … IN EXCLUSIVE MODE` would cost a reset about 150 µs per table (a strong lock
-//! scans every connection slot, 1,000 here). `capture` locks every table that way, since its
-//! triggers may not exist yet. Alternatives measured in `benches/engine.rs`.
+//! A reset excludes writers, not readers. The trigger recording a statement's writes first
+//! takes a shared transaction-level advisory lock, which `restore()` takes exclusively: a
+//! write that recorded anything before a reset starts commits before the reset reads the
+//! records (and is undone); one that records during it waits until the reset commits (and is
+//! recorded). A write the backend makes outside a request (a delivery's status), or one
+//! racing a reset the engine runs on its own connection, is never committed between a table's
+//! restore and the clearing of the records, where it would be kept and forgotten. A write
+//! still inside its statement when a reset starts holds row locks the reset may need while
+//! it waits for the reset's lock: Postgres breaks that deadlock after `deadlock_timeout`
+//! (1 s), the reset is tried again, and both end right. The lock costs a writing statement
+//! about 1 µs (a trigger of its own, `BEFORE` the statement, would avoid the deadlock at about
+//! 5 µs a statement, 4% of Stripe's create throughput); `LOCK TABLE … IN EXCLUSIVE MODE` would
+//! cost a reset about 150 µs per table (a strong lock scans every connection slot, 1,000
+//! here). `capture` locks every table that way, since its triggers may not exist yet.
+//! Alternatives measured in `benches/engine.rs`.
 
 use std::fmt::Write as _;
 
@@ -37,8 +41,8 @@ use crate::error::{Error, Result};
 
 /// What the snapshots and change tracking this engine makes can be trusted with; raised when
 /// a clone made by an older engine must not be reused by the harness (its `restore()` lacks
-/// what this one relies on: 2 = writers excluded during a reset).
-pub const SNAPSHOT_FORMAT: u32 = 2;
+/// what this one relies on: 3 = writers excluded during a reset, by the recording triggers).
+pub const SNAPSHOT_FORMAT: u32 = 3;
 
 /// The snapshot taken at the end of spin (post-provision, post-seed).
 pub const BASELINE: &str = "baseline";
@@ -186,7 +190,7 @@ pub(crate) async fn capture(client: &mut Client, name: &str) -> Result<()> {
     };
     let mut setup = format!(
         "{TRACKING}{}{lock}\nDROP SCHEMA IF EXISTS {schema} CASCADE; CREATE SCHEMA {schema};\n",
-        writing_function()
+        mark_function()
     );
     setup.push_str(
         &full_restores_for_older_snapshots(client, &schema_name)
@@ -202,9 +206,7 @@ pub(crate) async fn capture(client: &mut Client, name: &str) -> Result<()> {
         let literal = table.name.replace('\'', "''");
         let _ = writeln!(
             setup,
-            "CREATE TABLE {schema}.{quoted} AS SELECT {columns} FROM public.{quoted};\n\
-             CREATE OR REPLACE TRIGGER asym_writing BEFORE INSERT OR UPDATE OR DELETE OR TRUNCATE \
-             ON public.{quoted} FOR EACH STATEMENT EXECUTE FUNCTION asym_track.writing();"
+            "CREATE TABLE {schema}.{quoted} AS SELECT {columns} FROM public.{quoted};"
         );
         let whole = format!("everything OR '{literal}' = ANY(dirty)");
         let all_rows = format!(
@@ -250,6 +252,7 @@ pub(crate) async fn capture(client: &mut Client, name: &str) -> Result<()> {
             "CREATE INDEX ON {schema}.{quoted} ({key_columns});\n\
              CREATE OR REPLACE FUNCTION asym_track.keys_{oid}() RETURNS trigger LANGUAGE plpgsql AS $asym$\n\
              BEGIN\n  \
+               PERFORM pg_advisory_xact_lock_shared({WRITERS});\n  \
                IF TG_OP = 'INSERT' THEN INSERT INTO asym_track.rows SELECT {n};\n  \
                ELSIF TG_OP = 'DELETE' THEN INSERT INTO asym_track.rows SELECT {o};\n  \
                ELSE INSERT INTO asym_track.rows SELECT {n} UNION ALL SELECT {o};\n  \
@@ -374,19 +377,18 @@ CREATE TABLE IF NOT EXISTS asym_track.dirty (tbl text PRIMARY KEY);
 CREATE TABLE IF NOT EXISTS asym_track.rows (tbl text NOT NULL, key text[] NOT NULL);
 CREATE TABLE IF NOT EXISTS asym_track.state (current text);
 INSERT INTO asym_track.state SELECT NULL WHERE NOT EXISTS (SELECT 1 FROM asym_track.state);
-CREATE OR REPLACE FUNCTION asym_track.mark() RETURNS trigger LANGUAGE plpgsql AS $asym$
-BEGIN
-  INSERT INTO asym_track.dirty VALUES (TG_TABLE_NAME) ON CONFLICT DO NOTHING;
-  RETURN NULL;
-END
-$asym$;
 ";
 
-/// The trigger function every writing statement runs first (see the module docs).
-fn writing_function() -> String {
+/// The trigger function recording a whole table as written (a TRUNCATE, or a write to a table
+/// without a primary key), under the writers' shared lock (see the module docs).
+fn mark_function() -> String {
     format!(
-        "CREATE OR REPLACE FUNCTION asym_track.writing() RETURNS trigger LANGUAGE plpgsql AS $asym$\n\
-         BEGIN\n  PERFORM pg_advisory_xact_lock_shared({WRITERS});\n  RETURN NULL;\nEND\n$asym$;\n"
+        "CREATE OR REPLACE FUNCTION asym_track.mark() RETURNS trigger LANGUAGE plpgsql AS $asym$\n\
+         BEGIN\n  \
+           PERFORM pg_advisory_xact_lock_shared({WRITERS});\n  \
+           INSERT INTO asym_track.dirty VALUES (TG_TABLE_NAME) ON CONFLICT DO NOTHING;\n  \
+           RETURN NULL;\n\
+         END\n$asym$;\n"
     )
 }
 
