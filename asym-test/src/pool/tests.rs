@@ -23,6 +23,7 @@ fn settings() -> Settings {
         lease_timeout: Duration::from_secs(5),
         idle_ttl: Duration::from_secs(1800),
         pins_off: true,
+        release_resets: false,
         pid: 4242,
     }
 }
@@ -84,6 +85,33 @@ fn a_released_clone_is_leased_again_once_its_deferred_reset_settles() {
         "the next lease settled it"
     );
     assert_eq!(calls.resets, 0, "a settled reset needs no second one");
+}
+
+#[test]
+fn a_clone_its_release_reset_is_leased_as_it_is() {
+    let world = World::new(
+        Fake::new(),
+        Settings {
+            release_resets: true,
+            ..settings()
+        },
+    );
+    let first = world.lease("a").unwrap();
+    let first_id = id(&first);
+    world.release(first, false);
+    assert_eq!(
+        world.fake.calls.lock().unwrap().resets,
+        1,
+        "the release reset it"
+    );
+    let second = world.lease("b").unwrap();
+    assert_eq!(id(&second), first_id);
+    let calls = world.fake.calls.lock().unwrap();
+    assert_eq!(
+        (calls.resets, calls.deferred, calls.settled.len()),
+        (1, 0, 0),
+        "leased without a second reset or a settling call"
+    );
 }
 
 #[test]
@@ -240,6 +268,18 @@ fn settings_size_the_pool_from_what_the_runner_tells() {
     );
     assert!(nextest.pool_max >= 10);
     assert_eq!((nextest.slot, nextest.run_id.as_str()), (Some(9), "r"));
+    // Resetting on release when more tests run at once than there are CPUs.
+    let cpus = std::thread::available_parallelism().map_or(2, |n| n.get());
+    let crowded = (cpus + 1).to_string();
+    assert!(read(&[("ASYM_POOL_MAX", &crowded)], &[]).release_resets);
+    assert!(!read(&[("ASYM_POOL_MAX", "1")], &[]).release_resets);
+    let forced = [("ASYM_POOL_MAX", "1"), ("ASYM_RELEASE", "reset")];
+    assert!(read(&forced, &[]).release_resets);
+    let background = [
+        ("ASYM_POOL_MAX", crowded.as_str()),
+        ("ASYM_RELEASE", "background"),
+    ];
+    assert!(!read(&background, &[]).release_resets);
     let defaults = read(&[("ASYM_PIN", "off")], &[]);
     assert!(defaults.pins_off);
     assert_eq!(defaults.idle_ttl, Duration::from_secs(1800));
