@@ -503,8 +503,9 @@ impl<'a, P: PoolProvider + 'static> Pools<'a, P> {
     /// with. When more tests run at once than there are CPUs, that overlap buys nothing (the
     /// CPUs are busy anyway) and the settling call costs CPU: the release resets the clone
     /// before it returns and marks it clean, and the next holder leases it as it is (200
-    /// tests, 2 cores: nextest -j 4 1.18× → 1.15× the never-reset floor, -j 2 1.11× in the
-    /// background against 1.14×).
+    /// tests on 2 cores, medians of alternated rounds against the never-reset floor: nextest
+    /// -j 4 1.16× this way, 1.195× in the background; -j 2 1.11× in the background, 1.145×
+    /// this way).
     pub(crate) fn release_all(self, leases: Vec<Lease>, failed: bool, test: &str) {
         for mut lease in leases {
             let record = &lease.instance.record;
