@@ -216,7 +216,7 @@ fn linear_s_schema_scores_the_pairs_the_clone_serves_and_names_each_deviation() 
     assert_eq!(
         report["kinds"],
         json!({"missing_field": {"count": 1, "example": {"kind": "missing_field",
-            "at": "Issue.subscribers", "expected": "subscribers: UserConnection!",
+            "at": "Issue.formerAttachments", "expected": "formerAttachments: AttachmentConnection!",
             "found": "none"}}})
     );
     assert_eq!(report["not_implemented"], json!([]));
@@ -227,7 +227,7 @@ fn linear_s_schema_scores_the_pairs_the_clone_serves_and_names_each_deviation() 
     );
     assert_eq!(
         documents["operations"][2],
-        json!({"name": "query issue_subscribers", "errors": ["Issue has no field subscribers"]})
+        json!({"name": "query issue_formerAttachments", "errors": ["Issue has no field formerAttachments"]})
     );
     assert_eq!(
         home.registry()["clones"],
