@@ -53,11 +53,7 @@ async fn list_where(kit: &Kit, clause: &str, subject: i64, query: &Query, path: 
         reason = "Unix seconds fit a double exactly"
     )]
     let since = since.map(|s| s as f64);
-    let direction = match query.get("direction").unwrap_or("asc") {
-        "asc" => "ASC",
-        "desc" => "DESC",
-        _ => return Err(ApiError::validation("IssueComment", "direction", "invalid")),
-    };
+    let direction = query.direction("IssueComment", "ASC")?;
     let order = match query.get("sort").unwrap_or("created") {
         "created" => format!("c.created_at {direction}, c.id {direction}"),
         "updated" => format!("c.updated_at {direction}, c.id {direction}"),

@@ -145,10 +145,8 @@ impl Filter {
 /// Adds the filters GitHub's issue lists share (state, labels, since, …) and returns the
 /// ORDER BY.
 fn common_filters(filter: &mut Filter, query: &Query) -> ApiResult<String> {
-    match query.get("state").unwrap_or("open") {
-        "all" => {}
-        state @ ("open" | "closed") => filter.add("i.state = ?", state.to_owned()),
-        _ => return Err(ApiError::validation("Issue", "state", "invalid")),
+    if let Some(state) = query.state("Issue")? {
+        filter.add("i.state = ?", state.to_owned());
     }
     if let Some(labels) = query.get("labels") {
         let mut names: Vec<String> = labels
@@ -183,11 +181,7 @@ fn common_filters(filter: &mut Filter, query: &Query) -> ApiResult<String> {
         "comments" => "i.comments",
         _ => return Err(ApiError::validation("Issue", "sort", "invalid")),
     };
-    let direction = match query.get("direction").unwrap_or("desc") {
-        "asc" => "ASC",
-        "desc" => "DESC",
-        _ => return Err(ApiError::validation("Issue", "direction", "invalid")),
-    };
+    let direction = query.direction("Issue", "DESC")?;
     Ok(format!("{sort} {direction}, i.id {direction}"))
 }
 
@@ -291,11 +285,7 @@ pub(crate) async fn list(scope: Scope, query: Query) -> ApiResult {
         "milestone",
     ];
     if NARROWING.iter().all(|name| query.get(name).is_none()) {
-        let counted = match query.get("state").unwrap_or("open") {
-            "open" => "open",
-            "closed" => "closed",
-            _ => "open + closed",
-        };
+        let counted = query.state("Issue")?.unwrap_or("open + closed");
         filter.total = Some(format!(
             "coalesce((SELECT {counted} FROM issue_counts WHERE repo_id = $1), 0)"
         ));
@@ -371,27 +361,16 @@ pub(crate) async fn get(scope: Scope<String>) -> ApiResult {
 
 /// Label names from `labels` (strings or `{name}` objects).
 pub(crate) fn label_names(body: &Body, key: &str) -> ApiResult<Option<Vec<String>>> {
-    match body.0.get(key) {
-        None | Some(Value::Null) => Ok(None),
-        Some(Value::Array(items)) => items
-            .iter()
-            .map(|item| match item {
-                Value::String(s) => Ok(s.clone()),
-                Value::Object(o) => match o.get("name") {
-                    Some(Value::String(s)) => Ok(s.clone()),
-                    _ => Err(ApiError::validation("Label", "name", "missing_field")),
-                },
-                _ => Err(ApiError::invalid(format!(
-                    "Invalid request.\n\nFor 'items', {item} is not a string or object."
-                ))),
-            })
-            .collect::<ApiResult<Vec<_>>>()
-            .map(Some),
-        Some(Value::String(s)) => Ok(Some(vec![s.clone()])),
-        Some(other) => Err(ApiError::invalid(format!(
-            "Invalid request.\n\nFor 'properties/{key}', {other} is not an array."
+    body.list(key, |item| match item {
+        Value::String(s) => Ok(s.clone()),
+        Value::Object(o) => match o.get("name") {
+            Some(Value::String(s)) => Ok(s.clone()),
+            _ => Err(ApiError::validation("Label", "name", "missing_field")),
+        },
+        _ => Err(ApiError::invalid(format!(
+            "Invalid request.\n\nFor 'items', {item} is not a string or object."
         ))),
-    }
+    })
 }
 
 /// Resolves assignee logins to ids; 422 `invalid` for anyone who cannot be assigned.

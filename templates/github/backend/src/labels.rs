@@ -250,16 +250,8 @@ pub(crate) async fn remove_from_issue(scope: Scope<(String, String)>, viewer: Vi
 
 /// `GET /repos/{owner}/{repo}/milestones` (`state`, `sort=due_on|completeness`, `direction`).
 pub(crate) async fn list_milestones(scope: Scope, query: Query) -> ApiResult {
-    let state = match query.get("state").unwrap_or("open") {
-        "all" => None,
-        s @ ("open" | "closed") => Some(s.to_owned()),
-        _ => return Err(ApiError::validation("Milestone", "state", "invalid")),
-    };
-    let direction = match query.get("direction").unwrap_or("asc") {
-        "asc" => "ASC",
-        "desc" => "DESC",
-        _ => return Err(ApiError::validation("Milestone", "direction", "invalid")),
-    };
+    let state = query.state("Milestone")?;
+    let direction = query.direction("Milestone", "ASC")?;
     let order = match query.get("sort").unwrap_or("due_on") {
         "due_on" => format!("m.due_on {direction} NULLS LAST, m.number"),
         "completeness" => format!(

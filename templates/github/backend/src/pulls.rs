@@ -259,16 +259,8 @@ async fn detail(
 
 /// `GET /repos/{owner}/{repo}/pulls` (`state`, `head`, `base`, `sort`, `direction`).
 pub(crate) async fn list(scope: Scope, query: Query) -> ApiResult {
-    let state = match query.get("state").unwrap_or("open") {
-        "all" => None,
-        s @ ("open" | "closed") => Some(s.to_owned()),
-        _ => return Err(ApiError::validation("PullRequest", "state", "invalid")),
-    };
-    let direction = match query.get("direction") {
-        Some("asc") => "ASC",
-        Some("desc") | None => "DESC",
-        Some(_) => return Err(ApiError::validation("PullRequest", "direction", "invalid")),
-    };
+    let state = query.state("PullRequest")?;
+    let direction = query.direction("PullRequest", "DESC")?;
     let sort = match query.get("sort").unwrap_or("created") {
         "created" => "i.created_at",
         "updated" => "i.updated_at",

@@ -445,13 +445,14 @@ async fn list(
         "full_name" => "lower(r.full_name)",
         _ => return Err(ApiError::validation("Repository", "sort", "invalid")),
     };
-    let direction = match query.get("direction") {
-        Some("asc") => "ASC",
-        Some("desc") => "DESC",
-        None if sort.contains("full_name") => "ASC",
-        None => "DESC",
-        Some(_) => return Err(ApiError::validation("Repository", "direction", "invalid")),
-    };
+    let direction = query.direction(
+        "Repository",
+        if sort.contains("full_name") {
+            "ASC"
+        } else {
+            "DESC"
+        },
+    )?;
     let visibility = match query.get("visibility").or(query.get("type")) {
         None | Some("all" | "owner" | "member" | "sources") => None,
         Some("public") => Some(false),

@@ -39,6 +39,32 @@ impl Query {
             .map(|(_, value)| value.as_str())
     }
 
+    /// `state` of a list: `open` (the default) or `closed`, or `None` for `all`; 422
+    /// `invalid` on `resource` otherwise.
+    pub(crate) fn state(&self, resource: &str) -> ApiResult<Option<&'static str>> {
+        match self.get("state").unwrap_or("open") {
+            "all" => Ok(None),
+            "open" => Ok(Some("open")),
+            "closed" => Ok(Some("closed")),
+            _ => Err(ApiError::validation(resource, "state", "invalid")),
+        }
+    }
+
+    /// `direction` as SQL (`ASC`, `DESC`), `default` when absent; 422 `invalid` on
+    /// `resource` otherwise.
+    pub(crate) fn direction(
+        &self,
+        resource: &str,
+        default: &'static str,
+    ) -> ApiResult<&'static str> {
+        match self.get("direction") {
+            Some("asc") => Ok("ASC"),
+            Some("desc") => Ok("DESC"),
+            None => Ok(default),
+            Some(_) => Err(ApiError::validation(resource, "direction", "invalid")),
+        }
+    }
+
     /// The requested page.
     pub(crate) fn page(&self) -> PageRequest {
         PageRequest::from_query(&self.0, PER_PAGE, MAX_PER_PAGE)
@@ -133,16 +159,22 @@ impl Body {
 
     /// A list of strings.
     pub(crate) fn strings(&self, key: &str) -> ApiResult<Option<Vec<String>>> {
+        self.list(key, |item| match item {
+            Value::String(s) => Ok(s.clone()),
+            other => Err(wrong_type(key, other, "a string")),
+        })
+    }
+
+    /// A list whose items `item` reads; a lone string stands for a list of one (as GitHub
+    /// takes `"labels": "bug"`).
+    pub(crate) fn list(
+        &self,
+        key: &str,
+        item: impl Fn(&Value) -> ApiResult<String>,
+    ) -> ApiResult<Option<Vec<String>>> {
         match self.0.get(key) {
             None | Some(Value::Null) => Ok(None),
-            Some(Value::Array(items)) => items
-                .iter()
-                .map(|item| match item {
-                    Value::String(s) => Ok(s.clone()),
-                    other => Err(wrong_type(key, other, "a string")),
-                })
-                .collect::<ApiResult<Vec<_>>>()
-                .map(Some),
+            Some(Value::Array(items)) => items.iter().map(item).collect::<ApiResult<_>>().map(Some),
             Some(Value::String(s)) => Ok(Some(vec![s.clone()])),
             Some(other) => Err(wrong_type(key, other, "an array")),
         }
