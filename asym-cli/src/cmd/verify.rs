@@ -7,10 +7,11 @@ use asym_engine::{CloneInstance, CloneRecord, CloneSpec, Error, Provider, SeedSp
 
 use crate::output;
 use crate::verify::graphql::{self, Inputs};
-use crate::verify::report::{Report, covered};
+use crate::verify::report::{Answers, covered};
 use crate::verify::scenario::Scenario;
+use crate::verify::score::{Detail, Report};
 use crate::verify::spec::{Description, Operation};
-use crate::verify::{Scored, Support, product};
+use crate::verify::{Support, product};
 
 /// Score a clone's fidelity to its product's own API description
 ///
@@ -120,7 +121,7 @@ pub(crate) async fn run(provider: &impl Provider, args: Args) -> Result<ExitCode
         context: format!("driving the {template} scenario"),
         source: why.into(),
     })?;
-    let report = Report::new(&template, &description, &version, args.min, answers, probes);
+    let report = Answers::report(&template, &description, &version, args.min, answers, probes);
     finish(&report, args.json)
 }
 
@@ -180,7 +181,7 @@ async fn acquire(
 
 /// Prints `report` (as JSON with `json`); exit 0 when it passed, else
 /// `VERIFY_BELOW_THRESHOLD` saying by how much.
-fn finish(report: &impl Scored, json: bool) -> Result<ExitCode, Error> {
+fn finish(report: &Report<impl Detail>, json: bool) -> Result<ExitCode, Error> {
     if json {
         output::json(report)?;
     } else {

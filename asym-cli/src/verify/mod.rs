@@ -1,6 +1,6 @@
 //! `asym verify`'s parts: for OpenAPI products, the description ([`spec`]), the schema
-//! checker ([`schema`]), the built-in scenarios ([`scenario`]) and the score ([`report`]); for
-//! GraphQL products, the schema comparison ([`graphql`]).
+//! checker ([`schema`]), the built-in scenarios ([`scenario`]) and their report ([`report`]);
+//! for GraphQL products, the schema comparison ([`graphql`]). Both reports are a [`score`].
 //!
 //! Which products have a scenario or a schema, and where their descriptions come from, is
 //! [`product`].
@@ -9,29 +9,8 @@ pub(crate) mod graphql;
 pub(crate) mod report;
 pub(crate) mod scenario;
 pub(crate) mod schema;
+pub(crate) mod score;
 pub(crate) mod spec;
-
-/// A report `verify` prints and exits by: OpenAPI's ([`report::Report`]) and GraphQL's
-/// ([`graphql::report::Report`]).
-pub(crate) trait Scored: serde::Serialize {
-    /// Prints it for humans, on stdout.
-    fn print(&self);
-    /// Why it failed (`stripe scored 0.912 (…), below --min 0.99`), or none when it passed.
-    fn shortfall(&self) -> Option<String>;
-}
-
-/// `valid / total`, 0 when there is nothing to count.
-pub(crate) fn ratio(valid: usize, total: usize) -> f64 {
-    #[allow(
-        clippy::cast_precision_loss,
-        reason = "counts of answers and fields are far below 2^52"
-    )]
-    if total == 0 {
-        0.0
-    } else {
-        valid as f64 / total as f64
-    }
-}
 
 /// What `verify` can do for a template.
 #[derive(Debug, PartialEq, Eq)]

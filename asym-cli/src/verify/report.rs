@@ -1,37 +1,24 @@
 //! The score of a scenario run: valid answers over all answers, violations grouped by kind
 //! with one example each, and which of the description's operations the scenario reached.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 use serde::Serialize;
 
 use super::scenario::Outcome;
 use super::schema::{Kind, Violation};
+use super::score::{self, Detail};
 use super::spec::{Description, Operation};
-use super::{Scored, ratio};
 
-/// The whole report, as `--json` prints it.
+/// The report of a scenario run against an OpenAPI description.
+pub(crate) type Report = score::Report<Answers>;
+
+/// The answers of a scenario run, and how the clone answered the operations it did not
+/// exercise.
 #[derive(Debug, Serialize)]
-pub(crate) struct Report {
-    /// The template verified.
-    pub(crate) template: String,
-    /// The description's `info.title`.
-    pub(crate) description: String,
+pub(crate) struct Answers {
     /// The API version requested (the description's `info.version` unless overridden).
     pub(crate) version: String,
-    /// Answers with no violation.
-    pub(crate) valid: usize,
-    /// Answers checked: all but those to routes the description does not have, which
-    /// cannot be checked (skipped steps count, as invalid).
-    pub(crate) total: usize,
-    /// `valid / total`.
-    pub(crate) score: f64,
-    /// The threshold.
-    pub(crate) min: f64,
-    /// Whether `score >= min`.
-    pub(crate) passed: bool,
-    /// Violations by kind: how many, in how many answers, one example.
-    pub(crate) kinds: BTreeMap<Kind, Group>,
     /// The description's operations the scenario exercised.
     pub(crate) covered: Vec<Operation>,
     /// The description's operations it did not, each probed once: the clone should answer
@@ -39,7 +26,8 @@ pub(crate) struct Report {
     pub(crate) not_implemented: Vec<Outcome>,
     /// How the clone answered the probes.
     pub(crate) probes: Probes,
-    /// Every answer with its violations.
+    /// Every answer with its violations. Those to routes the description does not have
+    /// cannot be checked and are not scored; skipped steps count, as invalid.
     pub(crate) answers: Vec<Outcome>,
 }
 
@@ -85,128 +73,78 @@ impl Probes {
     }
 }
 
-/// The violations of one kind.
-#[derive(Debug, Serialize)]
-pub(crate) struct Group {
-    /// How many violations.
-    pub(crate) count: usize,
-    /// One of them, with the request it came from.
-    pub(crate) example: Example,
-}
-
-/// A violation with its request.
-#[derive(Debug, Serialize)]
-pub(crate) struct Example {
-    /// `GET /v1/customers/cus_1 → 200`.
-    pub(crate) request: String,
-    /// The violation.
-    #[serde(flatten)]
-    pub(crate) violation: Violation,
-}
-
-impl Report {
+impl Answers {
     /// Scores `answers` against `min`; `probes` are the answers to the operations the
     /// scenario does not exercise ([`Scenario::probe`](super::scenario::Scenario::probe)).
-    pub(crate) fn new(
+    pub(crate) fn report(
         template: &str,
         description: &Description,
         version: &str,
         min: f64,
         answers: Vec<Outcome>,
         probes: Vec<Outcome>,
-    ) -> Self {
-        let undescribed = |a: &&Outcome| {
-            a.violations
-                .iter()
-                .any(|v| v.kind == Kind::UndescribedRoute)
-        };
-        let total = answers.len() - answers.iter().filter(undescribed).count();
-        let valid = answers.iter().filter(|a| a.violations.is_empty()).count();
-        let score = ratio(valid, total);
-        let mut kinds: BTreeMap<Kind, Group> = BTreeMap::new();
-        for answer in &answers {
-            for violation in &answer.violations {
-                kinds
-                    .entry(violation.kind)
-                    .and_modify(|g| g.count += 1)
-                    .or_insert_with(|| Group {
-                        count: 1,
-                        example: Example {
-                            request: request_line(answer),
-                            violation: violation.clone(),
-                        },
-                    });
-            }
-        }
-        let covered = covered(description, &answers);
-        Self {
-            template: template.to_owned(),
-            description: description.title(),
+    ) -> Report {
+        let answers = Self {
             version: version.to_owned(),
-            valid,
-            total,
-            score,
-            min,
-            passed: total > 0 && score >= min,
-            kinds,
-            covered,
+            covered: covered(description, &answers),
             probes: Probes::new(&probes),
             not_implemented: probes,
             answers,
-        }
+        };
+        Report::new(template, description.title(), min, answers)
     }
 }
 
-impl Scored for Report {
-    fn shortfall(&self) -> Option<String> {
-        (!self.passed).then(|| {
-            format!(
-                "{} scored {:.3} ({}/{} answers valid), below --min {}",
-                self.template, self.score, self.valid, self.total, self.min
-            )
+impl Detail for Answers {
+    type Kind = Kind;
+    const COUNTED: &'static str = "answers valid";
+
+    fn tally(&self) -> (usize, usize) {
+        let described = |a: &&Outcome| {
+            !a.violations
+                .iter()
+                .any(|v| v.kind == Kind::UndescribedRoute)
+        };
+        let total = self.answers.iter().filter(described).count();
+        let valid = self
+            .answers
+            .iter()
+            .filter(|a| a.violations.is_empty())
+            .count();
+        (valid, total)
+    }
+
+    fn violations(&self) -> impl Iterator<Item = (&Violation, Option<String>)> {
+        self.answers.iter().flat_map(|answer| {
+            let request = request_line(answer);
+            answer
+                .violations
+                .iter()
+                .map(move |v| (v, Some(request.clone())))
         })
     }
 
-    fn print(&self) {
+    fn print(report: &Report) {
+        let d = &report.detail;
         println!(
             "{} against {} (version {}): {}/{} answers valid, score {:.3} (minimum {})",
-            self.template,
-            self.description,
-            self.version,
-            self.valid,
-            self.total,
-            self.score,
-            self.min
+            report.template,
+            report.description,
+            d.version,
+            report.valid,
+            report.total,
+            report.score,
+            report.min
         );
-        if self.kinds.is_empty() {
-            println!("no violations");
-        } else {
-            println!("violations by kind (one example each; --json lists every answer):");
-            for (kind, group) in &self.kinds {
-                let v = &group.example.violation;
-                let pointer = if v.pointer.is_empty() {
-                    "answer"
-                } else {
-                    &v.pointer
-                };
-                println!(
-                    "  {:<18} {:>4}  {}  {pointer}: expected {}, found {}",
-                    kind.name(),
-                    group.count,
-                    group.example.request,
-                    v.expected,
-                    v.found
-                );
-            }
-        }
-        let p = &self.probes;
+        report.print_kinds("violations by kind (one example each; --json lists every answer):");
+        let p = &d.probes;
         println!(
             "operations: {} of the description's {} exercised; of the {} others (--json lists \
              them) the clone says it has no such route to {} as described, {} where none is described, {} \
              with a deviating body",
-            self.covered.len(),
-            self.covered.len() + self.not_implemented.len(),
-            self.not_implemented.len(),
+            d.covered.len(),
+            d.covered.len() + d.not_implemented.len(),
+            d.not_implemented.len(),
             p.not_found,
             p.not_found_undescribed,
             p.not_found_deviating,
@@ -273,7 +211,7 @@ mod tests {
                 .iter()
                 .map(|&kind| Violation {
                     kind,
-                    pointer: "/id".into(),
+                    at: "/id".into(),
                     expected: "string".into(),
                     found: "integer".into(),
                 })
@@ -295,13 +233,13 @@ mod tests {
         probe.method = "DELETE".into();
         probe.status = Some(404);
         probe.unknown = true;
-        let report = Report::new("skeleton", &description, "1", 0.5, answers, vec![probe]);
+        let report = Answers::report("skeleton", &description, "1", 0.5, answers, vec![probe]);
         assert_eq!((report.valid, report.total, report.score), (2, 4, 0.5));
         assert!(report.passed);
         assert_eq!(report.kinds[&Kind::WrongType].count, 2);
         assert_eq!(
-            report.kinds[&Kind::WrongType].example.request,
-            "GET /v1/notes/2 → 200"
+            report.kinds[&Kind::WrongType].request.as_deref(),
+            Some("GET /v1/notes/2 → 200")
         );
         assert_eq!(report.kinds[&Kind::MissingRequired].count, 1);
         assert_eq!(
@@ -309,8 +247,8 @@ mod tests {
             1,
             "listed, not scored"
         );
-        assert_eq!(report.covered.len(), 1);
-        assert_eq!(report.not_implemented[0].method, "DELETE");
-        assert_eq!(report.probes.not_found, 1);
+        assert_eq!(report.detail.covered.len(), 1);
+        assert_eq!(report.detail.not_implemented[0].method, "DELETE");
+        assert_eq!(report.detail.probes.not_found, 1);
     }
 }

@@ -147,7 +147,7 @@ impl Scenario {
                     unknown: false,
                     violations: vec![Violation {
                         kind: Kind::StepSkipped,
-                        pointer: String::new(),
+                        at: String::new(),
                         expected: format!("{missing} (from an earlier answer or the clone)"),
                         found: "none".into(),
                     }],
@@ -273,14 +273,14 @@ fn judge(
     let violations = match &operation {
         None => vec![Violation {
             kind: Kind::UndescribedRoute,
-            pointer: String::new(),
+            at: String::new(),
             expected: "an operation in the description".into(),
             found: format!("{method} {}", path.split('?').next().unwrap_or(&path)),
         }],
         Some(op) => match description.response(op, status, error) {
             Described::Undescribed => vec![Violation {
                 kind: Kind::UndescribedStatus,
-                pointer: String::new(),
+                at: String::new(),
                 expected: "a status the operation describes".into(),
                 found: status.to_string(),
             }],
@@ -289,7 +289,7 @@ fn judge(
             Described::Empty if body.trim().is_empty() || status >= 400 => Vec::new(),
             Described::Empty => vec![Violation {
                 kind: Kind::UndescribedField,
-                pointer: String::new(),
+                at: String::new(),
                 expected: "no body".into(),
                 found: format!("{} bytes", body.len()),
             }],
@@ -297,7 +297,7 @@ fn judge(
                 Ok(value) => Checker::new(description.document(op)).check(schema, &value, ""),
                 Err(_) => vec![Violation {
                     kind: Kind::WrongType,
-                    pointer: String::new(),
+                    at: String::new(),
                     expected: "a JSON body".into(),
                     found: if body.is_empty() {
                         "no body".into()

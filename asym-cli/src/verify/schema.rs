@@ -12,6 +12,8 @@
 use serde::Serialize;
 use serde_json::{Map, Value};
 
+use super::score;
+
 /// What is wrong with a value, one kind per way a response can deviate from its description.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -35,35 +37,9 @@ pub(crate) enum Kind {
     StepSkipped,
 }
 
-impl Kind {
-    /// The kind's name in reports (`missing_required`, …).
-    pub(crate) fn name(self) -> &'static str {
-        match self {
-            Self::MissingRequired => "missing_required",
-            Self::WrongType => "wrong_type",
-            Self::WrongNullability => "wrong_nullability",
-            Self::NotInEnum => "not_in_enum",
-            Self::UndescribedField => "undescribed_field",
-            Self::UndescribedStatus => "undescribed_status",
-            Self::UndescribedRoute => "undescribed_route",
-            Self::StepSkipped => "step_skipped",
-        }
-    }
-}
-
 /// One deviation: where in the body (a JSON pointer), what the description expects and what
 /// the response has.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub(crate) struct Violation {
-    /// Its kind.
-    pub(crate) kind: Kind,
-    /// JSON pointer into the response body (`""` is the whole body).
-    pub(crate) pointer: String,
-    /// What the description says.
-    pub(crate) expected: String,
-    /// What the response has.
-    pub(crate) found: String,
-}
+pub(crate) type Violation = score::Violation<Kind>;
 
 /// Checks values against schemas of one description, resolving its `#/…` references.
 pub(crate) struct Checker<'a> {
@@ -341,7 +317,7 @@ fn undescribed(at: &str, value: &Value) -> Violation {
 fn violation(kind: Kind, at: &str, expected: String, found: String) -> Violation {
     Violation {
         kind,
-        pointer: at.to_owned(),
+        at: at.to_owned(),
         expected,
         found,
     }
@@ -454,7 +430,7 @@ mod tests {
         Checker::new(document)
             .check(schema, value, "")
             .into_iter()
-            .map(|v| (v.kind, v.pointer))
+            .map(|v| (v.kind, v.at))
             .collect()
     }
 

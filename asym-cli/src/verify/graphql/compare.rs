@@ -10,6 +10,7 @@ use serde::Serialize;
 
 use super::sdl::{self, Def, Schema};
 use super::walk::{self, Event};
+use crate::verify::score;
 
 /// How a pair deviates from the product's schema.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -31,34 +32,9 @@ pub(crate) enum Kind {
     EnumValuesMissing,
 }
 
-impl Kind {
-    /// The kind's name in reports (`missing_field`, …).
-    pub(crate) fn name(self) -> &'static str {
-        match self {
-            Self::MissingType => "missing_type",
-            Self::MissingField => "missing_field",
-            Self::MissingArgument => "missing_argument",
-            Self::ExtraRequiredArgument => "extra_required_argument",
-            Self::WrongType => "wrong_type",
-            Self::WrongNullability => "wrong_nullability",
-            Self::EnumValuesMissing => "enum_values_missing",
-        }
-    }
-}
-
 /// One deviation: where (`Issue.title`, `Query.issue(id)`), what the product's schema says
 /// and what the clone's says.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub(crate) struct Violation {
-    /// Its kind.
-    pub(crate) kind: Kind,
-    /// The type and field (and argument).
-    pub(crate) at: String,
-    /// The product's schema.
-    pub(crate) expected: String,
-    /// The clone's.
-    pub(crate) found: String,
-}
+pub(crate) type Violation = score::Violation<Kind>;
 
 /// A (type, field) pair the documents reach, and how the clone's schema deviates on it.
 #[derive(Debug, Serialize)]

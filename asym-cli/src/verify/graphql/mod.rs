@@ -22,7 +22,7 @@ use std::path::{Path, PathBuf};
 use async_graphql_parser::parse_query;
 use async_graphql_parser::types::{ExecutableDocument, OperationType};
 
-use self::report::Report;
+use self::report::{Comparison, Report};
 use self::sdl::Schema;
 
 /// The product's schema and its SDK's documents, read before any clone is spun.
@@ -86,7 +86,7 @@ impl Inputs {
         .into_iter()
         .filter_map(|ty| self.schema.root(ty))
         .collect();
-        Ok(Report::new(
+        Ok(Comparison::report(
             template,
             self.description.clone(),
             min,
@@ -173,13 +173,16 @@ mod tests {
         let report = inputs().verify("linear", PRODUCT, 0.99).unwrap();
         assert_eq!((report.valid, report.total, report.score), (10, 10, 1.0));
         assert_eq!(
-            (report.selected.total, report.inputs.total),
+            (report.detail.selected.total, report.detail.inputs.total),
             (7, 3),
             "Team is in no operation"
         );
         assert!(report.passed && report.kinds.is_empty());
-        assert_eq!((report.documents.valid, report.documents.total), (3, 3));
-        assert!(report.not_implemented.is_empty());
+        assert_eq!(
+            (report.detail.documents.valid, report.detail.documents.total),
+            (3, 3)
+        );
+        assert!(report.detail.not_implemented.is_empty());
     }
 
     #[test]
@@ -197,6 +200,7 @@ mod tests {
         );
         assert!(!report.passed);
         let found: Vec<(Kind, &str, &str, &str)> = report
+            .detail
             .pairs
             .iter()
             .flat_map(|p| &p.violations)
@@ -247,8 +251,9 @@ mod tests {
             enums,
             ["Issue.priority: Priority", "IssueFilter.priority: Priority"]
         );
-        assert_eq!(report.not_implemented, ["Mutation.issueCreate"]);
+        assert_eq!(report.detail.not_implemented, ["Mutation.issueCreate"]);
         let errors: Vec<(&str, &[String])> = report
+            .detail
             .documents
             .operations
             .iter()
@@ -278,6 +283,7 @@ mod tests {
         let clone = PRODUCT.replace("issues(first: Int,", "issues(first: Int!, team: ID!,");
         let report = inputs().verify("linear", &clone, 0.99).unwrap();
         let issues = report
+            .detail
             .pairs
             .iter()
             .find(|p| (p.type_name.as_str(), p.field.as_str()) == ("Query", "issues"))

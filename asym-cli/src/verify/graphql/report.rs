@@ -2,37 +2,22 @@
 //! kind with one example each, the root fields the clone does not serve, and how many of the
 //! documents' operations validate against the clone's schema.
 
-use std::collections::BTreeMap;
-
 use serde::Serialize;
 
 use super::compare::{Kind, Pair, Violation};
 use super::validate::Operation;
-use crate::verify::{Scored, ratio};
+use crate::verify::score::{self, Detail};
 
-/// The whole report, as `--json` prints it.
+/// The report of a schema comparison.
+pub(crate) type Report = score::Report<Comparison>;
+
+/// The pairs compared, the root fields the clone lacks and the documents validated.
 #[derive(Debug, Serialize)]
-pub(crate) struct Report {
-    /// The template verified.
-    pub(crate) template: String,
-    /// The files compared against (`schema.graphql + _generated_documents.graphql`).
-    pub(crate) description: String,
-    /// Pairs the clone has as the product does.
-    pub(crate) valid: usize,
-    /// Pairs the documents reach.
-    pub(crate) total: usize,
-    /// `valid / total`.
-    pub(crate) score: f64,
-    /// The threshold.
-    pub(crate) min: f64,
-    /// Whether `score >= min`.
-    pub(crate) passed: bool,
-    /// Of them, the fields the documents select.
+pub(crate) struct Comparison {
+    /// Of the pairs, the fields the documents select.
     pub(crate) selected: Tally,
-    /// Of them, the input fields their variables' types reach.
+    /// Of the pairs, the input fields their variables' types reach.
     pub(crate) inputs: Tally,
-    /// Violations by kind: how many, one example.
-    pub(crate) kinds: BTreeMap<Kind, Group>,
     /// The root fields (`Query.issue`, `Mutation.issueCreate`) the documents select: how
     /// many the clone has (whatever their type).
     pub(crate) roots: Tally,
@@ -40,7 +25,7 @@ pub(crate) struct Report {
     pub(crate) not_implemented: Vec<String>,
     /// The documents' operations validated against the clone's schema.
     pub(crate) documents: Documents,
-    /// Every pair with its violations.
+    /// Every pair the documents reach, with its violations.
     pub(crate) pairs: Vec<Pair>,
 }
 
@@ -67,15 +52,6 @@ impl Tally {
     }
 }
 
-/// The violations of one kind.
-#[derive(Debug, Serialize)]
-pub(crate) struct Group {
-    /// How many violations.
-    pub(crate) count: usize,
-    /// One of them.
-    pub(crate) example: Violation,
-}
-
 /// The operations, each with the errors the clone's schema gives it.
 #[derive(Debug, Serialize)]
 pub(crate) struct Documents {
@@ -87,119 +63,94 @@ pub(crate) struct Documents {
     pub(crate) operations: Vec<Operation>,
 }
 
-impl Report {
+impl Comparison {
     /// Scores `pairs` against `min`; `roots` names the product's root types.
-    pub(crate) fn new(
+    pub(crate) fn report(
         template: &str,
         description: String,
         min: f64,
         pairs: Vec<Pair>,
         roots: &[&str],
         operations: Vec<Operation>,
-    ) -> Self {
-        let matching = |p: &Pair| p.violations.is_empty();
+    ) -> Report {
         let root = |p: &&Pair| !p.input && roots.contains(&p.type_name.as_str());
         let absent = |p: &Pair| {
             p.violations
                 .iter()
                 .any(|v| matches!(v.kind, Kind::MissingType | Kind::MissingField))
         };
-        let not_implemented = pairs
-            .iter()
-            .filter(root)
-            .filter(|p| absent(p))
-            .map(|p| format!("{}.{}", p.type_name, p.field))
-            .collect();
-        let all = Tally::of(pairs.iter(), matching);
-        let score = ratio(all.valid, all.total);
-        let mut kinds: BTreeMap<Kind, Group> = BTreeMap::new();
-        for violation in pairs.iter().flat_map(|p| &p.violations) {
-            kinds
-                .entry(violation.kind)
-                .and_modify(|g| g.count += 1)
-                .or_insert_with(|| Group {
-                    count: 1,
-                    example: violation.clone(),
-                });
-        }
-        let documents = Documents {
-            valid: operations.iter().filter(|o| o.errors.is_empty()).count(),
-            total: operations.len(),
-            operations,
-        };
-        Self {
-            template: template.to_owned(),
-            description,
-            valid: all.valid,
-            total: all.total,
-            score,
-            min,
-            passed: all.total > 0 && score >= min,
+        let comparison = Self {
             selected: Tally::of(pairs.iter().filter(|p| !p.input), matching),
             inputs: Tally::of(pairs.iter().filter(|p| p.input), matching),
-            kinds,
             roots: Tally::of(pairs.iter().filter(root), |p| !absent(p)),
-            not_implemented,
-            documents,
+            not_implemented: pairs
+                .iter()
+                .filter(root)
+                .filter(|p| absent(p))
+                .map(|p| format!("{}.{}", p.type_name, p.field))
+                .collect(),
+            documents: Documents {
+                valid: operations.iter().filter(|o| o.errors.is_empty()).count(),
+                total: operations.len(),
+                operations,
+            },
             pairs,
-        }
+        };
+        Report::new(template, description, min, comparison)
     }
 }
 
-impl Scored for Report {
-    fn shortfall(&self) -> Option<String> {
-        (!self.passed).then(|| {
-            format!(
-                "{} scored {:.3} ({}/{} pairs match), below --min {}",
-                self.template, self.score, self.valid, self.total, self.min
-            )
-        })
+/// Whether the clone has `pair` as the product does.
+fn matching(pair: &Pair) -> bool {
+    pair.violations.is_empty()
+}
+
+impl Detail for Comparison {
+    type Kind = Kind;
+    const COUNTED: &'static str = "pairs match";
+
+    fn tally(&self) -> (usize, usize) {
+        let all = Tally::of(self.pairs.iter(), matching);
+        (all.valid, all.total)
     }
 
-    fn print(&self) {
+    fn violations(&self) -> impl Iterator<Item = (&Violation, Option<String>)> {
+        self.pairs
+            .iter()
+            .flat_map(|p| &p.violations)
+            .map(|v| (v, None))
+    }
+
+    fn print(report: &Report) {
+        let c = &report.detail;
         println!(
             "{} against {}: {}/{} (type, field) pairs match ({}/{} selected, {}/{} in the \
              variables' input types), score {:.3} (minimum {})",
-            self.template,
-            self.description,
-            self.valid,
-            self.total,
-            self.selected.valid,
-            self.selected.total,
-            self.inputs.valid,
-            self.inputs.total,
-            self.score,
-            self.min
+            report.template,
+            report.description,
+            report.valid,
+            report.total,
+            c.selected.valid,
+            c.selected.total,
+            c.inputs.valid,
+            c.inputs.total,
+            report.score,
+            report.min
         );
-        if self.kinds.is_empty() {
-            println!("no violations");
-        } else {
-            println!(
-                "violations by kind (expected: the product's schema, found: the clone's; one \
-                 example each; --json lists every pair):"
-            );
-            for (kind, group) in &self.kinds {
-                let v = &group.example;
-                println!(
-                    "  {:<23} {:>5}  {}: expected {}, found {}",
-                    kind.name(),
-                    group.count,
-                    v.at,
-                    v.expected,
-                    v.found
-                );
-            }
-        }
-        let rest = if self.not_implemented.is_empty() {
+        report.print_kinds(
+            "violations by kind (expected: the product's schema, found: the clone's; one \
+             example each; --json lists every pair):",
+        );
+        let rest = if c.not_implemented.is_empty() {
             ""
         } else {
             "; the others are not implemented (--json lists them)"
         };
         println!(
             "root fields: the clone has {} of the {} the documents select{rest}",
-            self.roots.valid, self.roots.total
+            c.roots.valid, c.roots.total
         );
-        let d = &self.documents;
+        let d = &c.documents;
         println!(
             "documents: {} of {} operations validate against the clone's schema (--json lists \
              each with its errors)",
