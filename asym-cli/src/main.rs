@@ -29,16 +29,26 @@ enum Command {
     Status(cmd::status::Args),
     Ls(cmd::ls::Args),
     Logs(cmd::logs::Args),
-    Start(cmd::start::Args),
-    Stop(cmd::stop::Args),
-    Reset(cmd::reset::Args),
+    /// Start a stopped clone on its saved ports.
+    #[command(after_help = "Example:\n  asym start slack-1a2b3c")]
+    Start(cmd::clone::Id),
+    /// Stop a clone's containers, keeping its data.
+    #[command(after_help = "Example:\n  asym stop slack-1a2b3c")]
+    Stop(cmd::clone::Id),
+    /// Put a clone back to its baseline (post-provision, post-seed) state.
+    #[command(after_help = "Example:\n  asym reset slack-1a2b3c")]
+    Reset(cmd::clone::Id),
     Destroy(cmd::destroy::Args),
     Seed(cmd::seed::Args),
     Tokens(cmd::tokens::Args),
     Query(cmd::query::Args),
     Db(cmd::db::Args),
-    Snapshot(cmd::snapshot::Args),
-    Restore(cmd::restore::Args),
+    /// Save a clone's current database state under a name.
+    #[command(after_help = "Example:\n  asym snapshot slack-1a2b3c before_payment")]
+    Snapshot(cmd::clone::Snapshot),
+    /// Put a clone back to a saved snapshot (and clear its Redis keys).
+    #[command(after_help = "Example:\n  asym restore slack-1a2b3c before_payment")]
+    Restore(cmd::clone::Snapshot),
     Snapshots(cmd::snapshots::Args),
     Env(cmd::env::Args),
     Prune(cmd::prune::Args),
@@ -84,16 +94,22 @@ async fn run_on(p: &impl Provider, cli: Cli) -> Result<ExitCode, Error> {
         Command::Status(args) => ok(cmd::status::run(p, args).await),
         Command::Ls(args) => ok(cmd::ls::run(p, args).await),
         Command::Logs(args) => ok(cmd::logs::run(p, args).await),
-        Command::Start(args) => ok(cmd::start::run(p, args).await),
-        Command::Stop(args) => ok(cmd::stop::run(p, args).await),
-        Command::Reset(args) => ok(cmd::reset::run(p, args).await),
+        Command::Start(args) => ok(cmd::clone::start(p, args).await),
+        Command::Stop(c) => ok(c.run(p.stop(&c.id), "stopped").await),
+        Command::Reset(c) => ok(c.run(p.reset(&c.id), "reset").await),
         Command::Destroy(args) => ok(cmd::destroy::run(p, args).await),
         Command::Seed(args) => cmd::seed::run(p, args).await,
         Command::Tokens(args) => ok(cmd::tokens::run(p, args).await),
         Command::Query(args) => cmd::query::run(p, args).await,
         Command::Db(args) => ok(cmd::db::run(p, args).await),
-        Command::Snapshot(args) => ok(cmd::snapshot::run(p, args).await),
-        Command::Restore(args) => ok(cmd::restore::run(p, args).await),
+        Command::Snapshot(s) => {
+            let done = format!("saved as {}", s.name);
+            ok(s.clone.run(p.snapshot(&s.clone.id, &s.name), done).await)
+        }
+        Command::Restore(s) => {
+            let done = format!("restored from {}", s.name);
+            ok(s.clone.run(p.restore(&s.clone.id, &s.name), done).await)
+        }
         Command::Snapshots(args) => ok(cmd::snapshots::run(p, args).await),
         Command::Env(args) => cmd::env::run(p, args).await,
         Command::Prune(args) => ok(cmd::prune::run(p, args).await),

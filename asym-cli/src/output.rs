@@ -5,7 +5,7 @@ use std::process::ExitCode;
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
-use asym_engine::{CloneInstance, CloneRecord, Error, Provider, Timestamp};
+use asym_engine::{CloneInstance, CloneRecord, Environment, Error, Provider, Timestamp};
 use serde::Serialize;
 
 /// Prints `asym: CODE: message (cause: …)` on stderr; exit 1 for named errors, 2 otherwise.
@@ -123,6 +123,32 @@ pub(crate) fn table(header: &[&str], rows: &[Vec<String>]) {
     for row in rows {
         line(row.iter().map(String::as_str).collect());
     }
+}
+
+/// Prints `items` as JSON with `json`, else as a table under `header`, a row an item.
+///
+/// # Errors
+/// When `items` cannot be written as JSON.
+pub(crate) fn listing<T: Serialize>(
+    json: bool,
+    items: &[T],
+    header: &[&str],
+    row: impl Fn(&T) -> Vec<String>,
+) -> Result<(), Error> {
+    if json {
+        return self::json(&items);
+    }
+    let rows: Vec<Vec<String>> = items.iter().map(row).collect();
+    table(header, &rows);
+    Ok(())
+}
+
+/// The name of the environment clone `id` belongs to, or `-`.
+pub(crate) fn env_of(environments: &[Environment], id: &str) -> String {
+    environments
+        .iter()
+        .find(|e| e.members.iter().any(|m| m == id))
+        .map_or("-".to_owned(), |e| e.name.clone())
 }
 
 /// A record's ports as `service:port` pairs.

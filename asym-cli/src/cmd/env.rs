@@ -86,22 +86,19 @@ pub(crate) async fn run(provider: &impl Provider, args: Args) -> Result<ExitCode
         }
         EnvCommand::Status { json } => {
             let environments = provider.environments()?;
-            if json {
-                output::json(&environments)?;
-            } else {
-                let rows: Vec<Vec<String>> = environments
-                    .iter()
-                    .map(|e| {
-                        vec![
-                            e.name.clone(),
-                            e.state.clone(),
-                            e.members.join(","),
-                            output::age(e.created_at),
-                        ]
-                    })
-                    .collect();
-                output::table(&["ENV", "STATE", "MEMBERS", "AGE"], &rows);
-            }
+            output::listing(
+                json,
+                &environments,
+                &["ENV", "STATE", "MEMBERS", "AGE"],
+                |e| {
+                    vec![
+                        e.name.clone(),
+                        e.state.clone(),
+                        e.members.join(","),
+                        output::age(e.created_at),
+                    ]
+                },
+            )?;
             Ok(ExitCode::SUCCESS)
         }
         EnvCommand::Reset { name } => {

@@ -45,22 +45,19 @@ pub(crate) async fn run(provider: &impl Provider, args: Args) -> Result<(), Erro
                     .collect(),
             })
             .collect();
-        if args.json {
-            return output::json(&rows);
-        }
-        let table: Vec<Vec<String>> = rows
-            .iter()
-            .map(|r| {
+        return output::listing(
+            args.json,
+            &rows,
+            &["TEMPLATE", "PRODUCT", "MODES", "IMAGES"],
+            |r| {
                 vec![
                     r.name.clone(),
                     r.display_name.clone(),
                     r.modes.join(","),
                     r.images.join(","),
                 ]
-            })
-            .collect();
-        output::table(&["TEMPLATE", "PRODUCT", "MODES", "IMAGES"], &table);
-        return Ok(());
+            },
+        );
     }
     let records = provider.records()?;
     let environments = provider.environments()?;
@@ -74,17 +71,13 @@ pub(crate) async fn run(provider: &impl Provider, args: Args) -> Result<(), Erro
     let rows: Vec<Vec<String>> = records
         .iter()
         .map(|r| {
-            let env = environments
-                .iter()
-                .find(|e| e.members.contains(&r.id))
-                .map_or("-".to_owned(), |e| e.name.clone());
             vec![
                 r.id.clone(),
                 r.template.clone(),
                 r.mode.clone(),
                 r.state.to_string(),
                 output::ports(r),
-                env,
+                output::env_of(&environments, &r.id),
                 output::age(r.created_at),
             ]
         })

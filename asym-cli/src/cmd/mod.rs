@@ -1,5 +1,6 @@
 //! One module per verb.
 
+pub(crate) mod clone;
 pub(crate) mod completions;
 pub(crate) mod db;
 pub(crate) mod destroy;
@@ -11,14 +12,9 @@ pub(crate) mod ls;
 pub(crate) mod pin;
 pub(crate) mod prune;
 pub(crate) mod query;
-pub(crate) mod reset;
-pub(crate) mod restore;
 pub(crate) mod seed;
-pub(crate) mod snapshot;
 pub(crate) mod snapshots;
 pub(crate) mod spin;
-pub(crate) mod start;
 pub(crate) mod status;
-pub(crate) mod stop;
 pub(crate) mod tokens;
 pub(crate) mod verify;

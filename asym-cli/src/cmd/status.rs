@@ -38,10 +38,6 @@ pub(crate) async fn run(provider: &impl Provider, args: Args) -> Result<(), Erro
         .iter()
         .map(|s| {
             let r = &s.instance.record;
-            let env = environments
-                .iter()
-                .find(|e| e.members.contains(&r.id))
-                .map_or("-".to_owned(), |e| e.name.clone());
             let containers = s
                 .services
                 .iter()
@@ -59,7 +55,7 @@ pub(crate) async fn run(provider: &impl Provider, args: Args) -> Result<(), Erro
                 },
                 containers,
                 s.instance.endpoints.api.clone(),
-                env,
+                output::env_of(&environments, &r.id),
                 output::age(r.created_at),
             ]
         })

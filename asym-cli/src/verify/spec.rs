@@ -304,34 +304,32 @@ mod tests {
     #[test]
     fn concrete_paths_find_their_operation() {
         let d = description();
-        let path = |m: &str, p: &str| d.find(m, p).map(|op| op.path.clone());
-        assert_eq!(
-            path("GET", "/v1/customers/cus_1?expand[]=x").as_deref(),
-            Some("/v1/customers/{customer}")
-        );
-        assert_eq!(
-            path("GET", "/v1/customers/search").as_deref(),
-            Some("/v1/customers/search")
-        );
-        assert_eq!(
-            path("DELETE", "/v1/customers/cus_1").as_deref(),
-            Some("/v1/customers/{customer}")
-        );
-        assert_eq!(path("POST", "/v1/customers/cus_1"), None);
-        assert_eq!(path("GET", "/v1/customers"), None);
-        assert_eq!(
-            path("GET", "/repos/o/r/contents/docs/a.md").as_deref(),
-            Some("/repos/{owner}/{repo}/contents/{path}")
-        );
-        assert_eq!(
-            path("GET", "/repos/o/r").as_deref(),
-            Some("/repos/{owner}/{repo}")
-        );
-        assert_eq!(
-            path("GET", "/repos/o/r/statuses/abc"),
-            None,
-            "only marked parameters span segments"
-        );
+        for (method, concrete, template) in [
+            (
+                "GET",
+                "/v1/customers/cus_1?expand[]=x",
+                Some("/v1/customers/{customer}"),
+            ),
+            ("GET", "/v1/customers/search", Some("/v1/customers/search")),
+            (
+                "DELETE",
+                "/v1/customers/cus_1",
+                Some("/v1/customers/{customer}"),
+            ),
+            ("POST", "/v1/customers/cus_1", None),
+            ("GET", "/v1/customers", None),
+            (
+                "GET",
+                "/repos/o/r/contents/docs/a.md",
+                Some("/repos/{owner}/{repo}/contents/{path}"),
+            ),
+            ("GET", "/repos/o/r", Some("/repos/{owner}/{repo}")),
+            // Only marked parameters span segments.
+            ("GET", "/repos/o/r/statuses/abc", None),
+        ] {
+            let found = d.find(method, concrete).map(|op| op.path.as_str());
+            assert_eq!(found, template, "{method} {concrete}");
+        }
     }
 
     #[test]
