@@ -291,6 +291,10 @@ fn repo_routes() -> Router<Kit> {
             "/pulls/{number}/comments",
             get(reviews::list_comments).post(reviews::create_comment),
         )
+        .route(
+            "/pulls/{number}/comments/{id}/replies",
+            post(reviews::reply),
+        )
         .route("/hooks", get(hooks::list).post(hooks::create))
         .route(
             "/hooks/{id}",

@@ -365,15 +365,35 @@ pub(crate) async fn list_comments(scope: Scope<String>, query: Query) -> ApiResu
 /// `POST /repos/{owner}/{repo}/pulls/{number}/comments` (`body`, `path`, `line`,
 /// `commit_id`, `side`, or `in_reply_to`).
 pub(crate) async fn create_comment(scope: Scope<String>, viewer: Viewer, body: Body) -> ApiResult {
+    let reply = body.int("in_reply_to")?;
+    add_comment(&scope, &scope.path, &viewer, &body, reply).await
+}
+
+/// `POST /repos/{owner}/{repo}/pulls/{number}/comments/{id}/replies` (`body`): a reply on
+/// the comment's line (404 when the comment is not on this pull request).
+pub(crate) async fn reply(scope: Scope<(String, String)>, viewer: Viewer, body: Body) -> ApiResult {
+    let (number, id) = &scope.path;
+    let parent = id.parse().map_err(|_| ApiError::not_found())?;
+    add_comment(&scope, number, &viewer, &body, Some(parent)).await
+}
+
+/// Adds a review comment on pull request `number`: on the line of comment `reply`, or
+/// where the body says.
+async fn add_comment<P>(
+    scope: &Scope<P>,
+    number: &str,
+    viewer: &Viewer,
+    body: &Body,
+    reply: Option<i64>,
+) -> ApiResult {
     const SQL: &str = "WITH c AS (INSERT INTO review_comments (issue_id, user_id, body, path, line, side, commit_id, in_reply_to_id)
                                   VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING *)
                        SELECT gh_review_comment(c, $9)::text FROM c";
     let text = body
         .required("body", "PullRequestReviewComment")?
         .to_owned();
-    let reply = body.int("in_reply_to")?;
     let (client, repo) = scope.open().await?;
-    let pull = pulls::find(&client, &repo, &scope.path).await?;
+    let pull = pulls::find(&client, &repo, number).await?;
     let (path, line, side, commit) = match reply {
         Some(parent) => {
             let row = client

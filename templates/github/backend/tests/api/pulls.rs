@@ -178,6 +178,19 @@ async fn open_review_and_merge(gh: asym::GitHub) {
         .await
         .expect(201);
     assert_eq!(reply["path"], "feature.txt");
+    let replies = format!("{path}/2/comments/{}/replies", comments[0]["id"]);
+    let answer = api
+        .post(&replies, &json!({ "body": "thanks" }))
+        .await
+        .expect(201);
+    assert_eq!(
+        fields(&answer, ["/path", "/in_reply_to_id"]),
+        json!(["feature.txt", comments[0]["id"]])
+    );
+    let nothing = format!("{path}/2/comments/99999/replies");
+    api.post(&nothing, &json!({ "body": "x" }))
+        .await
+        .expect(404);
     // Merge: a stale sha is 409, then a squash lands on main.
     api.get(&format!("{path}/2/merge")).await.expect(404);
     let stale = api
