@@ -10,24 +10,19 @@ use crate::simple::{self, Spec};
 use crate::write;
 
 const COMMENT: Spec = Spec {
-    entity: "Comment",
-    table: "comments",
-    key: "comment",
     hook: Some("Comment"),
     fields: &[("text", &["issueId", "body", "parentId"])],
-    linked: &[],
     required: &["issueId", "body"],
     creator: Some("user_id"),
     team: Some(
         "SELECT i.team_id FROM comments c JOIN issues i ON i.id = c.issue_id WHERE c.id = $1",
     ),
-    upsert: None,
+    // Its replies stay, as top-level comments.
+    unlink: &["UPDATE comments SET parent_id = NULL WHERE parent_id = $1"],
+    ..Spec::new("Comment", "comments", "comment")
 };
 
 const LABEL: Spec = Spec {
-    entity: "IssueLabel",
-    table: "issue_labels",
-    key: "issueLabel",
     hook: Some("IssueLabel"),
     fields: &[
         (
@@ -36,17 +31,18 @@ const LABEL: Spec = Spec {
         ),
         ("bool", &["isGroup"]),
     ],
-    linked: &[],
     required: &["name"],
     creator: Some("creator_id"),
     team: Some("SELECT team_id FROM issue_labels WHERE id = $1"),
-    upsert: None,
+    // Taken off every issue; the labels of a group leave it.
+    unlink: &[
+        "UPDATE issues SET label_ids = array_remove(label_ids, $1) WHERE $1 = ANY(label_ids)",
+        "UPDATE issue_labels SET parent_id = NULL WHERE parent_id = $1",
+    ],
+    ..Spec::new("IssueLabel", "issue_labels", "issueLabel")
 };
 
 const PROJECT: Spec = Spec {
-    entity: "Project",
-    table: "projects",
-    key: "project",
     hook: Some("Project"),
     fields: &[
         (
@@ -69,105 +65,72 @@ const PROJECT: Spec = Spec {
     required: &["name", "teamIds"],
     creator: Some("creator_id"),
     team: Some("SELECT team_id FROM project_teams WHERE project_id = $1 ORDER BY team_id LIMIT 1"),
-    upsert: None,
+    ..Spec::new("Project", "projects", "project")
 };
 
+/// A cycle created without a number is numbered after the team's last (a trigger's work).
 const CYCLE: Spec = Spec {
-    entity: "Cycle",
-    table: "cycles",
-    key: "cycle",
     hook: Some("Cycle"),
     fields: &[
         ("text", &["teamId", "name", "description"]),
         ("timestamptz", &["startsAt", "endsAt", "completedAt"]),
     ],
-    linked: &[],
     required: &["teamId", "startsAt", "endsAt"],
-    creator: None,
     team: Some("SELECT team_id FROM cycles WHERE id = $1"),
-    upsert: None,
+    ..Spec::new("Cycle", "cycles", "cycle")
 };
 
+/// A second attachment with the same URL on the same issue updates the first, as Linear does.
 const ATTACHMENT: Spec = Spec {
-    entity: "Attachment",
-    table: "attachments",
-    key: "attachment",
-    hook: None,
     fields: &[
         ("text", &["id", "issueId", "title", "subtitle", "url"]),
         ("jsonb", &["metadata"]),
     ],
-    linked: &[],
     required: &["issueId", "title", "url"],
     creator: Some("creator_id"),
-    team: None,
     upsert: Some(
         "ON CONFLICT (issue_id, url) DO UPDATE SET title = EXCLUDED.title,
          subtitle = EXCLUDED.subtitle, metadata = EXCLUDED.metadata, updated_at = now()",
     ),
+    ..Spec::new("Attachment", "attachments", "attachment")
 };
 
 const WEBHOOK: Spec = Spec {
-    entity: "Webhook",
-    table: "webhooks",
-    key: "webhook",
-    hook: None,
     fields: &[
         ("text", &["url", "label", "teamId", "secret"]),
         ("bool", &["allPublicTeams", "enabled"]),
         ("text[]", &["resourceTypes"]),
     ],
-    linked: &[],
     required: &["url", "resourceTypes"],
     creator: Some("creator_id"),
-    team: None,
-    upsert: None,
+    ..Spec::new("Webhook", "webhooks", "webhook")
 };
 
 const RELATION: Spec = Spec {
-    entity: "IssueRelation",
-    table: "issue_relations",
-    key: "issueRelation",
-    hook: None,
     fields: &[("text", &["id", "issueId", "relatedIssueId", "type"])],
-    linked: &[],
     required: &["issueId", "relatedIssueId", "type"],
-    creator: None,
-    team: None,
-    upsert: None,
+    ..Spec::new("IssueRelation", "issue_relations", "issueRelation")
 };
 
 const MILESTONE: Spec = Spec {
-    entity: "ProjectMilestone",
-    table: "project_milestones",
-    key: "projectMilestone",
-    hook: None,
     fields: &[
         ("text", &["id", "name", "description", "projectId"]),
         ("float8", &["sortOrder"]),
         ("date", &["targetDate"]),
     ],
-    linked: &[],
     required: &["name", "projectId"],
-    creator: None,
-    team: None,
-    upsert: None,
+    // Its issues keep their project and lose the milestone.
+    unlink: &["UPDATE issues SET project_milestone_id = NULL WHERE project_milestone_id = $1"],
+    ..Spec::new("ProjectMilestone", "project_milestones", "projectMilestone")
 };
 
 const STATE: Spec = Spec {
-    entity: "WorkflowState",
-    table: "workflow_states",
-    key: "workflowState",
-    hook: None,
     fields: &[
         ("text", &["teamId", "name", "type", "color", "description"]),
         ("float8", &["position"]),
     ],
-    linked: &[],
     required: &["teamId", "name", "type", "color"],
-    creator: None,
-    team: None,
-    upsert: None,
+    ..Spec::new("WorkflowState", "workflow_states", "workflowState")
 };
 
 /// `create(input:)` over `spec`, with no rule of its own.
@@ -176,49 +139,41 @@ async fn create(ctx: &ResolverContext<'_>, spec: &Spec) -> Result<Value> {
     Ok(simple::create(ctx, spec, &input, &[], None).await?.0)
 }
 
-/// `commentCreate(input:)`.
-pub(crate) async fn comment_create(ctx: &ResolverContext<'_>) -> Result<Value> {
-    create(ctx, &COMMENT).await
+/// `update(id:, input:)` over `spec`, with no rule of its own.
+async fn update(ctx: &ResolverContext<'_>, spec: &Spec) -> Result<Value> {
+    simple::update(ctx, spec, &[]).await
 }
+
+/// The mutations that are a plain [`create`], [`update`] or [`simple::delete`] of a spec.
+macro_rules! plain {
+    ($($name:ident => $write:path, $spec:ident, $mutation:literal;)*) => {$(
+        #[doc = concat!("`", $mutation, "`.")]
+        pub(crate) async fn $name(ctx: &ResolverContext<'_>) -> Result<Value> {
+            $write(ctx, &$spec).await
+        }
+    )*};
+}
+plain!(
+    comment_create => create, COMMENT, "commentCreate(input:)";
+    comment_delete => simple::delete, COMMENT, "commentDelete(id:)";
+    label_create => create, LABEL, "issueLabelCreate(input:)";
+    label_update => update, LABEL, "issueLabelUpdate(id:, input:)";
+    label_delete => simple::delete, LABEL, "issueLabelDelete(id:)";
+    cycle_create => create, CYCLE, "cycleCreate(input:)";
+    cycle_update => update, CYCLE, "cycleUpdate(id:, input:)";
+    attachment_create => create, ATTACHMENT, "attachmentCreate(input:)";
+    webhook_delete => simple::delete, WEBHOOK, "webhookDelete(id:)";
+    milestone_create => create, MILESTONE, "projectMilestoneCreate(input:)";
+    milestone_update => update, MILESTONE, "projectMilestoneUpdate(id:, input:)";
+    milestone_delete => simple::delete, MILESTONE, "projectMilestoneDelete(id:)";
+    relation_delete => simple::delete, RELATION, "issueRelationDelete(id:)";
+);
 
 /// `commentUpdate(id:, input:, skipEditedAt:)`.
 pub(crate) async fn comment_update(ctx: &ResolverContext<'_>) -> Result<Value> {
     let skip = ctx.args.get("skipEditedAt").and_then(|v| v.boolean().ok()) == Some(true);
     let extra: &[&str] = if skip { &[] } else { &["edited_at = now()"] };
     simple::update(ctx, &COMMENT, extra).await
-}
-
-/// `commentDelete(id:)`.
-pub(crate) async fn comment_delete(ctx: &ResolverContext<'_>) -> Result<Value> {
-    simple::delete(
-        ctx,
-        &COMMENT,
-        &["UPDATE comments SET parent_id = NULL WHERE parent_id = $1"],
-    )
-    .await
-}
-
-/// `issueLabelCreate(input:)`.
-pub(crate) async fn label_create(ctx: &ResolverContext<'_>) -> Result<Value> {
-    create(ctx, &LABEL).await
-}
-
-/// `issueLabelUpdate(id:, input:)`.
-pub(crate) async fn label_update(ctx: &ResolverContext<'_>) -> Result<Value> {
-    simple::update(ctx, &LABEL, &[]).await
-}
-
-/// `issueLabelDelete(id:)`: also taken off every issue.
-pub(crate) async fn label_delete(ctx: &ResolverContext<'_>) -> Result<Value> {
-    simple::delete(
-        ctx,
-        &LABEL,
-        &[
-            "UPDATE issues SET label_ids = array_remove(label_ids, $1) WHERE $1 = ANY(label_ids)",
-            "UPDATE issue_labels SET parent_id = NULL WHERE parent_id = $1",
-        ],
-    )
-    .await
 }
 
 /// `projectCreate(input:)`: linked to `teamIds`, status "Planned" unless given.
@@ -264,22 +219,6 @@ pub(crate) async fn project_update(ctx: &ResolverContext<'_>) -> Result<Value> {
 /// `projectArchive(id:, trash:)`.
 pub(crate) async fn project_archive(ctx: &ResolverContext<'_>) -> Result<Value> {
     simple::archive(ctx, &PROJECT).await
-}
-
-/// `cycleCreate(input:)`: numbered after the team's last cycle.
-pub(crate) async fn cycle_create(ctx: &ResolverContext<'_>) -> Result<Value> {
-    create(ctx, &CYCLE).await
-}
-
-/// `cycleUpdate(id:, input:)`.
-pub(crate) async fn cycle_update(ctx: &ResolverContext<'_>) -> Result<Value> {
-    simple::update(ctx, &CYCLE, &[]).await
-}
-
-/// `attachmentCreate(input:)`: a second attachment with the same URL on the same issue
-/// updates the first, as Linear does.
-pub(crate) async fn attachment_create(ctx: &ResolverContext<'_>) -> Result<Value> {
-    create(ctx, &ATTACHMENT).await
 }
 
 /// `attachmentLinkURL(issueId:, url:, title:, id:)`.
@@ -344,11 +283,6 @@ pub(crate) async fn webhook_update(ctx: &ResolverContext<'_>) -> Result<Value> {
     simple::update(ctx, &WEBHOOK, &[]).await
 }
 
-/// `webhookDelete(id:)`.
-pub(crate) async fn webhook_delete(ctx: &ResolverContext<'_>) -> Result<Value> {
-    simple::delete(ctx, &WEBHOOK, &[]).await
-}
-
 /// `workflowStateCreate(input:)`: placed after the seeded states unless `position` is given.
 pub(crate) async fn state_create(ctx: &ResolverContext<'_>) -> Result<Value> {
     let input = write::input(ctx)?;
@@ -358,26 +292,6 @@ pub(crate) async fn state_create(ctx: &ResolverContext<'_>) -> Result<Value> {
         vec![("position", "100".to_owned())]
     };
     Ok(simple::create(ctx, &STATE, &input, &extra, None).await?.0)
-}
-
-/// `projectMilestoneCreate(input:)`.
-pub(crate) async fn milestone_create(ctx: &ResolverContext<'_>) -> Result<Value> {
-    create(ctx, &MILESTONE).await
-}
-
-/// `projectMilestoneUpdate(id:, input:)`.
-pub(crate) async fn milestone_update(ctx: &ResolverContext<'_>) -> Result<Value> {
-    simple::update(ctx, &MILESTONE, &[]).await
-}
-
-/// `projectMilestoneDelete(id:)`: its issues keep their project and lose the milestone.
-pub(crate) async fn milestone_delete(ctx: &ResolverContext<'_>) -> Result<Value> {
-    simple::delete(
-        ctx,
-        &MILESTONE,
-        &["UPDATE issues SET project_milestone_id = NULL WHERE project_milestone_id = $1"],
-    )
-    .await
 }
 
 /// `issueRelationCreate(input:)`: either issue by UUID or identifier (`ENG-1`).
@@ -395,11 +309,6 @@ pub(crate) async fn relation_create(ctx: &ResolverContext<'_>) -> Result<Value> 
 pub(crate) async fn relation_update(ctx: &ResolverContext<'_>) -> Result<Value> {
     let input = relation_input(ctx).await?;
     simple::update_from(ctx, &RELATION, &input, &[]).await
-}
-
-/// `issueRelationDelete(id:)`.
-pub(crate) async fn relation_delete(ctx: &ResolverContext<'_>) -> Result<Value> {
-    simple::delete(ctx, &RELATION, &[]).await
 }
 
 /// A relation's `input` with `issueId` and `relatedIssueId` resolved to issue ids.

@@ -38,11 +38,31 @@ pub(crate) struct Spec {
     pub(crate) team: Option<&'static str>,
     /// An `ON CONFLICT` clause making a create an upsert.
     pub(crate) upsert: Option<&'static str>,
+    /// Statements (the id as `$1`) that let go of a row before it is deleted.
+    pub(crate) unlink: &'static [&'static str],
 }
 
 type Input = Map<String, serde_json::Value>;
 
 impl Spec {
+    /// The resource `entity` in `table`, answered under `key`, with no fields, no creator,
+    /// no team, no webhooks, no upsert and nothing to unlink: each spec sets what it has.
+    pub(crate) const fn new(entity: &'static str, table: &'static str, key: &'static str) -> Self {
+        Self {
+            entity,
+            table,
+            key,
+            hook: None,
+            fields: &[],
+            linked: &[],
+            required: &[],
+            creator: None,
+            team: None,
+            upsert: None,
+            unlink: &[],
+        }
+    }
+
     fn supported(&self) -> Vec<&'static str> {
         self.columns()
             .map(|(field, _)| field)
@@ -258,18 +278,14 @@ pub(crate) async fn archive(ctx: &ResolverContext<'_>, spec: &Spec) -> Result<Va
 }
 
 /// Deletes `spec` row `id` (argument `id`): `DeletePayload {success, lastSyncId, entityId}`.
-/// `cleanup` statements (taking the id as `$1`) run first.
-pub(crate) async fn delete(
-    ctx: &ResolverContext<'_>,
-    spec: &Spec,
-    cleanup: &[&str],
-) -> Result<Value> {
+/// The spec's `unlink` statements run first.
+pub(crate) async fn delete(ctx: &ResolverContext<'_>, spec: &Spec) -> Result<Value> {
     let (shared, viewer, id) = target(ctx)?;
     let mut client = shared.kit.db().await.map_err(error::internal)?;
     let tx = client.transaction().await.map_err(error::internal)?;
     let (_, json, sync) = write::render(&tx, shared, viewer, spec.entity, &id).await?;
     let queued = announce(spec, &tx, viewer, &id, "remove", &json).await?;
-    for statement in cleanup {
+    for statement in spec.unlink {
         tx.execute(*statement, &[&id]).await.map_err(db)?;
     }
     tx.execute(&format!("DELETE FROM {} WHERE id = $1", spec.table), &[&id])
