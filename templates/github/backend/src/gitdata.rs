@@ -452,14 +452,20 @@ pub(crate) async fn get_ref(scope: Scope<String>) -> ApiResult {
         .ok_or_else(ApiError::not_found)
 }
 
-/// `GET /repos/{owner}/{repo}/git/matching-refs/{ref}`: refs starting with it.
+/// `GET /repos/{owner}/{repo}/git/matching-refs/{ref}`: refs starting with it (409 in a
+/// repository with no refs at all, as GitHub answers every git data read there).
 pub(crate) async fn matching_refs(scope: Scope<String>) -> ApiResult {
     let reference = &scope.path;
     let (client, repo) = repo_for(&scope, Access::Read).await?;
-    Ok(
-        axum::Json(refs_like(&client, scope.base(), &repo, &format!("refs/{reference}")).await?)
-            .into_response(),
-    )
+    let found = refs_like(&client, scope.base(), &repo, &format!("refs/{reference}")).await?;
+    if found.is_empty()
+        && refs_like(&client, scope.base(), &repo, "refs/")
+            .await?
+            .is_empty()
+    {
+        return Err(ApiError::conflict("Git Repository is empty."));
+    }
+    Ok(axum::Json(found).into_response())
 }
 
 /// Whether `name` is a valid full ref (`refs/heads/x`), as `git check-ref-format` says.

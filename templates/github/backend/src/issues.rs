@@ -418,16 +418,22 @@ pub(crate) async fn set_labels(
     Ok(())
 }
 
-/// A milestone number from a body (`null` clears): `Some(None)` clears.
+/// A milestone number from a body, an integer or a string of one as GitHub takes both
+/// (`null` clears): `Some(None)` clears.
 async fn milestone(
     client: &impl GenericClient,
     repo: &Repo,
     body: &Body,
 ) -> ApiResult<Option<Option<i64>>> {
+    let invalid = || ApiError::validation("Issue", "milestone", "invalid");
     if !body.has("milestone") {
         return Ok(None);
     }
-    let Some(number) = body.int("milestone")? else {
+    let number = match body.0.get("milestone") {
+        Some(Value::String(text)) => Some(text.parse::<i64>().map_err(|_| invalid())?),
+        _ => body.int("milestone")?,
+    };
+    let Some(number) = number else {
         return Ok(Some(None));
     };
     let row = client
@@ -436,7 +442,7 @@ async fn milestone(
             &[&repo.id, &i32::try_from(number).unwrap_or(-1)],
         )
         .await?
-        .ok_or_else(|| ApiError::validation("Issue", "milestone", "invalid"))?;
+        .ok_or_else(invalid)?;
     Ok(Some(Some(row.get(0))))
 }
 

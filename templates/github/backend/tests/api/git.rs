@@ -130,6 +130,13 @@ async fn contents_writes_are_commits(gh: asym::GitHub) {
         )
         .await
         .expect(201);
+    // An empty repository's git reads are 409 until its first commit.
+    for path in ["commits", "git/refs", "git/matching-refs/heads"] {
+        let empty = api
+            .get(&format!("/repos/octocat/private-notes/{path}"))
+            .await;
+        assert_eq!(error(empty, 409), "Git Repository is empty.", "{path}");
+    }
     api.put(
         "/repos/octocat/private-notes/contents/a.md",
         &json!({ "message": "first", "content": b64("a") }),

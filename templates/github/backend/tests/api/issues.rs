@@ -347,11 +347,14 @@ async fn labels_milestones_and_assignees(gh: asym::GitHub) {
         code(api.post(&milestones, &json!({ "title": "v1" })).await),
         "already_exists"
     );
-    let with = api
-        .patch(&format!("{REPO}/issues/1"), &json!({ "milestone": 1 }))
-        .await
-        .expect(200);
-    assert_eq!(with["milestone"]["title"], "v1");
+    // The number, or a string of it (as the REST description allows both).
+    for number in [json!(1), json!("1")] {
+        let with = api
+            .patch(&format!("{REPO}/issues/1"), &json!({ "milestone": number }))
+            .await
+            .expect(200);
+        assert_eq!(with["milestone"]["title"], "v1");
+    }
     assert_eq!(
         fetch(&api, &format!("{milestones}/1")).await["open_issues"],
         1
@@ -360,13 +363,11 @@ async fn labels_milestones_and_assignees(gh: asym::GitHub) {
         numbers(&fetch(&api, &format!("{REPO}/issues?milestone=1")).await),
         [1]
     );
-    assert_eq!(
-        code(
-            api.patch(&format!("{REPO}/issues/1"), &json!({ "milestone": 9 }))
-                .await
-        ),
-        "invalid"
-    );
+    for number in [json!(9), json!("one")] {
+        let patch = json!({ "milestone": number });
+        let answer = api.patch(&format!("{REPO}/issues/1"), &patch).await;
+        assert_eq!(code(answer), "invalid", "{number}");
+    }
     let closed = api
         .patch(&format!("{milestones}/1"), &json!({ "state": "closed" }))
         .await
