@@ -2,7 +2,7 @@
 //!
 //! The first resolves the token (the columns of [`auth::CALLER_SQL`]) and the channel as the
 //! caller sees it, together; the checks are then made in Slack's order on what it read. The
-//! second posts (`slack_post_message`, migration 0005), alone, or in a transaction with the
+//! second posts (`slack_post_message`, migration 0003), alone, or in a transaction with the
 //! post's event when an Events API subscription exists.
 //!
 //! Measured per call in the clone's Postgres (single client, least of many runs): the two
