@@ -1,12 +1,13 @@
--- Seed `acme-corp`: a livelier Acme. Deterministic: fixed ids, fixed times, fixed `ts`.
+-- asym:extends basic
+-- Seed `acme-corp`: everything in `basic`, grown into a livelier Acme Corp. Deterministic:
+-- fixed ids, fixed times, fixed `ts`.
 --
 --   team  T0000000001  Acme Corp (acme-corp)
---   users U0000000001 admin  U0000000002 asym (bot B0000000001)
---         U0000000003 alice (Engineering Manager)  U0000000004 bob (SRE)
---         U0000000005 carol (Designer)  U0000000006 dave (Backend, Europe/Berlin)
---         U0000000007 erin (Support, away)  U0000000008 frank (Sales, America/New_York)
---         U0000000009 grace (deactivated)
---   #general     C0000000001  everyone, the bot included
+--   users as in basic, alice with a status and a phone, plus
+--         U0000000006 dave (Backend, Europe/Berlin)  U0000000007 erin (Support, away)
+--         U0000000008 frank (Sales, America/New_York)  U0000000009 grace (deactivated)
+--   #general     C0000000001  everyone, the bot included; its own two messages instead of
+--                             basic's conversation
 --   #random      C0000000002  every person, not the bot
 --   #engineering C0000000003  alice, bob, dave, the bot; a thread, reactions, a pin, a file
 --   #leadership  C0000000004  private: admin, alice, frank
@@ -15,60 +16,42 @@
 
 UPDATE teams SET name = 'Acme Corp', domain = 'acme-corp' WHERE id = 'T0000000001';
 
-UPDATE users SET email = 'admin@acme.test', real_name = 'Acme Admin' WHERE id = 'U0000000001';
+UPDATE users
+SET status_text = 'In a meeting', status_emoji = ':calendar:', phone = '+1 555 0100'
+WHERE id = 'U0000000003';
 
 INSERT INTO users (id, team_id, name, real_name, display_name, email, title, tz, presence,
-                   status_text, status_emoji, phone, deleted, updated) VALUES
-    ('U0000000003', 'T0000000001', 'alice', 'Alice Archer', 'alice', 'alice@acme.test',
-     'Engineering Manager', 'America/Los_Angeles', 'active', 'In a meeting', ':calendar:',
-     '+1 555 0100', false, 1700000000),
-    ('U0000000004', 'T0000000001', 'bob', 'Bob Baker', 'bob', 'bob@acme.test',
-     'Site Reliability Engineer', 'America/Los_Angeles', 'active', '', '', '', false,
-     1700000000),
-    ('U0000000005', 'T0000000001', 'carol', 'Carol Chen', 'carol', 'carol@acme.test',
-     'Product Designer', 'America/Los_Angeles', 'active', '', '', '', false, 1700000000),
+                   status_text, status_emoji, deleted, updated) VALUES
     ('U0000000006', 'T0000000001', 'dave', 'Dave Dietrich', 'dave', 'dave@acme.test',
-     'Backend Engineer', 'Europe/Berlin', 'active', 'Focus time', ':headphones:', '', false,
+     'Backend Engineer', 'Europe/Berlin', 'active', 'Focus time', ':headphones:', false,
      1700000000),
     ('U0000000007', 'T0000000001', 'erin', 'Erin Evans', 'erin', 'erin@acme.test',
-     'Support Lead', 'America/Chicago', 'away', 'On vacation', ':palm_tree:', '', false,
+     'Support Lead', 'America/Chicago', 'away', 'On vacation', ':palm_tree:', false,
      1700000000),
     ('U0000000008', 'T0000000001', 'frank', 'Frank Fischer', 'frank', 'frank@acme.test',
-     'Head of Sales', 'America/New_York', 'active', '', '', '', false, 1700000000),
+     'Head of Sales', 'America/New_York', 'active', '', '', false, 1700000000),
     ('U0000000009', 'T0000000001', 'grace', 'Grace Gray', 'grace', 'grace@acme.test',
-     'Former Contractor', 'America/Los_Angeles', 'away', '', '', '', true, 1700000000);
+     'Former Contractor', 'America/Los_Angeles', 'away', '', '', true, 1700000000);
 
-INSERT INTO conversations (id, team_id, kind, name, is_general, is_archived, creator, created,
-                           updated, topic, topic_creator, topic_last_set,
-                           purpose, purpose_creator, purpose_last_set, member_key) VALUES
-    ('C0000000001', 'T0000000001', 'public_channel', 'general', true, false, 'U0000000001',
-     1700000000, 1700000000000, 'Company-wide announcements', 'U0000000001', 1700000000,
-     'This channel is for workspace-wide communication and announcements.', 'U0000000001',
-     1700000000, NULL),
-    ('C0000000002', 'T0000000001', 'public_channel', 'random', false, false, 'U0000000001',
-     1700000000, 1700000000000, '', '', 0,
-     'A place for non-work banter, links, articles of interest, humor or anything else.',
-     'U0000000001', 1700000000, NULL),
-    ('C0000000003', 'T0000000001', 'public_channel', 'engineering', false, false, 'U0000000003',
+INSERT INTO conversations (id, team_id, kind, name, is_archived, creator, created, updated,
+                           topic, topic_creator, topic_last_set,
+                           purpose, purpose_creator, purpose_last_set) VALUES
+    ('C0000000003', 'T0000000001', 'public_channel', 'engineering', false, 'U0000000003',
      1700000000, 1700000000000, 'Deploys, incidents, code review', 'U0000000003', 1700000000,
-     'Where the engineers talk shop.', 'U0000000003', 1700000000, NULL),
-    ('C0000000004', 'T0000000001', 'private_channel', 'leadership', false, false, 'U0000000001',
-     1700000000, 1700000000000, '', '', 0, 'Leadership sync', 'U0000000001', 1700000000, NULL),
-    ('C0000000005', 'T0000000001', 'public_channel', 'old-project', false, true, 'U0000000004',
-     1690000000, 1690000000000, '', '', 0, 'Project Phoenix (done)', 'U0000000004', 1690000000,
-     NULL);
+     'Where the engineers talk shop.', 'U0000000003', 1700000000),
+    ('C0000000004', 'T0000000001', 'private_channel', 'leadership', false, 'U0000000001',
+     1700000000, 1700000000000, '', '', 0, 'Leadership sync', 'U0000000001', 1700000000),
+    ('C0000000005', 'T0000000001', 'public_channel', 'old-project', true, 'U0000000004',
+     1690000000, 1690000000000, '', '', 0, 'Project Phoenix (done)', 'U0000000004', 1690000000);
 INSERT INTO conversations (id, team_id, kind, name, creator, created, updated, member_key)
 VALUES ('D0000000001', 'T0000000001', 'im', NULL, 'U0000000003', 1700000000, 1700000000000,
         'U0000000003,U0000000004');
 
+-- dave, erin and frank join #general and #random; then the new channels' members.
 INSERT INTO conversation_members (conversation_id, user_id, joined)
-SELECT 'C0000000001', id, 1700000000 FROM users
-WHERE id IN ('U0000000001', 'U0000000002', 'U0000000003', 'U0000000004', 'U0000000005',
-             'U0000000006', 'U0000000007', 'U0000000008');
-INSERT INTO conversation_members (conversation_id, user_id, joined)
-SELECT 'C0000000002', id, 1700000000 FROM users
-WHERE id IN ('U0000000001', 'U0000000003', 'U0000000004', 'U0000000005', 'U0000000006',
-             'U0000000007', 'U0000000008');
+SELECT channel, person, 1700000000
+FROM unnest(ARRAY['C0000000001', 'C0000000002']) AS channel,
+     unnest(ARRAY['U0000000006', 'U0000000007', 'U0000000008']) AS person;
 INSERT INTO conversation_members (conversation_id, user_id, joined) VALUES
     ('C0000000003', 'U0000000002', 1700000000),
     ('C0000000003', 'U0000000003', 1700000000),
@@ -81,6 +64,7 @@ INSERT INTO conversation_members (conversation_id, user_id, joined) VALUES
     ('D0000000001', 'U0000000003', 1700000000),
     ('D0000000001', 'U0000000004', 1700000000);
 
+DELETE FROM messages WHERE channel_id = 'C0000000001';
 INSERT INTO messages (channel_id, ts, user_id, team_id, text, thread_ts, reactions) VALUES
     ('C0000000001', 1700000100.000100, 'U0000000003', 'T0000000001', 'Welcome to Acme Corp!',
      NULL, '[{"name":"wave","users":["U0000000004","U0000000005"],"count":2}]'),
