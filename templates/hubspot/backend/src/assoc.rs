@@ -55,14 +55,32 @@ pub(crate) async fn types_between(
     from: &str,
     to: &str,
 ) -> Result<Vec<AssociationType>, ApiError> {
+    let mut types = types_from(client, from, &[to]).await?;
+    Ok(types.remove(to).unwrap_or_default())
+}
+
+/// Every association type from `from` to each of `to`, by `to` type, in one statement.
+///
+/// # Errors
+///
+/// The statement's error.
+async fn types_from(
+    client: &impl GenericClient,
+    from: &str,
+    to: &[&str],
+) -> Result<HashMap<String, Vec<AssociationType>>, ApiError> {
     let statement = client
         .prepare_cached(
-            "SELECT type_id, category, label, coalesce(name, ''), inverse_id, is_default
-             FROM association_types WHERE from_type = $1 AND to_type = $2 ORDER BY type_id",
+            "SELECT type_id, category, label, coalesce(name, ''), inverse_id, is_default, to_type
+             FROM association_types WHERE from_type = $1 AND to_type = ANY($2)
+             ORDER BY type_id",
         )
         .await?;
-    let rows = client.query(&statement, &[&from, &to]).await?;
-    Ok(rows.iter().map(from_row).collect())
+    let mut types: HashMap<String, Vec<AssociationType>> = HashMap::new();
+    for row in client.query(&statement, &[&from, &to]).await? {
+        types.entry(row.get(6)).or_default().push(from_row(&row));
+    }
+    Ok(types)
 }
 
 /// One requested association: its category and type id.
@@ -127,6 +145,67 @@ pub(crate) async fn associate(
     specs: &[Spec],
 ) -> Result<Vec<AssociationType>, ApiError> {
     let known = types_between(client, from.name, to.name).await?;
+    let chosen = choose(&known, from.name, to.name, specs)?;
+    let live = live(client, &[from_id, to_id]).await?;
+    if live.get(&from_id).map(String::as_str) != Some(from.name)
+        || live.get(&to_id).map(String::as_str) != Some(to.name)
+    {
+        return Err(ApiError::not_found().with(
+            "context",
+            json!({ "ids": [from_id.to_string(), to_id.to_string()] }),
+        ));
+    }
+    let mut rows = Rows::default();
+    rows.push(from.name, from_id, to.name, to_id, &chosen);
+    rows.insert(client).await?;
+    Ok(chosen)
+}
+
+/// Associates objects of `from` just created with live objects, each link `(from id, to id,
+/// specs)` as [`associate`] does, in three statements whatever their number.
+///
+/// # Errors
+///
+/// 400 for a target that is not a live object or a type id the pair does not have.
+pub(crate) async fn associate_new(
+    client: &impl GenericClient,
+    from: &ObjectType,
+    links: &[(i64, i64, &[Spec])],
+) -> Result<(), ApiError> {
+    if links.is_empty() {
+        return Ok(());
+    }
+    let to_ids: Vec<i64> = links.iter().map(|(_, to_id, _)| *to_id).collect();
+    let live = live(client, &to_ids).await?;
+    let mut to_types = Vec::with_capacity(links.len());
+    for (_, to_id, _) in links {
+        let to = live
+            .get(to_id)
+            .and_then(|name| types::lookup(name))
+            .ok_or_else(|| ApiError::validation(format!("No object {to_id} to associate with")))?;
+        to_types.push(to.name);
+    }
+    let mut names = to_types.clone();
+    names.sort_unstable();
+    names.dedup();
+    let known = types_from(client, from.name, &names).await?;
+    let mut rows = Rows::default();
+    for ((from_id, to_id, specs), to) in links.iter().zip(to_types) {
+        let pair = known.get(to).map_or(&[][..], Vec::as_slice);
+        let chosen = choose(pair, from.name, to, specs)?;
+        rows.push(from.name, *from_id, to, *to_id, &chosen);
+    }
+    rows.insert(client).await
+}
+
+/// The types of `known` (those from `from` to `to`) that `specs` name, or the default ones
+/// when `specs` is empty.
+fn choose(
+    known: &[AssociationType],
+    from: &str,
+    to: &str,
+    specs: &[Spec],
+) -> Result<Vec<AssociationType>, ApiError> {
     let chosen: Vec<AssociationType> = if specs.is_empty() {
         known.iter().filter(|t| t.is_default).cloned().collect()
     } else {
@@ -139,8 +218,7 @@ pub(crate) async fn associate(
                     .cloned()
                     .ok_or_else(|| {
                         ApiError::validation(format!(
-                            "{category} {type_id} is not a valid association type between {} and {}",
-                            from.name, to.name
+                            "{category} {type_id} is not a valid association type between {from} and {to}"
                         ))
                     })
             })
@@ -148,47 +226,73 @@ pub(crate) async fn associate(
     };
     if chosen.is_empty() {
         return Err(ApiError::validation(format!(
-            "{} can not be associated with {}",
-            from.name, to.name
+            "{from} can not be associated with {to}"
         )));
     }
-    let live = live(client, &[from_id, to_id]).await?;
-    if live.get(&from_id).map(String::as_str) != Some(from.name)
-        || live.get(&to_id).map(String::as_str) != Some(to.name)
-    {
-        return Err(ApiError::not_found().with(
-            "context",
-            json!({ "ids": [from_id.to_string(), to_id.to_string()] }),
-        ));
-    }
-    let type_ids: Vec<i32> = chosen.iter().map(|t| t.type_id).collect();
-    let inverse_ids: Vec<i32> = chosen.iter().map(|t| t.inverse_id).collect();
-    let categories: Vec<&str> = chosen.iter().map(|t| t.category.as_str()).collect();
-    let statement = client
-        .prepare_cached(
-            "INSERT INTO associations (from_type, from_id, to_type, to_id, category, type_id)
-             SELECT $1::text, $2::bigint, $3::text, $4::bigint, c, t
-             FROM unnest($5::text[], $6::int[]) AS x (c, t)
-             UNION ALL
-             SELECT $3, $4, $1, $2, c, i FROM unnest($5::text[], $7::int[]) AS y (c, i)
-             ON CONFLICT DO NOTHING",
-        )
-        .await?;
-    client
-        .execute(
-            &statement,
-            &[
-                &from.name,
-                &from_id,
-                &to.name,
-                &to_id,
-                &categories,
-                &type_ids,
-                &inverse_ids,
-            ],
-        )
-        .await?;
     Ok(chosen)
+}
+
+/// Association rows to write, both directions of each, as the columns of one insert.
+#[derive(Default)]
+struct Rows<'a> {
+    from_types: Vec<&'a str>,
+    from_ids: Vec<i64>,
+    to_types: Vec<&'a str>,
+    to_ids: Vec<i64>,
+    categories: Vec<String>,
+    type_ids: Vec<i32>,
+}
+
+impl<'a> Rows<'a> {
+    /// `from_id` → `to_id` with each of `chosen`, and back with its inverse.
+    fn push(
+        &mut self,
+        from: &'a str,
+        from_id: i64,
+        to: &'a str,
+        to_id: i64,
+        chosen: &[AssociationType],
+    ) {
+        for kind in chosen {
+            for (a, a_id, b, b_id, type_id) in [
+                (from, from_id, to, to_id, kind.type_id),
+                (to, to_id, from, from_id, kind.inverse_id),
+            ] {
+                self.from_types.push(a);
+                self.from_ids.push(a_id);
+                self.to_types.push(b);
+                self.to_ids.push(b_id);
+                self.categories.push(kind.category.clone());
+                self.type_ids.push(type_id);
+            }
+        }
+    }
+
+    /// Writes them (ones already there are kept).
+    async fn insert(&self, client: &impl GenericClient) -> Result<(), ApiError> {
+        let statement = client
+            .prepare_cached(
+                "INSERT INTO associations (from_type, from_id, to_type, to_id, category, type_id)
+                 SELECT * FROM unnest($1::text[], $2::bigint[], $3::text[], $4::bigint[],
+                                      $5::text[], $6::int[])
+                 ON CONFLICT DO NOTHING",
+            )
+            .await?;
+        client
+            .execute(
+                &statement,
+                &[
+                    &self.from_types,
+                    &self.from_ids,
+                    &self.to_types,
+                    &self.to_ids,
+                    &self.categories,
+                    &self.type_ids,
+                ],
+            )
+            .await?;
+        Ok(())
+    }
 }
 
 /// Removes associations from `from_id` to `to_id` (both directions): only `specs` when

@@ -2,7 +2,11 @@
 //! inputs. Invalid property values refuse the whole batch (400), as HubSpot does; ids that
 //! do not exist are reported per input in a 207 multi-status while the others proceed.
 
+use std::collections::{HashMap, HashSet};
+use std::hash::Hash;
+
 use asym_kit::Kit;
+use asym_kit::deadpool_postgres::GenericClient;
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use serde_json::{Map, Value, json};
@@ -10,13 +14,13 @@ use serde_json::{Map, Value, json};
 use super::model::{self, Object};
 use super::render::{self, View};
 use super::{
-    archive_all, batch_body, batch_error, change_events, check_all, commit_with, create_one, gate,
-    input_properties, now, parse_associations, parse_id, write_error,
+    Links, archive_all, batch_body, batch_error, change_events, check_all, commit_with,
+    create_many, gate, input_properties, now, parse_associations, parse_id, write_error,
 };
 use crate::error::{ApiError, ApiResult};
 use crate::request::{Args, Call, JsonBody, string_field, string_list};
 use crate::types::ObjectType;
-use crate::values;
+use crate::values::{self, Changes};
 
 /// Most inputs in one batch.
 pub(crate) const MAX_INPUTS: usize = 100;
@@ -97,33 +101,107 @@ fn missing(object_type: &ObjectType, ids: &[String]) -> Vec<Value> {
     vec![batch_error(&err)]
 }
 
+/// HubSpot's 400 when inputs name the same object more than once: each input's identity
+/// (what makes two inputs the same object) with its id as sent.
+fn refuse_repeats<T: Eq + Hash>(
+    inputs: impl IntoIterator<Item = (T, String)>,
+) -> Result<(), ApiError> {
+    let mut seen = HashSet::new();
+    let repeated: Vec<String> = inputs
+        .into_iter()
+        .filter_map(|(identity, id)| (!seen.insert(identity)).then_some(id))
+        .collect();
+    if repeated.is_empty() {
+        return Ok(());
+    }
+    Err(ApiError::validation(format!(
+        "Duplicate IDs found in batch input: [{}]. IDs must be unique",
+        repeated.join(", ")
+    ))
+    .with("context", json!({ "ids": repeated })))
+}
+
+/// An input's `(idProperty, id)`: `None` for the object id (`hs_object_id`).
+type Key = (Option<String>, String);
+
 impl Batch<'_> {
     /// Every input's `properties`.
     fn properties(&self) -> Result<Vec<Map<String, Value>>, ApiError> {
         self.inputs.iter().map(input_properties).collect()
     }
 
+    /// The live object id each of `keys` names (`None` where none): one statement per
+    /// distinct `idProperty`.
+    async fn resolve(
+        &self,
+        client: &impl GenericClient,
+        keys: &[Key],
+    ) -> Result<Vec<Option<i64>>, ApiError> {
+        let mut properties: Vec<&str> = keys.iter().filter_map(|(p, _)| p.as_deref()).collect();
+        properties.sort_unstable();
+        properties.dedup();
+        let mut found = HashMap::new();
+        for property in properties {
+            let values: Vec<&str> = keys
+                .iter()
+                .filter(|(p, _)| p.as_deref() == Some(property))
+                .map(|(_, id)| id.as_str())
+                .collect();
+            let objects =
+                model::find_many_by(client, self.object_type.name, property, &values).await?;
+            found.insert(property, objects);
+        }
+        Ok(keys
+            .iter()
+            .map(|(property, id)| match property {
+                Some(p) => found[p.as_str()].get(&model::key(p, id)).map(|o| o.id),
+                None => parse_id(id),
+            })
+            .collect())
+    }
+
+    /// Applies each of `changes` to the object of the same entry of `ids` (those that name one)
+    /// in one statement: the objects changed by id, each with its values before.
+    async fn update_found(
+        &self,
+        client: &impl GenericClient,
+        ids: &[Option<i64>],
+        changes: &[Changes],
+    ) -> Result<HashMap<i64, (Object, Map<String, Value>)>, ApiError> {
+        let updates: Vec<(i64, &Changes)> = ids
+            .iter()
+            .zip(changes)
+            .filter_map(|(id, changes)| Some(((*id)?, changes)))
+            .collect();
+        let updated = model::update_many(client, self.object_type.name, &updates)
+            .await
+            .map_err(write_error)?;
+        Ok(updated
+            .into_iter()
+            .map(|(object, old)| (object.id, (object, old)))
+            .collect())
+    }
+
     /// `batch/create`: every input created, or none.
     async fn create(&self) -> Result<Outcome, ApiError> {
         let properties = self.properties()?;
-        let associations: Vec<_> = self
+        let links: Vec<Links> = self
             .inputs
             .iter()
             .map(parse_associations)
             .collect::<Result<_, _>>()?;
         let mut client = self.kit.db().await?;
         let changes = check_all(&client, self.object_type, &properties).await?;
+        let sets: Vec<&Changes> = changes.iter().collect();
         let tx = client.transaction().await?;
         let mut events = Vec::new();
-        let mut created = Vec::with_capacity(self.inputs.len());
-        for (changes, associations) in changes.iter().zip(&associations) {
-            let object = create_one(&tx, self.object_type, changes, associations, &mut events)
-                .await
-                .map_err(write_error)?;
-            created.push(render::render(&object, &View::all()));
-        }
+        let created = create_many(&tx, self.object_type, &sets, &links, &mut events)
+            .await
+            .map_err(write_error)?;
         commit_with(self.kit, tx, &events).await?;
-        Ok((StatusCode::CREATED, created, Vec::new()))
+        let view = View::all();
+        let results = created.iter().map(|o| render::render(o, &view)).collect();
+        Ok((StatusCode::CREATED, results, Vec::new()))
     }
 
     /// `batch/read`: by id or `idProperty`; missing ones reported.
@@ -138,9 +216,12 @@ impl Batch<'_> {
         let mut found: Vec<Object> = Vec::new();
         let mut absent = Vec::new();
         if let Some(property) = &id_property {
+            let values: Vec<&str> = ids.iter().map(String::as_str).collect();
+            let by_key =
+                model::find_many_by(&client, self.object_type.name, property, &values).await?;
             for id in &ids {
-                match model::find_by(&client, self.object_type.name, property, id).await? {
-                    Some(object) => found.push(object),
+                match by_key.get(&model::key(property, id)) {
+                    Some(object) => found.push(object.clone()),
                     None => absent.push(id.clone()),
                 }
             }
@@ -174,32 +255,34 @@ impl Batch<'_> {
     /// `batch/update`: by id or `idProperty`; missing ones reported.
     async fn update(&self) -> Result<Outcome, ApiError> {
         let properties = self.properties()?;
+        let keys: Vec<Key> = self
+            .inputs
+            .iter()
+            .map(|input| {
+                let property = string_field(input, "idProperty").filter(|p| p != "hs_object_id");
+                (property, string_field(input, "id").unwrap_or_default())
+            })
+            .collect();
         let mut client = self.kit.db().await?;
         let changes = check_all(&client, self.object_type, &properties).await?;
         let tx = client.transaction().await?;
+        let ids = self.resolve(&tx, &keys).await?;
+        refuse_repeats(
+            ids.iter()
+                .zip(&keys)
+                .filter_map(|(id, (_, raw))| Some((id.as_ref()?, raw.clone()))),
+        )?;
+        let updated = self.update_found(&tx, &ids, &changes).await?;
         let mut events = Vec::new();
         let mut results = Vec::with_capacity(self.inputs.len());
         let mut absent = Vec::new();
-        for (input, changes) in self.inputs.iter().zip(&changes) {
-            let raw = string_field(input, "id").unwrap_or_default();
-            let id = match string_field(input, "idProperty").filter(|p| p != "hs_object_id") {
-                Some(property) => model::find_by(&tx, self.object_type.name, &property, &raw)
-                    .await?
-                    .map(|o| o.id),
-                None => parse_id(&raw),
-            };
-            let updated = match id {
-                Some(id) => model::update(&tx, self.object_type.name, id, changes)
-                    .await
-                    .map_err(write_error)?,
-                None => None,
-            };
-            match updated {
+        for ((id, changes), (_, raw)) in ids.iter().zip(&changes).zip(&keys) {
+            match id.and_then(|id| updated.get(&id)) {
                 Some((object, old)) => {
-                    change_events(self.object_type, object.id, changes, &old, &mut events);
-                    results.push(render::render(&object, &View::all()));
+                    change_events(self.object_type, object.id, changes, old, &mut events);
+                    results.push(render::render(object, &View::all()));
                 }
-                None => absent.push(raw),
+                None => absent.push(raw.clone()),
             }
         }
         commit_with(self.kit, tx, &events).await?;
@@ -209,7 +292,7 @@ impl Batch<'_> {
     /// `batch/upsert`: by a unique `idProperty`, created when absent.
     async fn upsert(&self) -> Result<Outcome, ApiError> {
         let mut properties = Vec::with_capacity(self.inputs.len());
-        let mut keys = Vec::with_capacity(self.inputs.len());
+        let mut keys: Vec<Key> = Vec::with_capacity(self.inputs.len());
         for input in self.inputs {
             let property = string_field(input, "idProperty")
                 .ok_or_else(|| ApiError::validation("each upsert input needs idProperty"))?;
@@ -221,15 +304,20 @@ impl Batch<'_> {
                     .or_insert(Value::String(id.clone()));
             }
             properties.push(map);
-            keys.push((property, id));
+            keys.push((Some(property), id));
         }
+        refuse_repeats(keys.iter().map(|(property, id)| {
+            let property = property.as_deref().unwrap_or_default();
+            ((property, model::key(property, id)), id.clone())
+        }))?;
         let mut client = self.kit.db().await?;
-        let mut names: Vec<&str> = keys.iter().map(|(p, _)| p.as_str()).collect();
+        let mut names: Vec<&str> = keys.iter().filter_map(|(p, _)| p.as_deref()).collect();
+        names.sort_unstable();
         names.dedup();
         let defs = values::definitions(&client, self.object_type.name, &names).await?;
-        if let Some((bad, _)) = keys
+        if let Some(bad) = names
             .iter()
-            .find(|(p, _)| !defs.get(p).is_some_and(|d| d.unique))
+            .find(|p| !defs.get(**p).is_some_and(|d| d.unique))
         {
             return Err(ApiError::validation(format!(
                 "{bad} is not a unique property of {}",
@@ -238,26 +326,27 @@ impl Batch<'_> {
         }
         let changes = check_all(&client, self.object_type, &properties).await?;
         let tx = client.transaction().await?;
+        let ids = self.resolve(&tx, &keys).await?;
+        let mut updated = self.update_found(&tx, &ids, &changes).await?;
+        let sets: Vec<&Changes> = ids
+            .iter()
+            .zip(&changes)
+            .filter_map(|(id, changes)| id.is_none().then_some(changes))
+            .collect();
         let mut events = Vec::new();
+        let mut created = create_many(&tx, self.object_type, &sets, &[], &mut events)
+            .await
+            .map_err(write_error)?
+            .into_iter();
         let mut results = Vec::with_capacity(self.inputs.len());
-        for ((property, id), changes) in keys.iter().zip(&changes) {
-            let existing = model::find_by(&tx, self.object_type.name, property, id).await?;
-            let (object, new) = match existing {
-                Some(existing) => {
-                    let (object, old) =
-                        model::update(&tx, self.object_type.name, existing.id, changes)
-                            .await
-                            .map_err(write_error)?
-                            .ok_or_else(ApiError::not_found)?;
+        for (id, changes) in ids.iter().zip(&changes) {
+            let (object, new) = match id {
+                Some(id) => {
+                    let (object, old) = updated.remove(id).ok_or_else(ApiError::not_found)?;
                     change_events(self.object_type, object.id, changes, &old, &mut events);
                     (object, false)
                 }
-                None => (
-                    create_one(&tx, self.object_type, changes, &[], &mut events)
-                        .await
-                        .map_err(write_error)?,
-                    true,
-                ),
+                None => (created.next().ok_or_else(ApiError::not_found)?, true),
             };
             let mut rendered = render::render(&object, &View::all());
             rendered["new"] = json!(new);

@@ -135,7 +135,7 @@ pub(crate) fn write_error(err: WriteError) -> ApiError {
 }
 
 /// The `associations` of a create input: `[{to: {id}, types: [...]}]`.
-pub(crate) fn parse_associations(input: &Value) -> Result<Vec<(i64, Vec<assoc::Spec>)>, ApiError> {
+pub(crate) fn parse_associations(input: &Value) -> Result<Links, ApiError> {
     array_field(input, "associations")?
         .iter()
         .map(|item| {
@@ -149,41 +149,49 @@ pub(crate) fn parse_associations(input: &Value) -> Result<Vec<(i64, Vec<assoc::S
         .collect()
 }
 
-/// Creates one object with its associations in `client`'s transaction, recording its
-/// events in `events`.
+/// What a create input asks to associate the new object with: `(to id, types)`.
+pub(crate) type Links = Vec<(i64, Vec<assoc::Spec>)>;
+
+/// Creates one object per entry of `sets` with the associations of the same entry of `links`
+/// (none past its end) in `client`'s transaction, in a constant number of statements;
+/// records their events in `events`.
 ///
 /// # Errors
 ///
 /// [`WriteError`].
-pub(crate) async fn create_one(
+pub(crate) async fn create_many(
     client: &impl GenericClient,
     object_type: &'static ObjectType,
-    changes: &Changes,
-    associations: &[(i64, Vec<assoc::Spec>)],
+    sets: &[&Changes],
+    links: &[Links],
     events: &mut Vec<Event>,
-) -> Result<Object, WriteError> {
-    let object = model::insert(client, object_type.name, changes).await?;
-    for (to_id, specs) in associations {
-        let live = assoc::live(client, &[*to_id]).await?;
-        let to_type = live
-            .get(to_id)
-            .and_then(|name| types::lookup(name))
-            .ok_or_else(|| ApiError::validation(format!("No object {to_id} to associate with")))?;
-        assoc::associate(client, object_type, object.id, to_type, *to_id, specs).await?;
-    }
-    events.push(Event::Creation {
-        kind: object_type.singular,
-        id: object.id,
-    });
-    for (name, value) in changes {
-        events.push(Event::PropertyChange {
+) -> Result<Vec<Object>, WriteError> {
+    let objects = model::insert_many(client, object_type.name, sets).await?;
+    let pairs: Vec<(i64, i64, &[assoc::Spec])> = objects
+        .iter()
+        .zip(links)
+        .flat_map(|(object, links)| {
+            links
+                .iter()
+                .map(|(to_id, specs)| (object.id, *to_id, specs.as_slice()))
+        })
+        .collect();
+    assoc::associate_new(client, object_type, &pairs).await?;
+    for (object, changes) in objects.iter().zip(sets) {
+        events.push(Event::Creation {
             kind: object_type.singular,
             id: object.id,
-            name: name.clone(),
-            value: value.clone().unwrap_or_default(),
         });
+        for (name, value) in *changes {
+            events.push(Event::PropertyChange {
+                kind: object_type.singular,
+                id: object.id,
+                name: name.clone(),
+                value: value.clone().unwrap_or_default(),
+            });
+        }
     }
-    Ok(object)
+    Ok(objects)
 }
 
 /// The property-change events of an update (values that differ from `old`).
@@ -233,20 +241,21 @@ async fn create(call: Call, JsonBody(body): JsonBody) -> ApiResult {
         webhooks::listened(&client, object_type.singular),
     )?;
     let changes = changes.into_iter().next().unwrap_or_default();
-    let object = if listened || !associations.is_empty() {
+    let mut created = if listened || !associations.is_empty() {
         let tx = client.transaction().await?;
         let mut events = Vec::new();
-        let object = create_one(&tx, object_type, &changes, &associations, &mut events)
+        let created = create_many(&tx, object_type, &[&changes], &[associations], &mut events)
             .await
             .map_err(write_error)?;
         commit_with(&call.kit, tx, &events).await?;
-        object
+        created
     } else {
         // One statement: atomic without a transaction, and nobody to tell.
-        model::insert(&client, object_type.name, &changes)
+        model::insert_many(&client, object_type.name, &[&changes])
             .await
             .map_err(write_error)?
     };
+    let object = created.pop().ok_or_else(ApiError::not_found)?;
     Ok((
         StatusCode::CREATED,
         axum::Json(render::render(&object, &View::all())),

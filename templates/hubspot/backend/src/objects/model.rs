@@ -2,11 +2,13 @@
 //! strings with the calculated ones (`hs_object_id`, `createdate`, `lastmodifieddate`,
 //! `hs_lastmodifieddate`) written by the statements themselves, and each value's history.
 
+use std::collections::HashMap;
+
 use asym_kit::deadpool_postgres::GenericClient;
 use asym_kit::tokio_postgres::Row;
 use asym_kit::tokio_postgres::error::SqlState;
 use asym_kit::tokio_postgres::types::ToSql;
-use serde_json::{Map, Value};
+use serde_json::{Map, Value, json};
 
 use crate::error::ApiError;
 use crate::values::Changes;
@@ -63,7 +65,7 @@ impl Object {
 }
 
 /// `changes` as a JSON object of the values set (cleared ones left out) and the cleared names.
-fn split(changes: &Changes) -> (String, Vec<&str>) {
+fn split(changes: &Changes) -> (Value, Vec<&str>) {
     let mut set = Map::new();
     let mut cleared = Vec::new();
     for (name, value) in changes {
@@ -74,7 +76,7 @@ fn split(changes: &Changes) -> (String, Vec<&str>) {
             None => cleared.push(name.as_str()),
         }
     }
-    (Value::Object(set).to_string(), cleared)
+    (Value::Object(set), cleared)
 }
 
 /// Why a write was refused.
@@ -98,32 +100,38 @@ impl From<asym_kit::tokio_postgres::Error> for WriteError {
     }
 }
 
-/// Creates an object of `object_type` holding `changes`.
+/// Creates one object of `object_type` per entry of `sets`, in one statement; returns them
+/// in the order of `sets` (their ids ascend in that order).
 ///
 /// # Errors
 ///
-/// [`WriteError::Duplicate`] for a contact whose email another live contact has.
-pub(crate) async fn insert(
+/// [`WriteError::Duplicate`] for a contact whose email another live contact has (or an
+/// earlier entry of `sets`): then nothing should be kept, so call it in a transaction when
+/// `sets` holds more than one entry.
+pub(crate) async fn insert_many(
     client: &impl GenericClient,
     object_type: &str,
-    changes: &Changes,
-) -> Result<Object, WriteError> {
-    let (set, _) = split(changes);
+    sets: &[&Changes],
+) -> Result<Vec<Object>, WriteError> {
+    if sets.is_empty() {
+        return Ok(Vec::new());
+    }
+    let values: Vec<Value> = sets.iter().map(|changes| split(changes).0).collect();
     let statement = client
         .prepare_cached(&format!(
-            "WITH n AS (SELECT nextval('object_ids') AS id, now() AS at,
-                               to_char(now() AT TIME ZONE 'UTC', {ISO}) AS ts),
-                  p AS (SELECT $2::text::jsonb AS set)
+            "WITH n AS (SELECT now() AS at, to_char(now() AT TIME ZONE 'UTC', {ISO}) AS ts),
+                  p AS (SELECT nextval('object_ids') AS id, e.ord, e.set
+                        FROM jsonb_array_elements($2::text::jsonb) WITH ORDINALITY AS e (set, ord))
              INSERT INTO objects (id, type, properties, history, created_at, updated_at)
-             SELECT n.id, $1,
-                    p.set || jsonb_build_object('hs_object_id', n.id::text,
+             SELECT p.id, $1,
+                    p.set || jsonb_build_object('hs_object_id', p.id::text,
                         'createdate', coalesce(p.set->>'createdate', n.ts),
                         'lastmodifieddate', n.ts, 'hs_lastmodifieddate', n.ts),
                     coalesce((SELECT jsonb_object_agg(key, jsonb_build_array(jsonb_build_object(
                         'value', value, 'timestamp', n.ts, 'sourceType', 'API')))
                         FROM jsonb_each_text(p.set)), '{{}}'),
                     n.at, n.at
-             FROM n, p
+             FROM p, n ORDER BY p.ord
              ON CONFLICT (lower(properties->>'email'))
                  WHERE type = 'contacts' AND NOT archived AND properties->>'email' <> ''
                  DO NOTHING
@@ -131,87 +139,176 @@ pub(crate) async fn insert(
             cols = columns("objects"),
         ))
         .await?;
-    match client.query_opt(&statement, &[&object_type, &set]).await? {
-        Some(row) => Ok(Object::from_row(&row)),
-        None => {
-            let email = changes
-                .iter()
-                .find(|(name, _)| name == "email")
-                .and_then(|(_, value)| value.clone())
-                .unwrap_or_default();
-            let existing = find_by(client, object_type, "email", &email).await?;
-            Err(WriteError::Duplicate(existing.map_or(0, |o| o.id)))
-        }
+    let rows = client
+        .query(
+            &statement,
+            &[&object_type, &Value::Array(values).to_string()],
+        )
+        .await?;
+    let mut created: Vec<Object> = rows.iter().map(Object::from_row).collect();
+    created.sort_by_key(|object| object.id);
+    if created.len() == sets.len() {
+        return Ok(created);
     }
+    let email = skipped_email(sets, &created).unwrap_or_default();
+    let existing = find_by(client, object_type, "email", &email).await?;
+    Err(WriteError::Duplicate(existing.map_or(0, |o| o.id)))
 }
 
-/// Applies `changes` to a live object; returns it with its values before the change.
+/// The email of the first entry of `sets` that was not `created` (the insert skips a contact
+/// whose email is taken, by an earlier entry too).
+fn skipped_email(sets: &[&Changes], created: &[Object]) -> Option<String> {
+    let mut kept: HashMap<String, usize> = HashMap::new();
+    for object in created {
+        if let Some(email) = object.properties.get("email").and_then(Value::as_str) {
+            *kept.entry(email.to_lowercase()).or_default() += 1;
+        }
+    }
+    sets.iter()
+        .filter_map(|changes| email_of(changes))
+        .find(|email| match kept.get_mut(&email.to_lowercase()) {
+            Some(count) if *count > 0 => {
+                *count -= 1;
+                false
+            }
+            _ => true,
+        })
+        .map(str::to_owned)
+}
+
+/// The (non-empty) email `changes` sets.
+fn email_of(changes: &Changes) -> Option<&str> {
+    changes
+        .iter()
+        .find(|(name, _)| name == "email")
+        .and_then(|(_, value)| value.as_deref())
+        .filter(|email| !email.is_empty())
+}
+
+/// Applies each `(id, changes)` of `updates` to that live object, in one statement (an id
+/// must appear once); returns the objects changed, in id order, each with its values before
+/// the change. Ids that name no live object of `object_type` are left out.
 ///
 /// # Errors
 ///
-/// [`WriteError::Duplicate`] when a contact's new email belongs to another live contact.
-pub(crate) async fn update(
+/// [`WriteError::Duplicate`] when a contact's new email belongs to another live contact (or
+/// another entry of `updates` gives it too).
+pub(crate) async fn update_many(
     client: &impl GenericClient,
     object_type: &str,
-    id: i64,
-    changes: &Changes,
-) -> Result<Option<(Object, Map<String, Value>)>, WriteError> {
-    let (set, cleared) = split(changes);
-    let email = changes
-        .iter()
-        .find(|(name, _)| name == "email")
-        .and_then(|(_, value)| value.as_deref());
-    if let (Some(email), "contacts") = (email, object_type) {
-        let holder = email_owner(client, email).await?;
-        if holder != 0 && holder != id {
-            return Err(WriteError::Duplicate(holder));
-        }
+    updates: &[(i64, &Changes)],
+) -> Result<Vec<(Object, Map<String, Value>)>, WriteError> {
+    if updates.is_empty() {
+        return Ok(Vec::new());
     }
+    if object_type == "contacts" {
+        check_emails(client, updates).await?;
+    }
+    let records: Vec<Value> = updates
+        .iter()
+        .map(|(id, changes)| {
+            let (set, cleared) = split(changes);
+            json!({ "id": id, "set": set, "cleared": cleared })
+        })
+        .collect();
     let statement = client
         .prepare_cached(&format!(
-            "WITH old AS (SELECT id, properties FROM objects
-                          WHERE id = $1 AND type = $2 AND NOT archived FOR UPDATE),
-                  n AS (SELECT now() AS at, to_char(now() AT TIME ZONE 'UTC', {ISO}) AS ts),
-                  p AS (SELECT $3::text::jsonb AS set)
+            "WITH x AS (SELECT * FROM jsonb_to_recordset($2::text::jsonb)
+                            AS x (id bigint, set jsonb, cleared jsonb)),
+                  old AS (SELECT o.id, o.properties FROM objects o JOIN x ON x.id = o.id
+                          WHERE o.type = $1 AND NOT o.archived FOR UPDATE OF o),
+                  n AS (SELECT now() AS at, to_char(now() AT TIME ZONE 'UTC', {ISO}) AS ts)
              UPDATE objects o SET
-                 properties = (o.properties - $4::text[]) || p.set
+                 properties = (o.properties - ARRAY(SELECT jsonb_array_elements_text(x.cleared)))
+                     || x.set
                      || jsonb_build_object('lastmodifieddate', n.ts, 'hs_lastmodifieddate', n.ts),
                  history = o.history || coalesce((SELECT jsonb_object_agg(key,
                          jsonb_build_array(jsonb_build_object('value', value, 'timestamp', n.ts,
                              'sourceType', 'API')) || coalesce(o.history->key, '[]'))
-                     FROM jsonb_each_text(p.set)), '{{}}'),
+                     FROM jsonb_each_text(x.set)), '{{}}'),
                  updated_at = n.at
-             FROM old, n, p
-             WHERE o.id = old.id
+             FROM old, x, n
+             WHERE o.id = old.id AND x.id = old.id
              RETURNING {cols}, old.properties::text",
             cols = columns("o"),
         ))
         .await?;
-    let row = match client
-        .query_opt(&statement, &[&id, &object_type, &set, &cleared])
+    let rows = match client
+        .query(
+            &statement,
+            &[&object_type, &Value::Array(records).to_string()],
+        )
         .await
     {
-        Ok(row) => row,
+        Ok(rows) => rows,
         // Lost a race with another write of the same email (checked above).
         Err(err) if err.code() == Some(&SqlState::UNIQUE_VIOLATION) => {
             return Err(WriteError::Duplicate(0));
         }
         Err(err) => return Err(err.into()),
     };
-    Ok(row.map(|row| {
-        let old = match serde_json::from_str(row.get(7)) {
-            Ok(Value::Object(map)) => map,
-            _ => Map::new(),
-        };
-        (Object::from_row(&row), old)
-    }))
+    let mut updated: Vec<(Object, Map<String, Value>)> = rows
+        .iter()
+        .map(|row| {
+            let old = match serde_json::from_str(row.get(7)) {
+                Ok(Value::Object(map)) => map,
+                _ => Map::new(),
+            };
+            (Object::from_row(row), old)
+        })
+        .collect();
+    updated.sort_by_key(|(object, _)| object.id);
+    Ok(updated)
 }
 
-/// The live contact holding `email` (0 when none: a race lost to a concurrent delete).
-async fn email_owner(client: &impl GenericClient, email: &str) -> Result<i64, ApiError> {
-    Ok(find_by(client, "contacts", "email", email)
+/// Applies `changes` to one live object: [`update_many`] for one.
+///
+/// # Errors
+///
+/// As [`update_many`].
+pub(crate) async fn update(
+    client: &impl GenericClient,
+    object_type: &str,
+    id: i64,
+    changes: &Changes,
+) -> Result<Option<(Object, Map<String, Value>)>, WriteError> {
+    Ok(update_many(client, object_type, &[(id, changes)])
         .await?
-        .map_or(0, |o| o.id))
+        .pop())
+}
+
+/// Refuses contact updates whose new email another live contact holds, or another update
+/// gives to a different contact.
+async fn check_emails(
+    client: &impl GenericClient,
+    updates: &[(i64, &Changes)],
+) -> Result<(), WriteError> {
+    let mut wanted: HashMap<String, i64> = HashMap::new();
+    for (id, changes) in updates {
+        if let Some(email) = email_of(changes) {
+            match wanted.insert(email.to_lowercase(), *id) {
+                Some(first) if first != *id => return Err(WriteError::Duplicate(first)),
+                _ => {}
+            }
+        }
+    }
+    if wanted.is_empty() {
+        return Ok(());
+    }
+    let emails: Vec<&String> = wanted.keys().collect();
+    let statement = client
+        .prepare_cached(
+            "SELECT lower(properties->>'email'), id FROM objects
+             WHERE type = 'contacts' AND NOT archived AND lower(properties->>'email') = ANY($1)",
+        )
+        .await?;
+    for row in client.query(&statement, &[&emails]).await? {
+        let (email, holder): (String, i64) = (row.get(0), row.get(1));
+        if wanted.get(&email).is_some_and(|id| *id != holder) {
+            return Err(WriteError::Duplicate(holder));
+        }
+    }
+    Ok(())
 }
 
 /// One object by id; archived ones only when `archived`.
@@ -245,22 +342,61 @@ pub(crate) async fn find_by(
     name: &str,
     value: &str,
 ) -> Result<Option<Object>, ApiError> {
-    if name == "hs_object_id" {
-        return match value.parse::<i64>() {
-            Ok(id) => get(client, object_type, id, false).await,
-            Err(_) => Ok(None),
+    let mut found = find_many_by(client, object_type, name, &[value]).await?;
+    Ok(found.remove(&key(name, value)))
+}
+
+/// The live objects whose unique property `name` is one of `values`, in one statement, by
+/// [`key`] of their value (the lowest id where several share one).
+///
+/// # Errors
+///
+/// The statement's error.
+pub(crate) async fn find_many_by(
+    client: &impl GenericClient,
+    object_type: &str,
+    name: &str,
+    values: &[&str],
+) -> Result<HashMap<String, Object>, ApiError> {
+    let found = if name == "hs_object_id" {
+        let ids: Vec<i64> = values.iter().filter_map(|v| v.parse().ok()).collect();
+        get_many(client, object_type, &ids, false).await?
+    } else {
+        let keys: Vec<String> = values.iter().map(|value| key(name, value)).collect();
+        select(
+            client,
+            "type = $1 AND NOT archived
+               AND CASE WHEN $2::text = 'email' THEN lower(properties->>'email')
+                        ELSE properties->>$2::text END = ANY($3)
+             ORDER BY id",
+            &[&object_type, &name, &keys],
+        )
+        .await?
+    };
+    let mut by_key = HashMap::new();
+    for object in found {
+        let value = match name {
+            "hs_object_id" => object.id.to_string(),
+            _ => object.properties[name]
+                .as_str()
+                .unwrap_or_default()
+                .to_owned(),
         };
+        by_key.entry(key(name, &value)).or_insert(object);
     }
-    let found = select(
-        client,
-        "type = $1 AND NOT archived
-           AND CASE WHEN $2::text = 'email' THEN lower(properties->>'email') = lower($3)
-                    ELSE properties->>$2::text = $3 END
-         ORDER BY id LIMIT 1",
-        &[&object_type, &name, &value],
-    )
-    .await?;
-    Ok(found.into_iter().next())
+    Ok(by_key)
+}
+
+/// How [`find_many_by`] keys a `value` of the unique property `name`: emails in lower case,
+/// ids as numbers write them.
+pub(crate) fn key(name: &str, value: &str) -> String {
+    match name {
+        "email" => value.to_lowercase(),
+        "hs_object_id" => value
+            .parse::<i64>()
+            .map_or_else(|_| value.to_owned(), |id| id.to_string()),
+        _ => value.to_owned(),
+    }
 }
 
 /// The objects (`objects o`) matching `condition`, a `WHERE` clause and what follows it.
@@ -387,4 +523,55 @@ pub(crate) async fn move_associations(
         )
         .await?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn contact(id: i64, email: &str) -> Object {
+        Object {
+            id,
+            properties: json!({ "email": email })
+                .as_object()
+                .cloned()
+                .unwrap_or_default(),
+            created_at: String::new(),
+            updated_at: String::new(),
+            archived: false,
+            archived_at: None,
+            history: Map::new(),
+        }
+    }
+
+    fn set(email: &str) -> Changes {
+        vec![("email".to_owned(), Some(email.to_owned()))]
+    }
+
+    #[test]
+    fn the_skipped_contact_is_the_first_whose_email_was_not_kept() {
+        let (a, b, a_again, none) = (
+            set("a@x.example"),
+            set("b@x.example"),
+            set("A@x.example"),
+            Changes::new(),
+        );
+        let kept = [contact(1, "a@x.example")];
+        assert_eq!(
+            skipped_email(&[&none, &a, &a_again], &kept).as_deref(),
+            Some("A@x.example")
+        );
+        assert_eq!(
+            skipped_email(&[&b, &a], &kept).as_deref(),
+            Some("b@x.example")
+        );
+        assert_eq!(skipped_email(&[&a, &none], &kept), None);
+    }
+
+    #[test]
+    fn keys_fold_emails_and_ids() {
+        assert_eq!(key("email", "Jane@Example.com"), "jane@example.com");
+        assert_eq!(key("hs_object_id", "0201"), "201");
+        assert_eq!(key("domain", "Acme.example"), "Acme.example");
+    }
 }

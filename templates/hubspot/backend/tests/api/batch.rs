@@ -1,9 +1,10 @@
 //! Batch create, read, update, upsert and archive: at most 100 inputs, invalid values refuse
 //! the whole batch, unknown ids come back as 207 multi-status errors.
 
+use asym_kit::testing::Api;
 use serde_json::{Value, json};
 
-use crate::{api, contact_count, id, len, prop};
+use crate::{api, contact_count, len, post, prop, strs};
 
 fn contacts(n: usize, domain: &str) -> Value {
     let inputs: Vec<Value> = (0..n)
@@ -12,95 +13,49 @@ fn contacts(n: usize, domain: &str) -> Value {
     json!({ "inputs": inputs })
 }
 
+/// A batch body whose inputs name contacts by email: `(email, properties)`.
+fn by_email(inputs: &[(&str, Value)]) -> Value {
+    let inputs: Vec<Value> = inputs
+        .iter()
+        .map(|(email, properties)| json!({"idProperty": "email", "id": email, "properties": properties}))
+        .collect();
+    json!({ "inputs": inputs })
+}
+
+/// `POST /crm/v3/objects/contacts/batch/{operation}` with `body`, expecting `status`; the
+/// reply's body.
+async fn batch(api: &Api, operation: &str, body: &Value, status: u16) -> Value {
+    api.post(&format!("/crm/v3/objects/contacts/batch/{operation}"), body)
+        .await
+        .expect(status)
+}
+
 #[asym::clone("hubspot", seed = "basic")]
 async fn batches_create_read_update_and_archive(hubspot: asym::HubSpot) {
     let api = api(&hubspot);
-    let created = api
-        .post(
-            "/crm/v3/objects/contacts/batch/create",
-            &contacts(100, "batch.example"),
-        )
-        .await
-        .expect(201);
+    let created = batch(&api, "create", &contacts(100, "batch.example"), 201).await;
     assert_eq!(created["status"], "COMPLETE");
     assert!(created["startedAt"].is_string() && created["completedAt"].is_string());
-    let ids: Vec<String> = created["results"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(id)
-        .collect();
+    let ids = strs(&created["results"], "id");
     assert_eq!(ids.len(), 100);
 
-    let read = api
-        .post(
-            "/crm/v3/objects/contacts/batch/read",
-            &json!({"properties": ["email"], "inputs": [{"id": ids[0]}, {"id": "999"}, {"id": ids[1]}]}),
-        )
-        .await
-        .expect(207);
+    let read = batch(&api, "read", &json!({"properties": ["email"], "inputs": [{"id": ids[0]}, {"id": "999"}, {"id": ids[1]}]}), 207).await;
     assert_eq!(len(&read["results"]), 2);
     assert_eq!(read["numErrors"], 1);
     assert_eq!(read["errors"][0]["category"], "OBJECT_NOT_FOUND");
     assert_eq!(read["errors"][0]["context"]["ids"][0], "999");
 
-    let by_email = api
-        .post(
-            "/crm/v3/objects/contacts/batch/read",
-            &json!({"idProperty": "email", "properties": ["firstname"], "inputs": [{"id": "c5@batch.example"}]}),
-        )
-        .await
-        .expect(200);
+    let by_email = batch(&api, "read", &json!({"idProperty": "email", "properties": ["firstname"], "inputs": [{"id": "c5@batch.example"}]}), 200).await;
     assert_eq!(prop(&by_email["results"][0], "firstname"), "C5");
 
-    let updated = api
-        .post(
-            "/crm/v3/objects/contacts/batch/update",
-            &json!({"inputs": [{"id": ids[2], "properties": {"lastname": "Two"}}, {"id": "12345", "properties": {"lastname": "X"}}]}),
-        )
-        .await
-        .expect(207);
+    let updated = batch(&api, "update", &json!({"inputs": [{"id": ids[2], "properties": {"lastname": "Two"}}, {"id": "12345", "properties": {"lastname": "X"}}]}), 207).await;
     assert_eq!(prop(&updated["results"][0], "lastname"), "Two");
     assert_eq!(updated["errors"][0]["context"]["ids"][0], "12345");
 
     let archive: Vec<Value> = ids[..50].iter().map(|id| json!({ "id": id })).collect();
-    api.post(
-        "/crm/v3/objects/contacts/batch/archive",
-        &json!({ "inputs": archive }),
-    )
-    .await
-    .expect(204);
-    let search = api
-        .post(
-            "/crm/v3/objects/contacts/search",
-            &json!({"filterGroups": [{"filters": [{"propertyName": "email", "operator": "CONTAINS_TOKEN", "value": "*@batch.example"}]}]}),
-        )
-        .await
-        .expect(200);
+    batch(&api, "archive", &json!({ "inputs": archive }), 204).await;
+    let search = post(&api, "/crm/v3/objects/contacts/search", &json!({"filterGroups": [{"filters": [{"propertyName": "email", "operator": "CONTAINS_TOKEN", "value": "*@batch.example"}]}]}), 200).await;
     assert_eq!(search["total"], 50);
-}
-
-#[asym::clone("hubspot", seed = "basic")]
-async fn upsert_by_email_creates_or_updates(hubspot: asym::HubSpot) {
-    let api = api(&hubspot);
-    let upserted = api
-        .post(
-            "/crm/v3/objects/contacts/batch/upsert",
-            &json!({"inputs": [
-                {"idProperty": "email", "id": "jane.doe@example.com", "properties": {"jobtitle": "CTO"}},
-                {"idProperty": "email", "id": "new@upsert.example", "properties": {"firstname": "New"}},
-            ]}),
-        )
-        .await
-        .expect(200);
-    let results = upserted["results"].as_array().unwrap();
-    assert_eq!(
-        (results[0]["id"].as_str(), results[0]["new"].as_bool()),
-        (Some("201"), Some(false))
-    );
-    assert_eq!(prop(&results[0], "jobtitle"), "CTO");
-    assert_eq!(results[1]["new"], true);
-    assert_eq!(prop(&results[1], "email"), "new@upsert.example");
 }
 
 #[asym::clone("hubspot", seed = "basic")]
@@ -110,24 +65,101 @@ async fn bad_batches_change_nothing(hubspot: asym::HubSpot) {
     invalid["inputs"][1]["properties"]["lifecyclestage"] = json!("nope");
     let mut duplicate = contacts(2, "dup.example");
     duplicate["inputs"][1]["properties"]["email"] = json!("jane.doe@example.com");
+    let mut twice = contacts(3, "twice.example");
+    twice["inputs"][2]["properties"]["email"] = json!("C0@Twice.example");
+    let mut unknown_target = contacts(2, "assoc.example");
+    unknown_target["inputs"][1]["associations"] = json!([{"to": {"id": "999999"}, "types": []}]);
     for (body, status, category) in [
         (contacts(101, "many.example"), 400, "VALIDATION_ERROR"),
         (invalid, 400, "VALIDATION_ERROR"),
         (duplicate, 409, "CONFLICT"),
+        (twice, 409, "CONFLICT"),
+        (unknown_target, 400, "VALIDATION_ERROR"),
         (json!({"inputs": "nope"}), 400, "VALIDATION_ERROR"),
         (json!({}), 400, "VALIDATION_ERROR"),
     ] {
-        let err = api
-            .post("/crm/v3/objects/contacts/batch/create", &body)
-            .await
-            .expect(status);
+        let err = batch(&api, "create", &body, status).await;
         assert_eq!(err["category"], category);
     }
     assert_eq!(contact_count(&api).await, 3);
-    api.post(
-        "/crm/v3/objects/contacts/batch/explode",
-        &json!({"inputs": []}),
-    )
-    .await
-    .expect(404);
+    batch(&api, "explode", &json!({"inputs": []}), 404).await;
+}
+
+#[asym::clone("hubspot", seed = "basic")]
+async fn batch_create_associates_each_input(hubspot: asym::HubSpot) {
+    let api = api(&hubspot);
+    let mut body = contacts(3, "linked.example");
+    body["inputs"][0]["associations"] = json!([{"to": {"id": "301"}, "types": []}]);
+    body["inputs"][2]["associations"] = json!([{"to": {"id": "301"}, "types": []}]);
+    let created = batch(&api, "create", &body, 201).await;
+    let ids = strs(&created["results"], "id");
+    for (i, companies) in [(0, 1), (1, 0), (2, 1)] {
+        let read = api
+            .get(&format!(
+                "/crm/v4/objects/contacts/{}/associations/companies",
+                ids[i]
+            ))
+            .await
+            .expect(200);
+        assert_eq!(len(&read["results"]), companies, "contact {i}");
+        let email = &created["results"][i]["properties"]["email"];
+        assert_eq!(email, &json!(format!("c{i}@linked.example")));
+    }
+}
+
+#[asym::clone("hubspot", seed = "basic")]
+async fn batches_keyed_by_email_and_repeated_ids(hubspot: asym::HubSpot) {
+    let api = api(&hubspot);
+    let inputs = by_email(&[
+        ("jane.doe@example.com", json!({"jobtitle": "CTO"})),
+        ("new@upsert.example", json!({"firstname": "New"})),
+    ]);
+    let upserted = batch(&api, "upsert", &inputs, 200).await;
+    let results = upserted["results"].as_array().unwrap();
+    assert_eq!(
+        (results[0]["id"].as_str(), results[0]["new"].as_bool()),
+        (Some("201"), Some(false))
+    );
+    assert_eq!(prop(&results[0], "jobtitle"), "CTO");
+    assert_eq!(results[1]["new"], true);
+    assert_eq!(prop(&results[1], "email"), "new@upsert.example");
+
+    let inputs = by_email(&[
+        ("JANE.DOE@example.com", json!({"jobtitle": "CEO"})),
+        ("nobody@example.com", json!({"jobtitle": "X"})),
+    ]);
+    let updated = batch(&api, "update", &inputs, 207).await;
+    assert_eq!(updated["results"][0]["id"], "201");
+    assert_eq!(prop(&updated["results"][0], "jobtitle"), "CEO");
+    assert_eq!(
+        updated["errors"][0]["context"]["ids"][0],
+        "nobody@example.com"
+    );
+
+    let mut by_id_and_email = by_email(&[("jane.doe@example.com", json!({"jobtitle": "B"}))]);
+    by_id_and_email["inputs"]
+        .as_array_mut()
+        .unwrap()
+        .push(json!({"id": "201", "properties": {"jobtitle": "A"}}));
+    let twice = by_email(&[
+        ("a@twice.example", json!({})),
+        ("A@twice.example", json!({})),
+    ]);
+    for (operation, body) in [("update", by_id_and_email), ("upsert", twice)] {
+        let err = batch(&api, operation, &body, 400).await;
+        assert_eq!(err["category"], "VALIDATION_ERROR", "{operation}");
+        assert!(
+            err["message"]
+                .as_str()
+                .unwrap()
+                .starts_with("Duplicate IDs"),
+            "{operation}: {err}"
+        );
+    }
+    let jane = api
+        .get("/crm/v3/objects/contacts/201?properties=jobtitle")
+        .await
+        .expect(200);
+    assert_eq!(prop(&jane, "jobtitle"), "CEO");
+    assert_eq!(contact_count(&api).await, 4);
 }

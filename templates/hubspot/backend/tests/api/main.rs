@@ -43,6 +43,11 @@ pub(crate) async fn read(api: &Api, path: &str) -> Value {
     api.get(path).await.expect(200)
 }
 
+/// `POST path` with `body` with `api`, asserting HTTP `status`; the body.
+pub(crate) async fn post(api: &Api, path: &str, body: &Value, status: u16) -> Value {
+    api.post(path, body).await.expect(status)
+}
+
 /// `PATCH path` with `body` with `api`, asserting HTTP 200; the body.
 pub(crate) async fn patch(api: &Api, path: &str, body: &Value) -> Value {
     api.patch(path, body).await.expect(200)
