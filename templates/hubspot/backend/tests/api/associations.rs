@@ -2,7 +2,7 @@
 
 use serde_json::json;
 
-use crate::{api, id, len, read, strs};
+use crate::{api, id, len, post, read, strs};
 
 #[asym::clone("hubspot", seed = "basic")]
 async fn default_and_labelled_associations_read_back_in_v4_and_v3(hubspot: asym::HubSpot) {
@@ -19,13 +19,7 @@ async fn default_and_labelled_associations_read_back_in_v4_and_v3(hubspot: asym:
         279
     );
 
-    let label = api
-        .post(
-            "/crm/v4/associations/contacts/companies/labels",
-            &json!({"label": "Billing contact", "name": "billing_contact", "inverseLabel": "Billed company"}),
-        )
-        .await
-        .expect(200);
+    let label = post(&api, "/crm/v4/associations/contacts/companies/labels", &json!({"label": "Billing contact", "name": "billing_contact", "inverseLabel": "Billed company"}), 200).await;
     let type_id = label["results"]
         .as_array()
         .unwrap()
@@ -88,44 +82,33 @@ async fn default_and_labelled_associations_read_back_in_v4_and_v3(hubspot: asym:
 #[asym::clone("hubspot", seed = "basic")]
 async fn batches_associate_read_and_archive(hubspot: asym::HubSpot) {
     let api = api(&hubspot);
-    let deal = api
-        .post(
-            "/crm/v3/objects/deals",
-            &json!({"properties": {"dealname": "Bundle"},
-                    "associations": [{"to": {"id": "301"}, "types": [{"associationCategory": "HUBSPOT_DEFINED", "associationTypeId": 341}]}]}),
-        )
-        .await
-        .expect(201);
+    let deal = post(&api, "/crm/v3/objects/deals", &json!({"properties": {"dealname": "Bundle"},
+                    "associations": [{"to": {"id": "301"}, "types": [{"associationCategory": "HUBSPOT_DEFINED", "associationTypeId": 341}]}]}), 201).await;
     let deal = id(&deal);
-    let created = api
-        .post(
-            "/crm/v4/associations/deals/contacts/batch/create",
-            &json!({"inputs": [
+    let created = post(&api, "/crm/v4/associations/deals/contacts/batch/create", &json!({"inputs": [
                 {"from": {"id": deal}, "to": {"id": "201"}, "types": [{"associationCategory": "HUBSPOT_DEFINED", "associationTypeId": 3}]},
                 {"from": {"id": deal}, "to": {"id": "999"}, "types": [{"associationCategory": "HUBSPOT_DEFINED", "associationTypeId": 3}]},
-            ]}),
-        )
-        .await
-        .expect(207);
+            ]}), 207).await;
     assert_eq!(len(&created["results"]), 1);
     assert_eq!(created["errors"][0]["category"], "OBJECT_NOT_FOUND");
 
-    let found = api
-        .post(
-            "/crm/v4/associations/deals/companies/batch/read",
-            &json!({"inputs": [{"id": deal}, {"id": "402"}]}),
-        )
-        .await
-        .expect(200);
+    let found = post(
+        &api,
+        "/crm/v4/associations/deals/companies/batch/read",
+        &json!({"inputs": [{"id": deal}, {"id": "402"}]}),
+        200,
+    )
+    .await;
     assert_eq!(found["results"][0]["to"][0]["toObjectId"], 301);
     assert_eq!(found["results"][1]["to"][0]["toObjectId"], 302);
 
-    api.post(
+    post(
+        &api,
         "/crm/v4/associations/deals/contacts/batch/archive",
         &json!({"inputs": [{"from": {"id": deal}, "to": [{"id": "201"}]}]}),
+        204,
     )
-    .await
-    .expect(204);
+    .await;
     let contacts = read(
         &api,
         &format!("/crm/v4/objects/deals/{deal}/associations/contacts"),
@@ -169,10 +152,13 @@ async fn labels_under_the_schema_api_path_are_the_v4_labels(hubspot: asym::HubSp
             .find(|r| r["label"] == label)
             .map(|r| r["typeId"].as_i64().unwrap())
     };
-    let created = api
-        .post(schema, &json!({"label": "Sponsor", "name": "sponsor"}))
-        .await
-        .expect(200);
+    let created = post(
+        &api,
+        schema,
+        &json!({"label": "Sponsor", "name": "sponsor"}),
+        200,
+    )
+    .await;
     let type_id = label_named(&created, "Sponsor").unwrap();
     let listed = read(&api, v4).await;
     assert_eq!(label_named(&listed, "Sponsor"), Some(type_id));

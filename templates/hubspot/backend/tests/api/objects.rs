@@ -3,7 +3,7 @@
 
 use serde_json::{Value, json};
 
-use crate::{api, archive, contact_count, create, id, len, patch, prop, read};
+use crate::{api, archive, contact_count, create, id, len, patch, post, prop, read};
 
 #[asym::clone("hubspot", seed = "basic")]
 async fn contacts_are_created_read_updated_and_archived(hubspot: asym::HubSpot) {
@@ -203,13 +203,13 @@ async fn duplicate_emails_conflict_with_the_existing_id(hubspot: asym::HubSpot) 
 #[asym::clone("hubspot", seed = "basic")]
 async fn merge_keeps_the_primary_and_gdpr_delete_removes_for_good(hubspot: asym::HubSpot) {
     let api = api(&hubspot);
-    let merged = api
-        .post(
-            "/crm/v3/objects/contacts/merge",
-            &json!({"primaryObjectId": "203", "objectIdToMerge": "202"}),
-        )
-        .await
-        .expect(200);
+    let merged = post(
+        &api,
+        "/crm/v3/objects/contacts/merge",
+        &json!({"primaryObjectId": "203", "objectIdToMerge": "202"}),
+        200,
+    )
+    .await;
     assert_eq!(id(&merged), "203");
     assert_eq!(prop(&merged, "email"), "ada@lovelace.example");
     assert_eq!(prop(&merged, "hs_lead_status"), "OPEN");
@@ -217,21 +217,23 @@ async fn merge_keeps_the_primary_and_gdpr_delete_removes_for_good(hubspot: asym:
     let companies = read(&api, "/crm/v4/objects/contacts/203/associations/companies").await;
     assert_eq!(companies["results"][0]["toObjectId"], 302);
 
-    api.post(
+    post(
+        &api,
         "/crm/v3/objects/contacts/gdpr-delete",
         &json!({"objectId": "jane.doe@example.com", "idProperty": "email"}),
+        204,
     )
-    .await
-    .expect(204);
+    .await;
     api.get("/crm/v3/objects/contacts/201?archived=true")
         .await
         .expect(404);
-    api.post(
+    post(
+        &api,
         "/crm/v3/objects/contacts/gdpr-delete",
         &json!({"objectId": "201"}),
+        404,
     )
-    .await
-    .expect(404);
+    .await;
 }
 
 #[asym::clone("hubspot", seed = "basic")]

@@ -2,7 +2,7 @@
 
 use serde_json::json;
 
-use crate::{api, archive, len, patch, read};
+use crate::{api, archive, len, patch, post, read};
 
 #[asym::clone("hubspot", seed = "basic")]
 async fn owners_are_listed_paged_and_found(hubspot: asym::HubSpot) {
@@ -30,25 +30,25 @@ async fn pipelines_and_stages_are_managed(hubspot: asym::HubSpot) {
     let tickets = read(&api, "/crm/v3/pipelines/tickets/0").await;
     assert_eq!(tickets["stages"][3]["metadata"]["ticketState"], "CLOSED");
 
-    let created = api
-        .post(
-            "/crm/v3/pipelines/deals",
-            &json!({"label": "Partners", "displayOrder": 1, "stages": [
-                {"label": "Intro", "displayOrder": 0, "metadata": {"probability": "0.1"}},
-                {"label": "Signed", "displayOrder": 1, "metadata": {"probability": 1.0}},
-            ]}),
-        )
-        .await
-        .expect(201);
+    let created = post(
+        &api,
+        "/crm/v3/pipelines/deals",
+        &json!({"label": "Partners", "displayOrder": 1, "stages": [
+            {"label": "Intro", "displayOrder": 0, "metadata": {"probability": "0.1"}},
+            {"label": "Signed", "displayOrder": 1, "metadata": {"probability": 1.0}},
+        ]}),
+        201,
+    )
+    .await;
     let pipeline = created["id"].as_str().unwrap().to_owned();
     assert_eq!(created["stages"][1]["metadata"]["isClosed"], "true");
-    let stage = api
-        .post(
-            &format!("/crm/v3/pipelines/deals/{pipeline}/stages"),
-            &json!({"label": "Review", "displayOrder": 2, "metadata": {"probability": "0.5"}}),
-        )
-        .await
-        .expect(201);
+    let stage = post(
+        &api,
+        &format!("/crm/v3/pipelines/deals/{pipeline}/stages"),
+        &json!({"label": "Review", "displayOrder": 2, "metadata": {"probability": "0.5"}}),
+        201,
+    )
+    .await;
     let stage_id = stage["id"].as_str().unwrap().to_owned();
     let renamed = patch(
         &api,

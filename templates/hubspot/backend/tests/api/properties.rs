@@ -3,7 +3,7 @@
 
 use serde_json::{Value, json};
 
-use crate::{api, archive, create, len, patch, prop, read, strs};
+use crate::{api, archive, create, len, patch, post, prop, read, strs};
 
 /// A text property `name` in the stock `contactinformation` group.
 fn text_property(name: &str) -> Value {
@@ -39,21 +39,16 @@ async fn stock_properties_and_groups_are_listed(hubspot: asym::HubSpot) {
 #[asym::clone("hubspot", seed = "basic")]
 async fn custom_properties_validate_values(hubspot: asym::HubSpot) {
     let api = api(&hubspot);
-    api.post(
+    post(
+        &api,
         "/crm/v3/properties/contacts/groups",
         &json!({"name": "integration", "label": "Integration", "displayOrder": 5}),
+        201,
     )
-    .await
-    .expect(201);
-    let created = api
-        .post(
-            "/crm/v3/properties/contacts",
-            &json!({"name": "tier", "label": "Tier", "type": "enumeration", "fieldType": "select",
+    .await;
+    let created = post(&api, "/crm/v3/properties/contacts", &json!({"name": "tier", "label": "Tier", "type": "enumeration", "fieldType": "select",
                     "groupName": "integration",
-                    "options": [{"label": "Gold", "value": "gold"}, {"label": "Silver", "value": "silver"}]}),
-        )
-        .await
-        .expect(201);
+                    "options": [{"label": "Gold", "value": "gold"}, {"label": "Silver", "value": "silver"}]}), 201).await;
     assert_eq!(created["hubspotDefined"], false);
     assert_eq!(created["options"][0]["displayOrder"], 0);
 
@@ -79,9 +74,13 @@ async fn custom_properties_validate_values(hubspot: asym::HubSpot) {
             .await
             .expect(status);
     }
-    api.post("/crm/v3/properties/contacts", &json!({"label": "T"}))
-        .await
-        .expect(400);
+    post(
+        &api,
+        "/crm/v3/properties/contacts",
+        &json!({"label": "T"}),
+        400,
+    )
+    .await;
 
     archive(&api, "/crm/v3/properties/contacts/tier").await;
     read(&api, "/crm/v3/properties/contacts/tier?archived=true").await;
@@ -94,13 +93,7 @@ async fn custom_properties_validate_values(hubspot: asym::HubSpot) {
 #[asym::clone("hubspot", seed = "basic")]
 async fn properties_are_read_and_archived_in_batches(hubspot: asym::HubSpot) {
     let api = api(&hubspot);
-    let found = api
-        .post(
-            "/crm/v3/properties/contacts/batch/read",
-            &json!({"archived": false, "inputs": [{"name": "email"}, {"name": "firstname"}, {"name": "no_such"}]}),
-        )
-        .await
-        .expect(207);
+    let found = post(&api, "/crm/v3/properties/contacts/batch/read", &json!({"archived": false, "inputs": [{"name": "email"}, {"name": "firstname"}, {"name": "no_such"}]}), 207).await;
     let mut names = strs(&found["results"], "name");
     names.sort_unstable();
     assert_eq!(names, ["email", "firstname"]);
@@ -108,29 +101,35 @@ async fn properties_are_read_and_archived_in_batches(hubspot: asym::HubSpot) {
     assert_eq!(found["errors"][0]["category"], "OBJECT_NOT_FOUND");
 
     for name in ["batch_one", "batch_two"] {
-        api.post("/crm/v3/properties/contacts", &text_property(name))
-            .await
-            .expect(201);
+        post(
+            &api,
+            "/crm/v3/properties/contacts",
+            &text_property(name),
+            201,
+        )
+        .await;
     }
-    api.post(
+    post(
+        &api,
         "/crm/v3/properties/contacts/batch/archive",
         &json!({"inputs": [{"name": "batch_one"}, {"name": "email"}]}),
+        400,
     )
-    .await
-    .expect(400);
-    api.post(
+    .await;
+    post(
+        &api,
         "/crm/v3/properties/contacts/batch/archive",
         &json!({"inputs": [{"name": "batch_one"}, {"name": "batch_two"}, {"name": "no_such"}]}),
+        204,
     )
-    .await
-    .expect(204);
-    let archived = api
-        .post(
-            "/crm/v3/properties/contacts/batch/read",
-            &json!({"archived": true, "inputs": [{"name": "batch_one"}, {"name": "batch_two"}]}),
-        )
-        .await
-        .expect(200);
+    .await;
+    let archived = post(
+        &api,
+        "/crm/v3/properties/contacts/batch/read",
+        &json!({"archived": true, "inputs": [{"name": "batch_one"}, {"name": "batch_two"}]}),
+        200,
+    )
+    .await;
     assert_eq!(len(&archived["results"]), 2);
     api.get("/crm/v3/properties/contacts/batch_one")
         .await
@@ -140,22 +139,16 @@ async fn properties_are_read_and_archived_in_batches(hubspot: asym::HubSpot) {
 #[asym::clone("hubspot", seed = "basic")]
 async fn properties_are_created_in_batches_with_an_error_per_refused_input(hubspot: asym::HubSpot) {
     let api = api(&hubspot);
-    let all_new = api
-        .post(
-            "/crm/v3/properties/contacts/batch/create",
-            &json!({"inputs": [text_property("made_one"), text_property("made_two")]}),
-        )
-        .await
-        .expect(201);
+    let all_new = post(
+        &api,
+        "/crm/v3/properties/contacts/batch/create",
+        &json!({"inputs": [text_property("made_one"), text_property("made_two")]}),
+        201,
+    )
+    .await;
     assert_eq!(len(&all_new["results"]), 2);
 
-    let mixed = api
-        .post(
-            "/crm/v3/properties/contacts/batch/create",
-            &json!({"inputs": [text_property("made_three"), text_property("made_one"), text_property("Bad Name")]}),
-        )
-        .await
-        .expect(207);
+    let mixed = post(&api, "/crm/v3/properties/contacts/batch/create", &json!({"inputs": [text_property("made_three"), text_property("made_one"), text_property("Bad Name")]}), 207).await;
     assert_eq!(mixed["results"][0]["name"], "made_three");
     assert_eq!(
         strs(&mixed["errors"], "category"),

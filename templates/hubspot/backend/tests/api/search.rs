@@ -3,7 +3,7 @@
 
 use serde_json::{Value, json};
 
-use crate::{api, id, len};
+use crate::{api, id, len, post};
 
 fn filter(name: &str, operator: &str, value: Value) -> Value {
     let mut f = json!({"propertyName": name, "operator": operator});
@@ -16,10 +16,7 @@ fn filter(name: &str, operator: &str, value: Value) -> Value {
 }
 
 async fn ids(api: &asym_kit::testing::Api, kind: &str, body: Value) -> Vec<String> {
-    let found = api
-        .post(&format!("/crm/v3/objects/{kind}/search"), &body)
-        .await
-        .expect(200);
+    let found = post(api, &format!("/crm/v3/objects/{kind}/search"), &body, 200).await;
     assert_eq!(
         found["total"].as_u64().unwrap() as usize,
         len(&found["results"]),
@@ -141,26 +138,26 @@ async fn groups_are_ored_sorts_and_query_apply(hubspot: asym::HubSpot) {
 #[asym::clone("hubspot", seed = "basic")]
 async fn search_pages_and_enforces_limits(hubspot: asym::HubSpot) {
     let api = api(&hubspot);
-    let first = api
-        .post(
-            "/crm/v3/objects/contacts/search",
-            &json!({"limit": 2, "properties": ["email"]}),
-        )
-        .await
-        .expect(200);
+    let first = post(
+        &api,
+        "/crm/v3/objects/contacts/search",
+        &json!({"limit": 2, "properties": ["email"]}),
+        200,
+    )
+    .await;
     assert_eq!(first["total"], 3);
     assert_eq!(first["paging"]["next"]["after"], "2");
     assert_eq!(
         first["results"][0]["properties"]["email"],
         "jane.doe@example.com"
     );
-    let rest = api
-        .post(
-            "/crm/v3/objects/contacts/search",
-            &json!({"limit": 2, "after": "2"}),
-        )
-        .await
-        .expect(200);
+    let rest = post(
+        &api,
+        "/crm/v3/objects/contacts/search",
+        &json!({"limit": 2, "after": "2"}),
+        200,
+    )
+    .await;
     assert_eq!(rest["results"][0]["id"], "203");
     assert!(rest.get("paging").is_none());
 
@@ -180,10 +177,7 @@ async fn search_pages_and_enforces_limits(hubspot: asym::HubSpot) {
         json!({"sorts": [42]}),
         json!([1, 2]),
     ] {
-        let err = api
-            .post("/crm/v3/objects/contacts/search", &body)
-            .await
-            .expect(400);
+        let err = post(&api, "/crm/v3/objects/contacts/search", &body, 400).await;
         assert_eq!(err["category"], "VALIDATION_ERROR", "{body}");
     }
 }

@@ -4,7 +4,7 @@
 use asym_kit::testing::Receiver;
 use serde_json::{Value, json};
 
-use crate::{admin, api, create, id, read};
+use crate::{admin, api, create, id, post, read};
 
 const SECRET: &str = "app-client-secret";
 
@@ -18,13 +18,13 @@ async fn subscribe(hubspot: &asym::HubSpot, receiver: &Receiver, events: &[(&str
         .await
         .expect(200);
     for (event, property) in events {
-        admin
-            .post(
-                "/api/admin/webhooks/subscriptions",
-                &json!({"eventType": event, "propertyName": property}),
-            )
-            .await
-            .expect(201);
+        post(
+            &admin,
+            "/api/admin/webhooks/subscriptions",
+            &json!({"eventType": event, "propertyName": property}),
+            201,
+        )
+        .await;
     }
 }
 
@@ -105,12 +105,13 @@ async fn writes_raise_signed_batched_events(hubspot: asym::HubSpot) {
     let deals: Vec<Value> = (0..3)
         .map(|i| json!({"properties": {"dealname": format!("D{i}")}}))
         .collect();
-    api.post(
+    post(
+        &api,
         "/crm/v3/objects/deals/batch/create",
         &json!({ "inputs": deals }),
+        201,
     )
-    .await
-    .expect(201);
+    .await;
     let events = next(&receiver).await;
     assert_eq!(events.len(), 3, "one request for the whole batch");
     assert!(
@@ -123,13 +124,13 @@ async fn writes_raise_signed_batched_events(hubspot: asym::HubSpot) {
 #[asym::clone("hubspot", seed = "basic")]
 async fn subscriptions_are_managed_and_checked(hubspot: asym::HubSpot) {
     let admin = admin(&hubspot);
-    let created = admin
-        .post(
-            "/api/admin/webhooks/subscriptions",
-            &json!({"eventType": "deal.deletion"}),
-        )
-        .await
-        .expect(201);
+    let created = post(
+        &admin,
+        "/api/admin/webhooks/subscriptions",
+        &json!({"eventType": "deal.deletion"}),
+        201,
+    )
+    .await;
     let listed = read(&admin, "/api/admin/webhooks/subscriptions").await;
     assert_eq!(listed["results"][0]["eventType"], "deal.deletion");
     for body in [
@@ -137,10 +138,7 @@ async fn subscriptions_are_managed_and_checked(hubspot: asym::HubSpot) {
         json!({"eventType": "contact.propertyChange"}),
         json!({}),
     ] {
-        admin
-            .post("/api/admin/webhooks/subscriptions", &body)
-            .await
-            .expect(400);
+        post(&admin, "/api/admin/webhooks/subscriptions", &body, 400).await;
     }
     admin
         .delete(&format!(
