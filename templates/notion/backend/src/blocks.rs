@@ -30,16 +30,7 @@ pub(crate) fn render(row: &Row) -> Value {
         "parent".into(),
         json!({ "type": parent_type, parent_type.as_str(): row.get::<_, String>(2) }),
     );
-    out.insert("created_time".into(), row.get::<_, String>(6).into());
-    out.insert("last_edited_time".into(), row.get::<_, String>(7).into());
-    out.insert(
-        "created_by".into(),
-        json!({ "object": "user", "id": row.get::<_, String>(8) }),
-    );
-    out.insert(
-        "last_edited_by".into(),
-        json!({ "object": "user", "id": row.get::<_, String>(9) }),
-    );
+    out.extend(rows::stamps(row, 6));
     out.insert("has_children".into(), row.get::<_, bool>(10).into());
     out.insert("archived".into(), in_trash.into());
     out.insert("in_trash".into(), in_trash.into());

@@ -59,15 +59,12 @@ pub(crate) fn render_database(row: &Row, version: Version, base: &str) -> Value 
         "in_trash": in_trash,
         "archived": in_trash,
         "is_locked": false,
-        "created_time": row.get::<_, String>(9),
-        "last_edited_time": row.get::<_, String>(10),
-        "created_by": { "object": "user", "id": row.get::<_, String>(11) },
-        "last_edited_by": { "object": "user", "id": row.get::<_, String>(12) },
         "icon": json_column(row, 5),
         "cover": json_column(row, 6),
         "url": url(base, &id),
         "public_url": null,
     });
+    stamp(&mut out, row, 9);
     match version {
         Version::V2025 => out["data_sources"] = json_column(row, 13),
         Version::V2022 => {
@@ -86,7 +83,7 @@ pub(crate) fn render_data_source(row: &Row, base: &str) -> Value {
     let id: String = row.get(0);
     let database_id: String = row.get(1);
     let in_trash: bool = row.get(6);
-    json!({
+    let mut out = json!({
         "object": "data_source",
         "id": id,
         "title": json_column(row, 2),
@@ -96,49 +93,103 @@ pub(crate) fn render_data_source(row: &Row, base: &str) -> Value {
         "is_inline": row.get::<_, bool>(13),
         "in_trash": in_trash,
         "archived": in_trash,
-        "created_time": row.get::<_, String>(7),
-        "last_edited_time": row.get::<_, String>(8),
-        "created_by": { "object": "user", "id": row.get::<_, String>(9) },
-        "last_edited_by": { "object": "user", "id": row.get::<_, String>(10) },
         "properties": schema::render(&schema::load(row.get(4))),
         "icon": json_column(row, 5),
         "cover": null,
         "url": url(base, &database_id),
         "public_url": null,
-    })
+    });
+    stamp(&mut out, row, 7);
+    out
 }
 
-async fn fetch_database(client: &impl GenericClient, id: &str) -> ApiResult<Row> {
-    let sql = format!("SELECT {DB_COLUMNS} FROM databases db WHERE db.id = $1 AND db.shared");
-    rows::by_id(client, &sql, "database", id).await
+/// `object` with the edit stamps of `row`'s columns from `first` ([`rows::stamps`]).
+fn stamp(object: &mut Value, row: &Row, first: usize) {
+    if let Some(map) = object.as_object_mut() {
+        map.extend(rows::stamps(row, first));
+    }
 }
 
-async fn fetch_data_source(client: &impl GenericClient, id: &str) -> ApiResult<Row> {
-    let sql = format!(
-        "SELECT {DS_COLUMNS} FROM data_sources d JOIN databases db ON db.id = d.database_id WHERE d.id = $1 AND db.shared"
-    );
-    rows::by_id(client, &sql, "data source", id).await
+/// The two resources that hold a schema and its pages: a database (`/v1/databases`, the
+/// container; in 2022-06-28 it holds the schema itself) and a data source
+/// (`/v1/data_sources`, 2025-09-03's holder of the schema). Each is created, retrieved,
+/// updated and queried the same way.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Container {
+    /// `/v1/databases`.
+    Database,
+    /// `/v1/data_sources`.
+    DataSource,
 }
 
-/// `GET /v1/databases/{id}`.
-pub(crate) async fn retrieve_database(ctx: &Ctx, id: &str) -> ApiResult<Value> {
-    let id = path_id("database_id", id)?;
-    let client = ctx.kit.db().await?;
-    Ok(render_database(
-        &fetch_database(&client, &id).await?,
-        ctx.version,
-        ctx.base_url(),
-    ))
-}
+impl Container {
+    /// Both, in route order.
+    pub(crate) const ALL: [Self; 2] = [Self::Database, Self::DataSource];
 
-/// `GET /v1/data_sources/{id}`.
-pub(crate) async fn retrieve_data_source(ctx: &Ctx, id: &str) -> ApiResult<Value> {
-    let id = path_id("data_source_id", id)?;
-    let client = ctx.kit.db().await?;
-    Ok(render_data_source(
-        &fetch_data_source(&client, &id).await?,
-        ctx.base_url(),
-    ))
+    /// Its collection's path.
+    pub(crate) fn path(self) -> &'static str {
+        match self {
+            Self::Database => "/v1/databases",
+            Self::DataSource => "/v1/data_sources",
+        }
+    }
+
+    /// One shared object by id, or its 404.
+    async fn fetch(self, client: &impl GenericClient, id: &str) -> ApiResult<Row> {
+        let (sql, kind) = match self {
+            Self::Database => (
+                format!("SELECT {DB_COLUMNS} FROM databases db WHERE db.id = $1 AND db.shared"),
+                "database",
+            ),
+            Self::DataSource => (
+                format!(
+                    "SELECT {DS_COLUMNS} FROM data_sources d JOIN databases db ON db.id = d.database_id WHERE d.id = $1 AND db.shared"
+                ),
+                "data source",
+            ),
+        };
+        rows::by_id(client, &sql, kind, id).await
+    }
+
+    /// A [`fetch`](Self::fetch)ed row as the request's API version answers it.
+    fn render(self, row: &Row, ctx: &Ctx) -> Value {
+        match self {
+            Self::Database => render_database(row, ctx.version, ctx.base_url()),
+            Self::DataSource => render_data_source(row, ctx.base_url()),
+        }
+    }
+
+    /// `POST {path}`.
+    pub(crate) async fn create(self, ctx: &Ctx, body: &Map<String, Value>) -> ApiResult<Value> {
+        match self {
+            Self::Database => create_database(ctx, body).await,
+            Self::DataSource => create_data_source(ctx, body).await,
+        }
+    }
+
+    /// `GET {path}/{id}`.
+    pub(crate) async fn retrieve(self, ctx: &Ctx, id: &str) -> ApiResult<Value> {
+        let field = match self {
+            Self::Database => "database_id",
+            Self::DataSource => "data_source_id",
+        };
+        let id = path_id(field, id)?;
+        let client = ctx.kit.db().await?;
+        Ok(self.render(&self.fetch(&client, &id).await?, ctx))
+    }
+
+    /// `PATCH {path}/{id}`.
+    pub(crate) async fn update(
+        self,
+        ctx: &Ctx,
+        id: &str,
+        body: &Map<String, Value>,
+    ) -> ApiResult<Value> {
+        match self {
+            Self::Database => update_database(ctx, id, body).await,
+            Self::DataSource => update_data_source(ctx, id, body).await,
+        }
+    }
 }
 
 /// A rich-text field of a body (`title`, `description`), absent as `None`.
@@ -150,7 +201,7 @@ fn text_field(body: &Map<String, Value>, field: &str) -> ApiResult<Option<String
 
 /// `POST /v1/databases`: a database under a page with one data source (2025:
 /// `initial_data_source.properties`; 2022: `properties`).
-pub(crate) async fn create_database(ctx: &Ctx, body: &Map<String, Value>) -> ApiResult<Value> {
+async fn create_database(ctx: &Ctx, body: &Map<String, Value>) -> ApiResult<Value> {
     let parent = body
         .get("parent")
         .and_then(Value::as_object)
@@ -234,13 +285,13 @@ pub(crate) async fn create_database(ctx: &Ctx, body: &Map<String, Value>) -> Api
         .await?;
     }
     let wake = webhooks::emit(&tx, "database.created", &id, json!({}), &ctx.bot).await?;
-    let row = fetch_database(&tx, &id).await?;
+    let row = Container::Database.fetch(&tx, &id).await?;
     ctx.commit(tx, wake).await?;
-    Ok(render_database(&row, ctx.version, ctx.base_url()))
+    Ok(Container::Database.render(&row, ctx))
 }
 
 /// `POST /v1/data_sources` `{parent: {database_id}, title, properties}`.
-pub(crate) async fn create_data_source(ctx: &Ctx, body: &Map<String, Value>) -> ApiResult<Value> {
+async fn create_data_source(ctx: &Ctx, body: &Map<String, Value>) -> ApiResult<Value> {
     let database = body_id(
         "body.parent.database_id",
         body.get("parent").and_then(|p| p.get("database_id")),
@@ -250,7 +301,7 @@ pub(crate) async fn create_data_source(ctx: &Ctx, body: &Map<String, Value>) -> 
     let id = crate::ids::new_uuid();
     let mut client = ctx.kit.db().await?;
     let tx = client.transaction().await?;
-    fetch_database(&tx, &database).await?;
+    Container::Database.fetch(&tx, &database).await?;
     tx.execute(
         "INSERT INTO data_sources (id, database_id, title, schema, created_by, last_edited_by, ord)
          SELECT $1, $2, $3::text::jsonb, $4::text::jsonb, $5, $5, coalesce(max(ord), 0) + 1 FROM data_sources WHERE database_id = $2",
@@ -265,9 +316,9 @@ pub(crate) async fn create_data_source(ctx: &Ctx, body: &Map<String, Value>) -> 
         &ctx.bot,
     )
     .await?;
-    let row = fetch_data_source(&tx, &id).await?;
+    let row = Container::DataSource.fetch(&tx, &id).await?;
     ctx.commit(tx, wake).await?;
-    Ok(render_data_source(&row, ctx.base_url()))
+    Ok(Container::DataSource.render(&row, ctx))
 }
 
 /// Applies `properties` to data source `id`'s schema and announces
@@ -358,16 +409,12 @@ impl Edits {
 }
 
 /// `PATCH /v1/data_sources/{id}`: title, description, icon, trash, schema.
-pub(crate) async fn update_data_source(
-    ctx: &Ctx,
-    id: &str,
-    body: &Map<String, Value>,
-) -> ApiResult<Value> {
+async fn update_data_source(ctx: &Ctx, id: &str, body: &Map<String, Value>) -> ApiResult<Value> {
     let id = path_id("data_source_id", id)?;
     let edits = Edits::read(body)?;
     let mut client = ctx.kit.db().await?;
     let tx = client.transaction().await?;
-    let row = fetch_data_source(&tx, &id).await?;
+    let row = Container::DataSource.fetch(&tx, &id).await?;
     let database: String = row.get(1);
     tx.execute(
         "UPDATE data_sources SET title = coalesce($2::text::jsonb, title), description = coalesce($3::text::jsonb, description),
@@ -380,18 +427,14 @@ pub(crate) async fn update_data_source(
         Some(properties) => update_schema(&tx, &id, &database, properties, &ctx.bot).await?,
         None => false,
     };
-    let row = fetch_data_source(&tx, &id).await?;
+    let row = Container::DataSource.fetch(&tx, &id).await?;
     ctx.commit(tx, wake).await?;
-    Ok(render_data_source(&row, ctx.base_url()))
+    Ok(Container::DataSource.render(&row, ctx))
 }
 
 /// `PATCH /v1/databases/{id}`: title, description, icon, cover, inline, trash; in 2022 also
 /// `properties` (the first data source's schema).
-pub(crate) async fn update_database(
-    ctx: &Ctx,
-    id: &str,
-    body: &Map<String, Value>,
-) -> ApiResult<Value> {
+async fn update_database(ctx: &Ctx, id: &str, body: &Map<String, Value>) -> ApiResult<Value> {
     let id = path_id("database_id", id)?;
     let edits = Edits::read(body)?;
     let inline = body.get("is_inline").and_then(Value::as_bool);
@@ -403,7 +446,7 @@ pub(crate) async fn update_database(
     }
     let mut client = ctx.kit.db().await?;
     let tx = client.transaction().await?;
-    fetch_database(&tx, &id).await?;
+    Container::Database.fetch(&tx, &id).await?;
     tx.execute(
         "UPDATE databases SET title = coalesce($2::text::jsonb, title), description = coalesce($3::text::jsonb, description),
             in_trash = coalesce($4, in_trash), is_inline = coalesce($5, is_inline), icon = coalesce($6::text::jsonb, icon),
@@ -441,7 +484,7 @@ pub(crate) async fn update_database(
             .get(0);
         wake = update_schema(&tx, &ds, &id, properties, &ctx.bot).await?;
     }
-    let row = fetch_database(&tx, &id).await?;
+    let row = Container::Database.fetch(&tx, &id).await?;
     ctx.commit(tx, wake).await?;
-    Ok(render_database(&row, ctx.version, ctx.base_url()))
+    Ok(Container::Database.render(&row, ctx))
 }

@@ -41,6 +41,23 @@ pub(crate) fn member<'a, T>(
     })
 }
 
+/// The string at `keys` below `value` (the body value at `path`), or the validation error
+/// that `{path}.{keys…}` should be a string.
+///
+/// # Errors
+///
+/// 400 `validation_error` when it is absent or not a string.
+pub(crate) fn string_at<'a>(value: &'a Value, keys: &[&str], path: &str) -> ApiResult<&'a str> {
+    let found = keys.iter().try_fold(value, |value, key| value.get(key));
+    found.and_then(Value::as_str).ok_or_else(|| {
+        invalid(
+            &format!("{path}.{}", keys.join(".")),
+            "a string",
+            found.unwrap_or(&Value::Null),
+        )
+    })
+}
+
 /// The array at `path` holding at most `max` items, or Notion's validation error.
 ///
 /// # Errors

@@ -171,17 +171,14 @@ impl<'a> Compiler<'a> {
                     &["equals", "does_not_equal", "is_empty", "is_not_empty"],
                 )?;
                 let k = self.bind(Box::new(id));
-                Ok(match op {
-                    "is_empty" => format!("p.fv->>{k} IS NULL"),
-                    "is_not_empty" => format!("p.fv->>{k} IS NOT NULL"),
-                    _ => {
-                        let v = self.bind(Box::new(string(value, &here, op)?));
-                        if op == "equals" {
-                            format!("p.fv->>{k} = {v}")
-                        } else {
-                            format!("p.fv->>{k} IS DISTINCT FROM {v}")
-                        }
-                    }
+                if let Some(test) = emptiness(op, &format!("p.fv->>{k} IS NULL")) {
+                    return Ok(test);
+                }
+                let v = self.bind(Box::new(string(value, &here, op)?));
+                Ok(if op == "equals" {
+                    format!("p.fv->>{k} = {v}")
+                } else {
+                    format!("p.fv->>{k} IS DISTINCT FROM {v}")
                 })
             }
             "multi_select" | "people" | "relation" | "files" => {
@@ -192,21 +189,18 @@ impl<'a> Compiler<'a> {
                 )?;
                 let k = self.bind(Box::new(id));
                 let array = format!("coalesce(p.fv->{k}, '[]'::jsonb)");
-                Ok(match op {
-                    "is_empty" => format!("jsonb_array_length({array}) = 0"),
-                    "is_not_empty" => format!("jsonb_array_length({array}) > 0"),
-                    _ => {
-                        let mut text = string(value, &here, op)?;
-                        if matches!(kind, "people" | "relation") {
-                            text = body_uuid(&format!("{here}.{op}"), &text)?;
-                        }
-                        let v = self.bind(Box::new(text));
-                        if op == "contains" {
-                            format!("{array} ? {v}")
-                        } else {
-                            format!("NOT ({array} ? {v})")
-                        }
-                    }
+                if let Some(test) = emptiness(op, &format!("jsonb_array_length({array}) = 0")) {
+                    return Ok(test);
+                }
+                let mut text = string(value, &here, op)?;
+                if matches!(kind, "people" | "relation") {
+                    text = body_uuid(&format!("{here}.{op}"), &text)?;
+                }
+                let v = self.bind(Box::new(text));
+                Ok(if op == "contains" {
+                    format!("{array} ? {v}")
+                } else {
+                    format!("NOT ({array} ? {v})")
                 })
             }
             "created_by" | "last_edited_by" => {
@@ -233,11 +227,8 @@ impl<'a> Compiler<'a> {
         let (op, value) = single(condition, path, &TEXT_OPS)?;
         let k = self.bind(Box::new(id.to_owned()));
         let v_expr = format!("coalesce(p.fv->>{k}, '')");
-        if op == "is_empty" {
-            return Ok(format!("{v_expr} = ''"));
-        }
-        if op == "is_not_empty" {
-            return Ok(format!("{v_expr} <> ''"));
+        if let Some(test) = emptiness(op, &format!("{v_expr} = ''")) {
+            return Ok(test);
         }
         let v = self.bind(Box::new(string(value, path, op)?));
         Ok(match op {
@@ -264,11 +255,8 @@ impl<'a> Compiler<'a> {
         let (op, value) = single(condition, path, &ops)?;
         let k = self.bind(Box::new(id.to_owned()));
         let n = format!("(p.fv->>{k})::float8");
-        if op == "is_empty" {
-            return Ok(format!("p.fv->>{k} IS NULL"));
-        }
-        if op == "is_not_empty" {
-            return Ok(format!("p.fv->>{k} IS NOT NULL"));
+        if let Some(test) = emptiness(op, &format!("p.fv->>{k} IS NULL")) {
+            return Ok(test);
         }
         let number = value.as_f64().ok_or_else(|| {
             invalid(format!(
@@ -302,10 +290,8 @@ impl<'a> Compiler<'a> {
         if let Some((_, range)) = DATE_RANGES.iter().find(|(name, _)| *name == op) {
             return Ok(format!("{column} BETWEEN {range}"));
         }
-        match op {
-            "is_empty" => return Ok(format!("{column} IS NULL")),
-            "is_not_empty" => return Ok(format!("{column} IS NOT NULL")),
-            _ => {}
+        if let Some(test) = emptiness(op, &format!("{column} IS NULL")) {
+            return Ok(test);
         }
         let text = value.as_str().filter(|s| is_date(s)).ok_or_else(|| {
             invalid(format!("body failed validation: {path}.{op} should be an ISO 8601 date, instead was `{value}`."))
@@ -386,6 +372,16 @@ impl<'a> Compiler<'a> {
         }
         order.push("p.id".into());
         Ok(order.join(", "))
+    }
+}
+
+/// The SQL of `is_empty` (`empty`, true when the value is empty) or `is_not_empty` (its
+/// negation); `None` for any other operator.
+fn emptiness(op: &str, empty: &str) -> Option<String> {
+    match op {
+        "is_empty" => Some(empty.to_owned()),
+        "is_not_empty" => Some(format!("NOT ({empty})")),
+        _ => None,
     }
 }
 

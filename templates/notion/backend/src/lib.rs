@@ -54,6 +54,7 @@ use axum::routing::{get, post};
 use serde_json::Value;
 
 use crate::body::Object;
+use crate::databases::Container;
 use crate::error::{ApiError, ApiResult};
 use crate::request::{Ctx, Query};
 
@@ -75,7 +76,7 @@ macro_rules! api {
 
 /// The Notion clone's routes. [`asym_kit::router`] adds `/api/health` and the admin guard.
 pub fn app(kit: Kit) -> Router {
-    Router::new()
+    containers(Router::new())
         .route("/api/admin/provision", post(provision))
         .route("/api/admin/rate-limit", post(ratelimit::set))
         .route(
@@ -111,32 +112,6 @@ pub fn app(kit: Kit) -> Router {
             get(blocks_children).patch(api!(id, body => blocks::append)),
         )
         .route(
-            "/v1/databases",
-            post(api!(body => databases::create_database)),
-        )
-        .route(
-            "/v1/databases/{id}",
-            get(api!(id => databases::retrieve_database))
-                .patch(api!(id, body => databases::update_database)),
-        )
-        .route(
-            "/v1/databases/{id}/query",
-            post(|path, query, ctx, body| run_query(true, path, query, ctx, body)),
-        )
-        .route(
-            "/v1/data_sources",
-            post(api!(body => databases::create_data_source)),
-        )
-        .route(
-            "/v1/data_sources/{id}",
-            get(api!(id => databases::retrieve_data_source))
-                .patch(api!(id, body => databases::update_data_source)),
-        )
-        .route(
-            "/v1/data_sources/{id}/query",
-            post(|path, query, ctx, body| run_query(false, path, query, ctx, body)),
-        )
-        .route(
             "/v1/comments",
             get(comments_list).post(api!(body => comments::create)),
         )
@@ -144,6 +119,38 @@ pub fn app(kit: Kit) -> Router {
         .fallback(|| async { ApiError::invalid_url() })
         .method_not_allowed_fallback(|| async { ApiError::invalid_url() })
         .with_state(kit)
+}
+
+/// `/v1/databases…` and `/v1/data_sources…`: create, retrieve, update and query each.
+fn containers(mut router: Router<Kit>) -> Router<Kit> {
+    for container in Container::ALL {
+        let path = container.path();
+        router = router
+            .route(
+                path,
+                post(move |ctx: Ctx, Object(body): Object| async move {
+                    container.create(&ctx, &body).await.map(Json)
+                }),
+            )
+            .route(
+                &format!("{path}/{{id}}"),
+                get(move |Path(id): Path<String>, ctx: Ctx| async move {
+                    container.retrieve(&ctx, &id).await.map(Json)
+                })
+                .patch(
+                    move |Path(id): Path<String>, ctx: Ctx, Object(body): Object| async move {
+                        container.update(&ctx, &id, &body).await.map(Json)
+                    },
+                ),
+            )
+            .route(
+                &format!("{path}/{{id}}/query"),
+                post(move |path, query, ctx, body| {
+                    run_query(container == Container::Database, path, query, ctx, body)
+                }),
+            );
+    }
+    router
 }
 
 /// `POST /api/admin/provision`: mints the integration token (`ntn_…`) of the bot user.

@@ -3,7 +3,7 @@
 
 use serde_json::{Map, Value, json};
 
-use crate::error::{ApiError, ApiResult, array_at, invalid, member};
+use crate::error::{ApiError, ApiResult, array_at, invalid, member, string_at};
 
 /// Most characters in one text item's `content` (and a link's URL).
 pub(crate) const MAX_TEXT: usize = 2000;
@@ -79,17 +79,7 @@ fn item_of(item: &Value, path: &str) -> ApiResult<Value> {
         }
         "mention" => mention(object.get("mention").unwrap_or(&Value::Null), path)?,
         "equation" => {
-            let expression = object
-                .get("equation")
-                .and_then(|e| e.get("expression"))
-                .and_then(Value::as_str)
-                .ok_or_else(|| {
-                    invalid(
-                        &format!("{path}.equation.expression"),
-                        "a string",
-                        &Value::Null,
-                    )
-                })?;
+            let expression = string_at(item, &["equation", "expression"], path)?;
             (
                 json!({ "expression": expression }),
                 expression.to_owned(),

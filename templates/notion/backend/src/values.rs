@@ -5,7 +5,7 @@
 use serde_json::{Map, Value, json};
 
 use crate::dates::date;
-use crate::error::{ApiError, ApiResult, invalid};
+use crate::error::{ApiError, ApiResult, invalid, string_at};
 use crate::richtext;
 use crate::schema::{self, Schema};
 
@@ -191,17 +191,7 @@ pub(crate) fn apply(schema: &mut Schema, stored: &mut Stored, given: &Value) -> 
                     .iter()
                     .enumerate()
                     .map(|(i, item)| {
-                        let url = item
-                            .get("external")
-                            .and_then(|e| e.get("url"))
-                            .and_then(Value::as_str)
-                            .ok_or_else(|| {
-                                invalid(
-                                    &format!("{here}[{i}].external.url"),
-                                    "a string",
-                                    &Value::Null,
-                                )
-                            })?;
+                        let url = string_at(item, &["external", "url"], &format!("{here}[{i}]"))?;
                         let name = item.get("name").and_then(Value::as_str).unwrap_or(url);
                         Ok(json!({ "name": name, "type": "external", "external": { "url": url } }))
                     })
