@@ -46,6 +46,7 @@ async fn create_retrieve_update_trash(notion: asym::Notion) {
     )
     .await;
     let id = page["id"].as_str().unwrap();
+    let path = format!("/v1/pages/{id}");
     assert_eq!(page["parent"]["data_source_id"], TASKS);
     assert_eq!(page["icon"]["emoji"], "🚀");
     assert_eq!(page["properties"]["Tags"]["multi_select"][1]["name"], "New");
@@ -64,36 +65,26 @@ async fn create_retrieve_update_trash(notion: asym::Notion) {
 
     let updated = patch(
         &api,
-        &format!("/v1/pages/{id}"),
+        &path,
         &json!({ "properties": { "Done": { "checkbox": false }, "Status": { "status": null } } }),
     )
     .await;
     assert_eq!(updated["properties"]["Done"]["checkbox"], false);
     assert_eq!(updated["properties"]["Status"]["status"], Value::Null);
 
-    let trashed = patch(
-        &api,
-        &format!("/v1/pages/{id}"),
-        &json!({ "in_trash": true }),
-    )
-    .await;
+    let trashed = patch(&api, &path, &json!({ "in_trash": true })).await;
     assert_eq!(trashed["in_trash"], true);
     assert_eq!(trashed["archived"], true);
     error(
         api.patch(
-            &format!("/v1/pages/{id}"),
+            &path,
             &json!({ "properties": { "Done": { "checkbox": true } } }),
         )
         .await,
         400,
         "validation_error",
     );
-    let restored = patch(
-        &api,
-        &format!("/v1/pages/{id}"),
-        &json!({ "archived": false }),
-    )
-    .await;
+    let restored = patch(&api, &path, &json!({ "archived": false })).await;
     assert_eq!(restored["in_trash"], false);
 }
 
