@@ -16,17 +16,33 @@ use crate::model::event::{emit, message_event, message_subscription};
 use crate::ts::Ts;
 use crate::{AppState, Call};
 
-/// The columns [`message_json`] reads, over `messages m` joined with [`MESSAGE_JOINS`].
-pub(crate) const MESSAGE_COLUMNS: &str =
-    "m.ts::text, m.user_id, m.bot_id, m.team_id, m.subtype, m.text,
+/// The columns [`MessageRow::from_columns`] reads, in its order, with `$replies` (reply
+/// count, newest reply, repliers) and `$pinned` (whether the message is pinned) in their
+/// places: one list for stored and just-inserted messages, so their positions cannot drift.
+macro_rules! message_columns {
+    ($replies:literal, $pinned:literal) => {
+        concat!(
+            "m.ts::text, m.user_id, m.bot_id, m.team_id, m.subtype, m.text,
     m.blocks::text, m.attachments::text, m.metadata::text, m.thread_ts::text, m.username,
     m.icon_emoji, m.icon_url, b.app_id, b.name, b.updated, b.deleted,
     (SELECT p.user_id FROM messages p
      WHERE p.channel_id = m.channel_id AND p.ts = m.thread_ts AND m.thread_ts <> m.ts),
-    r.reply_count, r.latest_reply, r.reply_users,
+    ",
+            $replies,
+            ",
     m.edited_user, m.edited_ts::text, m.reactions::text, m.files::text, m.upload,
-    EXISTS (SELECT 1 FROM pins pn WHERE pn.channel_id = m.channel_id AND pn.ts = m.ts),
-    m.channel_id, m.hidden, m.extras::text";
+    ",
+            $pinned,
+            ", m.channel_id, m.hidden, m.extras::text"
+        )
+    };
+}
+
+/// The columns [`message_json`] reads, over `messages m` joined with [`MESSAGE_JOINS`].
+pub(crate) const MESSAGE_COLUMNS: &str = message_columns!(
+    "r.reply_count, r.latest_reply, r.reply_users",
+    "EXISTS (SELECT 1 FROM pins pn WHERE pn.channel_id = m.channel_id AND pn.ts = m.ts)"
+);
 
 /// The joins [`MESSAGE_COLUMNS`] needs: the bot and the thread's replies (the parent's
 /// author is a scalar subquery, so it is always an index lookup).
@@ -420,7 +436,7 @@ pub(crate) async fn insert(
     Ok(message_json(&row, true))
 }
 
-/// The parameters of [`insert`]'s statement (`slack_post_message`, migration 0005).
+/// The parameters of [`insert`]'s statement (`slack_post_message`, migration 0003).
 fn insert_params<'a>(
     channel: &'a String,
     message: &'a NewMessage,
@@ -449,14 +465,7 @@ fn insert_params<'a>(
 
 /// [`MESSAGE_COLUMNS`] over a just-inserted row (`inserted m`), which has no replies or pins
 /// yet but may have a thread parent.
-const INSERTED_COLUMNS: &str = "m.ts::text, m.user_id, m.bot_id, m.team_id, m.subtype, m.text,
-    m.blocks::text, m.attachments::text, m.metadata::text, m.thread_ts::text, m.username,
-    m.icon_emoji, m.icon_url, b.app_id, b.name, b.updated, b.deleted,
-    (SELECT p.user_id FROM messages p
-     WHERE p.channel_id = m.channel_id AND p.ts = m.thread_ts AND m.thread_ts <> m.ts),
-    0::bigint, NULL::text, NULL::text[],
-    m.edited_user, m.edited_ts::text, m.reactions::text, m.files::text, m.upload,
-    false, m.channel_id, m.hidden, m.extras::text";
+const INSERTED_COLUMNS: &str = message_columns!("0::bigint, NULL::text, NULL::text[]", "false");
 
 /// The joins of [`INSERTED_COLUMNS`].
 const INSERTED_JOINS: &str = "LEFT JOIN bots b ON b.id = m.bot_id";
