@@ -15,20 +15,20 @@ BEGIN
 END $$;
 CREATE TRIGGER issues_touched BEFORE UPDATE ON issues FOR EACH ROW EXECUTE FUNCTION gh_issue_touched();
 
+CREATE FUNCTION gh_issue_clear(ids bigint[]) RETURNS void LANGUAGE sql AS $$
+    UPDATE issues SET rendered = NULL WHERE id = ANY(ids) AND rendered IS NOT NULL
+$$;
+
 -- A milestone's open/closed counts appear in every issue of it.
 CREATE FUNCTION gh_issue_milestone_moved() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    UPDATE issues SET rendered = NULL
-    WHERE milestone_id IN (OLD.milestone_id, NEW.milestone_id) AND id <> NEW.id AND rendered IS NOT NULL;
+    PERFORM gh_issue_clear(ARRAY(SELECT id FROM issues
+        WHERE milestone_id IN (OLD.milestone_id, NEW.milestone_id) AND id <> NEW.id));
     RETURN NULL;
 END $$;
 CREATE TRIGGER issues_milestone_moved AFTER UPDATE OF state, milestone_id ON issues FOR EACH ROW
     WHEN (OLD.milestone_id IS NOT NULL OR NEW.milestone_id IS NOT NULL)
     EXECUTE FUNCTION gh_issue_milestone_moved();
-
-CREATE FUNCTION gh_issue_clear(ids bigint[]) RETURNS void LANGUAGE sql AS $$
-    UPDATE issues SET rendered = NULL WHERE id = ANY(ids) AND rendered IS NOT NULL
-$$;
 
 CREATE FUNCTION gh_issue_labels_changed() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
@@ -73,8 +73,8 @@ CREATE TRIGGER pulls_changed AFTER UPDATE ON pulls FOR EACH ROW EXECUTE FUNCTION
 -- A rename changes every URL; collaborators and members change author_association.
 CREATE FUNCTION gh_repo_issues_changed() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    UPDATE issues SET rendered = NULL
-    WHERE repo_id = CASE WHEN TG_OP = 'DELETE' THEN OLD.repo_id ELSE NEW.repo_id END AND rendered IS NOT NULL;
+    PERFORM gh_issue_clear(ARRAY(SELECT id FROM issues
+        WHERE repo_id = CASE WHEN TG_OP = 'DELETE' THEN OLD.repo_id ELSE NEW.repo_id END));
     RETURN NULL;
 END $$;
 CREATE TRIGGER collaborators_changed AFTER INSERT OR UPDATE OR DELETE ON collaborators FOR EACH ROW
@@ -82,7 +82,7 @@ CREATE TRIGGER collaborators_changed AFTER INSERT OR UPDATE OR DELETE ON collabo
 
 CREATE FUNCTION gh_repo_renamed() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    UPDATE issues SET rendered = NULL WHERE repo_id = NEW.id AND rendered IS NOT NULL;
+    PERFORM gh_issue_clear(ARRAY(SELECT id FROM issues WHERE repo_id = NEW.id));
     RETURN NULL;
 END $$;
 CREATE TRIGGER repos_renamed AFTER UPDATE OF full_name ON repos FOR EACH ROW
@@ -90,9 +90,8 @@ CREATE TRIGGER repos_renamed AFTER UPDATE OF full_name ON repos FOR EACH ROW
 
 CREATE FUNCTION gh_members_changed() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    UPDATE issues SET rendered = NULL
-    WHERE repo_id IN (SELECT id FROM repos WHERE owner_id = CASE WHEN TG_OP = 'DELETE' THEN OLD.org_id ELSE NEW.org_id END)
-      AND rendered IS NOT NULL;
+    PERFORM gh_issue_clear(ARRAY(SELECT i.id FROM issues i JOIN repos r ON r.id = i.repo_id
+        WHERE r.owner_id = CASE WHEN TG_OP = 'DELETE' THEN OLD.org_id ELSE NEW.org_id END));
     RETURN NULL;
 END $$;
 CREATE TRIGGER org_members_changed AFTER INSERT OR UPDATE OR DELETE ON org_members FOR EACH ROW

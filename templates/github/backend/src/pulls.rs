@@ -66,22 +66,30 @@ pub(crate) async fn find(
     })
 }
 
-/// The pull request's full JSON.
-pub(crate) async fn render(client: &impl GenericClient, base: &str, id: i64) -> ApiResult<String> {
-    const SQL: &str = "SELECT gh_pull(i, p, $2)::text
-                       FROM issues i JOIN pulls p ON p.issue_id = i.id WHERE i.id = $1";
-    Ok(db::value(client, SQL, &[&id, &base]).await?)
+/// Which of GitHub's two pull request shapes an answer takes.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Shape {
+    /// `pull-request`: merge state and counts (get, create, update, webhooks).
+    Full,
+    /// `pull-request-simple`: lists and reviewer requests.
+    Simple,
 }
 
-/// The pull request's JSON in the simple shape (lists, reviewer requests).
-pub(crate) async fn render_simple(
+/// The pull request's JSON in `shape`.
+pub(crate) async fn render(
     client: &impl GenericClient,
     base: &str,
     id: i64,
+    shape: Shape,
 ) -> ApiResult<String> {
-    const SQL: &str = "SELECT gh_pull_simple(i, p, $2)::text
-                       FROM issues i JOIN pulls p ON p.issue_id = i.id WHERE i.id = $1";
-    Ok(db::value(client, SQL, &[&id, &base]).await?)
+    let renderer = match shape {
+        Shape::Full => "gh_pull",
+        Shape::Simple => "gh_pull_simple",
+    };
+    let sql = format!(
+        "SELECT {renderer}(i, p, $2)::text FROM issues i JOIN pulls p ON p.issue_id = i.id WHERE i.id = $1"
+    );
+    Ok(db::value(client, &sql, &[&id, &base]).await?)
 }
 
 /// Announces `action` on a pull request to the repository's hooks.
@@ -93,7 +101,7 @@ pub(crate) async fn announce(
     action: &str,
     sender: i64,
 ) -> ApiResult<bool> {
-    let rendered = render(client, base, pull.issue.id).await?;
+    let rendered = render(client, base, pull.issue.id, Shape::Full).await?;
     let number = pull.number.to_string();
     let payload = hooks::payload(action, [("number", &number), ("pull_request", &rendered)]);
     hooks::emit(client, base, repo.id, "pull_request", sender, payload).await
@@ -231,7 +239,8 @@ async fn detail(
     pull: &Pull,
 ) -> ApiResult<Value> {
     let mut value: Value =
-        serde_json::from_str(&render(client, base, pull.issue.id).await?).unwrap_or(Value::Null);
+        serde_json::from_str(&render(client, base, pull.issue.id, Shape::Full).await?)
+            .unwrap_or(Value::Null);
     let (mergeable, state) = if pull.merged || pull.issue.state == "closed" {
         (Value::Null, "unknown")
     } else if merged_tree(client, repo, pull).await?.is_some() {

@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 
 use crate::db;
 use crate::error::{ApiError, ApiResult};
-use crate::pulls::{self, Pull};
+use crate::pulls::{self, Pull, Shape};
 use crate::repos::{Access, Repo};
 use crate::req::{self, Body, Listing, Query};
 use crate::scope::Scope;
@@ -57,7 +57,7 @@ async fn announce(
     action: &str,
     sender: i64,
 ) -> ApiResult<bool> {
-    let pull = pulls::render(client, base, pull.issue.id).await?;
+    let pull = pulls::render(client, base, pull.issue.id, Shape::Full).await?;
     let payload = hooks::payload(action, [("review", review), ("pull_request", &pull)]);
     hooks::emit(
         client,
@@ -328,7 +328,7 @@ async fn change_requests(
         "UPDATE pulls SET requested_reviewer_ids = ARRAY(SELECT x FROM unnest(requested_reviewer_ids) x WHERE x <> ALL($2)) WHERE issue_id = $1"
     };
     client.execute(sql, &[&pull.issue.id, &ids]).await?;
-    let text = pulls::render_simple(&client, scope.base(), pull.issue.id).await?;
+    let text = pulls::render(&client, scope.base(), pull.issue.id, Shape::Simple).await?;
     Ok(req::json_text(
         if adding {
             StatusCode::CREATED

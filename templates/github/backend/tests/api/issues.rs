@@ -406,3 +406,20 @@ async fn labels_milestones_and_assignees(gh: asym::GitHub) {
         .expect(200);
     assert_eq!(names(&removed["assignees"], "login"), ["octocat"]);
 }
+
+#[asym::clone("github", seed = "basic")]
+async fn stored_renderings_follow_a_rename(gh: asym::GitHub) {
+    let api = api(&gh);
+    // A write stores the issue's rendering; the rename must clear it.
+    api.patch(&format!("{REPO}/issues/1"), &json!({ "title": "Stored" }))
+        .await
+        .expect(200);
+    api.patch(REPO, &json!({ "name": "renamed" }))
+        .await
+        .expect(200);
+    let issue = fetch(&api, "/repos/acme/renamed/issues/1").await;
+    assert_eq!(
+        issue["url"],
+        format!("{}/repos/acme/renamed/issues/1", gh.api_url())
+    );
+}
