@@ -258,34 +258,32 @@ pub(crate) async fn set_rate_limits(State(state): State<AppState>, body: Bytes) 
 mod tests {
     use super::*;
 
-    fn parts(token: &str) -> Vec<&str> {
-        token.split('-').collect()
+    /// Asserts `token` is `prefix`, then `numbers` parts of digits, then a secret of `len`
+    /// characters that all pass `charset`, joined by `-`.
+    fn assert_shape(
+        token: &str,
+        prefix: &str,
+        numbers: usize,
+        len: usize,
+        charset: fn(&u8) -> bool,
+    ) {
+        let parts: Vec<&str> = token.split('-').collect();
+        assert_eq!(parts.len(), numbers + 2, "{token}");
+        assert_eq!(parts[0], prefix, "{token}");
+        let digits = |part: &&str| part.bytes().all(|b| b.is_ascii_digit());
+        assert!(parts[1..=numbers].iter().all(digits), "{token}");
+        let secret = parts[numbers + 1];
+        assert_eq!(secret.len(), len, "{token}");
+        assert!(secret.bytes().all(|b| charset(&b)), "{token}");
     }
 
     #[test]
     fn bot_tokens_have_slacks_shape() {
-        let token = mint_bot_token();
-        let parts = parts(&token);
-        assert_eq!(parts.len(), 4, "{token}");
-        assert_eq!(parts[0], "xoxb");
-        assert!(parts[1].bytes().all(|b| b.is_ascii_digit()));
-        assert!(parts[2].bytes().all(|b| b.is_ascii_digit()));
-        assert_eq!(parts[3].len(), 24);
-        assert!(parts[3].bytes().all(|b| b.is_ascii_alphanumeric()));
+        assert_shape(&mint_bot_token(), "xoxb", 2, 24, u8::is_ascii_alphanumeric);
     }
 
     #[test]
     fn user_tokens_have_slacks_shape() {
-        let token = mint_user_token();
-        let parts = parts(&token);
-        assert_eq!(parts.len(), 5, "{token}");
-        assert_eq!(parts[0], "xoxp");
-        assert!(
-            parts[1..4]
-                .iter()
-                .all(|p| p.bytes().all(|b| b.is_ascii_digit()))
-        );
-        assert_eq!(parts[4].len(), 32);
-        assert!(parts[4].bytes().all(|b| b.is_ascii_hexdigit()));
+        assert_shape(&mint_user_token(), "xoxp", 3, 32, u8::is_ascii_hexdigit);
     }
 }

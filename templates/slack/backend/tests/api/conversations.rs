@@ -2,7 +2,7 @@
 
 use serde_json::{Value, json};
 
-use crate::common::{Api, err, mint, ok};
+use crate::common::{Api, ok};
 
 fn ids(list: &Value) -> Vec<String> {
     list.as_array()
@@ -57,7 +57,7 @@ async fn list_filters_types_and_pages(slack: asym::Slack) {
         (json!({"cursor": "bm9wZQ=="}), "invalid_cursor"),
         (json!({"types": "dm"}), "invalid_types"),
     ] {
-        err(slack.user("conversations.list", args).await, code);
+        slack.user_err("conversations.list", args, code).await;
     }
 }
 
@@ -73,15 +73,16 @@ async fn info_and_history_windows(slack: asym::Slack) {
     assert_eq!(info["channel"]["name"], "engineering");
     assert_eq!(info["channel"]["num_members"], 4);
     assert_eq!(info["channel"]["is_member"], true);
-    err(
-        slack
-            .bot("conversations.info", json!({"channel": "C0000000004"}))
-            .await,
-        "channel_not_found",
-    );
+    slack
+        .bot_err(
+            "conversations.info",
+            json!({"channel": "C0000000004"}),
+            "channel_not_found",
+        )
+        .await;
     let dm = ok(slack
         .call(
-            &mint(&slack, "user", Some("U0000000003"), None).await,
+            &slack.mint("user", Some("U0000000003"), None).await,
             "conversations.info",
             json!({"channel": "D0000000001"}),
         )
@@ -119,7 +120,7 @@ async fn info_and_history_windows(slack: asym::Slack) {
             "thread_not_found",
         ),
     ] {
-        err(slack.bot(method, args).await, code);
+        slack.bot_err(method, args, code).await;
     }
     let replies = slack
         .bot_ok(
@@ -154,7 +155,7 @@ async fn create_join_invite_kick_leave(slack: asym::Slack) {
         (json!({"name": ""}), "invalid_name_required"),
         (json!({"name": "x".repeat(81)}), "invalid_name_maxlength"),
     ] {
-        err(slack.bot("conversations.create", args).await, code);
+        slack.bot_err("conversations.create", args, code).await;
     }
 
     let invited = slack
@@ -164,15 +165,13 @@ async fn create_join_invite_kick_leave(slack: asym::Slack) {
         )
         .await;
     assert_eq!(invited["channel"]["num_members"], 3);
-    let body = err(
-        slack
-            .bot(
-                "conversations.invite",
-                json!({"channel": id, "users": "U0000000003"}),
-            )
-            .await,
-        "already_in_channel",
-    );
+    let body = slack
+        .bot_err(
+            "conversations.invite",
+            json!({"channel": id, "users": "U0000000003"}),
+            "already_in_channel",
+        )
+        .await;
     assert_eq!(body["errors"][0]["user"], "U0000000003");
     for (args, code) in [
         (json!({"channel": id, "users": "U0NOPE"}), "user_not_found"),
@@ -181,7 +180,7 @@ async fn create_join_invite_kick_leave(slack: asym::Slack) {
             "cant_invite_self",
         ),
     ] {
-        err(slack.bot("conversations.invite", args).await, code);
+        slack.bot_err("conversations.invite", args, code).await;
     }
 
     slack
@@ -207,7 +206,7 @@ async fn create_join_invite_kick_leave(slack: asym::Slack) {
             "cant_kick_from_general",
         ),
     ] {
-        err(slack.call(token, "conversations.kick", args).await, code);
+        slack.err(token, "conversations.kick", args, code).await;
     }
 
     let joined = slack
@@ -230,12 +229,13 @@ async fn create_join_invite_kick_leave(slack: asym::Slack) {
         .bot_ok("conversations.leave", json!({"channel": "C0000000002"}))
         .await;
     assert_eq!(not_in["not_in_channel"], true);
-    err(
-        slack
-            .bot("conversations.leave", json!({"channel": "C0000000001"}))
-            .await,
-        "cant_leave_general",
-    );
+    slack
+        .bot_err(
+            "conversations.leave",
+            json!({"channel": "C0000000001"}),
+            "cant_leave_general",
+        )
+        .await;
 
     let private = slack
         .user_ok(
@@ -257,7 +257,7 @@ async fn create_join_invite_kick_leave(slack: asym::Slack) {
             "channel_not_found",
         ),
     ] {
-        err(slack.bot(method, args).await, code);
+        slack.bot_err(method, args, code).await;
     }
 }
 
@@ -265,11 +265,8 @@ async fn create_join_invite_kick_leave(slack: asym::Slack) {
 async fn archive_rename_topic_purpose(slack: asym::Slack) {
     let slack = Api::new(&slack);
     let id = slack
-        .user_ok("conversations.create", json!({"name": "launch"}))
-        .await["channel"]["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+        .create(slack.user_token(), json!({"name": "launch"}))
+        .await;
     let renamed = slack
         .user_ok(
             "conversations.rename",
@@ -278,15 +275,13 @@ async fn archive_rename_topic_purpose(slack: asym::Slack) {
         .await;
     assert_eq!(renamed["channel"]["name"], "launch-2");
     assert_eq!(renamed["channel"]["previous_names"], json!(["launch"]));
-    err(
-        slack
-            .user(
-                "conversations.rename",
-                json!({"channel": id, "name": "general"}),
-            )
-            .await,
-        "name_taken",
-    );
+    slack
+        .user_err(
+            "conversations.rename",
+            json!({"channel": id, "name": "general"}),
+            "name_taken",
+        )
+        .await;
 
     let topic = slack
         .user_ok(
@@ -315,10 +310,7 @@ async fn archive_rename_topic_purpose(slack: asym::Slack) {
             "not_in_channel",
         ),
     ] {
-        err(
-            slack.call(token, "conversations.setTopic", args).await,
-            code,
-        );
+        slack.err(token, "conversations.setTopic", args, code).await;
     }
 
     slack
@@ -350,17 +342,18 @@ async fn archive_rename_topic_purpose(slack: asym::Slack) {
             "cant_archive_general",
         ),
     ] {
-        err(slack.call(token, method, args).await, code);
+        slack.err(token, method, args, code).await;
     }
     slack
         .user_ok("conversations.unarchive", json!({"channel": id}))
         .await;
-    err(
-        slack
-            .user("conversations.unarchive", json!({"channel": id}))
-            .await,
-        "not_archived",
-    );
+    slack
+        .user_err(
+            "conversations.unarchive",
+            json!({"channel": id}),
+            "not_archived",
+        )
+        .await;
 }
 
 #[asym::clone("slack", seed = "acme-corp")]
@@ -409,7 +402,7 @@ async fn members_open_mark_and_user_conversations(slack: asym::Slack) {
         (json!({}), "users_list_not_supplied"),
         (json!({"users": "U0NOPE"}), "user_not_found"),
     ] {
-        err(slack.bot("conversations.open", args).await, code);
+        slack.bot_err("conversations.open", args, code).await;
     }
     slack.post(slack.bot_token(), &dm_id, "hi alice").await;
 
@@ -423,15 +416,13 @@ async fn members_open_mark_and_user_conversations(slack: asym::Slack) {
         .bot_ok("conversations.info", json!({"channel": "C0000000003"}))
         .await;
     assert_eq!(info["channel"]["last_read"], "1700002000.000100");
-    err(
-        slack
-            .bot(
-                "conversations.mark",
-                json!({"channel": "C0000000003", "ts": "x"}),
-            )
-            .await,
-        "invalid_timestamp",
-    );
+    slack
+        .bot_err(
+            "conversations.mark",
+            json!({"channel": "C0000000003", "ts": "x"}),
+            "invalid_timestamp",
+        )
+        .await;
 
     let mine = slack
         .bot_ok("users.conversations", json!({"types": "public_channel,im"}))

@@ -7,10 +7,11 @@ use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
+use reqwest::Method;
 use serde_json::{Value, json};
 use tokio::sync::mpsc;
 
-use crate::common::{Api, admin};
+use crate::common::{Api, fields};
 
 /// One request the receiver got.
 #[derive(Debug, Clone)]
@@ -56,34 +57,38 @@ async fn receive(State(receiver): State<Receiver>, headers: HeaderMap, body: Byt
     StatusCode::OK.into_response()
 }
 
-/// Starts a receiver on 127.0.0.1 and subscribes it; returns the stream of requests.
+/// Starts a receiver on 127.0.0.1 that answers the URL verification challenge and fails the
+/// first `failures` callbacks, and subscribes it to `events`; returns the stream of requests.
 async fn subscribe(
     slack: &Api<'_>,
     failures: u32,
     events: Value,
-) -> (mpsc::UnboundedReceiver<Received>, Arc<Mutex<u32>>) {
+) -> mpsc::UnboundedReceiver<Received> {
     let (sender, requests) = mpsc::unbounded_channel();
-    let failures_left = Arc::new(Mutex::new(failures));
     let app = axum::Router::new()
         .route("/slack/events", axum::routing::post(receive))
         .with_state(Receiver {
             sender,
-            failures_left: failures_left.clone(),
+            failures_left: Arc::new(Mutex::new(failures)),
         });
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let port = listener.local_addr().unwrap().port();
     tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-    let (status, body) = admin(
-        slack,
-        reqwest::Method::POST,
-        "events",
-        Some(json!({"url": format!("http://127.0.0.1:{port}/slack/events"), "retryDelaysMs": [50, 50, 50], "events": events})),
-    )
-    .await;
-    assert_eq!(status, 200, "{body}");
-    (requests, failures_left)
+    let url = format!("http://127.0.0.1:{port}/slack/events");
+    let subscription = json!({"url": url, "retryDelaysMs": [50, 50, 50], "events": events});
+    slack
+        .admin(Method::POST, "events", Some(subscription))
+        .await
+        .expect(200);
+    requests
 }
 
+/// The `event` of the next callback the receiver gets.
+async fn next_event(requests: &mut mpsc::UnboundedReceiver<Received>) -> Value {
+    next(requests).await.json()["event"].take()
+}
+
+/// The next request the receiver gets, within 5 s.
 async fn next(requests: &mut mpsc::UnboundedReceiver<Received>) -> Received {
     tokio::time::timeout(Duration::from_secs(5), requests.recv())
         .await
@@ -104,7 +109,7 @@ fn assert_signed(slack: &Api<'_>, request: &Received) {
 #[asym::clone("slack", seed = "basic")]
 async fn subscribing_verifies_the_url_then_events_arrive_signed(slack: asym::Slack) {
     let slack = Api::new(&slack);
-    let (mut requests, _) = subscribe(&slack, 0, json!([])).await;
+    let mut requests = subscribe(&slack, 0, json!([])).await;
     let verification = next(&mut requests).await;
     assert_eq!(verification.json()["type"], "url_verification");
     assert_signed(&slack, &verification);
@@ -134,10 +139,10 @@ async fn subscribing_verifies_the_url_then_events_arrive_signed(slack: asym::Sla
             json!({"channel": "C0000000001", "timestamp": posted["ts"], "name": "eyes"}),
         )
         .await;
-    let reaction = next(&mut requests).await.json();
-    assert_eq!(reaction["event"]["type"], "reaction_added");
-    assert_eq!(reaction["event"]["reaction"], "eyes");
-    assert_eq!(reaction["event"]["item"]["ts"], posted["ts"]);
+    let reaction = next_event(&mut requests).await;
+    assert_eq!(reaction["type"], "reaction_added");
+    assert_eq!(reaction["reaction"], "eyes");
+    assert_eq!(reaction["item"]["ts"], posted["ts"]);
 
     // Only conversations the bot is in: #random is not, until it joins.
     slack
@@ -146,28 +151,25 @@ async fn subscribing_verifies_the_url_then_events_arrive_signed(slack: asym::Sla
     slack
         .bot_ok("conversations.join", json!({"channel": "C0000000002"}))
         .await;
-    let joined = next(&mut requests).await.json();
-    assert_eq!(joined["event"]["type"], "member_joined_channel");
-    assert_eq!(joined["event"]["user"], "U0000000002");
-    assert_eq!(joined["event"]["channel"], "C0000000002");
+    let joined = next_event(&mut requests).await;
+    assert_eq!(joined["type"], "member_joined_channel");
+    assert_eq!(joined["user"], "U0000000002");
+    assert_eq!(joined["channel"], "C0000000002");
     // Then the channel_join message Slack posts, as a message event.
-    let message = next(&mut requests).await.json();
-    assert_eq!(message["event"]["type"], "message");
-    assert_eq!(message["event"]["subtype"], "channel_join");
-    assert_eq!(message["event"]["user"], "U0000000002");
-    assert_eq!(
-        message["event"]["text"],
-        "<@U0000000002> has joined the channel"
-    );
-    assert_eq!(message["event"]["channel"], "C0000000002");
-    assert_eq!(message["event"]["channel_type"], "channel");
+    let message = next_event(&mut requests).await;
+    assert_eq!(message["type"], "message");
+    assert_eq!(message["subtype"], "channel_join");
+    assert_eq!(message["user"], "U0000000002");
+    assert_eq!(message["text"], "<@U0000000002> has joined the channel");
+    assert_eq!(message["channel"], "C0000000002");
+    assert_eq!(message["channel_type"], "channel");
 
     let created = slack
         .user_ok("conversations.create", json!({"name": "fresh"}))
         .await;
-    let event = next(&mut requests).await.json();
-    assert_eq!(event["event"]["type"], "channel_created");
-    assert_eq!(event["event"]["channel"]["id"], created["channel"]["id"]);
+    let announced = next_event(&mut requests).await;
+    assert_eq!(announced["type"], "channel_created");
+    assert_eq!(announced["channel"]["id"], created["channel"]["id"]);
 
     slack
         .user_ok(
@@ -175,16 +177,16 @@ async fn subscribing_verifies_the_url_then_events_arrive_signed(slack: asym::Sla
             json!({"channel": "C0000000001", "ts": posted["ts"], "text": "edited"}),
         )
         .await;
-    let changed = next(&mut requests).await.json();
-    assert_eq!(changed["event"]["subtype"], "message_changed");
-    assert_eq!(changed["event"]["message"]["text"], "edited");
-    assert_eq!(changed["event"]["previous_message"]["text"], "hello events");
+    let changed = next_event(&mut requests).await;
+    assert_eq!(changed["subtype"], "message_changed");
+    assert_eq!(changed["message"]["text"], "edited");
+    assert_eq!(changed["previous_message"]["text"], "hello events");
 
     // The receiver has seen the last event; its delivery is recorded just after.
     let mut all_delivered = false;
     for _ in 0..20 {
-        let (_, deliveries) = admin(&slack, reqwest::Method::GET, "events/deliveries", None).await;
-        let list = deliveries["deliveries"].as_array().unwrap().clone();
+        let deliveries = slack.admin(Method::GET, "events/deliveries", None).await;
+        let list = deliveries.body["deliveries"].as_array().unwrap().clone();
         if list.len() == 6
             && list
                 .iter()
@@ -201,7 +203,7 @@ async fn subscribing_verifies_the_url_then_events_arrive_signed(slack: asym::Sla
 #[asym::clone("slack", seed = "basic")]
 async fn failed_deliveries_are_retried_with_their_number(slack: asym::Slack) {
     let slack = Api::new(&slack);
-    let (mut requests, _) = subscribe(&slack, 2, json!(["message.channels"])).await;
+    let mut requests = subscribe(&slack, 2, json!(["message.channels"])).await;
     next(&mut requests).await;
     slack
         .post(slack.bot_token(), "C0000000001", "retry me")
@@ -230,8 +232,8 @@ async fn failed_deliveries_are_retried_with_their_number(slack: asym::Slack) {
             .await
             .is_err()
     );
-    let (_, deliveries) = admin(&slack, reqwest::Method::GET, "events/deliveries", None).await;
-    let delivery = &deliveries["deliveries"][0];
+    let deliveries = slack.admin(Method::GET, "events/deliveries", None).await;
+    let delivery = &deliveries.body["deliveries"][0];
     assert_eq!(delivery["attempts"], 3);
     assert_eq!(delivery["lastStatus"], 200);
 }
@@ -239,32 +241,25 @@ async fn failed_deliveries_are_retried_with_their_number(slack: asym::Slack) {
 #[asym::clone("slack", seed = "basic")]
 async fn a_url_that_fails_the_challenge_is_refused(slack: asym::Slack) {
     let slack = Api::new(&slack);
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let port = listener.local_addr().unwrap().port();
-    let app = axum::Router::new().route("/", axum::routing::post(|| async { "wrong" }));
-    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-    let (status, body) = admin(
-        &slack,
-        reqwest::Method::POST,
-        "events",
-        Some(json!({"url": format!("http://127.0.0.1:{port}/")})),
-    )
-    .await;
-    assert_eq!(status, 400);
-    assert_eq!(body["error"], "url_verification_failed");
-    let (_, body) = admin(&slack, reqwest::Method::GET, "events", None).await;
+    // It answers 200 with an empty body, not the challenge.
+    let receiver = asym_kit::testing::Receiver::start().await;
+    let subscription = json!({ "url": receiver.url() });
+    let refused = slack
+        .admin(Method::POST, "events", Some(subscription))
+        .await;
+    assert_eq!(refused.expect(400)["error"], "url_verification_failed");
+    let body = slack.admin(Method::GET, "events", None).await.expect(200);
     assert_eq!(body["subscription"], Value::Null);
 }
 
 #[asym::clone("slack", seed = "basic")]
 async fn system_messages_arrive_as_message_events(slack: asym::Slack) {
     let slack = Api::new(&slack);
-    let (mut requests, _) = subscribe(&slack, 0, json!(["message.channels"])).await;
+    let mut requests = subscribe(&slack, 0, json!(["message.channels"])).await;
     next(&mut requests).await;
-    let created = slack
-        .bot_ok("conversations.create", json!({"name": "ops"}))
+    let id = slack
+        .create(slack.bot_token(), json!({"name": "ops"}))
         .await;
-    let id = created["channel"]["id"].as_str().unwrap().to_owned();
     let steps = [
         (
             "conversations.rename",
@@ -293,14 +288,10 @@ async fn system_messages_arrive_as_message_events(slack: asym::Slack) {
     }
     let mut events = Vec::new();
     for _ in 0..7 {
-        events.push(next(&mut requests).await.json()["event"].clone());
+        events.push(next_event(&mut requests).await);
     }
-    let subtypes: Vec<&str> = events
-        .iter()
-        .map(|e| e["subtype"].as_str().unwrap())
-        .collect();
     assert_eq!(
-        subtypes,
+        fields(&events, ["subtype"]).concat(),
         [
             "channel_join",
             "channel_name",

@@ -1,34 +1,30 @@
 //! Files: the two-step upload, info, list, delete, downloads.
 
+use reqwest::Method;
 use serde_json::{Value, json};
 
-use crate::common::{Api, err};
+use crate::common::Api;
 
-async fn upload(slack: &Api<'_>, name: &str, content: &[u8], share: Value) -> Value {
+/// Uploads `content` as file `name` the two-step way (reserve a URL, send the bytes to it,
+/// complete with `share`'s arguments); the completion's body.
+async fn upload(slack: &Api<'_>, name: &str, content: &str, share: Value) -> Value {
     let reserved = slack
         .bot_ok(
             "files.getUploadURLExternal",
             json!({"filename": name, "length": content.len()}),
         )
         .await;
-    let url = reserved["upload_url"].as_str().unwrap();
-    assert!(
-        url.starts_with(&crate::common::base_url(slack)),
-        "{url} is served by the clone"
-    );
-    let response = slack
-        .http()
-        .clone()
-        .post(url)
-        .body(content.to_vec())
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status().as_u16(), 200);
-    assert_eq!(
-        response.text().await.unwrap(),
-        format!("OK - {}", content.len())
-    );
+    let path = slack.path_of(reserved["upload_url"].as_str().unwrap());
+    let sent = slack
+        .anonymous()
+        .send_raw(
+            Method::POST,
+            path,
+            "application/octet-stream",
+            content.to_owned(),
+        )
+        .await;
+    assert_eq!(sent.expect(200), format!("OK - {}", content.len()));
     let mut args = share;
     args["files"] = json!([{"id": reserved["file_id"], "title": format!("Title of {name}")}]);
     slack.bot_ok("files.completeUploadExternal", args).await
@@ -40,7 +36,7 @@ async fn file_names_are_encoded_in_their_urls(slack: asym::Slack) {
     let done = upload(
         &slack,
         "a b/c?.txt",
-        b"hi",
+        "hi",
         json!({"channel_id": "C0000000001"}),
     )
     .await;
@@ -49,10 +45,10 @@ async fn file_names_are_encoded_in_their_urls(slack: asym::Slack) {
         let url = file[key].as_str().unwrap();
         assert!(url.ends_with("/a%20b%2Fc%3F.txt"), "{key}: {url}");
     }
-    let bytes = slack
+    let content = slack
         .download(file["url_private"].as_str().unwrap(), slack.user_token())
         .await;
-    assert_eq!(&bytes[..], b"hi");
+    assert_eq!(content, "hi");
 }
 
 #[asym::clone("slack", seed = "basic")]
@@ -61,7 +57,7 @@ async fn uploads_share_into_a_channel(slack: asym::Slack) {
     let done = upload(
         &slack,
         "report.csv",
-        b"a,b\n1,2\n",
+        "a,b\n1,2\n",
         json!({"channel_id": "C0000000001", "initial_comment": "Weekly report"}),
     )
     .await;
@@ -84,10 +80,10 @@ async fn uploads_share_into_a_channel(slack: asym::Slack) {
 
     let info = slack.user_ok("files.info", json!({"file": id})).await;
     let url = info["file"]["url_private_download"].as_str().unwrap();
-    let bytes = slack.download(url, slack.user_token()).await;
-    assert_eq!(&bytes[..], b"a,b\n1,2\n");
-    let denied = reqwest::get(url).await.unwrap();
-    assert_eq!(denied.status().as_u16(), 404);
+    let content = slack.download(url, slack.user_token()).await;
+    assert_eq!(content, "a,b\n1,2\n");
+    let anonymous = slack.anonymous().get(slack.path_of(url)).await;
+    assert_eq!(anonymous.status, 404);
 
     let list = slack
         .user_ok("files.list", json!({"channel": "C0000000001"}))
@@ -104,7 +100,7 @@ async fn uploads_share_into_a_channel(slack: asym::Slack) {
         ("files.info", json!({"file": id}), "file_deleted"),
         ("files.delete", json!({"file": id}), "file_deleted"),
     ] {
-        err(slack.bot(method, args).await, code);
+        slack.bot_err(method, args, code).await;
     }
     let history = slack
         .bot_ok(
@@ -124,17 +120,22 @@ async fn multipart_uploads_and_errors(slack: asym::Slack) {
             json!({"filename": "notes.txt", "length": 5}),
         )
         .await;
-    let part = reqwest::multipart::Part::bytes(b"hello".to_vec()).file_name("notes.txt");
-    let form = reqwest::multipart::Form::new().part("file", part);
-    let response = slack
-        .http()
-        .clone()
-        .post(reserved["upload_url"].as_str().unwrap())
-        .multipart(form)
-        .send()
+    // One `file` part, as a browser or the SDKs send it.
+    let form = "--part\r\n\
+        Content-Disposition: form-data; name=\"file\"; filename=\"notes.txt\"\r\n\
+        Content-Type: text/plain\r\n\r\n\
+        hello\r\n--part--\r\n";
+    let path = slack.path_of(reserved["upload_url"].as_str().unwrap());
+    slack
+        .anonymous()
+        .send_raw(
+            Method::POST,
+            path,
+            "multipart/form-data; boundary=part",
+            form,
+        )
         .await
-        .unwrap();
-    assert_eq!(response.status().as_u16(), 200);
+        .expect(200);
     let done = slack
         .bot_ok(
             "files.completeUploadExternal",
@@ -166,11 +167,7 @@ async fn multipart_uploads_and_errors(slack: asym::Slack) {
             json!({}),
             "invalid_arguments",
         ),
-    ] {
-        err(slack.bot(method, args).await, code);
-    }
-    // Completing twice, or before the bytes arrive, finds nothing to complete.
-    for (method, args, code) in [
+        // Completing twice, or before the bytes arrive, finds nothing to complete.
         (
             "files.completeUploadExternal",
             json!({"files": [{"id": reserved["file_id"]}]}),
@@ -178,16 +175,18 @@ async fn multipart_uploads_and_errors(slack: asym::Slack) {
         ),
         ("files.info", json!({"file": "F0NOPE"}), "file_not_found"),
     ] {
-        err(slack.bot(method, args).await, code);
+        slack.bot_err(method, args, code).await;
     }
     // People cannot delete the bot's file unless they are admins.
-    let alice = crate::common::mint(&slack, "user", Some("U0000000003"), None).await;
-    err(
-        slack
-            .call(&alice, "files.delete", json!({"file": reserved["file_id"]}))
-            .await,
-        "file_not_found",
-    );
+    let alice = slack.mint("user", Some("U0000000003"), None).await;
+    slack
+        .err(
+            &alice,
+            "files.delete",
+            json!({"file": reserved["file_id"]}),
+            "file_not_found",
+        )
+        .await;
 }
 
 #[asym::clone("slack", seed = "acme-corp")]

@@ -2,7 +2,7 @@
 
 use serde_json::json;
 
-use crate::common::{Api, err, form, mint, ok};
+use crate::common::{Api, err, ok};
 
 #[asym::clone("slack", seed = "basic")]
 async fn auth_test_tells_bot_and_user_tokens_apart(slack: asym::Slack) {
@@ -12,25 +12,24 @@ async fn auth_test_tells_bot_and_user_tokens_apart(slack: asym::Slack) {
     assert_eq!(bot["bot_id"], "B0000000001");
     assert_eq!(bot["team"], "Acme");
     assert!(bot["url"].as_str().unwrap().ends_with('/'));
-    let user = ok(form(&slack, slack.user_token(), "auth.test", &[]).await);
+    let user = ok(slack.form(slack.user_token(), "auth.test", &[]).await);
     assert_eq!(user["user_id"], "U0000000001");
     assert_eq!(user["user"], "admin");
     assert!(user.get("bot_id").is_none());
 
-    err(
-        slack.call("xoxb-0-0-nope", "auth.test", json!({})).await,
-        "invalid_auth",
-    );
-    err(form(&slack, "", "auth.test", &[]).await, "not_authed");
+    slack
+        .err("xoxb-0-0-nope", "auth.test", json!({}), "invalid_auth")
+        .await;
+    err(slack.form("", "auth.test", &[]).await, "not_authed");
 }
 
 #[asym::clone("slack", seed = "basic")]
 async fn api_test_echoes_and_fails_on_request(slack: asym::Slack) {
     let slack = Api::new(&slack);
-    let body = ok(form(&slack, "", "api.test", &[("foo", "bar")]).await);
+    let body = ok(slack.form("", "api.test", &[("foo", "bar")]).await);
     assert_eq!(body["args"], json!({"foo": "bar"}));
     let body = err(
-        form(&slack, "", "api.test", &[("error", "my_error")]).await,
+        slack.form("", "api.test", &[("error", "my_error")]).await,
         "my_error",
     );
     assert_eq!(body["args"]["error"], "my_error");
@@ -61,21 +60,17 @@ async fn team_and_bot_info(slack: asym::Slack) {
             "bot_not_found",
         ),
     ] {
-        err(slack.call(token, method, args).await, code);
+        slack.err(token, method, args, code).await;
     }
 }
 
 #[asym::clone("slack", seed = "basic")]
 async fn missing_scopes_name_what_is_needed(slack: asym::Slack) {
     let slack = Api::new(&slack);
-    let token = mint(&slack, "bot", None, Some(&["channels:read"])).await;
-    let user = mint(
-        &slack,
-        "user",
-        Some("U0000000003"),
-        Some(&["channels:read"]),
-    )
-    .await;
+    let token = slack.mint("bot", None, Some(&["channels:read"])).await;
+    let user = slack
+        .mint("user", Some("U0000000003"), Some(&["channels:read"]))
+        .await;
     ok(slack.call(&token, "conversations.list", json!({})).await);
     let general = json!({"channel": "C0000000001", "text": "x"});
     let random = json!({"channel": "C0000000002"});

@@ -1,18 +1,18 @@
 //! Wire protocol: argument encodings, token placement, rate limits.
 
+use reqwest::Method;
 use serde_json::json;
 
-use crate::common::{Api, admin, err, ok};
+use crate::common::{Api, err, ok};
 
 #[asym::clone("slack", seed = "basic")]
 async fn get_with_a_query_string_and_token_argument(slack: asym::Slack) {
     let slack = Api::new(&slack);
-    let url = format!(
-        "{}/conversations.info?channel=C0000000001&token={}",
-        slack.api_url(),
+    let path = format!(
+        "/api/conversations.info?channel=C0000000001&token={}",
         slack.user_token()
     );
-    let body: serde_json::Value = reqwest::get(url).await.unwrap().json().await.unwrap();
+    let body = slack.anonymous().get(&path).await.expect(200);
     assert_eq!(ok(body)["channel"]["name"], "general");
 }
 
@@ -22,48 +22,28 @@ async fn rate_limits_are_off_until_switched_on(slack: asym::Slack) {
     for _ in 0..5 {
         slack.bot_ok("users.list", json!({})).await;
     }
-    let (status, body) = admin(
-        &slack,
-        reqwest::Method::POST,
-        "rate-limits",
-        Some(json!({"enabled": true, "methods": {"users.list": 2}})),
-    )
-    .await;
-    assert_eq!(status, 200, "{body}");
+    let limits = json!({"enabled": true, "methods": {"users.list": 2}});
+    let set = slack.admin(Method::POST, "rate-limits", Some(limits)).await;
+    set.expect(200);
     slack.bot_ok("users.list", json!({})).await;
     slack.bot_ok("users.list", json!({})).await;
-    let response = slack
-        .http()
-        .clone()
-        .post(format!("{}/users.list", slack.api_url()))
-        .bearer_auth(slack.bot_token())
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status().as_u16(), 429);
-    let retry_after: u64 = response.headers()["retry-after"]
-        .to_str()
-        .unwrap()
-        .parse()
-        .unwrap();
+    let limited = slack.send(slack.bot_token(), "users.list", json!({})).await;
+    let retry_after: u64 = limited.header("retry-after").unwrap().parse().unwrap();
     assert!((1..=60).contains(&retry_after), "{retry_after}");
-    let body: serde_json::Value = response.json().await.unwrap();
-    err(body, "ratelimited");
+    err(limited.expect(429), "ratelimited");
     // Other methods have their own allowance.
     slack.bot_ok("auth.test", json!({})).await;
     // chat.postMessage: one per second per channel.
     slack.post(slack.bot_token(), "C0000000001", "a").await;
     let second = slack
-        .http()
-        .clone()
-        .post(format!("{}/chat.postMessage", slack.api_url()))
-        .bearer_auth(slack.bot_token())
-        .json(&json!({"channel": "C0000000001", "text": "b"}))
-        .send()
-        .await
-        .unwrap();
+        .send(
+            slack.bot_token(),
+            "chat.postMessage",
+            json!({"channel": "C0000000001", "text": "b"}),
+        )
+        .await;
     // The two posts may straddle a second boundary; a third in the same second cannot pass.
-    if second.status().as_u16() == 200 {
+    if second.status == 200 {
         let third = slack
             .bot(
                 "chat.postMessage",
@@ -72,22 +52,18 @@ async fn rate_limits_are_off_until_switched_on(slack: asym::Slack) {
             .await;
         assert!(third["ok"] == true || third["error"] == "ratelimited");
     }
-    let (_, body) = admin(&slack, reqwest::Method::GET, "rate-limits", None).await;
-    assert_eq!(body["rateLimits"]["enabled"], true);
+    let limits = slack.admin(Method::GET, "rate-limits", None).await;
+    assert_eq!(limits.expect(200)["rateLimits"]["enabled"], true);
 }
 
 #[asym::clone("slack", seed = "basic")]
 async fn admin_surface_needs_the_secret(slack: asym::Slack) {
     let slack = Api::new(&slack);
-    let response = slack
-        .http()
-        .clone()
-        .post(format!("{}/admin/tokens", slack.api_url()))
-        .json(&json!({"kind": "bot"}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status().as_u16(), 401);
+    let refused = slack
+        .anonymous()
+        .post("/api/admin/tokens", &json!({"kind": "bot"}))
+        .await;
+    assert_eq!(refused.status, 401);
 }
 
 #[asym::clone("slack", seed = "basic")]
@@ -113,19 +89,15 @@ async fn admin_requests_that_do_not_fit_are_refused_with_why(slack: asym::Slack)
         ),
         ("events", json!({}), "missing field `url`"),
     ] {
-        let (status, answer) = admin(&slack, reqwest::Method::POST, path, Some(body)).await;
-        assert_eq!(status, 400, "{path}: {answer}");
-        assert_eq!(answer["ok"], false, "{path}: {answer}");
-        assert_eq!(answer["error"], "invalid_arguments", "{path}: {answer}");
+        let answer = slack
+            .admin(Method::POST, path, Some(body))
+            .await
+            .expect(400);
+        let answer = err(answer, "invalid_arguments");
         let said = answer["message"].as_str().unwrap_or_default();
         assert!(said.contains(message), "{path}: {said}");
     }
-    let (status, answer) = admin(
-        &slack,
-        reqwest::Method::POST,
-        "tokens",
-        Some(json!({"kind": "user", "user": "U0NOPE"})),
-    )
-    .await;
-    assert_eq!((status, &answer["error"]), (404, &json!("user_not_found")));
+    let nobody = json!({"kind": "user", "user": "U0NOPE"});
+    let answer = slack.admin(Method::POST, "tokens", Some(nobody)).await;
+    err(answer.expect(404), "user_not_found");
 }

@@ -2,7 +2,7 @@
 
 use serde_json::json;
 
-use crate::common::{Api, err, mint, ok};
+use crate::common::{Api, ok};
 
 #[asym::clone("slack", seed = "basic")]
 async fn reactions_add_get_remove(slack: asym::Slack) {
@@ -11,11 +11,10 @@ async fn reactions_add_get_remove(slack: asym::Slack) {
     let mut args = target.clone();
     args["name"] = json!(":tada:");
     slack.bot_ok("reactions.add", args.clone()).await;
-    err(
-        slack.bot("reactions.add", args.clone()).await,
-        "already_reacted",
-    );
-    let alice = mint(&slack, "user", Some("U0000000003"), None).await;
+    slack
+        .bot_err("reactions.add", args.clone(), "already_reacted")
+        .await;
+    let alice = slack.mint("user", Some("U0000000003"), None).await;
     ok(slack.call(&alice, "reactions.add", args.clone()).await);
 
     let got = slack.bot_ok("reactions.get", target.clone()).await;
@@ -26,20 +25,19 @@ async fn reactions_add_get_remove(slack: asym::Slack) {
     );
 
     slack.bot_ok("reactions.remove", args.clone()).await;
-    err(
-        slack.bot("reactions.remove", args.clone()).await,
-        "no_reaction",
-    );
+    slack
+        .bot_err("reactions.remove", args.clone(), "no_reaction")
+        .await;
     let mut bad = target.clone();
     bad["name"] = json!("Not An Emoji");
-    err(slack.bot("reactions.add", bad).await, "invalid_name");
+    slack.bot_err("reactions.add", bad, "invalid_name").await;
     let mut missing = args.clone();
     missing["timestamp"] = json!("1.000001");
     for (method, args, code) in [
         ("reactions.add", missing, "message_not_found"),
         ("reactions.get", json!({}), "no_item_specified"),
     ] {
-        err(slack.bot(method, args).await, code);
+        slack.bot_err(method, args, code).await;
     }
 }
 
@@ -48,10 +46,9 @@ async fn pins_add_list_remove(slack: asym::Slack) {
     let slack = Api::new(&slack);
     let target = json!({"channel": "C0000000001", "timestamp": "1700000300.000300"});
     slack.bot_ok("pins.add", target.clone()).await;
-    err(
-        slack.bot("pins.add", target.clone()).await,
-        "already_pinned",
-    );
+    slack
+        .bot_err("pins.add", target.clone(), "already_pinned")
+        .await;
     let list = slack
         .bot_ok("pins.list", json!({"channel": "C0000000001"}))
         .await;
@@ -77,6 +74,6 @@ async fn pins_add_list_remove(slack: asym::Slack) {
             "not_in_channel",
         ),
     ] {
-        err(slack.bot(method, args).await, code);
+        slack.bot_err(method, args, code).await;
     }
 }

@@ -3,22 +3,12 @@
 
 use serde_json::{Value, json};
 
-use crate::common::{Api, mint, ok};
-
-/// A channel's history, newest first, read with the workspace owner's token.
-async fn history(slack: &Api<'_>, channel: &str) -> Vec<Value> {
-    let body = slack
-        .user_ok(
-            "conversations.history",
-            json!({"channel": channel, "limit": 999}),
-        )
-        .await;
-    body["messages"].as_array().unwrap().clone()
-}
+use crate::common::{Api, fields, ok};
 
 /// The system messages of a channel (those with a `channel_*` subtype), oldest first.
 async fn system_messages(slack: &Api<'_>, channel: &str) -> Vec<Value> {
-    let mut messages: Vec<Value> = history(slack, channel)
+    let mut messages: Vec<Value> = slack
+        .history(channel)
         .await
         .into_iter()
         .filter(|m| {
@@ -31,25 +21,22 @@ async fn system_messages(slack: &Api<'_>, channel: &str) -> Vec<Value> {
     messages
 }
 
-/// The string fields `names` of each message, in order.
-fn fields<'a, const N: usize>(messages: &'a [Value], names: [&str; N]) -> Vec<[&'a str; N]> {
-    messages
-        .iter()
-        .map(|m| names.map(|name| m[name].as_str().unwrap()))
-        .collect()
-}
-
-/// Creates a channel with `args` as the holder of `token`; its id.
-async fn create(slack: &Api<'_>, token: &str, args: Value) -> String {
-    let body = ok(slack.call(token, "conversations.create", args).await);
-    body["channel"]["id"].as_str().unwrap().to_owned()
+/// Creates channel `name` as the holder of `token`, who invites `users` (comma-separated);
+/// its id.
+async fn channel_with(slack: &Api<'_>, token: &str, name: &str, users: &str) -> String {
+    let id = slack.create(token, json!({ "name": name })).await;
+    let args = json!({ "channel": id, "users": users });
+    ok(slack.call(token, "conversations.invite", args).await);
+    id
 }
 
 #[asym::clone("slack", seed = "basic")]
 async fn creating_and_joining_post_channel_join(slack: asym::Slack) {
     let slack = Api::new(&slack);
-    let id = create(&slack, slack.bot_token(), json!({"name": "incidents"})).await;
-    let messages = history(&slack, &id).await;
+    let id = slack
+        .create(slack.bot_token(), json!({"name": "incidents"}))
+        .await;
+    let messages = slack.history(&id).await;
     assert_eq!(messages.len(), 1, "the creator's join is the first message");
     let join = &messages[0];
     assert_eq!(join["type"], "message");
@@ -60,7 +47,7 @@ async fn creating_and_joining_post_channel_join(slack: asym::Slack) {
     assert!(join.get("bot_id").is_none());
     assert!(join["ts"].as_str().unwrap().contains('.'));
 
-    let alice = mint(&slack, "user", Some("U0000000003"), None).await;
+    let alice = slack.mint("user", Some("U0000000003"), None).await;
     // Joining again changes nothing and says nothing.
     for _ in 0..2 {
         ok(slack
@@ -75,12 +62,12 @@ async fn creating_and_joining_post_channel_join(slack: asym::Slack) {
     assert!(joins[1]["ts"].as_str() > joins[0]["ts"].as_str());
 
     // A private channel gets the same subtype for its creator.
-    let private = create(
-        &slack,
-        slack.user_token(),
-        json!({"name": "secret", "is_private": true}),
-    )
-    .await;
+    let private = slack
+        .create(
+            slack.user_token(),
+            json!({"name": "secret", "is_private": true}),
+        )
+        .await;
     let joins = system_messages(&slack, &private).await;
     assert_eq!(joins.len(), 1);
     assert_eq!(joins[0]["subtype"], "channel_join");
@@ -90,13 +77,13 @@ async fn creating_and_joining_post_channel_join(slack: asym::Slack) {
 #[asym::clone("slack", seed = "basic")]
 async fn inviting_posts_a_join_per_person_with_the_inviter(slack: asym::Slack) {
     let slack = Api::new(&slack);
-    let id = create(&slack, slack.bot_token(), json!({"name": "launch"})).await;
-    slack
-        .bot_ok(
-            "conversations.invite",
-            json!({"channel": id, "users": "U0000000003,U0000000004"}),
-        )
-        .await;
+    let id = channel_with(
+        &slack,
+        slack.bot_token(),
+        "launch",
+        "U0000000003,U0000000004",
+    )
+    .await;
     let joins = system_messages(&slack, &id).await;
     assert_eq!(joins.len(), 3, "{joins:?}");
     assert_eq!(
@@ -119,13 +106,13 @@ async fn inviting_posts_a_join_per_person_with_the_inviter(slack: asym::Slack) {
 #[asym::clone("slack", seed = "basic")]
 async fn leaving_and_being_kicked_post_channel_leave(slack: asym::Slack) {
     let slack = Api::new(&slack);
-    let id = create(&slack, slack.user_token(), json!({"name": "standup"})).await;
-    slack
-        .user_ok(
-            "conversations.invite",
-            json!({"channel": id, "users": "U0000000002,U0000000003"}),
-        )
-        .await;
+    let id = channel_with(
+        &slack,
+        slack.user_token(),
+        "standup",
+        "U0000000002,U0000000003",
+    )
+    .await;
     // Leaving a second time, no longer a member, posts nothing.
     for _ in 0..2 {
         slack
@@ -155,7 +142,9 @@ async fn leaving_and_being_kicked_post_channel_leave(slack: asym::Slack) {
 #[asym::clone("slack", seed = "basic")]
 async fn renaming_posts_channel_name(slack: asym::Slack) {
     let slack = Api::new(&slack);
-    let id = create(&slack, slack.user_token(), json!({"name": "random-ideas"})).await;
+    let id = slack
+        .create(slack.user_token(), json!({"name": "random-ideas"}))
+        .await;
     // The second time, the same name again, is no rename.
     for _ in 0..2 {
         slack
@@ -228,7 +217,9 @@ async fn topics_and_purposes_post_their_messages(slack: asym::Slack) {
 #[asym::clone("slack", seed = "basic")]
 async fn archiving_and_unarchiving_post_their_messages(slack: asym::Slack) {
     let slack = Api::new(&slack);
-    let id = create(&slack, slack.bot_token(), json!({"name": "phoenix"})).await;
+    let id = slack
+        .create(slack.bot_token(), json!({"name": "phoenix"}))
+        .await;
     slack
         .bot_ok("conversations.archive", json!({"channel": id}))
         .await;
@@ -242,12 +233,8 @@ async fn archiving_and_unarchiving_post_their_messages(slack: asym::Slack) {
         .user_ok("conversations.unarchive", json!({"channel": id}))
         .await;
     let messages = system_messages(&slack, &id).await;
-    let subtypes: Vec<&str> = messages
-        .iter()
-        .map(|m| m["subtype"].as_str().unwrap())
-        .collect();
     assert_eq!(
-        subtypes,
+        fields(&messages, ["subtype"]).concat(),
         ["channel_join", "channel_archive", "channel_unarchive"]
     );
     let unarchived = messages.last().unwrap();

@@ -2,7 +2,7 @@
 
 use serde_json::json;
 
-use crate::common::{Api, err, mint, ok};
+use crate::common::{Api, ok};
 
 #[asym::clone("slack", seed = "acme-corp")]
 async fn list_info_and_lookup(slack: asym::Slack) {
@@ -46,11 +46,11 @@ async fn list_info_and_lookup(slack: asym::Slack) {
             "users_not_found",
         ),
     ] {
-        err(slack.bot(method, args).await, code);
+        slack.bot_err(method, args, code).await;
     }
 
     // Without users:read.email, emails are hidden and lookups refused.
-    let token = mint(&slack, "bot", None, Some(&["users:read"])).await;
+    let token = slack.mint("bot", None, Some(&["users:read"])).await;
     let info = ok(slack
         .call(&token, "users.info", json!({"user": "U0000000003"}))
         .await);
@@ -85,10 +85,11 @@ async fn profiles_and_presence(slack: asym::Slack) {
     let me = slack.user_ok("users.getPresence", json!({})).await;
     assert_eq!(me["presence"], "active");
     assert_eq!(me["online"], true);
-    err(
-        slack
-            .bot("users.getPresence", json!({"user": "U0NOPE"}))
-            .await,
-        "user_not_found",
-    );
+    slack
+        .bot_err(
+            "users.getPresence",
+            json!({"user": "U0NOPE"}),
+            "user_not_found",
+        )
+        .await;
 }

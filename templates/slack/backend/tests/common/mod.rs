@@ -1,45 +1,67 @@
-//! Helpers for driving a Slack clone over HTTP: Web API calls, the admin surface, extra
-//! tokens.
+//! Helpers for driving a Slack clone over HTTP: Web API calls and their errors, the admin
+//! surface, extra tokens, channels and their history.
 
 #![allow(dead_code, reason = "each test module uses a different subset")]
 
+use asym_kit::testing::Reply;
+use reqwest::Method;
 use serde_json::{Value, json};
 
 /// One test's view of a leased Slack clone: the clone (its tokens and URLs, through `Deref`)
-/// and the one HTTP client every call of the test goes through.
+/// and the one HTTP client (the kit's, rooted at the clone's base URL) every call of the test
+/// goes through.
 #[derive(Debug)]
 pub(crate) struct Api<'a> {
     slack: &'a asym::Slack,
-    http: reqwest::Client,
+    root: asym_kit::testing::Api,
 }
 
 impl<'a> Api<'a> {
     /// A client for `slack`; make one per test (`let slack = Api::new(&slack);`).
     pub(crate) fn new(slack: &'a asym::Slack) -> Self {
+        let root = slack.api_url().trim_end_matches("/api").to_owned();
         Self {
             slack,
-            http: reqwest::Client::new(),
+            root: asym_kit::testing::Api::new(root),
         }
     }
 
-    /// The test's HTTP client, for requests the helpers do not cover.
-    pub(crate) fn http(&self) -> &reqwest::Client {
-        &self.http
+    /// The clone's base URL (without `/api`).
+    pub(crate) fn base_url(&self) -> &str {
+        self.root.base()
     }
 
-    /// Calls `method` with a JSON body and the token in `Authorization`, as the Python SDK
-    /// sends `chat.postMessage`.
-    pub(crate) async fn call(&self, token: &str, method: &str, args: Value) -> Value {
-        let response = self
-            .http
-            .post(format!("{}/{method}", self.api_url()))
-            .bearer_auth(token)
-            .json(&args)
-            .send()
+    /// The test's client, sending no credentials.
+    pub(crate) fn anonymous(&self) -> &asym_kit::testing::Api {
+        &self.root
+    }
+
+    /// The test's client sending `Authorization: Bearer <token>`.
+    pub(crate) fn authorized(&self, token: &str) -> asym_kit::testing::Api {
+        self.root.clone().bearer(token)
+    }
+
+    /// The path of `url` on the clone.
+    ///
+    /// # Panics
+    ///
+    /// When the clone does not serve `url`.
+    pub(crate) fn path_of<'u>(&self, url: &'u str) -> &'u str {
+        url.strip_prefix(self.base_url())
+            .unwrap_or_else(|| panic!("{url} is served by the clone"))
+    }
+
+    /// Sends `method` a JSON body with the token in `Authorization`, as the Python SDK sends
+    /// `chat.postMessage`; the whole reply.
+    pub(crate) async fn send(&self, token: &str, method: &str, args: Value) -> Reply {
+        self.authorized(token)
+            .post(&format!("/api/{method}"), &args)
             .await
-            .expect("the clone answers");
-        assert_eq!(response.status().as_u16(), 200, "{method}");
-        response.json().await.expect("a JSON body")
+    }
+
+    /// [`Api::send`], asserting HTTP 200 (as the Web API answers errors too); the body.
+    pub(crate) async fn call(&self, token: &str, method: &str, args: Value) -> Value {
+        self.send(token, method, args).await.expect(200)
     }
 
     /// [`Api::call`] with the seed's bot token.
@@ -52,22 +74,56 @@ impl<'a> Api<'a> {
         self.call(self.user_token(), method, args).await
     }
 
+    /// [`Api::call`], asserting `ok: false` with `error`; the body.
+    pub(crate) async fn err(&self, token: &str, method: &str, args: Value, error: &str) -> Value {
+        err(self.call(token, method, args).await, error)
+    }
+
+    /// [`Api::err`] with the seed's bot token.
+    pub(crate) async fn bot_err(&self, method: &str, args: Value, error: &str) -> Value {
+        self.err(self.bot_token(), method, args, error).await
+    }
+
+    /// [`Api::err`] with the seed's user token.
+    pub(crate) async fn user_err(&self, method: &str, args: Value, error: &str) -> Value {
+        self.err(self.user_token(), method, args, error).await
+    }
+
     /// [`Api::call`] with `token`, asserting the `missing_scope` error; its body (`needed`,
     /// `provided`).
     pub(crate) async fn missing_scope(&self, token: &str, method: &str, args: Value) -> Value {
-        err(self.call(token, method, args).await, "missing_scope")
+        self.err(token, method, args, "missing_scope").await
     }
 
-    /// A private file URL's bytes, fetched with `token` as Slack's URLs require.
-    pub(crate) async fn download(&self, url: &str, token: &str) -> Vec<u8> {
-        let response = self
-            .http
-            .get(url)
-            .bearer_auth(token)
-            .send()
+    /// Calls `method` with a form body (the token among the fields), as the Node SDK does;
+    /// the body.
+    pub(crate) async fn form(&self, token: &str, method: &str, args: &[(&str, &str)]) -> Value {
+        let mut encoded = reqwest::Url::parse("http://form.invalid/").expect("a URL");
+        encoded
+            .query_pairs_mut()
+            .append_pair("token", token)
+            .extend_pairs(args);
+        let body = encoded.query().unwrap_or_default().to_owned();
+        self.root
+            .send_raw(
+                Method::POST,
+                &format!("/api/{method}"),
+                "application/x-www-form-urlencoded",
+                body,
+            )
             .await
-            .expect("the clone answers");
-        response.bytes().await.expect("a body").to_vec()
+            .expect(200)
+    }
+
+    /// A private file URL's content, fetched with `token` as Slack's URLs require.
+    ///
+    /// # Panics
+    ///
+    /// When the clone does not serve `url`, or the file is JSON rather than text.
+    pub(crate) async fn download(&self, url: &str, token: &str) -> String {
+        let reply = self.authorized(token).get(self.path_of(url)).await;
+        let body = reply.expect(200);
+        body.as_str().expect("a text file").to_owned()
     }
 
     /// `chat.postMessage` of `text` into `channel` with `token`, asserting `ok: true`; the
@@ -86,6 +142,65 @@ impl<'a> Api<'a> {
     pub(crate) async fn user_ok(&self, method: &str, args: Value) -> Value {
         ok(self.user(method, args).await)
     }
+
+    /// Creates a channel with `args` (`name`, `is_private`) as the holder of `token`; its id.
+    pub(crate) async fn create(&self, token: &str, args: Value) -> String {
+        let body = ok(self.call(token, "conversations.create", args).await);
+        body["channel"]["id"].as_str().expect("an id").to_owned()
+    }
+
+    /// A channel's whole history, newest first, read with the workspace owner's token.
+    pub(crate) async fn history(&self, channel: &str) -> Vec<Value> {
+        let args = json!({ "channel": channel, "limit": 999 });
+        let mut body = self.user_ok("conversations.history", args).await;
+        match body["messages"].take() {
+            Value::Array(messages) => messages,
+            other => panic!("messages: {other}"),
+        }
+    }
+
+    /// Texts of a channel's history, oldest first.
+    pub(crate) async fn texts(&self, channel: &str) -> Vec<String> {
+        let mut texts: Vec<String> = self
+            .history(channel)
+            .await
+            .iter()
+            .map(|m| m["text"].as_str().unwrap_or_default().to_owned())
+            .collect();
+        texts.reverse();
+        texts
+    }
+
+    /// Calls the admin surface: `method /api/admin/<path>` with the clone's admin secret.
+    pub(crate) async fn admin(&self, method: Method, path: &str, body: Option<Value>) -> Reply {
+        self.root
+            .clone()
+            .with_header("x-asym-admin-secret", self.admin_secret())
+            .send(method, &format!("/api/admin/{path}"), body.as_ref())
+            .await
+    }
+
+    /// Mints a token through the admin surface: a user token for `user`, or a token of
+    /// `kind` with only `scopes`.
+    pub(crate) async fn mint(
+        &self,
+        kind: &str,
+        user: Option<&str>,
+        scopes: Option<&[&str]>,
+    ) -> String {
+        let mut body = json!({ "kind": kind });
+        if let Some(user) = user {
+            body["user"] = json!(user);
+        }
+        if let Some(scopes) = scopes {
+            body["scopes"] = json!(scopes);
+        }
+        let body = self.admin(Method::POST, "tokens", Some(body)).await;
+        body.expect(200)["token"]
+            .as_str()
+            .expect("a token")
+            .to_owned()
+    }
 }
 
 impl std::ops::Deref for Api<'_> {
@@ -94,25 +209,6 @@ impl std::ops::Deref for Api<'_> {
     fn deref(&self) -> &asym::Slack {
         self.slack
     }
-}
-
-/// Calls `method` with a form body (the token among the fields), as the Node SDK does.
-pub(crate) async fn form(
-    slack: &Api<'_>,
-    token: &str,
-    method: &str,
-    args: &[(&str, &str)],
-) -> Value {
-    let mut fields: Vec<(&str, &str)> = vec![("token", token)];
-    fields.extend_from_slice(args);
-    let response = slack
-        .http
-        .post(format!("{}/{method}", slack.api_url()))
-        .form(&fields)
-        .send()
-        .await
-        .expect("the clone answers");
-    response.json().await.expect("a JSON body")
 }
 
 /// Asserts `ok: true` and returns the body.
@@ -128,64 +224,13 @@ pub(crate) fn err(body: Value, error: &str) -> Value {
     body
 }
 
-/// The clone's base URL (without `/api`).
-pub(crate) fn base_url(slack: &Api<'_>) -> String {
-    slack.api_url().trim_end_matches("/api").to_owned()
-}
-
-/// Calls the admin surface: `POST`/`GET`/`DELETE /api/admin/<path>`.
-pub(crate) async fn admin(
-    slack: &Api<'_>,
-    method: reqwest::Method,
-    path: &str,
-    body: Option<Value>,
-) -> (u16, Value) {
-    let mut request = slack
-        .http
-        .request(method, format!("{}/admin/{path}", slack.api_url()))
-        .header("x-asym-admin-secret", slack.admin_secret());
-    if let Some(body) = body {
-        request = request.json(&body);
-    }
-    let response = request.send().await.expect("the clone answers");
-    let status = response.status().as_u16();
-    (status, response.json().await.unwrap_or(Value::Null))
-}
-
-/// Mints a token through the admin surface: a user token for `user`, or a token of `kind`
-/// with only `scopes`.
-pub(crate) async fn mint(
-    slack: &Api<'_>,
-    kind: &str,
-    user: Option<&str>,
-    scopes: Option<&[&str]>,
-) -> String {
-    let mut body = json!({ "kind": kind });
-    if let Some(user) = user {
-        body["user"] = json!(user);
-    }
-    if let Some(scopes) = scopes {
-        body["scopes"] = json!(scopes);
-    }
-    let (status, body) = admin(slack, reqwest::Method::POST, "tokens", Some(body)).await;
-    assert_eq!(status, 200, "{body}");
-    body["token"].as_str().expect("a token").to_owned()
-}
-
-/// Texts of a channel's history, oldest first.
-pub(crate) async fn texts(slack: &Api<'_>, channel: &str) -> Vec<String> {
-    let body = ok(slack
-        .user(
-            "conversations.history",
-            json!({ "channel": channel, "limit": 999 }),
-        )
-        .await);
-    let mut texts: Vec<String> = body["messages"]
-        .as_array()
-        .expect("messages")
+/// The string fields `names` of each object, in order.
+pub(crate) fn fields<'a, const N: usize>(
+    objects: &'a [Value],
+    names: [&str; N],
+) -> Vec<[&'a str; N]> {
+    objects
         .iter()
-        .map(|m| m["text"].as_str().unwrap_or_default().to_owned())
-        .collect();
-    texts.reverse();
-    texts
+        .map(|o| names.map(|name| o[name].as_str().expect("a string field")))
+        .collect()
 }
