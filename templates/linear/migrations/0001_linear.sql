@@ -162,6 +162,21 @@ BEGIN
 END $$;
 CREATE TRIGGER cycles_number BEFORE INSERT ON cycles FOR EACH ROW EXECUTE FUNCTION cycle_number();
 
+-- Project milestones (`ProjectMilestone`): named, ordered stages of a project with an
+-- optional target date; issues belong to at most one (`Issue.projectMilestone`).
+CREATE TABLE project_milestones (
+    id           text PRIMARY KEY DEFAULT gen_random_uuid()::text,
+    project_id   text NOT NULL REFERENCES projects(id),
+    name         text NOT NULL,
+    description  text,
+    sort_order   double precision NOT NULL DEFAULT 0,
+    target_date  date,
+    created_at   timestamptz NOT NULL DEFAULT now(),
+    updated_at   timestamptz NOT NULL DEFAULT now(),
+    archived_at  timestamptz
+);
+CREATE INDEX project_milestones_project ON project_milestones (project_id, sort_order);
+
 CREATE TABLE issues (
     id                   text PRIMARY KEY DEFAULT gen_random_uuid()::text,
     team_id              text NOT NULL REFERENCES teams(id),
@@ -179,6 +194,7 @@ CREATE TABLE issues (
     parent_id            text REFERENCES issues(id),
     project_id           text REFERENCES projects(id),
     cycle_id             text REFERENCES cycles(id),
+    project_milestone_id text REFERENCES project_milestones(id),
     label_ids            text[] NOT NULL DEFAULT '{}',
     due_date             date,
     sort_order           double precision NOT NULL DEFAULT 0,
@@ -208,6 +224,7 @@ CREATE INDEX issues_assignee ON issues (assignee_id);
 CREATE INDEX issues_parent ON issues (parent_id);
 CREATE INDEX issues_project ON issues (project_id);
 CREATE INDEX issues_cycle ON issues (cycle_id);
+CREATE INDEX issues_project_milestone ON issues (project_milestone_id);
 CREATE INDEX issues_labels ON issues USING gin (label_ids);
 
 CREATE TABLE comments (

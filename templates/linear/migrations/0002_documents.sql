@@ -45,7 +45,7 @@ SELECT json_build_object(
         'viewerHasOnlySharedAccess', false),
     'team', ref(i.team_id), 'state', ref(i.state_id), 'assignee', ref(i.assignee_id),
     'creator', ref(i.creator_id), 'parent', ref(i.parent_id), 'project', ref(i.project_id),
-    'cycle', ref(i.cycle_id))::text
+    'cycle', ref(i.cycle_id), 'projectMilestone', ref(i.project_milestone_id))::text
 $$;
 
 -- The issue's document, as JSON text: `url` (the one member that depends on where the clone

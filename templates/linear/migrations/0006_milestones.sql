@@ -1,21 +1,5 @@
--- Project milestones (`ProjectMilestone`): named, ordered stages of a project with an
--- optional target date; issues belong to at most one (`Issue.projectMilestone`).
-
-CREATE TABLE project_milestones (
-    id           text PRIMARY KEY DEFAULT gen_random_uuid()::text,
-    project_id   text NOT NULL REFERENCES projects(id),
-    name         text NOT NULL,
-    description  text,
-    sort_order   double precision NOT NULL DEFAULT 0,
-    target_date  date,
-    created_at   timestamptz NOT NULL DEFAULT now(),
-    updated_at   timestamptz NOT NULL DEFAULT now(),
-    archived_at  timestamptz
-);
-CREATE INDEX project_milestones_project ON project_milestones (project_id, sort_order);
-
-ALTER TABLE issues ADD COLUMN project_milestone_id text REFERENCES project_milestones(id);
-CREATE INDEX issues_project_milestone ON issues (project_milestone_id);
+-- Project milestones' documents (`ProjectMilestone`); the table and `issues.project_milestone_id`
+-- are in `0001_linear.sql`, the issue document's `projectMilestone` in `0002_documents.sql`.
 
 -- The share of a milestone's issues that are completed or canceled (0 with none).
 CREATE FUNCTION milestone_progress(milestone text) RETURNS double precision LANGUAGE sql STABLE AS $$
@@ -49,30 +33,3 @@ SELECT json_build_object(
     'archivedAt', iso(m.archived_at), 'project', ref(m.project_id))
 FROM p
 $$;
-
--- The issue's document gains `projectMilestone`; stored documents are rendered again.
-CREATE OR REPLACE FUNCTION issue_body(i issues) RETURNS text LANGUAGE sql STABLE AS $$
-SELECT json_build_object(
-    'id', i.id, 'identifier', i.identifier, 'number', i.number, 'title', i.title,
-    'description', i.description, 'priority', i.priority,
-    'priorityLabel', priority_label(i.priority), 'estimate', i.estimate,
-    'sortOrder', i.sort_order, 'boardOrder', i.sort_order, 'prioritySortOrder', i.sort_order,
-    'subIssueSortOrder', i.sub_issue_sort_order,
-    'createdAt', iso(i.created_at), 'updatedAt', iso(i.updated_at),
-    'archivedAt', iso(i.archived_at), 'trashed', i.trashed,
-    'startedAt', iso(i.started_at), 'completedAt', iso(i.completed_at),
-    'canceledAt', iso(i.canceled_at), 'addedToCycleAt', iso(i.added_to_cycle_at),
-    'addedToProjectAt', iso(i.added_to_project_at), 'addedToTeamAt', iso(i.added_to_team_at),
-    'dueDate', to_char(i.due_date, 'YYYY-MM-DD'),
-    'branchName', lower(i.identifier) || '-' || i.slug,
-    'labelIds', to_json(i.label_ids), 'previousIdentifiers', '[]'::json,
-    'customerTicketCount', 0, 'reactionData', '[]'::json, 'reactions', '[]'::json,
-    'inheritsSharedAccess', false,
-    'sharedAccess', json_build_object('isShared', false, 'sharedWithCount', 0,
-        'sharedWithUsers', '[]'::json, 'disallowedIssueFields', '[]'::json,
-        'viewerHasOnlySharedAccess', false),
-    'team', ref(i.team_id), 'state', ref(i.state_id), 'assignee', ref(i.assignee_id),
-    'creator', ref(i.creator_id), 'parent', ref(i.parent_id), 'project', ref(i.project_id),
-    'cycle', ref(i.cycle_id), 'projectMilestone', ref(i.project_milestone_id))::text
-$$;
-UPDATE issues SET body = issue_body(issues);
