@@ -1,15 +1,14 @@
 //! Owners v3: list (paginated, filtered by email) and get (by id or `userId`).
 
 use asym_kit::Kit;
-use asym_kit::tokio_postgres::Row;
 use axum::Router;
 use axum::response::IntoResponse;
 use axum::routing::get;
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use crate::error::{ApiError, ApiResult};
 use crate::objects::model::ISO;
-use crate::objects::render::{next_after, page};
+use crate::objects::render::{json_column, next_after, page};
 use crate::request::{Args, Call, after};
 
 const SCOPE: &str = "crm.objects.owners.read";
@@ -22,28 +21,15 @@ pub(crate) fn routes() -> Router<Kit> {
         .route("/crm/v3/owners/{id}", get(read))
 }
 
+/// One column: the owner in HubSpot's shape, built by Postgres.
 fn columns() -> String {
     format!(
-        "id, email, first_name, last_name, user_id, teams::text, archived,
-         to_char(created_at AT TIME ZONE 'UTC', {ISO}), to_char(updated_at AT TIME ZONE 'UTC', {ISO})"
+        "json_build_object('id', id::text, 'email', email, 'firstName', first_name,
+             'lastName', last_name, 'userId', user_id, 'userIdIncludingInactive', user_id,
+             'teams', teams, 'archived', archived,
+             'createdAt', to_char(created_at AT TIME ZONE 'UTC', {ISO}),
+             'updatedAt', to_char(updated_at AT TIME ZONE 'UTC', {ISO}), 'type', 'PERSON')::text"
     )
-}
-
-fn owner(row: &Row) -> Value {
-    let teams: Value = serde_json::from_str(row.get(5)).unwrap_or_else(|_| json!([]));
-    json!({
-        "id": row.get::<_, i64>(0).to_string(),
-        "email": row.get::<_, String>(1),
-        "firstName": row.get::<_, String>(2),
-        "lastName": row.get::<_, String>(3),
-        "userId": row.get::<_, i64>(4),
-        "userIdIncludingInactive": row.get::<_, i64>(4),
-        "teams": teams,
-        "archived": row.get::<_, bool>(6),
-        "createdAt": row.get::<_, String>(7),
-        "updatedAt": row.get::<_, String>(8),
-        "type": "PERSON",
-    })
 }
 
 /// `GET /crm/v3/owners/` (`email`, `limit` ≤ 500, `after`, `archived`).
@@ -68,7 +54,7 @@ async fn list(call: Call, args: Args) -> ApiResult {
             ],
         )
         .await?;
-    let mut results: Vec<Value> = rows.iter().map(owner).collect();
+    let mut results: Vec<Value> = rows.iter().map(|row| json_column(row, 0)).collect();
     let next = next_after(&mut results, limit, |o| {
         o["id"].as_str().unwrap_or_default().to_owned()
     });
@@ -96,5 +82,5 @@ async fn read(call: Call, args: Args) -> ApiResult {
         )
         .await?
         .ok_or_else(ApiError::not_found)?;
-    Ok(axum::Json(owner(&row)).into_response())
+    Ok(axum::Json(json_column(&row, 0)).into_response())
 }

@@ -11,6 +11,7 @@ use serde_json::{Map, Value, json};
 
 use crate::error::{ApiError, ApiResult, found};
 use crate::objects::model::ISO;
+use crate::objects::render::json_column;
 use crate::request::{Call, JsonBody, i32_field, string_field};
 use crate::types::ObjectType;
 
@@ -59,10 +60,11 @@ async fn load(
 ) -> Result<Vec<Value>, ApiError> {
     let statement = client
         .prepare_cached(&format!(
-            "SELECT p.id, p.label, p.display_order, p.archived,
-                    to_char(p.created_at AT TIME ZONE 'UTC', {ISO}),
-                    to_char(p.updated_at AT TIME ZONE 'UTC', {ISO}),
-                    coalesce((SELECT jsonb_agg(jsonb_build_object(
+            "SELECT json_build_object('id', p.id, 'label', p.label,
+                    'displayOrder', p.display_order, 'archived', p.archived,
+                    'createdAt', to_char(p.created_at AT TIME ZONE 'UTC', {ISO}),
+                    'updatedAt', to_char(p.updated_at AT TIME ZONE 'UTC', {ISO}),
+                    'stages', coalesce((SELECT jsonb_agg(jsonb_build_object(
                         'id', s.id, 'label', s.label, 'displayOrder', s.display_order,
                         'metadata', s.metadata, 'archived', s.archived,
                         'writePermissions', 'CRM_PERMISSIONS_ENFORCEMENT',
@@ -71,28 +73,14 @@ async fn load(
                         ORDER BY s.display_order, s.id)
                       FROM pipeline_stages s
                       WHERE s.object_type = p.object_type AND s.pipeline_id = p.id
-                        AND NOT s.archived), '[]')::text
+                        AND NOT s.archived), '[]'))::text
              FROM pipelines p
              WHERE p.object_type = $1 AND NOT p.archived AND ($2::text IS NULL OR p.id = $2)
              ORDER BY p.display_order, p.id"
         ))
         .await?;
     let rows = client.query(&statement, &[&object_type, &id]).await?;
-    Ok(rows
-        .iter()
-        .map(|row| {
-            let stages: Value = serde_json::from_str(row.get(6)).unwrap_or_else(|_| json!([]));
-            json!({
-                "id": row.get::<_, String>(0),
-                "label": row.get::<_, String>(1),
-                "displayOrder": row.get::<_, i32>(2),
-                "archived": row.get::<_, bool>(3),
-                "createdAt": row.get::<_, String>(4),
-                "updatedAt": row.get::<_, String>(5),
-                "stages": stages,
-            })
-        })
-        .collect())
+    Ok(rows.iter().map(|row| json_column(row, 0)).collect())
 }
 
 async fn one(client: &impl GenericClient, object_type: &str, id: &str) -> Result<Value, ApiError> {

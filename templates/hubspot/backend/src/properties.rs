@@ -13,6 +13,7 @@ use serde_json::{Value, json};
 
 use crate::error::{ApiError, ApiResult, found};
 use crate::objects::model::ISO;
+use crate::objects::render::json_column;
 use crate::objects::{batch_body, batch_error, batch_inputs, now};
 use crate::request::{Args, Call, JsonBody, array_field, i32_field, string_field};
 use crate::types::ObjectType;
@@ -171,47 +172,30 @@ const FIELD_TYPES: [&str; 12] = [
     "html",
 ];
 
+/// Two columns: the name, and the property in HubSpot's `Property` shape, built by Postgres.
 fn columns() -> String {
     format!(
-        "name, label, type, field_type, group_name, description, options::text, display_order,
-         has_unique_value, hidden, form_field, calculated, read_only_value, hubspot_defined,
-         archived, to_char(created_at AT TIME ZONE 'UTC', {ISO}),
-         to_char(updated_at AT TIME ZONE 'UTC', {ISO}),
-         to_char(archived_at AT TIME ZONE 'UTC', {ISO})"
+        "name, json_build_object('name', name, 'label', label, 'type', type,
+             'fieldType', field_type, 'groupName', group_name, 'description', description,
+             'options', options, 'displayOrder', display_order,
+             'hasUniqueValue', has_unique_value, 'hidden', hidden, 'formField', form_field,
+             'calculated', calculated, 'externalOptions', false,
+             'hubspotDefined', hubspot_defined, 'archived', archived,
+             'createdAt', to_char(created_at AT TIME ZONE 'UTC', {ISO}),
+             'updatedAt', to_char(updated_at AT TIME ZONE 'UTC', {ISO}),
+             'modificationMetadata', json_build_object('archivable', NOT hubspot_defined,
+                 'readOnlyDefinition', hubspot_defined, 'readOnlyValue', read_only_value),
+             'archivedAt', to_char(archived_at AT TIME ZONE 'UTC', {ISO}))::text"
     )
 }
 
-/// A property in HubSpot's `Property` shape.
+/// A property in HubSpot's `Property` shape (`archivedAt` only once archived).
 fn property(row: &Row) -> Value {
-    let options: Value = serde_json::from_str(row.get(6)).unwrap_or_else(|_| json!([]));
-    let hubspot_defined: bool = row.get(13);
-    let read_only: bool = row.get(12);
-    let mut body = json!({
-        "name": row.get::<_, String>(0),
-        "label": row.get::<_, String>(1),
-        "type": row.get::<_, String>(2),
-        "fieldType": row.get::<_, String>(3),
-        "groupName": row.get::<_, String>(4),
-        "description": row.get::<_, String>(5),
-        "options": options,
-        "displayOrder": row.get::<_, i32>(7),
-        "hasUniqueValue": row.get::<_, bool>(8),
-        "hidden": row.get::<_, bool>(9),
-        "formField": row.get::<_, bool>(10),
-        "calculated": row.get::<_, bool>(11),
-        "externalOptions": false,
-        "hubspotDefined": hubspot_defined,
-        "archived": row.get::<_, bool>(14),
-        "createdAt": row.get::<_, String>(15),
-        "updatedAt": row.get::<_, String>(16),
-        "modificationMetadata": {
-            "archivable": !hubspot_defined,
-            "readOnlyDefinition": hubspot_defined,
-            "readOnlyValue": read_only,
-        },
-    });
-    if let Some(at) = row.get::<_, Option<String>>(17) {
-        body["archivedAt"] = json!(at);
+    let mut body = json_column(row, 1);
+    if let Some(fields) = body.as_object_mut()
+        && fields.get("archivedAt").is_some_and(Value::is_null)
+    {
+        fields.remove("archivedAt");
     }
     body
 }

@@ -4,6 +4,7 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use asym_kit::deadpool_postgres::GenericClient;
+use asym_kit::tokio_postgres::Row;
 use serde_json::{Map, Value, json};
 
 use super::model::Object;
@@ -228,4 +229,10 @@ pub(crate) fn page(results: Vec<Value>, next: Option<String>, link: &str) -> Val
         );
     }
     Value::Object(body)
+}
+
+/// Column `index` of `row`: the text of a JSON value a statement built (`json_build_object`),
+/// parsed; `null` if it does not parse.
+pub(crate) fn json_column(row: &Row, index: usize) -> Value {
+    serde_json::from_str(row.get(index)).unwrap_or(Value::Null)
 }
