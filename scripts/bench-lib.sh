@@ -102,7 +102,7 @@ bench_pg_per_request() {
 import sys
 before, after, requests = sys.argv[1].split(), sys.argv[2].split(), float(sys.argv[3])
 calls, ms, xacts = (float(a) - float(b) for a, b in zip(after, before))
-print(f"    postgres per request: {calls / requests:.2f} statements (round trips),"
+print(f"    postgres per request: {calls / requests:.2f} statements,"
       f" {ms / requests:.3f} ms executing, {xacts / requests:.2f} transactions")
 PY
 }

@@ -120,12 +120,12 @@ pub(crate) async fn create_product(cx: &mut Cx<'_>) -> ApiResult {
         "url": null,
     });
     apply_product(&mut product, &params)?;
-    cx.insert(seq, &product).await?;
+    cx.insert(seq, &product)?;
     cx.emit("product.created", &product, None).await?;
     if let Some(data) = params.hash("default_price_data")? {
         let price = new_price(cx, data, &id, "default_price_data").await?;
         product["default_price"] = price["id"].clone();
-        cx.save(&product).await?;
+        cx.save(&product)?;
     }
     Ok(product)
 }
@@ -242,7 +242,7 @@ pub(crate) async fn create_price(cx: &mut Cx<'_>) -> ApiResult {
                 "unit_label": null, "updated": cx.now, "url": null,
             });
             apply_metadata(&mut product, &sub)?;
-            cx.insert(seq, &product).await?;
+            cx.insert(seq, &product)?;
             cx.emit("product.created", &product, None).await?;
             id
         }
@@ -286,7 +286,7 @@ pub(crate) async fn update_price(cx: &mut Cx<'_>, id: &str) -> ApiResult {
             {
                 if other["id"] != price["id"] {
                     other["lookup_key"] = Value::Null;
-                    cx.save(&other).await?;
+                    cx.save(&other)?;
                 }
             }
         }

@@ -173,11 +173,11 @@ pub(crate) async fn create_refund(cx: &mut Cx<'_>) -> ApiResult {
     });
     apply_metadata(&mut refund, &params)?;
     refund["balance_transaction"] = json!(balance::refunded(cx, &refund).await?);
-    cx.insert(seq, &refund).await?;
+    cx.insert(seq, &refund)?;
     let before = charge.clone();
     charge["amount_refunded"] = json!(refunded + amount);
     charge["refunded"] = json!(refunded + amount >= captured);
-    cx.save(&charge).await?;
+    cx.save(&charge)?;
     cx.emit("refund.created", &refund, None).await?;
     cx.emit_changed("charge.refunded", &before, &charge).await?;
     Ok(refund)

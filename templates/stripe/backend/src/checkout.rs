@@ -146,7 +146,7 @@ pub(crate) async fn create_session(cx: &mut Cx<'_>) -> ApiResult {
         "_line_items": items,
     });
     apply_metadata(&mut session, &params)?;
-    cx.insert(seq, &session).await?;
+    cx.insert(seq, &session)?;
     Ok(session)
 }
 
@@ -187,7 +187,7 @@ async fn line_item(
                         "package_dimensions": null, "shippable": null, "statement_descriptor": null,
                         "tax_code": null, "type": "service", "unit_label": null, "updated": cx.now, "url": null,
                     });
-                    cx.insert(seq, &product).await?;
+                    cx.insert(seq, &product)?;
                     id
                 }
                 _ => return Err(ApiError::missing(&format!("{param}[price_data][product]"))),
@@ -195,7 +195,7 @@ async fn line_item(
             let mut price =
                 price::new_price(cx, data, &product, &format!("{param}[price_data]")).await?;
             price["active"] = json!(false);
-            cx.save(&price).await?;
+            cx.save(&price)?;
             price
         }
         _ => return Err(ApiError::missing(&format!("{param}[price]"))),
@@ -257,7 +257,7 @@ pub(crate) async fn retrieve_session(cx: &mut Cx<'_>, id: &str) -> ApiResult {
 async fn expire_if_due(cx: &mut Cx<'_>, session: &mut Value) -> ApiResult<()> {
     if session["status"] == "open" && session["expires_at"].as_i64().is_some_and(|t| t <= cx.now) {
         session["status"] = json!("expired");
-        cx.save(session).await?;
+        cx.save(session)?;
         cx.emit("checkout.session.expired", session, None).await?;
     }
     Ok(())
@@ -340,6 +340,6 @@ pub(crate) async fn create_portal_session(cx: &mut Cx<'_>) -> ApiResult {
         "return_url": return_url,
         "url": format!("{public}/p/session/{id}"),
     });
-    cx.insert(seq, &session).await?;
+    cx.insert(seq, &session)?;
     Ok(session)
 }

@@ -159,23 +159,13 @@ pub(crate) async fn create(cx: &mut Cx<'_>) -> ApiResult {
     let params = cx.params.clone();
     apply(&mut customer, &params)?;
     let pm = params.str("payment_method")?.filter(|s| !s.is_empty());
-    if pm.is_none() && !params.has("invoice_settings") {
-        // One round trip for both statements: they are pipelined on the connection.
-        let (inserted, emitted) = tokio::join!(
-            cx.insert(seq, &customer),
-            cx.emit("customer.created", &customer, None)
-        );
-        inserted?;
-        emitted?;
-        return Ok(customer);
-    }
-    cx.insert(seq, &customer).await?;
+    cx.insert(seq, &customer)?;
     if let Some(pm) = pm {
         method::attach(cx, pm, &id, "payment_method").await?;
     }
     if params.has("invoice_settings") {
         apply_invoice_settings(cx, &mut customer).await?;
-        cx.save(&customer).await?;
+        cx.save(&customer)?;
     }
     cx.emit("customer.created", &customer, None).await?;
     Ok(customer)

@@ -6,61 +6,18 @@ use std::pin::Pin;
 
 use std::sync::Mutex;
 
-use asym_kit::deadpool_postgres::ClientWrapper;
-use asym_kit::tokio_postgres::Row;
-use asym_kit::tokio_postgres::types::ToSql;
 use serde_json::{Map, Value, json};
 
 use crate::AppState;
+use crate::db::{Answer, Arg, Db, OwnedArg};
 use crate::error::{ApiError, ApiResult};
 use crate::ids;
 use crate::params::Params;
 
-/// A statement parameter.
-pub(crate) type Arg<'b> = &'b (dyn ToSql + Sync);
-
-/// The database side of a request: a pooled connection inside the request's transaction
-/// (`BEGIN` … `COMMIT`, issued by the dispatcher), with every statement prepared once per
-/// connection and cached, so each call is a single round trip.
-pub(crate) struct Db<'a>(pub(crate) &'a ClientWrapper);
-
-/// `Db` methods that prepare `sql` (cached per connection) and run it with one client call.
-macro_rules! prepared {
-    ($($(#[$doc:meta])* $name:ident -> $out:ty;)*) => {$(
-        $(#[$doc])*
-        pub(crate) async fn $name(&self, sql: &str, args: &[Arg<'_>]) -> ApiResult<$out> {
-            let statement = self.0.prepare_cached(sql).await?;
-            Ok(self.0.$name(&statement, args).await?)
-        }
-    )*};
-}
-
-impl Db<'_> {
-    prepared! {
-        /// Rows of `sql`.
-        query -> Vec<Row>;
-        /// Exactly one row of `sql`.
-        query_one -> Row;
-        /// At most one row of `sql`.
-        query_opt -> Option<Row>;
-        /// Runs `sql`, returning the rows it touched.
-        execute -> u64;
-    }
-
-    async fn execute_raw(
-        &self,
-        sql: &str,
-        args: &[Arg<'_>],
-    ) -> Result<u64, asym_kit::tokio_postgres::Error> {
-        let statement = self.0.prepare_cached(sql).await?;
-        self.0.execute(&statement, args).await
-    }
-}
-
 /// One request in flight: everything a handler needs.
 pub(crate) struct Cx<'a> {
     pub(crate) state: &'a AppState,
-    pub(crate) tx: Db<'a>,
+    pub(crate) tx: &'a Db<'a>,
     pub(crate) params: Params,
     /// Wall-clock time of the request.
     pub(crate) now: i64,
@@ -69,8 +26,6 @@ pub(crate) struct Cx<'a> {
     pub(crate) api_version: String,
     /// The request path (`/v1/customers`), for list `url`s.
     pub(crate) path: String,
-    /// Events that have webhook deliveries to make once the transaction commits.
-    pub(crate) to_deliver: std::sync::atomic::AtomicBool,
     reserved: Mutex<Vec<i64>>,
     /// A list page's `data` as stored JSON text, spliced into the answer unparsed.
     raw_data: Mutex<Option<String>>,
@@ -100,7 +55,7 @@ impl<'a> Cx<'a> {
     #[allow(clippy::too_many_arguments, reason = "built once, by the dispatcher")]
     pub(crate) fn new(
         state: &'a AppState,
-        tx: Db<'a>,
+        tx: &'a Db<'a>,
         params: Params,
         reserved: Vec<i64>,
         request_id: String,
@@ -117,7 +72,6 @@ impl<'a> Cx<'a> {
             idempotency_key,
             api_version,
             path,
-            to_deliver: std::sync::atomic::AtomicBool::new(false),
             reserved: Mutex::new(reserved.into_iter().rev().collect()),
             raw_data: Mutex::new(None),
         }
@@ -145,38 +99,40 @@ impl<'a> Cx<'a> {
         self.raw_data.lock().ok().and_then(|mut r| r.take())
     }
 
-    /// Whether webhook deliveries were enqueued (the outbox is woken once the transaction
-    /// commits).
-    pub(crate) fn has_deliveries(&self) -> bool {
-        self.to_deliver.load(std::sync::atomic::Ordering::Relaxed)
-    }
-
-    /// Stores a new object (its `id`, `object`, `created` and `customer` are read from it).
-    pub(crate) async fn insert(&self, seq: i64, object: &Value) -> ApiResult<()> {
+    /// Stores a new object (its `id`, `object`, `created` and `customer` are read from it),
+    /// held back until the request next needs Postgres.
+    pub(crate) fn insert(&self, seq: i64, object: &Value) -> ApiResult<()> {
         let (id, kind, created, customer) = columns(object)?;
-        let text = object.to_string();
-        self.tx
-            .execute_raw(
-                "INSERT INTO objects (id, object, seq, created, customer, data)
-                 VALUES ($1, $2, $3, $4, $5, $6::text::json)",
-                &[&id, &kind, &seq, &created, &customer, &text],
-            )
-            .await
-            .map_err(|e| lookup_key_conflict(e, object))?;
+        let args: Vec<OwnedArg> = vec![
+            Box::new(id),
+            Box::new(kind),
+            Box::new(seq),
+            Box::new(created),
+            Box::new(customer),
+            Box::new(object.to_string()),
+        ];
+        self.tx.defer(
+            "INSERT INTO objects (id, object, seq, created, customer, data)
+             VALUES ($1, $2, $3, $4, $5, $6::text::json)",
+            args,
+            Answer::Object(lookup_key(object)),
+        );
         Ok(())
     }
 
-    /// Writes an object back after a change.
-    pub(crate) async fn save(&self, object: &Value) -> ApiResult<()> {
+    /// Writes an object back after a change, held back until the request next needs Postgres.
+    pub(crate) fn save(&self, object: &Value) -> ApiResult<()> {
         let (id, _, _, customer) = columns(object)?;
-        let text = object.to_string();
-        self.tx
-            .execute_raw(
-                "UPDATE objects SET data = $2::text::json, customer = $3 WHERE id = $1",
-                &[&id, &text, &customer],
-            )
-            .await
-            .map_err(|e| lookup_key_conflict(e, object))?;
+        let args: Vec<OwnedArg> = vec![
+            Box::new(id),
+            Box::new(object.to_string()),
+            Box::new(customer),
+        ];
+        self.tx.defer(
+            "UPDATE objects SET data = $2::text::json, customer = $3 WHERE id = $1",
+            args,
+            Answer::Object(lookup_key(object)),
+        );
         Ok(())
     }
 
@@ -188,7 +144,7 @@ impl<'a> Cx<'a> {
         before: &Value,
         object: &Value,
     ) -> ApiResult<()> {
-        self.save(object).await?;
+        self.save(object)?;
         self.emit_changed(kind, before, object).await?;
         Ok(())
     }
@@ -479,39 +435,39 @@ impl<'a> Cx<'a> {
             },
             "type": kind,
         });
-        let text = event.to_string();
-        // One statement: the deliveries (the kit's outbox, signed at send time) and the event
-        // carrying their count, in the request's transaction.
-        let row = self
-            .tx
-            .query_one(
-                "WITH targets AS (
-                    SELECT o.id, o.data->>'url' AS url, s.secret FROM objects o
-                    JOIN webhook_secrets s ON s.endpoint_id = o.id
-                    WHERE o.object = 'webhook_endpoint' AND NOT o.deleted
-                      AND o.data->>'status' = 'enabled'
-                      AND EXISTS (SELECT 1 FROM json_array_elements_text(o.data->'enabled_events') e
-                                  WHERE e = '*' OR e = $2)),
-                 n AS (SELECT count(*) AS n FROM targets),
-                 body AS (SELECT replace($5, '\"pending_webhooks\":0',
-                                         '\"pending_webhooks\":' || n.n) AS text FROM n),
-                 d AS (
-                    INSERT INTO asym_outbox (topic, event, url, signer, secret, headers, body)
-                    SELECT 'endpoint:' || t.id, $2, t.url, 'stripe', t.secret, $6::text::jsonb, b.text
-                    FROM targets t, body b
-                    RETURNING 1),
-                 e AS (
-                    INSERT INTO objects (id, object, seq, created, data)
-                    SELECT $1, 'event', $3, $4, b.text::json FROM body b)
-                 SELECT n FROM n",
-                &[&id, &kind, &seq, &created, &text, &WEBHOOK_HEADERS],
-            )
-            .await?;
-        let pending: i64 = row.get(0);
-        if pending > 0 {
-            self.to_deliver
-                .store(true, std::sync::atomic::Ordering::Relaxed);
-        }
+        // One statement, held back: the deliveries (the kit's outbox, signed at send time) and
+        // the event carrying their count, in the request's transaction.
+        let args: Vec<OwnedArg> = vec![
+            Box::new(id.clone()),
+            Box::new(kind.to_owned()),
+            Box::new(seq),
+            Box::new(created),
+            Box::new(event.to_string()),
+            Box::new(WEBHOOK_HEADERS),
+        ];
+        self.tx.defer(
+            "WITH targets AS (
+                SELECT o.id, o.data->>'url' AS url, s.secret FROM objects o
+                JOIN webhook_secrets s ON s.endpoint_id = o.id
+                WHERE o.object = 'webhook_endpoint' AND NOT o.deleted
+                  AND o.data->>'status' = 'enabled'
+                  AND EXISTS (SELECT 1 FROM json_array_elements_text(o.data->'enabled_events') e
+                              WHERE e = '*' OR e = $2)),
+             n AS (SELECT count(*) AS n FROM targets),
+             body AS (SELECT replace($5, '\"pending_webhooks\":0',
+                                     '\"pending_webhooks\":' || n.n) AS text FROM n),
+             d AS (
+                INSERT INTO asym_outbox (topic, event, url, signer, secret, headers, body)
+                SELECT 'endpoint:' || t.id, $2, t.url, 'stripe', t.secret, $6::text::jsonb, b.text
+                FROM targets t, body b
+                RETURNING 1),
+             e AS (
+                INSERT INTO objects (id, object, seq, created, data)
+                SELECT $1, 'event', $3, $4, b.text::json FROM body b)
+             SELECT n FROM n",
+            args,
+            Answer::Deliveries,
+        );
         Ok(id)
     }
 
@@ -606,21 +562,9 @@ fn columns(object: &Value) -> ApiResult<(String, String, i64, Option<String>)> {
     Ok((id, kind, created, customer))
 }
 
-fn lookup_key_conflict(err: asym_kit::tokio_postgres::Error, object: &Value) -> ApiError {
-    let unique = err
-        .as_db_error()
-        .is_some_and(|db| db.constraint() == Some("objects_price_lookup_key"));
-    if unique {
-        return ApiError::invalid_param(
-            "lookup_key",
-            format!(
-                "A price with the lookup_key '{}' already exists. Pass transfer_lookup_key=true \
-                 to move the lookup key to this price.",
-                object["lookup_key"].as_str().unwrap_or_default()
-            ),
-        );
-    }
-    err.into()
+/// The `lookup_key` of a price, named by the error a conflict on it answers.
+fn lookup_key(object: &Value) -> Option<String> {
+    object["lookup_key"].as_str().map(str::to_owned)
 }
 
 /// `SELECT data::text FROM objects WHERE object = $1 AND NOT deleted AND <filters> …`.

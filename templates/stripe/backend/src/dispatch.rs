@@ -19,6 +19,7 @@ use sha2::{Digest, Sha256};
 use crate::AppState;
 use crate::clock;
 use crate::cx::{self, Cx};
+use crate::db::{Answer, Arg, Db};
 use crate::error::{ApiError, ApiResult};
 use crate::params::{self, Params};
 
@@ -242,10 +243,11 @@ pub(crate) async fn page(
 ) -> ApiResult<serde_json::Value> {
     let client = asym_kit::ManualTx::new(state.kit.db().await?);
     client.batch_execute("BEGIN").await?;
+    let db = Db::new(&client);
     let api_version = crate::version::DEFAULT_API_VERSION.to_owned();
     let mut cx = Cx::new(
         state,
-        cx::Db(&client),
+        &db,
         params,
         Vec::new(),
         String::new(),
@@ -262,13 +264,11 @@ pub(crate) async fn page(
         Ok(_) => true,
         Err(err) => err.persist && !err.status.is_server_error(),
     };
-    let deliveries = commit && cx.has_deliveries();
     drop(cx);
-    client
-        .batch_execute(if commit { "COMMIT" } else { "ROLLBACK" })
-        .await?;
+    let written = db.finish(commit).await?;
     client.finished();
-    if deliveries {
+    written?;
+    if commit && db.has_deliveries() {
         state.kit.wake_outbox();
     }
     result
@@ -291,19 +291,32 @@ async fn handle(
         return Err(invalid_key());
     }
     let params = Params::parse(uri.query(), body)?;
+    let idempotency = Idempotency::of(method, uri, headers, body);
     // Closed rather than pooled if this future is dropped before COMMIT/ROLLBACK answers.
     let client = asym_kit::ManualTx::new(state.kit.db().await?);
-    let db = cx::Db(&client);
+    let db = Db::new(&client);
     let is_post = *method == Method::POST;
     // BEGIN and the key lookup go out together (pipelined); a POST also reserves the first
-    // few ids it will hand out.
+    // few ids it will hand out, and claims its `Idempotency-Key` (rolled back with the rest if
+    // the request fails).
     let key_hash = asym_kit::token::hash(&key);
-    let auth_args: [cx::Arg<'_>; 2] = [&key_hash, &is_post];
+    let (claim, fingerprint) = idempotency
+        .as_ref()
+        .filter(|i| i.key.len() <= MAX_IDEMPOTENCY_KEY)
+        .map(|i| (Some(i.key.as_str()), Some(i.fingerprint.as_str())))
+        .unwrap_or_default();
+    let now = clock::now();
+    let auth_args: [Arg<'_>; 5] = [&key_hash, &is_post, &claim, &fingerprint, &now];
     let (begun, auth) = tokio::join!(
         client.batch_execute("BEGIN"),
         db.query_opt(
-            "SELECT kind, CASE WHEN $2 THEN ARRAY(SELECT nextval('object_seq')
-                                                  FROM generate_series(1, 3)) END
+            "WITH claimed AS (
+                INSERT INTO idempotency_keys (key, fingerprint, created)
+                SELECT $3::text, $4::text, $5::bigint WHERE $3 IS NOT NULL
+                ON CONFLICT (key) DO NOTHING RETURNING 1)
+             SELECT kind, CASE WHEN $2 THEN ARRAY(SELECT nextval('object_seq')
+                                                  FROM generate_series(1, 3)) END,
+                    $3 IS NULL OR EXISTS (SELECT 1 FROM claimed)
              FROM api_keys WHERE key_hash = $1",
             &auth_args,
         )
@@ -317,31 +330,26 @@ async fn handle(
                 KeyKind::Publishable
             };
             let reserved: Option<Vec<i64>> = row.get(1);
-            let reserved = reserved.unwrap_or_default();
-            let caller = (kind, params, reserved, request_id);
-            in_transaction(state, db, caller, request, endpoint).await
+            let caller = Caller {
+                kind,
+                params,
+                reserved: reserved.unwrap_or_default(),
+                request_id,
+                idempotency,
+                claimed: row.get(2),
+            };
+            in_transaction(state, &db, caller, request, endpoint).await
         }
         Ok(None) => Err(invalid_key()),
         Err(err) => Err(err),
     };
-    let finish = match &outcome {
-        Ok((_, true)) => "COMMIT",
-        _ => "ROLLBACK",
-    };
-    client.batch_execute(finish).await?;
+    // The writes held back go out with COMMIT; one that fails is the request's error.
+    let commit = matches!(outcome, Ok((_, true)));
+    let written = db.finish(commit).await?;
     client.finished();
-    let (response, saved) = outcome?;
-    if saved && let Some((key, fingerprint, status, text)) = response.unsaved_error() {
-        // Stripe keeps the result of a request that failed validation too (not of a 5xx).
-        client
-            .execute(
-                "INSERT INTO idempotency_keys (key, fingerprint, status, body, created)
-                 VALUES ($1, $2, $3, $4, $5) ON CONFLICT (key) DO NOTHING",
-                &[&key, &fingerprint, &status, &text, &clock::now()],
-            )
-            .await?;
-    }
-    if response.deliveries {
+    let (response, _) = outcome?;
+    written?;
+    if commit && db.has_deliveries() {
         state.kit.wake_outbox();
     }
     Ok(response.into_http())
@@ -351,28 +359,12 @@ async fn handle(
 struct Outcome {
     status: StatusCode,
     text: String,
-    idempotency: Option<(String, String)>,
-    /// Whether the result was already saved under its idempotency key in the transaction.
-    saved: bool,
+    /// The request's `Idempotency-Key`, echoed.
+    idempotency: Option<String>,
     replayed: bool,
-    /// Whether webhook deliveries were enqueued.
-    deliveries: bool,
 }
 
 impl Outcome {
-    /// An error answer to save under its idempotency key after the rollback.
-    fn unsaved_error(&self) -> Option<(String, String, i32, String)> {
-        let (key, fingerprint) = self.idempotency.clone()?;
-        (!self.saved && !self.replayed && self.status.is_client_error()).then(|| {
-            (
-                key,
-                fingerprint,
-                i32::from(self.status.as_u16()),
-                self.text.clone(),
-            )
-        })
-    }
-
     fn into_http(self) -> Response {
         let mut response = (
             self.status,
@@ -380,7 +372,7 @@ impl Outcome {
             self.text,
         )
             .into_response();
-        if let Some((key, _)) = self.idempotency
+        if let Some(key) = self.idempotency
             && let Ok(value) = HeaderValue::from_str(&key)
         {
             response.headers_mut().insert("idempotency-key", value);
@@ -394,16 +386,70 @@ impl Outcome {
     }
 }
 
+/// Stripe's limit on an `Idempotency-Key`'s length.
+const MAX_IDEMPOTENCY_KEY: usize = 255;
+
+/// A `POST`'s `Idempotency-Key` and the fingerprint of what it was sent with.
+struct Idempotency {
+    key: String,
+    /// SHA-256 of the method, path and body: a key reused with other parameters is refused.
+    fingerprint: String,
+}
+
+impl Idempotency {
+    /// The key of a `POST` that carries a non-empty one.
+    fn of(method: &Method, uri: &Uri, headers: &HeaderMap, body: &[u8]) -> Option<Self> {
+        let key = headers
+            .get("idempotency-key")
+            .and_then(|v| v.to_str().ok())
+            .filter(|k| !k.is_empty() && *method == Method::POST)?;
+        let path = uri.path().trim_end_matches('/');
+        let fingerprint = hex::encode(Sha256::digest(
+            [
+                method.as_str().as_bytes(),
+                b" ",
+                path.as_bytes(),
+                b"?",
+                body,
+            ]
+            .concat(),
+        ));
+        Some(Self {
+            key: key.to_owned(),
+            fingerprint,
+        })
+    }
+}
+
+/// Who called, as the key lookup found: what [`in_transaction`] starts from.
+struct Caller<'r> {
+    kind: KeyKind,
+    params: Params,
+    /// Ids reserved for a `POST`.
+    reserved: Vec<i64>,
+    request_id: &'r str,
+    idempotency: Option<Idempotency>,
+    /// Whether the key (if any) was claimed by this request rather than found saved.
+    claimed: bool,
+}
+
 /// The part of a request that runs inside its transaction. `Ok((outcome, commit))`.
 async fn in_transaction(
     state: &AppState,
-    db: cx::Db<'_>,
-    caller: (KeyKind, Params, Vec<i64>, &str),
+    db: &Db<'_>,
+    caller: Caller<'_>,
     request: Parts<'_>,
     endpoint: Endpoint,
 ) -> ApiResult<(Outcome, bool)> {
-    let (kind, params, reserved, request_id) = caller;
-    let (method, uri, headers, body) = request;
+    let Caller {
+        kind,
+        params,
+        reserved,
+        request_id,
+        idempotency,
+        claimed,
+    } = caller;
+    let (method, uri, headers, _) = request;
     let path = uri.path().trim_end_matches('/').to_owned();
     let segments = segments(&path);
     if segments.iter().any(|s| s.contains('\0')) {
@@ -418,13 +464,9 @@ async fn in_transaction(
              key. You can find a list of your API keys at https://dashboard.stripe.com/account/apikeys.",
         ));
     }
-    let idempotency_key = headers
-        .get("idempotency-key")
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_owned)
-        .filter(|k| !k.is_empty() && *method == Method::POST);
-    if let Some(key) = &idempotency_key
-        && key.len() > 255
+    if idempotency
+        .as_ref()
+        .is_some_and(|i| i.key.len() > MAX_IDEMPOTENCY_KEY)
     {
         return Err(ApiError::invalid(
             "Idempotency-Key must be at most 255 characters long.",
@@ -435,44 +477,23 @@ async fn in_transaction(
         .and_then(|v| v.to_str().ok())
         .unwrap_or(crate::version::DEFAULT_API_VERSION)
         .to_owned();
-    let fingerprint = hex::encode(Sha256::digest(
-        [
-            method.as_str().as_bytes(),
-            b" ",
-            path.as_bytes(),
-            b"?",
-            body,
-        ]
-        .concat(),
-    ));
-    let idempotency = idempotency_key.clone().map(|k| (k, fingerprint.clone()));
-    if let Some(key) = &idempotency_key {
-        let inserted = db
-            .execute(
-                "INSERT INTO idempotency_keys (key, fingerprint, created) VALUES ($1, $2, $3)
-                 ON CONFLICT (key) DO NOTHING",
-                &[key, &fingerprint, &clock::now()],
+    if let Some(Idempotency { key, fingerprint }) = idempotency.as_ref().filter(|_| !claimed) {
+        let row = db
+            .query_one(
+                "SELECT fingerprint, status, body FROM idempotency_keys WHERE key = $1",
+                &[key],
             )
             .await?;
-        if inserted == 0 {
-            let row = db
-                .query_one(
-                    "SELECT fingerprint, status, body FROM idempotency_keys WHERE key = $1",
-                    &[key],
-                )
-                .await?;
-            let (status, text) = replay(key, &fingerprint, row.get(0), row.get(1), row.get(2))?;
-            let outcome = Outcome {
-                status,
-                text,
-                idempotency,
-                saved: true,
-                replayed: true,
-                deliveries: false,
-            };
-            return Ok((outcome, false));
-        }
+        let (status, text) = replay(key, fingerprint, row.get(0), row.get(1), row.get(2))?;
+        let outcome = Outcome {
+            status,
+            text,
+            idempotency: Some(key.clone()),
+            replayed: true,
+        };
+        return Ok((outcome, false));
     }
+    let idempotency_key = idempotency.map(|i| i.key);
     let mut cx = Cx::new(
         state,
         db,
@@ -509,21 +530,21 @@ async fn in_transaction(
         text = text.replacen(&format!("\"{}\"", cx::RAW_DATA), &raw, 1);
     }
     if commit && let Some(key) = &idempotency_key {
-        cx.tx
-            .execute(
-                "UPDATE idempotency_keys SET status = $2, body = $3 WHERE key = $1",
-                &[key, &i32::from(status.as_u16()), &text],
-            )
-            .await?;
+        db.defer(
+            "UPDATE idempotency_keys SET status = $2, body = $3 WHERE key = $1",
+            vec![
+                Box::new(key.clone()),
+                Box::new(i32::from(status.as_u16())),
+                Box::new(text.clone()),
+            ],
+            Answer::Done,
+        );
     }
-    let deliveries = commit && cx.has_deliveries();
     let outcome = Outcome {
         status,
         text,
-        idempotency,
-        saved: commit,
+        idempotency: idempotency_key,
         replayed: false,
-        deliveries,
     };
     Ok((outcome, commit))
 }

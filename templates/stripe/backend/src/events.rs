@@ -176,7 +176,7 @@ pub(crate) async fn create_endpoint(cx: &mut Cx<'_>) -> ApiResult {
         "url": url,
     });
     apply_metadata(&mut endpoint, &params)?;
-    cx.insert(seq, &endpoint).await?;
+    cx.insert(seq, &endpoint)?;
     cx.tx
         .execute(
             "INSERT INTO webhook_secrets (endpoint_id, secret) VALUES ($1, $2)",
@@ -217,7 +217,7 @@ pub(crate) async fn update_endpoint(cx: &mut Cx<'_>, id: &str) -> ApiResult {
         endpoint["status"] = json!(if disabled { "disabled" } else { "enabled" });
     }
     apply_metadata(&mut endpoint, &params)?;
-    cx.save(&endpoint).await?;
+    cx.save(&endpoint)?;
     Ok(endpoint)
 }
 

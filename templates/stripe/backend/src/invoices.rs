@@ -77,12 +77,12 @@ pub(crate) async fn create_invoice(cx: &mut Cx<'_>) -> ApiResult {
             .await?
         {
             item["invoice"] = json!(id);
-            cx.save(&item).await?;
+            cx.save(&item)?;
             push_item_line(&mut invoice, &item);
         }
     }
     total(&mut invoice);
-    cx.save(&invoice).await?;
+    cx.save(&invoice)?;
     cx.emit("invoice.created", &invoice, None).await?;
     Ok(invoice)
 }
@@ -490,7 +490,7 @@ async fn close(cx: &Cx<'_>, id: &str, closing: &Closing) -> ApiResult {
     {
         intent["status"] = json!("canceled");
         intent["canceled_at"] = json!(cx.now);
-        cx.save(&intent).await?;
+        cx.save(&intent)?;
     }
     cx.save_changed(closing.event, &before, &invoice).await?;
     Ok(invoice)
@@ -578,9 +578,9 @@ pub(crate) async fn create_invoice_item(cx: &mut Cx<'_>) -> ApiResult {
         item["invoice"] = json!(invoice_id);
         push_item_line(&mut invoice, &item);
         total(&mut invoice);
-        cx.save(&invoice).await?;
+        cx.save(&invoice)?;
     }
-    cx.insert(seq, &item).await?;
+    cx.insert(seq, &item)?;
     cx.emit("invoiceitem.created", &item, None).await?;
     Ok(item)
 }

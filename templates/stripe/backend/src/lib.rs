@@ -42,6 +42,7 @@ mod checkout;
 mod clock;
 mod customers;
 mod cx;
+mod db;
 mod dispatch;
 mod error;
 mod events;

@@ -96,7 +96,7 @@ pub(crate) async fn create(cx: &mut Cx<'_>) -> ApiResult {
         new_card(cx, &number, brand, funding, (month, year), billing.as_ref()).await?
     };
     apply_metadata(&mut method, &params)?;
-    cx.save(&method).await?;
+    cx.save(&method)?;
     if let Some(customer) = params.str("customer")?.filter(|s| !s.is_empty()) {
         let id = method["id"].as_str().unwrap_or_default().to_owned();
         method = attach(cx, &id, customer, "customer").await?;
@@ -160,7 +160,7 @@ pub(crate) async fn detach(cx: &mut Cx<'_>, id: &str) -> ApiResult {
     };
     let before = method.clone();
     method["customer"] = Value::Null;
-    cx.save(&method).await?;
+    cx.save(&method)?;
     if let Some(mut customer) = cx.get("customer", &customer_id, true).await?
         && customer["invoice_settings"]["default_payment_method"].as_str() == Some(id)
     {

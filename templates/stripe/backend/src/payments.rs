@@ -186,7 +186,7 @@ pub(crate) async fn create_intent(cx: &mut Cx<'_>) -> ApiResult {
     if !intent["payment_method"].is_null() {
         intent["status"] = json!("requires_confirmation");
     }
-    cx.insert(seq, &intent).await?;
+    cx.insert(seq, &intent)?;
     cx.emit("payment_intent.created", &intent, None).await?;
     if params.bool("confirm")?.unwrap_or(false) {
         confirm(cx, &mut intent, &params).await?;
@@ -392,11 +392,11 @@ pub(crate) async fn capture_intent(cx: &mut Cx<'_>, id: &str) -> ApiResult {
     if amount < capturable {
         charge["amount_refunded"] = json!(capturable - amount);
     }
-    cx.save(&charge).await?;
+    cx.save(&charge)?;
     intent["status"] = json!("succeeded");
     intent["amount_capturable"] = json!(0);
     intent["amount_received"] = json!(amount);
-    cx.save(&intent).await?;
+    cx.save(&intent)?;
     cx.emit_changed("charge.captured", &charge_before, &charge)
         .await?;
     cx.emit_changed("payment_intent.succeeded", &before, &intent)
@@ -435,7 +435,7 @@ pub(crate) async fn cancel_intent(cx: &mut Cx<'_>, id: &str) -> ApiResult {
     {
         charge["amount_refunded"] = charge["amount"].clone();
         charge["refunded"] = json!(true);
-        cx.save(&charge).await?;
+        cx.save(&charge)?;
     }
     intent["status"] = json!("canceled");
     intent["next_action"] = Value::Null;

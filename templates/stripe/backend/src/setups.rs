@@ -62,7 +62,7 @@ pub(crate) async fn create_setup(cx: &mut Cx<'_>) -> ApiResult {
         "usage": "off_session",
     });
     apply_setup(cx, &mut setup, &params).await?;
-    cx.insert(seq, &setup).await?;
+    cx.insert(seq, &setup)?;
     cx.emit("setup_intent.created", &setup, None).await?;
     if params.bool("confirm")?.unwrap_or(false) {
         let return_url = params.str("return_url")?.filter(|s| !s.is_empty());

@@ -235,7 +235,7 @@ pub(crate) async fn create_subscription(cx: &mut Cx<'_>) -> ApiResult {
         sub["payment_settings"]["save_default_payment_method"] = save.clone();
     }
     apply_metadata(&mut sub, &params)?;
-    cx.insert(seq, &sub).await?;
+    cx.insert(seq, &sub)?;
     cx.emit("customer.subscription.created", &sub, None).await?;
 
     // The first invoice: the trial's (zero) or the first period's.
@@ -288,7 +288,7 @@ pub(crate) async fn create_subscription(cx: &mut Cx<'_>) -> ApiResult {
         _ if collection == "send_invoice" => "active",
         _ => "incomplete",
     });
-    cx.save(&sub).await?;
+    cx.save(&sub)?;
     if sub != before {
         cx.emit_changed("customer.subscription.updated", &before, &sub)
             .await?;

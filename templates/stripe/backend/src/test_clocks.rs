@@ -50,7 +50,7 @@ pub(crate) async fn create_clock(cx: &mut Cx<'_>) -> ApiResult {
         "status": "ready",
         "status_details": {},
     });
-    cx.insert(seq, &clock).await?;
+    cx.insert(seq, &clock)?;
     cx.emit("test_helpers.test_clock.created", &clock, None)
         .await?;
     Ok(clock)
@@ -125,7 +125,7 @@ pub(crate) async fn advance_clock(cx: &mut Cx<'_>, id: &str) -> ApiResult {
     clock["frozen_time"] = json!(target);
     clock["status"] = json!("ready");
     clock["status_details"] = json!({});
-    cx.save(&clock).await?;
+    cx.save(&clock)?;
     cx.emit("test_helpers.test_clock.ready", &clock, None)
         .await?;
     Ok(clock)

@@ -80,7 +80,7 @@ async fn record(
         "status": if available_on <= cx.now { "available" } else { "pending" },
         "type": kind,
     });
-    cx.insert(seq, &transaction).await?;
+    cx.insert(seq, &transaction)?;
     Ok(id)
 }
 

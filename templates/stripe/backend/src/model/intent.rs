@@ -141,7 +141,7 @@ pub(crate) async fn attempt(
         Step::Authenticate => {
             let before = intent.clone();
             ask_authentication(cx, intent, method, how.return_url.as_deref());
-            cx.save(intent).await?;
+            cx.save(intent)?;
             cx.emit_changed("payment_intent.requires_action", &before, intent)
                 .await?;
             return Ok(Attempted::RequiresAction);
@@ -204,7 +204,7 @@ pub(crate) async fn charge(
         intent["last_payment_error"] = decline.recorded(Some(&charge_id), &method_json);
         intent["payment_method"] = Value::Null;
         intent["status"] = json!("requires_payment_method");
-        cx.save(intent).await?;
+        cx.save(intent)?;
         cx.emit("charge.failed", &charge, None).await?;
         cx.emit_changed("payment_intent.payment_failed", &before, intent)
             .await?;
@@ -236,7 +236,7 @@ pub(crate) async fn charge(
         let id = method["id"].as_str().unwrap_or_default().to_owned();
         method::attach(cx, &id, &customer, "payment_method").await?;
     }
-    cx.save(intent).await?;
+    cx.save(intent)?;
     cx.emit("charge.succeeded", &charge, None).await?;
     let event = if manual {
         "payment_intent.amount_capturable_updated"
@@ -253,7 +253,7 @@ pub(crate) async fn set_up(cx: &Cx<'_>, method: &Value) -> ApiResult<()> {
     let id = method["id"].as_str().unwrap_or_default();
     if let Some(mut stored) = cx.get("payment_method", id, true).await? {
         stored["_set_up"] = json!(true);
-        cx.save(&stored).await?;
+        cx.save(&stored)?;
     }
     Ok(())
 }
@@ -353,6 +353,6 @@ async fn new_charge(
         let transaction = balance::charged(cx, &charge, method, amount).await?;
         charge["balance_transaction"] = json!(transaction);
     }
-    cx.insert(seq, &charge).await?;
+    cx.insert(seq, &charge)?;
     Ok(charge)
 }

@@ -29,7 +29,7 @@ pub(crate) async fn new_invoice(
 ) -> ApiResult<Value> {
     let (id, seq) = cx.new_id("in_").await?;
     let invoice = draft(&id, customer, created, currency, reason, subscription);
-    cx.insert(seq, &invoice).await?;
+    cx.insert(seq, &invoice)?;
     Ok(invoice)
 }
 
@@ -161,7 +161,7 @@ pub(crate) async fn subscription_invoice(
     invoice["period_start"] = json!(start);
     invoice["period_end"] = json!(start);
     total(&mut invoice);
-    cx.save(&invoice).await?;
+    cx.save(&invoice)?;
     cx.emit("invoice.created", &invoice, None).await?;
     Ok(invoice)
 }
@@ -341,7 +341,7 @@ pub(crate) async fn finalize(cx: &mut Cx<'_>, invoice: &mut Value, now: i64) -> 
         .unwrap_or("ASYM")
         .to_owned();
     customer["next_invoice_sequence"] = json!(sequence + 1);
-    cx.save(&customer).await?;
+    cx.save(&customer)?;
     let id = invoice["id"].as_str().unwrap_or_default().to_owned();
     let public = cx.state.kit.config().public_url.clone();
     invoice["number"] = json!(format!("{prefix}-{sequence:04}"));
@@ -364,7 +364,7 @@ pub(crate) async fn finalize(cx: &mut Cx<'_>, invoice: &mut Value, now: i64) -> 
         } else {
             "Subscription creation"
         });
-        cx.insert(seq, &intent).await?;
+        cx.insert(seq, &intent)?;
         cx.emit("payment_intent.created", &intent, None).await?;
         invoice["payment_intent"] = intent["id"].clone();
     }

@@ -69,7 +69,7 @@ pub(crate) async fn new_card(
         "type": "card",
         "_number": number,
     });
-    cx.insert(seq, &method).await?;
+    cx.insert(seq, &method)?;
     Ok(method)
 }
 
@@ -118,7 +118,7 @@ pub(crate) async fn attach(
         ));
     }
     method["customer"] = json!(customer);
-    cx.save(&method).await?;
+    cx.save(&method)?;
     cx.emit("payment_method.attached", &method, None).await?;
     Ok(method)
 }

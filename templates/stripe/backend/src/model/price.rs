@@ -98,7 +98,7 @@ pub(crate) async fn new_price(
             .await?
         {
             other["lookup_key"] = Value::Null;
-            cx.save(&other).await?;
+            cx.save(&other)?;
         }
     }
     let (id, seq) = cx.new_id("price_").await?;
@@ -128,7 +128,7 @@ pub(crate) async fn new_price(
         p.0.insert("metadata".into(), meta.clone());
         apply_metadata(&mut price, &p)?;
     }
-    cx.insert(seq, &price).await?;
+    cx.insert(seq, &price)?;
     cx.emit("price.created", &price, None).await?;
     Ok(price)
 }

@@ -1081,3 +1081,47 @@ mod offline {
         assert_eq!(body["error"], "internal_error");
     }
 }
+
+/// A write held back until COMMIT that fails (a second price with a taken `lookup_key`) is the
+/// request's error: nothing of the request is kept, not its event nor its idempotency key, and
+/// the next request on the same connection works.
+#[asym::clone("stripe", seed = "basic")]
+async fn a_write_failing_at_commit_is_the_requests_error_and_keeps_nothing(stripe: asym::Stripe) {
+    let api = Api::new(&stripe);
+    let product = api.ok("/v1/products", &[("name", "Silver")]).await;
+    let form = [
+        ("product", id(&product)),
+        ("unit_amount", "900"),
+        ("currency", "usd"),
+        ("lookup_key", "silver"),
+    ];
+    api.ok("/v1/prices", &form).await;
+    let count = "select count(*) from objects where object in ('price', 'event')";
+    let before: i64 = stripe.query(count).await.unwrap()[0].get(0);
+    let key = [("Idempotency-Key", "taken-lookup-key")];
+    for _ in 0..2 {
+        let (status, err, _) = api
+            .send(reqwest::Method::POST, "/v1/prices", &form, &key)
+            .await;
+        assert_eq!(status, 400, "{err}");
+        assert_eq!(err["error"]["param"], "lookup_key");
+        assert!(
+            err["error"]["message"]
+                .as_str()
+                .unwrap()
+                .contains("'silver' already exists"),
+            "{err}"
+        );
+    }
+    let after: i64 = stripe.query(count).await.unwrap()[0].get(0);
+    assert_eq!(after, before, "neither the price nor its event was kept");
+    let keys = "select count(*) from idempotency_keys where key = 'taken-lookup-key'";
+    assert_eq!(stripe.query(keys).await.unwrap()[0].get::<_, i64>(0), 0);
+    let moved = api
+        .ok(
+            "/v1/prices",
+            &[form.as_slice(), &[("transfer_lookup_key", "true")]].concat(),
+        )
+        .await;
+    assert_eq!(moved["lookup_key"], "silver");
+}
