@@ -34,14 +34,16 @@ impl AssociationType {
     }
 }
 
-fn from_row(row: &asym_kit::tokio_postgres::Row) -> AssociationType {
+/// The association type in the six columns of `row` from `first`: type id, category, label,
+/// name, inverse id, whether it is a default.
+fn from_row(row: &asym_kit::tokio_postgres::Row, first: usize) -> AssociationType {
     AssociationType {
-        type_id: row.get(0),
-        category: row.get(1),
-        label: row.get(2),
-        name: row.get(3),
-        inverse_id: row.get(4),
-        is_default: row.get(5),
+        type_id: row.get(first),
+        category: row.get(first + 1),
+        label: row.get(first + 2),
+        name: row.get(first + 3),
+        inverse_id: row.get(first + 4),
+        is_default: row.get(first + 5),
     }
 }
 
@@ -78,7 +80,7 @@ async fn types_from(
         .await?;
     let mut types: HashMap<String, Vec<AssociationType>> = HashMap::new();
     for row in client.query(&statement, &[&from, &to]).await? {
-        types.entry(row.get(6)).or_default().push(from_row(&row));
+        types.entry(row.get(6)).or_default().push(from_row(&row, 0));
     }
     Ok(types)
 }
@@ -365,14 +367,7 @@ pub(crate) async fn list(
     let mut grouped: Vec<(i64, Vec<AssociationType>)> = Vec::new();
     for row in &rows {
         let to_id: i64 = row.get(0);
-        let kind = AssociationType {
-            type_id: row.get(1),
-            category: row.get(2),
-            label: row.get(3),
-            name: row.get(4),
-            inverse_id: row.get(5),
-            is_default: row.get(6),
-        };
+        let kind = from_row(row, 1);
         match grouped.last_mut() {
             Some((last, kinds)) if *last == to_id => kinds.push(kind),
             _ => grouped.push((to_id, vec![kind])),
