@@ -3,7 +3,7 @@
 
 use serde_json::{Map, Value, json};
 
-use crate::error::{ApiError, ApiResult, array_at, invalid, member};
+use crate::error::{ApiError, ApiResult, array_at, invalid, member, object_at};
 use crate::richtext;
 
 /// Most blocks in one `children` array.
@@ -60,9 +60,7 @@ pub(crate) fn blocks(value: &Value, path: &str, depth: usize) -> ApiResult<Vec<N
 }
 
 fn block(value: &Value, path: &str, depth: usize) -> ApiResult<NewBlock> {
-    let object = value
-        .as_object()
-        .ok_or_else(|| invalid(path, "an object", value))?;
+    let object = object_at(value, path)?;
     let kind = object
         .get("type")
         .and_then(Value::as_str)

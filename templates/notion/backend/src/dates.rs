@@ -3,13 +3,11 @@
 
 use serde_json::{Value, json};
 
-use crate::error::{ApiResult, invalid};
+use crate::error::{ApiResult, invalid, object_at};
 
 /// A date value `{start, end, time_zone}` checked and filled in.
 pub(crate) fn date(value: &Value, path: &str) -> ApiResult<Value> {
-    let object = value
-        .as_object()
-        .ok_or_else(|| invalid(path, "an object", value))?;
+    let object = object_at(value, path)?;
     let start = object
         .get("start")
         .and_then(Value::as_str)

@@ -41,6 +41,18 @@ pub(crate) fn member<'a, T>(
     })
 }
 
+/// `value` (the body value at `path`) as an object, or the validation error that `path`
+/// should be an object.
+///
+/// # Errors
+///
+/// 400 `validation_error` when it is not an object.
+pub(crate) fn object_at<'a>(value: &'a Value, path: &str) -> ApiResult<&'a Map<String, Value>> {
+    value
+        .as_object()
+        .ok_or_else(|| invalid(path, "an object", value))
+}
+
 /// The string at `keys` below `value` (the body value at `path`), or the validation error
 /// that `{path}.{keys…}` should be a string.
 ///

@@ -79,15 +79,7 @@ pub fn app(kit: Kit) -> Router {
     containers(Router::new())
         .route("/api/admin/provision", post(provision))
         .route("/api/admin/rate-limit", post(ratelimit::set))
-        .route(
-            "/api/admin/webhooks",
-            get(webhooks::list).post(webhooks::create),
-        )
-        .route(
-            "/api/admin/webhooks/{id}",
-            axum::routing::delete(webhooks::delete),
-        )
-        .route("/api/admin/webhooks/{id}/verify", post(webhooks::verify))
+        .merge(webhooks::admin_routes())
         .route("/v1/users", get(users_list))
         .route("/v1/users/{id}", get(api!(id => users::retrieve)))
         .route("/v1/search", post(api!(body => query::search)))

@@ -3,7 +3,7 @@
 
 use serde_json::{Map, Value, json};
 
-use crate::error::{ApiError, ApiResult, array_at, invalid, member, string_at};
+use crate::error::{ApiError, ApiResult, array_at, invalid, member, object_at, string_at};
 
 /// Most characters in one text item's `content` (and a link's URL).
 pub(crate) const MAX_TEXT: usize = 2000;
@@ -21,9 +21,7 @@ pub(crate) fn normalize(value: &Value, path: &str) -> ApiResult<Value> {
 }
 
 fn item_of(item: &Value, path: &str) -> ApiResult<Value> {
-    let object = item
-        .as_object()
-        .ok_or_else(|| invalid(path, "an object", item))?;
+    let object = object_at(item, path)?;
     let annotations = annotations(object.get("annotations"), path)?;
     let kind = object
         .get("type")
@@ -111,9 +109,7 @@ fn annotations(value: Option<&Value>, path: &str) -> ApiResult<Value> {
     let Some(value) = value.filter(|v| !v.is_null()) else {
         return Ok(out);
     };
-    let given = value
-        .as_object()
-        .ok_or_else(|| invalid(&format!("{path}.annotations"), "an object", value))?;
+    let given = object_at(value, &format!("{path}.annotations"))?;
     for (key, item) in given {
         let fits = match key.as_str() {
             "color" => item.is_string(),
@@ -133,9 +129,7 @@ fn annotations(value: Option<&Value>, path: &str) -> ApiResult<Value> {
 }
 
 fn mention(value: &Value, path: &str) -> ApiResult<(Value, String, Value)> {
-    let object = value
-        .as_object()
-        .ok_or_else(|| invalid(&format!("{path}.mention"), "an object", value))?;
+    let object = object_at(value, &format!("{path}.mention"))?;
     let kind = ["user", "page", "database", "date"]
         .into_iter()
         .find(|k| object.contains_key(*k))

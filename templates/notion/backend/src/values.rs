@@ -5,7 +5,7 @@
 use serde_json::{Map, Value, json};
 
 use crate::dates::date;
-use crate::error::{ApiError, ApiResult, invalid, string_at};
+use crate::error::{ApiError, ApiResult, invalid, object_at, string_at};
 use crate::richtext;
 use crate::schema::{self, Schema};
 
@@ -93,9 +93,7 @@ fn option(prop: &mut Value, kind: &str, given: &Value, path: &str) -> ApiResult<
 /// Checks the request's `properties` against `schema` and writes them into `stored`.
 /// Returns whether the schema gained select options (and must be saved).
 pub(crate) fn apply(schema: &mut Schema, stored: &mut Stored, given: &Value) -> ApiResult<bool> {
-    let given = given
-        .as_object()
-        .ok_or_else(|| invalid("body.properties", "an object", given))?;
+    let given = object_at(given, "body.properties")?;
     let mut schema_changed = false;
     for (key, value) in given {
         let path = format!("body.properties.{key}");

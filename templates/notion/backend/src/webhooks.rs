@@ -6,16 +6,26 @@
 use asym_kit::Kit;
 use asym_kit::deadpool_postgres::Transaction;
 use asym_kit::outbox::{self, Delivery, Signer};
+use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use axum::routing::{self, get, post};
 use serde_json::{Value, json};
 
 use crate::error::{ApiError, ApiResult};
 use crate::ids;
 use crate::request;
 use crate::workspace::{BOT_ID, WORKSPACE_ID, WORKSPACE_NAME};
+
+/// The admin surface that stands in for the integration's webhook settings.
+pub(crate) fn admin_routes() -> Router<Kit> {
+    Router::new()
+        .route("/api/admin/webhooks", get(list).post(create))
+        .route("/api/admin/webhooks/{id}", routing::delete(delete))
+        .route("/api/admin/webhooks/{id}/verify", post(verify))
+}
 
 /// Enqueues `event` about object `id` for every verified subscription; returns whether any
 /// was enqueued (then call `kit.wake_outbox()` after commit). The event names its object's
@@ -78,7 +88,7 @@ const COLUMNS: &str = "id, url, verified, nt(created_at)";
 
 /// `POST /api/admin/webhooks` `{"url"}`: creates a subscription and sends its verification
 /// request (`{"verification_token": "secret_…"}`, unsigned) to the URL, as Notion does.
-pub(crate) async fn create(State(kit): State<Kit>, body: Bytes) -> Response {
+async fn create(State(kit): State<Kit>, body: Bytes) -> Response {
     respond(create_inner(&kit, &body).await, StatusCode::CREATED)
 }
 
@@ -119,11 +129,7 @@ async fn create_inner(kit: &Kit, body: &[u8]) -> ApiResult<Value> {
 
 /// `POST /api/admin/webhooks/{id}/verify` `{"verification_token"}`: the token the
 /// receiver got; events flow once it matches.
-pub(crate) async fn verify(
-    State(kit): State<Kit>,
-    Path(id): Path<String>,
-    body: Bytes,
-) -> Response {
+async fn verify(State(kit): State<Kit>, Path(id): Path<String>, body: Bytes) -> Response {
     respond(verify_inner(&kit, &id, &body).await, StatusCode::OK)
 }
 
@@ -147,7 +153,7 @@ async fn verify_inner(kit: &Kit, id: &str, body: &[u8]) -> ApiResult<Value> {
 }
 
 /// `GET /api/admin/webhooks`: every subscription.
-pub(crate) async fn list(State(kit): State<Kit>) -> Response {
+async fn list(State(kit): State<Kit>) -> Response {
     let result = async {
         let client = kit.db().await?;
         let rows = client
@@ -163,7 +169,7 @@ pub(crate) async fn list(State(kit): State<Kit>) -> Response {
 }
 
 /// `DELETE /api/admin/webhooks/{id}`.
-pub(crate) async fn delete(State(kit): State<Kit>, Path(id): Path<String>) -> Response {
+async fn delete(State(kit): State<Kit>, Path(id): Path<String>) -> Response {
     let result = async {
         let id = request::path_id("subscription_id", &id)?;
         let client = kit.db().await?;
