@@ -17,7 +17,7 @@ use crate::auth::{self, TokenKind};
 use crate::error::ApiError;
 use crate::json;
 use crate::model::conversation::scope_family;
-use crate::model::message::{BotProfile, MessageRow};
+use crate::model::message::{BotProfile, MessageRow, message_columns};
 use crate::ts::Ts;
 use crate::{AppState, Call};
 
@@ -143,28 +143,7 @@ fn build_sql(forward: bool, lo: bool, hi: bool) -> String {
          UNION ALL
          SELECT NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
                 NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
-                m.ts::text, m.user_id, m.bot_id, m.team_id, m.subtype, m.text,
-                m.blocks::text, m.attachments::text, m.metadata::text, m.thread_ts::text,
-                m.username, m.icon_emoji, m.icon_url, NULL, NULL, NULL::bigint, NULL::boolean,
-                CASE WHEN m.thread_ts <> m.ts THEN (
-                    SELECT p.user_id FROM messages p
-                    WHERE p.channel_id = m.channel_id AND p.ts = m.thread_ts) END,
-                CASE WHEN m.thread_ts = m.ts THEN (
-                    SELECT count(*) FROM messages x
-                    WHERE x.channel_id = m.channel_id AND x.thread_ts = m.ts
-                      AND x.ts <> m.ts) END,
-                CASE WHEN m.thread_ts = m.ts THEN (
-                    SELECT max(x.ts)::text FROM messages x
-                    WHERE x.channel_id = m.channel_id AND x.thread_ts = m.ts
-                      AND x.ts <> m.ts) END,
-                CASE WHEN m.thread_ts = m.ts THEN (
-                    SELECT array_agg(x.user_id ORDER BY x.ts)
-                           FILTER (WHERE x.user_id IS NOT NULL)
-                    FROM messages x
-                    WHERE x.channel_id = m.channel_id AND x.thread_ts = m.ts
-                      AND x.ts <> m.ts) END,
-                m.edited_user, m.edited_ts::text, m.reactions::text, m.files::text, m.upload,
-                false, NULL, m.hidden, m.extras::text
+                {PAGE_COLUMNS}
          FROM c CROSS JOIN LATERAL (
              SELECT * FROM (
                  SELECT * FROM messages m
@@ -178,6 +157,33 @@ fn build_sql(forward: bool, lo: bool, hi: bool) -> String {
          WHERE c.kind = 'public_channel' OR c.is_member"
     )
 }
+
+/// The columns of a page's message rows: those of
+/// [`MESSAGE_COLUMNS`](crate::model::message::MESSAGE_COLUMNS), but the bot's profile, the
+/// pin and the channel are left to the header row, and the parent's author and the replies
+/// are read only for a reply and a thread parent.
+const PAGE_COLUMNS: &str = message_columns!(
+    bot: "NULL, NULL, NULL::bigint, NULL::boolean",
+    parent: "CASE WHEN m.thread_ts <> m.ts THEN (
+                    SELECT p.user_id FROM messages p
+                    WHERE p.channel_id = m.channel_id AND p.ts = m.thread_ts) END",
+    replies: "CASE WHEN m.thread_ts = m.ts THEN (
+                    SELECT count(*) FROM messages x
+                    WHERE x.channel_id = m.channel_id AND x.thread_ts = m.ts
+                      AND x.ts <> m.ts) END,
+                CASE WHEN m.thread_ts = m.ts THEN (
+                    SELECT max(x.ts)::text FROM messages x
+                    WHERE x.channel_id = m.channel_id AND x.thread_ts = m.ts
+                      AND x.ts <> m.ts) END,
+                CASE WHEN m.thread_ts = m.ts THEN (
+                    SELECT array_agg(x.user_id ORDER BY x.ts)
+                           FILTER (WHERE x.user_id IS NOT NULL)
+                    FROM messages x
+                    WHERE x.channel_id = m.channel_id AND x.thread_ts = m.ts
+                      AND x.ts <> m.ts) END",
+    pinned: "false",
+    channel: "NULL"
+);
 
 /// The workspace's bots, as the header row lists them.
 struct Bots<'a> {
@@ -341,6 +347,12 @@ mod tests {
 
     fn ts(text: &str) -> Option<Ts> {
         Ts::parse(text)
+    }
+
+    #[test]
+    fn page_rows_have_every_column_from_columns_reads() {
+        use crate::model::message::tests::column_count;
+        assert_eq!(column_count(PAGE_COLUMNS), 30);
     }
 
     #[test]

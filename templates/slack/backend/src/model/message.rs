@@ -16,27 +16,52 @@ use crate::model::event::{emit, message_event, message_subscription};
 use crate::ts::Ts;
 use crate::{AppState, Call};
 
-/// The columns [`MessageRow::from_columns`] reads, in its order, with `$replies` (reply
-/// count, newest reply, repliers) and `$pinned` (whether the message is pinned) in their
-/// places: one list for stored and just-inserted messages, so their positions cannot drift.
+/// The columns [`MessageRow::from_columns`] reads, in its order: the stored message's own,
+/// with the bot's profile (`bot`), the thread parent's author (`parent`), the reply count,
+/// newest reply and repliers (`replies`), whether the message is pinned (`pinned`) and its
+/// channel (`channel`) in their places. One list for stored, just-inserted and history-page
+/// messages, so their positions cannot drift; given only `replies` and `pinned`, the bot and
+/// parent come from `bots b` and `messages p` and the channel is the message's.
 macro_rules! message_columns {
     ($replies:literal, $pinned:literal) => {
+        message_columns!(
+            bot: "b.app_id, b.name, b.updated, b.deleted",
+            parent: "(SELECT p.user_id FROM messages p
+     WHERE p.channel_id = m.channel_id AND p.ts = m.thread_ts AND m.thread_ts <> m.ts)",
+            replies: $replies,
+            pinned: $pinned,
+            channel: "m.channel_id"
+        )
+    };
+    (
+        bot: $bot:literal,
+        parent: $parent:literal,
+        replies: $replies:literal,
+        pinned: $pinned:literal,
+        channel: $channel:literal
+    ) => {
         concat!(
             "m.ts::text, m.user_id, m.bot_id, m.team_id, m.subtype, m.text,
     m.blocks::text, m.attachments::text, m.metadata::text, m.thread_ts::text, m.username,
-    m.icon_emoji, m.icon_url, b.app_id, b.name, b.updated, b.deleted,
-    (SELECT p.user_id FROM messages p
-     WHERE p.channel_id = m.channel_id AND p.ts = m.thread_ts AND m.thread_ts <> m.ts),
+    m.icon_emoji, m.icon_url, ",
+            $bot,
+            ",
+    ",
+            $parent,
+            ",
     ",
             $replies,
             ",
     m.edited_user, m.edited_ts::text, m.reactions::text, m.files::text, m.upload,
     ",
             $pinned,
-            ", m.channel_id, m.hidden, m.extras::text"
+            ", ",
+            $channel,
+            ", m.hidden, m.extras::text"
         )
     };
 }
+pub(crate) use message_columns;
 
 /// The columns [`message_json`] reads, over `messages m` joined with [`MESSAGE_JOINS`].
 pub(crate) const MESSAGE_COLUMNS: &str = message_columns!(
@@ -518,8 +543,29 @@ pub(crate) async fn post_due_scheduled(state: &AppState) -> Result<usize, ApiErr
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
+
+    /// How many columns a select list has (commas outside parentheses, plus one).
+    pub(crate) fn column_count(columns: &str) -> usize {
+        let mut depth = 0_i32;
+        let mut count = 1;
+        for c in columns.chars() {
+            match c {
+                '(' => depth += 1,
+                ')' => depth -= 1,
+                ',' if depth == 0 => count += 1,
+                _ => {}
+            }
+        }
+        count
+    }
+
+    #[test]
+    fn stored_and_inserted_messages_have_every_column_from_columns_reads() {
+        assert_eq!(column_count(MESSAGE_COLUMNS), 30);
+        assert_eq!(column_count(INSERTED_COLUMNS), 30);
+    }
 
     #[test]
     fn reply_users_keep_first_appearance_order() {
