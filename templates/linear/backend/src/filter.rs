@@ -63,7 +63,7 @@ impl Kind {
     }
 
     /// Plain filter fields beyond [`COMMON_FIELDS`], by comparison; each compares its
-    /// [`column`].
+    /// [`column()`].
     fn fields(self) -> &'static [(Cmp, &'static [&'static str])] {
         match self {
             Self::Issue => &[

@@ -26,7 +26,7 @@ pub(crate) struct Spec {
     pub(crate) key: &'static str,
     /// The webhook resource type, when changes are announced.
     pub(crate) hook: Option<&'static str>,
-    /// Input fields by SQL type; each is written to its [`column`].
+    /// Input fields by SQL type; each is written to its [`column()`].
     pub(crate) fields: &'static [(&'static str, &'static [&'static str])],
     /// Input fields the resolver links itself (`teamIds`), not columns of the table.
     pub(crate) linked: &'static [&'static str],
