@@ -376,19 +376,16 @@ pub(crate) async fn schedule_message(state: &AppState, call: &Call) -> ApiResult
     preview.insert("text".into(), json!(message.text));
     preview.insert("user".into(), json!(message.user_id));
     preview.insert("team".into(), json!(message.team_id));
-    if let Some(blocks) = message
-        .blocks
-        .as_deref()
-        .and_then(|b| serde_json::from_str::<Value>(b).ok())
-    {
-        preview.insert("blocks".into(), blocks);
-    }
-    if let Some(attachments) = message
-        .attachments
-        .as_deref()
-        .and_then(|b| serde_json::from_str::<Value>(b).ok())
-    {
-        preview.insert("attachments".into(), attachments);
+    for (key, stored) in [
+        ("blocks", &message.blocks),
+        ("attachments", &message.attachments),
+    ] {
+        if let Some(value) = stored
+            .as_deref()
+            .and_then(|text| serde_json::from_str::<Value>(text).ok())
+        {
+            preview.insert(key.into(), value);
+        }
     }
     reply([
         ("channel", json!(conversation.id)),

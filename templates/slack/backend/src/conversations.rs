@@ -46,6 +46,24 @@ async fn resolve_arg(
     resolve(state, caller, &channel, Naming::IdOnly).await
 }
 
+/// The caller and the conversation of the call's `channel` argument, which the caller may
+/// read (the `…:read` scope of the conversation's family), checked in Slack's order.
+async fn readable(state: &AppState, call: &Call) -> Result<(Caller, Conversation), ApiError> {
+    let caller = caller(state, call).await?;
+    let conversation = resolve_arg(state, &caller, call).await?;
+    caller.require(&[&format!("{}:read", conversation.scope_family())])?;
+    Ok((caller, conversation))
+}
+
+/// The caller and the conversation of the call's `channel` argument, which the caller may
+/// write to ([`require_write`]), checked in Slack's order.
+async fn writable(state: &AppState, call: &Call) -> Result<(Caller, Conversation), ApiError> {
+    let caller = caller(state, call).await?;
+    let conversation = resolve_arg(state, &caller, call).await?;
+    require_write(&caller, &conversation.kind)?;
+    Ok((caller, conversation))
+}
+
 /// Parses a `types` argument: comma-separated, empty or absent meaning `public_channel`.
 fn parse_types(types: Option<&str>) -> Result<Vec<String>, ApiError> {
     let mut wanted: Vec<String> = Vec::new();
@@ -168,9 +186,7 @@ pub(crate) async fn user_conversations(state: &AppState, call: &Call) -> ApiResu
 
 /// `conversations.info`: one conversation; `num_members` with `include_num_members`.
 pub(crate) async fn info(state: &AppState, call: &Call) -> ApiResult {
-    let caller = caller(state, call).await?;
-    let conversation = resolve_arg(state, &caller, call).await?;
-    caller.require(&[&format!("{}:read", conversation.scope_family())])?;
+    let (caller, conversation) = readable(state, call).await?;
     let mut channel = conversation.to_json(&caller.team_id, &caller.user_id);
     if let Value::Object(fields) = &mut channel {
         if !call.args.flag("include_num_members").unwrap_or(false) {
@@ -366,9 +382,7 @@ pub(crate) async fn join(state: &AppState, call: &Call) -> ApiResult {
 /// `conversations.leave`: the caller leaves a channel (`not_in_channel: true` if it was
 /// not in it).
 pub(crate) async fn leave(state: &AppState, call: &Call) -> ApiResult {
-    let caller = caller(state, call).await?;
-    let conversation = resolve_arg(state, &caller, call).await?;
-    require_write(&caller, &conversation.kind)?;
+    let (caller, conversation) = writable(state, call).await?;
     if conversation.kind == "im" {
         return Err(ApiError::new("method_not_supported_for_channel_type"));
     }
@@ -393,9 +407,7 @@ pub(crate) async fn leave(state: &AppState, call: &Call) -> ApiResult {
 
 /// `conversations.invite`: adds `users` (comma-separated ids) to a channel the caller is in.
 pub(crate) async fn invite(state: &AppState, call: &Call) -> ApiResult {
-    let caller = caller(state, call).await?;
-    let conversation = resolve_arg(state, &caller, call).await?;
-    require_write(&caller, &conversation.kind)?;
+    let (caller, conversation) = writable(state, call).await?;
     let users = call.args.list("users");
     if users.is_empty() {
         return Err(ApiError::new("no_user"));
@@ -403,12 +415,7 @@ pub(crate) async fn invite(state: &AppState, call: &Call) -> ApiResult {
     if !conversation.is_channel() {
         return Err(ApiError::new("method_not_supported_for_channel_type"));
     }
-    if conversation.is_archived {
-        return Err(ApiError::new("is_archived"));
-    }
-    if !conversation.is_member {
-        return Err(ApiError::new("not_in_channel"));
-    }
+    conversation.check_member_of_open()?;
     if users.contains(&caller.user_id) {
         return Err(ApiError::new("cant_invite_self"));
     }
@@ -459,9 +466,7 @@ pub(crate) async fn invite(state: &AppState, call: &Call) -> ApiResult {
 
 /// `conversations.kick`: removes `user` from a channel.
 pub(crate) async fn kick(state: &AppState, call: &Call) -> ApiResult {
-    let caller = caller(state, call).await?;
-    let conversation = resolve_arg(state, &caller, call).await?;
-    require_write(&caller, &conversation.kind)?;
+    let (caller, conversation) = writable(state, call).await?;
     let user = call.args.non_empty_or("user", "user_not_found")?;
     if !conversation.is_channel() {
         return Err(ApiError::new("method_not_supported_for_channel_type"));
@@ -490,9 +495,7 @@ pub(crate) async fn kick(state: &AppState, call: &Call) -> ApiResult {
 /// `channel_archive`/`group_archive` (or the `unarchive` pair) and posts the
 /// `channel_archive` (`channel_unarchive`) message.
 pub(crate) async fn set_archived(state: &AppState, call: &Call, archive: bool) -> ApiResult {
-    let caller = caller(state, call).await?;
-    let conversation = resolve_arg(state, &caller, call).await?;
-    require_write(&caller, &conversation.kind)?;
+    let (caller, conversation) = writable(state, call).await?;
     if !conversation.is_channel() {
         return Err(ApiError::new("method_not_supported_for_channel_type"));
     }
@@ -537,27 +540,14 @@ pub(crate) async fn set_archived(state: &AppState, call: &Call, archive: bool) -
     Ok(Map::new())
 }
 
-/// Checks that the caller may change a channel's settings.
-fn check_editable(conversation: &Conversation) -> Result<(), ApiError> {
-    if conversation.is_archived {
-        return Err(ApiError::new("is_archived"));
-    }
-    if !conversation.is_member {
-        return Err(ApiError::new("not_in_channel"));
-    }
-    Ok(())
-}
-
 /// `conversations.rename`: a new `name`; the old one goes to `previous_names`, and a
 /// `channel_name` message says so.
 pub(crate) async fn rename(state: &AppState, call: &Call) -> ApiResult {
-    let caller = caller(state, call).await?;
-    let conversation = resolve_arg(state, &caller, call).await?;
-    require_write(&caller, &conversation.kind)?;
+    let (caller, conversation) = writable(state, call).await?;
     if !conversation.is_channel() {
         return Err(ApiError::new("method_not_supported_for_channel_type"));
     }
-    check_editable(&conversation)?;
+    conversation.check_member_of_open()?;
     let name = validate_name(call.args.string("name"))?;
     if conversation.name.as_deref() != Some(name.as_str()) {
         let mut client = state.kit.db().await?;
@@ -598,10 +588,8 @@ pub(crate) async fn rename(state: &AppState, call: &Call) -> ApiResult {
 /// `conversations.setTopic` and `conversations.setPurpose` (`field` is `topic` or
 /// `purpose`); in a channel, posts the `channel_topic` (`channel_purpose`) message.
 pub(crate) async fn set_text(state: &AppState, call: &Call, field: &'static str) -> ApiResult {
-    let caller = caller(state, call).await?;
-    let conversation = resolve_arg(state, &caller, call).await?;
-    require_write(&caller, &conversation.kind)?;
-    check_editable(&conversation)?;
+    let (caller, conversation) = writable(state, call).await?;
+    conversation.check_member_of_open()?;
     let value = call.args.string(field).unwrap_or_default();
     if value.chars().count() > MAX_TOPIC {
         return Err(ApiError::new("too_long"));
@@ -634,9 +622,7 @@ pub(crate) async fn set_text(state: &AppState, call: &Call, field: &'static str)
 
 /// `conversations.members`: member ids, paged with `limit` (default 100) and `cursor`.
 pub(crate) async fn members(state: &AppState, call: &Call) -> ApiResult {
-    let caller = caller(state, call).await?;
-    let conversation = resolve_arg(state, &caller, call).await?;
-    caller.require(&[&format!("{}:read", conversation.scope_family())])?;
+    let (_, conversation) = readable(state, call).await?;
     let limit = call.args.limit(100, 1000)?;
     let after = cursor_value(call.args.string("cursor"), "user")?;
     let client = state.kit.db().await?;
@@ -772,9 +758,7 @@ pub(crate) async fn open(state: &AppState, call: &Call) -> ApiResult {
 
 /// `conversations.mark`: moves the caller's read cursor to `ts`.
 pub(crate) async fn mark(state: &AppState, call: &Call) -> ApiResult {
-    let caller = caller(state, call).await?;
-    let conversation = resolve_arg(state, &caller, call).await?;
-    require_write(&caller, &conversation.kind)?;
+    let (caller, conversation) = writable(state, call).await?;
     let ts = call
         .args
         .ts("ts", "invalid_timestamp")?

@@ -291,12 +291,7 @@ pub(crate) async fn complete_upload(state: &AppState, call: &Call) -> ApiResult 
     let mut conversations = Vec::new();
     for channel in &channels {
         let conversation = resolve(state, &caller, channel, Naming::IdOnly).await?;
-        if conversation.is_archived {
-            return Err(ApiError::new("is_archived"));
-        }
-        if !conversation.is_member {
-            return Err(ApiError::new("not_in_channel"));
-        }
+        conversation.check_member_of_open()?;
         conversations.push(conversation);
     }
     let thread_ts = call.args.ts("thread_ts", "invalid_thread_ts")?;

@@ -185,12 +185,7 @@ pub(crate) async fn get(state: &AppState, call: &Call) -> ApiResult {
 pub(crate) async fn set_pin(state: &AppState, call: &Call, pin: bool) -> ApiResult {
     let caller = caller_with(state, call, &["pins:write"]).await?;
     let (conversation, ts) = target(state, &caller, call).await?;
-    if conversation.is_archived {
-        return Err(ApiError::new("is_archived"));
-    }
-    if !conversation.is_member {
-        return Err(ApiError::new("not_in_channel"));
-    }
+    conversation.check_member_of_open()?;
     let message = message(state, &conversation.id, ts).await?;
     let mut client = state.kit.db().await?;
     let tx = client.transaction().await?;

@@ -117,6 +117,22 @@ impl Conversation {
         Ok(())
     }
 
+    /// Checks that the conversation is open to changes by its members and the caller is one:
+    /// not archived, and a member.
+    ///
+    /// # Errors
+    ///
+    /// `is_archived`, `not_in_channel`.
+    pub(crate) fn check_member_of_open(&self) -> Result<(), ApiError> {
+        if self.is_archived {
+            return Err(ApiError::new("is_archived"));
+        }
+        if !self.is_member {
+            return Err(ApiError::new("not_in_channel"));
+        }
+        Ok(())
+    }
+
     /// Whether the caller may know the conversation exists: every public channel, and the
     /// others it is a member of.
     fn visible(&self) -> bool {
