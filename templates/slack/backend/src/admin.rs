@@ -87,6 +87,10 @@ pub(crate) fn json_body<T: DeserializeOwned>(body: &[u8]) -> Result<T, AdminErro
     serde_json::from_slice(body).map_err(|err| invalid(err.to_string()))
 }
 
+/// The installed app's bot: its bot user and workspace.
+const INSTALLED_BOT: &str =
+    "SELECT user_id, team_id FROM bots WHERE NOT deleted ORDER BY id LIMIT 1";
+
 /// `POST /api/admin/provision`, body optionally `{"reprovision": true}`.
 ///
 /// Mints the workspace's credentials — a bot token for the app's bot user, a user token for
@@ -111,12 +115,7 @@ pub(crate) async fn provision(State(state): State<AppState>, body: Bytes) -> Adm
     if provisioned && !reprovision {
         return Err(ApiError::status(StatusCode::CONFLICT, "already_provisioned").into());
     }
-    let bot = tx
-        .query_opt(
-            "SELECT user_id, team_id FROM bots WHERE NOT deleted ORDER BY id LIMIT 1",
-            &[],
-        )
-        .await?;
+    let bot = tx.query_opt(INSTALLED_BOT, &[]).await?;
     let owner = tx
         .query_opt(
             "SELECT id, team_id FROM users
@@ -183,12 +182,7 @@ pub(crate) async fn mint_token(State(state): State<AppState>, body: Bytes) -> Ad
     let client = state.kit.db().await?;
     let (row, token, default_scopes) = match request.kind.as_str() {
         "bot" => {
-            let row = client
-                .query_opt(
-                    "SELECT user_id, team_id FROM bots WHERE NOT deleted ORDER BY id LIMIT 1",
-                    &[],
-                )
-                .await?;
+            let row = client.query_opt(INSTALLED_BOT, &[]).await?;
             (row, mint_bot_token(), BOT_SCOPES)
         }
         "user" => {

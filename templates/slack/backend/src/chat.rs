@@ -12,24 +12,10 @@ use crate::json::row_object;
 use crate::model::content::{Content, with_block_ids};
 use crate::model::conversation::{Conversation, Naming, channel_filter, resolve};
 use crate::model::event::{channel_type, emit, message_subscription};
-use crate::model::message::{MESSAGE_COLUMNS, MESSAGE_JOINS, NewMessage, message_json};
+use crate::model::message::{self, NewMessage};
 use crate::model::user::is_admin;
 use crate::ts::Ts;
 use crate::{AppState, Call};
-
-/// Reads one message of a channel.
-async fn find_message(
-    client: &Transaction<'_>,
-    channel: &str,
-    ts: Ts,
-) -> Result<Option<Value>, ApiError> {
-    let sql = format!(
-        "SELECT {MESSAGE_COLUMNS} FROM messages m {MESSAGE_JOINS}
-         WHERE m.channel_id = $1 AND m.ts = $2::text::numeric"
-    );
-    let row = client.query_opt(&sql, &[&channel, &ts.to_string()]).await?;
-    Ok(row.map(|row| message_json(&row, true)))
-}
 
 /// Whether `message` was written by the caller (a bot's by that bot).
 fn is_authors(caller: &Caller, message: &Value) -> bool {
@@ -87,9 +73,7 @@ pub(crate) async fn update(state: &AppState, call: &Call) -> ApiResult {
 
     let mut client = state.kit.db().await?;
     let tx = client.transaction().await?;
-    let previous = find_message(&tx, &conversation.id, ts)
-        .await?
-        .ok_or_else(|| ApiError::new("message_not_found"))?;
+    let previous = message::find(&tx, &conversation.id, ts, true).await?;
     if !is_authors(&caller, &previous) {
         return Err(ApiError::new("cant_update_message"));
     }
@@ -126,9 +110,7 @@ pub(crate) async fn update(state: &AppState, call: &Call) -> ApiResult {
         ],
     )
     .await?;
-    let message = find_message(&tx, &conversation.id, ts)
-        .await?
-        .ok_or_else(|| ApiError::new("message_not_found"))?;
+    let message = message::find(&tx, &conversation.id, ts, true).await?;
     let edit = Edit::Changed(message.clone());
     commit_edit(state, tx, &conversation, edit, previous).await?;
 
@@ -191,9 +173,7 @@ pub(crate) async fn delete(state: &AppState, call: &Call) -> ApiResult {
     let (caller, conversation, ts) = edit_target(state, call).await?;
     let mut client = state.kit.db().await?;
     let tx = client.transaction().await?;
-    let previous = find_message(&tx, &conversation.id, ts)
-        .await?
-        .ok_or_else(|| ApiError::new("message_not_found"))?;
+    let previous = message::find(&tx, &conversation.id, ts, true).await?;
     if previous["subtype"] == "tombstone" {
         return Err(ApiError::new("message_not_found"));
     }

@@ -292,9 +292,11 @@ async fn reread(state: &AppState, caller: &Caller, id: &str) -> Result<Value, Ap
     Ok(Conversation::from_row(&row).to_json(&caller.team_id, &caller.user_id))
 }
 
-/// The `{"channel": …}` body of a method that changes a conversation.
-fn channel_body(channel: Value) -> Map<String, Value> {
-    Map::from_iter([("channel".to_owned(), channel)])
+/// The `{"channel": …}` body of a method that changes a conversation: conversation `id`
+/// as [`reread`] finds it.
+async fn channel_body(state: &AppState, caller: &Caller, id: &str) -> ApiResult {
+    let channel = reread(state, caller, id).await?;
+    Ok(Map::from_iter([("channel".to_owned(), channel)]))
 }
 
 /// `conversations.create`: a public (or, with `is_private`, private) channel, its creator
@@ -350,7 +352,7 @@ pub(crate) async fn create(state: &AppState, call: &Call) -> ApiResult {
     )
     .await?;
     state.commit(tx).await?;
-    Ok(channel_body(reread(state, &caller, &id).await?))
+    channel_body(state, &caller, &id).await
 }
 
 /// `conversations.join`: the caller joins a public channel (a warning if already in).
@@ -368,7 +370,7 @@ pub(crate) async fn join(state: &AppState, call: &Call) -> ApiResult {
     let tx = client.transaction().await?;
     let added = add_member(&tx, &conversation, &caller.team_id, &caller.user_id, None).await?;
     state.commit(tx).await?;
-    let mut body = channel_body(reread(state, &caller, &conversation.id).await?);
+    let mut body = channel_body(state, &caller, &conversation.id).await?;
     if !added {
         body.insert("warning".into(), json!("already_in_channel"));
         body.insert(
@@ -459,9 +461,7 @@ pub(crate) async fn invite(state: &AppState, call: &Call) -> ApiResult {
         .await?;
     }
     state.commit(tx).await?;
-    Ok(channel_body(
-        reread(state, &caller, &conversation.id).await?,
-    ))
+    channel_body(state, &caller, &conversation.id).await
 }
 
 /// `conversations.kick`: removes `user` from a channel.
@@ -580,9 +580,7 @@ pub(crate) async fn rename(state: &AppState, call: &Call) -> ApiResult {
         post_change(&tx, &conversation, caller.actor(), Some(&event), change).await?;
         state.commit(tx).await?;
     }
-    Ok(channel_body(
-        reread(state, &caller, &conversation.id).await?,
-    ))
+    channel_body(state, &caller, &conversation.id).await
 }
 
 /// `conversations.setTopic` and `conversations.setPurpose` (`field` is `topic` or
@@ -615,9 +613,7 @@ pub(crate) async fn set_text(state: &AppState, call: &Call, field: &'static str)
     }
     state.commit(tx).await?;
     drop(client);
-    Ok(channel_body(
-        reread(state, &caller, &conversation.id).await?,
-    ))
+    channel_body(state, &caller, &conversation.id).await
 }
 
 /// `conversations.members`: member ids, paged with `limit` (default 100) and `cursor`.

@@ -11,7 +11,7 @@ use crate::auth::{Caller, caller_with};
 use crate::error::{ApiError, ApiResult, reply};
 use crate::model::conversation::{Conversation, Naming, resolve};
 use crate::model::event::emit;
-use crate::model::message::{MESSAGE_COLUMNS, MESSAGE_JOINS, message_json};
+use crate::model::message::{self, MESSAGE_COLUMNS, MESSAGE_JOINS, message_json};
 use crate::ts::Ts;
 use crate::{AppState, Call};
 
@@ -153,27 +153,11 @@ pub(crate) async fn react(state: &AppState, call: &Call, add: bool) -> ApiResult
     Ok(Map::new())
 }
 
-/// Reads one message object.
-async fn message(state: &AppState, channel: &str, ts: Ts) -> Result<Value, ApiError> {
-    let client = state.kit.db().await?;
-    let row = client
-        .query_opt(
-            &format!(
-                "SELECT {MESSAGE_COLUMNS} FROM messages m {MESSAGE_JOINS}
-                 WHERE m.channel_id = $1 AND m.ts = $2::text::numeric"
-            ),
-            &[&channel, &ts.to_string()],
-        )
-        .await?
-        .ok_or_else(|| ApiError::new("message_not_found"))?;
-    Ok(message_json(&row, false))
-}
-
 /// `reactions.get`: a message with its reactions.
 pub(crate) async fn get(state: &AppState, call: &Call) -> ApiResult {
     let caller = caller_with(state, call, &["reactions:read"]).await?;
     let (conversation, ts) = target(state, &caller, call).await?;
-    let message = message(state, &conversation.id, ts).await?;
+    let message = message::find(&state.kit.db().await?, &conversation.id, ts, false).await?;
     reply([
         ("type", json!("message")),
         ("channel", json!(conversation.id)),
@@ -186,7 +170,7 @@ pub(crate) async fn set_pin(state: &AppState, call: &Call, pin: bool) -> ApiResu
     let caller = caller_with(state, call, &["pins:write"]).await?;
     let (conversation, ts) = target(state, &caller, call).await?;
     conversation.check_member_of_open()?;
-    let message = message(state, &conversation.id, ts).await?;
+    let message = message::find(&state.kit.db().await?, &conversation.id, ts, false).await?;
     let mut client = state.kit.db().await?;
     let tx = client.transaction().await?;
     let changed = if pin {

@@ -314,6 +314,27 @@ pub(crate) fn message_json(row: &Row, include_metadata: bool) -> Value {
     MessageRow::from_columns(row, 0).to_value(include_metadata)
 }
 
+/// Reads message `ts` of `channel`: its object, with `metadata` only when
+/// `include_metadata`.
+///
+/// # Errors
+///
+/// `message_not_found`; `internal_error` when Postgres fails.
+pub(crate) async fn find(
+    client: &impl GenericClient,
+    channel: &str,
+    ts: Ts,
+    include_metadata: bool,
+) -> Result<Value, ApiError> {
+    let sql = format!(
+        "SELECT {MESSAGE_COLUMNS} FROM messages m {MESSAGE_JOINS}
+         WHERE m.channel_id = $1 AND m.ts = $2::text::numeric"
+    );
+    let row = client.query_opt(&sql, &[&channel, &ts.to_string()]).await?;
+    row.map(|row| message_json(&row, include_metadata))
+        .ok_or_else(|| ApiError::new("message_not_found"))
+}
+
 /// Keeps the first appearance of each item.
 fn dedupe_in_order<T: Eq + std::hash::Hash + Clone>(items: &mut Vec<T>) {
     let mut seen = std::collections::HashSet::new();
