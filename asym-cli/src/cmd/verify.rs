@@ -11,7 +11,7 @@ use crate::verify::report::{Answers, covered};
 use crate::verify::scenario::Scenario;
 use crate::verify::score::{Detail, Report};
 use crate::verify::spec::{Description, Operation};
-use crate::verify::{Support, product};
+use crate::verify::{Support, errata, product};
 
 /// Score a clone's fidelity to its product's own API description
 ///
@@ -45,6 +45,11 @@ pub(crate) struct Args {
     /// The lowest passing score.
     #[arg(long, default_value_t = 0.99)]
     min: f64,
+    /// Check against the description exactly as published, without the errata `verify`
+    /// knows for it (corrections where the product answers otherwise, each with evidence;
+    /// the report lists those it applied).
+    #[arg(long)]
+    no_errata: bool,
     /// Print the report as JSON.
     #[arg(long)]
     json: bool,
@@ -81,8 +86,13 @@ pub(crate) async fn run(provider: &impl Provider, args: Args) -> Result<ExitCode
             &format!("--documents is for GraphQL products; {template} is verified with --spec"),
         ));
     }
-    let description = match Description::load(&args.spec) {
-        Ok(description) => description,
+    let errata = if args.no_errata {
+        Vec::new()
+    } else {
+        errata::builtin(&template)
+    };
+    let (description, errata) = match Description::load(&args.spec, &errata) {
+        Ok(loaded) => loaded,
         Err(why) => return Ok(named("SPEC_INVALID", &why)),
     };
     let scenario = Scenario::parse(scenario).map_err(|why| Error::Internal {
@@ -121,7 +131,8 @@ pub(crate) async fn run(provider: &impl Provider, args: Args) -> Result<ExitCode
         context: format!("driving the {template} scenario"),
         source: why.into(),
     })?;
-    let report = Answers::report(&template, &description, &version, args.min, answers, probes);
+    let mut report = Answers::report(&template, &description, &version, args.min, answers, probes);
+    report.detail.errata = errata;
     finish(&report, args.json)
 }
 

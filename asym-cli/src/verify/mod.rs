@@ -5,6 +5,7 @@
 //! Which products have a scenario or a schema, and where their descriptions come from, is
 //! [`product`].
 
+pub(crate) mod errata;
 pub(crate) mod graphql;
 pub(crate) mod report;
 pub(crate) mod scenario;

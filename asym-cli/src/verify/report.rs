@@ -5,6 +5,7 @@ use std::collections::BTreeSet;
 
 use serde::Serialize;
 
+use super::errata::Erratum;
 use super::scenario::Outcome;
 use super::schema::{Kind, Violation};
 use super::score::{self, Detail};
@@ -29,6 +30,8 @@ pub(crate) struct Answers {
     /// Every answer with its violations. Those to routes the description does not have
     /// cannot be checked and are not scored; skipped steps count, as invalid.
     pub(crate) answers: Vec<Outcome>,
+    /// The corrections applied to the description before checking (see [`super::errata`]).
+    pub(crate) errata: Vec<Erratum>,
 }
 
 /// How a clone answers the operations the scenario does not exercise. A 404 (or the
@@ -90,6 +93,7 @@ impl Answers {
             probes: Probes::new(&probes),
             not_implemented: probes,
             answers,
+            errata: Vec::new(),
         };
         Report::new(template, description.title(), min, answers)
     }
@@ -136,6 +140,15 @@ impl Detail for Answers {
             report.score,
             report.min
         );
+        if !d.errata.is_empty() {
+            println!(
+                "errata applied to the description ({}; --no-errata checks it as published):",
+                d.errata.len()
+            );
+            for e in &d.errata {
+                println!("  {}: {} ({})", e.id, e.why, e.evidence.join(", "));
+            }
+        }
         report.print_kinds("violations by kind (one example each; --json lists every answer):");
         let p = &d.probes;
         println!(

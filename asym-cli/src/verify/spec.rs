@@ -6,6 +6,8 @@ use std::path::PathBuf;
 use serde::Serialize;
 use serde_json::Value;
 
+use super::errata::Erratum;
+
 /// One operation of the description: a method on a path template.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 pub(crate) struct Operation {
@@ -49,11 +51,15 @@ pub(crate) struct Description {
 const METHODS: [&str; 5] = ["get", "post", "put", "patch", "delete"];
 
 impl Description {
-    /// Reads a description from JSON or YAML files.
+    /// Reads a description from JSON or YAML files, with `errata` applied; also the errata
+    /// that changed it.
     ///
     /// # Errors
     /// A sentence saying why a file is not an OpenAPI 3 description.
-    pub(crate) fn load(paths: &[PathBuf]) -> Result<Self, String> {
+    pub(crate) fn load(
+        paths: &[PathBuf],
+        errata: &[Erratum],
+    ) -> Result<(Self, Vec<Erratum>), String> {
         let mut documents = Vec::with_capacity(paths.len());
         for path in paths {
             let text = std::fs::read_to_string(path)
@@ -70,7 +76,8 @@ impl Description {
             check(&document).map_err(|why| format!("{}: {why}", path.display()))?;
             documents.push(document);
         }
-        Self::new(documents)
+        let applied = super::errata::apply(&mut documents, errata);
+        Ok((Self::new(documents)?, applied))
     }
 
     /// A description from its parsed documents; an operation two of them describe is
