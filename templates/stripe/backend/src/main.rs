@@ -1,5 +1,6 @@
-//! The Stripe clone's server: the kit's start-up around [`stripe_backend::app`].
+//! The Stripe clone's server: the kit's start-up around [`stripe_backend::app`], on one thread
+//! (its calls wait on Postgres: see `asym_kit::run_single_threaded`).
 
 fn main() -> std::process::ExitCode {
-    asym_kit::run(|kit| stripe_backend::app(stripe_backend::AppState::new(kit)))
+    asym_kit::run_single_threaded(|kit| stripe_backend::app(stripe_backend::AppState::new(kit)))
 }
