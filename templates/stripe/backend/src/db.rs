@@ -8,8 +8,8 @@
 //! with the key lookup; the writes with `COMMIT`) whatever it writes. A held-back write that
 //! fails fails the request at that point, and the transaction rolls back.
 
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Mutex, PoisonError};
 
 use asym_kit::deadpool_postgres::ClientWrapper;
 use asym_kit::tokio_postgres::types::ToSql;
@@ -94,9 +94,11 @@ impl<'a> Db<'a> {
 
     /// Holds back the write `sql` until the request next needs Postgres (see the module docs).
     pub(crate) fn defer(&self, sql: &'static str, args: Vec<OwnedArg>, answer: Answer) {
-        if let Ok(mut deferred) = self.deferred.lock() {
-            deferred.push(Deferred { sql, args, answer });
-        }
+        // A panic elsewhere cannot leave the queue half-written: keep it rather than drop a write.
+        self.deferred
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .push(Deferred { sql, args, answer });
     }
 
     /// Whether a write queued webhook deliveries (the outbox is woken once the transaction
@@ -131,10 +133,7 @@ impl<'a> Db<'a> {
     }
 
     fn take_held(&self) -> Vec<Deferred> {
-        self.deferred
-            .lock()
-            .map(|mut deferred| std::mem::take(&mut *deferred))
-            .unwrap_or_default()
+        std::mem::take(&mut *self.deferred.lock().unwrap_or_else(PoisonError::into_inner))
     }
 
     /// The held-back writes with their statements, prepared before any is sent so that they
