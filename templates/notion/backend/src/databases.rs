@@ -8,6 +8,7 @@ use asym_kit::tokio_postgres::Row;
 use serde_json::{Map, Value, json};
 
 use crate::error::{ApiError, ApiResult};
+use crate::relations;
 use crate::request::{Ctx, Version, body_id, path_id};
 use crate::richtext;
 use crate::rows;
@@ -228,7 +229,7 @@ async fn create_database(ctx: &Ctx, body: &Map<String, Value>) -> ApiResult<Valu
         Version::V2025 => "body.initial_data_source.properties",
         Version::V2022 => "body.properties",
     };
-    let schema = match properties {
+    let mut schema = match properties {
         Some(properties) => schema::create(Some(properties), path)?,
         None => schema::create(Some(&json!({ "Name": { "title": {} } })), path)?,
     };
@@ -262,6 +263,7 @@ async fn create_database(ctx: &Ctx, body: &Map<String, Value>) -> ApiResult<Valu
         &[&id, &parent_type, &parent_id, &title, &description, &icon, &cover, &is_inline, &ctx.bot],
     )
     .await?;
+    relations::complete(&tx, (&ds, &id), &mut schema).await?;
     tx.execute(
         "INSERT INTO data_sources (id, database_id, title, schema, created_by, last_edited_by)
          VALUES ($1, $2, $3::text::jsonb, $4::text::jsonb, $5, $5)",
@@ -296,12 +298,13 @@ async fn create_data_source(ctx: &Ctx, body: &Map<String, Value>) -> ApiResult<V
         "body.parent.database_id",
         body.get("parent").and_then(|p| p.get("database_id")),
     )?;
-    let schema = schema::create(body.get("properties"), "body.properties")?;
+    let mut schema = schema::create(body.get("properties"), "body.properties")?;
     let title = text_field(body, "title")?.unwrap_or_else(|| "[]".into());
     let id = crate::ids::new_uuid();
     let mut client = ctx.kit.db().await?;
     let tx = client.transaction().await?;
     Container::Database.fetch(&tx, &database).await?;
+    relations::complete(&tx, (&id, &database), &mut schema).await?;
     tx.execute(
         "INSERT INTO data_sources (id, database_id, title, schema, created_by, last_edited_by, ord)
          SELECT $1, $2, $3::text::jsonb, $4::text::jsonb, $5, $5, coalesce(max(ord), 0) + 1 FROM data_sources WHERE database_id = $2",
@@ -343,6 +346,7 @@ async fn update_schema(
         .collect();
     let kinds_before: Schema = schema.clone();
     schema::apply(&mut schema, properties, "body.properties")?;
+    relations::complete(tx, (id, database), &mut schema).await?;
     tx.execute(
         "UPDATE data_sources SET schema = $2::text::jsonb, last_edited_time = now(), last_edited_by = $3 WHERE id = $1",
         &[&id, &Value::Object(schema.clone()).to_string(), &author],

@@ -13,6 +13,7 @@
 //! | `…/query` and `/v1/search` | `query` (filters and sorts: `filter`) |
 //! | `/v1/comments` | `comments` |
 //! | property values, rich text, dates | `values`, `richtext`, `dates` |
+//! | formulas; rollups and dual relations | `formula`; `relations` |
 //! | reading one object by id | `rows` |
 //! | the fixture workspace and its bot user | `workspace` |
 //! | `/api/admin/webhooks…` and events | `webhooks` |
@@ -29,11 +30,13 @@ mod databases;
 mod dates;
 mod error;
 mod filter;
+mod formula;
 mod ids;
 mod moves;
 mod pages;
 mod query;
 mod ratelimit;
+mod relations;
 mod request;
 mod richtext;
 mod rows;

@@ -6,9 +6,10 @@ use serde_json::{Map, Value, json};
 use crate::blocks;
 use crate::error::{ApiError, ApiResult};
 use crate::pages::{
-    Parent, Placement, View, child_page_block, json_column, load, parse_parent, props_and_meta,
-    render, returning,
+    Parent, Placement, View, answer, child_page_block, json_column, load, parse_parent,
+    props_and_meta, returning,
 };
+use crate::relations::{self, Rolled};
 use crate::request::{Ctx, Paging, path_id};
 use crate::schema;
 use crate::values;
@@ -85,8 +86,9 @@ pub(crate) async fn move_page(ctx: &Ctx, id: &str, body: &Map<String, Value>) ->
     )
     .await?;
     let wake = webhooks::emit(&tx, "page.moved", &id, json!({}), &ctx.bot).await?;
+    let page = answer(&tx, &row, &schema, View::of(ctx)).await?;
     ctx.commit(tx, wake).await?;
-    Ok(render(&row, &schema, View::of(ctx)))
+    Ok(page)
 }
 
 /// `GET /v1/pages/{id}/properties/{property_id}`: a list of property items for title,
@@ -103,20 +105,34 @@ pub(crate) async fn property_item(
     let (prop_id, prop) =
         schema::find(&schema, property).ok_or_else(|| ApiError::not_found("property", property))?;
     let (props, meta) = props_and_meta(&row);
-    let rendered = values::render_one(prop_id, prop, props.get(prop_id).cloned(), meta);
     let kind = schema::kind(prop);
+    let rolled = match kind {
+        "rollup" => relations::resolve(&client, &schema, &[&row]).await?,
+        _ => Rolled::new(),
+    };
+    let rendered = values::render_property(prop_id, prop, &schema, &props, meta, rolled.get(&id));
     let item = |value: Value| json!({ "object": "property_item", "id": prop_id, "type": kind, kind: value });
-    if !matches!(kind, "title" | "rich_text" | "people" | "relation") {
-        return Ok(item(rendered[kind].clone()));
-    }
-    let all = rendered[kind].as_array().cloned().unwrap_or_default();
+    let all = match kind {
+        "title" | "rich_text" | "people" | "relation" => rendered[kind]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .cloned()
+            .map(item)
+            .collect(),
+        "rollup" => relations::related_items(prop, &props),
+        _ => return Ok(item(rendered[kind].clone())),
+    };
     let results: Vec<Value> = all
         .into_iter()
         .skip(paging.offset.unsigned_abs() as usize)
         .take(paging.limit() as usize)
-        .map(item)
         .collect();
     let mut list = paging.list(results, "property_item");
-    list["property_item"] = json!({ "id": prop_id, "next_url": null, "type": kind, kind: {} });
+    let summary = match kind {
+        "rollup" => rendered[kind].clone(),
+        _ => json!({}),
+    };
+    list["property_item"] = json!({ "id": prop_id, "next_url": null, "type": kind, kind: summary });
     Ok(list)
 }

@@ -10,6 +10,7 @@ use serde_json::{Map, Value, json};
 use crate::blocks::{self, Place};
 use crate::content;
 use crate::error::{ApiError, ApiResult};
+use crate::relations::{self, Rolled};
 use crate::request::{Ctx, Version, body_id, path_id};
 use crate::rows;
 use crate::schema::{self, Schema};
@@ -37,6 +38,8 @@ pub(crate) struct View<'a> {
     pub(crate) base_url: &'a str,
     /// Only these property ids or names (`filter_properties`).
     pub(crate) only: Option<&'a [String]>,
+    /// The rollup values of the pages answered ([`relations::resolve`]).
+    pub(crate) rolled: Option<&'a Rolled>,
 }
 
 impl<'a> View<'a> {
@@ -46,6 +49,7 @@ impl<'a> View<'a> {
             version: ctx.version,
             base_url: ctx.base_url(),
             only: None,
+            rolled: None,
         }
     }
 }
@@ -115,7 +119,13 @@ pub(crate) fn render(row: &Row, schema: &Schema, view: View<'_>) -> Value {
     out.insert("is_locked".into(), row.get::<_, bool>(9).into());
     out.insert(
         "properties".into(),
-        values::render(schema, props, meta, view.only),
+        values::render(
+            schema,
+            props,
+            meta,
+            view.only,
+            view.rolled.and_then(|rolled| rolled.get(&id)),
+        ),
     );
     out.insert(
         "url".into(),
@@ -123,6 +133,28 @@ pub(crate) fn render(row: &Row, schema: &Schema, view: View<'_>) -> Value {
     );
     out.insert("public_url".into(), Value::Null);
     Value::Object(out)
+}
+
+/// One page row (of [`COLUMNS`]) as answered in `view`, its rollups read through `client`.
+///
+/// # Errors
+///
+/// The rollups' statement's error.
+pub(crate) async fn answer(
+    client: &impl GenericClient,
+    row: &Row,
+    schema: &Schema,
+    view: View<'_>,
+) -> ApiResult<Value> {
+    let rolled = relations::resolve(client, schema, &[row]).await?;
+    Ok(render(
+        row,
+        schema,
+        View {
+            rolled: Some(&rolled),
+            ..view
+        },
+    ))
 }
 
 /// A page with its schema, for reading or (`lock`) changing.
@@ -152,7 +184,7 @@ pub(crate) async fn retrieve(ctx: &Ctx, id: &str, only: &[String]) -> ApiResult<
         only: (!only.is_empty()).then_some(only),
         ..View::of(ctx)
     };
-    Ok(render(&row, &schema, view))
+    answer(&client, &row, &schema, view).await
 }
 
 /// Where a new page goes.
@@ -393,6 +425,7 @@ pub(crate) async fn create(ctx: &Ctx, body: &Map<String, Value>) -> ApiResult<Va
     }
     let title = title_of(&schema, &stored);
     let id = crate::ids::new_uuid();
+    relations::sync_duals(&tx, &id, &schema, &Map::new(), &stored.fv).await?;
     let row = returning(
         &tx,
         "INSERT INTO pages AS p (id, parent_type, parent_id, data_source_id, database_id, props, fv, title, icon, cover, created_by, last_edited_by)
@@ -433,8 +466,9 @@ pub(crate) async fn create(ctx: &Ctx, body: &Map<String, Value>) -> ApiResult<Va
         &ctx.bot,
     )
     .await?;
+    let page = answer(&tx, &row, &schema, View::of(ctx)).await?;
     ctx.commit(tx, wake).await?;
-    Ok(render(&row, &schema, View::of(ctx)))
+    Ok(page)
 }
 
 /// The plain title of a page's stored values.
@@ -514,7 +548,10 @@ pub(crate) async fn update(ctx: &Ctx, id: &str, body: &Map<String, Value>) -> Ap
     }
     let mut updated = Vec::new();
     if let Some(given) = properties {
-        if values::apply(&mut schema, &mut stored, given)? {
+        let before = stored.fv.clone();
+        let schema_changed = values::apply(&mut schema, &mut stored, given)?;
+        relations::sync_duals(&tx, &id, &schema, &before, &stored.fv).await?;
+        if schema_changed {
             let ds: Option<String> = row.get(3);
             if let Some(ds) = ds {
                 save_schema(&tx, &ds, &schema).await?;
@@ -571,6 +608,7 @@ pub(crate) async fn update(ctx: &Ctx, id: &str, body: &Map<String, Value>) -> Ap
         };
         wake |= webhooks::emit(&tx, event, &id, json!({}), &ctx.bot).await?;
     }
+    let page = answer(&tx, &row, &schema, View::of(ctx)).await?;
     ctx.commit(tx, wake).await?;
-    Ok(render(&row, &schema, View::of(ctx)))
+    Ok(page)
 }

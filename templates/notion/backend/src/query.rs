@@ -8,6 +8,7 @@ use crate::databases::{DB_COLUMNS, DS_COLUMNS, render_data_source, render_databa
 use crate::error::{ApiError, ApiResult};
 use crate::filter::{Compiler, Param};
 use crate::pages::{self, COLUMNS, View};
+use crate::relations;
 use crate::request::{Ctx, Paging, Version, path_id};
 use crate::schema;
 
@@ -67,8 +68,10 @@ pub(crate) async fn query(
     );
     let statement = client.prepare_cached(&sql).await?;
     let rows = client.query(&statement, &params).await?;
+    let rolled = relations::resolve(&client, &schema, &rows.iter().collect::<Vec<_>>()).await?;
     let view = View {
         only: (!only.is_empty()).then_some(only),
+        rolled: Some(&rolled),
         ..View::of(ctx)
     };
     let results = rows
@@ -178,7 +181,8 @@ pub(crate) async fn search(ctx: &Ctx, body: &Map<String, Value>) -> ApiResult<Va
             let schema = row
                 .get::<_, Option<&str>>(14)
                 .map_or_else(schema::title_only, schema::load);
-            rendered.insert(row.get(0), pages::render(&row, &schema, View::of(ctx)));
+            let page = pages::answer(&client, &row, &schema, View::of(ctx)).await?;
+            rendered.insert(row.get(0), page);
         }
     }
     if !container_ids.is_empty() {

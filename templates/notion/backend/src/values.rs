@@ -227,19 +227,20 @@ fn empty(kind: &str) -> Value {
     }
 }
 
-/// One property as answered: `{id, type, <type>: value}`, from its stored value.
-pub(crate) fn render_one(id: &str, prop: &Value, stored: Option<Value>, meta: Meta<'_>) -> Value {
-    let kind = schema::kind(prop);
-    let value = match kind {
+/// The answered value of a property that is not computed from other pages or formulas.
+fn stored_value(kind: &str, stored: Option<Value>, meta: Meta<'_>) -> Value {
+    match kind {
         "created_time" => meta.created_time.into(),
         "last_edited_time" => meta.last_edited_time.into(),
         "created_by" => json!({ "object": "user", "id": meta.created_by }),
         "last_edited_by" => json!({ "object": "user", "id": meta.last_edited_by }),
-        "formula" => json!({ "type": "string", "string": null }),
-        "rollup" => json!({ "type": "array", "array": [], "function": prop["rollup"]["function"] }),
         "button" => json!({}),
         _ => stored.unwrap_or_else(|| empty(kind)),
-    };
+    }
+}
+
+/// `{id, type, <type>: value}` (relations also say `has_more`).
+fn wrap(id: &str, kind: &str, value: Value) -> Value {
     let mut out = Map::new();
     out.insert("id".into(), id.into());
     out.insert("type".into(), kind.into());
@@ -250,20 +251,59 @@ pub(crate) fn render_one(id: &str, prop: &Value, stored: Option<Value>, meta: Me
     Value::Object(out)
 }
 
-/// The answered `properties` (only the ids in `only`, when given), keyed by name.
+/// One property `id` of a page with stored values `props` as answered: formulas evaluated,
+/// rollups taken from `rolled` (the page's, [`crate::relations::resolve`]) or empty.
+pub(crate) fn render_property(
+    id: &str,
+    prop: &Value,
+    schema: &Schema,
+    props: &Map<String, Value>,
+    meta: Meta<'_>,
+    rolled: Option<&Map<String, Value>>,
+) -> Value {
+    let kind = schema::kind(prop);
+    let value = match kind {
+        "formula" => crate::formula::evaluate(prop, schema, props, meta),
+        "rollup" => rolled
+            .and_then(|rolled| rolled.get(id))
+            .cloned()
+            .unwrap_or_else(|| crate::relations::empty(prop)),
+        _ => stored_value(kind, props.get(id).cloned(), meta),
+    };
+    wrap(id, kind, value)
+}
+
+/// The answered `properties` (only the ids in `only`, when given), keyed by name; formulas
+/// are evaluated, rollups taken from `rolled` ([`render_property`]).
 pub(crate) fn render(
     schema: &Schema,
     mut props: Map<String, Value>,
     meta: Meta<'_>,
     only: Option<&[String]>,
+    rolled: Option<&Map<String, Value>>,
 ) -> Value {
+    let wanted = |id: &str, prop: &Value| {
+        only.is_none_or(|only| only.iter().any(|o| o == id || prop["name"] == o.as_str()))
+    };
+    let computed: Vec<(&String, Value)> = schema
+        .iter()
+        .filter(|(id, prop)| matches!(schema::kind(prop), "formula" | "rollup") && wanted(id, prop))
+        .map(|(id, prop)| (id, render_property(id, prop, schema, &props, meta, rolled)))
+        .collect();
     let mut out = Map::with_capacity(schema.len());
     for (id, prop) in schema {
-        if only.is_some_and(|only| !only.iter().any(|o| o == id || prop["name"] == o.as_str())) {
+        if !wanted(id, prop) {
             continue;
         }
         let name = prop["name"].as_str().unwrap_or_default().to_owned();
-        out.insert(name, render_one(id, prop, props.remove(id), meta));
+        let value = match computed.iter().position(|(c, _)| *c == id) {
+            Some(at) => computed[at].1.clone(),
+            None => {
+                let kind = schema::kind(prop);
+                wrap(id, kind, stored_value(kind, props.remove(id), meta))
+            }
+        };
+        out.insert(name, value);
     }
     Value::Object(out)
 }

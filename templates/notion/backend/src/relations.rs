@@ -1,0 +1,630 @@
+//! What one page's values reach of other pages: rollups (a function over a property of
+//! the pages a relation points to, computed whenever the page is answered) and dual
+//! relations (a relation whose synced property on the other data source is kept in step).
+//!
+//! Both are completed when a schema is written ([`complete`]): a rollup's relation and
+//! rolled-up property are resolved to their names and ids (or refused), a new dual
+//! relation gets its synced property on the related data source.
+
+use std::collections::HashMap;
+
+use asym_kit::deadpool_postgres::{GenericClient, Transaction};
+use asym_kit::tokio_postgres::Row;
+use serde_json::{Map, Value, json};
+
+use crate::error::{ApiError, ApiResult};
+use crate::ids;
+use crate::pages::json_column;
+use crate::schema::{self, Schema};
+use crate::values::{self, Meta};
+
+/// The rollup functions Notion offers; all but the two `…_per_group` are computed.
+const FUNCTIONS: [&str; 24] = [
+    "count",
+    "count_values",
+    "empty",
+    "not_empty",
+    "unique",
+    "show_unique",
+    "percent_empty",
+    "percent_not_empty",
+    "sum",
+    "average",
+    "median",
+    "min",
+    "max",
+    "range",
+    "earliest_date",
+    "latest_date",
+    "date_range",
+    "checked",
+    "unchecked",
+    "percent_checked",
+    "percent_unchecked",
+    "show_original",
+    "count_per_group",
+    "percent_per_group",
+];
+
+/// Rollup values by page id, then by rollup property id.
+pub(crate) type Rolled = HashMap<String, Map<String, Value>>;
+
+fn invalid(message: String) -> ApiError {
+    ApiError::validation(message)
+}
+
+/// The schema of data source `id` (locked for update when `lock`).
+async fn schema_of(client: &impl GenericClient, id: &str, lock: bool) -> ApiResult<Schema> {
+    let sql = if lock {
+        "SELECT schema::text FROM data_sources WHERE id = $1 FOR UPDATE"
+    } else {
+        "SELECT schema::text FROM data_sources WHERE id = $1"
+    };
+    let row = crate::rows::by_id(client, sql, "data source", id).await?;
+    Ok(schema::load(row.get(0)))
+}
+
+/// Completes the relations and rollups of `schema`, data source `own`'s (in `database`), before it is
+/// saved: resolves each rollup's properties (refusing what does not exist or is not a
+/// relation), and gives each new dual relation its synced property on the related data
+/// source (saved there, or added to `schema` for a relation to `own` itself).
+///
+/// # Errors
+///
+/// 400 `validation_error` naming the rollup or relation that cannot be completed; 404 for
+/// a related data source that does not exist.
+pub(crate) async fn complete(
+    tx: &Transaction<'_>,
+    (own, database): (&str, &str),
+    schema: &mut Schema,
+) -> ApiResult<()> {
+    let ids: Vec<String> = schema.keys().cloned().collect();
+    for id in ids {
+        match schema::kind(&schema[&id]) {
+            "relation" => dual(tx, (own, database), schema, &id).await?,
+            "rollup" => rollup(tx, own, schema, &id).await?,
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+/// Gives the new dual relation `id` its synced property on the related data source.
+async fn dual(
+    tx: &Transaction<'_>,
+    (own, database): (&str, &str),
+    schema: &mut Schema,
+    id: &str,
+) -> ApiResult<()> {
+    let config = &schema[id]["relation"];
+    if config["type"] != "dual_property"
+        || config["dual_property"]["synced_property_id"].is_string()
+    {
+        return Ok(());
+    }
+    let target = config["data_source_id"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    let name = schema[id]["name"].as_str().unwrap_or_default().to_owned();
+    let mut other = if target == own {
+        schema.clone()
+    } else {
+        schema_of(tx, &target, true).await?
+    };
+    let synced_name = match config["dual_property"]["synced_property_name"].as_str() {
+        Some(given) => given.to_owned(),
+        None => {
+            let base = format!("Related to {name}");
+            (1..)
+                .map(|n| {
+                    if n == 1 {
+                        base.clone()
+                    } else {
+                        format!("{base} ({n})")
+                    }
+                })
+                .find(|candidate| schema::find(&other, candidate).is_none())
+                .unwrap_or(base)
+        }
+    };
+    if schema::find(&other, &synced_name).is_some() {
+        return Err(invalid(format!(
+            "Property name `{synced_name}` is already in use in the related data source."
+        )));
+    }
+    let synced_id = ids::property_id();
+    let synced = json!({
+        "name": synced_name,
+        "description": null,
+        "type": "relation",
+        "relation": {
+            "data_source_id": own,
+            "database_id": database,
+            "type": "dual_property",
+            "dual_property": { "synced_property_id": id, "synced_property_name": name }
+        }
+    });
+    schema[id]["relation"]["dual_property"] =
+        json!({ "synced_property_id": synced_id, "synced_property_name": synced_name });
+    if target == own {
+        schema.insert(synced_id, synced);
+        return Ok(());
+    }
+    other.insert(synced_id, synced);
+    tx.execute(
+        "UPDATE data_sources SET schema = $2::text::jsonb WHERE id = $1",
+        &[&target, &Value::Object(other).to_string()],
+    )
+    .await?;
+    Ok(())
+}
+
+/// Resolves rollup `id`'s relation and rolled-up property to their names and ids.
+async fn rollup(tx: &Transaction<'_>, own: &str, schema: &mut Schema, id: &str) -> ApiResult<()> {
+    let config = schema[id]["rollup"].clone();
+    let name = schema[id]["name"].as_str().unwrap_or_default().to_owned();
+    let function = config["function"].as_str().unwrap_or_default();
+    if !FUNCTIONS[..FUNCTIONS.len() - 2].contains(&function) {
+        return Err(invalid(format!(
+            "body failed validation: the rollup `{name}` has function `{function}`, which should be one of {}.",
+            FUNCTIONS[..FUNCTIONS.len() - 2].join(", ")
+        )));
+    }
+    let key = |field: &str| {
+        config[format!("{field}_property_id")]
+            .as_str()
+            .or_else(|| config[format!("{field}_property_name")].as_str())
+            .unwrap_or_default()
+            .to_owned()
+    };
+    let relation_key = key("relation");
+    let (relation_id, relation) = schema::find(schema, &relation_key)
+        .filter(|(_, p)| schema::kind(p) == "relation")
+        .ok_or_else(|| {
+            invalid(format!(
+                "The rollup `{name}` names `{relation_key}`, which is not a relation property of this data source."
+            ))
+        })?;
+    let (relation_id, relation_name) = (relation_id.to_owned(), relation["name"].clone());
+    let target = relation["relation"]["data_source_id"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    let other = if target == own {
+        schema.clone()
+    } else {
+        schema_of(tx, &target, false).await?
+    };
+    let rolled_key = key("rollup");
+    let (rolled_id, rolled) = schema::find(&other, &rolled_key).ok_or_else(|| {
+        invalid(format!(
+            "The rollup `{name}` names `{rolled_key}`, which is not a property of the related data source."
+        ))
+    })?;
+    schema[id]["rollup"] = json!({
+        "relation_property_name": relation_name,
+        "relation_property_id": relation_id,
+        "rollup_property_name": rolled["name"],
+        "rollup_property_id": rolled_id,
+        "function": function,
+    });
+    Ok(())
+}
+
+/// Keeps the synced properties of the dual relations of `schema` in step with page `page`'s
+/// change from the relation values `before` to `after` (filter forms: arrays of ids).
+///
+/// # Errors
+///
+/// The statements' errors.
+pub(crate) async fn sync_duals(
+    tx: &Transaction<'_>,
+    page: &str,
+    schema: &Schema,
+    before: &Map<String, Value>,
+    after: &Map<String, Value>,
+) -> ApiResult<()> {
+    for (id, prop) in schema {
+        let config = &prop["relation"];
+        let (Some(target), Some(synced)) = (
+            config["data_source_id"].as_str(),
+            config["dual_property"]["synced_property_id"].as_str(),
+        ) else {
+            continue;
+        };
+        let ids_in = |values: &Map<String, Value>| -> Vec<String> {
+            values
+                .get(id)
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .filter_map(|v| v.as_str().map(str::to_owned))
+                .collect()
+        };
+        let (old, new) = (ids_in(before), ids_in(after));
+        let added: Vec<&String> = new.iter().filter(|n| !old.contains(n)).collect();
+        let removed: Vec<&String> = old.iter().filter(|o| !new.contains(o)).collect();
+        if !added.is_empty() {
+            tx.execute(
+                "UPDATE pages SET
+                    props = jsonb_set(props::jsonb, ARRAY[$2], coalesce(props::jsonb->$2, '[]') || jsonb_build_array(jsonb_build_object('id', $3::text)))::json,
+                    fv = jsonb_set(fv, ARRAY[$2], coalesce(fv->$2, '[]') || to_jsonb($3::text)),
+                    last_edited_time = now()
+                 WHERE id = ANY($1) AND data_source_id = $4 AND NOT coalesce(fv->$2, '[]') ? $3",
+                &[&added, &synced, &page, &target],
+            )
+            .await?;
+        }
+        if !removed.is_empty() {
+            tx.execute(
+                "UPDATE pages SET
+                    props = jsonb_set(props::jsonb, ARRAY[$2], coalesce((SELECT jsonb_agg(e) FROM jsonb_array_elements(props::jsonb->$2) e WHERE e->>'id' <> $3), '[]'))::json,
+                    fv = jsonb_set(fv, ARRAY[$2], coalesce((SELECT jsonb_agg(e) FROM jsonb_array_elements(fv->$2) e WHERE e #>> '{}' <> $3), '[]')),
+                    last_edited_time = now()
+                 WHERE id = ANY($1) AND data_source_id = $4 AND coalesce(fv->$2, '[]') ? $3",
+                &[&removed, &synced, &page, &target],
+            )
+            .await?;
+        }
+    }
+    Ok(())
+}
+
+/// The ids a page's relation `relation_id` points to, from its stored values.
+fn related(props: &Map<String, Value>, relation_id: &str) -> Vec<String> {
+    props
+        .get(relation_id)
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(|item| item["id"].as_str().map(str::to_owned))
+        .collect()
+}
+
+/// The rollup values of the page rows `rows` (of [`crate::pages::COLUMNS`]), all of
+/// `schema`: one statement reads every related page, none when the schema has no rollup.
+///
+/// # Errors
+///
+/// The statement's error.
+pub(crate) async fn resolve(
+    client: &impl GenericClient,
+    schema: &Schema,
+    rows: &[&Row],
+) -> ApiResult<Rolled> {
+    let rollups: Vec<(&String, &Value)> = schema
+        .iter()
+        .filter(|(_, p)| schema::kind(p) == "rollup")
+        .collect();
+    let mut rolled = Rolled::new();
+    if rollups.is_empty() || rows.is_empty() {
+        return Ok(rolled);
+    }
+    let pages: Vec<(String, Map<String, Value>)> = rows
+        .iter()
+        .map(|row| {
+            let props = match json_column(row, 5) {
+                Value::Object(map) => map,
+                _ => Map::new(),
+            };
+            (row.get(0), props)
+        })
+        .collect();
+    let mut wanted: Vec<String> = Vec::new();
+    for (_, props) in &pages {
+        for (_, prop) in &rollups {
+            let relation = prop["rollup"]["relation_property_id"]
+                .as_str()
+                .unwrap_or_default();
+            wanted.extend(related(props, relation));
+        }
+    }
+    wanted.sort();
+    wanted.dedup();
+    let statement = client
+        .prepare_cached(
+            "SELECT p.id, p.props::text, nt(p.created_time), nt(p.last_edited_time), p.created_by, p.last_edited_by, d.schema::text
+             FROM pages p JOIN data_sources d ON d.id = p.data_source_id
+             WHERE p.id = ANY($1) AND p.shared AND NOT p.in_trash",
+        )
+        .await?;
+    let found = client.query(&statement, &[&wanted]).await?;
+    let mut schemas: HashMap<String, Schema> = HashMap::new();
+    let targets: HashMap<String, &Row> = found.iter().map(|row| (row.get(0), row)).collect();
+    for row in &found {
+        let text: &str = row.get(6);
+        schemas
+            .entry(text.to_owned())
+            .or_insert_with(|| schema::load(text));
+    }
+    for (page, props) in &pages {
+        let mut values = Map::new();
+        for (id, prop) in &rollups {
+            let config = &prop["rollup"];
+            let relation = config["relation_property_id"].as_str().unwrap_or_default();
+            let target_key = config["rollup_property_id"].as_str().unwrap_or_default();
+            let items: Vec<Value> = related(props, relation)
+                .iter()
+                .filter_map(|other| targets.get(other))
+                .filter_map(|row| {
+                    let schema = &schemas[row.get::<_, &str>(6)];
+                    let (target_id, target) = schema::find(schema, target_key)?;
+                    let stored = match json_column(row, 1) {
+                        Value::Object(map) => map,
+                        _ => Map::new(),
+                    };
+                    let meta = Meta {
+                        created_time: row.get(2),
+                        last_edited_time: row.get(3),
+                        created_by: row.get(4),
+                        last_edited_by: row.get(5),
+                    };
+                    let mut one =
+                        values::render_property(target_id, target, schema, &stored, meta, None);
+                    one.as_object_mut()?.remove("id");
+                    Some(one)
+                })
+                .collect();
+            let function = config["function"].as_str().unwrap_or("show_original");
+            values.insert((*id).clone(), aggregate(function, items));
+        }
+        rolled.insert(page.clone(), values);
+    }
+    Ok(rolled)
+}
+
+/// A rollup's value before anything is rolled up (no related page).
+pub(crate) fn empty(prop: &Value) -> Value {
+    aggregate(
+        prop["rollup"]["function"]
+            .as_str()
+            .unwrap_or("show_original"),
+        Vec::new(),
+    )
+}
+
+/// The inner value of one rolled-up item (`{type, <type>: value}`).
+fn inner(item: &Value) -> &Value {
+    let kind = item["type"].as_str().unwrap_or_default();
+    let value = &item[kind];
+    match kind {
+        "formula" | "rollup" => &value[value["type"].as_str().unwrap_or_default()],
+        _ => value,
+    }
+}
+
+fn is_empty(item: &Value) -> bool {
+    match inner(item) {
+        Value::Null | Value::Bool(false) => true,
+        Value::Array(items) => items.is_empty(),
+        Value::String(text) => text.is_empty(),
+        _ => false,
+    }
+}
+
+fn number_of(item: &Value) -> Option<f64> {
+    let value = inner(item);
+    value.as_f64().or_else(|| value["number"].as_f64())
+}
+
+fn date_of(item: &Value) -> Option<String> {
+    let value = inner(item);
+    value
+        .as_str()
+        .or_else(|| value["start"].as_str())
+        .map(str::to_owned)
+}
+
+fn number(n: Option<f64>) -> Value {
+    n.map_or(Value::Null, crate::formula::number)
+}
+
+/// `function` over the rolled-up `items`: `{type: "number" | "date" | "array", …, function}`.
+fn aggregate(function: &str, items: Vec<Value>) -> Value {
+    let total = items.len() as f64;
+    let count = |test: &dyn Fn(&Value) -> bool| items.iter().filter(|i| test(i)).count() as f64;
+    let share = |n: f64| if total == 0.0 { 0.0 } else { n / total };
+    let mut numbers: Vec<f64> = items.iter().filter_map(number_of).collect();
+    numbers.sort_by(f64::total_cmp);
+    let mut dates: Vec<String> = items.iter().filter_map(date_of).collect();
+    dates.sort();
+    let unique = || {
+        let mut seen: Vec<Value> = Vec::new();
+        for item in items.iter().filter(|i| !is_empty(i)) {
+            if !seen.contains(item) {
+                seen.push(item.clone());
+            }
+        }
+        seen
+    };
+    let (kind, value) = match function {
+        "count" => ("number", number(Some(total))),
+        "count_values" => {
+            let n: usize = items
+                .iter()
+                .map(|i| match inner(i) {
+                    Value::Array(values) => values.len(),
+                    _ => usize::from(!is_empty(i)),
+                })
+                .sum();
+            ("number", number(Some(n as f64)))
+        }
+        "empty" => ("number", number(Some(count(&is_empty)))),
+        "not_empty" => ("number", number(Some(count(&|i| !is_empty(i))))),
+        "unique" => ("number", number(Some(unique().len() as f64))),
+        "percent_empty" => ("number", number(Some(share(count(&is_empty))))),
+        "percent_not_empty" => ("number", number(Some(share(count(&|i| !is_empty(i)))))),
+        "checked" => (
+            "number",
+            number(Some(count(&|i| inner(i) == &Value::Bool(true)))),
+        ),
+        "unchecked" => (
+            "number",
+            number(Some(count(&|i| inner(i) != &Value::Bool(true)))),
+        ),
+        "percent_checked" => (
+            "number",
+            number(Some(share(count(&|i| inner(i) == &Value::Bool(true))))),
+        ),
+        "percent_unchecked" => (
+            "number",
+            number(Some(share(count(&|i| inner(i) != &Value::Bool(true))))),
+        ),
+        "sum" => ("number", number(Some(numbers.iter().sum()))),
+        "average" => (
+            "number",
+            number(
+                (!numbers.is_empty()).then(|| numbers.iter().sum::<f64>() / numbers.len() as f64),
+            ),
+        ),
+        "median" => (
+            "number",
+            number((!numbers.is_empty()).then(|| {
+                let mid = numbers.len() / 2;
+                if numbers.len().is_multiple_of(2) {
+                    f64::midpoint(numbers[mid - 1], numbers[mid])
+                } else {
+                    numbers[mid]
+                }
+            })),
+        ),
+        "min" => ("number", number(numbers.first().copied())),
+        "max" => ("number", number(numbers.last().copied())),
+        "range" => (
+            "number",
+            number(numbers.first().zip(numbers.last()).map(|(lo, hi)| hi - lo)),
+        ),
+        "earliest_date" | "latest_date" | "date_range" => {
+            let pick = if function == "latest_date" {
+                dates.last()
+            } else {
+                dates.first()
+            };
+            let end = (function == "date_range").then(|| dates.last()).flatten();
+            let date = pick.map_or(
+                Value::Null,
+                |start| json!({ "start": start, "end": end, "time_zone": null }),
+            );
+            ("date", date)
+        }
+        "show_unique" => ("array", Value::Array(unique())),
+        _ => ("array", Value::Array(items)),
+    };
+    json!({ "type": kind, kind: value, "function": function })
+}
+
+/// The relation property items a rollup's property item lists (its related pages).
+pub(crate) fn related_items(prop: &Value, props: &Map<String, Value>) -> Vec<Value> {
+    let relation = prop["rollup"]["relation_property_id"]
+        .as_str()
+        .unwrap_or_default();
+    related(props, relation)
+        .into_iter()
+        .map(|id| json!({ "object": "property_item", "id": relation, "type": "relation", "relation": { "id": id } }))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn functions_aggregate_as_notion_answers() {
+        let numbers = || {
+            [Some(3), None, Some(5), Some(3)]
+                .map(|n| json!({ "type": "number", "number": n }))
+                .to_vec()
+        };
+        let checks = || {
+            [true, false, true, true]
+                .map(|b| json!({ "type": "checkbox", "checkbox": b }))
+                .to_vec()
+        };
+        let dates = || {
+            ["2025-03-01", "2025-01-02"]
+                .map(|d| json!({ "type": "date", "date": { "start": d, "end": null } }))
+                .to_vec()
+        };
+        let cases = [
+            (
+                "count",
+                numbers(),
+                json!({ "type": "number", "number": 4, "function": "count" }),
+            ),
+            (
+                "count_values",
+                numbers(),
+                json!({ "type": "number", "number": 3, "function": "count_values" }),
+            ),
+            (
+                "empty",
+                numbers(),
+                json!({ "type": "number", "number": 1, "function": "empty" }),
+            ),
+            (
+                "unique",
+                numbers(),
+                json!({ "type": "number", "number": 2, "function": "unique" }),
+            ),
+            (
+                "percent_not_empty",
+                numbers(),
+                json!({ "type": "number", "number": 0.75, "function": "percent_not_empty" }),
+            ),
+            (
+                "sum",
+                numbers(),
+                json!({ "type": "number", "number": 11, "function": "sum" }),
+            ),
+            (
+                "average",
+                numbers(),
+                json!({ "type": "number", "number": 3.6666666666666665, "function": "average" }),
+            ),
+            (
+                "median",
+                numbers(),
+                json!({ "type": "number", "number": 3, "function": "median" }),
+            ),
+            (
+                "range",
+                numbers(),
+                json!({ "type": "number", "number": 2, "function": "range" }),
+            ),
+            (
+                "max",
+                Vec::new(),
+                json!({ "type": "number", "number": null, "function": "max" }),
+            ),
+            (
+                "checked",
+                checks(),
+                json!({ "type": "number", "number": 3, "function": "checked" }),
+            ),
+            (
+                "percent_unchecked",
+                checks(),
+                json!({ "type": "number", "number": 0.25, "function": "percent_unchecked" }),
+            ),
+            (
+                "earliest_date",
+                dates(),
+                json!({ "type": "date", "date": { "start": "2025-01-02", "end": null, "time_zone": null }, "function": "earliest_date" }),
+            ),
+            (
+                "date_range",
+                dates(),
+                json!({ "type": "date", "date": { "start": "2025-01-02", "end": "2025-03-01", "time_zone": null }, "function": "date_range" }),
+            ),
+            (
+                "show_original",
+                dates()[..1].to_vec(),
+                json!({ "type": "array", "array": [dates()[0]], "function": "show_original" }),
+            ),
+        ];
+        for (function, items, expected) in cases {
+            assert_eq!(aggregate(function, items), expected, "{function}");
+        }
+    }
+}
