@@ -186,11 +186,58 @@ pub fn parse_reprovision(body: &[u8]) -> Result<bool, &'static str> {
 /// `{"reprovision": true}`, which revokes every earlier provisioned credential first. A bad
 /// body answers 400 `invalid_body`; Postgres trouble answers 503 (the engine retries).
 pub async fn provision(kit: &Kit, body: &[u8], mint: impl FnOnce() -> Vec<Mint>) -> Response {
+    provision_with(kit, body, CREDENTIALS, async |tx| {
+        tx.execute(
+            "UPDATE asym_credentials SET revoked_at = now() WHERE provisioned AND revoked_at IS NULL",
+            &[],
+        )
+        .await?;
+        let mut tokens = Map::new();
+        for minted in mint() {
+            store(tx, &minted, true).await?;
+            tokens.insert(minted.name, Value::String(minted.token));
+        }
+        Ok(tokens)
+    })
+    .await
+}
+
+/// Where a clone keeps its provisioned credentials, for [`provision_with`] and
+/// [`provision_locked`] (a product that keeps them in its own tables, as Slack's and
+/// Stripe's clones do, names those).
+#[derive(Debug, Clone, Copy)]
+pub struct Ledger {
+    /// The table locked `IN SHARE ROW EXCLUSIVE MODE` while provisioning, so that a second
+    /// provisioner sees the first's credentials (a name from the backend's code, never from
+    /// a request: identifiers cannot be bound as parameters).
+    pub lock: &'static str,
+    /// A statement that answers a row once the clone is provisioned.
+    pub probe: &'static str,
+}
+
+/// The kit's own ledger: `asym_credentials`, provisioned while a provisioned credential is
+/// live.
+const CREDENTIALS: Ledger = Ledger {
+    lock: "asym_credentials",
+    probe: "SELECT 1 FROM asym_credentials WHERE provisioned AND revoked_at IS NULL LIMIT 1",
+};
+
+/// [`provision`] over a product's own [`Ledger`]: `write` revokes what reprovisioning
+/// replaces, stores the new credentials and answers them by name (their plaintexts, shown
+/// once); the answers are [`provision`]'s.
+pub async fn provision_with(
+    kit: &Kit,
+    body: &[u8],
+    ledger: Ledger,
+    write: impl AsyncFnOnce(
+        &deadpool_postgres::Transaction<'_>,
+    ) -> Result<Map<String, Value>, BackendError>,
+) -> Response {
     let reprovision = match parse_reprovision(body) {
         Ok(flag) => flag,
         Err(reason) => return admin_error(StatusCode::BAD_REQUEST, "invalid_body", reason),
     };
-    match provision_inner(kit, reprovision, mint).await {
+    match provision_locked(kit, reprovision, ledger, write).await {
         Ok(Some(tokens)) => {
             (StatusCode::OK, axum::Json(json!({ "tokens": tokens }))).into_response()
         }
@@ -207,37 +254,34 @@ pub async fn provision(kit: &Kit, body: &[u8], mint: impl FnOnce() -> Vec<Mint>)
     }
 }
 
-async fn provision_inner(
+/// Provisioning's transaction, for a backend that answers in its own error shape: locks
+/// `ledger.lock`, and unless the clone is provisioned already (then `None`, unless
+/// `reprovision`), runs `write` and commits what it wrote; answers what `write` answered.
+///
+/// # Errors
+///
+/// `write`'s error, or a [`BackendError`] (converted) when Postgres fails.
+pub async fn provision_locked<T, E: From<BackendError>>(
     kit: &Kit,
     reprovision: bool,
-    mint: impl FnOnce() -> Vec<Mint>,
-) -> Result<Option<Map<String, Value>>, BackendError> {
+    ledger: Ledger,
+    write: impl AsyncFnOnce(&deadpool_postgres::Transaction<'_>) -> Result<T, E>,
+) -> Result<Option<T>, E> {
     let mut client = kit.db().await?;
-    let tx = client.transaction().await?;
-    tx.batch_execute("LOCK TABLE asym_credentials IN SHARE ROW EXCLUSIVE MODE")
-        .await?;
-    let live = tx
-        .query_one(
-            "SELECT count(*) FROM asym_credentials WHERE provisioned AND revoked_at IS NULL",
-            &[],
-        )
-        .await?
-        .get::<_, i64>(0);
-    if live > 0 && !reprovision {
+    let tx = client.transaction().await.map_err(BackendError::from)?;
+    let lock = format!("LOCK TABLE {} IN SHARE ROW EXCLUSIVE MODE", ledger.lock);
+    tx.batch_execute(&lock).await.map_err(BackendError::from)?;
+    let provisioned = tx
+        .query_opt(ledger.probe, &[])
+        .await
+        .map_err(BackendError::from)?
+        .is_some();
+    if provisioned && !reprovision {
         return Ok(None);
     }
-    tx.execute(
-        "UPDATE asym_credentials SET revoked_at = now() WHERE provisioned AND revoked_at IS NULL",
-        &[],
-    )
-    .await?;
-    let mut tokens = Map::new();
-    for minted in mint() {
-        store(&tx, &minted, true).await?;
-        tokens.insert(minted.name, Value::String(minted.token));
-    }
-    tx.commit().await?;
-    Ok(Some(tokens))
+    let written = write(&tx).await?;
+    tx.commit().await.map_err(BackendError::from)?;
+    Ok(Some(written))
 }
 
 #[cfg(test)]

@@ -103,61 +103,65 @@ const INSTALLED_BOT: &str =
 pub(crate) async fn provision(State(state): State<AppState>, body: Bytes) -> AdminResult {
     let reprovision = asym_kit::credentials::parse_reprovision(&body)
         .map_err(|_| ApiError::status(StatusCode::BAD_REQUEST, "invalid_arguments"))?;
-    let mut client = state.kit.db().await?;
-    let tx = client.transaction().await?;
-    // One provisioner at a time: the second sees the first's secret.
-    tx.execute("LOCK TABLE settings IN SHARE ROW EXCLUSIVE MODE", &[])
-        .await?;
-    let provisioned = tx
-        .query_opt("SELECT 1 FROM settings WHERE key = 'signing_secret'", &[])
-        .await?
-        .is_some();
-    if provisioned && !reprovision {
-        return Err(ApiError::status(StatusCode::CONFLICT, "already_provisioned").into());
-    }
-    let bot = tx.query_opt(INSTALLED_BOT, &[]).await?;
-    let owner = tx
-        .query_opt(
-            "SELECT id, team_id FROM users
-             WHERE is_primary_owner AND NOT deleted AND NOT is_bot ORDER BY id LIMIT 1",
-            &[],
-        )
-        .await?;
-    let (Some(bot), Some(owner)) = (bot, owner) else {
-        return Err(
-            ApiError::status(StatusCode::SERVICE_UNAVAILABLE, "workspace_not_installed").into(),
-        );
-    };
-
-    let bot_token = mint_bot_token();
-    let user_token = mint_user_token();
-    let signing_secret = random_hex(32);
-    tx.execute("DELETE FROM tokens", &[]).await?;
-    let insert = "INSERT INTO tokens (token_hash, kind, user_id, team_id, scopes)
-                  VALUES ($1, $2, $3, $4, $5)";
-    let tokens = [
-        (&bot_token, "bot", &bot, BOT_SCOPES),
-        (&user_token, "user", &owner, USER_SCOPES),
-    ];
-    for (token, kind, holder, scopes) in tokens {
-        let (user, team): (String, String) = (holder.get(0), holder.get(1));
-        let scopes: Vec<String> = scopes.iter().map(|s| (*s).to_owned()).collect();
-        tx.execute(insert, &[&hash(token), &kind, &user, &team, &scopes])
+    let tokens = asym_kit::credentials::provision_locked(
+        &state.kit,
+        reprovision,
+        CREDENTIALS,
+        async |tx| -> Result<Value, AdminError> {
+            let bot = tx.query_opt(INSTALLED_BOT, &[]).await?;
+            let owner = tx
+                .query_opt(
+                    "SELECT id, team_id FROM users
+                     WHERE is_primary_owner AND NOT deleted AND NOT is_bot ORDER BY id LIMIT 1",
+                    &[],
+                )
+                .await?;
+            let (Some(bot), Some(owner)) = (bot, owner) else {
+                return Err(ApiError::status(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "workspace_not_installed",
+                )
+                .into());
+            };
+            let bot_token = mint_bot_token();
+            let user_token = mint_user_token();
+            let signing_secret = random_hex(32);
+            tx.execute("DELETE FROM tokens", &[]).await?;
+            let insert = "INSERT INTO tokens (token_hash, kind, user_id, team_id, scopes)
+                          VALUES ($1, $2, $3, $4, $5)";
+            let tokens = [
+                (&bot_token, "bot", &bot, BOT_SCOPES),
+                (&user_token, "user", &owner, USER_SCOPES),
+            ];
+            for (token, kind, holder, scopes) in tokens {
+                let (user, team): (String, String) = (holder.get(0), holder.get(1));
+                let scopes: Vec<String> = scopes.iter().map(|s| (*s).to_owned()).collect();
+                tx.execute(insert, &[&hash(token), &kind, &user, &team, &scopes])
+                    .await?;
+            }
+            tx.execute(
+                "INSERT INTO settings (key, value)
+                 VALUES ('signing_secret', $1), ('verification_token', $2)
+                 ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value",
+                &[&signing_secret, &random_alnum(24)],
+            )
             .await?;
-    }
-    tx.execute(
-        "INSERT INTO settings (key, value)
-         VALUES ('signing_secret', $1), ('verification_token', $2)
-         ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value",
-        &[&signing_secret, &random_alnum(24)],
+            Ok(json!({ "bot": bot_token, "user": user_token, "signingSecret": signing_secret }))
+        },
     )
     .await?;
-    tx.commit().await?;
-
-    Ok(Json(json!({
-        "tokens": { "bot": bot_token, "user": user_token, "signingSecret": signing_secret }
-    })))
+    match tokens {
+        Some(tokens) => Ok(Json(json!({ "tokens": tokens }))),
+        None => Err(ApiError::status(StatusCode::CONFLICT, "already_provisioned").into()),
+    }
 }
+
+/// Slack's credentials: the `tokens` table, provisioned once the signing secret is set (one
+/// provisioner at a time: the second sees the first's secret).
+const CREDENTIALS: asym_kit::credentials::Ledger = asym_kit::credentials::Ledger {
+    lock: "settings",
+    probe: "SELECT 1 FROM settings WHERE key = 'signing_secret'",
+};
 
 /// What `POST /api/admin/tokens` takes.
 #[derive(Debug, Deserialize)]

@@ -167,8 +167,10 @@ pub(crate) async fn get_subscription(State(state): State<AppState>) -> AdminResu
 }
 
 /// `GET /api/admin/events/deliveries`: every queued event with its delivery state, oldest
-/// first.
+/// first. Answers once the worker's attempts in progress are recorded, so an event the
+/// receiver has answered is listed with that answer.
 pub(crate) async fn deliveries(State(state): State<AppState>) -> AdminResult {
+    drop(state.delivering.lock().await);
     let client = state.kit.db().await?;
     let rows = client
         .query(
@@ -300,11 +302,10 @@ pub(crate) async fn worker(state: AppState) {
         }
         // When the look fails, try both: their own errors are as harmless.
         let (events_due, scheduled_due) = due(&state).await.unwrap_or((true, true));
-        let busy = events_due
-            && match deliver_due(&state).await {
-                Ok(n) => n > 0,
-                Err(_) => false,
-            };
+        let busy = events_due && {
+            let _delivering = state.delivering.lock().await;
+            deliver_due(&state).await.is_ok_and(|n| n > 0)
+        };
         if scheduled_due {
             let _ = crate::model::message::post_due_scheduled(&state).await;
         }

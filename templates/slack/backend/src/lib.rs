@@ -52,7 +52,7 @@ use axum::http::{HeaderMap, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{any, get, post};
 use serde_json::{Map, Value};
-use tokio::sync::Notify;
+use tokio::sync::{Mutex, Notify};
 
 use crate::args::Args;
 use crate::error::{ApiError, ApiResult};
@@ -65,6 +65,9 @@ pub struct AppState {
     /// Wakes the background worker when an event is queued (a hint, never state: the queue
     /// itself is the `event_deliveries` table).
     wake: Arc<Notify>,
+    /// Held by the worker while it delivers a batch of events, so that the admin listing
+    /// can wait for the attempts in progress to be recorded.
+    delivering: Arc<Mutex<()>>,
     /// Client for event deliveries.
     http: reqwest::Client,
 }
@@ -75,6 +78,7 @@ impl AppState {
         Self {
             kit,
             wake: Arc::new(Notify::new()),
+            delivering: Arc::new(Mutex::new(())),
             http: reqwest::Client::builder()
                 .redirect(reqwest::redirect::Policy::none())
                 .build()

@@ -3,6 +3,7 @@
 use serde_json::{Value, json};
 
 use crate::common::{Api, ok};
+use crate::events::{next, next_event, subscribe};
 
 #[asym::clone("slack", seed = "basic")]
 async fn posts_and_reads_back(slack: asym::Slack) {
@@ -260,6 +261,8 @@ async fn ephemeral_messages_and_permalinks(slack: asym::Slack) {
 #[asym::clone("slack", seed = "basic")]
 async fn scheduled_messages_post_when_due(slack: asym::Slack) {
     let slack = Api::new(&slack);
+    let mut requests = subscribe(&slack, 0, json!(["message.channels"])).await;
+    next(&mut requests).await; // The URL verification.
     let now = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap()
@@ -329,19 +332,19 @@ async fn scheduled_messages_post_when_due(slack: asym::Slack) {
         )
         .await;
 
-    let mut posted = false;
-    for _ in 0..40 {
-        if slack
+    // The worker posts it once due: its message event is the first the app receives.
+    let posted = next_event(&mut requests).await;
+    assert_eq!(posted["text"], "soon");
+    assert_eq!(posted["channel"], "C0000000001");
+    let ts = posted["ts"].as_str().unwrap();
+    let seconds: u64 = ts.split('.').next().unwrap().parse().unwrap();
+    assert!(seconds > now, "posted at {ts}, due at {}", now + 1);
+    assert!(
+        slack
             .texts("C0000000001")
             .await
             .contains(&"soon".to_owned())
-        {
-            posted = true;
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
-    assert!(posted, "the scheduled message was posted when due");
+    );
     let list = slack.bot_ok("chat.scheduledMessages.list", json!({})).await;
     assert_eq!(list["scheduled_messages"], Value::Array(vec![]));
 }
