@@ -16,6 +16,7 @@ use axum::Router;
 use axum::body::{Body, Bytes};
 use axum::extract::State;
 use axum::http::{HeaderMap, Method, Request, StatusCode, Uri};
+use axum::response::Response;
 use serde_json::Value;
 use tokio::sync::{Mutex, mpsc};
 
@@ -60,6 +61,11 @@ pub async fn oneshot(app: Router, request: Request<Body>) -> Reply {
         Ok(response) => response,
         Err(infallible) => match infallible {},
     };
+    reply(response).await
+}
+
+/// A response as a [`Reply`] (e.g. an error type's `into_response()` in a unit test).
+pub async fn reply(response: Response) -> Reply {
     let status = response.status().as_u16();
     let headers = response.headers().clone();
     let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)

@@ -130,19 +130,13 @@ pub(crate) fn reply<const N: usize>(fields: [(&str, Value); N]) -> ApiResult {
 mod tests {
     use super::*;
 
-    async fn body(err: ApiError) -> (StatusCode, Value) {
-        let response = err.into_response();
-        let status = response.status();
-        let bytes = axum::body::to_bytes(response.into_body(), 1 << 16)
-            .await
-            .unwrap();
-        (status, serde_json::from_slice(&bytes).unwrap())
+    async fn body(err: ApiError) -> asym_kit::testing::Reply {
+        asym_kit::testing::reply(err.into_response()).await
     }
 
     #[tokio::test]
     async fn method_errors_are_http_200_with_the_envelope() {
-        let (status, json) = body(ApiError::new("channel_not_found")).await;
-        assert_eq!(status, StatusCode::OK);
+        let json = body(ApiError::new("channel_not_found")).await.expect(200);
         assert_eq!(
             json,
             serde_json::json!({"ok": false, "error": "channel_not_found"})
@@ -154,12 +148,12 @@ mod tests {
         let err = ApiError::new("missing_scope")
             .with("needed", "chat:write")
             .with("provided", "users:read");
-        let (_, json) = body(err).await;
-        assert_eq!(json["needed"], "chat:write");
-        let (_, json) = body(ApiError::invalid_arguments(
+        assert_eq!(body(err).await.body["needed"], "chat:write");
+        let json = body(ApiError::invalid_arguments(
             "missing required field: channel",
         ))
-        .await;
+        .await
+        .body;
         assert_eq!(
             json["response_metadata"]["messages"][0],
             "[ERROR] missing required field: channel"

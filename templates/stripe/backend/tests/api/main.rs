@@ -1003,30 +1003,28 @@ async fn webhooks_are_signed_and_retried(stripe: asym::Stripe) {
 mod offline {
     //! The router in-process, on paths that answer before touching Postgres.
 
+    use asym_kit::testing::{Reply, oneshot};
     use axum::body::Body;
-    use axum::http::{Request, StatusCode};
-    use serde_json::Value;
-    use tower::ServiceExt;
+    use axum::http::Request;
 
-    fn app() -> axum::Router {
-        asym_kit::testing::offline_app("stripe-test", |kit| {
+    async fn send(request: Request<Body>) -> Reply {
+        let app = asym_kit::testing::offline_app("stripe-test", |kit| {
             stripe_backend::app(stripe_backend::AppState::new(kit))
-        })
+        });
+        oneshot(app, request).await
     }
 
-    async fn send(request: Request<Body>) -> (StatusCode, Value) {
-        let response = app().oneshot(request).await.unwrap();
-        let status = response.status();
-        let bytes = axum::body::to_bytes(response.into_body(), 1 << 20)
-            .await
-            .unwrap();
-        (status, serde_json::from_slice(&bytes).unwrap())
+    fn get(path: &str, key: Option<&str>) -> Request<Body> {
+        let mut request = Request::get(path);
+        if let Some(key) = key {
+            request = request.header("authorization", format!("Bearer {key}"));
+        }
+        request.body(Body::empty()).unwrap()
     }
 
     #[tokio::test]
     async fn requests_without_a_key_are_401() {
-        let (status, body) = send(Request::get("/v1/customers").body(Body::empty()).unwrap()).await;
-        assert_eq!(status, StatusCode::UNAUTHORIZED);
+        let body = send(get("/v1/customers", None)).await.expect(401);
         assert_eq!(body["error"]["type"], "invalid_request_error");
     }
 
@@ -1036,8 +1034,7 @@ mod offline {
             .header("authorization", "Bearer sk_live_abcdef1234")
             .body(Body::empty())
             .unwrap();
-        let (status, body) = send(request).await;
-        assert_eq!(status, StatusCode::UNAUTHORIZED);
+        let body = send(request).await.expect(401);
         assert_eq!(
             body["error"]["message"],
             "Invalid API Key provided: sk_live_******1234"
@@ -1046,38 +1043,30 @@ mod offline {
 
     #[tokio::test]
     async fn unknown_paths_are_stripes_404_and_outages_a_500_envelope() {
-        let (status, body) = send(Request::get("/nope").body(Body::empty()).unwrap()).await;
-        assert_eq!(status, StatusCode::NOT_FOUND);
+        let body = send(get("/nope", None)).await.expect(404);
         assert!(
             body["error"]["message"]
                 .as_str()
                 .unwrap()
                 .starts_with("Unrecognized request URL (GET: /nope)")
         );
-        let request = Request::get("/v1/customers")
-            .header("authorization", "Bearer sk_test_abc")
-            .body(Body::empty())
-            .unwrap();
-        let (status, body) = send(request).await;
-        assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR);
+        let body = send(get("/v1/customers", Some("sk_test_abc")))
+            .await
+            .expect(500);
         assert_eq!(body["error"]["type"], "api_error");
     }
 
     #[tokio::test]
     async fn provisioning_needs_the_admin_secret() {
-        let (status, _) = send(
-            Request::post("/api/admin/provision")
-                .body(Body::empty())
-                .unwrap(),
-        )
-        .await;
-        assert_eq!(status, StatusCode::UNAUTHORIZED);
-        let request = Request::post("/api/admin/provision")
+        let provision = || Request::post("/api/admin/provision");
+        send(provision().body(Body::empty()).unwrap())
+            .await
+            .expect(401);
+        let request = provision()
             .header("x-asym-admin-secret", "admin-secret")
             .body(Body::empty())
             .unwrap();
-        let (status, body) = send(request).await;
-        assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
+        let body = send(request).await.expect(503);
         assert_eq!(body["error"], "internal_error");
     }
 }
