@@ -9,6 +9,7 @@ use serde_json::{Map, Value, json};
 use crate::content::{self, NewBlock};
 use crate::error::{ApiError, ApiResult};
 use crate::request::{Ctx, Paging, body_id, path_id};
+use crate::richtext;
 use crate::rows;
 use crate::webhooks;
 
@@ -79,7 +80,7 @@ struct Flat {
     parent_id: String,
     pos: i64,
     kind: String,
-    content: String,
+    content: Value,
 }
 
 fn flatten(
@@ -98,7 +99,7 @@ fn flatten(
             parent_id: parent_id.to_owned(),
             pos: first_pos + i as i64,
             kind: block.kind.clone(),
-            content: block.content.to_string(),
+            content: block.content.clone(),
         });
         flatten(&block.children, "block_id", &id, 1, out);
         ids.push(id);
@@ -168,13 +169,14 @@ pub(crate) async fn insert(
     }
     let mut flat = Vec::new();
     let ids = flatten(blocks, parent_type, parent_id, first, &mut flat);
+    richtext::name_mentions(tx, flat.iter_mut().map(|f| &mut f.content)).await?;
     let column = |f: fn(&Flat) -> String| flat.iter().map(f).collect::<Vec<String>>();
     let (id, ptype, pid, kind, content) = (
         column(|f| f.id.clone()),
         column(|f| f.parent_type.to_owned()),
         column(|f| f.parent_id.clone()),
         column(|f| f.kind.clone()),
-        column(|f| f.content.clone()),
+        column(|f| f.content.to_string()),
     );
     let pos: Vec<i64> = flat.iter().map(|f| f.pos).collect();
     let statement = tx
@@ -365,7 +367,8 @@ pub(crate) async fn update(ctx: &Ctx, id: &str, body: &Map<String, Value>) -> Ap
                 .filter(|(k, _)| *k != "children")
                 .map(|(k, v)| (k.clone(), v.clone())),
         );
-        let content = content::normalize(&kind, &stored, &format!("body.{kind}"))?;
+        let mut content = content::normalize(&kind, &stored, &format!("body.{kind}"))?;
+        richtext::name_mentions(&tx, [&mut content]).await?;
         tx.execute(
             "UPDATE blocks SET content = $2::text::jsonb, last_edited_time = now(), last_edited_by = $3 WHERE id = $1",
             &[&id, &content.to_string(), &ctx.bot],

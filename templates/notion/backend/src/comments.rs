@@ -33,7 +33,7 @@ fn render(row: &Row) -> Value {
 
 /// `POST /v1/comments` `{parent: {page_id | block_id} | discussion_id, rich_text}`.
 pub(crate) async fn create(ctx: &Ctx, body: &Map<String, Value>) -> ApiResult<Value> {
-    let text = richtext::normalize(
+    let mut text = richtext::normalize(
         body.get("rich_text").ok_or_else(|| {
             ApiError::validation("body failed validation: body.rich_text should be defined, instead was `undefined`.")
         })?,
@@ -79,6 +79,7 @@ pub(crate) async fn create(ctx: &Ctx, body: &Map<String, Value>) -> ApiResult<Va
         },
     )
     .await?;
+    richtext::name_mentions(&tx, [&mut text]).await?;
     let id = crate::ids::new_uuid();
     tx.execute(
         "INSERT INTO comments (id, discussion_id, parent_type, parent_id, rich_text, created_by) VALUES ($1, $2, $3, $4, $5::text::jsonb, $6)",

@@ -435,22 +435,21 @@ impl Val {
             "select" | "status" => value["name"]
                 .as_str()
                 .map_or(Self::Empty, |n| Self::Text(n.into())),
-            "multi_select" | "files" => Self::List(
-                value
-                    .as_array()
-                    .into_iter()
-                    .flatten()
-                    .map(|item| Self::Text(item["name"].as_str().unwrap_or_default().into()))
-                    .collect(),
-            ),
-            "people" | "relation" => Self::List(
-                value
-                    .as_array()
-                    .into_iter()
-                    .flatten()
-                    .map(|item| Self::Text(item["id"].as_str().unwrap_or_default().into()))
-                    .collect(),
-            ),
+            "multi_select" | "files" | "people" | "relation" => {
+                let key = if matches!(kind, "people" | "relation") {
+                    "id"
+                } else {
+                    "name"
+                };
+                Self::List(
+                    value
+                        .as_array()
+                        .into_iter()
+                        .flatten()
+                        .map(|item| Self::Text(item[key].as_str().unwrap_or_default().into()))
+                        .collect(),
+                )
+            }
             "date" => value["start"]
                 .as_str()
                 .and_then(parse_date)

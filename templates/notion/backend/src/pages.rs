@@ -423,6 +423,7 @@ pub(crate) async fn create(ctx: &Ctx, body: &Map<String, Value>) -> ApiResult<Va
             save_schema(&tx, ds, &schema).await?;
         }
     }
+    name_mentions(&tx, &schema, &mut stored).await?;
     let title = title_of(&schema, &stored);
     let id = crate::ids::new_uuid();
     relations::sync_duals(&tx, &id, &schema, &Map::new(), &stored.fv).await?;
@@ -469,6 +470,24 @@ pub(crate) async fn create(ctx: &Ctx, body: &Map<String, Value>) -> ApiResult<Va
     let page = answer(&tx, &row, &schema, View::of(ctx)).await?;
     ctx.commit(tx, wake).await?;
     Ok(page)
+}
+
+/// Names the mentions in a page's values ([`crate::richtext::name_mentions`]); the filter
+/// forms of its text values follow.
+async fn name_mentions(
+    tx: &Transaction<'_>,
+    schema: &Schema,
+    stored: &mut Stored,
+) -> ApiResult<()> {
+    crate::richtext::name_mentions(tx, stored.props.values_mut()).await?;
+    for (id, prop) in schema {
+        if let ("title" | "rich_text", Some(value)) = (schema::kind(prop), stored.props.get(id)) {
+            stored
+                .fv
+                .insert(id.clone(), crate::richtext::plain(value).into());
+        }
+    }
+    Ok(())
 }
 
 /// The plain title of a page's stored values.
@@ -551,6 +570,7 @@ pub(crate) async fn update(ctx: &Ctx, id: &str, body: &Map<String, Value>) -> Ap
         let before = stored.fv.clone();
         let schema_changed = values::apply(&mut schema, &mut stored, given)?;
         relations::sync_duals(&tx, &id, &schema, &before, &stored.fv).await?;
+        name_mentions(&tx, &schema, &mut stored).await?;
         if schema_changed {
             let ds: Option<String> = row.get(3);
             if let Some(ds) = ds {

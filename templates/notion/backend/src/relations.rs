@@ -14,9 +14,9 @@ use serde_json::{Map, Value, json};
 
 use crate::error::{ApiError, ApiResult};
 use crate::ids;
-use crate::pages::json_column;
+use crate::pages::{COLUMNS, props_and_meta};
 use crate::schema::{self, Schema};
-use crate::values::{self, Meta};
+use crate::values;
 
 /// The rollup functions Notion offers; all but the two `…_per_group` are computed.
 const FUNCTIONS: [&str; 24] = [
@@ -45,6 +45,9 @@ const FUNCTIONS: [&str; 24] = [
     "count_per_group",
     "percent_per_group",
 ];
+
+/// The column of the related page's schema, after [`COLUMNS`].
+const SCHEMA: usize = 14;
 
 /// Rollup values by page id, then by rollup property id.
 pub(crate) type Rolled = HashMap<String, Map<String, Value>>;
@@ -303,13 +306,7 @@ pub(crate) async fn resolve(
     }
     let pages: Vec<(String, Map<String, Value>)> = rows
         .iter()
-        .map(|row| {
-            let props = match json_column(row, 5) {
-                Value::Object(map) => map,
-                _ => Map::new(),
-            };
-            (row.get(0), props)
-        })
+        .map(|row| (row.get(0), props_and_meta(row).0))
         .collect();
     let mut wanted: Vec<String> = Vec::new();
     for (_, props) in &pages {
@@ -324,16 +321,15 @@ pub(crate) async fn resolve(
     wanted.dedup();
     let statement = client
         .prepare_cached(
-            "SELECT p.id, p.props::text, nt(p.created_time), nt(p.last_edited_time), p.created_by, p.last_edited_by, d.schema::text
-             FROM pages p JOIN data_sources d ON d.id = p.data_source_id
-             WHERE p.id = ANY($1) AND p.shared AND NOT p.in_trash",
+            &format!("SELECT {COLUMNS}, d.schema::text FROM pages p JOIN data_sources d ON d.id = p.data_source_id
+             WHERE p.id = ANY($1) AND p.shared AND NOT p.in_trash"),
         )
         .await?;
     let found = client.query(&statement, &[&wanted]).await?;
     let mut schemas: HashMap<String, Schema> = HashMap::new();
     let targets: HashMap<String, &Row> = found.iter().map(|row| (row.get(0), row)).collect();
     for row in &found {
-        let text: &str = row.get(6);
+        let text: &str = row.get(SCHEMA);
         schemas
             .entry(text.to_owned())
             .or_insert_with(|| schema::load(text));
@@ -348,18 +344,9 @@ pub(crate) async fn resolve(
                 .iter()
                 .filter_map(|other| targets.get(other))
                 .filter_map(|row| {
-                    let schema = &schemas[row.get::<_, &str>(6)];
+                    let schema = &schemas[row.get::<_, &str>(SCHEMA)];
                     let (target_id, target) = schema::find(schema, target_key)?;
-                    let stored = match json_column(row, 1) {
-                        Value::Object(map) => map,
-                        _ => Map::new(),
-                    };
-                    let meta = Meta {
-                        created_time: row.get(2),
-                        last_edited_time: row.get(3),
-                        created_by: row.get(4),
-                        last_edited_by: row.get(5),
-                    };
+                    let (stored, meta) = props_and_meta(row);
                     let mut one =
                         values::render_property(target_id, target, schema, &stored, meta, None);
                     one.as_object_mut()?.remove("id");

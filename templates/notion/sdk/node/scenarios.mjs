@@ -189,6 +189,48 @@ await scenario("move", async () => {
   assert.equal(moved.parent.data_source_id, TASKS);
 });
 
+await scenario("formulas, rollups, dual relations", async () => {
+  const TASK2 = "40000000-0000-4000-8000-000000000002";
+  await notion.dataSources.update({
+    data_source_id: TASKS,
+    properties: {
+      Hours: { number: {} },
+      Overtime: { formula: { expression: 'prop("Hours") > 8' } },
+      Minutes: { formula: { expression: 'prop("Hours") * 60' } },
+    },
+  });
+  await notion.pages.update({ page_id: TASK1, properties: { Hours: { number: 10 } } });
+  await notion.pages.update({ page_id: TASK2, properties: { Hours: { number: 2 } } });
+  const task = (await notion.pages.retrieve({ page_id: TASK1 })).properties;
+  assert.deepEqual(task.Overtime.formula, { type: "boolean", boolean: true });
+  assert.deepEqual(task.Minutes.formula, { type: "number", number: 600 });
+  await expectError(APIErrorCode.ValidationError, notion.dataSources.update({ data_source_id: TASKS, properties: { Bad: { formula: { expression: "1 +" } } } }));
+  const db = await notion.databases.create({
+    parent: { type: "page_id", page_id: PROJECTS },
+    title: text("Node sprints"),
+    initial_data_source: { properties: { Name: { title: {} }, Work: { relation: { data_source_id: TASKS, type: "dual_property", dual_property: {} } } } },
+  });
+  const sprints = db.data_sources[0].id;
+  const ds = await notion.dataSources.update({
+    data_source_id: sprints,
+    properties: {
+      Longest: { rollup: { relation_property_name: "Work", rollup_property_name: "Hours", function: "max" } },
+      Count: { rollup: { relation_property_name: "Work", rollup_property_name: "Name", function: "count" } },
+    },
+  });
+  const synced = ds.properties.Work.relation.dual_property.synced_property_name;
+  const sprint = await notion.pages.create({
+    parent: { data_source_id: sprints },
+    properties: { Name: { title: text("Node sprint") }, Work: { relation: [{ id: TASK1 }, { id: TASK2 }] } },
+  });
+  assert.deepEqual(sprint.properties.Longest.rollup, { type: "number", number: 10, function: "max" });
+  assert.equal(sprint.properties.Count.rollup.number, 2);
+  const back = (await notion.pages.retrieve({ page_id: TASK1 })).properties[synced];
+  assert.deepEqual(back.relation, [{ id: sprint.id }]);
+  await notion.pages.update({ page_id: sprint.id, properties: { Work: { relation: [] } } });
+  assert.deepEqual((await notion.pages.retrieve({ page_id: TASK1 })).properties[synced].relation, []);
+});
+
 const failed = results.filter(([, err]) => err);
 console.log(`${results.length - failed.length} passed, ${failed.length} failed`);
 process.exit(failed.length ? 1 : 0);

@@ -277,6 +277,49 @@ def move_page():
     into = notion.pages.move(page_id=page["id"], parent={"type": "data_source_id", "data_source_id": TASKS})
     assert into["properties"]["Name"]["title"][0]["plain_text"] == "Mover"
 
+@scenario
+def formulas_rollups_and_dual_relations():
+    TASK2 = "40000000-0000-4000-8000-000000000002"
+    notion.data_sources.update(data_source_id=TASKS, properties={
+        "Estimate": {"number": {}},
+        "Double": {"formula": {"expression": 'prop("Estimate") * 2'}},
+        "Summary": {"formula": {"expression": 'concat(prop("Name"), " (", format(prop("Estimate")), ")")'}},
+    })
+    notion.pages.update(page_id=TASK1, properties={"Estimate": {"number": 3}})
+    notion.pages.update(page_id=TASK2, properties={"Estimate": {"number": 4}})
+    task = notion.pages.retrieve(page_id=TASK1)["properties"]
+    assert task["Double"]["formula"] == {"type": "number", "number": 6}, task["Double"]
+    assert task["Summary"]["formula"]["string"] == "Design the schema (3)", task["Summary"]
+    expect_error(APIErrorCode.ValidationError, notion.pages.update, page_id=TASK1,
+                 properties={"Double": {"formula": {"number": 1}}})
+    expect_error(APIErrorCode.ValidationError, notion.data_sources.update, data_source_id=TASKS,
+                 properties={"Bad": {"formula": {"expression": 'prop("Nope")'}}})
+    db = notion.databases.create(
+        parent={"type": "page_id", "page_id": PROJECTS}, title=text("Sprints"),
+        initial_data_source={"properties": {
+            "Name": {"title": {}},
+            "Tasks": {"relation": {"data_source_id": TASKS, "type": "dual_property", "dual_property": {}}},
+        }},
+    )
+    sprints = db["data_sources"][0]["id"]
+    relation = notion.data_sources.retrieve(data_source_id=sprints)["properties"]["Tasks"]["relation"]
+    synced = relation["dual_property"]["synced_property_name"]
+    ds = notion.data_sources.update(data_source_id=sprints, properties={
+        "Total": {"rollup": {"relation_property_name": "Tasks", "rollup_property_name": "Estimate", "function": "sum"}},
+        "Titles": {"rollup": {"relation_property_name": "Tasks", "rollup_property_name": "Name", "function": "show_original"}},
+    })
+    assert ds["properties"]["Total"]["rollup"]["rollup_property_name"] == "Estimate"
+    sprint = notion.pages.create(parent={"data_source_id": sprints}, properties={
+        "Name": {"title": text("Sprint 1")}, "Tasks": {"relation": [{"id": TASK1}, {"id": TASK2}]},
+    })
+    assert sprint["properties"]["Total"]["rollup"] == {"type": "number", "number": 7, "function": "sum"}
+    titles = sprint["properties"]["Titles"]["rollup"]["array"]
+    assert [t["title"][0]["plain_text"] for t in titles] == ["Design the schema", "Build the API"], titles
+    back = notion.pages.retrieve(page_id=TASK2)["properties"][synced]
+    assert back["relation"] == [{"id": sprint["id"]}], back
+    item = notion.pages.properties.retrieve(page_id=sprint["id"], property_id=ds["properties"]["Total"]["id"])
+    assert item["property_item"]["rollup"]["number"] == 7 and len(item["results"]) == 2, item
+
 
 failed = [name for name, err in results if err]
 print(f"{len(results) - len(failed)} passed, {len(failed)} failed")

@@ -2,7 +2,7 @@
 
 use serde_json::{Value, json};
 
-use crate::common::{MEETING, TASK1, api, error, len, patch, read, text};
+use crate::common::{ADA, DATABASE, MEETING, PRIVATE, TASK1, api, error, len, patch, read, text};
 
 fn types(list: &Value) -> Vec<String> {
     list["results"]
@@ -142,5 +142,66 @@ async fn append_errors(notion: asym::Notion) {
             .await,
         404,
         "object_not_found",
+    );
+}
+
+#[asym::clone("notion", seed = "basic")]
+async fn mentions_answer_the_names_they_mention(notion: asym::Notion) {
+    let api = api(&notion);
+    let mentions = json!([
+        { "type": "mention", "mention": { "type": "user", "user": { "id": ADA } } },
+        { "type": "mention", "mention": { "type": "page", "page": { "id": MEETING } } },
+        { "type": "mention", "mention": { "type": "database", "database": { "id": DATABASE } } },
+        { "type": "mention", "mention": { "type": "page", "page": { "id": PRIVATE } } },
+        { "type": "mention", "mention": { "type": "date", "date": { "start": "2025-01-02" } } }
+    ]);
+    let expected = [
+        "@Ada Lovelace",
+        "Meeting Notes",
+        "Tasks",
+        "Untitled",
+        "2025-01-02",
+    ];
+    let plain = |items: &Value| -> Vec<String> {
+        items
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| i["plain_text"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let added = patch(
+        &api,
+        &format!("/v1/blocks/{TASK1}/children"),
+        &json!({ "children": [{ "paragraph": { "rich_text": mentions } }] }),
+    )
+    .await;
+    let block = &added["results"][0];
+    assert_eq!(plain(&block["paragraph"]["rich_text"]), expected);
+    let id = block["id"].as_str().unwrap();
+    let updated = patch(
+        &api,
+        &format!("/v1/blocks/{id}"),
+        &json!({ "paragraph": { "rich_text": [mentions[0]] } }),
+    )
+    .await;
+    assert_eq!(plain(&updated["paragraph"]["rich_text"]), ["@Ada Lovelace"]);
+    let comment = api
+        .post(
+            "/v1/comments",
+            &json!({ "parent": { "page_id": TASK1 }, "rich_text": mentions }),
+        )
+        .await
+        .expect(200);
+    assert_eq!(plain(&comment["rich_text"]), expected);
+    let page = patch(
+        &api,
+        &format!("/v1/pages/{TASK1}"),
+        &json!({ "properties": { "Name": { "title": [mentions[0]] } } }),
+    )
+    .await;
+    assert_eq!(
+        plain(&page["properties"]["Name"]["title"]),
+        ["@Ada Lovelace"]
     );
 }

@@ -9,6 +9,7 @@
 mod blocks;
 mod comments;
 mod common;
+mod computed;
 mod databases;
 mod inprocess;
 mod pages;
