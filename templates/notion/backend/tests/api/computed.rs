@@ -38,7 +38,17 @@ async fn formulas_are_evaluated_and_read_only(notion: asym::Notion) {
     );
     assert_eq!(
         properties["Label"]["formula"],
-        json!({ "type": "string", "string": "open: Design the schema" })
+        json!({ "type": "string", "string": "done" })
+    );
+    let undone = patch(
+        &api,
+        &format!("/v1/pages/{TASK1}"),
+        &json!({ "properties": { "Done": { "checkbox": false } } }),
+    )
+    .await;
+    assert_eq!(
+        undone["properties"]["Label"]["formula"]["string"],
+        "open: Design the schema"
     );
     assert_eq!(
         properties["Late"]["formula"],
@@ -182,7 +192,7 @@ async fn rollups_are_computed_over_related_pages(notion: asym::Notion) {
     patch(
         &api,
         &format!("/v1/pages/{TASK2}"),
-        &json!({ "properties": { "Points": { "number": 5 }, "Done": { "checkbox": true } } }),
+        &json!({ "properties": { "Points": { "number": 5 }, "Done": { "checkbox": false } } }),
     )
     .await;
     let sprints = sprints(&api).await;
