@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use asym_kit::tokio_postgres::types::ToSql;
 use axum::response::IntoResponse;
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 
 use super::gate;
 use super::model::{Object, columns};
@@ -163,10 +163,16 @@ fn filter(
     defs: &HashMap<String, Definition>,
     f: &Value,
 ) -> Result<String, ApiError> {
-    let name = f["propertyName"]
-        .as_str()
-        .ok_or_else(|| ApiError::validation("each filter needs a propertyName"))?;
-    let operator = f["operator"].as_str().unwrap_or("EQ");
+    let (Some(name), Some(operator)) = (f["propertyName"].as_str(), f["operator"].as_str()) else {
+        let unset: Vec<&str> = ["propertyName", "operator"]
+            .into_iter()
+            .filter(|key| !f[*key].is_string())
+            .collect();
+        return Err(ApiError::validation(format!(
+            "Invalid input JSON: Cannot build Filter, some of required attributes are not set [{}]",
+            unset.join(", ")
+        )));
+    };
     let def = defs.get(name);
     let kind = kind(name, def);
     let value = || {
@@ -468,17 +474,16 @@ pub(crate) async fn search(call: Call, JsonBody(body): JsonBody) -> ApiResult {
     let objects: Vec<Object> = rows.iter().map(Object::from_row).collect();
     let view = View::among(object_type, &asked, &defs, &[], &[]);
     let results = render::render_all(&client, &objects, &view).await?;
-    let mut out = Map::new();
-    out.insert("total".to_owned(), json!(total));
-    out.insert("results".to_owned(), Value::Array(results));
     let next = offset + i64::try_from(objects.len()).unwrap_or(0);
-    if next < total && next < MAX_RESULTS {
-        out.insert(
-            "paging".to_owned(),
-            json!({ "next": { "after": next.to_string() } }),
-        );
-    }
-    Ok(axum::Json(Value::Object(out)).into_response())
+    let next = (next < total && next < MAX_RESULTS).then(|| next.to_string());
+    let link = format!(
+        "{}/crm/v3/objects/{}/search",
+        call.kit.config().public_url,
+        object_type.name
+    );
+    let mut out = render::page(results, next, &link);
+    out["total"] = json!(total);
+    Ok(axum::Json(out).into_response())
 }
 
 #[cfg(test)]
@@ -508,7 +513,13 @@ mod tests {
         let group = json!({"filters": [{"propertyName": "email", "operator": "HAS_PROPERTY"}]});
         let body = json!({"filterGroups": vec![group; 6]});
         assert!(compile(contacts, &body, &HashMap::new(), 10, 0).is_err());
-        let bad = json!({"filterGroups": [{"filters": [{"propertyName": "email", "operator": "LIKE", "value": "x"}]}]});
-        assert!(compile(contacts, &bad, &HashMap::new(), 10, 0).is_err());
+        for bad in [
+            json!({"propertyName": "email", "operator": "LIKE", "value": "x"}),
+            json!({"propertyName": "email", "value": "x"}),
+            json!({"operator": "EQ", "value": "x"}),
+        ] {
+            let body = json!({"filterGroups": [{"filters": [bad]}]});
+            assert!(compile(contacts, &body, &HashMap::new(), 10, 0).is_err());
+        }
     }
 }

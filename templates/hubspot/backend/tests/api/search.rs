@@ -147,6 +147,11 @@ async fn search_pages_and_enforces_limits(hubspot: asym::HubSpot) {
     .await;
     assert_eq!(first["total"], 3);
     assert_eq!(first["paging"]["next"]["after"], "2");
+    let link = first["paging"]["next"]["link"].as_str().unwrap();
+    assert!(
+        link.ends_with("/crm/v3/objects/contacts/search?after=2"),
+        "{link}"
+    );
     assert_eq!(
         first["results"][0]["properties"]["email"],
         "jane.doe@example.com"
@@ -170,6 +175,7 @@ async fn search_pages_and_enforces_limits(hubspot: asym::HubSpot) {
         json!({"filterGroups": [{"filters": seven}]}),
         json!({"filterGroups": [{"filters": [filter("email", "LIKE", json!("x"))]}]}),
         json!({"filterGroups": [{"filters": [{"operator": "EQ", "value": "x"}]}]}),
+        json!({"filterGroups": [{"filters": [{"propertyName": "email", "value": "x"}]}]}),
         json!({"filterGroups": [{"filters": [filter("amount", "BETWEEN", json!("1"))]}]}),
         json!({"filterGroups": "nope"}),
         json!({"limit": 201}),
