@@ -61,12 +61,35 @@ await check('batch create/read/update and search with filters and sorts', async 
   assert.equal(found.total, 5);
   assert.equal(found.results[0].properties.firstname, 'N0');
   assert.equal(found.paging.next.after, '2');
+  assert.ok(found.paging.next.link.endsWith('/crm/v3/objects/contacts/search?after=2'), found.paging.next.link);
   const deals = await hubspot.crm.deals.searchApi.doSearch({
     filterGroups: [{ filters: [{ propertyName: 'amount', operator: 'GTE', value: '10000' }] }, { filters: [{ propertyName: 'dealstage', operator: 'EQ', value: 'qualifiedtobuy' }] }],
     sorts: [{ propertyName: 'amount', direction: 'ASCENDING' }], properties: ['amount'], limit: 10, after: '0',
   });
   assert.deepEqual(deals.results.map((d) => d.id), ['402', '401']);
   await contacts.batchApi.archive({ inputs: ids.map((id) => ({ id })) });
+});
+
+await check('merge, GDPR delete, batch upsert by email', async () => {
+  const contacts = hubspot.crm.contacts;
+  const keep = await contacts.basicApi.create({ properties: { email: `keep-${run}@merge.example`, firstname: 'Keep' }, associations: [] });
+  const gone = await contacts.basicApi.create({
+    properties: { email: `gone-${run}@merge.example`, jobtitle: 'CTO' },
+    associations: [{ to: { id: '302' }, types: [{ associationCategory: 'HUBSPOT_DEFINED', associationTypeId: 279 }] }],
+  });
+  const merged = await contacts.basicApi.merge({ primaryObjectId: keep.id, objectIdToMerge: gone.id });
+  assert.equal(merged.id, keep.id);
+  assert.equal(merged.properties.jobtitle, 'CTO');
+  const companies = await hubspot.crm.associations.v4.basicApi.getPage('contacts', keep.id, 'companies');
+  assert.deepEqual(companies.results.map((r) => String(r.toObjectId)), ['302']);
+  await rejects(contacts.basicApi.getById(gone.id), 404, 'OBJECT_NOT_FOUND');
+  const upserted = await contacts.batchApi.upsert({ inputs: [
+    { idProperty: 'email', id: `keep-${run}@merge.example`, properties: { lastname: 'Upserted' } },
+  ] });
+  assert.equal(upserted.results[0].id, keep.id);
+  assert.equal(upserted.results[0].properties.lastname, 'Upserted');
+  await contacts.basicApi.purge({ objectId: `keep-${run}@merge.example`, idProperty: 'email' });
+  await rejects(contacts.basicApi.getById(keep.id, undefined, undefined, undefined, true), 404, 'OBJECT_NOT_FOUND');
 });
 
 await check('associations v4: batch create, read, labels, archive', async () => {

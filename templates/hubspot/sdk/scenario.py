@@ -24,9 +24,11 @@ from hubspot.crm.contacts import (
     SimplePublicObjectId,
     SimplePublicObjectInput,
     SimplePublicObjectInputForCreate,
+    PublicGdprDeleteInput,
+    PublicMergeInput,
 )
 from hubspot.crm.pipelines import PipelineInput, PipelineStageInput
-from hubspot.crm.properties import PropertyCreate, PropertyGroupCreate, OptionInput
+from hubspot.crm.properties import PropertyCreate, PropertyGroupCreate, PropertyUpdate, OptionInput
 
 client = hubspot.Client.create(access_token=os.environ["HUBSPOT_TOKEN"], host=os.environ["HUBSPOT_API_BASE"])
 run = uuid.uuid4().hex[:8]
@@ -80,9 +82,35 @@ def batch_and_search():
         ])],
         sorts=["-createdate"], properties=["email", "jobtitle"], limit=3))
     assert found.total == 6 and len(found.results) == 3 and found.paging.next.after == "3", found
+    assert found.paging.next.link.endswith("/crm/v3/objects/contacts/search?after=3"), found.paging
     contacts.batch_api.archive(BatchInputSimplePublicObjectId(inputs=[SimplePublicObjectId(id=i) for i in ids]))
     again = contacts.search_api.do_search(PublicObjectSearchRequest(query=f"b1-{run}"))
     assert again.total == 0
+
+
+def merge_gdpr_and_history():
+    contacts = client.crm.contacts.basic_api
+    keep = contacts.create(SimplePublicObjectInputForCreate(
+        properties={"email": f"keep-{run}@merge.example", "firstname": "Keep"}))
+    gone = contacts.create(SimplePublicObjectInputForCreate(
+        properties={"email": f"gone-{run}@merge.example", "jobtitle": "CTO"}))
+    contacts.update(keep.id, SimplePublicObjectInput(properties={"firstname": "Kept"}))
+    merged = contacts.merge(PublicMergeInput(primary_object_id=keep.id, object_id_to_merge=gone.id))
+    assert merged.id == keep.id and merged.properties["jobtitle"] == "CTO", merged
+    history = contacts.get_by_id(keep.id, properties_with_history=["firstname"])
+    assert [h.value for h in history.properties_with_history["firstname"]] == ["Kept", "Keep"], history
+    for archived in (gone.id,):
+        try:
+            contacts.get_by_id(archived)
+            raise AssertionError("the merged contact is still readable")
+        except ApiException as err:
+            assert err.status == 404
+    contacts.purge(PublicGdprDeleteInput(object_id=f"keep-{run}@merge.example", id_property="email"))
+    try:
+        contacts.get_by_id(keep.id, archived=True)
+        raise AssertionError("a GDPR-deleted contact is still readable")
+    except ApiException as err:
+        assert err.status == 404
 
 
 def associations():
@@ -110,6 +138,8 @@ def properties_owners_pipelines():
         name=f"py_tier_{run}", label="Tier", type="enumeration", field_type="select", group_name=f"py_{run}",
         options=[OptionInput(label="Gold", value="gold", display_order=0, hidden=False)]))
     assert created.options[0].value == "gold"
+    relabelled = props.core_api.update("contacts", f"py_tier_{run}", PropertyUpdate(label="Customer tier"))
+    assert relabelled.label == "Customer tier"
     assert any(p.name == "email" for p in props.core_api.get_all("contacts").results)
     assert props.core_api.get_by_name("contacts", "lifecyclestage").type == "enumeration"
     owners = client.crm.owners.owners_api.get_page(email="alice@acme-sales.example")
@@ -124,6 +154,12 @@ def properties_owners_pipelines():
     assert stage.metadata["isClosed"] == "true"
     assert len(pipelines.pipeline_stages_api.get_all("deals", pipeline.id).results) == 2
     pipelines.pipelines_api.archive("deals", pipeline.id)
+    props.core_api.archive("contacts", f"py_tier_{run}")
+    try:
+        props.core_api.get_by_name("contacts", f"py_tier_{run}")
+        raise AssertionError("an archived property is still readable")
+    except hubspot.crm.properties.ApiException as err:
+        assert err.status == 404
 
 
 def errors():
@@ -149,7 +185,8 @@ def errors():
 
 check("objects: create, get by email, update, list with associations, archive", objects)
 check("batch create/read/upsert/archive and search", batch_and_search)
+check("merge, GDPR delete, propertiesWithHistory", merge_gdpr_and_history)
 check("associations v4: default, labels, list, archive", associations)
-check("properties, groups, owners, pipelines and stages", properties_owners_pipelines)
+check("properties (create, update, archive), groups, owners, pipelines and stages", properties_owners_pipelines)
 check("errors: 409 duplicate, 400 validation, 401", errors)
 finish(f"python hubspot-api-client {version('hubspot-api-client')}")
