@@ -1,5 +1,6 @@
-//! Reactions (on issues and on issue comments: list, create) and an issue's events
-//! (`closed`, `reopened`, `labeled`, `assigned`, `locked`, …).
+//! Reactions (on issues, issue comments and review comments: list, create, delete) and
+//! issue events (`closed`, `reopened`, `labeled`, `assigned`, `locked`, …) of an issue and of
+//! a repository.
 
 use asym_kit::deadpool_postgres::GenericClient;
 use axum::http::StatusCode;
@@ -16,22 +17,52 @@ const CONTENTS: [&str; 8] = [
     "+1", "-1", "laugh", "confused", "heart", "hooray", "rocket", "eyes",
 ];
 
-/// What a reaction is on: (`issue` | `comment`, id), resolved in `repo`.
-async fn subject(
-    client: &impl GenericClient,
-    repo: &Repo,
-    kind: &'static str,
-    key: &str,
-) -> ApiResult<(&'static str, i64)> {
-    if kind == "issue" {
-        return Ok(("issue", issues::find(client, repo, key).await?.id));
-    }
-    const SQL: &str = "SELECT id FROM comments WHERE id = $1 AND repo_id = $2";
-    let row = db::keyed::<i64>(client, SQL, key, repo.id).await?;
-    Ok(("comment", row.get(0)))
+/// What a reaction is on.
+#[derive(Clone, Copy)]
+enum On {
+    /// An issue or a pull request, by number.
+    Issue,
+    /// An issue comment, by id.
+    Comment,
+    /// A pull-request review comment, by id.
+    ReviewComment,
 }
 
-async fn list(scope: &Scope<String>, kind: &'static str, query: &Query) -> ApiResult {
+impl On {
+    /// The `reactions.subject` it is stored under.
+    fn subject(self) -> &'static str {
+        match self {
+            Self::Issue => "issue",
+            Self::Comment => "comment",
+            Self::ReviewComment => "review_comment",
+        }
+    }
+
+    /// Its reactions' path below the repository's (`key` its number or id).
+    fn path(self, repo: &Repo, key: &str) -> String {
+        let within = match self {
+            Self::Issue => "issues",
+            Self::Comment => "issues/comments",
+            Self::ReviewComment => "pulls/comments",
+        };
+        format!("{}/{within}/{key}/reactions", repo.path())
+    }
+
+    /// Its id, resolved in `repo` (404 when it is not there).
+    async fn resolve(self, client: &impl GenericClient, repo: &Repo, key: &str) -> ApiResult<i64> {
+        let sql = match self {
+            Self::Issue => return Ok(issues::find(client, repo, key).await?.id),
+            Self::Comment => "SELECT id FROM comments WHERE id = $1 AND repo_id = $2",
+            Self::ReviewComment => {
+                "SELECT c.id FROM review_comments c JOIN issues i ON i.id = c.issue_id
+                 WHERE c.id = $1 AND i.repo_id = $2"
+            }
+        };
+        Ok(db::keyed::<i64>(client, sql, key, repo.id).await?.get(0))
+    }
+}
+
+async fn list(scope: &Scope<String>, on: On, query: &Query) -> ApiResult {
     let content = query.get("content").map(str::to_owned);
     if content.as_deref().is_some_and(|c| !CONTENTS.contains(&c)) {
         return Err(ApiError::validation("Reaction", "content", "invalid"));
@@ -39,15 +70,11 @@ async fn list(scope: &Scope<String>, kind: &'static str, query: &Query) -> ApiRe
     let key = &scope.path;
     let base = scope.base();
     let (client, repo) = scope.open().await?;
-    let (subject, id) = subject(&client, &repo, kind, key).await?;
-    let path = match kind {
-        "issue" => format!("{}/issues/{key}/reactions", repo.path()),
-        _ => format!("{}/issues/comments/{key}/reactions", repo.path()),
-    };
+    let id = on.resolve(&client, &repo, key).await?;
     req::list(
         &client,
         base,
-        &path,
+        &on.path(&repo, key),
         query,
         &Listing {
             from: "reactions r",
@@ -57,22 +84,17 @@ async fn list(scope: &Scope<String>, kind: &'static str, query: &Query) -> ApiRe
                    'user', gh_user_id(r.user_id, $4), 'content', r.content, 'created_at', gh_ts(r.created_at))",
             order: "r.id",
         },
-        &[&subject, &id, &content, &base],
+        &[&on.subject(), &id, &content, &base],
     )
     .await
 }
 
-async fn react(
-    scope: &Scope<String>,
-    viewer: &Viewer,
-    kind: &'static str,
-    body: &Body,
-) -> ApiResult {
+async fn react(scope: &Scope<String>, viewer: &Viewer, on: On, body: &Body) -> ApiResult {
     let content = body
         .one_of("content", &CONTENTS, "Reaction")?
         .ok_or_else(|| ApiError::invalid("Invalid request.\n\n\"content\" wasn't supplied."))?;
     let (client, repo) = scope.open().await?;
-    let (subject, id) = subject(&client, &repo, kind, &scope.path).await?;
+    let id = on.resolve(&client, &repo, &scope.path).await?;
     let row = client
         .query_one(
             "WITH ins AS (INSERT INTO reactions (subject, subject_id, user_id, content) VALUES ($1, $2, $3, $4)
@@ -83,7 +105,7 @@ async fn react(
              SELECT bool_or(created), (array_agg(json_build_object('id', r.id, 'node_id', gh_node('REA', r.id),
                     'user', gh_user_id(r.user_id, $5), 'content', r.content, 'created_at', gh_ts(r.created_at))::text))[1]
              FROM r",
-            &[&subject, &id, &viewer.user_id, &content, &scope.base()],
+            &[&on.subject(), &id, &viewer.user_id, &content, &scope.base()],
         )
         .await?;
     let status = if row.get::<_, Option<bool>>(0).unwrap_or(false) {
@@ -97,19 +119,45 @@ async fn react(
     ))
 }
 
-/// `GET /repos/{owner}/{repo}/issues/{number}/reactions`.
+/// Deletes the caller's reaction `reaction` on what `key` names: 204, 404 when there is no
+/// such reaction of theirs there.
+async fn unreact(scope: Scope<(String, String)>, viewer: &Viewer, on: On) -> ApiResult {
+    let (key, reaction) = &scope.path;
+    let reaction: i64 = db::id(reaction)?;
+    let (client, repo) = scope.open().await?;
+    let id = on.resolve(&client, &repo, key).await?;
+    const SQL: &str =
+        "DELETE FROM reactions WHERE id = $1 AND subject = $2 AND subject_id = $3 AND user_id = $4";
+    match db::execute(
+        &client,
+        SQL,
+        &[&reaction, &on.subject(), &id, &viewer.user_id],
+    )
+    .await?
+    {
+        0 => Err(ApiError::not_found()),
+        _ => Ok(req::no_content()),
+    }
+}
+
+/// `GET /repos/{owner}/{repo}/issues/{number}/reactions` (`content`).
 pub(crate) async fn issue_reactions(scope: Scope<String>, query: Query) -> ApiResult {
-    list(&scope, "issue", &query).await
+    list(&scope, On::Issue, &query).await
 }
 
 /// `POST /repos/{owner}/{repo}/issues/{number}/reactions`: 201, or 200 when it existed.
 pub(crate) async fn react_to_issue(scope: Scope<String>, viewer: Viewer, body: Body) -> ApiResult {
-    react(&scope, &viewer, "issue", &body).await
+    react(&scope, &viewer, On::Issue, &body).await
 }
 
-/// `GET /repos/{owner}/{repo}/issues/comments/{id}/reactions`.
+/// `DELETE /repos/{owner}/{repo}/issues/{number}/reactions/{id}`.
+pub(crate) async fn unreact_to_issue(scope: Scope<(String, String)>, viewer: Viewer) -> ApiResult {
+    unreact(scope, &viewer, On::Issue).await
+}
+
+/// `GET /repos/{owner}/{repo}/issues/comments/{id}/reactions` (`content`).
 pub(crate) async fn comment_reactions(scope: Scope<String>, query: Query) -> ApiResult {
-    list(&scope, "comment", &query).await
+    list(&scope, On::Comment, &query).await
 }
 
 /// `POST /repos/{owner}/{repo}/issues/comments/{id}/reactions`.
@@ -118,8 +166,68 @@ pub(crate) async fn react_to_comment(
     viewer: Viewer,
     body: Body,
 ) -> ApiResult {
-    react(&scope, &viewer, "comment", &body).await
+    react(&scope, &viewer, On::Comment, &body).await
 }
+
+/// `DELETE /repos/{owner}/{repo}/issues/comments/{comment}/reactions/{id}`.
+pub(crate) async fn unreact_to_comment(
+    scope: Scope<(String, String)>,
+    viewer: Viewer,
+) -> ApiResult {
+    unreact(scope, &viewer, On::Comment).await
+}
+
+/// `GET /repos/{owner}/{repo}/pulls/comments/{id}/reactions` (`content`).
+pub(crate) async fn review_comment_reactions(scope: Scope<String>, query: Query) -> ApiResult {
+    list(&scope, On::ReviewComment, &query).await
+}
+
+/// `POST /repos/{owner}/{repo}/pulls/comments/{id}/reactions`.
+pub(crate) async fn react_to_review_comment(
+    scope: Scope<String>,
+    viewer: Viewer,
+    body: Body,
+) -> ApiResult {
+    react(&scope, &viewer, On::ReviewComment, &body).await
+}
+
+/// `DELETE /repos/{owner}/{repo}/pulls/comments/{comment}/reactions/{id}`.
+pub(crate) async fn unreact_to_review_comment(
+    scope: Scope<(String, String)>,
+    viewer: Viewer,
+) -> ApiResult {
+    unreact(scope, &viewer, On::ReviewComment).await
+}
+
+/// An event's JSON (`e` an `issue_events` row, `$2` the clone's base, `$3` the repository's
+/// API URL), as a literal for `concat!`.
+macro_rules! event_json {
+    () => {
+        "json_build_object('id', e.id, 'node_id', gh_node('E', e.id),
+           'url', $3 || '/issues/events/' || e.id, 'actor', gh_user_id(e.actor_id, $2),
+           'event', e.event, 'commit_id', NULL, 'commit_url', NULL,
+           'created_at', gh_ts(e.created_at), 'performed_via_github_app', NULL)::jsonb
+       || CASE
+            WHEN e.detail->>'label' IS NOT NULL THEN jsonb_build_object('label', jsonb_build_object(
+                'name', e.detail->>'label',
+                'color', coalesce((SELECT color FROM labels l JOIN issues i ON i.repo_id = l.repo_id
+                                   WHERE i.id = e.issue_id AND lower(l.name) = lower(e.detail->>'label')), 'ededed')))
+            WHEN e.detail->>'assignee' IS NOT NULL THEN jsonb_build_object(
+                'assignee', gh_user_id((e.detail->>'assignee')::bigint, $2),
+                'assigner', gh_user_id(e.actor_id, $2))
+            ELSE '{}'::jsonb END"
+    };
+}
+
+/// An event's JSON, as an issue's events show it.
+const EVENT: &str = event_json!();
+
+/// An event's JSON with its `issue`, as the repository's events show it.
+const EVENT_WITH_ISSUE: &str = concat!(
+    "(",
+    event_json!(),
+    ") || jsonb_build_object('issue', (SELECT coalesce(i.rendered::json, gh_issue(i, $2)) FROM issues i WHERE i.id = e.issue_id))"
+);
 
 /// `GET /repos/{owner}/{repo}/issues/{number}/events`.
 pub(crate) async fn events(scope: Scope<String>, query: Query) -> ApiResult {
@@ -137,22 +245,49 @@ pub(crate) async fn events(scope: Scope<String>, query: Query) -> ApiResult {
             from: "issue_events e",
             alias: "e",
             filter: "e.issue_id = $1",
-            item: "json_build_object('id', e.id, 'node_id', gh_node('E', e.id),
-                       'url', $3 || '/issues/events/' || e.id, 'actor', gh_user_id(e.actor_id, $2),
-                       'event', e.event, 'commit_id', NULL, 'commit_url', NULL,
-                       'created_at', gh_ts(e.created_at), 'performed_via_github_app', NULL)::jsonb
-                   || CASE
-                        WHEN e.detail->>'label' IS NOT NULL THEN jsonb_build_object('label', jsonb_build_object(
-                            'name', e.detail->>'label',
-                            'color', coalesce((SELECT color FROM labels l JOIN issues i ON i.repo_id = l.repo_id
-                                               WHERE i.id = e.issue_id AND lower(l.name) = lower(e.detail->>'label')), 'ededed')))
-                        WHEN e.detail->>'assignee' IS NOT NULL THEN jsonb_build_object(
-                            'assignee', gh_user_id((e.detail->>'assignee')::bigint, $2),
-                            'assigner', gh_user_id(e.actor_id, $2))
-                        ELSE '{}'::jsonb END",
+            item: EVENT,
             order: "e.id",
         },
         &[&issue.id, &base, &ru],
     )
     .await
+}
+
+/// Events of `repo`'s issues (`$1`).
+const IN_REPO: &str = "EXISTS (SELECT 1 FROM issues i WHERE i.id = e.issue_id AND i.repo_id = $1)";
+
+/// `GET /repos/{owner}/{repo}/issues/events`: every issue's events, newest first, each
+/// with its `issue`.
+pub(crate) async fn repo_events(scope: Scope, query: Query) -> ApiResult {
+    let base = scope.base();
+    let (client, repo) = scope.open().await?;
+    let ru = format!("{base}{}", repo.path());
+    req::list(
+        &client,
+        base,
+        &format!("{}/issues/events", repo.path()),
+        &query,
+        &Listing {
+            from: "issue_events e",
+            alias: "e",
+            filter: IN_REPO,
+            item: EVENT_WITH_ISSUE,
+            order: "e.id DESC",
+        },
+        &[&repo.id, &base, &ru],
+    )
+    .await
+}
+
+/// `GET /repos/{owner}/{repo}/issues/events/{id}`.
+pub(crate) async fn event(scope: Scope<String>) -> ApiResult {
+    let base = scope.base();
+    let (client, repo) = scope.open().await?;
+    let ru = format!("{base}{}", repo.path());
+    let id: i64 = db::id(&scope.path)?;
+    let sql = format!(
+        "SELECT ({EVENT_WITH_ISSUE})::text FROM issue_events e WHERE e.id = $4 AND {IN_REPO}"
+    );
+    let row = db::found(&client, &sql, &[&repo.id, &base, &ru, &id]).await?;
+    Ok(req::ok(row.get(0)))
 }

@@ -39,12 +39,12 @@ async fn announce(
     hooks::emit(client, base, repo.id, "issue_comment", sender, payload).await
 }
 
-async fn list_where(kit: &Kit, clause: &str, subject: i64, query: &Query, path: &str) -> ApiResult {
-    let page = query.page();
+/// A comment list's `since` (Unix seconds) and `ORDER BY` on alias `c` (`sort` `created` or
+/// `updated`, `direction`, oldest first by default); 422 `invalid` on `resource` otherwise.
+pub(crate) fn ordering(query: &Query, resource: &str) -> ApiResult<(Option<f64>, String)> {
     let since = match query.get("since") {
         Some(text) => Some(
-            time::parse(text)
-                .ok_or_else(|| ApiError::validation("IssueComment", "since", "invalid"))?,
+            time::parse(text).ok_or_else(|| ApiError::validation(resource, "since", "invalid"))?,
         ),
         None => None,
     };
@@ -53,12 +53,18 @@ async fn list_where(kit: &Kit, clause: &str, subject: i64, query: &Query, path: 
         reason = "Unix seconds fit a double exactly"
     )]
     let since = since.map(|s| s as f64);
-    let direction = query.direction("IssueComment", "ASC")?;
+    let direction = query.direction(resource, "ASC")?;
     let order = match query.get("sort").unwrap_or("created") {
-        "created" => format!("c.created_at {direction}, c.id {direction}"),
+        "created" | "created_at" => format!("c.created_at {direction}, c.id {direction}"),
         "updated" => format!("c.updated_at {direction}, c.id {direction}"),
-        _ => return Err(ApiError::validation("IssueComment", "sort", "invalid")),
+        _ => return Err(ApiError::validation(resource, "sort", "invalid")),
     };
+    Ok((since, order))
+}
+
+async fn list_where(kit: &Kit, clause: &str, subject: i64, query: &Query, path: &str) -> ApiResult {
+    let page = query.page();
+    let (since, order) = ordering(query, "IssueComment")?;
     let sql = Listing {
         from: "comments c",
         alias: "c",
@@ -161,12 +167,19 @@ async fn writable(
 ) -> ApiResult<(Object, Repo, (i64, i64))> {
     let (client, repo) = scope.open().await?;
     let (id, author, issue) = find(&client, &repo, id).await?;
+    may_change(&repo, author, viewer, verb)?;
+    Ok((client, repo, (id, issue)))
+}
+
+/// Whether `viewer` may `verb` (edit, delete) a comment `author` wrote in `repo`: its author
+/// may, others need triage access (403 otherwise).
+pub(crate) fn may_change(repo: &Repo, author: i64, viewer: &Viewer, verb: &str) -> ApiResult<()> {
     if author != viewer.user_id && !repo.can(Access::Triage) {
         return Err(ApiError::forbidden(format!(
             "Must have triage access to {verb} this comment."
         )));
     }
-    Ok((client, repo, (id, issue)))
+    Ok(())
 }
 
 /// `PATCH /repos/{owner}/{repo}/issues/comments/{id}`: its author, or triage access.

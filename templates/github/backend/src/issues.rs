@@ -9,6 +9,7 @@ use asym_kit::page::PageRequest;
 use asym_kit::tokio_postgres::Row;
 use asym_kit::tokio_postgres::types::ToSql;
 use axum::extract::State;
+use axum::http::StatusCode;
 use serde_json::{Map, Value};
 
 use crate::db;
@@ -397,8 +398,13 @@ pub(crate) async fn assignees(
             Some(id) if !ids.contains(&id) => ids.push(id),
             Some(_) => {}
             None => {
-                return Err(ApiError::validation("Issue", "assignees", "invalid")
-                    .with_error(serde_json::json!({ "value": row.get::<_, String>(0) })));
+                return Err(
+                    ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "Validation Failed")
+                        .with_error(serde_json::json!({
+                            "value": row.get::<_, String>(0),
+                            "resource": "Issue", "field": "assignees", "code": "invalid"
+                        })),
+                );
             }
         }
     }

@@ -15,7 +15,7 @@
 //! | reactions, issue events | `activity` |
 //! | contents, commits, compare | `contents`, `commits` |
 //! | git data: blobs, trees, commits, refs, tags | `gitdata` |
-//! | pull requests, reviews, merges | `pulls`, `reviews` |
+//! | pull requests, reviews, merges, review comments | `pulls`, `reviews`, `review_comments` |
 //! | statuses, check runs and suites | `checks` |
 //! | repository webhooks and their deliveries | `hooks` |
 //! | search | `search` |
@@ -45,6 +45,7 @@ mod pulls;
 mod ratelimit;
 mod repos;
 mod req;
+mod review_comments;
 mod reviews;
 mod scope;
 mod search;
@@ -215,6 +216,10 @@ fn repo_routes() -> Router<Kit> {
             "/issues/comments/{id}/reactions",
             get(activity::comment_reactions).post(activity::react_to_comment),
         )
+        .route(
+            "/issues/comments/{id}/reactions/{reaction}",
+            axum::routing::delete(activity::unreact_to_comment),
+        )
         .route("/issues/{number}", get(issues::get).patch(issues::update))
         .route(
             "/issues/{number}/lock",
@@ -243,7 +248,13 @@ fn repo_routes() -> Router<Kit> {
             "/issues/{number}/reactions",
             get(activity::issue_reactions).post(activity::react_to_issue),
         )
+        .route(
+            "/issues/{number}/reactions/{reaction}",
+            axum::routing::delete(activity::unreact_to_issue),
+        )
         .route("/issues/{number}/events", get(activity::events))
+        .route("/issues/events", get(activity::repo_events))
+        .route("/issues/events/{id}", get(activity::event))
         .route("/assignees", get(triage::list_assignable))
         .route("/assignees/{user}", get(triage::check_assignable))
         .route("/labels", get(labels::list).post(labels::create))
@@ -289,11 +300,26 @@ fn repo_routes() -> Router<Kit> {
         )
         .route(
             "/pulls/{number}/comments",
-            get(reviews::list_comments).post(reviews::create_comment),
+            get(review_comments::list).post(review_comments::create),
         )
         .route(
             "/pulls/{number}/comments/{id}/replies",
-            post(reviews::reply),
+            post(review_comments::reply),
+        )
+        .route("/pulls/comments", get(review_comments::list_repo))
+        .route(
+            "/pulls/comments/{id}",
+            get(review_comments::get)
+                .patch(review_comments::update)
+                .delete(review_comments::delete),
+        )
+        .route(
+            "/pulls/comments/{id}/reactions",
+            get(activity::review_comment_reactions).post(activity::react_to_review_comment),
+        )
+        .route(
+            "/pulls/comments/{id}/reactions/{reaction}",
+            axum::routing::delete(activity::unreact_to_review_comment),
         )
         .route("/hooks", get(hooks::list).post(hooks::create))
         .route(

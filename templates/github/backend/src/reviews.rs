@@ -1,6 +1,6 @@
 //! Pull-request reviews (create with `APPROVE` / `REQUEST_CHANGES` / `COMMENT` or pending,
 //! list, get, submit, dismiss; approving one's own pull request answers 422, as GitHub
-//! does), requested reviewers, and review comments.
+//! does) and requested reviewers. Review comments are in `review_comments`.
 
 use asym_kit::deadpool_postgres::{GenericClient, Transaction};
 use axum::http::StatusCode;
@@ -337,106 +337,4 @@ async fn change_requests(
         },
         text,
     ))
-}
-
-/// `GET /repos/{owner}/{repo}/pulls/{number}/comments`.
-pub(crate) async fn list_comments(scope: Scope<String>, query: Query) -> ApiResult {
-    let number = &scope.path;
-    let base = scope.base();
-    let (client, repo) = scope.open().await?;
-    let pull = pulls::find(&client, &repo, number).await?;
-    req::list(
-        &client,
-        base,
-        &format!("{}/pulls/{number}/comments", repo.path()),
-        &query,
-        &Listing {
-            from: "review_comments c",
-            alias: "c",
-            filter: "c.issue_id = $1",
-            item: "gh_review_comment(c, $2)",
-            order: "c.id",
-        },
-        &[&pull.issue.id, &base],
-    )
-    .await
-}
-
-/// `POST /repos/{owner}/{repo}/pulls/{number}/comments` (`body`, `path`, `line`,
-/// `commit_id`, `side`, or `in_reply_to`).
-pub(crate) async fn create_comment(scope: Scope<String>, viewer: Viewer, body: Body) -> ApiResult {
-    let reply = body.int("in_reply_to")?;
-    add_comment(&scope, &scope.path, &viewer, &body, reply).await
-}
-
-/// `POST /repos/{owner}/{repo}/pulls/{number}/comments/{id}/replies` (`body`): a reply on
-/// the comment's line (404 when the comment is not on this pull request).
-pub(crate) async fn reply(scope: Scope<(String, String)>, viewer: Viewer, body: Body) -> ApiResult {
-    let (number, id) = &scope.path;
-    let parent = id.parse().map_err(|_| ApiError::not_found())?;
-    add_comment(&scope, number, &viewer, &body, Some(parent)).await
-}
-
-/// Adds a review comment on pull request `number`: on the line of comment `reply`, or
-/// where the body says.
-async fn add_comment<P>(
-    scope: &Scope<P>,
-    number: &str,
-    viewer: &Viewer,
-    body: &Body,
-    reply: Option<i64>,
-) -> ApiResult {
-    const SQL: &str = "WITH c AS (INSERT INTO review_comments (issue_id, user_id, body, path, line, side, commit_id, in_reply_to_id)
-                                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING *)
-                       SELECT gh_review_comment(c, $9)::text FROM c";
-    let text = body
-        .required("body", "PullRequestReviewComment")?
-        .to_owned();
-    let (client, repo) = scope.open().await?;
-    let pull = pulls::find(&client, &repo, number).await?;
-    let (path, line, side, commit) = match reply {
-        Some(parent) => {
-            let row = client
-                .query_opt("SELECT path, line, side, commit_id FROM review_comments WHERE id = $1 AND issue_id = $2", &[&parent, &pull.issue.id])
-                .await?
-                .ok_or_else(ApiError::not_found)?;
-            (
-                row.get::<_, String>(0),
-                row.get::<_, Option<i32>>(1),
-                row.get::<_, String>(2),
-                row.get::<_, String>(3),
-            )
-        }
-        None => {
-            let path = body
-                .required("path", "PullRequestReviewComment")?
-                .to_owned();
-            let line = body
-                .int("line")?
-                .or(body.int("position")?)
-                .and_then(|l| i32::try_from(l).ok());
-            let side = body
-                .one_of("side", &["LEFT", "RIGHT"], "PullRequestReviewComment")?
-                .unwrap_or_else(|| "RIGHT".into());
-            let commit = body.str("commit_id")?.unwrap_or(&pull.head_sha).to_owned();
-            (path, line, side, commit)
-        }
-    };
-    let comment = db::value(
-        &client,
-        SQL,
-        &[
-            &pull.issue.id,
-            &viewer.user_id,
-            &text,
-            &path,
-            &line,
-            &side,
-            &commit,
-            &reply,
-            &scope.base(),
-        ],
-    )
-    .await?;
-    Ok(req::created(comment))
 }

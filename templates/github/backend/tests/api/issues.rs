@@ -36,12 +36,14 @@ async fn create_filter_and_update(gh: asym::GitHub) {
         .await
         .expect(201);
     assert_eq!(names(&theirs["labels"], "name"), ["bug"]);
+    // One error naming the login, as GitHub answers.
+    let unassignable = api
+        .post(&path, &json!({ "title": "x", "assignees": ["ghost"] }))
+        .await
+        .expect(422);
     assert_eq!(
-        code(
-            api.post(&path, &json!({ "title": "x", "assignees": ["ghost"] }))
-                .await
-        ),
-        "invalid"
+        unassignable["errors"],
+        json!([{ "value": "ghost", "resource": "Issue", "field": "assignees", "code": "invalid" }])
     );
     assert_eq!(
         code(api.post(&path, &json!({ "title": "   " })).await),
@@ -215,21 +217,37 @@ async fn comments_and_reactions(gh: asym::GitHub) {
         ),
         "invalid"
     );
-    api.post(
-        &format!("{REPO}/issues/1/reactions"),
-        &json!({ "content": "+1" }),
-    )
-    .await
-    .expect(201);
+    let plus = api
+        .post(
+            &format!("{REPO}/issues/1/reactions"),
+            &json!({ "content": "+1" }),
+        )
+        .await
+        .expect(201);
     let issue = fetch(&api, &format!("{REPO}/issues/1")).await;
     assert_eq!(
         fields(&issue, ["/reactions/total_count", "/reactions/+1"]),
         json!([1, 1])
     );
+    // Deleting a reaction: only one's own, only where it is.
+    let on_issue = format!("{REPO}/issues/1/reactions/{}", plus["id"]);
+    delete(&reviewer(&gh), &on_issue).await.expect(404);
+    delete(&api, &format!("{one}/reactions/{}", plus["id"]))
+        .await
+        .expect(404);
+    delete(&api, &on_issue).await.expect(204);
+    delete(&api, &on_issue).await.expect(404);
+    let issue = fetch(&api, &format!("{REPO}/issues/1")).await;
+    assert_eq!(issue["reactions"]["total_count"], 0);
     assert_eq!(
         fetch(&api, &format!("{one}/reactions")).await[0]["content"],
         "heart"
     );
+    let heart_id = heart.expect(201)["id"].clone();
+    delete(&api, &format!("{one}/reactions/{heart_id}"))
+        .await
+        .expect(204);
+    assert_eq!(count(&api, &format!("{one}/reactions")).await, 0);
     delete(&api, &one).await.expect(204);
     api.get(&one).await.expect(404);
     assert_eq!(
@@ -422,4 +440,47 @@ async fn stored_renderings_follow_a_rename(gh: asym::GitHub) {
         issue["url"],
         format!("{}/repos/acme/renamed/issues/1", gh.api_url())
     );
+}
+
+#[asym::clone("github", seed = "basic")]
+async fn repository_issue_events(gh: asym::GitHub) {
+    let api = api(&gh);
+    let issue = format!("{REPO}/issues/1");
+    api.patch(&issue, &json!({ "state": "closed" }))
+        .await
+        .expect(200);
+    api.post(
+        &format!("{issue}/labels"),
+        &json!({ "labels": ["enhancement"] }),
+    )
+    .await
+    .expect(200);
+    let events = fetch(&api, &format!("{REPO}/issues/events")).await;
+    assert_eq!(names(&events, "event"), ["labeled", "closed"]);
+    assert_eq!(
+        fields(&events[0], ["/label/name", "/issue/number", "/actor/login"]),
+        json!(["enhancement", 1, "octocat"])
+    );
+    // Each event at its `url`, the same as in the issue's own events.
+    let url = events[1]["url"].as_str().unwrap().replace(gh.api_url(), "");
+    assert_eq!(url, format!("{REPO}/issues/events/{}", events[1]["id"]));
+    let one = fetch(&reviewer(&gh), &url).await;
+    assert_eq!(
+        fields(&one, ["/event", "/issue/state"]),
+        json!(["closed", "closed"])
+    );
+    let of_issue = fetch(&api, &format!("{issue}/events")).await;
+    assert_eq!(of_issue[0]["url"], events[1]["url"]);
+    assert!(of_issue[0].get("issue").is_none());
+    // Paged, and 404 for what is not there.
+    let page = api.get(&format!("{REPO}/issues/events?per_page=1")).await;
+    assert_eq!(crate::common::rels(&page), ["next", "last"]);
+    api.get(&format!("{REPO}/issues/events/abc"))
+        .await
+        .expect(404);
+    api.get("/repos/acme/nope/issues/events").await.expect(404);
+    reviewer(&gh)
+        .get("/repos/octocat/private-notes/issues/events")
+        .await
+        .expect(404);
 }

@@ -4,7 +4,7 @@ use asym_kit::testing::Api;
 use serde_json::{Value, json};
 
 use crate::common::{
-    REPO, api, b64, code, count, create_ref, error, fetch, fields, names, reviewer,
+    REPO, api, b64, code, count, create_ref, delete, error, fetch, fields, names, reviewer,
 };
 
 /// Creates `branch` from main with one file, as `who`.
@@ -369,4 +369,78 @@ async fn the_acme_corp_fixture(gh: asym::GitHub) {
         fetch(&api, &format!("{REPO}/branches/main")).await["commit"]["sha"],
         merged["sha"]
     );
+}
+
+#[asym::clone("github", seed = "acme-corp")]
+async fn review_comments_by_id(gh: asym::GitHub) {
+    let api = api(&gh);
+    let hubot = reviewer(&gh);
+    let on_pull = format!("{REPO}/pulls/3/comments");
+    let line = |body: &str| json!({ "body": body, "path": "README.md", "line": 1 });
+    let theirs = hubot.post(&on_pull, &line("typo")).await.expect(201);
+    let mine = api.post(&on_pull, &line("agreed")).await.expect(201);
+    let all = format!("{REPO}/pulls/comments");
+    assert_eq!(names(&fetch(&api, &all).await, "body"), ["typo", "agreed"]);
+    assert_eq!(
+        names(
+            &fetch(&api, &format!("{all}?sort=created&direction=desc")).await,
+            "body"
+        ),
+        ["agreed", "typo"]
+    );
+    assert_eq!(
+        count(&api, &format!("{all}?since=2999-01-01T00:00:00Z")).await,
+        0
+    );
+    assert_eq!(code(api.get(&format!("{all}?sort=size")).await), "invalid");
+    // One comment, at the `url` it renders.
+    let one = theirs["url"].as_str().unwrap().replace(gh.api_url(), "");
+    assert_eq!(one, format!("{REPO}/pulls/comments/{}", theirs["id"]));
+    assert_eq!(fetch(&api, &one).await["body"], "typo");
+    let edited = hubot
+        .patch(&one, &json!({ "body": "typo fixed" }))
+        .await
+        .expect(200);
+    assert_eq!(
+        fields(&edited, ["/body", "/id"]),
+        json!(["typo fixed", theirs["id"]])
+    );
+    assert_eq!(
+        code(hubot.patch(&one, &json!({ "body": " " })).await),
+        "missing_field"
+    );
+    hubot.patch(&one, &json!({ "body": 5 })).await.expect(422);
+    error(
+        crate::common::anonymous(&gh)
+            .patch(&one, &json!({ "body": "x" }))
+            .await,
+        401,
+    );
+    assert_eq!(fetch(&api, &one).await["body"], "typo fixed");
+    // Reactions on it.
+    let reactions = format!("{one}/reactions");
+    let eyes = api
+        .post(&reactions, &json!({ "content": "eyes" }))
+        .await
+        .expect(201);
+    assert_eq!(fetch(&api, &one).await["reactions"]["eyes"], 1);
+    delete(&api, &format!("{reactions}/{}", eyes["id"]))
+        .await
+        .expect(204);
+    assert_eq!(count(&api, &reactions).await, 0);
+    // Not found: another repository's id, a word, a deleted comment.
+    api.get(&format!(
+        "/repos/acme/website/pulls/comments/{}",
+        theirs["id"]
+    ))
+    .await
+    .expect(404);
+    api.get(&format!("{REPO}/pulls/comments/abc"))
+        .await
+        .expect(404);
+    delete(&api, &one).await.expect(204);
+    api.get(&one).await.expect(404);
+    delete(&api, &one).await.expect(404);
+    assert_eq!(names(&fetch(&api, &all).await, "body"), ["agreed"]);
+    assert_eq!(mine["user"]["login"], "octocat");
 }
