@@ -183,6 +183,10 @@ await scenario("comments, labels, projects, cycles, workflow states", async () =
   assert(cycle.number === 2 && cycle.isFuture, "cycleCreate");
   const named = await (await linear.updateCycle(cycle.id, { name: "Polish" })).cycle;
   assert(named.name === "Polish", "cycleUpdate");
+  const archivedCycle = await linear.archiveCycle(cycle.id);
+  assert(archivedCycle.success && archivedCycle.lastSyncId > 0, "cycleArchive");
+  assert((await linear.cycles()).nodes.every((c) => c.id !== cycle.id), "archived cycle hidden");
+  assert((await linear.cycles({ includeArchived: true })).nodes.some((c) => c.id === cycle.id), "includeArchived");
   const state = await (await linear.createWorkflowState({ teamId: ENG, name: "QA", type: "started", color: "#00ff00" })).workflowState;
   assert(state.name === "QA" && state.type === "started", "workflowStateCreate");
   const link = await (await linear.attachmentLinkURL("20000000-0000-4000-8000-000000000004", "https://example.com/log")).attachment;
@@ -202,7 +206,10 @@ await scenario("errors: bad key, API key as Bearer, unknown ids, invalid input",
   assert(err.status === 401, "401");
   const bearer = new LinearClient({ accessToken: process.env.LINEAR_API_KEY, apiUrl });
   await expectError(bearer.viewer, LinearErrorType.AuthenticationError, "API key as Bearer");
-  await expectError(linear.issue("ENG-999"), LinearErrorType.InvalidInput, "unknown identifier");
+  const missing = await expectError(linear.issue("ENG-999"), LinearErrorType.InvalidInput, "unknown identifier");
+  assert(JSON.stringify(missing.errors[0].path) === '["issue"]', `error path ${JSON.stringify(missing.errors[0].path)}`);
+  await expectError(linear.issues({ filter: { createdAt: { gt: "2024-13-45T00:00:00Z" } } }), LinearErrorType.InvalidInput, "impossible date");
+  await expectError(linear.updateIssue("ENG-1", { parentId: "20000000-0000-4000-8000-000000000002" }), LinearErrorType.InvalidInput, "parent cycle");
   await expectError(linear.createIssue({ teamId: ENG, title: "x", priority: 9 }), LinearErrorType.InvalidInput, "priority");
   await expectError(linear.createIssue({ teamId: ENG, title: "x", stateId: "nope" }), LinearErrorType.InvalidInput, "state");
   await expectError(linear.issues({ after: "!!!" }), LinearErrorType.InvalidInput, "cursor");

@@ -128,7 +128,7 @@ pub(crate) const CTX: &str = "WITH ctx AS (SELECT $1::text || '/' || coalesce((S
 ///
 /// # Errors
 ///
-/// Postgres errors as Linear's internal error.
+/// Postgres errors as [`rows`] maps them.
 pub(crate) async fn query(
     shared: &Shared,
     viewer: &Viewer,
@@ -139,25 +139,44 @@ pub(crate) async fn query(
     parse_all(rows.iter().map(|row| row.get(0)))
 }
 
+/// Most parameters one statement may bind (Postgres's protocol counts them in 16 bits).
+const MAX_PARAMS: usize = u16::MAX as usize;
+/// The longest statement a connection keeps prepared (the bench's list is ~2 KiB).
+const MAX_CACHED_SQL: usize = 16 * 1024;
+
 /// Runs `sql` as [`query`] does, answering the rows unparsed.
 ///
 /// # Errors
 ///
-/// Postgres errors as Linear's internal error.
+/// Invalid input when a filter needs more parameters than Postgres takes; Postgres errors
+/// as [`crate::write::db`] maps them (a value Postgres cannot take, such as a date that does
+/// not exist in a filter, is invalid input).
 pub(crate) async fn rows(
     shared: &Shared,
     viewer: &Viewer,
     sql: &str,
     params: &[&(dyn ToSql + Sync)],
 ) -> Result<Vec<Row>> {
+    if params.len() + 2 > MAX_PARAMS {
+        return Err(error::invalid(
+            "Argument Validation Error: the filter has too many values; simplify it",
+        ));
+    }
     let client = shared.kit.db().await.map_err(error::internal)?;
-    let statement = client.prepare_cached(sql).await.map_err(error::internal)?;
+    // Each connection keeps the statements it prepared for good: a one-off giant filter
+    // would stay there (and in Postgres) for the connection's life, so it is not kept.
+    let statement = if sql.len() <= MAX_CACHED_SQL {
+        client.prepare_cached(sql).await
+    } else {
+        client.prepare(sql).await
+    }
+    .map_err(error::internal)?;
     let mut all: Vec<&(dyn ToSql + Sync)> = vec![&shared.base, &viewer.user_id];
     all.extend_from_slice(params);
     client
         .query(&statement, &all)
         .await
-        .map_err(error::internal)
+        .map_err(crate::write::db)
 }
 
 /// Parses the documents one statement rendered, sharing their keys.

@@ -168,6 +168,32 @@ async fn check_refs(
     Ok(())
 }
 
+/// Refuses `parent` as the parent of issue `id` when it is the issue itself or one of its
+/// sub-issues (at any depth): the hierarchy would become a cycle.
+async fn check_parent(tx: &impl GenericClient, id: &str, parent: &str) -> Result<()> {
+    let statement = tx
+        .prepare_cached(
+            "WITH RECURSIVE ancestors(id) AS (
+                 SELECT $1::text
+                 UNION SELECT i.parent_id FROM issues i JOIN ancestors a ON i.id = a.id
+                 WHERE i.parent_id IS NOT NULL)
+             SELECT EXISTS (SELECT 1 FROM ancestors WHERE id = $2)",
+        )
+        .await
+        .map_err(error::internal)?;
+    let row = tx
+        .query_one(&statement, &[&parent, &id])
+        .await
+        .map_err(db)?;
+    if row.get::<_, bool>(0) {
+        return Err(error::invalid(
+            "Argument Validation Error: an issue cannot be its own parent or a sub-issue of \
+             its own sub-issues",
+        ));
+    }
+    Ok(())
+}
+
 /// `issueCreate(input:)`. The team's issue counter is a row lock every create of that team
 /// waits on, so it is held as briefly as possible: references and webhooks are looked up
 /// first, then one statement numbers, inserts and renders the issue. That statement is the
@@ -182,6 +208,13 @@ pub(crate) async fn create(ctx: &ResolverContext<'_>) -> Result<Value> {
         write::text(&input, "teamId")?.ok_or_else(|| error::invalid("teamId is required"))?;
     let title = write::text(&input, "title")?
         .ok_or_else(|| error::invalid("Argument Validation Error: title should not be empty"))?;
+    if let Some(id) = write::text(&input, "id")?
+        && write::text(&input, "parentId")?.as_deref() == Some(id.as_str())
+    {
+        return Err(error::invalid(
+            "Argument Validation Error: an issue cannot be its own parent",
+        ));
+    }
     let mut client = shared.kit.db().await.map_err(error::internal)?;
     check_refs(&client, &team, &input, true).await?;
     let hooks = hooks::subscribed(&client, viewer, "Issue", Some(&team)).await?;
@@ -291,6 +324,9 @@ async fn update_in(
     let team: String = row.get(0);
     let before: serde_json::Value = serde_json::from_str(row.get(1)).map_err(error::internal)?;
     check_refs(tx, &team, input, false).await?;
+    if let Some(parent) = write::text(input, "parentId")? {
+        check_parent(tx, id, &parent).await?;
+    }
     let mut binder = Where::after(0);
     let mut sets = Vec::new();
     for (field, column, cast) in COLUMNS {

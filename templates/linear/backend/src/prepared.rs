@@ -4,18 +4,23 @@
 //! validated once per query, operation and variables ([`Hooks`], an async-graphql extension
 //! that also hands each request its complexity for `X-Complexity`, and answers the requests
 //! with a plan by projection). Both are pure functions of their keys, since the schema is
-//! fixed.
+//! fixed. The same extension gives a resolver's error its `path`, which async-graphql's
+//! dynamic schema leaves empty (its typed resolvers set it).
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use async_graphql::extensions::{
-    Extension, ExtensionContext, ExtensionFactory, NextExecute, NextValidation,
+    Extension, ExtensionContext, ExtensionFactory, NextExecute, NextResolve, NextValidation,
+    ResolveInfo,
 };
 use async_graphql::indexmap::IndexMap;
 use async_graphql::parser::types::ExecutableDocument;
-use async_graphql::{Name, Request, Response, ServerError, ValidationResult, Value};
+use async_graphql::{
+    Name, PathSegment, QueryPathNode, QueryPathSegment, Request, Response, ServerError,
+    ServerResult, ValidationResult, Value,
+};
 
 use crate::projection::{Plan, Types};
 use crate::{Shared, Viewer};
@@ -142,7 +147,8 @@ impl Ticket {
 
 /// The extension keeping validation results by [`Ticket`] key (only successes: a request
 /// that fails validation is checked again, so its errors are always async-graphql's own),
-/// and executing a validated request that has a plan by projection.
+/// executing a validated request that has a plan by projection, and giving resolver errors
+/// their path.
 pub(crate) struct Hooks(Arc<Cache<ValidationResult>>);
 
 impl Hooks {
@@ -207,6 +213,37 @@ impl Extension for Hooked {
         }
         next.run(ctx, operation_name).await
     }
+
+    /// A resolver's error gets the path of its field (`["issue"]`), as Linear reports it.
+    async fn resolve(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        info: ResolveInfo<'_>,
+        next: NextResolve<'_>,
+    ) -> ServerResult<Option<Value>> {
+        let node = info.path_node;
+        next.run(ctx, info).await.map_err(|mut err| {
+            if err.path.is_empty() {
+                err.path = path_of(node);
+            }
+            err
+        })
+    }
+}
+
+/// The response path of `node`, root first.
+fn path_of(node: &QueryPathNode<'_>) -> Vec<PathSegment> {
+    let mut path = Vec::new();
+    let mut current = Some(node);
+    while let Some(node) = current {
+        path.push(match node.segment {
+            QueryPathSegment::Name(name) => PathSegment::Field(name.to_owned()),
+            QueryPathSegment::Index(index) => PathSegment::Index(index),
+        });
+        current = node.parent;
+    }
+    path.reverse();
+    path
 }
 
 #[cfg(test)]

@@ -234,6 +234,10 @@ struct Planner<'d> {
     /// Selections left to visit: a plan is made before validation, so a document whose
     /// fragments spread each other many times over must not make it visit them all.
     budget: Cell<usize>,
+    /// How many objects deep the plan is. A fragment that spreads itself inside a field
+    /// (`fragment A on Issue { parent { ...A } }`) nests without end; validation refuses it,
+    /// but the plan is made first, so it stops past the depth validation allows.
+    depth: usize,
 }
 
 /// Most selections a plan visits (as many as a query may select fields).
@@ -256,6 +260,7 @@ impl Plan {
             document,
             slots: 0,
             budget: Cell::new(MAX_VISITS),
+            depth: 0,
         };
         let [root] = &planner.collect("Query", &[&operation.selection_set.node])?[..] else {
             return None;
@@ -486,6 +491,17 @@ impl<'d> Planner<'d> {
 
     /// The reads of object type `object` for what `sets` select.
     fn object(&mut self, object: &str, sets: &[&'d SelectionSet]) -> Option<Fields<Read>> {
+        if self.depth >= crate::schema::MAX_DEPTH {
+            return None;
+        }
+        self.depth += 1;
+        let reads = self.object_reads(object, sets);
+        self.depth -= 1;
+        reads
+    }
+
+    /// [`Self::object`] one level down.
+    fn object_reads(&mut self, object: &str, sets: &[&'d SelectionSet]) -> Option<Fields<Read>> {
         let types = self.types;
         self.fields(object, sets, |planner, field| {
             if field.name == "__typename" {
@@ -606,6 +622,10 @@ mod tests {
             ("mutation { issueArchive(id: \"x\") { success } }", false),
             (
                 "{ issues { ...A } } fragment A on IssueConnection { ...A }",
+                false,
+            ),
+            (
+                "{ issues { nodes { ...A } } } fragment A on Issue { parent { ...A } }",
                 false,
             ),
             (&spreads_doubling(20), false),

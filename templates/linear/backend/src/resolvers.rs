@@ -113,6 +113,7 @@ pub(crate) fn custom(parent: &str, field: &str) -> Option<Resolve> {
         ("Mutation", "projectArchive") => adapt!(resources::project_archive),
         ("Mutation", "cycleCreate") => adapt!(resources::cycle_create),
         ("Mutation", "cycleUpdate") => adapt!(resources::cycle_update),
+        ("Mutation", "cycleArchive") => adapt!(resources::cycle_archive),
         ("Mutation", "attachmentCreate") => adapt!(resources::attachment_create),
         ("Mutation", "attachmentLinkURL") => adapt!(resources::attachment_link_url),
         ("Mutation", "webhookCreate") => adapt!(resources::webhook_create),

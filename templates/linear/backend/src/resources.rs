@@ -77,6 +77,12 @@ const CYCLE: Spec = Spec {
     ],
     required: &["teamId", "startsAt", "endsAt"],
     team: Some("SELECT team_id FROM cycles WHERE id = $1"),
+    // Linear unlinks the issues of a cycle before archiving it (its history records the change).
+    unlink_archived: &[
+        "UPDATE issues SET cycle_id = NULL, added_to_cycle_at = NULL, updated_at = now(),
+             updated_by = $2
+         WHERE cycle_id = $1",
+    ],
     ..Spec::new("Cycle", "cycles", "cycle")
 };
 
@@ -219,6 +225,11 @@ pub(crate) async fn project_update(ctx: &ResolverContext<'_>) -> Result<Value> {
 /// `projectArchive(id:, trash:)`.
 pub(crate) async fn project_archive(ctx: &ResolverContext<'_>) -> Result<Value> {
     simple::archive(ctx, &PROJECT).await
+}
+
+/// `cycleArchive(id:)`: its issues leave it first.
+pub(crate) async fn cycle_archive(ctx: &ResolverContext<'_>) -> Result<Value> {
+    simple::archive(ctx, &CYCLE).await
 }
 
 /// `attachmentLinkURL(issueId:, url:, title:, id:)`.

@@ -40,6 +40,9 @@ pub(crate) struct Spec {
     pub(crate) upsert: Option<&'static str>,
     /// Statements (the id as `$1`) that let go of a row before it is deleted.
     pub(crate) unlink: &'static [&'static str],
+    /// Statements (the id as `$1`, the viewer as `$2`) that let go of a row before it is
+    /// archived.
+    pub(crate) unlink_archived: &'static [&'static str],
 }
 
 type Input = Map<String, serde_json::Value>;
@@ -60,6 +63,7 @@ impl Spec {
             team: None,
             upsert: None,
             unlink: &[],
+            unlink_archived: &[],
         }
     }
 
@@ -256,12 +260,18 @@ pub(crate) async fn update_from(
     finish(spec, shared, viewer, tx, &id, "update").await
 }
 
-/// Archives `spec` row `id` (argument `id`): `{success, lastSyncId, entity}`.
+/// Archives `spec` row `id` (argument `id`): `{success, lastSyncId, entity}`. The spec's
+/// `unlink_archived` statements run first.
 pub(crate) async fn archive(ctx: &ResolverContext<'_>, spec: &Spec) -> Result<Value> {
     let (shared, viewer, id) = target(ctx)?;
     let trash = ctx.args.get("trash").and_then(|v| v.boolean().ok()) == Some(true);
     let mut client = shared.kit.db().await.map_err(error::internal)?;
     let tx = client.transaction().await.map_err(error::internal)?;
+    for statement in spec.unlink_archived {
+        tx.execute(*statement, &[&id, &viewer.user_id])
+            .await
+            .map_err(db)?;
+    }
     let trashed = if trash { ", trashed = true" } else { "" };
     let sql = format!(
         "UPDATE {} SET archived_at = coalesce(archived_at, now()), updated_at = now(){trashed}

@@ -100,7 +100,7 @@ pub(crate) fn texts(
     }
 }
 
-/// A Postgres error from a write, as Linear would word it.
+/// A Postgres error from a read or a write, as Linear would word it.
 pub(crate) fn db(err: asym_kit::tokio_postgres::Error) -> async_graphql::Error {
     match err.code() {
         Some(code) if *code == SqlState::FOREIGN_KEY_VIOLATION => {
@@ -113,17 +113,17 @@ pub(crate) fn db(err: asym_kit::tokio_postgres::Error) -> async_graphql::Error {
         Some(code) if *code == SqlState::UNIQUE_VIOLATION => {
             error::invalid("An entity with this identifier already exists")
         }
-        Some(code)
-            if *code == SqlState::CHECK_VIOLATION
-                || *code == SqlState::INVALID_TEXT_REPRESENTATION
-                || *code == SqlState::INVALID_DATETIME_FORMAT
-                || *code == SqlState::DATETIME_FIELD_OVERFLOW
-                || *code == SqlState::NUMERIC_VALUE_OUT_OF_RANGE =>
-        {
+        // A check constraint, or any data exception (class 22: a date that does not exist,
+        // a NUL character, a number out of range, …): the input's fault.
+        Some(code) if *code == SqlState::CHECK_VIOLATION || code.code().starts_with("22") => {
             error::invalid(format!(
                 "Argument Validation Error: {}",
                 err.as_db_error().map_or("invalid value", |db| db.message())
             ))
+        }
+        // Program limits (class 54: a filter too deep or too large for Postgres to plan).
+        Some(code) if code.code().starts_with("54") => {
+            error::invalid("Argument Validation Error: the filter is too complex; simplify it")
         }
         _ => error::internal(err),
     }

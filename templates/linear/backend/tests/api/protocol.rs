@@ -99,6 +99,12 @@ async fn bad_queries_answer_graphql_errors(linear: asym::Linear) {
             "GRAPHQL_VALIDATION_FAILED",
             "nested too deep",
         ),
+        (
+            "{ issues { nodes { ...A } } } fragment A on Issue { parent { ...A } }",
+            json!({}),
+            "GRAPHQL_VALIDATION_FAILED",
+            "recursion depth",
+        ),
     ] {
         let reply = gql(&api, query, variables).await;
         let got = error(&reply, 400, code);
@@ -173,4 +179,62 @@ async fn routes_schema_and_rate_limits(linear: asym::Linear) {
         .await
         .expect(200);
     gql(&api, "{ viewer { id } }", json!({})).await.expect(200);
+}
+
+#[asym::clone("linear", seed = "basic")]
+async fn values_postgres_refuses_are_user_errors_with_their_path(linear: asym::Linear) {
+    let api = client(&linear);
+    let before = issue_count(&api).await;
+    let filtered = "query($filter: IssueFilter) { issues(filter: $filter) { nodes { id } } }";
+    let create = format!(
+        "mutation {{ issueCreate(input: {{ teamId: \"{ENG}\", title: \"a\\u0000b\" }}) {{ success }} }}"
+    );
+    let too_many = format!(
+        "{{ issues(filter: {{ or: [{}] }}) {{ nodes {{ id }} }} }}",
+        vec!["{id:{in:[]}}"; 66_000].join(",")
+    );
+    for (query, variables, path) in [
+        (
+            filtered,
+            json!({"filter": {"createdAt": {"gt": "2024-13-45T00:00:00Z"}}}),
+            "issues",
+        ),
+        (
+            filtered,
+            json!({"filter": {"dueDate": {"eq": "2024-02-30"}}}),
+            "issues",
+        ),
+        (
+            filtered,
+            json!({"filter": {"updatedAt": {"gt": "-P2X"}}}),
+            "issues",
+        ),
+        (
+            "{ issues(filter: { title: { eq: \"a\\u0000b\" } }) { nodes { id } } }",
+            json!({}),
+            "issues",
+        ),
+        (create.as_str(), json!({}), "issueCreate"),
+        (too_many.as_str(), json!({}), "issues"),
+        ("{ issue(id: \"ENG-999\") { id } }", json!({}), "issue"),
+    ] {
+        let reply = gql(&api, query, variables).await;
+        error(&reply, 400, "INVALID_INPUT");
+        assert_eq!(
+            reply.body["errors"][0]["path"],
+            json!([path]),
+            "{}",
+            reply.body
+        );
+    }
+    let partial = gql(
+        &api,
+        "{ viewer { id } missing: issue(id: \"ENG-999\") { id } }",
+        json!({}),
+    )
+    .await;
+    assert_eq!(partial.status, 200, "{}", partial.body);
+    assert!(partial.body["data"]["viewer"]["id"].is_string());
+    assert_eq!(partial.body["errors"][0]["path"], json!(["missing"]));
+    assert_eq!(issue_count(&api).await, before);
 }

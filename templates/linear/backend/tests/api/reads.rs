@@ -3,7 +3,7 @@
 
 use serde_json::{Value, json};
 
-use crate::{client, error, gql, identifiers, query};
+use crate::{ENG, client, error, gql, identifiers, query};
 
 #[asym::clone("linear", seed = "basic")]
 async fn viewer_organization_and_teams(linear: asym::Linear) {
@@ -210,8 +210,21 @@ async fn relay_paging(linear: asym::Linear) {
     assert_eq!(identifiers(&back), ["ENG-5", "ENG-4"]);
     let updated = page(json!({"first": 1, "orderBy": "updatedAt"})).await;
     assert_eq!(identifiers(&updated), ["ENG-2"]);
+    let creates: String = (0..50)
+        .map(|i| {
+            format!("c{i}: issueCreate(input: {{ teamId: \"{ENG}\", title: \"Paged {i}\" }}) {{ success }} ")
+        })
+        .collect();
+    query(&api, &format!("mutation {{ {creates}}}"), json!({})).await;
     let all = page(json!({})).await;
-    assert_eq!(identifiers(&all).len(), 6, "default page of 50");
+    assert_eq!(identifiers(&all).len(), 50, "default page of 50");
+    assert_eq!(identifiers(&all)[0], "ENG-56");
+    assert_eq!(all["pageInfo"]["hasNextPage"], true);
+    let tail = page(json!({"after": all["pageInfo"]["endCursor"]})).await;
+    assert_eq!(
+        identifiers(&tail),
+        ["ENG-6", "ENG-5", "ENG-4", "ENG-3", "ENG-2", "ENG-1"]
+    );
 
     let ids = "query($first: Int, $after: String) { issues(first: $first, after: $after) { nodes { id } } }";
     let sorted = gql(

@@ -104,6 +104,40 @@ async fn deliveries_are_signed_and_retried(linear: asym::Linear) {
         let got = receiver.next(Duration::from_secs(10)).await.expect(kind);
         assert_eq!(got.header("linear-event"), Some(kind));
     }
+    // Archiving a cycle removes it (its issues leave it first).
+    let archived = query(
+        &api,
+        "mutation { cycleArchive(id: \"10000000-0000-4000-8000-000000000001\") { success entity { archivedAt } } }",
+        json!({}),
+    )
+    .await;
+    assert!(archived["cycleArchive"]["entity"]["archivedAt"].is_string());
+    let removed = receiver
+        .next(Duration::from_secs(10))
+        .await
+        .expect("a Cycle remove")
+        .json();
+    assert_eq!(
+        (removed["type"].as_str(), removed["action"].as_str()),
+        (Some("Cycle"), Some("remove"))
+    );
+    assert_eq!(removed["data"]["number"], 1);
+    let left = query(
+        &api,
+        "{ cycles { nodes { id } } issues(filter: { cycle: { null: false } }) { nodes { id } } }",
+        json!({}),
+    )
+    .await;
+    assert_eq!(
+        left["cycles"]["nodes"].as_array().unwrap().len(),
+        1,
+        "only the new cycle is listed"
+    );
+    assert_eq!(
+        left["issues"]["nodes"],
+        json!([]),
+        "the archived cycle's issues left it"
+    );
 
     let id = hook["webhookCreate"]["webhook"]["id"].clone();
     query(

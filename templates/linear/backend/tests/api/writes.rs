@@ -332,3 +332,99 @@ async fn comments_labels_projects_cycles_states_attachments(linear: asym::Linear
         "same URL, same attachment"
     );
 }
+
+#[asym::clone("linear", seed = "basic")]
+async fn updates_move_an_issue_and_its_history_records_each_move(linear: asym::Linear) {
+    let api = client(&linear);
+    let update = "mutation($id: String!, $input: IssueUpdateInput!) {
+        issueUpdate(id: $id, input: $input) { issue { estimate dueDate labelIds
+          parent { identifier } project { name } cycle { number } addedToCycleAt
+          history(first: 1) { nodes { fromCycleId toCycleId fromProjectId toProjectId
+            fromParentId toParentId fromEstimate toEstimate fromDueDate toDueDate
+            addedLabelIds removedLabelIds } } } } }";
+    let (launch, cycle) = (
+        "f0000000-0000-4000-8000-000000000001",
+        "10000000-0000-4000-8000-000000000001",
+    );
+    let (bug, feature) = (
+        "e0000000-0000-4000-8000-000000000001",
+        "e0000000-0000-4000-8000-000000000002",
+    );
+    let eng4 = "20000000-0000-4000-8000-000000000004";
+    let moved = query(
+        &api,
+        update,
+        json!({"id": "ENG-5", "input": {"cycleId": cycle, "projectId": launch, "parentId": eng4,
+            "estimate": 3, "dueDate": "2025-03-01", "addedLabelIds": [bug, feature]}}),
+    )
+    .await["issueUpdate"]["issue"]
+        .clone();
+    assert_eq!(moved["estimate"], 3);
+    assert_eq!(moved["dueDate"], "2025-03-01");
+    assert_eq!(moved["parent"]["identifier"], "ENG-4");
+    assert_eq!(moved["project"]["name"], "Launch");
+    assert_eq!(moved["cycle"]["number"], 1);
+    assert!(moved["addedToCycleAt"].is_string());
+    assert!(moved["labelIds"].as_array().unwrap().contains(&json!(bug)));
+    let entry = &moved["history"]["nodes"][0];
+    for (field, value) in [
+        ("toCycleId", json!(cycle)),
+        ("toProjectId", json!(launch)),
+        ("toParentId", json!(eng4)),
+        ("toEstimate", json!(3)),
+        ("toDueDate", json!("2025-03-01")),
+        ("addedLabelIds", json!([bug, feature])),
+        ("fromCycleId", Value::Null),
+    ] {
+        assert_eq!(entry[field], value, "{field}: {entry}");
+    }
+
+    let back = query(
+        &api,
+        update,
+        json!({"id": "ENG-5", "input": {"cycleId": null, "removedLabelIds": [bug]}}),
+    )
+    .await["issueUpdate"]["issue"]
+        .clone();
+    assert!(back["cycle"].is_null() && back["addedToCycleAt"].is_null());
+    assert!(!back["labelIds"].as_array().unwrap().contains(&json!(bug)));
+    let entry = &back["history"]["nodes"][0];
+    assert_eq!(entry["fromCycleId"], cycle);
+    assert_eq!(entry["removedLabelIds"], json!([bug]));
+
+    // ENG-2 and ENG-3 are ENG-1's sub-issues: neither ENG-1 itself nor they may be its parent.
+    let before = query(
+        &api,
+        "{ issue(id: \"ENG-1\") { parent { id } updatedAt } }",
+        json!({}),
+    )
+    .await;
+    for parent in [
+        "20000000-0000-4000-8000-000000000001",
+        "20000000-0000-4000-8000-000000000002",
+    ] {
+        let reply = gql(
+            &api,
+            UPDATE,
+            json!({"id": "ENG-1", "input": {"parentId": parent}}),
+        )
+        .await;
+        let message = error(&reply, 400, "INVALID_INPUT");
+        assert!(message.contains("its own parent"), "{message}");
+    }
+    let created = gql(
+        &api,
+        CREATE,
+        json!({"input": {"id": "99999999-0000-4000-8000-000000000001", "teamId": ENG,
+            "title": "Loop", "parentId": "99999999-0000-4000-8000-000000000001"}}),
+    )
+    .await;
+    error(&created, 400, "INVALID_INPUT");
+    let after = query(
+        &api,
+        "{ issue(id: \"ENG-1\") { parent { id } updatedAt } }",
+        json!({}),
+    )
+    .await;
+    assert_eq!(after, before, "refused updates changed nothing");
+}
