@@ -37,7 +37,7 @@
 //! still to be recorded, and the next insert would collide with it. A table with a `nextval`
 //! default or an identity column therefore also takes the shared lock in a `BEFORE INSERT`
 //! statement trigger. A backend that calls `nextval` itself outside an insert (Stripe reserves
-//! ids in its key lookup) is not covered: an id it holds across a reset may be handed out again.
+//! ids in its key lookup) takes the same lock first ([`asym_contract::wire::WRITERS_LOCK`]).
 //! Alternatives measured in `benches/engine.rs`.
 
 use std::fmt::Write as _;
@@ -400,9 +400,8 @@ async fn full_restores_for_older_snapshots(
     Ok(sql)
 }
 
-/// The advisory lock key writers share and `restore()` takes alone (`asym` in ASCII); advisory
-/// locks are per database, so one key serves every clone.
-const WRITERS: i64 = 0x6173_796d;
+/// The advisory lock key writers share and `restore()` takes alone.
+const WRITERS: i64 = asym_contract::wire::WRITERS_LOCK;
 
 /// The change tracking every snapshot's `restore()` relies on (see the module docs).
 const TRACKING: &str = "\

@@ -339,3 +339,43 @@ hardened! {
     "notion": NOTION => notion_refuses_hostile_bodies, notion_survives_disconnects_and_resets;
     "hubspot": HUBSPOT => hubspot_refuses_hostile_bodies, hubspot_survives_disconnects_and_resets;
 }
+
+/// A Stripe `POST` draws the ids it will hand out from `object_seq` before it inserts them.
+/// It must draw them under the writers' shared lock: a reset taken between the draw and the
+/// insert would rewind the sequence under ids the request still holds, and hand them out
+/// again (a duplicate key on a later create). So while a reset's lock is held, a create
+/// waits before it draws anything, and goes on once the lock is released.
+#[asym::clone("stripe", seed = "basic")]
+async fn stripe_draws_no_id_while_a_reset_holds_the_writers_lock(clone: asym::Stripe) {
+    let (db, connection) = tokio_postgres::connect(clone.database_url(), tokio_postgres::NoTls)
+        .await
+        .unwrap();
+    tokio::spawn(connection);
+    let sequence = "SELECT last_value FROM object_seq";
+    db.batch_execute("BEGIN").await.unwrap();
+    db.execute("SELECT pg_advisory_xact_lock($1)", &[&asym_kit::WRITERS_LOCK])
+        .await
+        .unwrap();
+    let before: i64 = db.query_one(sequence, &[]).await.unwrap().get(0);
+    let create = reqwest::Client::new()
+        .post(format!("{}/v1/customers", clone.api_url()))
+        .bearer_auth(clone.secret_key())
+        .form(&[("name", "Waits for the reset")])
+        .send();
+    let create = tokio::spawn(create);
+    let waiting = "SELECT count(*) FROM pg_locks l JOIN pg_stat_activity a USING (pid)
+                   WHERE l.locktype = 'advisory' AND NOT l.granted
+                     AND a.datname = current_database()";
+    tokio::time::timeout(Duration::from_secs(10), async {
+        while db.query_one(waiting, &[]).await.unwrap().get::<_, i64>(0) == 0 {
+            tokio::task::yield_now().await;
+        }
+    })
+    .await
+    .expect("the create waits for the reset's lock");
+    let during: i64 = db.query_one(sequence, &[]).await.unwrap().get(0);
+    assert_eq!(during, before, "the create drew ids while a reset held the lock");
+    db.batch_execute("COMMIT").await.unwrap();
+    let answer = create.await.unwrap().unwrap();
+    assert_eq!(answer.status(), 200);
+}

@@ -32,3 +32,10 @@ pub const HEALTH_PATH: &str = "/api/health";
 pub const RESET_PATH: &str = "/api/admin/reset";
 /// `GET`: webhook deliveries; `POST …/{id}/redeliver`.
 pub const OUTBOX_PATH: &str = "/api/admin/outbox";
+
+/// The Postgres advisory lock (transaction level) every write to a clone's database holds
+/// shared and a reset takes alone (`asym` in ASCII; advisory locks are per database, so one
+/// key serves every clone). The engine's triggers take it; a backend that draws ids from a
+/// sequence outside an insert (`SELECT nextval(…)`) takes it shared first, in the same
+/// transaction, so that a reset cannot rewind the sequence under an id it still holds.
+pub const WRITERS_LOCK: i64 = 0x6173_796d;

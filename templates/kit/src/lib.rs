@@ -64,6 +64,7 @@ pub use deadpool_postgres;
 pub use redis;
 pub use tokio_postgres;
 
+pub use asym_contract::wire::WRITERS_LOCK;
 pub use config::{Config, ConfigError, DEFAULT_PORT};
 pub use errors::error_chain;
 pub use kit::{BackendError, Kit, ManualTx, StartError, redis_key};

@@ -78,7 +78,8 @@ impl<'a> Cx<'a> {
     }
 
     /// A fresh id with `prefix`, and the sequence value it came from (taken from the values
-    /// the dispatcher reserved for a `POST`, then from `object_seq` directly).
+    /// the dispatcher reserved for a `POST`, then from `object_seq` directly, under the
+    /// writers' shared lock as the reservation is).
     pub(crate) async fn new_id(&self, prefix: &str) -> ApiResult<(String, i64)> {
         let reserved = self.reserved.lock().ok().and_then(|mut r| r.pop());
         let seq = match reserved {
@@ -86,7 +87,11 @@ impl<'a> Cx<'a> {
             None => {
                 let row = self
                     .tx
-                    .query_one("SELECT nextval('object_seq')", &[])
+                    .query_one(
+                        "WITH writers AS MATERIALIZED (SELECT pg_advisory_xact_lock_shared($1))
+                         SELECT nextval('object_seq') FROM writers",
+                        &[&asym_kit::WRITERS_LOCK],
+                    )
                     .await?;
                 row.get(0)
             }

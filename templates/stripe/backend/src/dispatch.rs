@@ -297,8 +297,9 @@ async fn handle(
     let db = Db::new(&client);
     let is_post = *method == Method::POST;
     // BEGIN and the key lookup go out together (pipelined); a POST also reserves the first
-    // few ids it will hand out, and claims its `Idempotency-Key` (rolled back with the rest if
-    // the request fails).
+    // few ids it will hand out (under the writers' shared lock, so that a reset cannot rewind
+    // `object_seq` under ids this transaction still holds), and claims its `Idempotency-Key`
+    // (rolled back with the rest if the request fails).
     let key_hash = asym_kit::token::hash(&key);
     let (claim, fingerprint) = idempotency
         .as_ref()
@@ -306,16 +307,24 @@ async fn handle(
         .map(|i| (Some(i.key.as_str()), Some(i.fingerprint.as_str())))
         .unwrap_or_default();
     let now = clock::now();
-    let auth_args: [Arg<'_>; 5] = [&key_hash, &is_post, &claim, &fingerprint, &now];
+    let auth_args: [Arg<'_>; 6] = [
+        &key_hash,
+        &is_post,
+        &claim,
+        &fingerprint,
+        &now,
+        &asym_kit::WRITERS_LOCK,
+    ];
     let (begun, auth) = tokio::join!(
         client.batch_execute("BEGIN"),
         db.query_opt(
             "WITH claimed AS (
                 INSERT INTO idempotency_keys (key, fingerprint, created)
                 SELECT $3::text, $4::text, $5::bigint WHERE $3 IS NOT NULL
-                ON CONFLICT (key) DO NOTHING RETURNING 1)
+                ON CONFLICT (key) DO NOTHING RETURNING 1),
+             writers AS MATERIALIZED (SELECT pg_advisory_xact_lock_shared($6) WHERE $2)
              SELECT kind, CASE WHEN $2 THEN ARRAY(SELECT nextval('object_seq')
-                                                  FROM generate_series(1, 3)) END,
+                                                  FROM writers, generate_series(1, 3)) END,
                     $3 IS NULL OR EXISTS (SELECT 1 FROM claimed)
              FROM api_keys WHERE key_hash = $1",
             &auth_args,
