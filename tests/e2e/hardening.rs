@@ -353,9 +353,12 @@ async fn stripe_draws_no_id_while_a_reset_holds_the_writers_lock(clone: asym::St
     tokio::spawn(connection);
     let sequence = "SELECT last_value FROM object_seq";
     db.batch_execute("BEGIN").await.unwrap();
-    db.execute("SELECT pg_advisory_xact_lock($1)", &[&asym_kit::WRITERS_LOCK])
-        .await
-        .unwrap();
+    db.execute(
+        "SELECT pg_advisory_xact_lock($1)",
+        &[&asym_kit::WRITERS_LOCK],
+    )
+    .await
+    .unwrap();
     let before: i64 = db.query_one(sequence, &[]).await.unwrap().get(0);
     let create = reqwest::Client::new()
         .post(format!("{}/v1/customers", clone.api_url()))
@@ -374,7 +377,10 @@ async fn stripe_draws_no_id_while_a_reset_holds_the_writers_lock(clone: asym::St
     .await
     .expect("the create waits for the reset's lock");
     let during: i64 = db.query_one(sequence, &[]).await.unwrap().get(0);
-    assert_eq!(during, before, "the create drew ids while a reset held the lock");
+    assert_eq!(
+        during, before,
+        "the create drew ids while a reset held the lock"
+    );
     db.batch_execute("COMMIT").await.unwrap();
     let answer = create.await.unwrap().unwrap();
     assert_eq!(answer.status(), 200);
