@@ -346,6 +346,7 @@ async fn update_schema(
         .collect();
     let kinds_before: Schema = schema.clone();
     schema::apply(&mut schema, properties, "body.properties")?;
+    relations::unlink(tx, id, &kinds_before, &mut schema).await?;
     relations::complete(tx, (id, database), &mut schema).await?;
     tx.execute(
         "UPDATE data_sources SET schema = $2::text::jsonb, last_edited_time = now(), last_edited_by = $3 WHERE id = $1",

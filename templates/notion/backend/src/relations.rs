@@ -92,6 +92,50 @@ pub(crate) async fn complete(
     Ok(())
 }
 
+/// Removes, with their values, the synced properties of the dual relations that `before`
+/// held and `after` no longer does (removed, or changed to another type), as Notion removes
+/// both sides of a two-way relation.
+///
+/// # Errors
+///
+/// The statements' errors.
+pub(crate) async fn unlink(
+    tx: &Transaction<'_>,
+    own: &str,
+    before: &Schema,
+    after: &mut Schema,
+) -> ApiResult<()> {
+    for (id, prop) in before {
+        let config = &prop["relation"];
+        let (Some(target), Some(synced)) = (
+            config["data_source_id"].as_str(),
+            config["dual_property"]["synced_property_id"].as_str(),
+        ) else {
+            continue;
+        };
+        if after.get(id).is_some_and(|p| schema::kind(p) == "relation") {
+            continue;
+        }
+        if target == own {
+            after.remove(synced);
+        } else {
+            let mut other = schema_of(tx, target, true).await?;
+            other.remove(synced);
+            tx.execute(
+                "UPDATE data_sources SET schema = $2::text::jsonb WHERE id = $1",
+                &[&target, &Value::Object(other).to_string()],
+            )
+            .await?;
+        }
+        tx.execute(
+            "UPDATE pages SET props = (props::jsonb - $2::text)::json, fv = fv - $2::text WHERE data_source_id = $1",
+            &[&target, &synced],
+        )
+        .await?;
+    }
+    Ok(())
+}
+
 /// Gives the new dual relation `id` its synced property on the related data source.
 async fn dual(
     tx: &Transaction<'_>,

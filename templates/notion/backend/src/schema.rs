@@ -282,15 +282,33 @@ fn config(kind: &str, given: &Value, path: &str) -> ApiResult<Value> {
             }
             config
         }
-        "rollup" => json!({
-            "relation_property_name": object.get("relation_property_name").cloned().unwrap_or(Value::Null),
-            "rollup_property_name": object.get("rollup_property_name").cloned().unwrap_or(Value::Null),
-            "relation_property_id": object.get("relation_property_id").cloned().unwrap_or(Value::Null),
-            "rollup_property_id": object.get("rollup_property_id").cloned().unwrap_or(Value::Null),
-            "function": object.get("function").and_then(Value::as_str).unwrap_or("count"),
-        }),
+        "rollup" => {
+            let mut config = Map::new();
+            for field in ["relation", "rollup"] {
+                let (name, id) = (
+                    format!("{field}_property_name"),
+                    format!("{field}_property_id"),
+                );
+                let given = object.get(&name).or_else(|| object.get(&id));
+                if !given.is_some_and(Value::is_string) {
+                    return Err(invalid(format!(
+                        "body failed validation: {path}.{name} should be a string, instead was `{}`.",
+                        given.map_or_else(|| "undefined".to_owned(), Value::to_string)
+                    )));
+                }
+                for key in [name, id] {
+                    config.insert(
+                        key.clone(),
+                        object.get(&key).cloned().unwrap_or(Value::Null),
+                    );
+                }
+            }
+            let function = crate::error::string_at(given, &["function"], path)?;
+            config.insert("function".into(), function.into());
+            Value::Object(config)
+        }
         "formula" => {
-            json!({ "expression": object.get("expression").and_then(Value::as_str).unwrap_or("") })
+            json!({ "expression": crate::error::string_at(given, &["expression"], path)? })
         }
         "unique_id" => json!({ "prefix": object.get("prefix").cloned().unwrap_or(Value::Null) }),
         _ => json!({}),

@@ -93,6 +93,19 @@ async fn formulas_are_evaluated_and_read_only(notion: asym::Notion) {
             "{message}"
         );
     }
+    let message = error(
+        api.patch(
+            &format!("/v1/data_sources/{TASKS}"),
+            &json!({ "properties": { "Bad": { "formula": { "expression": 5 } } } }),
+        )
+        .await,
+        400,
+        "validation_error",
+    );
+    assert!(
+        message.contains("body.properties.Bad.formula.expression should be a string"),
+        "{message}"
+    );
     let schema = read(&api, &format!("/v1/data_sources/{TASKS}")).await;
     assert!(schema["properties"].get("Bad").is_none());
 }
@@ -183,6 +196,17 @@ async fn dual_relations_keep_their_synced_property(notion: asym::Notion) {
         ids(&second["properties"][synced]),
         vec![sprint_id.to_owned()]
     );
+    // Removing one side of the two-way relation removes the other.
+    patch(
+        &api,
+        &format!("/v1/data_sources/{sprints}"),
+        &json!({ "properties": { "Tasks": null } }),
+    )
+    .await;
+    let tasks = read(&api, &format!("/v1/data_sources/{TASKS}")).await;
+    assert!(tasks["properties"].get(synced).is_none(), "{synced}");
+    let second = read(&api, &format!("/v1/pages/{TASK2}")).await;
+    assert!(second["properties"].get(synced).is_none());
 }
 
 #[asym::clone("notion", seed = "basic")]
@@ -274,6 +298,14 @@ async fn rollups_are_computed_over_related_pages(notion: asym::Notion) {
         (rollup("Name", "Points", "sum"), "`Name`"),
         (rollup("Tasks", "Nope", "sum"), "`Nope`"),
         (rollup("Tasks", "Points", "frobnicate"), "`frobnicate`"),
+        (
+            json!({ "rollup": "x" }),
+            "body.properties.Bad.rollup.relation_property_name should be a string",
+        ),
+        (
+            json!({ "rollup": { "relation_property_name": "Tasks", "rollup_property_name": "Points" } }),
+            "body.properties.Bad.rollup.function should be a string",
+        ),
     ] {
         let message = error(
             api.patch(
