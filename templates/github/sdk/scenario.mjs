@@ -183,6 +183,112 @@ await scenario("webhooks", async () => {
   server.close();
 });
 
+await scenario("collaborators_events_reactions", async () => {
+  await owner.rest.repos.addCollaborator({ ...repo, username: "hubot", permission: "maintain" });
+  const level = await owner.rest.repos.getCollaboratorPermissionLevel({ ...repo, username: "hubot" });
+  assert.equal(level.data.role_name, "maintain");
+  const collaborators = await owner.paginate(owner.rest.repos.listCollaborators, { ...repo });
+  assert.ok(collaborators.some((c) => c.login === "hubot"));
+  assert.equal((await owner.rest.orgs.checkMembershipForUser({ org: "acme", username: "hubot" })).status, 204);
+  const branches = await owner.rest.repos.listBranches({ ...repo });
+  assert.ok(branches.data.some((b) => b.name === "main"));
+  await fails(404, () => owner.rest.repos.getBranchProtection({ ...repo, branch: "main" }));
+  await owner.rest.issues.addAssignees({ ...repo, issue_number: 1, assignees: ["octocat"] });
+  await owner.rest.issues.removeAssignees({ ...repo, issue_number: 1, assignees: ["octocat"] });
+  const events = await owner.rest.issues.listEvents({ ...repo, issue_number: 1 });
+  assert.deepEqual(events.data.map((e) => e.event), ["assigned", "unassigned"]);
+  const forRepo = await owner.rest.issues.listEventsForRepo({ ...repo, per_page: 100 });
+  assert.equal(forRepo.data[0].event, "unassigned");
+  assert.equal(forRepo.data[0].issue.number, 1);
+  const event = await reviewer.rest.issues.getEvent({ ...repo, event_id: forRepo.data[0].id });
+  assert.equal(event.data.id, forRepo.data[0].id);
+  await fails(404, () => owner.rest.issues.getEvent({ ...repo, event_id: 1 }));
+  const comment = await reviewer.rest.issues.createComment({ ...repo, issue_number: 1, body: "draft" });
+  const edited = await reviewer.rest.issues.updateComment({ ...repo, comment_id: comment.data.id, body: "final" });
+  assert.equal(edited.data.body, "final");
+  const since = await owner.rest.issues.listCommentsForRepo({ ...repo, since: comment.data.created_at });
+  assert.ok(since.data.some((c) => c.id === comment.data.id));
+  const heart = await owner.rest.reactions.createForIssueComment({ ...repo, comment_id: comment.data.id, content: "heart" });
+  assert.equal(heart.status, 201);
+  assert.equal((await owner.rest.reactions.deleteForIssueComment({ ...repo, comment_id: comment.data.id, reaction_id: heart.data.id })).status, 204);
+  const rocket = await owner.rest.reactions.createForIssue({ ...repo, issue_number: 1, content: "rocket" });
+  const listed = await owner.rest.reactions.listForIssue({ ...repo, issue_number: 1, content: "rocket" });
+  assert.deepEqual(listed.data.map((r) => r.id), [rocket.data.id]);
+  await fails(404, () => reviewer.rest.reactions.deleteForIssue({ ...repo, issue_number: 1, reaction_id: rocket.data.id }));
+  await owner.rest.reactions.deleteForIssue({ ...repo, issue_number: 1, reaction_id: rocket.data.id });
+  assert.equal((await owner.rest.issues.get({ ...repo, issue_number: 1 })).data.reactions.total_count, 0);
+  assert.equal((await reviewer.rest.issues.deleteComment({ ...repo, comment_id: comment.data.id })).status, 204);
+  await fails(404, () => owner.rest.issues.getComment({ ...repo, comment_id: comment.data.id }));
+});
+
+await scenario("review_comments_and_review_states", async () => {
+  const head = (await owner.rest.git.getRef({ ...repo, ref: "heads/main" })).data.object.sha;
+  await reviewer.rest.git.createRef({ ...repo, ref: "refs/heads/node-review", sha: head });
+  await reviewer.rest.repos.createOrUpdateFileContents({ ...repo, path: "review.txt", message: "Add review.txt", content: Buffer.from("line\n").toString("base64"), branch: "node-review" });
+  const pr = await reviewer.rest.pulls.create({ ...repo, title: "Review me", head: "node-review", base: "main" });
+  const pull_number = pr.data.number;
+  await reviewer.rest.pulls.requestReviewers({ ...repo, pull_number, reviewers: ["octocat"] });
+  assert.deepEqual((await owner.rest.pulls.listRequestedReviewers({ ...repo, pull_number })).data.users.map((u) => u.login), ["octocat"]);
+  await reviewer.rest.pulls.removeRequestedReviewers({ ...repo, pull_number, reviewers: ["octocat"] });
+  assert.deepEqual((await owner.rest.pulls.listRequestedReviewers({ ...repo, pull_number })).data.users, []);
+  const made = await owner.rest.pulls.createReviewComment({ ...repo, pull_number, body: "nit", commit_id: pr.data.head.sha, path: "review.txt", line: 1 });
+  assert.equal(made.status, 201);
+  const fetched = await reviewer.rest.pulls.getReviewComment({ ...repo, comment_id: made.data.id });
+  assert.equal(fetched.data.body, "nit");
+  const updated = await owner.rest.pulls.updateReviewComment({ ...repo, comment_id: made.data.id, body: "nit, reworded" });
+  assert.equal(updated.data.body, "nit, reworded");
+  const reply = await reviewer.rest.pulls.createReplyForReviewComment({ ...repo, pull_number, comment_id: made.data.id, body: "fixed" });
+  assert.equal(reply.data.in_reply_to_id, made.data.id);
+  const all = await owner.paginate(owner.rest.pulls.listReviewCommentsForRepo, { ...repo, per_page: 1 });
+  assert.deepEqual(all.map((c) => c.body), ["nit, reworded", "fixed"]);
+  const eyes = await reviewer.rest.reactions.createForPullRequestReviewComment({ ...repo, comment_id: made.data.id, content: "eyes" });
+  await reviewer.rest.reactions.deleteForPullRequestComment({ ...repo, comment_id: made.data.id, reaction_id: eyes.data.id });
+  await owner.rest.pulls.deleteReviewComment({ ...repo, comment_id: reply.data.id });
+  await fails(404, () => owner.rest.pulls.getReviewComment({ ...repo, comment_id: reply.data.id }));
+  await fails(422, () => owner.rest.pulls.updateReviewComment({ ...repo, comment_id: made.data.id, body: "" }));
+  const pending = await owner.rest.pulls.createReview({ ...repo, pull_number, body: "Changes" });
+  assert.equal(pending.data.state, "PENDING");
+  const submitted = await owner.rest.pulls.submitReview({ ...repo, pull_number, review_id: pending.data.id, event: "REQUEST_CHANGES", body: "Please fix" });
+  assert.equal(submitted.data.state, "CHANGES_REQUESTED");
+  const dismissed = await owner.rest.pulls.dismissReview({ ...repo, pull_number, review_id: pending.data.id, message: "Outdated" });
+  assert.equal(dismissed.data.state, "DISMISSED");
+  const sha = pr.data.head.sha;
+  const run = await app.rest.checks.create({ ...repo, name: "lint", head_sha: sha, status: "completed", conclusion: "success" });
+  const suites = await owner.rest.checks.listSuitesForRef({ ...repo, ref: sha });
+  assert.equal(suites.data.total_count, 1);
+  const suite = await owner.rest.checks.getSuite({ ...repo, check_suite_id: run.data.check_suite.id });
+  assert.equal(suite.data.conclusion, "success");
+  await owner.rest.pulls.update({ ...repo, pull_number, state: "closed" });
+});
+
+await scenario("git_tags_and_hooks", async () => {
+  const head = (await owner.rest.git.getRef({ ...repo, ref: "heads/main" })).data.object.sha;
+  const tag = await owner.rest.git.createTag({ ...repo, tag: "v1.0.0", message: "First", object: head, type: "commit", tagger: { name: "Octo", email: "o@acme.test" } });
+  assert.equal((await owner.rest.git.getTag({ ...repo, tag_sha: tag.data.sha })).data.object.sha, head);
+  await owner.rest.git.createRef({ ...repo, ref: "refs/tags/v1.0.0", sha: tag.data.sha });
+  const tags = await owner.rest.git.listMatchingRefs({ ...repo, ref: "tags/v1" });
+  assert.deepEqual(tags.data.map((r) => r.ref), ["refs/tags/v1.0.0"]);
+  await fails(422, () => owner.rest.git.createRef({ ...repo, ref: "refs/tags/v1.0.0", sha: head }));
+  const hook = await owner.rest.repos.createWebhook({ ...repo, config: { url: "http://127.0.0.1:9/refused", content_type: "json" }, events: ["push"] });
+  const changed = await owner.rest.repos.updateWebhook({ ...repo, hook_id: hook.data.id, add_events: ["issues"], active: true });
+  assert.deepEqual(changed.data.events.sort(), ["issues", "push"]);
+  assert.equal((await owner.rest.repos.pingWebhook({ ...repo, hook_id: hook.data.id })).status, 204);
+  assert.equal((await owner.rest.repos.getWebhook({ ...repo, hook_id: hook.data.id })).data.id, hook.data.id);
+  let failed = [];
+  for (let i = 0; i < 100 && failed.length < 2; i++) {
+    failed = (await owner.rest.repos.listWebhookDeliveries({ ...repo, hook_id: hook.data.id })).data;
+    if (failed.length < 2) await new Promise((r) => setTimeout(r, 100));
+  }
+  assert.deepEqual(failed.map((d) => d.event), ["ping", "ping"]);
+  const one = await owner.rest.repos.getWebhookDelivery({ ...repo, hook_id: hook.data.id, delivery_id: failed[0].id });
+  assert.notEqual(one.data.status_code, 200);
+  assert.equal(one.data.request.headers["X-GitHub-Event"], "ping");
+  await fails(404, () => reviewer.rest.repos.getWebhook({ ...repo, hook_id: hook.data.id }));
+  await owner.rest.repos.deleteWebhook({ ...repo, hook_id: hook.data.id });
+  assert.ok((await owner.rest.meta.get()).data.hooks.length > 0);
+  assert.match((await owner.rest.meta.getOctocat()).data, /MMM/);
+});
+
 await scenario("search_and_meta", async () => {
   const found = await owner.rest.search.issuesAndPullRequests({ q: "repo:acme/hello-world is:pr is:closed" });
   assert.equal(found.data.total_count, 1);

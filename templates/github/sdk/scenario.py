@@ -205,6 +205,97 @@ def webhooks():
 
 
 @scenario
+def collaborators_events_reactions():
+    repo = owner.get_repo("acme/hello-world")
+    repo.add_to_collaborators("hubot", permission="maintain")
+    assert repo.get_collaborator_permission("hubot") == "write"  # maintain's legacy name
+    assert "hubot" in [c.login for c in repo.get_collaborators()]
+    assert "main" in [b.name for b in repo.get_branches()]
+    raises(UnknownObjectException, 404, lambda: repo.get_branch("main").get_protection())
+    issue = repo.get_issue(1)
+    issue.add_to_assignees("octocat")
+    issue.remove_from_assignees("octocat")
+    assert [e.event for e in issue.get_events()][-2:] == ["assigned", "unassigned"]
+    latest = repo.get_issues_events()[0]
+    assert latest.event == "unassigned" and latest.issue.number == 1
+    assert repo.get_issues_event(latest.id).id == latest.id
+    comment = reviewer.get_repo("acme/hello-world").get_issue(1).create_comment("draft")
+    reaction = comment.create_reaction("heart")
+    assert [r.content for r in comment.get_reactions()] == ["heart"]
+    assert comment.delete_reaction(reaction.id)
+    assert comment.get_reactions().totalCount == 0
+    assert comment.id in [c.id for c in repo.get_issues_comments(since=comment.created_at)]
+    comment.delete()
+    raises(UnknownObjectException, 404, lambda: repo.get_comment(comment.id))
+    plus = issue.create_reaction("+1")
+    assert issue.delete_reaction(plus.id)
+    assert repo.get_issue(1).reactions["total_count"] == 0
+
+
+@scenario
+def review_comments_and_review_states():
+    repo = owner.get_repo("acme/hello-world")
+    theirs = reviewer.get_repo("acme/hello-world")
+    theirs.create_git_ref("refs/heads/py-review", repo.get_branch("main").commit.sha)
+    theirs.create_file("review.txt", "Add review.txt", "line\n", branch="py-review")
+    pr = theirs.create_pull(title="Review me", body="", head="py-review", base="main")
+    pr.create_review_request(reviewers=["octocat"])
+    users, _teams = pr.get_review_requests()
+    assert [u.login for u in users] == ["octocat"]
+    pr.delete_review_request(reviewers=["octocat"])
+    assert list(pr.get_review_requests()[0]) == []
+    mine = repo.get_pull(pr.number)
+    made = mine.create_review_comment("nit", repo.get_commit(pr.head.sha), "review.txt", line=1)
+    assert mine.get_review_comment(made.id).body == "nit"
+    made.edit("nit, reworded")
+    assert repo.get_pull(pr.number).get_review_comment(made.id).body == "nit, reworded"
+    reply = pr.create_review_comment_reply(made.id, "fixed")
+    assert reply.in_reply_to_id == made.id
+    assert [c.body for c in repo.get_pulls_review_comments()] == ["nit, reworded", "fixed"]
+    eyes = made.create_reaction("eyes")
+    assert made.delete_reaction(eyes.id)
+    reply.delete()
+    raises(UnknownObjectException, 404, lambda: mine.get_review_comment(reply.id))
+    review = mine.create_review(body="Please fix", event="REQUEST_CHANGES")
+    review.dismiss("Outdated")
+    assert [r.state for r in mine.get_reviews()] == ["DISMISSED"]
+    run = app.get_repo("acme/hello-world").create_check_run("lint", pr.head.sha, status="completed", conclusion="success")
+    suites = list(repo.get_commit(pr.head.sha).get_check_suites())
+    assert len(suites) == 1 and suites[0].conclusion == "success"
+    assert repo.get_check_suite(suites[0].id).head_sha == pr.head.sha
+    assert run.check_suite_id == suites[0].id
+    mine.edit(state="closed")
+
+
+@scenario
+def git_tags_and_hooks():
+    import github
+
+    repo = owner.get_repo("acme/hello-world")
+    head = repo.get_branch("main").commit.sha
+    tag = repo.create_git_tag("v2.0.0", "Second", head, "commit", tagger=github.InputGitAuthor("Octo", "o@acme.test"))
+    assert repo.get_git_tag(tag.sha).object.sha == head
+    repo.create_git_ref("refs/tags/v2.0.0", tag.sha)
+    assert [r.ref for r in repo.get_git_matching_refs("tags/v2")] == ["refs/tags/v2.0.0"]
+    raises(GithubException, 422, lambda: repo.create_git_ref("refs/tags/v2.0.0", head))
+    hook = repo.create_hook("web", {"url": "http://127.0.0.1:9/refused", "content_type": "json"}, events=["push"])
+    hook.edit("web", {"url": "http://127.0.0.1:9/refused", "content_type": "json"}, add_events=["issues"])
+    assert sorted(repo.get_hook(hook.id).events) == ["issues", "push"]
+    hook.ping()
+    deliveries = []
+    for _ in range(100):
+        deliveries = list(repo.get_hook_deliveries(hook.id))
+        if len(deliveries) >= 2:
+            break
+        threading.Event().wait(0.1)
+    assert [d.event for d in deliveries] == ["ping", "ping"]
+    one = repo.get_hook_delivery(hook.id, deliveries[0].id)
+    assert one.status_code != 200 and one.request.headers["X-GitHub-Event"] == "ping"
+    raises(UnknownObjectException, 404, lambda: reviewer.get_repo("acme/hello-world").get_hook(hook.id))
+    hook.delete()
+
+
+@scenario
 def search_and_meta():
     assert owner.search_issues("repo:acme/hello-world is:open is:issue").totalCount >= 1
     assert owner.search_repositories("hello org:acme").totalCount == 1

@@ -2,7 +2,7 @@
 //! issue events (`closed`, `reopened`, `labeled`, `assigned`, `locked`, …) of an issue and of
 //! a repository.
 
-use asym_kit::deadpool_postgres::GenericClient;
+use asym_kit::deadpool_postgres::{GenericClient, Object};
 use axum::http::StatusCode;
 
 use crate::db;
@@ -232,10 +232,8 @@ const EVENT_WITH_ISSUE: &str = concat!(
 /// `GET /repos/{owner}/{repo}/issues/{number}/events`.
 pub(crate) async fn events(scope: Scope<String>, query: Query) -> ApiResult {
     let number = &scope.path;
-    let base = scope.base();
-    let (client, repo) = scope.open().await?;
+    let (client, repo, base, ru) = open(&scope).await?;
     let issue = issues::find(&client, &repo, number).await?;
-    let ru = format!("{base}{}", repo.path());
     req::list(
         &client,
         base,
@@ -253,15 +251,22 @@ pub(crate) async fn events(scope: Scope<String>, query: Query) -> ApiResult {
     .await
 }
 
+/// The repository of an events route: a client, the repository, the clone's base URL and the
+/// repository's API URL (what the events render with).
+async fn open<P>(scope: &Scope<P>) -> ApiResult<(Object, Repo, &str, String)> {
+    let base = scope.base();
+    let (client, repo) = scope.open().await?;
+    let ru = format!("{base}{}", repo.path());
+    Ok((client, repo, base, ru))
+}
+
 /// Events of `repo`'s issues (`$1`).
 const IN_REPO: &str = "EXISTS (SELECT 1 FROM issues i WHERE i.id = e.issue_id AND i.repo_id = $1)";
 
 /// `GET /repos/{owner}/{repo}/issues/events`: every issue's events, newest first, each
 /// with its `issue`.
 pub(crate) async fn repo_events(scope: Scope, query: Query) -> ApiResult {
-    let base = scope.base();
-    let (client, repo) = scope.open().await?;
-    let ru = format!("{base}{}", repo.path());
+    let (client, repo, base, ru) = open(&scope).await?;
     req::list(
         &client,
         base,
@@ -281,9 +286,7 @@ pub(crate) async fn repo_events(scope: Scope, query: Query) -> ApiResult {
 
 /// `GET /repos/{owner}/{repo}/issues/events/{id}`.
 pub(crate) async fn event(scope: Scope<String>) -> ApiResult {
-    let base = scope.base();
-    let (client, repo) = scope.open().await?;
-    let ru = format!("{base}{}", repo.path());
+    let (client, repo, base, ru) = open(&scope).await?;
     let id: i64 = db::id(&scope.path)?;
     let sql = format!(
         "SELECT ({EVENT_WITH_ISSUE})::text FROM issue_events e WHERE e.id = $4 AND {IN_REPO}"

@@ -209,12 +209,19 @@ fn private(body: &Body) -> ApiResult<Option<bool>> {
     }
 }
 
-async fn create(kit: &Kit, viewer: &Viewer, owner: i64, body: &Body) -> ApiResult {
-    viewer.require_scope("repo", &["public_repo"])?;
-    let name = clean_name(body.required("name", "Repository")?);
-    if name.len() > 100 || name == "." || name == ".." {
+/// A repository name as GitHub keeps it ([`clean_name`]); 422 when that is empty, `.`, `..`
+/// or longer than 100 characters.
+fn valid_name(name: &str) -> ApiResult<String> {
+    let name = clean_name(name);
+    if name.is_empty() || name.len() > 100 || name == "." || name == ".." {
         return Err(ApiError::custom("Repository", "name", "name is invalid"));
     }
+    Ok(name)
+}
+
+async fn create(kit: &Kit, viewer: &Viewer, owner: i64, body: &Body) -> ApiResult {
+    viewer.require_scope("repo", &["public_repo"])?;
+    let name = valid_name(body.required("name", "Repository")?)?;
     let private = private(body)?.unwrap_or(false);
     let description = body.str("description")?;
     let homepage = body.str("homepage")?;
@@ -333,7 +340,7 @@ pub(crate) async fn update(scope: Scope, viewer: Viewer, body: Body) -> ApiResul
     if !repo.can(Access::Admin) {
         return Err(ApiError::forbidden("Must have admin rights to Repository."));
     }
-    let new_name = body.str("name")?.map(clean_name);
+    let new_name = body.str("name")?.map(valid_name).transpose()?;
     let private = private(&body)?;
     let text = |key: &str| body.str(key).map(|v| v.map(str::to_owned));
     let bools: Vec<Option<bool>> = [

@@ -114,6 +114,12 @@ async fn repository_lifecycle(gh: asym::GitHub) {
     api.patch(REPO, &json!({ "private": "yes" }))
         .await
         .expect(422);
+    // A name that is nothing once cleaned renames nothing.
+    for blank in ["", "  ", ".."] {
+        let reply = api.patch(REPO, &json!({ "name": blank })).await;
+        assert_eq!(code(reply), "custom", "{blank:?}");
+    }
+    assert_eq!(fetch(&api, REPO).await["name"], "hello-world");
     reviewer(&gh)
         .patch(REPO, &json!({ "description": "mine" }))
         .await
