@@ -211,7 +211,7 @@ def collaborators_events_reactions():
     assert repo.get_collaborator_permission("hubot") == "write"  # maintain's legacy name
     assert "hubot" in [c.login for c in repo.get_collaborators()]
     assert "main" in [b.name for b in repo.get_branches()]
-    raises(UnknownObjectException, 404, lambda: repo.get_branch("main").get_protection())
+    raises(GithubException, 404, lambda: repo.get_branch("main").get_protection())  # "Branch not protected"
     issue = repo.get_issue(1)
     issue.add_to_assignees("octocat")
     issue.remove_from_assignees("octocat")
