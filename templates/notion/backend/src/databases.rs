@@ -263,7 +263,7 @@ async fn create_database(ctx: &Ctx, body: &Map<String, Value>) -> ApiResult<Valu
         &[&id, &parent_type, &parent_id, &title, &description, &icon, &cover, &is_inline, &ctx.bot],
     )
     .await?;
-    relations::complete(&tx, (&ds, &id), &mut schema).await?;
+    relations::complete(&tx, (&ds, &id), &Schema::new(), &mut schema).await?;
     tx.execute(
         "INSERT INTO data_sources (id, database_id, title, schema, created_by, last_edited_by)
          VALUES ($1, $2, $3::text::jsonb, $4::text::jsonb, $5, $5)",
@@ -304,7 +304,7 @@ async fn create_data_source(ctx: &Ctx, body: &Map<String, Value>) -> ApiResult<V
     let mut client = ctx.kit.db().await?;
     let tx = client.transaction().await?;
     Container::Database.fetch(&tx, &database).await?;
-    relations::complete(&tx, (&id, &database), &mut schema).await?;
+    relations::complete(&tx, (&id, &database), &Schema::new(), &mut schema).await?;
     tx.execute(
         "INSERT INTO data_sources (id, database_id, title, schema, created_by, last_edited_by, ord)
          SELECT $1, $2, $3::text::jsonb, $4::text::jsonb, $5, $5, coalesce(max(ord), 0) + 1 FROM data_sources WHERE database_id = $2",
@@ -347,7 +347,7 @@ async fn update_schema(
     let kinds_before: Schema = schema.clone();
     schema::apply(&mut schema, properties, "body.properties")?;
     relations::unlink(tx, id, &kinds_before, &mut schema).await?;
-    relations::complete(tx, (id, database), &mut schema).await?;
+    relations::complete(tx, (id, database), &kinds_before, &mut schema).await?;
     tx.execute(
         "UPDATE data_sources SET schema = $2::text::jsonb, last_edited_time = now(), last_edited_by = $3 WHERE id = $1",
         &[&id, &Value::Object(schema.clone()).to_string(), &author],

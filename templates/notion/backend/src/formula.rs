@@ -10,8 +10,8 @@
 use chrono::{DateTime, Datelike, Duration, Months, NaiveDate, NaiveDateTime, Utc};
 use serde_json::{Map, Value, json};
 
+use crate::rows::Meta;
 use crate::schema::{self, Schema};
-use crate::values::Meta;
 
 /// The functions an expression may call, with their least and greatest argument counts.
 const FUNCTIONS: [(&str, usize, usize); 30] = [

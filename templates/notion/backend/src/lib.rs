@@ -13,7 +13,7 @@
 //! | `…/query` and `/v1/search` | `query` (filters and sorts: `filter`) |
 //! | `/v1/comments` | `comments` |
 //! | property values, rich text, dates | `values`, `richtext`, `dates` |
-//! | formulas; rollups and dual relations | `formula`; `relations` |
+//! | formulas; rollups and dual relations | `formula`; `relations` (functions: `rollup`) |
 //! | reading one object by id | `rows` |
 //! | the fixture workspace and its bot user | `workspace` |
 //! | `/api/admin/webhooks…` and events | `webhooks` |
@@ -39,6 +39,7 @@ mod ratelimit;
 mod relations;
 mod request;
 mod richtext;
+mod rollup;
 mod rows;
 mod schema;
 mod users;

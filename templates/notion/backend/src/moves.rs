@@ -7,7 +7,7 @@ use crate::blocks;
 use crate::error::{ApiError, ApiResult};
 use crate::pages::{
     Parent, Placement, View, answer, child_page_block, json_column, load, parse_parent,
-    props_and_meta, returning,
+    props_and_meta, returning, rolled_for,
 };
 use crate::relations::{self, Rolled};
 use crate::request::{Ctx, Paging, path_id};
@@ -107,7 +107,7 @@ pub(crate) async fn property_item(
     let (props, meta) = props_and_meta(&row);
     let kind = schema::kind(prop);
     let rolled = match kind {
-        "rollup" => relations::resolve(&client, &schema, &[&row]).await?,
+        "rollup" => rolled_for(&client, &schema, &[&row]).await?,
         _ => Rolled::new(),
     };
     let rendered = values::render_property(prop_id, prop, &schema, &props, meta, rolled.get(&id));

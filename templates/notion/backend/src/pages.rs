@@ -13,8 +13,9 @@ use crate::error::{ApiError, ApiResult};
 use crate::relations::{self, Rolled};
 use crate::request::{Ctx, Version, body_id, path_id};
 use crate::rows;
+use crate::rows::Meta;
 use crate::schema::{self, Schema};
-use crate::values::{self, Meta, Stored};
+use crate::values::{self, Stored};
 use crate::webhooks;
 
 /// The columns [`render`] reads, of `pages p`.
@@ -80,12 +81,7 @@ pub(crate) fn props_and_meta(row: &Row) -> (Map<String, Value>, Meta<'_>) {
         Value::Object(map) => map,
         _ => Map::new(),
     };
-    let meta = Meta {
-        created_time: row.get(10),
-        last_edited_time: row.get(11),
-        created_by: row.get(12),
-        last_edited_by: row.get(13),
-    };
+    let meta = rows::meta(row, 10);
     (props, meta)
 }
 
@@ -135,6 +131,27 @@ pub(crate) fn render(row: &Row, schema: &Schema, view: View<'_>) -> Value {
     Value::Object(out)
 }
 
+/// The rollup values of the page rows `rows` (of [`COLUMNS`]), all of `schema`
+/// ([`relations::resolve`]; nothing is read when the schema has no rollup).
+///
+/// # Errors
+///
+/// The rollups' statement's error.
+pub(crate) async fn rolled_for(
+    client: &impl GenericClient,
+    schema: &Schema,
+    rows: &[&Row],
+) -> ApiResult<Rolled> {
+    if !schema.values().any(|p| schema::kind(p) == "rollup") {
+        return Ok(Rolled::new());
+    }
+    let pages: Vec<(String, Map<String, Value>)> = rows
+        .iter()
+        .map(|row| (row.get(0), props_and_meta(row).0))
+        .collect();
+    relations::resolve(client, schema, &pages).await
+}
+
 /// One page row (of [`COLUMNS`]) as answered in `view`, its rollups read through `client`.
 ///
 /// # Errors
@@ -146,7 +163,7 @@ pub(crate) async fn answer(
     schema: &Schema,
     view: View<'_>,
 ) -> ApiResult<Value> {
-    let rolled = relations::resolve(client, schema, &[row]).await?;
+    let rolled = rolled_for(client, schema, &[row]).await?;
     Ok(render(
         row,
         schema,

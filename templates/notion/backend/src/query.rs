@@ -8,7 +8,6 @@ use crate::databases::{DB_COLUMNS, DS_COLUMNS, render_data_source, render_databa
 use crate::error::{ApiError, ApiResult};
 use crate::filter::{Compiler, Param};
 use crate::pages::{self, COLUMNS, View};
-use crate::relations;
 use crate::request::{Ctx, Paging, Version, path_id};
 use crate::schema;
 
@@ -68,7 +67,7 @@ pub(crate) async fn query(
     );
     let statement = client.prepare_cached(&sql).await?;
     let rows = client.query(&statement, &params).await?;
-    let rolled = relations::resolve(&client, &schema, &rows.iter().collect::<Vec<_>>()).await?;
+    let rolled = pages::rolled_for(&client, &schema, &rows.iter().collect::<Vec<_>>()).await?;
     let view = View {
         only: (!only.is_empty()).then_some(only),
         rolled: Some(&rolled),

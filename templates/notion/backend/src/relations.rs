@@ -14,40 +14,13 @@ use serde_json::{Map, Value, json};
 
 use crate::error::{ApiError, ApiResult};
 use crate::ids;
-use crate::pages::{COLUMNS, props_and_meta};
+use crate::rollup;
+use crate::rows;
 use crate::schema::{self, Schema};
 use crate::values;
 
-/// The rollup functions Notion offers; all but the two `…_per_group` are computed.
-const FUNCTIONS: [&str; 24] = [
-    "count",
-    "count_values",
-    "empty",
-    "not_empty",
-    "unique",
-    "show_unique",
-    "percent_empty",
-    "percent_not_empty",
-    "sum",
-    "average",
-    "median",
-    "min",
-    "max",
-    "range",
-    "earliest_date",
-    "latest_date",
-    "date_range",
-    "checked",
-    "unchecked",
-    "percent_checked",
-    "percent_unchecked",
-    "show_original",
-    "count_per_group",
-    "percent_per_group",
-];
-
-/// The column of the related page's schema, after [`COLUMNS`].
-const SCHEMA: usize = 14;
+/// The column of a related page's schema, in [`resolve`]'s statement.
+const SCHEMA: usize = 6;
 
 /// Rollup values by page id, then by rollup property id.
 pub(crate) type Rolled = HashMap<String, Map<String, Value>>;
@@ -67,8 +40,9 @@ async fn schema_of(client: &impl GenericClient, id: &str, lock: bool) -> ApiResu
     Ok(schema::load(row.get(0)))
 }
 
-/// Completes the relations and rollups of `schema`, data source `own`'s (in `database`), before it is
-/// saved: resolves each rollup's properties (refusing what does not exist or is not a
+/// Completes the relations and rollups of `schema`, data source `own`'s (in `database`,
+/// `before` the change), before it is saved: checks each new or changed formula against it
+/// ([`crate::formula::check`]), resolves each rollup's properties (refusing what does not exist or is not a
 /// relation), and gives each new dual relation its synced property on the related data
 /// source (saved there, or added to `schema` for a relation to `own` itself).
 ///
@@ -79,17 +53,40 @@ async fn schema_of(client: &impl GenericClient, id: &str, lock: bool) -> ApiResu
 pub(crate) async fn complete(
     tx: &Transaction<'_>,
     (own, database): (&str, &str),
+    before: &Schema,
     schema: &mut Schema,
 ) -> ApiResult<()> {
     let ids: Vec<String> = schema.keys().cloned().collect();
     for id in ids {
         match schema::kind(&schema[&id]) {
+            "formula" if before.get(&id) != schema.get(&id) => {
+                let prop = &schema[&id];
+                let expression = prop["formula"]["expression"].as_str().unwrap_or_default();
+                crate::formula::check(expression, schema).map_err(|reason| {
+                    invalid(format!(
+                        "body failed validation: the formula of `{}` is invalid: {reason}.",
+                        prop["name"].as_str().unwrap_or_default()
+                    ))
+                })?;
+            }
             "relation" => dual(tx, (own, database), schema, &id).await?,
             "rollup" => rollup(tx, own, schema, &id).await?,
             _ => {}
         }
     }
     Ok(())
+}
+
+/// The dual relations of `schema`: each one's id, related data source and synced property.
+fn duals(schema: &Schema) -> impl Iterator<Item = (&String, &str, &str)> {
+    schema.iter().filter_map(|(id, prop)| {
+        let config = &prop["relation"];
+        Some((
+            id,
+            config["data_source_id"].as_str()?,
+            config["dual_property"]["synced_property_id"].as_str()?,
+        ))
+    })
 }
 
 /// Removes, with their values, the synced properties of the dual relations that `before`
@@ -105,14 +102,7 @@ pub(crate) async fn unlink(
     before: &Schema,
     after: &mut Schema,
 ) -> ApiResult<()> {
-    for (id, prop) in before {
-        let config = &prop["relation"];
-        let (Some(target), Some(synced)) = (
-            config["data_source_id"].as_str(),
-            config["dual_property"]["synced_property_id"].as_str(),
-        ) else {
-            continue;
-        };
+    for (id, target, synced) in duals(before) {
         if after.get(id).is_some_and(|p| schema::kind(p) == "relation") {
             continue;
         }
@@ -212,10 +202,10 @@ async fn rollup(tx: &Transaction<'_>, own: &str, schema: &mut Schema, id: &str) 
     let config = schema[id]["rollup"].clone();
     let name = schema[id]["name"].as_str().unwrap_or_default().to_owned();
     let function = config["function"].as_str().unwrap_or_default();
-    if !FUNCTIONS[..FUNCTIONS.len() - 2].contains(&function) {
+    if !rollup::FUNCTIONS[..rollup::FUNCTIONS.len() - 2].contains(&function) {
         return Err(invalid(format!(
             "body failed validation: the rollup `{name}` has function `{function}`, which should be one of {}.",
-            FUNCTIONS[..FUNCTIONS.len() - 2].join(", ")
+            rollup::FUNCTIONS[..rollup::FUNCTIONS.len() - 2].join(", ")
         )));
     }
     let key = |field: &str| {
@@ -272,14 +262,7 @@ pub(crate) async fn sync_duals(
     before: &Map<String, Value>,
     after: &Map<String, Value>,
 ) -> ApiResult<()> {
-    for (id, prop) in schema {
-        let config = &prop["relation"];
-        let (Some(target), Some(synced)) = (
-            config["data_source_id"].as_str(),
-            config["dual_property"]["synced_property_id"].as_str(),
-        ) else {
-            continue;
-        };
+    for (id, target, synced) in duals(schema) {
         let ids_in = |values: &Map<String, Value>| -> Vec<String> {
             values
                 .get(id)
@@ -329,8 +312,8 @@ fn related(props: &Map<String, Value>, relation_id: &str) -> Vec<String> {
         .collect()
 }
 
-/// The rollup values of the page rows `rows` (of [`crate::pages::COLUMNS`]), all of
-/// `schema`: one statement reads every related page, none when the schema has no rollup.
+/// The rollup values of `pages` (each page's id and stored values), all of `schema`: one
+/// statement reads every related page, none when the schema has no rollup.
 ///
 /// # Errors
 ///
@@ -338,22 +321,18 @@ fn related(props: &Map<String, Value>, relation_id: &str) -> Vec<String> {
 pub(crate) async fn resolve(
     client: &impl GenericClient,
     schema: &Schema,
-    rows: &[&Row],
+    pages: &[(String, Map<String, Value>)],
 ) -> ApiResult<Rolled> {
     let rollups: Vec<(&String, &Value)> = schema
         .iter()
         .filter(|(_, p)| schema::kind(p) == "rollup")
         .collect();
     let mut rolled = Rolled::new();
-    if rollups.is_empty() || rows.is_empty() {
+    if rollups.is_empty() || pages.is_empty() {
         return Ok(rolled);
     }
-    let pages: Vec<(String, Map<String, Value>)> = rows
-        .iter()
-        .map(|row| (row.get(0), props_and_meta(row).0))
-        .collect();
     let mut wanted: Vec<String> = Vec::new();
-    for (_, props) in &pages {
+    for (_, props) in pages {
         for (_, prop) in &rollups {
             let relation = prop["rollup"]["relation_property_id"]
                 .as_str()
@@ -365,8 +344,10 @@ pub(crate) async fn resolve(
     wanted.dedup();
     let statement = client
         .prepare_cached(
-            &format!("SELECT {COLUMNS}, d.schema::text FROM pages p JOIN data_sources d ON d.id = p.data_source_id
-             WHERE p.id = ANY($1) AND p.shared AND NOT p.in_trash"),
+            "SELECT p.id, p.props::text, nt(p.created_time), nt(p.last_edited_time), p.created_by, p.last_edited_by,
+                d.schema::text
+             FROM pages p JOIN data_sources d ON d.id = p.data_source_id
+             WHERE p.id = ANY($1) AND p.shared AND NOT p.in_trash",
         )
         .await?;
     let found = client.query(&statement, &[&wanted]).await?;
@@ -378,7 +359,7 @@ pub(crate) async fn resolve(
             .entry(text.to_owned())
             .or_insert_with(|| schema::load(text));
     }
-    for (page, props) in &pages {
+    for (page, props) in pages {
         let mut values = Map::new();
         for (id, prop) in &rollups {
             let config = &prop["rollup"];
@@ -390,7 +371,9 @@ pub(crate) async fn resolve(
                 .filter_map(|row| {
                     let schema = &schemas[row.get::<_, &str>(SCHEMA)];
                     let (target_id, target) = schema::find(schema, target_key)?;
-                    let (stored, meta) = props_and_meta(row);
+                    let stored: Map<String, Value> =
+                        serde_json::from_str(row.get(1)).unwrap_or_default();
+                    let meta = rows::meta(row, 2);
                     let mut one =
                         values::render_property(target_id, target, schema, &stored, meta, None);
                     one.as_object_mut()?.remove("id");
@@ -398,151 +381,11 @@ pub(crate) async fn resolve(
                 })
                 .collect();
             let function = config["function"].as_str().unwrap_or("show_original");
-            values.insert((*id).clone(), aggregate(function, items));
+            values.insert((*id).clone(), rollup::aggregate(function, items));
         }
         rolled.insert(page.clone(), values);
     }
     Ok(rolled)
-}
-
-/// A rollup's value before anything is rolled up (no related page).
-pub(crate) fn empty(prop: &Value) -> Value {
-    aggregate(
-        prop["rollup"]["function"]
-            .as_str()
-            .unwrap_or("show_original"),
-        Vec::new(),
-    )
-}
-
-/// The inner value of one rolled-up item (`{type, <type>: value}`).
-fn inner(item: &Value) -> &Value {
-    let kind = item["type"].as_str().unwrap_or_default();
-    let value = &item[kind];
-    match kind {
-        "formula" | "rollup" => &value[value["type"].as_str().unwrap_or_default()],
-        _ => value,
-    }
-}
-
-fn is_empty(item: &Value) -> bool {
-    match inner(item) {
-        Value::Null | Value::Bool(false) => true,
-        Value::Array(items) => items.is_empty(),
-        Value::String(text) => text.is_empty(),
-        _ => false,
-    }
-}
-
-fn number_of(item: &Value) -> Option<f64> {
-    let value = inner(item);
-    value.as_f64().or_else(|| value["number"].as_f64())
-}
-
-fn date_of(item: &Value) -> Option<String> {
-    let value = inner(item);
-    value
-        .as_str()
-        .or_else(|| value["start"].as_str())
-        .map(str::to_owned)
-}
-
-fn number(n: Option<f64>) -> Value {
-    n.map_or(Value::Null, crate::formula::number)
-}
-
-/// `function` over the rolled-up `items`: `{type: "number" | "date" | "array", …, function}`.
-fn aggregate(function: &str, items: Vec<Value>) -> Value {
-    let total = items.len() as f64;
-    let count = |test: &dyn Fn(&Value) -> bool| items.iter().filter(|i| test(i)).count() as f64;
-    let share = |n: f64| if total == 0.0 { 0.0 } else { n / total };
-    let mut numbers: Vec<f64> = items.iter().filter_map(number_of).collect();
-    numbers.sort_by(f64::total_cmp);
-    let mut dates: Vec<String> = items.iter().filter_map(date_of).collect();
-    dates.sort();
-    let unique = || {
-        let mut seen: Vec<Value> = Vec::new();
-        for item in items.iter().filter(|i| !is_empty(i)) {
-            if !seen.contains(item) {
-                seen.push(item.clone());
-            }
-        }
-        seen
-    };
-    let (kind, value) = match function {
-        "count" => ("number", number(Some(total))),
-        "count_values" => {
-            let n: usize = items
-                .iter()
-                .map(|i| match inner(i) {
-                    Value::Array(values) => values.len(),
-                    _ => usize::from(!is_empty(i)),
-                })
-                .sum();
-            ("number", number(Some(n as f64)))
-        }
-        "empty" => ("number", number(Some(count(&is_empty)))),
-        "not_empty" => ("number", number(Some(count(&|i| !is_empty(i))))),
-        "unique" => ("number", number(Some(unique().len() as f64))),
-        "percent_empty" => ("number", number(Some(share(count(&is_empty))))),
-        "percent_not_empty" => ("number", number(Some(share(count(&|i| !is_empty(i)))))),
-        "checked" => (
-            "number",
-            number(Some(count(&|i| inner(i) == &Value::Bool(true)))),
-        ),
-        "unchecked" => (
-            "number",
-            number(Some(count(&|i| inner(i) != &Value::Bool(true)))),
-        ),
-        "percent_checked" => (
-            "number",
-            number(Some(share(count(&|i| inner(i) == &Value::Bool(true))))),
-        ),
-        "percent_unchecked" => (
-            "number",
-            number(Some(share(count(&|i| inner(i) != &Value::Bool(true))))),
-        ),
-        "sum" => ("number", number(Some(numbers.iter().sum()))),
-        "average" => (
-            "number",
-            number(
-                (!numbers.is_empty()).then(|| numbers.iter().sum::<f64>() / numbers.len() as f64),
-            ),
-        ),
-        "median" => (
-            "number",
-            number((!numbers.is_empty()).then(|| {
-                let mid = numbers.len() / 2;
-                if numbers.len().is_multiple_of(2) {
-                    f64::midpoint(numbers[mid - 1], numbers[mid])
-                } else {
-                    numbers[mid]
-                }
-            })),
-        ),
-        "min" => ("number", number(numbers.first().copied())),
-        "max" => ("number", number(numbers.last().copied())),
-        "range" => (
-            "number",
-            number(numbers.first().zip(numbers.last()).map(|(lo, hi)| hi - lo)),
-        ),
-        "earliest_date" | "latest_date" | "date_range" => {
-            let pick = if function == "latest_date" {
-                dates.last()
-            } else {
-                dates.first()
-            };
-            let end = (function == "date_range").then(|| dates.last()).flatten();
-            let date = pick.map_or(
-                Value::Null,
-                |start| json!({ "start": start, "end": end, "time_zone": null }),
-            );
-            ("date", date)
-        }
-        "show_unique" => ("array", Value::Array(unique())),
-        _ => ("array", Value::Array(items)),
-    };
-    json!({ "type": kind, kind: value, "function": function })
 }
 
 /// The relation property items a rollup's property item lists (its related pages).
@@ -554,108 +397,4 @@ pub(crate) fn related_items(prop: &Value, props: &Map<String, Value>) -> Vec<Val
         .into_iter()
         .map(|id| json!({ "object": "property_item", "id": relation, "type": "relation", "relation": { "id": id } }))
         .collect()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn functions_aggregate_as_notion_answers() {
-        let numbers = || {
-            [Some(3), None, Some(5), Some(3)]
-                .map(|n| json!({ "type": "number", "number": n }))
-                .to_vec()
-        };
-        let checks = || {
-            [true, false, true, true]
-                .map(|b| json!({ "type": "checkbox", "checkbox": b }))
-                .to_vec()
-        };
-        let dates = || {
-            ["2025-03-01", "2025-01-02"]
-                .map(|d| json!({ "type": "date", "date": { "start": d, "end": null } }))
-                .to_vec()
-        };
-        let cases = [
-            (
-                "count",
-                numbers(),
-                json!({ "type": "number", "number": 4, "function": "count" }),
-            ),
-            (
-                "count_values",
-                numbers(),
-                json!({ "type": "number", "number": 3, "function": "count_values" }),
-            ),
-            (
-                "empty",
-                numbers(),
-                json!({ "type": "number", "number": 1, "function": "empty" }),
-            ),
-            (
-                "unique",
-                numbers(),
-                json!({ "type": "number", "number": 2, "function": "unique" }),
-            ),
-            (
-                "percent_not_empty",
-                numbers(),
-                json!({ "type": "number", "number": 0.75, "function": "percent_not_empty" }),
-            ),
-            (
-                "sum",
-                numbers(),
-                json!({ "type": "number", "number": 11, "function": "sum" }),
-            ),
-            (
-                "average",
-                numbers(),
-                json!({ "type": "number", "number": 3.6666666666666665, "function": "average" }),
-            ),
-            (
-                "median",
-                numbers(),
-                json!({ "type": "number", "number": 3, "function": "median" }),
-            ),
-            (
-                "range",
-                numbers(),
-                json!({ "type": "number", "number": 2, "function": "range" }),
-            ),
-            (
-                "max",
-                Vec::new(),
-                json!({ "type": "number", "number": null, "function": "max" }),
-            ),
-            (
-                "checked",
-                checks(),
-                json!({ "type": "number", "number": 3, "function": "checked" }),
-            ),
-            (
-                "percent_unchecked",
-                checks(),
-                json!({ "type": "number", "number": 0.25, "function": "percent_unchecked" }),
-            ),
-            (
-                "earliest_date",
-                dates(),
-                json!({ "type": "date", "date": { "start": "2025-01-02", "end": null, "time_zone": null }, "function": "earliest_date" }),
-            ),
-            (
-                "date_range",
-                dates(),
-                json!({ "type": "date", "date": { "start": "2025-01-02", "end": "2025-03-01", "time_zone": null }, "function": "date_range" }),
-            ),
-            (
-                "show_original",
-                dates()[..1].to_vec(),
-                json!({ "type": "array", "array": [dates()[0]], "function": "show_original" }),
-            ),
-        ];
-        for (function, items, expected) in cases {
-            assert_eq!(aggregate(function, items), expected, "{function}");
-        }
-    }
 }

@@ -1,5 +1,6 @@
 //! The one statement shape every resource reads an object with (one row by id, or the
-//! object's 404), and the edit stamps every object's row carries.
+//! object's 404), and the edit stamps every object's row carries (as answered, and as a
+//! page's computed properties read them).
 
 use asym_kit::deadpool_postgres::GenericClient;
 use asym_kit::tokio_postgres::Row;
@@ -39,4 +40,28 @@ pub(crate) fn stamps(row: &Row, first: usize) -> [(String, Value); 4] {
         ("created_by".into(), user(first + 2)),
         ("last_edited_by".into(), user(first + 3)),
     ]
+}
+
+/// What a page knows of itself for its computed properties.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Meta<'a> {
+    /// `created_time`, answered form.
+    pub(crate) created_time: &'a str,
+    /// `last_edited_time`, answered form.
+    pub(crate) last_edited_time: &'a str,
+    /// Creator's id.
+    pub(crate) created_by: &'a str,
+    /// Last editor's id.
+    pub(crate) last_edited_by: &'a str,
+}
+
+/// The [`Meta`] of `row`, read from the four columns from `first`: `nt(created_time)`,
+/// `nt(last_edited_time)`, `created_by`, `last_edited_by`.
+pub(crate) fn meta(row: &Row, first: usize) -> Meta<'_> {
+    Meta {
+        created_time: row.get(first),
+        last_edited_time: row.get(first + 1),
+        created_by: row.get(first + 2),
+        last_edited_by: row.get(first + 3),
+    }
 }

@@ -212,18 +212,6 @@ pub(crate) fn apply(schema: &mut Schema, value: &Value, path: &str) -> ApiResult
         }
         schema.insert(id, prop);
     }
-    for key in given.keys() {
-        let Some((_, prop)) = find(schema, key).filter(|(_, p)| kind(p) == "formula") else {
-            continue;
-        };
-        let expression = prop["formula"]["expression"].as_str().unwrap_or_default();
-        crate::formula::check(expression, schema).map_err(|reason| {
-            invalid(format!(
-                "body failed validation: the formula of `{}` is invalid: {reason}.",
-                prop["name"].as_str().unwrap_or(key)
-            ))
-        })?;
-    }
     Ok(())
 }
 

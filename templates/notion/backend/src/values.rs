@@ -7,6 +7,7 @@ use serde_json::{Map, Value, json};
 use crate::dates::date;
 use crate::error::{ApiError, ApiResult, invalid, object_at, string_at};
 use crate::richtext;
+use crate::rows::Meta;
 use crate::schema::{self, Schema};
 
 /// A page's stored values: answered form and filter form, keyed by property id.
@@ -16,19 +17,6 @@ pub(crate) struct Stored {
     pub(crate) props: Map<String, Value>,
     /// Values as filters compare them.
     pub(crate) fv: Map<String, Value>,
-}
-
-/// What a page knows of itself for its computed properties.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct Meta<'a> {
-    /// `created_time`, answered form.
-    pub(crate) created_time: &'a str,
-    /// `last_edited_time`, answered form.
-    pub(crate) last_edited_time: &'a str,
-    /// Creator's id.
-    pub(crate) created_by: &'a str,
-    /// Last editor's id.
-    pub(crate) last_edited_by: &'a str,
 }
 
 fn ids_of(value: &Value, path: &str, object: Option<&str>) -> ApiResult<(Value, Value)> {
@@ -267,7 +255,7 @@ pub(crate) fn render_property(
         "rollup" => rolled
             .and_then(|rolled| rolled.get(id))
             .cloned()
-            .unwrap_or_else(|| crate::relations::empty(prop)),
+            .unwrap_or_else(|| crate::rollup::empty(prop)),
         _ => stored_value(kind, props.get(id).cloned(), meta),
     };
     wrap(id, kind, value)

@@ -75,39 +75,37 @@ async fn formulas_are_evaluated_and_read_only(notion: asym::Notion) {
     assert!(message.contains("Double"), "{message}");
     // A malformed formula, or one naming a property that does not exist, changes nothing.
     for (expression, reason) in [
-        ("prop(\"Nope\") + 1", "property `Nope` does not exist"),
-        ("frobnicate(1)", "unknown function `frobnicate`"),
-        ("1 +", "unexpected end of expression"),
+        (
+            json!("prop(\"Nope\") + 1"),
+            "`Bad` is invalid: property `Nope` does not exist",
+        ),
+        (
+            json!("frobnicate(1)"),
+            "`Bad` is invalid: unknown function `frobnicate`",
+        ),
+        (
+            json!("1 +"),
+            "`Bad` is invalid: unexpected end of expression",
+        ),
+        (
+            json!(5),
+            "body.properties.Bad.formula.expression should be a string",
+        ),
     ] {
-        let message = error(
-            api.patch(
-                &format!("/v1/data_sources/{TASKS}"),
-                &json!({ "properties": { "Bad": { "formula": { "expression": expression } } } }),
-            )
-            .await,
-            400,
-            "validation_error",
-        );
-        assert!(
-            message.contains("`Bad`") && message.contains(reason),
-            "{message}"
-        );
+        let config = json!({ "formula": { "expression": expression } });
+        refused(&api, TASKS, config, reason).await;
     }
-    let message = error(
-        api.patch(
-            &format!("/v1/data_sources/{TASKS}"),
-            &json!({ "properties": { "Bad": { "formula": { "expression": 5 } } } }),
-        )
-        .await,
-        400,
-        "validation_error",
-    );
-    assert!(
-        message.contains("body.properties.Bad.formula.expression should be a string"),
-        "{message}"
-    );
     let schema = read(&api, &format!("/v1/data_sources/{TASKS}")).await;
     assert!(schema["properties"].get("Bad").is_none());
+}
+
+/// Asserts that adding a property `Bad` configured `config` to data source `ds` is refused
+/// with a `validation_error` whose message holds `named`.
+async fn refused(api: &asym_kit::testing::Api, ds: &str, config: Value, named: &str) {
+    let body = json!({ "properties": { "Bad": config } });
+    let reply = api.patch(&format!("/v1/data_sources/{ds}"), &body).await;
+    let message = error(reply, 400, "validation_error");
+    assert!(message.contains(named), "{message}");
 }
 
 /// Creates a "Sprints" database whose `Tasks` relation is dual with Tasks; answers its data
@@ -307,16 +305,7 @@ async fn rollups_are_computed_over_related_pages(notion: asym::Notion) {
             "body.properties.Bad.rollup.function should be a string",
         ),
     ] {
-        let message = error(
-            api.patch(
-                &format!("/v1/data_sources/{sprints}"),
-                &json!({ "properties": { "Bad": bad } }),
-            )
-            .await,
-            400,
-            "validation_error",
-        );
-        assert!(message.contains(named), "{message}");
+        refused(&api, &sprints, bad, named).await;
     }
     let schema = read(&api, &format!("/v1/data_sources/{sprints}")).await;
     assert!(schema["properties"].get("Bad").is_none());
