@@ -152,7 +152,15 @@ async fn dual(
     let synced_name = match config["dual_property"]["synced_property_name"].as_str() {
         Some(given) => given.to_owned(),
         None => {
-            let base = format!("Related to {name}");
+            let title: String = tx
+                .query_one(
+                    "SELECT coalesce(nullif((SELECT string_agg(e->>'plain_text', '') FROM jsonb_array_elements(title) e), ''), 'Untitled')
+                     FROM databases WHERE id = $1",
+                    &[&database],
+                )
+                .await?
+                .get(0);
+            let base = format!("Related to {title} ({name})");
             (1..)
                 .map(|n| {
                     if n == 1 {

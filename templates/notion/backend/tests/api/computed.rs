@@ -163,6 +163,7 @@ async fn dual_relations_keep_their_synced_property(notion: asym::Notion) {
         .as_str()
         .unwrap();
     let tasks = read(&api, &format!("/v1/data_sources/{TASKS}")).await;
+    assert_eq!(synced, "Related to Sprints (Tasks)");
     let back = &tasks["properties"][synced];
     assert_eq!(back["id"], relation["dual_property"]["synced_property_id"]);
     assert_eq!(back["relation"]["data_source_id"], sprints.as_str());
