@@ -149,7 +149,7 @@ const MAX_CACHED_SQL: usize = 16 * 1024;
 /// # Errors
 ///
 /// Invalid input when a filter needs more parameters than Postgres takes; Postgres errors
-/// as [`crate::write::db`] maps them (a value Postgres cannot take, such as a date that does
+/// as [`error::db`] maps them (a value Postgres cannot take, such as a date that does
 /// not exist in a filter, is invalid input).
 pub(crate) async fn rows(
     shared: &Shared,
@@ -173,10 +173,7 @@ pub(crate) async fn rows(
     .map_err(error::internal)?;
     let mut all: Vec<&(dyn ToSql + Sync)> = vec![&shared.base, &viewer.user_id];
     all.extend_from_slice(params);
-    client
-        .query(&statement, &all)
-        .await
-        .map_err(crate::write::db)
+    client.query(&statement, &all).await.map_err(error::db)
 }
 
 /// Parses the documents one statement rendered, sharing their keys.

@@ -1,7 +1,9 @@
 //! Linear's error shape: `{"errors": [{"message", "path", "extensions": {"type", "code",
 //! "statusCode", "userError", "userPresentableMessage"}}]}` — for resolver errors (inside a
-//! GraphQL response) and for requests refused before execution (auth, body, unknown route).
+//! GraphQL response) and for requests refused before execution (auth, body, unknown route);
+//! and Postgres's errors as Linear would word them ([`db`]).
 
+use asym_kit::tokio_postgres::error::SqlState;
 use async_graphql::{Error, ErrorExtensionValues};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -97,4 +99,55 @@ pub(crate) fn response(kind: Kind, message: &str, presentable: &str) -> Response
     let body =
         json!({ "errors": [{ "message": message, "extensions": kind.extensions(presentable) }] });
     (kind.status(), axum::Json(body)).into_response()
+}
+
+/// A Postgres error from a read or a write, as Linear would word it.
+pub(crate) fn db(err: asym_kit::tokio_postgres::Error) -> Error {
+    match err.code() {
+        Some(code) if *code == SqlState::FOREIGN_KEY_VIOLATION => {
+            let entity = err
+                .as_db_error()
+                .and_then(|db| db.constraint())
+                .map_or("entity", |constraint| referenced(constraint));
+            not_found(entity)
+        }
+        Some(code) if *code == SqlState::UNIQUE_VIOLATION => {
+            invalid("An entity with this identifier already exists")
+        }
+        // A check constraint, or any data exception (class 22: a date that does not exist,
+        // a NUL character, a number out of range, …): the input's fault.
+        Some(code) if *code == SqlState::CHECK_VIOLATION || code.code().starts_with("22") => {
+            invalid(format!(
+                "Argument Validation Error: {}",
+                err.as_db_error().map_or("invalid value", |db| db.message())
+            ))
+        }
+        // Program limits (class 54: a filter too deep or too large for Postgres to plan).
+        Some(code) if code.code().starts_with("54") => {
+            invalid("Argument Validation Error: the filter is too complex; simplify it")
+        }
+        _ => internal(err),
+    }
+}
+
+/// The type a foreign-key constraint points at (`issues_assignee_id_fkey` → `User`).
+fn referenced(constraint: &str) -> &'static str {
+    const COLUMNS: [(&str, &str); 12] = [
+        ("_project_milestone_id_", "ProjectMilestone"),
+        ("_team_id_", "Team"),
+        ("_state_id_", "WorkflowState"),
+        ("_assignee_id_", "User"),
+        ("_creator_id_", "User"),
+        ("_user_id_", "User"),
+        ("_lead_id_", "User"),
+        ("_parent_id_", "Entity"),
+        ("_project_id_", "Project"),
+        ("_cycle_id_", "Cycle"),
+        ("_issue_id_", "Issue"),
+        ("_status_id_", "ProjectStatus"),
+    ];
+    COLUMNS
+        .iter()
+        .find(|(column, _)| constraint.contains(column))
+        .map_or("Entity", |(_, entity)| entity)
 }

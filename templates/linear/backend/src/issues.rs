@@ -12,9 +12,9 @@ use serde_json::{Map, json};
 use crate::args::{arg_str, context};
 use crate::connection::{Where, object};
 use crate::entity;
-use crate::error::{self, Result};
+use crate::error::{self, Result, db};
 use crate::hooks::{self, Event};
-use crate::write::{self, db};
+use crate::write;
 use crate::{Shared, Viewer};
 
 /// Most issues one `issueBatchUpdate` may change (Linear's limit).

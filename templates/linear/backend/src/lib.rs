@@ -24,7 +24,7 @@
 //! | mutation plumbing: input, transaction, payload, `lastSyncId` | `write` |
 //! | webhook deliveries on the kit's outbox | `hooks` |
 //! | rate limits (off by default) and `POST /api/admin/rate-limit` | `ratelimit` |
-//! | Linear's error shape | `error` |
+//! | Linear's error shape; Postgres errors as Linear's | `error` |
 
 mod args;
 mod connection;

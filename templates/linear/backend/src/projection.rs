@@ -236,9 +236,13 @@ struct Planner<'d> {
     budget: Cell<usize>,
     /// How many objects deep the plan is. A fragment that spreads itself inside a field
     /// (`fragment A on Issue { parent { ...A } }`) nests without end; validation refuses it,
-    /// but the plan is made first, so it stops past the depth validation allows.
+    /// but the plan is made first, so it stops at [`MAX_NESTING`].
     depth: usize,
 }
+
+/// Deepest a plan goes: async-graphql's own recursion limit, past the depth validation
+/// allows (`schema.rs`), so no query that validates is refused a plan by it.
+const MAX_NESTING: usize = 32;
 
 /// Most selections a plan visits (as many as a query may select fields).
 const MAX_VISITS: usize = 10_000;
@@ -491,7 +495,7 @@ impl<'d> Planner<'d> {
 
     /// The reads of object type `object` for what `sets` select.
     fn object(&mut self, object: &str, sets: &[&'d SelectionSet]) -> Option<Fields<Read>> {
-        if self.depth >= crate::schema::MAX_DEPTH {
+        if self.depth >= MAX_NESTING {
             return None;
         }
         self.depth += 1;

@@ -22,7 +22,7 @@ use crate::resolvers;
 use crate::sdl::SDL;
 
 /// Deepest selection a query may nest.
-pub(crate) const MAX_DEPTH: usize = 15;
+const MAX_DEPTH: usize = 15;
 /// Most fields one query may select (async-graphql's count: one per field).
 const MAX_COMPLEXITY: usize = 10_000;
 

@@ -10,9 +10,9 @@ use serde_json::Map;
 
 use crate::args::{arg_str, context};
 use crate::connection::{Where, column};
-use crate::error::{self, Result};
+use crate::error::{self, Result, db};
 use crate::hooks::{self, Event};
-use crate::write::{self, db};
+use crate::write;
 use crate::{Shared, Viewer};
 
 /// A resource written by plain column assignments.

@@ -7,8 +7,8 @@ use async_graphql::Value;
 use async_graphql::dynamic::ResolverContext;
 
 use crate::args::{arg_str, context};
-use crate::error::{self, Result};
-use crate::write::{self, db};
+use crate::error::{self, Result, db};
+use crate::write;
 
 /// Subscribes a user (`userId`, `userEmail`, else the viewer) to issue `id`.
 const SUBSCRIBE: &str = "INSERT INTO issue_subscribers (issue_id, user_id, subscribed)

@@ -4,7 +4,6 @@
 
 use asym_kit::deadpool_postgres::{GenericClient, Transaction};
 use asym_kit::tokio_postgres::Row;
-use asym_kit::tokio_postgres::error::SqlState;
 use asym_kit::tokio_postgres::types::ToSql;
 use async_graphql::Value;
 use async_graphql::dynamic::ResolverContext;
@@ -12,7 +11,7 @@ use serde_json::Map;
 
 use crate::connection::object;
 use crate::entity;
-use crate::error::{self, Result};
+use crate::error::{self, Result, db};
 use crate::{Shared, Viewer};
 
 /// The mutation's `input` argument as JSON (enums as strings).
@@ -98,57 +97,6 @@ pub(crate) fn texts(
             .map(Some),
         Some(_) => Err(error::invalid(format!("`{key}` must be a list"))),
     }
-}
-
-/// A Postgres error from a read or a write, as Linear would word it.
-pub(crate) fn db(err: asym_kit::tokio_postgres::Error) -> async_graphql::Error {
-    match err.code() {
-        Some(code) if *code == SqlState::FOREIGN_KEY_VIOLATION => {
-            let entity = err
-                .as_db_error()
-                .and_then(|db| db.constraint())
-                .map_or("entity", |constraint| referenced(constraint));
-            error::not_found(entity)
-        }
-        Some(code) if *code == SqlState::UNIQUE_VIOLATION => {
-            error::invalid("An entity with this identifier already exists")
-        }
-        // A check constraint, or any data exception (class 22: a date that does not exist,
-        // a NUL character, a number out of range, …): the input's fault.
-        Some(code) if *code == SqlState::CHECK_VIOLATION || code.code().starts_with("22") => {
-            error::invalid(format!(
-                "Argument Validation Error: {}",
-                err.as_db_error().map_or("invalid value", |db| db.message())
-            ))
-        }
-        // Program limits (class 54: a filter too deep or too large for Postgres to plan).
-        Some(code) if code.code().starts_with("54") => {
-            error::invalid("Argument Validation Error: the filter is too complex; simplify it")
-        }
-        _ => error::internal(err),
-    }
-}
-
-/// The type a foreign-key constraint points at (`issues_assignee_id_fkey` → `User`).
-fn referenced(constraint: &str) -> &'static str {
-    const COLUMNS: [(&str, &str); 12] = [
-        ("_project_milestone_id_", "ProjectMilestone"),
-        ("_team_id_", "Team"),
-        ("_state_id_", "WorkflowState"),
-        ("_assignee_id_", "User"),
-        ("_creator_id_", "User"),
-        ("_user_id_", "User"),
-        ("_lead_id_", "User"),
-        ("_parent_id_", "Entity"),
-        ("_project_id_", "Project"),
-        ("_cycle_id_", "Cycle"),
-        ("_issue_id_", "Issue"),
-        ("_status_id_", "ProjectStatus"),
-    ];
-    COLUMNS
-        .iter()
-        .find(|(column, _)| constraint.contains(column))
-        .map_or("Entity", |(_, entity)| entity)
 }
 
 /// `entity` `id` rendered inside `tx` (as written), with the next `lastSyncId`.
