@@ -1,7 +1,5 @@
 //! Integration webhooks: the verification handshake, then signed events.
 
-use std::time::Duration;
-
 use asym_kit::testing::Receiver;
 use serde_json::{Value, json};
 
@@ -27,9 +25,15 @@ async fn handshake_then_signed_events(notion: asym::Notion) {
         .unwrap()
         .to_owned();
     assert!(token.starts_with("secret_"));
-    // Nothing is sent before verification.
-    task(&api, "Unheard", json!({})).await;
-    assert!(receiver.next(Duration::from_millis(300)).await.is_none());
+    // Nothing is sent before verification: the write's transaction queues no delivery (the
+    // outbox holds the handshake alone), so nothing can be sent later either.
+    let unheard = task(&api, "Unheard", json!({})).await;
+    let outbox = admin.get("/api/admin/outbox").await.expect(200);
+    let queued = outbox["deliveries"].as_array().unwrap();
+    assert_eq!(queued.len(), 1, "{outbox}");
+    let body = queued[0]["body"].as_str().unwrap();
+    assert!(body.contains("verification_token"), "{body}");
+    assert!(!body.contains(unheard["id"].as_str().unwrap()));
     admin
         .post(
             &format!("/api/admin/webhooks/{id}/verify"),
