@@ -6,6 +6,12 @@
 //! `session_replication_role`) and puts every sequence back. A reset is then one statement and
 //! one round trip: `SELECT asym_snap_baseline.restore()`.
 //!
+//! It runs on a connection kept for restores alone, whose session is in replica mode from the
+//! start ([`asym_contract::wire::RESTORER_SESSION`]; the engine's `restorer` and the kit's):
+//! Postgres drops a session's cached plans whenever `session_replication_role` changes value,
+//! so on an ordinary connection every restore planned all its statements again (GitHub after a
+//! test's writes through twelve route families: 13.5 ms, against 3.6 ms with the plans kept).
+//!
 //! Only what was written since is restored, so a reset costs what the test wrote, not what the
 //! seed holds. On a table with a primary key, statement-level triggers with transition tables
 //! record the key of every row a statement inserts, updates or deletes in `asym_track.rows`;

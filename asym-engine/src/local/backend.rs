@@ -143,18 +143,12 @@ impl PoolProvider for LocalDockerProvider {
     /// `SNAPSHOT_NOT_FOUND` when the clone has no baseline, `Internal` on database failures or
     /// when the backend does not answer.
     async fn reset_record(&self, record: &CloneRecord, admin_secret: &str) -> Result<()> {
-        let cached = self
-            .clients
-            .lock()
-            .await
-            .get(&record.database)
-            .filter(|c| !c.is_closed())
-            .cloned();
+        let connected = self.holds_connection(&record.database).await;
         let keys = async {
             let mut redis = self.redis().await?;
             reset::clear_redis(&mut redis, &record.redis_prefix).await
         };
-        if cached.is_none() && record.state == CloneState::Running {
+        if !connected && record.state == CloneState::Running {
             match self.reset_via_backend(record, admin_secret).await? {
                 BackendReset::Everything => return Ok(()),
                 BackendReset::Database => return keys.await,
@@ -162,10 +156,7 @@ impl PoolProvider for LocalDockerProvider {
             }
         }
         let db = async {
-            let client = match cached {
-                Some(client) => client,
-                None => self.client(&record.database).await?,
-            };
+            let client = self.restorer(&record.database).await?;
             reset::restore(&client, &record.id, BASELINE).await
         };
         let (db, keys) = tokio::join!(db, keys);

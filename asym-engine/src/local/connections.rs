@@ -1,5 +1,6 @@
 //! What a provider talks to: Docker, the shared infra, Postgres and Redis sessions.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use tokio_postgres::Client;
@@ -68,8 +69,33 @@ impl LocalDockerProvider {
         Ok(client)
     }
 
+    /// A cached connection to database `db` kept for restoring snapshots alone, in replica
+    /// mode from the start ([`asym_contract::wire::RESTORER_SESSION`]: a restore then keeps its
+    /// plans). Writes through it would go unrecorded, so nothing else runs on it.
+    pub(crate) async fn restorer(&self, db: &str) -> Result<Arc<Client>> {
+        let mut restorers = self.restorers.lock().await;
+        if let Some(client) = restorers.get(db).filter(|c| !c.is_closed()) {
+            return Ok(client.clone());
+        }
+        let client = self.fresh_client(db).await?;
+        client
+            .batch_execute(asym_contract::wire::RESTORER_SESSION)
+            .await
+            .map_err(|e| Error::internal(format!("opening a restorer on {db}"), e))?;
+        let client = Arc::new(client);
+        restorers.insert(db.to_owned(), client.clone());
+        Ok(client)
+    }
+
+    /// Whether this process already holds an open connection to `db`.
+    pub(super) async fn holds_connection(&self, db: &str) -> bool {
+        let open = |map: &HashMap<String, Arc<Client>>| map.get(db).is_some_and(|c| !c.is_closed());
+        open(&*self.clients.lock().await) || open(&*self.restorers.lock().await)
+    }
+
     pub(super) async fn forget_client(&self, db: &str) {
         self.clients.lock().await.remove(db);
+        self.restorers.lock().await.remove(db);
     }
 
     pub(crate) async fn redis(&self) -> Result<redis::aio::MultiplexedConnection> {

@@ -633,7 +633,7 @@ impl CloneProvider for LocalDockerProvider {
 
     async fn restore(&self, id: &str, name: &str) -> Result<()> {
         let entry = self.entry(id)?;
-        let client = self.client(&entry.record.database).await?;
+        let client = self.restorer(&entry.record.database).await?;
         reset::restore(&client, id, name).await?;
         let mut redis = self.redis().await?;
         reset::clear_redis(&mut redis, &entry.record.redis_prefix).await

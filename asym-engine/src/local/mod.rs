@@ -41,6 +41,8 @@ pub struct LocalDockerProvider {
     docker: OnceCell<Docker>,
     infra: Mutex<Option<Infra>>,
     clients: Mutex<HashMap<String, Arc<Client>>>,
+    /// Per database, the connection snapshots are restored on (see [`Self::restorer`]).
+    restorers: Mutex<HashMap<String, Arc<Client>>>,
     redis: OnceCell<redis::aio::MultiplexedConnection>,
     /// Built on first use: a test process that only leases never needs it.
     http: std::sync::OnceLock<reqwest::Client>,
@@ -83,6 +85,7 @@ impl LocalDockerProvider {
             docker: OnceCell::new(),
             infra: Mutex::new(None),
             clients: Mutex::new(HashMap::new()),
+            restorers: Mutex::new(HashMap::new()),
             redis: OnceCell::new(),
             http: std::sync::OnceLock::new(),
             progress: std::sync::OnceLock::new(),

@@ -103,6 +103,10 @@ pub struct Kit {
 struct Inner {
     config: Config,
     pg: Pool,
+    /// How the pool connects; the restorer connects the same way.
+    pg_config: tokio_postgres::Config,
+    /// The connection kept for resets alone (see [`Kit::restorer`]).
+    restorer: tokio::sync::Mutex<Option<Arc<tokio_postgres::Client>>>,
     redis_client: redis::Client,
     redis: OnceCell<ConnectionManager>,
     resets: Resets,
@@ -144,7 +148,7 @@ impl Kit {
             pg_config.application_name(&config.clone_id);
         }
         let manager = Manager::from_config(
-            pg_config,
+            pg_config.clone(),
             tokio_postgres::NoTls,
             ManagerConfig {
                 recycling_method: RecyclingMethod::Fast,
@@ -164,6 +168,8 @@ impl Kit {
             inner: Arc::new(Inner {
                 config,
                 pg,
+                pg_config,
+                restorer: tokio::sync::Mutex::new(None),
                 redis_client,
                 redis: OnceCell::new(),
                 resets: Resets::new(),
@@ -197,6 +203,33 @@ impl Kit {
     /// for two seconds.
     pub async fn db(&self) -> Result<deadpool_postgres::Object, BackendError> {
         Ok(self.inner.pg.get().await?)
+    }
+
+    /// The connection resets restore the baseline on, opened on first use (and again after it
+    /// drops) in replica mode ([`asym_contract::wire::RESTORER_SESSION`]), so that a reset
+    /// keeps its statements' plans: never used for anything else.
+    ///
+    /// # Errors
+    ///
+    /// [`BackendError::Postgres`] when Postgres refuses the connection or the setting, or
+    /// [`BackendError::Timeout`] after two seconds.
+    pub(crate) async fn restorer(&self) -> Result<Arc<tokio_postgres::Client>, BackendError> {
+        let mut restorer = self.inner.restorer.lock().await;
+        if let Some(client) = restorer.as_ref().filter(|c| !c.is_closed()) {
+            return Ok(client.clone());
+        }
+        let client = within(PG_TIMEOUT, async {
+            let (client, connection) = self.inner.pg_config.connect(tokio_postgres::NoTls).await?;
+            tokio::spawn(connection);
+            client
+                .batch_execute(asym_contract::wire::RESTORER_SESSION)
+                .await?;
+            Ok::<_, BackendError>(client)
+        })
+        .await?;
+        let client = Arc::new(client);
+        *restorer = Some(client.clone());
+        Ok(client)
     }
 
     /// A Redis connection (a cheap clone of one multiplexed, self-reconnecting connection,

@@ -32,7 +32,7 @@ const CLEAR_PREFIX_LUA: &str = include_str!("clear_prefix.lua");
 /// Restores the baseline and clears the Redis prefix, concurrently.
 async fn restore(kit: &Kit) -> Result<(), BackendError> {
     let database = async {
-        let client = kit.db().await?;
+        let client = kit.restorer().await?;
         // One statement, so one transaction: a deadlock with a write in flight rolls all of
         // it back, and it is tried again.
         let mut outcome = client.batch_execute(RESTORE_BASELINE).await;
