@@ -2,13 +2,20 @@
 //!
 //! `cargo bench -p asym-engine --bench engine` (images built, Docker running). Prints medians,
 //! p99 and spread; run it twice to see the machine's noise. `ASYM_BENCH_TEMPLATE` picks the
-//! template (default `slack`, seeded `basic`); for templates other than Slack the reset is
-//! measured with every table rewritten (the upper bound of a test that wrote through every
-//! route family), not with one table written.
+//! template (default `slack`, seeded `basic`). The reset is measured after what a test writes
+//! — the requests of the template's `bench-writes.json`, one or more through every route
+//! family, sent to the clone's API before each reset — and with every table rewritten (as
+//! after restoring another snapshot: the upper bound). Slack also measures one table written
+//! by SQL.
 
+use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use asym_engine::{CloneProvider, CloneSpec, LocalDockerProvider, PoolProvider, SeedSpec};
+use asym_engine::{
+    CloneInstance, CloneProvider, CloneSpec, LocalDockerProvider, PoolProvider, SeedSpec,
+};
+use serde::Deserialize;
+use serde_json::Value;
 
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
     let idx = ((sorted.len() as f64 - 1.0) * p).round() as usize;
@@ -30,6 +37,93 @@ fn report(name: &str, mut samples: Vec<Duration>) {
 
 fn template() -> String {
     std::env::var("ASYM_BENCH_TEMPLATE").unwrap_or_else(|_| "slack".to_owned())
+}
+
+/// A template's `bench-writes.json`: what a test writes, replayed before each timed reset.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Writes {
+    /// Headers sent with every request; `{name}` in a value is the clone's token `name`.
+    headers: std::collections::BTreeMap<String, String>,
+    /// The requests, in order; each must answer 2xx.
+    requests: Vec<WriteRequest>,
+}
+
+/// One request of a [`Writes`] file.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct WriteRequest {
+    /// The route family it writes through (printed as the count of families).
+    family: String,
+    method: String,
+    /// Appended to the clone's `endpoints.api`.
+    path: String,
+    /// Headers of this request alone, over the file's (`{name}` as there).
+    #[serde(default)]
+    headers: std::collections::BTreeMap<String, String>,
+    /// A JSON body.
+    #[serde(default)]
+    json: Option<Value>,
+    /// A form body (`application/x-www-form-urlencoded`).
+    #[serde(default)]
+    form: Option<std::collections::BTreeMap<String, String>>,
+}
+
+impl Writes {
+    /// The template's file, if it has one.
+    fn of(template: &str) -> Option<Self> {
+        let path: PathBuf = [env!("CARGO_MANIFEST_DIR"), "..", "templates", template]
+            .iter()
+            .collect::<PathBuf>()
+            .join("bench-writes.json");
+        let text = std::fs::read_to_string(&path).ok()?;
+        Some(serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display())))
+    }
+
+    fn families(&self) -> usize {
+        let mut families: Vec<&str> = self.requests.iter().map(|r| r.family.as_str()).collect();
+        families.sort_unstable();
+        families.dedup();
+        families.len()
+    }
+
+    /// Sends every request to `clone`, panicking on a failed one (a bench timing resets after
+    /// failed writes would measure nothing): not 2xx, Slack's `"ok": false`, or GraphQL
+    /// `errors`.
+    async fn send(&self, http: &reqwest::Client, clone: &CloneInstance) {
+        for request in &self.requests {
+            let method = reqwest::Method::from_bytes(request.method.as_bytes())
+                .unwrap_or_else(|_| panic!("bad method {}", request.method));
+            let mut call = http.request(method, format!("{}{}", clone.endpoints.api, request.path));
+            let mut headers = self.headers.clone();
+            headers.extend(request.headers.clone());
+            for (name, value) in headers {
+                let mut value = value;
+                for (token, secret) in &clone.record.tokens {
+                    value = value.replace(&format!("{{{token}}}"), secret);
+                }
+                call = call.header(name, value);
+            }
+            if let Some(json) = &request.json {
+                call = call.json(json);
+            }
+            if let Some(form) = &request.form {
+                call = call.form(form);
+            }
+            let response = call.send().await.expect("the clone answers");
+            let status = response.status();
+            let body = response.text().await.unwrap_or_default();
+            let parsed: Value = serde_json::from_str(&body).unwrap_or(Value::Null);
+            let refused = parsed["ok"] == Value::Bool(false)
+                || parsed["errors"].as_array().is_some_and(|e| !e.is_empty());
+            assert!(
+                status.is_success() && !refused,
+                "{} {}: {status} {body}",
+                request.method,
+                request.path
+            );
+        }
+    }
 }
 
 fn spec() -> CloneSpec {
@@ -74,6 +168,24 @@ async fn main() -> asym_engine::Result<()> {
             samples.push(started.elapsed());
         }
         report("reset, one table written (slack, basic seed)", samples);
+    }
+    if let Some(writes) = Writes::of(&template) {
+        let http = reqwest::Client::new();
+        let mut samples = Vec::new();
+        for _ in 0..resets {
+            writes.send(&http, &warm).await;
+            let started = Instant::now();
+            provider.reset(&id).await?;
+            samples.push(started.elapsed());
+        }
+        report(
+            &format!(
+                "reset after {} writes, {} route families ({template})",
+                writes.requests.len(),
+                writes.families()
+            ),
+            samples,
+        );
     }
     let mut samples = Vec::new();
     for _ in 0..resets {
