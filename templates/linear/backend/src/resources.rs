@@ -139,9 +139,9 @@ const STATE: Spec = Spec {
     ..Spec::new("WorkflowState", "workflow_states", "workflowState")
 };
 
-/// `create(input:)` over `spec`, with no rule of its own.
+/// `create(input:)` over `spec`, with no rule of its own but the issues it names resolved.
 async fn create(ctx: &ResolverContext<'_>, spec: &Spec) -> Result<Value> {
-    let input = write::input(ctx)?;
+    let input = with_issue_ids(ctx, write::input(ctx)?).await?;
     Ok(simple::create(ctx, spec, &input, &[], None).await?.0)
 }
 
@@ -255,6 +255,7 @@ pub(crate) async fn attachment_link_url(ctx: &ResolverContext<'_>) -> Result<Val
     let serde_json::Value::Object(input) = input else {
         return Err(error::internal("input is an object"));
     };
+    let input = with_issue_ids(ctx, input).await?;
     Ok(simple::create(ctx, &ATTACHMENT, &input, &[], None).await?.0)
 }
 
@@ -326,8 +327,16 @@ pub(crate) async fn relation_update(ctx: &ResolverContext<'_>) -> Result<Value> 
 async fn relation_input(
     ctx: &ResolverContext<'_>,
 ) -> Result<serde_json::Map<String, serde_json::Value>> {
+    with_issue_ids(ctx, write::input(ctx)?).await
+}
+
+/// `input` with the issues its `issueId` and `relatedIssueId` name resolved to their ids:
+/// Linear takes a UUID or an identifier (`ENG-123`) in each.
+async fn with_issue_ids(
+    ctx: &ResolverContext<'_>,
+    mut input: serde_json::Map<String, serde_json::Value>,
+) -> Result<serde_json::Map<String, serde_json::Value>> {
     let (shared, _) = crate::args::context(ctx)?;
-    let mut input = write::input(ctx)?;
     for key in ["issueId", "relatedIssueId"] {
         if let Some(id) = write::text(&input, key)? {
             let resolved = crate::issues::resolve_id(shared, &id).await?;

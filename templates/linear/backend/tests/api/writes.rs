@@ -240,7 +240,8 @@ async fn mutate(api: &asym_kit::testing::Api, mutation: &str, variables: Value) 
 #[asym::clone("linear", seed = "basic")]
 async fn comments_labels_projects_cycles_states_attachments(linear: asym::Linear) {
     let api = client(&linear);
-    let comment = mutate(&api, "mutation($i: CommentCreateInput!) { commentCreate(input: $i) { success comment { id body url user { id } issue { identifier } } } }", json!({"i": {"issueId": "20000000-0000-4000-8000-000000000004", "body": "On it"}})).await;
+    let comment = mutate(&api, "mutation($i: CommentCreateInput!) { commentCreate(input: $i) { success comment { id body url user { id } issue { identifier } } } }", json!({"i": {"issueId": "ENG-4", "body": "On it"}})).await;
+    // An identifier names the issue as its UUID does (Linear: "a UUID or issue identifier").
     assert_eq!(comment["comment"]["issue"]["identifier"], "ENG-4");
     assert!(
         comment["comment"]["url"]
@@ -324,7 +325,7 @@ async fn comments_labels_projects_cycles_states_attachments(linear: asym::Linear
     let wrong = gql(&api, "mutation { workflowStateCreate(input: { teamId: \"c0000000-0000-4000-8000-000000000001\", name: \"X\", type: \"limbo\", color: \"#000\" }) { success } }", json!({})).await;
     error(&wrong, 400, "INVALID_INPUT");
 
-    let link = mutate(&api, "mutation { attachmentLinkURL(issueId: \"20000000-0000-4000-8000-000000000004\", url: \"https://example.com/log\") { success attachment { id title } } }", json!({})).await;
+    let link = mutate(&api, "mutation { attachmentLinkURL(issueId: \"eng-4\", url: \"https://example.com/log\") { success attachment { id title } } }", json!({})).await;
     assert_eq!(link["attachment"]["title"], "https://example.com/log");
     let again = mutate(&api, "mutation($i: AttachmentCreateInput!) { attachmentCreate(input: $i) { success attachment { id title } } }", json!({"i": {"issueId": "20000000-0000-4000-8000-000000000004", "url": "https://example.com/log", "title": "Crash log"}})).await;
     assert_eq!(
