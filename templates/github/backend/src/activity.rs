@@ -2,8 +2,11 @@
 //! issue events (`closed`, `reopened`, `labeled`, `assigned`, `locked`, …) of an issue and of
 //! a repository.
 
+use asym_kit::Kit;
 use asym_kit::deadpool_postgres::{GenericClient, Object};
+use axum::Router;
 use axum::http::StatusCode;
+use axum::routing::{delete, get};
 
 use crate::db;
 use crate::error::{ApiError, ApiResult};
@@ -29,6 +32,18 @@ enum On {
 }
 
 impl On {
+    /// Every kind, each with the same three reaction routes.
+    const ALL: [Self; 3] = [Self::Issue, Self::Comment, Self::ReviewComment];
+
+    /// What it is on, below the repository's path, its number or id the route's parameter.
+    fn route(self) -> &'static str {
+        match self {
+            Self::Issue => "/issues/{number}",
+            Self::Comment => "/issues/comments/{id}",
+            Self::ReviewComment => "/pulls/comments/{id}",
+        }
+    }
+
     /// The `reactions.subject` it is stored under.
     fn subject(self) -> &'static str {
         match self {
@@ -62,7 +77,34 @@ impl On {
     }
 }
 
-async fn list(scope: &Scope<String>, on: On, query: &Query) -> ApiResult {
+/// The routes below `/repos/{owner}/{repo}`: issue events, and reactions, the same for issues
+/// (and pull requests), issue comments and review comments: `GET …/reactions` (`content`),
+/// `POST …/reactions` (201, or 200 when it existed) and `DELETE …/reactions/{id}`.
+pub(crate) fn routes() -> Router<Kit> {
+    let events = Router::new()
+        .route("/issues/{number}/events", get(events))
+        .route("/issues/events", get(repo_events))
+        .route("/issues/events/{id}", get(event));
+    On::ALL.into_iter().fold(events, |router, on| {
+        router
+            .route(
+                &format!("{}/reactions", on.route()),
+                get(move |scope: Scope<String>, query: Query| list(scope, on, query)).post(
+                    move |scope: Scope<String>, viewer: Viewer, body: Body| {
+                        react(scope, viewer, on, body)
+                    },
+                ),
+            )
+            .route(
+                &format!("{}/reactions/{{reaction}}", on.route()),
+                delete(move |scope: Scope<(String, String)>, viewer: Viewer| {
+                    unreact(scope, viewer, on)
+                }),
+            )
+    })
+}
+
+async fn list(scope: Scope<String>, on: On, query: Query) -> ApiResult {
     let content = query.get("content").map(str::to_owned);
     if content.as_deref().is_some_and(|c| !CONTENTS.contains(&c)) {
         return Err(ApiError::validation("Reaction", "content", "invalid"));
@@ -75,7 +117,7 @@ async fn list(scope: &Scope<String>, on: On, query: &Query) -> ApiResult {
         &client,
         base,
         &on.path(&repo, key),
-        query,
+        &query,
         &Listing {
             from: "reactions r",
             alias: "r",
@@ -89,7 +131,7 @@ async fn list(scope: &Scope<String>, on: On, query: &Query) -> ApiResult {
     .await
 }
 
-async fn react(scope: &Scope<String>, viewer: &Viewer, on: On, body: &Body) -> ApiResult {
+async fn react(scope: Scope<String>, viewer: Viewer, on: On, body: Body) -> ApiResult {
     let content = body
         .one_of("content", &CONTENTS, "Reaction")?
         .ok_or_else(|| ApiError::invalid("Invalid request.\n\n\"content\" wasn't supplied."))?;
@@ -121,7 +163,7 @@ async fn react(scope: &Scope<String>, viewer: &Viewer, on: On, body: &Body) -> A
 
 /// Deletes the caller's reaction `reaction` on what `key` names: 204, 404 when there is no
 /// such reaction of theirs there.
-async fn unreact(scope: Scope<(String, String)>, viewer: &Viewer, on: On) -> ApiResult {
+async fn unreact(scope: Scope<(String, String)>, viewer: Viewer, on: On) -> ApiResult {
     let (key, reaction) = &scope.path;
     let reaction: i64 = db::id(reaction)?;
     let (client, repo) = scope.open().await?;
@@ -138,65 +180,6 @@ async fn unreact(scope: Scope<(String, String)>, viewer: &Viewer, on: On) -> Api
         0 => Err(ApiError::not_found()),
         _ => Ok(req::no_content()),
     }
-}
-
-/// `GET /repos/{owner}/{repo}/issues/{number}/reactions` (`content`).
-pub(crate) async fn issue_reactions(scope: Scope<String>, query: Query) -> ApiResult {
-    list(&scope, On::Issue, &query).await
-}
-
-/// `POST /repos/{owner}/{repo}/issues/{number}/reactions`: 201, or 200 when it existed.
-pub(crate) async fn react_to_issue(scope: Scope<String>, viewer: Viewer, body: Body) -> ApiResult {
-    react(&scope, &viewer, On::Issue, &body).await
-}
-
-/// `DELETE /repos/{owner}/{repo}/issues/{number}/reactions/{id}`.
-pub(crate) async fn unreact_to_issue(scope: Scope<(String, String)>, viewer: Viewer) -> ApiResult {
-    unreact(scope, &viewer, On::Issue).await
-}
-
-/// `GET /repos/{owner}/{repo}/issues/comments/{id}/reactions` (`content`).
-pub(crate) async fn comment_reactions(scope: Scope<String>, query: Query) -> ApiResult {
-    list(&scope, On::Comment, &query).await
-}
-
-/// `POST /repos/{owner}/{repo}/issues/comments/{id}/reactions`.
-pub(crate) async fn react_to_comment(
-    scope: Scope<String>,
-    viewer: Viewer,
-    body: Body,
-) -> ApiResult {
-    react(&scope, &viewer, On::Comment, &body).await
-}
-
-/// `DELETE /repos/{owner}/{repo}/issues/comments/{comment}/reactions/{id}`.
-pub(crate) async fn unreact_to_comment(
-    scope: Scope<(String, String)>,
-    viewer: Viewer,
-) -> ApiResult {
-    unreact(scope, &viewer, On::Comment).await
-}
-
-/// `GET /repos/{owner}/{repo}/pulls/comments/{id}/reactions` (`content`).
-pub(crate) async fn review_comment_reactions(scope: Scope<String>, query: Query) -> ApiResult {
-    list(&scope, On::ReviewComment, &query).await
-}
-
-/// `POST /repos/{owner}/{repo}/pulls/comments/{id}/reactions`.
-pub(crate) async fn react_to_review_comment(
-    scope: Scope<String>,
-    viewer: Viewer,
-    body: Body,
-) -> ApiResult {
-    react(&scope, &viewer, On::ReviewComment, &body).await
-}
-
-/// `DELETE /repos/{owner}/{repo}/pulls/comments/{comment}/reactions/{id}`.
-pub(crate) async fn unreact_to_review_comment(
-    scope: Scope<(String, String)>,
-    viewer: Viewer,
-) -> ApiResult {
-    unreact(scope, &viewer, On::ReviewComment).await
 }
 
 /// An event's JSON (`e` an `issue_events` row, `$2` the clone's base, `$3` the repository's
@@ -230,7 +213,7 @@ const EVENT_WITH_ISSUE: &str = concat!(
 );
 
 /// `GET /repos/{owner}/{repo}/issues/{number}/events`.
-pub(crate) async fn events(scope: Scope<String>, query: Query) -> ApiResult {
+async fn events(scope: Scope<String>, query: Query) -> ApiResult {
     let number = &scope.path;
     let (client, repo, base, ru) = open(&scope).await?;
     let issue = issues::find(&client, &repo, number).await?;
@@ -265,7 +248,7 @@ const IN_REPO: &str = "EXISTS (SELECT 1 FROM issues i WHERE i.id = e.issue_id AN
 
 /// `GET /repos/{owner}/{repo}/issues/events`: every issue's events, newest first, each
 /// with its `issue`.
-pub(crate) async fn repo_events(scope: Scope, query: Query) -> ApiResult {
+async fn repo_events(scope: Scope, query: Query) -> ApiResult {
     let (client, repo, base, ru) = open(&scope).await?;
     req::list(
         &client,
@@ -285,7 +268,7 @@ pub(crate) async fn repo_events(scope: Scope, query: Query) -> ApiResult {
 }
 
 /// `GET /repos/{owner}/{repo}/issues/events/{id}`.
-pub(crate) async fn event(scope: Scope<String>) -> ApiResult {
+async fn event(scope: Scope<String>) -> ApiResult {
     let (client, repo, base, ru) = open(&scope).await?;
     let id: i64 = db::id(&scope.path)?;
     let sql = format!(

@@ -212,14 +212,6 @@ fn repo_routes() -> Router<Kit> {
                 .patch(comments::update)
                 .delete(comments::delete),
         )
-        .route(
-            "/issues/comments/{id}/reactions",
-            get(activity::comment_reactions).post(activity::react_to_comment),
-        )
-        .route(
-            "/issues/comments/{id}/reactions/{reaction}",
-            axum::routing::delete(activity::unreact_to_comment),
-        )
         .route("/issues/{number}", get(issues::get).patch(issues::update))
         .route(
             "/issues/{number}/lock",
@@ -244,17 +236,7 @@ fn repo_routes() -> Router<Kit> {
             "/issues/{number}/assignees",
             post(triage::change_assignees).delete(triage::change_assignees),
         )
-        .route(
-            "/issues/{number}/reactions",
-            get(activity::issue_reactions).post(activity::react_to_issue),
-        )
-        .route(
-            "/issues/{number}/reactions/{reaction}",
-            axum::routing::delete(activity::unreact_to_issue),
-        )
-        .route("/issues/{number}/events", get(activity::events))
-        .route("/issues/events", get(activity::repo_events))
-        .route("/issues/events/{id}", get(activity::event))
+        .merge(activity::routes())
         .route("/assignees", get(triage::list_assignable))
         .route("/assignees/{user}", get(triage::check_assignable))
         .route("/labels", get(labels::list).post(labels::create))
@@ -312,14 +294,6 @@ fn repo_routes() -> Router<Kit> {
             get(review_comments::get)
                 .patch(review_comments::update)
                 .delete(review_comments::delete),
-        )
-        .route(
-            "/pulls/comments/{id}/reactions",
-            get(activity::review_comment_reactions).post(activity::react_to_review_comment),
-        )
-        .route(
-            "/pulls/comments/{id}/reactions/{reaction}",
-            axum::routing::delete(activity::unreact_to_review_comment),
         )
         .route("/hooks", get(hooks::list).post(hooks::create))
         .route(
