@@ -4,6 +4,7 @@
 use crate::req::Raw;
 use asym_kit::body::{self, Limits};
 use asym_kit::deadpool_postgres::GenericClient;
+use asym_kit::tokio_postgres::types::ToSql;
 use axum::http::StatusCode;
 use serde_json::{Map, Value};
 
@@ -130,13 +131,19 @@ pub(crate) async fn update(scope: Scope<String>, _signed_in: Viewer, body: Body)
 
 /// `DELETE /repos/{owner}/{repo}/labels/{name}`: 204.
 pub(crate) async fn delete(scope: Scope<String>, _signed_in: Viewer) -> ApiResult {
+    const SQL: &str = "DELETE FROM labels WHERE repo_id = $1 AND lower(name) = lower($2)";
+    delete_one(&scope, SQL, &scope.path).await
+}
+
+/// Deletes the row `sql` matches in the path's repository (`$1`) by `key` (`$2`), with write
+/// access: 204, or 404 when there is none.
+async fn delete_one(scope: &Scope<String>, sql: &str, key: &(dyn ToSql + Sync)) -> ApiResult {
     let (client, repo) = scope.open().await?;
     repo.require(Access::Write)?;
-    let id = find(&client, &repo, &scope.path).await?;
-    client
-        .execute("DELETE FROM labels WHERE id = $1", &[&id])
-        .await?;
-    Ok(req::no_content())
+    match db::execute(&client, sql, &[&repo.id, key]).await? {
+        0 => Err(ApiError::not_found()),
+        _ => Ok(req::no_content()),
+    }
 }
 
 async fn issue_labels(
@@ -372,11 +379,7 @@ pub(crate) async fn update_milestone(
 
 /// `DELETE /repos/{owner}/{repo}/milestones/{number}`: 204.
 pub(crate) async fn delete_milestone(scope: Scope<String>, _signed_in: Viewer) -> ApiResult {
-    let (client, repo) = scope.open().await?;
-    repo.require(Access::Write)?;
-    let id = find_milestone(&client, &repo, &scope.path).await?;
-    client
-        .execute("DELETE FROM milestones WHERE id = $1", &[&id])
-        .await?;
-    Ok(req::no_content())
+    const SQL: &str = "DELETE FROM milestones WHERE repo_id = $1 AND number = $2";
+    let number: i32 = db::id(&scope.path)?;
+    delete_one(&scope, SQL, &number).await
 }
