@@ -5,9 +5,9 @@
 
 use std::collections::HashSet;
 
-use asym_kit::deadpool_postgres::GenericClient;
+use asym_kit::deadpool_postgres::{GenericClient, Object};
 use axum::http::StatusCode;
-use axum::response::IntoResponse;
+use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
 use crate::db;
@@ -64,6 +64,16 @@ pub(crate) async fn find(
         merged: row.get(10),
         draft: row.get(11),
     })
+}
+
+impl Scope<String> {
+    /// A pool connection, the repository and the pull request the path's number names (404
+    /// when there is none): what every `/pulls/{number}/…` read starts from.
+    pub(crate) async fn pull(&self) -> ApiResult<(Object, Repo, Pull)> {
+        let (client, repo) = self.open().await?;
+        let pull = find(&client, &repo, &self.path).await?;
+        Ok((client, repo, pull))
+    }
 }
 
 /// Which of GitHub's two pull request shapes an answer takes.
@@ -304,8 +314,7 @@ pub(crate) async fn list(scope: Scope, query: Query) -> ApiResult {
 
 /// `GET /repos/{owner}/{repo}/pulls/{number}`.
 pub(crate) async fn get(scope: Scope<String>) -> ApiResult {
-    let (client, repo) = scope.open().await?;
-    let pull = find(&client, &repo, &scope.path).await?;
+    let (client, repo, pull) = scope.pull().await?;
     Ok(axum::Json(detail(&client, scope.base(), &repo, &pull).await?).into_response())
 }
 
@@ -371,8 +380,8 @@ pub(crate) async fn update(scope: Scope<String>, viewer: Viewer, body: Body) -> 
 
 /// `GET /repos/{owner}/{repo}/pulls/{number}/merge`: 204 when merged, else 404.
 pub(crate) async fn is_merged(scope: Scope<String>) -> ApiResult {
-    let (client, repo) = scope.open().await?;
-    match find(&client, &repo, &scope.path).await?.merged {
+    let (_, _, pull) = scope.pull().await?;
+    match pull.merged {
         true => Ok(req::no_content()),
         false => Err(ApiError::not_found()),
     }
@@ -550,36 +559,37 @@ pub(crate) async fn merge(scope: Scope<String>, viewer: Viewer, body: Body) -> A
 
 /// `GET /repos/{owner}/{repo}/pulls/{number}/files`.
 pub(crate) async fn files(scope: Scope<String>, query: Query) -> ApiResult {
-    let number = &scope.path;
-    let base = scope.base();
-    let (client, repo) = scope.open().await?;
-    let pull = find(&client, &repo, number).await?;
-    let changed = changes(&client, &repo, &pull).await?;
-    let (total, slice) = query.slice(changed);
-    let items = commits::files_json(&client, base, &repo, &pull.head_sha, &slice).await?;
-    Ok(req::paged(
-        base,
-        &format!("{}/pulls/{number}/files", repo.path()),
+    let (client, repo, pull) = scope.pull().await?;
+    let (total, page) = query.slice(changes(&client, &repo, &pull).await?);
+    let items = commits::files_json(&client, scope.base(), &repo, &pull.head_sha, &page).await?;
+    Ok(paged(
+        &scope,
+        &repo,
+        "files",
         &query,
         total,
-        Value::Array(items).to_string(),
+        Value::Array(items),
     ))
 }
 
 /// `GET /repos/{owner}/{repo}/pulls/{number}/commits`, oldest first.
 pub(crate) async fn commits(scope: Scope<String>, query: Query) -> ApiResult {
-    let number = &scope.path;
-    let base = scope.base();
-    let (client, repo) = scope.open().await?;
-    let pull = find(&client, &repo, number).await?;
-    let mine = own_commits(&client, &repo, &pull).await?;
-    let (total, slice) = query.slice(mine);
-    let items = commits::render_list(&client, base, &repo, &slice).await?;
-    Ok(req::paged(
-        base,
-        &format!("{}/pulls/{number}/commits", repo.path()),
-        &query,
-        total,
-        items.to_string(),
-    ))
+    let (client, repo, pull) = scope.pull().await?;
+    let (total, page) = query.slice(own_commits(&client, &repo, &pull).await?);
+    let items = commits::render_list(&client, scope.base(), &repo, &page).await?;
+    Ok(paged(&scope, &repo, "commits", &query, total, items))
+}
+
+/// A page of the pull request's `list` (`files`, `commits`) of `total` items, with its `Link`
+/// header.
+fn paged(
+    scope: &Scope<String>,
+    repo: &Repo,
+    list: &str,
+    query: &Query,
+    total: i64,
+    items: Value,
+) -> Response {
+    let path = format!("{}/pulls/{}/{list}", repo.path(), scope.path);
+    req::paged(scope.base(), &path, query, total, items.to_string())
 }

@@ -2,7 +2,7 @@
 //! list, get, submit, dismiss; approving one's own pull request answers 422, as GitHub
 //! does) and requested reviewers. Review comments are in `review_comments`.
 
-use asym_kit::deadpool_postgres::{GenericClient, Transaction};
+use asym_kit::deadpool_postgres::{GenericClient, Object, Transaction};
 use axum::http::StatusCode;
 use serde_json::{Value, json};
 
@@ -85,8 +85,7 @@ pub(crate) async fn create(scope: Scope<String>, viewer: Viewer, body: Body) -> 
             ));
         }
     };
-    let (mut client, repo) = scope.open().await?;
-    let pull = pulls::find(&client, &repo, &scope.path).await?;
+    let (mut client, repo, pull) = scope.pull().await?;
     let state = match &event {
         Some(event) => state_for(event, pull.issue.user_id == viewer.user_id, &text)?,
         None => "PENDING",
@@ -176,12 +175,24 @@ async fn find(client: &impl GenericClient, pull: &Pull, id: &str) -> ApiResult<(
     Ok((row.get(0), row.get(1), row.get(2)))
 }
 
-/// `GET /repos/{owner}/{repo}/pulls/{number}/reviews/{id}`.
-pub(crate) async fn get(scope: Scope<(String, String)>) -> ApiResult {
+/// The review a `/pulls/{number}/reviews/{id}` route names, once the caller has `access`: a
+/// pool connection, the repository, the pull request and the review's id, author and state
+/// (404 when the pull request or the review is not there).
+async fn open(
+    scope: &Scope<(String, String)>,
+    access: Access,
+) -> ApiResult<(Object, Repo, Pull, (i64, i64, String))> {
     let (number, id) = &scope.path;
     let (client, repo) = scope.open().await?;
+    repo.require(access)?;
     let pull = pulls::find(&client, &repo, number).await?;
-    let (id, _, _) = find(&client, &pull, id).await?;
+    let review = find(&client, &pull, id).await?;
+    Ok((client, repo, pull, review))
+}
+
+/// `GET /repos/{owner}/{repo}/pulls/{number}/reviews/{id}`.
+pub(crate) async fn get(scope: Scope<(String, String)>) -> ApiResult {
+    let (client, _, _, (id, _, _)) = open(&scope, Access::Read).await?;
     Ok(req::ok(review_json(&client, scope.base(), id).await?))
 }
 
@@ -191,11 +202,8 @@ pub(crate) async fn submit(
     viewer: Viewer,
     body: Body,
 ) -> ApiResult {
-    let (number, id) = &scope.path;
     let event = body.required("event", "PullRequestReview")?.to_owned();
-    let (mut client, repo) = scope.open().await?;
-    let pull = pulls::find(&client, &repo, number).await?;
-    let (id, author, state) = find(&client, &pull, id).await?;
+    let (mut client, repo, pull, (id, author, state)) = open(&scope, Access::Read).await?;
     if author != viewer.user_id {
         return Err(ApiError::not_found());
     }
@@ -240,12 +248,8 @@ pub(crate) async fn dismiss(
     viewer: Viewer,
     body: Body,
 ) -> ApiResult {
-    let (number, id) = &scope.path;
     body.required("message", "PullRequestReview")?;
-    let (mut client, repo) = scope.open().await?;
-    repo.require(Access::Write)?;
-    let pull = pulls::find(&client, &repo, number).await?;
-    let (id, _, state) = find(&client, &pull, id).await?;
+    let (mut client, repo, pull, (id, _, state)) = open(&scope, Access::Write).await?;
     if state != "APPROVED" && state != "CHANGES_REQUESTED" {
         return Err(ApiError::invalid("Unprocessable Entity")
             .with_error(json!("Can not dismiss a commented pull request review")));
@@ -265,8 +269,7 @@ pub(crate) async fn requested(scope: Scope<String>) -> ApiResult {
                                                 'teams', '[]'::json)::text
                        FROM pulls p LEFT JOIN LATERAL unnest(p.requested_reviewer_ids) WITH ORDINALITY AS a(uid, ord) ON true
                        LEFT JOIN users u ON u.id = a.uid WHERE p.issue_id = $1";
-    let (client, repo) = scope.open().await?;
-    let pull = pulls::find(&client, &repo, &scope.path).await?;
+    let (client, _, pull) = scope.pull().await?;
     Ok(req::ok(
         db::value(&client, SQL, &[&pull.issue.id, &scope.base()]).await?,
     ))
