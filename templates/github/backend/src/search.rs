@@ -33,11 +33,32 @@ fn tokens(q: &str) -> Vec<String> {
     out
 }
 
-fn required_q(query: &Query) -> ApiResult<String> {
-    query
+/// One word of `q`: a qualifier (`repo:acme/app`) or a bare word.
+struct Term {
+    /// The qualifier before the colon, lowercased (`repo`); empty for a bare word.
+    key: String,
+    /// What follows the colon; the whole word when there is none.
+    value: String,
+    /// The whole word, as sent.
+    word: String,
+}
+
+/// The terms of the request's `q` (422 `missing` without one).
+fn terms(query: &Query) -> ApiResult<Vec<Term>> {
+    let q = query
         .get("q")
-        .map(str::to_owned)
-        .ok_or_else(|| ApiError::validation("Search", "q", "missing"))
+        .ok_or_else(|| ApiError::validation("Search", "q", "missing"))?;
+    Ok(tokens(q)
+        .into_iter()
+        .map(|word| {
+            let (key, value) = word.split_once(':').unwrap_or(("", &word));
+            Term {
+                key: key.to_lowercase(),
+                value: value.to_owned(),
+                word,
+            }
+        })
+        .collect())
 }
 
 /// The search answer around `items`; `extra` adds fields (the issue search's `search_type`).
@@ -56,7 +77,6 @@ pub(crate) async fn issues(
     Caller(viewer): Caller,
     query: Query,
 ) -> ApiResult {
-    let q = required_q(&query)?;
     let mut filter = Filter::new();
     filter.add(
         "gh_permission(i.repo_id, ?) IS NOT NULL",
@@ -64,10 +84,8 @@ pub(crate) async fn issues(
     );
     let mut fields = vec!["i.title", "i.body"];
     let mut words = Vec::new();
-    for token in tokens(&q) {
-        let (key, value) = token.split_once(':').unwrap_or(("", &token));
-        let value = value.to_owned();
-        match key.to_lowercase().as_str() {
+    for Term { key, value, word } in terms(&query)? {
+        match key.as_str() {
             "repo" => filter.add("i.repo_id = (SELECT id FROM repos WHERE lower(full_name) = lower(?))", value),
             "org" | "user" => filter.add(
                 "i.repo_id IN (SELECT r.id FROM repos r JOIN users o ON o.id = r.owner_id WHERE lower(o.login) = lower(?))",
@@ -107,7 +125,7 @@ pub(crate) async fn issues(
                     })
                     .collect();
             }
-            _ => words.push(token.clone()),
+            _ => words.push(word),
         }
     }
     if fields.is_empty() {
@@ -168,14 +186,11 @@ pub(crate) async fn repositories(
     Caller(viewer): Caller,
     query: Query,
 ) -> ApiResult {
-    let q = required_q(&query)?;
     let uid = viewer.as_ref().map(|v| v.user_id);
     let mut filter = Filter::new();
     filter.add("gh_permission(r.id, ?) IS NOT NULL", uid);
-    for token in tokens(&q) {
-        let (key, value) = token.split_once(':').unwrap_or(("", &token));
-        let value = value.to_owned();
-        match key.to_lowercase().as_str() {
+    for Term { key, value, word } in terms(&query)? {
+        match key.as_str() {
             "org" | "user" => filter.add(
                 "r.owner_id = (SELECT id FROM users WHERE lower(login) = lower(?))",
                 value,
@@ -190,7 +205,7 @@ pub(crate) async fn repositories(
             "archived" => filter.add("r.archived = ?", value == "true"),
             _ => filter.add(
                 "(r.name || ' ' || coalesce(r.description, '')) ILIKE '%' || ? || '%'",
-                token.replace(['%', '_'], ""),
+                word.replace(['%', '_'], ""),
             ),
         }
     }
@@ -237,4 +252,28 @@ pub(crate) async fn repositories(
         total,
         envelope(total, row.get(1), Value::Null),
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn terms_split_qualifiers_from_words() {
+        let query = Query::parse(Some("q=Repo:acme/app+label:%22good+first%22+crash"));
+        let parsed = terms(&query).expect("a q with words is read");
+        let read: Vec<_> = parsed
+            .iter()
+            .map(|t| (t.key.as_str(), t.value.as_str(), t.word.as_str()))
+            .collect();
+        assert_eq!(
+            read,
+            [
+                ("repo", "acme/app", "Repo:acme/app"),
+                ("label", "good first", "label:good first"),
+                ("", "crash", "crash"),
+            ]
+        );
+        assert!(terms(&Query::parse(Some("q="))).is_err());
+    }
 }
