@@ -92,11 +92,8 @@ pub(crate) async fn add(scope: Scope<String>, viewer: Viewer, body: Body) -> Api
     if kind != "User" {
         return Err(ApiError::validation("Collaborator", "username", "invalid"));
     }
-    let existed = client
-        .query_opt(
-            "SELECT 1 FROM collaborators WHERE repo_id = $1 AND user_id = $2",
-            &[&repo.id, &user],
-        )
+    const EXISTING: &str = "SELECT 1 FROM collaborators WHERE repo_id = $1 AND user_id = $2";
+    let existed = db::row(&client, EXISTING, &[&repo.id, &user])
         .await?
         .is_some();
     client
