@@ -86,21 +86,25 @@ BEGIN
     );
 END $$;
 
-CREATE FUNCTION gh_org(o users, b text) RETURNS json LANGUAGE sql STABLE AS $$
-    SELECT json_build_object(
+-- An organization as lists and webhook payloads show it; `u` its API URL.
+CREATE FUNCTION gh_org(o users, b text) RETURNS json LANGUAGE plpgsql STABLE AS $$
+DECLARE
+    u text := b || '/orgs/' || o.login;
+BEGIN
+    RETURN json_build_object(
         'login', o.login,
         'id', o.id,
         'node_id', gh_node('O', o.id),
-        'url', b || '/orgs/' || o.login,
-        'repos_url', b || '/orgs/' || o.login || '/repos',
-        'events_url', b || '/orgs/' || o.login || '/events',
-        'hooks_url', b || '/orgs/' || o.login || '/hooks',
-        'issues_url', b || '/orgs/' || o.login || '/issues',
-        'members_url', b || '/orgs/' || o.login || '/members{/member}',
-        'public_members_url', b || '/orgs/' || o.login || '/public_members{/member}',
+        'url', u,
+        'repos_url', u || '/repos',
+        'events_url', u || '/events',
+        'hooks_url', u || '/hooks',
+        'issues_url', u || '/issues',
+        'members_url', u || '/members{/member}',
+        'public_members_url', u || '/public_members{/member}',
         'avatar_url', b || '/avatars/u/' || o.id || '?v=4',
-        'description', o.description)
-$$;
+        'description', o.description);
+END $$;
 
 CREATE FUNCTION gh_org_full(o users, b text) RETURNS json LANGUAGE plpgsql STABLE AS $$
 BEGIN

@@ -19,6 +19,11 @@ CREATE FUNCTION gh_issue_clear(ids bigint[]) RETURNS void LANGUAGE sql AS $$
     UPDATE issues SET rendered = NULL WHERE id = ANY(ids) AND rendered IS NOT NULL
 $$;
 
+-- Every issue of repository `repo`.
+CREATE FUNCTION gh_issue_clear_repo(repo bigint) RETURNS void LANGUAGE sql AS $$
+    UPDATE issues SET rendered = NULL WHERE repo_id = repo AND rendered IS NOT NULL
+$$;
+
 -- A milestone's open/closed counts appear in every issue of it.
 CREATE FUNCTION gh_issue_milestone_moved() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
@@ -73,8 +78,7 @@ CREATE TRIGGER pulls_changed AFTER UPDATE ON pulls FOR EACH ROW EXECUTE FUNCTION
 -- A rename changes every URL; collaborators and members change author_association.
 CREATE FUNCTION gh_repo_issues_changed() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    PERFORM gh_issue_clear(ARRAY(SELECT id FROM issues
-        WHERE repo_id = CASE WHEN TG_OP = 'DELETE' THEN OLD.repo_id ELSE NEW.repo_id END));
+    PERFORM gh_issue_clear_repo(CASE WHEN TG_OP = 'DELETE' THEN OLD.repo_id ELSE NEW.repo_id END);
     RETURN NULL;
 END $$;
 CREATE TRIGGER collaborators_changed AFTER INSERT OR UPDATE OR DELETE ON collaborators FOR EACH ROW
@@ -82,7 +86,7 @@ CREATE TRIGGER collaborators_changed AFTER INSERT OR UPDATE OR DELETE ON collabo
 
 CREATE FUNCTION gh_repo_renamed() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    PERFORM gh_issue_clear(ARRAY(SELECT id FROM issues WHERE repo_id = NEW.id));
+    PERFORM gh_issue_clear_repo(NEW.id);
     RETURN NULL;
 END $$;
 CREATE TRIGGER repos_renamed AFTER UPDATE OF full_name ON repos FOR EACH ROW
