@@ -6,7 +6,7 @@ use std::time::Duration;
 use asym_kit::testing::{Received, Receiver};
 use serde_json::json;
 
-use crate::common::{REPO, admin, api, b64, code, count, delete, fetch, fields, reviewer};
+use crate::common::{REPO, admin, api, b64, code, count, delete, fetch, fields, names, reviewer};
 
 fn verify(delivery: &Received, secret: &str) {
     delivery.assert_sha256_signature("x-hub-signature-256", secret);
@@ -92,14 +92,8 @@ async fn signed_events_reach_a_receiver(gh: asym::GitHub) {
     assert!(receiver.next(Duration::from_millis(300)).await.is_none());
     // The deliveries API.
     let deliveries = fetch(&api, &format!("{REPO}/hooks/{id}/deliveries")).await;
-    let events: Vec<&str> = deliveries
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|d| d["event"].as_str().unwrap())
-        .collect();
     assert_eq!(
-        events,
+        names(&deliveries, "event"),
         ["status", "push", "issue_comment", "issues", "ping"]
     );
     assert_eq!(deliveries[3]["action"], "opened");
