@@ -3,7 +3,10 @@
 # (@notionhq/client) SDKs into templates/notion/sdk/.deps (PyPI, npm), spins a Notion clone
 # with the asym CLI (seed basic), runs python/scenarios.py and node/scenarios.mjs against it
 # (only the base URL changed; the 2022-06-28 scenarios also set the SDK's version option),
-# resetting the clone between the two, then destroys it. Exits non-zero if either fails.
+# resetting the clone between the two; then seeds it with the `restricted` fixture (an
+# integration without most capabilities) and runs both suites' `restricted` scenarios
+# (NOTION_FIXTURE=restricted); then destroys it. Exits non-zero if any fails. Against an
+# existing clone (NOTION_BASE_URL set) the `restricted` phase is skipped: it reseeds.
 #
 #   templates/notion/sdk/run.sh
 #   NOTION_BASE_URL=http://127.0.0.1:3005 NOTION_TOKEN=ntn_… templates/notion/sdk/run.sh   # an existing clone
@@ -27,4 +30,11 @@ echo "== Node ($NOTION_BASE_URL)"
 # ESM resolves `@notionhq/client` from the script's directory: run a copy beside node_modules.
 cp "$here/node/scenarios.mjs" "$deps/scenarios.mjs"
 node "$deps/scenarios.mjs" || status=1
+if [[ -n "$spun" ]]; then
+    asym seed "$spun" --fixture restricted >/dev/null
+    echo "== Python, fixture restricted"
+    NOTION_FIXTURE=restricted "$deps/venv/bin/python" "$here/python/scenarios.py" || status=1
+    echo "== Node, fixture restricted"
+    NOTION_FIXTURE=restricted node "$deps/scenarios.mjs" || status=1
+fi
 exit $status

@@ -147,6 +147,15 @@ impl ApiError {
         )
     }
 
+    /// 403 `restricted_resource`: the integration lacks the capability the route needs.
+    pub(crate) fn restricted() -> Self {
+        Self::new(
+            StatusCode::FORBIDDEN,
+            "restricted_resource",
+            "Insufficient permissions for this endpoint.",
+        )
+    }
+
     /// 404 `object_not_found` for `kind` `id` (not found, or not shared with the integration).
     pub(crate) fn not_found(kind: &str, id: &str) -> Self {
         Self::new(

@@ -5,6 +5,8 @@
 use asym_kit::tokio_postgres::types::ToSql;
 use serde_json::Value;
 
+use crate::computed::{self, Bound, Computed, Need};
+use crate::condition::{DATE_OPS, DATE_RANGES, NUMBER_OPS, TEXT_OPS, single};
 use crate::dates::is_date;
 use crate::error::{ApiError, ApiResult};
 use crate::request::body_uuid;
@@ -20,24 +22,17 @@ pub(crate) struct Compiler<'a> {
     first: usize,
     /// The parameters, in order.
     pub(crate) params: Vec<Param>,
+    /// The filters and sorts on computed properties, whose parameters
+    /// [`computed::resolve`] fills in before the statement runs.
+    pub(crate) computed: Vec<Computed>,
 }
 
 fn invalid(message: String) -> ApiError {
     ApiError::validation(message)
 }
 
-/// Filter operators per kind of value.
-const TEXT_OPS: [&str; 8] = [
-    "equals",
-    "does_not_equal",
-    "contains",
-    "does_not_contain",
-    "starts_with",
-    "ends_with",
-    "is_empty",
-    "is_not_empty",
-];
-const DATE_RANGES: [(&str, &str); 7] = [
+/// The SQL period of each relative date operator ([`DATE_RANGES`]), both ends included.
+const PERIODS: [(&str, &str); 7] = [
     ("past_week", "now() - interval '7 days' AND now()"),
     ("past_month", "now() - interval '1 month' AND now()"),
     ("past_year", "now() - interval '1 year' AND now()"),
@@ -57,12 +52,35 @@ impl<'a> Compiler<'a> {
             schema,
             first,
             params: Vec::new(),
+            computed: Vec::new(),
         }
     }
 
     fn bind(&mut self, param: Param) -> String {
         self.params.push(param);
         format!("${}", self.first + self.params.len() - 1)
+    }
+
+    /// Binds what [`computed::resolve`] found in the placeholders [`Self::defer`] left.
+    pub(crate) fn fill(&mut self, found: Vec<(usize, Bound)>) {
+        for (slot, bound) in found {
+            self.params[slot] = match bound {
+                Bound::Ids(ids) => Box::new(ids),
+                Bound::Ranks(ranks) => Box::new(ranks),
+            };
+        }
+    }
+
+    /// Binds a placeholder that [`computed::resolve`] replaces with what `need` asks of
+    /// property `id`'s computed values; answers the parameter (`$n`).
+    fn defer(&mut self, id: &str, need: Need, placeholder: Param) -> String {
+        let param = self.bind(placeholder);
+        self.computed.push(Computed {
+            id: id.to_owned(),
+            need,
+            slot: self.params.len() - 1,
+        });
+        param
     }
 
     /// The condition of `filter` (`TRUE` when absent).
@@ -217,6 +235,11 @@ impl<'a> Compiler<'a> {
             }
             "created_time" => self.date("p.created_time", condition, &here),
             "last_edited_time" => self.date("p.last_edited_time", condition, &here),
+            "formula" | "rollup" => {
+                let test = computed::parse(self.schema, prop, condition, &here)?;
+                let ids = self.defer(&id, Need::Filter(test), Box::new(Vec::<String>::new()));
+                Ok(format!("p.id = ANY({ids})"))
+            }
             other => Err(invalid(format!(
                 "Filtering on {other} properties is not supported by this clone."
             ))),
@@ -242,17 +265,7 @@ impl<'a> Compiler<'a> {
     }
 
     fn number(&mut self, id: &str, condition: &Value, path: &str) -> ApiResult<String> {
-        let ops = [
-            "equals",
-            "does_not_equal",
-            "greater_than",
-            "less_than",
-            "greater_than_or_equal_to",
-            "less_than_or_equal_to",
-            "is_empty",
-            "is_not_empty",
-        ];
-        let (op, value) = single(condition, path, &ops)?;
+        let (op, value) = single(condition, path, &NUMBER_OPS)?;
         let k = self.bind(Box::new(id.to_owned()));
         let n = format!("(p.fv->>{k})::float8");
         if let Some(test) = emptiness(op, &format!("p.fv->>{k} IS NULL")) {
@@ -276,18 +289,8 @@ impl<'a> Compiler<'a> {
     }
 
     fn date(&mut self, column: &str, condition: &Value, path: &str) -> ApiResult<String> {
-        let mut ops = vec![
-            "equals",
-            "before",
-            "after",
-            "on_or_before",
-            "on_or_after",
-            "is_empty",
-            "is_not_empty",
-        ];
-        ops.extend(DATE_RANGES.iter().map(|(name, _)| *name));
-        let (op, value) = single(condition, path, &ops)?;
-        if let Some((_, range)) = DATE_RANGES.iter().find(|(name, _)| *name == op) {
+        let (op, value) = single(condition, path, &[DATE_OPS, DATE_RANGES].concat())?;
+        if let Some((_, range)) = PERIODS.iter().find(|(name, _)| *name == op) {
             return Ok(format!("{column} BETWEEN {range}"));
         }
         if let Some(test) = emptiness(op, &format!("{column} IS NULL")) {
@@ -358,6 +361,13 @@ impl<'a> Compiler<'a> {
                     ))
                 })?;
                 let kind = schema::kind(prop).to_owned();
+                if matches!(kind.as_str(), "formula" | "rollup") {
+                    let ranks = self.defer(id, Need::Order, Box::new(String::from("{}")));
+                    order.push(format!(
+                        "({ranks}::text::jsonb ->> p.id)::int8 {direction} NULLS LAST"
+                    ));
+                    continue;
+                }
                 let k = self.bind(Box::new(id.to_owned()));
                 match kind.as_str() {
                     "number" | "unique_id" => format!("(p.fv->>{k})::float8"),
@@ -382,27 +392,6 @@ fn emptiness(op: &str, empty: &str) -> Option<String> {
         "is_empty" => Some(empty.to_owned()),
         "is_not_empty" => Some(format!("NOT ({empty})")),
         _ => None,
-    }
-}
-
-/// The one operator of a condition object, among `ops`.
-fn single<'v>(condition: &'v Value, path: &str, ops: &[&str]) -> ApiResult<(&'v str, &'v Value)> {
-    let object = condition.as_object().ok_or_else(|| {
-        invalid(format!(
-            "body failed validation: {path} should be an object, instead was `{condition}`."
-        ))
-    })?;
-    let mut entries = object.iter();
-    match (entries.next(), entries.next()) {
-        (Some((op, value)), None) if ops.contains(&op.as_str()) => Ok((op.as_str(), value)),
-        (Some((op, _)), None) => Err(invalid(format!(
-            "body failed validation: {path}.{op} should be not present; {path} should define one of {}.",
-            ops.join(", ")
-        ))),
-        _ => Err(invalid(format!(
-            "body failed validation: {path} should define exactly one of {}.",
-            ops.join(", ")
-        ))),
     }
 }
 

@@ -311,6 +311,63 @@ pub(crate) fn check(expression: &str, schema: &Schema) -> Result<(), String> {
     }
 }
 
+/// The type of value `expression` answers over `schema` — `string`, `number`, `boolean` or
+/// `date` — as Notion types formulas before evaluating them; `None` when it cannot be told
+/// (the branches of an `if` differ, a cycle of formulas, a malformed expression).
+pub(crate) fn result_type(expression: &str, schema: &Schema) -> Option<&'static str> {
+    type_of(&parse(expression).ok()?, schema, 0)
+}
+
+fn type_of(expr: &Expr, schema: &Schema, depth: usize) -> Option<&'static str> {
+    match expr {
+        Expr::Number(_) => Some("number"),
+        Expr::Text(_) => Some("string"),
+        Expr::Bool(_) => Some("boolean"),
+        Expr::Prop(name) => {
+            let (_, prop) = schema::find(schema, name)?;
+            match schema::kind(prop) {
+                "number" | "unique_id" => Some("number"),
+                "checkbox" => Some("boolean"),
+                "date" | "created_time" | "last_edited_time" => Some("date"),
+                "formula" if depth < MAX_DEPTH => {
+                    let inner = parse(prop["formula"]["expression"].as_str()?).ok()?;
+                    type_of(&inner, schema, depth + 1)
+                }
+                "formula" => None,
+                _ => Some("string"),
+            }
+        }
+        Expr::Unary("-", _) => Some("number"),
+        Expr::Unary(..) => Some("boolean"),
+        Expr::Binary("+", left, right) => {
+            let sides = [type_of(left, schema, depth), type_of(right, schema, depth)];
+            if sides.contains(&Some("string")) {
+                Some("string")
+            } else if sides.contains(&None) {
+                None
+            } else {
+                Some("number")
+            }
+        }
+        Expr::Binary("-" | "*" | "/" | "%" | "^", ..) => Some("number"),
+        Expr::Binary(..) => Some("boolean"),
+        Expr::Call(name, args) => match name.as_str() {
+            "if" => {
+                let then = type_of(&args[1], schema, depth);
+                (then == type_of(&args[2], schema, depth))
+                    .then_some(then)
+                    .flatten()
+            }
+            "concat" | "join" | "lower" | "upper" | "replaceAll" | "format" | "formatDate" => {
+                Some("string")
+            }
+            "contains" | "empty" | "not" => Some("boolean"),
+            "now" | "today" | "dateAdd" | "dateSubtract" | "dateStart" | "dateEnd" => Some("date"),
+            _ => Some("number"),
+        },
+    }
+}
+
 /// What a formula sees of one page: its schema, stored values and edit stamps.
 struct Page<'a> {
     schema: &'a Schema,
@@ -796,6 +853,26 @@ mod tests {
         ];
         for (expression, expected) in cases {
             assert_eq!(run(expression), expected, "{expression}");
+        }
+    }
+
+    #[test]
+    fn result_types_are_told_before_evaluating() {
+        let schema = page_schema();
+        for (expression, expected) in [
+            (r#"prop("Points") * 2"#, Some("number")),
+            (r#"prop("Name") + 1"#, Some("string")),
+            (r#"prop("Done") and true"#, Some("boolean")),
+            (r#"dateAdd(prop("Due"), 1, "days")"#, Some("date")),
+            (r#"if(prop("Done"), "a", "b")"#, Some("string")),
+            (r#"if(prop("Done"), 1, "b")"#, None),
+            (r#"prop("Tags").length()"#, Some("number")),
+            ("1 +", None),
+        ] {
+            assert_eq!(result_type(expression, &schema), expected, "{expression}");
+            if let Some(kind) = expected {
+                assert_eq!(run(expression)["type"], kind, "{expression}");
+            }
         }
     }
 

@@ -10,21 +10,25 @@
 //! | `/v1/pages/{id}/move`, `/v1/pages/{id}/properties/{property_id}` | `moves` |
 //! | `/v1/blocks/{id}`, `/v1/blocks/{id}/children` | `blocks` (shapes: `content`) |
 //! | `/v1/databases…`, `/v1/data_sources…` (create, retrieve, update) | `databases` (schemas: `schema`) |
-//! | `…/query` and `/v1/search` | `query` (filters and sorts: `filter`) |
+//! | `…/query` and `/v1/search` | `query` (filters and sorts: `filter`; on formulas and rollups: `computed`; conditions: `condition`) |
 //! | `/v1/comments` | `comments` |
 //! | property values, rich text, dates | `values`, `richtext`, `dates` |
 //! | formulas; rollups and dual relations | `formula`; `relations` (functions: `rollup`) |
 //! | reading one object by id | `rows` |
 //! | the fixture workspace and its bot user | `workspace` |
 //! | `/api/admin/webhooks…` and events | `webhooks` |
-//! | `/api/admin/provision`, `/api/admin/rate-limit` | here, `ratelimit` |
+//! | capabilities (403 `restricted_resource`), `/api/admin/provision`, `/api/admin/capabilities` | `capabilities` |
+//! | `/api/admin/rate-limit` | `ratelimit` |
 //!
 //! All state is in the clone's Postgres database (see `migrations/`) and, for the rate
 //! limit's switch and counters, under its Redis prefix.
 
 mod blocks;
 mod body;
+mod capabilities;
 mod comments;
+mod computed;
+mod condition;
 mod content;
 mod databases;
 mod dates;
@@ -48,12 +52,9 @@ mod webhooks;
 mod workspace;
 
 use asym_kit::Kit;
-use asym_kit::credentials::{self, Mint};
 use axum::Json;
 use axum::Router;
-use axum::body::Bytes;
-use axum::extract::{Path, State};
-use axum::response::Response;
+use axum::extract::Path;
 use axum::routing::{get, post};
 use serde_json::Value;
 
@@ -81,7 +82,11 @@ macro_rules! api {
 /// The Notion clone's routes. [`asym_kit::router`] adds `/api/health` and the admin guard.
 pub fn app(kit: Kit) -> Router {
     containers(Router::new())
-        .route("/api/admin/provision", post(provision))
+        .route("/api/admin/provision", post(capabilities::provision))
+        .route(
+            "/api/admin/capabilities",
+            get(capabilities::get).put(capabilities::put),
+        )
         .route("/api/admin/rate-limit", post(ratelimit::set))
         .merge(webhooks::admin_routes())
         .route("/v1/users", get(users_list))
@@ -147,18 +152,6 @@ fn containers(mut router: Router<Kit>) -> Router<Kit> {
             );
     }
     router
-}
-
-/// `POST /api/admin/provision`: mints the integration token (`ntn_…`) of the bot user.
-async fn provision(State(kit): State<Kit>, body: Bytes) -> Response {
-    credentials::provision(&kit, &body, || {
-        vec![
-            Mint::new("token", asym_kit::token::mint("ntn_"))
-                .subject(workspace::BOT_ID)
-                .kind("integration"),
-        ]
-    })
-    .await
 }
 
 /// What every API handler answers: the module's JSON, or its error.

@@ -4,6 +4,7 @@
 use asym_kit::tokio_postgres::types::ToSql;
 use serde_json::{Map, Value};
 
+use crate::computed;
 use crate::databases::{DB_COLUMNS, DS_COLUMNS, render_data_source, render_database};
 use crate::error::{ApiError, ApiResult};
 use crate::filter::{Compiler, Param};
@@ -47,13 +48,19 @@ pub(crate) async fn query(
     let condition = compiler.filter(body.get("filter"))?;
     let order = compiler.sorts(body.get("sorts"))?;
     // The trash condition is written, not bound, so the partial index on live pages applies.
-    let trash = if in_trash {
-        "p.in_trash"
+    let scope = if in_trash {
+        "p.in_trash AND p.shared"
     } else {
-        "NOT p.in_trash"
+        "NOT p.in_trash AND p.shared"
     };
+    if !compiler.computed.is_empty() {
+        let needs = std::mem::take(&mut compiler.computed);
+        let found =
+            computed::resolve(&client, (data_source.as_str(), scope), &schema, &needs).await?;
+        compiler.fill(found);
+    }
     let sql = format!(
-        "SELECT {COLUMNS} FROM pages p WHERE p.data_source_id = $1 AND {trash} AND p.shared AND ({condition})
+        "SELECT {COLUMNS} FROM pages p WHERE p.data_source_id = $1 AND {scope} AND ({condition})
          ORDER BY {order} OFFSET $2 LIMIT $3"
     );
     let mut params: Vec<&(dyn ToSql + Sync)> = vec![&data_source, &paging.offset];

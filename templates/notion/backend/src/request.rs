@@ -6,11 +6,11 @@ use std::convert::Infallible;
 use asym_kit::deadpool_postgres::Transaction;
 use asym_kit::{Kit, credentials, cursor};
 use axum::extract::FromRequestParts;
-use axum::http::HeaderMap;
 use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;
 use serde_json::{Map, Value};
 
+use crate::capabilities::{Capability, Held};
 use crate::error::{ApiError, ApiResult};
 use crate::ids;
 
@@ -43,11 +43,15 @@ pub(crate) struct Ctx {
     pub(crate) version: Version,
     /// The integration's bot user (the author of every write).
     pub(crate) bot: String,
+    /// The integration's capabilities.
+    pub(crate) held: Held,
 }
 
 impl Ctx {
-    /// Checks the version header, the token and the rate limit.
-    pub(crate) async fn new(kit: &Kit, headers: &HeaderMap) -> ApiResult<Self> {
+    /// Checks the version header, the token, the rate limit and the capability the route
+    /// needs ([`crate::capabilities`]).
+    pub(crate) async fn new(kit: &Kit, parts: &Parts) -> ApiResult<Self> {
+        let headers = &parts.headers;
         let token = headers
             .get(AUTHORIZATION)
             .and_then(|v| v.to_str().ok())
@@ -67,11 +71,19 @@ impl Ctx {
             .await?
             .ok_or_else(ApiError::unauthorized)?;
         crate::ratelimit::check(kit, &principal.subject).await?;
+        let held = Held::new(principal.scopes);
+        held.allow(&parts.method, parts.uri.path())?;
         Ok(Self {
             kit: kit.clone(),
             version,
             bot: principal.subject,
+            held,
         })
+    }
+
+    /// Whether user objects may show email addresses.
+    pub(crate) fn sees_emails(&self) -> bool {
+        self.held.has(Capability::UserEmail)
     }
 
     /// Commits `tx`, then wakes the webhook outbox when `wake` (an event was queued in it).
@@ -94,7 +106,7 @@ impl FromRequestParts<Kit> for Ctx {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, kit: &Kit) -> ApiResult<Self> {
-        Self::new(kit, &parts.headers).await
+        Self::new(kit, parts).await
     }
 }
 

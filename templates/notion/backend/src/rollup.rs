@@ -31,6 +31,15 @@ pub(crate) const FUNCTIONS: [&str; 24] = [
     "percent_per_group",
 ];
 
+/// The type of value `function` answers: `number`, `date` or `array`.
+pub(crate) fn result_type(function: &str) -> &'static str {
+    match function {
+        "earliest_date" | "latest_date" | "date_range" => "date",
+        "show_original" | "show_unique" | "count_per_group" | "percent_per_group" => "array",
+        _ => "number",
+    }
+}
+
 /// A rollup's value before anything is rolled up (no related page).
 pub(crate) fn empty(prop: &Value) -> Value {
     aggregate(
@@ -220,6 +229,7 @@ mod tests {
             ),
         ];
         for (function, items, mut expected) in cases {
+            assert_eq!(result_type(function), expected["type"], "{function}");
             expected["function"] = function.into();
             assert_eq!(aggregate(function, items), expected, "{function}");
         }

@@ -10,7 +10,8 @@ use crate::workspace::{WORKSPACE_ID, WORKSPACE_NAME};
 
 const COLUMNS: &str = "id, type, name, avatar_url, email";
 
-fn user(row: &Row) -> Value {
+/// A user object; a person's `email` only when `emails` (the integration may see them).
+fn user(row: &Row, emails: bool) -> Value {
     let kind: String = row.get(1);
     let mut out = json!({
         "object": "user",
@@ -27,7 +28,11 @@ fn user(row: &Row) -> Value {
             "workspace_limits": { "max_file_upload_size_in_bytes": 5_368_709_120_i64 },
         });
     } else {
-        out["person"] = json!({ "email": row.get::<_, Option<String>>(4) });
+        out["person"] = if emails {
+            json!({ "email": row.get::<_, Option<String>>(4) })
+        } else {
+            json!({})
+        };
     }
     out
 }
@@ -43,7 +48,9 @@ pub(crate) async fn list(ctx: &Ctx, paging: Paging) -> ApiResult<Value> {
     let rows = client
         .query(&statement, &[&paging.offset, &paging.limit()])
         .await?;
-    Ok(paging.list(rows.iter().map(user).collect(), "user"))
+    let emails = ctx.sees_emails();
+    let users = rows.iter().map(|row| user(row, emails)).collect();
+    Ok(paging.list(users, "user"))
 }
 
 /// `GET /v1/users/{id}` (`me` is the bot).
@@ -55,5 +62,6 @@ pub(crate) async fn retrieve(ctx: &Ctx, id: &str) -> ApiResult<Value> {
     };
     let client = ctx.kit.db().await?;
     let sql = format!("SELECT {COLUMNS} FROM users WHERE id = $1");
-    Ok(user(&rows::by_id(&client, &sql, "user", &id).await?))
+    let row = rows::by_id(&client, &sql, "user", &id).await?;
+    Ok(user(&row, ctx.sees_emails()))
 }

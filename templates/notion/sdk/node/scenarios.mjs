@@ -1,7 +1,8 @@
 // Scenarios for the official Node SDK (@notionhq/client) against a Notion clone.
 // Only `baseUrl` (and, for the 2022 scenarios, `notionVersion`) differ from production use.
-// Reads NOTION_BASE_URL and NOTION_TOKEN; prints one line per scenario and
-// 'N passed, N failed' at the end; exits non-zero on any failure.
+// Reads NOTION_BASE_URL, NOTION_TOKEN and NOTION_FIXTURE (the clone's seed, `basic` unless set:
+// the scenarios for `restricted` run only against that fixture); prints one line per scenario
+// and 'N passed, N failed' at the end; exits non-zero on any failure.
 import assert from "node:assert/strict";
 import {
   APIErrorCode,
@@ -14,6 +15,7 @@ import {
 
 const baseUrl = process.env.NOTION_BASE_URL;
 const auth = process.env.NOTION_TOKEN;
+const FIXTURE = process.env.NOTION_FIXTURE ?? "basic";
 const PROJECTS = "10000000-0000-4000-8000-000000000001";
 const PRIVATE = "10000000-0000-4000-8000-000000000099";
 const DATABASE = "20000000-0000-4000-8000-000000000001";
@@ -26,7 +28,9 @@ const legacy = new Client({ auth, baseUrl, notionVersion: "2022-06-28", logger: 
 const text = (content) => [{ type: "text", text: { content } }];
 const results = [];
 
-async function scenario(name, fn) {
+// Runs `fn` when the clone holds `fixture`.
+async function scenario(name, fn, fixture = "basic") {
+  if (fixture !== FIXTURE) return;
   try {
     await fn();
     results.push([name, null]);
@@ -230,6 +234,90 @@ await scenario("formulas, rollups, dual relations", async () => {
   await notion.pages.update({ page_id: sprint.id, properties: { Work: { relation: [] } } });
   assert.deepEqual((await notion.pages.retrieve({ page_id: TASK1 })).properties[synced].relation, []);
 });
+
+await scenario("queries on formulas and rollups", async () => {
+  const db = await notion.databases.create({
+    parent: { type: "page_id", page_id: PROJECTS },
+    title: text("Node scores"),
+    initial_data_source: {
+      properties: { Name: { title: {} }, Points: { number: {} }, Double: { formula: { expression: 'prop("Points") * 2' } } },
+    },
+  });
+  const ds = db.data_sources[0].id;
+  await notion.dataSources.update({
+    data_source_id: ds,
+    properties: { Parts: { relation: { data_source_id: ds, type: "single_property", single_property: {} } } },
+  });
+  await notion.dataSources.update({
+    data_source_id: ds,
+    properties: {
+      Total: { rollup: { relation_property_name: "Parts", rollup_property_name: "Points", function: "sum" } },
+      Names: { rollup: { relation_property_name: "Parts", rollup_property_name: "Name", function: "show_original" } },
+    },
+  });
+  const ids = {};
+  for (const [name, points] of [["a", 1], ["b", 5], ["c", null]]) {
+    const page = await notion.pages.create({
+      parent: { data_source_id: ds },
+      properties: { Name: { title: text(name) }, Points: { number: points } },
+    });
+    ids[name] = page.id;
+  }
+  await notion.pages.update({ page_id: ids.c, properties: { Parts: { relation: [{ id: ids.a }, { id: ids.b }] } } });
+  const names = async (query) =>
+    (await notion.dataSources.query({ data_source_id: ds, ...query })).results.map((p) => p.properties.Name.title[0].plain_text);
+  assert.deepEqual(await names({ filter: { property: "Double", formula: { number: { greater_than: 5 } } } }), ["b"]);
+  assert.deepEqual(await names({ filter: { property: "Total", rollup: { number: { equals: 6 } } } }), ["c"]);
+  const noA = { property: "Names", rollup: { none: { rich_text: { equals: "a" } } } };
+  assert.deepEqual(await names({ filter: noA, sorts: [{ property: "Name", direction: "ascending" }] }), ["a", "b"]);
+  const either = {
+    or: [
+      { property: "Double", formula: { number: { equals: 2 } } },
+      { property: "Names", rollup: { any: { rich_text: { equals: "b" } } } },
+    ],
+  };
+  assert.deepEqual(await names({ filter: either, sorts: [{ property: "Double", direction: "descending" }] }), ["a", "c"]);
+  const byTotal = [{ property: "Total", direction: "descending" }, { property: "Name", direction: "descending" }];
+  assert.deepEqual(await names({ sorts: byTotal }), ["c", "b", "a"]);
+  await expectError(APIErrorCode.ValidationError, names({ filter: { property: "Double", formula: { checkbox: { equals: true } } } }));
+  await expectError(APIErrorCode.ValidationError, names({ filter: { property: "Total", rollup: { any: { number: { equals: 1 } } } } }));
+});
+
+await scenario(
+  "restricted capabilities",
+  async () => {
+    // The `restricted` fixture's integration may read content and comments, nothing more.
+    assert.equal((await notion.users.me({})).type, "bot");
+    assert.equal((await notion.pages.retrieve({ page_id: TASK1 })).id, TASK1);
+    assert.equal((await notion.comments.list({ block_id: TASK1 })).object, "list");
+    const err = await expectError(APIErrorCode.RestrictedResource, notion.users.list({}));
+    assert.equal(err.status, 403);
+    await expectError(APIErrorCode.RestrictedResource, notion.users.retrieve({ user_id: ADA }));
+    await expectError(
+      APIErrorCode.RestrictedResource,
+      notion.pages.create({ parent: { data_source_id: TASKS }, properties: { Name: { title: text("Refused") } } }),
+    );
+    await expectError(
+      APIErrorCode.RestrictedResource,
+      notion.pages.update({ page_id: TASK1, properties: { Done: { checkbox: false } } }),
+    );
+    await expectError(
+      APIErrorCode.RestrictedResource,
+      notion.blocks.children.append({ block_id: TASK1, children: [{ paragraph: { rich_text: text("Refused") } }] }),
+    );
+    await expectError(
+      APIErrorCode.RestrictedResource,
+      notion.comments.create({ parent: { page_id: TASK1 }, rich_text: text("Refused") }),
+    );
+    const found = await notion.dataSources.query({
+      data_source_id: TASKS,
+      filter: { property: "Name", title: { equals: "Refused" } },
+    });
+    assert.deepEqual(found.results, []);
+    assert.equal((await notion.pages.retrieve({ page_id: TASK1 })).properties.Done.checkbox, true);
+  },
+  "restricted",
+);
 
 const failed = results.filter(([, err]) => err);
 console.log(`${results.length - failed.length} passed, ${failed.length} failed`);

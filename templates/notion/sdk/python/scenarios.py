@@ -1,8 +1,9 @@
 """Scenarios for the official Python SDK (notion-client) against a Notion clone.
 
 Only `base_url` (and, for the 2022 scenarios, `notion_version`) differ from production use.
-Reads NOTION_BASE_URL and NOTION_TOKEN. Prints one line per scenario and
-'N passed, N failed' at the end; exits non-zero on any failure.
+Reads NOTION_BASE_URL, NOTION_TOKEN and NOTION_FIXTURE (the clone's seed, `basic` unless
+set: the scenarios for `restricted` run only against that fixture). Prints one line per
+scenario and 'N passed, N failed' at the end; exits non-zero on any failure.
 """
 
 import logging
@@ -15,6 +16,7 @@ from notion_client.helpers import collect_paginated_api, is_full_page
 
 BASE = os.environ["NOTION_BASE_URL"]
 TOKEN = os.environ["NOTION_TOKEN"]
+FIXTURE = os.environ.get("NOTION_FIXTURE", "basic")
 
 PROJECTS = "10000000-0000-4000-8000-000000000001"
 MEETING = "10000000-0000-4000-8000-000000000002"
@@ -30,7 +32,12 @@ legacy = Client(auth=TOKEN, base_url=BASE, notion_version="2022-06-28", log_leve
 results = []
 
 
-def scenario(fn):
+def scenario(fn=None, *, fixture="basic"):
+    """Runs `fn` at once when the clone holds `fixture`."""
+    if fn is None:
+        return lambda f: scenario(f, fixture=fixture)
+    if fixture != FIXTURE:
+        return fn
     try:
         fn()
         results.append((fn.__name__, None))
@@ -320,6 +327,73 @@ def formulas_rollups_and_dual_relations():
     item = notion.pages.properties.retrieve(page_id=sprint["id"], property_id=ds["properties"]["Total"]["id"])
     assert item["property_item"]["rollup"]["number"] == 7 and len(item["results"]) == 2, item
 
+
+
+@scenario
+def query_formulas_and_rollups():
+    db = notion.databases.create(
+        parent={"type": "page_id", "page_id": PROJECTS}, title=text("Scores"),
+        initial_data_source={"properties": {
+            "Name": {"title": {}}, "Points": {"number": {}},
+            "Double": {"formula": {"expression": 'prop("Points") * 2'}},
+        }},
+    )
+    ds = db["data_sources"][0]["id"]
+    notion.data_sources.update(data_source_id=ds, properties={
+        "Parts": {"relation": {"data_source_id": ds, "type": "single_property", "single_property": {}}},
+    })
+    notion.data_sources.update(data_source_id=ds, properties={
+        "Total": {"rollup": {"relation_property_name": "Parts", "rollup_property_name": "Points", "function": "sum"}},
+        "Names": {"rollup": {"relation_property_name": "Parts", "rollup_property_name": "Name", "function": "show_original"}},
+    })
+    ids = {}
+    for name, points in [("a", 1), ("b", 5), ("c", None)]:
+        page = notion.pages.create(parent={"data_source_id": ds}, properties={
+            "Name": {"title": text(name)}, "Points": {"number": points},
+        })
+        ids[name] = page["id"]
+    notion.pages.update(page_id=ids["c"], properties={"Parts": {"relation": [{"id": ids["a"]}, {"id": ids["b"]}]}})
+
+    def names(**query):
+        found = notion.data_sources.query(data_source_id=ds, **query)["results"]
+        return [p["properties"]["Name"]["title"][0]["plain_text"] for p in found]
+
+    assert names(filter={"property": "Double", "formula": {"number": {"greater_than": 5}}}) == ["b"]
+    assert names(filter={"property": "Total", "rollup": {"number": {"equals": 6}}}) == ["c"]
+    assert names(filter={"property": "Names", "rollup": {"any": {"rich_text": {"equals": "b"}}}}) == ["c"]
+    either = {"or": [
+        {"property": "Double", "formula": {"number": {"equals": 2}}},
+        {"property": "Total", "rollup": {"number": {"greater_than": 0}}},
+    ]}
+    assert names(filter=either, sorts=[{"property": "Double", "direction": "ascending"}]) == ["c", "a"]
+    by_total = [{"property": "Total", "direction": "descending"}, {"property": "Name", "direction": "ascending"}]
+    assert names(sorts=by_total) == ["c", "a", "b"]
+    expect_error(APIErrorCode.ValidationError, notion.data_sources.query, data_source_id=ds,
+                 filter={"property": "Double", "formula": {"string": {"contains": "2"}}})
+    expect_error(APIErrorCode.ValidationError, notion.data_sources.query, data_source_id=ds,
+                 filter={"property": "Names", "rollup": {"number": {"equals": 1}}})
+
+
+@scenario(fixture="restricted")
+def restricted_capabilities():
+    # The `restricted` fixture's integration may read content and comments, nothing more.
+    assert notion.users.me()["type"] == "bot"
+    assert notion.pages.retrieve(page_id=TASK1)["id"] == TASK1
+    assert notion.comments.list(block_id=TASK1)["object"] == "list"
+    err = expect_error(APIErrorCode.RestrictedResource, notion.users.list)
+    assert err.status == 403 and "permissions" in str(err), err
+    expect_error(APIErrorCode.RestrictedResource, notion.users.retrieve, user_id=ADA)
+    expect_error(APIErrorCode.RestrictedResource, notion.pages.create,
+                 parent={"data_source_id": TASKS}, properties={"Name": {"title": text("Refused")}})
+    expect_error(APIErrorCode.RestrictedResource, notion.pages.update,
+                 page_id=TASK1, properties={"Done": {"checkbox": False}})
+    expect_error(APIErrorCode.RestrictedResource, notion.blocks.children.append,
+                 block_id=TASK1, children=[{"paragraph": {"rich_text": text("Refused")}}])
+    expect_error(APIErrorCode.RestrictedResource, notion.comments.create,
+                 parent={"page_id": TASK1}, rich_text=text("Refused"))
+    found = notion.data_sources.query(data_source_id=TASKS, filter={"property": "Name", "title": {"equals": "Refused"}})
+    assert found["results"] == [], found
+    assert notion.pages.retrieve(page_id=TASK1)["properties"]["Done"]["checkbox"] is True
 
 failed = [name for name, err in results if err]
 print(f"{len(results) - len(failed)} passed, {len(failed)} failed")

@@ -7,9 +7,11 @@
 )]
 
 mod blocks;
+mod capabilities;
 mod comments;
 mod common;
 mod computed;
+mod computed_queries;
 mod databases;
 mod inprocess;
 mod pages;
