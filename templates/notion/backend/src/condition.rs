@@ -219,7 +219,7 @@ impl Condition {
             Family::List => {
                 let found = value
                     .as_array()
-                    .is_some_and(|items| items.iter().any(|item| *item == self.operand));
+                    .is_some_and(|items| items.contains(&self.operand));
                 found == (op == "contains")
             }
             Family::Date => self.date_holds(value, now),
