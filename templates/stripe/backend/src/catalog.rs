@@ -16,12 +16,12 @@ pub(crate) fn routes() -> Router<AppState> {
     routes! {
         "/v1/products" => post(create_product), get(list_products);
         "/v1/products/search" =>
-            get(search_products), post(update_product, 1), delete(delete_product, 1);
+            get(PRODUCT.search), post(update_product, 1), delete(delete_product, 1);
         "/v1/products/{id}" =>
-            get(retrieve_product, 1), post(update_product, 1), delete(delete_product, 1);
+            get(PRODUCT.retrieve, 1), post(update_product, 1), delete(delete_product, 1);
         "/v1/prices" => post(create_price), get(list_prices);
-        "/v1/prices/search" => get(search_prices), post(update_price, 1);
-        "/v1/prices/{id}" => get(retrieve_price, 1), post(update_price, 1);
+        "/v1/prices/search" => get(PRICE.search), post(update_price, 1);
+        "/v1/prices/{id}" => get(PRICE.retrieve, 1), post(update_price, 1);
     }
 }
 
@@ -130,11 +130,6 @@ pub(crate) async fn create_product(cx: &mut Cx<'_>) -> ApiResult {
     Ok(product)
 }
 
-/// `GET /v1/products/{id}`.
-pub(crate) async fn retrieve_product(cx: &mut Cx<'_>, id: &str) -> ApiResult {
-    PRODUCT.retrieve(cx, id).await
-}
-
 /// `POST /v1/products/{id}`.
 pub(crate) async fn update_product(cx: &mut Cx<'_>, id: &str) -> ApiResult {
     let (params, mut product) = PRODUCT.for_update(cx, id, PRODUCT_FIELDS).await?;
@@ -191,11 +186,6 @@ pub(crate) async fn list_products(cx: &mut Cx<'_>) -> ApiResult {
     PRODUCT.list(cx, &filters).await
 }
 
-/// `GET /v1/products/search`.
-pub(crate) async fn search_products(cx: &mut Cx<'_>) -> ApiResult {
-    PRODUCT.search(cx).await
-}
-
 /// `POST /v1/prices`.
 pub(crate) async fn create_price(cx: &mut Cx<'_>) -> ApiResult {
     cx.params.allow(&[
@@ -249,11 +239,6 @@ pub(crate) async fn create_price(cx: &mut Cx<'_>) -> ApiResult {
         (None, None) => return Err(ApiError::missing("product")),
     };
     new_price(cx, &params.0, &product, "").await
-}
-
-/// `GET /v1/prices/{id}`.
-pub(crate) async fn retrieve_price(cx: &mut Cx<'_>, id: &str) -> ApiResult {
-    PRICE.retrieve(cx, id).await
 }
 
 /// What `POST /v1/prices/{id}` accepts.
@@ -341,9 +326,4 @@ pub(crate) async fn list_prices(cx: &mut Cx<'_>) -> ApiResult {
     }
     cx.created_filters(&mut filters)?;
     PRICE.list(cx, &filters).await
-}
-
-/// `GET /v1/prices/search`.
-pub(crate) async fn search_prices(cx: &mut Cx<'_>) -> ApiResult {
-    PRICE.search(cx).await
 }

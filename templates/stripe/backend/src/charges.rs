@@ -15,10 +15,10 @@ use crate::params::apply_metadata;
 pub(crate) fn routes() -> Router<AppState> {
     routes! {
         "/v1/charges" => get(list_charges);
-        "/v1/charges/search" => get(search_charges), post(update_charge, 1);
-        "/v1/charges/{id}" => get(retrieve_charge, 1), post(update_charge, 1);
+        "/v1/charges/search" => get(CHARGE.search), post(update_charge, 1);
+        "/v1/charges/{id}" => get(CHARGE.retrieve, 1), post(update_charge, 1);
         "/v1/refunds" => post(create_refund), get(list_refunds);
-        "/v1/refunds/{id}" => get(retrieve_refund, 1), post(update_refund, 1);
+        "/v1/refunds/{id}" => get(REFUND.retrieve, 1), post(update_refund, 1);
     }
 }
 
@@ -29,16 +29,6 @@ pub(crate) async fn list_charges(cx: &mut Cx<'_>) -> ApiResult {
         ("payment_intent", "data->>'payment_intent' = {}"),
     ];
     CHARGE.list_by(cx, &keys, &["transfer_group"]).await
-}
-
-/// `GET /v1/charges/search`.
-pub(crate) async fn search_charges(cx: &mut Cx<'_>) -> ApiResult {
-    CHARGE.search(cx).await
-}
-
-/// `GET /v1/charges/{id}`.
-pub(crate) async fn retrieve_charge(cx: &mut Cx<'_>, id: &str) -> ApiResult {
-    CHARGE.retrieve(cx, id).await
 }
 
 /// What `POST /v1/charges/{id}` accepts.
@@ -190,11 +180,6 @@ pub(crate) async fn list_refunds(cx: &mut Cx<'_>) -> ApiResult {
         ("payment_intent", "data->>'payment_intent' = {}"),
     ];
     REFUND.list_by(cx, &keys, &[]).await
-}
-
-/// `GET /v1/refunds/{id}`.
-pub(crate) async fn retrieve_refund(cx: &mut Cx<'_>, id: &str) -> ApiResult {
-    REFUND.retrieve(cx, id).await
 }
 
 /// `POST /v1/refunds/{id}` (`metadata`).

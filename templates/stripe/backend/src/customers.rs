@@ -15,7 +15,7 @@ use crate::params::{Params, apply_metadata};
 pub(crate) fn routes() -> Router<AppState> {
     routes! {
         "/v1/customers" => post(create), get(list);
-        "/v1/customers/search" => get(search), post(update, 1), delete(delete, 1);
+        "/v1/customers/search" => get(CUSTOMER.search), post(update, 1), delete(delete, 1);
         "/v1/customers/{id}" => get(retrieve, 1), post(update, 1), delete(delete, 1);
     }
 }
@@ -240,9 +240,4 @@ pub(crate) async fn list(cx: &mut Cx<'_>) -> ApiResult {
     }
     cx.created_filters(&mut filters)?;
     CUSTOMER.list(cx, &filters).await
-}
-
-/// `GET /v1/customers/search`.
-pub(crate) async fn search(cx: &mut Cx<'_>) -> ApiResult {
-    CUSTOMER.search(cx).await
 }

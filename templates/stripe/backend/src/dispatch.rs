@@ -44,28 +44,38 @@ impl Called {
 }
 
 /// An axum handler that runs `$f` through [`dispatch`]: `call!(f)` for `f(cx)`,
-/// `call!(f, 1)` for `f(cx, <segment 1>)`, `call!(f, 1, 3)` for two.
+/// `call!(f, 1)` for `f(cx, <segment 1>)`, `call!(f, 1, 3)` for two; `call!(KIND.method, 1)`
+/// for a [`Kind`](crate::kinds::Kind)'s own endpoint (`CHARGE.retrieve`, `CHARGE.search`).
 macro_rules! call {
-    ($f:path $(, $at:literal)*) => {{
+    (@with [$($kind:expr)?] $f:path $(, $at:literal)*) => {{
         fn endpoint<'a, 'b>(
             cx: &'a mut $crate::cx::Cx<'b>,
             _called: &'a $crate::dispatch::Called,
         ) -> $crate::dispatch::Pending<'a> {
-            Box::pin($f(cx $(, _called.segment($at))*))
+            Box::pin($f($($kind,)? cx $(, _called.segment($at))*))
         }
         |axum::extract::State(state): axum::extract::State<$crate::AppState>,
          request: axum::extract::Request| $crate::dispatch::dispatch(state, request, endpoint)
     }};
+    ($kind:ident . $method:ident $(, $at:literal)*) => {
+        $crate::dispatch::call!(
+            @with [&$kind] $crate::kinds::Kind::$method $(, $at)*
+        )
+    };
+    ($f:path $(, $at:literal)*) => {
+        $crate::dispatch::call!(@with [] $f $(, $at)*)
+    };
 }
 pub(crate) use call;
 
 /// A resource's routes as a table, one path a line: each method with the function serving
-/// it and the path segments it takes, as in [`call!`] (`get(retrieve, 1)`).
+/// it and the path segments it takes, as in [`call!`] (`get(retrieve, 1)`,
+/// `get(CHARGE.retrieve, 1)`).
 macro_rules! routes {
-    ($($path:literal => $($method:ident($f:path $(, $at:literal)*)),+;)*) => {
+    ($($path:literal => $($method:ident($($endpoint:tt)+)),+;)*) => {
         axum::Router::new()$(.route(
             $path,
-            axum::routing::MethodRouter::new()$(.$method($crate::dispatch::call!($f $(, $at)*)))+,
+            axum::routing::MethodRouter::new()$(.$method($crate::dispatch::call!($($endpoint)+)))+,
         ))*
     };
 }

@@ -14,16 +14,11 @@ use crate::params::{Params, apply_metadata};
 pub(crate) fn routes() -> Router<AppState> {
     routes! {
         "/v1/events" => get(list);
-        "/v1/events/{id}" => get(retrieve, 1);
+        "/v1/events/{id}" => get(EVENT.retrieve, 1);
         "/v1/webhook_endpoints" => post(create_endpoint), get(list_endpoints);
         "/v1/webhook_endpoints/{id}" =>
-            get(retrieve_endpoint, 1), post(update_endpoint, 1), delete(delete_endpoint, 1);
+            get(WEBHOOK_ENDPOINT.retrieve, 1), post(update_endpoint, 1), delete(delete_endpoint, 1);
     }
-}
-
-/// `GET /v1/events/{id}`.
-pub(crate) async fn retrieve(cx: &mut Cx<'_>, id: &str) -> ApiResult {
-    EVENT.retrieve(cx, id).await
 }
 
 /// `GET /v1/events` (`type` with `*` wildcards, `types[]`, `created`).
@@ -185,11 +180,6 @@ pub(crate) async fn create_endpoint(cx: &mut Cx<'_>) -> ApiResult {
         .await?;
     endpoint["secret"] = json!(secret);
     Ok(endpoint)
-}
-
-/// `GET /v1/webhook_endpoints/{id}`.
-pub(crate) async fn retrieve_endpoint(cx: &mut Cx<'_>, id: &str) -> ApiResult {
-    WEBHOOK_ENDPOINT.retrieve(cx, id).await
 }
 
 /// What `POST /v1/webhook_endpoints/{id}` accepts.

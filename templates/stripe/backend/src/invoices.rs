@@ -21,21 +21,21 @@ pub(crate) fn routes() -> Router<AppState> {
     routes! {
         "/v1/invoices" => post(create_invoice), get(list_invoices);
         "/v1/invoices/search" =>
-            get(search_invoices), post(update_invoice, 1), delete(delete_invoice, 1);
+            get(INVOICE.search), post(update_invoice, 1), delete(delete_invoice, 1);
         "/v1/invoices/upcoming" =>
             get(upcoming), post(update_invoice, 1), delete(delete_invoice, 1);
         "/v1/invoices/upcoming/lines" => get(upcoming_lines);
         "/v1/invoices/create_preview" =>
-            post(create_preview), get(retrieve_invoice, 1), delete(delete_invoice, 1);
+            post(create_preview), get(INVOICE.retrieve, 1), delete(delete_invoice, 1);
         "/v1/invoices/{id}" =>
-            get(retrieve_invoice, 1), post(update_invoice, 1), delete(delete_invoice, 1);
+            get(INVOICE.retrieve, 1), post(update_invoice, 1), delete(delete_invoice, 1);
         "/v1/invoices/{id}/lines" => get(invoice_lines, 1);
         "/v1/invoices/{id}/finalize" => post(finalize_invoice_route, 1);
         "/v1/invoices/{id}/pay" => post(pay_invoice_route, 1);
         "/v1/invoices/{id}/void" => post(void_invoice, 1);
         "/v1/invoices/{id}/mark_uncollectible" => post(mark_uncollectible, 1);
         "/v1/invoiceitems" => post(create_invoice_item), get(list_invoice_items);
-        "/v1/invoiceitems/{id}" => get(retrieve_invoice_item, 1);
+        "/v1/invoiceitems/{id}" => get(INVOICE_ITEM.retrieve, 1);
     }
 }
 
@@ -296,11 +296,6 @@ fn none_upcoming(customer: &str) -> ApiError {
         .code("invoice_upcoming_none")
 }
 
-/// `GET /v1/invoices/{id}`.
-pub(crate) async fn retrieve_invoice(cx: &mut Cx<'_>, id: &str) -> ApiResult {
-    INVOICE.retrieve(cx, id).await
-}
-
 /// `POST /v1/invoices/{id}`.
 pub(crate) async fn update_invoice(cx: &mut Cx<'_>, id: &str) -> ApiResult {
     let (params, mut invoice) = INVOICE.for_update(cx, id, INVOICE_FIELDS).await?;
@@ -507,11 +502,6 @@ pub(crate) async fn list_invoices(cx: &mut Cx<'_>) -> ApiResult {
     INVOICE.list_by(cx, &keys, &["due_date"]).await
 }
 
-/// `GET /v1/invoices/search`.
-pub(crate) async fn search_invoices(cx: &mut Cx<'_>) -> ApiResult {
-    INVOICE.search(cx).await
-}
-
 /// What `POST /v1/invoiceitems` accepts.
 #[rustfmt::skip]
 const ITEM_FIELDS: &[&str] = &[
@@ -600,9 +590,4 @@ pub(crate) async fn list_invoice_items(cx: &mut Cx<'_>) -> ApiResult {
     }
     cx.created_filters(&mut filters)?;
     INVOICE_ITEM.list(cx, &filters).await
-}
-
-/// `GET /v1/invoiceitems/{id}`.
-pub(crate) async fn retrieve_invoice_item(cx: &mut Cx<'_>, id: &str) -> ApiResult {
-    INVOICE_ITEM.retrieve(cx, id).await
 }

@@ -16,7 +16,7 @@ use crate::params::{Params, apply_metadata, string_at};
 pub(crate) fn routes() -> Router<AppState> {
     routes! {
         "/v1/payment_intents" => post(create_intent), get(list_intents);
-        "/v1/payment_intents/search" => get(search_intents), post(update_intent, 1);
+        "/v1/payment_intents/search" => get(PAYMENT_INTENT.search), post(update_intent, 1);
         "/v1/payment_intents/{id}" => get(retrieve_intent, 1), post(update_intent, 1);
         "/v1/payment_intents/{id}/confirm" => post(confirm_intent, 1);
         "/v1/payment_intents/{id}/capture" => post(capture_intent, 1);
@@ -451,9 +451,4 @@ pub(crate) async fn cancel_intent(cx: &mut Cx<'_>, id: &str) -> ApiResult {
 pub(crate) async fn list_intents(cx: &mut Cx<'_>) -> ApiResult {
     let keys = [("customer", "customer = {}")];
     PAYMENT_INTENT.list_by(cx, &keys, &[]).await
-}
-
-/// `GET /v1/payment_intents/search`.
-pub(crate) async fn search_intents(cx: &mut Cx<'_>) -> ApiResult {
-    PAYMENT_INTENT.search(cx).await
 }

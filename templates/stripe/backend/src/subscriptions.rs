@@ -17,9 +17,9 @@ use crate::params::{Params, apply_metadata, bool_at, int_at, string_at};
 pub(crate) fn routes() -> Router<AppState> {
     routes! {
         "/v1/subscriptions" => post(create_subscription), get(list_subscriptions);
-        "/v1/subscriptions/search" => get(search_subscriptions),
+        "/v1/subscriptions/search" => get(SUBSCRIPTION.search),
             post(update_subscription, 1), delete(cancel_subscription, 1);
-        "/v1/subscriptions/{id}" => get(retrieve_subscription, 1),
+        "/v1/subscriptions/{id}" => get(SUBSCRIPTION.retrieve, 1),
             post(update_subscription, 1), delete(cancel_subscription, 1);
         "/v1/subscriptions/{id}/cancel" => post(cancel_subscription, 1);
         "/v1/subscription_items" => get(list_subscription_items);
@@ -296,11 +296,6 @@ pub(crate) async fn create_subscription(cx: &mut Cx<'_>) -> ApiResult {
     Ok(sub)
 }
 
-/// `GET /v1/subscriptions/{id}`.
-pub(crate) async fn retrieve_subscription(cx: &mut Cx<'_>, id: &str) -> ApiResult {
-    SUBSCRIPTION.retrieve(cx, id).await
-}
-
 /// `POST /v1/subscriptions/{id}`: items, metadata, cancel_at_period_end,
 /// default_payment_method, trial_end=now, …
 pub(crate) async fn update_subscription(cx: &mut Cx<'_>, id: &str) -> ApiResult {
@@ -494,11 +489,6 @@ pub(crate) async fn list_subscriptions(cx: &mut Cx<'_>) -> ApiResult {
         status => filters.push(("data->>'status' = {}", status.to_owned())),
     }
     SUBSCRIPTION.list(cx, &filters).await
-}
-
-/// `GET /v1/subscriptions/search`.
-pub(crate) async fn search_subscriptions(cx: &mut Cx<'_>) -> ApiResult {
-    SUBSCRIPTION.search(cx).await
 }
 
 async fn items_of(cx: &Cx<'_>, subscription: Option<&str>) -> ApiResult<Vec<Value>> {

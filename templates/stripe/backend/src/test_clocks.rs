@@ -15,7 +15,7 @@ use crate::model::subscription::advance_subscription;
 pub(crate) fn routes() -> Router<AppState> {
     routes! {
         "/v1/test_helpers/test_clocks" => post(create_clock), get(list_clocks);
-        "/v1/test_helpers/test_clocks/{id}" => get(retrieve_clock, 2), delete(delete_clock, 2);
+        "/v1/test_helpers/test_clocks/{id}" => get(TEST_CLOCK.retrieve, 2), delete(delete_clock, 2);
         "/v1/test_helpers/test_clocks/{id}/advance" => post(advance_clock, 2);
     }
 }
@@ -54,11 +54,6 @@ pub(crate) async fn create_clock(cx: &mut Cx<'_>) -> ApiResult {
     cx.emit("test_helpers.test_clock.created", &clock, None)
         .await?;
     Ok(clock)
-}
-
-/// `GET /v1/test_helpers/test_clocks/{id}`.
-pub(crate) async fn retrieve_clock(cx: &mut Cx<'_>, id: &str) -> ApiResult {
-    TEST_CLOCK.retrieve(cx, id).await
 }
 
 /// `GET /v1/test_helpers/test_clocks`.
