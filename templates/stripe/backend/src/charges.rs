@@ -50,8 +50,7 @@ pub(crate) async fn update_charge(cx: &mut Cx<'_>, id: &str) -> ApiResult {
         charge["shipping"] = Value::Object(shipping.clone());
     }
     apply_metadata(&mut charge, &params)?;
-    cx.save_changed("charge.updated", &before, &charge).await?;
-    Ok(charge)
+    cx.save_if_changed("charge.updated", &before, charge).await
 }
 
 /// `POST /v1/refunds` (`charge` or `payment_intent`, `amount`, `reason`, `metadata`).
@@ -187,6 +186,5 @@ pub(crate) async fn update_refund(cx: &mut Cx<'_>, id: &str) -> ApiResult {
     let (params, mut refund) = REFUND.for_update(cx, id, &["metadata"]).await?;
     let before = refund.clone();
     apply_metadata(&mut refund, &params)?;
-    cx.save_changed("refund.updated", &before, &refund).await?;
-    Ok(refund)
+    cx.save_if_changed("refund.updated", &before, refund).await
 }

@@ -308,9 +308,8 @@ pub(crate) async fn update_invoice(cx: &mut Cx<'_>, id: &str) -> ApiResult {
     }
     let before = invoice.clone();
     apply_invoice(&mut invoice, &params)?;
-    cx.save_changed("invoice.updated", &before, &invoice)
-        .await?;
-    Ok(invoice)
+    cx.save_if_changed("invoice.updated", &before, invoice)
+        .await
 }
 
 /// `DELETE /v1/invoices/{id}`: drafts only.

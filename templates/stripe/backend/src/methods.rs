@@ -136,9 +136,8 @@ pub(crate) async fn update(cx: &mut Cx<'_>, id: &str) -> ApiResult {
         method["allow_redisplay"] = json!(value);
     }
     apply_metadata(&mut method, &params)?;
-    cx.save_changed("payment_method.updated", &before, &method)
-        .await?;
-    Ok(method)
+    cx.save_if_changed("payment_method.updated", &before, method)
+        .await
 }
 
 /// `POST /v1/payment_methods/{id}/attach` (`customer`).

@@ -115,9 +115,8 @@ pub(crate) async fn update_setup(cx: &mut Cx<'_>, id: &str) -> ApiResult {
     let (params, mut setup) = SETUP_INTENT.for_update(cx, id, SETUP_FIELDS).await?;
     let before = setup.clone();
     apply_setup(cx, &mut setup, &params).await?;
-    cx.save_changed("setup_intent.updated", &before, &setup)
-        .await?;
-    Ok(setup)
+    cx.save_if_changed("setup_intent.updated", &before, setup)
+        .await
 }
 
 /// `GET /v1/setup_intents` (`customer`, `payment_method`).
