@@ -117,22 +117,14 @@ pub(crate) struct MessageRow<'a> {
     pub(crate) attachments: Option<&'a str>,
     /// Metadata, as stored JSON text.
     pub(crate) metadata: Option<&'a str>,
-    /// The thread's parent `ts`.
-    pub(crate) thread_ts: Option<&'a str>,
+    /// The thread it starts or replies in.
+    pub(crate) thread: Thread<'a>,
     /// Bot-only authorship override.
     pub(crate) username: Option<&'a str>,
     /// Bot-only icon override.
     pub(crate) icon_emoji: Option<&'a str>,
     /// Bot-only icon override.
     pub(crate) icon_url: Option<&'a str>,
-    /// For a reply: its parent's author.
-    pub(crate) parent_user: Option<&'a str>,
-    /// For a parent: how many replies.
-    pub(crate) reply_count: Option<i64>,
-    /// For a parent: the newest reply's `ts`.
-    pub(crate) latest_reply: Option<&'a str>,
-    /// For a parent: the repliers, oldest reply first (repeats allowed).
-    pub(crate) reply_users: Vec<&'a str>,
     /// Who edited it last.
     pub(crate) edited_user: Option<&'a str>,
     /// When it was edited last.
@@ -152,6 +144,48 @@ pub(crate) struct MessageRow<'a> {
     pub(crate) extras: Option<&'a str>,
 }
 
+/// A message's place in a thread, borrowed from the row it was read from.
+#[derive(Debug, Default)]
+pub(crate) struct Thread<'a> {
+    /// The thread's parent `ts` (none outside threads).
+    pub(crate) ts: Option<&'a str>,
+    /// For a reply: its parent's author.
+    pub(crate) parent_user: Option<&'a str>,
+    /// For a parent: how many replies.
+    pub(crate) reply_count: Option<i64>,
+    /// For a parent: the newest reply's `ts`.
+    pub(crate) latest_reply: Option<&'a str>,
+    /// For a parent: the repliers, oldest reply first (repeats allowed).
+    pub(crate) reply_users: Vec<&'a str>,
+}
+
+impl Thread<'_> {
+    /// Appends the thread fields of message `ts`: `thread_ts`, and for a parent its replies'
+    /// summary, for a reply its parent's author.
+    fn write_json(&self, message: &mut json::Object<'_>, ts: &str) {
+        let Some(thread_ts) = self.ts else {
+            return;
+        };
+        message.str("thread_ts", thread_ts);
+        if thread_ts == ts {
+            let mut reply_users = self.reply_users.clone();
+            dedupe_in_order(&mut reply_users);
+            message.int("reply_count", self.reply_count.unwrap_or(0));
+            message.int(
+                "reply_users_count",
+                i64::try_from(reply_users.len()).unwrap_or(i64::MAX),
+            );
+            message.str("latest_reply", self.latest_reply.unwrap_or(ts));
+            reply_users.truncate(5);
+            message.strs("reply_users", reply_users);
+            message.bool("is_locked", false);
+            message.bool("subscribed", false);
+        } else if let Some(parent_user) = self.parent_user {
+            message.str("parent_user_id", parent_user);
+        }
+    }
+}
+
 impl<'a> MessageRow<'a> {
     /// Reads the columns of [`MESSAGE_COLUMNS`] (or [`INSERTED_COLUMNS`]) that start at
     /// column `start` of `row`.
@@ -168,7 +202,6 @@ impl<'a> MessageRow<'a> {
             blocks: row.get(at(6)),
             attachments: row.get(at(7)),
             metadata: row.get(at(8)),
-            thread_ts: row.get(at(9)),
             username: row.get(at(10)),
             icon_emoji: row.get(at(11)),
             icon_url: row.get(at(12)),
@@ -178,10 +211,13 @@ impl<'a> MessageRow<'a> {
                 updated: row.get(at(15)),
                 deleted: row.get(at(16)),
             },
-            parent_user: row.get(at(17)),
-            reply_count: row.get(at(18)),
-            latest_reply: row.get(at(19)),
-            reply_users: row.get::<_, Option<Vec<&str>>>(at(20)).unwrap_or_default(),
+            thread: Thread {
+                ts: row.get(at(9)),
+                parent_user: row.get(at(17)),
+                reply_count: row.get(at(18)),
+                latest_reply: row.get(at(19)),
+                reply_users: row.get::<_, Option<Vec<&str>>>(at(20)).unwrap_or_default(),
+            },
             edited_user: row.get(at(21)),
             edited_ts: row.get(at(22)),
             reactions: row.get(at(23)),
@@ -278,25 +314,7 @@ impl<'a> MessageRow<'a> {
         if let Some(channel) = self.pinned_to {
             message.strs("pinned_to", [channel]);
         }
-        if let Some(thread_ts) = self.thread_ts {
-            message.str("thread_ts", thread_ts);
-            if thread_ts == self.ts {
-                let mut reply_users = self.reply_users.clone();
-                dedupe_in_order(&mut reply_users);
-                message.int("reply_count", self.reply_count.unwrap_or(0));
-                message.int(
-                    "reply_users_count",
-                    i64::try_from(reply_users.len()).unwrap_or(i64::MAX),
-                );
-                message.str("latest_reply", self.latest_reply.unwrap_or(self.ts));
-                reply_users.truncate(5);
-                message.strs("reply_users", reply_users);
-                message.bool("is_locked", false);
-                message.bool("subscribed", false);
-            } else if let Some(parent_user) = self.parent_user {
-                message.str("parent_user_id", parent_user);
-            }
-        }
+        self.thread.write_json(&mut message, self.ts);
         message.end();
     }
 
@@ -379,9 +397,17 @@ pub(crate) struct NewMessage {
     pub(crate) authorship: Authorship,
     /// Shared files, as JSON text of the file objects.
     pub(crate) files: Option<String>,
-    /// A system message's subtype (`channel_join`, …); posts leave it unset.
-    pub(crate) subtype: Option<String>,
-    /// A system message's extra top-level fields, as JSON object text.
+    /// What makes it a system message; posts leave it unset.
+    pub(crate) system: Option<SystemFields>,
+}
+
+/// What makes a message a system message (`channel_join`, `channel_topic`, …).
+#[derive(Debug)]
+pub(crate) struct SystemFields {
+    /// Its subtype.
+    pub(crate) subtype: &'static str,
+    /// The top-level fields it adds (`inviter`, `old_name`, `topic`, …), as JSON object text;
+    /// none when it adds none.
     pub(crate) extras: Option<String>,
 }
 
@@ -475,18 +501,23 @@ pub(crate) async fn insert(
     });
     let statement = client.prepare_cached(&SQL).await?;
     let thread_ts = message.thread_ts.map(|ts| ts.to_string());
+    let system = message.system.as_ref();
+    let subtype = system.map(|system| system.subtype);
+    let extras = system.and_then(|system| system.extras.as_deref());
     let channel_id = channel.to_owned();
-    let row = client
-        .query_one(&statement, &insert_params(&channel_id, message, &thread_ts))
-        .await?;
+    let params = insert_params(&channel_id, message, &thread_ts, &subtype, &extras);
+    let row = client.query_one(&statement, &params).await?;
     Ok(message_json(&row, true))
 }
 
-/// The parameters of [`insert`]'s statement (`slack_post_message`, migration 0003).
+/// The parameters of [`insert`]'s statement (`slack_post_message`, migration 0003): the
+/// message's, with its `thread_ts` in wire form and its system subtype and extras.
 fn insert_params<'a>(
     channel: &'a String,
     message: &'a NewMessage,
     thread_ts: &'a Option<String>,
+    subtype: &'a Option<&'static str>,
+    extras: &'a Option<&'a str>,
 ) -> [&'a (dyn ToSql + Sync); 17] {
     [
         channel,
@@ -504,8 +535,8 @@ fn insert_params<'a>(
         &message.authorship.icon_emoji,
         &message.authorship.icon_url,
         &message.files,
-        &message.subtype,
-        &message.extras,
+        subtype,
+        extras,
     ]
 }
 

@@ -12,7 +12,7 @@ use asym_kit::deadpool_postgres::Transaction;
 use serde_json::{Map, Value, json};
 
 use crate::error::ApiError;
-use crate::model::message::{NewMessage, insert_message};
+use crate::model::message::{NewMessage, SystemFields, insert_message};
 
 /// What happened to a channel.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -108,8 +108,10 @@ pub(crate) async fn post(
         team_id: team.to_owned(),
         text,
         mrkdwn: true,
-        subtype: Some(subtype.to_owned()),
-        extras: (!extras.is_empty()).then(|| Value::Object(extras).to_string()),
+        system: Some(SystemFields {
+            subtype,
+            extras: (!extras.is_empty()).then(|| Value::Object(extras).to_string()),
+        }),
         ..NewMessage::default()
     };
     insert_message(tx, channel, kind, &message).await?;
