@@ -4,10 +4,12 @@
 use asym_kit::BackendError;
 use asym_kit::token::{hash, random_alnum, random_digits, random_hex};
 use axum::Json;
+use axum::Router;
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
@@ -16,6 +18,17 @@ use crate::AppState;
 use crate::auth::{BOT_SCOPES, USER_SCOPES};
 use crate::error::ApiError;
 use crate::ratelimit::Limits;
+
+/// The admin surface's own routes: provisioning, extra tokens and rate limits.
+pub(crate) fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/api/admin/provision", post(provision))
+        .route("/api/admin/tokens", post(mint_token))
+        .route(
+            "/api/admin/rate-limits",
+            get(get_rate_limits).post(set_rate_limits),
+        )
+}
 
 /// A bot token in Slack's shape: `xoxb-<team digits>-<bot digits>-<24 alphanumerics>`.
 pub(crate) fn mint_bot_token() -> String {

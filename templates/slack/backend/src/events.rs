@@ -11,15 +11,27 @@
 use std::time::Duration;
 
 use axum::Json;
+use axum::Router;
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::StatusCode;
+use axum::routing::get;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
 use crate::AppState;
 use crate::admin::{AdminResult, invalid, json_body};
 use crate::error::ApiError;
+
+/// The Events API's admin routes: the app's subscription and its deliveries.
+pub(crate) fn admin_routes() -> Router<AppState> {
+    Router::new()
+        .route(
+            "/api/admin/events",
+            get(get_subscription).post(subscribe).delete(unsubscribe),
+        )
+        .route("/api/admin/events/deliveries", get(deliveries))
+}
 
 /// How often the worker looks for due deliveries and scheduled messages when nothing wakes
 /// it.

@@ -7,21 +7,31 @@
 use std::collections::HashMap;
 
 use asym_kit::tokio_postgres::Row;
+use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::header::{AUTHORIZATION, CONTENT_TYPE};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
 use serde_json::{Map, Value, json};
 
 use crate::auth::{Caller, caller_with};
 use crate::error::{ApiError, ApiResult, reply};
 use crate::model::conversation::{Naming, channel_filter, resolve};
-use crate::model::event::emit;
+use crate::model::event::{emit, emit_and_commit};
 use crate::model::message::{NewMessage, insert_message};
 use crate::model::user::is_admin;
 
 use crate::{AppState, Call};
+
+/// The upload and download URLs files hand out, outside the Web API.
+pub(crate) fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/upload/v1/{key}", post(upload))
+        .route("/files-pri/{id}/{name}", get(download))
+        .route("/files-pri/{id}/download/{name}", get(download))
+}
 
 /// Largest file the clone accepts (Slack's limit is 1 GB; a test needs far less).
 const MAX_FILE_BYTES: i64 = 64 * 1024 * 1024;
@@ -540,11 +550,8 @@ pub(crate) async fn delete(state: &AppState, call: &Call) -> ApiResult {
         "type": "file_deleted",
         "file_id": id.trim(),
         "channel_ids": channels,
-        "event_ts": crate::ts::event_ts(),
     });
-    emit(&tx, "file_deleted", None, &event).await?;
-    state.commit(tx).await?;
-    Ok(Map::new())
+    emit_and_commit(state, tx, None, event).await
 }
 
 /// `GET /files-pri/<team>-<file>/<name>` (and `/download/<name>`): the file's bytes, for a

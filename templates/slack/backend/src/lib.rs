@@ -50,7 +50,7 @@ use axum::extract::{Path, State};
 use axum::http::header::CONTENT_TYPE;
 use axum::http::{HeaderMap, Uri};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{any, get, post};
+use axum::routing::any;
 use serde_json::{Map, Value};
 use tokio::sync::{Mutex, Notify};
 
@@ -121,22 +121,9 @@ pub(crate) struct Call {
 /// The Slack clone's routes. [`asym_kit::router`] adds `/api/health` and the admin guard.
 pub fn app(state: AppState) -> Router {
     Router::new()
-        .route("/api/admin/provision", post(admin::provision))
-        .route("/api/admin/tokens", post(admin::mint_token))
-        .route(
-            "/api/admin/rate-limits",
-            get(admin::get_rate_limits).post(admin::set_rate_limits),
-        )
-        .route(
-            "/api/admin/events",
-            get(events::get_subscription)
-                .post(events::subscribe)
-                .delete(events::unsubscribe),
-        )
-        .route("/api/admin/events/deliveries", get(events::deliveries))
-        .route("/upload/v1/{key}", post(files::upload))
-        .route("/files-pri/{id}/{name}", get(files::download))
-        .route("/files-pri/{id}/download/{name}", get(files::download))
+        .merge(admin::routes())
+        .merge(events::admin_routes())
+        .merge(files::routes())
         .route("/api/{method}", any(web_api))
         .with_state(state)
 }

@@ -4,13 +4,13 @@
 //! first added), so reading history never joins.
 
 use asym_kit::deadpool_postgres::Transaction;
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 
 use crate::args::channel_arg;
 use crate::auth::{Caller, caller_with};
 use crate::error::{ApiError, ApiResult, reply};
 use crate::model::conversation::{Conversation, Naming, resolve};
-use crate::model::event::emit;
+use crate::model::event::emit_and_commit;
 use crate::model::message::{self, MESSAGE_COLUMNS, MESSAGE_JOINS, message_json};
 use crate::ts::Ts;
 use crate::{AppState, Call};
@@ -146,11 +146,8 @@ pub(crate) async fn react(state: &AppState, call: &Call, add: bool) -> ApiResult
         "reaction": name,
         "item_user": item_user,
         "item": { "type": "message", "channel": conversation.id, "ts": ts.to_string() },
-        "event_ts": crate::ts::event_ts(),
     });
-    emit(&tx, event_type, Some(&conversation.id), &event).await?;
-    state.commit(tx).await?;
-    Ok(Map::new())
+    emit_and_commit(state, tx, Some(&conversation.id), event).await
 }
 
 /// `reactions.get`: a message with its reactions.
@@ -204,11 +201,8 @@ pub(crate) async fn set_pin(state: &AppState, call: &Call, pin: bool) -> ApiResu
             "message": message,
         },
         "has_pins": pin,
-        "event_ts": crate::ts::event_ts(),
     });
-    emit(&tx, event_type, Some(&conversation.id), &event).await?;
-    state.commit(tx).await?;
-    Ok(Map::new())
+    emit_and_commit(state, tx, Some(&conversation.id), event).await
 }
 
 /// `pins.list`: a channel's pinned messages, most recently pinned first.

@@ -1,9 +1,10 @@
 //! Events: queueing an Events API event in the transaction of the change it describes.
 
 use asym_kit::deadpool_postgres::Transaction;
-use serde_json::{Value, json};
+use serde_json::{Map, Value, json};
 
-use crate::error::ApiError;
+use crate::AppState;
+use crate::error::{ApiError, ApiResult};
 
 /// The Events API subscription name of a message event in a conversation of `kind`.
 pub(crate) fn message_subscription(kind: &str) -> &'static str {
@@ -52,6 +53,26 @@ pub(crate) async fn emit(
     tx.execute(&statement, &[&subscription, &event.to_string(), &channel])
         .await?;
     Ok(())
+}
+
+/// Stamps `event` with its `event_ts`, queues it under its own `type` (as [`emit`] does,
+/// `channel` limiting it to the bot's conversations), commits `tx` and answers Slack's bare
+/// success: how a call ends whose change one event tells (reactions, pins, file deletion).
+///
+/// # Errors
+///
+/// `internal_error` when Postgres fails.
+pub(crate) async fn emit_and_commit(
+    state: &AppState,
+    tx: Transaction<'_>,
+    channel: Option<&str>,
+    mut event: Value,
+) -> ApiResult {
+    event["event_ts"] = json!(crate::ts::event_ts());
+    let subscription = event["type"].as_str().unwrap_or_default();
+    emit(&tx, subscription, channel, &event).await?;
+    state.commit(tx).await?;
+    Ok(Map::new())
 }
 
 /// The event of a message: the message object plus `channel`, `event_ts` and
