@@ -177,16 +177,13 @@ async fn updates_and_deletes_own_messages_only(slack: asym::Slack) {
     }
 
     let deleted = slack
-        .bot_ok("chat.delete", json!({"channel": "C0000000001", "ts": ts}))
-        .await;
-    assert_eq!(deleted["ts"], ts);
-    slack
-        .bot_err(
+        .bot_ok_then_err(
             "chat.delete",
             json!({"channel": "C0000000001", "ts": ts}),
             "message_not_found",
         )
         .await;
+    assert_eq!(deleted["ts"], ts);
     // The workspace admin may delete anyone's; a thread parent becomes a tombstone.
     slack
         .user_ok(
@@ -319,13 +316,7 @@ async fn scheduled_messages_post_when_due(slack: asym::Slack) {
     }
 
     slack
-        .bot_ok(
-            "chat.deleteScheduledMessage",
-            json!({"channel": "C0000000001", "scheduled_message_id": id}),
-        )
-        .await;
-    slack
-        .bot_err(
+        .bot_ok_then_err(
             "chat.deleteScheduledMessage",
             json!({"channel": "C0000000001", "scheduled_message_id": id}),
             "invalid_scheduled_message_id",

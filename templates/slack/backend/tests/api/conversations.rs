@@ -345,10 +345,7 @@ async fn archive_rename_topic_purpose(slack: asym::Slack) {
         slack.err(token, method, args, code).await;
     }
     slack
-        .user_ok("conversations.unarchive", json!({"channel": id}))
-        .await;
-    slack
-        .user_err(
+        .user_ok_then_err(
             "conversations.unarchive",
             json!({"channel": id}),
             "not_archived",

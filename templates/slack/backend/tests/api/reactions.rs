@@ -10,9 +10,8 @@ async fn reactions_add_get_remove(slack: asym::Slack) {
     let target = json!({"channel": "C0000000001", "timestamp": "1700000100.000100"});
     let mut args = target.clone();
     args["name"] = json!(":tada:");
-    slack.bot_ok("reactions.add", args.clone()).await;
     slack
-        .bot_err("reactions.add", args.clone(), "already_reacted")
+        .bot_ok_then_err("reactions.add", args.clone(), "already_reacted")
         .await;
     let alice = slack.mint("user", Some("U0000000003"), None).await;
     ok(slack.call(&alice, "reactions.add", args.clone()).await);
@@ -24,9 +23,8 @@ async fn reactions_add_get_remove(slack: asym::Slack) {
         json!([{"name": "tada", "users": ["U0000000002", "U0000000003"], "count": 2}])
     );
 
-    slack.bot_ok("reactions.remove", args.clone()).await;
     slack
-        .bot_err("reactions.remove", args.clone(), "no_reaction")
+        .bot_ok_then_err("reactions.remove", args.clone(), "no_reaction")
         .await;
     let mut bad = target.clone();
     bad["name"] = json!("Not An Emoji");
@@ -45,9 +43,8 @@ async fn reactions_add_get_remove(slack: asym::Slack) {
 async fn pins_add_list_remove(slack: asym::Slack) {
     let slack = Api::new(&slack);
     let target = json!({"channel": "C0000000001", "timestamp": "1700000300.000300"});
-    slack.bot_ok("pins.add", target.clone()).await;
     slack
-        .bot_err("pins.add", target.clone(), "already_pinned")
+        .bot_ok_then_err("pins.add", target.clone(), "already_pinned")
         .await;
     let list = slack
         .bot_ok("pins.list", json!({"channel": "C0000000001"}))
@@ -65,15 +62,7 @@ async fn pins_add_list_remove(slack: asym::Slack) {
         .await;
     assert_eq!(history["pin_count"], 1);
     assert_eq!(history["messages"][1]["pinned_to"], json!(["C0000000001"]));
-    slack.bot_ok("pins.remove", target.clone()).await;
-    for (method, args, code) in [
-        ("pins.remove", target, "no_pin"),
-        (
-            "pins.add",
-            json!({"channel": "C0000000002", "timestamp": "1700000300.000300"}),
-            "not_in_channel",
-        ),
-    ] {
-        slack.bot_err(method, args, code).await;
-    }
+    slack.bot_ok_then_err("pins.remove", target, "no_pin").await;
+    let elsewhere = json!({"channel": "C0000000002", "timestamp": "1700000300.000300"});
+    slack.bot_err("pins.add", elsewhere, "not_in_channel").await;
 }

@@ -89,6 +89,32 @@ impl<'a> Api<'a> {
         self.err(self.user_token(), method, args, error).await
     }
 
+    /// [`Api::call`] with `token`, asserting `ok: true`, then the same call again, asserting
+    /// `again` (a second delete, reaction or pin finds nothing to do); the first body.
+    pub(crate) async fn ok_then_err(
+        &self,
+        token: &str,
+        method: &str,
+        args: Value,
+        again: &str,
+    ) -> Value {
+        let body = ok(self.call(token, method, args.clone()).await);
+        self.err(token, method, args, again).await;
+        body
+    }
+
+    /// [`Api::ok_then_err`] with the seed's bot token.
+    pub(crate) async fn bot_ok_then_err(&self, method: &str, args: Value, again: &str) -> Value {
+        self.ok_then_err(self.bot_token(), method, args, again)
+            .await
+    }
+
+    /// [`Api::ok_then_err`] with the seed's user token.
+    pub(crate) async fn user_ok_then_err(&self, method: &str, args: Value, again: &str) -> Value {
+        self.ok_then_err(self.user_token(), method, args, again)
+            .await
+    }
+
     /// [`Api::call`] with `token`, asserting the `missing_scope` error; its body (`needed`,
     /// `provided`).
     pub(crate) async fn missing_scope(&self, token: &str, method: &str, args: Value) -> Value {
