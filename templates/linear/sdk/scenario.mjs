@@ -163,7 +163,9 @@ await scenario("archive, unarchive, delete (trash), batch update", async () => {
 });
 
 await scenario("comments, labels, projects, cycles, workflow states", async () => {
-  const comment = await (await linear.createComment({ issueId: "20000000-0000-4000-8000-000000000004", body: "Fixed in #42" })).comment;
+  // Linear takes "a UUID or issue identifier" for issueId.
+  const comment = await (await linear.createComment({ issueId: "ENG-4", body: "Fixed in #42" })).comment;
+  assert((await comment.issue).id === "20000000-0000-4000-8000-000000000004", "commentCreate by identifier");
   assert(comment.body === "Fixed in #42" && (await comment.user).displayName === "ada", "commentCreate");
   const edited = await (await linear.updateComment(comment.id, { body: "Fixed in #43" })).comment;
   assert(edited.body === "Fixed in #43" && edited.editedAt, "commentUpdate");
