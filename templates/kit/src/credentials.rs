@@ -187,11 +187,7 @@ pub fn parse_reprovision(body: &[u8]) -> Result<bool, &'static str> {
 /// body answers 400 `invalid_body`; Postgres trouble answers 503 (the engine retries).
 pub async fn provision(kit: &Kit, body: &[u8], mint: impl FnOnce() -> Vec<Mint>) -> Response {
     provision_with(kit, body, CREDENTIALS, async |tx| {
-        tx.execute(
-            "UPDATE asym_credentials SET revoked_at = now() WHERE provisioned AND revoked_at IS NULL",
-            &[],
-        )
-        .await?;
+        revoke_provisioned(tx).await?;
         let mut tokens = Map::new();
         for minted in mint() {
             store(tx, &minted, true).await?;
@@ -215,9 +211,26 @@ pub struct Ledger {
     pub probe: &'static str,
 }
 
+/// Revokes every live provisioned credential in `asym_credentials`: what reprovisioning
+/// replaces (a product minting its own way over [`CREDENTIALS`] calls it first).
+///
+/// # Errors
+///
+/// [`BackendError::Postgres`].
+pub async fn revoke_provisioned(
+    tx: &deadpool_postgres::Transaction<'_>,
+) -> Result<(), BackendError> {
+    tx.execute(
+        "UPDATE asym_credentials SET revoked_at = now() WHERE provisioned AND revoked_at IS NULL",
+        &[],
+    )
+    .await?;
+    Ok(())
+}
+
 /// The kit's own ledger: `asym_credentials`, provisioned while a provisioned credential is
-/// live.
-const CREDENTIALS: Ledger = Ledger {
+/// live ([`provision`]'s; a product that mints its own way passes it to [`provision_with`]).
+pub const CREDENTIALS: Ledger = Ledger {
     lock: "asym_credentials",
     probe: "SELECT 1 FROM asym_credentials WHERE provisioned AND revoked_at IS NULL LIMIT 1",
 };

@@ -10,7 +10,7 @@
 //! `GET/PUT /api/admin/capabilities` read and change them.
 
 use asym_kit::Kit;
-use asym_kit::credentials::{self, Ledger, Mint};
+use asym_kit::credentials::{self, Mint};
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::Method;
@@ -248,12 +248,6 @@ impl Held {
     }
 }
 
-/// The kit's own credential ledger ([`credentials::provision`]'s).
-const LEDGER: Ledger = Ledger {
-    lock: "asym_credentials",
-    probe: "SELECT 1 FROM asym_credentials WHERE provisioned AND revoked_at IS NULL LIMIT 1",
-};
-
 /// The live integration credential's scopes.
 const READ: &str = "SELECT scopes FROM asym_credentials
      WHERE provisioned AND revoked_at IS NULL AND kind = 'integration' ORDER BY created_at DESC LIMIT 1";
@@ -261,13 +255,9 @@ const READ: &str = "SELECT scopes FROM asym_credentials
 /// `POST /api/admin/provision`: mints the integration token (`ntn_…`) of the bot user, with
 /// every capability; reprovisioning rotates the token and keeps the capabilities.
 pub(crate) async fn provision(State(kit): State<Kit>, body: Bytes) -> Response {
-    credentials::provision_with(&kit, &body, LEDGER, async |tx| {
+    credentials::provision_with(&kit, &body, credentials::CREDENTIALS, async |tx| {
         let kept: Option<Vec<String>> = tx.query_opt(READ, &[]).await?.map(|row| row.get(0));
-        tx.execute(
-            "UPDATE asym_credentials SET revoked_at = now() WHERE provisioned AND revoked_at IS NULL",
-            &[],
-        )
-        .await?;
+        credentials::revoke_provisioned(tx).await?;
         let mint = Mint::new("token", asym_kit::token::mint("ntn_"))
             .subject(BOT_ID)
             .kind("integration")
