@@ -18,6 +18,14 @@ pub fn parse(input: &[u8]) -> Vec<(String, String)> {
         .collect()
 }
 
+/// The first value of `name` among decoded `pairs`, as a query's `get` reads it.
+pub fn first<'a>(pairs: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    pairs
+        .iter()
+        .find(|(key, _)| key == name)
+        .map(|(_, value)| value.as_str())
+}
+
 /// Percent-encodes `text` for a URL path segment or query component: RFC 3986's unreserved
 /// characters stay, every other byte becomes `%XX`.
 pub fn encode(text: &str) -> String {
@@ -70,6 +78,14 @@ mod tests {
 
     fn pairs(input: &str) -> Vec<(String, String)> {
         parse(input.as_bytes())
+    }
+
+    #[test]
+    fn first_finds_the_first_value_of_a_name() {
+        let query = pairs("a=1&b=2&a=3");
+        assert_eq!(first(&query, "a"), Some("1"));
+        assert_eq!(first(&query, "b"), Some("2"));
+        assert_eq!(first(&query, "c"), None);
     }
 
     #[test]

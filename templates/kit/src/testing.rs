@@ -6,17 +6,20 @@
 //! - [`Api`]: one HTTP client per test against a running clone, answering [`Reply`]s that
 //!   carry status, headers and JSON, so error cases can be table-driven;
 //! - [`Receiver`]: a webhook receiver on the test machine's loopback that records every
-//!   request, and can refuse them until told otherwise.
+//!   request, and can refuse them until told otherwise or answer through a product's own
+//!   rule (a handshake, failures first);
+//! - [`pluck`], [`assert_prefix`], [`assert_suffix`]: reading lists and identifiers out of
+//!   JSON answers.
 
-use std::sync::Arc;
 use std::sync::atomic::{AtomicU16, Ordering};
+use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
 use axum::Router;
 use axum::body::{Body, Bytes};
 use axum::extract::State;
 use axum::http::{HeaderMap, Method, Request, StatusCode, Uri};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use serde_json::Value;
 use tokio::sync::{Mutex, mpsc};
 
@@ -284,13 +287,40 @@ impl Received {
     }
 }
 
+/// How a [`Receiver`] answers a request it recorded: status and body.
+pub type Responder = dyn Fn(&Received) -> (u16, String) + Send + Sync;
+
 /// A webhook receiver on `127.0.0.1`: records every request and answers with the status set
-/// by [`Receiver::answer`] (200 at first).
-#[derive(Debug)]
+/// by [`Receiver::answer`] (200 at first), or as [`Receiver::respond_with`] says.
 pub struct Receiver {
     url: String,
-    status: Arc<AtomicU16>,
+    answers: Arc<Answers>,
     got: Mutex<mpsc::UnboundedReceiver<Received>>,
+}
+
+impl std::fmt::Debug for Receiver {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Receiver").field("url", &self.url).finish()
+    }
+}
+
+/// What a receiver answers: a fixed status, unless a responder is set.
+struct Answers {
+    status: AtomicU16,
+    responder: RwLock<Option<Box<Responder>>>,
+}
+
+impl Answers {
+    fn answer(&self, received: &Received) -> (u16, String) {
+        #[allow(
+            clippy::unwrap_used,
+            reason = "a responder that panicked fails its test anyway"
+        )]
+        match self.responder.read().unwrap().as_ref() {
+            Some(respond) => respond(received),
+            None => (self.status.load(Ordering::SeqCst), String::new()),
+        }
+    }
 }
 
 impl Receiver {
@@ -317,16 +347,19 @@ impl Receiver {
         #[allow(clippy::expect_used, reason = "a test helper")]
         let addr = listener.local_addr().expect("its address");
         let (tx, rx) = mpsc::unbounded_channel();
-        let status = Arc::new(AtomicU16::new(200));
+        let answers = Arc::new(Answers {
+            status: AtomicU16::new(200),
+            responder: RwLock::new(None),
+        });
         let app = Router::new()
             .fallback(record)
-            .with_state((tx, Arc::clone(&status)));
+            .with_state((tx, Arc::clone(&answers)));
         tokio::spawn(async move {
             let _ = axum::serve(listener, app).await;
         });
         Self {
             url: format!("http://{addr}"),
-            status,
+            answers,
             got: Mutex::new(rx),
         }
     }
@@ -338,7 +371,22 @@ impl Receiver {
 
     /// Answers every later request with `status` (e.g. 500 to make deliveries fail).
     pub fn answer(&self, status: u16) {
-        self.status.store(status, Ordering::SeqCst);
+        self.answers.status.store(status, Ordering::SeqCst);
+    }
+
+    /// Answers every later request as `respond` says, e.g. echoing a verification challenge
+    /// or failing the first deliveries; replaces [`Receiver::answer`]'s status.
+    ///
+    /// # Panics
+    ///
+    /// When an earlier responder panicked while answering.
+    pub fn respond_with(
+        &self,
+        respond: impl Fn(&Received) -> (u16, String) + Send + Sync + 'static,
+    ) {
+        #[allow(clippy::unwrap_used, reason = "a test helper")]
+        let mut responder = self.answers.responder.write().unwrap();
+        *responder = Some(Box::new(respond));
     }
 
     /// The next request, which must come within 10 seconds.
@@ -363,20 +411,109 @@ impl Receiver {
     }
 }
 
-type ReceiverState = (mpsc::UnboundedSender<Received>, Arc<AtomicU16>);
+type ReceiverState = (mpsc::UnboundedSender<Received>, Arc<Answers>);
 
 async fn record(
-    State((tx, status)): State<ReceiverState>,
+    State((tx, answers)): State<ReceiverState>,
     method: Method,
     uri: Uri,
     headers: HeaderMap,
     body: Bytes,
-) -> StatusCode {
-    let _ = tx.send(Received {
+) -> Response {
+    let received = Received {
         method,
         uri,
         headers,
         body,
-    });
-    StatusCode::from_u16(status.load(Ordering::SeqCst)).unwrap_or(StatusCode::OK)
+    };
+    let (status, body) = answers.answer(&received);
+    let _ = tx.send(received);
+    (StatusCode::from_u16(status).unwrap_or(StatusCode::OK), body).into_response()
+}
+
+/// The string `field` of each element of the JSON array `list`, in order.
+///
+/// # Panics
+///
+/// When `list` is not an array or an element's `field` is not a string.
+#[track_caller]
+pub fn pluck(list: &Value, field: &str) -> Vec<String> {
+    let Some(items) = list.as_array() else {
+        panic!("not a list: {list}");
+    };
+    items
+        .iter()
+        .map(|item| match item[field].as_str() {
+            Some(text) => text.to_owned(),
+            None => panic!("no string {field:?} in {item}"),
+        })
+        .collect()
+}
+
+/// Asserts `value` is a string that starts with `prefix` (an id's or token's form).
+///
+/// # Panics
+///
+/// When it is not.
+#[track_caller]
+pub fn assert_prefix(value: &Value, prefix: &str) {
+    assert!(
+        value.as_str().is_some_and(|text| text.starts_with(prefix)),
+        "expected a string starting with {prefix:?}, got {value}"
+    );
+}
+
+/// Asserts `value` is a string that ends with `suffix` (a URL's path).
+///
+/// # Panics
+///
+/// When it is not.
+#[track_caller]
+pub fn assert_suffix(value: &Value, suffix: &str) {
+    assert!(
+        value.as_str().is_some_and(|text| text.ends_with(suffix)),
+        "expected a string ending with {suffix:?}, got {value}"
+    );
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    #[test]
+    fn pluck_reads_one_field_of_each_element() {
+        let list = json!([{"id": "C1"}, {"id": "C2", "name": "x"}]);
+        assert_eq!(pluck(&list, "id"), ["C1", "C2"]);
+    }
+
+    #[test]
+    #[should_panic(expected = "no string \"name\"")]
+    fn pluck_names_the_element_without_the_field() {
+        pluck(&json!([{"name": "a"}, {"id": 1}]), "name");
+    }
+
+    #[test]
+    fn prefixes_and_suffixes_are_checked() {
+        assert_prefix(&json!("xoxb-1"), "xoxb-");
+        assert_suffix(&json!("https://x/pulls/2"), "/pulls/2");
+        let wrong = std::panic::catch_unwind(|| assert_prefix(&json!(7), "xoxb-"));
+        assert!(wrong.is_err());
+    }
+
+    #[tokio::test]
+    async fn a_responder_answers_what_it_recorded() {
+        let receiver = Receiver::start().await;
+        receiver.respond_with(|received| (202, format!("saw {}", received.uri.path())));
+        let answer = reqwest::Client::new()
+            .post(format!("{}/hook", receiver.url()))
+            .body("{}")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(answer.status(), 202);
+        assert_eq!(answer.text().await.unwrap(), "saw /hook");
+        assert_eq!(receiver.delivery().await.uri.path(), "/hook");
+    }
 }
