@@ -10,6 +10,7 @@
 
 use std::time::Duration;
 
+use asym_kit::tokio_postgres::Row;
 use axum::Json;
 use axum::Router;
 use axum::body::Bytes;
@@ -355,10 +356,75 @@ async fn analyze_grown(state: &AppState) -> Result<(), ApiError> {
     Ok(())
 }
 
+/// A delivery the worker claimed: its event, where it goes and how it is retried.
+struct Due {
+    event_id: String,
+    /// The event, as JSON.
+    payload: String,
+    /// Attempts made before this one.
+    attempts: i32,
+    /// When the event was queued (Unix seconds): the envelope's `event_time`.
+    event_time: i64,
+    /// The subscription's Request URL.
+    url: String,
+    /// The wait before each retry, in ms: one retry per entry.
+    delays: Vec<i32>,
+    /// How long an answer may take, in ms.
+    timeout_ms: i32,
+    /// Why the previous attempt failed: the next one's `X-Slack-Retry-Reason`.
+    last_reason: Option<String>,
+    /// When the event was queued: deliveries go out in this order.
+    created: std::time::SystemTime,
+}
+
+impl Due {
+    /// Reads a row that the claim in [`deliver_due`] returns.
+    fn from_row(row: &Row) -> Self {
+        Self {
+            event_id: row.get(0),
+            payload: row.get(1),
+            attempts: row.get(2),
+            event_time: row.get(3),
+            url: row.get(4),
+            delays: row.get(5),
+            timeout_ms: row.get(6),
+            last_reason: row.get(7),
+            created: row.get(8),
+        }
+    }
+
+    /// The `event_callback` envelope Slack posts for this event on behalf of `app`.
+    fn envelope(&self, app: &AppIdentity) -> String {
+        let event: Value = serde_json::from_str(&self.payload).unwrap_or(Value::Null);
+        let event_id = &self.event_id;
+        json!({
+            "token": app.verification_token,
+            "team_id": app.team_id,
+            "context_team_id": app.team_id,
+            "context_enterprise_id": null,
+            "api_app_id": app.app_id,
+            "event": event,
+            "type": "event_callback",
+            "event_id": event_id,
+            "event_time": self.event_time,
+            "authorizations": [{
+                "enterprise_id": null,
+                "team_id": app.team_id,
+                "user_id": app.bot_user,
+                "is_bot": true,
+                "is_enterprise_install": false,
+            }],
+            "is_ext_shared_channel": false,
+            "event_context": format!("4-{}", asym_kit::cursor::encode(&format!("{}:{event_id}", app.team_id))),
+        })
+        .to_string()
+    }
+}
+
 /// Claims and delivers up to 20 due events, in order. Returns how many were attempted.
 async fn deliver_due(state: &AppState) -> Result<usize, ApiError> {
     let client = state.kit.db().await?;
-    let due = client
+    let claimed = client
         .query(
             "UPDATE event_deliveries d
              SET next_attempt = clock_timestamp() + make_interval(secs => s.timeout_ms / 1000.0 + 10)
@@ -372,61 +438,28 @@ async fn deliver_due(state: &AppState) -> Result<usize, ApiError> {
             &[],
         )
         .await?;
-    if due.is_empty() {
+    if claimed.is_empty() {
         return Ok(0);
     }
     let app = app_identity(&client).await?;
-    let mut due: Vec<_> = due.iter().collect();
-    due.sort_by_key(|row| {
-        (
-            row.get::<_, std::time::SystemTime>(8),
-            row.get::<_, String>(0),
-        )
-    });
-    for row in &due {
-        let event_id: String = row.get(0);
-        let payload: String = row.get(1);
-        let attempts: i32 = row.get(2);
-        let event_time: i64 = row.get(3);
-        let url: String = row.get(4);
-        let delays: Vec<i32> = row.get(5);
-        let timeout_ms: i32 = row.get(6);
-        let last_reason: Option<String> = row.get(7);
-        let event: Value = serde_json::from_str(&payload).unwrap_or(Value::Null);
-        let envelope = json!({
-            "token": app.verification_token,
-            "team_id": app.team_id,
-            "context_team_id": app.team_id,
-            "context_enterprise_id": null,
-            "api_app_id": app.app_id,
-            "event": event,
-            "type": "event_callback",
-            "event_id": event_id,
-            "event_time": event_time,
-            "authorizations": [{
-                "enterprise_id": null,
-                "team_id": app.team_id,
-                "user_id": app.bot_user,
-                "is_bot": true,
-                "is_enterprise_install": false,
-            }],
-            "is_ext_shared_channel": false,
-            "event_context": format!("4-{}", asym_kit::cursor::encode(&format!("{}:{event_id}", app.team_id))),
-        })
-        .to_string();
+    let mut due: Vec<Due> = claimed.iter().map(Due::from_row).collect();
+    due.sort_by(|a, b| (a.created, &a.event_id).cmp(&(b.created, &b.event_id)));
+    for delivery in &due {
+        let envelope = delivery.envelope(&app);
+        let attempts = delivery.attempts;
         let retry = (attempts > 0).then(|| {
             (
                 attempts,
-                last_reason.as_deref().unwrap_or("http_error").to_owned(),
+                delivery.last_reason.as_deref().unwrap_or("http_error"),
             )
         });
-        let timeout = Duration::from_millis(u64::try_from(timeout_ms).unwrap_or(3000));
+        let timeout = Duration::from_millis(u64::try_from(delivery.timeout_ms).unwrap_or(3000));
         let outcome = post_signed(
             state,
             &app.signing_secret,
-            &url,
+            &delivery.url,
             &envelope,
-            retry.as_ref().map(|(n, r)| (*n, r.as_str())),
+            retry,
             timeout,
         )
         .await;
@@ -439,14 +472,14 @@ async fn deliver_due(state: &AppState) -> Result<usize, ApiError> {
         };
         let attempts = attempts + 1;
         let give_up = reason == Some("no_retry")
-            || usize::try_from(attempts).unwrap_or(usize::MAX) > delays.len();
+            || usize::try_from(attempts).unwrap_or(usize::MAX) > delivery.delays.len();
         let (status, delay_ms) = if delivered {
             ("delivered", 0)
         } else if give_up {
             ("failed", 0)
         } else {
             let index = usize::try_from(attempts - 1).unwrap_or_default();
-            ("pending", delays.get(index).copied().unwrap_or(0))
+            ("pending", delivery.delays.get(index).copied().unwrap_or(0))
         };
         let reason = reason.map(|r| if r == "no_retry" { "http_error" } else { r });
         client
@@ -456,7 +489,7 @@ async fn deliver_due(state: &AppState) -> Result<usize, ApiError> {
                      next_attempt = clock_timestamp() + $6::int * interval '1 millisecond'
                  WHERE event_id = $1",
                 &[
-                    &event_id,
+                    &delivery.event_id,
                     &attempts,
                     &status,
                     &last_status,

@@ -3,7 +3,7 @@
 use serde_json::{Value, json};
 
 use crate::common::{Api, ok};
-use crate::events::{next, next_event, subscribe};
+use crate::events::{next_event, subscribe};
 
 #[asym::clone("slack", seed = "basic")]
 async fn posts_and_reads_back(slack: asym::Slack) {
@@ -258,8 +258,8 @@ async fn ephemeral_messages_and_permalinks(slack: asym::Slack) {
 #[asym::clone("slack", seed = "basic")]
 async fn scheduled_messages_post_when_due(slack: asym::Slack) {
     let slack = Api::new(&slack);
-    let mut requests = subscribe(&slack, 0, json!(["message.channels"])).await;
-    next(&mut requests).await; // The URL verification.
+    let receiver = subscribe(&slack, 0, json!(["message.channels"])).await;
+    receiver.delivery().await; // The URL verification.
     let now = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap()
@@ -324,7 +324,7 @@ async fn scheduled_messages_post_when_due(slack: asym::Slack) {
         .await;
 
     // The worker posts it once due: its message event is the first the app receives.
-    let posted = next_event(&mut requests).await;
+    let posted = next_event(&receiver).await;
     assert_eq!(posted["text"], "soon");
     assert_eq!(posted["channel"], "C0000000001");
     let ts = posted["ts"].as_str().unwrap();

@@ -1,23 +1,16 @@
 //! `conversations.*` and `users.conversations`.
 
-use serde_json::{Value, json};
+use asym_kit::testing::{assert_prefix, pluck};
+use serde_json::json;
 
 use crate::common::{Api, ok};
-
-fn ids(list: &Value) -> Vec<String> {
-    list.as_array()
-        .unwrap()
-        .iter()
-        .map(|c| c["id"].as_str().unwrap().to_owned())
-        .collect()
-}
 
 #[asym::clone("slack", seed = "acme-corp")]
 async fn list_filters_types_and_pages(slack: asym::Slack) {
     let slack = Api::new(&slack);
     let body = slack.user_ok("conversations.list", json!({})).await;
     assert_eq!(
-        ids(&body["channels"]),
+        pluck(&body["channels"], "id"),
         ["C0000000001", "C0000000002", "C0000000003", "C0000000005"]
     );
     assert_eq!(body["response_metadata"]["next_cursor"], "");
@@ -28,14 +21,14 @@ async fn list_filters_types_and_pages(slack: asym::Slack) {
         )
         .await;
     assert_eq!(
-        ids(&body["channels"]),
+        pluck(&body["channels"], "id"),
         ["C0000000001", "C0000000002", "C0000000003", "C0000000004"]
     );
     // The bot does not see the private channel it is not in.
     let body = slack
         .bot_ok("conversations.list", json!({"types": "private_channel"}))
         .await;
-    assert_eq!(ids(&body["channels"]), Vec::<String>::new());
+    assert_eq!(pluck(&body["channels"], "id"), Vec::<String>::new());
 
     let mut seen = Vec::new();
     let mut cursor = String::new();
@@ -43,7 +36,7 @@ async fn list_filters_types_and_pages(slack: asym::Slack) {
         let body = slack
             .user_ok("conversations.list", json!({"limit": 2, "cursor": cursor}))
             .await;
-        seen.extend(ids(&body["channels"]));
+        seen.extend(pluck(&body["channels"], "id"));
         cursor = body["response_metadata"]["next_cursor"]
             .as_str()
             .unwrap()
@@ -393,7 +386,7 @@ async fn members_open_mark_and_user_conversations(slack: asym::Slack) {
             json!({"users": "U0000000003,U0000000004"}),
         )
         .await;
-    assert!(group["channel"]["id"].as_str().unwrap().starts_with('G'));
+    assert_prefix(&group["channel"]["id"], "G");
     assert_eq!(group["channel"]["is_mpim"], true);
     for (args, code) in [
         (json!({}), "users_list_not_supplied"),
@@ -424,7 +417,7 @@ async fn members_open_mark_and_user_conversations(slack: asym::Slack) {
     let mine = slack
         .bot_ok("users.conversations", json!({"types": "public_channel,im"}))
         .await;
-    let mine = ids(&mine["channels"]);
+    let mine = pluck(&mine["channels"], "id");
     assert!(mine.contains(&"C0000000003".to_owned()) && mine.contains(&dm_id));
     assert!(!mine.contains(&"C0000000002".to_owned()));
     let alices = slack
@@ -434,7 +427,7 @@ async fn members_open_mark_and_user_conversations(slack: asym::Slack) {
         )
         .await;
     assert_eq!(
-        ids(&alices["channels"]),
+        pluck(&alices["channels"], "id"),
         ["C0000000001", "C0000000002", "C0000000003", "C0000000004"]
     );
 }

@@ -1,104 +1,58 @@
 //! The Events API, delivered to a receiver the test runs on loopback.
 
-use std::sync::{Arc, Mutex};
+use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Duration;
 
-use axum::body::Bytes;
-use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Response};
+use asym_kit::testing::{Received, Receiver, assert_prefix};
 use reqwest::Method;
 use serde_json::{Value, json};
-use tokio::sync::mpsc;
 
 use crate::common::{Api, fields};
 
-/// One request the receiver got.
-#[derive(Debug, Clone)]
-pub(crate) struct Received {
-    headers: HeaderMap,
-    body: String,
-}
-
-impl Received {
-    fn json(&self) -> Value {
-        serde_json::from_str(&self.body).unwrap()
+/// How the test's app answers a callback: the URL verification's challenge echoed (as Slack
+/// requires of a Request URL), 500 to the first `failures` other callbacks, then 200.
+fn slack_app(failures: u32) -> impl Fn(&Received) -> (u16, String) + Send + Sync + 'static {
+    let failures_left = AtomicU32::new(failures);
+    move |received| {
+        let body: Value = serde_json::from_slice(&received.body).unwrap_or(Value::Null);
+        if body["type"] == "url_verification" {
+            return (
+                200,
+                body["challenge"].as_str().unwrap_or_default().to_owned(),
+            );
+        }
+        let failing = failures_left
+            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |left| {
+                left.checked_sub(1)
+            })
+            .is_ok();
+        (if failing { 500 } else { 200 }, String::new())
     }
-    fn header(&self, name: &str) -> Option<String> {
-        self.headers
-            .get(name)
-            .map(|v| v.to_str().unwrap().to_owned())
-    }
-}
-
-#[derive(Clone)]
-struct Receiver {
-    sender: mpsc::UnboundedSender<Received>,
-    /// How many callbacks to answer 500 before accepting.
-    failures_left: Arc<Mutex<u32>>,
-}
-
-async fn receive(State(receiver): State<Receiver>, headers: HeaderMap, body: Bytes) -> Response {
-    let body = String::from_utf8(body.to_vec()).unwrap();
-    let parsed: Value = serde_json::from_str(&body).unwrap_or(Value::Null);
-    receiver.sender.send(Received { headers, body }).unwrap();
-    if parsed["type"] == "url_verification" {
-        return parsed["challenge"]
-            .as_str()
-            .unwrap_or_default()
-            .to_owned()
-            .into_response();
-    }
-    let mut left = receiver.failures_left.lock().unwrap();
-    if *left > 0 {
-        *left -= 1;
-        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
-    }
-    StatusCode::OK.into_response()
 }
 
 /// Starts a receiver on 127.0.0.1 that answers the URL verification challenge and fails the
-/// first `failures` callbacks, and subscribes it to `events`; returns the stream of requests.
-pub(crate) async fn subscribe(
-    slack: &Api<'_>,
-    failures: u32,
-    events: Value,
-) -> mpsc::UnboundedReceiver<Received> {
-    let (sender, requests) = mpsc::unbounded_channel();
-    let app = axum::Router::new()
-        .route("/slack/events", axum::routing::post(receive))
-        .with_state(Receiver {
-            sender,
-            failures_left: Arc::new(Mutex::new(failures)),
-        });
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let port = listener.local_addr().unwrap().port();
-    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-    let url = format!("http://127.0.0.1:{port}/slack/events");
+/// first `failures` callbacks, and subscribes it to `events`; returns the receiver.
+pub(crate) async fn subscribe(slack: &Api<'_>, failures: u32, events: Value) -> Receiver {
+    let receiver = Receiver::start().await;
+    receiver.respond_with(slack_app(failures));
+    let url = format!("{}/slack/events", receiver.url());
     let subscription = json!({"url": url, "retryDelaysMs": [50, 50, 50], "events": events});
     slack
         .admin(Method::POST, "events", Some(subscription))
         .await
         .expect(200);
-    requests
+    receiver
 }
 
 /// The `event` of the next callback the receiver gets.
-pub(crate) async fn next_event(requests: &mut mpsc::UnboundedReceiver<Received>) -> Value {
-    next(requests).await.json()["event"].take()
-}
-
-/// The next request the receiver gets, within 5 s.
-pub(crate) async fn next(requests: &mut mpsc::UnboundedReceiver<Received>) -> Received {
-    tokio::time::timeout(Duration::from_secs(5), requests.recv())
-        .await
-        .expect("an event arrives within 5 s")
-        .expect("the receiver runs")
+pub(crate) async fn next_event(receiver: &Receiver) -> Value {
+    receiver.delivery().await.json()["event"].take()
 }
 
 fn assert_signed(slack: &Api<'_>, request: &Received) {
     let timestamp = request.header("x-slack-request-timestamp").unwrap();
-    let base = format!("v0:{timestamp}:{}", request.body);
+    let body = std::str::from_utf8(&request.body).unwrap();
+    let base = format!("v0:{timestamp}:{body}");
     let expected = format!(
         "v0={}",
         asym_kit::token::hmac_sha256_hex(slack.signing_secret().as_bytes(), base.as_bytes())
@@ -109,21 +63,21 @@ fn assert_signed(slack: &Api<'_>, request: &Received) {
 #[asym::clone("slack", seed = "basic")]
 async fn subscribing_verifies_the_url_then_events_arrive_signed(slack: asym::Slack) {
     let slack = Api::new(&slack);
-    let mut requests = subscribe(&slack, 0, json!([])).await;
-    let verification = next(&mut requests).await;
+    let receiver = subscribe(&slack, 0, json!([])).await;
+    let verification = receiver.delivery().await;
     assert_eq!(verification.json()["type"], "url_verification");
     assert_signed(&slack, &verification);
 
     let posted = slack
         .post(slack.user_token(), "C0000000001", "hello events")
         .await;
-    let callback = next(&mut requests).await;
+    let callback = receiver.delivery().await;
     assert_signed(&slack, &callback);
     let envelope = callback.json();
     assert_eq!(envelope["type"], "event_callback");
     assert_eq!(envelope["team_id"], "T0000000001");
     assert_eq!(envelope["api_app_id"], "A0000000001");
-    assert!(envelope["event_id"].as_str().unwrap().starts_with("Ev"));
+    assert_prefix(&envelope["event_id"], "Ev");
     assert_eq!(envelope["authorizations"][0]["user_id"], "U0000000002");
     let event = &envelope["event"];
     assert_eq!(event["type"], "message");
@@ -139,7 +93,7 @@ async fn subscribing_verifies_the_url_then_events_arrive_signed(slack: asym::Sla
             json!({"channel": "C0000000001", "timestamp": posted["ts"], "name": "eyes"}),
         )
         .await;
-    let reaction = next_event(&mut requests).await;
+    let reaction = next_event(&receiver).await;
     assert_eq!(reaction["type"], "reaction_added");
     assert_eq!(reaction["reaction"], "eyes");
     assert_eq!(reaction["item"]["ts"], posted["ts"]);
@@ -151,12 +105,12 @@ async fn subscribing_verifies_the_url_then_events_arrive_signed(slack: asym::Sla
     slack
         .bot_ok("conversations.join", json!({"channel": "C0000000002"}))
         .await;
-    let joined = next_event(&mut requests).await;
+    let joined = next_event(&receiver).await;
     assert_eq!(joined["type"], "member_joined_channel");
     assert_eq!(joined["user"], "U0000000002");
     assert_eq!(joined["channel"], "C0000000002");
     // Then the channel_join message Slack posts, as a message event.
-    let message = next_event(&mut requests).await;
+    let message = next_event(&receiver).await;
     assert_eq!(message["type"], "message");
     assert_eq!(message["subtype"], "channel_join");
     assert_eq!(message["user"], "U0000000002");
@@ -167,7 +121,7 @@ async fn subscribing_verifies_the_url_then_events_arrive_signed(slack: asym::Sla
     let created = slack
         .user_ok("conversations.create", json!({"name": "fresh"}))
         .await;
-    let announced = next_event(&mut requests).await;
+    let announced = next_event(&receiver).await;
     assert_eq!(announced["type"], "channel_created");
     assert_eq!(announced["channel"]["id"], created["channel"]["id"]);
 
@@ -177,7 +131,7 @@ async fn subscribing_verifies_the_url_then_events_arrive_signed(slack: asym::Sla
             json!({"channel": "C0000000001", "ts": posted["ts"], "text": "edited"}),
         )
         .await;
-    let changed = next_event(&mut requests).await;
+    let changed = next_event(&receiver).await;
     assert_eq!(changed["subtype"], "message_changed");
     assert_eq!(changed["message"]["text"], "edited");
     assert_eq!(changed["previous_message"]["text"], "hello events");
@@ -195,21 +149,18 @@ async fn subscribing_verifies_the_url_then_events_arrive_signed(slack: asym::Sla
 #[asym::clone("slack", seed = "basic")]
 async fn failed_deliveries_are_retried_with_their_number(slack: asym::Slack) {
     let slack = Api::new(&slack);
-    let mut requests = subscribe(&slack, 2, json!(["message.channels"])).await;
-    next(&mut requests).await;
+    let receiver = subscribe(&slack, 2, json!(["message.channels"])).await;
+    receiver.delivery().await;
     slack
         .post(slack.bot_token(), "C0000000001", "retry me")
         .await;
-    let first = next(&mut requests).await;
-    let second = next(&mut requests).await;
-    let third = next(&mut requests).await;
+    let first = receiver.delivery().await;
+    let second = receiver.delivery().await;
+    let third = receiver.delivery().await;
     assert_eq!(first.header("x-slack-retry-num"), None);
-    assert_eq!(second.header("x-slack-retry-num").as_deref(), Some("1"));
-    assert_eq!(
-        second.header("x-slack-retry-reason").as_deref(),
-        Some("http_error")
-    );
-    assert_eq!(third.header("x-slack-retry-num").as_deref(), Some("2"));
+    assert_eq!(second.header("x-slack-retry-num"), Some("1"));
+    assert_eq!(second.header("x-slack-retry-reason"), Some("http_error"));
+    assert_eq!(third.header("x-slack-retry-num"), Some("2"));
     assert_eq!(first.json()["event_id"], third.json()["event_id"]);
     assert_signed(&slack, &third);
     // Filtered: a reaction is not among the subscribed events.
@@ -219,11 +170,7 @@ async fn failed_deliveries_are_retried_with_their_number(slack: asym::Slack) {
             json!({"channel": "C0000000001", "timestamp": "1700000100.000100", "name": "eyes"}),
         )
         .await;
-    assert!(
-        tokio::time::timeout(Duration::from_millis(700), requests.recv())
-            .await
-            .is_err()
-    );
+    assert!(receiver.next(Duration::from_millis(700)).await.is_none());
     let deliveries = slack.admin(Method::GET, "events/deliveries", None).await;
     let delivery = &deliveries.body["deliveries"][0];
     assert_eq!(delivery["attempts"], 3);
@@ -247,8 +194,8 @@ async fn a_url_that_fails_the_challenge_is_refused(slack: asym::Slack) {
 #[asym::clone("slack", seed = "basic")]
 async fn system_messages_arrive_as_message_events(slack: asym::Slack) {
     let slack = Api::new(&slack);
-    let mut requests = subscribe(&slack, 0, json!(["message.channels"])).await;
-    next(&mut requests).await;
+    let receiver = subscribe(&slack, 0, json!(["message.channels"])).await;
+    receiver.delivery().await;
     let id = slack
         .create(slack.bot_token(), json!({"name": "ops"}))
         .await;
@@ -280,7 +227,7 @@ async fn system_messages_arrive_as_message_events(slack: asym::Slack) {
     }
     let mut events = Vec::new();
     for _ in 0..7 {
-        events.push(next_event(&mut requests).await);
+        events.push(next_event(&receiver).await);
     }
     assert_eq!(
         fields(&events, ["subtype"]).concat(),

@@ -1,5 +1,6 @@
 //! `api.test`, `auth.test`, `team.info`, `bots.info`, and bot vs user identities.
 
+use asym_kit::testing::assert_suffix;
 use serde_json::json;
 
 use crate::common::{Api, err, ok};
@@ -11,7 +12,7 @@ async fn auth_test_tells_bot_and_user_tokens_apart(slack: asym::Slack) {
     assert_eq!(bot["user_id"], "U0000000002");
     assert_eq!(bot["bot_id"], "B0000000001");
     assert_eq!(bot["team"], "Acme");
-    assert!(bot["url"].as_str().unwrap().ends_with('/'));
+    assert_suffix(&bot["url"], "/");
     let user = ok(slack.form(slack.user_token(), "auth.test", &[]).await);
     assert_eq!(user["user_id"], "U0000000001");
     assert_eq!(user["user"], "admin");
