@@ -150,6 +150,9 @@ await scenario("statuses_and_checks", async () => {
   const combined = await owner.rest.repos.getCombinedStatusForRef({ ...repo, ref: "main" });
   assert.equal(combined.data.state, "failure");
   await fails(403, () => owner.rest.checks.create({ ...repo, name: "node", head_sha: sha }));
+  // A check run names its commit by full sha: a branch name is an unknown sha.
+  const refused = await fails(422, () => app.rest.checks.create({ ...repo, name: "node", head_sha: "main" }));
+  assert.equal(refused.response.data.message, "No commit found for SHA: main");
   const run = await app.rest.checks.create({ ...repo, name: "node", head_sha: sha, status: "in_progress" });
   await app.rest.checks.update({ ...repo, check_run_id: run.data.id, conclusion: "neutral" });
   const runs = await owner.rest.checks.listForRef({ ...repo, ref: sha });

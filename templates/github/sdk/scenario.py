@@ -163,6 +163,9 @@ def statuses_and_checks():
     combined = repo.get_commit(sha).get_combined_status()
     assert combined.state == "success" and combined.total_count == 1
     raises(GithubException, 403, lambda: repo.create_check_run("tests", sha))
+    # A check run names its commit by full sha: a branch name is an unknown sha.
+    refused = raises(GithubException, 422, lambda: app.get_repo("acme/hello-world").create_check_run("tests", "main"))
+    assert refused.data["message"] == "No commit found for SHA: main", refused.data
     run = app.get_repo("acme/hello-world").create_check_run("tests", sha, status="in_progress")
     run.edit(conclusion="success", output={"title": "ok", "summary": "all good"})
     runs = list(repo.get_commit(sha).get_check_runs())

@@ -15,7 +15,7 @@ use crate::repos::{Access, Repo};
 use crate::req::{self, Body, Listing, Query};
 use crate::scope::Scope;
 use crate::viewer::Viewer;
-use crate::{hooks, time};
+use crate::{git, hooks, time};
 
 const STATES: [&str; 4] = ["error", "failure", "pending", "success"];
 const RUN_STATUSES: [&str; 6] = [
@@ -37,11 +37,27 @@ const CONCLUSIONS: [&str; 8] = [
     "timed_out",
 ];
 
+/// GitHub's 422 for a revision that names no commit of the repository.
+fn no_commit(rev: &str) -> ApiError {
+    ApiError::invalid(format!("No commit found for SHA: {rev}"))
+}
+
 /// The commit a status or check route names (a sha, branch or tag).
 async fn commit_of(client: &impl GenericClient, repo: &Repo, rev: &str) -> ApiResult<String> {
     objects::resolve(client, repo.id, rev)
         .await?
-        .ok_or_else(|| ApiError::invalid(format!("No commit found for SHA: {rev}")))
+        .ok_or_else(|| no_commit(rev))
+}
+
+/// A check run's `head_sha`: the full id of a commit of the repository. Unlike the routes
+/// that take a ref, GitHub resolves no branch or tag name here (`main` is 422 as an unknown
+/// sha is).
+async fn head_commit(client: &impl GenericClient, repo: &Repo, sha: &str) -> ApiResult<String> {
+    if git::is_sha(sha) && objects::commit(client, repo.id, sha).await?.is_some() {
+        Ok(sha.to_owned())
+    } else {
+        Err(no_commit(sha))
+    }
 }
 
 /// `POST /repos/{owner}/{repo}/statuses/{sha}`.
@@ -228,7 +244,7 @@ pub(crate) async fn create_run(scope: Scope, viewer: Viewer, body: Body) -> ApiR
     let run_name = body.required("name", "CheckRun")?.to_owned();
     let head = body.required("head_sha", "CheckRun")?.to_owned();
     let fields = run_fields(&body)?;
-    let sha = commit_of(&client, &repo, &head).await?;
+    let sha = head_commit(&client, &repo, &head).await?;
     let base = scope.base();
     let tx = client.transaction().await?;
     let id: i64 = tx
@@ -292,9 +308,9 @@ pub(crate) async fn update_run(scope: Scope<String>, viewer: Viewer, body: Body)
     let app = app_of(&client, &viewer).await?;
     let (id, owner_app) = find_run(&client, &repo, id).await?;
     if app != owner_app {
-        return Err(ApiError::forbidden(
-            "Invalid app_id `{app}` - check run can only be modified by the GitHub App that created it.",
-        ));
+        return Err(ApiError::forbidden(format!(
+            "Invalid app_id `{app}` - check run can only be modified by the GitHub App that created it."
+        )));
     }
     let base = scope.base();
     let tx = client.transaction().await?;

@@ -101,7 +101,9 @@ async fn check_runs_are_for_apps(gh: asym::GitHub) {
         .patch(&format!("{REPO}/check-runs/{id}"), &queued)
         .await
         .expect(403);
-    // A completed run needs a conclusion, and a conclusion is one of GitHub's.
+    // A completed run needs a conclusion, a conclusion is one of GitHub's, and `head_sha` is
+    // a commit's full id: no branch name, no abbreviation, nothing the repository lacks.
+    let unknown = "0".repeat(40);
     for (bad, message) in [
         (
             json!({ "name": "x", "head_sha": MAIN_SHA, "status": "completed" }),
@@ -110,6 +112,18 @@ async fn check_runs_are_for_apps(gh: asym::GitHub) {
         (
             json!({ "name": "x", "head_sha": MAIN_SHA, "conclusion": "meh" }),
             "Validation Failed",
+        ),
+        (
+            json!({ "name": "x", "head_sha": "main" }),
+            "No commit found for SHA: main",
+        ),
+        (
+            json!({ "name": "x", "head_sha": &MAIN_SHA[..7] }),
+            "No commit found for SHA: b76e68b",
+        ),
+        (
+            json!({ "name": "x", "head_sha": unknown }),
+            "No commit found for SHA: 0000",
         ),
     ] {
         let refused = error(app.post(&format!("{REPO}/check-runs"), &bad).await, 422);
