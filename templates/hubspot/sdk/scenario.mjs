@@ -67,6 +67,11 @@ await check('batch create/read/update and search with filters and sorts', async 
     sorts: [{ propertyName: 'amount', direction: 'ASCENDING' }], properties: ['amount'], limit: 10, after: '0',
   });
   assert.deepEqual(deals.results.map((d) => d.id), ['402', '401']);
+  // A filter on a property contacts lack is refused, not matched against nothing.
+  const unknown = await rejects(contacts.searchApi.doSearch({
+    filterGroups: [{ filters: [{ propertyName: 'amount', operator: 'GTE', value: '1' }] }], sorts: [], properties: [], limit: 1, after: '0',
+  }), 400, 'VALIDATION_ERROR');
+  assert.equal(unknown.body.message, 'Property "amount" does not exist');
   await contacts.batchApi.archive({ inputs: ids.map((id) => ({ id })) });
 });
 

@@ -83,6 +83,12 @@ def batch_and_search():
         sorts=["-createdate"], properties=["email", "jobtitle"], limit=3))
     assert found.total == 6 and len(found.results) == 3 and found.paging.next.after == "3", found
     assert found.paging.next.link.endswith("/crm/v3/objects/contacts/search?after=3"), found.paging
+    # A sort on a property contacts lack is refused, not ignored.
+    try:
+        contacts.search_api.do_search(PublicObjectSearchRequest(sorts=["amount"], limit=1))
+        raise AssertionError("a sort on an unknown property was accepted")
+    except ApiException as err:
+        assert err.status == 400 and "Property \"amount\" does not exist" in err.body, (err.status, err.body)
     contacts.batch_api.archive(BatchInputSimplePublicObjectId(inputs=[SimplePublicObjectId(id=i) for i in ids]))
     again = contacts.search_api.do_search(PublicObjectSearchRequest(query=f"b1-{run}"))
     assert again.total == 0

@@ -210,12 +210,12 @@ pub(crate) fn parse_instant(text: &str) -> Option<DateTime<Utc>> {
 
 /// A filter value for a property of `def`'s type, in the stored form (so that comparing
 /// strings compares instants); numbers are compared as numbers by the search compiler.
-pub(crate) fn filter_value(def: Option<&Definition>, text: &str) -> String {
-    match def.map(|d| d.kind.as_str()) {
-        Some("datetime") => parse_instant(text)
+pub(crate) fn filter_value(def: &Definition, text: &str) -> String {
+    match def.kind.as_str() {
+        "datetime" => parse_instant(text)
             .map(|at| at.to_rfc3339_opts(SecondsFormat::Millis, true))
             .unwrap_or_else(|| text.to_owned()),
-        Some("date") => parse_instant(text)
+        "date" => parse_instant(text)
             .map(|at| at.format("%Y-%m-%d").to_string())
             .unwrap_or_else(|| text.to_owned()),
         _ => text.to_owned(),

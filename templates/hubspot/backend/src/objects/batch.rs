@@ -31,13 +31,22 @@ pub(crate) const MAX_INPUTS: usize = 100;
 ///
 /// 400 when missing, not an array or longer than [`MAX_INPUTS`].
 pub(crate) fn inputs(body: &Value) -> Result<&Vec<Value>, ApiError> {
+    inputs_up_to(body, MAX_INPUTS)
+}
+
+/// The batch's `inputs`, for a route that takes up to `max`.
+///
+/// # Errors
+///
+/// 400 when missing, not an array or longer than `max`.
+pub(crate) fn inputs_up_to(body: &Value, max: usize) -> Result<&Vec<Value>, ApiError> {
     let inputs = body
         .get("inputs")
         .and_then(Value::as_array)
         .ok_or_else(|| ApiError::validation("Invalid input JSON: inputs must be an array"))?;
-    if inputs.len() > MAX_INPUTS {
+    if inputs.len() > max {
         return Err(ApiError::validation(format!(
-            "Too many inputs: {} were sent, the limit is {MAX_INPUTS}",
+            "Too many inputs: {} were sent, the limit is {max}",
             inputs.len()
         ))
         .with("context", json!({ "inputs": [inputs.len().to_string()] })));

@@ -2,7 +2,7 @@
 //! update, archive, list, merge and GDPR delete here; batch in `batch`, search in `search`.
 
 mod batch;
-pub(crate) use batch::inputs as batch_inputs;
+pub(crate) use batch::{inputs as batch_inputs, inputs_up_to as batch_inputs_up_to};
 pub(crate) mod model;
 pub(crate) mod render;
 mod search;

@@ -1,6 +1,8 @@
 //! `POST /crm/v3/objects/{type}/search`: `filterGroups` (an OR of ANDs), `sorts`, `query`,
 //! `properties`, `limit`, `after`, compiled to one parameterised statement over the JSONB
-//! properties, with HubSpot's limits (5 groups of 6 filters, 200 per page, 10,000 results).
+//! properties, with HubSpot's limits (5 groups of 6 filters, 18 in all, 200 per page, 10,000
+//! results). A filter or sort on a property the type does not define is refused, as HubSpot
+//! refuses it (400 `VALIDATION_ERROR`), not matched against nothing.
 
 use std::collections::HashMap;
 
@@ -18,6 +20,7 @@ use crate::values::{self, Definition};
 
 const MAX_GROUPS: usize = 5;
 const MAX_FILTERS: usize = 6;
+const MAX_ALL_FILTERS: usize = 18;
 const MAX_LIMIT: i64 = 200;
 const MAX_RESULTS: i64 = 10_000;
 
@@ -56,14 +59,37 @@ fn bytewise(expr: String) -> String {
     format!("{expr} COLLATE \"C\"")
 }
 
-fn kind(name: &str, def: Option<&Definition>) -> Kind {
+/// Stock properties an expression index covers (`objects_created` in 0001_schema.sql). Their
+/// names are written into the statement as literals: the planner matches an index to the same
+/// expression only, never to one with a parameter in it. A fixed list, never the caller's text.
+const INDEXED: [&str; 1] = ["createdate"];
+
+/// The key of property `name` in the statement: a literal for an [`INDEXED`] name, a
+/// parameter otherwise.
+fn key(sql: &mut Sql, name: &str) -> String {
+    match INDEXED.into_iter().find(|indexed| *indexed == name) {
+        Some(indexed) => format!("'{indexed}'"),
+        None => format!("{}::text", sql.bind(name.to_owned())),
+    }
+}
+
+/// The definition of a property a filter or sort names.
+fn defined<'d>(
+    defs: &'d HashMap<String, Definition>,
+    name: &str,
+) -> Result<&'d Definition, ApiError> {
+    defs.get(name)
+        .ok_or_else(|| ApiError::validation(format!("Property \"{name}\" does not exist")))
+}
+
+fn kind(name: &str, def: &Definition) -> Kind {
     if name == "hs_object_id" {
         return Kind::Id;
     }
-    match def.map(|d| d.kind.as_str()) {
-        Some("number") => Kind::Number,
-        Some("enumeration" | "bool") => Kind::Exact,
-        Some("date" | "datetime") => Kind::Instant,
+    match def.kind.as_str() {
+        "number" => Kind::Number,
+        "enumeration" | "bool" => Kind::Exact,
+        "date" | "datetime" => Kind::Instant,
         _ => Kind::Text,
     }
 }
@@ -73,17 +99,14 @@ fn value_expr(sql: &mut Sql, name: &str, kind: Kind) -> String {
     match kind {
         Kind::Id => "o.id::numeric".to_owned(),
         Kind::Number => {
-            let key = sql.bind(name.to_owned());
+            let key = key(sql, name);
             format!(
-                "(CASE WHEN (o.properties->>{key}::text) ~ '^-?[0-9]+(\\.[0-9]+)?([eE][-+]?[0-9]+)?$' \
-                 THEN (o.properties->>{key}::text)::numeric END)"
+                "(CASE WHEN (o.properties->>{key}) ~ '^-?[0-9]+(\\.[0-9]+)?([eE][-+]?[0-9]+)?$' \
+                 THEN (o.properties->>{key})::numeric END)"
             )
         }
-        Kind::Text | Kind::Exact => format!("(o.properties->>{}::text)", sql.bind(name.to_owned())),
-        Kind::Instant => bytewise(format!(
-            "(o.properties->>{}::text)",
-            sql.bind(name.to_owned())
-        )),
+        Kind::Text | Kind::Exact => format!("(o.properties->>{})", key(sql, name)),
+        Kind::Instant => bytewise(format!("(o.properties->>{})", key(sql, name))),
     }
 }
 
@@ -91,7 +114,7 @@ fn value_expr(sql: &mut Sql, name: &str, kind: Kind) -> String {
 fn bind_value(
     sql: &mut Sql,
     kind: Kind,
-    def: Option<&Definition>,
+    def: &Definition,
     raw: &Value,
 ) -> Result<String, ApiError> {
     let text = match raw {
@@ -173,7 +196,7 @@ fn filter(
             unset.join(", ")
         )));
     };
-    let def = defs.get(name);
+    let def = defined(defs, name)?;
     let kind = kind(name, def);
     let value = || {
         f.get("value")
@@ -184,16 +207,10 @@ fn filter(
     // left out of the statement would have no type).
     match operator {
         "HAS_PROPERTY" => {
-            return Ok(format!(
-                "o.properties ? {}::text",
-                sql.bind(name.to_owned())
-            ));
+            return Ok(format!("o.properties ? {}", key(sql, name)));
         }
         "NOT_HAS_PROPERTY" => {
-            return Ok(format!(
-                "NOT (o.properties ? {}::text)",
-                sql.bind(name.to_owned())
-            ));
+            return Ok(format!("NOT (o.properties ? {})", key(sql, name)));
         }
         "CONTAINS_TOKEN" | "NOT_CONTAINS_TOKEN" => {
             let token = match value()? {
@@ -201,8 +218,8 @@ fn filter(
                 other => other.to_string(),
             };
             let matches = format!(
-                "(o.properties->>{}::text) ~* {}",
-                sql.bind(name.to_owned()),
+                "(o.properties->>{}) ~* {}",
+                key(sql, name),
                 sql.bind(token_regex(&token))
             );
             return Ok(if operator == "CONTAINS_TOKEN" {
@@ -336,6 +353,7 @@ fn compile(
         )));
     }
     let mut ors = Vec::new();
+    let mut all_filters = 0;
     for group in &groups {
         let filters = group["filters"]
             .as_array()
@@ -344,6 +362,12 @@ fn compile(
             return Err(ApiError::validation(format!(
                 "Too many filters in a group: {} were sent, the limit is {MAX_FILTERS}",
                 filters.len()
+            )));
+        }
+        all_filters += filters.len();
+        if all_filters > MAX_ALL_FILTERS {
+            return Err(ApiError::validation(format!(
+                "Too many filters: more than {MAX_ALL_FILTERS} were sent across the filter groups"
             )));
         }
         let ands: Vec<String> = filters
@@ -380,7 +404,7 @@ fn compile(
     // match's properties just to count them would cost a hundred times more.
     let (mut keys, mut order) = (Vec::new(), Vec::new());
     for (i, (name, ascending)) in sorts(body)?.into_iter().enumerate() {
-        let kind = kind(&name, defs.get(&name));
+        let kind = kind(&name, defined(defs, &name)?);
         keys.push(format!("{} AS s{i}", value_expr(&mut sql, &name, kind)));
         let direction = if ascending { "ASC" } else { "DESC" };
         order.push(format!("s{i} {direction} NULLS LAST"));
@@ -496,30 +520,82 @@ mod tests {
         assert_eq!(token_regex("acme"), "(^|[^[:alnum:]])acme([^[:alnum:]]|$)");
     }
 
+    /// Definitions of `email` (text) and `createdate` (a datetime), as the catalog has them.
+    fn defs() -> HashMap<String, Definition> {
+        [
+            ("email", "string", "text"),
+            ("createdate", "datetime", "date"),
+        ]
+        .into_iter()
+        .map(|(name, kind, field_type)| {
+            let def = Definition {
+                kind: kind.to_owned(),
+                field_type: field_type.to_owned(),
+                options: Vec::new(),
+                read_only: false,
+                unique: false,
+            };
+            (name.to_owned(), def)
+        })
+        .collect()
+    }
+
+    /// `compile` over the contacts with [`defs`]: the statement or the refusal's message.
+    fn compiled(body: &Value) -> Result<(String, Sql), String> {
+        let contacts = crate::types::lookup("contacts").unwrap();
+        compile(contacts, body, &defs(), 10, 0).map_err(|err| err.message().to_owned())
+    }
+
     #[test]
     fn filters_compile_to_parameters_only() {
         let body = json!({"filterGroups": [{"filters": [
             {"propertyName": "email", "operator": "EQ", "value": "x'; DROP TABLE objects; --"}
         ]}], "sorts": ["-createdate"]});
-        let contacts = crate::types::lookup("contacts").unwrap();
-        let (text, sql) = compile(contacts, &body, &HashMap::new(), 10, 0).unwrap();
+        let (text, sql) = compiled(&body).unwrap();
         assert!(!text.contains("DROP"));
-        assert_eq!(sql.params.len(), 5);
+        // email's name and value, the limit and the offset; `createdate` is written as the
+        // index's own expression.
+        assert_eq!(sql.params.len(), 4);
+        assert!(text.contains("o.properties->>'createdate'"), "{text}");
     }
 
     #[test]
     fn limits_are_enforced() {
-        let contacts = crate::types::lookup("contacts").unwrap();
-        let group = json!({"filters": [{"propertyName": "email", "operator": "HAS_PROPERTY"}]});
-        let body = json!({"filterGroups": vec![group; 6]});
-        assert!(compile(contacts, &body, &HashMap::new(), 10, 0).is_err());
-        for bad in [
-            json!({"propertyName": "email", "operator": "LIKE", "value": "x"}),
-            json!({"propertyName": "email", "value": "x"}),
-            json!({"operator": "EQ", "value": "x"}),
+        let filters = |n: usize| json!({"filters": vec![json!({"propertyName": "email", "operator": "HAS_PROPERTY"}); n]});
+        // Three full groups are the 18 filters allowed in all.
+        assert!(compiled(&json!({"filterGroups": vec![filters(6); 3]})).is_ok());
+        for (body, refusal) in [
+            (
+                json!({"filterGroups": vec![filters(1); 6]}),
+                "Too many filter groups",
+            ),
+            (
+                json!({"filterGroups": [filters(7)]}),
+                "Too many filters in a group",
+            ),
+            (
+                json!({"filterGroups": vec![filters(5); 4]}),
+                "Too many filters: more than 18",
+            ),
+            (
+                json!({"filterGroups": [{"filters": [{"propertyName": "email", "operator": "LIKE", "value": "x"}]}]}),
+                "Invalid input JSON: Cannot deserialize value of type FilterOperator",
+            ),
+            (
+                json!({"filterGroups": [{"filters": [{"propertyName": "email", "value": "x"}]}]}),
+                "Invalid input JSON: Cannot build Filter",
+            ),
+            (
+                json!({"filterGroups": [{"filters": [{"propertyName": "nope", "operator": "HAS_PROPERTY"}]}]}),
+                "Property \"nope\" does not exist",
+            ),
+            (
+                json!({"sorts": ["-nope"]}),
+                "Property \"nope\" does not exist",
+            ),
         ] {
-            let body = json!({"filterGroups": [{"filters": [bad]}]});
-            assert!(compile(contacts, &body, &HashMap::new(), 10, 0).is_err());
+            let refused = compiled(&body).err().unwrap_or_default();
+            assert!(refused.starts_with(refusal), "{body}: {refused}");
         }
     }
 }

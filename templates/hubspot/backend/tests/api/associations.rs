@@ -101,6 +101,27 @@ async fn batches_associate_read_and_archive(hubspot: asym::HubSpot) {
     .await;
     assert_eq!(found["results"][0]["to"][0]["toObjectId"], 301);
     assert_eq!(found["results"][1]["to"][0]["toObjectId"], 302);
+    // A batch read takes up to 1,000 ids (unknown ones are reported per id), the other
+    // association batches 100.
+    let ids = |n| json!({"inputs": vec![json!({"id": "402"}); n]});
+    for (path, allowed) in [("batch/read", 1000), ("batch/archive", 100)] {
+        let path = format!("/crm/v4/associations/deals/companies/{path}");
+        let refused = post(&api, &path, &ids(allowed + 1), 400).await;
+        assert_eq!(
+            refused["message"],
+            format!(
+                "Too many inputs: {} were sent, the limit is {allowed}",
+                allowed + 1
+            )
+        );
+    }
+    post(
+        &api,
+        "/crm/v4/associations/deals/companies/batch/read",
+        &ids(1000),
+        200,
+    )
+    .await;
 
     post(
         &api,

@@ -166,17 +166,15 @@ async fn search_pages_and_enforces_limits(hubspot: asym::HubSpot) {
     assert_eq!(rest["results"][0]["id"], "203");
     assert!(rest.get("paging").is_none());
 
-    let six = json!({"filters": [filter("email", "HAS_PROPERTY", Value::Null)]});
-    let seven: Vec<Value> = (0..7)
-        .map(|_| filter("email", "HAS_PROPERTY", Value::Null))
-        .collect();
+    let group = |n| json!({"filters": vec![filter("email", "HAS_PROPERTY", Value::Null); n]});
     for body in [
-        json!({"filterGroups": vec![six; 6]}),
-        json!({"filterGroups": [{"filters": seven}]}),
+        json!({"filterGroups": vec![group(1); 6]}),
+        json!({"filterGroups": [group(7)]}),
+        json!({"filterGroups": vec![group(5); 4]}),
         json!({"filterGroups": [{"filters": [filter("email", "LIKE", json!("x"))]}]}),
         json!({"filterGroups": [{"filters": [{"operator": "EQ", "value": "x"}]}]}),
         json!({"filterGroups": [{"filters": [{"propertyName": "email", "value": "x"}]}]}),
-        json!({"filterGroups": [{"filters": [filter("amount", "BETWEEN", json!("1"))]}]}),
+        json!({"filterGroups": [{"filters": [filter("createdate", "BETWEEN", json!("1"))]}]}),
         json!({"filterGroups": "nope"}),
         json!({"limit": 201}),
         json!({"after": "9995", "limit": 10}),
@@ -185,5 +183,30 @@ async fn search_pages_and_enforces_limits(hubspot: asym::HubSpot) {
     ] {
         let err = post(&api, "/crm/v3/objects/contacts/search", &body, 400).await;
         assert_eq!(err["category"], "VALIDATION_ERROR", "{body}");
+    }
+    // Three full groups are the 18 filters allowed in all.
+    let eighteen = json!({"filterGroups": vec![group(6); 3]});
+    let all = post(&api, "/crm/v3/objects/contacts/search", &eighteen, 200).await;
+    assert_eq!(all["total"], 3);
+}
+
+#[asym::clone("hubspot", seed = "basic")]
+async fn a_property_the_type_lacks_is_refused_not_matched(hubspot: asym::HubSpot) {
+    let api = api(&hubspot);
+    // `amount` is a deal's, not a contact's.
+    for body in [
+        json!({"filterGroups": [{"filters": [filter("amount", "GT", json!("1"))]}]}),
+        json!({"filterGroups": [{"filters": [filter("amount", "NOT_HAS_PROPERTY", Value::Null)]}]}),
+        json!({"sorts": [{"propertyName": "amount", "direction": "DESCENDING"}]}),
+    ] {
+        let err = post(&api, "/crm/v3/objects/contacts/search", &body, 400).await;
+        assert_eq!(
+            (err["category"].as_str(), err["message"].as_str()),
+            (
+                Some("VALIDATION_ERROR"),
+                Some("Property \"amount\" does not exist")
+            ),
+            "{body}"
+        );
     }
 }
