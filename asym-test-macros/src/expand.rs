@@ -1027,88 +1027,65 @@ mod tests {
         assert!(!out.contains("compile_error"), "{out}");
     }
 
+    /// Asserts that `args` on `item` is refused with one message starting with `start`, and
+    /// returns the message.
+    #[track_caller]
+    fn refused(args: TokenStream, item: TokenStream, start: &str) -> String {
+        let message = error(args, item);
+        assert!(message.starts_with(start), "{message}");
+        message
+    }
+
     #[test]
     fn missing_or_malformed_template_names() {
         let item = quote!(
             fn t(s: asym::Slack) {}
         );
-        let message = error(quote!(), item.clone());
-        assert!(
-            message.starts_with("missing the template name"),
-            "{message}"
-        );
+        let message = refused(quote!(), item.clone(), "missing the template name");
         assert!(message.contains("`asym ls --templates`"), "{message}");
-        let message = error(quote!(slack), item.clone());
-        assert!(message.contains("write `\"slack\"`"), "{message}");
-        let message = error(quote!(seed = "basic"), item.clone());
-        assert!(message.contains("comes first"), "{message}");
-        let message = error(quote!(42), item);
-        assert!(
-            message.starts_with("expected the template name"),
-            "{message}"
+        let message = refused(
+            quote!(slack),
+            item.clone(),
+            "the template name is a string literal",
         );
+        assert!(message.contains("write `\"slack\"`"), "{message}");
+        refused(
+            quote!(seed = "basic"),
+            item.clone(),
+            "the template name comes first",
+        );
+        refused(quote!(42), item, "expected the template name");
     }
 
     #[test]
-    fn unknown_templates_list_the_known_ones() {
-        let message = error(
-            quote!("slak"),
-            quote!(
-                fn t(s: asym::AnyClone) {}
-            ),
+    fn unknown_templates_fixtures_and_modes_name_the_known_ones() {
+        let any = quote!(
+            fn t(s: asym::AnyClone) {}
         );
+        let message = error(quote!("slak"), any.clone());
         assert_eq!(
             message,
             "unknown template \"slak\"; did you mean \"slack\"? (`asym ls --templates` lists them)"
         );
-        let far = error(
-            quote!("zendesk"),
-            quote!(
-                fn t(s: asym::AnyClone) {}
-            ),
-        );
+        let far = error(quote!("zendesk"), any);
         assert!(
             far.contains("known templates: \"slack\", \"stripe\""),
             "{far}"
         );
-    }
-
-    #[test]
-    fn unknown_fixtures_list_the_template_fixtures() {
-        let message = error(
+        let slack = quote!(
+            fn t(s: asym::Slack) {}
+        );
+        refused(
             quote!("slack", seed = "basc"),
-            quote!(
-                fn t(s: asym::Slack) {}
-            ),
-        );
-        assert!(
-            message.starts_with(
-                "unknown fixture \"basc\" for template \"slack\"; did you mean \"basic\"?"
-            ),
-            "{message}"
-        );
-    }
-
-    #[test]
-    fn missing_seed_files_name_the_resolved_path() {
-        let message = error(
-            quote!("slack", seed = "seeds/nope.sql"),
-            quote!(
-                fn t(s: asym::Slack) {}
-            ),
+            slack.clone(),
+            "unknown fixture \"basc\" for template \"slack\"; did you mean \"basic\"?",
         );
         let resolved = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("seeds/nope.sql");
-        assert!(
-            message.starts_with(&format!(
-                "seed file `{}` does not exist",
-                resolved.display()
-            )),
-            "{message}"
+        refused(
+            quote!("slack", seed = "seeds/nope.sql"),
+            slack,
+            &format!("seed file `{}` does not exist", resolved.display()),
         );
-    }
-
-    #[test]
-    fn unknown_modes_list_the_template_modes() {
         let message = error(
             quote!("stripe", mode = "ap"),
             quote!(
@@ -1137,10 +1114,10 @@ mod tests {
             item.clone(),
         );
         assert_eq!(message, "`seed` is given twice: give it once");
-        let message = error(quote!("slack", "basic"), item.clone());
-        assert!(
-            message.starts_with("only the template name is positional"),
-            "{message}"
+        refused(
+            quote!("slack", "basic"),
+            item.clone(),
+            "only the template name is positional",
         );
         let message = error(quote!("slack", seed), item.clone());
         assert!(message.contains("write `seed = \"basic\"`"), "{message}");
@@ -1169,55 +1146,41 @@ mod tests {
 
     #[test]
     fn argument_count_must_match_the_attributes() {
-        let message = error(
-            quote!("slack"),
-            quote!(
-                fn t() {}
+        for (item, start) in [
+            (
+                quote!(
+                    fn t() {}
+                ),
+                "this test has 1 `#[asym::clone]` attribute but takes no argument",
             ),
-        );
-        assert!(
-            message.starts_with("this test has 1 `#[asym::clone]` attribute but takes no argument"),
-            "{message}"
-        );
-        let message = error(
-            quote!("slack"),
-            quote!(
-                fn t(a: asym::Slack, b: asym::Stripe) {}
+            (
+                quote!(
+                    fn t(a: asym::Slack, b: asym::Stripe) {}
+                ),
+                "this test has 1 `#[asym::clone]` attribute but takes 2 arguments",
             ),
-        );
-        assert!(
-            message.starts_with("this test has 1 `#[asym::clone]` attribute but takes 2 arguments"),
-            "{message}"
-        );
-        let message = error(
-            quote!("slack"),
-            quote! {
-                #[asym::clone("stripe")]
-                fn t(a: asym::Slack) {}
-            },
-        );
-        assert!(
-            message
-                .starts_with("this test has 2 `#[asym::clone]` attributes but takes 1 argument:"),
-            "{message}"
-        );
+            (
+                quote! {
+                    #[asym::clone("stripe")]
+                    fn t(a: asym::Slack) {}
+                },
+                "this test has 2 `#[asym::clone]` attributes but takes 1 argument:",
+            ),
+        ] {
+            refused(quote!("slack"), item, start);
+        }
     }
 
     #[test]
     fn handle_types_must_match_their_template() {
-        let message = error(
+        let message = refused(
             quote!("slack"),
             quote! {
                 #[asym::clone("stripe")]
                 fn t(a: asym::Stripe, b: asym::AnyClone) {}
             },
-        );
-        assert!(
-            message.starts_with(
-                "`asym::Stripe` is the handle of \"stripe\" clones, but argument 1 receives the \
-                 \"slack\" clone of attribute 1"
-            ),
-            "{message}"
+            "`asym::Stripe` is the handle of \"stripe\" clones, but argument 1 receives the \
+             \"slack\" clone of attribute 1",
         );
         assert!(
             message.contains("use `asym::Slack` or the generic `asym::AnyClone`"),
@@ -1257,14 +1220,14 @@ mod tests {
             quote!(#[tokio::test]),
             quote!(#[::core::prelude::v1::test]),
         ] {
-            let message = error(
+            let message = refused(
                 quote!("slack"),
                 quote! {
                     #attr
                     async fn t(a: asym::Slack) {}
                 },
+                "remove `#[",
             );
-            assert!(message.starts_with("remove `#["), "{message}");
             assert!(
                 message.contains("already makes this function a test"),
                 "{message}"
@@ -1274,34 +1237,34 @@ mod tests {
 
     #[test]
     fn non_test_shapes_are_rejected() {
-        let message = error(
-            quote!("slack"),
-            quote!(
-                fn t<T>(a: T) {}
+        for (item, start) in [
+            (
+                quote!(
+                    fn t<T>(a: T) {}
+                ),
+                "a test can't be generic",
             ),
-        );
-        assert!(message.starts_with("a test can't be generic"), "{message}");
-        let message = error(
-            quote!("slack"),
-            quote!(
-                fn t(&self) {}
+            (
+                quote!(
+                    fn t(&self) {}
+                ),
+                "a test can't take `self`",
             ),
-        );
-        assert!(message.starts_with("a test can't take `self`"), "{message}");
-        let message = error(
-            quote!("slack"),
-            quote!(
-                fn t(a: impl Sized) {}
+            (
+                quote!(
+                    fn t(a: impl Sized) {}
+                ),
+                "an `impl Trait` argument",
             ),
-        );
-        assert!(message.starts_with("an `impl Trait` argument"), "{message}");
-        let message = error(
-            quote!("slack"),
-            quote!(
-                unsafe fn t(a: asym::Slack) {}
+            (
+                quote!(
+                    unsafe fn t(a: asym::Slack) {}
+                ),
+                "a test can't be an `unsafe fn`",
             ),
-        );
-        assert!(message.contains("`unsafe fn`"), "{message}");
+        ] {
+            refused(quote!("slack"), item, start);
+        }
         let out = run(
             quote!("slack"),
             quote!(
