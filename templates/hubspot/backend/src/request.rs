@@ -154,10 +154,7 @@ impl<S: Send + Sync> FromRequestParts<S> for Args {
 impl Args {
     /// The first value of `name`.
     pub(crate) fn get(&self, name: &str) -> Option<&str> {
-        self.0
-            .iter()
-            .find(|(key, _)| key == name)
-            .map(|(_, value)| value.as_str())
+        asym_kit::form::first(&self.0, name)
     }
 
     /// Every value of `name`, repeated (`a=1&a=2`) or comma-separated (`a=1,2`).
