@@ -2,9 +2,8 @@
 -- its inline Tasks database (one data source: status, people, date, select, multi-select,
 -- relation, checkbox) and four tasks, each with notes; Meeting Notes (a heading, a toggle
 -- with a child, a callout, a quote, a divider, code); Private Notes, not shared with the
--- integration; a discussion of two
--- comments and one of one. Deterministic: fixed ids and timestamps. Rich text is built by
--- `rt()` (migration 0001) wherever it is stored as jsonb.
+-- integration; a discussion of two comments and one of one. Deterministic: fixed ids and
+-- timestamps. Rich text is built by `rt()` (migration 0001) wherever it is stored as jsonb.
 
 INSERT INTO users (id, type, name, avatar_url, email, ord) VALUES
   ('a0000000-0000-4000-8000-000000000001', 'person', 'Ada Lovelace', NULL, 'ada@example.com', 1),
