@@ -1,5 +1,6 @@
 //! The balance and its transactions: what charges, captures and refunds move.
 
+use asym_kit::testing::pluck;
 use serde_json::{Value, json};
 
 use super::{Api, assert_error, data, id};
@@ -120,12 +121,8 @@ async fn charges_and_refunds_move_the_balance(stripe: asym::Stripe) {
     assert_eq!(captured["balance_transaction"]["amount"], 2500);
 
     let (_, all) = api.get("/v1/balance_transactions", &[]).await;
-    let types: Vec<&str> = data(&all)
-        .iter()
-        .map(|t| t["type"].as_str().unwrap())
-        .collect();
     assert_eq!(
-        types,
+        pluck(&all["data"], "type"),
         ["charge", "refund", "charge", "charge"],
         "newest first"
     );

@@ -14,7 +14,7 @@ mod versions;
 
 use std::time::Duration;
 
-use asym_kit::testing::Receiver;
+use asym_kit::testing::{Receiver, assert_prefix, assert_suffix};
 use serde_json::Value;
 
 /// A minimal Stripe client: form bodies, bearer auth, JSON answers.
@@ -223,12 +223,7 @@ async fn keys_are_checked_like_stripe(stripe: asym::Stripe) {
     let none = http.get(&url).send().await.unwrap();
     assert_eq!(none.status(), 401);
     let body: Value = none.json().await.unwrap();
-    assert!(
-        body["error"]["message"]
-            .as_str()
-            .unwrap()
-            .starts_with("You did not provide an API key")
-    );
+    assert_prefix(&body["error"]["message"], "You did not provide an API key");
 
     let live = http
         .get(&url)
@@ -752,12 +747,7 @@ async fn the_seeded_subscription_renews_on_its_clock(stripe: asym::Stripe) {
         .await;
     assert_eq!(data(&invoices).len(), 2);
     assert_eq!(invoices["data"][0]["status"], "paid");
-    assert!(
-        invoices["data"][0]["number"]
-            .as_str()
-            .unwrap()
-            .ends_with("-0002")
-    );
+    assert_suffix(&invoices["data"][0]["number"], "-0002");
     let (_, bob) = api
         .get("/v1/subscriptions", &[("customer", "cus_SEEDbob0000001")])
         .await;
@@ -888,7 +878,7 @@ async fn checkout_and_portal_sessions(stripe: asym::Stripe) {
         )
         .await;
     assert_eq!(portal["object"], "billing_portal.session");
-    assert!(portal["url"].as_str().unwrap().starts_with("http"));
+    assert_prefix(&portal["url"], "http");
 }
 
 #[asym::clone("stripe", seed = "basic")]
@@ -1003,7 +993,7 @@ async fn webhooks_are_signed_and_retried(stripe: asym::Stripe) {
 mod offline {
     //! The router in-process, on paths that answer before touching Postgres.
 
-    use asym_kit::testing::{Reply, oneshot};
+    use asym_kit::testing::{Reply, assert_prefix, oneshot};
     use axum::body::Body;
     use axum::http::Request;
 
@@ -1044,11 +1034,9 @@ mod offline {
     #[tokio::test]
     async fn unknown_paths_are_stripes_404_and_outages_a_500_envelope() {
         let body = send(get("/nope", None)).await.expect(404);
-        assert!(
-            body["error"]["message"]
-                .as_str()
-                .unwrap()
-                .starts_with("Unrecognized request URL (GET: /nope)")
+        assert_prefix(
+            &body["error"]["message"],
+            "Unrecognized request URL (GET: /nope)",
         );
         let body = send(get("/v1/customers", Some("sk_test_abc")))
             .await

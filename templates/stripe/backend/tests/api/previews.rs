@@ -1,5 +1,6 @@
 //! Invoice previews: `POST /v1/invoices/create_preview` and `GET /v1/invoices/upcoming`.
 
+use asym_kit::testing::{assert_prefix, pluck};
 use serde_json::Value;
 
 use super::{Api, assert_error, data};
@@ -13,10 +14,7 @@ async fn previews_show_the_next_invoice_without_storing_it(stripe: asym::Stripe)
         .ok("/v1/invoices/create_preview", &[("customer", BOB)])
         .await;
     assert_eq!(next["object"], "invoice");
-    assert!(
-        next["id"].as_str().unwrap().starts_with("upcoming_in_"),
-        "{next}"
-    );
+    assert_prefix(&next["id"], "upcoming_in_");
     assert_eq!(
         (
             next["amount_due"].as_i64(),
@@ -70,18 +68,15 @@ async fn previews_show_the_next_invoice_without_storing_it(stripe: asym::Stripe)
         )
         .await;
     let lines = with_item["lines"]["data"].as_array().unwrap();
-    let kinds: Vec<&str> = lines.iter().map(|l| l["type"].as_str().unwrap()).collect();
-    assert_eq!(kinds, ["subscription", "invoiceitem"]);
+    assert_eq!(
+        pluck(&with_item["lines"]["data"], "type"),
+        ["subscription", "invoiceitem"]
+    );
     assert!(
         lines[0].get("invoice_item").is_none(),
         "a subscription line names no item"
     );
-    assert!(
-        lines[1]["invoice_item"]
-            .as_str()
-            .unwrap()
-            .starts_with("ii_")
-    );
+    assert_prefix(&lines[1]["invoice_item"], "ii_");
     assert_eq!(with_item["amount_due"], 20000 + 500, "{with_item}");
     let (_, page) = api
         .get(
