@@ -55,30 +55,6 @@ pub struct EnvSpec {
     pub clones: Vec<EnvClone>,
 }
 
-/// Closest candidate by edit distance, for "did you mean".
-fn suggest<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
-    fn distance(a: &str, b: &str) -> usize {
-        let b: Vec<char> = b.chars().collect();
-        let mut row: Vec<usize> = (0..=b.len()).collect();
-        for (i, ca) in a.chars().enumerate() {
-            let mut prev = row[0];
-            row[0] = i + 1;
-            for (j, cb) in b.iter().enumerate() {
-                let cur = row[j + 1];
-                row[j + 1] = (prev + usize::from(ca != *cb)).min(row[j] + 1).min(cur + 1);
-                prev = cur;
-            }
-        }
-        row[b.len()]
-    }
-    candidates
-        .iter()
-        .map(|c| (distance(word, c), *c))
-        .filter(|(d, _)| *d <= 3)
-        .min()
-        .map(|(_, c)| c)
-}
-
 impl EnvSpec {
     /// Reads and strictly validates an environment file.
     ///
@@ -100,7 +76,7 @@ impl EnvSpec {
             for key in map.keys() {
                 let key = key.as_str().unwrap_or_default();
                 if !allowed.contains(&key) {
-                    let hint = suggest(key, allowed)
+                    let hint = asym_contract::closest(key, allowed.iter().copied())
                         .map(|s| format!("; did you mean `{s}`?"))
                         .unwrap_or_else(|| format!("; allowed: {}", allowed.join(", ")));
                     return Err(invalid(format!("unknown key `{key}`{at}{hint}")));

@@ -5,7 +5,8 @@
 //!   the macro validates against at compile time;
 //! - [`is_seed_file`]: when a `seed` argument is a path rather than a fixture name;
 //! - [`extends`]: the fixture a fixture builds on (`-- asym:extends basic`);
-//! - [`wire`]: what the engine injects into a backend and the routes it calls.
+//! - [`wire`]: what the engine injects into a backend and the routes it calls;
+//! - [`closest`]: the "did you mean" of every refusal that names a wrong word.
 //!
 //! The engine parses manifests fully (with serde, validating every key); this crate reads only
 //! what the macro needs, from the same directories, by the same rules.
@@ -32,6 +33,34 @@ pub fn extends(sql: &str) -> Option<&str> {
     (!name.is_empty()).then_some(name)
 }
 
+/// The candidate closest to a mistyped `word` by edit distance, when close enough to be what
+/// was meant: at most 2 edits, or a third of the candidate's length for longer words, and
+/// fewer edits than the candidate has characters.
+pub fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    candidates
+        .into_iter()
+        .map(|candidate| (edit_distance(word, candidate), candidate))
+        .filter(|(d, c)| *d <= 2.max(c.len() / 3) && *d < c.len())
+        .min()
+        .map(|(_, candidate)| candidate)
+}
+
+/// Levenshtein distance, by characters.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let substitution = diagonal + usize::from(ca != *cb);
+            diagonal = row[j + 1];
+            row[j + 1] = substitution.min(row[j] + 1).min(row[j + 1] + 1);
+        }
+    }
+    row[b.len()]
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
@@ -51,5 +80,15 @@ mod tests {
         assert_eq!(super::extends("-- asym:extends \n"), None);
         assert_eq!(super::extends("INSERT\n-- asym:extends basic"), None);
         assert_eq!(super::extends(""), None);
+    }
+
+    #[test]
+    fn the_closest_candidate_is_suggested_when_near_enough() {
+        assert_eq!(super::edit_distance("slak", "slack"), 1);
+        assert_eq!(super::edit_distance("", "abc"), 3);
+        assert_eq!(super::edit_distance("kitten", "sitting"), 3);
+        assert_eq!(super::closest("slak", ["stripe", "slack"]), Some("slack"));
+        assert_eq!(super::closest("xyz", ["slack"]), None);
+        assert_eq!(super::closest("a", ["b"]), None);
     }
 }
