@@ -2,6 +2,7 @@
 
 Env: HUBSPOT_API_BASE (http://127.0.0.1:<port>), HUBSPOT_TOKEN. Exits non-zero on failure.
 """
+import json
 import os
 from importlib.metadata import version
 import uuid
@@ -88,7 +89,8 @@ def batch_and_search():
         contacts.search_api.do_search(PublicObjectSearchRequest(sorts=["amount"], limit=1))
         raise AssertionError("a sort on an unknown property was accepted")
     except ApiException as err:
-        assert err.status == 400 and "Property \"amount\" does not exist" in err.body, (err.status, err.body)
+        body = json.loads(err.body)
+        assert err.status == 400 and body["message"] == 'Property "amount" does not exist', (err.status, body)
     contacts.batch_api.archive(BatchInputSimplePublicObjectId(inputs=[SimplePublicObjectId(id=i) for i in ids]))
     again = contacts.search_api.do_search(PublicObjectSearchRequest(query=f"b1-{run}"))
     assert again.total == 0
@@ -179,7 +181,6 @@ def errors():
             contacts.basic_api.create(SimplePublicObjectInputForCreate(properties=props))
             raise AssertionError(f"{props} was accepted")
         except ApiException as err:
-            import json
             body = json.loads(err.body)
             assert err.status == status and body["category"] == category, (err.status, body)
     try:
