@@ -101,38 +101,94 @@ pub(crate) fn response(kind: Kind, message: &str, presentable: &str) -> Response
     (kind.status(), axum::Json(body)).into_response()
 }
 
-/// A Postgres error from a read or a write, as Linear would word it.
+/// A whole 500 response for a failure before execution (Postgres down): logged, shown
+/// generically.
+pub(crate) fn unavailable(err: impl std::fmt::Display) -> Response {
+    eprintln!("linear: unavailable: {err}");
+    response(
+        Kind::Internal,
+        "Internal server error",
+        "The service is unavailable. Please try again.",
+    )
+}
+
+/// `Argument Validation Error`, Linear's message for input its validators refuse, with
+/// `presentable` (what was wrong, in the user's terms) as the `userPresentableMessage`.
+pub(crate) fn validation(presentable: &str) -> Error {
+    new(Kind::InvalidInput, "Argument Validation Error", presentable)
+}
+
+/// A Postgres error from a read or a write, as Linear would word it: never Postgres's own
+/// text, which names tables, constraints and casts a Linear client never sees.
 pub(crate) fn db(err: asym_kit::tokio_postgres::Error) -> Error {
-    match err.code() {
-        Some(code) if *code == SqlState::FOREIGN_KEY_VIOLATION => {
-            let entity = err
-                .as_db_error()
-                .and_then(|db| db.constraint())
-                .map_or("entity", |constraint| referenced(constraint));
-            not_found(entity)
-        }
-        Some(code) if *code == SqlState::UNIQUE_VIOLATION => {
-            invalid("An entity with this identifier already exists")
-        }
-        // A check constraint, or any data exception (class 22: a date that does not exist,
-        // a NUL character, a number out of range, …): the input's fault.
-        Some(code) if *code == SqlState::CHECK_VIOLATION || code.code().starts_with("22") => {
-            invalid(format!(
-                "Argument Validation Error: {}",
-                err.as_db_error().map_or("invalid value", |db| db.message())
-            ))
-        }
+    let Some(code) = err.code() else {
+        return internal(err);
+    };
+    let constraint = err.as_db_error().and_then(|db| db.constraint());
+    match code.code() {
+        "23503" => not_found(constraint.map_or("Entity", referenced)),
+        "23505" => invalid("An entity with this identifier already exists"),
+        "23514" => validation(checked(constraint.unwrap_or_default())),
+        "23502" => validation(&format!(
+            "{} must not be null.",
+            err.as_db_error()
+                .and_then(|db| db.column())
+                .map_or_else(|| "A required field".to_owned(), camel)
+        )),
+        // Any data exception (class 22): the input's fault.
+        class if class.starts_with("22") => validation(malformed(code)),
         // Program limits (class 54: a filter too deep or too large for Postgres to plan).
-        Some(code) if code.code().starts_with("54") => {
+        class if class.starts_with("54") => {
             invalid("Argument Validation Error: the filter is too complex; simplify it")
         }
         _ => internal(err),
     }
 }
 
+/// What a check constraint of the schema guards, as Linear's validators say it.
+fn checked(constraint: &str) -> &'static str {
+    match constraint {
+        "workflow_states_type_check" => {
+            "type must be one of triage, backlog, unstarted, started, completed, canceled."
+        }
+        "cycles_check" => "endsAt must be after startsAt.",
+        "issue_relations_type_check" => "type must be one of blocks, duplicate, related, similar.",
+        "issue_relations_check" => "An issue cannot be related to itself.",
+        _ => "A value in the input is not valid.",
+    }
+}
+
+/// What a data exception says about the input, without Postgres's text.
+fn malformed(code: &SqlState) -> &'static str {
+    match code.code() {
+        "22007" | "22008" | "22009" => "A date or time in the input is not valid.",
+        "22003" => "A number in the input is out of range.",
+        "22021" | "22P05" => "Text in the input may not contain NUL characters.",
+        "22P02" => "A value in the input has the wrong format.",
+        _ => "A value in the input is not valid.",
+    }
+}
+
+/// A column's field name (`ends_at` → `endsAt`).
+fn camel(column: &str) -> String {
+    let mut field = String::with_capacity(column.len());
+    let mut upper = false;
+    for c in column.chars() {
+        match c {
+            '_' => upper = true,
+            c if upper => {
+                field.extend(c.to_uppercase());
+                upper = false;
+            }
+            c => field.push(c),
+        }
+    }
+    field
+}
+
 /// The type a foreign-key constraint points at (`issues_assignee_id_fkey` → `User`).
 fn referenced(constraint: &str) -> &'static str {
-    const COLUMNS: [(&str, &str); 12] = [
+    const COLUMNS: [(&str, &str); 14] = [
         ("_project_milestone_id_", "ProjectMilestone"),
         ("_team_id_", "Team"),
         ("_state_id_", "WorkflowState"),
@@ -140,7 +196,9 @@ fn referenced(constraint: &str) -> &'static str {
         ("_creator_id_", "User"),
         ("_user_id_", "User"),
         ("_lead_id_", "User"),
-        ("_parent_id_", "Entity"),
+        ("comments_parent_id_", "Comment"),
+        ("issue_labels_parent_id_", "IssueLabel"),
+        ("_parent_id_", "Issue"),
         ("_project_id_", "Project"),
         ("_cycle_id_", "Cycle"),
         ("_issue_id_", "Issue"),

@@ -78,11 +78,7 @@ async fn authenticate(app: &App, headers: &HeaderMap) -> Result<(Viewer, String)
         Ok(_) => Err(unauthenticated(
             "Authentication failed - the provided credentials are invalid",
         )),
-        Err(err) => Err(error::response(
-            Kind::Internal,
-            &asym_kit::error_chain(&err),
-            "The service is unavailable. Please try again.",
-        )),
+        Err(err) => Err(error::unavailable(asym_kit::error_chain(&err))),
     }
 }
 

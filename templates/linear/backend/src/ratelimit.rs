@@ -29,21 +29,13 @@ pub(crate) struct Limits {
     pub(crate) complexity_remaining: u64,
 }
 
-fn unavailable(err: impl std::fmt::Display) -> Response {
-    error::response(
-        Kind::Internal,
-        &err.to_string(),
-        "The service is unavailable. Please try again.",
-    )
-}
-
 /// Counts the request against `credential` when enforcement is on.
 ///
 /// # Errors
 ///
 /// The 429 answer when the hour's allowance is spent; 500 when Postgres fails.
 pub(crate) async fn admit(shared: &Shared, credential: &str) -> Result<Limits, Response> {
-    let client = shared.kit.db().await.map_err(unavailable)?;
+    let client = shared.kit.db().await.map_err(error::unavailable)?;
     let statement = client
         .prepare_cached(
             "WITH s AS (SELECT enforce_rate_limit, requests_limit, complexity_limit FROM settings),
@@ -58,11 +50,11 @@ pub(crate) async fn admit(shared: &Shared, credential: &str) -> Result<Limits, R
              FROM s",
         )
         .await
-        .map_err(unavailable)?;
+        .map_err(error::unavailable)?;
     let row = client
         .query_one(&statement, &[&credential])
         .await
-        .map_err(unavailable)?;
+        .map_err(error::unavailable)?;
     let (enforced, requests, complexity): (bool, i32, i32) = (row.get(0), row.get(1), row.get(2));
     let (used, spent): (i32, i64) = (row.get(3), row.get(4));
     let limits = Limits {

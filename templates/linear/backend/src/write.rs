@@ -51,6 +51,28 @@ pub(crate) fn only(input: &Map<String, serde_json::Value>, supported: &[&str]) -
     }
 }
 
+/// Refuses a client-chosen `id` in a create's `input` that is not a UUID, as Linear's
+/// validators do.
+///
+/// # Errors
+///
+/// `Argument Validation Error` (`id must be a UUID.`).
+pub(crate) fn check_id(input: &Map<String, serde_json::Value>) -> Result<()> {
+    match text(input, "id")? {
+        Some(id) if !is_uuid(&id) => Err(error::validation("id must be a UUID.")),
+        _ => Ok(()),
+    }
+}
+
+/// Whether `text` is a UUID in its canonical form (`8-4-4-4-12` hex digits).
+fn is_uuid(text: &str) -> bool {
+    let groups: Vec<&str> = text.split('-').collect();
+    groups.iter().map(|group| group.len()).eq([8, 4, 4, 4, 12])
+        && groups
+            .iter()
+            .all(|group| group.chars().all(|c| c.is_ascii_hexdigit()))
+}
+
 /// Runs cached statement `sql` with `params` on `tx` (a transaction, or a plain connection
 /// for a single-statement write): the one row it finds.
 ///

@@ -238,3 +238,107 @@ async fn values_postgres_refuses_are_user_errors_with_their_path(linear: asym::L
     assert_eq!(partial.body["errors"][0]["path"], json!(["missing"]));
     assert_eq!(issue_count(&api).await, before);
 }
+
+#[asym::clone("linear", seed = "basic")]
+async fn refusals_postgres_makes_are_worded_as_linear_words_them(linear: asym::Linear) {
+    let api = client(&linear);
+    let write = |mutation: &str, input: &str| {
+        format!("mutation($i: {input}!) {{ {mutation}(input: $i) {{ success }} }}")
+    };
+    for (mutation, input, variables, message, presentable) in [
+        (
+            "cycleCreate",
+            "CycleCreateInput",
+            json!({"teamId": ENG, "startsAt": "2030-02-07T00:00:00Z", "endsAt": "2030-01-21T00:00:00Z"}),
+            "Argument Validation Error",
+            "endsAt must be after startsAt.",
+        ),
+        (
+            "cycleCreate",
+            "CycleCreateInput",
+            json!({"teamId": ENG, "startsAt": "next week", "endsAt": "2030-01-21T00:00:00Z"}),
+            "Argument Validation Error",
+            "A date or time in the input is not valid.",
+        ),
+        (
+            "workflowStateCreate",
+            "WorkflowStateCreateInput",
+            json!({"teamId": ENG, "name": "X", "type": "limbo", "color": "#000"}),
+            "Argument Validation Error",
+            "type must be one of triage, backlog, unstarted, started, completed, canceled.",
+        ),
+        (
+            "issueRelationCreate",
+            "IssueRelationCreateInput",
+            json!({"issueId": "ENG-1", "relatedIssueId": "ENG-1", "type": "blocks"}),
+            "Argument Validation Error",
+            "An issue cannot be related to itself.",
+        ),
+        (
+            "projectCreate",
+            "ProjectCreateInput",
+            json!({"name": "x", "teamIds": [ENG], "priority": 99_999_999_999_i64}),
+            "Argument Validation Error",
+            "A number in the input is out of range.",
+        ),
+        (
+            "projectMilestoneCreate",
+            "ProjectMilestoneCreateInput",
+            json!({"name": "m", "projectId": "f0000000-0000-4000-8000-000000000001", "targetDate": "2024-02-31"}),
+            "Argument Validation Error",
+            "A date or time in the input is not valid.",
+        ),
+        (
+            "issueCreate",
+            "IssueCreateInput",
+            json!({"id": "not-a-uuid", "teamId": ENG, "title": "x"}),
+            "Argument Validation Error",
+            "id must be a UUID.",
+        ),
+        (
+            "issueCreate",
+            "IssueCreateInput",
+            json!({"id": "20000000-0000-4000-8000-000000000001", "teamId": ENG, "title": "x"}),
+            "An entity with this identifier already exists",
+            "An entity with this identifier already exists",
+        ),
+        (
+            "commentCreate",
+            "CommentCreateInput",
+            json!({"issueId": "ENG-1", "body": "x", "parentId": "nope"}),
+            "Entity not found: Comment",
+            "Could not find referenced Comment.",
+        ),
+        (
+            "issueLabelCreate",
+            "IssueLabelCreateInput",
+            json!({"name": "x", "parentId": "nope"}),
+            "Entity not found: IssueLabel",
+            "Could not find referenced IssueLabel.",
+        ),
+        (
+            "projectCreate",
+            "ProjectCreateInput",
+            json!({"name": "x", "teamIds": [ENG], "leadId": "nope"}),
+            "Entity not found: User",
+            "Could not find referenced User.",
+        ),
+    ] {
+        let reply = gql(&api, &write(mutation, input), json!({"i": variables})).await;
+        assert_eq!(
+            error(&reply, 400, "INVALID_INPUT"),
+            message,
+            "{}",
+            reply.body
+        );
+        let first = &reply.body["errors"][0];
+        assert_eq!(first["path"], json!([mutation]), "{}", reply.body);
+        assert_eq!(
+            first["extensions"]["userPresentableMessage"], presentable,
+            "{}",
+            reply.body
+        );
+        assert_eq!(first["extensions"]["type"], "invalid input");
+        assert_eq!(first["extensions"]["userError"], true);
+    }
+}
