@@ -217,6 +217,22 @@ await scenario("errors: bad key, API key as Bearer, unknown ids, invalid input",
   await expectError(linear.issues({ after: "!!!" }), LinearErrorType.InvalidInput, "cursor");
 });
 
+await scenario("errors Postgres raises are worded as Linear words them", async () => {
+  const cases = [
+    [linear.createCycle({ teamId: ENG, startsAt: new Date("2031-02-07"), endsAt: new Date("2031-01-21") }), "endsAt must be after startsAt."],
+    [linear.createWorkflowState({ teamId: ENG, name: "X", type: "limbo", color: "#000" }), "type must be one of triage, backlog, unstarted, started, completed, canceled."],
+    [linear.createIssue({ id: "not-a-uuid", teamId: ENG, title: "x" }), "id must be a UUID."],
+    [linear.createIssue({ teamId: ENG, title: "x", dueDate: "soon" }), "A date or time in the input is not valid."],
+  ];
+  for (const [promise, presentable] of cases) {
+    const err = await expectError(promise, LinearErrorType.InvalidInput, presentable);
+    assert(err.errors[0].message === presentable && err.errors[0].userError === true, `presentable: ${err.errors[0].message}`);
+    const raw = err.raw?.response?.errors?.[0];
+    assert(raw?.message === "Argument Validation Error", `message: ${raw?.message}`);
+    assert(!/violates|constraint|syntax|relation|column/.test(JSON.stringify(err.raw?.response)), `Postgres text: ${JSON.stringify(err.raw?.response)}`);
+  }
+});
+
 await scenario("signed webhooks to a loopback receiver", async () => {
   const received = [];
   const server = http.createServer((req, res) => {
@@ -240,6 +256,15 @@ await scenario("signed webhooks to a loopback receiver", async () => {
     assert(first.headers["linear-delivery"], "Linear-Delivery");
     const comment = received.find((r) => r.headers["linear-event"] === "Comment");
     assert(JSON.parse(comment.body).data.body === "hello", "comment payload");
+    // Archiving a cycle takes its issues out first, each announced as an Issue update.
+    const cycle = await (await linear.createCycle({ teamId: ENG, startsAt: new Date(Date.now() + 60 * 86400e3), endsAt: new Date(Date.now() + 74 * 86400e3) })).cycle;
+    await linear.updateIssue(issue.id, { cycleId: cycle.id });
+    assert((await linear.archiveCycle(cycle.id)).success, "cycleArchive");
+    const left = () => received.find((r) => r.headers["linear-event"] === "Issue" && JSON.parse(r.body).updatedFrom?.cycleId === cycle.id);
+    for (let i = 0; i < 100 && !left(); i++) await new Promise((r) => setTimeout(r, 50));
+    assert(left(), "an Issue update for the issue that left the archived cycle");
+    const update = verifier.parseData(Buffer.from(left().body), left().headers["linear-signature"]);
+    assert(update.action === "update" && update.data.identifier === issue.identifier, "cycle leave payload");
     await linear.updateWebhook(hook.id, { enabled: false });
     assert((await linear.deleteWebhook(hook.id)).success, "webhookDelete");
   } finally {

@@ -10,7 +10,7 @@ use async_graphql::dynamic::ResolverContext;
 use serde_json::{Map, json};
 
 use crate::args::{arg_str, context};
-use crate::connection::{Where, object};
+use crate::connection::{Where, column, object};
 use crate::entity;
 use crate::error::{self, Result, db};
 use crate::hooks::{self, Event};
@@ -22,27 +22,16 @@ const MAX_BATCH: usize = 50;
 
 type Input = Map<String, serde_json::Value>;
 
-/// The fields of `IssueCreateInput` and `IssueUpdateInput` the clone implements for both.
-const ISSUE_FIELDS: &[&str] = &[
-    "title",
-    "description",
-    "priority",
-    "estimate",
-    "stateId",
-    "assigneeId",
-    "parentId",
-    "projectId",
-    "projectMilestoneId",
-    "cycleId",
-    "labelIds",
-    "dueDate",
-    "sortOrder",
-    "subIssueSortOrder",
-];
-/// The fields only `IssueCreateInput` has.
-const CREATE_ONLY_FIELDS: &[&str] = &["id", "teamId"];
-/// The fields only `IssueUpdateInput` has.
-const UPDATE_ONLY_FIELDS: &[&str] = &["addedLabelIds", "removedLabelIds", "trashed"];
+/// The fields of `IssueCreateInput` and `IssueUpdateInput` the clone implements: those both
+/// have (the [`COLUMNS`], the labels, the sub-issue order) and `own`, the input's own.
+fn fields(own: &[&'static str]) -> Vec<&'static str> {
+    COLUMNS
+        .iter()
+        .flat_map(|(_, fields)| fields.iter().copied())
+        .chain(["labelIds", "subIssueSortOrder"])
+        .chain(own.iter().copied())
+        .collect()
+}
 
 /// An issue's id from a UUID or an identifier (`ENG-123`); unknown identifiers are not found.
 ///
@@ -202,7 +191,8 @@ async fn check_parent(tx: &impl GenericClient, id: &str, parent: &str) -> Result
 pub(crate) async fn create(ctx: &ResolverContext<'_>) -> Result<Value> {
     let (shared, viewer) = context(ctx)?;
     let input = write::input(ctx)?;
-    write::only(&input, &[CREATE_ONLY_FIELDS, ISSUE_FIELDS].concat())?;
+    write::only(&input, &fields(&["id", "teamId"]))?;
+    write::check_id(&input)?;
     check_values(&input)?;
     let team =
         write::text(&input, "teamId")?.ok_or_else(|| error::invalid("teamId is required"))?;
@@ -290,20 +280,24 @@ pub(crate) async fn create(ctx: &ResolverContext<'_>) -> Result<Value> {
     Ok(write::payload("issue", issue, sync))
 }
 
-/// The issue's columns that an update may change: input field, column, SQL cast.
-const COLUMNS: [(&str, &str, &str); 12] = [
-    ("title", "title", "text"),
-    ("description", "description", "text"),
-    ("priority", "priority", "int"),
-    ("estimate", "estimate", "float8"),
-    ("stateId", "state_id", "text"),
-    ("assigneeId", "assignee_id", "text"),
-    ("parentId", "parent_id", "text"),
-    ("projectId", "project_id", "text"),
-    ("projectMilestoneId", "project_milestone_id", "text"),
-    ("cycleId", "cycle_id", "text"),
-    ("dueDate", "due_date", "date"),
-    ("sortOrder", "sort_order", "float8"),
+/// The issue fields an update may change, by SQL cast; each is written to its [`column()`].
+const COLUMNS: [(&str, &[&str]); 4] = [
+    (
+        "text",
+        &[
+            "title",
+            "description",
+            "stateId",
+            "assigneeId",
+            "parentId",
+            "projectId",
+            "projectMilestoneId",
+            "cycleId",
+        ],
+    ),
+    ("int", &["priority"]),
+    ("float8", &["estimate", "sortOrder"]),
+    ("date", &["dueDate"]),
 ];
 
 /// Applies `input` to issue `id` inside `tx`; answers the issue as written and its team.
@@ -329,7 +323,10 @@ async fn update_in(
     }
     let mut binder = Where::after(0);
     let mut sets = Vec::new();
-    for (field, column, cast) in COLUMNS {
+    let fields = COLUMNS
+        .iter()
+        .flat_map(|(cast, fields)| fields.iter().map(move |field| (*field, *cast)));
+    for (field, cast) in fields {
         let Some(value) = input.get(field) else {
             continue;
         };
@@ -347,7 +344,7 @@ async fn update_in(
             "date" => format!("{placeholder}::text::date"),
             _ => format!("{placeholder}::{cast}"),
         };
-        sets.push(format!("{column} = {expr}"));
+        sets.push(format!("{} = {expr}", column(field)));
         match field {
             "cycleId" => sets.push(format!("added_to_cycle_at = CASE WHEN {placeholder}::text IS NULL THEN NULL ELSE now() END")),
             "projectId" => sets.push(format!("added_to_project_at = CASE WHEN {placeholder}::text IS NULL THEN NULL ELSE now() END")),
@@ -400,31 +397,20 @@ async fn update_in(
 
 /// Linear's `updatedFrom`: the previous values of the fields an update changed.
 fn changed(before: &serde_json::Value, after: &serde_json::Value) -> serde_json::Value {
-    const FIELDS: [(&str, &str); 12] = [
-        ("title", "title"),
-        ("description", "description"),
-        ("priority", "priority"),
-        ("estimate", "estimate"),
-        ("state_id", "stateId"),
-        ("assignee_id", "assigneeId"),
-        ("parent_id", "parentId"),
-        ("project_id", "projectId"),
-        ("cycle_id", "cycleId"),
-        ("label_ids", "labelIds"),
-        ("due_date", "dueDate"),
-        ("sort_order", "sortOrder"),
-    ];
+    let fields = COLUMNS
+        .iter()
+        .flat_map(|(_, fields)| fields.iter())
+        .chain(&["labelIds"]);
     let mut previous = Map::new();
-    for (column, field) in FIELDS {
-        let now = match field {
-            "stateId" | "assigneeId" | "parentId" | "projectId" | "cycleId" => after
-                .get(&field[..field.len() - 2])
-                .and_then(|v| v.get("id"))
-                .cloned()
-                .unwrap_or_default(),
-            _ => after.get(field).cloned().unwrap_or_default(),
-        };
-        let was = before.get(column).cloned().unwrap_or_default();
+    for field in fields {
+        // A reference (`stateId`) is rendered as its object (`state: {id, …}`).
+        let now = match field.strip_suffix("Id") {
+            Some(object) => after.get(object).and_then(|v| v.get("id")),
+            None => after.get(*field),
+        }
+        .cloned()
+        .unwrap_or_default();
+        let was = before.get(column(field)).cloned().unwrap_or_default();
         let same = match (&was, &now) {
             (serde_json::Value::Number(a), serde_json::Value::Number(b)) => {
                 a.as_f64() == b.as_f64()
@@ -432,7 +418,7 @@ fn changed(before: &serde_json::Value, after: &serde_json::Value) -> serde_json:
             _ => was == now,
         };
         if !same {
-            previous.insert(field.to_owned(), was);
+            previous.insert((*field).to_owned(), was);
         }
     }
     previous.insert(
@@ -448,7 +434,10 @@ async fn update_many(
     input: &Input,
 ) -> Result<(Vec<Value>, i64)> {
     let (shared, viewer) = context(ctx)?;
-    write::only(input, &[ISSUE_FIELDS, UPDATE_ONLY_FIELDS].concat())?;
+    write::only(
+        input,
+        &fields(&["addedLabelIds", "removedLabelIds", "trashed"]),
+    )?;
     check_values(input)?;
     let mut client = shared.kit.db().await.map_err(error::internal)?;
     let tx = client.transaction().await.map_err(error::internal)?;
@@ -462,6 +451,33 @@ async fn update_many(
     }
     write::commit(shared, tx, queued).await?;
     Ok((issues, sync))
+}
+
+/// Takes every issue out of cycle `cycle` inside `tx` (before the cycle is archived): each
+/// is an update like `issueUpdate(input: {cycleId: null})`, its history and webhooks alike.
+/// Answers whether any delivery was queued.
+///
+/// # Errors
+///
+/// Postgres errors.
+pub(crate) async fn leave_cycle(
+    tx: &Transaction<'_>,
+    shared: &Shared,
+    viewer: &Viewer,
+    cycle: &str,
+) -> Result<bool> {
+    let statement = tx
+        .prepare_cached("SELECT id FROM issues WHERE cycle_id = $1 ORDER BY number")
+        .await
+        .map_err(error::internal)?;
+    let issues = tx.query(&statement, &[&cycle]).await.map_err(db)?;
+    let input = Input::from_iter([("cycleId".to_owned(), serde_json::Value::Null)]);
+    let mut queued = false;
+    for issue in issues {
+        let (_, _, delivered) = update_in(tx, shared, viewer, issue.get(0), &input).await?;
+        queued |= delivered;
+    }
+    Ok(queued)
 }
 
 /// The issue the `id` argument names (a UUID or an identifier).

@@ -77,12 +77,6 @@ const CYCLE: Spec = Spec {
     ],
     required: &["teamId", "startsAt", "endsAt"],
     team: Some("SELECT team_id FROM cycles WHERE id = $1"),
-    // Linear unlinks the issues of a cycle before archiving it (its history records the change).
-    unlink_archived: &[
-        "UPDATE issues SET cycle_id = NULL, added_to_cycle_at = NULL, updated_at = now(),
-             updated_by = $2
-         WHERE cycle_id = $1",
-    ],
     ..Spec::new("Cycle", "cycles", "cycle")
 };
 
@@ -227,9 +221,14 @@ pub(crate) async fn project_archive(ctx: &ResolverContext<'_>) -> Result<Value> 
     simple::archive(ctx, &PROJECT).await
 }
 
-/// `cycleArchive(id:)`: its issues leave it first.
+/// `cycleArchive(id:)`: its issues leave it first, each an Issue update (its history and
+/// its `update` webhook, `updatedFrom.cycleId`, record the change), as Linear does.
 pub(crate) async fn cycle_archive(ctx: &ResolverContext<'_>) -> Result<Value> {
-    simple::archive(ctx, &CYCLE).await
+    let (shared, viewer, id) = simple::target(ctx)?;
+    let mut client = shared.kit.db().await.map_err(error::internal)?;
+    let tx = client.transaction().await.map_err(error::internal)?;
+    let queued = crate::issues::leave_cycle(&tx, shared, viewer, &id).await?;
+    simple::archive_in(ctx, &CYCLE, tx, &id, queued).await
 }
 
 /// `attachmentLinkURL(issueId:, url:, title:, id:)`.

@@ -40,9 +40,6 @@ pub(crate) struct Spec {
     pub(crate) upsert: Option<&'static str>,
     /// Statements (the id as `$1`) that let go of a row before it is deleted.
     pub(crate) unlink: &'static [&'static str],
-    /// Statements (the id as `$1`, the viewer as `$2`) that let go of a row before it is
-    /// archived.
-    pub(crate) unlink_archived: &'static [&'static str],
 }
 
 type Input = Map<String, serde_json::Value>;
@@ -63,7 +60,6 @@ impl Spec {
             team: None,
             upsert: None,
             unlink: &[],
-            unlink_archived: &[],
         }
     }
 
@@ -168,6 +164,7 @@ pub(crate) async fn create(
 ) -> Result<(Value, String)> {
     let (shared, viewer) = context(ctx)?;
     write::only(input, &spec.supported())?;
+    write::check_id(input)?;
     for field in spec.required {
         if input.get(*field).is_none_or(serde_json::Value::is_null) {
             return Err(error::invalid(format!(
@@ -210,7 +207,7 @@ pub(crate) async fn create(
 }
 
 /// The resolver's context and the row its `id` argument names.
-fn target<'a>(ctx: &'a ResolverContext<'_>) -> Result<(&'a Shared, &'a Viewer, String)> {
+pub(crate) fn target<'a>(ctx: &'a ResolverContext<'_>) -> Result<(&'a Shared, &'a Viewer, String)> {
     let (shared, viewer) = context(ctx)?;
     Ok((shared, viewer, arg_str(ctx, "id")?))
 }
@@ -260,18 +257,26 @@ pub(crate) async fn update_from(
     finish(spec, shared, viewer, tx, &id, "update").await
 }
 
-/// Archives `spec` row `id` (argument `id`): `{success, lastSyncId, entity}`. The spec's
-/// `unlink_archived` statements run first.
+/// Archives `spec` row `id` (argument `id`): `{success, lastSyncId, entity}`.
 pub(crate) async fn archive(ctx: &ResolverContext<'_>, spec: &Spec) -> Result<Value> {
-    let (shared, viewer, id) = target(ctx)?;
-    let trash = ctx.args.get("trash").and_then(|v| v.boolean().ok()) == Some(true);
+    let (shared, _, id) = target(ctx)?;
     let mut client = shared.kit.db().await.map_err(error::internal)?;
     let tx = client.transaction().await.map_err(error::internal)?;
-    for statement in spec.unlink_archived {
-        tx.execute(*statement, &[&id, &viewer.user_id])
-            .await
-            .map_err(db)?;
-    }
+    archive_in(ctx, spec, tx, &id, false).await
+}
+
+/// Archives `spec` row `id` inside `tx` (where the caller may have let go of what the row
+/// held, `queued` saying whether that queued deliveries) and commits: `{success,
+/// lastSyncId, entity}`.
+pub(crate) async fn archive_in(
+    ctx: &ResolverContext<'_>,
+    spec: &Spec,
+    tx: Transaction<'_>,
+    id: &str,
+    queued: bool,
+) -> Result<Value> {
+    let (shared, viewer) = context(ctx)?;
+    let trash = ctx.args.get("trash").and_then(|v| v.boolean().ok()) == Some(true);
     let trashed = if trash { ", trashed = true" } else { "" };
     let sql = format!(
         "UPDATE {} SET archived_at = coalesce(archived_at, now()), updated_at = now(){trashed}
@@ -281,9 +286,9 @@ pub(crate) async fn archive(ctx: &ResolverContext<'_>, spec: &Spec) -> Result<Va
     if tx.execute(&sql, &[&id]).await.map_err(db)? == 0 {
         return Err(error::not_found(spec.entity));
     }
-    let (object, json, sync) = write::render(&tx, shared, viewer, spec.entity, &id).await?;
-    let queued = announce(spec, &tx, viewer, &id, "remove", &json).await?;
-    write::commit(shared, tx, queued).await?;
+    let (object, json, sync) = write::render(&tx, shared, viewer, spec.entity, id).await?;
+    let announced = announce(spec, &tx, viewer, id, "remove", &json).await?;
+    write::commit(shared, tx, queued || announced).await?;
     Ok(write::payload("entity", object, sync))
 }
 

@@ -5,7 +5,7 @@ use std::time::Duration;
 use asym_kit::testing::Receiver;
 use serde_json::json;
 
-use crate::{ENG, client, error, gql, query};
+use crate::{ENG, client, query, refused};
 
 const CREATE_HOOK: &str = "mutation($i: WebhookCreateInput!) { webhookCreate(input: $i) { success webhook { id secret enabled resourceTypes } } }";
 
@@ -70,11 +70,11 @@ async fn deliveries_are_signed_and_retried(linear: asym::Linear) {
 
     receiver.answer(500);
     query(&api, "mutation { commentCreate(input: { issueId: \"20000000-0000-4000-8000-000000000001\", body: \"retry me\" }) { success } }", json!({})).await;
-    let refused = receiver
+    let rejected = receiver
         .next(Duration::from_secs(10))
         .await
         .expect("a first attempt");
-    assert_eq!(refused.json()["type"], "Comment");
+    assert_eq!(rejected.json()["type"], "Comment");
     receiver.answer(200);
     let retried = receiver
         .next(Duration::from_secs(15))
@@ -83,7 +83,7 @@ async fn deliveries_are_signed_and_retried(linear: asym::Linear) {
     assert_eq!(retried.json()["data"]["body"], "retry me");
     assert_eq!(
         retried.header("linear-delivery"),
-        refused.header("linear-delivery")
+        rejected.header("linear-delivery")
     );
 
     for (mutation, kind) in [
@@ -104,24 +104,39 @@ async fn deliveries_are_signed_and_retried(linear: asym::Linear) {
         let got = receiver.next(Duration::from_secs(10)).await.expect(kind);
         assert_eq!(got.header("linear-event"), Some(kind));
     }
-    // Archiving a cycle removes it (its issues leave it first).
+    // Archiving a cycle removes it; its issues (ENG-1 and ENG-4) leave it first, each an
+    // Issue update whose `updatedFrom` names the cycle.
+    let cycle = "10000000-0000-4000-8000-000000000001";
     let archived = query(
         &api,
-        "mutation { cycleArchive(id: \"10000000-0000-4000-8000-000000000001\") { success entity { archivedAt } } }",
-        json!({}),
+        "mutation($id: String!) { cycleArchive(id: $id) { success entity { archivedAt } } }",
+        json!({"id": cycle}),
     )
     .await;
     assert!(archived["cycleArchive"]["entity"]["archivedAt"].is_string());
-    let removed = receiver
-        .next(Duration::from_secs(10))
-        .await
-        .expect("a Cycle remove")
-        .json();
+    let mut heard = Vec::new();
+    for _ in 0..3 {
+        let got = receiver.next(Duration::from_secs(10)).await;
+        heard.push(got.expect("two Issue updates and a Cycle remove").json());
+    }
+    heard.sort_by_key(|body| body["type"].to_string() + &body["data"]["identifier"].to_string());
+    let removed = heard.remove(0);
     assert_eq!(
         (removed["type"].as_str(), removed["action"].as_str()),
         (Some("Cycle"), Some("remove"))
     );
     assert_eq!(removed["data"]["number"], 1);
+    for (update, identifier) in heard.iter().zip(["ENG-1", "ENG-4"]) {
+        assert_eq!(
+            (update["type"].as_str(), update["action"].as_str()),
+            (Some("Issue"), Some("update")),
+            "{update}"
+        );
+        assert_eq!(update["data"]["identifier"], identifier);
+        assert_eq!(update["updatedFrom"]["cycleId"], cycle, "{update}");
+        assert!(update["data"]["cycle"].is_null(), "{update}");
+        assert!(update["updatedFrom"]["updatedAt"].is_string(), "{update}");
+    }
     let left = query(
         &api,
         "{ cycles { nodes { id } } issues(filter: { cycle: { null: false } }) { nodes { id } } }",
@@ -162,10 +177,6 @@ async fn deliveries_are_signed_and_retried(linear: asym::Linear) {
         json!({"url": "ftp://x", "teamId": ENG, "resourceTypes": ["Issue"]}),
         json!({"url": "http://127.0.0.1:1/x", "resourceTypes": ["Issue"]}),
     ] {
-        error(
-            &gql(&api, CREATE_HOOK, json!({"i": input})).await,
-            400,
-            "INVALID_INPUT",
-        );
+        refused(&api, CREATE_HOOK, json!({"i": input})).await;
     }
 }
