@@ -13,7 +13,7 @@ mod relations;
 mod webhooks;
 mod writes;
 
-use asym_kit::testing::{Api, Reply};
+use asym_kit::testing::{Api, Reply, pluck};
 use serde_json::{Value, json};
 
 /// ENG's id in every fixture.
@@ -68,12 +68,13 @@ pub(crate) fn error(reply: &Reply, status: u16, code: &str) -> String {
     first["message"].as_str().unwrap().to_owned()
 }
 
+/// Runs `query` with `variables`, asserting Linear refuses it as invalid input (400);
+/// answers the message.
+pub(crate) async fn refused(api: &Api, query: &str, variables: Value) -> String {
+    error(&gql(api, query, variables).await, 400, "INVALID_INPUT")
+}
+
 /// The identifiers of a connection's nodes, in order.
 pub(crate) fn identifiers(connection: &Value) -> Vec<String> {
-    connection["nodes"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|node| node["identifier"].as_str().unwrap().to_owned())
-        .collect()
+    pluck(&connection["nodes"], "identifier")
 }

@@ -1,9 +1,10 @@
 //! Queries: viewer, organization, teams and their connections, issues with filters and
 //! Relay paging, issue relations, search.
 
+use asym_kit::testing::pluck;
 use serde_json::{Value, json};
 
-use crate::{ENG, client, error, gql, identifiers, query};
+use crate::{ENG, client, error, gql, identifiers, query, refused};
 
 #[asym::clone("linear", seed = "basic")]
 async fn viewer_organization_and_teams(linear: asym::Linear) {
@@ -33,14 +34,9 @@ async fn viewer_organization_and_teams(linear: asym::Linear) {
     let team = &got["teams"]["nodes"][0];
     assert_eq!(team["key"], "ENG");
     assert_eq!(team["issueCount"], 6);
-    let types: Vec<&str> = team["states"]["nodes"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|s| s["type"].as_str().unwrap())
-        .collect();
+    let types = pluck(&team["states"]["nodes"], "type");
     for kind in ["backlog", "unstarted", "started", "completed", "canceled"] {
-        assert!(types.contains(&kind), "{kind} in {types:?}");
+        assert!(types.iter().any(|t| t == kind), "{kind} in {types:?}");
     }
     assert_eq!(team["labels"]["nodes"].as_array().unwrap().len(), 3);
     assert_eq!(team["members"]["nodes"].as_array().unwrap().len(), 2);
@@ -227,19 +223,18 @@ async fn relay_paging(linear: asym::Linear) {
     );
 
     let ids = "query($first: Int, $after: String) { issues(first: $first, after: $after) { nodes { id } } }";
-    let sorted = gql(
+    refused(
         &api,
         "{ issues(sort: [{ priority: { order: Ascending } }]) { nodes { id } } }",
         json!({}),
     )
     .await;
-    error(&sorted, 400, "INVALID_INPUT");
     for args in [
         json!({"after": "not a cursor"}),
         json!({"first": 251}),
         json!({"first": -1}),
     ] {
-        error(&gql(&api, ids, args).await, 400, "INVALID_INPUT");
+        refused(&api, ids, args).await;
     }
 }
 
