@@ -73,81 +73,70 @@ pub(crate) const DEFAULT: [&str; 6] = [
     "user_information_with_email",
 ];
 
-/// The capability each API route needs, by method and route pattern (`{…}` stands for one
+/// The capability each API route needs, by `METHOD /path` pattern (`{…}` stands for one
 /// path segment; the first pattern that matches decides). `GET /v1/users/me` needs none,
 /// as in Notion.
-const ROUTES: [(&str, &str, Option<Capability>); 25] = [
-    ("GET", "/v1/users/me", None),
-    ("GET", "/v1/users", Some(Capability::UserInformation)),
-    ("GET", "/v1/users/{id}", Some(Capability::UserInformation)),
-    ("POST", "/v1/search", Some(Capability::ReadContent)),
-    ("POST", "/v1/pages", Some(Capability::InsertContent)),
-    ("GET", "/v1/pages/{id}", Some(Capability::ReadContent)),
-    ("PATCH", "/v1/pages/{id}", Some(Capability::UpdateContent)),
+const ROUTES: [(Option<Capability>, &[&str]); 7] = [
+    (None, &["GET /v1/users/me"]),
     (
-        "POST",
-        "/v1/pages/{id}/move",
-        Some(Capability::UpdateContent),
+        Some(Capability::UserInformation),
+        &["GET /v1/users", "GET /v1/users/{id}"],
     ),
     (
-        "GET",
-        "/v1/pages/{id}/properties/{property}",
         Some(Capability::ReadContent),
+        &[
+            "POST /v1/search",
+            "GET /v1/pages/{id}",
+            "GET /v1/pages/{id}/properties/{property}",
+            "GET /v1/blocks/{id}",
+            "GET /v1/blocks/{id}/children",
+            "GET /v1/databases/{id}",
+            "POST /v1/databases/{id}/query",
+            "GET /v1/data_sources/{id}",
+            "POST /v1/data_sources/{id}/query",
+        ],
     ),
-    ("GET", "/v1/blocks/{id}", Some(Capability::ReadContent)),
-    ("PATCH", "/v1/blocks/{id}", Some(Capability::UpdateContent)),
-    ("DELETE", "/v1/blocks/{id}", Some(Capability::UpdateContent)),
     (
-        "GET",
-        "/v1/blocks/{id}/children",
-        Some(Capability::ReadContent),
-    ),
-    (
-        "PATCH",
-        "/v1/blocks/{id}/children",
         Some(Capability::InsertContent),
+        &[
+            "POST /v1/pages",
+            "PATCH /v1/blocks/{id}/children",
+            "POST /v1/databases",
+            "POST /v1/data_sources",
+        ],
     ),
-    ("POST", "/v1/databases", Some(Capability::InsertContent)),
-    ("GET", "/v1/databases/{id}", Some(Capability::ReadContent)),
     (
-        "PATCH",
-        "/v1/databases/{id}",
         Some(Capability::UpdateContent),
+        &[
+            "PATCH /v1/pages/{id}",
+            "POST /v1/pages/{id}/move",
+            "PATCH /v1/blocks/{id}",
+            "DELETE /v1/blocks/{id}",
+            "PATCH /v1/databases/{id}",
+            "PATCH /v1/data_sources/{id}",
+        ],
     ),
     (
-        "POST",
-        "/v1/databases/{id}/query",
-        Some(Capability::ReadContent),
+        Some(Capability::ReadComments),
+        &["GET /v1/comments", "GET /v1/comments/{id}"],
     ),
-    ("POST", "/v1/data_sources", Some(Capability::InsertContent)),
-    (
-        "GET",
-        "/v1/data_sources/{id}",
-        Some(Capability::ReadContent),
-    ),
-    (
-        "PATCH",
-        "/v1/data_sources/{id}",
-        Some(Capability::UpdateContent),
-    ),
-    (
-        "POST",
-        "/v1/data_sources/{id}/query",
-        Some(Capability::ReadContent),
-    ),
-    ("GET", "/v1/comments", Some(Capability::ReadComments)),
-    ("GET", "/v1/comments/{id}", Some(Capability::ReadComments)),
-    ("POST", "/v1/comments", Some(Capability::InsertComments)),
+    (Some(Capability::InsertComments), &["POST /v1/comments"]),
 ];
 
-/// Whether `path` is one of the paths the route `pattern` stands for.
-fn matches(pattern: &str, path: &str) -> bool {
+/// Whether a request for `path` under `method` is one the route `METHOD /pattern` stands
+/// for.
+fn matches(route: &str, method: &str, path: &str) -> bool {
+    let Some((wanted, pattern)) = route.split_once(' ') else {
+        return false;
+    };
     let mut given = path.split('/');
-    pattern.split('/').all(|part| {
-        given.next().is_some_and(|segment| {
-            segment == part || (part.starts_with('{') && !segment.is_empty())
+    wanted == method
+        && pattern.split('/').all(|part| {
+            given.next().is_some_and(|segment| {
+                segment == part || (part.starts_with('{') && !segment.is_empty())
+            })
         })
-    }) && given.next().is_none()
+        && given.next().is_none()
 }
 
 /// The capabilities a request's credential holds (its scopes).
@@ -175,8 +164,12 @@ impl Held {
     pub(crate) fn allow(&self, method: &Method, path: &str) -> ApiResult<()> {
         let needed = ROUTES
             .iter()
-            .find(|(m, pattern, _)| *m == method.as_str() && matches(pattern, path))
-            .and_then(|(_, _, capability)| *capability);
+            .find(|(_, routes)| {
+                routes
+                    .iter()
+                    .any(|route| matches(route, method.as_str(), path))
+            })
+            .and_then(|(capability, _)| *capability);
         match needed {
             Some(capability) if !self.has(capability) => Err(ApiError::restricted()),
             _ => Ok(()),

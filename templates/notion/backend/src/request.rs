@@ -246,10 +246,7 @@ impl<S: Send + Sync> FromRequestParts<S> for Query {
 impl Query {
     /// The first value of `name`.
     pub(crate) fn get(&self, name: &str) -> Option<&str> {
-        self.0
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.as_str())
+        asym_kit::form::first(&self.0, name)
     }
 
     /// `start_cursor`/`page_size`.
