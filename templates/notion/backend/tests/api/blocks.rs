@@ -1,24 +1,16 @@
 //! Blocks: children list and append (end, after, start), nesting, update, delete.
 
+use asym_kit::testing::pluck;
 use serde_json::{Value, json};
 
 use crate::common::{ADA, DATABASE, MEETING, PRIVATE, TASK1, api, error, len, patch, read, text};
-
-fn types(list: &Value) -> Vec<String> {
-    list["results"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|b| b["type"].as_str().unwrap().to_owned())
-        .collect()
-}
 
 #[asym::clone("notion", seed = "basic")]
 async fn seeded_content_and_nesting(notion: asym::Notion) {
     let api = api(&notion);
     let list = read(&api, &format!("/v1/blocks/{MEETING}/children?page_size=2")).await;
     assert_eq!(list["type"], "block");
-    assert_eq!(types(&list), ["heading_1", "toggle"]);
+    assert_eq!(pluck(&list["results"], "type"), ["heading_1", "toggle"]);
     assert_eq!(list["has_more"], true);
     let toggle = &list["results"][1];
     assert_eq!(toggle["has_children"], true);
@@ -34,7 +26,7 @@ async fn seeded_content_and_nesting(notion: asym::Notion) {
     assert_eq!(nested["results"][0]["parent"]["type"], "block_id");
     let all = read(&api, &format!("/v1/blocks/{MEETING}/children")).await;
     assert_eq!(
-        types(&all),
+        pluck(&all["results"], "type"),
         ["heading_1", "toggle", "callout", "quote", "divider", "code"]
     );
 }
@@ -71,7 +63,7 @@ async fn append_after_start_update_delete(notion: asym::Notion) {
     .await;
     let quote = json!({ "position": { "type": "start" }, "children": [{ "quote": { "rich_text": text("q") } }] });
     patch(&api, &path, &quote).await;
-    let order = types(&read(&api, &path).await);
+    let order = pluck(&read(&api, &path).await["results"], "type");
     assert_eq!(order[..3], ["quote", "heading_2", "divider"]);
     assert_eq!(order.last().unwrap(), "callout");
 
@@ -98,7 +90,10 @@ async fn append_after_start_update_delete(notion: asym::Notion) {
     );
     let deleted = api.delete(&format!("/v1/blocks/{id}")).await.expect(200);
     assert_eq!(deleted["in_trash"], true);
-    assert!(!types(&read(&api, &path).await).contains(&"bulleted_list_item".to_owned()));
+    assert!(
+        !pluck(&read(&api, &path).await["results"], "type")
+            .contains(&"bulleted_list_item".to_owned())
+    );
     let retrieved = read(&api, &format!("/v1/blocks/{id}")).await;
     assert_eq!(retrieved["archived"], true);
 }
@@ -162,14 +157,6 @@ async fn mentions_answer_the_names_they_mention(notion: asym::Notion) {
         "Untitled",
         "2025-01-02",
     ];
-    let plain = |items: &Value| -> Vec<String> {
-        items
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|i| i["plain_text"].as_str().unwrap().to_owned())
-            .collect()
-    };
     let added = patch(
         &api,
         &format!("/v1/blocks/{TASK1}/children"),
@@ -177,7 +164,10 @@ async fn mentions_answer_the_names_they_mention(notion: asym::Notion) {
     )
     .await;
     let block = &added["results"][0];
-    assert_eq!(plain(&block["paragraph"]["rich_text"]), expected);
+    assert_eq!(
+        pluck(&block["paragraph"]["rich_text"], "plain_text"),
+        expected
+    );
     let id = block["id"].as_str().unwrap();
     let updated = patch(
         &api,
@@ -185,7 +175,10 @@ async fn mentions_answer_the_names_they_mention(notion: asym::Notion) {
         &json!({ "paragraph": { "rich_text": [mentions[0]] } }),
     )
     .await;
-    assert_eq!(plain(&updated["paragraph"]["rich_text"]), ["@Ada Lovelace"]);
+    assert_eq!(
+        pluck(&updated["paragraph"]["rich_text"], "plain_text"),
+        ["@Ada Lovelace"]
+    );
     let comment = api
         .post(
             "/v1/comments",
@@ -193,7 +186,7 @@ async fn mentions_answer_the_names_they_mention(notion: asym::Notion) {
         )
         .await
         .expect(200);
-    assert_eq!(plain(&comment["rich_text"]), expected);
+    assert_eq!(pluck(&comment["rich_text"], "plain_text"), expected);
     let page = patch(
         &api,
         &format!("/v1/pages/{TASK1}"),
@@ -201,7 +194,7 @@ async fn mentions_answer_the_names_they_mention(notion: asym::Notion) {
     )
     .await;
     assert_eq!(
-        plain(&page["properties"]["Name"]["title"]),
+        pluck(&page["properties"]["Name"]["title"], "plain_text"),
         ["@Ada Lovelace"]
     );
 }

@@ -2,7 +2,7 @@
 
 #![allow(dead_code, reason = "each test module uses a different subset")]
 
-use asym_kit::testing::Api;
+use asym_kit::testing::{Api, pluck};
 use serde_json::{Value, json};
 
 pub(crate) const PROJECTS: &str = "10000000-0000-4000-8000-000000000001";
@@ -53,12 +53,7 @@ pub(crate) fn error(reply: asym_kit::testing::Reply, status: u16, code: &str) ->
 /// The first plain text of a title or rich-text property value.
 pub(crate) fn plain(property: &Value) -> String {
     let kind = property["type"].as_str().unwrap();
-    property[kind]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|item| item["plain_text"].as_str().unwrap().to_owned())
-        .collect()
+    pluck(&property[kind], "plain_text").concat()
 }
 
 /// Creates a task in the Tasks data source titled `title`; answers the page.

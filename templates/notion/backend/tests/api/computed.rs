@@ -1,5 +1,6 @@
 //! Computed and linked properties: formulas, rollups, dual relations.
 
+use asym_kit::testing::pluck;
 use serde_json::{Value, json};
 
 use crate::common::{PROJECTS, TASK1, TASK2, TASKS, api, error, patch, post, read, task, text};
@@ -143,13 +144,9 @@ async fn sprint(api: &asym_kit::testing::Api, sprints: &str) -> Value {
     .await
 }
 
+/// The ids a relation property's value names.
 fn ids(property: &Value) -> Vec<String> {
-    property["relation"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| r["id"].as_str().unwrap().to_owned())
-        .collect()
+    pluck(&property["relation"], "id")
 }
 
 #[asym::clone("notion", seed = "basic")]

@@ -1,5 +1,6 @@
 //! Search over pages and data sources (databases in 2022).
 
+use asym_kit::testing::pluck;
 use serde_json::json;
 
 use crate::common::{DATABASE, PRIVATE, TASK1, TASKS, api, error, legacy, post};
@@ -27,13 +28,7 @@ async fn search_filters_sorts_and_pages(notion: asym::Notion) {
     loop {
         let body = json!({ "page_size": 3, "start_cursor": cursor, "sort": { "timestamp": "last_edited_time", "direction": "ascending" } });
         let page = post(&api, "/v1/search", &body).await;
-        seen.extend(
-            page["results"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|r| r["id"].as_str().unwrap().to_owned()),
-        );
+        seen.extend(pluck(&page["results"], "id"));
         if page["has_more"] == false {
             break;
         }
