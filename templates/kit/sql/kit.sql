@@ -26,6 +26,10 @@ CREATE TABLE IF NOT EXISTS asym_outbox (
     headers         jsonb       NOT NULL DEFAULT '[]',
     body            text        NOT NULL,
     max_attempts    integer     NOT NULL DEFAULT 8,
+    -- The wait before each retry, in ms (one retry per entry), instead of the doubling one.
+    retry_delays_ms integer[],
+    -- How long one attempt may take, in ms (default 10 s).
+    timeout_ms      integer,
     attempts        integer     NOT NULL DEFAULT 0,
     next_attempt_at timestamptz NOT NULL DEFAULT now(),
     last_attempt_at timestamptz,

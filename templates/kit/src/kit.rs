@@ -114,6 +114,8 @@ struct Inner {
     schema: OnceCell<()>,
     http: std::sync::OnceLock<reqwest::Client>,
     outbox: Notify,
+    /// Held by the webhook worker from a claim until its attempts are recorded.
+    sending: tokio::sync::Mutex<()>,
 }
 
 /// The kit's own tables, created at start-up (see `sql/kit.sql`).
@@ -176,6 +178,7 @@ impl Kit {
                 schema: OnceCell::new(),
                 http: std::sync::OnceLock::new(),
                 outbox: Notify::new(),
+                sending: tokio::sync::Mutex::new(()),
             }),
         })
     }
@@ -304,6 +307,17 @@ impl Kit {
     /// Resolves when [`Kit::wake_outbox`] is called.
     pub(crate) async fn outbox_notified(&self) {
         self.inner.outbox.notified().await;
+    }
+
+    /// Resolves once no webhook attempt is in flight: what a delivery listing reads then
+    /// records the answers of every attempt a receiver has seen.
+    pub async fn outbox_settled(&self) {
+        drop(self.inner.sending.lock().await);
+    }
+
+    /// Held while the worker claims and sends a batch (see [`Kit::outbox_settled`]).
+    pub(crate) async fn outbox_sending(&self) -> tokio::sync::MutexGuard<'_, ()> {
+        self.inner.sending.lock().await
     }
 
     /// Sends `PING`.

@@ -21,7 +21,9 @@
 //! A worker claims due rows (`FOR UPDATE SKIP LOCKED`, autocommit: no transaction stays open
 //! while a receiver answers), sends them (one request at a time per URL, in order), and
 //! records the outcome. An answer in 2xx is delivered; anything else is retried after 1 s,
-//! 2 s, 4 s, … (at most 60 s) until `max_attempts`. A reset that empties the table stops
+//! 2 s, 4 s, … (at most 60 s), or after a product's own delays, until `max_attempts`. A
+//! product's retries may carry their number and cause (Slack's `X-Slack-Retry-Num`), and its
+//! receivers may stop them (`X-Slack-No-Retry: 1`). A reset that empties the table stops
 //! pending retries; a restarted backend sends everything still pending at once.
 
 use std::collections::BTreeMap;
@@ -108,6 +110,26 @@ impl Signer {
         Self::ALL.into_iter().find(|signer| signer.as_str() == name)
     }
 
+    /// The headers a retry carries: Slack numbers its retries from 1 and says why the attempt
+    /// before failed (`http_error`, `http_timeout`, `connection_failed`).
+    fn retry_headers(self, retry: i32, previous: &Failure) -> Vec<(&'static str, String)> {
+        match self {
+            Self::Slack if retry > 0 => vec![
+                ("X-Slack-Retry-Num", retry.to_string()),
+                ("X-Slack-Retry-Reason", previous.slack_reason().to_owned()),
+            ],
+            _ => Vec::new(),
+        }
+    }
+
+    /// Whether an answer asks for no retry (Slack: `X-Slack-No-Retry: 1`).
+    fn refuses_retries(self, answer: &reqwest::header::HeaderMap) -> bool {
+        self == Self::Slack
+            && answer
+                .get("x-slack-no-retry")
+                .is_some_and(|value| value.as_bytes() == b"1")
+    }
+
     /// The headers that sign a `POST` of `body` to `url` with `secret` at `now`.
     pub fn headers(
         self,
@@ -179,6 +201,10 @@ pub struct Delivery {
     pub body: String,
     /// Attempts before it is given up (default 8).
     pub max_attempts: i32,
+    /// The wait before each retry in ms, one retry per entry (default: doubling from 1 s).
+    pub retry_delays_ms: Option<Vec<i32>>,
+    /// How long one attempt may take (default 10 s).
+    pub timeout: Option<Duration>,
 }
 
 impl Delivery {
@@ -200,6 +226,8 @@ impl Delivery {
             headers: Vec::new(),
             body: body.into(),
             max_attempts: 8,
+            retry_delays_ms: None,
+            timeout: None,
         }
     }
 
@@ -214,6 +242,21 @@ impl Delivery {
     #[must_use]
     pub fn max_attempts(mut self, attempts: i32) -> Self {
         self.max_attempts = attempts.max(1);
+        self
+    }
+
+    /// Retries once after each of `delays` (ms, in order), then gives up.
+    #[must_use]
+    pub fn retry_delays_ms(mut self, delays: Vec<i32>) -> Self {
+        self.max_attempts = i32::try_from(delays.len()).map_or(i32::MAX, |n| n.saturating_add(1));
+        self.retry_delays_ms = Some(delays);
+        self
+    }
+
+    /// Sets how long one attempt may take.
+    #[must_use]
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = Some(timeout);
         self
     }
 }
@@ -236,10 +279,14 @@ pub async fn enqueue(
             .collect(),
     )
     .to_string();
+    let timeout_ms = delivery
+        .timeout
+        .map(|timeout| i32::try_from(timeout.as_millis()).unwrap_or(i32::MAX));
     let row = client
         .query_one(
-            "INSERT INTO asym_outbox (topic, event, url, signer, secret, headers, body, max_attempts)
-             VALUES ($1, $2, $3, $4, $5, $6::text::jsonb, $7, $8) RETURNING id",
+            "INSERT INTO asym_outbox (topic, event, url, signer, secret, headers, body, max_attempts,
+                                      retry_delays_ms, timeout_ms)
+             VALUES ($1, $2, $3, $4, $5, $6::text::jsonb, $7, $8, $9, $10) RETURNING id",
             &[
                 &delivery.topic,
                 &delivery.event,
@@ -249,6 +296,8 @@ pub async fn enqueue(
                 &headers,
                 &delivery.body,
                 &delivery.max_attempts,
+                &delivery.retry_delays_ms,
+                &timeout_ms,
             ],
         )
         .await?;
@@ -374,8 +423,10 @@ pub async fn redeliver(
 ) -> Result<Option<i64>, tokio_postgres::Error> {
     let row = client
         .query_opt(
-            "INSERT INTO asym_outbox (topic, event, url, signer, secret, headers, body, max_attempts, redelivery_of)
-             SELECT topic, event, url, signer, secret, headers, body, max_attempts, id
+            "INSERT INTO asym_outbox (topic, event, url, signer, secret, headers, body, max_attempts,
+                                      retry_delays_ms, timeout_ms, redelivery_of)
+             SELECT topic, event, url, signer, secret, headers, body, max_attempts,
+                    retry_delays_ms, timeout_ms, id
              FROM asym_outbox WHERE id = $1 RETURNING id",
             &[&id],
         )
@@ -416,6 +467,7 @@ async fn outbox_list(
             );
         }
     };
+    kit.outbox_settled().await;
     match on_db(&kit, async |client| {
         list(client, param("topic"), limit).await
     })
@@ -476,7 +528,40 @@ struct Due {
     secret: String,
     headers: Value,
     body: String,
+    /// Attempts made, this one included.
     attempts: i32,
+    retry_delays_ms: Option<Vec<i32>>,
+    timeout_ms: Option<i32>,
+    /// How the attempt before this one ended.
+    previous: Failure,
+}
+
+impl Due {
+    /// The wait before the next attempt, after this one failed.
+    fn backoff_secs(&self) -> f64 {
+        let index = usize::try_from(self.attempts - 1).unwrap_or_default();
+        match &self.retry_delays_ms {
+            Some(delays) => f64::from(delays.get(index).copied().unwrap_or(0).max(0)) / 1000.0,
+            None => f64::from((1i32 << (self.attempts - 1).clamp(0, 6)).min(MAX_BACKOFF_SECS)),
+        }
+    }
+}
+
+/// How an attempt failed, as recorded: an answer's status, or the error before one.
+struct Failure {
+    status: Option<i32>,
+    error: Option<String>,
+}
+
+impl Failure {
+    /// Slack's `X-Slack-Retry-Reason` for it.
+    fn slack_reason(&self) -> &'static str {
+        match (self.status, self.error.as_deref()) {
+            (None, Some(TIMED_OUT)) => "http_timeout",
+            (None, _) => "connection_failed",
+            (Some(_), _) => "http_error",
+        }
+    }
 }
 
 /// The worker: runs for the life of the backend.
@@ -533,6 +618,7 @@ async fn pass(kit: &Kit) -> Result<Duration, BackendError> {
         if !next_due(kit).await?.is_some_and(|secs| secs <= 0.0) {
             break;
         }
+        let _sending = kit.outbox_sending().await;
         let due = claim(kit).await?;
         if due.is_empty() {
             break;
@@ -571,7 +657,8 @@ async fn claim(kit: &Kit) -> Result<Vec<Due>, BackendError> {
                           WHERE delivered_at IS NULL AND attempts < max_attempts
                             AND next_attempt_at <= now()
                           ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED)
-             RETURNING id, url, signer, secret, headers::text, body, attempts",
+             RETURNING id, url, signer, secret, headers::text, body, attempts, retry_delays_ms,
+                       timeout_ms, last_status, last_error",
         )
         .await?;
     let rows = client.query(&statement, &[&BATCH, &CLAIM_SECS]).await?;
@@ -585,6 +672,12 @@ async fn claim(kit: &Kit) -> Result<Vec<Due>, BackendError> {
             headers: serde_json::from_str(row.get(4)).unwrap_or(Value::Null),
             body: row.get(5),
             attempts: row.get(6),
+            retry_delays_ms: row.get(7),
+            timeout_ms: row.get(8),
+            previous: Failure {
+                status: row.get(9),
+                error: row.get(10),
+            },
         })
         .collect();
     due.sort_by_key(|d| d.id);
@@ -593,10 +686,14 @@ async fn claim(kit: &Kit) -> Result<Vec<Due>, BackendError> {
 
 async fn send(kit: &Kit, delivery: Due) {
     let signer = Signer::parse(&delivery.signer).unwrap_or(Signer::None);
+    let timeout = delivery
+        .timeout_ms
+        .and_then(|ms| u64::try_from(ms).ok())
+        .map_or(ATTEMPT_TIMEOUT, Duration::from_millis);
     let mut request = kit
         .http()
         .post(&delivery.url)
-        .timeout(ATTEMPT_TIMEOUT)
+        .timeout(timeout)
         .body(delivery.body.clone());
     let (mut has_content_type, mut has_user_agent) = (false, false);
     for pair in delivery.headers.as_array().into_iter().flatten() {
@@ -615,27 +712,29 @@ async fn send(kit: &Kit, delivery: Due) {
     if !has_user_agent {
         request = request.header("User-Agent", "asym-clone-webhooks/1");
     }
-    for (name, value) in signer.headers(
+    let signature = signer.headers(
         &delivery.secret,
         &delivery.url,
         &delivery.body,
         SystemTime::now(),
-    ) {
+    );
+    let retry = signer.retry_headers(delivery.attempts - 1, &delivery.previous);
+    for (name, value) in signature.into_iter().chain(retry) {
         request = request.header(name, value);
     }
     let started = Instant::now();
     let outcome = request.send().await;
     let duration_ms = i32::try_from(started.elapsed().as_millis()).unwrap_or(i32::MAX);
-    let (status, error) = match outcome {
+    let (status, error, give_up) = match outcome {
         Ok(response) => {
             let status = response.status();
             let error = (!status.is_success()).then(|| format!("receiver answered {status}"));
-            (Some(i32::from(status.as_u16())), error)
+            let give_up = error.is_some() && signer.refuses_retries(response.headers());
+            (Some(i32::from(status.as_u16())), error, give_up)
         }
-        Err(err) => (None, Some(failure_reason(&err).to_owned())),
+        Err(err) => (None, Some(failure_reason(&err).to_owned()), false),
     };
-    let backoff = 1i32 << (delivery.attempts - 1).clamp(0, 6);
-    let backoff = f64::from(backoff.min(MAX_BACKOFF_SECS));
+    let backoff = delivery.backoff_secs();
     let Ok(client) = kit.db().await else {
         return;
     };
@@ -646,7 +745,8 @@ async fn send(kit: &Kit, delivery: Due) {
             "UPDATE asym_outbox SET last_status = $3, last_error = $4, duration_ms = $5,
                     last_attempt_at = now(),
                     delivered_at = CASE WHEN $4::text IS NULL THEN now() END,
-                    next_attempt_at = now() + make_interval(secs => $6)
+                    next_attempt_at = now() + make_interval(secs => $6),
+                    max_attempts = CASE WHEN $7 THEN attempts ELSE max_attempts END
              WHERE id = $1 AND attempts = $2",
             &[
                 &delivery.id,
@@ -655,14 +755,18 @@ async fn send(kit: &Kit, delivery: Due) {
                 &error,
                 &duration_ms,
                 &backoff,
+                &give_up,
             ],
         )
         .await;
 }
 
+/// What an attempt that timed out records as its error.
+const TIMED_OUT: &str = "timed out";
+
 fn failure_reason(err: &reqwest::Error) -> &'static str {
     if err.is_timeout() {
-        "timed out"
+        TIMED_OUT
     } else if err.is_connect() {
         "connection refused"
     } else {
@@ -737,5 +841,68 @@ mod tests {
             assert_eq!(Signer::parse(signer.as_str()), Some(signer));
         }
         assert_eq!(Signer::parse("sha1"), None);
+    }
+
+    fn due(attempts: i32, delays: Option<Vec<i32>>, status: Option<i32>, error: &str) -> Due {
+        Due {
+            id: 1,
+            url: String::new(),
+            signer: "slack".to_owned(),
+            secret: String::new(),
+            headers: Value::Null,
+            body: String::new(),
+            attempts,
+            retry_delays_ms: delays,
+            timeout_ms: None,
+            previous: Failure {
+                status,
+                error: Some(error.to_owned()),
+            },
+        }
+    }
+
+    #[test]
+    fn slack_retries_carry_their_number_and_the_cause_before() {
+        let first = due(1, None, None, "");
+        assert!(Signer::Slack.retry_headers(0, &first.previous).is_empty());
+        let cases = [
+            (Some(500), "receiver answered 500", "http_error"),
+            (None, TIMED_OUT, "http_timeout"),
+            (None, "connection refused", "connection_failed"),
+        ];
+        for (status, error, reason) in cases {
+            let retry = due(3, None, status, error);
+            assert_eq!(
+                Signer::Slack.retry_headers(2, &retry.previous),
+                [
+                    ("X-Slack-Retry-Num", "2".to_owned()),
+                    ("X-Slack-Retry-Reason", reason.to_owned())
+                ]
+            );
+            assert!(Signer::GitHub.retry_headers(2, &retry.previous).is_empty());
+        }
+    }
+
+    #[test]
+    fn retries_wait_the_products_delays_or_double() {
+        let slack = |attempts| due(attempts, Some(vec![0, 60_000, 300_000]), None, "");
+        assert!((slack(1).backoff_secs() - 0.0).abs() < f64::EPSILON);
+        assert!((slack(2).backoff_secs() - 60.0).abs() < f64::EPSILON);
+        assert!((slack(3).backoff_secs() - 300.0).abs() < f64::EPSILON);
+        let doubling = |attempts| due(attempts, None, None, "").backoff_secs();
+        assert_eq!([doubling(1), doubling(2), doubling(3)], [1.0, 2.0, 4.0]);
+        assert!((doubling(9) - 60.0).abs() < f64::EPSILON);
+        let delivery =
+            Delivery::new("t", "e", "u", Signer::Slack, "s", "{}").retry_delays_ms(vec![50, 50]);
+        assert_eq!(delivery.max_attempts, 3);
+    }
+
+    #[test]
+    fn only_slack_answers_stop_retries() {
+        let mut answer = reqwest::header::HeaderMap::new();
+        answer.insert("x-slack-no-retry", "1".parse().unwrap());
+        assert!(Signer::Slack.refuses_retries(&answer));
+        assert!(!Signer::GitHub.refuses_retries(&answer));
+        assert!(!Signer::Slack.refuses_retries(&reqwest::header::HeaderMap::new()));
     }
 }

@@ -114,7 +114,8 @@ CREATE TABLE file_shares (
 );
 CREATE INDEX file_shares_channel ON file_shares (channel_id);
 
--- Events API: at most one subscription (the app's Request URL) and its delivery queue.
+-- Events API: at most one subscription (the app's Request URL); its deliveries are rows of
+-- the kit's asym_outbox (topic 'events').
 CREATE TABLE event_subscriptions (
     id              int PRIMARY KEY DEFAULT 1 CHECK (id = 1),
     request_url     text NOT NULL,
@@ -125,18 +126,3 @@ CREATE TABLE event_subscriptions (
     timeout_ms      int NOT NULL DEFAULT 3000,
     created         bigint NOT NULL
 );
-
-CREATE TABLE event_deliveries (
-    event_id      text PRIMARY KEY,
-    event_type    text NOT NULL,
-    payload       text NOT NULL,
-    -- Attempts made so far; the next is retry number `attempts` (0 = first delivery).
-    attempts      int NOT NULL DEFAULT 0,
-    status        text NOT NULL DEFAULT 'pending'
-                  CHECK (status IN ('pending', 'delivered', 'failed')),
-    next_attempt  timestamptz NOT NULL DEFAULT clock_timestamp(),
-    last_status   int,
-    last_error    text,
-    created       timestamptz NOT NULL DEFAULT clock_timestamp()
-);
-CREATE INDEX event_deliveries_due ON event_deliveries (next_attempt) WHERE status = 'pending';

@@ -42,8 +42,6 @@ mod team;
 mod ts;
 mod users;
 
-use std::sync::Arc;
-
 use asym_kit::Kit;
 use axum::Router;
 use axum::extract::{Path, State};
@@ -52,7 +50,6 @@ use axum::http::{HeaderMap, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::routing::any;
 use serde_json::{Map, Value};
-use tokio::sync::{Mutex, Notify};
 
 use crate::args::Args;
 use crate::error::{ApiError, ApiResult};
@@ -62,28 +59,12 @@ use crate::error::{ApiError, ApiResult};
 pub struct AppState {
     /// Configuration, Postgres and Redis.
     pub kit: Kit,
-    /// Wakes the background worker when an event is queued (a hint, never state: the queue
-    /// itself is the `event_deliveries` table).
-    wake: Arc<Notify>,
-    /// Held by the worker while it delivers a batch of events, so that the admin listing
-    /// can wait for the attempts in progress to be recorded.
-    delivering: Arc<Mutex<()>>,
-    /// Client for event deliveries.
-    http: reqwest::Client,
 }
 
 impl AppState {
     /// Wraps the kit's state.
     pub fn new(kit: Kit) -> Self {
-        Self {
-            kit,
-            wake: Arc::new(Notify::new()),
-            delivering: Arc::new(Mutex::new(())),
-            http: reqwest::Client::builder()
-                .redirect(reqwest::redirect::Policy::none())
-                .build()
-                .unwrap_or_default(),
-        }
+        Self { kit }
     }
 
     /// Commits a write's transaction, then wakes the worker for the events it queued.
@@ -96,12 +77,12 @@ impl AppState {
         tx: asym_kit::deadpool_postgres::Transaction<'_>,
     ) -> Result<(), ApiError> {
         tx.commit().await?;
-        self.wake.notify_one();
+        self.kit.wake_outbox();
         Ok(())
     }
 
-    /// Starts the background worker that delivers queued events (with Slack's retries) and
-    /// posts scheduled messages when due. Call once, inside a Tokio runtime.
+    /// Starts the background worker that posts scheduled messages when due (queued events
+    /// are the kit outbox's to deliver). Call once, inside a Tokio runtime.
     pub fn spawn_worker(&self) {
         tokio::spawn(events::worker(self.clone()));
     }

@@ -1,6 +1,12 @@
-//! Events: queueing an Events API event in the transaction of the change it describes.
+//! Events: queueing an Events API event in the transaction of the change it describes, as
+//! the `event_callback` Slack posts to the app's Request URL, in the kit's outbox (signed
+//! `v0=` at send time, retried on the subscription's delays with `X-Slack-Retry-Num`).
 
-use asym_kit::deadpool_postgres::Transaction;
+use std::time::Duration;
+
+use asym_kit::deadpool_postgres::{GenericClient, Transaction};
+use asym_kit::outbox::{self, Delivery, Signer};
+use asym_kit::tokio_postgres::Row;
 use serde_json::{Map, Value, json};
 
 use crate::AppState;
@@ -26,32 +32,125 @@ pub(crate) fn channel_type(kind: &str) -> &'static str {
     }
 }
 
+/// The topic of Events API deliveries in the kit's outbox.
+pub(crate) const TOPIC: &str = "events";
+
+/// The `User-Agent` Slack's event requests carry.
+const USER_AGENT: &str = "Slackbot 1.0 (+https://api.slack.com/robots)";
+
+/// The installed app, as event envelopes name it.
+pub(crate) struct AppIdentity {
+    /// Signs every request Slack sends the app.
+    pub(crate) signing_secret: String,
+    /// The legacy verification token envelopes carry.
+    pub(crate) verification_token: String,
+    team_id: String,
+    app_id: String,
+    bot_user: String,
+}
+
+/// The columns [`AppIdentity::from_row`] reads, from `bots b`.
+const APP_COLUMNS: &str = "COALESCE((SELECT value FROM settings WHERE key = 'signing_secret'), ''),
+    COALESCE((SELECT value FROM settings WHERE key = 'verification_token'), ''),
+    b.team_id, b.app_id, b.user_id";
+
+impl AppIdentity {
+    /// Reads [`APP_COLUMNS`] starting at column `at`.
+    fn from_row(row: &Row, at: usize) -> Self {
+        Self {
+            signing_secret: row.get(at),
+            verification_token: row.get(at + 1),
+            team_id: row.get(at + 2),
+            app_id: row.get(at + 3),
+            bot_user: row.get(at + 4),
+        }
+    }
+
+    /// The `event_callback` envelope Slack posts for `event` on this app's behalf.
+    fn envelope(&self, event: &Value, event_id: &str, event_time: i64) -> String {
+        json!({
+            "token": self.verification_token,
+            "team_id": self.team_id,
+            "context_team_id": self.team_id,
+            "context_enterprise_id": null,
+            "api_app_id": self.app_id,
+            "event": event,
+            "type": "event_callback",
+            "event_id": event_id,
+            "event_time": event_time,
+            "authorizations": [{
+                "enterprise_id": null,
+                "team_id": self.team_id,
+                "user_id": self.bot_user,
+                "is_bot": true,
+                "is_enterprise_install": false,
+            }],
+            "is_ext_shared_channel": false,
+            "event_context": format!("4-{}", asym_kit::cursor::encode(&format!("{}:{event_id}", self.team_id))),
+        })
+        .to_string()
+    }
+}
+
+/// The installed app (its bot of lowest id).
+///
+/// # Errors
+///
+/// `internal_error` when the query fails or no bot is installed.
+pub(crate) async fn app_identity(client: &impl GenericClient) -> Result<AppIdentity, ApiError> {
+    let sql = format!("SELECT {APP_COLUMNS} FROM bots b WHERE NOT b.deleted ORDER BY b.id LIMIT 1");
+    let row = client.query_one(&sql, &[]).await?;
+    Ok(AppIdentity::from_row(&row, 0))
+}
+
 /// Queues `event` (the inner `event` object) under subscription name `subscription`, if a
 /// subscription wants it; `channel` limits it to the bot's conversations.
 ///
 /// # Errors
 ///
-/// `internal_error` when the insert fails.
+/// `internal_error` when a statement fails.
 pub(crate) async fn emit(
     tx: &Transaction<'_>,
     subscription: &str,
     channel: Option<&str>,
     event: &Value,
 ) -> Result<(), ApiError> {
-    let statement = tx
-        .prepare_cached(
-            "INSERT INTO event_deliveries (event_id, event_type, payload)
-             SELECT slack_id('Ev', nextval('event_id_seq')), $1, $2
-             FROM event_subscriptions s
-             WHERE (cardinality(s.event_types) = 0 OR $1 = ANY(s.event_types)
-                    OR split_part($1, '.', 1) = ANY(s.event_types))
-               AND ($3::text IS NULL OR EXISTS (
-                    SELECT 1 FROM conversation_members cm JOIN bots b ON b.user_id = cm.user_id
-                    WHERE cm.conversation_id = $3))",
-        )
-        .await?;
-    tx.execute(&statement, &[&subscription, &event.to_string(), &channel])
-        .await?;
+    // One look when nothing is subscribed (most tests): the event id is drawn only when the
+    // subscription wants the event.
+    let sql = format!(
+        "SELECT s.request_url, s.retry_delays_ms, s.timeout_ms,
+                slack_id('Ev', nextval('event_id_seq')), extract(epoch FROM now())::bigint,
+                {APP_COLUMNS}
+         FROM event_subscriptions s
+         JOIN LATERAL (SELECT * FROM bots WHERE NOT deleted ORDER BY id LIMIT 1) b ON true
+         WHERE (cardinality(s.event_types) = 0 OR $1 = ANY(s.event_types)
+                OR split_part($1, '.', 1) = ANY(s.event_types))
+           AND ($2::text IS NULL OR EXISTS (
+                SELECT 1 FROM conversation_members cm WHERE cm.user_id = b.user_id
+                  AND cm.conversation_id = $2))"
+    );
+    let statement = tx.prepare_cached(&sql).await?;
+    let Some(row) = tx.query_opt(&statement, &[&subscription, &channel]).await? else {
+        return Ok(());
+    };
+    let (url, delays, timeout_ms): (String, Vec<i32>, i32) = (row.get(0), row.get(1), row.get(2));
+    let (event_id, event_time): (String, i64) = (row.get(3), row.get(4));
+    let app = AppIdentity::from_row(&row, 5);
+    let envelope = app.envelope(event, &event_id, event_time);
+    let delivery = Delivery::new(
+        TOPIC,
+        subscription,
+        url,
+        Signer::Slack,
+        app.signing_secret,
+        envelope,
+    )
+    .header("User-Agent", USER_AGENT)
+    .retry_delays_ms(delays)
+    .timeout(Duration::from_millis(
+        u64::try_from(timeout_ms).unwrap_or(3000),
+    ));
+    outbox::enqueue(tx, &delivery).await?;
     Ok(())
 }
 

@@ -589,7 +589,7 @@ pub(crate) async fn post_due_scheduled(state: &AppState) -> Result<usize, ApiErr
     }
     tx.commit().await?;
     if !due.is_empty() {
-        state.wake.notify_one();
+        state.kit.wake_outbox();
     }
     Ok(due.len())
 }
