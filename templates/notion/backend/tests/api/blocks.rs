@@ -3,7 +3,9 @@
 use asym_kit::testing::pluck;
 use serde_json::{Value, json};
 
-use crate::common::{ADA, DATABASE, MEETING, PRIVATE, TASK1, api, error, len, patch, read, text};
+use crate::common::{
+    ADA, DATABASE, MEETING, PRIVATE, TASK1, api, error, invalid, len, patch, read, text,
+};
 
 #[asym::clone("notion", seed = "basic")]
 async fn seeded_content_and_nesting(notion: asym::Notion) {
@@ -79,14 +81,12 @@ async fn append_after_start_update_delete(notion: asym::Notion) {
         "uno"
     );
     assert_eq!(updated["bulleted_list_item"]["color"], "red");
-    error(
+    invalid(
         api.patch(
             &format!("/v1/blocks/{id}"),
             &json!({ "paragraph": { "rich_text": [] } }),
         )
         .await,
-        400,
-        "validation_error",
     );
     let deleted = api.delete(&format!("/v1/blocks/{id}")).await.expect(200);
     assert_eq!(deleted["in_trash"], true);
@@ -115,20 +115,14 @@ async fn append_errors(notion: asym::Notion) {
         three_levels,
         json!("nope"),
     ] {
-        error(
-            api.patch(&path, &json!({ "children": children })).await,
-            400,
-            "validation_error",
-        );
+        invalid(api.patch(&path, &json!({ "children": children })).await);
     }
-    error(
+    invalid(
         api.patch(
             &path,
             &json!({ "after": "00000000-0000-4000-8000-000000000000", "children": [] }),
         )
         .await,
-        400,
-        "validation_error",
     );
     let after = len(&read(&api, &path).await["results"]);
     assert_eq!(before, after, "nothing half-written");

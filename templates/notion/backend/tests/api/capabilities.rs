@@ -5,7 +5,7 @@
 use axum::http::Method;
 use serde_json::{Value, json};
 
-use crate::common::{ADA, TASK1, TASKS, admin, api, error, len, post, read, text};
+use crate::common::{ADA, TASK1, TASKS, admin, api, error, invalid, len, post, read, text};
 
 const FIRST_BLOCK: &str = "50000000-0000-4000-8000-000000000002";
 
@@ -200,11 +200,7 @@ async fn user_information_levels(notion: asym::Notion) {
         json!({ "read_content": "no" }),
         json!({ "write_everything": true }),
     ] {
-        error(
-            admin.put("/api/admin/capabilities", &bad).await,
-            400,
-            "validation_error",
-        );
+        invalid(admin.put("/api/admin/capabilities", &bad).await);
     }
     // Reprovisioning rotates the token and keeps the capabilities.
     let minted = admin

@@ -2,7 +2,7 @@
 
 use serde_json::json;
 
-use crate::common::{BOT, MEETING, PRIVATE, TASK1, api, error, post, read, text};
+use crate::common::{BOT, MEETING, PRIVATE, TASK1, api, error, invalid, post, read, text};
 
 #[asym::clone("notion", seed = "basic")]
 async fn threads_and_lists(notion: asym::Notion) {
@@ -54,11 +54,7 @@ async fn threads_and_lists(notion: asym::Notion) {
         json!({ "rich_text": text("orphan") }),
         json!({ "parent": { "page_id": TASK1 }, "rich_text": "plain" }),
     ] {
-        error(
-            api.post("/v1/comments", &body).await,
-            400,
-            "validation_error",
-        );
+        invalid(api.post("/v1/comments", &body).await);
     }
     error(
         api.post(
@@ -69,5 +65,5 @@ async fn threads_and_lists(notion: asym::Notion) {
         404,
         "object_not_found",
     );
-    error(api.get("/v1/comments").await, 400, "validation_error");
+    invalid(api.get("/v1/comments").await);
 }

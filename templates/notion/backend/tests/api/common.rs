@@ -50,6 +50,12 @@ pub(crate) fn error(reply: asym_kit::testing::Reply, status: u16, code: &str) ->
     body["message"].as_str().unwrap().to_owned()
 }
 
+/// Asserts Notion's 400 `validation_error`, its most common refusal; returns its message.
+#[track_caller]
+pub(crate) fn invalid(reply: asym_kit::testing::Reply) -> String {
+    error(reply, 400, "validation_error")
+}
+
 /// The first plain text of a title or rich-text property value.
 pub(crate) fn plain(property: &Value) -> String {
     let kind = property["type"].as_str().unwrap();

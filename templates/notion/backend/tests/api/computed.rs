@@ -3,7 +3,7 @@
 use asym_kit::testing::pluck;
 use serde_json::{Value, json};
 
-use crate::common::{PROJECTS, TASK1, TASK2, TASKS, api, error, patch, post, read, task, text};
+use crate::common::{PROJECTS, TASK1, TASK2, TASKS, api, invalid, patch, post, read, task, text};
 
 /// Adds `Points` (number) and two formulas to Tasks; gives Design the schema 3 points.
 async fn with_points(api: &asym_kit::testing::Api) {
@@ -64,14 +64,12 @@ async fn formulas_are_evaluated_and_read_only(notion: asym::Notion) {
     )
     .await;
     assert_eq!(item["formula"]["number"], 6);
-    let message = error(
+    let message = invalid(
         api.patch(
             &format!("/v1/pages/{TASK1}"),
             &json!({ "properties": { "Double": { "formula": { "number": 1 } } } }),
         )
         .await,
-        400,
-        "validation_error",
     );
     assert!(message.contains("Double"), "{message}");
     // A malformed formula, or one naming a property that does not exist, changes nothing.
@@ -105,7 +103,7 @@ async fn formulas_are_evaluated_and_read_only(notion: asym::Notion) {
 async fn refused(api: &asym_kit::testing::Api, ds: &str, config: Value, named: &str) {
     let body = json!({ "properties": { "Bad": config } });
     let reply = api.patch(&format!("/v1/data_sources/{ds}"), &body).await;
-    let message = error(reply, 400, "validation_error");
+    let message = invalid(reply);
     assert!(message.contains(named), "{message}");
 }
 
@@ -281,14 +279,12 @@ async fn rollups_are_computed_over_related_pages(notion: asym::Notion) {
     let again = read(&api, &format!("/v1/pages/{sprint_id}")).await;
     assert_eq!(again["properties"]["Total"]["rollup"]["number"], 15);
     // Rollups are read-only, and must name a relation, a property and a function that exist.
-    error(
+    invalid(
         api.patch(
             &format!("/v1/pages/{sprint_id}"),
             &json!({ "properties": { "Total": { "rollup": { "number": 1 } } } }),
         )
         .await,
-        400,
-        "validation_error",
     );
     for (bad, named) in [
         (rollup("Name", "Points", "sum"), "`Name`"),

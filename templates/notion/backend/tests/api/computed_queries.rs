@@ -4,7 +4,7 @@
 
 use serde_json::{Value, json};
 
-use crate::common::{DATABASE, TASK1, TASK2, TASKS, api, error, legacy, patch, post};
+use crate::common::{DATABASE, TASK1, TASK2, TASKS, api, invalid, legacy, patch, post};
 
 const TASK3: &str = "40000000-0000-4000-8000-000000000003";
 const DESIGN: &str = "Design the schema";
@@ -388,7 +388,7 @@ async fn conditions_of_the_wrong_type_are_refused(notion: asym::Notion) {
                 &json!({ "filter": filter }),
             )
             .await;
-        let message = error(reply, 400, "validation_error");
+        let message = invalid(reply);
         assert!(message.contains(named), "{filter}: {message}");
     }
     let reply = api
@@ -397,6 +397,6 @@ async fn conditions_of_the_wrong_type_are_refused(notion: asym::Notion) {
             &json!({ "sorts": [{ "property": "Double", "direction": "sideways" }] }),
         )
         .await;
-    error(reply, 400, "validation_error");
+    invalid(reply);
     assert_eq!(titles(&api, json!({})).await, before);
 }

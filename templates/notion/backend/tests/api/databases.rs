@@ -3,7 +3,8 @@
 use serde_json::{Value, json};
 
 use crate::common::{
-    ADA, DATABASE, PROJECTS, TASKS, api, error, legacy, len, patch, plain, post, read, task, text,
+    ADA, DATABASE, PROJECTS, TASKS, api, error, invalid, legacy, len, patch, plain, post, read,
+    task, text,
 };
 
 fn titles(list: &Value) -> Vec<String> {
@@ -149,7 +150,7 @@ async fn compound_filters_and_sorts(notion: asym::Notion) {
         json!({ "sorts": [{ "property": "Nope", "direction": "ascending" }] }),
         json!({ "start_cursor": "garbage" }),
     ] {
-        error(query(body).await, 400, "validation_error");
+        invalid(query(body).await);
     }
     error(
         api.post(&format!("/v1/databases/{DATABASE}/query"), &json!({}))
@@ -206,29 +207,21 @@ async fn schema_create_update_and_values(notion: asym::Notion) {
         json!({ "X": { "nonsense": {} } }),
         json!({ "Y": { "select": { "options": [{ "name": "a,b" }] } } }),
     ] {
-        error(
+        invalid(
             api.patch(
                 &format!("/v1/data_sources/{ds}"),
                 &json!({ "properties": properties }),
             )
             .await,
-            400,
-            "validation_error",
         );
     }
-    error(
-        api.post("/v1/databases", &json!({ "parent": { "page_id": PROJECTS }, "initial_data_source": { "properties": { "A": { "number": {} } } } })).await,
-        400,
-        "validation_error",
-    );
-    error(
+    invalid(api.post("/v1/databases", &json!({ "parent": { "page_id": PROJECTS }, "initial_data_source": { "properties": { "A": { "number": {} } } } })).await);
+    invalid(
         api.patch(
             &format!("/v1/databases/{DATABASE}"),
             &json!({ "properties": {} }),
         )
         .await,
-        400,
-        "validation_error",
     );
 
     let legacy = legacy(&notion);

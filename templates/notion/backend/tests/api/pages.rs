@@ -3,8 +3,8 @@
 use serde_json::{Value, json};
 
 use crate::common::{
-    ADA, MEETING, PROJECTS, TASK1, TASKS, api, error, legacy, len, patch, plain, post, read, task,
-    text,
+    ADA, MEETING, PROJECTS, TASK1, TASKS, api, error, invalid, legacy, len, patch, plain, post,
+    read, task, text,
 };
 
 #[asym::clone("notion", seed = "basic")]
@@ -19,7 +19,7 @@ async fn users_list_and_retrieve(notion: asym::Notion) {
     let ada = read(&api, &format!("/v1/users/{ADA}")).await;
     assert_eq!(ada["person"]["email"], "ada@example.com");
     for path in ["/v1/users?page_size=101", "/v1/users?start_cursor=%21%21"] {
-        error(api.get(path).await, 400, "validation_error");
+        invalid(api.get(path).await);
     }
 }
 
@@ -75,14 +75,12 @@ async fn create_retrieve_update_trash(notion: asym::Notion) {
     let trashed = patch(&api, &path, &json!({ "in_trash": true })).await;
     assert_eq!(trashed["in_trash"], true);
     assert_eq!(trashed["archived"], true);
-    error(
+    invalid(
         api.patch(
             &path,
             &json!({ "properties": { "Done": { "checkbox": true } } }),
         )
         .await,
-        400,
-        "validation_error",
     );
     let restored = patch(&api, &path, &json!({ "archived": false })).await;
     assert_eq!(restored["in_trash"], false);
@@ -117,14 +115,12 @@ async fn property_errors_name_the_property(notion: asym::Notion) {
             "length should be ≤ `2000`",
         ),
     ] {
-        let message = error(
+        let message = invalid(
             api.post(
                 "/v1/pages",
                 &json!({ "parent": { "data_source_id": TASKS }, "properties": properties }),
             )
             .await,
-            400,
-            "validation_error",
         );
         assert!(
             message.contains(fragment),

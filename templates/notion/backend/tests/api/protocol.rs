@@ -4,7 +4,7 @@ use asym_kit::testing::Api;
 use reqwest::Method;
 use serde_json::json;
 
-use crate::common::{PRIVATE, TASKS, admin, api, error, post, read};
+use crate::common::{PRIVATE, TASKS, admin, api, error, invalid, post, read};
 
 #[asym::clone("notion", seed = "basic")]
 async fn version_and_token_are_required(notion: asym::Notion) {
@@ -60,11 +60,7 @@ async fn unknown_routes_and_unshared_pages(notion: asym::Notion) {
         "object_not_found",
     );
     for bad in ["nope", "1234", "zzzzzzzz-0000-4000-8000-000000000001"] {
-        error(
-            api.get(&format!("/v1/pages/{bad}")).await,
-            400,
-            "validation_error",
-        );
+        invalid(api.get(&format!("/v1/pages/{bad}")).await);
     }
     // Ids are accepted without dashes.
     let page = api
@@ -116,7 +112,7 @@ async fn bad_bodies_get_notion_errors_and_change_nothing(notion: asym::Notion) {
         json!({ "parent": { "data_source_id": TASKS }, "properties": { "Name": { "title": [] } }, "children": [{ "nope": {} }] }),
     ];
     for body in shapes {
-        error(api.post("/v1/pages", &body).await, 400, "validation_error");
+        invalid(api.post("/v1/pages", &body).await);
     }
     assert_eq!(count().await, before, "nothing was written");
 }

@@ -3,7 +3,7 @@
 use asym_kit::testing::pluck;
 use serde_json::json;
 
-use crate::common::{DATABASE, PRIVATE, TASK1, TASKS, api, error, legacy, post};
+use crate::common::{DATABASE, PRIVATE, TASK1, TASKS, api, invalid, legacy, post};
 
 #[asym::clone("notion", seed = "basic")]
 async fn search_filters_sorts_and_pages(notion: asym::Notion) {
@@ -45,7 +45,7 @@ async fn search_filters_sorts_and_pages(notion: asym::Notion) {
         json!({ "filter": { "property": "object", "value": "database" } }),
         json!({ "sort": { "timestamp": "created_time", "direction": "ascending" } }),
     ] {
-        error(api.post("/v1/search", &body).await, 400, "validation_error");
+        invalid(api.post("/v1/search", &body).await);
     }
 
     let old = legacy(&notion)
