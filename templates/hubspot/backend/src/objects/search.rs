@@ -60,8 +60,9 @@ fn bytewise(expr: String) -> String {
 }
 
 /// Stock properties an expression index covers (`objects_created` in 0001_schema.sql). Their
-/// names are written into the statement as literals: the planner matches an index to the same
-/// expression only, never to one with a parameter in it. A fixed list, never the caller's text.
+/// names are written into the statement as literals: a generic plan (what a cached statement
+/// may settle on after five runs) never matches an index to an expression with a parameter in
+/// it. A fixed list, never the caller's text.
 const INDEXED: [&str; 1] = ["createdate"];
 
 /// The key of property `name` in the statement: a literal for an [`INDEXED`] name, a
