@@ -10,7 +10,7 @@ use axum::routing::{delete, get};
 
 use crate::db;
 use crate::error::{ApiError, ApiResult};
-use crate::issues;
+use crate::issues::{Issue, Numbered};
 use crate::repos::Repo;
 use crate::req::{self, Body, Listing, Query};
 use crate::scope::Scope;
@@ -66,7 +66,7 @@ impl On {
     /// Its id, resolved in `repo` (404 when it is not there).
     async fn resolve(self, client: &impl GenericClient, repo: &Repo, key: &str) -> ApiResult<i64> {
         let sql = match self {
-            Self::Issue => return Ok(issues::find(client, repo, key).await?.id),
+            Self::Issue => return Ok(Issue::find(client, repo, key).await?.id),
             Self::Comment => "SELECT id FROM comments WHERE id = $1 AND repo_id = $2",
             Self::ReviewComment => {
                 "SELECT c.id FROM review_comments c JOIN issues i ON i.id = c.issue_id
@@ -216,7 +216,7 @@ const EVENT_WITH_ISSUE: &str = concat!(
 async fn events(scope: Scope<String>, query: Query) -> ApiResult {
     let number = &scope.path;
     let (client, repo, base, ru) = open(&scope).await?;
-    let issue = issues::find(&client, &repo, number).await?;
+    let issue = Issue::find(&client, &repo, number).await?;
     req::list(
         &client,
         base,

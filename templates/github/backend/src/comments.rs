@@ -6,11 +6,12 @@ use asym_kit::deadpool_postgres::{GenericClient, Object};
 
 use crate::db;
 use crate::error::{ApiError, ApiResult};
+use crate::issues::{self, Issue, Numbered};
 use crate::repos::{self, Access, Repo};
 use crate::req::{self, Body, Listing, Query};
 use crate::scope::Scope;
 use crate::viewer::Viewer;
-use crate::{hooks, issues, time};
+use crate::{hooks, time};
 
 async fn render(client: &impl GenericClient, base: &str, id: i64) -> ApiResult<String> {
     const SQL: &str = "SELECT gh_comment(c, $2)::text FROM comments c WHERE c.id = $1";
@@ -92,7 +93,7 @@ pub(crate) async fn list(scope: Scope<String>, query: Query) -> ApiResult {
     let number = &scope.path;
     let (repo, issue) = {
         let (client, repo) = scope.open().await?;
-        let issue = issues::find(&client, &repo, number).await?;
+        let issue = Issue::find(&client, &repo, number).await?;
         (repo, issue)
     };
     let path = format!("{}/issues/{number}/comments", repo.path());
@@ -113,7 +114,7 @@ pub(crate) async fn list_repo(scope: Scope, query: Query) -> ApiResult {
 pub(crate) async fn create(scope: Scope<String>, viewer: Viewer, body: Body) -> ApiResult {
     let text = body.required("body", "IssueComment")?.to_owned();
     let (mut client, repo) = scope.open().await?;
-    let issue = issues::find(&client, &repo, &scope.path).await?;
+    let issue = Issue::find(&client, &repo, &scope.path).await?;
     if repo.archived {
         return Err(ApiError::forbidden(
             "Repository was archived so is read-only.",

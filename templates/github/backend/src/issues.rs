@@ -35,23 +35,28 @@ pub(crate) struct Issue {
     pub(crate) is_pull: bool,
 }
 
-/// Issue `number` of `repo`, or 404.
-pub(crate) async fn find(
-    client: &impl GenericClient,
-    repo: &Repo,
-    number: &str,
-) -> ApiResult<Issue> {
-    const SQL: &str = "SELECT i.id, i.user_id, i.state, i.locked, i.is_pull FROM issues i
-                       WHERE i.number = $1 AND i.repo_id = $2";
-    Ok(Issue::from_row(
-        &db::keyed::<i32>(client, SQL, number, repo.id).await?,
-    ))
+/// What a repository's issue number names: an [`Issue`], or a pull request with its branches.
+pub(crate) trait Numbered: Sized {
+    /// Selects it by number (`$1`) in a repository (`$2`).
+    const SQL: &'static str;
+
+    /// It, from a row [`Self::SQL`] selected.
+    fn from_row(row: &Row) -> Self;
+
+    /// The one `number` names in `repo`, or 404.
+    async fn find(client: &impl GenericClient, repo: &Repo, number: &str) -> ApiResult<Self> {
+        let row = db::keyed::<i32>(client, Self::SQL, number, repo.id).await?;
+        Ok(Self::from_row(&row))
+    }
 }
 
-impl Issue {
+impl Numbered for Issue {
+    const SQL: &'static str = "SELECT i.id, i.user_id, i.state, i.locked, i.is_pull FROM issues i
+                               WHERE i.number = $1 AND i.repo_id = $2";
+
     /// The issue in the first five columns of `row`: `i.id, i.user_id, i.state, i.locked,
     /// i.is_pull`.
-    pub(crate) fn from_row(row: &Row) -> Self {
+    fn from_row(row: &Row) -> Self {
         Self {
             id: row.get(0),
             user_id: row.get(1),
@@ -356,7 +361,7 @@ pub(crate) async fn list_mine(
 /// `GET /repos/{owner}/{repo}/issues/{number}`.
 pub(crate) async fn get(scope: Scope<String>) -> ApiResult {
     let (client, repo) = scope.open().await?;
-    let issue = find(&client, &repo, &scope.path).await?;
+    let issue = Issue::find(&client, &repo, &scope.path).await?;
     Ok(req::ok(render(&client, scope.base(), issue.id).await?))
 }
 
@@ -568,7 +573,7 @@ pub(crate) async fn update(scope: Scope<String>, viewer: Viewer, body: Body) -> 
         None => None,
     };
     let (mut client, repo) = scope.open().await?;
-    let issue = find(&client, &repo, &scope.path).await?;
+    let issue = Issue::find(&client, &repo, &scope.path).await?;
     let triage = repo.can(Access::Triage);
     if !triage && issue.user_id != viewer.user_id {
         return Err(ApiError::forbidden(

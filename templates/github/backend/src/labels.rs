@@ -10,11 +10,12 @@ use serde_json::{Map, Value};
 
 use crate::db;
 use crate::error::{ApiError, ApiResult};
+use crate::issues::{self, Issue, Numbered};
 use crate::repos::{Access, Repo};
 use crate::req::{self, Body, Listing, Query};
 use crate::scope::Scope;
+use crate::time;
 use crate::viewer::Viewer;
-use crate::{issues, time};
 
 fn repo_url(base: &str, repo: &Repo) -> String {
     format!("{base}{}", repo.path())
@@ -160,7 +161,7 @@ async fn issue_labels(
 /// `GET /repos/{owner}/{repo}/issues/{number}/labels`.
 pub(crate) async fn list_on_issue(scope: Scope<String>) -> ApiResult {
     let (client, repo) = scope.open().await?;
-    let issue = issues::find(&client, &repo, &scope.path).await?;
+    let issue = Issue::find(&client, &repo, &scope.path).await?;
     Ok(req::ok(
         issue_labels(&client, scope.base(), &repo, issue.id).await?,
     ))
@@ -183,7 +184,7 @@ pub(crate) async fn add_to_issue(
     let replace = method == axum::http::Method::PUT;
     let (mut client, repo) = scope.open().await?;
     repo.require(Access::Triage)?;
-    let issue = issues::find(&client, &repo, &scope.path).await?;
+    let issue = Issue::find(&client, &repo, &scope.path).await?;
     let base = scope.base();
     let tx = client.transaction().await?;
     issues::set_labels(&tx, repo.id, issue.id, &names, replace).await?;
@@ -218,7 +219,7 @@ pub(crate) async fn add_to_issue(
 pub(crate) async fn clear_on_issue(scope: Scope<String>, _signed_in: Viewer) -> ApiResult {
     let (client, repo) = scope.open().await?;
     repo.require(Access::Triage)?;
-    let issue = issues::find(&client, &repo, &scope.path).await?;
+    let issue = Issue::find(&client, &repo, &scope.path).await?;
     client
         .execute("DELETE FROM issue_labels WHERE issue_id = $1", &[&issue.id])
         .await?;
@@ -230,7 +231,7 @@ pub(crate) async fn remove_from_issue(scope: Scope<(String, String)>, viewer: Vi
     let (number, label) = &scope.path;
     let (mut client, repo) = scope.open().await?;
     repo.require(Access::Triage)?;
-    let issue = issues::find(&client, &repo, number).await?;
+    let issue = Issue::find(&client, &repo, number).await?;
     let tx = client.transaction().await?;
     let removed = tx
         .execute(

@@ -6,6 +6,7 @@
 use std::collections::HashSet;
 
 use asym_kit::deadpool_postgres::{GenericClient, Object};
+use asym_kit::tokio_postgres::Row;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
@@ -13,7 +14,7 @@ use serde_json::{Value, json};
 use crate::db;
 use crate::error::{ApiError, ApiResult};
 use crate::git::Commit;
-use crate::issues::{self, Issue};
+use crate::issues::{self, Issue, Numbered};
 use crate::objects;
 use crate::repos::{self, Access, Repo};
 use crate::req::{self, Body, Query};
@@ -42,28 +43,26 @@ pub(crate) struct Pull {
     pub(crate) draft: bool,
 }
 
-/// Pull request `number` of `repo`, or 404.
-pub(crate) async fn find(
-    client: &impl GenericClient,
-    repo: &Repo,
-    number: &str,
-) -> ApiResult<Pull> {
-    const SQL: &str = "SELECT i.id, i.user_id, i.state, i.locked, i.is_pull, i.number, p.head_ref, p.base_ref,
+impl Numbered for Pull {
+    const SQL: &'static str = "SELECT i.id, i.user_id, i.state, i.locked, i.is_pull, i.number, p.head_ref, p.base_ref,
                     coalesce((SELECT sha FROM git_refs WHERE i.state = 'open' AND repo_id = i.repo_id AND ref = 'refs/heads/' || p.head_ref), p.head_sha),
                     coalesce((SELECT sha FROM git_refs WHERE i.state = 'open' AND repo_id = i.repo_id AND ref = 'refs/heads/' || p.base_ref), p.base_sha),
                     p.merged_at IS NOT NULL, p.draft
              FROM issues i JOIN pulls p ON p.issue_id = i.id WHERE i.number = $1 AND i.repo_id = $2";
-    let row = db::keyed::<i32>(client, SQL, number, repo.id).await?;
-    Ok(Pull {
-        issue: Issue::from_row(&row),
-        number: row.get(5),
-        head_ref: row.get(6),
-        base_ref: row.get(7),
-        head_sha: row.get(8),
-        base_sha: row.get(9),
-        merged: row.get(10),
-        draft: row.get(11),
-    })
+
+    /// The pull request's issue in the first five columns of `row`, then its own.
+    fn from_row(row: &Row) -> Self {
+        Self {
+            issue: Issue::from_row(row),
+            number: row.get(5),
+            head_ref: row.get(6),
+            base_ref: row.get(7),
+            head_sha: row.get(8),
+            base_sha: row.get(9),
+            merged: row.get(10),
+            draft: row.get(11),
+        }
+    }
 }
 
 impl Scope<String> {
@@ -71,7 +70,7 @@ impl Scope<String> {
     /// when there is none): what every `/pulls/{number}/…` read starts from.
     pub(crate) async fn pull(&self) -> ApiResult<(Object, Repo, Pull)> {
         let (client, repo) = self.open().await?;
-        let pull = find(&client, &repo, &self.path).await?;
+        let pull = Pull::find(&client, &repo, &self.path).await?;
         Ok((client, repo, pull))
     }
 }
@@ -234,7 +233,7 @@ pub(crate) async fn create(scope: Scope, viewer: Viewer, body: Body) -> ApiResul
         .query_one("SELECT number FROM issues WHERE id = $1", &[&id])
         .await?
         .get(0);
-    let pull = find(&tx, &repo, &number.to_string()).await?;
+    let pull = Pull::find(&tx, &repo, &number.to_string()).await?;
     let woke = announce(&tx, base, &repo, &pull, "opened", viewer.user_id).await?;
     let text = detail(&tx, base, &repo, &pull).await?;
     scope.commit(tx, woke).await?;
@@ -324,7 +323,7 @@ pub(crate) async fn update(scope: Scope<String>, viewer: Viewer, body: Body) -> 
     let state = body.one_of("state", &["open", "closed"], "PullRequest")?;
     let new_base = body.str("base")?.map(str::to_owned);
     let (mut client, repo) = scope.open().await?;
-    let pull = find(&client, &repo, number).await?;
+    let pull = Pull::find(&client, &repo, number).await?;
     if pull.issue.user_id != viewer.user_id && !repo.can(Access::Write) {
         return Err(ApiError::forbidden(
             "Must have push access to edit this pull request.",
@@ -371,7 +370,7 @@ pub(crate) async fn update(scope: Scope<String>, viewer: Viewer, body: Body) -> 
     } else {
         "edited"
     };
-    let pull = find(&tx, &repo, number).await?;
+    let pull = Pull::find(&tx, &repo, number).await?;
     let woke = announce(&tx, base, &repo, &pull, action, viewer.user_id).await?;
     let text = detail(&tx, base, &repo, &pull).await?;
     scope.commit(tx, woke).await?;
@@ -430,14 +429,14 @@ pub(crate) async fn merge(scope: Scope<String>, viewer: Viewer, body: Body) -> A
     }
     let base = scope.base();
     let tx = client.transaction().await?;
-    let pull = find(&tx, &repo, number).await?;
+    let pull = Pull::find(&tx, &repo, number).await?;
     // Lock the base branch so two merges cannot both move it, then read the pull again.
     tx.query_opt(
         "SELECT sha FROM git_refs WHERE repo_id = $1 AND ref = $2 FOR UPDATE",
         &[&repo.id, &format!("refs/heads/{}", pull.base_ref)],
     )
     .await?;
-    let pull = find(&tx, &repo, number).await?;
+    let pull = Pull::find(&tx, &repo, number).await?;
     if pull.merged || pull.issue.state != "open" || pull.draft {
         return Err(not_mergeable());
     }
@@ -548,7 +547,7 @@ pub(crate) async fn merge(scope: Scope<String>, viewer: Viewer, body: Body) -> A
         viewer.user_id,
     )
     .await?;
-    let merged = find(&tx, &repo, number).await?;
+    let merged = Pull::find(&tx, &repo, number).await?;
     let announced = announce(&tx, base, &repo, &merged, "closed", viewer.user_id).await?;
     scope.commit(tx, pushed || announced).await?;
     Ok(axum::Json(

@@ -6,7 +6,8 @@ use asym_kit::deadpool_postgres::GenericClient;
 use crate::comments;
 use crate::db;
 use crate::error::{ApiError, ApiResult};
-use crate::pulls;
+use crate::issues::Numbered;
+use crate::pulls::Pull;
 use crate::req::{self, Body, Listing, Query};
 use crate::scope::Scope;
 use crate::viewer::Viewer;
@@ -18,7 +19,7 @@ const RESOURCE: &str = "PullRequestReviewComment";
 pub(crate) async fn list(scope: Scope<String>, query: Query) -> ApiResult {
     let number = &scope.path;
     let (client, repo) = scope.open().await?;
-    let pull = pulls::find(&client, &repo, number).await?;
+    let pull = Pull::find(&client, &repo, number).await?;
     let path = format!("{}/pulls/{number}/comments", repo.path());
     list_where(
         &scope,
@@ -141,7 +142,7 @@ async fn add<P>(
                        SELECT gh_review_comment(c, $9)::text FROM c";
     let text = body.required("body", RESOURCE)?.to_owned();
     let (client, repo) = scope.open().await?;
-    let pull = pulls::find(&client, &repo, number).await?;
+    let pull = Pull::find(&client, &repo, number).await?;
     let (path, line, side, commit) = match reply {
         Some(parent) => {
             let row = client

@@ -8,6 +8,7 @@ use serde_json::{Value, json};
 
 use crate::db;
 use crate::error::{ApiError, ApiResult};
+use crate::issues::Numbered;
 use crate::pulls::{self, Pull, Shape};
 use crate::repos::{Access, Repo};
 use crate::req::{self, Body, Listing, Query};
@@ -150,7 +151,7 @@ pub(crate) async fn list(scope: Scope<String>, query: Query) -> ApiResult {
     let number = &scope.path;
     let base = scope.base();
     let (client, repo) = scope.open().await?;
-    let pull = pulls::find(&client, &repo, number).await?;
+    let pull = Pull::find(&client, &repo, number).await?;
     let uid = scope.viewer.as_ref().map(|v| v.user_id);
     req::list(
         &client,
@@ -185,7 +186,7 @@ async fn open(
     let (number, id) = &scope.path;
     let (client, repo) = scope.open().await?;
     repo.require(access)?;
-    let pull = pulls::find(&client, &repo, number).await?;
+    let pull = Pull::find(&client, &repo, number).await?;
     let review = find(&client, &pull, id).await?;
     Ok((client, repo, pull, review))
 }
@@ -318,7 +319,7 @@ async fn change_requests(
 ) -> ApiResult {
     let (client, repo) = scope.open().await?;
     repo.require(Access::Triage)?;
-    let pull = pulls::find(&client, &repo, &scope.path).await?;
+    let pull = Pull::find(&client, &repo, &scope.path).await?;
     let ids = reviewer_ids(&client, &repo, body).await?;
     if adding && ids.contains(&pull.issue.user_id) {
         return Err(ApiError::invalid(

@@ -1,7 +1,7 @@
 //! Triage actions on issues: lock and unlock, assignees (add, remove, who can be assigned).
 
 use crate::error::{ApiError, ApiResult};
-use crate::issues::{assignees, find, record, refresh, render};
+use crate::issues::{Issue, Numbered, assignees, record, refresh, render};
 use crate::repos::Access;
 use crate::req::{self, Body, Query};
 use crate::scope::Scope;
@@ -30,7 +30,7 @@ async fn set_lock(
 ) -> ApiResult {
     let (mut client, repo) = scope.open().await?;
     repo.require(Access::Triage)?;
-    let issue = find(&client, &repo, &scope.path).await?;
+    let issue = Issue::find(&client, &repo, &scope.path).await?;
     if !locked && !issue.locked {
         return Err(ApiError::not_found());
     }
@@ -62,7 +62,7 @@ pub(crate) async fn change_assignees(
     let logins = body.strings("assignees")?.unwrap_or_default();
     let adding = method == axum::http::Method::POST;
     let (mut client, repo) = scope.open().await?;
-    let issue = find(&client, &repo, &scope.path).await?;
+    let issue = Issue::find(&client, &repo, &scope.path).await?;
     let base = scope.base();
     if !repo.can(Access::Triage) {
         // GitHub ignores the change for those who cannot triage.
