@@ -7,8 +7,8 @@ use axum::extract::State;
 use axum::response::Response;
 use serde_json::{Map, Value};
 
-use crate::AppState;
 use crate::clock;
+use asym_kit::Kit;
 
 /// A secret key in the shape Stripe documents: `sk_test_` + 24 alphanumerics.
 pub(crate) fn mint_secret_key() -> String {
@@ -32,8 +32,8 @@ const KEYS: credentials::Ledger = credentials::Ledger {
 /// `{"tokens":{"secretKey":"sk_test_…","publishableKey":"pk_test_…"}}`. A second call answers
 /// 409 `already_provisioned` unless it asks to reprovision, which revokes the earlier keys.
 /// Database failures answer 503 (the engine retries).
-pub(crate) async fn provision(State(state): State<AppState>, body: Bytes) -> Response {
-    credentials::provision_with(&state.kit, &body, KEYS, async |tx| {
+pub(crate) async fn provision(State(state): State<Kit>, body: Bytes) -> Response {
+    credentials::provision_with(&state, &body, KEYS, async |tx| {
         let secret = mint_secret_key();
         let publishable = mint_publishable_key();
         tx.execute("DELETE FROM api_keys", &[]).await?;

@@ -16,16 +16,16 @@ use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use serde_json::{Value, json};
 
-use crate::AppState;
 use crate::cx::Cx;
 use crate::dispatch::{self, Called, Pending};
 use crate::error::ApiError;
 use crate::model::auth;
 use crate::model::intent::AUTHENTICATE_PATH;
 use crate::params::Params;
+use asym_kit::Kit;
 
 /// The test page's routes.
-pub(crate) fn routes() -> Router<AppState> {
+pub(crate) fn routes() -> Router<Kit> {
     Router::new().route(
         &format!("{AUTHENTICATE_PATH}{{id}}"),
         axum::routing::get(show).post(decide),
@@ -34,7 +34,7 @@ pub(crate) fn routes() -> Router<AppState> {
 
 /// `GET`: the page, for an intent waiting for authentication.
 async fn show(
-    State(state): State<AppState>,
+    State(state): State<Kit>,
     Path(id): Path<String>,
     RawQuery(query): RawQuery,
 ) -> Response {
@@ -50,7 +50,7 @@ async fn show(
 }
 
 /// `POST`: completes or fails the authentication, then sends the browser back.
-async fn decide(State(state): State<AppState>, Path(id): Path<String>, body: Bytes) -> Response {
+async fn decide(State(state): State<Kit>, Path(id): Path<String>, body: Bytes) -> Response {
     let path = format!("{AUTHENTICATE_PATH}{id}");
     let outcome = match Params::parse(None, &body) {
         Ok(params) => dispatch::page(&state, &path, params, finish).await,

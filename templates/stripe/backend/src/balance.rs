@@ -4,15 +4,15 @@
 use axum::Router;
 use serde_json::Value;
 
-use crate::AppState;
 use crate::cx::Cx;
 use crate::dispatch::routes;
 use crate::error::ApiResult;
 use crate::kinds::BALANCE_TRANSACTION;
 use crate::model::balance::{self, current};
+use asym_kit::Kit;
 
 /// The balance and balance transactions: the `/v1` routes this module serves.
-pub(crate) fn routes() -> Router<AppState> {
+pub(crate) fn routes() -> Router<Kit> {
     routes! {
         "/v1/balance" => get(retrieve_balance);
         "/v1/balance_transactions" => get(list_transactions);

@@ -3,16 +3,16 @@
 use axum::Router;
 use serde_json::{Value, json};
 
-use crate::AppState;
 use crate::cx::{Cx, Filter, allow_with};
 use crate::dispatch::routes;
 use crate::error::{ApiError, ApiResult};
 use crate::kinds::{PRICE, PRODUCT};
 use crate::model::price::new_price;
 use crate::params::{Params, apply_metadata, string_at};
+use asym_kit::Kit;
 
 /// Products and prices: the `/v1` routes this module serves.
-pub(crate) fn routes() -> Router<AppState> {
+pub(crate) fn routes() -> Router<Kit> {
     routes! {
         "/v1/products" => post(create_product), get(list_products);
         "/v1/products/search" =>

@@ -3,16 +3,16 @@
 use axum::Router;
 use serde_json::{Value, json};
 
-use crate::AppState;
 use crate::cx::Cx;
 use crate::dispatch::routes;
 use crate::error::{ApiError, ApiResult};
 use crate::kinds::{CHARGE, PAYMENT_INTENT, REFUND};
 use crate::model::balance;
 use crate::params::apply_metadata;
+use asym_kit::Kit;
 
 /// Charges and refunds: the `/v1` routes this module serves.
-pub(crate) fn routes() -> Router<AppState> {
+pub(crate) fn routes() -> Router<Kit> {
     routes! {
         "/v1/charges" => get(list_charges);
         "/v1/charges/search" => get(CHARGE.search), post(update_charge, 1);

@@ -3,16 +3,16 @@
 use axum::Router;
 use serde_json::{Map, Value, json};
 
-use crate::AppState;
 use crate::cx::{Cx, allow_paging};
 use crate::dispatch::routes;
 use crate::error::{ApiError, ApiResult};
 use crate::kinds::{CHECKOUT_SESSION, CUSTOMER, PRICE, PRODUCT};
 use crate::model::price;
 use crate::params::{apply_metadata, int_at, string_at};
+use asym_kit::Kit;
 
 /// Checkout and billing portal sessions: the `/v1` routes this module serves.
-pub(crate) fn routes() -> Router<AppState> {
+pub(crate) fn routes() -> Router<Kit> {
     routes! {
         "/v1/checkout/sessions" => post(create_session), get(list_sessions);
         "/v1/checkout/sessions/{id}" => get(retrieve_session, 2);
@@ -92,7 +92,7 @@ pub(crate) async fn create_session(cx: &mut Cx<'_>) -> ApiResult {
         .sum();
     let (id, seq) = cx.new_id("cs_test_").await?;
     let expires_at = params.int("expires_at")?.unwrap_or(cx.now + 86_400);
-    let public = cx.state.kit.config().public_url.clone();
+    let public = cx.kit.config().public_url.clone();
     let mut session = json!({
         "id": id,
         "object": "checkout.session",
@@ -326,7 +326,7 @@ pub(crate) async fn create_portal_session(cx: &mut Cx<'_>) -> ApiResult {
     let configuration = cx.params.str("configuration")?.map(str::to_owned);
     let locale = cx.params.str("locale")?.map(str::to_owned);
     let (id, seq) = cx.new_id("bps_").await?;
-    let public = cx.state.kit.config().public_url.clone();
+    let public = cx.kit.config().public_url.clone();
     let session = json!({
         "id": id,
         "object": "billing_portal.session",

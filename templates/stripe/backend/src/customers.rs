@@ -3,16 +3,16 @@
 use axum::Router;
 use serde_json::{Value, json};
 
-use crate::AppState;
 use crate::cx::{Cx, Filter, allow_with};
 use crate::dispatch::routes;
 use crate::error::{ApiError, ApiResult};
 use crate::kinds::{CUSTOMER, TEST_CLOCK};
 use crate::model::method;
 use crate::params::{Params, apply_metadata};
+use asym_kit::Kit;
 
 /// Customers: the `/v1` routes this module serves.
-pub(crate) fn routes() -> Router<AppState> {
+pub(crate) fn routes() -> Router<Kit> {
     routes! {
         "/v1/customers" => post(create), get(list);
         "/v1/customers/search" => get(CUSTOMER.search), post(update, 1), delete(delete, 1);

@@ -8,15 +8,16 @@ use std::sync::Mutex;
 
 use serde_json::{Map, Value, json};
 
-use crate::AppState;
 use crate::db::{Answer, Arg, Db, OwnedArg};
 use crate::error::{ApiError, ApiResult};
 use crate::ids;
 use crate::params::Params;
+use asym_kit::Kit;
 
 /// One request in flight: everything a handler needs.
 pub(crate) struct Cx<'a> {
-    pub(crate) state: &'a AppState,
+    /// The clone's state.
+    pub(crate) kit: &'a Kit,
     pub(crate) tx: &'a Db<'a>,
     pub(crate) params: Params,
     /// Wall-clock time of the request.
@@ -54,7 +55,7 @@ pub(crate) type Filter = (&'static str, String);
 impl<'a> Cx<'a> {
     #[allow(clippy::too_many_arguments, reason = "built once, by the dispatcher")]
     pub(crate) fn new(
-        state: &'a AppState,
+        kit: &'a Kit,
         tx: &'a Db<'a>,
         params: Params,
         reserved: Vec<i64>,
@@ -64,7 +65,7 @@ impl<'a> Cx<'a> {
         path: String,
     ) -> Self {
         Self {
-            state,
+            kit,
             tx,
             params,
             now: crate::clock::now(),

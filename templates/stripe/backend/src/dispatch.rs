@@ -16,12 +16,12 @@ use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use sha2::{Digest, Sha256};
 
-use crate::AppState;
 use crate::clock;
 use crate::cx::{self, Cx};
 use crate::db::{Answer, Arg, Db};
 use crate::error::{ApiError, ApiResult};
 use crate::params::{self, Params};
+use asym_kit::Kit;
 
 /// A route's work, run inside the request's transaction.
 pub(crate) type Endpoint = for<'a, 'b> fn(&'a mut Cx<'b>, &'a Called) -> Pending<'a>;
@@ -54,7 +54,7 @@ macro_rules! call {
         ) -> $crate::dispatch::Pending<'a> {
             Box::pin($f($($kind,)? cx $(, _called.segment($at))*))
         }
-        |axum::extract::State(state): axum::extract::State<$crate::AppState>,
+        |axum::extract::State(state): axum::extract::State<asym_kit::Kit>,
          request: axum::extract::Request| $crate::dispatch::dispatch(state, request, endpoint)
     }};
     ($kind:ident . $method:ident $(, $at:literal)*) => {
@@ -143,7 +143,7 @@ pub(crate) async fn normalise(mut request: Request) -> Request {
 
 /// What no route takes: under `/v1` (by path or by method) Stripe's `Unrecognized request
 /// URL` after the pipeline's checks; elsewhere the same error at once.
-pub(crate) async fn unmatched(State(state): State<AppState>, request: Request) -> Response {
+pub(crate) async fn unmatched(State(state): State<Kit>, request: Request) -> Response {
     if request.extensions().get::<Sent>().is_some() {
         return dispatch(state, request, unrecognized).await;
     }
@@ -206,7 +206,7 @@ const NO_KEY: &str = "You did not provide an API key. You need to provide your A
 
 /// Runs `endpoint` for `request`: authenticates, decodes, handles idempotency, and runs it in
 /// one transaction, then expands and answers in Stripe's envelope.
-pub(crate) async fn dispatch(state: AppState, request: Request, endpoint: Endpoint) -> Response {
+pub(crate) async fn dispatch(state: Kit, request: Request, endpoint: Endpoint) -> Response {
     let (parts, body) = request.into_parts();
     let uri = parts
         .extensions
@@ -246,12 +246,12 @@ pub(crate) async fn dispatch(state: AppState, request: Request, endpoint: Endpoi
 /// idempotency. The transaction commits when `endpoint` succeeds or its error keeps its
 /// changes; its webhook deliveries go out after.
 pub(crate) async fn page(
-    state: &AppState,
+    state: &Kit,
     path: &str,
     params: Params,
     endpoint: Endpoint,
 ) -> ApiResult<serde_json::Value> {
-    let client = asym_kit::ManualTx::new(state.kit.db().await?);
+    let client = asym_kit::ManualTx::new(state.db().await?);
     client.batch_execute("BEGIN").await?;
     let db = Db::new(&client);
     let api_version = crate::version::DEFAULT_API_VERSION.to_owned();
@@ -279,7 +279,7 @@ pub(crate) async fn page(
     client.finished();
     written?;
     if commit && db.has_deliveries() {
-        state.kit.wake_outbox();
+        state.wake_outbox();
     }
     result
 }
@@ -288,7 +288,7 @@ pub(crate) async fn page(
 type Parts<'r> = (&'r Method, &'r Uri, &'r HeaderMap, &'r [u8]);
 
 async fn handle(
-    state: &AppState,
+    state: &Kit,
     request: Parts<'_>,
     request_id: &str,
     endpoint: Endpoint,
@@ -303,7 +303,7 @@ async fn handle(
     let params = Params::parse(uri.query(), body)?;
     let idempotency = Idempotency::of(method, uri, headers, body);
     // Closed rather than pooled if this future is dropped before COMMIT/ROLLBACK answers.
-    let client = asym_kit::ManualTx::new(state.kit.db().await?);
+    let client = asym_kit::ManualTx::new(state.db().await?);
     let db = Db::new(&client);
     let is_post = *method == Method::POST;
     // BEGIN and the key lookup go out together (pipelined); a POST also reserves the first
@@ -369,7 +369,7 @@ async fn handle(
     let (response, _) = outcome?;
     written?;
     if commit && db.has_deliveries() {
-        state.kit.wake_outbox();
+        state.wake_outbox();
     }
     Ok(response.into_http())
 }
@@ -454,7 +454,7 @@ struct Caller<'r> {
 
 /// The part of a request that runs inside its transaction. `Ok((outcome, commit))`.
 async fn in_transaction(
-    state: &AppState,
+    state: &Kit,
     db: &Db<'_>,
     caller: Caller<'_>,
     request: Parts<'_>,

@@ -3,15 +3,15 @@
 use axum::Router;
 use serde_json::json;
 
-use crate::AppState;
 use crate::cx::{Cx, Filter, allow_paging, allow_with};
 use crate::dispatch::routes;
 use crate::error::{ApiError, ApiResult};
 use crate::kinds::{EVENT, WEBHOOK_ENDPOINT};
 use crate::params::{Params, apply_metadata};
+use asym_kit::Kit;
 
 /// Events and webhook endpoints: the `/v1` routes this module serves.
-pub(crate) fn routes() -> Router<AppState> {
+pub(crate) fn routes() -> Router<Kit> {
     routes! {
         "/v1/events" => get(list);
         "/v1/events/{id}" => get(EVENT.retrieve, 1);

@@ -3,7 +3,6 @@
 use axum::Router;
 use serde_json::{Value, json};
 
-use crate::AppState;
 use crate::clock::add_intervals;
 use crate::cx::{Cx, allow_paging, allow_with};
 use crate::dispatch::routes;
@@ -15,9 +14,10 @@ use crate::model::invoice::{
 };
 use crate::model::subscription::{customer_now, default_method, plan_of, subscription_active};
 use crate::params::{Params, apply_metadata, bool_at, int_at, string_at};
+use asym_kit::Kit;
 
 /// Invoices and invoice items: the `/v1` routes this module serves.
-pub(crate) fn routes() -> Router<AppState> {
+pub(crate) fn routes() -> Router<Kit> {
     routes! {
         "/v1/invoices" => post(create_invoice), get(list_invoices);
         "/v1/invoices/search" =>

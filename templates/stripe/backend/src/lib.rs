@@ -67,23 +67,9 @@ use serde_json::{Map, Value};
 use crate::cx::Cx;
 use crate::error::ApiResult;
 
-/// What the handlers share.
-#[derive(Clone, Debug)]
-pub struct AppState {
-    /// Configuration, Postgres and Redis.
-    pub kit: Kit,
-}
-
-impl AppState {
-    /// Wraps the kit's state.
-    pub fn new(kit: Kit) -> Self {
-        Self { kit }
-    }
-}
-
 /// The Stripe clone's routes: each resource module's, merged. [`asym_kit::router`] adds
 /// `/api/health` and the admin guard.
-pub fn app(state: AppState) -> Router {
+pub fn app(kit: Kit) -> Router {
     let routes = Router::new()
         .merge(customers::routes())
         .merge(catalog::routes())
@@ -101,7 +87,7 @@ pub fn app(state: AppState) -> Router {
         .method_not_allowed_fallback(dispatch::unmatched)
         .route("/api/admin/provision", post(admin::provision))
         .fallback(dispatch::unmatched)
-        .with_state(state);
+        .with_state(kit);
     // The layer rewrites the path before `routes` sees it.
     Router::new()
         .fallback_service(routes)

@@ -2,5 +2,5 @@
 //! (its calls wait on Postgres: see `asym_kit::run_single_threaded`).
 
 fn main() -> std::process::ExitCode {
-    asym_kit::run_single_threaded(|kit| stripe_backend::app(stripe_backend::AppState::new(kit)))
+    asym_kit::run_single_threaded(stripe_backend::app)
 }

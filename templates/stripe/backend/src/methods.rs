@@ -4,7 +4,6 @@
 use axum::Router;
 use serde_json::{Value, json};
 
-use crate::AppState;
 use crate::cx::{Cx, Filter, allow_paging};
 use crate::dispatch::routes;
 use crate::error::{ApiError, ApiResult};
@@ -12,9 +11,10 @@ use crate::kinds::{CUSTOMER, PAYMENT_METHOD};
 use crate::model::card::{self, brand_of, luhn_ok};
 use crate::model::method::{attach, from_test_card, new_card, resolve};
 use crate::params::{apply_metadata, string_at};
+use asym_kit::Kit;
 
 /// Payment methods, also under a customer: the `/v1` routes this module serves.
-pub(crate) fn routes() -> Router<AppState> {
+pub(crate) fn routes() -> Router<Kit> {
     routes! {
         "/v1/payment_methods" => post(create), get(list);
         "/v1/payment_methods/{id}" => get(retrieve, 1), post(update, 1);

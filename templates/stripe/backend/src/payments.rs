@@ -3,7 +3,6 @@
 use axum::Router;
 use serde_json::{Value, json};
 
-use crate::AppState;
 use crate::cx::Cx;
 use crate::dispatch::routes;
 use crate::error::{ApiError, ApiResult};
@@ -11,9 +10,10 @@ use crate::kinds::{CHARGE, CUSTOMER, PAYMENT_INTENT, PAYMENT_METHOD};
 use crate::model::intent::{Attempted, How, attempt, currency, new_intent};
 use crate::model::{balance, method};
 use crate::params::{Params, apply_metadata, string_at};
+use asym_kit::Kit;
 
 /// Payment intents: the `/v1` routes this module serves.
-pub(crate) fn routes() -> Router<AppState> {
+pub(crate) fn routes() -> Router<Kit> {
     routes! {
         "/v1/payment_intents" => post(create_intent), get(list_intents);
         "/v1/payment_intents/search" => get(PAYMENT_INTENT.search), post(update_intent, 1);

@@ -3,7 +3,6 @@
 use axum::Router;
 use serde_json::{Value, json};
 
-use crate::AppState;
 use crate::cx::Cx;
 use crate::dispatch::routes;
 use crate::error::{ApiError, ApiResult};
@@ -11,9 +10,10 @@ use crate::ids;
 use crate::kinds::{CUSTOMER, PAYMENT_METHOD, SETUP_INTENT};
 use crate::model::{method, setup};
 use crate::params::{Params, apply_metadata};
+use asym_kit::Kit;
 
 /// Setup intents: the `/v1` routes this module serves.
-pub(crate) fn routes() -> Router<AppState> {
+pub(crate) fn routes() -> Router<Kit> {
     routes! {
         "/v1/setup_intents" => post(create_setup), get(list_setups);
         "/v1/setup_intents/{id}" => get(retrieve_setup, 1), post(update_setup, 1);

@@ -3,7 +3,6 @@
 use axum::Router;
 use serde_json::{Value, json};
 
-use crate::AppState;
 use crate::clock::add_intervals;
 use crate::cx::{Cx, Filter, allow_paging, allow_with, list_filters};
 use crate::dispatch::routes;
@@ -12,9 +11,10 @@ use crate::kinds::{CUSTOMER, SUBSCRIPTION};
 use crate::model::invoice::{finalize, pay, subscription_invoice};
 use crate::model::subscription::{customer_now, default_method, interval_of, new_item, set_period};
 use crate::params::{Params, apply_metadata, bool_at, int_at, string_at};
+use asym_kit::Kit;
 
 /// Subscriptions and their items: the `/v1` routes this module serves.
-pub(crate) fn routes() -> Router<AppState> {
+pub(crate) fn routes() -> Router<Kit> {
     routes! {
         "/v1/subscriptions" => post(create_subscription), get(list_subscriptions);
         "/v1/subscriptions/search" => get(SUBSCRIPTION.search),

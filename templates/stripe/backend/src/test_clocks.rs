@@ -4,15 +4,15 @@
 use axum::Router;
 use serde_json::json;
 
-use crate::AppState;
 use crate::cx::{Cx, allow_paging};
 use crate::dispatch::routes;
 use crate::error::{ApiError, ApiResult};
 use crate::kinds::TEST_CLOCK;
 use crate::model::subscription::advance_subscription;
+use asym_kit::Kit;
 
 /// Test clocks: the `/v1` routes this module serves.
-pub(crate) fn routes() -> Router<AppState> {
+pub(crate) fn routes() -> Router<Kit> {
     routes! {
         "/v1/test_helpers/test_clocks" => post(create_clock), get(list_clocks);
         "/v1/test_helpers/test_clocks/{id}" => get(TEST_CLOCK.retrieve, 2), delete(delete_clock, 2);

@@ -165,7 +165,7 @@ pub(crate) fn ask_authentication(
     let secret = intent["client_secret"].as_str().unwrap_or_default();
     let url = format!(
         "{}{}{id}?client_secret={secret}",
-        cx.state.kit.config().public_url,
+        cx.kit.config().public_url,
         AUTHENTICATE_PATH
     );
     intent["next_action"] = match return_url {
@@ -337,7 +337,7 @@ async fn new_charge(
         },
         "receipt_email": intent["receipt_email"].clone(),
         "receipt_number": null,
-        "receipt_url": format!("{}/receipts/{id}", cx.state.kit.config().public_url),
+        "receipt_url": format!("{}/receipts/{id}", cx.kit.config().public_url),
         "refunded": false,
         "review": null,
         "shipping": intent["shipping"].clone(),

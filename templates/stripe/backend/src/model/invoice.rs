@@ -343,7 +343,7 @@ pub(crate) async fn finalize(cx: &mut Cx<'_>, invoice: &mut Value, now: i64) -> 
     customer["next_invoice_sequence"] = json!(sequence + 1);
     cx.save(&customer)?;
     let id = invoice["id"].as_str().unwrap_or_default().to_owned();
-    let public = cx.state.kit.config().public_url.clone();
+    let public = cx.kit.config().public_url.clone();
     invoice["number"] = json!(format!("{prefix}-{sequence:04}"));
     invoice["status"] = json!("open");
     invoice["status_transitions"]["finalized_at"] = json!(now);

@@ -998,9 +998,7 @@ mod offline {
     use axum::http::Request;
 
     async fn send(request: Request<Body>) -> Reply {
-        let app = asym_kit::testing::offline_app("stripe-test", |kit| {
-            stripe_backend::app(stripe_backend::AppState::new(kit))
-        });
+        let app = asym_kit::testing::offline_app("stripe-test", stripe_backend::app);
         oneshot(app, request).await
     }
 
