@@ -23,12 +23,12 @@ const MAX_BATCH: usize = 50;
 type Input = Map<String, serde_json::Value>;
 
 /// The fields of `IssueCreateInput` and `IssueUpdateInput` the clone implements: those both
-/// have (the [`COLUMNS`], the labels, the sub-issue order) and `own`, the input's own.
+/// have (the [`COLUMNS`] and the labels) and `own`, the input's own.
 fn fields(own: &[&'static str]) -> Vec<&'static str> {
     COLUMNS
         .iter()
         .flat_map(|(_, fields)| fields.iter().copied())
-        .chain(["labelIds", "subIssueSortOrder"])
+        .chain(["labelIds"])
         .chain(own.iter().copied())
         .collect()
 }
@@ -296,7 +296,7 @@ const COLUMNS: [(&str, &[&str]); 4] = [
         ],
     ),
     ("int", &["priority"]),
-    ("float8", &["estimate", "sortOrder"]),
+    ("float8", &["estimate", "sortOrder", "subIssueSortOrder"]),
     ("date", &["dueDate"]),
 ];
 

@@ -324,7 +324,7 @@ async fn comments_labels_projects_cycles_states_attachments(linear: asym::Linear
 async fn updates_move_an_issue_and_its_history_records_each_move(linear: asym::Linear) {
     let api = client(&linear);
     let update = "mutation($id: String!, $input: IssueUpdateInput!) {
-        issueUpdate(id: $id, input: $input) { issue { estimate dueDate labelIds
+        issueUpdate(id: $id, input: $input) { issue { estimate dueDate labelIds subIssueSortOrder
           parent { identifier } project { name } cycle { number } addedToCycleAt
           history(first: 1) { nodes { fromCycleId toCycleId fromProjectId toProjectId
             fromParentId toParentId fromEstimate toEstimate fromDueDate toDueDate
@@ -342,12 +342,14 @@ async fn updates_move_an_issue_and_its_history_records_each_move(linear: asym::L
         &api,
         update,
         json!({"id": "ENG-5", "input": {"cycleId": cycle, "projectId": launch, "parentId": eng4,
-            "estimate": 3, "dueDate": "2025-03-01", "addedLabelIds": [bug, feature]}}),
+            "estimate": 3, "dueDate": "2025-03-01", "addedLabelIds": [bug, feature],
+            "subIssueSortOrder": 2.5}}),
     )
     .await["issueUpdate"]["issue"]
         .clone();
     assert_eq!(moved["estimate"], 3);
     assert_eq!(moved["dueDate"], "2025-03-01");
+    assert_eq!(moved["subIssueSortOrder"], 2.5);
     assert_eq!(moved["parent"]["identifier"], "ENG-4");
     assert_eq!(moved["project"]["name"], "Launch");
     assert_eq!(moved["cycle"]["number"], 1);
