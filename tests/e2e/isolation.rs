@@ -110,10 +110,6 @@ async fn a_clone_reaches_only_its_own_redis_keys(slack: asym::AnyClone, stripe: 
         redis::cmd("SET").arg(&theirs).arg("x").clone(),
         redis::cmd("FLUSHALL").clone(),
         redis::cmd("KEYS").arg("*").clone(),
-        redis::cmd("SCAN").arg(0).clone(),
-        redis::cmd("RANDOMKEY").clone(),
-        redis::cmd("DBSIZE").clone(),
-        redis::cmd("PUBSUB").arg("CHANNELS").clone(),
         redis::cmd("CONFIG").arg("GET").arg("requirepass").clone(),
     ] {
         let err = command

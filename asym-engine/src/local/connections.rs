@@ -12,10 +12,6 @@ use crate::model::{CloneRecord, SpinStep};
 
 use super::LocalDockerProvider;
 
-/// Commands a key pattern does not confine: they name or count every key (`SCAN`, `RANDOMKEY`,
-/// `DBSIZE`) or every channel (`PUBSUB`) in Redis, other clones' among them. Not in `@dangerous`.
-const KEYSPACE_WIDE: [&str; 4] = ["scan", "randomkey", "dbsize", "pubsub"];
-
 impl LocalDockerProvider {
     pub(crate) async fn docker(&self) -> Result<&Docker> {
         self.docker.get_or_try_init(Docker::connect).await
@@ -145,8 +141,7 @@ impl LocalDockerProvider {
     }
 
     /// Creates (or re-creates, after a Redis restart) clone's Redis ACL user: its own password,
-    /// keys and channels under its prefix only, no dangerous or admin commands, and none of the
-    /// commands that see the whole keyspace past the key patterns ([`KEYSPACE_WIDE`]).
+    /// keys and channels under its prefix only, no dangerous or admin commands.
     pub(crate) async fn ensure_redis_user(&self, record: &CloneRecord) -> Result<()> {
         let infra = self.infra().await?;
         let Some((user, password)) = infra.redis_user(&record.id) else {
@@ -164,7 +159,6 @@ impl LocalDockerProvider {
             .arg("+@all")
             .arg("-@dangerous")
             .arg("-@admin")
-            .arg(KEYSPACE_WIDE.map(|command| format!("-{command}")).to_vec())
             .query_async::<()>(&mut redis)
             .await
             .map_err(|e| Error::step(&record.id, "create Redis user", e))
