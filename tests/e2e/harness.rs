@@ -169,6 +169,28 @@ async fn a_reset_clears_the_clones_redis_keys(slack: asym::Slack) {
         "ratelimited",
         "the counter started again from zero"
     );
+    // The backend's own route, which fresh test processes call, clears the prefix with the
+    // clone's Redis user (an answer without `"redis": true` sends them down the slow path).
+    let reset = reqwest::Client::builder()
+        .no_proxy()
+        .build()
+        .unwrap()
+        .post(slack.endpoint("backend").unwrap() + "/api/admin/reset")
+        .header("x-asym-admin-secret", slack.admin_secret())
+        .send()
+        .await
+        .unwrap();
+    let status = reset.status();
+    let body: Value = reset.json().await.unwrap();
+    assert_eq!(
+        (status.as_u16(), &body),
+        (200, &json!({"ok": true, "redis": true}))
+    );
+    assert_eq!(
+        spend_the_auth_test_allowance(&slack).await["error"],
+        "ratelimited",
+        "the counter started again from zero"
+    );
     // In a process holding a database connection: the engine restores it and clears Redis.
     slack.query("select 1").await.unwrap();
     slack.reset().await.unwrap();
