@@ -385,3 +385,29 @@ async fn stripe_draws_no_id_while_a_reset_holds_the_writers_lock(clone: asym::St
     let answer = create.await.unwrap().unwrap();
     assert_eq!(answer.status(), 200);
 }
+
+/// Statements built from requests (a filter's shape) are prepared once per connection and
+/// would stay prepared in the shared Postgres for its life: a connection over the kit's bound
+/// forgets them when it is next taken from the pool.
+#[asym::clone("slack", seed = "basic")]
+async fn a_backend_connection_keeps_a_bounded_number_of_prepared_statements(clone: asym::Slack) {
+    let kit = asym_kit::testing::kit_on(clone.id(), clone.database_url());
+    let prepared = "SELECT count(*) FROM pg_prepared_statements";
+    {
+        let client = kit.db().await.unwrap();
+        for shape in 0..=asym_kit::MAX_CACHED_STATEMENTS {
+            client
+                .prepare_cached(&format!("SELECT {shape}"))
+                .await
+                .unwrap();
+        }
+        let held: i64 = client.query_one(prepared, &[]).await.unwrap().get(0);
+        assert!(held > asym_kit::MAX_CACHED_STATEMENTS as i64, "{held}");
+    }
+    let client = kit.db().await.unwrap();
+    let held: i64 = client.query_one(prepared, &[]).await.unwrap().get(0);
+    assert_eq!(
+        held, 0,
+        "the same connection, taken again, holds none of them"
+    );
+}

@@ -3,7 +3,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod, Runtime};
+use deadpool_postgres::{Hook, Manager, ManagerConfig, Pool, RecyclingMethod, Runtime};
 use redis::aio::{ConnectionManager, ConnectionManagerConfig};
 use tokio::sync::{Notify, OnceCell};
 
@@ -13,6 +13,12 @@ use crate::gate::Resets;
 /// Most Postgres connections one backend holds: tests drive a clone from a handful of tasks,
 /// and every connection costs the shared server memory.
 const PG_POOL_SIZE: usize = 4;
+/// Most statements one connection keeps prepared (`prepare_cached`). Far above any clone's
+/// fixed statements; a bound on those built from requests (a filter's or a GraphQL
+/// selection's shape), each of which would otherwise stay prepared in the shared Postgres for
+/// the connection's life. A connection over it forgets them all when it is next taken from
+/// the pool, and prepares again what it uses.
+pub const MAX_CACHED_STATEMENTS: usize = 1024;
 /// How long a request waits for Postgres (a free pooled connection, or a new one).
 const PG_TIMEOUT: Duration = Duration::from_secs(2);
 /// Session settings of every backend connection (see [`Kit::new`]).
@@ -162,6 +168,12 @@ impl Kit {
             .wait_timeout(Some(PG_TIMEOUT))
             .create_timeout(Some(PG_TIMEOUT))
             .recycle_timeout(Some(PG_TIMEOUT))
+            .post_recycle(Hook::sync_fn(|client, _| {
+                if client.statement_cache.size() > MAX_CACHED_STATEMENTS {
+                    client.statement_cache.clear();
+                }
+                Ok(())
+            }))
             .build()
             .map_err(StartError::Pool)?;
         let redis_client =

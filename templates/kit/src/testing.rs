@@ -3,6 +3,7 @@
 //! - [`offline_kit`] / [`offline_app`]: the full stack (kit router, admin guard, the
 //!   product's routes) in-process over a Postgres and Redis that refuse connections, for the
 //!   paths that answer before touching a database, sent requests with [`oneshot`];
+//!   [`kit_on`]: a kit on a running clone's database;
 //! - [`Api`]: one HTTP client per test against a running clone, answering [`Reply`]s that
 //!   carry status, headers and JSON, so error cases can be table-driven;
 //! - [`Receiver`]: a webhook receiver on the test machine's loopback that records every
@@ -27,12 +28,22 @@ use crate::{Config, Kit};
 
 /// A [`Kit`] whose Postgres and Redis refuse connections (port 1 on loopback), with admin
 /// secret `admin-secret`.
+pub fn offline_kit(clone_id: &str) -> Kit {
+    kit_on(
+        clone_id,
+        &format!("postgres://postgres:pw@127.0.0.1:1/clone_{clone_id}"),
+    )
+}
+
+/// A [`Kit`] on the Postgres database at `database_url` (a running clone's, to test what the
+/// kit does with real connections), its Redis refusing connections, admin secret
+/// `admin-secret`.
 ///
 /// # Panics
 ///
-/// Never: the configuration is complete and its URLs parse.
-pub fn offline_kit(clone_id: &str) -> Kit {
-    let database_url = format!("postgres://postgres:pw@127.0.0.1:1/clone_{clone_id}");
+/// When `database_url` is not a `postgres://` URL.
+pub fn kit_on(clone_id: &str, database_url: &str) -> Kit {
+    let database_url = database_url.to_owned();
     let prefix = format!("{clone_id}:");
     let lookup = |name: &str| {
         Some(match name {
@@ -45,10 +56,8 @@ pub fn offline_kit(clone_id: &str) -> Kit {
             _ => return None,
         })
     };
-    #[allow(clippy::unwrap_used, reason = "the configuration above is complete")]
-    let config = Config::from_lookup(lookup, crate::DEFAULT_PORT).unwrap();
-    #[allow(clippy::unwrap_used, reason = "the URLs above parse")]
-    Kit::new(config).unwrap()
+    let config = Config::from_lookup(lookup, crate::DEFAULT_PORT).expect("a postgres:// URL");
+    Kit::new(config).expect("a postgres:// URL")
 }
 
 /// The full app of a product (`app` builds its router from the kit) over [`offline_kit`].

@@ -163,8 +163,8 @@ pub(crate) async fn rows(
         ));
     }
     let client = shared.kit.db().await.map_err(error::internal)?;
-    // Each connection keeps the statements it prepared for good: a one-off giant filter
-    // would stay there (and in Postgres) for the connection's life, so it is not kept.
+    // A connection keeps what it prepared until it holds the kit's MAX_CACHED_STATEMENTS: a
+    // one-off giant filter would weigh on it (and on Postgres) until then, so it is not kept.
     let statement = if sql.len() <= MAX_CACHED_SQL {
         client.prepare_cached(sql).await
     } else {
