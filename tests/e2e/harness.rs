@@ -133,14 +133,19 @@ async fn a_macro_test_in_this_binary(slack: asym::Slack) {
     assert_eq!(auth["team"], "Acme", "{auth}");
 }
 
-/// Spends the clone's one-call `auth.test` allowance: the counter lives in Redis.
-async fn spend_the_auth_test_allowance(slack: &asym::Slack) -> Value {
-    let limits = reqwest::Client::builder()
+/// A `POST` to the clone's admin route `path`, with its admin secret.
+fn admin_post(slack: &asym::Slack, path: &str) -> reqwest::RequestBuilder {
+    reqwest::Client::builder()
         .no_proxy()
         .build()
         .unwrap()
-        .post(slack.endpoint("backend").unwrap() + "/api/admin/rate-limits")
+        .post(slack.endpoint("backend").unwrap() + path)
         .header("x-asym-admin-secret", slack.admin_secret())
+}
+
+/// Spends the clone's one-call `auth.test` allowance: the counter lives in Redis.
+async fn spend_the_auth_test_allowance(slack: &asym::Slack) -> Value {
+    let limits = admin_post(slack, "/api/admin/rate-limits")
         .json(&json!({ "enabled": true, "methods": { "auth.test": 1 } }))
         .send()
         .await
@@ -171,15 +176,7 @@ async fn a_reset_clears_the_clones_redis_keys(slack: asym::Slack) {
     );
     // The backend's own route, which fresh test processes call, clears the prefix with the
     // clone's Redis user (an answer without `"redis": true` sends them down the slow path).
-    let reset = reqwest::Client::builder()
-        .no_proxy()
-        .build()
-        .unwrap()
-        .post(slack.endpoint("backend").unwrap() + "/api/admin/reset")
-        .header("x-asym-admin-secret", slack.admin_secret())
-        .send()
-        .await
-        .unwrap();
+    let reset = admin_post(&slack, "/api/admin/reset").send().await.unwrap();
     let status = reset.status();
     let body: Value = reset.json().await.unwrap();
     assert_eq!(
