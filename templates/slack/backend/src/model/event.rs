@@ -2,6 +2,7 @@
 //! the `event_callback` Slack posts to the app's Request URL, in the kit's outbox (signed
 //! `v0=` at send time, retried on the subscription's delays with `X-Slack-Retry-Num`).
 
+use std::sync::LazyLock;
 use std::time::Duration;
 
 use asym_kit::deadpool_postgres::{GenericClient, Transaction};
@@ -98,8 +99,10 @@ impl AppIdentity {
 ///
 /// `internal_error` when the query fails or no bot is installed.
 pub(crate) async fn app_identity(client: &impl GenericClient) -> Result<AppIdentity, ApiError> {
-    let sql = format!("SELECT {APP_COLUMNS} FROM bots b WHERE NOT b.deleted ORDER BY b.id LIMIT 1");
-    let row = client.query_one(&sql, &[]).await?;
+    static SQL: LazyLock<String> = LazyLock::new(|| {
+        format!("SELECT {APP_COLUMNS} FROM bots b WHERE NOT b.deleted ORDER BY b.id LIMIT 1")
+    });
+    let row = client.query_one(SQL.as_str(), &[]).await?;
     Ok(AppIdentity::from_row(&row, 0))
 }
 
@@ -116,9 +119,10 @@ pub(crate) async fn emit(
     event: &Value,
 ) -> Result<(), ApiError> {
     // One look when nothing is subscribed (most tests): the event id is drawn only when the
-    // subscription wants the event.
-    let sql = format!(
-        "SELECT s.request_url, s.retry_delays_ms, s.timeout_ms,
+    // subscription wants the event. Built once: every post emits.
+    static SQL: LazyLock<String> = LazyLock::new(|| {
+        format!(
+            "SELECT s.request_url, s.retry_delays_ms, s.timeout_ms,
                 slack_id('Ev', nextval('event_id_seq')), extract(epoch FROM now())::bigint,
                 {APP_COLUMNS}
          FROM event_subscriptions s
@@ -128,8 +132,9 @@ pub(crate) async fn emit(
            AND ($2::text IS NULL OR EXISTS (
                 SELECT 1 FROM conversation_members cm WHERE cm.user_id = b.user_id
                   AND cm.conversation_id = $2))"
-    );
-    let statement = tx.prepare_cached(&sql).await?;
+        )
+    });
+    let statement = tx.prepare_cached(SQL.as_str()).await?;
     let Some(row) = tx.query_opt(&statement, &[&subscription, &channel]).await? else {
         return Ok(());
     };
