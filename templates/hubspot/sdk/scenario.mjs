@@ -149,4 +149,34 @@ await check('errors: duplicate email 409, bad token 401, unknown object 404', as
   await rejects(hubspot.crm.companies.basicApi.getById('424242'), 404, 'OBJECT_NOT_FOUND');
 });
 
+await check('engagements: calls, emails, meetings, tasks with associations; hs_timestamp required; associations.contact search', async () => {
+  const contact = (await hubspot.crm.contacts.basicApi.create({ properties: { email: `engaged-${run}@example.com` }, associations: [] })).id;
+  for (const [kind, properties, typeId] of [
+    ['calls', { hs_timestamp: '2025-03-01T10:00:00Z', hs_call_title: `Node ${run}`, hs_call_status: 'COMPLETED' }, 194],
+    ['emails', { hs_timestamp: '1740823200000', hs_email_subject: `Node ${run}`, hs_email_direction: 'INCOMING_EMAIL' }, 198],
+    ['meetings', { hs_timestamp: '2025-03-01T10:00:00Z', hs_meeting_title: `Node ${run}`, hs_meeting_end_time: '2025-03-01T11:00:00Z' }, 200],
+    ['tasks', { hs_timestamp: '2025-03-01T10:00:00Z', hs_task_subject: `Node ${run}`, hs_task_status: 'NOT_STARTED' }, 204],
+  ]) {
+    const api = hubspot.crm.objects[kind];
+    const created = await api.basicApi.create({
+      properties, associations: [{ to: { id: contact }, types: [{ associationCategory: 'HUBSPOT_DEFINED', associationTypeId: typeId }] }],
+    });
+    assert.equal(created.properties.hs_timestamp, '2025-03-01T10:00:00.000Z', kind);
+    const got = await api.basicApi.getById(created.id, undefined, undefined, ['contacts']);
+    assert.equal(got.associations.contacts.results[0].id, contact, kind);
+    const found = await api.searchApi.doSearch({
+      filterGroups: [{ filters: [{ propertyName: 'associations.contact', operator: 'EQ', value: contact }] }], sorts: [], properties: [], limit: 10, after: '0',
+    });
+    assert.deepEqual(found.results.map((r) => r.id), [created.id], kind);
+    const { hs_timestamp: _, ...untimed } = properties;
+    const err = await rejects(api.basicApi.create({ properties: untimed, associations: [] }), 400, 'VALIDATION_ERROR');
+    assert.deepEqual(err.body.context.properties, ['hs_timestamp']);
+    assert.equal(err.body.message, `Error creating ${kind.slice(0, -1).toUpperCase()}. Some required properties were not set.`);
+    const batch = await rejects(api.batchApi.create({ inputs: [{ properties: untimed, associations: [] }] }), 400, 'VALIDATION_ERROR');
+    assert.deepEqual(batch.body.context.properties, ['hs_timestamp']);
+    await api.basicApi.archive(created.id);
+  }
+  await hubspot.crm.contacts.basicApi.archive(contact);
+});
+
 finish('node @hubspot/api-client');

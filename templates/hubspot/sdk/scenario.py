@@ -190,10 +190,58 @@ def errors():
         assert err.status == 401
 
 
+def engagements():
+    from hubspot.crm.objects.calls import (
+        AssociationSpec as Spec, PublicAssociationsForObject, PublicObjectId)
+    objects = client.crm.objects
+    contact = client.crm.contacts.basic_api.create(SimplePublicObjectInputForCreate(
+        properties={"email": f"engaged-{run}@example.com"})).id
+    made = {}
+    for kind, props, type_id in [
+        ("calls", {"hs_timestamp": "2025-03-01T10:00:00Z", "hs_call_title": f"Py {run}",
+                   "hs_call_direction": "OUTBOUND", "hs_call_duration": "90000"}, 194),
+        ("emails", {"hs_timestamp": "1740823200000", "hs_email_subject": f"Py {run}",
+                    "hs_email_direction": "EMAIL", "hs_email_status": "SENT"}, 198),
+        ("meetings", {"hs_timestamp": "2025-03-01T10:00:00Z", "hs_meeting_title": f"Py {run}",
+                      "hs_meeting_outcome": "SCHEDULED"}, 200),
+        ("notes", {"hs_timestamp": "2025-03-01T10:00:00Z", "hs_note_body": f"Py {run}"}, 202),
+    ]:
+        api = getattr(objects, kind)
+        created = api.basic_api.create(SimplePublicObjectInputForCreate(properties=props, associations=[
+            PublicAssociationsForObject(to=PublicObjectId(id=contact), types=[
+                Spec(association_category="HUBSPOT_DEFINED", association_type_id=type_id)])]))
+        assert created.properties["hs_timestamp"] == "2025-03-01T10:00:00.000Z", (kind, created.properties)
+        got = api.basic_api.get_by_id(created.id, associations=["contacts"])
+        assert got.associations["contacts"].results[0].id == contact, (kind, got.associations)
+        made[kind] = created.id
+        # Engagements are found through the contact they are associated with.
+        found = api.search_api.do_search(PublicObjectSearchRequest(filter_groups=[FilterGroup(filters=[
+            Filter(property_name="associations.contact", operator="EQ", value=contact)])]))
+        assert [r.id for r in found.results] == [created.id], (kind, found)
+        try:
+            api.basic_api.create(SimplePublicObjectInputForCreate(properties={
+                k: v for k, v in props.items() if k != "hs_timestamp"}))
+            raise AssertionError(f"a {kind} without hs_timestamp was accepted")
+        except Exception as err:  # each object module has its own ApiException class
+            if not hasattr(err, "status"):
+                raise
+            body = json.loads(err.body)
+            assert err.status == 400 and body["context"]["properties"] == ["hs_timestamp"], body
+            assert body["message"] == f"Error creating {kind[:-1].upper()}. Some required properties were not set.", body
+    assert any(c.id == made["calls"] for c in objects.get_all("calls"))
+    deals = client.crm.deals.search_api.do_search(PublicObjectSearchRequest(filter_groups=[FilterGroup(filters=[
+        Filter(property_name="associations.contact", operator="IN", values=["201", "202"])])], sorts=["hs_object_id"]))
+    assert [d.id for d in deals.results][:2] == ["401", "402"], deals
+    for kind, object_id in made.items():
+        getattr(objects, kind).basic_api.archive(object_id)
+    client.crm.contacts.basic_api.archive(contact)
+
+
 check("objects: create, get by email, update, list with associations, archive", objects)
 check("batch create/read/upsert/archive and search", batch_and_search)
 check("merge, GDPR delete, propertiesWithHistory", merge_gdpr_and_history)
 check("associations v4: default, labels, list, archive", associations)
 check("properties (create, update, archive), groups, owners, pipelines and stages", properties_owners_pipelines)
 check("errors: 409 duplicate, 400 validation, 401", errors)
+check("engagements: calls, emails, meetings, notes with associations; hs_timestamp required; associations.contact search", engagements)
 finish(f"python hubspot-api-client {version('hubspot-api-client')}")

@@ -1,4 +1,4 @@
-//! asym's HubSpot clone: the CRM v3 object APIs (eight types over one generic engine),
+//! asym's HubSpot clone: the CRM v3 object APIs (eleven types over one generic engine),
 //! search, batch, associations v4, properties, owners, pipelines and app webhooks, over
 //! Postgres — so `hubspot-api-client` (Python) and `@hubspot/api-client` (Node) work against
 //! it by changing only their base path to `http://<host>:<port>`.
@@ -19,7 +19,7 @@
 //! | `X-HubSpot-RateLimit-*`, 429 | `ratelimit` |
 //! | `/api/admin/provision`, `/api/admin/private-apps` | `admin` |
 //! | auth, bodies, query arguments | `request` |
-//! | the eight types | `types` |
+//! | the eleven types | `types` |
 //!
 //! All state is in the clone's Postgres database (see `migrations/`) and under its Redis
 //! prefix (rate-limit counters); the process holds none.

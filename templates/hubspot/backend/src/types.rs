@@ -1,4 +1,4 @@
-//! The eight CRM object types: how paths name them, their type ids, scopes, default and
+//! The eleven CRM object types: how paths name them, their type ids, scopes, default and
 //! searchable properties. The object engine is the same for all; only this data differs.
 
 use crate::error::ApiError;
@@ -20,6 +20,8 @@ pub(crate) struct ObjectType {
     pub(crate) defaults: &'static [&'static str],
     /// Properties a search `query` matches.
     pub(crate) searchable: &'static [&'static str],
+    /// Properties a create must set (the engagements' `hs_timestamp`).
+    pub(crate) required: &'static [&'static str],
 }
 
 impl ObjectType {
@@ -34,7 +36,7 @@ impl ObjectType {
 }
 
 /// Every type, in HubSpot's order.
-pub(crate) const TYPES: [ObjectType; 8] = [
+pub(crate) const TYPES: [ObjectType; 11] = [
     ObjectType {
         name: "contacts",
         singular: "contact",
@@ -50,6 +52,7 @@ pub(crate) const TYPES: [ObjectType; 8] = [
             "mobilephone",
             "company",
         ],
+        required: &[],
     },
     ObjectType {
         name: "companies",
@@ -59,6 +62,7 @@ pub(crate) const TYPES: [ObjectType; 8] = [
         write_scope: "crm.objects.companies.write",
         defaults: &["domain", "name"],
         searchable: &["name", "domain", "website", "phone"],
+        required: &[],
     },
     ObjectType {
         name: "deals",
@@ -74,6 +78,7 @@ pub(crate) const TYPES: [ObjectType; 8] = [
             "description",
             "dealtype",
         ],
+        required: &[],
     },
     ObjectType {
         name: "tickets",
@@ -95,6 +100,7 @@ pub(crate) const TYPES: [ObjectType; 8] = [
             "hs_pipeline_stage",
             "hs_ticket_category",
         ],
+        required: &[],
     },
     ObjectType {
         name: "products",
@@ -104,6 +110,7 @@ pub(crate) const TYPES: [ObjectType; 8] = [
         write_scope: "e-commerce",
         defaults: &["description", "name", "price"],
         searchable: &["name", "description", "price", "hs_sku"],
+        required: &[],
     },
     ObjectType {
         name: "line_items",
@@ -113,6 +120,7 @@ pub(crate) const TYPES: [ObjectType; 8] = [
         write_scope: "e-commerce",
         defaults: &["amount", "hs_product_id", "name", "price", "quantity"],
         searchable: &["name", "description", "price", "quantity", "hs_product_id"],
+        required: &[],
     },
     ObjectType {
         name: "notes",
@@ -122,6 +130,7 @@ pub(crate) const TYPES: [ObjectType; 8] = [
         write_scope: "crm.objects.contacts.write",
         defaults: &["hs_timestamp", "hs_note_body"],
         searchable: &["hs_note_body"],
+        required: &["hs_timestamp"],
     },
     ObjectType {
         name: "tasks",
@@ -131,6 +140,37 @@ pub(crate) const TYPES: [ObjectType; 8] = [
         write_scope: "crm.objects.contacts.write",
         defaults: &["hs_timestamp", "hs_task_subject", "hs_task_status"],
         searchable: &["hs_task_subject", "hs_task_body"],
+        required: &["hs_timestamp"],
+    },
+    ObjectType {
+        name: "calls",
+        singular: "call",
+        type_id: "0-48",
+        read_scope: "crm.objects.contacts.read",
+        write_scope: "crm.objects.contacts.write",
+        defaults: &["hs_timestamp", "hs_call_title", "hs_call_body"],
+        searchable: &["hs_call_title", "hs_call_body"],
+        required: &["hs_timestamp"],
+    },
+    ObjectType {
+        name: "emails",
+        singular: "email",
+        type_id: "0-49",
+        read_scope: "crm.objects.contacts.read",
+        write_scope: "crm.objects.contacts.write",
+        defaults: &["hs_timestamp", "hs_email_subject", "hs_email_text"],
+        searchable: &["hs_email_subject", "hs_email_text"],
+        required: &["hs_timestamp"],
+    },
+    ObjectType {
+        name: "meetings",
+        singular: "meeting",
+        type_id: "0-47",
+        read_scope: "crm.objects.contacts.read",
+        write_scope: "crm.objects.contacts.write",
+        defaults: &["hs_timestamp", "hs_meeting_title", "hs_meeting_body"],
+        searchable: &["hs_meeting_title", "hs_meeting_body"],
+        required: &["hs_timestamp"],
     },
 ];
 

@@ -15,7 +15,7 @@ use super::model::{self, Object};
 use super::render::{self, View};
 use super::{
     Links, archive_all, batch_body, batch_error, change_events, check_all, commit_with,
-    create_many, gate, input_properties, now, parse_associations, parse_id, write_error,
+    create_many, gate, input_properties, now, parse_associations, parse_id, require, write_error,
 };
 use crate::error::{ApiError, ApiResult};
 use crate::request::{Args, Call, JsonBody, string_field, string_list};
@@ -202,6 +202,7 @@ impl Batch<'_> {
         let mut client = self.kit.db().await?;
         let changes = check_all(&client, self.object_type, &properties).await?;
         let sets: Vec<&Changes> = changes.iter().collect();
+        require(self.object_type, &sets)?;
         let tx = client.transaction().await?;
         let mut events = Vec::new();
         let created = create_many(&tx, self.object_type, &sets, &links, &mut events)
@@ -342,6 +343,7 @@ impl Batch<'_> {
             .zip(&changes)
             .filter_map(|(id, changes)| id.is_none().then_some(changes))
             .collect();
+        require(self.object_type, &sets)?;
         let mut events = Vec::new();
         let mut created = create_many(&tx, self.object_type, &sets, &[], &mut events)
             .await

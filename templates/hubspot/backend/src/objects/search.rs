@@ -2,7 +2,8 @@
 //! `properties`, `limit`, `after`, compiled to one parameterised statement over the JSONB
 //! properties, with HubSpot's limits (5 groups of 6 filters, 18 in all, 200 per page, 10,000
 //! results). A filter or sort on a property the type does not define is refused, as HubSpot
-//! refuses it (400 `VALIDATION_ERROR`), not matched against nothing.
+//! refuses it (400 `VALIDATION_ERROR`), not matched against nothing. The pseudo-property
+//! `associations.{type}` filters on associated objects (`associations.contact` EQ `201`).
 
 use std::collections::HashMap;
 
@@ -15,7 +16,7 @@ use super::model::{Object, columns};
 use super::render::{self, View};
 use crate::error::{ApiError, ApiResult};
 use crate::request::{Call, JsonBody, array_field, body_limit, string_list};
-use crate::types::ObjectType;
+use crate::types::{self, ObjectType};
 use crate::values::{self, Definition};
 
 const MAX_GROUPS: usize = 5;
@@ -197,6 +198,9 @@ fn filter(
             unset.join(", ")
         )));
     };
+    if let Some(to) = name.strip_prefix("associations.") {
+        return association_filter(sql, to, operator, f);
+    }
     let def = defined(defs, name)?;
     let kind = kind(name, def);
     let value = || {
@@ -294,6 +298,66 @@ fn filter(
         }
     };
     Ok(condition)
+}
+
+/// A filter on the pseudo-property `associations.{type}` (`associations.contact`): whether
+/// the object is associated with the given objects of that type (`EQ`, `NEQ`, `IN`,
+/// `NOT_IN`) or with any (`HAS_PROPERTY`, `NOT_HAS_PROPERTY`).
+fn association_filter(
+    sql: &mut Sql,
+    to: &str,
+    operator: &str,
+    f: &Value,
+) -> Result<String, ApiError> {
+    let to_type = types::lookup(to).ok_or_else(|| {
+        ApiError::validation(format!("Property \"associations.{to}\" does not exist"))
+    })?;
+    let id = |value: &Value| {
+        let text = match value {
+            Value::String(s) => s.trim().to_owned(),
+            other => other.to_string(),
+        };
+        text.parse::<i64>().map_err(|_| {
+            ApiError::validation(format!(
+                "{text} is not a valid object id for associations.{to}"
+            ))
+        })
+    };
+    let ids: Option<Vec<i64>> = match operator {
+        "EQ" | "NEQ" => {
+            let value = f.get("value").filter(|v| !v.is_null()).ok_or_else(|| {
+                ApiError::validation(format!("operator {operator} needs a value"))
+            })?;
+            Some(vec![id(value)?])
+        }
+        "IN" | "NOT_IN" => Some(
+            f["values"]
+                .as_array()
+                .ok_or_else(|| ApiError::validation(format!("operator {operator} needs values")))?
+                .iter()
+                .map(id)
+                .collect::<Result<_, _>>()?,
+        ),
+        "HAS_PROPERTY" | "NOT_HAS_PROPERTY" => None,
+        other => {
+            return Err(ApiError::validation(format!(
+                "Operator {other} is not supported on associations.{to}: use EQ, NEQ, IN, NOT_IN, HAS_PROPERTY or NOT_HAS_PROPERTY"
+            )));
+        }
+    };
+    // The type is one of the catalog's static names, not the caller's text.
+    let mut exists = format!(
+        "EXISTS (SELECT 1 FROM associations a WHERE a.from_id = o.id AND a.to_type = '{}'",
+        to_type.name
+    );
+    if let Some(ids) = ids {
+        exists.push_str(&format!(" AND a.to_id = ANY({}::bigint[])", sql.bind(ids)));
+    }
+    exists.push(')');
+    Ok(match operator {
+        "NEQ" | "NOT_IN" | "NOT_HAS_PROPERTY" => format!("NOT {exists}"),
+        _ => exists,
+    })
 }
 
 /// `sorts`: strings (`createdate`, `-createdate`) or `{propertyName, direction}`.
@@ -589,6 +653,18 @@ mod tests {
             (
                 json!({"filterGroups": [{"filters": [{"propertyName": "nope", "operator": "HAS_PROPERTY"}]}]}),
                 "Property \"nope\" does not exist",
+            ),
+            (
+                json!({"filterGroups": [{"filters": [{"propertyName": "associations.widget", "operator": "EQ", "value": "1"}]}]}),
+                "Property \"associations.widget\" does not exist",
+            ),
+            (
+                json!({"filterGroups": [{"filters": [{"propertyName": "associations.company", "operator": "GT", "value": "1"}]}]}),
+                "Operator GT is not supported on associations.company",
+            ),
+            (
+                json!({"filterGroups": [{"filters": [{"propertyName": "associations.company", "operator": "EQ", "value": "acme"}]}]}),
+                "acme is not a valid object id",
             ),
             (
                 json!({"sorts": ["-nope"]}),

@@ -8,6 +8,7 @@
 
 mod associations;
 mod batch;
+mod engagements;
 mod objects;
 mod owners_pipelines;
 mod properties;

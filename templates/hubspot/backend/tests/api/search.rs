@@ -210,3 +210,68 @@ async fn a_property_the_type_lacks_is_refused_not_matched(hubspot: asym::HubSpot
         );
     }
 }
+
+#[asym::clone("hubspot", seed = "basic")]
+async fn associations_pseudo_properties_filter_on_associated_objects(hubspot: asym::HubSpot) {
+    let api = api(&hubspot);
+    for (kind, name, operator, value, expected) in [
+        (
+            "deals",
+            "associations.contact",
+            "EQ",
+            json!("201"),
+            vec!["401"],
+        ),
+        (
+            "deals",
+            "associations.contact",
+            "NEQ",
+            json!("201"),
+            vec!["402"],
+        ),
+        (
+            "contacts",
+            "associations.company",
+            "IN",
+            json!(["301", "302"]),
+            vec!["201", "202"],
+        ),
+        (
+            "contacts",
+            "associations.companies",
+            "NOT_IN",
+            json!(["301"]),
+            vec!["202", "203"],
+        ),
+        (
+            "contacts",
+            "associations.ticket",
+            "HAS_PROPERTY",
+            Value::Null,
+            vec!["201"],
+        ),
+        (
+            "contacts",
+            "associations.deal",
+            "NOT_HAS_PROPERTY",
+            Value::Null,
+            vec!["203"],
+        ),
+    ] {
+        let body = json!({"filterGroups": [{"filters": [filter(name, operator, value)]}]});
+        assert_eq!(
+            ids(&api, kind, body).await,
+            expected,
+            "{kind} {name} {operator}"
+        );
+    }
+    for (name, operator, value) in [
+        ("associations.widget", "EQ", json!("1")),
+        ("associations.company", "GT", json!("1")),
+        ("associations.company", "EQ", json!("acme")),
+    ] {
+        let body = json!({"filterGroups": [{"filters": [filter(name, operator, value)]}]});
+        let refused = post(&api, "/crm/v3/objects/contacts/search", &body, 400).await;
+        assert_eq!(refused["category"], "VALIDATION_ERROR", "{name} {operator}");
+    }
+}

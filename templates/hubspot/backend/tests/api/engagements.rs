@@ -1,0 +1,142 @@
+//! The engagement objects (notes, tasks, calls, emails, meetings): `hs_timestamp` is
+//! required on create, they associate with contacts, companies, deals and tickets through
+//! HubSpot's defined type ids, and a search finds them by `associations.{type}`.
+
+use serde_json::{Value, json};
+
+use crate::{api, id, len, post, prop, read};
+
+/// Each engagement type HubSpot's SDKs write beside notes and tasks, a create body with its
+/// type to contact 201, and the type id of the way back.
+fn engagements() -> [(&'static str, Value, i64); 3] {
+    [
+        (
+            "calls",
+            json!({"hs_timestamp": "2025-03-01T10:00:00Z", "hs_call_title": "Intro",
+                "hs_call_body": "Talked pricing", "hs_call_direction": "OUTBOUND",
+                "hs_call_duration": 90_000, "hs_call_status": "COMPLETED"}),
+            194,
+        ),
+        (
+            "emails",
+            json!({"hs_timestamp": 1_740_823_200_000_i64, "hs_email_subject": "Quote",
+                "hs_email_text": "Attached", "hs_email_direction": "EMAIL", "hs_email_status": "SENT"}),
+            198,
+        ),
+        (
+            "meetings",
+            json!({"hs_timestamp": "2025-03-01T10:00:00Z", "hs_meeting_title": "Demo",
+                "hs_meeting_start_time": "2025-03-01T10:00:00Z",
+                "hs_meeting_end_time": "2025-03-01T11:00:00Z", "hs_meeting_outcome": "SCHEDULED"}),
+            200,
+        ),
+    ]
+}
+
+#[asym::clone("hubspot", seed = "basic")]
+async fn calls_emails_and_meetings_are_objects_associated_with_contacts(hubspot: asym::HubSpot) {
+    let api = api(&hubspot);
+    for (kind, properties, type_id) in engagements() {
+        let body = json!({"properties": properties, "associations": [{"to": {"id": "201"},
+            "types": [{"associationCategory": "HUBSPOT_DEFINED", "associationTypeId": type_id}]}]});
+        let created = post(&api, &format!("/crm/v3/objects/{kind}"), &body, 201).await;
+        assert_eq!(
+            prop(&created, "hs_timestamp"),
+            "2025-03-01T10:00:00.000Z",
+            "{kind}"
+        );
+        let engagement = id(&created);
+        let fetched = read(
+            &api,
+            &format!("/crm/v3/objects/{kind}/{engagement}?associations=contacts"),
+        )
+        .await;
+        assert_eq!(
+            fetched["associations"]["contacts"]["results"][0]["id"], "201",
+            "{kind}"
+        );
+        let singular = kind.trim_end_matches('s');
+        let back = read(
+            &api,
+            &format!("/crm/v4/objects/contacts/201/associations/{kind}"),
+        )
+        .await;
+        assert_eq!(back["results"][0]["toObjectId"].to_string(), engagement);
+        assert_eq!(
+            back["results"][0]["associationTypes"][0]["typeId"],
+            type_id - 1,
+            "{kind}"
+        );
+        let found = post(
+            &api,
+            &format!("/crm/v3/objects/{kind}/search"),
+            &json!({"filterGroups": [{"filters": [
+                {"propertyName": "associations.contact", "operator": "EQ", "value": "201"}
+            ]}]}),
+            200,
+        )
+        .await;
+        assert_eq!(found["total"], 1, "{singular}");
+        assert_eq!(id(&found["results"][0]), engagement);
+    }
+    // An unknown option is refused as for any enumeration.
+    let refused = post(
+        &api,
+        "/crm/v3/objects/calls",
+        &json!({"properties": {"hs_timestamp": "2025-03-01T10:00:00Z", "hs_call_direction": "SIDEWAYS"}}),
+        400,
+    )
+    .await;
+    assert_eq!(refused["errors"][0]["code"], "INVALID_OPTION", "{refused}");
+}
+
+#[asym::clone("hubspot", seed = "basic")]
+async fn an_engagement_without_hs_timestamp_is_refused(hubspot: asym::HubSpot) {
+    let api = api(&hubspot);
+    for (kind, properties) in [
+        ("notes", json!({"hs_note_body": "x"})),
+        ("tasks", json!({"hs_task_subject": "x"})),
+        ("calls", json!({"hs_call_title": "x"})),
+        ("emails", json!({"hs_email_subject": "x"})),
+        (
+            "meetings",
+            json!({"hs_meeting_title": "x", "hs_timestamp": ""}),
+        ),
+    ] {
+        let singular = kind.trim_end_matches('s').to_uppercase();
+        for (path, body) in [
+            (
+                format!("/crm/v3/objects/{kind}"),
+                json!({"properties": properties}),
+            ),
+            (
+                format!("/crm/v3/objects/{kind}/batch/create"),
+                json!({"inputs": [{"properties": properties}]}),
+            ),
+        ] {
+            let refused = post(&api, &path, &body, 400).await;
+            assert_eq!(refused["category"], "VALIDATION_ERROR");
+            assert_eq!(
+                refused["message"],
+                format!("Error creating {singular}. Some required properties were not set.")
+            );
+            assert_eq!(refused["context"]["properties"], json!(["hs_timestamp"]));
+        }
+        let listed = read(&api, &format!("/crm/v3/objects/{kind}")).await;
+        assert_eq!(len(&listed["results"]), 0, "{kind}");
+    }
+    // An update need not repeat it.
+    let note = post(
+        &api,
+        "/crm/v3/objects/notes",
+        &json!({"properties": {"hs_note_body": "x", "hs_timestamp": "2025-01-01T00:00:00Z"}}),
+        201,
+    )
+    .await;
+    api.patch(
+        &format!("/crm/v3/objects/notes/{}", id(&note)),
+        &json!({"properties": {"hs_note_body": "y"}}),
+    )
+    .await
+    .expect(200);
+}
