@@ -72,6 +72,14 @@ impl ApiError {
             .with_error(json!({ "resource": resource, "field": field, "code": code }))
     }
 
+    /// 422 `Validation Failed` with one `{value, resource, field, code: "invalid"}` error: a
+    /// value GitHub names back (an unknown assignee or milestone).
+    pub(crate) fn invalid_value(resource: &str, field: &str, value: impl Into<Value>) -> Self {
+        Self::new(StatusCode::UNPROCESSABLE_ENTITY, "Validation Failed").with_error(json!({
+            "value": value.into(), "resource": resource, "field": field, "code": "invalid"
+        }))
+    }
+
     /// 422 `Validation Failed` with one `custom` error carrying `message`.
     pub(crate) fn custom(resource: &str, field: &str, message: &str) -> Self {
         Self::new(StatusCode::UNPROCESSABLE_ENTITY, "Validation Failed").with_error(json!({

@@ -9,7 +9,6 @@ use asym_kit::page::PageRequest;
 use asym_kit::tokio_postgres::Row;
 use asym_kit::tokio_postgres::types::ToSql;
 use axum::extract::State;
-use axum::http::StatusCode;
 use serde_json::{Map, Value};
 
 use crate::db;
@@ -313,10 +312,12 @@ pub(crate) async fn list(scope: Scope, query: Query) -> ApiResult {
         Some("none") => filter.clauses.push("i.milestone_id IS NULL".into()),
         Some("*") => filter.clauses.push("i.milestone_id IS NOT NULL".into()),
         Some(number) => {
-            let number: i32 = number
-                .parse()
-                .map_err(|_| ApiError::validation("Issue", "milestone", "invalid"))?;
-            filter.add("i.milestone_id = (SELECT id FROM milestones WHERE repo_id = i.repo_id AND number = ?)", number);
+            // An unknown number is refused, not read as "no issues", as GitHub does.
+            let client = scope.kit.db().await?;
+            let id = milestone_id(&client, &repo, number.parse().ok())
+                .await?
+                .ok_or_else(|| ApiError::invalid_value("Issue", "milestone", number))?;
+            filter.add("i.milestone_id = ?", id);
         }
     }
     run_list(
@@ -403,13 +404,11 @@ pub(crate) async fn assignees(
             Some(id) if !ids.contains(&id) => ids.push(id),
             Some(_) => {}
             None => {
-                return Err(
-                    ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "Validation Failed")
-                        .with_error(serde_json::json!({
-                            "value": row.get::<_, String>(0),
-                            "resource": "Issue", "field": "assignees", "code": "invalid"
-                        })),
-                );
+                return Err(ApiError::invalid_value(
+                    "Issue",
+                    "assignees",
+                    row.get::<_, String>(0),
+                ));
             }
         }
     }
@@ -430,31 +429,42 @@ pub(crate) async fn set_labels(
 }
 
 /// A milestone number from a body, an integer or a string of one as GitHub takes both
-/// (`null` clears): `Some(None)` clears.
+/// (`null` clears): `Some(None)` clears. An unknown one is named back in the 422.
 async fn milestone(
     client: &impl GenericClient,
     repo: &Repo,
     body: &Body,
 ) -> ApiResult<Option<Option<i64>>> {
-    let invalid = || ApiError::validation("Issue", "milestone", "invalid");
-    if !body.has("milestone") {
+    let Some(given) = body.0.get("milestone") else {
         return Ok(None);
-    }
-    let number = match body.0.get("milestone") {
-        Some(Value::String(text)) => Some(text.parse::<i64>().map_err(|_| invalid())?),
+    };
+    let number = match given {
+        Value::Null => return Ok(Some(None)),
+        Value::String(text) => text.parse().ok(),
         _ => body.int("milestone")?,
     };
-    let Some(number) = number else {
-        return Ok(Some(None));
+    let id = milestone_id(client, repo, number).await?;
+    Ok(Some(Some(id.ok_or_else(|| {
+        ApiError::invalid_value("Issue", "milestone", given.clone())
+    })?)))
+}
+
+/// The id of `repo`'s milestone numbered `number` (none for no number or an unknown one).
+async fn milestone_id(
+    client: &impl GenericClient,
+    repo: &Repo,
+    number: Option<i64>,
+) -> ApiResult<Option<i64>> {
+    let Some(number) = number.and_then(|n| i32::try_from(n).ok()) else {
+        return Ok(None);
     };
     let row = client
         .query_opt(
             "SELECT id FROM milestones WHERE repo_id = $1 AND number = $2",
-            &[&repo.id, &i32::try_from(number).unwrap_or(-1)],
+            &[&repo.id, &number],
         )
-        .await?
-        .ok_or_else(invalid)?;
-    Ok(Some(Some(row.get(0))))
+        .await?;
+    Ok(row.map(|row| row.get(0)))
 }
 
 /// `POST /repos/{owner}/{repo}/issues`.
