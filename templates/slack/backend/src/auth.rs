@@ -15,7 +15,8 @@ pub(crate) const BOT_SCOPES: &[&str] = &[
     "chat:write.customize", "files:read", "files:write", "groups:history", "groups:read",
     "groups:write", "im:history", "im:read", "im:write", "mpim:history", "mpim:read",
     "mpim:write", "pins:read", "pins:write", "reactions:read", "reactions:write", "team:read",
-    "users.profile:read", "users:read", "users:read.email",
+    "usergroups:read", "usergroups:write", "users.profile:read", "users:read",
+    "users:read.email", "users:write",
 ];
 
 /// Scopes granted to the user token minted at provisioning (the workspace's primary owner).
@@ -24,8 +25,9 @@ pub(crate) const USER_SCOPES: &[&str] = &[
     "channels:history", "channels:read", "channels:write", "chat:write", "files:read",
     "files:write", "groups:history", "groups:read", "groups:write", "im:history", "im:read",
     "im:write", "mpim:history", "mpim:read", "mpim:write", "pins:read", "pins:write",
-    "reactions:read", "reactions:write", "team:read", "users.profile:read", "users:read",
-    "users:read.email",
+    "reactions:read", "reactions:write", "team:read", "usergroups:read", "usergroups:write",
+    "users.profile:read", "users.profile:write", "users:read", "users:read.email",
+    "users:write",
 ];
 
 /// Which kind of token authenticated the call.

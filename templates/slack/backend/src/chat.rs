@@ -10,9 +10,9 @@ use crate::auth::{Caller, caller, caller_with};
 use crate::error::{ApiError, ApiResult, reply};
 use crate::json::row_object;
 use crate::model::content::{Content, with_block_ids};
-use crate::model::conversation::{Conversation, Naming, channel_filter, resolve};
+use crate::model::conversation::{Conversation, Naming, channel_filter, resolve, resolve_postable};
 use crate::model::event::{channel_type, emit, message_subscription};
-use crate::model::message::{self, NewMessage};
+use crate::model::message::{self, NewMessage, SystemFields, insert_message};
 use crate::model::user::is_admin;
 use crate::ts::Ts;
 use crate::{AppState, Call};
@@ -260,6 +260,34 @@ pub(crate) async fn post_ephemeral(state: &AppState, call: &Call) -> ApiResult {
     reply([("message_ts", json!(row.get::<_, String>(0)))])
 }
 
+/// `chat.meMessage`: a `/me` message (subtype `me_message`) from the caller into a channel
+/// it may post to (or, for a user id, its direct message with that person).
+pub(crate) async fn me_message(state: &AppState, call: &Call) -> ApiResult {
+    let caller = caller_with(state, call, &["chat:write"]).await?;
+    let channel = channel_arg(call)?;
+    let text = call.args.non_empty_or("text", "no_text")?;
+    let conversation = resolve_postable(state, &caller, &channel).await?;
+    conversation.check_postable(&caller)?;
+    let message = NewMessage {
+        text,
+        mrkdwn: true,
+        system: Some(SystemFields {
+            subtype: "me_message",
+            extras: None,
+        }),
+        ..NewMessage::default()
+    }
+    .by(&caller);
+    let mut client = state.kit.db().await?;
+    let tx = client.transaction().await?;
+    let posted = insert_message(&tx, &conversation.id, &conversation.kind, &message).await?;
+    state.commit(tx).await?;
+    reply([
+        ("channel", json!(conversation.id)),
+        ("ts", posted["ts"].clone()),
+    ])
+}
+
 /// `chat.getPermalink`: the link to a message (replies carry their thread).
 pub(crate) async fn get_permalink(state: &AppState, call: &Call) -> ApiResult {
     let caller = caller(state, call).await?;
@@ -320,7 +348,7 @@ pub(crate) async fn schedule_message(state: &AppState, call: &Call) -> ApiResult
     if post_at > now + MAX_SCHEDULE_AHEAD {
         return Err(ApiError::new("time_too_far"));
     }
-    let conversation = resolve(state, &caller, &channel, Naming::IdOrName).await?;
+    let conversation = resolve_postable(state, &caller, &channel).await?;
     conversation.check_postable(&caller)?;
     let client = state.kit.db().await?;
     let row = client

@@ -7,7 +7,8 @@ use crate::args::{Window, channel_arg, cursor_value, next_cursor, next_page};
 use crate::auth::{Caller, TokenKind, caller};
 use crate::error::{ApiError, ApiResult, reply};
 use crate::model::conversation::{
-    CONVERSATION_COLUMNS, CONVERSATION_FROM, Conversation, Naming, resolve, scope_family,
+    CONVERSATION_COLUMNS, CONVERSATION_FROM, Conversation, Naming, open_direct, resolve,
+    scope_family,
 };
 use crate::model::event::emit;
 use crate::model::message::{MESSAGE_COLUMNS, MESSAGE_JOINS, message_json};
@@ -673,70 +674,9 @@ pub(crate) async fn open(state: &AppState, call: &Call) -> ApiResult {
     users.dedup();
     let kind = if users.len() <= 2 { "im" } else { "mpim" };
     require_write(&caller, kind)?;
+    let prevent_creation = call.args.flag("prevent_creation").unwrap_or(false);
     let mut client = state.kit.db().await?;
-    let known = client
-        .query(
-            "SELECT id, name, deleted FROM users WHERE team_id = $1 AND id = ANY($2) ORDER BY name",
-            &[&caller.team_id, &users],
-        )
-        .await?;
-    if known.len() != users.len() {
-        return Err(ApiError::new("user_not_found"));
-    }
-    if known.iter().any(|row| row.get::<_, bool>(2)) {
-        return Err(ApiError::new("user_disabled"));
-    }
-    let member_key = users.join(",");
-    let existing = client
-        .query_opt(
-            "SELECT id FROM conversations WHERE team_id = $1 AND member_key = $2",
-            &[&caller.team_id, &member_key],
-        )
-        .await?;
-    let (id, already) = match existing {
-        Some(row) => (row.get::<_, String>(0), true),
-        None if call.args.flag("prevent_creation").unwrap_or(false) => {
-            return Err(ApiError::new("channel_not_found"));
-        }
-        None => {
-            let name = (kind == "mpim").then(|| {
-                let names: Vec<&str> = known.iter().map(|row| row.get::<_, &str>(1)).collect();
-                format!("mpdm-{}-1", names.join("--"))
-            });
-            let prefix = if kind == "im" { "D" } else { "G" };
-            let tx = client.transaction().await?;
-            let row = tx
-                .query_one(
-                    "INSERT INTO conversations (id, team_id, kind, name, creator, created,
-                                                updated, member_key)
-                     VALUES (slack_id($1, nextval('conversation_id_seq')), $2, $3, $4, $5,
-                             extract(epoch FROM now())::bigint,
-                             (extract(epoch FROM now()) * 1000)::bigint, $6)
-                     ON CONFLICT (team_id, member_key) WHERE member_key IS NOT NULL
-                     DO UPDATE SET member_key = EXCLUDED.member_key
-                     RETURNING id",
-                    &[
-                        &prefix,
-                        &caller.team_id,
-                        &kind,
-                        &name,
-                        &caller.user_id,
-                        &member_key,
-                    ],
-                )
-                .await?;
-            let id: String = row.get(0);
-            tx.execute(
-                "INSERT INTO conversation_members (conversation_id, user_id, joined)
-                 SELECT $1, u, extract(epoch FROM now())::bigint FROM unnest($2::text[]) u
-                 ON CONFLICT DO NOTHING",
-                &[&id, &users],
-            )
-            .await?;
-            tx.commit().await?;
-            (id, false)
-        }
-    };
+    let (id, already) = open_direct(&mut client, &caller, &users, prevent_creation).await?;
     drop(client);
     let mut body = Map::new();
     if already {
@@ -749,6 +689,29 @@ pub(crate) async fn open(state: &AppState, call: &Call) -> ApiResult {
         json!({ "id": id })
     };
     body.insert("channel".into(), channel);
+    Ok(body)
+}
+
+/// `conversations.close`: hides a direct message (or group DM) from the caller's sidebar
+/// until it is opened again; `no_op` and `already_closed` when it was closed.
+pub(crate) async fn close(state: &AppState, call: &Call) -> ApiResult {
+    let (caller, conversation) = writable(state, call).await?;
+    if conversation.is_channel() {
+        return Err(ApiError::new("method_not_supported_for_channel_type"));
+    }
+    let client = state.kit.db().await?;
+    let closed = client
+        .execute(
+            "UPDATE conversation_members SET is_open = false
+             WHERE conversation_id = $1 AND user_id = $2 AND is_open",
+            &[&conversation.id, &caller.user_id],
+        )
+        .await?;
+    let mut body = Map::new();
+    if closed == 0 {
+        body.insert("no_op".into(), json!(true));
+        body.insert("already_closed".into(), json!(true));
+    }
     Ok(body)
 }
 

@@ -11,10 +11,11 @@
 //! | `api.test`, `auth.test` | `auth` |
 //! | `team.info`, `bots.info` | `team` |
 //! | `chat.postMessage` (one statement per call) | `post` |
-//! | `chat.*` (update, delete, ephemeral, permalink, scheduling) | `chat` |
+//! | `chat.*` (update, delete, ephemeral, `/me`, permalink, scheduling) | `chat` |
 //! | `conversations.*`, `users.conversations` | `conversations` |
 //! | `conversations.history` (one statement per call) | `history` |
 //! | `users.*` | `users` |
+//! | `usergroups.*` | `usergroups` |
 //! | `reactions.*`, `pins.*` | `reactions` |
 //! | system messages (`channel_join`, `channel_leave`, `channel_name`, …) | `model::system` |
 //! | `files.*` and the upload/download URLs | `files` |
@@ -40,6 +41,7 @@ mod ratelimit;
 mod reactions;
 mod team;
 mod ts;
+mod usergroups;
 mod users;
 
 use asym_kit::Kit;
@@ -153,6 +155,7 @@ async fn web_api(
         "chat.scheduleMessage" => chat::schedule_message(state, call).await,
         "chat.scheduledMessages.list" => chat::scheduled_list(state, call).await,
         "chat.deleteScheduledMessage" => chat::delete_scheduled(state, call).await,
+        "chat.meMessage" => chat::me_message(state, call).await,
         "conversations.list" => conversations::list(state, call).await,
         "conversations.info" => conversations::info(state, call).await,
         "conversations.replies" => conversations::replies(state, call).await,
@@ -169,15 +172,26 @@ async fn web_api(
         "conversations.members" => conversations::members(state, call).await,
         "conversations.open" => conversations::open(state, call).await,
         "conversations.mark" => conversations::mark(state, call).await,
+        "conversations.close" => conversations::close(state, call).await,
         "users.list" => users::list(state, call).await,
         "users.info" => users::info(state, call).await,
         "users.lookupByEmail" => users::lookup_by_email(state, call).await,
         "users.conversations" => conversations::user_conversations(state, call).await,
         "users.profile.get" => users::profile_get(state, call).await,
         "users.getPresence" => users::get_presence(state, call).await,
+        "users.setPresence" => users::set_presence(state, call).await,
+        "users.profile.set" => users::profile_set(state, call).await,
+        "usergroups.create" => usergroups::create(state, call).await,
+        "usergroups.list" => usergroups::list(state, call).await,
+        "usergroups.update" => usergroups::update(state, call).await,
+        "usergroups.disable" => usergroups::set_enabled(state, call, true).await,
+        "usergroups.enable" => usergroups::set_enabled(state, call, false).await,
+        "usergroups.users.list" => usergroups::users_list(state, call).await,
+        "usergroups.users.update" => usergroups::users_update(state, call).await,
         "reactions.add" => reactions::react(state, call, true).await,
         "reactions.remove" => reactions::react(state, call, false).await,
         "reactions.get" => reactions::get(state, call).await,
+        "reactions.list" => reactions::list(state, call).await,
         "pins.add" => reactions::set_pin(state, call, true).await,
         "pins.remove" => reactions::set_pin(state, call, false).await,
         "pins.list" => reactions::pins_list(state, call).await,

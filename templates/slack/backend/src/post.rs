@@ -18,7 +18,9 @@ use serde_json::json;
 use crate::args::channel_arg;
 use crate::auth::{self, CALLER_SQL};
 use crate::error::{ApiError, ApiResult, reply};
-use crate::model::conversation::{CONVERSATION_COLUMNS, Conversation, Naming};
+use crate::model::conversation::{
+    CONVERSATION_COLUMNS, Conversation, Naming, is_user_id, resolve_postable,
+};
 use crate::model::message::{NewMessage, insert, insert_message};
 use crate::{AppState, Call};
 
@@ -42,7 +44,8 @@ static SQL: LazyLock<String> = LazyLock::new(|| {
     )
 });
 
-/// `chat.postMessage`: posts to a channel (by id, `#name` or name) or a thread in it.
+/// `chat.postMessage`: posts to a channel (by id, `#name` or name) or a thread in it; to a
+/// user id, into the caller's direct message with that person.
 ///
 /// # Errors
 ///
@@ -64,10 +67,15 @@ pub(crate) async fn post_message(state: &AppState, call: &Call) -> ApiResult {
 
     let caller = auth::caller_from_row(state, call, row.as_ref()).await?;
     caller.require(&["chat:write"])?;
-    channel?;
+    let channel = channel?;
     let message = NewMessage::draft(call)?.by(&caller);
     let row = row.ok_or_else(|| ApiError::new("invalid_auth"))?;
-    let conversation = Conversation::visible_at(&row, CONVERSATION)?;
+    let conversation = match Conversation::visible_at(&row, CONVERSATION) {
+        Err(_) if !by_name && is_user_id(&channel) => {
+            resolve_postable(state, &caller, &channel).await?
+        }
+        found => found?,
+    };
     conversation.check_postable(&caller)?;
 
     let mut client = state.kit.db().await?;

@@ -43,7 +43,17 @@ pub(crate) fn tier(method: &str) -> Tier {
         | "pins.add"
         | "pins.remove"
         | "pins.list"
-        | "team.info" => Tier::Two,
+        | "team.info"
+        | "reactions.list"
+        | "users.setPresence"
+        | "conversations.close"
+        | "usergroups.create"
+        | "usergroups.list"
+        | "usergroups.update"
+        | "usergroups.disable"
+        | "usergroups.enable"
+        | "usergroups.users.list"
+        | "usergroups.users.update" => Tier::Two,
         "auth.test"
         | "api.test"
         | "chat.postEphemeral"

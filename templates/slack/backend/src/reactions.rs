@@ -1,4 +1,4 @@
-//! Reactions and pins on messages: `reactions.add|remove|get`, `pins.add|remove|list`.
+//! Reactions and pins on messages: `reactions.add|remove|get|list`, `pins.add|remove|list`.
 //!
 //! Reactions are kept on the message row itself (`[{"name","users","count"}]`, in the order
 //! first added), so reading history never joins.
@@ -6,7 +6,7 @@
 use asym_kit::deadpool_postgres::Transaction;
 use serde_json::{Value, json};
 
-use crate::args::channel_arg;
+use crate::args::{channel_arg, cursor_value, next_cursor};
 use crate::auth::{Caller, caller_with};
 use crate::error::{ApiError, ApiResult, reply};
 use crate::model::conversation::{Conversation, Naming, resolve};
@@ -159,6 +159,74 @@ pub(crate) async fn get(state: &AppState, call: &Call) -> ApiResult {
         ("type", json!("message")),
         ("channel", json!(conversation.id)),
         ("message", message),
+    ])
+}
+
+/// `reactions.list`: the messages `user` (default the caller) reacted to, among those the
+/// caller can see, newest message first; paged with `limit`/`cursor` or `count`/`page`.
+pub(crate) async fn list(state: &AppState, call: &Call) -> ApiResult {
+    let caller = caller_with(state, call, &["reactions:read"]).await?;
+    let user = caller.user_arg(call);
+    if user != caller.user_id {
+        crate::model::user::find(state, &caller, &user).await?;
+    }
+    let count = match call.args.int("count")? {
+        Some(count) if count > 0 => count.min(1000),
+        _ => 100,
+    };
+    let limit = call.args.limit(count, 1000)?;
+    let page = call.args.int("page")?.filter(|p| *p > 0).unwrap_or(1);
+    let offset = match cursor_value(call.args.string("cursor"), "offset")? {
+        Some(offset) => offset
+            .parse::<i64>()
+            .map_err(|_| ApiError::new("invalid_cursor"))?,
+        None => (page - 1).saturating_mul(limit),
+    };
+    let client = state.kit.db().await?;
+    let rows = client
+        .query(
+            &format!(
+                "SELECT {MESSAGE_COLUMNS}, count(*) OVER ()
+                 FROM messages m JOIN conversations c ON c.id = m.channel_id
+                 {MESSAGE_JOINS}
+                 WHERE c.team_id = $1 AND m.reactions IS NOT NULL
+                   AND (c.kind = 'public_channel' OR EXISTS (
+                        SELECT 1 FROM conversation_members cm
+                        WHERE cm.conversation_id = c.id AND cm.user_id = $2))
+                   AND EXISTS (
+                        SELECT 1 FROM json_array_elements(m.reactions) r,
+                                      json_array_elements_text(r -> 'users') u
+                        WHERE u = $3)
+                 ORDER BY m.ts DESC, m.channel_id DESC
+                 LIMIT $4 OFFSET $5"
+            ),
+            &[&caller.team_id, &caller.user_id, &user, &limit, &offset],
+        )
+        .await?;
+    let total = rows
+        .first()
+        .map_or(0, |row| row.get::<_, i64>(row.len() - 1));
+    let items: Vec<Value> = rows
+        .iter()
+        .map(|row| {
+            let message = message_json(row, false);
+            json!({ "type": "message", "channel": row.get::<_, &str>(27), "message": message })
+        })
+        .collect();
+    let end = offset.saturating_add(i64::try_from(items.len()).unwrap_or(0));
+    let next = (end < total).then(|| end.to_string());
+    reply([
+        ("items", Value::Array(items)),
+        (
+            "paging",
+            json!({
+                "count": limit,
+                "total": total,
+                "page": offset / limit.max(1) + 1,
+                "pages": (total + limit - 1) / limit.max(1),
+            }),
+        ),
+        ("response_metadata", next_cursor("offset", next.as_deref())),
     ])
 }
 

@@ -1,14 +1,15 @@
 //! People and bots: `users.list`, `users.info`, `users.lookupByEmail`, `users.profile.get`,
-//! `users.getPresence`. (`users.conversations` lives with the conversations.)
+//! `users.profile.set`, `users.getPresence`, `users.setPresence`. (`users.conversations` lives with the conversations.)
 
 use asym_kit::cursor;
 use asym_kit::tokio_postgres::Row;
+use asym_kit::tokio_postgres::error::SqlState;
 use serde_json::{Map, Value, json};
 
 use crate::args::{next_cursor, next_page};
-use crate::auth::caller_with;
+use crate::auth::{caller, caller_with};
 use crate::error::{ApiError, ApiResult, reply};
-use crate::model::user::{USER_COLUMNS, USER_FROM, find};
+use crate::model::user::{USER_COLUMNS, USER_FROM, find, is_admin};
 use crate::{AppState, Call};
 
 /// `(tz_label, tz_offset)` for the time zones the fixtures use (standard time).
@@ -56,7 +57,7 @@ fn profile_json(row: &Row, team: &str, with_email: bool) -> Value {
     profile.insert("status_text".into(), json!(row.get::<_, String>(10)));
     profile.insert("status_emoji".into(), json!(row.get::<_, String>(11)));
     profile.insert("status_emoji_display_info".into(), json!([]));
-    profile.insert("status_expiration".into(), json!(0));
+    profile.insert("status_expiration".into(), json!(row.get::<_, i64>(22)));
     profile.insert("avatar_hash".into(), json!(hash));
     if let Some(bot_id) = bot_id.filter(|_| is_bot) {
         profile.insert("api_app_id".into(), json!(row.get::<_, Option<String>>(20)));
@@ -188,12 +189,7 @@ pub(crate) async fn get_presence(state: &AppState, call: &Call) -> ApiResult {
     let caller = caller_with(state, call, &["users:read"]).await?;
     let user = caller.user_arg(call);
     let row = find(state, &caller, &user).await?;
-    let is_bot: bool = row.get(17);
-    let presence: String = if is_bot {
-        "active".to_owned()
-    } else {
-        row.get(21)
-    };
+    let presence: String = row.get(21);
     let mut body = Map::new();
     body.insert("presence".into(), json!(presence));
     if user == caller.user_id {
@@ -207,6 +203,145 @@ pub(crate) async fn get_presence(state: &AppState, call: &Call) -> ApiResult {
         }
     }
     Ok(body)
+}
+
+/// The profile fields `users.profile.set` writes, each to its column of `users`.
+const PROFILE_COLUMNS: &[(&str, &str)] = &[
+    ("real_name", "real_name"),
+    ("display_name", "display_name"),
+    ("title", "title"),
+    ("phone", "phone"),
+    ("email", "email"),
+    ("status_text", "status_text"),
+    ("status_emoji", "status_emoji"),
+];
+
+/// Most profile fields one `users.profile.set` may carry.
+const MAX_PROFILE_FIELDS: usize = 50;
+
+/// The fields a `users.profile.set` call changes: its `profile` object, or its `name` and
+/// `value` pair.
+fn profile_changes(call: &Call) -> Result<Map<String, Value>, ApiError> {
+    let changes = match call.args.json("profile", "invalid_profile")? {
+        Some(Value::Object(fields)) => fields,
+        Some(_) => return Err(ApiError::new("invalid_profile")),
+        None => match call.args.non_empty("name") {
+            Some(name) => Map::from_iter([(
+                name,
+                Value::String(call.args.string("value").unwrap_or_default()),
+            )]),
+            None => return Err(ApiError::new("invalid_profile")),
+        },
+    };
+    if changes.len() > MAX_PROFILE_FIELDS {
+        return Err(ApiError::new("invalid_profile"));
+    }
+    Ok(changes)
+}
+
+/// A profile field's new value as text (`status_expiration` aside).
+fn text_value(value: &Value) -> String {
+    match value {
+        Value::String(text) => text.clone(),
+        Value::Null => String::new(),
+        other => other.to_string(),
+    }
+}
+
+/// `users.profile.set`: changes the caller's profile (an admin's, anyone's `user`) from a
+/// `profile` object or a `name`/`value` pair; `first_name` and `last_name` make up
+/// `real_name`. User tokens only.
+pub(crate) async fn profile_set(state: &AppState, call: &Call) -> ApiResult {
+    let caller = caller(state, call).await?;
+    if caller.is_bot() {
+        return Err(ApiError::new("not_allowed_token_type"));
+    }
+    caller.require(&["users.profile:write"])?;
+    let changes = profile_changes(call)?;
+    let user = caller.user_arg(call);
+    let mut client = state.kit.db().await?;
+    if user != caller.user_id && !is_admin(&client, &caller).await? {
+        return Err(ApiError::new("not_admin"));
+    }
+    let row = find(state, &caller, &user).await?;
+    let current: String = row.get(5);
+    let (first, last) = current.split_once(' ').unwrap_or((&current, ""));
+    let tx = client.transaction().await?;
+    for (field, column) in PROFILE_COLUMNS {
+        if let Some(value) = changes.get(*field) {
+            let value = text_value(value);
+            if *field == "email" && !value.contains('@') {
+                return Err(ApiError::new("invalid_email"));
+            }
+            let sql = format!("UPDATE users SET {column} = $2 WHERE id = $1");
+            tx.execute(&sql, &[&row.get::<_, &str>(0), &value])
+                .await
+                .map_err(|err| {
+                    if err.code() == Some(&SqlState::UNIQUE_VIOLATION) {
+                        ApiError::new("email_taken")
+                    } else {
+                        ApiError::from(err)
+                    }
+                })?;
+        }
+    }
+    if !changes.contains_key("real_name")
+        && (changes.contains_key("first_name") || changes.contains_key("last_name"))
+    {
+        let first = changes
+            .get("first_name")
+            .map_or(first.to_owned(), text_value);
+        let last = changes.get("last_name").map_or(last.to_owned(), text_value);
+        let real_name = format!("{first} {last}").trim().to_owned();
+        tx.execute(
+            "UPDATE users SET real_name = $2 WHERE id = $1",
+            &[&row.get::<_, &str>(0), &real_name],
+        )
+        .await?;
+    }
+    if let Some(expiration) = changes.get("status_expiration") {
+        let seconds = match expiration {
+            Value::Number(number) => number.as_i64(),
+            other => text_value(other).trim().parse().ok(),
+        }
+        .ok_or_else(|| ApiError::new("invalid_profile"))?;
+        tx.execute(
+            "UPDATE users SET status_expiration = $2 WHERE id = $1",
+            &[&row.get::<_, &str>(0), &seconds],
+        )
+        .await?;
+    }
+    tx.execute(
+        "UPDATE users SET updated = extract(epoch FROM now())::bigint WHERE id = $1",
+        &[&row.get::<_, &str>(0)],
+    )
+    .await?;
+    tx.commit().await?;
+    drop(client);
+    let row = find(state, &caller, &user).await?;
+    let team: String = row.get(1);
+    reply([
+        ("username", json!(row.get::<_, String>(2))),
+        ("profile", profile_json(&row, &team, true)),
+    ])
+}
+
+/// `users.setPresence`: `auto` (shown `active`) or `away`, for the token's own user.
+pub(crate) async fn set_presence(state: &AppState, call: &Call) -> ApiResult {
+    let caller = caller_with(state, call, &["users:write"]).await?;
+    let presence = match call.args.string("presence").as_deref().map(str::trim) {
+        Some("auto") => "active",
+        Some("away") => "away",
+        _ => return Err(ApiError::new("invalid_presence")),
+    };
+    let client = state.kit.db().await?;
+    client
+        .execute(
+            "UPDATE users SET presence = $2 WHERE id = $1",
+            &[&caller.user_id, &presence],
+        )
+        .await?;
+    Ok(Map::new())
 }
 
 #[cfg(test)]

@@ -321,3 +321,143 @@ pub(crate) async fn channel_filter(
         )),
     }
 }
+
+/// The IM (two people) or group DM (more) of `users` — sorted, deduplicated, the caller
+/// among them — created unless it exists or `prevent_creation`; its id, and whether it
+/// existed and was open to the caller (one the caller closed is opened again).
+///
+/// # Errors
+///
+/// `user_not_found` when a user is not in the workspace, `user_disabled` when one is
+/// deactivated, `channel_not_found` when none exists and `prevent_creation`.
+pub(crate) async fn open_direct(
+    client: &mut asym_kit::deadpool_postgres::Object,
+    caller: &Caller,
+    users: &[String],
+    prevent_creation: bool,
+) -> Result<(String, bool), ApiError> {
+    let known = client
+        .query(
+            "SELECT id, name, deleted FROM users WHERE team_id = $1 AND id = ANY($2) ORDER BY name",
+            &[&caller.team_id, &users],
+        )
+        .await?;
+    if known.len() != users.len() {
+        return Err(ApiError::new("user_not_found"));
+    }
+    if known.iter().any(|row| row.get::<_, bool>(2)) {
+        return Err(ApiError::new("user_disabled"));
+    }
+    let member_key = users.join(",");
+    let existing = client
+        .query_opt(
+            "SELECT id FROM conversations WHERE team_id = $1 AND member_key = $2",
+            &[&caller.team_id, &member_key],
+        )
+        .await?;
+    if let Some(row) = existing {
+        // Opening a conversation its caller closed shows it again.
+        let id: String = row.get(0);
+        let reopened = client
+            .execute(
+                "UPDATE conversation_members SET is_open = true
+                 WHERE conversation_id = $1 AND user_id = $2 AND NOT is_open",
+                &[&id, &caller.user_id],
+            )
+            .await?;
+        return Ok((id, reopened == 0));
+    }
+    if prevent_creation {
+        return Err(ApiError::new("channel_not_found"));
+    }
+    let kind = if users.len() <= 2 { "im" } else { "mpim" };
+    let name = (kind == "mpim").then(|| {
+        let names: Vec<&str> = known.iter().map(|row| row.get::<_, &str>(1)).collect();
+        format!("mpdm-{}-1", names.join("--"))
+    });
+    let prefix = if kind == "im" { "D" } else { "G" };
+    let tx = client.transaction().await?;
+    let row = tx
+        .query_one(
+            "INSERT INTO conversations (id, team_id, kind, name, creator, created,
+                                        updated, member_key)
+             VALUES (slack_id($1, nextval('conversation_id_seq')), $2, $3, $4, $5,
+                     extract(epoch FROM now())::bigint,
+                     (extract(epoch FROM now()) * 1000)::bigint, $6)
+             ON CONFLICT (team_id, member_key) WHERE member_key IS NOT NULL
+             DO UPDATE SET member_key = EXCLUDED.member_key
+             RETURNING id",
+            &[
+                &prefix,
+                &caller.team_id,
+                &kind,
+                &name,
+                &caller.user_id,
+                &member_key,
+            ],
+        )
+        .await?;
+    let id: String = row.get(0);
+    tx.execute(
+        "INSERT INTO conversation_members (conversation_id, user_id, joined)
+         SELECT $1, u, extract(epoch FROM now())::bigint FROM unnest($2::text[]) u
+         ON CONFLICT DO NOTHING",
+        &[&id, &users],
+    )
+    .await?;
+    tx.commit().await?;
+    Ok((id, false))
+}
+
+/// Whether a `channel` argument is a user id (`U…`, `W…`), which posting methods take as
+/// the caller's direct message with that person.
+pub(crate) fn is_user_id(channel: &str) -> bool {
+    let channel = channel.trim();
+    channel.len() > 1
+        && (channel.starts_with('U') || channel.starts_with('W'))
+        && channel[1..]
+            .chars()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+}
+
+/// The conversation a posting method's `channel` names: a conversation by id or name, or,
+/// for a user id, the caller's direct message with that person, opened if need be (as Slack
+/// posts a bot's message to a user id into the app's DM with them).
+///
+/// # Errors
+///
+/// `channel_not_found` when nothing visible matches, or the user id names nobody.
+pub(crate) async fn resolve_postable(
+    state: &AppState,
+    caller: &Caller,
+    channel: &str,
+) -> Result<Conversation, ApiError> {
+    match resolve(state, caller, channel, Naming::IdOrName).await {
+        Err(err) if err.code() == "channel_not_found" && is_user_id(channel) => {
+            let id = dm_with(state, caller, channel.trim()).await?;
+            resolve(state, caller, &id, Naming::IdOnly).await
+        }
+        other => other,
+    }
+}
+
+/// The id of the caller's IM with `user`, opened if need be.
+///
+/// # Errors
+///
+/// `channel_not_found` when `user` is nobody in the workspace.
+pub(crate) async fn dm_with(
+    state: &AppState,
+    caller: &Caller,
+    user: &str,
+) -> Result<String, ApiError> {
+    let mut users = vec![caller.user_id.clone(), user.to_owned()];
+    users.sort();
+    users.dedup();
+    let mut client = state.kit.db().await?;
+    match open_direct(&mut client, caller, &users, false).await {
+        Ok((id, _)) => Ok(id),
+        Err(err) if err.code() == "user_not_found" => Err(ApiError::new("channel_not_found")),
+        Err(err) => Err(err),
+    }
+}

@@ -12,7 +12,7 @@ use crate::error::ApiError;
 pub(crate) const USER_COLUMNS: &str = "u.id, u.team_id, u.name, u.deleted, u.color, u.real_name,
     u.display_name, u.email, u.title, u.phone, u.status_text, u.status_emoji, u.tz,
     u.is_admin, u.is_owner, u.is_primary_owner, u.is_restricted, u.is_bot, u.updated,
-    b.id, b.app_id, u.presence";
+    b.id, b.app_id, u.presence, u.status_expiration";
 
 pub(crate) const USER_FROM: &str = "users u LEFT JOIN bots b ON b.user_id = u.id";
 

@@ -339,3 +339,59 @@ async fn scheduled_messages_post_when_due(slack: asym::Slack) {
     let list = slack.bot_ok("chat.scheduledMessages.list", json!({})).await;
     assert_eq!(list["scheduled_messages"], Value::Array(vec![]));
 }
+
+#[asym::clone("slack", seed = "basic")]
+async fn posting_to_a_user_id_lands_in_the_dm(slack: asym::Slack) {
+    let slack = Api::new(&slack);
+    let first = slack
+        .post(slack.bot_token(), "U0000000003", "hello alice")
+        .await;
+    let dm = first["channel"].as_str().unwrap().to_owned();
+    assert!(dm.starts_with('D'), "{first}");
+    let again = slack.post(slack.bot_token(), "U0000000003", "again").await;
+    assert_eq!(again["channel"], dm.as_str());
+    let opened = slack
+        .bot_ok("conversations.open", json!({"users": "U0000000003"}))
+        .await;
+    assert_eq!(opened["channel"]["id"], dm.as_str());
+    let alice = slack.mint("user", Some("U0000000003"), None).await;
+    let history = ok(slack
+        .call(&alice, "conversations.history", json!({"channel": dm}))
+        .await);
+    let texts: Vec<&str> = history["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["text"].as_str().unwrap())
+        .collect();
+    assert_eq!(texts, ["again", "hello alice"]);
+    let args = json!({"channel": "U0NOPE", "text": "x"});
+    slack
+        .bot_err("chat.postMessage", args, "channel_not_found")
+        .await;
+}
+
+#[asym::clone("slack", seed = "basic")]
+async fn me_messages_carry_their_subtype(slack: asym::Slack) {
+    let slack = Api::new(&slack);
+    let body = slack
+        .bot_ok(
+            "chat.meMessage",
+            json!({"channel": "C0000000001", "text": "waves"}),
+        )
+        .await;
+    assert_eq!(body["channel"], "C0000000001");
+    let newest = &slack.history("C0000000001").await[0];
+    assert_eq!(newest["ts"], body["ts"]);
+    assert_eq!(newest["subtype"], "me_message");
+    assert_eq!(newest["text"], "waves");
+    for (args, code) in [
+        (json!({"channel": "C0000000001"}), "no_text"),
+        (
+            json!({"channel": "C0000000002", "text": "x"}),
+            "not_in_channel",
+        ),
+    ] {
+        slack.bot_err("chat.meMessage", args, code).await;
+    }
+}

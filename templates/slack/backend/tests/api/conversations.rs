@@ -431,3 +431,33 @@ async fn members_open_mark_and_user_conversations(slack: asym::Slack) {
         ["C0000000001", "C0000000002", "C0000000003", "C0000000004"]
     );
 }
+
+#[asym::clone("slack", seed = "basic")]
+async fn closing_a_dm_until_it_is_opened_again(slack: asym::Slack) {
+    let slack = Api::new(&slack);
+    let open = json!({"users": "U0000000004"});
+    let dm = slack.bot_ok("conversations.open", open.clone()).await;
+    let dm = dm["channel"]["id"].as_str().unwrap().to_owned();
+    let close = json!({"channel": dm});
+    let closed = slack.bot_ok("conversations.close", close.clone()).await;
+    assert!(closed.get("no_op").is_none(), "{closed}");
+    let again = slack.bot_ok("conversations.close", close.clone()).await;
+    assert_eq!(
+        (&again["no_op"], &again["already_closed"]),
+        (&json!(true), &json!(true))
+    );
+    let reopened = slack.bot_ok("conversations.open", open.clone()).await;
+    assert_eq!(reopened["channel"]["id"], dm.as_str());
+    assert!(reopened.get("already_open").is_none(), "{reopened}");
+    let still = slack.bot_ok("conversations.open", open).await;
+    assert_eq!(still["already_open"], true);
+    for (args, code) in [
+        (
+            json!({"channel": "C0000000001"}),
+            "method_not_supported_for_channel_type",
+        ),
+        (json!({"channel": "D0NOPE"}), "channel_not_found"),
+    ] {
+        slack.bot_err("conversations.close", args, code).await;
+    }
+}

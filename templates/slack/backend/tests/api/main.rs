@@ -18,4 +18,5 @@ mod meta;
 mod protocol;
 mod reactions;
 mod system;
+mod usergroups;
 mod users;

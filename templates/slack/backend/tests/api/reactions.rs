@@ -66,3 +66,44 @@ async fn pins_add_list_remove(slack: asym::Slack) {
     let elsewhere = json!({"channel": "C0000000002", "timestamp": "1700000300.000300"});
     slack.bot_err("pins.add", elsewhere, "not_in_channel").await;
 }
+
+#[asym::clone("slack", seed = "basic")]
+async fn reactions_list_pages_a_users_reactions(slack: asym::Slack) {
+    let slack = Api::new(&slack);
+    for ts in ["1700000100.000100", "1700000300.000300"] {
+        let args = json!({"channel": "C0000000001", "timestamp": ts, "name": "eyes"});
+        slack.bot_ok("reactions.add", args).await;
+    }
+    let first = slack.bot_ok("reactions.list", json!({"limit": 1})).await;
+    assert_eq!(first["items"][0]["type"], "message");
+    assert_eq!(first["items"][0]["channel"], "C0000000001");
+    assert_eq!(first["items"][0]["message"]["ts"], "1700000300.000300");
+    assert_eq!(
+        first["items"][0]["message"]["reactions"][0]["users"],
+        json!(["U0000000002"])
+    );
+    let cursor = first["response_metadata"]["next_cursor"].as_str().unwrap();
+    let second = slack
+        .bot_ok("reactions.list", json!({"limit": 1, "cursor": cursor}))
+        .await;
+    assert_eq!(second["items"][0]["message"]["ts"], "1700000100.000100");
+    assert_eq!(second["response_metadata"]["next_cursor"], "");
+    let paged = slack
+        .user_ok(
+            "reactions.list",
+            json!({"user": "U0000000002", "count": 1, "page": 2}),
+        )
+        .await;
+    assert_eq!(
+        paged["paging"],
+        json!({"count": 1, "total": 2, "page": 2, "pages": 2})
+    );
+    let own = slack.user_ok("reactions.list", json!({})).await;
+    assert_eq!(own["items"], json!([]));
+    for (args, code) in [
+        (json!({"user": "U0NOPE"}), "user_not_found"),
+        (json!({"cursor": "bm9wZQ=="}), "invalid_cursor"),
+    ] {
+        slack.bot_err("reactions.list", args, code).await;
+    }
+}

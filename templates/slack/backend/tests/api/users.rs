@@ -93,3 +93,63 @@ async fn profiles_and_presence(slack: asym::Slack) {
         )
         .await;
 }
+
+#[asym::clone("slack", seed = "basic")]
+async fn profiles_and_presence_are_set(slack: asym::Slack) {
+    let slack = Api::new(&slack);
+    let status = json!({"profile": {"status_text": "riding a train", "status_emoji": ":train:",
+                                    "status_expiration": 1_900_000_000}});
+    let set = slack.user_ok("users.profile.set", status).await;
+    assert_eq!(set["profile"]["status_text"], "riding a train");
+    assert_eq!(set["profile"]["status_expiration"], 1_900_000_000);
+    let pair = json!({"name": "first_name", "value": "Ada"});
+    slack.user_ok("users.profile.set", pair).await;
+    let got = slack.user_ok("users.profile.get", json!({})).await;
+    assert_eq!(got["profile"]["status_emoji"], ":train:");
+    assert_eq!(got["profile"]["first_name"], "Ada");
+    assert_eq!(got["profile"]["real_name"], "Ada Admin");
+    // The owner's token may change someone else's profile; alice's may not.
+    let other = json!({"user": "U0000000004", "profile": {"title": "Chef"}});
+    slack.user_ok("users.profile.set", other.clone()).await;
+    let info = slack
+        .bot_ok("users.info", json!({"user": "U0000000004"}))
+        .await;
+    assert_eq!(info["user"]["profile"]["title"], "Chef");
+    let alice = slack.mint("user", Some("U0000000003"), None).await;
+    slack
+        .err(&alice, "users.profile.set", other, "not_admin")
+        .await;
+    for (args, code) in [
+        (json!({"profile": "{oops"}), "invalid_profile"),
+        (json!({}), "invalid_profile"),
+        (
+            json!({"profile": {"email": "bob@acme.test"}}),
+            "email_taken",
+        ),
+    ] {
+        slack.user_err("users.profile.set", args, code).await;
+    }
+    let profile = json!({"profile": {"status_text": "x"}});
+    slack
+        .bot_err("users.profile.set", profile, "not_allowed_token_type")
+        .await;
+
+    slack
+        .user_ok("users.setPresence", json!({"presence": "away"}))
+        .await;
+    let away = slack
+        .user_ok("users.getPresence", json!({"user": "U0000000001"}))
+        .await;
+    assert_eq!(away["presence"], "away");
+    slack
+        .user_ok("users.setPresence", json!({"presence": "auto"}))
+        .await;
+    let back = slack
+        .bot_ok("users.getPresence", json!({"user": "U0000000001"}))
+        .await;
+    assert_eq!(back["presence"], "active");
+    let bad = json!({"presence": "busy"});
+    slack
+        .user_err("users.setPresence", bad, "invalid_presence")
+        .await;
+}
