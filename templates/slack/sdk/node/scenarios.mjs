@@ -216,6 +216,91 @@ await scenario('files', async () => {
   await fails('file_not_found', bot.files.completeUploadExternal({ files: [{ id: 'F0NOPE' }] }));
 });
 
+await scenario('pagination helpers', async () => {
+  const pages = async (client, method, args) => {
+    const out = [];
+    for await (const page of client.paginate(method, args)) out.push(page);
+    return out;
+  };
+  const history = (await pages(user, 'conversations.history', { channel: GENERAL, limit: 2 }))
+    .flatMap((p) => p.messages.map((m) => m.ts));
+  assert.ok(history.length >= 4 && new Set(history).size === history.length, history.join());
+  const thread = (await pages(user, 'conversations.replies', { channel: GENERAL, ts: '1700000200.000200', limit: 1 }))
+    .flatMap((p) => p.messages.map((m) => m.ts));
+  assert.deepEqual(thread.slice(0, 2), ['1700000200.000200', '1700000250.000100']);
+  const mine = (await pages(user, 'users.conversations', { limit: 1 })).flatMap((p) => p.channels.map((c) => c.id));
+  assert.deepEqual(mine.slice(0, 2), [GENERAL, RANDOM]);
+  const names = await user.paginate('conversations.list', { limit: 1 }, () => false,
+    (acc, page) => (acc ?? []).concat(page.channels.map((c) => c.name)));
+  assert.deepEqual(names.slice(0, 2), ['general', 'random']);
+});
+
+await scenario('direct messages by user id', async () => {
+  const first = await bot.chat.postMessage({ channel: 'U0000000004', text: 'hello bob' });
+  assert.match(first.channel, /^D/);
+  assert.equal((await bot.chat.postMessage({ channel: 'U0000000004', text: 'again' })).channel, first.channel);
+  const { messages } = await bot.conversations.history({ channel: first.channel });
+  assert.deepEqual(messages.map((m) => m.text), ['again', 'hello bob']);
+  await fails('channel_not_found', bot.chat.postMessage({ channel: 'U0NOPE', text: 'x' }));
+  const me = await bot.chat.meMessage({ channel: GENERAL, text: 'waves' });
+  const newest = (await bot.conversations.history({ channel: GENERAL, limit: 1 })).messages[0];
+  assert.deepEqual([newest.ts, newest.subtype], [me.ts, 'me_message']);
+  await bot.conversations.close({ channel: first.channel });
+  assert.equal((await bot.conversations.close({ channel: first.channel })).already_closed, true);
+});
+
+await scenario('reactions list', async () => {
+  for (const timestamp of ['1700000100.000100', '1700000300.000300']) {
+    await bot.reactions.add({ channel: GENERAL, timestamp, name: 'eyes' });
+  }
+  const items = [];
+  for await (const page of bot.paginate('reactions.list', { limit: 1 })) items.push(...page.items);
+  assert.deepEqual(items.map((i) => i.message.ts), ['1700000300.000300', '1700000100.000100']);
+  const paged = await user.reactions.list({ user: 'U0000000002', count: 1, page: 2 });
+  assert.deepEqual(paged.paging, { count: 1, total: 2, page: 2, pages: 2 });
+});
+
+await scenario('profile and presence', async () => {
+  const set = await user.users.profile.set({ profile: { status_text: 'riding a train', status_emoji: ':train:' } });
+  assert.equal(set.profile.status_text, 'riding a train');
+  await user.users.profile.set({ name: 'title', value: 'Chief' });
+  const { profile } = await bot.users.profile.get({ user: 'U0000000001' });
+  assert.deepEqual([profile.status_emoji, profile.title], [':train:', 'Chief']);
+  await fails('not_allowed_token_type', bot.users.profile.set({ profile: { status_text: 'x' } }));
+  await user.users.setPresence({ presence: 'away' });
+  assert.equal((await bot.users.getPresence({ user: 'U0000000001' })).presence, 'away');
+  await user.users.setPresence({ presence: 'auto' });
+  await fails('invalid_presence', user.users.setPresence({ presence: 'busy' }));
+});
+
+await scenario('usergroups', async () => {
+  const { usergroup } = await bot.usergroups.create({ name: 'On Call', handle: 'oncall', channels: GENERAL });
+  assert.match(usergroup.id, /^S/);
+  await fails('name_already_exists', bot.usergroups.create({ name: 'On Call' }));
+  const updated = await bot.usergroups.users.update({ usergroup: usergroup.id, users: 'U0000000004,U0000000003' });
+  assert.deepEqual(updated.usergroup.users, ['U0000000003', 'U0000000004']);
+  assert.deepEqual((await bot.usergroups.users.list({ usergroup: usergroup.id })).users, ['U0000000003', 'U0000000004']);
+  const listed = await bot.usergroups.list({ include_users: true, include_count: true });
+  assert.deepEqual(listed.usergroups.map((g) => [g.handle, g.user_count]), [['oncall', 2]]);
+  await bot.usergroups.disable({ usergroup: usergroup.id });
+  assert.deepEqual((await bot.usergroups.list()).usergroups, []);
+  await bot.usergroups.enable({ usergroup: usergroup.id });
+  await fails('no_such_subteam', bot.usergroups.users.list({ usergroup: 'S0NOPE' }));
+});
+
+await scenario('filesUploadV2 several and threaded', async () => {
+  const done = await bot.filesUploadV2({
+    channel_id: GENERAL,
+    initial_comment: 'two files',
+    file_uploads: [{ content: 'a', filename: 'a.txt' }, { file: Buffer.from('bb'), filename: 'b.txt', title: 'B' }],
+  });
+  const files = done.files[0].files;
+  assert.deepEqual(files.map((f) => [f.name, f.title, f.size]), [['a.txt', 'a.txt', 1], ['b.txt', 'B', 2]]);
+  const threaded = await bot.filesUploadV2({ channel_id: GENERAL, thread_ts: '1700000200.000200', content: 't', filename: 't.txt' });
+  const replies = await user.conversations.replies({ channel: GENERAL, ts: '1700000200.000200' });
+  assert.equal(replies.messages.at(-1).files[0].id, threaded.files[0].files[0].id);
+});
+
 let failed = 0;
 for (const [name, error] of results) {
   console.log(`${error ? 'FAILED' : 'ok    '} ${name}`);

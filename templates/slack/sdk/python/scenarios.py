@@ -249,6 +249,105 @@ def files_upload_v2():
     fails("file_not_found", bot.files_completeUploadExternal, files=[{"id": "F0NOPE"}])
 
 
+@scenario
+def pagination_helpers():
+    """Iterating a SlackResponse follows response_metadata.next_cursor, method by method."""
+    history = [m["ts"] for page in user.conversations_history(channel=GENERAL, limit=2) for m in page["messages"]]
+    assert history == sorted(history, reverse=True) and len(set(history)) == len(history) >= 4, history
+    thread = [m["ts"] for page in user.conversations_replies(channel=GENERAL, ts="1700000200.000200", limit=1)
+              for m in page["messages"]]
+    assert thread[:2] == ["1700000200.000200", "1700000250.000100"], thread
+    mine = [c["id"] for page in user.users_conversations(limit=1) for c in page["channels"]]
+    assert mine[:2] == [GENERAL, RANDOM], mine
+    people = [m["id"] for page in bot.users_list(limit=2) for m in page["members"]]
+    assert len(people) == len(set(people)) and "USLACKBOT" in people, people
+
+
+@scenario
+def direct_messages_by_user_id():
+    first = bot.chat_postMessage(channel="U0000000005", text="hello carol")
+    dm = first["channel"]
+    assert dm.startswith("D"), dm
+    assert bot.chat_postMessage(channel="U0000000005", text="again")["channel"] == dm
+    assert bot.conversations_open(users="U0000000005")["channel"]["id"] == dm
+    texts = [m["text"] for m in bot.conversations_history(channel=dm)["messages"]]
+    assert texts == ["again", "hello carol"], texts
+    fails("channel_not_found", bot.chat_postMessage, channel="U0NOPE", text="x")
+    me = bot.chat_meMessage(channel=GENERAL, text="waves")
+    newest = bot.conversations_history(channel=GENERAL, limit=1)["messages"][0]
+    assert (newest["ts"], newest["subtype"], newest["text"]) == (me["ts"], "me_message", "waves"), newest
+    assert bot.conversations_close(channel=dm).get("no_op") is None
+    assert bot.conversations_close(channel=dm)["already_closed"] is True
+    fails("method_not_supported_for_channel_type", bot.conversations_close, channel=GENERAL)
+
+
+@scenario
+def reactions_list_pages():
+    for ts in ["1700000100.000100", "1700000300.000300"]:
+        bot.reactions_add(channel=GENERAL, timestamp=ts, name="eyes")
+    items = [i for page in bot.reactions_list(limit=1) for i in page["items"]]
+    assert [(i["channel"], i["message"]["ts"]) for i in items] == [
+        (GENERAL, "1700000300.000300"), (GENERAL, "1700000100.000100")], items
+    assert items[0]["message"]["reactions"][0]["users"] == ["U0000000002"]
+    paged = user.reactions_list(user="U0000000002", count=1, page=2)
+    assert paged["paging"] == {"count": 1, "total": 2, "page": 2, "pages": 2}, paged["paging"]
+    for ts in ["1700000100.000100", "1700000300.000300"]:
+        bot.reactions_remove(channel=GENERAL, timestamp=ts, name="eyes")
+
+
+@scenario
+def profile_and_presence():
+    set_ = user.users_profile_set(profile={"status_text": "riding a train", "status_emoji": ":train:"})
+    assert set_["profile"]["status_text"] == "riding a train"
+    user.users_profile_set(name="title", value="Chief")
+    profile = bot.users_profile_get(user="U0000000001")["profile"]
+    assert (profile["status_emoji"], profile["title"]) == (":train:", "Chief"), profile
+    fails("not_allowed_token_type", bot.users_profile_set, profile={"status_text": "x"})
+    fails("invalid_profile", user.users_profile_set, profile="{oops")
+    user.users_setPresence(presence="away")
+    assert bot.users_getPresence(user="U0000000001")["presence"] == "away"
+    user.users_setPresence(presence="auto")
+    assert bot.users_getPresence(user="U0000000001")["presence"] == "active"
+    fails("invalid_presence", user.users_setPresence, presence="busy")
+
+
+@scenario
+def usergroups():
+    group = bot.usergroups_create(name="On Call", handle="oncall", description="pager", channels=[GENERAL])["usergroup"]
+    sid = group["id"]
+    assert sid.startswith("S") and group["prefs"]["channels"] == [GENERAL], group
+    fails("name_already_exists", bot.usergroups_create, name="On Call")
+    fails("handle_already_exists", bot.usergroups_create, name="Other", handle="oncall")
+    updated = bot.usergroups_users_update(usergroup=sid, users=["U0000000004", "U0000000003"], include_count=True)
+    assert updated["usergroup"]["users"] == ["U0000000003", "U0000000004"]
+    assert updated["usergroup"]["user_count"] == 2
+    assert bot.usergroups_users_list(usergroup=sid)["users"] == ["U0000000003", "U0000000004"]
+    assert bot.usergroups_update(usergroup=sid, name="Pager")["usergroup"]["name"] == "Pager"
+    listed = bot.usergroups_list(include_users=True, include_count=True)["usergroups"]
+    assert [(g["id"], g["user_count"]) for g in listed] == [(sid, 2)], listed
+    bot.usergroups_disable(usergroup=sid)
+    assert bot.usergroups_list()["usergroups"] == []
+    assert [g["id"] for g in bot.usergroups_list(include_disabled=True)["usergroups"]] == [sid]
+    assert bot.usergroups_enable(usergroup=sid)["usergroup"]["date_delete"] == 0
+    fails("no_such_subteam", bot.usergroups_users_list, usergroup="S0NOPE")
+    fails("invalid_users", bot.usergroups_users_update, usergroup=sid, users=["U0NOPE"])
+
+
+@scenario
+def files_upload_v2_several_and_threaded():
+    done = bot.files_upload_v2(channel=GENERAL, initial_comment="two files", file_uploads=[
+        {"content": "a", "filename": "a.txt"}, {"content": b"bb", "filename": "b.txt", "title": "B"}])
+    assert [(f["name"], f["title"], f["size"]) for f in done["files"]] == [("a.txt", "a.txt", 1), ("b.txt", "B", 2)]
+    message = bot.conversations_history(channel=GENERAL, limit=1)["messages"][0]
+    assert message["text"] == "two files" and [f["name"] for f in message["files"]] == ["a.txt", "b.txt"]
+    threaded = bot.files_upload_v2(channel=GENERAL, content="t", filename="t.txt", thread_ts="1700000200.000200")
+    replies = user.conversations_replies(channel=GENERAL, ts="1700000200.000200")["messages"]
+    assert replies[-1]["files"][0]["id"] == threaded["file"]["id"], replies[-1]
+    unshared = bot.files_upload_v2(content="p", filename="p.txt")["file"]
+    assert unshared["channels"] == [] and unshared["is_public"] is False, unshared
+    fails("not_in_channel", bot.files_upload_v2, channel=RANDOM, content="x", filename="x.txt")
+
+
 for name, failure in results:
     print(("ok     " if failure is None else "FAILED ") + name)
     if failure:
