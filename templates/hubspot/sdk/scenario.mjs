@@ -149,6 +149,18 @@ await check('errors: duplicate email 409, bad token 401, unknown object 404', as
   await rejects(hubspot.crm.companies.basicApi.getById('424242'), 404, 'OBJECT_NOT_FOUND');
 });
 
+await check('reads: default properties per type, getAll paging, non-numeric id', async () => {
+  const contact = await hubspot.crm.contacts.basicApi.getById('201');
+  assert.deepEqual(Object.keys(contact.properties).sort(), ['createdate', 'email', 'firstname', 'hs_object_id', 'lastmodifieddate', 'lastname']);
+  const company = await hubspot.crm.companies.basicApi.getById('301');
+  assert.deepEqual(Object.keys(company.properties).sort(), ['createdate', 'domain', 'hs_lastmodifieddate', 'hs_object_id', 'name']);
+  const made = await hubspot.crm.lineItems.batchApi.create({ inputs: Array.from({ length: 3 }, (_, i) => ({ properties: { name: `Node ${run} ${i}`, quantity: '1' }, associations: [] })) });
+  const all = await hubspot.crm.lineItems.getAll(1, undefined, ['name', 'quantity']);
+  assert.ok(made.results.every((m) => all.some((a) => a.id === m.id && a.properties.quantity === '1')), 'getAll pages through every line item');
+  const err = await rejects(hubspot.crm.contacts.basicApi.getById('jane.doe@example.com'), 404, 'OBJECT_NOT_FOUND');
+  assert.equal(err.body.message, 'Object not found.  objectId are usually numeric.');
+});
+
 await check('engagements: calls, emails, meetings, tasks with associations; hs_timestamp required; associations.contact search', async () => {
   const contact = (await hubspot.crm.contacts.basicApi.create({ properties: { email: `engaged-${run}@example.com` }, associations: [] })).id;
   for (const [kind, properties, typeId] of [

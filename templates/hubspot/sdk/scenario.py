@@ -190,6 +190,30 @@ def errors():
         assert err.status == 401
 
 
+def reads():
+    contact = client.crm.contacts.basic_api.get_by_id("201")
+    assert sorted(contact.properties) == ["createdate", "email", "firstname", "hs_object_id",
+                                          "lastmodifieddate", "lastname"], contact.properties
+    company = client.crm.companies.basic_api.get_by_id("301")
+    assert sorted(company.properties) == ["createdate", "domain", "hs_lastmodifieddate",
+                                          "hs_object_id", "name"], company.properties
+    deals = client.crm.deals.get_all(properties=["dealname"], associations=["companies"])
+    assert {d.id for d in deals} >= {"401", "402"}
+    assert next(d for d in deals if d.id == "401").associations["companies"].results[0].id == "301"
+    inputs = [SimplePublicObjectBatchInputForCreate(properties={"name": f"Py {run} {i}"}) for i in range(5)]
+    made = client.crm.products.batch_api.create(BatchInputSimplePublicObjectBatchInputForCreate(inputs=inputs))
+    everything = client.crm.products.get_all(limit=3)
+    assert len(everything) == 3, len(everything)
+    all_products = client.crm.objects.get_all("products", properties=["name"])
+    assert {p.id for p in all_products} >= {p.id for p in made.results}
+    try:
+        client.crm.contacts.basic_api.get_by_id("jane.doe@example.com")
+        raise AssertionError("a non-numeric id was found without idProperty")
+    except ApiException as err:
+        body = json.loads(err.body)
+        assert err.status == 404 and body["message"] == "Object not found.  objectId are usually numeric.", body
+
+
 def engagements():
     from hubspot.crm.objects.calls import (
         AssociationSpec as Spec, PublicAssociationsForObject, PublicObjectId)
@@ -243,5 +267,6 @@ check("merge, GDPR delete, propertiesWithHistory", merge_gdpr_and_history)
 check("associations v4: default, labels, list, archive", associations)
 check("properties (create, update, archive), groups, owners, pipelines and stages", properties_owners_pipelines)
 check("errors: 409 duplicate, 400 validation, 401", errors)
+check("reads: default properties per type, get_all paging, non-numeric id", reads)
 check("engagements: calls, emails, meetings, notes with associations; hs_timestamp required; associations.contact search", engagements)
 finish(f"python hubspot-api-client {version('hubspot-api-client')}")

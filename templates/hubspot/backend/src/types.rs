@@ -25,6 +25,17 @@ pub(crate) struct ObjectType {
 }
 
 impl ObjectType {
+    /// The calculated properties every read answers beside those asked for: contacts carry
+    /// `lastmodifieddate`, every other type `hs_lastmodifieddate`.
+    pub(crate) fn always(&self) -> [&'static str; 3] {
+        let modified = if self.name == "contacts" {
+            "lastmodifieddate"
+        } else {
+            "hs_lastmodifieddate"
+        };
+        ["createdate", modified, "hs_object_id"]
+    }
+
     /// The scope writes (`write`) or reads need.
     pub(crate) fn scope(&self, write: bool) -> &'static str {
         if write {

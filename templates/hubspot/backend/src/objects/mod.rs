@@ -310,7 +310,13 @@ async fn locate(
         }
         _ => match parse_id(id) {
             Some(id) => model::get(client, object_type.name, id, args.flag("archived")).await?,
-            None => None,
+            // HubSpot's words (two spaces and all) for an id that is not a number.
+            None => {
+                return Err(
+                    ApiError::missing("Object not found.  objectId are usually numeric.")
+                        .with("context", json!({ "id": [id] })),
+                );
+            }
         },
     };
     found.ok_or_else(ApiError::not_found)

@@ -11,7 +11,7 @@ use super::model::Object;
 use crate::assoc;
 use crate::error::ApiError;
 use crate::request::Args;
-use crate::types::{CALCULATED, ObjectType};
+use crate::types::ObjectType;
 use crate::values::{self, Definition};
 
 /// Which properties a response carries.
@@ -19,7 +19,8 @@ use crate::values::{self, Definition};
 pub(crate) enum Selection {
     /// Every value the object holds (create and update answers).
     All,
-    /// These names (existing properties: `null` when unset), then the calculated ones.
+    /// These names (existing properties: `null` when unset), the type's
+    /// [`ObjectType::always`] among them.
     Named(Vec<String>),
 }
 
@@ -105,7 +106,7 @@ impl View {
         history: &[String],
         associations: &[String],
     ) -> Self {
-        let names: Vec<String> = if properties.is_empty() {
+        let mut names: Vec<String> = if properties.is_empty() {
             object_type
                 .defaults
                 .iter()
@@ -118,6 +119,11 @@ impl View {
                 .cloned()
                 .collect()
         };
+        for name in object_type.always() {
+            if !names.iter().any(|n| n == name) {
+                names.push(name.to_owned());
+            }
+        }
         Self {
             selection: Selection::Named(names),
             history: history.to_vec(),
@@ -131,8 +137,8 @@ pub(crate) fn render(object: &Object, view: &View) -> Value {
     let properties = match &view.selection {
         Selection::All => object.properties.clone(),
         Selection::Named(names) => {
-            let mut out = Map::with_capacity(names.len() + CALCULATED.len());
-            for name in names.iter().map(String::as_str).chain(CALCULATED) {
+            let mut out = Map::with_capacity(names.len());
+            for name in names {
                 let value = object.properties.get(name).cloned().unwrap_or(Value::Null);
                 out.insert(name.to_owned(), value);
             }

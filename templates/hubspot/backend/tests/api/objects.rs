@@ -254,3 +254,60 @@ async fn unknown_objects_and_types_are_refused(hubspot: asym::HubSpot) {
         assert_eq!(err["category"], category, "{path}");
     }
 }
+
+#[asym::clone("hubspot", seed = "basic")]
+async fn reads_carry_each_types_own_calculated_properties(hubspot: asym::HubSpot) {
+    let api = api(&hubspot);
+    for (path, expected) in [
+        (
+            "/crm/v3/objects/contacts/201",
+            vec![
+                "createdate",
+                "email",
+                "firstname",
+                "hs_object_id",
+                "lastmodifieddate",
+                "lastname",
+            ],
+        ),
+        (
+            "/crm/v3/objects/companies/301",
+            vec![
+                "createdate",
+                "domain",
+                "hs_lastmodifieddate",
+                "hs_object_id",
+                "name",
+            ],
+        ),
+        (
+            "/crm/v3/objects/deals/401?properties=dealname",
+            vec![
+                "createdate",
+                "dealname",
+                "hs_lastmodifieddate",
+                "hs_object_id",
+            ],
+        ),
+    ] {
+        let object = read(&api, path).await;
+        let mut names: Vec<&String> = object["properties"].as_object().unwrap().keys().collect();
+        names.sort();
+        assert_eq!(names, expected, "{path}");
+    }
+}
+
+#[asym::clone("hubspot", seed = "basic")]
+async fn an_id_that_is_not_a_number_is_not_found_in_hubspots_words(hubspot: asym::HubSpot) {
+    let api = api(&hubspot);
+    let missing = api
+        .get("/crm/v3/objects/contacts/jane.doe@example.com")
+        .await
+        .expect(404);
+    assert_eq!(
+        missing["message"],
+        "Object not found.  objectId are usually numeric."
+    );
+    assert_eq!(missing["category"], "OBJECT_NOT_FOUND");
+    assert_eq!(missing["context"]["id"], json!(["jane.doe@example.com"]));
+}
