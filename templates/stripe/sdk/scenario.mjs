@@ -31,8 +31,12 @@ await check('product → price → subscription → test clock → invoice paid'
   const start = 1767225600;
   let clock = await stripe.testHelpers.testClocks.create({ frozen_time: start });
   const customer = await stripe.customers.create({ email: 'nclock@example.com', test_clock: clock.id });
-  const pm = await stripe.paymentMethods.attach('pm_card_visa', { customer: customer.id });
-  await stripe.customers.update(customer.id, { invoice_settings: { default_payment_method: pm.id } });
+  // Stripe's documented one-call set-up, on an update: attached and made the default.
+  const updated = await stripe.customers.update(customer.id, {
+    payment_method: 'pm_card_visa', invoice_settings: { default_payment_method: 'pm_card_visa' },
+  });
+  const pm = (await stripe.paymentMethods.list({ customer: customer.id, type: 'card' })).data[0];
+  assert.equal(updated.invoice_settings.default_payment_method, pm.id);
   const price = await stripe.prices.create({
     currency: 'usd', unit_amount: 1200, recurring: { interval: 'month' }, product_data: { name: 'Node plan' },
   });

@@ -40,9 +40,11 @@ def customer_payment_refund():
 def subscription_with_test_clock():
     start = 1767225600
     clock = stripe.test_helpers.TestClock.create(frozen_time=start, name="py")
-    customer = stripe.Customer.create(email="clock@example.com", test_clock=clock.id, payment_method="pm_card_visa")
+    # Stripe's documented one-call set-up: the test method attached and made the default.
+    customer = stripe.Customer.create(email="clock@example.com", test_clock=clock.id, payment_method="pm_card_visa",
+                                      invoice_settings={"default_payment_method": "pm_card_visa"})
     pm = stripe.PaymentMethod.list(customer=customer.id, type="card").data[0]
-    stripe.Customer.modify(customer.id, invoice_settings={"default_payment_method": pm.id})
+    assert customer.invoice_settings.default_payment_method == pm.id
     product = stripe.Product.create(name="Py plan")
     price = stripe.Price.create(product=product.id, unit_amount=990, currency="usd",
                                 recurring={"interval": "month"}, lookup_key="py_monthly")

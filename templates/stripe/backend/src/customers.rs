@@ -70,8 +70,15 @@ fn apply(customer: &mut Value, params: &Params) -> ApiResult<()> {
     apply_metadata(customer, params)
 }
 
-/// Applies `invoice_settings[…]` after the default payment method was checked.
-async fn apply_invoice_settings(cx: &mut Cx<'_>, customer: &mut Value) -> ApiResult<()> {
+/// Applies `invoice_settings[…]` after the default payment method was checked. `attached` is
+/// what the request's own `payment_method` attached: naming the same reference (Stripe's
+/// documented `payment_method=pm_card_visa` with
+/// `invoice_settings[default_payment_method]=pm_card_visa`) makes that method the default.
+async fn apply_invoice_settings(
+    cx: &mut Cx<'_>,
+    customer: &mut Value,
+    attached: Option<(&str, &Value)>,
+) -> ApiResult<()> {
     let Some(settings) = cx.params.hash("invoice_settings")?.cloned() else {
         return Ok(());
     };
@@ -83,8 +90,13 @@ async fn apply_invoice_settings(cx: &mut Cx<'_>, customer: &mut Value) -> ApiRes
                     customer["invoice_settings"]["default_payment_method"] = Value::Null;
                 } else {
                     let id = customer["id"].as_str().unwrap_or_default().to_owned();
-                    let method =
-                        method::resolve(cx, pm, "invoice_settings[default_payment_method]").await?;
+                    let method = match attached {
+                        Some((reference, method)) if reference == pm => method.clone(),
+                        _ => {
+                            method::resolve(cx, pm, "invoice_settings[default_payment_method]")
+                                .await?
+                        }
+                    };
                     let method_id = method["id"].as_str().unwrap_or_default().to_owned();
                     if method["customer"].as_str() != Some(id.as_str()) {
                         return Err(ApiError::invalid_param(
@@ -110,6 +122,22 @@ async fn apply_invoice_settings(cx: &mut Cx<'_>, customer: &mut Value) -> ApiRes
         }
     }
     Ok(())
+}
+
+/// Attaches the request's `payment_method` to `customer`: the reference as given and the
+/// method it attached.
+async fn attach_given<'p>(
+    cx: &mut Cx<'_>,
+    params: &'p Params,
+    customer: &str,
+) -> ApiResult<Option<(&'p str, Value)>> {
+    let Some(pm) = params.str("payment_method")?.filter(|s| !s.is_empty()) else {
+        return Ok(None);
+    };
+    Ok(Some((
+        pm,
+        method::attach(cx, pm, customer, "payment_method").await?,
+    )))
 }
 
 /// `POST /v1/customers`.
@@ -158,13 +186,10 @@ pub(crate) async fn create(cx: &mut Cx<'_>) -> ApiResult {
     });
     let params = cx.params.clone();
     apply(&mut customer, &params)?;
-    let pm = params.str("payment_method")?.filter(|s| !s.is_empty());
     cx.insert(seq, &customer)?;
-    if let Some(pm) = pm {
-        method::attach(cx, pm, &id, "payment_method").await?;
-    }
+    let attached = attach_given(cx, &params, &id).await?;
     if params.has("invoice_settings") {
-        apply_invoice_settings(cx, &mut customer).await?;
+        apply_invoice_settings(cx, &mut customer, attached.as_ref().map(|(r, m)| (*r, m))).await?;
         cx.save(&customer)?;
     }
     cx.emit("customer.created", &customer, None).await?;
@@ -195,10 +220,8 @@ pub(crate) async fn update(cx: &mut Cx<'_>, id: &str) -> ApiResult {
     let before = customer.clone();
     let params = cx.params.clone();
     apply(&mut customer, &params)?;
-    if let Some(pm) = params.str("payment_method")?.filter(|s| !s.is_empty()) {
-        method::attach(cx, pm, id, "payment_method").await?;
-    }
-    apply_invoice_settings(cx, &mut customer).await?;
+    let attached = attach_given(cx, &params, id).await?;
+    apply_invoice_settings(cx, &mut customer, attached.as_ref().map(|(r, m)| (*r, m))).await?;
     cx.save_if_changed("customer.updated", &before, customer)
         .await
 }
