@@ -75,6 +75,12 @@ impl ApiError {
         self
     }
 
+    /// The fields beside `ok` and `error`.
+    #[cfg(test)]
+    pub(crate) fn fields(&self) -> &Map<String, Value> {
+        &self.fields
+    }
+
     /// The error code (`channel_not_found`, …).
     pub(crate) fn code(&self) -> &str {
         &self.code

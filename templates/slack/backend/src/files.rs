@@ -307,6 +307,11 @@ pub(crate) async fn complete_upload(state: &AppState, call: &Call) -> ApiResult 
     let thread_ts = call.args.ts("thread_ts", "invalid_thread_ts")?;
     let comment = call.args.string("initial_comment").unwrap_or_default();
     let blocks = call.args.json("blocks", "invalid_blocks_format")?;
+    match &blocks {
+        Some(Value::Array(items)) => crate::model::blocks::validate(items)?,
+        Some(_) => return Err(ApiError::new("invalid_blocks_format")),
+        None => {}
+    }
 
     let mut client = state.kit.db().await?;
     let tx = client.transaction().await?;

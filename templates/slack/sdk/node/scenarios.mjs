@@ -67,6 +67,11 @@ await scenario('chat', async () => {
   await fails('not_in_channel', bot.chat.postMessage({ channel: RANDOM, text: 'x' }));
   await fails('no_text', bot.chat.postMessage({ channel: GENERAL, text: '' }));
   await fails('channel_not_found', bot.chat.postMessage({ channel: 'C0NOPE', text: 'x' }));
+  const bad = await fails('invalid_blocks', bot.chat.postMessage({
+    channel: GENERAL, text: 'x', blocks: [{ type: 'header', text: { type: 'mrkdwn', text: '*x*' } }],
+  }));
+  assert.deepEqual(bad.response_metadata.messages,
+    ['[ERROR] must be a plain_text text object [json-pointer:/blocks/0/text]']);
 
   const now = Math.floor(Date.now() / 1000);
   const scheduled = await bot.chat.scheduleMessage({ channel: GENERAL, text: 'later', post_at: now + 3600 });

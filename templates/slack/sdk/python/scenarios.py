@@ -78,6 +78,11 @@ def chat_post_update_delete():
     fails("no_text", bot.chat_postMessage, channel=GENERAL)
     fails("msg_too_long", bot.chat_postMessage, channel=GENERAL, text="a" * 40001)
     fails("user_not_in_channel", bot.chat_postEphemeral, channel=GENERAL, user="USLACKBOT", text="x")
+    bad = fails("invalid_blocks", bot.chat_postMessage, channel=GENERAL, text="x", blocks=[{"type": "section"}])
+    assert bad["errors"] == ["must provide either text or fields [json-pointer:/blocks/0]"], bad
+    fails("invalid_blocks", bot.chat_postMessage, channel=GENERAL, text="x",
+          blocks=[{"type": "input", "element": {"type": "plain_text_input"},
+                   "label": {"type": "plain_text", "text": "Feedback"}}])
 
 
 @scenario

@@ -8,8 +8,6 @@ use crate::error::ApiError;
 
 /// Longest `text` Slack accepts, in characters.
 const MAX_TEXT_CHARS: usize = 40_000;
-/// Most blocks one message may carry.
-const MAX_BLOCKS: usize = 50;
 /// Most attachments one message may carry.
 const MAX_ATTACHMENTS: usize = 100;
 
@@ -65,12 +63,7 @@ impl Content {
             let Value::Array(items) = blocks else {
                 return Err(ApiError::new("invalid_blocks_format"));
             };
-            let well_formed = items
-                .iter()
-                .all(|block| block.get("type").is_some_and(Value::is_string));
-            if items.len() > MAX_BLOCKS || !well_formed {
-                return Err(ApiError::new("invalid_blocks"));
-            }
+            crate::model::blocks::validate(items)?;
         }
         let attachments = args.json("attachments", "invalid_attachments")?;
         if let Some(attachments) = &attachments {

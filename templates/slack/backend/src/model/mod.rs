@@ -2,6 +2,7 @@
 //! them. Method handlers (`chat`, `conversations`, `files`, …) depend on it, never on each
 //! other; nothing here depends on a handler.
 
+pub(crate) mod blocks;
 pub(crate) mod content;
 pub(crate) mod conversation;
 pub(crate) mod event;

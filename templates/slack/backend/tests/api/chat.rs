@@ -395,3 +395,43 @@ async fn me_messages_carry_their_subtype(slack: asym::Slack) {
         slack.bot_err("chat.meMessage", args, code).await;
     }
 }
+
+#[asym::clone("slack", seed = "basic")]
+async fn malformed_blocks_are_refused_with_their_place(slack: asym::Slack) {
+    let slack = Api::new(&slack);
+    let section = json!([{"type": "section"}]);
+    let args = json!({"channel": "C0000000001", "text": "x", "blocks": section});
+    let body = slack
+        .bot_err("chat.postMessage", args, "invalid_blocks")
+        .await;
+    assert_eq!(
+        body["errors"],
+        json!(["must provide either text or fields [json-pointer:/blocks/0]"])
+    );
+    assert_eq!(
+        body["response_metadata"]["messages"],
+        json!(["[ERROR] must provide either text or fields [json-pointer:/blocks/0]"])
+    );
+    let posted = slack.post(slack.bot_token(), "C0000000001", "fine").await;
+    let ts = posted["ts"].as_str().unwrap();
+    let input = json!([{"type": "input", "element": {"type": "plain_text_input"},
+                        "label": {"type": "plain_text", "text": "Feedback"}}]);
+    let header = json!([{"type": "header", "text": {"type": "mrkdwn", "text": "*x*"}}]);
+    for (method, args) in [
+        (
+            "chat.postMessage",
+            json!({"channel": "C0000000001", "text": "x", "blocks": input}),
+        ),
+        (
+            "chat.update",
+            json!({"channel": "C0000000001", "ts": ts, "blocks": header}),
+        ),
+        (
+            "chat.postEphemeral",
+            json!({"channel": "C0000000001", "user": "U0000000003", "blocks": [{"type": "context", "elements": []}]}),
+        ),
+    ] {
+        slack.bot_err(method, args, "invalid_blocks").await;
+    }
+    assert_eq!(slack.texts("C0000000001").await.last().unwrap(), "fine");
+}

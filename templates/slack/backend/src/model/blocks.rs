@@ -1,0 +1,269 @@
+//! Block Kit as messages take it: which blocks a message may carry and what each needs, the
+//! way Slack refuses the rest (`invalid_blocks`, each problem named with a JSON pointer in
+//! `errors` and in `response_metadata.messages`).
+
+use serde_json::{Map, Value, json};
+
+use crate::error::ApiError;
+
+/// Most blocks one message may carry.
+const MAX_BLOCKS: usize = 50;
+/// Longest `block_id`.
+const MAX_BLOCK_ID: usize = 255;
+/// Longest text of a section.
+const MAX_SECTION_TEXT: usize = 3000;
+/// Longest text of a header.
+const MAX_HEADER_TEXT: usize = 150;
+/// Most fields of a section.
+const MAX_FIELDS: usize = 10;
+/// Most elements of a context block.
+const MAX_CONTEXT_ELEMENTS: usize = 10;
+/// Most elements of an actions block.
+const MAX_ACTIONS_ELEMENTS: usize = 25;
+
+/// Checks `blocks` (an array) the way Slack checks a message's blocks.
+///
+/// # Errors
+///
+/// `invalid_blocks`, naming every problem found.
+pub(crate) fn validate(blocks: &[Value]) -> Result<(), ApiError> {
+    let mut problems = Vec::new();
+    if blocks.len() > MAX_BLOCKS {
+        problems.push(format!(
+            "no more than {MAX_BLOCKS} items allowed [json-pointer:/blocks]"
+        ));
+    }
+    let mut ids = std::collections::HashSet::new();
+    for (index, block) in blocks.iter().enumerate() {
+        let at = format!("/blocks/{index}");
+        let Value::Object(fields) = block else {
+            problems.push(format!("must be an object [json-pointer:{at}]"));
+            continue;
+        };
+        if let Some(id) = fields.get("block_id") {
+            match id.as_str() {
+                Some(id) if id.chars().count() > MAX_BLOCK_ID => problems.push(format!(
+                    "must be less than {} characters [json-pointer:{at}/block_id]",
+                    MAX_BLOCK_ID + 1
+                )),
+                Some(id) if !ids.insert(id.to_owned()) => problems.push(format!(
+                    "duplicate block_id: {id} [json-pointer:{at}/block_id]"
+                )),
+                Some(_) => {}
+                None => problems.push(format!("must be a string [json-pointer:{at}/block_id]")),
+            }
+        }
+        check_block(fields, &at, &mut problems);
+    }
+    if problems.is_empty() {
+        return Ok(());
+    }
+    let messages: Vec<String> = problems.iter().map(|p| format!("[ERROR] {p}")).collect();
+    Err(ApiError::new("invalid_blocks")
+        .with("errors", json!(problems))
+        .with("response_metadata", json!({ "messages": messages })))
+}
+
+/// Appends what is wrong with one block (at JSON pointer `at`) to `problems`.
+fn check_block(block: &Map<String, Value>, at: &str, problems: &mut Vec<String>) {
+    let kind = block
+        .get("type")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
+    match kind {
+        "divider" => {}
+        "section" => {
+            let text = block.get("text");
+            let fields = block.get("fields");
+            if text.is_none() && fields.is_none() {
+                problems.push(format!(
+                    "must provide either text or fields [json-pointer:{at}]"
+                ));
+            }
+            if let Some(text) = text {
+                check_text(
+                    text,
+                    &format!("{at}/text"),
+                    false,
+                    MAX_SECTION_TEXT,
+                    problems,
+                );
+            }
+            if let Some(fields) = fields {
+                let items = check_list(fields, &format!("{at}/fields"), MAX_FIELDS, problems);
+                for (i, field) in items.iter().enumerate() {
+                    check_text(field, &format!("{at}/fields/{i}"), false, 2000, problems);
+                }
+            }
+        }
+        "header" => match block.get("text") {
+            Some(text) => check_text(text, &format!("{at}/text"), true, MAX_HEADER_TEXT, problems),
+            None => problems.push(format!("missing required field: text [json-pointer:{at}]")),
+        },
+        "context" => {
+            check_list_field(block, "elements", at, MAX_CONTEXT_ELEMENTS, problems);
+        }
+        "actions" => {
+            check_list_field(block, "elements", at, MAX_ACTIONS_ELEMENTS, problems);
+        }
+        "image" => {
+            if !block.contains_key("image_url") && !block.contains_key("slack_file") {
+                problems.push(format!(
+                    "must provide either image_url or slack_file [json-pointer:{at}]"
+                ));
+            }
+            if !block.get("alt_text").is_some_and(Value::is_string) {
+                problems.push(format!(
+                    "missing required field: alt_text [json-pointer:{at}]"
+                ));
+            }
+        }
+        "rich_text" => {
+            check_list_field(block, "elements", at, usize::MAX, problems);
+        }
+        "markdown" => {
+            if !block.get("text").is_some_and(Value::is_string) {
+                problems.push(format!("missing required field: text [json-pointer:{at}]"));
+            }
+        }
+        "file" | "video" | "table" | "context_actions" => {}
+        "" => problems.push(format!("missing required field: type [json-pointer:{at}]")),
+        // `input` blocks belong to modals and App Home, not messages.
+        other => problems.push(format!(
+            "unsupported type: {other} [json-pointer:{at}/type]"
+        )),
+    }
+}
+
+/// Checks that `block[name]` is a non-empty array of at most `max` items.
+fn check_list_field(
+    block: &Map<String, Value>,
+    name: &str,
+    at: &str,
+    max: usize,
+    problems: &mut Vec<String>,
+) {
+    match block.get(name) {
+        Some(list) => {
+            check_list(list, &format!("{at}/{name}"), max, problems);
+        }
+        None => problems.push(format!(
+            "missing required field: {name} [json-pointer:{at}]"
+        )),
+    }
+}
+
+/// Checks that `list` is a non-empty array of at most `max` items; its items.
+fn check_list<'a>(
+    list: &'a Value,
+    at: &str,
+    max: usize,
+    problems: &mut Vec<String>,
+) -> &'a [Value] {
+    match list.as_array() {
+        Some(items) if items.is_empty() => {
+            problems.push(format!("must provide at least 1 item [json-pointer:{at}]"));
+            items
+        }
+        Some(items) if items.len() > max => {
+            problems.push(format!(
+                "no more than {max} items allowed [json-pointer:{at}]"
+            ));
+            items
+        }
+        Some(items) => items,
+        None => {
+            problems.push(format!("must be an array [json-pointer:{at}]"));
+            &[]
+        }
+    }
+}
+
+/// Checks a text object: `plain_text` (or, unless `plain_only`, `mrkdwn`) with a non-empty
+/// `text` of at most `max` characters.
+fn check_text(text: &Value, at: &str, plain_only: bool, max: usize, problems: &mut Vec<String>) {
+    let kind = text.get("type").and_then(Value::as_str);
+    let allowed = match kind {
+        Some("plain_text") => true,
+        Some("mrkdwn") => !plain_only,
+        _ => false,
+    };
+    if !allowed {
+        let expected = if plain_only {
+            "plain_text"
+        } else {
+            "plain_text or mrkdwn"
+        };
+        problems.push(format!(
+            "must be a {expected} text object [json-pointer:{at}]"
+        ));
+        return;
+    }
+    match text.get("text").and_then(Value::as_str) {
+        None => problems.push(format!("missing required field: text [json-pointer:{at}]")),
+        Some("") => {
+            problems.push(format!(
+                "must be more than 0 characters [json-pointer:{at}/text]"
+            ));
+        }
+        Some(value) if value.chars().count() > max => problems.push(format!(
+            "must be less than {} characters [json-pointer:{at}/text]",
+            max + 1
+        )),
+        Some(_) => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn problems(blocks: Value) -> Vec<String> {
+        match validate(blocks.as_array().unwrap()) {
+            Ok(()) => Vec::new(),
+            Err(err) => {
+                assert_eq!(err.code(), "invalid_blocks");
+                let body = err.fields()["errors"].clone();
+                serde_json::from_value(body).unwrap()
+            }
+        }
+    }
+
+    #[test]
+    fn well_formed_message_blocks_pass() {
+        let blocks = json!([
+            {"type": "header", "text": {"type": "plain_text", "text": "Deploy"}},
+            {"type": "section", "text": {"type": "mrkdwn", "text": "*done*"}},
+            {"type": "section", "fields": [{"type": "mrkdwn", "text": "a"}]},
+            {"type": "divider"},
+            {"type": "context", "elements": [{"type": "mrkdwn", "text": "by bot"}]},
+            {"type": "actions", "elements": [{"type": "button", "text": {"type": "plain_text", "text": "Ok"}}]},
+            {"type": "image", "image_url": "https://example.com/a.png", "alt_text": "a"},
+        ]);
+        assert_eq!(problems(blocks), Vec::<String>::new());
+    }
+
+    #[test]
+    fn each_problem_is_named_where_it_is() {
+        let blocks = json!([
+            {"type": "section"},
+            {"type": "header", "text": {"type": "mrkdwn", "text": "x"}},
+            {"type": "input", "label": {"type": "plain_text", "text": "x"}},
+            {"type": "context", "elements": []},
+            {"type": "divider", "block_id": "a"},
+            {"type": "divider", "block_id": "a"},
+            {"type": "section", "text": {"type": "mrkdwn", "text": ""}},
+        ]);
+        assert_eq!(
+            problems(blocks),
+            [
+                "must provide either text or fields [json-pointer:/blocks/0]",
+                "must be a plain_text text object [json-pointer:/blocks/1/text]",
+                "unsupported type: input [json-pointer:/blocks/2/type]",
+                "must provide at least 1 item [json-pointer:/blocks/3/elements]",
+                "duplicate block_id: a [json-pointer:/blocks/5/block_id]",
+                "must be more than 0 characters [json-pointer:/blocks/6/text/text]",
+            ]
+        );
+    }
+}
