@@ -116,6 +116,20 @@ await check('associations v4: batch create, read, labels, archive', async () => 
   assert.deepEqual(after.results.map((r) => String(r.toObjectId)), ['201']);
 });
 
+await check('associations v3: types, batch create, read, archive', async () => {
+  const v3 = hubspot.crm.associations;
+  const types = await v3.schema.typesApi.getAll('deals', 'companies');
+  assert.ok(types.results.some((t) => t.name === 'deal_to_company_unlabeled' && t.id === '341'), JSON.stringify(types.results));
+  const company = (await hubspot.crm.companies.basicApi.create({ properties: { name: `Node ${run}` }, associations: [] })).id;
+  const created = await v3.batchApi.create('companies', 'deals', { inputs: [{ _from: { id: company }, to: { id: '402' }, type: 'company_to_deal_unlabeled' }] });
+  assert.equal(created.results[0].to.id, '402');
+  const read = await v3.batchApi.read('companies', 'deals', { inputs: [{ id: company }] });
+  assert.deepEqual(read.results[0].to.map((t) => [t.id, t.type]), [['402', 'company_to_deal_unlabeled']]);
+  await v3.batchApi.archive('companies', 'deals', { inputs: [{ _from: { id: company }, to: { id: '402' }, type: 'company_to_deal_unlabeled' }] });
+  const after = await hubspot.crm.associations.v4.basicApi.getPage('deals', '402', 'companies');
+  assert.deepEqual(after.results.map((r) => String(r.toObjectId)), ['302']);
+});
+
 await check('properties, owners, pipelines', async () => {
   const props = await hubspot.crm.properties.coreApi.getAll('deals');
   assert.ok(props.results.some((p) => p.name === 'dealstage'));

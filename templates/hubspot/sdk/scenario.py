@@ -139,6 +139,27 @@ def associations():
     v4.schema.definitions_api.remove("contacts", "companies", type_id)
 
 
+def associations_v3():
+    from hubspot.crm.associations import (
+        BatchInputPublicAssociation, BatchInputPublicObjectId as Ids, PublicAssociation,
+        PublicObjectId as Ref)
+    v3 = client.crm.associations
+    names = {t.name for t in v3.schema.types_api.get_all("contacts", "companies").results}
+    assert {"contact_to_company", "contact_to_company_unlabeled"} <= names, names
+    ticket = client.crm.tickets.basic_api.create(SimplePublicObjectInputForCreate(
+        properties={"subject": f"Py {run}", "hs_pipeline": "0", "hs_pipeline_stage": "1"})).id
+    created = v3.batch_api.create("tickets", "contacts", BatchInputPublicAssociation(inputs=[
+        PublicAssociation(_from=Ref(id=ticket), to=Ref(id="203"), type="ticket_to_contact")]))
+    assert created.results[0].type == "ticket_to_contact" and created.results[0].to.id == "203", created
+    read = v3.batch_api.read("tickets", "contacts", Ids(inputs=[Ref(id=ticket), Ref(id="501")]))
+    by_id = {r._from.id: sorted(t.id for t in r.to) for r in read.results}
+    assert by_id == {ticket: ["203"], "501": ["201"]}, by_id
+    v3.batch_api.archive("tickets", "contacts", BatchInputPublicAssociation(inputs=[
+        PublicAssociation(_from=Ref(id=ticket), to=Ref(id="203"), type="ticket_to_contact")]))
+    gone = v3.batch_api.read("tickets", "contacts", Ids(inputs=[Ref(id=ticket)]))
+    assert gone.results == [] and gone.num_errors == 1, gone
+
+
 def properties_owners_pipelines():
     props = client.crm.properties
     props.groups_api.create("contacts", PropertyGroupCreate(name=f"py_{run}", label="Python"))
@@ -265,6 +286,7 @@ check("objects: create, get by email, update, list with associations, archive", 
 check("batch create/read/upsert/archive and search", batch_and_search)
 check("merge, GDPR delete, propertiesWithHistory", merge_gdpr_and_history)
 check("associations v4: default, labels, list, archive", associations)
+check("associations v3: types, batch create, read, archive", associations_v3)
 check("properties (create, update, archive), groups, owners, pipelines and stages", properties_owners_pipelines)
 check("errors: 409 duplicate, 400 validation, 401", errors)
 check("reads: default properties per type, get_all paging, non-numeric id", reads)

@@ -1,6 +1,7 @@
 //! Associations v4: per-object create (labelled or default), list and remove; batch create,
 //! default, read, archive and label archive. Labels (definitions) per pair are in `labels`,
-//! routed here under both paths HubSpot serves them on.
+//! routed here under both paths HubSpot serves them on. Associations v3: batch read, create
+//! and archive by type name, and the pair's types.
 
 use asym_kit::Kit;
 use asym_kit::deadpool_postgres::GenericClient;
@@ -48,6 +49,18 @@ pub(crate) fn routes() -> Router<Kit> {
         )
         .merge(label_routes(pairs))
         .merge(label_routes("/crm/associations/v4/{from}/{to}"))
+        .merge(v3_routes())
+}
+
+/// The v3 association routes: batch read, create and archive by v3 type name
+/// (`contact_to_company`), and the pair's types.
+fn v3_routes() -> Router<Kit> {
+    let pairs = "/crm/v3/associations/{from}/{to}";
+    Router::new()
+        .route(&format!("{pairs}/batch/read"), post(v3_batch_read))
+        .route(&format!("{pairs}/batch/create"), post(v3_batch_create))
+        .route(&format!("{pairs}/batch/archive"), post(v3_batch_archive))
+        .route(&format!("{pairs}/types"), get(v3_types))
 }
 
 /// The label (definition) routes under `base`: HubSpot serves them both under the v4
@@ -349,23 +362,28 @@ async fn batch_read(call: Call, JsonBody(body): JsonBody) -> ApiResult {
         }
         results.push(result);
     }
-    let errors: Vec<Value> = if missing.is_empty() {
-        Vec::new()
-    } else {
-        let err = ApiError::missing(format!(
-            "No {} is associated with {}",
-            to.name,
-            missing.join(", ")
-        ))
-        .with("context", json!({ "fromObjectId": missing }));
-        vec![batch_error(&err)]
-    };
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::MULTI_STATUS
-    };
-    Ok((status, axum::Json(batch_body(results, errors, &started_at))).into_response())
+    Ok(read_answer(to, results, &missing, &started_at))
+}
+
+/// A batch read's answer: 200, or 207 with one error naming the ids in `missing` (those with
+/// no association to `to`).
+fn read_answer(
+    to: &ObjectType,
+    results: Vec<Value>,
+    missing: &[String],
+    started_at: &str,
+) -> axum::response::Response {
+    if missing.is_empty() {
+        return axum::Json(batch_body(results, Vec::new(), started_at)).into_response();
+    }
+    let err = ApiError::missing(format!(
+        "No {} is associated with {}",
+        to.name,
+        missing.join(", ")
+    ))
+    .with("context", json!({ "fromObjectId": missing }));
+    let body = batch_body(results, vec![batch_error(&err)], started_at);
+    (StatusCode::MULTI_STATUS, axum::Json(body)).into_response()
 }
 
 /// `POST /crm/v4/associations/{from}/{to}/batch/archive` `{inputs: [{from: {id}, to: [{id}]}]}`.
@@ -414,6 +432,110 @@ async fn batch_archive_labels(call: Call, JsonBody(body): JsonBody) -> ApiResult
         let edge = input_edge(types, input)?;
         let specs = assoc::parse_specs(&input["types"])?;
         edge.dissociate(&tx, Some(&specs), &mut out).await?;
+    }
+    commit_with(&call.kit, tx, &out).await?;
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+/// `GET /crm/v3/associations/{from}/{to}/types`: `{results: [{id, name}]}`.
+async fn v3_types(call: Call) -> ApiResult {
+    let (from, to) = pair(&call, false).await?;
+    let client = call.kit.db().await?;
+    let results: Vec<Value> = assoc::types_between(&client, from.name, to.name)
+        .await?
+        .iter()
+        .filter(|t| !t.name.is_empty())
+        .map(|t| json!({ "id": t.type_id.to_string(), "name": t.name }))
+        .collect();
+    Ok(axum::Json(json!({ "results": results })).into_response())
+}
+
+/// `POST /crm/v3/associations/{from}/{to}/batch/read` `{inputs: [{id}]}`: `{from: {id}, to:
+/// [{id, type}]}` per id with associations; the others reported in a 207.
+async fn v3_batch_read(call: Call, JsonBody(body): JsonBody) -> ApiResult {
+    let started_at = now();
+    let (_, to) = pair(&call, false).await?;
+    let inputs = batch_inputs_up_to(&body, MAX_READ_INPUTS)?;
+    let raw: Vec<String> = inputs
+        .iter()
+        .map(|input| string_field(input, "id").unwrap_or_default())
+        .collect();
+    let ids: Vec<i64> = raw.iter().filter_map(|id| parse_id(id)).collect();
+    let client = call.kit.db().await?;
+    let mut found: std::collections::HashMap<i64, Vec<Value>> = std::collections::HashMap::new();
+    for (from_id, _, to_id, name) in assoc::v3(&client, &ids, &[to.name]).await? {
+        let entry = json!({ "id": to_id.to_string(), "type": name });
+        let targets = found.entry(from_id).or_default();
+        if !targets.contains(&entry) {
+            targets.push(entry);
+        }
+    }
+    let (mut results, mut missing) = (Vec::new(), Vec::new());
+    for id in raw {
+        match parse_id(&id).and_then(|n| found.remove(&n)) {
+            Some(targets) => results.push(json!({ "from": { "id": id }, "to": targets })),
+            None => missing.push(id),
+        }
+    }
+    Ok(read_answer(to, results, &missing, &started_at))
+}
+
+/// The pair's association type whose v3 name is an input's `type`.
+fn v3_spec(known: &[AssociationType], input: &Value) -> Result<(Spec, String), ApiError> {
+    let name = string_field(input, "type")
+        .ok_or_else(|| ApiError::validation("each input needs a type"))?;
+    known
+        .iter()
+        .find(|t| t.name == name)
+        .map(|t| ((t.category.clone(), t.type_id), name.clone()))
+        .ok_or_else(|| ApiError::validation(format!("{name} is not a valid association type")))
+}
+
+/// `POST /crm/v3/associations/{from}/{to}/batch/create` `{inputs: [{from: {id}, to: {id},
+/// type}]}`: inputs whose objects do not exist are reported in a 207.
+async fn v3_batch_create(call: Call, JsonBody(body): JsonBody) -> ApiResult {
+    let started_at = now();
+    let types = pair(&call, true).await?;
+    let inputs = batch_inputs(&body)?;
+    let mut client = call.kit.db().await?;
+    let known = assoc::types_between(&client, types.0.name, types.1.name).await?;
+    let tx = client.transaction().await?;
+    let (mut results, mut errors, mut out) = (Vec::new(), Vec::new(), Vec::new());
+    for input in inputs {
+        let edge = input_edge(types, input)?;
+        let (spec, name) = v3_spec(&known, input)?;
+        match edge.associate(&tx, &[spec], &mut out).await {
+            Ok(_) => results.push(json!({
+                "from": { "id": edge.from_id.to_string() },
+                "to": { "id": edge.to_id.to_string() },
+                "type": name,
+            })),
+            Err(err) if err.status() == StatusCode::NOT_FOUND => errors.push(batch_error(&err)),
+            Err(err) => return Err(err),
+        }
+    }
+    commit_with(&call.kit, tx, &out).await?;
+    let status = if errors.is_empty() {
+        StatusCode::CREATED
+    } else {
+        StatusCode::MULTI_STATUS
+    };
+    Ok((status, axum::Json(batch_body(results, errors, &started_at))).into_response())
+}
+
+/// `POST /crm/v3/associations/{from}/{to}/batch/archive` `{inputs: [{from: {id}, to: {id},
+/// type}]}`: removes that type only.
+async fn v3_batch_archive(call: Call, JsonBody(body): JsonBody) -> ApiResult {
+    let types = pair(&call, true).await?;
+    let inputs = batch_inputs(&body)?;
+    let mut client = call.kit.db().await?;
+    let known = assoc::types_between(&client, types.0.name, types.1.name).await?;
+    let tx = client.transaction().await?;
+    let mut out = Vec::new();
+    for input in inputs {
+        let edge = input_edge(types, input)?;
+        let (spec, _) = v3_spec(&known, input)?;
+        edge.dissociate(&tx, Some(&[spec]), &mut out).await?;
     }
     commit_with(&call.kit, tx, &out).await?;
     Ok(StatusCode::NO_CONTENT.into_response())

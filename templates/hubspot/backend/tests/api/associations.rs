@@ -1,4 +1,5 @@
-//! Associations v4 (default, labelled, batch, labels) and their v3 reads on objects.
+//! Associations v4 (default, labelled, batch, labels), the v3 batch API, and their v3 reads on
+//! objects.
 
 use serde_json::json;
 
@@ -196,4 +197,68 @@ async fn labels_under_the_schema_api_path_are_the_v4_labels(hubspot: asym::HubSp
     api.delete(&format!("{schema}/{type_id}")).await.expect(204);
     let after = read(&api, v4).await;
     assert_eq!(label_named(&after, "Executive sponsor"), None);
+}
+
+#[asym::clone("hubspot", seed = "basic")]
+async fn the_v3_batch_api_reads_creates_and_archives_by_type_name(hubspot: asym::HubSpot) {
+    let api = api(&hubspot);
+    let types = read(&api, "/crm/v3/associations/contacts/companies/types").await;
+    assert!(
+        types["results"]
+            .as_array()
+            .unwrap()
+            .contains(&json!({"id": "279", "name": "contact_to_company_unlabeled"}))
+    );
+    let created = post(
+        &api,
+        "/crm/v3/associations/deals/contacts/batch/create",
+        &json!({"inputs": [
+            {"from": {"id": "402"}, "to": {"id": "203"}, "type": "deal_to_contact"},
+            {"from": {"id": "402"}, "to": {"id": "99999"}, "type": "deal_to_contact"},
+        ]}),
+        207,
+    )
+    .await;
+    assert_eq!(
+        created["results"],
+        json!([{"from": {"id": "402"}, "to": {"id": "203"}, "type": "deal_to_contact"}])
+    );
+    assert_eq!(created["errors"][0]["category"], "OBJECT_NOT_FOUND");
+    let unknown = post(
+        &api,
+        "/crm/v3/associations/deals/contacts/batch/create",
+        &json!({"inputs": [{"from": {"id": "402"}, "to": {"id": "203"}, "type": "deal_to_widget"}]}),
+        400,
+    )
+    .await;
+    assert_eq!(unknown["category"], "VALIDATION_ERROR");
+
+    let body = json!({"inputs": [{"id": "402"}, {"id": "401"}, {"id": "99999"}]});
+    let found = post(
+        &api,
+        "/crm/v3/associations/deals/contacts/batch/read",
+        &body,
+        207,
+    )
+    .await;
+    assert_eq!(
+        found["results"],
+        json!([
+            {"from": {"id": "402"}, "to": [{"id": "202", "type": "deal_to_contact"}, {"id": "203", "type": "deal_to_contact"}]},
+            {"from": {"id": "401"}, "to": [{"id": "201", "type": "deal_to_contact"}]},
+        ])
+    );
+    assert_eq!(
+        found["errors"][0]["context"]["fromObjectId"],
+        json!(["99999"])
+    );
+
+    api.post(
+        "/crm/v3/associations/deals/contacts/batch/archive",
+        &json!({"inputs": [{"from": {"id": "402"}, "to": {"id": "203"}, "type": "deal_to_contact"}]}),
+    )
+    .await
+    .expect(204);
+    let after = read(&api, "/crm/v4/objects/contacts/203/associations/deals").await;
+    assert_eq!(len(&after["results"]), 0);
 }
