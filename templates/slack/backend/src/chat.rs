@@ -307,15 +307,12 @@ pub(crate) async fn get_permalink(state: &AppState, call: &Call) -> ApiResult {
         .await?
         .ok_or_else(|| ApiError::new("message_not_found"))?;
     let thread_ts: Option<String> = row.get(0);
-    let mut permalink = format!(
-        "{}/archives/{}/p{}",
-        state.kit.config().public_url,
-        conversation.id,
-        ts.to_cursor_digits()
+    let permalink = message::permalink(
+        &state.kit.config().public_url,
+        &conversation.id,
+        ts,
+        thread_ts.as_deref(),
     );
-    if let Some(thread_ts) = thread_ts.filter(|t| *t != ts.to_string()) {
-        permalink.push_str(&format!("?thread_ts={thread_ts}&cid={}", conversation.id));
-    }
     reply([
         ("channel", json!(conversation.id)),
         ("permalink", json!(permalink)),

@@ -154,7 +154,13 @@ pub(crate) async fn react(state: &AppState, call: &Call, add: bool) -> ApiResult
 pub(crate) async fn get(state: &AppState, call: &Call) -> ApiResult {
     let caller = caller_with(state, call, &["reactions:read"]).await?;
     let (conversation, ts) = target(state, &caller, call).await?;
-    let message = message::find(&state.kit.db().await?, &conversation.id, ts, false).await?;
+    let mut message = message::find(&state.kit.db().await?, &conversation.id, ts, false).await?;
+    message["permalink"] = json!(message::permalink(
+        &state.kit.config().public_url,
+        &conversation.id,
+        ts,
+        message["thread_ts"].as_str(),
+    ));
     reply([
         ("type", json!("message")),
         ("channel", json!(conversation.id)),
@@ -206,11 +212,18 @@ pub(crate) async fn list(state: &AppState, call: &Call) -> ApiResult {
     let total = rows
         .first()
         .map_or(0, |row| row.get::<_, i64>(row.len() - 1));
+    let public_url = &state.kit.config().public_url;
     let items: Vec<Value> = rows
         .iter()
         .map(|row| {
-            let message = message_json(row, false);
-            json!({ "type": "message", "channel": row.get::<_, &str>(27), "message": message })
+            let channel: &str = row.get(27);
+            let mut message = message_json(row, false);
+            if let Some(ts) = message["ts"].as_str().and_then(Ts::parse) {
+                let link =
+                    message::permalink(public_url, channel, ts, message["thread_ts"].as_str());
+                message["permalink"] = json!(link);
+            }
+            json!({ "type": "message", "channel": channel, "message": message })
         })
         .collect();
     let end = offset.saturating_add(i64::try_from(items.len()).unwrap_or(0));

@@ -5,6 +5,7 @@ use serde_json::json;
 use crate::auth::caller_with;
 use crate::error::{ApiError, ApiResult, reply};
 use crate::json::row_object;
+use crate::model::message::BOT_ICONS;
 use crate::{AppState, Call};
 
 /// `team.info`: the caller's workspace (`team` may name it; any other id is
@@ -65,10 +66,10 @@ pub(crate) async fn bots_info(state: &AppState, call: &Call) -> ApiResult {
         .await?
         .ok_or_else(|| ApiError::new("bot_not_found"))?;
     let mut bot = row_object(&row);
-    bot["icons"] = json!({
-        "image_36": "https://a.slack-edge.com/80588/img/plugins/app/bot_36.png",
-        "image_48": "https://a.slack-edge.com/80588/img/plugins/app/bot_48.png",
-        "image_72": "https://a.slack-edge.com/80588/img/plugins/app/service_72.png",
-    });
+    bot["icons"] = BOT_ICONS
+        .iter()
+        .map(|(size, url)| ((*size).to_owned(), json!(url)))
+        .collect::<serde_json::Map<_, _>>()
+        .into();
     reply([("bot", bot)])
 }

@@ -54,6 +54,8 @@ await scenario('chat', async () => {
   });
   assert.equal(posted.channel, GENERAL);
   assert.equal(posted.message.attachments[0].color, '#36a64f');
+  assert.equal(posted.message.bot_profile.user_id, 'U0000000002');
+  assert.ok(posted.message.bot_profile.icons.image_72);
   const reply = await bot.chat.postMessage({ channel: GENERAL, text: 'in thread', thread_ts: posted.ts });
   assert.equal(reply.message.thread_ts, posted.ts);
   const updated = await bot.chat.update({ channel: GENERAL, ts: posted.ts, text: 'edited' });
@@ -192,6 +194,7 @@ await scenario('reactions and pins', async () => {
   await fails('already_reacted', bot.reactions.add({ ...target, name: 'thumbsup' }));
   const got = await bot.reactions.get(target);
   assert.equal(got.message.reactions[0].count, 1);
+  assert.match(got.message.permalink, /\/archives\/C0000000001\/p1700000100000100$/);
   await bot.reactions.remove({ ...target, name: 'thumbsup' });
   await fails('no_reaction', bot.reactions.remove({ ...target, name: 'thumbsup' }));
   await bot.pins.add(target);

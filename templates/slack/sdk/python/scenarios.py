@@ -61,6 +61,9 @@ def chat_post_update_delete():
     )
     ts = posted["ts"]
     assert posted["message"]["blocks"][0]["block_id"]
+    profile = posted["message"]["bot_profile"]
+    assert (profile["id"], profile["user_id"], profile["app_id"]) == ("B0000000001", "U0000000002", "A0000000001")
+    assert profile["icons"]["image_48"], profile
     reply = bot.chat_postMessage(channel=GENERAL, text="details", thread_ts=ts, reply_broadcast=True)
     assert reply["message"]["thread_ts"] == ts
     updated = bot.chat_update(channel=GENERAL, ts=ts, text="deploy done (edited)")
@@ -225,6 +228,7 @@ def reactions_and_pins():
     fails("already_reacted", bot.reactions_add, channel=GENERAL, timestamp=ts, name="tada")
     got = bot.reactions_get(channel=GENERAL, timestamp=ts)
     assert got["message"]["reactions"] == [{"name": "tada", "users": ["U0000000002"], "count": 1}]
+    assert got["message"]["permalink"].endswith("/archives/C0000000001/p1700000300000300"), got["message"]
     bot.reactions_remove(channel=GENERAL, timestamp=ts, name="tada")
     fails("no_reaction", bot.reactions_remove, channel=GENERAL, timestamp=ts, name="tada")
     fails("message_not_found", bot.reactions_add, channel=GENERAL, timestamp="1.000001", name="tada")

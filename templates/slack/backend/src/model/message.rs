@@ -80,6 +80,37 @@ pub(crate) const MESSAGE_JOINS: &str = "LEFT JOIN bots b ON b.id = m.bot_id
           AND x.thread_ts = m.ts AND x.ts <> m.ts
     ) r ON true";
 
+/// A bot's default icons, by size, as `bot_profile` and `bots.info` show them.
+pub(crate) const BOT_ICONS: [(&str, &str); 3] = [
+    (
+        "image_36",
+        "https://a.slack-edge.com/80588/img/plugins/app/bot_36.png",
+    ),
+    (
+        "image_48",
+        "https://a.slack-edge.com/80588/img/plugins/app/bot_48.png",
+    ),
+    (
+        "image_72",
+        "https://a.slack-edge.com/80588/img/plugins/app/service_72.png",
+    ),
+];
+
+/// The permalink of message `ts` in `channel` (a reply's carries its thread), under the
+/// clone's `public_url`.
+pub(crate) fn permalink(
+    public_url: &str,
+    channel: &str,
+    ts: Ts,
+    thread_ts: Option<&str>,
+) -> String {
+    let mut link = format!("{public_url}/archives/{channel}/p{}", ts.to_cursor_digits());
+    if let Some(thread_ts) = thread_ts.filter(|t| *t != ts.to_string()) {
+        link.push_str(&format!("?thread_ts={thread_ts}&cid={channel}"));
+    }
+    link
+}
+
 /// A bot's `bot_profile`, as the message object embeds it.
 #[derive(Debug, Clone, Copy, Default)]
 pub(crate) struct BotProfile<'a> {
@@ -267,6 +298,14 @@ impl<'a> MessageRow<'a> {
                 None => profile.raw("updated", "null"),
             }
             profile.opt_str("app_id", self.bot.app_id);
+            if let Some(user) = self.user {
+                profile.str("user_id", user);
+            }
+            let mut icons = json::Object::new(profile.key("icons"));
+            for (size, url) in BOT_ICONS {
+                icons.str(size, url);
+            }
+            icons.end();
             profile.str("team_id", self.team);
             profile.end();
         }

@@ -12,6 +12,9 @@ async fn posts_and_reads_back(slack: asym::Slack) {
     assert_eq!(body["channel"], "C0000000001");
     let message = &body["message"];
     assert_eq!(message["bot_id"], "B0000000001");
+    let profile = &message["bot_profile"];
+    assert_eq!(profile["user_id"], "U0000000002");
+    assert!(profile["icons"]["image_48"].is_string(), "{profile}");
     assert_eq!(message["blocks"][0]["block_id"].as_str().unwrap().len(), 5);
     assert_eq!(message["attachments"][0]["color"], "#36a64f");
     assert_eq!(

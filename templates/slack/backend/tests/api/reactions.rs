@@ -18,6 +18,11 @@ async fn reactions_add_get_remove(slack: asym::Slack) {
 
     let got = slack.bot_ok("reactions.get", target.clone()).await;
     assert_eq!(got["type"], "message");
+    let permalink = got["message"]["permalink"].as_str().unwrap();
+    assert!(
+        permalink.ends_with("/archives/C0000000001/p1700000100000100"),
+        "{permalink}"
+    );
     assert_eq!(
         got["message"]["reactions"],
         json!([{"name": "tada", "users": ["U0000000002", "U0000000003"], "count": 2}])
@@ -78,6 +83,7 @@ async fn reactions_list_pages_a_users_reactions(slack: asym::Slack) {
     assert_eq!(first["items"][0]["type"], "message");
     assert_eq!(first["items"][0]["channel"], "C0000000001");
     assert_eq!(first["items"][0]["message"]["ts"], "1700000300.000300");
+    assert!(first["items"][0]["message"]["permalink"].is_string());
     assert_eq!(
         first["items"][0]["message"]["reactions"][0]["users"],
         json!(["U0000000002"])
