@@ -21,6 +21,7 @@ use crate::cx::{self, Cx};
 use crate::db::{Answer, Arg, Db};
 use crate::error::{ApiError, ApiResult};
 use crate::params::{self, Params};
+use crate::ratelimit;
 use asym_kit::Kit;
 
 /// A route's work, run inside the request's transaction.
@@ -317,13 +318,15 @@ async fn handle(
         .map(|i| (Some(i.key.as_str()), Some(i.fingerprint.as_str())))
         .unwrap_or_default();
     let now = clock::now();
-    let auth_args: [Arg<'_>; 6] = [
+    let is_write = *method != Method::GET;
+    let auth_args: [Arg<'_>; 7] = [
         &key_hash,
         &is_post,
         &claim,
         &fingerprint,
         &now,
         &asym_kit::WRITERS_LOCK,
+        &is_write,
     ];
     let (begun, auth) = tokio::join!(
         client.batch_execute("BEGIN"),
@@ -335,12 +338,20 @@ async fn handle(
              writers AS MATERIALIZED (SELECT pg_advisory_xact_lock_shared($6) WHERE $2)
              SELECT kind, CASE WHEN $2 THEN ARRAY(SELECT nextval('object_seq')
                                                   FROM writers, generate_series(1, 3)) END,
-                    $3 IS NULL OR EXISTS (SELECT 1 FROM claimed)
+                    $3 IS NULL OR EXISTS (SELECT 1 FROM claimed),
+                    (SELECT CASE WHEN $7 THEN writes ELSE reads END FROM rate_limits)
              FROM api_keys WHERE key_hash = $1",
             &auth_args,
         )
     );
     begun?;
+    // Past a rate limit, the request ends here: its transaction rolls back, claim and all.
+    let auth = match auth {
+        Ok(Some(row)) => ratelimit::check(state, is_write, row.get(3))
+            .await
+            .map(|()| Some(row)),
+        other => other,
+    };
     let outcome = match auth {
         Ok(Some(row)) => {
             let kind = if row.get::<_, &str>(0) == "secret" {

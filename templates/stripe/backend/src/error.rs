@@ -107,6 +107,17 @@ impl ApiError {
         Self::new(status, "idempotency_error", message)
     }
 
+    /// 429 `rate_limit`: more requests in a second than the account's limit.
+    pub(crate) fn rate_limited() -> Self {
+        Self::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "invalid_request_error",
+            "Request rate limit exceeded. You can learn more about rate limits here \
+             https://stripe.com/docs/rate-limits.",
+        )
+        .code("rate_limit")
+    }
+
     /// 400 for an object in the wrong state (`payment_intent_unexpected_state`, …).
     pub(crate) fn state(code: &str, message: impl Into<String>) -> Self {
         Self::invalid(message).code(code)

@@ -28,6 +28,7 @@
 //! | the request pipeline (key, idempotency, transaction, expand) and `call!` | `dispatch` |
 //! | answers in the shape of the request's `Stripe-Version` | `version` |
 //! | `POST /api/admin/provision` | `admin` |
+//! | `POST /api/admin/rate-limit`, 429 `rate_limit` | `ratelimit` |
 //!
 //! All state is in the clone's Postgres database (see `migrations/`); the process holds none.
 
@@ -53,6 +54,7 @@ mod methods;
 mod model;
 mod params;
 mod payments;
+mod ratelimit;
 mod search;
 mod setups;
 mod subscriptions;
@@ -86,6 +88,7 @@ pub fn app(kit: Kit) -> Router {
         .merge(authenticate::routes())
         .method_not_allowed_fallback(dispatch::unmatched)
         .route("/api/admin/provision", post(admin::provision))
+        .route("/api/admin/rate-limit", post(ratelimit::set))
         .fallback(dispatch::unmatched)
         .with_state(kit);
     // The layer rewrites the path before `routes` sees it.

@@ -9,6 +9,7 @@
 
 mod balance;
 mod cards;
+mod limits;
 mod previews;
 mod versions;
 
