@@ -25,8 +25,8 @@ pub(crate) const USER_SCOPES: &[&str] = &[
     "channels:history", "channels:read", "channels:write", "chat:write", "files:read",
     "files:write", "groups:history", "groups:read", "groups:write", "im:history", "im:read",
     "im:write", "mpim:history", "mpim:read", "mpim:write", "pins:read", "pins:write",
-    "reactions:read", "reactions:write", "team:read", "usergroups:read", "usergroups:write",
-    "users.profile:read", "users.profile:write", "users:read", "users:read.email",
+    "reactions:read", "reactions:write", "search:read", "team:read", "usergroups:read",
+    "usergroups:write", "users.profile:read", "users.profile:write", "users:read", "users:read.email",
     "users:write",
 ];
 

@@ -17,6 +17,7 @@
 //! | `users.*` | `users` |
 //! | `usergroups.*` | `usergroups` |
 //! | `reactions.*`, `pins.*` | `reactions` |
+//! | `search.messages` | `search` |
 //! | system messages (`channel_join`, `channel_leave`, `channel_name`, …) | `model::system` |
 //! | `files.*` and the upload/download URLs | `files` |
 //! | Events API subscription, queue and delivery worker | `events` |
@@ -39,6 +40,7 @@ mod model;
 mod post;
 mod ratelimit;
 mod reactions;
+mod search;
 mod team;
 mod ts;
 mod usergroups;
@@ -195,6 +197,7 @@ async fn web_api(
         "pins.add" => reactions::set_pin(state, call, true).await,
         "pins.remove" => reactions::set_pin(state, call, false).await,
         "pins.list" => reactions::pins_list(state, call).await,
+        "search.messages" => search::messages(state, call).await,
         "files.getUploadURLExternal" => files::get_upload_url(state, call).await,
         "files.completeUploadExternal" => files::complete_upload(state, call).await,
         "files.info" => files::info(state, call).await,

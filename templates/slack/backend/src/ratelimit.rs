@@ -53,7 +53,8 @@ pub(crate) fn tier(method: &str) -> Tier {
         | "usergroups.disable"
         | "usergroups.enable"
         | "usergroups.users.list"
-        | "usergroups.users.update" => Tier::Two,
+        | "usergroups.users.update"
+        | "search.messages" => Tier::Two,
         "auth.test"
         | "api.test"
         | "chat.postEphemeral"

@@ -309,6 +309,14 @@ await scenario('filesUploadV2 several and threaded', async () => {
   assert.equal(replies.messages.at(-1).files[0].id, threaded.files[0].files[0].id);
 });
 
+await scenario('search messages', async () => {
+  const posted = await user.chat.postMessage({ channel: GENERAL, text: 'Quarterly numbers are in' });
+  const found = await user.search.messages({ query: 'quarterly from:me in:general' });
+  assert.deepEqual(found.messages.matches.map((m) => m.ts), [posted.ts]);
+  assert.equal(found.messages.total, 1);
+  await fails('not_allowed_token_type', bot.search.messages({ query: 'x' }));
+});
+
 let failed = 0;
 for (const [name, error] of results) {
   console.log(`${error ? 'FAILED' : 'ok    '} ${name}`);

@@ -357,6 +357,19 @@ def files_upload_v2_several_and_threaded():
     fails("not_in_channel", bot.files_upload_v2, channel=RANDOM, content="x", filename="x.txt")
 
 
+@scenario
+def search_messages():
+    posted = user.chat_postMessage(channel=GENERAL, text="Quarterly numbers are in: 42% up")
+    found = user.search_messages(query="quarterly in:#general from:me")
+    matches = found["messages"]["matches"]
+    assert [m["ts"] for m in matches] == [posted["ts"]], matches
+    assert matches[0]["channel"]["name"] == "general" and matches[0]["permalink"], matches[0]
+    assert found["messages"]["paging"]["total"] == 1
+    welcome = user.search_messages(query='"welcome to acme"', sort="timestamp")["messages"]["matches"]
+    assert [m["user"] for m in welcome] == ["U0000000003"], welcome
+    fails("not_allowed_token_type", bot.search_messages, query="x")
+
+
 for name, failure in results:
     print(("ok     " if failure is None else "FAILED ") + name)
     if failure:

@@ -17,6 +17,7 @@ mod inprocess;
 mod meta;
 mod protocol;
 mod reactions;
+mod search;
 mod system;
 mod usergroups;
 mod users;

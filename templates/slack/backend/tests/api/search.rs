@@ -1,0 +1,80 @@
+//! `search.messages`.
+
+use serde_json::{Value, json};
+
+use crate::common::Api;
+
+/// The `ts` of each match of a search.
+fn matched(body: &Value) -> Vec<&str> {
+    body["messages"]["matches"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["ts"].as_str().unwrap())
+        .collect()
+}
+
+#[asym::clone("slack", seed = "basic")]
+async fn search_messages_with_modifiers(slack: asym::Slack) {
+    let slack = Api::new(&slack);
+    let found = slack
+        .user_ok("search.messages", json!({"query": "deploy GREEN"}))
+        .await;
+    assert_eq!(found["query"], "deploy GREEN");
+    assert_eq!(matched(&found), ["1700000300.000300"]);
+    let first = &found["messages"]["matches"][0];
+    assert_eq!(first["channel"]["name"], "general");
+    assert_eq!(first["user"], "U0000000005");
+    assert_eq!(first["username"], "carol");
+    assert!(
+        first["permalink"]
+            .as_str()
+            .unwrap()
+            .ends_with("/archives/C0000000001/p1700000300000300")
+    );
+    assert_eq!(found["messages"]["total"], 1);
+
+    for (query, expected) in [
+        (
+            "in:#general from:<@U0000000003>",
+            vec!["1700000250.000100", "1700000100.000100"],
+        ),
+        ("from:@alice welcome", vec!["1700000100.000100"]),
+        (
+            "\"all green\" in:<#C0000000001|general>",
+            vec!["1700000300.000300"],
+        ),
+        ("from:me", vec!["1700000400.000400"]),
+        ("on:2023-11-14 welcome", vec!["1700000100.000100"]),
+        ("after:2023-11-14 welcome", vec![]),
+        ("before:2023-11-14 welcome", vec![]),
+        ("in:random", vec![]),
+    ] {
+        let body = slack
+            .user_ok("search.messages", json!({"query": query}))
+            .await;
+        assert_eq!(matched(&body), expected, "{query}");
+    }
+    let paged = slack
+        .user_ok(
+            "search.messages",
+            json!({"query": "in:general", "count": 2, "page": 2, "sort_dir": "asc"}),
+        )
+        .await;
+    assert_eq!(matched(&paged), ["1700000250.000100", "1700000300.000300"]);
+    assert_eq!(
+        paged["messages"]["paging"],
+        json!({"count": 2, "total": 5, "page": 2, "pages": 3})
+    );
+    assert_eq!(paged["messages"]["pagination"]["first"], 3);
+    slack
+        .bot_err(
+            "search.messages",
+            json!({"query": "x"}),
+            "not_allowed_token_type",
+        )
+        .await;
+    slack
+        .user_err("search.messages", json!({}), "no_query")
+        .await;
+}
