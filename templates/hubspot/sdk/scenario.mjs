@@ -175,6 +175,21 @@ await check('reads: default properties per type, getAll paging, non-numeric id',
   assert.equal(err.body.message, 'Object not found.  objectId are usually numeric.');
 });
 
+await check('unique properties: read, update, upsert by a custom unique id; taken values refused', async () => {
+  const name = `sku_key_${run}`;
+  await hubspot.crm.properties.coreApi.create('products', { name, label: 'SKU key', type: 'string', fieldType: 'text', groupName: 'productinformation', hasUniqueValue: true });
+  const first = await hubspot.crm.products.basicApi.create({ properties: { name: `Node ${run}`, [name]: `K-${run}` }, associations: [] });
+  const got = await hubspot.crm.products.basicApi.getById(`K-${run}`, ['name'], undefined, undefined, false, name);
+  assert.equal(got.id, first.id);
+  const err = await rejects(hubspot.crm.products.basicApi.create({ properties: { name: 'Copy', [name]: `K-${run}` }, associations: [] }), 400, 'VALIDATION_ERROR');
+  assert.match(err.body.message, /already has that value/);
+  const upserted = await hubspot.crm.products.batchApi.upsert({ inputs: [{ idProperty: name, id: `K-${run}`, properties: { price: '12' } }] });
+  assert.equal(upserted.results[0].id, first.id);
+  assert.equal(upserted.results[0].properties.price, '12');
+  const email = await rejects(hubspot.crm.contacts.basicApi.update('202', { properties: { email: 'jane.doe@example.com' } }), 400, 'VALIDATION_ERROR');
+  assert.match(email.body.message, /propertyName=email/);
+});
+
 await check('engagements: calls, emails, meetings, tasks with associations; hs_timestamp required; associations.contact search', async () => {
   const contact = (await hubspot.crm.contacts.basicApi.create({ properties: { email: `engaged-${run}@example.com` }, associations: [] })).id;
   for (const [kind, properties, typeId] of [

@@ -235,6 +235,38 @@ def reads():
         assert err.status == 404 and body["message"] == "Object not found.  objectId are usually numeric.", body
 
 
+def unique_properties():
+    from hubspot.crm.companies import (
+        ApiException as CompaniesApiException, BatchInputSimplePublicObjectBatchInputUpsert as Upserts,
+        SimplePublicObjectBatchInputUpsert as Upsert, SimplePublicObjectInput as Update,
+        SimplePublicObjectInputForCreate as Create)
+    name = f"erp_id_{run}"
+    client.crm.properties.core_api.create("companies", PropertyCreate(
+        name=name, label="ERP id", type="string", field_type="text", group_name="companyinformation",
+        has_unique_value=True))
+    companies = client.crm.companies
+    first = companies.basic_api.create(Create(properties={"name": f"Py {run}", name: f"E-{run}"}))
+    assert companies.basic_api.get_by_id(f"E-{run}", id_property=name).id == first.id
+    renamed = companies.basic_api.update(f"E-{run}", Update(properties={"domain": f"{run}.example"}), id_property=name)
+    assert renamed.id == first.id and renamed.properties["domain"] == f"{run}.example"
+    try:
+        companies.basic_api.create(Create(properties={"name": "Copy", name: f"E-{run}"}))
+        raise AssertionError("a taken unique value was accepted")
+    except CompaniesApiException as err:
+        body = json.loads(err.body)
+        assert err.status == 400 and "already has that value" in body["message"], body
+    upserted = companies.batch_api.upsert(Upserts(inputs=[
+        Upsert(id_property=name, id=f"E-{run}", properties={"description": "kept"}),
+        Upsert(id_property=name, id=f"F-{run}", properties={"name": "New"})]))
+    assert sorted((r.id == first.id, r.new) for r in upserted.results) == [(False, True), (True, False)], upserted
+    try:
+        client.crm.contacts.basic_api.update("202", SimplePublicObjectInput(properties={"email": "jane.doe@example.com"}))
+        raise AssertionError("an update to a taken email was accepted")
+    except ApiException as err:
+        body = json.loads(err.body)
+        assert err.status == 400 and "propertyName=email" in body["message"], body
+
+
 def engagements():
     from hubspot.crm.objects.calls import (
         AssociationSpec as Spec, PublicAssociationsForObject, PublicObjectId)
@@ -290,5 +322,6 @@ check("associations v3: types, batch create, read, archive", associations_v3)
 check("properties (create, update, archive), groups, owners, pipelines and stages", properties_owners_pipelines)
 check("errors: 409 duplicate, 400 validation, 401", errors)
 check("reads: default properties per type, get_all paging, non-numeric id", reads)
+check("unique properties: read, update, upsert by a custom unique id; taken values refused", unique_properties)
 check("engagements: calls, emails, meetings, notes with associations; hs_timestamp required; associations.contact search", engagements)
 finish(f"python hubspot-api-client {version('hubspot-api-client')}")

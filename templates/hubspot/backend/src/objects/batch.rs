@@ -14,7 +14,7 @@ use serde_json::{Map, Value, json};
 use super::model::{self, Object};
 use super::render::{self, View};
 use super::{
-    Links, archive_all, batch_body, batch_error, change_events, check_all, commit_with,
+    Checked, Links, archive_all, batch_body, batch_error, change_events, check_all, commit_with,
     create_many, gate, input_properties, now, parse_associations, parse_id, require, write_error,
 };
 use crate::error::{ApiError, ApiResult};
@@ -200,7 +200,9 @@ impl Batch<'_> {
             .map(parse_associations)
             .collect::<Result<_, _>>()?;
         let mut client = self.kit.db().await?;
-        let changes = check_all(&client, self.object_type, &properties).await?;
+        let checked = check_all(&client, self.object_type, &properties).await?;
+        checked.refuse_taken(&client, self.object_type, &[]).await?;
+        let changes = checked.changes;
         let sets: Vec<&Changes> = changes.iter().collect();
         require(self.object_type, &sets)?;
         let tx = client.transaction().await?;
@@ -274,9 +276,22 @@ impl Batch<'_> {
             })
             .collect();
         let mut client = self.kit.db().await?;
-        let changes = check_all(&client, self.object_type, &properties).await?;
+        let checked = check_all(&client, self.object_type, &properties).await?;
         let tx = client.transaction().await?;
         let ids = self.resolve(&tx, &keys).await?;
+        // Only the inputs that name an object write anything.
+        let (found, changes): (Vec<Option<i64>>, Vec<Changes>) = ids
+            .iter()
+            .zip(&checked.changes)
+            .filter(|(id, _)| id.is_some())
+            .map(|(id, changes)| (*id, changes.clone()))
+            .unzip();
+        let writes = Checked {
+            changes,
+            unique: checked.unique,
+        };
+        writes.refuse_taken(&tx, self.object_type, &found).await?;
+        let changes = checked.changes;
         refuse_repeats(
             ids.iter()
                 .zip(&keys)
@@ -334,9 +349,11 @@ impl Batch<'_> {
                 self.object_type.name
             )));
         }
-        let changes = check_all(&client, self.object_type, &properties).await?;
+        let checked = check_all(&client, self.object_type, &properties).await?;
         let tx = client.transaction().await?;
         let ids = self.resolve(&tx, &keys).await?;
+        checked.refuse_taken(&tx, self.object_type, &ids).await?;
+        let changes = checked.changes;
         let mut updated = self.update_found(&tx, &ids, &changes).await?;
         let sets: Vec<&Changes> = ids
             .iter()

@@ -6,6 +6,8 @@ pub(crate) use batch::{inputs as batch_inputs, inputs_up_to as batch_inputs_up_t
 pub(crate) mod model;
 pub(crate) mod render;
 mod search;
+mod unique;
+pub(crate) use unique::Checked;
 
 use asym_kit::Kit;
 use asym_kit::deadpool_postgres::GenericClient;
@@ -89,7 +91,8 @@ pub(crate) fn input_properties(input: &Value) -> Result<Map<String, Value>, ApiE
     }
 }
 
-/// Checks several inputs' properties against the type's definitions (one query for all).
+/// Checks several inputs' properties against the type's definitions (one query for all);
+/// [`Checked::refuse_taken`] then checks the unique ones against other objects.
 ///
 /// # Errors
 ///
@@ -98,7 +101,7 @@ pub(crate) async fn check_all(
     client: &impl GenericClient,
     object_type: &ObjectType,
     inputs: &[Map<String, Value>],
-) -> Result<Vec<Changes>, ApiError> {
+) -> Result<Checked, ApiError> {
     let mut names: Vec<&str> = inputs
         .iter()
         .flat_map(|m| m.keys().map(String::as_str))
@@ -114,11 +117,17 @@ pub(crate) async fn check_all(
             Err(errors) => invalid.extend(errors),
         }
     }
-    if invalid.is_empty() {
-        Ok(all)
-    } else {
-        Err(values::invalid_error(&invalid))
+    if !invalid.is_empty() {
+        return Err(values::invalid_error(&invalid));
     }
+    let unique = defs
+        .into_iter()
+        .filter_map(|(name, def)| def.unique.then_some(name))
+        .collect();
+    Ok(Checked {
+        changes: all,
+        unique,
+    })
 }
 
 /// HubSpot's 400 when creates leave out a property their type requires (the engagements'
@@ -266,7 +275,8 @@ async fn create(call: Call, JsonBody(body): JsonBody) -> ApiResult {
         check_all(&client, object_type, std::slice::from_ref(&properties)),
         webhooks::listened(&client, object_type.singular),
     )?;
-    let changes = changes.into_iter().next().unwrap_or_default();
+    changes.refuse_taken(&client, object_type, &[None]).await?;
+    let changes = changes.changes.into_iter().next().unwrap_or_default();
     require(object_type, &[&changes])?;
     let mut created = if listened || !associations.is_empty() {
         let tx = client.transaction().await?;
@@ -340,10 +350,11 @@ async fn update(call: Call, args: Args, JsonBody(body): JsonBody) -> ApiResult {
     let id = locate(&client, object_type, call.param("id"), &args)
         .await?
         .id;
-    let changes = check_all(&client, object_type, &[properties])
-        .await?
-        .pop()
-        .unwrap_or_default();
+    let checked = check_all(&client, object_type, &[properties]).await?;
+    checked
+        .refuse_taken(&client, object_type, &[Some(id)])
+        .await?;
+    let changes = checked.changes.into_iter().next().unwrap_or_default();
     let tx = client.transaction().await?;
     let (object, old) = model::update(&tx, object_type.name, id, &changes)
         .await

@@ -387,6 +387,36 @@ pub(crate) async fn find_many_by(
     Ok(by_key)
 }
 
+/// The live objects of `object_type` holding, for some `i`, the value `values[i]` of the
+/// property `names[i]` (emails compared case-insensitively): `(id, name, value held)`.
+///
+/// # Errors
+///
+/// The statement's error.
+pub(crate) async fn holders(
+    client: &impl GenericClient,
+    object_type: &str,
+    names: &[&str],
+    values: &[&str],
+) -> Result<Vec<(i64, String, String)>, ApiError> {
+    let statement = client
+        .prepare_cached(
+            "SELECT o.id, p.name, o.properties->>p.name
+             FROM unnest($2::text[], $3::text[]) AS p (name, value)
+             JOIN objects o ON o.type = $1 AND NOT o.archived
+              AND CASE WHEN p.name = 'email' THEN lower(o.properties->>'email') = lower(p.value)
+                       ELSE o.properties->>p.name = p.value END",
+        )
+        .await?;
+    let rows = client
+        .query(&statement, &[&object_type, &names, &values])
+        .await?;
+    Ok(rows
+        .iter()
+        .map(|row| (row.get(0), row.get(1), row.get(2)))
+        .collect())
+}
+
 /// How [`find_many_by`] keys a `value` of the unique property `name`: emails in lower case,
 /// ids as numbers write them.
 pub(crate) fn key(name: &str, value: &str) -> String {

@@ -190,14 +190,113 @@ async fn duplicate_emails_conflict_with_the_existing_id(hubspot: asym::HubSpot) 
     .await;
     assert_eq!(err["category"], "CONFLICT");
     assert_eq!(err["message"], "Contact already exists. Existing ID: 201");
+    // An update to a taken email is a refused value, as for any unique property.
     let err = api
         .patch(
             "/crm/v3/objects/contacts/202",
-            &json!({"properties": {"email": "jane.doe@example.com"}}),
+            &json!({"properties": {"email": "Jane.Doe@example.com"}}),
         )
         .await
-        .expect(409);
-    assert!(err["message"].as_str().unwrap().ends_with("201"));
+        .expect(400);
+    assert_eq!(err["category"], "VALIDATION_ERROR");
+    let message = err["message"].as_str().unwrap();
+    assert!(
+        message.contains("already has that value") && message.contains("propertyName=email"),
+        "{message}"
+    );
+    // Its own email is not taken from itself.
+    patch(
+        &api,
+        "/crm/v3/objects/contacts/201",
+        &json!({"properties": {"email": "jane.doe@example.com"}}),
+    )
+    .await;
+}
+
+#[asym::clone("hubspot", seed = "basic")]
+async fn custom_unique_properties_refuse_a_value_another_object_holds(hubspot: asym::HubSpot) {
+    let api = api(&hubspot);
+    post(
+        &api,
+        "/crm/v3/properties/companies",
+        &json!({"name": "ext_id", "label": "External id", "type": "string", "fieldType": "text",
+            "groupName": "companyinformation", "hasUniqueValue": true}),
+        201,
+    )
+    .await;
+    let first = create(
+        &api,
+        "companies",
+        &json!({"name": "A", "ext_id": "X1"}),
+        201,
+    )
+    .await;
+    let taken = |err: &Value| {
+        assert_eq!(err["category"], "VALIDATION_ERROR");
+        assert_eq!(
+            err["errors"][0]["context"]["propertyName"],
+            json!(["ext_id"])
+        );
+        assert!(
+            err["message"]
+                .as_str()
+                .unwrap()
+                .contains("X1 already has that value"),
+            "{err}"
+        );
+    };
+    taken(
+        &create(
+            &api,
+            "companies",
+            &json!({"name": "B", "ext_id": "X1"}),
+            400,
+        )
+        .await,
+    );
+    let second = create(
+        &api,
+        "companies",
+        &json!({"name": "B", "ext_id": "X2"}),
+        201,
+    )
+    .await;
+    taken(
+        &api.patch(
+            &format!("/crm/v3/objects/companies/{}", id(&second)),
+            &json!({"properties": {"ext_id": "X1"}}),
+        )
+        .await
+        .expect(400),
+    );
+    for (operation, inputs) in [
+        (
+            "create",
+            json!([{"properties": {"ext_id": "X3"}}, {"properties": {"ext_id": "X3"}}]),
+        ),
+        (
+            "update",
+            json!([{"id": id(&second), "properties": {"ext_id": "X1"}}]),
+        ),
+    ] {
+        let err = post(
+            &api,
+            &format!("/crm/v3/objects/companies/batch/{operation}"),
+            &json!({ "inputs": inputs }),
+            400,
+        )
+        .await;
+        assert_eq!(err["category"], "VALIDATION_ERROR", "{operation}");
+    }
+    // Upserting by it updates the holder instead.
+    let upserted = post(
+        &api,
+        "/crm/v3/objects/companies/batch/upsert",
+        &json!({"inputs": [{"idProperty": "ext_id", "id": "X1", "properties": {"domain": "a.example"}}]}),
+        200,
+    )
+    .await;
+    assert_eq!(id(&upserted["results"][0]), id(&first));
 }
 
 #[asym::clone("hubspot", seed = "basic")]
