@@ -103,3 +103,17 @@ UPDATE messages
 SET files = '[{"id":"F0000000001","name":"oncall-runbook.md","title":"On-call runbook","mimetype":"text/plain","filetype":"markdown","user":"U0000000003","mode":"hosted"}]',
     upload = true
 WHERE channel_id = 'C0000000003' AND ts = 1700002000.000100;
+
+-- Custom emoji: an image and an alias of it.
+INSERT INTO emoji (team_id, name, url, alias_for, user_id, created) VALUES
+    ('T0000000001', 'shipit', 'https://emoji.slack-edge.com/T0000000001/shipit/5a1e9c0f3b.png',
+     NULL, 'U0000000003', 1700000000),
+    ('T0000000001', 'squirrel', NULL, 'shipit', 'U0000000003', 1700000001);
+
+-- A user group: the on-call rota, with #engineering as its default channel.
+INSERT INTO usergroups (id, team_id, name, handle, description, channels, date_create,
+                        date_update, created_by, updated_by)
+VALUES ('S0000000001', 'T0000000001', 'On-call', 'oncall', 'Whoever carries the pager',
+        '{C0000000003}', 1700000000, 1700000000, 'U0000000001', 'U0000000001');
+INSERT INTO usergroup_members (usergroup_id, user_id)
+VALUES ('S0000000001', 'U0000000003'), ('S0000000001', 'U0000000004');

@@ -18,6 +18,7 @@
 //! | `usergroups.*` | `usergroups` |
 //! | `reactions.*`, `pins.*` | `reactions` |
 //! | `search.messages` | `search` |
+//! | `emoji.list` | `emoji` |
 //! | system messages (`channel_join`, `channel_leave`, `channel_name`, …) | `model::system` |
 //! | `files.*` and the upload/download URLs | `files` |
 //! | Events API subscription, queue and delivery worker | `events` |
@@ -31,6 +32,7 @@ mod args;
 mod auth;
 mod chat;
 mod conversations;
+mod emoji;
 mod error;
 mod events;
 mod files;
@@ -198,6 +200,7 @@ async fn web_api(
         "pins.remove" => reactions::set_pin(state, call, false).await,
         "pins.list" => reactions::pins_list(state, call).await,
         "search.messages" => search::messages(state, call).await,
+        "emoji.list" => emoji::list(state, call).await,
         "files.getUploadURLExternal" => files::get_upload_url(state, call).await,
         "files.completeUploadExternal" => files::complete_upload(state, call).await,
         "files.info" => files::info(state, call).await,

@@ -54,7 +54,8 @@ pub(crate) fn tier(method: &str) -> Tier {
         | "usergroups.enable"
         | "usergroups.users.list"
         | "usergroups.users.update"
-        | "search.messages" => Tier::Two,
+        | "search.messages"
+        | "emoji.list" => Tier::Two,
         "auth.test"
         | "api.test"
         | "chat.postEphemeral"

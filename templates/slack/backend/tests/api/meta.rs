@@ -1,4 +1,5 @@
-//! `api.test`, `auth.test`, `team.info`, `bots.info`, and bot vs user identities.
+//! `api.test`, `auth.test`, `team.info`, `bots.info`, `emoji.list`, and bot vs user
+//! identities.
 
 use asym_kit::testing::assert_suffix;
 use serde_json::json;
@@ -91,4 +92,21 @@ async fn missing_scopes_name_what_is_needed(slack: asym::Slack) {
         assert_eq!(body["needed"], needed, "{method}");
         assert_eq!(body["provided"], "channels:read", "{method}");
     }
+}
+
+#[asym::clone("slack", seed = "acme-corp")]
+async fn emoji_list_names_custom_emoji_and_aliases(slack: asym::Slack) {
+    let slack = Api::new(&slack);
+    let body = slack.bot_ok("emoji.list", json!({})).await;
+    assert_eq!(
+        body["emoji"],
+        json!({
+            "shipit": "https://emoji.slack-edge.com/T0000000001/shipit/5a1e9c0f3b.png",
+            "squirrel": "alias:shipit",
+        })
+    );
+    assert_eq!(body["cache_ts"], "1700000001.000000");
+    let token = slack.mint("bot", None, Some(&["users:read"])).await;
+    let refused = slack.missing_scope(&token, "emoji.list", json!({})).await;
+    assert_eq!(refused["needed"], "emoji:read");
 }

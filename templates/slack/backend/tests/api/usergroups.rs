@@ -102,3 +102,15 @@ async fn usergroups_are_created_filled_and_disabled(slack: asym::Slack) {
         slack.bot_err(method, args, code).await;
     }
 }
+
+#[asym::clone("slack", seed = "acme-corp")]
+async fn the_seeded_on_call_group(slack: asym::Slack) {
+    let slack = Api::new(&slack);
+    let list = json!({"include_users": true});
+    let body = slack.user_ok("usergroups.list", list).await;
+    let group = &body["usergroups"][0];
+    assert_eq!(group["id"], "S0000000001");
+    assert_eq!(group["handle"], "oncall");
+    assert_eq!(group["users"], json!(["U0000000003", "U0000000004"]));
+    assert_eq!(group["prefs"]["channels"], json!(["C0000000003"]));
+}
