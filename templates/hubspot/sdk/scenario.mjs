@@ -190,6 +190,16 @@ await check('unique properties: read, update, upsert by a custom unique id; take
   assert.match(email.body.message, /propertyName=email/);
 });
 
+await check('ticket stages: moved through the pipeline; a stage of another pipeline refused', async () => {
+  const tickets = hubspot.crm.tickets.basicApi;
+  const ticket = await tickets.create({ properties: { subject: `Node stages ${run}`, hs_pipeline: '0', hs_pipeline_stage: '1' }, associations: [] });
+  const closed = await tickets.update(ticket.id, { properties: { hs_pipeline_stage: '4' } });
+  assert.equal(closed.properties.hs_pipeline_stage, '4');
+  const err = await rejects(tickets.create({ properties: { subject: 'x', hs_pipeline: '0', hs_pipeline_stage: 'closedwon' }, associations: [] }), 400, 'VALIDATION_ERROR');
+  assert.equal(err.body.errors[0].code, 'INVALID_OPTION');
+  assert.deepEqual(err.body.errors[0].context.propertyName, ['hs_pipeline_stage']);
+});
+
 await check('engagements: calls, emails, meetings, tasks with associations; hs_timestamp required; associations.contact search', async () => {
   const contact = (await hubspot.crm.contacts.basicApi.create({ properties: { email: `engaged-${run}@example.com` }, associations: [] })).id;
   for (const [kind, properties, typeId] of [

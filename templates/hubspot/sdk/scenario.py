@@ -267,6 +267,25 @@ def unique_properties():
         assert err.status == 400 and "propertyName=email" in body["message"], body
 
 
+def deal_stages():
+    from hubspot.crm.deals import ApiException as DealsApiException, SimplePublicObjectInputForCreate as Create
+    deals = client.crm.deals.basic_api
+    deal = deals.create(Create(properties={"dealname": f"Py stages {run}", "pipeline": "default",
+                                           "dealstage": "appointmentscheduled"}))
+    for stage in ("qualifiedtobuy", "closedwon"):
+        moved = deals.update(deal.id, SimplePublicObjectInput(properties={"dealstage": stage}))
+        assert moved.properties["dealstage"] == stage
+    for props, name in [({"dealname": "x", "dealstage": "won"}, "dealstage"),
+                        ({"dealname": "x", "pipeline": "sales", "dealstage": "closedwon"}, "pipeline")]:
+        try:
+            deals.create(Create(properties=props))
+            raise AssertionError(f"{props} was accepted")
+        except DealsApiException as err:
+            body = json.loads(err.body)
+            assert err.status == 400 and body["errors"][0]["code"] == "INVALID_OPTION", body
+            assert body["errors"][0]["context"]["propertyName"] == [name], body
+
+
 def engagements():
     from hubspot.crm.objects.calls import (
         AssociationSpec as Spec, PublicAssociationsForObject, PublicObjectId)
@@ -323,5 +342,6 @@ check("properties (create, update, archive), groups, owners, pipelines and stage
 check("errors: 409 duplicate, 400 validation, 401", errors)
 check("reads: default properties per type, get_all paging, non-numeric id", reads)
 check("unique properties: read, update, upsert by a custom unique id; taken values refused", unique_properties)
+check("deal stages: moved through the pipeline; unknown stages and pipelines refused", deal_stages)
 check("engagements: calls, emails, meetings, notes with associations; hs_timestamp required; associations.contact search", engagements)
 finish(f"python hubspot-api-client {version('hubspot-api-client')}")

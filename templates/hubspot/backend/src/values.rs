@@ -1,5 +1,6 @@
 //! Property values: checked against their definitions (types, field types, enumeration
-//! options, read-only) and normalised to the strings HubSpot stores and returns.
+//! options, read-only; deal and ticket pipelines and stages against the pipelines) and
+//! normalised to the strings HubSpot stores and returns.
 
 use std::collections::HashMap;
 
@@ -181,16 +182,104 @@ fn normalise(def: &Definition, text: &str) -> Result<String, (&'static str, Stri
             };
             match values.iter().find(|v| !def.options.iter().any(|o| o == *v)) {
                 None => Ok(text.to_owned()),
-                Some(bad) => Err((
-                    "INVALID_OPTION",
-                    format!(
-                        "{bad} was not one of the allowed options: [{}]",
-                        def.options.join(", ")
-                    ),
-                )),
+                Some(bad) => Err(("INVALID_OPTION", not_an_option(bad, &def.options))),
             }
         }
         _ => Ok(text.to_owned()),
+    }
+}
+
+/// HubSpot's words for a value outside an enumeration's options.
+fn not_an_option(bad: &str, options: &[impl AsRef<str>]) -> String {
+    let options: Vec<&str> = options.iter().map(AsRef::as_ref).collect();
+    format!(
+        "{bad} was not one of the allowed options: [{}]",
+        options.join(", ")
+    )
+}
+
+/// The pipeline and stage properties of a type with pipelines (deals, tickets).
+fn pipeline_properties(object_type: &str) -> Option<(&'static str, &'static str)> {
+    match object_type {
+        "deals" => Some(("pipeline", "dealstage")),
+        "tickets" => Some(("hs_pipeline", "hs_pipeline_stage")),
+        _ => None,
+    }
+}
+
+/// Checks the pipelines and stages that writes set, the options of those enumerations: a
+/// pipeline must be one of the type's live pipelines, a stage one of the live stages of the
+/// pipeline the write sets (of any of the type's pipelines when it sets none). One statement,
+/// only when a write sets either.
+///
+/// # Errors
+///
+/// 400 `VALIDATION_ERROR` (`INVALID_OPTION`) naming each refused value.
+pub(crate) async fn check_stages(
+    client: &impl GenericClient,
+    object_type: &str,
+    all: &[Changes],
+) -> Result<(), ApiError> {
+    let Some((pipeline_name, stage_name)) = pipeline_properties(object_type) else {
+        return Ok(());
+    };
+    let set = |changes: &'_ Changes, name: &str| -> Option<String> {
+        changes
+            .iter()
+            .find(|(n, _)| n == name)
+            .and_then(|(_, v)| v.clone())
+    };
+    if !all
+        .iter()
+        .any(|c| set(c, pipeline_name).is_some() || set(c, stage_name).is_some())
+    {
+        return Ok(());
+    }
+    let statement = client
+        .prepare_cached(
+            "SELECT p.id, ARRAY(SELECT s.id FROM pipeline_stages s
+                               WHERE s.object_type = p.object_type AND s.pipeline_id = p.id
+                                 AND NOT s.archived ORDER BY s.display_order, s.id)
+             FROM pipelines p WHERE p.object_type = $1 AND NOT p.archived
+             ORDER BY p.display_order, p.id",
+        )
+        .await?;
+    let pipelines: Vec<(String, Vec<String>)> = client
+        .query(&statement, &[&object_type])
+        .await?
+        .iter()
+        .map(|row| (row.get(0), row.get(1)))
+        .collect();
+    let mut invalid = Vec::new();
+    for changes in all {
+        let pipeline = set(changes, pipeline_name);
+        let refuse = |name: &str, bad: &str, options: &[&str]| Invalid {
+            name: name.to_owned(),
+            error: "INVALID_OPTION",
+            message: not_an_option(bad, options),
+        };
+        if let Some(p) = &pipeline
+            && !pipelines.iter().any(|(id, _)| id == p)
+        {
+            let ids: Vec<&str> = pipelines.iter().map(|(id, _)| id.as_str()).collect();
+            invalid.push(refuse(pipeline_name, p, &ids));
+            continue;
+        }
+        if let Some(stage) = set(changes, stage_name) {
+            let allowed: Vec<&str> = pipelines
+                .iter()
+                .filter(|(id, _)| pipeline.as_ref().is_none_or(|p| p == id))
+                .flat_map(|(_, stages)| stages.iter().map(String::as_str))
+                .collect();
+            if !allowed.contains(&stage.as_str()) {
+                invalid.push(refuse(stage_name, &stage, &allowed));
+            }
+        }
+    }
+    if invalid.is_empty() {
+        Ok(())
+    } else {
+        Err(invalid_error(&invalid))
     }
 }
 

@@ -120,6 +120,7 @@ pub(crate) async fn check_all(
     if !invalid.is_empty() {
         return Err(values::invalid_error(&invalid));
     }
+    values::check_stages(client, object_type.name, &all).await?;
     let unique = defs
         .into_iter()
         .filter_map(|(name, def)| def.unique.then_some(name))

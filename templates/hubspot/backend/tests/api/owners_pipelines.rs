@@ -1,4 +1,5 @@
-//! Owners (list, by email, get) and pipelines with stages (CRUD).
+//! Owners (list, by email, get), pipelines with stages (CRUD), and the stages deals and
+//! tickets may take.
 
 use serde_json::json;
 
@@ -99,4 +100,82 @@ async fn pipelines_and_stages_are_managed(hubspot: asym::HubSpot) {
         .await
         .expect(400);
     archive(&api, &format!("/crm/v3/pipelines/deals/{pipeline}")).await;
+}
+
+#[asym::clone("hubspot", seed = "basic")]
+async fn deal_and_ticket_stages_must_belong_to_their_pipeline(hubspot: asym::HubSpot) {
+    let api = api(&hubspot);
+    let pipeline = post(
+        &api,
+        "/crm/v3/pipelines/deals",
+        &json!({"label": "Renewals", "displayOrder": 1, "stages": [
+            {"label": "Due", "displayOrder": 0, "metadata": {"probability": "0.5"}}]}),
+        201,
+    )
+    .await;
+    let (renewals, due) = (
+        pipeline["id"].as_str().unwrap(),
+        pipeline["stages"][0]["id"].as_str().unwrap(),
+    );
+    for (kind, properties, refused) in [
+        (
+            "deals",
+            json!({"dealname": "x", "dealstage": "nope"}),
+            "dealstage",
+        ),
+        (
+            "deals",
+            json!({"dealname": "x", "pipeline": "default", "dealstage": due}),
+            "dealstage",
+        ),
+        (
+            "deals",
+            json!({"dealname": "x", "pipeline": "nope", "dealstage": "closedwon"}),
+            "pipeline",
+        ),
+        (
+            "tickets",
+            json!({"subject": "x", "hs_pipeline": "0", "hs_pipeline_stage": "9"}),
+            "hs_pipeline_stage",
+        ),
+    ] {
+        let err = post(
+            &api,
+            &format!("/crm/v3/objects/{kind}"),
+            &json!({ "properties": properties }),
+            400,
+        )
+        .await;
+        assert_eq!(err["errors"][0]["code"], "INVALID_OPTION", "{properties}");
+        assert_eq!(
+            err["errors"][0]["context"]["propertyName"],
+            json!([refused])
+        );
+        assert!(
+            err["errors"][0]["message"]
+                .as_str()
+                .unwrap()
+                .contains("was not one of the allowed options"),
+            "{err}"
+        );
+    }
+    for properties in [
+        json!({"dealname": "x", "pipeline": renewals, "dealstage": due}),
+        json!({"dealname": "y", "dealstage": "closedwon"}),
+    ] {
+        post(
+            &api,
+            "/crm/v3/objects/deals",
+            &json!({ "properties": properties }),
+            201,
+        )
+        .await;
+    }
+    let moved = patch(
+        &api,
+        "/crm/v3/objects/deals/401",
+        &json!({"properties": {"dealstage": "closedwon"}}),
+    )
+    .await;
+    assert_eq!(moved["properties"]["dealstage"], "closedwon");
 }
