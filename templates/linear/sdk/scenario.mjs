@@ -197,6 +197,20 @@ await scenario("comments, labels, projects, cycles, workflow states", async () =
   assert(again.id === link.id && again.title === "Crash log", "attachmentCreate upserts by URL");
 });
 
+await scenario("issue relations: createIssueRelation, relations, inverseRelations", async () => {
+  const [a, b] = [await linear.issue("ENG-2"), await linear.issue("ENG-3")];
+  const before = (await a.relations()).nodes.length;
+  const created = await linear.createIssueRelation({ issueId: a.id, relatedIssueId: b.id, type: "blocks" });
+  assert(created.success, "relation created");
+  const id = (await created.issueRelation).id;
+  const relations = (await a.relations()).nodes;
+  assert(relations.length === before + 1 && relations.some((r) => r.id === id && r.type === "blocks"), "relations");
+  const inverse = (await b.inverseRelations()).nodes.find((r) => r.id === id);
+  assert(inverse && (await inverse.issue).id === a.id, "inverse relation");
+  await linear.deleteIssueRelation(id);
+  assert((await a.relations()).nodes.length === before, "relation deleted");
+});
+
 await scenario("searchIssues", async () => {
   const found = await linear.searchIssues("login");
   assert(found.nodes.length === 2 && found.totalCount === 2, `search ${found.nodes.length}`);

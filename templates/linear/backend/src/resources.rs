@@ -305,9 +305,15 @@ pub(crate) async fn state_create(ctx: &ResolverContext<'_>) -> Result<Value> {
     Ok(simple::create(ctx, &STATE, &input, &extra, None).await?.0)
 }
 
-/// `issueRelationCreate(input:)`: either issue by UUID or identifier (`ENG-1`).
+/// `issueRelationCreate(input:)`: either issue by UUID or identifier (`ENG-1`). @linear/sdk's
+/// `createIssueRelation` always passes `overrideCreatedAt: $overrideCreatedAt`, null unless
+/// set: only a value is refused.
 pub(crate) async fn relation_create(ctx: &ResolverContext<'_>) -> Result<Value> {
-    if ctx.args.get("overrideCreatedAt").is_some() {
+    if ctx
+        .args
+        .get("overrideCreatedAt")
+        .is_some_and(|value| !value.is_null())
+    {
         return Err(error::invalid(
             "Argument `overrideCreatedAt` is not supported by the asym Linear clone",
         ));

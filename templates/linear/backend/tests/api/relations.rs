@@ -98,9 +98,11 @@ async fn memberships_subscribers_and_relations_from_the_seed(linear: asym::Linea
     }
 }
 
-const RELATE: &str = "mutation($input: IssueRelationCreateInput!) {
-    issueRelationCreate(input: $input) { success issueRelation { id type
-      issue { identifier } relatedIssue { identifier } } } }";
+/// As @linear/sdk's `createIssueRelation` sends it: `overrideCreatedAt` always named, its
+/// variable left out unless set.
+const RELATE: &str = "mutation($input: IssueRelationCreateInput!, $overrideCreatedAt: DateTime) {
+    issueRelationCreate(input: $input, overrideCreatedAt: $overrideCreatedAt) {
+      success issueRelation { id type issue { identifier } relatedIssue { identifier } } } }";
 
 #[asym::clone("linear", seed = "basic")]
 async fn relations_subscriptions_replies_and_label_groups_are_written(linear: asym::Linear) {
