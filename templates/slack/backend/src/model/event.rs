@@ -192,6 +192,38 @@ pub(crate) fn message_event(message: &Value, channel: &str, kind: &str) -> Value
     event
 }
 
+/// Queues the `app_mention` event of `message` (as [`message_event`] built it) when its text
+/// mentions the app's bot user (`<@U…>`): a person's or another bot's post, not a system
+/// message and not the app's own post. Costs a query only when the text mentions someone.
+///
+/// # Errors
+///
+/// `internal_error` when a statement fails.
+pub(crate) async fn emit_app_mention(
+    tx: &Transaction<'_>,
+    channel: &str,
+    event: &Value,
+) -> Result<(), ApiError> {
+    let text = event["text"].as_str().unwrap_or_default();
+    let posted = matches!(event["subtype"].as_str(), None | Some("thread_broadcast"));
+    if !posted || !text.contains("<@") {
+        return Ok(());
+    }
+    let app = app_identity(tx).await?;
+    let mentions = text.contains(&format!("<@{}>", app.bot_user))
+        || text.contains(&format!("<@{}|", app.bot_user));
+    if !mentions || event["user"].as_str() == Some(app.bot_user.as_str()) {
+        return Ok(());
+    }
+    let mut mention = event.clone();
+    if let Value::Object(fields) = &mut mention {
+        fields.insert("type".into(), json!("app_mention"));
+        fields.remove("subtype");
+        fields.remove("channel_type");
+    }
+    emit(tx, "app_mention", Some(channel), &mention).await
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -12,7 +12,7 @@ use crate::auth::Caller;
 use crate::error::ApiError;
 use crate::json;
 use crate::model::content::Content;
-use crate::model::event::{emit, message_event, message_subscription};
+use crate::model::event::{emit, emit_app_mention, message_event, message_subscription};
 use crate::ts::Ts;
 use crate::{AppState, Call};
 
@@ -491,8 +491,8 @@ impl NewMessage {
     }
 }
 
-/// Inserts `message` into `channel` (kind `kind`) and queues its `message` event; returns
-/// the stored message object.
+/// Inserts `message` into `channel` (kind `kind`) and queues its `message` event (and its
+/// `app_mention`, when it mentions the app's bot); returns the stored message object.
 ///
 /// # Errors
 ///
@@ -504,13 +504,9 @@ pub(crate) async fn insert_message(
     message: &NewMessage,
 ) -> Result<Value, ApiError> {
     let json = insert(tx, channel, message).await?;
-    emit(
-        tx,
-        message_subscription(kind),
-        Some(channel),
-        &message_event(&json, channel, kind),
-    )
-    .await?;
+    let event = message_event(&json, channel, kind);
+    emit(tx, message_subscription(kind), Some(channel), &event).await?;
+    emit_app_mention(tx, channel, &event).await?;
     Ok(json)
 }
 

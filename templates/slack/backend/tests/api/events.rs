@@ -257,3 +257,37 @@ async fn system_messages_arrive_as_message_events(slack: asym::Slack) {
     assert_eq!(events[5]["user"], "U0000000003");
     assert_eq!(events[6]["text"], "<@U0000000002> archived the channel");
 }
+
+#[asym::clone("slack", seed = "basic")]
+async fn mentioning_the_bot_sends_app_mention(slack: asym::Slack) {
+    let slack = Api::new(&slack);
+    let receiver = subscribe(&slack, 0, json!(["app_mention"])).await;
+    receiver.delivery().await; // the URL verification
+    // Not delivered: the bot mentioning itself, a channel the bot is not in, a mention of
+    // someone else.
+    slack
+        .post(slack.bot_token(), "C0000000001", "I am <@U0000000002>")
+        .await;
+    slack
+        .post(
+            slack.user_token(),
+            "C0000000002",
+            "<@U0000000002> over here",
+        )
+        .await;
+    slack
+        .post(slack.user_token(), "C0000000001", "<@U0000000003> hi")
+        .await;
+    let args = json!({"channel": "C0000000001", "text": "<@U0000000002> deploy please",
+                      "thread_ts": "1700000200.000200"});
+    let posted = slack.user_ok("chat.postMessage", args).await;
+    let event = next_event(&receiver).await;
+    assert_eq!(event["type"], "app_mention");
+    assert_eq!(event["user"], "U0000000001");
+    assert_eq!(event["text"], "<@U0000000002> deploy please");
+    assert_eq!(event["channel"], "C0000000001");
+    assert_eq!(event["ts"], posted["ts"]);
+    assert_eq!(event["event_ts"], posted["ts"]);
+    assert_eq!(event["thread_ts"], "1700000200.000200");
+    assert!(event.get("channel_type").is_none(), "{event}");
+}
