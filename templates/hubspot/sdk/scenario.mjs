@@ -163,7 +163,7 @@ await check('errors: duplicate email 409, bad token 401, unknown object 404', as
   await rejects(hubspot.crm.companies.basicApi.getById('424242'), 404, 'OBJECT_NOT_FOUND');
 });
 
-await check('reads: default properties per type, getAll paging, non-numeric id', async () => {
+await check('reads: default properties per type, getAll paging, full-name query, non-numeric id', async () => {
   const contact = await hubspot.crm.contacts.basicApi.getById('201');
   assert.deepEqual(Object.keys(contact.properties).sort(), ['createdate', 'email', 'firstname', 'hs_object_id', 'lastmodifieddate', 'lastname']);
   const company = await hubspot.crm.companies.basicApi.getById('301');
@@ -171,6 +171,8 @@ await check('reads: default properties per type, getAll paging, non-numeric id',
   const made = await hubspot.crm.lineItems.batchApi.create({ inputs: Array.from({ length: 3 }, (_, i) => ({ properties: { name: `Node ${run} ${i}`, quantity: '1' }, associations: [] })) });
   const all = await hubspot.crm.lineItems.getAll(1, undefined, ['name', 'quantity']);
   assert.ok(made.results.every((m) => all.some((a) => a.id === m.id && a.properties.quantity === '1')), 'getAll pages through every line item');
+  const fullName = await hubspot.crm.contacts.searchApi.doSearch({ query: 'ada lovelace', filterGroups: [], sorts: [], properties: [], limit: 10, after: '0' });
+  assert.deepEqual(fullName.results.map((r) => r.id), ['203']);
   const err = await rejects(hubspot.crm.contacts.basicApi.getById('jane.doe@example.com'), 404, 'OBJECT_NOT_FOUND');
   assert.equal(err.body.message, 'Object not found.  objectId are usually numeric.');
 });

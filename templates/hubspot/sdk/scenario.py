@@ -227,6 +227,8 @@ def reads():
     assert len(everything) == 3, len(everything)
     all_products = client.crm.objects.get_all("products", properties=["name"])
     assert {p.id for p in all_products} >= {p.id for p in made.results}
+    full_name = client.crm.contacts.search_api.do_search(PublicObjectSearchRequest(query="Jane Doe"))
+    assert [r.id for r in full_name.results] == ["201"], full_name
     try:
         client.crm.contacts.basic_api.get_by_id("jane.doe@example.com")
         raise AssertionError("a non-numeric id was found without idProperty")
@@ -340,7 +342,7 @@ check("associations v4: default, labels, list, archive", associations)
 check("associations v3: types, batch create, read, archive", associations_v3)
 check("properties (create, update, archive), groups, owners, pipelines and stages", properties_owners_pipelines)
 check("errors: 409 duplicate, 400 validation, 401", errors)
-check("reads: default properties per type, get_all paging, non-numeric id", reads)
+check("reads: default properties per type, get_all paging, full-name query, non-numeric id", reads)
 check("unique properties: read, update, upsert by a custom unique id; taken values refused", unique_properties)
 check("deal stages: moved through the pipeline; unknown stages and pipelines refused", deal_stages)
 check("engagements: calls, emails, meetings, notes with associations; hs_timestamp required; associations.contact search", engagements)

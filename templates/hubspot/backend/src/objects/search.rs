@@ -447,12 +447,19 @@ fn compile(
         clauses.push(format!("({})", ors.join(" OR ")));
     }
     if let Some(query) = body["query"].as_str().filter(|q| !q.trim().is_empty()) {
-        let escaped = query
-            .trim()
-            .replace('\\', "\\\\")
-            .replace('%', "\\%")
-            .replace('_', "\\_");
-        let pattern = sql.bind(format!("%{escaped}%"));
+        // Every word must appear in one of the default searchable properties (a full name
+        // finds a contact whose first and last names hold one word each).
+        let patterns: Vec<String> = query
+            .split_whitespace()
+            .map(|word| {
+                let escaped = word
+                    .replace('\\', "\\\\")
+                    .replace('%', "\\%")
+                    .replace('_', "\\_");
+                format!("%{escaped}%")
+            })
+            .collect();
+        let patterns = sql.bind(patterns);
         let names = sql.bind(
             object_type
                 .searchable
@@ -461,8 +468,9 @@ fn compile(
                 .collect::<Vec<_>>(),
         );
         clauses.push(format!(
-            "EXISTS (SELECT 1 FROM unnest({names}::text[]) AS s (name) \
-             WHERE o.properties->>s.name ILIKE {pattern})"
+            "NOT EXISTS (SELECT 1 FROM unnest({patterns}::text[]) AS w (pattern) \
+             WHERE NOT EXISTS (SELECT 1 FROM unnest({names}::text[]) AS s (name) \
+             WHERE o.properties->>s.name ILIKE w.pattern))"
         ));
     }
     // Matching ids and sort keys first (cheap), then the page's rows only: serialising every

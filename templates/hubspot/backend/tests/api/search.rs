@@ -133,6 +133,18 @@ async fn groups_are_ored_sorts_and_query_apply(hubspot: asym::HubSpot) {
         ids(&api, "companies", json!({"query": "globex.EX"})).await,
         vec!["302"]
     );
+    // Each word of a query matches on its own: a full name spans two properties.
+    for (query, expected) in [
+        ("Jane Doe", vec!["201"]),
+        ("  ada   LOVELACE ", vec!["203"]),
+        ("Jane Smith", vec![]),
+    ] {
+        assert_eq!(
+            ids(&api, "contacts", json!({ "query": query })).await,
+            expected,
+            "{query}"
+        );
+    }
 }
 
 #[asym::clone("hubspot", seed = "basic")]
