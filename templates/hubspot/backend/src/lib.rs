@@ -1,5 +1,5 @@
 //! asym's HubSpot clone: the CRM v3 object APIs (eleven types over one generic engine),
-//! search, batch, associations v4, properties, owners, pipelines and app webhooks, over
+//! search, batch, associations v4 and v3, properties, owners, pipelines and app webhooks, over
 //! Postgres — so `hubspot-api-client` (Python) and `@hubspot/api-client` (Node) work against
 //! it by changing only their base path to `http://<host>:<port>`.
 //!
@@ -8,9 +8,9 @@
 //! | `/crm/v3/objects/{type}` (create, read, update, archive, list, merge, GDPR delete) | `objects` |
 //! | `/crm/v3/objects/{type}/batch/*` | `objects::batch` |
 //! | `/crm/v3/objects/{type}/search` | `objects::search` |
-//! | object queries, rendering | `objects::model`, `objects::render` |
+//! | object queries, rendering, unique values | `objects::model`, `objects::render`, `objects::unique` |
 //! | property values (types, options, dates) | `values` |
-//! | `/crm/v4/objects/…/associations`, `/crm/v4/associations/…/batch/*` | `associations` (routes), `assoc` (model) |
+//! | `/crm/v4/objects/…/associations`, `/crm/v4/associations/…/batch/*`, `/crm/v3/associations/…` | `associations` (routes), `assoc` (model) |
 //! | `/crm/v4/associations/{from}/{to}/labels`, `/crm/associations/v4/{from}/{to}/labels` | `labels` |
 //! | `/crm/v3/properties/{type}` and groups | `properties` |
 //! | `/crm/v3/owners` | `owners` |
