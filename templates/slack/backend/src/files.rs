@@ -342,6 +342,11 @@ pub(crate) async fn complete_upload(state: &AppState, call: &Call) -> ApiResult 
         .map(|row| file_json(row, &[], public_url))
         .collect();
     for conversation in &conversations {
+        // As the message shows them: public once shared into a public channel.
+        let mut shown = bare.clone();
+        for file in &mut shown {
+            file["is_public"] = json!(conversation.kind == "public_channel");
+        }
         let message = NewMessage {
             user_id: caller.user_id.clone(),
             bot_id: caller.bot_id.clone(),
@@ -350,7 +355,7 @@ pub(crate) async fn complete_upload(state: &AppState, call: &Call) -> ApiResult 
             blocks: blocks.as_ref().map(Value::to_string),
             thread_ts,
             mrkdwn: true,
-            files: Some(Value::Array(bare.clone()).to_string()),
+            files: Some(Value::Array(shown).to_string()),
             ..NewMessage::default()
         };
         let posted = insert_message(&tx, &conversation.id, &conversation.kind, &message).await?;

@@ -110,6 +110,18 @@ pub(crate) fn user_json(row: &Row, with_email: bool) -> Value {
     })
 }
 
+/// What adds `locale` to a user object when the call asks `include_locale` (every person's
+/// is `en-US`, the workspace's language), and leaves it as it is otherwise.
+fn with_locale(call: &Call) -> impl Fn(Value) -> Value {
+    let include = call.args.flag("include_locale").unwrap_or(false);
+    move |mut user| {
+        if include && let Value::Object(fields) = &mut user {
+            fields.insert("locale".into(), json!("en-US"));
+        }
+        user
+    }
+}
+
 /// `users.list`: everyone in the workspace (bots and deleted users included), ordered by
 /// id, paged with `limit` (default 0 = all… Slack pages at 1000) and `cursor`.
 pub(crate) async fn list(state: &AppState, call: &Call) -> ApiResult {
@@ -137,7 +149,11 @@ pub(crate) async fn list(state: &AppState, call: &Call) -> ApiResult {
         )
         .await?;
     let with_email = caller.has("users:read.email");
-    let mut members: Vec<Value> = rows.iter().map(|row| user_json(row, with_email)).collect();
+    let locale = with_locale(call);
+    let mut members: Vec<Value> = rows
+        .iter()
+        .map(|row| locale(user_json(row, with_email)))
+        .collect();
     let next = next_page(&mut members, limit);
     let next = next.as_ref().and_then(|member| member["id"].as_str());
     reply([
@@ -152,7 +168,8 @@ pub(crate) async fn info(state: &AppState, call: &Call) -> ApiResult {
     let caller = caller_with(state, call, &["users:read"]).await?;
     let user = call.args.non_empty_or("user", "user_not_found")?;
     let row = find(state, &caller, &user).await?;
-    reply([("user", user_json(&row, caller.has("users:read.email")))])
+    let user = user_json(&row, caller.has("users:read.email"));
+    reply([("user", with_locale(call)(user))])
 }
 
 /// `users.lookupByEmail`: one user by email address (case-insensitive).

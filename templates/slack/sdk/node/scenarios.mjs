@@ -182,6 +182,7 @@ await scenario('users', async () => {
   }
   assert.ok(['admin', 'alice', 'bob', 'carol', 'asym', 'slackbot'].every((n) => names.includes(n)), names.join());
   assert.equal((await bot.users.info({ user: 'U0000000003' })).user.real_name, 'Alice Archer');
+  assert.equal((await bot.users.info({ user: 'U0000000003', include_locale: true })).user.locale, 'en-US');
   assert.equal((await bot.users.lookupByEmail({ email: 'carol@acme.test' })).user.id, 'U0000000005');
   await fails('users_not_found', bot.users.lookupByEmail({ email: 'nobody@acme.test' }));
   await fails('user_not_found', bot.users.info({ user: 'U0NOPE' }));

@@ -211,7 +211,8 @@ def users_methods():
     members = [m["name"] for page in bot.users_list(limit=3) for m in page["members"]]
     assert {"admin", "alice", "bob", "carol", "asym", "slackbot"} <= set(members), members
     alice = bot.users_info(user="U0000000003")["user"]
-    assert alice["profile"]["email"] == "alice@acme.test"
+    assert alice["profile"]["email"] == "alice@acme.test" and "locale" not in alice
+    assert bot.users_info(user="U0000000003", include_locale=True)["user"]["locale"] == "en-US"
     assert bot.users_lookupByEmail(email="bob@acme.test")["user"]["id"] == "U0000000004"
     fails("users_not_found", bot.users_lookupByEmail, email="nobody@acme.test")
     fails("user_not_found", bot.users_info, user="U0NOPE")
@@ -253,6 +254,7 @@ def files_upload_v2():
     assert [f["id"] for f in listed] == [file["id"]]
     history = bot.conversations_history(channel=GENERAL, limit=1)["messages"][0]
     assert history["files"][0]["id"] == file["id"] and history["text"] == "Weekly report"
+    assert history["files"][0]["is_public"] is True, history["files"][0]
     bot.files_delete(file=file["id"])
     fails("file_deleted", bot.files_info, file=file["id"])
     fails("file_not_found", bot.files_info, file="F0NOPE")

@@ -77,6 +77,7 @@ async fn uploads_share_into_a_channel(slack: asym::Slack) {
         .await;
     assert_eq!(history["messages"][0]["text"], "Weekly report");
     assert_eq!(history["messages"][0]["files"][0]["id"], id.as_str());
+    assert_eq!(history["messages"][0]["files"][0]["is_public"], true);
 
     let info = slack.user_ok("files.info", json!({"file": id})).await;
     let url = info["file"]["url_private_download"].as_str().unwrap();

@@ -26,6 +26,14 @@ async fn list_info_and_lookup(slack: asym::Slack) {
         .await;
     assert_eq!(bot["user"]["is_bot"], true);
     assert_eq!(bot["user"]["profile"]["bot_id"], "B0000000001");
+    assert!(bot["user"].get("locale").is_none());
+    let args = json!({"user": "U0000000003", "include_locale": true});
+    let localized = slack.bot_ok("users.info", args).await;
+    assert_eq!(localized["user"]["locale"], "en-US");
+    let listed = slack
+        .bot_ok("users.list", json!({"limit": 1, "include_locale": true}))
+        .await;
+    assert_eq!(listed["members"][0]["locale"], "en-US");
     let dave = slack
         .bot_ok("users.info", json!({"user": "U0000000006"}))
         .await;
