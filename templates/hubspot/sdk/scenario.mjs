@@ -192,9 +192,11 @@ await check('unique properties: read, update, upsert by a custom unique id; take
   assert.match(email.body.message, /propertyName=email/);
 });
 
-await check('ticket stages: moved through the pipeline; a stage of another pipeline refused', async () => {
+await check('ticket stages: the default pipeline when none is given; moved through the pipeline; a stage of another pipeline refused', async () => {
   const tickets = hubspot.crm.tickets.basicApi;
   const ticket = await tickets.create({ properties: { subject: `Node stages ${run}`, hs_pipeline: '0', hs_pipeline_stage: '1' }, associations: [] });
+  const implicit = await tickets.create({ properties: { subject: `Node implicit ${run}`, hs_pipeline_stage: '2' }, associations: [] });
+  assert.equal(implicit.properties.hs_pipeline, '0');
   const closed = await tickets.update(ticket.id, { properties: { hs_pipeline_stage: '4' } });
   assert.equal(closed.properties.hs_pipeline_stage, '4');
   const err = await rejects(tickets.create({ properties: { subject: 'x', hs_pipeline: '0', hs_pipeline_stage: 'closedwon' }, associations: [] }), 400, 'VALIDATION_ERROR');

@@ -274,6 +274,8 @@ def deal_stages():
     deals = client.crm.deals.basic_api
     deal = deals.create(Create(properties={"dealname": f"Py stages {run}", "pipeline": "default",
                                            "dealstage": "appointmentscheduled"}))
+    implicit = deals.create(Create(properties={"dealname": f"Py implicit {run}", "dealstage": "qualifiedtobuy"}))
+    assert implicit.properties["pipeline"] == "default", implicit.properties
     for stage in ("qualifiedtobuy", "closedwon"):
         moved = deals.update(deal.id, SimplePublicObjectInput(properties={"dealstage": stage}))
         assert moved.properties["dealstage"] == stage
@@ -286,6 +288,8 @@ def deal_stages():
             body = json.loads(err.body)
             assert err.status == 400 and body["errors"][0]["code"] == "INVALID_OPTION", body
             assert body["errors"][0]["context"]["propertyName"] == [name], body
+    for made in (deal, implicit):
+        deals.archive(made.id)
 
 
 def engagements():
@@ -344,6 +348,6 @@ check("properties (create, update, archive), groups, owners, pipelines and stage
 check("errors: 409 duplicate, 400 validation, 401", errors)
 check("reads: default properties per type, get_all paging, full-name query, non-numeric id", reads)
 check("unique properties: read, update, upsert by a custom unique id; taken values refused", unique_properties)
-check("deal stages: moved through the pipeline; unknown stages and pipelines refused", deal_stages)
+check("deal stages: the default pipeline when none is given; moved through the pipeline; unknown stages and pipelines refused", deal_stages)
 check("engagements: calls, emails, meetings, notes with associations; hs_timestamp required; associations.contact search", engagements)
 finish(f"python hubspot-api-client {version('hubspot-api-client')}")

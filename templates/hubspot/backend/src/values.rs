@@ -207,6 +207,28 @@ fn pipeline_properties(object_type: &str) -> Option<(&'static str, &'static str)
     }
 }
 
+/// A create's input `properties` with the type's default pipeline (every portal's `default`
+/// deal pipeline, ticket pipeline `0`) where it sets a stage but no pipeline, as HubSpot
+/// fills it in ("If a pipeline isn't specified, the default pipeline will be used").
+pub(crate) fn default_pipeline(object_type: &str, properties: &mut Map<String, Value>) {
+    let Some((pipeline, stage)) = pipeline_properties(object_type) else {
+        return;
+    };
+    let set = |name: &str| {
+        properties
+            .get(name)
+            .is_some_and(|v| !v.is_null() && v.as_str() != Some(""))
+    };
+    if set(stage) && !set(pipeline) {
+        let default = if object_type == "deals" {
+            "default"
+        } else {
+            "0"
+        };
+        properties.insert(pipeline.to_owned(), Value::String(default.to_owned()));
+    }
+}
+
 /// Checks the pipelines and stages that writes set, the options of those enumerations: a
 /// pipeline must be one of the type's live pipelines, a stage one of the live stages of the
 /// pipeline the write sets (of any of the type's pipelines when it sets none). One statement,

@@ -193,7 +193,10 @@ impl Batch<'_> {
 
     /// `batch/create`: every input created, or none.
     async fn create(&self) -> Result<Outcome, ApiError> {
-        let properties = self.properties()?;
+        let mut properties = self.properties()?;
+        for input in &mut properties {
+            values::default_pipeline(self.object_type.name, input);
+        }
         let links: Vec<Links> = self
             .inputs
             .iter()

@@ -268,7 +268,8 @@ pub(crate) async fn commit_with(
 /// `POST /crm/v3/objects/{type}`.
 async fn create(call: Call, JsonBody(body): JsonBody) -> ApiResult {
     let object_type = gate(&call, true).await?;
-    let properties = input_properties(&body)?;
+    let mut properties = input_properties(&body)?;
+    values::default_pipeline(object_type.name, &mut properties);
     let associations = parse_associations(&body)?;
     let mut client = call.kit.db().await?;
     // Both reads in one round trip (tokio-postgres pipelines them on the connection).

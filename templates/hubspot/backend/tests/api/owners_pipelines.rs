@@ -133,6 +133,12 @@ async fn deal_and_ticket_stages_must_belong_to_their_pipeline(hubspot: asym::Hub
             json!({"dealname": "x", "pipeline": "nope", "dealstage": "closedwon"}),
             "pipeline",
         ),
+        // Without a pipeline a create is in the default one, which lacks this stage.
+        (
+            "deals",
+            json!({"dealname": "x", "dealstage": due}),
+            "dealstage",
+        ),
         (
             "tickets",
             json!({"subject": "x", "hs_pipeline": "0", "hs_pipeline_stage": "9"}),
@@ -159,18 +165,33 @@ async fn deal_and_ticket_stages_must_belong_to_their_pipeline(hubspot: asym::Hub
             "{err}"
         );
     }
-    for properties in [
-        json!({"dealname": "x", "pipeline": renewals, "dealstage": due}),
-        json!({"dealname": "y", "dealstage": "closedwon"}),
+    for (properties, pipeline) in [
+        (
+            json!({"dealname": "x", "pipeline": renewals, "dealstage": due}),
+            renewals,
+        ),
+        (
+            json!({"dealname": "y", "dealstage": "closedwon"}),
+            "default",
+        ),
     ] {
-        post(
+        let deal = post(
             &api,
             "/crm/v3/objects/deals",
             &json!({ "properties": properties }),
             201,
         )
         .await;
+        assert_eq!(deal["properties"]["pipeline"], pipeline);
     }
+    let ticket = post(
+        &api,
+        "/crm/v3/objects/tickets/batch/create",
+        &json!({"inputs": [{"properties": {"subject": "z", "hs_pipeline_stage": "2"}}]}),
+        201,
+    )
+    .await;
+    assert_eq!(ticket["results"][0]["properties"]["hs_pipeline"], "0");
     let moved = patch(
         &api,
         "/crm/v3/objects/deals/401",
