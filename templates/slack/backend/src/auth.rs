@@ -11,23 +11,23 @@ use crate::{AppState, Call, ratelimit};
 /// Scopes granted to the bot token minted at provisioning: what a typical bot installs with.
 #[rustfmt::skip]
 pub(crate) const BOT_SCOPES: &[&str] = &[
-    "channels:history", "channels:join", "channels:manage", "channels:read", "chat:write",
-    "chat:write.customize", "emoji:read", "files:read", "files:write", "groups:history",
-    "groups:read", "groups:write", "im:history", "im:read", "im:write", "mpim:history",
-    "mpim:read", "mpim:write", "pins:read", "pins:write", "reactions:read", "reactions:write",
-    "team:read", "usergroups:read", "usergroups:write", "users.profile:read", "users:read",
-    "users:read.email", "users:write",
+    "bookmarks:read", "bookmarks:write", "channels:history", "channels:join", "channels:manage",
+    "channels:read", "chat:write", "chat:write.customize", "emoji:read", "files:read",
+    "files:write", "groups:history", "groups:read", "groups:write", "im:history", "im:read",
+    "im:write", "mpim:history", "mpim:read", "mpim:write", "pins:read", "pins:write",
+    "reactions:read", "reactions:write", "team:read", "usergroups:read", "usergroups:write",
+    "users.profile:read", "users:read", "users:read.email", "users:write",
 ];
 
 /// Scopes granted to the user token minted at provisioning (the workspace's primary owner).
 #[rustfmt::skip]
 pub(crate) const USER_SCOPES: &[&str] = &[
-    "channels:history", "channels:read", "channels:write", "chat:write", "emoji:read",
-    "files:read", "files:write", "groups:history", "groups:read", "groups:write", "im:history",
-    "im:read", "im:write", "mpim:history", "mpim:read", "mpim:write", "pins:read", "pins:write",
-    "reactions:read", "reactions:write", "search:read", "team:read", "usergroups:read",
-    "usergroups:write", "users.profile:read", "users.profile:write", "users:read",
-    "users:read.email", "users:write",
+    "bookmarks:read", "bookmarks:write", "channels:history", "channels:read", "channels:write",
+    "chat:write", "emoji:read", "files:read", "files:write", "groups:history", "groups:read",
+    "groups:write", "im:history", "im:read", "im:write", "mpim:history", "mpim:read",
+    "mpim:write", "pins:read", "pins:write", "reactions:read", "reactions:write", "search:read",
+    "team:read", "usergroups:read", "usergroups:write", "users.profile:read",
+    "users.profile:write", "users:read", "users:read.email", "users:write",
 ];
 
 /// Which kind of token authenticated the call.

@@ -19,6 +19,7 @@
 //! | `reactions.*`, `pins.*` | `reactions` |
 //! | `search.messages` | `search` |
 //! | `emoji.list` | `emoji` |
+//! | `bookmarks.*` | `bookmarks` |
 //! | system messages (`channel_join`, `channel_leave`, `channel_name`, …) | `model::system` |
 //! | `files.*` and the upload/download URLs | `files` |
 //! | Events API subscription, queue and delivery worker | `events` |
@@ -30,6 +31,7 @@
 mod admin;
 mod args;
 mod auth;
+mod bookmarks;
 mod chat;
 mod conversations;
 mod emoji;
@@ -201,6 +203,10 @@ async fn web_api(
         "pins.list" => reactions::pins_list(state, call).await,
         "search.messages" => search::messages(state, call).await,
         "emoji.list" => emoji::list(state, call).await,
+        "bookmarks.add" => bookmarks::add(state, call).await,
+        "bookmarks.edit" => bookmarks::edit(state, call).await,
+        "bookmarks.list" => bookmarks::list(state, call).await,
+        "bookmarks.remove" => bookmarks::remove(state, call).await,
         "files.getUploadURLExternal" => files::get_upload_url(state, call).await,
         "files.completeUploadExternal" => files::complete_upload(state, call).await,
         "files.info" => files::info(state, call).await,

@@ -55,7 +55,10 @@ pub(crate) fn tier(method: &str) -> Tier {
         | "usergroups.users.list"
         | "usergroups.users.update"
         | "search.messages"
-        | "emoji.list" => Tier::Two,
+        | "emoji.list"
+        | "bookmarks.add"
+        | "bookmarks.edit"
+        | "bookmarks.remove" => Tier::Two,
         "auth.test"
         | "api.test"
         | "chat.postEphemeral"

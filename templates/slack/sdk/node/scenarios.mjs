@@ -319,6 +319,16 @@ await scenario('search messages', async () => {
   await fails('not_allowed_token_type', bot.search.messages({ query: 'x' }));
 });
 
+await scenario('bookmarks', async () => {
+  const { bookmark } = await bot.bookmarks.add({ channel_id: GENERAL, title: 'Runbook', type: 'link', link: 'https://example.com/r' });
+  assert.match(bookmark.id, /^Bk/);
+  const edited = await bot.bookmarks.edit({ channel_id: GENERAL, bookmark_id: bookmark.id, title: 'On-call runbook' });
+  assert.equal(edited.bookmark.title, 'On-call runbook');
+  assert.deepEqual((await user.bookmarks.list({ channel_id: GENERAL })).bookmarks.map((b) => b.id), [bookmark.id]);
+  await bot.bookmarks.remove({ channel_id: GENERAL, bookmark_id: bookmark.id });
+  await fails('not_found', bot.bookmarks.remove({ channel_id: GENERAL, bookmark_id: bookmark.id }));
+});
+
 let failed = 0;
 for (const [name, error] of results) {
   console.log(`${error ? 'FAILED' : 'ok    '} ${name}`);

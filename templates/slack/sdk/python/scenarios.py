@@ -373,6 +373,19 @@ def search_messages():
     fails("not_allowed_token_type", bot.search_messages, query="x")
 
 
+@scenario
+def bookmarks():
+    added = bot.bookmarks_add(channel_id=GENERAL, title="Runbook", type="link", link="https://example.com/runbook")
+    bid = added["bookmark"]["id"]
+    assert bid.startswith("Bk") and added["bookmark"]["channel_id"] == GENERAL, added["bookmark"]
+    edited = bot.bookmarks_edit(channel_id=GENERAL, bookmark_id=bid, title="On-call runbook", emoji=":book:")
+    assert (edited["bookmark"]["title"], edited["bookmark"]["emoji"]) == ("On-call runbook", ":book:")
+    assert [b["id"] for b in user.bookmarks_list(channel_id=GENERAL)["bookmarks"]] == [bid]
+    bot.bookmarks_remove(channel_id=GENERAL, bookmark_id=bid)
+    fails("not_found", bot.bookmarks_remove, channel_id=GENERAL, bookmark_id=bid)
+    fails("invalid_link", bot.bookmarks_add, channel_id=GENERAL, title="x", type="link", link="example.com")
+
+
 for name, failure in results:
     print(("ok     " if failure is None else "FAILED ") + name)
     if failure:
