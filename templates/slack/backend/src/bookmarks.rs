@@ -1,7 +1,6 @@
 //! Channel bookmarks: `bookmarks.add`, `.edit`, `.list`, `.remove` (links only, as Slack's
 //! API takes them).
 
-use asym_kit::deadpool_postgres::GenericClient;
 use asym_kit::tokio_postgres::Row;
 use serde_json::{Map, Value, json};
 
@@ -52,10 +51,23 @@ fn rank(position: i64) -> String {
         .collect()
 }
 
-/// The call's `channel_id`, resolved for the caller.
-async fn channel(state: &AppState, caller: &Caller, call: &Call) -> Result<Conversation, ApiError> {
+/// The caller, holding `scope`, and the conversation of the call's `channel_id`.
+async fn channel(
+    state: &AppState,
+    call: &Call,
+    scope: &str,
+) -> Result<(Caller, Conversation), ApiError> {
+    let caller = caller_with(state, call, &[scope]).await?;
     let channel = call.args.non_empty_or("channel_id", "channel_not_found")?;
-    resolve(state, caller, &channel, Naming::IdOnly).await
+    let conversation = resolve(state, &caller, &channel, Naming::IdOnly).await?;
+    Ok((caller, conversation))
+}
+
+/// [`channel`] for a change: `bookmarks:write`, in an open conversation the caller is in.
+async fn writable(state: &AppState, call: &Call) -> Result<(Caller, Conversation), ApiError> {
+    let (caller, conversation) = channel(state, call, "bookmarks:write").await?;
+    conversation.check_member_of_open()?;
+    Ok((caller, conversation))
 }
 
 /// `link` as Slack accepts it: `http://` or `https://`.
@@ -66,6 +78,14 @@ fn checked_link(link: &str) -> Result<String, ApiError> {
     } else {
         Err(ApiError::new("invalid_link"))
     }
+}
+
+/// The call's `emoji`, if any, checked.
+fn emoji_arg(call: &Call) -> Result<Option<String>, ApiError> {
+    call.args
+        .non_empty("emoji")
+        .map(|e| checked_emoji(&e))
+        .transpose()
 }
 
 /// `emoji` as Slack accepts it: `:name:`.
@@ -87,32 +107,15 @@ fn checked_emoji(emoji: &str) -> Result<String, ApiError> {
     }
 }
 
-/// The bookmark `id` of `channel`.
-async fn find(client: &impl GenericClient, channel: &str, id: &str) -> Result<Row, ApiError> {
-    client
-        .query_opt(
-            &format!("SELECT {COLUMNS} FROM bookmarks k WHERE k.id = $1 AND k.channel_id = $2"),
-            &[&id.trim(), &channel],
-        )
-        .await?
-        .ok_or_else(|| ApiError::new("not_found"))
-}
-
 /// `bookmarks.add`: a link bookmark at the end of a channel's bookmarks.
 pub(crate) async fn add(state: &AppState, call: &Call) -> ApiResult {
-    let caller = caller_with(state, call, &["bookmarks:write"]).await?;
-    let conversation = channel(state, &caller, call).await?;
-    conversation.check_member_of_open()?;
+    let (caller, conversation) = writable(state, call).await?;
     let title = call.args.required("title")?;
     if call.args.required("type")? != "link" {
         return Err(ApiError::new("invalid_bookmark_type"));
     }
     let link = checked_link(&call.args.required("link")?)?;
-    let emoji = call
-        .args
-        .non_empty("emoji")
-        .map(|e| checked_emoji(&e))
-        .transpose()?;
+    let emoji = emoji_arg(call)?;
     let client = state.kit.db().await?;
     let row = client
         .query_one(
@@ -141,24 +144,17 @@ pub(crate) async fn add(state: &AppState, call: &Call) -> ApiResult {
 
 /// `bookmarks.edit`: a new `title`, `link` or `emoji`.
 pub(crate) async fn edit(state: &AppState, call: &Call) -> ApiResult {
-    let caller = caller_with(state, call, &["bookmarks:write"]).await?;
-    let conversation = channel(state, &caller, call).await?;
-    conversation.check_member_of_open()?;
+    let (caller, conversation) = writable(state, call).await?;
     let id = call.args.non_empty_or("bookmark_id", "not_found")?;
     let link = call
         .args
         .non_empty("link")
         .map(|l| checked_link(&l))
         .transpose()?;
-    let emoji = call
-        .args
-        .non_empty("emoji")
-        .map(|e| checked_emoji(&e))
-        .transpose()?;
+    let emoji = emoji_arg(call)?;
     let client = state.kit.db().await?;
-    find(&client, &conversation.id, &id).await?;
     let row = client
-        .query_one(
+        .query_opt(
             &format!(
                 "UPDATE bookmarks AS k SET title = COALESCE($3, title), link = COALESCE($4, link),
                         emoji = COALESCE($5, emoji), updated_by = $6,
@@ -175,14 +171,14 @@ pub(crate) async fn edit(state: &AppState, call: &Call) -> ApiResult {
                 &caller.user_id,
             ],
         )
-        .await?;
+        .await?
+        .ok_or_else(|| ApiError::new("not_found"))?;
     reply([("bookmark", bookmark_json(&row))])
 }
 
 /// `bookmarks.list`: a channel's bookmarks, in order.
 pub(crate) async fn list(state: &AppState, call: &Call) -> ApiResult {
-    let caller = caller_with(state, call, &["bookmarks:read"]).await?;
-    let conversation = channel(state, &caller, call).await?;
+    let (_, conversation) = channel(state, call, "bookmarks:read").await?;
     let client = state.kit.db().await?;
     let rows = client
         .query(
@@ -198,9 +194,7 @@ pub(crate) async fn list(state: &AppState, call: &Call) -> ApiResult {
 
 /// `bookmarks.remove`: takes a bookmark off its channel.
 pub(crate) async fn remove(state: &AppState, call: &Call) -> ApiResult {
-    let caller = caller_with(state, call, &["bookmarks:write"]).await?;
-    let conversation = channel(state, &caller, call).await?;
-    conversation.check_member_of_open()?;
+    let (_, conversation) = writable(state, call).await?;
     let id = call.args.non_empty_or("bookmark_id", "not_found")?;
     let client = state.kit.db().await?;
     let removed = client
