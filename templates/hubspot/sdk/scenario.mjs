@@ -204,6 +204,20 @@ await check('ticket stages: the default pipeline when none is given; moved throu
   assert.deepEqual(err.body.errors[0].context.propertyName, ['hs_pipeline_stage']);
 });
 
+await check('batch create with objectWriteTraceId: valid inputs created, the others reported (207); invalid email', async () => {
+  const answer = await hubspot.crm.companies.batchApi.create({ inputs: [
+    { objectWriteTraceId: 'a', properties: { name: `Node traced ${run}` }, associations: [] },
+    { objectWriteTraceId: 'b', properties: { name: 'x', numberofemployees: 'many' }, associations: [] },
+  ] });
+  assert.deepEqual(answer.results.map((r) => r.properties.name), [`Node traced ${run}`]);
+  assert.equal(answer.numErrors, 1);
+  assert.deepEqual(answer.errors[0].context.objectWriteTraceId, ['b']);
+  assert.match(answer.errors[0].message, /INVALID_INTEGER/);
+  const err = await rejects(hubspot.crm.contacts.basicApi.create({ properties: { email: 'dsfsafas@' }, associations: [] }), 400, 'VALIDATION_ERROR');
+  assert.equal(err.body.message, 'Property values were not valid: [{"isValid":false,"message":"Email address dsfsafas@ is invalid","error":"INVALID_EMAIL","name":"email"}]');
+  await hubspot.crm.companies.basicApi.archive(answer.results[0].id);
+});
+
 await check('engagements: calls, emails, meetings, tasks with associations; hs_timestamp required; associations.contact search', async () => {
   const contact = (await hubspot.crm.contacts.basicApi.create({ properties: { email: `engaged-${run}@example.com` }, associations: [] })).id;
   for (const [kind, properties, typeId] of [

@@ -292,6 +292,27 @@ def deal_stages():
         deals.archive(made.id)
 
 
+def traced_batch_create():
+    inputs = [
+        SimplePublicObjectBatchInputForCreate(object_write_trace_id="ok", properties={"email": f"traced-{run}@example.com"}),
+        SimplePublicObjectBatchInputForCreate(object_write_trace_id="bad-email", properties={"email": "no-at-sign.example"}),
+        SimplePublicObjectBatchInputForCreate(object_write_trace_id="unknown", properties={"missing": "1"}),
+    ]
+    answer = client.crm.contacts.batch_api.create(BatchInputSimplePublicObjectBatchInputForCreate(inputs=inputs))
+    assert [r.properties["email"] for r in answer.results] == [f"traced-{run}@example.com"], answer
+    assert answer.num_errors == 2, answer
+    by_trace = {e.context["objectWriteTraceId"][0]: e for e in answer.errors}
+    assert "INVALID_EMAIL" in by_trace["bad-email"].message, by_trace
+    assert "PROPERTY_DOESNT_EXIST" in by_trace["unknown"].message, by_trace
+    try:
+        client.crm.contacts.basic_api.create(SimplePublicObjectInputForCreate(properties={"email": "jane@example"}))
+        raise AssertionError("an invalid email was accepted")
+    except ApiException as err:
+        body = json.loads(err.body)
+        assert err.status == 400 and "Email address jane@example is invalid" in body["message"], body
+    client.crm.contacts.basic_api.archive(answer.results[0].id)
+
+
 def engagements():
     from hubspot.crm.objects.calls import (
         AssociationSpec as Spec, PublicAssociationsForObject, PublicObjectId)
@@ -349,5 +370,6 @@ check("errors: 409 duplicate, 400 validation, 401", errors)
 check("reads: default properties per type, get_all paging, full-name query, non-numeric id", reads)
 check("unique properties: read, update, upsert by a custom unique id; taken values refused", unique_properties)
 check("deal stages: the default pipeline when none is given; moved through the pipeline; unknown stages and pipelines refused", deal_stages)
+check("batch create with objectWriteTraceId: valid inputs created, the others reported (207); invalid email", traced_batch_create)
 check("engagements: calls, emails, meetings, notes with associations; hs_timestamp required; associations.contact search", engagements)
 finish(f"python hubspot-api-client {version('hubspot-api-client')}")

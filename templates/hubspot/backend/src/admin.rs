@@ -12,9 +12,7 @@ use serde_json::{Value, json};
 
 use crate::error::{ApiError, ApiResult};
 use crate::request::JsonBody;
-
-/// The portal the clone plays (fixtures use it too).
-pub(crate) const PORTAL_ID: &str = "62515";
+use crate::types;
 
 /// Every scope the clone checks: the provisioned token carries them all.
 pub(crate) const SCOPES: [&str; 15] = [
@@ -45,7 +43,7 @@ pub(crate) async fn provision(State(kit): State<Kit>, body: Bytes) -> Response {
     credentials::provision(&kit, &body, || {
         vec![
             Mint::new("token", mint_token())
-                .subject(PORTAL_ID)
+                .subject(types::PORTAL_ID)
                 .kind("private_app")
                 .scopes(SCOPES),
         ]
@@ -65,7 +63,7 @@ pub(crate) async fn mint(State(kit): State<Kit>, JsonBody(body): JsonBody) -> Ap
         .collect();
     let token = mint_token();
     let minted = Mint::new("private_app", token.clone())
-        .subject(PORTAL_ID)
+        .subject(types::PORTAL_ID)
         .kind("private_app")
         .scopes(scopes.clone());
     let client = kit.db().await?;

@@ -3,6 +3,9 @@
 
 use crate::error::ApiError;
 
+/// The portal the clone plays (fixtures use it too).
+pub(crate) const PORTAL_ID: &str = "62515";
+
 /// One CRM object type.
 #[derive(Debug, PartialEq, Eq)]
 pub(crate) struct ObjectType {

@@ -9,6 +9,7 @@ use chrono::{DateTime, NaiveDate, NaiveTime, SecondsFormat, Utc};
 use serde_json::{Map, Value, json};
 
 use crate::error::ApiError;
+use crate::types::PORTAL_ID;
 
 /// What validation needs of one property definition.
 #[derive(Debug, Clone)]
@@ -126,6 +127,16 @@ pub(crate) fn check(
             // Clients echo it back on updates; it is never written.
             continue;
         }
+        if name == "email"
+            && let Some(email) = text.as_deref()
+            && !valid_email(email)
+        {
+            invalid.push(refuse(
+                "INVALID_EMAIL",
+                format!("Email address {email} is invalid"),
+            ));
+            continue;
+        }
         match text.map(|text| normalise(def, &text)).transpose() {
             Ok(normal) => changes.push((name.clone(), normal)),
             Err((error, message)) => invalid.push(refuse(error, message)),
@@ -136,6 +147,25 @@ pub(crate) fn check(
     } else {
         Err(invalid)
     }
+}
+
+/// Whether `email` looks like an address HubSpot takes: `local@domain.tld`, no spaces, the
+/// domain's labels letters, digits and hyphens, the top-level one letters (two or more).
+/// HubSpot also refuses unknown top-level domains (`example.con`); the clone does not.
+fn valid_email(email: &str) -> bool {
+    let Some((local, domain)) = email.rsplit_once('@') else {
+        return false;
+    };
+    let labels: Vec<&str> = domain.split('.').collect();
+    let tld = labels.last().copied().unwrap_or_default();
+    !local.is_empty()
+        && !email.chars().any(char::is_whitespace)
+        && labels.len() >= 2
+        && labels
+            .iter()
+            .all(|l| !l.is_empty() && l.chars().all(|c| c.is_alphanumeric() || c == '-'))
+        && tld.len() >= 2
+        && tld.chars().all(char::is_alphabetic)
 }
 
 /// `text` as stored for a property of `def`'s type.
@@ -336,16 +366,21 @@ pub(crate) fn filter_value(def: &Definition, text: &str) -> String {
 /// HubSpot's 400 for invalid property values: the list is a JSON string inside `message`,
 /// and each one is also an `errors` entry.
 pub(crate) fn invalid_error(invalid: &[Invalid]) -> ApiError {
+    // HubSpot adds a localised copy and the portal to an unknown property's entry only.
     let listed: Vec<Value> = invalid
         .iter()
         .map(|i| {
-            json!({
+            let mut entry = json!({
                 "isValid": false,
                 "message": i.message,
                 "error": i.error,
                 "name": i.name,
-                "localizedErrorMessage": i.message,
-            })
+            });
+            if i.error == "PROPERTY_DOESNT_EXIST" {
+                entry["localizedErrorMessage"] = json!(i.message);
+                entry["portalId"] = json!(PORTAL_ID.parse::<i64>().unwrap_or_default());
+            }
+            entry
         })
         .collect();
     let errors: Vec<Value> = invalid
@@ -368,6 +403,25 @@ pub(crate) fn invalid_error(invalid: &[Invalid]) -> ApiError {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn emails_need_a_local_part_a_domain_and_a_top_level_domain() {
+        for good in ["jane.doe@example.com", "a+b@mail.example.co.uk", "x@b-c.io"] {
+            assert!(valid_email(good), "{good}");
+        }
+        for bad in [
+            "example.lcom",
+            "dsfsafas@",
+            "jane@example",
+            "@example.com",
+            "jane doe@example.com",
+            "jane@exa_mple.com",
+            "jane@example.c0m",
+            "jane@.com",
+        ] {
+            assert!(!valid_email(bad), "{bad}");
+        }
+    }
 
     fn def(kind: &str, field_type: &str, options: &[&str]) -> Definition {
         Definition {

@@ -1,6 +1,8 @@
 //! `POST /crm/v3/objects/{type}/batch/{create,read,update,archive,upsert}`: at most 100
-//! inputs. Invalid property values refuse the whole batch (400), as HubSpot does; ids that
-//! do not exist are reported per input in a 207 multi-status while the others proceed.
+//! inputs. Invalid property values refuse the whole batch (400), as HubSpot does, unless
+//! every create input carries an `objectWriteTraceId` (then the valid ones are created and
+//! the others reported in a 207); ids that do not exist are reported per input in a 207
+//! multi-status while the others proceed.
 
 use std::collections::{HashMap, HashSet};
 use std::hash::Hash;
@@ -15,8 +17,10 @@ use super::model::{self, Object};
 use super::render::{self, View};
 use super::{
     Checked, Links, archive_all, batch_body, batch_error, change_events, check_all, commit_with,
-    create_many, gate, input_properties, now, parse_associations, parse_id, require, write_error,
+    create_many, duplicate, gate, input_properties, now, parse_associations, parse_id, require,
+    write_error,
 };
+use crate::assoc;
 use crate::error::{ApiError, ApiResult};
 use crate::request::{Args, Call, JsonBody, string_field, string_list};
 use crate::types::ObjectType;
@@ -89,6 +93,26 @@ pub(crate) async fn batch(call: Call, args: Args, JsonBody(body): JsonBody) -> A
 }
 
 type Outcome = (StatusCode, Vec<Value>, Vec<Value>);
+
+/// What a batch create writes: each accepted input's values, associations and trace id.
+#[derive(Default)]
+struct Creates {
+    changes: Vec<Changes>,
+    links: Vec<Links>,
+    traces: Vec<Option<String>>,
+}
+
+/// The inputs' `objectWriteTraceId`s when every input carries one: HubSpot then answers a
+/// batch create input by input.
+fn trace_ids(inputs: &[Value]) -> Option<Vec<String>> {
+    if inputs.is_empty() {
+        return None;
+    }
+    inputs
+        .iter()
+        .map(|input| string_field(input, "objectWriteTraceId").filter(|t| !t.is_empty()))
+        .collect()
+}
 
 /// One batch: its type and its inputs.
 struct Batch<'a> {
@@ -191,8 +215,40 @@ impl Batch<'_> {
             .collect())
     }
 
-    /// `batch/create`: every input created, or none.
+    /// `batch/create`: every input created, or none — unless every input carries an
+    /// `objectWriteTraceId`: then each input is checked on its own, the valid ones are created
+    /// and the others reported (207), each error naming its input's trace id, as HubSpot's
+    /// multi-status batch create does.
     async fn create(&self) -> Result<Outcome, ApiError> {
+        let mut client = self.kit.db().await?;
+        let (creates, errors) = match trace_ids(self.inputs) {
+            Some(traces) => self.check_each(&client, &traces).await?,
+            None => (self.check_whole(&client).await?, Vec::new()),
+        };
+        let sets: Vec<&Changes> = creates.changes.iter().collect();
+        let tx = client.transaction().await?;
+        let mut events = Vec::new();
+        let created = create_many(&tx, self.object_type, &sets, &creates.links, &mut events)
+            .await
+            .map_err(write_error)?;
+        commit_with(self.kit, tx, &events).await?;
+        let view = View::all();
+        let results = created
+            .iter()
+            .zip(&creates.traces)
+            .map(|(object, trace)| {
+                let mut rendered = render::render(object, &view);
+                if let Some(trace) = trace {
+                    rendered["objectWriteTraceId"] = json!(trace);
+                }
+                rendered
+            })
+            .collect();
+        Ok((StatusCode::CREATED, results, errors))
+    }
+
+    /// Every input of a create checked together: any refusal refuses the batch.
+    async fn check_whole(&self, client: &impl GenericClient) -> Result<Creates, ApiError> {
         let mut properties = self.properties()?;
         for input in &mut properties {
             values::default_pipeline(self.object_type.name, input);
@@ -202,21 +258,88 @@ impl Batch<'_> {
             .iter()
             .map(parse_associations)
             .collect::<Result<_, _>>()?;
-        let mut client = self.kit.db().await?;
-        let checked = check_all(&client, self.object_type, &properties).await?;
-        checked.refuse_taken(&client, self.object_type, &[]).await?;
-        let changes = checked.changes;
-        let sets: Vec<&Changes> = changes.iter().collect();
+        let checked = check_all(client, self.object_type, &properties).await?;
+        checked.refuse_taken(client, self.object_type, &[]).await?;
+        let sets: Vec<&Changes> = checked.changes.iter().collect();
         require(self.object_type, &sets)?;
-        let tx = client.transaction().await?;
-        let mut events = Vec::new();
-        let created = create_many(&tx, self.object_type, &sets, &links, &mut events)
-            .await
-            .map_err(write_error)?;
-        commit_with(self.kit, tx, &events).await?;
-        let view = View::all();
-        let results = created.iter().map(|o| render::render(o, &view)).collect();
-        Ok((StatusCode::CREATED, results, Vec::new()))
+        Ok(Creates {
+            changes: checked.changes,
+            links,
+            traces: self
+                .inputs
+                .iter()
+                .map(|input| string_field(input, "objectWriteTraceId"))
+                .collect(),
+        })
+    }
+
+    /// Each input of a create checked on its own (`traces` are their trace ids): the valid
+    /// ones, and an error for each of the others.
+    async fn check_each(
+        &self,
+        client: &impl GenericClient,
+        traces: &[String],
+    ) -> Result<(Creates, Vec<Value>), ApiError> {
+        let mut checked = Vec::with_capacity(self.inputs.len());
+        for input in self.inputs {
+            checked.push(self.check_one(client, input).await);
+        }
+        let targets: Vec<i64> = checked
+            .iter()
+            .flatten()
+            .flat_map(|(_, links)| links.iter().map(|(to, _)| *to))
+            .collect();
+        let live = assoc::live(client, &targets).await?;
+        let mut creates = Creates::default();
+        let mut errors = Vec::new();
+        for (outcome, trace) in checked.into_iter().zip(traces) {
+            let outcome = outcome.and_then(|(changes, links)| {
+                match links.iter().find(|(to, _)| !live.contains_key(to)) {
+                    Some((to, _)) => Err(ApiError::validation(format!(
+                        "No object {to} to associate with"
+                    ))),
+                    None => Ok((changes, links)),
+                }
+            });
+            match outcome {
+                Ok((changes, links)) => {
+                    creates.changes.push(changes);
+                    creates.links.push(links);
+                    creates.traces.push(Some(trace.clone()));
+                }
+                Err(err) if err.status().is_client_error() => {
+                    let mut entry = batch_error(&err);
+                    entry["context"]["objectWriteTraceId"] = json!([trace]);
+                    errors.push(entry);
+                }
+                Err(err) => return Err(err),
+            }
+        }
+        Ok((creates, errors))
+    }
+
+    /// One create input's values and associations, checked as a single create is.
+    async fn check_one(
+        &self,
+        client: &impl GenericClient,
+        input: &Value,
+    ) -> Result<(Changes, Links), ApiError> {
+        let mut properties = input_properties(input)?;
+        values::default_pipeline(self.object_type.name, &mut properties);
+        let links = parse_associations(input)?;
+        let checked = check_all(client, self.object_type, &[properties]).await?;
+        checked
+            .refuse_taken(client, self.object_type, &[None])
+            .await?;
+        let changes = checked.changes.into_iter().next().unwrap_or_default();
+        require(self.object_type, &[&changes])?;
+        if self.object_type.name == "contacts"
+            && let Some((_, Some(email))) = changes.iter().find(|(name, _)| name == "email")
+            && let Some(existing) = model::find_by(client, "contacts", "email", email).await?
+        {
+            return Err(duplicate(existing.id));
+        }
+        Ok((changes, links))
     }
 
     /// `batch/read`: by id or `idProperty`; missing ones reported.

@@ -1,5 +1,6 @@
 //! Batch create, read, update, upsert and archive: at most 100 inputs, invalid values refuse
-//! the whole batch, unknown ids come back as 207 multi-status errors.
+//! the whole batch (input by input when every create input has an `objectWriteTraceId`),
+//! unknown ids come back as 207 multi-status errors.
 
 use asym_kit::testing::Api;
 use serde_json::{Value, json};
@@ -162,4 +163,55 @@ async fn batches_keyed_by_email_and_repeated_ids(hubspot: asym::HubSpot) {
         .expect(200);
     assert_eq!(prop(&jane, "jobtitle"), "CEO");
     assert_eq!(contact_count(&api).await, 4);
+}
+
+#[asym::clone("hubspot", seed = "basic")]
+async fn traced_creates_report_each_refused_input_and_create_the_rest(hubspot: asym::HubSpot) {
+    let api = api(&hubspot);
+    let inputs = json!({"inputs": [
+        {"objectWriteTraceId": "t-ok", "properties": {"email": "ok@traced.example"}},
+        {"objectWriteTraceId": "t-unknown", "properties": {"missing": "1"}},
+        {"objectWriteTraceId": "t-email", "properties": {"email": "not-an-email"}},
+        {"objectWriteTraceId": "t-taken", "properties": {"email": "jane.doe@example.com"}},
+        {"objectWriteTraceId": "t-assoc", "properties": {"email": "a@traced.example"},
+         "associations": [{"to": {"id": "999999"}, "types": []}]},
+        {"objectWriteTraceId": "t-ok2", "properties": {"firstname": "Second"}},
+    ]});
+    let answer = batch(&api, "create", &inputs, 207).await;
+    assert_eq!(answer["status"], "COMPLETE");
+    assert_eq!(
+        strs(&answer["results"], "objectWriteTraceId"),
+        ["t-ok", "t-ok2"]
+    );
+    assert_eq!(prop(&answer["results"][0], "email"), "ok@traced.example");
+    assert_eq!(answer["numErrors"], 4);
+    let errors = answer["errors"].as_array().unwrap();
+    let traced: Vec<&str> = errors
+        .iter()
+        .map(|e| e["context"]["objectWriteTraceId"][0].as_str().unwrap())
+        .collect();
+    assert_eq!(traced, ["t-unknown", "t-email", "t-taken", "t-assoc"]);
+    assert_eq!(
+        errors[0]["message"],
+        "Property values were not valid: [{\"isValid\":false,\"message\":\"Property \\\"missing\\\" does not exist\",\"error\":\"PROPERTY_DOESNT_EXIST\",\"name\":\"missing\",\"localizedErrorMessage\":\"Property \\\"missing\\\" does not exist\",\"portalId\":62515}]"
+    );
+    assert_eq!(
+        errors[1]["message"],
+        "Property values were not valid: [{\"isValid\":false,\"message\":\"Email address not-an-email is invalid\",\"error\":\"INVALID_EMAIL\",\"name\":\"email\"}]"
+    );
+    assert_eq!(errors[2]["category"], "CONFLICT");
+    assert_eq!(
+        errors[2]["message"],
+        "Contact already exists. Existing ID: 201"
+    );
+    assert_eq!(contact_count(&api).await, 5);
+    // Without a trace id on every input, one bad input still refuses the batch.
+    let mut untraced = inputs.clone();
+    untraced["inputs"][0]
+        .as_object_mut()
+        .unwrap()
+        .remove("objectWriteTraceId");
+    untraced["inputs"][0]["properties"]["email"] = json!("fresh@traced.example");
+    batch(&api, "create", &untraced, 400).await;
+    assert_eq!(contact_count(&api).await, 5);
 }
