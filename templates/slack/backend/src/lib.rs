@@ -20,6 +20,7 @@
 //! | `search.messages` | `search` |
 //! | `emoji.list` | `emoji` |
 //! | `bookmarks.*` | `bookmarks` |
+//! | `views.*` | `views` |
 //! | system messages (`channel_join`, `channel_leave`, `channel_name`, …) | `model::system` |
 //! | `files.*` and the upload/download URLs | `files` |
 //! | Events API subscription, queue and delivery worker | `events` |
@@ -49,6 +50,7 @@ mod team;
 mod ts;
 mod usergroups;
 mod users;
+mod views;
 
 use asym_kit::Kit;
 use axum::Router;
@@ -207,6 +209,9 @@ async fn web_api(
         "bookmarks.edit" => bookmarks::edit(state, call).await,
         "bookmarks.list" => bookmarks::list(state, call).await,
         "bookmarks.remove" => bookmarks::remove(state, call).await,
+        "views.publish" => views::publish(state, call).await,
+        "views.update" => views::update(state, call).await,
+        "views.open" | "views.push" => views::open(state, call).await,
         "files.getUploadURLExternal" => files::get_upload_url(state, call).await,
         "files.completeUploadExternal" => files::complete_upload(state, call).await,
         "files.info" => files::info(state, call).await,

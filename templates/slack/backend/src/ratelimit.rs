@@ -68,7 +68,11 @@ pub(crate) fn tier(method: &str) -> Tier {
         | "users.profile.get"
         | "files.getUploadURLExternal"
         | "files.completeUploadExternal"
-        | "files.info" => Tier::Four,
+        | "files.info"
+        | "views.publish"
+        | "views.update"
+        | "views.open"
+        | "views.push" => Tier::Four,
         _ => Tier::Three,
     }
 }

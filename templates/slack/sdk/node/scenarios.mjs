@@ -329,6 +329,17 @@ await scenario('bookmarks', async () => {
   await fails('not_found', bot.bookmarks.remove({ channel_id: GENERAL, bookmark_id: bookmark.id }));
 });
 
+await scenario('home tab views', async () => {
+  const home = { type: 'home', blocks: [{ type: 'section', text: { type: 'mrkdwn', text: '*Welcome*' } }] };
+  const { view } = await bot.views.publish({ user_id: 'U0000000003', view: home });
+  assert.match(view.id, /^V/);
+  const again = await bot.views.publish({ user_id: 'U0000000003', view: home, hash: view.hash });
+  assert.equal(again.view.id, view.id);
+  await fails('hash_conflict', bot.views.publish({ user_id: 'U0000000003', view: home, hash: view.hash }));
+  const updated = await bot.views.update({ view_id: view.id, view: { type: 'home', blocks: [{ type: 'divider' }] } });
+  assert.equal(updated.view.blocks[0].type, 'divider');
+});
+
 let failed = 0;
 for (const [name, error] of results) {
   console.log(`${error ? 'FAILED' : 'ok    '} ${name}`);

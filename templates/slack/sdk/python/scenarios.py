@@ -386,6 +386,20 @@ def bookmarks():
     fails("invalid_link", bot.bookmarks_add, channel_id=GENERAL, title="x", type="link", link="example.com")
 
 
+@scenario
+def home_tab_views():
+    home = {"type": "home", "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": "*Welcome*"}}]}
+    view = bot.views_publish(user_id="U0000000003", view=home)["view"]
+    assert view["id"].startswith("V") and view["type"] == "home" and view["blocks"][0]["block_id"], view
+    again = bot.views_publish(user_id="U0000000003", view=home, hash=view["hash"])["view"]
+    assert again["id"] == view["id"] and again["hash"] != view["hash"]
+    fails("hash_conflict", bot.views_publish, user_id="U0000000003", view=home, hash=view["hash"])
+    updated = bot.views_update(view_id=view["id"], view={"type": "home", "blocks": [{"type": "divider"}]})
+    assert updated["view"]["blocks"][0]["type"] == "divider"
+    modal = {"type": "modal", "title": {"type": "plain_text", "text": "Note"}, "blocks": []}
+    fails("invalid_trigger_id", bot.views_open, trigger_id="12345.98765.abcd", view=modal)
+
+
 for name, failure in results:
     print(("ok     " if failure is None else "FAILED ") + name)
     if failure:

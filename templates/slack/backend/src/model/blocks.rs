@@ -1,5 +1,5 @@
-//! Block Kit as messages take it: which blocks a message may carry and what each needs, the
-//! way Slack refuses the rest (`invalid_blocks`, each problem named with a JSON pointer in
+//! Block Kit as messages and views take it: which blocks each may carry and what each needs,
+//! the way Slack refuses the rest (`invalid_blocks`, each problem named with a JSON pointer in
 //! `errors` and in `response_metadata.messages`).
 
 use serde_json::{Map, Value, json};
@@ -8,6 +8,8 @@ use crate::error::ApiError;
 
 /// Most blocks one message may carry.
 const MAX_BLOCKS: usize = 50;
+/// Most blocks one view may carry.
+const MAX_VIEW_BLOCKS: usize = 100;
 /// Longest `block_id`.
 const MAX_BLOCK_ID: usize = 255;
 /// Longest text of a section.
@@ -21,16 +23,38 @@ const MAX_CONTEXT_ELEMENTS: usize = 10;
 /// Most elements of an actions block.
 const MAX_ACTIONS_ELEMENTS: usize = 25;
 
-/// Checks `blocks` (an array) the way Slack checks a message's blocks.
+/// Where blocks are shown: Slack takes some blocks only in views.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Surface {
+    /// A message: at most 50 blocks, no `input`.
+    Message,
+    /// A Home tab or modal: at most 100 blocks, `input` allowed.
+    View,
+}
+
+/// Checks a message's `blocks` (an array) the way Slack checks them.
 ///
 /// # Errors
 ///
 /// `invalid_blocks`, naming every problem found.
 pub(crate) fn validate(blocks: &[Value]) -> Result<(), ApiError> {
+    validate_on(blocks, Surface::Message)
+}
+
+/// Checks `blocks` (an array) shown on `surface` the way Slack checks them.
+///
+/// # Errors
+///
+/// `invalid_blocks`, naming every problem found.
+pub(crate) fn validate_on(blocks: &[Value], surface: Surface) -> Result<(), ApiError> {
     let mut problems = Vec::new();
-    if blocks.len() > MAX_BLOCKS {
+    let most = match surface {
+        Surface::Message => MAX_BLOCKS,
+        Surface::View => MAX_VIEW_BLOCKS,
+    };
+    if blocks.len() > most {
         problems.push(format!(
-            "no more than {MAX_BLOCKS} items allowed [json-pointer:/blocks]"
+            "no more than {most} items allowed [json-pointer:/blocks]"
         ));
     }
     let mut ids = std::collections::HashSet::new();
@@ -53,7 +77,7 @@ pub(crate) fn validate(blocks: &[Value]) -> Result<(), ApiError> {
                 None => problems.push(format!("must be a string [json-pointer:{at}/block_id]")),
             }
         }
-        check_block(fields, &at, &mut problems);
+        check_block(fields, &at, surface, &mut problems);
     }
     if problems.is_empty() {
         return Ok(());
@@ -65,7 +89,7 @@ pub(crate) fn validate(blocks: &[Value]) -> Result<(), ApiError> {
 }
 
 /// Appends what is wrong with one block (at JSON pointer `at`) to `problems`.
-fn check_block(block: &Map<String, Value>, at: &str, problems: &mut Vec<String>) {
+fn check_block(block: &Map<String, Value>, at: &str, surface: Surface, problems: &mut Vec<String>) {
     let kind = block
         .get("type")
         .and_then(Value::as_str)
@@ -127,6 +151,17 @@ fn check_block(block: &Map<String, Value>, at: &str, problems: &mut Vec<String>)
             }
         }
         "file" | "video" | "table" | "context_actions" => {}
+        "input" if surface == Surface::View => {
+            match block.get("label") {
+                Some(label) => check_text(label, &format!("{at}/label"), true, 2000, problems),
+                None => problems.push(format!("missing required field: label [json-pointer:{at}]")),
+            }
+            if !block.get("element").is_some_and(Value::is_object) {
+                problems.push(format!(
+                    "missing required field: element [json-pointer:{at}]"
+                ));
+            }
+        }
         "" => problems.push(format!("missing required field: type [json-pointer:{at}]")),
         // `input` blocks belong to modals and App Home, not messages.
         other => problems.push(format!(

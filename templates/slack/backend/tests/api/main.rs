@@ -22,3 +22,4 @@ mod search;
 mod system;
 mod usergroups;
 mod users;
+mod views;
