@@ -97,7 +97,7 @@ await check('merge, GDPR delete, batch upsert by email', async () => {
   await rejects(contacts.basicApi.getById(keep.id, undefined, undefined, undefined, true), 404, 'OBJECT_NOT_FOUND');
 });
 
-await check('associations v4: batch create, read, labels, archive', async () => {
+await check('associations v4: batch create, read, labels, archive, a missing object reported', async () => {
   const v4 = hubspot.crm.associations.v4;
   const created = await v4.batchApi.create('deals', 'contacts', {
     inputs: [{ _from: { id: '401' }, to: { id: '203' }, types: [{ associationCategory: 'HUBSPOT_DEFINED', associationTypeId: 3 }] }],
@@ -114,6 +114,11 @@ await check('associations v4: batch create, read, labels, archive', async () => 
   await v4.batchApi.archive('deals', 'contacts', { inputs: [{ _from: { id: '401' }, to: [{ id: '203' }] }] });
   const after = await v4.basicApi.getPage('deals', '401', 'contacts');
   assert.deepEqual(after.results.map((r) => String(r.toObjectId)), ['201']);
+  const missing = await v4.batchApi.create('deals', 'contacts', {
+    inputs: [{ _from: { id: '401' }, to: { id: '999999' }, types: [{ associationCategory: 'HUBSPOT_DEFINED', associationTypeId: 3 }] }],
+  });
+  assert.equal(missing.numErrors, 1);
+  assert.deepEqual(missing.errors[0].context.INVALID_OBJECT_IDS, ['CONTACT=999999 is not valid']);
 });
 
 await check('associations v3: types, batch create, read, archive', async () => {

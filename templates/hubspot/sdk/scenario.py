@@ -137,6 +137,14 @@ def associations():
     assert any(l.type_id == type_id for l in all_labels.results)
     v4.basic_api.archive("contacts", "203", "companies", "301")
     v4.schema.definitions_api.remove("contacts", "companies", type_id)
+    try:
+        v4.basic_api.create("contacts", "203", "companies", "999999", [
+            AssociationSpec(association_category="HUBSPOT_DEFINED", association_type_id=279)])
+        raise AssertionError("an association to a missing company was accepted")
+    except hubspot.crm.associations.v4.ApiException as err:
+        body = json.loads(err.body)
+        assert err.status == 400 and body["message"] == "One or more associations are invalid", body
+        assert body["context"]["INVALID_OBJECT_IDS"] == ["COMPANY=999999 is not valid"], body
 
 
 def associations_v3():
@@ -363,7 +371,7 @@ def engagements():
 check("objects: create, get by email, update, list with associations, archive", objects)
 check("batch create/read/upsert/archive and search", batch_and_search)
 check("merge, GDPR delete, propertiesWithHistory", merge_gdpr_and_history)
-check("associations v4: default, labels, list, archive", associations)
+check("associations v4: default, labels, list, archive, a missing object refused", associations)
 check("associations v3: types, batch create, read, archive", associations_v3)
 check("properties (create, update, archive), groups, owners, pipelines and stages", properties_owners_pipelines)
 check("errors: 409 duplicate, 400 validation, 401", errors)

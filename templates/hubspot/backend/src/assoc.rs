@@ -115,6 +115,37 @@ pub(crate) fn parse_specs(value: &Value) -> Result<Vec<Spec>, ApiError> {
         .collect()
 }
 
+/// HubSpot's message when an association names objects that do not exist.
+const INVALID_ASSOCIATIONS: &str = "One or more associations are invalid";
+
+/// HubSpot's 400 for associations naming objects that are not live objects of their type
+/// (the type when known): `context.INVALID_OBJECT_IDS` (`CONTACT=12 is not valid`),
+/// `objectId`, `objectType`.
+pub(crate) fn invalid_objects(objects: &[(Option<&ObjectType>, i64)]) -> ApiError {
+    let named = |kind: Option<&ObjectType>| kind.map(|k| k.singular.to_uppercase());
+    let invalid: Vec<String> = objects
+        .iter()
+        .map(|(kind, id)| match named(*kind) {
+            Some(kind) => format!("{kind}={id} is not valid"),
+            None => format!("{id} is not valid"),
+        })
+        .collect();
+    let ids: Vec<String> = objects.iter().map(|(_, id)| id.to_string()).collect();
+    let kinds: Vec<String> = objects
+        .iter()
+        .filter_map(|(kind, _)| named(*kind))
+        .collect();
+    ApiError::validation(INVALID_ASSOCIATIONS).with(
+        "context",
+        json!({ "INVALID_OBJECT_IDS": invalid, "objectId": ids, "objectType": kinds }),
+    )
+}
+
+/// Whether `err` is [`invalid_objects`]' (a batch reports it per input).
+pub(crate) fn is_invalid_objects(err: &ApiError) -> bool {
+    err.message() == INVALID_ASSOCIATIONS
+}
+
 /// The live objects among `ids`, with their types.
 ///
 /// # Errors
@@ -137,7 +168,8 @@ pub(crate) async fn live(
 ///
 /// # Errors
 ///
-/// 400 for a type id the pair does not have; 404 when either object is not live.
+/// 400 for a type id the pair does not have, or ([`invalid_objects`]) when either object is
+/// not a live object of its type.
 pub(crate) async fn associate(
     client: &impl GenericClient,
     from: &ObjectType,
@@ -149,13 +181,13 @@ pub(crate) async fn associate(
     let known = types_between(client, from.name, to.name).await?;
     let chosen = choose(&known, from.name, to.name, specs)?;
     let live = live(client, &[from_id, to_id]).await?;
-    if live.get(&from_id).map(String::as_str) != Some(from.name)
-        || live.get(&to_id).map(String::as_str) != Some(to.name)
-    {
-        return Err(ApiError::not_found().with(
-            "context",
-            json!({ "ids": [from_id.to_string(), to_id.to_string()] }),
-        ));
+    let invalid: Vec<(Option<&ObjectType>, i64)> = [(from, from_id), (to, to_id)]
+        .into_iter()
+        .filter(|(kind, id)| live.get(id).map(String::as_str) != Some(kind.name))
+        .map(|(kind, id)| (Some(kind), id))
+        .collect();
+    if !invalid.is_empty() {
+        return Err(invalid_objects(&invalid));
     }
     let mut rows = Rows::default();
     rows.push(from.name, from_id, to.name, to_id, &chosen);
@@ -184,7 +216,7 @@ pub(crate) async fn associate_new(
         let to = live
             .get(to_id)
             .and_then(|name| types::lookup(name))
-            .ok_or_else(|| ApiError::validation(format!("No object {to_id} to associate with")))?;
+            .ok_or_else(|| invalid_objects(&[(None, *to_id)]))?;
         to_types.push(to.name);
     }
     let mut names = to_types.clone();

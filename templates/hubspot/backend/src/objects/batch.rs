@@ -295,9 +295,7 @@ impl Batch<'_> {
         for (outcome, trace) in checked.into_iter().zip(traces) {
             let outcome = outcome.and_then(|(changes, links)| {
                 match links.iter().find(|(to, _)| !live.contains_key(to)) {
-                    Some((to, _)) => Err(ApiError::validation(format!(
-                        "No object {to} to associate with"
-                    ))),
+                    Some((to, _)) => Err(assoc::invalid_objects(&[(None, *to)])),
                     None => Ok((changes, links)),
                 }
             });
