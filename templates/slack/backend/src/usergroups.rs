@@ -1,13 +1,15 @@
 //! User groups: `usergroups.create`, `.list`, `.update`, `.disable`, `.enable`,
-//! `usergroups.users.list` and `.users.update`.
+//! `usergroups.users.list` and `.users.update`, with their `subteam_created`,
+//! `subteam_updated` and `subteam_members_changed` events.
 
-use asym_kit::deadpool_postgres::GenericClient;
+use asym_kit::deadpool_postgres::{GenericClient, Transaction};
 use asym_kit::tokio_postgres::Row;
 use asym_kit::tokio_postgres::error::SqlState;
 use serde_json::{Value, json};
 
 use crate::auth::{Caller, caller_with};
 use crate::error::{ApiError, ApiResult, reply};
+use crate::model::event::emit;
 use crate::{AppState, Call};
 
 /// The columns [`usergroup_json`] reads over `usergroups g`.
@@ -85,9 +87,33 @@ async fn writable(state: &AppState, call: &Call) -> Result<(Caller, String), Api
     Ok((caller, id))
 }
 
-/// Answers `{"usergroup": …}`: group `id` as it now is.
-async fn answer(state: &AppState, caller: &Caller, id: &str, detail: Detail) -> ApiResult {
-    let row = find(&state.kit.db().await?, caller, id).await?;
+/// Ends a change to group `id`: queues its `event` (`subteam_created`, `subteam_updated`)
+/// with the group as it now is, commits, and answers `{"usergroup": …}`.
+async fn finish(
+    state: &AppState,
+    tx: Transaction<'_>,
+    (caller, id): (&Caller, &str),
+    detail: Detail,
+    event: &str,
+) -> ApiResult {
+    let row = find(&tx, caller, id).await?;
+    let everything = Detail {
+        users: true,
+        count: true,
+    };
+    let event = json!({
+        "type": event,
+        "subteam": usergroup_json(&row, everything),
+        "event_ts": crate::ts::event_ts(),
+    });
+    emit(
+        &tx,
+        event["type"].as_str().unwrap_or_default(),
+        None,
+        &event,
+    )
+    .await?;
+    state.commit(tx).await?;
     reply([("usergroup", usergroup_json(&row, detail))])
 }
 
@@ -168,12 +194,11 @@ pub(crate) async fn create(state: &AppState, call: &Call) -> ApiResult {
         || name.to_lowercase().replace(' ', "-"),
         |h| clean_handle(&h),
     );
-    let client = state.kit.db().await?;
-    let channels = channels_arg(&client, &caller, call)
-        .await?
-        .unwrap_or_default();
-    check_unique(&client, &caller, None, Some(name), Some(&handle)).await?;
-    let row = client
+    let mut client = state.kit.db().await?;
+    let tx = client.transaction().await?;
+    let channels = channels_arg(&tx, &caller, call).await?.unwrap_or_default();
+    check_unique(&tx, &caller, None, Some(name), Some(&handle)).await?;
+    let row = tx
         .query_one(
             "INSERT INTO usergroups (team_id, name, handle, description, channels, date_create,
                                      date_update, created_by, updated_by)
@@ -191,8 +216,9 @@ pub(crate) async fn create(state: &AppState, call: &Call) -> ApiResult {
         )
         .await
         .map_err(taken)?;
-    drop(client);
-    answer(state, &caller, row.get(0), Detail::of_change(call)).await
+    let id: String = row.get(0);
+    let detail = Detail::of_change(call);
+    finish(state, tx, (&caller, &id), detail, "subteam_created").await
 }
 
 /// `usergroups.list`: the workspace's groups by name; disabled ones with
@@ -224,53 +250,46 @@ pub(crate) async fn update(state: &AppState, call: &Call) -> ApiResult {
     let (caller, id) = writable(state, call).await?;
     let name = call.args.non_empty("name").map(|n| n.trim().to_owned());
     let handle = call.args.non_empty("handle").map(|h| clean_handle(&h));
-    let client = state.kit.db().await?;
-    let channels = channels_arg(&client, &caller, call).await?;
-    check_unique(
-        &client,
-        &caller,
-        Some(&id),
-        name.as_deref(),
-        handle.as_deref(),
-    )
-    .await?;
-    client
-        .execute(
-            "UPDATE usergroups SET name = COALESCE($2, name), handle = COALESCE($3, handle),
+    let mut client = state.kit.db().await?;
+    let tx = client.transaction().await?;
+    let channels = channels_arg(&tx, &caller, call).await?;
+    check_unique(&tx, &caller, Some(&id), name.as_deref(), handle.as_deref()).await?;
+    tx.execute(
+        "UPDATE usergroups SET name = COALESCE($2, name), handle = COALESCE($3, handle),
                     description = COALESCE($4, description), channels = COALESCE($5, channels),
                     updated_by = $6, date_update = extract(epoch FROM now())::bigint
              WHERE id = $1",
-            &[
-                &id,
-                &name,
-                &handle,
-                &call.args.string("description"),
-                &channels,
-                &caller.user_id,
-            ],
-        )
-        .await
-        .map_err(taken)?;
-    drop(client);
-    answer(state, &caller, &id, Detail::of_change(call)).await
+        &[
+            &id,
+            &name,
+            &handle,
+            &call.args.string("description"),
+            &channels,
+            &caller.user_id,
+        ],
+    )
+    .await
+    .map_err(taken)?;
+    let detail = Detail::of_change(call);
+    finish(state, tx, (&caller, &id), detail, "subteam_updated").await
 }
 
 /// `usergroups.disable` (`disable`) and `usergroups.enable`.
 pub(crate) async fn set_enabled(state: &AppState, call: &Call, disable: bool) -> ApiResult {
     let (caller, id) = writable(state, call).await?;
-    let client = state.kit.db().await?;
-    client
-        .execute(
-            "UPDATE usergroups
+    let mut client = state.kit.db().await?;
+    let tx = client.transaction().await?;
+    tx.execute(
+        "UPDATE usergroups
              SET date_delete = CASE WHEN $2 THEN extract(epoch FROM now())::bigint ELSE 0 END,
                  deleted_by = CASE WHEN $2 THEN $3 END,
                  updated_by = $3, date_update = extract(epoch FROM now())::bigint
              WHERE id = $1",
-            &[&id, &disable, &caller.user_id],
-        )
-        .await?;
-    drop(client);
-    answer(state, &caller, &id, Detail::of_change(call)).await
+        &[&id, &disable, &caller.user_id],
+    )
+    .await?;
+    let detail = Detail::of_change(call);
+    finish(state, tx, (&caller, &id), detail, "subteam_updated").await
 }
 
 /// `usergroups.users.list`: a group's members (of a disabled group only with
@@ -305,6 +324,8 @@ pub(crate) async fn users_update(state: &AppState, call: &Call) -> ApiResult {
     if usize::try_from(known.get::<_, i64>(0)).unwrap_or(0) != users.len() {
         return Err(ApiError::new("invalid_users"));
     }
+    let before = find(&tx, &caller, &id).await?;
+    let previous: Vec<String> = before.get(12);
     tx.execute(
         "DELETE FROM usergroup_members WHERE usergroup_id = $1",
         &[&id],
@@ -322,9 +343,23 @@ pub(crate) async fn users_update(state: &AppState, call: &Call) -> ApiResult {
         &[&id, &caller.user_id],
     )
     .await?;
-    state.commit(tx).await?;
-    drop(client);
-    answer(state, &caller, &id, Detail::of_change(call)).await
+    let added: Vec<&String> = users.iter().filter(|u| !previous.contains(u)).collect();
+    let removed: Vec<&String> = previous.iter().filter(|u| !users.contains(u)).collect();
+    let changed = json!({
+        "type": "subteam_members_changed",
+        "subteam_id": id,
+        "team_id": caller.team_id,
+        "date_previous_update": before.get::<_, i64>(6),
+        "date_update": crate::ts::now_seconds(),
+        "added_users": added,
+        "added_users_count": added.len().to_string(),
+        "removed_users": removed,
+        "removed_users_count": removed.len().to_string(),
+        "event_ts": crate::ts::event_ts(),
+    });
+    emit(&tx, "subteam_members_changed", None, &changed).await?;
+    let detail = Detail::of_change(call);
+    finish(state, tx, (&caller, &id), detail, "subteam_updated").await
 }
 
 #[cfg(test)]

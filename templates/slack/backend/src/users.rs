@@ -9,7 +9,8 @@ use serde_json::{Map, Value, json};
 use crate::args::{next_cursor, next_page};
 use crate::auth::{caller, caller_with};
 use crate::error::{ApiError, ApiResult, reply};
-use crate::model::user::{USER_COLUMNS, USER_FROM, find, is_admin};
+use crate::model::event::emit;
+use crate::model::user::{USER_COLUMNS, USER_FROM, find, find_with, is_admin};
 use crate::{AppState, Call};
 
 /// `(tz_label, tz_offset)` for the time zones the fixtures use (standard time).
@@ -333,9 +334,15 @@ pub(crate) async fn profile_set(state: &AppState, call: &Call) -> ApiResult {
         &[&row.get::<_, &str>(0)],
     )
     .await?;
-    tx.commit().await?;
-    drop(client);
-    let row = find(state, &caller, &user).await?;
+    let row = find_with(&tx, &caller, &user).await?;
+    let event = json!({
+        "type": "user_change",
+        "user": user_json(&row, true),
+        "cache_ts": crate::ts::now_seconds(),
+        "event_ts": crate::ts::event_ts(),
+    });
+    emit(&tx, "user_change", None, &event).await?;
+    state.commit(tx).await?;
     let team: String = row.get(1);
     reply([
         ("username", json!(row.get::<_, String>(2))),

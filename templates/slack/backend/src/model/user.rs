@@ -22,7 +22,19 @@ pub(crate) const USER_FROM: &str = "users u LEFT JOIN bots b ON b.user_id = u.id
 ///
 /// `user_not_found` when none matches.
 pub(crate) async fn find(state: &AppState, caller: &Caller, id: &str) -> Result<Row, ApiError> {
-    let client = state.kit.db().await?;
+    find_with(&state.kit.db().await?, caller, id).await
+}
+
+/// [`find`] on `client` (inside a transaction, it sees the transaction's changes).
+///
+/// # Errors
+///
+/// `user_not_found` when none matches.
+pub(crate) async fn find_with(
+    client: &impl GenericClient,
+    caller: &Caller,
+    id: &str,
+) -> Result<Row, ApiError> {
     client
         .query_opt(
             &format!("SELECT {USER_COLUMNS} FROM {USER_FROM} WHERE u.id = $1 AND u.team_id = $2"),

@@ -291,3 +291,49 @@ async fn mentioning_the_bot_sends_app_mention(slack: asym::Slack) {
     assert_eq!(event["thread_ts"], "1700000200.000200");
     assert!(event.get("channel_type").is_none(), "{event}");
 }
+
+#[asym::clone("slack", seed = "basic")]
+async fn profile_and_user_group_changes_send_their_events(slack: asym::Slack) {
+    let slack = Api::new(&slack);
+    let events = json!([
+        "user_change",
+        "subteam_created",
+        "subteam_updated",
+        "subteam_members_changed"
+    ]);
+    let receiver = subscribe(&slack, 0, events).await;
+    receiver.delivery().await; // the URL verification
+    let status = json!({"profile": {"status_text": "On call"}});
+    slack.user_ok("users.profile.set", status).await;
+    let changed = next_event(&receiver).await;
+    assert_eq!(changed["type"], "user_change");
+    assert_eq!(changed["user"]["id"], "U0000000001");
+    assert_eq!(changed["user"]["profile"]["status_text"], "On call");
+
+    let created = slack
+        .bot_ok("usergroups.create", json!({"name": "On Call"}))
+        .await;
+    let id = created["usergroup"]["id"].as_str().unwrap().to_owned();
+    let event = next_event(&receiver).await;
+    assert_eq!(event["type"], "subteam_created");
+    assert_eq!(event["subteam"]["id"], id.as_str());
+    assert_eq!(event["subteam"]["user_count"], 0);
+
+    let members = json!({"usergroup": id, "users": "U0000000003,U0000000004"});
+    slack.bot_ok("usergroups.users.update", members).await;
+    let mut pair = [next_event(&receiver).await, next_event(&receiver).await];
+    pair.sort_by_key(|e| e["type"].as_str().unwrap().to_owned());
+    assert_eq!(pair[0]["type"], "subteam_members_changed");
+    assert_eq!(pair[0]["subteam_id"], id.as_str());
+    assert_eq!(
+        pair[0]["added_users"],
+        json!(["U0000000003", "U0000000004"])
+    );
+    assert_eq!(pair[0]["added_users_count"], "2");
+    assert_eq!(pair[0]["removed_users"], json!([]));
+    assert_eq!(pair[1]["type"], "subteam_updated");
+    assert_eq!(
+        pair[1]["subteam"]["users"],
+        json!(["U0000000003", "U0000000004"])
+    );
+}
