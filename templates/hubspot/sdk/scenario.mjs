@@ -216,6 +216,7 @@ await check('batch create with objectWriteTraceId: valid inputs created, the oth
   ] });
   assert.deepEqual(answer.results.map((r) => r.properties.name), [`Node traced ${run}`]);
   assert.equal(answer.numErrors, 1);
+  assert.equal(answer.results[0].objectWriteTraceId, 'a');
   assert.deepEqual(answer.errors[0].context.objectWriteTraceId, ['b']);
   assert.match(answer.errors[0].message, /INVALID_INTEGER/);
   const err = await rejects(hubspot.crm.contacts.basicApi.create({ properties: { email: 'dsfsafas@' }, associations: [] }), 400, 'VALIDATION_ERROR');

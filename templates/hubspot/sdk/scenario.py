@@ -308,7 +308,7 @@ def traced_batch_create():
     ]
     answer = client.crm.contacts.batch_api.create(BatchInputSimplePublicObjectBatchInputForCreate(inputs=inputs))
     assert [r.properties["email"] for r in answer.results] == [f"traced-{run}@example.com"], answer
-    assert answer.num_errors == 2, answer
+    assert answer.num_errors == 2 and answer.results[0].object_write_trace_id == "ok", answer
     by_trace = {e.context["objectWriteTraceId"][0]: e for e in answer.errors}
     assert "INVALID_EMAIL" in by_trace["bad-email"].message, by_trace
     assert "PROPERTY_DOESNT_EXIST" in by_trace["unknown"].message, by_trace

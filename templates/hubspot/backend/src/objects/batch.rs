@@ -102,6 +102,22 @@ struct Creates {
     traces: Vec<Option<String>>,
 }
 
+/// A result with the `objectWriteTraceId` of the input it answers, if that had one.
+fn traced(rendered: Value, input: &Value) -> Value {
+    with_trace(
+        rendered,
+        string_field(input, "objectWriteTraceId").as_deref(),
+    )
+}
+
+/// A result with `trace` as its `objectWriteTraceId`.
+fn with_trace(mut rendered: Value, trace: Option<&str>) -> Value {
+    if let Some(trace) = trace {
+        rendered["objectWriteTraceId"] = json!(trace);
+    }
+    rendered
+}
+
 /// The inputs' `objectWriteTraceId`s when every input carries one: HubSpot then answers a
 /// batch create input by input.
 fn trace_ids(inputs: &[Value]) -> Option<Vec<String>> {
@@ -236,13 +252,7 @@ impl Batch<'_> {
         let results = created
             .iter()
             .zip(&creates.traces)
-            .map(|(object, trace)| {
-                let mut rendered = render::render(object, &view);
-                if let Some(trace) = trace {
-                    rendered["objectWriteTraceId"] = json!(trace);
-                }
-                rendered
-            })
+            .map(|(object, trace)| with_trace(render::render(object, &view), trace.as_deref()))
             .collect();
         Ok((StatusCode::CREATED, results, errors))
     }
@@ -425,11 +435,13 @@ impl Batch<'_> {
         let mut events = Vec::new();
         let mut results = Vec::with_capacity(self.inputs.len());
         let mut absent = Vec::new();
-        for ((id, changes), (_, raw)) in ids.iter().zip(&changes).zip(&keys) {
+        for (((id, changes), (_, raw)), input) in
+            ids.iter().zip(&changes).zip(&keys).zip(self.inputs)
+        {
             match id.and_then(|id| updated.get(&id)) {
                 Some((object, old)) => {
                     change_events(self.object_type, object.id, changes, old, &mut events);
-                    results.push(render::render(object, &View::all()));
+                    results.push(traced(render::render(object, &View::all()), input));
                 }
                 None => absent.push(raw.clone()),
             }
@@ -491,7 +503,7 @@ impl Batch<'_> {
             .map_err(write_error)?
             .into_iter();
         let mut results = Vec::with_capacity(self.inputs.len());
-        for (id, changes) in ids.iter().zip(&changes) {
+        for ((id, changes), input) in ids.iter().zip(&changes).zip(self.inputs) {
             let (object, new) = match id {
                 Some(id) => {
                     let (object, old) = updated.remove(id).ok_or_else(ApiError::not_found)?;
@@ -500,7 +512,7 @@ impl Batch<'_> {
                 }
                 None => (created.next().ok_or_else(ApiError::not_found)?, true),
             };
-            let mut rendered = render::render(&object, &View::all());
+            let mut rendered = traced(render::render(&object, &View::all()), input);
             rendered["new"] = json!(new);
             results.push(rendered);
         }
