@@ -301,3 +301,26 @@ await scenario("search_and_meta", async () => {
   assert.equal((await owner.rest.rateLimit.get()).data.resources.core.limit, 5000);
   assert.equal((await owner.rest.meta.getZen()).status, 200);
 });
+
+await scenario("releases", async () => {
+  const rel = (await owner.rest.repos.createRelease({ ...repo, tag_name: "n1.0.0", name: "One", body: "First" })).data;
+  assert.equal(rel.draft, false);
+  const tag = await owner.rest.git.getRef({ ...repo, ref: "tags/n1.0.0" });
+  const main = await owner.rest.repos.getBranch({ ...repo, branch: "main" });
+  assert.equal(tag.data.object.sha, main.data.commit.sha);
+  assert.equal((await owner.rest.repos.getLatestRelease(repo)).data.id, rel.id);
+  assert.equal((await owner.rest.repos.getReleaseByTag({ ...repo, tag: "n1.0.0" })).data.id, rel.id);
+  const draft = (await owner.rest.repos.createRelease({ ...repo, tag_name: "n2.0.0", draft: true })).data;
+  const all = await owner.paginate(owner.rest.repos.listReleases, { ...repo, per_page: 1 });
+  // Newest first (the Python suite's releases, on the same clone, are older).
+  assert.deepEqual(all.map((r) => r.tag_name).filter((t) => t.startsWith("n")), ["n2.0.0", "n1.0.0"]);
+  await fails(404, () => owner.rest.repos.getReleaseByTag({ ...repo, tag: "n2.0.0" }));
+  const published = (await owner.rest.repos.updateRelease({ ...repo, release_id: draft.id, draft: false })).data;
+  assert.equal(published.draft, false);
+  assert.equal((await owner.rest.repos.getLatestRelease(repo)).data.id, draft.id);
+  assert.deepEqual((await owner.rest.repos.listReleaseAssets({ ...repo, release_id: draft.id })).data, []);
+  const dup = await fails(422, () => owner.rest.repos.createRelease({ ...repo, tag_name: "n1.0.0" }));
+  assert.equal(dup.response.data.errors[0].code, "already_exists");
+  await owner.rest.repos.deleteRelease({ ...repo, release_id: rel.id });
+  await fails(404, () => owner.rest.repos.getRelease({ ...repo, release_id: rel.id }));
+});

@@ -305,3 +305,22 @@ def search_and_meta():
     assert owner.get_rate_limit().resources.core.limit == 5000
     assert owner.get_user("hubot").login == "hubot"
     _ = base64
+
+
+@scenario
+def releases():
+    repo = owner.get_repo("acme/hello-world")
+    rel = repo.create_git_release("v1.0.0", "One", "First release")
+    assert rel.tag_name == "v1.0.0" and not rel.draft and rel.published_at is not None
+    assert repo.get_git_ref("tags/v1.0.0").object.sha == repo.get_branch("main").commit.sha
+    assert repo.get_latest_release().id == rel.id
+    assert repo.get_release("v1.0.0").id == rel.id
+    draft = repo.create_git_release("v2.0.0", "Two", "", draft=True)
+    assert [r.tag_name for r in repo.get_releases()] == ["v2.0.0", "v1.0.0"]
+    published = draft.update_release("Two", "Second", draft=False)
+    assert not published.draft and repo.get_latest_release().id == draft.id
+    assert list(published.get_assets()) == []
+    err = raises(GithubException, 422, lambda: repo.create_git_release("v1.0.0", "dup", ""))
+    assert err.data["errors"][0]["code"] == "already_exists"
+    rel.delete_release()
+    raises(UnknownObjectException, 404, lambda: repo.get_release(rel.id))

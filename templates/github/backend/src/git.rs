@@ -21,6 +21,21 @@ fn hex(bytes: &[u8]) -> String {
     out
 }
 
+/// Whether `name` is a valid full ref (`refs/heads/x`), as `git check-ref-format` says.
+pub(crate) fn valid_ref(name: &str) -> bool {
+    name.starts_with("refs/")
+        && name.matches('/').count() >= 2
+        && !name.ends_with('/')
+        && !name.ends_with(".lock")
+        && !name.ends_with('.')
+        && !name.contains("..")
+        && !name.contains("//")
+        && !name.contains("@{")
+        && !name
+            .chars()
+            .any(|c| c.is_control() || " ~^:?*[\\".contains(c))
+}
+
 /// Whether `text` is a full lowercase 40-digit hex object id.
 pub(crate) fn is_sha(text: &str) -> bool {
     text.len() == 40

@@ -468,26 +468,11 @@ pub(crate) async fn matching_refs(scope: Scope<String>) -> ApiResult {
     Ok(axum::Json(found).into_response())
 }
 
-/// Whether `name` is a valid full ref (`refs/heads/x`), as `git check-ref-format` says.
-fn valid_ref(name: &str) -> bool {
-    name.starts_with("refs/")
-        && name.matches('/').count() >= 2
-        && !name.ends_with('/')
-        && !name.ends_with(".lock")
-        && !name.ends_with('.')
-        && !name.contains("..")
-        && !name.contains("//")
-        && !name.contains("@{")
-        && !name
-            .chars()
-            .any(|c| c.is_control() || " ~^:?*[\\".contains(c))
-}
-
 /// `POST /repos/{owner}/{repo}/git/refs` (`ref`, `sha`).
 pub(crate) async fn create_ref(scope: Scope, viewer: Viewer, body: Body) -> ApiResult {
     let reference = body.required("ref", "Reference")?.to_owned();
     let sha = body.required("sha", "Reference")?.to_owned();
-    if !valid_ref(&reference) {
+    if !git::valid_ref(&reference) {
         return Err(ApiError::invalid("Reference name is invalid"));
     }
     let (mut client, repo) = repo_for(&scope, Access::Write).await?;

@@ -16,7 +16,7 @@ use crate::scope::Scope;
 use crate::viewer::Viewer;
 
 /// The events a hook may subscribe to (`*` is all of them).
-const EVENTS: [&str; 12] = [
+const EVENTS: [&str; 13] = [
     "*",
     "push",
     "issues",
@@ -29,6 +29,7 @@ const EVENTS: [&str; 12] = [
     "status",
     "label",
     "create",
+    "release",
 ];
 
 /// `repository`, `sender` and (for org repositories) `organization`: what every payload

@@ -43,6 +43,7 @@ mod meta;
 mod objects;
 mod pulls;
 mod ratelimit;
+mod releases;
 mod repos;
 mod req;
 mod review_comments;
@@ -238,6 +239,16 @@ fn repo_routes() -> Router<Kit> {
         )
         .merge(activity::routes())
         .route("/assignees", get(triage::list_assignable))
+        .route("/releases", get(releases::list).post(releases::create))
+        .route("/releases/latest", get(releases::latest))
+        .route("/releases/tags/{tag}", get(releases::by_tag))
+        .route(
+            "/releases/{id}",
+            get(releases::get)
+                .patch(releases::update)
+                .delete(releases::delete),
+        )
+        .route("/releases/{id}/assets", get(releases::assets))
         .route("/assignees/{user}", get(triage::check_assignable))
         .route("/labels", get(labels::list).post(labels::create))
         .route(

@@ -14,5 +14,6 @@ mod inprocess;
 mod issues;
 mod protocol;
 mod pulls;
+mod releases;
 mod repos;
 mod search;
