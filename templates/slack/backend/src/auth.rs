@@ -12,9 +12,9 @@ use crate::{AppState, Call, ratelimit};
 #[rustfmt::skip]
 pub(crate) const BOT_SCOPES: &[&str] = &[
     "bookmarks:read", "bookmarks:write", "channels:history", "channels:join", "channels:manage",
-    "channels:read", "chat:write", "chat:write.customize", "emoji:read", "files:read",
-    "files:write", "groups:history", "groups:read", "groups:write", "im:history", "im:read",
-    "im:write", "mpim:history", "mpim:read", "mpim:write", "pins:read", "pins:write",
+    "channels:read", "chat:write", "chat:write.customize", "dnd:read", "emoji:read",
+    "files:read", "files:write", "groups:history", "groups:read", "groups:write", "im:history",
+    "im:read", "im:write", "mpim:history", "mpim:read", "mpim:write", "pins:read", "pins:write",
     "reactions:read", "reactions:write", "team:read", "usergroups:read", "usergroups:write",
     "users.profile:read", "users:read", "users:read.email", "users:write",
 ];
@@ -23,11 +23,12 @@ pub(crate) const BOT_SCOPES: &[&str] = &[
 #[rustfmt::skip]
 pub(crate) const USER_SCOPES: &[&str] = &[
     "bookmarks:read", "bookmarks:write", "channels:history", "channels:read", "channels:write",
-    "chat:write", "emoji:read", "files:read", "files:write", "groups:history", "groups:read",
-    "groups:write", "im:history", "im:read", "im:write", "mpim:history", "mpim:read",
-    "mpim:write", "pins:read", "pins:write", "reactions:read", "reactions:write", "search:read",
-    "team:read", "usergroups:read", "usergroups:write", "users.profile:read",
-    "users.profile:write", "users:read", "users:read.email", "users:write",
+    "chat:write", "dnd:read", "dnd:write", "emoji:read", "files:read", "files:write",
+    "groups:history", "groups:read", "groups:write", "im:history", "im:read", "im:write",
+    "mpim:history", "mpim:read", "mpim:write", "pins:read", "pins:write", "reactions:read",
+    "reactions:write", "search:read", "team:read", "usergroups:read", "usergroups:write",
+    "users.profile:read", "users.profile:write", "users:read", "users:read.email",
+    "users:write",
 ];
 
 /// Which kind of token authenticated the call.

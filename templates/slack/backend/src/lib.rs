@@ -21,6 +21,7 @@
 //! | `emoji.list` | `emoji` |
 //! | `bookmarks.*` | `bookmarks` |
 //! | `views.*` | `views` |
+//! | `dnd.*` | `dnd` |
 //! | system messages (`channel_join`, `channel_leave`, `channel_name`, …) | `model::system` |
 //! | `files.*` and the upload/download URLs | `files` |
 //! | Events API subscription, queue and delivery worker | `events` |
@@ -35,6 +36,7 @@ mod auth;
 mod bookmarks;
 mod chat;
 mod conversations;
+mod dnd;
 mod emoji;
 mod error;
 mod events;
@@ -209,6 +211,11 @@ async fn web_api(
         "bookmarks.edit" => bookmarks::edit(state, call).await,
         "bookmarks.list" => bookmarks::list(state, call).await,
         "bookmarks.remove" => bookmarks::remove(state, call).await,
+        "dnd.info" => dnd::info(state, call).await,
+        "dnd.teamInfo" => dnd::team_info(state, call).await,
+        "dnd.setSnooze" => dnd::set(state, call).await,
+        "dnd.endSnooze" => dnd::end_snooze(state, call).await,
+        "dnd.endDnd" => dnd::end_dnd(state, call).await,
         "views.publish" => views::publish(state, call).await,
         "views.update" => views::update(state, call).await,
         "views.open" | "views.push" => views::open(state, call).await,

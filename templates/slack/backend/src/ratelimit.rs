@@ -58,7 +58,11 @@ pub(crate) fn tier(method: &str) -> Tier {
         | "emoji.list"
         | "bookmarks.add"
         | "bookmarks.edit"
-        | "bookmarks.remove" => Tier::Two,
+        | "bookmarks.remove"
+        | "dnd.setSnooze"
+        | "dnd.endSnooze"
+        | "dnd.endDnd"
+        | "dnd.teamInfo" => Tier::Two,
         "auth.test"
         | "api.test"
         | "chat.postEphemeral"
@@ -72,7 +76,8 @@ pub(crate) fn tier(method: &str) -> Tier {
         | "views.publish"
         | "views.update"
         | "views.open"
-        | "views.push" => Tier::Four,
+        | "views.push"
+        | "dnd.info" => Tier::Four,
         _ => Tier::Three,
     }
 }

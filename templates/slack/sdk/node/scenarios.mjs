@@ -340,6 +340,15 @@ await scenario('home tab views', async () => {
   assert.equal(updated.view.blocks[0].type, 'divider');
 });
 
+await scenario('do not disturb', async () => {
+  const snoozed = await user.dnd.setSnooze({ num_minutes: 30 });
+  assert.equal(snoozed.snooze_enabled, true);
+  assert.equal((await user.dnd.info()).snooze_endtime, snoozed.snooze_endtime);
+  assert.equal((await bot.dnd.info({ user: 'U0000000001' })).snooze_enabled, undefined);
+  await user.dnd.endSnooze();
+  await fails('snooze_not_active', user.dnd.endSnooze());
+});
+
 let failed = 0;
 for (const [name, error] of results) {
   console.log(`${error ? 'FAILED' : 'ok    '} ${name}`);

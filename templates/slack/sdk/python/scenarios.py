@@ -400,6 +400,19 @@ def home_tab_views():
     fails("invalid_trigger_id", bot.views_open, trigger_id="12345.98765.abcd", view=modal)
 
 
+@scenario
+def do_not_disturb():
+    assert user.dnd_info()["snooze_enabled"] is False
+    snoozed = user.dnd_setSnooze(num_minutes=30)
+    assert snoozed["snooze_enabled"] is True and 1790 <= snoozed["snooze_remaining"] <= 1800, snoozed
+    assert user.dnd_info()["snooze_endtime"] == snoozed["snooze_endtime"]
+    assert "snooze_enabled" not in bot.dnd_info(user="U0000000001").data
+    assert bot.dnd_teamInfo(users=["U0000000001"])["users"]["U0000000001"]["dnd_enabled"] is False
+    user.dnd_endSnooze()
+    fails("snooze_not_active", user.dnd_endSnooze)
+    fails("not_allowed_token_type", bot.dnd_setSnooze, num_minutes=5)
+
+
 for name, failure in results:
     print(("ok     " if failure is None else "FAILED ") + name)
     if failure:

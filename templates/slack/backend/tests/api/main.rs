@@ -12,6 +12,7 @@ mod common;
 mod bookmarks;
 mod chat;
 mod conversations;
+mod dnd;
 mod events;
 mod files;
 mod inprocess;
