@@ -224,6 +224,19 @@ await check('batch create with objectWriteTraceId: valid inputs created, the oth
   await hubspot.crm.companies.basicApi.archive(answer.results[0].id);
 });
 
+await check('line items: a product\'s name and price, associated with a deal', async () => {
+  const product = await hubspot.crm.products.basicApi.create({ properties: { name: `Node widget ${run}`, price: '4.25' }, associations: [] });
+  const item = await hubspot.crm.lineItems.basicApi.create({
+    properties: { hs_product_id: product.id, quantity: '2' },
+    associations: [{ to: { id: '402' }, types: [{ associationCategory: 'HUBSPOT_DEFINED', associationTypeId: 20 }] }],
+  });
+  assert.equal(item.properties.name, `Node widget ${run}`);
+  assert.equal(item.properties.price, '4.25');
+  const items = await hubspot.crm.associations.v4.basicApi.getPage('deals', '402', 'line_items');
+  assert.ok(items.results.some((r) => String(r.toObjectId) === item.id));
+  await hubspot.crm.lineItems.basicApi.archive(item.id);
+});
+
 await check('engagements: calls, emails, meetings, tasks with associations; hs_timestamp required; associations.contact search', async () => {
   const contact = (await hubspot.crm.contacts.basicApi.create({ properties: { email: `engaged-${run}@example.com` }, associations: [] })).id;
   for (const [kind, properties, typeId] of [

@@ -321,6 +321,21 @@ def traced_batch_create():
     client.crm.contacts.basic_api.archive(answer.results[0].id)
 
 
+def line_items():
+    from hubspot.crm.line_items import (
+        AssociationSpec as Spec, PublicAssociationsForObject, PublicObjectId,
+        SimplePublicObjectInputForCreate as Create)
+    product = client.crm.products.basic_api.create(Create(properties={"name": f"Py widget {run}", "price": "12.50"}))
+    item = client.crm.line_items.basic_api.create(Create(
+        properties={"hs_product_id": product.id, "quantity": "3"},
+        associations=[PublicAssociationsForObject(to=PublicObjectId(id="401"), types=[
+            Spec(association_category="HUBSPOT_DEFINED", association_type_id=20)])]))
+    assert item.properties["name"] == f"Py widget {run}" and item.properties["price"] == "12.50", item.properties
+    linked = client.crm.associations.v4.basic_api.get_page("deals", "401", "line_items")
+    assert item.id in [str(r.to_object_id) for r in linked.results], linked
+    client.crm.line_items.basic_api.archive(item.id)
+
+
 def engagements():
     from hubspot.crm.objects.calls import (
         AssociationSpec as Spec, PublicAssociationsForObject, PublicObjectId)
@@ -379,5 +394,6 @@ check("reads: default properties per type, get_all paging, full-name query, non-
 check("unique properties: read, update, upsert by a custom unique id; taken values refused", unique_properties)
 check("deal stages: the default pipeline when none is given; moved through the pipeline; unknown stages and pipelines refused", deal_stages)
 check("batch create with objectWriteTraceId: valid inputs created, the others reported (207); invalid email", traced_batch_create)
+check("line items: a product's name and price, associated with a deal", line_items)
 check("engagements: calls, emails, meetings, notes with associations; hs_timestamp required; associations.contact search", engagements)
 finish(f"python hubspot-api-client {version('hubspot-api-client')}")

@@ -17,8 +17,8 @@ use super::model::{self, Object};
 use super::render::{self, View};
 use super::{
     Checked, Links, archive_all, batch_body, batch_error, change_events, check_all, commit_with,
-    create_many, duplicate, gate, input_properties, now, parse_associations, parse_id, require,
-    write_error,
+    create_many, duplicate, gate, inherit_products, input_properties, now, parse_associations,
+    parse_id, require, write_error,
 };
 use crate::assoc;
 use crate::error::{ApiError, ApiResult};
@@ -263,6 +263,7 @@ impl Batch<'_> {
         for input in &mut properties {
             values::default_pipeline(self.object_type.name, input);
         }
+        inherit_products(client, self.object_type, &mut properties).await?;
         let links: Vec<Links> = self
             .inputs
             .iter()
@@ -334,6 +335,12 @@ impl Batch<'_> {
     ) -> Result<(Changes, Links), ApiError> {
         let mut properties = input_properties(input)?;
         values::default_pipeline(self.object_type.name, &mut properties);
+        inherit_products(
+            client,
+            self.object_type,
+            std::slice::from_mut(&mut properties),
+        )
+        .await?;
         let links = parse_associations(input)?;
         let checked = check_all(client, self.object_type, &[properties]).await?;
         checked

@@ -131,6 +131,51 @@ pub(crate) async fn check_all(
     })
 }
 
+/// What a line item takes from the product it names (`hs_product_id`) when it sets none.
+const FROM_PRODUCT: [&str; 4] = ["name", "price", "description", "hs_sku"];
+
+/// Line item creates that name a product (`hs_product_id`) take its name, price,
+/// description and SKU where they set none, as HubSpot's line items do. One statement, and
+/// only for line items that name one.
+///
+/// # Errors
+///
+/// The statement's error.
+pub(crate) async fn inherit_products(
+    client: &impl GenericClient,
+    object_type: &ObjectType,
+    inputs: &mut [Map<String, Value>],
+) -> Result<(), ApiError> {
+    let product_of = |input: &Map<String, Value>| {
+        let id = match input.get("hs_product_id")? {
+            Value::String(s) => s.trim().parse().ok(),
+            Value::Number(n) => n.as_i64(),
+            _ => None,
+        };
+        id.filter(|id| *id > 0)
+    };
+    if object_type.name != "line_items" {
+        return Ok(());
+    }
+    let ids: Vec<i64> = inputs.iter().filter_map(product_of).collect();
+    if ids.is_empty() {
+        return Ok(());
+    }
+    let products = model::get_many(client, "products", &ids, false).await?;
+    for input in inputs.iter_mut() {
+        let Some(product) = product_of(input).and_then(|id| products.iter().find(|p| p.id == id))
+        else {
+            continue;
+        };
+        for name in FROM_PRODUCT {
+            if let Some(value) = product.properties.get(name) {
+                input.entry(name).or_insert_with(|| value.clone());
+            }
+        }
+    }
+    Ok(())
+}
+
 /// HubSpot's 400 when creates leave out a property their type requires (the engagements'
 /// `hs_timestamp`): `sets` are the creates' checked values.
 ///
@@ -272,6 +317,7 @@ async fn create(call: Call, JsonBody(body): JsonBody) -> ApiResult {
     values::default_pipeline(object_type.name, &mut properties);
     let associations = parse_associations(&body)?;
     let mut client = call.kit.db().await?;
+    inherit_products(&client, object_type, std::slice::from_mut(&mut properties)).await?;
     // Both reads in one round trip (tokio-postgres pipelines them on the connection).
     let (changes, listened) = tokio::try_join!(
         check_all(&client, object_type, std::slice::from_ref(&properties)),

@@ -410,3 +410,42 @@ async fn an_id_that_is_not_a_number_is_not_found_in_hubspots_words(hubspot: asym
     assert_eq!(missing["category"], "OBJECT_NOT_FOUND");
     assert_eq!(missing["context"]["id"], json!(["jane.doe@example.com"]));
 }
+
+#[asym::clone("hubspot", seed = "basic")]
+async fn line_items_take_their_products_name_and_price(hubspot: asym::HubSpot) {
+    let api = api(&hubspot);
+    let product = create(
+        &api,
+        "products",
+        &json!({"name": "Stapler", "price": "9.99", "hs_sku": "ST-1", "description": "Red"}),
+        201,
+    )
+    .await;
+    let product = id(&product);
+    let item = create(
+        &api,
+        "line_items",
+        &json!({"hs_product_id": product, "quantity": 2}),
+        201,
+    )
+    .await;
+    for (name, value) in [
+        ("name", "Stapler"),
+        ("price", "9.99"),
+        ("hs_sku", "ST-1"),
+        ("description", "Red"),
+        ("quantity", "2"),
+    ] {
+        assert_eq!(prop(&item, name), value, "{name}");
+    }
+    // What the line item sets itself wins.
+    let batch = post(
+        &api,
+        "/crm/v3/objects/line_items/batch/create",
+        &json!({"inputs": [{"properties": {"hs_product_id": product, "price": "7.50"}}]}),
+        201,
+    )
+    .await;
+    assert_eq!(prop(&batch["results"][0], "price"), "7.50");
+    assert_eq!(prop(&batch["results"][0], "name"), "Stapler");
+}
