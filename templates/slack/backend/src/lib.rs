@@ -9,7 +9,7 @@
 //! | methods | module |
 //! |---|---|
 //! | `api.test`, `auth.test` | `auth` |
-//! | `team.info`, `bots.info` | `team` |
+//! | `team.info`, `team.profile.get`, `bots.info` | `team` |
 //! | `chat.postMessage` (one statement per call) | `post` |
 //! | `chat.*` (update, delete, ephemeral, `/me`, permalink, scheduling) | `chat` |
 //! | `conversations.*`, `users.conversations` | `conversations` |
@@ -156,6 +156,7 @@ async fn web_api(
         "api.test" => auth::api_test(call),
         "auth.test" => auth::test(state, call).await,
         "team.info" => team::info(state, call).await,
+        "team.profile.get" => team::profile_get(state, call).await,
         "bots.info" => team::bots_info(state, call).await,
         "chat.postMessage" => post::post_message(state, call).await,
         "chat.update" => chat::update(state, call).await,

@@ -42,6 +42,7 @@ await scenario('auth and meta', async () => {
   assert.equal((await bot.bots.info({ bot: 'B0000000001' })).bot.user_id, 'U0000000002');
   await fails('bot_not_found', bot.bots.info({ bot: 'B999' }));
   assert.deepEqual((await user.emoji.list()).emoji, {});
+  assert.deepEqual((await bot.team.profile.get()).profile.fields, []);
   await fails('invalid_auth', new WebClient('xoxb-1-2-nope', options).auth.test());
 });
 

@@ -48,6 +48,7 @@ def auth_and_meta():
     assert bot.bots_info(bot="B0000000001")["bot"]["app_id"] == "A0000000001"
     fails("bot_not_found", bot.bots_info, bot="B999")
     assert bot.emoji_list()["emoji"] == {}, "the basic seed has no custom emoji"
+    assert bot.team_profile_get()["profile"]["fields"] == []
     fails("invalid_auth", WebClient(token="xoxb-1-2-nope", base_url=BASE).auth_test)
     fails("not_authed", WebClient(base_url=BASE).auth_test)
 

@@ -1,5 +1,5 @@
-//! `api.test`, `auth.test`, `team.info`, `bots.info`, `emoji.list`, and bot vs user
-//! identities.
+//! `api.test`, `auth.test`, `team.info`, `team.profile.get`, `bots.info`, `emoji.list`, and
+//! bot vs user identities.
 
 use asym_kit::testing::assert_suffix;
 use serde_json::json;
@@ -109,4 +109,16 @@ async fn emoji_list_names_custom_emoji_and_aliases(slack: asym::Slack) {
     let token = slack.mint("bot", None, Some(&["users:read"])).await;
     let refused = slack.missing_scope(&token, "emoji.list", json!({})).await;
     assert_eq!(refused["needed"], "emoji:read");
+}
+
+#[asym::clone("slack", seed = "basic")]
+async fn the_workspace_defines_no_custom_profile_fields(slack: asym::Slack) {
+    let slack = Api::new(&slack);
+    let body = slack.bot_ok("team.profile.get", json!({})).await;
+    assert_eq!(body["profile"], json!({"fields": []}));
+    let token = slack.mint("bot", None, Some(&["team:read"])).await;
+    let refused = slack
+        .missing_scope(&token, "team.profile.get", json!({}))
+        .await;
+    assert_eq!(refused["needed"], "users.profile:read");
 }
