@@ -214,6 +214,13 @@ await check('batch create with objectWriteTraceId: valid inputs created, the oth
     { objectWriteTraceId: 'a', properties: { name: `Node traced ${run}` }, associations: [] },
     { objectWriteTraceId: 'b', properties: { name: 'x', numberofemployees: 'many' }, associations: [] },
   ] });
+  const emails = await hubspot.crm.contacts.batchApi.create({ inputs: [
+    { objectWriteTraceId: 'first', properties: { email: `twice-${run}@example.com` }, associations: [] },
+    { objectWriteTraceId: 'second', properties: { email: `TWICE-${run}@example.com` }, associations: [] },
+  ] });
+  assert.deepEqual(emails.results.map((r) => r.objectWriteTraceId), ['first']);
+  assert.deepEqual(emails.errors[0].context.objectWriteTraceId, ['second']);
+  await hubspot.crm.contacts.basicApi.archive(emails.results[0].id);
   assert.deepEqual(answer.results.map((r) => r.properties.name), [`Node traced ${run}`]);
   assert.equal(answer.numErrors, 1);
   assert.equal(answer.results[0].objectWriteTraceId, 'a');

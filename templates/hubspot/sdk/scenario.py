@@ -305,13 +305,15 @@ def traced_batch_create():
         SimplePublicObjectBatchInputForCreate(object_write_trace_id="ok", properties={"email": f"traced-{run}@example.com"}),
         SimplePublicObjectBatchInputForCreate(object_write_trace_id="bad-email", properties={"email": "no-at-sign.example"}),
         SimplePublicObjectBatchInputForCreate(object_write_trace_id="unknown", properties={"missing": "1"}),
+        SimplePublicObjectBatchInputForCreate(object_write_trace_id="again", properties={"email": f"Traced-{run}@example.com"}),
     ]
     answer = client.crm.contacts.batch_api.create(BatchInputSimplePublicObjectBatchInputForCreate(inputs=inputs))
     assert [r.properties["email"] for r in answer.results] == [f"traced-{run}@example.com"], answer
-    assert answer.num_errors == 2 and answer.results[0].object_write_trace_id == "ok", answer
+    assert answer.num_errors == 3 and answer.results[0].object_write_trace_id == "ok", answer
     by_trace = {e.context["objectWriteTraceId"][0]: e for e in answer.errors}
     assert "INVALID_EMAIL" in by_trace["bad-email"].message, by_trace
     assert "PROPERTY_DOESNT_EXIST" in by_trace["unknown"].message, by_trace
+    assert "already has that value" in by_trace["again"].message, by_trace
     try:
         client.crm.contacts.basic_api.create(SimplePublicObjectInputForCreate(properties={"email": "jane@example"}))
         raise AssertionError("an invalid email was accepted")

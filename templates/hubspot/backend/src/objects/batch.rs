@@ -15,6 +15,7 @@ use serde_json::{Map, Value, json};
 
 use super::model::{self, Object};
 use super::render::{self, View};
+use super::unique;
 use super::{
     Checked, Links, archive_all, batch_body, batch_error, change_events, check_all, commit_with,
     create_many, duplicate, gate, inherit_products, input_properties, now, parse_associations,
@@ -298,17 +299,30 @@ impl Batch<'_> {
         let targets: Vec<i64> = checked
             .iter()
             .flatten()
-            .flat_map(|(_, links)| links.iter().map(|(to, _)| *to))
+            .flat_map(|(_, links, _)| links.iter().map(|(to, _)| *to))
             .collect();
         let live = assoc::live(client, &targets).await?;
         let mut creates = Creates::default();
         let mut errors = Vec::new();
+        // The unique values the inputs accepted so far set: a later input may not repeat one.
+        let mut claimed: HashSet<(String, String)> = HashSet::new();
         for (outcome, trace) in checked.into_iter().zip(traces) {
-            let outcome = outcome.and_then(|(changes, links)| {
-                match links.iter().find(|(to, _)| !live.contains_key(to)) {
-                    Some((to, _)) => Err(assoc::invalid_objects(&[(None, *to)])),
-                    None => Ok((changes, links)),
+            let outcome = outcome.and_then(|(changes, links, unique)| {
+                if let Some((to, _)) = links.iter().find(|(to, _)| !live.contains_key(to)) {
+                    return Err(assoc::invalid_objects(&[(None, *to)]));
                 }
+                let keys: Vec<(String, String)> = changes
+                    .iter()
+                    .filter(|(name, _)| unique.contains(name))
+                    .filter_map(|(name, value)| {
+                        Some((name.clone(), model::key(name, value.as_deref()?)))
+                    })
+                    .collect();
+                if let Some((name, key)) = keys.iter().find(|k| claimed.contains(*k)) {
+                    return Err(unique::repeated(name, key));
+                }
+                claimed.extend(keys);
+                Ok((changes, links))
             });
             match outcome {
                 Ok((changes, links)) => {
@@ -327,12 +341,13 @@ impl Batch<'_> {
         Ok((creates, errors))
     }
 
-    /// One create input's values and associations, checked as a single create is.
+    /// One create input's values, associations and unique properties, checked as a single
+    /// create is.
     async fn check_one(
         &self,
         client: &impl GenericClient,
         input: &Value,
-    ) -> Result<(Changes, Links), ApiError> {
+    ) -> Result<(Changes, Links, Vec<String>), ApiError> {
         let mut properties = input_properties(input)?;
         values::default_pipeline(self.object_type.name, &mut properties);
         inherit_products(
@@ -346,6 +361,7 @@ impl Batch<'_> {
         checked
             .refuse_taken(client, self.object_type, &[None])
             .await?;
+        let unique = checked.unique;
         let changes = checked.changes.into_iter().next().unwrap_or_default();
         require(self.object_type, &[&changes])?;
         if self.object_type.name == "contacts"
@@ -354,7 +370,7 @@ impl Batch<'_> {
         {
             return Err(duplicate(existing.id));
         }
-        Ok((changes, links))
+        Ok((changes, links, unique))
     }
 
     /// `batch/read`: by id or `idProperty`; missing ones reported.

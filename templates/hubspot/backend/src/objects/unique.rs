@@ -101,6 +101,11 @@ impl Checked {
     }
 }
 
+/// The refusal of a unique value an earlier input of the same batch sets.
+pub(crate) fn repeated(name: &str, value: &str) -> ApiError {
+    values::invalid_error(&[taken(name, value, "another input of this batch")])
+}
+
 /// HubSpot's refusal of a unique value another object holds. The phrase and the
 /// `propertyName=` key are what HubSpot's answer carries; the rest of the text is the
 /// clone's own (HubSpot does not document it).

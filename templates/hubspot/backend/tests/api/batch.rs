@@ -176,6 +176,7 @@ async fn traced_creates_report_each_refused_input_and_create_the_rest(hubspot: a
         {"objectWriteTraceId": "t-assoc", "properties": {"email": "a@traced.example"},
          "associations": [{"to": {"id": "999999"}, "types": []}]},
         {"objectWriteTraceId": "t-ok2", "properties": {"firstname": "Second"}},
+        {"objectWriteTraceId": "t-twice", "properties": {"email": "OK@traced.example"}},
     ]});
     let answer = batch(&api, "create", &inputs, 207).await;
     assert_eq!(answer["status"], "COMPLETE");
@@ -184,13 +185,23 @@ async fn traced_creates_report_each_refused_input_and_create_the_rest(hubspot: a
         ["t-ok", "t-ok2"]
     );
     assert_eq!(prop(&answer["results"][0], "email"), "ok@traced.example");
-    assert_eq!(answer["numErrors"], 4);
+    assert_eq!(answer["numErrors"], 5);
     let errors = answer["errors"].as_array().unwrap();
     let traced: Vec<&str> = errors
         .iter()
         .map(|e| e["context"]["objectWriteTraceId"][0].as_str().unwrap())
         .collect();
-    assert_eq!(traced, ["t-unknown", "t-email", "t-taken", "t-assoc"]);
+    assert_eq!(
+        traced,
+        ["t-unknown", "t-email", "t-taken", "t-assoc", "t-twice"]
+    );
+    assert!(
+        errors[4]["message"].as_str().unwrap().contains(
+            "already has that value (propertyName=email, held by another input of this batch)"
+        ),
+        "{}",
+        errors[4]
+    );
     assert_eq!(
         errors[0]["message"],
         "Property values were not valid: [{\"isValid\":false,\"message\":\"Property \\\"missing\\\" does not exist\",\"error\":\"PROPERTY_DOESNT_EXIST\",\"name\":\"missing\",\"localizedErrorMessage\":\"Property \\\"missing\\\" does not exist\",\"portalId\":62515}]"
