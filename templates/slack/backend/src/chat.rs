@@ -9,7 +9,7 @@ use crate::args::{channel_arg, cursor_value, next_cursor, next_page};
 use crate::auth::{Caller, caller, caller_with};
 use crate::error::{ApiError, ApiResult, reply};
 use crate::json::row_object;
-use crate::model::content::{Content, with_block_ids};
+use crate::model::content::{Content, link_names, wants_linked_names, with_block_ids};
 use crate::model::conversation::{Conversation, Naming, channel_filter, resolve, resolve_postable};
 use crate::model::event::{channel_type, emit, message_subscription};
 use crate::model::message::{self, NewMessage, SystemFields, insert_message};
@@ -77,9 +77,11 @@ pub(crate) async fn update(state: &AppState, call: &Call) -> ApiResult {
     if !is_authors(&caller, &previous) {
         return Err(ApiError::new("cant_update_message"));
     }
-    let new_text = text
-        .clone()
-        .unwrap_or_else(|| previous["text"].as_str().unwrap_or_default().to_owned());
+    let new_text = match &text {
+        Some(text) if wants_linked_names(call) => link_names(&tx, &caller.team_id, text).await?,
+        Some(text) => text.clone(),
+        None => previous["text"].as_str().unwrap_or_default().to_owned(),
+    };
     let keep = |value: Option<Value>, field: &str| -> Option<String> {
         match value {
             Some(Value::Array(items)) if items.is_empty() => None,
@@ -217,6 +219,7 @@ pub(crate) async fn post_ephemeral(state: &AppState, call: &Call) -> ApiResult {
     crate::model::user::find(state, &caller, &user).await?;
 
     let mut client = state.kit.db().await?;
+    let message = message.with_linked_names(&client, call).await?;
     let tx = client.transaction().await?;
     let member = tx
         .query_opt(
@@ -348,6 +351,7 @@ pub(crate) async fn schedule_message(state: &AppState, call: &Call) -> ApiResult
     let conversation = resolve_postable(state, &caller, &channel).await?;
     conversation.check_postable(&caller)?;
     let client = state.kit.db().await?;
+    let message = message.with_linked_names(&client, call).await?;
     let row = client
         .query_one(
             "INSERT INTO scheduled_messages (channel_id, user_id, bot_id, team_id, post_at,

@@ -79,6 +79,7 @@ pub(crate) async fn post_message(state: &AppState, call: &Call) -> ApiResult {
     conversation.check_postable(&caller)?;
 
     let mut client = state.kit.db().await?;
+    let message = message.with_linked_names(&client, call).await?;
     let json = if caller.events {
         let tx = client.transaction().await?;
         let json = insert_message(&tx, &conversation.id, &conversation.kind, &message).await?;

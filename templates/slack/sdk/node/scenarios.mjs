@@ -291,6 +291,8 @@ await scenario('usergroups', async () => {
   const updated = await bot.usergroups.users.update({ usergroup: usergroup.id, users: 'U0000000004,U0000000003' });
   assert.deepEqual(updated.usergroup.users, ['U0000000003', 'U0000000004']);
   assert.deepEqual((await bot.usergroups.users.list({ usergroup: usergroup.id })).users, ['U0000000003', 'U0000000004']);
+  const alert = await bot.chat.postMessage({ channel: GENERAL, text: '@oncall @channel build is red', link_names: true });
+  assert.equal(alert.message.text, `<!subteam^${usergroup.id}> <!channel> build is red`);
   const listed = await bot.usergroups.list({ include_users: true, include_count: true });
   assert.deepEqual(listed.usergroups.map((g) => [g.handle, g.user_count]), [['oncall', 2]]);
   await bot.usergroups.disable({ usergroup: usergroup.id });

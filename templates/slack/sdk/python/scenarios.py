@@ -81,6 +81,8 @@ def chat_post_update_delete():
     fails("not_in_channel", bot.chat_postMessage, channel=RANDOM, text="x")
     fails("channel_not_found", bot.chat_postMessage, channel="C0NOPE", text="x")
     fails("no_text", bot.chat_postMessage, channel=GENERAL)
+    linked = bot.chat_postMessage(channel=GENERAL, text="@here build is red", link_names=True)
+    assert linked["message"]["text"] == "<!here> build is red", linked["message"]
     fails("msg_too_long", bot.chat_postMessage, channel=GENERAL, text="a" * 40001)
     fails("user_not_in_channel", bot.chat_postEphemeral, channel=GENERAL, user="USLACKBOT", text="x")
     bad = fails("invalid_blocks", bot.chat_postMessage, channel=GENERAL, text="x", blocks=[{"type": "section"}])

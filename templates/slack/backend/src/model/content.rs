@@ -1,6 +1,7 @@
 //! A message's content as a posting call sends it (`text`, `blocks`, `attachments`,
 //! `metadata`), validated the way Slack validates it.
 
+use asym_kit::deadpool_postgres::GenericClient;
 use serde_json::Value;
 
 use crate::Call;
@@ -100,6 +101,81 @@ impl Content {
     }
 }
 
+/// Whether a posting call asks Slack to link names (`link_names`, or `parse=full`).
+pub(crate) fn wants_linked_names(call: &Call) -> bool {
+    call.args.flag("link_names").unwrap_or(false)
+        || call
+            .args
+            .string("parse")
+            .is_some_and(|parse| parse.trim() == "full")
+}
+
+/// `text` with its names linked, as `link_names` asks: `@here`, `@channel` and `@everyone`
+/// become `<!here>`, `<!channel>`, `<!everyone>`, and the handle of an enabled user group of
+/// the workspace `<!subteam^S…>`. (Slack no longer links people's names this way.)
+///
+/// # Errors
+///
+/// `internal_error` when Postgres fails.
+pub(crate) async fn link_names(
+    client: &impl GenericClient,
+    team: &str,
+    text: &str,
+) -> Result<String, ApiError> {
+    if !text.contains('@') {
+        return Ok(text.to_owned());
+    }
+    let rows = client
+        .query(
+            "SELECT lower(handle), id FROM usergroups WHERE team_id = $1 AND date_delete = 0",
+            &[&team],
+        )
+        .await?;
+    let groups: Vec<(String, String)> = rows.iter().map(|row| (row.get(0), row.get(1))).collect();
+    Ok(linked(text, &groups))
+}
+
+/// [`link_names`] given the workspace's user groups as `(handle, id)`.
+fn linked(text: &str, groups: &[(String, String)]) -> String {
+    let is_name = |c: char| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.');
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    let mut previous: Option<char> = None;
+    while let Some(at) = rest.find('@') {
+        let (before, from) = rest.split_at(at);
+        out.push_str(before);
+        previous = before.chars().last().or(previous);
+        let name_len = from[1..]
+            .find(|c: char| !is_name(c))
+            .unwrap_or(from.len() - 1);
+        let name = from[1..=name_len].trim_end_matches('.');
+        let starts_word = previous.is_none_or(|c| !is_name(c) && c != '<' && c != '|');
+        let lower = name.to_ascii_lowercase();
+        let link = match lower.as_str() {
+            _ if !starts_word || name.is_empty() => None,
+            "here" | "channel" | "everyone" => Some(format!("<!{lower}>")),
+            _ => groups
+                .iter()
+                .find(|(handle, _)| *handle == lower)
+                .map(|(_, id)| format!("<!subteam^{id}>")),
+        };
+        match link {
+            Some(link) => {
+                out.push_str(&link);
+                rest = &from[1 + name.len()..];
+                previous = Some('>');
+            }
+            None => {
+                out.push('@');
+                rest = &from[1..];
+                previous = Some('@');
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -117,6 +193,20 @@ mod tests {
 
     fn error(body: &str) -> String {
         Content::parse(&call(body)).unwrap_err().code().to_owned()
+    }
+
+    #[test]
+    fn names_are_linked_as_link_names_asks() {
+        let groups = [("oncall".to_owned(), "S0000000001".to_owned())];
+        assert_eq!(
+            linked(
+                "@here deploy failed, @OnCall please look. cc a@b.com @nobody",
+                &groups
+            ),
+            "<!here> deploy failed, <!subteam^S0000000001> please look. cc a@b.com @nobody"
+        );
+        assert_eq!(linked("@channel.", &groups), "<!channel>.");
+        assert_eq!(linked("no names", &groups), "no names");
     }
 
     #[test]

@@ -11,7 +11,7 @@ use serde_json::Value;
 use crate::auth::Caller;
 use crate::error::ApiError;
 use crate::json;
-use crate::model::content::Content;
+use crate::model::content::{Content, link_names, wants_linked_names};
 use crate::model::event::{emit, emit_app_mention, message_event, message_subscription};
 use crate::ts::Ts;
 use crate::{AppState, Call};
@@ -476,6 +476,22 @@ impl NewMessage {
             },
             ..Self::default()
         })
+    }
+
+    /// The draft with its names linked when the call asks (`link_names`, `parse=full`).
+    ///
+    /// # Errors
+    ///
+    /// `internal_error` when Postgres fails.
+    pub(crate) async fn with_linked_names(
+        mut self,
+        client: &impl GenericClient,
+        call: &Call,
+    ) -> Result<Self, ApiError> {
+        if wants_linked_names(call) {
+            self.text = link_names(client, &self.team_id, &self.text).await?;
+        }
+        Ok(self)
     }
 
     /// The draft posted by `caller`: its author, and the authorship overrides only for a bot

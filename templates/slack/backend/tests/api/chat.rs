@@ -438,3 +438,21 @@ async fn malformed_blocks_are_refused_with_their_place(slack: asym::Slack) {
     }
     assert_eq!(slack.texts("C0000000001").await.last().unwrap(), "fine");
 }
+
+#[asym::clone("slack", seed = "acme-corp")]
+async fn link_names_links_special_mentions_and_user_groups(slack: asym::Slack) {
+    let slack = Api::new(&slack);
+    let text = "@here deploy failed, @oncall please look (ops@acme.test)";
+    let plain = slack.post(slack.bot_token(), "C0000000001", text).await;
+    assert_eq!(plain["message"]["text"], text);
+    let args = json!({"channel": "C0000000001", "text": text, "link_names": true});
+    let linked = slack.bot_ok("chat.postMessage", args).await;
+    let expected = "<!here> deploy failed, <!subteam^S0000000001> please look (ops@acme.test)";
+    assert_eq!(linked["message"]["text"], expected);
+    assert_eq!(slack.texts("C0000000001").await.last().unwrap(), expected);
+    let ts = linked["ts"].as_str().unwrap();
+    let edit =
+        json!({"channel": "C0000000001", "ts": ts, "text": "@channel fixed", "parse": "full"});
+    let edited = slack.bot_ok("chat.update", edit).await;
+    assert_eq!(edited["text"], "<!channel> fixed");
+}
