@@ -378,6 +378,17 @@ def engagements():
             assert err.status == 400 and body["context"]["properties"] == ["hs_timestamp"], body
             assert body["message"] == f"Error creating {kind[:-1].upper()}. Some required properties were not set.", body
     assert any(c.id == made["calls"] for c in objects.get_all("calls"))
+    try:
+        objects.calls.basic_api.create(SimplePublicObjectInputForCreate(
+            properties={"hs_timestamp": "2025-03-01T10:00:00Z"}, associations=[
+                PublicAssociationsForObject(to=PublicObjectId(id="999999"), types=[
+                    Spec(association_category="HUBSPOT_DEFINED", association_type_id=194)])]))
+        raise AssertionError("a call linked to a missing contact was created")
+    except Exception as err:  # each object module has its own ApiException class
+        if not hasattr(err, "status"):
+            raise
+        body = json.loads(err.body)
+        assert err.status == 400 and body["context"]["INVALID_OBJECT_IDS"] == ["CONTACT=999999 is not valid"], body
     deals = client.crm.deals.search_api.do_search(PublicObjectSearchRequest(filter_groups=[FilterGroup(filters=[
         Filter(property_name="associations.contact", operator="IN", values=["201", "202"])])], sorts=["hs_object_id"]))
     assert [d.id for d in deals.results][:2] == ["401", "402"], deals

@@ -212,12 +212,14 @@ pub(crate) async fn associate_new(
     let to_ids: Vec<i64> = links.iter().map(|(_, to_id, _)| *to_id).collect();
     let live = live(client, &to_ids).await?;
     let mut to_types = Vec::with_capacity(links.len());
-    for (_, to_id, _) in links {
-        let to = live
-            .get(to_id)
-            .and_then(|name| types::lookup(name))
-            .ok_or_else(|| invalid_objects(&[(None, *to_id)]))?;
-        to_types.push(to.name);
+    for (_, to_id, specs) in links {
+        match live.get(to_id).and_then(|name| types::lookup(name)) {
+            Some(to) => to_types.push(to.name),
+            None => {
+                let kind = intended_type(client, from, specs).await?;
+                return Err(invalid_objects(&[(kind, *to_id)]));
+            }
+        }
     }
     let mut names = to_types.clone();
     names.sort_unstable();
@@ -230,6 +232,31 @@ pub(crate) async fn associate_new(
         rows.push(from.name, *from_id, to, *to_id, &chosen);
     }
     rows.insert(client).await
+}
+
+/// The type a link to a missing object meant, as its first association type says.
+///
+/// # Errors
+///
+/// The statement's error.
+pub(crate) async fn intended_type(
+    client: &impl GenericClient,
+    from: &ObjectType,
+    specs: &[Spec],
+) -> Result<Option<&'static ObjectType>, ApiError> {
+    let Some((category, type_id)) = specs.first() else {
+        return Ok(None);
+    };
+    let every: Vec<&str> = types::TYPES.iter().map(|t| t.name).collect();
+    let known = types_from(client, from.name, &every).await?;
+    Ok(known
+        .iter()
+        .find(|(_, kinds)| {
+            kinds
+                .iter()
+                .any(|k| k.type_id == *type_id && &k.category == category)
+        })
+        .and_then(|(to, _)| types::lookup(to)))
 }
 
 /// The types of `known` (those from `from` to `to`) that `specs` name, or the default ones

@@ -103,6 +103,13 @@ struct Creates {
     traces: Vec<Option<String>>,
 }
 
+/// A multi-status error entry naming the input it refuses by its trace id.
+fn traced_error(err: &ApiError, trace: &str) -> Value {
+    let mut entry = batch_error(err);
+    entry["context"]["objectWriteTraceId"] = json!([trace]);
+    entry
+}
+
 /// A result with the `objectWriteTraceId` of the input it answers, if that had one.
 fn traced(rendered: Value, input: &Value) -> Value {
     with_trace(
@@ -307,10 +314,17 @@ impl Batch<'_> {
         // The unique values the inputs accepted so far set: a later input may not repeat one.
         let mut claimed: HashSet<(String, String)> = HashSet::new();
         for (outcome, trace) in checked.into_iter().zip(traces) {
+            let missing = match &outcome {
+                Ok((_, links, _)) => links.iter().find(|(to, _)| !live.contains_key(to)),
+                Err(_) => None,
+            };
+            if let Some((to, specs)) = missing {
+                let kind = assoc::intended_type(client, self.object_type, specs).await?;
+                let err = assoc::invalid_objects(&[(kind, *to)]);
+                errors.push(traced_error(&err, trace));
+                continue;
+            }
             let outcome = outcome.and_then(|(changes, links, unique)| {
-                if let Some((to, _)) = links.iter().find(|(to, _)| !live.contains_key(to)) {
-                    return Err(assoc::invalid_objects(&[(None, *to)]));
-                }
                 let keys: Vec<(String, String)> = changes
                     .iter()
                     .filter(|(name, _)| unique.contains(name))
@@ -331,9 +345,7 @@ impl Batch<'_> {
                     creates.traces.push(Some(trace.clone()));
                 }
                 Err(err) if err.status().is_client_error() => {
-                    let mut entry = batch_error(&err);
-                    entry["context"]["objectWriteTraceId"] = json!([trace]);
-                    errors.push(entry);
+                    errors.push(traced_error(&err, trace))
                 }
                 Err(err) => return Err(err),
             }

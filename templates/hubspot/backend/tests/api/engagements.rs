@@ -79,6 +79,20 @@ async fn calls_emails_and_meetings_are_objects_associated_with_contacts(hubspot:
         assert_eq!(found["total"], 1, "{singular}");
         assert_eq!(id(&found["results"][0]), engagement);
     }
+    // A link to an object that does not exist is refused, naming the type its type id means.
+    let missing = post(
+        &api,
+        "/crm/v3/objects/calls",
+        &json!({"properties": {"hs_timestamp": "2025-03-01T10:00:00Z"}, "associations": [
+            {"to": {"id": "999999"}, "types": [{"associationCategory": "HUBSPOT_DEFINED", "associationTypeId": 194}]}]}),
+        400,
+    )
+    .await;
+    assert_eq!(missing["message"], "One or more associations are invalid");
+    assert_eq!(
+        missing["context"]["INVALID_OBJECT_IDS"],
+        json!(["CONTACT=999999 is not valid"])
+    );
     // An unknown option is refused as for any enumeration.
     let refused = post(
         &api,
