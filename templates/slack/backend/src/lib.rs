@@ -22,6 +22,7 @@
 //! | `bookmarks.*` | `bookmarks` |
 //! | `views.*` | `views` |
 //! | `dnd.*` | `dnd` |
+//! | `assistant.threads.*` | `assistant` |
 //! | system messages (`channel_join`, `channel_leave`, `channel_name`, …) | `model::system` |
 //! | `files.*` and the upload/download URLs | `files` |
 //! | Events API subscription, queue and delivery worker | `events` |
@@ -32,6 +33,7 @@
 
 mod admin;
 mod args;
+mod assistant;
 mod auth;
 mod bookmarks;
 mod chat;
@@ -212,6 +214,11 @@ async fn web_api(
         "bookmarks.edit" => bookmarks::edit(state, call).await,
         "bookmarks.list" => bookmarks::list(state, call).await,
         "bookmarks.remove" => bookmarks::remove(state, call).await,
+        "assistant.threads.setStatus" => assistant::set_status(state, call).await,
+        "assistant.threads.setTitle" => assistant::set_title(state, call).await,
+        "assistant.threads.setSuggestedPrompts" => {
+            assistant::set_suggested_prompts(state, call).await
+        }
         "dnd.info" => dnd::info(state, call).await,
         "dnd.teamInfo" => dnd::team_info(state, call).await,
         "dnd.setSnooze" => dnd::set(state, call).await,

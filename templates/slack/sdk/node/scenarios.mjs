@@ -352,6 +352,17 @@ await scenario('do not disturb', async () => {
   await fails('snooze_not_active', user.dnd.endSnooze());
 });
 
+await scenario('assistant threads', async () => {
+  const { channel } = await bot.conversations.open({ users: 'U0000000003' });
+  const { ts } = await bot.chat.postMessage({ channel: channel.id, text: 'How can I help?' });
+  assert.equal((await bot.assistant.threads.setStatus({ channel_id: channel.id, thread_ts: ts, status: 'is thinking...' })).ok, true);
+  await bot.assistant.threads.setTitle({ channel_id: channel.id, thread_ts: ts, title: 'Help' });
+  await bot.assistant.threads.setSuggestedPrompts({
+    channel_id: channel.id, thread_ts: ts, prompts: [{ title: 'Summarize', message: 'Summarize #general' }],
+  });
+  await fails('channel_not_found', bot.assistant.threads.setTitle({ channel_id: 'D0NOPE', thread_ts: ts, title: 'x' }));
+});
+
 let failed = 0;
 for (const [name, error] of results) {
   console.log(`${error ? 'FAILED' : 'ok    '} ${name}`);

@@ -416,6 +416,17 @@ def do_not_disturb():
     fails("not_allowed_token_type", bot.dnd_setSnooze, num_minutes=5)
 
 
+@scenario
+def assistant_threads():
+    dm = bot.conversations_open(users="U0000000004")["channel"]["id"]
+    thread = bot.chat_postMessage(channel=dm, text="How can I help?")["ts"]
+    assert bot.assistant_threads_setStatus(channel_id=dm, thread_ts=thread, status="is thinking...")["ok"]
+    assert bot.assistant_threads_setTitle(channel_id=dm, thread_ts=thread, title="Help")["ok"]
+    prompts = [{"title": "Summarize", "message": "Summarize #general"}]
+    assert bot.assistant_threads_setSuggestedPrompts(channel_id=dm, thread_ts=thread, prompts=prompts)["ok"]
+    fails("channel_not_found", bot.assistant_threads_setStatus, channel_id="D0NOPE", thread_ts=thread, status="x")
+
+
 for name, failure in results:
     print(("ok     " if failure is None else "FAILED ") + name)
     if failure:

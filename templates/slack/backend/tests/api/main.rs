@@ -9,6 +9,7 @@
 #[path = "../common/mod.rs"]
 mod common;
 
+mod assistant;
 mod bookmarks;
 mod chat;
 mod conversations;
