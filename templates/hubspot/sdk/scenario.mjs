@@ -274,6 +274,12 @@ await check('engagements: calls, emails, meetings, tasks with associations; hs_t
     assert.deepEqual(batch.body.context.properties, ['hs_timestamp']);
     await api.basicApi.archive(created.id);
   }
+  const headers = { from: { email: 'rep@acme-sales.example', firstName: 'Alice', lastName: 'Owner' }, to: [{ email: `Lead <lead-${run}@example.com>`, firstName: 'Lead', lastName: 'Person' }], cc: [], bcc: [] };
+  const logged = await hubspot.crm.objects.emails.basicApi.create({ properties: { hs_timestamp: '2025-03-01T10:00:00Z', hs_email_direction: 'EMAIL', hs_email_headers: JSON.stringify(headers) }, associations: [] });
+  const read = await hubspot.crm.objects.emails.basicApi.getById(logged.id, ['hs_email_from_email', 'hs_email_to_email']);
+  assert.equal(read.properties.hs_email_from_email, 'rep@acme-sales.example');
+  assert.equal(read.properties.hs_email_to_email, `lead-${run}@example.com`);
+  await hubspot.crm.objects.emails.basicApi.archive(logged.id);
   await hubspot.crm.contacts.basicApi.archive(contact);
 });
 

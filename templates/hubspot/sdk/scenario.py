@@ -392,6 +392,12 @@ def engagements():
     deals = client.crm.deals.search_api.do_search(PublicObjectSearchRequest(filter_groups=[FilterGroup(filters=[
         Filter(property_name="associations.contact", operator="IN", values=["201", "202"])])], sorts=["hs_object_id"]))
     assert [d.id for d in deals.results][:2] == ["401", "402"], deals
+    headers = {"from": {"email": "rep@acme-sales.example", "firstName": "Alice", "lastName": "Owner"},
+               "to": [{"email": f"lead-{run}@example.com", "firstName": "Lead", "lastName": "Person"}], "cc": [], "bcc": []}
+    objects.emails.basic_api.update(made["emails"], SimplePublicObjectInput(properties={"hs_email_headers": json.dumps(headers)}))
+    read = objects.emails.basic_api.get_by_id(made["emails"], properties=["hs_email_from_firstname", "hs_email_to_email"])
+    assert read.properties["hs_email_from_firstname"] == "Alice", read.properties
+    assert read.properties["hs_email_to_email"] == f"lead-{run}@example.com", read.properties
     for kind, object_id in made.items():
         getattr(objects, kind).basic_api.archive(object_id)
     client.crm.contacts.basic_api.archive(contact)

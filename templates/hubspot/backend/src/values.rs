@@ -335,6 +335,57 @@ pub(crate) async fn check_stages(
     }
 }
 
+/// The read-only sender and recipient properties HubSpot derives from an email engagement's
+/// `hs_email_headers` (`{"from": {email, firstName, lastName}, "to": [...], "cc", "bcc"}`):
+/// added to `changes` when they set the headers. Several recipients are `;`-separated; an
+/// address written `Name<address>` gives its address. Headers that are not that JSON derive
+/// nothing.
+pub(crate) fn derive_email_headers(changes: &mut Changes) {
+    let Some(Ok(Value::Object(headers))) = changes
+        .iter()
+        .find(|(name, _)| name == "hs_email_headers")
+        .and_then(|(_, value)| value.as_deref())
+        .map(serde_json::from_str::<Value>)
+    else {
+        return;
+    };
+    let address = |raw: &str| match (raw.rfind('<'), raw.rfind('>')) {
+        (Some(open), Some(close)) if open < close => raw[open + 1..close].trim().to_owned(),
+        _ => raw.trim().to_owned(),
+    };
+    let people = |side: &str| -> Vec<&Map<String, Value>> {
+        match headers.get(side) {
+            Some(Value::Object(one)) => vec![one],
+            Some(Value::Array(many)) => many.iter().filter_map(Value::as_object).collect(),
+            _ => Vec::new(),
+        }
+    };
+    for side in ["from", "to"] {
+        let people = people(side);
+        for (field, suffix) in [
+            ("email", "email"),
+            ("firstName", "firstname"),
+            ("lastName", "lastname"),
+        ] {
+            let values: Vec<String> = people
+                .iter()
+                .filter_map(|p| p.get(field).and_then(Value::as_str))
+                .map(|v| {
+                    if field == "email" {
+                        address(v)
+                    } else {
+                        v.to_owned()
+                    }
+                })
+                .filter(|v| !v.is_empty())
+                .collect();
+            let name = format!("hs_email_{side}_{suffix}");
+            changes.retain(|(n, _)| *n != name);
+            changes.push((name, (!values.is_empty()).then(|| values.join(";"))));
+        }
+    }
+}
+
 /// An instant written as epoch milliseconds, RFC 3339, or a bare `YYYY-MM-DD` (midnight UTC).
 pub(crate) fn parse_instant(text: &str) -> Option<DateTime<Utc>> {
     let text = text.trim();
@@ -403,6 +454,32 @@ pub(crate) fn invalid_error(invalid: &[Invalid]) -> ApiError {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn email_headers_fill_the_sender_and_recipients() {
+        let headers = r#"{"from":{"email":"from@domain.com","firstName":"Fran","lastName":"Smith"},"to":[{"email":"To One<to@test.com>","firstName":"To","lastName":"One"},{"email":"two@test.com"}],"cc":[],"bcc":[]}"#;
+        let mut changes: Changes = vec![("hs_email_headers".to_owned(), Some(headers.to_owned()))];
+        derive_email_headers(&mut changes);
+        let value = |name: &str| {
+            changes
+                .iter()
+                .find(|(n, _)| n == name)
+                .and_then(|(_, v)| v.clone())
+        };
+        assert_eq!(
+            value("hs_email_from_email").as_deref(),
+            Some("from@domain.com")
+        );
+        assert_eq!(value("hs_email_from_lastname").as_deref(), Some("Smith"));
+        assert_eq!(
+            value("hs_email_to_email").as_deref(),
+            Some("to@test.com;two@test.com")
+        );
+        assert_eq!(value("hs_email_to_firstname").as_deref(), Some("To"));
+        let mut plain: Changes = vec![("hs_email_headers".to_owned(), Some("nope".to_owned()))];
+        derive_email_headers(&mut plain);
+        assert_eq!(plain.len(), 1);
+    }
 
     #[test]
     fn emails_need_a_local_part_a_domain_and_a_top_level_domain() {

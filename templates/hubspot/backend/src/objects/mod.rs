@@ -121,6 +121,9 @@ pub(crate) async fn check_all(
         return Err(values::invalid_error(&invalid));
     }
     values::check_stages(client, object_type.name, &all).await?;
+    if object_type.name == "emails" {
+        all.iter_mut().for_each(values::derive_email_headers);
+    }
     let unique = defs
         .into_iter()
         .filter_map(|(name, def)| def.unique.then_some(name))

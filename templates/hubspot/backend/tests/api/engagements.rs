@@ -154,3 +154,41 @@ async fn an_engagement_without_hs_timestamp_is_refused(hubspot: asym::HubSpot) {
     .await
     .expect(200);
 }
+
+#[asym::clone("hubspot", seed = "basic")]
+async fn email_headers_fill_the_read_only_sender_and_recipient(hubspot: asym::HubSpot) {
+    let api = api(&hubspot);
+    let headers = json!({"from": {"email": "from@domain.com", "firstName": "Fran", "lastName": "Smith"},
+        "to": [{"email": "To One<to@test.com>", "firstName": "To", "lastName": "One"}], "cc": [], "bcc": []});
+    let email = post(
+        &api,
+        "/crm/v3/objects/emails",
+        &json!({"properties": {"hs_timestamp": "2025-03-01T10:00:00Z", "hs_email_headers": headers.to_string()}}),
+        201,
+    )
+    .await;
+    let read = read(
+        &api,
+        &format!(
+            "/crm/v3/objects/emails/{}?properties=hs_email_from_email,hs_email_from_firstname,hs_email_to_email,hs_email_to_lastname",
+            id(&email)
+        ),
+    )
+    .await;
+    for (name, value) in [
+        ("hs_email_from_email", "from@domain.com"),
+        ("hs_email_from_firstname", "Fran"),
+        ("hs_email_to_email", "to@test.com"),
+        ("hs_email_to_lastname", "One"),
+    ] {
+        assert_eq!(prop(&read, name), value, "{name}");
+    }
+    let refused = post(
+        &api,
+        "/crm/v3/objects/emails",
+        &json!({"properties": {"hs_timestamp": "2025-03-01T10:00:00Z", "hs_email_from_email": "x@y.example"}}),
+        400,
+    )
+    .await;
+    assert_eq!(refused["errors"][0]["code"], "READ_ONLY_VALUE");
+}
