@@ -132,7 +132,8 @@ pub(crate) fn token<'a>(headers: &'a HeaderMap, args: &'a Args) -> Option<&'a st
 ///
 /// # Errors
 ///
-/// `not_authed` without a token, `invalid_auth` for an unknown or revoked one,
+/// `not_authed` without a token, `invalid_auth` for an unknown one, `token_revoked` for a
+/// revoked one,
 /// `account_inactive` when its user is deleted.
 pub(crate) async fn caller(state: &AppState, call: &Call) -> Result<Caller, ApiError> {
     let token = token(&call.headers, &call.args).ok_or_else(|| ApiError::new("not_authed"))?;
@@ -183,7 +184,9 @@ pub(crate) async fn caller_from_row(
     call: &Call,
     row: Option<&asym_kit::tokio_postgres::Row>,
 ) -> Result<Caller, ApiError> {
-    let row = row.ok_or_else(|| ApiError::new("invalid_auth"))?;
+    let Some(row) = row else {
+        return Err(unknown_token(state, call).await);
+    };
     if row.get::<_, bool>(7) {
         return Err(ApiError::new("account_inactive"));
     }
@@ -206,6 +209,30 @@ pub(crate) async fn caller_from_row(
         scopes: row.get(6),
         events: row.get(9),
     })
+}
+
+/// Why the call's token matched no live token: `token_revoked` when `auth.revoke` revoked
+/// it, else `invalid_auth`. Only failing calls look.
+async fn unknown_token(state: &AppState, call: &Call) -> ApiError {
+    let Some(token) = token(&call.headers, &call.args) else {
+        return ApiError::new("not_authed");
+    };
+    let revoked = async {
+        let client = state.kit.db().await?;
+        let row = client
+            .query_opt(
+                "SELECT 1 FROM revoked_tokens WHERE token_hash = $1",
+                &[&asym_kit::token::hash(token)],
+            )
+            .await?;
+        Ok::<_, ApiError>(row.is_some())
+    }
+    .await;
+    match revoked {
+        Ok(true) => ApiError::new("token_revoked"),
+        Ok(false) => ApiError::new("invalid_auth"),
+        Err(err) => err,
+    }
 }
 
 /// `auth.test`: who the token is.

@@ -9,6 +9,7 @@
 //! | methods | module |
 //! |---|---|
 //! | `api.test`, `auth.test` | `auth` |
+//! | `auth.revoke` | `revoke` |
 //! | `team.info`, `team.profile.get`, `bots.info` | `team` |
 //! | `chat.postMessage` (one statement per call) | `post` |
 //! | `chat.*` (update, delete, ephemeral, `/me`, permalink, scheduling) | `chat` |
@@ -49,6 +50,7 @@ mod model;
 mod post;
 mod ratelimit;
 mod reactions;
+mod revoke;
 mod search;
 mod team;
 mod ts;
@@ -157,6 +159,7 @@ async fn web_api(
     let result: ApiResult = match call.method.as_str() {
         "api.test" => auth::api_test(call),
         "auth.test" => auth::test(state, call).await,
+        "auth.revoke" => revoke::revoke(state, call).await,
         "team.info" => team::info(state, call).await,
         "team.profile.get" => team::profile_get(state, call).await,
         "bots.info" => team::bots_info(state, call).await,

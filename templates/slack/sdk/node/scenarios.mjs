@@ -363,6 +363,12 @@ await scenario('assistant threads', async () => {
   await fails('channel_not_found', bot.assistant.threads.setTitle({ channel_id: 'D0NOPE', thread_ts: ts, title: 'x' }));
 });
 
+await scenario('revoking the user token (last)', async () => {
+  assert.equal((await user.auth.revoke({ test: true })).revoked, false);
+  assert.equal((await user.auth.revoke()).revoked, true);
+  await fails('token_revoked', user.auth.test());
+});
+
 let failed = 0;
 for (const [name, error] of results) {
   console.log(`${error ? 'FAILED' : 'ok    '} ${name}`);

@@ -427,6 +427,16 @@ def assistant_threads():
     fails("channel_not_found", bot.assistant_threads_setStatus, channel_id="D0NOPE", thread_ts=thread, status="x")
 
 
+@scenario
+def revoking_the_user_token():
+    """Last: the user token stops working."""
+    assert user.auth_revoke(test=True)["revoked"] is False
+    assert user.auth_test()["user_id"] == "U0000000001"
+    assert user.auth_revoke()["revoked"] is True
+    fails("token_revoked", user.auth_test)
+    fails("invalid_auth", WebClient(token="xoxp-1-2-3-nope", base_url=BASE).auth_test)
+
+
 for name, failure in results:
     print(("ok     " if failure is None else "FAILED ") + name)
     if failure:

@@ -337,3 +337,15 @@ async fn profile_and_user_group_changes_send_their_events(slack: asym::Slack) {
         json!(["U0000000003", "U0000000004"])
     );
 }
+
+#[asym::clone("slack", seed = "basic")]
+async fn revoking_a_token_sends_tokens_revoked(slack: asym::Slack) {
+    let slack = Api::new(&slack);
+    let receiver = subscribe(&slack, 0, json!(["tokens_revoked"])).await;
+    receiver.delivery().await; // the URL verification
+    let alice = slack.mint("user", Some("U0000000003"), None).await;
+    slack.call(&alice, "auth.revoke", json!({})).await;
+    let event = next_event(&receiver).await;
+    assert_eq!(event["type"], "tokens_revoked");
+    assert_eq!(event["tokens"], json!({"oauth": ["U0000000003"]}));
+}

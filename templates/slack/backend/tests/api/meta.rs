@@ -122,3 +122,24 @@ async fn the_workspace_defines_no_custom_profile_fields(slack: asym::Slack) {
         .await;
     assert_eq!(refused["needed"], "users.profile:read");
 }
+
+#[asym::clone("slack", seed = "basic")]
+async fn revoked_tokens_answer_token_revoked(slack: asym::Slack) {
+    let slack = Api::new(&slack);
+    let alice = slack.mint("user", Some("U0000000003"), None).await;
+    let tested = ok(slack
+        .call(&alice, "auth.revoke", json!({"test": true}))
+        .await);
+    assert_eq!(tested["revoked"], false);
+    ok(slack.call(&alice, "auth.test", json!({})).await);
+    let revoked = ok(slack.call(&alice, "auth.revoke", json!({})).await);
+    assert_eq!(revoked["revoked"], true);
+    for method in ["auth.test", "chat.postMessage", "conversations.history"] {
+        let args = json!({"channel": "C0000000001", "text": "x"});
+        slack.err(&alice, method, args, "token_revoked").await;
+    }
+    slack
+        .err("xoxp-1-2-3-nope", "auth.test", json!({}), "invalid_auth")
+        .await;
+    ok(slack.bot("auth.test", json!({})).await);
+}
