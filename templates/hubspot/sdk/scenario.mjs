@@ -120,7 +120,7 @@ await check('associations v4: batch create, read, labels, archive, a missing obj
     inputs: [{ _from: { id: '401' }, to: { id: '999999' }, types: [{ associationCategory: 'HUBSPOT_DEFINED', associationTypeId: 3 }] }],
   });
   assert.equal(missing.numErrors, 1);
-  assert.deepEqual(missing.errors[0].context.INVALID_OBJECT_IDS, ['CONTACT=999999 is not valid']);
+  assert.equal(missing.errors[0].category, 'OBJECT_NOT_FOUND');
 });
 
 await check('associations v3: types, batch create, read, archive', async () => {

