@@ -40,9 +40,7 @@ await check('objects: create, get by email, update, list with associations, arch
   const ticket = await hubspot.crm.tickets.basicApi.create({ properties: { subject: `Node ${run}`, hs_pipeline: '0', hs_pipeline_stage: '1' } });
   assert.equal(ticket.properties.subject, `Node ${run}`);
   await contacts.basicApi.archive(created.id);
-  // HubSpot answers a read of a missing object with a bare 404 (no body).
-  const gone = await rejects(contacts.basicApi.getById(created.id), 404);
-  assert.equal(gone.body, '');
+  await rejects(contacts.basicApi.getById(created.id), 404, 'OBJECT_NOT_FOUND');
 });
 
 await check('batch create/read/update and search with filters and sorts', async () => {
@@ -89,14 +87,14 @@ await check('merge, GDPR delete, batch upsert by email', async () => {
   assert.equal(merged.properties.jobtitle, 'CTO');
   const companies = await hubspot.crm.associations.v4.basicApi.getPage('contacts', keep.id, 'companies');
   assert.deepEqual(companies.results.map((r) => String(r.toObjectId)), ['302']);
-  await rejects(contacts.basicApi.getById(gone.id), 404);
+  await rejects(contacts.basicApi.getById(gone.id), 404, 'OBJECT_NOT_FOUND');
   const upserted = await contacts.batchApi.upsert({ inputs: [
     { idProperty: 'email', id: `keep-${run}@merge.example`, properties: { lastname: 'Upserted' } },
   ] });
   assert.equal(upserted.results[0].id, keep.id);
   assert.equal(upserted.results[0].properties.lastname, 'Upserted');
   await contacts.basicApi.purge({ objectId: `keep-${run}@merge.example`, idProperty: 'email' });
-  await rejects(contacts.basicApi.getById(keep.id, undefined, undefined, undefined, true), 404);
+  await rejects(contacts.basicApi.getById(keep.id, undefined, undefined, undefined, true), 404, 'OBJECT_NOT_FOUND');
 });
 
 await check('associations v4: batch create, read, labels, archive, a missing object reported', async () => {
@@ -167,8 +165,7 @@ await check('errors: duplicate email 409, bad token 401, unknown object 404', as
   assert.match(err.body.message, /Existing ID: 201/);
   const stranger = new Client({ accessToken: 'pat-na1-nope', basePath });
   await rejects(stranger.crm.contacts.basicApi.getPage(), 401, 'INVALID_AUTHENTICATION');
-  await rejects(hubspot.crm.companies.basicApi.getById('424242'), 404);
-  await rejects(hubspot.crm.companies.basicApi.update('424242', { properties: { name: 'x' } }), 404, 'OBJECT_NOT_FOUND');
+  await rejects(hubspot.crm.companies.basicApi.getById('424242'), 404, 'OBJECT_NOT_FOUND');
 });
 
 await check('reads: default properties per type, getAll paging, full-name query, non-numeric id', async () => {

@@ -4,7 +4,6 @@
 use asym_kit::BackendError;
 use asym_kit::body::BodyError;
 use axum::http::StatusCode;
-use axum::http::header::CONTENT_TYPE;
 use axum::response::{IntoResponse, Response};
 use serde_json::{Map, Value, json};
 
@@ -150,17 +149,6 @@ pub(crate) fn found(rows: u64) -> Result<(), ApiError> {
     } else {
         Ok(())
     }
-}
-
-/// HubSpot's answer to a read of an object that does not exist: 404 with no body (a
-/// `text/html` content type and nothing in it), which the SDKs raise as a plain 404.
-pub(crate) fn bare_not_found() -> Response {
-    (
-        StatusCode::NOT_FOUND,
-        [(CONTENT_TYPE, "text/html;charset=utf-8")],
-        "",
-    )
-        .into_response()
 }
 
 impl From<BodyError> for ApiError {

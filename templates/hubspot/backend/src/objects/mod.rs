@@ -18,7 +18,7 @@ use axum::routing::{get, post};
 use serde_json::{Map, Value, json};
 
 use crate::assoc;
-use crate::error::{self, ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult};
 use crate::request::{Args, Call, JsonBody, after, array_field, string_field};
 use crate::types::{self, ObjectType};
 use crate::values::{self, Changes};
@@ -351,18 +351,13 @@ async fn create(call: Call, JsonBody(body): JsonBody) -> ApiResult {
         .into_response())
 }
 
-/// The object a path id names: by id, or by `idProperty` (a unique property, e.g. email);
-/// `None` when there is none.
-///
-/// # Errors
-///
-/// 400 for an `idProperty` that is not unique; HubSpot's 404 for an id that is not a number.
+/// The object a path id names: by id, or by `idProperty` (a unique property, e.g. email).
 async fn locate(
     client: &impl GenericClient,
     object_type: &ObjectType,
     id: &str,
     args: &Args,
-) -> Result<Option<Object>, ApiError> {
+) -> Result<Object, ApiError> {
     let found = match args.get("idProperty").filter(|p| !p.is_empty()) {
         Some(property) if property != "hs_object_id" => {
             let defs = values::definitions(client, object_type.name, &[property]).await?;
@@ -385,17 +380,14 @@ async fn locate(
             }
         },
     };
-    Ok(found)
+    found.ok_or_else(ApiError::not_found)
 }
 
 /// `GET /crm/v3/objects/{type}/{id}`.
 async fn read(call: Call, args: Args) -> ApiResult {
     let object_type = gate(&call, false).await?;
     let client = call.kit.db().await?;
-    // HubSpot answers a read of an object that does not exist with a bare 404: no body.
-    let Some(object) = locate(&client, object_type, call.param("id"), &args).await? else {
-        return Ok(error::bare_not_found());
-    };
+    let object = locate(&client, object_type, call.param("id"), &args).await?;
     let view = View::asked(&client, object_type, &args).await?;
     let mut rendered = render::render_all(&client, &[object], &view).await?;
     Ok(axum::Json(rendered.pop().unwrap_or_default()).into_response())
@@ -408,7 +400,6 @@ async fn update(call: Call, args: Args, JsonBody(body): JsonBody) -> ApiResult {
     let mut client = call.kit.db().await?;
     let id = locate(&client, object_type, call.param("id"), &args)
         .await?
-        .ok_or_else(ApiError::not_found)?
         .id;
     let checked = check_all(&client, object_type, &[properties]).await?;
     checked
