@@ -417,8 +417,16 @@ async fn malformed_blocks_are_refused_with_their_place(slack: asym::Slack) {
     );
     let posted = slack.post(slack.bot_token(), "C0000000001", "fine").await;
     let ts = posted["ts"].as_str().unwrap();
+    // An input block is taken in a message, but not without its label.
     let input = json!([{"type": "input", "element": {"type": "plain_text_input"},
                         "label": {"type": "plain_text", "text": "Feedback"}}]);
+    slack
+        .bot_ok(
+            "chat.postMessage",
+            json!({"channel": "C0000000001", "text": "form", "blocks": input}),
+        )
+        .await;
+    let input = json!([{"type": "input", "element": {"type": "plain_text_input"}}]);
     let header = json!([{"type": "header", "text": {"type": "mrkdwn", "text": "*x*"}}]);
     for (method, args) in [
         (
@@ -436,7 +444,7 @@ async fn malformed_blocks_are_refused_with_their_place(slack: asym::Slack) {
     ] {
         slack.bot_err(method, args, "invalid_blocks").await;
     }
-    assert_eq!(slack.texts("C0000000001").await.last().unwrap(), "fine");
+    assert_eq!(slack.texts("C0000000001").await.last().unwrap(), "form");
 }
 
 #[asym::clone("slack", seed = "acme-corp")]
