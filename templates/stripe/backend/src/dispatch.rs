@@ -339,7 +339,7 @@ async fn handle(
              SELECT kind, CASE WHEN $2 THEN ARRAY(SELECT nextval('object_seq')
                                                   FROM writers, generate_series(1, 3)) END,
                     $3 IS NULL OR EXISTS (SELECT 1 FROM claimed),
-                    (SELECT CASE WHEN $7 THEN writes ELSE reads END FROM rate_limits)
+                    CASE WHEN $7 THEN rate_writes ELSE rate_reads END
              FROM api_keys WHERE key_hash = $1",
             &auth_args,
         )

@@ -1,8 +1,8 @@
 //! Stripe's request rate limits: off by default, switched per clone through
-//! `POST /api/admin/rate-limit`. The limits live in `rate_limits` (the request's key lookup
-//! reads them, so a clone without limits pays nothing), the counters under the clone's Redis
-//! prefix, one per kind of request and second. A request past its limit answers 429
-//! `rate_limit` before it reads or writes anything.
+//! `POST /api/admin/rate-limit`. The limits live on the API keys (the request's key lookup
+//! reads them, so a clone without limits pays nothing; reprovisioning mints keys without
+//! them), the counters under the clone's Redis prefix, one per kind of request and second.
+//! A request past its limit answers 429 `rate_limit` before it reads or writes anything.
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -65,18 +65,17 @@ async fn set_inner(kit: &Kit, body: &[u8]) -> ApiResult<Value> {
             .filter(|n| *n > 0)
             .ok_or_else(|| ApiError::invalid(USAGE)),
     };
-    let (reads, writes) = (limit("reads")?, limit("writes")?);
-    let client = kit.db().await?;
-    if !enabled {
-        client.execute("DELETE FROM rate_limits", &[]).await?;
-        return Ok(json!({ "enabled": false }));
-    }
-    client
+    let limits = enabled.then_some((limit("reads")?, limit("writes")?));
+    let (reads, writes) = (limits.map(|(r, _)| r), limits.map(|(_, w)| w));
+    kit.db()
+        .await?
         .execute(
-            "INSERT INTO rate_limits (reads, writes) VALUES ($1, $2)
-             ON CONFLICT (one) DO UPDATE SET reads = $1, writes = $2",
+            "UPDATE api_keys SET rate_reads = $1, rate_writes = $2",
             &[&reads, &writes],
         )
         .await?;
-    Ok(json!({ "enabled": true, "reads": reads, "writes": writes }))
+    Ok(match limits {
+        Some((reads, writes)) => json!({ "enabled": true, "reads": reads, "writes": writes }),
+        None => json!({ "enabled": false }),
+    })
 }
