@@ -34,11 +34,25 @@ struct Query {
 /// A `YYYY-MM-DD` date.
 fn is_date(text: &str) -> bool {
     let bytes = text.as_bytes();
-    bytes.len() == 10
+    let shaped = bytes.len() == 10
         && bytes.iter().enumerate().all(|(i, b)| match i {
             4 | 7 => *b == b'-',
             _ => b.is_ascii_digit(),
-        })
+        });
+    // A calendar day only: Postgres refuses `2023-02-30`, which would fail the whole search.
+    let number = |range: std::ops::Range<usize>| text[range].parse::<u32>().unwrap_or(0);
+    shaped && {
+        let (year, month, day) = (number(0..4), number(5..7), number(8..10));
+        let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+        let days = match month {
+            1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+            4 | 6 | 9 | 11 => 30,
+            2 if leap => 29,
+            2 => 28,
+            _ => 0,
+        };
+        year > 0 && (1..=days).contains(&day)
+    }
 }
 
 /// `<#C123|name>` → `C123`, `<@U123>` → `U123`, `#name`/`@name` → `name`.
@@ -252,6 +266,24 @@ mod tests {
                 on: None,
             }
         );
+    }
+
+    #[test]
+    fn only_calendar_days_are_dates() {
+        for day in ["2024-02-29", "2023-12-31", "2023-01-01"] {
+            assert!(is_date(day), "{day}");
+        }
+        for day in [
+            "2023-02-29",
+            "2023-02-30",
+            "2023-13-01",
+            "2023-00-10",
+            "2023-04-31",
+            "0000-01-01",
+            "2023-1-01",
+        ] {
+            assert!(!is_date(day), "{day}");
+        }
     }
 
     #[test]
