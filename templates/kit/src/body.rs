@@ -221,6 +221,29 @@ pub fn check_pairs(pairs: &[(String, String)], limits: &Limits) -> Result<(), Bo
     Ok(())
 }
 
+/// Where a request's URI holds a NUL (`%00`): no name or value a product serves holds one, and
+/// Postgres refuses it in text, so a backend answers it before any query (404 in the path, the
+/// product's validation error in the query).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Nul {
+    /// In the path.
+    Path,
+    /// In the query string.
+    Query,
+}
+
+/// Where `uri` holds a NUL escape, if anywhere.
+pub fn nul_in(uri: &axum::http::Uri) -> Option<Nul> {
+    let has = |text: &str| text.as_bytes().windows(3).any(|w| w == b"%00");
+    if has(uri.path()) {
+        Some(Nul::Path)
+    } else if uri.query().is_some_and(has) {
+        Some(Nul::Query)
+    } else {
+        None
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -302,5 +325,14 @@ mod tests {
         );
         assert_eq!(text(b"ok"), Ok("ok"));
         assert_eq!(text(b"a\0"), Err(BodyError::NulByte));
+    }
+
+    #[test]
+    fn a_nul_escape_is_found_in_the_path_or_the_query() {
+        let at = |uri: &str| nul_in(&uri.parse().unwrap());
+        assert_eq!(at("/users/%00"), Some(Nul::Path));
+        assert_eq!(at("/search?q=a%00b"), Some(Nul::Query));
+        assert_eq!(at("/search?q=%2500&x=100"), None);
+        assert_eq!(at("/a/b%2F00"), None);
     }
 }

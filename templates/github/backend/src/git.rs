@@ -21,9 +21,12 @@ fn hex(bytes: &[u8]) -> String {
     out
 }
 
-/// Whether `name` is a valid full ref (`refs/heads/x`), as `git check-ref-format` says.
+/// Whether `name` is a valid full ref (`refs/heads/x`), as `git check-ref-format` says, of at
+/// most 1,024 bytes.
 pub(crate) fn valid_ref(name: &str) -> bool {
-    name.starts_with("refs/")
+    // Git sets no bound; a name this long could not be indexed.
+    name.len() <= 1024
+        && name.starts_with("refs/")
         && name.matches('/').count() >= 2
         && !name.ends_with('/')
         && !name.ends_with(".lock")

@@ -65,7 +65,27 @@ use axum::routing::{get, post, put};
 /// they are escaped before routing so one path segment carries them.
 pub fn app(kit: Kit) -> Router {
     let routes = tower::ServiceExt::map_request(routes(kit), escape_commit_refs);
-    Router::new().fallback_service(routes)
+    Router::new()
+        .fallback_service(routes)
+        .layer(axum::middleware::from_fn(refuse_nul))
+}
+
+/// A NUL (`%00`) in the path answers 404, in the query 422: no name or value GitHub serves
+/// holds one, and Postgres would refuse it as text.
+async fn refuse_nul(
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    use asym_kit::body::{Nul, nul_in};
+    use axum::response::IntoResponse;
+    match nul_in(request.uri()) {
+        Some(Nul::Path) => error::ApiError::not_found().into_response(),
+        Some(Nul::Query) => {
+            error::ApiError::invalid("Invalid request.\n\nA query parameter holds a NUL.")
+                .into_response()
+        }
+        None => next.run(request).await,
+    }
 }
 
 /// `/repos/{o}/{r}/commits/<ref with slashes>[/status|statuses|check-runs|check-suites]`

@@ -55,9 +55,13 @@ fn make_latest(body: &Body) -> ApiResult<Option<String>> {
     body.one_of("make_latest", &["true", "false", "legacy"], "Release")
 }
 
+/// Longest tag name taken (a longer one cannot be indexed, and no tool makes one).
+const MAX_TAG: usize = 255;
+
 /// The tag a body names, checked as a ref name.
 fn tag_name(tag: &str) -> ApiResult<&str> {
-    if tag.trim().is_empty() || !git::valid_ref(&format!("refs/tags/{tag}")) {
+    if tag.trim().is_empty() || tag.len() > MAX_TAG || !git::valid_ref(&format!("refs/tags/{tag}"))
+    {
         return Err(ApiError::validation("Release", "tag_name", "invalid"));
     }
     Ok(tag)

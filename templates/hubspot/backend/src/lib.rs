@@ -42,7 +42,7 @@ mod webhooks;
 use asym_kit::Kit;
 use axum::Router;
 use axum::middleware;
-use axum::response::IntoResponse;
+use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 
 use crate::error::ApiError;
@@ -65,7 +65,21 @@ pub fn app(kit: Kit) -> Router {
             kit.clone(),
             ratelimit::layer,
         ))
+        .layer(middleware::from_fn(refuse_nul))
         .with_state(kit)
+}
+
+/// A NUL (`%00`) in the path answers 404, in the query 400: no name or value HubSpot serves
+/// holds one, and Postgres would refuse it as text.
+async fn refuse_nul(request: axum::extract::Request, next: middleware::Next) -> Response {
+    use asym_kit::body::{Nul, nul_in};
+    match nul_in(request.uri()) {
+        Some(Nul::Path) => ApiError::missing("Not Found").into_response(),
+        Some(Nul::Query) => {
+            ApiError::validation("A query parameter holds a NUL character.").into_response()
+        }
+        None => next.run(request).await,
+    }
 }
 
 /// HubSpot's 404 for a path it does not serve.

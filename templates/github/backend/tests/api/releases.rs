@@ -165,6 +165,11 @@ async fn release_errors_are_githubs(gh: asym::GitHub) {
         (json!({ "tag_name": "v1" }), "tag_name", "already_exists"),
         (json!({ "tag_name": "bad..name" }), "tag_name", "invalid"),
         (
+            json!({ "tag_name": "v".repeat(256) }),
+            "tag_name",
+            "invalid",
+        ),
+        (
             json!({ "tag_name": "v2", "target_commitish": "nope" }),
             "target_commitish",
             "invalid",
@@ -199,6 +204,10 @@ async fn release_errors_are_githubs(gh: asym::GitHub) {
         "already_exists"
     );
     api.get(&format!("{releases}/nope")).await.expect(404);
+    // A NUL is no name and no value: 404 in the path, 422 in the query.
+    api.get(&format!("{releases}/tags/%00")).await.expect(404);
+    api.get("/users/%00").await.expect(404);
+    api.get("/search/issues?q=%00").await.expect(422);
     api.get(&format!("{releases}/999999")).await.expect(404);
     // The reviewer can push here (a write collaborator): drafts are visible to them.
     assert_eq!(

@@ -348,6 +348,19 @@ async fn unknown_objects_and_types_are_refused(hubspot: asym::HubSpot) {
             "VALIDATION_ERROR",
         ),
         ("/crm/v3/nothing-here", 404, "OBJECT_NOT_FOUND"),
+        // A NUL is no name and no value (it was a 500 from Postgres).
+        ("/crm/v3/properties/contacts/%00", 404, "OBJECT_NOT_FOUND"),
+        ("/crm/v3/pipelines/deals/%00", 404, "OBJECT_NOT_FOUND"),
+        (
+            "/crm/v3/objects/contacts/x%00?idProperty=email",
+            404,
+            "OBJECT_NOT_FOUND",
+        ),
+        (
+            "/crm/v3/objects/contacts?after=%00",
+            400,
+            "VALIDATION_ERROR",
+        ),
     ] {
         let err: Value = api.get(path).await.expect(status);
         assert_eq!(err["category"], category, "{path}");
