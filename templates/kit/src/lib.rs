@@ -44,6 +44,7 @@
 //! ```
 
 pub mod body;
+pub mod calendar;
 mod config;
 pub mod credentials;
 pub mod cursor;

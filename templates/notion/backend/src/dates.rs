@@ -61,13 +61,8 @@ pub(crate) fn is_date(text: &str) -> bool {
     if b[4] != b'-' || b[7] != b'-' || year == 0 {
         return false;
     }
-    let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
-    let days = match month {
-        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-        4 | 6 | 9 | 11 => 30,
-        2 if leap => 29,
-        2 => 28,
-        _ => return false,
+    let Some(days) = asym_kit::calendar::days_in_month(i64::from(year), month) else {
+        return false;
     };
     if !(1..=days).contains(&day) {
         return false;

@@ -1,6 +1,7 @@
 //! `search.messages`: messages the caller can see that match a query, with Slack's search
 //! modifiers (`in:`, `from:`, `before:`, `after:`, `on:`, quoted phrases). User tokens only.
 
+use asym_kit::calendar::is_day;
 use asym_kit::tokio_postgres::types::ToSql;
 use serde_json::{Value, json};
 
@@ -29,30 +30,6 @@ struct Query {
     before: Option<String>,
     /// `on:`: only messages of this day.
     on: Option<String>,
-}
-
-/// A `YYYY-MM-DD` date.
-fn is_date(text: &str) -> bool {
-    let bytes = text.as_bytes();
-    let shaped = bytes.len() == 10
-        && bytes.iter().enumerate().all(|(i, b)| match i {
-            4 | 7 => *b == b'-',
-            _ => b.is_ascii_digit(),
-        });
-    // A calendar day only: Postgres refuses `2023-02-30`, which would fail the whole search.
-    let number = |range: std::ops::Range<usize>| text[range].parse::<u32>().unwrap_or(0);
-    shaped && {
-        let (year, month, day) = (number(0..4), number(5..7), number(8..10));
-        let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
-        let days = match month {
-            1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-            4 | 6 | 9 | 11 => 30,
-            2 if leap => 29,
-            2 => 28,
-            _ => 0,
-        };
-        year > 0 && (1..=days).contains(&day)
-    }
 }
 
 /// `<#C123|name>` → `C123`, `<@U123>` → `U123`, `#name`/`@name` → `name`.
@@ -89,9 +66,9 @@ impl Query {
                 Some(("in", value)) if !value.is_empty() => parsed.channels.push(reference(value)),
                 Some(("from", "me")) => parsed.from.push(me.to_owned()),
                 Some(("from", value)) if !value.is_empty() => parsed.from.push(reference(value)),
-                Some(("after", value)) if is_date(value) => parsed.after = Some(value.to_owned()),
-                Some(("before", value)) if is_date(value) => parsed.before = Some(value.to_owned()),
-                Some(("on", value)) if is_date(value) => parsed.on = Some(value.to_owned()),
+                Some(("after", value)) if is_day(value) => parsed.after = Some(value.to_owned()),
+                Some(("before", value)) if is_day(value) => parsed.before = Some(value.to_owned()),
+                Some(("on", value)) if is_day(value) => parsed.on = Some(value.to_owned()),
                 _ => parsed.terms.push(token.to_lowercase()),
             }
         }
@@ -266,24 +243,6 @@ mod tests {
                 on: None,
             }
         );
-    }
-
-    #[test]
-    fn only_calendar_days_are_dates() {
-        for day in ["2024-02-29", "2023-12-31", "2023-01-01"] {
-            assert!(is_date(day), "{day}");
-        }
-        for day in [
-            "2023-02-29",
-            "2023-02-30",
-            "2023-13-01",
-            "2023-00-10",
-            "2023-04-31",
-            "0000-01-01",
-            "2023-1-01",
-        ] {
-            assert!(!is_date(day), "{day}");
-        }
     }
 
     #[test]

@@ -35,12 +35,7 @@ fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
 }
 
 fn days_in_month(y: i64, m: u32) -> u32 {
-    match m {
-        4 | 6 | 9 | 11 => 30,
-        2 if (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 => 29,
-        2 => 28,
-        _ => 31,
-    }
+    asym_kit::calendar::days_in_month(y, m).unwrap_or(31)
 }
 
 /// `anchor` plus `n` billing intervals (`day`, `week`, `month`, `year`) of `count` each.
