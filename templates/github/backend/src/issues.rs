@@ -467,6 +467,14 @@ async fn milestone_id(
     Ok(row.map(|row| row.get(0)))
 }
 
+/// Takes repository `$1`'s next issue number (shared with pull requests), when its issues
+/// are on. Never one an issue holds: a reset landing between this statement and the insert
+/// that uses the number rewinds `next_number` under an issue written after the reset, which
+/// the reset keeps; the next number then starts past the highest one held.
+const NEXT_NUMBER: &str = "UPDATE repos SET next_number = greatest(next_number,
+        (SELECT coalesce(max(number), 0) + 1 FROM issues WHERE repo_id = $1)) + 1
+    WHERE id = $1 AND has_issues RETURNING next_number - 1";
+
 /// `POST /repos/{owner}/{repo}/issues`.
 pub(crate) async fn create(scope: Scope, viewer: Viewer, body: Body) -> ApiResult {
     let title = match body.0.get("title") {
@@ -501,12 +509,7 @@ pub(crate) async fn create(scope: Scope, viewer: Viewer, body: Body) -> ApiResul
     let base = scope.base();
     // The number is taken in its own statement, so concurrent creates do not queue on the
     // repository's row for a whole transaction (a failed create leaves a gap, harmlessly).
-    let allocate = client
-        .prepare_cached(
-            "UPDATE repos SET next_number = next_number + 1 WHERE id = $1 AND has_issues
-             RETURNING next_number - 1",
-        )
-        .await?;
+    let allocate = client.prepare_cached(NEXT_NUMBER).await?;
     let number: i32 = client
         .query_opt(&allocate, &[&repo.id])
         .await?

@@ -220,7 +220,9 @@ pub(crate) async fn create(scope: Scope, viewer: Viewer, body: Body) -> ApiResul
     }
     let id: i64 = tx
         .query_one(
-            "WITH n AS (UPDATE repos SET next_number = next_number + 1 WHERE id = $1 RETURNING next_number - 1 AS number),
+            "WITH n AS (UPDATE repos SET next_number = greatest(next_number,
+                                (SELECT coalesce(max(number), 0) + 1 FROM issues WHERE repo_id = $1)) + 1
+                        WHERE id = $1 RETURNING next_number - 1 AS number),
                   i AS (INSERT INTO issues (repo_id, number, title, body, user_id, is_pull)
                         SELECT $1, n.number, $2, $3, $4, true FROM n RETURNING id)
              INSERT INTO pulls (issue_id, head_ref, head_sha, base_ref, base_sha, draft, maintainer_can_modify)

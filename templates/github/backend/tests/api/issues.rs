@@ -3,7 +3,9 @@
 use reqwest::Method;
 use serde_json::{Value, json};
 
-use crate::common::{REPO, api, code, count, delete, error, fetch, fields, names, reviewer};
+use crate::common::{
+    MAIN_SHA, REPO, api, code, count, create_ref, delete, error, fetch, fields, names, reviewer,
+};
 
 fn numbers(list: &Value) -> Vec<i64> {
     list.as_array()
@@ -489,4 +491,47 @@ async fn repository_issue_events(gh: asym::GitHub) {
         .get("/repos/octocat/private-notes/issues/events")
         .await
         .expect(404);
+}
+
+#[asym::clone("github", seed = "basic")]
+async fn a_number_rewound_under_a_kept_issue_is_not_taken_again(gh: asym::GitHub) {
+    let api = api(&gh);
+    let issues = format!("{REPO}/issues");
+    api.post(&issues, &json!({ "title": "kept" }))
+        .await
+        .expect(201);
+    // What a reset landing between a create's number and its insert leaves: the counter
+    // rewound under an issue written after the reset (a 503 on the next create, before).
+    let (db, connection) =
+        asym_kit::tokio_postgres::connect(gh.database_url(), asym_kit::tokio_postgres::NoTls)
+            .await
+            .unwrap();
+    tokio::spawn(connection);
+    let rewind =
+        "UPDATE repos SET next_number = next_number - 1 WHERE full_name = 'acme/hello-world'";
+    db.execute(rewind, &[]).await.unwrap();
+    let next = api
+        .post(&issues, &json!({ "title": "next" }))
+        .await
+        .expect(201);
+    assert_eq!(next["number"], 3);
+    db.execute(rewind, &[]).await.unwrap();
+    create_ref(&api, "refs/heads/topic", MAIN_SHA)
+        .await
+        .expect(201);
+    api.send(
+        reqwest::Method::PUT,
+        &format!("{REPO}/contents/topic.txt"),
+        Some(&json!({ "message": "t", "content": "dA==", "branch": "topic" })),
+    )
+    .await
+    .expect(201);
+    let pull = api
+        .post(
+            &format!("{REPO}/pulls"),
+            &json!({ "title": "p", "head": "topic", "base": "main" }),
+        )
+        .await
+        .expect(201);
+    assert_eq!(pull["number"], 4);
 }
