@@ -31,7 +31,7 @@ macro_rules! operation {
         $(#[$doc])*
         #[derive(GraphQLQuery)]
         #[graphql(
-            schema_path = "../../templates/linear/backend/schema.graphql",
+            schema_path = "../../templates/linear/backend/vendor/schema.graphql",
             query_path = "graphql/triage.graphql",
             response_derives = "Debug, Clone",
             variables_derives = "Debug, Clone, Default",

@@ -2,4 +2,4 @@
 //! projection plans read.
 
 /// Linear's SDL for what the clone serves.
-pub(crate) const SDL: &str = include_str!("../schema.graphql");
+pub(crate) const SDL: &str = include_str!("../vendor/schema.graphql");

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Regenerates backend/schema.graphql: the part of Linear's public schema that the @linear/sdk
+# Regenerates backend/vendor/schema.graphql: the part of Linear's public schema that the @linear/sdk
 # documents in documents.txt select (their fields, every argument of those fields and every
 # input type those arguments reach), plus overlay.graphql for what sdk 98 selects that the
 # published schema file lacks.
@@ -25,4 +25,4 @@ open(sys.argv[2], "w").write(s)
 PY
 cp "$here/subset.mjs" "$deps/subset.mjs"
 node "$deps/subset.mjs" "$scratch/schema.graphql" "$scratch/docs.json" "$here/documents.txt" \
-    "$here/overlay.graphql" > "$here/../../backend/schema.graphql"
+    "$here/overlay.graphql" > "$here/../../backend/vendor/schema.graphql"

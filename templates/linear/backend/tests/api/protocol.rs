@@ -135,8 +135,8 @@ async fn routes_schema_and_rate_limits(linear: asym::Linear) {
     // Clients generate from the file the clone serves (examples/linear-triage does).
     assert_eq!(
         sdl.trim_end(),
-        include_str!("../../schema.graphql").trim_end(),
-        "GET /graphql/schema serves backend/schema.graphql"
+        include_str!("../../vendor/schema.graphql").trim_end(),
+        "GET /graphql/schema serves backend/vendor/schema.graphql"
     );
 
     let reply = gql(&api, "{ viewer { id } }", json!({})).await;
