@@ -9,7 +9,7 @@
 //! by SQL.
 
 use std::path::PathBuf;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use asym_engine::{
     CloneInstance, CloneProvider, CloneSpec, LocalDockerProvider, PoolProvider, SeedSpec,
@@ -17,23 +17,10 @@ use asym_engine::{
 use serde::Deserialize;
 use serde_json::Value;
 
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    let idx = ((sorted.len() as f64 - 1.0) * p).round() as usize;
-    sorted[idx.min(sorted.len() - 1)]
-}
+#[path = "support/summary.rs"]
+mod summary;
 
-fn report(name: &str, mut samples: Vec<Duration>) {
-    samples.sort();
-    let ms = |d: Duration| d.as_secs_f64() * 1000.0;
-    println!(
-        "{name:<48} n={:<4} p50={:>8.2} ms  p99={:>8.2} ms  min={:>8.2} ms  max={:>8.2} ms",
-        samples.len(),
-        ms(percentile(&samples, 0.5)),
-        ms(percentile(&samples, 0.99)),
-        ms(samples[0]),
-        ms(samples[samples.len() - 1]),
-    );
-}
+use summary::report;
 
 fn template() -> String {
     std::env::var("ASYM_BENCH_TEMPLATE").unwrap_or_else(|_| "slack".to_owned())

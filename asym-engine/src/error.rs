@@ -302,6 +302,13 @@ impl Error {
         }
     }
 
+    /// What a user's SQL did wrong: Postgres's own message when the server answered one, else
+    /// the client's error (a lost connection, a protocol fault).
+    pub(crate) fn sql_message(e: &tokio_postgres::Error) -> String {
+        e.as_db_error()
+            .map_or_else(|| e.to_string(), |d| d.message().to_owned())
+    }
+
     pub(crate) fn step(id: &str, step: impl Into<String>, source: impl Into<BoxError>) -> Self {
         Self::CloneStartFailed {
             id: id.to_owned(),

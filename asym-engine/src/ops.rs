@@ -103,9 +103,7 @@ impl Operator for LocalDockerProvider {
             .await
             .map_err(|e| Error::QueryFailed {
                 id: id.to_owned(),
-                message: e
-                    .as_db_error()
-                    .map_or_else(|| e.to_string(), |d| d.message().to_owned()),
+                message: Error::sql_message(&e),
             })?;
         let mut result = QueryResult::default();
         let mut fresh = true;

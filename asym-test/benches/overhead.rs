@@ -20,26 +20,10 @@ const SLACK: &[Request] = &[Request {
 /// The parent's clock when it spawned a `--one` child, in nanoseconds since the epoch.
 const SPAWNED: &str = "ASYM_BENCH_SPAWNED_NS";
 
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    let idx = ((sorted.len() as f64 - 1.0) * p).round() as usize;
-    sorted[idx.min(sorted.len() - 1)]
-}
+#[path = "../../asym-engine/benches/support/summary.rs"]
+mod summary;
 
-fn ms(d: Duration) -> f64 {
-    d.as_secs_f64() * 1000.0
-}
-
-fn report(name: &str, mut samples: Vec<Duration>) {
-    samples.sort();
-    println!(
-        "{name:<52} n={:<4} p50={:>7.2} ms  p99={:>7.2} ms  min={:>7.2} ms  max={:>7.2} ms",
-        samples.len(),
-        ms(percentile(&samples, 0.5)),
-        ms(percentile(&samples, 0.99)),
-        ms(samples[0]),
-        ms(samples[samples.len() - 1]),
-    );
-}
+use summary::{ms, percentile, report};
 
 /// Per step, in the order first seen: the median over runs (a run that skipped a step counts
 /// zero for it).

@@ -588,9 +588,7 @@ impl CloneProvider for LocalDockerProvider {
             .await
             .map_err(|e| Error::SeedFailed {
                 id: id.to_owned(),
-                message: e
-                    .as_db_error()
-                    .map_or_else(|| e.to_string(), |d| d.message().to_owned()),
+                message: Error::sql_message(&e),
             })?;
         let after = count_rows(&client).await?;
         reset::capture(&mut client, BASELINE).await?;

@@ -44,6 +44,13 @@ impl World {
         }
     }
 
+    /// A world on a settled fake, with [`settings`] as `tune` changes them.
+    fn tuned(tune: impl FnOnce(&mut Settings)) -> Self {
+        let mut settings = settings();
+        tune(&mut settings);
+        Self::new(Fake::new(), settings)
+    }
+
     fn pools(&self) -> Pools<'_, Fake> {
         Pools::new(&self.fake, &self.settings)
     }
@@ -89,13 +96,7 @@ fn a_released_clone_is_leased_again_once_its_deferred_reset_settles() {
 
 #[test]
 fn a_clone_its_release_reset_is_leased_as_it_is() {
-    let world = World::new(
-        Fake::new(),
-        Settings {
-            release_resets: true,
-            ..settings()
-        },
-    );
+    let world = World::tuned(|s| s.release_resets = true);
     let first = world.lease("a").unwrap();
     let first_id = id(&first);
     world.release(first, false);
@@ -125,13 +126,7 @@ fn a_deferred_reset_that_did_not_settle_is_done_again() {
 
 #[test]
 fn the_pool_grows_to_its_cap_then_names_the_holders_when_the_wait_runs_out() {
-    let world = World::new(
-        Fake::new(),
-        Settings {
-            lease_timeout: Duration::ZERO,
-            ..settings()
-        },
-    );
+    let world = World::tuned(|s| s.lease_timeout = Duration::ZERO);
     let a = world.lease("first").unwrap();
     let b = world.lease("second").unwrap();
     assert_ne!(id(&a), id(&b), "two tests at once hold two clones");
@@ -220,13 +215,7 @@ fn each_nextest_slot_starts_at_its_own_clone() {
 
 #[test]
 fn reaping_destroys_pooled_clones_idle_past_the_ttl_but_not_held_ones() {
-    let world = World::new(
-        Fake::new(),
-        Settings {
-            idle_ttl: Duration::ZERO,
-            ..settings()
-        },
-    );
+    let world = World::tuned(|s| s.idle_ttl = Duration::ZERO);
     let held = world.lease("held").unwrap();
     let idle = world.lease("idle").unwrap();
     let idle_id = id(&idle);
