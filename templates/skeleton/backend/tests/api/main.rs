@@ -7,7 +7,7 @@
     reason = "a test fails loudly on what it did not expect"
 )]
 
-use asym_kit::testing::Api;
+use asym_kit::testing::{Api, pluck};
 use serde_json::json;
 
 fn api(clone: &asym::AnyClone) -> Api {
@@ -18,13 +18,7 @@ fn api(clone: &asym::AnyClone) -> Api {
 async fn the_seed_is_listed_oldest_first_and_pages_by_cursor(clone: asym::AnyClone) {
     let api = api(&clone);
     let all = api.get("/v1/notes").await.expect(200);
-    let titles: Vec<&str> = all["data"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|n| n["title"].as_str().unwrap())
-        .collect();
-    assert_eq!(titles, ["Welcome", "Second"]);
+    assert_eq!(pluck(&all["data"], "title"), ["Welcome", "Second"]);
     assert!(all["next_cursor"].is_null());
     let first = api.get("/v1/notes?limit=1").await.expect(200);
     assert_eq!(first["data"][0]["id"], "1");

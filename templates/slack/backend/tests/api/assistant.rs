@@ -7,10 +7,7 @@ use crate::common::Api;
 #[asym::clone("slack", seed = "basic")]
 async fn assistant_threads_take_status_title_and_prompts(slack: asym::Slack) {
     let slack = Api::new(&slack);
-    let dm = slack
-        .bot_ok("conversations.open", json!({"users": "U0000000003"}))
-        .await;
-    let dm = dm["channel"]["id"].as_str().unwrap().to_owned();
+    let dm = slack.open("U0000000003").await;
     let asked = slack.post(slack.bot_token(), &dm, "How can I help?").await;
     let thread = asked["ts"].as_str().unwrap().to_owned();
     let prompts = json!([{"title": "Summarize", "message": "Summarize #general"}]);

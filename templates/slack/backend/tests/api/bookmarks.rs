@@ -1,5 +1,6 @@
 //! `bookmarks.*`.
 
+use asym_kit::testing::pluck;
 use serde_json::json;
 
 use crate::common::Api;
@@ -31,13 +32,10 @@ async fn bookmarks_are_added_edited_listed_and_removed(slack: asym::Slack) {
     let list = slack
         .user_ok("bookmarks.list", json!({"channel_id": "C0000000001"}))
         .await;
-    let titles: Vec<&str> = list["bookmarks"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|b| b["title"].as_str().unwrap())
-        .collect();
-    assert_eq!(titles, ["On-call runbook", "Dashboards"]);
+    assert_eq!(
+        pluck(&list["bookmarks"], "title"),
+        ["On-call runbook", "Dashboards"]
+    );
     let remove = json!({"channel_id": "C0000000001", "bookmark_id": id});
     slack
         .bot_ok_then_err("bookmarks.remove", remove, "not_found")
@@ -51,38 +49,15 @@ async fn bookmarks_are_added_edited_listed_and_removed(slack: asym::Slack) {
         }
         args
     };
-    for (method, args, code) in [
-        (
-            "bookmarks.add",
-            link(json!({"link": "example.com"})),
-            "invalid_link",
-        ),
-        (
-            "bookmarks.add",
-            link(json!({"type": "folder"})),
-            "invalid_bookmark_type",
-        ),
-        (
-            "bookmarks.add",
-            link(json!({"emoji": "book"})),
-            "invalid_emoji",
-        ),
-        (
-            "bookmarks.add",
-            link(json!({"channel_id": "C0NOPE"})),
-            "channel_not_found",
-        ),
-        (
-            "bookmarks.add",
-            link(json!({"channel_id": "C0000000002"})),
-            "not_in_channel",
-        ),
-        (
-            "bookmarks.edit",
-            json!({"channel_id": "C0000000001", "bookmark_id": "Bk0NOPE", "title": "x"}),
-            "not_found",
-        ),
+    for (extra, code) in [
+        (json!({"link": "example.com"}), "invalid_link"),
+        (json!({"type": "folder"}), "invalid_bookmark_type"),
+        (json!({"emoji": "book"}), "invalid_emoji"),
+        (json!({"channel_id": "C0NOPE"}), "channel_not_found"),
+        (json!({"channel_id": "C0000000002"}), "not_in_channel"),
     ] {
-        slack.bot_err(method, args, code).await;
+        slack.bot_err("bookmarks.add", link(extra), code).await;
     }
+    let unknown = json!({"channel_id": "C0000000001", "bookmark_id": "Bk0NOPE", "title": "x"});
+    slack.bot_err("bookmarks.edit", unknown, "not_found").await;
 }

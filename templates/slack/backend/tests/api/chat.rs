@@ -1,5 +1,6 @@
 //! `chat.*`: posting, threads, edits, deletes, ephemeral, permalinks, scheduling.
 
+use asym_kit::testing::pluck;
 use serde_json::{Value, json};
 
 use crate::common::{Api, ok};
@@ -22,12 +23,19 @@ async fn posts_and_reads_back(slack: asym::Slack) {
         "*deploy* done"
     );
 
+    // Refused alike by chat.meMessage.
+    for method in ["chat.postMessage", "chat.meMessage"] {
+        for (args, code) in [
+            (json!({"channel": "C0000000001"}), "no_text"),
+            (
+                json!({"channel": "C0000000002", "text": "x"}),
+                "not_in_channel",
+            ),
+        ] {
+            slack.bot_err(method, args, code).await;
+        }
+    }
     for (args, code) in [
-        (json!({"channel": "C0000000001"}), "no_text"),
-        (
-            json!({"channel": "C0000000002", "text": "x"}),
-            "not_in_channel",
-        ),
         (
             json!({"channel": "C0NOPE", "text": "x"}),
             "channel_not_found",
@@ -353,21 +361,15 @@ async fn posting_to_a_user_id_lands_in_the_dm(slack: asym::Slack) {
     assert!(dm.starts_with('D'), "{first}");
     let again = slack.post(slack.bot_token(), "U0000000003", "again").await;
     assert_eq!(again["channel"], dm.as_str());
-    let opened = slack
-        .bot_ok("conversations.open", json!({"users": "U0000000003"}))
-        .await;
-    assert_eq!(opened["channel"]["id"], dm.as_str());
+    assert_eq!(slack.open("U0000000003").await, dm, "conversations.open");
     let alice = slack.mint("user", Some("U0000000003"), None).await;
     let history = ok(slack
         .call(&alice, "conversations.history", json!({"channel": dm}))
         .await);
-    let texts: Vec<&str> = history["messages"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|m| m["text"].as_str().unwrap())
-        .collect();
-    assert_eq!(texts, ["again", "hello alice"]);
+    assert_eq!(
+        pluck(&history["messages"], "text"),
+        ["again", "hello alice"]
+    );
     let args = json!({"channel": "U0NOPE", "text": "x"});
     slack
         .bot_err("chat.postMessage", args, "channel_not_found")
@@ -388,15 +390,6 @@ async fn me_messages_carry_their_subtype(slack: asym::Slack) {
     assert_eq!(newest["ts"], body["ts"]);
     assert_eq!(newest["subtype"], "me_message");
     assert_eq!(newest["text"], "waves");
-    for (args, code) in [
-        (json!({"channel": "C0000000001"}), "no_text"),
-        (
-            json!({"channel": "C0000000002", "text": "x"}),
-            "not_in_channel",
-        ),
-    ] {
-        slack.bot_err("chat.meMessage", args, code).await;
-    }
 }
 
 #[asym::clone("slack", seed = "basic")]

@@ -257,9 +257,7 @@ async fn create_join_invite_kick_leave(slack: asym::Slack) {
 #[asym::clone("slack", seed = "basic")]
 async fn archive_rename_topic_purpose(slack: asym::Slack) {
     let slack = Api::new(&slack);
-    let id = slack
-        .create(slack.user_token(), json!({"name": "launch"}))
-        .await;
+    let id = slack.create(slack.user_token(), "launch").await;
     let renamed = slack
         .user_ok(
             "conversations.rename",
@@ -276,21 +274,16 @@ async fn archive_rename_topic_purpose(slack: asym::Slack) {
         )
         .await;
 
-    let topic = slack
-        .user_ok(
-            "conversations.setTopic",
-            json!({"channel": id, "topic": "Ship it"}),
-        )
-        .await;
-    assert_eq!(topic["channel"]["topic"]["value"], "Ship it");
-    assert_eq!(topic["channel"]["topic"]["creator"], "U0000000001");
-    let purpose = slack
-        .user_ok(
-            "conversations.setPurpose",
-            json!({"channel": id, "purpose": "Launch planning"}),
-        )
-        .await;
-    assert_eq!(purpose["channel"]["purpose"]["value"], "Launch planning");
+    for (method, field, value) in [
+        ("conversations.setTopic", "topic", "Ship it"),
+        ("conversations.setPurpose", "purpose", "Launch planning"),
+    ] {
+        let set = slack
+            .user_ok(method, json!({"channel": id, field: value}))
+            .await;
+        assert_eq!(set["channel"][field]["value"], value, "{method}");
+        assert_eq!(set["channel"][field]["creator"], "U0000000001", "{method}");
+    }
     for (token, args, code) in [
         (
             slack.user_token(),
@@ -366,10 +359,7 @@ async fn members_open_mark_and_user_conversations(slack: asym::Slack) {
     assert_eq!(rest["members"].as_array().unwrap().len(), 3);
     assert_eq!(rest["response_metadata"]["next_cursor"], "");
 
-    let dm = slack
-        .bot_ok("conversations.open", json!({"users": "U0000000003"}))
-        .await;
-    let dm_id = dm["channel"]["id"].as_str().unwrap().to_owned();
+    let dm_id = slack.open("U0000000003").await;
     assert!(dm_id.starts_with('D'));
     let again = slack
         .bot_ok(
@@ -435,9 +425,7 @@ async fn members_open_mark_and_user_conversations(slack: asym::Slack) {
 #[asym::clone("slack", seed = "basic")]
 async fn closing_a_dm_until_it_is_opened_again(slack: asym::Slack) {
     let slack = Api::new(&slack);
-    let open = json!({"users": "U0000000004"});
-    let dm = slack.bot_ok("conversations.open", open.clone()).await;
-    let dm = dm["channel"]["id"].as_str().unwrap().to_owned();
+    let dm = slack.open("U0000000004").await;
     let close = json!({"channel": dm});
     let closed = slack.bot_ok("conversations.close", close.clone()).await;
     assert!(closed.get("no_op").is_none(), "{closed}");
@@ -446,6 +434,7 @@ async fn closing_a_dm_until_it_is_opened_again(slack: asym::Slack) {
         (&again["no_op"], &again["already_closed"]),
         (&json!(true), &json!(true))
     );
+    let open = json!({"users": "U0000000004"});
     let reopened = slack.bot_ok("conversations.open", open.clone()).await;
     assert_eq!(reopened["channel"]["id"], dm.as_str());
     assert!(reopened.get("already_open").is_none(), "{reopened}");

@@ -7,7 +7,7 @@ use asym_kit::testing::{Received, Receiver, assert_prefix};
 use reqwest::Method;
 use serde_json::{Value, json};
 
-use crate::common::{Api, fields};
+use crate::common::{Api, fields, ok};
 
 /// How the test's app answers a callback: the URL verification's challenge echoed (as Slack
 /// requires of a Request URL), 500 to the first `failures` other callbacks, then 200.
@@ -49,6 +49,12 @@ pub(crate) async fn next_event(receiver: &Receiver) -> Value {
     receiver.delivery().await.json()["event"].take()
 }
 
+/// Awaits `call`, a Web API call, asserting `ok: true`; the event it sends the receiver.
+async fn event_of(receiver: &Receiver, call: impl Future<Output = Value>) -> Value {
+    ok(call.await);
+    next_event(receiver).await
+}
+
 fn assert_signed(slack: &Api<'_>, request: &Received) {
     let timestamp = request.header("x-slack-request-timestamp").unwrap();
     let body = std::str::from_utf8(&request.body).unwrap();
@@ -87,13 +93,8 @@ async fn subscribing_verifies_the_url_then_events_arrive_signed(slack: asym::Sla
     assert_eq!(event["channel_type"], "channel");
     assert_eq!(event["ts"], posted["ts"]);
 
-    slack
-        .user_ok(
-            "reactions.add",
-            json!({"channel": "C0000000001", "timestamp": posted["ts"], "name": "eyes"}),
-        )
-        .await;
-    let reaction = next_event(&receiver).await;
+    let args = json!({"channel": "C0000000001", "timestamp": posted["ts"], "name": "eyes"});
+    let reaction = event_of(&receiver, slack.user("reactions.add", args)).await;
     assert_eq!(reaction["type"], "reaction_added");
     assert_eq!(reaction["reaction"], "eyes");
     assert_eq!(reaction["item"]["ts"], posted["ts"]);
@@ -102,10 +103,8 @@ async fn subscribing_verifies_the_url_then_events_arrive_signed(slack: asym::Sla
     slack
         .post(slack.user_token(), "C0000000002", "unseen")
         .await;
-    slack
-        .bot_ok("conversations.join", json!({"channel": "C0000000002"}))
-        .await;
-    let joined = next_event(&receiver).await;
+    let args = json!({"channel": "C0000000002"});
+    let joined = event_of(&receiver, slack.bot("conversations.join", args)).await;
     assert_eq!(joined["type"], "member_joined_channel");
     assert_eq!(joined["user"], "U0000000002");
     assert_eq!(joined["channel"], "C0000000002");
@@ -118,20 +117,13 @@ async fn subscribing_verifies_the_url_then_events_arrive_signed(slack: asym::Sla
     assert_eq!(message["channel"], "C0000000002");
     assert_eq!(message["channel_type"], "channel");
 
-    let created = slack
-        .user_ok("conversations.create", json!({"name": "fresh"}))
-        .await;
+    let id = slack.create(slack.user_token(), "fresh").await;
     let announced = next_event(&receiver).await;
     assert_eq!(announced["type"], "channel_created");
-    assert_eq!(announced["channel"]["id"], created["channel"]["id"]);
+    assert_eq!(announced["channel"]["id"], id.as_str());
 
-    slack
-        .user_ok(
-            "chat.update",
-            json!({"channel": "C0000000001", "ts": posted["ts"], "text": "edited"}),
-        )
-        .await;
-    let changed = next_event(&receiver).await;
+    let args = json!({"channel": "C0000000001", "ts": posted["ts"], "text": "edited"});
+    let changed = event_of(&receiver, slack.user("chat.update", args)).await;
     assert_eq!(changed["subtype"], "message_changed");
     assert_eq!(changed["message"]["text"], "edited");
     assert_eq!(changed["previous_message"]["text"], "hello events");
@@ -196,9 +188,7 @@ async fn system_messages_arrive_as_message_events(slack: asym::Slack) {
     let slack = Api::new(&slack);
     let receiver = subscribe(&slack, 0, json!(["message.channels"])).await;
     receiver.delivery().await;
-    let id = slack
-        .create(slack.bot_token(), json!({"name": "ops"}))
-        .await;
+    let id = slack.create(slack.bot_token(), "ops").await;
     let steps = [
         (
             "conversations.rename",
@@ -304,8 +294,7 @@ async fn profile_and_user_group_changes_send_their_events(slack: asym::Slack) {
     let receiver = subscribe(&slack, 0, events).await;
     receiver.delivery().await; // the URL verification
     let status = json!({"profile": {"status_text": "On call"}});
-    slack.user_ok("users.profile.set", status).await;
-    let changed = next_event(&receiver).await;
+    let changed = event_of(&receiver, slack.user("users.profile.set", status)).await;
     assert_eq!(changed["type"], "user_change");
     assert_eq!(changed["user"]["id"], "U0000000001");
     assert_eq!(changed["user"]["profile"]["status_text"], "On call");

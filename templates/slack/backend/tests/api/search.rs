@@ -1,36 +1,33 @@
 //! `search.messages`.
 
+use asym_kit::testing::{assert_suffix, pluck};
 use serde_json::{Value, json};
 
 use crate::common::Api;
 
+/// `search.messages` with `args` and the seed's user token, asserting `ok: true`; the body.
+async fn search(slack: &Api<'_>, args: Value) -> Value {
+    slack.user_ok("search.messages", args).await
+}
+
 /// The `ts` of each match of a search.
-fn matched(body: &Value) -> Vec<&str> {
-    body["messages"]["matches"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|m| m["ts"].as_str().unwrap())
-        .collect()
+fn matched(body: &Value) -> Vec<String> {
+    pluck(&body["messages"]["matches"], "ts")
 }
 
 #[asym::clone("slack", seed = "basic")]
 async fn search_messages_with_modifiers(slack: asym::Slack) {
     let slack = Api::new(&slack);
-    let found = slack
-        .user_ok("search.messages", json!({"query": "deploy GREEN"}))
-        .await;
+    let found = search(&slack, json!({"query": "deploy GREEN"})).await;
     assert_eq!(found["query"], "deploy GREEN");
     assert_eq!(matched(&found), ["1700000300.000300"]);
     let first = &found["messages"]["matches"][0];
     assert_eq!(first["channel"]["name"], "general");
     assert_eq!(first["user"], "U0000000005");
     assert_eq!(first["username"], "carol");
-    assert!(
-        first["permalink"]
-            .as_str()
-            .unwrap()
-            .ends_with("/archives/C0000000001/p1700000300000300")
+    assert_suffix(
+        &first["permalink"],
+        "/archives/C0000000001/p1700000300000300",
     );
     assert_eq!(found["messages"]["total"], 1);
 
@@ -52,17 +49,11 @@ async fn search_messages_with_modifiers(slack: asym::Slack) {
         ("after:2023-02-30 welcome", vec![]),
         ("in:random", vec![]),
     ] {
-        let body = slack
-            .user_ok("search.messages", json!({"query": query}))
-            .await;
+        let body = search(&slack, json!({"query": query})).await;
         assert_eq!(matched(&body), expected, "{query}");
     }
-    let paged = slack
-        .user_ok(
-            "search.messages",
-            json!({"query": "in:general", "count": 2, "page": 2, "sort_dir": "asc"}),
-        )
-        .await;
+    let args = json!({"query": "in:general", "count": 2, "page": 2, "sort_dir": "asc"});
+    let paged = search(&slack, args).await;
     assert_eq!(matched(&paged), ["1700000250.000100", "1700000300.000300"]);
     assert_eq!(
         paged["messages"]["paging"],

@@ -24,7 +24,7 @@ async fn system_messages(slack: &Api<'_>, channel: &str) -> Vec<Value> {
 /// Creates channel `name` as the holder of `token`, who invites `users` (comma-separated);
 /// its id.
 async fn channel_with(slack: &Api<'_>, token: &str, name: &str, users: &str) -> String {
-    let id = slack.create(token, json!({ "name": name })).await;
+    let id = slack.create(token, name).await;
     let args = json!({ "channel": id, "users": users });
     ok(slack.call(token, "conversations.invite", args).await);
     id
@@ -33,9 +33,7 @@ async fn channel_with(slack: &Api<'_>, token: &str, name: &str, users: &str) -> 
 #[asym::clone("slack", seed = "basic")]
 async fn creating_and_joining_post_channel_join(slack: asym::Slack) {
     let slack = Api::new(&slack);
-    let id = slack
-        .create(slack.bot_token(), json!({"name": "incidents"}))
-        .await;
+    let id = slack.create(slack.bot_token(), "incidents").await;
     let messages = slack.history(&id).await;
     assert_eq!(messages.len(), 1, "the creator's join is the first message");
     let join = &messages[0];
@@ -62,12 +60,7 @@ async fn creating_and_joining_post_channel_join(slack: asym::Slack) {
     assert!(joins[1]["ts"].as_str() > joins[0]["ts"].as_str());
 
     // A private channel gets the same subtype for its creator.
-    let private = slack
-        .create(
-            slack.user_token(),
-            json!({"name": "secret", "is_private": true}),
-        )
-        .await;
+    let private = slack.create_private(slack.user_token(), "secret").await;
     let joins = system_messages(&slack, &private).await;
     assert_eq!(joins.len(), 1);
     assert_eq!(joins[0]["subtype"], "channel_join");
@@ -142,9 +135,7 @@ async fn leaving_and_being_kicked_post_channel_leave(slack: asym::Slack) {
 #[asym::clone("slack", seed = "basic")]
 async fn renaming_posts_channel_name(slack: asym::Slack) {
     let slack = Api::new(&slack);
-    let id = slack
-        .create(slack.user_token(), json!({"name": "random-ideas"}))
-        .await;
+    let id = slack.create(slack.user_token(), "random-ideas").await;
     // The second time, the same name again, is no rename.
     for _ in 0..2 {
         slack
@@ -217,9 +208,7 @@ async fn topics_and_purposes_post_their_messages(slack: asym::Slack) {
 #[asym::clone("slack", seed = "basic")]
 async fn archiving_and_unarchiving_post_their_messages(slack: asym::Slack) {
     let slack = Api::new(&slack);
-    let id = slack
-        .create(slack.bot_token(), json!({"name": "phoenix"}))
-        .await;
+    let id = slack.create(slack.bot_token(), "phoenix").await;
     slack
         .bot_ok("conversations.archive", json!({"channel": id}))
         .await;
@@ -245,13 +234,7 @@ async fn archiving_and_unarchiving_post_their_messages(slack: asym::Slack) {
 #[asym::clone("slack", seed = "basic")]
 async fn group_dms_get_no_system_messages(slack: asym::Slack) {
     let slack = Api::new(&slack);
-    let group = slack
-        .bot_ok(
-            "conversations.open",
-            json!({"users": "U0000000003,U0000000004"}),
-        )
-        .await;
-    let id = group["channel"]["id"].as_str().unwrap();
+    let id = slack.open("U0000000003,U0000000004").await;
     let body = slack
         .bot_ok("conversations.history", json!({"channel": id}))
         .await;

@@ -142,20 +142,17 @@ async fn profiles_and_presence_are_set(slack: asym::Slack) {
         .bot_err("users.profile.set", profile, "not_allowed_token_type")
         .await;
 
-    slack
-        .user_ok("users.setPresence", json!({"presence": "away"}))
-        .await;
-    let away = slack
-        .user_ok("users.getPresence", json!({"user": "U0000000001"}))
-        .await;
-    assert_eq!(away["presence"], "away");
-    slack
-        .user_ok("users.setPresence", json!({"presence": "auto"}))
-        .await;
-    let back = slack
-        .bot_ok("users.getPresence", json!({"user": "U0000000001"}))
-        .await;
-    assert_eq!(back["presence"], "active");
+    // The owner sets their presence; they, then the bot, read it back.
+    for (presence, reader, shown) in [
+        ("away", slack.user_token(), "away"),
+        ("auto", slack.bot_token(), "active"),
+    ] {
+        let set = json!({"presence": presence});
+        slack.user_ok("users.setPresence", set).await;
+        let get = json!({"user": "U0000000001"});
+        let got = ok(slack.call(reader, "users.getPresence", get).await);
+        assert_eq!(got["presence"], shown, "set {presence}");
+    }
     let bad = json!({"presence": "busy"});
     slack
         .user_err("users.setPresence", bad, "invalid_presence")

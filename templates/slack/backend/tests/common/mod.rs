@@ -169,9 +169,29 @@ impl<'a> Api<'a> {
         ok(self.user(method, args).await)
     }
 
-    /// Creates a channel with `args` (`name`, `is_private`) as the holder of `token`; its id.
-    pub(crate) async fn create(&self, token: &str, args: Value) -> String {
-        let body = ok(self.call(token, "conversations.create", args).await);
+    /// Creates public channel `name` as the holder of `token`; its id.
+    pub(crate) async fn create(&self, token: &str, name: &str) -> String {
+        self.channel_id("conversations.create", token, json!({ "name": name }))
+            .await
+    }
+
+    /// Creates private channel `name` as the holder of `token`; its id.
+    pub(crate) async fn create_private(&self, token: &str, name: &str) -> String {
+        let args = json!({ "name": name, "is_private": true });
+        self.channel_id("conversations.create", token, args).await
+    }
+
+    /// Opens (or finds) the bot's DM with `users`, or its group DM when they are several
+    /// (comma-separated); its id.
+    pub(crate) async fn open(&self, users: &str) -> String {
+        let args = json!({ "users": users });
+        self.channel_id("conversations.open", self.bot_token(), args)
+            .await
+    }
+
+    /// Calls `method` with `token`, asserting `ok: true`; the `id` of its `channel`.
+    async fn channel_id(&self, method: &str, token: &str, args: Value) -> String {
+        let body = ok(self.call(token, method, args).await);
         body["channel"]["id"].as_str().expect("an id").to_owned()
     }
 
