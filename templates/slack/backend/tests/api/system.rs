@@ -21,6 +21,13 @@ async fn system_messages(slack: &Api<'_>, channel: &str) -> Vec<Value> {
     messages
 }
 
+/// Asserts `message` is a system message of `subtype` from `user` that says `text`.
+#[track_caller]
+pub(crate) fn assert_system(message: &Value, subtype: &str, user: &str, text: &str) {
+    let said = [&message["subtype"], &message["user"], &message["text"]];
+    assert_eq!(said, [subtype, user, text], "{message}");
+}
+
 /// Creates channel `name` as the holder of `token`, who invites `users` (comma-separated);
 /// its id.
 async fn channel_with(slack: &Api<'_>, token: &str, name: &str, users: &str) -> String {
@@ -38,9 +45,12 @@ async fn creating_and_joining_post_channel_join(slack: asym::Slack) {
     assert_eq!(messages.len(), 1, "the creator's join is the first message");
     let join = &messages[0];
     assert_eq!(join["type"], "message");
-    assert_eq!(join["subtype"], "channel_join");
-    assert_eq!(join["user"], "U0000000002");
-    assert_eq!(join["text"], "<@U0000000002> has joined the channel");
+    assert_system(
+        join,
+        "channel_join",
+        "U0000000002",
+        "<@U0000000002> has joined the channel",
+    );
     assert!(join.get("inviter").is_none());
     assert!(join.get("bot_id").is_none());
     assert!(join["ts"].as_str().unwrap().contains('.'));
@@ -54,17 +64,24 @@ async fn creating_and_joining_post_channel_join(slack: asym::Slack) {
     }
     let joins = system_messages(&slack, &id).await;
     assert_eq!(joins.len(), 2);
-    assert_eq!(joins[1]["subtype"], "channel_join");
-    assert_eq!(joins[1]["user"], "U0000000003");
-    assert_eq!(joins[1]["text"], "<@U0000000003> has joined the channel");
+    assert_system(
+        &joins[1],
+        "channel_join",
+        "U0000000003",
+        "<@U0000000003> has joined the channel",
+    );
     assert!(joins[1]["ts"].as_str() > joins[0]["ts"].as_str());
 
     // A private channel gets the same subtype for its creator.
     let private = slack.create_private(slack.user_token(), "secret").await;
     let joins = system_messages(&slack, &private).await;
     assert_eq!(joins.len(), 1);
-    assert_eq!(joins[0]["subtype"], "channel_join");
-    assert_eq!(joins[0]["user"], "U0000000001");
+    assert_system(
+        &joins[0],
+        "channel_join",
+        "U0000000001",
+        "<@U0000000001> has joined the channel",
+    );
 }
 
 #[asym::clone("slack", seed = "basic")]
@@ -148,14 +165,14 @@ async fn renaming_posts_channel_name(slack: asym::Slack) {
     let messages = system_messages(&slack, &id).await;
     assert_eq!(messages.len(), 2, "{messages:?}");
     let renamed = &messages[1];
-    assert_eq!(renamed["subtype"], "channel_name");
-    assert_eq!(renamed["user"], "U0000000001");
+    assert_system(
+        renamed,
+        "channel_name",
+        "U0000000001",
+        "<@U0000000001> has renamed the channel from \"random-ideas\" to \"watercooler\"",
+    );
     assert_eq!(renamed["old_name"], "random-ideas");
     assert_eq!(renamed["name"], "watercooler");
-    assert_eq!(
-        renamed["text"],
-        "<@U0000000001> has renamed the channel from \"random-ideas\" to \"watercooler\""
-    );
 }
 
 #[asym::clone("slack", seed = "basic")]
@@ -215,9 +232,12 @@ async fn archiving_and_unarchiving_post_their_messages(slack: asym::Slack) {
     // An archived channel's history stays readable, its archiving last.
     let messages = system_messages(&slack, &id).await;
     let archived = messages.last().unwrap();
-    assert_eq!(archived["subtype"], "channel_archive");
-    assert_eq!(archived["user"], "U0000000002");
-    assert_eq!(archived["text"], "<@U0000000002> archived the channel");
+    assert_system(
+        archived,
+        "channel_archive",
+        "U0000000002",
+        "<@U0000000002> archived the channel",
+    );
     slack
         .user_ok("conversations.unarchive", json!({"channel": id}))
         .await;
@@ -227,8 +247,12 @@ async fn archiving_and_unarchiving_post_their_messages(slack: asym::Slack) {
         ["channel_join", "channel_archive", "channel_unarchive"]
     );
     let unarchived = messages.last().unwrap();
-    assert_eq!(unarchived["user"], "U0000000001");
-    assert_eq!(unarchived["text"], "<@U0000000001> un-archived the channel");
+    assert_system(
+        unarchived,
+        "channel_unarchive",
+        "U0000000001",
+        "<@U0000000001> un-archived the channel",
+    );
 }
 
 #[asym::clone("slack", seed = "basic")]
