@@ -618,20 +618,26 @@ mod tests {
 
     #[test]
     fn keys_are_masked_like_stripe() {
-        assert_eq!(mask_key("sk_live_abcdefgh1234"), "sk_live_********1234");
-        assert_eq!(mask_key("sk_test_ab"), "sk_test_**");
-        assert_eq!(mask_key("nonsense12345"), "*********2345");
+        for (key, masked) in [
+            ("sk_live_abcdefgh1234", "sk_live_********1234"),
+            ("sk_test_ab", "sk_test_**"),
+            ("nonsense12345", "*********2345"),
+        ] {
+            assert_eq!(mask_key(key), masked, "{key}");
+        }
     }
 
     #[test]
     fn bearer_and_basic_keys() {
-        let mut headers = HeaderMap::new();
-        headers.insert("authorization", "Bearer sk_test_1".parse().unwrap());
-        assert_eq!(api_key(&headers).as_deref(), Some("sk_test_1"));
-        // base64("sk_test_1:")
-        headers.insert("authorization", "Basic c2tfdGVzdF8xOg==".parse().unwrap());
-        assert_eq!(api_key(&headers).as_deref(), Some("sk_test_1"));
-        headers.insert("authorization", "Bearer ".parse().unwrap());
-        assert_eq!(api_key(&headers), None);
+        for (authorization, key) in [
+            ("Bearer sk_test_1", Some("sk_test_1")),
+            // base64("sk_test_1:")
+            ("Basic c2tfdGVzdF8xOg==", Some("sk_test_1")),
+            ("Bearer ", None),
+        ] {
+            let mut headers = HeaderMap::new();
+            headers.insert("authorization", authorization.parse().unwrap());
+            assert_eq!(api_key(&headers).as_deref(), key, "{authorization}");
+        }
     }
 }
