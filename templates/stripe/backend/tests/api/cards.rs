@@ -3,7 +3,7 @@
 
 use serde_json::Value;
 
-use super::{Api, assert_error, assert_events, id};
+use super::{Api, assert_error, assert_events, assert_retryable, id};
 
 /// What paying on-session with a test card does.
 #[derive(Debug, Clone, Copy)]
@@ -266,6 +266,13 @@ async fn test_cards_carry_their_country_and_checks(stripe: asym::Stripe) {
     assert_eq!(amex["card"]["three_d_secure_usage"]["supported"], false);
 }
 
+/// The test-page URL of `intent`'s (or a setup intent's) `redirect_to_url` next action.
+fn redirect_url(intent: &Value) -> &str {
+    intent["next_action"]["redirect_to_url"]["url"]
+        .as_str()
+        .expect("a redirect_to_url next action")
+}
+
 /// A browser that does not follow redirects, for the 3-D Secure test page.
 fn browser() -> reqwest::Client {
     reqwest::Client::builder()
@@ -308,10 +315,7 @@ async fn three_d_secure_is_completed_or_failed_on_the_test_page(stripe: asym::St
     let action = &intent["next_action"];
     assert_eq!(action["type"], "redirect_to_url");
     assert_eq!(action["redirect_to_url"]["return_url"], back);
-    let url = action["redirect_to_url"]["url"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let url = redirect_url(&intent).to_owned();
     assert!(
         url.starts_with(stripe.api_url()),
         "{url} is served by the clone"
@@ -334,11 +338,8 @@ async fn three_d_secure_is_completed_or_failed_on_the_test_page(stripe: asym::St
             id(&intent)
         )
     );
-    let (_, paid) = api
-        .get(
-            &format!("/v1/payment_intents/{}", id(&intent)),
-            &[("expand[]", "latest_charge")],
-        )
+    let paid = api
+        .expanded("/v1/payment_intents", id(&intent), "latest_charge")
         .await;
     assert_eq!(paid["status"], "succeeded");
     assert_eq!(paid["next_action"], Value::Null);
@@ -357,12 +358,12 @@ async fn three_d_secure_is_completed_or_failed_on_the_test_page(stripe: asym::St
     assert_eq!(sdk["type"], "three_d_secure_redirect");
     let (status, location) = press(sdk["stripe_js"].as_str().unwrap(), "fail").await;
     assert_eq!((status, location), (200, None));
-    let failed = api.current("/v1/payment_intents", id(&intent)).await;
-    assert_eq!(failed["status"], "requires_payment_method");
-    assert_eq!(
-        failed["last_payment_error"]["code"],
-        "payment_intent_authentication_failure"
-    );
+    assert_retryable(
+        &api,
+        id(&intent),
+        ("code", "payment_intent_authentication_failure"),
+    )
+    .await;
 
     // Authenticated, then declined by the issuer.
     let (_, intent) = confirm(
@@ -376,17 +377,9 @@ async fn three_d_secure_is_completed_or_failed_on_the_test_page(stripe: asym::St
         ],
     )
     .await;
-    let url = intent["next_action"]["redirect_to_url"]["url"]
-        .as_str()
-        .unwrap();
-    let (_, location) = press(url, "complete").await;
+    let (_, location) = press(redirect_url(&intent), "complete").await;
     assert!(location.unwrap().ends_with("&redirect_status=failed"));
-    let declined = api.current("/v1/payment_intents", id(&intent)).await;
-    assert_eq!(declined["status"], "requires_payment_method");
-    assert_eq!(
-        declined["last_payment_error"]["decline_code"],
-        "generic_decline"
-    );
+    assert_retryable(&api, id(&intent), ("decline_code", "generic_decline")).await;
 
     // Asked for by the intent: an optional card authenticates.
     let (_, intent) = confirm(
@@ -428,10 +421,7 @@ async fn off_session_payments_need_a_card_set_up_for_them(stripe: asym::Stripe) 
         )
         .await;
     assert_eq!(setup["status"], "requires_action");
-    let url = setup["next_action"]["redirect_to_url"]["url"]
-        .as_str()
-        .unwrap();
-    let (_, location) = press(url, "complete").await;
+    let (_, location) = press(redirect_url(&setup), "complete").await;
     assert!(
         location
             .unwrap()
@@ -537,11 +527,8 @@ async fn a_subscription_waits_for_3d_secure_then_activates(stripe: asym::Stripe)
         .as_str()
         .unwrap();
     press(url, "complete").await;
-    let (_, sub) = api
-        .get(
-            &format!("/v1/subscriptions/{}", id(&sub)),
-            &[("expand[]", "latest_invoice")],
-        )
+    let sub = api
+        .expanded("/v1/subscriptions", id(&sub), "latest_invoice")
         .await;
     assert_eq!(sub["status"], "active");
     assert_eq!(sub["latest_invoice"]["status"], "paid");

@@ -89,7 +89,16 @@ impl Api {
 
     /// Object `id` of `collection` (`/v1/subscriptions`, …) as it is now.
     async fn current(&self, collection: &str, id: &str) -> Value {
-        let (status, now) = self.get(&format!("{collection}/{id}"), &[]).await;
+        self.retrieve(collection, id, &[]).await
+    }
+
+    /// Object `id` of `collection` as it is now, with its field `field` expanded.
+    async fn expanded(&self, collection: &str, id: &str, field: &str) -> Value {
+        self.retrieve(collection, id, &[("expand[]", field)]).await
+    }
+
+    async fn retrieve(&self, collection: &str, id: &str, query: &[(&str, &str)]) -> Value {
+        let (status, now) = self.get(&format!("{collection}/{id}"), query).await;
         assert_eq!(status, 200, "GET {collection}/{id}: {now}");
         now
     }
@@ -150,6 +159,14 @@ async fn assert_events(stripe: &asym::Stripe, expected: &[&str]) {
     }
 }
 
+/// Asserts payment intent `intent` is back at `requires_payment_method` (it may be confirmed
+/// again), with `last_payment_error[field]` as expected.
+async fn assert_retryable(api: &Api, intent: &str, (field, expected): (&str, &str)) {
+    let stored = api.current("/v1/payment_intents", intent).await;
+    assert_eq!(stored["status"], "requires_payment_method", "{stored}");
+    assert_eq!(stored["last_payment_error"][field], expected, "{stored}");
+}
+
 fn id(value: &Value) -> &str {
     value["id"].as_str().expect("an id")
 }
@@ -204,8 +221,7 @@ async fn customers_are_created_retrieved_updated_and_deleted(stripe: asym::Strip
     assert_eq!((status, stub["deleted"].clone()), (200, Value::Bool(true)));
 
     let (status, missing) = api.get("/v1/customers/cus_nope", &[]).await;
-    assert_eq!(status, 404);
-    assert_eq!(missing["error"]["code"], "resource_missing");
+    assert_error(status, &missing, "code", (404, "resource_missing"));
     assert_eq!(missing["error"]["message"], "No such customer: 'cus_nope'");
     assert_eq!(missing["error"]["type"], "invalid_request_error");
 
@@ -306,8 +322,7 @@ async fn lists_page_both_ways_and_filter_by_email(stripe: asym::Stripe) {
     assert_eq!(bob["data"][0]["id"], "cus_SEEDbob0000001");
 
     let (status, err) = api.get("/v1/customers", &[("limit", "101")]).await;
-    assert_eq!(status, 400);
-    assert_eq!(err["error"]["param"], "limit");
+    assert_error(status, &err, "param", (400, "limit"));
     let (status, err) = api
         .get("/v1/customers", &[("starting_after", "cus_missing")])
         .await;
@@ -358,8 +373,7 @@ async fn search_understands_stripes_query_language(stripe: asym::Stripe) {
     let (status, bad) = api
         .get("/v1/customers/search", &[("query", "nickname:'x'")])
         .await;
-    assert_eq!(status, 400);
-    assert_eq!(bad["error"]["param"], "query");
+    assert_error(status, &bad, "param", (400, "query"));
 }
 
 #[asym::clone("stripe", seed = "basic")]
@@ -387,8 +401,7 @@ async fn idempotent_retries_replay_and_conflicts_are_refused(stripe: asym::Strip
             &key,
         )
         .await;
-    assert_eq!(status, 400);
-    assert_eq!(err["error"]["type"], "idempotency_error");
+    assert_error(status, &err, "type", (400, "idempotency_error"));
 }
 
 #[asym::clone("stripe", seed = "basic")]
@@ -489,9 +502,8 @@ async fn declines_answer_402_and_leave_the_intent_retryable(stripe: asym::Stripe
             ],
         )
         .await;
-    assert_eq!(status, 402);
+    assert_error(status, &err, "type", (402, "card_error"));
     let error = &err["error"];
-    assert_eq!(error["type"], "card_error");
     assert_eq!(error["code"], "card_declined");
     assert_eq!(error["decline_code"], "insufficient_funds");
     let intent = &error["payment_intent"];
@@ -501,11 +513,8 @@ async fn declines_answer_402_and_leave_the_intent_retryable(stripe: asym::Stripe
         "insufficient_funds"
     );
 
-    let stored = api.current("/v1/payment_intents", id(intent)).await;
-    assert_eq!(
-        stored["status"], "requires_payment_method",
-        "the decline persisted"
-    );
+    // The decline persisted.
+    assert_retryable(&api, id(intent), ("decline_code", "insufficient_funds")).await;
     let (_, charges) = api
         .get("/v1/charges", &[("payment_intent", id(intent))])
         .await;
@@ -845,11 +854,8 @@ async fn checkout_and_portal_sessions(stripe: asym::Stripe) {
         )
         .await;
     assert_eq!(items["data"][0]["quantity"], 2);
-    let (_, expanded) = api
-        .get(
-            &format!("/v1/checkout/sessions/{}", id(&session)),
-            &[("expand[]", "line_items")],
-        )
+    let expanded = api
+        .expanded("/v1/checkout/sessions", id(&session), "line_items")
         .await;
     assert_eq!(expanded["line_items"]["data"][0]["amount_total"], 5000);
     let expired = api
@@ -1080,8 +1086,7 @@ async fn a_write_failing_at_commit_is_the_requests_error_and_keeps_nothing(strip
         let (status, err, _) = api
             .send(reqwest::Method::POST, "/v1/prices", &form, &key)
             .await;
-        assert_eq!(status, 400, "{err}");
-        assert_eq!(err["error"]["param"], "lookup_key");
+        assert_error(status, &err, "param", (400, "lookup_key"));
         assert!(
             err["error"]["message"]
                 .as_str()
