@@ -1,42 +1,47 @@
 -- HubSpot's defined association types (v4 type ids) and every portal's default pipelines.
 
-INSERT INTO association_types (type_id, from_type, to_type, category, label, name, inverse_id, is_default) VALUES
-    (279, 'contacts', 'companies', 'HUBSPOT_DEFINED', NULL, 'contact_to_company_unlabeled', 280, true),
-    (280, 'companies', 'contacts', 'HUBSPOT_DEFINED', NULL, 'company_to_contact_unlabeled', 279, true),
-    (1, 'contacts', 'companies', 'HUBSPOT_DEFINED', 'Primary', 'contact_to_company', 2, false),
-    (2, 'companies', 'contacts', 'HUBSPOT_DEFINED', 'Primary', 'company_to_contact', 1, false),
-    (3, 'deals', 'contacts', 'HUBSPOT_DEFINED', NULL, 'deal_to_contact', 4, true),
-    (4, 'contacts', 'deals', 'HUBSPOT_DEFINED', NULL, 'contact_to_deal', 3, true),
-    (341, 'deals', 'companies', 'HUBSPOT_DEFINED', NULL, 'deal_to_company_unlabeled', 342, true),
-    (342, 'companies', 'deals', 'HUBSPOT_DEFINED', NULL, 'company_to_deal_unlabeled', 341, true),
-    (5, 'deals', 'companies', 'HUBSPOT_DEFINED', 'Primary', 'deal_to_company', 6, false),
-    (6, 'companies', 'deals', 'HUBSPOT_DEFINED', 'Primary', 'company_to_deal', 5, false),
-    (16, 'tickets', 'contacts', 'HUBSPOT_DEFINED', NULL, 'ticket_to_contact', 15, true),
-    (15, 'contacts', 'tickets', 'HUBSPOT_DEFINED', NULL, 'contact_to_ticket', 16, true),
-    (339, 'tickets', 'companies', 'HUBSPOT_DEFINED', NULL, 'ticket_to_company_unlabeled', 340, true),
-    (340, 'companies', 'tickets', 'HUBSPOT_DEFINED', NULL, 'company_to_ticket_unlabeled', 339, true),
-    (26, 'tickets', 'companies', 'HUBSPOT_DEFINED', 'Primary', 'ticket_to_company', 25, false),
-    (25, 'companies', 'tickets', 'HUBSPOT_DEFINED', 'Primary', 'company_to_ticket', 26, false),
-    (27, 'deals', 'tickets', 'HUBSPOT_DEFINED', NULL, 'deal_to_ticket', 28, true),
-    (28, 'tickets', 'deals', 'HUBSPOT_DEFINED', NULL, 'ticket_to_deal', 27, true),
-    (20, 'line_items', 'deals', 'HUBSPOT_DEFINED', NULL, 'line_item_to_deal', 19, true),
-    (19, 'deals', 'line_items', 'HUBSPOT_DEFINED', NULL, 'deal_to_line_item', 20, true),
-    (202, 'notes', 'contacts', 'HUBSPOT_DEFINED', NULL, 'note_to_contact', 201, true),
-    (201, 'contacts', 'notes', 'HUBSPOT_DEFINED', NULL, 'contact_to_note', 202, true),
-    (190, 'notes', 'companies', 'HUBSPOT_DEFINED', NULL, 'note_to_company', 189, true),
-    (189, 'companies', 'notes', 'HUBSPOT_DEFINED', NULL, 'company_to_note', 190, true),
-    (214, 'notes', 'deals', 'HUBSPOT_DEFINED', NULL, 'note_to_deal', 213, true),
-    (213, 'deals', 'notes', 'HUBSPOT_DEFINED', NULL, 'deal_to_note', 214, true),
-    (228, 'notes', 'tickets', 'HUBSPOT_DEFINED', NULL, 'note_to_ticket', 227, true),
-    (227, 'tickets', 'notes', 'HUBSPOT_DEFINED', NULL, 'ticket_to_note', 228, true),
-    (204, 'tasks', 'contacts', 'HUBSPOT_DEFINED', NULL, 'task_to_contact', 203, true),
-    (203, 'contacts', 'tasks', 'HUBSPOT_DEFINED', NULL, 'contact_to_task', 204, true),
-    (192, 'tasks', 'companies', 'HUBSPOT_DEFINED', NULL, 'task_to_company', 191, true),
-    (191, 'companies', 'tasks', 'HUBSPOT_DEFINED', NULL, 'company_to_task', 192, true),
-    (216, 'tasks', 'deals', 'HUBSPOT_DEFINED', NULL, 'task_to_deal', 215, true),
-    (215, 'deals', 'tasks', 'HUBSPOT_DEFINED', NULL, 'deal_to_task', 216, true),
-    (230, 'tasks', 'tickets', 'HUBSPOT_DEFINED', NULL, 'task_to_ticket', 229, true),
-    (229, 'tickets', 'tasks', 'HUBSPOT_DEFINED', NULL, 'ticket_to_task', 230, true);
+-- One row a pair: the type from `a` to `b` and its inverse from `b` to `a`, which share a
+-- label and whether a default association writes them. The engagements' are the SDKs'
+-- AssociationTypes.
+INSERT INTO association_types (type_id, from_type, to_type, category, label, name, inverse_id, is_default)
+SELECT t.type_id, t.from_type, t.to_type, 'HUBSPOT_DEFINED', p.label, t.name, t.inverse_id, p.is_default
+FROM (VALUES
+    (279, 'contacts', 'contact_to_company_unlabeled', 280, 'companies', 'company_to_contact_unlabeled', NULL, true),
+    (1, 'contacts', 'contact_to_company', 2, 'companies', 'company_to_contact', 'Primary', false),
+    (3, 'deals', 'deal_to_contact', 4, 'contacts', 'contact_to_deal', NULL, true),
+    (341, 'deals', 'deal_to_company_unlabeled', 342, 'companies', 'company_to_deal_unlabeled', NULL, true),
+    (5, 'deals', 'deal_to_company', 6, 'companies', 'company_to_deal', 'Primary', false),
+    (16, 'tickets', 'ticket_to_contact', 15, 'contacts', 'contact_to_ticket', NULL, true),
+    (339, 'tickets', 'ticket_to_company_unlabeled', 340, 'companies', 'company_to_ticket_unlabeled', NULL, true),
+    (26, 'tickets', 'ticket_to_company', 25, 'companies', 'company_to_ticket', 'Primary', false),
+    (27, 'deals', 'deal_to_ticket', 28, 'tickets', 'ticket_to_deal', NULL, true),
+    (20, 'line_items', 'line_item_to_deal', 19, 'deals', 'deal_to_line_item', NULL, true),
+    (202, 'notes', 'note_to_contact', 201, 'contacts', 'contact_to_note', NULL, true),
+    (190, 'notes', 'note_to_company', 189, 'companies', 'company_to_note', NULL, true),
+    (214, 'notes', 'note_to_deal', 213, 'deals', 'deal_to_note', NULL, true),
+    (228, 'notes', 'note_to_ticket', 227, 'tickets', 'ticket_to_note', NULL, true),
+    (204, 'tasks', 'task_to_contact', 203, 'contacts', 'contact_to_task', NULL, true),
+    (192, 'tasks', 'task_to_company', 191, 'companies', 'company_to_task', NULL, true),
+    (216, 'tasks', 'task_to_deal', 215, 'deals', 'deal_to_task', NULL, true),
+    (230, 'tasks', 'task_to_ticket', 229, 'tickets', 'ticket_to_task', NULL, true),
+    (194, 'calls', 'call_to_contact', 193, 'contacts', 'contact_to_call', NULL, true),
+    (182, 'calls', 'call_to_company', 181, 'companies', 'company_to_call', NULL, true),
+    (206, 'calls', 'call_to_deal', 205, 'deals', 'deal_to_call', NULL, true),
+    (220, 'calls', 'call_to_ticket', 219, 'tickets', 'ticket_to_call', NULL, true),
+    (198, 'emails', 'email_to_contact', 197, 'contacts', 'contact_to_email', NULL, true),
+    (186, 'emails', 'email_to_company', 185, 'companies', 'company_to_email', NULL, true),
+    (210, 'emails', 'email_to_deal', 209, 'deals', 'deal_to_email', NULL, true),
+    (224, 'emails', 'email_to_ticket', 223, 'tickets', 'ticket_to_email', NULL, true),
+    (200, 'meetings', 'meeting_to_contact', 199, 'contacts', 'contact_to_meeting', NULL, true),
+    (188, 'meetings', 'meeting_to_company', 187, 'companies', 'company_to_meeting', NULL, true),
+    (212, 'meetings', 'meeting_to_deal', 211, 'deals', 'deal_to_meeting', NULL, true),
+    (226, 'meetings', 'meeting_to_ticket', 225, 'tickets', 'ticket_to_meeting', NULL, true),
+    (400, 'meetings', 'meeting_to_call', 399, 'calls', 'call_to_meeting', NULL, true)
+) AS p (a_id, a_type, a_name, b_id, b_type, b_name, label, is_default)
+CROSS JOIN LATERAL (VALUES
+    (p.a_id, p.a_type, p.b_type, p.a_name, p.b_id),
+    (p.b_id, p.b_type, p.a_type, p.b_name, p.a_id)
+) AS t (type_id, from_type, to_type, name, inverse_id);
 
 INSERT INTO pipelines (object_type, id, label, display_order, created_at, updated_at) VALUES
     ('deals', 'default', 'Sales Pipeline', 0, '2020-01-01T00:00:00Z', '2020-01-01T00:00:00Z'),
