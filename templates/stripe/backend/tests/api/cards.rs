@@ -200,6 +200,15 @@ async fn every_test_card_pays_as_documented_by_pm_card_and_tok_names(stripe: asy
     assert_error(status, &missing, "code", (404, "resource_missing"));
 }
 
+/// A payment method made from test token `token` (`tok_…`).
+async fn method_from(api: &Api, token: &str) -> Value {
+    api.ok(
+        "/v1/payment_methods",
+        &[("type", "card"), ("card[token]", token)],
+    )
+    .await
+}
+
 #[asym::clone("stripe", seed = "basic")]
 async fn test_cards_carry_their_country_and_checks(stripe: asym::Stripe) {
     let api = Api::new(&stripe);
@@ -211,12 +220,7 @@ async fn test_cards_carry_their_country_and_checks(stripe: asym::Stripe) {
         ("tok_cvcCheckFail", ["fail", "", ""]),
     ];
     for (token, [cvc, line1, zip]) in checks {
-        let method = api
-            .ok(
-                "/v1/payment_methods",
-                &[("type", "card"), ("card[token]", token)],
-            )
-            .await;
+        let method = method_from(&api, token).await;
         let got = &method["card"]["checks"];
         let shown = |v: &Value| v.as_str().unwrap_or_default().to_owned();
         assert_eq!(
@@ -237,12 +241,7 @@ async fn test_cards_carry_their_country_and_checks(stripe: asym::Stripe) {
         ("tok_visa", "US", "visa", "credit"),
     ];
     for (token, country, brand, funding) in issued {
-        let method = api
-            .ok(
-                "/v1/payment_methods",
-                &[("type", "card"), ("card[token]", token)],
-            )
-            .await;
+        let method = method_from(&api, token).await;
         let card = &method["card"];
         assert_eq!(
             (&card["country"], &card["brand"], &card["funding"]),
@@ -254,15 +253,7 @@ async fn test_cards_carry_their_country_and_checks(stripe: asym::Stripe) {
             "{token}"
         );
     }
-    let amex = api
-        .ok(
-            "/v1/payment_methods",
-            &[
-                ("type", "card"),
-                ("card[token]", "tok_amex_threeDSecureNotSupported"),
-            ],
-        )
-        .await;
+    let amex = method_from(&api, "tok_amex_threeDSecureNotSupported").await;
     assert_eq!(amex["card"]["three_d_secure_usage"]["supported"], false);
 }
 
