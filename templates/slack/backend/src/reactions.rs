@@ -209,18 +209,14 @@ pub(crate) async fn list(state: &AppState, call: &Call) -> ApiResult {
             &[&caller.team_id, &caller.user_id, &user, &limit, &offset],
         )
         .await?;
-    let total = rows
-        .first()
-        .map_or(0, |row| row.get::<_, i64>(row.len() - 1));
+    let total = message::window_total(&rows);
     let public_url = &state.kit.config().public_url;
     let items: Vec<Value> = rows
         .iter()
         .map(|row| {
             let channel: &str = row.get(27);
             let mut message = message_json(row, false);
-            if let Some(ts) = message["ts"].as_str().and_then(Ts::parse) {
-                let link =
-                    message::permalink(public_url, channel, ts, message["thread_ts"].as_str());
+            if let Some(link) = message::permalink_of(public_url, channel, &message) {
                 message["permalink"] = json!(link);
             }
             json!({ "type": "message", "channel": channel, "message": message })

@@ -8,7 +8,6 @@ use serde_json::{Value, json};
 use crate::auth::caller;
 use crate::error::{ApiError, ApiResult, reply};
 use crate::model::message::{self, MESSAGE_COLUMNS, MESSAGE_JOINS, message_json};
-use crate::ts::Ts;
 use crate::{AppState, Call};
 
 /// Most matches one page may hold, and the default.
@@ -159,9 +158,7 @@ pub(crate) async fn messages(state: &AppState, call: &Call) -> ApiResult {
 
     let client = state.kit.db().await?;
     let rows = client.query(&sql, &params).await?;
-    let total = rows
-        .first()
-        .map_or(0, |row| row.get::<_, i64>(row.len() - 1));
+    let total = message::window_total(&rows);
     let public_url = &state.kit.config().public_url;
     let matches: Vec<Value> = rows
         .iter()
@@ -170,7 +167,6 @@ pub(crate) async fn messages(state: &AppState, call: &Call) -> ApiResult {
             let channel: &str = row.get(27);
             let kind: &str = row.get(columns - 3);
             let message = message_json(row, false);
-            let ts = message["ts"].as_str().and_then(Ts::parse);
             let mut found = json!({
                 "iid": asym_kit::token::hash(&format!("{channel}/{}", message["ts"])),
                 "team": message["team"],
@@ -193,7 +189,7 @@ pub(crate) async fn messages(state: &AppState, call: &Call) -> ApiResult {
                 "username": row.get::<_, Option<&str>>(columns - 2),
                 "ts": message["ts"],
                 "text": message["text"],
-                "permalink": ts.map(|ts| message::permalink(public_url, channel, ts, message["thread_ts"].as_str())),
+                "permalink": message::permalink_of(public_url, channel, &message),
             });
             for key in ["bot_id", "blocks", "attachments", "files"] {
                 if let Some(value) = message.get(key) {

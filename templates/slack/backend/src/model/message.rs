@@ -111,6 +111,24 @@ pub(crate) fn permalink(
     link
 }
 
+/// The permalink of `message`, a message object of `channel`, from its `ts` and `thread_ts`
+/// (none when its `ts` is not a timestamp).
+pub(crate) fn permalink_of(public_url: &str, channel: &str, message: &Value) -> Option<String> {
+    let ts = message["ts"].as_str().and_then(Ts::parse)?;
+    Some(permalink(
+        public_url,
+        channel,
+        ts,
+        message["thread_ts"].as_str(),
+    ))
+}
+
+/// The total `count(*) OVER ()`, the last column of each of `rows`, reports (0 for no rows).
+pub(crate) fn window_total(rows: &[Row]) -> i64 {
+    rows.first()
+        .map_or(0, |row| row.get::<_, i64>(row.len() - 1))
+}
+
 /// A bot's `bot_profile`, as the message object embeds it.
 #[derive(Debug, Clone, Copy, Default)]
 pub(crate) struct BotProfile<'a> {
