@@ -49,6 +49,27 @@ impl ObjectType {
     }
 }
 
+/// An engagement (activity) type: read and written with the contacts' scopes, and created
+/// only with its `hs_timestamp`.
+const fn engagement(
+    name: &'static str,
+    singular: &'static str,
+    type_id: &'static str,
+    defaults: &'static [&'static str],
+    searchable: &'static [&'static str],
+) -> ObjectType {
+    ObjectType {
+        name,
+        singular,
+        type_id,
+        read_scope: "crm.objects.contacts.read",
+        write_scope: "crm.objects.contacts.write",
+        defaults,
+        searchable,
+        required: &["hs_timestamp"],
+    }
+}
+
 /// Every type, in HubSpot's order.
 pub(crate) const TYPES: [ObjectType; 11] = [
     ObjectType {
@@ -136,56 +157,41 @@ pub(crate) const TYPES: [ObjectType; 11] = [
         searchable: &["name", "description", "price", "quantity", "hs_product_id"],
         required: &[],
     },
-    ObjectType {
-        name: "notes",
-        singular: "note",
-        type_id: "0-46",
-        read_scope: "crm.objects.contacts.read",
-        write_scope: "crm.objects.contacts.write",
-        defaults: &["hs_timestamp", "hs_note_body"],
-        searchable: &["hs_note_body"],
-        required: &["hs_timestamp"],
-    },
-    ObjectType {
-        name: "tasks",
-        singular: "task",
-        type_id: "0-27",
-        read_scope: "crm.objects.contacts.read",
-        write_scope: "crm.objects.contacts.write",
-        defaults: &["hs_timestamp", "hs_task_subject", "hs_task_status"],
-        searchable: &["hs_task_subject", "hs_task_body"],
-        required: &["hs_timestamp"],
-    },
-    ObjectType {
-        name: "calls",
-        singular: "call",
-        type_id: "0-48",
-        read_scope: "crm.objects.contacts.read",
-        write_scope: "crm.objects.contacts.write",
-        defaults: &["hs_timestamp", "hs_call_title", "hs_call_body"],
-        searchable: &["hs_call_title", "hs_call_body"],
-        required: &["hs_timestamp"],
-    },
-    ObjectType {
-        name: "emails",
-        singular: "email",
-        type_id: "0-49",
-        read_scope: "crm.objects.contacts.read",
-        write_scope: "crm.objects.contacts.write",
-        defaults: &["hs_timestamp", "hs_email_subject", "hs_email_text"],
-        searchable: &["hs_email_subject", "hs_email_text"],
-        required: &["hs_timestamp"],
-    },
-    ObjectType {
-        name: "meetings",
-        singular: "meeting",
-        type_id: "0-47",
-        read_scope: "crm.objects.contacts.read",
-        write_scope: "crm.objects.contacts.write",
-        defaults: &["hs_timestamp", "hs_meeting_title", "hs_meeting_body"],
-        searchable: &["hs_meeting_title", "hs_meeting_body"],
-        required: &["hs_timestamp"],
-    },
+    engagement(
+        "notes",
+        "note",
+        "0-46",
+        &["hs_timestamp", "hs_note_body"],
+        &["hs_note_body"],
+    ),
+    engagement(
+        "tasks",
+        "task",
+        "0-27",
+        &["hs_timestamp", "hs_task_subject", "hs_task_status"],
+        &["hs_task_subject", "hs_task_body"],
+    ),
+    engagement(
+        "calls",
+        "call",
+        "0-48",
+        &["hs_timestamp", "hs_call_title", "hs_call_body"],
+        &["hs_call_title", "hs_call_body"],
+    ),
+    engagement(
+        "emails",
+        "email",
+        "0-49",
+        &["hs_timestamp", "hs_email_subject", "hs_email_text"],
+        &["hs_email_subject", "hs_email_text"],
+    ),
+    engagement(
+        "meetings",
+        "meeting",
+        "0-47",
+        &["hs_timestamp", "hs_meeting_title", "hs_meeting_body"],
+        &["hs_meeting_title", "hs_meeting_body"],
+    ),
 ];
 
 /// Properties every object carries, computed by the engine.

@@ -2,9 +2,20 @@
 //! required on create, they associate with contacts, companies, deals and tickets through
 //! HubSpot's defined type ids, and a search finds them by `associations.{type}`.
 
+use asym_kit::testing::Api;
 use serde_json::{Value, json};
 
-use crate::{api, id, len, post, prop, read};
+use crate::{api, assert_props, create, id, len, post, prop, read};
+
+/// The activity time the tests' engagements are created at.
+const AT: &str = "2025-03-01T10:00:00Z";
+
+/// `POST /crm/v3/objects/{kind}` of an engagement with `properties` and the required
+/// `hs_timestamp` ([`AT`]), expecting `status`; the reply's body.
+async fn engage(api: &Api, kind: &str, mut properties: Value, status: u16) -> Value {
+    properties["hs_timestamp"] = json!(AT);
+    create(api, kind, &properties, status).await
+}
 
 /// Each engagement type HubSpot's SDKs write beside notes and tasks, a create body with its
 /// type to contact 201, and the type id of the way back.
@@ -94,13 +105,7 @@ async fn calls_emails_and_meetings_are_objects_associated_with_contacts(hubspot:
         json!(["CONTACT=999999 is not valid"])
     );
     // An unknown option is refused as for any enumeration.
-    let refused = post(
-        &api,
-        "/crm/v3/objects/calls",
-        &json!({"properties": {"hs_timestamp": "2025-03-01T10:00:00Z", "hs_call_direction": "SIDEWAYS"}}),
-        400,
-    )
-    .await;
+    let refused = engage(&api, "calls", json!({"hs_call_direction": "SIDEWAYS"}), 400).await;
     assert_eq!(refused["errors"][0]["code"], "INVALID_OPTION", "{refused}");
 }
 
@@ -140,13 +145,7 @@ async fn an_engagement_without_hs_timestamp_is_refused(hubspot: asym::HubSpot) {
         assert_eq!(len(&listed["results"]), 0, "{kind}");
     }
     // An update need not repeat it.
-    let note = post(
-        &api,
-        "/crm/v3/objects/notes",
-        &json!({"properties": {"hs_note_body": "x", "hs_timestamp": "2025-01-01T00:00:00Z"}}),
-        201,
-    )
-    .await;
+    let note = engage(&api, "notes", json!({"hs_note_body": "x"}), 201).await;
     api.patch(
         &format!("/crm/v3/objects/notes/{}", id(&note)),
         &json!({"properties": {"hs_note_body": "y"}}),
@@ -160,10 +159,10 @@ async fn email_headers_fill_the_read_only_sender_and_recipient(hubspot: asym::Hu
     let api = api(&hubspot);
     let headers = json!({"from": {"email": "from@domain.com", "firstName": "Fran", "lastName": "Smith"},
         "to": [{"email": "To One<to@test.com>", "firstName": "To", "lastName": "One"}], "cc": [], "bcc": []});
-    let email = post(
+    let email = engage(
         &api,
-        "/crm/v3/objects/emails",
-        &json!({"properties": {"hs_timestamp": "2025-03-01T10:00:00Z", "hs_email_headers": headers.to_string()}}),
+        "emails",
+        json!({"hs_email_headers": headers.to_string()}),
         201,
     )
     .await;
@@ -175,18 +174,19 @@ async fn email_headers_fill_the_read_only_sender_and_recipient(hubspot: asym::Hu
         ),
     )
     .await;
-    for (name, value) in [
-        ("hs_email_from_email", "from@domain.com"),
-        ("hs_email_from_firstname", "Fran"),
-        ("hs_email_to_email", "to@test.com"),
-        ("hs_email_to_lastname", "One"),
-    ] {
-        assert_eq!(prop(&read, name), value, "{name}");
-    }
-    let refused = post(
+    assert_props(
+        &read,
+        &[
+            ("hs_email_from_email", "from@domain.com"),
+            ("hs_email_from_firstname", "Fran"),
+            ("hs_email_to_email", "to@test.com"),
+            ("hs_email_to_lastname", "One"),
+        ],
+    );
+    let refused = engage(
         &api,
-        "/crm/v3/objects/emails",
-        &json!({"properties": {"hs_timestamp": "2025-03-01T10:00:00Z", "hs_email_from_email": "x@y.example"}}),
+        "emails",
+        json!({"hs_email_from_email": "x@y.example"}),
         400,
     )
     .await;

@@ -34,6 +34,13 @@ pub(crate) fn prop<'a>(object: &'a Value, name: &str) -> &'a Value {
     &object["properties"][name]
 }
 
+/// Asserts that `object` holds each `(property, value)`, naming the property that differs.
+pub(crate) fn assert_props(object: &Value, expected: &[(&str, &str)]) {
+    for &(name, value) in expected {
+        assert_eq!(prop(object, name), value, "{name}");
+    }
+}
+
 /// An object's id.
 pub(crate) fn id(object: &Value) -> String {
     object["id"].as_str().unwrap().to_owned()

@@ -3,7 +3,7 @@
 
 use serde_json::{Value, json};
 
-use crate::{api, archive, contact_count, create, id, len, patch, post, prop, read};
+use crate::{api, archive, assert_props, contact_count, create, id, len, patch, post, prop, read};
 
 #[asym::clone("hubspot", seed = "basic")]
 async fn contacts_are_created_read_updated_and_archived(hubspot: asym::HubSpot) {
@@ -442,15 +442,16 @@ async fn line_items_take_their_products_name_and_price(hubspot: asym::HubSpot) {
         201,
     )
     .await;
-    for (name, value) in [
-        ("name", "Stapler"),
-        ("price", "9.99"),
-        ("hs_sku", "ST-1"),
-        ("description", "Red"),
-        ("quantity", "2"),
-    ] {
-        assert_eq!(prop(&item, name), value, "{name}");
-    }
+    assert_props(
+        &item,
+        &[
+            ("name", "Stapler"),
+            ("price", "9.99"),
+            ("hs_sku", "ST-1"),
+            ("description", "Red"),
+            ("quantity", "2"),
+        ],
+    );
     // What the line item sets itself wins.
     let batch = post(
         &api,
