@@ -3,7 +3,7 @@
 
 use serde_json::json;
 
-use crate::{api, archive, len, patch, post, read};
+use crate::{api, archive, create, len, patch, post, read};
 
 #[asym::clone("hubspot", seed = "basic")]
 async fn owners_are_listed_paged_and_found(hubspot: asym::HubSpot) {
@@ -145,13 +145,7 @@ async fn deal_and_ticket_stages_must_belong_to_their_pipeline(hubspot: asym::Hub
             "hs_pipeline_stage",
         ),
     ] {
-        let err = post(
-            &api,
-            &format!("/crm/v3/objects/{kind}"),
-            &json!({ "properties": properties }),
-            400,
-        )
-        .await;
+        let err = create(&api, kind, &properties, 400).await;
         assert_eq!(err["errors"][0]["code"], "INVALID_OPTION", "{properties}");
         assert_eq!(
             err["errors"][0]["context"]["propertyName"],
@@ -175,13 +169,7 @@ async fn deal_and_ticket_stages_must_belong_to_their_pipeline(hubspot: asym::Hub
             "default",
         ),
     ] {
-        let deal = post(
-            &api,
-            "/crm/v3/objects/deals",
-            &json!({ "properties": properties }),
-            201,
-        )
-        .await;
+        let deal = create(&api, "deals", &properties, 201).await;
         assert_eq!(deal["properties"]["pipeline"], pipeline);
     }
     let ticket = post(
