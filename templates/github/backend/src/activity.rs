@@ -54,13 +54,13 @@ impl On {
     }
 
     /// Its reactions' path below the repository's (`key` its number or id).
-    fn path(self, repo: &Repo, key: &str) -> String {
+    fn tail(self, key: &str) -> String {
         let within = match self {
             Self::Issue => "issues",
             Self::Comment => "issues/comments",
             Self::ReviewComment => "pulls/comments",
         };
-        format!("{}/{within}/{key}/reactions", repo.path())
+        format!("{within}/{key}/reactions")
     }
 
     /// Its id, resolved in `repo` (404 when it is not there).
@@ -110,14 +110,9 @@ async fn list(scope: Scope<String>, on: On, query: Query) -> ApiResult {
         return Err(ApiError::validation("Reaction", "content", "invalid"));
     }
     let key = &scope.path;
-    let base = scope.base();
     let (client, repo) = scope.open().await?;
     let id = on.resolve(&client, &repo, key).await?;
-    req::list(
-        &client,
-        base,
-        &on.path(&repo, key),
-        &query,
+    req::list(&client, &scope.page(&repo, &on.tail(key), &query),
         &Listing {
             from: "reactions r",
             alias: "r",
@@ -126,7 +121,7 @@ async fn list(scope: Scope<String>, on: On, query: Query) -> ApiResult {
                    'user', gh_user_id(r.user_id, $4), 'content', r.content, 'created_at', gh_ts(r.created_at))",
             order: "r.id",
         },
-        &[&on.subject(), &id, &content, &base],
+        &[&on.subject(), &id, &content, &scope.base()],
     )
     .await
 }
@@ -219,9 +214,7 @@ async fn events(scope: Scope<String>, query: Query) -> ApiResult {
     let issue = Issue::find(&client, &repo, number).await?;
     req::list(
         &client,
-        base,
-        &format!("{}/issues/{number}/events", repo.path()),
-        &query,
+        &scope.page(&repo, &format!("issues/{number}/events"), &query),
         &Listing {
             from: "issue_events e",
             alias: "e",
@@ -239,7 +232,7 @@ async fn events(scope: Scope<String>, query: Query) -> ApiResult {
 async fn open<P>(scope: &Scope<P>) -> ApiResult<(Object, Repo, &str, String)> {
     let base = scope.base();
     let (client, repo) = scope.open().await?;
-    let ru = format!("{base}{}", repo.path());
+    let ru = repo.url(base);
     Ok((client, repo, base, ru))
 }
 
@@ -252,9 +245,7 @@ async fn repo_events(scope: Scope, query: Query) -> ApiResult {
     let (client, repo, base, ru) = open(&scope).await?;
     req::list(
         &client,
-        base,
-        &format!("{}/issues/events", repo.path()),
-        &query,
+        &scope.page(&repo, "issues/events", &query),
         &Listing {
             from: "issue_events e",
             alias: "e",

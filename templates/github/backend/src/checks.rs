@@ -105,14 +105,11 @@ pub(crate) async fn create_status(scope: Scope<String>, viewer: Viewer, body: Bo
 /// `GET /repos/{owner}/{repo}/commits/{ref}/statuses` (and `/statuses/{ref}`), newest first.
 pub(crate) async fn list_statuses(scope: Scope<String>, query: Query) -> ApiResult {
     let rev = &scope.path;
-    let base = scope.base();
     let (client, repo) = scope.open().await?;
     let sha = commit_of(&client, &repo, rev).await?;
     req::list(
         &client,
-        base,
-        &format!("{}/commits/{rev}/statuses", repo.path()),
-        &query,
+        &scope.page(&repo, &format!("commits/{rev}/statuses"), &query),
         &Listing {
             from: "statuses s",
             alias: "s",
@@ -120,7 +117,7 @@ pub(crate) async fn list_statuses(scope: Scope<String>, query: Query) -> ApiResu
             item: "gh_status(s, $3)",
             order: "s.id DESC",
         },
-        &[&repo.id, &sha, &base],
+        &[&repo.id, &sha, &scope.base()],
     )
     .await
 }
@@ -145,7 +142,7 @@ pub(crate) async fn combined(scope: Scope<String>) -> ApiResult {
             &[&repo.id, &sha, &base],
         )
         .await?;
-    let ru = format!("{base}{}", repo.path());
+    let ru = repo.url(base);
     let body = json!({
         "state": row.get::<_, String>(0),
         "statuses": serde_json::from_str::<Value>(row.get(2)).unwrap_or(Value::Null),

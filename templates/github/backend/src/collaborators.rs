@@ -28,14 +28,9 @@ pub(crate) async fn list(scope: Scope, _signed_in: Viewer, query: Query) -> ApiR
             ));
         }
     };
-    let base = scope.base();
     let (client, repo) = scope.open().await?;
     repo.require(Access::Write)?;
-    req::list_sql(
-        &client,
-        base,
-        &format!("{}/collaborators", repo.path()),
-        &query,
+    req::list_sql(&client, &scope.page(&repo, "collaborators", &query),
         "WITH c AS (
                 SELECT u AS usr, u.id, gh_permission($1, u.id) AS perm FROM users u
                 WHERE u.type = 'User' AND (
@@ -47,7 +42,7 @@ pub(crate) async fn list(scope: Scope, _signed_in: Viewer, query: Query) -> ApiR
                     (SELECT coalesce(json_agg((gh_user(c.usr, $3)::jsonb || jsonb_build_object(
                         'permissions', gh_permissions(c.perm), 'role_name', c.perm)) ORDER BY c.id), '[]')::text
                      FROM (SELECT * FROM c ORDER BY id LIMIT $4 OFFSET $5) c)",
-        &[&repo.id, &direct, &base],
+        &[&repo.id, &direct, &scope.base()],
     )
     .await
 }
@@ -164,14 +159,10 @@ pub(crate) async fn permission(scope: Scope<String>, _signed_in: Viewer) -> ApiR
 
 /// `GET /repos/{owner}/{repo}/branches`.
 pub(crate) async fn branches(scope: Scope, query: Query) -> ApiResult {
-    let base = scope.base();
     let (client, repo) = scope.open().await?;
-    let ru = format!("{base}{}", repo.path());
     req::list(
         &client,
-        base,
-        &format!("{}/branches", repo.path()),
-        &query,
+        &scope.page(&repo, "branches", &query),
         &Listing {
             from: "git_refs r",
             alias: "r",
@@ -181,7 +172,7 @@ pub(crate) async fn branches(scope: Scope, query: Query) -> ApiResult {
                        'protected', false)",
             order: "r.ref",
         },
-        &[&repo.id, &ru],
+        &[&repo.id, &repo.url(scope.base())],
     )
     .await
 }

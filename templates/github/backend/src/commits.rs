@@ -46,7 +46,7 @@ async fn users_by_email(
 
 /// The git-data view of a commit (`GET /git/commits/{sha}` and inside REST commits).
 pub(crate) fn git_json(base: &str, repo: &Repo, sha: &str, commit: &Commit) -> Value {
-    let ru = format!("{base}{}", repo.path());
+    let ru = repo.url(base);
     let person = |s: &crate::git::Signature| json!({ "name": s.name, "email": s.email, "date": time::iso(s.when) });
     json!({
         "sha": sha,
@@ -76,7 +76,7 @@ async fn render_many(
         .flat_map(|(_, c)| [c.author.email.clone(), c.committer.email.clone()])
         .collect();
     let users = users_by_email(client, base, emails.into_iter().collect()).await?;
-    let ru = format!("{base}{}", repo.path());
+    let ru = repo.url(base);
     Ok(commits
         .iter()
         .map(|(sha, commit)| {
@@ -158,7 +158,7 @@ pub(crate) async fn files_json(
     head: &str,
     changes: &[Change],
 ) -> ApiResult<Vec<Value>> {
-    let ru = format!("{base}{}", repo.path());
+    let ru = repo.url(base);
     let mut out = Vec::new();
     for change in changes {
         let read = |sha: &Option<String>| {
@@ -388,7 +388,7 @@ pub(crate) async fn compare(scope: Scope<String>) -> ApiResult {
     )
     .await?;
     let files = files_json(&client, base, &repo, &head_sha, &changes).await?;
-    let ru = format!("{base}{}", repo.path());
+    let ru = repo.url(base);
     let body = json!({
         "url": format!("{ru}/compare/{basehead}"),
         "html_url": format!("{base}/{}/compare/{basehead}", repo.full_name),

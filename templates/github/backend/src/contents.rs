@@ -26,7 +26,7 @@ struct Place<'a> {
 
 impl Place<'_> {
     fn entry(&self, path: &str, entry: &Entry, size: i64) -> Value {
-        let ru = format!("{}{}", self.base, self.repo.path());
+        let ru = self.repo.url(self.base);
         let kind = match entry.kind() {
             "tree" => "dir",
             "commit" => "submodule",

@@ -33,10 +33,6 @@ fn created(value: Value) -> Response {
     (StatusCode::CREATED, axum::Json(value)).into_response()
 }
 
-fn ru(base: &str, repo: &Repo) -> String {
-    format!("{base}{}", repo.path())
-}
-
 /// `POST /repos/{owner}/{repo}/git/blobs` (`encoding` `utf-8` or `base64`).
 pub(crate) async fn create_blob(scope: Scope, _signed_in: Viewer, body: Body) -> ApiResult {
     let Some(content) = body.str("content")? else {
@@ -56,7 +52,7 @@ pub(crate) async fn create_blob(scope: Scope, _signed_in: Viewer, body: Body) ->
     let (client, repo) = repo_for(&scope, Access::Write).await?;
     let sha = objects::put(&client, repo.id, "blob", &data).await?;
     Ok(created(
-        json!({ "url": format!("{}/git/blobs/{sha}", ru(scope.base(), &repo)), "sha": sha }),
+        json!({ "url": format!("{}/git/blobs/{sha}", repo.url(scope.base())), "sha": sha }),
     ))
 }
 
@@ -73,7 +69,7 @@ pub(crate) async fn get_blob(scope: Scope<String>) -> ApiResult {
         "sha": sha,
         "node_id": format!("B_kwDO{}", &sha[..16]),
         "size": data.len(),
-        "url": format!("{}/git/blobs/{sha}", ru(scope.base(), &repo)),
+        "url": format!("{}/git/blobs/{sha}", repo.url(scope.base())),
         "content": text,
         "encoding": "base64",
     }))
@@ -115,7 +111,7 @@ async fn tree_json(
         .iter()
         .map(|r| (r.get(0), r.get(1)))
         .collect();
-    let ru = ru(base, repo);
+    let ru = repo.url(base);
     let items: Vec<Value> = out
         .iter()
         .map(|(path, entry)| {
@@ -314,7 +310,7 @@ fn tag_json(base: &str, repo: &Repo, sha: &str, data: &[u8]) -> Value {
         .unwrap_or(0);
     let object = field("object ");
     let kind = field("type ");
-    let ru = ru(base, repo);
+    let ru = repo.url(base);
     json!({
         "node_id": format!("TAG_kwDO{}", &sha[..16]),
         "tag": field("tag "),
@@ -391,7 +387,7 @@ async fn refs_like(
             &[&repo.id, &prefix],
         )
         .await?;
-    let ru = ru(base, repo);
+    let ru = repo.url(base);
     Ok(rows
         .iter()
         .map(|row| {

@@ -110,6 +110,18 @@ pub(crate) async fn record(
     Ok(())
 }
 
+/// What an update of an issue or pull request did, as its event and webhook action name it:
+/// `closed`, `reopened` or `edited`.
+pub(crate) fn update_action(closing: bool, reopening: bool) -> &'static str {
+    if closing {
+        "closed"
+    } else if reopening {
+        "reopened"
+    } else {
+        "edited"
+    }
+}
+
 /// A list's SQL `WHERE` clause and its parameters, built from the query.
 pub(crate) struct Filter {
     /// The conditions, joined with `AND`.
@@ -633,13 +645,7 @@ pub(crate) async fn update(scope: Scope<String>, viewer: Viewer, body: Body) -> 
     if triage && let Some(labels) = &labels {
         set_labels(&tx, repo.id, issue.id, labels, true).await?;
     }
-    let action = if closing {
-        "closed"
-    } else if reopening {
-        "reopened"
-    } else {
-        "edited"
-    };
+    let action = update_action(closing, reopening);
     if closing || reopening {
         record(&tx, issue.id, viewer.user_id, action, None).await?;
     }

@@ -17,10 +17,6 @@ use crate::scope::Scope;
 use crate::time;
 use crate::viewer::Viewer;
 
-fn repo_url(base: &str, repo: &Repo) -> String {
-    format!("{base}{}", repo.path())
-}
-
 /// A color as GitHub stores it: six hex digits, no `#`.
 fn color(text: &str) -> ApiResult<String> {
     let text = text.trim_start_matches('#');
@@ -38,7 +34,7 @@ async fn label_json(
     id: i64,
 ) -> ApiResult<String> {
     const SQL: &str = "SELECT gh_label(l, $2)::text FROM labels l WHERE l.id = $1";
-    Ok(db::value(client, SQL, &[&id, &repo_url(base, repo)]).await?)
+    Ok(db::value(client, SQL, &[&id, &repo.url(base)]).await?)
 }
 
 async fn find(client: &impl GenericClient, repo: &Repo, name: &str) -> ApiResult<i64> {
@@ -51,15 +47,25 @@ async fn find(client: &impl GenericClient, repo: &Repo, name: &str) -> ApiResult
     Ok(row.get(0))
 }
 
+/// Records `event` (`labeled`, `unlabeled`) of `label` on an issue: the label's name is what
+/// the event's rendering looks the label up by.
+async fn record(
+    client: &impl GenericClient,
+    issue: i64,
+    actor: i64,
+    event: &str,
+    label: &str,
+) -> ApiResult<()> {
+    let detail = serde_json::json!({ "label": label });
+    issues::record(client, issue, actor, event, Some(detail)).await
+}
+
 /// `GET /repos/{owner}/{repo}/labels`.
 pub(crate) async fn list(scope: Scope, query: Query) -> ApiResult {
-    let base = scope.base();
     let (client, repo) = scope.open().await?;
     req::list(
         &client,
-        base,
-        &format!("{}/labels", repo.path()),
-        &query,
+        &scope.page(&repo, "labels", &query),
         &Listing {
             from: "labels l",
             alias: "l",
@@ -67,7 +73,7 @@ pub(crate) async fn list(scope: Scope, query: Query) -> ApiResult {
             item: "gh_label(l, $2)",
             order: "l.id",
         },
-        &[&repo.id, &repo_url(base, &repo)],
+        &[&repo.id, &repo.url(scope.base())],
     )
     .await
 }
@@ -155,7 +161,7 @@ async fn issue_labels(
 ) -> ApiResult<String> {
     const SQL: &str = "SELECT coalesce(json_agg(gh_label(l, $2) ORDER BY l.name), '[]')::text
                        FROM issue_labels il JOIN labels l ON l.id = il.label_id WHERE il.issue_id = $1";
-    Ok(db::value(client, SQL, &[&issue, &repo_url(base, repo)]).await?)
+    Ok(db::value(client, SQL, &[&issue, &repo.url(base)]).await?)
 }
 
 /// `GET /repos/{owner}/{repo}/issues/{number}/labels`.
@@ -194,14 +200,7 @@ pub(crate) async fn add_to_issue(
     )
     .await?;
     for label in &names {
-        issues::record(
-            &tx,
-            issue.id,
-            viewer.user_id,
-            "labeled",
-            Some(serde_json::json!({ "label": label })),
-        )
-        .await?;
+        record(&tx, issue.id, viewer.user_id, "labeled", label).await?;
     }
     let mut woke = false;
     if !issue.is_pull && !names.is_empty() {
@@ -243,14 +242,7 @@ pub(crate) async fn remove_from_issue(scope: Scope<(String, String)>, viewer: Vi
     if removed == 0 {
         return Err(ApiError::new(StatusCode::NOT_FOUND, "Label does not exist"));
     }
-    issues::record(
-        &tx,
-        issue.id,
-        viewer.user_id,
-        "unlabeled",
-        Some(serde_json::json!({ "label": label })),
-    )
-    .await?;
+    record(&tx, issue.id, viewer.user_id, "unlabeled", label).await?;
     let labels = issue_labels(&tx, scope.base(), &repo, issue.id).await?;
     tx.commit().await?;
     Ok(req::ok(labels))
@@ -267,13 +259,10 @@ pub(crate) async fn list_milestones(scope: Scope, query: Query) -> ApiResult {
         ),
         _ => return Err(ApiError::validation("Milestone", "sort", "invalid")),
     };
-    let base = scope.base();
     let (client, repo) = scope.open().await?;
     req::list(
         &client,
-        base,
-        &format!("{}/milestones", repo.path()),
-        &query,
+        &scope.page(&repo, "milestones", &query),
         &Listing {
             from: "milestones m",
             alias: "m",
@@ -281,7 +270,7 @@ pub(crate) async fn list_milestones(scope: Scope, query: Query) -> ApiResult {
             item: "gh_milestone(m, $3)",
             order: &order,
         },
-        &[&repo.id, &state, &base],
+        &[&repo.id, &state, &scope.base()],
     )
     .await
 }

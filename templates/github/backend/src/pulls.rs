@@ -292,23 +292,18 @@ pub(crate) async fn list(scope: Scope, query: Query) -> ApiResult {
         .get("head")
         .map(|h| h.rsplit_once(':').map_or(h, |(_, b)| b).to_owned());
     let base_ref = query.get("base").map(str::to_owned);
-    let base = scope.base();
     let (client, repo) = scope.open().await?;
     let filter = "i.repo_id = $1 AND ($2::text IS NULL OR i.state = $2) AND ($3::text IS NULL OR p.head_ref = $3)
                   AND ($4::text IS NULL OR p.base_ref = $4)";
     let order = format!("{sort} {direction}, i.id {direction}");
-    req::list_sql(
-        &client,
-        base,
-        &format!("{}/pulls", repo.path()),
-        &query,
+    req::list_sql(&client, &scope.page(&repo, "pulls", &query),
         &format!(
                 "SELECT (SELECT count(*) FROM issues i JOIN pulls p ON p.issue_id = i.id WHERE {filter}),
                         (SELECT coalesce(json_agg(gh_pull_simple(i, p, $5) ORDER BY {order}), '[]')::text
                          FROM (SELECT i.* FROM issues i JOIN pulls p ON p.issue_id = i.id WHERE {filter}
                                ORDER BY {order} LIMIT $6 OFFSET $7) i JOIN pulls p ON p.issue_id = i.id)"
             ),
-        &[&repo.id, &state, &head, &base_ref, &base],
+        &[&repo.id, &state, &head, &base_ref, &scope.base()],
     )
     .await
 }
@@ -365,13 +360,7 @@ pub(crate) async fn update(scope: Scope<String>, viewer: Viewer, body: Body) -> 
         &[&pull.issue.id, &new_base, &body.bool("maintainer_can_modify")?, &closing, &pull.head_sha, &pull.base_sha],
     )
     .await?;
-    let action = if closing {
-        "closed"
-    } else if reopening {
-        "reopened"
-    } else {
-        "edited"
-    };
+    let action = issues::update_action(closing, reopening);
     let pull = Pull::find(&tx, &repo, number).await?;
     let woke = announce(&tx, base, &repo, &pull, action, viewer.user_id).await?;
     let text = detail(&tx, base, &repo, &pull).await?;

@@ -124,13 +124,10 @@ fn published(prerelease: bool) -> [&'static str; 2] {
 
 /// `GET /repos/{owner}/{repo}/releases`: newest first; drafts for those who can push.
 pub(crate) async fn list(scope: Scope, query: Query) -> ApiResult {
-    let base = scope.base();
     let (client, repo) = scope.open().await?;
     req::list(
         &client,
-        base,
-        &format!("{}/releases", repo.path()),
-        &query,
+        &scope.page(&repo, "releases", &query),
         &Listing {
             from: "releases rl",
             alias: "rl",
@@ -138,7 +135,7 @@ pub(crate) async fn list(scope: Scope, query: Query) -> ApiResult {
             item: "gh_release(rl, $3)",
             order: "rl.created_at DESC, rl.id DESC",
         },
-        &[&repo.id, &repo.can(DRAFTS), &base],
+        &[&repo.id, &repo.can(DRAFTS), &scope.base()],
     )
     .await
 }

@@ -9,7 +9,7 @@ use axum::http::StatusCode;
 
 use crate::error::{ApiError, ApiResult};
 use crate::git::{Commit, Entry, Signature};
-use crate::req::{self, Body, Listing, Query};
+use crate::req::{self, Body, Listing, Page, Query};
 use crate::scope::Scope;
 use crate::viewer::{Caller, Viewer};
 use crate::{db, objects, users};
@@ -74,6 +74,12 @@ impl Repo {
     pub(crate) fn path(&self) -> String {
         format!("/repos/{}", self.full_name)
     }
+
+    /// The repository's API URL (`{base}/repos/{owner}/{repo}`), which its resources'
+    /// `url`s start with.
+    pub(crate) fn url(&self, base: &str) -> String {
+        format!("{base}{}", self.path())
+    }
 }
 
 impl<P> Scope<P> {
@@ -83,6 +89,12 @@ impl<P> Scope<P> {
         let client = self.kit.db().await?;
         let repo = find(&client, &self.owner, &self.name, self.viewer.as_ref()).await?;
         Ok((client, repo))
+    }
+
+    /// The page `query` asks for of the repository's list at `{repo}/{tail}`
+    /// (`/repos/{owner}/{repo}/{tail}`).
+    pub(crate) fn page<'a>(&'a self, repo: &Repo, tail: &str, query: &'a Query) -> Page<'a> {
+        Page::new(self.base(), format!("{}/{tail}", repo.path()), query)
     }
 }
 
@@ -491,9 +503,7 @@ async fn list(
     let client = kit.db().await?;
     req::list(
         &client,
-        &kit.config().public_url,
-        path,
-        query,
+        &Page::new(&kit.config().public_url, path, query),
         &Listing {
             from: "repos r",
             alias: "r",

@@ -320,32 +320,48 @@ impl Listing<'_> {
     }
 }
 
-/// A page of a list at `path`: the rows `listing` selects, over `params`.
+/// The page of a list a request asks for: where the list is (the clone's base URL and the
+/// list's path) and the query's `page` and `per_page`, which its `Link` header is built from.
+pub(crate) struct Page<'a> {
+    base: &'a str,
+    path: String,
+    query: &'a Query,
+}
+
+impl<'a> Page<'a> {
+    /// The page `query` asks for of the list at `path` below `base`.
+    pub(crate) fn new(base: &'a str, path: impl Into<String>, query: &'a Query) -> Self {
+        Self {
+            base,
+            path: path.into(),
+            query,
+        }
+    }
+}
+
+/// `page` of a list: the rows `listing` selects, over `params`.
 pub(crate) async fn list(
     client: &impl GenericClient,
-    base: &str,
-    path: &str,
-    query: &Query,
+    page: &Page<'_>,
     listing: &Listing<'_>,
     params: &[&(dyn ToSql + Sync)],
 ) -> ApiResult {
     let sql = listing.sql(params.len());
-    list_sql(client, base, path, query, &sql, params).await
+    list_sql(client, page, &sql, params).await
 }
 
-/// A page of a list at `path`: `sql` selects the total and the page's JSON array, with
-/// `params` then the page's `LIMIT` and `OFFSET` as its parameters (for a list a [`Listing`]
-/// cannot say: one that renders rows joined to others, or counts a common table expression).
+/// `page` of a list: `sql` selects the total and the page's JSON array, with `params` then
+/// the page's `LIMIT` and `OFFSET` as its parameters (for a list a [`Listing`] cannot say: one
+/// that renders rows joined to others, or counts a common table expression).
 pub(crate) async fn list_sql(
     client: &impl GenericClient,
-    base: &str,
-    path: &str,
-    query: &Query,
+    page: &Page<'_>,
     sql: &str,
     params: &[&(dyn ToSql + Sync)],
 ) -> ApiResult {
-    let page = query.page();
-    let (limit, offset) = (page.limit(), page.offset());
+    let Page { base, path, query } = page;
+    let asked = query.page();
+    let (limit, offset) = (asked.limit(), asked.offset());
     let mut params = params.to_vec();
     params.extend([&limit as &(dyn ToSql + Sync), &offset]);
     let row = client.query_one(sql, &params).await?;

@@ -8,6 +8,7 @@ use crate::db;
 use crate::error::{ApiError, ApiResult};
 use crate::issues::Numbered;
 use crate::pulls::Pull;
+use crate::repos::Repo;
 use crate::req::{self, Body, Listing, Query};
 use crate::scope::Scope;
 use crate::viewer::Viewer;
@@ -20,14 +21,15 @@ pub(crate) async fn list(scope: Scope<String>, query: Query) -> ApiResult {
     let number = &scope.path;
     let (client, repo) = scope.open().await?;
     let pull = Pull::find(&client, &repo, number).await?;
-    let path = format!("{}/pulls/{number}/comments", repo.path());
+    let tail = format!("pulls/{number}/comments");
     list_where(
         &scope,
         &client,
+        &repo,
         "c.issue_id = $1",
         pull.issue.id,
         &query,
-        &path,
+        &tail,
     )
     .await
 }
@@ -35,27 +37,33 @@ pub(crate) async fn list(scope: Scope<String>, query: Query) -> ApiResult {
 /// `GET /repos/{owner}/{repo}/pulls/comments` (`since`, `sort`, `direction`).
 pub(crate) async fn list_repo(scope: Scope, query: Query) -> ApiResult {
     let (client, repo) = scope.open().await?;
-    let path = format!("{}/pulls/comments", repo.path());
     const IN_REPO: &str =
         "EXISTS (SELECT 1 FROM issues i WHERE i.id = c.issue_id AND i.repo_id = $1)";
-    list_where(&scope, &client, IN_REPO, repo.id, &query, &path).await
+    list_where(
+        &scope,
+        &client,
+        &repo,
+        IN_REPO,
+        repo.id,
+        &query,
+        "pulls/comments",
+    )
+    .await
 }
 
 async fn list_where<P>(
     scope: &Scope<P>,
     client: &impl GenericClient,
+    repo: &Repo,
     filter: &str,
     subject: i64,
     query: &Query,
-    path: &str,
+    tail: &str,
 ) -> ApiResult {
     let (since, order) = comments::ordering(query, RESOURCE)?;
-    let base = scope.base();
     req::list(
         client,
-        base,
-        path,
-        query,
+        &scope.page(repo, tail, query),
         &Listing {
             from: "review_comments c",
             alias: "c",
@@ -65,7 +73,7 @@ async fn list_where<P>(
             item: "gh_review_comment(c, $3)",
             order: &order,
         },
-        &[&subject, &since, &base],
+        &[&subject, &since, &scope.base()],
     )
     .await
 }

@@ -149,15 +149,12 @@ pub(crate) async fn create(scope: Scope<String>, viewer: Viewer, body: Body) -> 
 /// `GET /repos/{owner}/{repo}/pulls/{number}/reviews` (pending reviews only for their author).
 pub(crate) async fn list(scope: Scope<String>, query: Query) -> ApiResult {
     let number = &scope.path;
-    let base = scope.base();
     let (client, repo) = scope.open().await?;
     let pull = Pull::find(&client, &repo, number).await?;
     let uid = scope.viewer.as_ref().map(|v| v.user_id);
     req::list(
         &client,
-        base,
-        &format!("{}/pulls/{number}/reviews", repo.path()),
-        &query,
+        &scope.page(&repo, &format!("pulls/{number}/reviews"), &query),
         &Listing {
             from: "reviews v",
             alias: "v",
@@ -165,7 +162,7 @@ pub(crate) async fn list(scope: Scope<String>, query: Query) -> ApiResult {
             item: "gh_review(v, $3)",
             order: "v.id",
         },
-        &[&pull.issue.id, &uid, &base],
+        &[&pull.issue.id, &uid, &scope.base()],
     )
     .await
 }

@@ -7,7 +7,7 @@ use axum::extract::{Path, State};
 
 use crate::db;
 use crate::error::{ApiError, ApiResult};
-use crate::req::{self, Listing, Query};
+use crate::req::{self, Listing, Page, Query};
 use crate::viewer::{Caller, Viewer};
 
 /// An account by login (case-insensitive): (id, type).
@@ -64,9 +64,7 @@ pub(crate) async fn my_orgs(State(kit): State<Kit>, viewer: Viewer, query: Query
     let client = kit.db().await?;
     req::list(
         &client,
-        &kit.config().public_url,
-        "/user/orgs",
-        &query,
+        &Page::new(&kit.config().public_url, "/user/orgs", &query),
         &Listing {
             from: "users o JOIN org_members m ON m.org_id = o.id",
             alias: "o",
@@ -108,9 +106,11 @@ pub(crate) async fn members(
     let org = org(&client, &login).await?;
     req::list(
         &client,
-        &kit.config().public_url,
-        &format!("/orgs/{login}/members"),
-        &query,
+        &Page::new(
+            &kit.config().public_url,
+            format!("/orgs/{login}/members"),
+            &query,
+        ),
         &Listing {
             from: "users u JOIN org_members m ON m.user_id = u.id",
             alias: "u",
