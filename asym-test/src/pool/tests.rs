@@ -62,6 +62,15 @@ impl World {
             .map(|mut leases| leases.remove(0))
     }
 
+    /// Leases a clone for `test`, releases it as the test ended (`failed` or not) and answers
+    /// the clone's id.
+    fn run(&self, test: &str, failed: bool) -> String {
+        let lease = self.lease(test).unwrap();
+        let clone = id(&lease);
+        self.release(lease, failed);
+        clone
+    }
+
     fn release(&self, lease: Lease, failed: bool) {
         self.pools().release_all(vec![lease], failed, "t");
     }
@@ -78,9 +87,7 @@ fn id(lease: &Lease) -> String {
 #[test]
 fn a_released_clone_is_leased_again_once_its_deferred_reset_settles() {
     let world = World::new(Fake::new(), settings());
-    let first = world.lease("a").unwrap();
-    let first_id = id(&first);
-    world.release(first, false);
+    let first_id = world.run("a", false);
     let second = world.lease("b").unwrap();
     assert_eq!(id(&second), first_id, "the idle clone is reused");
     assert_eq!(world.created().len(), 1, "no second spin");
@@ -97,9 +104,7 @@ fn a_released_clone_is_leased_again_once_its_deferred_reset_settles() {
 #[test]
 fn a_clone_its_release_reset_is_leased_as_it_is() {
     let world = World::tuned(|s| s.release_resets = true);
-    let first = world.lease("a").unwrap();
-    let first_id = id(&first);
-    world.release(first, false);
+    let first_id = world.run("a", false);
     assert_eq!(
         world.fake.calls.lock().unwrap().resets,
         1,
@@ -118,8 +123,7 @@ fn a_clone_its_release_reset_is_leased_as_it_is() {
 #[test]
 fn a_deferred_reset_that_did_not_settle_is_done_again() {
     let world = World::new(Fake::unsettled(), settings());
-    let first = world.lease("a").unwrap();
-    world.release(first, false);
+    world.run("a", false);
     world.lease("b").unwrap();
     assert_eq!(world.fake.calls.lock().unwrap().resets, 1);
 }
@@ -148,9 +152,7 @@ fn the_pool_grows_to_its_cap_then_names_the_holders_when_the_wait_runs_out() {
 #[test]
 fn a_failed_tests_clone_is_held_out_for_the_rest_of_its_run_only() {
     let world = World::new(Fake::new(), settings());
-    let failed = world.lease("fails").unwrap();
-    let failed_id = id(&failed);
-    world.release(failed, true);
+    let failed_id = world.run("fails", true);
     let next = world.lease("next").unwrap();
     assert_ne!(
         id(&next),
@@ -181,9 +183,7 @@ fn a_failed_tests_clone_is_held_out_for_the_rest_of_its_run_only() {
 #[test]
 fn a_clone_broken_beyond_a_reset_is_destroyed_and_replaced() {
     let world = World::new(Fake::new(), settings());
-    let lease = world.lease("a").unwrap();
-    let broken = id(&lease);
-    world.release(lease, false);
+    let broken = world.run("a", false);
     world.fake.broken.lock().unwrap().insert(broken.clone());
     let replacement = world.lease("b").unwrap();
     assert_ne!(id(&replacement), broken);
@@ -217,9 +217,7 @@ fn each_nextest_slot_starts_at_its_own_clone() {
 fn reaping_destroys_pooled_clones_idle_past_the_ttl_but_not_held_ones() {
     let world = World::tuned(|s| s.idle_ttl = Duration::ZERO);
     let held = world.lease("held").unwrap();
-    let idle = world.lease("idle").unwrap();
-    let idle_id = id(&idle);
-    world.release(idle, false);
+    let idle_id = world.run("idle", false);
     world.pools().reap();
     assert_eq!(world.fake.calls.lock().unwrap().destroyed, [idle_id]);
     assert!(
