@@ -72,6 +72,30 @@ pub(crate) async fn create_ref(api: &Api, name: &str, sha: impl Into<Value>) -> 
     api.post(&format!("{REPO}/git/refs"), &body).await
 }
 
+/// Creates `branch` from main with one new file, as the caller of `api`.
+pub(crate) async fn branch(api: &Api, branch: &str, file: &str, text: &str) {
+    let main = fetch(api, &format!("{REPO}/git/ref/heads/main")).await;
+    create_ref(
+        api,
+        &format!("refs/heads/{branch}"),
+        main["object"]["sha"].clone(),
+    )
+    .await
+    .expect(201);
+    api.put(
+        &format!("{REPO}/contents/{file}"),
+        &json!({ "message": format!("Add {file}"), "content": b64(text), "branch": branch }),
+    )
+    .await
+    .expect(201);
+}
+
+/// Opens a pull request of `head` into main on the fixture repository: its JSON.
+pub(crate) async fn open_pull(api: &Api, title: &str, head: &str) -> Value {
+    let body = json!({ "title": title, "head": head, "base": "main" });
+    api.post(&format!("{REPO}/pulls"), &body).await.expect(201)
+}
+
 /// How many items `GET path` lists (a 200 expected).
 pub(crate) async fn count(api: &Api, path: &str) -> usize {
     fetch(api, path).await.as_array().unwrap().len()

@@ -4,7 +4,7 @@ use reqwest::Method;
 use serde_json::{Value, json};
 
 use crate::common::{
-    MAIN_SHA, REPO, api, code, count, create_ref, delete, error, fetch, fields, names, reviewer,
+    REPO, api, branch, code, count, delete, error, fetch, fields, names, open_pull, reviewer,
 };
 
 fn numbers(list: &Value) -> Vec<i64> {
@@ -516,22 +516,7 @@ async fn a_number_rewound_under_a_kept_issue_is_not_taken_again(gh: asym::GitHub
         .expect(201);
     assert_eq!(next["number"], 3);
     db.execute(rewind, &[]).await.unwrap();
-    create_ref(&api, "refs/heads/topic", MAIN_SHA)
-        .await
-        .expect(201);
-    api.send(
-        reqwest::Method::PUT,
-        &format!("{REPO}/contents/topic.txt"),
-        Some(&json!({ "message": "t", "content": "dA==", "branch": "topic" })),
-    )
-    .await
-    .expect(201);
-    let pull = api
-        .post(
-            &format!("{REPO}/pulls"),
-            &json!({ "title": "p", "head": "topic", "base": "main" }),
-        )
-        .await
-        .expect(201);
+    branch(&api, "topic", "topic.txt", "t").await;
+    let pull = open_pull(&api, "p", "topic").await;
     assert_eq!(pull["number"], 4);
 }

@@ -4,25 +4,8 @@ use asym_kit::testing::Api;
 use serde_json::{Value, json};
 
 use crate::common::{
-    REPO, api, b64, code, count, create_ref, delete, error, fetch, fields, names, reviewer,
+    REPO, api, branch, code, count, delete, error, fetch, fields, names, open_pull, reviewer,
 };
-
-/// Creates `branch` from main with one file, as `who`.
-async fn branch(api: &Api, branch: &str, file: &str, text: &str) {
-    let main = fetch(api, &format!("{REPO}/git/ref/heads/main")).await;
-    create_ref(
-        api,
-        &format!("refs/heads/{branch}"),
-        main["object"]["sha"].clone(),
-    )
-    .await
-    .expect(201);
-    api.put(
-        &format!("{REPO}/contents/{file}"),
-        &json!({ "message": format!("Add {file}"), "content": b64(text), "branch": branch }),
-    )
-    .await;
-}
 
 #[asym::clone("github", seed = "basic")]
 async fn open_review_and_merge(gh: asym::GitHub) {
@@ -233,25 +216,14 @@ async fn open_review_and_merge(gh: asym::GitHub) {
 async fn conflicting(api: &Api) -> Value {
     branch(api, "left", "same.txt", "left\n").await;
     branch(api, "right", "same.txt", "right\n").await;
-    let left = api
-        .post(
-            &format!("{REPO}/pulls"),
-            &json!({ "title": "Left", "head": "left", "base": "main" }),
-        )
-        .await
-        .expect(201);
+    let left = open_pull(api, "Left", "left").await;
     api.put(
         &format!("{REPO}/pulls/{}/merge", left["number"]),
         &json!({ "merge_method": "merge" }),
     )
     .await
     .expect(200);
-    api.post(
-        &format!("{REPO}/pulls"),
-        &json!({ "title": "Right", "head": "right", "base": "main" }),
-    )
-    .await
-    .expect(201)
+    open_pull(api, "Right", "right").await
 }
 
 #[asym::clone("github", seed = "basic")]
