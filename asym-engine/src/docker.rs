@@ -107,18 +107,14 @@ impl Docker {
 
     /// Starts a container (already running is fine).
     pub(crate) async fn start(&self, name: &str) -> Result<()> {
-        match self
+        let answer = self
             .api
             .start_container(
                 name,
                 None::<bollard::query_parameters::StartContainerOptions>,
             )
-            .await
-        {
-            Ok(()) => Ok(()),
-            Err(e) if status(&e) == Some(304) => Ok(()),
-            Err(e) => Err(fail(format!("starting container {name}"), e)),
-        }
+            .await;
+        settled(answer, &[304], || format!("starting container {name}"))
     }
 
     /// Stops a container (already stopped or missing is fine).
@@ -127,11 +123,8 @@ impl Docker {
             t: Some(5),
             ..Default::default()
         };
-        match self.api.stop_container(name, Some(options)).await {
-            Ok(()) => Ok(()),
-            Err(e) if matches!(status(&e), Some(304 | 404)) => Ok(()),
-            Err(e) => Err(fail(format!("stopping container {name}"), e)),
-        }
+        let answer = self.api.stop_container(name, Some(options)).await;
+        settled(answer, &[304, 404], || format!("stopping container {name}"))
     }
 
     /// Removes a container and its anonymous volumes (missing is fine).
@@ -141,11 +134,8 @@ impl Docker {
             v: true,
             ..Default::default()
         };
-        match self.api.remove_container(name, Some(options)).await {
-            Ok(()) => Ok(()),
-            Err(e) if matches!(status(&e), Some(404 | 409)) => Ok(()),
-            Err(e) => Err(fail(format!("removing container {name}"), e)),
-        }
+        let answer = self.api.remove_container(name, Some(options)).await;
+        settled(answer, &[404, 409], || format!("removing container {name}"))
     }
 
     /// Docker's state of a container (`running`, `exited`, …), `None` when it does not exist.
@@ -251,6 +241,20 @@ fn status(e: &bollard::errors::Error) -> Option<u16> {
     }
 }
 
+/// The `answer` to a call that moves a container to a state, with Docker's statuses in `fine`
+/// (it is in that state already, or gone) taken as done; any other failure names `doing`.
+fn settled(
+    answer: std::result::Result<(), bollard::errors::Error>,
+    fine: &[u16],
+    doing: impl FnOnce() -> String,
+) -> Result<()> {
+    match answer {
+        Ok(()) => Ok(()),
+        Err(e) if status(&e).is_some_and(|s| fine.contains(&s)) => Ok(()),
+        Err(e) => Err(fail(doing(), e)),
+    }
+}
+
 fn is_not_found(e: &bollard::errors::Error) -> bool {
     status(e) == Some(404)
 }
@@ -273,5 +277,29 @@ pub(crate) fn fail(context: impl Into<String>, e: bollard::errors::Error) -> Err
             host: docker_host(),
             source: e.into(),
         },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn answered(status_code: u16) -> std::result::Result<(), bollard::errors::Error> {
+        Err(bollard::errors::Error::DockerResponseServerError {
+            status_code,
+            message: "from Docker".into(),
+        })
+    }
+
+    #[test]
+    fn settled_takes_the_fine_statuses_as_done_and_names_the_rest() {
+        assert!(settled(Ok(()), &[], || "starting".into()).is_ok());
+        assert!(settled(answered(304), &[304], || "starting".into()).is_ok());
+        assert!(settled(answered(409), &[404, 409], || "removing".into()).is_ok());
+        let err = settled(answered(500), &[304], || "starting container c".into()).unwrap_err();
+        assert!(
+            err.to_string().contains("starting container c"),
+            "the failure names what was done: {err}"
+        );
     }
 }
