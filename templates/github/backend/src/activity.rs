@@ -112,7 +112,9 @@ async fn list(scope: Scope<String>, on: On, query: Query) -> ApiResult {
     let key = &scope.path;
     let (client, repo) = scope.open().await?;
     let id = on.resolve(&client, &repo, key).await?;
-    req::list(&client, &scope.page(&repo, &on.tail(key), &query),
+    req::list(
+        &client,
+        &scope.page(&repo, &on.tail(key), &query),
         &Listing {
             from: "reactions r",
             alias: "r",

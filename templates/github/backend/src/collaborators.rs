@@ -30,7 +30,9 @@ pub(crate) async fn list(scope: Scope, _signed_in: Viewer, query: Query) -> ApiR
     };
     let (client, repo) = scope.open().await?;
     repo.require(Access::Write)?;
-    req::list_sql(&client, &scope.page(&repo, "collaborators", &query),
+    req::list_sql(
+        &client,
+        &scope.page(&repo, "collaborators", &query),
         "WITH c AS (
                 SELECT u AS usr, u.id, gh_permission($1, u.id) AS perm FROM users u
                 WHERE u.type = 'User' AND (

@@ -296,7 +296,9 @@ pub(crate) async fn list(scope: Scope, query: Query) -> ApiResult {
     let filter = "i.repo_id = $1 AND ($2::text IS NULL OR i.state = $2) AND ($3::text IS NULL OR p.head_ref = $3)
                   AND ($4::text IS NULL OR p.base_ref = $4)";
     let order = format!("{sort} {direction}, i.id {direction}");
-    req::list_sql(&client, &scope.page(&repo, "pulls", &query),
+    req::list_sql(
+        &client,
+        &scope.page(&repo, "pulls", &query),
         &format!(
                 "SELECT (SELECT count(*) FROM issues i JOIN pulls p ON p.issue_id = i.id WHERE {filter}),
                         (SELECT coalesce(json_agg(gh_pull_simple(i, p, $5) ORDER BY {order}), '[]')::text

@@ -116,7 +116,9 @@ pub(crate) async fn change_assignees(
 /// `GET /repos/{owner}/{repo}/assignees`.
 pub(crate) async fn list_assignable(scope: Scope, query: Query) -> ApiResult {
     let (client, repo) = scope.open().await?;
-    req::list_sql(&client, &scope.page(&repo, "assignees", &query),
+    req::list_sql(
+        &client,
+        &scope.page(&repo, "assignees", &query),
         "WITH a AS (SELECT u.* FROM users u WHERE u.type = 'User' AND gh_permission($1, u.id) IS NOT NULL
                           AND (gh_permission($1, u.id) <> 'read'
                                OR EXISTS (SELECT 1 FROM org_members m JOIN repos r ON r.owner_id = m.org_id
