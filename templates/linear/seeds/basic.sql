@@ -2,7 +2,8 @@
 -- three labels, one project, an active cycle (the current week: the only timestamps taken
 -- from the clock, so the cycle is active whenever the clone is spun) and six issues — ENG-1
 -- has two children, ENG-1 and ENG-4 have comments, ENG-5 blocks ENG-4 and ENG-6 relates to ENG-1;
--- Launch has milestones Beta (ENG-1, ENG-2) and GA.
+-- Launch has milestones Beta (ENG-1, ENG-2) and GA; issue templates Bug report (ENG) and
+-- Feature request (the workspace's).
 
 INSERT INTO organization (id, name, url_key, created_at, updated_at) VALUES
   ('a0000000-0000-4000-8000-000000000001', 'Acme', 'acme', '2024-01-02T09:00:00Z', '2024-01-02T09:00:00Z');
@@ -77,3 +78,9 @@ INSERT INTO project_milestones (id, project_id, name, description, sort_order, t
   ('70000000-0000-4000-8000-000000000002', 'f0000000-0000-4000-8000-000000000001', 'GA', NULL, 2, NULL, '2024-01-03T09:05:00Z', '2024-01-03T09:05:00Z');
 UPDATE issues SET project_milestone_id = '70000000-0000-4000-8000-000000000001'
 WHERE identifier IN ('ENG-1', 'ENG-2');
+
+-- Issue templates: ENG's Bug report (title prefix, description, High, label Bug) and the
+-- workspace's Feature request.
+INSERT INTO templates (id, team_id, type, name, description, template_data, sort_order, creator_id, last_updated_by_id, created_at, updated_at) VALUES
+  ('80000000-0000-4000-8000-000000000001', 'c0000000-0000-4000-8000-000000000001', 'issue', 'Bug report', 'For something that is broken', '{"title": "Bug: ", "description": "## Steps to reproduce\n\n## Expected\n\n## Actual", "priority": 2, "labelIds": ["e0000000-0000-4000-8000-000000000001"]}', 1, 'b0000000-0000-4000-8000-000000000001', 'b0000000-0000-4000-8000-000000000001', '2024-01-03T10:00:00Z', '2024-01-03T10:00:00Z'),
+  ('80000000-0000-4000-8000-000000000002', NULL, 'issue', 'Feature request', NULL, '{"description": "## Problem\n\n## Proposal", "priority": 3}', 2, 'b0000000-0000-4000-8000-000000000002', 'b0000000-0000-4000-8000-000000000002', '2024-01-03T10:05:00Z', '2024-01-03T10:05:00Z');

@@ -26,7 +26,7 @@ pub(crate) struct Entity {
 }
 
 /// Every stored resource.
-const ENTITIES: [Entity; 16] = [
+const ENTITIES: [Entity; 17] = [
     Entity {
         name: "Issue",
         table: "issues",
@@ -106,6 +106,11 @@ const ENTITIES: [Entity; 16] = [
         name: "ProjectStatus",
         table: "project_statuses",
         doc: "project_status_doc(t)",
+    },
+    Entity {
+        name: "Template",
+        table: "templates",
+        doc: "template_doc(t)",
     },
 ];
 

@@ -34,6 +34,8 @@ pub(crate) enum Kind {
     Attachment,
     /// `ProjectMilestoneFilter` over `project_milestones`.
     Milestone,
+    /// `NullableTemplateFilter` over `templates`.
+    Template,
 }
 
 /// How a column compares.
@@ -59,6 +61,7 @@ impl Kind {
             Self::Comment => "comments",
             Self::Attachment => "attachments",
             Self::Milestone => "project_milestones",
+            Self::Template => "templates",
         }
     }
 
@@ -101,6 +104,7 @@ impl Kind {
             Self::Comment => &[(Cmp::Text, &["body"])],
             Self::Attachment => &[(Cmp::Text, &["title", "subtitle", "url"])],
             Self::Milestone => &[(Cmp::Text, &["name"]), (Cmp::Day, &["targetDate"])],
+            Self::Template => &[(Cmp::Text, &["name", "type", "inheritedFromId"])],
         }
     }
 
@@ -137,7 +141,7 @@ impl Kind {
             ],
             Self::Attachment => &[("creator", "creator_id", Kind::User)],
             Self::Milestone => &[("project", "project_id", Kind::Project)],
-            Self::Team | Self::User => &[],
+            Self::Team | Self::User | Self::Template => &[],
         }
     }
 }

@@ -190,7 +190,18 @@ async fn check_parent(tx: &impl GenericClient, id: &str, parent: &str) -> Result
 /// it runs in a transaction with the deliveries it queues.
 pub(crate) async fn create(ctx: &ResolverContext<'_>) -> Result<Value> {
     let (shared, viewer) = context(ctx)?;
-    let input = write::input(ctx)?;
+    let mut input = write::input(ctx)?;
+    let Some(template) = crate::templates::take_id(&mut input)? else {
+        return create_from(shared, viewer, input).await;
+    };
+    let input = crate::templates::apply(shared, &template, input).await?;
+    let payload = create_from(shared, viewer, input).await?;
+    crate::templates::applied(shared, &template).await?;
+    Ok(payload)
+}
+
+/// [`create`] of `input`, whose template (if any) is already applied.
+async fn create_from(shared: &Shared, viewer: &Viewer, input: Input) -> Result<Value> {
     write::only(&input, &fields(&["id", "teamId"]))?;
     write::check_id(&input)?;
     check_values(&input)?;

@@ -21,6 +21,7 @@
 //! | issue mutations (create, update, batch, labels, archive, delete) | `issues` |
 //! | comment, label, project, cycle, attachment, webhook, workflow-state, issue-relation mutations | `resources`, `simple` |
 //! | `issueSubscribe`, `issueUnsubscribe` | `subscriptions` |
+//! | `templateCreate`/`Update`/`Delete`; an issue template applied by `issueCreate` | `templates` |
 //! | mutation plumbing: input, transaction, payload, `lastSyncId` | `write` |
 //! | webhook deliveries on the kit's outbox | `hooks` |
 //! | rate limits (off by default) and `POST /api/admin/rate-limit` | `ratelimit` |
@@ -44,6 +45,7 @@ mod schema;
 mod sdl;
 mod simple;
 mod subscriptions;
+mod templates;
 mod write;
 
 use asym_kit::Kit;

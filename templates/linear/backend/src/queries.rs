@@ -134,7 +134,7 @@ by_id!(
     user => "User", workflow_state => "WorkflowState", issue_label => "IssueLabel",
     project => "Project", project_status => "ProjectStatus", cycle => "Cycle", attachment => "Attachment", webhook => "Webhook",
     team_membership => "TeamMembership", issue_relation => "IssueRelation",
-    project_milestone => "ProjectMilestone",
+    project_milestone => "ProjectMilestone", template => "Template",
 );
 
 /// `comment(id:)` (`hash` is not supported).
@@ -215,7 +215,19 @@ child_list!(
     label_children => "IssueLabel", Some(Kind::Label), "t.parent_id = {}";
     project_milestones_of_project => "ProjectMilestone", Some(Kind::Milestone), "t.project_id = {}";
     milestone_issues => "Issue", Some(Kind::Issue), "t.project_milestone_id = {}";
+    team_templates => "Template", Some(Kind::Template), "t.team_id = {}";
 );
+
+/// `templates`: every template of the workspace, the team's and the workspace's, not
+/// archived, in their sort order.
+pub(crate) async fn templates(ctx: &ResolverContext<'_>) -> Result<Value> {
+    let (shared, viewer) = context(ctx)?;
+    let sql = format!(
+        "{CTX}SELECT template_doc(t)::text FROM ctx, templates t WHERE t.archived_at IS NULL
+         ORDER BY t.sort_order, t.created_at, t.id"
+    );
+    Ok(Value::List(entity::query(shared, viewer, &sql, &[]).await?))
+}
 
 /// `organization.labels`: workspace and team labels alike.
 pub(crate) async fn organization_labels(ctx: &ResolverContext<'_>) -> Result<Value> {

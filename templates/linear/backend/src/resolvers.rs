@@ -5,7 +5,7 @@
 use async_graphql::Value;
 use async_graphql::dynamic::{FieldFuture, FieldValue, ResolverContext};
 
-use crate::{issues, queries, resources, subscriptions};
+use crate::{issues, queries, resources, subscriptions, templates};
 
 /// A custom resolver.
 pub(crate) type Resolve = for<'a> fn(ResolverContext<'a>) -> FieldFuture<'a>;
@@ -61,6 +61,12 @@ pub(crate) fn custom(parent: &str, field: &str) -> Option<Resolve> {
         ("Query", "issueRelations") => adapt!(queries::issue_relations),
         ("Query", "projectMilestone") => adapt!(queries::project_milestone),
         ("Query", "projectMilestones") => adapt!(queries::project_milestones),
+        ("Query", "template") => adapt!(queries::template),
+        ("Query", "templates") => adapt!(queries::templates),
+        ("Team", "templates") => adapt!(queries::team_templates),
+        ("Mutation", "templateCreate") => adapt!(templates::create),
+        ("Mutation", "templateUpdate") => adapt!(templates::update),
+        ("Mutation", "templateDelete") => adapt!(templates::delete),
         ("Project", "projectMilestones") => adapt!(queries::project_milestones_of_project),
         ("ProjectMilestone", "issues") => adapt!(queries::milestone_issues),
         ("Team", "issues") => adapt!(queries::team_issues),

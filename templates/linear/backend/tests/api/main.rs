@@ -10,6 +10,7 @@ mod auth;
 mod protocol;
 mod reads;
 mod relations;
+mod templates;
 mod webhooks;
 mod writes;
 

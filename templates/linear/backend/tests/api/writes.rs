@@ -114,8 +114,12 @@ async fn issues_are_numbered_per_team_and_follow_their_state(linear: asym::Linea
             "Argument Validation Error",
         ),
         (
+            json!({"teamId": ENG, "title": "x", "subscriberIds": [ADA]}),
+            "`subscriberIds` is not supported",
+        ),
+        (
             json!({"teamId": ENG, "title": "x", "templateId": "t"}),
-            "`templateId` is not supported",
+            "Entity not found: Template",
         ),
     ] {
         let reply = gql(&api, CREATE, json!({"input": input})).await;

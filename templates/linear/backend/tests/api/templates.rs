@@ -1,0 +1,208 @@
+//! Templates: the seeded ones read, created, updated and deleted, and an issue template
+//! applied by `issueCreate(input: {templateId})` under the input's own values.
+
+use serde_json::{Value, json};
+
+use crate::{ADA, BEN, ENG, client, query, refused};
+
+/// What the tests select of a `Template` (@linear/sdk's `Template` fragment, less nothing).
+const TEMPLATE: &str = "id name description type color icon templateData content sortOrder
+    createdAt updatedAt archivedAt lastAppliedAt team { key } creator { id }
+    lastUpdatedBy { id } inheritedFrom { id } pipeline { id }";
+
+/// ENG's seeded Bug report template.
+const BUG_REPORT: &str = "80000000-0000-4000-8000-000000000001";
+/// The label Bug.
+const BUG: &str = "e0000000-0000-4000-8000-000000000001";
+
+/// A template's `templateData`, which Linear answers as a JSON-encoded string.
+fn data_of(template: &Value) -> Value {
+    serde_json::from_str(template["templateData"].as_str().unwrap()).unwrap()
+}
+
+#[asym::clone("linear", seed = "basic")]
+async fn templates_are_read_and_written(linear: asym::Linear) {
+    let api = client(&linear);
+    let seeded = query(
+        &api,
+        &format!(
+            "query($id: String!, $team: String!) {{ templates {{ {TEMPLATE} }}
+               template(id: $id) {{ name }}
+               team(id: $team) {{ templates {{ nodes {{ name }} pageInfo {{ hasNextPage }} }} }} }}"
+        ),
+        json!({"id": BUG_REPORT, "team": ENG}),
+    )
+    .await;
+    let all = seeded["templates"].as_array().unwrap();
+    assert_eq!(all.len(), 2);
+    let bug = &all[0];
+    assert_eq!(bug["name"], "Bug report");
+    assert_eq!(bug["type"], "issue");
+    assert_eq!(bug["team"], json!({"key": "ENG"}));
+    assert_eq!(bug["creator"]["id"], ADA);
+    assert_eq!(bug["content"], data_of(bug)["description"]);
+    assert_eq!(data_of(bug)["labelIds"], json!([BUG]));
+    assert_eq!(bug["pipeline"], Value::Null);
+    assert_eq!(all[1]["team"], Value::Null, "the workspace's");
+    assert_eq!(seeded["template"]["name"], "Bug report");
+    assert_eq!(
+        seeded["team"]["templates"],
+        json!({"nodes": [{"name": "Bug report"}], "pageInfo": {"hasNextPage": false}})
+    );
+
+    let created = query(
+        &api,
+        &format!(
+            "mutation($input: TemplateCreateInput!) {{
+                templateCreate(input: $input) {{ success lastSyncId template {{ {TEMPLATE} }} }} }}"
+        ),
+        json!({"input": {"name": "Chore", "type": "issue", "teamId": "ENG",
+                         "templateData": "{\"priority\": 4}", "sortOrder": 3}}),
+    )
+    .await["templateCreate"]
+        .clone();
+    assert_eq!(created["success"], true);
+    let chore = &created["template"];
+    assert_eq!(chore["team"], json!({"key": "ENG"}), "teamId takes a key");
+    assert_eq!(
+        data_of(chore),
+        json!({"priority": 4}),
+        "a JSON string is parsed"
+    );
+    assert_eq!(chore["lastUpdatedBy"]["id"], ADA);
+    let id = chore["id"].as_str().unwrap().to_owned();
+
+    let oauth = asym_kit::testing::Api::new(linear.endpoint("backend").unwrap())
+        .bearer(linear.oauth_token());
+    let updated = query(
+        &oauth,
+        "mutation($id: String!) { templateUpdate(id: $id, input: {
+            name: \"Chores\", teamId: null, templateData: {priority: 3, title: \"Chore\"} }) {
+            template { name team { id } templateData lastUpdatedBy { id } creator { id } } } }",
+        json!({"id": id}),
+    )
+    .await["templateUpdate"]["template"]
+        .clone();
+    assert_eq!(updated["name"], "Chores");
+    assert_eq!(updated["team"], Value::Null, "shared with every team");
+    assert_eq!(data_of(&updated), json!({"priority": 3, "title": "Chore"}));
+    assert_eq!(updated["lastUpdatedBy"]["id"], BEN);
+    assert_eq!(updated["creator"]["id"], ADA);
+
+    let deleted = query(
+        &api,
+        "mutation($id: String!) { templateDelete(id: $id) { success entityId } }",
+        json!({"id": id}),
+    )
+    .await;
+    assert_eq!(deleted["templateDelete"]["entityId"], id.as_str());
+    let message = refused(
+        &api,
+        "query($id: String!) { template(id: $id) { id } }",
+        json!({"id": id}),
+    )
+    .await;
+    assert!(message.contains("Entity not found: Template"), "{message}");
+    for (input, expected) in [
+        (
+            json!({"name": "x", "type": "issue", "templateData": "{nope"}),
+            "templateData must be valid JSON",
+        ),
+        (
+            json!({"name": "x", "type": "issue", "templateData": {}, "pipelineId": "p"}),
+            "`pipelineId` is not supported",
+        ),
+        (
+            json!({"name": "x", "type": "issue", "templateData": {}, "teamId": "NOPE"}),
+            "Entity not found: Team",
+        ),
+    ] {
+        let message = refused(
+            &api,
+            "mutation($input: TemplateCreateInput!) { templateCreate(input: $input) { success } }",
+            json!({"input": input}),
+        )
+        .await;
+        assert!(message.contains(expected), "{input}: {message}");
+    }
+}
+
+/// What the template tests select of a created issue.
+const CREATE: &str = "mutation($input: IssueCreateInput!) { issueCreate(input: $input) {
+    issue { title description priority labelIds } } }";
+
+#[asym::clone("linear", seed = "basic")]
+async fn issue_create_applies_a_template_under_its_input(linear: asym::Linear) {
+    let api = client(&linear);
+    let feature = "e0000000-0000-4000-8000-000000000002";
+    let from_template = query(
+        &api,
+        CREATE,
+        json!({"input": {"teamId": ENG, "templateId": BUG_REPORT}}),
+    )
+    .await["issueCreate"]["issue"]
+        .clone();
+    assert_eq!(
+        from_template,
+        json!({"title": "Bug: ", "priority": 2, "labelIds": [BUG],
+               "description": "## Steps to reproduce\n\n## Expected\n\n## Actual"})
+    );
+    let overridden = query(
+        &api,
+        CREATE,
+        json!({"input": {"teamId": ENG, "templateId": BUG_REPORT, "title": "Login fails",
+                         "priority": 1, "description": null, "labelIds": [feature]}}),
+    )
+    .await["issueCreate"]["issue"]
+        .clone();
+    assert_eq!(
+        overridden,
+        json!({"title": "Login fails", "priority": 1, "description": null,
+               "labelIds": [feature, BUG]}),
+        "the input wins; labels of both"
+    );
+    let applied = query(
+        &api,
+        "query($id: String!) { template(id: $id) { lastAppliedAt } }",
+        json!({"id": BUG_REPORT}),
+    )
+    .await;
+    assert!(applied["template"]["lastAppliedAt"].is_string());
+
+    let project = query(
+        &api,
+        "mutation { templateCreate(input: { name: \"Launch\", type: \"project\", templateData: {} }) {
+            template { id } } }",
+        json!({}),
+    )
+    .await["templateCreate"]["template"]["id"]
+        .clone();
+    let unknown = query(
+        &api,
+        "mutation { templateCreate(input: { name: \"Rich\", type: \"issue\",
+            templateData: {descriptionData: {type: \"doc\"}} }) { template { id } } }",
+        json!({}),
+    )
+    .await["templateCreate"]["template"]["id"]
+        .clone();
+    for (template, title, expected) in [
+        (project, "x", "must be an issue template"),
+        (unknown.clone(), "x", "`descriptionData` is not supported"),
+        (json!("nope"), "x", "Entity not found: Template"),
+    ] {
+        let input = json!({"teamId": ENG, "templateId": template, "title": title});
+        let message = refused(&api, CREATE, json!({"input": input})).await;
+        assert!(message.contains(expected), "{input}: {message}");
+    }
+    let described = query(
+        &api,
+        CREATE,
+        json!({"input": {"teamId": ENG, "templateId": unknown, "title": "Rich",
+                         "description": "plain"}}),
+    )
+    .await;
+    assert_eq!(
+        described["issueCreate"]["issue"]["description"], "plain",
+        "a description replaces the template's descriptionData"
+    );
+}
