@@ -287,5 +287,28 @@ await scenario("signed webhooks to a loopback receiver", async () => {
   }
 });
 
+await scenario("templates: list, team templates, create, update, delete, createIssue from one", async () => {
+  const all = await linear.templates;
+  const bug = all.find((t) => t.name === "Bug report");
+  assert(all.length === 2 && bug && bug.type === "issue", `templates ${all.map((t) => t.name)}`);
+  assert(bug.templateData.priority === 2 && bug.content.startsWith("## Steps"), "templateData parsed by the SDK");
+  assert((await bug.team).key === "ENG" && (await bug.creator).email === "ada@acme.test", "team and creator");
+  const team = await linear.team(ENG);
+  assert((await team.templates()).nodes.map((t) => t.name).join() === "Bug report", "team.templates");
+  const created = await linear.createTemplate({ name: "Spike", type: "issue", teamId: "ENG", templateData: { title: "Spike: ", estimate: 2 } });
+  assert(created.success, "templateCreate");
+  const spike = await created.template;
+  assert(spike.templateData.estimate === 2 && (await linear.template(spike.id)).name === "Spike", "template by id");
+  const updated = await oauth.updateTemplate(spike.id, { description: "Time-boxed research" });
+  const after = await updated.template;
+  assert(after.description === "Time-boxed research" && (await after.lastUpdatedBy).email === "ben@acme.test", "templateUpdate");
+  const issue = await (await linear.createIssue({ teamId: ENG, templateId: bug.id, title: "Crash on save" })).issue;
+  assert(issue.title === "Crash on save" && issue.priority === 2 && issue.description.startsWith("## Steps"), "template applied under the input");
+  assert(issue.labelIds.includes("e0000000-0000-4000-8000-000000000001"), "template labels");
+  assert((await linear.template(bug.id)).lastAppliedAt instanceof Date, "lastAppliedAt");
+  assert((await linear.deleteTemplate(spike.id)).success, "templateDelete");
+  await expectError(linear.template(spike.id), LinearErrorType.InvalidInput, "deleted template");
+});
+
 console.log(failures === 0 ? "all scenarios passed" : `${failures} scenario(s) failed`);
 process.exit(failures === 0 ? 0 : 1);
