@@ -310,5 +310,20 @@ await scenario("templates: list, team templates, create, update, delete, createI
   await expectError(linear.template(spike.id), LinearErrorType.InvalidInput, "deleted template");
 });
 
+await scenario("what the clone lacks is named: favorites, notifications, documents, initiatives, issueSearch", async () => {
+  const calls = [
+    [() => linear.favorites(), "Query.favorites"],
+    [() => linear.notifications(), "Query.notifications"],
+    [() => linear.documents(), "Query.documents"],
+    [() => linear.initiatives(), "Query.initiatives"],
+    [() => linear.issueSearch({ query: "login" }), "Query.issueSearch"],
+    [() => linear.createDocument({ title: "x" }), "Mutation.documentCreate"],
+  ];
+  for (const [call, name] of calls) {
+    const err = await expectError(call(), LinearErrorType.GraphqlError, name);
+    assert(err.message.includes(`\`${name}\` is not implemented by the asym Linear clone`), `${name}: ${err.message}`);
+  }
+});
+
 console.log(failures === 0 ? "all scenarios passed" : `${failures} scenario(s) failed`);
 process.exit(failures === 0 ? 0 : 1);

@@ -10,6 +10,7 @@
 //! |---|---|
 //! | HTTP: auth, body limits, statuses, `X-Complexity`/`X-RateLimit-*`, `GET /graphql/schema` | `http` |
 //! | documents parsed and validated once per distinct request; complexity | `prepared` |
+//! | Linear's root fields the clone lacks, named when a request selects one | `unserved` |
 //! | root lists written straight from their rows' JSON, by the query's selection | `projection` |
 //! | the dynamic schema from the SDL; fields read from their parent's JSON | `schema` |
 //! | which fields have their own resolver | `resolvers` |
@@ -46,6 +47,7 @@ mod sdl;
 mod simple;
 mod subscriptions;
 mod templates;
+mod unserved;
 mod write;
 
 use asym_kit::Kit;

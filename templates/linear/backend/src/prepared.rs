@@ -130,6 +130,12 @@ pub(crate) struct Ticket {
 }
 
 impl Ticket {
+    /// The request's query text (its key's last part: variables and operation name hold no
+    /// line break).
+    fn query(&self) -> &str {
+        self.key.splitn(3, '\n').nth(2).unwrap_or_default()
+    }
+
     /// The request's complexity (async-graphql's count), 0 when it did not validate.
     pub(crate) fn complexity(&self) -> u64 {
         u64::try_from(self.complexity.load(Ordering::Relaxed)).unwrap_or(u64::MAX)
@@ -178,7 +184,13 @@ impl Extension for Hooked {
         let result = match ticket.and_then(|ticket| self.0.get(&ticket.key)) {
             Some(result) => result,
             None => {
-                let result = next.run(ctx).await?;
+                let result = next.run(ctx).await.map_err(|errors| match ticket {
+                    Some(ticket) => crate::unserved::errors(ticket.query())
+                        .into_iter()
+                        .chain(errors)
+                        .collect(),
+                    None => errors,
+                })?;
                 if let Some(ticket) = ticket {
                     self.0.put(ticket.key.clone(), result);
                 }

@@ -6,6 +6,7 @@ import { print, buildSchema, parse, validate, visit, TypeInfo, visitWithTypeInfo
 const [schemaPath, docsPath, namesPath] = process.argv.slice(2);
 import { extendSchema } from 'graphql';
 const overlayPath = process.argv[5];
+const unservedPath = process.argv[6];
 let schema = buildSchema(fs.readFileSync(schemaPath, 'utf8'));
 if (overlayPath) schema = extendSchema(schema, parse(fs.readFileSync(overlayPath, 'utf8')));
 const docs = JSON.parse(fs.readFileSync(docsPath, 'utf8'));
@@ -70,3 +71,13 @@ for (const t of [...used.keys()].sort()) {
   out.push(`${isInterfaceType(type) ? 'interface' : 'type'} ${t} {\n${body.join('\n')}\n}`);
 }
 console.log(out.join('\n\n'));
+// Linear's root fields the documents do not select: the clone answers a request naming one
+// with an error saying it is not implemented.
+if (unservedPath) {
+  const unserved = [];
+  for (const root of [schema.getQueryType(), schema.getMutationType()]) {
+    const served = used.get(root.name) ?? new Set();
+    for (const f of Object.keys(root.getFields()).sort()) if (!served.has(f)) unserved.push(`${root.name}.${f}`);
+  }
+  fs.writeFileSync(unservedPath, unserved.join('\n') + '\n');
+}

@@ -105,6 +105,18 @@ async fn bad_queries_answer_graphql_errors(linear: asym::Linear) {
             "GRAPHQL_VALIDATION_FAILED",
             "recursion depth",
         ),
+        (
+            "{ viewer { id } favorites { nodes { id } } }",
+            json!({}),
+            "GRAPHQL_VALIDATION_FAILED",
+            "`Query.favorites` is not implemented by the asym Linear clone",
+        ),
+        (
+            "mutation { documentCreate(input: { title: \"x\" }) { success } }",
+            json!({}),
+            "GRAPHQL_VALIDATION_FAILED",
+            "`Mutation.documentCreate` is not implemented by the asym Linear clone",
+        ),
     ] {
         let reply = gql(&api, query, variables).await;
         let got = error(&reply, 400, code);
