@@ -39,6 +39,18 @@ const SESSION_FIELDS: &[&str] = &[
 pub(crate) async fn create_session(cx: &mut Cx<'_>) -> ApiResult {
     cx.params.allow(SESSION_FIELDS)?;
     let params = cx.params.clone();
+    if params
+        .array("discounts")
+        .ok()
+        .flatten()
+        .is_some_and(|d| !d.is_empty())
+    {
+        return Err(ApiError::invalid_param(
+            "discounts",
+            "This Stripe clone does not apply discounts to checkout sessions (not implemented); \
+             use `allow_promotion_codes` or apply the coupon to the subscription.",
+        ));
+    }
     let mode = params.required("mode")?.to_owned();
     if !["payment", "subscription", "setup"].contains(&mode.as_str()) {
         return Err(ApiError::invalid_param(

@@ -7,7 +7,8 @@ use crate::cx::{Cx, Filter, allow_with};
 use crate::dispatch::routes;
 use crate::error::{ApiError, ApiResult};
 use crate::kinds::{CUSTOMER, TEST_CLOCK};
-use crate::model::method;
+use crate::model::subscription::customer_now;
+use crate::model::{discount, method};
 use crate::params::{Params, apply_metadata};
 use asym_kit::Kit;
 
@@ -17,6 +18,7 @@ pub(crate) fn routes() -> Router<Kit> {
         "/v1/customers" => post(create), get(list);
         "/v1/customers/search" => get(CUSTOMER.search), post(update, 1), delete(delete, 1);
         "/v1/customers/{id}" => get(retrieve, 1), post(update, 1), delete(delete, 1);
+        "/v1/customers/{id}/discount" => delete(delete_discount, 1);
     }
 }
 
@@ -186,6 +188,9 @@ pub(crate) async fn create(cx: &mut Cx<'_>) -> ApiResult {
     });
     let params = cx.params.clone();
     apply(&mut customer, &params)?;
+    if asks_discount(&params) {
+        discount::change(cx, &params, &mut customer, None, created).await?;
+    }
     cx.insert(seq, &customer)?;
     let attached = attach_given(cx, &params, &id).await?;
     if params.has("invoice_settings") {
@@ -222,8 +227,29 @@ pub(crate) async fn update(cx: &mut Cx<'_>, id: &str) -> ApiResult {
     apply(&mut customer, &params)?;
     let attached = attach_given(cx, &params, id).await?;
     apply_invoice_settings(cx, &mut customer, attached.as_ref().map(|(r, m)| (*r, m))).await?;
+    if asks_discount(&params) {
+        let now = customer_now(cx, &customer).await?;
+        discount::change(cx, &params, &mut customer, None, now).await?;
+    }
     cx.save_if_changed("customer.updated", &before, customer)
         .await
+}
+
+/// Whether a create or update names a coupon or promotion code (most do not: they pay
+/// nothing for discounts).
+fn asks_discount(params: &Params) -> bool {
+    params.has("coupon") || params.has("promotion_code")
+}
+
+/// `DELETE /v1/customers/{id}/discount`.
+pub(crate) async fn delete_discount(cx: &mut Cx<'_>, id: &str) -> ApiResult {
+    cx.params.allow(&[])?;
+    let mut customer = fetch(cx, id, "id").await?;
+    let before = customer.clone();
+    let removed = discount::delete_from(cx, &mut customer).await?;
+    cx.save_changed("customer.updated", &before, &customer)
+        .await?;
+    Ok(removed)
 }
 
 /// `DELETE /v1/customers/{id}`: cancels the customer's subscriptions and detaches its methods.

@@ -534,6 +534,16 @@ fn expand_at<'b>(
                 return Ok(());
             }
         }
+        // A list of ids (`discounts`): each expanded.
+        if let Value::Array(items) = field {
+            for item in items {
+                if let Value::String(id) = item
+                    && let Some(found) = cx.get_any(id).await?
+                {
+                    *item = found;
+                }
+            }
+        }
         if !rest.is_empty() {
             expand_at(cx, field, rest, path).await?;
         }

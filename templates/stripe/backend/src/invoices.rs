@@ -8,6 +8,7 @@ use crate::cx::{Cx, allow_paging, allow_with};
 use crate::dispatch::routes;
 use crate::error::{ApiError, ApiResult};
 use crate::kinds::{CUSTOMER, INVOICE, INVOICE_ITEM, PRICE, SUBSCRIPTION};
+use crate::model::discount;
 use crate::model::intent::currency;
 use crate::model::invoice::{
     activate_subscription, finalize, item_line, mark_paid, new_invoice, pay, preview, total,
@@ -84,6 +85,7 @@ pub(crate) async fn create_invoice(cx: &mut Cx<'_>) -> ApiResult {
     total(&mut invoice);
     cx.save(&invoice)?;
     cx.emit("invoice.created", &invoice, None).await?;
+    discount::after_invoice(cx, &invoice, None, now).await?;
     Ok(invoice)
 }
 

@@ -12,6 +12,7 @@
 //! |---|---|
 //! | customers | `customers` |
 //! | products, prices | `catalog` |
+//! | coupons, promotion codes (discounts: `model::discount`) | `coupons` |
 //! | payment methods | `methods` |
 //! | payment intents | `payments` |
 //! | charges, refunds | `charges` |
@@ -41,6 +42,7 @@ mod catalog;
 mod charges;
 mod checkout;
 mod clock;
+mod coupons;
 mod customers;
 mod cx;
 mod db;
@@ -75,6 +77,7 @@ pub fn app(kit: Kit) -> Router {
     let routes = Router::new()
         .merge(customers::routes())
         .merge(catalog::routes())
+        .merge(coupons::routes())
         .merge(methods::routes())
         .merge(payments::routes())
         .merge(charges::routes())

@@ -8,6 +8,7 @@ use crate::cx::{Cx, Filter, allow_paging, allow_with, list_filters};
 use crate::dispatch::routes;
 use crate::error::{ApiError, ApiResult};
 use crate::kinds::{CUSTOMER, SUBSCRIPTION};
+use crate::model::discount;
 use crate::model::invoice::{finalize, pay, subscription_invoice};
 use crate::model::subscription::{customer_now, default_method, interval_of, new_item, set_period};
 use crate::params::{Params, apply_metadata, bool_at, int_at, string_at};
@@ -22,6 +23,7 @@ pub(crate) fn routes() -> Router<Kit> {
         "/v1/subscriptions/{id}" => get(SUBSCRIPTION.retrieve, 1),
             post(update_subscription, 1), delete(cancel_subscription, 1);
         "/v1/subscriptions/{id}/cancel" => post(cancel_subscription, 1);
+        "/v1/subscriptions/{id}/discount" => delete(delete_discount, 1);
         "/v1/subscription_items" => get(list_subscription_items);
         "/v1/subscription_items/{id}" => get(retrieve_subscription_item, 1);
     }
@@ -235,6 +237,8 @@ pub(crate) async fn create_subscription(cx: &mut Cx<'_>) -> ApiResult {
         sub["payment_settings"]["save_default_payment_method"] = save.clone();
     }
     apply_metadata(&mut sub, &params)?;
+    let first = (recurring_amount(&sub), currency.as_str());
+    discount::change(cx, &params, &mut sub, Some(first), now).await?;
     cx.insert(seq, &sub)?;
     cx.emit("customer.subscription.created", &sub, None).await?;
 
@@ -242,7 +246,7 @@ pub(crate) async fn create_subscription(cx: &mut Cx<'_>) -> ApiResult {
     let reason = "subscription_create";
     let mut invoice = subscription_invoice(
         cx,
-        &sub,
+        &mut sub,
         &customer,
         now,
         period_end,
@@ -266,6 +270,10 @@ pub(crate) async fn create_subscription(cx: &mut Cx<'_>) -> ApiResult {
             Some(_) => {
                 let off_session = params.bool("off_session")?.unwrap_or(false);
                 pay(cx, &mut invoice, method.as_deref(), now, false, off_session).await?
+            }
+            // Nothing due (a 100% discount): paid without a method.
+            None if invoice["amount_due"] == 0 => {
+                pay(cx, &mut invoice, None, now, false, false).await?
             }
             None => None,
         }
@@ -400,6 +408,9 @@ pub(crate) async fn update_subscription(cx: &mut Cx<'_>, id: &str) -> ApiResult 
         );
         set_period(&mut sub, start, end);
     }
+    let currency = sub["currency"].as_str().unwrap_or("usd").to_owned();
+    let first = (recurring_amount(&sub), currency.as_str());
+    discount::change(cx, &params, &mut sub, Some(first), now).await?;
     if params.str("trial_end")? == Some("now") && sub["status"] == "trialing" {
         sub["trial_end"] = json!(now);
         sub["billing_cycle_anchor"] = json!(now);
@@ -407,9 +418,16 @@ pub(crate) async fn update_subscription(cx: &mut Cx<'_>, id: &str) -> ApiResult 
         let (interval, count) = interval_of(&sub);
         let end = add_intervals(now, &interval, count, 1);
         set_period(&mut sub, now, end);
-        let mut invoice =
-            subscription_invoice(cx, &sub, &customer, now, end, "subscription_update", false)
-                .await?;
+        let mut invoice = subscription_invoice(
+            cx,
+            &mut sub,
+            &customer,
+            now,
+            end,
+            "subscription_update",
+            false,
+        )
+        .await?;
         sub["latest_invoice"] = invoice["id"].clone();
         finalize(cx, &mut invoice, now).await?;
         let method = default_method(cx, &sub, &customer).await?;
@@ -427,6 +445,30 @@ pub(crate) async fn update_subscription(cx: &mut Cx<'_>, id: &str) -> ApiResult 
     apply_metadata(&mut sub, &params)?;
     cx.save_if_changed("customer.subscription.updated", &before, sub)
         .await
+}
+
+/// What `sub`'s items bill a period, before discounts.
+fn recurring_amount(sub: &Value) -> i64 {
+    sub["items"]["data"].as_array().map_or(0, |items| {
+        items
+            .iter()
+            .map(|i| {
+                i["price"]["unit_amount"].as_i64().unwrap_or(0)
+                    * i["quantity"].as_i64().unwrap_or(1)
+            })
+            .sum()
+    })
+}
+
+/// `DELETE /v1/subscriptions/{id}/discount`.
+pub(crate) async fn delete_discount(cx: &mut Cx<'_>, id: &str) -> ApiResult {
+    cx.params.allow(&[])?;
+    let mut sub = SUBSCRIPTION.lock(cx, id).await?;
+    let before = sub.clone();
+    let removed = discount::delete_from(cx, &mut sub).await?;
+    cx.save_changed("customer.subscription.updated", &before, &sub)
+        .await?;
+    Ok(removed)
 }
 
 /// `DELETE /v1/subscriptions/{id}` (and `POST …/cancel`): cancels at once.

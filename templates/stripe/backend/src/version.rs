@@ -26,6 +26,10 @@ pub(crate) const ADDED: &[(&str, &str, &str)] = &[
     ("invoice", "amount_overpaid", "2025-03-31"),
     // <https://docs.stripe.com/changelog/basil/2025-06-30/billing-mode>
     ("subscription", "billing_mode", "2025-06-30"),
+    // 2025-09-30.clover (the SDKs' `promotion[coupon]` and `Discount.source`): a promotion
+    // code's `promotion` and a discount's `source` name its coupon.
+    ("promotion_code", "promotion", "2025-09-30"),
+    ("discount", "source", "2025-09-30"),
 ];
 
 /// Fields older versions' descriptions do not have and the changelog does not date, per
@@ -59,6 +63,7 @@ pub(crate) const UNDATED: &[(&str, &[&str])] = &[
             "issuer",
         ],
     ),
+    ("discount", &["subscription_item"]),
     ("invoiceitem", &["created"]),
     ("line_item", &["invoice", "plan", "subtotal"]),
     ("list", &["total_count"]),

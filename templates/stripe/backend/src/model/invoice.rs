@@ -6,6 +6,7 @@ use crate::cx::Cx;
 use crate::error::{ApiError, ApiResult};
 use crate::ids;
 use crate::kinds::{CUSTOMER, PAYMENT_INTENT};
+use crate::model::discount;
 use crate::model::intent::{Attempted, How, attempt, new_intent};
 
 pub(crate) fn money(amount: i64, currency: &str) -> String {
@@ -45,6 +46,11 @@ fn draft(
     let collection = subscription
         .and_then(|s| s["collection_method"].as_str())
         .unwrap_or("charge_automatically");
+    let discount = discount::for_invoice(subscription, customer, created);
+    let discounts = match &discount {
+        Value::Null => json!([]),
+        d => json!([d["id"]]),
+    };
     json!({
         "id": id,
         "object": "invoice",
@@ -76,8 +82,8 @@ fn draft(
         "default_source": null,
         "default_tax_rates": [],
         "description": null,
-        "discount": null,
-        "discounts": [],
+        "discount": discount,
+        "discounts": discounts,
         "due_date": null,
         "effective_at": null,
         "ending_balance": null,
@@ -112,6 +118,7 @@ fn draft(
         "tax": null,
         "test_clock": customer["test_clock"],
         "total": 0,
+        "total_discount_amounts": [],
         "total_excluding_tax": 0,
         "total_tax_amounts": [],
         "webhooks_delivered_at": null,
@@ -119,7 +126,7 @@ fn draft(
     })
 }
 
-/// Recomputes an invoice's totals from its lines.
+/// Recomputes an invoice's totals from its lines, less what its discount takes off.
 pub(crate) fn total(invoice: &mut Value) {
     let sum: i64 = invoice["lines"]["data"]
         .as_array()
@@ -127,23 +134,24 @@ pub(crate) fn total(invoice: &mut Value) {
         .unwrap_or(0);
     let count = invoice["lines"]["data"].as_array().map_or(0, Vec::len);
     invoice["lines"]["total_count"] = json!(count);
-    for key in [
-        "subtotal",
-        "subtotal_excluding_tax",
-        "total",
-        "total_excluding_tax",
-        "amount_due",
+    let total = sum - discount::take_off(invoice);
+    for (key, value) in [
+        ("subtotal", sum),
+        ("subtotal_excluding_tax", sum),
+        ("total", total),
+        ("total_excluding_tax", total),
+        ("amount_due", total),
     ] {
-        invoice[key] = json!(sum);
+        invoice[key] = json!(value);
     }
     let paid = invoice["amount_paid"].as_i64().unwrap_or(0);
-    invoice["amount_remaining"] = json!(sum - paid);
+    invoice["amount_remaining"] = json!(total - paid);
 }
 
 /// The invoice for one period of `sub` (stored, draft, with a line per item).
 pub(crate) async fn subscription_invoice(
     cx: &mut Cx<'_>,
-    sub: &Value,
+    sub: &mut Value,
     customer: &Value,
     start: i64,
     end: i64,
@@ -151,7 +159,7 @@ pub(crate) async fn subscription_invoice(
     trial: bool,
 ) -> ApiResult<Value> {
     let currency = sub["currency"].as_str().unwrap_or("usd").to_owned();
-    let mut invoice = new_invoice(cx, customer, start, &currency, reason, Some(sub)).await?;
+    let mut invoice = new_invoice(cx, customer, start, &currency, reason, Some(&*sub)).await?;
     let items = sub["items"]["data"].as_array().cloned().unwrap_or_default();
     let mut lines = period_lines(cx, &items, sub, &invoice, (start, end), trial).await?;
     for line in &mut lines {
@@ -163,6 +171,7 @@ pub(crate) async fn subscription_invoice(
     total(&mut invoice);
     cx.save(&invoice)?;
     cx.emit("invoice.created", &invoice, None).await?;
+    discount::after_invoice(cx, &invoice, Some(sub), start).await?;
     Ok(invoice)
 }
 

@@ -228,7 +228,7 @@ pub(crate) async fn advance_subscription(cx: &mut Cx<'_>, id: &str, target: i64)
         let customer = cx.customer_of(&sub).await?;
         let mut invoice = subscription_invoice(
             cx,
-            &sub,
+            &mut sub,
             &customer,
             start,
             next_end,

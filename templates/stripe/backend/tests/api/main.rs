@@ -9,6 +9,7 @@
 
 mod balance;
 mod cards;
+mod discounts;
 mod limits;
 mod previews;
 mod versions;
