@@ -195,4 +195,52 @@ await check('balance, balance transactions, invoice preview', async () => {
   assert.equal(preview.billing_reason, 'subscription_create');
 });
 
+await check('coupons and promotion codes', async () => {
+  const coupon = await stripe.coupons.create({ id: 'NODE_HALF', percent_off: 50, duration: 'once', name: 'Half off' });
+  assert.deepEqual([coupon.id, coupon.percent_off, coupon.valid, coupon.times_redeemed], ['NODE_HALF', 50, true, 0]);
+  assert.equal((await stripe.coupons.retrieve('NODE_HALF')).name, 'Half off');
+  assert.equal((await stripe.coupons.update('NODE_HALF', { metadata: { sdk: 'node' } })).metadata.sdk, 'node');
+  const ids = [];
+  for await (const c of stripe.coupons.list({ limit: 3 })) ids.push(c.id);
+  assert.ok(ids.includes('NODE_HALF'));
+  const gone = await stripe.coupons.create({ amount_off: 300, currency: 'usd', duration: 'repeating', duration_in_months: 3 });
+  assert.equal((await stripe.coupons.del(gone.id)).deleted, true);
+  await assert.rejects(stripe.coupons.retrieve(gone.id), (err) => err.code === 'resource_missing' && err.statusCode === 404);
+  await assert.rejects(stripe.coupons.create({ percent_off: 10, duration: 'repeating' }),
+    (err) => err.type === 'StripeInvalidRequestError' && err.param === 'duration_in_months');
+  const promo = await stripe.promotionCodes.create({ promotion: { type: 'coupon', coupon: 'NODE_HALF' }, code: 'NODEHALF' });
+  assert.deepEqual([promo.promotion.coupon, promo.active, promo.code], ['NODE_HALF', true, 'NODEHALF']);
+  await assert.rejects(stripe.promotionCodes.create({ promotion: { type: 'coupon', coupon: 'NODE_HALF' }, code: 'nodehalf' }),
+    (err) => err.param === 'code');
+  assert.deepEqual((await stripe.promotionCodes.list({ coupon: 'NODE_HALF' })).data.map((p) => p.id), [promo.id]);
+});
+
+await check('subscription with a coupon; refused redemptions', async () => {
+  const customer = await stripe.customers.create({
+    email: 'coupon-node@example.com', payment_method: 'pm_card_visa', invoice_settings: { default_payment_method: 'pm_card_visa' },
+  });
+  const item = [{ price: 'price_SEEDproMonth1' }];
+  const sub = await stripe.subscriptions.create({
+    customer: customer.id, items: item, discounts: [{ coupon: 'NODE_HALF' }], expand: ['latest_invoice', 'discounts'],
+  });
+  const invoice = sub.latest_invoice;
+  assert.equal(sub.status, 'active');
+  assert.deepEqual([invoice.subtotal, invoice.total, invoice.amount_paid], [2000, 1000, 1000]);
+  assert.equal(invoice.lines.data[0].discount_amounts[0].amount, 1000);
+  assert.equal(sub.discounts[0].source.coupon, 'NODE_HALF');
+  assert.equal((await stripe.paymentIntents.retrieve(invoice.payment_intent)).amount, 1000);
+  assert.equal((await stripe.coupons.retrieve('NODE_HALF')).times_redeemed, 1);
+  const next = await stripe.invoices.createPreview({ subscription: sub.id });
+  assert.equal(next.total, 2000, 'a once coupon discounts one invoice');
+  assert.equal((await stripe.subscriptions.deleteDiscount(sub.id)).deleted, true);
+  const inactive = await stripe.promotionCodes.create({ promotion: { type: 'coupon', coupon: 'NODE_HALF' }, active: false });
+  await assert.rejects(stripe.subscriptions.create({ customer: customer.id, items: item, discounts: [{ promotion_code: inactive.id }] }),
+    (err) => err.type === 'StripeInvalidRequestError' && err.param === 'discounts[0][promotion_code]');
+  const capped = await stripe.coupons.create({ percent_off: 10, duration: 'forever', max_redemptions: 1 });
+  await stripe.subscriptions.create({ customer: customer.id, items: item, discounts: [{ coupon: capped.id }] });
+  await assert.rejects(stripe.subscriptions.create({ customer: customer.id, items: item, discounts: [{ coupon: capped.id }] }),
+    (err) => err.code === 'coupon_expired');
+  assert.equal((await stripe.coupons.retrieve(capped.id)).valid, false);
+});
+
 finish(`node stripe ${Stripe.PACKAGE_VERSION ?? ''}`);

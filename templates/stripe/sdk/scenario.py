@@ -211,6 +211,65 @@ def webhooks():
         pass
 
 
+def coupons_and_promotion_codes():
+    coupon = stripe.Coupon.create(id="PY_HALF", percent_off=50, duration="once", name="Half off")
+    assert (coupon.id, coupon.percent_off, coupon.valid, coupon.times_redeemed) == ("PY_HALF", 50, True, 0), coupon
+    assert stripe.Coupon.retrieve("PY_HALF").name == "Half off"
+    assert stripe.Coupon.modify("PY_HALF", metadata={"sdk": "python"}).metadata["sdk"] == "python"
+    assert "PY_HALF" in [c.id for c in stripe.Coupon.list(limit=3).auto_paging_iter()]
+    gone = stripe.Coupon.create(amount_off=300, currency="usd", duration="repeating", duration_in_months=3)
+    assert stripe.Coupon.delete(gone.id).deleted
+    try:
+        stripe.Coupon.retrieve(gone.id)
+        raise AssertionError("a deleted coupon is gone")
+    except stripe.error.InvalidRequestError as err:
+        assert err.code == "resource_missing" and err.http_status == 404, err
+    try:
+        stripe.Coupon.create(id="PY_HALF", percent_off=10)
+        raise AssertionError("a coupon id is unique")
+    except stripe.error.InvalidRequestError as err:
+        assert err.code == "resource_already_exists", err
+    promo = stripe.PromotionCode.create(promotion={"type": "coupon", "coupon": "PY_HALF"}, code="PYHALF",
+                                        max_redemptions=5)
+    assert promo.promotion.coupon == "PY_HALF" and promo.active and promo.code == "PYHALF", promo
+    assert [p.id for p in stripe.PromotionCode.list(code="pyhalf").data] == [promo.id]
+    assert stripe.PromotionCode.modify(promo.id, metadata={"k": "v"}).metadata["k"] == "v"
+
+
+def subscription_with_a_discount():
+    customer = stripe.Customer.create(email="coupon-py@example.com", payment_method="pm_card_visa",
+                                      invoice_settings={"default_payment_method": "pm_card_visa"})
+    promo = stripe.PromotionCode.list(code="PYHALF").data[0]
+    sub = stripe.Subscription.create(customer=customer.id, items=[{"price": "price_SEEDproMonth1"}],
+                                     discounts=[{"promotion_code": promo.id}], expand=["latest_invoice", "discounts"])
+    invoice = sub.latest_invoice
+    assert sub.status == "active" and (invoice.subtotal, invoice.total, invoice.amount_paid) == (2000, 1000, 1000), invoice
+    assert invoice.total_discount_amounts[0].amount == 1000
+    assert sub.discounts[0].source.coupon == "PY_HALF" and sub.discounts[0].promotion_code == promo.id
+    assert stripe.PaymentIntent.retrieve(invoice.payment_intent).amount == 1000
+    assert stripe.PromotionCode.retrieve(promo.id).times_redeemed == 1
+    assert stripe.Subscription.delete_discount(sub.id).deleted
+    assert stripe.Subscription.retrieve(sub.id).discounts == []
+    # Refused: an inactive promotion code, a coupon redeemed its maximum number of times.
+    stripe.PromotionCode.modify(promo.id, active=False)
+    try:
+        stripe.Subscription.create(customer=customer.id, items=[{"price": "price_SEEDproMonth1"}],
+                                   discounts=[{"promotion_code": promo.id}])
+        raise AssertionError("an inactive promotion code is refused")
+    except stripe.error.InvalidRequestError as err:
+        assert err.param == "discounts[0][promotion_code]", err
+    capped = stripe.Coupon.create(percent_off=10, duration="forever", max_redemptions=1)
+    stripe.Subscription.create(customer=customer.id, items=[{"price": "price_SEEDproMonth1"}],
+                               discounts=[{"coupon": capped.id}])
+    try:
+        stripe.Subscription.create(customer=customer.id, items=[{"price": "price_SEEDproMonth1"}],
+                                   discounts=[{"coupon": capped.id}])
+        raise AssertionError("a used-up coupon is refused")
+    except stripe.error.InvalidRequestError as err:
+        assert err.code == "coupon_expired", err
+    assert stripe.Coupon.retrieve(capped.id).valid is False
+
+
 scenarios = [("customer → payment method → payment intent → refund", customer_payment_refund),
              ("product → price → subscription → test clock → invoice paid", subscription_with_test_clock),
              ("idempotent retries", idempotent_retries),
@@ -219,7 +278,9 @@ scenarios = [("customer → payment method → payment intent → refund", custo
              ("webhook signature (stripe.Webhook.construct_event)", webhooks),
              ("3-D Secure: requires_action, the test page, off-session", three_d_secure),
              ("Radar: blocked and elevated-risk cards", radar),
-             ("balance, balance transactions, invoice preview", balance_and_preview)]
+             ("balance, balance transactions, invoice preview", balance_and_preview),
+             ("coupons and promotion codes", coupons_and_promotion_codes),
+             ("subscription with a promotion code; refused redemptions", subscription_with_a_discount)]
 for name, fn in scenarios:
     check(name, fn)
 
