@@ -236,6 +236,15 @@ def coupons_and_promotion_codes():
     assert stripe.PromotionCode.modify(promo.id, metadata={"k": "v"}).metadata["k"] == "v"
 
 
+def refused_subscription(customer, discount):
+    """The error a subscription to Asym Pro monthly with `discount` is refused with."""
+    try:
+        stripe.Subscription.create(customer=customer, items=[{"price": "price_SEEDproMonth1"}], discounts=[discount])
+    except stripe.error.InvalidRequestError as err:
+        return err
+    raise AssertionError(f"a subscription with {discount} is refused")
+
+
 def subscription_with_a_discount():
     customer = stripe.Customer.create(email="coupon-py@example.com", payment_method="pm_card_visa",
                                       invoice_settings={"default_payment_method": "pm_card_visa"})
@@ -252,21 +261,13 @@ def subscription_with_a_discount():
     assert stripe.Subscription.retrieve(sub.id).discounts == []
     # Refused: an inactive promotion code, a coupon redeemed its maximum number of times.
     stripe.PromotionCode.modify(promo.id, active=False)
-    try:
-        stripe.Subscription.create(customer=customer.id, items=[{"price": "price_SEEDproMonth1"}],
-                                   discounts=[{"promotion_code": promo.id}])
-        raise AssertionError("an inactive promotion code is refused")
-    except stripe.error.InvalidRequestError as err:
-        assert err.param == "discounts[0][promotion_code]", err
+    err = refused_subscription(customer.id, {"promotion_code": promo.id})
+    assert err.param == "discounts[0][promotion_code]", err
     capped = stripe.Coupon.create(percent_off=10, duration="forever", max_redemptions=1)
     stripe.Subscription.create(customer=customer.id, items=[{"price": "price_SEEDproMonth1"}],
                                discounts=[{"coupon": capped.id}])
-    try:
-        stripe.Subscription.create(customer=customer.id, items=[{"price": "price_SEEDproMonth1"}],
-                                   discounts=[{"coupon": capped.id}])
-        raise AssertionError("a used-up coupon is refused")
-    except stripe.error.InvalidRequestError as err:
-        assert err.code == "coupon_expired", err
+    err = refused_subscription(customer.id, {"coupon": capped.id})
+    assert err.code == "coupon_expired", err
     assert stripe.Coupon.retrieve(capped.id).valid is False
 
 
