@@ -11,6 +11,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::request::{Ctx, Paging, body_id, path_id};
 use crate::richtext;
 use crate::rows;
+use crate::uploads;
 use crate::webhooks;
 
 /// The columns [`render`] reads.
@@ -118,15 +119,15 @@ pub(crate) enum Place<'a> {
     After(&'a str),
 }
 
-/// Inserts `blocks` under `parent` (in page `page_id`) at `place`, in one statement;
-/// returns the top-level ids.
+/// Inserts `blocks` under `parent` (in page `page_id`) at `place`, in one statement, by
+/// the integration of `ctx` (attaching the file uploads they name); returns the top-level ids.
 pub(crate) async fn insert(
     tx: &Transaction<'_>,
     parent: (&'static str, &str),
     page_id: &str,
     blocks: &[NewBlock],
     place: Place<'_>,
-    author: &str,
+    ctx: &Ctx,
 ) -> ApiResult<Vec<String>> {
     let (parent_type, parent_id) = parent;
     let n = blocks.len() as i64;
@@ -170,6 +171,8 @@ pub(crate) async fn insert(
     let mut flat = Vec::new();
     let ids = flatten(blocks, parent_type, parent_id, first, &mut flat);
     richtext::name_mentions(tx, flat.iter_mut().map(|f| &mut f.content)).await?;
+    let files = flat.iter_mut().filter(|f| content::holds_file(&f.kind));
+    uploads::attach(tx, ctx, files.map(|f| &mut f.content)).await?;
     let column = |f: fn(&Flat) -> String| flat.iter().map(f).collect::<Vec<String>>();
     let (id, ptype, pid, kind, content) = (
         column(|f| f.id.clone()),
@@ -188,7 +191,7 @@ pub(crate) async fn insert(
         .await?;
     tx.execute(
         &statement,
-        &[&id, &ptype, &pid, &page_id, &pos, &kind, &content, &author],
+        &[&id, &ptype, &pid, &page_id, &pos, &kind, &content, &ctx.bot],
     )
     .await?;
     Ok(ids)
@@ -320,7 +323,7 @@ pub(crate) async fn append(ctx: &Ctx, id: &str, body: &Map<String, Value>) -> Ap
         &target.page_id,
         &new,
         place,
-        &ctx.bot,
+        ctx,
     )
     .await?;
     let wake = content_updated(&tx, &target.page_id, &ids, &ctx.bot).await?;
@@ -361,6 +364,7 @@ pub(crate) async fn update(ctx: &Ctx, id: &str, body: &Map<String, Value>) -> Ap
                 "body failed validation: body.{kind} should be an object, instead was `{given}`."
             ))
         })?;
+        content::replace_source(&mut stored, given);
         stored.extend(
             given
                 .iter()
@@ -369,6 +373,9 @@ pub(crate) async fn update(ctx: &Ctx, id: &str, body: &Map<String, Value>) -> Ap
         );
         let mut content = content::normalize(&kind, &stored, &format!("body.{kind}"))?;
         richtext::name_mentions(&tx, [&mut content]).await?;
+        if content::holds_file(&kind) {
+            uploads::attach(&tx, ctx, [&mut content]).await?;
+        }
         tx.execute(
             "UPDATE blocks SET content = $2::text::jsonb, last_edited_time = now(), last_edited_by = $3 WHERE id = $1",
             &[&id, &content.to_string(), &ctx.bot],

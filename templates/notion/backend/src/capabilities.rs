@@ -94,6 +94,8 @@ const ROUTES: [(Option<Capability>, &[&str]); 7] = [
             "POST /v1/databases/{id}/query",
             "GET /v1/data_sources/{id}",
             "POST /v1/data_sources/{id}/query",
+            "GET /v1/file_uploads",
+            "GET /v1/file_uploads/{id}",
         ],
     ),
     (
@@ -103,6 +105,9 @@ const ROUTES: [(Option<Capability>, &[&str]); 7] = [
             "PATCH /v1/blocks/{id}/children",
             "POST /v1/databases",
             "POST /v1/data_sources",
+            "POST /v1/file_uploads",
+            "POST /v1/file_uploads/{id}/send",
+            "POST /v1/file_uploads/{id}/complete",
         ],
     ),
     (

@@ -163,28 +163,23 @@ pub(crate) fn normalize(kind: &str, given: &Map<String, Value>, path: &str) -> A
             out.insert("url".into(), url.into());
         }
         "image" | "file" | "video" | "pdf" | "audio" => {
-            let url = given
-                .get("external")
-                .and_then(|e| e.get("url"))
-                .and_then(Value::as_str)
-                .filter(|u| u.starts_with("http://") || u.starts_with("https://"))
-                .ok_or_else(|| {
-                    invalid(
-                        &format!("{path}.external.url"),
-                        "an http(s) URL",
-                        &Value::Null,
-                    )
-                })?;
+            let source = file_object(given, path)?;
             out.insert("caption".into(), caption(given.get("caption"), path)?);
-            out.insert("type".into(), "external".into());
-            out.insert("external".into(), json!({ "url": url }));
             if kind == "file" {
-                let name = given
-                    .get("name")
-                    .and_then(Value::as_str)
-                    .unwrap_or_else(|| url.rsplit('/').next().unwrap_or(url));
-                out.insert("name".into(), name.into());
+                // An upload's name is its file's, known once it is attached.
+                let name = given.get("name").and_then(Value::as_str).map_or_else(
+                    || match source.get("external") {
+                        Some(external) => {
+                            let url = external["url"].as_str().unwrap_or_default();
+                            url.rsplit('/').next().unwrap_or(url).into()
+                        }
+                        None => Value::Null,
+                    },
+                    Value::from,
+                );
+                out.insert("name".into(), name);
             }
+            out.extend(source);
         }
         "table" => {
             let width = member(given, "table_width", path, "a positive integer", |width| {
@@ -231,6 +226,77 @@ pub(crate) fn normalize(kind: &str, given: &Map<String, Value>, path: &str) -> A
         other => return Err(invalid(path, "a known block type", &json!(other))),
     }
     Ok(Value::Object(out))
+}
+
+/// The file objects a request may give: an external URL, a file upload (attached by
+/// [`crate::uploads::attach`] before it is stored), or a Notion-hosted file as answered.
+const FILE_SOURCES: [&str; 3] = ["file_upload", "external", "file"];
+
+/// The file object in `given` (the body value at `path`: a media block's content, an icon,
+/// a cover, a `files` item) as `{type, <type>: …}`: `external` (an http(s) URL),
+/// `file_upload` (an id) or `file` (kept as answered). `type` picks one when several are
+/// present (a block's update overlaid on its stored content).
+pub(crate) fn file_object(given: &Map<String, Value>, path: &str) -> ApiResult<Map<String, Value>> {
+    let named = given
+        .get("type")
+        .and_then(Value::as_str)
+        .filter(|t| FILE_SOURCES.contains(t) && given.contains_key(*t));
+    let kind = named
+        .or_else(|| FILE_SOURCES.into_iter().find(|t| given.contains_key(*t)))
+        .unwrap_or("external");
+    let value = match kind {
+        "file_upload" => {
+            let id = crate::request::body_id(
+                &format!("{path}.file_upload.id"),
+                given.get("file_upload").and_then(|f| f.get("id")),
+            )?;
+            json!({ "id": id })
+        }
+        "file" => {
+            let file = given.get("file").unwrap_or(&Value::Null);
+            member(
+                object_at(file, &format!("{path}.file"))?,
+                "url",
+                &format!("{path}.file"),
+                "a string",
+                Value::as_str,
+            )?;
+            file.clone()
+        }
+        _ => {
+            let url = given
+                .get("external")
+                .and_then(|e| e.get("url"))
+                .and_then(Value::as_str)
+                .filter(|u| u.starts_with("http://") || u.starts_with("https://"))
+                .ok_or_else(|| {
+                    invalid(
+                        &format!("{path}.external.url"),
+                        "an http(s) URL",
+                        &Value::Null,
+                    )
+                })?;
+            json!({ "url": url })
+        }
+    };
+    let mut out = Map::new();
+    out.insert("type".into(), kind.into());
+    out.insert(kind.into(), value);
+    Ok(out)
+}
+
+/// A block update `given` for a media block names a new file source: the stored one goes.
+pub(crate) fn replace_source(stored: &mut Map<String, Value>, given: &Map<String, Value>) {
+    if FILE_SOURCES.iter().any(|t| given.contains_key(*t)) {
+        for key in FILE_SOURCES.iter().chain(&["type"]) {
+            stored.remove(*key);
+        }
+    }
+}
+
+/// Whether blocks of `kind` hold a file object (which may be a file upload to attach).
+pub(crate) fn holds_file(kind: &str) -> bool {
+    matches!(kind, "image" | "file" | "video" | "pdf" | "audio")
 }
 
 fn color(value: Option<&Value>, path: &str) -> ApiResult<Value> {

@@ -12,6 +12,7 @@
 //! | `/v1/databases…`, `/v1/data_sources…` (create, retrieve, update) | `databases` (schemas: `schema`) |
 //! | `…/query` and `/v1/search` | `query` (filters and sorts: `filter`; on formulas and rollups: `computed`; conditions: `condition`) |
 //! | `/v1/comments` | `comments` |
+//! | `/v1/file_uploads…`, `/files/{id}/{name}` (the bytes), attaching uploads | `uploads` |
 //! | property values, rich text, dates | `values`, `richtext`, `dates` |
 //! | formulas; rollups and dual relations | `formula`; `relations` (functions: `rollup`) |
 //! | reading one object by id | `rows` |
@@ -46,6 +47,7 @@ mod richtext;
 mod rollup;
 mod rows;
 mod schema;
+mod uploads;
 mod users;
 mod values;
 mod webhooks;
@@ -54,7 +56,9 @@ mod workspace;
 use asym_kit::Kit;
 use axum::Json;
 use axum::Router;
+use axum::body::Body;
 use axum::extract::Path;
+use axum::http::HeaderMap;
 use axum::routing::{get, post};
 use serde_json::Value;
 
@@ -117,6 +121,17 @@ pub fn app(kit: Kit) -> Router {
             get(comments_list).post(api!(body => comments::create)),
         )
         .route("/v1/comments/{id}", get(api!(id => comments::retrieve)))
+        .route(
+            "/v1/file_uploads",
+            get(uploads_list).post(api!(body => uploads::create)),
+        )
+        .route("/v1/file_uploads/{id}", get(api!(id => uploads::retrieve)))
+        .route("/v1/file_uploads/{id}/send", post(uploads_send))
+        .route(
+            "/v1/file_uploads/{id}/complete",
+            post(api!(id, body => uploads::complete)),
+        )
+        .route("/files/{id}/{name}", get(uploads::download))
         .fallback(|| async { ApiError::invalid_url() })
         .method_not_allowed_fallback(|| async { ApiError::invalid_url() })
         .with_state(kit)
@@ -200,4 +215,16 @@ async fn comments_list(ctx: Ctx, query: Query) -> Reply {
     comments::list(&ctx, query.get("block_id"), paging)
         .await
         .map(Json)
+}
+
+async fn uploads_list(ctx: Ctx, query: Query) -> Reply {
+    let paging = query.paging()?;
+    uploads::list(&ctx, query.get("status"), paging)
+        .await
+        .map(Json)
+}
+
+/// `POST /v1/file_uploads/{id}/send`: a `multipart/form-data` body, read by the module.
+async fn uploads_send(Path(id): Path<String>, ctx: Ctx, headers: HeaderMap, body: Body) -> Reply {
+    uploads::send(&ctx, &id, &headers, body).await.map(Json)
 }

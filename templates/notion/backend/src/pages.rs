@@ -15,6 +15,7 @@ use crate::request::{Ctx, Version, body_id, path_id};
 use crate::rows;
 use crate::rows::Meta;
 use crate::schema::{self, Schema};
+use crate::uploads;
 use crate::values::{self, Stored};
 use crate::webhooks;
 
@@ -245,8 +246,9 @@ pub(crate) fn parse_parent(value: Option<&Value>) -> ApiResult<Parent> {
     ))
 }
 
-/// Checks an `icon` or `cover` value (`null` clears it).
-fn decoration(value: &Value, field: &str) -> ApiResult<Option<String>> {
+/// Checks an `icon` or `cover` value (`null` clears it): an emoji (icons), an external
+/// file or a file upload (attached with the page's other uploads by [`attach_uploads`]).
+fn decoration(value: &Value, field: &str) -> ApiResult<Option<Value>> {
     let fail = || {
         ApiError::validation(format!(
             "body failed validation: body.{field} should be an emoji or an external file, instead was `{value}`."
@@ -256,19 +258,43 @@ fn decoration(value: &Value, field: &str) -> ApiResult<Option<String>> {
         Value::Null => Ok(None),
         Value::Object(object) => {
             if let (Some(emoji), "icon") = (object.get("emoji").and_then(Value::as_str), field) {
-                return Ok(Some(json!({ "type": "emoji", "emoji": emoji }).to_string()));
+                return Ok(Some(json!({ "type": "emoji", "emoji": emoji })));
             }
-            let url = object
-                .get("external")
-                .and_then(|e| e.get("url"))
-                .and_then(Value::as_str)
-                .ok_or_else(fail)?;
-            Ok(Some(
-                json!({ "type": "external", "external": { "url": url } }).to_string(),
-            ))
+            if !["external", "file_upload", "file"]
+                .iter()
+                .any(|k| object.contains_key(*k))
+            {
+                return Err(fail());
+            }
+            Ok(Some(Value::Object(content::file_object(
+                object,
+                &format!("body.{field}"),
+            )?)))
         }
         _ => Err(fail()),
     }
+}
+
+/// Attaches the file uploads a page's icon, cover and `files` values name
+/// ([`crate::uploads::attach`]); answers the icon and cover as stored.
+async fn attach_uploads(
+    tx: &Transaction<'_>,
+    ctx: &Ctx,
+    decorations: [Option<&mut Value>; 2],
+    stored: &mut Stored,
+) -> ApiResult<[Option<String>; 2]> {
+    let [mut icon, mut cover] = decorations;
+    let values = stored.props.values_mut();
+    uploads::attach(
+        tx,
+        ctx,
+        icon.iter_mut()
+            .chain(cover.iter_mut())
+            .map(|v| &mut **v)
+            .chain(values),
+    )
+    .await?;
+    Ok([icon.map(|v| v.to_string()), cover.map(|v| v.to_string())])
 }
 
 /// A data source (or, `by_database`, a database's first one): its id, its database and its
@@ -384,12 +410,12 @@ pub(crate) async fn create(ctx: &Ctx, body: &Map<String, Value>) -> ApiResult<Va
         None | Some(Value::Null) => Vec::new(),
         Some(children) => content::blocks(children, "body.children", 2)?,
     };
-    let icon = body
+    let mut icon = body
         .get("icon")
         .map(|v| decoration(v, "icon"))
         .transpose()?
         .flatten();
-    let cover = body
+    let mut cover = body
         .get("cover")
         .map(|v| decoration(v, "cover"))
         .transpose()?
@@ -441,6 +467,8 @@ pub(crate) async fn create(ctx: &Ctx, body: &Map<String, Value>) -> ApiResult<Va
         }
     }
     name_mentions(&tx, &schema, &mut stored).await?;
+    let [icon, cover] =
+        attach_uploads(&tx, ctx, [icon.as_mut(), cover.as_mut()], &mut stored).await?;
     let title = title_of(&schema, &stored);
     let id = crate::ids::new_uuid();
     relations::sync_duals(&tx, &id, &schema, &Map::new(), &stored.fv).await?;
@@ -467,7 +495,7 @@ pub(crate) async fn create(ctx: &Ctx, body: &Map<String, Value>) -> ApiResult<Va
         child_page_block(&tx, parent_page, &id, &title, &ctx.bot).await?;
     }
     if !children.is_empty() {
-        blocks::insert(&tx, ("page_id", &id), &id, &children, Place::End, &ctx.bot).await?;
+        blocks::insert(&tx, ("page_id", &id), &id, &children, Place::End, ctx).await?;
     }
     let parent_ref = match &parent {
         Parent::DataSource(_) | Parent::Database(_) => {
@@ -542,11 +570,11 @@ pub(crate) async fn child_page_block(
 pub(crate) async fn update(ctx: &Ctx, id: &str, body: &Map<String, Value>) -> ApiResult<Value> {
     let id = path_id("page_id", id)?;
     let trash = blocks::trash_flag(body)?;
-    let icon = body
+    let mut icon = body
         .get("icon")
         .map(|v| decoration(v, "icon"))
         .transpose()?;
-    let cover = body
+    let mut cover = body
         .get("cover")
         .map(|v| decoration(v, "cover"))
         .transpose()?;
@@ -603,6 +631,11 @@ pub(crate) async fn update(ctx: &Ctx, id: &str, body: &Map<String, Value>) -> Ap
             })
             .collect();
     }
+    let decorations = [
+        icon.as_mut().and_then(Option::as_mut),
+        cover.as_mut().and_then(Option::as_mut),
+    ];
+    let [icon_text, cover_text] = attach_uploads(&tx, ctx, decorations, &mut stored).await?;
     let title = title_of(&schema, &stored);
     let row = returning(
         &tx,
@@ -618,9 +651,9 @@ pub(crate) async fn update(ctx: &Ctx, id: &str, body: &Map<String, Value>) -> Ap
             &Value::Object(stored.fv).to_string(),
             &title,
             &icon.is_some(),
-            &icon.flatten(),
+            &icon_text,
             &cover.is_some(),
-            &cover.flatten(),
+            &cover_text,
             &trash,
             &locked,
             &ctx.bot,

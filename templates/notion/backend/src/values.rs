@@ -4,8 +4,9 @@
 
 use serde_json::{Map, Value, json};
 
+use crate::content;
 use crate::dates::date;
-use crate::error::{ApiError, ApiResult, invalid, object_at, string_at};
+use crate::error::{ApiError, ApiResult, invalid, object_at};
 use crate::richtext;
 use crate::rows::Meta;
 use crate::schema::{self, Schema};
@@ -177,9 +178,18 @@ pub(crate) fn apply(schema: &mut Schema, stored: &mut Stored, given: &Value) -> 
                     .iter()
                     .enumerate()
                     .map(|(i, item)| {
-                        let url = string_at(item, &["external", "url"], &format!("{here}[{i}]"))?;
-                        let name = item.get("name").and_then(Value::as_str).unwrap_or(url);
-                        Ok(json!({ "name": name, "type": "external", "external": { "url": url } }))
+                        let path = format!("{here}[{i}]");
+                        let mut file = content::file_object(object_at(item, &path)?, &path)?;
+                        // An upload's default name is its file's, known once it is attached.
+                        let name = item.get("name").and_then(Value::as_str).map_or_else(
+                            || {
+                                file.get("external")
+                                    .map_or(Value::Null, |e| e["url"].clone())
+                            },
+                            Value::from,
+                        );
+                        file.insert("name".into(), name);
+                        Ok(Value::Object(file))
                     })
                     .collect::<ApiResult<Vec<_>>>()?;
                 let names = files.iter().map(|f| f["name"].clone()).collect();
