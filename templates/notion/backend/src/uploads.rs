@@ -127,7 +127,7 @@ fn unsupported(what: &str) -> ApiError {
 /// The columns [`render`] reads; `status` is `expired` once a pending or unattached
 /// upload is past its expiry time.
 const COLUMNS: &str = "id, mode,
-    CASE WHEN status <> 'failed' AND expiry_time <= now() THEN 'expired' ELSE status END,
+    CASE WHEN status <> 'failed' AND expiry_time <= now() THEN 'expired' ELSE status END AS status,
     filename, content_type, content_length, number_of_parts,
     (SELECT count(*) FROM file_upload_parts WHERE upload_id = u.id),
     nt(created_time), nt(last_edited_time), nt(expiry_time), created_by, import_result::text";

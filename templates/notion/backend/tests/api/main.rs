@@ -17,4 +17,5 @@ mod inprocess;
 mod pages;
 mod protocol;
 mod search;
+mod uploads;
 mod webhooks;
