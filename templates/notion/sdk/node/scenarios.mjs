@@ -283,6 +283,80 @@ await scenario("queries on formulas and rollups", async () => {
   await expectError(APIErrorCode.ValidationError, names({ filter: { property: "Total", rollup: { any: { number: { equals: 1 } } } } }));
 });
 
+await scenario("file uploads: single part, attached to a block, an icon and a files value, downloaded", async () => {
+  const created = await notion.fileUploads.create({ filename: "notes.txt", content_type: "text/plain" });
+  assert.equal(created.object, "file_upload");
+  assert.equal(created.status, "pending");
+  assert.ok(created.upload_url.endsWith(`/v1/file_uploads/${created.id}/send`));
+  const sent = await notion.fileUploads.send({
+    file_upload_id: created.id,
+    file: { filename: "notes.txt", data: new Blob(["hello from node"], { type: "text/plain" }) },
+  });
+  assert.equal(sent.status, "uploaded");
+  assert.equal(sent.content_length, 15);
+  const { results } = await notion.blocks.children.append({
+    block_id: PROJECTS,
+    children: [{ type: "file", file: { type: "file_upload", file_upload: { id: created.id } } }],
+  });
+  assert.equal(results[0].type, "file");
+  assert.equal(results[0].file.type, "file");
+  assert.equal(results[0].file.name, "notes.txt");
+  const download = await fetch(results[0].file.file.url);
+  assert.equal(download.status, 200);
+  assert.equal(await download.text(), "hello from node");
+  assert.equal((await notion.fileUploads.retrieve({ file_upload_id: created.id })).expiry_time, null);
+
+  // A string body (no type): the type comes from the file name.
+  const icon = await notion.fileUploads.create({});
+  const png = await notion.fileUploads.send({ file_upload_id: icon.id, file: { filename: "icon.png", data: "png" } });
+  assert.equal(png.content_type, "image/png");
+  await notion.dataSources.update({ data_source_id: TASKS, properties: { Files: { files: {} } } });
+  const page = await notion.pages.create({
+    parent: { data_source_id: TASKS },
+    icon: { type: "file_upload", file_upload: { id: icon.id } },
+    properties: {
+      Name: { title: text("With an upload") },
+      Files: { files: [{ name: "Notes", type: "file_upload", file_upload: { id: created.id } }] },
+    },
+  });
+  assert.equal(page.icon.type, "file");
+  assert.equal(page.properties.Files.files[0].type, "file");
+  assert.equal(page.properties.Files.files[0].name, "Notes");
+
+  const uploaded = await collectPaginatedAPI(notion.fileUploads.list, { status: "uploaded", page_size: 1 });
+  assert.ok(uploaded.some((u) => u.id === created.id));
+  assert.ok(uploaded.every((u) => u.status === "uploaded"));
+});
+
+await scenario("file uploads: multi-part, complete, refusals", async () => {
+  const created = await notion.fileUploads.create({ mode: "multi_part", number_of_parts: 2, filename: "big.txt" });
+  assert.deepEqual(created.number_of_parts, { total: 2, sent: 0 });
+  assert.ok(created.complete_url.endsWith("/complete"));
+  await expectError(APIErrorCode.ValidationError, notion.fileUploads.complete({ file_upload_id: created.id }));
+  const part = (data) => ({ filename: "big.txt", data: new Blob([data], { type: "text/plain" }) });
+  await notion.fileUploads.send({ file_upload_id: created.id, part_number: "2", file: part("tail") });
+  await notion.fileUploads.send({ file_upload_id: created.id, part_number: "1", file: part("a".repeat(5 << 20)) });
+  const done = await notion.fileUploads.complete({ file_upload_id: created.id });
+  assert.equal(done.status, "uploaded");
+  assert.equal(done.content_length, (5 << 20) + 4);
+
+  const pending = await notion.fileUploads.create({});
+  const err = await expectError(
+    APIErrorCode.ValidationError,
+    notion.blocks.children.append({
+      block_id: PROJECTS,
+      children: [{ image: { type: "file_upload", file_upload: { id: pending.id } } }],
+    }),
+  );
+  assert.match(err.message, /pending/);
+  await expectError(APIErrorCode.ValidationError, notion.fileUploads.create({ mode: "multi_part", filename: "x.mp4" }));
+  await expectError(APIErrorCode.ValidationError, notion.fileUploads.create({ content_type: "application/x-msdownload" }));
+  await expectError(APIErrorCode.ObjectNotFound, notion.fileUploads.retrieve({ file_upload_id: "f0000000-0000-4000-8000-000000000001" }));
+  const external = await notion.fileUploads.create({ mode: "external_url", external_url: "https://example.com/a.png", filename: "a.png" });
+  assert.equal(external.status, "failed");
+  assert.equal(external.file_import_result.type, "error");
+});
+
 await scenario(
   "restricted capabilities",
   async () => {
@@ -315,6 +389,8 @@ await scenario(
     });
     assert.deepEqual(found.results, []);
     assert.equal((await notion.pages.retrieve({ page_id: TASK1 })).properties.Done.checkbox, true);
+    await expectError(APIErrorCode.RestrictedResource, notion.fileUploads.create({}));
+    assert.equal((await notion.fileUploads.list({})).object, "list");
   },
   "restricted",
 );

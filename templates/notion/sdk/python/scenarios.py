@@ -11,6 +11,8 @@ import os
 import sys
 import traceback
 
+import httpx
+
 from notion_client import APIErrorCode, APIResponseError, Client
 from notion_client.helpers import collect_paginated_api, is_full_page
 
@@ -374,6 +376,49 @@ def query_formulas_and_rollups():
                  filter={"property": "Names", "rollup": {"number": {"equals": 1}}})
 
 
+@scenario
+def file_uploads_single_part_attached_and_downloaded():
+    created = notion.file_uploads.create(filename="notes.txt", content_type="text/plain")
+    assert created["object"] == "file_upload" and created["status"] == "pending", created
+    sent = notion.file_uploads.send(file_upload_id=created["id"], file=("notes.txt", b"hello from python", "text/plain"))
+    assert sent["status"] == "uploaded" and sent["content_length"] == 17, sent
+    block = notion.blocks.children.append(block_id=PROJECTS, children=[
+        {"type": "pdf", "pdf": {"type": "file_upload", "file_upload": {"id": created["id"]}}},
+    ])["results"][0]
+    assert block["pdf"]["type"] == "file", block
+    download = httpx.get(block["pdf"]["file"]["url"])
+    assert download.status_code == 200 and download.content == b"hello from python", download
+    assert notion.file_uploads.retrieve(file_upload_id=created["id"])["expiry_time"] is None
+
+    cover = notion.file_uploads.create()
+    notion.file_uploads.send(file_upload_id=cover["id"], file=("cover.jpg", b"jpeg"))
+    page = notion.pages.create(parent={"page_id": PROJECTS}, cover={"type": "file_upload", "file_upload": {"id": cover["id"]}},
+                               properties={"title": {"title": text("Covered")}})
+    assert page["cover"]["type"] == "file" and page["cover"]["file"]["url"].endswith("/cover.jpg"), page["cover"]
+    listed = collect_paginated_api(notion.file_uploads.list, status="uploaded", page_size=1)
+    assert {created["id"], cover["id"]} <= {u["id"] for u in listed}, listed
+
+
+@scenario
+def file_uploads_multi_part_and_refusals():
+    created = notion.file_uploads.create(mode="multi_part", number_of_parts=2, filename="big.txt")
+    assert created["number_of_parts"] == {"total": 2, "sent": 0}, created
+    expect_error(APIErrorCode.ValidationError, notion.file_uploads.complete, file_upload_id=created["id"])
+    notion.file_uploads.send(file_upload_id=created["id"], part_number="1", file=("big.txt", b"a" * (5 << 20), "text/plain"))
+    notion.file_uploads.send(file_upload_id=created["id"], part_number="2", file=("big.txt", b"tail", "text/plain"))
+    done = notion.file_uploads.complete(file_upload_id=created["id"])
+    assert done["status"] == "uploaded" and done["content_length"] == (5 << 20) + 4, done
+
+    pending = notion.file_uploads.create()
+    err = expect_error(APIErrorCode.ValidationError, notion.blocks.children.append, block_id=PROJECTS,
+                       children=[{"video": {"type": "file_upload", "file_upload": {"id": pending["id"]}}}])
+    assert "pending" in str(err), err
+    expect_error(APIErrorCode.ValidationError, notion.file_uploads.create, mode="multi_part", filename="x.mp4")
+    expect_error(APIErrorCode.ObjectNotFound, notion.file_uploads.retrieve, file_upload_id="f0000000-0000-4000-8000-000000000001")
+    external = notion.file_uploads.create(mode="external_url", external_url="https://example.com/a.png", filename="a.png")
+    assert external["status"] == "failed" and external["file_import_result"]["type"] == "error", external
+
+
 @scenario(fixture="restricted")
 def restricted_capabilities():
     # The `restricted` fixture's integration may read content and comments, nothing more.
@@ -394,6 +439,8 @@ def restricted_capabilities():
     found = notion.data_sources.query(data_source_id=TASKS, filter={"property": "Name", "title": {"equals": "Refused"}})
     assert found["results"] == [], found
     assert notion.pages.retrieve(page_id=TASK1)["properties"]["Done"]["checkbox"] is True
+    expect_error(APIErrorCode.RestrictedResource, notion.file_uploads.create)
+    assert notion.file_uploads.list()["object"] == "list"
 
 failed = [name for name, err in results if err]
 print(f"{len(results) - len(failed)} passed, {len(failed)} failed")
