@@ -11,7 +11,7 @@
 use std::collections::HashMap;
 
 use asym_kit::body::{self, BodyError, Limits};
-use asym_kit::deadpool_postgres::GenericClient;
+use asym_kit::deadpool_postgres::{GenericClient, Transaction};
 use asym_kit::multipart::{self, Part};
 use asym_kit::tokio_postgres::Row;
 use axum::body::Body;
@@ -183,11 +183,22 @@ fn render(ctx: &Ctx, row: &Row) -> Value {
     Value::Object(out)
 }
 
-/// The integration's upload `id`, rendered (404 when it has none such).
+/// The integration's upload `id` as [`render`] reads it (404 when it has none such).
 async fn fetch(ctx: &Ctx, client: &impl GenericClient, id: &str) -> ApiResult<Row> {
+    read(ctx, client, id, "").await
+}
+
+/// [`fetch`], locking the upload until `tx` ends: what send and complete change.
+async fn locked(ctx: &Ctx, tx: &Transaction<'_>, id: &str) -> ApiResult<Row> {
+    read(ctx, tx, id, "FOR UPDATE OF u").await
+}
+
+async fn read(ctx: &Ctx, client: &impl GenericClient, id: &str, lock: &str) -> ApiResult<Row> {
     client
         .query_opt(
-            &format!("SELECT {COLUMNS} FROM file_uploads u WHERE id = $1 AND created_by = $2"),
+            &format!(
+                "SELECT {COLUMNS} FROM file_uploads u WHERE id = $1 AND created_by = $2 {lock}"
+            ),
             &[&id, &ctx.bot],
         )
         .await?
@@ -447,12 +458,7 @@ pub(crate) async fn send(ctx: &Ctx, id: &str, headers: &HeaderMap, raw: Body) ->
     }
     let mut client = ctx.kit.db().await?;
     let tx = client.transaction().await?;
-    tx.execute(
-        "SELECT 1 FROM file_uploads WHERE id = $1 FOR UPDATE",
-        &[&id],
-    )
-    .await?;
-    let row = fetch(ctx, &tx, &id).await?;
+    let row = locked(ctx, &tx, &id).await?;
     let mode: &str = row.get(1);
     let status: &str = row.get(2);
     if mode == "external_url" {
@@ -552,12 +558,7 @@ pub(crate) async fn complete(ctx: &Ctx, id: &str, _body: &Map<String, Value>) ->
     let id = path_id("file_upload_id", id)?;
     let mut client = ctx.kit.db().await?;
     let tx = client.transaction().await?;
-    tx.execute(
-        "SELECT 1 FROM file_uploads WHERE id = $1 FOR UPDATE",
-        &[&id],
-    )
-    .await?;
-    let row = fetch(ctx, &tx, &id).await?;
+    let row = locked(ctx, &tx, &id).await?;
     let mode: &str = row.get(1);
     let status: &str = row.get(2);
     if mode != "multi_part" {

@@ -426,53 +426,49 @@ async fn list_by_status_and_page(notion: asym::Notion) {
 #[asym::clone("notion", seed = "basic")]
 async fn refusals(notion: asym::Notion) {
     let api = api(&notion);
-    let create = async |body: Value| invalid(api.post("/v1/file_uploads", &body).await);
-    assert!(
-        create(json!({ "mode": "chunked" }))
-            .await
-            .contains("body.mode")
-    );
-    assert!(
-        create(json!({ "mode": "multi_part", "filename": "a.mp4" }))
-            .await
-            .contains("body.number_of_parts should be defined")
-    );
-    assert!(
-        create(json!({ "mode": "multi_part", "number_of_parts": 2 }))
-            .await
-            .contains("body.filename should be defined")
-    );
-    assert!(
-        create(json!({ "mode": "multi_part", "number_of_parts": 0, "filename": "a.mp4" }))
-            .await
-            .contains("between 1 and 1000")
-    );
-    assert!(
-        create(json!({ "number_of_parts": 2 }))
-            .await
-            .contains("body.number_of_parts should be not present")
-    );
-    assert!(
-        create(json!({ "content_type": "application/x-msdownload" }))
-            .await
-            .contains("not supported")
-    );
-    assert!(
-        create(json!({ "filename": "a.png", "content_type": "application/pdf" }))
-            .await
-            .contains("does not match")
-    );
-    assert!(
-        create(json!({ "filename": "x".repeat(901) }))
-            .await
-            .contains("body.filename.length should be ≤ `900`")
-    );
-    assert!(
-        create(json!({ "mode": "external_url", "filename": "a.png" }))
-            .await
-            .contains("body.external_url should be defined")
-    );
-    assert!(create(json!({ "mode": "external_url", "filename": "a.png", "external_url": "http://example.com/a.png" })).await.contains("HTTPS"));
+    let refused = [
+        (json!({ "mode": "chunked" }), "body.mode"),
+        (
+            json!({ "mode": "multi_part", "filename": "a.mp4" }),
+            "body.number_of_parts should be defined",
+        ),
+        (
+            json!({ "mode": "multi_part", "number_of_parts": 2 }),
+            "body.filename should be defined",
+        ),
+        (
+            json!({ "mode": "multi_part", "number_of_parts": 0, "filename": "a.mp4" }),
+            "between 1 and 1000",
+        ),
+        (
+            json!({ "number_of_parts": 2 }),
+            "body.number_of_parts should be not present",
+        ),
+        (
+            json!({ "content_type": "application/x-msdownload" }),
+            "not supported",
+        ),
+        (
+            json!({ "filename": "a.png", "content_type": "application/pdf" }),
+            "does not match",
+        ),
+        (
+            json!({ "filename": "x".repeat(901) }),
+            "body.filename.length should be ≤ `900`",
+        ),
+        (
+            json!({ "mode": "external_url", "filename": "a.png" }),
+            "body.external_url should be defined",
+        ),
+        (
+            json!({ "mode": "external_url", "filename": "a.png", "external_url": "http://example.com/a.png" }),
+            "HTTPS",
+        ),
+    ];
+    for (body, wanted) in refused {
+        let message = invalid(api.post("/v1/file_uploads", &body).await);
+        assert!(message.contains(wanted), "{body}: {message}");
+    }
 
     // The clone downloads nothing: an external import is recorded as failed, saying why.
     let external = post(
@@ -553,33 +549,16 @@ async fn refusals(notion: asym::Notion) {
         .as_array()
         .unwrap()
         .len();
-    let message = invalid(
-        api.patch(
-            &children,
-            &json!({ "children": [{ "image": reference(pending) }] }),
-        )
-        .await,
-    );
-    assert!(message.contains("is `pending`"), "{message}");
-    let message = invalid(
-        api.patch(
-            &children,
-            &json!({ "children": [{ "video": reference(unknown) }] }),
-        )
-        .await,
-    );
-    assert!(message.contains("Could not find file upload"), "{message}");
-    let message = invalid(
-        api.patch(
-            &children,
-            &json!({ "children": [{ "audio": reference("nope") }] }),
-        )
-        .await,
-    );
-    assert!(
-        message.contains("file_upload.id should be a valid uuid"),
-        "{message}"
-    );
+    let attached = [
+        ("image", pending, "is `pending`"),
+        ("video", unknown, "Could not find file upload"),
+        ("audio", "nope", "file_upload.id should be a valid uuid"),
+    ];
+    for (kind, id, wanted) in attached {
+        let body = json!({ "children": [{ kind: reference(id) }] });
+        let message = invalid(api.patch(&children, &body).await);
+        assert!(message.contains(wanted), "{message}");
+    }
     let message = invalid(
         api.post(
             "/v1/pages",
