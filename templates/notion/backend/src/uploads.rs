@@ -179,7 +179,6 @@ fn render(ctx: &Ctx, row: &Row) -> Value {
             json!({ "total": total, "sent": row.get::<_, i64>(7) }),
         );
     }
-    out.insert("request_id".into(), crate::ids::new_uuid().into());
     Value::Object(out)
 }
 
