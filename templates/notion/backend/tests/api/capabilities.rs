@@ -72,6 +72,7 @@ async fn each_capability_guards_its_routes(notion: asym::Notion) {
                 (Method::GET, format!("/v1/blocks/{TASK1}/children"), None),
                 (Method::GET, format!("/v1/blocks/{FIRST_BLOCK}"), None),
                 (Method::GET, format!("{task}/properties/title"), None),
+                (Method::GET, "/v1/file_uploads".into(), None),
             ],
             "update_content" => vec![
                 (Method::PATCH, task.clone(), Some(done.clone())),
@@ -95,6 +96,12 @@ async fn each_capability_guards_its_routes(notion: asym::Notion) {
                     Some(paragraph.clone()),
                 ),
                 (Method::POST, "/v1/databases".into(), Some(database.clone())),
+                (Method::POST, "/v1/file_uploads".into(), Some(json!({}))),
+                (
+                    Method::POST,
+                    format!("/v1/file_uploads/{TASK1}/complete"),
+                    Some(json!({})),
+                ),
             ],
             "read_comments" => vec![(Method::GET, format!("/v1/comments?block_id={TASK1}"), None)],
             _ => vec![(Method::POST, "/v1/comments".into(), Some(comment.clone()))],
