@@ -324,3 +324,62 @@ await scenario("releases", async () => {
   await owner.rest.repos.deleteRelease({ ...repo, release_id: rel.id });
   await fails(404, () => owner.rest.repos.getRelease({ ...repo, release_id: rel.id }));
 });
+
+await scenario("stars", async () => {
+  await fails(404, () => owner.rest.activity.checkRepoIsStarredByAuthenticatedUser(repo));
+  await owner.rest.activity.starRepoForAuthenticatedUser(repo);
+  await reviewer.rest.activity.starRepoForAuthenticatedUser(repo);
+  assert.equal((await owner.rest.activity.checkRepoIsStarredByAuthenticatedUser(repo)).status, 204);
+  const star = { accept: "application/vnd.github.star+json" };
+  const gazers = await owner.paginate(owner.rest.activity.listStargazersForRepo, { ...repo, per_page: 1, headers: star });
+  assert.deepEqual(gazers.map((s) => s.user.login), ["octocat", "hubot"]);
+  assert.ok(gazers[0].starred_at);
+  const theirs = await reviewer.rest.activity.listReposStarredByUser({ username: "octocat" });
+  assert.deepEqual(theirs.data.map((r) => r.full_name), ["acme/hello-world"]);
+  const mine = await owner.rest.activity.listReposStarredByAuthenticatedUser({ headers: star });
+  assert.equal(mine.data[0].repo.full_name, "acme/hello-world");
+  assert.equal((await owner.rest.repos.get(repo)).data.stargazers_count, 2);
+  await owner.rest.activity.unstarRepoForAuthenticatedUser(repo);
+  await fails(404, () => owner.rest.activity.checkRepoIsStarredByAuthenticatedUser(repo));
+  assert.equal((await owner.rest.repos.get(repo)).data.watchers_count, 1);
+  await fails(403, () => app.rest.activity.starRepoForAuthenticatedUser(repo));
+});
+
+await scenario("languages_contributors_forks", async () => {
+  const langs = { owner: "octocat", repo: "nlangs" };
+  await owner.rest.repos.createForAuthenticatedUser({ name: "nlangs", auto_init: true });
+  assert.deepEqual((await owner.rest.repos.listLanguages(langs)).data, {});
+  const content = Buffer.from("export const x = 1;\n").toString("base64");
+  await owner.rest.repos.createOrUpdateFileContents({ ...langs, path: "index.ts", message: "Add", content });
+  assert.deepEqual((await owner.rest.repos.listLanguages(langs)).data, { TypeScript: 20 });
+  assert.equal((await owner.rest.repos.get(langs)).data.language, "TypeScript");
+  const people = (await owner.rest.repos.listContributors(langs)).data;
+  assert.deepEqual(people.map((c) => [c.login, c.contributions]), [["octocat", 2]]);
+  assert.deepEqual((await owner.rest.repos.listForks(langs)).data, []);
+});
+
+await scenario("release_assets", async () => {
+  const rel = (await owner.rest.repos.createRelease({ ...repo, tag_name: "n9.0.0" })).data;
+  // uploadReleaseAsset defaults to https://uploads.github.com: point it at the clone.
+  const upload = (name) =>
+    owner.rest.repos.uploadReleaseAsset({
+      ...repo, release_id: rel.id, name, label: "Tool", data: "hello asset", baseUrl,
+      headers: { "content-type": "text/plain" },
+    });
+  const asset = (await upload("tool.txt")).data;
+  assert.deepEqual([asset.name, asset.size, asset.label, asset.state], ["tool.txt", 11, "Tool", "uploaded"]);
+  const listed = await owner.rest.repos.listReleaseAssets({ ...repo, release_id: rel.id });
+  assert.deepEqual(listed.data.map((a) => a.id), [asset.id]);
+  const raw = await owner.rest.repos.getReleaseAsset({
+    ...repo, asset_id: asset.id, headers: { accept: "application/octet-stream" },
+  });
+  assert.equal(Buffer.from(raw.data).toString(), "hello asset");
+  assert.equal(await (await fetch(asset.browser_download_url)).text(), "hello asset");
+  assert.equal((await owner.rest.repos.getReleaseAsset({ ...repo, asset_id: asset.id })).data.download_count, 2);
+  const dup = await fails(422, () => upload("tool.txt"));
+  assert.equal(dup.response.data.errors[0].code, "already_exists");
+  const renamed = await owner.rest.repos.updateReleaseAsset({ ...repo, asset_id: asset.id, name: "tool-v9.txt" });
+  assert.equal(renamed.data.name, "tool-v9.txt");
+  await owner.rest.repos.deleteReleaseAsset({ ...repo, asset_id: asset.id });
+  await fails(404, () => owner.rest.repos.getReleaseAsset({ ...repo, asset_id: asset.id }));
+});

@@ -8,9 +8,11 @@ import base64
 import hashlib
 import hmac
 import http.server
+import io
 import json
 import os
 import queue
+import tempfile
 import threading
 
 from github import Auth, BadCredentialsException, Github, GithubException, UnknownObjectException
@@ -324,3 +326,63 @@ def releases():
     assert err.data["errors"][0]["code"] == "already_exists"
     rel.delete_release()
     raises(UnknownObjectException, 404, lambda: repo.get_release(rel.id))
+
+
+@scenario
+def stars():
+    repo = owner.get_repo("acme/hello-world")
+    me = owner.get_user()
+    assert not me.has_in_starred(repo)
+    me.add_to_starred(repo)
+    reviewer.get_user().add_to_starred(repo)
+    assert me.has_in_starred(repo)
+    assert owner.get_repo("acme/hello-world").stargazers_count == 2
+    assert [u.login for u in repo.get_stargazers()] == ["octocat", "hubot"]
+    dated = list(repo.get_stargazers_with_dates())
+    assert [s.user.login for s in dated] == ["octocat", "hubot"] and dated[0].starred_at is not None
+    assert [r.full_name for r in me.get_starred()] == ["acme/hello-world"]
+    assert [r.full_name for r in owner.get_user("hubot").get_starred()] == ["acme/hello-world"]
+    me.remove_from_starred(repo)
+    assert not me.has_in_starred(repo)
+    assert owner.get_repo("acme/hello-world").stargazers_count == 1
+    raises(GithubException, 403, lambda: app.get_user().add_to_starred(repo))
+
+
+@scenario
+def languages_contributors_forks():
+    repo = owner.get_user().create_repo("langs", auto_init=True)
+    # PyGithub adds the request's "url" to every GET answer that is an object.
+    def languages():
+        return [(name, size) for name, size in repo.get_languages().items() if name != "url"]
+
+    assert languages() == [] and repo.language is None
+    repo.create_file("src/app.py", "Add app", "print('hi')\n")
+    repo.create_file("web/index.html", "Add page", "<p>hi</p>\n")
+    assert languages() == [("Python", 12), ("HTML", 10)]
+    assert owner.get_repo("octocat/langs").language == "Python"
+    assert [(c.login, c.contributions) for c in repo.get_contributors()] == [("octocat", 3)]
+    assert list(repo.get_forks()) == []
+
+
+@scenario
+def release_assets():
+    repo = owner.get_repo("acme/hello-world")
+    rel = repo.create_git_release("v9.0.0", "Nine", "")
+    path = os.path.join(tempfile.mkdtemp(), "tool build.txt")
+    with open(path, "wb") as f:
+        f.write(b"hello asset")
+    asset = rel.upload_asset(path, label="Tool", content_type="text/plain")
+    assert (asset.name, asset.size, asset.label, asset.content_type) == ("tool.build.txt", 11, "Tool", "text/plain")
+    assert [a.name for a in rel.get_assets()] == ["tool.build.txt"]
+    assert [a.id for a in repo.get_release(rel.id).assets] == [asset.id]
+    _, _, chunks = asset.download_asset()
+    assert b"".join(chunks) == b"hello asset"
+    assert repo.get_release_asset(asset.id).download_count == 1
+    err = raises(GithubException, 422, lambda: rel.upload_asset(path, content_type="text/plain"))
+    assert err.data["errors"][0]["code"] == "already_exists"
+    memo = rel.upload_asset_from_memory(io.BytesIO(b"abc"), 3, "notes.bin")
+    assert memo.size == 3 and memo.content_type == "application/octet-stream"
+    renamed = asset.update_asset("tool.txt", "Tool v9")
+    assert (renamed.name, renamed.label) == ("tool.txt", "Tool v9")
+    assert asset.delete_asset()
+    raises(UnknownObjectException, 404, lambda: repo.get_release_asset(asset.id))

@@ -511,3 +511,46 @@ pub(crate) async fn announce_push(
     );
     crate::hooks::emit(client, base, repo.id, "push", sender, payload).await
 }
+
+/// `GET /repos/{owner}/{repo}/contributors`: the users who authored commits on the default
+/// branch (matched by commit email), most commits first, each with `contributions`; with
+/// `anon=1` (or `true`) also the unmatched authors (`type: "Anonymous"`, `email`, `name`).
+/// An empty repository answers 204, as GitHub does.
+pub(crate) async fn contributors(scope: Scope, query: Query) -> ApiResult {
+    const SQL: &str = "WITH RECURSIVE walk(sha) AS (
+             SELECT $2::text
+             UNION SELECT unnest(c.parents) FROM walk w
+                   JOIN git_commits c ON c.repo_id = $1 AND c.sha = w.sha),
+         authors AS (
+             SELECT lower(c.author_email) AS email, min(c.author_name) AS name, count(*) AS n
+             FROM git_commits c JOIN walk USING (sha) WHERE c.repo_id = $1 GROUP BY 1),
+         matched AS (
+             SELECT u.id, sum(a.n)::bigint AS n
+             FROM authors a JOIN users u ON lower(u.email) = a.email GROUP BY u.id),
+         listed AS (
+             SELECT gh_user(u, $3)::jsonb || jsonb_build_object('contributions', m.n) AS item,
+                    m.n, u.login AS key
+             FROM matched m JOIN users u ON u.id = m.id
+             UNION ALL
+             SELECT jsonb_build_object('email', a.email, 'name', a.name, 'type', 'Anonymous',
+                                       'contributions', a.n), a.n, a.email
+             FROM authors a
+             WHERE $4 AND NOT EXISTS (SELECT 1 FROM users u WHERE lower(u.email) = a.email))
+         SELECT (SELECT count(*) FROM listed),
+                (SELECT coalesce(json_agg(item ORDER BY n DESC, key), '[]')::text
+                 FROM (SELECT * FROM listed ORDER BY n DESC, key LIMIT $5 OFFSET $6) p)";
+    let anonymous = matches!(query.get("anon"), Some("1" | "true"));
+    let (client, repo) = scope.open().await?;
+    let head = format!("refs/heads/{}", repo.default_branch);
+    let Some(sha) = objects::ref_sha(&client, repo.id, &head).await? else {
+        return Ok(req::no_content());
+    };
+    let page = scope.page(&repo, "contributors", &query);
+    req::list_sql(
+        &client,
+        &page,
+        SQL,
+        &[&repo.id, &sha, &scope.base(), &anonymous],
+    )
+    .await
+}

@@ -16,7 +16,7 @@ use crate::scope::Scope;
 use crate::viewer::Viewer;
 
 /// The events a hook may subscribe to (`*` is all of them).
-const EVENTS: [&str; 13] = [
+const EVENTS: [&str; 15] = [
     "*",
     "push",
     "issues",
@@ -30,6 +30,8 @@ const EVENTS: [&str; 13] = [
     "label",
     "create",
     "release",
+    "star",
+    "watch",
 ];
 
 /// `repository`, `sender` and (for org repositories) `organization`: what every payload

@@ -6,18 +6,20 @@
 //! |---|---|
 //! | auth, `X-OAuth-Scopes`, rate-limit headers, ETags | `auth`, `ratelimit` |
 //! | `/user`, `/users/{u}`, `/orgs/{org}`, members | `users` |
-//! | repositories: create, get, update, delete, list, topics | `repos` |
+//! | repositories: create, get, update, delete, list, topics, languages, forks | `repos`, `linguist` |
 //! | collaborators, branches | `collaborators` |
 //! | issues | `issues` |
 //! | lock, unlock, assignees | `triage` |
 //! | issue comments | `comments` |
 //! | labels, milestones | `labels` |
 //! | reactions, issue events | `activity` |
-//! | contents, commits, compare | `contents`, `commits` |
+//! | contents, commits, compare, contributors | `contents`, `commits` |
 //! | git data: blobs, trees, commits, refs, tags | `gitdata` |
 //! | pull requests, reviews, merges, review comments | `pulls`, `reviews`, `review_comments` |
 //! | statuses, check runs and suites | `checks` |
+//! | release assets: upload, list, get, update, delete, download | `assets` |
 //! | repository webhooks and their deliveries | `hooks` |
+//! | stars: stargazers, starred repositories, star and unstar | `stars` |
 //! | search | `search` |
 //! | `/`, `/zen`, `/octocat`, `/meta`, provisioning | `meta` |
 //!
@@ -26,6 +28,7 @@
 //! All state is in the clone's Postgres database and Redis prefix; the process holds none.
 
 mod activity;
+mod assets;
 mod auth;
 mod checks;
 mod collaborators;
@@ -39,6 +42,7 @@ mod gitdata;
 mod hooks;
 mod issues;
 mod labels;
+mod linguist;
 mod meta;
 mod objects;
 mod pulls;
@@ -50,6 +54,7 @@ mod review_comments;
 mod reviews;
 mod scope;
 mod search;
+mod stars;
 mod time;
 mod triage;
 mod users;
@@ -137,6 +142,12 @@ fn routes(kit: Kit) -> Router {
             get(repos::list_mine).post(repos::create_for_user),
         )
         .route("/user/issues", get(issues::list_mine))
+        .route("/user/starred", get(stars::mine))
+        .route(
+            "/user/starred/{owner}/{repo}",
+            get(stars::check).put(stars::star).delete(stars::unstar),
+        )
+        .route("/users/{user}/starred", get(stars::of_user))
         .route("/issues", get(issues::list_mine))
         .route("/users/{user}", get(users::get))
         .route("/users/{user}/repos", get(repos::list_owner))
@@ -150,6 +161,10 @@ fn routes(kit: Kit) -> Router {
         .route("/search/issues", get(search::issues))
         .route("/search/repositories", get(search::repositories))
         .nest("/repos/{owner}/{repo}", repo_routes())
+        .route(
+            "/{owner}/{repo}/releases/download/{tag}/{name}",
+            get(assets::download),
+        )
         .fallback(meta::not_found)
         .layer(axum::middleware::from_fn_with_state(
             kit.clone(),
@@ -166,6 +181,10 @@ fn repo_routes() -> Router<Kit> {
             get(repos::get).patch(repos::update).delete(repos::delete),
         )
         .route("/topics", get(repos::topics).put(repos::set_topics))
+        .route("/stargazers", get(stars::stargazers))
+        .route("/languages", get(repos::languages))
+        .route("/contributors", get(commits::contributors))
+        .route("/forks", get(repos::forks))
         .route("/collaborators", get(collaborators::list))
         .route(
             "/collaborators/{user}",
@@ -268,7 +287,16 @@ fn repo_routes() -> Router<Kit> {
                 .patch(releases::update)
                 .delete(releases::delete),
         )
-        .route("/releases/{id}/assets", get(releases::assets))
+        .route(
+            "/releases/{id}/assets",
+            get(assets::list).post(assets::upload),
+        )
+        .route(
+            "/releases/assets/{id}",
+            get(assets::get)
+                .patch(assets::update)
+                .delete(assets::delete),
+        )
         .route("/assignees/{user}", get(triage::check_assignable))
         .route("/labels", get(labels::list).post(labels::create))
         .route(

@@ -6,8 +6,8 @@
 use asym_kit::deadpool_postgres::GenericClient;
 use asym_kit::tokio_postgres::Error;
 
-use crate::db;
 use crate::git::{self, Commit, Entry, Signature};
+use crate::{db, linguist};
 
 /// Stores an object (idempotent) and returns its id.
 pub(crate) async fn put(
@@ -115,6 +115,65 @@ pub(crate) async fn set_ref(
     const SQL: &str = "INSERT INTO git_refs (repo_id, ref, sha) VALUES ($1, $2, $3)
                        ON CONFLICT (repo_id, ref) DO UPDATE SET sha = EXCLUDED.sha";
     db::execute(client, SQL, &[&repo, &name, &sha]).await?;
+    if name.starts_with("refs/heads/") {
+        refresh_language(client, repo, Some(name)).await?;
+    }
+    Ok(())
+}
+
+/// Bytes per language ([`linguist`]) of the files in commit `head`'s tree, most first.
+pub(crate) async fn languages(
+    client: &impl GenericClient,
+    repo: i64,
+    head: &str,
+) -> Result<Vec<(&'static str, i64)>, Error> {
+    const SQL: &str = "SELECT sha, octet_length(data)::bigint FROM git_objects
+                       WHERE repo_id = $1 AND sha = ANY($2) AND type = 'blob'";
+    let Some(commit) = commit(client, repo, head).await? else {
+        return Ok(Vec::new());
+    };
+    let counted: Vec<(&'static str, String)> = files(client, repo, &commit.tree)
+        .await?
+        .into_iter()
+        .filter_map(|(path, sha)| linguist::language(&path).map(|language| (language, sha)))
+        .collect();
+    let shas: Vec<&str> = counted.iter().map(|(_, sha)| sha.as_str()).collect();
+    let statement = client.prepare_cached(SQL).await?;
+    let sizes: std::collections::HashMap<String, i64> = client
+        .query(&statement, &[&repo, &shas])
+        .await?
+        .iter()
+        .map(|row| (row.get(0), row.get(1)))
+        .collect();
+    Ok(linguist::tally(counted.into_iter().filter_map(
+        |(language, sha)| sizes.get(&sha).map(|bytes| (language, *bytes)),
+    )))
+}
+
+/// Keeps `repos.language` (the language with the most bytes on the default branch) after
+/// the default branch changed (`moved` `None`) or the branch ref `moved` was set (nothing to
+/// do unless it is the default branch's).
+pub(crate) async fn refresh_language(
+    client: &impl GenericClient,
+    repo: i64,
+    moved: Option<&str>,
+) -> Result<(), Error> {
+    const HEAD: &str = "SELECT g.sha FROM repos r
+                        LEFT JOIN git_refs g ON g.repo_id = r.id AND g.ref = 'refs/heads/' || r.default_branch
+                        WHERE r.id = $1 AND ($2::text IS NULL OR 'refs/heads/' || r.default_branch = $2)";
+    const SET: &str =
+        "UPDATE repos SET language = $2 WHERE id = $1 AND language IS DISTINCT FROM $2";
+    let Some(row) = db::row(client, HEAD, &[&repo, &moved]).await? else {
+        return Ok(());
+    };
+    let language = match row.get::<_, Option<String>>(0) {
+        Some(head) => languages(client, repo, &head)
+            .await?
+            .first()
+            .map(|(l, _)| *l),
+        None => None,
+    };
+    db::execute(client, SET, &[&repo, &language]).await?;
     Ok(())
 }
 

@@ -1,5 +1,5 @@
-//! Releases: create, list, get (by id, by tag, the latest), update, delete, and their asset
-//! lists (always empty: assets are not stored). Publishing a release makes its tag
+//! Releases: create, list, get (by id, by tag, the latest), update, delete (their assets
+//! are in `assets`). Publishing a release makes its tag
 //! (`refs/tags/<tag_name>`) at the target when the tag is new, announced as a push; every
 //! change is a `release` webhook (`created`, `published`, `released` or `prereleased`,
 //! `edited`, `deleted`), as GitHub sends them.
@@ -26,7 +26,7 @@ async fn render(client: &impl GenericClient, base: &str, id: i64) -> ApiResult<S
 
 /// The release of `repo` that `sql` selects by `key` (`$1`; the repository is `$2`) as its
 /// `id` and `draft`: 404 when there is none, or when it is a draft the caller may not see.
-async fn find(
+pub(crate) async fn find(
     client: &impl GenericClient,
     repo: &Repo,
     sql: &str,
@@ -40,7 +40,7 @@ async fn find(
 }
 
 /// The release the path's id names.
-async fn by_id(client: &impl GenericClient, repo: &Repo, id: &str) -> ApiResult<i64> {
+pub(crate) async fn by_id(client: &impl GenericClient, repo: &Repo, id: &str) -> ApiResult<i64> {
     const SQL: &str = "SELECT id, draft FROM releases WHERE id = $1 AND repo_id = $2";
     find(client, repo, SQL, &db::id::<i64>(id)?).await
 }
@@ -347,11 +347,4 @@ pub(crate) async fn delete(scope: Scope<String>, viewer: Viewer) -> ApiResult {
         .await?;
     scope.commit(tx, woke).await?;
     Ok(req::no_content())
-}
-
-/// `GET /repos/{owner}/{repo}/releases/{id}/assets`: `[]` (assets are not stored).
-pub(crate) async fn assets(scope: Scope<String>) -> ApiResult {
-    let (client, repo) = scope.open().await?;
-    by_id(&client, &repo, &scope.path).await?;
-    Ok(req::ok("[]".to_owned()))
 }

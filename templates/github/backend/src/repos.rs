@@ -421,9 +421,33 @@ pub(crate) async fn update(scope: Scope, viewer: Viewer, body: Body) -> ApiResul
             "name already exists on this account",
         ));
     }
+    if default_branch.is_some() {
+        objects::refresh_language(&tx, repo.id, None).await?;
+    }
     let text = render(&tx, scope.base(), repo.id, Some(&viewer)).await?;
     tx.commit().await?;
     Ok(req::ok(text))
+}
+
+/// `GET /repos/{owner}/{repo}/languages`: bytes per language on the default branch, most
+/// first (`{}` for an empty repository or one with no counted files; see `linguist`).
+pub(crate) async fn languages(scope: Scope) -> ApiResult {
+    let (client, repo) = scope.open().await?;
+    let head = format!("refs/heads/{}", repo.default_branch);
+    let mut answer = serde_json::Map::new();
+    if let Some(sha) = objects::ref_sha(&client, repo.id, &head).await? {
+        for (language, bytes) in objects::languages(&client, repo.id, &sha).await? {
+            answer.insert(language.into(), bytes.into());
+        }
+    }
+    Ok(req::ok(serde_json::Value::Object(answer).to_string()))
+}
+
+/// `GET /repos/{owner}/{repo}/forks`: always empty (the clone makes no forks).
+pub(crate) async fn forks(scope: Scope, query: Query) -> ApiResult {
+    let (_, repo) = scope.open().await?;
+    let path = format!("{}/forks", repo.path());
+    Ok(req::paged(scope.base(), &path, &query, 0, "[]".to_owned()))
 }
 
 /// `DELETE /repos/{owner}/{repo}`: admin and the `delete_repo` scope.
@@ -536,13 +560,7 @@ pub(crate) async fn list_owner(
     uri: axum::http::Uri,
     query: Query,
 ) -> ApiResult {
-    let owner = {
-        let client = kit.db().await?;
-        users::find(&client, &login)
-            .await?
-            .ok_or_else(ApiError::not_found)?
-            .0
-    };
+    let owner = users::id(&kit, &login).await?;
     list(
         &kit,
         viewer.as_ref(),

@@ -212,11 +212,21 @@ impl<S: Send + Sync> FromRequest<S> for Raw {
     type Rejection = Response;
 
     async fn from_request(request: Request, _: &S) -> Result<Self, Response> {
-        body::read(request.into_body(), &Limits::default())
+        read(request.into_body(), Limits::default().max_bytes)
             .await
             .map(Self)
-            .map_err(|err| ApiError::from(err).into_response())
     }
+}
+
+/// A request body read whole, at most `max_bytes` (413 past it).
+pub(crate) async fn read(body: axum::body::Body, max_bytes: usize) -> Result<Bytes, Response> {
+    let limits = Limits {
+        max_bytes,
+        ..Limits::default()
+    };
+    body::read(body, &limits)
+        .await
+        .map_err(|err| ApiError::from(err).into_response())
 }
 
 /// A handler's `body: Body` argument: the request body read whole, then [`Body::parse`]d.

@@ -20,6 +20,15 @@ pub(crate) async fn find(
     Ok(row.map(|row| (row.get(0), row.get(1))))
 }
 
+/// An account's id by login, or 404.
+pub(crate) async fn id(kit: &Kit, login: &str) -> ApiResult<i64> {
+    let client = kit.db().await?;
+    Ok(find(&client, login)
+        .await?
+        .ok_or_else(ApiError::not_found)?
+        .0)
+}
+
 /// An organization's id by login, or 404.
 pub(crate) async fn org(client: &impl GenericClient, login: &str) -> ApiResult<i64> {
     match find(client, login).await? {

@@ -6,6 +6,7 @@
     reason = "a test fails loudly on what it did not expect"
 )]
 
+mod assets;
 mod checks;
 mod common;
 mod git;
@@ -17,3 +18,4 @@ mod pulls;
 mod releases;
 mod repos;
 mod search;
+mod stars;

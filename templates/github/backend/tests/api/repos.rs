@@ -251,3 +251,112 @@ async fn topics_collaborators_and_branches(gh: asym::GitHub) {
         "Branch not found"
     );
 }
+
+/// Writes `text` to `path` on `branch` (default: main) of the fixture repository.
+async fn write(api: &asym_kit::testing::Api, path: &str, text: &str) {
+    api.put(
+        &format!("{REPO}/contents/{path}"),
+        &json!({ "message": format!("Add {path}"), "content": crate::common::b64(text) }),
+    )
+    .await
+    .expect(201);
+}
+
+#[asym::clone("github", seed = "basic")]
+async fn languages_count_the_default_branch_files_and_name_the_repository_language(
+    gh: asym::GitHub,
+) {
+    let api = api(&gh);
+    let languages = format!("{REPO}/languages");
+    // Only README.md: prose, not counted.
+    assert_eq!(fetch(&api, &languages).await, json!({}));
+    assert_eq!(fetch(&api, REPO).await["language"], json!(null));
+    write(&api, "src/main.rs", "fn main() {}\n").await;
+    write(&api, "web/app.js", "console.log(1);\nconsole.log(2);\n").await;
+    write(&api, "web/index.html", "<p>hi</p>\n").await;
+    write(&api, "vendor/lib.go", &"x".repeat(500)).await;
+    write(&api, "config.json", &"1".repeat(500)).await;
+    let answer = api.get(&languages).await.expect(200);
+    assert_eq!(
+        answer.as_object().unwrap().iter().collect::<Vec<_>>(),
+        [
+            (&"JavaScript".to_owned(), &json!(32)),
+            (&"Rust".to_owned(), &json!(13)),
+            (&"HTML".to_owned(), &json!(10)),
+        ]
+    );
+    assert_eq!(fetch(&api, REPO).await["language"], "JavaScript");
+    let listed = fetch(&api, "/orgs/acme/repos").await;
+    assert_eq!(listed[0]["language"], "JavaScript");
+    // Another branch does not change it; making that branch the default does.
+    crate::common::branch(&api, "py", "tool.py", &"print(1)\n".repeat(10)).await;
+    assert_eq!(fetch(&api, REPO).await["language"], "JavaScript");
+    let patched = api
+        .patch(REPO, &json!({ "default_branch": "py" }))
+        .await
+        .expect(200);
+    assert_eq!(patched["language"], "Python");
+    assert_eq!(fetch(&api, &languages).await["Python"], 90);
+    error(api.get("/repos/acme/nope/languages").await, 404);
+    let empty = api
+        .post("/user/repos", &json!({ "name": "blank" }))
+        .await
+        .expect(201);
+    assert_eq!(empty["language"], json!(null));
+    assert_eq!(
+        fetch(&api, "/repos/octocat/blank/languages").await,
+        json!({})
+    );
+}
+
+#[asym::clone("github", seed = "basic")]
+async fn contributors_count_default_branch_authors_and_forks_are_empty(gh: asym::GitHub) {
+    let api = api(&gh);
+    for (i, author) in [
+        json!(null),
+        json!(null),
+        json!({ "name": "Ghost", "email": "ghost@example.com" }),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let mut body = json!({ "message": "Add", "content": crate::common::b64("x") });
+        if !author.is_null() {
+            body["author"] = author;
+        }
+        reviewer(&gh)
+            .put(&format!("{REPO}/contents/f{i}.txt"), &body)
+            .await
+            .expect(201);
+    }
+    let people = fetch(&api, &format!("{REPO}/contributors")).await;
+    assert_eq!(
+        fields(
+            &people,
+            [
+                "/0/login",
+                "/0/contributions",
+                "/1/login",
+                "/1/contributions"
+            ]
+        ),
+        json!(["hubot", 2, "octocat", 1])
+    );
+    assert_eq!(people.as_array().unwrap().len(), 2);
+    let all = api
+        .get(&format!("{REPO}/contributors?anon=1&per_page=1&page=2"))
+        .await;
+    assert!(all.header("link").unwrap().contains("rel=\"first\""));
+    assert_eq!(
+        all.expect(200),
+        json!([{ "email": "ghost@example.com", "name": "Ghost", "type": "Anonymous", "contributions": 1 }])
+    );
+    api.post("/user/repos", &json!({ "name": "blank" }))
+        .await
+        .expect(201);
+    let empty = api.get("/repos/octocat/blank/contributors").await;
+    assert_eq!((empty.status, &empty.body), (204, &json!(null)));
+    error(api.get("/repos/acme/nope/contributors").await, 404);
+    assert_eq!(fetch(&api, &format!("{REPO}/forks")).await, json!([]));
+    error(api.get("/repos/acme/nope/forks").await, 404);
+}
