@@ -340,18 +340,23 @@ hardened! {
     "hubspot": HUBSPOT => hubspot_refuses_hostile_bodies, hubspot_survives_disconnects_and_resets;
 }
 
-/// A Stripe `POST` draws the ids it will hand out from `object_seq` before it inserts them.
-/// It must draw them under the writers' shared lock: a reset taken between the draw and the
-/// insert would rewind the sequence under ids the request still holds, and hand them out
-/// again (a duplicate key on a later create). So while a reset's lock is held, a create
-/// waits before it draws anything, and goes on once the lock is released.
-#[asym::clone("stripe", seed = "basic")]
-async fn stripe_draws_no_id_while_a_reset_holds_the_writers_lock(clone: asym::Stripe) {
-    let (db, connection) = tokio_postgres::connect(clone.database_url(), tokio_postgres::NoTls)
+/// A write that draws ids from `sequence` before it inserts them must draw them under the
+/// writers' shared lock: a reset taken between the draw and the insert would rewind the
+/// sequence under ids the request still holds, and hand them out again (a duplicate key on a
+/// later create). So while a reset's lock is held, `create` waits before it draws anything,
+/// and goes on (and passes its own checks) once the lock is released.
+async fn draws_no_id_while_a_reset_holds_the_writers_lock(
+    database_url: &str,
+    sequence: &str,
+    create: impl Future<Output = ()> + Send + 'static,
+) {
+    let (db, connection) = tokio_postgres::connect(database_url, tokio_postgres::NoTls)
         .await
         .unwrap();
     tokio::spawn(connection);
-    let sequence = "SELECT last_value FROM object_seq";
+    // Both columns: a sequence's first draw sets `is_called` and leaves `last_value` as it was.
+    let sequence = format!("SELECT last_value, is_called FROM {sequence}");
+    let state = |row: tokio_postgres::Row| (row.get::<_, i64>(0), row.get::<_, bool>(1));
     db.batch_execute("BEGIN").await.unwrap();
     db.execute(
         "SELECT pg_advisory_xact_lock($1)",
@@ -359,12 +364,7 @@ async fn stripe_draws_no_id_while_a_reset_holds_the_writers_lock(clone: asym::St
     )
     .await
     .unwrap();
-    let before: i64 = db.query_one(sequence, &[]).await.unwrap().get(0);
-    let create = reqwest::Client::new()
-        .post(format!("{}/v1/customers", clone.api_url()))
-        .bearer_auth(clone.secret_key())
-        .form(&[("name", "Waits for the reset")])
-        .send();
+    let before = state(db.query_one(&sequence, &[]).await.unwrap());
     let create = tokio::spawn(create);
     let waiting = "SELECT count(*) FROM pg_locks l JOIN pg_stat_activity a USING (pid)
                    WHERE l.locktype = 'advisory' AND NOT l.granted
@@ -376,14 +376,52 @@ async fn stripe_draws_no_id_while_a_reset_holds_the_writers_lock(clone: asym::St
     })
     .await
     .expect("the create waits for the reset's lock");
-    let during: i64 = db.query_one(sequence, &[]).await.unwrap().get(0);
+    let during = state(db.query_one(&sequence, &[]).await.unwrap());
     assert_eq!(
         during, before,
         "the create drew ids while a reset held the lock"
     );
     db.batch_execute("COMMIT").await.unwrap();
-    let answer = create.await.unwrap().unwrap();
-    assert_eq!(answer.status(), 200);
+    create.await.unwrap();
+}
+
+/// Stripe reserves the ids a `POST` hands out (`object_seq`) in its key lookup.
+#[asym::clone("stripe", seed = "basic")]
+async fn stripe_draws_no_id_while_a_reset_holds_the_writers_lock(clone: asym::Stripe) {
+    let create = reqwest::Client::new()
+        .post(format!("{}/v1/customers", clone.api_url()))
+        .bearer_auth(clone.secret_key())
+        .form(&[("name", "Waits for the reset")])
+        .send();
+    draws_no_id_while_a_reset_holds_the_writers_lock(clone.database_url(), "object_seq", async {
+        assert_eq!(create.await.unwrap().status(), 200);
+    })
+    .await;
+}
+
+/// GitHub draws an issue's id (`issues_id_seq`) in `gh_issue_open`, after the statement that
+/// takes its number and before its insert; a reset between the two failed CI once with a
+/// duplicate `issues_pkey`. The function is called as the backend calls it, on a connection
+/// of its own, so the lock falls exactly between the number and the id.
+#[asym::clone("github", seed = "basic")]
+async fn github_draws_no_id_while_a_reset_holds_the_writers_lock(clone: asym::GitHub) {
+    let (db, connection) = tokio_postgres::connect(clone.database_url(), tokio_postgres::NoTls)
+        .await
+        .unwrap();
+    tokio::spawn(connection);
+    let open = async move {
+        let opened = db
+            .query_one(
+                "SELECT id FROM gh_issue_open((SELECT min(id) FROM repos), 9999, 'Waits', NULL,
+                     (SELECT min(id) FROM users), '{}', NULL, NULL, 'http://127.0.0.1', false)",
+                &[],
+            )
+            .await
+            .unwrap();
+        assert!(opened.get::<_, i64>(0) > 0);
+    };
+    draws_no_id_while_a_reset_holds_the_writers_lock(clone.database_url(), "issues_id_seq", open)
+        .await;
 }
 
 /// Statements built from requests (a filter's shape) are prepared once per connection and

@@ -72,7 +72,11 @@ BEGIN
                             AND ('issues' = ANY(h.events) OR '*' = ANY(h.events))) THEN
         RETURN;
     END IF;
-    -- The row as the column defaults make it.
+    -- The row as the column defaults make it. Its id is drawn here, before the insert whose
+    -- trigger would take the writers' lock, so the lock is taken first (asym_contract's
+    -- WRITERS_LOCK, 0x6173796d): a reset restoring the baseline between this nextval and the
+    -- insert would rewind the sequence under the kept row, and the next issue would collide.
+    PERFORM pg_advisory_xact_lock_shared(1634957677);
     i.id := nextval('issues_id_seq');
     i.repo_id := repo; i.number := num; i.title := title; i.body := body; i.user_id := author;
     i.assignee_ids := assignees; i.milestone_id := milestone;

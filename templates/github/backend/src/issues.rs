@@ -658,3 +658,22 @@ pub(crate) async fn update(scope: Scope<String>, viewer: Viewer, body: Body) -> 
     scope.commit(tx, woke).await?;
     Ok(req::ok(text))
 }
+
+#[cfg(test)]
+mod tests {
+    /// `gh_issue_open` draws an issue's id itself, before the insert whose trigger takes the
+    /// writers' lock; it must take that lock first, with the kit's key (see the migration).
+    #[test]
+    fn opening_an_issue_takes_the_writers_lock_before_its_id() {
+        let sql = include_str!("../../migrations/0006_issue_writes.sql");
+        let open = &sql[sql.find("CREATE FUNCTION gh_issue_open").unwrap()..];
+        let lock = open
+            .find(&format!(
+                "pg_advisory_xact_lock_shared({})",
+                asym_kit::WRITERS_LOCK
+            ))
+            .expect("gh_issue_open takes the writers' lock");
+        let draw = open.find("nextval('issues_id_seq')").unwrap();
+        assert!(lock < draw, "the lock comes before the id is drawn");
+    }
+}
