@@ -81,6 +81,13 @@ mod tests {
     }
 
     #[test]
+    fn encodes_all_but_unreserved_bytes() {
+        assert_eq!(encode("a b.txt"), "a%20b.txt");
+        assert_eq!(encode("A-z_0.9~"), "A-z_0.9~");
+        assert_eq!(encode("x/y?=&é"), "x%2Fy%3F%3D%26%C3%A9");
+    }
+
+    #[test]
     fn first_finds_the_first_value_of_a_name() {
         let query = pairs("a=1&b=2&a=3");
         assert_eq!(first(&query, "a"), Some("1"));

@@ -136,16 +136,7 @@ async fn enqueue(
 ) -> ApiResult<()> {
     let guid = asym_kit::token::random_uuid();
     let (body, media) = if content_type == "form" {
-        let encoded: String = json
-            .bytes()
-            .map(|b| {
-                if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
-                    char::from(b).to_string()
-                } else {
-                    format!("%{b:02X}")
-                }
-            })
-            .collect();
+        let encoded = asym_kit::form::encode(json);
         (
             format!("payload={encoded}"),
             "application/x-www-form-urlencoded",

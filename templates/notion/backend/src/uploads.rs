@@ -690,7 +690,11 @@ pub(crate) async fn attach<'a>(
             )));
         }
         let filename = filename.clone().unwrap_or_default();
-        let url = format!("{}/files/{id}/{}", ctx.base_url(), encode(&filename));
+        let url = format!(
+            "{}/files/{id}/{}",
+            ctx.base_url(),
+            asym_kit::form::encode(&filename)
+        );
         object.remove("file_upload");
         object.insert("type".into(), "file".into());
         object.insert("file".into(), json!({ "url": url, "expiry_time": expiry }));
@@ -716,18 +720,6 @@ fn upload_id(object: &Map<String, Value>) -> ApiResult<String> {
     crate::request::body_id("body.file_upload.id", id)
 }
 
-/// `name` as one path segment (percent-encoding what a URL path may not hold).
-fn encode(name: &str) -> String {
-    name.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
-                (b as char).to_string()
-            }
-            other => format!("%{other:02X}"),
-        })
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -740,7 +732,6 @@ mod tests {
         assert_eq!(with_extension("notes", "text/plain"), "notes.txt");
         assert_eq!(with_extension("notes.md", "text/plain"), "notes.md");
         assert!(name_for("a.png", Some("application/pdf")).is_err());
-        assert_eq!(encode("a b.txt"), "a%20b.txt");
         let body = json!({ "mode": "multi_part", "filename": "x.mp4" });
         assert!(new_upload(body.as_object().unwrap()).is_err());
         let body = json!({ "mode": "multi_part", "filename": "x.mp4", "number_of_parts": 2 });

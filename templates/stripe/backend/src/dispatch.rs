@@ -109,19 +109,6 @@ fn segments(path: &str) -> Vec<String> {
         .collect()
 }
 
-/// `segment` percent-encoded but for unreserved characters.
-fn encode(segment: &str) -> String {
-    segment
-        .bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
-                char::from(b).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
-}
-
 /// Routes an API request by its normal form: `/v1/` and its decoded segments (re-encoded),
 /// without empty segments or a trailing slash; the path as sent is kept for the pipeline.
 pub(crate) async fn normalise(mut request: Request) -> Request {
@@ -130,7 +117,10 @@ pub(crate) async fn normalise(mut request: Request) -> Request {
     }
     let sent = request.uri().clone();
     let mut path = String::from("/v1/");
-    let encoded: Vec<String> = segments(sent.path()).iter().map(|s| encode(s)).collect();
+    let encoded: Vec<String> = segments(sent.path())
+        .iter()
+        .map(|s| asym_kit::form::encode(s))
+        .collect();
     path.push_str(&encoded.join("/"));
     if let Some(query) = sent.query() {
         path = format!("{path}?{query}");
