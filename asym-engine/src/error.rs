@@ -202,6 +202,18 @@ pub enum Error {
         /// The database's message.
         message: String,
     },
+    /// A clone's admin surface answered a call with a status other than 2xx.
+    #[error("clone {id} refused {call} with HTTP {status}: {body}")]
+    AdminRefused {
+        /// The clone.
+        id: String,
+        /// The call (`POST /api/admin/events`).
+        call: String,
+        /// The HTTP status it answered.
+        status: u16,
+        /// Its body, as text.
+        body: String,
+    },
     /// A feature that is not implemented yet.
     #[error("{what} is not implemented yet")]
     NotImplemented {
@@ -268,6 +280,7 @@ impl Error {
             Self::NameInvalid { .. } => "NAME_INVALID",
             Self::SeedFileInvalid { .. } => "SEED_FILE_INVALID",
             Self::SeedFailed { .. } => "SEED_FAILED",
+            Self::AdminRefused { .. } => "ADMIN_REFUSED",
             Self::NotImplemented { .. } => "NOT_IMPLEMENTED",
             Self::Internal { .. } => "INTERNAL",
         }

@@ -133,24 +133,15 @@ async fn a_macro_test_in_this_binary(slack: asym::Slack) {
     assert_eq!(auth["team"], "Acme", "{auth}");
 }
 
-/// A `POST` to the clone's admin route `path`, with its admin secret.
-fn admin_post(slack: &asym::Slack, path: &str) -> reqwest::RequestBuilder {
-    reqwest::Client::builder()
-        .no_proxy()
-        .build()
-        .unwrap()
-        .post(slack.endpoint("backend").unwrap() + path)
-        .header("x-asym-admin-secret", slack.admin_secret())
-}
-
 /// Spends the clone's one-call `auth.test` allowance: the counter lives in Redis.
 async fn spend_the_auth_test_allowance(slack: &asym::Slack) -> Value {
-    let limits = admin_post(slack, "/api/admin/rate-limits")
-        .json(&json!({ "enabled": true, "methods": { "auth.test": 1 } }))
-        .send()
+    slack
+        .admin_post(
+            "rate-limits",
+            json!({ "enabled": true, "methods": { "auth.test": 1 } }),
+        )
         .await
         .unwrap();
-    assert!(limits.status().is_success(), "{limits:?}");
     let call = || crate::common::slack(slack.api_url(), slack.bot_token(), "auth.test", json!({}));
     let first = call().await;
     assert_eq!(first["ok"], true, "{first}");
@@ -176,12 +167,13 @@ async fn a_reset_clears_the_clones_redis_keys(slack: asym::Slack) {
     );
     // The backend's own route, which fresh test processes call, clears the prefix with the
     // clone's Redis user (an answer without `"redis": true` sends them down the slow path).
-    let reset = admin_post(&slack, "/api/admin/reset").send().await.unwrap();
-    let status = reset.status();
-    let body: Value = reset.json().await.unwrap();
-    assert_eq!(
-        (status.as_u16(), &body),
-        (200, &json!({"ok": true, "redis": true}))
+    let reset = slack.admin_post("reset", Value::Null).await.unwrap();
+    assert_eq!(reset, json!({"ok": true, "redis": true}));
+    let refused = slack.admin_get("no-such-route").await.unwrap_err();
+    assert!(
+        matches!(&refused, asym::Error::AdminRefused { status: 404, call, .. } if call == "GET /api/admin/no-such-route"),
+        "{}",
+        refused.render()
     );
     assert_eq!(
         spend_the_auth_test_allowance(&slack).await["error"],

@@ -25,6 +25,9 @@ pub const DEFAULT_PORT: u16 = 3001;
 
 /// The header carrying the admin secret on `/api/admin/` requests.
 pub const ADMIN_SECRET_HEADER: &str = "x-asym-admin-secret";
+/// Where every backend's admin surface lives: the routes below, and what each template
+/// documents in its README (event subscriptions, rate limits, extra tokens, …).
+pub const ADMIN_PATH: &str = "/api/admin";
 /// Where every backend answers health (200 only when Postgres and Redis answer).
 pub const HEALTH_PATH: &str = "/api/health";
 /// `POST`: restore the baseline and clear the Redis prefix (`?defer=true`: answer at once
