@@ -3,6 +3,7 @@
 use std::net::SocketAddr;
 use std::process::ExitCode;
 
+use asym_contract::wire::ADMIN_PATH;
 use axum::Router;
 use axum::extract::{Request, State};
 use axum::http::{HeaderMap, StatusCode};
@@ -69,7 +70,9 @@ fn describe(result: &Result<(), BackendError>) -> String {
 /// `{"error":"unauthorized","message":…}`.
 async fn admin_guard(State(kit): State<Kit>, request: Request, next: Next) -> Response {
     let path = request.uri().path();
-    let guarded = path == "/api/admin" || path.starts_with("/api/admin/");
+    let guarded = path
+        .strip_prefix(ADMIN_PATH)
+        .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'));
     if guarded && !admin_secret_matches(request.headers(), &kit.config().admin_secret) {
         let body = json!({
             "error": "unauthorized",
