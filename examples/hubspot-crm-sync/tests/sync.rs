@@ -80,8 +80,19 @@ async fn hubspot_refusals_are_typed(hubspot: asym::HubSpot) {
             .unwrap()
             .is_none()
     );
-    let err = crm.attach("203", "999999").await.unwrap_err();
-    assert!(matches!(err, SyncError::Api { status: 404, .. }), "{err}");
+    // HubSpot refuses an association naming an object that does not exist with 400
+    // `One or more associations are invalid` (HubSpot/hubspot-api-nodejs#646).
+    match crm.attach("203", "999999").await.unwrap_err() {
+        SyncError::Api {
+            status,
+            category,
+            message,
+        } => {
+            assert_eq!((status, category.as_str()), (400, "VALIDATION_ERROR"));
+            assert_eq!(message, "One or more associations are invalid");
+        }
+        other => panic!("unexpected {other}"),
+    }
     let stranger = CrmSync::new(hubspot.api_url(), "pat-na1-not-a-token");
     match stranger
         .find_contact("ada@lovelace.example")

@@ -118,7 +118,11 @@ await check('associations v4: batch create, read, labels, archive, a missing obj
     inputs: [{ _from: { id: '401' }, to: { id: '999999' }, types: [{ associationCategory: 'HUBSPOT_DEFINED', associationTypeId: 3 }] }],
   });
   assert.equal(missing.numErrors, 1);
-  assert.equal(missing.errors[0].category, 'OBJECT_NOT_FOUND');
+  assert.equal(missing.errors[0].category, 'VALIDATION_ERROR');
+  assert.deepEqual(missing.errors[0].context.INVALID_OBJECT_IDS, ['CONTACT=999999 is not valid']);
+  const refused = await rejects(v4.basicApi.create('deals', '401', 'contacts', '999999', [{ associationCategory: 'HUBSPOT_DEFINED', associationTypeId: 3 }]), 400, 'VALIDATION_ERROR');
+  assert.equal(refused.body.message, 'One or more associations are invalid');
+  assert.deepEqual(refused.body.context, { INVALID_OBJECT_IDS: ['CONTACT=999999 is not valid'], objectId: ['999999'], objectType: ['CONTACT'] });
 });
 
 await check('associations v3: types, batch create, read, archive', async () => {

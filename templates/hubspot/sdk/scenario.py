@@ -142,7 +142,10 @@ def associations():
             AssociationSpec(association_category="HUBSPOT_DEFINED", association_type_id=279)])
         raise AssertionError("an association to a missing company was accepted")
     except hubspot.crm.associations.v4.ApiException as err:
-        assert err.status == 404, (err.status, err.body)
+        body = json.loads(err.body)
+        assert err.status == 400 and body["category"] == "VALIDATION_ERROR", (err.status, err.body)
+        assert body["message"] == "One or more associations are invalid", body
+        assert body["context"]["INVALID_OBJECT_IDS"] == ["COMPANY=999999 is not valid"], body
 
 
 def associations_v3():

@@ -118,6 +118,11 @@ pub(crate) fn parse_specs(value: &Value) -> Result<Vec<Spec>, ApiError> {
 /// HubSpot's message when an association names objects that do not exist.
 const INVALID_ASSOCIATIONS: &str = "One or more associations are invalid";
 
+/// Whether `err` is [`invalid_objects`]' refusal (a batch reports it per input).
+pub(crate) fn names_invalid_objects(err: &ApiError) -> bool {
+    err.context().get("INVALID_OBJECT_IDS").is_some()
+}
+
 /// HubSpot's 400 for associations naming objects that are not live objects of their type
 /// (the type when known): `context.INVALID_OBJECT_IDS` (`CONTACT=12 is not valid`),
 /// `objectId`, `objectType`.
@@ -163,8 +168,9 @@ pub(crate) async fn live(
 ///
 /// # Errors
 ///
-/// 400 for a type id the pair does not have; 404 when either object is not a live object of
-/// its type.
+/// 400 for a type id the pair does not have, and [`invalid_objects`]' 400 when either object
+/// is not a live object of its type (as HubSpot answers a v4 PUT naming one:
+/// HubSpot/hubspot-api-nodejs#646).
 pub(crate) async fn associate(
     client: &impl GenericClient,
     from: &ObjectType,
@@ -176,15 +182,13 @@ pub(crate) async fn associate(
     let known = types_between(client, from.name, to.name).await?;
     let chosen = choose(&known, from.name, to.name, specs)?;
     let live = live(client, &[from_id, to_id]).await?;
-    // HubSpot answers 400 `One or more associations are invalid` here too (see
-    // `invalid_objects`); the 404 stays because `examples/hubspot-crm-sync` pins it.
-    if live.get(&from_id).map(String::as_str) != Some(from.name)
-        || live.get(&to_id).map(String::as_str) != Some(to.name)
-    {
-        return Err(ApiError::not_found().with(
-            "context",
-            json!({ "ids": [from_id.to_string(), to_id.to_string()] }),
-        ));
+    let invalid: Vec<(Option<&ObjectType>, i64)> = [(from, from_id), (to, to_id)]
+        .into_iter()
+        .filter(|(kind, id)| live.get(id).map(String::as_str) != Some(kind.name))
+        .map(|(kind, id)| (Some(kind), id))
+        .collect();
+    if !invalid.is_empty() {
+        return Err(invalid_objects(&invalid));
     }
     let mut rows = Rows::default();
     rows.push(from.name, from_id, to.name, to_id, &chosen);

@@ -320,7 +320,7 @@ async fn batch_write(call: Call, body: Value, default: bool) -> ApiResult {
         match edge.associate(&tx, &specs, &mut out).await {
             Ok(written) if default => results.extend(edge.defaults(&written)),
             Ok(written) => results.push(edge.labels(&written)),
-            Err(err) if err.status() == StatusCode::NOT_FOUND => errors.push(batch_error(&err)),
+            Err(err) if assoc::names_invalid_objects(&err) => errors.push(batch_error(&err)),
             Err(err) => return Err(err),
         }
     }
@@ -510,7 +510,7 @@ async fn v3_batch_create(call: Call, JsonBody(body): JsonBody) -> ApiResult {
                 "to": { "id": edge.to_id.to_string() },
                 "type": name,
             })),
-            Err(err) if err.status() == StatusCode::NOT_FOUND => errors.push(batch_error(&err)),
+            Err(err) if assoc::names_invalid_objects(&err) => errors.push(batch_error(&err)),
             Err(err) => return Err(err),
         }
     }

@@ -91,7 +91,11 @@ async fn batches_associate_read_and_archive(hubspot: asym::HubSpot) {
                 {"from": {"id": deal}, "to": {"id": "999"}, "types": [{"associationCategory": "HUBSPOT_DEFINED", "associationTypeId": 3}]},
             ]}), 207).await;
     assert_eq!(len(&created["results"]), 1);
-    assert_eq!(created["errors"][0]["category"], "OBJECT_NOT_FOUND");
+    assert_eq!(created["errors"][0]["category"], "VALIDATION_ERROR");
+    assert_eq!(
+        created["errors"][0]["context"]["INVALID_OBJECT_IDS"],
+        json!(["CONTACT=999 is not valid"])
+    );
 
     let found = post(
         &api,
@@ -153,12 +157,34 @@ async fn batches_associate_read_and_archive(hubspot: asym::HubSpot) {
         .await
         .expect(status);
     }
-    api.put(
-        "/crm/v4/objects/deals/401/associations/contacts/999999",
-        &json!([{"associationCategory": "HUBSPOT_DEFINED", "associationTypeId": 3}]),
-    )
-    .await
-    .expect(404);
+    // HubSpot's refusal of a v4 PUT naming an object that does not exist
+    // (HubSpot/hubspot-api-nodejs#646): 400, not 404.
+    let refused = api
+        .put(
+            "/crm/v4/objects/deals/401/associations/contacts/999999",
+            &json!([{"associationCategory": "HUBSPOT_DEFINED", "associationTypeId": 3}]),
+        )
+        .await
+        .expect(400);
+    assert_eq!(refused["category"], "VALIDATION_ERROR");
+    assert_eq!(refused["message"], "One or more associations are invalid");
+    assert_eq!(
+        refused["context"],
+        json!({"INVALID_OBJECT_IDS": ["CONTACT=999999 is not valid"],
+               "objectId": ["999999"], "objectType": ["CONTACT"]})
+    );
+    // A company id where the path says contact is not a contact; nor is a missing deal.
+    let wrong = api
+        .put(
+            "/crm/v4/objects/deals/999998/associations/default/contacts/301",
+            &json!(null),
+        )
+        .await
+        .expect(400);
+    assert_eq!(
+        wrong["context"]["INVALID_OBJECT_IDS"],
+        json!(["DEAL=999998 is not valid", "CONTACT=301 is not valid"])
+    );
 }
 
 #[asym::clone("hubspot", seed = "basic")]
@@ -223,7 +249,7 @@ async fn the_v3_batch_api_reads_creates_and_archives_by_type_name(hubspot: asym:
         created["results"],
         json!([{"from": {"id": "402"}, "to": {"id": "203"}, "type": "deal_to_contact"}])
     );
-    assert_eq!(created["errors"][0]["category"], "OBJECT_NOT_FOUND");
+    assert_eq!(created["errors"][0]["category"], "VALIDATION_ERROR");
     let unknown = post(
         &api,
         "/crm/v3/associations/deals/contacts/batch/create",
