@@ -62,6 +62,10 @@ CREATE TABLE repos (
     allow_rebase_merge     boolean     NOT NULL DEFAULT true,
     delete_branch_on_merge boolean     NOT NULL DEFAULT false,
     next_number            integer     NOT NULL DEFAULT 1,
+    -- The language with the most bytes on the default branch (`crate::linguist`), kept by the
+    -- backend whenever the default branch's ref moves or the default branch changes; NULL when
+    -- no file maps to a counted language.
+    language               text,
     created_at             timestamptz NOT NULL DEFAULT now(),
     updated_at             timestamptz NOT NULL DEFAULT now(),
     pushed_at              timestamptz
@@ -76,6 +80,16 @@ CREATE TABLE collaborators (
     PRIMARY KEY (repo_id, user_id)
 );
 CREATE INDEX collaborators_user ON collaborators (user_id);
+
+-- A star is a user's, with when it was given (`starred_at`, what
+-- `application/vnd.github.star+json` lists show).
+CREATE TABLE stars (
+    repo_id    bigint      NOT NULL REFERENCES repos (id) ON DELETE CASCADE,
+    user_id    bigint      NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    starred_at timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (repo_id, user_id)
+);
+CREATE INDEX stars_user ON stars (user_id, starred_at);
 
 -- Git objects, stored as git stores them (the payload after the `<type> <size>\0` header),
 -- keyed by their real SHA-1. Commits are also indexed for history walks.

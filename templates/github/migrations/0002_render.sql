@@ -172,11 +172,21 @@ CREATE FUNCTION gh_permissions(perm text) RETURNS json LANGUAGE sql STABLE AS $$
         'pull', perm IS NOT NULL)
 $$;
 
--- A repository as lists, searches and pull requests show it; the full one (`GET /repos/{o}/{r}`)
--- adds the merge settings and counts (`gh_repo_full`). Without a permission there is no `permissions`.
-CREATE FUNCTION gh_repo(r repos, b text, perm text) RETURNS json LANGUAGE plpgsql STABLE AS $$
+-- `, "k" : v`, to append to an object's text; nothing when `v` is NULL.
+CREATE FUNCTION gh_json_member(k text, v json) RETURNS text LANGUAGE sql STABLE AS $$
+    SELECT coalesce(', ' || to_json(k)::text || ' : ' || v::text, '')
+$$;
+
+-- A repository as lists, searches and pull requests show it (`gh_repo`), and as
+-- `GET /repos/{o}/{r}` does (`gh_repo_full`: the merge settings, the owning organization and
+-- the counts after the permissions). Without a permission there is no `permissions`. Both are
+-- built as text in GitHub's key order: json_build_object takes at most 100 arguments, and
+-- joining objects through jsonb would sort the keys and cost a round trip. `gh_repo_fields`
+-- answers the keys both share, `id` to `default_branch`, as an object's text without its
+-- closing brace.
+CREATE FUNCTION gh_repo_fields(r repos, b text) RETURNS text LANGUAGE plpgsql STABLE AS $$
 BEGIN
-    RETURN (SELECT (jsonb_build_object(
+    RETURN (SELECT left(json_build_object(
             'id', r.id,
             'node_id', gh_node('R', r.id),
             'name', r.name,
@@ -215,8 +225,8 @@ BEGIN
             'compare_url', u || '/compare/{base}...{head}',
             'merges_url', u || '/merges',
             'archive_url', u || '/{archive_format}{/ref}',
-            'downloads_url', u || '/downloads')
-        || jsonb_build_object(
+            'downloads_url', u || '/downloads')::text, -1)
+        || ', ' || substr(left(json_build_object(
             'issues_url', u || '/issues{/number}',
             'pulls_url', u || '/pulls{/number}',
             'milestones_url', u || '/milestones{/number}',
@@ -233,9 +243,9 @@ BEGIN
             'svn_url', b || '/' || r.full_name,
             'homepage', r.homepage,
             'size', 0,
-            'stargazers_count', 0,
-            'watchers_count', 0,
-            'language', NULL,
+            'stargazers_count', stars,
+            'watchers_count', stars,
+            'language', r.language,
             'has_issues', r.has_issues,
             'has_projects', r.has_projects,
             'has_downloads', true,
@@ -251,28 +261,38 @@ BEGIN
             'allow_forking', true,
             'is_template', r.is_template,
             'web_commit_signoff_required', false,
-            'topics', to_jsonb(r.topics),
+            'topics', to_json(r.topics),
             'visibility', CASE WHEN r.private THEN 'private' ELSE 'public' END,
             'forks', 0,
             'open_issues', oi,
-            'watchers', 0,
-            'default_branch', r.default_branch)
-        || jsonb_build_object('delete_branch_on_merge', r.delete_branch_on_merge)
-        || CASE WHEN perm IS NULL THEN '{}' ELSE jsonb_build_object('permissions', gh_permissions(perm)) END)::json
+            'watchers', stars,
+            'default_branch', r.default_branch)::text, -1), 2)
         FROM (SELECT b || '/repos/' || r.full_name AS u,
-                     (SELECT count(*) FROM issues i WHERE i.repo_id = r.id AND i.state = 'open') AS oi) x
+                     (SELECT count(*) FROM issues i WHERE i.repo_id = r.id AND i.state = 'open') AS oi,
+                     (SELECT count(*) FROM stars s WHERE s.repo_id = r.id) AS stars) x
     );
 END $$;
 
-CREATE FUNCTION gh_repo_full(r repos, b text, perm text) RETURNS jsonb LANGUAGE sql STABLE AS $$
-    SELECT gh_repo(r, b, perm)::jsonb || jsonb_build_object(
-        'allow_squash_merge', r.allow_squash_merge,
-        'allow_merge_commit', r.allow_merge_commit,
-        'allow_rebase_merge', r.allow_rebase_merge,
-        'allow_auto_merge', false,
-        'allow_update_branch', false,
-        'network_count', 0,
-        'subscribers_count', 0)
+CREATE FUNCTION gh_repo(r repos, b text, perm text) RETURNS json LANGUAGE sql STABLE AS $$
+    SELECT (gh_repo_fields(r, b)
+            || ', "delete_branch_on_merge" : ' || r.delete_branch_on_merge
+            || gh_json_member('permissions', CASE WHEN perm IS NOT NULL THEN gh_permissions(perm) END)
+            || '}')::json
+$$;
+
+CREATE FUNCTION gh_repo_full(r repos, b text, perm text) RETURNS json LANGUAGE sql STABLE AS $$
+    SELECT (gh_repo_fields(r, b)
+            || gh_json_member('permissions', CASE WHEN perm IS NOT NULL THEN gh_permissions(perm) END)
+            || ', ' || substr(left(json_build_object(
+                'allow_squash_merge', r.allow_squash_merge,
+                'allow_merge_commit', r.allow_merge_commit,
+                'allow_rebase_merge', r.allow_rebase_merge,
+                'allow_auto_merge', false,
+                'delete_branch_on_merge', r.delete_branch_on_merge,
+                'allow_update_branch', false)::text, -1), 2)
+            || gh_json_member('organization',
+                   (SELECT gh_user(o, b) FROM users o WHERE o.id = r.owner_id AND o.type = 'Organization'))
+            || ', "network_count" : 0, "subscribers_count" : 0}')::json
 $$;
 
 CREATE FUNCTION gh_label(l labels, ru text) RETURNS json LANGUAGE sql STABLE AS $$

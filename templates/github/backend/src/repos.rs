@@ -129,10 +129,8 @@ pub(crate) async fn render(
     id: i64,
     viewer: Option<&Viewer>,
 ) -> ApiResult<String> {
-    const SQL: &str = "SELECT (gh_repo_full(r, $2, gh_permission(r.id, $3))
-                               || CASE WHEN o.type = 'Organization'
-                                  THEN jsonb_build_object('organization', gh_user(o, $2)) ELSE '{}' END)::text
-                       FROM repos r JOIN users o ON o.id = r.owner_id WHERE r.id = $1";
+    const SQL: &str =
+        "SELECT gh_repo_full(r, $2, gh_permission(r.id, $3))::text FROM repos r WHERE r.id = $1";
     let uid = viewer.map(|v| v.user_id);
     Ok(db::value(client, SQL, &[&id, &base, &uid]).await?)
 }

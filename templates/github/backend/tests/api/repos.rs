@@ -360,3 +360,42 @@ async fn contributors_count_default_branch_authors_and_forks_are_empty(gh: asym:
     assert_eq!(fetch(&api, &format!("{REPO}/forks")).await, json!([]));
     error(api.get("/repos/acme/nope/forks").await, 404);
 }
+
+/// A repository's keys come in GitHub's order (its renderer builds the object once, not
+/// through jsonb, which sorts keys by length): the shared fields, `permissions`, then the full
+/// repository's merge settings, organization and counts.
+#[asym::clone("github", seed = "basic")]
+async fn repository_keys_are_in_githubs_order(gh: asym::GitHub) {
+    let api = api(&gh);
+    let keys = |value: &serde_json::Value| -> Vec<String> {
+        value.as_object().unwrap().keys().cloned().collect()
+    };
+    let full = keys(&fetch(&api, REPO).await);
+    assert_eq!(
+        full[..6],
+        ["id", "node_id", "name", "full_name", "private", "owner"]
+    );
+    assert_eq!(
+        full[full.len() - 11..],
+        [
+            "default_branch",
+            "permissions",
+            "allow_squash_merge",
+            "allow_merge_commit",
+            "allow_rebase_merge",
+            "allow_auto_merge",
+            "delete_branch_on_merge",
+            "allow_update_branch",
+            "organization",
+            "network_count",
+            "subscribers_count"
+        ]
+    );
+    let listed = fetch(&api, "/orgs/acme/repos").await;
+    let listed = keys(&listed[0]);
+    assert_eq!(listed[..6], full[..6]);
+    assert_eq!(
+        listed[listed.len() - 3..],
+        ["default_branch", "delete_branch_on_merge", "permissions"]
+    );
+}
