@@ -28,6 +28,7 @@ from hubspot.crm.contacts import (
     PublicGdprDeleteInput,
     PublicMergeInput,
 )
+from hubspot.crm.lists import ListCreateRequest, ListSearchRequest, MembershipChangeRequest
 from hubspot.crm.pipelines import PipelineInput, PipelineStageInput
 from hubspot.crm.properties import PropertyCreate, PropertyGroupCreate, PropertyUpdate, OptionInput
 
@@ -403,6 +404,63 @@ def engagements():
     client.crm.contacts.basic_api.archive(contact)
 
 
+def lists():
+    api = client.crm.lists
+    contact = client.crm.contacts.basic_api.create(SimplePublicObjectInputForCreate(
+        properties={"email": f"listed-{run}@example.com"})).id
+    created = api.lists_api.create(ListCreateRequest(
+        name=f"Py list {run}", object_type_id="0-1", processing_type="MANUAL"))
+    list_id = created.list.list_id
+    assert created.list.processing_type == "MANUAL" and created.list.list_version == 1, created
+    fetched = api.lists_api.get_by_id(list_id, include_filters=True)
+    assert fetched.list.name == f"Py list {run}" and fetched.list.created_at is not None, fetched
+    by_name = api.lists_api.get_by_name(f"py LIST {run}", "0-1")
+    assert by_name.list.list_id == list_id, by_name
+    several = api.lists_api.get_all(list_ids=[list_id, "424242"])
+    assert [l.list_id for l in several.lists] == [list_id], several
+    found = api.lists_api.do_search(ListSearchRequest(query=f"list {run}", processing_types=["MANUAL"], count=5, offset=0))
+    assert found.total == 1 and found.lists[0].list_id == list_id and not found.has_more, found
+    added = api.memberships_api.add(list_id, ["201", "202", contact, "999999", "301"])
+    assert sorted(added.records_ids_added) == sorted(["201", "202", contact]), added
+    assert sorted(added.record_ids_missing) == ["301", "999999"], added
+    page = api.memberships_api.get_page(list_id, limit=2)
+    assert [m.record_id for m in page.results] == ["201", "202"] and page.paging.next.after, page
+    rest = api.memberships_api.get_page(list_id, after=page.paging.next.after, limit=2)
+    assert [m.record_id for m in rest.results] == [contact], rest
+    joined = api.memberships_api.get_page_ordered_by_added_to_list_date(list_id, limit=10)
+    assert len(joined.results) == 3 and joined.results[0].membership_timestamp is not None, joined
+    changed = api.memberships_api.add_and_remove(list_id, MembershipChangeRequest(
+        record_ids_to_add=["203"], record_ids_to_remove=["202"]))
+    assert changed.records_ids_added == ["203"] and changed.record_ids_removed == ["202"], changed
+    in_lists = api.memberships_api.get_lists("0-1", "201")
+    assert list_id in [m.list_id for m in in_lists.results], in_lists
+    # A deleted contact leaves its lists.
+    client.crm.contacts.basic_api.archive(contact)
+    members = api.memberships_api.get_page(list_id)
+    assert [m.record_id for m in members.results] == ["201", "203"], members
+    removed = api.memberships_api.remove(list_id, ["203"])
+    assert removed.record_ids_removed == ["203"], removed
+    renamed = api.lists_api.update_name(list_id, list_name=f"Py renamed {run}")
+    assert renamed.updated_list.name == f"Py renamed {run}" and renamed.updated_list.list_version == 2, renamed
+    try:
+        api.lists_api.create(ListCreateRequest(name=f"PY RENAMED {run}", object_type_id="0-1", processing_type="MANUAL"))
+        raise AssertionError("a duplicate list name was accepted")
+    except hubspot.crm.lists.ApiException as err:
+        assert err.status == 400 and json.loads(err.body)["category"] == "VALIDATION_ERROR", err.body
+    try:
+        api.lists_api.get_by_id("424242")
+        raise AssertionError("an unknown list was found")
+    except hubspot.crm.lists.ApiException as err:
+        assert err.status == 404, err.body
+    api.memberships_api.remove_all(list_id)
+    assert api.memberships_api.get_page(list_id).results == []
+    api.lists_api.remove(list_id)
+    assert api.lists_api.get_by_id(list_id).list.deleted_at is not None
+    api.lists_api.restore(list_id)
+    assert api.lists_api.get_by_id(list_id).list.deleted_at is None
+    api.lists_api.remove(list_id)
+
+
 check("objects: create, get by email, update, list with associations, archive", objects)
 check("batch create/read/upsert/archive and search", batch_and_search)
 check("merge, GDPR delete, propertiesWithHistory", merge_gdpr_and_history)
@@ -416,4 +474,5 @@ check("deal stages: the default pipeline when none is given; moved through the p
 check("batch create with objectWriteTraceId: valid inputs created, the others reported (207); invalid email", traced_batch_create)
 check("line items: a product's name and price, associated with a deal", line_items)
 check("engagements: calls, emails, meetings, notes with associations; hs_timestamp required; associations.contact search", engagements)
+check("lists: create, get by id/name/ids, search, memberships (add, page, join order, add-and-remove, a record's lists, a deleted contact leaves), rename, duplicate name, delete, restore", lists)
 finish(f"python hubspot-api-client {version('hubspot-api-client')}")

@@ -15,7 +15,7 @@ use crate::request::JsonBody;
 use crate::types;
 
 /// Every scope the clone checks: the provisioned token carries them all.
-pub(crate) const SCOPES: [&str; 15] = [
+pub(crate) const SCOPES: [&str; 17] = [
     "crm.objects.contacts.read",
     "crm.objects.contacts.write",
     "crm.objects.companies.read",
@@ -31,6 +31,8 @@ pub(crate) const SCOPES: [&str; 15] = [
     "crm.schemas.deals.write",
     "tickets",
     "e-commerce",
+    "crm.lists.read",
+    "crm.lists.write",
 ];
 
 /// A private app token in HubSpot's shape: `pat-na1-<uuid>`.

@@ -1,5 +1,5 @@
 //! asym's HubSpot clone: the CRM v3 object APIs (eleven types over one generic engine),
-//! search, batch, associations v4 and v3, properties, owners, pipelines and app webhooks, over
+//! search, batch, associations v4 and v3, properties, owners, pipelines, lists and app webhooks, over
 //! Postgres — so `hubspot-api-client` (Python) and `@hubspot/api-client` (Node) work against
 //! it by changing only their base path to `http://<host>:<port>`.
 //!
@@ -15,6 +15,7 @@
 //! | `/crm/v3/properties/{type}` and groups | `properties` |
 //! | `/crm/v3/owners` | `owners` |
 //! | `/crm/v3/pipelines/{deals,tickets}` and stages | `pipelines` |
+//! | `/crm/v3/lists` (lists, memberships) | `lists` (routes), `lists::model` |
 //! | app webhooks (events, admin subscriptions) | `webhooks` |
 //! | `X-HubSpot-RateLimit-*`, 429 | `ratelimit` |
 //! | `/api/admin/provision`, `/api/admin/private-apps` | `admin` |
@@ -29,6 +30,7 @@ mod assoc;
 mod associations;
 mod error;
 mod labels;
+mod lists;
 mod objects;
 mod owners;
 mod pipelines;
@@ -59,6 +61,7 @@ pub fn app(kit: Kit) -> Router {
         .merge(properties::routes())
         .merge(owners::routes())
         .merge(pipelines::routes())
+        .merge(lists::routes())
         .fallback(not_found)
         .method_not_allowed_fallback(not_found)
         .layer(middleware::from_fn_with_state(

@@ -485,8 +485,8 @@ pub(crate) async fn list(
     .await
 }
 
-/// Archives the live objects among `ids` (and drops their associations); returns those
-/// archived.
+/// Archives the live objects among `ids` (they leave their associations and lists); returns
+/// those archived.
 ///
 /// # Errors
 ///
@@ -501,7 +501,8 @@ pub(crate) async fn archive(
             "WITH a AS (UPDATE objects SET archived = true, archived_at = now(), updated_at = now()
                         WHERE id = ANY($1) AND type = $2 AND NOT archived RETURNING id),
                   d AS (DELETE FROM associations
-                        WHERE from_id IN (SELECT id FROM a) OR to_id IN (SELECT id FROM a))
+                        WHERE from_id IN (SELECT id FROM a) OR to_id IN (SELECT id FROM a)),
+                  m AS (DELETE FROM list_memberships WHERE record_id IN (SELECT id FROM a))
              SELECT id FROM a ORDER BY id",
         )
         .await?;
@@ -509,7 +510,8 @@ pub(crate) async fn archive(
     Ok(rows.iter().map(|row| row.get(0)).collect())
 }
 
-/// Deletes an object and its associations for good (GDPR delete); `false` when none.
+/// Deletes an object, its associations and list memberships for good (GDPR delete); `false`
+/// when none.
 ///
 /// # Errors
 ///
@@ -523,7 +525,8 @@ pub(crate) async fn purge(
         .prepare_cached(
             "WITH d AS (DELETE FROM objects WHERE id = $1 AND type = $2 RETURNING id),
                   a AS (DELETE FROM associations
-                        WHERE from_id IN (SELECT id FROM d) OR to_id IN (SELECT id FROM d))
+                        WHERE from_id IN (SELECT id FROM d) OR to_id IN (SELECT id FROM d)),
+                  m AS (DELETE FROM list_memberships WHERE record_id IN (SELECT id FROM d))
              SELECT count(*) FROM d",
         )
         .await?;

@@ -9,6 +9,7 @@
 mod associations;
 mod batch;
 mod engagements;
+mod lists;
 mod objects;
 mod owners_pipelines;
 mod properties;

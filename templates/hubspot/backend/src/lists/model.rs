@@ -1,0 +1,596 @@
+//! The lists model: list definitions and their memberships in Postgres (`lists`,
+//! `list_memberships`), read into [`List`] and rendered in HubSpot's shapes.
+
+use asym_kit::deadpool_postgres::GenericClient;
+use asym_kit::tokio_postgres::Row;
+use asym_kit::tokio_postgres::types::ToSql;
+use serde_json::{Map, Value, json};
+
+use crate::error::ApiError;
+use crate::objects::model::ISO;
+
+/// One list definition with its size and last membership changes.
+#[derive(Debug, Clone)]
+pub(crate) struct List {
+    pub(crate) id: i64,
+    pub(crate) name: String,
+    pub(crate) object_type_id: String,
+    pub(crate) processing_type: String,
+    version: i32,
+    list_permissions: Value,
+    membership_settings: Value,
+    created_at: String,
+    updated_at: String,
+    filters_updated_at: String,
+    pub(crate) deleted_at: Option<String>,
+    size: i64,
+    last_added_ms: Option<i64>,
+    last_removed_ms: Option<i64>,
+}
+
+/// The columns [`List::from_row`] reads, of `lists l`.
+fn columns() -> String {
+    format!(
+        "l.id, l.name, l.object_type_id, l.processing_type, l.version,
+         l.list_permissions::text, l.membership_settings::text,
+         to_char(l.created_at AT TIME ZONE 'UTC', {ISO}),
+         to_char(l.updated_at AT TIME ZONE 'UTC', {ISO}),
+         to_char(l.filters_updated_at AT TIME ZONE 'UTC', {ISO}),
+         to_char(l.deleted_at AT TIME ZONE 'UTC', {ISO}),
+         (SELECT count(*) FROM list_memberships m WHERE m.list_id = l.id),
+         (extract(epoch FROM l.last_added_at) * 1000)::bigint,
+         (extract(epoch FROM l.last_removed_at) * 1000)::bigint"
+    )
+}
+
+impl List {
+    fn from_row(row: &Row) -> Self {
+        let json = |index: usize| serde_json::from_str(row.get(index)).unwrap_or(Value::Null);
+        Self {
+            id: row.get(0),
+            name: row.get(1),
+            object_type_id: row.get(2),
+            processing_type: row.get(3),
+            version: row.get(4),
+            list_permissions: json(5),
+            membership_settings: json(6),
+            created_at: row.get(7),
+            updated_at: row.get(8),
+            filters_updated_at: row.get(9),
+            deleted_at: row.get(10),
+            size: row.get(11),
+            last_added_ms: row.get(12),
+            last_removed_ms: row.get(13),
+        }
+    }
+
+    /// The fields a list definition and a search result share.
+    fn common(&self) -> Map<String, Value> {
+        let mut body = Map::new();
+        let mut put = |key: &str, value: Value| {
+            body.insert(key.to_owned(), value);
+        };
+        put("listId", json!(self.id.to_string()));
+        put("listVersion", json!(self.version));
+        put("name", json!(self.name));
+        put("objectTypeId", json!(self.object_type_id));
+        put("processingType", json!(self.processing_type));
+        put("processingStatus", json!("COMPLETE"));
+        put("createdAt", json!(self.created_at));
+        put("updatedAt", json!(self.updated_at));
+        put("filtersUpdatedAt", json!(self.filters_updated_at));
+        if let Some(deleted_at) = &self.deleted_at {
+            put("deletedAt", json!(deleted_at));
+        }
+        body
+    }
+
+    /// HubSpot's `PublicObjectList`. (No list the clone holds has filters, so
+    /// `includeFilters` adds nothing.)
+    pub(crate) fn render(&self) -> Value {
+        let mut body = self.common();
+        body.insert("size".to_owned(), json!(self.size));
+        body.insert("listPermissions".to_owned(), self.list_permissions.clone());
+        body.insert(
+            "membershipSettings".to_owned(),
+            self.membership_settings.clone(),
+        );
+        Value::Object(body)
+    }
+
+    /// HubSpot's `PublicObjectListSearchResult`: the definition without its size, and
+    /// `additionalProperties` holding the default list properties plus those `extra` names
+    /// that the list has (`hs_list_size`, `hs_last_record_added_at`,
+    /// `hs_last_record_removed_at`, `hs_list_reference_count`; empty ones left out).
+    pub(crate) fn render_found(&self) -> Value {
+        let mut properties = Map::new();
+        properties.insert("hs_list_size".to_owned(), json!(self.size.to_string()));
+        properties.insert("hs_list_reference_count".to_owned(), json!("0"));
+        for (name, ms) in [
+            ("hs_last_record_added_at", self.last_added_ms),
+            ("hs_last_record_removed_at", self.last_removed_ms),
+        ] {
+            if let Some(ms) = ms {
+                properties.insert(name.to_owned(), json!(ms.to_string()));
+            }
+        }
+        let mut body = self.common();
+        body.insert("additionalProperties".to_owned(), Value::Object(properties));
+        Value::Object(body)
+    }
+}
+
+/// A new list's definition.
+#[derive(Debug)]
+pub(crate) struct NewList<'a> {
+    pub(crate) name: &'a str,
+    pub(crate) object_type_id: &'static str,
+    pub(crate) processing_type: &'a str,
+    pub(crate) list_permissions: Value,
+    pub(crate) membership_settings: Value,
+}
+
+/// Whether `err` is the unique index refusing a name a live list holds.
+fn taken_name(err: &asym_kit::tokio_postgres::Error) -> bool {
+    err.as_db_error()
+        .is_some_and(|db| db.constraint() == Some("lists_name"))
+}
+
+/// HubSpot's refusal of a name another live list holds (the text is the clone's).
+pub(crate) fn name_taken(name: &str) -> ApiError {
+    ApiError::validation(format!("A list with the name \"{name}\" already exists."))
+}
+
+/// Inserts `list`; `None` when a live list already holds its name.
+///
+/// # Errors
+///
+/// The statement's error.
+pub(crate) async fn insert(
+    client: &impl GenericClient,
+    list: &NewList<'_>,
+) -> Result<Option<List>, ApiError> {
+    let sql = format!(
+        "WITH l AS (
+           INSERT INTO lists (id, name, object_type_id, processing_type, list_permissions,
+                              membership_settings, created_at, updated_at, filters_updated_at)
+           VALUES (nextval('list_ids'), $1, $2, $3, $4::text::jsonb, $5::text::jsonb,
+                   now(), now(), now())
+           RETURNING *)
+         SELECT {} FROM l",
+        columns()
+    );
+    let result = client
+        .query_one(
+            &sql,
+            &[
+                &list.name,
+                &list.object_type_id,
+                &list.processing_type,
+                &list.list_permissions.to_string(),
+                &list.membership_settings.to_string(),
+            ],
+        )
+        .await;
+    match result {
+        Ok(row) => Ok(Some(List::from_row(&row))),
+        Err(err) if taken_name(&err) => Ok(None),
+        Err(err) => Err(err.into()),
+    }
+}
+
+/// The lists `condition` (over `lists l`, with `params`, its `ORDER BY` included) selects.
+async fn select(
+    client: &impl GenericClient,
+    condition: &str,
+    params: &[&(dyn ToSql + Sync)],
+) -> Result<Vec<List>, ApiError> {
+    let sql = format!("SELECT {} FROM lists l WHERE {condition}", columns());
+    let rows = client.query(&sql, params).await?;
+    Ok(rows.iter().map(List::from_row).collect())
+}
+
+/// The list `id`, deleted or not.
+///
+/// # Errors
+///
+/// The statement's error.
+pub(crate) async fn get(client: &impl GenericClient, id: i64) -> Result<Option<List>, ApiError> {
+    Ok(select(client, "l.id = $1", &[&id]).await?.pop())
+}
+
+/// The live lists among `ids`, in id order.
+///
+/// # Errors
+///
+/// The statement's error.
+pub(crate) async fn get_many(
+    client: &impl GenericClient,
+    ids: &[i64],
+) -> Result<Vec<List>, ApiError> {
+    select(
+        client,
+        "l.id = ANY($1) AND l.deleted_at IS NULL ORDER BY l.id",
+        &[&ids],
+    )
+    .await
+}
+
+/// The live list of `object_type_id` named `name` (any case).
+///
+/// # Errors
+///
+/// The statement's error.
+pub(crate) async fn by_name(
+    client: &impl GenericClient,
+    object_type_id: &str,
+    name: &str,
+) -> Result<Option<List>, ApiError> {
+    Ok(select(
+        client,
+        "lower(l.name) = lower($1) AND l.object_type_id = $2 AND l.deleted_at IS NULL",
+        &[&name, &object_type_id],
+    )
+    .await?
+    .pop())
+}
+
+/// A search over live lists: name substring, processing types, ids and object type (each
+/// when given).
+#[derive(Debug, Default)]
+pub(crate) struct Search {
+    pub(crate) query: Option<String>,
+    pub(crate) processing_types: Vec<String>,
+    pub(crate) ids: Vec<i64>,
+    pub(crate) object_type_id: Option<String>,
+    /// A fixed `ORDER BY` clause (chosen from a closed set, never from the request's text).
+    pub(crate) order: &'static str,
+    pub(crate) offset: i64,
+    pub(crate) count: i64,
+}
+
+/// The page of lists `search` finds, and how many it finds in all.
+///
+/// # Errors
+///
+/// The statement's error.
+pub(crate) async fn search(
+    client: &impl GenericClient,
+    search: &Search,
+) -> Result<(Vec<List>, i64), ApiError> {
+    let condition = "l.deleted_at IS NULL
+         AND ($1::text IS NULL OR strpos(lower(l.name), lower($1)) > 0)
+         AND (cardinality($2::text[]) = 0 OR l.processing_type = ANY($2))
+         AND (cardinality($3::bigint[]) = 0 OR l.id = ANY($3))
+         AND ($4::text IS NULL OR l.object_type_id = $4)";
+    let params: [&(dyn ToSql + Sync); 4] = [
+        &search.query,
+        &search.processing_types,
+        &search.ids,
+        &search.object_type_id,
+    ];
+    let total: i64 = client
+        .query_one(
+            &format!("SELECT count(*) FROM lists l WHERE {condition}"),
+            &params,
+        )
+        .await?
+        .get(0);
+    let page = format!(
+        "{condition} ORDER BY {} OFFSET {} LIMIT {}",
+        search.order, search.offset, search.count
+    );
+    Ok((select(client, &page, &params).await?, total))
+}
+
+/// Renames the live list `id` (its version moves on); `false` when there is none.
+///
+/// # Errors
+///
+/// The statement's error, or [`name_taken`].
+pub(crate) async fn rename(
+    client: &impl GenericClient,
+    id: i64,
+    name: &str,
+) -> Result<bool, ApiError> {
+    let result = client
+        .execute(
+            "UPDATE lists SET name = $2, version = version + 1, updated_at = now()
+             WHERE id = $1 AND deleted_at IS NULL",
+            &[&id, &name],
+        )
+        .await;
+    match result {
+        Ok(rows) => Ok(rows > 0),
+        Err(err) if taken_name(&err) => Err(name_taken(name)),
+        Err(err) => Err(err.into()),
+    }
+}
+
+/// Deletes (`true`) or restores the list `id`; `false` when it was not live (deleting) or
+/// not deleted (restoring).
+///
+/// # Errors
+///
+/// The statement's error, or [`name_taken`] when a live list took a restored list's name.
+pub(crate) async fn set_deleted(
+    client: &impl GenericClient,
+    id: i64,
+    deleted: bool,
+) -> Result<bool, ApiError> {
+    let result = client
+        .query_opt(
+            "UPDATE lists SET deleted_at = CASE WHEN $2 THEN now() END, updated_at = now()
+             WHERE id = $1 AND (deleted_at IS NULL) = $2 RETURNING name",
+            &[&id, &deleted],
+        )
+        .await;
+    match result {
+        Ok(row) => Ok(row.is_some()),
+        Err(err) if taken_name(&err) => {
+            let name = get(client, id).await?.map(|l| l.name).unwrap_or_default();
+            Err(name_taken(&name))
+        }
+        Err(err) => Err(err.into()),
+    }
+}
+
+/// What a membership change did, as `MembershipsUpdateResponse` reports it.
+#[derive(Debug, Default)]
+pub(crate) struct Change {
+    pub(crate) added: Vec<String>,
+    pub(crate) removed: Vec<String>,
+    pub(crate) missing: Vec<String>,
+}
+
+impl Change {
+    /// `{recordIdsRemoved, recordsIdsAdded, recordIdsMissing}`: the field names of HubSpot's
+    /// schema and SDKs (`recordsIdsAdded`), with `recordIdsAdded` beside it, the name its
+    /// reference examples show.
+    pub(crate) fn render(&self) -> Value {
+        json!({
+            "recordIdsRemoved": self.removed,
+            "recordsIdsAdded": self.added,
+            "recordIdsAdded": self.added,
+            "recordIdsMissing": self.missing,
+        })
+    }
+}
+
+/// The live records of `object_type` among `ids`.
+async fn live_records(
+    client: &impl GenericClient,
+    object_type: &str,
+    ids: &[i64],
+) -> Result<Vec<i64>, ApiError> {
+    let rows = client
+        .query(
+            "SELECT id FROM objects WHERE id = ANY($1) AND type = $2 AND NOT archived",
+            &[&ids, &object_type],
+        )
+        .await?;
+    Ok(rows.iter().map(|row| row.get(0)).collect())
+}
+
+/// Adds `add` to the list `id` and removes `remove` (records of `object_type`). Records that
+/// are not live records of that type are `missing`; ones already members (added) or not
+/// members (removed) are left out of the answer.
+///
+/// # Errors
+///
+/// The statements' errors.
+pub(crate) async fn change(
+    client: &impl GenericClient,
+    id: i64,
+    object_type: &str,
+    add: &[String],
+    remove: &[String],
+) -> Result<Change, ApiError> {
+    let parsed =
+        |raw: &[String]| -> Vec<i64> { raw.iter().filter_map(|r| r.trim().parse().ok()).collect() };
+    let (to_add, to_remove) = (parsed(add), parsed(remove));
+    let mut asked: Vec<i64> = to_add.iter().chain(&to_remove).copied().collect();
+    asked.sort_unstable();
+    asked.dedup();
+    let live = live_records(client, object_type, &asked).await?;
+    let missing = add
+        .iter()
+        .chain(remove)
+        .filter(|raw| {
+            raw.trim()
+                .parse::<i64>()
+                .map_or(true, |record| !live.contains(&record))
+        })
+        .cloned()
+        .fold(Vec::new(), |mut out: Vec<String>, raw| {
+            if !out.contains(&raw) {
+                out.push(raw);
+            }
+            out
+        });
+    let keep =
+        |ids: &[i64]| -> Vec<i64> { ids.iter().copied().filter(|r| live.contains(r)).collect() };
+    let ids = |rows: Vec<Row>| -> Vec<String> {
+        rows.iter()
+            .map(|row| row.get::<_, i64>(0).to_string())
+            .collect()
+    };
+    let removed = ids(client
+        .query(
+            "WITH d AS (DELETE FROM list_memberships WHERE list_id = $1 AND record_id = ANY($2)
+                        RETURNING record_id),
+                  u AS (UPDATE lists SET last_removed_at = now(), updated_at = now()
+                        WHERE id = $1 AND EXISTS (SELECT 1 FROM d))
+             SELECT record_id FROM d ORDER BY record_id",
+            &[&id, &keep(&to_remove)],
+        )
+        .await?);
+    let added = ids(client
+        .query(
+            "WITH i AS (INSERT INTO list_memberships (list_id, record_id, seq, added_at)
+                        SELECT $1, r, nextval('list_membership_seq'), now()
+                        FROM unnest($2::bigint[]) WITH ORDINALITY AS t(r, n) ORDER BY n
+                        ON CONFLICT DO NOTHING RETURNING record_id),
+                  u AS (UPDATE lists SET last_added_at = now(), updated_at = now()
+                        WHERE id = $1 AND EXISTS (SELECT 1 FROM i))
+             SELECT record_id FROM i ORDER BY record_id",
+            &[&id, &keep(&to_add)],
+        )
+        .await?);
+    Ok(Change {
+        added,
+        removed,
+        missing,
+    })
+}
+
+/// Adds every member of `source` to `id` (already members kept as they were).
+///
+/// # Errors
+///
+/// The statement's error.
+pub(crate) async fn add_from(
+    client: &impl GenericClient,
+    id: i64,
+    source: i64,
+) -> Result<(), ApiError> {
+    client
+        .execute(
+            "WITH i AS (INSERT INTO list_memberships (list_id, record_id, seq, added_at)
+                        SELECT $1, record_id, nextval('list_membership_seq'), now()
+                        FROM (SELECT record_id FROM list_memberships WHERE list_id = $2
+                              ORDER BY seq) s
+                        ON CONFLICT DO NOTHING RETURNING record_id)
+             UPDATE lists SET last_added_at = now(), updated_at = now()
+             WHERE id = $1 AND EXISTS (SELECT 1 FROM i)",
+            &[&id, &source],
+        )
+        .await?;
+    Ok(())
+}
+
+/// Removes every member of `id`.
+///
+/// # Errors
+///
+/// The statement's error.
+pub(crate) async fn clear(client: &impl GenericClient, id: i64) -> Result<(), ApiError> {
+    client
+        .execute(
+            "WITH d AS (DELETE FROM list_memberships WHERE list_id = $1 RETURNING 1)
+             UPDATE lists SET last_removed_at = now(), updated_at = now()
+             WHERE id = $1 AND EXISTS (SELECT 1 FROM d)",
+            &[&id],
+        )
+        .await?;
+    Ok(())
+}
+
+/// How a page of memberships is ordered: by record id, or by when each joined.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Order {
+    Record,
+    Joined,
+}
+
+impl Order {
+    /// The column the order and its cursors use.
+    fn column(self) -> &'static str {
+        match self {
+            Self::Record => "record_id",
+            Self::Joined => "seq",
+        }
+    }
+}
+
+/// One member: its cursor key (per [`Order`]), record id and when it joined.
+#[derive(Debug)]
+pub(crate) struct Member {
+    pub(crate) key: i64,
+    pub(crate) record_id: i64,
+    pub(crate) joined_at: String,
+}
+
+/// Up to `limit + 1` members of `id` in `order`: after `key` ascending, or before it
+/// descending (`backwards`).
+///
+/// # Errors
+///
+/// The statement's error.
+pub(crate) async fn members(
+    client: &impl GenericClient,
+    id: i64,
+    order: Order,
+    key: Option<i64>,
+    backwards: bool,
+    limit: i64,
+) -> Result<Vec<Member>, ApiError> {
+    let column = order.column();
+    let (compare, direction) = if backwards {
+        ("<", "DESC")
+    } else {
+        (">", "ASC")
+    };
+    let sql = format!(
+        "SELECT {column}, record_id, to_char(added_at AT TIME ZONE 'UTC', {ISO})
+         FROM list_memberships
+         WHERE list_id = $1 AND ($2::bigint IS NULL OR {column} {compare} $2)
+         ORDER BY {column} {direction} LIMIT $3"
+    );
+    let rows = client.query(&sql, &[&id, &key, &(limit + 1)]).await?;
+    Ok(rows
+        .iter()
+        .map(|row| Member {
+            key: row.get(0),
+            record_id: row.get(1),
+            joined_at: row.get(2),
+        })
+        .collect())
+}
+
+/// The total number of members of `id`.
+///
+/// # Errors
+///
+/// The statement's error.
+pub(crate) async fn size(client: &impl GenericClient, id: i64) -> Result<i64, ApiError> {
+    Ok(client
+        .query_one(
+            "SELECT count(*) FROM list_memberships WHERE list_id = $1",
+            &[&id],
+        )
+        .await?
+        .get(0))
+}
+
+/// The live lists `record` is a member of: `RecordListMembership`s.
+///
+/// # Errors
+///
+/// The statement's error.
+pub(crate) async fn of_record(
+    client: &impl GenericClient,
+    object_type_id: &str,
+    record: i64,
+) -> Result<Vec<Value>, ApiError> {
+    let sql = format!(
+        "SELECT l.id, l.version, to_char(m.added_at AT TIME ZONE 'UTC', {ISO})
+         FROM list_memberships m JOIN lists l ON l.id = m.list_id
+         WHERE m.record_id = $1 AND l.object_type_id = $2 AND l.deleted_at IS NULL
+         ORDER BY l.id"
+    );
+    let rows = client.query(&sql, &[&record, &object_type_id]).await?;
+    Ok(rows
+        .iter()
+        .map(|row| {
+            let joined: String = row.get(2);
+            json!({
+                "listId": row.get::<_, i64>(0).to_string(),
+                "listVersion": row.get::<_, i32>(1),
+                "firstAddedTimestamp": joined,
+                "lastAddedTimestamp": joined,
+                "isPublicList": true,
+            })
+        })
+        .collect())
+}

@@ -1,0 +1,282 @@
+//! Lists v3: create, fetch (id, name, several), search, rename, delete and restore, and
+//! memberships (add, remove, both, from another list, clear, paging, a record's lists).
+
+use serde_json::{Value, json};
+
+use crate::{api, len, post, read, strs};
+
+/// Creates a `MANUAL` contact list named `name`; its id.
+async fn manual(api: &asym_kit::testing::Api, name: &str) -> String {
+    let created = post(
+        api,
+        "/crm/v3/lists/",
+        &json!({"name": name, "objectTypeId": "0-1", "processingType": "MANUAL"}),
+        200,
+    )
+    .await;
+    created["list"]["listId"].as_str().unwrap().to_owned()
+}
+
+/// `PUT path` with `body`, expecting `status`; the body.
+async fn put(api: &asym_kit::testing::Api, path: &str, body: &Value, status: u16) -> Value {
+    api.put(path, body).await.expect(status)
+}
+
+#[asym::clone("hubspot", seed = "basic")]
+async fn lists_are_created_fetched_searched_renamed_deleted_and_restored(hubspot: asym::HubSpot) {
+    let api = api(&hubspot);
+    let created = post(
+        &api,
+        "/crm/v3/lists",
+        &json!({"name": "Newsletter", "objectTypeId": "0-1", "processingType": "MANUAL"}),
+        200,
+    )
+    .await;
+    let list = &created["list"];
+    assert_eq!(list["listVersion"], 1);
+    assert_eq!(list["processingStatus"], "COMPLETE");
+    assert_eq!(list["size"], 0);
+    assert_eq!(list["listPermissions"]["usersWithEditAccess"], json!([]));
+    assert!(list.get("deletedAt").is_none());
+    let id = list["listId"].as_str().unwrap().to_owned();
+    let snapshot = post(
+        &api,
+        "/crm/v3/lists/",
+        &json!({"name": "Accounts", "objectTypeId": "0-2", "processingType": "SNAPSHOT"}),
+        200,
+    )
+    .await;
+    let accounts = snapshot["list"]["listId"].as_str().unwrap().to_owned();
+
+    let got = read(&api, &format!("/crm/v3/lists/{id}?includeFilters=true")).await;
+    assert_eq!(got["list"]["name"], "Newsletter");
+    let by_name = read(&api, "/crm/v3/lists/object-type-id/0-1/name/NEWSLETTER").await;
+    assert_eq!(by_name["list"]["listId"], id.as_str());
+    api.get("/crm/v3/lists/object-type-id/0-2/name/Newsletter")
+        .await
+        .expect(404);
+    let several = read(
+        &api,
+        &format!("/crm/v3/lists/?listIds={id}&listIds={accounts}&listIds=999"),
+    )
+    .await;
+    assert_eq!(strs(&several["lists"], "name"), ["Newsletter", "Accounts"]);
+
+    let found = post(
+        &api,
+        "/crm/v3/lists/search",
+        &json!({"query": "news", "count": 10}),
+        200,
+    )
+    .await;
+    assert_eq!(found["total"], 1);
+    assert_eq!(
+        found["lists"][0]["additionalProperties"]["hs_list_size"],
+        "0"
+    );
+    assert_eq!(found["hasMore"], false);
+    let paged = post(
+        &api,
+        "/crm/v3/lists/search",
+        &json!({"count": 1, "offset": 0}),
+        200,
+    )
+    .await;
+    assert_eq!(
+        (
+            paged["total"].clone(),
+            paged["offset"].clone(),
+            paged["hasMore"].clone()
+        ),
+        (json!(2), json!(1), json!(true))
+    );
+    let snapshots = post(
+        &api,
+        "/crm/v3/lists/search",
+        &json!({"processingTypes": ["SNAPSHOT"]}),
+        200,
+    )
+    .await;
+    assert_eq!(strs(&snapshots["lists"], "listId"), [accounts.as_str()]);
+
+    let renamed = put(
+        &api,
+        &format!("/crm/v3/lists/{id}/update-list-name?listName=Weekly"),
+        &json!(null),
+        200,
+    )
+    .await;
+    assert_eq!(renamed["updatedList"]["name"], "Weekly");
+    assert_eq!(renamed["updatedList"]["listVersion"], 2);
+    let taken = put(
+        &api,
+        &format!("/crm/v3/lists/{id}/update-list-name?listName=accounts"),
+        &json!(null),
+        400,
+    )
+    .await;
+    assert_eq!(taken["category"], "VALIDATION_ERROR");
+
+    api.delete(&format!("/crm/v3/lists/{id}")).await.expect(204);
+    let deleted = read(&api, &format!("/crm/v3/lists/{id}")).await;
+    assert!(deleted["list"]["deletedAt"].is_string());
+    api.get("/crm/v3/lists/object-type-id/0-1/name/Weekly")
+        .await
+        .expect(404);
+    let none = read(&api, &format!("/crm/v3/lists/?listIds={id}")).await;
+    assert_eq!(none["lists"], json!([]));
+    // The name is free again while the list is deleted; restoring it then is refused.
+    let again = manual(&api, "Weekly").await;
+    put(
+        &api,
+        &format!("/crm/v3/lists/{id}/restore"),
+        &json!(null),
+        400,
+    )
+    .await;
+    api.delete(&format!("/crm/v3/lists/{again}"))
+        .await
+        .expect(204);
+    api.put(&format!("/crm/v3/lists/{id}/restore"), &json!(null))
+        .await
+        .expect(204);
+    let restored = read(&api, &format!("/crm/v3/lists/{id}")).await;
+    assert!(restored["list"].get("deletedAt").is_none());
+}
+
+#[asym::clone("hubspot", seed = "basic")]
+async fn list_refusals_answer_hubspot_errors(hubspot: asym::HubSpot) {
+    let api = api(&hubspot);
+    manual(&api, "VIPs").await;
+    let duplicate = post(
+        &api,
+        "/crm/v3/lists/",
+        &json!({"name": "vips", "objectTypeId": "0-1", "processingType": "MANUAL"}),
+        400,
+    )
+    .await;
+    assert_eq!(duplicate["category"], "VALIDATION_ERROR");
+    let dynamic = post(
+        &api,
+        "/crm/v3/lists/",
+        &json!({"name": "Active", "objectTypeId": "0-1", "processingType": "DYNAMIC",
+                "filterBranch": {"filterBranchType": "OR", "filterBranchOperator": "OR", "filterBranches": [], "filters": []}}),
+        400,
+    )
+    .await;
+    assert_eq!(dynamic["subCategory"], "NOT_IMPLEMENTED");
+    let odd_type = post(
+        &api,
+        "/crm/v3/lists/",
+        &json!({"name": "Widgets", "objectTypeId": "2-999", "processingType": "MANUAL"}),
+        400,
+    )
+    .await;
+    assert_eq!(odd_type["category"], "VALIDATION_ERROR");
+    let missing = api.get("/crm/v3/lists/424242").await.expect(404);
+    assert_eq!(missing["category"], "OBJECT_NOT_FOUND");
+    let not_a_number = api.get("/crm/v3/lists/abc").await.expect(400);
+    assert_eq!(not_a_number["subCategory"], "INVALID_INT_ID");
+    put(
+        &api,
+        "/crm/v3/lists/424242/memberships/add",
+        &json!(["201"]),
+        404,
+    )
+    .await;
+    let scoped = crate::admin(&hubspot)
+        .post(
+            "/api/admin/private-apps",
+            &json!({"scopes": ["crm.lists.read"]}),
+        )
+        .await
+        .expect(201);
+    let reader =
+        asym_kit::testing::Api::new(hubspot.api_url()).bearer(scoped["token"].as_str().unwrap());
+    let refused = reader
+        .post(
+            "/crm/v3/lists/",
+            &json!({"name": "Nope", "objectTypeId": "0-1", "processingType": "MANUAL"}),
+        )
+        .await
+        .expect(403);
+    assert_eq!(refused["category"], "MISSING_SCOPES");
+}
+
+#[asym::clone("hubspot", seed = "basic")]
+async fn memberships_are_added_removed_paged_and_left_by_deleted_records(hubspot: asym::HubSpot) {
+    let api = api(&hubspot);
+    let id = manual(&api, "Customers").await;
+    let base = format!("/crm/v3/lists/{id}/memberships");
+    // 301 is a company, 999 nothing: both missing from a contact list.
+    let added = put(
+        &api,
+        &format!("{base}/add"),
+        &json!(["203", "201", "301", "999", "202"]),
+        200,
+    )
+    .await;
+    assert_eq!(added["recordsIdsAdded"], json!(["201", "202", "203"]));
+    assert_eq!(added["recordIdsMissing"], json!(["301", "999"]));
+    assert_eq!(added["recordIdsRemoved"], json!([]));
+    let again = put(&api, &format!("{base}/add"), &json!(["201"]), 200).await;
+    assert_eq!(again["recordsIdsAdded"], json!([]));
+
+    let first = read(&api, &format!("{base}?limit=2")).await;
+    assert_eq!(strs(&first["results"], "recordId"), ["201", "202"]);
+    assert_eq!(first["total"], 3);
+    let after = first["paging"]["next"]["after"].as_str().unwrap();
+    let second = read(&api, &format!("{base}?limit=2&after={after}")).await;
+    assert_eq!(strs(&second["results"], "recordId"), ["203"]);
+    assert!(second["paging"].get("next").is_none());
+    let before = second["paging"]["prev"]["before"].as_str().unwrap();
+    let back = read(&api, &format!("{base}?limit=5&before={before}")).await;
+    assert_eq!(strs(&back["results"], "recordId"), ["202", "201"]);
+    let joined = read(&api, &format!("{base}/join-order?limit=1")).await;
+    assert_eq!(strs(&joined["results"], "recordId"), ["203"]);
+    let next = joined["paging"]["next"]["after"].as_str().unwrap();
+    let joined_next = read(&api, &format!("{base}/join-order?limit=1&after={next}")).await;
+    assert_eq!(strs(&joined_next["results"], "recordId"), ["201"]);
+    assert!(joined_next["results"][0]["membershipTimestamp"].is_string());
+
+    let changed = put(
+        &api,
+        &format!("{base}/add-and-remove"),
+        &json!({"recordIdsToAdd": [], "recordIdsToRemove": ["202", "12345"]}),
+        200,
+    )
+    .await;
+    assert_eq!(changed["recordIdsRemoved"], json!(["202"]));
+    assert_eq!(changed["recordIdsMissing"], json!(["12345"]));
+    let in_lists = read(&api, "/crm/v3/lists/records/0-1/201/memberships").await;
+    assert_eq!(in_lists["results"][0]["listId"], id.as_str());
+    assert_eq!(in_lists["total"], 1);
+
+    // A deleted contact leaves the list.
+    api.delete("/crm/v3/objects/contacts/203").await.expect(204);
+    let left = read(&api, &base).await;
+    assert_eq!(strs(&left["results"], "recordId"), ["201"]);
+    let got = read(&api, &format!("/crm/v3/lists/{id}")).await;
+    assert_eq!(got["list"]["size"], 1);
+
+    let copy = manual(&api, "Copy").await;
+    api.put(
+        &format!("/crm/v3/lists/{copy}/memberships/add-from/{id}"),
+        &json!(null),
+    )
+    .await
+    .expect(204);
+    assert_eq!(
+        len(&read(&api, &format!("/crm/v3/lists/{copy}/memberships")).await["results"]),
+        1
+    );
+    let removed = put(&api, &format!("{base}/remove"), &json!(["201"]), 200).await;
+    assert_eq!(removed["recordIdsRemoved"], json!(["201"]));
+    api.delete(&format!("/crm/v3/lists/{copy}/memberships"))
+        .await
+        .expect(204);
+    assert_eq!(
+        read(&api, &format!("/crm/v3/lists/{copy}/memberships")).await["total"],
+        0
+    );
+}
