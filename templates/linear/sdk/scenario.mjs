@@ -248,44 +248,53 @@ await scenario("errors Postgres raises are worded as Linear words them", async (
   }
 });
 
-await scenario("signed webhooks to a loopback receiver", async () => {
+// Runs `body(url, received, until)` with a loopback webhook receiver at `url`: `received`
+// collects each delivery's headers and body, `until(found)` waits (5 s at most) for the
+// delivery `found` picks and answers it.
+async function loopback(body) {
   const received = [];
   const server = http.createServer((req, res) => {
-    let body = "";
-    req.on("data", (chunk) => (body += chunk));
-    req.on("end", () => { received.push({ headers: req.headers, body }); res.end("ok"); });
+    let text = "";
+    req.on("data", (chunk) => (text += chunk));
+    req.on("end", () => { received.push({ headers: req.headers, body: text }); res.end("ok"); });
   });
   await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const url = `http://127.0.0.1:${server.address().port}/hook`;
+  const until = async (found) => {
+    for (let i = 0; i < 100 && !received.find(found); i++) await new Promise((r) => setTimeout(r, 50));
+    return received.find(found);
+  };
   try {
-    const hook = await (await linear.createWebhook({ url, teamId: ENG, resourceTypes: ["Issue", "Comment"], secret: "s3cret" })).webhook;
-    assert(hook.enabled && hook.secret === "s3cret", "webhookCreate");
-    const issue = await (await linear.createIssue({ teamId: ENG, title: "Hooked" })).issue;
-    await linear.createComment({ issueId: issue.id, body: "hello" });
-    for (let i = 0; i < 100 && received.length < 2; i++) await new Promise((r) => setTimeout(r, 50));
-    assert(received.length >= 2, `deliveries ${received.length}`);
-    const verifier = new LinearWebhookClient("s3cret");
-    const first = received.find((r) => r.headers["linear-event"] === "Issue");
-    const payload = verifier.parseData(Buffer.from(first.body), first.headers["linear-signature"]);
-    assert(payload.action === "create" && payload.type === "Issue" && payload.data.identifier === issue.identifier, "issue payload");
-    assert(first.headers["linear-delivery"], "Linear-Delivery");
-    const comment = received.find((r) => r.headers["linear-event"] === "Comment");
-    assert(JSON.parse(comment.body).data.body === "hello", "comment payload");
-    // Archiving a cycle takes its issues out first, each announced as an Issue update.
-    const cycle = await (await linear.createCycle({ teamId: ENG, startsAt: new Date(Date.now() + 60 * 86400e3), endsAt: new Date(Date.now() + 74 * 86400e3) })).cycle;
-    await linear.updateIssue(issue.id, { cycleId: cycle.id });
-    assert((await linear.archiveCycle(cycle.id)).success, "cycleArchive");
-    const left = () => received.find((r) => r.headers["linear-event"] === "Issue" && JSON.parse(r.body).updatedFrom?.cycleId === cycle.id);
-    for (let i = 0; i < 100 && !left(); i++) await new Promise((r) => setTimeout(r, 50));
-    assert(left(), "an Issue update for the issue that left the archived cycle");
-    const update = verifier.parseData(Buffer.from(left().body), left().headers["linear-signature"]);
-    assert(update.action === "update" && update.data.identifier === issue.identifier, "cycle leave payload");
-    await linear.updateWebhook(hook.id, { enabled: false });
-    assert((await linear.deleteWebhook(hook.id)).success, "webhookDelete");
+    await body(`http://127.0.0.1:${server.address().port}/hook`, received, until);
   } finally {
     server.close();
   }
-});
+}
+
+await scenario("signed webhooks to a loopback receiver", () => loopback(async (url, received, until) => {
+  const hook = await (await linear.createWebhook({ url, teamId: ENG, resourceTypes: ["Issue", "Comment"], secret: "s3cret" })).webhook;
+  assert(hook.enabled && hook.secret === "s3cret", "webhookCreate");
+  const issue = await (await linear.createIssue({ teamId: ENG, title: "Hooked" })).issue;
+  await linear.createComment({ issueId: issue.id, body: "hello" });
+  await until(() => received.length >= 2);
+  assert(received.length >= 2, `deliveries ${received.length}`);
+  const verifier = new LinearWebhookClient("s3cret");
+  const first = received.find((r) => r.headers["linear-event"] === "Issue");
+  const payload = verifier.parseData(Buffer.from(first.body), first.headers["linear-signature"]);
+  assert(payload.action === "create" && payload.type === "Issue" && payload.data.identifier === issue.identifier, "issue payload");
+  assert(first.headers["linear-delivery"], "Linear-Delivery");
+  const comment = received.find((r) => r.headers["linear-event"] === "Comment");
+  assert(JSON.parse(comment.body).data.body === "hello", "comment payload");
+  // Archiving a cycle takes its issues out first, each announced as an Issue update.
+  const cycle = await (await linear.createCycle({ teamId: ENG, startsAt: new Date(Date.now() + 60 * 86400e3), endsAt: new Date(Date.now() + 74 * 86400e3) })).cycle;
+  await linear.updateIssue(issue.id, { cycleId: cycle.id });
+  assert((await linear.archiveCycle(cycle.id)).success, "cycleArchive");
+  const left = () => received.find((r) => r.headers["linear-event"] === "Issue" && JSON.parse(r.body).updatedFrom?.cycleId === cycle.id);
+  assert(await until(left), "an Issue update for the issue that left the archived cycle");
+  const update = verifier.parseData(Buffer.from(left().body), left().headers["linear-signature"]);
+  assert(update.action === "update" && update.data.identifier === issue.identifier, "cycle leave payload");
+  await linear.updateWebhook(hook.id, { enabled: false });
+  assert((await linear.deleteWebhook(hook.id)).success, "webhookDelete");
+}));
 
 await scenario("templates: list, team templates, create, update, delete, createIssue from one", async () => {
   const all = await linear.templates;
@@ -310,14 +319,65 @@ await scenario("templates: list, team templates, create, update, delete, createI
   await expectError(linear.template(spike.id), LinearErrorType.InvalidInput, "deleted template");
 });
 
-await scenario("what the clone lacks is named: favorites, notifications, documents, initiatives, issueSearch", async () => {
+await scenario("documents: project and issue documents, create, read by slug, filter, page, update, trash, restore", async () => {
+  const launch = (await linear.projects({ filter: { name: { eq: "Launch" } } })).nodes[0];
+  const plan = (await launch.documents()).nodes[0];
+  assert(plan.title === "Launch plan" && plan.url.endsWith(`/acme/document/launch-plan-${plan.slugId}`), `seeded document ${plan.url}`);
+  assert((await plan.creator).email === "ada@acme.test" && (await plan.updatedBy).email === "ben@acme.test", "creator, updatedBy");
+  assert((await plan.project).id === launch.id && plan.content.startsWith("# Launch plan"), "project, content");
+  const created = await linear.createDocument({ title: "Release notes", content: "# Notes\n\nShipped.", icon: "📝", color: "#5e6ad2", projectId: launch.id });
+  assert(created.success, "documentCreate");
+  const notes = await created.document;
+  assert(notes.content === "# Notes\n\nShipped." && notes.icon === "📝" && notes.createdAt instanceof Date, "created document");
+  assert((await notes.owner).email === "ada@acme.test", "the creator owns it");
+  assert((await linear.document(notes.slugId)).id === notes.id, "document by slugId");
+  const issue = await linear.issue("ENG-1");
+  await linear.createDocument({ title: "Debug log", issueId: issue.id });
+  const onIssue = await issue.documents();
+  assert(onIssue.nodes.length === 1 && (await onIssue.nodes[0].issue).identifier === "ENG-1", "issue.documents");
+  const found = await linear.documents({ filter: { title: { containsIgnoreCase: "release" }, project: { id: { eq: launch.id } } } });
+  assert(found.nodes.map((d) => d.id).join() === notes.id, "filtered");
+  const first = await linear.documents({ first: 2 });
+  assert(first.nodes.length === 2 && first.pageInfo.hasNextPage, "first page");
+  await first.fetchNext();
+  assert(first.nodes.length === 3 && !first.pageInfo.hasNextPage, "fetchNext");
+  const updated = await oauth.updateDocument(notes.id, { title: "Release notes 1.0", content: "# 1.0" });
+  const after = await updated.document;
+  assert(after.title === "Release notes 1.0" && (await after.updatedBy).email === "ben@acme.test", "documentUpdate");
+  const deleted = await linear.deleteDocument(notes.id);
+  assert(deleted.success && (await deleted.entity).trashed === true, "documentDelete trashes");
+  assert(!(await linear.documents()).nodes.some((d) => d.id === notes.id), "trashed: not listed");
+  assert((await linear.documents({ includeArchived: true })).nodes.some((d) => d.id === notes.id), "includeArchived");
+  const restored = await linear.unarchiveDocument(notes.id);
+  assert(restored.success && !(await restored.entity).archivedAt, "documentUnarchive");
+  const orphan = await expectError(linear.createDocument({ title: "Orphan" }), LinearErrorType.InvalidInput, "no parent");
+  assert(orphan.message.includes("Exactly one of"), orphan.message);
+  await expectError(linear.document("nope"), LinearErrorType.InvalidInput, "unknown document");
+});
+
+await scenario("Document webhooks verify with LinearWebhookClient", () => loopback(async (url, received, until) => {
+  const hook = await (await linear.createWebhook({ url, allPublicTeams: true, resourceTypes: ["Document"], secret: "d0cs" })).webhook;
+  const launch = (await linear.projects()).nodes.find((p) => p.name === "Launch");
+  const doc = await (await linear.createDocument({ title: "Hooked doc", projectId: launch.id })).document;
+  await linear.updateDocument(doc.id, { content: "edited" });
+  await until(() => received.length >= 2);
+  const verifier = new LinearWebhookClient("d0cs");
+  const payloads = received.map((r) => verifier.parseData(Buffer.from(r.body), r.headers["linear-signature"]));
+  const created = payloads.find((p) => p.action === "create");
+  const updated = payloads.find((p) => p.action === "update");
+  assert(created?.type === "Document" && created.data.id === doc.id, "create payload");
+  assert(created.data.projectId === launch.id && created.url === doc.url, "payload data");
+  assert(updated?.data.content === "edited", "update payload");
+  await linear.deleteWebhook(hook.id);
+}));
+
+await scenario("what the clone lacks is named: favorites, notifications, initiatives, issueSearch, document history", async () => {
   const calls = [
     [() => linear.favorites(), "Query.favorites"],
     [() => linear.notifications(), "Query.notifications"],
-    [() => linear.documents(), "Query.documents"],
     [() => linear.initiatives(), "Query.initiatives"],
     [() => linear.issueSearch({ query: "login" }), "Query.issueSearch"],
-    [() => linear.createDocument({ title: "x" }), "Mutation.documentCreate"],
+    [() => linear.documentContentHistory("x"), "Query.documentContentHistory"],
   ];
   for (const [call, name] of calls) {
     const err = await expectError(call(), LinearErrorType.GraphqlError, name);

@@ -3,7 +3,7 @@
 -- from the clock, so the cycle is active whenever the clone is spun) and six issues — ENG-1
 -- has two children, ENG-1 and ENG-4 have comments, ENG-5 blocks ENG-4 and ENG-6 relates to ENG-1;
 -- Launch has milestones Beta (ENG-1, ENG-2) and GA; issue templates Bug report (ENG) and
--- Feature request (the workspace's).
+-- Feature request (the workspace's); Launch's document "Launch plan".
 
 INSERT INTO organization (id, name, url_key, created_at, updated_at) VALUES
   ('a0000000-0000-4000-8000-000000000001', 'Acme', 'acme', '2024-01-02T09:00:00Z', '2024-01-02T09:00:00Z');
@@ -84,3 +84,7 @@ WHERE identifier IN ('ENG-1', 'ENG-2');
 INSERT INTO templates (id, team_id, type, name, description, template_data, sort_order, creator_id, last_updated_by_id, created_at, updated_at) VALUES
   ('80000000-0000-4000-8000-000000000001', 'c0000000-0000-4000-8000-000000000001', 'issue', 'Bug report', 'For something that is broken', '{"title": "Bug: ", "description": "## Steps to reproduce\n\n## Expected\n\n## Actual", "priority": 2, "labelIds": ["e0000000-0000-4000-8000-000000000001"]}', 1, 'b0000000-0000-4000-8000-000000000001', 'b0000000-0000-4000-8000-000000000001', '2024-01-03T10:00:00Z', '2024-01-03T10:00:00Z'),
   ('80000000-0000-4000-8000-000000000002', NULL, 'issue', 'Feature request', NULL, '{"description": "## Problem\n\n## Proposal", "priority": 3}', 2, 'b0000000-0000-4000-8000-000000000002', 'b0000000-0000-4000-8000-000000000002', '2024-01-03T10:05:00Z', '2024-01-03T10:05:00Z');
+
+-- Launch's document "Launch plan", written by Ada, last edited by Ben.
+INSERT INTO documents (id, title, content, slug_id, icon, project_id, owner_id, creator_id, updated_by_id, sort_order, created_at, updated_at) VALUES
+  ('90000000-0000-4000-8000-000000000001', 'Launch plan', E'# Launch plan\n\n- [ ] Beta\n- [ ] GA', '5f1a2b3c4d5e', ':rocket:', 'f0000000-0000-4000-8000-000000000001', 'b0000000-0000-4000-8000-000000000001', 'b0000000-0000-4000-8000-000000000001', 'b0000000-0000-4000-8000-000000000002', 1, '2024-01-03T11:00:00Z', '2024-01-04T11:00:00Z');

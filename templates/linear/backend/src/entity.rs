@@ -26,7 +26,7 @@ pub(crate) struct Entity {
 }
 
 /// Every stored resource.
-const ENTITIES: [Entity; 17] = [
+const ENTITIES: [Entity; 18] = [
     Entity {
         name: "Issue",
         table: "issues",
@@ -111,6 +111,11 @@ const ENTITIES: [Entity; 17] = [
         name: "Template",
         table: "templates",
         doc: "template_doc(t)",
+    },
+    Entity {
+        name: "Document",
+        table: "documents",
+        doc: "document_doc(t, ctx.base)",
     },
 ];
 

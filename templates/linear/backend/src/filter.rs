@@ -36,6 +36,8 @@ pub(crate) enum Kind {
     Milestone,
     /// `NullableTemplateFilter` over `templates`.
     Template,
+    /// `DocumentFilter` over `documents`.
+    Document,
 }
 
 /// How a column compares.
@@ -62,6 +64,7 @@ impl Kind {
             Self::Attachment => "attachments",
             Self::Milestone => "project_milestones",
             Self::Template => "templates",
+            Self::Document => "documents",
         }
     }
 
@@ -105,6 +108,7 @@ impl Kind {
             Self::Attachment => &[(Cmp::Text, &["title", "subtitle", "url"])],
             Self::Milestone => &[(Cmp::Text, &["name"]), (Cmp::Day, &["targetDate"])],
             Self::Template => &[(Cmp::Text, &["name", "type", "inheritedFromId"])],
+            Self::Document => &[(Cmp::Text, &["title", "slugId"])],
         }
     }
 
@@ -141,6 +145,13 @@ impl Kind {
             ],
             Self::Attachment => &[("creator", "creator_id", Kind::User)],
             Self::Milestone => &[("project", "project_id", Kind::Project)],
+            Self::Document => &[
+                ("creator", "creator_id", Kind::User),
+                ("owner", "owner_id", Kind::User),
+                ("project", "project_id", Kind::Project),
+                ("issue", "issue_id", Kind::Issue),
+                ("team", "team_id", Kind::Team),
+            ],
             Self::Team | Self::User | Self::Template => &[],
         }
     }

@@ -1,6 +1,6 @@
-//! Webhook deliveries: when an Issue, Comment, IssueLabel, Project or Cycle is created,
-//! updated or removed, every enabled webhook subscribed to that resource type (and to its
-//! team, or to all public teams) gets Linear's payload — `{action, actor, createdAt, data,
+//! Webhook deliveries: when an Issue, Comment, IssueLabel, Project, Cycle or Document is
+//! created, updated or removed, every enabled webhook subscribed to that resource type (and to
+//! its team, or to all public teams) gets Linear's payload — `{action, actor, createdAt, data,
 //! url, type, organizationId, webhookTimestamp, webhookId, updatedFrom}` — queued in the
 //! write's own transaction on the kit's outbox, signed `Linear-Signature` (HMAC-SHA256 of
 //! the body with the webhook's secret) with `Linear-Delivery` and `Linear-Event` headers.
@@ -16,7 +16,7 @@ use crate::error::{self, Result};
 /// One change to announce.
 #[derive(Debug)]
 pub(crate) struct Event<'a> {
-    /// Linear's resource type: `Issue`, `Comment`, `IssueLabel`, `Project`, `Cycle`.
+    /// Linear's resource type: `Issue`, `Comment`, `IssueLabel`, `Project`, `Cycle`, `Document`.
     pub(crate) resource: &'static str,
     /// `create`, `update` or `remove`.
     pub(crate) action: &'static str,

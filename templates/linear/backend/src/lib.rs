@@ -23,6 +23,7 @@
 //! | comment, label, project, cycle, attachment, webhook, workflow-state, issue-relation mutations | `resources`, `simple` |
 //! | `issueSubscribe`, `issueUnsubscribe` | `subscriptions` |
 //! | `templateCreate`/`Update`/`Delete`; an issue template applied by `issueCreate` | `templates` |
+//! | `documentCreate`/`Update`/`Delete`/`Unarchive` | `documents` |
 //! | mutation plumbing: input, transaction, payload, `lastSyncId` | `write` |
 //! | webhook deliveries on the kit's outbox | `hooks` |
 //! | rate limits (off by default) and `POST /api/admin/rate-limit` | `ratelimit` |
@@ -30,6 +31,7 @@
 
 mod args;
 mod connection;
+mod documents;
 mod entity;
 mod error;
 mod filter;

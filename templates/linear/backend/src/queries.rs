@@ -137,6 +137,13 @@ by_id!(
     project_milestone => "ProjectMilestone", template => "Template",
 );
 
+/// `document(id:)`: by id or `slugId`.
+pub(crate) async fn document(ctx: &ResolverContext<'_>) -> Result<Value> {
+    let (shared, viewer) = context(ctx)?;
+    let id = crate::documents::resolve_id(shared, &arg_str(ctx, "id")?).await?;
+    entity::get(shared, viewer, "Document", &id).await
+}
+
 /// `comment(id:)` (`hash` is not supported).
 pub(crate) async fn comment(ctx: &ResolverContext<'_>) -> Result<Value> {
     one(ctx, "Comment").await
@@ -174,6 +181,7 @@ root_list!(
     team_memberships, "teamMemberships" => "TeamMembership", None;
     issue_relations, "issueRelations" => "IssueRelation", None;
     project_milestones, "projectMilestones" => "ProjectMilestone", Some(Kind::Milestone);
+    documents, "documents" => "Document", Some(Kind::Document);
 );
 
 macro_rules! child_list {
@@ -216,6 +224,8 @@ child_list!(
     project_milestones_of_project => "ProjectMilestone", Some(Kind::Milestone), "t.project_id = {}";
     milestone_issues => "Issue", Some(Kind::Issue), "t.project_milestone_id = {}";
     team_templates => "Template", Some(Kind::Template), "t.team_id = {}";
+    project_documents => "Document", Some(Kind::Document), "t.project_id = {}";
+    issue_documents => "Document", Some(Kind::Document), "t.issue_id = {}";
 );
 
 /// `templates`: every template of the workspace, the team's and the workspace's, not

@@ -5,7 +5,7 @@
 use async_graphql::Value;
 use async_graphql::dynamic::{FieldFuture, FieldValue, ResolverContext};
 
-use crate::{issues, queries, resources, subscriptions, templates};
+use crate::{documents, issues, queries, resources, subscriptions, templates};
 
 /// A custom resolver.
 pub(crate) type Resolve = for<'a> fn(ResolverContext<'a>) -> FieldFuture<'a>;
@@ -67,6 +67,14 @@ pub(crate) fn custom(parent: &str, field: &str) -> Option<Resolve> {
         ("Mutation", "templateCreate") => adapt!(templates::create),
         ("Mutation", "templateUpdate") => adapt!(templates::update),
         ("Mutation", "templateDelete") => adapt!(templates::delete),
+        ("Query", "document") => adapt!(queries::document),
+        ("Query", "documents") => adapt!(queries::documents),
+        ("Project", "documents") => adapt!(queries::project_documents),
+        ("Issue", "documents") => adapt!(queries::issue_documents),
+        ("Mutation", "documentCreate") => adapt!(documents::create),
+        ("Mutation", "documentUpdate") => adapt!(documents::update),
+        ("Mutation", "documentDelete") => adapt!(documents::delete),
+        ("Mutation", "documentUnarchive") => adapt!(documents::unarchive),
         ("Project", "projectMilestones") => adapt!(queries::project_milestones_of_project),
         ("ProjectMilestone", "issues") => adapt!(queries::milestone_issues),
         ("Team", "issues") => adapt!(queries::team_issues),

@@ -228,7 +228,7 @@ pub(crate) async fn cycle_archive(ctx: &ResolverContext<'_>) -> Result<Value> {
     let mut client = shared.kit.db().await.map_err(error::internal)?;
     let tx = client.transaction().await.map_err(error::internal)?;
     let queued = crate::issues::leave_cycle(&tx, shared, viewer, &id).await?;
-    simple::archive_in(ctx, &CYCLE, tx, &id, queued).await
+    simple::archive_in(ctx, &CYCLE, tx, &id, queued, simple::Archival::Archive).await
 }
 
 /// `attachmentLinkURL(issueId:, url:, title:, id:)`.

@@ -229,7 +229,19 @@ pub(crate) async fn update_from(
     input: &Input,
     extra: &[&str],
 ) -> Result<Value> {
-    let (shared, viewer, id) = target(ctx)?;
+    let id = arg_str(ctx, "id")?;
+    update_row(ctx, spec, &id, input, extra).await
+}
+
+/// Updates `spec` row `id` from `input`, with `extra` assignments (constant SQL).
+pub(crate) async fn update_row(
+    ctx: &ResolverContext<'_>,
+    spec: &Spec,
+    id: &str,
+    input: &Input,
+    extra: &[&str],
+) -> Result<Value> {
+    let (shared, viewer) = context(ctx)?;
     write::only(input, &spec.supported())?;
     let mut binder = Where::after(0);
     let mut sets: Vec<String> = extra.iter().map(|set| (*set).to_owned()).collect();
@@ -242,7 +254,7 @@ pub(crate) async fn update_from(
             sets.push(format!("{} = {value}", column(field)));
         }
     }
-    let target = binder.param(id.clone());
+    let target = binder.param(id.to_owned());
     sets.push("updated_at = now()".to_owned());
     let sql = format!(
         "UPDATE {} SET {} WHERE id = {target}",
@@ -254,40 +266,84 @@ pub(crate) async fn update_from(
     if tx.execute(&sql, &binder.params()).await.map_err(db)? == 0 {
         return Err(error::not_found(spec.entity));
     }
-    finish(spec, shared, viewer, tx, &id, "update").await
+    finish(spec, shared, viewer, tx, id, "update").await
 }
 
-/// Archives `spec` row `id` (argument `id`): `{success, lastSyncId, entity}`.
+/// What an archive payload's write does to a row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Archival {
+    /// Archived (`remove` webhook).
+    Archive,
+    /// Archived and in the trash (`remove` webhook).
+    Trash,
+    /// Out of the archive and the trash (`update` webhook).
+    Restore,
+}
+
+impl Archival {
+    /// The `SET` assignments.
+    fn sets(self) -> &'static str {
+        match self {
+            Self::Archive => "archived_at = coalesce(archived_at, now())",
+            Self::Trash => "archived_at = coalesce(archived_at, now()), trashed = true",
+            Self::Restore => "archived_at = NULL, trashed = NULL",
+        }
+    }
+
+    fn action(self) -> &'static str {
+        match self {
+            Self::Archive | Self::Trash => "remove",
+            Self::Restore => "update",
+        }
+    }
+}
+
+/// Archives `spec` row `id` (argument `id`), to the trash with `trash: true`: `{success,
+/// lastSyncId, entity}`.
 pub(crate) async fn archive(ctx: &ResolverContext<'_>, spec: &Spec) -> Result<Value> {
+    let trash = ctx.args.get("trash").and_then(|v| v.boolean().ok()) == Some(true);
+    let archival = if trash {
+        Archival::Trash
+    } else {
+        Archival::Archive
+    };
+    archival_of(ctx, spec, archival).await
+}
+
+/// Applies `archival` to `spec` row `id` (argument `id`): `{success, lastSyncId, entity}`.
+pub(crate) async fn archival_of(
+    ctx: &ResolverContext<'_>,
+    spec: &Spec,
+    archival: Archival,
+) -> Result<Value> {
     let (shared, _, id) = target(ctx)?;
     let mut client = shared.kit.db().await.map_err(error::internal)?;
     let tx = client.transaction().await.map_err(error::internal)?;
-    archive_in(ctx, spec, tx, &id, false).await
+    archive_in(ctx, spec, tx, &id, false, archival).await
 }
 
-/// Archives `spec` row `id` inside `tx` (where the caller may have let go of what the row
-/// held, `queued` saying whether that queued deliveries) and commits: `{success,
-/// lastSyncId, entity}`.
+/// Applies `archival` to `spec` row `id` inside `tx` (where the caller may have let go of
+/// what the row held, `queued` saying whether that queued deliveries) and commits:
+/// `{success, lastSyncId, entity}`.
 pub(crate) async fn archive_in(
     ctx: &ResolverContext<'_>,
     spec: &Spec,
     tx: Transaction<'_>,
     id: &str,
     queued: bool,
+    archival: Archival,
 ) -> Result<Value> {
     let (shared, viewer) = context(ctx)?;
-    let trash = ctx.args.get("trash").and_then(|v| v.boolean().ok()) == Some(true);
-    let trashed = if trash { ", trashed = true" } else { "" };
     let sql = format!(
-        "UPDATE {} SET archived_at = coalesce(archived_at, now()), updated_at = now(){trashed}
-         WHERE id = $1",
-        spec.table
+        "UPDATE {} SET {}, updated_at = now() WHERE id = $1",
+        spec.table,
+        archival.sets()
     );
     if tx.execute(&sql, &[&id]).await.map_err(db)? == 0 {
         return Err(error::not_found(spec.entity));
     }
     let (object, json, sync) = write::render(&tx, shared, viewer, spec.entity, id).await?;
-    let announced = announce(spec, &tx, viewer, id, "remove", &json).await?;
+    let announced = announce(spec, &tx, viewer, id, archival.action(), &json).await?;
     write::commit(shared, tx, queued || announced).await?;
     Ok(write::payload("entity", object, sync))
 }

@@ -2,7 +2,6 @@
 //! `issueCreate(input: {templateId})` takes from an issue template. Linear answers
 //! `templateData` as a JSON-encoded string and takes it as JSON or as such a string.
 
-use asym_kit::tokio_postgres::Row;
 use async_graphql::Value;
 use async_graphql::dynamic::ResolverContext;
 use serde_json::Map;
@@ -89,7 +88,7 @@ async fn prepare(shared: &Shared, viewer: &Viewer, mut input: Input) -> Result<I
         input.insert("templateData".to_owned(), parsed);
     }
     if let Some(team) = write::text(&input, "teamId")? {
-        let row = lookup(
+        let row = write::lookup(
             shared,
             "SELECT id FROM teams WHERE id = $1 OR key = $1",
             &team,
@@ -100,12 +99,6 @@ async fn prepare(shared: &Shared, viewer: &Viewer, mut input: Input) -> Result<I
     }
     input.insert("lastUpdatedById".to_owned(), viewer.user_id.clone().into());
     Ok(input)
-}
-
-/// The row `sql` finds for `key` (its `$1`), else `entity` not found.
-async fn lookup(shared: &Shared, sql: &str, key: &str, entity: &str) -> Result<Row> {
-    let client = shared.kit.db().await.map_err(error::internal)?;
-    write::one(&client, sql, &[&key], entity).await
 }
 
 /// Takes `templateId` out of an `IssueCreateInput`.
@@ -128,7 +121,7 @@ pub(crate) fn take_id(input: &mut Input) -> Result<Option<String>> {
 /// `Entity not found: Template` for an unknown or archived template; invalid input when it
 /// is not an issue template or its data holds a field the clone cannot apply.
 pub(crate) async fn apply(shared: &Shared, id: &str, mut input: Input) -> Result<Input> {
-    let row = lookup(
+    let row = write::lookup(
         shared,
         "SELECT type, template_data::text FROM templates WHERE id = $1 AND archived_at IS NULL",
         id,

@@ -92,6 +92,16 @@ pub(crate) async fn one(
         .ok_or_else(|| error::not_found(entity))
 }
 
+/// The row cached statement `sql` finds for `key` (its `$1`), on a connection of its own.
+///
+/// # Errors
+///
+/// `entity` not found when there is none; Postgres errors.
+pub(crate) async fn lookup(shared: &Shared, sql: &str, key: &str, entity: &str) -> Result<Row> {
+    let client = shared.kit.db().await.map_err(error::internal)?;
+    one(&client, sql, &[&key], entity).await
+}
+
 /// An optional string field of `input`.
 pub(crate) fn text(input: &Map<String, serde_json::Value>, key: &str) -> Result<Option<String>> {
     match input.get(key) {

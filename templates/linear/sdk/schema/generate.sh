@@ -17,11 +17,13 @@ src = open(sys.argv[1]).read()
 docs = dict(re.findall(r'const (\w+) = new TypedDocumentString\(`(.*?)`', src, re.S))
 json.dump(docs, open(sys.argv[2], "w"))
 PY
-# sdk 98 sends two arguments to projectCreate that the published file lacks.
+# sdk 98 sends two arguments to projectCreate and one to documentDelete that the published
+# file lacks.
 python3 - "$1" "$scratch/schema.graphql" <<'PY'
 import sys
 s = open(sys.argv[1]).read()
 s = s.replace("  projectCreate(\n", "  projectCreate(\n    aiConversationId: String\n    projectDraftId: String\n", 1)
+s = s.replace("  documentDelete(\n", "  documentDelete(\n    ifParentDocumentId: String\n", 1)
 open(sys.argv[2], "w").write(s)
 PY
 cp "$here/subset.mjs" "$deps/subset.mjs"

@@ -7,6 +7,7 @@
 )]
 
 mod auth;
+mod documents;
 mod protocol;
 mod reads;
 mod relations;

@@ -112,10 +112,10 @@ async fn bad_queries_answer_graphql_errors(linear: asym::Linear) {
             "`Query.favorites` is not implemented by the asym Linear clone",
         ),
         (
-            "mutation { documentCreate(input: { title: \"x\" }) { success } }",
+            "mutation { customerCreate(input: { name: \"x\" }) { success } }",
             json!({}),
             "GRAPHQL_VALIDATION_FAILED",
-            "`Mutation.documentCreate` is not implemented by the asym Linear clone",
+            "`Mutation.customerCreate` is not implemented by the asym Linear clone",
         ),
     ] {
         let reply = gql(&api, query, variables).await;

@@ -1,0 +1,157 @@
+//! Documents: `documentCreate`, `documentUpdate`, `documentDelete` (to the trash) and
+//! `documentUnarchive`. A document belongs to exactly one project, issue or team; its owner
+//! is its creator unless `ownerId` says otherwise (null: none), `updatedBy` whoever last
+//! wrote it.
+
+use async_graphql::Value;
+use async_graphql::dynamic::ResolverContext;
+use serde_json::Map;
+
+use crate::args::{arg_str, context};
+use crate::error::{self, Result};
+use crate::simple::{self, Archival, Spec};
+use crate::{Shared, Viewer, write};
+
+type Input = Map<String, serde_json::Value>;
+
+/// `updatedById` is never a client's (Linear's inputs lack it): the resolvers set it.
+const DOCUMENT: Spec = Spec {
+    hook: Some("Document"),
+    fields: &[
+        (
+            "text",
+            &[
+                "id",
+                "title",
+                "content",
+                "color",
+                "icon",
+                "projectId",
+                "issueId",
+                "teamId",
+                "ownerId",
+                "lastAppliedTemplateId",
+                "updatedById",
+            ],
+        ),
+        ("float8", &["sortOrder"]),
+        ("timestamptz", &["hiddenAt"]),
+    ],
+    linked: &["trashed"],
+    required: &["title"],
+    creator: Some("creator_id"),
+    team: Some("SELECT document_team($1)"),
+    ..Spec::new("Document", "documents", "document")
+};
+
+/// The parents a document may have, as input fields and columns.
+const PARENTS: [(&str, &str); 3] = [
+    ("projectId", "project_id"),
+    ("issueId", "issue_id"),
+    ("teamId", "team_id"),
+];
+
+/// Linear's message for a document with no parent, or more than one.
+const ONE_PARENT: &str = "Exactly one of initiativeId, teamId, issueId, releaseId, cycleId or projectId must be defined.";
+
+/// `documentCreate(input:)`.
+pub(crate) async fn create(ctx: &ResolverContext<'_>) -> Result<Value> {
+    let (shared, viewer) = context(ctx)?;
+    let mut input = prepare(shared, viewer, write::input(ctx)?).await?;
+    let parents = PARENTS
+        .iter()
+        .filter(|(field, _)| input.get(*field).is_some_and(|v| !v.is_null()))
+        .count();
+    if parents != 1 && !has_unsupported_parent(&input) {
+        return Err(error::validation(ONE_PARENT));
+    }
+    if !input.contains_key("ownerId") {
+        input.insert("ownerId".to_owned(), viewer.user_id.clone().into());
+    }
+    Ok(simple::create(ctx, &DOCUMENT, &input, &[], None).await?.0)
+}
+
+/// `documentUpdate(id:, input:)`: `id` is the document's id or its `slugId`; a new parent
+/// replaces the old; `trashed` moves it to the trash or out of it.
+pub(crate) async fn update(ctx: &ResolverContext<'_>) -> Result<Value> {
+    let (shared, viewer) = context(ctx)?;
+    let id = resolve_id(shared, &arg_str(ctx, "id")?).await?;
+    let input = prepare(shared, viewer, write::input(ctx)?).await?;
+    let mut extra = Vec::new();
+    let given: Vec<&str> = PARENTS
+        .iter()
+        .filter(|(field, _)| input.contains_key(*field))
+        .map(|(field, _)| *field)
+        .collect();
+    if !given.is_empty() {
+        if given.len() > 1 || input.get(given[0]).is_some_and(serde_json::Value::is_null) {
+            return Err(error::validation(ONE_PARENT));
+        }
+        extra.extend(
+            PARENTS
+                .iter()
+                .filter(|(field, _)| *field != given[0])
+                .map(|(_, column)| format!("{column} = NULL")),
+        );
+    }
+    match input.get("trashed") {
+        Some(serde_json::Value::Bool(true)) => {
+            extra.push("archived_at = coalesce(archived_at, now()), trashed = true".to_owned());
+        }
+        Some(serde_json::Value::Bool(false)) => {
+            extra.push("archived_at = NULL, trashed = NULL".to_owned());
+        }
+        _ => {}
+    }
+    let extra: Vec<&str> = extra.iter().map(String::as_str).collect();
+    simple::update_row(ctx, &DOCUMENT, &id, &input, &extra).await
+}
+
+/// `documentDelete(id:)`: to the trash (archived and `trashed`), as Linear does.
+pub(crate) async fn delete(ctx: &ResolverContext<'_>) -> Result<Value> {
+    if ctx
+        .args
+        .get("ifParentDocumentId")
+        .is_some_and(|value| !value.is_null())
+    {
+        return Err(error::invalid(
+            "Argument `ifParentDocumentId` is not supported by the asym Linear clone: it has no sub-documents",
+        ));
+    }
+    simple::archival_of(ctx, &DOCUMENT, Archival::Trash).await
+}
+
+/// `documentUnarchive(id:)`: out of the archive and the trash.
+pub(crate) async fn unarchive(ctx: &ResolverContext<'_>) -> Result<Value> {
+    simple::archival_of(ctx, &DOCUMENT, Archival::Restore).await
+}
+
+/// Whether `input` names a parent the clone does not have (initiatives, cycles, releases):
+/// [`simple::create`] then refuses it by name, rather than the parent rule answering.
+fn has_unsupported_parent(input: &Input) -> bool {
+    ["initiativeId", "cycleId", "releaseId", "resourceFolderId"]
+        .iter()
+        .any(|field| input.get(*field).is_some_and(|v| !v.is_null()))
+}
+
+/// A create or update input as written: `issueId` by identifier (`ENG-1`) resolved to the
+/// issue's id, the viewer as `updatedBy`.
+async fn prepare(shared: &Shared, viewer: &Viewer, mut input: Input) -> Result<Input> {
+    if let Some(issue) = write::text(&input, "issueId")? {
+        let id = crate::issues::resolve_id(shared, &issue).await?;
+        input.insert("issueId".to_owned(), id.into());
+    }
+    input.insert("updatedById".to_owned(), viewer.user_id.clone().into());
+    Ok(input)
+}
+
+/// The id of the document `key` names: its id or its `slugId`.
+///
+/// # Errors
+///
+/// `Entity not found: Document`; Postgres errors.
+pub(crate) async fn resolve_id(shared: &Shared, key: &str) -> Result<String> {
+    let sql = "SELECT id FROM documents WHERE id = $1 OR slug_id = $1";
+    let row = write::lookup(shared, sql, key, "Document").await?;
+    Ok(row.get(0))
+}

@@ -1,0 +1,352 @@
+//! Documents: the seeded one read by id and by `slugId`, listed, filtered and under its
+//! project; created under a project, an issue or a team; updated, trashed, restored; and the
+//! `Document` webhooks.
+
+use std::time::Duration;
+
+use asym_kit::testing::{Api, Receiver, pluck};
+use serde_json::{Value, json};
+
+use crate::{ADA, BEN, ENG, client, error, gql, query, refused};
+
+/// @linear/sdk's `Document` fragment.
+const DOCUMENT: &str = "__typename trashed documentContentId url content slugId color icon
+    initiative { id } issue { id } lastAppliedTemplate { id } updatedAt owner { id }
+    project { id } release { id } sortOrder hiddenAt archivedAt createdAt title id
+    creator { id } updatedBy { id }";
+
+/// The seeded "Launch plan".
+const LAUNCH_PLAN: &str = "90000000-0000-4000-8000-000000000001";
+/// Project Launch.
+const LAUNCH: &str = "f0000000-0000-4000-8000-000000000001";
+
+const CREATE: &str = "mutation($input: DocumentCreateInput!) {
+    documentCreate(input: $input) { success lastSyncId document { id url slugId title content
+        icon color sortOrder project { id } issue { id } owner { id } creator { id }
+        updatedBy { id } } } }";
+
+/// `documentCreate(input)`'s document.
+async fn create(api: &Api, input: Value) -> Value {
+    let created = query(api, CREATE, json!({ "input": input })).await["documentCreate"].clone();
+    assert_eq!(created["success"], true);
+    created["document"].clone()
+}
+
+/// The titles of `documents(filter)`, oldest first.
+async fn titles(api: &Api, filter: Value) -> Vec<String> {
+    let found = query(
+        api,
+        "query($f: DocumentFilter) { documents(filter: $f) { nodes { title } } }",
+        json!({ "f": filter }),
+    )
+    .await;
+    let mut titles = pluck(&found["documents"]["nodes"], "title");
+    titles.reverse();
+    titles
+}
+
+#[asym::clone("linear", seed = "basic")]
+async fn documents_are_read_by_id_and_slug_and_listed(linear: asym::Linear) {
+    let api = client(&linear);
+    let read = query(
+        &api,
+        &format!(
+            "query($id: String!, $slug: String!, $project: String!) {{
+               document(id: $id) {{ {DOCUMENT} }}
+               bySlug: document(id: $slug) {{ id }}
+               documents {{ nodes {{ id }} pageInfo {{ hasNextPage endCursor }} }}
+               project(id: $project) {{ documents {{ nodes {{ title }} }} }} }}"
+        ),
+        json!({"id": LAUNCH_PLAN, "slug": "5f1a2b3c4d5e", "project": LAUNCH}),
+    )
+    .await;
+    let plan = &read["document"];
+    assert_eq!(plan["__typename"], "Document");
+    assert_eq!(plan["title"], "Launch plan");
+    assert_eq!(plan["content"], "# Launch plan\n\n- [ ] Beta\n- [ ] GA");
+    assert_eq!(plan["slugId"], "5f1a2b3c4d5e");
+    let url = plan["url"].as_str().unwrap();
+    assert!(
+        url.ends_with("/acme/document/launch-plan-5f1a2b3c4d5e"),
+        "{url}"
+    );
+    assert_eq!(plan["project"]["id"], LAUNCH);
+    assert_eq!(plan["creator"]["id"], ADA);
+    assert_eq!(plan["owner"]["id"], ADA);
+    assert_eq!(plan["updatedBy"]["id"], BEN);
+    assert_eq!(plan["icon"], ":rocket:");
+    assert_eq!(plan["sortOrder"], 1.0);
+    for empty in [
+        "initiative",
+        "issue",
+        "release",
+        "lastAppliedTemplate",
+        "archivedAt",
+    ] {
+        assert_eq!(plan[empty], Value::Null, "{empty}");
+    }
+    assert_eq!(read["bySlug"]["id"], LAUNCH_PLAN);
+    assert_eq!(read["documents"]["nodes"], json!([{"id": LAUNCH_PLAN}]));
+    assert_eq!(
+        read["project"]["documents"]["nodes"],
+        json!([{"title": "Launch plan"}])
+    );
+    let message = refused(&api, "{ document(id: \"nope\") { id } }", json!({})).await;
+    assert!(message.contains("Entity not found: Document"), "{message}");
+}
+
+#[asym::clone("linear", seed = "basic")]
+async fn documents_are_created_under_one_parent(linear: asym::Linear) {
+    let api = client(&linear);
+    let spec = create(
+        &api,
+        json!({"title": "Spec: the launch", "content": "## Goals", "icon": "Document",
+               "color": "#ff0000", "projectId": LAUNCH}),
+    )
+    .await;
+    assert_eq!(spec["project"]["id"], LAUNCH);
+    assert_eq!(spec["content"], "## Goals");
+    assert_eq!(spec["owner"]["id"], ADA, "the creator owns it");
+    assert_eq!(spec["creator"]["id"], ADA);
+    assert_eq!(spec["updatedBy"]["id"], ADA);
+    let slug = spec["slugId"].as_str().unwrap();
+    assert_eq!(slug.len(), 12);
+    assert!(slug.chars().all(|c| c.is_ascii_hexdigit()), "{slug}");
+    let url = spec["url"].as_str().unwrap();
+    assert!(
+        url.ends_with(&format!("/document/spec-the-launch-{slug}")),
+        "{url}"
+    );
+
+    let notes = create(
+        &api,
+        json!({"title": "Notes", "issueId": "ENG-1", "ownerId": null}),
+    )
+    .await;
+    assert_eq!(notes["owner"], Value::Null, "ownerId null: no owner");
+    assert_eq!(notes["project"], Value::Null);
+    let issue = query(
+        &api,
+        "{ issue(id: \"ENG-1\") { id documents { nodes { title issue { id } } } } }",
+        json!({}),
+    )
+    .await;
+    let nodes = &issue["issue"]["documents"]["nodes"];
+    assert_eq!(nodes[0]["title"], "Notes");
+    assert_eq!(nodes[0]["issue"]["id"], issue["issue"]["id"]);
+    let team_doc = create(&api, json!({"title": "Handbook", "teamId": ENG})).await;
+    assert_eq!(team_doc["project"], Value::Null);
+
+    for input in [
+        json!({"title": "Orphan"}),
+        json!({"title": "Twice", "projectId": LAUNCH, "teamId": ENG}),
+    ] {
+        let reply = gql(&api, CREATE, json!({ "input": input })).await;
+        assert_eq!(
+            error(&reply, 400, "INVALID_INPUT"),
+            "Argument Validation Error"
+        );
+        assert_eq!(
+            reply.body["errors"][0]["extensions"]["userPresentableMessage"],
+            "Exactly one of initiativeId, teamId, issueId, releaseId, cycleId or projectId must be defined."
+        );
+    }
+    for (input, expected) in [
+        (
+            json!({"title": "x", "initiativeId": LAUNCH}),
+            "`initiativeId` is not supported",
+        ),
+        (
+            json!({"title": "x", "projectId": LAUNCH, "subscriberIds": [ADA]}),
+            "`subscriberIds` is not supported",
+        ),
+        (
+            json!({"title": "x", "projectId": "nope"}),
+            "Entity not found: Project",
+        ),
+        (
+            json!({"title": "x", "issueId": "ENG-99"}),
+            "Entity not found: Issue",
+        ),
+        (
+            json!({"title": "x", "teamId": ENG, "id": "not-a-uuid"}),
+            "Argument Validation Error",
+        ),
+    ] {
+        let message = refused(&api, CREATE, json!({ "input": input })).await;
+        assert!(message.contains(expected), "{message} / {expected}");
+    }
+}
+
+#[asym::clone("linear", seed = "basic")]
+async fn documents_are_updated_trashed_and_restored(linear: asym::Linear) {
+    let api = client(&linear);
+    let oauth = Api::new(linear.endpoint("backend").unwrap()).bearer(linear.oauth_token());
+    let updated = query(
+        &oauth,
+        "mutation { documentUpdate(id: \"5f1a2b3c4d5e\", input: {
+            title: \"Launch plan v2\", content: \"# v2\", teamId: \"c0000000-0000-4000-8000-000000000001\" }) {
+            success document { id title content url project { id } updatedBy { id } creator { id } } } }",
+        json!({}),
+    )
+    .await["documentUpdate"]["document"]
+        .clone();
+    assert_eq!(updated["id"], LAUNCH_PLAN, "by slugId");
+    assert_eq!(updated["title"], "Launch plan v2");
+    assert_eq!(updated["content"], "# v2");
+    assert_eq!(updated["project"], Value::Null, "moved to the team");
+    assert_eq!(updated["updatedBy"]["id"], BEN);
+    assert_eq!(updated["creator"]["id"], ADA);
+    assert!(
+        updated["url"]
+            .as_str()
+            .unwrap()
+            .ends_with("/launch-plan-v2-5f1a2b3c4d5e")
+    );
+    let message = refused(
+        &api,
+        "mutation { documentUpdate(id: \"5f1a2b3c4d5e\", input: { teamId: null }) { success } }",
+        json!({}),
+    )
+    .await;
+    assert_eq!(message, "Argument Validation Error");
+
+    let deleted = query(
+        &api,
+        "mutation($id: String!) { documentDelete(id: $id) { success lastSyncId entity { id trashed archivedAt } } }",
+        json!({"id": LAUNCH_PLAN}),
+    )
+    .await["documentDelete"]
+        .clone();
+    assert_eq!(deleted["success"], true);
+    assert_eq!(deleted["entity"]["trashed"], true);
+    assert!(deleted["entity"]["archivedAt"].is_string());
+    let lists = "{ documents { nodes { id } } all: documents(includeArchived: true) { nodes { id trashed } } }";
+    let listed = query(&api, lists, json!({})).await;
+    assert_eq!(listed["documents"]["nodes"], json!([]));
+    assert_eq!(
+        listed["all"]["nodes"],
+        json!([{"id": LAUNCH_PLAN, "trashed": true}])
+    );
+    let read = query(
+        &api,
+        "query($id: String!) { document(id: $id) { trashed } }",
+        json!({"id": LAUNCH_PLAN}),
+    )
+    .await;
+    assert_eq!(read["document"]["trashed"], true, "still read by id");
+
+    let restored = query(
+        &api,
+        "mutation($id: String!) { documentUnarchive(id: $id) { success entity { trashed archivedAt } } }",
+        json!({"id": LAUNCH_PLAN}),
+    )
+    .await;
+    assert_eq!(
+        restored["documentUnarchive"]["entity"],
+        json!({"trashed": null, "archivedAt": null})
+    );
+    let trashed = query(
+        &api,
+        "mutation($id: String!) { documentUpdate(id: $id, input: { trashed: true }) { document { trashed archivedAt } } }",
+        json!({"id": LAUNCH_PLAN}),
+    )
+    .await;
+    assert_eq!(
+        trashed["documentUpdate"]["document"]["trashed"], true,
+        "trashed through an update"
+    );
+    let message = refused(
+        &api,
+        "mutation { documentDelete(id: \"90000000-0000-4000-8000-000000000001\", ifParentDocumentId: \"x\") { success } }",
+        json!({}),
+    )
+    .await;
+    assert!(message.contains("`ifParentDocumentId`"), "{message}");
+}
+
+#[asym::clone("linear", seed = "basic")]
+async fn documents_are_filtered(linear: asym::Linear) {
+    let api = client(&linear);
+    create(&api, json!({"title": "Runbook", "teamId": ENG})).await;
+    create(
+        &api,
+        json!({"title": "Retro", "issueId": "ENG-2", "ownerId": BEN}),
+    )
+    .await;
+    assert_eq!(
+        titles(&api, json!({"title": {"containsIgnoreCase": "R"}})).await,
+        ["Runbook", "Retro"]
+    );
+    assert_eq!(
+        titles(&api, json!({"project": {"id": {"eq": LAUNCH}}})).await,
+        ["Launch plan"]
+    );
+    assert_eq!(
+        titles(&api, json!({"team": {"key": {"eq": "ENG"}}})).await,
+        ["Runbook"]
+    );
+    assert_eq!(
+        titles(&api, json!({"issue": {"number": {"eq": 2}}})).await,
+        ["Retro"]
+    );
+    assert_eq!(
+        titles(&api, json!({"owner": {"id": {"eq": BEN}}})).await,
+        ["Retro"]
+    );
+    assert_eq!(
+        titles(
+            &api,
+            json!({"or": [{"slugId": {"eq": "5f1a2b3c4d5e"}}, {"creator": {"isMe": {"eq": true}}, "title": {"startsWith": "Ru"}}]})
+        )
+        .await,
+        ["Launch plan", "Runbook"]
+    );
+    let message = refused(
+        &api,
+        "{ documents(filter: { initiative: { id: { eq: \"x\" } } }) { nodes { id } } }",
+        json!({}),
+    )
+    .await;
+    assert!(message.contains("`initiative`"), "{message}");
+}
+
+#[asym::clone("linear", seed = "basic")]
+async fn document_changes_send_webhooks(linear: asym::Linear) {
+    let api = client(&linear);
+    let receiver = Receiver::start().await;
+    query(
+        &api,
+        "mutation($i: WebhookCreateInput!) { webhookCreate(input: $i) { success } }",
+        json!({"i": {"url": format!("{}/linear", receiver.url()), "teamId": ENG,
+                     "resourceTypes": ["Document"]}}),
+    )
+    .await;
+    let doc = create(&api, json!({"title": "Hooked", "projectId": LAUNCH})).await;
+    let got = receiver
+        .next(Duration::from_secs(10))
+        .await
+        .expect("a delivery");
+    assert_eq!(got.header("linear-event"), Some("Document"));
+    let body = got.json();
+    assert_eq!(body["type"], "Document");
+    assert_eq!(body["action"], "create");
+    assert_eq!(body["data"]["id"], doc["id"]);
+    assert_eq!(body["data"]["projectId"], LAUNCH);
+    assert_eq!(body["data"]["creatorId"], ADA);
+    assert_eq!(body["url"], doc["url"]);
+
+    query(
+        &api,
+        "mutation($id: String!) { documentDelete(id: $id) { success } }",
+        json!({"id": doc["id"]}),
+    )
+    .await;
+    let got = receiver
+        .next(Duration::from_secs(10))
+        .await
+        .expect("a delivery");
+    let body = got.json();
+    assert_eq!(body["action"], "remove");
+    assert_eq!(body["data"]["trashed"], true);
+}
