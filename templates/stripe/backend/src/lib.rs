@@ -13,6 +13,7 @@
 //! | customers | `customers` |
 //! | products, prices | `catalog` |
 //! | coupons, promotion codes (discounts: `model::discount`) | `coupons` |
+//! | tax rates | `tax_rates` |
 //! | payment methods | `methods` |
 //! | payment intents | `payments` |
 //! | charges, refunds | `charges` |
@@ -60,6 +61,7 @@ mod ratelimit;
 mod search;
 mod setups;
 mod subscriptions;
+mod tax_rates;
 mod test_clocks;
 mod version;
 
@@ -78,6 +80,7 @@ pub fn app(kit: Kit) -> Router {
         .merge(customers::routes())
         .merge(catalog::routes())
         .merge(coupons::routes())
+        .merge(tax_rates::routes())
         .merge(methods::routes())
         .merge(payments::routes())
         .merge(charges::routes())

@@ -91,6 +91,7 @@ pub(crate) const UNDATED: &[(&str, &[&str])] = &[
     ),
     ("subscription_item", &["discounts", "plan"]),
     ("test_helpers.test_clock", &["status_details"]),
+    ("tax_rate", &["flat_amount", "rate_type"]),
 ];
 
 /// Whether `version` (`2023-10-16`, `2024-09-30.acacia`, …) predates `change`.

@@ -12,6 +12,7 @@ mod cards;
 mod discounts;
 mod limits;
 mod previews;
+mod taxes;
 mod versions;
 
 use std::time::Duration;
