@@ -8,12 +8,12 @@ use crate::cx::{Cx, allow_paging, allow_with};
 use crate::dispatch::routes;
 use crate::error::{ApiError, ApiResult};
 use crate::kinds::{CUSTOMER, INVOICE, INVOICE_ITEM, PRICE, SUBSCRIPTION};
-use crate::model::discount;
 use crate::model::intent::currency;
 use crate::model::invoice::{
     activate_subscription, finalize, item_line, mark_paid, new_invoice, pay, preview, total,
 };
 use crate::model::subscription::{customer_now, default_method, plan_of, subscription_active};
+use crate::model::{discount, tax};
 use crate::params::{Params, apply_metadata, bool_at, int_at, string_at};
 use asym_kit::Kit;
 
@@ -45,6 +45,7 @@ const INVOICE_FIELDS: &[&str] = &[
     "customer", "auto_advance", "collection_method", "days_until_due", "description",
     "metadata", "subscription", "pending_invoice_items_behavior", "default_payment_method",
     "footer", "currency", "due_date", "automatic_tax", "custom_fields", "statement_descriptor",
+    "default_tax_rates",
 ];
 
 /// What a create request for a customer's object starts from: its parameters (checked against
@@ -64,7 +65,7 @@ pub(crate) async fn create_invoice(cx: &mut Cx<'_>) -> ApiResult {
     let (params, customer_id, customer, now) = for_customer(cx, INVOICE_FIELDS).await?;
     let currency = params.str("currency")?.unwrap_or("usd").to_lowercase();
     let mut invoice = new_invoice(cx, &customer, now, &currency, "manual", None).await?;
-    apply_invoice(&mut invoice, &params)?;
+    apply_invoice(cx, &mut invoice, &params).await?;
     if params.str("pending_invoice_items_behavior")? == Some("include") {
         let id = invoice["id"].as_str().unwrap_or_default().to_owned();
         for mut item in cx
@@ -95,7 +96,13 @@ const INVOICE_TEXT: &[&str] = &[
     "description", "footer", "default_payment_method", "statement_descriptor",
 ];
 
-fn apply_invoice(invoice: &mut Value, params: &Params) -> ApiResult<()> {
+/// Applies a create or update request's fields to a draft `invoice`.
+async fn apply_invoice(cx: &Cx<'_>, invoice: &mut Value, params: &Params) -> ApiResult<()> {
+    if let Some(rates) =
+        tax::rates(cx, params.get("default_tax_rates"), "default_tax_rates").await?
+    {
+        invoice["default_tax_rates"] = json!(rates);
+    }
     if let Some(v) = params.bool("auto_advance")? {
         invoice["auto_advance"] = json!(v);
     }
@@ -309,7 +316,10 @@ pub(crate) async fn update_invoice(cx: &mut Cx<'_>, id: &str) -> ApiResult {
         ));
     }
     let before = invoice.clone();
-    apply_invoice(&mut invoice, &params)?;
+    apply_invoice(cx, &mut invoice, &params).await?;
+    if invoice["status"] == "draft" {
+        total(&mut invoice);
+    }
     cx.save_if_changed("invoice.updated", &before, invoice)
         .await
 }
@@ -508,7 +518,7 @@ pub(crate) async fn list_invoices(cx: &mut Cx<'_>) -> ApiResult {
 const ITEM_FIELDS: &[&str] = &[
     "customer", "amount", "currency", "price", "price_data", "quantity", "description",
     "invoice", "metadata", "period", "subscription", "unit_amount", "unit_amount_decimal",
-    "discountable", "tax_behavior",
+    "discountable", "tax_behavior", "tax_rates",
 ];
 
 /// `POST /v1/invoiceitems` (`customer`, `amount` + `currency` or `price`, `quantity`, `invoice`).
@@ -532,6 +542,7 @@ pub(crate) async fn create_invoice_item(cx: &mut Cx<'_>) -> ApiResult {
             (Value::Null, unit, currency)
         }
     };
+    let rates = tax::rates(cx, params.get("tax_rates"), "tax_rates").await?;
     let (id, seq) = cx.new_id("ii_").await?;
     let mut item = json!({
         "id": id,
@@ -551,7 +562,7 @@ pub(crate) async fn create_invoice_item(cx: &mut Cx<'_>) -> ApiResult {
         "proration": false,
         "quantity": quantity,
         "subscription": null,
-        "tax_rates": [],
+        "tax_rates": rates.unwrap_or_default(),
         "test_clock": customer["test_clock"],
         "unit_amount": unit,
         "unit_amount_decimal": unit.to_string(),

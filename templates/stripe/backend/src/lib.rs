@@ -13,7 +13,7 @@
 //! | customers | `customers` |
 //! | products, prices | `catalog` |
 //! | coupons, promotion codes (discounts: `model::discount`) | `coupons` |
-//! | tax rates | `tax_rates` |
+//! | tax rates (their tax on invoices: `model::tax`) | `tax_rates` |
 //! | payment methods | `methods` |
 //! | payment intents | `payments` |
 //! | charges, refunds | `charges` |

@@ -8,9 +8,9 @@ use crate::cx::{Cx, Filter, allow_paging, allow_with, list_filters};
 use crate::dispatch::routes;
 use crate::error::{ApiError, ApiResult};
 use crate::kinds::{CUSTOMER, SUBSCRIPTION};
-use crate::model::discount;
 use crate::model::invoice::{finalize, pay, subscription_invoice};
 use crate::model::subscription::{customer_now, default_method, interval_of, new_item, set_period};
+use crate::model::{discount, tax};
 use crate::params::{Params, apply_metadata, bool_at, int_at, string_at};
 use asym_kit::Kit;
 
@@ -228,6 +228,7 @@ pub(crate) async fn create_subscription(cx: &mut Cx<'_>) -> ApiResult {
         "_cycle": 0,
     });
     set_period(&mut sub, now, period_end);
+    default_tax_rates(cx, &params, &mut sub).await?;
     if let Some(cancel) = params.bool("cancel_at_period_end")? {
         sub["cancel_at_period_end"] = json!(cancel);
     }
@@ -375,6 +376,10 @@ pub(crate) async fn update_subscription(cx: &mut Cx<'_>, id: &str) -> ApiResult 
                     {
                         current[position]["quantity"] = json!(q);
                     }
+                    let at = format!("items[{index}][tax_rates]");
+                    if let Some(rates) = tax::rates(cx, spec.get("tax_rates"), &at).await? {
+                        current[position]["tax_rates"] = json!(rates);
+                    }
                     if let Some(meta) = spec.get("metadata") {
                         let mut p = Params::default();
                         p.0.insert("metadata".into(), meta.clone());
@@ -408,6 +413,7 @@ pub(crate) async fn update_subscription(cx: &mut Cx<'_>, id: &str) -> ApiResult 
         );
         set_period(&mut sub, start, end);
     }
+    default_tax_rates(cx, &params, &mut sub).await?;
     let currency = sub["currency"].as_str().unwrap_or("usd").to_owned();
     let first = (recurring_amount(&sub), currency.as_str());
     discount::change(cx, &params, &mut sub, Some(first), now).await?;
@@ -445,6 +451,15 @@ pub(crate) async fn update_subscription(cx: &mut Cx<'_>, id: &str) -> ApiResult 
     apply_metadata(&mut sub, &params)?;
     cx.save_if_changed("customer.subscription.updated", &before, sub)
         .await
+}
+
+/// Sets `sub`'s `default_tax_rates` when the request names them (an empty value clears them).
+async fn default_tax_rates(cx: &Cx<'_>, params: &Params, sub: &mut Value) -> ApiResult<()> {
+    let given = params.get("default_tax_rates");
+    if let Some(rates) = tax::rates(cx, given, "default_tax_rates").await? {
+        sub["default_tax_rates"] = json!(rates);
+    }
+    Ok(())
 }
 
 /// What `sub`'s items bill a period, before discounts.

@@ -24,6 +24,11 @@ pub(crate) const ADDED: &[(&str, &str, &str)] = &[
     ("subscription_item", "current_period_start", "2025-03-31"),
     // <https://docs.stripe.com/changelog/basil/2025-03-31/add-support-for-multiple-partial-payments-on-invoices>
     ("invoice", "amount_overpaid", "2025-03-31"),
+    // <https://docs.stripe.com/changelog/basil/2025-03-31/invoice-tax-configurations>: an
+    // invoice's `total_tax_amounts` and a line's `tax_amounts` became `total_taxes` and
+    // `taxes` (the older fields are still answered, see the README).
+    ("invoice", "total_taxes", "2025-03-31"),
+    ("line_item", "taxes", "2025-03-31"),
     // <https://docs.stripe.com/changelog/basil/2025-06-30/billing-mode>
     ("subscription", "billing_mode", "2025-06-30"),
     // 2025-09-30.clover (the SDKs' `promotion[coupon]` and `Discount.source`): a promotion

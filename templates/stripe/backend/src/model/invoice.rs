@@ -6,8 +6,8 @@ use crate::cx::Cx;
 use crate::error::{ApiError, ApiResult};
 use crate::ids;
 use crate::kinds::{CUSTOMER, PAYMENT_INTENT};
-use crate::model::discount;
 use crate::model::intent::{Attempted, How, attempt, new_intent};
+use crate::model::{discount, tax};
 
 pub(crate) fn money(amount: i64, currency: &str) -> String {
     let symbol = match currency {
@@ -80,7 +80,7 @@ fn draft(
         "customer_tax_exempt": customer["tax_exempt"],
         "default_payment_method": null,
         "default_source": null,
-        "default_tax_rates": [],
+        "default_tax_rates": subscription.map_or(json!([]), |s| s["default_tax_rates"].clone()),
         "description": null,
         "discount": discount,
         "discounts": discounts,
@@ -121,12 +121,14 @@ fn draft(
         "total_discount_amounts": [],
         "total_excluding_tax": 0,
         "total_tax_amounts": [],
+        "total_taxes": [],
         "webhooks_delivered_at": null,
         "days_until_due": subscription.map(|s| s["days_until_due"].clone()),
     })
 }
 
-/// Recomputes an invoice's totals from its lines, less what its discount takes off.
+/// Recomputes an invoice's totals from its lines: less what its discount takes off, plus
+/// the exclusive tax on what is left (inclusive tax is in the lines' amounts).
 pub(crate) fn total(invoice: &mut Value) {
     let sum: i64 = invoice["lines"]["data"]
         .as_array()
@@ -134,18 +136,26 @@ pub(crate) fn total(invoice: &mut Value) {
         .unwrap_or(0);
     let count = invoice["lines"]["data"].as_array().map_or(0, Vec::len);
     invoice["lines"]["total_count"] = json!(count);
-    let total = sum - discount::take_off(invoice);
+    let off = discount::take_off(invoice);
+    let taxes = tax::apply(invoice);
+    let total = sum - off + taxes.exclusive;
+    let due = total.max(0);
     for (key, value) in [
         ("subtotal", sum),
-        ("subtotal_excluding_tax", sum),
+        ("subtotal_excluding_tax", taxes.subtotal_excluding_tax),
         ("total", total),
-        ("total_excluding_tax", total),
-        ("amount_due", total),
+        ("total_excluding_tax", sum - off - taxes.inclusive),
+        ("amount_due", due),
     ] {
         invoice[key] = json!(value);
     }
+    invoice["tax"] = if taxes.taxed {
+        json!(taxes.exclusive + taxes.inclusive)
+    } else {
+        Value::Null
+    };
     let paid = invoice["amount_paid"].as_i64().unwrap_or(0);
-    invoice["amount_remaining"] = json!(total - paid);
+    invoice["amount_remaining"] = json!(due - paid);
 }
 
 /// The invoice for one period of `sub` (stored, draft, with a line per item).
@@ -231,7 +241,8 @@ async fn period_lines(
             "subscription_item": item["id"],
             "subtotal": amount,
             "tax_amounts": [],
-            "tax_rates": [],
+            "tax_rates": item["tax_rates"],
+            "taxes": [],
             "type": "subscription",
             "unit_amount_excluding_tax": unit.to_string(),
         }));
@@ -262,7 +273,8 @@ pub(crate) fn item_line(invoice: &Value, item: &Value) -> Value {
         "subscription": null,
         "subtotal": item["amount"],
         "tax_amounts": [],
-        "tax_rates": [],
+        "tax_rates": item["tax_rates"],
+        "taxes": [],
         "type": "invoiceitem",
     })
 }

@@ -13,3 +13,4 @@ pub(crate) mod method;
 pub(crate) mod price;
 pub(crate) mod setup;
 pub(crate) mod subscription;
+pub(crate) mod tax;

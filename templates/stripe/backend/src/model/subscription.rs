@@ -7,6 +7,7 @@ use crate::cx::Cx;
 use crate::error::{ApiError, ApiResult};
 use crate::kinds::{PRICE, PRODUCT};
 use crate::model::invoice::{finalize, pay, subscription_invoice};
+use crate::model::tax;
 use crate::params::{Params, apply_metadata, int_at, string_at};
 
 /// "now" for `customer`: its test clock's frozen time, or the wall clock.
@@ -67,6 +68,7 @@ pub(crate) async fn new_item(
             "This value must be greater than or equal to 0.",
         ));
     }
+    let rates = tax::rates(cx, spec.get("tax_rates"), &format!("{param}[tax_rates]")).await?;
     let (id, _) = cx.new_id("si_").await?;
     let mut item = json!({
         "id": id,
@@ -81,7 +83,7 @@ pub(crate) async fn new_item(
         "price": price,
         "quantity": quantity,
         "subscription": subscription,
-        "tax_rates": [],
+        "tax_rates": rates.unwrap_or_default(),
     });
     if let Some(meta) = spec.get("metadata") {
         let mut p = Params::default();

@@ -1,8 +1,13 @@
-//! Tax rates (create, retrieve, update, list).
+//! Tax rates (create, retrieve, update, list) and the tax they add to invoices: exclusive on
+//! top, inclusive within, after discounts, per line and in total, in both the older
+//! (`tax_amounts`, `total_tax_amounts`) and the 2025-03-31 shape (`taxes`, `total_taxes`).
 
 use serde_json::Value;
 
 use super::{Api, assert_error, assert_events, data, id};
+
+const ALICE: &str = "cus_SEEDalice00001";
+const PRO_MONTHLY: &str = "price_SEEDproMonth1";
 
 /// Creates a tax rate of `percentage`, inclusive or not.
 async fn tax_rate(api: &Api, name: &str, percentage: &str, inclusive: bool) -> Value {
@@ -102,4 +107,244 @@ async fn tax_rates_are_created_retrieved_updated_and_listed(stripe: asym::Stripe
         [id(&vat)]
     );
     assert_events(&stripe, &["tax_rate.created", "tax_rate.updated"]).await;
+
+    // An inactive rate cannot be applied to something new.
+    let (status, body) = api
+        .post(
+            "/v1/invoiceitems",
+            &[
+                ("customer", ALICE),
+                ("amount", "100"),
+                ("currency", "usd"),
+                ("tax_rates[]", id(&vat)),
+            ],
+        )
+        .await;
+    assert_error(status, &body, "param", (400, "tax_rates[0]"));
+}
+
+#[asym::clone("stripe", seed = "basic")]
+async fn subscription_invoices_add_exclusive_tax_after_the_discount(stripe: asym::Stripe) {
+    let api = Api::new(&stripe);
+    let rate = tax_rate(&api, "Sales tax", "10", false).await;
+    let coupon = api
+        .ok(
+            "/v1/coupons",
+            &[("percent_off", "50"), ("duration", "forever")],
+        )
+        .await;
+    let sub = api
+        .ok(
+            "/v1/subscriptions",
+            &[
+                ("customer", ALICE),
+                ("items[0][price]", PRO_MONTHLY),
+                ("default_tax_rates[]", id(&rate)),
+                ("discounts[0][coupon]", id(&coupon)),
+                ("expand[]", "latest_invoice"),
+            ],
+        )
+        .await;
+    assert_eq!(sub["default_tax_rates"][0]["id"], id(&rate));
+    let invoice = &sub["latest_invoice"];
+    // $20 − 50% = $10, + 10% = $11.
+    let totals = [
+        "subtotal",
+        "subtotal_excluding_tax",
+        "total_excluding_tax",
+        "tax",
+        "total",
+        "amount_due",
+        "amount_paid",
+    ]
+    .map(|k| invoice[k].as_i64());
+    assert_eq!(
+        totals,
+        [2000, 2000, 1000, 100, 1100, 1100, 1100].map(Some),
+        "{invoice}"
+    );
+    assert_eq!(invoice["default_tax_rates"][0]["id"], id(&rate));
+    let total = &invoice["total_taxes"][0];
+    assert_eq!(
+        (
+            total["amount"].as_i64(),
+            total["taxable_amount"].as_i64(),
+            total["tax_behavior"].as_str(),
+            total["tax_rate_details"]["tax_rate"].as_str(),
+            total["type"].as_str()
+        ),
+        (
+            Some(100),
+            Some(1000),
+            Some("exclusive"),
+            Some(id(&rate)),
+            Some("tax_rate_details")
+        )
+    );
+    let old = &invoice["total_tax_amounts"][0];
+    assert_eq!(
+        (
+            old["amount"].as_i64(),
+            old["inclusive"].as_bool(),
+            old["tax_rate"].as_str()
+        ),
+        (Some(100), Some(false), Some(id(&rate)))
+    );
+    let line = &invoice["lines"]["data"][0];
+    assert_eq!(line["taxes"][0]["amount"], 100);
+    assert_eq!(line["tax_amounts"][0]["amount"], 100);
+    let intent = api
+        .current(
+            "/v1/payment_intents",
+            invoice["payment_intent"].as_str().unwrap(),
+        )
+        .await;
+    assert_eq!(intent["amount"], 1100);
+
+    // Older versions get the older shape.
+    let (_, old, _) = api
+        .send(
+            reqwest::Method::GET,
+            &format!("/v1/invoices/{}", id(invoice)),
+            &[],
+            &[("Stripe-Version", "2024-04-10")],
+        )
+        .await;
+    assert!(
+        old.get("total_taxes").is_none() && old["total_tax_amounts"][0]["amount"] == 100,
+        "{old}"
+    );
+    assert!(old["lines"]["data"][0].get("taxes").is_none());
+
+    // Clearing the rates: the next invoice has no tax.
+    let path = format!("/v1/subscriptions/{}", id(&sub));
+    let cleared = api.ok(&path, &[("default_tax_rates", "")]).await;
+    assert_eq!(cleared["default_tax_rates"], serde_json::json!([]));
+    let next = api
+        .ok("/v1/invoices/create_preview", &[("subscription", id(&sub))])
+        .await;
+    assert_eq!(
+        (next["tax"].clone(), next["total"].as_i64()),
+        (Value::Null, Some(1000)),
+        "{next}"
+    );
+}
+
+#[asym::clone("stripe", seed = "basic")]
+async fn item_rates_override_the_defaults_and_inclusive_tax_is_within(stripe: asym::Stripe) {
+    let api = Api::new(&stripe);
+    let vat = tax_rate(&api, "VAT", "20", true).await;
+    let extra = tax_rate(&api, "Extra", "5", false).await;
+    api.ok(
+        "/v1/invoiceitems",
+        &[
+            ("customer", ALICE),
+            ("amount", "1200"),
+            ("currency", "usd"),
+            ("tax_rates[]", id(&vat)),
+        ],
+    )
+    .await;
+    api.ok(
+        "/v1/invoiceitems",
+        &[("customer", ALICE), ("amount", "1000"), ("currency", "usd")],
+    )
+    .await;
+    let invoice = api
+        .ok(
+            "/v1/invoices",
+            &[
+                ("customer", ALICE),
+                ("pending_invoice_items_behavior", "include"),
+                ("default_tax_rates[]", id(&extra)),
+            ],
+        )
+        .await;
+    // Line 1: $12 with $2 VAT inside; line 2: $10 + 5% = $0.50.
+    let totals = [
+        "subtotal",
+        "subtotal_excluding_tax",
+        "total_excluding_tax",
+        "tax",
+        "total",
+        "amount_due",
+    ]
+    .map(|k| invoice[k].as_i64());
+    assert_eq!(
+        totals,
+        [2200, 2000, 2000, 250, 2250, 2250].map(Some),
+        "{invoice}"
+    );
+    let lines = data(&invoice["lines"]);
+    let vat_line = lines.iter().find(|l| l["amount"] == 1200).unwrap();
+    assert_eq!(
+        (
+            vat_line["taxes"][0]["amount"].as_i64(),
+            vat_line["taxes"][0]["tax_behavior"].as_str(),
+            vat_line["taxes"][0]["taxable_amount"].as_i64(),
+            vat_line["amount_excluding_tax"].as_i64()
+        ),
+        (Some(200), Some("inclusive"), Some(1000), Some(1000))
+    );
+    assert_eq!(vat_line["tax_rates"][0]["id"], id(&vat));
+    let rates: Vec<&str> = invoice["total_taxes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["tax_rate_details"]["tax_rate"].as_str().unwrap())
+        .collect();
+    assert_eq!(rates.len(), 2);
+
+    // A draft's default rates change with an update, and its totals follow.
+    let path = format!("/v1/invoices/{}", id(&invoice));
+    let updated = api.ok(&path, &[("default_tax_rates", "")]).await;
+    assert_eq!(
+        (updated["tax"].as_i64(), updated["total"].as_i64()),
+        (Some(200), Some(2200)),
+        "{updated}"
+    );
+    let finalized = api.ok(&format!("{path}/finalize"), &[]).await;
+    assert_eq!(finalized["amount_due"], 2200);
+}
+
+#[asym::clone("stripe", seed = "basic")]
+async fn subscription_item_rates_tax_their_line(stripe: asym::Stripe) {
+    let api = Api::new(&stripe);
+    let rate = tax_rate(&api, "Sales tax", "8.25", false).await;
+    let sub = api
+        .ok(
+            "/v1/subscriptions",
+            &[
+                ("customer", ALICE),
+                ("items[0][price]", PRO_MONTHLY),
+                ("items[0][tax_rates][0]", id(&rate)),
+                ("expand[]", "latest_invoice"),
+            ],
+        )
+        .await;
+    assert_eq!(sub["items"]["data"][0]["tax_rates"][0]["id"], id(&rate));
+    // 8.25% of $20 = $1.65.
+    assert_eq!(sub["latest_invoice"]["total"], 2165, "{sub}");
+    let item = sub["items"]["data"][0]["id"].as_str().unwrap();
+    let path = format!("/v1/subscriptions/{}", id(&sub));
+    let updated = api
+        .ok(
+            &path,
+            &[("items[0][id]", item), ("items[0][tax_rates]", "")],
+        )
+        .await;
+    assert_eq!(
+        updated["items"]["data"][0]["tax_rates"],
+        serde_json::json!([])
+    );
+    let (status, body) = api
+        .post(
+            &path,
+            &[
+                ("items[0][id]", item),
+                ("items[0][tax_rates][0]", "txr_nope"),
+            ],
+        )
+        .await;
+    assert_error(status, &body, "param", (404, "items[0][tax_rates][0]"));
 }
