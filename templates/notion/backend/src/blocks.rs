@@ -277,8 +277,8 @@ pub(crate) async fn children(ctx: &Ctx, id: &str, paging: Paging) -> ApiResult<V
     Ok(paging.list(rows.iter().map(render).collect(), "block"))
 }
 
-/// `PATCH /v1/blocks/{id}/children` `{children, after?, position?}`: answers the new
-/// top-level blocks.
+/// `PATCH /v1/blocks/{id}/children` `{children, after?, position?}` (`after` is refused
+/// under `2026-03-11`): answers the new top-level blocks.
 pub(crate) async fn append(ctx: &Ctx, id: &str, body: &Map<String, Value>) -> ApiResult<Value> {
     let id = path_id("block_id", id)?;
     let new = content::blocks(
@@ -292,6 +292,7 @@ pub(crate) async fn append(ctx: &Ctx, id: &str, body: &Map<String, Value>) -> Ap
     )?;
     let after;
     let place = match (body.get("after"), body.get("position")) {
+        (Some(given), _) if ctx.v2026 => return Err(crate::request::not_present("after", given)),
         (Some(given), _) => {
             after = body_id("body.after", Some(given))?;
             Place::After(&after)

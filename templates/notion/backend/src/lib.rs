@@ -68,17 +68,22 @@ use crate::error::{ApiError, ApiResult};
 use crate::request::{Ctx, Query};
 
 /// A handler over a module function taking `(ctx, body)`, `(ctx, id)` or `(ctx, id, body)`:
-/// the path is extracted first, then the context (version, token, rate limit), then the body.
+/// the path is extracted first, then the context (version, token, rate limit), then the body
+/// (checked against the version: [`Ctx::check`]); the answer goes through [`Ctx::answer`].
 macro_rules! api {
     (body => $f:path) => {
-        |ctx: Ctx, Object(body): Object| async move { $f(&ctx, &body).await.map(Json) }
+        |ctx: Ctx, Object(body): Object| async move {
+            ctx.check(&body)?;
+            $f(&ctx, &body).await.map(|v| ctx.answer(v))
+        }
     };
     (id => $f:path) => {
-        |Path(id): Path<String>, ctx: Ctx| async move { $f(&ctx, &id).await.map(Json) }
+        |Path(id): Path<String>, ctx: Ctx| async move { $f(&ctx, &id).await.map(|v| ctx.answer(v)) }
     };
     (id, body => $f:path) => {
         |Path(id): Path<String>, ctx: Ctx, Object(body): Object| async move {
-            $f(&ctx, &id, &body).await.map(Json)
+            ctx.check(&body)?;
+            $f(&ctx, &id, &body).await.map(|v| ctx.answer(v))
         }
     };
 }
@@ -145,17 +150,22 @@ fn containers(mut router: Router<Kit>) -> Router<Kit> {
             .route(
                 path,
                 post(move |ctx: Ctx, Object(body): Object| async move {
-                    container.create(&ctx, &body).await.map(Json)
+                    ctx.check(&body)?;
+                    container.create(&ctx, &body).await.map(|v| ctx.answer(v))
                 }),
             )
             .route(
                 &format!("{path}/{{id}}"),
                 get(move |Path(id): Path<String>, ctx: Ctx| async move {
-                    container.retrieve(&ctx, &id).await.map(Json)
+                    container.retrieve(&ctx, &id).await.map(|v| ctx.answer(v))
                 })
                 .patch(
                     move |Path(id): Path<String>, ctx: Ctx, Object(body): Object| async move {
-                        container.update(&ctx, &id, &body).await.map(Json)
+                        ctx.check(&body)?;
+                        container
+                            .update(&ctx, &id, &body)
+                            .await
+                            .map(|v| ctx.answer(v))
                     },
                 ),
             )
@@ -178,7 +188,9 @@ async fn users_list(ctx: Ctx, query: Query) -> Reply {
 
 async fn pages_retrieve(Path(id): Path<String>, query: Query, ctx: Ctx) -> Reply {
     let only = query.filter_properties();
-    pages::retrieve(&ctx, &id, &only).await.map(Json)
+    pages::retrieve(&ctx, &id, &only)
+        .await
+        .map(|v| ctx.answer(v))
 }
 
 async fn pages_property(
@@ -193,7 +205,9 @@ async fn pages_property(
 }
 
 async fn blocks_children(Path(id): Path<String>, ctx: Ctx, query: Query) -> Reply {
-    blocks::children(&ctx, &id, query.paging()?).await.map(Json)
+    blocks::children(&ctx, &id, query.paging()?)
+        .await
+        .map(|v| ctx.answer(v))
 }
 
 /// `POST /v1/databases/{id}/query` (`legacy`) or `/v1/data_sources/{id}/query`.
@@ -204,10 +218,11 @@ async fn run_query(
     ctx: Ctx,
     Object(body): Object,
 ) -> Reply {
+    ctx.check(&body)?;
     let only = query.filter_properties();
     query::query(&ctx, &id, legacy, &body, &only)
         .await
-        .map(Json)
+        .map(|v| ctx.answer(v))
 }
 
 async fn comments_list(ctx: Ctx, query: Query) -> Reply {
@@ -221,10 +236,12 @@ async fn uploads_list(ctx: Ctx, query: Query) -> Reply {
     let paging = query.paging()?;
     uploads::list(&ctx, query.get("status"), paging)
         .await
-        .map(Json)
+        .map(|v| ctx.answer(v))
 }
 
 /// `POST /v1/file_uploads/{id}/send`: a `multipart/form-data` body, read by the module.
 async fn uploads_send(Path(id): Path<String>, ctx: Ctx, headers: HeaderMap, body: Body) -> Reply {
-    uploads::send(&ctx, &id, &headers, body).await.map(Json)
+    uploads::send(&ctx, &id, &headers, body)
+        .await
+        .map(|v| ctx.answer(v))
 }

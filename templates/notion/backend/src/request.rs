@@ -5,6 +5,7 @@ use std::convert::Infallible;
 
 use asym_kit::deadpool_postgres::Transaction;
 use asym_kit::{Kit, credentials, cursor};
+use axum::Json;
 use axum::extract::FromRequestParts;
 use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;
@@ -14,22 +15,39 @@ use crate::capabilities::{Capability, Held};
 use crate::error::{ApiError, ApiResult};
 use crate::ids;
 
-/// The API versions served side by side.
+/// The API versions served side by side: how databases are answered. `2026-03-11` is
+/// `V2025` with [`Ctx::v2026`] set.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Version {
     /// `2022-06-28` and earlier: databases hold the schema; pages live under `database_id`.
     V2022,
-    /// `2025-09-03`: databases contain data sources; pages live under `data_source_id`.
+    /// `2025-09-03` and `2026-03-11`: databases contain data sources; pages live under
+    /// `data_source_id`.
     V2025,
 }
 
+/// The newest version served: no `archived` anywhere, no `after` on append.
+pub(crate) const V2026: &str = "2026-03-11";
+
+/// A later version Notion has released whose changes the clone does not serve.
+const NOT_SERVED: [&str; 1] = ["2026-12-01"];
+
 impl Version {
-    /// The version a `Notion-Version` value names.
-    fn parse(value: &str) -> Option<Self> {
+    /// The version a `Notion-Version` value names, and whether it is `2026-03-11`. A date
+    /// between `2025-09-03` and `2026-03-11` is `2025-09-03`; a later one is refused.
+    fn parse(value: &str) -> ApiResult<(Self, bool)> {
         match value {
-            "2021-05-13" | "2021-08-16" | "2022-02-22" | "2022-06-28" => Some(Self::V2022),
-            v if v.len() == 10 && v >= "2025-09-03" && v.as_bytes()[4] == b'-' => Some(Self::V2025),
-            _ => None,
+            "2021-05-13" | "2021-08-16" | "2022-02-22" | "2022-06-28" => Ok((Self::V2022, false)),
+            V2026 => Ok((Self::V2025, true)),
+            v if NOT_SERVED.contains(&v) => Err(ApiError::validation(format!(
+                "Notion-Version header failed validation: Notion-Version `{v}` is not served by this clone (it serves 2022-06-28, 2025-09-03 and 2026-03-11)."
+            ))),
+            v if v.len() == 10 && ("2025-09-03"..V2026).contains(&v) && v.as_bytes()[4] == b'-' => {
+                Ok((Self::V2025, false))
+            }
+            v => Err(ApiError::validation(format!(
+                "Notion-Version header failed validation: Notion-Version header should be a supported version (2022-06-28, 2025-09-03 or 2026-03-11), instead was `\"{v}\"`."
+            ))),
         }
     }
 }
@@ -41,6 +59,9 @@ pub(crate) struct Ctx {
     pub(crate) kit: Kit,
     /// The API version asked for.
     pub(crate) version: Version,
+    /// `2026-03-11`: `archived` is refused in bodies and left out of answers
+    /// ([`Ctx::check`], [`Ctx::answer`]); append takes `position` only.
+    pub(crate) v2026: bool,
     /// The integration's bot user (the author of every write).
     pub(crate) bot: String,
     /// The integration's capabilities.
@@ -59,13 +80,9 @@ impl Ctx {
             .map(str::trim)
             .filter(|t| !t.is_empty())
             .ok_or_else(ApiError::unauthorized)?;
-        let version = match headers.get("notion-version").and_then(|v| v.to_str().ok()) {
+        let (version, v2026) = match headers.get("notion-version").and_then(|v| v.to_str().ok()) {
             None => return Err(ApiError::missing_version()),
-            Some(value) => Version::parse(value).ok_or_else(|| {
-                ApiError::validation(format!(
-                    "Notion-Version header failed validation: Notion-Version header should be a supported version (2022-06-28 or 2025-09-03), instead was `\"{value}\"`."
-                ))
-            })?,
+            Some(value) => Version::parse(value)?,
         };
         let principal = credentials::authenticate(kit, token)
             .await?
@@ -76,9 +93,32 @@ impl Ctx {
         Ok(Self {
             kit: kit.clone(),
             version,
+            v2026,
             bot: principal.subject,
             held,
         })
+    }
+
+    /// Refuses what the version no longer takes in a body: `archived` under `2026-03-11`.
+    pub(crate) fn check(&self, body: &Map<String, Value>) -> ApiResult<()> {
+        match body.get("archived") {
+            Some(given) if self.v2026 => Err(not_present("archived", given)),
+            _ => Ok(()),
+        }
+    }
+
+    /// The answer as the version shows it: under `2026-03-11` without `archived`, on the
+    /// object and on each of a list's `results` (a key removed per object, nothing else).
+    pub(crate) fn answer(&self, mut value: Value) -> Json<Value> {
+        if self.v2026 {
+            if let Some(results) = value.get_mut("results").and_then(Value::as_array_mut) {
+                for item in results {
+                    item.as_object_mut().map(|o| o.remove("archived"));
+                }
+            }
+            value.as_object_mut().map(|o| o.remove("archived"));
+        }
+        Json(value)
     }
 
     /// Whether user objects may show email addresses.
@@ -108,6 +148,13 @@ impl FromRequestParts<Kit> for Ctx {
     async fn from_request_parts(parts: &mut Parts, kit: &Kit) -> ApiResult<Self> {
         Self::new(kit, parts).await
     }
+}
+
+/// Notion's refusal of a body key the version does not take.
+pub(crate) fn not_present(key: &str, given: &Value) -> ApiError {
+    ApiError::validation(format!(
+        "body failed validation: body.{key} should be not present, instead was `{given}`."
+    ))
 }
 
 /// The string `text` found at `path` in a body, as a dashed uuid.

@@ -25,6 +25,8 @@ const ADA = "a0000000-0000-4000-8000-000000000001";
 
 const notion = new Client({ auth, baseUrl, logLevel: LogLevel.ERROR, logger: () => {} });
 const legacy = new Client({ auth, baseUrl, notionVersion: "2022-06-28", logger: () => {} });
+const current = new Client({ auth, baseUrl, notionVersion: "2026-03-11", logger: () => {} });
+const MEETING = "10000000-0000-4000-8000-000000000002";
 const text = (content) => [{ type: "text", text: { content } }];
 const results = [];
 
@@ -185,6 +187,28 @@ await scenario("2022-06-28: databases.query, database shapes, search", async () 
   assert.deepEqual(page.parent, { type: "database_id", database_id: DATABASE });
   const found = await legacy.search({ filter: { property: "object", value: "database" } });
   assert.equal(found.results[0].object, "database");
+});
+
+await scenario("2026-03-11: in_trash only, position only", async () => {
+  const page = await current.pages.create({ parent: { data_source_id: TASKS }, properties: { Name: { title: text("node 2026") } } });
+  assert.ok(!("archived" in page));
+  await expectError(APIErrorCode.ValidationError, current.pages.update({ page_id: page.id, archived: true }));
+  const trashed = await current.pages.update({ page_id: page.id, in_trash: true });
+  assert.equal(trashed.in_trash, true);
+  const [first] = (await current.blocks.children.list({ block_id: MEETING })).results;
+  await expectError(
+    APIErrorCode.ValidationError,
+    current.blocks.children.append({ block_id: MEETING, children: [{ paragraph: { rich_text: text("x") } }], after: first.id }),
+  );
+  const placed = await current.blocks.children.append({
+    block_id: MEETING,
+    children: [{ paragraph: { rich_text: text("second") } }],
+    position: { type: "after_block", after_block: { id: first.id } },
+  });
+  assert.ok(!("archived" in placed.results[0]));
+  const listed = await collectPaginatedAPI(current.blocks.children.list, { block_id: MEETING });
+  assert.equal(listed[1].id, placed.results[0].id);
+  assert.equal((await notion.pages.retrieve({ page_id: page.id })).archived, true);
 });
 
 await scenario("move", async () => {

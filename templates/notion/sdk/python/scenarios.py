@@ -31,6 +31,7 @@ ADA = "a0000000-0000-4000-8000-000000000001"
 QUIET = logging.CRITICAL  # the expected error cases would log warnings
 notion = Client(auth=TOKEN, base_url=BASE, log_level=QUIET)
 legacy = Client(auth=TOKEN, base_url=BASE, notion_version="2022-06-28", log_level=QUIET)
+current = Client(auth=TOKEN, base_url=BASE, notion_version="2026-03-11", log_level=QUIET)
 results = []
 
 
@@ -276,6 +277,25 @@ def legacy_2022_database_shapes():
                              body={"properties": {"Estimate": {"number": {}}}})
     assert "Estimate" in updated["properties"]
     expect_error(APIErrorCode.InvalidRequestURL, notion.request, path=f"databases/{DATABASE}/query", method="POST", body={})
+
+
+@scenario
+def version_2026_03_11_in_trash_and_position():
+    page = current.pages.create(parent={"data_source_id": TASKS}, properties={"Name": {"title": text("2026")}})
+    assert "archived" not in page and page["in_trash"] is False
+    err = expect_error(APIErrorCode.ValidationError, current.pages.update, page_id=page["id"], archived=True)
+    assert "body.archived" in str(err), err
+    assert current.pages.update(page_id=page["id"], in_trash=True)["in_trash"] is True
+    first = current.blocks.children.list(block_id=MEETING)["results"][0]
+    assert "archived" not in first
+    expect_error(APIErrorCode.ValidationError, current.blocks.children.append, block_id=MEETING,
+                 children=[{"paragraph": {"rich_text": text("x")}}], after=first["id"])
+    placed = current.blocks.children.append(block_id=MEETING, children=[{"paragraph": {"rich_text": text("second")}}],
+                                            position={"type": "after_block", "after_block": {"id": first["id"]}})
+    listed = current.blocks.children.list(block_id=MEETING)["results"]
+    assert listed[1]["id"] == placed["results"][0]["id"]
+    # The SDK's default version still answers `archived`.
+    assert notion.pages.retrieve(page_id=page["id"])["archived"] is True
 
 
 @scenario

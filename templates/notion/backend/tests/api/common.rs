@@ -29,6 +29,13 @@ pub(crate) fn legacy(notion: &asym::Notion) -> Api {
         .with_header("Notion-Version", "2022-06-28")
 }
 
+/// A client speaking `2026-03-11`.
+pub(crate) fn current(notion: &asym::Notion) -> Api {
+    Api::new(notion.api_url())
+        .bearer(notion.token())
+        .with_header("Notion-Version", "2026-03-11")
+}
+
 /// A client for the admin surface.
 pub(crate) fn admin(notion: &asym::Notion) -> Api {
     Api::new(notion.api_url()).with_header("X-Asym-Admin-Secret", notion.admin_secret())

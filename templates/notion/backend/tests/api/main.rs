@@ -18,4 +18,5 @@ mod pages;
 mod protocol;
 mod search;
 mod uploads;
+mod versions;
 mod webhooks;

@@ -1,0 +1,143 @@
+//! `2026-03-11` beside `2025-09-03`: `archived` gone from answers and refused in bodies,
+//! `after` refused on append; dates between the two are `2025-09-03`, later ones refused.
+
+use asym_kit::testing::Api;
+use serde_json::{Value, json};
+
+use crate::common::{
+    DATABASE, MEETING, TASK1, TASKS, api, current, invalid, patch, post, read, task, text,
+};
+
+#[track_caller]
+fn without_archived(object: &Value) {
+    assert!(object.get("archived").is_none(), "{object}");
+    assert!(object["in_trash"].is_boolean(), "{object}");
+}
+
+#[asym::clone("notion", seed = "basic")]
+async fn archived_is_gone_in_2026(notion: asym::Notion) {
+    let new = current(&notion);
+    let old = api(&notion);
+    for path in [
+        format!("/v1/pages/{TASK1}"),
+        format!("/v1/blocks/{MEETING}"),
+        format!("/v1/databases/{DATABASE}"),
+        format!("/v1/data_sources/{TASKS}"),
+    ] {
+        without_archived(&read(&new, &path).await);
+        assert_eq!(read(&old, &path).await["archived"], false, "{path}");
+    }
+    let children = read(&new, &format!("/v1/blocks/{MEETING}/children")).await;
+    children["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .for_each(without_archived);
+    let query = post(&new, &format!("/v1/data_sources/{TASKS}/query"), &json!({})).await;
+    query["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .for_each(without_archived);
+    let found = post(&new, "/v1/search", &json!({ "query": "Meeting" })).await;
+    without_archived(&found["results"][0]);
+
+    let page = task(&new, "Trash me", json!({})).await;
+    without_archived(&page);
+    let id = page["id"].as_str().unwrap();
+    let message = invalid(
+        new.patch(&format!("/v1/pages/{id}"), &json!({ "archived": true }))
+            .await,
+    );
+    assert_eq!(
+        message,
+        "body failed validation: body.archived should be not present, instead was `true`."
+    );
+    assert_eq!(
+        read(&old, &format!("/v1/pages/{id}")).await["in_trash"],
+        false
+    );
+    let trashed = patch(
+        &new,
+        &format!("/v1/pages/{id}"),
+        &json!({ "in_trash": true }),
+    )
+    .await;
+    assert_eq!(trashed["in_trash"], true);
+    without_archived(&trashed);
+    // 2025-09-03 still takes `archived` and answers it.
+    let restored = patch(
+        &old,
+        &format!("/v1/pages/{id}"),
+        &json!({ "archived": false }),
+    )
+    .await;
+    assert_eq!(restored["archived"], false);
+    invalid(
+        new.post(
+            &format!("/v1/data_sources/{TASKS}/query"),
+            &json!({ "archived": true }),
+        )
+        .await,
+    );
+}
+
+#[asym::clone("notion", seed = "basic")]
+async fn append_takes_position_only_in_2026(notion: asym::Notion) {
+    let new = current(&notion);
+    let path = format!("/v1/blocks/{MEETING}/children");
+    let first = read(&new, &path).await["results"][0]["id"].clone();
+    let message = invalid(
+        new.patch(
+            &path,
+            &json!({ "children": [{ "paragraph": { "rich_text": text("x") } }], "after": first }),
+        )
+        .await,
+    );
+    assert_eq!(
+        message,
+        format!("body failed validation: body.after should be not present, instead was `{first}`.")
+    );
+    let placed = patch(
+        &new,
+        &path,
+        &json!({
+            "children": [{ "paragraph": { "rich_text": text("second") } }],
+            "position": { "type": "after_block", "after_block": { "id": first } }
+        }),
+    )
+    .await;
+    without_archived(&placed["results"][0]);
+    let list = read(&new, &path).await;
+    assert_eq!(list["results"][1]["id"], placed["results"][0]["id"]);
+    // 2025-09-03 still takes `after`.
+    patch(
+        &api(&notion),
+        &path,
+        &json!({ "children": [{ "divider": {} }], "after": first }),
+    )
+    .await;
+    // Neither version creates meeting notes (nor transcriptions).
+    for kind in ["meeting_notes", "transcription"] {
+        invalid(
+            new.patch(&path, &json!({ "children": [{ "type": kind, kind: {} }] }))
+                .await,
+        );
+    }
+}
+
+#[asym::clone("notion", seed = "basic")]
+async fn versions_between_and_after(notion: asym::Notion) {
+    let with = |version: &str| {
+        Api::new(notion.api_url())
+            .bearer(notion.token())
+            .with_header("Notion-Version", version)
+    };
+    // Between 2025-09-03 and 2026-03-11: 2025 semantics.
+    let page = read(&with("2025-12-01"), &format!("/v1/pages/{TASK1}")).await;
+    assert_eq!(page["archived"], false);
+    let message = invalid(with("2026-12-01").get("/v1/users/me").await);
+    assert!(message.contains("not served"), "{message}");
+    let message = invalid(with("2027-01-01").get("/v1/users/me").await);
+    assert!(message.contains("2026-03-11"), "{message}");
+}
