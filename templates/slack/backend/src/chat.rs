@@ -3,16 +3,15 @@
 
 use serde_json::{Map, Value, json};
 
-use asym_kit::deadpool_postgres::Transaction;
-
 use crate::args::{channel_arg, cursor_value, next_cursor, next_page};
 use crate::auth::{Caller, caller, caller_with};
 use crate::error::{ApiError, ApiResult, reply};
 use crate::json::row_object;
 use crate::model::content::{Content, link_names, wants_linked_names, with_block_ids};
 use crate::model::conversation::{Conversation, Naming, channel_filter, resolve, resolve_postable};
-use crate::model::event::{channel_type, emit, message_subscription};
-use crate::model::message::{self, NewMessage, SystemFields, insert_message};
+use crate::model::message::{
+    self, Edit, NewMessage, SystemFields, commit_edit, insert_ephemeral, insert_message,
+};
 use crate::model::user::is_admin;
 use crate::ts::Ts;
 use crate::{AppState, Call};
@@ -114,7 +113,14 @@ pub(crate) async fn update(state: &AppState, call: &Call) -> ApiResult {
     .await?;
     let message = message::find(&tx, &conversation.id, ts, true).await?;
     let edit = Edit::Changed(message.clone());
-    commit_edit(state, tx, &conversation, edit, previous).await?;
+    commit_edit(
+        state,
+        tx,
+        (&conversation.id, &conversation.kind),
+        edit,
+        previous,
+    )
+    .await?;
 
     reply([
         ("channel", json!(conversation.id)),
@@ -122,51 +128,6 @@ pub(crate) async fn update(state: &AppState, call: &Call) -> ApiResult {
         ("text", json!(new_text)),
         ("message", message),
     ])
-}
-
-/// What an edit did to a message.
-enum Edit {
-    /// `chat.update`: the message as it now reads.
-    Changed(Value),
-    /// `chat.delete`: the message is gone (or a tombstone).
-    Deleted(Ts),
-}
-
-/// Queues the hidden event of an edit to a message in `conversation` (`message_changed`
-/// with the new `message`, or `message_deleted` with the `deleted_ts`), commits, and wakes
-/// the delivery worker.
-async fn commit_edit(
-    state: &AppState,
-    tx: Transaction<'_>,
-    conversation: &Conversation,
-    edit: Edit,
-    previous: Value,
-) -> Result<(), ApiError> {
-    let (subtype, detail) = match edit {
-        Edit::Changed(message) => ("message_changed", ("message", message)),
-        Edit::Deleted(ts) => ("message_deleted", ("deleted_ts", json!(ts.to_string()))),
-    };
-    let event_ts = crate::ts::event_ts();
-    let mut event = json!({
-        "type": "message",
-        "subtype": subtype,
-        "hidden": true,
-        "channel": conversation.id,
-        "ts": event_ts,
-    });
-    event[detail.0] = detail.1;
-    event["previous_message"] = previous;
-    event["event_ts"] = json!(event_ts);
-    event["channel_type"] = json!(channel_type(&conversation.kind));
-    emit(
-        &tx,
-        message_subscription(&conversation.kind),
-        Some(&conversation.id),
-        &event,
-    )
-    .await?;
-    state.commit(tx).await?;
-    Ok(())
 }
 
 /// `chat.delete`: deletes the caller's own message (an admin's user token may delete
@@ -199,7 +160,14 @@ pub(crate) async fn delete(state: &AppState, call: &Call) -> ApiResult {
         )
         .await?;
     }
-    commit_edit(state, tx, &conversation, Edit::Deleted(ts), previous).await?;
+    commit_edit(
+        state,
+        tx,
+        (&conversation.id, &conversation.kind),
+        Edit::Deleted(ts),
+        previous,
+    )
+    .await?;
 
     reply([
         ("channel", json!(conversation.id)),
@@ -230,37 +198,9 @@ pub(crate) async fn post_ephemeral(state: &AppState, call: &Call) -> ApiResult {
     if member.is_none() {
         return Err(ApiError::new("user_not_in_channel"));
     }
-    tx.execute(
-        "SELECT 1 FROM conversations WHERE id = $1 FOR UPDATE",
-        &[&conversation.id],
-    )
-    .await?;
-    let row = tx
-        .query_one(
-            "INSERT INTO ephemeral_messages (channel_id, ts, user_id, author_id, bot_id, text,
-                                             blocks, attachments, thread_ts)
-             SELECT $1,
-                    GREATEST(round(extract(epoch FROM clock_timestamp()), 6),
-                             COALESCE((SELECT max(ts) FROM messages WHERE channel_id = $1), 0)
-                                 + 0.000001,
-                             COALESCE((SELECT max(ts) FROM ephemeral_messages
-                                       WHERE channel_id = $1), 0) + 0.000001),
-                    $2, $3, $4, $5, $6::text::json, $7::text::json, $8::text::numeric
-             RETURNING ts::text",
-            &[
-                &conversation.id,
-                &user.trim(),
-                &caller.user_id,
-                &caller.bot_id,
-                &message.text,
-                &message.blocks,
-                &message.attachments,
-                &message.thread_ts.map(|ts| ts.to_string()),
-            ],
-        )
-        .await?;
+    let ts = insert_ephemeral(&tx, &conversation.id, &user, &message).await?;
     tx.commit().await?;
-    reply([("message_ts", json!(row.get::<_, String>(0)))])
+    reply([("message_ts", json!(ts))])
 }
 
 /// `chat.meMessage`: a `/me` message (subtype `me_message`) from the caller into a channel

@@ -82,6 +82,11 @@ impl ApiError {
     }
 
     /// The error code (`channel_not_found`, …).
+    pub(crate) fn status_code(&self) -> StatusCode {
+        self.status
+    }
+
+    /// The error's code.
     pub(crate) fn code(&self) -> &str {
         &self.code
     }

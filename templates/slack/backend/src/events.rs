@@ -11,9 +11,9 @@
 //!
 //! Also here: the background worker that posts scheduled messages when due.
 
-use std::time::{Duration, SystemTime};
+use std::time::Duration;
 
-use asym_kit::outbox::{self, Signer};
+use asym_kit::outbox;
 use axum::Json;
 use axum::Router;
 use axum::body::Bytes;
@@ -27,6 +27,7 @@ use crate::AppState;
 use crate::admin::{AdminResult, invalid, json_body};
 use crate::error::ApiError;
 use crate::model::event::{TOPIC, app_identity};
+use crate::model::interaction::post_signed;
 
 /// The Events API's admin routes: the app's subscription and its deliveries.
 pub(crate) fn admin_routes() -> Router<AppState> {
@@ -86,17 +87,18 @@ pub(crate) async fn subscribe(State(state): State<AppState>, body: Bytes) -> Adm
     })
     .to_string();
     let timeout = Duration::from_millis(u64::try_from(timeout_ms).unwrap_or(3000));
-    let outcome = post_signed(&state, &app.signing_secret, url, &body, timeout).await;
+    let json = "application/json";
+    let outcome = post_signed(&state, &app.signing_secret, url, json, &body, timeout).await;
     let verified = match &outcome {
-        Ok((status, text)) if status.is_success() => answers_challenge(text, &challenge),
-        _ => false,
+        Ok(answer) => answer.acknowledged() && answers_challenge(&answer.body, &challenge),
+        Err(_) => false,
     };
     if !verified {
         let detail = match outcome {
-            Ok((status, text)) => format!(
+            Ok(answer) => format!(
                 "the URL answered HTTP {} with {:?}, not the challenge",
-                status.as_u16(),
-                text.chars().take(200).collect::<String>()
+                answer.status.as_u16(),
+                answer.body.chars().take(200).collect::<String>()
             ),
             Err(reason) => format!("the URL could not be reached ({reason})"),
         };
@@ -206,37 +208,6 @@ pub(crate) async fn deliveries(State(state): State<AppState>) -> AdminResult {
         })
         .collect();
     Ok(Json(json!({ "ok": true, "deliveries": items })))
-}
-
-/// POSTs a signed JSON body (the `url_verification` challenge) and answers the status and
-/// text, or why nothing answered.
-async fn post_signed(
-    state: &AppState,
-    secret: &str,
-    url: &str,
-    body: &str,
-    timeout: Duration,
-) -> Result<(StatusCode, String), &'static str> {
-    let mut request = state
-        .kit
-        .http()
-        .post(url)
-        .timeout(timeout)
-        .header("content-type", "application/json")
-        .header("user-agent", "Slackbot 1.0 (+https://api.slack.com/robots)")
-        .body(body.to_owned());
-    for (name, value) in Signer::Slack.headers(secret, url, body, SystemTime::now()) {
-        request = request.header(name, value);
-    }
-    let response = request.send().await.map_err(|e| {
-        if e.is_timeout() {
-            "http_timeout"
-        } else {
-            "connection_failed"
-        }
-    })?;
-    let status = StatusCode::from_u16(response.status().as_u16()).unwrap_or(StatusCode::OK);
-    Ok((status, response.text().await.unwrap_or_default()))
 }
 
 /// How often the worker refreshes planner statistics of tables that grew.

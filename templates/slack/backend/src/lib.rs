@@ -27,6 +27,7 @@
 //! | system messages (`channel_join`, `channel_leave`, `channel_name`, …) | `model::system` |
 //! | `files.*` and the upload/download URLs | `files` |
 //! | Events API subscription, queue and delivery worker | `events` |
+//! | Interactivity: app configuration, slash commands, block actions, modals, `response_url` | `interactivity` |
 //! | rate-limit tiers | `ratelimit` |
 //! | `POST /api/admin/provision`, `/tokens`, `/rate-limits` | `admin` |
 //!
@@ -45,6 +46,7 @@ mod error;
 mod events;
 mod files;
 mod history;
+mod interactivity;
 mod json;
 mod model;
 mod post;
@@ -121,6 +123,7 @@ pub fn app(state: AppState) -> Router {
         .merge(admin::routes())
         .merge(events::admin_routes())
         .merge(files::routes())
+        .merge(interactivity::routes())
         .route("/api/{method}", any(web_api))
         .with_state(state)
 }

@@ -45,15 +45,20 @@ pub(crate) struct AppIdentity {
     pub(crate) signing_secret: String,
     /// The legacy verification token envelopes carry.
     pub(crate) verification_token: String,
-    team_id: String,
-    app_id: String,
-    bot_user: String,
+    /// The workspace.
+    pub(crate) team_id: String,
+    /// The app (`A…`).
+    pub(crate) app_id: String,
+    /// The app's bot user (`U…`).
+    pub(crate) bot_user: String,
+    /// The app's bot (`B…`).
+    pub(crate) bot_id: String,
 }
 
 /// The columns [`AppIdentity::from_row`] reads, from `bots b`.
 const APP_COLUMNS: &str = "COALESCE((SELECT value FROM settings WHERE key = 'signing_secret'), ''),
     COALESCE((SELECT value FROM settings WHERE key = 'verification_token'), ''),
-    b.team_id, b.app_id, b.user_id";
+    b.team_id, b.app_id, b.user_id, b.id";
 
 impl AppIdentity {
     /// Reads [`APP_COLUMNS`] starting at column `at`.
@@ -64,6 +69,7 @@ impl AppIdentity {
             team_id: row.get(at + 2),
             app_id: row.get(at + 3),
             bot_user: row.get(at + 4),
+            bot_id: row.get(at + 5),
         }
     }
 

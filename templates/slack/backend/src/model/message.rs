@@ -6,13 +6,15 @@ use std::sync::LazyLock;
 use asym_kit::deadpool_postgres::{GenericClient, Transaction};
 use asym_kit::tokio_postgres::Row;
 use asym_kit::tokio_postgres::types::ToSql;
-use serde_json::Value;
+use serde_json::{Value, json};
 
 use crate::auth::Caller;
 use crate::error::ApiError;
 use crate::json;
 use crate::model::content::{Content, link_names, wants_linked_names};
-use crate::model::event::{emit, emit_app_mention, message_event, message_subscription};
+use crate::model::event::{
+    channel_type, emit, emit_app_mention, message_event, message_subscription,
+};
 use crate::ts::Ts;
 use crate::{AppState, Call};
 
@@ -615,6 +617,91 @@ const INSERTED_COLUMNS: &str = message_columns!("0::bigint, NULL::text, NULL::te
 
 /// The joins of [`INSERTED_COLUMNS`].
 const INSERTED_JOINS: &str = "LEFT JOIN bots b ON b.id = m.bot_id";
+
+/// What an edit did to a message.
+pub(crate) enum Edit {
+    /// `chat.update`: the message as it now reads.
+    Changed(Value),
+    /// `chat.delete`: the message is gone (or a tombstone).
+    Deleted(Ts),
+}
+
+/// Queues the hidden event of an edit to a message in `conversation` (its id and kind;
+/// `message_changed`
+/// with the new `message`, or `message_deleted` with the `deleted_ts`), commits, and wakes
+/// the delivery worker.
+pub(crate) async fn commit_edit(
+    state: &AppState,
+    tx: Transaction<'_>,
+    (channel, kind): (&str, &str),
+    edit: Edit,
+    previous: Value,
+) -> Result<(), ApiError> {
+    let (subtype, detail) = match edit {
+        Edit::Changed(message) => ("message_changed", ("message", message)),
+        Edit::Deleted(ts) => ("message_deleted", ("deleted_ts", json!(ts.to_string()))),
+    };
+    let event_ts = crate::ts::event_ts();
+    let mut event = json!({
+        "type": "message",
+        "subtype": subtype,
+        "hidden": true,
+        "channel": channel,
+        "ts": event_ts,
+    });
+    event[detail.0] = detail.1;
+    event["previous_message"] = previous;
+    event["event_ts"] = json!(event_ts);
+    event["channel_type"] = json!(channel_type(kind));
+    emit(&tx, message_subscription(kind), Some(channel), &event).await?;
+    state.commit(tx).await?;
+    Ok(())
+}
+
+/// Inserts `message` into `channel` as an ephemeral message only `user` sees (kept in
+/// `ephemeral_messages`, never in history), its `ts` after every other in the channel;
+/// answers the `ts`. Locks the channel's row.
+///
+/// # Errors
+///
+/// `internal_error` when Postgres fails.
+pub(crate) async fn insert_ephemeral(
+    tx: &Transaction<'_>,
+    channel: &str,
+    user: &str,
+    message: &NewMessage,
+) -> Result<String, ApiError> {
+    tx.execute(
+        "SELECT 1 FROM conversations WHERE id = $1 FOR UPDATE",
+        &[&channel],
+    )
+    .await?;
+    let row = tx
+        .query_one(
+            "INSERT INTO ephemeral_messages (channel_id, ts, user_id, author_id, bot_id, text,
+                                             blocks, attachments, thread_ts)
+             SELECT $1,
+                    GREATEST(round(extract(epoch FROM clock_timestamp()), 6),
+                             COALESCE((SELECT max(ts) FROM messages WHERE channel_id = $1), 0)
+                                 + 0.000001,
+                             COALESCE((SELECT max(ts) FROM ephemeral_messages
+                                       WHERE channel_id = $1), 0) + 0.000001),
+                    $2, $3, $4, $5, $6::text::json, $7::text::json, $8::text::numeric
+             RETURNING ts::text",
+            &[
+                &channel,
+                &user.trim(),
+                &message.user_id,
+                &message.bot_id,
+                &message.text,
+                &message.blocks,
+                &message.attachments,
+                &message.thread_ts.map(|ts| ts.to_string()),
+            ],
+        )
+        .await?;
+    Ok(row.get(0))
+}
 
 /// Posts every scheduled message that is due (the worker calls this). Returns how many.
 ///

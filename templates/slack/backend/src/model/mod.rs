@@ -5,7 +5,10 @@
 pub(crate) mod blocks;
 pub(crate) mod content;
 pub(crate) mod conversation;
+pub(crate) mod element;
 pub(crate) mod event;
+pub(crate) mod interaction;
 pub(crate) mod message;
 pub(crate) mod system;
 pub(crate) mod user;
+pub(crate) mod view;

@@ -17,6 +17,7 @@ mod dnd;
 mod events;
 mod files;
 mod inprocess;
+mod interactivity;
 mod meta;
 mod protocol;
 mod reactions;

@@ -1,0 +1,645 @@
+//! Interactivity on the admin surface: the app's Interactivity Request URL and slash commands
+//! (Slack's app configuration), and a person's use of the app as a test drives it — invoking
+//! a command, clicking an element of a message, submitting or closing a modal — each sent to
+//! the app as Slack sends it and answered with what happened. Also the `response_url`s the
+//! clone hands out (`/hooks/commands/…`, `/hooks/actions/…`).
+
+use asym_kit::deadpool_postgres::GenericClient;
+use axum::Json;
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::http::header::CONTENT_TYPE;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use serde::Deserialize;
+use serde_json::{Map, Value, json};
+
+use crate::AppState;
+use crate::admin::{AdminError, AdminResult, invalid, json_body};
+use crate::error::ApiError;
+use crate::model::element::{choose, find, view_state};
+use crate::model::event::{AppIdentity, app_identity};
+use crate::model::interaction::{
+    ACK_TIMEOUT, Answer, INTERACTIVITY_URL, Person, ResponseTarget, interactivity_url,
+    mint_response_url, mint_trigger, person, post_signed, respond, send_payload, use_response_url,
+};
+use crate::model::view::{self, Placement, checked, find_open_modal, open_modals};
+
+/// The interactivity routes: configuration and interactions under `/api/admin/`, and the
+/// `response_url`s.
+pub(crate) fn routes() -> Router<AppState> {
+    Router::new()
+        .route(
+            "/api/admin/interactivity",
+            get(get_interactivity)
+                .post(set_interactivity)
+                .delete(delete_interactivity),
+        )
+        .route("/api/admin/commands", get(list_commands).post(set_command))
+        .route(
+            "/api/admin/commands/{name}",
+            axum::routing::delete(delete_command),
+        )
+        .route("/api/admin/interactions/command", post(invoke_command))
+        .route("/api/admin/interactions/action", post(click))
+        .route("/api/admin/interactions/view-submission", post(submit_view))
+        .route("/api/admin/interactions/view-closed", post(close_view))
+        .route("/api/admin/interactions/modals", get(modals))
+        .route("/hooks/{kind}/{team}/{id}/{secret}", post(response_url))
+}
+
+/// `http(s)` URLs only.
+fn checked_url(url: &str) -> Result<&str, AdminError> {
+    let url = url.trim();
+    if url.starts_with("http://") || url.starts_with("https://") {
+        Ok(url)
+    } else {
+        Err(invalid("url must be an http(s) URL"))
+    }
+}
+
+/// What `POST /api/admin/interactivity` takes.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct InteractivityBody {
+    /// The Interactivity Request URL.
+    url: String,
+}
+
+/// `GET /api/admin/interactivity`: `{"interactivity": {"url": …}}`, or `null` when unset.
+async fn get_interactivity(State(state): State<AppState>) -> AdminResult {
+    let client = state.kit.db().await?;
+    let url = interactivity_url(&client).await.ok();
+    let interactivity = url.map_or(Value::Null, |url| json!({ "url": url }));
+    Ok(Json(json!({ "ok": true, "interactivity": interactivity })))
+}
+
+/// `POST /api/admin/interactivity {"url": …}`: sets the app's Interactivity Request URL,
+/// where block actions and view submissions go (Slack sends it no challenge).
+async fn set_interactivity(State(state): State<AppState>, body: Bytes) -> AdminResult {
+    let request: InteractivityBody = json_body(&body)?;
+    let url = checked_url(&request.url)?;
+    let client = state.kit.db().await?;
+    client
+        .execute(
+            "INSERT INTO settings (key, value) VALUES ($1, $2)
+             ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value",
+            &[&INTERACTIVITY_URL, &url],
+        )
+        .await?;
+    Ok(Json(json!({ "ok": true, "interactivity": { "url": url } })))
+}
+
+/// `DELETE /api/admin/interactivity`: turns interactivity off.
+async fn delete_interactivity(State(state): State<AppState>) -> AdminResult {
+    let client = state.kit.db().await?;
+    client
+        .execute("DELETE FROM settings WHERE key = $1", &[&INTERACTIVITY_URL])
+        .await?;
+    Ok(Json(json!({ "ok": true, "interactivity": null })))
+}
+
+/// What `POST /api/admin/commands` takes.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct CommandConfig {
+    /// `/deploy`.
+    command: String,
+    /// Its Request URL.
+    url: String,
+    /// Shown in the composer's autocomplete.
+    #[serde(default)]
+    description: String,
+    /// Shown after the command in autocomplete (`[environment]`).
+    #[serde(default)]
+    usage_hint: String,
+}
+
+/// A command's configuration as the admin surface shows it.
+fn command_json(row: &asym_kit::tokio_postgres::Row) -> Value {
+    json!({
+        "command": row.get::<_, String>(0),
+        "url": row.get::<_, String>(1),
+        "description": row.get::<_, String>(2),
+        "usageHint": row.get::<_, String>(3),
+    })
+}
+
+/// `GET /api/admin/commands`: `{"commands": [{command, url, description, usageHint}]}`.
+async fn list_commands(State(state): State<AppState>) -> AdminResult {
+    let client = state.kit.db().await?;
+    let rows = client
+        .query(
+            "SELECT command, url, description, usage_hint FROM slash_commands ORDER BY command",
+            &[],
+        )
+        .await?;
+    let commands: Vec<Value> = rows.iter().map(command_json).collect();
+    Ok(Json(json!({ "ok": true, "commands": commands })))
+}
+
+/// `POST /api/admin/commands {"command": "/deploy", "url": …, "description"?, "usageHint"?}`:
+/// creates the slash command, or changes it. A command is `/` then at most 31 lowercase
+/// letters, digits, `-` or `_`, as Slack requires.
+async fn set_command(State(state): State<AppState>, body: Bytes) -> AdminResult {
+    let request: CommandConfig = json_body(&body)?;
+    let url = checked_url(&request.url)?;
+    let name = request.command.trim();
+    let well_formed = name.len() >= 2
+        && name.len() <= 32
+        && name.starts_with('/')
+        && name[1..]
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_');
+    if !well_formed {
+        return Err(invalid(
+            "command must be / then 1 to 31 lowercase letters, digits, - or _",
+        ));
+    }
+    let client = state.kit.db().await?;
+    let row = client
+        .query_one(
+            "INSERT INTO slash_commands (command, url, description, usage_hint, created)
+             VALUES ($1, $2, $3, $4, extract(epoch FROM now())::bigint)
+             ON CONFLICT (command) DO UPDATE SET url = EXCLUDED.url,
+                 description = EXCLUDED.description, usage_hint = EXCLUDED.usage_hint
+             RETURNING command, url, description, usage_hint",
+            &[&name, &url, &request.description, &request.usage_hint],
+        )
+        .await?;
+    Ok(Json(json!({ "ok": true, "command": command_json(&row) })))
+}
+
+/// 404 `command_not_found` for `command`.
+fn command_not_found(command: &str) -> AdminError {
+    ApiError::status(StatusCode::NOT_FOUND, "command_not_found")
+        .with("message", format!("{command} is not a command of the app"))
+        .into()
+}
+
+/// `DELETE /api/admin/commands/{name}` (the name without its `/`): removes the command.
+async fn delete_command(State(state): State<AppState>, Path(name): Path<String>) -> AdminResult {
+    let command = format!("/{}", name.trim_start_matches('/'));
+    let client = state.kit.db().await?;
+    let removed = client
+        .execute("DELETE FROM slash_commands WHERE command = $1", &[&command])
+        .await?;
+    if removed == 0 {
+        return Err(command_not_found(&command));
+    }
+    Ok(Json(json!({ "ok": true })))
+}
+
+/// A conversation as an interaction names it.
+struct Place {
+    id: String,
+    /// The name Slack sends (`directmessage` for a DM).
+    name: String,
+}
+
+/// The conversation `channel`, where `person` may use the app: one they are a member of,
+/// not archived.
+async fn place(
+    client: &impl GenericClient,
+    channel: &str,
+    person: &Person,
+) -> Result<Place, AdminError> {
+    let row = client
+        .query_opt(
+            "SELECT c.id, COALESCE(c.name, 'directmessage'), c.is_archived,
+                    EXISTS (SELECT 1 FROM conversation_members m
+                            WHERE m.conversation_id = c.id AND m.user_id = $2)
+             FROM conversations c WHERE c.id = $1 AND c.team_id = $3",
+            &[&channel, &person.id, &person.team_id],
+        )
+        .await?
+        .ok_or_else(|| ApiError::status(StatusCode::NOT_FOUND, "channel_not_found"))?;
+    if row.get::<_, bool>(2) {
+        return Err(ApiError::status(StatusCode::BAD_REQUEST, "is_archived").into());
+    }
+    if !row.get::<_, bool>(3) {
+        return Err(ApiError::status(StatusCode::BAD_REQUEST, "not_in_channel")
+            .with("message", format!("{} is not in {channel}", person.id))
+            .into());
+    }
+    Ok(Place {
+        id: row.get(0),
+        name: row.get(1),
+    })
+}
+
+/// The admin answer's account of the app's answer: its `status` and `body`, or the `error`
+/// Slack would show (`operation_timeout`, `dispatch_failed` for no answer or a non-2xx).
+fn answer_fields(answer: &Result<Answer, &'static str>, out: &mut Map<String, Value>) {
+    match answer {
+        Ok(answer) => {
+            out.insert("status".into(), json!(answer.status.as_u16()));
+            out.insert("body".into(), json!(answer.body));
+            if !answer.acknowledged() {
+                out.insert("error".into(), json!("dispatch_failed"));
+            }
+        }
+        Err(reason) => {
+            out.insert("error".into(), json!(reason));
+        }
+    }
+}
+
+/// Posts an app's answer (a command's body, or what it sent a `response_url`) into the
+/// conversation; records what was posted in `out` (`response`), or why not (`error`).
+async fn post_answer(
+    state: &AppState,
+    target: &ResponseTarget,
+    message: &Value,
+    out: &mut Map<String, Value>,
+) -> Result<(), AdminError> {
+    let mut client = state.kit.db().await?;
+    let tx = client.transaction().await?;
+    match respond(state, tx, target, message).await {
+        Ok(response) => {
+            out.insert("response".into(), response);
+        }
+        Err(err) if err.code() == "internal_error" => return Err(err.into()),
+        Err(err) => {
+            out.insert("error".into(), json!(err.code()));
+        }
+    }
+    Ok(())
+}
+
+/// What `POST /api/admin/interactions/command` takes.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CommandInvocation {
+    /// `/deploy`.
+    command: String,
+    /// What follows the command.
+    #[serde(default)]
+    text: String,
+    /// Who runs it.
+    user: String,
+    /// Where.
+    channel: String,
+}
+
+/// `POST /api/admin/interactions/command {"command", "text", "user", "channel"}`: `user`
+/// runs the slash command in `channel`. The clone sends the command's Request URL Slack's
+/// signed form POST, waits three seconds, and posts the app's answer as Slack does (a body,
+/// text or a JSON message, is shown to `user` alone, or posted in the channel with
+/// `"response_type": "in_channel"`). Answers `{triggerId, responseUrl, status, body,
+/// response?, error?}`.
+async fn invoke_command(State(state): State<AppState>, body: Bytes) -> AdminResult {
+    let request: CommandInvocation = json_body(&body)?;
+    let mut client = state.kit.db().await?;
+    let command = client
+        .query_opt(
+            "SELECT url FROM slash_commands WHERE command = $1",
+            &[&request.command.trim()],
+        )
+        .await?
+        .ok_or_else(|| command_not_found(&request.command))?;
+    let url: String = command.get(0);
+    let person = person(&client, request.user.trim()).await?;
+    let place = place(&client, request.channel.trim(), &person).await?;
+    let app = app_identity(&client).await?;
+    let target = ResponseTarget {
+        kind: "commands",
+        channel_id: place.id.clone(),
+        user_id: person.id.clone(),
+        message_ts: None,
+    };
+    let tx = client.transaction().await?;
+    let trigger_id = mint_trigger(&tx, &person.id, None).await?;
+    let response_url = mint_response_url(&state, &tx, &person.team_id, &target).await?;
+    tx.commit().await?;
+    drop(client);
+    let fields = [
+        ("token", app.verification_token.as_str()),
+        ("team_id", &person.team_id),
+        ("team_domain", &person.team_domain),
+        ("channel_id", &place.id),
+        ("channel_name", &place.name),
+        ("user_id", &person.id),
+        ("user_name", &person.name),
+        ("command", request.command.trim()),
+        ("text", &request.text),
+        ("api_app_id", &app.app_id),
+        ("is_enterprise_install", "false"),
+        ("response_url", &response_url),
+        ("trigger_id", &trigger_id),
+    ];
+    let form = fields
+        .iter()
+        .map(|(name, value)| format!("{name}={}", asym_kit::form::encode(value)))
+        .collect::<Vec<_>>()
+        .join("&");
+    let content_type = "application/x-www-form-urlencoded";
+    let answer = post_signed(
+        &state,
+        &app.signing_secret,
+        &url,
+        content_type,
+        &form,
+        ACK_TIMEOUT,
+    )
+    .await;
+    let mut out = Map::new();
+    out.insert("ok".into(), json!(true));
+    out.insert("triggerId".into(), json!(trigger_id));
+    out.insert("responseUrl".into(), json!(response_url));
+    answer_fields(&answer, &mut out);
+    out.insert("response".into(), Value::Null);
+    if let Some(answer) = answer.as_ref().ok().filter(|answer| answer.acknowledged()) {
+        let message = match answer.json() {
+            Some(message) => Some(message),
+            None if answer.body.trim().is_empty() => None,
+            None => Some(json!({ "text": answer.body })),
+        };
+        if let Some(message) = message {
+            post_answer(&state, &target, &message, &mut out).await?;
+        }
+    }
+    Ok(Json(Value::Object(out)))
+}
+
+/// The fields every interaction payload carries for `person` and the app.
+fn payload_base(kind: &str, person: &Person, app: &AppIdentity, trigger_id: &str) -> Value {
+    json!({
+        "type": kind,
+        "user": person.user_json(),
+        "api_app_id": app.app_id,
+        "token": app.verification_token,
+        "trigger_id": trigger_id,
+        "team": person.team_json(),
+        "enterprise": null,
+        "is_enterprise_install": false,
+    })
+}
+
+/// Sends `payload` to the Interactivity Request URL; answers the admin answer's fields.
+async fn send(
+    state: &AppState,
+    app: &AppIdentity,
+    url: &str,
+    payload: Value,
+) -> (Result<Answer, &'static str>, Map<String, Value>) {
+    let answer = send_payload(state, app, url, &payload).await;
+    let mut out = Map::new();
+    out.insert("ok".into(), json!(true));
+    out.insert("triggerId".into(), payload["trigger_id"].clone());
+    answer_fields(&answer, &mut out);
+    out.insert("payload".into(), payload);
+    (answer, out)
+}
+
+/// What `POST /api/admin/interactions/action` takes.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct Click {
+    /// The message's conversation.
+    channel: String,
+    /// The message.
+    ts: String,
+    /// The element.
+    #[serde(alias = "action_id")]
+    action_id: String,
+    /// Its block, when the `action_id` is not enough.
+    #[serde(default, alias = "block_id")]
+    block_id: Option<String>,
+    /// Who clicks.
+    user: String,
+    /// What they choose: an option's value (a list for a multi-select or checkboxes), a
+    /// user, conversation or channel id (or a list), a date, a time, text.
+    #[serde(default)]
+    value: Option<Value>,
+}
+
+/// `POST /api/admin/interactions/action {"channel", "ts", "actionId", "blockId"?, "user",
+/// "value"?}`: `user` uses the element `actionId` of the message `ts` (a button, a select,
+/// a date picker, …). The clone sends the Interactivity Request URL Slack's `block_actions`
+/// payload, with a `trigger_id` and a `response_url` for the message. Answers `{triggerId,
+/// responseUrl, status, body, error?, payload}`.
+async fn click(State(state): State<AppState>, body: Bytes) -> AdminResult {
+    let request: Click = json_body(&body)?;
+    let mut client = state.kit.db().await?;
+    let url = interactivity_url(&client).await?;
+    let person = person(&client, request.user.trim()).await?;
+    let place = place(&client, request.channel.trim(), &person).await?;
+    let ts = crate::ts::Ts::parse(request.ts.trim())
+        .ok_or_else(|| ApiError::status(StatusCode::NOT_FOUND, "message_not_found"))?;
+    let message = crate::model::message::find(&client, &place.id, ts, false)
+        .await
+        .map_err(|err| err.with_status(StatusCode::NOT_FOUND))?;
+    let located = find(
+        &message["blocks"],
+        &request.action_id,
+        request.block_id.as_deref(),
+    )?;
+    let mut action = choose(located.element, request.value.as_ref())?;
+    action.insert("action_id".into(), json!(request.action_id));
+    action.insert("block_id".into(), json!(located.block_id));
+    if let Some(placeholder) = located.element.get("placeholder") {
+        action.insert("placeholder".into(), placeholder.clone());
+    }
+    action.insert("action_ts".into(), json!(crate::ts::event_ts()));
+    let app = app_identity(&client).await?;
+    let target = ResponseTarget {
+        kind: "actions",
+        channel_id: place.id.clone(),
+        user_id: person.id.clone(),
+        message_ts: Some(ts.to_string()),
+    };
+    let tx = client.transaction().await?;
+    let trigger_id = mint_trigger(&tx, &person.id, None).await?;
+    let response_url = mint_response_url(&state, &tx, &person.team_id, &target).await?;
+    tx.commit().await?;
+    drop(client);
+    let mut payload = payload_base("block_actions", &person, &app, &trigger_id);
+    payload["container"] = json!({
+        "type": "message", "message_ts": ts.to_string(), "channel_id": place.id,
+        "is_ephemeral": false,
+    });
+    payload["channel"] = json!({ "id": place.id, "name": place.name });
+    payload["message"] = message;
+    payload["state"] = json!({ "values": {} });
+    payload["response_url"] = json!(response_url);
+    payload["actions"] = json!([action]);
+    let (_, mut out) = send(&state, &app, &url, payload).await;
+    out.insert("responseUrl".into(), json!(response_url));
+    Ok(Json(Value::Object(out)))
+}
+
+/// What `POST /api/admin/interactions/view-submission` and `…/view-closed` take.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct ViewInteraction {
+    /// The open modal.
+    view_id: String,
+    /// Whose it is.
+    user: String,
+    /// For a submission: each input's value by its `action_id`.
+    #[serde(default)]
+    values: Map<String, Value>,
+}
+
+/// `POST /api/admin/interactions/view-submission {"viewId", "user", "values"}`: `user`
+/// submits their open modal with `values` (by `action_id`, as [`Click`]'s `value`). The
+/// clone sends Slack's `view_submission` payload and does what the app answers:
+/// `response_action` `errors` keeps the modal open (the answer carries `errors`), `update`
+/// replaces it, `push` pushes a new view, `clear` closes the whole stack; an empty answer
+/// closes the modal. Answers `{triggerId, status, body, responseAction, errors?, view?,
+/// modals}` (`modals`: the person's open stack afterwards).
+async fn submit_view(State(state): State<AppState>, body: Bytes) -> AdminResult {
+    let request: ViewInteraction = json_body(&body)?;
+    let mut client = state.kit.db().await?;
+    let url = interactivity_url(&client).await?;
+    let person = person(&client, request.user.trim()).await?;
+    let app = app_identity(&client).await?;
+    let tx = client.transaction().await?;
+    let mut submitted = find_open_modal(&tx, request.view_id.trim(), &person.id).await?;
+    if submitted["submit"].is_null() {
+        return Err(
+            ApiError::status(StatusCode::BAD_REQUEST, "no_submit_button")
+                .with("message", "the modal has no submit button")
+                .into(),
+        );
+    }
+    let state_values = view_state(&submitted["blocks"], &request.values)?;
+    let view_id = submitted["id"].as_str().unwrap_or_default().to_owned();
+    view::set_state(&tx, &view_id, &state_values).await?;
+    submitted["state"] = state_values;
+    let trigger_id = mint_trigger(&tx, &person.id, Some(&view_id)).await?;
+    tx.commit().await?;
+    let mut payload = payload_base("view_submission", &person, &app, &trigger_id);
+    payload["view"] = submitted;
+    payload["response_urls"] = json!([]);
+    let (answer, mut out) = send(&state, &app, &url, payload).await;
+    let Some(answer) = answer.as_ref().ok().filter(|answer| answer.acknowledged()) else {
+        return Ok(Json(Value::Object(out)));
+    };
+    let reply = answer.json().unwrap_or_default();
+    let action = reply["response_action"].as_str().unwrap_or_default();
+    out.insert("responseAction".into(), json!(reply["response_action"]));
+    let tx = client.transaction().await?;
+    match action {
+        "errors" => {
+            out.insert("errors".into(), reply["errors"].clone());
+        }
+        "update" | "push" => {
+            let new = match checked(reply["view"].clone()) {
+                Ok(new) => new,
+                Err(err) => {
+                    out.insert("error".into(), json!(err.code()));
+                    return Ok(Json(Value::Object(out)));
+                }
+            };
+            let shown = if action == "update" {
+                let external = new.get("external_id").and_then(Value::as_str);
+                view::replace(&tx, &view_id, &new, &app.bot_id, external).await?
+            } else {
+                let placement = Placement {
+                    team_id: &person.team_id,
+                    user_id: &person.id,
+                    bot_id: &app.bot_id,
+                    onto: Some(&view_id),
+                };
+                view::open_modal(&tx, &placement, &new).await?
+            };
+            out.insert("view".into(), shown);
+        }
+        _ => view::close(&tx, &view_id, action == "clear").await?,
+    }
+    out.insert("modals".into(), json!(open_modals(&tx, &person.id).await?));
+    state.commit(tx).await?;
+    Ok(Json(Value::Object(out)))
+}
+
+/// `POST /api/admin/interactions/view-closed {"viewId", "user"}`: `user` dismisses their
+/// open modal (its close button). It closes (with its whole stack when it has
+/// `clear_on_close`), and only a modal with `notify_on_close` sends the app Slack's
+/// `view_closed` payload. Answers `{notified, status?, body?, error?, modals}`.
+async fn close_view(State(state): State<AppState>, body: Bytes) -> AdminResult {
+    let request: ViewInteraction = json_body(&body)?;
+    let mut client = state.kit.db().await?;
+    let person = person(&client, request.user.trim()).await?;
+    let app = app_identity(&client).await?;
+    let tx = client.transaction().await?;
+    let closed = find_open_modal(&tx, request.view_id.trim(), &person.id).await?;
+    let cleared = closed["clear_on_close"].as_bool().unwrap_or(false);
+    view::close(&tx, request.view_id.trim(), cleared).await?;
+    let modals = open_modals(&tx, &person.id).await?;
+    let url = interactivity_url(&tx).await.ok();
+    state.commit(tx).await?;
+    let mut out = Map::new();
+    let notify = closed["notify_on_close"].as_bool().unwrap_or(false);
+    if let Some(url) = url.filter(|_| notify) {
+        let mut payload = payload_base("view_closed", &person, &app, "");
+        if let Value::Object(fields) = &mut payload {
+            fields.remove("trigger_id");
+        }
+        payload["view"] = closed;
+        payload["is_cleared"] = json!(cleared);
+        (_, out) = send(&state, &app, &url, payload).await;
+        out.remove("triggerId");
+    }
+    out.insert("ok".into(), json!(true));
+    out.insert("notified".into(), json!(out.contains_key("payload")));
+    out.insert("modals".into(), json!(modals));
+    Ok(Json(Value::Object(out)))
+}
+
+/// What `GET /api/admin/interactions/modals` takes.
+#[derive(Debug, Deserialize)]
+struct ModalsQuery {
+    /// Whose.
+    user: String,
+}
+
+/// `GET /api/admin/interactions/modals?user=U…`: the person's open modal stack, bottom first.
+async fn modals(State(state): State<AppState>, Query(query): Query<ModalsQuery>) -> AdminResult {
+    let client = state.kit.db().await?;
+    let views = open_modals(&client, query.user.trim()).await?;
+    Ok(Json(json!({ "ok": true, "views": views })))
+}
+
+/// `POST /hooks/{commands|actions}/T…/…/<secret>`: a `response_url`. Takes Slack's JSON
+/// message (`text`, `blocks`, `attachments`, `response_type`, `replace_original`,
+/// `delete_original`, `thread_ts`) five times within thirty minutes; answers
+/// `{"ok":true}`, or Slack's plain-text error (`expired_url`, `used_url`,
+/// `invalid_payload`, `no_text`, `invalid_blocks`, …) with a 4xx status.
+async fn response_url(
+    State(state): State<AppState>,
+    Path((kind, _team, _id, secret)): Path<(String, String, String, String)>,
+    body: Bytes,
+) -> Response {
+    let refused = |status: StatusCode, code: &str| (status, code.to_owned()).into_response();
+    let Ok(message) = serde_json::from_slice::<Value>(&body) else {
+        return refused(StatusCode::BAD_REQUEST, "invalid_payload");
+    };
+    let outcome = async {
+        let mut client = state.kit.db().await?;
+        let tx = client.transaction().await?;
+        let target = use_response_url(&tx, &secret).await?;
+        if target.kind != kind {
+            return Err(ApiError::status(StatusCode::NOT_FOUND, "expired_url"));
+        }
+        // The use counts even when the message is refused.
+        tx.commit().await?;
+        let tx = client.transaction().await?;
+        respond(&state, tx, &target, &message).await
+    }
+    .await;
+    match outcome {
+        Ok(_) => ([(CONTENT_TYPE, "application/json")], r#"{"ok":true}"#).into_response(),
+        Err(err) if err.code() == "internal_error" => err.into_response(),
+        Err(err) => {
+            let status = match err.status_code() {
+                StatusCode::OK => StatusCode::BAD_REQUEST,
+                status => status,
+            };
+            refused(status, err.code())
+        }
+    }
+}
