@@ -7,6 +7,7 @@ use crate::cx::{Cx, Filter, allow_with};
 use crate::dispatch::routes;
 use crate::error::{ApiError, ApiResult};
 use crate::kinds::{CUSTOMER, TEST_CLOCK};
+use crate::model::customer_balance::{self, Entry};
 use crate::model::subscription::customer_now;
 use crate::model::{discount, method};
 use crate::params::{Params, apply_metadata};
@@ -33,9 +34,6 @@ const FIELDS: &[&str] = &[
 /// Copies the plain fields of a create/update request onto `customer`.
 fn apply(customer: &mut Value, params: &Params) -> ApiResult<()> {
     params.copy_nullable(customer, &["description", "email", "name", "phone"])?;
-    if let Some(balance) = params.int("balance")? {
-        customer["balance"] = json!(balance);
-    }
     for key in ["address", "shipping"] {
         match params.get(key) {
             None => {}
@@ -70,6 +68,33 @@ fn apply(customer: &mut Value, params: &Params) -> ApiResult<()> {
         customer["next_invoice_sequence"] = json!(n);
     }
     apply_metadata(customer, params)
+}
+
+/// Sets `customer`'s `balance` when the request names one, recording the difference as a
+/// customer balance transaction of type `kind` (`initial` on create, `adjustment` after).
+async fn set_balance(
+    cx: &Cx<'_>,
+    customer: &mut Value,
+    params: &Params,
+    kind: &str,
+) -> ApiResult<()> {
+    let Some(balance) = params.int("balance")? else {
+        return Ok(());
+    };
+    let amount = balance - customer["balance"].as_i64().unwrap_or(0);
+    if amount == 0 {
+        return Ok(());
+    }
+    let currency = customer["currency"].as_str().unwrap_or("usd").to_owned();
+    let entry = Entry {
+        amount,
+        currency: &currency,
+        kind,
+        invoice: None,
+        description: None,
+    };
+    customer_balance::record(cx, customer, &entry).await?;
+    Ok(())
 }
 
 /// Applies `invoice_settings[…]` after the default payment method was checked. `attached` is
@@ -191,6 +216,7 @@ pub(crate) async fn create(cx: &mut Cx<'_>) -> ApiResult {
     if asks_discount(&params) {
         discount::change(cx, &params, &mut customer, None, created).await?;
     }
+    set_balance(cx, &mut customer, &params, "initial").await?;
     cx.insert(seq, &customer)?;
     let attached = attach_given(cx, &params, &id).await?;
     if params.has("invoice_settings") {
@@ -225,6 +251,7 @@ pub(crate) async fn update(cx: &mut Cx<'_>, id: &str) -> ApiResult {
     let before = customer.clone();
     let params = cx.params.clone();
     apply(&mut customer, &params)?;
+    set_balance(cx, &mut customer, &params, "adjustment").await?;
     let attached = attach_given(cx, &params, id).await?;
     apply_invoice_settings(cx, &mut customer, attached.as_ref().map(|(r, m)| (*r, m))).await?;
     if asks_discount(&params) {

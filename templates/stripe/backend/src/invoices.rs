@@ -13,7 +13,7 @@ use crate::model::invoice::{
     activate_subscription, finalize, item_line, mark_paid, new_invoice, pay, preview, total,
 };
 use crate::model::subscription::{customer_now, default_method, plan_of, subscription_active};
-use crate::model::{discount, tax};
+use crate::model::{customer_balance, discount, tax};
 use crate::params::{Params, apply_metadata, bool_at, int_at, string_at};
 use asym_kit::Kit;
 
@@ -497,6 +497,9 @@ async fn close(cx: &Cx<'_>, id: &str, closing: &Closing) -> ApiResult {
         intent["status"] = json!("canceled");
         intent["canceled_at"] = json!(cx.now);
         cx.save(&intent)?;
+    }
+    if closing.status == "void" {
+        customer_balance::unapply(cx, &invoice).await?;
     }
     cx.save_changed(closing.event, &before, &invoice).await?;
     Ok(invoice)

@@ -85,6 +85,11 @@ pub(crate) const COUPON: Kind = kind("coupon", "coupon", "coupon");
 pub(crate) const PROMOTION_CODE: Kind =
     kind("promotion_code", "promotion code", "promotion_code");
 pub(crate) const TAX_RATE: Kind = kind("tax_rate", "tax rate", "tax_rate");
+pub(crate) const CUSTOMER_BALANCE_TRANSACTION: Kind = kind(
+    "customer_balance_transaction",
+    "customer balance transaction",
+    "transaction",
+);
 pub(crate) const CHECKOUT_SESSION: Kind = kind("checkout.session", "checkout.session", "session");
 pub(crate) const EVENT: Kind = kind("event", "event", "id");
 pub(crate) const WEBHOOK_ENDPOINT: Kind = kind("webhook_endpoint", "webhook endpoint", "id");

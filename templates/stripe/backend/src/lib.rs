@@ -11,6 +11,7 @@
 //! | resource | module |
 //! |---|---|
 //! | customers | `customers` |
+//! | customer balance transactions (the ledger: `model::customer_balance`) | `customer_balance` |
 //! | products, prices | `catalog` |
 //! | coupons, promotion codes (discounts: `model::discount`) | `coupons` |
 //! | tax rates (their tax on invoices: `model::tax`) | `tax_rates` |
@@ -44,6 +45,7 @@ mod charges;
 mod checkout;
 mod clock;
 mod coupons;
+mod customer_balance;
 mod customers;
 mod cx;
 mod db;
@@ -78,6 +80,7 @@ use crate::error::ApiResult;
 pub fn app(kit: Kit) -> Router {
     let routes = Router::new()
         .merge(customers::routes())
+        .merge(customer_balance::routes())
         .merge(catalog::routes())
         .merge(coupons::routes())
         .merge(tax_rates::routes())

@@ -97,6 +97,10 @@ pub(crate) const UNDATED: &[(&str, &[&str])] = &[
     ("subscription_item", &["discounts", "plan"]),
     ("test_helpers.test_clock", &["status_details"]),
     ("tax_rate", &["flat_amount", "rate_type"]),
+    (
+        "customer_balance_transaction",
+        &["checkout_session", "customer_account"],
+    ),
 ];
 
 /// Whether `version` (`2023-10-16`, `2024-09-30.acacia`, …) predates `change`.

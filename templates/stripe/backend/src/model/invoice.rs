@@ -7,7 +7,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::ids;
 use crate::kinds::{CUSTOMER, PAYMENT_INTENT};
 use crate::model::intent::{Attempted, How, attempt, new_intent};
-use crate::model::{discount, tax};
+use crate::model::{customer_balance, discount, tax};
 
 pub(crate) fn money(amount: i64, currency: &str) -> String {
     let symbol = match currency {
@@ -107,7 +107,7 @@ fn draft(
         "period_start": created,
         "post_payment_credit_notes_amount": 0,
         "pre_payment_credit_notes_amount": 0,
-        "starting_balance": 0,
+        "starting_balance": customer["balance"].as_i64().unwrap_or(0),
         "status": "draft",
         "status_transitions": {"finalized_at": null, "marked_uncollectible_at": null,
                                "paid_at": null, "voided_at": null},
@@ -128,7 +128,8 @@ fn draft(
 }
 
 /// Recomputes an invoice's totals from its lines: less what its discount takes off, plus
-/// the exclusive tax on what is left (inclusive tax is in the lines' amounts).
+/// the exclusive tax on what is left (inclusive tax is in the lines' amounts), and, once
+/// finalized, with the customer balance it applied (`starting_balance` − `ending_balance`).
 pub(crate) fn total(invoice: &mut Value) {
     let sum: i64 = invoice["lines"]["data"]
         .as_array()
@@ -139,7 +140,11 @@ pub(crate) fn total(invoice: &mut Value) {
     let off = discount::take_off(invoice);
     let taxes = tax::apply(invoice);
     let total = sum - off + taxes.exclusive;
-    let due = total.max(0);
+    let applied = match invoice["ending_balance"].as_i64() {
+        Some(ending) => invoice["starting_balance"].as_i64().unwrap_or(0) - ending,
+        None => 0,
+    };
+    let due = (total + applied).max(0);
     for (key, value) in [
         ("subtotal", sum),
         ("subtotal_excluding_tax", taxes.subtotal_excluding_tax),
@@ -281,8 +286,8 @@ pub(crate) fn item_line(invoice: &Value, item: &Value) -> Value {
 
 /// What the next invoice would be (not stored): for `customer`, billing `items` of `sub` for
 /// `period` (a subscription's next period, or a new subscription's first) and the
-/// customer's pending invoice items. `id` is the preview's (`create_preview`) or none
-/// (`upcoming`). `None` when it would bill nothing.
+/// customer's pending invoice items, less what the customer's balance would take. `id` is the
+/// preview's (`create_preview`) or none (`upcoming`). `None` when it would bill nothing.
 pub(crate) async fn preview(
     cx: &Cx<'_>,
     customer: &Value,
@@ -336,6 +341,9 @@ pub(crate) async fn preview(
         .unwrap_or(json!(period.0));
     invoice["period_end"] = json!(period.0);
     total(&mut invoice);
+    // What the customer's balance would take once finalized.
+    customer_balance::settle(customer, &mut invoice);
+    total(&mut invoice);
     if id.is_none()
         && let Some(fields) = invoice.as_object_mut()
     {
@@ -356,13 +364,21 @@ pub(crate) async fn finalize(cx: &mut Cx<'_>, invoice: &mut Value, now: i64) -> 
     let before = invoice.clone();
     let customer_id = invoice["customer"].as_str().unwrap_or_default().to_owned();
     let mut customer = CUSTOMER.lock_named(cx, &customer_id, "customer").await?;
+    let customer_before = customer.clone();
     let sequence = customer["next_invoice_sequence"].as_i64().unwrap_or(1);
     let prefix = customer["invoice_prefix"]
         .as_str()
         .unwrap_or("ASYM")
         .to_owned();
     customer["next_invoice_sequence"] = json!(sequence + 1);
-    cx.save(&customer)?;
+    customer_balance::apply_to_invoice(cx, &mut customer, invoice).await?;
+    if customer["balance"] == customer_before["balance"] {
+        cx.save(&customer)?;
+    } else {
+        cx.save_changed("customer.updated", &customer_before, &customer)
+            .await?;
+    }
+    total(invoice);
     let id = invoice["id"].as_str().unwrap_or_default().to_owned();
     let public = cx.kit.config().public_url.clone();
     invoice["number"] = json!(format!("{prefix}-{sequence:04}"));

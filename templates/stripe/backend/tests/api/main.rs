@@ -9,6 +9,7 @@
 
 mod balance;
 mod cards;
+mod customer_balance;
 mod discounts;
 mod limits;
 mod previews;
