@@ -243,4 +243,60 @@ await check('subscription with a coupon; refused redemptions', async () => {
   assert.equal((await stripe.coupons.retrieve(capped.id)).valid, false);
 });
 
+await check('tax rates', async () => {
+  const vat = await stripe.taxRates.create({
+    display_name: 'VAT', percentage: 20, inclusive: false, country: 'FR', jurisdiction: 'FR', tax_type: 'vat',
+  });
+  assert.ok(vat.id.startsWith('txr_'));
+  assert.deepEqual([vat.percentage, vat.inclusive, vat.active], [20, false, true]);
+  assert.equal((await stripe.taxRates.retrieve(vat.id)).jurisdiction, 'FR');
+  assert.equal((await stripe.taxRates.update(vat.id, { description: 'TVA' })).description, 'TVA');
+  await assert.rejects(stripe.taxRates.update(vat.id, { inclusive: true }),
+    (err) => err.code === 'parameter_unknown' && err.param === 'inclusive');
+  const ids = [];
+  for await (const rate of stripe.taxRates.list({ active: true, limit: 2 })) ids.push(rate.id);
+  assert.ok(ids.includes(vat.id));
+  await assert.rejects(stripe.taxRates.retrieve('txr_nope'), (err) => err.code === 'resource_missing' && err.statusCode === 404);
+});
+
+await check('tax on subscription items and invoices', async () => {
+  const rate = await stripe.taxRates.create({ display_name: 'Sales tax', percentage: 8.25, inclusive: false });
+  const customer = await stripe.customers.create({
+    email: 'tax-node@example.com', payment_method: 'pm_card_visa', invoice_settings: { default_payment_method: 'pm_card_visa' },
+  });
+  const sub = await stripe.subscriptions.create({
+    customer: customer.id, items: [{ price: 'price_SEEDproMonth1', tax_rates: [rate.id] }], expand: ['latest_invoice'],
+  });
+  const invoice = sub.latest_invoice;
+  assert.equal(sub.items.data[0].tax_rates[0].id, rate.id);
+  assert.deepEqual([invoice.subtotal, invoice.total, invoice.amount_paid], [2000, 2165, 2165]);
+  assert.deepEqual(invoice.total_taxes.map((t) => [t.amount, t.tax_rate_details.tax_rate]), [[165, rate.id]]);
+  const gst = await stripe.taxRates.create({ display_name: 'GST', percentage: 10, inclusive: true });
+  await stripe.invoiceItems.create({ customer: customer.id, amount: 1100, currency: 'usd' });
+  let draft = await stripe.invoices.create({ customer: customer.id, pending_invoice_items_behavior: 'include', default_tax_rates: [gst.id] });
+  assert.deepEqual([draft.total, draft.total_excluding_tax, draft.lines.data[0].taxes[0].amount], [1100, 1000, 100]);
+  draft = await stripe.invoices.update(draft.id, { default_tax_rates: '' });
+  assert.deepEqual(draft.total_taxes, []);
+});
+
+await check('customer balance transactions', async () => {
+  const customer = await stripe.customers.create({ email: 'credit-node@example.com', balance: 300 });
+  const credit = await stripe.customers.createBalanceTransaction(customer.id, { amount: -1000, currency: 'usd' });
+  assert.ok(credit.id.startsWith('cbtxn_'));
+  assert.deepEqual([credit.type, credit.ending_balance], ['adjustment', -700]);
+  assert.equal((await stripe.customers.retrieve(customer.id)).balance, -700);
+  const found = await stripe.customers.retrieveBalanceTransaction(customer.id, credit.id);
+  assert.equal(found.amount, -1000);
+  const updated = await stripe.customers.updateBalanceTransaction(customer.id, credit.id, { description: 'Refund as credit' });
+  assert.equal(updated.description, 'Refund as credit');
+  const types = [];
+  for await (const t of stripe.customers.listBalanceTransactions(customer.id)) types.push(t.type);
+  assert.deepEqual(types, ['adjustment', 'initial']);
+  await stripe.invoiceItems.create({ customer: customer.id, amount: 500, currency: 'usd' });
+  const draft = await stripe.invoices.create({ customer: customer.id, pending_invoice_items_behavior: 'include' });
+  const paid = await stripe.invoices.finalizeInvoice(draft.id);
+  assert.deepEqual([paid.starting_balance, paid.ending_balance, paid.amount_due, paid.status], [-700, -200, 0, 'paid']);
+  assert.equal((await stripe.customers.retrieve(customer.id)).balance, -200);
+});
+
 finish(`node stripe ${Stripe.PACKAGE_VERSION ?? ''}`);

@@ -271,6 +271,67 @@ def subscription_with_a_discount():
     assert stripe.Coupon.retrieve(capped.id).valid is False
 
 
+def tax_rates():
+    vat = stripe.TaxRate.create(display_name="VAT", description="VAT Germany", jurisdiction="DE", country="DE",
+                                percentage=19, inclusive=False, tax_type="vat", metadata={"sdk": "python"})
+    assert vat.id.startswith("txr_") and (vat.percentage, vat.inclusive, vat.active) == (19, False, True), vat
+    assert stripe.TaxRate.retrieve(vat.id).display_name == "VAT"
+    assert stripe.TaxRate.modify(vat.id, display_name="MwSt").display_name == "MwSt"
+    try:
+        stripe.TaxRate.modify(vat.id, percentage=7)
+        raise AssertionError("a tax rate's percentage is fixed")
+    except stripe.error.InvalidRequestError as err:
+        assert err.code == "parameter_unknown" and err.param == "percentage", err
+    inclusive = stripe.TaxRate.create(display_name="GST", percentage=10, inclusive=True)
+    assert vat.id in [r.id for r in stripe.TaxRate.list(inclusive=False).auto_paging_iter()]
+    assert inclusive.id not in [r.id for r in stripe.TaxRate.list(inclusive=False).auto_paging_iter()]
+    retired = stripe.TaxRate.modify(inclusive.id, active=False)
+    assert retired.active is False
+    assert inclusive.id not in [r.id for r in stripe.TaxRate.list(active=True).auto_paging_iter()]
+
+
+def taxed_subscription_and_invoice():
+    rate = stripe.TaxRate.create(display_name="Sales tax", percentage=10, inclusive=False)
+    customer = stripe.Customer.create(email="tax-py@example.com", payment_method="pm_card_visa",
+                                      invoice_settings={"default_payment_method": "pm_card_visa"})
+    sub = stripe.Subscription.create(customer=customer.id, items=[{"price": "price_SEEDproMonth1"}],
+                                     default_tax_rates=[rate.id], expand=["latest_invoice"])
+    invoice = sub.latest_invoice
+    assert (invoice.subtotal, invoice.total_excluding_tax, invoice.total, invoice.amount_paid) == (2000, 2000, 2200, 2200), invoice
+    assert invoice.total_taxes[0].amount == 200 and invoice.total_taxes[0].tax_rate_details.tax_rate == rate.id
+    assert invoice.lines.data[0].taxes[0].tax_behavior == "exclusive"
+    # An invoice item with an inclusive rate: the tax is within its amount.
+    vat = stripe.TaxRate.create(display_name="VAT", percentage=20, inclusive=True)
+    stripe.InvoiceItem.create(customer=customer.id, amount=1200, currency="usd", tax_rates=[vat.id])
+    draft = stripe.Invoice.create(customer=customer.id, pending_invoice_items_behavior="include")
+    assert (draft.total, draft.total_excluding_tax, draft.total_taxes[0].amount) == (1200, 1000, 200), draft
+    assert draft.lines.data[0].taxes[0].taxable_amount == 1000
+
+
+def customer_balance():
+    customer = stripe.Customer.create(email="credit-py@example.com", payment_method="pm_card_visa",
+                                      invoice_settings={"default_payment_method": "pm_card_visa"})
+    credit = stripe.Customer.create_balance_transaction(customer.id, amount=-500, currency="usd",
+                                                        description="Goodwill credit")
+    assert credit.id.startswith("cbtxn_") and (credit.type, credit.ending_balance) == ("adjustment", -500), credit
+    assert stripe.Customer.retrieve(customer.id).balance == -500
+    assert stripe.Customer.retrieve_balance_transaction(customer.id, credit.id).amount == -500
+    changed = stripe.Customer.modify_balance_transaction(customer.id, credit.id, metadata={"ticket": "42"})
+    assert changed.metadata["ticket"] == "42"
+    sub = stripe.Subscription.create(customer=customer.id, items=[{"price": "price_SEEDproMonth1"}],
+                                     expand=["latest_invoice"])
+    invoice = sub.latest_invoice
+    assert (invoice.starting_balance, invoice.ending_balance, invoice.amount_due) == (-500, 0, 1500), invoice
+    assert stripe.Customer.retrieve(customer.id).balance == 0
+    kinds = [t.type for t in stripe.Customer.list_balance_transactions(customer.id).auto_paging_iter()]
+    assert kinds == ["applied_to_invoice", "adjustment"], kinds
+    try:
+        stripe.Customer.retrieve_balance_transaction(customer.id, "cbtxn_nope")
+        raise AssertionError("an unknown transaction is a 404")
+    except stripe.error.InvalidRequestError as err:
+        assert err.http_status == 404 and err.code == "resource_missing", err
+
+
 scenarios = [("customer → payment method → payment intent → refund", customer_payment_refund),
              ("product → price → subscription → test clock → invoice paid", subscription_with_test_clock),
              ("idempotent retries", idempotent_retries),
@@ -281,7 +342,10 @@ scenarios = [("customer → payment method → payment intent → refund", custo
              ("Radar: blocked and elevated-risk cards", radar),
              ("balance, balance transactions, invoice preview", balance_and_preview),
              ("coupons and promotion codes", coupons_and_promotion_codes),
-             ("subscription with a promotion code; refused redemptions", subscription_with_a_discount)]
+             ("subscription with a promotion code; refused redemptions", subscription_with_a_discount),
+             ("tax rates", tax_rates),
+             ("tax on a subscription's invoice and an inclusive invoice item", taxed_subscription_and_invoice),
+             ("customer balance transactions and the credit an invoice applies", customer_balance)]
 for name, fn in scenarios:
     check(name, fn)
 
