@@ -15,7 +15,7 @@ mkdir -p "$work/node"
 if [ ! -x "$work/venv/bin/python" ]; then
     python3 -m venv "$work/venv"
 fi
-"$work/venv/bin/pip" install -q --disable-pip-version-check slack_sdk
+"$work/venv/bin/pip" install -q --disable-pip-version-check slack_sdk slack_bolt
 cp "$here/node/package.json" "$here/node/scenarios.mjs" "$work/node/"
 (cd "$work/node" && npm install --silent --no-audit --no-fund)
 echo "slack_sdk $("$work/venv/bin/python" -c 'import slack_sdk.version as v; print(v.__version__)'), @slack/web-api $(node -p "require('$work/node/node_modules/@slack/web-api/package.json').version")"
@@ -27,6 +27,11 @@ trap 'asym destroy "$id" >/dev/null' EXIT
 export SLACK_API_URL="$(field "$spin" "c['endpoints']['api']")/"
 export SLACK_BOT_TOKEN="$(field "$spin" "c['tokens']['bot']")"
 export SLACK_USER_TOKEN="$(field "$spin" "c['tokens']['user']")"
+export SLACK_SIGNING_SECRET="$(field "$spin" "c['tokens']['signingSecret']")"
+# The clone's admin secret (the interactivity scenarios drive its admin surface): the CLI
+# prints none, so it is read from the registry the CLI keeps for the clone it just spun.
+ASYM_ADMIN_SECRET="$(python3 -c "import json,os,sys; r=json.load(open(os.path.join(os.environ.get('ASYM_HOME') or os.path.expanduser('~/.asymmetric'), 'registry.json'))); print(next(c['secrets']['adminSecret'] for c in r['clones'] if c['id'] == sys.argv[1]))" "$id")"
+export ASYM_ADMIN_SECRET
 echo "clone $id at $SLACK_API_URL"
 
 status=0

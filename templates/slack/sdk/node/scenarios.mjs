@@ -1,8 +1,12 @@
-// Slack's Node SDK (@slack/web-api) against an asym Slack clone, unmodified but for
-// slackApiUrl. Env: SLACK_API_URL (endpoints.api + "/"), SLACK_BOT_TOKEN, SLACK_USER_TOKEN;
-// seed `basic`. Exits non-zero when any scenario fails.
+// Slack's Node SDKs (@slack/web-api, @slack/bolt) against an asym Slack clone, unmodified but
+// for slackApiUrl. Env: SLACK_API_URL (endpoints.api + "/"), SLACK_BOT_TOKEN, SLACK_USER_TOKEN,
+// SLACK_SIGNING_SECRET, ASYM_ADMIN_SECRET (the clone's, for its admin surface); seed `basic`.
+// The interactivity scenario runs a Bolt app in HTTP mode on loopback. Exits non-zero when
+// any scenario fails.
 
 import assert from 'node:assert/strict';
+import { createServer } from 'node:net';
+import bolt from '@slack/bolt';
 import { LogLevel, WebClient } from '@slack/web-api';
 
 const slackApiUrl = process.env.SLACK_API_URL;
@@ -369,6 +373,106 @@ await scenario('revoking the user token (last)', async () => {
   await fails('token_revoked', user.auth.test());
 });
 
+async function admin(method, path, body) {
+  const response = await fetch(`${slackApiUrl}admin/${path}`, {
+    method,
+    headers: { 'X-Asym-Admin-Secret': process.env.ASYM_ADMIN_SECRET, 'Content-Type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const answer = await response.json();
+  assert.ok(response.ok, `${method} ${path}: ${response.status} ${JSON.stringify(answer)}`);
+  return answer;
+}
+
+async function freePort() {
+  return new Promise((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+await scenario('bolt app takes commands, actions and modals', async () => {
+  const ship = {
+    type: 'modal', callback_id: 'ship', notify_on_close: true,
+    title: { type: 'plain_text', text: 'Ship' },
+    submit: { type: 'plain_text', text: 'Go' },
+    blocks: [{ type: 'input', block_id: 't', label: { type: 'plain_text', text: 'Title' },
+      element: { type: 'plain_text_input', action_id: 'title' } }],
+  };
+  const app = new bolt.App({
+    token: process.env.SLACK_BOT_TOKEN,
+    signingSecret: process.env.SLACK_SIGNING_SECRET,
+    clientOptions: { slackApiUrl },
+    logLevel: bolt.LogLevel.ERROR,
+  });
+  const seen = {};
+  app.command('/deploy', async ({ ack, body, client }) => {
+    seen.command = body;
+    await client.views.open({ trigger_id: body.trigger_id, view: ship });
+    await ack(`Deploying ${body.text}`);
+  });
+  app.action('approve', async ({ ack, body, respond }) => {
+    seen.action = body;
+    await respond({ replace_original: true, text: `Approved by <@${body.user.id}>` });
+    await ack();
+  });
+  app.view('ship', async ({ ack, view }) => {
+    const title = view.state.values.t.title.value;
+    if (title === 'bad') {
+      await ack({ response_action: 'errors', errors: { t: 'Not that title' } });
+    } else {
+      seen.shipped = title;
+      await ack();
+    }
+  });
+  app.view({ callback_id: 'ship', type: 'view_closed' }, async ({ ack, body }) => {
+    seen.closed = body.view.id;
+    await ack();
+  });
+  const port = await freePort();
+  await app.start(port);
+  try {
+    const url = `http://127.0.0.1:${port}/slack/events`;
+    await admin('POST', 'interactivity', { url });
+    await admin('POST', 'commands', { command: '/deploy', url, usageHint: '[env]' });
+    const alice = 'U0000000003';
+    const ran = await admin('POST', 'interactions/command', { command: '/deploy', text: 'prod', user: alice, channel: GENERAL });
+    assert.equal(ran.status, 200, JSON.stringify(ran));
+    assert.equal(ran.response.responseType, 'ephemeral');
+    assert.equal(ran.response.message.text, 'Deploying prod');
+    assert.equal(seen.command.channel_name, 'general');
+    let modals = (await admin('GET', `interactions/modals?user=${alice}`)).views;
+    assert.deepEqual(modals.map((m) => m.callback_id), ['ship']);
+    const viewId = modals[0].id;
+    const refused = await admin('POST', 'interactions/view-submission', { viewId, user: alice, values: { title: 'bad' } });
+    assert.equal(refused.responseAction, 'errors');
+    assert.deepEqual(refused.errors, { t: 'Not that title' });
+    const done = await admin('POST', 'interactions/view-submission', { viewId, user: alice, values: { title: 'v2' } });
+    assert.deepEqual(done.modals, []);
+    assert.equal(seen.shipped, 'v2');
+
+    const posted = await bot.chat.postMessage({ channel: GENERAL, text: 'Ship v2?', blocks: [
+      { type: 'actions', block_id: 'ship', elements: [
+        { type: 'button', action_id: 'approve', value: 'v2', text: { type: 'plain_text', text: 'Approve' } }] }] });
+    const clicked = await admin('POST', 'interactions/action', { channel: GENERAL, ts: posted.ts, actionId: 'approve', user: alice });
+    assert.equal(clicked.status, 200, JSON.stringify(clicked));
+    assert.equal(seen.action.actions[0].value, 'v2');
+    const history = await bot.conversations.history({ channel: GENERAL, latest: posted.ts, inclusive: true, limit: 1 });
+    assert.equal(history.messages[0].text, `Approved by <@${alice}>`);
+
+    const again = await admin('POST', 'interactions/command', { command: '/deploy', text: 'qa', user: alice, channel: GENERAL });
+    await fails('exchanged_trigger_id', bot.views.open({ trigger_id: again.triggerId, view: ship }));
+    modals = (await admin('GET', `interactions/modals?user=${alice}`)).views;
+    const dismissed = await admin('POST', 'interactions/view-closed', { viewId: modals[0].id, user: alice });
+    assert.ok(dismissed.notified && dismissed.status === 200, JSON.stringify(dismissed));
+    assert.equal(seen.closed, modals[0].id);
+  } finally {
+    await app.stop();
+  }
+});
+
 let failed = 0;
 for (const [name, error] of results) {
   console.log(`${error ? 'FAILED' : 'ok    '} ${name}`);
@@ -377,5 +481,5 @@ for (const [name, error] of results) {
     console.log(error.stack ?? error);
   }
 }
-console.log(`node @slack/web-api: ${results.length - failed}/${results.length} scenarios passed`);
+console.log(`node @slack/web-api, @slack/bolt: ${results.length - failed}/${results.length} scenarios passed`);
 process.exit(failed ? 1 : 0);

@@ -1,13 +1,19 @@
 """Slack's Python SDK (slack_sdk) against an asym Slack clone, unmodified but for base_url.
 
-Env: SLACK_API_URL (endpoints.api + "/"), SLACK_BOT_TOKEN, SLACK_USER_TOKEN; seed `basic`.
+Env: SLACK_API_URL (endpoints.api + "/"), SLACK_BOT_TOKEN, SLACK_USER_TOKEN,
+SLACK_SIGNING_SECRET, ASYM_ADMIN_SECRET (the clone's, for its admin surface); seed `basic`.
+The interactivity scenario runs a Bolt for Python app in HTTP mode on loopback.
 Exits non-zero when any scenario fails.
 """
 
+import json
 import os
+import socket
 import sys
+import threading
 import time
 import traceback
+import urllib.request
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
@@ -438,6 +444,115 @@ def revoking_the_user_token():
     assert user.auth_revoke()["revoked"] is True
     fails("token_revoked", user.auth_test)
     fails("invalid_auth", WebClient(token="xoxp-1-2-3-nope", base_url=BASE).auth_test)
+
+
+def admin(method, path, body=None):
+    """Calls the clone's admin surface; the JSON answer (raises on a non-2xx)."""
+    request = urllib.request.Request(
+        f"{BASE}admin/{path}",
+        method=method,
+        data=None if body is None else json.dumps(body).encode(),
+        headers={"X-Asym-Admin-Secret": os.environ["ASYM_ADMIN_SECRET"],
+                 "Content-Type": "application/json"},
+    )
+    with urllib.request.urlopen(request) as response:
+        return json.loads(response.read())
+
+
+SHIP = {
+    "type": "modal", "callback_id": "ship", "notify_on_close": True,
+    "title": {"type": "plain_text", "text": "Ship"},
+    "submit": {"type": "plain_text", "text": "Go"},
+    "blocks": [{"type": "input", "block_id": "t", "label": {"type": "plain_text", "text": "Title"},
+                "element": {"type": "plain_text_input", "action_id": "title"}}],
+}
+
+
+@scenario
+def bolt_app_takes_commands_actions_and_modals():
+    from slack_bolt import App
+
+    app = App(signing_secret=os.environ["SLACK_SIGNING_SECRET"],
+              client=WebClient(token=os.environ["SLACK_BOT_TOKEN"], base_url=BASE))
+    seen = {}
+
+    @app.command("/deploy")
+    def deploy(ack, body, client):
+        seen["command"] = body
+        client.views_open(trigger_id=body["trigger_id"], view=SHIP)
+        ack(f"Deploying {body['text']}")
+
+    @app.action("approve")
+    def approve(ack, body, respond):
+        seen["action"] = body
+        respond(replace_original=True, text=f"Approved by <@{body['user']['id']}>")
+        ack()
+
+    @app.view("ship")
+    def ship(ack, view):
+        title = view["state"]["values"]["t"]["title"]["value"]
+        if title == "bad":
+            ack(response_action="errors", errors={"t": "Not that title"})
+        else:
+            seen["shipped"] = title
+            ack()
+
+    @app.view_closed("ship")
+    def closed(ack, body):
+        seen["closed"] = body["view"]["id"]
+        ack()
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    threading.Thread(target=app.start, kwargs={"port": port, "http_server_logger_enabled": False},
+                     daemon=True).start()
+    url = f"http://127.0.0.1:{port}/slack/events"
+    for _ in range(100):  # wait for the server to listen
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.1).close()
+            break
+        except OSError:
+            time.sleep(0.05)
+    admin("POST", "interactivity", {"url": url})
+    admin("POST", "commands", {"command": "/deploy", "url": url, "description": "Ships it"})
+
+    ran = admin("POST", "interactions/command",
+                {"command": "/deploy", "text": "prod", "user": "U0000000003", "channel": GENERAL})
+    assert ran["status"] == 200, ran
+    assert ran["response"]["responseType"] == "ephemeral", ran
+    assert ran["response"]["message"]["text"] == "Deploying prod", ran
+    assert seen["command"]["user_id"] == "U0000000003" and seen["command"]["channel_name"] == "general"
+    modals = admin("GET", "interactions/modals?user=U0000000003")["views"]
+    assert [m["callback_id"] for m in modals] == ["ship"], modals
+    view_id = modals[0]["id"]
+
+    refused = admin("POST", "interactions/view-submission",
+                    {"viewId": view_id, "user": "U0000000003", "values": {"title": "bad"}})
+    assert refused["responseAction"] == "errors" and refused["errors"] == {"t": "Not that title"}, refused
+    done = admin("POST", "interactions/view-submission",
+                 {"viewId": view_id, "user": "U0000000003", "values": {"title": "v1.2"}})
+    assert done["status"] == 200 and done["modals"] == [], done
+    assert seen["shipped"] == "v1.2"
+
+    posted = bot.chat_postMessage(channel=GENERAL, text="Ship v1.2?", blocks=[
+        {"type": "actions", "block_id": "ship", "elements": [
+            {"type": "button", "action_id": "approve", "value": "v1.2",
+             "text": {"type": "plain_text", "text": "Approve"}}]}])
+    clicked = admin("POST", "interactions/action",
+                    {"channel": GENERAL, "ts": posted["ts"], "actionId": "approve", "user": "U0000000003"})
+    assert clicked["status"] == 200, clicked
+    assert seen["action"]["actions"][0]["value"] == "v1.2"
+    edited = bot.conversations_history(channel=GENERAL, latest=posted["ts"], inclusive=True, limit=1)
+    assert edited["messages"][0]["text"] == "Approved by <@U0000000003>", edited["messages"][0]
+
+    again = admin("POST", "interactions/command",
+                  {"command": "/deploy", "text": "qa", "user": "U0000000003", "channel": GENERAL})
+    view_id = admin("GET", "interactions/modals?user=U0000000003")["views"][0]["id"]
+    fails("exchanged_trigger_id", bot.views_open, trigger_id=again["triggerId"], view=SHIP)
+    dismissed = admin("POST", "interactions/view-closed", {"viewId": view_id, "user": "U0000000003"})
+    assert dismissed["notified"] and dismissed["status"] == 200, dismissed
+    assert seen["closed"] == view_id
 
 
 for name, failure in results:
