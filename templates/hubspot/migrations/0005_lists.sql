@@ -1,5 +1,5 @@
--- Lists (segments), HubSpot's v3 Lists API: MANUAL and SNAPSHOT lists of one object type and
--- their memberships. Ids are ILS list ids, numbered per portal from 1.
+-- Lists (segments), HubSpot's v3 Lists API: MANUAL, SNAPSHOT and DYNAMIC lists of one object
+-- type and their memberships. Ids are ILS list ids, numbered per portal from 1.
 CREATE SEQUENCE list_ids START 1;
 CREATE TABLE lists (
     id                  bigint      PRIMARY KEY,
@@ -7,6 +7,8 @@ CREATE TABLE lists (
     -- HubSpot's object type id (`0-1`).
     object_type_id      text        NOT NULL,
     processing_type     text        NOT NULL,
+    -- The filters as the caller wrote them (SNAPSHOT: applied once; DYNAMIC: before reads).
+    filter_branch       jsonb,
     version             integer     NOT NULL DEFAULT 1,
     list_permissions    jsonb       NOT NULL,
     membership_settings jsonb       NOT NULL,

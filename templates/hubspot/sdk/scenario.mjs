@@ -335,4 +335,35 @@ await check('lists: create, get by id/name/ids, search, memberships (add, page, 
   await listsApi.remove(copy);
 });
 
+await check('lists with filters: a DYNAMIC list follows its contacts, a SNAPSHOT list keeps its first members, filters read back and updated, unevaluated filters refused', async () => {
+  const { listsApi, membershipsApi } = hubspot.crm.lists;
+  const contacts = hubspot.crm.contacts.basicApi;
+  const made = [];
+  for (const amount of [50, 150, 250]) {
+    made.push((await contacts.create({ properties: { email: `amount${amount}-${run}@example.com`, hs_lead_status: 'NEW', jobtitle: `n${run}`, company: String(amount) }, associations: [] })).id);
+  }
+  const branch = (filters) => ({ filterBranchType: 'OR', filterBranchOperator: 'OR', filters: [], filterBranches: [{ filterBranchType: 'AND', filterBranchOperator: 'AND', filterBranches: [], filters }] });
+  const title = { filterType: 'PROPERTY', property: 'jobtitle', operation: { operationType: 'STRING', operator: 'IS_EQUAL_TO', value: `n${run}` } };
+  const known = { filterType: 'PROPERTY', property: 'company', operation: { operationType: 'ALL_PROPERTY', operator: 'IS_KNOWN' } };
+  const dynamic = (await listsApi.create({ name: `Node dynamic ${run}`, objectTypeId: '0-1', processingType: 'DYNAMIC', filterBranch: branch([title, known]) })).list;
+  const snapshot = (await listsApi.create({ name: `Node snapshot ${run}`, objectTypeId: '0-1', processingType: 'SNAPSHOT', filterBranch: branch([title]) })).list;
+  assert.equal(snapshot.size, 3);
+  const members = async (id) => (await membershipsApi.getPage(id)).results.map((m) => m.recordId).sort();
+  assert.deepEqual(await members(dynamic.listId), [...made].sort());
+  await contacts.update(made[0], { properties: { company: '' } });
+  assert.deepEqual(await members(dynamic.listId), made.slice(1).sort());
+  assert.deepEqual(await members(snapshot.listId), [...made].sort());
+  const fetched = await listsApi.getById(dynamic.listId, true);
+  assert.equal(fetched.list.filterBranch.filterBranchType, 'OR');
+  const updated = await listsApi.updateListFilters(dynamic.listId, { filterBranch: branch([title, { filterType: 'PROPERTY', property: 'company', operation: { operationType: 'ALL_PROPERTY', operator: 'IS_NOT_KNOWN' } }]) });
+  assert.equal(updated.updatedList.listVersion, 2);
+  assert.deepEqual(await members(dynamic.listId), [made[0]]);
+  await rejects(membershipsApi.add(dynamic.listId, [made[1]]), 400, 'VALIDATION_ERROR');
+  const refused = await rejects(listsApi.create({ name: `Node nested ${run}`, objectTypeId: '0-1', processingType: 'DYNAMIC', filterBranch: branch([{ filterType: 'PROPERTY', property: 'jobtitle', operation: { operationType: 'STRING', operator: 'CONTAINS', value: 'x' } }]) }), 400, 'VALIDATION_ERROR');
+  assert.equal(refused.body.subCategory, 'NOT_IMPLEMENTED');
+  await listsApi.remove(dynamic.listId);
+  await listsApi.remove(snapshot.listId);
+  for (const id of made) await contacts.archive(id);
+});
+
 finish('node @hubspot/api-client');

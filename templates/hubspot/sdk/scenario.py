@@ -461,6 +461,53 @@ def lists():
     api.lists_api.remove(list_id)
 
 
+def dynamic_lists():
+    api = client.crm.lists
+    contacts = client.crm.contacts.basic_api
+    tag = f"tier{run}"
+    made = [contacts.create(SimplePublicObjectInputForCreate(properties={
+        "email": f"dyn{i}-{run}@example.com", "jobtitle": tag if i < 2 else "other"})).id for i in range(3)]
+
+    def by_title(operator, values):
+        return {"filterBranchType": "OR", "filterBranchOperator": "OR", "filters": [], "filterBranches": [{
+            "filterBranchType": "AND", "filterBranchOperator": "AND", "filterBranches": [], "filters": [{
+                "filterType": "PROPERTY", "property": "jobtitle",
+                "operation": {"operationType": "MULTISTRING", "operator": operator, "values": values}}]}]}
+
+    dynamic = api.lists_api.create(ListCreateRequest(
+        name=f"Py dynamic {run}", object_type_id="0-1", processing_type="DYNAMIC", filter_branch=by_title("IS_EQUAL_TO", [tag])))
+    snapshot = api.lists_api.create(ListCreateRequest(
+        name=f"Py snapshot {run}", object_type_id="0-1", processing_type="SNAPSHOT", filter_branch=by_title("IS_EQUAL_TO", [tag])))
+    assert snapshot.list.size == 2, snapshot
+    members = lambda list_id: sorted(m.record_id for m in api.memberships_api.get_page(list_id.list.list_id).results)
+    assert members(dynamic) == sorted(made[:2]), members(dynamic)
+    contacts.update(made[2], SimplePublicObjectInput(properties={"jobtitle": tag}))
+    assert members(dynamic) == sorted(made), members(dynamic)
+    assert members(snapshot) == sorted(made[:2]), members(snapshot)
+    fetched = api.lists_api.get_by_id(dynamic.list.list_id, include_filters=True)
+    assert fetched.list.filter_branch is not None, fetched
+    updated = api.lists_api.update_list_filters(dynamic.list.list_id, {"filterBranch": by_title("IS_EQUAL_TO", ["nobody"])})
+    assert updated.updated_list.list_version == 2, updated
+    assert members(dynamic) == [], members(dynamic)
+    try:
+        api.memberships_api.add(dynamic.list.list_id, [made[0]])
+        raise AssertionError("a DYNAMIC list took a manual member")
+    except hubspot.crm.lists.ApiException as err:
+        assert err.status == 400, err.body
+    try:
+        api.lists_api.create(ListCreateRequest(name=f"Py events {run}", object_type_id="0-1", processing_type="DYNAMIC",
+            filter_branch={"filterBranchType": "OR", "filterBranchOperator": "OR", "filters": [], "filterBranches": [{
+                "filterBranchType": "AND", "filterBranchOperator": "AND", "filterBranches": [],
+                "filters": [{"filterType": "PAGE_VIEW", "pageUrl": "https://example.com", "operator": "HAS_PAGEVIEW_EQ"}]}]}))
+        raise AssertionError("an unevaluated filter was accepted")
+    except hubspot.crm.lists.ApiException as err:
+        assert err.status == 400 and json.loads(err.body)["subCategory"] == "NOT_IMPLEMENTED", err.body
+    for list_ in (dynamic, snapshot):
+        api.lists_api.remove(list_.list.list_id)
+    for contact in made:
+        contacts.archive(contact)
+
+
 check("objects: create, get by email, update, list with associations, archive", objects)
 check("batch create/read/upsert/archive and search", batch_and_search)
 check("merge, GDPR delete, propertiesWithHistory", merge_gdpr_and_history)
@@ -475,4 +522,5 @@ check("batch create with objectWriteTraceId: valid inputs created, the others re
 check("line items: a product's name and price, associated with a deal", line_items)
 check("engagements: calls, emails, meetings, notes with associations; hs_timestamp required; associations.contact search", engagements)
 check("lists: create, get by id/name/ids, search, memberships (add, page, join order, add-and-remove, a record's lists, a deleted contact leaves), rename, duplicate name, delete, restore", lists)
+check("lists with filters: a DYNAMIC list follows its contacts, a SNAPSHOT list keeps its first members, filters read back and updated, unevaluated filters refused", dynamic_lists)
 finish(f"python hubspot-api-client {version('hubspot-api-client')}")

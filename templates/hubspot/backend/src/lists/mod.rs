@@ -1,13 +1,18 @@
-//! Lists v3 (segments): `MANUAL` and `SNAPSHOT` lists of one object type, fetched by id, name
-//! or several ids, searched, renamed, deleted and restored, and their memberships (add,
-//! remove, both, add from another list, clear, paged by record id or join order, and the
-//! lists a record is in). Lists with filters (`DYNAMIC`, or any `filterBranch`) are refused
-//! as not implemented: the clone does not evaluate HubSpot's list filter language.
+//! Lists v3 (segments): `MANUAL`, `SNAPSHOT` and `DYNAMIC` lists of one object type, fetched
+//! by id, name or several ids, searched, renamed, deleted and restored, and their memberships
+//! (add, remove, both, add from another list, clear, paged by record id or join order, and the
+//! lists a record is in). A `SNAPSHOT` list's `filterBranch` is applied once, when it is
+//! created; a `DYNAMIC` list's before every read of lists or memberships (HubSpot processes
+//! them in the background; a record joins when a read first finds it matching). Filters are
+//! evaluated by the object search's operators, in the part of the filter language `filters`
+//! translates; the rest is refused as not implemented.
 
+mod filters;
 pub(crate) mod model;
 
 use asym_kit::Kit;
 use asym_kit::cursor;
+use asym_kit::deadpool_postgres::GenericClient;
 use axum::Router;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -35,7 +40,10 @@ pub(crate) fn routes() -> Router<Kit> {
         .route("/crm/v3/lists/{list_id}", get(by_id).delete(remove))
         .route("/crm/v3/lists/{list_id}/restore", put(restore))
         .route("/crm/v3/lists/{list_id}/update-list-name", put(rename))
-        .route("/crm/v3/lists/{list_id}/update-list-filters", put(filters))
+        .route(
+            "/crm/v3/lists/{list_id}/update-list-filters",
+            put(update_filters),
+        )
         .route(
             "/crm/v3/lists/{list_id}/memberships",
             get(members).delete(clear),
@@ -66,15 +74,6 @@ pub(crate) fn routes() -> Router<Kit> {
 /// The processing types HubSpot's lists take.
 const PROCESSING_TYPES: [&str; 3] = ["MANUAL", "SNAPSHOT", "DYNAMIC"];
 
-/// The clone's refusal of list filters: it does not evaluate them.
-fn filters_not_implemented() -> ApiError {
-    ApiError::validation(
-        "List filters are not implemented by this HubSpot clone: it serves MANUAL lists and \
-         SNAPSHOT lists without a filterBranch.",
-    )
-    .with("subCategory", json!("NOT_IMPLEMENTED"))
-}
-
 /// A list id (an ILS id): 400 `INVALID_INT_ID` when it is not a number.
 fn list_id(raw: &str) -> Result<i64, ApiError> {
     raw.trim()
@@ -92,19 +91,50 @@ fn no_list(id: i64) -> ApiError {
     ApiError::missing(format!("List {id} does not exist."))
 }
 
-/// The list the path's `list_id` names (deleted ones included), after checking `scope`.
+/// Brings every live DYNAMIC list's members up to date with its filters (what HubSpot's
+/// background processing does), before a read.
+///
+/// # Errors
+///
+/// The statements' errors, and a filter's refusal (a property since archived).
+async fn process(client: &impl GenericClient) -> Result<(), ApiError> {
+    for (id, object_type_id, branch) in model::dynamic(client).await? {
+        let object_type = types::resolve(&object_type_id)?;
+        let groups = filters::filter_groups(&branch)?;
+        model::apply_filters(client, id, object_type, &groups, true).await?;
+    }
+    Ok(())
+}
+
+/// The list the path's `list_id` names (deleted ones included), after checking `scope` and
+/// [`process`]ing the DYNAMIC lists.
 async fn path_list(call: &Call, scope: &str) -> Result<List, ApiError> {
     call.authorize(&[scope]).await?;
     let id = list_id(call.param("list_id"))?;
     let client = call.kit.db().await?;
+    process(&client).await?;
     model::get(&client, id).await?.ok_or_else(|| no_list(id))
 }
 
-/// The live list the path names, whose memberships can be written: `MANUAL` or `SNAPSHOT`.
+/// The live list the path names.
 async fn writable(call: &Call) -> Result<List, ApiError> {
     let list = path_list(call, WRITE).await?;
     if list.deleted_at.is_some() {
         return Err(no_list(list.id));
+    }
+    Ok(list)
+}
+
+/// The live list the path names, whose memberships can be written: `MANUAL` or `SNAPSHOT`
+/// (a DYNAMIC list's are its filters'; the text of the refusal is the clone's).
+async fn manual_members(call: &Call) -> Result<List, ApiError> {
+    let list = writable(call).await?;
+    if list.processing_type == "DYNAMIC" {
+        return Err(ApiError::validation(format!(
+            "List {} is a DYNAMIC list: its memberships follow its filters and cannot be \
+             written. Only MANUAL and SNAPSHOT lists take membership changes.",
+            list.id
+        )));
     }
     Ok(list)
 }
@@ -114,9 +144,9 @@ fn object_type_id(raw: &str) -> Result<&'static str, ApiError> {
     Ok(types::resolve(raw)?.type_id)
 }
 
-/// `{list}` (create, fetch) or `{updatedList}` (rename).
-fn wrapped(key: &str, list: &List) -> Response {
-    axum::Json(json!({ key: list.render() })).into_response()
+/// `{list}` (create, fetch) or `{updatedList}` (rename), with its filters when `filters`.
+fn wrapped(key: &str, list: &List, filters: bool) -> Response {
+    axum::Json(json!({ key: list.render(filters) })).into_response()
 }
 
 /// A JSON object field, or `default` when absent.
@@ -140,21 +170,34 @@ fn required<'a>(body: &'a Value, name: &str) -> Result<&'a str, ApiError> {
 async fn create(call: Call, JsonBody(body): JsonBody) -> ApiResult {
     call.authorize(&[WRITE]).await?;
     let name = required(&body, "name")?;
-    let object_type_id = object_type_id(required(&body, "objectTypeId")?)?;
+    let object_type = types::resolve(required(&body, "objectTypeId")?)?;
     let processing_type = required(&body, "processingType")?;
     if !PROCESSING_TYPES.contains(&processing_type) {
         return Err(ApiError::validation(format!(
             "processingType must be one of MANUAL, SNAPSHOT, DYNAMIC, got {processing_type}"
         )));
     }
-    let filtered = !matches!(body.get("filterBranch"), None | Some(Value::Null));
-    if processing_type == "DYNAMIC" || filtered {
-        return Err(filters_not_implemented());
-    }
+    let branch = body.get("filterBranch").filter(|b| !b.is_null());
+    let groups = match (processing_type, branch) {
+        ("MANUAL", Some(_)) => {
+            return Err(ApiError::validation(
+                "A MANUAL list takes no filterBranch: its members are added and removed \
+                 through the API.",
+            ));
+        }
+        ("DYNAMIC", None) => {
+            return Err(ApiError::validation(
+                "filterBranch is required for a DYNAMIC list",
+            ));
+        }
+        (_, Some(branch)) => Some(filters::filter_groups(branch)?),
+        (_, None) => None,
+    };
     let list = NewList {
         name,
-        object_type_id,
+        object_type_id: object_type.type_id,
         processing_type,
+        filter_branch: branch,
         list_permissions: object_or(
             &body,
             "listPermissions",
@@ -166,31 +209,42 @@ async fn create(call: Call, JsonBody(body): JsonBody) -> ApiResult {
             json!({ "membershipTeamId": null, "includeUnassigned": null }),
         )?,
     };
-    let client = call.kit.db().await?;
-    let created = model::insert(&client, &list)
+    let mut client = call.kit.db().await?;
+    let tx = client.transaction().await?;
+    let created = model::insert(&tx, &list)
         .await?
         .ok_or_else(|| model::name_taken(name))?;
-    Ok(wrapped("list", &created))
+    let Some(groups) = groups else {
+        tx.commit().await?;
+        return Ok(wrapped("list", &created, false));
+    };
+    model::apply_filters(&tx, created.id, object_type, &groups, false).await?;
+    let processed = model::get(&tx, created.id)
+        .await?
+        .ok_or_else(|| no_list(created.id))?;
+    tx.commit().await?;
+    Ok(wrapped("list", &processed, true))
 }
 
 /// `GET /crm/v3/lists/{listId}` (`includeFilters`) → `{list}`, deleted lists included (with
 /// `deletedAt`).
-async fn by_id(call: Call) -> ApiResult {
+async fn by_id(call: Call, args: Args) -> ApiResult {
     let list = path_list(&call, READ).await?;
-    Ok(wrapped("list", &list))
+    Ok(wrapped("list", &list, args.flag("includeFilters")))
 }
 
 /// `GET /crm/v3/lists/object-type-id/{objectTypeId}/name/{listName}`: a live list by name, any
 /// case.
-async fn by_name(call: Call) -> ApiResult {
+async fn by_name(call: Call, args: Args) -> ApiResult {
     call.authorize(&[READ]).await?;
     let object_type_id = object_type_id(call.param("object_type_id"))?;
     let name = call.param("name");
     let client = call.kit.db().await?;
+    process(&client).await?;
     let list = model::by_name(&client, object_type_id, name)
         .await?
         .ok_or_else(|| ApiError::missing(format!("List with name {name} does not exist.")))?;
-    Ok(wrapped("list", &list))
+    Ok(wrapped("list", &list, args.flag("includeFilters")))
 }
 
 /// `GET /crm/v3/lists/?listIds=…` (repeated or comma-separated) → `{lists}`: the live lists
@@ -203,8 +257,10 @@ async fn get_many(call: Call, args: Args) -> ApiResult {
         .map(|raw| list_id(raw))
         .collect::<Result<Vec<i64>, ApiError>>()?;
     let client = call.kit.db().await?;
+    process(&client).await?;
     let lists = model::get_many(&client, &ids).await?;
-    let rendered: Vec<Value> = lists.iter().map(List::render).collect();
+    let filters = args.flag("includeFilters");
+    let rendered: Vec<Value> = lists.iter().map(|l| l.render(filters)).collect();
     Ok(axum::Json(json!({ "lists": rendered })).into_response())
 }
 
@@ -269,6 +325,7 @@ async fn search(call: Call, JsonBody(body): JsonBody) -> ApiResult {
         count: count_field(&body, "count", 20, 500)?,
     };
     let client = call.kit.db().await?;
+    process(&client).await?;
     let (lists, total) = model::search(&client, &search).await?;
     let next = search.offset + i64::try_from(lists.len()).unwrap_or(0);
     let rendered: Vec<Value> = lists.iter().map(List::render_found).collect();
@@ -292,14 +349,40 @@ async fn rename(call: Call, args: Args) -> ApiResult {
     let renamed = model::get(&client, list.id)
         .await?
         .ok_or_else(|| no_list(list.id))?;
-    Ok(wrapped("updatedList", &renamed))
+    Ok(wrapped(
+        "updatedList",
+        &renamed,
+        args.flag("includeFilters"),
+    ))
 }
 
-/// `PUT /crm/v3/lists/{listId}/update-list-filters`: refused, as list filters are not
-/// implemented (after the list is found).
-async fn filters(call: Call) -> ApiResult {
-    writable(&call).await?;
-    Err(filters_not_implemented())
+/// `PUT /crm/v3/lists/{listId}/update-list-filters` `{filterBranch}` → `{updatedList}` (with
+/// its filters): a DYNAMIC list's new filters, its members brought up to date.
+async fn update_filters(call: Call, JsonBody(body): JsonBody) -> ApiResult {
+    let list = writable(&call).await?;
+    if list.processing_type != "DYNAMIC" {
+        return Err(ApiError::validation(format!(
+            "List {} is a {} list: only a DYNAMIC list's filters can be updated.",
+            list.id, list.processing_type
+        )));
+    }
+    let branch = body
+        .get("filterBranch")
+        .filter(|b| !b.is_null())
+        .ok_or_else(|| ApiError::validation("filterBranch is required"))?;
+    let groups = filters::filter_groups(branch)?;
+    let object_type = types::resolve(&list.object_type_id)?;
+    let mut client = call.kit.db().await?;
+    let tx = client.transaction().await?;
+    if !model::set_filters(&tx, list.id, branch).await? {
+        return Err(no_list(list.id));
+    }
+    model::apply_filters(&tx, list.id, object_type, &groups, true).await?;
+    let updated = model::get(&tx, list.id)
+        .await?
+        .ok_or_else(|| no_list(list.id))?;
+    tx.commit().await?;
+    Ok(wrapped("updatedList", &updated, true))
 }
 
 /// `DELETE /crm/v3/lists/{listId}` (204): restorable afterwards.
@@ -344,7 +427,7 @@ fn record_ids(body: &Value) -> Result<Vec<String>, ApiError> {
 /// Applies a membership change to the writable list the path names:
 /// `{recordIdsRemoved, recordsIdsAdded, recordIdsMissing}`.
 async fn change(call: &Call, add: &[String], remove: &[String]) -> ApiResult {
-    let list = writable(call).await?;
+    let list = manual_members(call).await?;
     let object_type = types::resolve(&list.object_type_id)?;
     let mut client = call.kit.db().await?;
     let tx = client.transaction().await?;
@@ -376,7 +459,7 @@ async fn add_and_remove(call: Call, JsonBody(body): JsonBody) -> ApiResult {
 /// `PUT /crm/v3/lists/{listId}/memberships/add-from/{sourceListId}` (204): every member of the
 /// source list, which must hold the same object type.
 async fn add_from(call: Call) -> ApiResult {
-    let list = writable(&call).await?;
+    let list = manual_members(&call).await?;
     let source_id = list_id(call.param("source_list_id"))?;
     let client = call.kit.db().await?;
     let source = model::get(&client, source_id)
@@ -395,7 +478,7 @@ async fn add_from(call: Call) -> ApiResult {
 
 /// `DELETE /crm/v3/lists/{listId}/memberships` (204): every member removed.
 async fn clear(call: Call) -> ApiResult {
-    let list = writable(&call).await?;
+    let list = manual_members(&call).await?;
     let client = call.kit.db().await?;
     model::clear(&client, list.id).await?;
     Ok(StatusCode::NO_CONTENT.into_response())
@@ -492,6 +575,7 @@ async fn record_lists(call: Call) -> ApiResult {
         ApiError::validation(format!("Invalid record id: {}", call.param("record_id")))
     })?;
     let client = call.kit.db().await?;
+    process(&client).await?;
     let results = model::of_record(&client, object_type_id, record).await?;
     let total = results.len();
     Ok(axum::Json(json!({ "results": results, "total": total })).into_response())

@@ -8,6 +8,8 @@ use serde_json::{Map, Value, json};
 
 use crate::error::ApiError;
 use crate::objects::model::ISO;
+use crate::objects::search;
+use crate::types::ObjectType;
 
 /// One list definition with its size and last membership changes.
 #[derive(Debug, Clone)]
@@ -16,6 +18,7 @@ pub(crate) struct List {
     pub(crate) name: String,
     pub(crate) object_type_id: String,
     pub(crate) processing_type: String,
+    pub(crate) filter_branch: Option<Value>,
     version: i32,
     list_permissions: Value,
     membership_settings: Value,
@@ -39,7 +42,8 @@ fn columns() -> String {
          to_char(l.deleted_at AT TIME ZONE 'UTC', {ISO}),
          (SELECT count(*) FROM list_memberships m WHERE m.list_id = l.id),
          (extract(epoch FROM l.last_added_at) * 1000)::bigint,
-         (extract(epoch FROM l.last_removed_at) * 1000)::bigint"
+         (extract(epoch FROM l.last_removed_at) * 1000)::bigint,
+         l.filter_branch::text"
     )
 }
 
@@ -61,6 +65,9 @@ impl List {
             size: row.get(11),
             last_added_ms: row.get(12),
             last_removed_ms: row.get(13),
+            filter_branch: row
+                .get::<_, Option<&str>>(14)
+                .and_then(|text| serde_json::from_str(text).ok()),
         }
     }
 
@@ -85,10 +92,12 @@ impl List {
         body
     }
 
-    /// HubSpot's `PublicObjectList`. (No list the clone holds has filters, so
-    /// `includeFilters` adds nothing.)
-    pub(crate) fn render(&self) -> Value {
+    /// HubSpot's `PublicObjectList`, with its `filterBranch` when `filters` (and it has one).
+    pub(crate) fn render(&self, filters: bool) -> Value {
         let mut body = self.common();
+        if let Some(branch) = self.filter_branch.as_ref().filter(|_| filters) {
+            body.insert("filterBranch".to_owned(), branch.clone());
+        }
         body.insert("size".to_owned(), json!(self.size));
         body.insert("listPermissions".to_owned(), self.list_permissions.clone());
         body.insert(
@@ -126,6 +135,7 @@ pub(crate) struct NewList<'a> {
     pub(crate) name: &'a str,
     pub(crate) object_type_id: &'static str,
     pub(crate) processing_type: &'a str,
+    pub(crate) filter_branch: Option<&'a Value>,
     pub(crate) list_permissions: Value,
     pub(crate) membership_settings: Value,
 }
@@ -153,9 +163,10 @@ pub(crate) async fn insert(
     let sql = format!(
         "WITH l AS (
            INSERT INTO lists (id, name, object_type_id, processing_type, list_permissions,
-                              membership_settings, created_at, updated_at, filters_updated_at)
+                              membership_settings, filter_branch, created_at, updated_at,
+                              filters_updated_at)
            VALUES (nextval('list_ids'), $1, $2, $3, $4::text::jsonb, $5::text::jsonb,
-                   now(), now(), now())
+                   $6::text::jsonb, now(), now(), now())
            RETURNING *)
          SELECT {} FROM l",
         columns()
@@ -169,6 +180,7 @@ pub(crate) async fn insert(
                 &list.processing_type,
                 &list.list_permissions.to_string(),
                 &list.membership_settings.to_string(),
+                &list.filter_branch.map(Value::to_string),
             ],
         )
         .await;
@@ -333,6 +345,97 @@ pub(crate) async fn set_deleted(
         }
         Err(err) => Err(err.into()),
     }
+}
+
+/// Sets the filters of the DYNAMIC list `id` (its version moves on); `false` when there is no
+/// such live list.
+///
+/// # Errors
+///
+/// The statement's error.
+pub(crate) async fn set_filters(
+    client: &impl GenericClient,
+    id: i64,
+    branch: &Value,
+) -> Result<bool, ApiError> {
+    let rows = client
+        .execute(
+            "UPDATE lists SET filter_branch = $2::text::jsonb, version = version + 1,
+                    filters_updated_at = now(), updated_at = now()
+             WHERE id = $1 AND deleted_at IS NULL",
+            &[&id, &branch.to_string()],
+        )
+        .await?;
+    Ok(rows > 0)
+}
+
+/// Makes the members of the list `id` (of `object_type`) the live records `groups` (search
+/// filter groups) match: adds those that are not members (they join now) and, when
+/// `remove_others`, removes the members that no longer match.
+///
+/// # Errors
+///
+/// The refusals of the search's filters (an unknown property), and the statements' errors.
+pub(crate) async fn apply_filters(
+    client: &impl GenericClient,
+    id: i64,
+    object_type: &ObjectType,
+    groups: &[Value],
+    remove_others: bool,
+) -> Result<(), ApiError> {
+    let mut condition = search::condition(client, object_type, groups).await?;
+    let list = condition.bind(id);
+    let remove = condition.bind(remove_others);
+    // The type is a catalog name, not the caller's text (as the search writes it).
+    let sql = format!(
+        "WITH want AS (SELECT o.id FROM objects o
+                       WHERE o.type = '{kind}' AND NOT o.archived AND {cond}),
+              d AS (DELETE FROM list_memberships
+                    WHERE list_id = {list} AND {remove}
+                      AND record_id NOT IN (SELECT id FROM want) RETURNING 1),
+              i AS (INSERT INTO list_memberships (list_id, record_id, seq, added_at)
+                    SELECT {list}, id, nextval('list_membership_seq'), now()
+                    FROM want ORDER BY id
+                    ON CONFLICT DO NOTHING RETURNING 1)
+         UPDATE lists
+         SET last_added_at = CASE WHEN EXISTS (SELECT 1 FROM i) THEN now() ELSE last_added_at END,
+             last_removed_at =
+               CASE WHEN EXISTS (SELECT 1 FROM d) THEN now() ELSE last_removed_at END
+         WHERE id = {list}",
+        kind = object_type.name,
+        cond = condition.text,
+    );
+    client.execute(&sql, &condition.params()).await?;
+    Ok(())
+}
+
+/// The live DYNAMIC lists with their filters: `(id, object type id, filterBranch)`.
+///
+/// # Errors
+///
+/// The statement's error.
+pub(crate) async fn dynamic(
+    client: &impl GenericClient,
+) -> Result<Vec<(i64, String, Value)>, ApiError> {
+    let rows = client
+        .query(
+            "SELECT id, object_type_id, filter_branch::text FROM lists
+             WHERE processing_type = 'DYNAMIC' AND deleted_at IS NULL
+               AND filter_branch IS NOT NULL ORDER BY id",
+            &[],
+        )
+        .await?;
+    Ok(rows
+        .iter()
+        .map(|row| {
+            let branch: &str = row.get(2);
+            (
+                row.get(0),
+                row.get(1),
+                serde_json::from_str(branch).unwrap_or(Value::Null),
+            )
+        })
+        .collect())
 }
 
 /// What a membership change did, as `MembershipsUpdateResponse` reports it.

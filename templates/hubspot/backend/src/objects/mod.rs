@@ -5,7 +5,7 @@ mod batch;
 pub(crate) use batch::{inputs as batch_inputs, inputs_up_to as batch_inputs_up_to};
 pub(crate) mod model;
 pub(crate) mod render;
-mod search;
+pub(crate) mod search;
 mod unique;
 pub(crate) use unique::Checked;
 

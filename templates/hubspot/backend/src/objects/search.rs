@@ -386,6 +386,78 @@ fn sorts(body: &Value) -> Result<Vec<(String, bool)>, ApiError> {
 }
 
 /// Compiles the request into `(sql, params)`.
+/// A filter group's `filters`.
+fn group_filters(group: &Value) -> Result<&Vec<Value>, ApiError> {
+    group["filters"]
+        .as_array()
+        .ok_or_else(|| ApiError::validation("each filter group needs a filters array"))
+}
+
+/// The condition `groups` (an OR of ANDs of filters) sets over `objects o`; `None` when no
+/// group holds a filter (every object matches).
+fn or_of_ands(
+    sql: &mut Sql,
+    defs: &HashMap<String, Definition>,
+    groups: &[Value],
+) -> Result<Option<String>, ApiError> {
+    let mut ors = Vec::new();
+    for group in groups {
+        let ands: Vec<String> = group_filters(group)?
+            .iter()
+            .map(|f| filter(sql, defs, f))
+            .collect::<Result<_, _>>()?;
+        if !ands.is_empty() {
+            ors.push(format!("({})", ands.join(" AND ")));
+        }
+    }
+    Ok((!ors.is_empty()).then(|| format!("({})", ors.join(" OR "))))
+}
+
+/// What a set of filter groups selects, for other modules' statements: the condition over
+/// `objects o` (`TRUE` when there is no filter) and its parameters.
+pub(crate) struct Condition {
+    sql: Sql,
+    /// The condition's text, its parameters numbered from `$1`.
+    pub(crate) text: String,
+}
+
+impl Condition {
+    /// Adds a parameter after the condition's own, returning its placeholder.
+    pub(crate) fn bind(&mut self, value: impl ToSql + Sync + Send + 'static) -> String {
+        self.sql.bind(value)
+    }
+
+    /// The parameters, in order.
+    pub(crate) fn params(&self) -> Vec<&(dyn ToSql + Sync)> {
+        self.sql
+            .params
+            .iter()
+            .map(|p| &**p as &(dyn ToSql + Sync))
+            .collect()
+    }
+}
+
+/// The condition search's `filterGroups` `groups` set over live and archived objects of
+/// `object_type` alike (the caller adds those terms), with the search's operators and
+/// property checks but not its limits on the number of filters (lists' filters use it).
+///
+/// # Errors
+///
+/// The refusals of a search's filters (unknown properties and operators, missing values),
+/// and the definitions' statement's error.
+pub(crate) async fn condition(
+    client: &impl asym_kit::deadpool_postgres::GenericClient,
+    object_type: &ObjectType,
+    groups: &[Value],
+) -> Result<Condition, ApiError> {
+    let names = used_properties(&json!({ "filterGroups": groups }));
+    let names: Vec<&str> = names.iter().map(String::as_str).collect();
+    let defs = values::definitions(client, object_type.name, &names).await?;
+    let mut sql = Sql::default();
+    let text = or_of_ands(&mut sql, &defs, groups)?.unwrap_or_else(|| "TRUE".to_owned());
+    Ok(Condition { sql, text })
+}
+
 fn compile(
     object_type: &ObjectType,
     body: &Value,
@@ -417,12 +489,9 @@ fn compile(
             groups.len()
         )));
     }
-    let mut ors = Vec::new();
     let mut all_filters = 0;
     for group in &groups {
-        let filters = group["filters"]
-            .as_array()
-            .ok_or_else(|| ApiError::validation("each filter group needs a filters array"))?;
+        let filters = group_filters(group)?;
         if filters.len() > MAX_FILTERS {
             return Err(ApiError::validation(format!(
                 "Too many filters in a group: {} were sent, the limit is {MAX_FILTERS}",
@@ -435,17 +504,8 @@ fn compile(
                 "Too many filters: more than {MAX_ALL_FILTERS} were sent across the filter groups"
             )));
         }
-        let ands: Vec<String> = filters
-            .iter()
-            .map(|f| filter(&mut sql, defs, f))
-            .collect::<Result<_, _>>()?;
-        if !ands.is_empty() {
-            ors.push(format!("({})", ands.join(" AND ")));
-        }
     }
-    if !ors.is_empty() {
-        clauses.push(format!("({})", ors.join(" OR ")));
-    }
+    clauses.extend(or_of_ands(&mut sql, defs, &groups)?);
     if let Some(query) = body["query"].as_str().filter(|q| !q.trim().is_empty()) {
         // Every word must appear in one of the default searchable properties (a full name
         // finds a contact whose first and last names hold one word each).

@@ -156,15 +156,38 @@ async fn list_refusals_answer_hubspot_errors(hubspot: asym::HubSpot) {
     )
     .await;
     assert_eq!(duplicate["category"], "VALIDATION_ERROR");
+    // Filters the clone does not evaluate are refused by name, not approximated.
+    let in_list = json!({"filterBranchType": "OR", "filterBranchOperator": "OR", "filters": [],
+        "filterBranches": [{"filterBranchType": "AND", "filterBranchOperator": "AND", "filterBranches": [],
+            "filters": [{"filterType": "IN_LIST", "listId": "1", "operator": "IN_LIST"}]}]});
     let dynamic = post(
         &api,
         "/crm/v3/lists/",
-        &json!({"name": "Active", "objectTypeId": "0-1", "processingType": "DYNAMIC",
-                "filterBranch": {"filterBranchType": "OR", "filterBranchOperator": "OR", "filterBranches": [], "filters": []}}),
+        &json!({"name": "Active", "objectTypeId": "0-1", "processingType": "DYNAMIC", "filterBranch": in_list}),
         400,
     )
     .await;
     assert_eq!(dynamic["subCategory"], "NOT_IMPLEMENTED");
+    assert!(
+        dynamic["message"]
+            .as_str()
+            .unwrap()
+            .contains("filterType IN_LIST")
+    );
+    let unknown = json!({"filterBranchType": "OR", "filters": [], "filterBranches": [{"filterBranchType": "AND",
+        "filterBranches": [], "filters": [{"filterType": "PROPERTY", "property": "nope",
+            "operation": {"operationType": "ALL_PROPERTY", "operator": "IS_KNOWN"}}]}]});
+    for body in [
+        json!({"name": "Unfiltered", "objectTypeId": "0-1", "processingType": "DYNAMIC"}),
+        json!({"name": "Filtered", "objectTypeId": "0-1", "processingType": "MANUAL", "filterBranch": unknown}),
+        json!({"name": "Unknown", "objectTypeId": "0-1", "processingType": "SNAPSHOT", "filterBranch": unknown}),
+    ] {
+        post(&api, "/crm/v3/lists/", &body, 400).await;
+    }
+    // A refused SNAPSHOT list is not created.
+    api.get("/crm/v3/lists/object-type-id/0-1/name/Unknown")
+        .await
+        .expect(404);
     let odd_type = post(
         &api,
         "/crm/v3/lists/",
@@ -279,4 +302,171 @@ async fn memberships_are_added_removed_paged_and_left_by_deleted_records(hubspot
         read(&api, &format!("/crm/v3/lists/{copy}/memberships")).await["total"],
         0
     );
+}
+
+/// An OR branch of one AND branch holding `filters`.
+fn branch(filters: Value) -> Value {
+    json!({"filterBranchType": "OR", "filterBranchOperator": "OR", "filters": [],
+           "filterBranches": [{"filterBranchType": "AND", "filterBranchOperator": "AND",
+                               "filterBranches": [], "filters": filters}]})
+}
+
+/// A PROPERTY filter on `property` with `operation`.
+fn property(property: &str, operation: Value) -> Value {
+    json!({"filterType": "PROPERTY", "property": property, "operation": operation})
+}
+
+/// The record ids of a list's members.
+async fn member_ids(api: &asym_kit::testing::Api, id: &str) -> Vec<String> {
+    let page = read(api, &format!("/crm/v3/lists/{id}/memberships")).await;
+    strs(&page["results"], "recordId")
+        .into_iter()
+        .map(str::to_owned)
+        .collect()
+}
+
+#[asym::clone("hubspot", seed = "basic")]
+async fn snapshot_lists_apply_filters_once_and_dynamic_lists_follow_them(hubspot: asym::HubSpot) {
+    let api = api(&hubspot);
+    let leads_and_customers = branch(json!([property(
+        "lifecyclestage",
+        json!({"operationType": "ENUMERATION", "operator": "IS_ANY_OF", "values": ["lead", "customer"]}),
+    )]));
+    let snapshot = post(
+        &api,
+        "/crm/v3/lists/",
+        &json!({"name": "Pipeline", "objectTypeId": "0-1", "processingType": "SNAPSHOT",
+                "filterBranch": leads_and_customers}),
+        200,
+    )
+    .await;
+    assert_eq!(snapshot["list"]["size"], 2);
+    assert_eq!(snapshot["list"]["filterBranch"], leads_and_customers);
+    let snapshot = snapshot["list"]["listId"].as_str().unwrap().to_owned();
+    assert_eq!(member_ids(&api, &snapshot).await, ["201", "202"]);
+
+    let leads = branch(json!([property(
+        "lifecyclestage",
+        json!({"operationType": "ENUMERATION", "operator": "IS_ANY_OF", "values": ["lead"]}),
+    )]));
+    let dynamic = post(
+        &api,
+        "/crm/v3/lists/",
+        &json!({"name": "Leads", "objectTypeId": "contacts", "processingType": "DYNAMIC", "filterBranch": leads}),
+        200,
+    )
+    .await;
+    let dynamic = dynamic["list"]["listId"].as_str().unwrap().to_owned();
+    assert_eq!(member_ids(&api, &dynamic).await, ["202"]);
+
+    // Ada becomes a lead: she joins the dynamic list, not the snapshot.
+    crate::patch(
+        &api,
+        "/crm/v3/objects/contacts/203",
+        &json!({"properties": {"lifecyclestage": "lead"}}),
+    )
+    .await;
+    assert_eq!(member_ids(&api, &dynamic).await, ["202", "203"]);
+    assert_eq!(member_ids(&api, &snapshot).await, ["201", "202"]);
+    let in_lists = read(&api, "/crm/v3/lists/records/0-1/203/memberships").await;
+    assert_eq!(strs(&in_lists["results"], "listId"), [dynamic.as_str()]);
+    // A deleted contact leaves both.
+    api.delete("/crm/v3/objects/contacts/202").await.expect(204);
+    assert_eq!(member_ids(&api, &dynamic).await, ["203"]);
+    assert_eq!(member_ids(&api, &snapshot).await, ["201"]);
+    let found = post(
+        &api,
+        "/crm/v3/lists/search",
+        &json!({"processingTypes": ["DYNAMIC"]}),
+        200,
+    )
+    .await;
+    assert_eq!(
+        found["lists"][0]["additionalProperties"]["hs_list_size"],
+        "1"
+    );
+
+    // A dynamic list's members are its filters'; a snapshot takes manual changes.
+    put(
+        &api,
+        &format!("/crm/v3/lists/{dynamic}/memberships/add"),
+        &json!(["201"]),
+        400,
+    )
+    .await;
+    let added = put(
+        &api,
+        &format!("/crm/v3/lists/{snapshot}/memberships/add"),
+        &json!(["203"]),
+        200,
+    )
+    .await;
+    assert_eq!(added["recordsIdsAdded"], json!(["203"]));
+
+    // New filters: first name Jane, or any contact with no last name (none), email known.
+    let janes = json!({"filterBranchType": "OR", "filterBranchOperator": "OR", "filters": [], "filterBranches": [
+        {"filterBranchType": "AND", "filterBranchOperator": "AND", "filterBranches": [], "filters": [
+            property("firstname", json!({"operationType": "STRING", "operator": "IS_EQUAL_TO", "value": "Jane"})),
+            property("email", json!({"operationType": "ALL_PROPERTY", "operator": "IS_KNOWN"}))]},
+        {"filterBranchType": "AND", "filterBranchOperator": "AND", "filterBranches": [], "filters": [
+            property("lastname", json!({"operationType": "ALL_PROPERTY", "operator": "IS_NOT_KNOWN"}))]}]});
+    let updated = put(
+        &api,
+        &format!("/crm/v3/lists/{dynamic}/update-list-filters"),
+        &json!({"filterBranch": janes}),
+        200,
+    )
+    .await;
+    assert_eq!(updated["updatedList"]["listVersion"], 2);
+    assert_eq!(updated["updatedList"]["size"], 1);
+    assert_eq!(member_ids(&api, &dynamic).await, ["201"]);
+    let got = read(
+        &api,
+        &format!("/crm/v3/lists/{dynamic}?includeFilters=true"),
+    )
+    .await;
+    assert_eq!(got["list"]["filterBranch"], janes);
+    let plain = read(&api, &format!("/crm/v3/lists/{dynamic}")).await;
+    assert!(plain["list"].get("filterBranch").is_none());
+    put(
+        &api,
+        &format!("/crm/v3/lists/{snapshot}/update-list-filters"),
+        &json!({"filterBranch": janes}),
+        400,
+    )
+    .await;
+
+    // A negative operator leaves out objects without a value unless asked to keep them.
+    let not_jane = |include: bool| {
+        branch(json!([property(
+            "firstname",
+            json!({"operationType": "STRING", "operator": "IS_NOT_EQUAL_TO", "value": "Jane",
+                   "includeObjectsWithNoValueSet": include}),
+        )]))
+    };
+    let nameless = crate::create(
+        &api,
+        "contacts",
+        &json!({"email": "nameless@example.com"}),
+        201,
+    )
+    .await;
+    let nameless = crate::id(&nameless);
+    for (name, include, expected) in [
+        ("Not Jane", false, vec!["203"]),
+        ("Not Jane or unnamed", true, vec!["203", nameless.as_str()]),
+    ] {
+        let list = post(
+            &api,
+            "/crm/v3/lists/",
+            &json!({"name": name, "objectTypeId": "0-1", "processingType": "SNAPSHOT", "filterBranch": not_jane(include)}),
+            200,
+        )
+        .await;
+        assert_eq!(
+            member_ids(&api, list["list"]["listId"].as_str().unwrap()).await,
+            expected,
+            "{name}"
+        );
+    }
 }
