@@ -371,11 +371,47 @@ await scenario("Document webhooks verify with LinearWebhookClient", () => loopba
   await linear.deleteWebhook(hook.id);
 }));
 
-await scenario("what the clone lacks is named: favorites, notifications, initiatives, issueSearch, document history", async () => {
+await scenario("initiatives: list, read by slug, projects, create, status times, update, archive, delete, initiativeToProject", async () => {
+  const [ship] = (await linear.initiatives()).nodes;
+  assert(ship.name === "Ship v1" && ship.status === "Active" && ship.startedAt instanceof Date, "seeded initiative");
+  assert(ship.url.endsWith(`/acme/initiative/ship-v1-${ship.slugId}`), ship.url);
+  assert((await ship.owner).email === "ada@acme.test" && (await ship.leadTeam).key === "ENG", "owner, leadTeam");
+  assert((await linear.initiative(ship.slugId)).id === ship.id, "initiative by slugId");
+  assert((await ship.projects()).nodes.map((p) => p.name).join() === "Launch", "initiative.projects");
+  const launch = (await linear.projects()).nodes.find((p) => p.name === "Launch");
+  assert((await launch.initiatives()).nodes.map((i) => i.name).join() === "Ship v1", "project.initiatives");
+  const created = await linear.createInitiative({ name: "Grow revenue", description: "More customers", ownerId: (await oauth.viewer).id, targetDate: "2025-03-31", priority: 1 });
+  assert(created.success, "initiativeCreate");
+  const grow = await created.initiative;
+  assert(grow.status === "Planned" && grow.priority === 1 && (await grow.owner).email === "ben@acme.test", "created initiative");
+  const started = await (await linear.updateInitiative(grow.id, { status: "Active" })).initiative;
+  assert(started.startedAt instanceof Date && !started.completedAt, "Active stamps startedAt");
+  const done = await (await linear.updateInitiative(grow.id, { status: "Completed" })).initiative;
+  assert(done.completedAt instanceof Date, "Completed stamps completedAt");
+  const link = await (await linear.createInitiativeToProject({ initiativeId: grow.id, projectId: launch.id })).initiativeToProject;
+  assert((await link.initiative).id === grow.id && (await link.project).id === launch.id, "initiativeToProjectCreate");
+  assert((await linear.initiativeToProjects()).nodes.length === 2, "initiativeToProjects");
+  await linear.createDocument({ title: "Revenue plan", initiativeId: grow.id });
+  assert((await grow.documents()).nodes.map((d) => d.title).join() === "Revenue plan", "initiative.documents");
+  const filtered = await linear.initiatives({ filter: { status: { eq: "Completed" } } });
+  assert(filtered.nodes.map((i) => i.id).join() === grow.id, "filter by status");
+  assert((await linear.deleteInitiativeToProject(link.id)).success, "initiativeToProjectDelete");
+  assert((await grow.projects()).nodes.length === 0, "left the initiative");
+  const archived = await linear.archiveInitiative(grow.id);
+  assert(archived.success && (await archived.entity).archivedAt instanceof Date, "initiativeArchive");
+  assert(!(await linear.initiatives()).nodes.some((i) => i.id === grow.id), "archived: not listed");
+  assert((await linear.unarchiveInitiative(grow.id)).success, "initiativeUnarchive");
+  const deleted = await linear.deleteInitiative(grow.id);
+  assert(deleted.success && deleted.entityId === grow.id, "initiativeDelete");
+  assert((await linear.initiative(grow.id)).trashed === true, "deleted initiatives are trashed");
+  await expectError(linear.createInitiative({ name: "x", ownerId: "nope" }), LinearErrorType.InvalidInput, "unknown owner");
+});
+
+await scenario("what the clone lacks is named: favorites, notifications, roadmaps, issueSearch, document history", async () => {
   const calls = [
     [() => linear.favorites(), "Query.favorites"],
     [() => linear.notifications(), "Query.notifications"],
-    [() => linear.initiatives(), "Query.initiatives"],
+    [() => linear.roadmaps(), "Query.roadmaps"],
     [() => linear.issueSearch({ query: "login" }), "Query.issueSearch"],
     [() => linear.documentContentHistory("x"), "Query.documentContentHistory"],
   ];

@@ -3,7 +3,8 @@
 -- from the clock, so the cycle is active whenever the clone is spun) and six issues — ENG-1
 -- has two children, ENG-1 and ENG-4 have comments, ENG-5 blocks ENG-4 and ENG-6 relates to ENG-1;
 -- Launch has milestones Beta (ENG-1, ENG-2) and GA; issue templates Bug report (ENG) and
--- Feature request (the workspace's); Launch's document "Launch plan".
+-- Feature request (the workspace's); Launch's document "Launch plan"; initiative "Ship v1"
+-- (active, owned by Ada, led by ENG) grouping Launch.
 
 INSERT INTO organization (id, name, url_key, created_at, updated_at) VALUES
   ('a0000000-0000-4000-8000-000000000001', 'Acme', 'acme', '2024-01-02T09:00:00Z', '2024-01-02T09:00:00Z');
@@ -88,3 +89,9 @@ INSERT INTO templates (id, team_id, type, name, description, template_data, sort
 -- Launch's document "Launch plan", written by Ada, last edited by Ben.
 INSERT INTO documents (id, title, content, slug_id, icon, project_id, owner_id, creator_id, updated_by_id, sort_order, created_at, updated_at) VALUES
   ('90000000-0000-4000-8000-000000000001', 'Launch plan', E'# Launch plan\n\n- [ ] Beta\n- [ ] GA', '5f1a2b3c4d5e', ':rocket:', 'f0000000-0000-4000-8000-000000000001', 'b0000000-0000-4000-8000-000000000001', 'b0000000-0000-4000-8000-000000000001', 'b0000000-0000-4000-8000-000000000002', 1, '2024-01-03T11:00:00Z', '2024-01-04T11:00:00Z');
+
+-- Initiative "Ship v1", active since the day after it was created, grouping Launch.
+INSERT INTO initiatives (id, name, description, slug_id, status, priority, owner_id, creator_id, lead_team_id, target_date, started_at, created_at, updated_at) VALUES
+  ('91000000-0000-4000-8000-000000000001', 'Ship v1', 'Everything version 1 needs', '8c2d4e6f8a0b', 'Active', 2, 'b0000000-0000-4000-8000-000000000001', 'b0000000-0000-4000-8000-000000000001', 'c0000000-0000-4000-8000-000000000001', '2024-06-30', '2024-01-04T09:00:00Z', '2024-01-03T12:00:00Z', '2024-01-04T09:00:00Z');
+INSERT INTO initiative_to_projects (id, initiative_id, project_id, sort_order, created_at, updated_at) VALUES
+  ('92000000-0000-4000-8000-000000000001', '91000000-0000-4000-8000-000000000001', 'f0000000-0000-4000-8000-000000000001', 0, '2024-01-03T12:00:00Z', '2024-01-03T12:00:00Z');

@@ -1,5 +1,5 @@
 //! Documents: `documentCreate`, `documentUpdate`, `documentDelete` (to the trash) and
-//! `documentUnarchive`. A document belongs to exactly one project, issue or team; its owner
+//! `documentUnarchive`. A document belongs to exactly one project, initiative, issue or team; its owner
 //! is its creator unless `ownerId` says otherwise (null: none), `updatedBy` whoever last
 //! wrote it.
 
@@ -27,6 +27,7 @@ const DOCUMENT: Spec = Spec {
                 "color",
                 "icon",
                 "projectId",
+                "initiativeId",
                 "issueId",
                 "teamId",
                 "ownerId",
@@ -45,8 +46,9 @@ const DOCUMENT: Spec = Spec {
 };
 
 /// The parents a document may have, as input fields and columns.
-const PARENTS: [(&str, &str); 3] = [
+const PARENTS: [(&str, &str); 4] = [
     ("projectId", "project_id"),
+    ("initiativeId", "initiative_id"),
     ("issueId", "issue_id"),
     ("teamId", "team_id"),
 ];
@@ -75,7 +77,7 @@ pub(crate) async fn create(ctx: &ResolverContext<'_>) -> Result<Value> {
 /// replaces the old; `trashed` moves it to the trash or out of it.
 pub(crate) async fn update(ctx: &ResolverContext<'_>) -> Result<Value> {
     let (shared, viewer) = context(ctx)?;
-    let id = resolve_id(shared, &arg_str(ctx, "id")?).await?;
+    let id = write::id_or_slug(shared, "Document", &arg_str(ctx, "id")?).await?;
     let input = prepare(shared, viewer, write::input(ctx)?).await?;
     let mut extra = Vec::new();
     let given: Vec<&str> = PARENTS
@@ -94,14 +96,8 @@ pub(crate) async fn update(ctx: &ResolverContext<'_>) -> Result<Value> {
                 .map(|(_, column)| format!("{column} = NULL")),
         );
     }
-    match input.get("trashed") {
-        Some(serde_json::Value::Bool(true)) => {
-            extra.push("archived_at = coalesce(archived_at, now()), trashed = true".to_owned());
-        }
-        Some(serde_json::Value::Bool(false)) => {
-            extra.push("archived_at = NULL, trashed = NULL".to_owned());
-        }
-        _ => {}
+    if let Some(archival) = Archival::of_trashed(&input) {
+        extra.push(archival.sets().to_owned());
     }
     let extra: Vec<&str> = extra.iter().map(String::as_str).collect();
     simple::update_row(ctx, &DOCUMENT, &id, &input, &extra).await
@@ -126,10 +122,10 @@ pub(crate) async fn unarchive(ctx: &ResolverContext<'_>) -> Result<Value> {
     simple::archival_of(ctx, &DOCUMENT, Archival::Restore).await
 }
 
-/// Whether `input` names a parent the clone does not have (initiatives, cycles, releases):
+/// Whether `input` names a parent the clone does not have (cycles, releases, folders):
 /// [`simple::create`] then refuses it by name, rather than the parent rule answering.
 fn has_unsupported_parent(input: &Input) -> bool {
-    ["initiativeId", "cycleId", "releaseId", "resourceFolderId"]
+    ["cycleId", "releaseId", "resourceFolderId"]
         .iter()
         .any(|field| input.get(*field).is_some_and(|v| !v.is_null()))
 }
@@ -143,15 +139,4 @@ async fn prepare(shared: &Shared, viewer: &Viewer, mut input: Input) -> Result<I
     }
     input.insert("updatedById".to_owned(), viewer.user_id.clone().into());
     Ok(input)
-}
-
-/// The id of the document `key` names: its id or its `slugId`.
-///
-/// # Errors
-///
-/// `Entity not found: Document`; Postgres errors.
-pub(crate) async fn resolve_id(shared: &Shared, key: &str) -> Result<String> {
-    let sql = "SELECT id FROM documents WHERE id = $1 OR slug_id = $1";
-    let row = write::lookup(shared, sql, key, "Document").await?;
-    Ok(row.get(0))
 }

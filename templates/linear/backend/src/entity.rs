@@ -26,7 +26,7 @@ pub(crate) struct Entity {
 }
 
 /// Every stored resource.
-const ENTITIES: [Entity; 18] = [
+const ENTITIES: [Entity; 20] = [
     Entity {
         name: "Issue",
         table: "issues",
@@ -116,6 +116,16 @@ const ENTITIES: [Entity; 18] = [
         name: "Document",
         table: "documents",
         doc: "document_doc(t, ctx.base)",
+    },
+    Entity {
+        name: "Initiative",
+        table: "initiatives",
+        doc: "initiative_doc(t, ctx.base)",
+    },
+    Entity {
+        name: "InitiativeToProject",
+        table: "initiative_to_projects",
+        doc: "initiative_to_project_doc(t)",
     },
 ];
 

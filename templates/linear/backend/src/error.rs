@@ -188,8 +188,12 @@ fn camel(column: &str) -> String {
 
 /// The type a foreign-key constraint points at (`issues_assignee_id_fkey` → `User`).
 fn referenced(constraint: &str) -> &'static str {
-    const COLUMNS: [(&str, &str); 14] = [
+    const COLUMNS: [(&str, &str); 18] = [
         ("_project_milestone_id_", "ProjectMilestone"),
+        ("_initiative_id_", "Initiative"),
+        ("_template_id_", "Template"),
+        ("_owner_id_", "User"),
+        ("_by_id_", "User"),
         ("_team_id_", "Team"),
         ("_state_id_", "WorkflowState"),
         ("_assignee_id_", "User"),

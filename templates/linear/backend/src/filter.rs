@@ -38,6 +38,8 @@ pub(crate) enum Kind {
     Template,
     /// `DocumentFilter` over `documents`.
     Document,
+    /// `InitiativeFilter` over `initiatives`.
+    Initiative,
 }
 
 /// How a column compares.
@@ -65,6 +67,7 @@ impl Kind {
             Self::Milestone => "project_milestones",
             Self::Template => "templates",
             Self::Document => "documents",
+            Self::Initiative => "initiatives",
         }
     }
 
@@ -109,6 +112,12 @@ impl Kind {
             Self::Milestone => &[(Cmp::Text, &["name"]), (Cmp::Day, &["targetDate"])],
             Self::Template => &[(Cmp::Text, &["name", "type", "inheritedFromId"])],
             Self::Document => &[(Cmp::Text, &["title", "slugId"])],
+            Self::Initiative => &[
+                (Cmp::Text, &["name", "slugId", "status"]),
+                (Cmp::Number, &["priority"]),
+                (Cmp::Date, &["startedAt", "completedAt", "canceledAt"]),
+                (Cmp::Day, &["targetDate"]),
+            ],
         }
     }
 
@@ -149,8 +158,14 @@ impl Kind {
                 ("creator", "creator_id", Kind::User),
                 ("owner", "owner_id", Kind::User),
                 ("project", "project_id", Kind::Project),
+                ("initiative", "initiative_id", Kind::Initiative),
                 ("issue", "issue_id", Kind::Issue),
                 ("team", "team_id", Kind::Team),
+            ],
+            Self::Initiative => &[
+                ("creator", "creator_id", Kind::User),
+                ("owner", "owner_id", Kind::User),
+                ("leadTeam", "lead_team_id", Kind::Team),
             ],
             Self::Team | Self::User | Self::Template => &[],
         }

@@ -24,6 +24,7 @@
 //! | `issueSubscribe`, `issueUnsubscribe` | `subscriptions` |
 //! | `templateCreate`/`Update`/`Delete`; an issue template applied by `issueCreate` | `templates` |
 //! | `documentCreate`/`Update`/`Delete`/`Unarchive` | `documents` |
+//! | `initiativeCreate`/`Update`/`Archive`/`Unarchive`/`Delete`, `initiativeToProject…` | `initiatives` |
 //! | mutation plumbing: input, transaction, payload, `lastSyncId` | `write` |
 //! | webhook deliveries on the kit's outbox | `hooks` |
 //! | rate limits (off by default) and `POST /api/admin/rate-limit` | `ratelimit` |
@@ -37,6 +38,7 @@ mod error;
 mod filter;
 mod hooks;
 mod http;
+mod initiatives;
 mod issues;
 mod prepared;
 mod projection;

@@ -135,13 +135,24 @@ by_id!(
     project => "Project", project_status => "ProjectStatus", cycle => "Cycle", attachment => "Attachment", webhook => "Webhook",
     team_membership => "TeamMembership", issue_relation => "IssueRelation",
     project_milestone => "ProjectMilestone", template => "Template",
+    initiative_to_project => "InitiativeToProject",
 );
+
+/// A root `<entity>(id:)` read by id or `slugId`.
+async fn one_by_slug(ctx: &ResolverContext<'_>, entity: &str) -> Result<Value> {
+    let (shared, viewer) = context(ctx)?;
+    let id = crate::write::id_or_slug(shared, entity, &arg_str(ctx, "id")?).await?;
+    entity::get(shared, viewer, entity, &id).await
+}
 
 /// `document(id:)`: by id or `slugId`.
 pub(crate) async fn document(ctx: &ResolverContext<'_>) -> Result<Value> {
-    let (shared, viewer) = context(ctx)?;
-    let id = crate::documents::resolve_id(shared, &arg_str(ctx, "id")?).await?;
-    entity::get(shared, viewer, "Document", &id).await
+    one_by_slug(ctx, "Document").await
+}
+
+/// `initiative(id:)`: by id or `slugId`.
+pub(crate) async fn initiative(ctx: &ResolverContext<'_>) -> Result<Value> {
+    one_by_slug(ctx, "Initiative").await
 }
 
 /// `comment(id:)` (`hash` is not supported).
@@ -182,6 +193,8 @@ root_list!(
     issue_relations, "issueRelations" => "IssueRelation", None;
     project_milestones, "projectMilestones" => "ProjectMilestone", Some(Kind::Milestone);
     documents, "documents" => "Document", Some(Kind::Document);
+    initiatives, "initiatives" => "Initiative", Some(Kind::Initiative);
+    initiative_to_projects, "initiativeToProjects" => "InitiativeToProject", None;
 );
 
 macro_rules! child_list {
@@ -226,6 +239,10 @@ child_list!(
     team_templates => "Template", Some(Kind::Template), "t.team_id = {}";
     project_documents => "Document", Some(Kind::Document), "t.project_id = {}";
     issue_documents => "Document", Some(Kind::Document), "t.issue_id = {}";
+    initiative_documents => "Document", Some(Kind::Document), "t.initiative_id = {}";
+    initiative_projects => "Project", Some(Kind::Project), "t.id IN (SELECT project_id FROM initiative_to_projects WHERE initiative_id = {})";
+    project_initiatives => "Initiative", None, "t.id IN (SELECT initiative_id FROM initiative_to_projects WHERE project_id = {})";
+    project_initiative_to_projects => "InitiativeToProject", None, "t.project_id = {}";
 );
 
 /// `templates`: every template of the workspace, the team's and the workspace's, not

@@ -5,7 +5,7 @@
 use async_graphql::Value;
 use async_graphql::dynamic::{FieldFuture, FieldValue, ResolverContext};
 
-use crate::{documents, issues, queries, resources, subscriptions, templates};
+use crate::{documents, initiatives, issues, queries, resources, subscriptions, templates};
 
 /// A custom resolver.
 pub(crate) type Resolve = for<'a> fn(ResolverContext<'a>) -> FieldFuture<'a>;
@@ -75,6 +75,22 @@ pub(crate) fn custom(parent: &str, field: &str) -> Option<Resolve> {
         ("Mutation", "documentUpdate") => adapt!(documents::update),
         ("Mutation", "documentDelete") => adapt!(documents::delete),
         ("Mutation", "documentUnarchive") => adapt!(documents::unarchive),
+        ("Query", "initiative") => adapt!(queries::initiative),
+        ("Query", "initiatives") => adapt!(queries::initiatives),
+        ("Query", "initiativeToProject") => adapt!(queries::initiative_to_project),
+        ("Query", "initiativeToProjects") => adapt!(queries::initiative_to_projects),
+        ("Initiative", "documents") => adapt!(queries::initiative_documents),
+        ("Initiative", "projects") => adapt!(queries::initiative_projects),
+        ("Project", "initiatives") => adapt!(queries::project_initiatives),
+        ("Project", "initiativeToProjects") => adapt!(queries::project_initiative_to_projects),
+        ("Mutation", "initiativeCreate") => adapt!(initiatives::create),
+        ("Mutation", "initiativeUpdate") => adapt!(initiatives::update),
+        ("Mutation", "initiativeArchive") => adapt!(initiatives::archive),
+        ("Mutation", "initiativeUnarchive") => adapt!(initiatives::unarchive),
+        ("Mutation", "initiativeDelete") => adapt!(initiatives::delete),
+        ("Mutation", "initiativeToProjectCreate") => adapt!(initiatives::link_create),
+        ("Mutation", "initiativeToProjectUpdate") => adapt!(initiatives::link_update),
+        ("Mutation", "initiativeToProjectDelete") => adapt!(initiatives::link_delete),
         ("Project", "projectMilestones") => adapt!(queries::project_milestones_of_project),
         ("ProjectMilestone", "issues") => adapt!(queries::milestone_issues),
         ("Team", "issues") => adapt!(queries::team_issues),

@@ -281,8 +281,17 @@ pub(crate) enum Archival {
 }
 
 impl Archival {
+    /// What an update's `trashed` input field asks: `true` the trash, `false` or null out of
+    /// the trash (and the archive); absent, nothing.
+    pub(crate) fn of_trashed(input: &Input) -> Option<Self> {
+        match input.get("trashed")? {
+            serde_json::Value::Bool(true) => Some(Self::Trash),
+            _ => Some(Self::Restore),
+        }
+    }
+
     /// The `SET` assignments.
-    fn sets(self) -> &'static str {
+    pub(crate) fn sets(self) -> &'static str {
         match self {
             Self::Archive => "archived_at = coalesce(archived_at, now())",
             Self::Trash => "archived_at = coalesce(archived_at, now()), trashed = true",

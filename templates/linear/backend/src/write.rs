@@ -102,6 +102,21 @@ pub(crate) async fn lookup(shared: &Shared, sql: &str, key: &str, entity: &str) 
     one(&client, sql, &[&key], entity).await
 }
 
+/// The id of the `entity` (a table with a `slug_id`) that `key` names: its id or its
+/// `slugId`.
+///
+/// # Errors
+///
+/// `entity` not found; Postgres errors.
+pub(crate) async fn id_or_slug(shared: &Shared, entity: &str, key: &str) -> Result<String> {
+    let table = entity::by_name(entity)
+        .ok_or_else(|| error::internal("unknown entity"))?
+        .table;
+    let sql = format!("SELECT id FROM {table} WHERE id = $1 OR slug_id = $1");
+    let row = lookup(shared, &sql, key, entity).await?;
+    Ok(row.get(0))
+}
+
 /// An optional string field of `input`.
 pub(crate) fn text(input: &Map<String, serde_json::Value>, key: &str) -> Result<Option<String>> {
     match input.get(key) {

@@ -153,8 +153,12 @@ async fn documents_are_created_under_one_parent(linear: asym::Linear) {
     }
     for (input, expected) in [
         (
-            json!({"title": "x", "initiativeId": LAUNCH}),
-            "`initiativeId` is not supported",
+            json!({"title": "x", "cycleId": "10000000-0000-4000-8000-000000000001"}),
+            "`cycleId` is not supported",
+        ),
+        (
+            json!({"title": "x", "initiativeId": "nope"}),
+            "Entity not found: Initiative",
         ),
         (
             json!({"title": "x", "projectId": LAUNCH, "subscriberIds": [ADA]}),
@@ -304,11 +308,11 @@ async fn documents_are_filtered(linear: asym::Linear) {
     );
     let message = refused(
         &api,
-        "{ documents(filter: { initiative: { id: { eq: \"x\" } } }) { nodes { id } } }",
+        "{ documents(filter: { release: { id: { eq: \"x\" } } }) { nodes { id } } }",
         json!({}),
     )
     .await;
-    assert!(message.contains("`initiative`"), "{message}");
+    assert!(message.contains("`release`"), "{message}");
 }
 
 #[asym::clone("linear", seed = "basic")]

@@ -8,6 +8,7 @@
 
 mod auth;
 mod documents;
+mod initiatives;
 mod protocol;
 mod reads;
 mod relations;

@@ -1,0 +1,372 @@
+//! Initiatives: the seeded one read by id and by `slugId`, listed and filtered, with its
+//! projects and documents; created, updated (status times, trash), archived, restored and
+//! deleted (to the trash); projects joining and leaving them; the `Initiative` webhooks.
+
+use std::time::Duration;
+
+use asym_kit::testing::{Api, Receiver, pluck};
+use serde_json::{Value, json};
+
+use crate::{ADA, BEN, ENG, client, query, refused};
+
+/// @linear/sdk's `Initiative` fragment (less `documentContent`, which is null).
+const INITIATIVE: &str = "__typename trashed url parentInitiative { id }
+    integrationsSettings { id } labelIds documentContent { id } updateRemindersDay description
+    targetDate updateReminderFrequency updateRemindersHour icon color content slugId updatedAt
+    status lastUpdate { id } updateReminderFrequencyInWeeks name health priority
+    targetDateResolution frequencyResolution prioritySortOrder sortOrder leadTeam { id }
+    archivedAt createdAt healthUpdatedAt startedAt completedAt id creator { id } owner { id }
+    visibility";
+
+/// The seeded "Ship v1".
+const SHIP_V1: &str = "91000000-0000-4000-8000-000000000001";
+/// Project Launch.
+const LAUNCH: &str = "f0000000-0000-4000-8000-000000000001";
+
+const CREATE: &str = "mutation($input: InitiativeCreateInput!) {
+    initiativeCreate(input: $input) { success lastSyncId initiative { id name status priority
+        targetDate startedAt completedAt url slugId owner { id } creator { id } leadTeam { key }
+        visibility frequencyResolution } } }";
+
+/// `initiativeCreate(input)`'s initiative.
+async fn create(api: &Api, input: Value) -> Value {
+    let created = query(api, CREATE, json!({ "input": input })).await["initiativeCreate"].clone();
+    assert_eq!(created["success"], true);
+    created["initiative"].clone()
+}
+
+/// `initiativeUpdate(id, input)`'s initiative (its status and times).
+async fn update(api: &Api, id: &str, input: Value) -> Value {
+    query(
+        api,
+        "mutation($id: String!, $input: InitiativeUpdateInput!) {
+            initiativeUpdate(id: $id, input: $input) { success initiative {
+                status startedAt completedAt trashed archivedAt } } }",
+        json!({"id": id, "input": input}),
+    )
+    .await["initiativeUpdate"]["initiative"]
+        .clone()
+}
+
+#[asym::clone("linear", seed = "basic")]
+async fn initiatives_are_read_with_their_projects(linear: asym::Linear) {
+    let api = client(&linear);
+    let read = query(
+        &api,
+        &format!(
+            "query($id: String!, $slug: String!, $project: String!) {{
+               initiative(id: $id) {{ {INITIATIVE}
+                 projects {{ nodes {{ name }} }} documents {{ nodes {{ id }} }} }}
+               bySlug: initiative(id: $slug) {{ id }}
+               initiatives {{ nodes {{ name }} }}
+               initiativeToProjects {{ nodes {{ initiative {{ id }} project {{ id }} sortOrder }} }}
+               project(id: $project) {{ initiatives {{ nodes {{ name }} }}
+                 initiativeToProjects {{ nodes {{ id }} }} }} }}"
+        ),
+        json!({"id": SHIP_V1, "slug": "8c2d4e6f8a0b", "project": LAUNCH}),
+    )
+    .await;
+    let ship = &read["initiative"];
+    assert_eq!(ship["__typename"], "Initiative");
+    assert_eq!(ship["name"], "Ship v1");
+    assert_eq!(ship["status"], "Active");
+    assert_eq!(ship["priority"], 2);
+    assert_eq!(ship["targetDate"], "2024-06-30");
+    assert_eq!(ship["startedAt"], "2024-01-04T09:00:00.000Z");
+    assert_eq!(ship["owner"]["id"], ADA);
+    assert_eq!(ship["creator"]["id"], ADA);
+    assert_eq!(ship["leadTeam"]["id"], ENG);
+    assert_eq!(ship["visibility"], "public");
+    assert_eq!(ship["frequencyResolution"], "weekly");
+    assert_eq!(ship["labelIds"], json!([]));
+    let url = ship["url"].as_str().unwrap();
+    assert!(
+        url.ends_with("/acme/initiative/ship-v1-8c2d4e6f8a0b"),
+        "{url}"
+    );
+    for empty in [
+        "health",
+        "lastUpdate",
+        "documentContent",
+        "parentInitiative",
+    ] {
+        assert_eq!(ship[empty], Value::Null, "{empty}");
+    }
+    assert_eq!(ship["projects"]["nodes"], json!([{"name": "Launch"}]));
+    assert_eq!(ship["documents"]["nodes"], json!([]));
+    assert_eq!(read["bySlug"]["id"], SHIP_V1);
+    assert_eq!(read["initiatives"]["nodes"], json!([{"name": "Ship v1"}]));
+    assert_eq!(
+        read["initiativeToProjects"]["nodes"],
+        json!([{"initiative": {"id": SHIP_V1}, "project": {"id": LAUNCH}, "sortOrder": "0"}])
+    );
+    assert_eq!(
+        read["project"]["initiatives"]["nodes"],
+        json!([{"name": "Ship v1"}])
+    );
+    let message = refused(&api, "{ initiative(id: \"nope\") { id } }", json!({})).await;
+    assert!(
+        message.contains("Entity not found: Initiative"),
+        "{message}"
+    );
+}
+
+#[asym::clone("linear", seed = "basic")]
+async fn initiatives_are_written_and_move_through_statuses(linear: asym::Linear) {
+    let api = client(&linear);
+    let created = create(
+        &api,
+        json!({"name": "Grow revenue", "description": "More", "priority": 1,
+               "targetDate": "2025-03-31", "targetDateResolution": "quarter",
+               "ownerId": BEN, "leadTeamId": ENG}),
+    )
+    .await;
+    assert_eq!(created["status"], "Planned", "Linear's default status");
+    assert_eq!(created["owner"]["id"], BEN);
+    assert_eq!(created["creator"]["id"], ADA);
+    assert_eq!(created["leadTeam"]["key"], "ENG");
+    assert_eq!(created["startedAt"], Value::Null);
+    let id = created["id"].as_str().unwrap().to_owned();
+
+    let active = update(&api, &id, json!({"status": "Active"})).await;
+    assert!(active["startedAt"].is_string(), "{active}");
+    let done = update(&api, &id, json!({"status": "Completed"})).await;
+    assert_eq!(done["startedAt"], active["startedAt"], "kept");
+    assert!(done["completedAt"].is_string(), "{done}");
+    let reopened = update(&api, &id, json!({"status": "Active"})).await;
+    assert_eq!(reopened["completedAt"], Value::Null);
+    let trashed = update(&api, &id, json!({"trashed": true})).await;
+    assert_eq!(trashed["trashed"], true);
+    assert!(trashed["archivedAt"].is_string());
+    let restored = update(&api, &id, json!({"trashed": null})).await;
+    assert_eq!(restored["trashed"], Value::Null, "null restores");
+    assert_eq!(restored["archivedAt"], Value::Null);
+
+    let archived = query(
+        &api,
+        "mutation($id: String!) { initiativeArchive(id: $id) { success entity { id archivedAt } } }",
+        json!({"id": id}),
+    )
+    .await;
+    assert!(archived["initiativeArchive"]["entity"]["archivedAt"].is_string());
+    let names = |found: &Value| pluck(&found["initiatives"]["nodes"], "name");
+    let lists = "{ initiatives { nodes { name } } }";
+    assert_eq!(names(&query(&api, lists, json!({})).await), ["Ship v1"]);
+    let unarchived = query(
+        &api,
+        "mutation($id: String!) { initiativeUnarchive(id: $id) { success entity { archivedAt } } }",
+        json!({"id": id}),
+    )
+    .await;
+    assert_eq!(
+        unarchived["initiativeUnarchive"]["entity"]["archivedAt"],
+        Value::Null
+    );
+    let deleted = query(
+        &api,
+        "mutation($id: String!) { initiativeDelete(id: $id) { success lastSyncId entityId } }",
+        json!({"id": id}),
+    )
+    .await["initiativeDelete"]
+        .clone();
+    assert_eq!(deleted["entityId"], id.as_str());
+    assert!(deleted["lastSyncId"].is_number());
+    let trashed = query(
+        &api,
+        "query($id: String!) { initiative(id: $id) { trashed archivedAt } }",
+        json!({"id": id}),
+    )
+    .await;
+    assert_eq!(
+        trashed["initiative"]["trashed"], true,
+        "delete trashes, as Linear does"
+    );
+
+    for (input, expected) in [
+        (
+            json!({"name": "x", "labelIds": ["l"]}),
+            "`labelIds` is not supported",
+        ),
+        (
+            json!({"name": "x", "ownerId": "nope"}),
+            "Entity not found: User",
+        ),
+        (
+            json!({"name": "x", "priority": 9}),
+            "Argument Validation Error",
+        ),
+    ] {
+        let message = refused(&api, CREATE, json!({ "input": input })).await;
+        assert!(message.contains(expected), "{message} / {expected}");
+    }
+}
+
+#[asym::clone("linear", seed = "basic")]
+async fn projects_join_and_leave_initiatives(linear: asym::Linear) {
+    let api = client(&linear);
+    let initiative = create(&api, json!({"name": "Platform"})).await;
+    let id = initiative["id"].as_str().unwrap();
+    let link = query(
+        &api,
+        "mutation($input: InitiativeToProjectCreateInput!) {
+            initiativeToProjectCreate(input: $input) { success lastSyncId
+                initiativeToProject { id sortOrder initiative { name } project { name } } } }",
+        json!({"input": {"initiativeId": id, "projectId": LAUNCH, "sortOrder": 2.5}}),
+    )
+    .await["initiativeToProjectCreate"]["initiativeToProject"]
+        .clone();
+    assert_eq!(link["sortOrder"], "2.5");
+    assert_eq!(link["initiative"]["name"], "Platform");
+    let link_id = link["id"].as_str().unwrap();
+    let projects = query(
+        &api,
+        "query($p: String!) { project(id: $p) { initiatives { nodes { name } } } }",
+        json!({"p": LAUNCH}),
+    )
+    .await;
+    let mut names = pluck(&projects["project"]["initiatives"]["nodes"], "name");
+    names.sort();
+    assert_eq!(names, ["Platform", "Ship v1"]);
+    let message = refused(
+        &api,
+        "mutation($input: InitiativeToProjectCreateInput!) { initiativeToProjectCreate(input: $input) { success } }",
+        json!({"input": {"initiativeId": id, "projectId": LAUNCH}}),
+    )
+    .await;
+    assert!(
+        message.contains("already exists"),
+        "a project joins once: {message}"
+    );
+    let moved = query(
+        &api,
+        "mutation($id: String!) { initiativeToProjectUpdate(id: $id, input: { sortOrder: 1 }) {
+            initiativeToProject { sortOrder } } }",
+        json!({"id": link_id}),
+    )
+    .await;
+    assert_eq!(
+        moved["initiativeToProjectUpdate"]["initiativeToProject"]["sortOrder"],
+        "1"
+    );
+    let removed = query(
+        &api,
+        "mutation($id: String!) { initiativeToProjectDelete(id: $id) { success entityId } }",
+        json!({"id": link_id}),
+    )
+    .await;
+    assert_eq!(removed["initiativeToProjectDelete"]["entityId"], link_id);
+    let after = query(
+        &api,
+        "query($id: String!) { initiative(id: $id) { projects { nodes { id } } } }",
+        json!({"id": id}),
+    )
+    .await;
+    assert_eq!(after["initiative"]["projects"]["nodes"], json!([]));
+
+    let doc = query(
+        &api,
+        "mutation($input: DocumentCreateInput!) { documentCreate(input: $input) {
+            document { id initiative { id } } } }",
+        json!({"input": {"title": "Strategy", "initiativeId": id}}),
+    )
+    .await["documentCreate"]["document"]
+        .clone();
+    assert_eq!(doc["initiative"]["id"], id);
+    let docs = query(
+        &api,
+        "query($id: String!) { initiative(id: $id) { documents { nodes { title } } }
+            documents(filter: { initiative: { name: { eq: \"Platform\" } } }) { nodes { title } } }",
+        json!({"id": id}),
+    )
+    .await;
+    assert_eq!(
+        docs["initiative"]["documents"]["nodes"],
+        json!([{"title": "Strategy"}])
+    );
+    assert_eq!(docs["documents"]["nodes"], json!([{"title": "Strategy"}]));
+}
+
+#[asym::clone("linear", seed = "basic")]
+async fn initiatives_are_filtered(linear: asym::Linear) {
+    let api = client(&linear);
+    create(
+        &api,
+        json!({"name": "Hiring", "ownerId": BEN, "priority": 3}),
+    )
+    .await;
+    create(
+        &api,
+        json!({"name": "Compliance", "status": "Proposed", "targetDate": "2030-01-01"}),
+    )
+    .await;
+    let names = |filter: Value| {
+        let api = api.clone();
+        async move {
+            let found = query(
+                &api,
+                "query($f: InitiativeFilter) { initiatives(filter: $f) { nodes { name } } }",
+                json!({ "f": filter }),
+            )
+            .await;
+            let mut names = pluck(&found["initiatives"]["nodes"], "name");
+            names.sort();
+            names
+        }
+    };
+    assert_eq!(
+        names(json!({"status": {"eq": "Active"}})).await,
+        ["Ship v1"]
+    );
+    assert_eq!(
+        names(json!({"owner": {"id": {"eq": BEN}}})).await,
+        ["Hiring"]
+    );
+    assert_eq!(
+        names(json!({"priority": {"gte": 2}})).await,
+        ["Hiring", "Ship v1"]
+    );
+    assert_eq!(
+        names(json!({"targetDate": {"gt": "2029-01-01"}})).await,
+        ["Compliance"]
+    );
+    assert_eq!(
+        names(json!({"leadTeam": {"null": true}})).await,
+        ["Compliance", "Hiring"]
+    );
+    assert_eq!(
+        names(json!({"or": [{"slugId": {"eq": "8c2d4e6f8a0b"}}, {"name": {"startsWithIgnoreCase": "comp"}}]})).await,
+        ["Compliance", "Ship v1"]
+    );
+    let message = refused(
+        &api,
+        "{ initiatives(filter: { health: { eq: \"onTrack\" } }) { nodes { id } } }",
+        json!({}),
+    )
+    .await;
+    assert!(message.contains("`health`"), "{message}");
+}
+
+#[asym::clone("linear", seed = "basic")]
+async fn initiative_changes_send_webhooks(linear: asym::Linear) {
+    let api = client(&linear);
+    let receiver = Receiver::start().await;
+    query(
+        &api,
+        "mutation($i: WebhookCreateInput!) { webhookCreate(input: $i) { success } }",
+        json!({"i": {"url": format!("{}/linear", receiver.url()), "allPublicTeams": true,
+                     "resourceTypes": ["Initiative"]}}),
+    )
+    .await;
+    let created = create(&api, json!({"name": "Hooked"})).await;
+    let got = receiver
+        .next(Duration::from_secs(10))
+        .await
+        .expect("a delivery");
+    assert_eq!(got.header("linear-event"), Some("Initiative"));
+    let body = got.json();
+    assert_eq!(body["type"], "Initiative");
+    assert_eq!(body["action"], "create");
+    assert_eq!(body["data"]["name"], "Hooked");
+    assert_eq!(body["data"]["creatorId"], ADA);
+    assert_eq!(body["url"], created["url"]);
+}
