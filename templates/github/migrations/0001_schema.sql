@@ -66,11 +66,18 @@ CREATE TABLE repos (
     -- backend whenever the default branch's ref moves or the default branch changes; NULL when
     -- no file maps to a counted language.
     language               text,
+    -- A fork's parent (the repository it was forked from) and source (the root of its
+    -- network); both NULL for a repository that is not a fork, and set to NULL when the
+    -- repository they name is deleted.
+    parent_id              bigint      REFERENCES repos (id) ON DELETE SET NULL,
+    source_id              bigint      REFERENCES repos (id) ON DELETE SET NULL,
     created_at             timestamptz NOT NULL DEFAULT now(),
     updated_at             timestamptz NOT NULL DEFAULT now(),
     pushed_at              timestamptz
 );
 CREATE UNIQUE INDEX repos_owner_name ON repos (owner_id, lower(name));
+CREATE INDEX repos_parent ON repos (parent_id) WHERE parent_id IS NOT NULL;
+CREATE INDEX repos_source ON repos (source_id) WHERE source_id IS NOT NULL;
 
 -- Permission: admin, maintain, write, triage, read.
 CREATE TABLE collaborators (

@@ -178,8 +178,9 @@ CREATE FUNCTION gh_json_member(k text, v json) RETURNS text LANGUAGE sql STABLE 
 $$;
 
 -- A repository as lists, searches and pull requests show it (`gh_repo`), and as
--- `GET /repos/{o}/{r}` does (`gh_repo_full`: the merge settings, the owning organization and
--- the counts after the permissions). Without a permission there is no `permissions`. Both are
+-- `GET /repos/{o}/{r}` does (`gh_repo_full`: the merge settings, the owning organization, a
+-- fork's `parent` and `source`, and the counts after the permissions; `network_count` counts
+-- the forks in the repository's network). Without a permission there is no `permissions`. Both are
 -- built as text in GitHub's key order: json_build_object takes at most 100 arguments, and
 -- joining objects through jsonb would sort the keys and cost a round trip. `gh_repo_fields`
 -- answers the keys both share, `id` to `default_branch`, as an object's text without its
@@ -195,7 +196,7 @@ BEGIN
             'owner', gh_user_id(r.owner_id, b),
             'html_url', b || '/' || r.full_name,
             'description', r.description,
-            'fork', false,
+            'fork', r.parent_id IS NOT NULL,
             'url', u,
             'forks_url', u || '/forks',
             'keys_url', u || '/keys{/key_id}',
@@ -252,7 +253,7 @@ BEGIN
             'has_wiki', r.has_wiki,
             'has_pages', false,
             'has_discussions', r.has_discussions,
-            'forks_count', 0,
+            'forks_count', forks,
             'mirror_url', NULL,
             'archived', r.archived,
             'disabled', false,
@@ -263,13 +264,14 @@ BEGIN
             'web_commit_signoff_required', false,
             'topics', to_json(r.topics),
             'visibility', CASE WHEN r.private THEN 'private' ELSE 'public' END,
-            'forks', 0,
+            'forks', forks,
             'open_issues', oi,
             'watchers', stars,
             'default_branch', r.default_branch)::text, -1), 2)
         FROM (SELECT b || '/repos/' || r.full_name AS u,
                      (SELECT count(*) FROM issues i WHERE i.repo_id = r.id AND i.state = 'open') AS oi,
-                     (SELECT count(*) FROM stars s WHERE s.repo_id = r.id) AS stars) x
+                     (SELECT count(*) FROM stars s WHERE s.repo_id = r.id) AS stars,
+                     (SELECT count(*) FROM repos f WHERE f.parent_id = r.id) AS forks) x
     );
 END $$;
 
@@ -292,7 +294,11 @@ CREATE FUNCTION gh_repo_full(r repos, b text, perm text) RETURNS json LANGUAGE s
                 'allow_update_branch', false)::text, -1), 2)
             || gh_json_member('organization',
                    (SELECT gh_user(o, b) FROM users o WHERE o.id = r.owner_id AND o.type = 'Organization'))
-            || ', "network_count" : 0, "subscribers_count" : 0}')::json
+            || gh_json_member('parent', (SELECT gh_repo(p, b, NULL) FROM repos p WHERE p.id = r.parent_id))
+            || gh_json_member('source', (SELECT gh_repo(s, b, NULL) FROM repos s
+                                         WHERE s.id = coalesce(r.source_id, r.parent_id)))
+            || ', "network_count" : ' || (SELECT count(*) FROM repos n WHERE n.source_id = coalesce(r.source_id, r.id))
+            || ', "subscribers_count" : 0}')::json
 $$;
 
 CREATE FUNCTION gh_label(l labels, ru text) RETURNS json LANGUAGE sql STABLE AS $$

@@ -358,6 +358,31 @@ await scenario("languages_contributors_forks", async () => {
   assert.deepEqual((await owner.rest.repos.listForks(langs)).data, []);
 });
 
+await scenario("forks", async () => {
+  const made = await reviewer.rest.repos.createFork(repo);
+  assert.equal(made.status, 202);
+  assert.deepEqual([made.data.full_name, made.data.fork, made.data.parent.full_name], ["hubot/hello-world", true, "acme/hello-world"]);
+  const fork = { owner: "hubot", repo: "hello-world" };
+  const [mine, theirs] = await Promise.all([
+    reviewer.rest.repos.getBranch({ ...fork, branch: "main" }),
+    owner.rest.repos.getBranch({ ...repo, branch: "main" }),
+  ]);
+  assert.equal(mine.data.commit.sha, theirs.data.commit.sha);
+  assert.equal((await reviewer.rest.repos.get(fork)).data.source.full_name, "acme/hello-world");
+  const named = await owner.rest.repos.createFork({ ...repo, organization: "acme", name: "node-fork", default_branch_only: true });
+  assert.equal(named.data.full_name, "acme/node-fork");
+  const err = await fails(422, () => owner.rest.repos.createFork({ owner: "acme", repo: "node-fork", organization: "acme", name: "hello-world" }));
+  assert.equal(err.response.data.errors[0].field, "name");
+  const parent = (await owner.rest.repos.get(repo)).data;
+  assert.deepEqual([parent.forks_count, parent.forks, parent.network_count], [2, 2, 2]);
+  const oldest = await owner.paginate(owner.rest.repos.listForks, { ...repo, sort: "oldest", per_page: 1 });
+  assert.deepEqual(oldest.map((r) => r.full_name), ["hubot/hello-world", "acme/node-fork"]);
+  const newest = await owner.rest.repos.listForks(repo);
+  assert.deepEqual(newest.data.map((r) => r.full_name), ["acme/node-fork", "hubot/hello-world"]);
+  await fails(403, () => app.rest.repos.createFork(repo));
+  await fails(404, () => reviewer.rest.repos.createFork({ owner: "octocat", repo: "private-notes" }));
+});
+
 await scenario("release_assets", async () => {
   const rel = (await owner.rest.repos.createRelease({ ...repo, tag_name: "n9.0.0" })).data;
   // uploadReleaseAsset defaults to https://uploads.github.com: point it at the clone.

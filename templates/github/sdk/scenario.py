@@ -365,6 +365,30 @@ def languages_contributors_forks():
 
 
 @scenario
+def forks():
+    parent = reviewer.get_repo("acme/hello-world")
+    fork = parent.create_fork()
+    assert (fork.full_name, fork.fork) == ("hubot/hello-world", True)
+    assert fork.parent.full_name == "acme/hello-world" and fork.source.full_name == "acme/hello-world"
+    again = reviewer.get_repo("hubot/hello-world")
+    assert again.fork and again.parent.full_name == "acme/hello-world"
+    assert again.get_branch("main").commit.sha == parent.get_branch("main").commit.sha
+    assert again.get_contents("README.md").decoded_content == parent.get_contents("README.md").decoded_content
+    err = raises(GithubException, 422, lambda: owner.get_repo("acme/hello-world").create_fork(organization="acme"))
+    assert err.data["errors"][0]["message"] == "name already exists on this account"
+    org_fork = owner.get_repo("acme/hello-world").create_fork(
+        organization=owner.get_organization("acme"), name="hello-py-fork", default_branch_only=True
+    )
+    assert org_fork.full_name == "acme/hello-py-fork" and org_fork.organization.login == "acme"
+    mine = owner.get_user().create_fork(owner.get_repo("acme/hello-world"))
+    assert mine.full_name == "octocat/hello-world"
+    listed = owner.get_repo("acme/hello-world")
+    assert listed.forks_count == 3 and listed.forks == 3
+    assert [f.full_name for f in listed.get_forks()] == ["octocat/hello-world", "acme/hello-py-fork", "hubot/hello-world"]
+    raises(GithubException, 403, lambda: app.get_repo("acme/hello-world").create_fork())
+
+
+@scenario
 def release_assets():
     repo = owner.get_repo("acme/hello-world")
     rel = repo.create_git_release("v9.0.0", "Nine", "")

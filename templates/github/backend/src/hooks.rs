@@ -16,7 +16,7 @@ use crate::scope::Scope;
 use crate::viewer::Viewer;
 
 /// The events a hook may subscribe to (`*` is all of them).
-const EVENTS: [&str; 15] = [
+const EVENTS: [&str; 16] = [
     "*",
     "push",
     "issues",
@@ -32,6 +32,7 @@ const EVENTS: [&str; 15] = [
     "release",
     "star",
     "watch",
+    "fork",
 ];
 
 /// `repository`, `sender` and (for org repositories) `organization`: what every payload

@@ -6,7 +6,8 @@
 //! |---|---|
 //! | auth, `X-OAuth-Scopes`, rate-limit headers, ETags | `auth`, `ratelimit` |
 //! | `/user`, `/users/{u}`, `/orgs/{org}`, members | `users` |
-//! | repositories: create, get, update, delete, list, topics, languages, forks | `repos`, `linguist` |
+//! | repositories: create, get, update, delete, list, topics, languages | `repos`, `linguist` |
+//! | forks: create, list | `forks` |
 //! | collaborators, branches | `collaborators` |
 //! | issues | `issues` |
 //! | lock, unlock, assignees | `triage` |
@@ -37,6 +38,7 @@ mod commits;
 mod contents;
 mod db;
 mod error;
+mod forks;
 mod git;
 mod gitdata;
 mod hooks;
@@ -184,7 +186,7 @@ fn repo_routes() -> Router<Kit> {
         .route("/stargazers", get(stars::stargazers))
         .route("/languages", get(repos::languages))
         .route("/contributors", get(commits::contributors))
-        .route("/forks", get(repos::forks))
+        .route("/forks", get(forks::list).post(forks::create))
         .route("/collaborators", get(collaborators::list))
         .route(
             "/collaborators/{user}",

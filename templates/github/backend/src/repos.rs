@@ -181,19 +181,7 @@ pub(crate) async fn create_for_org(
     let org_id = {
         let client = kit.db().await?;
         let org_id = users::org(&client, &org).await?;
-        let member = users::role(&client, org_id, viewer.user_id)
-            .await?
-            .is_some();
-        let installed = viewer.installation
-            && client
-                .query_opt(
-                    "SELECT 1 FROM installations i JOIN apps a ON a.id = i.app_id
-                     WHERE a.bot_user_id = $1 AND i.account_id = $2",
-                    &[&viewer.user_id, &org_id],
-                )
-                .await?
-                .is_some();
-        if !member && !installed {
+        if !may_add_to(&client, &viewer, org_id).await? {
             return Err(ApiError::forbidden(
                 "You need admin access to the organization before adding a repository to it.",
             ));
@@ -201,6 +189,24 @@ pub(crate) async fn create_for_org(
         org_id
     };
     create(&kit, &viewer, org_id, &body).await
+}
+
+/// Whether `viewer` may add repositories to organization `org`: a member, or an app
+/// installed on it.
+pub(crate) async fn may_add_to(
+    client: &impl GenericClient,
+    viewer: &Viewer,
+    org: i64,
+) -> ApiResult<bool> {
+    const INSTALLED: &str = "SELECT 1 FROM installations i JOIN apps a ON a.id = i.app_id
+                             WHERE a.bot_user_id = $1 AND i.account_id = $2";
+    if users::role(client, org, viewer.user_id).await?.is_some() {
+        return Ok(true);
+    }
+    Ok(viewer.installation
+        && db::first::<i32>(client, INSTALLED, &[&viewer.user_id, &org])
+            .await?
+            .is_some())
 }
 
 /// Whether a create or update body asks for a private repository (`visibility` first, then
@@ -221,7 +227,7 @@ fn private(body: &Body) -> ApiResult<Option<bool>> {
 
 /// A repository name as GitHub keeps it ([`clean_name`]); 422 when that is empty, `.`, `..`
 /// or longer than 100 characters.
-fn valid_name(name: &str) -> ApiResult<String> {
+pub(crate) fn valid_name(name: &str) -> ApiResult<String> {
     let name = clean_name(name);
     if name.is_empty() || name.len() > 100 || name == "." || name == ".." {
         return Err(ApiError::custom("Repository", "name", "name is invalid"));
@@ -276,14 +282,7 @@ async fn create(kit: &Kit, viewer: &Viewer, owner: i64, body: &Body) -> ApiResul
         )
         .await?;
     let Some(row) = row else {
-        return Err(ApiError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "Repository creation failed.",
-        )
-        .with_error(serde_json::json!({
-            "resource": "Repository", "code": "custom", "field": "name",
-            "message": "name already exists on this account"
-        })));
+        return Err(name_taken());
     };
     let id: i64 = row.get(0);
     if auto_init {
@@ -296,6 +295,18 @@ async fn create(kit: &Kit, viewer: &Viewer, owner: i64, body: &Body) -> ApiResul
     let text = render(&tx, base, id, Some(viewer)).await?;
     tx.commit().await?;
     Ok(req::created(text))
+}
+
+/// 422 `Repository creation failed.`: the account has a repository of that name.
+pub(crate) fn name_taken() -> ApiError {
+    ApiError::new(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "Repository creation failed.",
+    )
+    .with_error(serde_json::json!({
+        "resource": "Repository", "code": "custom", "field": "name",
+        "message": "name already exists on this account"
+    }))
 }
 
 /// Commits `README.md` holding `readme` as the first commit on `main`.
@@ -441,13 +452,6 @@ pub(crate) async fn languages(scope: Scope) -> ApiResult {
     Ok(req::ok(serde_json::Value::Object(answer).to_string()))
 }
 
-/// `GET /repos/{owner}/{repo}/forks`: always empty (the clone makes no forks).
-pub(crate) async fn forks(scope: Scope, query: Query) -> ApiResult {
-    let (_, repo) = scope.open().await?;
-    let path = format!("{}/forks", repo.path());
-    Ok(req::paged(scope.base(), &path, &query, 0, "[]".to_owned()))
-}
-
 /// `DELETE /repos/{owner}/{repo}`: admin and the `delete_repo` scope.
 pub(crate) async fn delete(scope: Scope, viewer: Viewer) -> ApiResult {
     let (client, repo) = scope.open().await?;
@@ -494,19 +498,13 @@ async fn list(
             "DESC"
         },
     )?;
-    let visibility = match query.get("visibility").or(query.get("type")) {
-        None | Some("all" | "owner" | "member" | "sources") => None,
-        Some("public") => Some(false),
-        Some("private") => Some(true),
-        Some("forks") => {
-            return Ok(req::paged(
-                &kit.config().public_url,
-                path,
-                query,
-                0,
-                "[]".into(),
-            ));
-        }
+    // (private, fork): what `visibility` or `type` keeps.
+    let (visibility, forks) = match query.get("visibility").or(query.get("type")) {
+        None | Some("all" | "owner" | "member") => (None, None),
+        Some("public") => (Some(false), None),
+        Some("private") => (Some(true), None),
+        Some("forks") => (None, Some(true)),
+        Some("sources") => (None, Some(false)),
         Some(_) => return Err(ApiError::validation("Repository", "type", "invalid")),
     };
     let (subject, mine) = match whose {
@@ -521,7 +519,8 @@ async fn list(
                                  WHERE a.bot_user_id = $2 AND i.account_id = r.owner_id))
                    OR (NOT $1 AND r.owner_id = $2))
                   AND gh_permission(r.id, $3) IS NOT NULL
-                  AND ($4::bool IS NULL OR r.private = $4)";
+                  AND ($4::bool IS NULL OR r.private = $4)
+                  AND ($6::bool IS NULL OR (r.parent_id IS NOT NULL) = $6)";
     let client = kit.db().await?;
     req::list(
         &client,
@@ -533,7 +532,14 @@ async fn list(
             item: "gh_repo(r, $5, gh_permission(r.id, $3))",
             order: &format!("{sort} {direction}, r.id"),
         },
-        &[&mine, &subject, &uid, &visibility, &kit.config().public_url],
+        &[
+            &mine,
+            &subject,
+            &uid,
+            &visibility,
+            &kit.config().public_url,
+            &forks,
+        ],
     )
     .await
 }

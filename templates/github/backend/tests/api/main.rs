@@ -9,6 +9,7 @@
 mod assets;
 mod checks;
 mod common;
+mod forks;
 mod git;
 mod hooks;
 mod inprocess;

@@ -1,0 +1,246 @@
+//! Forks: creation (the parent's git data at fork time, `parent`/`source`, counts, the `fork`
+//! webhook), the forks list and its sorts, names and refusals.
+
+use asym_kit::testing::Receiver;
+use serde_json::json;
+
+use crate::common::{MAIN_SHA, REPO, api, app, create_ref, error, fetch, names, reviewer};
+
+#[asym::clone("github", seed = "basic")]
+async fn a_fork_copies_the_git_data_counts_and_is_announced(gh: asym::GitHub) {
+    let (owner, hubot) = (api(&gh), reviewer(&gh));
+    let receiver = Receiver::start().await;
+    owner
+        .post(
+            &format!("{REPO}/hooks"),
+            &json!({ "config": { "url": receiver.url(), "content_type": "json" }, "events": ["fork"] }),
+        )
+        .await
+        .expect(201);
+    receiver.delivery().await; // ping
+
+    let fork = hubot
+        .post(&format!("{REPO}/forks"), &json!({}))
+        .await
+        .expect(202);
+    assert_eq!(
+        (&fork["full_name"], &fork["fork"], &fork["has_issues"]),
+        (&json!("hubot/hello-world"), &json!(true), &json!(false))
+    );
+    assert_eq!(fork["parent"]["full_name"], "acme/hello-world");
+    assert_eq!(fork["source"]["full_name"], "acme/hello-world");
+    assert_eq!(fork["permissions"]["admin"], true);
+    let event = receiver.delivery().await;
+    assert_eq!(event.header("x-github-event"), Some("fork"));
+    assert_eq!(event.json()["forkee"]["full_name"], "hubot/hello-world");
+    assert_eq!(event.json()["repository"]["full_name"], "acme/hello-world");
+    assert_eq!(event.json()["sender"]["login"], "hubot");
+    assert!(event.json().get("action").is_none());
+
+    // The fork holds the parent's commits and files; writes to it stay in it.
+    let forked = "/repos/hubot/hello-world";
+    assert_eq!(
+        fetch(&hubot, &format!("{forked}/commits/main")).await["sha"],
+        MAIN_SHA
+    );
+    assert_eq!(
+        names(&fetch(&hubot, &format!("{forked}/branches")).await, "name"),
+        ["main"]
+    );
+    fetch(&hubot, &format!("{forked}/contents/README.md")).await;
+    hubot
+        .put(
+            &format!("{forked}/contents/fork.txt"),
+            &json!({ "message": "fork only", "content": crate::common::b64("x") }),
+        )
+        .await
+        .expect(201);
+    assert_eq!(
+        fetch(&owner, &format!("{REPO}/commits/main")).await["sha"],
+        MAIN_SHA
+    );
+
+    let parent = fetch(&owner, REPO).await;
+    assert_eq!(
+        (
+            &parent["forks_count"],
+            &parent["forks"],
+            &parent["network_count"],
+            &parent["fork"]
+        ),
+        (&json!(1), &json!(1), &json!(1), &json!(false))
+    );
+    assert!(parent.get("parent").is_none());
+    // Forking again answers the same fork and announces nothing.
+    let again = hubot
+        .post(&format!("{REPO}/forks"), &json!(null))
+        .await
+        .expect(202);
+    assert_eq!(again["id"], fork["id"]);
+
+    owner
+        .post(&format!("{REPO}/forks"), &json!({ "name": "mine" }))
+        .await
+        .expect(202);
+    let forks = format!("{REPO}/forks");
+    assert_eq!(
+        names(&fetch(&owner, &forks).await, "full_name"),
+        ["octocat/mine", "hubot/hello-world"]
+    );
+    assert_eq!(
+        names(
+            &fetch(&owner, &format!("{forks}?sort=oldest")).await,
+            "full_name"
+        ),
+        ["hubot/hello-world", "octocat/mine"]
+    );
+    hubot
+        .put("/user/starred/hubot/hello-world", &json!(null))
+        .await
+        .expect(204);
+    assert_eq!(
+        names(
+            &fetch(&owner, &format!("{forks}?sort=stargazers")).await,
+            "full_name"
+        ),
+        ["hubot/hello-world", "octocat/mine"]
+    );
+    let page = owner.get(&format!("{forks}?per_page=1&page=2")).await;
+    assert!(
+        page.headers["link"]
+            .to_str()
+            .unwrap()
+            .contains("rel=\"prev\"")
+    );
+    assert_eq!(names(&page.expect(200), "full_name"), ["hubot/hello-world"]);
+    crate::common::code(owner.get(&format!("{forks}?sort=best")).await);
+    assert_eq!(
+        names(&fetch(&hubot, "/user/repos?type=forks").await, "full_name"),
+        ["hubot/hello-world"]
+    );
+    assert!(
+        !names(
+            &fetch(&hubot, "/user/repos?type=sources").await,
+            "full_name"
+        )
+        .contains(&"hubot/hello-world".to_owned())
+    );
+    // Deleting the fork takes it off the parent's counts.
+    crate::common::delete(&owner, "/repos/octocat/mine")
+        .await
+        .expect(204);
+    assert_eq!(fetch(&owner, REPO).await["forks_count"], 1);
+}
+
+#[asym::clone("github", seed = "basic")]
+async fn fork_names_branches_and_refusals(gh: asym::GitHub) {
+    let (owner, hubot, app) = (api(&gh), reviewer(&gh), app(&gh));
+    let forks = format!("{REPO}/forks");
+    // Into the parent's own account without a new name: the name is taken.
+    let taken = owner.post(&forks, &json!({ "organization": "acme" })).await;
+    assert_eq!(
+        taken.body["errors"][0]["message"],
+        "name already exists on this account"
+    );
+    error(taken, 422);
+    let named = owner
+        .post(
+            &forks,
+            &json!({ "organization": "acme", "name": "hello-fork" }),
+        )
+        .await
+        .expect(202);
+    assert_eq!(
+        (&named["full_name"], &named["parent"]["full_name"]),
+        (&json!("acme/hello-fork"), &json!("acme/hello-world"))
+    );
+    // A fork of the fork: its source is the root.
+    let deeper = hubot
+        .post("/repos/acme/hello-fork/forks", &json!({}))
+        .await
+        .expect(202);
+    assert_eq!(
+        (
+            &deeper["parent"]["full_name"],
+            &deeper["source"]["full_name"]
+        ),
+        (&json!("acme/hello-fork"), &json!("acme/hello-world"))
+    );
+    assert_eq!(fetch(&owner, REPO).await["network_count"], 2);
+
+    let user = owner
+        .post(&forks, &json!({ "organization": "hubot" }))
+        .await;
+    assert_eq!(
+        error(user, 422),
+        "'hubot' is the login for a user account. You must pass the login for an organization account."
+    );
+    crate::common::code(
+        owner
+            .post(&forks, &json!({ "organization": "nobody-here" }))
+            .await,
+    );
+    assert_eq!(
+        error(app.post(&forks, &json!({})).await, 403),
+        "Resource not accessible by integration"
+    );
+    // The account's existing fork is answered, renamed to a new `name`; a taken one is 422.
+    let renamed = app
+        .post(
+            &forks,
+            &json!({ "organization": "acme", "name": "bot-fork" }),
+        )
+        .await
+        .expect(202);
+    assert_eq!(
+        (&renamed["id"], &renamed["full_name"]),
+        (&named["id"], &json!("acme/bot-fork"))
+    );
+    error(
+        app.post(
+            &forks,
+            &json!({ "organization": "acme", "name": "hello-world" }),
+        )
+        .await,
+        422,
+    );
+    error(
+        hubot
+            .post("/repos/octocat/private-notes/forks", &json!({}))
+            .await,
+        404,
+    );
+
+    // Another account's repository of the parent's name: the fork gets a suffix.
+    owner
+        .post("/user/repos", &json!({ "name": "hello-world" }))
+        .await
+        .expect(201);
+    create_ref(&owner, "refs/heads/topic", MAIN_SHA)
+        .await
+        .expect(201);
+    let suffixed = owner.post(&forks, &json!({})).await.expect(202);
+    assert_eq!(suffixed["full_name"], "octocat/hello-world-1");
+    assert_eq!(
+        names(
+            &fetch(&owner, "/repos/octocat/hello-world-1/branches").await,
+            "name"
+        ),
+        ["main", "topic"]
+    );
+    let only = hubot
+        .post(&forks, &json!({ "default_branch_only": true }))
+        .await
+        .expect(202);
+    assert_eq!(
+        (&only["full_name"], &only["default_branch"]),
+        (&json!("hubot/hello-world"), &json!("main"))
+    );
+    assert_eq!(
+        names(
+            &fetch(&hubot, "/repos/hubot/hello-world/branches").await,
+            "name"
+        ),
+        ["main"]
+    );
+}
