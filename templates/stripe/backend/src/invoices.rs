@@ -130,48 +130,69 @@ const PREVIEW_FIELDS: &[&str] = &[
     "customer", "subscription", "subscription_details", "subscription_items", "currency",
     "automatic_tax", "preview_mode", "customer_details", "issuer", "on_behalf_of",
     "subscription_proration_behavior", "subscription_cancel_at_period_end",
+    "subscription_default_tax_rates",
 ];
+
+/// The subscription changes a preview proposes: item changes and default tax rates, each with
+/// the parameter that names it (`create_preview` nests them in `subscription_details[…]`,
+/// `upcoming` spells them `subscription_…`).
+struct Proposal {
+    items: Option<Value>,
+    items_param: &'static str,
+    rates: Option<Value>,
+    rates_param: &'static str,
+}
+
+impl Proposal {
+    /// What `GET /v1/invoices/upcoming` (and its `/lines`) proposes.
+    fn upcoming(params: &Params) -> Self {
+        Self {
+            items: params.get("subscription_items").cloned(),
+            items_param: "subscription_items",
+            rates: params.get("subscription_default_tax_rates").cloned(),
+            rates_param: "subscription_default_tax_rates",
+        }
+    }
+}
 
 /// `POST /v1/invoices/create_preview`: the next invoice, with an id of its own.
 async fn create_preview(cx: &mut Cx<'_>) -> ApiResult {
     cx.params.allow(PREVIEW_FIELDS)?;
-    let items = cx
-        .params
-        .hash("subscription_details")?
-        .and_then(|d| d.get("items"))
-        .cloned();
+    let details = cx.params.hash("subscription_details")?;
+    let proposal = Proposal {
+        items: details.and_then(|d| d.get("items")).cloned(),
+        items_param: "subscription_details[items]",
+        rates: details.and_then(|d| d.get("default_tax_rates")).cloned(),
+        rates_param: "subscription_details[default_tax_rates]",
+    };
     let id = format!(
         "upcoming_in_{}",
         crate::ids::base62(&format!("preview:{}", cx.request_id), 24)
     );
-    preview_invoice(cx, items, Some(&id), "subscription_details[items]").await
+    preview_invoice(cx, proposal, Some(&id)).await
 }
 
 /// `GET /v1/invoices/upcoming`: the next invoice (its older form, without an id).
 async fn upcoming(cx: &mut Cx<'_>) -> ApiResult {
     cx.params.allow(PREVIEW_FIELDS)?;
-    let items = cx.params.get("subscription_items").cloned();
-    preview_invoice(cx, items, None, "subscription_items").await
+    let proposal = Proposal::upcoming(&cx.params);
+    preview_invoice(cx, proposal, None).await
 }
 
 /// `GET /v1/invoices/upcoming/lines`: the next invoice's lines, paged.
 async fn upcoming_lines(cx: &mut Cx<'_>) -> ApiResult {
     allow_paging(cx, PREVIEW_FIELDS)?;
-    let items = cx.params.get("subscription_items").cloned();
-    let invoice = preview_invoice(cx, items, None, "subscription_items").await?;
+    let proposal = Proposal::upcoming(&cx.params);
+    let invoice = preview_invoice(cx, proposal, None).await?;
     page_lines(cx, &invoice, "/v1/invoices/upcoming/lines")
 }
 
 /// The next invoice of the request's `customer` or `subscription`: a subscription's next
-/// period (with `proposed` item changes: `{id?, price?, quantity?, deleted?}`), a new
-/// subscription's first (proposed items without a subscription), and pending invoice
-/// items. Nothing is stored; the caller checks the parameters.
-async fn preview_invoice(
-    cx: &mut Cx<'_>,
-    proposed: Option<Value>,
-    id: Option<&str>,
-    items_param: &str,
-) -> ApiResult {
+/// period (with `proposal`'s item changes: `{id?, price?, quantity?, deleted?}`, and default
+/// tax rates), a new subscription's first (proposed items without a subscription), and
+/// pending invoice items. Nothing is stored; the caller checks the parameters.
+async fn preview_invoice(cx: &mut Cx<'_>, proposal: Proposal, id: Option<&str>) -> ApiResult {
+    let proposed = proposal.items;
     let params = cx.params.clone();
     let named = params.str("subscription")?.filter(|s| !s.is_empty());
     let sub = match named {
@@ -200,7 +221,7 @@ async fn preview_invoice(
         .and_then(|s| s["items"]["data"].as_array().cloned())
         .unwrap_or_default();
     if let Some(proposed) = proposed {
-        change_items(cx, &mut items, &proposed, items_param).await?;
+        change_items(cx, &mut items, &proposed, proposal.items_param).await?;
     }
     let now = customer_now(cx, &customer).await?;
     let (period, reason) = match &sub {
@@ -217,7 +238,13 @@ async fn preview_invoice(
         None if !items.is_empty() => (next_period(&items, now), "subscription_create"),
         None => ((now, now), "manual"),
     };
-    let sub = sub.unwrap_or(Value::Null);
+    let mut sub = sub.unwrap_or(Value::Null);
+    let rates = tax::rates(cx, proposal.rates.as_ref(), proposal.rates_param).await?;
+    if let Some(rates) = rates {
+        // A new subscription's preview has no subscription object: one holding only its
+        // rates bills the same.
+        sub["default_tax_rates"] = json!(rates);
+    }
     preview(cx, &customer, &sub, &items, (period, reason), id)
         .await?
         .ok_or_else(|| none_upcoming(&customer_id))
@@ -546,6 +573,7 @@ pub(crate) async fn create_invoice_item(cx: &mut Cx<'_>) -> ApiResult {
         }
     };
     let rates = tax::rates(cx, params.get("tax_rates"), "tax_rates").await?;
+    tax::check_behavior(&price, rates.as_deref().unwrap_or_default())?;
     let (id, seq) = cx.new_id("ii_").await?;
     let mut item = json!({
         "id": id,

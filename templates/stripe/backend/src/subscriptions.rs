@@ -378,6 +378,7 @@ pub(crate) async fn update_subscription(cx: &mut Cx<'_>, id: &str) -> ApiResult 
                     }
                     let at = format!("items[{index}][tax_rates]");
                     if let Some(rates) = tax::rates(cx, spec.get("tax_rates"), &at).await? {
+                        tax::check_behavior(&current[position]["price"], &rates)?;
                         current[position]["tax_rates"] = json!(rates);
                     }
                     if let Some(meta) = spec.get("metadata") {
@@ -457,6 +458,10 @@ pub(crate) async fn update_subscription(cx: &mut Cx<'_>, id: &str) -> ApiResult 
 async fn default_tax_rates(cx: &Cx<'_>, params: &Params, sub: &mut Value) -> ApiResult<()> {
     let given = params.get("default_tax_rates");
     if let Some(rates) = tax::rates(cx, given, "default_tax_rates").await? {
+        let items = sub["items"]["data"].as_array().cloned().unwrap_or_default();
+        for item in items.iter().filter(|i| i["tax_rates"] == json!([])) {
+            tax::check_behavior(&item["price"], &rates)?;
+        }
         sub["default_tax_rates"] = json!(rates);
     }
     Ok(())

@@ -69,6 +69,7 @@ pub(crate) async fn new_item(
         ));
     }
     let rates = tax::rates(cx, spec.get("tax_rates"), &format!("{param}[tax_rates]")).await?;
+    tax::check_behavior(&price, rates.as_deref().unwrap_or_default())?;
     let (id, _) = cx.new_id("si_").await?;
     let mut item = json!({
         "id": id,

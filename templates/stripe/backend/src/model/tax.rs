@@ -45,6 +45,26 @@ pub(crate) async fn rates(
     Ok(Some(out))
 }
 
+/// Refuses `rates` on a line billing `price` when the price's `tax_behavior` (`inclusive` or
+/// `exclusive`; `unspecified` takes either) disagrees with a rate's `inclusive`.
+pub(crate) fn check_behavior(price: &Value, rates: &[Value]) -> ApiResult<()> {
+    let inclusive = match price["tax_behavior"].as_str() {
+        Some("inclusive") => true,
+        Some("exclusive") => false,
+        _ => return Ok(()),
+    };
+    if rates
+        .iter()
+        .any(|r| r["inclusive"].as_bool() != Some(inclusive))
+    {
+        return Err(ApiError::invalid(
+            "One or more prices has a `tax_behavior` that conflicts with the tax rates that apply \
+             to the corresponding line item.",
+        ));
+    }
+    Ok(())
+}
+
 /// What the tax rates of an invoice came to (see [`apply`]).
 #[derive(Debug, Default, PartialEq, Eq)]
 pub(crate) struct Taxes {

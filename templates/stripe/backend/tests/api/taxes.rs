@@ -223,6 +223,30 @@ async fn subscription_invoices_add_exclusive_tax_after_the_discount(stripe: asym
     let next = api
         .ok("/v1/invoices/create_preview", &[("subscription", id(&sub))])
         .await;
+    let proposed = api
+        .ok(
+            "/v1/invoices/create_preview",
+            &[
+                ("subscription", id(&sub)),
+                ("subscription_details[default_tax_rates][0]", id(&rate)),
+            ],
+        )
+        .await;
+    assert_eq!(proposed["total"], 1100, "{proposed}");
+    let (_, upcoming) = api
+        .get(
+            "/v1/invoices/upcoming",
+            &[
+                ("customer", ALICE),
+                ("subscription_items[0][price]", PRO_MONTHLY),
+                ("subscription_default_tax_rates[0]", id(&rate)),
+            ],
+        )
+        .await;
+    assert_eq!(
+        upcoming["tax"], 200,
+        "a new subscription, undiscounted: {upcoming}"
+    );
     assert_eq!(
         (next["tax"].clone(), next["total"].as_i64()),
         (Value::Null, Some(1000)),
@@ -347,4 +371,40 @@ async fn subscription_item_rates_tax_their_line(stripe: asym::Stripe) {
         )
         .await;
     assert_error(status, &body, "param", (404, "items[0][tax_rates][0]"));
+}
+
+#[asym::clone("stripe", seed = "basic")]
+async fn a_price_s_tax_behavior_must_agree_with_its_rates(stripe: asym::Stripe) {
+    let api = Api::new(&stripe);
+    let exclusive = tax_rate(&api, "Sales tax", "10", false).await;
+    let inclusive_price = api
+        .ok(
+            "/v1/prices",
+            &[
+                ("product", "prod_SEEDpro000001"),
+                ("unit_amount", "1000"),
+                ("currency", "usd"),
+                ("recurring[interval]", "month"),
+                ("tax_behavior", "inclusive"),
+            ],
+        )
+        .await;
+    let (status, body) = api
+        .post(
+            "/v1/subscriptions",
+            &[
+                ("customer", ALICE),
+                ("items[0][price]", id(&inclusive_price)),
+                ("items[0][tax_rates][0]", id(&exclusive)),
+            ],
+        )
+        .await;
+    assert_eq!(status, 400, "{body}");
+    assert!(
+        body["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("conflicts with the tax rates"),
+        "{body}"
+    );
 }
