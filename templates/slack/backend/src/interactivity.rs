@@ -25,7 +25,7 @@ use crate::model::interaction::{
     ACK_TIMEOUT, Answer, INTERACTIVITY_URL, Person, ResponseTarget, interactivity_url,
     mint_response_url, mint_trigger, person, post_signed, respond, send_payload, use_response_url,
 };
-use crate::model::view::{self, Placement, checked, find_open_modal, open_modals};
+use crate::model::view::{self, Placement, checked, find_open_modal, find_shown, open_modals};
 
 /// The interactivity routes: configuration and interactions under `/api/admin/`, and the
 /// `response_url`s.
@@ -398,10 +398,15 @@ async fn send(
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 struct Click {
-    /// The message's conversation.
-    channel: String,
+    /// The message's conversation (with `ts`).
+    #[serde(default)]
+    channel: Option<String>,
     /// The message.
-    ts: String,
+    #[serde(default)]
+    ts: Option<String>,
+    /// Or the view (a Home tab, an open modal) the element is in.
+    #[serde(default, alias = "view_id")]
+    view_id: Option<String>,
     /// The element.
     #[serde(alias = "action_id")]
     action_id: String,
@@ -416,24 +421,63 @@ struct Click {
     value: Option<Value>,
 }
 
-/// `POST /api/admin/interactions/action {"channel", "ts", "actionId", "blockId"?, "user",
-/// "value"?}`: `user` uses the element `actionId` of the message `ts` (a button, a select,
-/// a date picker, …). The clone sends the Interactivity Request URL Slack's `block_actions`
-/// payload, with a `trigger_id` and a `response_url` for the message. Answers `{triggerId,
-/// responseUrl, status, body, error?, payload}`.
+/// Where an element was clicked: a stored message, or a view.
+enum Surface {
+    /// The message in its conversation.
+    Message(Place, crate::ts::Ts, Value),
+    /// The view object.
+    View(Value),
+}
+
+impl Surface {
+    /// The blocks holding the element.
+    fn blocks(&self) -> &Value {
+        match self {
+            Self::Message(_, _, message) => &message["blocks"],
+            Self::View(view) => &view["blocks"],
+        }
+    }
+}
+
+/// The surface a [`Click`] names: `channel` and `ts`, or `viewId`.
+async fn surface(
+    client: &impl GenericClient,
+    request: &Click,
+    person: &Person,
+) -> Result<Surface, AdminError> {
+    if let Some(view_id) = &request.view_id {
+        return Ok(Surface::View(
+            find_shown(client, view_id.trim(), &person.id).await?,
+        ));
+    }
+    let (Some(channel), Some(ts)) = (&request.channel, &request.ts) else {
+        return Err(invalid(
+            "name the message (channel and ts) or the view (viewId)",
+        ));
+    };
+    let place = place(client, channel.trim(), person).await?;
+    let ts = crate::ts::Ts::parse(ts.trim())
+        .ok_or_else(|| ApiError::status(StatusCode::NOT_FOUND, "message_not_found"))?;
+    let message = crate::model::message::find(client, &place.id, ts, false)
+        .await
+        .map_err(|err| err.with_status(StatusCode::NOT_FOUND))?;
+    Ok(Surface::Message(place, ts, message))
+}
+
+/// `POST /api/admin/interactions/action {"channel", "ts" | "viewId", "actionId", "blockId"?,
+/// "user", "value"?}`: `user` uses the element `actionId` of the message `ts` (or of their
+/// Home tab or open modal `viewId`): a button, a select, a date picker, … The clone sends the
+/// Interactivity Request URL Slack's `block_actions` payload, with a `trigger_id` (from the
+/// view, for `views.push`) and, for a message, a `response_url`. Answers `{triggerId,
+/// responseUrl?, status, body, error?, payload}`.
 async fn click(State(state): State<AppState>, body: Bytes) -> AdminResult {
     let request: Click = json_body(&body)?;
     let mut client = state.kit.db().await?;
     let url = interactivity_url(&client).await?;
     let person = person(&client, request.user.trim()).await?;
-    let place = place(&client, request.channel.trim(), &person).await?;
-    let ts = crate::ts::Ts::parse(request.ts.trim())
-        .ok_or_else(|| ApiError::status(StatusCode::NOT_FOUND, "message_not_found"))?;
-    let message = crate::model::message::find(&client, &place.id, ts, false)
-        .await
-        .map_err(|err| err.with_status(StatusCode::NOT_FOUND))?;
+    let surface = surface(&client, &request, &person).await?;
     let located = find(
-        &message["blocks"],
+        surface.blocks(),
         &request.action_id,
         request.block_id.as_deref(),
     )?;
@@ -445,29 +489,45 @@ async fn click(State(state): State<AppState>, body: Bytes) -> AdminResult {
     }
     action.insert("action_ts".into(), json!(crate::ts::event_ts()));
     let app = app_identity(&client).await?;
-    let target = ResponseTarget {
-        kind: "actions",
-        channel_id: place.id.clone(),
-        user_id: person.id.clone(),
-        message_ts: Some(ts.to_string()),
-    };
     let tx = client.transaction().await?;
-    let trigger_id = mint_trigger(&tx, &person.id, None).await?;
-    let response_url = mint_response_url(&state, &tx, &person.team_id, &target).await?;
+    let view_id = match &surface {
+        Surface::View(view) => view["id"].as_str(),
+        Surface::Message(..) => None,
+    };
+    let trigger_id = mint_trigger(&tx, &person.id, view_id).await?;
+    let mut payload = payload_base("block_actions", &person, &app, &trigger_id);
+    let response_url = match surface {
+        Surface::Message(place, ts, message) => {
+            let target = ResponseTarget {
+                kind: "actions",
+                channel_id: place.id.clone(),
+                user_id: person.id.clone(),
+                message_ts: Some(ts.to_string()),
+            };
+            let response_url = mint_response_url(&state, &tx, &person.team_id, &target).await?;
+            payload["container"] = json!({
+                "type": "message", "message_ts": ts.to_string(), "channel_id": place.id,
+                "is_ephemeral": false,
+            });
+            payload["channel"] = json!({ "id": place.id, "name": place.name });
+            payload["message"] = message;
+            payload["state"] = json!({ "values": {} });
+            payload["response_url"] = json!(response_url);
+            Some(response_url)
+        }
+        Surface::View(view) => {
+            payload["container"] = json!({ "type": "view", "view_id": view["id"] });
+            payload["view"] = view;
+            None
+        }
+    };
     tx.commit().await?;
     drop(client);
-    let mut payload = payload_base("block_actions", &person, &app, &trigger_id);
-    payload["container"] = json!({
-        "type": "message", "message_ts": ts.to_string(), "channel_id": place.id,
-        "is_ephemeral": false,
-    });
-    payload["channel"] = json!({ "id": place.id, "name": place.name });
-    payload["message"] = message;
-    payload["state"] = json!({ "values": {} });
-    payload["response_url"] = json!(response_url);
     payload["actions"] = json!([action]);
     let (_, mut out) = send(&state, &app, &url, payload).await;
-    out.insert("responseUrl".into(), json!(response_url));
+    if let Some(response_url) = response_url {
+        out.insert("responseUrl".into(), json!(response_url));
+    }
     Ok(Json(Value::Object(out)))
 }
 

@@ -202,12 +202,13 @@ pub(crate) async fn replace(
     Ok(view_json(&row))
 }
 
-/// The open modal `id` shown to `user`, as its view object, locked for the change to come.
+/// The view `id` shown to `user` (their Home tab, or a modal of theirs still open), as its
+/// view object, locked for the change to come.
 ///
 /// # Errors
 ///
 /// 404 `view_not_found` when there is none; `internal_error` when Postgres fails.
-pub(crate) async fn find_open_modal(
+pub(crate) async fn find_shown(
     client: &impl GenericClient,
     id: &str,
     user: &str,
@@ -216,16 +217,38 @@ pub(crate) async fn find_open_modal(
         .query_opt(
             &format!(
                 "SELECT {COLUMNS} FROM views v JOIN bots b ON b.id = v.bot_id
-                 WHERE v.id = $1 AND v.user_id = $2 AND v.type = 'modal' AND NOT v.closed
+                 WHERE v.id = $1 AND v.user_id = $2 AND NOT v.closed
                  FOR UPDATE OF v"
             ),
             &[&id, &user],
         )
         .await?;
-    row.map(|row| view_json(&row)).ok_or_else(|| {
-        ApiError::status(axum::http::StatusCode::NOT_FOUND, "view_not_found")
-            .with("message", format!("{user} has no open modal {id}"))
-    })
+    row.map(|row| view_json(&row))
+        .ok_or_else(|| view_not_found(id, user))
+}
+
+/// 404 `view_not_found`: `user` is shown no view `id`.
+pub(crate) fn view_not_found(id: &str, user: &str) -> ApiError {
+    ApiError::status(axum::http::StatusCode::NOT_FOUND, "view_not_found")
+        .with("message", format!("{user} is shown no view {id}"))
+}
+
+/// The open modal `id` shown to `user`, as [`find_shown`] finds it.
+///
+/// # Errors
+///
+/// 404 `view_not_found` when `user` has no such modal open.
+pub(crate) async fn find_open_modal(
+    client: &impl GenericClient,
+    id: &str,
+    user: &str,
+) -> Result<Value, ApiError> {
+    let view = find_shown(client, id, user).await?;
+    if view["type"] == "modal" {
+        Ok(view)
+    } else {
+        Err(view_not_found(id, user))
+    }
 }
 
 /// Keeps `state` (`{"values": …}`) as what view `id` was last submitted with.

@@ -606,3 +606,99 @@ async fn view_submissions_do_what_the_app_answers(slack: asym::Slack) {
         assert_eq!(refused.expect(status)["error"], error);
     }
 }
+
+#[asym::clone("slack", seed = "basic")]
+async fn elements_of_views_are_clicked_too(slack: asym::Slack) {
+    let slack = Api::new(&slack);
+    let receiver = app(&slack, |_| (200, String::new())).await;
+    let mut view = modal(json!({}));
+    view["blocks"].as_array_mut().unwrap().push(json!({
+        "type": "actions", "block_id": "more", "elements": [
+            {"type": "button", "action_id": "details", "value": "d",
+             "text": {"type": "plain_text", "text": "Details"}}]}));
+    let opened = open(&slack, view).await;
+    receiver.delivery().await;
+    let click = json!({"viewId": opened["id"], "actionId": "details", "user": "U0000000003"});
+    let clicked = slack
+        .admin(Method::POST, "interactions/action", Some(click))
+        .await
+        .expect(200);
+    let sent = payload(&receiver.delivery().await);
+    assert_eq!(
+        sent["container"],
+        json!({"type": "view", "view_id": opened["id"]})
+    );
+    assert_eq!(sent["view"]["id"], opened["id"]);
+    assert_eq!(sent["actions"][0]["value"], "d");
+    assert_eq!(sent.get("response_url"), None);
+    assert_eq!(clicked.get("responseUrl"), None);
+    // The click's trigger pushes onto the modal it came from.
+    let push =
+        json!({"trigger_id": clicked["triggerId"], "view": modal(json!({"callback_id": "d"}))});
+    let pushed = slack.bot_ok("views.push", push).await;
+    assert_eq!(pushed["view"]["previous_view_id"], opened["id"]);
+
+    let home = json!({"user_id": "U0000000003", "view": {"type": "home", "blocks": [
+        {"type": "actions", "elements": [{"type": "datepicker", "action_id": "day"}]}]}});
+    let home = slack.bot_ok("views.publish", home).await["view"].take();
+    let click = json!({"viewId": home["id"], "actionId": "day", "user": "U0000000003",
+                       "value": "2026-01-31"});
+    let clicked = slack
+        .admin(Method::POST, "interactions/action", Some(click))
+        .await
+        .expect(200);
+    assert_eq!(
+        clicked["payload"]["actions"][0]["selected_date"],
+        "2026-01-31"
+    );
+    assert_eq!(clicked["payload"]["view"]["type"], "home");
+
+    let someone_else = json!({"viewId": home["id"], "actionId": "day", "user": "U0000000004"});
+    let refused = slack
+        .admin(Method::POST, "interactions/action", Some(someone_else))
+        .await;
+    assert_eq!(refused.expect(404)["error"], "view_not_found");
+    let nowhere = json!({"actionId": "day", "user": "U0000000003"});
+    let refused = slack
+        .admin(Method::POST, "interactions/action", Some(nowhere))
+        .await;
+    assert_eq!(refused.expect(400)["error"], "invalid_arguments");
+}
+
+/// Ages the clone's rows of `table` by `interval`, as time passing would: the clone has no
+/// clock a test can move, and tests do not sleep.
+async fn age(slack: &Api<'_>, table: &str, interval: &str) {
+    let (db, connection) =
+        asym_kit::tokio_postgres::connect(slack.database_url(), asym_kit::tokio_postgres::NoTls)
+            .await
+            .unwrap();
+    tokio::spawn(connection);
+    let sql = format!("UPDATE {table} SET created = created - $1::text::interval");
+    db.execute(&sql, &[&interval]).await.unwrap();
+}
+
+#[asym::clone("slack", seed = "basic")]
+async fn triggers_and_response_urls_expire(slack: asym::Slack) {
+    let slack = Api::new(&slack);
+    let _receiver = app(&slack, |_| (200, String::new())).await;
+    let ran = deploy(&slack, "x").await;
+    age(&slack, "triggers", "2 seconds").await;
+    let args = json!({"trigger_id": ran["triggerId"], "view": modal(json!({}))});
+    slack.bot_ok("views.open", args).await;
+    let ran = deploy(&slack, "x").await;
+    age(&slack, "triggers", "1 second").await;
+    let args = json!({"trigger_id": ran["triggerId"], "view": modal(json!({}))});
+    slack
+        .bot_err("views.open", args, "expired_trigger_id")
+        .await;
+
+    let url = ran["responseUrl"].as_str().unwrap();
+    age(&slack, "response_urls", "29 minutes").await;
+    assert_eq!(
+        post_response(&slack, url, &json!({"text": "late"})).await.0,
+        200
+    );
+    age(&slack, "response_urls", "1 minute").await;
+    let (status, body) = post_response(&slack, url, &json!({"text": "too late"})).await;
+    assert_eq!((status, body), (404, json!("expired_url")));
+}
