@@ -686,7 +686,7 @@ async fn triggers_and_response_urls_expire(slack: asym::Slack) {
     let args = json!({"trigger_id": ran["triggerId"], "view": modal(json!({}))});
     slack.bot_ok("views.open", args).await;
     let ran = deploy(&slack, "x").await;
-    age(&slack, "triggers", "1 second").await;
+    age(&slack, "triggers", "3 seconds").await;
     let args = json!({"trigger_id": ran["triggerId"], "view": modal(json!({}))});
     slack
         .bot_err("views.open", args, "expired_trigger_id")
