@@ -218,12 +218,23 @@ async fn create(call: Call, JsonBody(body): JsonBody) -> ApiResult {
         tx.commit().await?;
         return Ok(wrapped("list", &created, false));
     };
-    model::apply_filters(&tx, created.id, object_type, &groups, false).await?;
-    let processed = model::get(&tx, created.id)
-        .await?
-        .ok_or_else(|| no_list(created.id))?;
+    filter_and_answer(tx, created.id, object_type, &groups, false, "list").await
+}
+
+/// Applies `groups` to the list `id` in `tx` ([`model::apply_filters`]), commits, and answers
+/// the list under `key` with its filters.
+async fn filter_and_answer(
+    tx: asym_kit::deadpool_postgres::Transaction<'_>,
+    id: i64,
+    object_type: &types::ObjectType,
+    groups: &[Value],
+    remove_others: bool,
+    key: &str,
+) -> ApiResult {
+    model::apply_filters(&tx, id, object_type, groups, remove_others).await?;
+    let list = model::get(&tx, id).await?.ok_or_else(|| no_list(id))?;
     tx.commit().await?;
-    Ok(wrapped("list", &processed, true))
+    Ok(wrapped(key, &list, true))
 }
 
 /// `GET /crm/v3/lists/{listId}` (`includeFilters`) → `{list}`, deleted lists included (with
@@ -377,12 +388,7 @@ async fn update_filters(call: Call, JsonBody(body): JsonBody) -> ApiResult {
     if !model::set_filters(&tx, list.id, branch).await? {
         return Err(no_list(list.id));
     }
-    model::apply_filters(&tx, list.id, object_type, &groups, true).await?;
-    let updated = model::get(&tx, list.id)
-        .await?
-        .ok_or_else(|| no_list(list.id))?;
-    tx.commit().await?;
-    Ok(wrapped("updatedList", &updated, true))
+    filter_and_answer(tx, list.id, object_type, &groups, true, "updatedList").await
 }
 
 /// `DELETE /crm/v3/lists/{listId}` (204): restorable afterwards.

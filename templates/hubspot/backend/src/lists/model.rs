@@ -6,6 +6,7 @@ use asym_kit::tokio_postgres::Row;
 use asym_kit::tokio_postgres::types::ToSql;
 use serde_json::{Map, Value, json};
 
+use crate::assoc;
 use crate::error::ApiError;
 use crate::objects::model::ISO;
 use crate::objects::search;
@@ -460,21 +461,6 @@ impl Change {
     }
 }
 
-/// The live records of `object_type` among `ids`.
-async fn live_records(
-    client: &impl GenericClient,
-    object_type: &str,
-    ids: &[i64],
-) -> Result<Vec<i64>, ApiError> {
-    let rows = client
-        .query(
-            "SELECT id FROM objects WHERE id = ANY($1) AND type = $2 AND NOT archived",
-            &[&ids, &object_type],
-        )
-        .await?;
-    Ok(rows.iter().map(|row| row.get(0)).collect())
-}
-
 /// Adds `add` to the list `id` and removes `remove` (records of `object_type`). Records that
 /// are not live records of that type are `missing`; ones already members (added) or not
 /// members (removed) are left out of the answer.
@@ -495,7 +481,12 @@ pub(crate) async fn change(
     let mut asked: Vec<i64> = to_add.iter().chain(&to_remove).copied().collect();
     asked.sort_unstable();
     asked.dedup();
-    let live = live_records(client, object_type, &asked).await?;
+    let live: Vec<i64> = assoc::live(client, &asked)
+        .await?
+        .into_iter()
+        .filter(|(_, kind)| kind == object_type)
+        .map(|(record, _)| record)
+        .collect();
     let missing = add
         .iter()
         .chain(remove)

@@ -5,11 +5,20 @@ use serde_json::{Value, json};
 
 use crate::{api, len, post, read, strs};
 
+/// `POST /crm/v3/lists/` with `body`, expecting `status`; the body.
+async fn create_list(api: &asym_kit::testing::Api, body: &Value, status: u16) -> Value {
+    post(api, "/crm/v3/lists/", body, status).await
+}
+
+/// `POST /crm/v3/lists/search` with `body`; the answer.
+async fn search_lists(api: &asym_kit::testing::Api, body: &Value) -> Value {
+    post(api, "/crm/v3/lists/search", body, 200).await
+}
+
 /// Creates a `MANUAL` contact list named `name`; its id.
 async fn manual(api: &asym_kit::testing::Api, name: &str) -> String {
-    let created = post(
+    let created = create_list(
         api,
-        "/crm/v3/lists/",
         &json!({"name": name, "objectTypeId": "0-1", "processingType": "MANUAL"}),
         200,
     )
@@ -25,9 +34,8 @@ async fn put(api: &asym_kit::testing::Api, path: &str, body: &Value, status: u16
 #[asym::clone("hubspot", seed = "basic")]
 async fn lists_are_created_fetched_searched_renamed_deleted_and_restored(hubspot: asym::HubSpot) {
     let api = api(&hubspot);
-    let created = post(
+    let created = create_list(
         &api,
-        "/crm/v3/lists",
         &json!({"name": "Newsletter", "objectTypeId": "0-1", "processingType": "MANUAL"}),
         200,
     )
@@ -39,9 +47,8 @@ async fn lists_are_created_fetched_searched_renamed_deleted_and_restored(hubspot
     assert_eq!(list["listPermissions"]["usersWithEditAccess"], json!([]));
     assert!(list.get("deletedAt").is_none());
     let id = list["listId"].as_str().unwrap().to_owned();
-    let snapshot = post(
+    let snapshot = create_list(
         &api,
-        "/crm/v3/lists/",
         &json!({"name": "Accounts", "objectTypeId": "0-2", "processingType": "SNAPSHOT"}),
         200,
     )
@@ -62,26 +69,14 @@ async fn lists_are_created_fetched_searched_renamed_deleted_and_restored(hubspot
     .await;
     assert_eq!(strs(&several["lists"], "name"), ["Newsletter", "Accounts"]);
 
-    let found = post(
-        &api,
-        "/crm/v3/lists/search",
-        &json!({"query": "news", "count": 10}),
-        200,
-    )
-    .await;
+    let found = search_lists(&api, &json!({"query": "news", "count": 10})).await;
     assert_eq!(found["total"], 1);
     assert_eq!(
         found["lists"][0]["additionalProperties"]["hs_list_size"],
         "0"
     );
     assert_eq!(found["hasMore"], false);
-    let paged = post(
-        &api,
-        "/crm/v3/lists/search",
-        &json!({"count": 1, "offset": 0}),
-        200,
-    )
-    .await;
+    let paged = search_lists(&api, &json!({"count": 1, "offset": 0})).await;
     assert_eq!(
         (
             paged["total"].clone(),
@@ -90,13 +85,7 @@ async fn lists_are_created_fetched_searched_renamed_deleted_and_restored(hubspot
         ),
         (json!(2), json!(1), json!(true))
     );
-    let snapshots = post(
-        &api,
-        "/crm/v3/lists/search",
-        &json!({"processingTypes": ["SNAPSHOT"]}),
-        200,
-    )
-    .await;
+    let snapshots = search_lists(&api, &json!({"processingTypes": ["SNAPSHOT"]})).await;
     assert_eq!(strs(&snapshots["lists"], "listId"), [accounts.as_str()]);
 
     let renamed = put(
@@ -148,25 +137,11 @@ async fn lists_are_created_fetched_searched_renamed_deleted_and_restored(hubspot
 async fn list_refusals_answer_hubspot_errors(hubspot: asym::HubSpot) {
     let api = api(&hubspot);
     manual(&api, "VIPs").await;
-    let duplicate = post(
-        &api,
-        "/crm/v3/lists/",
-        &json!({"name": "vips", "objectTypeId": "0-1", "processingType": "MANUAL"}),
-        400,
-    )
-    .await;
-    assert_eq!(duplicate["category"], "VALIDATION_ERROR");
     // Filters the clone does not evaluate are refused by name, not approximated.
     let in_list = json!({"filterBranchType": "OR", "filterBranchOperator": "OR", "filters": [],
         "filterBranches": [{"filterBranchType": "AND", "filterBranchOperator": "AND", "filterBranches": [],
             "filters": [{"filterType": "IN_LIST", "listId": "1", "operator": "IN_LIST"}]}]});
-    let dynamic = post(
-        &api,
-        "/crm/v3/lists/",
-        &json!({"name": "Active", "objectTypeId": "0-1", "processingType": "DYNAMIC", "filterBranch": in_list}),
-        400,
-    )
-    .await;
+    let dynamic = create_list(&api, &json!({"name": "Active", "objectTypeId": "0-1", "processingType": "DYNAMIC", "filterBranch": in_list}), 400).await;
     assert_eq!(dynamic["subCategory"], "NOT_IMPLEMENTED");
     assert!(
         dynamic["message"]
@@ -177,25 +152,22 @@ async fn list_refusals_answer_hubspot_errors(hubspot: asym::HubSpot) {
     let unknown = json!({"filterBranchType": "OR", "filters": [], "filterBranches": [{"filterBranchType": "AND",
         "filterBranches": [], "filters": [{"filterType": "PROPERTY", "property": "nope",
             "operation": {"operationType": "ALL_PROPERTY", "operator": "IS_KNOWN"}}]}]});
+    // A taken name (any case), an unknown object type, a DYNAMIC list without filters, a
+    // MANUAL one with filters, a filter on a property that does not exist.
     for body in [
+        json!({"name": "vips", "objectTypeId": "0-1", "processingType": "MANUAL"}),
+        json!({"name": "Widgets", "objectTypeId": "2-999", "processingType": "MANUAL"}),
         json!({"name": "Unfiltered", "objectTypeId": "0-1", "processingType": "DYNAMIC"}),
         json!({"name": "Filtered", "objectTypeId": "0-1", "processingType": "MANUAL", "filterBranch": unknown}),
         json!({"name": "Unknown", "objectTypeId": "0-1", "processingType": "SNAPSHOT", "filterBranch": unknown}),
     ] {
-        post(&api, "/crm/v3/lists/", &body, 400).await;
+        let refused = create_list(&api, &body, 400).await;
+        assert_eq!(refused["category"], "VALIDATION_ERROR", "{body}");
     }
     // A refused SNAPSHOT list is not created.
     api.get("/crm/v3/lists/object-type-id/0-1/name/Unknown")
         .await
         .expect(404);
-    let odd_type = post(
-        &api,
-        "/crm/v3/lists/",
-        &json!({"name": "Widgets", "objectTypeId": "2-999", "processingType": "MANUAL"}),
-        400,
-    )
-    .await;
-    assert_eq!(odd_type["category"], "VALIDATION_ERROR");
     let missing = api.get("/crm/v3/lists/424242").await.expect(404);
     assert_eq!(missing["category"], "OBJECT_NOT_FOUND");
     let not_a_number = api.get("/crm/v3/lists/abc").await.expect(400);
@@ -332,9 +304,8 @@ async fn snapshot_lists_apply_filters_once_and_dynamic_lists_follow_them(hubspot
         "lifecyclestage",
         json!({"operationType": "ENUMERATION", "operator": "IS_ANY_OF", "values": ["lead", "customer"]}),
     )]));
-    let snapshot = post(
+    let snapshot = create_list(
         &api,
-        "/crm/v3/lists/",
         &json!({"name": "Pipeline", "objectTypeId": "0-1", "processingType": "SNAPSHOT",
                 "filterBranch": leads_and_customers}),
         200,
@@ -349,13 +320,7 @@ async fn snapshot_lists_apply_filters_once_and_dynamic_lists_follow_them(hubspot
         "lifecyclestage",
         json!({"operationType": "ENUMERATION", "operator": "IS_ANY_OF", "values": ["lead"]}),
     )]));
-    let dynamic = post(
-        &api,
-        "/crm/v3/lists/",
-        &json!({"name": "Leads", "objectTypeId": "contacts", "processingType": "DYNAMIC", "filterBranch": leads}),
-        200,
-    )
-    .await;
+    let dynamic = create_list(&api, &json!({"name": "Leads", "objectTypeId": "contacts", "processingType": "DYNAMIC", "filterBranch": leads}), 200).await;
     let dynamic = dynamic["list"]["listId"].as_str().unwrap().to_owned();
     assert_eq!(member_ids(&api, &dynamic).await, ["202"]);
 
@@ -374,13 +339,7 @@ async fn snapshot_lists_apply_filters_once_and_dynamic_lists_follow_them(hubspot
     api.delete("/crm/v3/objects/contacts/202").await.expect(204);
     assert_eq!(member_ids(&api, &dynamic).await, ["203"]);
     assert_eq!(member_ids(&api, &snapshot).await, ["201"]);
-    let found = post(
-        &api,
-        "/crm/v3/lists/search",
-        &json!({"processingTypes": ["DYNAMIC"]}),
-        200,
-    )
-    .await;
+    let found = search_lists(&api, &json!({"processingTypes": ["DYNAMIC"]})).await;
     assert_eq!(
         found["lists"][0]["additionalProperties"]["hs_list_size"],
         "1"
@@ -456,13 +415,7 @@ async fn snapshot_lists_apply_filters_once_and_dynamic_lists_follow_them(hubspot
         ("Not Jane", false, vec!["203"]),
         ("Not Jane or unnamed", true, vec!["203", nameless.as_str()]),
     ] {
-        let list = post(
-            &api,
-            "/crm/v3/lists/",
-            &json!({"name": name, "objectTypeId": "0-1", "processingType": "SNAPSHOT", "filterBranch": not_jane(include)}),
-            200,
-        )
-        .await;
+        let list = create_list(&api, &json!({"name": name, "objectTypeId": "0-1", "processingType": "SNAPSHOT", "filterBranch": not_jane(include)}), 200).await;
         assert_eq!(
             member_ids(&api, list["list"]["listId"].as_str().unwrap()).await,
             expected,
