@@ -245,4 +245,12 @@ mod tests {
             true
         );
     }
+
+    #[test]
+    fn a_price_s_tax_behavior_must_agree_with_its_rates() {
+        let exclusive = [rate("a", 10.0, false)];
+        assert!(check_behavior(&json!({"tax_behavior": "unspecified"}), &exclusive).is_ok());
+        assert!(check_behavior(&json!({"tax_behavior": "exclusive"}), &exclusive).is_ok());
+        assert!(check_behavior(&json!({"tax_behavior": "inclusive"}), &exclusive).is_err());
+    }
 }

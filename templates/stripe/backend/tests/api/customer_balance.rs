@@ -204,20 +204,7 @@ async fn a_debit_is_added_and_a_void_gives_the_balance_back(stripe: asym::Stripe
         &[("amount", "300"), ("currency", "usd")],
     )
     .await;
-    api.ok(
-        "/v1/invoiceitems",
-        &[("customer", BOB), ("amount", "1000"), ("currency", "usd")],
-    )
-    .await;
-    let invoice = api
-        .ok(
-            "/v1/invoices",
-            &[
-                ("customer", BOB),
-                ("pending_invoice_items_behavior", "include"),
-            ],
-        )
-        .await;
+    let invoice = api.invoice_for_item(BOB, "1000").await;
     assert_eq!(
         (
             invoice["starting_balance"].as_i64(),

@@ -477,20 +477,7 @@ async fn a_customer_discount_applies_to_its_invoices_until_removed(stripe: asym:
     );
     let promo_now = api.current("/v1/promotion_codes", id(&promo)).await;
     assert_eq!(promo_now["times_redeemed"], 1);
-    api.ok(
-        "/v1/invoiceitems",
-        &[("customer", BOB), ("amount", "1200"), ("currency", "usd")],
-    )
-    .await;
-    let invoice = api
-        .ok(
-            "/v1/invoices",
-            &[
-                ("customer", BOB),
-                ("pending_invoice_items_behavior", "include"),
-            ],
-        )
-        .await;
+    let invoice = api.invoice_for_item(BOB, "1200").await;
     assert_eq!(
         (
             invoice["subtotal"].as_i64(),

@@ -106,6 +106,21 @@ impl Api {
         now
     }
 
+    /// A draft invoice for `customer` billing one new invoice item of `amount` cents (usd).
+    async fn invoice_for_item(&self, customer: &str, amount: &str) -> Value {
+        let item = [
+            ("customer", customer),
+            ("amount", amount),
+            ("currency", "usd"),
+        ];
+        self.ok("/v1/invoiceitems", &item).await;
+        let include = [
+            ("customer", customer),
+            ("pending_invoice_items_behavior", "include"),
+        ];
+        self.ok("/v1/invoices", &include).await
+    }
+
     /// Advances test clock `clock` to `frozen_time` (Unix seconds).
     async fn advance(&self, clock: &str, frozen_time: &str) -> Value {
         self.ok(

@@ -376,7 +376,7 @@ async fn subscription_item_rates_tax_their_line(stripe: asym::Stripe) {
 #[asym::clone("stripe", seed = "basic")]
 async fn a_price_s_tax_behavior_must_agree_with_its_rates(stripe: asym::Stripe) {
     let api = Api::new(&stripe);
-    let exclusive = tax_rate(&api, "Sales tax", "10", false).await;
+    let exclusive = tax_rate(&api, "State tax", "10", false).await;
     let inclusive_price = api
         .ok(
             "/v1/prices",
