@@ -32,6 +32,20 @@ pub(crate) fn arg_str(ctx: &ResolverContext<'_>, name: &str) -> Result<String> {
         .map(str::to_owned)
 }
 
+/// Refuses argument `name` when it has a value (null or absent is what the clone does).
+///
+/// # Errors
+///
+/// Invalid input naming the argument.
+pub(crate) fn unsupported(ctx: &ResolverContext<'_>, name: &str) -> Result<()> {
+    if ctx.args.get(name).is_some_and(|value| !value.is_null()) {
+        return Err(error::invalid(format!(
+            "Argument `{name}` is not supported by the asym Linear clone"
+        )));
+    }
+    Ok(())
+}
+
 /// The parent object's field `key` as a string (its id, usually).
 ///
 /// # Errors

@@ -7,7 +7,7 @@ use async_graphql::Value;
 use async_graphql::dynamic::ResolverContext;
 use serde_json::Map;
 
-use crate::args::{arg_str, context};
+use crate::args::{self, arg_str, context};
 use crate::error::{self, Result};
 use crate::simple::{self, Archival, Spec};
 use crate::{Shared, Viewer, write};
@@ -104,16 +104,9 @@ pub(crate) async fn update(ctx: &ResolverContext<'_>) -> Result<Value> {
 }
 
 /// `documentDelete(id:)`: to the trash (archived and `trashed`), as Linear does.
+/// `ifParentDocumentId` (sub-documents, which the clone does not have) is refused.
 pub(crate) async fn delete(ctx: &ResolverContext<'_>) -> Result<Value> {
-    if ctx
-        .args
-        .get("ifParentDocumentId")
-        .is_some_and(|value| !value.is_null())
-    {
-        return Err(error::invalid(
-            "Argument `ifParentDocumentId` is not supported by the asym Linear clone: it has no sub-documents",
-        ));
-    }
+    args::unsupported(ctx, "ifParentDocumentId")?;
     simple::archival_of(ctx, &DOCUMENT, Archival::Trash).await
 }
 

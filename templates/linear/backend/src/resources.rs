@@ -309,15 +309,7 @@ pub(crate) async fn state_create(ctx: &ResolverContext<'_>) -> Result<Value> {
 /// `createIssueRelation` always passes `overrideCreatedAt: $overrideCreatedAt`, null unless
 /// set: only a value is refused.
 pub(crate) async fn relation_create(ctx: &ResolverContext<'_>) -> Result<Value> {
-    if ctx
-        .args
-        .get("overrideCreatedAt")
-        .is_some_and(|value| !value.is_null())
-    {
-        return Err(error::invalid(
-            "Argument `overrideCreatedAt` is not supported by the asym Linear clone",
-        ));
-    }
+    crate::args::unsupported(ctx, "overrideCreatedAt")?;
     let input = relation_input(ctx).await?;
     Ok(simple::create(ctx, &RELATION, &input, &[], None).await?.0)
 }

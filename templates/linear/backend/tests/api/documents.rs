@@ -2,12 +2,10 @@
 //! project; created under a project, an issue or a team; updated, trashed, restored; and the
 //! `Document` webhooks.
 
-use std::time::Duration;
-
-use asym_kit::testing::{Api, Receiver, pluck};
+use asym_kit::testing::{Api, pluck};
 use serde_json::{Value, json};
 
-use crate::{ADA, BEN, ENG, client, error, gql, query, refused};
+use crate::{ADA, BEN, ENG, client, delivered, error, gql, query, refused, subscribed};
 
 /// @linear/sdk's `Document` fragment.
 const DOCUMENT: &str = "__typename trashed documentContentId url content slugId color icon
@@ -318,22 +316,10 @@ async fn documents_are_filtered(linear: asym::Linear) {
 #[asym::clone("linear", seed = "basic")]
 async fn document_changes_send_webhooks(linear: asym::Linear) {
     let api = client(&linear);
-    let receiver = Receiver::start().await;
-    query(
-        &api,
-        "mutation($i: WebhookCreateInput!) { webhookCreate(input: $i) { success } }",
-        json!({"i": {"url": format!("{}/linear", receiver.url()), "teamId": ENG,
-                     "resourceTypes": ["Document"]}}),
-    )
-    .await;
+    // The project's team hears about its documents.
+    let receiver = subscribed(&api, "Document", Some(ENG)).await;
     let doc = create(&api, json!({"title": "Hooked", "projectId": LAUNCH})).await;
-    let got = receiver
-        .next(Duration::from_secs(10))
-        .await
-        .expect("a delivery");
-    assert_eq!(got.header("linear-event"), Some("Document"));
-    let body = got.json();
-    assert_eq!(body["type"], "Document");
+    let body = delivered(&receiver, "Document").await;
     assert_eq!(body["action"], "create");
     assert_eq!(body["data"]["id"], doc["id"]);
     assert_eq!(body["data"]["projectId"], LAUNCH);
@@ -346,11 +332,7 @@ async fn document_changes_send_webhooks(linear: asym::Linear) {
         json!({"id": doc["id"]}),
     )
     .await;
-    let got = receiver
-        .next(Duration::from_secs(10))
-        .await
-        .expect("a delivery");
-    let body = got.json();
+    let body = delivered(&receiver, "Document").await;
     assert_eq!(body["action"], "remove");
     assert_eq!(body["data"]["trashed"], true);
 }

@@ -2,12 +2,10 @@
 //! projects and documents; created, updated (status times, trash), archived, restored and
 //! deleted (to the trash); projects joining and leaving them; the `Initiative` webhooks.
 
-use std::time::Duration;
-
-use asym_kit::testing::{Api, Receiver, pluck};
+use asym_kit::testing::{Api, pluck};
 use serde_json::{Value, json};
 
-use crate::{ADA, BEN, ENG, client, query, refused};
+use crate::{ADA, BEN, ENG, client, delivered, query, refused, subscribed};
 
 /// @linear/sdk's `Initiative` fragment (less `documentContent`, which is null).
 const INITIATIVE: &str = "__typename trashed url parentInitiative { id }
@@ -349,22 +347,9 @@ async fn initiatives_are_filtered(linear: asym::Linear) {
 #[asym::clone("linear", seed = "basic")]
 async fn initiative_changes_send_webhooks(linear: asym::Linear) {
     let api = client(&linear);
-    let receiver = Receiver::start().await;
-    query(
-        &api,
-        "mutation($i: WebhookCreateInput!) { webhookCreate(input: $i) { success } }",
-        json!({"i": {"url": format!("{}/linear", receiver.url()), "allPublicTeams": true,
-                     "resourceTypes": ["Initiative"]}}),
-    )
-    .await;
+    let receiver = subscribed(&api, "Initiative", None).await;
     let created = create(&api, json!({"name": "Hooked"})).await;
-    let got = receiver
-        .next(Duration::from_secs(10))
-        .await
-        .expect("a delivery");
-    assert_eq!(got.header("linear-event"), Some("Initiative"));
-    let body = got.json();
-    assert_eq!(body["type"], "Initiative");
+    let body = delivered(&receiver, "Initiative").await;
     assert_eq!(body["action"], "create");
     assert_eq!(body["data"]["name"], "Hooked");
     assert_eq!(body["data"]["creatorId"], ADA);

@@ -16,7 +16,9 @@ mod templates;
 mod webhooks;
 mod writes;
 
-use asym_kit::testing::{Api, Reply, pluck};
+use std::time::Duration;
+
+use asym_kit::testing::{Api, Receiver, Reply, pluck};
 use serde_json::{Value, json};
 
 /// ENG's id in every fixture.
@@ -80,4 +82,35 @@ pub(crate) async fn refused(api: &Api, query: &str, variables: Value) -> String 
 /// The identifiers of a connection's nodes, in order.
 pub(crate) fn identifiers(connection: &Value) -> Vec<String> {
     pluck(&connection["nodes"], "identifier")
+}
+
+/// A receiver subscribed to webhooks of resource type `resource` for `team` (by id), or for
+/// every public team.
+pub(crate) async fn subscribed(api: &Api, resource: &str, team: Option<&str>) -> Receiver {
+    let receiver = Receiver::start().await;
+    let mut input = json!({"url": format!("{}/linear", receiver.url()),
+                           "resourceTypes": [resource]});
+    match team {
+        Some(team) => input["teamId"] = json!(team),
+        None => input["allPublicTeams"] = json!(true),
+    }
+    query(
+        api,
+        "mutation($i: WebhookCreateInput!) { webhookCreate(input: $i) { success } }",
+        json!({ "i": input }),
+    )
+    .await;
+    receiver
+}
+
+/// The body of the next delivery `receiver` gets, asserting it is a `resource` event.
+pub(crate) async fn delivered(receiver: &Receiver, resource: &str) -> Value {
+    let got = receiver
+        .next(Duration::from_secs(10))
+        .await
+        .expect("a delivery");
+    assert_eq!(got.header("linear-event"), Some(resource));
+    let body = got.json();
+    assert_eq!(body["type"], resource);
+    body
 }
