@@ -330,6 +330,7 @@ await scenario("documents: project and issue documents, create, read by slug, fi
   const notes = await created.document;
   assert(notes.content === "# Notes\n\nShipped." && notes.icon === "📝" && notes.createdAt instanceof Date, "created document");
   assert((await notes.owner).email === "ada@acme.test", "the creator owns it");
+  assert((await linear.project(launch.id)).resourceCount === 2, "project.resourceCount counts its documents");
   assert((await linear.document(notes.slugId)).id === notes.id, "document by slugId");
   const issue = await linear.issue("ENG-1");
   await linear.createDocument({ title: "Debug log", issueId: issue.id });

@@ -104,6 +104,16 @@ async fn documents_are_created_under_one_parent(linear: asym::Linear) {
     .await;
     assert_eq!(spec["project"]["id"], LAUNCH);
     assert_eq!(spec["content"], "## Goals");
+    let launch = query(
+        &api,
+        "query($id: String!) { project(id: $id) { resourceCount } }",
+        json!({"id": LAUNCH}),
+    )
+    .await;
+    assert_eq!(
+        launch["project"]["resourceCount"], 2,
+        "Launch plan and this one"
+    );
     assert_eq!(spec["owner"]["id"], ADA, "the creator owns it");
     assert_eq!(spec["creator"]["id"], ADA);
     assert_eq!(spec["updatedBy"]["id"], ADA);
