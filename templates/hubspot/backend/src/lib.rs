@@ -15,7 +15,7 @@
 //! | `/crm/v3/properties/{type}` and groups | `properties` |
 //! | `/crm/v3/owners` | `owners` |
 //! | `/crm/v3/pipelines/{deals,tickets}` and stages | `pipelines` |
-//! | `/crm/v3/lists` (lists, memberships) | `lists` (routes), `lists::model` |
+//! | `/crm/v3/lists` (lists, memberships, filters) | `lists`, `lists::memberships` (routes), `lists::model`, `lists::members` (model), `lists::filters` |
 //! | app webhooks (events, admin subscriptions) | `webhooks` |
 //! | `X-HubSpot-RateLimit-*`, 429 | `ratelimit` |
 //! | `/api/admin/provision`, `/api/admin/private-apps` | `admin` |
