@@ -198,7 +198,7 @@ pub(crate) async fn insert(
 }
 
 /// Marks page `page_id` edited by `author` and announces `page.content_updated`.
-async fn content_updated(
+pub(crate) async fn content_updated(
     tx: &Transaction<'_>,
     page_id: &str,
     blocks: &[String],

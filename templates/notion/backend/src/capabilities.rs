@@ -88,6 +88,7 @@ const ROUTES: [(Option<Capability>, &[&str]); 7] = [
             "POST /v1/search",
             "GET /v1/pages/{id}",
             "GET /v1/pages/{id}/properties/{property}",
+            "GET /v1/pages/{id}/markdown",
             "GET /v1/blocks/{id}",
             "GET /v1/blocks/{id}/children",
             "GET /v1/databases/{id}",
@@ -114,6 +115,7 @@ const ROUTES: [(Option<Capability>, &[&str]); 7] = [
         Some(Capability::UpdateContent),
         &[
             "PATCH /v1/pages/{id}",
+            "PATCH /v1/pages/{id}/markdown",
             "POST /v1/pages/{id}/move",
             "PATCH /v1/blocks/{id}",
             "DELETE /v1/blocks/{id}",

@@ -59,6 +59,16 @@ pub(crate) fn blocks(value: &Value, path: &str, depth: usize) -> ApiResult<Vec<N
         .collect()
 }
 
+/// Checks blocks parsed from markdown ([`crate::markdown`]): any number at the top, nested
+/// as deep as the markdown nests them (up to 64 levels).
+pub(crate) fn tree(items: &[Value], path: &str) -> ApiResult<Vec<NewBlock>> {
+    items
+        .iter()
+        .enumerate()
+        .map(|(i, item)| block(item, &format!("{path}[{i}]"), 64))
+        .collect()
+}
+
 fn block(value: &Value, path: &str, depth: usize) -> ApiResult<NewBlock> {
     let object = object_at(value, path)?;
     let kind = object

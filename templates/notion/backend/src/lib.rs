@@ -8,6 +8,7 @@
 //! | `/v1/users`, `/v1/users/{id}`, `/v1/users/me` | `users` |
 //! | `/v1/pages`, `/v1/pages/{id}` | `pages` |
 //! | `/v1/pages/{id}/move`, `/v1/pages/{id}/properties/{property_id}` | `moves` |
+//! | `/v1/pages/{id}/markdown` | `page_markdown` (conversion: `markdown`) |
 //! | `/v1/blocks/{id}`, `/v1/blocks/{id}/children` | `blocks` (shapes: `content`) |
 //! | `/v1/databases…`, `/v1/data_sources…` (create, retrieve, update) | `databases` (schemas: `schema`) |
 //! | `…/query` and `/v1/search` | `query` (filters and sorts: `filter`; on formulas and rollups: `computed`; conditions: `condition`) |
@@ -37,7 +38,9 @@ mod error;
 mod filter;
 mod formula;
 mod ids;
+mod markdown;
 mod moves;
+mod page_markdown;
 mod pages;
 mod query;
 mod ratelimit;
@@ -111,6 +114,10 @@ pub fn app(kit: Kit) -> Router {
             post(api!(id, body => moves::move_page)),
         )
         .route("/v1/pages/{id}/properties/{property}", get(pages_property))
+        .route(
+            "/v1/pages/{id}/markdown",
+            get(api!(id => page_markdown::retrieve)).patch(api!(id, body => page_markdown::update)),
+        )
         .route(
             "/v1/blocks/{id}",
             get(api!(id => blocks::retrieve))

@@ -406,10 +406,7 @@ async fn save_schema(tx: &Transaction<'_>, data_source_id: &str, schema: &Schema
 /// `POST /v1/pages`.
 pub(crate) async fn create(ctx: &Ctx, body: &Map<String, Value>) -> ApiResult<Value> {
     let parent = parse_parent(body.get("parent"))?;
-    let children = match body.get("children") {
-        None | Some(Value::Null) => Vec::new(),
-        Some(children) => content::blocks(children, "body.children", 2)?,
-    };
+    let (children, heading) = page_content(body)?;
     let mut icon = body
         .get("icon")
         .map(|v| decoration(v, "icon"))
@@ -443,7 +440,8 @@ pub(crate) async fn create(ctx: &Ctx, body: &Map<String, Value>) -> ApiResult<Va
         mut schema,
     } = placement;
     let mut stored = Stored::default();
-    let schema_changed = match body.get("properties") {
+    let properties = titled(body.get("properties"), &schema, heading);
+    let schema_changed = match &properties {
         Some(given) => values::apply(&mut schema, &mut stored, given)?,
         None => false,
     };
@@ -544,6 +542,51 @@ fn title_of(schema: &Schema, stored: &Stored) -> String {
         .and_then(Value::as_str)
         .unwrap_or_default()
         .to_owned()
+}
+
+/// A new page's content: `children`, or `markdown` ([`crate::markdown`]; the two are
+/// exclusive), and the rich text of the markdown's first `# ` heading when it leads.
+fn page_content(body: &Map<String, Value>) -> ApiResult<(Vec<content::NewBlock>, Option<Value>)> {
+    let given = |key| body.get(key).filter(|v: &&Value| !v.is_null());
+    match (given("children"), given("markdown")) {
+        (Some(_), Some(_)) => Err(ApiError::validation(
+            "body failed validation: body.markdown should be not present when body.children is.",
+        )),
+        (Some(children), None) => Ok((content::blocks(children, "body.children", 2)?, None)),
+        (None, Some(Value::String(text))) => {
+            let mut parsed = crate::markdown::parse(text)?;
+            let heading = (parsed.first().is_some_and(|b| b["type"] == "heading_1"))
+                .then(|| parsed.remove(0)["heading_1"]["rich_text"].take());
+            Ok((content::tree(&parsed, "body.markdown")?, heading))
+        }
+        (None, Some(other)) => Err(crate::error::invalid("body.markdown", "a string", other)),
+        (None, None) => Ok((Vec::new(), None)),
+    }
+}
+
+/// `properties` with the title taken from `heading` when they give none (a page created
+/// from markdown); without a heading, `properties` as given.
+fn titled(
+    properties: Option<&Value>,
+    schema: &Map<String, Value>,
+    heading: Option<Value>,
+) -> Option<Value> {
+    let Some(heading) = heading else {
+        return properties.cloned();
+    };
+    let title = schema
+        .iter()
+        .find(|(_, p)| schema::kind(p) == "title")
+        .map(|(id, p)| (id.clone(), p["name"].as_str().unwrap_or("title").to_owned()));
+    let mut out = properties.cloned().unwrap_or_else(|| json!({}));
+    if let (Some((id, name)), Some(map)) = (title, out.as_object_mut())
+        && !map.contains_key(&name)
+        && !map.contains_key(&id)
+        && !map.contains_key("title")
+    {
+        map.insert(name, json!({ "title": heading }));
+    }
+    Some(out)
 }
 
 /// The `child_page` block standing for page `id` under page `parent`, at its end.

@@ -211,6 +211,33 @@ await scenario("2026-03-11: in_trash only, position only", async () => {
   assert.equal((await notion.pages.retrieve({ page_id: page.id })).archived, true);
 });
 
+await scenario("page markdown: create, retrieve, update", async () => {
+  const page = await notion.pages.create({ parent: { page_id: PROJECTS }, markdown: "# Node plan\n- [ ] Write tests\n1. one\n2. two" });
+  assert.equal(page.properties.title.title[0].plain_text, "Node plan");
+  const md = await notion.pages.retrieveMarkdown({ page_id: page.id });
+  assert.equal(md.markdown, "- [ ] Write tests\n1. one\n2. two");
+  assert.deepEqual(md.unknown_block_ids, []);
+  const ranged = await notion.pages.updateMarkdown({
+    page_id: page.id,
+    type: "replace_content_range",
+    replace_content_range: { content: "1. uno\n2. dos", content_range: "1. one...2. two" },
+  });
+  assert.equal(ranged.markdown, "- [ ] Write tests\n1. uno\n2. dos");
+  const inserted = await notion.pages.updateMarkdown({
+    page_id: page.id,
+    type: "insert_content",
+    insert_content: { content: "> quoted", after: "- [ ] Write tests" },
+  });
+  assert.equal(inserted.markdown, "- [ ] Write tests\n> quoted\n1. uno\n2. dos");
+  const blocks = await collectPaginatedAPI(notion.blocks.children.list, { block_id: page.id });
+  assert.deepEqual(blocks.map((b) => b.type), ["to_do", "quote", "numbered_list_item", "numbered_list_item"]);
+  const err = await expectError(
+    APIErrorCode.ValidationError,
+    notion.pages.updateMarkdown({ page_id: PROJECTS, type: "replace_content", replace_content: { new_str: "nothing" } }),
+  );
+  assert.match(err.message, /allow_deleting_content/);
+});
+
 await scenario("move", async () => {
   const page = await notion.pages.create({ parent: { page_id: PROJECTS }, properties: { title: { title: text("Node mover") } } });
   const moved = await notion.pages.move({ page_id: page.id, parent: { type: "data_source_id", data_source_id: TASKS } });
@@ -414,6 +441,11 @@ await scenario(
     assert.deepEqual(found.results, []);
     assert.equal((await notion.pages.retrieve({ page_id: TASK1 })).properties.Done.checkbox, true);
     await expectError(APIErrorCode.RestrictedResource, notion.fileUploads.create({}));
+    assert.ok((await notion.pages.retrieveMarkdown({ page_id: TASK1 })).markdown.startsWith("## Notes"));
+    await expectError(
+      APIErrorCode.RestrictedResource,
+      notion.pages.updateMarkdown({ page_id: TASK1, type: "replace_content", replace_content: { new_str: "Refused" } }),
+    );
     assert.equal((await notion.fileUploads.list({})).object, "list");
   },
   "restricted",

@@ -299,6 +299,28 @@ def version_2026_03_11_in_trash_and_position():
 
 
 @scenario
+def page_markdown_read_and_edit():
+    page = notion.pages.create(parent={"page_id": PROJECTS}, markdown="# Launch plan\nShip **Friday**.\n- [ ] Draft proposal")
+    assert page["properties"]["title"]["title"][0]["plain_text"] == "Launch plan"
+    md = notion.pages.retrieve_markdown(page_id=page["id"])
+    assert md["object"] == "page_markdown" and md["truncated"] is False, md
+    assert md["markdown"] == "Ship **Friday**.\n- [ ] Draft proposal", md
+    updated = notion.pages.update_markdown(page_id=page["id"], type="update_content", update_content={
+        "content_updates": [{"old_str": "Draft proposal", "new_str": "Draft proposal (due Friday)"}]})
+    assert updated["markdown"].endswith("- [ ] Draft proposal (due Friday)"), updated
+    notion.pages.update_markdown(page_id=page["id"], type="insert_content",
+                                 insert_content={"content": "## Notes", "position": {"type": "start"}})
+    kids = notion.blocks.children.list(block_id=page["id"])["results"]
+    assert [b["type"] for b in kids] == ["heading_2", "paragraph", "to_do"], kids
+    expect_error(APIErrorCode.ValidationError, notion.pages.update_markdown, page_id=page["id"],
+                 type="update_content", update_content={"content_updates": [{"old_str": "absent", "new_str": "x"}]})
+    replaced = notion.pages.update_markdown(page_id=page["id"], type="replace_content",
+                                            replace_content={"new_str": "<callout icon=\"🎯\">\n\tDone\n</callout>"})
+    assert replaced["markdown"] == "<callout icon=\"🎯\">\n\tDone\n</callout>", replaced
+    assert notion.blocks.children.list(block_id=page["id"])["results"][0]["callout"]["icon"]["emoji"] == "🎯"
+
+
+@scenario
 def move_page():
     page = notion.pages.create(parent={"page_id": PROJECTS}, properties={"title": {"title": text("Mover")}})
     moved = notion.pages.move(page_id=page["id"], parent={"type": "page_id", "page_id": MEETING})
@@ -460,6 +482,9 @@ def restricted_capabilities():
     assert found["results"] == [], found
     assert notion.pages.retrieve(page_id=TASK1)["properties"]["Done"]["checkbox"] is True
     expect_error(APIErrorCode.RestrictedResource, notion.file_uploads.create)
+    assert notion.pages.retrieve_markdown(page_id=TASK1)["markdown"].startswith("## Notes")
+    expect_error(APIErrorCode.RestrictedResource, notion.pages.update_markdown, page_id=TASK1,
+                 type="replace_content", replace_content={"new_str": "Refused"})
     assert notion.file_uploads.list()["object"] == "list"
 
 failed = [name for name, err in results if err]

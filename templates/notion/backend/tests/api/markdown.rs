@@ -1,0 +1,258 @@
+//! `GET/PATCH /v1/pages/{id}/markdown` and pages created from markdown.
+
+use asym_kit::testing::pluck;
+use serde_json::{Value, json};
+
+use crate::common::{
+    DATABASE, MEETING, PRIVATE, PROJECTS, TASK1, TASKS, admin, api, error, invalid, patch, post,
+    read,
+};
+
+const MEETING_MD: &str = "# Weekly sync\n<details>\n<summary>Decisions</summary>\n\tShip the clone on Friday.\n</details>\n<callout icon=\"💡\">\n\tRemember the retro.\n</callout>\n> Simple things should be simple.\n---\n```sql\nSELECT 1;\n```";
+
+fn markdown_path(id: &str) -> String {
+    format!("/v1/pages/{id}/markdown")
+}
+
+#[asym::clone("notion", seed = "basic")]
+async fn pages_render_as_markdown(notion: asym::Notion) {
+    let api = api(&notion);
+    let page = read(&api, &markdown_path(MEETING)).await;
+    assert_eq!(page["object"], "page_markdown");
+    assert_eq!(page["id"], MEETING);
+    assert_eq!(page["markdown"], MEETING_MD);
+    assert_eq!(page["truncated"], false);
+    assert_eq!(page["unknown_block_ids"], json!([]));
+    let projects = read(&api, &markdown_path(PROJECTS)).await;
+    let text = projects["markdown"].as_str().unwrap();
+    let base = notion.api_url().trim_end_matches('/').to_owned();
+    assert!(
+        text.contains(&format!(
+            "<database url=\"{base}/{}\" inline=\"true\">Tasks</database>",
+            DATABASE.replace('-', "")
+        )),
+        "{text}"
+    );
+    assert!(
+        text.ends_with(&format!(
+            "<page url=\"{base}/{}\">Meeting Notes</page>",
+            MEETING.replace('-', "")
+        )),
+        "{text}"
+    );
+    error(
+        api.get(&markdown_path(PRIVATE)).await,
+        404,
+        "object_not_found",
+    );
+    invalid(api.get(&markdown_path(DATABASE)).await);
+    // A page in a data source renders its content too.
+    let task = read(
+        &api,
+        &format!("{}?include_transcript=true", markdown_path(TASK1)),
+    )
+    .await;
+    assert!(
+        task["markdown"].as_str().unwrap().starts_with("## "),
+        "{task}"
+    );
+}
+
+#[asym::clone("notion", seed = "basic")]
+async fn markdown_edits_keep_unchanged_blocks(notion: asym::Notion) {
+    let api = api(&notion);
+    let path = markdown_path(MEETING);
+    let before = read(&api, &format!("/v1/blocks/{MEETING}/children")).await;
+    let ids = pluck(&before["results"], "id");
+
+    let edited = patch(
+        &api,
+        &path,
+        &json!({ "type": "update_content", "update_content": { "content_updates": [
+            { "old_str": "Remember the retro.", "new_str": "Remember the **retro** on <mention-date start=\"2025-03-01\"/>." }
+        ] } }),
+    )
+    .await;
+    let text = edited["markdown"].as_str().unwrap();
+    assert!(
+        text.contains("\tRemember the **retro** on <mention-date start=\"2025-03-01\"/>."),
+        "{text}"
+    );
+    let after = read(&api, &format!("/v1/blocks/{MEETING}/children")).await;
+    let now = pluck(&after["results"], "id");
+    assert_eq!(now.len(), ids.len());
+    assert_eq!(now[..2], ids[..2], "blocks before the edit keep their ids");
+    assert_eq!(now[3..], ids[3..], "blocks after the edit keep their ids");
+    assert_ne!(now[2], ids[2]);
+    let callout = &after["results"][2]["callout"];
+    assert_eq!(callout["rich_text"][1]["annotations"]["bold"], true);
+    assert_eq!(callout["rich_text"][3]["mention"]["type"], "date");
+
+    // Insert at the start, the end, and after a selection.
+    patch(
+        &api,
+        &path,
+        &json!({ "type": "insert_content", "insert_content": { "content": "- [ ] first", "position": { "type": "start" } } }),
+    )
+    .await;
+    patch(
+        &api,
+        &path,
+        &json!({ "type": "insert_content", "insert_content": { "content": "1. last\n2. really" } }),
+    )
+    .await;
+    let inserted = patch(
+        &api,
+        &path,
+        &json!({ "type": "insert_content", "insert_content": { "content": "## Between", "after": "# Weekly...sync" } }),
+    )
+    .await;
+    let text = inserted["markdown"].as_str().unwrap();
+    assert!(
+        text.starts_with("- [ ] first\n# Weekly sync\n## Between\n<details>"),
+        "{text}"
+    );
+    assert!(text.ends_with("```\n1. last\n2. really"), "{text}");
+    let blocks = read(&api, &format!("/v1/blocks/{MEETING}/children")).await;
+    assert_eq!(blocks["results"][0]["type"], "to_do");
+    assert_eq!(blocks["results"][2]["type"], "heading_2");
+
+    // Replace a range, then everything.
+    let ranged = patch(
+        &api,
+        &path,
+        &json!({ "type": "replace_content_range", "replace_content_range": {
+            "content": "> Replaced", "content_range": "> Simple...simple." } }),
+    )
+    .await;
+    assert!(
+        ranged["markdown"]
+            .as_str()
+            .unwrap()
+            .contains("\n> Replaced\n---\n")
+    );
+    let replaced = patch(
+        &api,
+        &path,
+        &json!({ "type": "replace_content", "replace_content": { "new_str": "Fresh *start*\n\n<table header-row=\"true\">\n\t<tr>\n\t\t<td>a</td>\n\t\t<td>b</td>\n\t</tr>\n</table>" } }),
+    )
+    .await;
+    assert_eq!(
+        replaced["markdown"],
+        "Fresh *start*\n<table header-row=\"true\">\n\t<tr>\n\t\t<td>a</td>\n\t\t<td>b</td>\n\t</tr>\n</table>"
+    );
+    let table = &read(&api, &format!("/v1/blocks/{MEETING}/children")).await["results"][1];
+    assert_eq!(table["type"], "table");
+    assert_eq!(table["table"]["table_width"], 2);
+}
+
+#[asym::clone("notion", seed = "basic")]
+async fn markdown_edit_refusals(notion: asym::Notion) {
+    let api = api(&notion);
+    let path = markdown_path(MEETING);
+    let cases: [(Value, &str); 6] = [
+        (
+            json!({ "type": "update_content", "update_content": { "content_updates": [{ "old_str": "nowhere", "new_str": "x" }] } }),
+            "was not found",
+        ),
+        (
+            json!({ "type": "update_content", "update_content": { "content_updates": [{ "old_str": "e", "new_str": "x" }] } }),
+            "replace_all_matches",
+        ),
+        (
+            json!({ "type": "insert_content", "insert_content": { "content": "x", "after": "# Weekly", "position": { "type": "end" } } }),
+            "only one of",
+        ),
+        (
+            json!({ "type": "replace_content_range", "replace_content_range": { "content": "x", "content_range": "nope...never" } }),
+            "does not match",
+        ),
+        (
+            json!({ "type": "replace_content", "replace_content": { "new_str": "<columns>\n</columns>" } }),
+            "not supported",
+        ),
+        (json!({ "type": "rewrite" }), "body.type"),
+    ];
+    for (body, wanted) in cases {
+        let message = invalid(api.patch(&path, &body).await);
+        assert!(message.contains(wanted), "{message}");
+    }
+    assert_eq!(read(&api, &path).await["markdown"], MEETING_MD);
+
+    // Child pages and databases are kept unless deleting them is allowed.
+    let projects = markdown_path(PROJECTS);
+    let message = invalid(
+        api.patch(
+            &projects,
+            &json!({ "type": "replace_content", "replace_content": { "new_str": "Gone" } }),
+        )
+        .await,
+    );
+    assert!(message.contains("allow_deleting_content"), "{message}");
+    assert!(message.contains(MEETING), "{message}");
+    let gone = patch(
+        &api,
+        &projects,
+        &json!({ "type": "replace_content", "replace_content": { "new_str": "Gone", "allow_deleting_content": true } }),
+    )
+    .await;
+    assert_eq!(gone["markdown"], "Gone");
+    assert_eq!(
+        read(&api, &format!("/v1/pages/{MEETING}")).await["in_trash"],
+        true
+    );
+}
+
+#[asym::clone("notion", seed = "basic")]
+async fn pages_are_created_from_markdown(notion: asym::Notion) {
+    let api = api(&notion);
+    let page = post(
+        &api,
+        "/v1/pages",
+        &json!({ "parent": { "page_id": PROJECTS }, "markdown": "# Plan\nWe **ship**.\n- [x] done" }),
+    )
+    .await;
+    assert_eq!(
+        page["properties"]["title"]["title"][0]["plain_text"],
+        "Plan"
+    );
+    let id = page["id"].as_str().unwrap();
+    assert_eq!(
+        read(&api, &markdown_path(id)).await["markdown"],
+        "We **ship**.\n- [x] done"
+    );
+    let task = post(
+        &api,
+        "/v1/pages",
+        &json!({ "parent": { "data_source_id": TASKS }, "markdown": "# From markdown\nBody" }),
+    )
+    .await;
+    assert_eq!(
+        task["properties"]["Name"]["title"][0]["plain_text"],
+        "From markdown"
+    );
+    invalid(
+        api.post(
+            "/v1/pages",
+            &json!({ "parent": { "page_id": PROJECTS }, "markdown": "x", "children": [] }),
+        )
+        .await,
+    );
+    // Reading needs read content; editing needs update content.
+    admin(&notion)
+        .put(
+            "/api/admin/capabilities",
+            &json!({ "update_content": false }),
+        )
+        .await
+        .expect(200);
+    error(
+        api.patch(
+            &markdown_path(MEETING),
+            &json!({ "type": "replace_content", "replace_content": { "new_str": "x" } }),
+        )
+        .await,
+        403,
+        "restricted_resource",
+    );
+}
