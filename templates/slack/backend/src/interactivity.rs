@@ -42,7 +42,16 @@ pub(crate) fn routes() -> Router<AppState> {
             "/api/admin/commands/{name}",
             axum::routing::delete(delete_command),
         )
+        .route(
+            "/api/admin/shortcuts",
+            get(list_shortcuts).post(set_shortcut),
+        )
+        .route(
+            "/api/admin/shortcuts/{callback_id}",
+            axum::routing::delete(delete_shortcut),
+        )
         .route("/api/admin/interactions/command", post(invoke_command))
+        .route("/api/admin/interactions/shortcut", post(use_shortcut))
         .route("/api/admin/interactions/action", post(click))
         .route("/api/admin/interactions/view-submission", post(submit_view))
         .route("/api/admin/interactions/view-closed", post(close_view))
@@ -450,10 +459,22 @@ async fn surface(
             find_shown(client, view_id.trim(), &person.id).await?,
         ));
     }
-    let (Some(channel), Some(ts)) = (&request.channel, &request.ts) else {
-        return Err(invalid(
-            "name the message (channel and ts) or the view (viewId)",
-        ));
+    let hint = "name the message (channel and ts) or the view (viewId)";
+    let (place, ts, message) =
+        message_at(client, (&request.channel, &request.ts), person, hint).await?;
+    Ok(Surface::Message(place, ts, message))
+}
+
+/// The stored message `ts` in `channel`, where `person` may use the app; 400
+/// `invalid_arguments` saying `hint` when either is missing.
+async fn message_at(
+    client: &impl GenericClient,
+    (channel, ts): (&Option<String>, &Option<String>),
+    person: &Person,
+    hint: &str,
+) -> Result<(Place, crate::ts::Ts, Value), AdminError> {
+    let (Some(channel), Some(ts)) = (channel, ts) else {
+        return Err(invalid(hint));
     };
     let place = place(client, channel.trim(), person).await?;
     let ts = crate::ts::Ts::parse(ts.trim())
@@ -461,7 +482,7 @@ async fn surface(
     let message = crate::model::message::find(client, &place.id, ts, false)
         .await
         .map_err(|err| err.with_status(StatusCode::NOT_FOUND))?;
-    Ok(Surface::Message(place, ts, message))
+    Ok((place, ts, message))
 }
 
 /// `POST /api/admin/interactions/action {"channel", "ts" | "viewId", "actionId", "blockId"?,
@@ -524,6 +545,184 @@ async fn click(State(state): State<AppState>, body: Bytes) -> AdminResult {
     tx.commit().await?;
     drop(client);
     payload["actions"] = json!([action]);
+    let (_, mut out) = send(&state, &app, &url, payload).await;
+    if let Some(response_url) = response_url {
+        out.insert("responseUrl".into(), json!(response_url));
+    }
+    Ok(Json(Value::Object(out)))
+}
+
+/// What `POST /api/admin/shortcuts` takes.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct ShortcutConfig {
+    /// What the app's handler matches.
+    callback_id: String,
+    /// `global` (the shortcuts menu) or `message` (a message's menu).
+    #[serde(rename = "type")]
+    kind: String,
+    /// Shown in the menu.
+    name: String,
+    /// Shown under the name.
+    #[serde(default)]
+    description: String,
+}
+
+/// A shortcut's configuration as the admin surface shows it.
+fn shortcut_json(row: &asym_kit::tokio_postgres::Row) -> Value {
+    json!({
+        "callbackId": row.get::<_, String>(0),
+        "type": row.get::<_, String>(1),
+        "name": row.get::<_, String>(2),
+        "description": row.get::<_, String>(3),
+    })
+}
+
+/// `GET /api/admin/shortcuts`: `{"shortcuts": [{callbackId, type, name, description}]}`.
+async fn list_shortcuts(State(state): State<AppState>) -> AdminResult {
+    let client = state.kit.db().await?;
+    let rows = client
+        .query(
+            "SELECT callback_id, type, name, description FROM shortcuts ORDER BY callback_id",
+            &[],
+        )
+        .await?;
+    let shortcuts: Vec<Value> = rows.iter().map(shortcut_json).collect();
+    Ok(Json(json!({ "ok": true, "shortcuts": shortcuts })))
+}
+
+/// `POST /api/admin/shortcuts {"callbackId", "type": "global" | "message", "name",
+/// "description"?}`: creates the shortcut, or changes it.
+async fn set_shortcut(State(state): State<AppState>, body: Bytes) -> AdminResult {
+    let request: ShortcutConfig = json_body(&body)?;
+    let callback_id = request.callback_id.trim();
+    if callback_id.is_empty() || callback_id.len() > 255 {
+        return Err(invalid("callbackId must be 1 to 255 characters"));
+    }
+    if !matches!(request.kind.as_str(), "global" | "message") {
+        return Err(invalid("type must be \"global\" or \"message\""));
+    }
+    if request.name.trim().is_empty() {
+        return Err(invalid("name must not be empty"));
+    }
+    let client = state.kit.db().await?;
+    let row = client
+        .query_one(
+            "INSERT INTO shortcuts (callback_id, type, name, description, created)
+             VALUES ($1, $2, $3, $4, extract(epoch FROM now())::bigint)
+             ON CONFLICT (callback_id) DO UPDATE SET type = EXCLUDED.type,
+                 name = EXCLUDED.name, description = EXCLUDED.description
+             RETURNING callback_id, type, name, description",
+            &[
+                &callback_id,
+                &request.kind,
+                &request.name.trim(),
+                &request.description,
+            ],
+        )
+        .await?;
+    Ok(Json(json!({ "ok": true, "shortcut": shortcut_json(&row) })))
+}
+
+/// 404 `shortcut_not_found` for `callback_id`.
+fn shortcut_not_found(callback_id: &str) -> AdminError {
+    ApiError::status(StatusCode::NOT_FOUND, "shortcut_not_found")
+        .with(
+            "message",
+            format!("{callback_id} is not a shortcut of the app"),
+        )
+        .into()
+}
+
+/// `DELETE /api/admin/shortcuts/{callback_id}`: removes the shortcut.
+async fn delete_shortcut(
+    State(state): State<AppState>,
+    Path(callback_id): Path<String>,
+) -> AdminResult {
+    let client = state.kit.db().await?;
+    let removed = client
+        .execute(
+            "DELETE FROM shortcuts WHERE callback_id = $1",
+            &[&callback_id],
+        )
+        .await?;
+    if removed == 0 {
+        return Err(shortcut_not_found(&callback_id));
+    }
+    Ok(Json(json!({ "ok": true })))
+}
+
+/// What `POST /api/admin/interactions/shortcut` takes.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct ShortcutUse {
+    /// The shortcut.
+    #[serde(alias = "callback_id")]
+    callback_id: String,
+    /// Who uses it.
+    user: String,
+    /// For a message shortcut: the message's conversation.
+    #[serde(default)]
+    channel: Option<String>,
+    /// For a message shortcut: the message.
+    #[serde(default)]
+    ts: Option<String>,
+}
+
+/// `POST /api/admin/interactions/shortcut {"callbackId", "user", "channel"?, "ts"?}`: `user`
+/// picks the shortcut, a global one from the shortcuts menu, or a message one from the menu
+/// of the message `ts` in `channel`. The clone sends Slack's `shortcut` or `message_action`
+/// payload (the latter with the `message`, `channel` and a `response_url` into it). Answers
+/// `{triggerId, responseUrl?, status, body, error?, payload}`.
+async fn use_shortcut(State(state): State<AppState>, body: Bytes) -> AdminResult {
+    let request: ShortcutUse = json_body(&body)?;
+    let mut client = state.kit.db().await?;
+    let callback_id = request.callback_id.trim();
+    let kind: String = client
+        .query_opt(
+            "SELECT type FROM shortcuts WHERE callback_id = $1",
+            &[&callback_id],
+        )
+        .await?
+        .ok_or_else(|| shortcut_not_found(callback_id))?
+        .get(0);
+    let url = interactivity_url(&client).await?;
+    let person = person(&client, request.user.trim()).await?;
+    let on_message = if kind == "message" {
+        let hint = "a message shortcut is used on a message: name its channel and ts";
+        let message = (&request.channel, &request.ts);
+        Some(message_at(&client, message, &person, hint).await?)
+    } else {
+        None
+    };
+    let app = app_identity(&client).await?;
+    let tx = client.transaction().await?;
+    let trigger_id = mint_trigger(&tx, &person.id, None).await?;
+    let kind = if on_message.is_some() {
+        "message_action"
+    } else {
+        "shortcut"
+    };
+    let mut payload = payload_base(kind, &person, &app, &trigger_id);
+    payload["callback_id"] = json!(callback_id);
+    payload["action_ts"] = json!(crate::ts::event_ts());
+    let mut response_url = None;
+    if let Some((place, ts, message)) = on_message {
+        let target = ResponseTarget {
+            kind: "actions",
+            channel_id: place.id.clone(),
+            user_id: person.id.clone(),
+            message_ts: None,
+        };
+        let url = mint_response_url(&state, &tx, &person.team_id, &target).await?;
+        payload["channel"] = json!({ "id": place.id, "name": place.name });
+        payload["message_ts"] = json!(ts.to_string());
+        payload["message"] = message;
+        payload["response_url"] = json!(url);
+        response_url = Some(url);
+    }
+    tx.commit().await?;
+    drop(client);
     let (_, mut out) = send(&state, &app, &url, payload).await;
     if let Some(response_url) = response_url {
         out.insert("responseUrl".into(), json!(response_url));

@@ -393,7 +393,7 @@ async function freePort() {
   });
 }
 
-await scenario('bolt app takes commands, actions and modals', async () => {
+await scenario('bolt app takes commands, actions, shortcuts and modals', async () => {
   const ship = {
     type: 'modal', callback_id: 'ship', notify_on_close: true,
     title: { type: 'plain_text', text: 'Ship' },
@@ -426,6 +426,15 @@ await scenario('bolt app takes commands, actions and modals', async () => {
       seen.shipped = title;
       await ack();
     }
+  });
+  app.shortcut('new_ticket', async ({ ack, shortcut, client }) => {
+    await client.views.open({ trigger_id: shortcut.trigger_id, view: { ...ship, callback_id: 'ticket' } });
+    await ack();
+  });
+  app.shortcut('file_it', async ({ ack, shortcut, respond }) => {
+    seen.filed = shortcut.message.text;
+    await respond({ text: 'Filed', response_type: 'in_channel' });
+    await ack();
   });
   app.view({ callback_id: 'ship', type: 'view_closed' }, async ({ ack, body }) => {
     seen.closed = body.view.id;
@@ -468,6 +477,19 @@ await scenario('bolt app takes commands, actions and modals', async () => {
     const dismissed = await admin('POST', 'interactions/view-closed', { viewId: modals[0].id, user: alice });
     assert.ok(dismissed.notified && dismissed.status === 200, JSON.stringify(dismissed));
     assert.equal(seen.closed, modals[0].id);
+
+    await admin('POST', 'shortcuts', { callbackId: 'new_ticket', type: 'global', name: 'New ticket' });
+    await admin('POST', 'shortcuts', { callbackId: 'file_it', type: 'message', name: 'File it' });
+    let used = await admin('POST', 'interactions/shortcut', { callbackId: 'new_ticket', user: alice });
+    assert.equal(used.status, 200, JSON.stringify(used));
+    modals = (await admin('GET', `interactions/modals?user=${alice}`)).views;
+    assert.deepEqual(modals.map((m) => m.callback_id), ['ticket']);
+    used = await admin('POST', 'interactions/shortcut', { callbackId: 'file_it', user: alice, channel: GENERAL, ts: '1700000100.000100' });
+    assert.equal(used.status, 200, JSON.stringify(used));
+    assert.equal(seen.filed, 'Welcome to Acme!');
+    const latest = (await bot.conversations.history({ channel: GENERAL, limit: 1 })).messages[0];
+    assert.equal(latest.text, 'Filed');
+    assert.equal(latest.bot_id, 'B0000000001');
   } finally {
     await app.stop();
   }

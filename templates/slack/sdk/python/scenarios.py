@@ -469,7 +469,7 @@ SHIP = {
 
 
 @scenario
-def bolt_app_takes_commands_actions_and_modals():
+def bolt_app_takes_commands_actions_shortcuts_and_modals():
     from slack_bolt import App
 
     app = App(signing_secret=os.environ["SLACK_SIGNING_SECRET"],
@@ -496,6 +496,17 @@ def bolt_app_takes_commands_actions_and_modals():
         else:
             seen["shipped"] = title
             ack()
+
+    @app.shortcut("new_ticket")
+    def new_ticket(ack, shortcut, client):
+        client.views_open(trigger_id=shortcut["trigger_id"], view={**SHIP, "callback_id": "ticket"})
+        ack()
+
+    @app.shortcut("file_it")
+    def file_it(ack, shortcut, respond):
+        seen["filed"] = shortcut["message"]["text"]
+        respond(text="Filed", response_type="in_channel")
+        ack()
 
     @app.view_closed("ship")
     def closed(ack, body):
@@ -553,6 +564,18 @@ def bolt_app_takes_commands_actions_and_modals():
     dismissed = admin("POST", "interactions/view-closed", {"viewId": view_id, "user": "U0000000003"})
     assert dismissed["notified"] and dismissed["status"] == 200, dismissed
     assert seen["closed"] == view_id
+
+    admin("POST", "shortcuts", {"callbackId": "new_ticket", "type": "global", "name": "New ticket"})
+    admin("POST", "shortcuts", {"callbackId": "file_it", "type": "message", "name": "File it"})
+    used = admin("POST", "interactions/shortcut", {"callbackId": "new_ticket", "user": "U0000000003"})
+    assert used["status"] == 200, used
+    modals = admin("GET", "interactions/modals?user=U0000000003")["views"]
+    assert [m["callback_id"] for m in modals] == ["ticket"], modals
+    used = admin("POST", "interactions/shortcut", {"callbackId": "file_it", "user": "U0000000003",
+                                                    "channel": GENERAL, "ts": "1700000100.000100"})
+    assert used["status"] == 200 and seen["filed"] == "Welcome to Acme!", used
+    latest = bot.conversations_history(channel=GENERAL, limit=1)["messages"][0]
+    assert latest["text"] == "Filed" and latest["bot_id"] == "B0000000001", latest
 
 
 for name, failure in results:

@@ -702,3 +702,101 @@ async fn triggers_and_response_urls_expire(slack: asym::Slack) {
     let (status, body) = post_response(&slack, url, &json!({"text": "too late"})).await;
     assert_eq!((status, body), (404, json!("expired_url")));
 }
+
+#[asym::clone("slack", seed = "basic")]
+async fn shortcuts_are_configured_and_sent(slack: asym::Slack) {
+    let slack = Api::new(&slack);
+    let receiver = app(&slack, |_| (200, String::new())).await;
+    for shortcut in [
+        json!({"callbackId": "new_ticket", "type": "global", "name": "New ticket"}),
+        json!({"callbackId": "file_it", "type": "message", "name": "File it",
+               "description": "Files the message"}),
+    ] {
+        slack
+            .admin(Method::POST, "shortcuts", Some(shortcut))
+            .await
+            .expect(200);
+    }
+    let list = slack
+        .admin(Method::GET, "shortcuts", None)
+        .await
+        .expect(200);
+    assert_eq!(
+        list["shortcuts"],
+        json!([
+            {"callbackId": "file_it", "type": "message", "name": "File it",
+             "description": "Files the message"},
+            {"callbackId": "new_ticket", "type": "global", "name": "New ticket",
+             "description": ""},
+        ])
+    );
+
+    let used = json!({"callbackId": "new_ticket", "user": "U0000000003"});
+    let global = slack
+        .admin(Method::POST, "interactions/shortcut", Some(used))
+        .await
+        .expect(200);
+    let request = receiver.delivery().await;
+    assert_signed(&slack, &request);
+    let sent = payload(&request);
+    assert_eq!(sent["type"], "shortcut");
+    assert_eq!(sent["callback_id"], "new_ticket");
+    assert_eq!(sent["trigger_id"], global["triggerId"]);
+    assert_eq!(sent["user"]["id"], "U0000000003");
+    assert!(sent["action_ts"].as_str().unwrap().contains('.'));
+    let args = json!({"trigger_id": global["triggerId"], "view": modal(json!({}))});
+    slack.bot_ok("views.open", args).await;
+
+    let used = json!({"callbackId": "file_it", "user": "U0000000003",
+                      "channel": "C0000000001", "ts": "1700000100.000100"});
+    let on_message = slack
+        .admin(Method::POST, "interactions/shortcut", Some(used))
+        .await
+        .expect(200);
+    let sent = payload(&receiver.delivery().await);
+    assert_eq!(sent["type"], "message_action");
+    assert_eq!(sent["callback_id"], "file_it");
+    assert_eq!(
+        sent["channel"],
+        json!({"id": "C0000000001", "name": "general"})
+    );
+    assert_eq!(sent["message_ts"], "1700000100.000100");
+    assert_eq!(sent["message"]["text"], "Welcome to Acme!");
+    assert_eq!(sent["response_url"], on_message["responseUrl"]);
+    let url = on_message["responseUrl"].as_str().unwrap();
+    let filed = json!({"text": "Filed as T-1"});
+    assert_eq!(post_response(&slack, url, &filed).await.0, 200);
+
+    for (used, status, error) in [
+        (
+            json!({"callbackId": "nope", "user": "U0000000003"}),
+            404,
+            "shortcut_not_found",
+        ),
+        (
+            json!({"callbackId": "file_it", "user": "U0000000003"}),
+            400,
+            "invalid_arguments",
+        ),
+        (
+            json!({"callbackId": "file_it", "user": "U0000000003", "channel": "C0000000001",
+                "ts": "1.000001"}),
+            404,
+            "message_not_found",
+        ),
+    ] {
+        let refused = slack
+            .admin(Method::POST, "interactions/shortcut", Some(used))
+            .await;
+        assert_eq!(refused.expect(status)["error"], error);
+    }
+    let bad = json!({"callbackId": "x", "type": "menu", "name": "X"});
+    let refused = slack.admin(Method::POST, "shortcuts", Some(bad)).await;
+    assert_eq!(refused.expect(400)["error"], "invalid_arguments");
+    slack
+        .admin(Method::DELETE, "shortcuts/file_it", None)
+        .await
+        .expect(200);
+    let gone = slack.admin(Method::DELETE, "shortcuts/file_it", None).await;
+    assert_eq!(gone.expect(404)["error"], "shortcut_not_found");
+}
