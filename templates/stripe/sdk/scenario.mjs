@@ -272,11 +272,16 @@ await check('tax on subscription items and invoices', async () => {
   assert.deepEqual([invoice.subtotal, invoice.total, invoice.amount_paid], [2000, 2165, 2165]);
   assert.deepEqual(invoice.total_taxes.map((t) => [t.amount, t.tax_rate_details.tax_rate]), [[165, rate.id]]);
   const gst = await stripe.taxRates.create({ display_name: 'GST', percentage: 10, inclusive: true });
-  await stripe.invoiceItems.create({ customer: customer.id, amount: 1100, currency: 'usd' });
+  const item = await stripe.invoiceItems.create({ customer: customer.id, amount: 1100, currency: 'usd' });
   let draft = await stripe.invoices.create({ customer: customer.id, pending_invoice_items_behavior: 'include', default_tax_rates: [gst.id] });
   assert.deepEqual([draft.total, draft.total_excluding_tax, draft.lines.data[0].taxes[0].amount], [1100, 1000, 100]);
   draft = await stripe.invoices.update(draft.id, { default_tax_rates: '' });
   assert.deepEqual(draft.total_taxes, []);
+  await stripe.invoiceItems.update(item.id, { tax_rates: [rate.id] });
+  draft = await stripe.invoices.retrieve(draft.id);
+  assert.deepEqual([draft.tax, draft.total], [91, 1191]);
+  assert.equal((await stripe.invoiceItems.del(item.id)).deleted, true);
+  assert.equal((await stripe.invoices.retrieve(draft.id)).total, 0);
 });
 
 await check('customer balance transactions', async () => {

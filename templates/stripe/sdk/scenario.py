@@ -302,10 +302,16 @@ def taxed_subscription_and_invoice():
     assert invoice.lines.data[0].taxes[0].tax_behavior == "exclusive"
     # An invoice item with an inclusive rate: the tax is within its amount.
     vat = stripe.TaxRate.create(display_name="VAT", percentage=20, inclusive=True)
-    stripe.InvoiceItem.create(customer=customer.id, amount=1200, currency="usd", tax_rates=[vat.id])
+    item = stripe.InvoiceItem.create(customer=customer.id, amount=1200, currency="usd", tax_rates=[vat.id])
     draft = stripe.Invoice.create(customer=customer.id, pending_invoice_items_behavior="include")
     assert (draft.total, draft.total_excluding_tax, draft.total_taxes[0].amount) == (1200, 1000, 200), draft
     assert draft.lines.data[0].taxes[0].taxable_amount == 1000
+    # The draft follows its items: a new amount, a deleted item.
+    assert stripe.InvoiceItem.modify(item.id, amount=2400).amount == 2400
+    extra = stripe.InvoiceItem.create(customer=customer.id, amount=100, currency="usd", invoice=draft.id)
+    assert stripe.InvoiceItem.delete(extra.id).deleted
+    draft = stripe.Invoice.retrieve(draft.id)
+    assert (draft.total, draft.tax, len(draft.lines.data)) == (2400, 400, 1), draft
 
 
 def customer_balance():

@@ -36,7 +36,8 @@ pub(crate) fn routes() -> Router<Kit> {
         "/v1/invoices/{id}/void" => post(void_invoice, 1);
         "/v1/invoices/{id}/mark_uncollectible" => post(mark_uncollectible, 1);
         "/v1/invoiceitems" => post(create_invoice_item), get(list_invoice_items);
-        "/v1/invoiceitems/{id}" => get(INVOICE_ITEM.retrieve, 1);
+        "/v1/invoiceitems/{id}" => get(INVOICE_ITEM.retrieve, 1), post(update_invoice_item, 1),
+            delete(delete_invoice_item, 1);
     }
 }
 
@@ -603,10 +604,7 @@ pub(crate) async fn create_invoice_item(cx: &mut Cx<'_>) -> ApiResult {
     if let Some(invoice_id) = params.str("invoice")?.filter(|s| !s.is_empty()) {
         let mut invoice = INVOICE.lock(cx, invoice_id).await?;
         if invoice["status"] != "draft" {
-            return Err(ApiError::state(
-                "invoice_not_editable",
-                "You can only add invoice items to draft invoices.",
-            ));
+            return Err(not_editable());
         }
         item["invoice"] = json!(invoice_id);
         push_item_line(&mut invoice, &item);
@@ -616,6 +614,116 @@ pub(crate) async fn create_invoice_item(cx: &mut Cx<'_>) -> ApiResult {
     cx.insert(seq, &item)?;
     cx.emit("invoiceitem.created", &item, None).await?;
     Ok(item)
+}
+
+/// Stripe's refusal to change what a finalized invoice bills.
+fn not_editable() -> ApiError {
+    ApiError::state(
+        "invoice_not_editable",
+        "Invalid invoice: This invoice is no longer editable",
+    )
+    .param("invoice")
+}
+
+/// What `POST /v1/invoiceitems/{id}` accepts.
+#[rustfmt::skip]
+const ITEM_UPDATE_FIELDS: &[&str] = &[
+    "amount", "description", "discountable", "metadata", "period", "price", "quantity",
+    "tax_rates", "unit_amount", "unit_amount_decimal", "tax_behavior",
+];
+
+/// Invoice item `id`, locked, with the draft invoice it is on (locked too; `None` while it is
+/// pending); refused once that invoice is finalized.
+async fn editable_item(cx: &Cx<'_>, id: &str) -> ApiResult<(Value, Option<Value>)> {
+    let item = INVOICE_ITEM.lock(cx, id).await?;
+    let Some(invoice_id) = item["invoice"].as_str() else {
+        return Ok((item, None));
+    };
+    let invoice = INVOICE.lock(cx, invoice_id).await?;
+    if invoice["status"] != "draft" {
+        return Err(not_editable());
+    }
+    Ok((item, Some(invoice)))
+}
+
+/// Puts `item`'s line on its draft `invoice` in place of the old one (or takes it off when
+/// `item` is `None`), and saves the invoice with its new totals.
+fn relined(cx: &Cx<'_>, mut invoice: Value, id: &str, item: Option<&Value>) -> ApiResult<()> {
+    let line = item.map(|i| item_line(&invoice, i));
+    if let Some(lines) = invoice["lines"]["data"].as_array_mut() {
+        let at = lines.iter().position(|l| l["invoice_item"] == id);
+        match (at, line) {
+            (Some(at), Some(line)) => lines[at] = line,
+            (Some(at), None) => {
+                lines.remove(at);
+            }
+            (None, Some(line)) => lines.push(line),
+            (None, None) => {}
+        }
+    }
+    total(&mut invoice);
+    cx.save(&invoice)
+}
+
+/// `POST /v1/invoiceitems/{id}`: its amount (`amount`, or `price` / `unit_amount` times
+/// `quantity`), description, period, tax rates, metadata; the draft invoice it is on follows.
+pub(crate) async fn update_invoice_item(cx: &mut Cx<'_>, id: &str) -> ApiResult {
+    cx.params.allow(ITEM_UPDATE_FIELDS)?;
+    let params = cx.params.clone();
+    let (mut item, invoice) = editable_item(cx, id).await?;
+    let before = item.clone();
+    let quantity = params
+        .int("quantity")?
+        .or_else(|| item["quantity"].as_i64())
+        .unwrap_or(1);
+    if let Some(price_id) = params.str("price")?.filter(|s| !s.is_empty()) {
+        let price = PRICE.named(cx, price_id, "price").await?;
+        item["unit_amount"] = price["unit_amount"].clone();
+        item["price"] = price;
+    }
+    let unit = match (params.int("amount")?, params.int("unit_amount")?) {
+        (Some(amount), _) => amount / quantity.max(1),
+        (None, Some(unit)) => unit,
+        (None, None) => item["unit_amount"].as_i64().unwrap_or(0),
+    };
+    item["quantity"] = json!(quantity);
+    item["unit_amount"] = json!(unit);
+    item["unit_amount_decimal"] = json!(unit.to_string());
+    item["amount"] = json!(unit * quantity);
+    params.copy_nullable(&mut item, &["description"])?;
+    if let Some(discountable) = params.bool("discountable")? {
+        item["discountable"] = json!(discountable);
+    }
+    if let Some(period) = params.hash("period")? {
+        for key in ["start", "end"] {
+            if let Some(at) = int_at(period.get(key), &format!("period[{key}]"))? {
+                item["period"][key] = json!(at);
+            }
+        }
+    }
+    if let Some(rates) = tax::rates(cx, params.get("tax_rates"), "tax_rates").await? {
+        item["tax_rates"] = json!(rates);
+    }
+    let rates = item["tax_rates"].as_array().cloned().unwrap_or_default();
+    tax::check_behavior(&item["price"], &rates)?;
+    apply_metadata(&mut item, &params)?;
+    if let Some(invoice) = invoice {
+        relined(cx, invoice, id, Some(&item))?;
+    }
+    cx.save_if_changed("invoiceitem.updated", &before, item)
+        .await
+}
+
+/// `DELETE /v1/invoiceitems/{id}`: while pending or on a draft (whose line goes with it).
+pub(crate) async fn delete_invoice_item(cx: &mut Cx<'_>, id: &str) -> ApiResult {
+    cx.params.allow(&[])?;
+    let (item, invoice) = editable_item(cx, id).await?;
+    if let Some(invoice) = invoice {
+        relined(cx, invoice, id, None)?;
+    }
+    cx.delete(id).await?;
+    cx.emit("invoiceitem.deleted", &item, None).await?;
+    Ok(json!({"id": id, "object": "invoiceitem", "deleted": true}))
 }
 
 /// `GET /v1/invoiceitems` (`customer`, `invoice`, `pending`).

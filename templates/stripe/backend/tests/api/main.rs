@@ -11,6 +11,7 @@ mod balance;
 mod cards;
 mod customer_balance;
 mod discounts;
+mod invoice_items;
 mod limits;
 mod previews;
 mod taxes;

@@ -1,0 +1,90 @@
+//! Invoice items updated and deleted, pending or on a draft invoice (whose lines and totals
+//! follow), and refused once their invoice is finalized.
+
+use super::{Api, assert_error, assert_events, data, id};
+
+const BOB: &str = "cus_SEEDbob0000001";
+
+#[asym::clone("stripe", seed = "basic")]
+async fn invoice_items_are_updated_and_deleted_with_their_draft_lines(stripe: asym::Stripe) {
+    let api = Api::new(&stripe);
+    let invoice = api.invoice_for_item(BOB, "1000").await;
+    let item = data(&invoice["lines"])[0]["invoice_item"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let path = format!("/v1/invoiceitems/{item}");
+    let rate = api
+        .ok(
+            "/v1/tax_rates",
+            &[
+                ("display_name", "VAT"),
+                ("percentage", "20"),
+                ("inclusive", "false"),
+            ],
+        )
+        .await;
+    let updated = api
+        .ok(
+            &path,
+            &[
+                ("unit_amount", "700"),
+                ("quantity", "2"),
+                ("description", "Two hours"),
+                ("tax_rates[0]", id(&rate)),
+                ("metadata[k]", "v"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        (
+            updated["amount"].as_i64(),
+            updated["quantity"].as_i64(),
+            updated["description"].as_str(),
+            updated["metadata"]["k"].as_str()
+        ),
+        (Some(1400), Some(2), Some("Two hours"), Some("v"))
+    );
+    let invoice_path = format!("/v1/invoices/{}", id(&invoice));
+    let draft = api.current("/v1/invoices", id(&invoice)).await;
+    assert_eq!(
+        (
+            draft["subtotal"].as_i64(),
+            draft["tax"].as_i64(),
+            draft["total"].as_i64()
+        ),
+        (Some(1400), Some(280), Some(1680)),
+        "{draft}"
+    );
+    assert_eq!(data(&draft["lines"])[0]["description"], "Two hours");
+
+    // A second item, deleted: its line goes too.
+    let second = api
+        .ok(
+            "/v1/invoiceitems",
+            &[
+                ("customer", BOB),
+                ("amount", "500"),
+                ("currency", "usd"),
+                ("invoice", id(&invoice)),
+            ],
+        )
+        .await;
+    let (status, gone) = api
+        .delete(&format!("/v1/invoiceitems/{}", id(&second)))
+        .await;
+    assert_eq!((status, gone["deleted"].as_bool()), (200, Some(true)));
+    let draft = api.current("/v1/invoices", id(&invoice)).await;
+    assert_eq!(
+        (data(&draft["lines"]).len(), draft["total"].as_i64()),
+        (1, Some(1680))
+    );
+    assert_events(&stripe, &["invoiceitem.updated", "invoiceitem.deleted"]).await;
+
+    // Finalized: neither changes.
+    api.ok(&format!("{invoice_path}/finalize"), &[]).await;
+    let (status, body) = api.post(&path, &[("description", "late")]).await;
+    assert_error(status, &body, "code", (400, "invoice_not_editable"));
+    let (status, body) = api.delete(&path).await;
+    assert_error(status, &body, "param", (400, "invoice"));
+}
