@@ -351,6 +351,8 @@ await scenario("documents: project and issue documents, create, read by slug, fi
   assert((await linear.documents({ includeArchived: true })).nodes.some((d) => d.id === notes.id), "includeArchived");
   const restored = await linear.unarchiveDocument(notes.id);
   assert(restored.success && !(await restored.entity).archivedAt, "documentUnarchive");
+  const searched = await linear.searchDocuments("notes 1.0");
+  assert(searched.totalCount === 1 && searched.nodes[0].id === notes.id, `searchDocuments ${searched.totalCount}`);
   const orphan = await expectError(linear.createDocument({ title: "Orphan" }), LinearErrorType.InvalidInput, "no parent");
   assert(orphan.message.includes("Exactly one of"), orphan.message);
   await expectError(linear.document("nope"), LinearErrorType.InvalidInput, "unknown document");

@@ -26,7 +26,7 @@ pub(crate) struct Entity {
 }
 
 /// Every stored resource.
-const ENTITIES: [Entity; 20] = [
+const ENTITIES: [Entity; 21] = [
     Entity {
         name: "Issue",
         table: "issues",
@@ -114,6 +114,11 @@ const ENTITIES: [Entity; 20] = [
     },
     Entity {
         name: "Document",
+        table: "documents",
+        doc: "document_doc(t, ctx.base)",
+    },
+    Entity {
+        name: "DocumentSearchResult",
         table: "documents",
         doc: "document_doc(t, ctx.base)",
     },

@@ -287,8 +287,30 @@ pub(crate) async fn team_issue_count(ctx: &ResolverContext<'_>) -> Result<Value>
 /// `searchIssues(term:)`: issues whose title or description contains the term (or whose
 /// identifier is it), optionally in one team, with `totalCount`.
 pub(crate) async fn search_issues(ctx: &ResolverContext<'_>) -> Result<Value> {
-    let mut page = connection::list(ctx, "IssueSearchResult", search_conditions(ctx)?).await?;
-    let mut counted = search_conditions(ctx)?;
+    search(ctx, "IssueSearchResult", search_conditions).await
+}
+
+/// `searchDocuments(term:)`: documents whose title or content contains the term (or whose
+/// `slugId` is it), with `totalCount`. Linear's `teamId` only ranks a team's documents
+/// higher, and the clone does not rank; documents have no comments in the clone, so
+/// `includeComments` finds nothing more.
+pub(crate) async fn search_documents(ctx: &ResolverContext<'_>) -> Result<Value> {
+    search(ctx, "DocumentSearchResult", document_search_conditions).await
+}
+
+/// A search payload of `entity`: the page `conditions` select, `totalCount` (archived rows
+/// only with `includeArchived`), each node's (empty) `metadata` and an empty
+/// `archivePayload`.
+async fn search(
+    ctx: &ResolverContext<'_>,
+    entity: &str,
+    conditions: fn(&ResolverContext<'_>) -> Result<Where>,
+) -> Result<Value> {
+    let table = entity::by_name(entity)
+        .ok_or_else(|| error::internal("unknown entity"))?
+        .table;
+    let mut page = connection::list(ctx, entity, conditions(ctx)?).await?;
+    let mut counted = conditions(ctx)?;
     if ctx
         .args
         .get("includeArchived")
@@ -299,7 +321,7 @@ pub(crate) async fn search_issues(ctx: &ResolverContext<'_>) -> Result<Value> {
     }
     let (shared, viewer) = context(ctx)?;
     let sql = format!(
-        "{CTX}SELECT count(*)::text FROM ctx, issues t WHERE {}",
+        "{CTX}SELECT count(*)::text FROM ctx, {table} t WHERE {}",
         counted.sql()
     );
     let total = entity::query(shared, viewer, &sql, &counted.params())
@@ -335,12 +357,8 @@ pub(crate) async fn search_issues(ctx: &ResolverContext<'_>) -> Result<Value> {
 /// comments with `includeComments`), `teamId`, `filter`.
 fn search_conditions(ctx: &ResolverContext<'_>) -> Result<Where> {
     let term = arg_str(ctx, "term")?;
-    let escaped = term
-        .replace('\\', "\\\\")
-        .replace('%', "\\%")
-        .replace('_', "\\_");
     let mut conditions = Where::default();
-    let pattern = conditions.param(format!("%{escaped}%"));
+    let pattern = conditions.param(containing(&term));
     let exact = conditions.param(term.to_uppercase());
     let comments = if ctx
         .args
@@ -367,4 +385,25 @@ fn search_conditions(ctx: &ResolverContext<'_>) -> Result<Where> {
         ctx.args.get("filter").map(|v| v.as_value()),
     )?;
     Ok(conditions)
+}
+
+/// `searchDocuments`' conditions: the term in the title or content, or the `slugId`.
+fn document_search_conditions(ctx: &ResolverContext<'_>) -> Result<Where> {
+    let term = arg_str(ctx, "term")?;
+    let mut conditions = Where::default();
+    let pattern = conditions.param(containing(&term));
+    let exact = conditions.param(term);
+    conditions.push(format!(
+        "(t.title ILIKE {pattern} OR t.content ILIKE {pattern} OR t.slug_id = {exact})"
+    ));
+    Ok(conditions)
+}
+
+/// The `LIKE` pattern of any text containing `term` (its wildcards escaped).
+fn containing(term: &str) -> String {
+    let escaped = term
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
+    format!("%{escaped}%")
 }

@@ -36,6 +36,7 @@ pub(crate) fn custom(parent: &str, field: &str) -> Option<Resolve> {
         ("Query", "issue") => adapt!(queries::issue),
         ("Query", "issues") => adapt!(queries::issues),
         ("Query", "searchIssues") => adapt!(queries::search_issues),
+        ("Query", "searchDocuments") => adapt!(queries::search_documents),
         ("Query", "user") => adapt!(queries::user),
         ("Query", "users") => adapt!(queries::users),
         ("Query", "team") => adapt!(queries::team),

@@ -346,3 +346,55 @@ async fn document_changes_send_webhooks(linear: asym::Linear) {
     assert_eq!(body["action"], "remove");
     assert_eq!(body["data"]["trashed"], true);
 }
+
+#[asym::clone("linear", seed = "basic")]
+async fn documents_are_searched(linear: asym::Linear) {
+    let api = client(&linear);
+    let gone = create(
+        &api,
+        json!({"title": "Old launch notes", "content": "Beta went fine", "teamId": ENG}),
+    )
+    .await;
+    query(
+        &api,
+        "mutation($id: String!) { documentDelete(id: $id) { success } }",
+        json!({"id": gone["id"]}),
+    )
+    .await;
+    let search = |term: &str, archived: bool| {
+        let api = api.clone();
+        let term = term.to_owned();
+        async move {
+            query(
+                &api,
+                &format!(
+                    "query($term: String!, $archived: Boolean) {{
+                       searchDocuments(term: $term, includeArchived: $archived) {{
+                         totalCount nodes {{ {DOCUMENT} metadata }}
+                         pageInfo {{ hasNextPage }}
+                         archivePayload {{ archive totalCount databaseVersion includesDependencies }} }} }}"
+                ),
+                json!({"term": term, "archived": archived}),
+            )
+            .await["searchDocuments"]
+                .clone()
+        }
+    };
+    let found = search("BETA", false).await;
+    assert_eq!(found["totalCount"], 1.0, "{found}");
+    assert_eq!(found["nodes"][0]["id"], LAUNCH_PLAN, "in the content");
+    assert_eq!(found["nodes"][0]["__typename"], "DocumentSearchResult");
+    assert_eq!(found["nodes"][0]["metadata"], json!({}));
+    let with_archived = search("beta", true).await;
+    assert_eq!(with_archived["totalCount"], 2.0, "the trashed one too");
+    assert_eq!(
+        search("5f1a2b3c4d5e", false).await["totalCount"],
+        1.0,
+        "by slugId"
+    );
+    assert_eq!(
+        search("100%", false).await["totalCount"],
+        0.0,
+        "wildcards are text"
+    );
+}
