@@ -142,6 +142,23 @@ async fn documents_are_created_under_one_parent(linear: asym::Linear) {
     let nodes = &issue["issue"]["documents"]["nodes"];
     assert_eq!(nodes[0]["title"], "Notes");
     assert_eq!(nodes[0]["issue"]["id"], issue["issue"]["id"]);
+    let deleted = query(
+        &api,
+        "mutation { issueDelete(id: \"ENG-1\", permanentlyDelete: true) { success } }",
+        json!({}),
+    )
+    .await;
+    assert_eq!(
+        deleted["issueDelete"]["success"], true,
+        "its documents go with it"
+    );
+    let message = refused(
+        &api,
+        "query($id: String!) { document(id: $id) { id } }",
+        json!({"id": notes["id"]}),
+    )
+    .await;
+    assert!(message.contains("Entity not found: Document"), "{message}");
     let team_doc = create(&api, json!({"title": "Handbook", "teamId": ENG})).await;
     assert_eq!(team_doc["project"], Value::Null);
 
