@@ -17,7 +17,7 @@ use asym_kit::deadpool_postgres::GenericClient;
 use axum::Router;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post, put};
+use axum::routing::{any, get, post, put};
 use serde_json::{Value, json};
 
 use self::model::{List, NewList, Search};
@@ -46,6 +46,24 @@ pub(crate) fn routes() -> Router<Kit> {
             put(update_filters),
         )
         .merge(memberships::routes())
+        .route("/crm/v3/lists/folders", any(not_served))
+        .route("/crm/v3/lists/folders/{*rest}", any(not_served))
+        .route("/crm/v3/lists/idmapping", any(not_served))
+        .route(
+            "/crm/v3/lists/{list_id}/schedule-conversion",
+            any(not_served),
+        )
+}
+
+/// List folders, the v1 → v3 id mapping and list conversions: 404 naming them as not
+/// implemented (rather than a list id's `INVALID_INT_ID`).
+async fn not_served(uri: axum::http::Uri) -> ApiError {
+    ApiError::missing(format!(
+        "{} is not implemented by this HubSpot clone (list folders, id mapping and list \
+         conversions are not served).",
+        uri.path()
+    ))
+    .with("subCategory", json!("NOT_IMPLEMENTED"))
 }
 
 /// The processing types HubSpot's lists take.
