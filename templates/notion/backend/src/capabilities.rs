@@ -127,7 +127,14 @@ const ROUTES: [(Option<Capability>, &[&str]); 7] = [
         Some(Capability::ReadComments),
         &["GET /v1/comments", "GET /v1/comments/{id}"],
     ),
-    (Some(Capability::InsertComments), &["POST /v1/comments"]),
+    (
+        Some(Capability::InsertComments),
+        &[
+            "POST /v1/comments",
+            "PATCH /v1/comments/{id}",
+            "DELETE /v1/comments/{id}",
+        ],
+    ),
 ];
 
 /// Whether a request for `path` under `method` is one the route `METHOD /pattern` stands

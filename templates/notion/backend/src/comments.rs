@@ -1,6 +1,8 @@
 //! Comments: create (on a page, on a block, or in a discussion thread), list for a page or
-//! block, retrieve.
+//! block, retrieve; update and delete the integration's own. The text is `rich_text` or
+//! inline `markdown` ([`crate::markdown::inline`]).
 
+use asym_kit::deadpool_postgres::Transaction;
 use asym_kit::tokio_postgres::Row;
 use serde_json::{Map, Value, json};
 
@@ -31,14 +33,27 @@ fn render(row: &Row) -> Value {
     })
 }
 
-/// `POST /v1/comments` `{parent: {page_id | block_id} | discussion_id, rich_text}`.
+/// A comment's text: exactly one of `rich_text` and `markdown` (inline markdown).
+fn text_of(body: &Map<String, Value>) -> ApiResult<Value> {
+    let given = |key| body.get(key).filter(|v: &&Value| !v.is_null());
+    match (given("rich_text"), given("markdown")) {
+        (Some(rich), None) => richtext::normalize(rich, "body.rich_text"),
+        (None, Some(Value::String(text))) => {
+            richtext::normalize(&crate::markdown::inline(text)?, "body.markdown")
+        }
+        (None, Some(other)) => Err(crate::error::invalid("body.markdown", "a string", other)),
+        (Some(_), Some(_)) => Err(ApiError::validation(
+            "body failed validation: body.markdown should be not present when body.rich_text is.",
+        )),
+        (None, None) => Err(ApiError::validation(
+            "body failed validation. Fix one: body.rich_text should be defined, instead was `undefined`. body.markdown should be defined, instead was `undefined`.",
+        )),
+    }
+}
+
+/// `POST /v1/comments` `{parent: {page_id | block_id} | discussion_id, rich_text | markdown}`.
 pub(crate) async fn create(ctx: &Ctx, body: &Map<String, Value>) -> ApiResult<Value> {
-    let mut text = richtext::normalize(
-        body.get("rich_text").ok_or_else(|| {
-            ApiError::validation("body failed validation: body.rich_text should be defined, instead was `undefined`.")
-        })?,
-        "body.rich_text",
-    )?;
+    let mut text = text_of(body)?;
     let mut client = ctx.kit.db().await?;
     let tx = client.transaction().await?;
     let (discussion, parent_type, parent_id) = match (body.get("discussion_id"), body.get("parent"))
@@ -86,16 +101,117 @@ pub(crate) async fn create(ctx: &Ctx, body: &Map<String, Value>) -> ApiResult<Va
         &[&id, &discussion, &parent_type, &parent_id, &text.to_string(), &ctx.bot],
     )
     .await?;
-    let data = json!({
-        "page_id": target.page_id,
-        "parent": { "id": parent_id, "type": if parent_type == "page_id" { "page" } else { "block" } },
-    });
-    let wake = webhooks::emit(&tx, "comment.created", &id, data, &ctx.bot).await?;
+    let wake = announce(
+        &tx,
+        "comment.created",
+        &id,
+        &target.page_id,
+        &parent_type,
+        &parent_id,
+        &ctx.bot,
+    )
+    .await?;
     let row = tx
         .query_one(&format!("SELECT {COLUMNS} FROM comments c LEFT JOIN users u ON u.id = c.created_by WHERE c.id = $1"), &[&id])
         .await?;
     ctx.commit(tx, wake).await?;
     Ok(render(&row))
+}
+
+/// Queues the `comment.*` event `event` for comment `id` on `parent_id` in page `page_id`.
+async fn announce(
+    tx: &Transaction<'_>,
+    event: &str,
+    id: &str,
+    page_id: &str,
+    parent_type: &str,
+    parent_id: &str,
+    author: &str,
+) -> ApiResult<bool> {
+    let data = json!({
+        "page_id": page_id,
+        "parent": { "id": parent_id, "type": if parent_type == "page_id" { "page" } else { "block" } },
+    });
+    webhooks::emit(tx, event, id, data, author).await
+}
+
+/// The comment `id` as the integration sees it, with the page it is on (404 when absent,
+/// on a page not shared, or, when `own`, written by someone else).
+const VISIBLE: &str = "FROM comments c LEFT JOIN users u ON u.id = c.created_by
+    JOIN pages p ON p.id = (SELECT coalesce((SELECT b.page_id FROM blocks b WHERE b.id = c.parent_id AND b.type <> 'child_page'), c.parent_id))
+    WHERE c.id = $1 AND p.shared";
+
+/// `PATCH /v1/comments/{id}` `{rich_text | markdown}`: only the integration's own comments
+/// (another's is Notion's 404).
+pub(crate) async fn update(ctx: &Ctx, id: &str, body: &Map<String, Value>) -> ApiResult<Value> {
+    let id = path_id("comment_id", id)?;
+    let mut text = text_of(body)?;
+    let mut client = ctx.kit.db().await?;
+    let tx = client.transaction().await?;
+    let (page_id, parent_type, parent_id) = own(&tx, &id, &ctx.bot).await?;
+    richtext::name_mentions(&tx, [&mut text]).await?;
+    tx.execute(
+        "UPDATE comments SET rich_text = $2::text::jsonb, last_edited_time = now() WHERE id = $1",
+        &[&id, &text.to_string()],
+    )
+    .await?;
+    let wake = announce(
+        &tx,
+        "comment.updated",
+        &id,
+        &page_id,
+        &parent_type,
+        &parent_id,
+        &ctx.bot,
+    )
+    .await?;
+    let row = tx
+        .query_one(&format!("SELECT {COLUMNS} {VISIBLE}"), &[&id])
+        .await?;
+    ctx.commit(tx, wake).await?;
+    Ok(render(&row))
+}
+
+/// `DELETE /v1/comments/{id}`: deletes one of the integration's own comments (another's is
+/// Notion's 404) and answers it as it was.
+pub(crate) async fn delete(ctx: &Ctx, id: &str) -> ApiResult<Value> {
+    let id = path_id("comment_id", id)?;
+    let mut client = ctx.kit.db().await?;
+    let tx = client.transaction().await?;
+    let (page_id, parent_type, parent_id) = own(&tx, &id, &ctx.bot).await?;
+    let row = tx
+        .query_one(&format!("SELECT {COLUMNS} {VISIBLE}"), &[&id])
+        .await?;
+    tx.execute("DELETE FROM comments WHERE id = $1", &[&id])
+        .await?;
+    let wake = announce(
+        &tx,
+        "comment.deleted",
+        &id,
+        &page_id,
+        &parent_type,
+        &parent_id,
+        &ctx.bot,
+    )
+    .await?;
+    ctx.commit(tx, wake).await?;
+    Ok(render(&row))
+}
+
+/// The page, parent type and parent of comment `id` when `author` wrote it and the
+/// integration sees it; Notion's 404 otherwise. Locks the comment.
+async fn own(tx: &Transaction<'_>, id: &str, author: &str) -> ApiResult<(String, String, String)> {
+    let row = tx
+        .query_opt(
+            &format!(
+                "SELECT p.id, c.parent_type, c.parent_id, c.created_by {VISIBLE} FOR UPDATE OF c"
+            ),
+            &[&id],
+        )
+        .await?
+        .filter(|row| row.get::<_, &str>(3) == author)
+        .ok_or_else(|| ApiError::not_found("comment", id))?;
+    Ok((row.get(0), row.get(1), row.get(2)))
 }
 
 /// `GET /v1/comments?block_id=…` (a page id is a block id too).
@@ -126,10 +242,6 @@ pub(crate) async fn list(ctx: &Ctx, block_id: Option<&str>, paging: Paging) -> A
 pub(crate) async fn retrieve(ctx: &Ctx, id: &str) -> ApiResult<Value> {
     let id = path_id("comment_id", id)?;
     let client = ctx.kit.db().await?;
-    let sql = format!(
-        "SELECT {COLUMNS} FROM comments c LEFT JOIN users u ON u.id = c.created_by
-         JOIN pages p ON p.id = (SELECT coalesce((SELECT b.page_id FROM blocks b WHERE b.id = c.parent_id AND b.type <> 'child_page'), c.parent_id))
-         WHERE c.id = $1 AND p.shared"
-    );
+    let sql = format!("SELECT {COLUMNS} {VISIBLE}");
     Ok(render(&rows::by_id(&client, &sql, "comment", &id).await?))
 }

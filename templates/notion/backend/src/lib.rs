@@ -132,7 +132,12 @@ pub fn app(kit: Kit) -> Router {
             "/v1/comments",
             get(comments_list).post(api!(body => comments::create)),
         )
-        .route("/v1/comments/{id}", get(api!(id => comments::retrieve)))
+        .route(
+            "/v1/comments/{id}",
+            get(api!(id => comments::retrieve))
+                .patch(api!(id, body => comments::update))
+                .delete(api!(id => comments::delete)),
+        )
         .route(
             "/v1/file_uploads",
             get(uploads_list).post(api!(body => uploads::create)),

@@ -174,6 +174,16 @@ await scenario("comments", async () => {
   const r = await notion.comments.create({ discussion_id: c.discussion_id, rich_text: text("node reply") });
   assert.equal(r.discussion_id, c.discussion_id);
   assert.equal((await notion.comments.retrieve({ comment_id: r.id })).rich_text[0].plain_text, "node reply");
+  const edited = await notion.comments.update({ comment_id: r.id, markdown: "node *edited* reply" });
+  assert.equal(edited.rich_text[1].annotations.italic, true);
+  const byRichText = await notion.comments.update({ comment_id: c.id, rich_text: text("node comment, edited") });
+  assert.equal(byRichText.rich_text[0].plain_text, "node comment, edited");
+  await expectError(APIErrorCode.ValidationError, notion.comments.update({ comment_id: c.id, rich_text: text("a"), markdown: "b" }));
+  await expectError(APIErrorCode.ObjectNotFound, notion.comments.update({ comment_id: list.results[0].id, rich_text: text("not mine") }));
+  const deleted = await notion.comments.delete({ comment_id: r.id });
+  assert.equal(deleted.id, r.id);
+  await expectError(APIErrorCode.ObjectNotFound, notion.comments.retrieve({ comment_id: r.id }));
+  await expectError(APIErrorCode.ObjectNotFound, notion.comments.delete({ comment_id: list.results[0].id }));
 });
 
 await scenario("2022-06-28: databases.query, database shapes, search", async () => {

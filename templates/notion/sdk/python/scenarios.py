@@ -258,6 +258,17 @@ def comments_threads():
     assert reply["parent"] == {"type": "page_id", "page_id": TASK1}
     assert len(notion.comments.list(block_id=TASK1)["results"]) == 4
     assert notion.comments.retrieve(comment_id=reply["id"])["rich_text"][0]["plain_text"] == "A reply"
+    edited = notion.comments.update(comment_id=reply["id"], rich_text=text("An edited reply"))
+    assert edited["rich_text"][0]["plain_text"] == "An edited reply" and edited["id"] == reply["id"]
+    by_markdown = notion.comments.update(comment_id=reply["id"], markdown="A **bold** reply")
+    assert by_markdown["rich_text"][1]["annotations"]["bold"] is True, by_markdown
+    deleted = notion.comments.delete(comment_id=reply["id"])
+    assert deleted["id"] == reply["id"]
+    expect_error(APIErrorCode.ObjectNotFound, notion.comments.retrieve, comment_id=reply["id"])
+    seeded = listed[0]["id"]  # written by a person: not the integration's to change
+    expect_error(APIErrorCode.ObjectNotFound, notion.comments.update, comment_id=seeded, rich_text=text("x"))
+    expect_error(APIErrorCode.ObjectNotFound, notion.comments.delete, comment_id=seeded)
+    assert len(notion.comments.list(block_id=TASK1)["results"]) == 3
 
 
 @scenario

@@ -67,3 +67,63 @@ async fn threads_and_lists(notion: asym::Notion) {
     );
     invalid(api.get("/v1/comments").await);
 }
+
+#[asym::clone("notion", seed = "basic")]
+async fn own_comments_are_updated_and_deleted(notion: asym::Notion) {
+    let api = api(&notion);
+    let new = post(
+        &api,
+        "/v1/comments",
+        &json!({ "parent": { "page_id": TASK1 }, "markdown": "Draft **one**" }),
+    )
+    .await;
+    assert_eq!(new["rich_text"][1]["annotations"]["bold"], true);
+    let id = new["id"].as_str().unwrap();
+    let path = format!("/v1/comments/{id}");
+    let updated = api
+        .patch(&path, &json!({ "rich_text": text("Final") }))
+        .await
+        .expect(200);
+    assert_eq!(updated["id"], id);
+    assert_eq!(updated["rich_text"][0]["plain_text"], "Final");
+    assert_eq!(updated["discussion_id"], new["discussion_id"]);
+    let by_markdown = api
+        .patch(
+            &path,
+            &json!({ "markdown": "With a [link](https://example.com)" }),
+        )
+        .await
+        .expect(200);
+    assert_eq!(by_markdown["rich_text"][1]["href"], "https://example.com");
+    assert_eq!(
+        read(&api, &path).await["rich_text"][1]["plain_text"],
+        "link"
+    );
+    for body in [
+        json!({}),
+        json!({ "rich_text": text("a"), "markdown": "b" }),
+        json!({ "rich_text": "plain" }),
+    ] {
+        invalid(api.patch(&path, &body).await);
+    }
+    // Another's comment (a person's, seeded) answers 404 to both.
+    let seeded = read(&api, &format!("/v1/comments?block_id={TASK1}")).await["results"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let theirs = format!("/v1/comments/{seeded}");
+    error(
+        api.patch(&theirs, &json!({ "rich_text": text("x") })).await,
+        404,
+        "object_not_found",
+    );
+    error(api.delete(&theirs).await, 404, "object_not_found");
+
+    let deleted = api.delete(&path).await.expect(200);
+    assert_eq!(deleted["object"], "comment");
+    assert_eq!(deleted["id"], id);
+    error(api.get(&path).await, 404, "object_not_found");
+    error(api.delete(&path).await, 404, "object_not_found");
+    let listed = read(&api, &format!("/v1/comments?block_id={TASK1}")).await;
+    assert_eq!(listed["results"].as_array().unwrap().len(), 2);
+}

@@ -77,7 +77,7 @@ async fn handshake_then_signed_events(notion: asym::Notion) {
     assert_eq!(content["type"], "page.content_updated");
     assert_eq!(content["entity"]["id"], TASK1);
 
-    post(
+    let made = post(
         &api,
         "/v1/comments",
         &json!({ "parent": { "page_id": TASK1 }, "rich_text": text("ping") }),
@@ -86,6 +86,14 @@ async fn handshake_then_signed_events(notion: asym::Notion) {
     let comment = receiver.delivery().await;
     comment.assert_sha256_signature("x-notion-signature", &token);
     assert_eq!(comment.json()["type"], "comment.created");
+    let comment_path = format!("/v1/comments/{}", made["id"].as_str().unwrap());
+    patch(&api, &comment_path, &json!({ "rich_text": text("pong") })).await;
+    let edited = receiver.delivery().await.json();
+    assert_eq!(edited["type"], "comment.updated");
+    assert_eq!(edited["entity"]["id"], made["id"]);
+    assert_eq!(edited["data"]["page_id"], TASK1);
+    api.delete(&comment_path).await.expect(200);
+    assert_eq!(receiver.delivery().await.json()["type"], "comment.deleted");
 
     patch(
         &api,
