@@ -1,6 +1,8 @@
 //! An incident bot built on [`slack_morphism`], the way a team would write one: it opens an
 //! incident in a channel (posts, pins and flags the notice), threads updates under it, pages
 //! people by email in a DM, and resolves it (edits the notice, unpins it, marks it done).
+//! People drive it from Slack too: `/incident <what broke>` opens one, and the notice's
+//! **Resolve** button resolves it ([`receiver`] takes Slack's signed requests).
 //!
 //! The bot is generic over slack-morphism's HTTP connector, so the same code runs against
 //! Slack and against an asym clone; only the connector's API URL changes:
@@ -25,6 +27,11 @@
 
 use slack_morphism::errors::SlackClientError;
 use slack_morphism::prelude::*;
+
+pub mod receiver;
+
+/// The `action_id` of the notice's **Resolve** button; its `value` is the incident's title.
+pub const RESOLVE_ACTION: &str = "resolve_incident";
 
 /// What went wrong talking to Slack.
 #[derive(Debug, thiserror::Error)]
@@ -114,6 +121,21 @@ pub fn open_text(title: &str) -> String {
 /// The notice's text once the incident is resolved.
 pub fn resolved_text(title: &str) -> String {
     format!(":white_check_mark: *Resolved:* {title}")
+}
+
+/// The notice: its text, also as a section, with a **Resolve** button for the incident
+/// `resolvable` names (none once it is resolved: an edit's blocks replace the old ones).
+fn notice(text: String, resolvable: Option<&str>) -> SlackMessageContent {
+    let mut section = SlackSectionBlock::new().with_text(md!("{}", text));
+    if let Some(title) = resolvable {
+        let button = SlackBlockButtonElement::new(pt!("Resolve"))
+            .with_action_id(RESOLVE_ACTION.into())
+            .with_value(title.to_owned());
+        section = section.with_accessory(button.into());
+    }
+    SlackMessageContent::new()
+        .with_text(text)
+        .with_blocks(slack_blocks![some_into(section)])
 }
 
 /// Runs incidents in Slack with one bot token.
@@ -206,9 +228,35 @@ where
             .into_iter()
             .find(|c| c.name == channel)
             .ok_or_else(|| BotError::UnknownChannel(channel.to_owned()))?;
-        let channel_id = SlackChannelId::new(found.id);
+        self.start(found, title).await
+    }
+
+    /// Opens an incident in the channel with id `channel` (where a slash command was run), as
+    /// [`IncidentBot::open`] does.
+    ///
+    /// # Errors
+    /// [`BotError::Slack`] (`channel_not_found` for a channel the bot cannot see).
+    pub async fn open_in(&self, channel: &str, title: &str) -> Result<Incident> {
+        let info = self
+            .session()
+            .conversations_info(&SlackApiConversationsInfoRequest::new(SlackChannelId::new(
+                channel.to_owned(),
+            )))
+            .await
+            .map_err(call("conversations.info"))?
+            .channel;
+        let found = Channel {
+            id: info.id.to_string(),
+            name: info.name.unwrap_or_default(),
+            is_member: info.flags.is_member.unwrap_or(false),
+        };
+        self.start(found, title).await
+    }
+
+    async fn start(&self, channel: Channel, title: &str) -> Result<Incident> {
+        let channel_id = SlackChannelId::new(channel.id);
         let session = self.session();
-        if !found.is_member {
+        if !channel.is_member {
             session
                 .conversations_join(&SlackApiConversationsJoinRequest::new(channel_id.clone()))
                 .await
@@ -217,7 +265,7 @@ where
         let posted = session
             .chat_post_message(&SlackApiChatPostMessageRequest::new(
                 channel_id.clone(),
-                SlackMessageContent::new().with_text(open_text(title)),
+                notice(open_text(title), Some(title)),
             ))
             .await
             .map_err(call("chat.postMessage"))?;
@@ -320,7 +368,7 @@ where
         session
             .chat_update(&SlackApiChatUpdateRequest::new(
                 incident.channel_id(),
-                SlackMessageContent::new().with_text(resolved_text(&incident.title)),
+                notice(resolved_text(&incident.title), None),
                 incident.ts(),
             ))
             .await

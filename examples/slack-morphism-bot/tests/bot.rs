@@ -2,8 +2,12 @@
 //! `basic` seed (team Acme; #general with the bot, #random without it; alice, bob, carol).
 
 use hyper_util::client::legacy::connect::HttpConnector;
+use serde_json::{Value, json};
 use slack_morphism::prelude::SlackClientHyperConnector;
-use slack_morphism_bot::{BotError, Incident, IncidentBot, open_text, resolved_text};
+use slack_morphism_bot::receiver::{self, COMMAND};
+use slack_morphism_bot::{
+    BotError, Incident, IncidentBot, RESOLVE_ACTION, open_text, resolved_text,
+};
 
 /// The bot as a user would build it, with only the API URL pointed at the clone (and a
 /// plain-HTTP connector: the clone is not behind TLS).
@@ -217,4 +221,125 @@ async fn a_revoked_token_is_reported(slack: asym::Slack) {
         .await
         .unwrap_err();
     assert_eq!(err.code(), Some("invalid_auth"), "{err:?}");
+}
+
+/// Serves the bot's Request URLs on a free local port, checking requests against `secret`,
+/// and points the clone's `/incident` command and interactivity there, as an app's settings
+/// page would.
+async fn serve(slack: &asym::Slack, secret: &str) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("a free local port");
+    let base = format!("http://{}", listener.local_addr().expect("its address"));
+    let app = receiver::router(bot(slack), secret);
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    let command = json!({ "command": COMMAND, "url": format!("{base}/slack/commands") });
+    slack
+        .admin_post("commands", command)
+        .await
+        .expect("the clone takes the command");
+    let interactivity = json!({ "url": format!("{base}/slack/actions") });
+    slack
+        .admin_post("interactivity", interactivity)
+        .await
+        .expect("the clone takes the Request URL");
+}
+
+/// Bob runs `/incident <text>` in #general; what the clone reports of it.
+async fn run_command(slack: &asym::Slack, text: &str) -> Value {
+    let run = json!({ "command": COMMAND, "text": text, "user": "U0000000004", "channel": "C0000000001" });
+    slack
+        .admin_post("interactions/command", run)
+        .await
+        .expect("the clone runs the command")
+}
+
+#[asym::clone("slack", seed = "basic")]
+async fn a_slash_command_opens_an_incident_and_its_button_resolves_it(slack: asym::Slack) {
+    serve(&slack, slack.signing_secret()).await;
+    let ran = run_command(&slack, "Checkout is failing").await;
+    assert_eq!(ran["status"], 200, "{ran}");
+    assert_eq!(
+        (
+            &ran["response"]["responseType"],
+            &ran["response"]["message"]["text"]
+        ),
+        (
+            &json!("ephemeral"),
+            &json!("Opened incident: Checkout is failing")
+        ),
+        "only Bob is told: {ran}"
+    );
+    let notice = column(
+        &slack,
+        &format!(
+            "select ts::text from messages where channel_id = 'C0000000001' and text = '{}'",
+            open_text("Checkout is failing")
+        ),
+    )
+    .await;
+    assert_eq!(notice.len(), 1, "one notice in #general");
+
+    // Carol clicks Resolve on the notice.
+    let click = json!({
+        "channel": "C0000000001", "ts": notice[0], "actionId": RESOLVE_ACTION, "user": "U0000000005",
+    });
+    let clicked = slack
+        .admin_post("interactions/action", click)
+        .await
+        .unwrap();
+    assert_eq!(clicked["status"], 200, "{clicked}");
+    let incident = Incident {
+        channel: "C0000000001".to_owned(),
+        ts: notice[0].clone(),
+        title: "Checkout is failing".to_owned(),
+    };
+    assert_eq!(
+        bot(&slack).timeline(&incident).await.unwrap(),
+        [
+            resolved_text("Checkout is failing"),
+            "Resolved from Slack by <@U0000000005>".to_owned()
+        ]
+    );
+    assert_eq!(pinned_in_general(&slack).await, Vec::<String>::new());
+    let buttons = column(
+        &slack,
+        &format!(
+            "select count(*)::text from messages, json_array_elements(blocks) b \
+             where channel_id = 'C0000000001' and ts = {} and b->'accessory' is not null",
+            notice[0]
+        ),
+    )
+    .await;
+    assert_eq!(buttons, ["0"], "the resolved notice has no Resolve button");
+}
+
+#[asym::clone("slack", seed = "basic")]
+async fn a_command_without_a_title_is_answered_with_the_usage(slack: asym::Slack) {
+    serve(&slack, slack.signing_secret()).await;
+    let before = bot_texts(&slack, "C0000000001").await;
+    let ran = run_command(&slack, "  ").await;
+    assert_eq!(
+        ran["response"]["message"]["text"],
+        format!("Usage: {COMMAND} <what broke>"),
+        "{ran}"
+    );
+    assert_eq!(bot_texts(&slack, "C0000000001").await, before);
+}
+
+#[asym::clone("slack", seed = "basic")]
+async fn requests_not_signed_with_the_apps_secret_are_refused(slack: asym::Slack) {
+    serve(&slack, "not the app's signing secret").await;
+    let before = bot_texts(&slack, "C0000000001").await;
+    let ran = run_command(&slack, "Checkout is failing").await;
+    assert_eq!(
+        (&ran["status"], &ran["error"]),
+        (&json!(401), &json!("dispatch_failed")),
+        "{ran}"
+    );
+    assert_eq!(
+        bot_texts(&slack, "C0000000001").await,
+        before,
+        "nothing was opened"
+    );
 }
