@@ -282,6 +282,10 @@ def tax_rates():
         raise AssertionError("a tax rate's percentage is fixed")
     except stripe.error.InvalidRequestError as err:
         assert err.code == "parameter_unknown" and err.param == "percentage", err
+    session = stripe.checkout.Session.create(mode="payment", success_url="https://example.com/ok",
+                                             line_items=[{"price": "price_SEEDshirt001", "quantity": 1,
+                                                          "tax_rates": [vat.id]}])
+    assert (session.amount_total, session.total_details.amount_tax) == (2975, 475), session
     inclusive = stripe.TaxRate.create(display_name="GST", percentage=10, inclusive=True)
     assert vat.id in [r.id for r in stripe.TaxRate.list(inclusive=False).auto_paging_iter()]
     assert inclusive.id not in [r.id for r in stripe.TaxRate.list(inclusive=False).auto_paging_iter()]

@@ -7,7 +7,7 @@ use crate::cx::{Cx, allow_paging};
 use crate::dispatch::routes;
 use crate::error::{ApiError, ApiResult};
 use crate::kinds::{CHECKOUT_SESSION, CUSTOMER, PRICE, PRODUCT};
-use crate::model::price;
+use crate::model::{price, tax};
 use crate::params::{apply_metadata, int_at, string_at};
 use asym_kit::Kit;
 
@@ -98,10 +98,12 @@ pub(crate) async fn create_session(cx: &mut Cx<'_>) -> ApiResult {
             "You specified `payment` mode but passed a recurring price. Either switch to `subscription` mode or use only one-time prices.",
         ));
     }
-    let subtotal: i64 = items
-        .iter()
-        .filter_map(|i| i["amount_total"].as_i64())
-        .sum();
+    let sum = |key: &str| -> i64 { items.iter().filter_map(|i| i[key].as_i64()).sum() };
+    let (subtotal, tax, total) = (
+        sum("amount_subtotal"),
+        sum("amount_tax"),
+        sum("amount_total"),
+    );
     let (id, seq) = cx.new_id("cs_test_").await?;
     let expires_at = params.int("expires_at")?.unwrap_or(cx.now + 86_400);
     let public = cx.kit.config().public_url.clone();
@@ -111,7 +113,7 @@ pub(crate) async fn create_session(cx: &mut Cx<'_>) -> ApiResult {
         "after_expiration": null,
         "allow_promotion_codes": params.bool("allow_promotion_codes")?,
         "amount_subtotal": if mode == "setup" { Value::Null } else { json!(subtotal) },
-        "amount_total": if mode == "setup" { Value::Null } else { json!(subtotal) },
+        "amount_total": if mode == "setup" { Value::Null } else { json!(total) },
         "automatic_tax": {"enabled": false, "liability": null, "status": null},
         "billing_address_collection": params.str("billing_address_collection")?,
         "cancel_url": params.str("cancel_url")?,
@@ -152,7 +154,7 @@ pub(crate) async fn create_session(cx: &mut Cx<'_>) -> ApiResult {
         "submit_type": params.str("submit_type")?,
         "subscription": null,
         "success_url": params.str("success_url")?,
-        "total_details": {"amount_discount": 0, "amount_shipping": 0, "amount_tax": 0},
+        "total_details": {"amount_discount": 0, "amount_shipping": 0, "amount_tax": tax},
         "ui_mode": params.str("ui_mode")?.unwrap_or("hosted"),
         "url": format!("{public}/c/pay/{id}"),
         "_line_items": items,
@@ -217,7 +219,19 @@ async fn line_item(
         (Some(q), _) => q,
         (None, _) => return Err(ApiError::missing(&format!("{param}[quantity]"))),
     };
+    if spec.contains_key("dynamic_tax_rates") {
+        return Err(ApiError::invalid_param(
+            &format!("{param}[dynamic_tax_rates]"),
+            "The clone does not implement `dynamic_tax_rates` (it has no customer address to \
+             choose a rate by); use `tax_rates`.",
+        ));
+    }
+    let rates = tax::rates(cx, spec.get("tax_rates"), &format!("{param}[tax_rates]"))
+        .await?
+        .unwrap_or_default();
+    tax::check_behavior(&price, &rates)?;
     let unit = price["unit_amount"].as_i64().unwrap_or(0);
+    let (inclusive, exclusive) = tax::on_amount(&rates, unit * quantity);
     let description = match cx
         .get_any(price["product"].as_str().unwrap_or_default())
         .await?
@@ -230,9 +244,10 @@ async fn line_item(
         "id": id,
         "object": "item",
         "amount_discount": 0,
+        // As an invoice's `subtotal`: inclusive tax in, exclusive tax out.
         "amount_subtotal": unit * quantity,
-        "amount_tax": 0,
-        "amount_total": unit * quantity,
+        "amount_tax": inclusive + exclusive,
+        "amount_total": unit * quantity + exclusive,
         "currency": price["currency"],
         "description": description,
         "price": price,

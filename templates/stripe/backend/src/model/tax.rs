@@ -112,6 +112,20 @@ fn levy(rates: &[Value], amount: i64) -> (Levied<'_>, i64) {
     (levied, taxable)
 }
 
+/// What `rates` levy on a line of `amount`: (inclusive tax, exclusive tax).
+pub(crate) fn on_amount(rates: &[Value], amount: i64) -> (i64, i64) {
+    let (levied, _) = levy(rates, amount);
+    levied
+        .iter()
+        .fold((0, 0), |(inclusive, exclusive), (rate, tax)| {
+            if rate["inclusive"] == true {
+                (inclusive + tax, exclusive)
+            } else {
+                (inclusive, exclusive + tax)
+            }
+        })
+}
+
 /// The two shapes Stripe gives one rate's tax: `tax_amounts` (before 2025-03-31.basil) and
 /// `taxes` (from then on).
 fn shapes(rate: &Value, amount: i64, taxable: i64) -> (Value, Value) {
@@ -218,6 +232,7 @@ mod tests {
         let both = [rate("c", 10.0, true), rate("d", 5.0, false)];
         let (levied, taxable) = levy(&both, 1100);
         assert_eq!((levied[0].1, levied[1].1, taxable), (100, 50, 1000));
+        assert_eq!(on_amount(&both, 1100), (100, 50));
     }
 
     #[test]

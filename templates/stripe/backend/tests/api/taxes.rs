@@ -408,3 +408,32 @@ async fn a_price_s_tax_behavior_must_agree_with_its_rates(stripe: asym::Stripe) 
         "{body}"
     );
 }
+
+#[asym::clone("stripe", seed = "basic")]
+async fn checkout_line_items_are_taxed_at_their_rates(stripe: asym::Stripe) {
+    let api = Api::new(&stripe);
+    let exclusive = tax_rate(&api, "Sales tax", "10", false).await;
+    let mut form = vec![
+        ("mode", "payment"),
+        ("success_url", "https://example.com/ok"),
+        ("line_items[0][price]", "price_SEEDshirt001"),
+        ("line_items[0][quantity]", "2"),
+        ("line_items[0][tax_rates][0]", id(&exclusive)),
+    ];
+    let session = api.ok("/v1/checkout/sessions", &form).await;
+    // 2 × $25 + 10%.
+    let totals = [
+        &session["amount_subtotal"],
+        &session["total_details"]["amount_tax"],
+        &session["amount_total"],
+    ]
+    .map(Value::as_i64);
+    assert_eq!(totals, [5000, 500, 5500].map(Some), "{session}");
+    let path = format!("/v1/checkout/sessions/{}/line_items", id(&session));
+    let items = api.get(&path, &[]).await.1;
+    assert_eq!(data(&items)[0]["amount_tax"], 500);
+    form.push(("line_items[0][dynamic_tax_rates][0]", id(&exclusive)));
+    let (status, body) = api.post("/v1/checkout/sessions", &form).await;
+    let param = "line_items[0][dynamic_tax_rates]";
+    assert_error(status, &body, "param", (400, param));
+}
