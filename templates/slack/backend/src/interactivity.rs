@@ -126,27 +126,107 @@ struct CommandConfig {
     usage_hint: String,
 }
 
-/// A command's configuration as the admin surface shows it.
-fn command_json(row: &asym_kit::tokio_postgres::Row) -> Value {
-    json!({
-        "command": row.get::<_, String>(0),
-        "url": row.get::<_, String>(1),
-        "description": row.get::<_, String>(2),
-        "usageHint": row.get::<_, String>(3),
-    })
+/// A list in the app's configuration (its slash commands, its shortcuts): a table of four
+/// text columns keyed by the first, shown on the admin surface under `fields`.
+struct Catalog {
+    /// The table.
+    table: &'static str,
+    /// Its columns, the key first.
+    columns: [&'static str; 4],
+    /// Their names on the admin surface.
+    fields: [&'static str; 4],
+    /// The answer's name for the list and for one item.
+    names: (&'static str, &'static str),
+    /// The 404 code of a key not in the list.
+    not_found: &'static str,
+}
+
+/// The app's slash commands.
+const COMMANDS: Catalog = Catalog {
+    table: "slash_commands",
+    columns: ["command", "url", "description", "usage_hint"],
+    fields: ["command", "url", "description", "usageHint"],
+    names: ("commands", "command"),
+    not_found: "command_not_found",
+};
+
+/// The app's shortcuts.
+const SHORTCUTS: Catalog = Catalog {
+    table: "shortcuts",
+    columns: ["callback_id", "type", "name", "description"],
+    fields: ["callbackId", "type", "name", "description"],
+    names: ("shortcuts", "shortcut"),
+    not_found: "shortcut_not_found",
+};
+
+impl Catalog {
+    /// An item as the admin surface shows it.
+    fn json(&self, row: &asym_kit::tokio_postgres::Row) -> Value {
+        let fields = self.fields.iter().enumerate();
+        Value::Object(
+            fields
+                .map(|(at, name)| ((*name).to_owned(), json!(row.get::<_, String>(at))))
+                .collect(),
+        )
+    }
+
+    /// 404 [`Catalog::not_found`] for `key`.
+    fn missing(&self, key: &str) -> AdminError {
+        ApiError::status(StatusCode::NOT_FOUND, self.not_found)
+            .with(
+                "message",
+                format!("{key} is not one of the app's {}", self.names.0),
+            )
+            .into()
+    }
+
+    /// `{"<list>": [items]}`, by key.
+    async fn list(&self, state: &AppState) -> AdminResult {
+        let [key, ..] = self.columns;
+        let columns = self.columns.join(", ");
+        let client = state.kit.db().await?;
+        let sql = format!("SELECT {columns} FROM {} ORDER BY {key}", self.table);
+        let rows = client.query(&sql, &[]).await?;
+        let items: Vec<Value> = rows.iter().map(|row| self.json(row)).collect();
+        Ok(Json(json!({ "ok": true, self.names.0: items })))
+    }
+
+    /// Creates the item `values` (the key first), or changes the one with its key.
+    async fn set(&self, state: &AppState, values: [&str; 4]) -> AdminResult {
+        let [key, ..] = self.columns;
+        let columns = self.columns.join(", ");
+        let changes: Vec<String> = self.columns[1..]
+            .iter()
+            .map(|column| format!("{column} = EXCLUDED.{column}"))
+            .collect();
+        let sql = format!(
+            "INSERT INTO {} ({columns}, created)
+             VALUES ($1, $2, $3, $4, extract(epoch FROM now())::bigint)
+             ON CONFLICT ({key}) DO UPDATE SET {}
+             RETURNING {columns}",
+            self.table,
+            changes.join(", ")
+        );
+        let client = state.kit.db().await?;
+        let [a, b, c, d] = values;
+        let row = client.query_one(&sql, &[&a, &b, &c, &d]).await?;
+        Ok(Json(json!({ "ok": true, self.names.1: self.json(&row) })))
+    }
+
+    /// Removes the item `key`.
+    async fn delete(&self, state: &AppState, key: &str) -> AdminResult {
+        let client = state.kit.db().await?;
+        let sql = format!("DELETE FROM {} WHERE {} = $1", self.table, self.columns[0]);
+        if client.execute(&sql, &[&key]).await? == 0 {
+            return Err(self.missing(key));
+        }
+        Ok(Json(json!({ "ok": true })))
+    }
 }
 
 /// `GET /api/admin/commands`: `{"commands": [{command, url, description, usageHint}]}`.
 async fn list_commands(State(state): State<AppState>) -> AdminResult {
-    let client = state.kit.db().await?;
-    let rows = client
-        .query(
-            "SELECT command, url, description, usage_hint FROM slash_commands ORDER BY command",
-            &[],
-        )
-        .await?;
-    let commands: Vec<Value> = rows.iter().map(command_json).collect();
-    Ok(Json(json!({ "ok": true, "commands": commands })))
+    COMMANDS.list(&state).await
 }
 
 /// `POST /api/admin/commands {"command": "/deploy", "url": …, "description"?, "usageHint"?}`:
@@ -167,38 +247,50 @@ async fn set_command(State(state): State<AppState>, body: Bytes) -> AdminResult 
             "command must be / then 1 to 31 lowercase letters, digits, - or _",
         ));
     }
-    let client = state.kit.db().await?;
-    let row = client
-        .query_one(
-            "INSERT INTO slash_commands (command, url, description, usage_hint, created)
-             VALUES ($1, $2, $3, $4, extract(epoch FROM now())::bigint)
-             ON CONFLICT (command) DO UPDATE SET url = EXCLUDED.url,
-                 description = EXCLUDED.description, usage_hint = EXCLUDED.usage_hint
-             RETURNING command, url, description, usage_hint",
-            &[&name, &url, &request.description, &request.usage_hint],
-        )
-        .await?;
-    Ok(Json(json!({ "ok": true, "command": command_json(&row) })))
-}
-
-/// 404 `command_not_found` for `command`.
-fn command_not_found(command: &str) -> AdminError {
-    ApiError::status(StatusCode::NOT_FOUND, "command_not_found")
-        .with("message", format!("{command} is not a command of the app"))
-        .into()
+    let values = [name, url, &request.description, &request.usage_hint];
+    COMMANDS.set(&state, values).await
 }
 
 /// `DELETE /api/admin/commands/{name}` (the name without its `/`): removes the command.
 async fn delete_command(State(state): State<AppState>, Path(name): Path<String>) -> AdminResult {
     let command = format!("/{}", name.trim_start_matches('/'));
-    let client = state.kit.db().await?;
-    let removed = client
-        .execute("DELETE FROM slash_commands WHERE command = $1", &[&command])
-        .await?;
-    if removed == 0 {
-        return Err(command_not_found(&command));
+    COMMANDS.delete(&state, &command).await
+}
+
+/// `GET /api/admin/shortcuts`: `{"shortcuts": [{callbackId, type, name, description}]}`.
+async fn list_shortcuts(State(state): State<AppState>) -> AdminResult {
+    SHORTCUTS.list(&state).await
+}
+
+/// `POST /api/admin/shortcuts {"callbackId", "type": "global" | "message", "name",
+/// "description"?}`: creates the shortcut, or changes it.
+async fn set_shortcut(State(state): State<AppState>, body: Bytes) -> AdminResult {
+    let request: ShortcutConfig = json_body(&body)?;
+    let callback_id = request.callback_id.trim();
+    if callback_id.is_empty() || callback_id.len() > 255 {
+        return Err(invalid("callbackId must be 1 to 255 characters"));
     }
-    Ok(Json(json!({ "ok": true })))
+    if !matches!(request.kind.as_str(), "global" | "message") {
+        return Err(invalid("type must be \"global\" or \"message\""));
+    }
+    if request.name.trim().is_empty() {
+        return Err(invalid("name must not be empty"));
+    }
+    let values = [
+        callback_id,
+        &request.kind,
+        request.name.trim(),
+        &request.description,
+    ];
+    SHORTCUTS.set(&state, values).await
+}
+
+/// `DELETE /api/admin/shortcuts/{callback_id}`: removes the shortcut.
+async fn delete_shortcut(
+    State(state): State<AppState>,
+    Path(callback_id): Path<String>,
+) -> AdminResult {
+    SHORTCUTS.delete(&state, &callback_id).await
 }
 
 /// A conversation as an interaction names it.
@@ -308,7 +400,7 @@ async fn invoke_command(State(state): State<AppState>, body: Bytes) -> AdminResu
             &[&request.command.trim()],
         )
         .await?
-        .ok_or_else(|| command_not_found(&request.command))?;
+        .ok_or_else(|| COMMANDS.missing(&request.command))?;
     let url: String = command.get(0);
     let person = person(&client, request.user.trim()).await?;
     let place = place(&client, request.channel.trim(), &person).await?;
@@ -387,17 +479,22 @@ fn payload_base(kind: &str, person: &Person, app: &AppIdentity, trigger_id: &str
     })
 }
 
-/// Sends `payload` to the Interactivity Request URL; answers the admin answer's fields.
+/// Sends `payload` to the Interactivity Request URL; answers the admin answer's fields (with
+/// the `response_url` the payload carries, if any).
 async fn send(
     state: &AppState,
     app: &AppIdentity,
     url: &str,
     payload: Value,
+    response_url: Option<String>,
 ) -> (Result<Answer, &'static str>, Map<String, Value>) {
     let answer = send_payload(state, app, url, &payload).await;
     let mut out = Map::new();
     out.insert("ok".into(), json!(true));
     out.insert("triggerId".into(), payload["trigger_id"].clone());
+    if let Some(response_url) = response_url {
+        out.insert("responseUrl".into(), json!(response_url));
+    }
     answer_fields(&answer, &mut out);
     out.insert("payload".into(), payload);
     (answer, out)
@@ -545,10 +642,7 @@ async fn click(State(state): State<AppState>, body: Bytes) -> AdminResult {
     tx.commit().await?;
     drop(client);
     payload["actions"] = json!([action]);
-    let (_, mut out) = send(&state, &app, &url, payload).await;
-    if let Some(response_url) = response_url {
-        out.insert("responseUrl".into(), json!(response_url));
-    }
+    let (_, out) = send(&state, &app, &url, payload, response_url).await;
     Ok(Json(Value::Object(out)))
 }
 
@@ -566,90 +660,6 @@ struct ShortcutConfig {
     /// Shown under the name.
     #[serde(default)]
     description: String,
-}
-
-/// A shortcut's configuration as the admin surface shows it.
-fn shortcut_json(row: &asym_kit::tokio_postgres::Row) -> Value {
-    json!({
-        "callbackId": row.get::<_, String>(0),
-        "type": row.get::<_, String>(1),
-        "name": row.get::<_, String>(2),
-        "description": row.get::<_, String>(3),
-    })
-}
-
-/// `GET /api/admin/shortcuts`: `{"shortcuts": [{callbackId, type, name, description}]}`.
-async fn list_shortcuts(State(state): State<AppState>) -> AdminResult {
-    let client = state.kit.db().await?;
-    let rows = client
-        .query(
-            "SELECT callback_id, type, name, description FROM shortcuts ORDER BY callback_id",
-            &[],
-        )
-        .await?;
-    let shortcuts: Vec<Value> = rows.iter().map(shortcut_json).collect();
-    Ok(Json(json!({ "ok": true, "shortcuts": shortcuts })))
-}
-
-/// `POST /api/admin/shortcuts {"callbackId", "type": "global" | "message", "name",
-/// "description"?}`: creates the shortcut, or changes it.
-async fn set_shortcut(State(state): State<AppState>, body: Bytes) -> AdminResult {
-    let request: ShortcutConfig = json_body(&body)?;
-    let callback_id = request.callback_id.trim();
-    if callback_id.is_empty() || callback_id.len() > 255 {
-        return Err(invalid("callbackId must be 1 to 255 characters"));
-    }
-    if !matches!(request.kind.as_str(), "global" | "message") {
-        return Err(invalid("type must be \"global\" or \"message\""));
-    }
-    if request.name.trim().is_empty() {
-        return Err(invalid("name must not be empty"));
-    }
-    let client = state.kit.db().await?;
-    let row = client
-        .query_one(
-            "INSERT INTO shortcuts (callback_id, type, name, description, created)
-             VALUES ($1, $2, $3, $4, extract(epoch FROM now())::bigint)
-             ON CONFLICT (callback_id) DO UPDATE SET type = EXCLUDED.type,
-                 name = EXCLUDED.name, description = EXCLUDED.description
-             RETURNING callback_id, type, name, description",
-            &[
-                &callback_id,
-                &request.kind,
-                &request.name.trim(),
-                &request.description,
-            ],
-        )
-        .await?;
-    Ok(Json(json!({ "ok": true, "shortcut": shortcut_json(&row) })))
-}
-
-/// 404 `shortcut_not_found` for `callback_id`.
-fn shortcut_not_found(callback_id: &str) -> AdminError {
-    ApiError::status(StatusCode::NOT_FOUND, "shortcut_not_found")
-        .with(
-            "message",
-            format!("{callback_id} is not a shortcut of the app"),
-        )
-        .into()
-}
-
-/// `DELETE /api/admin/shortcuts/{callback_id}`: removes the shortcut.
-async fn delete_shortcut(
-    State(state): State<AppState>,
-    Path(callback_id): Path<String>,
-) -> AdminResult {
-    let client = state.kit.db().await?;
-    let removed = client
-        .execute(
-            "DELETE FROM shortcuts WHERE callback_id = $1",
-            &[&callback_id],
-        )
-        .await?;
-    if removed == 0 {
-        return Err(shortcut_not_found(&callback_id));
-    }
-    Ok(Json(json!({ "ok": true })))
 }
 
 /// What `POST /api/admin/interactions/shortcut` takes.
@@ -684,7 +694,7 @@ async fn use_shortcut(State(state): State<AppState>, body: Bytes) -> AdminResult
             &[&callback_id],
         )
         .await?
-        .ok_or_else(|| shortcut_not_found(callback_id))?
+        .ok_or_else(|| SHORTCUTS.missing(callback_id))?
         .get(0);
     let url = interactivity_url(&client).await?;
     let person = person(&client, request.user.trim()).await?;
@@ -723,10 +733,7 @@ async fn use_shortcut(State(state): State<AppState>, body: Bytes) -> AdminResult
     }
     tx.commit().await?;
     drop(client);
-    let (_, mut out) = send(&state, &app, &url, payload).await;
-    if let Some(response_url) = response_url {
-        out.insert("responseUrl".into(), json!(response_url));
-    }
+    let (_, out) = send(&state, &app, &url, payload, response_url).await;
     Ok(Json(Value::Object(out)))
 }
 
@@ -774,7 +781,7 @@ async fn submit_view(State(state): State<AppState>, body: Bytes) -> AdminResult 
     let mut payload = payload_base("view_submission", &person, &app, &trigger_id);
     payload["view"] = submitted;
     payload["response_urls"] = json!([]);
-    let (answer, mut out) = send(&state, &app, &url, payload).await;
+    let (answer, mut out) = send(&state, &app, &url, payload, None).await;
     let Some(answer) = answer.as_ref().ok().filter(|answer| answer.acknowledged()) else {
         return Ok(Json(Value::Object(out)));
     };
@@ -840,7 +847,7 @@ async fn close_view(State(state): State<AppState>, body: Bytes) -> AdminResult {
         }
         payload["view"] = closed;
         payload["is_cleared"] = json!(cleared);
-        (_, out) = send(&state, &app, &url, payload).await;
+        (_, out) = send(&state, &app, &url, payload, None).await;
         out.remove("triggerId");
     }
     out.insert("ok".into(), json!(true));
