@@ -23,6 +23,16 @@ async fn tax_rate(api: &Api, name: &str, percentage: &str, inclusive: bool) -> V
     .await
 }
 
+/// The form of an invoice item for Alice of `amount` cents (usd) at tax rate `rate`.
+fn taxed_item<'a>(amount: &'a str, rate: &'a str) -> [(&'a str, &'a str); 4] {
+    [
+        ("customer", ALICE),
+        ("amount", amount),
+        ("currency", "usd"),
+        ("tax_rates[]", rate),
+    ]
+}
+
 #[asym::clone("stripe", seed = "basic")]
 async fn tax_rates_are_created_retrieved_updated_and_listed(stripe: asym::Stripe) {
     let api = Api::new(&stripe);
@@ -110,15 +120,7 @@ async fn tax_rates_are_created_retrieved_updated_and_listed(stripe: asym::Stripe
 
     // An inactive rate cannot be applied to something new.
     let (status, body) = api
-        .post(
-            "/v1/invoiceitems",
-            &[
-                ("customer", ALICE),
-                ("amount", "100"),
-                ("currency", "usd"),
-                ("tax_rates[]", id(&vat)),
-            ],
-        )
+        .post("/v1/invoiceitems", &taxed_item("100", id(&vat)))
         .await;
     assert_error(status, &body, "param", (400, "tax_rates[0]"));
 }
@@ -259,16 +261,8 @@ async fn item_rates_override_the_defaults_and_inclusive_tax_is_within(stripe: as
     let api = Api::new(&stripe);
     let vat = tax_rate(&api, "VAT", "20", true).await;
     let extra = tax_rate(&api, "Extra", "5", false).await;
-    api.ok(
-        "/v1/invoiceitems",
-        &[
-            ("customer", ALICE),
-            ("amount", "1200"),
-            ("currency", "usd"),
-            ("tax_rates[]", id(&vat)),
-        ],
-    )
-    .await;
+    api.ok("/v1/invoiceitems", &taxed_item("1200", id(&vat)))
+        .await;
     api.ok(
         "/v1/invoiceitems",
         &[("customer", ALICE), ("amount", "1000"), ("currency", "usd")],
@@ -376,19 +370,15 @@ async fn subscription_item_rates_tax_their_line(stripe: asym::Stripe) {
 #[asym::clone("stripe", seed = "basic")]
 async fn a_price_s_tax_behavior_must_agree_with_its_rates(stripe: asym::Stripe) {
     let api = Api::new(&stripe);
+    let price = [
+        ("product", "prod_SEEDpro000001"),
+        ("unit_amount", "1000"),
+        ("currency", "usd"),
+        ("recurring[interval]", "month"),
+        ("tax_behavior", "inclusive"),
+    ];
+    let inclusive_price = api.ok("/v1/prices", &price).await;
     let exclusive = tax_rate(&api, "State tax", "10", false).await;
-    let inclusive_price = api
-        .ok(
-            "/v1/prices",
-            &[
-                ("product", "prod_SEEDpro000001"),
-                ("unit_amount", "1000"),
-                ("currency", "usd"),
-                ("recurring[interval]", "month"),
-                ("tax_behavior", "inclusive"),
-            ],
-        )
-        .await;
     let (status, body) = api
         .post(
             "/v1/subscriptions",
