@@ -225,3 +225,52 @@ async fn a_debit_is_added_and_a_void_gives_the_balance_back(stripe: asym::Stripe
     let list = api.get(&transactions(BOB), &[]).await.1;
     assert_eq!(data(&list)[0]["type"], "unapplied_from_invoice");
 }
+
+#[asym::clone("stripe", seed = "basic")]
+async fn renewals_are_taxed_and_take_the_credit_left(stripe: asym::Stripe) {
+    let api = Api::new(&stripe);
+    let start = "1767225600"; // 2026-01-01 00:00 UTC
+    let clock = api
+        .ok("/v1/test_helpers/test_clocks", &[("frozen_time", start)])
+        .await;
+    let customer = api
+        .ok(
+            "/v1/customers",
+            &[
+                ("test_clock", id(&clock)),
+                ("balance", "-3000"),
+                ("payment_method", "pm_card_visa"),
+                ("invoice_settings[default_payment_method]", "pm_card_visa"),
+            ],
+        )
+        .await;
+    let rate = api
+        .ok(
+            "/v1/tax_rates",
+            &[
+                ("display_name", "VAT"),
+                ("percentage", "10"),
+                ("inclusive", "false"),
+            ],
+        )
+        .await;
+    let sub = [
+        ("customer", id(&customer)),
+        ("items[0][price]", PRO_MONTHLY),
+        ("default_tax_rates[0]", id(&rate)),
+    ];
+    let sub = api.ok("/v1/subscriptions", &sub).await;
+    api.advance(id(&clock), "1769990400").await; // 2026-02-02: one renewal
+    let (_, invoices) = api.get("/v1/invoices", &[("subscription", id(&sub))]).await;
+    let got: Vec<[Option<i64>; 4]> = data(&invoices)
+        .iter()
+        .map(|i| {
+            ["total", "starting_balance", "ending_balance", "amount_paid"].map(|k| i[k].as_i64())
+        })
+        .collect();
+    // $22 each: the first takes $22 of the $30 credit, the renewal the $8 left.
+    let expected = [[2200, -800, 0, 1400], [2200, -3000, -800, 0]];
+    assert_eq!(got, expected.map(|row| row.map(Some)));
+    let customer = api.current("/v1/customers", id(&customer)).await;
+    assert_eq!(customer["balance"], 0);
+}
