@@ -383,6 +383,57 @@ await scenario("forks", async () => {
   await fails(404, () => reviewer.rest.repos.createFork({ owner: "octocat", repo: "private-notes" }));
 });
 
+await scenario("branch_protection", async () => {
+  const main = { ...repo, branch: "main" };
+  await fails(404, () => owner.rest.repos.getBranchProtection(main));
+  const set = await owner.rest.repos.updateBranchProtection({
+    ...main,
+    required_status_checks: { strict: false, contexts: ["ci/build"] },
+    enforce_admins: true,
+    required_pull_request_reviews: { required_approving_review_count: 1, dismiss_stale_reviews: true },
+    restrictions: null,
+  });
+  assert.deepEqual(set.data.required_status_checks.contexts, ["ci/build"]);
+  assert.equal(set.data.required_pull_request_reviews.dismiss_stale_reviews, true);
+  assert.equal(set.data.enforce_admins.enabled, true);
+  assert.equal((await owner.rest.repos.getBranch(main)).data.protected, true);
+  const got = await owner.rest.repos.getBranchProtection(main);
+  assert.deepEqual(got.data, set.data);
+  const checks = await owner.rest.repos.getStatusChecksProtection(main);
+  assert.equal(checks.data.strict, false);
+  await owner.rest.repos.updateStatusCheckProtection({ ...main, strict: true });
+  assert.equal((await owner.rest.repos.getStatusChecksProtection(main)).data.strict, true);
+  assert.equal((await owner.rest.repos.getPullRequestReviewProtection(main)).data.required_approving_review_count, 1);
+  assert.equal((await owner.rest.repos.getAdminBranchProtection(main)).data.enabled, true);
+  // Even the owner is bound while admins are enforced.
+  const content = Buffer.from("x").toString("base64");
+  const push = await fails(409, () =>
+    owner.rest.repos.createOrUpdateFileContents({ ...repo, path: "direct.txt", message: "direct", content }),
+  );
+  assert.equal(push.response.data.message, "Changes must be made through a pull request.");
+  const head = (await owner.rest.repos.getBranch(main)).data.commit.sha;
+  await reviewer.rest.git.createRef({ ...repo, ref: "refs/heads/node-protected", sha: head });
+  await reviewer.rest.repos.createOrUpdateFileContents({
+    ...repo, path: "node-protected.txt", message: "work", content, branch: "node-protected",
+  });
+  const pr = (await reviewer.rest.pulls.create({ ...repo, title: "Protected", head: "node-protected", base: "main" })).data;
+  const refused = await fails(405, () => reviewer.rest.pulls.merge({ ...repo, pull_number: pr.number }));
+  assert.equal(refused.response.data.message, "At least 1 approving review is required by reviewers with write access.");
+  await owner.rest.pulls.createReview({ ...repo, pull_number: pr.number, event: "APPROVE" });
+  await reviewer.rest.repos.createCommitStatus({ ...repo, sha: pr.head.sha, state: "pending", context: "ci/build" });
+  const pending = await fails(405, () => reviewer.rest.pulls.merge({ ...repo, pull_number: pr.number }));
+  assert.equal(pending.response.data.message, 'Required status check "ci/build" is expected.');
+  await reviewer.rest.repos.createCommitStatus({ ...repo, sha: pr.head.sha, state: "success", context: "ci/build" });
+  assert.equal((await reviewer.rest.pulls.merge({ ...repo, pull_number: pr.number })).data.merged, true);
+  const del = await fails(422, () => reviewer.rest.git.deleteRef({ ...repo, ref: "heads/main" }));
+  assert.equal(del.response.data.message, "Cannot delete this protected branch");
+  await owner.rest.repos.deleteAdminBranchProtection(main);
+  await owner.rest.repos.deletePullRequestReviewProtection(main);
+  await fails(404, () => owner.rest.repos.getPullRequestReviewProtection(main));
+  assert.equal((await owner.rest.repos.deleteBranchProtection(main)).status, 204);
+  assert.equal((await owner.rest.repos.getBranch(main)).data.protected, false);
+});
+
 await scenario("release_assets", async () => {
   const rel = (await owner.rest.repos.createRelease({ ...repo, tag_name: "n9.0.0" })).data;
   // uploadReleaseAsset defaults to https://uploads.github.com: point it at the clone.

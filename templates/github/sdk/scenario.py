@@ -389,6 +389,48 @@ def forks():
 
 
 @scenario
+def branch_protection():
+    repo = owner.get_repo("acme/hello-world")
+    main = repo.get_branch("main")
+    assert not main.protected
+    raises(GithubException, 404, main.get_protection)
+    prot = main.edit_protection(strict=True, contexts=["ci/build"], required_approving_review_count=1)
+    assert prot.required_status_checks.contexts == ["ci/build"] and prot.required_status_checks.strict
+    assert prot.required_pull_request_reviews.required_approving_review_count == 1
+    assert not prot.enforce_admins and not prot.allow_force_pushes
+    main = repo.get_branch("main")
+    assert main.protected
+    assert main.get_protection().required_status_checks.contexts == ["ci/build"]
+    assert main.get_required_status_checks().contexts == ["ci/build"]
+    assert main.get_required_pull_request_reviews().required_approving_review_count == 1
+    main.edit_required_pull_request_reviews(required_approving_review_count=2)
+    assert main.get_required_pull_request_reviews().required_approving_review_count == 2
+    assert not main.get_admin_enforcement()
+    main.set_admin_enforcement()
+    assert main.get_admin_enforcement()
+    # A write collaborator's push and merge are refused as GitHub refuses them.
+    theirs = reviewer.get_repo("acme/hello-world")
+    err = raises(GithubException, 409, lambda: theirs.create_file("direct.txt", "direct", "x", branch="main"))
+    assert err.data["message"] == "Changes must be made through a pull request."
+    theirs.create_git_ref("refs/heads/py-protected", repo.get_branch("main").commit.sha)
+    theirs.create_file("py-protected.txt", "work", "x", branch="py-protected")
+    pr = theirs.create_pull(title="Protected", body="", head="py-protected", base="main")
+    err = raises(GithubException, 405, lambda: pr.merge())
+    assert err.data["message"] == "At least 2 approving reviews are required by reviewers with write access."
+    main.remove_required_pull_request_reviews()
+    err = raises(GithubException, 405, lambda: pr.merge())
+    assert err.data["message"] == 'Required status check "ci/build" is expected.'
+    theirs.get_commit(pr.head.sha).create_status("success", context="ci/build")
+    assert pr.merge().merged
+    err = raises(GithubException, 422, theirs.get_git_ref("heads/main").delete)
+    assert err.data["message"] == "Cannot delete this protected branch"
+    main.remove_admin_enforcement()
+    main.remove_required_status_checks()
+    main.remove_protection()
+    assert not repo.get_branch("main").protected
+
+
+@scenario
 def release_assets():
     repo = owner.get_repo("acme/hello-world")
     rel = repo.create_git_release("v9.0.0", "Nine", "")

@@ -1,16 +1,13 @@
-//! Collaborators (list, check, add, remove, permission) and branches (list, get, the
-//! protection read, which answers 404 `Branch not protected` as an unprotected branch does).
+//! Collaborators: list, check, add, remove, permission.
 
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use serde_json::{Value, json};
 
-use crate::commits;
 use crate::db;
 use crate::error::{ApiError, ApiResult};
-use crate::objects;
 use crate::repos::Access;
-use crate::req::{self, Body, Listing, Query};
+use crate::req::{self, Body, Query};
 use crate::scope::Scope;
 use crate::users;
 use crate::viewer::Viewer;
@@ -157,55 +154,4 @@ pub(crate) async fn permission(scope: Scope<String>, _signed_in: Viewer) -> ApiR
     Ok(req::ok(
         db::value(&client, SQL, &[&repo.id, &user, &scope.base()]).await?,
     ))
-}
-
-/// `GET /repos/{owner}/{repo}/branches`.
-pub(crate) async fn branches(scope: Scope, query: Query) -> ApiResult {
-    let (client, repo) = scope.open().await?;
-    req::list(
-        &client,
-        &scope.page(&repo, "branches", &query),
-        &Listing {
-            from: "git_refs r",
-            alias: "r",
-            filter: "r.repo_id = $1 AND r.ref LIKE 'refs/heads/%'",
-            item: "json_build_object('name', substr(r.ref, 12),
-                       'commit', json_build_object('sha', r.sha, 'url', $2 || '/commits/' || r.sha),
-                       'protected', false)",
-            order: "r.ref",
-        },
-        &[&repo.id, &repo.url(scope.base())],
-    )
-    .await
-}
-
-/// `GET /repos/{owner}/{repo}/branches/{branch}` and `…/{branch}/protection`.
-pub(crate) async fn branch(scope: Scope<String>) -> ApiResult {
-    let branch = &scope.path;
-    let (branch, protection) = match branch.strip_suffix("/protection") {
-        Some(b) => (b.to_owned(), true),
-        None => (branch.clone(), false),
-    };
-    let (client, repo) = scope.open().await?;
-    let sha = objects::ref_sha(&client, repo.id, &format!("refs/heads/{branch}"))
-        .await?
-        .ok_or_else(|| ApiError::new(StatusCode::NOT_FOUND, "Branch not found"))?;
-    if protection {
-        return Err(ApiError::new(StatusCode::NOT_FOUND, "Branch not protected"));
-    }
-    let base = scope.base();
-    let commit = commits::render(&client, base, &repo, &sha).await?;
-    let url = format!("{base}{}/branches/{branch}", repo.path());
-    Ok(axum::Json(json!({
-        "name": branch,
-        "commit": commit,
-        "_links": { "self": url, "html": format!("{base}/{}/tree/{branch}", repo.full_name) },
-        "protected": false,
-        "protection": {
-            "enabled": false,
-            "required_status_checks": { "enforcement_level": "off", "contexts": [], "checks": [] },
-        },
-        "protection_url": format!("{url}/protection"),
-    }))
-    .into_response())
 }

@@ -15,7 +15,7 @@ use crate::repos::{self, Access, Repo};
 use crate::req::{Body, Query};
 use crate::scope::Scope;
 use crate::viewer::Viewer;
-use crate::{commits, time};
+use crate::{branches, commits, time};
 
 /// Where a path lives for URLs.
 struct Place<'a> {
@@ -302,6 +302,16 @@ async fn write_target<'a>(
             ));
         }
     }
+    let push = branches::Push::Update { forced: false };
+    branches::check_push(
+        tx,
+        repo,
+        viewer.user_id,
+        &branch,
+        push,
+        StatusCode::CONFLICT,
+    )
+    .await?;
     Ok(Write {
         base,
         repo,

@@ -15,7 +15,7 @@ use crate::repos::{self, Access, Repo};
 use crate::req::{Body, Query};
 use crate::scope::Scope;
 use crate::viewer::Viewer;
-use crate::{commits, time};
+use crate::{branches, commits, time};
 
 const ZERO: &str = "0000000000000000000000000000000000000000";
 
@@ -517,8 +517,23 @@ pub(crate) async fn update_ref(scope: Scope<String>, viewer: Viewer, body: Body)
         .await?
         .ok_or_else(|| ApiError::invalid("Reference does not exist"))?
         .get(0);
-    if !force && current != sha && !objects::is_ancestor(&tx, repo.id, &current, &sha).await? {
+    let fast_forward = current == sha || objects::is_ancestor(&tx, repo.id, &current, &sha).await?;
+    if !force && !fast_forward {
         return Err(ApiError::invalid("Update is not a fast forward"));
+    }
+    if let Some(branch) = full.strip_prefix("refs/heads/") {
+        let push = branches::Push::Update {
+            forced: !fast_forward,
+        };
+        branches::check_push(
+            &tx,
+            &repo,
+            viewer.user_id,
+            branch,
+            push,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await?;
     }
     objects::set_ref(&tx, repo.id, &full, &sha).await?;
     let woke = commits::announce_push(
@@ -546,6 +561,18 @@ pub(crate) async fn delete_ref(scope: Scope<String>, viewer: Viewer) -> ApiResul
     let (mut client, repo) = repo_for(&scope, Access::Write).await?;
     let base = scope.base();
     let tx = client.transaction().await?;
+    if let Some(branch) = full.strip_prefix("refs/heads/") {
+        let push = branches::Push::Delete;
+        branches::check_push(
+            &tx,
+            &repo,
+            viewer.user_id,
+            branch,
+            push,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await?;
+    }
     let row = tx
         .query_opt(
             "DELETE FROM git_refs WHERE repo_id = $1 AND ref = $2 RETURNING sha",

@@ -8,7 +8,8 @@
 //! | `/user`, `/users/{u}`, `/orgs/{org}`, members | `users` |
 //! | repositories: create, get, update, delete, list, topics, languages | `repos`, `linguist` |
 //! | forks: create, list | `forks` |
-//! | collaborators, branches | `collaborators` |
+//! | collaborators | `collaborators` |
+//! | branches and their protection (enforced on merges and pushes) | `branches` |
 //! | issues | `issues` |
 //! | lock, unlock, assignees | `triage` |
 //! | issue comments | `comments` |
@@ -31,6 +32,7 @@
 mod activity;
 mod assets;
 mod auth;
+mod branches;
 mod checks;
 mod collaborators;
 mod comments;
@@ -198,8 +200,15 @@ fn repo_routes() -> Router<Kit> {
             "/collaborators/{user}/permission",
             get(collaborators::permission),
         )
-        .route("/branches", get(collaborators::branches))
-        .route("/branches/{*branch}", get(collaborators::branch))
+        .route("/branches", get(branches::list))
+        .route(
+            "/branches/{*branch}",
+            get(branches::get)
+                .put(branches::put)
+                .patch(branches::patch)
+                .post(branches::post)
+                .delete(branches::delete),
+        )
         .route("/compare/{*basehead}", get(commits::compare))
         .route("/readme", get(contents::readme))
         .route("/contents", get(contents::get_root))

@@ -11,7 +11,6 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
-use crate::db;
 use crate::error::{ApiError, ApiResult};
 use crate::git::Commit;
 use crate::issues::{self, Issue, Numbered};
@@ -20,6 +19,7 @@ use crate::repos::{self, Access, Repo};
 use crate::req::{self, Body, Query};
 use crate::scope::Scope;
 use crate::viewer::Viewer;
+use crate::{branches, db};
 use crate::{commits, hooks};
 
 /// A pull request as a write resolved it.
@@ -440,6 +440,8 @@ pub(crate) async fn merge(scope: Scope<String>, viewer: Viewer, body: Body) -> A
             "Head branch was modified. Review and try the merge again.",
         ));
     }
+    let head = (pull.issue.id, pull.head_sha.as_str());
+    branches::check_merge(&tx, &repo, viewer.user_id, &pull.base_ref, head).await?;
     let Some(tree) = merged_tree(&tx, &repo, &pull).await? else {
         return Err(not_mergeable());
     };

@@ -14,6 +14,7 @@ mod git;
 mod hooks;
 mod inprocess;
 mod issues;
+mod protection;
 mod protocol;
 mod pulls;
 mod releases;

@@ -1,0 +1,755 @@
+//! Branches (list with `protected`, get) and their protection:
+//! `GET/PUT/DELETE /repos/{owner}/{repo}/branches/{branch}/protection` and its parts (`required_status_checks` with `contexts`, `required_pull_request_reviews`,
+//! `enforce_admins`, `restrictions`, `required_signatures`), and the rules the clone enforces
+//! with them: merges into a protected branch ([`check_merge`]) and pushes to one
+//! ([`check_push`]). An administrator is bound only when `enforce_admins` is on.
+
+use asym_kit::deadpool_postgres::GenericClient;
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
+use serde_json::{Map, Value, json};
+
+use crate::commits;
+use crate::db;
+use crate::error::{ApiError, ApiResult};
+use crate::repos::{Access, Repo};
+use crate::req::{self, Body, Listing, Query};
+use crate::scope::Scope;
+use crate::users;
+use crate::viewer::Viewer;
+
+/// The protection flags GitHub answers as `{"enabled": …}`, in its order after `enforce_admins`
+/// (`restrictions` comes between `allow_deletions` and the rest).
+const FLAGS: [&str; 7] = [
+    "required_linear_history",
+    "allow_force_pushes",
+    "allow_deletions",
+    "required_conversation_resolution",
+    "block_creations",
+    "lock_branch",
+    "allow_fork_syncing",
+];
+
+/// A protected branch's settings, as stored.
+struct Protection {
+    strict: Option<bool>,
+    checks: Value,
+    enforce_admins: bool,
+    reviews: Option<Value>,
+    push_users: Option<Vec<i64>>,
+    /// `restrictions.users` and `.apps`, rendered.
+    allowances: Value,
+    flags: [bool; 7],
+}
+
+impl Protection {
+    /// The protection of `branch`, if it has one.
+    async fn load(
+        client: &impl GenericClient,
+        base: &str,
+        repo: i64,
+        branch: &str,
+    ) -> ApiResult<Option<Self>> {
+        const SQL: &str = "SELECT strict, checks::text, enforce_admins, reviews::text, push_users,
+                                  gh_push_allowances(p, $3)::text,
+                                  required_linear_history, allow_force_pushes, allow_deletions,
+                                  required_conversation_resolution, block_creations, lock_branch,
+                                  allow_fork_syncing
+                           FROM branch_protections p WHERE repo_id = $1 AND branch = $2";
+        let Some(row) = db::row(client, SQL, &[&repo, &branch, &base]).await? else {
+            return Ok(None);
+        };
+        let json = |i: usize| -> Option<Value> {
+            row.get::<_, Option<String>>(i)
+                .and_then(|text| serde_json::from_str(&text).ok())
+        };
+        Ok(Some(Self {
+            strict: row.get(0),
+            checks: json(1).unwrap_or_default(),
+            enforce_admins: row.get(2),
+            reviews: json(3),
+            push_users: row.get(4),
+            allowances: json(5).unwrap_or_default(),
+            flags: std::array::from_fn(|i| row.get(6 + i)),
+        }))
+    }
+
+    /// The required contexts.
+    fn contexts(&self) -> Vec<String> {
+        self.checks
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|c| c["context"].as_str().map(str::to_owned))
+            .collect()
+    }
+
+    /// `required_status_checks` at the protection's URL `url`, when checks are required.
+    fn status_checks(&self, url: &str) -> Option<Value> {
+        let strict = self.strict?;
+        let url = format!("{url}/required_status_checks");
+        Some(json!({
+            "url": url,
+            "strict": strict,
+            "contexts": self.contexts(),
+            "contexts_url": format!("{url}/contexts"),
+            "checks": self.checks,
+        }))
+    }
+
+    /// `required_pull_request_reviews`, when reviews are required.
+    fn required_reviews(&self, url: &str) -> Option<Value> {
+        let reviews = self.reviews.as_ref()?;
+        let mut answer = Map::new();
+        answer.insert(
+            "url".into(),
+            json!(format!("{url}/required_pull_request_reviews")),
+        );
+        for key in [
+            "dismiss_stale_reviews",
+            "require_code_owner_reviews",
+            "required_approving_review_count",
+            "require_last_push_approval",
+        ] {
+            answer.insert(key.into(), reviews[key].clone());
+        }
+        Some(Value::Object(answer))
+    }
+
+    /// `restrictions`, when pushes are restricted.
+    fn restrictions(&self, url: &str) -> Option<Value> {
+        self.push_users.as_ref()?;
+        let url = format!("{url}/restrictions");
+        Some(json!({
+            "url": url,
+            "users_url": format!("{url}/users"),
+            "teams_url": format!("{url}/teams"),
+            "apps_url": format!("{url}/apps"),
+            "users": self.allowances["users"],
+            "teams": [],
+            "apps": self.allowances["apps"],
+        }))
+    }
+
+    /// `enforce_admins`.
+    fn enforce_admins(&self, url: &str) -> Value {
+        json!({ "url": format!("{url}/enforce_admins"), "enabled": self.enforce_admins })
+    }
+
+    /// The whole protection, in GitHub's key order (absent parts left out).
+    fn render(&self, url: &str) -> Value {
+        let mut answer = Map::new();
+        answer.insert("url".into(), json!(url));
+        let mut part = |key: &str, value: Option<Value>| {
+            if let Some(value) = value {
+                answer.insert(key.into(), value);
+            }
+        };
+        part("required_status_checks", self.status_checks(url));
+        part("required_pull_request_reviews", self.required_reviews(url));
+        part(
+            "required_signatures",
+            Some(json!({ "url": format!("{url}/required_signatures"), "enabled": false })),
+        );
+        part("enforce_admins", Some(self.enforce_admins(url)));
+        for (i, (flag, enabled)) in FLAGS.iter().zip(self.flags).enumerate() {
+            if i == 3 {
+                part("restrictions", self.restrictions(url));
+            }
+            part(flag, Some(json!({ "enabled": enabled })));
+        }
+        Value::Object(answer)
+    }
+}
+
+/// A branch's `protected` and `protection` (`GET …/branches/{branch}`).
+async fn summary(
+    client: &impl GenericClient,
+    base: &str,
+    repo: i64,
+    branch: &str,
+) -> ApiResult<(bool, Value)> {
+    let Some(p) = Protection::load(client, base, repo, branch).await? else {
+        let off = json!({ "enforcement_level": "off", "contexts": [], "checks": [] });
+        return Ok((
+            false,
+            json!({ "enabled": false, "required_status_checks": off }),
+        ));
+    };
+    let level = match (p.strict.is_some(), p.enforce_admins) {
+        (false, _) => "off",
+        (true, false) => "non_admins",
+        (true, true) => "everyone",
+    };
+    let checks =
+        json!({ "enforcement_level": level, "contexts": p.contexts(), "checks": p.checks });
+    Ok((
+        true,
+        json!({ "enabled": true, "required_status_checks": checks }),
+    ))
+}
+
+/// A `/branches/{*rest}` path: the branch and the protection part asked for (`None` for the
+/// branch itself, `Some("")` for the whole protection).
+fn split(rest: &str) -> (&str, Option<&str>) {
+    match rest.split_once("/protection") {
+        Some((branch, part)) if part.is_empty() || part.starts_with('/') => {
+            (branch, Some(part.trim_start_matches('/')))
+        }
+        _ => (rest, None),
+    }
+}
+
+/// What a protection route works on: the repository, the branch and the protection's URL.
+struct Target {
+    client: asym_kit::deadpool_postgres::Object,
+    repo: Repo,
+    branch: String,
+    url: String,
+}
+
+impl Target {
+    /// Resolves the route's repository and branch (404 `Branch not found`), requiring `access`.
+    async fn open(scope: &Scope<String>, branch: &str, access: Access) -> ApiResult<Self> {
+        let (client, repo) = scope.open().await?;
+        repo.require(access)?;
+        crate::objects::ref_sha(&client, repo.id, &format!("refs/heads/{branch}"))
+            .await?
+            .ok_or_else(|| ApiError::new(StatusCode::NOT_FOUND, "Branch not found"))?;
+        let url = format!("{}/branches/{branch}/protection", repo.url(scope.base()));
+        Ok(Self {
+            client,
+            repo,
+            branch: branch.to_owned(),
+            url,
+        })
+    }
+
+    /// The branch's protection; 404 `Branch not protected` without one.
+    async fn protection(&self, base: &str) -> ApiResult<Protection> {
+        Protection::load(&self.client, base, self.repo.id, &self.branch)
+            .await?
+            .ok_or_else(|| ApiError::new(StatusCode::NOT_FOUND, "Branch not protected"))
+    }
+
+    /// Runs `sql` (`$1` the repository, `$2` the branch, then `params`) on the protection;
+    /// 404 `Branch not protected` when it has none.
+    async fn update(&self, sql: &str, params: &[&ToSqlSync]) -> ApiResult<()> {
+        let mut all: Vec<&ToSqlSync> = vec![&self.repo.id, &self.branch];
+        all.extend_from_slice(params);
+        if db::execute(&self.client, sql, &all).await? == 0 {
+            return Err(ApiError::new(StatusCode::NOT_FOUND, "Branch not protected"));
+        }
+        Ok(())
+    }
+}
+
+type ToSqlSync = dyn asym_kit::tokio_postgres::types::ToSql + Sync;
+
+/// `GET /repos/{owner}/{repo}/branches` (`protected`: only the protected branches, or only
+/// the others).
+pub(crate) async fn list(scope: Scope, query: Query) -> ApiResult {
+    let protected = query.get("protected").map(|v| v == "true" || v == "1");
+    let (client, repo) = scope.open().await?;
+    req::list(
+        &client,
+        &scope.page(&repo, "branches", &query),
+        &Listing {
+            from: "git_refs r",
+            alias: "r",
+            filter: "r.repo_id = $1 AND r.ref LIKE 'refs/heads/%'
+                     AND ($3::bool IS NULL OR $3 = EXISTS (SELECT 1 FROM branch_protections p
+                              WHERE p.repo_id = r.repo_id AND p.branch = substr(r.ref, 12)))",
+            item: "json_build_object('name', substr(r.ref, 12),
+                       'commit', json_build_object('sha', r.sha, 'url', $2 || '/commits/' || r.sha),
+                       'protected', EXISTS (SELECT 1 FROM branch_protections p
+                                            WHERE p.repo_id = r.repo_id AND p.branch = substr(r.ref, 12)))",
+            order: "r.ref",
+        },
+        &[&repo.id, &repo.url(scope.base()), &protected],
+    )
+    .await
+}
+
+/// `GET /repos/{owner}/{repo}/branches/{branch}`.
+async fn branch(scope: &Scope<String>, branch: &str) -> ApiResult {
+    let (client, repo) = scope.open().await?;
+    let sha = crate::objects::ref_sha(&client, repo.id, &format!("refs/heads/{branch}"))
+        .await?
+        .ok_or_else(|| ApiError::new(StatusCode::NOT_FOUND, "Branch not found"))?;
+    let base = scope.base();
+    let commit = commits::render(&client, base, &repo, &sha).await?;
+    let (protected, protection) = summary(&client, base, repo.id, branch).await?;
+    let url = format!("{base}{}/branches/{branch}", repo.path());
+    Ok(axum::Json(json!({
+        "name": branch,
+        "commit": commit,
+        "_links": { "self": url, "html": format!("{base}/{}/tree/{branch}", repo.full_name) },
+        "protected": protected,
+        "protection": protection,
+        "protection_url": format!("{url}/protection"),
+    }))
+    .into_response())
+}
+
+/// `GET …/branches/{branch}` and `GET …/branches/{branch}/protection[/part]`.
+pub(crate) async fn get(scope: Scope<String>) -> ApiResult {
+    let rest = scope.path.clone();
+    let (branch, Some(part)) = split(&rest) else {
+        return self::branch(&scope, &rest).await;
+    };
+    let target = Target::open(&scope, branch, Access::Read).await?;
+    let p = target.protection(scope.base()).await?;
+    let url = &target.url;
+    let answer = match part {
+        "" => Some(p.render(url)),
+        "required_status_checks" => Some(
+            p.status_checks(url)
+                .ok_or_else(|| not_enabled("Required status checks"))?,
+        ),
+        "required_status_checks/contexts" => Some(json!(p.contexts())),
+        "required_pull_request_reviews" => Some(
+            p.required_reviews(url)
+                .ok_or_else(|| not_enabled("Required pull request reviews"))?,
+        ),
+        "enforce_admins" => Some(p.enforce_admins(url)),
+        "required_signatures" => {
+            Some(json!({ "url": format!("{url}/required_signatures"), "enabled": false }))
+        }
+        "restrictions" => Some(
+            p.restrictions(url)
+                .ok_or_else(|| not_enabled("Push restrictions"))?,
+        ),
+        "restrictions/users" | "restrictions/apps" => {
+            let key = part.trim_start_matches("restrictions/");
+            p.restrictions(url)
+                .map(|r| r[key].clone())
+                .or(Some(json!([])))
+        }
+        _ => None,
+    };
+    answer
+        .map(|a| axum::Json(a).into_response())
+        .ok_or_else(ApiError::not_found)
+}
+
+/// 404 `<what> not enabled`.
+fn not_enabled(what: &str) -> ApiError {
+    ApiError::new(StatusCode::NOT_FOUND, format!("{what} not enabled"))
+}
+
+/// `PUT …/branches/{branch}/protection`: the four required keys (`required_status_checks`,
+/// `enforce_admins`, `required_pull_request_reviews`, `restrictions`, each may be `null`) and
+/// the optional flags; replaces the branch's protection. 200 with it.
+pub(crate) async fn put(scope: Scope<String>, _signed_in: Viewer, body: Body) -> ApiResult {
+    let rest = scope.path.clone();
+    let (branch, Some("")) = split(&rest) else {
+        return Err(ApiError::not_found());
+    };
+    for key in [
+        "required_status_checks",
+        "enforce_admins",
+        "required_pull_request_reviews",
+        "restrictions",
+    ] {
+        if !body.has(key) {
+            return Err(ApiError::invalid(format!(
+                "Invalid request.\n\n\"{key}\" wasn't supplied."
+            )));
+        }
+    }
+    let target = Target::open(&scope, branch, Access::Admin).await?;
+    let (strict, checks) = match body.object("required_status_checks")? {
+        Some(map) => {
+            let (strict, checks) = status_checks(&Body(map.clone()), None)?;
+            (Some(strict), checks)
+        }
+        None => (None, json!([])),
+    };
+    let reviews = body
+        .object("required_pull_request_reviews")?
+        .map(|map| required_reviews(&Body(map.clone()), &json!({})).map(|r| r.to_string()))
+        .transpose()?;
+    let checks = checks.to_string();
+    let (push_users, push_apps) = match body.object("restrictions")? {
+        Some(map) => {
+            let (users, apps) = restrictions(&target, &Body(map.clone())).await?;
+            (Some(users), Some(apps))
+        }
+        None => (None, None),
+    };
+    let flags: Vec<bool> = FLAGS
+        .iter()
+        .map(|f| body.bool(f).map(Option::unwrap_or_default))
+        .collect::<ApiResult<_>>()?;
+    let enforce_admins = body.bool("enforce_admins")?.unwrap_or(false);
+    const SQL: &str = "
+        INSERT INTO branch_protections (repo_id, branch, strict, checks, enforce_admins, reviews,
+            push_users, push_apps, required_linear_history, allow_force_pushes, allow_deletions,
+            required_conversation_resolution, block_creations, lock_branch, allow_fork_syncing)
+        VALUES ($1, $2, $3, $4::text::jsonb, $5, $6::text::jsonb, $7, $8, $9, $10, $11, $12, $13,
+                $14, $15)
+        ON CONFLICT (repo_id, branch) DO UPDATE SET strict = $3, checks = $4::text::jsonb,
+            enforce_admins = $5, reviews = $6::text::jsonb, push_users = $7, push_apps = $8, required_linear_history = $9,
+            allow_force_pushes = $10, allow_deletions = $11,
+            required_conversation_resolution = $12, block_creations = $13, lock_branch = $14,
+            allow_fork_syncing = $15";
+    db::execute(
+        &target.client,
+        SQL,
+        &[
+            &target.repo.id,
+            &target.branch,
+            &strict,
+            &checks,
+            &enforce_admins,
+            &reviews,
+            &push_users,
+            &push_apps,
+            &flags[0],
+            &flags[1],
+            &flags[2],
+            &flags[3],
+            &flags[4],
+            &flags[5],
+            &flags[6],
+        ],
+    )
+    .await?;
+    let p = target.protection(scope.base()).await?;
+    Ok(axum::Json(p.render(&target.url)).into_response())
+}
+
+/// `PATCH …/protection/required_status_checks` and `…/required_pull_request_reviews`: changes
+/// the keys given; 200 with the part.
+pub(crate) async fn patch(scope: Scope<String>, _signed_in: Viewer, body: Body) -> ApiResult {
+    let rest = scope.path.clone();
+    let (branch, Some(part)) = split(&rest) else {
+        return Err(ApiError::not_found());
+    };
+    let target = Target::open(&scope, branch, Access::Admin).await?;
+    let p = target.protection(scope.base()).await?;
+    match part {
+        "required_status_checks" => {
+            p.strict
+                .ok_or_else(|| not_enabled("Required status checks"))?;
+            let (strict, checks) = status_checks(&body, Some(&p))?;
+            const SQL: &str = "UPDATE branch_protections SET strict = $3, checks = $4::text::jsonb WHERE repo_id = $1 AND branch = $2";
+            target.update(SQL, &[&strict, &checks.to_string()]).await?;
+        }
+        "required_pull_request_reviews" => {
+            let now = p
+                .reviews
+                .as_ref()
+                .ok_or_else(|| not_enabled("Required pull request reviews"))?;
+            let reviews = required_reviews(&body, now)?.to_string();
+            const SQL: &str = "UPDATE branch_protections SET reviews = $3::text::jsonb WHERE repo_id = $1 AND branch = $2";
+            target.update(SQL, &[&reviews]).await?;
+        }
+        _ => return Err(ApiError::not_found()),
+    }
+    let p = target.protection(scope.base()).await?;
+    let answer = match part {
+        "required_status_checks" => p.status_checks(&target.url),
+        _ => p.required_reviews(&target.url),
+    };
+    Ok(axum::Json(answer).into_response())
+}
+
+/// `POST …/protection/enforce_admins`: turns it on; 200 with it.
+pub(crate) async fn post(scope: Scope<String>, _signed_in: Viewer) -> ApiResult {
+    let rest = scope.path.clone();
+    let (branch, Some("enforce_admins")) = split(&rest) else {
+        return Err(ApiError::not_found());
+    };
+    let target = Target::open(&scope, branch, Access::Admin).await?;
+    const SQL: &str =
+        "UPDATE branch_protections SET enforce_admins = true WHERE repo_id = $1 AND branch = $2";
+    target.update(SQL, &[]).await?;
+    let p = target.protection(scope.base()).await?;
+    Ok(axum::Json(p.enforce_admins(&target.url)).into_response())
+}
+
+/// `DELETE …/protection` (the whole protection) or one part of it: 204.
+pub(crate) async fn delete(scope: Scope<String>, _signed_in: Viewer) -> ApiResult {
+    let rest = scope.path.clone();
+    let (branch, Some(part)) = split(&rest) else {
+        return Err(ApiError::not_found());
+    };
+    let target = Target::open(&scope, branch, Access::Admin).await?;
+    let set = match part {
+        "" => {
+            const SQL: &str = "DELETE FROM branch_protections WHERE repo_id = $1 AND branch = $2";
+            target.update(SQL, &[]).await?;
+            return Ok(req::no_content());
+        }
+        "required_status_checks" => "strict = NULL, checks = '[]'",
+        "required_pull_request_reviews" => "reviews = NULL",
+        "enforce_admins" => "enforce_admins = false",
+        "restrictions" => "push_users = NULL, push_apps = NULL",
+        _ => return Err(ApiError::not_found()),
+    };
+    let sql = format!("UPDATE branch_protections SET {set} WHERE repo_id = $1 AND branch = $2");
+    target.update(&sql, &[]).await?;
+    Ok(req::no_content())
+}
+
+/// `strict` and the checks (`checks` as `[{context, app_id}]`, or `contexts`) of a
+/// `required_status_checks` body; keys it leaves out keep `now`'s values.
+fn status_checks(body: &Body, now: Option<&Protection>) -> ApiResult<(bool, Value)> {
+    let strict = body
+        .bool("strict")?
+        .or(now.and_then(|p| p.strict))
+        .unwrap_or(false);
+    let checks = match body.0.get("checks") {
+        Some(Value::Array(items)) => items
+            .iter()
+            .map(|item| match item.get("context") {
+                Some(Value::String(context)) => {
+                    let app = item
+                        .get("app_id")
+                        .and_then(Value::as_i64)
+                        .filter(|a| *a > 0);
+                    Ok(json!({ "context": context, "app_id": app }))
+                }
+                _ => Err(ApiError::invalid(
+                    "Invalid request.\n\n\"context\" wasn't supplied.",
+                )),
+            })
+            .collect::<ApiResult<Vec<_>>>()?,
+        _ => match body.strings("contexts")? {
+            Some(contexts) => contexts
+                .into_iter()
+                .map(|context| json!({ "context": context, "app_id": null }))
+                .collect(),
+            None => now
+                .and_then(|p| p.checks.as_array().cloned())
+                .unwrap_or_default(),
+        },
+    };
+    Ok((strict, Value::Array(checks)))
+}
+
+/// The stored `reviews` of a `required_pull_request_reviews` body; keys it leaves out keep
+/// `now`'s values (GitHub's defaults: one approval, the rest off).
+fn required_reviews(body: &Body, now: &Value) -> ApiResult<Value> {
+    let count = match body.int("required_approving_review_count")? {
+        Some(n) if !(0..=6).contains(&n) => {
+            return Err(ApiError::invalid_value(
+                "ProtectedBranch",
+                "required_approving_review_count",
+                n,
+            ));
+        }
+        Some(n) => n,
+        None => now["required_approving_review_count"].as_i64().unwrap_or(1),
+    };
+    let flag = |key: &str| -> ApiResult<bool> {
+        Ok(body
+            .bool(key)?
+            .unwrap_or_else(|| now[key].as_bool().unwrap_or(false)))
+    };
+    Ok(json!({
+        "dismiss_stale_reviews": flag("dismiss_stale_reviews")?,
+        "require_code_owner_reviews": flag("require_code_owner_reviews")?,
+        "required_approving_review_count": count,
+        "require_last_push_approval": flag("require_last_push_approval")?,
+    }))
+}
+
+/// The user ids and app slugs a `restrictions` body allows to push. Only organization
+/// repositories restrict pushes; the clone has no teams, so `teams` must be empty.
+async fn restrictions(target: &Target, body: &Body) -> ApiResult<(Vec<i64>, Vec<String>)> {
+    const ORG: &str =
+        "SELECT o.type = 'Organization' FROM repos r JOIN users o ON o.id = r.owner_id
+                       WHERE r.id = $1";
+    const APP: &str = "SELECT 1 FROM apps WHERE slug = $1";
+    if !db::value::<bool>(&target.client, ORG, &[&target.repo.id]).await? {
+        return Err(ApiError::invalid(
+            "Only organization repositories can have users and team restrictions",
+        ));
+    }
+    if !body.strings("teams")?.unwrap_or_default().is_empty() {
+        return Err(ApiError::validation("ProtectedBranch", "teams", "invalid"));
+    }
+    let mut users = Vec::new();
+    for login in body.strings("users")?.unwrap_or_default() {
+        match users::find(&target.client, &login).await? {
+            Some((id, _)) => users.push(id),
+            None => return Err(ApiError::invalid_value("ProtectedBranch", "users", login)),
+        }
+    }
+    let apps = body.strings("apps")?.unwrap_or_default();
+    for slug in &apps {
+        if db::first::<i32>(&target.client, APP, &[slug])
+            .await?
+            .is_none()
+        {
+            return Err(ApiError::invalid_value(
+                "ProtectedBranch",
+                "apps",
+                slug.clone(),
+            ));
+        }
+    }
+    Ok((users, apps))
+}
+
+/// What binds a caller on a protected branch.
+struct Rules {
+    /// The required status check contexts.
+    contexts: Vec<String>,
+    /// The approving reviews required, when reviews are.
+    approvals: Option<i64>,
+    /// Whether the caller may push (no restrictions, or named in them).
+    may_push: bool,
+    allow_force_pushes: bool,
+    allow_deletions: bool,
+}
+
+/// The rules of `branch` that bind `user`: none when it is not protected, or when the caller
+/// administers the repository and administrators are not enforced.
+async fn binding(
+    client: &impl GenericClient,
+    repo: &Repo,
+    user: i64,
+    branch: &str,
+) -> ApiResult<Option<Rules>> {
+    const SQL: &str = "SELECT enforce_admins,
+                              ARRAY(SELECT c->>'context' FROM jsonb_array_elements(checks) c),
+                              (reviews->>'required_approving_review_count')::bigint,
+                              push_users IS NULL OR $3 = ANY(push_users)
+                                  OR EXISTS (SELECT 1 FROM apps a WHERE a.bot_user_id = $3
+                                             AND a.slug = ANY(push_apps)),
+                              allow_force_pushes, allow_deletions, strict IS NOT NULL
+                       FROM branch_protections WHERE repo_id = $1 AND branch = $2";
+    let Some(row) = db::row(client, SQL, &[&repo.id, &branch, &user]).await? else {
+        return Ok(None);
+    };
+    if repo.can(Access::Admin) && !row.get::<_, bool>(0) {
+        return Ok(None);
+    }
+    let contexts = if row.get(6) { row.get(1) } else { Vec::new() };
+    Ok(Some(Rules {
+        contexts,
+        approvals: row.get(2),
+        may_push: row.get(3),
+        allow_force_pushes: row.get(4),
+        allow_deletions: row.get(5),
+    }))
+}
+
+/// A change to a branch's ref.
+pub(crate) enum Push {
+    /// Moves it; `forced` when the new commit does not descend from the old.
+    Update { forced: bool },
+    /// Deletes it.
+    Delete,
+}
+
+/// Refuses `push` to `branch` by `user` as GitHub refuses it on a protected branch, with
+/// `status` (409 from the contents API, 422 from the git refs API).
+pub(crate) async fn check_push(
+    client: &impl GenericClient,
+    repo: &Repo,
+    user: i64,
+    branch: &str,
+    push: Push,
+    status: StatusCode,
+) -> ApiResult<()> {
+    let Some(rules) = binding(client, repo, user, branch).await? else {
+        return Ok(());
+    };
+    let message = match push {
+        Push::Delete if !rules.allow_deletions => "Cannot delete this protected branch".to_owned(),
+        Push::Update { forced: true } if !rules.allow_force_pushes => {
+            "Cannot force-push to this protected branch".to_owned()
+        }
+        _ if !rules.may_push => "You're not authorized to push to this branch. Visit https://docs.github.com/repositories/configuring-branches-and-merges-in-your-repository/managing-protected-branches/about-protected-branches for more information.".to_owned(),
+        Push::Update { .. } if rules.approvals.is_some() => {
+            "Changes must be made through a pull request.".to_owned()
+        }
+        Push::Update { .. } if !rules.contexts.is_empty() => {
+            // A pushed commit has no statuses yet.
+            expected(&rules.contexts, rules.contexts.len())
+        }
+        _ => return Ok(()),
+    };
+    Err(ApiError::new(status, message))
+}
+
+/// `Required status check "<c>" is expected.` or `<n> of <m> required status checks are
+/// expected.`
+fn expected(missing: &[String], of: usize) -> String {
+    match missing {
+        [one] => format!("Required status check \"{one}\" is expected."),
+        _ => format!(
+            "{} of {of} required status checks are expected.",
+            missing.len()
+        ),
+    }
+}
+
+/// Refuses (405) merging pull request `issue` (head `head_sha`) into `branch` by `user` when
+/// the branch's required approving reviews (the latest review of each user with write
+/// access) or required status checks (the latest status of each context, or check run of
+/// that name, on the head) are not there.
+pub(crate) async fn check_merge(
+    client: &impl GenericClient,
+    repo: &Repo,
+    user: i64,
+    branch: &str,
+    (issue, head_sha): (i64, &str),
+) -> ApiResult<()> {
+    const APPROVALS: &str = "SELECT count(*) FROM (
+            SELECT DISTINCT ON (v.user_id) v.user_id, v.state FROM reviews v
+            WHERE v.issue_id = $1 AND v.state IN ('APPROVED', 'CHANGES_REQUESTED', 'DISMISSED')
+            ORDER BY v.user_id, v.id DESC) l
+        WHERE l.state = 'APPROVED' AND gh_permission($2, l.user_id) IN ('admin', 'maintain', 'write')";
+    const STATES: &str = "SELECT c.context, coalesce(
+            (SELECT s.state FROM statuses s WHERE s.repo_id = $1 AND s.sha = $2 AND s.context = c.context
+             ORDER BY s.id DESC LIMIT 1),
+            (SELECT CASE WHEN r.status <> 'completed' THEN 'pending'
+                         WHEN r.conclusion IN ('success', 'neutral', 'skipped') THEN 'success'
+                         ELSE 'failure' END
+             FROM check_runs r WHERE r.repo_id = $1 AND r.head_sha = $2 AND r.name = c.context
+             ORDER BY r.id DESC LIMIT 1))
+        FROM unnest($3::text[]) WITH ORDINALITY AS c(context, ord) ORDER BY c.ord";
+    let Some(rules) = binding(client, repo, user, branch).await? else {
+        return Ok(());
+    };
+    let refuse = |message: String| Err(ApiError::new(StatusCode::METHOD_NOT_ALLOWED, message));
+    if let Some(required) = rules.approvals {
+        let approvals: i64 = db::value(client, APPROVALS, &[&issue, &repo.id]).await?;
+        if approvals < required {
+            return refuse(if required == 1 {
+                "At least 1 approving review is required by reviewers with write access.".into()
+            } else {
+                format!(
+                    "At least {required} approving reviews are required by reviewers with write access."
+                )
+            });
+        }
+    }
+    if rules.contexts.is_empty() {
+        return Ok(());
+    }
+    let states = client
+        .query(STATES, &[&repo.id, &head_sha, &rules.contexts])
+        .await?;
+    let mut missing = Vec::new();
+    for row in states {
+        let (context, state): (String, Option<String>) = (row.get(0), row.get(1));
+        match state.as_deref() {
+            Some("success") => {}
+            Some("failure" | "error") => {
+                return refuse(format!("Required status check \"{context}\" is failing."));
+            }
+            _ => missing.push(context),
+        }
+    }
+    if missing.is_empty() {
+        return Ok(());
+    }
+    refuse(expected(&missing, rules.contexts.len()))
+}

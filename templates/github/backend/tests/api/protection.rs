@@ -1,0 +1,295 @@
+//! Branch protection: writes, reads of the whole and of its parts, `protected` on branches,
+//! and what it refuses: merges without the required reviews or checks, pushes, force pushes
+//! and deletions of the protected branch, pushes by those the restrictions leave out.
+
+use serde_json::{Value, json};
+
+use crate::common::{
+    MAIN_SHA, REPO, api, b64, branch, delete, error, fetch, names, open_pull, reviewer,
+};
+
+const MAIN: &str = "/repos/acme/hello-world/branches/main/protection";
+
+/// A `PUT …/protection` body: the four required keys, then `extra`.
+fn rules(checks: Value, reviews: Value, restrictions: Value, extra: Value) -> Value {
+    let mut body = json!({
+        "required_status_checks": checks,
+        "enforce_admins": null,
+        "required_pull_request_reviews": reviews,
+        "restrictions": restrictions,
+    });
+    body.as_object_mut()
+        .unwrap()
+        .extend(extra.as_object().unwrap().clone());
+    body
+}
+
+#[asym::clone("github", seed = "basic")]
+async fn protection_is_written_read_and_removed(gh: asym::GitHub) {
+    let (owner, hubot) = (api(&gh), reviewer(&gh));
+    assert_eq!(error(owner.get(MAIN).await, 404), "Branch not protected");
+    let checks = json!({ "strict": true, "contexts": ["ci/build"] });
+    let body = rules(
+        checks.clone(),
+        json!({ "required_approving_review_count": 1 }),
+        Value::Null,
+        json!({ "enforce_admins": true, "allow_force_pushes": null }),
+    );
+    error(hubot.put(MAIN, &body).await, 403);
+    let missing = json!({ "required_status_checks": null, "enforce_admins": null });
+    error(owner.put(MAIN, &missing).await, 422);
+    error(
+        owner
+            .put(&format!("{REPO}/branches/nope/protection"), &body)
+            .await,
+        404,
+    );
+
+    let set = owner.put(MAIN, &body).await.expect(200);
+    let keys: Vec<&String> = set.as_object().unwrap().keys().collect();
+    assert_eq!(
+        keys,
+        [
+            "url",
+            "required_status_checks",
+            "required_pull_request_reviews",
+            "required_signatures",
+            "enforce_admins",
+            "required_linear_history",
+            "allow_force_pushes",
+            "allow_deletions",
+            "required_conversation_resolution",
+            "block_creations",
+            "lock_branch",
+            "allow_fork_syncing"
+        ]
+    );
+    assert_eq!(set["url"], format!("{}{MAIN}", gh.api_url()));
+    assert_eq!(
+        set["required_status_checks"]["checks"],
+        json!([{ "context": "ci/build", "app_id": null }])
+    );
+    assert_eq!(
+        set["required_pull_request_reviews"]["required_approving_review_count"],
+        1
+    );
+    assert_eq!(set["enforce_admins"]["enabled"], true);
+    assert_eq!(fetch(&owner, MAIN).await, set);
+
+    let main = fetch(&hubot, &format!("{REPO}/branches/main")).await;
+    assert_eq!(main["protected"], true);
+    assert_eq!(
+        main["protection"]["required_status_checks"]["enforcement_level"],
+        "everyone"
+    );
+    let listed = fetch(&hubot, &format!("{REPO}/branches")).await;
+    assert_eq!(listed[0]["protected"], true);
+    assert_eq!(
+        names(
+            &fetch(&hubot, &format!("{REPO}/branches?protected=true")).await,
+            "name"
+        ),
+        ["main"]
+    );
+
+    let status_checks = format!("{MAIN}/required_status_checks");
+    assert_eq!(fetch(&hubot, &status_checks).await["strict"], true);
+    assert_eq!(
+        fetch(&hubot, &format!("{status_checks}/contexts")).await,
+        json!(["ci/build"])
+    );
+    let patched = owner
+        .patch(
+            &status_checks,
+            &json!({ "contexts": ["ci/build", "ci/lint"] }),
+        )
+        .await
+        .expect(200);
+    assert_eq!(
+        (&patched["strict"], &patched["contexts"]),
+        (&json!(true), &json!(["ci/build", "ci/lint"]))
+    );
+    let reviews = format!("{MAIN}/required_pull_request_reviews");
+    let more = owner
+        .patch(&reviews, &json!({ "required_approving_review_count": 2 }))
+        .await
+        .expect(200);
+    assert_eq!(more["required_approving_review_count"], 2);
+    error(
+        owner
+            .patch(&reviews, &json!({ "required_approving_review_count": 7 }))
+            .await,
+        422,
+    );
+
+    let admins = format!("{MAIN}/enforce_admins");
+    delete(&owner, &admins).await.expect(204);
+    assert_eq!(fetch(&owner, &admins).await["enabled"], false);
+    assert_eq!(
+        owner.post(&admins, &json!(null)).await.expect(200)["enabled"],
+        true
+    );
+    delete(&owner, &status_checks).await.expect(204);
+    assert_eq!(
+        error(owner.get(&status_checks).await, 404),
+        "Required status checks not enabled"
+    );
+    delete(&owner, &reviews).await.expect(204);
+    assert_eq!(
+        error(owner.get(&reviews).await, 404),
+        "Required pull request reviews not enabled"
+    );
+
+    // Push restrictions: users and apps of an organization's repository.
+    let restricted = rules(
+        Value::Null,
+        Value::Null,
+        json!({ "users": ["hubot"], "teams": [], "apps": ["acme-bot"] }),
+        json!({}),
+    );
+    let set = owner.put(MAIN, &restricted).await.expect(200);
+    assert_eq!(names(&set["restrictions"]["users"], "login"), ["hubot"]);
+    assert_eq!(names(&set["restrictions"]["apps"], "slug"), ["acme-bot"]);
+    assert!(set.get("required_status_checks").is_none());
+    let restrictions = format!("{MAIN}/restrictions");
+    assert_eq!(
+        names(&fetch(&owner, &restrictions).await["users"], "login"),
+        ["hubot"]
+    );
+    delete(&owner, &restrictions).await.expect(204);
+    assert_eq!(
+        error(owner.get(&restrictions).await, 404),
+        "Push restrictions not enabled"
+    );
+    owner
+        .post("/user/repos", &json!({ "name": "solo", "auto_init": true }))
+        .await
+        .expect(201);
+    assert_eq!(
+        error(
+            owner
+                .put("/repos/octocat/solo/branches/main/protection", &restricted)
+                .await,
+            422
+        ),
+        "Only organization repositories can have users and team restrictions"
+    );
+
+    delete(&owner, MAIN).await.expect(204);
+    assert_eq!(error(owner.get(MAIN).await, 404), "Branch not protected");
+    error(delete(&owner, MAIN).await, 404);
+    assert_eq!(
+        fetch(&owner, &format!("{REPO}/branches/main")).await["protected"],
+        false
+    );
+}
+
+#[asym::clone("github", seed = "basic")]
+async fn a_protected_branch_refuses_merges_and_pushes(gh: asym::GitHub) {
+    let (owner, hubot) = (api(&gh), reviewer(&gh));
+    branch(&hubot, "feature", "feature.txt", "new\n").await;
+    let pull = open_pull(&hubot, "Feature", "feature").await;
+    let number = pull["number"].as_i64().unwrap();
+    let head = pull["head"]["sha"].as_str().unwrap().to_owned();
+    let checks = json!({ "strict": false, "contexts": ["ci/build"] });
+    let reviews = json!({ "required_approving_review_count": 1 });
+    owner
+        .put(
+            MAIN,
+            &rules(checks.clone(), reviews, Value::Null, json!({})),
+        )
+        .await
+        .expect(200);
+
+    let merge = format!("{REPO}/pulls/{number}/merge");
+    assert_eq!(
+        error(hubot.put(&merge, &json!({})).await, 405),
+        "At least 1 approving review is required by reviewers with write access."
+    );
+    owner
+        .post(
+            &format!("{REPO}/pulls/{number}/reviews"),
+            &json!({ "event": "APPROVE" }),
+        )
+        .await
+        .expect(200);
+    assert_eq!(
+        error(hubot.put(&merge, &json!({})).await, 405),
+        "Required status check \"ci/build\" is expected."
+    );
+    let status = |state: &str| json!({ "state": state, "context": "ci/build" });
+    let statuses = format!("{REPO}/statuses/{head}");
+    hubot.post(&statuses, &status("failure")).await.expect(201);
+    assert_eq!(
+        error(hubot.put(&merge, &json!({})).await, 405),
+        "Required status check \"ci/build\" is failing."
+    );
+    hubot.post(&statuses, &status("success")).await.expect(201);
+    assert_eq!(
+        hubot.put(&merge, &json!({})).await.expect(200)["merged"],
+        true
+    );
+
+    // Pushes: reviews required, then status checks; an administrator passes unless enforced.
+    let write = |text: &str| json!({ "message": "direct", "content": b64(text) });
+    let contents = format!("{REPO}/contents/direct.txt");
+    assert_eq!(
+        error(hubot.put(&contents, &write("a")).await, 409),
+        "Changes must be made through a pull request."
+    );
+    let created = owner.put(&contents, &write("a")).await.expect(201);
+    owner
+        .post(&format!("{MAIN}/enforce_admins"), &json!(null))
+        .await
+        .expect(200);
+    let sha = created["content"]["sha"].clone();
+    let update = json!({ "message": "again", "content": b64("b"), "sha": sha });
+    error(owner.put(&contents, &update).await, 409);
+    delete(&owner, &format!("{MAIN}/required_pull_request_reviews"))
+        .await
+        .expect(204);
+    assert_eq!(
+        error(hubot.put(&contents, &update).await, 409),
+        "Required status check \"ci/build\" is expected."
+    );
+
+    // Force pushes and deletion of the branch.
+    let main_ref = format!("{REPO}/git/refs/heads/main");
+    let rewind = json!({ "sha": MAIN_SHA, "force": true });
+    assert_eq!(
+        error(hubot.patch(&main_ref, &rewind).await, 422),
+        "Cannot force-push to this protected branch"
+    );
+    assert_eq!(
+        error(delete(&hubot, &main_ref).await, 422),
+        "Cannot delete this protected branch"
+    );
+
+    // Restrictions leave hubot out; its pushes to other branches are not affected.
+    let only_octocat = json!({ "users": ["octocat"], "teams": [] });
+    owner
+        .put(
+            MAIN,
+            &rules(
+                Value::Null,
+                Value::Null,
+                only_octocat,
+                json!({ "allow_deletions": true }),
+            ),
+        )
+        .await
+        .expect(200);
+    let refused = error(hubot.put(&contents, &update).await, 409);
+    assert!(
+        refused.starts_with("You're not authorized to push to this branch."),
+        "{refused}"
+    );
+    hubot
+        .put(
+            &format!("{REPO}/contents/other.txt"),
+            &json!({ "message": "m", "content": b64("x"), "branch": "feature" }),
+        )
+        .await
+        .expect(201);
+    owner.put(&contents, &update).await.expect(200);
+}
