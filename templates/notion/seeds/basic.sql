@@ -2,8 +2,9 @@
 -- its inline Tasks database (one data source: status, people, date, select, multi-select,
 -- relation, checkbox) and four tasks, each with notes; Meeting Notes (a heading, a toggle
 -- with a child, a callout, a quote, a divider, code); Private Notes, not shared with the
--- integration; a discussion of two comments and one of one. Deterministic: fixed ids and
--- timestamps. Rich text is built by `rt()` (migration 0001) wherever it is stored as jsonb.
+-- integration; a discussion of two comments and one of one; two page templates of Tasks
+-- (Bug report, the default, and Feature request) and two custom emojis (shipit, rocket-cat).
+-- Deterministic: fixed ids and timestamps. Rich text is built by `rt()` (migration 0001) wherever it is stored as jsonb.
 
 INSERT INTO users (id, type, name, avatar_url, email, ord) VALUES
   ('a0000000-0000-4000-8000-000000000001', 'person', 'Ada Lovelace', NULL, 'ada@example.com', 1),
@@ -54,3 +55,11 @@ INSERT INTO comments (id, discussion_id, parent_type, parent_id, rich_text, crea
   ('60000000-0000-4000-8000-000000000001', '70000000-0000-4000-8000-000000000001', 'page_id', '40000000-0000-4000-8000-000000000001', rt('Looks good to me.'), '2025-01-10T09:00:00Z'::timestamptz + interval '20 minutes', '2025-01-10T09:00:00Z'::timestamptz + interval '20 minutes', 'a0000000-0000-4000-8000-000000000001'),
   ('60000000-0000-4000-8000-000000000002', '70000000-0000-4000-8000-000000000001', 'page_id', '40000000-0000-4000-8000-000000000001', rt('Agreed, shipping it.'), '2025-01-10T09:00:00Z'::timestamptz + interval '21 minutes', '2025-01-10T09:00:00Z'::timestamptz + interval '21 minutes', 'a0000000-0000-4000-8000-000000000002'),
   ('60000000-0000-4000-8000-000000000003', '70000000-0000-4000-8000-000000000002', 'page_id', '40000000-0000-4000-8000-000000000002', rt('Blocked on the schema review.'), '2025-01-10T09:00:00Z'::timestamptz + interval '22 minutes', '2025-01-10T09:00:00Z'::timestamptz + interval '22 minutes', 'a0000000-0000-4000-8000-000000000002');
+
+INSERT INTO data_source_templates (id, data_source_id, name, is_default, ord) VALUES
+  ('90000000-0000-4000-8000-000000000001', '30000000-0000-4000-8000-000000000001', 'Bug report', true, 1),
+  ('90000000-0000-4000-8000-000000000002', '30000000-0000-4000-8000-000000000001', 'Feature request', false, 2);
+
+INSERT INTO custom_emojis (id, name, url, ord) VALUES
+  ('e0000000-0000-4000-8000-000000000001', 'shipit', 'https://example.com/emojis/shipit.png', 1),
+  ('e0000000-0000-4000-8000-000000000002', 'rocket-cat', 'https://example.com/emojis/rocket-cat.png', 2);

@@ -95,6 +95,8 @@ const ROUTES: [(Option<Capability>, &[&str]); 7] = [
             "POST /v1/databases/{id}/query",
             "GET /v1/data_sources/{id}",
             "POST /v1/data_sources/{id}/query",
+            "GET /v1/data_sources/{id}/templates",
+            "GET /v1/custom_emojis",
             "GET /v1/file_uploads",
             "GET /v1/file_uploads/{id}",
         ],

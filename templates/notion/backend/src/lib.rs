@@ -13,6 +13,7 @@
 //! | `/v1/databases…`, `/v1/data_sources…` (create, retrieve, update) | `databases` (schemas: `schema`) |
 //! | `…/query` and `/v1/search` | `query` (filters and sorts: `filter`; on formulas and rollups: `computed`; conditions: `condition`) |
 //! | `/v1/comments` | `comments` |
+//! | `/v1/data_sources/{id}/templates`, `/v1/custom_emojis` | `listings` |
 //! | `/v1/file_uploads…`, `/files/{id}/{name}` (the bytes), attaching uploads | `uploads` |
 //! | property values, rich text, dates | `values`, `richtext`, `dates` |
 //! | formulas; rollups and dual relations | `formula`; `relations` (functions: `rollup`) |
@@ -38,6 +39,7 @@ mod error;
 mod filter;
 mod formula;
 mod ids;
+mod listings;
 mod markdown;
 mod moves;
 mod page_markdown;
@@ -104,6 +106,8 @@ pub fn app(kit: Kit) -> Router {
         .route("/v1/users", get(users_list))
         .route("/v1/users/{id}", get(api!(id => users::retrieve)))
         .route("/v1/search", post(api!(body => query::search)))
+        .route("/v1/custom_emojis", get(custom_emojis))
+        .route("/v1/data_sources/{id}/templates", get(templates))
         .route("/v1/pages", post(api!(body => pages::create)))
         .route(
             "/v1/pages/{id}",
@@ -235,6 +239,14 @@ async fn run_query(
     query::query(&ctx, &id, legacy, &body, &only)
         .await
         .map(|v| ctx.answer(v))
+}
+
+async fn templates(Path(id): Path<String>, ctx: Ctx, query: Query) -> Reply {
+    listings::templates(&ctx, &id, &query).await.map(Json)
+}
+
+async fn custom_emojis(ctx: Ctx, query: Query) -> Reply {
+    listings::custom_emojis(&ctx, &query).await.map(Json)
 }
 
 async fn comments_list(ctx: Ctx, query: Query) -> Reply {

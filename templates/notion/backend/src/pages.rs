@@ -406,6 +406,7 @@ async fn save_schema(tx: &Transaction<'_>, data_source_id: &str, schema: &Schema
 /// `POST /v1/pages`.
 pub(crate) async fn create(ctx: &Ctx, body: &Map<String, Value>) -> ApiResult<Value> {
     let parent = parse_parent(body.get("parent"))?;
+    no_template(body)?;
     let (children, heading) = page_content(body)?;
     let mut icon = body
         .get("icon")
@@ -544,6 +545,23 @@ fn title_of(schema: &Schema, stored: &Stored) -> String {
         .to_owned()
 }
 
+/// Refuses a `template` to apply (other than `{type: "none"}`) and `erase_content`: the
+/// clone lists templates (`GET /v1/data_sources/{id}/templates`) but does not apply them.
+fn no_template(body: &Map<String, Value>) -> ApiResult<()> {
+    let template = body.get("template").filter(|t| !t.is_null());
+    if let Some(given) = template.filter(|t| t["type"] != "none") {
+        return Err(ApiError::validation(format!(
+            "body failed validation: body.template `{given}` is not supported by this clone: templates are listed, not applied."
+        )));
+    }
+    if body.get("erase_content") == Some(&Value::Bool(true)) {
+        return Err(ApiError::validation(
+            "body failed validation: body.erase_content is not supported by this clone.",
+        ));
+    }
+    Ok(())
+}
+
 /// A new page's content: `children`, or `markdown` ([`crate::markdown`]; the two are
 /// exclusive), and the rich text of the markdown's first `# ` heading when it leads.
 fn page_content(body: &Map<String, Value>) -> ApiResult<(Vec<content::NewBlock>, Option<Value>)> {
@@ -612,6 +630,7 @@ pub(crate) async fn child_page_block(
 /// `PATCH /v1/pages/{id}`.
 pub(crate) async fn update(ctx: &Ctx, id: &str, body: &Map<String, Value>) -> ApiResult<Value> {
     let id = path_id("page_id", id)?;
+    no_template(body)?;
     let trash = blocks::trash_flag(body)?;
     let mut icon = body
         .get("icon")

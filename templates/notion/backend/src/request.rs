@@ -291,6 +291,12 @@ impl<S: Send + Sync> FromRequestParts<S> for Query {
 }
 
 impl Query {
+    /// The pairs of the query string `query`.
+    #[cfg(test)]
+    pub(crate) fn parse(query: &str) -> Self {
+        Self(asym_kit::form::parse(query.as_bytes()))
+    }
+
     /// The first value of `name`.
     pub(crate) fn get(&self, name: &str) -> Option<&str> {
         asym_kit::form::first(&self.0, name)
@@ -298,8 +304,17 @@ impl Query {
 
     /// `start_cursor`/`page_size`.
     pub(crate) fn paging(&self) -> ApiResult<Paging> {
+        self.paging_from(self.get("start_cursor"))
+    }
+
+    /// `page_size` alone (1–100, default 100), for lists whose cursor is an id.
+    pub(crate) fn page_size(&self) -> ApiResult<usize> {
+        Ok(self.paging_from(None)?.size as usize)
+    }
+
+    fn paging_from(&self, cursor: Option<&str>) -> ApiResult<Paging> {
         let size = self.get("page_size").map(|v| Value::String(v.to_owned()));
-        Paging::new(self.get("start_cursor"), size.as_ref(), "query")
+        Paging::new(cursor, size.as_ref(), "query")
     }
 
     /// `filter_properties` (repeated, or bracketed).

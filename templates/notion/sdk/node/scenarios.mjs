@@ -248,6 +248,19 @@ await scenario("page markdown: create, retrieve, update", async () => {
   assert.match(err.message, /allow_deleting_content/);
 });
 
+await scenario("data source templates and custom emojis", async () => {
+  const { templates } = await notion.dataSources.listTemplates({ data_source_id: TASKS });
+  assert.deepEqual(templates.map((t) => t.name), ["Bug report", "Feature request"]);
+  assert.equal(templates.find((t) => t.is_default).name, "Bug report");
+  const filtered = await notion.dataSources.listTemplates({ data_source_id: TASKS, name: "bug" });
+  assert.equal(filtered.templates.length, 1);
+  const emojis = await collectPaginatedAPI(notion.customEmojis.list, { page_size: 1 });
+  assert.deepEqual(emojis.map((e) => e.name), ["shipit", "rocket-cat"]);
+  const { results } = await notion.customEmojis.list({ name: "rocket-cat" });
+  assert.equal(results[0].id, emojis[1].id);
+  await expectError(APIErrorCode.ObjectNotFound, notion.dataSources.listTemplates({ data_source_id: PRIVATE }));
+});
+
 await scenario("move", async () => {
   const page = await notion.pages.create({ parent: { page_id: PROJECTS }, properties: { title: { title: text("Node mover") } } });
   const moved = await notion.pages.move({ page_id: page.id, parent: { type: "data_source_id", data_source_id: TASKS } });

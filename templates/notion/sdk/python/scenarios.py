@@ -332,6 +332,20 @@ def page_markdown_read_and_edit():
 
 
 @scenario
+def templates_and_custom_emojis():
+    listed = notion.data_sources.list_templates(data_source_id=TASKS)
+    names = [(t["name"], t["is_default"]) for t in listed["templates"]]
+    assert names == [("Bug report", True), ("Feature request", False)], listed
+    first = notion.data_sources.list_templates(data_source_id=TASKS, page_size=1)
+    rest = notion.data_sources.list_templates(data_source_id=TASKS, start_cursor=first["next_cursor"])
+    assert rest["templates"][0]["name"] == "Feature request" and rest["has_more"] is False
+    emojis = collect_paginated_api(notion.custom_emojis.list, page_size=1)
+    assert [e["name"] for e in emojis] == ["shipit", "rocket-cat"], emojis
+    found = notion.custom_emojis.list(name="shipit")["results"]
+    assert len(found) == 1 and found[0]["url"].startswith("https://"), found
+
+
+@scenario
 def move_page():
     page = notion.pages.create(parent={"page_id": PROJECTS}, properties={"title": {"title": text("Mover")}})
     moved = notion.pages.move(page_id=page["id"], parent={"type": "page_id", "page_id": MEETING})

@@ -14,6 +14,7 @@ mod computed;
 mod computed_queries;
 mod databases;
 mod inprocess;
+mod listings;
 mod markdown;
 mod pages;
 mod protocol;
