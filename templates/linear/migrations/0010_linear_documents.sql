@@ -62,12 +62,3 @@ SELECT coalesce(d.team_id, i.team_id,
                 (SELECT lead_team_id FROM initiatives WHERE id = d.initiative_id))
 FROM documents d LEFT JOIN issues i ON i.id = d.issue_id WHERE d.id = $1
 $$;
-
--- A project's `resourceCount` counts its documents (the one kind of project resource the clone
--- stores; Linear also counts external links). The project's document is the earlier one with
--- that member replaced.
-ALTER FUNCTION project_doc(projects, text) RENAME TO project_doc_without_resources;
-CREATE FUNCTION project_doc(p projects, base text) RETURNS json LANGUAGE sql STABLE AS $$
-SELECT (project_doc_without_resources(p, base)::jsonb || jsonb_build_object('resourceCount',
-    (SELECT count(*) FROM documents d WHERE d.project_id = p.id AND d.archived_at IS NULL)))::json
-$$;

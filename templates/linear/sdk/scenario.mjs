@@ -410,6 +410,27 @@ await scenario("initiatives: list, read by slug, projects, create, status times,
   await expectError(linear.createInitiative({ name: "x", ownerId: "nope" }), LinearErrorType.InvalidInput, "unknown owner");
 });
 
+await scenario("project updates: createProjectUpdate, project health, list, read, edit, archive, delete", async () => {
+  const launch = (await linear.projects({ filter: { name: { eq: "Launch" } } })).nodes[0];
+  const posted = await linear.createProjectUpdate({ projectId: launch.id, body: "Beta shipped; GA at risk", health: "atRisk" });
+  assert(posted.success, "projectUpdateCreate");
+  const update = await posted.projectUpdate;
+  assert(update.health === "atRisk" && update.slugId === update.id.slice(0, 8) && update.url.endsWith(`#project-update-${update.slugId}`), `created ${update.url}`);
+  assert((await update.user).email === "ada@acme.test" && (await update.project).id === launch.id, "user, project");
+  const project = await linear.project(launch.id);
+  assert(project.health === "atRisk" && (await project.lastUpdate).id === update.id, "project health follows its latest update");
+  assert((await project.projectUpdates()).nodes.map((u) => u.id).join() === update.id, "project.projectUpdates");
+  assert((await linear.projectUpdates({ filter: { project: { id: { eq: launch.id } } } })).nodes.length === 1, "projectUpdates filtered");
+  const edited = await (await oauth.updateProjectUpdate(update.id, { body: "GA on track again", health: "onTrack" })).projectUpdate;
+  assert(edited.editedAt instanceof Date && edited.body === "GA on track again", "projectUpdateUpdate");
+  assert((await linear.projectUpdate(update.id)).health === "onTrack", "projectUpdate by id");
+  assert((await linear.archiveProjectUpdate(update.id)).success, "projectUpdateArchive");
+  assert(!(await linear.project(launch.id)).health, "no update left: no health");
+  assert((await linear.unarchiveProjectUpdate(update.id)).success, "projectUpdateUnarchive");
+  assert((await linear.deleteProjectUpdate(update.id)).success, "projectUpdateDelete");
+  await expectError(linear.projectUpdate(update.id), LinearErrorType.InvalidInput, "deleted update");
+});
+
 await scenario("what the clone lacks is named: favorites, notifications, roadmaps, issueSearch, document history", async () => {
   const calls = [
     [() => linear.favorites(), "Query.favorites"],

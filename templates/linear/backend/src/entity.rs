@@ -26,7 +26,7 @@ pub(crate) struct Entity {
 }
 
 /// Every stored resource.
-const ENTITIES: [Entity; 21] = [
+const ENTITIES: [Entity; 22] = [
     Entity {
         name: "Issue",
         table: "issues",
@@ -121,6 +121,11 @@ const ENTITIES: [Entity; 21] = [
         name: "DocumentSearchResult",
         table: "documents",
         doc: "document_doc(t, ctx.base)",
+    },
+    Entity {
+        name: "ProjectUpdate",
+        table: "project_updates",
+        doc: "project_update_doc(t, ctx.base)",
     },
     Entity {
         name: "Initiative",

@@ -40,6 +40,8 @@ pub(crate) enum Kind {
     Document,
     /// `InitiativeFilter` over `initiatives`.
     Initiative,
+    /// `ProjectUpdateFilter` over `project_updates`.
+    ProjectUpdate,
 }
 
 /// How a column compares.
@@ -68,6 +70,7 @@ impl Kind {
             Self::Template => "templates",
             Self::Document => "documents",
             Self::Initiative => "initiatives",
+            Self::ProjectUpdate => "project_updates",
         }
     }
 
@@ -118,6 +121,7 @@ impl Kind {
                 (Cmp::Date, &["startedAt", "completedAt", "canceledAt"]),
                 (Cmp::Day, &["targetDate"]),
             ],
+            Self::ProjectUpdate => &[],
         }
     }
 
@@ -166,6 +170,10 @@ impl Kind {
                 ("creator", "creator_id", Kind::User),
                 ("owner", "owner_id", Kind::User),
                 ("leadTeam", "lead_team_id", Kind::Team),
+            ],
+            Self::ProjectUpdate => &[
+                ("project", "project_id", Kind::Project),
+                ("user", "user_id", Kind::User),
             ],
             Self::Team | Self::User | Self::Template => &[],
         }

@@ -1,10 +1,10 @@
-//! Webhook deliveries: when an Issue, Comment, IssueLabel, Project, Cycle or Document is
-//! created, updated or removed, every enabled webhook subscribed to that resource type (and to
-//! its team, or to all public teams) gets Linear's payload — `{action, actor, createdAt, data,
-//! url, type, organizationId, webhookTimestamp, webhookId, updatedFrom}` — queued in the
-//! write's own transaction on the kit's outbox, signed `Linear-Signature` (HMAC-SHA256 of
-//! the body with the webhook's secret) with `Linear-Delivery` and `Linear-Event` headers.
-
+//! Webhook deliveries: when an Issue, Comment, IssueLabel, Project, Cycle, Document,
+//! Initiative or ProjectUpdate is created, updated or removed, every enabled webhook
+//! subscribed to that resource type (and to its team, or to all public teams) gets Linear's
+//! payload — `{action, actor, createdAt, data, url, type, organizationId, webhookTimestamp,
+//! webhookId, updatedFrom}` — queued in the write's own transaction on the kit's outbox,
+//! signed `Linear-Signature` (HMAC-SHA256 of the body with the webhook's secret) with
+//! `Linear-Delivery` and `Linear-Event` headers.
 use asym_kit::deadpool_postgres::{GenericClient, Transaction};
 use asym_kit::outbox::{self, Delivery, Signer};
 use asym_kit::tokio_postgres::Row;
@@ -16,7 +16,7 @@ use crate::error::{self, Result};
 /// One change to announce.
 #[derive(Debug)]
 pub(crate) struct Event<'a> {
-    /// Linear's resource type: `Issue`, `Comment`, `IssueLabel`, `Project`, `Cycle`, `Document`.
+    /// Linear's resource type: `Issue`, `Comment`, `Project`, `Document`, `ProjectUpdate`, ….
     pub(crate) resource: &'static str,
     /// `create`, `update` or `remove`.
     pub(crate) action: &'static str,

@@ -24,6 +24,7 @@
 //! | `issueSubscribe`, `issueUnsubscribe` | `subscriptions` |
 //! | `templateCreate`/`Update`/`Delete`; an issue template applied by `issueCreate` | `templates` |
 //! | `documentCreate`/`Update`/`Delete`/`Unarchive` | `documents` |
+//! | `projectUpdateCreate`/`Update`/`Archive`/`Unarchive`/`Delete`, `projectUpdate(id:, projectId:)` | `project_updates` |
 //! | `initiativeCreate`/`Update`/`Archive`/`Unarchive`/`Delete`, `initiativeToProject…` | `initiatives` |
 //! | mutation plumbing: input, transaction, payload, `lastSyncId` | `write` |
 //! | webhook deliveries on the kit's outbox | `hooks` |
@@ -41,6 +42,7 @@ mod http;
 mod initiatives;
 mod issues;
 mod prepared;
+mod project_updates;
 mod projection;
 mod queries;
 mod ratelimit;

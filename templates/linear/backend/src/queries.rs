@@ -195,6 +195,7 @@ root_list!(
     documents, "documents" => "Document", Some(Kind::Document);
     initiatives, "initiatives" => "Initiative", Some(Kind::Initiative);
     initiative_to_projects, "initiativeToProjects" => "InitiativeToProject", None;
+    project_updates, "projectUpdates" => "ProjectUpdate", Some(Kind::ProjectUpdate);
 );
 
 macro_rules! child_list {
@@ -243,6 +244,7 @@ child_list!(
     initiative_projects => "Project", Some(Kind::Project), "t.id IN (SELECT project_id FROM initiative_to_projects WHERE initiative_id = {})";
     project_initiatives => "Initiative", None, "t.id IN (SELECT initiative_id FROM initiative_to_projects WHERE project_id = {})";
     project_initiative_to_projects => "InitiativeToProject", None, "t.project_id = {}";
+    project_updates_of_project => "ProjectUpdate", None, "t.project_id = {}";
 );
 
 /// `templates`: every template of the workspace, the team's and the workspace's, not

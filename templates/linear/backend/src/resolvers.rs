@@ -5,7 +5,9 @@
 use async_graphql::Value;
 use async_graphql::dynamic::{FieldFuture, FieldValue, ResolverContext};
 
-use crate::{documents, initiatives, issues, queries, resources, subscriptions, templates};
+use crate::{
+    documents, initiatives, issues, project_updates, queries, resources, subscriptions, templates,
+};
 
 /// A custom resolver.
 pub(crate) type Resolve = for<'a> fn(ResolverContext<'a>) -> FieldFuture<'a>;
@@ -84,6 +86,14 @@ pub(crate) fn custom(parent: &str, field: &str) -> Option<Resolve> {
         ("Initiative", "projects") => adapt!(queries::initiative_projects),
         ("Project", "initiatives") => adapt!(queries::project_initiatives),
         ("Project", "initiativeToProjects") => adapt!(queries::project_initiative_to_projects),
+        ("Query", "projectUpdate") => adapt!(project_updates::read),
+        ("Query", "projectUpdates") => adapt!(queries::project_updates),
+        ("Project", "projectUpdates") => adapt!(queries::project_updates_of_project),
+        ("Mutation", "projectUpdateCreate") => adapt!(project_updates::create),
+        ("Mutation", "projectUpdateUpdate") => adapt!(project_updates::update),
+        ("Mutation", "projectUpdateArchive") => adapt!(project_updates::archive),
+        ("Mutation", "projectUpdateUnarchive") => adapt!(project_updates::unarchive),
+        ("Mutation", "projectUpdateDelete") => adapt!(project_updates::delete),
         ("Mutation", "initiativeCreate") => adapt!(initiatives::create),
         ("Mutation", "initiativeUpdate") => adapt!(initiatives::update),
         ("Mutation", "initiativeArchive") => adapt!(initiatives::archive),

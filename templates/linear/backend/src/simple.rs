@@ -278,6 +278,8 @@ pub(crate) enum Archival {
     Trash,
     /// Out of the archive and the trash (`update` webhook).
     Restore,
+    /// Out of the archive, for rows that have no trash (`update` webhook).
+    Unarchive,
 }
 
 impl Archival {
@@ -296,13 +298,14 @@ impl Archival {
             Self::Archive => "archived_at = coalesce(archived_at, now())",
             Self::Trash => "archived_at = coalesce(archived_at, now()), trashed = true",
             Self::Restore => "archived_at = NULL, trashed = NULL",
+            Self::Unarchive => "archived_at = NULL",
         }
     }
 
     fn action(self) -> &'static str {
         match self {
             Self::Archive | Self::Trash => "remove",
-            Self::Restore => "update",
+            Self::Restore | Self::Unarchive => "update",
         }
     }
 }

@@ -9,6 +9,7 @@
 mod auth;
 mod documents;
 mod initiatives;
+mod project_updates;
 mod protocol;
 mod reads;
 mod relations;

@@ -1,0 +1,218 @@
+//! Project updates: posted, read by id and by slug within the project, listed and filtered,
+//! edited, archived, restored and deleted; the project's health follows its latest update;
+//! the `ProjectUpdate` webhooks.
+
+use asym_kit::testing::{Api, pluck};
+use serde_json::{Value, json};
+
+use crate::{ADA, BEN, client, delivered, query, refused, subscribed};
+
+/// @linear/sdk's `ProjectUpdate` fragment.
+const PROJECT_UPDATE: &str = "__typename shortSummary reactionData commentCount reactions { id }
+    url diffMarkdown diff health updatedAt project { id } archivedAt createdAt editedAt id body
+    slugId user { id } isDiffHidden isStale";
+
+/// Project Launch.
+const LAUNCH: &str = "f0000000-0000-4000-8000-000000000001";
+
+/// `projectUpdateCreate(input)`'s update.
+async fn post(api: &Api, input: Value) -> Value {
+    let created = query(
+        api,
+        &format!(
+            "mutation($input: ProjectUpdateCreateInput!) {{
+               projectUpdateCreate(input: $input) {{ success lastSyncId projectUpdate {{ {PROJECT_UPDATE} }} }} }}"
+        ),
+        json!({ "input": input }),
+    )
+    .await["projectUpdateCreate"]
+        .clone();
+    assert_eq!(created["success"], true);
+    created["projectUpdate"].clone()
+}
+
+/// Launch's health, when it was last set and its latest update.
+async fn launch_health(api: &Api) -> Value {
+    query(
+        api,
+        "query($id: String!) { project(id: $id) { health healthUpdatedAt lastUpdate { id } } }",
+        json!({"id": LAUNCH}),
+    )
+    .await["project"]
+        .clone()
+}
+
+#[asym::clone("linear", seed = "basic")]
+async fn project_updates_are_posted_and_set_the_health(linear: asym::Linear) {
+    let api = client(&linear);
+    assert_eq!(
+        launch_health(&api).await,
+        json!({"health": null, "healthUpdatedAt": null, "lastUpdate": null})
+    );
+    let first = post(
+        &api,
+        json!({"projectId": LAUNCH, "body": "Beta is out", "health": "onTrack"}),
+    )
+    .await;
+    assert_eq!(first["__typename"], "ProjectUpdate");
+    assert_eq!(first["body"], "Beta is out");
+    assert_eq!(first["user"]["id"], ADA);
+    assert_eq!(first["project"]["id"], LAUNCH);
+    let id = first["id"].as_str().unwrap();
+    assert_eq!(first["slugId"], &id[..8], "the id's first eight digits");
+    let url = first["url"].as_str().unwrap();
+    assert!(
+        url.ends_with(&format!("/updates#project-update-{}", &id[..8])),
+        "{url}"
+    );
+    assert!(url.contains("/acme/project/launch-"), "{url}");
+    assert_eq!(first["isStale"], false);
+    assert_eq!(first["isDiffHidden"], false);
+    assert_eq!(first["commentCount"], 0);
+    assert_eq!(first["reactions"], json!([]));
+    assert_eq!(first["editedAt"], Value::Null);
+
+    let risky = post(
+        &api,
+        json!({"projectId": LAUNCH, "body": "GA slips", "health": "atRisk"}),
+    )
+    .await;
+    let health = launch_health(&api).await;
+    assert_eq!(health["health"], "atRisk");
+    assert_eq!(health["healthUpdatedAt"], risky["createdAt"]);
+    assert_eq!(health["lastUpdate"]["id"], risky["id"]);
+    let defaulted = post(&api, json!({"projectId": LAUNCH, "body": "Same as before"})).await;
+    assert_eq!(
+        defaulted["health"], "atRisk",
+        "the project's current health"
+    );
+
+    let oauth = Api::new(linear.endpoint("backend").unwrap()).bearer(linear.oauth_token());
+    let edited = query(
+        &oauth,
+        "mutation($id: String!) { projectUpdateUpdate(id: $id, input: { body: \"GA slips a week\", health: offTrack }) {
+            success projectUpdate { body health editedAt user { id } } } }",
+        json!({"id": risky["id"]}),
+    )
+    .await["projectUpdateUpdate"]["projectUpdate"]
+        .clone();
+    assert_eq!(edited["body"], "GA slips a week");
+    assert!(edited["editedAt"].is_string());
+    assert_eq!(edited["user"]["id"], ADA, "still its author's");
+
+    let archived = query(
+        &api,
+        "mutation($id: String!) { projectUpdateArchive(id: $id) { success entity { archivedAt } } }",
+        json!({"id": defaulted["id"]}),
+    )
+    .await;
+    assert!(archived["projectUpdateArchive"]["entity"]["archivedAt"].is_string());
+    assert_eq!(
+        launch_health(&api).await["health"],
+        "offTrack",
+        "the latest not archived"
+    );
+    let restored = query(
+        &api,
+        "mutation($id: String!) { projectUpdateUnarchive(id: $id) { success entity { archivedAt } } }",
+        json!({"id": defaulted["id"]}),
+    )
+    .await;
+    assert_eq!(
+        restored["projectUpdateUnarchive"]["entity"]["archivedAt"],
+        Value::Null
+    );
+    let deleted = query(
+        &api,
+        "mutation($id: String!) { projectUpdateDelete(id: $id) { success entityId } }",
+        json!({"id": first["id"]}),
+    )
+    .await;
+    assert_eq!(deleted["projectUpdateDelete"]["entityId"], first["id"]);
+    let message = refused(
+        &api,
+        "query($id: String!) { projectUpdate(id: $id) { id } }",
+        json!({"id": first["id"]}),
+    )
+    .await;
+    assert!(
+        message.contains("Entity not found: ProjectUpdate"),
+        "{message}"
+    );
+
+    for (input, expected) in [
+        (
+            json!({"projectId": "nope", "body": "x"}),
+            "Entity not found: Project",
+        ),
+        (
+            json!({"projectId": LAUNCH, "bodyData": {}}),
+            "`bodyData` is not supported",
+        ),
+    ] {
+        let message = refused(
+            &api,
+            "mutation($input: ProjectUpdateCreateInput!) { projectUpdateCreate(input: $input) { success } }",
+            json!({ "input": input }),
+        )
+        .await;
+        assert!(message.contains(expected), "{message} / {expected}");
+    }
+}
+
+#[asym::clone("linear", seed = "basic")]
+async fn project_updates_are_read_listed_and_filtered(linear: asym::Linear) {
+    let api = client(&linear);
+    let mine = post(&api, json!({"projectId": LAUNCH, "body": "Mine"})).await;
+    let oauth = Api::new(linear.endpoint("backend").unwrap()).bearer(linear.oauth_token());
+    let bens = post(&oauth, json!({"projectId": LAUNCH, "body": "Ben's"})).await;
+    assert_eq!(bens["user"]["id"], BEN);
+    let read = query(
+        &api,
+        "query($id: String!, $slug: String!, $project: String!) {
+            byId: projectUpdate(id: $id) { body }
+            bySlug: projectUpdate(id: $slug, projectId: $project) { body }
+            projectUpdates { nodes { body } }
+            byBen: projectUpdates(filter: { user: { id: { eq: \"b0000000-0000-4000-8000-000000000002\" } } }) { nodes { body } }
+            ofLaunch: projectUpdates(filter: { project: { name: { eq: \"Launch\" } } }) { nodes { body } }
+            project(id: $project) { projectUpdates(first: 1) { nodes { body } pageInfo { hasNextPage } } } }",
+        json!({"id": mine["id"], "slug": mine["slugId"], "project": LAUNCH}),
+    )
+    .await;
+    assert_eq!(read["byId"]["body"], "Mine");
+    assert_eq!(
+        read["bySlug"]["body"], "Mine",
+        "by slugId within the project"
+    );
+    assert_eq!(
+        pluck(&read["projectUpdates"]["nodes"], "body"),
+        ["Ben's", "Mine"],
+        "newest first"
+    );
+    assert_eq!(pluck(&read["byBen"]["nodes"], "body"), ["Ben's"]);
+    assert_eq!(pluck(&read["ofLaunch"]["nodes"], "body"), ["Ben's", "Mine"]);
+    assert_eq!(
+        read["project"]["projectUpdates"],
+        json!({"nodes": [{"body": "Ben's"}], "pageInfo": {"hasNextPage": true}})
+    );
+    let message = refused(
+        &api,
+        "{ projectUpdates(filter: { reactions: { some: { emoji: { eq: \"+1\" } } } }) { nodes { id } } }",
+        json!({}),
+    )
+    .await;
+    assert!(message.contains("`reactions`"), "{message}");
+}
+
+#[asym::clone("linear", seed = "basic")]
+async fn project_updates_send_webhooks(linear: asym::Linear) {
+    let api = client(&linear);
+    let receiver = subscribed(&api, "ProjectUpdate", Some(crate::ENG)).await;
+    let update = post(&api, json!({"projectId": LAUNCH, "body": "Hooked"})).await;
+    let body = delivered(&receiver, "ProjectUpdate").await;
+    assert_eq!(body["action"], "create");
+    assert_eq!(body["data"]["body"], "Hooked");
+    assert_eq!(body["data"]["projectId"], LAUNCH);
+    assert_eq!(body["data"]["userId"], ADA);
+    assert_eq!(body["url"], update["url"]);
+}
