@@ -305,7 +305,7 @@ pub(crate) async fn open_modals(
             &format!(
                 "SELECT {COLUMNS} FROM views v JOIN bots b ON b.id = v.bot_id
                  WHERE v.user_id = $1 AND v.type = 'modal' AND NOT v.closed
-                 ORDER BY v.updated, v.id"
+                 ORDER BY v.id"
             ),
             &[&user],
         )

@@ -498,6 +498,17 @@ async fn triggers_open_modals_once(slack: asym::Slack) {
     assert_eq!(updated["view"]["callback_id"], "changed");
     assert_eq!(updated["view"]["root_view_id"], view["id"]);
     slack.bot_err("views.update", update, "hash_conflict").await;
+
+    // A stack keeps its order when a view under the top one changes later.
+    execute(&slack, "UPDATE views SET updated = updated - 60").await;
+    let root = json!({"view_id": view["id"], "view": modal(json!({"callback_id": "root"}))});
+    slack.bot_ok("views.update", root).await;
+    let stack = slack
+        .admin(Method::GET, "interactions/modals?user=U0000000003", None)
+        .await
+        .expect(200);
+    assert_eq!(stack["views"][0]["callback_id"], "root");
+    assert_eq!(stack["views"][1]["callback_id"], "changed");
 }
 
 #[asym::clone("slack", seed = "basic")]
@@ -665,16 +676,21 @@ async fn elements_of_views_are_clicked_too(slack: asym::Slack) {
     assert_eq!(refused.expect(400)["error"], "invalid_arguments");
 }
 
-/// Ages the clone's rows of `table` by `interval`, as time passing would: the clone has no
-/// clock a test can move, and tests do not sleep.
-async fn age(slack: &Api<'_>, table: &str, interval: &str) {
+/// Runs `sql` on the clone's database.
+async fn execute(slack: &Api<'_>, sql: &str) {
     let (db, connection) =
         asym_kit::tokio_postgres::connect(slack.database_url(), asym_kit::tokio_postgres::NoTls)
             .await
             .unwrap();
     tokio::spawn(connection);
-    let sql = format!("UPDATE {table} SET created = created - $1::text::interval");
-    db.execute(&sql, &[&interval]).await.unwrap();
+    db.execute(sql, &[]).await.unwrap();
+}
+
+/// Ages the clone's rows of `table` by `interval`, as time passing would: the clone has no
+/// clock a test can move, and tests do not sleep.
+async fn age(slack: &Api<'_>, table: &str, interval: &str) {
+    let sql = format!("UPDATE {table} SET created = created - interval '{interval}'");
+    execute(slack, &sql).await;
 }
 
 #[asym::clone("slack", seed = "basic")]
