@@ -135,6 +135,19 @@ pub(crate) async fn virtual_field(
             "automatic_tax": "unrecognized_location", "ip_address": null, "location": null
         })),
         ("customer", "cash_balance") => Some(Value::Null),
+        // The balance by currency (one here: the customer's, else the account's).
+        ("customer", "invoice_credit_balance") => {
+            let balance = object.get("balance").and_then(Value::as_i64).unwrap_or(0);
+            let currency = object
+                .get("currency")
+                .and_then(Value::as_str)
+                .unwrap_or("usd");
+            Some(if balance == 0 {
+                serde_json::json!({})
+            } else {
+                serde_json::json!({ currency: balance })
+            })
+        }
         ("checkout.session", "line_items") => Some(checkout::line_items_value(object)),
         _ => None,
     })

@@ -57,6 +57,10 @@ async fn balance_transactions_are_created_retrieved_updated_and_listed(stripe: a
         (Some(-300), Some("usd"))
     );
     assert_events(&stripe, &["customer.updated"]).await;
+    let expanded = api
+        .expanded("/v1/customers", ALICE, "invoice_credit_balance")
+        .await;
+    assert_eq!(expanded["invoice_credit_balance"]["usd"], -300);
 
     let one = format!("{path}/{}", id(&credit));
     assert_eq!(api.get(&one, &[]).await.1, credit);
