@@ -39,6 +39,7 @@ fn text_of(body: &Map<String, Value>) -> ApiResult<Value> {
     match (given("rich_text"), given("markdown")) {
         (Some(rich), None) => richtext::normalize(rich, "body.rich_text"),
         (None, Some(Value::String(text))) => {
+            crate::markdown::version(body.get("markdown_version"), "body.markdown_version")?;
             richtext::normalize(&crate::markdown::inline(text)?, "body.markdown")
         }
         (None, Some(other)) => Err(crate::error::invalid("body.markdown", "a string", other)),
@@ -101,38 +102,55 @@ pub(crate) async fn create(ctx: &Ctx, body: &Map<String, Value>) -> ApiResult<Va
         &[&id, &discussion, &parent_type, &parent_id, &text.to_string(), &ctx.bot],
     )
     .await?;
-    let wake = announce(
-        &tx,
-        "comment.created",
-        &id,
-        &target.page_id,
-        &parent_type,
-        &parent_id,
-        &ctx.bot,
-    )
-    .await?;
-    let row = tx
-        .query_one(&format!("SELECT {COLUMNS} FROM comments c LEFT JOIN users u ON u.id = c.created_by WHERE c.id = $1"), &[&id])
-        .await?;
-    ctx.commit(tx, wake).await?;
-    Ok(render(&row))
+    let anchor = Anchor {
+        page_id: target.page_id,
+        parent_type,
+        parent_id,
+    };
+    finish(ctx, tx, "comment.created", &id, &anchor).await
 }
 
-/// Queues the `comment.*` event `event` for comment `id` on `parent_id` in page `page_id`.
+/// Where a comment is: its page, and the page or block it is on.
+struct Anchor {
+    page_id: String,
+    parent_type: String,
+    parent_id: String,
+}
+
+/// Queues the `comment.*` event `event` for comment `id` at `anchor`.
 async fn announce(
     tx: &Transaction<'_>,
     event: &str,
     id: &str,
-    page_id: &str,
-    parent_type: &str,
-    parent_id: &str,
+    anchor: &Anchor,
     author: &str,
 ) -> ApiResult<bool> {
+    let kind = if anchor.parent_type == "page_id" {
+        "page"
+    } else {
+        "block"
+    };
     let data = json!({
-        "page_id": page_id,
-        "parent": { "id": parent_id, "type": if parent_type == "page_id" { "page" } else { "block" } },
+        "page_id": anchor.page_id,
+        "parent": { "id": anchor.parent_id, "type": kind },
     });
     webhooks::emit(tx, event, id, data, author).await
+}
+
+/// Announces `event` for the comment `id` just written, commits, and answers the comment.
+async fn finish(
+    ctx: &Ctx,
+    tx: Transaction<'_>,
+    event: &str,
+    id: &str,
+    anchor: &Anchor,
+) -> ApiResult<Value> {
+    let wake = announce(&tx, event, id, anchor, &ctx.bot).await?;
+    let row = tx
+        .query_one(&format!("SELECT {COLUMNS} {VISIBLE}"), &[&id])
+        .await?;
+    ctx.commit(tx, wake).await?;
+    Ok(render(&row))
 }
 
 /// The comment `id` as the integration sees it, with the page it is on (404 when absent,
@@ -148,28 +166,14 @@ pub(crate) async fn update(ctx: &Ctx, id: &str, body: &Map<String, Value>) -> Ap
     let mut text = text_of(body)?;
     let mut client = ctx.kit.db().await?;
     let tx = client.transaction().await?;
-    let (page_id, parent_type, parent_id) = own(&tx, &id, &ctx.bot).await?;
+    let anchor = own(&tx, &id, &ctx.bot).await?;
     richtext::name_mentions(&tx, [&mut text]).await?;
     tx.execute(
         "UPDATE comments SET rich_text = $2::text::jsonb, last_edited_time = now() WHERE id = $1",
         &[&id, &text.to_string()],
     )
     .await?;
-    let wake = announce(
-        &tx,
-        "comment.updated",
-        &id,
-        &page_id,
-        &parent_type,
-        &parent_id,
-        &ctx.bot,
-    )
-    .await?;
-    let row = tx
-        .query_one(&format!("SELECT {COLUMNS} {VISIBLE}"), &[&id])
-        .await?;
-    ctx.commit(tx, wake).await?;
-    Ok(render(&row))
+    finish(ctx, tx, "comment.updated", &id, &anchor).await
 }
 
 /// `DELETE /v1/comments/{id}`: deletes one of the integration's own comments (another's is
@@ -178,29 +182,20 @@ pub(crate) async fn delete(ctx: &Ctx, id: &str) -> ApiResult<Value> {
     let id = path_id("comment_id", id)?;
     let mut client = ctx.kit.db().await?;
     let tx = client.transaction().await?;
-    let (page_id, parent_type, parent_id) = own(&tx, &id, &ctx.bot).await?;
+    let anchor = own(&tx, &id, &ctx.bot).await?;
     let row = tx
         .query_one(&format!("SELECT {COLUMNS} {VISIBLE}"), &[&id])
         .await?;
     tx.execute("DELETE FROM comments WHERE id = $1", &[&id])
         .await?;
-    let wake = announce(
-        &tx,
-        "comment.deleted",
-        &id,
-        &page_id,
-        &parent_type,
-        &parent_id,
-        &ctx.bot,
-    )
-    .await?;
+    let wake = announce(&tx, "comment.deleted", &id, &anchor, &ctx.bot).await?;
     ctx.commit(tx, wake).await?;
     Ok(render(&row))
 }
 
-/// The page, parent type and parent of comment `id` when `author` wrote it and the
-/// integration sees it; Notion's 404 otherwise. Locks the comment.
-async fn own(tx: &Transaction<'_>, id: &str, author: &str) -> ApiResult<(String, String, String)> {
+/// Where comment `id` is, when `author` wrote it and the integration sees it; Notion's 404
+/// otherwise. Locks the comment.
+async fn own(tx: &Transaction<'_>, id: &str, author: &str) -> ApiResult<Anchor> {
     let row = tx
         .query_opt(
             &format!(
@@ -211,7 +206,11 @@ async fn own(tx: &Transaction<'_>, id: &str, author: &str) -> ApiResult<(String,
         .await?
         .filter(|row| row.get::<_, &str>(3) == author)
         .ok_or_else(|| ApiError::not_found("comment", id))?;
-    Ok((row.get(0), row.get(1), row.get(2)))
+    Ok(Anchor {
+        page_id: row.get(0),
+        parent_type: row.get(1),
+        parent_id: row.get(2),
+    })
 }
 
 /// `GET /v1/comments?block_id=…` (a page id is a block id too).

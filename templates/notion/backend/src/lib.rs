@@ -120,7 +120,7 @@ pub fn app(kit: Kit) -> Router {
         .route("/v1/pages/{id}/properties/{property}", get(pages_property))
         .route(
             "/v1/pages/{id}/markdown",
-            get(api!(id => page_markdown::retrieve)).patch(api!(id, body => page_markdown::update)),
+            get(page_markdown).patch(api!(id, body => page_markdown::update)),
         )
         .route(
             "/v1/blocks/{id}",
@@ -239,6 +239,10 @@ async fn run_query(
     query::query(&ctx, &id, legacy, &body, &only)
         .await
         .map(|v| ctx.answer(v))
+}
+
+async fn page_markdown(Path(id): Path<String>, ctx: Ctx, query: Query) -> Reply {
+    page_markdown::retrieve(&ctx, &id, &query).await.map(Json)
 }
 
 async fn templates(Path(id): Path<String>, ctx: Ctx, query: Query) -> Reply {

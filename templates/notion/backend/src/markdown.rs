@@ -377,6 +377,20 @@ fn mention(item: &Value, base: &str) -> String {
     }
 }
 
+/// Checks a `markdown_version` (at `path`): enhanced markdown (`v1`, the default) is what
+/// the clone reads and writes; Notion-flavored Markdown `v2` is refused by name.
+pub(crate) fn version(given: Option<&Value>, path: &str) -> ApiResult<()> {
+    match given {
+        None | Some(Value::Null) => Ok(()),
+        Some(Value::String(v)) if v == "v1" => Ok(()),
+        Some(Value::String(v)) if v == "v2" => Err(ApiError::validation(format!(
+            "{place} failed validation: {path} `v2` (Notion-flavored Markdown) is not supported by this clone: it reads and writes enhanced markdown (`v1`).",
+            place = path.split('.').next().unwrap_or(path)
+        ))),
+        Some(other) => Err(crate::error::invalid(path, "`v1` or `v2`", other)),
+    }
+}
+
 // ---------------------------------------------------------------------------------------
 // Parsing
 

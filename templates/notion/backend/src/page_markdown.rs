@@ -16,7 +16,7 @@ use crate::blocks::{self, Place};
 use crate::content;
 use crate::error::{ApiError, ApiResult, invalid};
 use crate::markdown::{self, Node, Writer};
-use crate::request::{Ctx, path_id};
+use crate::request::{Ctx, Query, path_id};
 
 /// The page `id` as the integration may see it; whether it is in the trash. A database or
 /// a block is refused as Notion does; anything else is Notion's 404.
@@ -154,8 +154,10 @@ impl Rendered {
 
 /// `GET /v1/pages/{id}/markdown` (`include_transcript` changes nothing: the clone holds no
 /// meeting notes).
-pub(crate) async fn retrieve(ctx: &Ctx, id: &str) -> ApiResult<Value> {
+pub(crate) async fn retrieve(ctx: &Ctx, id: &str, query: &Query) -> ApiResult<Value> {
     let id = path_id("page_id", id)?;
+    let given = query.get("markdown_version").map(Value::from);
+    markdown::version(given.as_ref(), "query.markdown_version")?;
     let client = ctx.kit.db().await?;
     page(&client, &id, false).await?;
     Ok(Rendered::load(&client, ctx, &id).await?.answer(&id))
@@ -327,6 +329,7 @@ fn protected(nodes: &[Node], out: &mut Vec<String>) {
 /// `PATCH /v1/pages/{id}/markdown`: answers the page's markdown after the edit.
 pub(crate) async fn update(ctx: &Ctx, id: &str, body: &Map<String, Value>) -> ApiResult<Value> {
     let id = path_id("page_id", id)?;
+    markdown::version(body.get("markdown_version"), "body.markdown_version")?;
     if body.get("allow_async") == Some(&Value::Bool(true)) {
         return Err(ApiError::validation(
             "body failed validation: body.allow_async is not supported by this clone: send the request without it (the edit is made synchronously).",

@@ -572,6 +572,7 @@ fn page_content(body: &Map<String, Value>) -> ApiResult<(Vec<content::NewBlock>,
         )),
         (Some(children), None) => Ok((content::blocks(children, "body.children", 2)?, None)),
         (None, Some(Value::String(text))) => {
+            crate::markdown::version(body.get("markdown_version"), "body.markdown_version")?;
             let mut parsed = crate::markdown::parse(text)?;
             let heading = (parsed.first().is_some_and(|b| b["type"] == "heading_1"))
                 .then(|| parsed.remove(0)["heading_1"]["rich_text"].take());

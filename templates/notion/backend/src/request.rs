@@ -101,9 +101,9 @@ impl Ctx {
 
     /// Refuses what the version no longer takes in a body: `archived` under `2026-03-11`.
     pub(crate) fn check(&self, body: &Map<String, Value>) -> ApiResult<()> {
-        match body.get("archived") {
-            Some(given) if self.v2026 => Err(not_present("archived", given)),
-            _ => Ok(()),
+        match body.get("archived").filter(|_| self.v2026) {
+            Some(given) => Err(not_present("archived", given)),
+            None => Ok(()),
         }
     }
 

@@ -46,6 +46,18 @@ async fn pages_render_as_markdown(notion: asym::Notion) {
         "object_not_found",
     );
     invalid(api.get(&markdown_path(DATABASE)).await);
+    // Enhanced markdown (v1) is served; Notion-flavored Markdown v2 is refused by name.
+    let v1 = read(
+        &api,
+        &format!("{}?markdown_version=v1", markdown_path(MEETING)),
+    )
+    .await;
+    assert_eq!(v1["markdown"], MEETING_MD);
+    let message = invalid(
+        api.get(&format!("{}?markdown_version=v2", markdown_path(MEETING)))
+            .await,
+    );
+    assert!(message.contains("not supported"), "{message}");
     // A page in a data source renders its content too.
     let task = read(
         &api,
