@@ -22,8 +22,9 @@ use crate::error::ApiError;
 use crate::model::element::{choose, find, view_state};
 use crate::model::event::{AppIdentity, app_identity};
 use crate::model::interaction::{
-    ACK_TIMEOUT, Answer, INTERACTIVITY_URL, Person, ResponseTarget, interactivity_url,
-    mint_response_url, mint_trigger, person, post_signed, respond, send_payload, use_response_url,
+    ACK_TIMEOUT, Answer, INTERACTIVITY_URL, OPTIONS_LOAD_URL, Person, ResponseTarget,
+    configured_url, interactivity_url, mint_response_url, mint_trigger, options_load_url, person,
+    post_signed, respond, send_payload, use_response_url,
 };
 use crate::model::view::{self, Placement, checked, find_open_modal, find_shown, open_modals};
 
@@ -53,6 +54,7 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/api/admin/interactions/command", post(invoke_command))
         .route("/api/admin/interactions/shortcut", post(use_shortcut))
         .route("/api/admin/interactions/action", post(click))
+        .route("/api/admin/interactions/options", post(load_options))
         .route("/api/admin/interactions/view-submission", post(submit_view))
         .route("/api/admin/interactions/view-closed", post(close_view))
         .route("/api/admin/interactions/modals", get(modals))
@@ -71,41 +73,71 @@ fn checked_url(url: &str) -> Result<&str, AdminError> {
 
 /// What `POST /api/admin/interactivity` takes.
 #[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 struct InteractivityBody {
     /// The Interactivity Request URL.
     url: String,
+    /// The Options Load URL (external selects), if any.
+    #[serde(default)]
+    options_load_url: Option<String>,
 }
 
-/// `GET /api/admin/interactivity`: `{"interactivity": {"url": …}}`, or `null` when unset.
-async fn get_interactivity(State(state): State<AppState>) -> AdminResult {
-    let client = state.kit.db().await?;
-    let url = interactivity_url(&client).await.ok();
-    let interactivity = url.map_or(Value::Null, |url| json!({ "url": url }));
+/// The interactivity configuration: `{"url", "optionsLoadUrl"}`, or `null` when unset.
+async fn interactivity_config(client: &impl GenericClient) -> AdminResult {
+    let url = configured_url(client, INTERACTIVITY_URL).await?;
+    let options = configured_url(client, OPTIONS_LOAD_URL).await?;
+    let interactivity = url.map_or(
+        Value::Null,
+        |url| json!({ "url": url, "optionsLoadUrl": options }),
+    );
     Ok(Json(json!({ "ok": true, "interactivity": interactivity })))
 }
 
-/// `POST /api/admin/interactivity {"url": …}`: sets the app's Interactivity Request URL,
-/// where block actions and view submissions go (Slack sends it no challenge).
+/// `GET /api/admin/interactivity`: `{"interactivity": {"url", "optionsLoadUrl"}}`, or
+/// `null` when unset.
+async fn get_interactivity(State(state): State<AppState>) -> AdminResult {
+    let client = state.kit.db().await?;
+    interactivity_config(&client).await
+}
+
+/// `POST /api/admin/interactivity {"url": …, "optionsLoadUrl"?: …}`: sets the app's
+/// Interactivity Request URL, where block actions, shortcuts and view submissions go, and
+/// its Options Load URL, where external selects load options (Slack sends neither a
+/// challenge).
 async fn set_interactivity(State(state): State<AppState>, body: Bytes) -> AdminResult {
     let request: InteractivityBody = json_body(&body)?;
     let url = checked_url(&request.url)?;
-    let client = state.kit.db().await?;
-    client
-        .execute(
-            "INSERT INTO settings (key, value) VALUES ($1, $2)
-             ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value",
-            &[&INTERACTIVITY_URL, &url],
-        )
-        .await?;
-    Ok(Json(json!({ "ok": true, "interactivity": { "url": url } })))
+    let options = request
+        .options_load_url
+        .as_deref()
+        .map(checked_url)
+        .transpose()?;
+    let mut client = state.kit.db().await?;
+    let tx = client.transaction().await?;
+    tx.execute(
+        "DELETE FROM settings WHERE key = ANY($1)",
+        &[&[INTERACTIVITY_URL, OPTIONS_LOAD_URL].as_slice()],
+    )
+    .await?;
+    tx.execute(
+        "INSERT INTO settings (key, value)
+         SELECT * FROM (VALUES ($1, $2), ($3, $4)) s (key, value) WHERE value IS NOT NULL",
+        &[&INTERACTIVITY_URL, &Some(url), &OPTIONS_LOAD_URL, &options],
+    )
+    .await?;
+    let answer = interactivity_config(&tx).await;
+    tx.commit().await?;
+    answer
 }
 
 /// `DELETE /api/admin/interactivity`: turns interactivity off.
 async fn delete_interactivity(State(state): State<AppState>) -> AdminResult {
     let client = state.kit.db().await?;
     client
-        .execute("DELETE FROM settings WHERE key = $1", &[&INTERACTIVITY_URL])
+        .execute(
+            "DELETE FROM settings WHERE key = ANY($1)",
+            &[&[INTERACTIVITY_URL, OPTIONS_LOAD_URL].as_slice()],
+        )
         .await?;
     Ok(Json(json!({ "ok": true, "interactivity": null })))
 }
@@ -466,17 +498,20 @@ async fn invoke_command(State(state): State<AppState>, body: Bytes) -> AdminResu
 }
 
 /// The fields every interaction payload carries for `person` and the app.
-fn payload_base(kind: &str, person: &Person, app: &AppIdentity, trigger_id: &str) -> Value {
-    json!({
+fn payload_base(kind: &str, person: &Person, app: &AppIdentity, trigger_id: Option<&str>) -> Value {
+    let mut payload = json!({
         "type": kind,
         "user": person.user_json(),
         "api_app_id": app.app_id,
         "token": app.verification_token,
-        "trigger_id": trigger_id,
         "team": person.team_json(),
         "enterprise": null,
         "is_enterprise_install": false,
-    })
+    });
+    if let Some(trigger_id) = trigger_id {
+        payload["trigger_id"] = json!(trigger_id);
+    }
+    payload
 }
 
 /// Sends `payload` to the Interactivity Request URL; answers the admin answer's fields (with
@@ -491,7 +526,9 @@ async fn send(
     let answer = send_payload(state, app, url, &payload).await;
     let mut out = Map::new();
     out.insert("ok".into(), json!(true));
-    out.insert("triggerId".into(), payload["trigger_id"].clone());
+    if let Some(trigger_id) = payload.get("trigger_id") {
+        out.insert("triggerId".into(), trigger_id.clone());
+    }
     if let Some(response_url) = response_url {
         out.insert("responseUrl".into(), json!(response_url));
     }
@@ -536,6 +573,25 @@ enum Surface {
 }
 
 impl Surface {
+    /// Names the surface in `payload`: its `container`, and the `channel` and `message`, or
+    /// the `view`.
+    fn describe(&self, payload: &mut Value) {
+        match self {
+            Self::Message(place, ts, message) => {
+                payload["container"] = json!({
+                    "type": "message", "message_ts": ts.to_string(), "channel_id": place.id,
+                    "is_ephemeral": false,
+                });
+                payload["channel"] = json!({ "id": place.id, "name": place.name });
+                payload["message"] = message.clone();
+            }
+            Self::View(view) => {
+                payload["container"] = json!({ "type": "view", "view_id": view["id"] });
+                payload["view"] = view.clone();
+            }
+        }
+    }
+
     /// The blocks holding the element.
     fn blocks(&self) -> &Value {
         match self {
@@ -613,9 +669,10 @@ async fn click(State(state): State<AppState>, body: Bytes) -> AdminResult {
         Surface::Message(..) => None,
     };
     let trigger_id = mint_trigger(&tx, &person.id, view_id).await?;
-    let mut payload = payload_base("block_actions", &person, &app, &trigger_id);
-    let response_url = match surface {
-        Surface::Message(place, ts, message) => {
+    let mut payload = payload_base("block_actions", &person, &app, Some(&trigger_id));
+    surface.describe(&mut payload);
+    let response_url = match &surface {
+        Surface::Message(place, ts, _) => {
             let target = ResponseTarget {
                 kind: "actions",
                 channel_id: place.id.clone(),
@@ -623,26 +680,67 @@ async fn click(State(state): State<AppState>, body: Bytes) -> AdminResult {
                 message_ts: Some(ts.to_string()),
             };
             let response_url = mint_response_url(&state, &tx, &person.team_id, &target).await?;
-            payload["container"] = json!({
-                "type": "message", "message_ts": ts.to_string(), "channel_id": place.id,
-                "is_ephemeral": false,
-            });
-            payload["channel"] = json!({ "id": place.id, "name": place.name });
-            payload["message"] = message;
             payload["state"] = json!({ "values": {} });
             payload["response_url"] = json!(response_url);
             Some(response_url)
         }
-        Surface::View(view) => {
-            payload["container"] = json!({ "type": "view", "view_id": view["id"] });
-            payload["view"] = view;
-            None
-        }
+        Surface::View(_) => None,
     };
     tx.commit().await?;
     drop(client);
     payload["actions"] = json!([action]);
     let (_, out) = send(&state, &app, &url, payload, response_url).await;
+    Ok(Json(Value::Object(out)))
+}
+
+/// `POST /api/admin/interactions/options {"channel", "ts" | "viewId", "actionId",
+/// "blockId"?, "user", "value": "<typed text>"}`: `user` types into the external select
+/// `actionId`. The clone sends Slack's `block_suggestion` payload to the Options Load URL and
+/// answers the app's `options` (or `option_groups`) with `{status, body, options?,
+/// optionGroups?, error?, payload}`; choose one with `interactions/action`, passing the
+/// option as its `value`.
+async fn load_options(State(state): State<AppState>, body: Bytes) -> AdminResult {
+    let request: Click = json_body(&body)?;
+    let client = state.kit.db().await?;
+    let url = options_load_url(&client).await?;
+    let person = person(&client, request.user.trim()).await?;
+    let surface = surface(&client, &request, &person).await?;
+    let located = find(
+        surface.blocks(),
+        &request.action_id,
+        request.block_id.as_deref(),
+    )?;
+    let kind = located.element["type"].as_str().unwrap_or_default();
+    if !matches!(kind, "external_select" | "multi_external_select") {
+        return Err(
+            ApiError::status(StatusCode::BAD_REQUEST, "not_external_select")
+                .with(
+                    "message",
+                    format!("{} is a {kind}, which loads no options", request.action_id),
+                )
+                .into(),
+        );
+    }
+    let typed = match &request.value {
+        None | Some(Value::Null) => String::new(),
+        Some(Value::String(text)) => text.clone(),
+        Some(_) => return Err(invalid("value is the text typed into the select")),
+    };
+    let app = app_identity(&client).await?;
+    drop(client);
+    let mut payload = payload_base("block_suggestion", &person, &app, None);
+    surface.describe(&mut payload);
+    payload["action_id"] = json!(request.action_id);
+    payload["block_id"] = json!(located.block_id);
+    payload["value"] = json!(typed);
+    let (answer, mut out) = send(&state, &app, &url, payload, None).await;
+    if let Some(reply) = answer.ok().and_then(|answer| answer.json()) {
+        for (field, name) in [("options", "options"), ("option_groups", "optionGroups")] {
+            if let Some(found) = reply.get(field) {
+                out.insert(name.into(), found.clone());
+            }
+        }
+    }
     Ok(Json(Value::Object(out)))
 }
 
@@ -713,7 +811,7 @@ async fn use_shortcut(State(state): State<AppState>, body: Bytes) -> AdminResult
     } else {
         "shortcut"
     };
-    let mut payload = payload_base(kind, &person, &app, &trigger_id);
+    let mut payload = payload_base(kind, &person, &app, Some(&trigger_id));
     payload["callback_id"] = json!(callback_id);
     payload["action_ts"] = json!(crate::ts::event_ts());
     let mut response_url = None;
@@ -778,7 +876,7 @@ async fn submit_view(State(state): State<AppState>, body: Bytes) -> AdminResult 
     submitted["state"] = state_values;
     let trigger_id = mint_trigger(&tx, &person.id, Some(&view_id)).await?;
     tx.commit().await?;
-    let mut payload = payload_base("view_submission", &person, &app, &trigger_id);
+    let mut payload = payload_base("view_submission", &person, &app, Some(&trigger_id));
     payload["view"] = submitted;
     payload["response_urls"] = json!([]);
     let (answer, mut out) = send(&state, &app, &url, payload, None).await;
@@ -841,14 +939,10 @@ async fn close_view(State(state): State<AppState>, body: Bytes) -> AdminResult {
     let mut out = Map::new();
     let notify = closed["notify_on_close"].as_bool().unwrap_or(false);
     if let Some(url) = url.filter(|_| notify) {
-        let mut payload = payload_base("view_closed", &person, &app, "");
-        if let Value::Object(fields) = &mut payload {
-            fields.remove("trigger_id");
-        }
+        let mut payload = payload_base("view_closed", &person, &app, None);
         payload["view"] = closed;
         payload["is_cleared"] = json!(cleared);
         (_, out) = send(&state, &app, &url, payload, None).await;
-        out.remove("triggerId");
     }
     out.insert("ok".into(), json!(true));
     out.insert("notified".into(), json!(out.contains_key("payload")));

@@ -393,7 +393,7 @@ async function freePort() {
   });
 }
 
-await scenario('bolt app takes commands, actions, shortcuts and modals', async () => {
+await scenario('bolt app takes commands, actions, shortcuts, options and modals', async () => {
   const ship = {
     type: 'modal', callback_id: 'ship', notify_on_close: true,
     title: { type: 'plain_text', text: 'Ship' },
@@ -436,6 +436,9 @@ await scenario('bolt app takes commands, actions, shortcuts and modals', async (
     await respond({ text: 'Filed', response_type: 'in_channel' });
     await ack();
   });
+  app.options('ticket', async ({ ack, payload }) => {
+    await ack({ options: [{ text: { type: 'plain_text', text: `Ticket ${payload.value}` }, value: `T-${payload.value}` }] });
+  });
   app.view({ callback_id: 'ship', type: 'view_closed' }, async ({ ack, body }) => {
     seen.closed = body.view.id;
     await ack();
@@ -444,7 +447,7 @@ await scenario('bolt app takes commands, actions, shortcuts and modals', async (
   await app.start(port);
   try {
     const url = `http://127.0.0.1:${port}/slack/events`;
-    await admin('POST', 'interactivity', { url });
+    await admin('POST', 'interactivity', { url, optionsLoadUrl: url });
     await admin('POST', 'commands', { command: '/deploy', url, usageHint: '[env]' });
     const alice = 'U0000000003';
     const ran = await admin('POST', 'interactions/command', { command: '/deploy', text: 'prod', user: alice, channel: GENERAL });
@@ -490,6 +493,13 @@ await scenario('bolt app takes commands, actions, shortcuts and modals', async (
     const latest = (await bot.conversations.history({ channel: GENERAL, limit: 1 })).messages[0];
     assert.equal(latest.text, 'Filed');
     assert.equal(latest.bot_id, 'B0000000001');
+
+    const picker = await bot.chat.postMessage({ channel: GENERAL, text: 'Which ticket?', blocks: [
+      { type: 'section', text: { type: 'mrkdwn', text: 'Which ticket?' },
+        accessory: { type: 'external_select', action_id: 'ticket', placeholder: { type: 'plain_text', text: 'Ticket' } } }] });
+    const loaded = await admin('POST', 'interactions/options', { channel: GENERAL, ts: picker.ts, actionId: 'ticket', user: alice, value: '42' });
+    assert.equal(loaded.status, 200, JSON.stringify(loaded));
+    assert.equal(loaded.options[0].value, 'T-42');
   } finally {
     await app.stop();
   }

@@ -469,7 +469,7 @@ SHIP = {
 
 
 @scenario
-def bolt_app_takes_commands_actions_shortcuts_and_modals():
+def bolt_app_takes_commands_actions_shortcuts_options_and_modals():
     from slack_bolt import App
 
     app = App(signing_secret=os.environ["SLACK_SIGNING_SECRET"],
@@ -508,6 +508,11 @@ def bolt_app_takes_commands_actions_shortcuts_and_modals():
         respond(text="Filed", response_type="in_channel")
         ack()
 
+    @app.options("ticket")
+    def tickets(ack, payload):
+        typed = payload["value"]
+        ack(options=[{"text": {"type": "plain_text", "text": f"Ticket {typed}"}, "value": f"T-{typed}"}])
+
     @app.view_closed("ship")
     def closed(ack, body):
         seen["closed"] = body["view"]["id"]
@@ -525,7 +530,7 @@ def bolt_app_takes_commands_actions_shortcuts_and_modals():
             break
         except OSError:
             time.sleep(0.05)
-    admin("POST", "interactivity", {"url": url})
+    admin("POST", "interactivity", {"url": url, "optionsLoadUrl": url})
     admin("POST", "commands", {"command": "/deploy", "url": url, "description": "Ships it"})
 
     ran = admin("POST", "interactions/command",
@@ -576,6 +581,14 @@ def bolt_app_takes_commands_actions_shortcuts_and_modals():
     assert used["status"] == 200 and seen["filed"] == "Welcome to Acme!", used
     latest = bot.conversations_history(channel=GENERAL, limit=1)["messages"][0]
     assert latest["text"] == "Filed" and latest["bot_id"] == "B0000000001", latest
+
+    picker = bot.chat_postMessage(channel=GENERAL, text="Which ticket?", blocks=[
+        {"type": "section", "text": {"type": "mrkdwn", "text": "Which ticket?"},
+         "accessory": {"type": "external_select", "action_id": "ticket",
+                       "placeholder": {"type": "plain_text", "text": "Ticket"}}}])
+    loaded = admin("POST", "interactions/options", {"channel": GENERAL, "ts": picker["ts"],
+                                                     "actionId": "ticket", "user": "U0000000003", "value": "42"})
+    assert loaded["status"] == 200 and loaded["options"][0]["value"] == "T-42", loaded
 
 
 for name, failure in results:

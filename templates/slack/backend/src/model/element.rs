@@ -99,6 +99,24 @@ fn option<'a>(element: &'a Value, kind: &str, value: &Value) -> Result<&'a Value
         })
 }
 
+/// An option of an external select, which the app loaded: an option object as the app
+/// sent it (with a `value`), or a value, shown as its own text.
+fn loaded(kind: &str, value: &Value) -> Result<Value, ApiError> {
+    match value {
+        Value::Object(option) if option.get("value").is_some_and(Value::is_string) => {
+            Ok(value.clone())
+        }
+        Value::String(text) => Ok(json!({
+            "text": { "type": "plain_text", "text": text, "emoji": true },
+            "value": text,
+        })),
+        _ => Err(invalid(
+            kind,
+            "an option (an object with a value) or a value",
+        )),
+    }
+}
+
 /// The strings of `value`, a list.
 fn strings(value: &Value, kind: &str, takes: &str) -> Result<Vec<Value>, ApiError> {
     let items = value.as_array().ok_or_else(|| invalid(kind, takes))?;
@@ -150,14 +168,29 @@ pub(crate) fn choose(
                 }
             }
         }
-        "static_select" | "external_select" | "radio_buttons" | "overflow" => {
+        "external_select" => {
+            let chosen = value.map_or(Ok(Value::Null), |value| loaded(kind, value))?;
+            out.insert("selected_option".into(), chosen);
+        }
+        "multi_external_select" => {
+            let chosen = match value {
+                None | Some(Value::Null) => Vec::new(),
+                Some(Value::Array(items)) => items
+                    .iter()
+                    .map(|item| loaded(kind, item))
+                    .collect::<Result<_, _>>()?,
+                Some(_) => return Err(invalid(kind, "a list of options")),
+            };
+            out.insert("selected_options".into(), Value::Array(chosen));
+        }
+        "static_select" | "radio_buttons" | "overflow" => {
             let chosen = match value {
                 None | Some(Value::Null) => Value::Null,
                 Some(value) => option(element, kind, value)?.clone(),
             };
             out.insert("selected_option".into(), chosen);
         }
-        "multi_static_select" | "multi_external_select" | "checkboxes" => {
+        "multi_static_select" | "checkboxes" => {
             let chosen = match value {
                 None | Some(Value::Null) => Vec::new(),
                 Some(value) => strings(value, kind, "a list of option values")?

@@ -22,6 +22,9 @@ use crate::ts::Ts;
 /// The `settings` key of the app's Interactivity Request URL.
 pub(crate) const INTERACTIVITY_URL: &str = "interactivity_url";
 
+/// The `settings` key of the app's Options Load URL.
+pub(crate) const OPTIONS_LOAD_URL: &str = "options_load_url";
+
 /// How long Slack waits for an app to acknowledge a request.
 pub(crate) const ACK_TIMEOUT: Duration = Duration::from_secs(3);
 
@@ -151,22 +154,47 @@ pub(crate) async fn person(client: &impl GenericClient, id: &str) -> Result<Pers
     })
 }
 
+/// The URL kept in `settings` under `key`, if set.
+///
+/// # Errors
+///
+/// `internal_error` when Postgres fails.
+pub(crate) async fn configured_url(
+    client: &impl GenericClient,
+    key: &str,
+) -> Result<Option<String>, ApiError> {
+    let row = client
+        .query_opt("SELECT value FROM settings WHERE key = $1", &[&key])
+        .await?;
+    Ok(row.map(|row| row.get(0)))
+}
+
 /// The app's Interactivity Request URL.
 ///
 /// # Errors
 ///
 /// 409 `interactivity_not_configured` when none is set.
 pub(crate) async fn interactivity_url(client: &impl GenericClient) -> Result<String, ApiError> {
-    let row = client
-        .query_opt(
-            "SELECT value FROM settings WHERE key = $1",
-            &[&INTERACTIVITY_URL],
-        )
-        .await?;
-    row.map(|row| row.get(0)).ok_or_else(|| {
-        ApiError::status(StatusCode::CONFLICT, "interactivity_not_configured").with(
+    configured_url(client, INTERACTIVITY_URL)
+        .await?
+        .ok_or_else(|| {
+            ApiError::status(StatusCode::CONFLICT, "interactivity_not_configured").with(
+                "message",
+                "set the app's Interactivity Request URL first (POST /api/admin/interactivity)",
+            )
+        })
+}
+
+/// The app's Options Load URL (where external selects load their options).
+///
+/// # Errors
+///
+/// 409 `options_load_url_not_configured` when none is set.
+pub(crate) async fn options_load_url(client: &impl GenericClient) -> Result<String, ApiError> {
+    configured_url(client, OPTIONS_LOAD_URL).await?.ok_or_else(|| {
+        ApiError::status(StatusCode::CONFLICT, "options_load_url_not_configured").with(
             "message",
-            "set the app's Interactivity Request URL first (POST /api/admin/interactivity)",
+            "set the app's Options Load URL first (optionsLoadUrl of POST /api/admin/interactivity)",
         )
     })
 }

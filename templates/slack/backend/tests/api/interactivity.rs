@@ -816,3 +816,80 @@ async fn shortcuts_are_configured_and_sent(slack: asym::Slack) {
     let gone = slack.admin(Method::DELETE, "shortcuts/file_it", None).await;
     assert_eq!(gone.expect(404)["error"], "shortcut_not_found");
 }
+
+#[asym::clone("slack", seed = "basic")]
+async fn external_selects_load_their_options(slack: asym::Slack) {
+    let slack = Api::new(&slack);
+    let receiver = app(&slack, |request| {
+        let sent = payload(request);
+        if sent["type"] != "block_suggestion" {
+            return (200, String::new());
+        }
+        let typed = sent["value"].as_str().unwrap_or_default().to_owned();
+        let option = json!({"text": {"type": "plain_text", "text": format!("Ticket {typed}")},
+                            "value": format!("T-{typed}")});
+        (200, json!({"options": [option]}).to_string())
+    })
+    .await;
+    let blocks = json!([{"type": "actions", "block_id": "b", "elements": [
+        {"type": "external_select", "action_id": "ticket", "min_query_length": 1,
+         "placeholder": {"type": "plain_text", "text": "Ticket"}},
+        {"type": "button", "action_id": "go", "text": {"type": "plain_text", "text": "Go"}}]}]);
+    let posted = slack
+        .bot_ok(
+            "chat.postMessage",
+            json!({"channel": "C0000000001", "text": "Pick", "blocks": blocks}),
+        )
+        .await;
+    let ts = posted["ts"].as_str().unwrap();
+    let typed = json!({"channel": "C0000000001", "ts": ts, "actionId": "ticket",
+                       "user": "U0000000003", "value": "42"});
+    let refused = slack
+        .admin(Method::POST, "interactions/options", Some(typed.clone()))
+        .await;
+    assert_eq!(
+        refused.expect(409)["error"],
+        "options_load_url_not_configured"
+    );
+
+    let url = format!("{}/slack/options", receiver.url());
+    let set = json!({"url": format!("{}/slack/events", receiver.url()), "optionsLoadUrl": url});
+    let config = slack
+        .admin(Method::POST, "interactivity", Some(set))
+        .await
+        .expect(200);
+    assert_eq!(config["interactivity"]["optionsLoadUrl"], url.as_str());
+    let loaded = slack
+        .admin(Method::POST, "interactions/options", Some(typed))
+        .await
+        .expect(200);
+    let request = receiver.delivery().await;
+    assert_eq!(request.uri.path(), "/slack/options");
+    assert_signed(&slack, &request);
+    let sent = payload(&request);
+    assert_eq!(sent["type"], "block_suggestion");
+    assert_eq!(sent["action_id"], "ticket");
+    assert_eq!(sent["block_id"], "b");
+    assert_eq!(sent["value"], "42");
+    assert_eq!(sent["container"]["message_ts"], ts);
+    assert_eq!(sent.get("trigger_id"), None);
+    assert_eq!(loaded["options"][0]["value"], "T-42");
+    assert_eq!(loaded.get("triggerId"), None);
+
+    let chosen = loaded["options"][0].clone();
+    let click = json!({"channel": "C0000000001", "ts": ts, "actionId": "ticket",
+                       "user": "U0000000003", "value": chosen});
+    let clicked = slack
+        .admin(Method::POST, "interactions/action", Some(click))
+        .await
+        .expect(200);
+    assert_eq!(clicked["payload"]["actions"][0]["selected_option"], chosen);
+    receiver.delivery().await;
+
+    let not_external = json!({"channel": "C0000000001", "ts": ts, "actionId": "go",
+                              "user": "U0000000003"});
+    let refused = slack
+        .admin(Method::POST, "interactions/options", Some(not_external))
+        .await;
+    assert_eq!(refused.expect(400)["error"], "not_external_select");
+}
