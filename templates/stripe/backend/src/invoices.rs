@@ -293,6 +293,7 @@ async fn change_items(
         };
         let quantity = int_at(change.get("quantity"), &format!("{at}[quantity]"))?;
         let deleted = bool_at(change.get("deleted"), &format!("{at}[deleted]"))?.unwrap_or(false);
+        let rates = tax::rates(cx, change.get("tax_rates"), &format!("{at}[tax_rates]")).await?;
         match string_at(change.get("id"), &format!("{at}[id]"))? {
             Some(id) => {
                 let Some(pos) = items.iter().position(|i| i["id"] == id) else {
@@ -313,13 +314,17 @@ async fn change_items(
                 if let Some(quantity) = quantity {
                     items[pos]["quantity"] = json!(quantity);
                 }
+                if let Some(rates) = rates {
+                    items[pos]["tax_rates"] = json!(rates);
+                }
             }
             None => {
                 let price = price.ok_or_else(|| ApiError::missing(&format!("{at}[price]")))?;
                 items.push(
                     json!({"id": null, "object": "subscription_item", "metadata": {},
                                   "plan": plan_of(&price), "price": price,
-                                  "quantity": quantity.unwrap_or(1)}),
+                                  "quantity": quantity.unwrap_or(1),
+                                  "tax_rates": rates.unwrap_or_default()}),
                 );
             }
         }

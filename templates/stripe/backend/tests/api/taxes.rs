@@ -249,6 +249,21 @@ async fn subscription_invoices_add_exclusive_tax_after_the_discount(stripe: asym
         upcoming["tax"], 200,
         "a new subscription, undiscounted: {upcoming}"
     );
+    let proposed = api
+        .ok(
+            "/v1/invoices/create_preview",
+            &[
+                ("customer", ALICE),
+                ("subscription_details[items][0][price]", PRO_MONTHLY),
+                ("subscription_details[items][0][tax_rates][0]", id(&rate)),
+            ],
+        )
+        .await;
+    assert_eq!(
+        proposed["lines"]["data"][0]["tax_rates"][0]["id"],
+        id(&rate)
+    );
+    assert_eq!(proposed["total"], 2200, "{proposed}");
     assert_eq!(
         (next["tax"].clone(), next["total"].as_i64()),
         (Value::Null, Some(1000)),
