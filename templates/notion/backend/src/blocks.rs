@@ -119,19 +119,18 @@ pub(crate) enum Place<'a> {
     After(&'a str),
 }
 
-/// Inserts `blocks` under `parent` (in page `page_id`) at `place`, in one statement, by
-/// the integration of `ctx` (attaching the file uploads they name); returns the top-level ids.
-pub(crate) async fn insert(
+/// Makes room for `n` blocks under `parent_id` at `place`; answers the first position.
+///
+/// # Errors
+///
+/// A `validation_error` when `place` names a block that is not a child of `parent_id`.
+pub(crate) async fn make_room(
     tx: &Transaction<'_>,
-    parent: (&'static str, &str),
-    page_id: &str,
-    blocks: &[NewBlock],
+    parent_id: &str,
     place: Place<'_>,
-    ctx: &Ctx,
-) -> ApiResult<Vec<String>> {
-    let (parent_type, parent_id) = parent;
-    let n = blocks.len() as i64;
-    let first = match place {
+    n: i64,
+) -> ApiResult<i64> {
+    Ok(match place {
         Place::Start => {
             tx.execute(
                 "UPDATE blocks SET pos = pos + $2 WHERE parent_id = $1",
@@ -164,7 +163,21 @@ pub(crate) async fn insert(
                 .await?;
             tx.query_one(&statement, &[&parent_id]).await?.get(0)
         }
-    };
+    })
+}
+
+/// Inserts `blocks` under `parent` (in page `page_id`) at `place`, in one statement, by
+/// the integration of `ctx` (attaching the file uploads they name); returns the top-level ids.
+pub(crate) async fn insert(
+    tx: &Transaction<'_>,
+    parent: (&'static str, &str),
+    page_id: &str,
+    blocks: &[NewBlock],
+    place: Place<'_>,
+    ctx: &Ctx,
+) -> ApiResult<Vec<String>> {
+    let (parent_type, parent_id) = parent;
+    let first = make_room(tx, parent_id, place, blocks.len() as i64).await?;
     if blocks.is_empty() {
         return Ok(Vec::new());
     }

@@ -43,7 +43,7 @@ pub(crate) async fn move_page(ctx: &Ctx, id: &str, body: &Map<String, Value>) ->
                 return Err(ApiError::validation("A page cannot be moved under itself."));
             }
             blocks::locate(&tx, page, "page").await?;
-            child_page_block(&tx, page, &id, &title, &ctx.bot).await?;
+            child_page_block(&tx, page, &id, &title, &ctx.bot, blocks::Place::End).await?;
             Placement::page(page)
         }
         Parent::DataSource(source) | Parent::Database(source) => {

@@ -407,6 +407,12 @@ async fn save_schema(tx: &Transaction<'_>, data_source_id: &str, schema: &Schema
 pub(crate) async fn create(ctx: &Ctx, body: &Map<String, Value>) -> ApiResult<Value> {
     let parent = parse_parent(body.get("parent"))?;
     no_template(body)?;
+    if body.get("allow_async") == Some(&Value::Bool(true)) {
+        return Err(ApiError::validation(
+            "body failed validation: body.allow_async is not supported by this clone: send the request without it (the page is created synchronously).",
+        ));
+    }
+    let (place, after) = position(body, &parent)?;
     let (children, heading) = page_content(body)?;
     let mut icon = body
         .get("icon")
@@ -491,7 +497,11 @@ pub(crate) async fn create(ctx: &Ctx, body: &Map<String, Value>) -> ApiResult<Va
     )
     .await?;
     if let Parent::Page(parent_page) = &parent {
-        child_page_block(&tx, parent_page, &id, &title, &ctx.bot).await?;
+        let place = match &after {
+            Some(block) => Place::After(block),
+            None => place,
+        };
+        child_page_block(&tx, parent_page, &id, &title, &ctx.bot, place).await?;
     }
     if !children.is_empty() {
         blocks::insert(&tx, ("page_id", &id), &id, &children, Place::End, ctx).await?;
@@ -562,15 +572,24 @@ fn no_template(body: &Map<String, Value>) -> ApiResult<()> {
     Ok(())
 }
 
-/// A new page's content: `children`, or `markdown` ([`crate::markdown`]; the two are
-/// exclusive), and the rich text of the markdown's first `# ` heading when it leads.
+/// A new page's content: `children` (or its alias `content`), or `markdown`
+/// ([`crate::markdown`]; exclusive), and the rich text of the markdown's first `# ` heading when it leads.
 fn page_content(body: &Map<String, Value>) -> ApiResult<(Vec<content::NewBlock>, Option<Value>)> {
     let given = |key| body.get(key).filter(|v: &&Value| !v.is_null());
-    match (given("children"), given("markdown")) {
-        (Some(_), Some(_)) => Err(ApiError::validation(
-            "body failed validation: body.markdown should be not present when body.children is.",
-        )),
-        (Some(children), None) => Ok((content::blocks(children, "body.children", 2)?, None)),
+    let (blocks, key) = match (given("children"), given("content")) {
+        (Some(_), Some(_)) => {
+            return Err(ApiError::validation(
+                "body failed validation: body.content should be not present when body.children is.",
+            ));
+        }
+        (None, Some(content)) => (Some(content), "content"),
+        (children, None) => (children, "children"),
+    };
+    match (blocks, given("markdown")) {
+        (Some(_), Some(_)) => Err(ApiError::validation(format!(
+            "body failed validation: body.markdown should be not present when body.{key} is."
+        ))),
+        (Some(children), None) => Ok((content::blocks(children, &format!("body.{key}"), 2)?, None)),
         (None, Some(Value::String(text))) => {
             crate::markdown::version(body.get("markdown_version"), "body.markdown_version")?;
             let mut parsed = crate::markdown::parse(text)?;
@@ -615,17 +634,50 @@ pub(crate) async fn child_page_block(
     id: &str,
     title: &str,
     author: &str,
+    place: Place<'_>,
 ) -> ApiResult<()> {
+    let pos = blocks::make_room(tx, parent, place, 1).await?;
     let statement = tx
         .prepare_cached(
             "INSERT INTO blocks (id, parent_type, parent_id, page_id, pos, type, content, created_by, last_edited_by)
-             SELECT $1, 'page_id', $2, $2, coalesce(max(pos), 0) + 1, 'child_page', jsonb_build_object('title', $3::text), $4, $4
-             FROM blocks WHERE parent_id = $2",
+             VALUES ($1, 'page_id', $2, $2, $5, 'child_page', jsonb_build_object('title', $3::text), $4, $4)",
         )
         .await?;
-    tx.execute(&statement, &[&id, &parent, &title, &author])
+    tx.execute(&statement, &[&id, &parent, &title, &author, &pos])
         .await?;
     Ok(())
+}
+
+/// Where a new page goes among its parent page's blocks: `position` (`page_start`,
+/// `page_end`, `after_block`), the end by default; a page with another parent takes none.
+fn position<'b>(
+    body: &'b Map<String, Value>,
+    parent: &Parent,
+) -> ApiResult<(Place<'b>, Option<String>)> {
+    let Some(position) = body.get("position").filter(|p| !p.is_null()) else {
+        return Ok((Place::End, None));
+    };
+    if !matches!(parent, Parent::Page(_)) {
+        return Err(ApiError::validation(
+            "body failed validation: body.position is only valid for a page whose parent is a page.",
+        ));
+    }
+    match position.get("type").and_then(Value::as_str) {
+        Some("page_start") => Ok((Place::Start, None)),
+        Some("page_end") => Ok((Place::End, None)),
+        Some("after_block") => {
+            let id = body_id(
+                "body.position.after_block.id",
+                position.get("after_block").and_then(|a| a.get("id")),
+            )?;
+            Ok((Place::End, Some(id)))
+        }
+        _ => Err(crate::error::invalid(
+            "body.position.type",
+            "`page_start`, `page_end` or `after_block`",
+            position.get("type").unwrap_or(&Value::Null),
+        )),
+    }
 }
 
 /// `PATCH /v1/pages/{id}`.

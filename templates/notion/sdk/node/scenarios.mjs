@@ -261,6 +261,18 @@ await scenario("data source templates and custom emojis", async () => {
   await expectError(APIErrorCode.ObjectNotFound, notion.dataSources.listTemplates({ data_source_id: PRIVATE }));
 });
 
+await scenario("pages.create position after a block", async () => {
+  const [first] = (await notion.blocks.children.list({ block_id: PROJECTS, page_size: 1 })).results;
+  const page = await notion.pages.create({
+    parent: { page_id: PROJECTS },
+    properties: { title: { title: text("Second") } },
+    position: { type: "after_block", after_block: { id: first.id } },
+  });
+  const listed = await collectPaginatedAPI(notion.blocks.children.list, { block_id: PROJECTS });
+  assert.equal(listed[1].id, page.id);
+  assert.equal(listed[1].child_page.title, "Second");
+});
+
 await scenario("move", async () => {
   const page = await notion.pages.create({ parent: { page_id: PROJECTS }, properties: { title: { title: text("Node mover") } } });
   const moved = await notion.pages.move({ page_id: page.id, parent: { type: "data_source_id", data_source_id: TASKS } });

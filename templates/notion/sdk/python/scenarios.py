@@ -346,6 +346,16 @@ def templates_and_custom_emojis():
 
 
 @scenario
+def page_created_at_a_position():
+    top = notion.pages.create(parent={"page_id": PROJECTS}, properties={"title": {"title": text("On top")}},
+                              position={"type": "page_start"})
+    first = notion.blocks.children.list(block_id=PROJECTS, page_size=1)["results"][0]
+    assert first["id"] == top["id"] and first["type"] == "child_page", first
+    expect_error(APIErrorCode.ValidationError, notion.pages.create, parent={"data_source_id": TASKS},
+                 properties={"Name": {"title": text("x")}}, position={"type": "page_start"})
+
+
+@scenario
 def move_page():
     page = notion.pages.create(parent={"page_id": PROJECTS}, properties={"title": {"title": text("Mover")}})
     moved = notion.pages.move(page_id=page["id"], parent={"type": "page_id", "page_id": MEETING})

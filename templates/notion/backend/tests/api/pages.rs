@@ -214,3 +214,51 @@ async fn legacy_pages_live_under_databases(notion: asym::Notion) {
     let task = read(&legacy, &format!("/v1/pages/{TASK1}")).await;
     assert_eq!(task["parent"]["type"], "database_id");
 }
+
+#[asym::clone("notion", seed = "basic")]
+async fn new_pages_take_a_position_among_their_parents_blocks(notion: asym::Notion) {
+    let api = api(&notion);
+    let children = format!("/v1/blocks/{PROJECTS}/children");
+    let ids = |list: &Value| {
+        list["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|b| b["id"].as_str().unwrap().to_owned())
+            .collect::<Vec<_>>()
+    };
+    let before = ids(&read(&api, &children).await);
+    let first = post(
+        &api,
+        "/v1/pages",
+        &json!({ "parent": { "page_id": PROJECTS }, "position": { "type": "page_start" },
+                 "content": [{ "paragraph": { "rich_text": text("by content") } }] }),
+    )
+    .await;
+    let first_id = first["id"].as_str().unwrap().to_owned();
+    let after = post(
+        &api,
+        "/v1/pages",
+        &json!({ "parent": { "page_id": PROJECTS },
+                 "position": { "type": "after_block", "after_block": { "id": before[0] } } }),
+    )
+    .await;
+    let now = ids(&read(&api, &children).await);
+    assert_eq!(now[0], first_id);
+    assert_eq!(now[1], before[0]);
+    assert_eq!(now[2], after["id"].as_str().unwrap());
+    assert_eq!(now[3..], before[1..]);
+    let content = read(&api, &format!("/v1/blocks/{first_id}/children")).await;
+    assert_eq!(
+        content["results"][0]["paragraph"]["rich_text"][0]["plain_text"],
+        "by content"
+    );
+    for body in [
+        json!({ "parent": { "data_source_id": TASKS }, "position": { "type": "page_start" } }),
+        json!({ "parent": { "page_id": PROJECTS }, "position": { "type": "middle" } }),
+        json!({ "parent": { "page_id": PROJECTS }, "allow_async": true }),
+        json!({ "parent": { "page_id": PROJECTS }, "content": [], "children": [] }),
+    ] {
+        invalid(api.post("/v1/pages", &body).await);
+    }
+}
