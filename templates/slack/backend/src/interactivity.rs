@@ -19,7 +19,7 @@ use serde_json::{Map, Value, json};
 use crate::AppState;
 use crate::admin::{AdminError, AdminResult, invalid, json_body};
 use crate::error::ApiError;
-use crate::model::element::{choose, find, view_state};
+use crate::model::element::{Located, choose, find, view_state};
 use crate::model::event::{AppIdentity, app_identity};
 use crate::model::interaction::{
     ACK_TIMEOUT, Answer, INTERACTIVITY_URL, OPTIONS_LOAD_URL, Person, ResponseTarget,
@@ -592,30 +592,31 @@ impl Surface {
         }
     }
 
-    /// The blocks holding the element.
-    fn blocks(&self) -> &Value {
-        match self {
+    /// The element a [`Click`] names.
+    fn element(&self, request: &Click) -> Result<Located<'_>, ApiError> {
+        let blocks = match self {
             Self::Message(_, _, message) => &message["blocks"],
             Self::View(view) => &view["blocks"],
-        }
+        };
+        find(blocks, &request.action_id, request.block_id.as_deref())
     }
 }
 
-/// The surface a [`Click`] names: `channel` and `ts`, or `viewId`.
+/// The person a [`Click`] names and the surface they use: the message `channel` and `ts`,
+/// or the view `viewId`.
 async fn surface(
     client: &impl GenericClient,
     request: &Click,
-    person: &Person,
-) -> Result<Surface, AdminError> {
+) -> Result<(Person, Surface), AdminError> {
+    let person = person(client, request.user.trim()).await?;
     if let Some(view_id) = &request.view_id {
-        return Ok(Surface::View(
-            find_shown(client, view_id.trim(), &person.id).await?,
-        ));
+        let view = find_shown(client, view_id.trim(), &person.id).await?;
+        return Ok((person, Surface::View(view)));
     }
     let hint = "name the message (channel and ts) or the view (viewId)";
     let (place, ts, message) =
-        message_at(client, (&request.channel, &request.ts), person, hint).await?;
-    Ok(Surface::Message(place, ts, message))
+        message_at(client, (&request.channel, &request.ts), &person, hint).await?;
+    Ok((person, Surface::Message(place, ts, message)))
 }
 
 /// The stored message `ts` in `channel`, where `person` may use the app; 400
@@ -648,13 +649,8 @@ async fn click(State(state): State<AppState>, body: Bytes) -> AdminResult {
     let request: Click = json_body(&body)?;
     let mut client = state.kit.db().await?;
     let url = interactivity_url(&client).await?;
-    let person = person(&client, request.user.trim()).await?;
-    let surface = surface(&client, &request, &person).await?;
-    let located = find(
-        surface.blocks(),
-        &request.action_id,
-        request.block_id.as_deref(),
-    )?;
+    let (person, surface) = surface(&client, &request).await?;
+    let located = surface.element(&request)?;
     let mut action = choose(located.element, request.value.as_ref())?;
     action.insert("action_id".into(), json!(request.action_id));
     action.insert("block_id".into(), json!(located.block_id));
@@ -703,13 +699,8 @@ async fn load_options(State(state): State<AppState>, body: Bytes) -> AdminResult
     let request: Click = json_body(&body)?;
     let client = state.kit.db().await?;
     let url = options_load_url(&client).await?;
-    let person = person(&client, request.user.trim()).await?;
-    let surface = surface(&client, &request, &person).await?;
-    let located = find(
-        surface.blocks(),
-        &request.action_id,
-        request.block_id.as_deref(),
-    )?;
+    let (person, surface) = surface(&client, &request).await?;
+    let located = surface.element(&request)?;
     let kind = located.element["type"].as_str().unwrap_or_default();
     if !matches!(kind, "external_select" | "multi_external_select") {
         return Err(
