@@ -1,6 +1,7 @@
-//! asym's Notion clone: the Notion REST API (`/v1/…`) over Postgres, in both API versions
-//! Notion serves side by side — `2025-09-03` (databases contain data sources) and
-//! `2022-06-28` (database-centric) — chosen per request by `Notion-Version`.
+//! asym's Notion clone: the Notion REST API (`/v1/…`) over Postgres, in the API versions
+//! Notion serves side by side — `2026-03-11` (`2025-09-03` without `archived` and append's
+//! `after`), `2025-09-03` (databases contain data sources) and `2022-06-28`
+//! (database-centric) — chosen per request by `Notion-Version`.
 //!
 //! | routes | module |
 //! |---|---|

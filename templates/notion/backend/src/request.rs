@@ -101,7 +101,10 @@ impl Ctx {
 
     /// Refuses what the version no longer takes in a body: `archived` under `2026-03-11`.
     pub(crate) fn check(&self, body: &Map<String, Value>) -> ApiResult<()> {
-        match body.get("archived").filter(|_| self.v2026) {
+        if !self.v2026 {
+            return Ok(());
+        }
+        match body.get("archived") {
             Some(given) => Err(not_present("archived", given)),
             None => Ok(()),
         }
