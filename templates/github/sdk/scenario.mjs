@@ -417,6 +417,7 @@ await scenario("branch_protection", async () => {
     ...repo, path: "node-protected.txt", message: "work", content, branch: "node-protected",
   });
   const pr = (await reviewer.rest.pulls.create({ ...repo, title: "Protected", head: "node-protected", base: "main" })).data;
+  assert.equal((await reviewer.rest.pulls.get({ ...repo, pull_number: pr.number })).data.mergeable_state, "blocked");
   const refused = await fails(405, () => reviewer.rest.pulls.merge({ ...repo, pull_number: pr.number }));
   assert.equal(refused.response.data.message, "At least 1 approving review is required by reviewers with write access.");
   await owner.rest.pulls.createReview({ ...repo, pull_number: pr.number, event: "APPROVE" });

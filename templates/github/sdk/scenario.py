@@ -415,6 +415,7 @@ def branch_protection():
     theirs.create_git_ref("refs/heads/py-protected", repo.get_branch("main").commit.sha)
     theirs.create_file("py-protected.txt", "work", "x", branch="py-protected")
     pr = theirs.create_pull(title="Protected", body="", head="py-protected", base="main")
+    assert theirs.get_pull(pr.number).mergeable_state == "blocked"
     err = raises(GithubException, 405, lambda: pr.merge())
     assert err.data["message"] == "At least 2 approving reviews are required by reviewers with write access."
     main.remove_required_pull_request_reviews()

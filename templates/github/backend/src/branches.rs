@@ -394,28 +394,18 @@ pub(crate) async fn put(scope: Scope<String>, _signed_in: Viewer, body: Body) ->
             allow_force_pushes = $10, allow_deletions = $11,
             required_conversation_resolution = $12, block_creations = $13, lock_branch = $14,
             allow_fork_syncing = $15";
-    db::execute(
-        &target.client,
-        SQL,
-        &[
-            &target.repo.id,
-            &target.branch,
-            &strict,
-            &checks,
-            &enforce_admins,
-            &reviews,
-            &push_users,
-            &push_apps,
-            &flags[0],
-            &flags[1],
-            &flags[2],
-            &flags[3],
-            &flags[4],
-            &flags[5],
-            &flags[6],
-        ],
-    )
-    .await?;
+    let mut params: Vec<&ToSqlSync> = vec![
+        &target.repo.id,
+        &target.branch,
+        &strict,
+        &checks,
+        &enforce_admins,
+        &reviews,
+        &push_users,
+        &push_apps,
+    ];
+    params.extend(flags.iter().map(|flag| flag as &ToSqlSync));
+    db::execute(&target.client, SQL, &params).await?;
     let p = target.protection(scope.base()).await?;
     Ok(axum::Json(p.render(&target.url)).into_response())
 }
@@ -607,26 +597,27 @@ struct Rules {
     allow_deletions: bool,
 }
 
-/// The rules of `branch` that bind `user`: none when it is not protected, or when the caller
-/// administers the repository and administrators are not enforced.
+/// The rules of `branch` that bind `user` (the caller of the request `repo` was resolved for):
+/// none when it is not protected, or when the caller administers the repository and
+/// administrators are not enforced. Without a user, the rules as they bind everyone.
 async fn binding(
     client: &impl GenericClient,
     repo: &Repo,
-    user: i64,
+    user: Option<i64>,
     branch: &str,
 ) -> ApiResult<Option<Rules>> {
     const SQL: &str = "SELECT enforce_admins,
                               ARRAY(SELECT c->>'context' FROM jsonb_array_elements(checks) c),
                               (reviews->>'required_approving_review_count')::bigint,
-                              push_users IS NULL OR $3 = ANY(push_users)
+                              coalesce(push_users IS NULL OR $3 = ANY(push_users)
                                   OR EXISTS (SELECT 1 FROM apps a WHERE a.bot_user_id = $3
-                                             AND a.slug = ANY(push_apps)),
+                                             AND a.slug = ANY(push_apps)), false),
                               allow_force_pushes, allow_deletions, strict IS NOT NULL
                        FROM branch_protections WHERE repo_id = $1 AND branch = $2";
     let Some(row) = db::row(client, SQL, &[&repo.id, &branch, &user]).await? else {
         return Ok(None);
     };
-    if repo.can(Access::Admin) && !row.get::<_, bool>(0) {
+    if user.is_some() && repo.can(Access::Admin) && !row.get::<_, bool>(0) {
         return Ok(None);
     }
     let contexts = if row.get(6) { row.get(1) } else { Vec::new() };
@@ -657,7 +648,7 @@ pub(crate) async fn check_push(
     push: Push,
     status: StatusCode,
 ) -> ApiResult<()> {
-    let Some(rules) = binding(client, repo, user, branch).await? else {
+    let Some(rules) = binding(client, repo, Some(user), branch).await? else {
         return Ok(());
     };
     let message = match push {
@@ -691,16 +682,47 @@ fn expected(missing: &[String], of: usize) -> String {
 }
 
 /// Refuses (405) merging pull request `issue` (head `head_sha`) into `branch` by `user` when
-/// the branch's required approving reviews (the latest review of each user with write
-/// access) or required status checks (the latest status of each context, or check run of
-/// that name, on the head) are not there.
+/// the branch's required approving reviews or status checks are not there ([`unmet`]).
 pub(crate) async fn check_merge(
     client: &impl GenericClient,
     repo: &Repo,
     user: i64,
     branch: &str,
-    (issue, head_sha): (i64, &str),
+    head: (i64, &str),
 ) -> ApiResult<()> {
+    let Some(rules) = binding(client, repo, Some(user), branch).await? else {
+        return Ok(());
+    };
+    match unmet(client, repo, &rules, head).await? {
+        Some(message) => Err(ApiError::new(StatusCode::METHOD_NOT_ALLOWED, message)),
+        None => Ok(()),
+    }
+}
+
+/// Whether merging pull request `issue` (head `head_sha`) into `branch` waits on its
+/// protection (`mergeable_state` `blocked`), whoever asks.
+pub(crate) async fn blocked(
+    client: &impl GenericClient,
+    repo: &Repo,
+    branch: &str,
+    head: (i64, &str),
+) -> ApiResult<bool> {
+    Ok(match binding(client, repo, None, branch).await? {
+        Some(rules) => unmet(client, repo, &rules, head).await?.is_some(),
+        None => false,
+    })
+}
+
+/// What `rules` still require of pull request `issue` (head `head_sha`), as GitHub words its
+/// 405: the approving reviews (the latest review of each user with write access), then the
+/// status checks (the latest status of each context, or else check run of that name, on the
+/// head).
+async fn unmet(
+    client: &impl GenericClient,
+    repo: &Repo,
+    rules: &Rules,
+    (issue, head_sha): (i64, &str),
+) -> ApiResult<Option<String>> {
     const APPROVALS: &str = "SELECT count(*) FROM (
             SELECT DISTINCT ON (v.user_id) v.user_id, v.state FROM reviews v
             WHERE v.issue_id = $1 AND v.state IN ('APPROVED', 'CHANGES_REQUESTED', 'DISMISSED')
@@ -715,24 +737,20 @@ pub(crate) async fn check_merge(
              FROM check_runs r WHERE r.repo_id = $1 AND r.head_sha = $2 AND r.name = c.context
              ORDER BY r.id DESC LIMIT 1))
         FROM unnest($3::text[]) WITH ORDINALITY AS c(context, ord) ORDER BY c.ord";
-    let Some(rules) = binding(client, repo, user, branch).await? else {
-        return Ok(());
-    };
-    let refuse = |message: String| Err(ApiError::new(StatusCode::METHOD_NOT_ALLOWED, message));
     if let Some(required) = rules.approvals {
         let approvals: i64 = db::value(client, APPROVALS, &[&issue, &repo.id]).await?;
         if approvals < required {
-            return refuse(if required == 1 {
+            return Ok(Some(if required == 1 {
                 "At least 1 approving review is required by reviewers with write access.".into()
             } else {
                 format!(
                     "At least {required} approving reviews are required by reviewers with write access."
                 )
-            });
+            }));
         }
     }
     if rules.contexts.is_empty() {
-        return Ok(());
+        return Ok(None);
     }
     let states = client
         .query(STATES, &[&repo.id, &head_sha, &rules.contexts])
@@ -743,13 +761,12 @@ pub(crate) async fn check_merge(
         match state.as_deref() {
             Some("success") => {}
             Some("failure" | "error") => {
-                return refuse(format!("Required status check \"{context}\" is failing."));
+                return Ok(Some(format!(
+                    "Required status check \"{context}\" is failing."
+                )));
             }
             _ => missing.push(context),
         }
     }
-    if missing.is_empty() {
-        return Ok(());
-    }
-    refuse(expected(&missing, rules.contexts.len()))
+    Ok((!missing.is_empty()).then(|| expected(&missing, rules.contexts.len())))
 }

@@ -496,6 +496,24 @@ pub(crate) async fn create_ref(scope: Scope, viewer: Viewer, body: Body) -> ApiR
     Ok(created(answer.unwrap_or(Value::Null)))
 }
 
+/// Refuses `push` to the ref `full` when it is a protected branch's, as GitHub's git refs API
+/// refuses it (422).
+async fn guard_branch(
+    tx: &impl GenericClient,
+    repo: &Repo,
+    user: i64,
+    full: &str,
+    push: branches::Push,
+) -> ApiResult<()> {
+    match full.strip_prefix("refs/heads/") {
+        Some(branch) => {
+            let status = StatusCode::UNPROCESSABLE_ENTITY;
+            branches::check_push(tx, repo, user, branch, push, status).await
+        }
+        None => Ok(()),
+    }
+}
+
 /// `PATCH /repos/{owner}/{repo}/git/refs/{ref}` (`sha`, `force`): 422 unless a fast
 /// forward or forced.
 pub(crate) async fn update_ref(scope: Scope<String>, viewer: Viewer, body: Body) -> ApiResult {
@@ -521,20 +539,10 @@ pub(crate) async fn update_ref(scope: Scope<String>, viewer: Viewer, body: Body)
     if !force && !fast_forward {
         return Err(ApiError::invalid("Update is not a fast forward"));
     }
-    if let Some(branch) = full.strip_prefix("refs/heads/") {
-        let push = branches::Push::Update {
-            forced: !fast_forward,
-        };
-        branches::check_push(
-            &tx,
-            &repo,
-            viewer.user_id,
-            branch,
-            push,
-            StatusCode::UNPROCESSABLE_ENTITY,
-        )
-        .await?;
-    }
+    let push = branches::Push::Update {
+        forced: !fast_forward,
+    };
+    guard_branch(&tx, &repo, viewer.user_id, &full, push).await?;
     objects::set_ref(&tx, repo.id, &full, &sha).await?;
     let woke = commits::announce_push(
         &tx,
@@ -561,18 +569,7 @@ pub(crate) async fn delete_ref(scope: Scope<String>, viewer: Viewer) -> ApiResul
     let (mut client, repo) = repo_for(&scope, Access::Write).await?;
     let base = scope.base();
     let tx = client.transaction().await?;
-    if let Some(branch) = full.strip_prefix("refs/heads/") {
-        let push = branches::Push::Delete;
-        branches::check_push(
-            &tx,
-            &repo,
-            viewer.user_id,
-            branch,
-            push,
-            StatusCode::UNPROCESSABLE_ENTITY,
-        )
-        .await?;
-    }
+    guard_branch(&tx, &repo, viewer.user_id, &full, branches::Push::Delete).await?;
     let row = tx
         .query_opt(
             "DELETE FROM git_refs WHERE repo_id = $1 AND ref = $2 RETURNING sha",

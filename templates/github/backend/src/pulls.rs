@@ -255,7 +255,15 @@ async fn detail(
     let (mergeable, state) = if pull.merged || pull.issue.state == "closed" {
         (Value::Null, "unknown")
     } else if merged_tree(client, repo, pull).await?.is_some() {
-        (json!(true), if pull.draft { "draft" } else { "clean" })
+        let head = (pull.issue.id, pull.head_sha.as_str());
+        let state = if pull.draft {
+            "draft"
+        } else if branches::blocked(client, repo, &pull.base_ref, head).await? {
+            "blocked"
+        } else {
+            "clean"
+        };
+        (json!(true), state)
     } else {
         (json!(false), "dirty")
     };

@@ -1,5 +1,5 @@
 //! Branch protection: writes, reads of the whole and of its parts, `protected` on branches,
-//! and what it refuses: merges without the required reviews or checks, pushes, force pushes
+//! `mergeable_state` `blocked`, and what it refuses: merges without the required reviews or checks, pushes, force pushes
 //! and deletions of the protected branch, pushes by those the restrictions leave out.
 
 use serde_json::{Value, json};
@@ -202,6 +202,9 @@ async fn a_protected_branch_refuses_merges_and_pushes(gh: asym::GitHub) {
         .expect(200);
 
     let merge = format!("{REPO}/pulls/{number}/merge");
+    let pull_path = format!("{REPO}/pulls/{number}");
+    let state = || async { fetch(&owner, &pull_path).await["mergeable_state"].clone() };
+    assert_eq!(state().await, "blocked");
     assert_eq!(
         error(hubot.put(&merge, &json!({})).await, 405),
         "At least 1 approving review is required by reviewers with write access."
@@ -224,7 +227,9 @@ async fn a_protected_branch_refuses_merges_and_pushes(gh: asym::GitHub) {
         error(hubot.put(&merge, &json!({})).await, 405),
         "Required status check \"ci/build\" is failing."
     );
+    assert_eq!(state().await, "blocked");
     hubot.post(&statuses, &status("success")).await.expect(201);
+    assert_eq!(state().await, "clean");
     assert_eq!(
         hubot.put(&merge, &json!({})).await.expect(200)["merged"],
         true
