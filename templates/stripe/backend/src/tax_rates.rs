@@ -1,5 +1,5 @@
-//! Tax rates: create, retrieve, update (the fields Stripe lets change), list. What they add to
-//! invoices is `model::tax`'s.
+//! Tax rates: create, retrieve, update (the fields Stripe lets change; the objects embedding
+//! the rate show the change), list. What they add to invoices is `model::tax`'s.
 
 use axum::Router;
 use serde_json::json;
@@ -8,6 +8,7 @@ use crate::cx::Cx;
 use crate::dispatch::routes;
 use crate::error::{ApiError, ApiResult};
 use crate::kinds::TAX_RATE;
+use crate::model::tax;
 use crate::params::{Params, apply_metadata};
 use asym_kit::Kit;
 
@@ -119,6 +120,9 @@ pub(crate) async fn update(cx: &mut Cx<'_>, id: &str) -> ApiResult {
     let (params, mut rate) = TAX_RATE.for_update(cx, id, MUTABLE).await?;
     let before = rate.clone();
     apply(&mut rate, &params)?;
+    if rate != before {
+        tax::refresh(cx, &rate).await?;
+    }
     cx.save_if_changed("tax_rate.updated", &before, rate).await
 }
 

@@ -65,6 +65,44 @@ pub(crate) fn check_behavior(price: &Value, rates: &[Value]) -> ApiResult<()> {
     Ok(())
 }
 
+/// The objects that embed a tax rate (`default_tax_rates`, items' and lines' `tax_rates`).
+const HOLDERS: &[&str] = &["subscription", "invoice", "invoiceitem"];
+
+/// After tax rate `rate` changed: every object embedding it shows it as it is now (Stripe
+/// renders them by id).
+pub(crate) async fn refresh(cx: &Cx<'_>, rate: &Value) -> ApiResult<()> {
+    let id = rate["id"].as_str().unwrap_or_default();
+    let mentions = [("data::text LIKE {}", format!("%\"{id}\"%"))];
+    for kind in HOLDERS {
+        for mut holder in cx.all(kind, &mentions).await? {
+            if replace(&mut holder, rate) {
+                cx.save(&holder)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Puts `rate` in place of every embedded copy of it in `value`: whether there was one.
+fn replace(value: &mut Value, rate: &Value) -> bool {
+    match value {
+        Value::Object(map) if map.get("object") == Some(&json!("tax_rate")) => {
+            let same = map.get("id") == rate.get("id");
+            if same {
+                *value = rate.clone();
+            }
+            same
+        }
+        Value::Object(map) => map
+            .values_mut()
+            .fold(false, |hit, v| replace(v, rate) | hit),
+        Value::Array(items) => items
+            .iter_mut()
+            .fold(false, |hit, v| replace(v, rate) | hit),
+        _ => false,
+    }
+}
+
 /// What the tax rates of an invoice came to (see [`apply`]).
 #[derive(Debug, Default, PartialEq, Eq)]
 pub(crate) struct Taxes {
@@ -259,6 +297,20 @@ mod tests {
             invoice["lines"]["data"][1]["tax_amounts"][0]["inclusive"],
             true
         );
+    }
+
+    #[test]
+    fn embedded_copies_of_a_rate_are_replaced() {
+        let old = json!({"id": "txr_1", "object": "tax_rate", "active": true});
+        let new = json!({"id": "txr_1", "object": "tax_rate", "active": false});
+        let other = json!({"id": "txr_2", "object": "tax_rate", "active": true});
+        let mut sub = json!({"default_tax_rates": [old, other],
+                             "items": {"data": [{"tax_rates": [old]}]}});
+        assert!(replace(&mut sub, &new));
+        assert_eq!(sub["default_tax_rates"][0]["active"], false);
+        assert_eq!(sub["default_tax_rates"][1]["active"], true);
+        assert_eq!(sub["items"]["data"][0]["tax_rates"][0]["active"], false);
+        assert!(!replace(&mut json!({"tax_rates": []}), &new));
     }
 
     #[test]

@@ -218,6 +218,20 @@ async fn subscription_invoices_add_exclusive_tax_after_the_discount(stripe: asym
     );
     assert!(old["lines"]["data"][0].get("taxes").is_none());
 
+    // A rate archived later shows as it is now wherever it is applied.
+    let rate_path = format!("/v1/tax_rates/{}", id(&rate));
+    api.ok(
+        &rate_path,
+        &[("active", "false"), ("display_name", "Old tax")],
+    )
+    .await;
+    let now = api.current("/v1/subscriptions", id(&sub)).await;
+    assert_eq!(now["default_tax_rates"][0]["active"], false, "{now}");
+    let paid = api.current("/v1/invoices", id(invoice)).await;
+    assert_eq!(paid["default_tax_rates"][0]["display_name"], "Old tax");
+    assert_eq!(paid["total"], 1100, "its tax stays");
+    api.ok(&rate_path, &[("active", "true")]).await;
+
     // Clearing the rates: the next invoice has no tax.
     let path = format!("/v1/subscriptions/{}", id(&sub));
     let cleared = api.ok(&path, &[("default_tax_rates", "")]).await;
