@@ -239,16 +239,26 @@ async fn subscription_invoices_add_exclusive_tax_after_the_discount(stripe: asym
     let next = api
         .ok("/v1/invoices/create_preview", &[("subscription", id(&sub))])
         .await;
-    let proposed = api
-        .ok(
-            "/v1/invoices/create_preview",
-            &[
-                ("subscription", id(&sub)),
-                ("subscription_details[default_tax_rates][0]", id(&rate)),
-            ],
-        )
-        .await;
-    assert_eq!(proposed["total"], 1100, "{proposed}");
+    // Proposed rates: the subscription's defaults, a new subscription's item.
+    let proposals = [
+        (
+            ("subscription", id(&sub)),
+            ("subscription_details[default_tax_rates][0]", id(&rate)),
+            1100,
+        ),
+        (
+            ("subscription_details[items][0][price]", PRO_MONTHLY),
+            ("subscription_details[items][0][tax_rates][0]", id(&rate)),
+            2200,
+        ),
+    ];
+    for (what, rates, total) in proposals {
+        let form = [("customer", ALICE), what, rates];
+        let proposed = api.ok("/v1/invoices/create_preview", &form).await;
+        assert_eq!(proposed["total"], total, "{proposed}");
+        let line = &proposed["lines"]["data"][0];
+        assert_eq!(line["taxes"][0]["tax_rate_details"]["tax_rate"], id(&rate));
+    }
     let (_, upcoming) = api
         .get(
             "/v1/invoices/upcoming",
@@ -263,21 +273,6 @@ async fn subscription_invoices_add_exclusive_tax_after_the_discount(stripe: asym
         upcoming["tax"], 200,
         "a new subscription, undiscounted: {upcoming}"
     );
-    let proposed = api
-        .ok(
-            "/v1/invoices/create_preview",
-            &[
-                ("customer", ALICE),
-                ("subscription_details[items][0][price]", PRO_MONTHLY),
-                ("subscription_details[items][0][tax_rates][0]", id(&rate)),
-            ],
-        )
-        .await;
-    assert_eq!(
-        proposed["lines"]["data"][0]["tax_rates"][0]["id"],
-        id(&rate)
-    );
-    assert_eq!(proposed["total"], 2200, "{proposed}");
     assert_eq!(
         (next["tax"].clone(), next["total"].as_i64()),
         (Value::Null, Some(1000)),
