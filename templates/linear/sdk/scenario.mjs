@@ -431,6 +431,21 @@ await scenario("project updates: createProjectUpdate, project health, list, read
   await expectError(linear.projectUpdate(update.id), LinearErrorType.InvalidInput, "deleted update");
 });
 
+await scenario("initiative updates: createInitiativeUpdate, initiative health, list, edit, archive", async () => {
+  const ship = (await linear.initiatives({ filter: { name: { eq: "Ship v1" } } })).nodes[0];
+  const update = await (await linear.createInitiativeUpdate({ initiativeId: ship.id, body: "On track for GA", health: "onTrack" })).initiativeUpdate;
+  assert(update.url.endsWith(`/initiative/ship-v1-${ship.slugId}/updates#initiative-update-${update.slugId}`), update.url);
+  assert((await update.initiative).id === ship.id && (await update.user).email === "ada@acme.test", "initiative, user");
+  const after = await linear.initiative(ship.id);
+  assert(after.health === "onTrack" && (await after.lastUpdate).id === update.id, "initiative health");
+  assert((await after.initiativeUpdates()).nodes.length === 1 && (await linear.initiativeUpdates()).nodes.length === 1, "lists");
+  const edited = await (await oauth.updateInitiativeUpdate(update.id, { health: "atRisk" })).initiativeUpdate;
+  assert(edited.health === "atRisk" && edited.editedAt instanceof Date, "initiativeUpdateUpdate");
+  assert((await linear.initiativeUpdate(update.id)).health === "atRisk", "initiativeUpdate by id");
+  assert((await linear.archiveInitiativeUpdate(update.id)).success && !(await linear.initiative(ship.id)).health, "archived: no health");
+  assert((await linear.unarchiveInitiativeUpdate(update.id)).success, "initiativeUpdateUnarchive");
+});
+
 await scenario("what the clone lacks is named: favorites, notifications, roadmaps, issueSearch, document history", async () => {
   const calls = [
     [() => linear.favorites(), "Query.favorites"],

@@ -26,7 +26,7 @@ pub(crate) struct Entity {
 }
 
 /// Every stored resource.
-const ENTITIES: [Entity; 22] = [
+const ENTITIES: [Entity; 23] = [
     Entity {
         name: "Issue",
         table: "issues",
@@ -126,6 +126,11 @@ const ENTITIES: [Entity; 22] = [
         name: "ProjectUpdate",
         table: "project_updates",
         doc: "project_update_doc(t, ctx.base)",
+    },
+    Entity {
+        name: "InitiativeUpdate",
+        table: "initiative_updates",
+        doc: "initiative_update_doc(t, ctx.base)",
     },
     Entity {
         name: "Initiative",

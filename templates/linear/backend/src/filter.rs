@@ -42,6 +42,8 @@ pub(crate) enum Kind {
     Initiative,
     /// `ProjectUpdateFilter` over `project_updates`.
     ProjectUpdate,
+    /// `InitiativeUpdateFilter` over `initiative_updates`.
+    InitiativeUpdate,
 }
 
 /// How a column compares.
@@ -71,6 +73,7 @@ impl Kind {
             Self::Document => "documents",
             Self::Initiative => "initiatives",
             Self::ProjectUpdate => "project_updates",
+            Self::InitiativeUpdate => "initiative_updates",
         }
     }
 
@@ -121,7 +124,7 @@ impl Kind {
                 (Cmp::Date, &["startedAt", "completedAt", "canceledAt"]),
                 (Cmp::Day, &["targetDate"]),
             ],
-            Self::ProjectUpdate => &[],
+            Self::ProjectUpdate | Self::InitiativeUpdate => &[],
         }
     }
 
@@ -173,6 +176,10 @@ impl Kind {
             ],
             Self::ProjectUpdate => &[
                 ("project", "project_id", Kind::Project),
+                ("user", "user_id", Kind::User),
+            ],
+            Self::InitiativeUpdate => &[
+                ("initiative", "initiative_id", Kind::Initiative),
                 ("user", "user_id", Kind::User),
             ],
             Self::Team | Self::User | Self::Template => &[],

@@ -24,7 +24,7 @@
 //! | `issueSubscribe`, `issueUnsubscribe` | `subscriptions` |
 //! | `templateCreate`/`Update`/`Delete`; an issue template applied by `issueCreate` | `templates` |
 //! | `documentCreate`/`Update`/`Delete`/`Unarchive` | `documents` |
-//! | `projectUpdateCreate`/`Update`/`Archive`/`Unarchive`/`Delete`, `projectUpdate(id:, projectId:)` | `project_updates` |
+//! | project and initiative status updates: `projectUpdateCreate`, `initiativeUpdateCreate`, … | `status_updates` |
 //! | `initiativeCreate`/`Update`/`Archive`/`Unarchive`/`Delete`, `initiativeToProject…` | `initiatives` |
 //! | mutation plumbing: input, transaction, payload, `lastSyncId` | `write` |
 //! | webhook deliveries on the kit's outbox | `hooks` |
@@ -42,7 +42,6 @@ mod http;
 mod initiatives;
 mod issues;
 mod prepared;
-mod project_updates;
 mod projection;
 mod queries;
 mod ratelimit;
@@ -51,6 +50,7 @@ mod resources;
 mod schema;
 mod sdl;
 mod simple;
+mod status_updates;
 mod subscriptions;
 mod templates;
 mod unserved;

@@ -135,7 +135,7 @@ by_id!(
     project => "Project", project_status => "ProjectStatus", cycle => "Cycle", attachment => "Attachment", webhook => "Webhook",
     team_membership => "TeamMembership", issue_relation => "IssueRelation",
     project_milestone => "ProjectMilestone", template => "Template",
-    initiative_to_project => "InitiativeToProject",
+    initiative_to_project => "InitiativeToProject", initiative_update => "InitiativeUpdate",
 );
 
 /// A root `<entity>(id:)` read by id or `slugId`.
@@ -196,6 +196,7 @@ root_list!(
     initiatives, "initiatives" => "Initiative", Some(Kind::Initiative);
     initiative_to_projects, "initiativeToProjects" => "InitiativeToProject", None;
     project_updates, "projectUpdates" => "ProjectUpdate", Some(Kind::ProjectUpdate);
+    initiative_updates, "initiativeUpdates" => "InitiativeUpdate", Some(Kind::InitiativeUpdate);
 );
 
 macro_rules! child_list {
@@ -245,6 +246,7 @@ child_list!(
     project_initiatives => "Initiative", None, "t.id IN (SELECT initiative_id FROM initiative_to_projects WHERE project_id = {})";
     project_initiative_to_projects => "InitiativeToProject", None, "t.project_id = {}";
     project_updates_of_project => "ProjectUpdate", None, "t.project_id = {}";
+    initiative_updates_of_initiative => "InitiativeUpdate", None, "t.initiative_id = {}";
 );
 
 /// `templates`: every template of the workspace, the team's and the workspace's, not

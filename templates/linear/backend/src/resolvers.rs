@@ -6,7 +6,7 @@ use async_graphql::Value;
 use async_graphql::dynamic::{FieldFuture, FieldValue, ResolverContext};
 
 use crate::{
-    documents, initiatives, issues, project_updates, queries, resources, subscriptions, templates,
+    documents, initiatives, issues, queries, resources, status_updates, subscriptions, templates,
 };
 
 /// A custom resolver.
@@ -86,14 +86,21 @@ pub(crate) fn custom(parent: &str, field: &str) -> Option<Resolve> {
         ("Initiative", "projects") => adapt!(queries::initiative_projects),
         ("Project", "initiatives") => adapt!(queries::project_initiatives),
         ("Project", "initiativeToProjects") => adapt!(queries::project_initiative_to_projects),
-        ("Query", "projectUpdate") => adapt!(project_updates::read),
+        ("Query", "projectUpdate") => adapt!(status_updates::project_read),
         ("Query", "projectUpdates") => adapt!(queries::project_updates),
         ("Project", "projectUpdates") => adapt!(queries::project_updates_of_project),
-        ("Mutation", "projectUpdateCreate") => adapt!(project_updates::create),
-        ("Mutation", "projectUpdateUpdate") => adapt!(project_updates::update),
-        ("Mutation", "projectUpdateArchive") => adapt!(project_updates::archive),
-        ("Mutation", "projectUpdateUnarchive") => adapt!(project_updates::unarchive),
-        ("Mutation", "projectUpdateDelete") => adapt!(project_updates::delete),
+        ("Mutation", "projectUpdateCreate") => adapt!(status_updates::project_create),
+        ("Mutation", "projectUpdateUpdate") => adapt!(status_updates::project_update),
+        ("Mutation", "projectUpdateArchive") => adapt!(status_updates::project_archive),
+        ("Mutation", "projectUpdateUnarchive") => adapt!(status_updates::project_unarchive),
+        ("Mutation", "projectUpdateDelete") => adapt!(status_updates::project_delete),
+        ("Query", "initiativeUpdate") => adapt!(queries::initiative_update),
+        ("Query", "initiativeUpdates") => adapt!(queries::initiative_updates),
+        ("Initiative", "initiativeUpdates") => adapt!(queries::initiative_updates_of_initiative),
+        ("Mutation", "initiativeUpdateCreate") => adapt!(status_updates::initiative_create),
+        ("Mutation", "initiativeUpdateUpdate") => adapt!(status_updates::initiative_update),
+        ("Mutation", "initiativeUpdateArchive") => adapt!(status_updates::initiative_archive),
+        ("Mutation", "initiativeUpdateUnarchive") => adapt!(status_updates::initiative_unarchive),
         ("Mutation", "initiativeCreate") => adapt!(initiatives::create),
         ("Mutation", "initiativeUpdate") => adapt!(initiatives::update),
         ("Mutation", "initiativeArchive") => adapt!(initiatives::archive),

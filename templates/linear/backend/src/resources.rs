@@ -144,16 +144,8 @@ async fn update(ctx: &ResolverContext<'_>, spec: &Spec) -> Result<Value> {
     simple::update(ctx, spec, &[]).await
 }
 
-/// The mutations that are a plain [`create`], [`update`] or [`simple::delete`] of a spec.
-macro_rules! plain {
-    ($($name:ident => $write:path, $spec:ident, $mutation:literal;)*) => {$(
-        #[doc = concat!("`", $mutation, "`.")]
-        pub(crate) async fn $name(ctx: &ResolverContext<'_>) -> Result<Value> {
-            $write(ctx, &$spec).await
-        }
-    )*};
-}
-plain!(
+// The mutations that are a plain [`create`], [`update`] or [`simple::delete`] of a spec.
+simple::delegate!(
     comment_create => create, COMMENT, "commentCreate(input:)";
     comment_delete => simple::delete, COMMENT, "commentDelete(id:)";
     label_create => create, LABEL, "issueLabelCreate(input:)";

@@ -78,6 +78,18 @@ impl Spec {
     }
 }
 
+/// Resolvers that each hand their context and one target (a [`Spec`], or what holds one) to
+/// a writer: `name => writer, TARGET, "the mutation, for the docs";`.
+macro_rules! delegate {
+    ($($name:ident => $write:path, $target:ident, $mutation:literal;)*) => {$(
+        #[doc = concat!("`", $mutation, "`.")]
+        pub(crate) async fn $name(ctx: &ResolverContext<'_>) -> Result<Value> {
+            $write(ctx, &$target).await
+        }
+    )*};
+}
+pub(crate) use delegate;
+
 /// Binds `value` as SQL of type `ty`.
 fn bind(binder: &mut Where, field: &str, ty: &str, value: &serde_json::Value) -> Result<String> {
     let wrong = || error::invalid(format!("`{field}` has the wrong type"));

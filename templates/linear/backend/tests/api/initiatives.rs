@@ -355,3 +355,82 @@ async fn initiative_changes_send_webhooks(linear: asym::Linear) {
     assert_eq!(body["data"]["creatorId"], ADA);
     assert_eq!(body["url"], created["url"]);
 }
+
+#[asym::clone("linear", seed = "basic")]
+async fn initiative_updates_are_posted_and_set_the_health(linear: asym::Linear) {
+    let api = client(&linear);
+    let receiver = subscribed(&api, "InitiativeUpdate", None).await;
+    let posted = query(
+        &api,
+        "mutation($input: InitiativeUpdateCreateInput!) { initiativeUpdateCreate(input: $input) {
+            success initiativeUpdate { __typename id slugId url body health user { id }
+              initiative { id } isStale commentCount reactionData diff editedAt } } }",
+        json!({"input": {"initiativeId": SHIP_V1, "body": "Launch slipped", "health": "offTrack"}}),
+    )
+    .await["initiativeUpdateCreate"]["initiativeUpdate"]
+        .clone();
+    let id = posted["id"].as_str().unwrap();
+    assert_eq!(posted["__typename"], "InitiativeUpdate");
+    assert_eq!(posted["slugId"], &id[..8]);
+    let url = posted["url"].as_str().unwrap();
+    assert!(
+        url.ends_with(&format!(
+            "/initiative/ship-v1-8c2d4e6f8a0b/updates#initiative-update-{}",
+            &id[..8]
+        )),
+        "{url}"
+    );
+    assert_eq!(posted["user"]["id"], ADA);
+    assert_eq!(posted["initiative"]["id"], SHIP_V1);
+    let body = delivered(&receiver, "InitiativeUpdate").await;
+    assert_eq!(body["action"], "create");
+    assert_eq!(body["data"]["initiativeId"], SHIP_V1);
+    assert_eq!(body["url"], posted["url"]);
+
+    let read = query(
+        &api,
+        "query($id: String!, $update: String!) {
+            initiative(id: $id) { health healthUpdatedAt lastUpdate { id }
+              initiativeUpdates { nodes { body } } }
+            initiativeUpdate(id: $update) { body }
+            initiativeUpdates(filter: { initiative: { name: { eq: \"Ship v1\" } } }) { nodes { id } } }",
+        json!({"id": SHIP_V1, "update": id}),
+    )
+    .await;
+    assert_eq!(read["initiative"]["health"], "offTrack");
+    assert_eq!(read["initiative"]["lastUpdate"]["id"], id);
+    assert_eq!(
+        read["initiative"]["initiativeUpdates"]["nodes"],
+        json!([{"body": "Launch slipped"}])
+    );
+    assert_eq!(read["initiativeUpdate"]["body"], "Launch slipped");
+    assert_eq!(read["initiativeUpdates"]["nodes"], json!([{"id": id}]));
+
+    let edited = query(
+        &api,
+        "mutation($id: String!) { initiativeUpdateUpdate(id: $id, input: { health: atRisk }) {
+            initiativeUpdate { health editedAt } } }",
+        json!({"id": id}),
+    )
+    .await["initiativeUpdateUpdate"]["initiativeUpdate"]
+        .clone();
+    assert_eq!(edited["health"], "atRisk");
+    assert!(edited["editedAt"].is_string());
+    query(
+        &api,
+        "mutation($id: String!) { initiativeUpdateArchive(id: $id) { success } }",
+        json!({"id": id}),
+    )
+    .await;
+    let health = query(
+        &api,
+        "query($id: String!) { initiative(id: $id) { health lastUpdate { id } } }",
+        json!({"id": SHIP_V1}),
+    )
+    .await;
+    assert_eq!(
+        health["initiative"],
+        json!({"health": null, "lastUpdate": null}),
+        "no update left"
+    );
+}
