@@ -44,6 +44,21 @@ pub(crate) async fn query(
     };
     let client = ctx.kit.db().await?;
     let (data_source, _, schema) = pages::data_source(&client, &id, by_database, true).await?;
+    // A data source holds pages only (no wiki's child data sources): `data_source` finds none.
+    match body.get("result_type") {
+        None | Some(Value::Null) => {}
+        Some(Value::String(kind)) if kind == "page" => {}
+        Some(Value::String(kind)) if kind == "data_source" => {
+            return Ok(paging.list(Vec::new(), mixed_list_type(ctx.version)));
+        }
+        Some(other) => {
+            return Err(crate::error::invalid(
+                "body.result_type",
+                "`page` or `data_source`",
+                other,
+            ));
+        }
+    }
     let mut compiler = Compiler::new(&schema, 4);
     let condition = compiler.filter(body.get("filter"))?;
     let order = compiler.sorts(body.get("sorts"))?;

@@ -259,6 +259,10 @@ await scenario("data source templates and custom emojis", async () => {
   const { results } = await notion.customEmojis.list({ name: "rocket-cat" });
   assert.equal(results[0].id, emojis[1].id);
   await expectError(APIErrorCode.ObjectNotFound, notion.dataSources.listTemplates({ data_source_id: PRIVATE }));
+  const onlyPages = await notion.dataSources.query({ data_source_id: TASKS, result_type: "page", page_size: 1 });
+  assert.equal(onlyPages.results[0].object, "page");
+  const childSources = await notion.dataSources.query({ data_source_id: TASKS, result_type: "data_source" });
+  assert.deepEqual(childSources.results, []);
 });
 
 await scenario("pages.create position after a block", async () => {

@@ -269,3 +269,15 @@ async fn schema_create_update_and_values(notion: asym::Notion) {
     let db = read(&api, &format!("/v1/databases/{DATABASE}")).await;
     assert_eq!(len(&db["data_sources"]), 2);
 }
+
+#[asym::clone("notion", seed = "basic")]
+async fn queries_take_a_result_type(notion: asym::Notion) {
+    let api = api(&notion);
+    let path = format!("/v1/data_sources/{TASKS}/query");
+    let pages = post(&api, &path, &json!({ "result_type": "page" })).await;
+    assert_eq!(len(&pages["results"]), 4);
+    let sources = post(&api, &path, &json!({ "result_type": "data_source" })).await;
+    assert_eq!(sources["results"], json!([]));
+    assert_eq!(sources["has_more"], false);
+    invalid(api.post(&path, &json!({ "result_type": "block" })).await);
+}
