@@ -442,6 +442,7 @@ async fn invoke_command(State(state): State<AppState>, body: Bytes) -> AdminResu
         channel_id: place.id.clone(),
         user_id: person.id.clone(),
         message_ts: None,
+        ephemeral: false,
     };
     let tx = client.transaction().await?;
     let trigger_id = mint_trigger(&tx, &person.id, None).await?;
@@ -568,6 +569,8 @@ struct Click {
 enum Surface {
     /// The message in its conversation.
     Message(Place, crate::ts::Ts, Value),
+    /// An ephemeral message shown to the person, in its conversation.
+    Ephemeral(Place, crate::ts::Ts, Value),
     /// The view object.
     View(Value),
 }
@@ -585,6 +588,13 @@ impl Surface {
                 payload["channel"] = json!({ "id": place.id, "name": place.name });
                 payload["message"] = message.clone();
             }
+            Self::Ephemeral(place, ts, _) => {
+                payload["container"] = json!({
+                    "type": "message", "message_ts": ts.to_string(), "channel_id": place.id,
+                    "is_ephemeral": true,
+                });
+                payload["channel"] = json!({ "id": place.id, "name": place.name });
+            }
             Self::View(view) => {
                 payload["container"] = json!({ "type": "view", "view_id": view["id"] });
                 payload["view"] = view.clone();
@@ -595,7 +605,7 @@ impl Surface {
     /// The element a [`Click`] names.
     fn element(&self, request: &Click) -> Result<Located<'_>, ApiError> {
         let blocks = match self {
-            Self::Message(_, _, message) => &message["blocks"],
+            Self::Message(_, _, message) | Self::Ephemeral(_, _, message) => &message["blocks"],
             Self::View(view) => &view["blocks"],
         };
         find(blocks, &request.action_id, request.block_id.as_deref())
@@ -614,9 +624,21 @@ async fn surface(
         return Ok((person, Surface::View(view)));
     }
     let hint = "name the message (channel and ts) or the view (viewId)";
-    let (place, ts, message) =
-        message_at(client, (&request.channel, &request.ts), &person, hint).await?;
-    Ok((person, Surface::Message(place, ts, message)))
+    let named = (&request.channel, &request.ts);
+    let not_found = match message_at(client, named, &person, hint).await {
+        Ok((place, ts, message)) => return Ok((person, Surface::Message(place, ts, message))),
+        Err(not_found) => not_found,
+    };
+    // Or an ephemeral message shown to the person there.
+    let (Some(channel), Some(ts)) = named else {
+        return Err(not_found);
+    };
+    let place = place(client, channel.trim(), &person).await?;
+    let find = crate::model::message::find_ephemeral(client, &place.id, ts.trim(), &person.id);
+    match (find.await, crate::ts::Ts::parse(ts.trim())) {
+        (Ok(message), Some(ts)) => Ok((person, Surface::Ephemeral(place, ts, message))),
+        _ => Err(not_found),
+    }
 }
 
 /// The stored message `ts` in `channel`, where `person` may use the app; 400
@@ -662,18 +684,19 @@ async fn click(State(state): State<AppState>, body: Bytes) -> AdminResult {
     let tx = client.transaction().await?;
     let view_id = match &surface {
         Surface::View(view) => view["id"].as_str(),
-        Surface::Message(..) => None,
+        Surface::Message(..) | Surface::Ephemeral(..) => None,
     };
     let trigger_id = mint_trigger(&tx, &person.id, view_id).await?;
     let mut payload = payload_base("block_actions", &person, &app, Some(&trigger_id));
     surface.describe(&mut payload);
     let response_url = match &surface {
-        Surface::Message(place, ts, _) => {
+        Surface::Message(place, ts, _) | Surface::Ephemeral(place, ts, _) => {
             let target = ResponseTarget {
                 kind: "actions",
                 channel_id: place.id.clone(),
                 user_id: person.id.clone(),
                 message_ts: Some(ts.to_string()),
+                ephemeral: matches!(surface, Surface::Ephemeral(..)),
             };
             let response_url = mint_response_url(&state, &tx, &person.team_id, &target).await?;
             payload["state"] = json!({ "values": {} });
@@ -812,6 +835,7 @@ async fn use_shortcut(State(state): State<AppState>, body: Bytes) -> AdminResult
             channel_id: place.id.clone(),
             user_id: person.id.clone(),
             message_ts: None,
+            ephemeral: false,
         };
         let url = mint_response_url(&state, &tx, &person.team_id, &target).await?;
         payload["channel"] = json!({ "id": place.id, "name": place.name });

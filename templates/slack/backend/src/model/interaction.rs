@@ -282,6 +282,8 @@ pub(crate) struct ResponseTarget {
     pub(crate) user_id: String,
     /// The message clicked.
     pub(crate) message_ts: Option<String>,
+    /// Whether that message is an ephemeral one (shown only to `user_id`).
+    pub(crate) ephemeral: bool,
 }
 
 /// Mints a `response_url` on the clone for `target`:
@@ -300,14 +302,16 @@ pub(crate) async fn mint_response_url(
     let secret = random_alnum(24);
     client
         .execute(
-            "INSERT INTO response_urls (secret, kind, channel_id, user_id, message_ts)
-             VALUES ($1, $2, $3, $4, $5::text::numeric)",
+            "INSERT INTO response_urls (secret, kind, channel_id, user_id, message_ts,
+                                        ephemeral)
+             VALUES ($1, $2, $3, $4, $5::text::numeric, $6)",
             &[
                 &secret,
                 &target.kind,
                 &target.channel_id,
                 &target.user_id,
                 &target.message_ts,
+                &target.ephemeral,
             ],
         )
         .await?;
@@ -335,7 +339,7 @@ pub(crate) async fn use_response_url(
     let row = tx
         .query_opt(
             "SELECT kind, channel_id, user_id, message_ts::text, uses,
-                    created > clock_timestamp() - interval '30 minutes'
+                    created > clock_timestamp() - interval '30 minutes', ephemeral
              FROM response_urls WHERE secret = $1 FOR UPDATE",
             &[&secret],
         )
@@ -363,6 +367,7 @@ pub(crate) async fn use_response_url(
         channel_id: row.get(1),
         user_id: row.get(2),
         message_ts: row.get(3),
+        ephemeral: row.get(6),
     })
 }
 
@@ -402,8 +407,29 @@ pub(crate) async fn respond(
         .await?
         .get(0);
     let channel = (target.channel_id.as_str(), kind.as_str());
+    let acts_on_original = flag("delete_original") || flag("replace_original");
+    if let Some(ts) = target
+        .message_ts
+        .as_ref()
+        .filter(|_| target.ephemeral && acts_on_original)
+    {
+        let draft = if flag("delete_original") {
+            None
+        } else {
+            Some(NewMessage::draft(&call)?)
+        };
+        let changed =
+            message::edit_ephemeral(&tx, channel.0, ts, &target.user_id, draft.as_ref()).await?;
+        state.commit(tx).await?;
+        let done = if draft.is_some() {
+            "replaced"
+        } else {
+            "deleted"
+        };
+        return Ok(json!({ done: changed, "ephemeral": true, "channel": channel.0, "ts": ts }));
+    }
     let original = match &target.message_ts {
-        Some(ts) if flag("delete_original") || flag("replace_original") => {
+        Some(ts) if acts_on_original => {
             let ts = Ts::parse(ts).ok_or_else(|| ApiError::new("message_not_found"))?;
             Some((ts, message::find(&tx, channel.0, ts, true).await?))
         }

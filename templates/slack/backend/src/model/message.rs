@@ -703,6 +703,92 @@ pub(crate) async fn insert_ephemeral(
     Ok(row.get(0))
 }
 
+/// The ephemeral message `ts` in `channel` shown to `user`, as a message object.
+///
+/// # Errors
+///
+/// `message_not_found`; `internal_error` when Postgres fails.
+pub(crate) async fn find_ephemeral(
+    client: &impl GenericClient,
+    channel: &str,
+    ts: &str,
+    user: &str,
+) -> Result<Value, ApiError> {
+    let row = client
+        .query_opt(
+            "SELECT ts::text, author_id, bot_id, text, blocks::text, attachments::text
+             FROM ephemeral_messages
+             WHERE channel_id = $1 AND ts = $2::text::numeric AND user_id = $3",
+            &[&channel, &ts, &user],
+        )
+        .await?
+        .ok_or_else(|| ApiError::new("message_not_found"))?;
+    let parse = |at: usize| {
+        row.get::<_, Option<&str>>(at)
+            .and_then(|text| serde_json::from_str::<Value>(text).ok())
+    };
+    let mut message = json!({
+        "type": "message",
+        "ts": row.get::<_, String>(0),
+        "user": row.get::<_, String>(1),
+        "text": row.get::<_, String>(3),
+    });
+    for (field, value) in [
+        ("bot_id", row.get::<_, Option<String>>(2).map(Value::String)),
+        ("blocks", parse(4)),
+        ("attachments", parse(5)),
+    ] {
+        if let Some(value) = value {
+            message[field] = value;
+        }
+    }
+    Ok(message)
+}
+
+/// Replaces the content of the ephemeral message `ts` in `channel` shown to `user` with
+/// `draft`'s, or deletes it when there is no draft. Answers whether there was one.
+///
+/// # Errors
+///
+/// `internal_error` when Postgres fails.
+pub(crate) async fn edit_ephemeral(
+    client: &impl GenericClient,
+    channel: &str,
+    ts: &str,
+    user: &str,
+    draft: Option<&NewMessage>,
+) -> Result<bool, ApiError> {
+    let changed = match draft {
+        None => {
+            client
+                .execute(
+                    "DELETE FROM ephemeral_messages
+                     WHERE channel_id = $1 AND ts = $2::text::numeric AND user_id = $3",
+                    &[&channel, &ts, &user],
+                )
+                .await?
+        }
+        Some(draft) => {
+            client
+                .execute(
+                    "UPDATE ephemeral_messages SET text = $4, blocks = $5::text::json,
+                            attachments = $6::text::json
+                     WHERE channel_id = $1 AND ts = $2::text::numeric AND user_id = $3",
+                    &[
+                        &channel,
+                        &ts,
+                        &user,
+                        &draft.text,
+                        &draft.blocks,
+                        &draft.attachments,
+                    ],
+                )
+                .await?
+        }
+    };
+    Ok(changed > 0)
+}
+
 /// Posts every scheduled message that is due (the worker calls this). Returns how many.
 ///
 /// # Errors

@@ -893,3 +893,65 @@ async fn external_selects_load_their_options(slack: asym::Slack) {
         .await;
     assert_eq!(refused.expect(400)["error"], "not_external_select");
 }
+
+#[asym::clone("slack", seed = "basic")]
+async fn ephemeral_answers_are_clicked_and_replaced(slack: asym::Slack) {
+    let slack = Api::new(&slack);
+    let button = |action: &str| {
+        json!({"type": "actions", "block_id": "a", "elements": [
+            {"type": "button", "action_id": action, "value": action,
+             "text": {"type": "plain_text", "text": action}}]})
+    };
+    let confirm = json!({"text": "Sure?", "blocks": [button("confirm")]}).to_string();
+    let receiver = app(&slack, move |request| {
+        if form(request)["command"] == "/deploy" {
+            (200, confirm.clone())
+        } else {
+            (200, String::new())
+        }
+    })
+    .await;
+    let ran = deploy(&slack, "prod").await;
+    receiver.delivery().await;
+    assert_eq!(ran["response"]["responseType"], "ephemeral");
+    let ts = ran["response"]["ts"].as_str().unwrap().to_owned();
+
+    let clicked = click(&slack, &ts, "confirm", Value::Null).await.expect(200);
+    let sent = payload(&receiver.delivery().await);
+    assert_eq!(sent["container"]["is_ephemeral"], true);
+    assert_eq!(sent["container"]["message_ts"], ts.as_str());
+    assert_eq!(sent.get("message"), None);
+    assert_eq!(sent["actions"][0]["action_id"], "confirm");
+    // Someone else does not see alice's ephemeral message.
+    let bobs = json!({"channel": "C0000000001", "ts": ts, "actionId": "confirm",
+                      "user": "U0000000004"});
+    let refused = slack
+        .admin(Method::POST, "interactions/action", Some(bobs))
+        .await;
+    assert_eq!(refused.expect(404)["error"], "message_not_found");
+
+    let url = clicked["responseUrl"].as_str().unwrap();
+    let replaced = json!({"replace_original": true, "text": "Deploying",
+                          "blocks": [button("cancel")]});
+    assert_eq!(post_response(&slack, url, &replaced).await.0, 200);
+    let gone = click(&slack, &ts, "confirm", Value::Null).await;
+    assert_eq!(gone.expect(404)["error"], "action_not_found");
+    click(&slack, &ts, "cancel", Value::Null).await.expect(200);
+    receiver.delivery().await;
+    assert_eq!(
+        post_response(&slack, url, &json!({"delete_original": true}))
+            .await
+            .0,
+        200
+    );
+    let gone = click(&slack, &ts, "cancel", Value::Null).await;
+    assert_eq!(gone.expect(404)["error"], "message_not_found");
+    // The channel's history never held it.
+    assert!(
+        slack
+            .history("C0000000001")
+            .await
+            .iter()
+            .all(|m| m["ts"] != ts.as_str())
+    );
+}
