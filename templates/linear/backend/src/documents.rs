@@ -60,11 +60,7 @@ const ONE_PARENT: &str = "Exactly one of initiativeId, teamId, issueId, releaseI
 pub(crate) async fn create(ctx: &ResolverContext<'_>) -> Result<Value> {
     let (shared, viewer) = context(ctx)?;
     let mut input = prepare(shared, viewer, write::input(ctx)?).await?;
-    let parents = PARENTS
-        .iter()
-        .filter(|(field, _)| input.get(*field).is_some_and(|v| !v.is_null()))
-        .count();
-    if parents != 1 && !has_unsupported_parent(&input) {
+    if parents(&input).len() != 1 && !has_unsupported_parent(&input) {
         return Err(error::validation(ONE_PARENT));
     }
     if !input.contains_key("ownerId") {
@@ -80,19 +76,15 @@ pub(crate) async fn update(ctx: &ResolverContext<'_>) -> Result<Value> {
     let id = write::id_or_slug(shared, "Document", &arg_str(ctx, "id")?).await?;
     let input = prepare(shared, viewer, write::input(ctx)?).await?;
     let mut extra = Vec::new();
-    let given: Vec<&str> = PARENTS
-        .iter()
-        .filter(|(field, _)| input.contains_key(*field))
-        .map(|(field, _)| *field)
-        .collect();
-    if !given.is_empty() {
-        if given.len() > 1 || input.get(given[0]).is_some_and(serde_json::Value::is_null) {
+    if PARENTS.iter().any(|(field, _)| input.contains_key(*field)) {
+        if parents(&input).len() != 1 {
             return Err(error::validation(ONE_PARENT));
         }
+        // The parent named replaces the one it had.
         extra.extend(
             PARENTS
                 .iter()
-                .filter(|(field, _)| *field != given[0])
+                .filter(|(field, _)| !input.contains_key(*field))
                 .map(|(_, column)| format!("{column} = NULL")),
         );
     }
@@ -113,6 +105,15 @@ pub(crate) async fn delete(ctx: &ResolverContext<'_>) -> Result<Value> {
 /// `documentUnarchive(id:)`: out of the archive and the trash.
 pub(crate) async fn unarchive(ctx: &ResolverContext<'_>) -> Result<Value> {
     simple::archival_of(ctx, &DOCUMENT, Archival::Restore).await
+}
+
+/// The parents `input` sets (not null).
+fn parents(input: &Input) -> Vec<&'static str> {
+    PARENTS
+        .iter()
+        .filter(|(field, _)| input.get(*field).is_some_and(|v| !v.is_null()))
+        .map(|(field, _)| *field)
+        .collect()
 }
 
 /// Whether `input` names a parent the clone does not have (cycles, releases, folders):

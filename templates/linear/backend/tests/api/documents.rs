@@ -239,6 +239,17 @@ async fn documents_are_updated_trashed_and_restored(linear: asym::Linear) {
     )
     .await;
     assert_eq!(message, "Argument Validation Error");
+    let moved = query(
+        &api,
+        "mutation($project: String!) { documentUpdate(id: \"5f1a2b3c4d5e\",
+            input: { teamId: null, projectId: $project }) { document { project { id } } } }",
+        json!({"project": LAUNCH}),
+    )
+    .await;
+    assert_eq!(
+        moved["documentUpdate"]["document"]["project"]["id"], LAUNCH,
+        "one parent cleared, another set"
+    );
 
     let deleted = query(
         &api,
