@@ -219,6 +219,16 @@ async fn slash_commands_are_sent_as_slack_sends_them(slack: asym::Slack) {
     assert_eq!(failed["response"], Value::Null);
 
     let ops = slack.create(slack.user_token(), "ops").await;
+    let old = slack.create(slack.user_token(), "old").await;
+    slack
+        .user_ok(
+            "conversations.invite",
+            json!({"channel": old, "users": "U0000000003"}),
+        )
+        .await;
+    slack
+        .user_ok("conversations.archive", json!({"channel": old}))
+        .await;
     for (run, status, error) in [
         (
             json!({"command": "/nope", "user": "U0000000003", "channel": "C0000000001"}),
@@ -239,6 +249,11 @@ async fn slash_commands_are_sent_as_slack_sends_them(slack: asym::Slack) {
             json!({"command": "/deploy", "user": "U0000000003", "channel": ops}),
             400,
             "not_in_channel",
+        ),
+        (
+            json!({"command": "/deploy", "user": "U0000000003", "channel": old}),
+            400,
+            "is_archived",
         ),
     ] {
         let refused = slack
@@ -603,6 +618,19 @@ async fn view_submissions_do_what_the_app_answers(slack: asym::Slack) {
         .await
         .expect(200);
     assert_eq!(quiet["notified"], false);
+
+    // A closed modal is not updated; one without a submit button is not submitted.
+    let update = json!({"view_id": view["id"], "view": modal(json!({}))});
+    slack.bot_err("views.update", update, "not_found").await;
+    let mut no_submit = modal(json!({}));
+    no_submit.as_object_mut().unwrap().remove("submit");
+    let info = open(&slack, no_submit).await;
+    receiver.delivery().await;
+    let submit = json!({"viewId": info["id"], "user": "U0000000003", "values": {"title": "x"}});
+    let refused = slack
+        .admin(Method::POST, "interactions/view-submission", Some(submit))
+        .await;
+    assert_eq!(refused.expect(400)["error"], "no_submit_button");
 
     let view = open(&slack, modal(json!({}))).await;
     receiver.delivery().await;
