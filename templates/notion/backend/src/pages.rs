@@ -447,8 +447,8 @@ pub(crate) async fn create(ctx: &Ctx, body: &Map<String, Value>) -> ApiResult<Va
         mut schema,
     } = placement;
     let mut stored = Stored::default();
-    let properties = titled(body.get("properties"), &schema, heading);
-    let schema_changed = match &properties {
+    let with_title = heading.map(|h| titled(body.get("properties"), &schema, h));
+    let schema_changed = match with_title.as_ref().or(body.get("properties")) {
         Some(given) => values::apply(&mut schema, &mut stored, given)?,
         None => false,
     };
@@ -602,16 +602,9 @@ fn page_content(body: &Map<String, Value>) -> ApiResult<(Vec<content::NewBlock>,
     }
 }
 
-/// `properties` with the title taken from `heading` when they give none (a page created
-/// from markdown); without a heading, `properties` as given.
-fn titled(
-    properties: Option<&Value>,
-    schema: &Map<String, Value>,
-    heading: Option<Value>,
-) -> Option<Value> {
-    let Some(heading) = heading else {
-        return properties.cloned();
-    };
+/// `properties` with the title taken from `heading` (a page created from markdown) when
+/// they give none.
+fn titled(properties: Option<&Value>, schema: &Map<String, Value>, heading: Value) -> Value {
     let title = schema
         .iter()
         .find(|(_, p)| schema::kind(p) == "title")
@@ -624,10 +617,10 @@ fn titled(
     {
         map.insert(name, json!({ "title": heading }));
     }
-    Some(out)
+    out
 }
 
-/// The `child_page` block standing for page `id` under page `parent`, at its end.
+/// The `child_page` block standing for page `id` under page `parent`, at `place`.
 pub(crate) async fn child_page_block(
     tx: &Transaction<'_>,
     parent: &str,
@@ -636,11 +629,16 @@ pub(crate) async fn child_page_block(
     author: &str,
     place: Place<'_>,
 ) -> ApiResult<()> {
-    let pos = blocks::make_room(tx, parent, place, 1).await?;
+    // At the end (the usual case) one statement; elsewhere room is made first.
+    let pos: Option<i64> = match place {
+        Place::End => None,
+        place => Some(blocks::make_room(tx, parent, place, 1).await?),
+    };
     let statement = tx
         .prepare_cached(
             "INSERT INTO blocks (id, parent_type, parent_id, page_id, pos, type, content, created_by, last_edited_by)
-             VALUES ($1, 'page_id', $2, $2, $5, 'child_page', jsonb_build_object('title', $3::text), $4, $4)",
+             SELECT $1, 'page_id', $2, $2, coalesce($5, max(pos) + 1, 1), 'child_page', jsonb_build_object('title', $3::text), $4, $4
+             FROM blocks WHERE parent_id = $2",
         )
         .await?;
     tx.execute(&statement, &[&id, &parent, &title, &author, &pos])
