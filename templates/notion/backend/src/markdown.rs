@@ -31,6 +31,8 @@ pub(crate) struct Node {
     pub(crate) content: Value,
     /// For a child page: whether the page is shared with the integration.
     pub(crate) shared: bool,
+    /// For a child database: whether it is inline.
+    pub(crate) inline: bool,
     /// Its children, in order.
     pub(crate) children: Vec<Node>,
 }
@@ -213,7 +215,10 @@ impl<'a> Writer<'a> {
                 let url = self.url(&node.id);
                 self.line(
                     depth,
-                    &format!("<database url=\"{url}\" inline=\"true\">{title}</database>"),
+                    &format!(
+                        "<database url=\"{url}\" inline=\"{}\">{title}</database>",
+                        node.inline
+                    ),
                 );
                 return;
             }
@@ -986,6 +991,7 @@ mod tests {
             kind: kind.into(),
             content,
             shared: true,
+            inline: false,
             children,
         }
     }

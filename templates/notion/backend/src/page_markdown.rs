@@ -50,7 +50,8 @@ async fn tree(client: &impl GenericClient, id: &str) -> ApiResult<Vec<Node>> {
     let statement = client
         .prepare_cached(
             "SELECT b.id, b.parent_id, b.type, b.content::text,
-                    b.type <> 'child_page' OR EXISTS (SELECT 1 FROM pages c WHERE c.id = b.id AND c.shared)
+                    b.type <> 'child_page' OR EXISTS (SELECT 1 FROM pages c WHERE c.id = b.id AND c.shared),
+                    CASE WHEN b.type = 'child_database' THEN (SELECT d.is_inline FROM databases d WHERE d.id = b.id) END
              FROM blocks b WHERE b.page_id = $1 AND NOT b.in_trash ORDER BY b.pos",
         )
         .await?;
@@ -62,6 +63,7 @@ async fn tree(client: &impl GenericClient, id: &str) -> ApiResult<Vec<Node>> {
             kind: row.get(2),
             content: serde_json::from_str(row.get(3)).unwrap_or(Value::Null),
             shared: row.get(4),
+            inline: row.get::<_, Option<bool>>(5).unwrap_or(false),
             children: Vec::new(),
         };
         order.push(node.id.clone());

@@ -42,14 +42,29 @@ impl Version {
             v if NOT_SERVED.contains(&v) => Err(ApiError::validation(format!(
                 "Notion-Version header failed validation: Notion-Version `{v}` is not served by this clone (it serves 2022-06-28, 2025-09-03 and 2026-03-11)."
             ))),
-            v if v.len() == 10 && ("2025-09-03"..V2026).contains(&v) && v.as_bytes()[4] == b'-' => {
-                Ok((Self::V2025, false))
-            }
+            v if ("2025-09-03"..V2026).contains(&v) && is_date(v) => Ok((Self::V2025, false)),
             v => Err(ApiError::validation(format!(
                 "Notion-Version header failed validation: Notion-Version header should be a supported version (2022-06-28, 2025-09-03 or 2026-03-11), instead was `\"{v}\"`."
             ))),
         }
     }
+}
+
+/// Whether `value` is a `YYYY-MM-DD` date (month 01–12, day 01–31).
+fn is_date(value: &str) -> bool {
+    let number = |range: std::ops::Range<usize>, max: u32| {
+        value
+            .get(range)
+            .filter(|d| d.bytes().all(|b| b.is_ascii_digit()))
+            .and_then(|d| d.parse::<u32>().ok())
+            .is_some_and(|n| (1..=max).contains(&n))
+    };
+    value.len() == 10
+        && value.as_bytes()[4] == b'-'
+        && value.as_bytes()[7] == b'-'
+        && number(0..4, 9999)
+        && number(5..7, 12)
+        && number(8..10, 31)
 }
 
 /// An authenticated request's context.
@@ -327,5 +342,29 @@ impl Query {
             .filter(|(k, _)| k == "filter_properties" || k.starts_with("filter_properties["))
             .flat_map(|(_, v)| v.split(',').map(str::to_owned).collect::<Vec<_>>())
             .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn versions_are_told_apart() {
+        let version = |v: &str| Version::parse(v).ok();
+        assert_eq!(version("2022-06-28"), Some((Version::V2022, false)));
+        assert_eq!(version("2025-09-03"), Some((Version::V2025, false)));
+        assert_eq!(version("2025-12-01"), Some((Version::V2025, false)));
+        assert_eq!(version("2026-03-11"), Some((Version::V2025, true)));
+        for refused in [
+            "2025-13-01",
+            "2025-10-00",
+            "2025-9-03x",
+            "2026-03-12",
+            "2026-12-01",
+            "1999-01-01",
+        ] {
+            assert_eq!(version(refused), None, "{refused}");
+        }
     }
 }
