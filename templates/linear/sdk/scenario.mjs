@@ -370,7 +370,7 @@ await scenario("Document webhooks verify with LinearWebhookClient", () => loopba
   const updated = payloads.find((p) => p.action === "update");
   assert(created?.type === "Document" && created.data.id === doc.id, "create payload");
   assert(created.data.projectId === launch.id && created.url === doc.url, "payload data");
-  assert(updated?.data.content === "edited", "update payload");
+  assert(updated?.data.content === "edited" && updated.updatedFrom && "content" in updated.updatedFrom, "update payload with updatedFrom");
   await linear.deleteWebhook(hook.id);
 }));
 

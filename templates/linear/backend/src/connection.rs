@@ -266,3 +266,20 @@ pub(crate) fn column(field: &str) -> String {
     }
     column
 }
+
+/// A column's field name (`ends_at` → `endsAt`).
+pub(crate) fn camel(column: &str) -> String {
+    let mut field = String::with_capacity(column.len());
+    let mut upper = false;
+    for c in column.chars() {
+        match c {
+            '_' => upper = true,
+            c if upper => {
+                field.extend(c.to_uppercase());
+                upper = false;
+            }
+            c => field.push(c),
+        }
+    }
+    field
+}

@@ -133,7 +133,7 @@ pub(crate) fn db(err: asym_kit::tokio_postgres::Error) -> Error {
             "{} must not be null.",
             err.as_db_error()
                 .and_then(|db| db.column())
-                .map_or_else(|| "A required field".to_owned(), camel)
+                .map_or_else(|| "A required field".to_owned(), crate::connection::camel)
         )),
         // Any data exception (class 22): the input's fault.
         class if class.starts_with("22") => validation(malformed(code)),
@@ -167,23 +167,6 @@ fn malformed(code: &SqlState) -> &'static str {
         "22P02" => "A value in the input has the wrong format.",
         _ => "A value in the input is not valid.",
     }
-}
-
-/// A column's field name (`ends_at` → `endsAt`).
-fn camel(column: &str) -> String {
-    let mut field = String::with_capacity(column.len());
-    let mut upper = false;
-    for c in column.chars() {
-        match c {
-            '_' => upper = true,
-            c if upper => {
-                field.extend(c.to_uppercase());
-                upper = false;
-            }
-            c => field.push(c),
-        }
-    }
-    field
 }
 
 /// The type a foreign-key constraint points at (`issues_assignee_id_fkey` → `User`).

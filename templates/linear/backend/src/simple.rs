@@ -119,18 +119,18 @@ fn bind(binder: &mut Where, field: &str, ty: &str, value: &serde_json::Value) ->
     })
 }
 
-/// Renders row `id`, queues its webhook, commits; answers the `{success, lastSyncId, key}`
-/// payload.
+/// Renders row `id`, queues its webhook (an update's with `updated_from`), commits; answers
+/// the `{success, lastSyncId, key}` payload.
 pub(crate) async fn finish(
     spec: &Spec,
     shared: &Shared,
     viewer: &Viewer,
     tx: Transaction<'_>,
     id: &str,
-    action: &'static str,
+    change: (&'static str, Option<serde_json::Value>),
 ) -> Result<Value> {
     let (object, json, sync) = write::render(&tx, shared, viewer, spec.entity, id).await?;
-    let queued = announce(spec, &tx, viewer, id, action, &json).await?;
+    let queued = announce(spec, &tx, viewer, id, change, &json).await?;
     write::commit(shared, tx, queued).await?;
     Ok(write::payload(spec.key, object, sync))
 }
@@ -140,7 +140,7 @@ async fn announce(
     tx: &Transaction<'_>,
     viewer: &Viewer,
     id: &str,
-    action: &'static str,
+    (action, updated_from): (&'static str, Option<serde_json::Value>),
     json: &serde_json::Value,
 ) -> Result<bool> {
     let Some(resource) = spec.hook else {
@@ -159,7 +159,7 @@ async fn announce(
         action,
         team: team.as_deref(),
         data: json,
-        updated_from: None,
+        updated_from,
     };
     hooks::emit(tx, viewer, event).await
 }
@@ -214,7 +214,7 @@ pub(crate) async fn create(
     if let Some((statement, list)) = link {
         tx.execute(statement, &[&id, &list]).await.map_err(db)?;
     }
-    let payload = finish(spec, shared, viewer, tx, &id, "create").await?;
+    let payload = finish(spec, shared, viewer, tx, &id, ("create", None)).await?;
     Ok((payload, id))
 }
 
@@ -275,10 +275,43 @@ pub(crate) async fn update_row(
     );
     let mut client = shared.kit.db().await.map_err(error::internal)?;
     let tx = client.transaction().await.map_err(error::internal)?;
+    // What a webhook's `updatedFrom` compares: the row before and after.
+    let before = match spec.hook {
+        Some(_) => Some(row_of(&tx, spec, id).await?),
+        None => None,
+    };
     if tx.execute(&sql, &binder.params()).await.map_err(db)? == 0 {
         return Err(error::not_found(spec.entity));
     }
-    finish(spec, shared, viewer, tx, id, "update").await
+    let updated_from = match before {
+        Some(before) => Some(changed(&before, &row_of(&tx, spec, id).await?)),
+        None => None,
+    };
+    finish(spec, shared, viewer, tx, id, ("update", updated_from)).await
+}
+
+/// Row `id` of `spec` as Postgres's JSON of its columns, locked for the update.
+async fn row_of(tx: &Transaction<'_>, spec: &Spec, id: &str) -> Result<serde_json::Value> {
+    let sql = format!(
+        "SELECT to_jsonb(t)::text FROM {} t WHERE t.id = $1 FOR UPDATE",
+        spec.table
+    );
+    let row = write::one(tx, &sql, &[&id], spec.entity).await?;
+    serde_json::from_str(row.get(0)).map_err(error::internal)
+}
+
+/// Linear's `updatedFrom`: the previous value of each column an update changed, by its
+/// field name (`updatedAt` always).
+fn changed(before: &serde_json::Value, after: &serde_json::Value) -> serde_json::Value {
+    let mut previous = Map::new();
+    if let (serde_json::Value::Object(before), serde_json::Value::Object(after)) = (before, after) {
+        for (key, was) in before {
+            if key == "updated_at" || after.get(key) != Some(was) {
+                previous.insert(crate::connection::camel(key), was.clone());
+            }
+        }
+    }
+    serde_json::Value::Object(previous)
 }
 
 /// What an archive payload's write does to a row.
@@ -367,7 +400,7 @@ pub(crate) async fn archive_in(
         return Err(error::not_found(spec.entity));
     }
     let (object, json, sync) = write::render(&tx, shared, viewer, spec.entity, id).await?;
-    let announced = announce(spec, &tx, viewer, id, archival.action(), &json).await?;
+    let announced = announce(spec, &tx, viewer, id, (archival.action(), None), &json).await?;
     write::commit(shared, tx, queued || announced).await?;
     Ok(write::payload("entity", object, sync))
 }
@@ -379,7 +412,7 @@ pub(crate) async fn delete(ctx: &ResolverContext<'_>, spec: &Spec) -> Result<Val
     let mut client = shared.kit.db().await.map_err(error::internal)?;
     let tx = client.transaction().await.map_err(error::internal)?;
     let (_, json, sync) = write::render(&tx, shared, viewer, spec.entity, &id).await?;
-    let queued = announce(spec, &tx, viewer, &id, "remove", &json).await?;
+    let queued = announce(spec, &tx, viewer, &id, ("remove", None), &json).await?;
     for statement in spec.unlink {
         tx.execute(*statement, &[&id]).await.map_err(db)?;
     }

@@ -366,6 +366,22 @@ async fn document_changes_send_webhooks(linear: asym::Linear) {
 
     query(
         &api,
+        "mutation($id: String!) { documentUpdate(id: $id, input: { title: \"Hooked again\" }) { success } }",
+        json!({"id": doc["id"]}),
+    )
+    .await;
+    let body = delivered(&receiver, "Document").await;
+    assert_eq!(body["action"], "update");
+    assert_eq!(body["data"]["title"], "Hooked again");
+    assert_eq!(
+        body["updatedFrom"]["title"], "Hooked",
+        "the previous values of what changed"
+    );
+    assert!(body["updatedFrom"]["updatedAt"].is_string(), "{body}");
+    assert!(body["updatedFrom"].get("projectId").is_none(), "{body}");
+
+    query(
+        &api,
         "mutation($id: String!) { documentDelete(id: $id) { success } }",
         json!({"id": doc["id"]}),
     )
