@@ -21,6 +21,7 @@ CREATE TABLE branch_protections (
     required_conversation_resolution boolean NOT NULL DEFAULT false,
     lock_branch                      boolean NOT NULL DEFAULT false,
     allow_fork_syncing               boolean NOT NULL DEFAULT false,
+    required_signatures              boolean NOT NULL DEFAULT false,
     PRIMARY KEY (repo_id, branch)
 );
 

@@ -429,6 +429,21 @@ await scenario("branch_protection", async () => {
   const del = await fails(422, () => reviewer.rest.git.deleteRef({ ...repo, ref: "heads/main" }));
   assert.equal(del.response.data.message, "Cannot delete this protected branch");
   await owner.rest.repos.deleteAdminBranchProtection(main);
+  await owner.rest.repos.updateBranchProtection({
+    ...main, required_status_checks: null, enforce_admins: null, required_pull_request_reviews: null,
+    restrictions: { users: ["hubot"], teams: [], apps: [] },
+  });
+  await owner.rest.repos.addUserAccessRestrictions({ ...main, users: ["octocat"] });
+  const left = await owner.rest.repos.removeUserAccessRestrictions({ ...main, users: ["hubot"] });
+  assert.deepEqual(left.data.map((u) => u.login), ["octocat"]);
+  const set2 = await owner.rest.repos.setAppAccessRestrictions({ ...main, apps: ["acme-bot"] });
+  assert.deepEqual(set2.data.map((a) => a.slug), ["acme-bot"]);
+  const users = await owner.rest.repos.getUsersWithAccessToProtectedBranch(main);
+  assert.deepEqual(users.data.map((u) => u.login), ["octocat"]);
+  await owner.rest.repos.createCommitSignatureProtection(main);
+  assert.equal((await owner.rest.repos.getCommitSignatureProtection(main)).data.enabled, true);
+  await owner.rest.repos.deleteCommitSignatureProtection(main);
+  await owner.rest.repos.deleteAccessRestrictions(main);
   await owner.rest.repos.deletePullRequestReviewProtection(main);
   await fails(404, () => owner.rest.repos.getPullRequestReviewProtection(main));
   assert.equal((await owner.rest.repos.deleteBranchProtection(main)).status, 204);

@@ -427,6 +427,16 @@ def branch_protection():
     assert err.data["message"] == "Cannot delete this protected branch"
     main.remove_admin_enforcement()
     main.remove_required_status_checks()
+    main.edit_protection(user_push_restrictions=["hubot"])
+    assert [u.login for u in main.get_user_push_restrictions()] == ["hubot"]
+    main.add_user_push_restrictions("octocat")
+    main.remove_user_push_restrictions("hubot")
+    assert [u.login for u in main.get_user_push_restrictions()] == ["octocat"]
+    main.remove_push_restrictions()
+    assert not main.get_required_signatures()
+    main.add_required_signatures()
+    assert main.get_required_signatures() and main.get_protection().required_signatures
+    main.remove_required_signatures()
     main.remove_protection()
     assert not repo.get_branch("main").protected
 

@@ -13,7 +13,7 @@ use crate::commits;
 use crate::db;
 use crate::error::{ApiError, ApiResult};
 use crate::repos::{Access, Repo};
-use crate::req::{self, Body, Listing, Query};
+use crate::req::{self, Body, Listing, Query, Raw};
 use crate::scope::Scope;
 use crate::users;
 use crate::viewer::Viewer;
@@ -37,9 +37,11 @@ struct Protection {
     enforce_admins: bool,
     reviews: Option<Value>,
     push_users: Option<Vec<i64>>,
+    push_apps: Option<Vec<String>>,
     /// `restrictions.users` and `.apps`, rendered.
     allowances: Value,
     flags: [bool; 7],
+    signatures: bool,
 }
 
 impl Protection {
@@ -54,7 +56,7 @@ impl Protection {
                                   gh_push_allowances(p, $3)::text,
                                   required_linear_history, allow_force_pushes, allow_deletions,
                                   required_conversation_resolution, block_creations, lock_branch,
-                                  allow_fork_syncing
+                                  allow_fork_syncing, required_signatures, push_apps
                            FROM branch_protections p WHERE repo_id = $1 AND branch = $2";
         let Some(row) = db::row(client, SQL, &[&repo, &branch, &base]).await? else {
             return Ok(None);
@@ -71,6 +73,8 @@ impl Protection {
             push_users: row.get(4),
             allowances: json(5).unwrap_or_default(),
             flags: std::array::from_fn(|i| row.get(6 + i)),
+            signatures: row.get(13),
+            push_apps: row.get(14),
         }))
     }
 
@@ -131,6 +135,11 @@ impl Protection {
         }))
     }
 
+    /// `required_signatures`.
+    fn signatures(&self, url: &str) -> Value {
+        json!({ "url": format!("{url}/required_signatures"), "enabled": self.signatures })
+    }
+
     /// `enforce_admins`.
     fn enforce_admins(&self, url: &str) -> Value {
         json!({ "url": format!("{url}/enforce_admins"), "enabled": self.enforce_admins })
@@ -147,10 +156,7 @@ impl Protection {
         };
         part("required_status_checks", self.status_checks(url));
         part("required_pull_request_reviews", self.required_reviews(url));
-        part(
-            "required_signatures",
-            Some(json!({ "url": format!("{url}/required_signatures"), "enabled": false })),
-        );
+        part("required_signatures", Some(self.signatures(url)));
         part("enforce_admins", Some(self.enforce_admins(url)));
         for (i, (flag, enabled)) in FLAGS.iter().zip(self.flags).enumerate() {
             if i == 3 {
@@ -313,18 +319,17 @@ pub(crate) async fn get(scope: Scope<String>) -> ApiResult {
                 .ok_or_else(|| not_enabled("Required pull request reviews"))?,
         ),
         "enforce_admins" => Some(p.enforce_admins(url)),
-        "required_signatures" => {
-            Some(json!({ "url": format!("{url}/required_signatures"), "enabled": false }))
-        }
+        "required_signatures" => Some(p.signatures(url)),
         "restrictions" => Some(
             p.restrictions(url)
                 .ok_or_else(|| not_enabled("Push restrictions"))?,
         ),
         "restrictions/users" | "restrictions/apps" => {
             let key = part.trim_start_matches("restrictions/");
-            p.restrictions(url)
-                .map(|r| r[key].clone())
-                .or(Some(json!([])))
+            let restrictions = p
+                .restrictions(url)
+                .ok_or_else(|| not_enabled("Push restrictions"))?;
+            Some(restrictions[key].clone())
         }
         _ => None,
     };
@@ -341,11 +346,15 @@ fn not_enabled(what: &str) -> ApiError {
 /// `PUT …/branches/{branch}/protection`: the four required keys (`required_status_checks`,
 /// `enforce_admins`, `required_pull_request_reviews`, `restrictions`, each may be `null`) and
 /// the optional flags; replaces the branch's protection. 200 with it.
-pub(crate) async fn put(scope: Scope<String>, _signed_in: Viewer, body: Body) -> ApiResult {
+pub(crate) async fn put(scope: Scope<String>, _signed_in: Viewer, Raw(bytes): Raw) -> ApiResult {
     let rest = scope.path.clone();
-    let (branch, Some("")) = split(&rest) else {
+    let (branch, Some(part)) = split(&rest) else {
         return Err(ApiError::not_found());
     };
+    if !part.is_empty() {
+        return allowances(&scope, branch, part, &bytes, Edit::Replace).await;
+    }
+    let body = Body::parse(&bytes)?;
     for key in [
         "required_status_checks",
         "enforce_admins",
@@ -446,26 +455,110 @@ pub(crate) async fn patch(scope: Scope<String>, _signed_in: Viewer, body: Body) 
     Ok(axum::Json(answer).into_response())
 }
 
-/// `POST …/protection/enforce_admins`: turns it on; 200 with it.
-pub(crate) async fn post(scope: Scope<String>, _signed_in: Viewer) -> ApiResult {
-    let rest = scope.path.clone();
-    let (branch, Some("enforce_admins")) = split(&rest) else {
-        return Err(ApiError::not_found());
-    };
-    let target = Target::open(&scope, branch, Access::Admin).await?;
-    const SQL: &str =
-        "UPDATE branch_protections SET enforce_admins = true WHERE repo_id = $1 AND branch = $2";
-    target.update(SQL, &[]).await?;
-    let p = target.protection(scope.base()).await?;
-    Ok(axum::Json(p.enforce_admins(&target.url)).into_response())
-}
-
-/// `DELETE …/protection` (the whole protection) or one part of it: 204.
-pub(crate) async fn delete(scope: Scope<String>, _signed_in: Viewer) -> ApiResult {
+/// `POST …/protection/enforce_admins` and `…/required_signatures`: turns it on; 200 with it.
+/// `POST …/restrictions/users` and `…/apps`: adds to them; 200 with the list.
+pub(crate) async fn post(scope: Scope<String>, _signed_in: Viewer, Raw(bytes): Raw) -> ApiResult {
     let rest = scope.path.clone();
     let (branch, Some(part)) = split(&rest) else {
         return Err(ApiError::not_found());
     };
+    let set = match part {
+        "enforce_admins" => "enforce_admins = true",
+        "required_signatures" => "required_signatures = true",
+        _ => return allowances(&scope, branch, part, &bytes, Edit::Add).await,
+    };
+    let target = Target::open(&scope, branch, Access::Admin).await?;
+    let sql = format!("UPDATE branch_protections SET {set} WHERE repo_id = $1 AND branch = $2");
+    target.update(&sql, &[]).await?;
+    let p = target.protection(scope.base()).await?;
+    Ok(axum::Json(match part {
+        "enforce_admins" => p.enforce_admins(&target.url),
+        _ => p.signatures(&target.url),
+    })
+    .into_response())
+}
+
+/// How a `…/restrictions/users|apps` write changes the list.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Edit {
+    /// `POST`: adds the names.
+    Add,
+    /// `PUT`: replaces the list with them.
+    Replace,
+    /// `DELETE`: removes them.
+    Remove,
+}
+
+/// `POST/PUT/DELETE …/protection/restrictions/users` and `…/apps` (a bare array of logins or
+/// slugs, or `{"users": […]}` / `{"apps": […]}`): 200 with the list after the change; 404
+/// `Push restrictions not enabled` without restrictions.
+async fn allowances(
+    scope: &Scope<String>,
+    branch: &str,
+    part: &str,
+    bytes: &axum::body::Bytes,
+    edit: Edit,
+) -> ApiResult {
+    let Some(key) = part.strip_prefix("restrictions/") else {
+        return Err(ApiError::not_found());
+    };
+    if key != "users" && key != "apps" {
+        return Err(ApiError::not_found());
+    }
+    let names = match serde_json::from_slice::<Value>(bytes).map_err(|_| ApiError::bad_json())? {
+        Value::Array(items) => items,
+        Value::Object(mut map) => match map.remove(key) {
+            Some(Value::Array(items)) => items,
+            _ => Vec::new(),
+        },
+        _ => return Err(ApiError::bad_json()),
+    };
+    let names: Vec<String> = names
+        .iter()
+        .filter_map(|n| n.as_str().map(str::to_owned))
+        .collect();
+    let target = Target::open(scope, branch, Access::Admin).await?;
+    let p = target.protection(scope.base()).await?;
+    let (Some(users), Some(apps)) = (&p.push_users, &p.push_apps) else {
+        return Err(not_enabled("Push restrictions"));
+    };
+    let given = Body(Map::from_iter([(key.to_owned(), json!(names))]));
+    let (given_users, given_apps) = restrictions(&target, &given).await?;
+    let (users, apps) = if key == "users" {
+        (edited(users, given_users, edit), apps.clone())
+    } else {
+        (users.clone(), edited(apps, given_apps, edit))
+    };
+    const SQL: &str = "UPDATE branch_protections SET push_users = $3, push_apps = $4
+                       WHERE repo_id = $1 AND branch = $2";
+    target.update(SQL, &[&users, &apps]).await?;
+    let p = target.protection(scope.base()).await?;
+    Ok(axum::Json(p.allowances[key].clone()).into_response())
+}
+
+/// The list `now` after `edit` with `given`.
+fn edited<T: PartialEq + Clone>(now: &[T], given: Vec<T>, edit: Edit) -> Vec<T> {
+    match edit {
+        Edit::Replace => given,
+        Edit::Add => {
+            let mut all = now.to_vec();
+            all.extend(given.into_iter().filter(|g| !now.contains(g)));
+            all
+        }
+        Edit::Remove => now.iter().filter(|n| !given.contains(n)).cloned().collect(),
+    }
+}
+
+/// `DELETE …/protection` (the whole protection) or one part of it: 204; `DELETE
+/// …/restrictions/users` and `…/apps` remove from the list (200 with it).
+pub(crate) async fn delete(scope: Scope<String>, _signed_in: Viewer, Raw(bytes): Raw) -> ApiResult {
+    let rest = scope.path.clone();
+    let (branch, Some(part)) = split(&rest) else {
+        return Err(ApiError::not_found());
+    };
+    if part.starts_with("restrictions/") {
+        return allowances(&scope, branch, part, &bytes, Edit::Remove).await;
+    }
     let target = Target::open(&scope, branch, Access::Admin).await?;
     let set = match part {
         "" => {
@@ -476,6 +569,7 @@ pub(crate) async fn delete(scope: Scope<String>, _signed_in: Viewer) -> ApiResul
         "required_status_checks" => "strict = NULL, checks = '[]'",
         "required_pull_request_reviews" => "reviews = NULL",
         "enforce_admins" => "enforce_admins = false",
+        "required_signatures" => "required_signatures = false",
         "restrictions" => "push_users = NULL, push_apps = NULL",
         _ => return Err(ApiError::not_found()),
     };

@@ -156,7 +156,42 @@ async fn protection_is_written_read_and_removed(gh: asym::GitHub) {
         names(&fetch(&owner, &restrictions).await["users"], "login"),
         ["hubot"]
     );
+    // The allowed users: added (a bare array), removed (`{"users": …}`), replaced.
+    let users = format!("{restrictions}/users");
+    let added = owner.post(&users, &json!(["octocat"])).await.expect(200);
+    assert_eq!(names(&added, "login"), ["hubot", "octocat"]);
+    let body = json!({ "users": ["hubot"] });
+    let removed = owner
+        .send(reqwest::Method::DELETE, &users, Some(&body))
+        .await
+        .expect(200);
+    assert_eq!(names(&removed, "login"), ["octocat"]);
+    let replaced = owner.put(&users, &body).await.expect(200);
+    assert_eq!(names(&replaced, "login"), ["hubot"]);
+    assert_eq!(
+        names(
+            &fetch(&owner, &format!("{restrictions}/apps")).await,
+            "slug"
+        ),
+        ["acme-bot"]
+    );
     delete(&owner, &restrictions).await.expect(204);
+    error(owner.get(&users).await, 404);
+    error(owner.post(&users, &json!(["octocat"])).await, 404);
+
+    // Required signatures: answered, turned on and off.
+    let signatures = format!("{MAIN}/required_signatures");
+    assert_eq!(fetch(&owner, &signatures).await["enabled"], false);
+    assert_eq!(
+        owner.post(&signatures, &json!(null)).await.expect(200)["enabled"],
+        true
+    );
+    assert_eq!(
+        fetch(&owner, MAIN).await["required_signatures"]["enabled"],
+        true
+    );
+    delete(&owner, &signatures).await.expect(204);
+    assert_eq!(fetch(&owner, &signatures).await["enabled"], false);
     assert_eq!(
         error(owner.get(&restrictions).await, 404),
         "Push restrictions not enabled"
