@@ -41,6 +41,7 @@ enum Command {
     Destroy(cmd::destroy::Args),
     Seed(cmd::seed::Args),
     Tokens(cmd::tokens::Args),
+    Admin(cmd::admin::Args),
     Query(cmd::query::Args),
     Db(cmd::db::Args),
     /// Save a clone's current database state under a name.
@@ -100,6 +101,7 @@ async fn run_on(p: &impl Provider, cli: Cli) -> Result<ExitCode, Error> {
         Command::Destroy(args) => ok(cmd::destroy::run(p, args).await),
         Command::Seed(args) => cmd::seed::run(p, args).await,
         Command::Tokens(args) => ok(cmd::tokens::run(p, args).await),
+        Command::Admin(args) => ok(cmd::admin::run(p, args).await),
         Command::Query(args) => cmd::query::run(p, args).await,
         Command::Db(args) => ok(cmd::db::run(p, args).await),
         Command::Snapshot(s) => {

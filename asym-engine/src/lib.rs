@@ -18,6 +18,7 @@
 //! # Ok(()) }
 //! ```
 
+mod admin;
 mod catalog;
 mod docker;
 mod env;
@@ -36,6 +37,7 @@ mod registry;
 mod reset;
 mod time;
 
+pub use admin::admin_call;
 pub use catalog::{
     Catalog, DatabaseManifest, EndpointManifest, EndpointsManifest, Ordered, ProvisionManifest,
     RedisManifest, SeedManifest, ServiceManifest, Template, TemplateManifest, source_root,

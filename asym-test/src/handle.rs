@@ -1,11 +1,9 @@
 //! Handles a test receives: a generic [`AnyClone`] and typed ones per template.
 
 use std::ops::Deref;
-use std::sync::{Arc, LazyLock};
+use std::sync::Arc;
 
-use asym_contract::wire::{ADMIN_PATH, ADMIN_SECRET_HEADER};
 use asym_engine::{CloneInstance, Error, PoolProvider as _};
-use reqwest::Method;
 use serde_json::Value;
 use tokio_postgres::Row;
 
@@ -112,7 +110,7 @@ impl AnyClone {
     /// `ADMIN_REFUSED` when the clone answers a status other than 2xx (its body in the
     /// message); `INTERNAL` when it cannot be reached or answers something other than JSON.
     pub async fn admin_get(&self, path: &str) -> Result<Value, Error> {
-        self.admin(Method::GET, path, None).await
+        self.admin("GET", path, None).await
     }
 
     /// `POST /api/admin/<path>` on the clone with `body` as JSON (`Value::Null`: no body) and
@@ -123,7 +121,7 @@ impl AnyClone {
     /// # Errors
     /// As [`AnyClone::admin_get`].
     pub async fn admin_post(&self, path: &str, body: Value) -> Result<Value, Error> {
-        self.admin(Method::POST, path, Some(body)).await
+        self.admin("POST", path, Some(body)).await
     }
 
     /// `DELETE /api/admin/<path>` on the clone, with its admin secret.
@@ -131,63 +129,18 @@ impl AnyClone {
     /// # Errors
     /// As [`AnyClone::admin_get`].
     pub async fn admin_delete(&self, path: &str) -> Result<Value, Error> {
-        self.admin(Method::DELETE, path, None).await
+        self.admin("DELETE", path, None).await
     }
 
-    async fn admin(&self, method: Method, path: &str, body: Option<Value>) -> Result<Value, Error> {
-        /// One client for every call of the process; loopback calls never go through a proxy.
-        static HTTP: LazyLock<reqwest::Client> = LazyLock::new(|| {
-            reqwest::Client::builder()
-                .no_proxy()
-                .build()
-                .expect("a client without TLS or proxy settings builds")
-        });
-        let path = path.trim_start_matches('/');
-        let call = format!("{method} {ADMIN_PATH}/{path}");
-        let internal = |e: reqwest::Error| Error::Internal {
-            context: format!("{call} on clone {}", self.id()),
-            source: e.into(),
-        };
-        let mut request = HTTP
-            .request(
-                method.clone(),
-                format!("{}{ADMIN_PATH}/{path}", self.origin()),
-            )
-            .header(ADMIN_SECRET_HEADER, &*self.admin_secret);
-        if let Some(body) = body.filter(|body| !body.is_null()) {
-            request = request.json(&body);
-        }
-        let answer = request.send().await.map_err(internal)?;
-        let status = answer.status();
-        let text = answer.text().await.map_err(internal)?;
-        if !status.is_success() {
-            return Err(Error::AdminRefused {
-                id: self.id().to_owned(),
-                call,
-                status: status.as_u16(),
-                body: text,
-            });
-        }
-        if text.trim().is_empty() {
-            return Ok(Value::Null);
-        }
-        serde_json::from_str(&text).map_err(|e| Error::Internal {
-            context: format!(
-                "{call} on clone {} answered something other than JSON: {text}",
-                self.id()
-            ),
-            source: e.into(),
-        })
-    }
-
-    /// `http://127.0.0.1:<port>` of the service behind the API address: where the admin
-    /// surface lives.
-    fn origin(&self) -> &str {
-        let api = self.api_url();
-        let host = api.find("://").map_or(0, |at| at + 3);
-        api[host..]
-            .find('/')
-            .map_or(api, |slash| &api[..host + slash])
+    async fn admin(&self, method: &str, path: &str, body: Option<Value>) -> Result<Value, Error> {
+        asym_engine::admin_call(
+            &self.instance,
+            &self.admin_secret,
+            method,
+            path,
+            body.as_ref(),
+        )
+        .await
     }
 
     fn required(&self, name: &str) -> &str {

@@ -157,6 +157,45 @@ async fn query_seed_tokens_snapshots_and_db() {
     let listed = home.asym_json(&["ls"]);
     assert_eq!(listed[0]["tokens"]["user"], "<redacted>");
 
+    // admin: the clone's admin surface with its secret; refusals are named.
+    let limits = json!({ "enabled": true, "methods": { "auth.test": 1 } }).to_string();
+    home.asym_json(&["admin", &id, "post", "rate-limits", "--data", &limits]);
+    let set = home.asym_json(&["admin", &id, "get", "rate-limits"]);
+    assert_eq!(set["rateLimits"]["methods"]["auth.test"], 1, "{set}");
+    assert_eq!(
+        slack(&api, new_bot, "auth.test", json!({})).await["ok"],
+        true
+    );
+    assert_eq!(
+        slack(&api, new_bot, "auth.test", json!({})).await["error"],
+        "ratelimited",
+        "the limit set through `asym admin` holds"
+    );
+    let out = home.asym(&["admin", &id, "get", "no-such-route"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("ADMIN_REFUSED") && stderr(&out).contains("HTTP 404"),
+        "{}",
+        stderr(&out)
+    );
+    let out = home.asym(&["admin", &id, "post", "rate-limits", "--data", "{not json"]);
+    assert!(stderr(&out).contains("not JSON"), "{}", stderr(&out));
+    let secret = stdout(&home.asym(&["admin", &id, "--secret"]));
+    let by_hand = reqwest::Client::builder()
+        .no_proxy()
+        .build()
+        .unwrap()
+        .get(format!("{api}/admin/rate-limits"))
+        .header("x-asym-admin-secret", secret.trim())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        by_hand.status(),
+        200,
+        "the printed secret opens the admin surface"
+    );
+
     let gone = home.asym(&["destroy", "--all"]);
     assert!(stdout(&gone).contains(&format!("{id} destroyed")));
     assert_eq!(home.asym_json(&["ls"]), json!([]));

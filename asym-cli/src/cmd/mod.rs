@@ -1,5 +1,6 @@
 //! One module per verb.
 
+pub(crate) mod admin;
 pub(crate) mod clone;
 pub(crate) mod completions;
 pub(crate) mod db;

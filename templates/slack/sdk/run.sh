@@ -28,9 +28,8 @@ export SLACK_API_URL="$(field "$spin" "c['endpoints']['api']")/"
 export SLACK_BOT_TOKEN="$(field "$spin" "c['tokens']['bot']")"
 export SLACK_USER_TOKEN="$(field "$spin" "c['tokens']['user']")"
 export SLACK_SIGNING_SECRET="$(field "$spin" "c['tokens']['signingSecret']")"
-# The clone's admin secret (the interactivity scenarios drive its admin surface): the CLI
-# prints none, so it is read from the registry the CLI keeps for the clone it just spun.
-ASYM_ADMIN_SECRET="$(python3 -c "import json,os,sys; r=json.load(open(os.path.join(os.environ.get('ASYM_HOME') or os.path.expanduser('~/.asymmetric'), 'registry.json'))); print(next(c['secrets']['adminSecret'] for c in r['clones'] if c['id'] == sys.argv[1]))" "$id")"
+# The clone's admin secret: the interactivity scenarios drive its admin surface.
+ASYM_ADMIN_SECRET="$(asym admin "$id" --secret)"
 export ASYM_ADMIN_SECRET
 echo "clone $id at $SLACK_API_URL"
 
