@@ -434,7 +434,7 @@ fn changed(before: &serde_json::Value, after: &serde_json::Value) -> serde_json:
     }
     previous.insert(
         "updatedAt".to_owned(),
-        before.get("updated_at").cloned().unwrap_or_default(),
+        write::previous(&before.get("updated_at").cloned().unwrap_or_default()),
     );
     json!(previous)
 }

@@ -307,7 +307,7 @@ fn changed(before: &serde_json::Value, after: &serde_json::Value) -> serde_json:
     if let (serde_json::Value::Object(before), serde_json::Value::Object(after)) = (before, after) {
         for (key, was) in before {
             if key == "updated_at" || after.get(key) != Some(was) {
-                previous.insert(crate::connection::camel(key), was.clone());
+                previous.insert(crate::connection::camel(key), write::previous(was));
             }
         }
     }

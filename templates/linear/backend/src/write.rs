@@ -202,3 +202,52 @@ pub(crate) fn payload(key: &str, value: Value, sync: i64) -> Value {
         (key, value),
     ])
 }
+
+/// A stored column's value as a webhook's `updatedFrom` gives it: Postgres's JSON form of a
+/// UTC timestamp (`2024-01-03T11:00:00.5+00:00`) in Linear's (`2024-01-03T11:00:00.500Z`),
+/// anything else as it is.
+pub(crate) fn previous(value: &serde_json::Value) -> serde_json::Value {
+    let Some(text) = value.as_str() else {
+        return value.clone();
+    };
+    let timestamp =
+        text.len() >= 25 && text.as_bytes().get(10) == Some(&b'T') && text.ends_with("+00:00");
+    if !timestamp {
+        return value.clone();
+    }
+    let digits: String = text[19..text.len() - 6]
+        .trim_start_matches('.')
+        .chars()
+        .chain(std::iter::repeat('0'))
+        .take(3)
+        .collect();
+    serde_json::Value::String(format!("{}.{digits}Z", &text[..19]))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::previous;
+    use serde_json::json;
+
+    #[test]
+    fn stored_timestamps_read_as_linear_writes_them() {
+        for (stored, answered) in [
+            ("2024-01-03T11:00:00+00:00", "2024-01-03T11:00:00.000Z"),
+            ("2024-01-03T11:00:00.5+00:00", "2024-01-03T11:00:00.500Z"),
+            (
+                "2024-01-03T11:00:00.123456+00:00",
+                "2024-01-03T11:00:00.123Z",
+            ),
+        ] {
+            assert_eq!(previous(&json!(stored)), json!(answered));
+        }
+        for kept in [
+            json!("2024-01-03"),
+            json!("a title"),
+            json!(1.5),
+            json!(null),
+        ] {
+            assert_eq!(previous(&kept), kept);
+        }
+    }
+}

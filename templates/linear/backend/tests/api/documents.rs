@@ -19,7 +19,7 @@ const LAUNCH_PLAN: &str = "90000000-0000-4000-8000-000000000001";
 const LAUNCH: &str = "f0000000-0000-4000-8000-000000000001";
 
 const CREATE: &str = "mutation($input: DocumentCreateInput!) {
-    documentCreate(input: $input) { success lastSyncId document { id url slugId title content
+    documentCreate(input: $input) { success lastSyncId document { id url slugId title content updatedAt
         icon color sortOrder project { id } issue { id } owner { id } creator { id }
         updatedBy { id } } } }";
 
@@ -377,7 +377,10 @@ async fn document_changes_send_webhooks(linear: asym::Linear) {
         body["updatedFrom"]["title"], "Hooked",
         "the previous values of what changed"
     );
-    assert!(body["updatedFrom"]["updatedAt"].is_string(), "{body}");
+    assert_eq!(
+        body["updatedFrom"]["updatedAt"], doc["updatedAt"],
+        "as Linear writes timestamps"
+    );
     assert!(body["updatedFrom"].get("projectId").is_none(), "{body}");
 
     query(
