@@ -11,14 +11,22 @@ use crate::error::{ApiError, ApiResult};
 use crate::request::{Ctx, Paging, body_id, path_id};
 use crate::richtext;
 use crate::rows;
+use crate::uploads;
 use crate::webhooks;
 
 const COLUMNS: &str = "c.id, c.discussion_id, c.parent_type, c.parent_id, c.rich_text::text,
-    nt(c.created_time), nt(c.last_edited_time), c.created_by, coalesce(u.name, 'Integration'), coalesce(u.type, 'bot')";
+    nt(c.created_time), nt(c.last_edited_time), c.created_by, coalesce(u.name, 'Integration'), coalesce(u.type, 'bot'),
+    c.display_name, c.attachments::text";
 
 fn render(row: &Row) -> Value {
     let parent_type: String = row.get(2);
-    let is_bot = row.get::<_, &str>(9) == "bot";
+    let display_name = match row.get::<_, Option<String>>(10) {
+        Some(custom) => json!({ "type": "custom", "resolved_name": custom }),
+        None if row.get::<_, &str>(9) == "bot" => {
+            json!({ "type": "integration", "resolved_name": row.get::<_, String>(8) })
+        }
+        None => json!({ "type": "user", "resolved_name": row.get::<_, String>(8) }),
+    };
     json!({
         "object": "comment",
         "id": row.get::<_, String>(0),
@@ -28,8 +36,8 @@ fn render(row: &Row) -> Value {
         "last_edited_time": row.get::<_, String>(6),
         "created_by": { "object": "user", "id": row.get::<_, String>(7) },
         "rich_text": serde_json::from_str::<Value>(row.get(4)).unwrap_or_else(|_| json!([])),
-        "display_name": { "type": if is_bot { "integration" } else { "user" }, "resolved_name": row.get::<_, String>(8) },
-        "attachments": [],
+        "display_name": display_name,
+        "attachments": serde_json::from_str::<Value>(row.get(11)).unwrap_or_else(|_| json!([])),
     })
 }
 
@@ -52,9 +60,65 @@ fn text_of(body: &Map<String, Value>) -> ApiResult<Value> {
     }
 }
 
-/// `POST /v1/comments` `{parent: {page_id | block_id} | discussion_id, rich_text | markdown}`.
+/// A new comment's custom name (`display_name: {type: "custom", custom: {name}}`); `None`
+/// for the integration's own (`integration`, the default). `user` names the person a
+/// public integration acts for: the clone's integration is internal, so it is refused.
+fn display_name(body: &Map<String, Value>) -> ApiResult<Option<String>> {
+    let Some(given) = body.get("display_name").filter(|d| !d.is_null()) else {
+        return Ok(None);
+    };
+    match given.get("type").and_then(Value::as_str) {
+        Some("integration") => Ok(None),
+        Some("custom") => given
+            .get("custom")
+            .and_then(|c| c.get("name"))
+            .and_then(Value::as_str)
+            .filter(|name| !name.trim().is_empty())
+            .map(|name| Some(name.to_owned()))
+            .ok_or_else(|| {
+                crate::error::invalid(
+                    "body.display_name.custom.name",
+                    "a non-empty string",
+                    given.get("custom").unwrap_or(&Value::Null),
+                )
+            }),
+        Some("user") => Err(ApiError::validation(
+            "body failed validation: body.display_name `user` needs a public integration acting for a user; this clone's integration is internal.",
+        )),
+        _ => Err(crate::error::invalid(
+            "body.display_name.type",
+            "`integration`, `user` or `custom`",
+            given.get("type").unwrap_or(&Value::Null),
+        )),
+    }
+}
+
+/// A new comment's `attachments` (`[{file_upload_id, type?: "file_upload"}]`) as file
+/// objects for [`uploads::attach`], each with the `category` it fills in.
+fn attachments(body: &Map<String, Value>) -> ApiResult<Value> {
+    let Some(given) = body.get("attachments").filter(|a| !a.is_null()) else {
+        return Ok(json!([]));
+    };
+    let items = crate::error::array_at(given, "body.attachments", 3)?;
+    items
+        .iter()
+        .enumerate()
+        .map(|(i, item)| {
+            let id = body_id(
+                &format!("body.attachments[{i}].file_upload_id"),
+                item.get("file_upload_id"),
+            )?;
+            Ok(json!({ "type": "file_upload", "file_upload": { "id": id }, "category": null }))
+        })
+        .collect::<ApiResult<Vec<_>>>()
+        .map(Value::Array)
+}
+
+/// `POST /v1/comments` `{parent: {page_id | block_id} | discussion_id, rich_text | markdown,
+/// display_name?, attachments?}`.
 pub(crate) async fn create(ctx: &Ctx, body: &Map<String, Value>) -> ApiResult<Value> {
     let mut text = text_of(body)?;
+    let display = display_name(body)?;
     let mut client = ctx.kit.db().await?;
     let tx = client.transaction().await?;
     let (discussion, parent_type, parent_id) = match (body.get("discussion_id"), body.get("parent"))
@@ -96,10 +160,19 @@ pub(crate) async fn create(ctx: &Ctx, body: &Map<String, Value>) -> ApiResult<Va
     )
     .await?;
     richtext::name_mentions(&tx, [&mut text]).await?;
+    let mut files = attachments(body)?;
+    uploads::attach(&tx, ctx, [&mut files]).await?;
+    let files: Vec<Value> = files
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|f| json!({ "category": f["category"], "file": f["file"] }))
+        .collect();
     let id = crate::ids::new_uuid();
     tx.execute(
-        "INSERT INTO comments (id, discussion_id, parent_type, parent_id, rich_text, created_by) VALUES ($1, $2, $3, $4, $5::text::jsonb, $6)",
-        &[&id, &discussion, &parent_type, &parent_id, &text.to_string(), &ctx.bot],
+        "INSERT INTO comments (id, discussion_id, parent_type, parent_id, rich_text, created_by, display_name, attachments)
+         VALUES ($1, $2, $3, $4, $5::text::jsonb, $6, $7, $8::text::jsonb)",
+        &[&id, &discussion, &parent_type, &parent_id, &text.to_string(), &ctx.bot, &display, &Value::Array(files).to_string()],
     )
     .await?;
     let anchor = Anchor {

@@ -638,7 +638,7 @@ pub(crate) async fn download(
 /// Turns every `{"type": "file_upload", "file_upload": {"id"}}` among `values` (each a
 /// file object, or an array of them) into the Notion-hosted file object it stands for,
 /// `{"type": "file", "file": {"url", "expiry_time"}}` (a `null` `name` becomes the file's
-/// name), and marks those uploads attached. Only uploads of the integration that are
+/// name, a `null` `category` its comment-attachment category), and marks those uploads attached. Only uploads of the integration that are
 /// `uploaded` and not expired may be attached. Nothing is read when no value holds one.
 pub(crate) async fn attach<'a>(
     client: &impl GenericClient,
@@ -666,20 +666,21 @@ pub(crate) async fn attach<'a>(
     let rows = client
         .query(
             "SELECT id, filename,
-                CASE WHEN status <> 'failed' AND expiry_time <= now() THEN 'expired' ELSE status END
+                CASE WHEN status <> 'failed' AND expiry_time <= now() THEN 'expired' ELSE status END,
+                coalesce(content_type, '')
              FROM file_uploads WHERE id = ANY($1) AND created_by = $2 FOR UPDATE",
             &[&ids, &ctx.bot],
         )
         .await?;
-    let uploads: HashMap<String, (Option<String>, String)> = rows
+    let uploads: HashMap<String, (Option<String>, String, String)> = rows
         .iter()
-        .map(|row| (row.get(0), (row.get(1), row.get(2))))
+        .map(|row| (row.get(0), (row.get(1), row.get(2), row.get(3))))
         .collect();
     let expiry = (chrono::Utc::now() + chrono::Duration::hours(1))
         .format("%Y-%m-%dT%H:%M:%S%.3fZ")
         .to_string();
     for (object, id) in found.into_iter().zip(&ids) {
-        let (filename, status) = uploads.get(id).ok_or_else(|| {
+        let (filename, status, content_type) = uploads.get(id).ok_or_else(|| {
             ApiError::validation(format!(
                 "Could not find file upload with ID: {id}. Make sure the file upload was created by this integration."
             ))
@@ -701,6 +702,9 @@ pub(crate) async fn attach<'a>(
         if object.get("name").is_some_and(Value::is_null) {
             object.insert("name".into(), filename.into());
         }
+        if object.get("category").is_some_and(Value::is_null) {
+            object.insert("category".into(), category(content_type).into());
+        }
     }
     client
         .execute(
@@ -709,6 +713,17 @@ pub(crate) async fn attach<'a>(
         )
         .await?;
     Ok(())
+}
+
+/// A comment attachment's `category` for a file of `content_type`.
+fn category(content_type: &str) -> &'static str {
+    match content_type.split('/').next().unwrap_or_default() {
+        "image" => "image",
+        "audio" => "audio",
+        "video" => "video",
+        _ if content_type == "application/pdf" => "pdf",
+        _ => "productivity",
+    }
 }
 
 fn is_upload(object: &Map<String, Value>) -> bool {

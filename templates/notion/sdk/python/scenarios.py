@@ -474,6 +474,11 @@ def file_uploads_single_part_attached_and_downloaded():
     assert page["cover"]["type"] == "file" and page["cover"]["file"]["url"].endswith("/cover.jpg"), page["cover"]
     listed = collect_paginated_api(notion.file_uploads.list, status="uploaded", page_size=1)
     assert {created["id"], cover["id"]} <= {u["id"] for u in listed}, listed
+    comment = notion.comments.create(parent={"page_id": PROJECTS}, rich_text=text("With a cover"),
+                                     attachments=[{"file_upload_id": cover["id"]}],
+                                     display_name={"type": "custom", "custom": {"name": "Cover bot"}})
+    assert comment["attachments"][0]["category"] == "image", comment
+    assert comment["display_name"] == {"type": "custom", "resolved_name": "Cover bot"}, comment
 
 
 @scenario

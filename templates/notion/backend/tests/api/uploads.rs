@@ -6,7 +6,7 @@ use asym_kit::testing::{Api, Reply};
 use reqwest::Method;
 use serde_json::{Value, json};
 
-use crate::common::{PROJECTS, TASKS, api, error, invalid, patch, post, read};
+use crate::common::{PROJECTS, TASK1, TASKS, api, error, invalid, patch, post, read, text};
 
 /// One form field: its name, file name, content type and bytes.
 type Field<'a> = (&'a str, Option<&'a str>, Option<&'a str>, &'a [u8]);
@@ -576,4 +576,56 @@ async fn refusals(notion: asym::Notion) {
     );
     let (status, _, _) = download(&format!("{}/files/{pending}/a.txt", notion.api_url())).await;
     assert_eq!(status, 404);
+}
+
+#[asym::clone("notion", seed = "basic")]
+async fn comments_take_attachments_and_a_custom_name(notion: asym::Notion) {
+    let api = api(&notion);
+    let image = uploaded(&api, "shot.png", "image/png", b"\x89PNG").await;
+    let pdf = uploaded(&api, "spec.pdf", "application/pdf", b"%PDF-1.4").await;
+    let comment = post(
+        &api,
+        "/v1/comments",
+        &json!({
+            "parent": { "page_id": TASK1 },
+            "rich_text": text("See attached"),
+            "attachments": [{ "file_upload_id": image }, { "file_upload_id": pdf, "type": "file_upload" }],
+            "display_name": { "type": "custom", "custom": { "name": "Release bot" } }
+        }),
+    )
+    .await;
+    assert_eq!(
+        comment["display_name"],
+        json!({ "type": "custom", "resolved_name": "Release bot" })
+    );
+    let files = comment["attachments"].as_array().unwrap();
+    assert_eq!(files.len(), 2);
+    assert_eq!(files[0]["category"], "image");
+    assert_eq!(files[1]["category"], "pdf");
+    let url = files[0]["file"]["url"].as_str().unwrap();
+    assert!(url.ends_with("/shot.png"), "{url}");
+    assert_eq!(download(url).await.1, b"\x89PNG");
+    let again = read(
+        &api,
+        &format!("/v1/comments/{}", comment["id"].as_str().unwrap()),
+    )
+    .await;
+    assert_eq!(again["attachments"], comment["attachments"]);
+    assert_eq!(again["display_name"]["resolved_name"], "Release bot");
+    let plain = post(
+        &api,
+        "/v1/comments",
+        &json!({ "parent": { "page_id": TASK1 }, "rich_text": text("plain") }),
+    )
+    .await;
+    assert_eq!(plain["display_name"]["type"], "integration");
+    assert_eq!(plain["attachments"], json!([]));
+    for body in [
+        json!({ "parent": { "page_id": TASK1 }, "rich_text": text("x"), "attachments": [{ "file_upload_id": "e9999999-0000-4000-8000-000000000001" }] }),
+        json!({ "parent": { "page_id": TASK1 }, "rich_text": text("x"), "attachments": [{ "file_upload_id": image }, { "file_upload_id": image }, { "file_upload_id": image }, { "file_upload_id": image }] }),
+        json!({ "parent": { "page_id": TASK1 }, "rich_text": text("x"), "display_name": { "type": "user" } }),
+        json!({ "parent": { "page_id": TASK1 }, "rich_text": text("x"), "display_name": { "type": "custom", "custom": { "name": "" } } }),
+    ] {
+        invalid(api.post("/v1/comments", &body).await);
+    }
 }
