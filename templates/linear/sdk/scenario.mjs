@@ -181,6 +181,10 @@ await scenario("comments, labels, projects, cycles, workflow states", async () =
   const renamed = await (await linear.updateProject(project.id, { name: "Mobile app", priority: 1 })).project;
   assert(renamed.name === "Mobile app" && renamed.priorityLabel === "Urgent", "projectUpdate");
   assert((await linear.archiveProject(project.id)).success, "projectArchive");
+  const restored = await linear.unarchiveProject(project.slugId);
+  assert(restored.success && !(await restored.entity).archivedAt, "projectUnarchive by slugId");
+  const trashed = await linear.deleteProject(project.id);
+  assert(trashed.success && (await trashed.entity).trashed === true, "projectDelete trashes");
   const cycle = await (await linear.createCycle({ teamId: ENG, startsAt: new Date(Date.now() + 30 * 86400e3), endsAt: new Date(Date.now() + 44 * 86400e3) })).cycle;
   assert(cycle.number === 2 && cycle.isFuture, "cycleCreate");
   const named = await (await linear.updateCycle(cycle.id, { name: "Polish" })).cycle;

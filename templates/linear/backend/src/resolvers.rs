@@ -159,6 +159,8 @@ pub(crate) fn custom(parent: &str, field: &str) -> Option<Resolve> {
         ("Mutation", "projectCreate") => adapt!(resources::project_create),
         ("Mutation", "projectUpdate") => adapt!(resources::project_update),
         ("Mutation", "projectArchive") => adapt!(resources::project_archive),
+        ("Mutation", "projectDelete") => adapt!(resources::project_delete),
+        ("Mutation", "projectUnarchive") => adapt!(resources::project_unarchive),
         ("Mutation", "cycleCreate") => adapt!(resources::cycle_create),
         ("Mutation", "cycleUpdate") => adapt!(resources::cycle_update),
         ("Mutation", "cycleArchive") => adapt!(resources::cycle_archive),

@@ -6,7 +6,7 @@ use async_graphql::dynamic::ResolverContext;
 use serde_json::json;
 
 use crate::error::{self, Result};
-use crate::simple::{self, Spec};
+use crate::simple::{self, Archival, Spec};
 use crate::write;
 
 const COMMENT: Spec = Spec {
@@ -211,6 +211,18 @@ pub(crate) async fn project_update(ctx: &ResolverContext<'_>) -> Result<Value> {
 /// `projectArchive(id:, trash:)`.
 pub(crate) async fn project_archive(ctx: &ResolverContext<'_>) -> Result<Value> {
     simple::archive(ctx, &PROJECT).await
+}
+
+/// `projectDelete(id:)`: to the trash (archived, `trashed`), as Linear's schema says.
+pub(crate) async fn project_delete(ctx: &ResolverContext<'_>) -> Result<Value> {
+    simple::archival_of(ctx, &PROJECT, Archival::Trash).await
+}
+
+/// `projectUnarchive(id:)`: out of the archive and the trash; by id or `slugId`.
+pub(crate) async fn project_unarchive(ctx: &ResolverContext<'_>) -> Result<Value> {
+    let (shared, _) = crate::args::context(ctx)?;
+    let id = write::id_or_slug(shared, "Project", &crate::args::arg_str(ctx, "id")?).await?;
+    simple::archival_at(ctx, &PROJECT, &id, Archival::Restore).await
 }
 
 /// `cycleArchive(id:)`: its issues leave it first, each an Issue update (its history and

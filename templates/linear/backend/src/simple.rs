@@ -373,10 +373,20 @@ pub(crate) async fn archival_of(
     spec: &Spec,
     archival: Archival,
 ) -> Result<Value> {
-    let (shared, _, id) = target(ctx)?;
+    archival_at(ctx, spec, &arg_str(ctx, "id")?, archival).await
+}
+
+/// Applies `archival` to `spec` row `id`: `{success, lastSyncId, entity}`.
+pub(crate) async fn archival_at(
+    ctx: &ResolverContext<'_>,
+    spec: &Spec,
+    id: &str,
+    archival: Archival,
+) -> Result<Value> {
+    let (shared, _) = context(ctx)?;
     let mut client = shared.kit.db().await.map_err(error::internal)?;
     let tx = client.transaction().await.map_err(error::internal)?;
-    archive_in(ctx, spec, tx, &id, false, archival).await
+    archive_in(ctx, spec, tx, id, false, archival).await
 }
 
 /// Applies `archival` to `spec` row `id` inside `tx` (where the caller may have let go of

@@ -292,6 +292,32 @@ async fn comments_labels_projects_cycles_states_attachments(linear: asym::Linear
     )
     .await;
     assert!(archived["entity"]["archivedAt"].is_string());
+    let slug = query(
+        &api,
+        "query($id: String!) { project(id: $id) { slugId } }",
+        json!({"id": project_id}),
+    )
+    .await["project"]["slugId"]
+        .clone();
+    let restored = mutate(
+        &api,
+        "mutation($id: String!) { projectUnarchive(id: $id) { success entity { archivedAt trashed } } }",
+        json!({"id": slug}),
+    )
+    .await;
+    assert_eq!(
+        restored["entity"],
+        json!({"archivedAt": null, "trashed": null}),
+        "restored by slugId"
+    );
+    let deleted = mutate(
+        &api,
+        "mutation($id: String!) { projectDelete(id: $id) { success entity { archivedAt trashed } } }",
+        json!({"id": project_id}),
+    )
+    .await;
+    assert_eq!(deleted["entity"]["trashed"], true, "projectDelete trashes");
+    assert!(deleted["entity"]["archivedAt"].is_string());
     refused(
         &api,
         "mutation { projectCreate(input: { name: \"x\", teamIds: [] }) { success } }",
