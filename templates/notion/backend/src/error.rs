@@ -129,6 +129,15 @@ impl ApiError {
         )
     }
 
+    /// 501 `not_implemented`: a route Notion serves that the clone does not (named).
+    pub(crate) fn not_implemented(what: &str) -> Self {
+        Self::new(
+            StatusCode::NOT_IMPLEMENTED,
+            "not_implemented",
+            format!("{what} is not implemented by this Notion clone."),
+        )
+    }
+
     /// 400 `missing_version`.
     pub(crate) fn missing_version() -> Self {
         Self::new(

@@ -65,7 +65,7 @@ use axum::Router;
 use axum::body::Body;
 use axum::extract::Path;
 use axum::http::HeaderMap;
-use axum::routing::{get, post};
+use axum::routing::{any, get, post};
 use serde_json::Value;
 
 use crate::body::Object;
@@ -96,7 +96,7 @@ macro_rules! api {
 
 /// The Notion clone's routes. [`asym_kit::router`] adds `/api/health` and the admin guard.
 pub fn app(kit: Kit) -> Router {
-    containers(Router::new())
+    let router = containers(Router::new())
         .route("/api/admin/provision", post(capabilities::provision))
         .route(
             "/api/admin/capabilities",
@@ -153,10 +153,40 @@ pub fn app(kit: Kit) -> Router {
             "/v1/file_uploads/{id}/complete",
             post(api!(id, body => uploads::complete)),
         )
-        .route("/files/{id}/{name}", get(uploads::download))
+        .route("/files/{id}/{name}", get(uploads::download));
+    unserved(router)
         .fallback(|| async { ApiError::invalid_url() })
         .method_not_allowed_fallback(|| async { ApiError::invalid_url() })
         .with_state(kit)
+}
+
+/// Route families Notion serves that the clone does not: each answers 501
+/// `not_implemented` naming it (rather than `invalid_request_url`, which would say the URL
+/// is wrong).
+const UNSERVED: [(&str, &str); 13] = [
+    ("/v1/views", "Views"),
+    ("/v1/views/{*rest}", "Views"),
+    ("/v1/blocks/meeting_notes", "Meeting notes"),
+    ("/v1/blocks/meeting_notes/query", "Meeting notes"),
+    ("/v1/async_tasks/{*rest}", "Async tasks"),
+    ("/v1/agents", "Agents"),
+    ("/v1/agents/{*rest}", "Agents"),
+    ("/v1/sessions", "Agent sessions"),
+    ("/v1/sessions/{*rest}", "Agent sessions"),
+    ("/v1/threads/{*rest}", "Agent threads"),
+    ("/v1/external_agent_stub/{*rest}", "External agents"),
+    ("/v1/oauth/{*rest}", "OAuth"),
+    ("/v1/meeting_notes/{*rest}", "Meeting notes"),
+];
+
+fn unserved(mut router: Router<Kit>) -> Router<Kit> {
+    for (path, name) in UNSERVED {
+        router = router.route(
+            path,
+            any(move || async move { ApiError::not_implemented(name) }),
+        );
+    }
+    router
 }
 
 /// `/v1/databases…` and `/v1/data_sources…`: create, retrieve, update and query each.

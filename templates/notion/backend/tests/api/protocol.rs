@@ -59,6 +59,25 @@ async fn unknown_routes_and_unshared_pages(notion: asym::Notion) {
         404,
         "object_not_found",
     );
+    // Routes Notion serves and the clone does not are named, not called wrong.
+    for (method, path, name) in [
+        (Method::GET, "/v1/views", "Views"),
+        (Method::POST, "/v1/views/v1/queries", "Views"),
+        (
+            Method::POST,
+            "/v1/blocks/meeting_notes/query",
+            "Meeting notes",
+        ),
+        (Method::GET, "/v1/async_tasks/t1", "Async tasks"),
+        (Method::POST, "/v1/oauth/token", "OAuth"),
+    ] {
+        let message = error(
+            api.send(method, path, Some(&json!({}))).await,
+            501,
+            "not_implemented",
+        );
+        assert!(message.starts_with(name), "{message}");
+    }
     for bad in ["nope", "1234", "zzzzzzzz-0000-4000-8000-000000000001"] {
         invalid(api.get(&format!("/v1/pages/{bad}")).await);
     }
