@@ -543,6 +543,9 @@ impl<'a> Parser<'a> {
         if text.starts_with("<table") && !text.starts_with("<table_of_contents") {
             return self.table(text);
         }
+        if text.starts_with('|') {
+            return self.pipe_table(text, depth);
+        }
         if text.starts_with("<table_of_contents") {
             let attrs = tag_attrs(text);
             let color = attrs.get_str("color").map_or("default".into(), api_color);
@@ -646,6 +649,53 @@ impl<'a> Parser<'a> {
         }
     }
 
+    /// A pipe table (`| a | b |`, then `|---|---|` for a header row, then rows) whose first
+    /// line is `first`: the lines that follow at `depth` and start with `|`.
+    fn pipe_table(&mut self, first: &str, depth: usize) -> ApiResult<Value> {
+        let mut lines = vec![first];
+        while let Some(line) = self.peek(depth).filter(|l| l.trim_start().starts_with('|')) {
+            lines.push(line.trim());
+            self.at += 1;
+        }
+        let cells = |line: &str| -> Vec<String> {
+            let inner = line.trim().trim_start_matches('|');
+            let inner = inner.strip_suffix('|').unwrap_or(inner);
+            let mut out = vec![String::new()];
+            let mut escaped = false;
+            for ch in inner.chars() {
+                match ch {
+                    '|' if !escaped => out.push(String::new()),
+                    c => {
+                        escaped = c == '\\' && !escaped;
+                        if let Some(cell) = out.last_mut() {
+                            cell.push(c);
+                        }
+                    }
+                }
+            }
+            out.into_iter().map(|c| c.trim().to_owned()).collect()
+        };
+        let separator = |line: &str| {
+            cells(line)
+                .iter()
+                .all(|c| !c.is_empty() && c.chars().all(|ch| matches!(ch, '-' | ':')))
+        };
+        let header = lines.len() > 1 && separator(lines[1]);
+        let rows = lines
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| !(header && *i == 1))
+            .map(|(_, line)| {
+                let row = cells(line)
+                    .iter()
+                    .map(|cell| inline(cell))
+                    .collect::<ApiResult<Vec<_>>>()?;
+                Ok(json!({ "type": "table_row", "table_row": { "cells": row } }))
+            })
+            .collect::<ApiResult<Vec<_>>>()?;
+        Ok(table_of(rows, header, false))
+    }
+
     fn table(&mut self, head: &str) -> ApiResult<Value> {
         let attrs = tag_attrs(head);
         let body = self.until("</table>").join("\n");
@@ -662,25 +712,30 @@ impl<'a> Parser<'a> {
                 .collect::<ApiResult<Vec<_>>>()?;
             rows.push(json!({ "type": "table_row", "table_row": { "cells": cells } }));
         }
-        let width = rows
-            .iter()
-            .map(|r| r["table_row"]["cells"].as_array().map_or(0, Vec::len))
-            .max()
-            .unwrap_or(0)
-            .max(1);
-        for row in &mut rows {
-            if let Some(cells) = row["table_row"]["cells"].as_array_mut() {
-                cells.resize(width, json!([]));
-            }
-        }
         let flag = |name: &str| attrs.get_str(name) == Some("true");
-        Ok(json!({ "type": "table", "table": {
-            "table_width": width,
-            "has_column_header": flag("header-row"),
-            "has_row_header": flag("header-column"),
-            "children": rows
-        } }))
+        Ok(table_of(rows, flag("header-row"), flag("header-column")))
     }
+}
+
+/// A table block of `rows` (table rows), each padded to the widest.
+fn table_of(mut rows: Vec<Value>, column_header: bool, row_header: bool) -> Value {
+    let width = rows
+        .iter()
+        .map(|r| r["table_row"]["cells"].as_array().map_or(0, Vec::len))
+        .max()
+        .unwrap_or(0)
+        .max(1);
+    for row in &mut rows {
+        if let Some(cells) = row["table_row"]["cells"].as_array_mut() {
+            cells.resize(width, json!([]));
+        }
+    }
+    json!({ "type": "table", "table": {
+        "table_width": width,
+        "has_column_header": column_header,
+        "has_row_header": row_header,
+        "children": rows
+    } })
 }
 
 fn numbered(text: &str) -> Option<&str> {
@@ -1075,6 +1130,14 @@ mod tests {
             "raw *x*"
         );
         assert_eq!(blocks[4]["table"]["table_width"], 2);
+        let piped = parse("| Status | Owner |\n|---|---|\n| Done | **Ada** |").unwrap();
+        assert_eq!(piped[0]["table"]["has_column_header"], true);
+        let rows = piped[0]["table"]["children"].as_array().unwrap();
+        assert_eq!(rows.len(), 2);
+        assert_eq!(
+            rows[1]["table_row"]["cells"][1][0]["annotations"]["bold"],
+            true
+        );
         assert!(parse("#### four").is_err());
         assert!(parse("<columns>").is_err());
     }

@@ -243,6 +243,21 @@ async fn pages_are_created_from_markdown(notion: asym::Notion) {
         task["properties"]["Name"]["title"][0]["plain_text"],
         "From markdown"
     );
+    // A pipe table is read as a table (and rendered as `<table>`).
+    let piped = post(
+        &api,
+        "/v1/pages",
+        &json!({ "parent": { "page_id": PROJECTS }, "markdown": "| a | b |\n|---|---|\n| 1 | 2 \\| 3 |" }),
+    )
+    .await;
+    let piped_id = piped["id"].as_str().unwrap();
+    let table = &read(&api, &format!("/v1/blocks/{piped_id}/children")).await["results"][0];
+    assert_eq!(table["table"]["has_column_header"], true);
+    assert_eq!(table["table"]["table_width"], 2);
+    assert_eq!(
+        read(&api, &markdown_path(piped_id)).await["markdown"],
+        "<table header-row=\"true\">\n\t<tr>\n\t\t<td>a</td>\n\t\t<td>b</td>\n\t</tr>\n\t<tr>\n\t\t<td>1</td>\n\t\t<td>2 \\| 3</td>\n\t</tr>\n</table>"
+    );
     invalid(
         api.post(
             "/v1/pages",
