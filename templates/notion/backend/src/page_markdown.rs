@@ -115,13 +115,7 @@ impl Rendered {
 
     /// The `page_markdown` object.
     fn answer(&self, id: &str) -> Value {
-        json!({
-            "object": "page_markdown",
-            "id": id,
-            "markdown": self.text(),
-            "truncated": !self.unknown.is_empty(),
-            "unknown_block_ids": self.unknown,
-        })
+        answer(id, self.text(), &self.unknown)
     }
 
     /// How many top blocks `new` keeps unchanged at its start and at its end, and the
@@ -155,14 +149,50 @@ impl Rendered {
 }
 
 /// `GET /v1/pages/{id}/markdown` (`include_transcript` changes nothing: the clone holds no
-/// meeting notes).
+/// meeting notes); a block's id answers the subtree rooted at the block.
 pub(crate) async fn retrieve(ctx: &Ctx, id: &str, query: &Query) -> ApiResult<Value> {
     let id = path_id("page_id", id)?;
     let given = query.get("markdown_version").map(Value::from);
     markdown::version(given.as_ref(), "query.markdown_version")?;
     let client = ctx.kit.db().await?;
-    page(&client, &id, false).await?;
-    Ok(Rendered::load(&client, ctx, &id).await?.answer(&id))
+    let statement = client
+        .prepare_cached(
+            "SELECT b.page_id FROM blocks b JOIN pages p ON p.id = b.page_id
+             WHERE b.id = $1 AND p.shared AND NOT b.in_trash AND b.type NOT IN ('child_page', 'child_database')",
+        )
+        .await?;
+    let Some(row) = client.query_opt(&statement, &[&id]).await? else {
+        page(&client, &id, false).await?;
+        return Ok(Rendered::load(&client, ctx, &id).await?.answer(&id));
+    };
+    // A block of a page: the subtree rooted at it, as Notion answers the ids it reports in
+    // `unknown_block_ids`.
+    let page_id: String = row.get(0);
+    let nodes = tree(&client, &page_id).await?;
+    let node = find(&nodes, &id).ok_or_else(|| ApiError::not_found("block", &id))?;
+    let mut writer = Writer::new(ctx.base_url(), &page_id);
+    writer.blocks(std::slice::from_ref(node), 0);
+    Ok(answer(&id, writer.out, &writer.unknown))
+}
+
+/// The `page_markdown` object for `id`: its `markdown`, and the ids it could not show.
+fn answer(id: &str, markdown: String, unknown: &[String]) -> Value {
+    json!({
+        "object": "page_markdown",
+        "id": id,
+        "markdown": markdown,
+        "truncated": !unknown.is_empty(),
+        "unknown_block_ids": unknown,
+    })
+}
+
+/// The node `id` among `nodes` and their descendants.
+fn find<'n>(nodes: &'n [Node], id: &str) -> Option<&'n Node> {
+    nodes.iter().find_map(|node| {
+        (node.id == id)
+            .then_some(node)
+            .or_else(|| find(&node.children, id))
+    })
 }
 
 /// The string at `key` of the command object `command` (named `kind` in messages).

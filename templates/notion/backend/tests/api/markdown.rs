@@ -46,6 +46,22 @@ async fn pages_render_as_markdown(notion: asym::Notion) {
         "object_not_found",
     );
     invalid(api.get(&markdown_path(DATABASE)).await);
+    // A block's id answers the subtree rooted at it.
+    let toggle = "50000000-0000-4000-8000-000000000015";
+    let subtree = read(&api, &markdown_path(toggle)).await;
+    assert_eq!(subtree["id"], toggle);
+    assert_eq!(
+        subtree["markdown"],
+        "<details>\n<summary>Decisions</summary>\n\tShip the clone on Friday.\n</details>"
+    );
+    // Editing one is refused, as Notion does.
+    invalid(
+        api.patch(
+            &markdown_path(toggle),
+            &json!({ "type": "replace_content", "replace_content": { "new_str": "x" } }),
+        )
+        .await,
+    );
     // Enhanced markdown (v1) is served; Notion-flavored Markdown v2 is refused by name.
     let v1 = read(
         &api,
