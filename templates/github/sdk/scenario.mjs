@@ -380,6 +380,10 @@ await scenario("forks", async () => {
   const newest = await owner.rest.repos.listForks(repo);
   assert.deepEqual(newest.data.map((r) => r.full_name), ["acme/node-fork", "hubot/hello-world"]);
   await fails(403, () => app.rest.repos.createFork(repo));
+  const onlyForks = await owner.rest.search.repos({ q: "hello fork:only" });
+  assert.deepEqual(onlyForks.data.items.map((r) => r.full_name), ["hubot/hello-world"]);
+  assert.equal((await owner.rest.search.repos({ q: "node-fork" })).data.total_count, 0);
+  assert.equal((await owner.rest.search.repos({ q: "node-fork fork:true" })).data.total_count, 1);
   await fails(404, () => reviewer.rest.repos.createFork({ owner: "octocat", repo: "private-notes" }));
 });
 

@@ -386,6 +386,10 @@ def forks():
     assert listed.forks_count == 3 and listed.forks == 3
     assert [f.full_name for f in listed.get_forks()] == ["octocat/hello-world", "acme/hello-py-fork", "hubot/hello-world"]
     raises(GithubException, 403, lambda: app.get_repo("acme/hello-world").create_fork())
+    assert sorted(r.full_name for r in owner.search_repositories("hello fork:only")) == [
+        "acme/hello-py-fork", "hubot/hello-world", "octocat/hello-world"
+    ]
+    assert "hubot/hello-world" not in [r.full_name for r in owner.search_repositories("hello")]
 
 
 @scenario

@@ -189,8 +189,17 @@ pub(crate) async fn repositories(
     let uid = viewer.as_ref().map(|v| v.user_id);
     let mut filter = Filter::new();
     filter.add("gh_permission(r.id, ?) IS NOT NULL", uid);
+    // Forks are left out unless `fork:true` (with them) or `fork:only` (only them) asks.
+    let mut forks = "r.parent_id IS NULL";
     for Term { key, value, word } in terms(&query)? {
         match key.as_str() {
+            "fork" => {
+                forks = match value.as_str() {
+                    "true" => "true",
+                    "only" => "r.parent_id IS NOT NULL",
+                    _ => "r.parent_id IS NULL",
+                }
+            }
             "org" | "user" => filter.add(
                 "r.owner_id = (SELECT id FROM users WHERE lower(login) = lower(?))",
                 value,
@@ -209,6 +218,7 @@ pub(crate) async fn repositories(
             ),
         }
     }
+    filter.clauses.push(forks.into());
     let direction = if query.get("order") == Some("asc") {
         "ASC"
     } else {

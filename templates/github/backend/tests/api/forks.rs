@@ -1,5 +1,6 @@
 //! Forks: creation (the parent's git data at fork time, `parent`/`source`, counts, the `fork`
-//! webhook), the forks list and its sorts, names and refusals.
+//! webhook), the forks list and its sorts, repository lists and search with and without
+//! forks, names and refusals.
 
 use asym_kit::testing::Receiver;
 use serde_json::json;
@@ -125,6 +126,23 @@ async fn a_fork_copies_the_git_data_counts_and_is_announced(gh: asym::GitHub) {
         )
         .contains(&"hubot/hello-world".to_owned())
     );
+    // Repository search leaves forks out unless `fork:true` or `fork:only` asks for them.
+    let search = |q: &str| {
+        let path = format!("/search/repositories?q={q}&sort=updated&order=asc");
+        let owner = owner.clone();
+        async move {
+            let found = fetch(&owner, &path).await;
+            let mut names = names(&found["items"], "full_name");
+            names.sort();
+            names
+        }
+    };
+    assert_eq!(search("hello").await, ["acme/hello-world"]);
+    assert_eq!(
+        search("hello+fork:true").await,
+        ["acme/hello-world", "hubot/hello-world"]
+    );
+    assert_eq!(search("hello+fork:only").await, ["hubot/hello-world"]);
     // Deleting the fork takes it off the parent's counts.
     crate::common::delete(&owner, "/repos/octocat/mine")
         .await
