@@ -378,7 +378,7 @@ await scenario("Document webhooks verify with LinearWebhookClient", () => loopba
   await linear.deleteWebhook(hook.id);
 }));
 
-await scenario("initiatives: list, read by slug, projects, create, status times, update, archive, delete, initiativeToProject", async () => {
+await scenario("initiatives: list, read by slug, projects, create, status times, update, archive, delete, initiativeToProject, sub-initiatives", async () => {
   const [ship] = (await linear.initiatives()).nodes;
   assert(ship.name === "Ship v1" && ship.status === "Active" && ship.startedAt instanceof Date, "seeded initiative");
   assert(ship.url.endsWith(`/acme/initiative/ship-v1-${ship.slugId}`), ship.url);
@@ -412,6 +412,12 @@ await scenario("initiatives: list, read by slug, projects, create, status times,
   assert(deleted.success && deleted.entityId === grow.id, "initiativeDelete");
   assert((await linear.initiative(grow.id)).trashed === true, "deleted initiatives are trashed");
   await expectError(linear.createInitiative({ name: "x", ownerId: "nope" }), LinearErrorType.InvalidInput, "unknown owner");
+  const api = await (await linear.createInitiative({ name: "Public API" })).initiative;
+  const relation = await (await linear.createInitiativeRelation({ initiativeId: ship.id, relatedInitiativeId: api.id })).initiativeRelation;
+  assert((await relation.relatedInitiative).id === api.id, "initiativeRelationCreate");
+  assert((await ship.subInitiatives()).nodes.map((i) => i.name).join() === "Public API", "initiative.subInitiatives");
+  assert((await (await linear.initiative(api.id)).parentInitiative).id === ship.id, "parentInitiative");
+  assert((await linear.deleteInitiativeRelation(relation.id)).success, "initiativeRelationDelete");
 });
 
 await scenario("project updates: createProjectUpdate, project health, list, read, edit, archive, delete", async () => {

@@ -26,7 +26,7 @@ pub(crate) struct Entity {
 }
 
 /// Every stored resource.
-const ENTITIES: [Entity; 23] = [
+const ENTITIES: [Entity; 24] = [
     Entity {
         name: "Issue",
         table: "issues",
@@ -131,6 +131,11 @@ const ENTITIES: [Entity; 23] = [
         name: "InitiativeUpdate",
         table: "initiative_updates",
         doc: "initiative_update_doc(t, ctx.base)",
+    },
+    Entity {
+        name: "InitiativeRelation",
+        table: "initiative_relations",
+        doc: "initiative_relation_doc(t)",
     },
     Entity {
         name: "Initiative",

@@ -154,6 +154,7 @@ fn checked(constraint: &str) -> &'static str {
         "cycles_check" => "endsAt must be after startsAt.",
         "issue_relations_type_check" => "type must be one of blocks, duplicate, related, similar.",
         "issue_relations_check" => "An issue cannot be related to itself.",
+        "initiative_relations_check" => "An initiative cannot be its own sub-initiative.",
         _ => "A value in the input is not valid.",
     }
 }

@@ -1,7 +1,8 @@
 //! Initiatives: `initiativeCreate`, `initiativeUpdate` (`trashed: true` to the trash, null or
 //! false out of it), `initiativeArchive`/`initiativeUnarchive`, `initiativeDelete` (to the
-//! trash, as Linear does, answered as a `DeletePayload`), and the projects they group
-//! (`initiativeToProjectCreate`/`Update`/`Delete`).
+//! trash, as Linear does, answered as a `DeletePayload`), the projects they group
+//! (`initiativeToProjectCreate`/`Update`/`Delete`) and their sub-initiatives
+//! (`initiativeRelationCreate`/`Update`/`Delete`).
 
 use async_graphql::Value;
 use async_graphql::dynamic::ResolverContext;
@@ -65,11 +66,20 @@ const INITIATIVE_TO_PROJECT: Spec = Spec {
     )
 };
 
-/// `initiativeCreate(input:)`.
-pub(crate) async fn create(ctx: &ResolverContext<'_>) -> Result<Value> {
-    let input = write::input(ctx)?;
-    Ok(simple::create(ctx, &INITIATIVE, &input, &[], None).await?.0)
-}
+/// A sub-initiative's place under its parent.
+const RELATION: Spec = Spec {
+    fields: &[
+        ("text", &["id", "initiativeId", "relatedInitiativeId"]),
+        ("float8", &["sortOrder"]),
+    ],
+    required: &["initiativeId", "relatedInitiativeId"],
+    creator: Some("user_id"),
+    ..Spec::new(
+        "InitiativeRelation",
+        "initiative_relations",
+        "initiativeRelation",
+    )
+};
 
 /// `initiativeUpdate(id:, input:)`.
 pub(crate) async fn update(ctx: &ResolverContext<'_>) -> Result<Value> {
@@ -112,22 +122,25 @@ pub(crate) async fn delete(ctx: &ResolverContext<'_>) -> Result<Value> {
     ]))
 }
 
-/// `initiativeToProjectCreate(input:)`: a project joins an initiative (once).
-pub(crate) async fn link_create(ctx: &ResolverContext<'_>) -> Result<Value> {
+/// `create(input:)` of `spec`, the input as given.
+async fn create_plain(ctx: &ResolverContext<'_>, spec: &Spec) -> Result<Value> {
     let input = write::input(ctx)?;
-    Ok(
-        simple::create(ctx, &INITIATIVE_TO_PROJECT, &input, &[], None)
-            .await?
-            .0,
-    )
+    Ok(simple::create(ctx, spec, &input, &[], None).await?.0)
 }
 
-/// `initiativeToProjectUpdate(id:, input:)`.
-pub(crate) async fn link_update(ctx: &ResolverContext<'_>) -> Result<Value> {
-    simple::update(ctx, &INITIATIVE_TO_PROJECT, &[]).await
+/// `update(id:, input:)` of `spec`.
+async fn update_plain(ctx: &ResolverContext<'_>, spec: &Spec) -> Result<Value> {
+    simple::update(ctx, spec, &[]).await
 }
 
-/// `initiativeToProjectDelete(id:)`: the project leaves the initiative.
-pub(crate) async fn link_delete(ctx: &ResolverContext<'_>) -> Result<Value> {
-    simple::delete(ctx, &INITIATIVE_TO_PROJECT).await
-}
+// A project joins an initiative once, an initiative has one parent (constraints of the
+// tables): the rest is plain.
+simple::delegate!(
+    create => create_plain, INITIATIVE, "initiativeCreate(input:)";
+    link_create => create_plain, INITIATIVE_TO_PROJECT, "initiativeToProjectCreate(input:)";
+    link_update => update_plain, INITIATIVE_TO_PROJECT, "initiativeToProjectUpdate(id:, input:)";
+    link_delete => simple::delete, INITIATIVE_TO_PROJECT, "initiativeToProjectDelete(id:)";
+    relation_create => create_plain, RELATION, "initiativeRelationCreate(input:)";
+    relation_update => update_plain, RELATION, "initiativeRelationUpdate(id:, input:)";
+    relation_delete => simple::delete, RELATION, "initiativeRelationDelete(id:)";
+);

@@ -136,6 +136,7 @@ by_id!(
     team_membership => "TeamMembership", issue_relation => "IssueRelation",
     project_milestone => "ProjectMilestone", template => "Template",
     initiative_to_project => "InitiativeToProject", initiative_update => "InitiativeUpdate",
+    initiative_relation => "InitiativeRelation",
 );
 
 /// A root `<entity>(id:)` read by id or `slugId`.
@@ -197,6 +198,7 @@ root_list!(
     initiative_to_projects, "initiativeToProjects" => "InitiativeToProject", None;
     project_updates, "projectUpdates" => "ProjectUpdate", Some(Kind::ProjectUpdate);
     initiative_updates, "initiativeUpdates" => "InitiativeUpdate", Some(Kind::InitiativeUpdate);
+    initiative_relations, "initiativeRelations" => "InitiativeRelation", None;
 );
 
 macro_rules! child_list {
@@ -242,12 +244,35 @@ child_list!(
     project_documents => "Document", Some(Kind::Document), "t.project_id = {}";
     issue_documents => "Document", Some(Kind::Document), "t.issue_id = {}";
     initiative_documents => "Document", Some(Kind::Document), "t.initiative_id = {}";
-    initiative_projects => "Project", Some(Kind::Project), "t.id IN (SELECT project_id FROM initiative_to_projects WHERE initiative_id = {})";
     project_initiatives => "Initiative", None, "t.id IN (SELECT initiative_id FROM initiative_to_projects WHERE project_id = {})";
     project_initiative_to_projects => "InitiativeToProject", None, "t.project_id = {}";
     project_updates_of_project => "ProjectUpdate", None, "t.project_id = {}";
     initiative_updates_of_initiative => "InitiativeUpdate", None, "t.initiative_id = {}";
+    sub_initiatives => "Initiative", Some(Kind::Initiative), "t.id IN (SELECT related_initiative_id FROM initiative_relations WHERE initiative_id = {})";
 );
+
+/// `initiative.projects(includeSubInitiatives:)`: the initiative's projects, and with
+/// `includeSubInitiatives: true` those of its sub-initiatives at any depth too.
+pub(crate) async fn initiative_projects(ctx: &ResolverContext<'_>) -> Result<Value> {
+    let parent = parent_str(ctx, "id")?;
+    let scope = if Args::of(ctx).boolean("includeSubInitiatives")? == Some(true) {
+        "t.id IN (SELECT project_id FROM initiative_to_projects WHERE initiative_id IN (
+             WITH RECURSIVE tree(id) AS (
+                 SELECT {}::text
+                 UNION SELECT r.related_initiative_id FROM initiative_relations r
+                 JOIN tree ON r.initiative_id = tree.id)
+             SELECT id FROM tree))"
+    } else {
+        "t.id IN (SELECT project_id FROM initiative_to_projects WHERE initiative_id = {})"
+    };
+    scoped(
+        ctx,
+        "Project",
+        Some(Kind::Project),
+        Some((scope, vec![parent])),
+    )
+    .await
+}
 
 /// `templates`: every template of the workspace, the team's and the workspace's, not
 /// archived, in their sort order.

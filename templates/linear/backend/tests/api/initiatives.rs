@@ -434,3 +434,109 @@ async fn initiative_updates_are_posted_and_set_the_health(linear: asym::Linear) 
         "no update left"
     );
 }
+
+#[asym::clone("linear", seed = "basic")]
+async fn initiatives_have_sub_initiatives(linear: asym::Linear) {
+    let api = client(&linear);
+    let child = create(&api, json!({"name": "Ship the API"})).await;
+    let child_id = child["id"].as_str().unwrap();
+    let relation = query(
+        &api,
+        "mutation($input: InitiativeRelationCreateInput!) { initiativeRelationCreate(input: $input) {
+            success initiativeRelation { id sortOrder initiative { id } relatedInitiative { name } user { id } } } }",
+        json!({"input": {"initiativeId": SHIP_V1, "relatedInitiativeId": child_id, "sortOrder": 1}}),
+    )
+    .await["initiativeRelationCreate"]["initiativeRelation"]
+        .clone();
+    assert_eq!(relation["initiative"]["id"], SHIP_V1);
+    assert_eq!(relation["relatedInitiative"]["name"], "Ship the API");
+    assert_eq!(relation["user"]["id"], ADA);
+    let read = query(
+        &api,
+        "query($id: String!, $child: String!, $relation: String!) {
+            initiative(id: $id) { subInitiatives { nodes { name } } parentInitiative { id } }
+            child: initiative(id: $child) { parentInitiative { name } }
+            initiativeRelation(id: $relation) { sortOrder }
+            initiativeRelations { nodes { id } } }",
+        json!({"id": SHIP_V1, "child": child_id, "relation": relation["id"]}),
+    )
+    .await;
+    assert_eq!(
+        read["initiative"],
+        json!({"subInitiatives": {"nodes": [{"name": "Ship the API"}]}, "parentInitiative": null})
+    );
+    assert_eq!(read["child"]["parentInitiative"]["name"], "Ship v1");
+    // A grandchild of Ship v1 with project Launch: the child's own projects are none, its
+    // sub-initiatives' are Launch.
+    let grandchild = create(&api, json!({"name": "API docs"})).await;
+    for (mutation, input) in [
+        (
+            "initiativeRelationCreate(input: { initiativeId: $a, relatedInitiativeId: $b })",
+            json!({"a": child_id, "b": grandchild["id"]}),
+        ),
+        (
+            "initiativeToProjectCreate(input: { initiativeId: $a, projectId: $b })",
+            json!({"a": grandchild["id"], "b": LAUNCH}),
+        ),
+    ] {
+        query(
+            &api,
+            &format!("mutation($a: String!, $b: String!) {{ {mutation} {{ success }} }}"),
+            input,
+        )
+        .await;
+    }
+    let projects = query(
+        &api,
+        "query($id: String!) { initiative(id: $id) {
+            own: projects { nodes { name } }
+            all: projects(includeSubInitiatives: true) { nodes { name } } } }",
+        json!({"id": child_id}),
+    )
+    .await;
+    assert_eq!(projects["initiative"]["own"]["nodes"], json!([]));
+    assert_eq!(
+        projects["initiative"]["all"]["nodes"],
+        json!([{"name": "Launch"}])
+    );
+    assert_eq!(read["initiativeRelation"]["sortOrder"], 1.0);
+    assert_eq!(
+        read["initiativeRelations"]["nodes"],
+        json!([{"id": relation["id"]}])
+    );
+    for (input, expected) in [
+        (
+            json!({"initiativeId": SHIP_V1, "relatedInitiativeId": SHIP_V1}),
+            "Argument Validation Error",
+        ),
+        (
+            json!({"initiativeId": SHIP_V1, "relatedInitiativeId": child_id}),
+            "already exists",
+        ),
+    ] {
+        let message = refused(
+            &api,
+            "mutation($input: InitiativeRelationCreateInput!) { initiativeRelationCreate(input: $input) { success } }",
+            json!({ "input": input }),
+        )
+        .await;
+        assert!(message.contains(expected), "{message} / {expected}");
+    }
+    let removed = query(
+        &api,
+        "mutation($id: String!) { initiativeRelationDelete(id: $id) { success entityId } }",
+        json!({"id": relation["id"]}),
+    )
+    .await;
+    assert_eq!(
+        removed["initiativeRelationDelete"]["entityId"],
+        relation["id"]
+    );
+    let after = query(
+        &api,
+        "query($child: String!) { initiative(id: $child) { parentInitiative { id } } }",
+        json!({"child": child_id}),
+    )
+    .await;
+    assert_eq!(after["initiative"]["parentInitiative"], Value::Null);
+}
