@@ -2,7 +2,7 @@
 
 #![allow(dead_code, reason = "each test module uses a different subset")]
 
-use asym_kit::testing::{Api, Reply};
+use asym_kit::testing::{Api, Receiver, Reply};
 use serde_json::{Value, json};
 
 /// The fixture repository.
@@ -142,4 +142,19 @@ pub(crate) fn names(list: &Value, key: &str) -> Vec<String> {
         .iter()
         .map(|item| item[key].as_str().unwrap_or_default().to_owned())
         .collect()
+}
+
+/// A receiver for the fixture repository's hook subscribed (as the caller of `api`) to
+/// `events`, its ping taken.
+pub(crate) async fn listen(api: &Api, events: &[&str]) -> Receiver {
+    let receiver = Receiver::start().await;
+    let config = json!({ "url": receiver.url(), "content_type": "json" });
+    api.post(
+        &format!("{REPO}/hooks"),
+        &json!({ "config": config, "events": events }),
+    )
+    .await
+    .expect(201);
+    receiver.delivery().await; // ping
+    receiver
 }

@@ -2,23 +2,14 @@
 //! webhook), the forks list and its sorts, repository lists and search with and without
 //! forks, names and refusals.
 
-use asym_kit::testing::Receiver;
 use serde_json::json;
 
-use crate::common::{MAIN_SHA, REPO, api, app, create_ref, error, fetch, names, reviewer};
+use crate::common::{MAIN_SHA, REPO, api, app, create_ref, error, fetch, listen, names, reviewer};
 
 #[asym::clone("github", seed = "basic")]
 async fn a_fork_copies_the_git_data_counts_and_is_announced(gh: asym::GitHub) {
     let (owner, hubot) = (api(&gh), reviewer(&gh));
-    let receiver = Receiver::start().await;
-    owner
-        .post(
-            &format!("{REPO}/hooks"),
-            &json!({ "config": { "url": receiver.url(), "content_type": "json" }, "events": ["fork"] }),
-        )
-        .await
-        .expect(201);
-    receiver.delivery().await; // ping
+    let receiver = listen(&owner, &["fork"]).await;
 
     let fork = hubot
         .post(&format!("{REPO}/forks"), &json!({}))

@@ -2,10 +2,9 @@
 //! `starred_at` under `application/vnd.github.star+json`); the repository's counts; the
 //! `star` and `watch` webhooks; and the errors.
 
-use asym_kit::testing::Receiver;
 use serde_json::json;
 
-use crate::common::{REPO, anonymous, api, app, error, fetch, names, reviewer};
+use crate::common::{REPO, anonymous, api, app, error, fetch, listen, names, reviewer};
 
 /// `application/vnd.github.star+json`, as PyGithub's `get_stargazers_with_dates` asks.
 const STAR_JSON: &str = "application/vnd.github.v3.star+json";
@@ -13,15 +12,7 @@ const STAR_JSON: &str = "application/vnd.github.v3.star+json";
 #[asym::clone("github", seed = "basic")]
 async fn stars_are_given_checked_listed_counted_announced_and_taken_back(gh: asym::GitHub) {
     let (owner, hubot) = (api(&gh), reviewer(&gh));
-    let receiver = Receiver::start().await;
-    owner
-        .post(
-            &format!("{REPO}/hooks"),
-            &json!({ "config": { "url": receiver.url(), "content_type": "json" }, "events": ["star", "watch"] }),
-        )
-        .await
-        .expect(201);
-    receiver.delivery().await; // ping
+    let receiver = listen(&owner, &["star", "watch"]).await;
     let starred = "/user/starred/acme/hello-world";
     error(owner.get(starred).await, 404);
     assert_eq!(fetch(&owner, REPO).await["stargazers_count"], 0);
