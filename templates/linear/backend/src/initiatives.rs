@@ -128,19 +128,14 @@ async fn create_plain(ctx: &ResolverContext<'_>, spec: &Spec) -> Result<Value> {
     Ok(simple::create(ctx, spec, &input, &[], None).await?.0)
 }
 
-/// `update(id:, input:)` of `spec`.
-async fn update_plain(ctx: &ResolverContext<'_>, spec: &Spec) -> Result<Value> {
-    simple::update(ctx, spec, &[]).await
-}
-
 // A project joins an initiative once, an initiative has one parent (constraints of the
 // tables): the rest is plain.
 simple::delegate!(
     create => create_plain, INITIATIVE, "initiativeCreate(input:)";
     link_create => create_plain, INITIATIVE_TO_PROJECT, "initiativeToProjectCreate(input:)";
-    link_update => update_plain, INITIATIVE_TO_PROJECT, "initiativeToProjectUpdate(id:, input:)";
+    link_update => simple::update_plain, INITIATIVE_TO_PROJECT, "initiativeToProjectUpdate(id:, input:)";
     link_delete => simple::delete, INITIATIVE_TO_PROJECT, "initiativeToProjectDelete(id:)";
     relation_create => create_plain, RELATION, "initiativeRelationCreate(input:)";
-    relation_update => update_plain, RELATION, "initiativeRelationUpdate(id:, input:)";
+    relation_update => simple::update_plain, RELATION, "initiativeRelationUpdate(id:, input:)";
     relation_delete => simple::delete, RELATION, "initiativeRelationDelete(id:)";
 );

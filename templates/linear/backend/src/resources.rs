@@ -139,24 +139,20 @@ async fn create(ctx: &ResolverContext<'_>, spec: &Spec) -> Result<Value> {
     Ok(simple::create(ctx, spec, &input, &[], None).await?.0)
 }
 
-/// `update(id:, input:)` over `spec`, with no rule of its own.
-async fn update(ctx: &ResolverContext<'_>, spec: &Spec) -> Result<Value> {
-    simple::update(ctx, spec, &[]).await
-}
-
-// The mutations that are a plain [`create`], [`update`] or [`simple::delete`] of a spec.
+// The mutations that are a plain [`create`], [`simple::update_plain`] or [`simple::delete`]
+// of a spec.
 simple::delegate!(
     comment_create => create, COMMENT, "commentCreate(input:)";
     comment_delete => simple::delete, COMMENT, "commentDelete(id:)";
     label_create => create, LABEL, "issueLabelCreate(input:)";
-    label_update => update, LABEL, "issueLabelUpdate(id:, input:)";
+    label_update => simple::update_plain, LABEL, "issueLabelUpdate(id:, input:)";
     label_delete => simple::delete, LABEL, "issueLabelDelete(id:)";
     cycle_create => create, CYCLE, "cycleCreate(input:)";
-    cycle_update => update, CYCLE, "cycleUpdate(id:, input:)";
+    cycle_update => simple::update_plain, CYCLE, "cycleUpdate(id:, input:)";
     attachment_create => create, ATTACHMENT, "attachmentCreate(input:)";
     webhook_delete => simple::delete, WEBHOOK, "webhookDelete(id:)";
     milestone_create => create, MILESTONE, "projectMilestoneCreate(input:)";
-    milestone_update => update, MILESTONE, "projectMilestoneUpdate(id:, input:)";
+    milestone_update => simple::update_plain, MILESTONE, "projectMilestoneUpdate(id:, input:)";
     milestone_delete => simple::delete, MILESTONE, "projectMilestoneDelete(id:)";
     relation_delete => simple::delete, RELATION, "issueRelationDelete(id:)";
 );

@@ -233,6 +233,11 @@ pub(crate) async fn update(
     update_from(ctx, spec, &write::input(ctx)?, extra).await
 }
 
+/// `update(id:, input:)` of `spec`, with no rule of its own.
+pub(crate) async fn update_plain(ctx: &ResolverContext<'_>, spec: &Spec) -> Result<Value> {
+    update(ctx, spec, &[]).await
+}
+
 /// Updates `spec` row `id` (argument `id`) from `input` (the `input` argument as the
 /// resolver amended it).
 pub(crate) async fn update_from(
