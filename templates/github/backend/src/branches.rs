@@ -689,6 +689,8 @@ struct Rules {
     may_push: bool,
     allow_force_pushes: bool,
     allow_deletions: bool,
+    /// Whether a pull request's head must contain the branch's head (`strict`).
+    strict: bool,
 }
 
 /// The rules of `branch` that bind `user` (the caller of the request `repo` was resolved for):
@@ -706,7 +708,8 @@ async fn binding(
                               coalesce(push_users IS NULL OR $3 = ANY(push_users)
                                   OR EXISTS (SELECT 1 FROM apps a WHERE a.bot_user_id = $3
                                              AND a.slug = ANY(push_apps)), false),
-                              allow_force_pushes, allow_deletions, strict IS NOT NULL
+                              allow_force_pushes, allow_deletions, strict IS NOT NULL,
+                              coalesce(strict, false)
                        FROM branch_protections WHERE repo_id = $1 AND branch = $2";
     let Some(row) = db::row(client, SQL, &[&repo.id, &branch, &user]).await? else {
         return Ok(None);
@@ -721,6 +724,7 @@ async fn binding(
         may_push: row.get(3),
         allow_force_pushes: row.get(4),
         allow_deletions: row.get(5),
+        strict: row.get(7),
     }))
 }
 
@@ -787,36 +791,42 @@ pub(crate) async fn check_merge(
     let Some(rules) = binding(client, repo, Some(user), branch).await? else {
         return Ok(());
     };
-    match unmet(client, repo, &rules, head).await? {
-        Some(message) => Err(ApiError::new(StatusCode::METHOD_NOT_ALLOWED, message)),
+    match unmet(client, repo, &rules, branch, head).await? {
+        Some((message, _)) => Err(ApiError::new(StatusCode::METHOD_NOT_ALLOWED, message)),
         None => Ok(()),
     }
 }
 
-/// Whether merging pull request `issue` (head `head_sha`) into `branch` waits on its
-/// protection (`mergeable_state` `blocked`), whoever asks.
-pub(crate) async fn blocked(
+/// The `mergeable_state` of pull request `issue` (head `head_sha`) into `branch` while its
+/// protection holds the merge back, whoever asks: `behind` (strict checks and a head that
+/// does not contain the branch) or `blocked`.
+pub(crate) async fn held_back(
     client: &impl GenericClient,
     repo: &Repo,
     branch: &str,
     head: (i64, &str),
-) -> ApiResult<bool> {
+) -> ApiResult<Option<&'static str>> {
     Ok(match binding(client, repo, None, branch).await? {
-        Some(rules) => unmet(client, repo, &rules, head).await?.is_some(),
-        None => false,
+        Some(rules) => unmet(client, repo, &rules, branch, head)
+            .await?
+            .map(|(_, state)| state),
+        None => None,
     })
 }
 
-/// What `rules` still require of pull request `issue` (head `head_sha`), as GitHub words its
-/// 405: the approving reviews (the latest review of each user with write access), then the
+/// What `rules` still require of pull request `issue` (head `head_sha`) into `branch`, as
+/// GitHub words its 405, with the `mergeable_state` it makes: the approving reviews (the
+/// latest review of each user with write access), then, with `strict`, a head that contains
+/// the branch (otherwise every required check counts as expected, as GitHub answers), then the
 /// status checks (the latest status of each context, or else check run of that name, on the
 /// head).
 async fn unmet(
     client: &impl GenericClient,
     repo: &Repo,
     rules: &Rules,
+    branch: &str,
     (issue, head_sha): (i64, &str),
-) -> ApiResult<Option<String>> {
+) -> ApiResult<Option<(String, &'static str)>> {
     const APPROVALS: &str = "SELECT count(*) FROM (
             SELECT DISTINCT ON (v.user_id) v.user_id, v.state FROM reviews v
             WHERE v.issue_id = $1 AND v.state IN ('APPROVED', 'CHANGES_REQUESTED', 'DISMISSED')
@@ -834,17 +844,29 @@ async fn unmet(
     if let Some(required) = rules.approvals {
         let approvals: i64 = db::value(client, APPROVALS, &[&issue, &repo.id]).await?;
         if approvals < required {
-            return Ok(Some(if required == 1 {
+            let message = if required == 1 {
                 "At least 1 approving review is required by reviewers with write access.".into()
             } else {
                 format!(
                     "At least {required} approving reviews are required by reviewers with write access."
                 )
-            }));
+            };
+            return Ok(Some((message, "blocked")));
         }
     }
     if rules.contexts.is_empty() {
         return Ok(None);
+    }
+    let all = rules.contexts.len();
+    if rules.strict {
+        let base =
+            crate::objects::ref_sha(client, repo.id, &format!("refs/heads/{branch}")).await?;
+        if let Some(base) = base
+            && base != head_sha
+            && !crate::objects::is_ancestor(client, repo.id, &base, head_sha).await?
+        {
+            return Ok(Some((expected(&rules.contexts, all), "behind")));
+        }
     }
     let states = client
         .query(STATES, &[&repo.id, &head_sha, &rules.contexts])
@@ -855,12 +877,11 @@ async fn unmet(
         match state.as_deref() {
             Some("success") => {}
             Some("failure" | "error") => {
-                return Ok(Some(format!(
-                    "Required status check \"{context}\" is failing."
-                )));
+                let message = format!("Required status check \"{context}\" is failing.");
+                return Ok(Some((message, "blocked")));
             }
             _ => missing.push(context),
         }
     }
-    Ok((!missing.is_empty()).then(|| expected(&missing, rules.contexts.len())))
+    Ok((!missing.is_empty()).then(|| (expected(&missing, all), "blocked")))
 }

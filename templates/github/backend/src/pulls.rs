@@ -258,10 +258,9 @@ async fn detail(
         let head = (pull.issue.id, pull.head_sha.as_str());
         let state = if pull.draft {
             "draft"
-        } else if branches::blocked(client, repo, &pull.base_ref, head).await? {
-            "blocked"
         } else {
-            "clean"
+            let held = branches::held_back(client, repo, &pull.base_ref, head).await?;
+            held.unwrap_or("clean")
         };
         (json!(true), state)
     } else {

@@ -333,3 +333,56 @@ async fn a_protected_branch_refuses_merges_and_pushes(gh: asym::GitHub) {
         .expect(201);
     owner.put(&contents, &update).await.expect(200);
 }
+
+#[asym::clone("github", seed = "basic")]
+async fn strict_checks_need_a_head_that_contains_the_branch(gh: asym::GitHub) {
+    let (owner, hubot) = (api(&gh), reviewer(&gh));
+    branch(&hubot, "feature", "feature.txt", "new\n").await;
+    let number = open_pull(&hubot, "Feature", "feature").await["number"].clone();
+    let pull_path = format!("{REPO}/pulls/{number}");
+    let checks = json!({ "strict": true, "contexts": ["ci/build"] });
+    owner
+        .put(MAIN, &rules(checks, Value::Null, Value::Null, json!({})))
+        .await
+        .expect(200);
+    let passing = |sha: Value| {
+        let hubot = hubot.clone();
+        async move {
+            let status = json!({ "state": "success", "context": "ci/build" });
+            let path = format!("{REPO}/statuses/{}", sha.as_str().unwrap());
+            hubot.post(&path, &status).await.expect(201);
+        }
+    };
+    let pull = fetch(&owner, &pull_path).await;
+    passing(pull["head"]["sha"].clone()).await;
+    assert_eq!(fetch(&owner, &pull_path).await["mergeable_state"], "clean");
+
+    // The owner (an administrator, not enforced) moves main on: the head is behind.
+    let file = json!({ "message": "ahead", "content": b64("ahead") });
+    owner
+        .put(&format!("{REPO}/contents/ahead.txt"), &file)
+        .await
+        .expect(201);
+    assert_eq!(fetch(&owner, &pull_path).await["mergeable_state"], "behind");
+    let merge = format!("{pull_path}/merge");
+    assert_eq!(
+        error(hubot.put(&merge, &json!({})).await, 405),
+        "Required status check \"ci/build\" is expected."
+    );
+
+    // A head built on the new main, with its check passing, merges.
+    let main = fetch(&hubot, &format!("{REPO}/git/ref/heads/main")).await;
+    let rebuilt = json!({ "sha": main["object"]["sha"], "force": true });
+    hubot
+        .patch(&format!("{REPO}/git/refs/heads/feature"), &rebuilt)
+        .await
+        .expect(200);
+    let again = json!({ "message": "again", "content": b64("new\n"), "branch": "feature" });
+    hubot
+        .put(&format!("{REPO}/contents/feature.txt"), &again)
+        .await
+        .expect(201);
+    passing(fetch(&owner, &pull_path).await["head"]["sha"].clone()).await;
+    assert_eq!(fetch(&owner, &pull_path).await["mergeable_state"], "clean");
+    hubot.put(&merge, &json!({})).await.expect(200);
+}
