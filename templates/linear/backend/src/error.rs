@@ -133,7 +133,7 @@ pub(crate) fn db(err: asym_kit::tokio_postgres::Error) -> Error {
             "{} must not be null.",
             err.as_db_error()
                 .and_then(|db| db.column())
-                .map_or_else(|| "A required field".to_owned(), crate::connection::camel)
+                .map_or_else(|| "A required field".to_owned(), crate::case::camel)
         )),
         // Any data exception (class 22): the input's fault.
         class if class.starts_with("22") => validation(malformed(code)),

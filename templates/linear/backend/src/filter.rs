@@ -8,7 +8,8 @@
 use asym_kit::tokio_postgres::types::ToSql;
 use serde_json::{Map, Value};
 
-use crate::connection::{Where, column};
+use crate::case::column;
+use crate::connection::Where;
 use crate::error::{self, Result};
 
 /// Which filter input a JSON object is.

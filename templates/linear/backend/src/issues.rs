@@ -10,7 +10,8 @@ use async_graphql::dynamic::ResolverContext;
 use serde_json::{Map, json};
 
 use crate::args::{arg_str, context};
-use crate::connection::{Where, column, object};
+use crate::case::column;
+use crate::connection::{Where, object};
 use crate::entity;
 use crate::error::{self, Result, db};
 use crate::hooks::{self, Event};

@@ -32,6 +32,7 @@
 //! | Linear's error shape; Postgres errors as Linear's | `error` |
 
 mod args;
+mod case;
 mod connection;
 mod documents;
 mod entity;

@@ -9,7 +9,8 @@ use async_graphql::dynamic::ResolverContext;
 use serde_json::Map;
 
 use crate::args::{arg_str, context};
-use crate::connection::{Where, column};
+use crate::case::column;
+use crate::connection::Where;
 use crate::error::{self, Result, db};
 use crate::hooks::{self, Event};
 use crate::write;
@@ -312,7 +313,7 @@ fn changed(before: &serde_json::Value, after: &serde_json::Value) -> serde_json:
     if let (serde_json::Value::Object(before), serde_json::Value::Object(after)) = (before, after) {
         for (key, was) in before {
             if key == "updated_at" || after.get(key) != Some(was) {
-                previous.insert(crate::connection::camel(key), write::previous(was));
+                previous.insert(crate::case::camel(key), write::previous(was));
             }
         }
     }
