@@ -222,6 +222,8 @@ CREATE INDEX issue_events_issue ON issue_events (issue_id, id);
 CREATE TABLE pulls (
     issue_id           bigint PRIMARY KEY REFERENCES issues (id) ON DELETE CASCADE,
     head_ref           text        NOT NULL,
+    -- The fork the head branch lives in, when it is not the pull request's own repository.
+    head_repo_id       bigint      REFERENCES repos (id) ON DELETE SET NULL,
     head_sha           text        NOT NULL,
     base_ref           text        NOT NULL,
     base_sha           text        NOT NULL,

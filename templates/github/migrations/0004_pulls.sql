@@ -36,8 +36,9 @@ BEGIN
                                     FROM unnest(p.requested_reviewer_ids) WITH ORDINALITY AS a(uid, ord)
                                     JOIN users u ON u.id = a.uid),
             'requested_teams', '[]'::jsonb,
-            'head', jsonb_build_object('label', o.login || ':' || p.head_ref, 'ref', p.head_ref, 'sha', hs,
-                                       'user', gh_user(o, b), 'repo', rj),
+            'head', jsonb_build_object('label', ho.login || ':' || p.head_ref, 'ref', p.head_ref, 'sha', hs,
+                                       'user', gh_user(ho, b),
+                                       'repo', CASE WHEN hr.id = r.id THEN rj ELSE gh_repo(hr, b, NULL)::jsonb END),
             'base', jsonb_build_object('label', o.login || ':' || p.base_ref, 'ref', p.base_ref, 'sha', bs,
                                        'user', gh_user(o, b), 'repo', rj))
         || jsonb_build_object(
@@ -58,10 +59,11 @@ BEGIN
             'comments', i.comments,
             'review_comments', (SELECT count(*) FROM review_comments c WHERE c.issue_id = i.id),
             'maintainer_can_modify', p.maintainer_can_modify))::json
-        FROM repos r JOIN users o ON o.id = r.owner_id,
+        FROM repos r JOIN users o ON o.id = r.owner_id
+             JOIN repos hr ON hr.id = coalesce(p.head_repo_id, r.id) JOIN users ho ON ho.id = hr.owner_id,
              LATERAL (SELECT b || '/repos/' || r.full_name AS ru, b || '/' || r.full_name AS hu,
                              gh_issue(i, b)::jsonb AS j, gh_repo(r, b, NULL)::jsonb AS rj,
-                             coalesce((SELECT g.sha FROM git_refs g WHERE i.state = 'open' AND g.repo_id = r.id
+                             coalesce((SELECT g.sha FROM git_refs g WHERE i.state = 'open' AND g.repo_id = hr.id
                                        AND g.ref = 'refs/heads/' || p.head_ref), p.head_sha) AS hs,
                              coalesce((SELECT g.sha FROM git_refs g WHERE i.state = 'open' AND g.repo_id = r.id
                                        AND g.ref = 'refs/heads/' || p.base_ref), p.base_sha) AS bs) x

@@ -421,8 +421,10 @@ pub(crate) async fn announce_push(
     const ZERO: &str = "0000000000000000000000000000000000000000";
     const HOOKED: &str = "SELECT EXISTS (SELECT 1 FROM hooks WHERE repo_id = $1 AND active
                                              AND ('push' = ANY(events) OR '*' = ANY(events)))";
+    let followed =
+        after != ZERO && crate::pulls::follow_push(client, base, repo.id, name, sender).await?;
     if !db::value::<bool>(client, HOOKED, &[&repo.id]).await? {
-        return Ok(false);
+        return Ok(followed);
     }
     let known: HashSet<String> = match before {
         Some(sha) => objects::history(client, repo.id, sha, HISTORY_CAP)
@@ -509,7 +511,7 @@ pub(crate) async fn announce_push(
         "pusher".into(),
         json!({ "name": pusher.get::<_, String>(0), "email": pusher.get::<_, String>(1) }),
     );
-    crate::hooks::emit(client, base, repo.id, "push", sender, payload).await
+    Ok(crate::hooks::emit(client, base, repo.id, "push", sender, payload).await? || followed)
 }
 
 /// `GET /repos/{owner}/{repo}/contributors`: the users who authored commits on the default

@@ -11,7 +11,7 @@ use crate::repos::{self, Repo};
 use crate::req::{self, Body, Listing, Query, Raw};
 use crate::scope::Scope;
 use crate::viewer::Viewer;
-use crate::{db, hooks, users};
+use crate::{db, hooks, objects, users};
 
 /// `GET /repos/{owner}/{repo}/forks`: the forks the caller can see (`sort`: `newest`, the
 /// default, `oldest`, `stargazers` or `watchers`, which GitHub keeps equal).
@@ -186,21 +186,12 @@ async fn copy_git(
     to: i64,
     default_branch_only: bool,
 ) -> ApiResult<()> {
-    const OBJECTS: &str = "INSERT INTO git_objects (repo_id, sha, type, data)
-                           SELECT $2, sha, type, data FROM git_objects WHERE repo_id = $1";
-    const COMMITS: &str = "INSERT INTO git_commits (repo_id, sha, tree, parents, author_name,
-                               author_email, author_date, committer_name, committer_email,
-                               committer_date, message)
-                           SELECT $2, sha, tree, parents, author_name, author_email, author_date,
-                                  committer_name, committer_email, committer_date, message
-                           FROM git_commits WHERE repo_id = $1";
     const REFS: &str = "INSERT INTO git_refs (repo_id, ref, sha)
                         SELECT $2, g.ref, g.sha FROM git_refs g JOIN repos p ON p.id = g.repo_id
                         WHERE g.repo_id = $1
                           AND CASE WHEN $3 THEN g.ref = 'refs/heads/' || p.default_branch
                                    ELSE g.ref LIKE 'refs/heads/%' OR g.ref LIKE 'refs/tags/%' END";
-    db::execute(client, OBJECTS, &[&from, &to]).await?;
-    db::execute(client, COMMITS, &[&from, &to]).await?;
+    objects::share(client, from, to).await?;
     db::execute(client, REFS, &[&from, &to, &default_branch_only]).await?;
     Ok(())
 }

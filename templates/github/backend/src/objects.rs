@@ -105,6 +105,24 @@ pub(crate) async fn ref_sha(
     db::first(client, SQL, &[&repo, &name]).await
 }
 
+/// Copies into `to` the git objects and commits of `from` that it does not hold yet: how a
+/// fork gets its parent's history and a pull request's base repository its fork's head.
+pub(crate) async fn share(client: &impl GenericClient, from: i64, to: i64) -> Result<(), Error> {
+    const OBJECTS: &str = "INSERT INTO git_objects (repo_id, sha, type, data)
+                           SELECT $2, sha, type, data FROM git_objects WHERE repo_id = $1
+                           ON CONFLICT DO NOTHING";
+    const COMMITS: &str = "INSERT INTO git_commits (repo_id, sha, tree, parents, author_name,
+                               author_email, author_date, committer_name, committer_email,
+                               committer_date, message)
+                           SELECT $2, sha, tree, parents, author_name, author_email, author_date,
+                                  committer_name, committer_email, committer_date, message
+                           FROM git_commits WHERE repo_id = $1
+                           ON CONFLICT DO NOTHING";
+    db::execute(client, OBJECTS, &[&from, &to]).await?;
+    db::execute(client, COMMITS, &[&from, &to]).await?;
+    Ok(())
+}
+
 /// Points `name` at `sha` (creating it).
 pub(crate) async fn set_ref(
     client: &impl GenericClient,

@@ -31,6 +31,8 @@ pub(crate) struct Pull {
     pub(crate) number: i32,
     /// Head branch.
     pub(crate) head_ref: String,
+    /// The login owning the head's repository (this one, or a fork of its network).
+    pub(crate) head_owner: String,
     /// Base branch.
     pub(crate) base_ref: String,
     /// Head commit now.
@@ -45,10 +47,12 @@ pub(crate) struct Pull {
 
 impl Numbered for Pull {
     const SQL: &'static str = "SELECT i.id, i.user_id, i.state, i.locked, i.is_pull, i.number, p.head_ref, p.base_ref,
-                    coalesce((SELECT sha FROM git_refs WHERE i.state = 'open' AND repo_id = i.repo_id AND ref = 'refs/heads/' || p.head_ref), p.head_sha),
+                    coalesce((SELECT sha FROM git_refs WHERE i.state = 'open' AND repo_id = h.id AND ref = 'refs/heads/' || p.head_ref), p.head_sha),
                     coalesce((SELECT sha FROM git_refs WHERE i.state = 'open' AND repo_id = i.repo_id AND ref = 'refs/heads/' || p.base_ref), p.base_sha),
-                    p.merged_at IS NOT NULL, p.draft
-             FROM issues i JOIN pulls p ON p.issue_id = i.id WHERE i.number = $1 AND i.repo_id = $2";
+                    p.merged_at IS NOT NULL, p.draft, u.login
+             FROM issues i JOIN pulls p ON p.issue_id = i.id
+                  JOIN repos h ON h.id = coalesce(p.head_repo_id, i.repo_id) JOIN users u ON u.id = h.owner_id
+             WHERE i.number = $1 AND i.repo_id = $2";
 
     /// The pull request's issue in the first five columns of `row`, then its own.
     fn from_row(row: &Row) -> Self {
@@ -61,6 +65,7 @@ impl Numbered for Pull {
             base_sha: row.get(9),
             merged: row.get(10),
             draft: row.get(11),
+            head_owner: row.get(12),
         }
     }
 }
@@ -114,6 +119,40 @@ pub(crate) async fn announce(
     let number = pull.number.to_string();
     let payload = hooks::payload(action, [("number", &number), ("pull_request", &rendered)]);
     hooks::emit(client, base, repo.id, "pull_request", sender, payload).await
+}
+
+/// Follows a push of branch `name` of repository `repo`: each open pull request whose head it
+/// is (in this repository, or in the base repository of a pull request from this fork) gets
+/// the branch's objects and a `synchronize` event on its base repository's hooks.
+pub(crate) async fn follow_push(
+    client: &impl GenericClient,
+    base: &str,
+    repo: i64,
+    name: &str,
+    sender: i64,
+) -> ApiResult<bool> {
+    const HEADED: &str = "SELECT i.number::text, r.id, r.full_name, r.default_branch, r.archived
+                          FROM issues i JOIN pulls p ON p.issue_id = i.id JOIN repos r ON r.id = i.repo_id
+                          WHERE i.state = 'open' AND coalesce(p.head_repo_id, i.repo_id) = $1
+                            AND 'refs/heads/' || p.head_ref = $2";
+    const TOUCH: &str = "UPDATE issues SET updated_at = now() WHERE id = $1";
+    let mut woke = false;
+    for row in client.query(HEADED, &[&repo, &name]).await? {
+        let target = Repo {
+            id: row.get(1),
+            full_name: row.get(2),
+            default_branch: row.get(3),
+            archived: row.get(4),
+            permission: "read".into(),
+        };
+        if target.id != repo {
+            objects::share(client, repo, target.id).await?;
+        }
+        let pull = Pull::find(client, &target, &row.get::<_, String>(0)).await?;
+        db::execute(client, TOUCH, &[&pull.issue.id]).await?;
+        woke |= announce(client, base, &target, &pull, "synchronize", sender).await?;
+    }
+    Ok(woke)
 }
 
 /// Whether the head merges cleanly into the base: `Some(tree)` of the merge, or `None`.
@@ -175,26 +214,68 @@ async fn changes(
     .await?)
 }
 
+/// Where a pull request's head branch lives.
+struct Head {
+    /// The repository: the base one, or a fork in its network.
+    repo: i64,
+    /// The login owning it.
+    owner: String,
+    /// The branch.
+    branch: String,
+}
+
+/// The head `head` names (`branch` or `owner:branch`, with `head_repo` `owner/name` naming the
+/// repository when given): a branch of `repo` itself, or of the fork `owner` has in `repo`'s
+/// network. Anything else is 422 `head invalid`, as GitHub answers an unknown head.
+async fn head_of(
+    client: &impl GenericClient,
+    repo: &Repo,
+    head: &str,
+    head_repo: Option<&str>,
+) -> ApiResult<Head> {
+    const SQL: &str = "SELECT h.id, u.login FROM repos b, repos h JOIN users u ON u.id = h.owner_id
+                       WHERE b.id = $1 AND coalesce(h.source_id, h.id) = coalesce(b.source_id, b.id)
+                         AND ($2::text IS NULL OR lower(u.login) = lower($2))
+                         AND ($3::text IS NULL OR lower(h.full_name) = lower($3))
+                         AND ($2 IS NOT NULL OR $3 IS NOT NULL OR h.id = b.id)
+                       ORDER BY h.id = b.id DESC, h.id LIMIT 1";
+    let (owner, branch) = match head.split_once(':') {
+        Some((owner, branch)) => (Some(owner), branch),
+        None => (None, head),
+    };
+    let row = client
+        .query_opt(SQL, &[&repo.id, &owner, &head_repo])
+        .await?
+        .ok_or_else(|| ApiError::validation("PullRequest", "head", "invalid"))?;
+    Ok(Head {
+        repo: row.get(0),
+        owner: row.get(1),
+        branch: branch.to_owned(),
+    })
+}
+
 /// `POST /repos/{owner}/{repo}/pulls`.
 pub(crate) async fn create(scope: Scope, viewer: Viewer, body: Body) -> ApiResult {
     let title = body.required("title", "PullRequest")?.to_owned();
     let head = body.required("head", "PullRequest")?.to_owned();
     let base_ref = body.required("base", "PullRequest")?.to_owned();
-    let head_ref = head
-        .rsplit_once(':')
-        .map_or(head.as_str(), |(_, b)| b)
-        .to_owned();
     let draft = body.bool("draft")?.unwrap_or(false);
     let modify = body.bool("maintainer_can_modify")?.unwrap_or(true);
     let (mut client, repo) = scope.open().await?;
+    let tx = client.transaction().await?;
+    let head = head_of(&tx, &repo, &head, body.str("head_repo")?).await?;
     let invalid = |field: &str| ApiError::validation("PullRequest", field, "invalid");
-    let head_sha = objects::ref_sha(&client, repo.id, &format!("refs/heads/{head_ref}"))
+    let head_sha = objects::ref_sha(&tx, head.repo, &format!("refs/heads/{}", head.branch))
         .await?
         .ok_or_else(|| invalid("head"))?;
-    let base_sha = objects::ref_sha(&client, repo.id, &format!("refs/heads/{base_ref}"))
+    let base_sha = objects::ref_sha(&tx, repo.id, &format!("refs/heads/{base_ref}"))
         .await?
         .ok_or_else(|| invalid("base"))?;
-    if objects::is_ancestor(&client, repo.id, &head_sha, &base_sha).await? {
+    if head.repo != repo.id {
+        objects::share(&tx, head.repo, repo.id).await?;
+    }
+    let head_ref = head.branch;
+    if objects::is_ancestor(&tx, repo.id, &head_sha, &base_sha).await? {
         return Err(ApiError::custom(
             "PullRequest",
             "head",
@@ -202,22 +283,25 @@ pub(crate) async fn create(scope: Scope, viewer: Viewer, body: Body) -> ApiResul
         ));
     }
     let base = scope.base();
-    let tx = client.transaction().await?;
     let existing = tx
         .query_opt(
             "SELECT 1 FROM issues i JOIN pulls p ON p.issue_id = i.id
-             WHERE i.repo_id = $1 AND i.state = 'open' AND p.head_ref = $2 AND p.base_ref = $3",
-            &[&repo.id, &head_ref, &base_ref],
+             WHERE i.repo_id = $1 AND i.state = 'open' AND p.head_ref = $2 AND p.base_ref = $3
+               AND coalesce(p.head_repo_id, i.repo_id) = $4",
+            &[&repo.id, &head_ref, &base_ref, &head.repo],
         )
         .await?;
     if existing.is_some() {
-        let login = repo.full_name.split('/').next().unwrap_or("");
         return Err(ApiError::custom(
             "PullRequest",
             "head",
-            &format!("A pull request already exists for {login}:{head_ref}."),
+            &format!(
+                "A pull request already exists for {}:{head_ref}.",
+                head.owner
+            ),
         ));
     }
+    let head_repo = (head.repo != repo.id).then_some(head.repo);
     let id: i64 = tx
         .query_one(
             "WITH n AS (UPDATE repos SET next_number = greatest(next_number,
@@ -225,9 +309,9 @@ pub(crate) async fn create(scope: Scope, viewer: Viewer, body: Body) -> ApiResul
                         WHERE id = $1 RETURNING next_number - 1 AS number),
                   i AS (INSERT INTO issues (repo_id, number, title, body, user_id, is_pull)
                         SELECT $1, n.number, $2, $3, $4, true FROM n RETURNING id)
-             INSERT INTO pulls (issue_id, head_ref, head_sha, base_ref, base_sha, draft, maintainer_can_modify)
-             SELECT i.id, $5, $6, $7, $8, $9, $10 FROM i RETURNING issue_id",
-            &[&repo.id, &title, &body.str("body")?, &viewer.user_id, &head_ref, &head_sha, &base_ref, &base_sha, &draft, &modify],
+             INSERT INTO pulls (issue_id, head_ref, head_sha, base_ref, base_sha, draft, maintainer_can_modify, head_repo_id)
+             SELECT i.id, $5, $6, $7, $8, $9, $10, $11 FROM i RETURNING issue_id",
+            &[&repo.id, &title, &body.str("body")?, &viewer.user_id, &head_ref, &head_sha, &base_ref, &base_sha, &draft, &modify, &head_repo],
         )
         .await?
         .get(0);
@@ -295,12 +379,14 @@ pub(crate) async fn list(scope: Scope, query: Query) -> ApiResult {
         "long-running" => "(i.updated_at - i.created_at)",
         _ => return Err(ApiError::validation("PullRequest", "sort", "invalid")),
     };
-    let head = query
-        .get("head")
-        .map(|h| h.rsplit_once(':').map_or(h, |(_, b)| b).to_owned());
+    let head = query.get("head").map(str::to_owned);
     let base_ref = query.get("base").map(str::to_owned);
     let (client, repo) = scope.open().await?;
-    let filter = "i.repo_id = $1 AND ($2::text IS NULL OR i.state = $2) AND ($3::text IS NULL OR p.head_ref = $3)
+    let filter = "i.repo_id = $1 AND ($2::text IS NULL OR i.state = $2)
+                  AND ($3::text IS NULL OR p.head_ref = regexp_replace($3, '^[^:]*:', '')
+                       AND (position(':' IN $3) = 0
+                            OR (SELECT lower(u.login) FROM repos h JOIN users u ON u.id = h.owner_id
+                                WHERE h.id = coalesce(p.head_repo_id, i.repo_id)) = lower(split_part($3, ':', 1))))
                   AND ($4::text IS NULL OR p.base_ref = $4)";
     let order = format!("{sort} {direction}, i.id {direction}");
     req::list_sql(
@@ -496,12 +582,11 @@ pub(crate) async fn merge(scope: Scope<String>, viewer: Viewer, body: Body) -> A
                     format!("{pr_title} (#{})", pull.number),
                 )
             } else {
-                let login = repo.full_name.split('/').next().unwrap_or("");
                 (
                     vec![pull.base_sha.clone(), pull.head_sha.clone()],
                     format!(
-                        "Merge pull request #{} from {login}/{}",
-                        pull.number, pull.head_ref
+                        "Merge pull request #{} from {}/{}",
+                        pull.number, pull.head_owner, pull.head_ref
                     ),
                 )
             };

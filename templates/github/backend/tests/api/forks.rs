@@ -253,3 +253,181 @@ async fn fork_names_branches_and_refusals(gh: asym::GitHub) {
         ["main"]
     );
 }
+
+/// Pushes `file` onto `branch` of the fork `forked`, as its owner.
+async fn push_to_fork(hubot: &asym_kit::testing::Api, forked: &str, branch: &str, file: &str) {
+    hubot
+        .put(
+            &format!("{forked}/contents/{file}"),
+            &json!({ "message": format!("Add {file}"), "content": crate::common::b64(file), "branch": branch }),
+        )
+        .await
+        .expect(201);
+}
+
+#[asym::clone("github", seed = "basic")]
+async fn a_pull_request_from_a_fork_spans_both_repositories_and_merges_its_commits(
+    gh: asym::GitHub,
+) {
+    let (owner, hubot) = (api(&gh), reviewer(&gh));
+    hubot
+        .post(&format!("{REPO}/forks"), &json!({}))
+        .await
+        .expect(202);
+    let forked = "/repos/hubot/hello-world";
+    hubot
+        .post(
+            &format!("{forked}/git/refs"),
+            &json!({ "ref": "refs/heads/fix", "sha": MAIN_SHA }),
+        )
+        .await
+        .expect(201);
+    push_to_fork(&hubot, forked, "fix", "fix.txt").await;
+    let receiver = listen(&owner, &["pull_request"]).await;
+
+    // The head is the fork's branch: label, user and repository are the fork's.
+    let pull = hubot
+        .post(
+            &format!("{REPO}/pulls"),
+            &json!({ "title": "Fix", "head": "hubot:fix", "base": "main", "maintainer_can_modify": true }),
+        )
+        .await
+        .expect(201);
+    assert_eq!(
+        crate::common::fields(
+            &pull,
+            [
+                "/head/label",
+                "/head/ref",
+                "/head/user/login",
+                "/head/repo/full_name",
+                "/base/label",
+                "/base/repo/full_name",
+                "/commits",
+                "/changed_files",
+                "/maintainer_can_modify"
+            ]
+        ),
+        json!([
+            "hubot:fix",
+            "fix",
+            "hubot",
+            "hubot/hello-world",
+            "acme:main",
+            "acme/hello-world",
+            1,
+            1,
+            true
+        ])
+    );
+    assert_eq!(pull["head"]["repo"]["fork"], true);
+    assert_eq!(receiver.delivery().await.json()["action"], "opened");
+    let number = pull["number"].as_i64().unwrap();
+    let path = format!("{REPO}/pulls/{number}");
+    assert_eq!(
+        names(&fetch(&owner, &format!("{path}/files")).await, "filename"),
+        ["fix.txt"]
+    );
+    // The same branch again is refused with the fork owner's label.
+    let again = hubot
+        .post(
+            &format!("{REPO}/pulls"),
+            &json!({ "title": "Again", "head": "hubot:fix", "base": "main" }),
+        )
+        .await;
+    assert_eq!(
+        again.expect(422)["errors"][0]["message"],
+        "A pull request already exists for hubot:fix."
+    );
+
+    // Listing by head filters on the owner too.
+    let listed = |head: &str| format!("{REPO}/pulls?head={head}");
+    assert_eq!(
+        fetch(&owner, &listed("hubot:fix"))
+            .await
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+    assert_eq!(
+        fetch(&owner, &listed("acme:fix"))
+            .await
+            .as_array()
+            .unwrap()
+            .len(),
+        0
+    );
+
+    // A push to the fork's branch moves the pull request and synchronizes it on the base.
+    push_to_fork(&hubot, forked, "fix", "more.txt").await;
+    let sync = receiver.delivery().await.json();
+    assert_eq!(sync["action"], "synchronize");
+    assert_eq!(sync["repository"]["full_name"], "acme/hello-world");
+    let moved = fetch(&owner, &path).await;
+    let head = fetch(&hubot, &format!("{forked}/git/ref/heads/fix")).await;
+    assert_eq!(moved["head"]["sha"], head["object"]["sha"]);
+    assert_eq!(
+        (&moved["commits"], &moved["changed_files"]),
+        (&json!(2), &json!(2))
+    );
+    assert_eq!(
+        fetch(&owner, &format!("{path}/commits"))
+            .await
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
+
+    // Merging brings the fork's commits into the base repository.
+    let merged = owner
+        .put(&format!("{path}/merge"), &json!({}))
+        .await
+        .expect(200);
+    let commit = fetch(&owner, &format!("{REPO}/commits/main")).await;
+    assert_eq!(commit["sha"], merged["sha"]);
+    assert!(
+        commit["commit"]["message"]
+            .as_str()
+            .unwrap()
+            .starts_with(&format!("Merge pull request #{number} from hubot/fix"))
+    );
+    fetch(&owner, &format!("{REPO}/contents/more.txt")).await;
+    assert_eq!(
+        fetch(
+            &owner,
+            &format!("{REPO}/commits/{}", head["object"]["sha"].as_str().unwrap())
+        )
+        .await["sha"],
+        head["object"]["sha"]
+    );
+}
+
+#[asym::clone("github", seed = "basic")]
+async fn a_head_outside_the_network_is_an_invalid_head(gh: asym::GitHub) {
+    let (owner, hubot) = (api(&gh), reviewer(&gh));
+    // hubot has no fork of the repository; octocat's own repository is not in its network.
+    let refused = |head: &str| json!({ "title": "X", "head": head, "base": "main" });
+    for head in ["hubot:main", "nobody:main"] {
+        let reply = hubot.post(&format!("{REPO}/pulls"), &refused(head)).await;
+        assert_eq!(
+            reply.expect(422)["errors"],
+            json!([{ "resource": "PullRequest", "field": "head", "code": "invalid" }])
+        );
+    }
+    owner
+        .post(
+            "/user/repos",
+            &json!({ "name": "elsewhere", "auto_init": true }),
+        )
+        .await
+        .expect(201);
+    let reply = owner
+        .post(
+            &format!("{REPO}/pulls"),
+            &json!({ "title": "X", "head": "octocat:main", "head_repo": "octocat/elsewhere", "base": "main" }),
+        )
+        .await;
+    assert_eq!(reply.expect(422)["errors"][0]["field"], "head");
+}
