@@ -7,7 +7,10 @@ use crate::args::{channel_arg, cursor_value, next_cursor, next_page};
 use crate::auth::{Caller, caller, caller_with};
 use crate::error::{ApiError, ApiResult, reply};
 use crate::json::row_object;
-use crate::model::content::{Content, link_names, wants_linked_names, with_block_ids};
+use crate::model::content::{
+    Content, link_names, markdown_block, parse_blocks, parse_metadata, stream_markdown,
+    wants_linked_names, with_block_ids,
+};
 use crate::model::conversation::{Conversation, Naming, channel_filter, resolve, resolve_postable};
 use crate::model::message::{
     self, Edit, NewMessage, SystemFields, commit_edit, insert_ephemeral, insert_message,
@@ -55,18 +58,24 @@ async fn edit_target(
 pub(crate) async fn update(state: &AppState, call: &Call) -> ApiResult {
     let (caller, conversation, ts) = edit_target(state, call).await?;
     let args = &call.args;
-    let text = args.string("text");
-    let blocks = args.json("blocks", "invalid_blocks_format")?;
+    let mut text = args.string("text");
+    let mut blocks = args.json("blocks", "invalid_blocks_format")?;
     let attachments = args.json("attachments", "invalid_attachments")?;
+    let markdown = args.non_empty("markdown_text").is_some();
     // Validate what was sent the way a post would be.
-    if text.is_some() || blocks.is_some() || attachments.is_some() {
-        Content::parse(call).or_else(|err| {
+    if text.is_some() || blocks.is_some() || attachments.is_some() || markdown {
+        let content = Content::parse(call).or_else(|err| {
             if err.code() == "no_text" {
                 Ok(Content::default())
             } else {
                 Err(err)
             }
         })?;
+        if markdown {
+            // `markdown_text` replaces the text and blocks with its `markdown` block.
+            text = Some(content.text);
+            blocks = content.blocks;
+        }
     }
     let blocks = blocks.map(with_block_ids);
 
@@ -128,6 +137,157 @@ pub(crate) async fn update(state: &AppState, call: &Call) -> ApiResult {
         ("text", json!(new_text)),
         ("message", message),
     ])
+}
+
+/// `chat.startStream`: starts a message that `chat.appendStream` grows and `chat.stopStream`
+/// ends, in a thread (`thread_ts`); it is in history (and its `message` event out) from now
+/// on, with its text in one `markdown` block.
+///
+/// # Errors
+///
+/// `not_allowed_token_type` for a user token; `invalid_arguments` without `thread_ts`; `invalid_thread_ts`; `invalid_chunks`,
+/// `msg_too_long`; the channel's (`channel_not_found`, `is_archived`, `not_in_channel`);
+/// `missing_recipient_team_id`, `missing_recipient_user_id` when streaming into a
+/// conversation other than a direct message without them.
+pub(crate) async fn start_stream(state: &AppState, call: &Call) -> ApiResult {
+    let caller = caller_with(state, call, &["chat:write"]).await?;
+    if caller.bot_id.is_none() {
+        return Err(ApiError::new("not_allowed_token_type"));
+    }
+    let channel = channel_arg(call)?;
+    let thread_ts = call
+        .args
+        .ts("thread_ts", "invalid_thread_ts")?
+        .ok_or_else(|| ApiError::new("invalid_arguments"))?;
+    let markdown = stream_markdown(call)?;
+    let conversation = resolve_postable(state, &caller, &channel).await?;
+    conversation.check_postable(&caller)?;
+    if conversation.kind != "im" {
+        for (name, code) in [
+            ("recipient_team_id", "missing_recipient_team_id"),
+            ("recipient_user_id", "missing_recipient_user_id"),
+        ] {
+            call.args.non_empty_or(name, code)?;
+        }
+    }
+    let mut draft = NewMessage::draft_authorship(call);
+    draft.blocks = Some(with_block_ids(markdown_block(&markdown)).to_string());
+    draft.text = markdown;
+    draft.thread_ts = Some(thread_ts);
+    let message = draft.by(&caller);
+
+    let mut client = state.kit.db().await?;
+    let tx = client.transaction().await?;
+    let posted = insert_message(&tx, &conversation.id, &conversation.kind, &message).await?;
+    tx.execute(
+        "INSERT INTO streams (channel_id, ts) VALUES ($1, $2::text::numeric)",
+        &[&conversation.id, &posted["ts"].as_str().unwrap_or_default()],
+    )
+    .await?;
+    state.commit(tx).await?;
+    reply([
+        ("channel", json!(conversation.id)),
+        ("ts", posted["ts"].clone()),
+    ])
+}
+
+/// `chat.appendStream`: adds markdown to the end of a streaming message.
+///
+/// # Errors
+///
+/// As [`grow_stream`].
+pub(crate) async fn append_stream(state: &AppState, call: &Call) -> ApiResult {
+    let (conversation, message) = grow_stream(state, call, false).await?;
+    reply([
+        ("channel", json!(conversation)),
+        ("ts", message["ts"].clone()),
+    ])
+}
+
+/// `chat.stopStream`: adds the last markdown (and `blocks`, `metadata`) and ends the stream;
+/// answers the final message.
+///
+/// # Errors
+///
+/// As [`grow_stream`]; `invalid_blocks`, `invalid_blocks_format`, `invalid_metadata_format`.
+pub(crate) async fn stop_stream(state: &AppState, call: &Call) -> ApiResult {
+    let (conversation, message) = grow_stream(state, call, true).await?;
+    reply([
+        ("channel", json!(conversation)),
+        ("ts", message["ts"].clone()),
+        ("message", message),
+    ])
+}
+
+/// Appends a streaming call's markdown to the stream `channel` + `ts` (on `stop`, also its
+/// `blocks` after the markdown and its `metadata`, and ends the stream); queues the
+/// `message_changed` event; answers the conversation's id and the message as it now reads.
+///
+/// # Errors
+///
+/// `message_not_found`; `cant_update_message` on another's; `message_not_in_streaming_state`
+/// once stopped or five minutes after its start; `invalid_chunks`, `msg_too_long`.
+async fn grow_stream(
+    state: &AppState,
+    call: &Call,
+    stop: bool,
+) -> Result<(String, Value), ApiError> {
+    let (caller, conversation, ts) = edit_target(state, call).await?;
+    let markdown = stream_markdown(call)?;
+    let (blocks, metadata) = if stop {
+        (parse_blocks(call)?, parse_metadata(call)?)
+    } else {
+        (None, None)
+    };
+    let mut client = state.kit.db().await?;
+    let tx = client.transaction().await?;
+    let previous = message::find(&tx, &conversation.id, ts, true).await?;
+    if !is_authors(&caller, &previous) {
+        return Err(ApiError::new("cant_update_message"));
+    }
+    let streaming = tx
+        .query_opt(
+            "SELECT 1 FROM streams WHERE channel_id = $1 AND ts = $2::text::numeric
+                AND NOT stopped AND created > clock_timestamp() - interval '5 minutes'
+             FOR UPDATE",
+            &[&conversation.id, &ts.to_string()],
+        )
+        .await?;
+    if streaming.is_none() {
+        return Err(ApiError::new("message_not_in_streaming_state"));
+    }
+    let text = format!(
+        "{}{markdown}",
+        previous["text"].as_str().unwrap_or_default()
+    );
+    let mut all_blocks = markdown_block(&text);
+    if let (Value::Array(all), Some(Value::Array(extra))) = (&mut all_blocks, blocks) {
+        all.extend(extra);
+    }
+    let all_blocks = with_block_ids(all_blocks).to_string();
+    tx.execute(
+        "UPDATE messages SET text = $3, blocks = $4::text::json,
+                metadata = COALESCE($5::text::json, metadata)
+         WHERE channel_id = $1 AND ts = $2::text::numeric",
+        &[
+            &conversation.id,
+            &ts.to_string(),
+            &text,
+            &all_blocks,
+            &metadata.map(|m| m.to_string()),
+        ],
+    )
+    .await?;
+    tx.execute(
+        "UPDATE streams SET stopped = $3 WHERE channel_id = $1 AND ts = $2::text::numeric",
+        &[&conversation.id, &ts.to_string(), &stop],
+    )
+    .await?;
+    let message = message::find(&tx, &conversation.id, ts, true).await?;
+    let edit = Edit::Changed(message.clone());
+    let target = (conversation.id.as_str(), conversation.kind.as_str());
+    commit_edit(state, tx, target, edit, previous).await?;
+    Ok((conversation.id, message))
 }
 
 /// `chat.delete`: deletes the caller's own message (an admin's user token may delete

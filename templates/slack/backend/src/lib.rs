@@ -12,7 +12,7 @@
 //! | `auth.revoke` | `revoke` |
 //! | `team.info`, `team.profile.get`, `bots.info` | `team` |
 //! | `chat.postMessage` (one statement per call) | `post` |
-//! | `chat.*` (update, delete, ephemeral, `/me`, permalink, scheduling) | `chat` |
+//! | `chat.*` (update, delete, ephemeral, `/me`, permalink, scheduling, streams) | `chat` |
 //! | `conversations.*`, `users.conversations` | `conversations` |
 //! | `conversations.history` (one statement per call) | `history` |
 //! | `users.*` | `users` |
@@ -168,6 +168,9 @@ async fn web_api(
         "bots.info" => team::bots_info(state, call).await,
         "chat.postMessage" => post::post_message(state, call).await,
         "chat.update" => chat::update(state, call).await,
+        "chat.startStream" => chat::start_stream(state, call).await,
+        "chat.appendStream" => chat::append_stream(state, call).await,
+        "chat.stopStream" => chat::stop_stream(state, call).await,
         "chat.delete" => chat::delete(state, call).await,
         "chat.postEphemeral" => chat::post_ephemeral(state, call).await,
         "chat.getPermalink" => chat::get_permalink(state, call).await,

@@ -367,6 +367,35 @@ await scenario('assistant threads', async () => {
   await fails('channel_not_found', bot.assistant.threads.setTitle({ channel_id: 'D0NOPE', thread_ts: ts, title: 'x' }));
 });
 
+await scenario('markdown_text messages', async () => {
+  const posted = await bot.chat.postMessage({ channel: GENERAL, markdown_text: '## Done\n**3** checks passed' });
+  const block = posted.message.blocks[0];
+  assert.deepEqual([block.type, block.text], ['markdown', '## Done\n**3** checks passed']);
+  await fails('markdown_text_conflict',
+    bot.chat.postMessage({ channel: GENERAL, text: 'x', markdown_text: '**x**' }));
+  await fails('msg_too_long', bot.chat.postMessage({ channel: GENERAL, markdown_text: 'a'.repeat(12001) }));
+});
+
+await scenario('streaming a reply', async () => {
+  const question = (await bot.chat.postMessage({ channel: GENERAL, text: 'what broke?' })).ts;
+  const streamer = bot.chatStream({
+    channel: GENERAL, thread_ts: question,
+    recipient_team_id: 'T0000000001', recipient_user_id: 'U0000000003',
+  }, { buffer_size: 8 });
+  await streamer.append({ markdown_text: 'The **deploy** ' });
+  await streamer.append({ markdown_text: 'failed on step 3.' });
+  const stopped = await streamer.stop({ markdown_text: ' Retrying.' });
+  assert.equal(stopped.message.text, 'The **deploy** failed on step 3. Retrying.');
+  assert.equal(stopped.message.blocks[0].type, 'markdown');
+  const replies = (await bot.conversations.replies({ channel: GENERAL, ts: question })).messages;
+  assert.equal(replies.at(-1).text, stopped.message.text);
+  await fails('message_not_in_streaming_state',
+    bot.chat.appendStream({ channel: GENERAL, ts: stopped.ts, markdown_text: 'late' }));
+  await fails('missing_recipient_user_id', bot.chat.startStream({
+    channel: GENERAL, thread_ts: question, recipient_team_id: 'T0000000001', markdown_text: 'x',
+  }));
+});
+
 await scenario('revoking the user token (last)', async () => {
   assert.equal((await user.auth.revoke({ test: true })).revoked, false);
   assert.equal((await user.auth.revoke()).revoked, true);

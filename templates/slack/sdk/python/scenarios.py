@@ -437,6 +437,42 @@ def assistant_threads():
 
 
 @scenario
+def markdown_text_messages():
+    posted = bot.chat_postMessage(channel=GENERAL, markdown_text="## Done\n**3** checks passed")
+    block = posted["message"]["blocks"][0]
+    assert (block["type"], block["text"]) == ("markdown", "## Done\n**3** checks passed"), block
+    edited = bot.chat_update(channel=GENERAL, ts=posted["ts"], markdown_text="_edited_")
+    assert edited["message"]["blocks"][0]["text"] == "_edited_", edited["message"]
+    fails("markdown_text_conflict", bot.chat_postMessage, channel=GENERAL, text="x", markdown_text="**x**")
+    fails("msg_too_long", bot.chat_postMessage, channel=GENERAL, markdown_text="a" * 12001)
+
+
+@scenario
+def streaming_a_reply():
+    question = bot.chat_postMessage(channel=GENERAL, text="what broke?")["ts"]
+    streamer = bot.chat_stream(channel=GENERAL, thread_ts=question,
+                               recipient_team_id="T0000000001", recipient_user_id="U0000000003",
+                               buffer_size=8)
+    streamer.append(markdown_text="The **deploy** ")
+    streamer.append(markdown_text="failed on step 3.")
+    stopped = streamer.stop(markdown_text=" Retrying.")
+    message = stopped["message"]
+    assert message["text"] == "The **deploy** failed on step 3. Retrying.", message
+    assert message["blocks"][0]["type"] == "markdown" and message["thread_ts"] == question
+    replies = bot.conversations_replies(channel=GENERAL, ts=question)["messages"]
+    assert replies[-1]["text"] == message["text"], replies
+    fails("message_not_in_streaming_state", bot.chat_appendStream, channel=GENERAL,
+          ts=streamer.ts, markdown_text="late")
+    fails("missing_recipient_team_id", bot.chat_startStream, channel=GENERAL, thread_ts=question,
+          markdown_text="x")
+    dm = bot.conversations_open(users="U0000000004")["channel"]["id"]
+    started = bot.chat_startStream(channel=dm, thread_ts=question, markdown_text="hi")
+    chunks = [{"type": "markdown_text", "text": " there"}]
+    assert bot.chat_appendStream(channel=dm, ts=started["ts"], chunks=chunks)["ok"]
+    assert bot.chat_stopStream(channel=dm, ts=started["ts"])["message"]["text"] == "hi there"
+
+
+@scenario
 def revoking_the_user_token():
     """Last: the user token stops working."""
     assert user.auth_revoke(test=True)["revoked"] is False

@@ -9,6 +9,8 @@ use crate::error::ApiError;
 
 /// Longest `text` Slack accepts, in characters.
 const MAX_TEXT_CHARS: usize = 40_000;
+/// Longest `markdown_text` Slack accepts, in characters.
+const MAX_MARKDOWN_CHARS: usize = 12_000;
 /// Most attachments one message may carry.
 const MAX_ATTACHMENTS: usize = 100;
 
@@ -59,13 +61,15 @@ impl Content {
     pub(crate) fn parse(call: &Call) -> Result<Self, ApiError> {
         let args = &call.args;
         let text = args.string("text").unwrap_or_default();
-        let blocks = args.json("blocks", "invalid_blocks_format")?;
-        if let Some(blocks) = &blocks {
-            let Value::Array(items) = blocks else {
-                return Err(ApiError::new("invalid_blocks_format"));
-            };
-            crate::model::blocks::validate(items)?;
-        }
+        let blocks = parse_blocks(call)?;
+        let blocks = match markdown_blocks(call, &text, blocks.as_ref())? {
+            Some(markdown) => Some(markdown),
+            None => blocks,
+        };
+        let text = match args.non_empty("markdown_text") {
+            Some(markdown) => markdown,
+            None => text,
+        };
         let attachments = args.json("attachments", "invalid_attachments")?;
         if let Some(attachments) = &attachments {
             let Value::Array(items) = attachments else {
@@ -78,10 +82,7 @@ impl Content {
                 return Err(ApiError::new("invalid_attachments"));
             }
         }
-        let metadata = args.json("metadata", "invalid_metadata_format")?;
-        if metadata.as_ref().is_some_and(|m| !m.is_object()) {
-            return Err(ApiError::new("invalid_metadata_format"));
-        }
+        let metadata = parse_metadata(call)?;
         let blocks = blocks
             .filter(|b| b.as_array().is_some_and(|a| !a.is_empty()))
             .map(with_block_ids);
@@ -99,6 +100,91 @@ impl Content {
             metadata,
         })
     }
+}
+
+/// The call's `blocks`, validated.
+///
+/// # Errors
+///
+/// `invalid_blocks_format` when not an array; `invalid_blocks` for a malformed block.
+pub(crate) fn parse_blocks(call: &Call) -> Result<Option<Value>, ApiError> {
+    let blocks = call.args.json("blocks", "invalid_blocks_format")?;
+    if let Some(blocks) = &blocks {
+        let Value::Array(items) = blocks else {
+            return Err(ApiError::new("invalid_blocks_format"));
+        };
+        crate::model::blocks::validate(items)?;
+    }
+    Ok(blocks)
+}
+
+/// The call's `metadata`, validated.
+///
+/// # Errors
+///
+/// `invalid_metadata_format` when not an object.
+pub(crate) fn parse_metadata(call: &Call) -> Result<Option<Value>, ApiError> {
+    let metadata = call.args.json("metadata", "invalid_metadata_format")?;
+    if metadata.as_ref().is_some_and(|m| !m.is_object()) {
+        return Err(ApiError::new("invalid_metadata_format"));
+    }
+    Ok(metadata)
+}
+
+/// The `markdown` block a `markdown_text` argument stands for (Slack stores the message with
+/// one), or `None` when none was sent.
+///
+/// # Errors
+///
+/// `markdown_text_conflict` when `text` or `blocks` come with it; `msg_too_long` over
+/// 12,000 characters.
+fn markdown_blocks(
+    call: &Call,
+    text: &str,
+    blocks: Option<&Value>,
+) -> Result<Option<Value>, ApiError> {
+    let Some(markdown) = call.args.non_empty("markdown_text") else {
+        return Ok(None);
+    };
+    if !text.is_empty() || blocks.is_some() {
+        return Err(ApiError::new("markdown_text_conflict"));
+    }
+    if markdown.chars().count() > MAX_MARKDOWN_CHARS {
+        return Err(ApiError::new("msg_too_long"));
+    }
+    Ok(Some(markdown_block(&markdown)))
+}
+
+/// The blocks of a message made of `markdown`: one `markdown` block.
+pub(crate) fn markdown_block(markdown: &str) -> Value {
+    serde_json::json!([{"type": "markdown", "text": markdown}])
+}
+
+/// The markdown a streaming call adds (`chat.*Stream`): its `markdown_text`, or the text of
+/// its `markdown_text` chunks in order (other chunk types add no text).
+///
+/// # Errors
+///
+/// `invalid_chunks` for chunks that are not an array of typed objects, a `markdown_text`
+/// chunk without text, or an unknown chunk type; `msg_too_long` over 12,000 characters.
+pub(crate) fn stream_markdown(call: &Call) -> Result<String, ApiError> {
+    let mut markdown = call.args.string("markdown_text").unwrap_or_default();
+    if let Some(chunks) = call.args.json("chunks", "invalid_chunks")? {
+        let Value::Array(chunks) = chunks else {
+            return Err(ApiError::new("invalid_chunks"));
+        };
+        for chunk in &chunks {
+            match (chunk["type"].as_str(), chunk["text"].as_str()) {
+                (Some("markdown_text"), Some(text)) => markdown.push_str(text),
+                (Some("task_update" | "plan_update" | "blocks"), _) => {}
+                _ => return Err(ApiError::new("invalid_chunks")),
+            }
+        }
+    }
+    if markdown.chars().count() > MAX_MARKDOWN_CHARS {
+        return Err(ApiError::new("msg_too_long"));
+    }
+    Ok(markdown)
 }
 
 /// Whether a posting call asks Slack to link names (`link_names`, or `parse=full`).
@@ -216,6 +302,28 @@ mod tests {
         assert_eq!(error(r#"{"text":"","blocks":[]}"#), "no_text");
         assert!(Content::parse(&call(r#"{"blocks":[{"type":"divider"}]}"#)).is_ok());
         assert!(Content::parse(&call(r#"{"attachments":"[{\"text\":\"hi\"}]"}"#)).is_ok());
+    }
+
+    #[test]
+    fn markdown_text_stands_alone_and_becomes_a_markdown_block() {
+        let content = Content::parse(&call(r#"{"markdown_text":"**hi**"}"#)).unwrap();
+        assert_eq!(content.text, "**hi**");
+        let blocks = content.blocks.unwrap();
+        assert_eq!(blocks[0]["type"], "markdown");
+        assert_eq!(blocks[0]["text"], "**hi**");
+        assert_eq!(
+            error(r#"{"markdown_text":"**hi**","text":"hi"}"#),
+            "markdown_text_conflict"
+        );
+        assert_eq!(
+            error(r#"{"markdown_text":"x","blocks":[{"type":"divider"}]}"#),
+            "markdown_text_conflict"
+        );
+        let long = format!(
+            r#"{{"markdown_text":"{}"}}"#,
+            "a".repeat(MAX_MARKDOWN_CHARS + 1)
+        );
+        assert_eq!(error(&long), "msg_too_long");
     }
 
     #[test]

@@ -488,6 +488,14 @@ impl NewMessage {
             text: content.text,
             thread_ts: call.args.ts("thread_ts", "invalid_thread_ts")?,
             broadcast: call.args.flag("reply_broadcast").unwrap_or(false),
+            ..Self::draft_authorship(call)
+        })
+    }
+
+    /// A draft with only the call's authorship (`username`, `icon_emoji`, `icon_url`) and
+    /// `mrkdwn` set, for a caller that fills in the content itself.
+    pub(crate) fn draft_authorship(call: &Call) -> Self {
+        Self {
             mrkdwn: call.args.flag("mrkdwn").unwrap_or(true),
             authorship: Authorship {
                 username: call.args.non_empty("username"),
@@ -495,7 +503,7 @@ impl NewMessage {
                 icon_url: call.args.non_empty("icon_url"),
             },
             ..Self::default()
-        })
+        }
     }
 
     /// The draft with its names linked when the call asks (`link_names`, `parse=full`).

@@ -457,3 +457,48 @@ async fn link_names_links_special_mentions_and_user_groups(slack: asym::Slack) {
     let edited = slack.bot_ok("chat.update", edit).await;
     assert_eq!(edited["text"], "<!channel> fixed");
 }
+
+#[asym::clone("slack", seed = "basic")]
+async fn markdown_text_posts_a_markdown_block(slack: asym::Slack) {
+    let slack = Api::new(&slack);
+    let markdown = "## Summary\n**3** checks passed";
+    let posted = slack
+        .bot_ok(
+            "chat.postMessage",
+            json!({"channel": "C0000000001", "markdown_text": markdown}),
+        )
+        .await;
+    let block = &posted["message"]["blocks"][0];
+    assert_eq!(block["type"], "markdown");
+    assert_eq!(block["text"], markdown);
+    assert_eq!(block["block_id"].as_str().unwrap().len(), 5);
+    assert_eq!(slack.texts("C0000000001").await.last().unwrap(), markdown);
+
+    let ts = posted["ts"].as_str().unwrap();
+    let updated = slack
+        .bot_ok(
+            "chat.update",
+            json!({"channel": "C0000000001", "ts": ts, "markdown_text": "_edited_"}),
+        )
+        .await;
+    assert_eq!(updated["message"]["blocks"][0]["text"], "_edited_");
+    assert_eq!(updated["text"], "_edited_");
+
+    let long = "a".repeat(12_001);
+    for (args, code) in [
+        (
+            json!({"channel": "C0000000001", "markdown_text": "**x**", "text": "x"}),
+            "markdown_text_conflict",
+        ),
+        (
+            json!({"channel": "C0000000001", "markdown_text": "**x**", "blocks": [{"type": "divider"}]}),
+            "markdown_text_conflict",
+        ),
+        (
+            json!({"channel": "C0000000001", "markdown_text": long}),
+            "msg_too_long",
+        ),
+    ] {
+        slack.bot_err("chat.postMessage", args, code).await;
+    }
+}

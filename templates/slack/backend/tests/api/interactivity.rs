@@ -705,7 +705,7 @@ async fn elements_of_views_are_clicked_too(slack: asym::Slack) {
 }
 
 /// Runs `sql` on the clone's database.
-async fn execute(slack: &Api<'_>, sql: &str) {
+pub(crate) async fn execute(slack: &Api<'_>, sql: &str) {
     let (db, connection) =
         asym_kit::tokio_postgres::connect(slack.database_url(), asym_kit::tokio_postgres::NoTls)
             .await

@@ -22,6 +22,7 @@ mod meta;
 mod protocol;
 mod reactions;
 mod search;
+mod stream;
 mod system;
 mod usergroups;
 mod users;
