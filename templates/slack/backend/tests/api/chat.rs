@@ -484,6 +484,26 @@ async fn markdown_text_posts_a_markdown_block(slack: asym::Slack) {
     assert_eq!(updated["message"]["blocks"][0]["text"], "_edited_");
     assert_eq!(updated["text"], "_edited_");
 
+    // Scheduled and ephemeral messages take it too.
+    let tomorrow = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs()
+        + 86_400;
+    let later =
+        json!({"channel": "C0000000001", "markdown_text": "**later**", "post_at": tomorrow});
+    let scheduled = slack.bot_ok("chat.scheduleMessage", later).await;
+    assert_eq!(scheduled["message"]["text"], "**later**");
+    let list = slack.bot_ok("chat.scheduledMessages.list", json!({})).await;
+    assert_eq!(list["scheduled_messages"][0]["text"], "**later**");
+    let ephemeral =
+        json!({"channel": "C0000000001", "user": "U0000000003", "markdown_text": "_psst_"});
+    slack.bot_ok("chat.postEphemeral", ephemeral).await;
+    let conflict = json!({"channel": "C0000000001", "user": "U0000000003", "text": "x", "markdown_text": "_x_"});
+    slack
+        .bot_err("chat.postEphemeral", conflict, "markdown_text_conflict")
+        .await;
+
     let long = "a".repeat(12_001);
     for (args, code) in [
         (
