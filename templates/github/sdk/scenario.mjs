@@ -387,6 +387,34 @@ await scenario("forks", async () => {
   await fails(404, () => reviewer.rest.repos.createFork({ owner: "octocat", repo: "private-notes" }));
 });
 
+await scenario("pull_request_from_fork", async () => {
+  const fork = { owner: "hubot", repo: "hello-world" };
+  const put = (path, text) => reviewer.rest.repos.createOrUpdateFileContents({
+    ...fork, path, message: `Add ${path}`, content: Buffer.from(text).toString("base64"), branch: "node-fork-fix",
+  });
+  const main = (await reviewer.rest.git.getRef({ ...fork, ref: "heads/main" })).data.object.sha;
+  await reviewer.rest.git.createRef({ ...fork, ref: "refs/heads/node-fork-fix", sha: main });
+  await put("node-fork.txt", "fixed\n");
+  const { data: pr } = await reviewer.rest.pulls.create({ ...repo, head: "hubot:node-fork-fix", base: "main", title: "From my fork" });
+  assert.deepEqual(
+    [pr.head.label, pr.head.user.login, pr.head.repo.full_name, pr.base.repo.full_name],
+    ["hubot:node-fork-fix", "hubot", "hubot/hello-world", "acme/hello-world"],
+  );
+  const listed = await owner.rest.pulls.list({ ...repo, head: "hubot:node-fork-fix" });
+  assert.deepEqual(listed.data.map((p) => p.number), [pr.number]);
+  const files = await owner.rest.pulls.listFiles({ ...repo, pull_number: pr.number });
+  assert.deepEqual(files.data.map((f) => f.filename), ["node-fork.txt"]);
+  await put("node-fork-2.txt", "more\n");
+  const commits = await owner.rest.pulls.listCommits({ ...repo, pull_number: pr.number });
+  assert.equal(commits.data.length, 2);
+  const merged = await owner.rest.pulls.merge({ ...repo, pull_number: pr.number });
+  assert.equal(merged.data.merged, true);
+  const file = await owner.rest.repos.getContent({ ...repo, path: "node-fork-2.txt" });
+  assert.equal(file.data.name, "node-fork-2.txt");
+  const err = await fails(422, () => reviewer.rest.pulls.create({ ...repo, head: "nobody:main", base: "main", title: "x" }));
+  assert.equal(err.response.data.errors[0].field, "head");
+});
+
 await scenario("branch_protection", async () => {
   const main = { ...repo, branch: "main" };
   await fails(404, () => owner.rest.repos.getBranchProtection(main));

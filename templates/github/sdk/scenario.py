@@ -393,6 +393,31 @@ def forks():
 
 
 @scenario
+def pull_request_from_fork():
+    fork = reviewer.get_repo("hubot/hello-world")
+    fork.create_git_ref("refs/heads/py-fork-fix", fork.get_branch("main").commit.sha)
+    fork.create_file("py-fork.txt", "Fix from a fork", "fixed\n", branch="py-fork-fix")
+    upstream = reviewer.get_repo("acme/hello-world")
+    pr = upstream.create_pull(
+        base="main", head="hubot:py-fork-fix", title="From my fork", body="", maintainer_can_modify=True
+    )
+    assert (pr.head.label, pr.head.ref, pr.head.user.login) == ("hubot:py-fork-fix", "py-fork-fix", "hubot")
+    assert (pr.head.repo.full_name, pr.base.repo.full_name) == ("hubot/hello-world", "acme/hello-world")
+    assert pr.maintainer_can_modify
+    assert [f.filename for f in pr.get_files()] == ["py-fork.txt"]
+    mine = owner.get_repo("acme/hello-world")
+    assert [p.number for p in mine.get_pulls(head="hubot:py-fork-fix")] == [pr.number]
+    assert list(mine.get_pulls(head="acme:py-fork-fix")) == []
+    fork.create_file("py-fork-2.txt", "More from a fork", "more\n", branch="py-fork-fix")
+    pr = mine.get_pull(pr.number)
+    assert pr.commits == 2 and pr.head.sha == fork.get_branch("py-fork-fix").commit.sha
+    assert pr.merge(merge_method="squash").merged
+    assert mine.get_contents("py-fork-2.txt").decoded_content == b"more\n"
+    err = raises(GithubException, 422, lambda: mine.create_pull(base="main", head="nobody:main", title="x", body=""))
+    assert err.data["errors"][0] == {"resource": "PullRequest", "field": "head", "code": "invalid"}
+
+
+@scenario
 def branch_protection():
     repo = owner.get_repo("acme/hello-world")
     main = repo.get_branch("main")
