@@ -1,6 +1,7 @@
 //! The `chat.*` methods but `chat.postMessage` (see `post`): edits, deletes, ephemeral
 //! messages, permalinks, scheduling.
 
+use asym_kit::deadpool_postgres::Transaction;
 use serde_json::{Map, Value, json};
 
 use crate::args::{channel_arg, cursor_value, next_cursor, next_page};
@@ -54,6 +55,20 @@ async fn edit_target(
     Ok((caller, conversation, ts))
 }
 
+/// Whether the message `channel` + `ts` is a stream still open: not stopped, and started
+/// less than five minutes ago by the database's clock. Locks the stream's row.
+async fn is_streaming(tx: &Transaction<'_>, channel: &str, ts: Ts) -> Result<bool, ApiError> {
+    let row = tx
+        .query_opt(
+            "SELECT 1 FROM streams WHERE channel_id = $1 AND ts = $2::text::numeric
+                AND NOT stopped AND created > clock_timestamp() - interval '5 minutes'
+             FOR UPDATE",
+            &[&channel, &ts.to_string()],
+        )
+        .await?;
+    Ok(row.is_some())
+}
+
 /// `chat.update`: edits the caller's own message; arguments not sent keep their value.
 pub(crate) async fn update(state: &AppState, call: &Call) -> ApiResult {
     let (caller, conversation, ts) = edit_target(state, call).await?;
@@ -84,6 +99,9 @@ pub(crate) async fn update(state: &AppState, call: &Call) -> ApiResult {
     let previous = message::find(&tx, &conversation.id, ts, true).await?;
     if !is_authors(&caller, &previous) {
         return Err(ApiError::new("cant_update_message"));
+    }
+    if is_streaming(&tx, &conversation.id, ts).await? {
+        return Err(ApiError::new("streaming_state_conflict"));
     }
     let new_text = match &text {
         Some(text) if wants_linked_names(call) => link_names(&tx, &caller.team_id, text).await?,
@@ -245,15 +263,7 @@ async fn grow_stream(
     if !is_authors(&caller, &previous) {
         return Err(ApiError::new("cant_update_message"));
     }
-    let streaming = tx
-        .query_opt(
-            "SELECT 1 FROM streams WHERE channel_id = $1 AND ts = $2::text::numeric
-                AND NOT stopped AND created > clock_timestamp() - interval '5 minutes'
-             FOR UPDATE",
-            &[&conversation.id, &ts.to_string()],
-        )
-        .await?;
-    if streaming.is_none() {
+    if !is_streaming(&tx, &conversation.id, ts).await? {
         return Err(ApiError::new("message_not_in_streaming_state"));
     }
     let text = format!(
@@ -300,7 +310,10 @@ pub(crate) async fn delete(state: &AppState, call: &Call) -> ApiResult {
     if previous["subtype"] == "tombstone" {
         return Err(ApiError::new("message_not_found"));
     }
-    if !is_authors(&caller, &previous) && !is_admin(&tx, &caller).await? {
+    // An open stream cannot be deleted (observed: `cant_delete_message`).
+    if (!is_authors(&caller, &previous) && !is_admin(&tx, &caller).await?)
+        || is_streaming(&tx, &conversation.id, ts).await?
+    {
         return Err(ApiError::new("cant_delete_message"));
     }
     let has_replies = previous["reply_count"].as_i64().unwrap_or(0) > 0;

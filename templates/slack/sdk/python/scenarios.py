@@ -469,6 +469,7 @@ def streaming_a_reply():
     started = bot.chat_startStream(channel=dm, thread_ts=question, markdown_text="hi")
     chunks = [{"type": "markdown_text", "text": " there"}]
     assert bot.chat_appendStream(channel=dm, ts=started["ts"], chunks=chunks)["ok"]
+    fails("streaming_state_conflict", bot.chat_update, channel=dm, ts=started["ts"], text="x")
     assert bot.chat_stopStream(channel=dm, ts=started["ts"])["message"]["text"] == "hi there"
 
 

@@ -25,6 +25,16 @@ async fn a_stream_grows_one_message_until_stopped(slack: asym::Slack) {
         (Some(ts), Some("Hello"))
     );
 
+    // An open stream is neither edited nor deleted.
+    let edit = json!({"channel": "C0000000001", "ts": ts, "text": "x"});
+    slack
+        .bot_err("chat.update", edit, "streaming_state_conflict")
+        .await;
+    let delete = json!({"channel": "C0000000001", "ts": ts});
+    slack
+        .bot_err("chat.delete", delete, "cant_delete_message")
+        .await;
+
     let chunks = json!([{"type": "markdown_text", "text": " **world**"},
                         {"type": "task_update", "id": "t1", "title": "Look", "status": "complete"}]);
     let args = json!({"channel": "C0000000001", "ts": ts, "chunks": chunks});
