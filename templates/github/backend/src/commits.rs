@@ -421,8 +421,13 @@ pub(crate) async fn announce_push(
     const ZERO: &str = "0000000000000000000000000000000000000000";
     const HOOKED: &str = "SELECT EXISTS (SELECT 1 FROM hooks WHERE repo_id = $1 AND active
                                              AND ('push' = ANY(events) OR '*' = ANY(events)))";
-    let followed =
-        after != ZERO && crate::pulls::follow_push(client, base, repo.id, name, sender).await?;
+    let followed = match before {
+        Some(before) if after != ZERO => {
+            let moved = (name, before, after);
+            crate::pulls::follow_push(client, base, repo.id, moved, sender).await?
+        }
+        _ => false,
+    };
     if !db::value::<bool>(client, HOOKED, &[&repo.id]).await? {
         return Ok(followed);
     }

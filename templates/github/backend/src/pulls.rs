@@ -115,20 +115,40 @@ pub(crate) async fn announce(
     action: &str,
     sender: i64,
 ) -> ApiResult<bool> {
+    deliver(client, base, repo, pull, (action, &[]), sender).await
+}
+
+/// Delivers `action` on a pull request with the payload's `extra` keys (`before`, `after`).
+async fn deliver(
+    client: &impl GenericClient,
+    base: &str,
+    repo: &Repo,
+    pull: &Pull,
+    (action, extra): (&str, &[(&str, &str)]),
+    sender: i64,
+) -> ApiResult<bool> {
     let rendered = render(client, base, pull.issue.id, Shape::Full).await?;
     let number = pull.number.to_string();
-    let payload = hooks::payload(action, [("number", &number), ("pull_request", &rendered)]);
+    let mut payload = hooks::payload(action, [("number", &number)]);
+    for (key, value) in extra {
+        payload.insert((*key).into(), json!(value));
+    }
+    payload.insert(
+        "pull_request".into(),
+        serde_json::from_str(&rendered).unwrap_or(Value::Null),
+    );
     hooks::emit(client, base, repo.id, "pull_request", sender, payload).await
 }
 
 /// Follows a push of branch `name` of repository `repo`: each open pull request whose head it
 /// is (in this repository, or in the base repository of a pull request from this fork) gets
-/// the branch's objects and a `synchronize` event on its base repository's hooks.
+/// the branch's objects and a `synchronize` event (with the branch's `before` and `after`
+/// shas) on its base repository's hooks.
 pub(crate) async fn follow_push(
     client: &impl GenericClient,
     base: &str,
     repo: i64,
-    name: &str,
+    (name, before, after): (&str, &str, &str),
     sender: i64,
 ) -> ApiResult<bool> {
     const HEADED: &str = "SELECT i.number::text, r.id, r.full_name, r.default_branch, r.archived
@@ -150,7 +170,16 @@ pub(crate) async fn follow_push(
         }
         let pull = Pull::find(client, &target, &row.get::<_, String>(0)).await?;
         db::execute(client, TOUCH, &[&pull.issue.id]).await?;
-        woke |= announce(client, base, &target, &pull, "synchronize", sender).await?;
+        let moved = [("before", before), ("after", after)];
+        woke |= deliver(
+            client,
+            base,
+            &target,
+            &pull,
+            ("synchronize", &moved),
+            sender,
+        )
+        .await?;
     }
     Ok(woke)
 }

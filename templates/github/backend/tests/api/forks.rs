@@ -366,6 +366,10 @@ async fn a_pull_request_from_a_fork_spans_both_repositories_and_merges_its_commi
     assert_eq!(sync["repository"]["full_name"], "acme/hello-world");
     let moved = fetch(&owner, &path).await;
     let head = fetch(&hubot, &format!("{forked}/git/ref/heads/fix")).await;
+    assert_eq!(
+        (&sync["before"], &sync["after"]),
+        (&pull["head"]["sha"], &head["object"]["sha"])
+    );
     assert_eq!(moved["head"]["sha"], head["object"]["sha"]);
     assert_eq!(
         (&moved["commits"], &moved["changed_files"]),
