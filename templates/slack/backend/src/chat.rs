@@ -9,7 +9,7 @@ use crate::auth::{Caller, caller, caller_with};
 use crate::error::{ApiError, ApiResult, reply};
 use crate::json::row_object;
 use crate::model::content::{
-    Content, link_names, markdown_block, parse_blocks, parse_metadata, stream_markdown,
+    Content, StreamPart, link_names, markdown_block, parse_blocks, parse_metadata,
     wants_linked_names, with_block_ids,
 };
 use crate::model::conversation::{Conversation, Naming, channel_filter, resolve, resolve_postable};
@@ -177,7 +177,7 @@ pub(crate) async fn start_stream(state: &AppState, call: &Call) -> ApiResult {
         .args
         .ts("thread_ts", "invalid_thread_ts")?
         .ok_or_else(|| ApiError::new("invalid_arguments"))?;
-    let markdown = stream_markdown(call)?;
+    let part = StreamPart::parse(call)?;
     let conversation = resolve_postable(state, &caller, &channel).await?;
     conversation.check_postable(&caller)?;
     if conversation.kind != "im" {
@@ -189,8 +189,12 @@ pub(crate) async fn start_stream(state: &AppState, call: &Call) -> ApiResult {
         }
     }
     let mut draft = NewMessage::draft_authorship(call);
-    draft.blocks = Some(with_block_ids(markdown_block(&markdown)).to_string());
-    draft.text = markdown;
+    let mut blocks = markdown_block(&part.markdown);
+    if let Value::Array(all) = &mut blocks {
+        all.extend(part.blocks);
+    }
+    draft.blocks = Some(with_block_ids(blocks).to_string());
+    draft.text = part.markdown;
     draft.thread_ts = Some(thread_ts);
     let message = draft.by(&caller);
 
@@ -251,7 +255,7 @@ async fn grow_stream(
     stop: bool,
 ) -> Result<(String, Value), ApiError> {
     let (caller, conversation, ts) = edit_target(state, call).await?;
-    let markdown = stream_markdown(call)?;
+    let part = StreamPart::parse(call)?;
     let (blocks, metadata) = if stop {
         (parse_blocks(call)?, parse_metadata(call)?)
     } else {
@@ -267,13 +271,21 @@ async fn grow_stream(
         return Err(ApiError::new("message_not_in_streaming_state"));
     }
     let text = format!(
-        "{}{markdown}",
-        previous["text"].as_str().unwrap_or_default()
+        "{}{}",
+        previous["text"].as_str().unwrap_or_default(),
+        part.markdown
     );
-    let mut all_blocks = markdown_block(&text);
-    if let (Value::Array(all), Some(Value::Array(extra))) = (&mut all_blocks, blocks) {
+    // The markdown block (first, keeping its id) grows; blocks sent come after the others.
+    let mut all = match &previous["blocks"] {
+        Value::Array(blocks) if !blocks.is_empty() => blocks.clone(),
+        _ => vec![json!({"type": "markdown"})],
+    };
+    all[0]["text"] = json!(text);
+    all.extend(part.blocks);
+    if let Some(Value::Array(extra)) = blocks {
         all.extend(extra);
     }
+    let all_blocks = Value::Array(all);
     let all_blocks = with_block_ids(all_blocks).to_string();
     tx.execute(
         "UPDATE messages SET text = $3, blocks = $4::text::json,

@@ -17,6 +17,7 @@ import urllib.request
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
+from slack_sdk.models.messages.chunk import MarkdownTextChunk, TaskUpdateChunk
 
 BASE = os.environ["SLACK_API_URL"]
 bot = WebClient(token=os.environ["SLACK_BOT_TOKEN"], base_url=BASE)
@@ -467,7 +468,8 @@ def streaming_a_reply():
           markdown_text="x")
     dm = bot.conversations_open(users="U0000000004")["channel"]["id"]
     started = bot.chat_startStream(channel=dm, thread_ts=question, markdown_text="hi")
-    chunks = [{"type": "markdown_text", "text": " there"}]
+    chunks = [MarkdownTextChunk(text=" there"),
+              TaskUpdateChunk(id="t1", title="Reading the logs", status="complete")]
     assert bot.chat_appendStream(channel=dm, ts=started["ts"], chunks=chunks)["ok"]
     fails("streaming_state_conflict", bot.chat_update, channel=dm, ts=started["ts"], text="x")
     assert bot.chat_stopStream(channel=dm, ts=started["ts"])["message"]["text"] == "hi there"

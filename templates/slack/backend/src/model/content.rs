@@ -160,31 +160,70 @@ pub(crate) fn markdown_block(markdown: &str) -> Value {
     serde_json::json!([{"type": "markdown", "text": markdown}])
 }
 
-/// The markdown a streaming call adds (`chat.*Stream`): its `markdown_text`, or the text of
-/// its `markdown_text` chunks in order (other chunk types add no text).
-///
-/// # Errors
-///
-/// `invalid_chunks` for chunks that are not an array of typed objects, a `markdown_text`
-/// chunk without text, or an unknown chunk type; `msg_too_long` over 12,000 characters.
-pub(crate) fn stream_markdown(call: &Call) -> Result<String, ApiError> {
-    let mut markdown = call.args.string("markdown_text").unwrap_or_default();
-    if let Some(chunks) = call.args.json("chunks", "invalid_chunks")? {
-        let Value::Array(chunks) = chunks else {
-            return Err(ApiError::new("invalid_chunks"));
+/// What a streaming call (`chat.*Stream`) adds to its message.
+#[derive(Debug, Default, PartialEq)]
+pub(crate) struct StreamPart {
+    /// Its `markdown_text`, then the text of its `markdown_text` chunks, in order.
+    pub(crate) markdown: String,
+    /// The blocks of its `blocks` chunks, in order.
+    pub(crate) blocks: Vec<Value>,
+}
+
+/// Statuses a `task_update` chunk may have.
+const TASK_STATUSES: [&str; 4] = ["pending", "in_progress", "complete", "error"];
+
+impl StreamPart {
+    /// The call's `markdown_text` and `chunks`, validated. `task_update` and `plan_update`
+    /// chunks are checked but add nothing to the stored message.
+    ///
+    /// # Errors
+    ///
+    /// `invalid_chunks` for chunks that are not an array, a chunk of an unknown type or
+    /// without its fields (`markdown_text`: `text`; `task_update`: `id`, `title` and a
+    /// known `status`; `plan_update`: `title`; `blocks`: `blocks`); a `blocks` chunk's
+    /// blocks as `blocks` would be refused; `msg_too_long` over 12,000 characters.
+    pub(crate) fn parse(call: &Call) -> Result<Self, ApiError> {
+        let mut part = Self {
+            markdown: call.args.string("markdown_text").unwrap_or_default(),
+            blocks: Vec::new(),
         };
-        for chunk in &chunks {
-            match (chunk["type"].as_str(), chunk["text"].as_str()) {
-                (Some("markdown_text"), Some(text)) => markdown.push_str(text),
-                (Some("task_update" | "plan_update" | "blocks"), _) => {}
-                _ => return Err(ApiError::new("invalid_chunks")),
+        if let Some(chunks) = call.args.json("chunks", "invalid_chunks")? {
+            let Value::Array(chunks) = chunks else {
+                return Err(ApiError::new("invalid_chunks"));
+            };
+            for chunk in chunks {
+                part.add(chunk)?;
             }
         }
+        if part.markdown.chars().count() > MAX_MARKDOWN_CHARS {
+            return Err(ApiError::new("msg_too_long"));
+        }
+        Ok(part)
     }
-    if markdown.chars().count() > MAX_MARKDOWN_CHARS {
-        return Err(ApiError::new("msg_too_long"));
+
+    /// Adds one chunk.
+    fn add(&mut self, chunk: Value) -> Result<(), ApiError> {
+        let string = |name: &str| chunk[name].as_str();
+        match string("type") {
+            Some("markdown_text") if string("text").is_some() => {
+                self.markdown.push_str(string("text").unwrap_or_default());
+            }
+            Some("task_update")
+                if string("id").is_some()
+                    && string("title").is_some()
+                    && string("status").is_some_and(|s| TASK_STATUSES.contains(&s)) => {}
+            Some("plan_update") if string("title").is_some() => {}
+            Some("blocks") => {
+                let Some(Value::Array(blocks)) = chunk.get("blocks") else {
+                    return Err(ApiError::new("invalid_chunks"));
+                };
+                crate::model::blocks::validate(blocks)?;
+                self.blocks.extend(blocks.iter().cloned());
+            }
+            _ => return Err(ApiError::new("invalid_chunks")),
+        }
+        Ok(())
     }
-    Ok(markdown)
 }
 
 /// Whether a posting call asks Slack to link names (`link_names`, or `parse=full`).

@@ -36,7 +36,8 @@ async fn a_stream_grows_one_message_until_stopped(slack: asym::Slack) {
         .await;
 
     let chunks = json!([{"type": "markdown_text", "text": " **world**"},
-                        {"type": "task_update", "id": "t1", "title": "Look", "status": "complete"}]);
+                        {"type": "task_update", "id": "t1", "title": "Look", "status": "complete"},
+                        {"type": "blocks", "blocks": [{"type": "header", "text": {"type": "plain_text", "text": "Sources"}}]}]);
     let args = json!({"channel": "C0000000001", "ts": ts, "chunks": chunks});
     let appended = slack.bot_ok("chat.appendStream", args).await;
     assert_eq!(appended["ts"], ts);
@@ -51,7 +52,12 @@ async fn a_stream_grows_one_message_until_stopped(slack: asym::Slack) {
     assert_eq!(message["text"], "Hello **world**!");
     assert_eq!(message["blocks"][0]["type"], "markdown");
     assert_eq!(message["blocks"][0]["text"], "Hello **world**!");
-    assert_eq!(message["blocks"][1]["type"], "divider");
+    assert_eq!(message["blocks"][1]["type"], "header");
+    assert_eq!(message["blocks"][2]["type"], "divider");
+    assert_eq!(
+        message["blocks"][0]["block_id"],
+        changed["message"]["blocks"][0]["block_id"]
+    );
     assert_eq!(message["thread_ts"], "1700000100.000100");
     let replies = slack
         .bot_ok(
@@ -103,6 +109,9 @@ async fn streams_expire_and_refuse_what_slack_refuses(slack: asym::Slack) {
     no_user["recipient_user_id"] = json!(null);
     let mut bad_chunks = start_args("");
     bad_chunks["chunks"] = json!([{"type": "markdown_text"}]);
+    let mut bad_task = start_args("");
+    bad_task["chunks"] =
+        json!([{"type": "task_update", "id": "t1", "title": "x", "status": "done"}]);
     let too_long = start_args(&"a".repeat(12_001));
     slack
         .user_err(
@@ -115,6 +124,7 @@ async fn streams_expire_and_refuse_what_slack_refuses(slack: asym::Slack) {
         (no_team, "missing_recipient_team_id"),
         (no_user, "missing_recipient_user_id"),
         (bad_chunks, "invalid_chunks"),
+        (bad_task, "invalid_chunks"),
         (too_long, "msg_too_long"),
     ] {
         slack.bot_err("chat.startStream", args, code).await;
