@@ -222,8 +222,10 @@ CREATE INDEX issue_events_issue ON issue_events (issue_id, id);
 CREATE TABLE pulls (
     issue_id           bigint PRIMARY KEY REFERENCES issues (id) ON DELETE CASCADE,
     head_ref           text        NOT NULL,
-    -- The fork the head branch lives in, when it is not the pull request's own repository.
+    -- The fork the head branch lives in and its owner, when it is not the pull request's own
+    -- repository; the owner stays when the fork is deleted (GitHub then shows head.repo null).
     head_repo_id       bigint      REFERENCES repos (id) ON DELETE SET NULL,
+    head_user_id       bigint      REFERENCES users (id),
     head_sha           text        NOT NULL,
     base_ref           text        NOT NULL,
     base_sha           text        NOT NULL,

@@ -1,6 +1,12 @@
 -- Renderers for pull requests, reviews and review comments. A pull request's head and base
 -- shas follow their branches while it is open.
 
+-- The repository pull request p of repository repo takes its head from: repo itself, or the fork
+-- (NULL once the fork is deleted).
+CREATE FUNCTION gh_pull_head_repo(p pulls, repo bigint) RETURNS bigint LANGUAGE sql IMMUTABLE AS $$
+    SELECT CASE WHEN p.head_user_id IS NULL THEN repo ELSE p.head_repo_id END
+$$;
+
 CREATE FUNCTION gh_pull(i issues, p pulls, b text) RETURNS json LANGUAGE plpgsql STABLE AS $$
 BEGIN
     RETURN (SELECT (jsonb_build_object(
@@ -38,7 +44,7 @@ BEGIN
             'requested_teams', '[]'::jsonb,
             'head', jsonb_build_object('label', ho.login || ':' || p.head_ref, 'ref', p.head_ref, 'sha', hs,
                                        'user', gh_user(ho, b),
-                                       'repo', CASE WHEN hr.id = r.id THEN rj ELSE gh_repo(hr, b, NULL)::jsonb END),
+                                       'repo', CASE WHEN hr.id = r.id THEN rj WHEN hr.id IS NOT NULL THEN gh_repo(hr, b, NULL)::jsonb END),
             'base', jsonb_build_object('label', o.login || ':' || p.base_ref, 'ref', p.base_ref, 'sha', bs,
                                        'user', gh_user(o, b), 'repo', rj))
         || jsonb_build_object(
@@ -60,7 +66,8 @@ BEGIN
             'review_comments', (SELECT count(*) FROM review_comments c WHERE c.issue_id = i.id),
             'maintainer_can_modify', p.maintainer_can_modify))::json
         FROM repos r JOIN users o ON o.id = r.owner_id
-             JOIN repos hr ON hr.id = coalesce(p.head_repo_id, r.id) JOIN users ho ON ho.id = hr.owner_id,
+             JOIN users ho ON ho.id = coalesce(p.head_user_id, r.owner_id)
+             LEFT JOIN repos hr ON hr.id = gh_pull_head_repo(p, r.id),
              LATERAL (SELECT b || '/repos/' || r.full_name AS ru, b || '/' || r.full_name AS hu,
                              gh_issue(i, b)::jsonb AS j, gh_repo(r, b, NULL)::jsonb AS rj,
                              coalesce((SELECT g.sha FROM git_refs g WHERE i.state = 'open' AND g.repo_id = hr.id

@@ -47,11 +47,11 @@ pub(crate) struct Pull {
 
 impl Numbered for Pull {
     const SQL: &'static str = "SELECT i.id, i.user_id, i.state, i.locked, i.is_pull, i.number, p.head_ref, p.base_ref,
-                    coalesce((SELECT sha FROM git_refs WHERE i.state = 'open' AND repo_id = h.id AND ref = 'refs/heads/' || p.head_ref), p.head_sha),
+                    coalesce((SELECT sha FROM git_refs WHERE i.state = 'open' AND repo_id = gh_pull_head_repo(p, i.repo_id) AND ref = 'refs/heads/' || p.head_ref), p.head_sha),
                     coalesce((SELECT sha FROM git_refs WHERE i.state = 'open' AND repo_id = i.repo_id AND ref = 'refs/heads/' || p.base_ref), p.base_sha),
                     p.merged_at IS NOT NULL, p.draft, u.login
              FROM issues i JOIN pulls p ON p.issue_id = i.id
-                  JOIN repos h ON h.id = coalesce(p.head_repo_id, i.repo_id) JOIN users u ON u.id = h.owner_id
+                  JOIN repos b ON b.id = i.repo_id JOIN users u ON u.id = coalesce(p.head_user_id, b.owner_id)
              WHERE i.number = $1 AND i.repo_id = $2";
 
     /// The pull request's issue in the first five columns of `row`, then its own.
@@ -153,9 +153,10 @@ pub(crate) async fn follow_push(
 ) -> ApiResult<bool> {
     const HEADED: &str = "SELECT i.number::text, r.id, r.full_name, r.default_branch, r.archived
                           FROM issues i JOIN pulls p ON p.issue_id = i.id JOIN repos r ON r.id = i.repo_id
-                          WHERE i.state = 'open' AND coalesce(p.head_repo_id, i.repo_id) = $1
+                          WHERE i.state = 'open' AND gh_pull_head_repo(p, i.repo_id) = $1
                             AND 'refs/heads/' || p.head_ref = $2";
-    const TOUCH: &str = "UPDATE issues SET updated_at = now() WHERE id = $1";
+    const TOUCH: &str = "WITH p AS (UPDATE pulls SET head_sha = $2 WHERE issue_id = $1)
+                         UPDATE issues SET updated_at = now() WHERE id = $1";
     let mut woke = false;
     for row in client.query(HEADED, &[&repo, &name]).await? {
         let target = Repo {
@@ -169,7 +170,7 @@ pub(crate) async fn follow_push(
             objects::share(client, repo, target.id).await?;
         }
         let pull = Pull::find(client, &target, &row.get::<_, String>(0)).await?;
-        db::execute(client, TOUCH, &[&pull.issue.id]).await?;
+        db::execute(client, TOUCH, &[&pull.issue.id, &after]).await?;
         let moved = [("before", before), ("after", after)];
         woke |= deliver(
             client,
@@ -316,7 +317,7 @@ pub(crate) async fn create(scope: Scope, viewer: Viewer, body: Body) -> ApiResul
         .query_opt(
             "SELECT 1 FROM issues i JOIN pulls p ON p.issue_id = i.id
              WHERE i.repo_id = $1 AND i.state = 'open' AND p.head_ref = $2 AND p.base_ref = $3
-               AND coalesce(p.head_repo_id, i.repo_id) = $4",
+               AND gh_pull_head_repo(p, i.repo_id) = $4",
             &[&repo.id, &head_ref, &base_ref, &head.repo],
         )
         .await?;
@@ -338,8 +339,8 @@ pub(crate) async fn create(scope: Scope, viewer: Viewer, body: Body) -> ApiResul
                         WHERE id = $1 RETURNING next_number - 1 AS number),
                   i AS (INSERT INTO issues (repo_id, number, title, body, user_id, is_pull)
                         SELECT $1, n.number, $2, $3, $4, true FROM n RETURNING id)
-             INSERT INTO pulls (issue_id, head_ref, head_sha, base_ref, base_sha, draft, maintainer_can_modify, head_repo_id)
-             SELECT i.id, $5, $6, $7, $8, $9, $10, $11 FROM i RETURNING issue_id",
+             INSERT INTO pulls (issue_id, head_ref, head_sha, base_ref, base_sha, draft, maintainer_can_modify, head_repo_id, head_user_id)
+             SELECT i.id, $5, $6, $7, $8, $9, $10, $11, (SELECT owner_id FROM repos WHERE id = $11) FROM i RETURNING issue_id",
             &[&repo.id, &title, &body.str("body")?, &viewer.user_id, &head_ref, &head_sha, &base_ref, &base_sha, &draft, &modify, &head_repo],
         )
         .await?
@@ -414,8 +415,8 @@ pub(crate) async fn list(scope: Scope, query: Query) -> ApiResult {
     let filter = "i.repo_id = $1 AND ($2::text IS NULL OR i.state = $2)
                   AND ($3::text IS NULL OR p.head_ref = regexp_replace($3, '^[^:]*:', '')
                        AND (position(':' IN $3) = 0
-                            OR (SELECT lower(u.login) FROM repos h JOIN users u ON u.id = h.owner_id
-                                WHERE h.id = coalesce(p.head_repo_id, i.repo_id)) = lower(split_part($3, ':', 1))))
+                            OR (SELECT lower(u.login) FROM repos b JOIN users u ON u.id = coalesce(p.head_user_id, b.owner_id)
+                                WHERE b.id = i.repo_id) = lower(split_part($3, ':', 1))))
                   AND ($4::text IS NULL OR p.base_ref = $4)";
     let order = format!("{sort} {direction}, i.id {direction}");
     req::list_sql(

@@ -265,24 +265,75 @@ async fn push_to_fork(hubot: &asym_kit::testing::Api, forked: &str, branch: &str
         .expect(201);
 }
 
+/// Forks the fixture repository as `login` (the caller of `api`) and pushes `fix.txt` onto a
+/// new `fix` branch of the fork: the fork's path.
+async fn fork_with_fix(api: &asym_kit::testing::Api, login: &str) -> String {
+    api.post(&format!("{REPO}/forks"), &json!({}))
+        .await
+        .expect(202);
+    let forked = format!("/repos/{login}/hello-world");
+    let fix = json!({ "ref": "refs/heads/fix", "sha": MAIN_SHA });
+    api.post(&format!("{forked}/git/refs"), &fix)
+        .await
+        .expect(201);
+    push_to_fork(api, &forked, "fix", "fix.txt").await;
+    forked
+}
+
+#[asym::clone("github", seed = "basic")]
+async fn a_pull_request_whose_fork_is_deleted_keeps_its_head_without_a_repository(
+    gh: asym::GitHub,
+) {
+    let owner = api(&gh);
+    let forked = fork_with_fix(&owner, "octocat").await;
+    let body = json!({ "title": "Fix", "head": "octocat:fix", "base": "main" });
+    let pull = owner
+        .post(&format!("{REPO}/pulls"), &body)
+        .await
+        .expect(201);
+    crate::common::delete(&owner, &forked).await.expect(204);
+    let path = format!("{REPO}/pulls/{}", pull["number"]);
+    let gone = fetch(&owner, &path).await;
+    assert_eq!(
+        crate::common::fields(
+            &gone,
+            [
+                "/head/label",
+                "/head/user/login",
+                "/head/sha",
+                "/head/repo",
+                "/base/repo/full_name"
+            ]
+        ),
+        json!([
+            "octocat:fix",
+            "octocat",
+            pull["head"]["sha"],
+            null,
+            "acme/hello-world"
+        ])
+    );
+    assert_eq!(
+        names(&fetch(&owner, &format!("{path}/files")).await, "filename"),
+        ["fix.txt"]
+    );
+    // The base repository's own branch of that name is not the pull request's head.
+    create_ref(&owner, "refs/heads/fix", MAIN_SHA)
+        .await
+        .expect(201);
+    assert_eq!(
+        fetch(&owner, &path).await["head"]["sha"],
+        pull["head"]["sha"]
+    );
+}
+
 #[asym::clone("github", seed = "basic")]
 async fn a_pull_request_from_a_fork_spans_both_repositories_and_merges_its_commits(
     gh: asym::GitHub,
 ) {
     let (owner, hubot) = (api(&gh), reviewer(&gh));
-    hubot
-        .post(&format!("{REPO}/forks"), &json!({}))
-        .await
-        .expect(202);
-    let forked = "/repos/hubot/hello-world";
-    hubot
-        .post(
-            &format!("{forked}/git/refs"),
-            &json!({ "ref": "refs/heads/fix", "sha": MAIN_SHA }),
-        )
-        .await
-        .expect(201);
-    push_to_fork(&hubot, forked, "fix", "fix.txt").await;
+    let forked = fork_with_fix(&hubot, "hubot").await;
+    let forked = forked.as_str();
     let receiver = listen(&owner, &["pull_request"]).await;
 
     // The head is the fork's branch: label, user and repository are the fork's.
