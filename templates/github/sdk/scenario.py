@@ -409,8 +409,10 @@ def pull_request_from_fork():
     assert [p.number for p in mine.get_pulls(head="hubot:py-fork-fix")] == [pr.number]
     assert list(mine.get_pulls(head="acme:py-fork-fix")) == []
     fork.create_file("py-fork-2.txt", "More from a fork", "more\n", branch="py-fork-fix")
+    # The base repository's admin may push to the branch: the pull request allows maintainer edits.
+    owner.get_repo("hubot/hello-world").create_file("py-maintainer.txt", "Maintainer edit", "m\n", branch="py-fork-fix")
     pr = mine.get_pull(pr.number)
-    assert pr.commits == 2 and pr.head.sha == fork.get_branch("py-fork-fix").commit.sha
+    assert pr.commits == 3 and pr.head.sha == fork.get_branch("py-fork-fix").commit.sha
     assert pr.merge(merge_method="squash").merged
     assert mine.get_contents("py-fork-2.txt").decoded_content == b"more\n"
     err = raises(GithubException, 422, lambda: mine.create_pull(base="main", head="nobody:main", title="x", body=""))

@@ -15,7 +15,7 @@ use crate::repos::{self, Access, Repo};
 use crate::req::{Body, Query};
 use crate::scope::Scope;
 use crate::viewer::Viewer;
-use crate::{branches, commits, time};
+use crate::{branches, commits, pulls, time};
 
 /// Where a path lives for URLs.
 struct Place<'a> {
@@ -324,6 +324,25 @@ async fn write_target<'a>(
     })
 }
 
+/// 403 unless the caller may push to the write's branch: with write access to the repository,
+/// or, on a fork, as a maintainer of the base repository of an open pull request from that
+/// branch that allows maintainer edits.
+async fn require_push(
+    client: &impl GenericClient,
+    repo: &Repo,
+    viewer: &Viewer,
+    body: &Body,
+) -> ApiResult<()> {
+    let branch = body.str("branch")?.unwrap_or(&repo.default_branch);
+    if !repo.can(Access::Write)
+        && !repo.archived
+        && pulls::maintainer_may_push(client, repo.id, branch, viewer.user_id).await?
+    {
+        return Ok(());
+    }
+    repo.require(Access::Write)
+}
+
 /// `PUT /repos/{owner}/{repo}/contents/{path}`: 201 when created, 200 when updated.
 pub(crate) async fn put(scope: Scope<String>, viewer: Viewer, body: Body) -> ApiResult {
     let path = &scope.path;
@@ -341,7 +360,7 @@ pub(crate) async fn put(scope: Scope<String>, viewer: Viewer, body: Body) -> Api
     let expected = body.str("sha")?.map(str::to_owned);
     let base = scope.base();
     let (mut client, repo) = scope.open().await?;
-    repo.require(Access::Write)?;
+    require_push(&client, &repo, &viewer, &body).await?;
     let tx = client.transaction().await?;
     let write = write_target(&tx, base, &repo, &viewer, &body, &message, path).await?;
     let segments = &write.segments;
@@ -416,7 +435,7 @@ pub(crate) async fn delete(scope: Scope<String>, viewer: Viewer, body: Body) -> 
     let expected = body.required("sha", "Content")?.to_owned();
     let base = scope.base();
     let (mut client, repo) = scope.open().await?;
-    repo.require(Access::Write)?;
+    require_push(&client, &repo, &viewer, &body).await?;
     let tx = client.transaction().await?;
     let write = write_target(&tx, base, &repo, &viewer, &body, &message, &scope.path).await?;
     let (head, segments) = (write.head.as_deref(), &write.segments);

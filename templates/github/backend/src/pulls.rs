@@ -185,6 +185,22 @@ pub(crate) async fn follow_push(
     Ok(woke)
 }
 
+/// Whether `user` may push to `branch` of the fork `repo` as a maintainer: an open pull request
+/// takes its head from that branch, allows maintainer edits, and `user` can write to its base
+/// repository.
+pub(crate) async fn maintainer_may_push(
+    client: &impl GenericClient,
+    repo: i64,
+    branch: &str,
+    user: i64,
+) -> ApiResult<bool> {
+    const SQL: &str = "SELECT EXISTS (SELECT 1 FROM issues i JOIN pulls p ON p.issue_id = i.id
+                       WHERE i.state = 'open' AND p.maintainer_can_modify AND p.head_user_id IS NOT NULL
+                         AND p.head_repo_id = $1 AND p.head_ref = $2
+                         AND gh_permission(i.repo_id, $3) IN ('admin', 'maintain', 'write'))";
+    Ok(db::value(client, SQL, &[&repo, &branch, &user]).await?)
+}
+
 /// Whether the head merges cleanly into the base: `Some(tree)` of the merge, or `None`.
 async fn merged_tree(
     client: &impl GenericClient,

@@ -254,15 +254,20 @@ async fn fork_names_branches_and_refusals(gh: asym::GitHub) {
     );
 }
 
+/// Pushes `file` onto `branch` of the fork `forked`, as the caller of `api`: the reply.
+async fn put_on(
+    api: &asym_kit::testing::Api,
+    forked: &str,
+    branch: &str,
+    file: &str,
+) -> asym_kit::testing::Reply {
+    let body = json!({ "message": format!("Add {file}"), "content": crate::common::b64(file), "branch": branch });
+    api.put(&format!("{forked}/contents/{file}"), &body).await
+}
+
 /// Pushes `file` onto `branch` of the fork `forked`, as its owner.
-async fn push_to_fork(hubot: &asym_kit::testing::Api, forked: &str, branch: &str, file: &str) {
-    hubot
-        .put(
-            &format!("{forked}/contents/{file}"),
-            &json!({ "message": format!("Add {file}"), "content": crate::common::b64(file), "branch": branch }),
-        )
-        .await
-        .expect(201);
+async fn push_to_fork(api: &asym_kit::testing::Api, forked: &str, branch: &str, file: &str) {
+    put_on(api, forked, branch, file).await.expect(201);
 }
 
 /// Forks the fixture repository as `login` (the caller of `api`) and pushes `fix.txt` onto a
@@ -485,4 +490,27 @@ async fn a_head_outside_the_network_is_an_invalid_head(gh: asym::GitHub) {
         )
         .await;
     assert_eq!(reply.expect(422)["errors"][0]["field"], "head");
+}
+
+#[asym::clone("github", seed = "basic")]
+async fn maintainers_push_to_a_fork_branch_only_while_its_pull_request_allows_it(gh: asym::GitHub) {
+    let (owner, hubot) = (api(&gh), reviewer(&gh));
+    let forked = fork_with_fix(&owner, "octocat").await;
+    let body = json!({ "title": "Fix", "head": "octocat:fix", "base": "main" });
+    let pull = owner
+        .post(&format!("{REPO}/pulls"), &body)
+        .await
+        .expect(201);
+    assert_eq!(pull["maintainer_can_modify"], true);
+    // hubot writes to the base repository, not to octocat's fork: only the pull request's branch.
+    put_on(&hubot, &forked, "fix", "edit.txt").await.expect(201);
+    error(put_on(&hubot, &forked, "main", "edit.txt").await, 403);
+    owner
+        .patch(
+            &format!("{REPO}/pulls/{}", pull["number"]),
+            &json!({ "maintainer_can_modify": false }),
+        )
+        .await
+        .expect(200);
+    error(put_on(&hubot, &forked, "fix", "again.txt").await, 403);
 }
