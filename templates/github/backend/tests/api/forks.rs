@@ -285,17 +285,24 @@ async fn fork_with_fix(api: &asym_kit::testing::Api, login: &str) -> String {
     forked
 }
 
-#[asym::clone("github", seed = "basic")]
-async fn a_pull_request_whose_fork_is_deleted_keeps_its_head_without_a_repository(
-    gh: asym::GitHub,
-) {
-    let owner = api(&gh);
-    let forked = fork_with_fix(&owner, "octocat").await;
+/// octocat's fork of the fixture repository with its `fix` branch, and the pull request of
+/// `octocat:fix` into main: the fork's path and the pull request.
+async fn octocat_fork_pull(owner: &asym_kit::testing::Api) -> (String, serde_json::Value) {
+    let forked = fork_with_fix(owner, "octocat").await;
     let body = json!({ "title": "Fix", "head": "octocat:fix", "base": "main" });
     let pull = owner
         .post(&format!("{REPO}/pulls"), &body)
         .await
         .expect(201);
+    (forked, pull)
+}
+
+#[asym::clone("github", seed = "basic")]
+async fn a_pull_request_whose_fork_is_deleted_keeps_its_head_without_a_repository(
+    gh: asym::GitHub,
+) {
+    let owner = api(&gh);
+    let (forked, pull) = octocat_fork_pull(&owner).await;
     crate::common::delete(&owner, &forked).await.expect(204);
     let path = format!("{REPO}/pulls/{}", pull["number"]);
     let gone = fetch(&owner, &path).await;
@@ -495,12 +502,7 @@ async fn a_head_outside_the_network_is_an_invalid_head(gh: asym::GitHub) {
 #[asym::clone("github", seed = "basic")]
 async fn maintainers_push_to_a_fork_branch_only_while_its_pull_request_allows_it(gh: asym::GitHub) {
     let (owner, hubot) = (api(&gh), reviewer(&gh));
-    let forked = fork_with_fix(&owner, "octocat").await;
-    let body = json!({ "title": "Fix", "head": "octocat:fix", "base": "main" });
-    let pull = owner
-        .post(&format!("{REPO}/pulls"), &body)
-        .await
-        .expect(201);
+    let (forked, pull) = octocat_fork_pull(&owner).await;
     assert_eq!(pull["maintainer_can_modify"], true);
     // hubot writes to the base repository, not to octocat's fork: only the pull request's branch.
     put_on(&hubot, &forked, "fix", "edit.txt").await.expect(201);
