@@ -407,8 +407,12 @@ pub(crate) async fn compare(scope: Scope<String>) -> ApiResult {
     Ok(axum::Json(body).into_response())
 }
 
+/// The sha a deleted ref moves to, in a `push` event's `after`.
+pub(crate) const ZERO: &str = "0000000000000000000000000000000000000000";
+
 /// Announces a `push` of `name` from `before` (none when created) to `after` to the
-/// repository's hooks, with the new commits (at most 20, as GitHub sends).
+/// repository's hooks, with the new commits (at most 20, as GitHub sends). Pull requests that
+/// follow the ref are [`crate::pulls::ref_moved`]'s.
 pub(crate) async fn announce_push(
     client: &impl GenericClient,
     base: &str,
@@ -418,18 +422,10 @@ pub(crate) async fn announce_push(
     after: &str,
     sender: i64,
 ) -> ApiResult<bool> {
-    const ZERO: &str = "0000000000000000000000000000000000000000";
     const HOOKED: &str = "SELECT EXISTS (SELECT 1 FROM hooks WHERE repo_id = $1 AND active
                                              AND ('push' = ANY(events) OR '*' = ANY(events)))";
-    let followed = match before {
-        Some(before) if after != ZERO => {
-            let moved = (name, before, after);
-            crate::pulls::follow_push(client, base, repo.id, moved, sender).await?
-        }
-        _ => false,
-    };
     if !db::value::<bool>(client, HOOKED, &[&repo.id]).await? {
-        return Ok(followed);
+        return Ok(false);
     }
     let known: HashSet<String> = match before {
         Some(sha) => objects::history(client, repo.id, sha, HISTORY_CAP)
@@ -516,7 +512,7 @@ pub(crate) async fn announce_push(
         "pusher".into(),
         json!({ "name": pusher.get::<_, String>(0), "email": pusher.get::<_, String>(1) }),
     );
-    Ok(crate::hooks::emit(client, base, repo.id, "push", sender, payload).await? || followed)
+    crate::hooks::emit(client, base, repo.id, "push", sender, payload).await
 }
 
 /// `GET /repos/{owner}/{repo}/contributors`: the users who authored commits on the default

@@ -251,7 +251,7 @@ impl Write<'_> {
         )
         .await?;
         let sender = self.viewer.user_id;
-        commits::announce_push(tx, self.base, repo, &name, head, &sha, sender).await?;
+        pulls::ref_moved(tx, self.base, repo, &name, (head, &sha), sender).await?;
         Ok((sha, commit))
     }
 }

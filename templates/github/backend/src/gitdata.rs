@@ -15,9 +15,7 @@ use crate::repos::{self, Access, Repo};
 use crate::req::{Body, Query};
 use crate::scope::Scope;
 use crate::viewer::Viewer;
-use crate::{branches, commits, time};
-
-const ZERO: &str = "0000000000000000000000000000000000000000";
+use crate::{branches, commits, pulls, time};
 
 /// The repository, when the caller has `access` to it.
 async fn repo_for<P>(
@@ -544,16 +542,8 @@ pub(crate) async fn update_ref(scope: Scope<String>, viewer: Viewer, body: Body)
     };
     guard_branch(&tx, &repo, viewer.user_id, &full, push).await?;
     objects::set_ref(&tx, repo.id, &full, &sha).await?;
-    let woke = commits::announce_push(
-        &tx,
-        base,
-        &repo,
-        &full,
-        Some(&current),
-        &sha,
-        viewer.user_id,
-    )
-    .await?;
+    let moved = (Some(current.as_str()), sha.as_str());
+    let woke = pulls::ref_moved(&tx, base, &repo, &full, moved, viewer.user_id).await?;
     let answer = refs_like(&tx, base, &repo, &full)
         .await?
         .into_iter()
@@ -578,8 +568,16 @@ pub(crate) async fn delete_ref(scope: Scope<String>, viewer: Viewer) -> ApiResul
         .await?
         .ok_or_else(|| ApiError::invalid("Reference does not exist"))?;
     let before: String = row.get(0);
-    let woke = commits::announce_push(&tx, base, &repo, &full, Some(&before), ZERO, viewer.user_id)
-        .await?;
+    let woke = commits::announce_push(
+        &tx,
+        base,
+        &repo,
+        &full,
+        Some(&before),
+        commits::ZERO,
+        viewer.user_id,
+    )
+    .await?;
     scope.commit(tx, woke).await?;
     Ok(crate::req::no_content())
 }

@@ -144,7 +144,7 @@ async fn deliver(
 /// is (in this repository, or in the base repository of a pull request from this fork) gets
 /// the branch's objects and a `synchronize` event (with the branch's `before` and `after`
 /// shas) on its base repository's hooks.
-pub(crate) async fn follow_push(
+async fn follow_push(
     client: &impl GenericClient,
     base: &str,
     repo: i64,
@@ -183,6 +183,27 @@ pub(crate) async fn follow_push(
         .await?;
     }
     Ok(woke)
+}
+
+/// `name` of `repo` moved from `before` (none when created) to `after`: the open pull requests
+/// that take their head from it follow it (`synchronize`), then the repository's hooks hear
+/// the `push` ([`commits::announce_push`]). Whether a delivery was queued.
+pub(crate) async fn ref_moved(
+    client: &impl GenericClient,
+    base: &str,
+    repo: &Repo,
+    name: &str,
+    (before, after): (Option<&str>, &str),
+    sender: i64,
+) -> ApiResult<bool> {
+    let followed = match before {
+        Some(before) if after != commits::ZERO => {
+            follow_push(client, base, repo.id, (name, before, after), sender).await?
+        }
+        _ => false,
+    };
+    let pushed = commits::announce_push(client, base, repo, name, before, after, sender).await?;
+    Ok(pushed || followed)
 }
 
 /// Whether `user` may push to `branch` of the fork `repo` as a maintainer: an open pull request
@@ -670,16 +691,8 @@ pub(crate) async fn merge(scope: Scope<String>, viewer: Viewer, body: Body) -> A
     )
     .await?;
     issues::record(&tx, pull.issue.id, viewer.user_id, "merged", None).await?;
-    let pushed = commits::announce_push(
-        &tx,
-        base,
-        &repo,
-        &base_ref,
-        Some(&pull.base_sha),
-        &sha,
-        viewer.user_id,
-    )
-    .await?;
+    let moved = (Some(pull.base_sha.as_str()), sha.as_str());
+    let pushed = ref_moved(&tx, base, &repo, &base_ref, moved, viewer.user_id).await?;
     let merged = Pull::find(&tx, &repo, number).await?;
     let announced = announce(&tx, base, &repo, &merged, "closed", viewer.user_id).await?;
     scope.commit(tx, pushed || announced).await?;
