@@ -4,7 +4,8 @@ use asym_kit::testing::pluck;
 use serde_json::{Value, json};
 
 use crate::common::{
-    ADA, DATABASE, MEETING, PRIVATE, TASK1, api, error, invalid, len, patch, read, text,
+    ADA, DATABASE, MEETING, PRIVATE, TASK1, api, error, invalid, len, patch, read, set_properties,
+    text,
 };
 
 #[asym::clone("notion", seed = "basic")]
@@ -181,12 +182,7 @@ async fn mentions_answer_the_names_they_mention(notion: asym::Notion) {
         .await
         .expect(200);
     assert_eq!(pluck(&comment["rich_text"], "plain_text"), expected);
-    let page = patch(
-        &api,
-        &format!("/v1/pages/{TASK1}"),
-        &json!({ "properties": { "Name": { "title": [mentions[0]] } } }),
-    )
-    .await;
+    let page = set_properties(&api, TASK1, json!({ "Name": { "title": [mentions[0]] } })).await;
     assert_eq!(
         pluck(&page["properties"]["Name"]["title"], "plain_text"),
         ["@Ada Lovelace"]

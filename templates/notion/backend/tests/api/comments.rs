@@ -2,7 +2,7 @@
 
 use serde_json::json;
 
-use crate::common::{BOT, MEETING, PRIVATE, TASK1, api, error, invalid, post, read, text};
+use crate::common::{BOT, MEETING, PRIVATE, TASK1, api, comment, error, invalid, post, read, text};
 
 #[asym::clone("notion", seed = "basic")]
 async fn threads_and_lists(notion: asym::Notion) {
@@ -12,12 +12,7 @@ async fn threads_and_lists(notion: asym::Notion) {
     let list = seeded["results"].as_array().unwrap();
     assert_eq!(list.len(), 2);
     assert_eq!(list[0]["discussion_id"], list[1]["discussion_id"]);
-    let new = post(
-        &api,
-        "/v1/comments",
-        &json!({ "parent": { "page_id": TASK1 }, "rich_text": text("hello") }),
-    )
-    .await;
+    let new = comment(&api, json!({ "page_id": TASK1 }), "hello").await;
     assert_eq!(new["object"], "comment");
     assert_eq!(new["created_by"]["id"], BOT);
     let reply = post(
@@ -41,12 +36,7 @@ async fn threads_and_lists(notion: asym::Notion) {
 
     let block =
         read(&api, &format!("/v1/blocks/{MEETING}/children")).await["results"][0]["id"].clone();
-    let on_block = post(
-        &api,
-        "/v1/comments",
-        &json!({ "parent": { "block_id": block }, "rich_text": text("on a block") }),
-    )
-    .await;
+    let on_block = comment(&api, json!({ "block_id": block }), "on a block").await;
     assert_eq!(on_block["parent"]["type"], "block_id");
 
     for body in [

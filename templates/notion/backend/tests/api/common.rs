@@ -83,6 +83,28 @@ pub(crate) async fn task(api: &Api, title: &str, extra: Value) -> Value {
     .await
 }
 
+/// Sets page `id`'s `properties` (`PATCH /v1/pages/{id}`); answers the page.
+pub(crate) async fn set_properties(api: &Api, id: &str, properties: Value) -> Value {
+    update_page(api, id, &json!({ "properties": properties })).await
+}
+
+/// `PATCH /v1/pages/{id}` with `body`, asserting HTTP 200; the page.
+pub(crate) async fn update_page(api: &Api, id: &str, body: &Value) -> Value {
+    patch(api, &format!("/v1/pages/{id}"), body).await
+}
+
+/// Adds (or changes) `properties` in the Tasks data source's schema; answers the data source.
+pub(crate) async fn tasks_schema(api: &Api, properties: Value) -> Value {
+    let body = json!({ "properties": properties });
+    patch(api, &format!("/v1/data_sources/{TASKS}"), &body).await
+}
+
+/// Comments `words` under `parent` (`{"page_id": …}` or `{"block_id": …}`); answers the comment.
+pub(crate) async fn comment(api: &Api, parent: Value, words: &str) -> Value {
+    let body = json!({ "parent": parent, "rich_text": text(words) });
+    post(api, "/v1/comments", &body).await
+}
+
 /// `GET path` with `api`, asserting HTTP 200; the body.
 pub(crate) async fn read(api: &Api, path: &str) -> Value {
     api.get(path).await.expect(200)

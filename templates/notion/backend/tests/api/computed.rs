@@ -3,25 +3,23 @@
 use asym_kit::testing::pluck;
 use serde_json::{Value, json};
 
-use crate::common::{PROJECTS, TASK1, TASK2, TASKS, api, invalid, patch, post, read, task, text};
+use crate::common::{
+    PROJECTS, TASK1, TASK2, TASKS, api, invalid, patch, post, read, set_properties, task,
+    tasks_schema, text,
+};
 
 /// Adds `Points` (number) and two formulas to Tasks; gives Design the schema 3 points.
 async fn with_points(api: &asym_kit::testing::Api) {
-    patch(
-        api,
-        &format!("/v1/data_sources/{TASKS}"),
-        &json!({ "properties": {
+    tasks_schema(api, json!({
             "Points": { "number": { "format": "number" } },
             "Double": { "formula": { "expression": "prop(\"Points\") * 2" } },
             "Label": { "formula": { "expression": "if(prop(\"Done\"), \"done\", concat(\"open: \", prop(\"Name\")))" } },
             "Late": { "formula": { "expression": "dateAdd(prop(\"Due\"), 1, \"weeks\")" } }
-        } }),
-    )
-    .await;
-    patch(
+        })).await;
+    set_properties(
         api,
-        &format!("/v1/pages/{TASK1}"),
-        &json!({ "properties": { "Points": { "number": 3 }, "Due": { "date": { "start": "2025-02-01" } } } }),
+        TASK1,
+        json!({ "Points": { "number": 3 }, "Due": { "date": { "start": "2025-02-01" } } }),
     )
     .await;
 }
@@ -41,12 +39,7 @@ async fn formulas_are_evaluated_and_read_only(notion: asym::Notion) {
         properties["Label"]["formula"],
         json!({ "type": "string", "string": "done" })
     );
-    let undone = patch(
-        &api,
-        &format!("/v1/pages/{TASK1}"),
-        &json!({ "properties": { "Done": { "checkbox": false } } }),
-    )
-    .await;
+    let undone = set_properties(&api, TASK1, json!({ "Done": { "checkbox": false } })).await;
     assert_eq!(
         undone["properties"]["Label"]["formula"]["string"],
         "open: Design the schema"
@@ -177,10 +170,10 @@ async fn dual_relations_keep_their_synced_property(notion: asym::Notion) {
             "{task}"
         );
     }
-    patch(
+    set_properties(
         &api,
-        &format!("/v1/pages/{sprint_id}"),
-        &json!({ "properties": { "Tasks": { "relation": [{ "id": TASK2 }] } } }),
+        sprint_id,
+        json!({ "Tasks": { "relation": [{ "id": TASK2 }] } }),
     )
     .await;
     let first = read(&api, &format!("/v1/pages/{TASK1}")).await;
@@ -207,10 +200,10 @@ async fn dual_relations_keep_their_synced_property(notion: asym::Notion) {
 async fn rollups_are_computed_over_related_pages(notion: asym::Notion) {
     let api = api(&notion);
     with_points(&api).await;
-    patch(
+    set_properties(
         &api,
-        &format!("/v1/pages/{TASK2}"),
-        &json!({ "properties": { "Points": { "number": 5 }, "Done": { "checkbox": false } } }),
+        TASK2,
+        json!({ "Points": { "number": 5 }, "Done": { "checkbox": false } }),
     )
     .await;
     let sprints = sprints(&api).await;
@@ -270,12 +263,7 @@ async fn rollups_are_computed_over_related_pages(notion: asym::Notion) {
     assert_eq!(item["property_item"]["rollup"]["number"], 8);
     // Changing a related page changes the rollup.
     task(&api, "unrelated", json!({})).await;
-    patch(
-        &api,
-        &format!("/v1/pages/{TASK1}"),
-        &json!({ "properties": { "Points": { "number": 10 } } }),
-    )
-    .await;
+    set_properties(&api, TASK1, json!({ "Points": { "number": 10 } })).await;
     let again = read(&api, &format!("/v1/pages/{sprint_id}")).await;
     assert_eq!(again["properties"]["Total"]["rollup"]["number"], 15);
     // Rollups are read-only, and must name a relation, a property and a function that exist.

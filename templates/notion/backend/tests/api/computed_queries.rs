@@ -4,7 +4,9 @@
 
 use serde_json::{Value, json};
 
-use crate::common::{DATABASE, TASK1, TASK2, TASKS, api, invalid, legacy, patch, post};
+use crate::common::{
+    DATABASE, TASK1, TASK2, TASKS, api, invalid, legacy, patch, post, set_properties,
+};
 
 const TASK3: &str = "40000000-0000-4000-8000-000000000003";
 const DESIGN: &str = "Design the schema";
@@ -48,17 +50,12 @@ async fn computed_tasks(api: &asym_kit::testing::Api) {
     )
     .await;
     for (page, points) in [(TASK1, json!(3)), (TASK2, json!(5)), (TASK3, json!(1))] {
-        patch(
-            api,
-            &format!("/v1/pages/{page}"),
-            &json!({ "properties": { "Points": { "number": points } } }),
-        )
-        .await;
+        set_properties(api, page, json!({ "Points": { "number": points } })).await;
     }
-    patch(
+    set_properties(
         api,
-        &format!("/v1/pages/{TASK3}"),
-        &json!({ "properties": { "Related": { "relation": [{ "id": TASK1 }, { "id": TASK2 }] } } }),
+        TASK3,
+        json!({ "Related": { "relation": [{ "id": TASK1 }, { "id": TASK2 }] } }),
     )
     .await;
 }
@@ -239,12 +236,7 @@ async fn filters_on_formulas_and_rollups(notion: asym::Notion) {
     .await;
     assert_eq!(old["results"].as_array().unwrap().len(), 2, "{old}");
     // A value computed from another page follows it.
-    patch(
-        &api,
-        &format!("/v1/pages/{TASK1}"),
-        &json!({ "properties": { "Points": { "number": 30 } } }),
-    )
-    .await;
+    set_properties(&api, TASK1, json!({ "Points": { "number": 30 } })).await;
     let filter = on(
         "RelPoints",
         "rollup",

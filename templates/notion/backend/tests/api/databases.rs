@@ -4,7 +4,7 @@ use serde_json::{Value, json};
 
 use crate::common::{
     ADA, DATABASE, PROJECTS, TASKS, api, error, invalid, legacy, len, patch, plain, post, read,
-    task, text,
+    task, tasks_schema, text,
 };
 
 fn titles(list: &Value) -> Vec<String> {
@@ -243,12 +243,7 @@ async fn schema_create_update_and_values(notion: asym::Notion) {
     .await;
     assert_eq!(titles(&hit), ["Estimated"]);
     // A property whose type changes loses its old values: filters and sorts keep working.
-    patch(
-        &api,
-        &format!("/v1/data_sources/{TASKS}"),
-        &json!({ "properties": { "Estimate": { "date": {} } } }),
-    )
-    .await;
+    tasks_schema(&api, json!({ "Estimate": { "date": {} } })).await;
     let sorted = post(
         &api,
         &format!("/v1/data_sources/{TASKS}/query"),

@@ -1,6 +1,6 @@
 //! `GET/PATCH /v1/pages/{id}/markdown` and pages created from markdown.
 
-use asym_kit::testing::pluck;
+use asym_kit::testing::{Api, pluck};
 use serde_json::{Value, json};
 
 use crate::common::{
@@ -12,6 +12,21 @@ const MEETING_MD: &str = "# Weekly sync\n<details>\n<summary>Decisions</summary>
 
 fn markdown_path(id: &str) -> String {
     format!("/v1/pages/{id}/markdown")
+}
+
+/// The markdown `GET /v1/pages/{id}/markdown` answers for `id`.
+async fn markdown_of(api: &Api, id: &str) -> Value {
+    read(api, &markdown_path(id)).await["markdown"].take()
+}
+
+/// Creates a page under `parent` (`{"page_id": …}` or `{"data_source_id": …}`) from `markdown`.
+async fn from_markdown(api: &Api, parent: Value, markdown: &str) -> Value {
+    post(
+        api,
+        "/v1/pages",
+        &json!({ "parent": parent, "markdown": markdown }),
+    )
+    .await
 }
 
 #[asym::clone("notion", seed = "basic")]
@@ -234,36 +249,39 @@ async fn markdown_edit_refusals(notion: asym::Notion) {
 #[asym::clone("notion", seed = "basic")]
 async fn pages_are_created_from_markdown(notion: asym::Notion) {
     let api = api(&notion);
-    let page = post(
-        &api,
-        "/v1/pages",
-        &json!({ "parent": { "page_id": PROJECTS }, "markdown": "# Plan\nWe **ship**.\n- [x] done" }),
-    )
-    .await;
-    assert_eq!(
-        page["properties"]["title"]["title"][0]["plain_text"],
-        "Plan"
-    );
-    let id = page["id"].as_str().unwrap();
-    assert_eq!(
-        read(&api, &markdown_path(id)).await["markdown"],
-        "We **ship**.\n- [x] done"
-    );
-    let task = post(
-        &api,
-        "/v1/pages",
-        &json!({ "parent": { "data_source_id": TASKS }, "markdown": "# From markdown\nBody" }),
-    )
-    .await;
-    assert_eq!(
-        task["properties"]["Name"]["title"][0]["plain_text"],
-        "From markdown"
-    );
+    // A leading heading is the title (a page's `title`, a task's `Name`); the rest, the content.
+    let cases = [
+        (
+            json!({ "page_id": PROJECTS }),
+            "# Plan\nWe **ship**.\n- [x] done",
+            "title",
+            "Plan",
+            "We **ship**.\n- [x] done",
+        ),
+        (
+            json!({ "data_source_id": TASKS }),
+            "# From markdown\nBody",
+            "Name",
+            "From markdown",
+            "Body",
+        ),
+    ];
+    for (parent, markdown, property, title, content) in cases {
+        let page = from_markdown(&api, parent, markdown).await;
+        assert_eq!(
+            page["properties"][property]["title"][0]["plain_text"],
+            title
+        );
+        assert_eq!(
+            markdown_of(&api, page["id"].as_str().unwrap()).await,
+            content
+        );
+    }
     // A pipe table is read as a table (and rendered as `<table>`).
-    let piped = post(
+    let piped = from_markdown(
         &api,
-        "/v1/pages",
-        &json!({ "parent": { "page_id": PROJECTS }, "markdown": "| a | b |\n|---|---|\n| 1 | 2 \\| 3 |" }),
+        json!({ "page_id": PROJECTS }),
+        "| a | b |\n|---|---|\n| 1 | 2 \\| 3 |",
     )
     .await;
     let piped_id = piped["id"].as_str().unwrap();
@@ -271,7 +289,7 @@ async fn pages_are_created_from_markdown(notion: asym::Notion) {
     assert_eq!(table["table"]["has_column_header"], true);
     assert_eq!(table["table"]["table_width"], 2);
     assert_eq!(
-        read(&api, &markdown_path(piped_id)).await["markdown"],
+        markdown_of(&api, piped_id).await,
         "<table header-row=\"true\">\n\t<tr>\n\t\t<td>a</td>\n\t\t<td>b</td>\n\t</tr>\n\t<tr>\n\t\t<td>1</td>\n\t\t<td>2 \\| 3</td>\n\t</tr>\n</table>"
     );
     invalid(
@@ -367,14 +385,10 @@ async fn rendered_markdown_parses_back_to_the_same_blocks(notion: asym::Notion) 
         if block["type"] == "bookmark" {
             continue;
         }
-        let created = post(
-            &api,
-            "/v1/pages",
-            &json!({ "parent": { "page_id": PROJECTS }, "markdown": same_block(text, i) }),
-        )
-        .await;
-        let copy = read(&api, &markdown_path(created["id"].as_str().unwrap())).await;
-        assert_eq!(copy["markdown"], same_block(text, i), "block {i}");
+        let block = same_block(text, i);
+        let created = from_markdown(&api, json!({ "page_id": PROJECTS }), &block).await;
+        let copy = markdown_of(&api, created["id"].as_str().unwrap()).await;
+        assert_eq!(copy, block, "block {i}");
     }
 }
 

@@ -6,7 +6,10 @@ use asym_kit::testing::{Api, Reply};
 use reqwest::Method;
 use serde_json::{Value, json};
 
-use crate::common::{PROJECTS, TASK1, TASKS, api, error, invalid, patch, post, read, text};
+use crate::common::{
+    PROJECTS, TASK1, TASKS, api, comment, error, invalid, patch, post, read, set_properties,
+    tasks_schema, text, update_page,
+};
 
 /// One form field: its name, file name, content type and bytes.
 type Field<'a> = (&'a str, Option<&'a str>, Option<&'a str>, &'a [u8]);
@@ -40,13 +43,16 @@ async fn send(api: &Api, id: &str, fields: &[Field<'_>]) -> Reply {
     api.send_raw(Method::POST, &path, &content_type, body).await
 }
 
+/// `POST /v1/file_uploads/{id}/send` with one `file` field: `bytes` as `filename` (`kind`).
+async fn send_file(api: &Api, id: &str, filename: &str, kind: &str, bytes: &[u8]) -> Reply {
+    send(api, id, &[("file", Some(filename), Some(kind), bytes)]).await
+}
+
 /// Creates a single-part upload and sends `bytes` as `filename` (`kind`); the upload.
 async fn uploaded(api: &Api, filename: &str, kind: &str, bytes: &[u8]) -> String {
     let created = post(api, "/v1/file_uploads", &json!({})).await;
     let id = created["id"].as_str().unwrap().to_owned();
-    send(api, &id, &[("file", Some(filename), Some(kind), bytes)])
-        .await
-        .expect(200);
+    send_file(api, &id, filename, kind, bytes).await.expect(200);
     id
 }
 
@@ -60,6 +66,11 @@ async fn download(url: &str) -> (u16, Vec<u8>, String) {
         .map(|v| v.to_str().unwrap().to_owned())
         .unwrap_or_default();
     (status, reply.bytes().await.unwrap().to_vec(), kind)
+}
+
+/// Where a hosted file object (`{"type": "file", "file": {"url": …}}`) is served.
+fn served_at(file: &Value) -> &str {
+    file["file"]["url"].as_str().unwrap()
 }
 
 fn reference(id: &str) -> Value {
@@ -87,29 +98,15 @@ async fn single_part_upload_attached_to_a_block_and_downloaded(notion: asym::Not
             .ends_with(&format!("/v1/file_uploads/{id}/send"))
     );
 
-    let sent = send(
-        &api,
-        id,
-        &[(
-            "file",
-            Some("notes.txt"),
-            Some("text/plain"),
-            b"hello notion",
-        )],
-    )
-    .await
-    .expect(200);
+    let sent = send_file(&api, id, "notes.txt", "text/plain", b"hello notion")
+        .await
+        .expect(200);
     assert_eq!(sent["status"], "uploaded");
     assert_eq!(sent["filename"], "notes.txt");
     assert_eq!(sent["content_type"], "text/plain");
     assert_eq!(sent["content_length"], 12);
     assert!(sent.get("upload_url").is_none());
-    let again = send(
-        &api,
-        id,
-        &[("file", Some("notes.txt"), Some("text/plain"), b"x")],
-    )
-    .await;
+    let again = send_file(&api, id, "notes.txt", "text/plain", b"x").await;
     assert!(invalid(again).contains("only a pending upload can be sent"));
 
     let appended = patch(
@@ -123,7 +120,7 @@ async fn single_part_upload_attached_to_a_block_and_downloaded(notion: asym::Not
     assert_eq!(file["name"], "notes.txt");
     assert!(file.get("file_upload").is_none());
     assert!(file["file"]["expiry_time"].is_string());
-    let url = file["file"]["url"].as_str().unwrap();
+    let url = served_at(file);
     assert!(url.ends_with(&format!("/files/{id}/notes.txt")), "{url}");
     let (status, bytes, kind) = download(url).await;
     assert_eq!(
@@ -180,13 +177,8 @@ async fn single_part_upload_attached_to_a_block_and_downloaded(notion: asym::Not
     .await;
     assert_eq!(switched["image"]["type"], "file");
     assert!(switched["image"].get("external").is_none());
-    assert!(
-        switched["image"]["file"]["url"]
-            .as_str()
-            .unwrap()
-            .ends_with("/pixel.png")
-    );
-    let (_, bytes, kind) = download(switched["image"]["file"]["url"].as_str().unwrap()).await;
+    assert!(served_at(&switched["image"]).ends_with("/pixel.png"));
+    let (_, bytes, kind) = download(served_at(&switched["image"])).await;
     assert_eq!(
         (bytes.as_slice(), kind.as_str()),
         (&b"\x89PNG"[..], "image/png")
@@ -199,12 +191,7 @@ async fn uploads_become_icons_covers_and_files_values(notion: asym::Notion) {
     let icon = uploaded(&api, "logo.png", "image/png", b"png-bytes").await;
     let cover = uploaded(&api, "cover.jpg", "image/jpeg", b"jpeg-bytes").await;
     let contract = uploaded(&api, "contract.pdf", "application/pdf", b"%PDF-1.4").await;
-    patch(
-        &api,
-        &format!("/v1/data_sources/{TASKS}"),
-        &json!({ "properties": { "Attachments": { "files": {} } } }),
-    )
-    .await;
+    tasks_schema(&api, json!({ "Attachments": { "files": {} } })).await;
     let page = post(
         &api,
         "/v1/pages",
@@ -223,49 +210,29 @@ async fn uploads_become_icons_covers_and_files_values(notion: asym::Notion) {
     )
     .await;
     assert_eq!(page["icon"]["type"], "file");
-    assert!(
-        page["icon"]["file"]["url"]
-            .as_str()
-            .unwrap()
-            .ends_with("/logo.png")
-    );
-    assert!(
-        page["cover"]["file"]["url"]
-            .as_str()
-            .unwrap()
-            .ends_with("/cover.jpg")
-    );
+    assert!(served_at(&page["icon"]).ends_with("/logo.png"));
+    assert!(served_at(&page["cover"]).ends_with("/cover.jpg"));
     let files = &page["properties"]["Attachments"]["files"];
     assert_eq!(files[0]["name"], "Signed contract");
     assert_eq!(files[0]["type"], "file");
     assert_eq!(files[1]["type"], "external");
-    let (_, bytes, _) = download(files[0]["file"]["url"].as_str().unwrap()).await;
+    let (_, bytes, _) = download(served_at(&files[0])).await;
     assert_eq!(bytes, b"%PDF-1.4");
 
     // Updating the page keeps the attached files; a new icon from another upload replaces it.
     let other = uploaded(&api, "other.png", "image/png", b"other").await;
     let page_id = page["id"].as_str().unwrap();
-    let updated = patch(
-        &api,
-        &format!("/v1/pages/{page_id}"),
-        &json!({ "icon": reference(&other) }),
-    )
-    .await;
-    assert!(
-        updated["icon"]["file"]["url"]
-            .as_str()
-            .unwrap()
-            .ends_with("/other.png")
-    );
+    let updated = update_page(&api, page_id, &json!({ "icon": reference(&other) })).await;
+    assert!(served_at(&updated["icon"]).ends_with("/other.png"));
     assert_eq!(
         updated["properties"]["Attachments"]["files"][0]["type"],
         "file"
     );
     let unnamed = uploaded(&api, "report.csv", "text/csv", b"a,b").await;
-    let updated = patch(
+    let updated = set_properties(
         &api,
-        &format!("/v1/pages/{page_id}"),
-        &json!({ "properties": { "Attachments": { "files": [reference(&unnamed)] } } }),
+        page_id,
+        json!({ "Attachments": { "files": [reference(&unnamed)] } }),
     )
     .await;
     assert_eq!(
@@ -308,12 +275,7 @@ async fn multi_part_upload_is_completed_once_every_part_is_sent(notion: asym::No
     )
     .await;
     assert!(invalid(small).contains("at least 5242880 bytes"));
-    let missing = send(
-        &api,
-        id,
-        &[("file", Some("big.txt"), Some("text/plain"), b"x")],
-    )
-    .await;
+    let missing = send_file(&api, id, "big.txt", "text/plain", b"x").await;
     assert!(invalid(missing).contains("body.part_number"));
     let beyond = send(
         &api,
@@ -365,8 +327,7 @@ async fn multi_part_upload_is_completed_once_every_part_is_sent(notion: asym::No
         &json!({ "children": [{ "file": reference(id) }] }),
     )
     .await;
-    let (_, bytes, _) =
-        download(block["results"][0]["file"]["file"]["url"].as_str().unwrap()).await;
+    let (_, bytes, _) = download(served_at(&block["results"][0]["file"])).await;
     assert_eq!(bytes.len(), (5 << 20) + 5);
     assert!(bytes.ends_with(b"a-tail"));
 
@@ -527,15 +488,8 @@ async fn refusals(notion: asym::Notion) {
     .await;
     let typed = typed["id"].as_str().unwrap();
     assert!(
-        invalid(
-            send(
-                &api,
-                typed,
-                &[("file", Some("a.txt"), Some("text/plain"), b"x")]
-            )
-            .await
-        )
-        .contains("does not match")
+        invalid(send_file(&api, typed, "a.txt", "text/plain", b"x").await)
+            .contains("does not match")
     );
     let big = vec![0u8; (20 << 20) + 1];
     assert!(
@@ -583,7 +537,7 @@ async fn comments_take_attachments_and_a_custom_name(notion: asym::Notion) {
     let api = api(&notion);
     let image = uploaded(&api, "shot.png", "image/png", b"\x89PNG").await;
     let pdf = uploaded(&api, "spec.pdf", "application/pdf", b"%PDF-1.4").await;
-    let comment = post(
+    let attached = post(
         &api,
         "/v1/comments",
         &json!({
@@ -595,29 +549,24 @@ async fn comments_take_attachments_and_a_custom_name(notion: asym::Notion) {
     )
     .await;
     assert_eq!(
-        comment["display_name"],
+        attached["display_name"],
         json!({ "type": "custom", "resolved_name": "Release bot" })
     );
-    let files = comment["attachments"].as_array().unwrap();
+    let files = attached["attachments"].as_array().unwrap();
     assert_eq!(files.len(), 2);
     assert_eq!(files[0]["category"], "image");
     assert_eq!(files[1]["category"], "pdf");
-    let url = files[0]["file"]["url"].as_str().unwrap();
+    let url = served_at(&files[0]);
     assert!(url.ends_with("/shot.png"), "{url}");
     assert_eq!(download(url).await.1, b"\x89PNG");
     let again = read(
         &api,
-        &format!("/v1/comments/{}", comment["id"].as_str().unwrap()),
+        &format!("/v1/comments/{}", attached["id"].as_str().unwrap()),
     )
     .await;
-    assert_eq!(again["attachments"], comment["attachments"]);
+    assert_eq!(again["attachments"], attached["attachments"]);
     assert_eq!(again["display_name"]["resolved_name"], "Release bot");
-    let plain = post(
-        &api,
-        "/v1/comments",
-        &json!({ "parent": { "page_id": TASK1 }, "rich_text": text("plain") }),
-    )
-    .await;
+    let plain = comment(&api, json!({ "page_id": TASK1 }), "plain").await;
     assert_eq!(plain["display_name"]["type"], "integration");
     assert_eq!(plain["attachments"], json!([]));
     for body in [

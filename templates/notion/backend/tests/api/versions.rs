@@ -6,6 +6,7 @@ use serde_json::{Value, json};
 
 use crate::common::{
     DATABASE, MEETING, TASK1, TASKS, api, current, invalid, patch, post, read, task, text,
+    update_page,
 };
 
 #[track_caller]
@@ -57,21 +58,11 @@ async fn archived_is_gone_in_2026(notion: asym::Notion) {
         read(&old, &format!("/v1/pages/{id}")).await["in_trash"],
         false
     );
-    let trashed = patch(
-        &new,
-        &format!("/v1/pages/{id}"),
-        &json!({ "in_trash": true }),
-    )
-    .await;
+    let trashed = update_page(&new, id, &json!({ "in_trash": true })).await;
     assert_eq!(trashed["in_trash"], true);
     without_archived(&trashed);
     // 2025-09-03 still takes `archived` and answers it.
-    let restored = patch(
-        &old,
-        &format!("/v1/pages/{id}"),
-        &json!({ "archived": false }),
-    )
-    .await;
+    let restored = update_page(&old, id, &json!({ "archived": false })).await;
     assert_eq!(restored["archived"], false);
     invalid(
         new.post(

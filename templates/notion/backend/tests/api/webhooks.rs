@@ -3,7 +3,7 @@
 use asym_kit::testing::Receiver;
 use serde_json::{Value, json};
 
-use crate::common::{TASK1, TASKS, admin, api, len, patch, post, read, task, text};
+use crate::common::{TASK1, admin, api, comment, len, patch, post, read, task, tasks_schema, text};
 
 #[asym::clone("notion", seed = "basic")]
 async fn handshake_then_signed_events(notion: asym::Notion) {
@@ -77,12 +77,7 @@ async fn handshake_then_signed_events(notion: asym::Notion) {
     assert_eq!(content["type"], "page.content_updated");
     assert_eq!(content["entity"]["id"], TASK1);
 
-    let made = post(
-        &api,
-        "/v1/comments",
-        &json!({ "parent": { "page_id": TASK1 }, "rich_text": text("ping") }),
-    )
-    .await;
+    let made = comment(&api, json!({ "page_id": TASK1 }), "ping").await;
     let comment = receiver.delivery().await;
     comment.assert_sha256_signature("x-notion-signature", &token);
     assert_eq!(comment.json()["type"], "comment.created");
@@ -95,12 +90,7 @@ async fn handshake_then_signed_events(notion: asym::Notion) {
     api.delete(&comment_path).await.expect(200);
     assert_eq!(receiver.delivery().await.json()["type"], "comment.deleted");
 
-    patch(
-        &api,
-        &format!("/v1/data_sources/{TASKS}"),
-        &json!({ "properties": { "Size": { "number": {} } } }),
-    )
-    .await;
+    tasks_schema(&api, json!({ "Size": { "number": {} } })).await;
     let schema = receiver.delivery().await.json();
     assert_eq!(schema["type"], "data_source.schema_updated");
     assert_eq!(
