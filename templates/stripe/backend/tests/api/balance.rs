@@ -3,7 +3,7 @@
 use asym_kit::testing::pluck;
 use serde_json::{Value, json};
 
-use super::{Api, assert_error, data, id};
+use crate::common::{Api, assert_error, data, id};
 
 /// `(available, pending)` in USD.
 async fn usd(api: &Api) -> (i64, i64) {

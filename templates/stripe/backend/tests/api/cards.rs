@@ -3,7 +3,7 @@
 
 use serde_json::Value;
 
-use super::{Api, assert_error, assert_events, assert_retryable, id};
+use crate::common::{Api, assert_error, assert_events, assert_retryable, id};
 
 /// What paying on-session with a test card does.
 #[derive(Debug, Clone, Copy)]

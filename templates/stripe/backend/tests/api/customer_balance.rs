@@ -1,16 +1,21 @@
 //! Customer balance transactions and the customer credit balance invoices apply when they
 //! are finalized.
 
-use serde_json::Value;
+use serde_json::{Value, json};
 
-use super::{Api, assert_error, assert_events, data, id};
-
-const ALICE: &str = "cus_SEEDalice00001";
-const BOB: &str = "cus_SEEDbob0000001";
-const PRO_MONTHLY: &str = "price_SEEDproMonth1";
+use crate::common::{
+    ALICE, Api, BOB, PRO_MONTHLY, alice_subscription, amounts, assert_error, assert_events, data,
+    id, pick,
+};
 
 fn transactions(customer: &str) -> String {
     format!("/v1/customers/{customer}/balance_transactions")
+}
+
+/// Adds a balance transaction of `amount` cents (usd) to `customer`: a credit when negative.
+async fn adjust(api: &Api, customer: &str, amount: &str) -> Value {
+    let form = [("amount", amount), ("currency", "usd")];
+    api.ok(&transactions(customer), &form).await
 }
 
 #[asym::clone("stripe", seed = "basic")]
@@ -29,27 +34,20 @@ async fn balance_transactions_are_created_retrieved_updated_and_listed(stripe: a
         )
         .await;
     assert!(id(&credit).starts_with("cbtxn_"), "{credit}");
+    let keys = [
+        "object",
+        "amount",
+        "ending_balance",
+        "type",
+        "customer",
+        "metadata",
+    ];
     assert_eq!(
-        (
-            credit["object"].as_str(),
-            credit["amount"].as_i64(),
-            credit["ending_balance"].as_i64(),
-            credit["type"].as_str(),
-            credit["customer"].as_str(),
-            credit["metadata"]["k"].as_str()
-        ),
-        (
-            Some("customer_balance_transaction"),
-            Some(-500),
-            Some(-500),
-            Some("adjustment"),
-            Some(ALICE),
-            Some("v")
-        )
+        pick(&credit, keys),
+        json!({"object": "customer_balance_transaction", "amount": -500, "ending_balance": -500,
+               "type": "adjustment", "customer": ALICE, "metadata": {"k": "v"}})
     );
-    let debit = api
-        .ok(&path, &[("amount", "200"), ("currency", "usd")])
-        .await;
+    let debit = adjust(&api, ALICE, "200").await;
     assert_eq!(debit["ending_balance"], -300);
     let alice = api.current("/v1/customers", ALICE).await;
     assert_eq!(
@@ -101,49 +99,29 @@ async fn a_balance_set_on_the_customer_is_a_transaction(stripe: asym::Stripe) {
     assert_eq!(made["balance"], -1000);
     let list = api.get(&transactions(id(&made)), &[]).await.1;
     assert_eq!(
-        (
-            data(&list)[0]["type"].as_str(),
-            data(&list)[0]["amount"].as_i64()
-        ),
-        (Some("initial"), Some(-1000))
+        pick(&data(&list)[0], ["type", "amount"]),
+        json!({"type": "initial", "amount": -1000})
     );
     let path = format!("/v1/customers/{}", id(&made));
     api.ok(&path, &[("balance", "-400")]).await;
     let list = api.get(&transactions(id(&made)), &[]).await.1;
     let newest = &data(&list)[0];
     assert_eq!(
-        (
-            newest["type"].as_str(),
-            newest["amount"].as_i64(),
-            newest["ending_balance"].as_i64()
-        ),
-        (Some("adjustment"), Some(600), Some(-400))
+        pick(newest, ["type", "amount", "ending_balance"]),
+        json!({"type": "adjustment", "amount": 600, "ending_balance": -400})
     );
 }
 
 /// Subscribes Alice to Asym Pro monthly ($20): the first invoice, expanded.
 async fn subscribe_alice(api: &Api) -> Value {
-    let sub = api
-        .ok(
-            "/v1/subscriptions",
-            &[
-                ("customer", ALICE),
-                ("items[0][price]", PRO_MONTHLY),
-                ("expand[]", "latest_invoice"),
-            ],
-        )
-        .await;
+    let sub = api.ok("/v1/subscriptions", &alice_subscription(&[])).await;
     sub["latest_invoice"].clone()
 }
 
 #[asym::clone("stripe", seed = "basic")]
 async fn finalized_invoices_apply_the_credit_balance(stripe: asym::Stripe) {
     let api = Api::new(&stripe);
-    api.ok(
-        &transactions(ALICE),
-        &[("amount", "-500"), ("currency", "usd")],
-    )
-    .await;
+    adjust(&api, ALICE, "-500").await;
     let preview = api
         .ok(
             "/v1/invoices/create_preview",
@@ -153,17 +131,17 @@ async fn finalized_invoices_apply_the_credit_balance(stripe: asym::Stripe) {
             ],
         )
         .await;
-    let got = ["total", "starting_balance", "amount_due"].map(|k| preview[k].as_i64());
+    let got = amounts(&preview, ["total", "starting_balance", "amount_due"]);
     assert_eq!(got, [2000, -500, 1500].map(Some), "{preview}");
     let invoice = subscribe_alice(&api).await;
-    let got = [
+    let keys = [
         "total",
         "starting_balance",
         "ending_balance",
         "amount_due",
         "amount_paid",
-    ]
-    .map(|k| invoice[k].as_i64());
+    ];
+    let got = amounts(&invoice, keys);
     assert_eq!(got, [2000, -500, 0, 1500, 1500].map(Some), "{invoice}");
     let intent = api
         .current(
@@ -179,22 +157,17 @@ async fn finalized_invoices_apply_the_credit_balance(stripe: asym::Stripe) {
         .1;
     let applied = &data(&applied)[0];
     assert_eq!(
-        (
-            applied["type"].as_str(),
-            applied["amount"].as_i64(),
-            applied["ending_balance"].as_i64()
-        ),
-        (Some("applied_to_invoice"), Some(500), Some(0))
+        pick(applied, ["type", "amount", "ending_balance"]),
+        json!({"type": "applied_to_invoice", "amount": 500, "ending_balance": 0})
     );
 
     // A credit larger than the invoice pays it whole and the rest stays.
-    api.ok(
-        &transactions(ALICE),
-        &[("amount", "-5000"), ("currency", "usd")],
-    )
-    .await;
+    adjust(&api, ALICE, "-5000").await;
     let invoice = subscribe_alice(&api).await;
-    let got = ["starting_balance", "ending_balance", "amount_due"].map(|k| invoice[k].as_i64());
+    let got = amounts(
+        &invoice,
+        ["starting_balance", "ending_balance", "amount_due"],
+    );
     assert_eq!(got, [-5000, -3000, 0].map(Some), "{invoice}");
     assert_eq!(invoice["status"], "paid");
     assert_eq!(api.current("/v1/customers", ALICE).await["balance"], -3000);
@@ -203,23 +176,16 @@ async fn finalized_invoices_apply_the_credit_balance(stripe: asym::Stripe) {
 #[asym::clone("stripe", seed = "basic")]
 async fn a_debit_is_added_and_a_void_gives_the_balance_back(stripe: asym::Stripe) {
     let api = Api::new(&stripe);
-    api.ok(
-        &transactions(BOB),
-        &[("amount", "300"), ("currency", "usd")],
-    )
-    .await;
+    adjust(&api, BOB, "300").await;
     let invoice = api.invoice_for_item(BOB, "1000").await;
     assert_eq!(
-        (
-            invoice["starting_balance"].as_i64(),
-            invoice["ending_balance"].clone()
-        ),
-        (Some(300), Value::Null)
+        pick(&invoice, ["starting_balance", "ending_balance"]),
+        json!({"starting_balance": 300, "ending_balance": null})
     );
     let path = format!("/v1/invoices/{}", id(&invoice));
     let open = api.ok(&format!("{path}/finalize"), &[]).await;
     assert_eq!(
-        ["amount_due", "ending_balance"].map(|k| open[k].as_i64()),
+        amounts(&open, ["amount_due", "ending_balance"]),
         [Some(1300), Some(0)],
         "{open}"
     );
@@ -238,26 +204,9 @@ async fn renewals_are_taxed_and_take_the_credit_left(stripe: asym::Stripe) {
         .ok("/v1/test_helpers/test_clocks", &[("frozen_time", start)])
         .await;
     let customer = api
-        .ok(
-            "/v1/customers",
-            &[
-                ("test_clock", id(&clock)),
-                ("balance", "-3000"),
-                ("payment_method", "pm_card_visa"),
-                ("invoice_settings[default_payment_method]", "pm_card_visa"),
-            ],
-        )
+        .visa_customer_on(id(&clock), &[("balance", "-3000")])
         .await;
-    let rate = api
-        .ok(
-            "/v1/tax_rates",
-            &[
-                ("display_name", "VAT"),
-                ("percentage", "10"),
-                ("inclusive", "false"),
-            ],
-        )
-        .await;
+    let rate = api.tax_rate("VAT", "10", false).await;
     let sub = [
         ("customer", id(&customer)),
         ("items[0][price]", PRO_MONTHLY),
@@ -269,7 +218,10 @@ async fn renewals_are_taxed_and_take_the_credit_left(stripe: asym::Stripe) {
     let got: Vec<[Option<i64>; 4]> = data(&invoices)
         .iter()
         .map(|i| {
-            ["total", "starting_balance", "ending_balance", "amount_paid"].map(|k| i[k].as_i64())
+            amounts(
+                i,
+                ["total", "starting_balance", "ending_balance", "amount_paid"],
+            )
         })
         .collect();
     // $22 each: the first takes $22 of the $30 credit, the renewal the $8 left.

@@ -1,9 +1,7 @@
 //! Invoice items updated and deleted, pending or on a draft invoice (whose lines and totals
 //! follow), and refused once their invoice is finalized.
 
-use super::{Api, assert_error, assert_events, data, id};
-
-const BOB: &str = "cus_SEEDbob0000001";
+use crate::common::{Api, BOB, amounts, assert_error, assert_events, data, id};
 
 #[asym::clone("stripe", seed = "basic")]
 async fn invoice_items_are_updated_and_deleted_with_their_draft_lines(stripe: asym::Stripe) {
@@ -14,16 +12,7 @@ async fn invoice_items_are_updated_and_deleted_with_their_draft_lines(stripe: as
         .unwrap()
         .to_owned();
     let path = format!("/v1/invoiceitems/{item}");
-    let rate = api
-        .ok(
-            "/v1/tax_rates",
-            &[
-                ("display_name", "VAT"),
-                ("percentage", "20"),
-                ("inclusive", "false"),
-            ],
-        )
-        .await;
+    let rate = api.tax_rate("VAT", "20", false).await;
     let updated = api
         .ok(
             &path,
@@ -48,12 +37,8 @@ async fn invoice_items_are_updated_and_deleted_with_their_draft_lines(stripe: as
     let invoice_path = format!("/v1/invoices/{}", id(&invoice));
     let draft = api.current("/v1/invoices", id(&invoice)).await;
     assert_eq!(
-        (
-            draft["subtotal"].as_i64(),
-            draft["tax"].as_i64(),
-            draft["total"].as_i64()
-        ),
-        (Some(1400), Some(280), Some(1680)),
+        amounts(&draft, ["subtotal", "tax", "total"]),
+        [1400, 280, 1680].map(Some),
         "{draft}"
     );
     assert_eq!(data(&draft["lines"])[0]["description"], "Two hours");

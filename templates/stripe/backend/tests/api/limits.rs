@@ -2,7 +2,7 @@
 
 use serde_json::{Value, json};
 
-use super::{Api, data};
+use crate::common::{Api, data};
 
 /// `POST /api/admin/rate-limit` with `body`: the status and answer.
 async fn set(stripe: &asym::Stripe, body: &Value) -> (u16, Value) {

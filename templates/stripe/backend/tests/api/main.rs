@@ -9,6 +9,7 @@
 
 mod balance;
 mod cards;
+mod common;
 mod customer_balance;
 mod discounts;
 mod invoice_items;
@@ -22,178 +23,7 @@ use std::time::Duration;
 use asym_kit::testing::{Receiver, assert_prefix, assert_suffix};
 use serde_json::Value;
 
-/// A minimal Stripe client: form bodies, bearer auth, JSON answers.
-struct Api {
-    base: String,
-    key: String,
-    http: reqwest::Client,
-}
-
-impl Api {
-    fn new(stripe: &asym::Stripe) -> Self {
-        Self {
-            base: stripe.api_url().to_owned(),
-            key: stripe.secret_key().to_owned(),
-            http: reqwest::Client::new(),
-        }
-    }
-
-    async fn send(
-        &self,
-        method: reqwest::Method,
-        path: &str,
-        form: &[(&str, &str)],
-        headers: &[(&str, &str)],
-    ) -> (u16, Value, reqwest::header::HeaderMap) {
-        let body = encode(form);
-        let mut url = format!("{}{path}", self.base);
-        let mut request = if method == reqwest::Method::GET || method == reqwest::Method::DELETE {
-            if !body.is_empty() {
-                url.push(if url.contains('?') { '&' } else { '?' });
-                url.push_str(&body);
-            }
-            self.http.request(method, url)
-        } else {
-            self.http
-                .request(method, url)
-                .header("content-type", "application/x-www-form-urlencoded")
-                .body(body)
-        };
-        request = request.bearer_auth(&self.key);
-        for (name, value) in headers {
-            request = request.header(*name, *value);
-        }
-        let response = request.send().await.expect("the clone answers");
-        let status = response.status().as_u16();
-        let headers = response.headers().clone();
-        let json = response.json().await.expect("every answer is JSON");
-        (status, json, headers)
-    }
-
-    async fn post(&self, path: &str, form: &[(&str, &str)]) -> (u16, Value) {
-        let (s, v, _) = self.send(reqwest::Method::POST, path, form, &[]).await;
-        (s, v)
-    }
-
-    async fn ok(&self, path: &str, form: &[(&str, &str)]) -> Value {
-        let (status, body) = self.post(path, form).await;
-        assert_eq!(status, 200, "POST {path}: {body}");
-        body
-    }
-
-    async fn get(&self, path: &str, query: &[(&str, &str)]) -> (u16, Value) {
-        let (s, v, _) = self.send(reqwest::Method::GET, path, query, &[]).await;
-        (s, v)
-    }
-
-    async fn delete(&self, path: &str) -> (u16, Value) {
-        let (s, v, _) = self.send(reqwest::Method::DELETE, path, &[], &[]).await;
-        (s, v)
-    }
-
-    /// Object `id` of `collection` (`/v1/subscriptions`, …) as it is now.
-    async fn current(&self, collection: &str, id: &str) -> Value {
-        self.retrieve(collection, id, &[]).await
-    }
-
-    /// Object `id` of `collection` as it is now, with its field `field` expanded.
-    async fn expanded(&self, collection: &str, id: &str, field: &str) -> Value {
-        self.retrieve(collection, id, &[("expand[]", field)]).await
-    }
-
-    async fn retrieve(&self, collection: &str, id: &str, query: &[(&str, &str)]) -> Value {
-        let (status, now) = self.get(&format!("{collection}/{id}"), query).await;
-        assert_eq!(status, 200, "GET {collection}/{id}: {now}");
-        now
-    }
-
-    /// A draft invoice for `customer` billing one new invoice item of `amount` cents (usd).
-    async fn invoice_for_item(&self, customer: &str, amount: &str) -> Value {
-        let item = [
-            ("customer", customer),
-            ("amount", amount),
-            ("currency", "usd"),
-        ];
-        self.ok("/v1/invoiceitems", &item).await;
-        let include = [
-            ("customer", customer),
-            ("pending_invoice_items_behavior", "include"),
-        ];
-        self.ok("/v1/invoices", &include).await
-    }
-
-    /// Advances test clock `clock` to `frozen_time` (Unix seconds).
-    async fn advance(&self, clock: &str, frozen_time: &str) -> Value {
-        self.ok(
-            &format!("/v1/test_helpers/test_clocks/{clock}/advance"),
-            &[("frozen_time", frozen_time)],
-        )
-        .await
-    }
-}
-
-fn encode(form: &[(&str, &str)]) -> String {
-    let esc = |s: &str| {
-        s.bytes()
-            .map(|b| match b {
-                b'A'..=b'Z'
-                | b'a'..=b'z'
-                | b'0'..=b'9'
-                | b'-'
-                | b'_'
-                | b'.'
-                | b'~'
-                | b'['
-                | b']' => (b as char).to_string(),
-                _ => format!("%{b:02X}"),
-            })
-            .collect::<String>()
-    };
-    form.iter()
-        .map(|(k, v)| format!("{}={}", esc(k), esc(v)))
-        .collect::<Vec<_>>()
-        .join("&")
-}
-
-/// Asserts an answer is a Stripe error: `status`, and `error[field]` as expected.
-fn assert_error(status: u16, body: &Value, field: &str, expected: (u16, &str)) {
-    let got = (status, body["error"][field].as_str());
-    assert_eq!(got, (expected.0, Some(expected.1)), "{body}");
-}
-
-/// Asserts the clone recorded an event of each type in `expected`.
-async fn assert_events(stripe: &asym::Stripe, expected: &[&str]) {
-    let types: Vec<String> = stripe
-        .query("select data->>'type' from objects where object = 'event' order by seq")
-        .await
-        .unwrap()
-        .iter()
-        .map(|r| r.get(0))
-        .collect();
-    for expected in expected {
-        assert!(
-            types.iter().any(|t| t == expected),
-            "{expected} in {types:?}"
-        );
-    }
-}
-
-/// Asserts payment intent `intent` is back at `requires_payment_method` (it may be confirmed
-/// again), with `last_payment_error[field]` as expected.
-async fn assert_retryable(api: &Api, intent: &str, (field, expected): (&str, &str)) {
-    let stored = api.current("/v1/payment_intents", intent).await;
-    assert_eq!(stored["status"], "requires_payment_method", "{stored}");
-    assert_eq!(stored["last_payment_error"][field], expected, "{stored}");
-}
-
-fn id(value: &Value) -> &str {
-    value["id"].as_str().expect("an id")
-}
-
-/// The objects of a list answer.
-fn data(list: &Value) -> &[Value] {
-    list["data"].as_array().expect("a list")
-}
+use common::{Api, assert_error, assert_events, assert_retryable, data, id};
 
 #[asym::clone("stripe", seed = "basic")]
 async fn customers_are_created_retrieved_updated_and_deleted(stripe: asym::Stripe) {
@@ -684,17 +514,7 @@ async fn subscriptions_renew_when_the_test_clock_advances(stripe: asym::Stripe) 
         )
         .await;
     let customer = api
-        .ok(
-            "/v1/customers",
-            &[
-                ("email", "sub@example.com"),
-                ("test_clock", id(&clock)),
-                // Stripe's documented one-call set-up: the same test method attached and
-                // made the default.
-                ("payment_method", "pm_card_visa"),
-                ("invoice_settings[default_payment_method]", "pm_card_visa"),
-            ],
-        )
+        .visa_customer_on(id(&clock), &[("email", "sub@example.com")])
         .await;
     let (_, methods) = api
         .get("/v1/payment_methods", &[("customer", id(&customer))])

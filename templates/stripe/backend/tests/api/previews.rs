@@ -3,7 +3,7 @@
 use asym_kit::testing::{assert_prefix, pluck};
 use serde_json::Value;
 
-use super::{Api, assert_error, data};
+use crate::common::{Api, assert_error, data};
 
 const BOB: &str = "cus_SEEDbob0000001";
 

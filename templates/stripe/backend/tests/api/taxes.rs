@@ -2,26 +2,22 @@
 //! top, inclusive within, after discounts, per line and in total, in both the older
 //! (`tax_amounts`, `total_tax_amounts`) and the 2025-03-31 shape (`taxes`, `total_taxes`).
 
-use serde_json::Value;
+use serde_json::{Value, json};
 
-use super::{Api, assert_error, assert_events, data, id};
+use crate::common::{
+    ALICE, Api, PRO_MONTHLY, alice_subscription, amounts, assert_error, assert_events, data, id,
+    pick,
+};
 
-const ALICE: &str = "cus_SEEDalice00001";
-const PRO_MONTHLY: &str = "price_SEEDproMonth1";
-
-/// Creates a tax rate of `percentage`, inclusive or not.
-async fn tax_rate(api: &Api, name: &str, percentage: &str, inclusive: bool) -> Value {
-    let inclusive = inclusive.to_string();
-    api.ok(
-        "/v1/tax_rates",
-        &[
-            ("display_name", name),
-            ("percentage", percentage),
-            ("inclusive", &inclusive),
-        ],
-    )
-    .await
-}
+/// An invoice's totals, before and after discounts and tax.
+const TOTALS: [&str; 6] = [
+    "subtotal",
+    "subtotal_excluding_tax",
+    "total_excluding_tax",
+    "tax",
+    "total",
+    "amount_due",
+];
 
 /// The form of an invoice item for Alice of `amount` cents (usd) at tax rate `rate`.
 fn taxed_item<'a>(amount: &'a str, rate: &'a str) -> [(&'a str, &'a str); 4] {
@@ -52,23 +48,18 @@ async fn tax_rates_are_created_retrieved_updated_and_listed(stripe: asym::Stripe
         )
         .await;
     assert!(id(&vat).starts_with("txr_"), "{vat}");
+    let keys = [
+        "object",
+        "percentage",
+        "inclusive",
+        "active",
+        "tax_type",
+        "metadata",
+    ];
     assert_eq!(
-        (
-            vat["object"].as_str(),
-            vat["percentage"].as_f64(),
-            vat["inclusive"].as_bool(),
-            vat["active"].as_bool(),
-            vat["tax_type"].as_str(),
-            vat["metadata"]["k"].as_str(),
-        ),
-        (
-            Some("tax_rate"),
-            Some(19.5),
-            Some(false),
-            Some(true),
-            Some("vat"),
-            Some("v")
-        )
+        pick(&vat, keys),
+        json!({"object": "tax_rate", "percentage": 19.5, "inclusive": false, "active": true,
+               "tax_type": "vat", "metadata": {"k": "v"}})
     );
     let path = format!("/v1/tax_rates/{}", id(&vat));
     assert_eq!(api.current("/v1/tax_rates", id(&vat)).await, vat);
@@ -77,11 +68,8 @@ async fn tax_rates_are_created_retrieved_updated_and_listed(stripe: asym::Stripe
         .ok(&path, &[("active", "false"), ("display_name", "MwSt")])
         .await;
     assert_eq!(
-        (
-            updated["active"].as_bool(),
-            updated["display_name"].as_str()
-        ),
-        (Some(false), Some("MwSt"))
+        pick(&updated, ["active", "display_name"]),
+        json!({"active": false, "display_name": "MwSt"})
     );
     for fixed in ["percentage", "inclusive"] {
         let (status, body) = api.post(&path, &[(fixed, "true")]).await;
@@ -98,7 +86,7 @@ async fn tax_rates_are_created_retrieved_updated_and_listed(stripe: asym::Stripe
     let (status, body) = api.get("/v1/tax_rates/txr_nope", &[]).await;
     assert_error(status, &body, "code", (404, "resource_missing"));
 
-    let gst = tax_rate(&api, "GST", "10", true).await;
+    let gst = api.tax_rate("GST", "10", true).await;
     let all = api.get("/v1/tax_rates", &[("limit", "1")]).await.1;
     assert_eq!(
         (id(&data(&all)[0]), all["has_more"].as_bool()),
@@ -128,69 +116,40 @@ async fn tax_rates_are_created_retrieved_updated_and_listed(stripe: asym::Stripe
 #[asym::clone("stripe", seed = "basic")]
 async fn subscription_invoices_add_exclusive_tax_after_the_discount(stripe: asym::Stripe) {
     let api = Api::new(&stripe);
-    let rate = tax_rate(&api, "Sales tax", "10", false).await;
+    let rate = api.tax_rate("Sales tax", "10", false).await;
     let coupon = api
         .ok(
             "/v1/coupons",
             &[("percent_off", "50"), ("duration", "forever")],
         )
         .await;
-    let sub = api
-        .ok(
-            "/v1/subscriptions",
-            &[
-                ("customer", ALICE),
-                ("items[0][price]", PRO_MONTHLY),
-                ("default_tax_rates[]", id(&rate)),
-                ("discounts[0][coupon]", id(&coupon)),
-                ("expand[]", "latest_invoice"),
-            ],
-        )
-        .await;
+    let form = alice_subscription(&[
+        ("default_tax_rates[]", id(&rate)),
+        ("discounts[0][coupon]", id(&coupon)),
+    ]);
+    let sub = api.ok("/v1/subscriptions", &form).await;
     assert_eq!(sub["default_tax_rates"][0]["id"], id(&rate));
     let invoice = &sub["latest_invoice"];
     // $20 − 50% = $10, + 10% = $11.
-    let totals = [
-        "subtotal",
-        "subtotal_excluding_tax",
-        "total_excluding_tax",
-        "tax",
-        "total",
-        "amount_due",
-        "amount_paid",
-    ]
-    .map(|k| invoice[k].as_i64());
+    let totals = amounts(invoice, TOTALS);
     assert_eq!(
         totals,
-        [2000, 2000, 1000, 100, 1100, 1100, 1100].map(Some),
+        [2000, 2000, 1000, 100, 1100, 1100].map(Some),
         "{invoice}"
     );
+    assert_eq!(invoice["amount_paid"], 1100);
     assert_eq!(invoice["default_tax_rates"][0]["id"], id(&rate));
     let total = &invoice["total_taxes"][0];
     assert_eq!(
-        (
-            total["amount"].as_i64(),
-            total["taxable_amount"].as_i64(),
-            total["tax_behavior"].as_str(),
-            total["tax_rate_details"]["tax_rate"].as_str(),
-            total["type"].as_str()
-        ),
-        (
-            Some(100),
-            Some(1000),
-            Some("exclusive"),
-            Some(id(&rate)),
-            Some("tax_rate_details")
-        )
+        pick(total, ["amount", "taxable_amount", "tax_behavior", "type"]),
+        json!({"amount": 100, "taxable_amount": 1000, "tax_behavior": "exclusive",
+               "type": "tax_rate_details"})
     );
+    assert_eq!(total["tax_rate_details"]["tax_rate"], id(&rate));
     let old = &invoice["total_tax_amounts"][0];
     assert_eq!(
-        (
-            old["amount"].as_i64(),
-            old["inclusive"].as_bool(),
-            old["tax_rate"].as_str()
-        ),
-        (Some(100), Some(false), Some(id(&rate)))
+        pick(old, ["amount", "inclusive", "tax_rate"]),
+        json!({"amount": 100, "inclusive": false, "tax_rate": id(&rate)})
     );
     let line = &invoice["lines"]["data"][0];
     assert_eq!(line["taxes"][0]["amount"], 100);
@@ -235,7 +194,7 @@ async fn subscription_invoices_add_exclusive_tax_after_the_discount(stripe: asym
     // Clearing the rates: the next invoice has no tax.
     let path = format!("/v1/subscriptions/{}", id(&sub));
     let cleared = api.ok(&path, &[("default_tax_rates", "")]).await;
-    assert_eq!(cleared["default_tax_rates"], serde_json::json!([]));
+    assert_eq!(cleared["default_tax_rates"], json!([]));
     let next = api
         .ok("/v1/invoices/create_preview", &[("subscription", id(&sub))])
         .await;
@@ -274,8 +233,8 @@ async fn subscription_invoices_add_exclusive_tax_after_the_discount(stripe: asym
         "a new subscription, undiscounted: {upcoming}"
     );
     assert_eq!(
-        (next["tax"].clone(), next["total"].as_i64()),
-        (Value::Null, Some(1000)),
+        pick(&next, ["tax", "total"]),
+        json!({"tax": null, "total": 1000}),
         "{next}"
     );
 }
@@ -283,8 +242,8 @@ async fn subscription_invoices_add_exclusive_tax_after_the_discount(stripe: asym
 #[asym::clone("stripe", seed = "basic")]
 async fn item_rates_override_the_defaults_and_inclusive_tax_is_within(stripe: asym::Stripe) {
     let api = Api::new(&stripe);
-    let vat = tax_rate(&api, "VAT", "20", true).await;
-    let extra = tax_rate(&api, "Extra", "5", false).await;
+    let vat = api.tax_rate("VAT", "20", true).await;
+    let extra = api.tax_rate("Extra", "5", false).await;
     api.ok("/v1/invoiceitems", &taxed_item("1200", id(&vat)))
         .await;
     api.ok(
@@ -303,15 +262,7 @@ async fn item_rates_override_the_defaults_and_inclusive_tax_is_within(stripe: as
         )
         .await;
     // Line 1: $12 with $2 VAT inside; line 2: $10 + 5% = $0.50.
-    let totals = [
-        "subtotal",
-        "subtotal_excluding_tax",
-        "total_excluding_tax",
-        "tax",
-        "total",
-        "amount_due",
-    ]
-    .map(|k| invoice[k].as_i64());
+    let totals = amounts(&invoice, TOTALS);
     assert_eq!(
         totals,
         [2200, 2000, 2000, 250, 2250, 2250].map(Some),
@@ -320,14 +271,13 @@ async fn item_rates_override_the_defaults_and_inclusive_tax_is_within(stripe: as
     let lines = data(&invoice["lines"]);
     let vat_line = lines.iter().find(|l| l["amount"] == 1200).unwrap();
     assert_eq!(
-        (
-            vat_line["taxes"][0]["amount"].as_i64(),
-            vat_line["taxes"][0]["tax_behavior"].as_str(),
-            vat_line["taxes"][0]["taxable_amount"].as_i64(),
-            vat_line["amount_excluding_tax"].as_i64()
+        pick(
+            &vat_line["taxes"][0],
+            ["amount", "tax_behavior", "taxable_amount"]
         ),
-        (Some(200), Some("inclusive"), Some(1000), Some(1000))
+        json!({"amount": 200, "tax_behavior": "inclusive", "taxable_amount": 1000})
     );
+    assert_eq!(vat_line["amount_excluding_tax"], 1000);
     assert_eq!(vat_line["tax_rates"][0]["id"], id(&vat));
     let rates: Vec<&str> = invoice["total_taxes"]
         .as_array()
@@ -341,8 +291,8 @@ async fn item_rates_override_the_defaults_and_inclusive_tax_is_within(stripe: as
     let path = format!("/v1/invoices/{}", id(&invoice));
     let updated = api.ok(&path, &[("default_tax_rates", "")]).await;
     assert_eq!(
-        (updated["tax"].as_i64(), updated["total"].as_i64()),
-        (Some(200), Some(2200)),
+        amounts(&updated, ["tax", "total"]),
+        [200, 2200].map(Some),
         "{updated}"
     );
     let finalized = api.ok(&format!("{path}/finalize"), &[]).await;
@@ -352,18 +302,9 @@ async fn item_rates_override_the_defaults_and_inclusive_tax_is_within(stripe: as
 #[asym::clone("stripe", seed = "basic")]
 async fn subscription_item_rates_tax_their_line(stripe: asym::Stripe) {
     let api = Api::new(&stripe);
-    let rate = tax_rate(&api, "Sales tax", "8.25", false).await;
-    let sub = api
-        .ok(
-            "/v1/subscriptions",
-            &[
-                ("customer", ALICE),
-                ("items[0][price]", PRO_MONTHLY),
-                ("items[0][tax_rates][0]", id(&rate)),
-                ("expand[]", "latest_invoice"),
-            ],
-        )
-        .await;
+    let rate = api.tax_rate("Sales tax", "8.25", false).await;
+    let form = alice_subscription(&[("items[0][tax_rates][0]", id(&rate))]);
+    let sub = api.ok("/v1/subscriptions", &form).await;
     assert_eq!(sub["items"]["data"][0]["tax_rates"][0]["id"], id(&rate));
     // 8.25% of $20 = $1.65.
     assert_eq!(sub["latest_invoice"]["total"], 2165, "{sub}");
@@ -375,10 +316,7 @@ async fn subscription_item_rates_tax_their_line(stripe: asym::Stripe) {
             &[("items[0][id]", item), ("items[0][tax_rates]", "")],
         )
         .await;
-    assert_eq!(
-        updated["items"]["data"][0]["tax_rates"],
-        serde_json::json!([])
-    );
+    assert_eq!(updated["items"]["data"][0]["tax_rates"], json!([]));
     let (status, body) = api
         .post(
             &path,
@@ -402,7 +340,7 @@ async fn a_price_s_tax_behavior_must_agree_with_its_rates(stripe: asym::Stripe) 
         ("tax_behavior", "inclusive"),
     ];
     let inclusive_price = api.ok("/v1/prices", &price).await;
-    let exclusive = tax_rate(&api, "State tax", "10", false).await;
+    let exclusive = api.tax_rate("State tax", "10", false).await;
     let (status, body) = api
         .post(
             "/v1/subscriptions",
@@ -426,7 +364,7 @@ async fn a_price_s_tax_behavior_must_agree_with_its_rates(stripe: asym::Stripe) 
 #[asym::clone("stripe", seed = "basic")]
 async fn checkout_line_items_are_taxed_at_their_rates(stripe: asym::Stripe) {
     let api = Api::new(&stripe);
-    let exclusive = tax_rate(&api, "Sales tax", "10", false).await;
+    let exclusive = api.tax_rate("Sales tax", "10", false).await;
     let mut form = vec![
         ("mode", "payment"),
         ("success_url", "https://example.com/ok"),

@@ -2,7 +2,7 @@
 
 use reqwest::Method;
 
-use super::{Api, data, id};
+use crate::common::{Api, data, id};
 
 #[asym::clone("stripe", seed = "basic")]
 async fn products_have_features_before_2024_04_10_and_marketing_features_after(
