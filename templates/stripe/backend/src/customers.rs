@@ -271,12 +271,8 @@ fn asks_discount(params: &Params) -> bool {
 /// `DELETE /v1/customers/{id}/discount`.
 pub(crate) async fn delete_discount(cx: &mut Cx<'_>, id: &str) -> ApiResult {
     cx.params.allow(&[])?;
-    let mut customer = fetch(cx, id, "id").await?;
-    let before = customer.clone();
-    let removed = discount::delete_from(cx, &mut customer).await?;
-    cx.save_changed("customer.updated", &before, &customer)
-        .await?;
-    Ok(removed)
+    let customer = fetch(cx, id, "id").await?;
+    discount::delete_from(cx, customer, "customer.updated").await
 }
 
 /// `DELETE /v1/customers/{id}`: cancels the customer's subscriptions and detaches its methods.

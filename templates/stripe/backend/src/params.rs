@@ -408,6 +408,12 @@ pub(crate) fn apply_metadata(target: &mut Value, params: &Params) -> ApiResult<(
         }
         return Ok(());
     };
+    merge_metadata(target, sent)
+}
+
+/// Applies a sent `metadata` value (the request's, or a nested hash's such as a subscription
+/// item's) to an object's metadata, as [`apply_metadata`] does.
+pub(crate) fn merge_metadata(target: &mut Value, sent: &Value) -> ApiResult<()> {
     let obj = target
         .as_object_mut()
         .ok_or_else(|| ApiError::internal("metadata target is not an object"))?;

@@ -11,7 +11,7 @@ use crate::kinds::{CUSTOMER, SUBSCRIPTION};
 use crate::model::invoice::{finalize, pay, subscription_invoice};
 use crate::model::subscription::{customer_now, default_method, interval_of, new_item, set_period};
 use crate::model::{discount, tax};
-use crate::params::{Params, apply_metadata, bool_at, int_at, string_at};
+use crate::params::{Params, apply_metadata, bool_at, int_at, merge_metadata, string_at};
 use asym_kit::Kit;
 
 /// Subscriptions and their items: the `/v1` routes this module serves.
@@ -382,9 +382,7 @@ pub(crate) async fn update_subscription(cx: &mut Cx<'_>, id: &str) -> ApiResult 
                         current[position]["tax_rates"] = json!(rates);
                     }
                     if let Some(meta) = spec.get("metadata") {
-                        let mut p = Params::default();
-                        p.0.insert("metadata".into(), meta.clone());
-                        apply_metadata(&mut current[position], &p)?;
+                        merge_metadata(&mut current[position], meta)?;
                     }
                 }
                 None => current.push(new_item(cx, spec, index, id, now).await?),
@@ -483,12 +481,8 @@ fn recurring_amount(sub: &Value) -> i64 {
 /// `DELETE /v1/subscriptions/{id}/discount`.
 pub(crate) async fn delete_discount(cx: &mut Cx<'_>, id: &str) -> ApiResult {
     cx.params.allow(&[])?;
-    let mut sub = SUBSCRIPTION.lock(cx, id).await?;
-    let before = sub.clone();
-    let removed = discount::delete_from(cx, &mut sub).await?;
-    cx.save_changed("customer.subscription.updated", &before, &sub)
-        .await?;
-    Ok(removed)
+    let sub = SUBSCRIPTION.lock(cx, id).await?;
+    discount::delete_from(cx, sub, "customer.subscription.updated").await
 }
 
 /// `DELETE /v1/subscriptions/{id}` (and `POST …/cancel`): cancels at once.

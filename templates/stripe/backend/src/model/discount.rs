@@ -460,16 +460,19 @@ pub(crate) async fn after_invoice(
     Ok(())
 }
 
-/// `DELETE /v1/customers/{id}/discount` and `/v1/subscriptions/{id}/discount`: the removed
-/// discount with `deleted: true`, or Stripe's 404 when there is none.
-pub(crate) async fn delete_from(cx: &Cx<'_>, holder: &mut Value) -> ApiResult {
+/// `DELETE /v1/customers/{id}/discount` and `/v1/subscriptions/{id}/discount`: ends the
+/// holder's discount and saves the holder with an `event`; the removed discount with
+/// `deleted: true`, or Stripe's 404 when there is none.
+pub(crate) async fn delete_from(cx: &Cx<'_>, mut holder: Value, event: &str) -> ApiResult {
+    let before = holder.clone();
     let kind = holder["object"].as_str().unwrap_or_default().to_owned();
     let id = holder["id"].as_str().unwrap_or_default().to_owned();
-    let Some(discount) = end(cx, holder).await? else {
+    let Some(discount) = end(cx, &mut holder).await? else {
         return Err(ApiError::not_found(format!(
             "No active discount for {kind}: {id}"
         )));
     };
+    cx.save_changed(event, &before, &holder).await?;
     let mut shown: Map<String, Value> = discount.as_object().cloned().unwrap_or_default();
     shown.insert("deleted".into(), json!(true));
     Ok(Value::Object(shown))

@@ -4,7 +4,7 @@ use serde_json::{Map, Value, json};
 
 use crate::cx::Cx;
 use crate::error::{ApiError, ApiResult};
-use crate::params::{Params, apply_metadata, bool_at, int_at, string_at};
+use crate::params::{bool_at, int_at, merge_metadata, string_at};
 
 /// Builds and stores a price for `product` from `data` (the create parameters, or
 /// `default_price_data` / `price_data`).
@@ -124,9 +124,7 @@ pub(crate) async fn new_price(
         "unit_amount_decimal": unit_amount.to_string(),
     });
     if let Some(meta) = data.get("metadata") {
-        let mut p = Params::default();
-        p.0.insert("metadata".into(), meta.clone());
-        apply_metadata(&mut price, &p)?;
+        merge_metadata(&mut price, meta)?;
     }
     cx.insert(seq, &price)?;
     cx.emit("price.created", &price, None).await?;

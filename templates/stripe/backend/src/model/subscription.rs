@@ -8,7 +8,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::kinds::{PRICE, PRODUCT};
 use crate::model::invoice::{finalize, pay, subscription_invoice};
 use crate::model::tax;
-use crate::params::{Params, apply_metadata, int_at, string_at};
+use crate::params::{int_at, merge_metadata, string_at};
 
 /// "now" for `customer`: its test clock's frozen time, or the wall clock.
 pub(crate) async fn customer_now(cx: &Cx<'_>, customer: &Value) -> ApiResult<i64> {
@@ -87,9 +87,7 @@ pub(crate) async fn new_item(
         "tax_rates": rates.unwrap_or_default(),
     });
     if let Some(meta) = spec.get("metadata") {
-        let mut p = Params::default();
-        p.0.insert("metadata".into(), meta.clone());
-        apply_metadata(&mut item, &p)?;
+        merge_metadata(&mut item, meta)?;
     }
     Ok(item)
 }
