@@ -2,10 +2,13 @@
 //! project; created under a project, an issue or a team; updated, trashed, restored; and the
 //! `Document` webhooks.
 
-use asym_kit::testing::{Api, pluck};
+use asym_kit::testing::Api;
 use serde_json::{Value, json};
 
-use crate::{ADA, BEN, ENG, client, delivered, error, gql, query, refused, subscribed};
+use crate::{
+    ADA, BEN, ENG, archive_payload, assert_filtered, client, delivered, error, gql, not_found,
+    query, refused, refused_for, refused_inputs, subscribed, with_id,
+};
 
 /// @linear/sdk's `Document` fragment.
 const DOCUMENT: &str = "__typename trashed documentContentId url content slugId color icon
@@ -28,19 +31,6 @@ async fn create(api: &Api, input: Value) -> Value {
     let created = query(api, CREATE, json!({ "input": input })).await["documentCreate"].clone();
     assert_eq!(created["success"], true);
     created["document"].clone()
-}
-
-/// The titles of `documents(filter)`, oldest first.
-async fn titles(api: &Api, filter: Value) -> Vec<String> {
-    let found = query(
-        api,
-        "query($f: DocumentFilter) { documents(filter: $f) { nodes { title } } }",
-        json!({ "f": filter }),
-    )
-    .await;
-    let mut titles = pluck(&found["documents"]["nodes"], "title");
-    titles.reverse();
-    titles
 }
 
 #[asym::clone("linear", seed = "basic")]
@@ -89,8 +79,7 @@ async fn documents_are_read_by_id_and_slug_and_listed(linear: asym::Linear) {
         read["project"]["documents"]["nodes"],
         json!([{"title": "Launch plan"}])
     );
-    let message = refused(&api, "{ document(id: \"nope\") { id } }", json!({})).await;
-    assert!(message.contains("Entity not found: Document"), "{message}");
+    not_found(&api, "document", "nope", "Document").await;
 }
 
 #[asym::clone("linear", seed = "basic")]
@@ -104,10 +93,10 @@ async fn documents_are_created_under_one_parent(linear: asym::Linear) {
     .await;
     assert_eq!(spec["project"]["id"], LAUNCH);
     assert_eq!(spec["content"], "## Goals");
-    let launch = query(
+    let launch = with_id(
         &api,
         "query($id: String!) { project(id: $id) { resourceCount } }",
-        json!({"id": LAUNCH}),
+        LAUNCH,
     )
     .await;
     assert_eq!(
@@ -152,13 +141,7 @@ async fn documents_are_created_under_one_parent(linear: asym::Linear) {
         deleted["issueDelete"]["success"], true,
         "its documents go with it"
     );
-    let message = refused(
-        &api,
-        "query($id: String!) { document(id: $id) { id } }",
-        json!({"id": notes["id"]}),
-    )
-    .await;
-    assert!(message.contains("Entity not found: Document"), "{message}");
+    not_found(&api, "document", &notes["id"], "Document").await;
     let team_doc = create(&api, json!({"title": "Handbook", "teamId": ENG})).await;
     assert_eq!(team_doc["project"], Value::Null);
 
@@ -176,7 +159,7 @@ async fn documents_are_created_under_one_parent(linear: asym::Linear) {
             "Exactly one of initiativeId, teamId, issueId, releaseId, cycleId or projectId must be defined."
         );
     }
-    for (input, expected) in [
+    let cases = [
         (
             json!({"title": "x", "cycleId": "10000000-0000-4000-8000-000000000001"}),
             "`cycleId` is not supported",
@@ -201,10 +184,8 @@ async fn documents_are_created_under_one_parent(linear: asym::Linear) {
             json!({"title": "x", "teamId": ENG, "id": "not-a-uuid"}),
             "Argument Validation Error",
         ),
-    ] {
-        let message = refused(&api, CREATE, json!({ "input": input })).await;
-        assert!(message.contains(expected), "{message} / {expected}");
-    }
+    ];
+    refused_inputs(&api, CREATE, cases).await;
 }
 
 #[asym::clone("linear", seed = "basic")]
@@ -251,16 +232,10 @@ async fn documents_are_updated_trashed_and_restored(linear: asym::Linear) {
         "one parent cleared, another set"
     );
 
-    let deleted = query(
-        &api,
-        "mutation($id: String!) { documentDelete(id: $id) { success lastSyncId entity { id trashed archivedAt } } }",
-        json!({"id": LAUNCH_PLAN}),
-    )
-    .await["documentDelete"]
-        .clone();
-    assert_eq!(deleted["success"], true);
-    assert_eq!(deleted["entity"]["trashed"], true);
-    assert!(deleted["entity"]["archivedAt"].is_string());
+    let deleted =
+        archive_payload(&api, "documentDelete", LAUNCH_PLAN, "id trashed archivedAt").await;
+    assert_eq!(deleted["trashed"], true);
+    assert!(deleted["archivedAt"].is_string());
     let lists = "{ documents { nodes { id } } all: documents(includeArchived: true) { nodes { id trashed } } }";
     let listed = query(&api, lists, json!({})).await;
     assert_eq!(listed["documents"]["nodes"], json!([]));
@@ -268,41 +243,34 @@ async fn documents_are_updated_trashed_and_restored(linear: asym::Linear) {
         listed["all"]["nodes"],
         json!([{"id": LAUNCH_PLAN, "trashed": true}])
     );
-    let read = query(
+    let read = with_id(
         &api,
         "query($id: String!) { document(id: $id) { trashed } }",
-        json!({"id": LAUNCH_PLAN}),
+        LAUNCH_PLAN,
     )
     .await;
     assert_eq!(read["document"]["trashed"], true, "still read by id");
 
-    let restored = query(
-        &api,
-        "mutation($id: String!) { documentUnarchive(id: $id) { success entity { trashed archivedAt } } }",
-        json!({"id": LAUNCH_PLAN}),
-    )
-    .await;
-    assert_eq!(
-        restored["documentUnarchive"]["entity"],
-        json!({"trashed": null, "archivedAt": null})
-    );
-    let trashed = query(
+    let restored =
+        archive_payload(&api, "documentUnarchive", LAUNCH_PLAN, "trashed archivedAt").await;
+    assert_eq!(restored, json!({"trashed": null, "archivedAt": null}));
+    let trashed = with_id(
         &api,
         "mutation($id: String!) { documentUpdate(id: $id, input: { trashed: true }) { document { trashed archivedAt } } }",
-        json!({"id": LAUNCH_PLAN}),
+        LAUNCH_PLAN,
     )
     .await;
     assert_eq!(
         trashed["documentUpdate"]["document"]["trashed"], true,
         "trashed through an update"
     );
-    let message = refused(
+    refused_for(
         &api,
         "mutation { documentDelete(id: \"90000000-0000-4000-8000-000000000001\", ifParentDocumentId: \"x\") { success } }",
         json!({}),
+        "`ifParentDocumentId`",
     )
     .await;
-    assert!(message.contains("`ifParentDocumentId`"), "{message}");
 }
 
 #[asym::clone("linear", seed = "basic")]
@@ -314,41 +282,29 @@ async fn documents_are_filtered(linear: asym::Linear) {
         json!({"title": "Retro", "issueId": "ENG-2", "ownerId": BEN}),
     )
     .await;
-    assert_eq!(
-        titles(&api, json!({"title": {"containsIgnoreCase": "R"}})).await,
-        ["Runbook", "Retro"]
-    );
-    assert_eq!(
-        titles(&api, json!({"project": {"id": {"eq": LAUNCH}}})).await,
-        ["Launch plan"]
-    );
-    assert_eq!(
-        titles(&api, json!({"team": {"key": {"eq": "ENG"}}})).await,
-        ["Runbook"]
-    );
-    assert_eq!(
-        titles(&api, json!({"issue": {"number": {"eq": 2}}})).await,
-        ["Retro"]
-    );
-    assert_eq!(
-        titles(&api, json!({"owner": {"id": {"eq": BEN}}})).await,
-        ["Retro"]
-    );
-    assert_eq!(
-        titles(
-            &api,
-            json!({"or": [{"slugId": {"eq": "5f1a2b3c4d5e"}}, {"creator": {"isMe": {"eq": true}}, "title": {"startsWith": "Ru"}}]})
-        )
-        .await,
-        ["Launch plan", "Runbook"]
-    );
-    let message = refused(
+    let cases = [
+        (
+            json!({"title": {"containsIgnoreCase": "R"}}),
+            &["Retro", "Runbook"][..],
+        ),
+        (json!({"project": {"id": {"eq": LAUNCH}}}), &["Launch plan"]),
+        (json!({"team": {"key": {"eq": "ENG"}}}), &["Runbook"]),
+        (json!({"issue": {"number": {"eq": 2}}}), &["Retro"]),
+        (json!({"owner": {"id": {"eq": BEN}}}), &["Retro"]),
+        (
+            json!({"or": [{"slugId": {"eq": "5f1a2b3c4d5e"}},
+                          {"creator": {"isMe": {"eq": true}}, "title": {"startsWith": "Ru"}}]}),
+            &["Runbook", "Launch plan"],
+        ),
+    ];
+    assert_filtered(&api, "documents", "DocumentFilter", "title", cases).await;
+    refused_for(
         &api,
         "{ documents(filter: { release: { id: { eq: \"x\" } } }) { nodes { id } } }",
         json!({}),
+        "`release`",
     )
     .await;
-    assert!(message.contains("`release`"), "{message}");
 }
 
 #[asym::clone("linear", seed = "basic")]
@@ -357,21 +313,19 @@ async fn document_changes_send_webhooks(linear: asym::Linear) {
     // The project's team hears about its documents.
     let receiver = subscribed(&api, "Document", Some(ENG)).await;
     let doc = create(&api, json!({"title": "Hooked", "projectId": LAUNCH})).await;
-    let body = delivered(&receiver, "Document").await;
-    assert_eq!(body["action"], "create");
+    let body = delivered(&receiver, "Document", "create").await;
     assert_eq!(body["data"]["id"], doc["id"]);
     assert_eq!(body["data"]["projectId"], LAUNCH);
     assert_eq!(body["data"]["creatorId"], ADA);
     assert_eq!(body["url"], doc["url"]);
 
-    query(
+    with_id(
         &api,
         "mutation($id: String!) { documentUpdate(id: $id, input: { title: \"Hooked again\" }) { success } }",
-        json!({"id": doc["id"]}),
+        &doc["id"],
     )
     .await;
-    let body = delivered(&receiver, "Document").await;
-    assert_eq!(body["action"], "update");
+    let body = delivered(&receiver, "Document", "update").await;
     assert_eq!(body["data"]["title"], "Hooked again");
     assert_eq!(
         body["updatedFrom"]["title"], "Hooked",
@@ -383,14 +337,8 @@ async fn document_changes_send_webhooks(linear: asym::Linear) {
     );
     assert!(body["updatedFrom"].get("projectId").is_none(), "{body}");
 
-    query(
-        &api,
-        "mutation($id: String!) { documentDelete(id: $id) { success } }",
-        json!({"id": doc["id"]}),
-    )
-    .await;
-    let body = delivered(&receiver, "Document").await;
-    assert_eq!(body["action"], "remove");
+    archive_payload(&api, "documentDelete", &doc["id"], "id").await;
+    let body = delivered(&receiver, "Document", "remove").await;
     assert_eq!(body["data"]["trashed"], true);
 }
 
@@ -402,12 +350,7 @@ async fn documents_are_searched(linear: asym::Linear) {
         json!({"title": "Old launch notes", "content": "Beta went fine", "teamId": ENG}),
     )
     .await;
-    query(
-        &api,
-        "mutation($id: String!) { documentDelete(id: $id) { success } }",
-        json!({"id": gone["id"]}),
-    )
-    .await;
+    archive_payload(&api, "documentDelete", &gone["id"], "id").await;
     let search = |term: &str, archived: bool| {
         let api = api.clone();
         let term = term.to_owned();

@@ -5,7 +5,10 @@
 use asym_kit::testing::{Api, pluck};
 use serde_json::{Value, json};
 
-use crate::{ADA, BEN, ENG, client, delivered, query, refused, subscribed};
+use crate::{
+    ADA, BEN, ENG, archive_payload, assert_filtered, client, delete_payload, delivered, not_found,
+    query, refused_for, refused_inputs, subscribed, with_id,
+};
 
 /// @linear/sdk's `Initiative` fragment (less `documentContent`, which is null).
 const INITIATIVE: &str = "__typename trashed url parentInitiative { id }
@@ -102,11 +105,7 @@ async fn initiatives_are_read_with_their_projects(linear: asym::Linear) {
         read["project"]["initiatives"]["nodes"],
         json!([{"name": "Ship v1"}])
     );
-    let message = refused(&api, "{ initiative(id: \"nope\") { id } }", json!({})).await;
-    assert!(
-        message.contains("Entity not found: Initiative"),
-        "{message}"
-    );
+    not_found(&api, "initiative", "nope", "Initiative").await;
 }
 
 #[asym::clone("linear", seed = "basic")]
@@ -140,39 +139,19 @@ async fn initiatives_are_written_and_move_through_statuses(linear: asym::Linear)
     assert_eq!(restored["trashed"], Value::Null, "null restores");
     assert_eq!(restored["archivedAt"], Value::Null);
 
-    let archived = query(
-        &api,
-        "mutation($id: String!) { initiativeArchive(id: $id) { success entity { id archivedAt } } }",
-        json!({"id": id}),
-    )
-    .await;
-    assert!(archived["initiativeArchive"]["entity"]["archivedAt"].is_string());
+    let archived = archive_payload(&api, "initiativeArchive", &id, "id archivedAt").await;
+    assert!(archived["archivedAt"].is_string());
     let names = |found: &Value| pluck(&found["initiatives"]["nodes"], "name");
     let lists = "{ initiatives { nodes { name } } }";
     assert_eq!(names(&query(&api, lists, json!({})).await), ["Ship v1"]);
-    let unarchived = query(
-        &api,
-        "mutation($id: String!) { initiativeUnarchive(id: $id) { success entity { archivedAt } } }",
-        json!({"id": id}),
-    )
-    .await;
-    assert_eq!(
-        unarchived["initiativeUnarchive"]["entity"]["archivedAt"],
-        Value::Null
-    );
-    let deleted = query(
-        &api,
-        "mutation($id: String!) { initiativeDelete(id: $id) { success lastSyncId entityId } }",
-        json!({"id": id}),
-    )
-    .await["initiativeDelete"]
-        .clone();
-    assert_eq!(deleted["entityId"], id.as_str());
+    let unarchived = archive_payload(&api, "initiativeUnarchive", &id, "archivedAt").await;
+    assert_eq!(unarchived["archivedAt"], Value::Null);
+    let deleted = delete_payload(&api, "initiativeDelete", &id).await;
     assert!(deleted["lastSyncId"].is_number());
-    let trashed = query(
+    let trashed = with_id(
         &api,
         "query($id: String!) { initiative(id: $id) { trashed archivedAt } }",
-        json!({"id": id}),
+        &id,
     )
     .await;
     assert_eq!(
@@ -180,7 +159,7 @@ async fn initiatives_are_written_and_move_through_statuses(linear: asym::Linear)
         "delete trashes, as Linear does"
     );
 
-    for (input, expected) in [
+    let cases = [
         (
             json!({"name": "x", "labelIds": ["l"]}),
             "`labelIds` is not supported",
@@ -193,10 +172,8 @@ async fn initiatives_are_written_and_move_through_statuses(linear: asym::Linear)
             json!({"name": "x", "priority": 9}),
             "Argument Validation Error",
         ),
-    ] {
-        let message = refused(&api, CREATE, json!({ "input": input })).await;
-        assert!(message.contains(expected), "{message} / {expected}");
-    }
+    ];
+    refused_inputs(&api, CREATE, cases).await;
 }
 
 #[asym::clone("linear", seed = "basic")]
@@ -225,38 +202,30 @@ async fn projects_join_and_leave_initiatives(linear: asym::Linear) {
     let mut names = pluck(&projects["project"]["initiatives"]["nodes"], "name");
     names.sort();
     assert_eq!(names, ["Platform", "Ship v1"]);
-    let message = refused(
+    // A project joins once.
+    refused_for(
         &api,
         "mutation($input: InitiativeToProjectCreateInput!) { initiativeToProjectCreate(input: $input) { success } }",
         json!({"input": {"initiativeId": id, "projectId": LAUNCH}}),
+        "already exists",
     )
     .await;
-    assert!(
-        message.contains("already exists"),
-        "a project joins once: {message}"
-    );
-    let moved = query(
+    let moved = with_id(
         &api,
         "mutation($id: String!) { initiativeToProjectUpdate(id: $id, input: { sortOrder: 1 }) {
             initiativeToProject { sortOrder } } }",
-        json!({"id": link_id}),
+        link_id,
     )
     .await;
     assert_eq!(
         moved["initiativeToProjectUpdate"]["initiativeToProject"]["sortOrder"],
         "1"
     );
-    let removed = query(
-        &api,
-        "mutation($id: String!) { initiativeToProjectDelete(id: $id) { success entityId } }",
-        json!({"id": link_id}),
-    )
-    .await;
-    assert_eq!(removed["initiativeToProjectDelete"]["entityId"], link_id);
-    let after = query(
+    delete_payload(&api, "initiativeToProjectDelete", link_id).await;
+    let after = with_id(
         &api,
         "query($id: String!) { initiative(id: $id) { projects { nodes { id } } } }",
-        json!({"id": id}),
+        id,
     )
     .await;
     assert_eq!(after["initiative"]["projects"]["nodes"], json!([]));
@@ -270,11 +239,11 @@ async fn projects_join_and_leave_initiatives(linear: asym::Linear) {
     .await["documentCreate"]["document"]
         .clone();
     assert_eq!(doc["initiative"]["id"], id);
-    let docs = query(
+    let docs = with_id(
         &api,
         "query($id: String!) { initiative(id: $id) { documents { nodes { title } } }
             documents(filter: { initiative: { name: { eq: \"Platform\" } } }) { nodes { title } } }",
-        json!({"id": id}),
+        id,
     )
     .await;
     assert_eq!(
@@ -297,51 +266,29 @@ async fn initiatives_are_filtered(linear: asym::Linear) {
         json!({"name": "Compliance", "status": "Proposed", "targetDate": "2030-01-01"}),
     )
     .await;
-    let names = |filter: Value| {
-        let api = api.clone();
-        async move {
-            let found = query(
-                &api,
-                "query($f: InitiativeFilter) { initiatives(filter: $f) { nodes { name } } }",
-                json!({ "f": filter }),
-            )
-            .await;
-            let mut names = pluck(&found["initiatives"]["nodes"], "name");
-            names.sort();
-            names
-        }
-    };
-    assert_eq!(
-        names(json!({"status": {"eq": "Active"}})).await,
-        ["Ship v1"]
-    );
-    assert_eq!(
-        names(json!({"owner": {"id": {"eq": BEN}}})).await,
-        ["Hiring"]
-    );
-    assert_eq!(
-        names(json!({"priority": {"gte": 2}})).await,
-        ["Hiring", "Ship v1"]
-    );
-    assert_eq!(
-        names(json!({"targetDate": {"gt": "2029-01-01"}})).await,
-        ["Compliance"]
-    );
-    assert_eq!(
-        names(json!({"leadTeam": {"null": true}})).await,
-        ["Compliance", "Hiring"]
-    );
-    assert_eq!(
-        names(json!({"or": [{"slugId": {"eq": "8c2d4e6f8a0b"}}, {"name": {"startsWithIgnoreCase": "comp"}}]})).await,
-        ["Compliance", "Ship v1"]
-    );
-    let message = refused(
+    let cases = [
+        (json!({"status": {"eq": "Active"}}), &["Ship v1"][..]),
+        (json!({"owner": {"id": {"eq": BEN}}}), &["Hiring"]),
+        (json!({"priority": {"gte": 2}}), &["Hiring", "Ship v1"]),
+        (json!({"targetDate": {"gt": "2029-01-01"}}), &["Compliance"]),
+        (
+            json!({"leadTeam": {"null": true}}),
+            &["Compliance", "Hiring"],
+        ),
+        (
+            json!({"or": [{"slugId": {"eq": "8c2d4e6f8a0b"}},
+                          {"name": {"startsWithIgnoreCase": "comp"}}]}),
+            &["Compliance", "Ship v1"],
+        ),
+    ];
+    assert_filtered(&api, "initiatives", "InitiativeFilter", "name", cases).await;
+    refused_for(
         &api,
         "{ initiatives(filter: { health: { eq: \"onTrack\" } }) { nodes { id } } }",
         json!({}),
+        "`health`",
     )
     .await;
-    assert!(message.contains("`health`"), "{message}");
 }
 
 #[asym::clone("linear", seed = "basic")]
@@ -349,8 +296,7 @@ async fn initiative_changes_send_webhooks(linear: asym::Linear) {
     let api = client(&linear);
     let receiver = subscribed(&api, "Initiative", None).await;
     let created = create(&api, json!({"name": "Hooked"})).await;
-    let body = delivered(&receiver, "Initiative").await;
-    assert_eq!(body["action"], "create");
+    let body = delivered(&receiver, "Initiative", "create").await;
     assert_eq!(body["data"]["name"], "Hooked");
     assert_eq!(body["data"]["creatorId"], ADA);
     assert_eq!(body["url"], created["url"]);
@@ -382,8 +328,7 @@ async fn initiative_updates_are_posted_and_set_the_health(linear: asym::Linear) 
     );
     assert_eq!(posted["user"]["id"], ADA);
     assert_eq!(posted["initiative"]["id"], SHIP_V1);
-    let body = delivered(&receiver, "InitiativeUpdate").await;
-    assert_eq!(body["action"], "create");
+    let body = delivered(&receiver, "InitiativeUpdate", "create").await;
     assert_eq!(body["data"]["initiativeId"], SHIP_V1);
     assert_eq!(body["url"], posted["url"]);
 
@@ -406,26 +351,21 @@ async fn initiative_updates_are_posted_and_set_the_health(linear: asym::Linear) 
     assert_eq!(read["initiativeUpdate"]["body"], "Launch slipped");
     assert_eq!(read["initiativeUpdates"]["nodes"], json!([{"id": id}]));
 
-    let edited = query(
+    let edited = with_id(
         &api,
         "mutation($id: String!) { initiativeUpdateUpdate(id: $id, input: { health: atRisk }) {
             initiativeUpdate { health editedAt } } }",
-        json!({"id": id}),
+        id,
     )
     .await["initiativeUpdateUpdate"]["initiativeUpdate"]
         .clone();
     assert_eq!(edited["health"], "atRisk");
     assert!(edited["editedAt"].is_string());
-    query(
-        &api,
-        "mutation($id: String!) { initiativeUpdateArchive(id: $id) { success } }",
-        json!({"id": id}),
-    )
-    .await;
-    let health = query(
+    archive_payload(&api, "initiativeUpdateArchive", id, "archivedAt").await;
+    let health = with_id(
         &api,
         "query($id: String!) { initiative(id: $id) { health lastUpdate { id } } }",
-        json!({"id": SHIP_V1}),
+        SHIP_V1,
     )
     .await;
     assert_eq!(
@@ -486,12 +426,12 @@ async fn initiatives_have_sub_initiatives(linear: asym::Linear) {
         )
         .await;
     }
-    let projects = query(
+    let projects = with_id(
         &api,
         "query($id: String!) { initiative(id: $id) {
             own: projects { nodes { name } }
             all: projects(includeSubInitiatives: true) { nodes { name } } } }",
-        json!({"id": child_id}),
+        child_id,
     )
     .await;
     assert_eq!(projects["initiative"]["own"]["nodes"], json!([]));
@@ -504,38 +444,26 @@ async fn initiatives_have_sub_initiatives(linear: asym::Linear) {
         read["initiativeRelations"]["nodes"],
         json!([{"id": relation["id"]}])
     );
-    for (input, expected) in [
-        (
-            json!({"initiativeId": SHIP_V1, "relatedInitiativeId": SHIP_V1}),
-            "Argument Validation Error",
-        ),
-        (
-            json!({"initiativeId": SHIP_V1, "relatedInitiativeId": child_id}),
-            "already exists",
-        ),
-    ] {
-        let message = refused(
-            &api,
-            "mutation($input: InitiativeRelationCreateInput!) { initiativeRelationCreate(input: $input) { success } }",
-            json!({ "input": input }),
-        )
-        .await;
-        assert!(message.contains(expected), "{message} / {expected}");
-    }
-    let removed = query(
+    refused_inputs(
         &api,
-        "mutation($id: String!) { initiativeRelationDelete(id: $id) { success entityId } }",
-        json!({"id": relation["id"]}),
+        "mutation($input: InitiativeRelationCreateInput!) { initiativeRelationCreate(input: $input) { success } }",
+        [
+            (
+                json!({"initiativeId": SHIP_V1, "relatedInitiativeId": SHIP_V1}),
+                "Argument Validation Error",
+            ),
+            (
+                json!({"initiativeId": SHIP_V1, "relatedInitiativeId": child_id}),
+                "already exists",
+            ),
+        ],
     )
     .await;
-    assert_eq!(
-        removed["initiativeRelationDelete"]["entityId"],
-        relation["id"]
-    );
-    let after = query(
+    delete_payload(&api, "initiativeRelationDelete", &relation["id"]).await;
+    let after = with_id(
         &api,
-        "query($child: String!) { initiative(id: $child) { parentInitiative { id } } }",
-        json!({"child": child_id}),
+        "query($id: String!) { initiative(id: $id) { parentInitiative { id } } }",
+        child_id,
     )
     .await;
     assert_eq!(after["initiative"]["parentInitiative"], Value::Null);

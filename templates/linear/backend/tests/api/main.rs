@@ -20,6 +20,7 @@ mod writes;
 use std::time::Duration;
 
 use asym_kit::testing::{Api, Receiver, Reply, pluck};
+use serde::Serialize;
 use serde_json::{Value, json};
 
 /// ENG's id in every fixture.
@@ -74,10 +75,97 @@ pub(crate) fn error(reply: &Reply, status: u16, code: &str) -> String {
     first["message"].as_str().unwrap().to_owned()
 }
 
+/// Runs `query`, whose one variable is `$id`, with `id`; answers its `data`.
+pub(crate) async fn with_id(api: &Api, text: &str, id: impl Serialize) -> Value {
+    query(api, text, json!({ "id": id })).await
+}
+
+/// Runs `mutation(id:)`, a `…Delete` answering Linear's `DeletePayload`, asserting it
+/// succeeds and names `id` as its `entityId`; answers the payload.
+pub(crate) async fn delete_payload(api: &Api, mutation: &str, id: impl Serialize) -> Value {
+    let id = json!(id);
+    let text = format!(
+        "mutation($id: String!) {{ {mutation}(id: $id) {{ success lastSyncId entityId }} }}"
+    );
+    let payload = with_id(api, &text, &id).await[mutation].clone();
+    assert_eq!(payload["success"], true, "{payload}");
+    assert_eq!(payload["entityId"], id, "{payload}");
+    payload
+}
+
+/// Runs `mutation(id:)`, one answering Linear's `ArchivePayload` (an archive, an unarchive or
+/// a delete to the trash), asserting it succeeds; answers its entity's `fields`.
+pub(crate) async fn archive_payload(
+    api: &Api,
+    mutation: &str,
+    id: impl Serialize,
+    fields: &str,
+) -> Value {
+    let text = format!(
+        "mutation($id: String!) {{ {mutation}(id: $id) {{ success lastSyncId entity {{ {fields} }} }} }}"
+    );
+    let payload = with_id(api, &text, id).await[mutation].clone();
+    assert_eq!(payload["success"], true, "{payload}");
+    payload["entity"].clone()
+}
+
 /// Runs `query` with `variables`, asserting Linear refuses it as invalid input (400);
 /// answers the message.
 pub(crate) async fn refused(api: &Api, query: &str, variables: Value) -> String {
     error(&gql(api, query, variables).await, 400, "INVALID_INPUT")
+}
+
+/// Runs `query` with `variables`, asserting Linear refuses it as invalid input (400) with a
+/// message that contains `expected`.
+pub(crate) async fn refused_for(api: &Api, query: &str, variables: Value, expected: &str) {
+    let message = refused(api, query, variables).await;
+    assert!(message.contains(expected), "{message} / {expected}");
+}
+
+/// Runs `mutation` with each case's `$input`, asserting Linear refuses it as invalid input
+/// with a message that contains the case's text.
+pub(crate) async fn refused_inputs<'a>(
+    api: &Api,
+    mutation: &str,
+    cases: impl IntoIterator<Item = (Value, &'a str)>,
+) {
+    for (input, expected) in cases {
+        let message = refused(api, mutation, json!({ "input": input })).await;
+        assert!(
+            message.contains(expected),
+            "{input}: {message} / {expected}"
+        );
+    }
+}
+
+/// Asserts `field(id:)` refuses `id` as "Entity not found: `entity`".
+pub(crate) async fn not_found(api: &Api, field: &str, id: impl Serialize, entity: &str) {
+    refused_for(
+        api,
+        &format!("query($id: String!) {{ {field}(id: $id) {{ id }} }}"),
+        json!({ "id": id }),
+        &format!("Entity not found: {entity}"),
+    )
+    .await;
+}
+
+/// Asserts what `connection(filter:)`, whose filter is a `filter_type`, answers for each case's
+/// filter: the `field` of its nodes, newest first.
+pub(crate) async fn assert_filtered<'a>(
+    api: &Api,
+    connection: &str,
+    filter_type: &str,
+    field: &str,
+    cases: impl IntoIterator<Item = (Value, &'a [&'a str])>,
+) {
+    let text = format!(
+        "query($f: {filter_type}) {{ {connection}(filter: $f) {{ nodes {{ {field} }} }} }}"
+    );
+    for (filter, expected) in cases {
+        let found = query(api, &text, json!({ "f": filter })).await;
+        let got = pluck(&found[connection]["nodes"], field);
+        assert_eq!(got, expected, "{filter}");
+    }
 }
 
 /// The identifiers of a connection's nodes, in order.
@@ -104,8 +192,9 @@ pub(crate) async fn subscribed(api: &Api, resource: &str, team: Option<&str>) ->
     receiver
 }
 
-/// The body of the next delivery `receiver` gets, asserting it is a `resource` event.
-pub(crate) async fn delivered(receiver: &Receiver, resource: &str) -> Value {
+/// The body of the next delivery `receiver` gets, asserting it is a `resource` event of
+/// `action` (`create`, `update`, `remove`).
+pub(crate) async fn delivered(receiver: &Receiver, resource: &str, action: &str) -> Value {
     let got = receiver
         .next(Duration::from_secs(10))
         .await
@@ -113,5 +202,6 @@ pub(crate) async fn delivered(receiver: &Receiver, resource: &str) -> Value {
     assert_eq!(got.header("linear-event"), Some(resource));
     let body = got.json();
     assert_eq!(body["type"], resource);
+    assert_eq!(body["action"], action, "{body}");
     body
 }

@@ -3,7 +3,9 @@
 
 use serde_json::{Value, json};
 
-use crate::{ADA, BEN, ENG, client, error, gql, query, refused};
+use crate::{
+    ADA, BEN, ENG, client, delete_payload, error, gql, not_found, query, refused, with_id,
+};
 
 /// The `field` of each node of a connection, in order.
 fn each(connection: &Value, field: &str) -> Vec<Value> {
@@ -54,10 +56,10 @@ async fn memberships_subscribers_and_relations_from_the_seed(linear: asym::Linea
     );
     assert_eq!(got["teamMemberships"]["nodes"].as_array().unwrap().len(), 2);
     let membership = memberships["nodes"][1]["id"].clone();
-    let one = query(
+    let one = with_id(
         &api,
         "query($id: String!) { teamMembership(id: $id) { user { id } } }",
-        json!({"id": membership}),
+        membership,
     )
     .await;
     assert_eq!(one["teamMembership"]["user"]["id"], ADA);
@@ -119,11 +121,11 @@ async fn relations_subscriptions_replies_and_label_groups_are_written(linear: as
     assert_eq!(relation["issue"]["identifier"], "ENG-3");
     assert_eq!(relation["relatedIssue"]["identifier"], "ENG-6");
     let id = relation["id"].as_str().unwrap().to_owned();
-    let updated = query(
+    let updated = with_id(
         &api,
         "mutation($id: String!) { issueRelationUpdate(id: $id, input: { type: \"blocks\" }) {
             issueRelation { type } } }",
-        json!({"id": id}),
+        &id,
     )
     .await;
     assert_eq!(
@@ -140,19 +142,8 @@ async fn relations_subscriptions_replies_and_label_groups_are_written(linear: as
         listed["issue"]["inverseRelations"]["nodes"],
         json!([{"type": "blocks", "issue": {"identifier": "ENG-3"}}])
     );
-    let deleted = query(
-        &api,
-        "mutation($id: String!) { issueRelationDelete(id: $id) { success entityId } }",
-        json!({"id": id}),
-    )
-    .await;
-    assert_eq!(deleted["issueRelationDelete"]["entityId"], id.as_str());
-    refused(
-        &api,
-        "query($id: String!) { issueRelation(id: $id) { id } }",
-        json!({"id": id}),
-    )
-    .await;
+    delete_payload(&api, "issueRelationDelete", &id).await;
+    not_found(&api, "issueRelation", &id, "IssueRelation").await;
     for input in [
         json!({"issueId": "ENG-3", "relatedIssueId": "ENG-3", "type": "related"}),
         json!({"issueId": "ENG-99", "relatedIssueId": "ENG-3", "type": "related"}),
@@ -177,10 +168,10 @@ async fn relations_subscriptions_replies_and_label_groups_are_written(linear: as
     assert_eq!(subscribers(&api, "ENG-5").await, [json!(BEN)]);
     query(&api, subscribe, json!({"id": "ENG-5"})).await;
     assert_eq!(subscribers(&api, "ENG-5").await, [json!(BEN), json!(ADA)]);
-    query(
+    with_id(
         &api,
         "mutation($id: String!) { issueUpdate(id: \"ENG-3\", input: { assigneeId: $id }) { success } }",
-        json!({"id": BEN}),
+        BEN,
     )
     .await;
     assert_eq!(subscribers(&api, "ENG-3").await, [json!(BEN), json!(ADA)]);
@@ -196,10 +187,10 @@ async fn relations_subscriptions_replies_and_label_groups_are_written(linear: as
         "mutation($input: CommentCreateInput!) { commentCreate(input: $input) { comment { id } } }";
     let parent = query(&api, comment, json!({"input": {"issueId": "20000000-0000-4000-8000-000000000005", "body": "Which driver?"}})).await["commentCreate"]["comment"]["id"].clone();
     query(&api, comment, json!({"input": {"issueId": "20000000-0000-4000-8000-000000000005", "body": "The Postgres one.", "parentId": parent}})).await;
-    let replies = query(
+    let replies = with_id(
         &api,
         "query($id: String!) { comment(id: $id) { children { nodes { body parent { id } } } } }",
-        json!({"id": parent}),
+        &parent,
     )
     .await;
     assert_eq!(
@@ -220,7 +211,7 @@ async fn relations_subscriptions_replies_and_label_groups_are_written(linear: as
         json!({"input": {"name": "Backend", "parentId": group, "teamId": ENG}}),
     )
     .await;
-    let children = query(&api, "query($id: String!) { issueLabel(id: $id) { children { nodes { name parent { name } } } } }", json!({"id": group})).await;
+    let children = with_id(&api, "query($id: String!) { issueLabel(id: $id) { children { nodes { name parent { name } } } } }", &group).await;
     assert_eq!(
         children["issueLabel"]["children"]["nodes"],
         json!([{"name": "Backend", "parent": {"name": "Area"}}])
@@ -290,23 +281,18 @@ async fn project_milestones_are_read_and_written(linear: asym::Linear) {
         moved["issueUpdate"]["issue"]["projectMilestone"]["name"],
         "RC"
     );
-    let renamed = query(
+    let renamed = with_id(
         &api,
         "mutation($id: String!) { projectMilestoneUpdate(id: $id, input: { name: \"Release candidate\" }) {
             projectMilestone { name issues { nodes { identifier } } } } }",
-        json!({"id": id}),
+        &id,
     )
     .await;
     assert_eq!(
         renamed["projectMilestoneUpdate"]["projectMilestone"],
         json!({"name": "Release candidate", "issues": {"nodes": [{"identifier": "ENG-1"}]}})
     );
-    query(
-        &api,
-        "mutation($id: String!) { projectMilestoneDelete(id: $id) { success } }",
-        json!({"id": id}),
-    )
-    .await;
+    delete_payload(&api, "projectMilestoneDelete", &id).await;
     let after = query(
         &api,
         "{ issue(id: \"ENG-1\") { projectMilestone { id } project { name } } }",

@@ -5,7 +5,7 @@ use std::time::Duration;
 use asym_kit::testing::Receiver;
 use serde_json::json;
 
-use crate::{ENG, client, query, refused};
+use crate::{ENG, archive_payload, client, delete_payload, query, refused, with_id};
 
 const CREATE_HOOK: &str = "mutation($i: WebhookCreateInput!) { webhookCreate(input: $i) { success webhook { id secret enabled resourceTypes } } }";
 
@@ -107,13 +107,8 @@ async fn deliveries_are_signed_and_retried(linear: asym::Linear) {
     // Archiving a cycle removes it; its issues (ENG-1 and ENG-4) leave it first, each an
     // Issue update whose `updatedFrom` names the cycle.
     let cycle = "10000000-0000-4000-8000-000000000001";
-    let archived = query(
-        &api,
-        "mutation($id: String!) { cycleArchive(id: $id) { success entity { archivedAt } } }",
-        json!({"id": cycle}),
-    )
-    .await;
-    assert!(archived["cycleArchive"]["entity"]["archivedAt"].is_string());
+    let archived = archive_payload(&api, "cycleArchive", cycle, "archivedAt").await;
+    assert!(archived["archivedAt"].is_string());
     let mut heard = Vec::new();
     for _ in 0..3 {
         let got = receiver.next(Duration::from_secs(10)).await;
@@ -155,10 +150,10 @@ async fn deliveries_are_signed_and_retried(linear: asym::Linear) {
     );
 
     let id = hook["webhookCreate"]["webhook"]["id"].clone();
-    query(
+    with_id(
         &api,
         "mutation($id: String!) { webhookUpdate(id: $id, input: { enabled: false }) { success } }",
-        json!({"id": id}),
+        &id,
     )
     .await;
     query(&api, "mutation { issueCreate(input: { teamId: \"c0000000-0000-4000-8000-000000000001\", title: \"Quiet\" }) { success } }", json!({})).await;
@@ -166,12 +161,7 @@ async fn deliveries_are_signed_and_retried(linear: asym::Linear) {
         receiver.next(Duration::from_secs(2)).await.is_none(),
         "a disabled webhook hears nothing"
     );
-    query(
-        &api,
-        "mutation($id: String!) { webhookDelete(id: $id) { success } }",
-        json!({"id": id}),
-    )
-    .await;
+    delete_payload(&api, "webhookDelete", &id).await;
 
     for input in [
         json!({"url": "ftp://x", "teamId": ENG, "resourceTypes": ["Issue"]}),

@@ -3,7 +3,9 @@
 
 use serde_json::{Value, json};
 
-use crate::{ADA, BEN, ENG, client, error, gql, query, refused};
+use crate::{
+    ADA, BEN, ENG, archive_payload, client, delete_payload, error, gql, query, refused, with_id,
+};
 
 const CREATE: &str = "mutation($input: IssueCreateInput!) { issueCreate(input: $input) {
     success lastSyncId issue { id identifier number priority priorityLabel labelIds dueDate
@@ -154,12 +156,8 @@ async fn labels_archive_trash_and_batches(linear: asym::Linear) {
         json!(["e0000000-0000-4000-8000-000000000002"])
     );
 
-    let archive =
-        "mutation($id: String!) { issueArchive(id: $id) { success entity { archivedAt } } }";
-    assert!(
-        query(&api, archive, json!({"id": "ENG-5"})).await["issueArchive"]["entity"]["archivedAt"]
-            .is_string()
-    );
+    let archived = archive_payload(&api, "issueArchive", "ENG-5", "archivedAt").await;
+    assert!(archived["archivedAt"].is_string());
     let list = |include: bool| {
         let api = api.clone();
         async move {
@@ -174,20 +172,10 @@ async fn labels_archive_trash_and_batches(linear: asym::Linear) {
     };
     assert!(!list(false).await.contains(&"ENG-5".to_owned()));
     assert!(list(true).await.contains(&"ENG-5".to_owned()));
-    query(
-        &api,
-        "mutation { issueUnarchive(id: \"ENG-5\") { success } }",
-        json!({}),
-    )
-    .await;
+    archive_payload(&api, "issueUnarchive", "ENG-5", "archivedAt").await;
     assert!(list(false).await.contains(&"ENG-5".to_owned()));
-    let trashed = query(
-        &api,
-        "mutation { issueDelete(id: \"ENG-5\") { success entity { trashed archivedAt } } }",
-        json!({}),
-    )
-    .await;
-    assert_eq!(trashed["issueDelete"]["entity"]["trashed"], true);
+    let trashed = archive_payload(&api, "issueDelete", "ENG-5", "trashed archivedAt").await;
+    assert_eq!(trashed["trashed"], true);
     let gone = query(
         &api,
         "mutation { issueDelete(id: \"ENG-6\", permanentlyDelete: true) { success } }",
@@ -248,13 +236,7 @@ async fn comments_labels_projects_cycles_states_attachments(linear: asym::Linear
     let id = comment["comment"]["id"].clone();
     let edited = mutate(&api, "mutation($id: String!) { commentUpdate(id: $id, input: { body: \"Done\" }) { success comment { body editedAt } } }", json!({"id": id})).await;
     assert!(edited["comment"]["editedAt"].is_string());
-    let deleted = mutate(
-        &api,
-        "mutation($id: String!) { commentDelete(id: $id) { success entityId } }",
-        json!({"id": id}),
-    )
-    .await;
-    assert_eq!(deleted["entityId"], id);
+    delete_payload(&api, "commentDelete", &id).await;
 
     let label = mutate(&api, "mutation { issueLabelCreate(input: { name: \"Security\", teamId: \"c0000000-0000-4000-8000-000000000001\" }) { success issueLabel { id name color team { key } } } }", json!({})).await;
     assert_eq!(label["issueLabel"]["team"]["key"], "ENG");
@@ -266,12 +248,7 @@ async fn comments_labels_projects_cycles_states_attachments(linear: asym::Linear
         json!({"id": label_id}),
     )
     .await;
-    mutate(
-        &api,
-        "mutation($id: String!) { issueLabelDelete(id: $id) { success } }",
-        json!({"id": label_id}),
-    )
-    .await;
+    delete_payload(&api, "issueLabelDelete", &label_id).await;
     let after = query(&api, "{ issue(id: \"ENG-5\") { labelIds } }", json!({})).await;
     assert_eq!(
         after["issue"]["labelIds"].as_array().unwrap().len(),
@@ -285,39 +262,24 @@ async fn comments_labels_projects_cycles_states_attachments(linear: asym::Linear
     let project_id = project["project"]["id"].clone();
     let updated = mutate(&api, "mutation($id: String!) { projectUpdate(id: $id, input: { name: \"Mobile app\", priority: 1 }) { success project { name priorityLabel } } }", json!({"id": project_id})).await;
     assert_eq!(updated["project"]["priorityLabel"], "Urgent");
-    let archived = mutate(
-        &api,
-        "mutation($id: String!) { projectArchive(id: $id) { success entity { archivedAt } } }",
-        json!({"id": project_id}),
-    )
-    .await;
-    assert!(archived["entity"]["archivedAt"].is_string());
-    let slug = query(
+    let archived = archive_payload(&api, "projectArchive", &project_id, "archivedAt").await;
+    assert!(archived["archivedAt"].is_string());
+    let slug = with_id(
         &api,
         "query($id: String!) { project(id: $id) { slugId } }",
-        json!({"id": project_id}),
+        &project_id,
     )
     .await["project"]["slugId"]
         .clone();
-    let restored = mutate(
-        &api,
-        "mutation($id: String!) { projectUnarchive(id: $id) { success entity { archivedAt trashed } } }",
-        json!({"id": slug}),
-    )
-    .await;
+    let restored = archive_payload(&api, "projectUnarchive", &slug, "archivedAt trashed").await;
     assert_eq!(
-        restored["entity"],
+        restored,
         json!({"archivedAt": null, "trashed": null}),
         "restored by slugId"
     );
-    let deleted = mutate(
-        &api,
-        "mutation($id: String!) { projectDelete(id: $id) { success entity { archivedAt trashed } } }",
-        json!({"id": project_id}),
-    )
-    .await;
-    assert_eq!(deleted["entity"]["trashed"], true, "projectDelete trashes");
-    assert!(deleted["entity"]["archivedAt"].is_string());
+    let deleted = archive_payload(&api, "projectDelete", &project_id, "archivedAt trashed").await;
+    assert_eq!(deleted["trashed"], true, "projectDelete trashes");
+    assert!(deleted["archivedAt"].is_string());
     refused(
         &api,
         "mutation { projectCreate(input: { name: \"x\", teamIds: [] }) { success } }",
