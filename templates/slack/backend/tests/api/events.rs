@@ -39,9 +39,8 @@ pub(crate) async fn subscribe(slack: &Api<'_>, failures: u32, events: Value) -> 
     let url = format!("{}/slack/events", receiver.url());
     let subscription = json!({"url": url, "retryDelaysMs": [50, 50, 50], "events": events});
     slack
-        .admin(Method::POST, "events", Some(subscription))
-        .await
-        .expect(200);
+        .admin_ok(Method::POST, "events", Some(subscription))
+        .await;
     receiver
 }
 
@@ -183,7 +182,7 @@ async fn a_url_that_fails_the_challenge_is_refused(slack: asym::Slack) {
         .admin(Method::POST, "events", Some(subscription))
         .await;
     assert_eq!(refused.expect(400)["error"], "url_verification_failed");
-    let body = slack.admin(Method::GET, "events", None).await.expect(200);
+    let body = slack.admin_ok(Method::GET, "events", None).await;
     assert_eq!(body["subscription"], Value::Null);
 }
 

@@ -48,15 +48,13 @@ async fn app(
     let url = format!("{}/slack/events", receiver.url());
     let set = json!({"url": url});
     slack
-        .admin(Method::POST, "interactivity", Some(set))
-        .await
-        .expect(200);
+        .admin_ok(Method::POST, "interactivity", Some(set))
+        .await;
     let command = json!({"command": "/deploy", "url": url, "description": "Ships it",
                          "usageHint": "[env]"});
     slack
-        .admin(Method::POST, "commands", Some(command))
-        .await
-        .expect(200);
+        .admin_ok(Method::POST, "commands", Some(command))
+        .await;
     receiver
 }
 
@@ -65,63 +63,47 @@ async fn deploy(slack: &Api<'_>, text: &str) -> Value {
     let run = json!({"command": "/deploy", "text": text, "user": "U0000000003",
                      "channel": "C0000000001"});
     slack
-        .admin(Method::POST, "interactions/command", Some(run))
+        .admin_ok(Method::POST, "interactions/command", Some(run))
         .await
-        .expect(200)
 }
 
 #[asym::clone("slack", seed = "basic")]
 async fn interactivity_and_commands_are_configured(slack: asym::Slack) {
     let slack = Api::new(&slack);
-    let got = slack
-        .admin(Method::GET, "interactivity", None)
-        .await
-        .expect(200);
+    let got = slack.admin_ok(Method::GET, "interactivity", None).await;
     assert_eq!(got["interactivity"], Value::Null);
     let set = json!({"url": "http://127.0.0.1:9/slack/events"});
     let got = slack
-        .admin(Method::POST, "interactivity", Some(set))
-        .await
-        .expect(200);
+        .admin_ok(Method::POST, "interactivity", Some(set))
+        .await;
     assert_eq!(
         got["interactivity"]["url"],
         "http://127.0.0.1:9/slack/events"
     );
-    let got = slack
-        .admin(Method::GET, "interactivity", None)
-        .await
-        .expect(200);
+    let got = slack.admin_ok(Method::GET, "interactivity", None).await;
     assert_eq!(
         got["interactivity"]["url"],
         "http://127.0.0.1:9/slack/events"
     );
-    slack
-        .admin(Method::DELETE, "interactivity", None)
-        .await
-        .expect(200);
-    let got = slack
-        .admin(Method::GET, "interactivity", None)
-        .await
-        .expect(200);
+    slack.admin_ok(Method::DELETE, "interactivity", None).await;
+    let got = slack.admin_ok(Method::GET, "interactivity", None).await;
     assert_eq!(got["interactivity"], Value::Null);
 
     let command = json!({"command": "/deploy", "url": "http://127.0.0.1:9/cmd",
                          "usageHint": "[env]"});
     let set = slack
-        .admin(Method::POST, "commands", Some(command))
-        .await
-        .expect(200);
+        .admin_ok(Method::POST, "commands", Some(command))
+        .await;
     assert_eq!(
         set["command"],
         json!({"command": "/deploy", "url": "http://127.0.0.1:9/cmd", "description": "",
                "usageHint": "[env]"})
     );
-    let list = slack.admin(Method::GET, "commands", None).await.expect(200);
+    let list = slack.admin_ok(Method::GET, "commands", None).await;
     assert_eq!(list["commands"][0]["command"], "/deploy");
     slack
-        .admin(Method::DELETE, "commands/deploy", None)
-        .await
-        .expect(200);
+        .admin_ok(Method::DELETE, "commands/deploy", None)
+        .await;
     let gone = slack.admin(Method::DELETE, "commands/deploy", None).await;
     assert_eq!(gone.expect(404)["error"], "command_not_found");
 
@@ -417,10 +399,7 @@ async fn block_actions_carry_the_message_and_the_choice(slack: asym::Slack) {
     }
     let refused = click(&slack, "1.000001", "approve", Value::Null).await;
     assert_eq!(refused.expect(404)["error"], "message_not_found");
-    slack
-        .admin(Method::DELETE, "interactivity", None)
-        .await
-        .expect(200);
+    slack.admin_ok(Method::DELETE, "interactivity", None).await;
     let refused = click(&slack, &ts, "approve", Value::Null).await;
     assert_eq!(refused.expect(409)["error"], "interactivity_not_configured");
 }
@@ -453,9 +432,8 @@ async fn open(slack: &Api<'_>, view: Value) -> Value {
 async fn submit(slack: &Api<'_>, id: &Value, title: &str) -> Value {
     let submit = json!({"viewId": id, "user": "U0000000003", "values": {"title": title}});
     slack
-        .admin(Method::POST, "interactions/view-submission", Some(submit))
+        .admin_ok(Method::POST, "interactions/view-submission", Some(submit))
         .await
-        .expect(200)
 }
 
 #[asym::clone("slack", seed = "basic")]
@@ -500,9 +478,8 @@ async fn triggers_open_modals_once(slack: asym::Slack) {
         .bot_err("views.push", fourth, "push_limit_reached")
         .await;
     let stack = slack
-        .admin(Method::GET, "interactions/modals?user=U0000000003", None)
-        .await
-        .expect(200);
+        .admin_ok(Method::GET, "interactions/modals?user=U0000000003", None)
+        .await;
     assert_eq!(stack["views"].as_array().unwrap().len(), 3);
 
     // views.update by id, with the hash conflict.
@@ -519,9 +496,8 @@ async fn triggers_open_modals_once(slack: asym::Slack) {
     let root = json!({"view_id": view["id"], "view": modal(json!({"callback_id": "root"}))});
     slack.bot_ok("views.update", root).await;
     let stack = slack
-        .admin(Method::GET, "interactions/modals?user=U0000000003", None)
-        .await
-        .expect(200);
+        .admin_ok(Method::GET, "interactions/modals?user=U0000000003", None)
+        .await;
     assert_eq!(stack["views"][0]["callback_id"], "root");
     assert_eq!(stack["views"][1]["callback_id"], "changed");
 }
@@ -614,9 +590,8 @@ async fn view_submissions_do_what_the_app_answers(slack: asym::Slack) {
     receiver.delivery().await;
     let close = json!({"viewId": view["id"], "user": "U0000000003"});
     let quiet = slack
-        .admin(Method::POST, "interactions/view-closed", Some(close))
-        .await
-        .expect(200);
+        .admin_ok(Method::POST, "interactions/view-closed", Some(close))
+        .await;
     assert_eq!(quiet["notified"], false);
 
     // A closed modal is not updated; one without a submit button is not submitted.
@@ -659,9 +634,8 @@ async fn elements_of_views_are_clicked_too(slack: asym::Slack) {
     receiver.delivery().await;
     let click = json!({"viewId": opened["id"], "actionId": "details", "user": "U0000000003"});
     let clicked = slack
-        .admin(Method::POST, "interactions/action", Some(click))
-        .await
-        .expect(200);
+        .admin_ok(Method::POST, "interactions/action", Some(click))
+        .await;
     let sent = payload(&receiver.delivery().await);
     assert_eq!(
         sent["container"],
@@ -683,9 +657,8 @@ async fn elements_of_views_are_clicked_too(slack: asym::Slack) {
     let click = json!({"viewId": home["id"], "actionId": "day", "user": "U0000000003",
                        "value": "2026-01-31"});
     let clicked = slack
-        .admin(Method::POST, "interactions/action", Some(click))
-        .await
-        .expect(200);
+        .admin_ok(Method::POST, "interactions/action", Some(click))
+        .await;
     assert_eq!(
         clicked["payload"]["actions"][0]["selected_date"],
         "2026-01-31"
@@ -757,14 +730,10 @@ async fn shortcuts_are_configured_and_sent(slack: asym::Slack) {
                "description": "Files the message"}),
     ] {
         slack
-            .admin(Method::POST, "shortcuts", Some(shortcut))
-            .await
-            .expect(200);
+            .admin_ok(Method::POST, "shortcuts", Some(shortcut))
+            .await;
     }
-    let list = slack
-        .admin(Method::GET, "shortcuts", None)
-        .await
-        .expect(200);
+    let list = slack.admin_ok(Method::GET, "shortcuts", None).await;
     assert_eq!(
         list["shortcuts"],
         json!([
@@ -777,9 +746,8 @@ async fn shortcuts_are_configured_and_sent(slack: asym::Slack) {
 
     let used = json!({"callbackId": "new_ticket", "user": "U0000000003"});
     let global = slack
-        .admin(Method::POST, "interactions/shortcut", Some(used))
-        .await
-        .expect(200);
+        .admin_ok(Method::POST, "interactions/shortcut", Some(used))
+        .await;
     let request = receiver.delivery().await;
     assert_signed(&slack, &request);
     let sent = payload(&request);
@@ -794,9 +762,8 @@ async fn shortcuts_are_configured_and_sent(slack: asym::Slack) {
     let used = json!({"callbackId": "file_it", "user": "U0000000003",
                       "channel": "C0000000001", "ts": "1700000100.000100"});
     let on_message = slack
-        .admin(Method::POST, "interactions/shortcut", Some(used))
-        .await
-        .expect(200);
+        .admin_ok(Method::POST, "interactions/shortcut", Some(used))
+        .await;
     let sent = payload(&receiver.delivery().await);
     assert_eq!(sent["type"], "message_action");
     assert_eq!(sent["callback_id"], "file_it");
@@ -838,9 +805,8 @@ async fn shortcuts_are_configured_and_sent(slack: asym::Slack) {
     let refused = slack.admin(Method::POST, "shortcuts", Some(bad)).await;
     assert_eq!(refused.expect(400)["error"], "invalid_arguments");
     slack
-        .admin(Method::DELETE, "shortcuts/file_it", None)
-        .await
-        .expect(200);
+        .admin_ok(Method::DELETE, "shortcuts/file_it", None)
+        .await;
     let gone = slack.admin(Method::DELETE, "shortcuts/file_it", None).await;
     assert_eq!(gone.expect(404)["error"], "shortcut_not_found");
 }
@@ -883,14 +849,12 @@ async fn external_selects_load_their_options(slack: asym::Slack) {
     let url = format!("{}/slack/options", receiver.url());
     let set = json!({"url": format!("{}/slack/events", receiver.url()), "optionsLoadUrl": url});
     let config = slack
-        .admin(Method::POST, "interactivity", Some(set))
-        .await
-        .expect(200);
+        .admin_ok(Method::POST, "interactivity", Some(set))
+        .await;
     assert_eq!(config["interactivity"]["optionsLoadUrl"], url.as_str());
     let loaded = slack
-        .admin(Method::POST, "interactions/options", Some(typed))
-        .await
-        .expect(200);
+        .admin_ok(Method::POST, "interactions/options", Some(typed))
+        .await;
     let request = receiver.delivery().await;
     assert_eq!(request.uri.path(), "/slack/options");
     assert_signed(&slack, &request);
@@ -908,9 +872,8 @@ async fn external_selects_load_their_options(slack: asym::Slack) {
     let click = json!({"channel": "C0000000001", "ts": ts, "actionId": "ticket",
                        "user": "U0000000003", "value": chosen});
     let clicked = slack
-        .admin(Method::POST, "interactions/action", Some(click))
-        .await
-        .expect(200);
+        .admin_ok(Method::POST, "interactions/action", Some(click))
+        .await;
     assert_eq!(clicked["payload"]["actions"][0]["selected_option"], chosen);
     receiver.delivery().await;
 

@@ -226,6 +226,11 @@ impl<'a> Api<'a> {
             .await
     }
 
+    /// [`Api::admin`], asserting HTTP 200; the body.
+    pub(crate) async fn admin_ok(&self, method: Method, path: &str, body: Option<Value>) -> Value {
+        self.admin(method, path, body).await.expect(200)
+    }
+
     /// Mints a token through the admin surface: a user token for `user`, or a token of
     /// `kind` with only `scopes`.
     pub(crate) async fn mint(
