@@ -1,9 +1,19 @@
 //! Associations v4 (default, labelled, batch, labels), the v3 batch API, and their v3 reads on
 //! objects.
 
-use serde_json::json;
+use serde_json::{Value, json};
 
 use crate::{api, id, len, post, read, strs};
+
+/// The type id of the association label `label` among a labels answer's `results`.
+fn labelled(labels: &Value, label: &str) -> Option<i64> {
+    labels["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["label"] == label)
+        .map(|r| r["typeId"].as_i64().unwrap())
+}
 
 #[asym::clone("hubspot", seed = "basic")]
 async fn default_and_labelled_associations_read_back_in_v4_and_v3(hubspot: asym::HubSpot) {
@@ -21,14 +31,7 @@ async fn default_and_labelled_associations_read_back_in_v4_and_v3(hubspot: asym:
     );
 
     let label = post(&api, "/crm/v4/associations/contacts/companies/labels", &json!({"label": "Billing contact", "name": "billing_contact", "inverseLabel": "Billed company"}), 200).await;
-    let type_id = label["results"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|r| r["label"] == "Billing contact")
-        .unwrap()["typeId"]
-        .as_i64()
-        .unwrap();
+    let type_id = labelled(&label, "Billing contact").unwrap();
     let labelled = api
         .put(
             "/crm/v4/objects/contacts/203/associations/companies/301",
@@ -192,14 +195,6 @@ async fn labels_under_the_schema_api_path_are_the_v4_labels(hubspot: asym::HubSp
     let api = api(&hubspot);
     let schema = "/crm/associations/v4/contacts/deals/labels";
     let v4 = "/crm/v4/associations/contacts/deals/labels";
-    let label_named = |body: &serde_json::Value, label: &str| {
-        body["results"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|r| r["label"] == label)
-            .map(|r| r["typeId"].as_i64().unwrap())
-    };
     let created = post(
         &api,
         schema,
@@ -207,9 +202,9 @@ async fn labels_under_the_schema_api_path_are_the_v4_labels(hubspot: asym::HubSp
         200,
     )
     .await;
-    let type_id = label_named(&created, "Sponsor").unwrap();
+    let type_id = labelled(&created, "Sponsor").unwrap();
     let listed = read(&api, v4).await;
-    assert_eq!(label_named(&listed, "Sponsor"), Some(type_id));
+    assert_eq!(labelled(&listed, "Sponsor"), Some(type_id));
 
     api.put(
         schema,
@@ -218,11 +213,11 @@ async fn labels_under_the_schema_api_path_are_the_v4_labels(hubspot: asym::HubSp
     .await
     .expect(204);
     let renamed = read(&api, schema).await;
-    assert_eq!(label_named(&renamed, "Executive sponsor"), Some(type_id));
+    assert_eq!(labelled(&renamed, "Executive sponsor"), Some(type_id));
 
     api.delete(&format!("{schema}/{type_id}")).await.expect(204);
     let after = read(&api, v4).await;
-    assert_eq!(label_named(&after, "Executive sponsor"), None);
+    assert_eq!(labelled(&after, "Executive sponsor"), None);
 }
 
 #[asym::clone("hubspot", seed = "basic")]

@@ -15,6 +15,11 @@ async fn search_lists(api: &asym_kit::testing::Api, body: &Value) -> Value {
     post(api, "/crm/v3/lists/search", body, 200).await
 }
 
+/// The id of the list a create answered.
+fn list_id(created: &Value) -> String {
+    created["list"]["listId"].as_str().unwrap().to_owned()
+}
+
 /// Creates a `MANUAL` contact list named `name`; its id.
 async fn manual(api: &asym_kit::testing::Api, name: &str) -> String {
     let created = create_list(
@@ -23,7 +28,7 @@ async fn manual(api: &asym_kit::testing::Api, name: &str) -> String {
         200,
     )
     .await;
-    created["list"]["listId"].as_str().unwrap().to_owned()
+    list_id(&created)
 }
 
 /// `PUT path` with `body`, expecting `status`; the body.
@@ -46,14 +51,14 @@ async fn lists_are_created_fetched_searched_renamed_deleted_and_restored(hubspot
     assert_eq!(list["size"], 0);
     assert_eq!(list["listPermissions"]["usersWithEditAccess"], json!([]));
     assert!(list.get("deletedAt").is_none());
-    let id = list["listId"].as_str().unwrap().to_owned();
+    let id = list_id(&created);
     let snapshot = create_list(
         &api,
         &json!({"name": "Accounts", "objectTypeId": "0-2", "processingType": "SNAPSHOT"}),
         200,
     )
     .await;
-    let accounts = snapshot["list"]["listId"].as_str().unwrap().to_owned();
+    let accounts = list_id(&snapshot);
 
     let got = read(&api, &format!("/crm/v3/lists/{id}?includeFilters=true")).await;
     assert_eq!(got["list"]["name"], "Newsletter");
@@ -316,7 +321,7 @@ async fn snapshot_lists_apply_filters_once_and_dynamic_lists_follow_them(hubspot
     .await;
     assert_eq!(snapshot["list"]["size"], 2);
     assert_eq!(snapshot["list"]["filterBranch"], leads_and_customers);
-    let snapshot = snapshot["list"]["listId"].as_str().unwrap().to_owned();
+    let snapshot = list_id(&snapshot);
     assert_eq!(member_ids(&api, &snapshot).await, ["201", "202"]);
 
     let leads = branch(json!([property(
@@ -324,7 +329,7 @@ async fn snapshot_lists_apply_filters_once_and_dynamic_lists_follow_them(hubspot
         json!({"operationType": "ENUMERATION", "operator": "IS_ANY_OF", "values": ["lead"]}),
     )]));
     let dynamic = create_list(&api, &json!({"name": "Leads", "objectTypeId": "contacts", "processingType": "DYNAMIC", "filterBranch": leads}), 200).await;
-    let dynamic = dynamic["list"]["listId"].as_str().unwrap().to_owned();
+    let dynamic = list_id(&dynamic);
     assert_eq!(member_ids(&api, &dynamic).await, ["202"]);
 
     // Ada becomes a lead: she joins the dynamic list, not the snapshot.
@@ -419,10 +424,6 @@ async fn snapshot_lists_apply_filters_once_and_dynamic_lists_follow_them(hubspot
         ("Not Jane or unnamed", true, vec!["203", nameless.as_str()]),
     ] {
         let list = create_list(&api, &json!({"name": name, "objectTypeId": "0-1", "processingType": "SNAPSHOT", "filterBranch": not_jane(include)}), 200).await;
-        assert_eq!(
-            member_ids(&api, list["list"]["listId"].as_str().unwrap()).await,
-            expected,
-            "{name}"
-        );
+        assert_eq!(member_ids(&api, &list_id(&list)).await, expected, "{name}");
     }
 }
