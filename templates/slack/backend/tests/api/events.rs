@@ -8,7 +8,7 @@ use reqwest::Method;
 use serde_json::{Value, json};
 
 use crate::common::{Api, fields, ok};
-use crate::system::assert_system;
+use crate::system::assert_joined;
 
 /// How the test's app answers a callback: the URL verification's challenge echoed (as Slack
 /// requires of a Request URL), 500 to the first `failures` other callbacks, then 200.
@@ -111,12 +111,7 @@ async fn subscribing_verifies_the_url_then_events_arrive_signed(slack: asym::Sla
     // Then the channel_join message Slack posts, as a message event.
     let message = next_event(&receiver).await;
     assert_eq!(message["type"], "message");
-    assert_system(
-        &message,
-        "channel_join",
-        "U0000000002",
-        "<@U0000000002> has joined the channel",
-    );
+    assert_joined(&message, "U0000000002");
     assert_eq!(message["channel"], "C0000000002");
     assert_eq!(message["channel_type"], "channel");
 

@@ -28,6 +28,13 @@ pub(crate) fn assert_system(message: &Value, subtype: &str, user: &str, text: &s
     assert_eq!(said, [subtype, user, text], "{message}");
 }
 
+/// Asserts `message` is `user`'s `channel_join`, worded as Slack words it.
+#[track_caller]
+pub(crate) fn assert_joined(message: &Value, user: &str) {
+    let text = format!("<@{user}> has joined the channel");
+    assert_system(message, "channel_join", user, &text);
+}
+
 /// Creates channel `name` as the holder of `token`, who invites `users` (comma-separated);
 /// its id.
 async fn channel_with(slack: &Api<'_>, token: &str, name: &str, users: &str) -> String {
@@ -45,12 +52,7 @@ async fn creating_and_joining_post_channel_join(slack: asym::Slack) {
     assert_eq!(messages.len(), 1, "the creator's join is the first message");
     let join = &messages[0];
     assert_eq!(join["type"], "message");
-    assert_system(
-        join,
-        "channel_join",
-        "U0000000002",
-        "<@U0000000002> has joined the channel",
-    );
+    assert_joined(join, "U0000000002");
     assert!(join.get("inviter").is_none());
     assert!(join.get("bot_id").is_none());
     assert!(join["ts"].as_str().unwrap().contains('.'));
@@ -64,24 +66,14 @@ async fn creating_and_joining_post_channel_join(slack: asym::Slack) {
     }
     let joins = system_messages(&slack, &id).await;
     assert_eq!(joins.len(), 2);
-    assert_system(
-        &joins[1],
-        "channel_join",
-        "U0000000003",
-        "<@U0000000003> has joined the channel",
-    );
+    assert_joined(&joins[1], "U0000000003");
     assert!(joins[1]["ts"].as_str() > joins[0]["ts"].as_str());
 
     // A private channel gets the same subtype for its creator.
     let private = slack.create_private(slack.user_token(), "secret").await;
     let joins = system_messages(&slack, &private).await;
     assert_eq!(joins.len(), 1);
-    assert_system(
-        &joins[0],
-        "channel_join",
-        "U0000000001",
-        "<@U0000000001> has joined the channel",
-    );
+    assert_joined(&joins[0], "U0000000001");
 }
 
 #[asym::clone("slack", seed = "basic")]
