@@ -4,7 +4,7 @@
 use reqwest::Method;
 use serde_json::{Value, json};
 
-use crate::common::{REPO, anonymous, api, code, delete, error, fetch, fields, reviewer};
+use crate::common::{REPO, anonymous, api, code, delete, error, fetch, fields, new_repo, reviewer};
 
 /// Publishes release `tag`: its id.
 async fn release(api: &asym_kit::testing::Api, tag: &str, draft: bool) -> i64 {
@@ -158,13 +158,7 @@ async fn asset_errors_are_githubs(gh: asym::GitHub) {
             .await,
         401,
     );
-    let mine = api
-        .post(
-            "/user/repos",
-            &json!({ "name": "tools", "auto_init": true }),
-        )
-        .await
-        .expect(201);
+    let mine = new_repo(&api, "tools").await;
     let rel = api
         .post(
             "/repos/octocat/tools/releases",

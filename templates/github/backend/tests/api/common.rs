@@ -96,6 +96,12 @@ pub(crate) async fn open_pull(api: &Api, title: &str, head: &str) -> Value {
     api.post(&format!("{REPO}/pulls"), &body).await.expect(201)
 }
 
+/// Creates the caller's repository `name` with a first commit (`auto_init`): its JSON.
+pub(crate) async fn new_repo(api: &Api, name: &str) -> Value {
+    let body = json!({ "name": name, "auto_init": true });
+    api.post("/user/repos", &body).await.expect(201)
+}
+
 /// How many items `GET path` lists (a 200 expected).
 pub(crate) async fn count(api: &Api, path: &str) -> usize {
     fetch(api, path).await.as_array().unwrap().len()

@@ -2,19 +2,24 @@
 //! webhook), the forks list and its sorts, repository lists and search with and without
 //! forks, names and refusals.
 
-use serde_json::json;
+use asym_kit::testing::{Api, Reply};
+use serde_json::{Value, json};
 
-use crate::common::{MAIN_SHA, REPO, api, app, create_ref, error, fetch, listen, names, reviewer};
+use crate::common::{
+    MAIN_SHA, REPO, api, app, count, create_ref, error, fetch, listen, names, new_repo, reviewer,
+};
+
+/// `POST …/forks` of the fixture repository with `body`, as the caller of `api`.
+async fn create_fork(api: &Api, body: Value) -> Reply {
+    api.post(&format!("{REPO}/forks"), &body).await
+}
 
 #[asym::clone("github", seed = "basic")]
 async fn a_fork_copies_the_git_data_counts_and_is_announced(gh: asym::GitHub) {
     let (owner, hubot) = (api(&gh), reviewer(&gh));
     let receiver = listen(&owner, &["fork"]).await;
 
-    let fork = hubot
-        .post(&format!("{REPO}/forks"), &json!({}))
-        .await
-        .expect(202);
+    let fork = create_fork(&hubot, json!({})).await.expect(202);
     assert_eq!(
         (&fork["full_name"], &fork["fork"], &fork["has_issues"]),
         (&json!("hubot/hello-world"), &json!(true), &json!(false))
@@ -64,14 +69,10 @@ async fn a_fork_copies_the_git_data_counts_and_is_announced(gh: asym::GitHub) {
     );
     assert!(parent.get("parent").is_none());
     // Forking again answers the same fork and announces nothing.
-    let again = hubot
-        .post(&format!("{REPO}/forks"), &json!(null))
-        .await
-        .expect(202);
+    let again = create_fork(&hubot, json!(null)).await.expect(202);
     assert_eq!(again["id"], fork["id"]);
 
-    owner
-        .post(&format!("{REPO}/forks"), &json!({ "name": "mine" }))
+    create_fork(&owner, json!({ "name": "mine" }))
         .await
         .expect(202);
     let forks = format!("{REPO}/forks");
@@ -144,21 +145,19 @@ async fn a_fork_copies_the_git_data_counts_and_is_announced(gh: asym::GitHub) {
 #[asym::clone("github", seed = "basic")]
 async fn fork_names_branches_and_refusals(gh: asym::GitHub) {
     let (owner, hubot, app) = (api(&gh), reviewer(&gh), app(&gh));
-    let forks = format!("{REPO}/forks");
     // Into the parent's own account without a new name: the name is taken.
-    let taken = owner.post(&forks, &json!({ "organization": "acme" })).await;
+    let taken = create_fork(&owner, json!({ "organization": "acme" })).await;
     assert_eq!(
         taken.body["errors"][0]["message"],
         "name already exists on this account"
     );
     error(taken, 422);
-    let named = owner
-        .post(
-            &forks,
-            &json!({ "organization": "acme", "name": "hello-fork" }),
-        )
-        .await
-        .expect(202);
+    let named = create_fork(
+        &owner,
+        json!({ "organization": "acme", "name": "hello-fork" }),
+    )
+    .await
+    .expect(202);
     assert_eq!(
         (&named["full_name"], &named["parent"]["full_name"]),
         (&json!("acme/hello-fork"), &json!("acme/hello-world"))
@@ -177,28 +176,18 @@ async fn fork_names_branches_and_refusals(gh: asym::GitHub) {
     );
     assert_eq!(fetch(&owner, REPO).await["network_count"], 2);
 
-    let user = owner
-        .post(&forks, &json!({ "organization": "hubot" }))
-        .await;
+    let user = create_fork(&owner, json!({ "organization": "hubot" })).await;
     assert_eq!(
         error(user, 422),
         "'hubot' is the login for a user account. You must pass the login for an organization account."
     );
-    crate::common::code(
-        owner
-            .post(&forks, &json!({ "organization": "nobody-here" }))
-            .await,
-    );
+    crate::common::code(create_fork(&owner, json!({ "organization": "nobody-here" })).await);
     assert_eq!(
-        error(app.post(&forks, &json!({})).await, 403),
+        error(create_fork(&app, json!({})).await, 403),
         "Resource not accessible by integration"
     );
     // The account's existing fork is answered, renamed to a new `name`; a taken one is 422.
-    let renamed = app
-        .post(
-            &forks,
-            &json!({ "organization": "acme", "name": "bot-fork" }),
-        )
+    let renamed = create_fork(&app, json!({ "organization": "acme", "name": "bot-fork" }))
         .await
         .expect(202);
     assert_eq!(
@@ -206,9 +195,9 @@ async fn fork_names_branches_and_refusals(gh: asym::GitHub) {
         (&named["id"], &json!("acme/bot-fork"))
     );
     error(
-        app.post(
-            &forks,
-            &json!({ "organization": "acme", "name": "hello-world" }),
+        create_fork(
+            &app,
+            json!({ "organization": "acme", "name": "hello-world" }),
         )
         .await,
         422,
@@ -228,7 +217,7 @@ async fn fork_names_branches_and_refusals(gh: asym::GitHub) {
     create_ref(&owner, "refs/heads/topic", MAIN_SHA)
         .await
         .expect(201);
-    let suffixed = owner.post(&forks, &json!({})).await.expect(202);
+    let suffixed = create_fork(&owner, json!({})).await.expect(202);
     assert_eq!(suffixed["full_name"], "octocat/hello-world-1");
     assert_eq!(
         names(
@@ -237,8 +226,7 @@ async fn fork_names_branches_and_refusals(gh: asym::GitHub) {
         ),
         ["main", "topic"]
     );
-    let only = hubot
-        .post(&forks, &json!({ "default_branch_only": true }))
+    let only = create_fork(&hubot, json!({ "default_branch_only": true }))
         .await
         .expect(202);
     assert_eq!(
@@ -273,9 +261,7 @@ async fn push_to_fork(api: &asym_kit::testing::Api, forked: &str, branch: &str, 
 /// Forks the fixture repository as `login` (the caller of `api`) and pushes `fix.txt` onto a
 /// new `fix` branch of the fork: the fork's path.
 async fn fork_with_fix(api: &asym_kit::testing::Api, login: &str) -> String {
-    api.post(&format!("{REPO}/forks"), &json!({}))
-        .await
-        .expect(202);
+    create_fork(api, json!({})).await.expect(202);
     let forked = format!("/repos/{login}/hello-world");
     let fix = json!({ "ref": "refs/heads/fix", "sha": MAIN_SHA });
     api.post(&format!("{forked}/git/refs"), &fix)
@@ -405,22 +391,8 @@ async fn a_pull_request_from_a_fork_spans_both_repositories_and_merges_its_commi
 
     // Listing by head filters on the owner too.
     let listed = |head: &str| format!("{REPO}/pulls?head={head}");
-    assert_eq!(
-        fetch(&owner, &listed("hubot:fix"))
-            .await
-            .as_array()
-            .unwrap()
-            .len(),
-        1
-    );
-    assert_eq!(
-        fetch(&owner, &listed("acme:fix"))
-            .await
-            .as_array()
-            .unwrap()
-            .len(),
-        0
-    );
+    assert_eq!(count(&owner, &listed("hubot:fix")).await, 1);
+    assert_eq!(count(&owner, &listed("acme:fix")).await, 0);
 
     // A push to the fork's branch moves the pull request and synchronizes it on the base.
     push_to_fork(&hubot, forked, "fix", "more.txt").await;
@@ -438,14 +410,7 @@ async fn a_pull_request_from_a_fork_spans_both_repositories_and_merges_its_commi
         (&moved["commits"], &moved["changed_files"]),
         (&json!(2), &json!(2))
     );
-    assert_eq!(
-        fetch(&owner, &format!("{path}/commits"))
-            .await
-            .as_array()
-            .unwrap()
-            .len(),
-        2
-    );
+    assert_eq!(count(&owner, &format!("{path}/commits")).await, 2);
 
     // Merging brings the fork's commits into the base repository.
     let merged = owner
@@ -483,13 +448,7 @@ async fn a_head_outside_the_network_is_an_invalid_head(gh: asym::GitHub) {
             json!([{ "resource": "PullRequest", "field": "head", "code": "invalid" }])
         );
     }
-    owner
-        .post(
-            "/user/repos",
-            &json!({ "name": "elsewhere", "auto_init": true }),
-        )
-        .await
-        .expect(201);
+    new_repo(&owner, "elsewhere").await;
     let reply = owner
         .post(
             &format!("{REPO}/pulls"),

@@ -5,7 +5,7 @@
 use serde_json::{Value, json};
 
 use crate::common::{
-    MAIN_SHA, REPO, api, b64, branch, delete, error, fetch, names, open_pull, reviewer,
+    MAIN_SHA, REPO, api, b64, branch, delete, error, fetch, names, new_repo, open_pull, reviewer,
 };
 
 const MAIN: &str = "/repos/acme/hello-world/branches/main/protection";
@@ -196,10 +196,7 @@ async fn protection_is_written_read_and_removed(gh: asym::GitHub) {
         error(owner.get(&restrictions).await, 404),
         "Push restrictions not enabled"
     );
-    owner
-        .post("/user/repos", &json!({ "name": "solo", "auto_init": true }))
-        .await
-        .expect(201);
+    new_repo(&owner, "solo").await;
     assert_eq!(
         error(
             owner
