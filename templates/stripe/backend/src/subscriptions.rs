@@ -8,7 +8,7 @@ use crate::cx::{Cx, Filter, allow_paging, allow_with, list_filters};
 use crate::dispatch::routes;
 use crate::error::{ApiError, ApiResult};
 use crate::kinds::{CUSTOMER, SUBSCRIPTION};
-use crate::model::invoice::{finalize, pay, subscription_invoice};
+use crate::model::invoice::{pay, subscription_invoice};
 use crate::model::subscription::{customer_now, default_method, interval_of, new_item, set_period};
 use crate::model::{discount, tax};
 use crate::params::{Params, apply_metadata, bool_at, int_at, merge_metadata, string_at};
@@ -255,8 +255,6 @@ pub(crate) async fn create_subscription(cx: &mut Cx<'_>) -> ApiResult {
         trial_end.is_some(),
     )
     .await?;
-    sub["latest_invoice"] = invoice["id"].clone();
-    finalize(cx, &mut invoice, now).await?;
     let before = sub.clone();
     let outcome = if trial_end.is_some() {
         pay(cx, &mut invoice, None, now, false, false).await?
@@ -433,8 +431,6 @@ pub(crate) async fn update_subscription(cx: &mut Cx<'_>, id: &str) -> ApiResult 
             false,
         )
         .await?;
-        sub["latest_invoice"] = invoice["id"].clone();
-        finalize(cx, &mut invoice, now).await?;
         let method = default_method(cx, &sub, &customer).await?;
         let failed = match method {
             Some(m) => {

@@ -163,7 +163,8 @@ pub(crate) fn total(invoice: &mut Value) {
     invoice["amount_remaining"] = json!(due - paid);
 }
 
-/// The invoice for one period of `sub` (stored, draft, with a line per item).
+/// The invoice for one period of `sub` (a line per item), stored, finalized at `start` and
+/// made `sub`'s `latest_invoice`.
 pub(crate) async fn subscription_invoice(
     cx: &mut Cx<'_>,
     sub: &mut Value,
@@ -187,6 +188,8 @@ pub(crate) async fn subscription_invoice(
     cx.save(&invoice)?;
     cx.emit("invoice.created", &invoice, None).await?;
     discount::after_invoice(cx, &invoice, Some(sub), start).await?;
+    sub["latest_invoice"] = invoice["id"].clone();
+    finalize(cx, &mut invoice, start).await?;
     Ok(invoice)
 }
 

@@ -6,7 +6,7 @@ use crate::clock::add_intervals;
 use crate::cx::Cx;
 use crate::error::{ApiError, ApiResult};
 use crate::kinds::{PRICE, PRODUCT};
-use crate::model::invoice::{finalize, pay, subscription_invoice};
+use crate::model::invoice::{pay, subscription_invoice};
 use crate::model::tax;
 use crate::params::{int_at, merge_metadata, string_at};
 
@@ -237,8 +237,6 @@ pub(crate) async fn advance_subscription(cx: &mut Cx<'_>, id: &str, target: i64)
             false,
         )
         .await?;
-        sub["latest_invoice"] = invoice["id"].clone();
-        finalize(cx, &mut invoice, start).await?;
         if sub["collection_method"] == "charge_automatically" {
             let method = default_method(cx, &sub, &customer).await?;
             let failed = match method {
