@@ -16,6 +16,7 @@ pub(crate) struct Api {
 }
 
 impl Api {
+    /// A client with `stripe`'s secret key; one per test.
     pub(crate) fn new(stripe: &asym::Stripe) -> Self {
         Self {
             base: stripe.api_url().to_owned(),
@@ -24,6 +25,8 @@ impl Api {
         }
     }
 
+    /// Sends `method path` with `form` (in the query of a GET or DELETE) and `headers`; the
+    /// status, the JSON answer and its headers.
     pub(crate) async fn send(
         &self,
         method: reqwest::Method,
@@ -56,22 +59,26 @@ impl Api {
         (status, json, headers)
     }
 
+    /// `POST path` with `form`: the status and the answer.
     pub(crate) async fn post(&self, path: &str, form: &[(&str, &str)]) -> (u16, Value) {
         let (s, v, _) = self.send(reqwest::Method::POST, path, form, &[]).await;
         (s, v)
     }
 
+    /// `POST path` with `form`, asserting 200; the answer.
     pub(crate) async fn ok(&self, path: &str, form: &[(&str, &str)]) -> Value {
         let (status, body) = self.post(path, form).await;
         assert_eq!(status, 200, "POST {path}: {body}");
         body
     }
 
+    /// `GET path` with `query`: the status and the answer.
     pub(crate) async fn get(&self, path: &str, query: &[(&str, &str)]) -> (u16, Value) {
         let (s, v, _) = self.send(reqwest::Method::GET, path, query, &[]).await;
         (s, v)
     }
 
+    /// `DELETE path`: the status and the answer.
     pub(crate) async fn delete(&self, path: &str) -> (u16, Value) {
         let (s, v, _) = self.send(reqwest::Method::DELETE, path, &[], &[]).await;
         (s, v)
@@ -87,6 +94,7 @@ impl Api {
         self.retrieve(collection, id, &[("expand[]", field)]).await
     }
 
+    /// `GET collection/id` with `query`, asserting 200; the object.
     async fn retrieve(&self, collection: &str, id: &str, query: &[(&str, &str)]) -> Value {
         let (status, now) = self.get(&format!("{collection}/{id}"), query).await;
         assert_eq!(status, 200, "GET {collection}/{id}: {now}");
@@ -166,6 +174,7 @@ pub(crate) fn amounts<const N: usize>(object: &Value, keys: [&str; N]) -> [Optio
     keys.map(|key| object[key].as_i64())
 }
 
+/// `form` URL-encoded as Stripe's SDKs encode it (brackets left as they are).
 fn encode(form: &[(&str, &str)]) -> String {
     let esc = |s: &str| {
         s.bytes()
@@ -220,6 +229,7 @@ pub(crate) async fn assert_retryable(api: &Api, intent: &str, (field, expected):
     assert_eq!(stored["last_payment_error"][field], expected, "{stored}");
 }
 
+/// The `id` of an object.
 pub(crate) fn id(value: &Value) -> &str {
     value["id"].as_str().expect("an id")
 }
