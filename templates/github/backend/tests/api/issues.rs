@@ -1,5 +1,6 @@
 //! Issues, comments, labels, milestones, assignees, reactions and events.
 
+use asym_kit::testing::assert_suffix;
 use reqwest::Method;
 use serde_json::{Value, json};
 
@@ -161,11 +162,9 @@ async fn comments_and_reactions(gh: asym::GitHub) {
         .expect(201);
     assert_eq!(first["user"]["login"], "octocat");
     assert_eq!(first["author_association"], "MEMBER");
-    assert!(
-        first["html_url"]
-            .as_str()
-            .unwrap()
-            .ends_with(&format!("#issuecomment-{}", first["id"]))
+    assert_suffix(
+        &first["html_url"],
+        &format!("#issuecomment-{}", first["id"]),
     );
     reviewer(&gh)
         .post(&path, &json!({ "body": "Thanks" }))

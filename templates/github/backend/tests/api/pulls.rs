@@ -1,6 +1,6 @@
 //! Pull requests: create, list, mergeability, reviews, requested reviewers, merges.
 
-use asym_kit::testing::Api;
+use asym_kit::testing::{Api, assert_suffix};
 use serde_json::{Value, json};
 
 use crate::common::{
@@ -30,12 +30,7 @@ async fn open_review_and_merge(gh: asym::GitHub) {
     assert_eq!(pull["head"]["repo"]["full_name"], "acme/hello-world");
     // A pull request is an issue too.
     let issue = fetch(&api, &format!("{REPO}/issues/2")).await;
-    assert!(
-        issue["pull_request"]["url"]
-            .as_str()
-            .unwrap()
-            .ends_with("/pulls/2")
-    );
+    assert_suffix(&issue["pull_request"]["url"], "/pulls/2");
     // Errors on create.
     let again = hubot
         .post(

@@ -120,6 +120,15 @@ pub(crate) async fn patch(api: &Api, path: &str, body: &Value) -> Value {
     api.patch(path, body).await.expect(200)
 }
 
+/// The page after `first` of the listing at `path` (its query kept), asserting that `first`
+/// says there is more.
+pub(crate) async fn next_page(api: &Api, path: &str, first: &Value) -> Value {
+    assert_eq!(first["has_more"], true, "{first}");
+    let cursor = first["next_cursor"].as_str().unwrap();
+    let join = if path.contains('?') { '&' } else { '?' };
+    read(api, &format!("{path}{join}start_cursor={cursor}")).await
+}
+
 /// How many items the array `list` holds.
 pub(crate) fn len(list: &Value) -> usize {
     list.as_array().unwrap().len()

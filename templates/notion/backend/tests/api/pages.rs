@@ -3,8 +3,8 @@
 use serde_json::{Value, json};
 
 use crate::common::{
-    ADA, MEETING, PROJECTS, TASK1, TASKS, api, error, invalid, legacy, len, patch, plain, post,
-    read, task, text,
+    ADA, MEETING, PROJECTS, TASK1, TASKS, api, error, invalid, legacy, len, next_page, patch,
+    plain, post, read, task, text,
 };
 
 #[asym::clone("notion", seed = "basic")]
@@ -12,9 +12,7 @@ async fn users_list_and_retrieve(notion: asym::Notion) {
     let api = api(&notion);
     let first = read(&api, "/v1/users?page_size=2").await;
     assert_eq!(first["type"], "user");
-    assert_eq!(first["has_more"], true);
-    let cursor = first["next_cursor"].as_str().unwrap();
-    let rest = read(&api, &format!("/v1/users?start_cursor={cursor}")).await;
+    let rest = next_page(&api, "/v1/users", &first).await;
     assert_eq!(len(&rest["results"]), 1);
     let ada = read(&api, &format!("/v1/users/{ADA}")).await;
     assert_eq!(ada["person"]["email"], "ada@example.com");
@@ -184,13 +182,7 @@ async fn property_items_are_paginated(notion: asym::Notion) {
     assert_eq!(first["type"], "property_item");
     assert_eq!(first["property_item"]["type"], "title");
     assert_eq!(len(&first["results"]), 2);
-    assert_eq!(first["has_more"], true);
-    let cursor = first["next_cursor"].as_str().unwrap();
-    let rest = read(
-        &api,
-        &format!("/v1/pages/{id}/properties/title?start_cursor={cursor}"),
-    )
-    .await;
+    let rest = next_page(&api, &format!("/v1/pages/{id}/properties/title"), &first).await;
     assert_eq!(rest["results"][0]["title"]["plain_text"], "c");
     let status = read(&api, &format!("/v1/pages/{TASK1}/properties/stat")).await;
     assert_eq!(status["object"], "property_item");

@@ -2,13 +2,13 @@
 //! served at the attached file's `url`, attaching to blocks, properties, icon and cover,
 //! and every refusal.
 
-use asym_kit::testing::{Api, Reply};
+use asym_kit::testing::{Api, Reply, assert_suffix};
 use reqwest::Method;
 use serde_json::{Value, json};
 
 use crate::common::{
-    PROJECTS, TASK1, TASKS, api, comment, error, invalid, patch, post, read, set_properties,
-    tasks_schema, text, update_page,
+    PROJECTS, TASK1, TASKS, api, comment, error, invalid, next_page, patch, post, read,
+    set_properties, tasks_schema, text, update_page,
 };
 
 /// One form field: its name, file name, content type and bytes.
@@ -91,11 +91,9 @@ async fn single_part_upload_attached_to_a_block_and_downloaded(notion: asym::Not
     assert!(created["expiry_time"].as_str().unwrap() > created["created_time"].as_str().unwrap());
     assert!(created.get("number_of_parts").is_none());
     let id = created["id"].as_str().unwrap();
-    assert!(
-        created["upload_url"]
-            .as_str()
-            .unwrap()
-            .ends_with(&format!("/v1/file_uploads/{id}/send"))
+    assert_suffix(
+        &created["upload_url"],
+        &format!("/v1/file_uploads/{id}/send"),
     );
 
     let sent = send_file(&api, id, "notes.txt", "text/plain", b"hello notion")
@@ -253,11 +251,9 @@ async fn multi_part_upload_is_completed_once_every_part_is_sent(notion: asym::No
     assert_eq!(created["content_type"], "text/plain");
     assert_eq!(created["number_of_parts"], json!({ "total": 2, "sent": 0 }));
     let id = created["id"].as_str().unwrap();
-    assert!(
-        created["complete_url"]
-            .as_str()
-            .unwrap()
-            .ends_with(&format!("/v1/file_uploads/{id}/complete"))
+    assert_suffix(
+        &created["complete_url"],
+        &format!("/v1/file_uploads/{id}/complete"),
     );
 
     let early = api
@@ -348,13 +344,7 @@ async fn list_by_status_and_page(notion: asym::Notion) {
     assert_eq!(all["type"], "file_upload");
     assert_eq!(all["results"].as_array().unwrap().len(), 2);
     let first = read(&api, "/v1/file_uploads?page_size=1").await;
-    assert_eq!(first["has_more"], true);
-    let cursor = first["next_cursor"].as_str().unwrap();
-    let second = read(
-        &api,
-        &format!("/v1/file_uploads?page_size=1&start_cursor={cursor}"),
-    )
-    .await;
+    let second = next_page(&api, "/v1/file_uploads?page_size=1", &first).await;
     assert_eq!(second["has_more"], false);
     assert_ne!(first["results"][0]["id"], second["results"][0]["id"]);
     let uploaded = read(&api, "/v1/file_uploads?status=uploaded").await;
