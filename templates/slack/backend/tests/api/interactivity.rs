@@ -58,6 +58,19 @@ async fn app(
     receiver
 }
 
+/// Starts the test's app acknowledging every request with an empty 200 (as [`app`]).
+async fn acking_app(slack: &Api<'_>) -> Receiver {
+    app(slack, |_| (200, String::new())).await
+}
+
+/// The next request the app received, asserted signed by the clone; its interaction
+/// payload.
+async fn signed_payload(slack: &Api<'_>, receiver: &Receiver) -> Value {
+    let request = receiver.delivery().await;
+    assert_signed(slack, &request);
+    payload(&request)
+}
+
 /// Runs `/deploy <text>` as alice in #general; the admin answer.
 async fn deploy(slack: &Api<'_>, text: &str) -> Value {
     let run = json!({"command": "/deploy", "text": text, "user": "U0000000003",
@@ -254,7 +267,7 @@ async fn post_response(slack: &Api<'_>, url: &str, body: &Value) -> (u16, Value)
 #[asym::clone("slack", seed = "basic")]
 async fn response_urls_post_five_times(slack: asym::Slack) {
     let slack = Api::new(&slack);
-    let _receiver = app(&slack, |_| (200, String::new())).await;
+    let _receiver = acking_app(&slack).await;
     let url = deploy(&slack, "x").await["responseUrl"]
         .as_str()
         .unwrap()
@@ -330,13 +343,11 @@ async fn click(
 #[asym::clone("slack", seed = "basic")]
 async fn block_actions_carry_the_message_and_the_choice(slack: asym::Slack) {
     let slack = Api::new(&slack);
-    let receiver = app(&slack, |_| (200, String::new())).await;
+    let receiver = acking_app(&slack).await;
     let ts = post_controls(&slack).await;
 
     let clicked = click(&slack, &ts, "approve", Value::Null).await.expect(200);
-    let request = receiver.delivery().await;
-    assert_signed(&slack, &request);
-    let sent = payload(&request);
+    let sent = signed_payload(&slack, &receiver).await;
     assert_eq!(sent, clicked["payload"]);
     assert_eq!(sent["type"], "block_actions");
     assert_eq!(sent["user"]["id"], "U0000000003");
@@ -439,7 +450,7 @@ async fn submit(slack: &Api<'_>, id: &Value, title: &str) -> Value {
 #[asym::clone("slack", seed = "basic")]
 async fn triggers_open_modals_once(slack: asym::Slack) {
     let slack = Api::new(&slack);
-    let _receiver = app(&slack, |_| (200, String::new())).await;
+    let _receiver = acking_app(&slack).await;
     let trigger = deploy(&slack, "x").await["triggerId"].clone();
     let args = json!({"trigger_id": trigger, "view": modal(json!({}))});
     let opened = slack.bot_ok("views.open", args.clone()).await;
@@ -527,9 +538,7 @@ async fn view_submissions_do_what_the_app_answers(slack: asym::Slack) {
     receiver.delivery().await; // the command that minted the trigger
 
     let refused = submit(&slack, &view["id"], "bad").await;
-    let request = receiver.delivery().await;
-    assert_signed(&slack, &request);
-    let sent = payload(&request);
+    let sent = signed_payload(&slack, &receiver).await;
     assert_eq!(sent["type"], "view_submission");
     assert_eq!(sent["user"]["id"], "U0000000003");
     assert_eq!(sent["view"]["id"], view["id"]);
@@ -624,7 +633,7 @@ async fn view_submissions_do_what_the_app_answers(slack: asym::Slack) {
 #[asym::clone("slack", seed = "basic")]
 async fn elements_of_views_are_clicked_too(slack: asym::Slack) {
     let slack = Api::new(&slack);
-    let receiver = app(&slack, |_| (200, String::new())).await;
+    let receiver = acking_app(&slack).await;
     let mut view = modal(json!({}));
     view["blocks"].as_array_mut().unwrap().push(json!({
         "type": "actions", "block_id": "more", "elements": [
@@ -697,7 +706,7 @@ async fn age(slack: &Api<'_>, table: &str, interval: &str) {
 #[asym::clone("slack", seed = "basic")]
 async fn triggers_and_response_urls_expire(slack: asym::Slack) {
     let slack = Api::new(&slack);
-    let _receiver = app(&slack, |_| (200, String::new())).await;
+    let _receiver = acking_app(&slack).await;
     let ran = deploy(&slack, "x").await;
     age(&slack, "triggers", "2 seconds").await;
     let args = json!({"trigger_id": ran["triggerId"], "view": modal(json!({}))});
@@ -723,7 +732,7 @@ async fn triggers_and_response_urls_expire(slack: asym::Slack) {
 #[asym::clone("slack", seed = "basic")]
 async fn shortcuts_are_configured_and_sent(slack: asym::Slack) {
     let slack = Api::new(&slack);
-    let receiver = app(&slack, |_| (200, String::new())).await;
+    let receiver = acking_app(&slack).await;
     for shortcut in [
         json!({"callbackId": "new_ticket", "type": "global", "name": "New ticket"}),
         json!({"callbackId": "file_it", "type": "message", "name": "File it",
@@ -748,9 +757,7 @@ async fn shortcuts_are_configured_and_sent(slack: asym::Slack) {
     let global = slack
         .admin_ok(Method::POST, "interactions/shortcut", Some(used))
         .await;
-    let request = receiver.delivery().await;
-    assert_signed(&slack, &request);
-    let sent = payload(&request);
+    let sent = signed_payload(&slack, &receiver).await;
     assert_eq!(sent["type"], "shortcut");
     assert_eq!(sent["callback_id"], "new_ticket");
     assert_eq!(sent["trigger_id"], global["triggerId"]);
