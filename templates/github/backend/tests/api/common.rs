@@ -90,10 +90,15 @@ pub(crate) async fn branch(api: &Api, branch: &str, file: &str, text: &str) {
     .expect(201);
 }
 
+/// `POST …/pulls` on the fixture repository with `body`.
+pub(crate) async fn create_pull(api: &Api, body: &Value) -> Reply {
+    api.post(&format!("{REPO}/pulls"), body).await
+}
+
 /// Opens a pull request of `head` into main on the fixture repository: its JSON.
 pub(crate) async fn open_pull(api: &Api, title: &str, head: &str) -> Value {
     let body = json!({ "title": title, "head": head, "base": "main" });
-    api.post(&format!("{REPO}/pulls"), &body).await.expect(201)
+    create_pull(api, &body).await.expect(201)
 }
 
 /// Creates the caller's repository `name` with a first commit (`auto_init`): its JSON.

@@ -6,7 +6,8 @@ use asym_kit::testing::{Api, Reply};
 use serde_json::{Value, json};
 
 use crate::common::{
-    MAIN_SHA, REPO, api, app, count, create_ref, error, fetch, listen, names, new_repo, reviewer,
+    MAIN_SHA, REPO, api, app, count, create_pull, create_ref, error, fetch, listen, names,
+    new_repo, reviewer,
 };
 
 /// `POST …/forks` of the fixture repository with `body`, as the caller of `api`.
@@ -276,10 +277,7 @@ async fn fork_with_fix(api: &asym_kit::testing::Api, login: &str) -> String {
 async fn octocat_fork_pull(owner: &asym_kit::testing::Api) -> (String, serde_json::Value) {
     let forked = fork_with_fix(owner, "octocat").await;
     let body = json!({ "title": "Fix", "head": "octocat:fix", "base": "main" });
-    let pull = owner
-        .post(&format!("{REPO}/pulls"), &body)
-        .await
-        .expect(201);
+    let pull = create_pull(owner, &body).await.expect(201);
     (forked, pull)
 }
 
@@ -335,13 +333,12 @@ async fn a_pull_request_from_a_fork_spans_both_repositories_and_merges_its_commi
     let receiver = listen(&owner, &["pull_request"]).await;
 
     // The head is the fork's branch: label, user and repository are the fork's.
-    let pull = hubot
-        .post(
-            &format!("{REPO}/pulls"),
-            &json!({ "title": "Fix", "head": "hubot:fix", "base": "main", "maintainer_can_modify": true }),
-        )
-        .await
-        .expect(201);
+    let pull = create_pull(
+        &hubot,
+        &json!({ "title": "Fix", "head": "hubot:fix", "base": "main", "maintainer_can_modify": true }),
+    )
+    .await
+    .expect(201);
     assert_eq!(
         crate::common::fields(
             &pull,
@@ -378,12 +375,11 @@ async fn a_pull_request_from_a_fork_spans_both_repositories_and_merges_its_commi
         ["fix.txt"]
     );
     // The same branch again is refused with the fork owner's label.
-    let again = hubot
-        .post(
-            &format!("{REPO}/pulls"),
-            &json!({ "title": "Again", "head": "hubot:fix", "base": "main" }),
-        )
-        .await;
+    let again = create_pull(
+        &hubot,
+        &json!({ "title": "Again", "head": "hubot:fix", "base": "main" }),
+    )
+    .await;
     assert_eq!(
         again.expect(422)["errors"][0]["message"],
         "A pull request already exists for hubot:fix."
@@ -442,19 +438,18 @@ async fn a_head_outside_the_network_is_an_invalid_head(gh: asym::GitHub) {
     // hubot has no fork of the repository; octocat's own repository is not in its network.
     let refused = |head: &str| json!({ "title": "X", "head": head, "base": "main" });
     for head in ["hubot:main", "nobody:main"] {
-        let reply = hubot.post(&format!("{REPO}/pulls"), &refused(head)).await;
+        let reply = create_pull(&hubot, &refused(head)).await;
         assert_eq!(
             reply.expect(422)["errors"],
             json!([{ "resource": "PullRequest", "field": "head", "code": "invalid" }])
         );
     }
     new_repo(&owner, "elsewhere").await;
-    let reply = owner
-        .post(
-            &format!("{REPO}/pulls"),
-            &json!({ "title": "X", "head": "octocat:main", "head_repo": "octocat/elsewhere", "base": "main" }),
-        )
-        .await;
+    let reply = create_pull(
+        &owner,
+        &json!({ "title": "X", "head": "octocat:main", "head_repo": "octocat/elsewhere", "base": "main" }),
+    )
+    .await;
     assert_eq!(reply.expect(422)["errors"][0]["field"], "head");
 }
 

@@ -4,7 +4,8 @@ use asym_kit::testing::{Api, assert_suffix};
 use serde_json::{Value, json};
 
 use crate::common::{
-    REPO, api, branch, code, count, delete, error, fetch, fields, names, open_pull, reviewer,
+    REPO, api, branch, code, count, create_pull, delete, error, fetch, fields, names, open_pull,
+    reviewer,
 };
 
 #[asym::clone("github", seed = "basic")]
@@ -243,13 +244,12 @@ async fn conflicts_rebases_and_updates(gh: asym::GitHub) {
     );
     // Rebase a non-conflicting branch.
     branch(&api, "other", "other.txt", "other\n").await;
-    let other = api
-        .post(
-            &format!("{REPO}/pulls"),
-            &json!({ "title": "Other", "head": "other", "base": "main", "draft": true }),
-        )
-        .await
-        .expect(201);
+    let other = create_pull(
+        &api,
+        &json!({ "title": "Other", "head": "other", "base": "main", "draft": true }),
+    )
+    .await
+    .expect(201);
     assert_eq!(other["mergeable_state"], "draft");
     let n = other["number"].as_i64().unwrap();
     let edited = api
