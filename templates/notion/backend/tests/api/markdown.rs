@@ -321,12 +321,7 @@ async fn pages_are_created_from_markdown(notion: asym::Notion) {
 #[asym::clone("notion", seed = "basic")]
 async fn rendered_markdown_parses_back_to_the_same_blocks(notion: asym::Notion) {
     let api = api(&notion);
-    let page = post(
-        &api,
-        "/v1/pages",
-        &json!({ "parent": { "page_id": PROJECTS }, "properties": { "title": { "title": [{ "text": { "content": "Round trip" } }] } } }),
-    )
-    .await;
+    let page = from_markdown(&api, json!({ "page_id": PROJECTS }), "# Round trip").await;
     let id = page["id"].as_str().unwrap().to_owned();
     let rich = json!([
         { "text": { "content": "Plain <b> & {braces} " } },

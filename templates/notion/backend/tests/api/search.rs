@@ -8,21 +8,23 @@ use crate::common::{DATABASE, PRIVATE, TASK1, TASKS, api, invalid, legacy, post}
 #[asym::clone("notion", seed = "basic")]
 async fn search_filters_sorts_and_pages(notion: asym::Notion) {
     let api = api(&notion);
-    let sources = post(
-        &api,
-        "/v1/search",
-        &json!({ "filter": { "property": "object", "value": "data_source" } }),
-    )
-    .await;
-    assert_eq!(sources["results"][0]["id"], TASKS);
-    assert_eq!(sources["results"][0]["object"], "data_source");
-    let pages = post(
-        &api,
-        "/v1/search",
-        &json!({ "query": "design", "filter": { "property": "object", "value": "page" } }),
-    )
-    .await;
-    assert_eq!(pages["results"][0]["id"], TASK1);
+    // Filtered by object (and a query): the data source, the matching task.
+    for (body, id, object) in [
+        (
+            json!({ "filter": { "property": "object", "value": "data_source" } }),
+            TASKS,
+            "data_source",
+        ),
+        (
+            json!({ "query": "design", "filter": { "property": "object", "value": "page" } }),
+            TASK1,
+            "page",
+        ),
+    ] {
+        let found = post(&api, "/v1/search", &body).await;
+        assert_eq!(found["results"][0]["id"], id, "{body}");
+        assert_eq!(found["results"][0]["object"], object, "{body}");
+    }
     let mut seen = Vec::new();
     let mut cursor = serde_json::Value::Null;
     loop {
