@@ -156,7 +156,7 @@ pub(crate) fn names(list: &Value, key: &str) -> Vec<String> {
 }
 
 /// A receiver for the fixture repository's hook subscribed (as the caller of `api`) to
-/// `events`, its ping taken.
+/// `events`, its ping taken (and checked to be one).
 pub(crate) async fn listen(api: &Api, events: &[&str]) -> Receiver {
     let receiver = Receiver::start().await;
     let config = json!({ "url": receiver.url(), "content_type": "json" });
@@ -166,6 +166,7 @@ pub(crate) async fn listen(api: &Api, events: &[&str]) -> Receiver {
     )
     .await
     .expect(201);
-    receiver.delivery().await; // ping
+    let ping = receiver.delivery().await;
+    assert_eq!(ping.header("x-github-event"), Some("ping"));
     receiver
 }

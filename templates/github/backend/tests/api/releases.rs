@@ -1,10 +1,9 @@
 //! Releases: create (a published one makes its tag), list, get by id, by tag and the latest,
 //! update (publishing a draft), delete (the tag stays), their webhooks and errors.
 
-use asym_kit::testing::Receiver;
 use serde_json::{Value, json};
 
-use crate::common::{MAIN_SHA, REPO, api, code, delete, fetch, fields, reviewer};
+use crate::common::{MAIN_SHA, REPO, api, code, delete, fetch, fields, listen, reviewer};
 
 /// `POST …/releases` with `body`, expecting 201.
 async fn release(api: &asym_kit::testing::Api, body: Value) -> Value {
@@ -16,18 +15,7 @@ async fn release(api: &asym_kit::testing::Api, body: Value) -> Value {
 #[asym::clone("github", seed = "basic")]
 async fn releases_are_published_with_their_tags_and_found_by_id_tag_and_latest(gh: asym::GitHub) {
     let api = api(&gh);
-    let receiver = Receiver::start().await;
-    api.post(
-        &format!("{REPO}/hooks"),
-        &json!({ "config": { "url": receiver.url(), "content_type": "json" },
-                 "events": ["release", "push"] }),
-    )
-    .await
-    .expect(201);
-    assert_eq!(
-        receiver.delivery().await.header("x-github-event"),
-        Some("ping")
-    );
+    let receiver = listen(&api, &["release", "push"]).await;
     api.get(&format!("{REPO}/releases/latest"))
         .await
         .expect(404);
