@@ -1,12 +1,20 @@
 //! Pull requests: create, list, mergeability, reviews, requested reviewers, merges.
 
-use asym_kit::testing::{Api, assert_suffix};
+use std::fmt::Display;
+
+use asym_kit::testing::{Api, Reply, assert_suffix};
 use serde_json::{Value, json};
 
 use crate::common::{
     REPO, api, branch, code, count, create_pull, delete, error, fetch, fields, names, open_pull,
     reviewer,
 };
+
+/// `PUT …/pulls/{number}/merge` on the fixture repository with `body`.
+async fn merge_pull(api: &Api, number: impl Display, body: Value) -> Reply {
+    api.put(&format!("{REPO}/pulls/{number}/merge"), &body)
+        .await
+}
 
 #[asym::clone("github", seed = "basic")]
 async fn open_review_and_merge(gh: asym::GitHub) {
@@ -172,23 +180,18 @@ async fn open_review_and_merge(gh: asym::GitHub) {
         .expect(404);
     // Merge: a stale sha is 409, then a squash lands on main.
     api.get(&format!("{path}/2/merge")).await.expect(404);
-    let stale = api
-        .put(
-            &format!("{path}/2/merge"),
-            &json!({ "sha": "0".repeat(40) }),
-        )
-        .await;
+    let stale = merge_pull(&api, 2, json!({ "sha": "0".repeat(40) })).await;
     assert_eq!(
         error(stale, 409),
         "Head branch was modified. Review and try the merge again."
     );
-    let merged = api
-        .put(
-            &format!("{path}/2/merge"),
-            &json!({ "merge_method": "squash", "sha": pull["head"]["sha"] }),
-        )
-        .await
-        .expect(200);
+    let merged = merge_pull(
+        &api,
+        2,
+        json!({ "merge_method": "squash", "sha": pull["head"]["sha"] }),
+    )
+    .await
+    .expect(200);
     assert_eq!(merged["merged"], true);
     let main = fetch(&api, &format!("{REPO}/commits/main")).await;
     assert_eq!(main["sha"], merged["sha"]);
@@ -204,7 +207,7 @@ async fn open_review_and_merge(gh: asym::GitHub) {
     );
     assert_eq!(after["merged_by"]["login"], "octocat");
     assert_eq!(
-        error(api.put(&format!("{path}/2/merge"), &json!({})).await, 405),
+        error(merge_pull(&api, 2, json!({})).await, 405),
         "Pull Request is not mergeable"
     );
 }
@@ -213,12 +216,9 @@ async fn conflicting(api: &Api) -> Value {
     branch(api, "left", "same.txt", "left\n").await;
     branch(api, "right", "same.txt", "right\n").await;
     let left = open_pull(api, "Left", "left").await;
-    api.put(
-        &format!("{REPO}/pulls/{}/merge", left["number"]),
-        &json!({ "merge_method": "merge" }),
-    )
-    .await
-    .expect(200);
+    merge_pull(api, &left["number"], json!({ "merge_method": "merge" }))
+        .await
+        .expect(200);
     open_pull(api, "Right", "right").await
 }
 
@@ -231,9 +231,7 @@ async fn conflicts_rebases_and_updates(gh: asym::GitHub) {
         json!([false, "dirty"])
     );
     let number = right["number"].as_i64().unwrap();
-    api.put(&format!("{REPO}/pulls/{number}/merge"), &json!({}))
-        .await
-        .expect(405);
+    merge_pull(&api, number, json!({})).await.expect(405);
     let merge = fetch(&api, &format!("{REPO}/commits/main")).await;
     assert_eq!(merge["parents"].as_array().unwrap().len(), 2);
     assert!(
@@ -261,12 +259,9 @@ async fn conflicts_rebases_and_updates(gh: asym::GitHub) {
         .expect(200);
     assert_eq!(edited["title"], "Other, edited");
     // drafts are not mergeable
-    api.put(
-        &format!("{REPO}/pulls/{n}/merge"),
-        &json!({ "merge_method": "rebase" }),
-    )
-    .await
-    .expect(405);
+    merge_pull(&api, n, json!({ "merge_method": "rebase" }))
+        .await
+        .expect(405);
     // Close and reopen.
     for state in ["closed", "open"] {
         let changed = api
@@ -325,11 +320,7 @@ async fn the_acme_corp_fixture(gh: asym::GitHub) {
     api.get("/repos/acme/website/contents/README.md")
         .await
         .expect(200);
-    let merged = api
-        .put(
-            &format!("{REPO}/pulls/3/merge"),
-            &json!({ "merge_method": "merge" }),
-        )
+    let merged = merge_pull(&api, 3, json!({ "merge_method": "merge" }))
         .await
         .expect(200);
     assert_eq!(
