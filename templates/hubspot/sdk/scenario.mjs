@@ -366,4 +366,38 @@ await check('lists with filters: a DYNAMIC list follows its contacts, a SNAPSHOT
   for (const id of made) await contacts.archive(id);
 });
 
+await check('custom objects: schema create/get/list, records by type id and name, required properties, association definition, patch, archive refused with records, archive, purge', async () => {
+  const schemas = hubspot.crm.schemas.coreApi;
+  const name = `node_car_${run.replace(/-/g, '')}`;
+  const schema = await schemas.create({
+    name, labels: { singular: 'Car', plural: 'Cars' }, primaryDisplayProperty: 'model',
+    requiredProperties: ['vin'], searchableProperties: ['model'], associatedObjects: ['CONTACT'],
+    properties: [
+      { name: 'model', label: 'Model', type: 'string', fieldType: 'text' },
+      { name: 'vin', label: 'VIN', type: 'string', fieldType: 'text' },
+    ],
+  });
+  assert.equal(schema.objectTypeId, `2-${schema.id}`);
+  assert.equal(schema.fullyQualifiedName, `p62515_${name}`);
+  assert.ok(schema.createdAt instanceof Date);
+  assert.equal(schema.associations[0].toObjectTypeId, '0-1');
+  assert.equal((await schemas.getById(schema.objectTypeId)).name, name);
+  assert.ok((await schemas.getAll()).results.some((s) => s.id === schema.id));
+  const objects = hubspot.crm.objects.basicApi;
+  const car = await objects.create(schema.objectTypeId, { properties: { model: 'T', vin: 'V1' } });
+  const got = await objects.getById(schema.fullyQualifiedName, car.id, ['vin']);
+  assert.equal(got.properties.vin, 'V1');
+  await rejects(objects.create(schema.objectTypeId, { properties: { model: 'no vin' } }), 400, 'VALIDATION_ERROR');
+  const defined = await schemas.createAssociation(schema.objectTypeId, { fromObjectTypeId: schema.objectTypeId, toObjectTypeId: '0-2' });
+  assert.equal(defined.toObjectTypeId, '0-2');
+  await hubspot.crm.associations.v4.basicApi.createDefault(schema.objectTypeId, car.id, 'companies', '301');
+  const patched = await schemas.update(schema.objectTypeId, { labels: { singular: 'Auto', plural: 'Autos' } });
+  assert.equal(patched.labels.singular, 'Auto');
+  await rejects(schemas.archive(schema.objectTypeId), 400, 'VALIDATION_ERROR');
+  await schemas.archiveAssociation(schema.objectTypeId, defined.id);
+  await objects.archive(schema.objectTypeId, car.id);
+  await schemas.archive(schema.objectTypeId);
+  await schemas.archive(schema.objectTypeId, true);
+});
+
 finish('node @hubspot/api-client');

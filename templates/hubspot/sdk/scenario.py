@@ -31,6 +31,13 @@ from hubspot.crm.contacts import (
 from hubspot.crm.lists import ListCreateRequest, ListSearchRequest, MembershipChangeRequest
 from hubspot.crm.pipelines import PipelineInput, PipelineStageInput
 from hubspot.crm.properties import PropertyCreate, PropertyGroupCreate, PropertyUpdate, OptionInput
+from hubspot.crm.schemas import (
+    AssociationDefinitionEgg,
+    ObjectSchemaEgg,
+    ObjectTypeDefinitionLabels,
+    ObjectTypeDefinitionPatch,
+    ObjectTypePropertyCreate,
+)
 
 client = hubspot.Client.create(access_token=os.environ["HUBSPOT_TOKEN"], host=os.environ["HUBSPOT_API_BASE"])
 run = uuid.uuid4().hex[:8]
@@ -508,6 +515,47 @@ def dynamic_lists():
         contacts.archive(contact)
 
 
+def custom_objects():
+    schemas = client.crm.schemas.core_api
+    name = f"py_car_{run}"
+    schema = schemas.create(ObjectSchemaEgg(
+        name=name, labels=ObjectTypeDefinitionLabels(singular="Car", plural="Cars"),
+        primary_display_property="model", required_properties=["vin"], searchable_properties=["model"],
+        properties=[ObjectTypePropertyCreate(name="model", label="Model", type="string", field_type="text"),
+                    ObjectTypePropertyCreate(name="vin", label="VIN", type="string", field_type="text")],
+        associated_objects=["CONTACT"]))
+    assert schema.object_type_id == f"2-{schema.id}" and schema.fully_qualified_name == f"p62515_{name}"
+    assert schema.associations[0].to_object_type_id == "0-1"
+    assert {"model", "vin"} <= {p.name for p in schema.properties}
+    assert schemas.get_by_id(schema.fully_qualified_name).id == schema.id
+    assert schema.id in {s.id for s in schemas.get_all().results}
+    objects = client.crm.objects.basic_api
+    car = objects.create(schema.object_type_id, SimplePublicObjectInputForCreate(properties={"model": "T", "vin": "V1"}))
+    got = objects.get_by_id(schema.fully_qualified_name, car.id, properties=["vin"])
+    assert got.properties["vin"] == "V1"
+    try:
+        objects.create(schema.object_type_id, SimplePublicObjectInputForCreate(properties={"model": "no vin"}))
+        raise AssertionError("a record without its required property was created")
+    except hubspot.crm.objects.ApiException as err:
+        assert err.status == 400, err.body
+    defined = schemas.create_association(schema.object_type_id, AssociationDefinitionEgg(
+        from_object_type_id=schema.object_type_id, to_object_type_id="0-2"))
+    assert defined.to_object_type_id == "0-2"
+    client.crm.associations.v4.basic_api.create_default(schema.object_type_id, car.id, "companies", "301")
+    patched = schemas.update(schema.object_type_id, ObjectTypeDefinitionPatch(
+        labels=ObjectTypeDefinitionLabels(singular="Auto", plural="Autos")))
+    assert patched.labels.singular == "Auto"
+    try:
+        schemas.archive(schema.object_type_id)
+        raise AssertionError("a schema holding records was archived")
+    except hubspot.crm.schemas.ApiException as err:
+        assert err.status == 400, err.body
+    schemas.archive_association(schema.object_type_id, defined.id)
+    objects.archive(schema.object_type_id, car.id)
+    schemas.archive(schema.object_type_id)
+    schemas.archive(schema.object_type_id, archived=True)
+
+
 check("objects: create, get by email, update, list with associations, archive", objects)
 check("batch create/read/upsert/archive and search", batch_and_search)
 check("merge, GDPR delete, propertiesWithHistory", merge_gdpr_and_history)
@@ -523,4 +571,5 @@ check("line items: a product's name and price, associated with a deal", line_ite
 check("engagements: calls, emails, meetings, notes with associations; hs_timestamp required; associations.contact search", engagements)
 check("lists: create, get by id/name/ids, search, memberships (add, page, join order, add-and-remove, a record's lists, a deleted contact leaves), rename, duplicate name, delete, restore", lists)
 check("lists with filters: a DYNAMIC list follows its contacts, a SNAPSHOT list keeps its first members, filters read back and updated, unevaluated filters refused", dynamic_lists)
+check("custom objects: schema create/get/list, records by type id and name, required properties, association definition, patch, archive refused with records, archive, purge", custom_objects)
 finish(f"python hubspot-api-client {version('hubspot-api-client')}")

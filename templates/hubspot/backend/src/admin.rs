@@ -15,7 +15,7 @@ use crate::request::JsonBody;
 use crate::types;
 
 /// Every scope the clone checks: the provisioned token carries them all.
-pub(crate) const SCOPES: [&str; 17] = [
+pub(crate) const SCOPES: [&str; 21] = [
     "crm.objects.contacts.read",
     "crm.objects.contacts.write",
     "crm.objects.companies.read",
@@ -33,6 +33,10 @@ pub(crate) const SCOPES: [&str; 17] = [
     "e-commerce",
     "crm.lists.read",
     "crm.lists.write",
+    "crm.schemas.custom.read",
+    "crm.schemas.custom.write",
+    "crm.objects.custom.read",
+    "crm.objects.custom.write",
 ];
 
 /// A private app token in HubSpot's shape: `pat-na1-<uuid>`.

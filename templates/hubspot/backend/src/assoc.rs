@@ -179,19 +179,19 @@ pub(crate) async fn associate(
     to_id: i64,
     specs: &[Spec],
 ) -> Result<Vec<AssociationType>, ApiError> {
-    let known = types_between(client, from.name, to.name).await?;
-    let chosen = choose(&known, from.name, to.name, specs)?;
+    let known = types_between(client, &from.name, &to.name).await?;
+    let chosen = choose(&known, &from.name, &to.name, specs)?;
     let live = live(client, &[from_id, to_id]).await?;
     let invalid: Vec<(Option<&ObjectType>, i64)> = [(from, from_id), (to, to_id)]
         .into_iter()
-        .filter(|(kind, id)| live.get(id).map(String::as_str) != Some(kind.name))
+        .filter(|(kind, id)| live.get(id).map(String::as_str) != Some(&kind.name))
         .map(|(kind, id)| (Some(kind), id))
         .collect();
     if !invalid.is_empty() {
         return Err(invalid_objects(&invalid));
     }
     let mut rows = Rows::default();
-    rows.push(from.name, from_id, to.name, to_id, &chosen);
+    rows.push(&from.name, from_id, &to.name, to_id, &chosen);
     rows.insert(client).await?;
     Ok(chosen)
 }
@@ -214,8 +214,8 @@ pub(crate) async fn associate_new(
     let live = live(client, &to_ids).await?;
     let mut to_types = Vec::with_capacity(links.len());
     for (_, to_id, specs) in links {
-        match live.get(to_id).and_then(|name| types::lookup(name)) {
-            Some(to) => to_types.push(to.name),
+        match live.get(to_id) {
+            Some(to) => to_types.push(to.as_str()),
             None => {
                 let kind = intended_type(client, from, specs).await?;
                 return Err(invalid_objects(&[(kind, *to_id)]));
@@ -225,12 +225,12 @@ pub(crate) async fn associate_new(
     let mut names = to_types.clone();
     names.sort_unstable();
     names.dedup();
-    let known = types_from(client, from.name, &names).await?;
+    let known = types_from(client, &from.name, &names).await?;
     let mut rows = Rows::default();
     for ((from_id, to_id, specs), to) in links.iter().zip(to_types) {
         let pair = known.get(to).map_or(&[][..], Vec::as_slice);
-        let chosen = choose(pair, from.name, to, specs)?;
-        rows.push(from.name, *from_id, to, *to_id, &chosen);
+        let chosen = choose(pair, &from.name, to, specs)?;
+        rows.push(&from.name, *from_id, to, *to_id, &chosen);
     }
     rows.insert(client).await
 }
@@ -248,8 +248,8 @@ pub(crate) async fn intended_type(
     let Some((category, type_id)) = specs.first() else {
         return Ok(None);
     };
-    let every: Vec<&str> = types::TYPES.iter().map(|t| t.name).collect();
-    let known = types_from(client, from.name, &every).await?;
+    let every: Vec<&str> = types::TYPES.iter().map(|t| t.name.as_ref()).collect();
+    let known = types_from(client, &from.name, &every).await?;
     Ok(known
         .iter()
         .find(|(_, kinds)| {
@@ -445,7 +445,7 @@ pub(crate) async fn list(
 pub(crate) async fn v3(
     client: &impl GenericClient,
     ids: &[i64],
-    to: &[&str],
+    to: &[String],
 ) -> Result<Vec<(i64, String, i64, String)>, ApiError> {
     let statement = client
         .prepare_cached(
@@ -463,11 +463,15 @@ pub(crate) async fn v3(
         .collect())
 }
 
-/// The types named in an `associations` query argument (unknown names are ignored).
-pub(crate) fn requested(names: &[String]) -> Vec<&'static str> {
-    let mut out: Vec<&'static str> = names
+/// The stored types named in an `associations` query argument: HubSpot's by any name, custom
+/// ones by object type id (unknown names are ignored).
+pub(crate) fn requested(names: &[String]) -> Vec<String> {
+    let mut out: Vec<String> = names
         .iter()
-        .filter_map(|name| types::lookup(name).map(|t| t.name))
+        .filter_map(|name| match types::lookup(name) {
+            Some(stock) => Some(stock.name.to_string()),
+            None => types::custom_id(name).map(|_| name.clone()),
+        })
         .collect();
     out.dedup();
     out

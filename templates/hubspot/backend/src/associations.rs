@@ -19,7 +19,7 @@ use crate::objects::{
     batch_body, batch_error, batch_inputs, batch_inputs_up_to, commit_with, now, pair, parse_id,
 };
 use crate::request::{Args, Call, JsonBody, after, string_field};
-use crate::types::ObjectType;
+use crate::types::{ObjectType, Type};
 use crate::webhooks::Event;
 
 /// The v4 association routes.
@@ -82,11 +82,11 @@ fn id_of(text: &str) -> Result<i64, ApiError> {
 }
 
 /// Two objects an association joins.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 struct Edge {
-    from: &'static ObjectType,
+    from: Type,
     from_id: i64,
-    to: &'static ObjectType,
+    to: Type,
     to_id: i64,
 }
 
@@ -128,14 +128,14 @@ impl Edge {
     /// The association events of a write, from both sides.
     fn events(&self, written: &[Spec], removed: bool, out: &mut Vec<Event>) {
         let sides = [
-            (self.from, self.from_id, self.to, self.to_id),
-            (self.to, self.to_id, self.from, self.from_id),
+            (&self.from, self.from_id, &self.to, self.to_id),
+            (&self.to, self.to_id, &self.from, self.from_id),
         ];
         for (category, type_id) in written {
             for (kind, from, to_kind, to) in sides {
                 out.push(Event::Association {
-                    kind: kind.singular,
-                    to_kind: to_kind.singular,
+                    kind: kind.singular.clone(),
+                    to_kind: to_kind.singular.clone(),
                     from,
                     to,
                     type_id: *type_id,
@@ -154,8 +154,15 @@ impl Edge {
         specs: &[Spec],
         out: &mut Vec<Event>,
     ) -> Result<Vec<AssociationType>, ApiError> {
-        let written =
-            assoc::associate(client, self.from, self.from_id, self.to, self.to_id, specs).await?;
+        let written = assoc::associate(
+            client,
+            &self.from,
+            self.from_id,
+            &self.to,
+            self.to_id,
+            specs,
+        )
+        .await?;
         let specs: Vec<Spec> = written
             .iter()
             .map(|t| (t.category.clone(), t.type_id))
@@ -248,7 +255,7 @@ async fn page(
     limit: i64,
 ) -> Result<(Vec<Value>, Option<String>), ApiError> {
     let after_id = after(after_id)?;
-    let mut grouped = assoc::list(client, from_id, to.name, after_id, limit).await?;
+    let mut grouped = assoc::list(client, from_id, &to.name, after_id, limit).await?;
     let next = next_after(&mut grouped, limit, |(id, _)| id.to_string());
     Ok((associated(&grouped), next))
 }
@@ -259,7 +266,7 @@ async fn list(call: Call, args: Args) -> ApiResult {
     let from_id = id_of(call.param("from_id"))?;
     let limit = args.limit(500, 500)?;
     let client = call.kit.db().await?;
-    let (results, next) = page(&client, from_id, to, args.get("after"), limit).await?;
+    let (results, next) = page(&client, from_id, &to, args.get("after"), limit).await?;
     let link = format!(
         "{}/crm/v4/objects/{}/{from_id}/associations/{}",
         call.kit.config().public_url,
@@ -277,17 +284,14 @@ fn input_id(input: &Value, side: &str) -> Option<i64> {
 }
 
 /// An input's edge (`from.id` to `to.id`) between the path's types.
-fn input_edge(
-    (from, to): (&'static ObjectType, &'static ObjectType),
-    input: &Value,
-) -> Result<Edge, ApiError> {
+fn input_edge((from, to): &(Type, Type), input: &Value) -> Result<Edge, ApiError> {
     let (Some(from_id), Some(to_id)) = (input_id(input, "from"), input_id(input, "to")) else {
         return Err(ApiError::validation("each input needs from.id and to.id"));
     };
     Ok(Edge {
-        from,
+        from: from.clone(),
         from_id,
-        to,
+        to: to.clone(),
         to_id,
     })
 }
@@ -311,7 +315,7 @@ async fn batch_write(call: Call, body: Value, default: bool) -> ApiResult {
     let tx = client.transaction().await?;
     let (mut results, mut errors, mut out) = (Vec::new(), Vec::new(), Vec::new());
     for input in inputs {
-        let edge = input_edge(types, input)?;
+        let edge = input_edge(&types, input)?;
         let specs = if default {
             Vec::new()
         } else {
@@ -351,7 +355,7 @@ async fn batch_read(call: Call, JsonBody(body): JsonBody) -> ApiResult {
             continue;
         };
         let after = string_field(input, "after");
-        let (associated, next) = page(&client, id, to, after.as_deref(), 500).await?;
+        let (associated, next) = page(&client, id, &to, after.as_deref(), 500).await?;
         if associated.is_empty() && after.is_none() {
             missing.push(raw);
             continue;
@@ -362,7 +366,7 @@ async fn batch_read(call: Call, JsonBody(body): JsonBody) -> ApiResult {
         }
         results.push(result);
     }
-    Ok(read_answer(to, results, &missing, &started_at))
+    Ok(read_answer(&to, results, &missing, &started_at))
 }
 
 /// A batch read's answer: 200, or 207 with one error naming the ids in `missing` (those with
@@ -409,9 +413,9 @@ async fn batch_archive(call: Call, JsonBody(body): JsonBody) -> ApiResult {
         };
         for to_id in targets {
             let edge = Edge {
-                from,
+                from: from.clone(),
                 from_id,
-                to,
+                to: to.clone(),
                 to_id,
             };
             edge.dissociate(&tx, None, &mut out).await?;
@@ -429,7 +433,7 @@ async fn batch_archive_labels(call: Call, JsonBody(body): JsonBody) -> ApiResult
     let tx = client.transaction().await?;
     let mut out = Vec::new();
     for input in inputs {
-        let edge = input_edge(types, input)?;
+        let edge = input_edge(&types, input)?;
         let specs = assoc::parse_specs(&input["types"])?;
         edge.dissociate(&tx, Some(&specs), &mut out).await?;
     }
@@ -441,7 +445,7 @@ async fn batch_archive_labels(call: Call, JsonBody(body): JsonBody) -> ApiResult
 async fn v3_types(call: Call) -> ApiResult {
     let (from, to) = pair(&call, false).await?;
     let client = call.kit.db().await?;
-    let results: Vec<Value> = assoc::types_between(&client, from.name, to.name)
+    let results: Vec<Value> = assoc::types_between(&client, &from.name, &to.name)
         .await?
         .iter()
         .filter(|t| !t.name.is_empty())
@@ -463,7 +467,7 @@ async fn v3_batch_read(call: Call, JsonBody(body): JsonBody) -> ApiResult {
     let ids: Vec<i64> = raw.iter().filter_map(|id| parse_id(id)).collect();
     let client = call.kit.db().await?;
     let mut found: std::collections::HashMap<i64, Vec<Value>> = std::collections::HashMap::new();
-    for (from_id, _, to_id, name) in assoc::v3(&client, &ids, &[to.name]).await? {
+    for (from_id, _, to_id, name) in assoc::v3(&client, &ids, &[to.name.to_string()]).await? {
         let entry = json!({ "id": to_id.to_string(), "type": name });
         let targets = found.entry(from_id).or_default();
         if !targets.contains(&entry) {
@@ -477,7 +481,7 @@ async fn v3_batch_read(call: Call, JsonBody(body): JsonBody) -> ApiResult {
             None => missing.push(id),
         }
     }
-    Ok(read_answer(to, results, &missing, &started_at))
+    Ok(read_answer(&to, results, &missing, &started_at))
 }
 
 /// The pair's association type whose v3 name is an input's `type`.
@@ -498,11 +502,11 @@ async fn v3_batch_create(call: Call, JsonBody(body): JsonBody) -> ApiResult {
     let types = pair(&call, true).await?;
     let inputs = batch_inputs(&body)?;
     let mut client = call.kit.db().await?;
-    let known = assoc::types_between(&client, types.0.name, types.1.name).await?;
+    let known = assoc::types_between(&client, &types.0.name, &types.1.name).await?;
     let tx = client.transaction().await?;
     let (mut results, mut errors, mut out) = (Vec::new(), Vec::new(), Vec::new());
     for input in inputs {
-        let edge = input_edge(types, input)?;
+        let edge = input_edge(&types, input)?;
         let (spec, name) = v3_spec(&known, input)?;
         match edge.associate(&tx, &[spec], &mut out).await {
             Ok(_) => results.push(json!({
@@ -529,11 +533,11 @@ async fn v3_batch_archive(call: Call, JsonBody(body): JsonBody) -> ApiResult {
     let types = pair(&call, true).await?;
     let inputs = batch_inputs(&body)?;
     let mut client = call.kit.db().await?;
-    let known = assoc::types_between(&client, types.0.name, types.1.name).await?;
+    let known = assoc::types_between(&client, &types.0.name, &types.1.name).await?;
     let tx = client.transaction().await?;
     let mut out = Vec::new();
     for input in inputs {
-        let edge = input_edge(types, input)?;
+        let edge = input_edge(&types, input)?;
         let (spec, _) = v3_spec(&known, input)?;
         edge.dissociate(&tx, Some(&[spec]), &mut out).await?;
     }

@@ -19,7 +19,7 @@ fn spec_list(kinds: &[AssociationType]) -> Value {
 pub(crate) async fn list(call: Call) -> ApiResult {
     let (from, to) = pair(&call, false).await?;
     let client = call.kit.db().await?;
-    let kinds = assoc::types_between(&client, from.name, to.name).await?;
+    let kinds = assoc::types_between(&client, &from.name, &to.name).await?;
     Ok(axum::Json(spec_list(&kinds)).into_response())
 }
 
@@ -57,7 +57,7 @@ pub(crate) async fn create(call: Call, JsonBody(body): JsonBody) -> ApiResult {
         &[&from.name, &to.name, &label, &inverse, &name],
     )
     .await?;
-    let kinds = assoc::types_between(&tx, from.name, to.name).await?;
+    let kinds = assoc::types_between(&tx, &from.name, &to.name).await?;
     tx.commit().await?;
     let created: Vec<AssociationType> = kinds
         .into_iter()

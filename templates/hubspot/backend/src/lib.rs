@@ -13,6 +13,7 @@
 //! | `/crm/v4/objects/…/associations`, `/crm/v4/associations/…/batch/*`, `/crm/v3/associations/…` | `associations` (routes), `assoc` (model) |
 //! | `/crm/v4/associations/{from}/{to}/labels`, `/crm/associations/v4/{from}/{to}/labels` | `labels` |
 //! | `/crm/v3/properties/{type}` and groups | `properties` |
+//! | `/crm/v3/schemas` (custom object types, their association definitions) | `schemas` |
 //! | `/crm/v3/owners` | `owners` |
 //! | `/crm/v3/pipelines/{deals,tickets}` and stages | `pipelines` |
 //! | `/crm/v3/lists` (lists, memberships, filters) | `lists`, `lists::memberships` (routes), `lists::model`, `lists::members` (model), `lists::filters` |
@@ -20,7 +21,7 @@
 //! | `X-HubSpot-RateLimit-*`, 429 | `ratelimit` |
 //! | `/api/admin/provision`, `/api/admin/private-apps` | `admin` |
 //! | auth, bodies, query arguments | `request` |
-//! | the eleven types | `types` |
+//! | the eleven types and the custom ones | `types` |
 //!
 //! All state is in the clone's Postgres database (see `migrations/`) and under its Redis
 //! prefix (rate-limit counters); the process holds none.
@@ -37,6 +38,7 @@ mod pipelines;
 mod properties;
 mod ratelimit;
 mod request;
+mod schemas;
 mod types;
 mod values;
 mod webhooks;
@@ -59,6 +61,7 @@ pub fn app(kit: Kit) -> Router {
         .merge(objects::routes())
         .merge(associations::routes())
         .merge(properties::routes())
+        .merge(schemas::routes())
         .merge(owners::routes())
         .merge(pipelines::routes())
         .merge(lists::routes())

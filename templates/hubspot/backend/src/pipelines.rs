@@ -13,7 +13,7 @@ use crate::error::{ApiError, ApiResult, found};
 use crate::objects::model::ISO;
 use crate::objects::render::json_column;
 use crate::request::{Call, JsonBody, i32_field, string_field};
-use crate::types::ObjectType;
+use crate::types::{ObjectType, Type};
 
 /// The pipeline routes.
 pub(crate) fn routes() -> Router<Kit> {
@@ -38,9 +38,9 @@ pub(crate) fn routes() -> Router<Kit> {
 }
 
 /// Deals or tickets, after checking the caller's scope.
-async fn gate(call: &Call, write: bool) -> Result<&'static ObjectType, ApiError> {
+async fn gate(call: &Call, write: bool) -> Result<Type, ApiError> {
     call.gate("type", |object_type| {
-        if matches!(object_type.name, "deals" | "tickets") {
+        if matches!(object_type.name.as_ref(), "deals" | "tickets") {
             Ok(object_type.scope(write))
         } else {
             Err(ApiError::validation(format!(
@@ -93,13 +93,13 @@ async fn one(client: &impl GenericClient, object_type: &str, id: &str) -> Result
 /// The pipeline the path names, for a read.
 async fn current(call: &Call) -> Result<Value, ApiError> {
     let object_type = gate(call, false).await?;
-    one(&call.kit.db().await?, object_type.name, call.param("id")).await
+    one(&call.kit.db().await?, &object_type.name, call.param("id")).await
 }
 
 /// `GET /crm/v3/pipelines/{type}`.
 async fn list(call: Call) -> ApiResult {
     let object_type = gate(&call, false).await?;
-    let results = load(&call.kit.db().await?, object_type.name, None).await?;
+    let results = load(&call.kit.db().await?, &object_type.name, None).await?;
     Ok(axum::Json(json!({ "results": results })).into_response())
 }
 
@@ -220,9 +220,9 @@ async fn create(call: Call, JsonBody(body): JsonBody) -> ApiResult {
         .await?
         .get(0);
     for stage in stages {
-        insert_stage(&tx, object_type, &id, stage).await?;
+        insert_stage(&tx, &object_type, &id, stage).await?;
     }
-    let created = one(&tx, object_type.name, &id).await?;
+    let created = one(&tx, &object_type.name, &id).await?;
     tx.commit().await?;
     Ok((StatusCode::CREATED, axum::Json(created)).into_response())
 }
@@ -234,13 +234,13 @@ async fn update(call: Call, JsonBody(body): JsonBody) -> ApiResult {
     let label = string_field(&body, "label");
     relabel(
         &client,
-        object_type.name,
+        &object_type.name,
         id,
         label,
         i32_field(&body, "displayOrder"),
     )
     .await?;
-    Ok(axum::Json(one(&client, object_type.name, id).await?).into_response())
+    Ok(axum::Json(one(&client, &object_type.name, id).await?).into_response())
 }
 
 /// `PUT /crm/v3/pipelines/{type}/{id}`: label, order and the whole stage list replaced.
@@ -252,7 +252,7 @@ async fn replace(call: Call, JsonBody(body): JsonBody) -> ApiResult {
     let tx = client.transaction().await?;
     relabel(
         &tx,
-        object_type.name,
+        &object_type.name,
         id,
         Some(label),
         i32_field(&body, "displayOrder"),
@@ -264,9 +264,9 @@ async fn replace(call: Call, JsonBody(body): JsonBody) -> ApiResult {
     )
     .await?;
     for stage in stages {
-        insert_stage(&tx, object_type, id, stage).await?;
+        insert_stage(&tx, &object_type, id, stage).await?;
     }
-    let replaced = one(&tx, object_type.name, id).await?;
+    let replaced = one(&tx, &object_type.name, id).await?;
     tx.commit().await?;
     Ok(axum::Json(replaced).into_response())
 }
@@ -287,7 +287,7 @@ async fn remove(call: Call) -> ApiResult {
     let in_use = client
         .query_opt(
             "SELECT 1 FROM objects WHERE type = $1 AND NOT archived AND properties->>$2::text = $3 LIMIT 1",
-            &[&object_type.name, &pipeline_property(object_type), &id],
+            &[&object_type.name, &pipeline_property(&object_type), &id],
         )
         .await?;
     if in_use.is_some() {
@@ -332,13 +332,13 @@ async fn create_stage(call: Call, JsonBody(body): JsonBody) -> ApiResult {
     let id = call.param("id");
     let mut client = call.kit.db().await?;
     let tx = client.transaction().await?;
-    one(&tx, object_type.name, id).await?;
-    insert_stage(&tx, object_type, id, &body).await?;
+    one(&tx, &object_type.name, id).await?;
+    insert_stage(&tx, &object_type, id, &body).await?;
     let stage_id: String = tx
         .query_one("SELECT currval('pipeline_ids')::text", &[])
         .await?
         .get(0);
-    let pipeline = one(&tx, object_type.name, id).await?;
+    let pipeline = one(&tx, &object_type.name, id).await?;
     tx.commit().await?;
     Ok((
         StatusCode::CREATED,
@@ -351,7 +351,7 @@ async fn create_stage(call: Call, JsonBody(body): JsonBody) -> ApiResult {
 async fn update_stage(call: Call, JsonBody(body): JsonBody) -> ApiResult {
     let object_type = gate(&call, true).await?;
     let metadata = match body.get("metadata") {
-        Some(Value::Object(_)) => Some(metadata(object_type, &body)?),
+        Some(Value::Object(_)) => Some(metadata(&object_type, &body)?),
         _ => None,
     };
     let (id, stage) = (call.param("id"), call.param("stage"));
@@ -373,7 +373,7 @@ async fn update_stage(call: Call, JsonBody(body): JsonBody) -> ApiResult {
         )
         .await?;
     found(rows)?;
-    let pipeline = one(&client, object_type.name, id).await?;
+    let pipeline = one(&client, &object_type.name, id).await?;
     Ok(axum::Json(find_stage(&pipeline, stage)?).into_response())
 }
 

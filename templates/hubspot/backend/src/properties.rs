@@ -2,7 +2,7 @@
 //! create, read and archive) and property groups (list, get, create, update, archive).
 
 use asym_kit::Kit;
-use asym_kit::deadpool_postgres::Object;
+use asym_kit::deadpool_postgres::{GenericClient, Object};
 use asym_kit::tokio_postgres::Row;
 use asym_kit::tokio_postgres::types::ToSql;
 use axum::Router;
@@ -16,7 +16,7 @@ use crate::objects::model::ISO;
 use crate::objects::render::json_column;
 use crate::objects::{batch_body, batch_error, batch_inputs, now};
 use crate::request::{Args, Call, JsonBody, array_field, i32_field, string_field};
-use crate::types::ObjectType;
+use crate::types::{ObjectType, Type, custom_id};
 
 /// The property and group routes.
 pub(crate) fn routes() -> Router<Kit> {
@@ -77,7 +77,7 @@ async fn batch_read(call: Call, JsonBody(body): JsonBody) -> ApiResult {
     let errors: Vec<Value> = names
         .iter()
         .filter(|name| !found.contains(name))
-        .map(|name| batch_error(&missing_property(name, object_type)))
+        .map(|name| batch_error(&missing_property(name, &object_type)))
         .collect();
     let status = if errors.is_empty() {
         StatusCode::OK
@@ -130,19 +130,21 @@ fn cannot_archive(name: &str) -> ApiError {
 
 /// The scope reading (or changing) a type's schema needs.
 fn schema_scope(object_type: &ObjectType, write: bool) -> &'static str {
-    match (object_type.name, write) {
+    match (object_type.name.as_ref(), write) {
         ("contacts", false) => "crm.schemas.contacts.read",
         ("contacts", true) => "crm.schemas.contacts.write",
         ("companies", false) => "crm.schemas.companies.read",
         ("companies", true) => "crm.schemas.companies.write",
         ("deals", false) => "crm.schemas.deals.read",
         ("deals", true) => "crm.schemas.deals.write",
+        (name, false) if custom_id(name).is_some() => "crm.schemas.custom.read",
+        (name, true) if custom_id(name).is_some() => "crm.schemas.custom.write",
         _ => object_type.scope(write),
     }
 }
 
 /// The type the path names, after checking the caller's schema scope, and a connection.
-async fn gate(call: &Call, write: bool) -> Result<(&'static ObjectType, Object), ApiError> {
+async fn gate(call: &Call, write: bool) -> Result<(Type, Object), ApiError> {
     let object_type = call
         .gate("type", |object_type| Ok(schema_scope(object_type, write)))
         .await?;
@@ -190,7 +192,7 @@ fn columns() -> String {
 }
 
 /// A property in HubSpot's `Property` shape (`archivedAt` only once archived).
-fn property(row: &Row) -> Value {
+pub(crate) fn property(row: &Row) -> Value {
     let mut body = json_column(row, 1);
     if let Some(fields) = body.as_object_mut()
         && fields.get("archivedAt").is_some_and(Value::is_null)
@@ -203,6 +205,21 @@ fn property(row: &Row) -> Value {
 /// `GET /crm/v3/properties/{type}` (`archived=true` lists archived ones).
 async fn list(call: Call, args: Args) -> ApiResult {
     let (object_type, client) = gate(&call, false).await?;
+    let results = of_type(&client, &object_type.name, args.flag("archived")).await?;
+    Ok(axum::Json(json!({ "results": results })).into_response())
+}
+
+/// The properties of the type stored as `object_type` (the archived ones when `archived`),
+/// in HubSpot's `Property` shape.
+///
+/// # Errors
+///
+/// The statement's error.
+pub(crate) async fn of_type(
+    client: &impl GenericClient,
+    object_type: &str,
+    archived: bool,
+) -> Result<Vec<Value>, ApiError> {
     let statement = client
         .prepare_cached(&format!(
             "SELECT {} FROM properties WHERE object_type = $1 AND archived = $2
@@ -210,11 +227,8 @@ async fn list(call: Call, args: Args) -> ApiResult {
             columns()
         ))
         .await?;
-    let rows = client
-        .query(&statement, &[&object_type.name, &args.flag("archived")])
-        .await?;
-    let results: Vec<Value> = rows.iter().map(property).collect();
-    Ok(axum::Json(json!({ "results": results })).into_response())
+    let rows = client.query(&statement, &[&object_type, &archived]).await?;
+    Ok(rows.iter().map(property).collect())
 }
 
 /// `GET /crm/v3/properties/{type}/{name}`.
@@ -230,7 +244,7 @@ async fn read(call: Call, args: Args) -> ApiResult {
             &[&object_type.name, &name, &archived],
         )
         .await?
-        .ok_or_else(|| missing_property(name, object_type))?;
+        .ok_or_else(|| missing_property(name, &object_type))?;
     Ok(axum::Json(property(&row)).into_response())
 }
 
@@ -269,7 +283,7 @@ fn valid_name(name: &str) -> bool {
 /// `POST /crm/v3/properties/{type}`.
 async fn create(call: Call, JsonBody(body): JsonBody) -> ApiResult {
     let (object_type, client) = gate(&call, true).await?;
-    let row = insert(&client, object_type, &body).await?;
+    let row = insert(&client, &object_type, &body).await?;
     Ok((StatusCode::CREATED, axum::Json(property(&row))).into_response())
 }
 
@@ -280,7 +294,7 @@ async fn batch_create(call: Call, JsonBody(body): JsonBody) -> ApiResult {
     let started_at = now();
     let (mut results, mut errors) = (Vec::new(), Vec::new());
     for input in batch_inputs(&body)? {
-        match insert(&client, object_type, input).await {
+        match insert(&client, &object_type, input).await {
             Ok(row) => results.push(property(&row)),
             Err(err) => errors.push(batch_error(&err)),
         }
@@ -299,7 +313,11 @@ async fn batch_create(call: Call, JsonBody(body): JsonBody) -> ApiResult {
 ///
 /// 400 for a missing field, a bad name, type or option, or an unknown group; 409 when the name
 /// is taken.
-async fn insert(client: &Object, object_type: &ObjectType, body: &Value) -> Result<Row, ApiError> {
+pub(crate) async fn insert(
+    client: &impl GenericClient,
+    object_type: &ObjectType,
+    body: &Value,
+) -> Result<Row, ApiError> {
     let field = |name: &str| string_field(body, name).filter(|v| !v.is_empty());
     let (Some(name), Some(label), Some(kind), Some(field_type), Some(group)) = (
         field("name"),

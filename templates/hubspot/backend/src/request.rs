@@ -2,6 +2,7 @@
 //! token, checked against the scopes a type needs), a bounded JSON body, and query arguments
 //! (repeated or comma-separated lists, as the SDKs send them).
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use asym_kit::Kit;
@@ -15,7 +16,7 @@ use axum::http::request::Parts;
 use serde_json::Value;
 
 use crate::error::ApiError;
-use crate::types::{self, ObjectType};
+use crate::types::{self, ObjectType, Type};
 
 /// The body limits every route reads with (HubSpot refuses bodies past a few MB).
 pub(crate) const LIMITS: Limits = Limits {
@@ -104,6 +105,18 @@ impl Call {
         authorize(&self.kit, &self.headers, scopes).await
     }
 
+    /// The type `name` names ([`types::resolve`]; HubSpot's types take no connection).
+    ///
+    /// # Errors
+    ///
+    /// 400 for an unknown type; the database's error.
+    pub(crate) async fn resolve(&self, name: &str) -> Result<Type, ApiError> {
+        match types::lookup(name) {
+            Some(stock) => Ok(Cow::Borrowed(stock)),
+            None => types::resolve(&self.kit.db().await?, name).await,
+        }
+    }
+
     /// The type the path parameter `param` names, after checking the caller holds the scope
     /// `scope` asks of it (or refuses it with).
     ///
@@ -114,9 +127,9 @@ impl Call {
         &self,
         param: &str,
         scope: impl FnOnce(&ObjectType) -> Result<&'static str, ApiError>,
-    ) -> Result<&'static ObjectType, ApiError> {
-        let object_type = types::resolve(self.param(param))?;
-        self.authorize(&[scope(object_type)?]).await?;
+    ) -> Result<Type, ApiError> {
+        let object_type = self.resolve(self.param(param)).await?;
+        self.authorize(&[scope(&object_type)?]).await?;
         Ok(object_type)
     }
 }

@@ -1,30 +1,68 @@
-//! The eleven CRM object types: how paths name them, their type ids, scopes, default and
-//! searchable properties. The object engine is the same for all; only this data differs.
+//! The CRM object types: HubSpot's eleven (a constant table) and the portal's custom ones
+//! (rows of `object_schemas`, written by the schemas API): how paths name them, their type
+//! ids, scopes, default, searchable and required properties. The object engine is the same
+//! for all; only this data differs.
+
+use std::borrow::Cow;
+
+use asym_kit::deadpool_postgres::GenericClient;
 
 use crate::error::ApiError;
 
 /// The portal the clone plays (fixtures use it too).
 pub(crate) const PORTAL_ID: &str = "62515";
 
+/// A name of a type: borrowed for HubSpot's types, owned for custom ones.
+pub(crate) type Text = Cow<'static, str>;
+
+/// A type a request named: one of [`TYPES`], or a custom type read from its schema.
+pub(crate) type Type = Cow<'static, ObjectType>;
+
+/// A list of property names: a constant for HubSpot's types, a schema's for custom ones.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Names {
+    /// HubSpot's.
+    Stock(&'static [&'static str]),
+    /// A custom schema's.
+    Custom(Vec<String>),
+}
+
+impl Names {
+    /// The names.
+    pub(crate) fn iter(&self) -> impl Iterator<Item = &str> {
+        let (stock, custom): (&[&str], &[String]) = match self {
+            Self::Stock(names) => (names, &[]),
+            Self::Custom(names) => (&[], names),
+        };
+        stock
+            .iter()
+            .copied()
+            .chain(custom.iter().map(String::as_str))
+    }
+}
+
 /// One CRM object type.
-#[derive(Debug, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct ObjectType {
-    /// The plural name stored in `objects.type` (`contacts`).
-    pub(crate) name: &'static str,
-    /// The singular (`contact`), used by webhooks and association names.
-    pub(crate) singular: &'static str,
-    /// HubSpot's object type id (`0-1`).
-    pub(crate) type_id: &'static str,
+    /// The name stored in `objects.type` and keying its properties and association types:
+    /// the plural for HubSpot's types (`contacts`), the object type id for custom ones
+    /// (`2-1001`).
+    pub(crate) name: Text,
+    /// The singular (`contact`; a custom type's schema name), used by webhooks and
+    /// association names.
+    pub(crate) singular: Text,
+    /// HubSpot's object type id (`0-1`, `2-1001`).
+    pub(crate) type_id: Text,
     /// The scope reads need.
     pub(crate) read_scope: &'static str,
     /// The scope writes need.
     pub(crate) write_scope: &'static str,
     /// Properties returned when a request names none (beside the calculated ones).
-    pub(crate) defaults: &'static [&'static str],
+    pub(crate) defaults: Names,
     /// Properties a search `query` matches.
-    pub(crate) searchable: &'static [&'static str],
+    pub(crate) searchable: Names,
     /// Properties a create must set (the engagements' `hs_timestamp`).
-    pub(crate) required: &'static [&'static str],
+    pub(crate) required: Names,
 }
 
 impl ObjectType {
@@ -59,103 +97,103 @@ const fn engagement(
     searchable: &'static [&'static str],
 ) -> ObjectType {
     ObjectType {
-        name,
-        singular,
-        type_id,
+        name: Cow::Borrowed(name),
+        singular: Cow::Borrowed(singular),
+        type_id: Cow::Borrowed(type_id),
         read_scope: "crm.objects.contacts.read",
         write_scope: "crm.objects.contacts.write",
-        defaults,
-        searchable,
-        required: &["hs_timestamp"],
+        defaults: Names::Stock(defaults),
+        searchable: Names::Stock(searchable),
+        required: Names::Stock(&["hs_timestamp"]),
     }
 }
 
 /// Every type, in HubSpot's order.
-pub(crate) const TYPES: [ObjectType; 11] = [
+pub(crate) static TYPES: [ObjectType; 11] = [
     ObjectType {
-        name: "contacts",
-        singular: "contact",
-        type_id: "0-1",
+        name: Cow::Borrowed("contacts"),
+        singular: Cow::Borrowed("contact"),
+        type_id: Cow::Borrowed("0-1"),
         read_scope: "crm.objects.contacts.read",
         write_scope: "crm.objects.contacts.write",
-        defaults: &["email", "firstname", "lastname"],
-        searchable: &[
+        defaults: Names::Stock(&["email", "firstname", "lastname"]),
+        searchable: Names::Stock(&[
             "firstname",
             "lastname",
             "email",
             "phone",
             "mobilephone",
             "company",
-        ],
-        required: &[],
+        ]),
+        required: Names::Stock(&[]),
     },
     ObjectType {
-        name: "companies",
-        singular: "company",
-        type_id: "0-2",
+        name: Cow::Borrowed("companies"),
+        singular: Cow::Borrowed("company"),
+        type_id: Cow::Borrowed("0-2"),
         read_scope: "crm.objects.companies.read",
         write_scope: "crm.objects.companies.write",
-        defaults: &["domain", "name"],
-        searchable: &["name", "domain", "website", "phone"],
-        required: &[],
+        defaults: Names::Stock(&["domain", "name"]),
+        searchable: Names::Stock(&["name", "domain", "website", "phone"]),
+        required: Names::Stock(&[]),
     },
     ObjectType {
-        name: "deals",
-        singular: "deal",
-        type_id: "0-3",
+        name: Cow::Borrowed("deals"),
+        singular: Cow::Borrowed("deal"),
+        type_id: Cow::Borrowed("0-3"),
         read_scope: "crm.objects.deals.read",
         write_scope: "crm.objects.deals.write",
-        defaults: &["amount", "closedate", "dealname", "dealstage", "pipeline"],
-        searchable: &[
+        defaults: Names::Stock(&["amount", "closedate", "dealname", "dealstage", "pipeline"]),
+        searchable: Names::Stock(&[
             "dealname",
             "pipeline",
             "dealstage",
             "description",
             "dealtype",
-        ],
-        required: &[],
+        ]),
+        required: Names::Stock(&[]),
     },
     ObjectType {
-        name: "tickets",
-        singular: "ticket",
-        type_id: "0-5",
+        name: Cow::Borrowed("tickets"),
+        singular: Cow::Borrowed("ticket"),
+        type_id: Cow::Borrowed("0-5"),
         read_scope: "tickets",
         write_scope: "tickets",
-        defaults: &[
+        defaults: Names::Stock(&[
             "content",
             "hs_pipeline",
             "hs_pipeline_stage",
             "hs_ticket_category",
             "hs_ticket_priority",
             "subject",
-        ],
-        searchable: &[
+        ]),
+        searchable: Names::Stock(&[
             "subject",
             "content",
             "hs_pipeline_stage",
             "hs_ticket_category",
-        ],
-        required: &[],
+        ]),
+        required: Names::Stock(&[]),
     },
     ObjectType {
-        name: "products",
-        singular: "product",
-        type_id: "0-7",
+        name: Cow::Borrowed("products"),
+        singular: Cow::Borrowed("product"),
+        type_id: Cow::Borrowed("0-7"),
         read_scope: "e-commerce",
         write_scope: "e-commerce",
-        defaults: &["description", "name", "price"],
-        searchable: &["name", "description", "price", "hs_sku"],
-        required: &[],
+        defaults: Names::Stock(&["description", "name", "price"]),
+        searchable: Names::Stock(&["name", "description", "price", "hs_sku"]),
+        required: Names::Stock(&[]),
     },
     ObjectType {
-        name: "line_items",
-        singular: "line_item",
-        type_id: "0-8",
+        name: Cow::Borrowed("line_items"),
+        singular: Cow::Borrowed("line_item"),
+        type_id: Cow::Borrowed("0-8"),
         read_scope: "e-commerce",
         write_scope: "e-commerce",
-        defaults: &["amount", "hs_product_id", "name", "price", "quantity"],
-        searchable: &["name", "description", "price", "quantity", "hs_product_id"],
-        required: &[],
+        defaults: Names::Stock(&["amount", "hs_product_id", "name", "price", "quantity"]),
+        searchable: Names::Stock(&["name", "description", "price", "quantity", "hs_product_id"]),
+        required: Names::Stock(&[]),
     },
     engagement(
         "notes",
@@ -202,8 +240,8 @@ pub(crate) const CALCULATED: [&str; 4] = [
     "hs_lastmodifieddate",
 ];
 
-/// The type a path or body names: plural, singular, type id, any case (`contacts`,
-/// `CONTACT`, `0-1`).
+/// One of HubSpot's types a path or body names: plural, singular, type id, any case
+/// (`contacts`, `CONTACT`, `0-1`).
 pub(crate) fn lookup(name: &str) -> Option<&'static ObjectType> {
     TYPES.iter().find(|t| {
         t.name.eq_ignore_ascii_case(name)
@@ -213,10 +251,94 @@ pub(crate) fn lookup(name: &str) -> Option<&'static ObjectType> {
     })
 }
 
-/// [`lookup`], or HubSpot's 400 for a type it cannot infer.
-pub(crate) fn resolve(name: &str) -> Result<&'static ObjectType, ApiError> {
-    lookup(name)
-        .ok_or_else(|| ApiError::validation(format!("Unable to infer object type from: {name}")))
+/// HubSpot's 400 for a type it cannot infer.
+fn unknown(name: &str) -> ApiError {
+    ApiError::validation(format!("Unable to infer object type from: {name}"))
+}
+
+/// [`lookup`], or HubSpot's 400 for a type it cannot infer (where only HubSpot's types are
+/// served: lists, pipelines).
+pub(crate) fn stock(name: &str) -> Result<&'static ObjectType, ApiError> {
+    lookup(name).ok_or_else(|| unknown(name))
+}
+
+/// The type a path or body names: one of HubSpot's ([`lookup`], no statement), else a live
+/// custom type by object type id (`2-1001`), fully qualified name (`p62515_car`) or name.
+///
+/// # Errors
+///
+/// HubSpot's 400 for a type it cannot infer; the statement's error.
+pub(crate) async fn resolve(client: &impl GenericClient, name: &str) -> Result<Type, ApiError> {
+    if let Some(stock) = lookup(name) {
+        return Ok(Cow::Borrowed(stock));
+    }
+    let (id, schema) = schema_key(name);
+    let statement = client
+        .prepare_cached(
+            "SELECT id, name, searchable_properties, required_properties FROM object_schemas
+             WHERE NOT archived AND (id = $1 OR lower(name) = lower($2))",
+        )
+        .await?;
+    let row = client
+        .query_opt(&statement, &[&id, &schema])
+        .await?
+        .ok_or_else(|| unknown(name))?;
+    Ok(Cow::Owned(custom(
+        row.get(0),
+        row.get(1),
+        row.get(2),
+        row.get(3),
+    )))
+}
+
+/// What names a custom type: its schema id (from `2-1001`) or its schema name (from
+/// `p62515_car` or `car`).
+pub(crate) fn schema_key(name: &str) -> (Option<i64>, &str) {
+    if let Some(id) = custom_id(name) {
+        return (Some(id), "");
+    }
+    let prefix = qualified("");
+    let bare = match name.get(..prefix.len()) {
+        Some(head) if head.eq_ignore_ascii_case(&prefix) => &name[prefix.len()..],
+        _ => name,
+    };
+    (None, bare)
+}
+
+/// The schema id of a custom type's object type id (`2-1001` → 1001).
+pub(crate) fn custom_id(name: &str) -> Option<i64> {
+    name.strip_prefix("2-")?.parse().ok()
+}
+
+/// A custom type's fully qualified name (`p62515_car`).
+pub(crate) fn qualified(name: &str) -> String {
+    format!("p{PORTAL_ID}_{name}")
+}
+
+/// The custom type of schema `id` named `name`: stored as its object type id, read and
+/// written with the custom-object scopes, reads answering the calculated properties only.
+pub(crate) fn custom(
+    id: i64,
+    name: String,
+    searchable: Vec<String>,
+    required: Vec<String>,
+) -> ObjectType {
+    let type_id = format!("2-{id}");
+    ObjectType {
+        name: Cow::Owned(type_id.clone()),
+        singular: Cow::Owned(name),
+        type_id: Cow::Owned(type_id),
+        read_scope: "crm.objects.custom.read",
+        write_scope: "crm.objects.custom.write",
+        defaults: Names::Custom(Vec::new()),
+        searchable: Names::Custom(searchable),
+        required: Names::Custom(required),
+    }
+}
+
+/// The object type id of the type stored as `stored` (a custom type is stored as its id).
+pub(crate) fn type_id_of(stored: &str) -> &str {
+    lookup(stored).map_or(stored, |t| t.type_id.as_ref())
 }
 
 #[cfg(test)]
@@ -226,9 +348,21 @@ mod tests {
     #[test]
     fn every_spelling_resolves() {
         for name in ["contacts", "contact", "CONTACTS", "0-1"] {
-            assert_eq!(lookup(name).map(|t| t.name), Some("contacts"));
+            assert_eq!(lookup(name).map(|t| t.name.as_ref()), Some("contacts"));
         }
-        assert_eq!(lookup("line_items").map(|t| t.type_id), Some("0-8"));
+        assert_eq!(
+            lookup("line_items").map(|t| t.type_id.as_ref()),
+            Some("0-8")
+        );
         assert!(lookup("widgets").is_none());
+    }
+
+    #[test]
+    fn custom_types_are_named_by_id_or_name() {
+        assert_eq!(schema_key("2-1001"), (Some(1001), ""));
+        assert_eq!(schema_key("P62515_car"), (None, "car"));
+        assert_eq!(schema_key("car"), (None, "car"));
+        assert_eq!(type_id_of("contacts"), "0-1");
+        assert_eq!(type_id_of("2-1001"), "2-1001");
     }
 }

@@ -17,7 +17,7 @@ use serde_json::{Value, json};
 
 use crate::error::{ApiError, ApiResult};
 use crate::request::{JsonBody, string_field};
-use crate::types;
+use crate::types::{self, Text};
 
 /// Most events in one webhook request.
 const BATCH: usize = 100;
@@ -28,14 +28,14 @@ pub(crate) enum Event {
     /// An object was created.
     Creation {
         /// Its type's singular (`contact`).
-        kind: &'static str,
+        kind: Text,
         /// Its id.
         id: i64,
     },
     /// A property of an object changed to `value`.
     PropertyChange {
         /// The type's singular.
-        kind: &'static str,
+        kind: Text,
         /// The object.
         id: i64,
         /// The property.
@@ -46,16 +46,16 @@ pub(crate) enum Event {
     /// An object was archived or deleted.
     Deletion {
         /// The type's singular.
-        kind: &'static str,
+        kind: Text,
         /// The object.
         id: i64,
     },
     /// An association was added or removed.
     Association {
         /// The source type's singular.
-        kind: &'static str,
+        kind: Text,
         /// The target type's singular.
-        to_kind: &'static str,
+        to_kind: Text,
         /// The source object.
         from: i64,
         /// The target object.

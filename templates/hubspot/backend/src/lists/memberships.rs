@@ -64,10 +64,10 @@ fn record_ids(body: &Value) -> Result<Vec<String>, ApiError> {
 /// `{recordIdsRemoved, recordsIdsAdded, recordIdsMissing}`.
 async fn change(call: &Call, add: &[String], remove: &[String]) -> ApiResult {
     let list = manual_members(call).await?;
-    let object_type = types::resolve(&list.object_type_id)?;
+    let object_type = types::stock(&list.object_type_id)?;
     let mut client = call.kit.db().await?;
     let tx = client.transaction().await?;
-    let change = members::change(&tx, list.id, object_type.name, add, remove).await?;
+    let change = members::change(&tx, list.id, &object_type.name, add, remove).await?;
     tx.commit().await?;
     Ok(axum::Json(change.render()).into_response())
 }

@@ -94,7 +94,7 @@ fn no_list(id: i64) -> ApiError {
 /// The statements' errors, and a filter's refusal (a property since archived).
 async fn process(client: &impl GenericClient) -> Result<(), ApiError> {
     for (id, object_type_id, branch) in model::dynamic(client).await? {
-        let object_type = types::resolve(&object_type_id)?;
+        let object_type = types::stock(&object_type_id)?;
         let groups = filters::filter_groups(&branch)?;
         members::apply_filters(client, id, object_type, &groups, true).await?;
     }
@@ -136,7 +136,7 @@ async fn manual_members(call: &Call) -> Result<List, ApiError> {
 
 /// An object type id as lists name them (`0-1`; names accepted too).
 fn object_type_id(raw: &str) -> Result<&'static str, ApiError> {
-    Ok(types::resolve(raw)?.type_id)
+    Ok(&types::stock(raw)?.type_id)
 }
 
 /// `{list}` (create, fetch) or `{updatedList}` (rename), with its filters when `filters`.
@@ -165,7 +165,7 @@ fn required<'a>(body: &'a Value, name: &str) -> Result<&'a str, ApiError> {
 async fn create(call: Call, JsonBody(body): JsonBody) -> ApiResult {
     call.authorize(&[WRITE]).await?;
     let name = required(&body, "name")?;
-    let object_type = types::resolve(required(&body, "objectTypeId")?)?;
+    let object_type = types::stock(required(&body, "objectTypeId")?)?;
     let processing_type = required(&body, "processingType")?;
     if !PROCESSING_TYPES.contains(&processing_type) {
         return Err(ApiError::validation(format!(
@@ -190,7 +190,7 @@ async fn create(call: Call, JsonBody(body): JsonBody) -> ApiResult {
     };
     let list = NewList {
         name,
-        object_type_id: object_type.type_id,
+        object_type_id: &object_type.type_id,
         processing_type,
         filter_branch: branch,
         list_permissions: object_or(
@@ -377,7 +377,7 @@ async fn update_filters(call: Call, JsonBody(body): JsonBody) -> ApiResult {
         .filter(|b| !b.is_null())
         .ok_or_else(|| ApiError::validation("filterBranch is required"))?;
     let groups = filters::filter_groups(branch)?;
-    let object_type = types::resolve(&list.object_type_id)?;
+    let object_type = types::stock(&list.object_type_id)?;
     let mut client = call.kit.db().await?;
     let tx = client.transaction().await?;
     if !model::set_filters(&tx, list.id, branch).await? {

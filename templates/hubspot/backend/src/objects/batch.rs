@@ -67,7 +67,7 @@ pub(crate) async fn batch(call: Call, args: Args, JsonBody(body): JsonBody) -> A
     let inputs = inputs(&body)?;
     let batch = Batch {
         kit: &call.kit,
-        object_type,
+        object_type: &object_type,
         inputs,
     };
     let (status, results, errors) = match operation {
@@ -80,7 +80,7 @@ pub(crate) async fn batch(call: Call, args: Args, JsonBody(body): JsonBody) -> A
                 .iter()
                 .filter_map(|input| string_field(input, "id").and_then(|id| parse_id(&id)))
                 .collect();
-            archive_all(&call.kit, object_type, &ids).await?;
+            archive_all(&call.kit, &object_type, &ids).await?;
             return Ok(StatusCode::NO_CONTENT.into_response());
         }
         _ => return Err(ApiError::not_found()),
@@ -141,7 +141,7 @@ fn trace_ids(inputs: &[Value]) -> Option<Vec<String>> {
 /// One batch: its type and its inputs.
 struct Batch<'a> {
     kit: &'a Kit,
-    object_type: &'static ObjectType,
+    object_type: &'a ObjectType,
     inputs: &'a [Value],
 }
 
@@ -205,7 +205,7 @@ impl Batch<'_> {
                 .map(|(_, id)| id.as_str())
                 .collect();
             let objects =
-                model::find_many_by(client, self.object_type.name, property, &values).await?;
+                model::find_many_by(client, &self.object_type.name, property, &values).await?;
             found.insert(property, objects);
         }
         Ok(keys
@@ -230,7 +230,7 @@ impl Batch<'_> {
             .zip(changes)
             .filter_map(|(id, changes)| Some(((*id)?, changes)))
             .collect();
-        let updated = model::update_many(client, self.object_type.name, &updates)
+        let updated = model::update_many(client, &self.object_type.name, &updates)
             .await
             .map_err(write_error)?;
         Ok(updated
@@ -269,7 +269,7 @@ impl Batch<'_> {
     async fn check_whole(&self, client: &impl GenericClient) -> Result<Creates, ApiError> {
         let mut properties = self.properties()?;
         for input in &mut properties {
-            values::default_pipeline(self.object_type.name, input);
+            values::default_pipeline(&self.object_type.name, input);
         }
         inherit_products(client, self.object_type, &mut properties).await?;
         let links: Vec<Links> = self
@@ -361,7 +361,7 @@ impl Batch<'_> {
         input: &Value,
     ) -> Result<(Changes, Links, Vec<String>), ApiError> {
         let mut properties = input_properties(input)?;
-        values::default_pipeline(self.object_type.name, &mut properties);
+        values::default_pipeline(&self.object_type.name, &mut properties);
         inherit_products(
             client,
             self.object_type,
@@ -399,7 +399,7 @@ impl Batch<'_> {
         if let Some(property) = &id_property {
             let values: Vec<&str> = ids.iter().map(String::as_str).collect();
             let by_key =
-                model::find_many_by(&client, self.object_type.name, property, &values).await?;
+                model::find_many_by(&client, &self.object_type.name, property, &values).await?;
             for id in &ids {
                 match by_key.get(&model::key(property, id)) {
                     Some(object) => found.push(object.clone()),
@@ -410,7 +410,7 @@ impl Batch<'_> {
             let numeric: Vec<i64> = ids.iter().filter_map(|id| parse_id(id)).collect();
             found = model::get_many(
                 &client,
-                self.object_type.name,
+                &self.object_type.name,
                 &numeric,
                 args.flag("archived"),
             )
@@ -510,7 +510,7 @@ impl Batch<'_> {
         let mut names: Vec<&str> = keys.iter().filter_map(|(p, _)| p.as_deref()).collect();
         names.sort_unstable();
         names.dedup();
-        let defs = values::definitions(&client, self.object_type.name, &names).await?;
+        let defs = values::definitions(&client, &self.object_type.name, &names).await?;
         if let Some(bad) = names
             .iter()
             .find(|p| !defs.get(**p).is_some_and(|d| d.unique))

@@ -20,7 +20,7 @@ use serde_json::{Map, Value, json};
 use crate::assoc;
 use crate::error::{ApiError, ApiResult};
 use crate::request::{Args, Call, JsonBody, after, array_field, string_field};
-use crate::types::{self, ObjectType};
+use crate::types::{self, ObjectType, Type};
 use crate::values::{self, Changes};
 use crate::webhooks::{self, Event};
 use model::{Object, WriteError};
@@ -44,19 +44,16 @@ pub(crate) fn routes() -> Router<Kit> {
 }
 
 /// The type the path's `{type}` names, after checking the caller may read it (or write it).
-pub(crate) async fn gate(call: &Call, write: bool) -> Result<&'static ObjectType, ApiError> {
+pub(crate) async fn gate(call: &Call, write: bool) -> Result<Type, ApiError> {
     call.gate("type", |object_type| Ok(object_type.scope(write)))
         .await
 }
 
 /// The path's `{from}` and `{to}` types, after checking the caller may read both (and write
 /// `from` when `write`).
-pub(crate) async fn pair(
-    call: &Call,
-    write: bool,
-) -> Result<(&'static ObjectType, &'static ObjectType), ApiError> {
-    let from = types::resolve(call.param("from"))?;
-    let to = types::resolve(call.param("to"))?;
+pub(crate) async fn pair(call: &Call, write: bool) -> Result<(Type, Type), ApiError> {
+    let from = call.resolve(call.param("from")).await?;
+    let to = call.resolve(call.param("to")).await?;
     let mut scopes = vec![from.read_scope, to.read_scope];
     if write {
         scopes.push(from.write_scope);
@@ -108,7 +105,7 @@ pub(crate) async fn check_all(
         .collect();
     names.sort_unstable();
     names.dedup();
-    let defs = values::definitions(client, object_type.name, &names).await?;
+    let defs = values::definitions(client, &object_type.name, &names).await?;
     let mut all = Vec::with_capacity(inputs.len());
     let mut invalid = Vec::new();
     for input in inputs {
@@ -120,7 +117,7 @@ pub(crate) async fn check_all(
     if !invalid.is_empty() {
         return Err(values::invalid_error(&invalid));
     }
-    values::check_stages(client, object_type.name, &all).await?;
+    values::check_stages(client, &object_type.name, &all).await?;
     if object_type.name == "emails" {
         all.iter_mut().for_each(values::derive_email_headers);
     }
@@ -189,7 +186,6 @@ pub(crate) fn require(object_type: &ObjectType, sets: &[&Changes]) -> Result<(),
     let missing: Vec<&str> = object_type
         .required
         .iter()
-        .copied()
         .filter(|name| {
             sets.iter()
                 .any(|changes| !changes.iter().any(|(n, v)| n == name && v.is_some()))
@@ -245,12 +241,12 @@ pub(crate) type Links = Vec<(i64, Vec<assoc::Spec>)>;
 /// [`WriteError`].
 pub(crate) async fn create_many(
     client: &impl GenericClient,
-    object_type: &'static ObjectType,
+    object_type: &ObjectType,
     sets: &[&Changes],
     links: &[Links],
     events: &mut Vec<Event>,
 ) -> Result<Vec<Object>, WriteError> {
-    let objects = model::insert_many(client, object_type.name, sets).await?;
+    let objects = model::insert_many(client, &object_type.name, sets).await?;
     let pairs: Vec<(i64, i64, &[assoc::Spec])> = objects
         .iter()
         .zip(links)
@@ -263,12 +259,12 @@ pub(crate) async fn create_many(
     assoc::associate_new(client, object_type, &pairs).await?;
     for (object, changes) in objects.iter().zip(sets) {
         events.push(Event::Creation {
-            kind: object_type.singular,
+            kind: object_type.singular.clone(),
             id: object.id,
         });
         for (name, value) in *changes {
             events.push(Event::PropertyChange {
-                kind: object_type.singular,
+                kind: object_type.singular.clone(),
                 id: object.id,
                 name: name.clone(),
                 value: value.clone().unwrap_or_default(),
@@ -290,7 +286,7 @@ pub(crate) fn change_events(
         let before = old.get(name).and_then(Value::as_str);
         if before != value.as_deref() {
             events.push(Event::PropertyChange {
-                kind: object_type.singular,
+                kind: object_type.singular.clone(),
                 id,
                 name: name.clone(),
                 value: value.clone().unwrap_or_default(),
@@ -317,29 +313,29 @@ pub(crate) async fn commit_with(
 async fn create(call: Call, JsonBody(body): JsonBody) -> ApiResult {
     let object_type = gate(&call, true).await?;
     let mut properties = input_properties(&body)?;
-    values::default_pipeline(object_type.name, &mut properties);
+    values::default_pipeline(&object_type.name, &mut properties);
     let associations = parse_associations(&body)?;
     let mut client = call.kit.db().await?;
-    inherit_products(&client, object_type, std::slice::from_mut(&mut properties)).await?;
+    inherit_products(&client, &object_type, std::slice::from_mut(&mut properties)).await?;
     // Both reads in one round trip (tokio-postgres pipelines them on the connection).
     let (changes, listened) = tokio::try_join!(
-        check_all(&client, object_type, std::slice::from_ref(&properties)),
-        webhooks::listened(&client, object_type.singular),
+        check_all(&client, &object_type, std::slice::from_ref(&properties)),
+        webhooks::listened(&client, &object_type.singular),
     )?;
-    changes.refuse_taken(&client, object_type, &[None]).await?;
+    changes.refuse_taken(&client, &object_type, &[None]).await?;
     let changes = changes.changes.into_iter().next().unwrap_or_default();
-    require(object_type, &[&changes])?;
+    require(&object_type, &[&changes])?;
     let mut created = if listened || !associations.is_empty() {
         let tx = client.transaction().await?;
         let mut events = Vec::new();
-        let created = create_many(&tx, object_type, &[&changes], &[associations], &mut events)
+        let created = create_many(&tx, &object_type, &[&changes], &[associations], &mut events)
             .await
             .map_err(write_error)?;
         commit_with(&call.kit, tx, &events).await?;
         created
     } else {
         // One statement: atomic without a transaction, and nobody to tell.
-        model::insert_many(&client, object_type.name, &[&changes])
+        model::insert_many(&client, &object_type.name, &[&changes])
             .await
             .map_err(write_error)?
     };
@@ -360,17 +356,17 @@ async fn locate(
 ) -> Result<Object, ApiError> {
     let found = match args.get("idProperty").filter(|p| !p.is_empty()) {
         Some(property) if property != "hs_object_id" => {
-            let defs = values::definitions(client, object_type.name, &[property]).await?;
+            let defs = values::definitions(client, &object_type.name, &[property]).await?;
             if !defs.get(property).is_some_and(|d| d.unique) {
                 return Err(ApiError::validation(format!(
                     "{property} is not a unique property of {}",
                     object_type.name
                 )));
             }
-            model::find_by(client, object_type.name, property, id).await?
+            model::find_by(client, &object_type.name, property, id).await?
         }
         _ => match parse_id(id) {
-            Some(id) => model::get(client, object_type.name, id, args.flag("archived")).await?,
+            Some(id) => model::get(client, &object_type.name, id, args.flag("archived")).await?,
             // HubSpot's words (two spaces and all) for an id that is not a number.
             None => {
                 return Err(
@@ -387,8 +383,8 @@ async fn locate(
 async fn read(call: Call, args: Args) -> ApiResult {
     let object_type = gate(&call, false).await?;
     let client = call.kit.db().await?;
-    let object = locate(&client, object_type, call.param("id"), &args).await?;
-    let view = View::asked(&client, object_type, &args).await?;
+    let object = locate(&client, &object_type, call.param("id"), &args).await?;
+    let view = View::asked(&client, &object_type, &args).await?;
     let mut rendered = render::render_all(&client, &[object], &view).await?;
     Ok(axum::Json(rendered.pop().unwrap_or_default()).into_response())
 }
@@ -398,21 +394,21 @@ async fn update(call: Call, args: Args, JsonBody(body): JsonBody) -> ApiResult {
     let object_type = gate(&call, true).await?;
     let properties = input_properties(&body)?;
     let mut client = call.kit.db().await?;
-    let id = locate(&client, object_type, call.param("id"), &args)
+    let id = locate(&client, &object_type, call.param("id"), &args)
         .await?
         .id;
-    let checked = check_all(&client, object_type, &[properties]).await?;
+    let checked = check_all(&client, &object_type, &[properties]).await?;
     checked
-        .refuse_taken(&client, object_type, &[Some(id)])
+        .refuse_taken(&client, &object_type, &[Some(id)])
         .await?;
     let changes = checked.changes.into_iter().next().unwrap_or_default();
     let tx = client.transaction().await?;
-    let (object, old) = model::update(&tx, object_type.name, id, &changes)
+    let (object, old) = model::update(&tx, &object_type.name, id, &changes)
         .await
         .map_err(write_error)?
         .ok_or_else(ApiError::not_found)?;
     let mut events = Vec::new();
-    change_events(object_type, id, &changes, &old, &mut events);
+    change_events(&object_type, id, &changes, &old, &mut events);
     commit_with(&call.kit, tx, &events).await?;
     Ok(axum::Json(render::render(&object, &View::all())).into_response())
 }
@@ -429,11 +425,11 @@ pub(crate) async fn archive_all(
 ) -> Result<(), ApiError> {
     let mut client = kit.db().await?;
     let tx = client.transaction().await?;
-    let archived = model::archive(&tx, object_type.name, ids).await?;
+    let archived = model::archive(&tx, &object_type.name, ids).await?;
     let events: Vec<Event> = archived
         .iter()
         .map(|id| Event::Deletion {
-            kind: object_type.singular,
+            kind: object_type.singular.clone(),
             id: *id,
         })
         .collect();
@@ -444,7 +440,7 @@ pub(crate) async fn archive_all(
 async fn archive(call: Call) -> ApiResult {
     let object_type = gate(&call, true).await?;
     if let Some(id) = parse_id(call.param("id")) {
-        archive_all(&call.kit, object_type, &[id]).await?;
+        archive_all(&call.kit, &object_type, &[id]).await?;
     }
     Ok(StatusCode::NO_CONTENT.into_response())
 }
@@ -456,9 +452,9 @@ async fn list(call: Call, args: Args) -> ApiResult {
     let after = after(args.get("after"))?;
     let client = call.kit.db().await?;
     let archived = args.flag("archived");
-    let mut objects = model::list(&client, object_type.name, after, limit, archived).await?;
+    let mut objects = model::list(&client, &object_type.name, after, limit, archived).await?;
     let next = render::next_after(&mut objects, limit, |o| o.id.to_string());
-    let view = View::asked(&client, object_type, &args).await?;
+    let view = View::asked(&client, &object_type, &args).await?;
     let results = render::render_all(&client, &objects, &view).await?;
     let link = format!(
         "{}/crm/v3/objects/{}",
@@ -485,7 +481,7 @@ async fn merge(call: Call, JsonBody(body): JsonBody) -> ApiResult {
     }
     let mut client = call.kit.db().await?;
     let tx = client.transaction().await?;
-    let found = model::get_many(&tx, object_type.name, &[primary, merged], false).await?;
+    let found = model::get_many(&tx, &object_type.name, &[primary, merged], false).await?;
     let (Some(keep), Some(gone)) = (
         found.iter().find(|o| o.id == primary),
         found.iter().find(|o| o.id == merged),
@@ -500,16 +496,16 @@ async fn merge(call: Call, JsonBody(body): JsonBody) -> ApiResult {
         .filter_map(|(name, value)| Some((name.clone(), Some(value.as_str()?.to_owned()))))
         .collect();
     model::move_associations(&tx, merged, primary).await?;
-    model::archive(&tx, object_type.name, &[merged]).await?;
-    let (object, old) = model::update(&tx, object_type.name, primary, &fills)
+    model::archive(&tx, &object_type.name, &[merged]).await?;
+    let (object, old) = model::update(&tx, &object_type.name, primary, &fills)
         .await
         .map_err(write_error)?
         .ok_or_else(ApiError::not_found)?;
     let mut events = vec![Event::Deletion {
-        kind: object_type.singular,
+        kind: object_type.singular.clone(),
         id: merged,
     }];
-    change_events(object_type, primary, &fills, &old, &mut events);
+    change_events(&object_type, primary, &fills, &old, &mut events);
     commit_with(&call.kit, tx, &events).await?;
     Ok(axum::Json(render::render(&object, &View::all())).into_response())
 }
@@ -523,18 +519,18 @@ async fn gdpr_delete(call: Call, JsonBody(body): JsonBody) -> ApiResult {
     let property = string_field(&body, "idProperty");
     let found = match property.as_deref() {
         Some(property) if property != "hs_object_id" => {
-            model::find_by(&client, object_type.name, property, &object_id).await?
+            model::find_by(&client, &object_type.name, property, &object_id).await?
         }
         _ => match parse_id(&object_id) {
-            Some(id) => model::get(&client, object_type.name, id, false).await?,
+            Some(id) => model::get(&client, &object_type.name, id, false).await?,
             None => None,
         },
     };
     let object = found.ok_or_else(ApiError::not_found)?;
     let tx = client.transaction().await?;
-    model::purge(&tx, object_type.name, object.id).await?;
+    model::purge(&tx, &object_type.name, object.id).await?;
     let events = [Event::Deletion {
-        kind: object_type.singular,
+        kind: object_type.singular.clone(),
         id: object.id,
     }];
     commit_with(&call.kit, tx, &events).await?;

@@ -32,7 +32,7 @@ pub(crate) struct View {
     /// Properties whose history is wanted.
     pub(crate) history: Vec<String>,
     /// Types whose associations are wanted (v3).
-    pub(crate) associations: Vec<&'static str>,
+    pub(crate) associations: Vec<String>,
 }
 
 impl View {
@@ -86,7 +86,7 @@ impl View {
                 .chain(history)
                 .map(String::as_str)
                 .collect();
-            values::definitions(client, object_type.name, &asked).await?
+            values::definitions(client, &object_type.name, &asked).await?
         };
         Ok(Self::among(
             object_type,

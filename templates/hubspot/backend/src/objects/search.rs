@@ -452,7 +452,7 @@ pub(crate) async fn condition(
 ) -> Result<Condition, ApiError> {
     let names = used_properties(&json!({ "filterGroups": groups }));
     let names: Vec<&str> = names.iter().map(String::as_str).collect();
-    let defs = values::definitions(client, object_type.name, &names).await?;
+    let defs = values::definitions(client, &object_type.name, &names).await?;
     let mut sql = Sql::default();
     let text = or_of_ands(&mut sql, &defs, groups)?.unwrap_or_else(|| "TRUE".to_owned());
     Ok(Condition { sql, text })
@@ -614,9 +614,9 @@ pub(crate) async fn search(call: Call, JsonBody(body): JsonBody) -> ApiResult {
     let defs = if used.is_empty() {
         HashMap::new()
     } else {
-        values::definitions(&client, object_type.name, &used).await?
+        values::definitions(&client, &object_type.name, &used).await?
     };
-    let (text, sql) = compile(object_type, &body, &defs, limit, offset)?;
+    let (text, sql) = compile(&object_type, &body, &defs, limit, offset)?;
     let statement = client.prepare_cached(&text).await?;
     let params: Vec<&(dyn ToSql + Sync)> = sql
         .params
@@ -629,7 +629,7 @@ pub(crate) async fn search(call: Call, JsonBody(body): JsonBody) -> ApiResult {
         None => 0,
     };
     let objects: Vec<Object> = rows.iter().map(Object::from_row).collect();
-    let view = View::among(object_type, &asked, &defs, &[], &[]);
+    let view = View::among(&object_type, &asked, &defs, &[], &[]);
     let results = render::render_all(&client, &objects, &view).await?;
     let next = offset + i64::try_from(objects.len()).unwrap_or(0);
     let next = (next < total && next < MAX_RESULTS).then(|| next.to_string());

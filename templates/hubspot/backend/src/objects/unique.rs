@@ -44,7 +44,7 @@ impl Checked {
             .unzip();
         let mut holders: HashMap<(String, String), i64> = HashMap::new();
         for (holder, name, value) in
-            model::holders(client, object_type.name, &names, &values).await?
+            model::holders(client, &object_type.name, &names, &values).await?
         {
             let key = (model::key(&name, &value), name);
             holders.insert(key, holder);

@@ -3,7 +3,7 @@
 
 use serde_json::{Value, json};
 
-use crate::{api, id, len, post, read, strs};
+use crate::{api, id, len, link_default, post, read, strs};
 
 /// The type id of the association label `label` among a labels answer's `results`.
 fn labelled(labels: &Value, label: &str) -> Option<i64> {
@@ -18,13 +18,7 @@ fn labelled(labels: &Value, label: &str) -> Option<i64> {
 #[asym::clone("hubspot", seed = "basic")]
 async fn default_and_labelled_associations_read_back_in_v4_and_v3(hubspot: asym::HubSpot) {
     let api = api(&hubspot);
-    let default = api
-        .put(
-            "/crm/v4/objects/contacts/203/associations/default/companies/302",
-            &json!(null),
-        )
-        .await
-        .expect(200);
+    let default = link_default(&api, "contacts/203", "companies/302").await;
     assert_eq!(
         default["results"][0]["associationSpec"]["associationTypeId"],
         279

@@ -3,7 +3,7 @@
 
 use serde_json::{Value, json};
 
-use crate::{api, len, post, read, strs};
+use crate::{api, len, post, read, scoped, strs};
 
 /// `POST /crm/v3/lists/` with `body`, expecting `status`; the body.
 async fn create_list(api: &asym_kit::testing::Api, body: &Value, status: u16) -> Value {
@@ -187,15 +187,7 @@ async fn list_refusals_answer_hubspot_errors(hubspot: asym::HubSpot) {
         404,
     )
     .await;
-    let scoped = crate::admin(&hubspot)
-        .post(
-            "/api/admin/private-apps",
-            &json!({"scopes": ["crm.lists.read"]}),
-        )
-        .await
-        .expect(201);
-    let reader =
-        asym_kit::testing::Api::new(hubspot.api_url()).bearer(scoped["token"].as_str().unwrap());
+    let reader = scoped(&hubspot, &["crm.lists.read"]).await;
     let refused = reader
         .post(
             "/crm/v3/lists/",

@@ -14,6 +14,7 @@ mod objects;
 mod owners_pipelines;
 mod properties;
 mod protocol;
+mod schemas;
 mod search;
 mod webhooks;
 
@@ -28,6 +29,15 @@ pub(crate) fn api(hubspot: &asym::HubSpot) -> Api {
 /// A client for the clone's admin surface.
 pub(crate) fn admin(hubspot: &asym::HubSpot) -> Api {
     Api::new(hubspot.api_url()).with_header("X-Asym-Admin-Secret", hubspot.admin_secret())
+}
+
+/// A client for the clone's API with a further private app token holding only `scopes`.
+pub(crate) async fn scoped(hubspot: &asym::HubSpot, scopes: &[&str]) -> Api {
+    let minted = admin(hubspot)
+        .post("/api/admin/private-apps", &json!({ "scopes": scopes }))
+        .await
+        .expect(201);
+    Api::new(hubspot.api_url()).bearer(minted["token"].as_str().unwrap())
 }
 
 /// An object's property.
@@ -60,6 +70,22 @@ pub(crate) async fn post(api: &Api, path: &str, body: &Value, status: u16) -> Va
 /// `PATCH path` with `body` with `api`, asserting HTTP 200; the body.
 pub(crate) async fn patch(api: &Api, path: &str, body: &Value) -> Value {
     api.patch(path, body).await.expect(200)
+}
+
+/// `PUT /crm/v4/objects/{from}/associations/default/{to}` (each `type/id`) with `api`,
+/// asserting HTTP 200; the body.
+pub(crate) async fn link_default(api: &Api, from: &str, to: &str) -> Value {
+    api.put(
+        &format!("/crm/v4/objects/{from}/associations/default/{to}"),
+        &json!(null),
+    )
+    .await
+    .expect(200)
+}
+
+/// `DELETE path` with `api`, asserting HTTP `status`; the body.
+pub(crate) async fn delete(api: &Api, path: &str, status: u16) -> Value {
+    api.delete(path).await.expect(status)
 }
 
 /// `DELETE path` with `api` (204), after which `GET path` answers 404.

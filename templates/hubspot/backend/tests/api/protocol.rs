@@ -5,7 +5,7 @@ use asym_kit::testing::Api;
 use axum::http::Method;
 use serde_json::json;
 
-use crate::{admin, api, contact_count, read};
+use crate::{admin, api, contact_count, read, scoped};
 
 #[asym::clone("hubspot", seed = "basic")]
 async fn tokens_and_scopes_are_enforced(hubspot: asym::HubSpot) {
@@ -17,14 +17,7 @@ async fn tokens_and_scopes_are_enforced(hubspot: asym::HubSpot) {
         let err = api.get("/crm/v3/objects/contacts").await.expect(401);
         assert_eq!(err["category"], "INVALID_AUTHENTICATION");
     }
-    let minted = admin(&hubspot)
-        .post(
-            "/api/admin/private-apps",
-            &json!({"scopes": ["crm.objects.contacts.read"]}),
-        )
-        .await
-        .expect(201);
-    let limited = Api::new(hubspot.api_url()).bearer(minted["token"].as_str().unwrap());
+    let limited = scoped(&hubspot, &["crm.objects.contacts.read"]).await;
     read(&limited, "/crm/v3/objects/contacts/201").await;
     for (method, path) in [
         (Method::POST, "/crm/v3/objects/contacts"),

@@ -4,7 +4,7 @@
 use asym_kit::testing::Receiver;
 use serde_json::{Value, json};
 
-use crate::{admin, api, create, id, post, read};
+use crate::{admin, api, create, id, link_default, post, read};
 
 const SECRET: &str = "app-client-secret";
 
@@ -85,12 +85,7 @@ async fn writes_raise_signed_batched_events(hubspot: asym::HubSpot) {
     assert_eq!(events[1]["propertyValue"], "Hook");
     assert!(events[1]["eventId"].as_i64().unwrap() > events[0]["eventId"].as_i64().unwrap());
 
-    api.put(
-        &format!("/crm/v4/objects/contacts/{contact}/associations/default/companies/301"),
-        &json!(null),
-    )
-    .await
-    .expect(200);
+    link_default(&api, &format!("contacts/{contact}"), "companies/301").await;
     let events = next(&receiver).await;
     assert_eq!(events[0]["subscriptionType"], "contact.associationChange");
     assert_eq!(events[0]["associationType"], "CONTACT_TO_COMPANY");
