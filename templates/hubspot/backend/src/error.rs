@@ -39,6 +39,16 @@ impl ApiError {
         Self::new(StatusCode::BAD_REQUEST, "VALIDATION_ERROR", message)
     }
 
+    /// HubSpot's 400 for a body whose `model` lacks the required attributes `unset`
+    /// (`Invalid input JSON: Cannot build Filter, some of required attributes are not set
+    /// [operator]`).
+    pub(crate) fn unbuilt(model: &str, unset: &[&str]) -> Self {
+        Self::validation(format!(
+            "Invalid input JSON: Cannot build {model}, some of required attributes are not set [{}]",
+            unset.join(", ")
+        ))
+    }
+
     /// 404 `OBJECT_NOT_FOUND`, HubSpot's `resource not found`.
     pub(crate) fn not_found() -> Self {
         Self::missing("resource not found")

@@ -63,7 +63,7 @@ fn definition(row: &Row) -> Map<String, Value> {
     let (id, name) = key(row);
     let body = json!({
         "id": id.to_string(),
-        "objectTypeId": format!("2-{id}"),
+        "objectTypeId": types::custom_type_id(id),
         "fullyQualifiedName": types::qualified(&name),
         "name": name,
         "labels": { "singular": row.get::<_, String>(2), "plural": row.get::<_, String>(3) },
@@ -90,7 +90,7 @@ fn definition(row: &Row) -> Map<String, Value> {
 /// association definitions.
 async fn schema(client: &impl GenericClient, row: &Row) -> Result<Value, ApiError> {
     let mut body = definition(row);
-    let type_id = format!("2-{}", key(row).0);
+    let type_id = types::custom_type_id(key(row).0);
     let properties = properties::of_type(client, &type_id, false).await?;
     body.insert("properties".to_owned(), json!(properties));
     body.insert(
@@ -142,16 +142,19 @@ async fn find(client: &impl GenericClient, name: &str) -> Result<Row, ApiError> 
             &[&id, &bare],
         )
         .await?
-        .ok_or_else(|| ApiError::missing(format!("Unable to find object type {name}")))
+        .ok_or_else(|| unknown(name))
+}
+
+/// 404 for a schema `name` does not name.
+fn unknown(name: &str) -> ApiError {
+    ApiError::missing(format!("Unable to find object type {name}"))
 }
 
 /// The live schema the path names, as [`find`].
 async fn find_live(client: &impl GenericClient, name: &str) -> Result<Row, ApiError> {
     let row = find(client, name).await?;
     if row.get::<_, bool>(9) {
-        return Err(ApiError::missing(format!(
-            "Unable to find object type {name}"
-        )));
+        return Err(unknown(name));
     }
     Ok(row)
 }
@@ -195,12 +198,6 @@ async fn read(call: Call) -> ApiResult {
 fn valid_name(name: &str) -> bool {
     name.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
         && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
-}
-
-/// 400 naming the fields a body lacks.
-fn missing_fields(missing: &[&str]) -> ApiError {
-    ApiError::validation(format!("Missing required fields: {}", missing.join(", ")))
-        .with("context", json!({ "missingFields": missing }))
 }
 
 /// The display, searchable and required property lists of a body, each checked against
@@ -247,18 +244,17 @@ async fn create(call: Call, JsonBody(body): JsonBody) -> ApiResult {
         .as_str()
         .filter(|l| !l.is_empty());
     let plural = body["labels"]["plural"].as_str().filter(|l| !l.is_empty());
-    let missing: Vec<&str> = [
-        ("name", name.is_none()),
-        ("labels.singular", singular.is_none()),
-        ("labels.plural", plural.is_none()),
-    ]
-    .into_iter()
-    .filter_map(|(field, absent)| absent.then_some(field))
-    .collect();
-    let (Some(name), Some(singular), Some(plural)) = (name, singular, plural) else {
-        return Err(missing_fields(&missing));
+    let (Some(name), Some(singular), Some(plural)) = (&name, singular, plural) else {
+        let unset: Vec<&str> = [
+            ("name", name.is_none()),
+            ("labels", singular.is_none() || plural.is_none()),
+        ]
+        .into_iter()
+        .filter_map(|(field, absent)| absent.then_some(field))
+        .collect();
+        return Err(ApiError::unbuilt("ObjectSchemaEgg", &unset));
     };
-    if !valid_name(&name) {
+    if !valid_name(name) {
         return Err(ApiError::validation(format!(
             "Object type name {name} is invalid: use letters, digits and underscores, starting with a letter"
         )));
@@ -384,7 +380,7 @@ async fn update(call: Call, JsonBody(body): JsonBody) -> ApiResult {
     call.authorize(&[WRITE]).await?;
     let client = call.kit.db().await?;
     let row = find_live(&client, call.param("objectType")).await?;
-    let type_id = format!("2-{}", key(&row).0);
+    let type_id = types::custom_type_id(key(&row).0);
     let known: Vec<String> = client
         .query(
             "SELECT name FROM properties WHERE object_type = $1 AND NOT archived",
@@ -430,50 +426,68 @@ async fn update(call: Call, JsonBody(body): JsonBody) -> ApiResult {
 }
 
 /// `DELETE /crm/v3/schemas/{objectType}`: archives a live schema that holds no live
-/// records; with `archived=true`, purges an archived one (its records, properties,
-/// association definitions and associations), freeing its name.
+/// records; with `archived=true`, purges an archived one.
 async fn archive(call: Call, args: Args) -> ApiResult {
     call.authorize(&[WRITE]).await?;
     let name = call.param("objectType");
     let mut client = call.kit.db().await?;
     let row = find(&client, name).await?;
     let (id, _) = key(&row);
-    let type_id = format!("2-{id}");
-    let archived: bool = row.get(9);
-    if !args.flag("archived") {
-        if archived {
-            return Err(ApiError::missing(format!(
-                "Unable to find object type {name}"
+    match (args.flag("archived"), row.get::<_, bool>(9)) {
+        (false, false) => retire(&client, id).await?,
+        (false, true) => return Err(unknown(name)),
+        (true, false) => {
+            return Err(ApiError::validation(format!(
+                "Object type 2-{id} is not archived: archive it before purging it."
             )));
         }
-        let live: i64 = client
-            .query_one(
-                "SELECT count(*) FROM objects WHERE type = $1 AND NOT archived",
-                &[&type_id],
-            )
-            .await?
-            .get(0);
-        if live > 0 {
-            return Err(ApiError::validation(format!(
-                "Object type {type_id} still has {live} records: delete them before deleting its schema."
-            ))
-            .with("context", json!({ "objectTypeId": [type_id] })));
+        (true, true) => {
+            let tx = client.transaction().await?;
+            purge(&tx, id).await?;
+            tx.commit().await?;
         }
-        client
-            .execute(
-                "UPDATE object_schemas SET archived = true, archived_at = now(), updated_at = now()
-                 WHERE id = $1",
-                &[&id],
-            )
-            .await?;
-        return Ok(StatusCode::NO_CONTENT.into_response());
     }
-    if !archived {
-        return Err(ApiError::validation(format!(
-            "Object type {type_id} is not archived: archive it before purging it."
-        )));
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+/// Archives schema `id` unless one of its records lives (checked by the statement that
+/// archives it).
+///
+/// # Errors
+///
+/// 400 naming how many records live.
+async fn retire(client: &impl GenericClient, id: i64) -> Result<(), ApiError> {
+    let type_id = types::custom_type_id(id);
+    let updated = client
+        .execute(
+            "UPDATE object_schemas SET archived = true, archived_at = now(), updated_at = now()
+             WHERE id = $1 AND NOT EXISTS (SELECT 1 FROM objects WHERE type = $2 AND NOT archived)",
+            &[&id, &type_id],
+        )
+        .await?;
+    if updated > 0 {
+        return Ok(());
     }
-    let tx = client.transaction().await?;
+    let live: i64 = client
+        .query_one(
+            "SELECT count(*) FROM objects WHERE type = $1 AND NOT archived",
+            &[&type_id],
+        )
+        .await?
+        .get(0);
+    Err(ApiError::validation(format!(
+        "Object type {type_id} still has {live} records: delete them before deleting its schema."
+    )))
+}
+
+/// Deletes schema `id` with its records, properties, groups, association definitions and
+/// associations, freeing its name.
+///
+/// # Errors
+///
+/// The statements' errors.
+async fn purge(client: &impl GenericClient, id: i64) -> Result<(), ApiError> {
+    let type_id = types::custom_type_id(id);
     for sql in [
         "DELETE FROM associations WHERE from_type = $1 OR to_type = $1",
         "DELETE FROM association_types WHERE from_type = $1 OR to_type = $1",
@@ -481,12 +495,12 @@ async fn archive(call: Call, args: Args) -> ApiResult {
         "DELETE FROM properties WHERE object_type = $1",
         "DELETE FROM property_groups WHERE object_type = $1",
     ] {
-        tx.execute(sql, &[&type_id]).await?;
+        client.execute(sql, &[&type_id]).await?;
     }
-    tx.execute("DELETE FROM object_schemas WHERE id = $1", &[&id])
+    client
+        .execute("DELETE FROM object_schemas WHERE id = $1", &[&id])
         .await?;
-    tx.commit().await?;
-    Ok(StatusCode::NO_CONTENT.into_response())
+    Ok(())
 }
 
 /// `POST /crm/v3/schemas/{objectType}/associations` `{fromObjectTypeId, toObjectTypeId,
@@ -502,7 +516,7 @@ async fn create_association(call: Call, JsonBody(body): JsonBody) -> ApiResult {
         .filter_map(|(field, value)| value.is_none().then_some(field))
         .collect();
     let (Some(from), Some(to)) = (from, to) else {
-        return Err(missing_fields(&missing));
+        return Err(ApiError::unbuilt("AssociationDefinitionEgg", &missing));
     };
     let mut client = call.kit.db().await?;
     let tx = client.transaction().await?;

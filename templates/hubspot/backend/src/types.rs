@@ -310,6 +310,11 @@ pub(crate) fn custom_id(name: &str) -> Option<i64> {
     name.strip_prefix("2-")?.parse().ok()
 }
 
+/// The object type id of the custom type of schema `id` (`2-1001`), also its stored name.
+pub(crate) fn custom_type_id(id: i64) -> String {
+    format!("2-{id}")
+}
+
 /// A custom type's fully qualified name (`p62515_car`).
 pub(crate) fn qualified(name: &str) -> String {
     format!("p{PORTAL_ID}_{name}")
@@ -323,7 +328,7 @@ pub(crate) fn custom(
     searchable: Vec<String>,
     required: Vec<String>,
 ) -> ObjectType {
-    let type_id = format!("2-{id}");
+    let type_id = custom_type_id(id);
     ObjectType {
         name: Cow::Owned(type_id.clone()),
         singular: Cow::Owned(name),

@@ -193,10 +193,7 @@ fn filter(
             .into_iter()
             .filter(|key| !f[*key].is_string())
             .collect();
-        return Err(ApiError::validation(format!(
-            "Invalid input JSON: Cannot build Filter, some of required attributes are not set [{}]",
-            unset.join(", ")
-        )));
+        return Err(ApiError::unbuilt("Filter", &unset));
     };
     if let Some(to) = name.strip_prefix("associations.") {
         return association_filter(sql, to, operator, f);
