@@ -456,6 +456,51 @@ await scenario("initiative updates: createInitiativeUpdate, initiative health, l
   assert((await linear.unarchiveInitiativeUpdate(update.id)).success, "initiativeUpdateUnarchive");
 });
 
+await scenario("createIssueBatch: all or nothing, at most 50", async () => {
+  const batch = await linear.createIssueBatch({ issues: [
+    { teamId: ENG, title: "Batch one", priority: 1 },
+    { teamId: ENG, title: "Batch two", labelIds: ["e0000000-0000-4000-8000-000000000001"] },
+  ] });
+  assert(batch.success && batch.lastSyncId > 0 && batch.issues.length === 2, "issueBatchCreate");
+  const [one, two] = batch.issues;
+  assert(one.title === "Batch one" && one.priorityLabel === "Urgent", "first issue");
+  assert(Number(two.identifier.split("-")[1]) === one.number + 1, `numbered in order: ${one.identifier}, ${two.identifier}`);
+  assert((await two.labels()).nodes[0].name === "Bug", "second issue's label");
+  const before = (await linear.issues({ first: 250 })).nodes.length;
+  const err = await expectError(linear.createIssueBatch({ issues: [{ teamId: ENG, title: "Kept?" }, { teamId: ENG, title: "Bad", stateId: "d0000000-0000-4000-8000-0000000000ff" }] }), LinearErrorType.InvalidInput, "unknown state");
+  assert(err.message.includes("Entity not found: WorkflowState"), err.message);
+  await expectError(linear.createIssueBatch({ issues: Array(51).fill({ teamId: ENG, title: "Many" }) }), LinearErrorType.InvalidInput, "51 issues");
+  assert((await linear.issues({ first: 250 })).nodes.length === before, "a refused batch creates nothing");
+});
+
+await scenario("attachments: updateAttachment, attachmentsForURL, attachmentIssue, deleteAttachment", async () => {
+  const url = "https://example.com/sdk/spec";
+  const created = await (await linear.createAttachment({ issueId: "ENG-3", url, title: "Spec" })).attachment;
+  const updated = await (await linear.updateAttachment(created.id, { title: "Spec v2", subtitle: "draft", metadata: { pages: 2 } })).attachment;
+  assert(updated.title === "Spec v2" && updated.subtitle === "draft" && updated.metadata.pages === 2, "attachmentUpdate");
+  const found = await linear.attachmentsForURL(url);
+  assert(found.nodes.length === 1 && found.nodes[0].id === created.id, "attachmentsForURL");
+  assert((await found.nodes[0].issue).identifier === "ENG-3", "its issue");
+  assert((await linear.attachmentIssue(created.id)).identifier === "ENG-3", "attachmentIssue");
+  const deleted = await linear.deleteAttachment(created.id);
+  assert(deleted.success && deleted.entityId === created.id, "attachmentDelete");
+  assert((await linear.attachmentsForURL(url)).nodes.length === 0, "gone from attachmentsForURL");
+  const err = await expectError(linear.updateAttachment(created.id, { title: "x" }), LinearErrorType.InvalidInput, "deleted attachment");
+  assert(err.message.includes("Entity not found: Attachment"), err.message);
+});
+
+await scenario("comment threads: commentResolve with a reply, commentUnresolve", async () => {
+  const question = await (await linear.createComment({ issueId: "ENG-2", body: "Which provider?" })).comment;
+  const answer = await (await oauth.createComment({ issueId: "ENG-2", body: "Postmark.", parentId: question.id })).comment;
+  const resolved = await (await linear.commentResolve(question.id, { resolvingCommentId: answer.id })).comment;
+  assert(resolved.resolvedAt instanceof Date, "resolvedAt");
+  assert((await resolved.resolvingUser).email === "ada@acme.test", "resolvingUser");
+  assert((await resolved.resolvingComment).id === answer.id && resolved.resolvingCommentId === answer.id, "resolvingComment");
+  const reopened = await (await linear.commentUnresolve(question.id)).comment;
+  assert(!reopened.resolvedAt && !reopened.resolvingCommentId, "commentUnresolve");
+  await expectError(linear.commentResolve(answer.id), LinearErrorType.InvalidInput, "a reply heads no thread");
+});
+
 await scenario("what the clone lacks is named: favorites, notifications, roadmaps, issueSearch, document history", async () => {
   const calls = [
     [() => linear.favorites(), "Query.favorites"],

@@ -1,7 +1,7 @@
-//! Webhook deliveries: when an Issue, Comment, IssueLabel, Project, Cycle, Document,
-//! Initiative or ProjectUpdate is created, updated or removed, every enabled webhook
-//! subscribed to that resource type (and to its team, or to all public teams) gets Linear's
-//! payload — `{action, actor, createdAt, data, url, type, organizationId, webhookTimestamp,
+//! Webhook deliveries: when an Issue, Comment, Attachment, IssueLabel, Project, Cycle,
+//! Document, Initiative, ProjectUpdate or InitiativeUpdate is created, updated or removed,
+//! every enabled webhook subscribed to that resource type (and to its team, or to all public
+//! teams) gets Linear's payload — `{action, actor, createdAt, data, url, type, organizationId, webhookTimestamp,
 //! webhookId, updatedFrom}` — queued in the write's own transaction on the kit's outbox,
 //! signed `Linear-Signature` (HMAC-SHA256 of the body with the webhook's secret) with
 //! `Linear-Delivery` and `Linear-Event` headers.

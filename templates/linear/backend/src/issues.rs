@@ -1,5 +1,5 @@
-//! Issue writes: `issueCreate` (numbered per team: `ENG-7`), `issueUpdate`,
-//! `issueBatchUpdate`, `issueAddLabel`/`issueRemoveLabel`, `issueArchive`/`issueUnarchive`,
+//! Issue writes: `issueCreate` (numbered per team: `ENG-7`), `issueBatchCreate`,
+//! `issueUpdate`, `issueBatchUpdate`, `issueAddLabel`/`issueRemoveLabel`, `issueArchive`/`issueUnarchive`,
 //! `issueDelete` (to the trash, or permanently). State timestamps and history rows are kept
 //! by Postgres triggers (`migrations/0003_issue_triggers.sql`).
 
@@ -18,7 +18,8 @@ use crate::hooks::{self, Event};
 use crate::write;
 use crate::{Shared, Viewer};
 
-/// Most issues one `issueBatchUpdate` may change (Linear's limit).
+/// Most issues one `issueBatchCreate` may create or `issueBatchUpdate` change (Linear's
+/// limit).
 const MAX_BATCH: usize = 50;
 
 type Input = Map<String, serde_json::Value>;
@@ -191,42 +192,107 @@ async fn check_parent(tx: &impl GenericClient, id: &str, parent: &str) -> Result
 /// it runs in a transaction with the deliveries it queues.
 pub(crate) async fn create(ctx: &ResolverContext<'_>) -> Result<Value> {
     let (shared, viewer) = context(ctx)?;
-    let mut input = write::input(ctx)?;
-    let Some(template) = crate::templates::take_id(&mut input)? else {
-        return create_from(shared, viewer, input).await;
-    };
-    let input = crate::templates::apply(shared, &template, input).await?;
+    let (input, template) = with_template(shared, write::input(ctx)?).await?;
     let payload = create_from(shared, viewer, input).await?;
-    crate::templates::applied(shared, &template).await?;
+    if let Some(template) = template {
+        crate::templates::applied(shared, &template).await?;
+    }
     Ok(payload)
 }
 
-/// [`create`] of `input`, whose template (if any) is already applied.
-async fn create_from(shared: &Shared, viewer: &Viewer, input: Input) -> Result<Value> {
-    write::only(&input, &fields(&["id", "teamId"]))?;
-    write::check_id(&input)?;
-    check_values(&input)?;
-    let team =
-        write::text(&input, "teamId")?.ok_or_else(|| error::invalid("teamId is required"))?;
-    let title = write::text(&input, "title")?
-        .ok_or_else(|| error::invalid("Argument Validation Error: title should not be empty"))?;
-    if let Some(id) = write::text(&input, "id")?
-        && write::text(&input, "parentId")?.as_deref() == Some(id.as_str())
+/// An `IssueCreateInput` with the data of the issue template its `templateId` names (if
+/// any) applied, and that template.
+async fn with_template(shared: &Shared, mut input: Input) -> Result<(Input, Option<String>)> {
+    match crate::templates::take_id(&mut input)? {
+        Some(template) => Ok((
+            crate::templates::apply(shared, &template, input).await?,
+            Some(template),
+        )),
+        None => Ok((input, None)),
+    }
+}
+
+/// Refuses an `IssueCreateInput` (its template applied) the clone cannot write; answers
+/// its team.
+fn check_create(input: &Input) -> Result<String> {
+    write::only(input, &fields(&["id", "teamId"]))?;
+    write::check_id(input)?;
+    check_values(input)?;
+    let team = write::text(input, "teamId")?.ok_or_else(|| error::invalid("teamId is required"))?;
+    if write::text(input, "title")?.is_none() {
+        return Err(error::invalid(
+            "Argument Validation Error: title should not be empty",
+        ));
+    }
+    if let Some(id) = write::text(input, "id")?
+        && write::text(input, "parentId")?.as_deref() == Some(id.as_str())
     {
         return Err(error::invalid(
             "Argument Validation Error: an issue cannot be its own parent",
         ));
     }
+    Ok(team)
+}
+
+/// [`create`] of `input`, whose template (if any) is already applied.
+async fn create_from(shared: &Shared, viewer: &Viewer, input: Input) -> Result<Value> {
+    let team = check_create(&input)?;
     let mut client = shared.kit.db().await.map_err(error::internal)?;
     check_refs(&client, &team, &input, true).await?;
     let hooks = hooks::subscribed(&client, viewer, "Issue", Some(&team)).await?;
-    let text = |key: &str| write::text(&input, key);
+    if hooks.is_empty() {
+        let row = insert(&client, shared, viewer, &team, &input).await?;
+        return Ok(write::payload(
+            "issue",
+            entity::parse(row.get(0))?,
+            row.get(1),
+        ));
+    }
+    let tx = client.transaction().await.map_err(error::internal)?;
+    let (issue, sync, queued) = create_in(&tx, shared, viewer, &team, &input, &hooks).await?;
+    write::commit(shared, tx, queued).await?;
+    Ok(write::payload("issue", issue, sync))
+}
+
+/// Creates issue `input` of `team` inside `tx` and queues its `create` webhook to `hooks`:
+/// the issue, the sync id and whether a delivery was queued.
+async fn create_in(
+    tx: &Transaction<'_>,
+    shared: &Shared,
+    viewer: &Viewer,
+    team: &str,
+    input: &Input,
+    hooks: &hooks::Subscribers,
+) -> Result<(Value, i64, bool)> {
+    let row = insert(tx, shared, viewer, team, input).await?;
+    let (issue, json, sync) = write::rendered(&row)?;
+    let event = Event {
+        resource: "Issue",
+        action: "create",
+        team: Some(team),
+        data: &json,
+        updated_from: None,
+    };
+    let queued = hooks.emit(tx, viewer, event).await?;
+    Ok((issue, sync, queued))
+}
+
+/// The one statement that takes `team`'s next issue number, inserts issue `input` and
+/// renders it: its row of the issue's JSON text and the next `lastSyncId`.
+async fn insert(
+    client: &impl GenericClient,
+    shared: &Shared,
+    viewer: &Viewer,
+    team: &str,
+    input: &Input,
+) -> Result<asym_kit::tokio_postgres::Row> {
+    let text = |key: &str| write::text(input, key);
     let number_of = |key: &str| input.get(key).and_then(serde_json::Value::as_f64);
     let priority = input
         .get("priority")
         .and_then(serde_json::Value::as_i64)
         .map(|p| p as i32);
-    let labels = write::texts(&input, "labelIds")?;
+    let labels = write::texts(input, "labelIds")?;
     let sql = format!(
         "{}, seq AS (
                 UPDATE teams SET issue_seq = issue_seq + 1 WHERE id = $4 AND archived_at IS NULL
@@ -254,7 +320,7 @@ async fn create_from(shared: &Shared, viewer: &Viewer, input: Input) -> Result<V
         &viewer.user_id,
         &text("id")?,
         &team,
-        &title,
+        &text("title")?,
         &text("description")?,
         &priority,
         &number_of("estimate"),
@@ -269,27 +335,66 @@ async fn create_from(shared: &Shared, viewer: &Viewer, input: Input) -> Result<V
         &number_of("subIssueSortOrder"),
         &text("projectMilestoneId")?,
     ];
-    if hooks.is_empty() {
-        let row = write::one(&client, &sql, &params, "Team").await?;
-        return Ok(write::payload(
-            "issue",
-            entity::parse(row.get(0))?,
-            row.get(1),
-        ));
-    }
-    let tx = client.transaction().await.map_err(error::internal)?;
-    let row = write::one(&tx, &sql, &params, "Team").await?;
-    let (issue, json, sync) = write::rendered(&row)?;
-    let event = Event {
-        resource: "Issue",
-        action: "create",
-        team: Some(&team),
-        data: &json,
-        updated_from: None,
+    write::one(client, &sql, &params, "Team").await
+}
+
+/// `issueBatchCreate(input: {issues})`: at most 50, all or nothing in one transaction, each
+/// as `issueCreate` makes it (a template applied, numbered in its team, its webhooks).
+pub(crate) async fn batch_create(ctx: &ResolverContext<'_>) -> Result<Value> {
+    let (shared, viewer) = context(ctx)?;
+    let items = match write::input(ctx)?.remove("issues") {
+        Some(serde_json::Value::Array(items)) => items,
+        _ => return Err(error::invalid("`issues` must be a list")),
     };
-    let queued = hooks.emit(&tx, viewer, event).await?;
+    check_batch(items.len())?;
+    let mut inputs = Vec::with_capacity(items.len());
+    for item in items {
+        let serde_json::Value::Object(input) = item else {
+            return Err(error::invalid("`issues` must be a list of objects"));
+        };
+        let (input, template) = with_template(shared, input).await?;
+        let team = check_create(&input)?;
+        inputs.push((input, template, team));
+    }
+    let mut client = shared.kit.db().await.map_err(error::internal)?;
+    let tx = client.transaction().await.map_err(error::internal)?;
+    let mut issues = Vec::with_capacity(inputs.len());
+    let (mut sync, mut queued) = (0, false);
+    for (input, _, team) in &inputs {
+        check_refs(&tx, team, input, true).await?;
+        let hooks = hooks::subscribed(&tx, viewer, "Issue", Some(team)).await?;
+        let (issue, last, delivered) = create_in(&tx, shared, viewer, team, input, &hooks).await?;
+        issues.push(issue);
+        sync = last;
+        queued |= delivered;
+    }
     write::commit(shared, tx, queued).await?;
-    Ok(write::payload("issue", issue, sync))
+    for template in inputs
+        .iter()
+        .filter_map(|(_, template, _)| template.as_ref())
+    {
+        crate::templates::applied(shared, template).await?;
+    }
+    Ok(batch_payload(issues, sync))
+}
+
+/// Refuses a batch over Linear's limit of [`MAX_BATCH`] issues.
+fn check_batch(len: usize) -> Result<()> {
+    if len > MAX_BATCH {
+        return Err(error::invalid(format!(
+            "Argument Validation Error: at most {MAX_BATCH} issues per batch"
+        )));
+    }
+    Ok(())
+}
+
+/// `IssueBatchPayload`: `{success, lastSyncId, issues}`.
+fn batch_payload(issues: Vec<Value>, sync: i64) -> Value {
+    object([
+        ("success", Value::Boolean(true)),
+        ("lastSyncId", Value::from(sync as f64)),
+        ("issues", Value::List(issues)),
+    ])
 }
 
 /// The issue fields an update may change, by SQL cast; each is written to its [`column()`].
@@ -523,18 +628,10 @@ pub(crate) async fn batch_update(ctx: &ResolverContext<'_>) -> Result<Value> {
         .iter()
         .map(|id| id.string().map(str::to_owned))
         .collect::<std::result::Result<_, _>>()?;
-    if ids.len() > MAX_BATCH {
-        return Err(error::invalid(format!(
-            "Argument Validation Error: at most {MAX_BATCH} issues per batch"
-        )));
-    }
+    check_batch(ids.len())?;
     let input = write::input(ctx)?;
     let (issues, sync) = update_many(ctx, &ids, &input).await?;
-    Ok(object([
-        ("success", Value::Boolean(true)),
-        ("lastSyncId", Value::from(sync as f64)),
-        ("issues", Value::List(issues)),
-    ]))
+    Ok(batch_payload(issues, sync))
 }
 
 /// `issueAddLabel` / `issueRemoveLabel`.

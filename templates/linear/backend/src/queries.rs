@@ -274,6 +274,27 @@ pub(crate) async fn initiative_projects(ctx: &ResolverContext<'_>) -> Result<Val
     .await
 }
 
+/// `attachmentsForURL(url:)`: the attachments linking `url`, on any issue.
+pub(crate) async fn attachments_for_url(ctx: &ResolverContext<'_>) -> Result<Value> {
+    let url = arg_str(ctx, "url")?;
+    scoped(ctx, "Attachment", None, Some(("t.url = {}", vec![url]))).await
+}
+
+/// `attachmentIssue(id:)`: the issue of attachment `id` (or, as Linear still allows, of the
+/// first attachment whose URL is `id`).
+pub(crate) async fn attachment_issue(ctx: &ResolverContext<'_>) -> Result<Value> {
+    let (shared, viewer) = context(ctx)?;
+    let row = crate::write::lookup(
+        shared,
+        "SELECT issue_id FROM attachments WHERE id = $1 OR url = $1
+         ORDER BY id = $1 DESC, created_at, id LIMIT 1",
+        &arg_str(ctx, "id")?,
+        "Attachment",
+    )
+    .await?;
+    entity::get(shared, viewer, "Issue", row.get(0)).await
+}
+
 /// `templates`: every template of the workspace, the team's and the workspace's, not
 /// archived, in their sort order.
 pub(crate) async fn templates(ctx: &ResolverContext<'_>) -> Result<Value> {

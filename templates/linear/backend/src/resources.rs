@@ -17,9 +17,21 @@ const COMMENT: Spec = Spec {
     team: Some(
         "SELECT i.team_id FROM comments c JOIN issues i ON i.id = c.issue_id WHERE c.id = $1",
     ),
-    // Its replies stay, as top-level comments.
-    unlink: &["UPDATE comments SET parent_id = NULL WHERE parent_id = $1"],
+    // Its replies stay, as top-level comments; a thread it resolved stays resolved.
+    unlink: &[
+        "UPDATE comments SET parent_id = NULL WHERE parent_id = $1",
+        "UPDATE comments SET resolving_comment_id = NULL WHERE resolving_comment_id = $1",
+    ],
     ..Spec::new("Comment", "comments", "comment")
+};
+
+/// A comment's resolution, written by `commentResolve` and `commentUnresolve` (never taken
+/// from a client's input).
+const RESOLUTION: Spec = Spec {
+    fields: &[("text", &["resolvingCommentId", "resolvingUserId"])],
+    required: &[],
+    unlink: &[],
+    ..COMMENT
 };
 
 const LABEL: Spec = Spec {
@@ -81,7 +93,12 @@ const CYCLE: Spec = Spec {
 };
 
 /// A second attachment with the same URL on the same issue updates the first, as Linear does.
+/// Announced as Linear's `Attachment` webhooks, routed by the issue's team.
 const ATTACHMENT: Spec = Spec {
+    hook: Some("Attachment"),
+    team: Some(
+        "SELECT i.team_id FROM attachments a JOIN issues i ON i.id = a.issue_id WHERE a.id = $1",
+    ),
     fields: &[
         ("text", &["id", "issueId", "title", "subtitle", "url"]),
         ("jsonb", &["metadata"]),
@@ -150,6 +167,8 @@ simple::delegate!(
     cycle_create => create, CYCLE, "cycleCreate(input:)";
     cycle_update => simple::update_plain, CYCLE, "cycleUpdate(id:, input:)";
     attachment_create => create, ATTACHMENT, "attachmentCreate(input:)";
+    attachment_update => simple::update_plain, ATTACHMENT, "attachmentUpdate(id:, input:)";
+    attachment_delete => simple::delete, ATTACHMENT, "attachmentDelete(id:)";
     webhook_delete => simple::delete, WEBHOOK, "webhookDelete(id:)";
     milestone_create => create, MILESTONE, "projectMilestoneCreate(input:)";
     milestone_update => simple::update_plain, MILESTONE, "projectMilestoneUpdate(id:, input:)";
@@ -162,6 +181,47 @@ pub(crate) async fn comment_update(ctx: &ResolverContext<'_>) -> Result<Value> {
     let skip = ctx.args.get("skipEditedAt").and_then(|v| v.boolean().ok()) == Some(true);
     let extra: &[&str] = if skip { &[] } else { &["edited_at = now()"] };
     simple::update(ctx, &COMMENT, extra).await
+}
+
+/// `commentResolve(id:, resolvingCommentId:)`: resolves a thread, by the viewer and
+/// optionally by one of its replies. Only a top-level comment heads a thread.
+pub(crate) async fn comment_resolve(ctx: &ResolverContext<'_>) -> Result<Value> {
+    let (shared, viewer, id) = simple::target(ctx)?;
+    let parent = "SELECT parent_id FROM comments WHERE id = $1";
+    let thread: Option<String> = write::lookup(shared, parent, &id, "Comment").await?.get(0);
+    if thread.is_some() {
+        return Err(error::validation(
+            "Only a top-level comment can be resolved.",
+        ));
+    }
+    let resolving = crate::args::Args::of(ctx)
+        .string("resolvingCommentId")?
+        .map(str::to_owned);
+    if let Some(reply) = &resolving {
+        let of: Option<String> = write::lookup(shared, parent, reply, "Comment")
+            .await?
+            .get(0);
+        if of.as_deref() != Some(id.as_str()) {
+            return Err(error::validation(
+                "The resolving comment must be a reply to the resolved comment.",
+            ));
+        }
+    }
+    let input = serde_json::Map::from_iter([
+        ("resolvingCommentId".to_owned(), resolving.into()),
+        ("resolvingUserId".to_owned(), viewer.user_id.clone().into()),
+    ]);
+    simple::update_row(ctx, &RESOLUTION, &id, &input, &["resolved_at = now()"]).await
+}
+
+/// `commentUnresolve(id:)`: the thread is no longer resolved.
+pub(crate) async fn comment_unresolve(ctx: &ResolverContext<'_>) -> Result<Value> {
+    let (_, _, id) = simple::target(ctx)?;
+    let input = serde_json::Map::from_iter(
+        ["resolvingCommentId", "resolvingUserId"]
+            .map(|key| (key.to_owned(), serde_json::Value::Null)),
+    );
+    simple::update_row(ctx, &RESOLUTION, &id, &input, &["resolved_at = NULL"]).await
 }
 
 /// `projectCreate(input:)`: linked to `teamIds`, status "Planned" unless given.

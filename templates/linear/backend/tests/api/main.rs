@@ -6,7 +6,9 @@
     reason = "a test fails loudly on what it did not expect"
 )]
 
+mod attachments;
 mod auth;
+mod batches;
 mod documents;
 mod initiatives;
 mod project_updates;
@@ -14,6 +16,7 @@ mod protocol;
 mod reads;
 mod relations;
 mod templates;
+mod threads;
 mod webhooks;
 mod writes;
 
@@ -73,6 +76,17 @@ pub(crate) fn error(reply: &Reply, status: u16, code: &str) -> String {
         reply.body
     );
     first["message"].as_str().unwrap().to_owned()
+}
+
+/// Runs `mutation` (of one field) and answers its payload, which must report success.
+pub(crate) async fn mutate(api: &Api, mutation: &str, variables: Value) -> Value {
+    let got = query(api, mutation, variables).await;
+    let payload = got
+        .as_object()
+        .and_then(|fields| fields.values().next())
+        .expect("one mutation field");
+    assert_eq!(payload["success"], true, "{got}");
+    payload.clone()
 }
 
 /// Runs `query`, whose one variable is `$id`, with `id`; answers its `data`.

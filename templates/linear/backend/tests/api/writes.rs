@@ -4,7 +4,8 @@
 use serde_json::{Value, json};
 
 use crate::{
-    ADA, BEN, ENG, archive_payload, client, delete_payload, error, gql, query, refused, with_id,
+    ADA, BEN, ENG, archive_payload, client, delete_payload, error, gql, mutate, query, refused,
+    with_id,
 };
 
 const CREATE: &str = "mutation($input: IssueCreateInput!) { issueCreate(input: $input) {
@@ -208,17 +209,6 @@ async fn labels_archive_trash_and_batches(linear: asym::Linear) {
         unchanged["issue"]["priority"], 4.0,
         "a failed batch changes nothing"
     );
-}
-
-/// Runs `mutation` (of one field) and answers its payload, which must report success.
-async fn mutate(api: &asym_kit::testing::Api, mutation: &str, variables: Value) -> Value {
-    let got = query(api, mutation, variables).await;
-    let payload = got
-        .as_object()
-        .and_then(|fields| fields.values().next())
-        .expect("one mutation field");
-    assert_eq!(payload["success"], true, "{got}");
-    payload.clone()
 }
 
 #[asym::clone("linear", seed = "basic")]
