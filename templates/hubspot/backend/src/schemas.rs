@@ -480,8 +480,8 @@ async fn retire(client: &impl GenericClient, id: i64) -> Result<(), ApiError> {
     )))
 }
 
-/// Deletes schema `id` with its records, properties, groups, association definitions and
-/// associations, freeing its name.
+/// Deletes schema `id` with its records, properties, groups, association definitions,
+/// associations and lists, freeing its name.
 ///
 /// # Errors
 ///
@@ -494,6 +494,7 @@ async fn purge(client: &impl GenericClient, id: i64) -> Result<(), ApiError> {
         "DELETE FROM objects WHERE type = $1",
         "DELETE FROM properties WHERE object_type = $1",
         "DELETE FROM property_groups WHERE object_type = $1",
+        "DELETE FROM lists WHERE object_type_id = $1",
     ] {
         client.execute(sql, &[&type_id]).await?;
     }

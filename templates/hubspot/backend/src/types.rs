@@ -256,12 +256,6 @@ fn unknown(name: &str) -> ApiError {
     ApiError::validation(format!("Unable to infer object type from: {name}"))
 }
 
-/// [`lookup`], or HubSpot's 400 for a type it cannot infer (where only HubSpot's types are
-/// served: lists, pipelines).
-pub(crate) fn stock(name: &str) -> Result<&'static ObjectType, ApiError> {
-    lookup(name).ok_or_else(|| unknown(name))
-}
-
 /// The type a path or body names: one of HubSpot's ([`lookup`], no statement), else a live
 /// custom type by object type id (`2-1001`), fully qualified name (`p62515_car`) or name.
 ///
@@ -269,8 +263,20 @@ pub(crate) fn stock(name: &str) -> Result<&'static ObjectType, ApiError> {
 ///
 /// HubSpot's 400 for a type it cannot infer; the statement's error.
 pub(crate) async fn resolve(client: &impl GenericClient, name: &str) -> Result<Type, ApiError> {
+    find(client, name).await?.ok_or_else(|| unknown(name))
+}
+
+/// [`resolve`], `None` for a type that is not (or no longer) served.
+///
+/// # Errors
+///
+/// The statement's error.
+pub(crate) async fn find(
+    client: &impl GenericClient,
+    name: &str,
+) -> Result<Option<Type>, ApiError> {
     if let Some(stock) = lookup(name) {
-        return Ok(Cow::Borrowed(stock));
+        return Ok(Some(Cow::Borrowed(stock)));
     }
     let (id, schema) = schema_key(name);
     let statement = client
@@ -279,16 +285,8 @@ pub(crate) async fn resolve(client: &impl GenericClient, name: &str) -> Result<T
              WHERE NOT archived AND (id = $1 OR lower(name) = lower($2))",
         )
         .await?;
-    let row = client
-        .query_opt(&statement, &[&id, &schema])
-        .await?
-        .ok_or_else(|| unknown(name))?;
-    Ok(Cow::Owned(custom(
-        row.get(0),
-        row.get(1),
-        row.get(2),
-        row.get(3),
-    )))
+    let row = client.query_opt(&statement, &[&id, &schema]).await?;
+    Ok(row.map(|row| Cow::Owned(custom(row.get(0), row.get(1), row.get(2), row.get(3)))))
 }
 
 /// What names a custom type: its schema id (from `2-1001`) or its schema name (from

@@ -13,7 +13,6 @@ use super::members::{self, Member, Order};
 use super::{READ, list_id, manual_members, model, no_list, object_type_id, path_list, process};
 use crate::error::{ApiError, ApiResult};
 use crate::request::{Args, Call, JsonBody};
-use crate::types;
 
 /// The memberships routes.
 pub(super) fn routes() -> Router<Kit> {
@@ -64,7 +63,7 @@ fn record_ids(body: &Value) -> Result<Vec<String>, ApiError> {
 /// `{recordIdsRemoved, recordsIdsAdded, recordIdsMissing}`.
 async fn change(call: &Call, add: &[String], remove: &[String]) -> ApiResult {
     let list = manual_members(call).await?;
-    let object_type = types::stock(&list.object_type_id)?;
+    let object_type = call.resolve(&list.object_type_id).await?;
     let mut client = call.kit.db().await?;
     let tx = client.transaction().await?;
     let change = members::change(&tx, list.id, &object_type.name, add, remove).await?;
@@ -206,13 +205,13 @@ async fn joined(call: Call, args: Args) -> ApiResult {
 /// listVersion, firstAddedTimestamp, lastAddedTimestamp, isPublicList}], total}`.
 async fn record_lists(call: Call) -> ApiResult {
     call.authorize(&[READ]).await?;
-    let object_type_id = object_type_id(call.param("object_type_id"))?;
+    let object_type_id = object_type_id(&call, call.param("object_type_id")).await?;
     let record: i64 = call.param("record_id").trim().parse().map_err(|_| {
         ApiError::validation(format!("Invalid record id: {}", call.param("record_id")))
     })?;
     let client = call.kit.db().await?;
     process(&client).await?;
-    let results = members::of_record(&client, object_type_id, record).await?;
+    let results = members::of_record(&client, &object_type_id, record).await?;
     let total = results.len();
     Ok(axum::Json(json!({ "results": results, "total": total })).into_response())
 }

@@ -94,9 +94,12 @@ fn no_list(id: i64) -> ApiError {
 /// The statements' errors, and a filter's refusal (a property since archived).
 async fn process(client: &impl GenericClient) -> Result<(), ApiError> {
     for (id, object_type_id, branch) in model::dynamic(client).await? {
-        let object_type = types::stock(&object_type_id)?;
+        // A list of a custom type archived since is left as it is.
+        let Some(object_type) = types::find(client, &object_type_id).await? else {
+            continue;
+        };
         let groups = filters::filter_groups(&branch)?;
-        members::apply_filters(client, id, object_type, &groups, true).await?;
+        members::apply_filters(client, id, &object_type, &groups, true).await?;
     }
     Ok(())
 }
@@ -134,9 +137,9 @@ async fn manual_members(call: &Call) -> Result<List, ApiError> {
     Ok(list)
 }
 
-/// An object type id as lists name them (`0-1`; names accepted too).
-fn object_type_id(raw: &str) -> Result<&'static str, ApiError> {
-    Ok(&types::stock(raw)?.type_id)
+/// An object type id as lists name them (`0-1`, `2-1001`; names accepted too).
+pub(crate) async fn object_type_id(call: &Call, raw: &str) -> Result<String, ApiError> {
+    Ok(call.resolve(raw).await?.type_id.to_string())
 }
 
 /// `{list}` (create, fetch) or `{updatedList}` (rename), with its filters when `filters`.
@@ -165,7 +168,7 @@ fn required<'a>(body: &'a Value, name: &str) -> Result<&'a str, ApiError> {
 async fn create(call: Call, JsonBody(body): JsonBody) -> ApiResult {
     call.authorize(&[WRITE]).await?;
     let name = required(&body, "name")?;
-    let object_type = types::stock(required(&body, "objectTypeId")?)?;
+    let object_type = call.resolve(required(&body, "objectTypeId")?).await?;
     let processing_type = required(&body, "processingType")?;
     if !PROCESSING_TYPES.contains(&processing_type) {
         return Err(ApiError::validation(format!(
@@ -213,7 +216,7 @@ async fn create(call: Call, JsonBody(body): JsonBody) -> ApiResult {
         tx.commit().await?;
         return Ok(wrapped("list", &created, false));
     };
-    filter_and_answer(tx, created.id, object_type, &groups, false, "list").await
+    filter_and_answer(tx, created.id, &object_type, &groups, false, "list").await
 }
 
 /// Applies `groups` to the list `id` in `tx` ([`members::apply_filters`]), commits, and answers
@@ -243,11 +246,11 @@ async fn by_id(call: Call, args: Args) -> ApiResult {
 /// case.
 async fn by_name(call: Call, args: Args) -> ApiResult {
     call.authorize(&[READ]).await?;
-    let object_type_id = object_type_id(call.param("object_type_id"))?;
+    let object_type_id = object_type_id(&call, call.param("object_type_id")).await?;
     let name = call.param("name");
     let client = call.kit.db().await?;
     process(&client).await?;
-    let list = model::by_name(&client, object_type_id, name)
+    let list = model::by_name(&client, &object_type_id, name)
         .await?
         .ok_or_else(|| ApiError::missing(format!("List with name {name} does not exist.")))?;
     Ok(wrapped("list", &list, args.flag("includeFilters")))
@@ -314,7 +317,7 @@ async fn search(call: Call, JsonBody(body): JsonBody) -> ApiResult {
         .map(|raw| list_id(raw))
         .collect::<Result<Vec<i64>, ApiError>>()?;
     let object_type_id = match body["objectTypeId"].as_str() {
-        Some(raw) => Some(object_type_id(raw)?.to_owned()),
+        Some(raw) => Some(object_type_id(&call, raw).await?),
         None => None,
     };
     let query = body["query"]
@@ -377,13 +380,13 @@ async fn update_filters(call: Call, JsonBody(body): JsonBody) -> ApiResult {
         .filter(|b| !b.is_null())
         .ok_or_else(|| ApiError::validation("filterBranch is required"))?;
     let groups = filters::filter_groups(branch)?;
-    let object_type = types::stock(&list.object_type_id)?;
+    let object_type = call.resolve(&list.object_type_id).await?;
     let mut client = call.kit.db().await?;
     let tx = client.transaction().await?;
     if !model::set_filters(&tx, list.id, branch).await? {
         return Err(no_list(list.id));
     }
-    filter_and_answer(tx, list.id, object_type, &groups, true, "updatedList").await
+    filter_and_answer(tx, list.id, &object_type, &groups, true, "updatedList").await
 }
 
 /// `DELETE /crm/v3/lists/{listId}` (204): restorable afterwards.

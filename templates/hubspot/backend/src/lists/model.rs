@@ -132,7 +132,7 @@ impl List {
 #[derive(Debug)]
 pub(crate) struct NewList<'a> {
     pub(crate) name: &'a str,
-    pub(crate) object_type_id: &'static str,
+    pub(crate) object_type_id: &'a str,
     pub(crate) processing_type: &'a str,
     pub(crate) filter_branch: Option<&'a Value>,
     pub(crate) list_permissions: Value,

@@ -283,6 +283,20 @@ fn branch(filters: Value) -> Value {
                                "filterBranches": [], "filters": filters}]})
 }
 
+/// Creates a `processing_type` list of `object_type` named `name` with the filters `branch`
+/// (200); the answer.
+async fn filtered(
+    api: &asym_kit::testing::Api,
+    name: &str,
+    object_type: &str,
+    processing_type: &str,
+    branch: &Value,
+) -> Value {
+    let body = json!({"name": name, "objectTypeId": object_type,
+                      "processingType": processing_type, "filterBranch": branch});
+    create_list(api, &body, 200).await
+}
+
 /// A PROPERTY filter on `property` with `operation`.
 fn property(property: &str, operation: Value) -> Value {
     json!({"filterType": "PROPERTY", "property": property, "operation": operation})
@@ -304,13 +318,7 @@ async fn snapshot_lists_apply_filters_once_and_dynamic_lists_follow_them(hubspot
         "lifecyclestage",
         json!({"operationType": "ENUMERATION", "operator": "IS_ANY_OF", "values": ["lead", "customer"]}),
     )]));
-    let snapshot = create_list(
-        &api,
-        &json!({"name": "Pipeline", "objectTypeId": "0-1", "processingType": "SNAPSHOT",
-                "filterBranch": leads_and_customers}),
-        200,
-    )
-    .await;
+    let snapshot = filtered(&api, "Pipeline", "0-1", "SNAPSHOT", &leads_and_customers).await;
     assert_eq!(snapshot["list"]["size"], 2);
     assert_eq!(snapshot["list"]["filterBranch"], leads_and_customers);
     let snapshot = list_id(&snapshot);
@@ -320,7 +328,7 @@ async fn snapshot_lists_apply_filters_once_and_dynamic_lists_follow_them(hubspot
         "lifecyclestage",
         json!({"operationType": "ENUMERATION", "operator": "IS_ANY_OF", "values": ["lead"]}),
     )]));
-    let dynamic = create_list(&api, &json!({"name": "Leads", "objectTypeId": "contacts", "processingType": "DYNAMIC", "filterBranch": leads}), 200).await;
+    let dynamic = filtered(&api, "Leads", "contacts", "DYNAMIC", &leads).await;
     let dynamic = list_id(&dynamic);
     assert_eq!(member_ids(&api, &dynamic).await, ["202"]);
 
@@ -418,4 +426,41 @@ async fn snapshot_lists_apply_filters_once_and_dynamic_lists_follow_them(hubspot
         let list = create_list(&api, &json!({"name": name, "objectTypeId": "0-1", "processingType": "SNAPSHOT", "filterBranch": not_jane(include)}), 200).await;
         assert_eq!(member_ids(&api, &list_id(&list)).await, expected, "{name}");
     }
+}
+
+#[asym::clone("hubspot", seed = "basic")]
+async fn lists_hold_records_of_a_custom_type(hubspot: asym::HubSpot) {
+    let api = api(&hubspot);
+    let schema = post(
+        &api,
+        "/crm/v3/schemas",
+        &json!({"name": "car", "labels": {"singular": "Car", "plural": "Cars"},
+                "properties": [{"name": "year", "label": "Year", "type": "number", "fieldType": "number"}]}),
+        201,
+    )
+    .await;
+    let type_id = schema["objectTypeId"].as_str().unwrap();
+    let old = crate::create(&api, type_id, &json!({"year": "1908"}), 201).await;
+    let new = crate::create(&api, type_id, &json!({"year": "2024"}), 201).await;
+    let recent = branch(json!([property(
+        "year",
+        json!({"operationType": "NUMBER", "operator": "IS_GREATER_THAN", "value": 2000}),
+    )]));
+    let dynamic = filtered(&api, "Recent cars", "p62515_car", "DYNAMIC", &recent).await;
+    assert_eq!(dynamic["list"]["objectTypeId"], type_id);
+    let id = list_id(&dynamic);
+    assert_eq!(member_ids(&api, &id).await, [crate::id(&new)]);
+    crate::patch(
+        &api,
+        &format!("/crm/v3/objects/{type_id}/{}", crate::id(&old)),
+        &json!({"properties": {"year": "2025"}}),
+    )
+    .await;
+    assert_eq!(member_ids(&api, &id).await.len(), 2);
+    let by_name = read(
+        &api,
+        &format!("/crm/v3/lists/object-type-id/{type_id}/name/recent%20cars"),
+    )
+    .await;
+    assert_eq!(by_name["list"]["listId"], id.as_str());
 }
