@@ -304,4 +304,39 @@ await check('customer balance transactions', async () => {
   assert.equal((await stripe.customers.retrieve(customer.id)).balance, -200);
 });
 
+await check('prorations: subscriptions.update, subscriptionItems, invoices.createPreview', async () => {
+  // January 2026 on a test clock; halfway through it, Asym Pro goes from $20 to $50.
+  const start = 1767225600;
+  const half = 1768564800;
+  let clock = await stripe.testHelpers.testClocks.create({ frozen_time: start });
+  const customer = await stripe.customers.create({
+    email: 'prorate-node@example.com', test_clock: clock.id, payment_method: 'pm_card_visa',
+    invoice_settings: { default_payment_method: 'pm_card_visa' },
+  });
+  const sub = await stripe.subscriptions.create({ customer: customer.id, items: [{ price: 'price_SEEDproMonth1' }] });
+  const big = await stripe.prices.create({
+    product: 'prod_SEEDpro000001', unit_amount: 5000, currency: 'usd', recurring: { interval: 'month' },
+  });
+  clock = await stripe.testHelpers.testClocks.advance(clock.id, { frozen_time: half });
+  while (clock.status !== 'ready') clock = await stripe.testHelpers.testClocks.retrieve(clock.id);
+  const item = sub.items.data[0];
+  const preview = await stripe.invoices.createPreview({
+    subscription: sub.id,
+    subscription_details: { items: [{ id: item.id, price: big.id }], proration_date: half, proration_behavior: 'create_prorations' },
+  });
+  assert.deepEqual(preview.lines.data.map((l) => l.amount), [5000, -1000, 2500]);
+  assert.equal(preview.total, 6500);
+  // A second seat for half of January, invoiced and paid at once.
+  const added = await stripe.subscriptionItems.create({
+    subscription: sub.id, price: 'price_SEEDproMonth1', proration_behavior: 'always_invoice',
+  });
+  const latest = await stripe.invoices.retrieve((await stripe.subscriptions.retrieve(sub.id)).latest_invoice);
+  assert.deepEqual([latest.billing_reason, latest.total, latest.status], ['subscription_update', 1000, 'paid']);
+  assert.deepEqual((await stripe.subscriptionItems.del(added.id, { proration_behavior: 'none' })).deleted, true);
+  await stripe.subscriptions.update(sub.id, { items: [{ id: item.id, price: big.id }], proration_date: half });
+  const pending = await stripe.invoiceItems.list({ customer: customer.id, pending: true });
+  assert.deepEqual(pending.data.map((i) => i.amount).sort((a, b) => a - b), [-1000, 2500]);
+  assert.ok(pending.data.every((i) => i.proration && i.subscription === sub.id && i.period.start === half));
+});
+
 finish(`node stripe ${Stripe.PACKAGE_VERSION ?? ''}`);

@@ -342,6 +342,43 @@ def customer_balance():
         assert err.http_status == 404 and err.code == "resource_missing", err
 
 
+def advance_clock(clock, to):
+    clock = stripe.test_helpers.TestClock.advance(clock.id, frozen_time=to)
+    while clock.status != "ready":
+        time.sleep(0.2)
+        clock = stripe.test_helpers.TestClock.retrieve(clock.id)
+
+
+def prorations():
+    # January 2026 on a test clock; halfway through it, Asym Pro goes from $20 to $50.
+    start, half = 1767225600, 1768564800
+    clock = stripe.test_helpers.TestClock.create(frozen_time=start, name="prorations")
+    customer = stripe.Customer.create(email="prorate-py@example.com", test_clock=clock.id, payment_method="pm_card_visa",
+                                      invoice_settings={"default_payment_method": "pm_card_visa"})
+    sub = stripe.Subscription.create(customer=customer.id, items=[{"price": "price_SEEDproMonth1"}])
+    big = stripe.Price.create(product="prod_SEEDpro000001", unit_amount=5000, currency="usd",
+                              recurring={"interval": "month"})
+    advance_clock(clock, half)
+    item = sub["items"].data[0]
+    preview = stripe.Invoice.create_preview(subscription=sub.id, subscription_details={
+        "items": [{"id": item.id, "price": big.id}], "proration_date": half})
+    assert [line.amount for line in preview.lines.data] == [5000, -1000, 2500], preview.lines
+    assert [line.proration for line in preview.lines.data] == [False, True, True]
+    assert preview.lines.data[1].description == "Unused time on Asym Pro after 16 Jan 2026"
+    sub = stripe.Subscription.modify(sub.id, items=[{"id": item.id, "price": big.id}], proration_date=half,
+                                     proration_behavior="always_invoice", expand=["latest_invoice"])
+    invoice = sub.latest_invoice
+    assert [line.amount for line in invoice.lines.data] == [-1000, 2500], invoice.lines
+    assert (invoice.billing_reason, invoice.status, invoice.amount_paid) == ("subscription_update", "paid", 1500)
+    stripe.Subscription.modify(sub.id, items=[{"id": item.id, "quantity": 2}], proration_behavior="none")
+    assert not stripe.InvoiceItem.list(customer=customer.id, pending=True).data
+    # Through the item: two seats at $50 credited for half (−5000), three charged (+7500).
+    assert stripe.SubscriptionItem.modify(item.id, quantity=3).quantity == 3
+    pending = stripe.InvoiceItem.list(customer=customer.id, pending=True).data
+    assert sorted(i.amount for i in pending) == [-5000, 7500], pending
+    assert all(i.proration and i.subscription == sub.id for i in pending)
+
+
 scenarios = [("customer → payment method → payment intent → refund", customer_payment_refund),
              ("product → price → subscription → test clock → invoice paid", subscription_with_test_clock),
              ("idempotent retries", idempotent_retries),
@@ -355,7 +392,8 @@ scenarios = [("customer → payment method → payment intent → refund", custo
              ("subscription with a promotion code; refused redemptions", subscription_with_a_discount),
              ("tax rates", tax_rates),
              ("tax on a subscription's invoice and an inclusive invoice item", taxed_subscription_and_invoice),
-             ("customer balance transactions and the credit an invoice applies", customer_balance)]
+             ("customer balance transactions and the credit an invoice applies", customer_balance),
+             ("prorations: Subscription.modify, SubscriptionItem.modify, Invoice.create_preview", prorations)]
 for name, fn in scenarios:
     check(name, fn)
 

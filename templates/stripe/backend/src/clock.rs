@@ -34,6 +34,15 @@ fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
     era * 146_097 + doe - 719_468
 }
 
+/// `at` as Stripe writes a date in line descriptions: `05 Dec 2026` (UTC).
+pub(crate) fn day_label(at: i64) -> String {
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    let (y, m, d) = civil_from_days(at.div_euclid(86_400));
+    format!("{d:02} {} {y}", MONTHS[(m - 1) as usize])
+}
+
 fn days_in_month(y: i64, m: u32) -> u32 {
     asym_kit::calendar::days_in_month(y, m).unwrap_or(31)
 }
@@ -78,6 +87,12 @@ mod tests {
         assert_eq!(mar % 86_400, 43_200);
         let next_year = add_intervals(jan31, "year", 1, 1);
         assert_eq!(civil_from_days(next_year / 86_400), (2025, 1, 31));
+    }
+
+    #[test]
+    fn dates_read_as_in_stripes_line_descriptions() {
+        assert_eq!(day_label(1_764_892_800), "05 Dec 2025");
+        assert_eq!(day_label(1_764_979_199), "05 Dec 2025");
     }
 
     #[test]

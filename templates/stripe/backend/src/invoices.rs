@@ -12,7 +12,10 @@ use crate::model::intent::currency;
 use crate::model::invoice::{
     activate_subscription, finalize, item_line, mark_paid, new_invoice, pay, preview, total,
 };
-use crate::model::subscription::{customer_now, default_method, plan_of, subscription_active};
+use crate::model::proration::{self, Behavior};
+use crate::model::subscription::{
+    customer_now, default_method, interval_of_items, plan_of, subscription_active,
+};
 use crate::model::{customer_balance, discount, tax};
 use crate::params::{Params, apply_metadata, bool_at, int_at, string_at};
 use asym_kit::Kit;
@@ -131,27 +134,36 @@ const PREVIEW_FIELDS: &[&str] = &[
     "customer", "subscription", "subscription_details", "subscription_items", "currency",
     "automatic_tax", "preview_mode", "customer_details", "issuer", "on_behalf_of",
     "subscription_proration_behavior", "subscription_cancel_at_period_end",
-    "subscription_default_tax_rates",
+    "subscription_default_tax_rates", "subscription_proration_date",
 ];
 
-/// The subscription changes a preview proposes: item changes and default tax rates, each with
-/// the parameter that names it (`create_preview` nests them in `subscription_details[…]`,
-/// `upcoming` spells them `subscription_…`).
+/// The subscription changes a preview proposes: item changes, default tax rates, and how
+/// the change is prorated and when, each with the parameter that names it (`create_preview`
+/// nests them in `subscription_details[…]`, `upcoming` spells them `subscription_…`).
 struct Proposal {
     items: Option<Value>,
     items_param: &'static str,
     rates: Option<Value>,
     rates_param: &'static str,
+    proration: Option<Value>,
+    proration_param: &'static str,
+    date: Option<Value>,
+    date_param: &'static str,
 }
 
 impl Proposal {
     /// What `GET /v1/invoices/upcoming` (and its `/lines`) proposes.
     fn upcoming(params: &Params) -> Self {
+        let get = |key| params.get(key).cloned();
         Self {
-            items: params.get("subscription_items").cloned(),
+            items: get("subscription_items"),
             items_param: "subscription_items",
-            rates: params.get("subscription_default_tax_rates").cloned(),
+            rates: get("subscription_default_tax_rates"),
             rates_param: "subscription_default_tax_rates",
+            proration: get("subscription_proration_behavior"),
+            proration_param: "subscription_proration_behavior",
+            date: get("subscription_proration_date"),
+            date_param: "subscription_proration_date",
         }
     }
 }
@@ -160,11 +172,16 @@ impl Proposal {
 async fn create_preview(cx: &mut Cx<'_>) -> ApiResult {
     cx.params.allow(PREVIEW_FIELDS)?;
     let details = cx.params.hash("subscription_details")?;
+    let get = |key| details.and_then(|d| d.get(key)).cloned();
     let proposal = Proposal {
-        items: details.and_then(|d| d.get("items")).cloned(),
+        items: get("items"),
         items_param: "subscription_details[items]",
-        rates: details.and_then(|d| d.get("default_tax_rates")).cloned(),
+        rates: get("default_tax_rates"),
         rates_param: "subscription_details[default_tax_rates]",
+        proration: get("proration_behavior"),
+        proration_param: "subscription_details[proration_behavior]",
+        date: get("proration_date"),
+        date_param: "subscription_details[proration_date]",
     };
     let id = format!(
         "upcoming_in_{}",
@@ -190,8 +207,10 @@ async fn upcoming_lines(cx: &mut Cx<'_>) -> ApiResult {
 
 /// The next invoice of the request's `customer` or `subscription`: a subscription's next
 /// period (with `proposal`'s item changes: `{id?, price?, quantity?, deleted?}`, and default
-/// tax rates), a new subscription's first (proposed items without a subscription), and
-/// pending invoice items. Nothing is stored; the caller checks the parameters.
+/// tax rates) and the prorations of those changes, or, when they change the billing interval
+/// or are `always_invoice`, the invoice the change makes at once; a new subscription's first
+/// (proposed items without a subscription); and pending invoice items. Nothing is stored; the
+/// caller checks the parameters.
 async fn preview_invoice(cx: &mut Cx<'_>, proposal: Proposal, id: Option<&str>) -> ApiResult {
     let proposed = proposal.items;
     let params = cx.params.clone();
@@ -221,10 +240,14 @@ async fn preview_invoice(cx: &mut Cx<'_>, proposal: Proposal, id: Option<&str>) 
         .as_ref()
         .and_then(|s| s["items"]["data"].as_array().cloned())
         .unwrap_or_default();
+    let changing = proposed.is_some();
     if let Some(proposed) = proposed {
         change_items(cx, &mut items, &proposed, proposal.items_param).await?;
     }
     let now = customer_now(cx, &customer).await?;
+    let behavior = proration::behavior(proposal.proration.as_ref(), proposal.proration_param)?;
+    let mut prorations = Vec::new();
+    let mut billed = items.as_slice();
     let (period, reason) = match &sub {
         Some(sub)
             if sub["cancel_at_period_end"] == true
@@ -233,8 +256,24 @@ async fn preview_invoice(cx: &mut Cx<'_>, proposal: Proposal, id: Option<&str>) 
             return Err(none_upcoming(&customer_id));
         }
         Some(sub) => {
-            let start = sub["current_period_end"].as_i64().unwrap_or(now);
-            (next_period(&items, start), "subscription_cycle")
+            let old = sub["items"]["data"].as_array().cloned().unwrap_or_default();
+            let current = proration::period_of(sub, now);
+            let at = proration::date(proposal.date.as_ref(), proposal.date_param, current, now)?;
+            let restarts = changing
+                && sub["status"] != "trialing"
+                && interval_of_items(&old) != interval_of_items(&items);
+            if changing && behavior != Behavior::None {
+                let new = if restarts { &[][..] } else { &items };
+                prorations = proration::items(cx, (sub, &customer), &old, new, (at, now)).await?;
+            }
+            if restarts {
+                (next_period(&items, now), "subscription_update")
+            } else if behavior == Behavior::AlwaysInvoice && !prorations.is_empty() {
+                billed = &[];
+                ((now, now), "subscription_update")
+            } else {
+                (next_period(&items, current.1), "subscription_cycle")
+            }
         }
         None if !items.is_empty() => (next_period(&items, now), "subscription_create"),
         None => ((now, now), "manual"),
@@ -246,7 +285,8 @@ async fn preview_invoice(cx: &mut Cx<'_>, proposal: Proposal, id: Option<&str>) 
         // rates bills the same.
         sub["default_tax_rates"] = json!(rates);
     }
-    preview(cx, &customer, &sub, &items, (period, reason), id)
+    let lines = (billed, prorations.as_slice());
+    preview(cx, (&customer, &sub), lines, (period, reason), id)
         .await?
         .ok_or_else(|| none_upcoming(&customer_id))
 }

@@ -62,10 +62,12 @@ pub(crate) async fn record(
 }
 
 /// What of `balance` an invoice totalling `total` takes: all of a debit, a credit up to the
-/// total; nothing from an invoice with nothing to bill.
+/// total; nothing from an invoice with nothing to bill. A negative invoice (prorations
+/// crediting more than it bills) gives its total to the balance as a credit instead.
 fn used(balance: i64, total: i64) -> i64 {
     match balance {
-        _ if total <= 0 => 0,
+        _ if total < 0 => -total,
+        _ if total == 0 => 0,
         b if b < 0 => b.max(-total),
         b => b,
     }
@@ -149,5 +151,10 @@ mod tests {
         assert_eq!(used(-5000, 2000), -2000);
         assert_eq!(used(300, 2000), 300);
         assert_eq!(used(-500, 0), 0, "nothing billed takes nothing");
+        assert_eq!(
+            used(-500, -700),
+            700,
+            "a negative invoice credits the balance"
+        );
     }
 }

@@ -163,23 +163,31 @@ pub(crate) fn total(invoice: &mut Value) {
     invoice["amount_remaining"] = json!(due - paid);
 }
 
-/// The invoice for one period of `sub` (a line per item), stored, finalized at `start` and
-/// made `sub`'s `latest_invoice`.
+/// The invoice `sub` makes at `start`, stored, finalized and made `sub`'s `latest_invoice`:
+/// a line per item for `period` (none without one: an invoice of prorations) and the pending
+/// invoice items it bills ([`pending_items`]).
 pub(crate) async fn subscription_invoice(
     cx: &mut Cx<'_>,
     sub: &mut Value,
     customer: &Value,
-    start: i64,
-    end: i64,
+    (start, period): (i64, Option<(i64, i64)>),
     reason: &str,
     trial: bool,
 ) -> ApiResult<Value> {
     let currency = sub["currency"].as_str().unwrap_or("usd").to_owned();
     let mut invoice = new_invoice(cx, customer, start, &currency, reason, Some(&*sub)).await?;
     let items = sub["items"]["data"].as_array().cloned().unwrap_or_default();
-    let mut lines = period_lines(cx, &items, sub, &invoice, (start, end), trial).await?;
+    let mut lines = match period {
+        Some(period) => period_lines(cx, &items, sub, &invoice, period, trial).await?,
+        None => Vec::new(),
+    };
     for line in &mut lines {
         line["id"] = json!(cx.new_id("il_").await?.0);
+    }
+    for mut item in pending_items(cx, customer, sub["id"].as_str()).await? {
+        item["invoice"] = invoice["id"].clone();
+        cx.save(&item)?;
+        lines.push(item_line(&invoice, &item));
     }
     invoice["lines"]["data"] = Value::Array(lines);
     invoice["period_start"] = json!(start);
@@ -191,6 +199,38 @@ pub(crate) async fn subscription_invoice(
     sub["latest_invoice"] = invoice["id"].clone();
     finalize(cx, &mut invoice, start).await?;
     Ok(invoice)
+}
+
+/// `customer`'s pending invoice items that an invoice of subscription `sub` (or one without a
+/// subscription) bills: those of no subscription and those of `sub`, oldest first.
+pub(crate) async fn pending_items(
+    cx: &Cx<'_>,
+    customer: &Value,
+    sub: Option<&str>,
+) -> ApiResult<Vec<Value>> {
+    let pending = [
+        (
+            "customer = {}",
+            customer["id"].as_str().unwrap_or_default().to_owned(),
+        ),
+        ("data->>'invoice' IS NULL AND {} = ''", String::new()),
+        (
+            "coalesce(data->>'subscription', '') IN ('', {})",
+            sub.unwrap_or_default().to_owned(),
+        ),
+    ];
+    let mut items = cx.all("invoiceitem", &pending).await?;
+    items.reverse();
+    Ok(items)
+}
+
+/// The name of `price`'s product (empty when it is gone).
+pub(crate) async fn product_name(cx: &Cx<'_>, price: &Value) -> ApiResult<String> {
+    let product = price["product"].as_str().unwrap_or_default();
+    Ok(match cx.get("product", product, false).await? {
+        Some(p) => p["name"].as_str().unwrap_or_default().to_owned(),
+        None => String::new(),
+    })
 }
 
 /// The lines (without ids) billing `items` of subscription `sub` for the period
@@ -210,11 +250,7 @@ async fn period_lines(
         let quantity = item["quantity"].as_i64().unwrap_or(1);
         let unit = item["price"]["unit_amount"].as_i64().unwrap_or(0);
         let amount = if trial { 0 } else { unit * quantity };
-        let product = item["price"]["product"].as_str().unwrap_or_default();
-        let product_name = match cx.get("product", product, false).await? {
-            Some(p) => p["name"].as_str().unwrap_or_default().to_owned(),
-            None => String::new(),
-        };
+        let product_name = product_name(cx, &item["price"]).await?;
         let description = if trial {
             format!("Trial period for {product_name}")
         } else {
@@ -258,9 +294,9 @@ async fn period_lines(
     Ok(lines)
 }
 
-/// The line an invoice item adds to `invoice`.
+/// The line an invoice item adds to `invoice` (a proration names its subscription item).
 pub(crate) fn item_line(invoice: &Value, item: &Value) -> Value {
-    json!({
+    let mut line = json!({
         "id": format!("il_{}", item["id"].as_str().unwrap_or_default().trim_start_matches("ii_")),
         "object": "line_item",
         "amount": item["amount"],
@@ -276,32 +312,38 @@ pub(crate) fn item_line(invoice: &Value, item: &Value) -> Value {
         "metadata": item["metadata"],
         "period": item["period"],
         "price": item["price"],
-        "proration": false,
+        "proration": item["proration"] == true,
+        "proration_details": {"credited_items": null},
         "quantity": item["quantity"],
-        "subscription": null,
+        "subscription": item["subscription"],
         "subtotal": item["amount"],
         "tax_amounts": [],
         "tax_rates": item["tax_rates"],
         "taxes": [],
         "type": "invoiceitem",
-    })
+    });
+    if let Some(si) = item.get("subscription_item") {
+        line["subscription_item"] = si.clone();
+    }
+    line
 }
 
 /// What the next invoice would be (not stored): for `customer`, billing `items` of `sub` for
 /// `period` (a subscription's next period, or a new subscription's first) and the
-/// customer's pending invoice items, less what the customer's balance would take. `id` is the
-/// preview's (`create_preview`) or none (`upcoming`). `None` when it would bill nothing.
+/// customer's pending invoice items that invoice bills with `prorations` (invoice items not
+/// stored), less what the customer's balance would take. `id` is the preview's
+/// (`create_preview`) or none (`upcoming`). `None` when it would bill nothing.
 pub(crate) async fn preview(
     cx: &Cx<'_>,
-    customer: &Value,
-    sub: &Value,
-    items: &[Value],
+    (customer, sub): (&Value, &Value),
+    (items, prorations): (&[Value], &[Value]),
     (period, reason): ((i64, i64), &str),
     id: Option<&str>,
 ) -> ApiResult<Option<Value>> {
     let currency = items
         .first()
         .and_then(|i| i["price"]["currency"].as_str())
+        .or_else(|| sub["currency"].as_str())
         .unwrap_or("usd");
     let subscription = Some(sub).filter(|s| !s.is_null());
     let mut invoice = draft(
@@ -313,15 +355,16 @@ pub(crate) async fn preview(
         subscription,
     );
     let mut lines = period_lines(cx, items, sub, &invoice, period, false).await?;
-    let pending = [
-        (
-            "customer = {}",
-            customer["id"].as_str().unwrap_or_default().to_owned(),
-        ),
-        ("data->>'invoice' IS NULL AND {} = ''", String::new()),
-    ];
-    for item in cx.all("invoiceitem", &pending).await? {
+    for item in pending_items(cx, customer, sub["id"].as_str()).await? {
         lines.push(item_line(&invoice, &item));
+    }
+    for item in prorations {
+        let mut line = item_line(&invoice, item);
+        line["id"] = Value::Null;
+        if let Some(line) = line.as_object_mut() {
+            line.shift_remove("invoice_item");
+        }
+        lines.push(line);
     }
     if lines.is_empty() {
         return Ok(None);

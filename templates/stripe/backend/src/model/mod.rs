@@ -12,6 +12,7 @@ pub(crate) mod intent;
 pub(crate) mod invoice;
 pub(crate) mod method;
 pub(crate) mod price;
+pub(crate) mod proration;
 pub(crate) mod setup;
 pub(crate) mod subscription;
 pub(crate) mod tax;

@@ -119,7 +119,14 @@ pub(crate) fn plan_of(price: &Value) -> Value {
 
 /// (interval, count) of a subscription: its first item's price.
 pub(crate) fn interval_of(sub: &Value) -> (String, i64) {
-    let recurring = &sub["items"]["data"][0]["price"]["recurring"];
+    interval_of_items(sub["items"]["data"].as_array().map_or(&[], Vec::as_slice))
+}
+
+/// (interval, count) of subscription items: the first one's price.
+pub(crate) fn interval_of_items(items: &[Value]) -> (String, i64) {
+    let recurring = items
+        .first()
+        .map_or(&Value::Null, |i| &i["price"]["recurring"]);
     (
         recurring["interval"].as_str().unwrap_or("month").to_owned(),
         recurring["interval_count"].as_i64().unwrap_or(1),
@@ -172,6 +179,33 @@ pub(crate) async fn default_method(
     } else {
         None
     })
+}
+
+/// Collects `invoice`, made at `now` by a change of `sub` (not a renewal), as `sub`'s
+/// collection method does: charged to its payment method, `off_session` when the customer is
+/// away (a failure makes `sub` `past_due`, a success `active`; nothing due is paid without a
+/// method), or left open to be paid (`send_invoice`).
+pub(crate) async fn collect(
+    cx: &mut Cx<'_>,
+    (sub, customer): (&mut Value, &Value),
+    invoice: &mut Value,
+    now: i64,
+    off_session: bool,
+) -> ApiResult<()> {
+    if sub["collection_method"] != "charge_automatically" {
+        return Ok(());
+    }
+    let failed = match default_method(cx, sub, customer).await? {
+        Some(m) => pay(cx, invoice, Some(&m), now, false, off_session)
+            .await?
+            .is_some(),
+        None if invoice["amount_due"] == 0 => {
+            pay(cx, invoice, None, now, false, false).await?.is_some()
+        }
+        None => true,
+    };
+    sub["status"] = json!(if failed { "past_due" } else { "active" });
+    Ok(())
 }
 
 /// Runs one subscription's renewals up to `target`.
@@ -231,8 +265,7 @@ pub(crate) async fn advance_subscription(cx: &mut Cx<'_>, id: &str, target: i64)
             cx,
             &mut sub,
             &customer,
-            start,
-            next_end,
+            (start, Some((start, next_end))),
             "subscription_cycle",
             false,
         )

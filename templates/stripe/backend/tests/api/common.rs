@@ -116,6 +116,13 @@ impl Api {
         self.ok("/v1/invoices", &include).await
     }
 
+    /// Creates a test clock frozen at `frozen_time` (Unix seconds).
+    pub(crate) async fn test_clock(&self, frozen_time: i64) -> Value {
+        let form = [("frozen_time", frozen_time.to_string())];
+        let form = form.each_ref().map(|(k, v)| (*k, v.as_str()));
+        self.ok("/v1/test_helpers/test_clocks", &form).await
+    }
+
     /// Advances test clock `clock` to `frozen_time` (Unix seconds).
     pub(crate) async fn advance(&self, clock: &str, frozen_time: &str) -> Value {
         self.ok(

@@ -199,10 +199,7 @@ async fn a_debit_is_added_and_a_void_gives_the_balance_back(stripe: asym::Stripe
 #[asym::clone("stripe", seed = "basic")]
 async fn renewals_are_taxed_and_take_the_credit_left(stripe: asym::Stripe) {
     let api = Api::new(&stripe);
-    let start = "1767225600"; // 2026-01-01 00:00 UTC
-    let clock = api
-        .ok("/v1/test_helpers/test_clocks", &[("frozen_time", start)])
-        .await;
+    let clock = api.test_clock(1_767_225_600).await; // 2026-01-01 00:00 UTC
     let customer = api
         .visa_customer_on(id(&clock), &[("balance", "-3000")])
         .await;

@@ -357,12 +357,7 @@ async fn an_amount_off_is_capped_at_the_subtotal_and_pays_nothing(stripe: asym::
 async fn a_repeating_coupon_lasts_its_months(stripe: asym::Stripe) {
     let api = Api::new(&stripe);
     let start = 1_767_225_600; // 2026-01-01 00:00 UTC
-    let clock = api
-        .ok(
-            "/v1/test_helpers/test_clocks",
-            &[("frozen_time", &start.to_string())],
-        )
-        .await;
+    let clock = api.test_clock(start).await;
     let customer = api.visa_customer_on(id(&clock), &[]).await;
     coupon(
         &api,

@@ -15,6 +15,7 @@ mod discounts;
 mod invoice_items;
 mod limits;
 mod previews;
+mod prorations;
 mod taxes;
 mod versions;
 
@@ -607,12 +608,7 @@ async fn the_seeded_subscription_renews_on_its_clock(stripe: asym::Stripe) {
 #[asym::clone("stripe", seed = "basic")]
 async fn failed_renewals_make_the_subscription_past_due(stripe: asym::Stripe) {
     let api = Api::new(&stripe);
-    let clock = api
-        .ok(
-            "/v1/test_helpers/test_clocks",
-            &[("frozen_time", "1767225600")],
-        )
-        .await;
+    let clock = api.test_clock(1_767_225_600).await;
     let customer = api.ok("/v1/customers", &[("test_clock", id(&clock))]).await;
     let pm = api
         .ok(
