@@ -247,6 +247,7 @@ async fn preview_invoice(cx: &mut Cx<'_>, proposal: Proposal, id: Option<&str>) 
     let now = customer_now(cx, &customer).await?;
     let behavior = proration::behavior(proposal.proration.as_ref(), proposal.proration_param)?;
     let mut prorations = Vec::new();
+    let mut prorated_at = None;
     let mut billed = items.as_slice();
     let (period, reason) = match &sub {
         Some(sub)
@@ -263,6 +264,7 @@ async fn preview_invoice(cx: &mut Cx<'_>, proposal: Proposal, id: Option<&str>) 
                 && sub["status"] != "trialing"
                 && interval_of_items(&old) != interval_of_items(&items);
             if changing && behavior != Behavior::None {
+                prorated_at = Some(at);
                 let new = if restarts { &[][..] } else { &items };
                 prorations = proration::items(cx, (sub, &customer), &old, new, (at, now)).await?;
             }
@@ -286,9 +288,14 @@ async fn preview_invoice(cx: &mut Cx<'_>, proposal: Proposal, id: Option<&str>) 
         sub["default_tax_rates"] = json!(rates);
     }
     let lines = (billed, prorations.as_slice());
-    preview(cx, (&customer, &sub), lines, (period, reason), id)
+    let mut invoice = preview(cx, (&customer, &sub), lines, (period, reason), id)
         .await?
-        .ok_or_else(|| none_upcoming(&customer_id))
+        .ok_or_else(|| none_upcoming(&customer_id))?;
+    if let Some(at) = prorated_at {
+        // Stripe sets it only on previews of prorations: the time they are computed at.
+        invoice["subscription_proration_date"] = json!(at);
+    }
+    Ok(invoice)
 }
 
 /// Whether proposed item changes name existing items (`[{id, …}]`).

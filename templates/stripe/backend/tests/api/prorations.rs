@@ -263,8 +263,12 @@ async fn previews_show_the_prorations_of_a_proposed_change(stripe: asym::Stripe)
         .await;
     assert_eq!(amounts_of(data(&next["lines"])), [5000, -1000, 2500]);
     assert_eq!(
-        pick(&next, ["billing_reason", "total"]),
-        json!({"billing_reason": "subscription_cycle", "total": 6500})
+        pick(
+            &next,
+            ["billing_reason", "total", "subscription_proration_date"]
+        ),
+        json!({"billing_reason": "subscription_cycle", "total": 6500,
+               "subscription_proration_date": HALF})
     );
     assert_eq!(
         next["lines"]["data"][2]["period"],
@@ -407,4 +411,21 @@ async fn trials_are_not_prorated_and_discounted_subscriptions_are_refused(stripe
     assert!(message.contains("not implemented"), "{message}");
     move_to(&api, &sub, &fifty, &[("proration_behavior", "none")]).await;
     assert!(pending(&api, &sub).await.is_empty());
+}
+
+#[asym::clone("stripe", seed = "basic")]
+async fn cancelling_with_prorate_credits_the_unused_time(stripe: asym::Stripe) {
+    let api = Api::new(&stripe);
+    let (_, sub, _) = subscribed(&api, &[], HALF).await;
+    let cancel = format!("/v1/subscriptions/{}/cancel", id(&sub));
+    let (status, refused) = api.post(&cancel, &[("invoice_now", "true")]).await;
+    assert_error(status, &refused, "param", (400, "invoice_now"));
+    let canceled = api.ok(&cancel, &[("prorate", "true")]).await;
+    assert_eq!(canceled["status"], "canceled");
+    let credit = pending(&api, &sub).await;
+    assert_eq!(amounts_of(&credit), [-1000]);
+    assert_eq!(
+        credit[0]["description"],
+        "Unused time on Asym Pro after 16 Jan 2026"
+    );
 }
