@@ -8,7 +8,7 @@ use asym_kit::deadpool_postgres::GenericClient;
 use serde_json::{Value, json};
 
 use crate::error::ApiError;
-use crate::types::{self, ObjectType};
+use crate::types::{self, ObjectType, Type};
 
 /// One association type between two object types.
 #[derive(Debug, Clone)]
@@ -218,7 +218,7 @@ pub(crate) async fn associate_new(
             Some(to) => to_types.push(to.as_str()),
             None => {
                 let kind = intended_type(client, from, specs).await?;
-                return Err(invalid_objects(&[(kind, *to_id)]));
+                return Err(invalid_objects(&[(kind.as_deref(), *to_id)]));
             }
         }
     }
@@ -244,20 +244,23 @@ pub(crate) async fn intended_type(
     client: &impl GenericClient,
     from: &ObjectType,
     specs: &[Spec],
-) -> Result<Option<&'static ObjectType>, ApiError> {
+) -> Result<Option<Type>, ApiError> {
     let Some((category, type_id)) = specs.first() else {
         return Ok(None);
     };
-    let every: Vec<&str> = types::TYPES.iter().map(|t| t.name.as_ref()).collect();
-    let known = types_from(client, &from.name, &every).await?;
-    Ok(known
-        .iter()
-        .find(|(_, kinds)| {
-            kinds
-                .iter()
-                .any(|k| k.type_id == *type_id && &k.category == category)
-        })
-        .and_then(|(to, _)| types::lookup(to)))
+    let statement = client
+        .prepare_cached(
+            "SELECT to_type FROM association_types
+             WHERE from_type = $1 AND category = $2 AND type_id = $3",
+        )
+        .await?;
+    match client
+        .query_opt(&statement, &[&from.name, category, type_id])
+        .await?
+    {
+        Some(row) => types::find(client, row.get(0)).await,
+        None => Ok(None),
+    }
 }
 
 /// The types of `known` (those from `from` to `to`) that `specs` name, or the default ones

@@ -138,7 +138,7 @@ async fn manual_members(call: &Call) -> Result<List, ApiError> {
 }
 
 /// An object type id as lists name them (`0-1`, `2-1001`; names accepted too).
-pub(crate) async fn object_type_id(call: &Call, raw: &str) -> Result<String, ApiError> {
+async fn object_type_id(call: &Call, raw: &str) -> Result<String, ApiError> {
     Ok(call.resolve(raw).await?.type_id.to_string())
 }
 

@@ -320,7 +320,7 @@ impl Batch<'_> {
             };
             if let Some((to, specs)) = missing {
                 let kind = assoc::intended_type(client, self.object_type, specs).await?;
-                let err = assoc::invalid_objects(&[(kind, *to)]);
+                let err = assoc::invalid_objects(&[(kind.as_deref(), *to)]);
                 errors.push(traced_error(&err, trace));
                 continue;
             }

@@ -90,8 +90,28 @@ async fn a_custom_schema_serves_records_associations_and_is_archived(hubspot: as
     let properties = read(&api, &format!("/crm/v3/properties/{type_id}/year")).await;
     assert_eq!(properties["type"], "number");
 
-    // Associated with a contact through the definition the schema made.
+    // Associated with a contact through the definition the schema made; a contact created
+    // with a link to a car that does not exist is refused, naming the car's type.
     link_default(&api, &format!("{type_id}/{car_id}"), "contacts/201").await;
+    let inverse = read(
+        &api,
+        &format!("/crm/v4/associations/contacts/{type_id}/labels"),
+    )
+    .await;
+    let to_car = json!([{"associationCategory": "USER_DEFINED",
+                         "associationTypeId": inverse["results"][0]["typeId"]}]);
+    let dangling = post(
+        &api,
+        "/crm/v3/objects/contacts",
+        &json!({"properties": {"email": "ford@example.com"},
+                "associations": [{"to": {"id": "999"}, "types": to_car}]}),
+        400,
+    )
+    .await;
+    assert_eq!(
+        dangling["context"]["INVALID_OBJECT_IDS"],
+        json!(["CAR=999 is not valid"])
+    );
     let linked = read(
         &api,
         &format!("/crm/v4/objects/contacts/201/associations/{type_id}"),
