@@ -501,6 +501,23 @@ await scenario("comment threads: commentResolve with a reply, commentUnresolve",
   await expectError(linear.commentResolve(answer.id), LinearErrorType.InvalidInput, "a reply heads no thread");
 });
 
+await scenario("reactions: createReaction on an issue and a comment, reactions, deleteReaction", async () => {
+  const reaction = await (await linear.createReaction({ issueId: "ENG-4", emoji: "+1" })).reaction;
+  assert(reaction.emoji === "+1" && (await reaction.user).email === "ada@acme.test", "reactionCreate");
+  assert((await reaction.issue).identifier === "ENG-4", "its issue");
+  const issue = await linear.issue("ENG-4");
+  assert(issue.reactions.length === 1 && issue.reactions[0].id === reaction.id, "issue.reactions");
+  const comment = (await issue.comments()).nodes[0];
+  const eyes = await (await oauth.createReaction({ commentId: comment.id, emoji: "eyes" })).reaction;
+  assert((await linear.comment({ id: comment.id })).reactions.map((r) => r.emoji).join() === "eyes", "comment.reactions");
+  const deleted = await linear.deleteReaction(reaction.id);
+  assert(deleted.success && deleted.entityId === reaction.id, "reactionDelete");
+  assert((await linear.issue("ENG-4")).reactions.length === 0, "gone from issue.reactions");
+  await linear.deleteReaction(eyes.id);
+  const err = await expectError(linear.createReaction({ emoji: "+1" }), LinearErrorType.InvalidInput, "no target");
+  assert(err.message.includes("Argument Validation Error"), err.message);
+});
+
 await scenario("what the clone lacks is named: favorites, notifications, roadmaps, issueSearch, document history", async () => {
   const calls = [
     [() => linear.favorites(), "Query.favorites"],

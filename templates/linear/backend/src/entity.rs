@@ -26,7 +26,7 @@ pub(crate) struct Entity {
 }
 
 /// Every stored resource.
-const ENTITIES: [Entity; 24] = [
+const ENTITIES: [Entity; 25] = [
     Entity {
         name: "Issue",
         table: "issues",
@@ -76,6 +76,11 @@ const ENTITIES: [Entity; 24] = [
         name: "Attachment",
         table: "attachments",
         doc: "attachment_doc(t)",
+    },
+    Entity {
+        name: "Reaction",
+        table: "reactions",
+        doc: "reaction_doc(t)",
     },
     Entity {
         name: "Webhook",

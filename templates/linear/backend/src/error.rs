@@ -155,6 +155,10 @@ fn checked(constraint: &str) -> &'static str {
         "issue_relations_type_check" => "type must be one of blocks, duplicate, related, similar.",
         "issue_relations_check" => "An issue cannot be related to itself.",
         "initiative_relations_check" => "An initiative cannot be its own sub-initiative.",
+        "reactions_check" => {
+            "Exactly one of commentId, issueId, projectUpdateId, initiativeUpdateId, postId, \
+             pullRequestId or pullRequestCommentId must be defined."
+        }
         _ => "A value in the input is not valid.",
     }
 }
@@ -172,7 +176,10 @@ fn malformed(code: &SqlState) -> &'static str {
 
 /// The type a foreign-key constraint points at (`issues_assignee_id_fkey` → `User`).
 fn referenced(constraint: &str) -> &'static str {
-    const COLUMNS: [(&str, &str); 18] = [
+    const COLUMNS: [(&str, &str); 21] = [
+        ("_project_update_id_", "ProjectUpdate"),
+        ("_initiative_update_id_", "InitiativeUpdate"),
+        ("_comment_id_", "Comment"),
         ("_project_milestone_id_", "ProjectMilestone"),
         ("_initiative_id_", "Initiative"),
         ("_template_id_", "Template"),

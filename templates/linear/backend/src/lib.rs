@@ -20,7 +20,7 @@
 //! | `IssueFilter` and the other filter inputs as SQL | `filter` |
 //! | root reads and object connections, `searchIssues`, `attachmentsForURL` | `queries` |
 //! | issue mutations (create, update, batch, labels, archive, delete) | `issues` |
-//! | comment (and thread resolution), label, project, cycle, attachment, webhook, workflow-state, issue-relation mutations | `resources`, `simple` |
+//! | comment (and thread resolution), label, project, cycle, attachment, reaction, webhook, workflow-state, issue-relation mutations | `resources`, `simple` |
 //! | `issueSubscribe`, `issueUnsubscribe` | `subscriptions` |
 //! | `templateCreate`/`Update`/`Delete`; an issue template applied by `issueCreate` | `templates` |
 //! | `documentCreate`/`Update`/`Delete`/`Unarchive` | `documents` |

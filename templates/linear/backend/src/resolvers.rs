@@ -179,6 +179,8 @@ pub(crate) fn custom(parent: &str, field: &str) -> Option<Resolve> {
         ("Mutation", "attachmentLinkURL") => adapt!(resources::attachment_link_url),
         ("Mutation", "attachmentUpdate") => adapt!(resources::attachment_update),
         ("Mutation", "attachmentDelete") => adapt!(resources::attachment_delete),
+        ("Mutation", "reactionCreate") => adapt!(resources::reaction_create),
+        ("Mutation", "reactionDelete") => adapt!(resources::reaction_delete),
         ("Mutation", "webhookCreate") => adapt!(resources::webhook_create),
         ("Mutation", "webhookUpdate") => adapt!(resources::webhook_update),
         ("Mutation", "webhookDelete") => adapt!(resources::webhook_delete),

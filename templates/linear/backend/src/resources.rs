@@ -1,5 +1,5 @@
-//! The mutations of comments, issue labels, projects, cycles, attachments, webhooks and
-//! workflow states: their [`Spec`]s and the few rules each adds (defaults, links, secrets).
+//! The mutations of comments, issue labels, projects, cycles, attachments, reactions, webhooks
+//! and workflow states: their [`Spec`]s and the few rules each adds (defaults, links, secrets).
 
 use async_graphql::Value;
 use async_graphql::dynamic::ResolverContext;
@@ -112,6 +112,39 @@ const ATTACHMENT: Spec = Spec {
     ..Spec::new("Attachment", "attachments", "attachment")
 };
 
+/// An emoji reaction on exactly one issue (by id or identifier), comment, project update or
+/// initiative update (a check of the table). Announced as Linear's `Reaction` webhooks, routed
+/// by the team of what it is on.
+const REACTION: Spec = Spec {
+    hook: Some("Reaction"),
+    fields: &[(
+        "text",
+        &[
+            "id",
+            "emoji",
+            "issueId",
+            "commentId",
+            "projectUpdateId",
+            "initiativeUpdateId",
+        ],
+    )],
+    required: &["emoji"],
+    creator: Some("user_id"),
+    team: Some(
+        "SELECT coalesce(
+             (SELECT team_id FROM issues WHERE id = r.issue_id),
+             (SELECT i.team_id FROM comments c JOIN issues i ON i.id = c.issue_id
+              WHERE c.id = r.comment_id),
+             (SELECT min(pt.team_id) FROM project_updates u
+              JOIN project_teams pt ON pt.project_id = u.project_id
+              WHERE u.id = r.project_update_id),
+             (SELECT n.lead_team_id FROM initiative_updates u
+              JOIN initiatives n ON n.id = u.initiative_id WHERE u.id = r.initiative_update_id))
+         FROM reactions r WHERE r.id = $1",
+    ),
+    ..Spec::new("Reaction", "reactions", "reaction")
+};
+
 const WEBHOOK: Spec = Spec {
     fields: &[
         ("text", &["url", "label", "teamId", "secret"]),
@@ -170,6 +203,8 @@ simple::delegate!(
     attachment_update => simple::update_plain, ATTACHMENT, "attachmentUpdate(id:, input:)";
     attachment_delete => simple::delete, ATTACHMENT, "attachmentDelete(id:)";
     webhook_delete => simple::delete, WEBHOOK, "webhookDelete(id:)";
+    reaction_create => create, REACTION, "reactionCreate(input:)";
+    reaction_delete => simple::delete, REACTION, "reactionDelete(id:)";
     milestone_create => create, MILESTONE, "projectMilestoneCreate(input:)";
     milestone_update => simple::update_plain, MILESTONE, "projectMilestoneUpdate(id:, input:)";
     milestone_delete => simple::delete, MILESTONE, "projectMilestoneDelete(id:)";

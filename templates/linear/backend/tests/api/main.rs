@@ -13,6 +13,7 @@ mod documents;
 mod initiatives;
 mod project_updates;
 mod protocol;
+mod reactions;
 mod reads;
 mod relations;
 mod templates;
@@ -134,6 +135,17 @@ pub(crate) async fn refused(api: &Api, query: &str, variables: Value) -> String 
 pub(crate) async fn refused_for(api: &Api, query: &str, variables: Value, expected: &str) {
     let message = refused(api, query, variables).await;
     assert!(message.contains(expected), "{message} / {expected}");
+}
+
+/// Runs `query` with `variables`, asserting Linear refuses it as an `Argument Validation
+/// Error` whose `userPresentableMessage` contains `expected`.
+pub(crate) async fn invalid_argument(api: &Api, query: &str, variables: Value, expected: &str) {
+    let reply = gql(api, query, variables).await;
+    let message = error(&reply, 400, "INVALID_INPUT");
+    assert_eq!(message, "Argument Validation Error", "{}", reply.body);
+    let presentable = &reply.body["errors"][0]["extensions"]["userPresentableMessage"];
+    let presentable = presentable.as_str().unwrap();
+    assert!(presentable.contains(expected), "{presentable} / {expected}");
 }
 
 /// Runs `mutation` with each case's `$input`, asserting Linear refuses it as invalid input

@@ -4,7 +4,8 @@
 use serde_json::json;
 
 use crate::{
-    ADA, ENG, client, delete_payload, delivered, mutate, refused_for, subscribed, with_id,
+    ADA, ENG, client, delete_payload, delivered, invalid_argument, mutate, refused_for, subscribed,
+    with_id,
 };
 
 /// ENG-1's first comment (Ben's question) and ENG-4's.
@@ -81,20 +82,22 @@ async fn resolving_refuses_what_is_not_a_thread(linear: asym::Linear) {
     let api = client(&linear);
     let answer = reply(&api, QUESTION).await;
     let unknown = "30000000-0000-4000-8000-0000000000ff";
-    for (variables, expected) in [
-        (json!({"id": unknown}), "Entity not found: Comment"),
-        (
-            json!({"id": QUESTION, "by": unknown}),
-            "Entity not found: Comment",
-        ),
-        (json!({"id": answer}), "Argument Validation Error"),
-        (
-            json!({"id": CRASH, "by": answer}),
-            "Argument Validation Error",
-        ),
+    for id in [
+        json!({"id": unknown}),
+        json!({"id": QUESTION, "by": unknown}),
     ] {
-        refused_for(&api, RESOLVE, variables, expected).await;
+        refused_for(&api, RESOLVE, id, "Entity not found: Comment").await;
     }
+    let reply_resolved = json!({"id": answer});
+    let not_its_reply = json!({"id": CRASH, "by": answer});
+    invalid_argument(&api, RESOLVE, reply_resolved, "Only a top-level comment").await;
+    invalid_argument(
+        &api,
+        RESOLVE,
+        not_its_reply,
+        "must be a reply to the resolved comment",
+    )
+    .await;
     refused_for(
         &api,
         UNRESOLVE,
