@@ -156,7 +156,9 @@ async fn invoice_item(
         "customer": customer["id"],
         "date": now,
         "description": format!("{time} time on {what} after {}", day_label(at)),
-        "discountable": false,
+        // Classic billing discounts debit prorations on the invoice that bills them; a credit
+        // is computed at the proration (see `items`) and not discounted again.
+        "discountable": amount >= 0,
         "discounts": [],
         "invoice": null,
         "livemode": false,

@@ -131,6 +131,14 @@ async fn an_upgrade_halfway_credits_unused_time_and_charges_the_rest_on_the_next
         items[0]["price"]["id"], PRO_MONTHLY,
         "the credit is at the old price"
     );
+    assert_eq!(
+        items
+            .iter()
+            .map(|i| i["discountable"] == true)
+            .collect::<Vec<_>>(),
+        [false, true],
+        "a debit proration is discountable, a credit is not"
+    );
 
     // The renewal bills February at $50 with both prorations: 5000 − 1000 + 2500.
     api.advance(&clock, &(END + 3600).to_string()).await;
