@@ -7,7 +7,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::ids;
 use crate::kinds::{CUSTOMER, PAYMENT_INTENT};
 use crate::model::intent::{Attempted, How, attempt, new_intent};
-use crate::model::{customer_balance, discount, tax};
+use crate::model::{customer_balance, discount, proration, tax};
 
 pub(crate) fn money(amount: i64, currency: &str) -> String {
     let symbol = match currency {
@@ -313,7 +313,7 @@ pub(crate) fn item_line(invoice: &Value, item: &Value) -> Value {
         "period": item["period"],
         "price": item["price"],
         "proration": item["proration"] == true,
-        "proration_details": {"credited_items": null},
+        "proration_details": {"credited_items": item.get(proration::CREDITED)},
         "quantity": item["quantity"],
         "subscription": item["subscription"],
         "subtotal": item["amount"],

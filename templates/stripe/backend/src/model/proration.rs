@@ -113,9 +113,42 @@ pub(crate) async fn items(
     let mut made = Vec::new();
     for (item, sign) in changes {
         let amount = sign * prorated(unit_total(item), end - at, end - start);
-        made.push(invoice_item(cx, (sub, customer), item, amount, (at, end, now)).await?);
+        let mut proration = invoice_item(cx, (sub, customer), item, amount, (at, end, now)).await?;
+        if sign < 0 {
+            proration[CREDITED] = credited(cx, sub, item, at).await?;
+        }
+        made.push(proration);
     }
     Ok(made)
+}
+
+/// Where a credit proration keeps the line it credits (its line's
+/// `proration_details.credited_items`); hidden from the invoice item's answers.
+pub(crate) const CREDITED: &str = "_credited_items";
+
+/// The debit `item` of `sub` was billed at `at` by, as `credited_items` (`{invoice,
+/// invoice_line_items}`): the line of the newest invoice of `sub` that charged the item over
+/// that time (its period's line, or a debit proration); `null` when none did.
+async fn credited(cx: &Cx<'_>, sub: &Value, item: &Value, at: i64) -> ApiResult<Value> {
+    let sub_id = sub["id"].as_str().unwrap_or_default().to_owned();
+    let invoices = cx
+        .all("invoice", &[("data->>'subscription' = {}", sub_id)])
+        .await?;
+    let billed = |line: &&Value| {
+        line["subscription_item"] == item["id"]
+            && line["amount"].as_i64().is_some_and(|a| a > 0)
+            && line["period"]["start"].as_i64().is_some_and(|s| s <= at)
+            && line["period"]["end"].as_i64().is_some_and(|e| at < e)
+    };
+    for invoice in invoices.iter().filter(|i| i["status"] != "void") {
+        let lines = invoice["lines"]["data"]
+            .as_array()
+            .map_or(&[][..], Vec::as_slice);
+        if let Some(line) = lines.iter().find(billed) {
+            return Ok(json!({"invoice": invoice["id"], "invoice_line_items": [line["id"]]}));
+        }
+    }
+    Ok(Value::Null)
 }
 
 /// What `item` bills a full period.

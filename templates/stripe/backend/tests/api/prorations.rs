@@ -156,6 +156,15 @@ async fn an_upgrade_halfway_credits_unused_time_and_charges_the_rest_on_the_next
             .collect::<Vec<_>>(),
         [false, true, true]
     );
+    // The credit names the line that billed January.
+    let first = api
+        .current("/v1/invoices", sub["latest_invoice"].as_str().unwrap())
+        .await;
+    assert_eq!(
+        lines[1]["proration_details"]["credited_items"],
+        json!({"invoice": id(&first), "invoice_line_items": [first["lines"]["data"][0]["id"]]})
+    );
+    assert_eq!(lines[2]["proration_details"]["credited_items"], Value::Null);
     assert!(
         pending(&api, &sub).await.is_empty(),
         "the renewal took them"
