@@ -424,6 +424,40 @@ async fn github_draws_no_id_while_a_reset_holds_the_writers_lock(clone: asym::Gi
         .await;
 }
 
+/// HubSpot draws a custom object schema's id (`object_schema_ids`) and its association
+/// types' ids (`association_type_ids`) in the SQL of the schema's insert.
+#[asym::clone("hubspot", seed = "basic")]
+async fn hubspot_draws_no_id_while_a_reset_holds_the_writers_lock(clone: asym::HubSpot) {
+    let create = reqwest::Client::new()
+        .post(format!("{}/crm/v3/schemas", clone.api_url()))
+        .bearer_auth(clone.token())
+        .json(&serde_json::json!({
+            "name": "waits",
+            "labels": {"singular": "Wait", "plural": "Waits"},
+            "primaryDisplayProperty": "title",
+            "properties": [{"name": "title", "label": "Title", "type": "string", "fieldType": "text"}],
+            "associatedObjects": ["CONTACT"],
+        }))
+        .send();
+    let url = clone.database_url();
+    draws_no_id_while_a_reset_holds_the_writers_lock(url, "object_schema_ids", async {
+        assert_eq!(create.await.unwrap().status(), 201);
+    })
+    .await;
+    let label = reqwest::Client::new()
+        .post(format!(
+            "{}/crm/v4/associations/contacts/companies/labels",
+            clone.api_url()
+        ))
+        .bearer_auth(clone.token())
+        .json(&serde_json::json!({"label": "Waits", "name": "waits"}))
+        .send();
+    draws_no_id_while_a_reset_holds_the_writers_lock(url, "association_type_ids", async {
+        assert_eq!(label.await.unwrap().status(), 200);
+    })
+    .await;
+}
+
 /// Statements built from requests (a filter's shape) are prepared once per connection and
 /// would stay prepared in the shared Postgres for its life: a connection over the kit's bound
 /// forgets them when it is next taken from the pool.

@@ -69,6 +69,7 @@ pub use asym_contract::wire::WRITERS_LOCK;
 pub use config::{Config, ConfigError, DEFAULT_PORT};
 pub use errors::error_chain;
 pub use kit::{BackendError, Kit, MAX_CACHED_STATEMENTS, ManualTx, StartError, redis_key};
+pub use reset::hold_writers;
 pub use server::{
     ADMIN_SECRET_HEADER, HEALTH_PATH, OUTBOX_PATH, router, run, run_single_threaded, serve,
 };

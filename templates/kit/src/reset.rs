@@ -138,3 +138,23 @@ pub(crate) async fn gate(State(kit): State<Kit>, request: Request, next: Next) -
     let _open = kit.resets().gate.clone().read_owned().await;
     next.run(request).await
 }
+
+/// Takes [`WRITERS_LOCK`](crate::WRITERS_LOCK) shared for the rest of `tx`'s transaction: what
+/// a write that draws ids from a sequence in its own SQL (`nextval(…)` in a `VALUES` list or a
+/// `WITH`, which runs before the insert's triggers take the lock) does first, so that a reset
+/// cannot rewind the sequence under an id the write still holds. Tables whose inserts draw ids
+/// through a column default need nothing: the engine's statement trigger takes the lock first.
+///
+/// # Errors
+///
+/// The statement's error.
+pub async fn hold_writers(
+    tx: &impl deadpool_postgres::GenericClient,
+) -> Result<(), tokio_postgres::Error> {
+    tx.execute(
+        "SELECT pg_advisory_xact_lock_shared($1)",
+        &[&crate::WRITERS_LOCK],
+    )
+    .await
+    .map(drop)
+}

@@ -34,6 +34,8 @@ pub(crate) async fn create(call: Call, JsonBody(body): JsonBody) -> ApiResult {
     let inverse = string_field(&body, "inverseLabel").unwrap_or_else(|| label.clone());
     let mut client = call.kit.db().await?;
     let tx = client.transaction().await?;
+    // The label's type ids are drawn in this transaction's SQL.
+    asym_kit::hold_writers(&tx).await?;
     let taken = tx
         .query_opt(
             "SELECT 1 FROM association_types WHERE from_type = $1 AND to_type = $2 AND name = $3",

@@ -265,6 +265,8 @@ async fn create(call: Call, JsonBody(body): JsonBody) -> ApiResult {
     check_named(&body, &known)?;
     let mut client = call.kit.db().await?;
     let tx = client.transaction().await?;
+    // The schema's id (and define_association's type ids) are drawn in this transaction's SQL.
+    asym_kit::hold_writers(&tx).await?;
     let row = tx
         .query_opt(
             &format!(
@@ -521,6 +523,8 @@ async fn create_association(call: Call, JsonBody(body): JsonBody) -> ApiResult {
     };
     let mut client = call.kit.db().await?;
     let tx = client.transaction().await?;
+    // define_association draws the association types' ids in its SQL.
+    asym_kit::hold_writers(&tx).await?;
     let custom = object_type(&find_live(&tx, call.param("objectType")).await?);
     if types::resolve(&tx, &from).await?.type_id != custom.type_id {
         return Err(ApiError::validation(format!(
