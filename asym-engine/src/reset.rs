@@ -44,8 +44,10 @@
 //! its recording trigger runs, so a reset in between would rewind the sequence under a row
 //! still to be recorded, and the next insert would collide with it. A table with a `nextval`
 //! default or an identity column therefore also takes the shared lock in a `BEFORE INSERT`
-//! statement trigger. A backend that calls `nextval` itself outside an insert (Stripe reserves
-//! ids in its key lookup) takes the same lock first ([`asym_contract::wire::WRITERS_LOCK`]).
+//! statement trigger. A backend that calls `nextval` itself, outside an insert or in the SQL
+//! of one (Stripe reserves ids in its key lookup; HubSpot draws schema and association type
+//! ids in its inserts), takes the same lock first ([`asym_contract::wire::WRITERS_LOCK`]; the
+//! kit's `hold_writers`).
 //! Alternatives measured in `benches/engine.rs`.
 
 use std::fmt::Write as _;
