@@ -365,6 +365,7 @@ def prorations():
     assert [line.amount for line in preview.lines.data] == [5000, -1000, 2500], preview.lines
     assert [line.proration for line in preview.lines.data] == [False, True, True]
     assert preview.lines.data[1].description == "Unused time on Asym Pro after 16 Jan 2026"
+    assert preview.lines.data[2].parent.subscription_item_details.proration is True
     sub = stripe.Subscription.modify(sub.id, items=[{"id": item.id, "price": big.id}], proration_date=half,
                                      proration_behavior="always_invoice", expand=["latest_invoice"])
     invoice = sub.latest_invoice

@@ -29,6 +29,8 @@ pub(crate) const ADDED: &[(&str, &str, &str)] = &[
     // `taxes` (the older fields are still answered, see the README).
     ("invoice", "total_taxes", "2025-03-31"),
     ("line_item", "taxes", "2025-03-31"),
+    // <https://docs.stripe.com/changelog/basil/2025-03-31/adds-new-parent-field-to-invoicing-objects>
+    ("line_item", "parent", "2025-03-31"),
     // <https://docs.stripe.com/changelog/basil/2025-06-30/billing-mode>
     ("subscription", "billing_mode", "2025-06-30"),
     // 2025-09-30.clover (the SDKs' `promotion[coupon]` and `Discount.source`): a promotion

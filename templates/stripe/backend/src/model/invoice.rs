@@ -262,7 +262,7 @@ async fn period_lines(
                     .unwrap_or("month")
             )
         };
-        lines.push(json!({
+        lines.push(with_parent(json!({
             "id": null,
             "object": "line_item",
             "amount": amount,
@@ -289,9 +289,35 @@ async fn period_lines(
             "taxes": [],
             "type": "subscription",
             "unit_amount_excluding_tax": unit.to_string(),
-        }));
+        })));
     }
     Ok(lines)
+}
+
+/// `line` with its `parent` (from 2025-03-31.basil, beside the older fields it gathers): the
+/// subscription item that made it (`subscription_item_details`, with the invoice item of a
+/// proration), or the invoice item (`invoice_item_details`).
+fn with_parent(mut line: Value) -> Value {
+    let mut details = json!({
+        "invoice_item": line.get("invoice_item"),
+        "proration": line["proration"],
+        "proration_details": line["proration_details"],
+        "subscription": line["subscription"],
+    });
+    let kind = if line["subscription_item"].is_string() {
+        details["subscription_item"] = line["subscription_item"].clone();
+        "subscription_item_details"
+    } else {
+        "invoice_item_details"
+    };
+    let mut parent = json!({
+        "invoice_item_details": null,
+        "subscription_item_details": null,
+        "type": kind,
+    });
+    parent[kind] = details;
+    line["parent"] = parent;
+    line
 }
 
 /// The line an invoice item adds to `invoice` (a proration names its subscription item).
@@ -304,7 +330,7 @@ pub(crate) fn item_line(invoice: &Value, item: &Value) -> Value {
         "currency": item["currency"],
         "description": item["description"],
         "discount_amounts": [],
-        "discountable": true,
+        "discountable": item["discountable"] != false,
         "discounts": [],
         "invoice": invoice["id"],
         "invoice_item": item["id"],
@@ -325,7 +351,7 @@ pub(crate) fn item_line(invoice: &Value, item: &Value) -> Value {
     if let Some(si) = item.get("subscription_item") {
         line["subscription_item"] = si.clone();
     }
-    line
+    with_parent(line)
 }
 
 /// What the next invoice would be (not stored): for `customer`, billing `items` of `sub` for
@@ -359,6 +385,7 @@ pub(crate) async fn preview(
         lines.push(item_line(&invoice, &item));
     }
     for item in prorations {
+        // Not stored: no invoice item to name, and an id of the preview's.
         let mut line = item_line(&invoice, item);
         line["id"] = Value::Null;
         if let Some(line) = line.as_object_mut() {

@@ -165,6 +165,21 @@ async fn an_upgrade_halfway_credits_unused_time_and_charges_the_rest_on_the_next
         json!({"invoice": id(&first), "invoice_line_items": [first["lines"]["data"][0]["id"]]})
     );
     assert_eq!(lines[2]["proration_details"]["credited_items"], Value::Null);
+    // From 2025-03-31.basil the same under `parent`.
+    assert_eq!(
+        pick(
+            &lines[2]["parent"]["subscription_item_details"],
+            [
+                "proration",
+                "subscription",
+                "subscription_item",
+                "invoice_item"
+            ]
+        ),
+        json!({"proration": true, "subscription": id(&sub), "subscription_item": item(&sub),
+               "invoice_item": lines[2]["invoice_item"]})
+    );
+    assert_eq!(lines[0]["parent"]["type"], "subscription_item_details");
     assert!(
         pending(&api, &sub).await.is_empty(),
         "the renewal took them"
