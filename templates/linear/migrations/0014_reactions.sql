@@ -37,9 +37,11 @@ CREATE FUNCTION reactions_of(kind text, target text) RETURNS jsonb LANGUAGE sql 
 SELECT jsonb_build_object('reactions', coalesce(
     jsonb_agg(reaction_doc(r)::jsonb ORDER BY r.created_at, r.id), '[]'))
 FROM reactions r
-WHERE target = CASE kind WHEN 'issue' THEN r.issue_id WHEN 'comment' THEN r.comment_id
-                         WHEN 'projectUpdate' THEN r.project_update_id
-                         ELSE r.initiative_update_id END
+-- One arm per kind, so that each can use its column's index.
+WHERE (kind = 'issue' AND r.issue_id = target)
+   OR (kind = 'comment' AND r.comment_id = target)
+   OR (kind = 'projectUpdate' AND r.project_update_id = target)
+   OR (kind = 'initiativeUpdate' AND r.initiative_update_id = target)
 $$;
 
 -- The documents as before, with their reactions. An issue's is stored (`issues.body`), so a
