@@ -459,12 +459,21 @@ struct Change {
     at: i64,
     now: i64,
     off_session: bool,
+    /// `payment_behavior=error_if_incomplete`: a failed payment refuses the change.
+    error_if_incomplete: bool,
 }
 
 impl Change {
     /// The change a request (`proration_behavior`, `proration_date`, `off_session`) makes to
     /// `sub` at `now`.
     fn of(params: &Params, sub: &Value, now: i64) -> ApiResult<Self> {
+        if params.str("payment_behavior")? == Some("pending_if_incomplete") {
+            return Err(ApiError::invalid_param(
+                "payment_behavior",
+                "This Stripe clone does not keep pending updates (not implemented): \
+                 payment_behavior=pending_if_incomplete is refused on updates.",
+            ));
+        }
         let period = proration::period_of(sub, now);
         Ok(Self {
             old: sub["items"]["data"].as_array().cloned().unwrap_or_default(),
@@ -472,7 +481,27 @@ impl Change {
             at: proration::date(params.get("proration_date"), "proration_date", period, now)?,
             now,
             off_session: params.bool("off_session")?.unwrap_or(false),
+            error_if_incomplete: params.str("payment_behavior")? == Some("error_if_incomplete"),
         })
+    }
+
+    /// Collects `invoice`, made by this change, as `sub`'s collection method does: a failed
+    /// payment makes `sub` `past_due`, or, with `error_if_incomplete`, is the request's error
+    /// and nothing of the change is kept.
+    async fn collect(
+        &self,
+        cx: &mut Cx<'_>,
+        (sub, customer): (&mut Value, &Value),
+        invoice: &mut Value,
+    ) -> ApiResult<()> {
+        let failure = collect(cx, (sub, customer), invoice, self.now, self.off_session).await?;
+        match failure {
+            Some(err) if self.error_if_incomplete => Err(ApiError {
+                persist: false,
+                ..err
+            }),
+            _ => Ok(()),
+        }
     }
 }
 
@@ -502,7 +531,7 @@ async fn bill_change(
         let reason = "subscription_update";
         let mut invoice =
             subscription_invoice(cx, sub, customer, (now, None), reason, false).await?;
-        collect(cx, (sub, customer), &mut invoice, now, change.off_session).await?;
+        change.collect(cx, (sub, customer), &mut invoice).await?;
     }
     Ok(())
 }
@@ -530,7 +559,7 @@ async fn restart_period(
     let period = (now, Some((now, end)));
     let reason = "subscription_update";
     let mut invoice = subscription_invoice(cx, sub, customer, period, reason, false).await?;
-    collect(cx, (sub, customer), &mut invoice, now, change.off_session).await
+    change.collect(cx, (sub, customer), &mut invoice).await
 }
 
 /// Sets `sub`'s `default_tax_rates` when the request names them (an empty value clears them).

@@ -184,28 +184,31 @@ pub(crate) async fn default_method(
 /// Collects `invoice`, made at `now` by a change of `sub` (not a renewal), as `sub`'s
 /// collection method does: charged to its payment method, `off_session` when the customer is
 /// away (a failure makes `sub` `past_due`, a success `active`; nothing due is paid without a
-/// method), or left open to be paid (`send_invoice`).
+/// method), or left open to be paid (`send_invoice`). The failure, if the payment failed.
 pub(crate) async fn collect(
     cx: &mut Cx<'_>,
     (sub, customer): (&mut Value, &Value),
     invoice: &mut Value,
     now: i64,
     off_session: bool,
-) -> ApiResult<()> {
+) -> ApiResult<Option<ApiError>> {
     if sub["collection_method"] != "charge_automatically" {
-        return Ok(());
+        return Ok(None);
     }
-    let failed = match default_method(cx, sub, customer).await? {
-        Some(m) => pay(cx, invoice, Some(&m), now, false, off_session)
-            .await?
-            .is_some(),
-        None if invoice["amount_due"] == 0 => {
-            pay(cx, invoice, None, now, false, false).await?.is_some()
-        }
-        None => true,
+    let failure = match default_method(cx, sub, customer).await? {
+        Some(m) => pay(cx, invoice, Some(&m), now, false, off_session).await?,
+        None if invoice["amount_due"] == 0 => pay(cx, invoice, None, now, false, false).await?,
+        None => Some(ApiError::invalid(
+            "This customer has no attached payment source or default payment method. Please \
+             consider adding a default payment method.",
+        )),
     };
-    sub["status"] = json!(if failed { "past_due" } else { "active" });
-    Ok(())
+    sub["status"] = json!(if failure.is_some() {
+        "past_due"
+    } else {
+        "active"
+    });
+    Ok(failure)
 }
 
 /// Runs one subscription's renewals up to `target`.

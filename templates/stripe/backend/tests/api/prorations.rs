@@ -461,3 +461,51 @@ async fn cancelling_with_prorate_credits_the_unused_time(stripe: asym::Stripe) {
         "Unused time on Asym Pro after 16 Jan 2026"
     );
 }
+
+#[asym::clone("stripe", seed = "basic")]
+async fn a_declined_change_is_past_due_or_refused_with_error_if_incomplete(stripe: asym::Stripe) {
+    let api = Api::new(&stripe);
+    let (_, sub, fifty) = subscribed(&api, &[], HALF).await;
+    let customer = sub["customer"].as_str().unwrap();
+    let attach = "/v1/payment_methods/pm_card_chargeCustomerFail/attach";
+    let failing = api.ok(attach, &[("customer", customer)]).await;
+    let default = [("invoice_settings[default_payment_method]", id(&failing))];
+    api.ok(&format!("/v1/customers/{customer}"), &default).await;
+
+    let path = format!("/v1/subscriptions/{}", id(&sub));
+    let form = [
+        ("items[0][id]", item(&sub)),
+        ("items[0][price]", fifty.as_str()),
+        ("proration_behavior", "always_invoice"),
+        ("payment_behavior", "error_if_incomplete"),
+    ];
+    let (status, refused) = api.post(&path, &form).await;
+    assert_error(status, &refused, "type", (402, "card_error"));
+    let pending_update = [
+        form[0],
+        form[1],
+        ("payment_behavior", "pending_if_incomplete"),
+    ];
+    let (status, refused) = api.post(&path, &pending_update).await;
+    assert_error(status, &refused, "param", (400, "payment_behavior"));
+    let kept = api.current("/v1/subscriptions", id(&sub)).await;
+    assert_eq!(
+        (
+            kept["items"]["data"][0]["price"]["id"].as_str(),
+            kept["status"].as_str()
+        ),
+        (Some(PRO_MONTHLY), Some("active")),
+        "nothing of the change is kept"
+    );
+    assert!(pending(&api, &sub).await.is_empty());
+
+    let always = [("proration_behavior", "always_invoice")];
+    let past_due = move_to(&api, &sub, &fifty, &always).await;
+    assert_eq!(
+        (
+            past_due["status"].as_str(),
+            past_due["latest_invoice"]["status"].as_str()
+        ),
+        (Some("past_due"), Some("open"))
+    );
+}
