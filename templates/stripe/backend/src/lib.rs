@@ -62,6 +62,7 @@ mod payments;
 mod ratelimit;
 mod search;
 mod setups;
+mod subscription_items;
 mod subscriptions;
 mod tax_rates;
 mod test_clocks;
@@ -90,6 +91,7 @@ pub fn app(kit: Kit) -> Router {
         .merge(balance::routes())
         .merge(setups::routes())
         .merge(subscriptions::routes())
+        .merge(subscription_items::routes())
         .merge(invoices::routes())
         .merge(test_clocks::routes())
         .merge(checkout::routes())

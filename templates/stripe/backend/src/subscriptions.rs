@@ -1,23 +1,22 @@
-//! Subscriptions and subscription items.
+//! Subscriptions.
 
 use axum::Router;
 use serde_json::{Value, json};
 
 use crate::clock::add_intervals;
-use crate::cx::{Cx, Filter, allow_paging, allow_with, list_filters};
+use crate::cx::{Cx, allow_with, list_filters};
 use crate::dispatch::routes;
 use crate::error::{ApiError, ApiResult};
 use crate::kinds::{CUSTOMER, SUBSCRIPTION};
+use crate::model::change::{Change, bill_change, change_items, check_items_agree, restart_period};
 use crate::model::invoice::{pay, subscription_invoice};
-use crate::model::proration::{self, Behavior};
-use crate::model::subscription::{
-    collect, customer_now, default_method, interval_of, interval_of_items, new_item, set_period,
-};
+use crate::model::proration;
+use crate::model::subscription::{customer_now, default_method, new_item, set_period};
 use crate::model::{discount, tax};
-use crate::params::{Params, apply_metadata, bool_at, int_at, merge_metadata, string_at};
+use crate::params::{Params, apply_metadata};
 use asym_kit::Kit;
 
-/// Subscriptions and their items: the `/v1` routes this module serves.
+/// Subscriptions: the `/v1` routes this module serves.
 pub(crate) fn routes() -> Router<Kit> {
     routes! {
         "/v1/subscriptions" => post(create_subscription), get(list_subscriptions);
@@ -27,10 +26,6 @@ pub(crate) fn routes() -> Router<Kit> {
             post(update_subscription, 1), delete(cancel_subscription, 1);
         "/v1/subscriptions/{id}/cancel" => post(cancel_subscription, 1);
         "/v1/subscriptions/{id}/discount" => delete(delete_discount, 1);
-        "/v1/subscription_items" =>
-            post(create_subscription_item), get(list_subscription_items);
-        "/v1/subscription_items/{id}" => get(retrieve_subscription_item, 1),
-            post(update_subscription_item, 1), delete(delete_subscription_item, 1);
     }
 }
 
@@ -344,224 +339,6 @@ pub(crate) async fn update_subscription(cx: &mut Cx<'_>, id: &str) -> ApiResult 
         .await
 }
 
-/// Applies `items[n]` changes to `sub`'s items: an `id` names an item to change (its price,
-/// quantity, tax rates, metadata) or, with `deleted`, to remove; without one, an item is added.
-async fn change_items(
-    cx: &mut Cx<'_>,
-    sub: &mut Value,
-    items: &[Value],
-    now: i64,
-) -> ApiResult<()> {
-    let id = sub["id"].as_str().unwrap_or_default().to_owned();
-    let id = id.as_str();
-    let mut current: Vec<Value> = sub["items"]["data"].as_array().cloned().unwrap_or_default();
-    for (index, spec) in items.iter().enumerate() {
-        let spec = spec
-            .as_object()
-            .ok_or_else(|| ApiError::invalid_param("items", "Invalid array"))?;
-        let existing =
-            string_at(spec.get("id"), &format!("items[{index}][id]"))?.map(str::to_owned);
-        let deleted =
-            bool_at(spec.get("deleted"), &format!("items[{index}][deleted]"))?.unwrap_or(false);
-        match existing {
-            Some(item_id) => {
-                let position = current
-                    .iter()
-                    .position(|i| i["id"] == item_id.as_str())
-                    .ok_or_else(|| {
-                        ApiError::missing_resource(
-                            "subscription item",
-                            &item_id,
-                            &format!("items[{index}][id]"),
-                        )
-                    })?;
-                if deleted {
-                    current.remove(position);
-                    continue;
-                }
-                if spec.contains_key("price") || spec.contains_key("price_data") {
-                    let mut replacement = new_item(cx, spec, index, id, now).await?;
-                    replacement["id"] = json!(item_id);
-                    if !spec.contains_key("quantity") {
-                        replacement["quantity"] = current[position]["quantity"].clone();
-                    }
-                    current[position] = replacement;
-                } else if let Some(q) =
-                    int_at(spec.get("quantity"), &format!("items[{index}][quantity]"))?
-                {
-                    current[position]["quantity"] = json!(q);
-                }
-                let at = format!("items[{index}][tax_rates]");
-                if let Some(rates) = tax::rates(cx, spec.get("tax_rates"), &at).await? {
-                    tax::check_behavior(&current[position]["price"], &rates)?;
-                    current[position]["tax_rates"] = json!(rates);
-                }
-                if let Some(meta) = spec.get("metadata") {
-                    merge_metadata(&mut current[position], meta)?;
-                }
-            }
-            None => current.push(new_item(cx, spec, index, id, now).await?),
-        }
-    }
-    if current.is_empty() {
-        return Err(ApiError::invalid_param(
-            "items",
-            "A subscription must have at least one item.",
-        ));
-    }
-    sub["items"]["total_count"] = json!(current.len());
-    sub["plan"] = if current.len() == 1 {
-        current[0]["plan"].clone()
-    } else {
-        Value::Null
-    };
-    sub["quantity"] = if current.len() == 1 {
-        current[0]["quantity"].clone()
-    } else {
-        Value::Null
-    };
-    sub["items"]["data"] = Value::Array(current);
-    let (start, end) = proration::period_of(sub, now);
-    set_period(sub, start, end);
-    check_items_agree(sub["items"]["data"].as_array().map_or(&[], Vec::as_slice))
-}
-
-/// That `items` bill in one currency and at one interval, as Stripe requires.
-fn check_items_agree(items: &[Value]) -> ApiResult<()> {
-    let Some(first) = items.first() else {
-        return Ok(());
-    };
-    let (currency, interval) = (&first["price"]["currency"], &first["price"]["recurring"]);
-    for item in &items[1..] {
-        if item["price"]["currency"] != *currency {
-            return Err(ApiError::invalid_param(
-                "items",
-                "All prices on a subscription must have the same currency.",
-            ));
-        }
-        if item["price"]["recurring"]["interval"] != interval["interval"]
-            || item["price"]["recurring"]["interval_count"] != interval["interval_count"]
-        {
-            return Err(ApiError::invalid_param(
-                "items",
-                "All prices on a subscription must have the same `recurring.interval` and `recurring.interval_count`.",
-            ));
-        }
-    }
-    Ok(())
-}
-
-/// A change of a subscription's items: the items before it, and how it is prorated.
-struct Change {
-    old: Vec<Value>,
-    behavior: Behavior,
-    /// When it is prorated (`proration_date`, else now).
-    at: i64,
-    now: i64,
-    off_session: bool,
-    /// `payment_behavior=error_if_incomplete`: a failed payment refuses the change.
-    error_if_incomplete: bool,
-}
-
-impl Change {
-    /// The change a request (`proration_behavior`, `proration_date`, `off_session`) makes to
-    /// `sub` at `now`.
-    fn of(params: &Params, sub: &Value, now: i64) -> ApiResult<Self> {
-        if params.str("payment_behavior")? == Some("pending_if_incomplete") {
-            return Err(ApiError::invalid_param(
-                "payment_behavior",
-                "This Stripe clone does not keep pending updates (not implemented): \
-                 payment_behavior=pending_if_incomplete is refused on updates.",
-            ));
-        }
-        let period = proration::period_of(sub, now);
-        Ok(Self {
-            old: sub["items"]["data"].as_array().cloned().unwrap_or_default(),
-            behavior: proration::behavior(params.get("proration_behavior"), "proration_behavior")?,
-            at: proration::date(params.get("proration_date"), "proration_date", period, now)?,
-            now,
-            off_session: params.bool("off_session")?.unwrap_or(false),
-            error_if_incomplete: params.str("payment_behavior")? == Some("error_if_incomplete"),
-        })
-    }
-
-    /// Collects `invoice`, made by this change, as `sub`'s collection method does: a failed
-    /// payment makes `sub` `past_due`, or, with `error_if_incomplete`, is the request's error
-    /// and nothing of the change is kept.
-    async fn collect(
-        &self,
-        cx: &mut Cx<'_>,
-        (sub, customer): (&mut Value, &Value),
-        invoice: &mut Value,
-    ) -> ApiResult<()> {
-        let failure = collect(cx, (sub, customer), invoice, self.now, self.off_session).await?;
-        match failure {
-            Some(err) if self.error_if_incomplete => Err(ApiError {
-                persist: false,
-                ..err
-            }),
-            _ => Ok(()),
-        }
-    }
-}
-
-/// Bills a change of `sub`'s items from `change.old`: prorations as pending invoice items
-/// (`create_prorations`), invoiced and collected at once (`always_invoice`), or nothing
-/// (`none`). A change of billing interval restarts the period now (below).
-async fn bill_change(
-    cx: &mut Cx<'_>,
-    (sub, customer): (&mut Value, &Value),
-    change: &Change,
-) -> ApiResult<()> {
-    if interval_of_items(&change.old) != interval_of(sub) && sub["status"] != "trialing" {
-        return restart_period(cx, (sub, customer), change).await;
-    }
-    if change.behavior == Behavior::None {
-        return Ok(());
-    }
-    let new = sub["items"]["data"].as_array().cloned().unwrap_or_default();
-    let at = (change.at, change.now);
-    let prorations = proration::items(cx, (sub, customer), &change.old, &new, at).await?;
-    if prorations.is_empty() {
-        return Ok(());
-    }
-    proration::store(cx, prorations).await?;
-    if change.behavior == Behavior::AlwaysInvoice {
-        let now = change.now;
-        let reason = "subscription_update";
-        let mut invoice =
-            subscription_invoice(cx, sub, customer, (now, None), reason, false).await?;
-        change.collect(cx, (sub, customer), &mut invoice).await?;
-    }
-    Ok(())
-}
-
-/// Starts a new period of `sub` now, anchored there, and invoices it at once (with the
-/// pending invoice items) as its collection method does: a trial ended by `trial_end=now`, or
-/// a change of billing interval, which first credits the old items' unused time unless
-/// `proration_behavior=none`.
-async fn restart_period(
-    cx: &mut Cx<'_>,
-    (sub, customer): (&mut Value, &Value),
-    change: &Change,
-) -> ApiResult<()> {
-    let now = change.now;
-    if change.behavior != Behavior::None {
-        let at = (change.at, now);
-        let credits = proration::items(cx, (sub, customer), &change.old, &[], at).await?;
-        proration::store(cx, credits).await?;
-    }
-    sub["billing_cycle_anchor"] = json!(now);
-    sub["_cycle"] = json!(0);
-    let (interval, count) = interval_of(sub);
-    let end = add_intervals(now, &interval, count, 1);
-    set_period(sub, now, end);
-    let period = (now, Some((now, end)));
-    let reason = "subscription_update";
-    let mut invoice = subscription_invoice(cx, sub, customer, period, reason, false).await?;
-    change.collect(cx, (sub, customer), &mut invoice).await
-}
-
 /// Sets `sub`'s `default_tax_rates` when the request names them (an empty value clears them).
 async fn default_tax_rates(cx: &Cx<'_>, params: &Params, sub: &mut Value) -> ApiResult<()> {
     let given = params.get("default_tax_rates");
@@ -668,148 +445,4 @@ pub(crate) async fn list_subscriptions(cx: &mut Cx<'_>) -> ApiResult {
         status => filters.push(("data->>'status' = {}", status.to_owned())),
     }
     SUBSCRIPTION.list(cx, &filters).await
-}
-
-async fn items_of(cx: &Cx<'_>, subscription: Option<&str>) -> ApiResult<Vec<Value>> {
-    let filters: Vec<Filter> = match subscription {
-        Some(id) => vec![("id = {}", id.to_owned())],
-        None => Vec::new(),
-    };
-    Ok(cx
-        .all("subscription", &filters)
-        .await?
-        .into_iter()
-        .flat_map(|s| s["items"]["data"].as_array().cloned().unwrap_or_default())
-        .collect())
-}
-
-/// `GET /v1/subscription_items?subscription=…`.
-pub(crate) async fn list_subscription_items(cx: &mut Cx<'_>) -> ApiResult {
-    allow_paging(cx, &["subscription"])?;
-    let sub = cx.params.required("subscription")?.to_owned();
-    SUBSCRIPTION.named(cx, &sub, "subscription").await?;
-    let items = items_of(cx, Some(&sub)).await?;
-    Ok(crate::cx::list_value(
-        items,
-        false,
-        "/v1/subscription_items",
-    ))
-}
-
-/// What `/v1/subscription_items` writes accept: the item's fields (as an `items[n]` entry of a
-/// subscription update) and how the change is made.
-#[rustfmt::skip]
-const ITEM_FIELDS: &[&str] = &[
-    "subscription", "price", "price_data", "plan", "quantity", "tax_rates", "metadata",
-    "proration_behavior", "proration_date", "payment_behavior", "off_session",
-];
-
-/// How the change is made, not the item's own fields.
-const ITEM_CHANGE_FIELDS: &[&str] = &[
-    "subscription",
-    "proration_behavior",
-    "proration_date",
-    "payment_behavior",
-    "off_session",
-    "expand",
-    "clear_usage",
-];
-
-/// Changes subscription `sub_id`'s items by one `items[n]` entry, `spec`: prorated, saved with
-/// `customer.subscription.updated`, as a subscription update with that entry would be. The
-/// subscription after.
-async fn change_one_item(cx: &mut Cx<'_>, sub_id: &str, spec: Value) -> ApiResult {
-    let params = cx.params.clone();
-    let mut sub = SUBSCRIPTION.lock_named(cx, sub_id, "subscription").await?;
-    if sub["status"] == "canceled" {
-        return Err(ApiError::invalid(
-            "A canceled subscription can only update its cancellation_details and metadata.",
-        ));
-    }
-    let before = sub.clone();
-    let customer = cx.customer_of(&sub).await?;
-    let now = customer_now(cx, &customer).await?;
-    let change = Change::of(&params, &sub, now)?;
-    change_items(cx, &mut sub, &[spec], now).await?;
-    bill_change(cx, (&mut sub, &customer), &change).await?;
-    cx.save_if_changed("customer.subscription.updated", &before, sub)
-        .await
-}
-
-/// The request's item fields as an `items[n]` entry (with `id` when it names one).
-fn item_spec(params: &Params, id: Option<&str>) -> Value {
-    let mut spec = params.0.clone();
-    spec.retain(|key, _| !ITEM_CHANGE_FIELDS.contains(&key.as_str()));
-    if let Some(id) = id {
-        spec.insert("id".to_owned(), json!(id));
-    }
-    Value::Object(spec)
-}
-
-/// The subscription that has item `id`, or `resource_missing`.
-async fn subscription_of_item(cx: &Cx<'_>, id: &str) -> ApiResult<String> {
-    items_of(cx, None)
-        .await?
-        .into_iter()
-        .find(|i| i["id"] == id)
-        .and_then(|i| i["subscription"].as_str().map(str::to_owned))
-        .ok_or_else(|| ApiError::missing_resource("subscription_item", id, "id"))
-}
-
-/// The item `id` of `sub`.
-fn item_of(sub: &Value, id: &str) -> ApiResult {
-    sub["items"]["data"]
-        .as_array()
-        .and_then(|items| items.iter().find(|i| i["id"] == id))
-        .cloned()
-        .ok_or_else(|| ApiError::missing_resource("subscription_item", id, "id"))
-}
-
-/// `POST /v1/subscription_items`: adds an item to `subscription` (prorated).
-pub(crate) async fn create_subscription_item(cx: &mut Cx<'_>) -> ApiResult {
-    cx.params.allow(ITEM_FIELDS)?;
-    let sub_id = cx.params.required("subscription")?.to_owned();
-    let spec = item_spec(&cx.params, None);
-    let sub = change_one_item(cx, &sub_id, spec).await?;
-    let items = sub["items"]["data"].as_array().cloned().unwrap_or_default();
-    items
-        .last()
-        .cloned()
-        .ok_or_else(|| ApiError::internal("a subscription without items"))
-}
-
-/// `POST /v1/subscription_items/{id}`: its price, quantity, tax rates, metadata (prorated).
-pub(crate) async fn update_subscription_item(cx: &mut Cx<'_>, id: &str) -> ApiResult {
-    cx.params.allow(ITEM_FIELDS)?;
-    if cx.params.has("subscription") {
-        return Err(ApiError::unknown("subscription"));
-    }
-    let sub_id = subscription_of_item(cx, id).await?;
-    let spec = item_spec(&cx.params, Some(id));
-    let sub = change_one_item(cx, &sub_id, spec).await?;
-    item_of(&sub, id)
-}
-
-/// `DELETE /v1/subscription_items/{id}`: removes it (its unused time credited unless
-/// `proration_behavior=none`); a subscription keeps at least one item.
-pub(crate) async fn delete_subscription_item(cx: &mut Cx<'_>, id: &str) -> ApiResult {
-    cx.params.allow(&[
-        "proration_behavior",
-        "proration_date",
-        "clear_usage",
-        "payment_behavior",
-    ])?;
-    let sub_id = subscription_of_item(cx, id).await?;
-    change_one_item(cx, &sub_id, json!({"id": id, "deleted": "true"})).await?;
-    Ok(json!({"id": id, "object": "subscription_item", "deleted": true}))
-}
-
-/// `GET /v1/subscription_items/{id}`.
-pub(crate) async fn retrieve_subscription_item(cx: &mut Cx<'_>, id: &str) -> ApiResult {
-    cx.params.allow(&[])?;
-    items_of(cx, None)
-        .await?
-        .into_iter()
-        .find(|i| i["id"] == id)
-        .ok_or_else(|| ApiError::missing_resource("subscription_item", id, "id"))
 }
