@@ -3,7 +3,9 @@
 -- relation, checkbox) and four tasks, each with notes; Meeting Notes (a heading, a toggle
 -- with a child, a callout, a quote, a divider, code); Private Notes, not shared with the
 -- integration; a discussion of two comments and one of one; two page templates of Tasks
--- (Bug report, the default, and Feature request) and two custom emojis (shipit, rocket-cat).
+-- (Bug report, the default: High priority, Backend tag, a heading, a numbered item and a
+-- to-do; Feature request: Not started, Low priority, a heading and two columns) and two
+-- custom emojis (shipit, rocket-cat).
 -- Deterministic: fixed ids and timestamps. Rich text is built by `rt()` (migration 0001) wherever it is stored as jsonb.
 
 INSERT INTO users (id, type, name, avatar_url, email, ord) VALUES
@@ -56,9 +58,13 @@ INSERT INTO comments (id, discussion_id, parent_type, parent_id, rich_text, crea
   ('60000000-0000-4000-8000-000000000002', '70000000-0000-4000-8000-000000000001', 'page_id', '40000000-0000-4000-8000-000000000001', rt('Agreed, shipping it.'), '2025-01-10T09:00:00Z'::timestamptz + interval '21 minutes', '2025-01-10T09:00:00Z'::timestamptz + interval '21 minutes', 'a0000000-0000-4000-8000-000000000002'),
   ('60000000-0000-4000-8000-000000000003', '70000000-0000-4000-8000-000000000002', 'page_id', '40000000-0000-4000-8000-000000000002', rt('Blocked on the schema review.'), '2025-01-10T09:00:00Z'::timestamptz + interval '22 minutes', '2025-01-10T09:00:00Z'::timestamptz + interval '22 minutes', 'a0000000-0000-4000-8000-000000000002');
 
-INSERT INTO data_source_templates (id, data_source_id, name, is_default, ord) VALUES
-  ('90000000-0000-4000-8000-000000000001', '30000000-0000-4000-8000-000000000001', 'Bug report', true, 1),
-  ('90000000-0000-4000-8000-000000000002', '30000000-0000-4000-8000-000000000001', 'Feature request', false, 2);
+INSERT INTO data_source_templates (id, data_source_id, name, is_default, ord, properties, content) VALUES
+  ('90000000-0000-4000-8000-000000000001', '30000000-0000-4000-8000-000000000001', 'Bug report', true, 1,
+   '{"Priority": {"select": {"name": "High"}}, "Tags": {"multi_select": [{"name": "Backend"}]}}',
+   '[{"heading_2": {"rich_text": [{"text": {"content": "Steps to reproduce"}}]}}, {"numbered_list_item": {"rich_text": [{"text": {"content": "Open the page"}}]}}, {"to_do": {"rich_text": [{"text": {"content": "Write a failing test"}}]}}]'),
+  ('90000000-0000-4000-8000-000000000002', '30000000-0000-4000-8000-000000000001', 'Feature request', false, 2,
+   '{"Status": {"status": {"name": "Not started"}}, "Priority": {"select": {"name": "Low"}}}',
+   '[{"heading_2": {"rich_text": [{"text": {"content": "Problem"}}]}}, {"column_list": {"children": [{"column": {"children": [{"paragraph": {"rich_text": [{"text": {"content": "Who asks"}}]}}]}}, {"column": {"children": [{"paragraph": {"rich_text": [{"text": {"content": "Why now"}}]}}]}}]}}]');
 
 INSERT INTO custom_emojis (id, name, url, ord) VALUES
   ('e0000000-0000-4000-8000-000000000001', 'shipit', 'https://example.com/emojis/shipit.png', 1),

@@ -1,6 +1,8 @@
 //! Blocks: retrieve, update, delete (to the trash), children list and append (at the end,
 //! `after` a block, or at the start), nested children, and the child-page blocks that
-//! stand for pages under pages.
+//! stand for pages under pages. What blocks point at is checked when they are written
+//! (`link_to_page` targets, a duplicate synced block's original); a duplicate synced block
+//! lists its original's children as its own.
 
 use asym_kit::deadpool_postgres::{GenericClient, Transaction};
 use asym_kit::tokio_postgres::Row;
@@ -17,7 +19,7 @@ use crate::webhooks;
 /// The columns [`render`] reads.
 const COLUMNS: &str = "b.id, b.parent_type, b.parent_id, b.type, b.content::text, b.in_trash,
     nt(b.created_time), nt(b.last_edited_time), b.created_by, b.last_edited_by,
-    EXISTS (SELECT 1 FROM blocks c WHERE c.parent_id = b.id AND NOT c.in_trash)";
+    EXISTS (SELECT 1 FROM blocks c WHERE c.parent_id = coalesce(b.content->'synced_from'->>'block_id', b.id) AND NOT c.in_trash)";
 
 /// A block row as answered.
 pub(crate) fn render(row: &Row) -> Value {
@@ -48,15 +50,20 @@ pub(crate) struct Target {
     pub(crate) parent_type: &'static str,
     /// The page the blocks belong to.
     pub(crate) page_id: String,
+    /// The block's type (`page` for a page).
+    pub(crate) kind: String,
+    /// Whose children it shows: its own id, or a duplicate synced block's original's.
+    pub(crate) source: String,
 }
 
 /// Finds the page or block `id` (404 when absent, trashed pages included, or not shared).
 pub(crate) async fn locate(client: &impl GenericClient, id: &str, kind: &str) -> ApiResult<Target> {
     let row = rows::by_id(
         client,
-        "SELECT 'page_id', p.id FROM pages p WHERE p.id = $1 AND p.shared
+        "SELECT 'page_id', p.id, 'page', p.id FROM pages p WHERE p.id = $1 AND p.shared
          UNION ALL
-         SELECT 'block_id', b.page_id FROM blocks b JOIN pages p ON p.id = b.page_id
+         SELECT 'block_id', b.page_id, b.type, coalesce(b.content->'synced_from'->>'block_id', b.id)
+         FROM blocks b JOIN pages p ON p.id = b.page_id
          WHERE b.id = $1 AND p.shared AND b.type <> 'child_page'
          LIMIT 1",
         kind,
@@ -71,6 +78,8 @@ pub(crate) async fn locate(client: &impl GenericClient, id: &str, kind: &str) ->
     Ok(Target {
         parent_type,
         page_id: row.get(1),
+        kind: row.get(2),
+        source: row.get(3),
     })
 }
 
@@ -181,8 +190,14 @@ pub(crate) async fn insert(
     if blocks.is_empty() {
         return Ok(Vec::new());
     }
+    if parent_type == "page_id" {
+        content::fits_under("page", blocks, "body.children")?;
+    }
     let mut flat = Vec::new();
     let ids = flatten(blocks, parent_type, parent_id, first, &mut flat);
+    let pointing: Vec<(&str, &Value)> =
+        flat.iter().map(|f| (f.kind.as_str(), &f.content)).collect();
+    check_references(tx, &pointing).await?;
     richtext::name_mentions(tx, flat.iter_mut().map(|f| &mut f.content)).await?;
     let files = flat.iter_mut().filter(|f| content::holds_file(&f.kind));
     uploads::attach(tx, ctx, files.map(|f| &mut f.content)).await?;
@@ -208,6 +223,56 @@ pub(crate) async fn insert(
     )
     .await?;
     Ok(ids)
+}
+
+/// Checks that what blocks point at is there and shared with the integration: a
+/// `link_to_page` block's page, database or comment, a duplicate synced block's original.
+///
+/// # Errors
+///
+/// 404 `object_not_found` for a target that is not there or not shared; 400
+/// `validation_error` when `synced_from` names a block that is not an original synced block.
+async fn check_references(client: &impl GenericClient, blocks: &[(&str, &Value)]) -> ApiResult<()> {
+    for &(kind, content) in blocks {
+        match kind {
+            "link_to_page" => {
+                let target = content["type"].as_str().unwrap_or_default();
+                let id = content[target].as_str().unwrap_or_default();
+                let (sql, name) = match target {
+                    "database_id" => ("SELECT 1 FROM databases WHERE id = $1 AND shared", "database"),
+                    "comment_id" => (
+                        "SELECT 1 FROM comments c
+                         JOIN pages p ON p.id = coalesce((SELECT b.page_id FROM blocks b WHERE b.id = c.parent_id), c.parent_id)
+                         WHERE c.id = $1 AND p.shared",
+                        "comment",
+                    ),
+                    _ => ("SELECT 1 FROM pages WHERE id = $1 AND shared", "page"),
+                };
+                rows::by_id(client, sql, name, id).await?;
+            }
+            "synced_block" => {
+                let Some(original) = content["synced_from"]["block_id"].as_str() else {
+                    continue;
+                };
+                let row = rows::by_id(
+                    client,
+                    "SELECT b.type = 'synced_block' AND b.content->'synced_from' = 'null'::jsonb
+                     FROM blocks b JOIN pages p ON p.id = b.page_id
+                     WHERE b.id = $1 AND p.shared AND NOT b.in_trash",
+                    "block",
+                    original,
+                )
+                .await?;
+                if !row.get::<_, bool>(0) {
+                    return Err(ApiError::validation(format!(
+                        "body failed validation: synced_from.block_id should be the id of an original synced block, instead was `\"{original}\"`."
+                    )));
+                }
+            }
+            _ => {}
+        }
+    }
+    Ok(())
 }
 
 /// Marks page `page_id` edited by `author` and announces `page.content_updated`.
@@ -278,14 +343,14 @@ pub(crate) async fn retrieve(ctx: &Ctx, id: &str) -> ApiResult<Value> {
 pub(crate) async fn children(ctx: &Ctx, id: &str, paging: Paging) -> ApiResult<Value> {
     let id = path_id("block_id", id)?;
     let client = ctx.kit.db().await?;
-    locate(&client, &id, "block").await?;
+    let source = locate(&client, &id, "block").await?.source;
     let statement = client
         .prepare_cached(&format!(
             "SELECT {COLUMNS} FROM blocks b WHERE b.parent_id = $1 AND NOT b.in_trash ORDER BY b.pos OFFSET $2 LIMIT $3"
         ))
         .await?;
     let rows = client
-        .query(&statement, &[&id, &paging.offset, &paging.limit()])
+        .query(&statement, &[&source, &paging.offset, &paging.limit()])
         .await?;
     Ok(paging.list(rows.iter().map(render).collect(), "block"))
 }
@@ -331,6 +396,15 @@ pub(crate) async fn append(ctx: &Ctx, id: &str, body: &Map<String, Value>) -> Ap
     let mut client = ctx.kit.db().await?;
     let tx = client.transaction().await?;
     let target = locate(&tx, &id, "block").await?;
+    if target.source != id {
+        return Err(ApiError::validation(format!(
+            "Block {id} is a duplicate synced block: append children to its original, {}.",
+            target.source
+        )));
+    }
+    if target.parent_type == "block_id" {
+        content::fits_under(&target.kind, &new, "body.children")?;
+    }
     let ids = insert(
         &tx,
         (target.parent_type, &id),
@@ -386,6 +460,7 @@ pub(crate) async fn update(ctx: &Ctx, id: &str, body: &Map<String, Value>) -> Ap
                 .map(|(k, v)| (k.clone(), v.clone())),
         );
         let mut content = content::normalize(&kind, &stored, &format!("body.{kind}"))?;
+        check_references(&tx, &[(kind.as_str(), &content)]).await?;
         richtext::name_mentions(&tx, [&mut content]).await?;
         if content::holds_file(&kind) {
             uploads::attach(&tx, ctx, [&mut content]).await?;
@@ -436,6 +511,26 @@ async fn set_trash(
         tx.execute(
             "UPDATE pages SET in_trash = $2 WHERE id = $1",
             &[&id, &trash],
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+/// Moves blocks `ids` to the trash, with the pages and databases that are among them.
+pub(crate) async fn trash_all(tx: &Transaction<'_>, ids: &[String], author: &str) -> ApiResult<()> {
+    if ids.is_empty() {
+        return Ok(());
+    }
+    tx.execute(
+        "UPDATE blocks SET in_trash = true, last_edited_time = now(), last_edited_by = $2 WHERE id = ANY($1)",
+        &[&ids, &author],
+    )
+    .await?;
+    for table in ["pages", "databases"] {
+        tx.execute(
+            &format!("UPDATE {table} SET in_trash = true WHERE id = ANY($1)"),
+            &[&ids],
         )
         .await?;
     }

@@ -10,11 +10,12 @@ use crate::richtext;
 pub(crate) const MAX_CHILDREN: usize = 100;
 
 /// Block types whose content is rich text (with a colour).
-const TEXT_TYPES: [&str; 11] = [
+const TEXT_TYPES: [&str; 12] = [
     "paragraph",
     "heading_1",
     "heading_2",
     "heading_3",
+    "heading_4",
     "bulleted_list_item",
     "numbered_list_item",
     "to_do",
@@ -35,7 +36,16 @@ pub(crate) fn creatable(kind: &str) -> bool {
         || MEDIA_TYPES.contains(&kind)
         || matches!(
             kind,
-            "divider" | "table" | "table_row" | "equation" | "breadcrumb" | "table_of_contents"
+            "divider"
+                | "table"
+                | "table_row"
+                | "equation"
+                | "breadcrumb"
+                | "table_of_contents"
+                | "column_list"
+                | "column"
+                | "link_to_page"
+                | "synced_block"
         )
 }
 
@@ -92,28 +102,77 @@ fn block(value: &Value, path: &str, depth: usize) -> ApiResult<NewBlock> {
         Value::Object(map) => map,
         other => return Err(invalid(&format!("{path}.{kind}"), "an object", &other)),
     };
+    if kind == "column_list" && depth < 2 {
+        return Err(ApiError::validation(format!(
+            "body failed validation: {path}.column_list should be not present: a column list goes only among a request's top blocks."
+        )));
+    }
+    let at = format!("{path}.{kind}.children");
     let children = match given.remove("children") {
         None | Some(Value::Null) => Vec::new(),
         Some(_) if depth == 0 => {
             return Err(ApiError::validation(format!(
-                "body failed validation: {path}.{kind}.children should be not present: blocks nest at most two levels in one request."
+                "body failed validation: {at} should be not present: blocks nest at most two levels in one request."
             )));
         }
-        Some(children) => blocks(&children, &format!("{path}.{kind}.children"), depth - 1)?,
+        // A column list takes no level of its own: its columns' blocks nest as a
+        // request's top blocks do.
+        Some(children) if kind == "column_list" => blocks(&children, &at, depth)?,
+        Some(children) => blocks(&children, &at, depth - 1)?,
     };
     let content = normalize(kind, &given, &format!("{path}.{kind}"))?;
-    if kind == "table" && children.iter().any(|c| c.kind != "table_row") {
-        return Err(invalid(
-            &format!("{path}.table.children"),
-            "table_row blocks",
-            &Value::Null,
-        ));
-    }
+    new_children(kind, &content, &children, &at)?;
     Ok(NewBlock {
         kind: kind.to_owned(),
         content,
         children,
     })
+}
+
+/// What Notion checks of a new block's `children` (at `path`): a table holds table rows;
+/// a column list is created with two columns or more, a column with a block or more; a
+/// duplicate synced block holds none of its own (it shows its original's).
+fn new_children(kind: &str, content: &Value, children: &[NewBlock], path: &str) -> ApiResult<()> {
+    let count = json!(children.len());
+    match kind {
+        "table" if children.iter().any(|c| c.kind != "table_row") => {
+            Err(invalid(path, "table_row blocks", &Value::Null))
+        }
+        "column_list" if children.len() < 2 => Err(invalid(path, "at least 2 columns", &count)),
+        "column" if children.is_empty() => Err(invalid(path, "at least 1 block", &count)),
+        "synced_block" if !content["synced_from"].is_null() && !children.is_empty() => {
+            Err(ApiError::validation(format!(
+                "body failed validation: {path} should be not present: a duplicate synced block shows its original's children."
+            )))
+        }
+        _ => fits_under(kind, children, path),
+    }
+}
+
+/// Checks that `blocks` (at `path`) may go under a `parent` block (`page` for a page's own
+/// blocks): a column list holds only columns, and columns go nowhere else.
+///
+/// # Errors
+///
+/// 400 `validation_error` naming the first block out of place.
+pub(crate) fn fits_under(parent: &str, blocks: &[NewBlock], path: &str) -> ApiResult<()> {
+    let in_columns = parent == "column_list";
+    match blocks
+        .iter()
+        .position(|b| (b.kind == "column") != in_columns)
+    {
+        Some(i) if in_columns => Err(invalid(
+            &format!("{path}[{i}].type"),
+            "`column` (a column list holds only columns)",
+            &json!(blocks[i].kind),
+        )),
+        Some(i) => Err(invalid(
+            &format!("{path}[{i}].type"),
+            "not `column` (a column goes only in a column list)",
+            &json!("column"),
+        )),
+        None => Ok(()),
+    }
 }
 
 /// A block's content, normalised (also used on a stored content overlaid with an update).
@@ -138,7 +197,7 @@ pub(crate) fn normalize(kind: &str, given: &Map<String, Value>, path: &str) -> A
                 })?;
                 out.insert("checked".into(), checked.into());
             }
-            "heading_1" | "heading_2" | "heading_3" => {
+            "heading_1" | "heading_2" | "heading_3" | "heading_4" => {
                 let toggle = given
                     .get("is_toggleable")
                     .and_then(Value::as_bool)
@@ -223,7 +282,47 @@ pub(crate) fn normalize(kind: &str, given: &Map<String, Value>, path: &str) -> A
                 .ok_or_else(|| invalid(&format!("{path}.expression"), "a string", &Value::Null))?;
             out.insert("expression".into(), expression.into());
         }
-        "breadcrumb" | "divider" => {}
+        "breadcrumb" | "divider" | "column_list" => {}
+        "column" => {
+            if let Some(ratio) = given.get("width_ratio").filter(|r| !r.is_null()) {
+                let ratio = ratio
+                    .as_f64()
+                    .filter(|r| *r > 0.0 && *r <= 1.0)
+                    .ok_or_else(|| {
+                        invalid(&format!("{path}.width_ratio"), "a number in (0, 1]", ratio)
+                    })?;
+                out.insert("width_ratio".into(), ratio.into());
+            }
+        }
+        "link_to_page" => {
+            let named = given.get("type").and_then(Value::as_str);
+            let kind = named
+                .or_else(|| LINK_TARGETS.into_iter().find(|t| given.contains_key(*t)))
+                .filter(|t| LINK_TARGETS.contains(t))
+                .ok_or_else(|| {
+                    invalid(
+                        &format!("{path}.page_id"),
+                        "defined",
+                        given.get("type").unwrap_or(&Value::Null),
+                    )
+                })?;
+            let id = crate::request::body_id(&format!("{path}.{kind}"), given.get(kind))?;
+            out.insert("type".into(), kind.into());
+            out.insert(kind.into(), id.into());
+        }
+        "synced_block" => {
+            let from = match given.get("synced_from") {
+                None | Some(Value::Null) => Value::Null,
+                Some(from) => {
+                    let id = crate::request::body_id(
+                        &format!("{path}.synced_from.block_id"),
+                        from.get("block_id"),
+                    )?;
+                    json!({ "type": "block_id", "block_id": id })
+                }
+            };
+            out.insert("synced_from".into(), from);
+        }
         "table_of_contents" => {
             out.insert("color".into(), color(given.get("color"), path)?);
         }
@@ -237,6 +336,9 @@ pub(crate) fn normalize(kind: &str, given: &Map<String, Value>, path: &str) -> A
     }
     Ok(Value::Object(out))
 }
+
+/// What a `link_to_page` block may point at.
+const LINK_TARGETS: [&str; 3] = ["page_id", "database_id", "comment_id"];
 
 /// The file objects a request may give: an external URL, a file upload (attached by
 /// [`crate::uploads::attach`] before it is stored), or a Notion-hosted file as answered.
@@ -352,5 +454,29 @@ mod tests {
         let todo = &blocks(&json!([{ "type": "to_do", "to_do": { "rich_text": [{ "text": { "content": "x" } }] } }]), "c", 2).unwrap()[0];
         assert_eq!(todo.content["checked"], false);
         assert_eq!(plain(&todo.content), "x");
+    }
+
+    #[test]
+    fn columns_hold_blocks_and_take_no_level() {
+        let column = |children: Value| json!({ "column": { "children": children } });
+        let deep = json!([{ "toggle": { "rich_text": [], "children": [{ "divider": {} }] } }]);
+        let two = json!([{ "column_list": { "children": [column(deep.clone()), column(deep)] } }]);
+        let list = &blocks(&two, "body.children", 2).unwrap()[0];
+        assert_eq!(list.children[1].children[0].children[0].kind, "divider");
+        let one = json!([{ "column_list": { "children": [column(json!([{ "divider": {} }]))] } }]);
+        let empty =
+            json!([{ "column_list": { "children": [column(json!([])), column(json!([]))] } }]);
+        let stray = json!([{ "toggle": { "rich_text": [], "children": [column(json!([{ "divider": {} }]))] } }]);
+        let nested = json!([{ "toggle": { "rich_text": [], "children": two } }]);
+        for refused in [one, empty, stray, nested] {
+            assert!(blocks(&refused, "body.children", 2).is_err(), "{refused}");
+        }
+        let ratio = json!([{ "column": { "width_ratio": 0.25, "children": [{ "divider": {} }] } }]);
+        assert_eq!(
+            blocks(&ratio, "c", 2).unwrap()[0].content["width_ratio"],
+            0.25
+        );
+        let wide = json!([{ "column": { "width_ratio": 2, "children": [{ "divider": {} }] } }]);
+        assert!(blocks(&wide, "c", 2).is_err());
     }
 }

@@ -7,7 +7,7 @@
 //! |---|---|
 //! | version header, token, rate limit, bodies, ids, pagination | `request`, `ratelimit`, `body` |
 //! | `/v1/users`, `/v1/users/{id}`, `/v1/users/me` | `users` |
-//! | `/v1/pages`, `/v1/pages/{id}` | `pages` |
+//! | `/v1/pages`, `/v1/pages/{id}` | `pages` (templates applied: `templates`) |
 //! | `/v1/pages/{id}/move`, `/v1/pages/{id}/properties/{property_id}` | `moves` |
 //! | `/v1/pages/{id}/markdown` | `page_markdown` (conversion: `markdown`) |
 //! | `/v1/blocks/{id}`, `/v1/blocks/{id}/children` | `blocks` (shapes: `content`) |
@@ -53,6 +53,7 @@ mod richtext;
 mod rollup;
 mod rows;
 mod schema;
+mod templates;
 mod uploads;
 mod users;
 mod values;

@@ -2,19 +2,22 @@
 //! parsed into request blocks (`{"type": "paragraph", "paragraph": {…, "children": […]}}`)
 //! that [`crate::content`] then checks like any other. Pure: no database.
 //!
-//! Rendered: paragraphs (`<empty-block/>` when empty), headings 1–3 (`{toggle="true"}`),
+//! Rendered: paragraphs (`<empty-block/>` when empty), headings 1–4 (`{toggle="true"}`),
 //! bulleted / numbered list items, to-dos, quotes, toggles (`<details>`), callouts, code,
 //! dividers, equations, tables, images (`![caption](url)`), files, videos, audio and PDFs
 //! (`<file src="…">caption</file>`), tables of contents, child pages (`<page url>`) and
-//! databases (`<database url>`); block colours as `{color="…"}`. Rich text: bold, italic,
+//! databases (`<database url>`), column lists (`<columns>` of `<column>`s), synced blocks
+//! (`<synced_block url>`, a duplicate `<synced_block_reference url>` naming its original);
+//! block colours as `{color="…"}`. Rich text: bold, italic,
 //! strikethrough, underline and colour spans, inline code, links, inline equations, `<br>`,
 //! user / page / database / date mentions. Bookmarks, embeds and breadcrumbs are
 //! `<unknown url="…" alt="type"/>`, as Notion renders them; a child page not shared with
 //! the integration is `<unknown …/>` and its id is reported (`unknown_block_ids`).
 //!
-//! Parsed: the same, except references (`<page>`, `<database>`, `<unknown>`) and what the
-//! clone does not store (`<columns>`, `<synced_block>`, `<meeting-notes>`, heading 4),
-//! which are refused naming the construct. Media parse as external files.
+//! Parsed: the same (headings 5 and 6 as heading 4, as Notion documents), except
+//! references (`<page>`, `<database>`, `<unknown>`, `<synced_block>`,
+//! `<synced_block_reference>`) and what the clone does not store (`<meeting-notes>`), which
+//! are refused naming the construct. Media parse as external files.
 
 use serde_json::{Map, Value, json};
 
@@ -106,7 +109,7 @@ impl<'a> Writer<'a> {
                 self.line(depth, "<empty-block/>");
             }
             "paragraph" => self.line(depth, &format!("{}{attrs}", rich())),
-            "heading_1" | "heading_2" | "heading_3" => {
+            "heading_1" | "heading_2" | "heading_3" | "heading_4" => {
                 let level = usize::from(node.kind.as_bytes()[8] - b'0');
                 self.line(depth, &format!("{} {}{attrs}", "#".repeat(level), rich()));
             }
@@ -198,6 +201,29 @@ impl<'a> Writer<'a> {
             }
             "table_of_contents" => {
                 self.line(depth, &format!("<table_of_contents{}/>", color_attr(c)));
+            }
+            "column_list" | "column" => {
+                let tag = if node.kind == "column" {
+                    "column"
+                } else {
+                    "columns"
+                };
+                self.line(depth, &format!("<{tag}>"));
+                self.blocks(children, depth + 1);
+                self.line(depth, &format!("</{tag}>"));
+                return;
+            }
+            "synced_block" => {
+                // A duplicate shows its original, which may live on another page: the clone
+                // names it and renders none of its blocks.
+                let (tag, id) = match c["synced_from"]["block_id"].as_str() {
+                    Some(original) => ("synced_block_reference", original),
+                    None => ("synced_block", node.id.as_str()),
+                };
+                self.line(depth, &format!("<{tag} url=\"{}\">", self.url(id)));
+                self.blocks(children, depth + 1);
+                self.line(depth, &format!("</{tag}>"));
+                return;
             }
             "child_page" if node.shared => {
                 let title = escape(c["title"].as_str().unwrap_or_default());
@@ -540,6 +566,13 @@ impl<'a> Parser<'a> {
             }
             return Ok(json!({ "type": "callout", "callout": callout }));
         }
+        for (tag, kind) in [("<columns>", "column_list"), ("<column>", "column")] {
+            if text == tag {
+                let children = self.blocks(depth + 1)?;
+                self.close(&tag.replacen('<', "</", 1));
+                return Ok(json!({ "type": kind, kind: { "children": children } }));
+            }
+        }
         if text.starts_with("<table") && !text.starts_with("<table_of_contents") {
             return self.table(text);
         }
@@ -582,8 +615,6 @@ impl<'a> Parser<'a> {
                 "page"
                     | "database"
                     | "unknown"
-                    | "columns"
-                    | "column"
                     | "synced_block"
                     | "synced_block_reference"
                     | "meeting-notes"
@@ -606,10 +637,10 @@ impl<'a> Parser<'a> {
         let (body, attrs) = trailing_attrs(text);
         let hashes = body.len() - body.trim_start_matches('#').len();
         if hashes > 0 && body[hashes..].starts_with(' ') {
-            if hashes > 3 {
+            if hashes > 6 {
                 return Err(unsupported(&"#".repeat(hashes)));
             }
-            let kind = format!("heading_{hashes}");
+            let kind = format!("heading_{}", hashes.min(4));
             let children = self.blocks(depth + 1)?;
             let mut block =
                 text_block(&kind, &body[hashes + 1..], attrs.get_str("color"), children);
@@ -1138,8 +1169,17 @@ mod tests {
             rows[1]["table_row"]["cells"][1][0]["annotations"]["bold"],
             true
         );
-        assert!(parse("#### four").is_err());
-        assert!(parse("<columns>").is_err());
+        assert_eq!(parse("#### four").unwrap()[0]["type"], "heading_4");
+        assert_eq!(parse("###### six").unwrap()[0]["type"], "heading_4");
+        assert!(parse("####### seven").is_err());
+        let columns = parse("<columns>\n\t<column>\n\t\ta\n\t</column>\n\t<column>\n\t\tb\n\t</column>\n</columns>\nafter").unwrap();
+        assert_eq!(
+            columns[0]["column_list"]["children"][1]["column"]["children"][0]["paragraph"]["rich_text"]
+                [0]["text"]["content"],
+            "b"
+        );
+        assert_eq!(columns[1]["type"], "paragraph");
+        assert!(parse("<synced_block url=\"http://c/x\">").is_err());
     }
 
     #[test]

@@ -391,23 +391,7 @@ pub(crate) async fn update(ctx: &Ctx, id: &str, body: &Map<String, Value>) -> Ap
     let parsed = markdown::parse(middle)?;
     let new_blocks = content::tree(&parsed, &format!("body.{kind}"))?;
     let removed_ids: Vec<String> = removed.iter().map(|n| n.id.clone()).collect();
-    if !removed_ids.is_empty() {
-        tx.execute(
-            "UPDATE blocks SET in_trash = true, last_edited_time = now(), last_edited_by = $2 WHERE id = ANY($1)",
-            &[&removed_ids, &ctx.bot],
-        )
-        .await?;
-        tx.execute(
-            "UPDATE pages SET in_trash = true WHERE id = ANY($1)",
-            &[&removed_ids],
-        )
-        .await?;
-        tx.execute(
-            "UPDATE databases SET in_trash = true WHERE id = ANY($1)",
-            &[&removed_ids],
-        )
-        .await?;
-    }
+    blocks::trash_all(&tx, &removed_ids, &ctx.bot).await?;
     let place = match kept.checked_sub(1) {
         Some(last) => Place::After(&before.nodes[last].id),
         None => Place::Start,

@@ -15,6 +15,7 @@ use crate::request::{Ctx, Version, body_id, path_id};
 use crate::rows;
 use crate::rows::Meta;
 use crate::schema::{self, Schema};
+use crate::templates::{self, Template};
 use crate::uploads;
 use crate::values::{self, Stored};
 use crate::webhooks;
@@ -406,7 +407,7 @@ async fn save_schema(tx: &Transaction<'_>, data_source_id: &str, schema: &Schema
 /// `POST /v1/pages`.
 pub(crate) async fn create(ctx: &Ctx, body: &Map<String, Value>) -> ApiResult<Value> {
     let parent = parse_parent(body.get("parent"))?;
-    no_template(body)?;
+    let template = templates::choice(body)?;
     if body.get("allow_async") == Some(&Value::Bool(true)) {
         return Err(ApiError::validation(
             "body failed validation: body.allow_async is not supported by this clone: send the request without it (the page is created synchronously).",
@@ -414,6 +415,11 @@ pub(crate) async fn create(ctx: &Ctx, body: &Map<String, Value>) -> ApiResult<Va
     }
     let (place, after) = position(body, &parent)?;
     let (children, heading) = page_content(body)?;
+    if template.is_some() && (!children.is_empty() || heading.is_some()) {
+        return Err(ApiError::validation(
+            "body failed validation: body.children, body.content and body.markdown should be not present when body.template applies a template.",
+        ));
+    }
     let mut icon = body
         .get("icon")
         .map(|v| decoration(v, "icon"))
@@ -446,9 +452,14 @@ pub(crate) async fn create(ctx: &Ctx, body: &Map<String, Value>) -> ApiResult<Va
         database_id,
         mut schema,
     } = placement;
+    let template = Template::for_page(&tx, template, data_source_id.as_deref()).await?;
+    let with_template = template
+        .as_ref()
+        .map(|t| t.under(&schema, body.get("properties")));
     let mut stored = Stored::default();
     let with_title = heading.map(|h| titled(body.get("properties"), &schema, h));
-    let schema_changed = match with_title.as_ref().or(body.get("properties")) {
+    let given = with_title.as_ref().or(with_template.as_ref());
+    let schema_changed = match given.or(body.get("properties")) {
         Some(given) => values::apply(&mut schema, &mut stored, given)?,
         None => false,
     };
@@ -513,7 +524,7 @@ pub(crate) async fn create(ctx: &Ctx, body: &Map<String, Value>) -> ApiResult<Va
         Parent::Page(page) => json!({ "id": page, "type": "page" }),
         Parent::Workspace => json!({ "id": crate::workspace::WORKSPACE_ID, "type": "space" }),
     };
-    let wake = webhooks::emit(
+    let mut wake = webhooks::emit(
         &tx,
         "page.created",
         &id,
@@ -521,6 +532,10 @@ pub(crate) async fn create(ctx: &Ctx, body: &Map<String, Value>) -> ApiResult<Va
         &ctx.bot,
     )
     .await?;
+    if let Some(template) = template.filter(|t| !t.blocks.is_empty()) {
+        let ids = template.add_blocks(&tx, &id, ctx).await?;
+        wake |= blocks::content_updated(&tx, &id, &ids, &ctx.bot).await?;
+    }
     let page = answer(&tx, &row, &schema, View::of(ctx)).await?;
     ctx.commit(tx, wake).await?;
     Ok(page)
@@ -555,21 +570,17 @@ fn title_of(schema: &Schema, stored: &Stored) -> String {
         .to_owned()
 }
 
-/// Refuses a `template` to apply (other than `{type: "none"}`) and `erase_content`: the
-/// clone lists templates (`GET /v1/data_sources/{id}/templates`) but does not apply them.
-fn no_template(body: &Map<String, Value>) -> ApiResult<()> {
-    let template = body.get("template").filter(|t| !t.is_null());
-    if let Some(given) = template.filter(|t| t["type"] != "none") {
-        return Err(ApiError::validation(format!(
-            "body failed validation: body.template `{given}` is not supported by this clone: templates are listed, not applied."
-        )));
+/// A body's boolean `key` (false when absent or null).
+fn flag(body: &Map<String, Value>, key: &str) -> ApiResult<bool> {
+    match body.get(key) {
+        None | Some(Value::Null) => Ok(false),
+        Some(Value::Bool(flag)) => Ok(*flag),
+        Some(other) => Err(crate::error::invalid(
+            &format!("body.{key}"),
+            "a boolean",
+            other,
+        )),
     }
-    if body.get("erase_content") == Some(&Value::Bool(true)) {
-        return Err(ApiError::validation(
-            "body failed validation: body.erase_content is not supported by this clone.",
-        ));
-    }
-    Ok(())
 }
 
 /// A new page's content: `children` (or its alias `content`), or `markdown`
@@ -681,7 +692,8 @@ fn position<'b>(
 /// `PATCH /v1/pages/{id}`.
 pub(crate) async fn update(ctx: &Ctx, id: &str, body: &Map<String, Value>) -> ApiResult<Value> {
     let id = path_id("page_id", id)?;
-    no_template(body)?;
+    let template = templates::choice(body)?;
+    let erase = flag(body, "erase_content")?;
     let trash = blocks::trash_flag(body)?;
     let mut icon = body
         .get("icon")
@@ -691,15 +703,11 @@ pub(crate) async fn update(ctx: &Ctx, id: &str, body: &Map<String, Value>) -> Ap
         .get("cover")
         .map(|v| decoration(v, "cover"))
         .transpose()?;
-    let locked = match body.get("is_locked") {
-        None | Some(Value::Null) => None,
-        Some(Value::Bool(flag)) => Some(*flag),
-        Some(other) => {
-            return Err(ApiError::validation(format!(
-                "body failed validation: body.is_locked should be a boolean, instead was `{other}`."
-            )));
-        }
-    };
+    let locked = body
+        .get("is_locked")
+        .filter(|l| !l.is_null())
+        .map(|_| flag(body, "is_locked"))
+        .transpose()?;
     let mut client = ctx.kit.db().await?;
     let tx = client.transaction().await?;
     let (row, mut schema) = load(&tx, &id, true).await?;
@@ -714,10 +722,14 @@ pub(crate) async fn update(ctx: &Ctx, id: &str, body: &Map<String, Value>) -> Ap
             _ => Map::new(),
         },
     };
-    let properties = body.get("properties").filter(|p| !p.is_null());
+    let ds: Option<String> = row.get(3);
+    let template = Template::for_page(&tx, template, ds.as_deref()).await?;
+    let given = body.get("properties").filter(|p| !p.is_null());
+    let with_template = template.as_ref().map(|t| t.under(&schema, given));
+    let properties = with_template.as_ref().or(given);
     if was_trashed
         && trash != Some(false)
-        && (properties.is_some() || icon.is_some() || cover.is_some())
+        && (properties.is_some() || icon.is_some() || cover.is_some() || erase)
     {
         return Err(ApiError::validation(
             "Can't edit block that is archived. You must unarchive the block before editing.",
@@ -729,11 +741,8 @@ pub(crate) async fn update(ctx: &Ctx, id: &str, body: &Map<String, Value>) -> Ap
         let schema_changed = values::apply(&mut schema, &mut stored, given)?;
         relations::sync_duals(&tx, &id, &schema, &before, &stored.fv).await?;
         name_mentions(&tx, &schema, &mut stored).await?;
-        if schema_changed {
-            let ds: Option<String> = row.get(3);
-            if let Some(ds) = ds {
-                save_schema(&tx, &ds, &schema).await?;
-            }
+        if schema_changed && let Some(ds) = &ds {
+            save_schema(&tx, ds, &schema).await?;
         }
         updated = given
             .as_object()
@@ -779,6 +788,23 @@ pub(crate) async fn update(ctx: &Ctx, id: &str, body: &Map<String, Value>) -> Ap
     )
     .await?;
     let mut wake = false;
+    let mut changed = Vec::new();
+    if erase {
+        let top = tx
+            .query(
+                "SELECT id FROM blocks WHERE parent_id = $1 AND NOT in_trash",
+                &[&id],
+            )
+            .await?;
+        changed = top.iter().map(|r| r.get(0)).collect();
+        blocks::trash_all(&tx, &changed, &ctx.bot).await?;
+    }
+    if let Some(template) = &template {
+        changed.extend(template.add_blocks(&tx, &id, ctx).await?);
+    }
+    if !changed.is_empty() {
+        wake |= blocks::content_updated(&tx, &id, &changed, &ctx.bot).await?;
+    }
     if !updated.is_empty() {
         let data = json!({ "parent": { "id": row.get::<_, Option<String>>(3).or(row.get(2)), "type": "page" }, "updated_properties": updated });
         wake |= webhooks::emit(&tx, "page.properties_updated", &id, data, &ctx.bot).await?;

@@ -248,6 +248,45 @@ await scenario("page markdown: create, retrieve, update", async () => {
   assert.match(err.message, /allow_deleting_content/);
 });
 
+await scenario("columns, links to pages, synced blocks and heading_4", async () => {
+  const page = await notion.pages.create({ parent: { page_id: PROJECTS }, properties: { title: { title: text("Layout") } } });
+  const column = (words, extra = {}) => ({ column: { children: [{ paragraph: { rich_text: text(words) } }], ...extra } });
+  const { results: added } = await notion.blocks.children.append({
+    block_id: page.id,
+    children: [
+      { column_list: { children: [column("Left", { width_ratio: 0.6 }), column("Right", { width_ratio: 0.4 })] } },
+      { link_to_page: { type: "database_id", database_id: DATABASE } },
+      { synced_block: { synced_from: null, children: [{ paragraph: { rich_text: text("Shared") } }] } },
+      { heading_4: { rich_text: text("Small print") } },
+    ],
+  });
+  assert.deepEqual(added.map((b) => b.type), ["column_list", "link_to_page", "synced_block", "heading_4"]);
+  const columns = (await notion.blocks.children.list({ block_id: added[0].id })).results;
+  assert.deepEqual(columns.map((c) => c.column.width_ratio), [0.6, 0.4]);
+  const left = (await notion.blocks.children.list({ block_id: columns[0].id })).results;
+  assert.equal(left[0].paragraph.rich_text[0].plain_text, "Left");
+  assert.deepEqual(added[1].link_to_page, { type: "database_id", database_id: DATABASE });
+  const [duplicate] = (await notion.blocks.children.append({
+    block_id: TASK1,
+    children: [{ synced_block: { synced_from: { block_id: added[2].id } } }],
+  })).results;
+  assert.deepEqual(duplicate.synced_block.synced_from, { type: "block_id", block_id: added[2].id });
+  const shown = (await notion.blocks.children.list({ block_id: duplicate.id })).results;
+  assert.equal(shown[0].paragraph.rich_text[0].plain_text, "Shared");
+  const { markdown } = await notion.pages.retrieveMarkdown({ page_id: page.id });
+  assert.ok(markdown.includes("\t<column>\n\t\tRight\n\t</column>\n</columns>"), markdown);
+  assert.ok(markdown.includes("<synced_block url="), markdown);
+  await expectError(APIErrorCode.ValidationError, notion.blocks.children.append({
+    block_id: page.id, children: [{ column_list: { children: [column("a"), { column: { children: [] } }] } }],
+  }));
+  await expectError(APIErrorCode.ObjectNotFound, legacy.blocks.children.append({
+    block_id: page.id, children: [{ link_to_page: { page_id: PRIVATE } }],
+  }));
+  await expectError(APIErrorCode.ValidationError, current.blocks.children.append({
+    block_id: page.id, children: [{ synced_block: { synced_from: { block_id: added[0].id } } }],
+  }));
+});
+
 await scenario("data source templates and custom emojis", async () => {
   const { templates } = await notion.dataSources.listTemplates({ data_source_id: TASKS });
   assert.deepEqual(templates.map((t) => t.name), ["Bug report", "Feature request"]);
@@ -263,6 +302,32 @@ await scenario("data source templates and custom emojis", async () => {
   assert.equal(onlyPages.results[0].object, "page");
   const childSources = await notion.dataSources.query({ data_source_id: TASKS, result_type: "data_source" });
   assert.deepEqual(childSources.results, []);
+});
+
+await scenario("templates applied", async () => {
+  const page = await notion.pages.create({
+    parent: { data_source_id: TASKS },
+    properties: { Name: { title: text("Crash") } },
+    template: { type: "template_id", template_id: "90000000-0000-4000-8000-000000000002" },
+  });
+  assert.equal(page.properties.Status.status.name, "Not started");
+  const kinds = async () => (await notion.blocks.children.list({ block_id: page.id })).results.map((b) => b.type);
+  assert.deepEqual(await kinds(), ["heading_2", "column_list"]);
+  const updated = await legacy.pages.update({ page_id: page.id, template: { type: "default" }, erase_content: true });
+  assert.equal(updated.properties.Priority.select.name, "High");
+  assert.deepEqual(await kinds(), ["heading_2", "numbered_list_item", "to_do"]);
+  await current.pages.update({ page_id: page.id, erase_content: true });
+  assert.deepEqual(await kinds(), []);
+  await expectError(APIErrorCode.ValidationError, notion.pages.create({
+    parent: { data_source_id: TASKS },
+    properties: { Name: { title: text("x") } },
+    template: { type: "default" },
+    children: [{ divider: {} }],
+  }));
+  await expectError(APIErrorCode.ObjectNotFound, notion.pages.create({
+    parent: { data_source_id: TASKS },
+    template: { type: "template_id", template_id: "00000000-0000-4000-8000-000000000000" },
+  }));
 });
 
 await scenario("pages.create position after a block", async () => {

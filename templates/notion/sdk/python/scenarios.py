@@ -211,6 +211,40 @@ def blocks_children_and_nesting():
 
 
 @scenario
+def columns_links_synced_blocks_and_heading_4():
+    page = notion.pages.create(parent={"page_id": PROJECTS}, properties={"title": {"title": text("Layout")}})
+
+    def column(words, **extra):
+        return {"column": {"children": [{"paragraph": {"rich_text": text(words)}}], **extra}}
+
+    added = notion.blocks.children.append(block_id=page["id"], children=[
+        {"column_list": {"children": [column("Left", width_ratio=0.6), column("Right", width_ratio=0.4)]}},
+        {"link_to_page": {"type": "page_id", "page_id": MEETING}},
+        {"synced_block": {"synced_from": None, "children": [{"paragraph": {"rich_text": text("Shared")}}]}},
+        {"heading_4": {"rich_text": text("Small print")}},
+    ])["results"]
+    assert [b["type"] for b in added] == ["column_list", "link_to_page", "synced_block", "heading_4"], added
+    columns = notion.blocks.children.list(block_id=added[0]["id"])["results"]
+    assert [c["column"]["width_ratio"] for c in columns] == [0.6, 0.4], columns
+    right = notion.blocks.children.list(block_id=columns[1]["id"])["results"]
+    assert right[0]["paragraph"]["rich_text"][0]["plain_text"] == "Right"
+    assert added[1]["link_to_page"] == {"type": "page_id", "page_id": MEETING}
+    duplicate = notion.blocks.children.append(block_id=TASK1, children=[
+        {"synced_block": {"synced_from": {"block_id": added[2]["id"]}}},
+    ])["results"][0]
+    shown = notion.blocks.children.list(block_id=duplicate["id"])["results"]
+    assert duplicate["has_children"] and shown[0]["paragraph"]["rich_text"][0]["plain_text"] == "Shared", shown
+    markdown = notion.pages.retrieve_markdown(page_id=page["id"])["markdown"]
+    assert markdown.startswith("<columns>\n\t<column>\n\t\tLeft\n\t</column>") and markdown.endswith("#### Small print"), markdown
+    expect_error(APIErrorCode.ValidationError, notion.blocks.children.append, block_id=page["id"],
+                 children=[{"column_list": {"children": [column("alone")]}}])
+    expect_error(APIErrorCode.ObjectNotFound, current.blocks.children.append, block_id=page["id"],
+                 children=[{"link_to_page": {"page_id": PRIVATE}}])
+    expect_error(APIErrorCode.ValidationError, legacy.blocks.children.append, block_id=duplicate["id"],
+                 children=[{"paragraph": {"rich_text": text("own")}}])
+
+
+@scenario
 def search_pages_and_data_sources():
     found = notion.search(query="tasks", filter={"property": "object", "value": "data_source"})["results"]
     assert [r["id"] for r in found] == [TASKS]
@@ -343,6 +377,26 @@ def templates_and_custom_emojis():
     assert [e["name"] for e in emojis] == ["shipit", "rocket-cat"], emojis
     found = notion.custom_emojis.list(name="shipit")["results"]
     assert len(found) == 1 and found[0]["url"].startswith("https://"), found
+
+
+@scenario
+def templates_applied():
+    page = notion.pages.create(parent={"data_source_id": TASKS}, properties={"Name": {"title": text("Crash")}},
+                               template={"type": "default"})
+    assert page["properties"]["Priority"]["select"]["name"] == "High", page["properties"]
+    kinds = [b["type"] for b in notion.blocks.children.list(block_id=page["id"])["results"]]
+    assert kinds == ["heading_2", "numbered_list_item", "to_do"], kinds
+    feature = notion.data_sources.list_templates(data_source_id=TASKS, name="feature")["templates"][0]
+    updated = current.pages.update(page_id=page["id"], erase_content=True,
+                                   template={"type": "template_id", "template_id": feature["id"]})
+    assert updated["properties"]["Priority"]["select"]["name"] == "Low", updated["properties"]
+    kinds = [b["type"] for b in notion.blocks.children.list(block_id=page["id"])["results"]]
+    assert kinds == ["heading_2", "column_list"], kinds
+    expect_error(APIErrorCode.ValidationError, notion.pages.create, parent={"page_id": PROJECTS},
+                 properties={"title": {"title": text("x")}}, template={"type": "default"})
+    expect_error(APIErrorCode.ObjectNotFound, legacy.pages.create, parent={"database_id": DATABASE},
+                 properties={"Name": {"title": text("x")}},
+                 template={"type": "template_id", "template_id": "00000000-0000-4000-8000-000000000000"})
 
 
 @scenario

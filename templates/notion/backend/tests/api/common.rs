@@ -2,7 +2,7 @@
 
 #![allow(dead_code, reason = "each test module uses a different subset")]
 
-use asym_kit::testing::{Api, pluck};
+use asym_kit::testing::{Api, Receiver, pluck};
 use serde_json::{Value, json};
 
 pub(crate) const PROJECTS: &str = "10000000-0000-4000-8000-000000000001";
@@ -132,4 +132,23 @@ pub(crate) async fn next_page(api: &Api, path: &str, first: &Value) -> Value {
 /// How many items the array `list` holds.
 pub(crate) fn len(list: &Value) -> usize {
     list.as_array().unwrap().len()
+}
+
+/// A webhook receiver subscribed to the clone and verified (Notion's handshake done): it
+/// hears every event from then on.
+pub(crate) async fn verified_receiver(notion: &asym::Notion) -> Receiver {
+    let receiver = Receiver::start().await;
+    let admin = admin(notion);
+    let url = format!("{}/notion", receiver.url());
+    let subscription = admin
+        .post("/api/admin/webhooks", &json!({ "url": url }))
+        .await
+        .expect(201);
+    let token = receiver.delivery().await.json()["verification_token"].take();
+    let verify = format!(
+        "/api/admin/webhooks/{}/verify",
+        subscription["id"].as_str().unwrap()
+    );
+    post(&admin, &verify, &json!({ "verification_token": token })).await;
+    receiver
 }

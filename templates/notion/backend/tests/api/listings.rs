@@ -40,13 +40,13 @@ async fn templates_are_listed(notion: asym::Notion) {
         404,
         "object_not_found",
     );
-    // Templates are listed, not applied.
+    // Templates apply to pages in their data source only (see `templates.rs`).
     let message = invalid(
         api.post(
             "/v1/pages",
             &json!({
-                "parent": { "data_source_id": TASKS },
-                "properties": { "Name": { "title": text("From a template") } },
+                "parent": { "page_id": PROJECTS },
+                "properties": { "title": { "title": text("From a template") } },
                 "template": { "type": "default" }
             }),
         )

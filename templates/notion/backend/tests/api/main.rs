@@ -6,6 +6,7 @@
     reason = "a test fails loudly on what it did not expect"
 )]
 
+mod block_types;
 mod blocks;
 mod capabilities;
 mod comments;
@@ -19,6 +20,7 @@ mod markdown;
 mod pages;
 mod protocol;
 mod search;
+mod templates;
 mod uploads;
 mod versions;
 mod webhooks;

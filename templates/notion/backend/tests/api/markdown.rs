@@ -193,7 +193,7 @@ async fn markdown_edits_keep_unchanged_blocks(notion: asym::Notion) {
 async fn markdown_edit_refusals(notion: asym::Notion) {
     let api = api(&notion);
     let path = markdown_path(MEETING);
-    let cases: [(Value, &str); 6] = [
+    let cases: [(Value, &str); 7] = [
         (
             json!({ "type": "update_content", "update_content": { "content_updates": [{ "old_str": "nowhere", "new_str": "x" }] } }),
             "was not found",
@@ -211,8 +211,12 @@ async fn markdown_edit_refusals(notion: asym::Notion) {
             "does not match",
         ),
         (
-            json!({ "type": "replace_content", "replace_content": { "new_str": "<columns>\n</columns>" } }),
+            json!({ "type": "replace_content", "replace_content": { "new_str": "<synced_block url=\"x\">\n</synced_block>" } }),
             "not supported",
+        ),
+        (
+            json!({ "type": "replace_content", "replace_content": { "new_str": "<columns>\n</columns>" } }),
+            "at least 2 columns",
         ),
         (json!({ "type": "rewrite" }), "body.type"),
     ];
