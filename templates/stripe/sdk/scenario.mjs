@@ -339,4 +339,31 @@ await check('prorations: subscriptions.update, subscriptionItems, invoices.creat
   assert.ok(pending.data.every((i) => i.proration && i.subscription === sub.id && i.period.start === half));
 });
 
+await check('billing cycle: billing_cycle_anchor=now, trial_end; subscriptionItems errors', async () => {
+  // Halfway through January 2026 the period restarts now, then a trial until 10 Feb is put on.
+  const [start, half, trialEnd] = [1767225600, 1768564800, 1770681600];
+  let clock = await stripe.testHelpers.testClocks.create({ frozen_time: start });
+  const customer = await stripe.customers.create({
+    email: 'cycle-node@example.com', test_clock: clock.id, payment_method: 'pm_card_visa',
+    invoice_settings: { default_payment_method: 'pm_card_visa' },
+  });
+  let sub = await stripe.subscriptions.create({ customer: customer.id, items: [{ price: 'price_SEEDproMonth1' }] });
+  clock = await stripe.testHelpers.testClocks.advance(clock.id, { frozen_time: half });
+  while (clock.status !== 'ready') clock = await stripe.testHelpers.testClocks.retrieve(clock.id);
+  await assert.rejects(stripe.subscriptions.update(sub.id, { billing_cycle_anchor: 'later' }),
+    (err) => err.statusCode === 400 && err.param === 'billing_cycle_anchor');
+  sub = await stripe.subscriptions.update(sub.id, { billing_cycle_anchor: 'now', expand: ['latest_invoice'] });
+  assert.deepEqual([sub.billing_cycle_anchor, sub.items.data[0].current_period_end], [half, half + 31 * 86400]);
+  assert.deepEqual(sub.latest_invoice.lines.data.map((l) => l.amount), [2000, -1000]);
+  sub = await stripe.subscriptions.update(sub.id, { trial_end: trialEnd });
+  assert.deepEqual([sub.status, sub.trial_end, sub.items.data[0].current_period_end], ['trialing', trialEnd, trialEnd]);
+  await assert.rejects(stripe.subscriptions.update(sub.id, { trial_end: start }),
+    (err) => err.statusCode === 400 && err.param === 'trial_end');
+  sub = await stripe.subscriptions.update(sub.id, { trial_end: 'now', expand: ['latest_invoice'] });
+  // The month paid before the trial is credited whole: the new one costs nothing.
+  assert.deepEqual([sub.status, sub.latest_invoice.total], ['active', 0]);
+  await assert.rejects(stripe.subscriptionItems.update(sub.items.data[0].id, { quantity: -1 }),
+    (err) => err.statusCode === 400 && err.param === 'quantity');
+});
+
 finish(`node stripe ${Stripe.PACKAGE_VERSION ?? ''}`);

@@ -380,6 +380,37 @@ def prorations():
     assert all(i.proration and i.subscription == sub.id for i in pending)
 
 
+def billing_cycle():
+    # Halfway through January 2026 the period restarts now, then a trial until 10 Feb is put on.
+    start, half, trial_end = 1767225600, 1768564800, 1770681600
+    clock = stripe.test_helpers.TestClock.create(frozen_time=start, name="billing cycle")
+    customer = stripe.Customer.create(email="cycle-py@example.com", test_clock=clock.id, payment_method="pm_card_visa",
+                                      invoice_settings={"default_payment_method": "pm_card_visa"})
+    sub = stripe.Subscription.create(customer=customer.id, items=[{"price": "price_SEEDproMonth1"}])
+    advance_clock(clock, half)
+    try:
+        stripe.Subscription.modify(sub.id, billing_cycle_anchor="later")
+        raise AssertionError("billing_cycle_anchor is now or unchanged")
+    except stripe.error.InvalidRequestError as err:
+        assert err.http_status == 400 and err.param == "billing_cycle_anchor", err
+    sub = stripe.Subscription.modify(sub.id, billing_cycle_anchor="now", expand=["latest_invoice"])
+    assert (sub.billing_cycle_anchor, sub["items"].data[0].current_period_end) == (half, half + 31 * 86400)
+    assert [line.amount for line in sub.latest_invoice.lines.data] == [2000, -1000], sub.latest_invoice.lines
+    assert sub.latest_invoice.amount_paid == 1000
+    sub = stripe.Subscription.modify(sub.id, trial_end=trial_end)
+    assert (sub.status, sub.trial_end, sub["items"].data[0].current_period_end) == ("trialing", trial_end, trial_end)
+    # The month just paid is credited whole.
+    pending = stripe.InvoiceItem.list(customer=customer.id, pending=True).data
+    assert [i.amount for i in pending] == [-2000], pending
+    sub = stripe.Subscription.modify(sub.id, trial_end="now", expand=["latest_invoice"])
+    assert (sub.status, sub.trial_end, sub.latest_invoice.total) == ("active", half, 0)
+    try:
+        stripe.SubscriptionItem.create(subscription=sub.id, price="price_nope")
+        raise AssertionError("an unknown price is a 404")
+    except stripe.error.InvalidRequestError as err:
+        assert err.http_status == 404 and err.param == "price", err
+
+
 scenarios = [("customer → payment method → payment intent → refund", customer_payment_refund),
              ("product → price → subscription → test clock → invoice paid", subscription_with_test_clock),
              ("idempotent retries", idempotent_retries),
@@ -394,7 +425,8 @@ scenarios = [("customer → payment method → payment intent → refund", custo
              ("tax rates", tax_rates),
              ("tax on a subscription's invoice and an inclusive invoice item", taxed_subscription_and_invoice),
              ("customer balance transactions and the credit an invoice applies", customer_balance),
-             ("prorations: Subscription.modify, SubscriptionItem.modify, Invoice.create_preview", prorations)]
+             ("prorations: Subscription.modify, SubscriptionItem.modify, Invoice.create_preview", prorations),
+             ("billing cycle: billing_cycle_anchor=now, trial_end; SubscriptionItem errors", billing_cycle)]
 for name, fn in scenarios:
     check(name, fn)
 

@@ -83,10 +83,30 @@ async fn change_one_item(cx: &mut Cx<'_>, sub_id: &str, spec: Value) -> ApiResul
     let customer = cx.customer_of(&sub).await?;
     let now = customer_now(cx, &customer).await?;
     let change = Change::of(&params, &sub, now)?;
-    change_items(cx, &mut sub, &[spec], now).await?;
+    change_items(cx, &mut sub, &[spec], now)
+        .await
+        .map_err(item_param)?;
     bill_change(cx, (&mut sub, &customer), &change).await?;
     cx.save_if_changed("customer.subscription.updated", &before, sub)
         .await
+}
+
+/// `err` named as this route's parameters are: `price`, `quantity`, `price_data[product]`, not
+/// the `items[0][…]` of the subscription update the change is made as.
+fn item_param(mut err: ApiError) -> ApiError {
+    let Some(Value::String(param)) = err.body.get("param").cloned() else {
+        return err;
+    };
+    let Some(inner) = param.strip_prefix("items[0][") else {
+        return err;
+    };
+    let (head, tail) = inner.split_once(']').unwrap_or((inner, ""));
+    let renamed = format!("{head}{tail}");
+    if let Some(Value::String(message)) = err.body.get_mut("message") {
+        *message = message.replace(param.as_str(), &renamed);
+    }
+    err.body.insert("param".to_owned(), json!(renamed));
+    err
 }
 
 /// The request's item fields as an `items[n]` entry (with `id` when it names one).

@@ -8,7 +8,9 @@ use crate::cx::{Cx, allow_with, list_filters};
 use crate::dispatch::routes;
 use crate::error::{ApiError, ApiResult};
 use crate::kinds::{CUSTOMER, SUBSCRIPTION};
-use crate::model::change::{Change, bill_change, change_items, check_items_agree, restart_period};
+use crate::model::change::{
+    Change, bill_change, change_items, check_items_agree, restart_period, start_trial,
+};
 use crate::model::invoice::{pay, subscription_invoice};
 use crate::model::proration;
 use crate::model::subscription::{customer_now, default_method, new_item, set_period};
@@ -287,19 +289,122 @@ pub(crate) async fn create_subscription(cx: &mut Cx<'_>) -> ApiResult {
     Ok(sub)
 }
 
-/// `POST /v1/subscriptions/{id}`: items, metadata, cancel_at_period_end,
-/// default_payment_method, trial_end=now, …
+/// What `POST /v1/subscriptions/{id}` accepts, as Stripe's update does (no `customer`,
+/// `currency`, `trial_period_days` or `backdate_start_date`: those are the create's).
+#[rustfmt::skip]
+const UPDATE_FIELDS: &[&str] = &[
+    "items", "default_payment_method", "payment_behavior", "trial_end", "trial_from_plan",
+    "metadata", "cancel_at_period_end", "cancel_at", "collection_method", "days_until_due",
+    "description", "payment_settings", "proration_behavior", "proration_date",
+    "billing_cycle_anchor", "off_session", "automatic_tax", "default_tax_rates", "coupon",
+    "promotion_code", "discounts", "expand", "add_invoice_items", "trial_settings",
+    "default_source", "application_fee_percent", "transfer_data", "on_behalf_of",
+    "pending_invoice_item_interval", "billing_thresholds", "cancellation_details",
+    "pause_collection", "invoice_settings",
+];
+
+/// Update parameters Stripe accepts that this clone does not serve: each is refused by name.
+#[rustfmt::skip]
+const UPDATE_UNSERVED: &[&str] = &[
+    "add_invoice_items", "application_fee_percent", "automatic_tax", "billing_thresholds",
+    "cancel_at", "default_source", "invoice_settings", "on_behalf_of", "pause_collection",
+    "payment_settings", "pending_invoice_item_interval", "transfer_data", "trial_settings",
+];
+
+/// What an update does to a subscription's billing cycle: `trial_end` and
+/// `billing_cycle_anchor`.
+enum Cycle {
+    /// Neither: the change is billed within the current period.
+    Unchanged,
+    /// `billing_cycle_anchor=now`, or `trial_end=now` on a trialing subscription: a new period
+    /// starts now and is invoiced at once.
+    RestartNow,
+    /// A future `trial_end`: a trial until then.
+    TrialUntil(i64),
+}
+
+impl Cycle {
+    /// The cycle change `params` ask of `sub` at `now`, refused by name when Stripe refuses it
+    /// or the clone does not serve it.
+    fn of(params: &Params, sub: &Value, now: i64) -> ApiResult<Self> {
+        let anchor_now = match params.str("billing_cycle_anchor")? {
+            None | Some("unchanged") => false,
+            Some("now") => true,
+            Some(other) => {
+                return Err(ApiError::invalid_param(
+                    "billing_cycle_anchor",
+                    format!(
+                        "Invalid billing_cycle_anchor: must be one of now or unchanged (got {other})"
+                    ),
+                ));
+            }
+        };
+        if params.bool("trial_from_plan")? == Some(true) {
+            return Err(ApiError::invalid_param(
+                "trial_from_plan",
+                "This Stripe clone does not serve trial_from_plan on subscription updates (not \
+                 implemented): its prices carry no trial period; set trial_end instead.",
+            ));
+        }
+        let trialing = sub["status"] == "trialing";
+        let trial = match params.str("trial_end")? {
+            None => None,
+            Some("now") if trialing => return Ok(Self::RestartNow),
+            Some("now") => {
+                return Err(ApiError::invalid_param(
+                    "trial_end",
+                    "trial_end=now ends a trial, and this subscription is not trialing.",
+                ));
+            }
+            Some(_) => params.int("trial_end")?,
+        };
+        if anchor_now && (trialing || trial.is_some()) {
+            return Err(ApiError::invalid_param(
+                "billing_cycle_anchor",
+                "billing_cycle_anchor=now cannot be set during a trial: end the trial with \
+                 trial_end=now instead.",
+            ));
+        }
+        Ok(match trial {
+            Some(end) if end <= now => {
+                return Err(ApiError::invalid_param(
+                    "trial_end",
+                    "Invalid timestamp: must be an integer Unix timestamp in the future.",
+                ));
+            }
+            Some(end) => Self::TrialUntil(end),
+            None if anchor_now => Self::RestartNow,
+            None => Self::Unchanged,
+        })
+    }
+}
+
+/// `POST /v1/subscriptions/{id}`: items (prorated), metadata, description, payment method,
+/// tax rates, discounts, collection method, cancellation at the period's end, the billing
+/// cycle (`billing_cycle_anchor`, `trial_end`); the rest of [`UPDATE_UNSERVED`] is refused.
 pub(crate) async fn update_subscription(cx: &mut Cx<'_>, id: &str) -> ApiResult {
-    let (params, mut sub) = SUBSCRIPTION.for_update(cx, id, SUB_FIELDS).await?;
+    let (params, mut sub) = SUBSCRIPTION.for_update(cx, id, UPDATE_FIELDS).await?;
     if sub["status"] == "canceled" {
         return Err(ApiError::invalid(
             "A canceled subscription can only update its cancellation_details and metadata."
                 .to_owned(),
         ));
     }
+    if let Some(unserved) = UPDATE_UNSERVED.iter().find(|key| params.has(key)) {
+        return Err(ApiError::invalid_param(
+            unserved,
+            format!(
+                "This Stripe clone does not serve {unserved} on subscription updates (not \
+                 implemented)."
+            ),
+        ));
+    }
     let before = sub.clone();
     let customer = cx.customer_of(&sub).await?;
     let now = customer_now(cx, &customer).await?;
+    let cycle = Cycle::of(&params, &sub, now)?;
+    collection_method(&params, &mut sub)?;
+    cancellation_details(&params, &mut sub)?;
     if let Some(cancel) = params.bool("cancel_at_period_end")? {
         sub["cancel_at_period_end"] = json!(cancel);
         sub["cancel_at"] = if cancel {
@@ -328,15 +433,55 @@ pub(crate) async fn update_subscription(cx: &mut Cx<'_>, id: &str) -> ApiResult 
     let currency = sub["currency"].as_str().unwrap_or("usd").to_owned();
     let first = (recurring_amount(&sub), currency.as_str());
     discount::change(cx, &params, &mut sub, Some(first), now).await?;
-    if params.str("trial_end")? == Some("now") && sub["status"] == "trialing" {
-        sub["trial_end"] = json!(now);
-        restart_period(cx, (&mut sub, &customer), &change).await?;
-    } else {
-        bill_change(cx, (&mut sub, &customer), &change).await?;
+    match cycle {
+        Cycle::RestartNow => {
+            if sub["status"] == "trialing" {
+                sub["trial_end"] = json!(now);
+            }
+            restart_period(cx, (&mut sub, &customer), &change).await?;
+        }
+        Cycle::TrialUntil(end) => start_trial(cx, (&mut sub, &customer), &change, end).await?,
+        Cycle::Unchanged => bill_change(cx, (&mut sub, &customer), &change).await?,
     }
     apply_metadata(&mut sub, &params)?;
     cx.save_if_changed("customer.subscription.updated", &before, sub)
         .await
+}
+
+/// Sets `sub`'s `collection_method` and `days_until_due` when the request names them:
+/// `send_invoice` needs days until due, `charge_automatically` has none.
+fn collection_method(params: &Params, sub: &mut Value) -> ApiResult<()> {
+    const METHODS: &[&str] = &["charge_automatically", "send_invoice"];
+    if let Some(method) = params.one_of("collection_method", METHODS)? {
+        sub["collection_method"] = json!(method);
+        sub["days_until_due"] = Value::Null;
+    }
+    if let Some(days) = params.int("days_until_due")? {
+        sub["days_until_due"] = json!(days);
+    }
+    match (
+        sub["collection_method"].as_str(),
+        sub["days_until_due"].is_null(),
+    ) {
+        (Some("send_invoice"), true) => Err(ApiError::missing("days_until_due")),
+        (Some("charge_automatically"), false) => Err(ApiError::invalid_param(
+            "days_until_due",
+            "Invalid days_until_due: it can only be set when collection_method is send_invoice.",
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// Sets the `comment` and `feedback` of `sub`'s `cancellation_details` the request names.
+fn cancellation_details(params: &Params, sub: &mut Value) -> ApiResult<()> {
+    if let Some(details) = params.hash("cancellation_details")? {
+        for key in ["comment", "feedback"] {
+            if let Some(v) = details.get(key) {
+                sub["cancellation_details"][key] = v.clone();
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Sets `sub`'s `default_tax_rates` when the request names them (an empty value clears them).
@@ -400,13 +545,7 @@ pub(crate) async fn cancel_subscription(cx: &mut Cx<'_>, id: &str) -> ApiResult 
     sub["canceled_at"] = json!(now);
     sub["ended_at"] = json!(now);
     sub["cancellation_details"]["reason"] = json!("cancellation_requested");
-    if let Some(details) = cx.params.hash("cancellation_details")? {
-        for key in ["comment", "feedback"] {
-            if let Some(v) = details.get(key) {
-                sub["cancellation_details"][key] = v.clone();
-            }
-        }
-    }
+    cancellation_details(&cx.params, &mut sub)?;
     cx.save_changed("customer.subscription.deleted", &before, &sub)
         .await?;
     Ok(sub)

@@ -9,9 +9,11 @@ use crate::cx::Cx;
 use crate::error::{ApiError, ApiResult};
 use crate::model::invoice::subscription_invoice;
 use crate::model::proration::{self, Behavior};
-use crate::model::subscription::{collect, interval_of, interval_of_items, new_item, set_period};
+use crate::model::subscription::{
+    collect, interval_of, interval_of_items, new_item, quantity_at, set_period,
+};
 use crate::model::tax;
-use crate::params::{Params, bool_at, int_at, merge_metadata, string_at};
+use crate::params::{Params, bool_at, merge_metadata, string_at};
 
 /// Applies `items[n]` changes to `sub`'s items: an `id` names an item to change (its price,
 /// quantity, tax rates, metadata) or, with `deleted`, to remove; without one, an item is added.
@@ -56,7 +58,7 @@ pub(crate) async fn change_items(
                     }
                     current[position] = replacement;
                 } else if let Some(q) =
-                    int_at(spec.get("quantity"), &format!("items[{index}][quantity]"))?
+                    quantity_at(spec.get("quantity"), &format!("items[{index}][quantity]"))?
                 {
                     current[position]["quantity"] = json!(q);
                 }
@@ -136,12 +138,28 @@ impl Change {
     /// The change a request (`proration_behavior`, `proration_date`, `off_session`) makes to
     /// `sub` at `now`.
     pub(crate) fn of(params: &Params, sub: &Value, now: i64) -> ApiResult<Self> {
-        if params.str("payment_behavior")? == Some("pending_if_incomplete") {
-            return Err(ApiError::invalid_param(
-                "payment_behavior",
-                "This Stripe clone does not keep pending updates (not implemented): \
-                 payment_behavior=pending_if_incomplete is refused on updates.",
-            ));
+        const BEHAVIORS: &[&str] = &[
+            "allow_incomplete",
+            "default_incomplete",
+            "error_if_incomplete",
+            "pending_if_incomplete",
+        ];
+        match params.one_of("payment_behavior", BEHAVIORS)? {
+            Some("pending_if_incomplete") => {
+                return Err(ApiError::invalid_param(
+                    "payment_behavior",
+                    "This Stripe clone does not keep pending updates (not implemented): \
+                     payment_behavior=pending_if_incomplete is refused on updates.",
+                ));
+            }
+            Some("default_incomplete") => {
+                return Err(ApiError::invalid_param(
+                    "payment_behavior",
+                    "This Stripe clone collects an update's invoice at once (not implemented: \
+                     payment_behavior=default_incomplete, which leaves it to be confirmed).",
+                ));
+            }
+            _ => {}
         }
         let period = proration::period_of(sub, now);
         Ok(Self {
@@ -195,31 +213,77 @@ pub(crate) async fn bill_change(
         return Ok(());
     }
     proration::store(cx, prorations).await?;
-    if change.behavior == Behavior::AlwaysInvoice {
-        let now = change.now;
-        let reason = "subscription_update";
-        let mut invoice =
-            subscription_invoice(cx, sub, customer, (now, None), reason, false).await?;
-        change.collect(cx, (sub, customer), &mut invoice).await?;
+    invoice_if_always(cx, (sub, customer), change).await
+}
+
+/// With `always_invoice`, invoices `sub`'s pending invoice items at once and collects them.
+async fn invoice_if_always(
+    cx: &mut Cx<'_>,
+    (sub, customer): (&mut Value, &Value),
+    change: &Change,
+) -> ApiResult<()> {
+    if change.behavior != Behavior::AlwaysInvoice {
+        return Ok(());
     }
+    let now = change.now;
+    let reason = "subscription_update";
+    let mut invoice = subscription_invoice(cx, sub, customer, (now, None), reason, false).await?;
+    change.collect(cx, (sub, customer), &mut invoice).await
+}
+
+/// Credits the unused time of `change.old` from the change's proration date as pending invoice
+/// items, unless `proration_behavior=none`.
+async fn credit_unused(
+    cx: &mut Cx<'_>,
+    (sub, customer): (&Value, &Value),
+    change: &Change,
+) -> ApiResult<()> {
+    if change.behavior == Behavior::None {
+        return Ok(());
+    }
+    let at = (change.at, change.now);
+    let credits = proration::items(cx, (sub, customer), &change.old, &[], at).await?;
+    proration::store(cx, credits).await
+}
+
+/// Puts `sub` on a trial until `end` (a future `trial_end`), the billing cycle then anchored
+/// there. A trial already under way is lengthened or shortened; one that starts now starts a
+/// period now, ending at `end`, and credits the old items' unused time as a change would
+/// (invoiced at once with `always_invoice`, nothing with `none`).
+pub(crate) async fn start_trial(
+    cx: &mut Cx<'_>,
+    (sub, customer): (&mut Value, &Value),
+    change: &Change,
+    end: i64,
+) -> ApiResult<()> {
+    let now = change.now;
+    if sub["status"] == "trialing" {
+        let start = sub["current_period_start"].as_i64().unwrap_or(now);
+        set_period(sub, start, end);
+    } else {
+        credit_unused(cx, (sub, customer), change).await?;
+        invoice_if_always(cx, (sub, customer), change).await?;
+        sub["status"] = json!("trialing");
+        sub["trial_start"] = json!(now);
+        set_period(sub, now, end);
+    }
+    sub["trial_end"] = json!(end);
+    sub["billing_cycle_anchor"] = json!(end);
+    sub["_cycle"] = json!(0);
     Ok(())
 }
 
 /// Starts a new period of `sub` now, anchored there, and invoices it at once (with the
-/// pending invoice items) as its collection method does: a trial ended by `trial_end=now`, or
-/// a change of billing interval, which first credits the old items' unused time unless
-/// `proration_behavior=none`.
+/// pending invoice items) as its collection method does: a trial ended by `trial_end=now`,
+/// `billing_cycle_anchor=now`, or a change of billing interval, which first credit the old
+/// items' unused time unless `proration_behavior=none`.
 pub(crate) async fn restart_period(
     cx: &mut Cx<'_>,
     (sub, customer): (&mut Value, &Value),
     change: &Change,
 ) -> ApiResult<()> {
     let now = change.now;
-    if change.behavior != Behavior::None {
-        let at = (change.at, now);
-        let credits = proration::items(cx, (sub, customer), &change.old, &[], at).await?;
-        proration::store(cx, credits).await?;
-    }
+    credit_unused(cx, (sub, customer), change).await?;
     sub["billing_cycle_anchor"] = json!(now);
     sub["_cycle"] = json!(0);
     let (interval, count) = interval_of(sub);

@@ -61,13 +61,7 @@ pub(crate) async fn new_item(
             "The price specified is inactive. This field only accepts active prices.".to_owned(),
         ));
     }
-    let quantity = int_at(spec.get("quantity"), &format!("{param}[quantity]"))?.unwrap_or(1);
-    if quantity < 0 {
-        return Err(ApiError::invalid_param(
-            &format!("{param}[quantity]"),
-            "This value must be greater than or equal to 0.",
-        ));
-    }
+    let quantity = quantity_at(spec.get("quantity"), &format!("{param}[quantity]"))?.unwrap_or(1);
     let rates = tax::rates(cx, spec.get("tax_rates"), &format!("{param}[tax_rates]")).await?;
     tax::check_behavior(&price, rates.as_deref().unwrap_or_default())?;
     let (id, _) = cx.new_id("si_").await?;
@@ -90,6 +84,18 @@ pub(crate) async fn new_item(
         merge_metadata(&mut item, meta)?;
     }
     Ok(item)
+}
+
+/// An item's quantity, `param`: an integer of 0 or more.
+pub(crate) fn quantity_at(value: Option<&Value>, param: &str) -> ApiResult<Option<i64>> {
+    let quantity = int_at(value, param)?;
+    if quantity.is_some_and(|q| q < 0) {
+        return Err(ApiError::invalid_param(
+            param,
+            "This value must be greater than or equal to 0.",
+        ));
+    }
+    Ok(quantity)
 }
 
 /// The legacy `plan` view of a recurring price.

@@ -72,6 +72,18 @@ impl Api {
         body
     }
 
+    /// `POST path` with `form`, asserting a Stripe error: `status`, and `error[field]` as
+    /// expected (see [`assert_error`]).
+    pub(crate) async fn refused(
+        &self,
+        path: &str,
+        form: &[(&str, &str)],
+        (field, expected): (&str, (u16, &str)),
+    ) {
+        let (status, body) = self.post(path, form).await;
+        assert_error(status, &body, field, expected);
+    }
+
     /// `GET path` with `query`: the status and the answer.
     pub(crate) async fn get(&self, path: &str, query: &[(&str, &str)]) -> (u16, Value) {
         let (s, v, _) = self.send(reqwest::Method::GET, path, query, &[]).await;

@@ -11,6 +11,7 @@ mod balance;
 mod cards;
 mod common;
 mod customer_balance;
+mod cycles;
 mod discounts;
 mod invoice_items;
 mod limits;

@@ -11,18 +11,22 @@ use serde_json::{Value, json};
 use crate::common::{Api, PRO_MONTHLY, amounts, assert_error, data, id, pick};
 
 /// 2026-01-01 00:00 UTC, when the subscriptions start.
-const START: i64 = 1_767_225_600;
+pub(crate) const START: i64 = 1_767_225_600;
 /// 2026-02-01 00:00 UTC, when their first period ends.
-const END: i64 = 1_769_904_000;
+pub(crate) const END: i64 = 1_769_904_000;
 /// 2026-01-16 12:00 UTC: halfway through January (1,339,200 of 2,678,400 seconds).
-const HALF: i64 = 1_768_564_800;
+pub(crate) const HALF: i64 = 1_768_564_800;
 /// The seeded yearly price of Asym Pro ($200).
 const PRO_YEARLY: &str = "price_SEEDproYear01";
 
 /// A customer paying with Visa on a new test clock at [`START`], subscribed to Asym Pro monthly
 /// with `extra` parameters, and a $50 monthly price of the same product, the clock then advanced
 /// to `now`: (clock id, the subscription, the $50 price id).
-async fn subscribed(api: &Api, extra: &[(&str, &str)], now: i64) -> (String, Value, String) {
+pub(crate) async fn subscribed(
+    api: &Api,
+    extra: &[(&str, &str)],
+    now: i64,
+) -> (String, Value, String) {
     let clock = api.test_clock(START).await;
     let customer = api.visa_customer_on(id(&clock), &[]).await;
     let mut form = vec![
@@ -49,7 +53,7 @@ async fn subscribed(api: &Api, extra: &[(&str, &str)], now: i64) -> (String, Val
 
 /// `POST /v1/subscriptions/{id}` moving `sub`'s first item to `price`, with `extra`
 /// parameters: the subscription, its latest invoice expanded.
-async fn move_to(api: &Api, sub: &Value, price: &str, extra: &[(&str, &str)]) -> Value {
+pub(crate) async fn move_to(api: &Api, sub: &Value, price: &str, extra: &[(&str, &str)]) -> Value {
     let mut form = vec![
         ("items[0][id]", item(sub)),
         ("items[0][price]", price),
@@ -61,12 +65,12 @@ async fn move_to(api: &Api, sub: &Value, price: &str, extra: &[(&str, &str)]) ->
 }
 
 /// The first item of subscription `sub`.
-fn item(sub: &Value) -> &str {
+pub(crate) fn item(sub: &Value) -> &str {
     sub["items"]["data"][0]["id"].as_str().expect("an item")
 }
 
 /// The customer's pending invoice items, oldest first.
-async fn pending(api: &Api, sub: &Value) -> Vec<Value> {
+pub(crate) async fn pending(api: &Api, sub: &Value) -> Vec<Value> {
     let customer = sub["customer"].as_str().unwrap();
     let (_, list) = api
         .get(
@@ -80,7 +84,7 @@ async fn pending(api: &Api, sub: &Value) -> Vec<Value> {
 }
 
 /// The amounts of `lines` (invoice items or invoice lines), in order.
-fn amounts_of(lines: &[Value]) -> Vec<i64> {
+pub(crate) fn amounts_of(lines: &[Value]) -> Vec<i64> {
     lines
         .iter()
         .map(|l| l["amount"].as_i64().unwrap())
@@ -88,7 +92,7 @@ fn amounts_of(lines: &[Value]) -> Vec<i64> {
 }
 
 /// The subscription's invoices, newest first.
-async fn invoices_of(api: &Api, sub: &Value) -> Vec<Value> {
+pub(crate) async fn invoices_of(api: &Api, sub: &Value) -> Vec<Value> {
     let (_, list) = api.get("/v1/invoices", &[("subscription", id(sub))]).await;
     data(&list).to_vec()
 }
