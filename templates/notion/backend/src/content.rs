@@ -46,6 +46,7 @@ pub(crate) fn creatable(kind: &str) -> bool {
                 | "column"
                 | "link_to_page"
                 | "synced_block"
+                | "tab"
         )
 }
 
@@ -130,7 +131,8 @@ fn block(value: &Value, path: &str, depth: usize) -> ApiResult<NewBlock> {
 }
 
 /// What Notion checks of a new block's `children` (at `path`): a table holds table rows;
-/// a column list is created with two columns or more, a column with a block or more; a
+/// a column list is created with two columns or more, a column with a block or more; a tab
+/// with one paragraph or more (its items: the title, an icon, the item's blocks); a
 /// duplicate synced block holds none of its own (it shows its original's).
 fn new_children(kind: &str, content: &Value, children: &[NewBlock], path: &str) -> ApiResult<()> {
     let count = json!(children.len());
@@ -140,6 +142,15 @@ fn new_children(kind: &str, content: &Value, children: &[NewBlock], path: &str) 
         }
         "column_list" if children.len() < 2 => Err(invalid(path, "at least 2 columns", &count)),
         "column" if children.is_empty() => Err(invalid(path, "at least 1 block", &count)),
+        "tab" if children.is_empty() => Err(invalid(path, "at least 1 tab item", &count)),
+        "tab" => match children.iter().position(|c| c.kind != "paragraph") {
+            Some(i) => Err(invalid(
+                &format!("{path}[{i}].type"),
+                "`paragraph` (a tab's items are paragraphs)",
+                &json!(children[i].kind),
+            )),
+            None => Ok(()),
+        },
         "synced_block" if !content["synced_from"].is_null() && !children.is_empty() => {
             Err(ApiError::validation(format!(
                 "body failed validation: {path} should be not present: a duplicate synced block shows its original's children."
@@ -203,6 +214,13 @@ pub(crate) fn normalize(kind: &str, given: &Map<String, Value>, path: &str) -> A
                     .and_then(Value::as_bool)
                     .unwrap_or(false);
                 out.insert("is_toggleable".into(), toggle.into());
+            }
+            "paragraph" => {
+                // A tab item's icon; other paragraphs may carry one too.
+                if let Some(icon) = given.get("icon").filter(|i| !i.is_null()) {
+                    object_at(icon, &format!("{path}.icon"))?;
+                    out.insert("icon".into(), icon.clone());
+                }
             }
             "callout" => {
                 let icon = given
@@ -282,7 +300,7 @@ pub(crate) fn normalize(kind: &str, given: &Map<String, Value>, path: &str) -> A
                 .ok_or_else(|| invalid(&format!("{path}.expression"), "a string", &Value::Null))?;
             out.insert("expression".into(), expression.into());
         }
-        "breadcrumb" | "divider" | "column_list" => {}
+        "breadcrumb" | "divider" | "column_list" | "tab" => {}
         "column" => {
             if let Some(ratio) = given.get("width_ratio").filter(|r| !r.is_null()) {
                 let ratio = ratio

@@ -248,7 +248,7 @@ await scenario("page markdown: create, retrieve, update", async () => {
   assert.match(err.message, /allow_deleting_content/);
 });
 
-await scenario("columns, links to pages, synced blocks and heading_4", async () => {
+await scenario("columns, links to pages, synced blocks, tabs and heading_4", async () => {
   const page = await notion.pages.create({ parent: { page_id: PROJECTS }, properties: { title: { title: text("Layout") } } });
   const column = (words, extra = {}) => ({ column: { children: [{ paragraph: { rich_text: text(words) } }], ...extra } });
   const { results: added } = await notion.blocks.children.append({
@@ -257,10 +257,13 @@ await scenario("columns, links to pages, synced blocks and heading_4", async () 
       { column_list: { children: [column("Left", { width_ratio: 0.6 }), column("Right", { width_ratio: 0.4 })] } },
       { link_to_page: { type: "database_id", database_id: DATABASE } },
       { synced_block: { synced_from: null, children: [{ paragraph: { rich_text: text("Shared") } }] } },
+      { tab: { children: [{ paragraph: { rich_text: text("First tab") } }, { paragraph: { rich_text: text("Second") } }] } },
       { heading_4: { rich_text: text("Small print") } },
     ],
   });
-  assert.deepEqual(added.map((b) => b.type), ["column_list", "link_to_page", "synced_block", "heading_4"]);
+  assert.deepEqual(added.map((b) => b.type), ["column_list", "link_to_page", "synced_block", "tab", "heading_4"]);
+  const tabItems = (await notion.blocks.children.list({ block_id: added[3].id })).results;
+  assert.deepEqual(tabItems.map((b) => b.paragraph.rich_text[0].plain_text), ["First tab", "Second"]);
   const columns = (await notion.blocks.children.list({ block_id: added[0].id })).results;
   assert.deepEqual(columns.map((c) => c.column.width_ratio), [0.6, 0.4]);
   const left = (await notion.blocks.children.list({ block_id: columns[0].id })).results;

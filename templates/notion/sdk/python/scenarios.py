@@ -211,7 +211,7 @@ def blocks_children_and_nesting():
 
 
 @scenario
-def columns_links_synced_blocks_and_heading_4():
+def columns_links_synced_blocks_tabs_and_heading_4():
     page = notion.pages.create(parent={"page_id": PROJECTS}, properties={"title": {"title": text("Layout")}})
 
     def column(words, **extra):
@@ -221,9 +221,13 @@ def columns_links_synced_blocks_and_heading_4():
         {"column_list": {"children": [column("Left", width_ratio=0.6), column("Right", width_ratio=0.4)]}},
         {"link_to_page": {"type": "page_id", "page_id": MEETING}},
         {"synced_block": {"synced_from": None, "children": [{"paragraph": {"rich_text": text("Shared")}}]}},
+        {"tab": {"children": [{"paragraph": {"rich_text": text("First tab"), "icon": {"emoji": "📌"}}}]}},
         {"heading_4": {"rich_text": text("Small print")}},
     ])["results"]
-    assert [b["type"] for b in added] == ["column_list", "link_to_page", "synced_block", "heading_4"], added
+    kinds = [b["type"] for b in added]
+    assert kinds == ["column_list", "link_to_page", "synced_block", "tab", "heading_4"], kinds
+    tab_items = notion.blocks.children.list(block_id=added[3]["id"])["results"]
+    assert tab_items[0]["paragraph"]["icon"]["emoji"] == "📌", tab_items
     columns = notion.blocks.children.list(block_id=added[0]["id"])["results"]
     assert [c["column"]["width_ratio"] for c in columns] == [0.6, 0.4], columns
     right = notion.blocks.children.list(block_id=columns[1]["id"])["results"]

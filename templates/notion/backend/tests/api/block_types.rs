@@ -1,4 +1,4 @@
-//! Column lists and columns, links to pages, synced blocks and level-4 headings: appended,
+//! Column lists and columns, links to pages, synced blocks, tabs and level-4 headings: appended,
 //! read back, refused as Notion refuses them, rendered as markdown.
 
 use asym_kit::testing::{Api, pluck};
@@ -306,4 +306,50 @@ async fn level_four_headings(notion: asym::Notion) {
         read(&api, &format!("/v1/blocks/{last}")).await["type"],
         "heading_4"
     );
+}
+
+#[asym::clone("notion", seed = "basic")]
+async fn tabs_hold_paragraph_items(notion: asym::Notion) {
+    let api = api(&notion);
+    let mut first = paragraph("Overview");
+    first["paragraph"]["icon"] = json!({ "type": "emoji", "emoji": "📌" });
+    first["paragraph"]["children"] = json!([paragraph("What it is")]);
+    let added = append(
+        &api,
+        TASK1,
+        json!([{ "tab": { "children": [first, paragraph("Details")] } }]),
+    )
+    .await;
+    assert_eq!(added[0]["tab"], json!({}));
+    assert_eq!(added[0]["has_children"], true);
+    let tab_id = added[0]["id"].as_str().unwrap();
+    let items = read(&api, &children_path(tab_id)).await["results"].take();
+    assert_eq!(pluck(&items, "type"), ["paragraph", "paragraph"]);
+    assert_eq!(items[0]["paragraph"]["icon"]["emoji"], "📌");
+    assert_eq!(items[0]["has_children"], true);
+    let markdown = markdown_of(&api, TASK1).await;
+    assert!(markdown.ends_with("alt=\"tab\"/>"), "{markdown}");
+
+    let deep = json!({ "paragraph": { "rich_text": [], "children": [
+        { "toggle": { "rich_text": [], "children": [paragraph("too deep")] } }
+    ] } });
+    let cases = [
+        (json!({ "tab": { "children": [] } }), "at least 1 tab item"),
+        (json!({ "tab": {} }), "at least 1 tab item"),
+        (
+            json!({ "tab": { "children": [{ "heading_1": { "rich_text": [] } }] } }),
+            "`paragraph`",
+        ),
+        (
+            json!({ "tab": { "children": [deep] } }),
+            "should be not present",
+        ),
+    ];
+    for client in [api.clone(), legacy(&notion), current(&notion)] {
+        for (tab, wanted) in &cases {
+            let body = json!({ "children": [tab] });
+            let message = invalid(client.patch(&children_path(TASK1), &body).await);
+            assert!(message.contains(wanted), "{message}");
+        }
+    }
 }
