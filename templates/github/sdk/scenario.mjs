@@ -224,11 +224,17 @@ await scenario("collaborators_events_reactions", async () => {
   await fails(404, () => owner.rest.issues.getComment({ ...repo, comment_id: comment.data.id }));
 });
 
-await scenario("review_comments_and_review_states", async () => {
+// hubot's pull request `title` from `branch` (main and a new file `path`).
+async function reviewerPull(branch, path, title) {
   const head = (await owner.rest.git.getRef({ ...repo, ref: "heads/main" })).data.object.sha;
-  await reviewer.rest.git.createRef({ ...repo, ref: "refs/heads/node-review", sha: head });
-  await reviewer.rest.repos.createOrUpdateFileContents({ ...repo, path: "review.txt", message: "Add review.txt", content: Buffer.from("line\n").toString("base64"), branch: "node-review" });
-  const pr = await reviewer.rest.pulls.create({ ...repo, title: "Review me", head: "node-review", base: "main" });
+  await reviewer.rest.git.createRef({ ...repo, ref: `refs/heads/${branch}`, sha: head });
+  const content = Buffer.from("line\n").toString("base64");
+  await reviewer.rest.repos.createOrUpdateFileContents({ ...repo, path, message: `Add ${path}`, content, branch });
+  return reviewer.rest.pulls.create({ ...repo, title, head: branch, base: "main" });
+}
+
+await scenario("review_comments_and_review_states", async () => {
+  const pr = await reviewerPull("node-review", "review.txt", "Review me");
   const pull_number = pr.data.number;
   await reviewer.rest.pulls.requestReviewers({ ...repo, pull_number, reviewers: ["octocat"] });
   assert.deepEqual((await owner.rest.pulls.listRequestedReviewers({ ...repo, pull_number })).data.users.map((u) => u.login), ["octocat"]);
@@ -263,6 +269,29 @@ await scenario("review_comments_and_review_states", async () => {
   assert.equal(suite.data.conclusion, "success");
   const renamed = await owner.rest.pulls.update({ ...repo, pull_number, title: "Reviewed" });
   assert.equal(renamed.data.title, "Reviewed");
+});
+
+await scenario("review_edits_and_timeline", async () => {
+  const pr = await reviewerPull("node-timeline", "timeline.txt", "Timeline");
+  const pull_number = pr.data.number;
+  const pending = await owner.rest.pulls.createReview({ ...repo, pull_number, body: "Draft", comments: [{ path: "timeline.txt", line: 1, body: "nit" }] });
+  const review_id = pending.data.id;
+  const updated = await owner.rest.pulls.updateReview({ ...repo, pull_number, review_id, body: "Draft 2" });
+  assert.equal(updated.data.body, "Draft 2");
+  const comments = await owner.rest.pulls.listCommentsForReview({ ...repo, pull_number, review_id });
+  assert.deepEqual(comments.data.map((c) => [c.body, c.pull_request_review_id]), [["nit", review_id]]);
+  await fails(404, () => reviewer.rest.pulls.deletePendingReview({ ...repo, pull_number, review_id }));
+  const deleted = await owner.rest.pulls.deletePendingReview({ ...repo, pull_number, review_id });
+  assert.deepEqual([deleted.data.state, deleted.data.body], ["PENDING", "Draft 2"]);
+  await fails(404, () => owner.rest.pulls.getReview({ ...repo, pull_number, review_id }));
+  const review = await owner.rest.pulls.createReview({ ...repo, pull_number, body: "Looks fine", event: "COMMENT" });
+  await fails(422, () => owner.rest.pulls.deletePendingReview({ ...repo, pull_number, review_id: review.data.id }));
+  await fails(422, () => owner.rest.pulls.updateReview({ ...repo, pull_number, review_id: review.data.id, body: "" }));
+  await reviewer.rest.issues.createComment({ ...repo, issue_number: pull_number, body: "Thanks" });
+  await owner.rest.pulls.update({ ...repo, pull_number, title: "Timeline, renamed" });
+  const timeline = await owner.paginate(owner.rest.issues.listEventsForTimeline, { ...repo, issue_number: pull_number, per_page: 2 });
+  assert.deepEqual(timeline.map((e) => e.event), ["reviewed", "commented", "renamed"]);
+  assert.deepEqual([timeline[0].state, timeline[1].actor.login, timeline[2].rename.to], ["commented", "hubot", "Timeline, renamed"]);
 });
 
 await scenario("git_tags_and_hooks", async () => {

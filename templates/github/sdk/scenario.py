@@ -237,13 +237,18 @@ def collaborators_events_reactions():
     assert repo.get_issue(1).reactions["total_count"] == 0
 
 
+def reviewer_pull(branch, path, title):
+    """hubot's pull request `title` from `branch` (main and a new file `path`): hubot's repository and it."""
+    theirs = reviewer.get_repo("acme/hello-world")
+    theirs.create_git_ref(f"refs/heads/{branch}", theirs.get_branch("main").commit.sha)
+    theirs.create_file(path, f"Add {path}", "line\n", branch=branch)
+    return theirs, theirs.create_pull(title=title, body="", head=branch, base="main")
+
+
 @scenario
 def review_comments_and_review_states():
     repo = owner.get_repo("acme/hello-world")
-    theirs = reviewer.get_repo("acme/hello-world")
-    theirs.create_git_ref("refs/heads/py-review", repo.get_branch("main").commit.sha)
-    theirs.create_file("review.txt", "Add review.txt", "line\n", branch="py-review")
-    pr = theirs.create_pull(title="Review me", body="", head="py-review", base="main")
+    theirs, pr = reviewer_pull("py-review", "review.txt", "Review me")
     pr.create_review_request(reviewers=["octocat"])
     users, _teams = pr.get_review_requests()
     assert [u.login for u in users] == ["octocat"]
@@ -269,6 +274,31 @@ def review_comments_and_review_states():
     assert len(suites) == 1 and suites[0].conclusion == "success"
     assert repo.get_check_suite(suites[0].id).head_sha == pr.head.sha
     assert run.check_suite_id == suites[0].id
+    mine.edit(state="closed")
+
+
+@scenario
+def review_edits_and_timeline():
+    repo = owner.get_repo("acme/hello-world")
+    theirs, pr = reviewer_pull("py-timeline", "timeline.txt", "Timeline")
+    mine = repo.get_pull(pr.number)
+    pending = mine.create_review(body="Draft", comments=[{"path": "timeline.txt", "line": 1, "body": "nit"}])
+    assert pending.state == "PENDING"
+    raises(UnknownObjectException, 404, lambda: pr.get_review(pending.id))
+    pending.edit("Draft 2")
+    assert pending.body == "Draft 2"
+    assert [c.body for c in mine.get_single_review_comments(pending.id)] == ["nit"]
+    pending.delete()
+    raises(UnknownObjectException, 404, lambda: mine.get_review(pending.id))
+    review = mine.create_review(body="Looks fine", event="COMMENT")
+    raises(GithubException, 422, review.delete)
+    review.edit("Looks good")
+    assert mine.get_review(review.id).body == "Looks good"
+    theirs.get_issue(pr.number).create_comment("Thanks")
+    mine.edit(title="Timeline, renamed")
+    timeline = list(repo.get_issue(pr.number).get_timeline())
+    assert [e.event for e in timeline] == ["reviewed", "commented", "renamed"], [e.event for e in timeline]
+    assert timeline[1].actor.login == "hubot" and timeline[1].body == "Thanks"
     mine.edit(state="closed")
 
 

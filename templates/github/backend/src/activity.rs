@@ -1,6 +1,6 @@
-//! Reactions (on issues, issue comments and review comments: list, create, delete) and
-//! issue events (`closed`, `reopened`, `labeled`, `assigned`, `locked`, …) of an issue and of
-//! a repository.
+//! Reactions (on issues, issue comments and review comments: list, create, delete), issue
+//! events (`closed`, `reopened`, `labeled`, `assigned`, `locked`, `renamed`, …) of an issue and
+//! of a repository, and an issue's timeline (its events, comments and reviews).
 
 use asym_kit::Kit;
 use asym_kit::deadpool_postgres::{GenericClient, Object};
@@ -83,6 +83,7 @@ impl On {
 pub(crate) fn routes() -> Router<Kit> {
     let events = Router::new()
         .route("/issues/{number}/events", get(events))
+        .route("/issues/{number}/timeline", get(timeline))
         .route("/issues/events", get(repo_events))
         .route("/issues/events/{id}", get(event));
     On::ALL.into_iter().fold(events, |router, on| {
@@ -185,7 +186,8 @@ macro_rules! event_json {
     () => {
         "json_build_object('id', e.id, 'node_id', gh_node('E', e.id),
            'url', $3 || '/issues/events/' || e.id, 'actor', gh_user_id(e.actor_id, $2),
-           'event', e.event, 'commit_id', NULL, 'commit_url', NULL,
+           'event', e.event, 'commit_id', e.detail->>'commit_id',
+           'commit_url', $3 || '/commits/' || (e.detail->>'commit_id'),
            'created_at', gh_ts(e.created_at), 'performed_via_github_app', NULL)::jsonb
        || CASE
             WHEN e.detail->>'label' IS NOT NULL THEN jsonb_build_object('label', jsonb_build_object(
@@ -195,6 +197,7 @@ macro_rules! event_json {
             WHEN e.detail->>'assignee' IS NOT NULL THEN jsonb_build_object(
                 'assignee', gh_user_id((e.detail->>'assignee')::bigint, $2),
                 'assigner', gh_user_id(e.actor_id, $2))
+            WHEN e.detail->'rename' IS NOT NULL THEN jsonb_build_object('rename', e.detail->'rename')
             ELSE '{}'::jsonb END"
     };
 }
@@ -211,22 +214,62 @@ const EVENT_WITH_ISSUE: &str = concat!(
 
 /// `GET /repos/{owner}/{repo}/issues/{number}/events`.
 async fn events(scope: Scope<String>, query: Query) -> ApiResult {
+    let listing = Listing {
+        from: "issue_events e",
+        alias: "e",
+        filter: "e.issue_id = $1",
+        item: EVENT,
+        order: "e.id",
+    };
+    of_issue(&scope, &query, "events", &listing).await
+}
+
+/// The list `/issues/{number}/{kind}` of an issue: `listing` of issue `$1`, rendered with the
+/// clone's base URL (`$2`) and the repository's API URL (`$3`).
+async fn of_issue(
+    scope: &Scope<String>,
+    query: &Query,
+    kind: &str,
+    listing: &Listing<'_>,
+) -> ApiResult {
     let number = &scope.path;
-    let (client, repo, base, ru) = open(&scope).await?;
+    let (client, repo, base, ru) = open(scope).await?;
     let issue = Issue::find(&client, &repo, number).await?;
-    req::list(
-        &client,
-        &scope.page(&repo, &format!("issues/{number}/events"), &query),
-        &Listing {
-            from: "issue_events e",
-            alias: "e",
-            filter: "e.issue_id = $1",
-            item: EVENT,
-            order: "e.id",
-        },
-        &[&issue.id, &base, &ru],
-    )
-    .await
+    let page = scope.page(&repo, &format!("issues/{number}/{kind}"), query);
+    req::list(&client, &page, listing, &[&issue.id, &base, &ru]).await
+}
+
+/// What an issue's timeline holds (`t`: `at`, `kind`, `id`): its events (0), comments (1)
+/// and submitted reviews (2) of issue `$1`, in the order they happened.
+const TIMELINE: &str = "(SELECT e.created_at AS at, 0 AS kind, e.id FROM issue_events e WHERE e.issue_id = $1
+                         UNION ALL SELECT c.created_at, 1, c.id FROM comments c WHERE c.issue_id = $1
+                         UNION ALL SELECT v.submitted_at, 2, v.id FROM reviews v
+                                   WHERE v.issue_id = $1 AND v.state <> 'PENDING') t";
+
+/// A timeline entry's JSON: an event as the events list shows it; a comment with `event`
+/// `commented` and its author as `actor`; a review with `event` `reviewed` and its state in
+/// lower case, as GitHub's timeline answers them.
+const TIMELINE_ITEM: &str = concat!(
+    "CASE t.kind WHEN 0 THEN (SELECT ",
+    event_json!(),
+    " FROM issue_events e WHERE e.id = t.id)
+     WHEN 1 THEN (SELECT gh_comment(c, $2)::jsonb
+                         || jsonb_build_object('event', 'commented', 'actor', gh_user_id(c.user_id, $2))
+                  FROM comments c WHERE c.id = t.id)
+     ELSE (SELECT gh_review(v, $2)::jsonb || jsonb_build_object('event', 'reviewed', 'state', lower(v.state))
+           FROM reviews v WHERE v.id = t.id) END"
+);
+
+/// `GET /repos/{owner}/{repo}/issues/{number}/timeline`.
+async fn timeline(scope: Scope<String>, query: Query) -> ApiResult {
+    let listing = Listing {
+        from: TIMELINE,
+        alias: "t",
+        filter: "true",
+        item: TIMELINE_ITEM,
+        order: "t.at, t.kind, t.id",
+    };
+    of_issue(&scope, &query, "timeline", &listing).await
 }
 
 /// The repository of an events route: a client, the repository, the clone's base URL and the

@@ -116,11 +116,19 @@ pub(crate) fn payload<const N: usize>(
     let mut payload = Map::new();
     payload.insert("action".into(), json!(action));
     for (key, text) in rendered {
-        payload.insert(
-            key.into(),
-            serde_json::from_str(text).unwrap_or(Value::Null),
-        );
+        payload.insert(key.into(), parse(text));
     }
+    payload
+}
+
+/// A rendering (JSON text from the database) as a payload value.
+pub(crate) fn parse(text: &str) -> Value {
+    serde_json::from_str(text).unwrap_or(Value::Null)
+}
+
+/// `payload` of an `edited` event saying what the body was: `changes.body.from`.
+pub(crate) fn edited(mut payload: Map<String, Value>, before: &str) -> Map<String, Value> {
+    payload.insert("changes".into(), json!({ "body": { "from": before } }));
     payload
 }
 

@@ -110,6 +110,23 @@ pub(crate) async fn record(
     Ok(())
 }
 
+/// Records `renamed` (`rename.from`, `rename.to`) when `title` is a new title for issue
+/// `issue`; runs before the update that sets it.
+pub(crate) async fn record_rename(
+    client: &impl GenericClient,
+    issue: i64,
+    actor: i64,
+    title: Option<&str>,
+) -> ApiResult<()> {
+    const SQL: &str = "INSERT INTO issue_events (issue_id, actor_id, event, detail)
+                       SELECT id, $2, 'renamed', json_build_object('rename', json_build_object('from', title, 'to', $3::text))
+                       FROM issues WHERE id = $1 AND title <> $3";
+    if let Some(title) = title {
+        db::execute(client, SQL, &[&issue, &actor, &title]).await?;
+    }
+    Ok(())
+}
+
 /// What an update of an issue or pull request did, as its event and webhook action name it:
 /// `closed`, `reopened` or `edited`.
 pub(crate) fn update_action(closing: bool, reopening: bool) -> &'static str {
@@ -624,6 +641,7 @@ pub(crate) async fn update(scope: Scope<String>, viewer: Viewer, body: Body) -> 
     };
     let base = scope.base();
     let tx = client.transaction().await?;
+    record_rename(&tx, issue.id, viewer.user_id, title.as_deref()).await?;
     tx.execute(
         "UPDATE issues SET
              title = coalesce($2, title),

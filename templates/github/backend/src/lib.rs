@@ -344,7 +344,16 @@ fn repo_routes() -> Router<Kit> {
             "/pulls/{number}/reviews",
             get(reviews::list).post(reviews::create),
         )
-        .route("/pulls/{number}/reviews/{id}", get(reviews::get))
+        .route(
+            "/pulls/{number}/reviews/{id}",
+            get(reviews::get)
+                .put(reviews::update)
+                .delete(reviews::delete),
+        )
+        .route(
+            "/pulls/{number}/reviews/{id}/comments",
+            get(reviews::comments),
+        )
         .route("/pulls/{number}/reviews/{id}/events", post(reviews::submit))
         .route(
             "/pulls/{number}/reviews/{id}/dismissals",

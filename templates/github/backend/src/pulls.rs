@@ -506,6 +506,7 @@ pub(crate) async fn update(scope: Scope<String>, viewer: Viewer, body: Body) -> 
     let reopening = state.as_deref() == Some("open") && pull.issue.state == "closed";
     let base = scope.base();
     let tx = client.transaction().await?;
+    issues::record_rename(&tx, pull.issue.id, viewer.user_id, body.str("title")?).await?;
     tx.execute(
         "UPDATE issues SET title = coalesce($2, title), body = CASE WHEN $3 THEN $4 ELSE body END,
              state = coalesce($5, state),
@@ -523,6 +524,9 @@ pub(crate) async fn update(scope: Scope<String>, viewer: Viewer, body: Body) -> 
     )
     .await?;
     let action = issues::update_action(closing, reopening);
+    if closing || reopening {
+        issues::record(&tx, pull.issue.id, viewer.user_id, action, None).await?;
+    }
     let pull = Pull::find(&tx, &repo, number).await?;
     let woke = announce(&tx, base, &repo, &pull, action, viewer.user_id).await?;
     let text = detail(&tx, base, &repo, &pull).await?;
@@ -690,7 +694,11 @@ pub(crate) async fn merge(scope: Scope<String>, viewer: Viewer, body: Body) -> A
         &[&pull.issue.id, &viewer.user_id],
     )
     .await?;
-    issues::record(&tx, pull.issue.id, viewer.user_id, "merged", None).await?;
+    // GitHub's merged pull request shows `merged` then `closed`, each naming the merge commit.
+    for event in ["merged", "closed"] {
+        let commit = serde_json::json!({ "commit_id": sha });
+        issues::record(&tx, pull.issue.id, viewer.user_id, event, Some(commit)).await?;
+    }
     let moved = (Some(pull.base_sha.as_str()), sha.as_str());
     let pushed = ref_moved(&tx, base, &repo, &base_ref, moved, viewer.user_id).await?;
     let merged = Pull::find(&tx, &repo, number).await?;

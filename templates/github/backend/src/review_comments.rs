@@ -1,17 +1,20 @@
 //! Pull-request review comments: a pull request's (list, create, reply) and a repository's
-//! (list with `since`, `sort`, `direction`), and one comment by id (get, update, delete).
+//! (list with `since`, `sort`, `direction`), and one comment by id (get, update, delete),
+//! announced as `pull_request_review_comment` (created, edited, deleted) unless they belong
+//! to a pending review.
 
 use asym_kit::deadpool_postgres::GenericClient;
+use serde_json::{Map, Value};
 
-use crate::comments;
 use crate::db;
 use crate::error::{ApiError, ApiResult};
 use crate::issues::Numbered;
-use crate::pulls::Pull;
+use crate::pulls::{self, Pull, Shape};
 use crate::repos::Repo;
 use crate::req::{self, Body, Listing, Query};
 use crate::scope::Scope;
 use crate::viewer::Viewer;
+use crate::{comments, hooks};
 
 /// The resource GitHub's validation errors name.
 const RESOURCE: &str = "PullRequestReviewComment";
@@ -51,7 +54,9 @@ pub(crate) async fn list_repo(scope: Scope, query: Query) -> ApiResult {
     .await
 }
 
-async fn list_where<P>(
+/// The review comments of `repo` matching `filter` on `subject` (`$1`), as the list `tail`
+/// (`since`, `sort`, `direction`).
+pub(crate) async fn list_where<P>(
     scope: &Scope<P>,
     client: &impl GenericClient,
     repo: &Repo,
@@ -78,13 +83,28 @@ async fn list_where<P>(
     .await
 }
 
-/// Review comment `id` in the repository `repo`: (id, author).
-async fn find(client: &impl GenericClient, repo: i64, id: &str) -> ApiResult<(i64, i64)> {
-    const SQL: &str =
-        "SELECT c.id, c.user_id FROM review_comments c JOIN issues i ON i.id = c.issue_id
+/// Review comment `id` in the repository `repo`.
+struct Found {
+    id: i64,
+    author: i64,
+    /// Its pull request's issue id.
+    issue: i64,
+    /// Whether it belongs to a pending review (and so is announced to nobody).
+    pending: bool,
+}
+
+async fn find(client: &impl GenericClient, repo: i64, id: &str) -> ApiResult<Found> {
+    const SQL: &str = "SELECT c.id, c.user_id, c.issue_id, coalesce(v.state = 'PENDING', false)
+                       FROM review_comments c JOIN issues i ON i.id = c.issue_id
+                       LEFT JOIN reviews v ON v.id = c.review_id
                        WHERE c.id = $1 AND i.repo_id = $2";
     let row = db::keyed::<i64>(client, SQL, id, repo).await?;
-    Ok((row.get(0), row.get(1)))
+    Ok(Found {
+        id: row.get(0),
+        author: row.get(1),
+        issue: row.get(2),
+        pending: row.get(3),
+    })
 }
 
 async fn render(client: &impl GenericClient, base: &str, id: i64) -> ApiResult<String> {
@@ -93,31 +113,94 @@ async fn render(client: &impl GenericClient, base: &str, id: i64) -> ApiResult<S
     Ok(db::value(client, SQL, &[&id, &base]).await?)
 }
 
+/// Sends `pull_request_review_comment` to the hooks of `repo`: `event` (the action, the
+/// comment and, for an edit, its `changes`) with the pull request (issue id `issue`).
+async fn announce(
+    client: &impl GenericClient,
+    base: &str,
+    repo: i64,
+    issue: i64,
+    mut event: Map<String, Value>,
+    sender: i64,
+) -> ApiResult<bool> {
+    let pull = pulls::render(client, base, issue, Shape::Simple).await?;
+    event.insert("pull_request".into(), hooks::parse(&pull));
+    hooks::emit(
+        client,
+        base,
+        repo,
+        "pull_request_review_comment",
+        sender,
+        event,
+    )
+    .await
+}
+
+/// Announces `created` for each comment of review `review` (issue id `issue`), as its
+/// submission publishes them.
+pub(crate) async fn announce_review(
+    client: &impl GenericClient,
+    base: &str,
+    repo: i64,
+    (issue, review): (i64, i64),
+    sender: i64,
+) -> ApiResult<bool> {
+    const SQL: &str = "SELECT gh_review_comment(c, $2)::text FROM review_comments c
+                       WHERE c.review_id = $1 ORDER BY c.id";
+    let mut woke = false;
+    for row in client.query(SQL, &[&review, &base]).await? {
+        let event = hooks::payload("created", [("comment", row.get::<_, &str>(0))]);
+        woke |= announce(client, base, repo, issue, event, sender).await?;
+    }
+    Ok(woke)
+}
+
 /// `GET /repos/{owner}/{repo}/pulls/comments/{id}`.
 pub(crate) async fn get(scope: Scope<String>) -> ApiResult {
     let (client, repo) = scope.open().await?;
-    let (id, _) = find(&client, repo.id, &scope.path).await?;
-    Ok(req::ok(render(&client, scope.base(), id).await?))
+    let found = find(&client, repo.id, &scope.path).await?;
+    Ok(req::ok(render(&client, scope.base(), found.id).await?))
 }
 
 /// `PATCH /repos/{owner}/{repo}/pulls/comments/{id}` (`body`): its author, or triage access.
 pub(crate) async fn update(scope: Scope<String>, viewer: Viewer, body: Body) -> ApiResult {
+    const SQL: &str = "UPDATE review_comments c SET body = $2, updated_at = now()
+                       FROM review_comments o WHERE c.id = $1 AND o.id = c.id RETURNING o.body";
     let text = body.required("body", RESOURCE)?.to_owned();
-    let (client, repo) = scope.open().await?;
-    let (id, author) = find(&client, repo.id, &scope.path).await?;
-    comments::may_change(&repo, author, &viewer, "edit")?;
-    const SQL: &str = "UPDATE review_comments SET body = $2, updated_at = now() WHERE id = $1";
-    db::execute(&client, SQL, &[&id, &text]).await?;
-    Ok(req::ok(render(&client, scope.base(), id).await?))
+    let (mut client, repo) = scope.open().await?;
+    let found = find(&client, repo.id, &scope.path).await?;
+    comments::may_change(&repo, found.author, &viewer, "edit")?;
+    let base = scope.base();
+    let tx = client.transaction().await?;
+    let before: String = tx.query_one(SQL, &[&found.id, &text]).await?.get(0);
+    let comment = render(&tx, base, found.id).await?;
+    let woke = if found.pending {
+        false
+    } else {
+        let event = hooks::edited(hooks::payload("edited", [("comment", &comment)]), &before);
+        announce(&tx, base, repo.id, found.issue, event, viewer.user_id).await?
+    };
+    scope.commit(tx, woke).await?;
+    Ok(req::ok(comment))
 }
 
 /// `DELETE /repos/{owner}/{repo}/pulls/comments/{id}`: 204; its author, or triage access.
 pub(crate) async fn delete(scope: Scope<String>, viewer: Viewer) -> ApiResult {
-    let (client, repo) = scope.open().await?;
-    let (id, author) = find(&client, repo.id, &scope.path).await?;
-    comments::may_change(&repo, author, &viewer, "delete")?;
     const SQL: &str = "DELETE FROM review_comments WHERE id = $1";
-    db::execute(&client, SQL, &[&id]).await?;
+    let (mut client, repo) = scope.open().await?;
+    let found = find(&client, repo.id, &scope.path).await?;
+    comments::may_change(&repo, found.author, &viewer, "delete")?;
+    let base = scope.base();
+    let tx = client.transaction().await?;
+    let comment = render(&tx, base, found.id).await?;
+    tx.execute(SQL, &[&found.id]).await?;
+    let woke = if found.pending {
+        false
+    } else {
+        let event = hooks::payload("deleted", [("comment", &comment)]);
+        announce(&tx, base, repo.id, found.issue, event, viewer.user_id).await?
+    };
+    scope.commit(tx, woke).await?;
     Ok(req::no_content())
 }
 
@@ -149,7 +232,7 @@ async fn add<P>(
                                   VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING *)
                        SELECT gh_review_comment(c, $9)::text FROM c";
     let text = body.required("body", RESOURCE)?.to_owned();
-    let (client, repo) = scope.open().await?;
+    let (mut client, repo) = scope.open().await?;
     let pull = Pull::find(&client, &repo, number).await?;
     let (path, line, side, commit) = match reply {
         Some(parent) => {
@@ -177,8 +260,9 @@ async fn add<P>(
             (path, line, side, commit)
         }
     };
-    let comment = db::value(
-        &client,
+    let tx = client.transaction().await?;
+    let comment: String = db::value(
+        &tx,
         SQL,
         &[
             &pull.issue.id,
@@ -193,5 +277,16 @@ async fn add<P>(
         ],
     )
     .await?;
+    let event = hooks::payload("created", [("comment", &comment)]);
+    let woke = announce(
+        &tx,
+        scope.base(),
+        repo.id,
+        pull.issue.id,
+        event,
+        viewer.user_id,
+    )
+    .await?;
+    scope.commit(tx, woke).await?;
     Ok(req::created(comment))
 }

@@ -14,7 +14,7 @@ use crate::repos::{Access, Repo};
 use crate::req::{self, Body, Listing, Query};
 use crate::scope::Scope;
 use crate::viewer::Viewer;
-use crate::{hooks, users};
+use crate::{comments, hooks, review_comments, users};
 
 async fn review_json(client: &impl GenericClient, base: &str, id: i64) -> ApiResult<String> {
     Ok(client
@@ -49,26 +49,68 @@ fn state_for(event: &str, own: bool, body: &str) -> ApiResult<&'static str> {
     }
 }
 
-async fn announce(
-    client: &impl GenericClient,
-    base: &str,
-    repo: &Repo,
-    pull: &Pull,
-    review: &str,
-    action: &str,
+/// The `pull_request_review` event a write to a review sends.
+#[derive(Clone, Copy)]
+enum Event<'a> {
+    /// None: the review is pending, seen by its author alone.
+    Quiet,
+    /// This action (`submitted`, `dismissed`).
+    Done(&'static str),
+    /// `edited`, with the body it had (`changes.body.from`).
+    Edited(&'a str),
+}
+
+/// A review and where it is.
+struct Review {
+    repo: Repo,
+    pull: Pull,
+    id: i64,
+    author: i64,
+    /// `PENDING`, `APPROVED`, `CHANGES_REQUESTED`, `COMMENTED` or `DISMISSED`.
+    state: String,
+}
+
+/// After a write to `written` in `tx`: sends `event` with the review and the pull request to
+/// the repository's hooks, commits, answers the review.
+async fn settle<P>(
+    scope: &Scope<P>,
+    tx: Transaction<'_>,
+    written: &Review,
+    event: Event<'_>,
     sender: i64,
-) -> ApiResult<bool> {
-    let pull = pulls::render(client, base, pull.issue.id, Shape::Full).await?;
-    let payload = hooks::payload(action, [("review", review), ("pull_request", &pull)]);
-    hooks::emit(
-        client,
-        base,
-        repo.id,
-        "pull_request_review",
-        sender,
-        payload,
-    )
-    .await
+) -> ApiResult {
+    let Review { repo, pull, id, .. } = written;
+    let base = scope.base();
+    let review = review_json(&tx, base, *id).await?;
+    let payload = match event {
+        Event::Quiet => None,
+        Event::Done(action) => Some(hooks::payload(action, [("review", &review)])),
+        Event::Edited(before) => Some(hooks::edited(
+            hooks::payload("edited", [("review", &review)]),
+            before,
+        )),
+    };
+    let woke = match payload {
+        None => false,
+        Some(mut payload) => {
+            let rendered = pulls::render(&tx, base, pull.issue.id, Shape::Full).await?;
+            payload.insert("pull_request".into(), hooks::parse(&rendered));
+            let sent =
+                hooks::emit(&tx, base, repo.id, "pull_request_review", sender, payload).await?;
+            let published = matches!(event, Event::Done("submitted"))
+                && review_comments::announce_review(
+                    &tx,
+                    base,
+                    repo.id,
+                    (pull.issue.id, *id),
+                    sender,
+                )
+                .await?;
+            sent || published
+        }
+    };
+    scope.commit(tx, woke).await?;
+    Ok(req::ok(review))
 }
 
 /// `POST /repos/{owner}/{repo}/pulls/{number}/reviews` (no `event`: a pending review).
@@ -92,7 +134,6 @@ pub(crate) async fn create(scope: Scope<String>, viewer: Viewer, body: Body) -> 
         None => "PENDING",
     };
     let commit = body.str("commit_id")?.unwrap_or(&pull.head_sha).to_owned();
-    let base = scope.base();
     let tx = client.transaction().await?;
     let id: i64 = tx
         .query_one(
@@ -127,23 +168,21 @@ pub(crate) async fn create(scope: Scope<String>, viewer: Viewer, body: Body) -> 
         &[&pull.issue.id, &viewer.user_id, &(state != "PENDING")],
     )
     .await?;
-    let review = review_json(&tx, base, id).await?;
-    let woke = if state == "PENDING" {
-        false
+    let event = if state == "PENDING" {
+        Event::Quiet
     } else {
-        announce(
-            &tx,
-            base,
-            &repo,
-            &pull,
-            &review,
-            "submitted",
-            viewer.user_id,
-        )
-        .await?
+        Event::Done("submitted")
     };
-    scope.commit(tx, woke).await?;
-    Ok(req::json_text(StatusCode::OK, review))
+    let author = viewer.user_id;
+    let state = state.to_owned();
+    let created = Review {
+        repo,
+        pull,
+        id,
+        author,
+        state,
+    };
+    settle(&scope, tx, &created, event, author).await
 }
 
 /// `GET /repos/{owner}/{repo}/pulls/{number}/reviews` (pending reviews only for their author).
@@ -167,31 +206,81 @@ pub(crate) async fn list(scope: Scope<String>, query: Query) -> ApiResult {
     .await
 }
 
-async fn find(client: &impl GenericClient, pull: &Pull, id: &str) -> ApiResult<(i64, i64, String)> {
+/// The review a `/pulls/{number}/reviews/{id}` route names, once the caller has `access`,
+/// with a pool connection (404 when the pull request or the review is not there, or it is
+/// someone else's pending review, which only its author sees).
+async fn open(scope: &Scope<(String, String)>, access: Access) -> ApiResult<(Object, Review)> {
     const SQL: &str = "SELECT id, user_id, state FROM reviews WHERE id = $1 AND issue_id = $2";
-    let row = db::keyed::<i64>(client, SQL, id, pull.issue.id).await?;
-    Ok((row.get(0), row.get(1), row.get(2)))
-}
-
-/// The review a `/pulls/{number}/reviews/{id}` route names, once the caller has `access`: a
-/// pool connection, the repository, the pull request and the review's id, author and state
-/// (404 when the pull request or the review is not there).
-async fn open(
-    scope: &Scope<(String, String)>,
-    access: Access,
-) -> ApiResult<(Object, Repo, Pull, (i64, i64, String))> {
     let (number, id) = &scope.path;
     let (client, repo) = scope.open().await?;
     repo.require(access)?;
     let pull = Pull::find(&client, &repo, number).await?;
-    let review = find(&client, &pull, id).await?;
-    Ok((client, repo, pull, review))
+    let row = db::keyed::<i64>(&client, SQL, id, pull.issue.id).await?;
+    let review = Review {
+        repo,
+        pull,
+        id: row.get(0),
+        author: row.get(1),
+        state: row.get(2),
+    };
+    let viewer = scope.viewer.as_ref().map(|v| v.user_id);
+    if review.state == "PENDING" && viewer != Some(review.author) {
+        return Err(ApiError::not_found());
+    }
+    Ok((client, review))
 }
 
 /// `GET /repos/{owner}/{repo}/pulls/{number}/reviews/{id}`.
 pub(crate) async fn get(scope: Scope<(String, String)>) -> ApiResult {
-    let (client, _, _, (id, _, _)) = open(&scope, Access::Read).await?;
-    Ok(req::ok(review_json(&client, scope.base(), id).await?))
+    let (client, review) = open(&scope, Access::Read).await?;
+    Ok(req::ok(
+        review_json(&client, scope.base(), review.id).await?,
+    ))
+}
+
+/// `PUT /repos/{owner}/{repo}/pulls/{number}/reviews/{id}` (`body`): its author, or triage
+/// access for a submitted review; `edited` is announced for a submitted one.
+pub(crate) async fn update(
+    scope: Scope<(String, String)>,
+    viewer: Viewer,
+    body: Body,
+) -> ApiResult {
+    const SQL: &str = "UPDATE reviews v SET body = $2 FROM reviews o WHERE v.id = $1 AND o.id = v.id RETURNING o.body";
+    let text = body.required("body", "PullRequestReview")?.to_owned();
+    let (mut client, review) = open(&scope, Access::Read).await?;
+    comments::may_change(&review.repo, review.author, &viewer, "edit")?;
+    let tx = client.transaction().await?;
+    let before: String = tx.query_one(SQL, &[&review.id, &text]).await?.get(0);
+    let event = if review.state == "PENDING" {
+        Event::Quiet
+    } else {
+        Event::Edited(&before)
+    };
+    settle(&scope, tx, &review, event, viewer.user_id).await
+}
+
+/// `DELETE /repos/{owner}/{repo}/pulls/{number}/reviews/{id}`: deletes one's own pending
+/// review with its comments, answering it as it was; a submitted review answers 422.
+pub(crate) async fn delete(scope: Scope<(String, String)>, viewer: Viewer) -> ApiResult {
+    let (client, review) = open(&scope, Access::Read).await?;
+    if review.state != "PENDING" {
+        return Err(ApiError::invalid("Unprocessable Entity")
+            .with_error(json!("Can not delete a non-pending pull request review")));
+    }
+    if review.author != viewer.user_id {
+        return Err(ApiError::not_found());
+    }
+    let text = review_json(&client, scope.base(), review.id).await?;
+    db::execute(&client, "DELETE FROM reviews WHERE id = $1", &[&review.id]).await?;
+    Ok(req::ok(text))
+}
+
+/// `GET /repos/{owner}/{repo}/pulls/{number}/reviews/{id}/comments`: the review's comments.
+pub(crate) async fn comments(scope: Scope<(String, String)>, query: Query) -> ApiResult {
+    let (client, Review { repo, pull, id, .. }) = open(&scope, Access::Read).await?;
+    let tail = format!("pulls/{}/reviews/{id}/comments", pull.number);
+    let filter = "c.review_id = $1";
+    review_comments::list_where(&scope, &client, &repo, filter, id, &query, &tail).await
 }
 
 /// `POST /repos/{owner}/{repo}/pulls/{number}/reviews/{id}/events`: submits a pending review.
@@ -201,43 +290,35 @@ pub(crate) async fn submit(
     body: Body,
 ) -> ApiResult {
     let event = body.required("event", "PullRequestReview")?.to_owned();
-    let (mut client, repo, pull, (id, author, state)) = open(&scope, Access::Read).await?;
-    if author != viewer.user_id {
+    let (mut client, review) = open(&scope, Access::Read).await?;
+    if review.author != viewer.user_id {
         return Err(ApiError::not_found());
     }
-    if state != "PENDING" {
+    if review.state != "PENDING" {
         return Err(ApiError::invalid("Unprocessable Entity")
             .with_error(json!("Can not submit a non-pending review")));
     }
     let stored: String = client
-        .query_one("SELECT body FROM reviews WHERE id = $1", &[&id])
+        .query_one("SELECT body FROM reviews WHERE id = $1", &[&review.id])
         .await?
         .get(0);
     let text = body.str("body")?.map_or(stored, str::to_owned);
-    let state = state_for(&event, pull.issue.user_id == viewer.user_id, &text)?;
+    let own = review.pull.issue.user_id == viewer.user_id;
+    let state = state_for(&event, own, &text)?;
     let tx = client.transaction().await?;
     tx.execute(
         "UPDATE reviews SET state = $2, body = $3, submitted_at = now() WHERE id = $1",
-        &[&id, &state, &text],
+        &[&review.id, &state, &text],
     )
     .await?;
-    settle(&scope, tx, &repo, &pull, id, "submitted", viewer.user_id).await
-}
-
-/// After a write to review `id` in `tx`: announces `action`, commits, answers the review.
-async fn settle(
-    scope: &Scope<(String, String)>,
-    tx: Transaction<'_>,
-    repo: &Repo,
-    pull: &Pull,
-    id: i64,
-    action: &str,
-    sender: i64,
-) -> ApiResult {
-    let review = review_json(&tx, scope.base(), id).await?;
-    let woke = announce(&tx, scope.base(), repo, pull, &review, action, sender).await?;
-    scope.commit(tx, woke).await?;
-    Ok(req::ok(review))
+    settle(
+        &scope,
+        tx,
+        &review,
+        Event::Done("submitted"),
+        viewer.user_id,
+    )
+    .await
 }
 
 /// `PUT /repos/{owner}/{repo}/pulls/{number}/reviews/{id}/dismissals` (`message`).
@@ -247,18 +328,25 @@ pub(crate) async fn dismiss(
     body: Body,
 ) -> ApiResult {
     body.required("message", "PullRequestReview")?;
-    let (mut client, repo, pull, (id, _, state)) = open(&scope, Access::Write).await?;
-    if state != "APPROVED" && state != "CHANGES_REQUESTED" {
+    let (mut client, review) = open(&scope, Access::Write).await?;
+    if review.state != "APPROVED" && review.state != "CHANGES_REQUESTED" {
         return Err(ApiError::invalid("Unprocessable Entity")
             .with_error(json!("Can not dismiss a commented pull request review")));
     }
     let tx = client.transaction().await?;
     tx.execute(
         "UPDATE reviews SET state = 'DISMISSED' WHERE id = $1",
-        &[&id],
+        &[&review.id],
     )
     .await?;
-    settle(&scope, tx, &repo, &pull, id, "dismissed", viewer.user_id).await
+    settle(
+        &scope,
+        tx,
+        &review,
+        Event::Done("dismissed"),
+        viewer.user_id,
+    )
+    .await
 }
 
 /// `GET /repos/{owner}/{repo}/pulls/{number}/requested_reviewers`.

@@ -101,6 +101,12 @@ pub(crate) async fn open_pull(api: &Api, title: &str, head: &str) -> Value {
     create_pull(api, &body).await.expect(201)
 }
 
+/// `PUT …/pulls/{number}/merge` on the fixture repository with `body`.
+pub(crate) async fn merge_pull(api: &Api, number: impl std::fmt::Display, body: Value) -> Reply {
+    api.put(&format!("{REPO}/pulls/{number}/merge"), &body)
+        .await
+}
+
 /// Creates the caller's repository `name` with a first commit (`auto_init`): its JSON.
 pub(crate) async fn new_repo(api: &Api, name: &str) -> Value {
     let body = json!({ "name": name, "auto_init": true });

@@ -493,6 +493,78 @@ async fn repository_issue_events(gh: asym::GitHub) {
 }
 
 #[asym::clone("github", seed = "basic")]
+async fn an_issue_timeline(gh: asym::GitHub) {
+    let api = api(&gh);
+    let issue = format!("{REPO}/issues/1");
+    let labels = json!({ "labels": ["enhancement"] });
+    api.post(&format!("{issue}/labels"), &labels)
+        .await
+        .expect(200);
+    let comment = api
+        .post(&format!("{issue}/comments"), &json!({ "body": "On it" }))
+        .await
+        .expect(201);
+    let assignees = json!({ "assignees": ["hubot"] });
+    api.post(&format!("{issue}/assignees"), &assignees)
+        .await
+        .expect(201);
+    let renamed = json!({ "title": "Found two bugs" });
+    api.patch(&issue, &renamed).await.expect(200);
+    // The same title again is no rename.
+    api.patch(&issue, &renamed).await.expect(200);
+    api.patch(&issue, &json!({ "state": "closed" }))
+        .await
+        .expect(200);
+    // The issue's `timeline_url` answers, in the order things happened.
+    let url = fetch(&api, &issue).await["timeline_url"]
+        .as_str()
+        .unwrap()
+        .replace(gh.api_url(), "");
+    assert_eq!(url, format!("{issue}/timeline"));
+    let timeline = fetch(&reviewer(&gh), &url).await;
+    assert_eq!(
+        names(&timeline, "event"),
+        ["labeled", "commented", "assigned", "renamed", "closed"]
+    );
+    assert_eq!(timeline[0]["label"]["name"], "enhancement");
+    assert_eq!(
+        fields(
+            &timeline[1],
+            ["/id", "/body", "/actor/login", "/user/login", "/html_url"]
+        ),
+        fields(
+            &comment,
+            ["/id", "/body", "/user/login", "/user/login", "/html_url"]
+        )
+    );
+    assert_eq!(
+        fields(&timeline[2], ["/assignee/login", "/assigner/login"]),
+        json!(["hubot", "octocat"])
+    );
+    assert_eq!(
+        timeline[3]["rename"],
+        json!({ "from": "Found a bug", "to": "Found two bugs" })
+    );
+    // The rename is an issue event too.
+    let events = fetch(&api, &format!("{issue}/events")).await;
+    assert_eq!(events[2]["rename"], timeline[3]["rename"]);
+    // Paged with `Link`; 404 for an issue that is not there.
+    let page = api.get(&format!("{url}?per_page=2&page=2")).await;
+    assert_eq!(
+        crate::common::rels(&page),
+        ["prev", "next", "last", "first"]
+    );
+    assert_eq!(names(&page.expect(200), "event"), ["assigned", "renamed"]);
+    api.get(&format!("{REPO}/issues/99/timeline"))
+        .await
+        .expect(404);
+    crate::common::anonymous(&gh)
+        .get("/repos/octocat/private-notes/issues/1/timeline")
+        .await
+        .expect(404);
+}
+
+#[asym::clone("github", seed = "basic")]
 async fn a_number_rewound_under_a_kept_issue_is_not_taken_again(gh: asym::GitHub) {
     let api = api(&gh);
     let issues = format!("{REPO}/issues");

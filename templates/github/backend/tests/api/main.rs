@@ -19,5 +19,6 @@ mod protocol;
 mod pulls;
 mod releases;
 mod repos;
+mod reviews;
 mod search;
 mod stars;

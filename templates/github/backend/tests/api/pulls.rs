@@ -1,20 +1,12 @@
 //! Pull requests: create, list, mergeability, reviews, requested reviewers, merges.
 
-use std::fmt::Display;
-
-use asym_kit::testing::{Api, Reply, assert_suffix};
+use asym_kit::testing::{Api, assert_suffix};
 use serde_json::{Value, json};
 
 use crate::common::{
-    REPO, api, branch, code, count, create_pull, delete, error, fetch, fields, names, open_pull,
-    reviewer,
+    REPO, api, branch, code, count, create_pull, delete, error, fetch, fields, merge_pull, names,
+    open_pull, reviewer,
 };
-
-/// `PUT …/pulls/{number}/merge` on the fixture repository with `body`.
-async fn merge_pull(api: &Api, number: impl Display, body: Value) -> Reply {
-    api.put(&format!("{REPO}/pulls/{number}/merge"), &body)
-        .await
-}
 
 #[asym::clone("github", seed = "basic")]
 async fn open_review_and_merge(gh: asym::GitHub) {
