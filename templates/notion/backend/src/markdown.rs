@@ -214,8 +214,7 @@ impl<'a> Writer<'a> {
                 return;
             }
             "synced_block" => {
-                // A duplicate shows its original, which may live on another page: the clone
-                // names it and renders none of its blocks.
+                // A duplicate names its original, whose blocks it was given as children.
                 let (tag, id) = match c["synced_from"]["block_id"].as_str() {
                     Some(original) => ("synced_block_reference", original),
                     None => ("synced_block", node.id.as_str()),

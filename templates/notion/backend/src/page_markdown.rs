@@ -45,19 +45,49 @@ async fn page(client: &impl GenericClient, id: &str, lock: bool) -> ApiResult<bo
     Err(ApiError::not_found("page", id))
 }
 
-/// The page's blocks (not in the trash) as a tree, top blocks first.
+/// What [`assemble`] reads of each block, after `FROM blocks b`.
+const NODE_COLUMNS: &str = "b.id, b.parent_id, b.type, b.content::text,
+    b.type <> 'child_page' OR EXISTS (SELECT 1 FROM pages c WHERE c.id = b.id AND c.shared),
+    CASE WHEN b.type = 'child_database' THEN (SELECT d.is_inline FROM databases d WHERE d.id = b.id) END";
+
+/// The page's blocks (not in the trash) as a tree, top blocks first; a duplicate synced
+/// block holds its original's blocks, as Notion renders it.
 async fn tree(client: &impl GenericClient, id: &str) -> ApiResult<Vec<Node>> {
     let statement = client
-        .prepare_cached(
-            "SELECT b.id, b.parent_id, b.type, b.content::text,
-                    b.type <> 'child_page' OR EXISTS (SELECT 1 FROM pages c WHERE c.id = b.id AND c.shared),
-                    CASE WHEN b.type = 'child_database' THEN (SELECT d.is_inline FROM databases d WHERE d.id = b.id) END
-             FROM blocks b WHERE b.page_id = $1 AND NOT b.in_trash ORDER BY b.pos",
-        )
+        .prepare_cached(&format!(
+            "SELECT {NODE_COLUMNS} FROM blocks b WHERE b.page_id = $1 AND NOT b.in_trash ORDER BY b.pos"
+        ))
         .await?;
+    let mut top = assemble(client.query(&statement, &[&id]).await?, id);
+    let mut originals = Vec::new();
+    references(&top, &mut originals);
+    if originals.is_empty() {
+        return Ok(top);
+    }
+    // The originals' blocks, wherever they are (the page of each is shared: a duplicate
+    // is made only of an original the integration can read).
+    let statement = client
+        .prepare_cached(&format!(
+            "WITH RECURSIVE below(id) AS (
+                 SELECT id FROM blocks WHERE parent_id = ANY($1) AND NOT in_trash
+                 UNION ALL
+                 SELECT c.id FROM blocks c JOIN below ON c.parent_id = below.id WHERE NOT c.in_trash)
+             SELECT {NODE_COLUMNS} FROM blocks b JOIN below USING (id) ORDER BY b.pos"
+        ))
+        .await?;
+    let rows = client.query(&statement, &[&originals]).await?;
+    let mut shown = HashMap::new();
+    for original in originals {
+        shown.insert(original.clone(), assemble(rows.clone(), &original));
+    }
+    fill_references(&mut top, &shown);
+    Ok(top)
+}
+
+/// Block rows (read with [`NODE_COLUMNS`]) as the tree of the blocks under `root`.
+fn assemble(rows: Vec<asym_kit::tokio_postgres::Row>, root: &str) -> Vec<Node> {
     let mut by_parent: HashMap<String, Vec<Node>> = HashMap::new();
-    let mut order = Vec::new();
-    for row in client.query(&statement, &[&id]).await? {
+    for row in rows {
         let node = Node {
             id: row.get(0),
             kind: row.get(2),
@@ -66,7 +96,6 @@ async fn tree(client: &impl GenericClient, id: &str) -> ApiResult<Vec<Node>> {
             inline: row.get::<_, Option<bool>>(5).unwrap_or(false),
             children: Vec::new(),
         };
-        order.push(node.id.clone());
         by_parent.entry(row.get(1)).or_default().push(node);
     }
     fn attach(nodes: &mut [Node], by_parent: &mut HashMap<String, Vec<Node>>) {
@@ -77,9 +106,31 @@ async fn tree(client: &impl GenericClient, id: &str) -> ApiResult<Vec<Node>> {
             }
         }
     }
-    let mut top = by_parent.remove(id).unwrap_or_default();
+    let mut top = by_parent.remove(root).unwrap_or_default();
     attach(&mut top, &mut by_parent);
-    Ok(top)
+    top
+}
+
+/// The originals of the duplicate synced blocks among `nodes` (and below them).
+fn references(nodes: &[Node], out: &mut Vec<String>) {
+    for node in nodes {
+        match node.content["synced_from"]["block_id"].as_str() {
+            Some(original) if node.kind == "synced_block" => out.push(original.to_owned()),
+            _ => references(&node.children, out),
+        }
+    }
+}
+
+/// Gives each duplicate synced block among `nodes` its original's blocks from `shown`.
+fn fill_references(nodes: &mut [Node], shown: &HashMap<String, Vec<Node>>) {
+    for node in nodes {
+        match node.content["synced_from"]["block_id"].as_str() {
+            Some(original) if node.kind == "synced_block" => {
+                node.children = shown.get(original).cloned().unwrap_or_default();
+            }
+            _ => fill_references(&mut node.children, shown),
+        }
+    }
 }
 
 /// The page's top blocks, each rendered on its own, and what could not be shown.

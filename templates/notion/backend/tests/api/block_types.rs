@@ -234,6 +234,8 @@ async fn synced_blocks_show_their_original(notion: asym::Notion) {
     let markdown = markdown_of(&api, MEETING).await;
     let reference = format!("<synced_block_reference url=\"{}", notion.api_url());
     assert!(markdown.contains(&reference), "{markdown}");
+    let rendered = "\tShared words\n\tMore shared\n</synced_block_reference>";
+    assert!(markdown.contains(rendered), "{markdown}");
     assert!(
         markdown.contains(&original_id.replace('-', "")),
         "{markdown}"
