@@ -32,45 +32,58 @@ SELECT json_build_object(
 $$;
 
 -- `{reactions}`: the reactions on the `kind` (`issue`, `comment`, `projectUpdate`,
--- `initiativeUpdate`) `target`, oldest first, to merge into its document.
+-- `initiativeUpdate`) `target`, oldest first, to merge into its document; NULL when it has
+-- none (its document's own `reactions: []` then stands).
 CREATE FUNCTION reactions_of(kind text, target text) RETURNS jsonb LANGUAGE sql STABLE AS $$
-SELECT jsonb_build_object('reactions', coalesce(
-    jsonb_agg(reaction_doc(r)::jsonb ORDER BY r.created_at, r.id), '[]'))
+SELECT jsonb_build_object('reactions', jsonb_agg(reaction_doc(r)::jsonb ORDER BY r.created_at, r.id))
 FROM reactions r
 -- One arm per kind, so that each can use its column's index.
 WHERE (kind = 'issue' AND r.issue_id = target)
    OR (kind = 'comment' AND r.comment_id = target)
    OR (kind = 'projectUpdate' AND r.project_update_id = target)
    OR (kind = 'initiativeUpdate' AND r.initiative_update_id = target)
+HAVING count(*) > 0
+$$;
+
+-- `doc` with `reactions` (from `reactions_of`) merged in; `doc` as it is, text, key order and
+-- all, when there are none (most objects: no `jsonb` round trip on their writes and reads).
+CREATE FUNCTION with_reactions(doc text, reactions jsonb) RETURNS text LANGUAGE sql IMMUTABLE AS $$
+SELECT CASE WHEN reactions IS NULL THEN doc ELSE (doc::jsonb || reactions)::text END
 $$;
 
 -- The documents as before, with their reactions. An issue's is stored (`issues.body`), so a
 -- reaction on one renders it again.
+-- `reacted` says whether it has any (kept by `reaction_on_issue`), so that rendering an
+-- issue without reactions (every insert: the render runs while the issue's team row is
+-- locked for its number) neither runs nor plans `reactions_of`.
+ALTER TABLE issues ADD COLUMN reacted boolean NOT NULL DEFAULT false;
 ALTER FUNCTION issue_body(issues) RENAME TO issue_body_base;
 CREATE FUNCTION issue_body(i issues) RETURNS text LANGUAGE sql STABLE AS $$
-SELECT (issue_body_base(i)::jsonb || reactions_of('issue', i.id))::text
+SELECT CASE WHEN i.reacted THEN with_reactions(issue_body_base(i), reactions_of('issue', i.id))
+            ELSE issue_body_base(i) END
 $$;
 
 ALTER FUNCTION comment_doc(comments, text) RENAME TO comment_doc_resolved;
 CREATE FUNCTION comment_doc(c comments, base text) RETURNS json LANGUAGE sql STABLE AS $$
-SELECT (comment_doc_resolved(c, base)::jsonb || reactions_of('comment', c.id))::json
+SELECT with_reactions(comment_doc_resolved(c, base)::text, reactions_of('comment', c.id))::json
 $$;
 
 ALTER FUNCTION project_update_doc(project_updates, text) RENAME TO project_update_doc_base;
 CREATE FUNCTION project_update_doc(u project_updates, base text) RETURNS json LANGUAGE sql STABLE AS $$
-SELECT (project_update_doc_base(u, base)::jsonb || reactions_of('projectUpdate', u.id))::json
+SELECT with_reactions(project_update_doc_base(u, base)::text, reactions_of('projectUpdate', u.id))::json
 $$;
 
 ALTER FUNCTION initiative_update_doc(initiative_updates, text) RENAME TO initiative_update_doc_base;
 CREATE FUNCTION initiative_update_doc(u initiative_updates, base text) RETURNS json LANGUAGE sql STABLE AS $$
-SELECT (initiative_update_doc_base(u, base)::jsonb || reactions_of('initiativeUpdate', u.id))::json
+SELECT with_reactions(initiative_update_doc_base(u, base)::text, reactions_of('initiativeUpdate', u.id))::json
 $$;
 
 -- An issue's stored document follows its reactions (`issues_written` renders it on any
 -- update; nothing else of the issue changes, so no history is recorded).
 CREATE FUNCTION reaction_on_issue() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    UPDATE issues SET body = NULL
+    UPDATE issues SET body = NULL,
+        reacted = EXISTS (SELECT 1 FROM reactions r WHERE r.issue_id = issues.id)
     WHERE id = CASE WHEN TG_OP = 'DELETE' THEN OLD.issue_id ELSE NEW.issue_id END;
     RETURN NULL;
 END $$;
