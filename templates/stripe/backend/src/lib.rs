@@ -21,7 +21,9 @@
 //! | balance, balance transactions | `balance` |
 //! | setup intents | `setups` |
 //! | subscriptions, subscription items | `subscriptions` |
-//! | invoices, invoice items | `invoices` |
+//! | invoices | `invoices` |
+//! | invoice items | `invoice_items` |
+//! | invoice previews (`create_preview`, `upcoming`) | `invoice_previews` |
 //! | test clocks | `test_clocks` |
 //! | what several resources build on (test cards, charging an intent, a subscription's invoice) | `model` |
 //! | checkout sessions, billing portal sessions | `checkout` |
@@ -53,6 +55,8 @@ mod dispatch;
 mod error;
 mod events;
 mod ids;
+mod invoice_items;
+mod invoice_previews;
 mod invoices;
 mod kinds;
 mod methods;
@@ -93,6 +97,8 @@ pub fn app(kit: Kit) -> Router {
         .merge(subscriptions::routes())
         .merge(subscription_items::routes())
         .merge(invoices::routes())
+        .merge(invoice_items::routes())
+        .merge(invoice_previews::routes())
         .merge(test_clocks::routes())
         .merge(checkout::routes())
         .merge(events::routes())

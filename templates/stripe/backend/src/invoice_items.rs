@@ -1,0 +1,224 @@
+//! Invoice items (`/v1/invoiceitems`): created, changed and deleted while pending or on a
+//! draft invoice, whose lines and totals follow.
+
+use axum::Router;
+use serde_json::{Value, json};
+
+use crate::cx::{Cx, allow_with};
+use crate::dispatch::routes;
+use crate::error::{ApiError, ApiResult};
+use crate::invoices::{for_customer, push_item_line};
+use crate::kinds::{INVOICE, INVOICE_ITEM, PRICE};
+use crate::model::intent::currency;
+use crate::model::invoice::{item_line, total};
+use crate::model::tax;
+use crate::params::{apply_metadata, int_at};
+use asym_kit::Kit;
+
+/// Invoice items: the `/v1` routes this module serves.
+pub(crate) fn routes() -> Router<Kit> {
+    routes! {
+        "/v1/invoiceitems" => post(create_invoice_item), get(list_invoice_items);
+        "/v1/invoiceitems/{id}" => get(INVOICE_ITEM.retrieve, 1), post(update_invoice_item, 1),
+            delete(delete_invoice_item, 1);
+    }
+}
+
+/// What `POST /v1/invoiceitems` accepts.
+#[rustfmt::skip]
+const ITEM_FIELDS: &[&str] = &[
+    "customer", "amount", "currency", "price", "price_data", "quantity", "description",
+    "invoice", "metadata", "period", "subscription", "unit_amount", "unit_amount_decimal",
+    "discountable", "tax_behavior", "tax_rates",
+];
+
+/// `POST /v1/invoiceitems` (`customer`, `amount` + `currency` or `price`, `quantity`, `invoice`).
+pub(crate) async fn create_invoice_item(cx: &mut Cx<'_>) -> ApiResult {
+    let (params, customer_id, customer, now) = for_customer(cx, ITEM_FIELDS).await?;
+    let quantity = params.int("quantity")?.unwrap_or(1);
+    let (price, unit, currency) = match params.str("price")?.filter(|s| !s.is_empty()) {
+        Some(price_id) => {
+            let price = PRICE.find(cx, price_id).await?;
+            let unit = price["unit_amount"].as_i64().unwrap_or(0);
+            let currency = price["currency"].as_str().unwrap_or("usd").to_owned();
+            (price, unit, currency)
+        }
+        None => {
+            let currency = currency(&params)?;
+            let unit = match (params.int("amount")?, params.int("unit_amount")?) {
+                (Some(amount), _) => amount / quantity.max(1),
+                (None, Some(unit)) => unit,
+                (None, None) => return Err(ApiError::missing("amount")),
+            };
+            (Value::Null, unit, currency)
+        }
+    };
+    let rates = tax::rates(cx, params.get("tax_rates"), "tax_rates").await?;
+    tax::check_behavior(&price, rates.as_deref().unwrap_or_default())?;
+    let (id, seq) = cx.new_id("ii_").await?;
+    let mut item = json!({
+        "id": id,
+        "object": "invoiceitem",
+        "amount": unit * quantity,
+        "currency": currency,
+        "customer": customer_id,
+        "date": now,
+        "description": params.str("description")?.filter(|s| !s.is_empty()),
+        "discountable": true,
+        "discounts": [],
+        "invoice": null,
+        "livemode": false,
+        "metadata": {},
+        "period": {"end": now, "start": now},
+        "price": price,
+        "proration": false,
+        "quantity": quantity,
+        "subscription": null,
+        "tax_rates": rates.unwrap_or_default(),
+        "test_clock": customer["test_clock"],
+        "unit_amount": unit,
+        "unit_amount_decimal": unit.to_string(),
+        "created": now,
+    });
+    apply_metadata(&mut item, &params)?;
+    if let Some(invoice_id) = params.str("invoice")?.filter(|s| !s.is_empty()) {
+        let mut invoice = INVOICE.lock(cx, invoice_id).await?;
+        if invoice["status"] != "draft" {
+            return Err(not_editable());
+        }
+        item["invoice"] = json!(invoice_id);
+        push_item_line(&mut invoice, &item);
+        total(&mut invoice);
+        cx.save(&invoice)?;
+    }
+    cx.insert(seq, &item)?;
+    cx.emit("invoiceitem.created", &item, None).await?;
+    Ok(item)
+}
+
+/// Stripe's refusal to change what a finalized invoice bills.
+fn not_editable() -> ApiError {
+    ApiError::state(
+        "invoice_not_editable",
+        "Invalid invoice: This invoice is no longer editable",
+    )
+    .param("invoice")
+}
+
+/// What `POST /v1/invoiceitems/{id}` accepts.
+#[rustfmt::skip]
+const ITEM_UPDATE_FIELDS: &[&str] = &[
+    "amount", "description", "discountable", "metadata", "period", "price", "quantity",
+    "tax_rates", "unit_amount", "unit_amount_decimal", "tax_behavior",
+];
+
+/// Invoice item `id`, locked, with the draft invoice it is on (locked too; `None` while it is
+/// pending); refused once that invoice is finalized.
+async fn editable_item(cx: &Cx<'_>, id: &str) -> ApiResult<(Value, Option<Value>)> {
+    let item = INVOICE_ITEM.lock(cx, id).await?;
+    let Some(invoice_id) = item["invoice"].as_str() else {
+        return Ok((item, None));
+    };
+    let invoice = INVOICE.lock(cx, invoice_id).await?;
+    if invoice["status"] != "draft" {
+        return Err(not_editable());
+    }
+    Ok((item, Some(invoice)))
+}
+
+/// Puts `item`'s line on its draft `invoice` in place of the old one (or takes it off when
+/// `item` is `None`), and saves the invoice with its new totals.
+fn relined(cx: &Cx<'_>, mut invoice: Value, id: &str, item: Option<&Value>) -> ApiResult<()> {
+    let line = item.map(|i| item_line(&invoice, i));
+    if let Some(lines) = invoice["lines"]["data"].as_array_mut() {
+        let at = lines.iter().position(|l| l["invoice_item"] == id);
+        match (at, line) {
+            (Some(at), Some(line)) => lines[at] = line,
+            (Some(at), None) => {
+                lines.remove(at);
+            }
+            (None, Some(line)) => lines.push(line),
+            (None, None) => {}
+        }
+    }
+    total(&mut invoice);
+    cx.save(&invoice)
+}
+
+/// `POST /v1/invoiceitems/{id}`: its amount (`amount`, or `price` / `unit_amount` times
+/// `quantity`), description, period, tax rates, metadata; the draft invoice it is on follows.
+pub(crate) async fn update_invoice_item(cx: &mut Cx<'_>, id: &str) -> ApiResult {
+    cx.params.allow(ITEM_UPDATE_FIELDS)?;
+    let params = cx.params.clone();
+    let (mut item, invoice) = editable_item(cx, id).await?;
+    let before = item.clone();
+    let quantity = params
+        .int("quantity")?
+        .or_else(|| item["quantity"].as_i64())
+        .unwrap_or(1);
+    if let Some(price_id) = params.str("price")?.filter(|s| !s.is_empty()) {
+        let price = PRICE.named(cx, price_id, "price").await?;
+        item["unit_amount"] = price["unit_amount"].clone();
+        item["price"] = price;
+    }
+    let unit = match (params.int("amount")?, params.int("unit_amount")?) {
+        (Some(amount), _) => amount / quantity.max(1),
+        (None, Some(unit)) => unit,
+        (None, None) => item["unit_amount"].as_i64().unwrap_or(0),
+    };
+    item["quantity"] = json!(quantity);
+    item["unit_amount"] = json!(unit);
+    item["unit_amount_decimal"] = json!(unit.to_string());
+    item["amount"] = json!(unit * quantity);
+    params.copy_nullable(&mut item, &["description"])?;
+    if let Some(discountable) = params.bool("discountable")? {
+        item["discountable"] = json!(discountable);
+    }
+    if let Some(period) = params.hash("period")? {
+        for key in ["start", "end"] {
+            if let Some(at) = int_at(period.get(key), &format!("period[{key}]"))? {
+                item["period"][key] = json!(at);
+            }
+        }
+    }
+    if let Some(rates) = tax::rates(cx, params.get("tax_rates"), "tax_rates").await? {
+        item["tax_rates"] = json!(rates);
+    }
+    let rates = item["tax_rates"].as_array().cloned().unwrap_or_default();
+    tax::check_behavior(&item["price"], &rates)?;
+    apply_metadata(&mut item, &params)?;
+    if let Some(invoice) = invoice {
+        relined(cx, invoice, id, Some(&item))?;
+    }
+    cx.save_if_changed("invoiceitem.updated", &before, item)
+        .await
+}
+
+/// `DELETE /v1/invoiceitems/{id}`: while pending or on a draft (whose line goes with it).
+pub(crate) async fn delete_invoice_item(cx: &mut Cx<'_>, id: &str) -> ApiResult {
+    cx.params.allow(&[])?;
+    let (item, invoice) = editable_item(cx, id).await?;
+    if let Some(invoice) = invoice {
+        relined(cx, invoice, id, None)?;
+    }
+    cx.delete(id).await?;
+    cx.emit("invoiceitem.deleted", &item, None).await?;
+    Ok(json!({"id": id, "object": "invoiceitem", "deleted": true}))
+}
+
+/// `GET /v1/invoiceitems` (`customer`, `invoice`, `pending`).
+pub(crate) async fn list_invoice_items(cx: &mut Cx<'_>) -> ApiResult {
+    allow_with(cx, &["customer", "invoice", "pending"])?;
+    let mut filters = Vec::new();
+    if let Some(customer) = cx.params.str("customer")?.filter(|s| !s.is_empty()) {
+        filters.push(("customer = {}", customer.to_owned()));
+    }
+    if let Some(invoice) = cx.params.str("invoice")?.filter(|s| !s.is_empty()) {
+        filters.push(("data->>'invoice' = {}", invoice.to_owned()));
+    }
+    if cx.params.bool("pending")? == Some(true) {
+        filters.push(("data->>'invoice' IS NULL AND {} = ''", String::new()));
+    }
+    cx.created_filters(&mut filters)?;
+    INVOICE_ITEM.list(cx, &filters).await
+}

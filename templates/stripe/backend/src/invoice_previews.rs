@@ -1,0 +1,288 @@
+//! Invoice previews: `POST /v1/invoices/create_preview` and `GET /v1/invoices/upcoming` (and
+//! its `/lines`): a customer's or subscription's next invoice, with proposed changes, stored
+//! nowhere.
+
+use axum::Router;
+use serde_json::{Value, json};
+
+use crate::clock::add_intervals;
+use crate::cx::{Cx, allow_paging};
+use crate::dispatch::routes;
+use crate::error::{ApiError, ApiResult};
+use crate::invoices::{delete_invoice, page_lines, update_invoice};
+use crate::kinds::{CUSTOMER, INVOICE, PRICE, SUBSCRIPTION};
+use crate::model::invoice::preview;
+use crate::model::proration::{self, Behavior};
+use crate::model::subscription::{customer_now, interval_of_items, plan_of, subscription_active};
+use crate::model::tax;
+use crate::params::{Params, bool_at, int_at, string_at};
+use asym_kit::Kit;
+
+/// Invoice previews: the `/v1` routes this module serves (with `POST` and `DELETE` on their
+/// paths answered as on an invoice of that id).
+pub(crate) fn routes() -> Router<Kit> {
+    routes! {
+        "/v1/invoices/upcoming" =>
+            get(upcoming), post(update_invoice, 1), delete(delete_invoice, 1);
+        "/v1/invoices/upcoming/lines" => get(upcoming_lines);
+        "/v1/invoices/create_preview" =>
+            post(create_preview), get(INVOICE.retrieve, 1), delete(delete_invoice, 1);
+    }
+}
+
+/// What `POST /v1/invoices/create_preview` and `GET /v1/invoices/upcoming` accept.
+#[rustfmt::skip]
+const PREVIEW_FIELDS: &[&str] = &[
+    "customer", "subscription", "subscription_details", "subscription_items", "currency",
+    "automatic_tax", "preview_mode", "customer_details", "issuer", "on_behalf_of",
+    "subscription_proration_behavior", "subscription_cancel_at_period_end",
+    "subscription_default_tax_rates", "subscription_proration_date",
+];
+
+/// The subscription changes a preview proposes: item changes, default tax rates, and how
+/// the change is prorated and when, each with the parameter that names it (`create_preview`
+/// nests them in `subscription_details[…]`, `upcoming` spells them `subscription_…`).
+struct Proposal {
+    items: Option<Value>,
+    items_param: &'static str,
+    rates: Option<Value>,
+    rates_param: &'static str,
+    proration: Option<Value>,
+    proration_param: &'static str,
+    date: Option<Value>,
+    date_param: &'static str,
+}
+
+impl Proposal {
+    /// What `GET /v1/invoices/upcoming` (and its `/lines`) proposes.
+    fn upcoming(params: &Params) -> Self {
+        let get = |key| params.get(key).cloned();
+        Self {
+            items: get("subscription_items"),
+            items_param: "subscription_items",
+            rates: get("subscription_default_tax_rates"),
+            rates_param: "subscription_default_tax_rates",
+            proration: get("subscription_proration_behavior"),
+            proration_param: "subscription_proration_behavior",
+            date: get("subscription_proration_date"),
+            date_param: "subscription_proration_date",
+        }
+    }
+}
+
+/// `POST /v1/invoices/create_preview`: the next invoice, with an id of its own.
+pub(crate) async fn create_preview(cx: &mut Cx<'_>) -> ApiResult {
+    cx.params.allow(PREVIEW_FIELDS)?;
+    let details = cx.params.hash("subscription_details")?;
+    let get = |key| details.and_then(|d| d.get(key)).cloned();
+    let proposal = Proposal {
+        items: get("items"),
+        items_param: "subscription_details[items]",
+        rates: get("default_tax_rates"),
+        rates_param: "subscription_details[default_tax_rates]",
+        proration: get("proration_behavior"),
+        proration_param: "subscription_details[proration_behavior]",
+        date: get("proration_date"),
+        date_param: "subscription_details[proration_date]",
+    };
+    let id = format!(
+        "upcoming_in_{}",
+        crate::ids::base62(&format!("preview:{}", cx.request_id), 24)
+    );
+    preview_invoice(cx, proposal, Some(&id)).await
+}
+
+/// `GET /v1/invoices/upcoming`: the next invoice (its older form, without an id).
+pub(crate) async fn upcoming(cx: &mut Cx<'_>) -> ApiResult {
+    cx.params.allow(PREVIEW_FIELDS)?;
+    let proposal = Proposal::upcoming(&cx.params);
+    preview_invoice(cx, proposal, None).await
+}
+
+/// `GET /v1/invoices/upcoming/lines`: the next invoice's lines, paged.
+pub(crate) async fn upcoming_lines(cx: &mut Cx<'_>) -> ApiResult {
+    allow_paging(cx, PREVIEW_FIELDS)?;
+    let proposal = Proposal::upcoming(&cx.params);
+    let invoice = preview_invoice(cx, proposal, None).await?;
+    page_lines(cx, &invoice, "/v1/invoices/upcoming/lines")
+}
+
+/// The next invoice of the request's `customer` or `subscription`: a subscription's next
+/// period (with `proposal`'s item changes: `{id?, price?, quantity?, deleted?}`, and default
+/// tax rates) and the prorations of those changes, or, when they change the billing interval
+/// or are `always_invoice`, the invoice the change makes at once; a new subscription's first
+/// (proposed items without a subscription); and pending invoice items. Nothing is stored; the
+/// caller checks the parameters.
+async fn preview_invoice(cx: &mut Cx<'_>, proposal: Proposal, id: Option<&str>) -> ApiResult {
+    let proposed = proposal.items;
+    let params = cx.params.clone();
+    let named = params.str("subscription")?.filter(|s| !s.is_empty());
+    let sub = match named {
+        Some(sub) => Some(SUBSCRIPTION.named(cx, sub, "subscription").await?),
+        None => None,
+    };
+    let customer_id = match (params.str("customer")?.filter(|s| !s.is_empty()), &sub) {
+        (Some(customer), _) => customer.to_owned(),
+        (None, Some(sub)) => sub["customer"].as_str().unwrap_or_default().to_owned(),
+        (None, None) => return Err(ApiError::missing("customer")),
+    };
+    let customer = CUSTOMER.named(cx, &customer_id, "customer").await?;
+    let sub = match sub {
+        Some(sub) => Some(sub),
+        // Without a subscription named, proposed items change the customer's subscription
+        // when they name its items, and make a new one otherwise.
+        None if proposed.as_ref().is_none_or(names_items) => cx
+            .all("subscription", &[("customer = {}", customer_id.clone())])
+            .await?
+            .into_iter()
+            .find(|s| subscription_active(s["status"].as_str().unwrap_or_default())),
+        None => None,
+    };
+    let mut items = sub
+        .as_ref()
+        .and_then(|s| s["items"]["data"].as_array().cloned())
+        .unwrap_or_default();
+    let changing = proposed.is_some();
+    if let Some(proposed) = proposed {
+        change_items(cx, &mut items, &proposed, proposal.items_param).await?;
+    }
+    let now = customer_now(cx, &customer).await?;
+    let behavior = proration::behavior(proposal.proration.as_ref(), proposal.proration_param)?;
+    let mut prorations = Vec::new();
+    let mut prorated_at = None;
+    let mut billed = items.as_slice();
+    let (period, reason) = match &sub {
+        Some(sub)
+            if sub["cancel_at_period_end"] == true
+                || !subscription_active(sub["status"].as_str().unwrap_or_default()) =>
+        {
+            return Err(none_upcoming(&customer_id));
+        }
+        Some(sub) => {
+            let old = sub["items"]["data"].as_array().cloned().unwrap_or_default();
+            let current = proration::period_of(sub, now);
+            let at = proration::date(proposal.date.as_ref(), proposal.date_param, current, now)?;
+            let restarts = changing
+                && sub["status"] != "trialing"
+                && interval_of_items(&old) != interval_of_items(&items);
+            if changing && behavior != Behavior::None {
+                prorated_at = Some(at);
+                let new = if restarts { &[][..] } else { &items };
+                prorations = proration::items(cx, (sub, &customer), &old, new, (at, now)).await?;
+            }
+            if restarts {
+                (next_period(&items, now), "subscription_update")
+            } else if behavior == Behavior::AlwaysInvoice && !prorations.is_empty() {
+                billed = &[];
+                ((now, now), "subscription_update")
+            } else {
+                (next_period(&items, current.1), "subscription_cycle")
+            }
+        }
+        None if !items.is_empty() => (next_period(&items, now), "subscription_create"),
+        None => ((now, now), "manual"),
+    };
+    let mut sub = sub.unwrap_or(Value::Null);
+    let rates = tax::rates(cx, proposal.rates.as_ref(), proposal.rates_param).await?;
+    if let Some(rates) = rates {
+        // A new subscription's preview has no subscription object: one holding only its
+        // rates bills the same.
+        sub["default_tax_rates"] = json!(rates);
+    }
+    let lines = (billed, prorations.as_slice());
+    let mut invoice = preview(cx, (&customer, &sub), lines, (period, reason), id)
+        .await?
+        .ok_or_else(|| none_upcoming(&customer_id))?;
+    if let Some(at) = prorated_at {
+        // Stripe sets it only on previews of prorations: the time they are computed at.
+        invoice["subscription_proration_date"] = json!(at);
+    }
+    Ok(invoice)
+}
+
+/// Whether proposed item changes name existing items (`[{id, …}]`).
+fn names_items(proposed: &Value) -> bool {
+    proposed
+        .as_array()
+        .is_some_and(|changes| changes.iter().any(|c| c.get("id").is_some()))
+}
+
+/// The period `items` bill from `start`: one interval of the first item's price.
+fn next_period(items: &[Value], start: i64) -> (i64, i64) {
+    let recurring = &items
+        .first()
+        .map_or(Value::Null, |i| i["price"]["recurring"].clone());
+    let interval = recurring["interval"].as_str().unwrap_or("month");
+    let count = recurring["interval_count"].as_i64().unwrap_or(1);
+    (start, add_intervals(start, interval, count, 1))
+}
+
+/// Applies proposed item changes to `items`: an `id` names an item to change (or delete with
+/// `deleted`), a `price` without one adds an item.
+async fn change_items(
+    cx: &Cx<'_>,
+    items: &mut Vec<Value>,
+    proposed: &Value,
+    param: &str,
+) -> ApiResult<()> {
+    let changes = match proposed {
+        Value::Array(changes) => changes.clone(),
+        _ => {
+            return Err(ApiError::invalid_param(
+                param,
+                format!("Invalid array: {param} must be an array"),
+            ));
+        }
+    };
+    for (n, change) in changes.iter().enumerate() {
+        let at = format!("{param}[{n}]");
+        let price = match string_at(change.get("price"), &format!("{at}[price]"))? {
+            Some(price) => Some(PRICE.named(cx, price, &format!("{at}[price]")).await?),
+            None => None,
+        };
+        let quantity = int_at(change.get("quantity"), &format!("{at}[quantity]"))?;
+        let deleted = bool_at(change.get("deleted"), &format!("{at}[deleted]"))?.unwrap_or(false);
+        let rates = tax::rates(cx, change.get("tax_rates"), &format!("{at}[tax_rates]")).await?;
+        match string_at(change.get("id"), &format!("{at}[id]"))? {
+            Some(id) => {
+                let Some(pos) = items.iter().position(|i| i["id"] == id) else {
+                    return Err(ApiError::missing_resource(
+                        "subscription_item",
+                        id,
+                        &format!("{at}[id]"),
+                    ));
+                };
+                if deleted {
+                    items.remove(pos);
+                    continue;
+                }
+                if let Some(price) = price {
+                    items[pos]["plan"] = plan_of(&price);
+                    items[pos]["price"] = price;
+                }
+                if let Some(quantity) = quantity {
+                    items[pos]["quantity"] = json!(quantity);
+                }
+                if let Some(rates) = rates {
+                    items[pos]["tax_rates"] = json!(rates);
+                }
+            }
+            None => {
+                let price = price.ok_or_else(|| ApiError::missing(&format!("{at}[price]")))?;
+                items.push(
+                    json!({"id": null, "object": "subscription_item", "metadata": {},
+                                  "plan": plan_of(&price), "price": price,
+                                  "quantity": quantity.unwrap_or(1),
+                                  "tax_rates": rates.unwrap_or_default()}),
+                );
+            }
+        }
+    }
+    Ok(())
+}
+
+/// 404 `invoice_upcoming_none`.
+fn none_upcoming(customer: &str) -> ApiError {
+    ApiError::not_found(format!("No upcoming invoices for customer: {customer}"))
+        .code("invoice_upcoming_none")
+}
