@@ -55,9 +55,12 @@ struct Proposal {
 
 impl Proposal {
     /// What `GET /v1/invoices/upcoming` (and its `/lines`) proposes.
-    fn upcoming(params: &Params) -> Self {
+    fn upcoming(params: &Params) -> ApiResult<Self> {
+        if params.has("subscription_cancel_at_period_end") {
+            return Err(not_previewed("subscription_cancel_at_period_end"));
+        }
         let get = |key| params.get(key).cloned();
-        Self {
+        Ok(Self {
             items: get("subscription_items"),
             items_param: "subscription_items",
             rates: get("subscription_default_tax_rates"),
@@ -66,14 +69,32 @@ impl Proposal {
             proration_param: "subscription_proration_behavior",
             date: get("subscription_proration_date"),
             date_param: "subscription_proration_date",
-        }
+        })
     }
+}
+
+/// A proposed subscription change, `param`, that previews do not serve: refused by name
+/// rather than previewed without it.
+fn not_previewed(param: &str) -> ApiError {
+    ApiError::invalid_param(
+        param,
+        format!("This Stripe clone does not preview {param} (not implemented)."),
+    )
 }
 
 /// `POST /v1/invoices/create_preview`: the next invoice, with an id of its own.
 pub(crate) async fn create_preview(cx: &mut Cx<'_>) -> ApiResult {
     cx.params.allow(PREVIEW_FIELDS)?;
     let details = cx.params.hash("subscription_details")?;
+    const SERVED: &[&str] = &[
+        "items",
+        "default_tax_rates",
+        "proration_behavior",
+        "proration_date",
+    ];
+    if let Some(key) = details.and_then(|d| d.keys().find(|k| !SERVED.contains(&k.as_str()))) {
+        return Err(not_previewed(&format!("subscription_details[{key}]")));
+    }
     let get = |key| details.and_then(|d| d.get(key)).cloned();
     let proposal = Proposal {
         items: get("items"),
@@ -95,14 +116,14 @@ pub(crate) async fn create_preview(cx: &mut Cx<'_>) -> ApiResult {
 /// `GET /v1/invoices/upcoming`: the next invoice (its older form, without an id).
 pub(crate) async fn upcoming(cx: &mut Cx<'_>) -> ApiResult {
     cx.params.allow(PREVIEW_FIELDS)?;
-    let proposal = Proposal::upcoming(&cx.params);
+    let proposal = Proposal::upcoming(&cx.params)?;
     preview_invoice(cx, proposal, None).await
 }
 
 /// `GET /v1/invoices/upcoming/lines`: the next invoice's lines, paged.
 pub(crate) async fn upcoming_lines(cx: &mut Cx<'_>) -> ApiResult {
     allow_paging(cx, PREVIEW_FIELDS)?;
-    let proposal = Proposal::upcoming(&cx.params);
+    let proposal = Proposal::upcoming(&cx.params)?;
     let invoice = preview_invoice(cx, proposal, None).await?;
     page_lines(cx, &invoice, "/v1/invoices/upcoming/lines")
 }

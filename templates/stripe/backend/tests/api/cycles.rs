@@ -8,7 +8,7 @@
 
 use serde_json::{Value, json};
 
-use crate::common::{Api, data, id, pick};
+use crate::common::{Api, assert_error, data, id, pick};
 use crate::prorations::{
     END, HALF, START, amounts_of, invoices_of, item, move_to, pending, subscribed,
 };
@@ -247,4 +247,23 @@ async fn subscription_item_errors_name_the_routes_own_parameters(stripe: asym::S
         (status, error["param"].as_str(), error["message"].as_str()),
         (400, Some("price"), Some("Missing required param: price."))
     );
+}
+
+#[asym::clone("stripe", seed = "basic")]
+async fn previews_refuse_the_cycle_changes_they_do_not_serve(stripe: asym::Stripe) {
+    let api = Api::new(&stripe);
+    let (_, sub, _, _) = half_through(&api, &[]).await;
+    let subscription = ("subscription", id(&sub));
+    for key in ["billing_cycle_anchor", "trial_end", "cancel_at_period_end"] {
+        let param = format!("subscription_details[{key}]");
+        let form = [subscription, (param.as_str(), "now")];
+        let refused = ("param", (400, param.as_str()));
+        api.refused("/v1/invoices/create_preview", &form, refused)
+            .await;
+    }
+    let cancel = "subscription_cancel_at_period_end";
+    let (status, refused) = api
+        .get("/v1/invoices/upcoming", &[subscription, (cancel, "true")])
+        .await;
+    assert_error(status, &refused, "param", (400, cancel));
 }
