@@ -350,9 +350,9 @@ await check('billing cycle: billing_cycle_anchor=now, trial_end; subscriptionIte
   let sub = await stripe.subscriptions.create({ customer: customer.id, items: [{ price: 'price_SEEDproMonth1' }] });
   clock = await stripe.testHelpers.testClocks.advance(clock.id, { frozen_time: half });
   while (clock.status !== 'ready') clock = await stripe.testHelpers.testClocks.retrieve(clock.id);
-  await assert.rejects(stripe.subscriptions.update(sub.id, { billing_cycle_anchor: 'later' }),
-    (err) => err.statusCode === 400 && err.param === 'billing_cycle_anchor');
-  sub = await stripe.subscriptions.update(sub.id, { billing_cycle_anchor: 'now', expand: ['latest_invoice'] });
+  await assert.rejects(stripe.subscriptions.update(sub.id, { billing_cycle_anchor: { type: 'later' } }),
+    (err) => err.statusCode === 400 && err.param === 'billing_cycle_anchor[type]');
+  sub = await stripe.subscriptions.update(sub.id, { billing_cycle_anchor: { type: 'now' }, expand: ['latest_invoice'] });
   assert.deepEqual([sub.billing_cycle_anchor, sub.items.data[0].current_period_end], [half, half + 31 * 86400]);
   assert.deepEqual(sub.latest_invoice.lines.data.map((l) => l.amount), [2000, -1000]);
   sub = await stripe.subscriptions.update(sub.id, { trial_end: trialEnd });

@@ -393,7 +393,7 @@ def billing_cycle():
         raise AssertionError("billing_cycle_anchor is now or unchanged")
     except stripe.error.InvalidRequestError as err:
         assert err.http_status == 400 and err.param == "billing_cycle_anchor", err
-    sub = stripe.Subscription.modify(sub.id, billing_cycle_anchor="now", expand=["latest_invoice"])
+    sub = stripe.Subscription.modify(sub.id, billing_cycle_anchor={"type": "now"}, expand=["latest_invoice"])
     assert (sub.billing_cycle_anchor, sub["items"].data[0].current_period_end) == (half, half + 31 * 86400)
     assert [line.amount for line in sub.latest_invoice.lines.data] == [2000, -1000], sub.latest_invoice.lines
     assert sub.latest_invoice.amount_paid == 1000

@@ -15,7 +15,7 @@ use crate::model::invoice::{pay, subscription_invoice};
 use crate::model::proration;
 use crate::model::subscription::{customer_now, default_method, new_item, set_period};
 use crate::model::{discount, tax};
-use crate::params::{Params, apply_metadata};
+use crate::params::{Params, apply_metadata, string_at};
 use asym_kit::Kit;
 
 /// Subscriptions: the `/v1` routes this module serves.
@@ -327,15 +327,21 @@ impl Cycle {
     /// The cycle change `params` ask of `sub` at `now`, refused by name when Stripe refuses it
     /// or the clone does not serve it.
     fn of(params: &Params, sub: &Value, now: i64) -> ApiResult<Self> {
-        let anchor_now = match params.str("billing_cycle_anchor")? {
+        // A string before 2026-10-28.endive, `billing_cycle_anchor[type]` from then on.
+        let (anchor, param) = match params.get("billing_cycle_anchor") {
+            Some(Value::Object(given)) => {
+                let param = "billing_cycle_anchor[type]";
+                (string_at(given.get("type"), param)?, param)
+            }
+            _ => (params.str("billing_cycle_anchor")?, "billing_cycle_anchor"),
+        };
+        let anchor_now = match anchor {
             None | Some("unchanged") => false,
             Some("now") => true,
             Some(other) => {
                 return Err(ApiError::invalid_param(
-                    "billing_cycle_anchor",
-                    format!(
-                        "Invalid billing_cycle_anchor: must be one of now or unchanged (got {other})"
-                    ),
+                    param,
+                    format!("Invalid {param}: must be one of now or unchanged (got {other})"),
                 ));
             }
         };

@@ -97,8 +97,11 @@ async fn billing_cycle_anchor_now_restarts_the_period_and_invoices_it_at_once(
     assert!(pending(&api, &sub).await.is_empty());
 
     let (_, _, _, path) = half_through(&api, &[]).await;
+    // From 2026-10-28.endive the SDKs send the anchor as `billing_cycle_anchor[type]`.
+    let type_later = ("billing_cycle_anchor[type]", "later");
+    assert_refused(&api, &path, type_later, "billing_cycle_anchor[type]").await;
     let none = [
-        ("billing_cycle_anchor", "now"),
+        ("billing_cycle_anchor[type]", "now"),
         ("proration_behavior", "none"),
         ("expand[]", "latest_invoice"),
     ];
