@@ -331,6 +331,22 @@ await scenario("search_and_meta", async () => {
   assert.equal((await owner.rest.meta.getZen()).status, 200);
 });
 
+await scenario("commit_comments", async () => {
+  const commit_sha = (await owner.rest.repos.getBranch({ ...repo, branch: "main" })).data.commit.sha;
+  const made = await owner.rest.repos.createCommitComment({ ...repo, commit_sha, body: "Nice", path: "README.md", position: 1 });
+  assert.deepEqual([made.status, made.data.commit_id, made.data.position], [201, commit_sha, 1]);
+  await reviewer.rest.repos.createCommitComment({ ...repo, commit_sha, body: "Agreed" });
+  const forCommit = await owner.rest.repos.listCommentsForCommit({ ...repo, commit_sha });
+  assert.deepEqual(forCommit.data.map((c) => c.body), ["Nice", "Agreed"]);
+  const all = await owner.paginate(owner.rest.repos.listCommitCommentsForRepo, { ...repo, per_page: 1 });
+  assert.deepEqual(all.map((c) => c.user.login), ["octocat", "hubot"]);
+  const edited = await owner.rest.repos.updateCommitComment({ ...repo, comment_id: made.data.id, body: "Very nice" });
+  assert.equal((await owner.rest.repos.getCommitComment({ ...repo, comment_id: edited.data.id })).data.body, "Very nice");
+  assert.equal((await owner.rest.repos.deleteCommitComment({ ...repo, comment_id: made.data.id })).status, 204);
+  await fails(404, () => owner.rest.repos.getCommitComment({ ...repo, comment_id: made.data.id }));
+  await fails(422, () => owner.rest.repos.createCommitComment({ ...repo, commit_sha: "0".repeat(40), body: "x" }));
+});
+
 await scenario("releases", async () => {
   const rel = (await owner.rest.repos.createRelease({ ...repo, tag_name: "n1.0.0", name: "One", body: "First" })).data;
   assert.equal(rel.draft, false);

@@ -503,6 +503,22 @@ def branch_protection():
 
 
 @scenario
+def commit_comments():
+    repo = owner.get_repo("acme/hello-world")
+    commit = repo.get_commit(repo.get_branch("main").commit.sha)
+    made = commit.create_comment("Nice", path="README.md", position=1)
+    assert (made.commit_id, made.path, made.position, made.user.login) == (commit.sha, "README.md", 1, "octocat")
+    reviewer.get_repo("acme/hello-world").get_commit(commit.sha).create_comment("Agreed")
+    assert [c.body for c in commit.get_comments()] == ["Nice", "Agreed"]
+    assert [c.body for c in repo.get_comments()] == ["Nice", "Agreed"]
+    made.edit("Very nice")
+    assert repo.get_comment(made.id).body == "Very nice"
+    made.delete()
+    raises(UnknownObjectException, 404, lambda: repo.get_comment(made.id))
+    raises(GithubException, 422, lambda: commit.create_comment(""))
+
+
+@scenario
 def release_assets():
     repo = owner.get_repo("acme/hello-world")
     rel = repo.create_git_release("v9.0.0", "Nine", "")

@@ -16,7 +16,7 @@ use crate::scope::Scope;
 use crate::viewer::Viewer;
 
 /// The events a hook may subscribe to (`*` is all of them).
-const EVENTS: [&str; 16] = [
+const EVENTS: [&str; 17] = [
     "*",
     "push",
     "issues",
@@ -24,6 +24,7 @@ const EVENTS: [&str; 16] = [
     "pull_request",
     "pull_request_review",
     "pull_request_review_comment",
+    "commit_comment",
     "check_run",
     "check_suite",
     "status",

@@ -16,6 +16,7 @@
 //! | labels, milestones | `labels` |
 //! | reactions, issue events | `activity` |
 //! | contents, commits, compare, contributors | `contents`, `commits` |
+//! | commit comments | `commit_comments` |
 //! | git data: blobs, trees, commits, refs, tags | `gitdata` |
 //! | pull requests, reviews, merges, review comments | `pulls`, `reviews`, `review_comments` |
 //! | statuses, check runs and suites | `checks` |
@@ -36,6 +37,7 @@ mod branches;
 mod checks;
 mod collaborators;
 mod comments;
+mod commit_comments;
 mod commits;
 mod contents;
 mod db;
@@ -97,10 +99,16 @@ async fn refuse_nul(
     }
 }
 
-/// `/repos/{o}/{r}/commits/<ref with slashes>[/status|statuses|check-runs|check-suites]`
+/// `/repos/{o}/{r}/commits/<ref with slashes>[/status|statuses|check-runs|check-suites|comments]`
 /// with the ref's slashes escaped.
 fn escape_commit_refs(mut request: axum::extract::Request) -> axum::extract::Request {
-    const SUFFIXES: [&str; 4] = ["/status", "/statuses", "/check-runs", "/check-suites"];
+    const SUFFIXES: [&str; 5] = [
+        "/status",
+        "/statuses",
+        "/check-runs",
+        "/check-suites",
+        "/comments",
+    ];
     let path = request.uri().path();
     let parts: Vec<&str> = path.splitn(6, '/').collect();
     let (["", "repos", _, _, "commits", rest], true) =
@@ -221,6 +229,17 @@ fn repo_routes() -> Router<Kit> {
         )
         .route("/commits", get(commits::list))
         .route("/commits/{sha}", get(commits::get))
+        .route(
+            "/commits/{sha}/comments",
+            get(commit_comments::list).post(commit_comments::create),
+        )
+        .route("/comments", get(commit_comments::list_repo))
+        .route(
+            "/comments/{id}",
+            get(commit_comments::get)
+                .patch(commit_comments::update)
+                .delete(commit_comments::delete),
+        )
         .route("/commits/{sha}/status", get(checks::combined))
         .route("/commits/{sha}/statuses", get(checks::list_statuses))
         .route("/commits/{sha}/check-runs", get(checks::runs_for_ref))

@@ -113,6 +113,20 @@ pub(crate) async fn new_repo(api: &Api, name: &str) -> Value {
     api.post("/user/repos", &body).await.expect(201)
 }
 
+/// The clone path of comment `item`'s own `url`, which must be `expected`; asserts that a
+/// `GET` there answers the comment's body.
+pub(crate) async fn comment_at(
+    gh: &asym::GitHub,
+    api: &Api,
+    item: &Value,
+    expected: String,
+) -> String {
+    let path = item["url"].as_str().unwrap().replace(gh.api_url(), "");
+    assert_eq!(path, expected);
+    assert_eq!(fetch(api, &path).await["body"], item["body"]);
+    path
+}
+
 /// How many items `GET path` lists (a 200 expected).
 pub(crate) async fn count(api: &Api, path: &str) -> usize {
     fetch(api, path).await.as_array().unwrap().len()

@@ -8,6 +8,7 @@
 
 mod assets;
 mod checks;
+mod commit_comments;
 mod common;
 mod forks;
 mod git;

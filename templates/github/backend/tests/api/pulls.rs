@@ -4,8 +4,8 @@ use asym_kit::testing::{Api, assert_suffix};
 use serde_json::{Value, json};
 
 use crate::common::{
-    REPO, api, branch, code, count, create_pull, delete, error, fetch, fields, merge_pull, names,
-    open_pull, reviewer,
+    REPO, api, branch, code, comment_at, count, create_pull, delete, error, fetch, fields,
+    merge_pull, names, open_pull, reviewer,
 };
 
 #[asym::clone("github", seed = "basic")]
@@ -344,9 +344,8 @@ async fn review_comments_by_id(gh: asym::GitHub) {
     );
     assert_eq!(code(api.get(&format!("{all}?sort=size")).await), "invalid");
     // One comment, at the `url` it renders.
-    let one = theirs["url"].as_str().unwrap().replace(gh.api_url(), "");
-    assert_eq!(one, format!("{REPO}/pulls/comments/{}", theirs["id"]));
-    assert_eq!(fetch(&api, &one).await["body"], "typo");
+    let expected = format!("{REPO}/pulls/comments/{}", theirs["id"]);
+    let one = comment_at(&gh, &api, &theirs, expected).await;
     let edited = hubot
         .patch(&one, &json!({ "body": "typo fixed" }))
         .await

@@ -1,0 +1,114 @@
+//! Commit comments: a commit's and the repository's lists, one by id, and the
+//! `commit_comment` webhook.
+
+use serde_json::json;
+
+use crate::common::{
+    MAIN_SHA, REPO, api, code, comment_at, count, delete, error, fetch, fields, listen, names,
+    rels, reviewer,
+};
+
+#[asym::clone("github", seed = "basic")]
+async fn commit_comments(gh: asym::GitHub) {
+    let api = api(&gh);
+    let receiver = listen(&api, &["commit_comment"]).await;
+    let on_main = format!("{REPO}/commits/{MAIN_SHA}/comments");
+    let note = json!({ "body": "Nice", "path": "README.md", "position": 1 });
+    let made = api.post(&on_main, &note).await.expect(201);
+    assert_eq!(
+        fields(
+            &made,
+            [
+                "/body",
+                "/path",
+                "/position",
+                "/line",
+                "/commit_id",
+                "/user/login"
+            ]
+        ),
+        json!(["Nice", "README.md", 1, null, MAIN_SHA, "octocat"])
+    );
+    let delivery = receiver.delivery().await;
+    assert_eq!(delivery.header("x-github-event"), Some("commit_comment"));
+    assert_eq!(
+        fields(
+            &delivery.json(),
+            [
+                "/action",
+                "/comment/id",
+                "/repository/full_name",
+                "/sender/login"
+            ]
+        ),
+        json!(["created", made["id"], "acme/hello-world", "octocat"])
+    );
+    // A branch names its head commit; a comment needs no path.
+    let theirs = reviewer(&gh)
+        .post(
+            &format!("{REPO}/commits/main/comments"),
+            &json!({ "body": "Agreed" }),
+        )
+        .await
+        .expect(201);
+    assert_eq!(
+        fields(&theirs, ["/commit_id", "/path", "/user/login"]),
+        json!([MAIN_SHA, null, "hubot"])
+    );
+    assert_eq!(
+        names(&fetch(&api, &on_main).await, "body"),
+        ["Nice", "Agreed"]
+    );
+    let page = api.get(&format!("{REPO}/comments?per_page=1")).await;
+    assert_eq!(rels(&page), ["next", "last"]);
+    assert_eq!(names(&page.expect(200), "body"), ["Nice"]);
+    // One by id, at its `url`.
+    let one = comment_at(&gh, &api, &made, format!("{REPO}/comments/{}", made["id"])).await;
+    let edited = api
+        .patch(&one, &json!({ "body": "Very nice" }))
+        .await
+        .expect(200);
+    assert_eq!(
+        fields(&edited, ["/id", "/body"]),
+        json!([made["id"], "Very nice"])
+    );
+    // Refusals.
+    assert_eq!(
+        code(api.patch(&one, &json!({ "body": "" })).await),
+        "missing_field"
+    );
+    assert_eq!(code(api.post(&on_main, &json!({})).await), "missing_field");
+    api.post(&on_main, &json!({ "body": "x", "position": "one" }))
+        .await
+        .expect(422);
+    let unknown = "0".repeat(40);
+    assert_eq!(
+        error(
+            api.post(
+                &format!("{REPO}/commits/{unknown}/comments"),
+                &json!({ "body": "x" })
+            )
+            .await,
+            422
+        ),
+        format!("No commit found for SHA: {unknown}")
+    );
+    error(
+        crate::common::anonymous(&gh)
+            .post(&on_main, &json!({ "body": "x" }))
+            .await,
+        401,
+    );
+    // Deleted, then not found; another repository's id and a word are not found either.
+    delete(&api, &one).await.expect(204);
+    api.get(&one).await.expect(404);
+    delete(&api, &one).await.expect(404);
+    api.get(&format!(
+        "/repos/octocat/private-notes/comments/{}",
+        theirs["id"]
+    ))
+    .await
+    .expect(404);
+    api.get(&format!("{REPO}/comments/abc")).await.expect(404);
+    assert_eq!(count(&api, &format!("{REPO}/comments")).await, 1);
+}
