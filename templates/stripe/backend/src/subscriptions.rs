@@ -31,23 +31,89 @@ pub(crate) fn routes() -> Router<Kit> {
     }
 }
 
+/// What `POST /v1/subscriptions` accepts, as Stripe's create does (no `proration_date`,
+/// `cancellation_details` or `pause_collection`: those are the update's).
 #[rustfmt::skip]
-const SUB_FIELDS: &[&str] = &[
-    "customer", "items", "default_payment_method", "payment_behavior", "trial_period_days",
-    "trial_end", "metadata", "cancel_at_period_end", "cancel_at", "collection_method",
-    "days_until_due", "description", "payment_settings", "proration_behavior", "proration_date",
-    "billing_cycle_anchor", "off_session", "currency", "automatic_tax", "trial_from_plan",
-    "default_tax_rates", "coupon", "promotion_code", "discounts", "expand",
-    "add_invoice_items", "backdate_start_date", "trial_settings", "default_source",
-    "application_fee_percent", "transfer_data", "on_behalf_of",
-    "pending_invoice_item_interval", "billing_thresholds", "cancellation_details",
-    "pause_collection", "quantity", "plan",
+const CREATE_FIELDS: &[&str] = &[
+    "customer", "customer_account", "items", "default_payment_method", "payment_behavior",
+    "trial_period_days", "trial_end", "trial_from_plan", "metadata", "cancel_at_period_end",
+    "cancel_at", "collection_method", "days_until_due", "description", "payment_settings",
+    "proration_behavior", "billing_cycle_anchor", "billing_cycle_anchor_config", "billing_mode",
+    "off_session", "currency", "automatic_tax", "default_tax_rates", "coupon", "promotion_code",
+    "discounts", "expand", "add_invoice_items", "backdate_start_date", "trial_settings",
+    "default_source", "application_fee_percent", "transfer_data", "on_behalf_of",
+    "pending_invoice_item_interval", "billing_thresholds", "invoice_settings",
+    "billing_schedules",
 ];
 
-/// `POST /v1/subscriptions`.
+/// Parameters Stripe accepts on a subscription's create and update alike that this clone does
+/// not serve: each is refused by name (see [`refuse_unserved`]).
+#[rustfmt::skip]
+const UNSERVED: &[&str] = &[
+    "add_invoice_items", "application_fee_percent", "automatic_tax", "billing_thresholds",
+    "cancel_at", "default_source", "invoice_settings", "on_behalf_of",
+    "pending_invoice_item_interval", "transfer_data", "trial_settings",
+];
+
+/// The create's own parameters this clone does not serve, besides [`UNSERVED`]: the billing
+/// cycle's anchor is the start (or the trial's end), never backdated.
+#[rustfmt::skip]
+const CREATE_UNSERVED: &[&str] = &[
+    "backdate_start_date", "billing_cycle_anchor", "billing_cycle_anchor_config", "billing_mode",
+    "billing_schedules", "customer_account",
+];
+
+/// Refuses by name the first parameter of `lists` that `params` names (see [`unserved`]).
+fn refuse_unserved(params: &Params, lists: &[&[&str]], action: &str) -> ApiResult<()> {
+    match lists
+        .iter()
+        .flat_map(|list| list.iter())
+        .find(|key| params.has(key))
+    {
+        Some(key) => Err(unserved(key, action)),
+        None => Ok(()),
+    }
+}
+
+/// The refusal of `param`, which Stripe accepts on a subscription's `action` and this clone
+/// does not serve.
+fn unserved(param: &str, action: &str) -> ApiError {
+    ApiError::invalid_param(
+        param,
+        format!(
+            "This Stripe clone does not serve {param} on subscription {action} (not implemented)."
+        ),
+    )
+}
+
+/// Refuses `trial_from_plan=true` on a subscription's `action`: the clone's prices carry no
+/// trial period (`false` asks for nothing).
+fn refuse_trial_from_plan(params: &Params, action: &str) -> ApiResult<()> {
+    if params.bool("trial_from_plan")? == Some(true) {
+        return Err(ApiError::invalid_param(
+            "trial_from_plan",
+            format!(
+                "This Stripe clone does not serve trial_from_plan on subscription {action} (not \
+                 implemented): its prices carry no trial period; set trial_end instead."
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// `POST /v1/subscriptions`: items, trial, payment method and behaviour, collection method,
+/// tax rates, discounts, metadata, …; [`UNSERVED`] and [`CREATE_UNSERVED`] are refused.
+/// `proration_behavior` only concerns a `billing_cycle_anchor`'s first period, so it is
+/// checked and changes nothing here.
 pub(crate) async fn create_subscription(cx: &mut Cx<'_>) -> ApiResult {
-    cx.params.allow(SUB_FIELDS)?;
+    cx.params.allow(CREATE_FIELDS)?;
     let params = cx.params.clone();
+    refuse_unserved(&params, &[UNSERVED, CREATE_UNSERVED], "creation")?;
+    refuse_trial_from_plan(&params, "creation")?;
+    params.one_of(
+        "proration_behavior",
+        &["always_invoice", "create_prorations", "none"],
+    )?;
     let customer_id = params.required("customer")?.to_owned();
     let customer = CUSTOMER.lock_named(cx, &customer_id, "customer").await?;
     let items = params.array("items")?.cloned().unwrap_or_default();
@@ -68,6 +134,17 @@ pub(crate) async fn create_subscription(cx: &mut Cx<'_>) -> ApiResult {
         .as_str()
         .unwrap_or("usd")
         .to_owned();
+    if let Some(asked) = params.str("currency")?
+        && !asked.eq_ignore_ascii_case(&currency)
+    {
+        return Err(ApiError::invalid_param(
+            "currency",
+            format!(
+                "This Stripe clone's prices have one currency each: the items' prices are in \
+                 {currency}, not {asked} (currency options are not implemented)."
+            ),
+        ));
+    }
     let interval = built[0]["price"]["recurring"].clone();
     let behavior = params
         .str("payment_behavior")?
@@ -219,10 +296,16 @@ pub(crate) async fn create_subscription(cx: &mut Cx<'_>) -> ApiResult {
     if let Some(cancel) = params.bool("cancel_at_period_end")? {
         sub["cancel_at_period_end"] = json!(cancel);
     }
-    if let Some(settings) = params.hash("payment_settings")?
-        && let Some(save) = settings.get("save_default_payment_method")
-    {
-        sub["payment_settings"]["save_default_payment_method"] = save.clone();
+    if let Some(settings) = params.hash("payment_settings")? {
+        if let Some(other) = settings
+            .keys()
+            .find(|k| *k != "save_default_payment_method")
+        {
+            return Err(unserved(&format!("payment_settings[{other}]"), "creation"));
+        }
+        if let Some(save) = settings.get("save_default_payment_method") {
+            sub["payment_settings"]["save_default_payment_method"] = save.clone();
+        }
     }
     apply_metadata(&mut sub, &params)?;
     let first = (recurring_amount(&sub), currency.as_str());
@@ -303,13 +386,8 @@ const UPDATE_FIELDS: &[&str] = &[
     "pause_collection", "invoice_settings",
 ];
 
-/// Update parameters Stripe accepts that this clone does not serve: each is refused by name.
-#[rustfmt::skip]
-const UPDATE_UNSERVED: &[&str] = &[
-    "add_invoice_items", "application_fee_percent", "automatic_tax", "billing_thresholds",
-    "cancel_at", "default_source", "invoice_settings", "on_behalf_of", "pause_collection",
-    "payment_settings", "pending_invoice_item_interval", "transfer_data", "trial_settings",
-];
+/// The update's own parameters this clone does not serve, besides [`UNSERVED`].
+const UPDATE_UNSERVED: &[&str] = &["pause_collection", "payment_settings"];
 
 /// What an update does to a subscription's billing cycle: `trial_end` and
 /// `billing_cycle_anchor`.
@@ -345,13 +423,7 @@ impl Cycle {
                 ));
             }
         };
-        if params.bool("trial_from_plan")? == Some(true) {
-            return Err(ApiError::invalid_param(
-                "trial_from_plan",
-                "This Stripe clone does not serve trial_from_plan on subscription updates (not \
-                 implemented): its prices carry no trial period; set trial_end instead.",
-            ));
-        }
+        refuse_trial_from_plan(params, "updates")?;
         let trialing = sub["status"] == "trialing";
         let trial = match params.str("trial_end")? {
             None => None,
@@ -387,7 +459,7 @@ impl Cycle {
 
 /// `POST /v1/subscriptions/{id}`: items (prorated), metadata, description, payment method,
 /// tax rates, discounts, collection method, cancellation at the period's end, the billing
-/// cycle (`billing_cycle_anchor`, `trial_end`); the rest of [`UPDATE_UNSERVED`] is refused.
+/// cycle (`billing_cycle_anchor`, `trial_end`); [`UNSERVED`] and [`UPDATE_UNSERVED`] are refused.
 pub(crate) async fn update_subscription(cx: &mut Cx<'_>, id: &str) -> ApiResult {
     let (params, mut sub) = SUBSCRIPTION.for_update(cx, id, UPDATE_FIELDS).await?;
     if sub["status"] == "canceled" {
@@ -396,15 +468,7 @@ pub(crate) async fn update_subscription(cx: &mut Cx<'_>, id: &str) -> ApiResult 
                 .to_owned(),
         ));
     }
-    if let Some(unserved) = UPDATE_UNSERVED.iter().find(|key| params.has(key)) {
-        return Err(ApiError::invalid_param(
-            unserved,
-            format!(
-                "This Stripe clone does not serve {unserved} on subscription updates (not \
-                 implemented)."
-            ),
-        ));
-    }
+    refuse_unserved(&params, &[UNSERVED, UPDATE_UNSERVED], "updates")?;
     let before = sub.clone();
     let customer = cx.customer_of(&sub).await?;
     let now = customer_now(cx, &customer).await?;

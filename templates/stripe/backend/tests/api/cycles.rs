@@ -1,14 +1,15 @@
 //! A subscription update's billing cycle: `billing_cycle_anchor=now` restarts the period now and
 //! invoices it at once; a future `trial_end` puts the subscription on a trial until then
 //! (crediting the unused time of a paid period), `trial_end=now` ends one; the update's other
-//! parameters are served or refused by name, and `/v1/subscription_items` names its own.
+//! parameters, and those of a create, are served or refused by name, and
+//! `/v1/subscription_items` names its own.
 //!
 //! As in `prorations`, every subscription starts on a test clock at 2026-01-01 00:00 UTC on
 //! Asym Pro monthly ($20).
 
 use serde_json::{Value, json};
 
-use crate::common::{Api, assert_error, data, id, pick};
+use crate::common::{Api, PRO_MONTHLY, assert_error, data, id, pick};
 use crate::prorations::{
     END, HALF, START, amounts_of, invoices_of, item, move_to, pending, subscribed,
 };
@@ -228,6 +229,89 @@ async fn update_parameters_are_served_or_refused_by_name(stripe: asym::Stripe) {
         .ok(&path, &[("collection_method", "charge_automatically")])
         .await;
     assert_eq!(back["days_until_due"], Value::Null);
+}
+
+#[asym::clone("stripe", seed = "basic")]
+async fn create_parameters_are_served_or_refused_by_name(stripe: asym::Stripe) {
+    let api = Api::new(&stripe);
+    let clock = api.test_clock(START).await;
+    let customer = api.visa_customer_on(id(&clock), &[]).await;
+    let create = [
+        ("customer", id(&customer)),
+        ("items[0][price]", PRO_MONTHLY),
+    ];
+    let with = |extra: (&'static str, &'static str)| {
+        let mut form = create.to_vec();
+        form.push(extra);
+        form
+    };
+    let unserved = [
+        ("billing_cycle_anchor", "1769904000"),
+        ("billing_cycle_anchor_config[day_of_month]", "1"),
+        ("backdate_start_date", "1764547200"),
+        ("billing_mode[type]", "flexible"),
+        ("billing_schedules[0][applies_to][0][type]", "price"),
+        ("customer_account", "acct_nope"),
+        ("cancel_at", "1769904000"),
+        ("trial_from_plan", "true"),
+        ("proration_behavior", "sometimes"),
+        ("add_invoice_items[0][price]", PRO_MONTHLY),
+        ("automatic_tax[enabled]", "true"),
+        (
+            "trial_settings[end_behavior][missing_payment_method]",
+            "cancel",
+        ),
+        ("application_fee_percent", "10"),
+        ("billing_thresholds[amount_gte]", "1000"),
+        ("invoice_settings[days_until_due]", "10"),
+        ("on_behalf_of", "acct_nope"),
+        ("pending_invoice_item_interval[interval]", "month"),
+        ("transfer_data[destination]", "acct_nope"),
+        ("default_source", "card_nope"),
+        ("currency", "eur"),
+    ];
+    for (key, value) in unserved {
+        let param = key.split('[').next().unwrap_or(key);
+        let expected = ("param", (400, param));
+        api.refused("/v1/subscriptions", &with((key, value)), expected)
+            .await;
+    }
+    let methods = ("payment_settings[payment_method_types][0]", "card");
+    let expected = ("param", (400, "payment_settings[payment_method_types]"));
+    api.refused("/v1/subscriptions", &with(methods), expected)
+        .await;
+    // The update's own parameters, and the legacy top-level plan and quantity, are unknown here.
+    for update_only in [
+        ("pause_collection[behavior]", "void"),
+        ("proration_date", "1767225600"),
+        ("cancellation_details[comment]", "too dear"),
+        ("plan", PRO_MONTHLY),
+        ("quantity", "2"),
+    ] {
+        let expected = ("code", (400, "parameter_unknown"));
+        api.refused("/v1/subscriptions", &with(update_only), expected)
+            .await;
+    }
+    // Accepted, as on Stripe: with no anchor, proration_behavior changes nothing.
+    let mut form = create.to_vec();
+    form.extend([
+        ("trial_from_plan", "false"),
+        ("proration_behavior", "none"),
+        ("currency", "usd"),
+        (
+            "payment_settings[save_default_payment_method]",
+            "on_subscription",
+        ),
+    ]);
+    let sub = api.ok("/v1/subscriptions", &form).await;
+    assert_eq!(
+        pick(&sub, ["status", "currency", "current_period_end"]),
+        json!({"status": "active", "currency": "usd", "current_period_end": END})
+    );
+    assert_eq!(
+        sub["payment_settings"]["save_default_payment_method"],
+        "on_subscription"
+    );
 }
 
 #[asym::clone("stripe", seed = "basic")]
