@@ -1,0 +1,136 @@
+//! Interactivity: the app's configuration, slash commands, `response_url`s, block actions,
+//! `trigger_id`s and modals, driven through the admin surface against an app the test runs
+//! on loopback. The helpers every interactivity test shares are here; the tests are in
+//! `commands` (commands, shortcuts, actions, `response_url`s) and `modals` (triggers, views).
+
+mod commands;
+mod modals;
+
+use asym_kit::testing::{Received, Receiver};
+use reqwest::Method;
+use serde_json::{Value, json};
+
+use crate::common::Api;
+
+/// A request's form fields.
+fn form(request: &Received) -> Value {
+    let fields = asym_kit::form::parse(&request.body);
+    Value::Object(fields.into_iter().map(|(k, v)| (k, json!(v))).collect())
+}
+
+/// The interaction payload of a request (`payload=<json>`).
+fn payload(request: &Received) -> Value {
+    serde_json::from_str(form(request)["payload"].as_str().unwrap()).unwrap()
+}
+
+/// Asserts the request is signed with the clone's signing secret.
+fn assert_signed(slack: &Api<'_>, request: &Received) {
+    let timestamp = request.header("x-slack-request-timestamp").unwrap();
+    let body = std::str::from_utf8(&request.body).unwrap();
+    let expected = format!(
+        "v0={}",
+        asym_kit::token::hmac_sha256_hex(
+            slack.signing_secret().as_bytes(),
+            format!("v0:{timestamp}:{body}").as_bytes()
+        )
+    );
+    assert_eq!(request.header("x-slack-signature").unwrap(), expected);
+    assert_eq!(
+        request.header("content-type").unwrap(),
+        "application/x-www-form-urlencoded"
+    );
+}
+
+/// Starts the test's app: a receiver answering every request with `answer`'s status and
+/// body; configures it as the Interactivity Request URL and as `/deploy`'s.
+async fn app(
+    slack: &Api<'_>,
+    answer: impl Fn(&Received) -> (u16, String) + Send + Sync + 'static,
+) -> Receiver {
+    let receiver = Receiver::start().await;
+    receiver.respond_with(answer);
+    let url = format!("{}/slack/events", receiver.url());
+    let set = json!({"url": url});
+    slack
+        .admin_ok(Method::POST, "interactivity", Some(set))
+        .await;
+    let command = json!({"command": "/deploy", "url": url, "description": "Ships it",
+                         "usageHint": "[env]"});
+    slack
+        .admin_ok(Method::POST, "commands", Some(command))
+        .await;
+    receiver
+}
+
+/// Starts the test's app acknowledging every request with an empty 200 (as [`app`]).
+async fn acking_app(slack: &Api<'_>) -> Receiver {
+    app(slack, |_| (200, String::new())).await
+}
+
+/// The next request the app received, asserted signed by the clone; its interaction
+/// payload.
+async fn signed_payload(slack: &Api<'_>, receiver: &Receiver) -> Value {
+    let request = receiver.delivery().await;
+    assert_signed(slack, &request);
+    payload(&request)
+}
+
+/// Runs `/deploy <text>` as alice in #general; the admin answer.
+async fn deploy(slack: &Api<'_>, text: &str) -> Value {
+    let run = json!({"command": "/deploy", "text": text, "user": "U0000000003",
+                     "channel": "C0000000001"});
+    slack
+        .admin_ok(Method::POST, "interactions/command", Some(run))
+        .await
+}
+
+/// Posts `body` to the clone's `response_url`; the reply's status and body.
+async fn post_response(slack: &Api<'_>, url: &str, body: &Value) -> (u16, Value) {
+    let reply = slack.anonymous().post(slack.path_of(url), body).await;
+    (reply.status, reply.body)
+}
+/// Clicks `action_id` (choosing `value`) on the message `ts` as alice; the whole reply.
+async fn click(
+    slack: &Api<'_>,
+    ts: &str,
+    action_id: &str,
+    value: Value,
+) -> asym_kit::testing::Reply {
+    let click = json!({"channel": "C0000000001", "ts": ts, "actionId": action_id,
+                       "user": "U0000000003", "value": value});
+    slack
+        .admin(Method::POST, "interactions/action", Some(click))
+        .await
+}
+/// A modal asking for a title, with `callback_id` `ship`.
+fn modal(extra: Value) -> Value {
+    let mut view = json!({
+        "type": "modal", "callback_id": "ship", "private_metadata": "C0000000001",
+        "title": {"type": "plain_text", "text": "Ship"},
+        "submit": {"type": "plain_text", "text": "Go"},
+        "close": {"type": "plain_text", "text": "Cancel"},
+        "blocks": [{"type": "input", "block_id": "t",
+                    "label": {"type": "plain_text", "text": "Title"},
+                    "element": {"type": "plain_text_input", "action_id": "title"}}],
+    });
+    for (key, value) in extra.as_object().unwrap() {
+        view[key] = value.clone();
+    }
+    view
+}
+/// Runs `sql` on the clone's database.
+pub(crate) async fn execute(slack: &Api<'_>, sql: &str) {
+    let (db, connection) =
+        asym_kit::tokio_postgres::connect(slack.database_url(), asym_kit::tokio_postgres::NoTls)
+            .await
+            .unwrap();
+    tokio::spawn(connection);
+    db.execute(sql, &[]).await.unwrap();
+}
+
+/// Ages the clone's rows of `table` by `interval`, as time passing would: the clone has no
+/// clock a test can move, and tests do not sleep.
+async fn age(slack: &Api<'_>, table: &str, interval: &str) {
+    let sql = format!("UPDATE {table} SET created = created - interval '{interval}'");
+    execute(slack, &sql).await;
+}
