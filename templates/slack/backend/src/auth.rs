@@ -26,9 +26,9 @@ pub(crate) const USER_SCOPES: &[&str] = &[
     "chat:write", "dnd:read", "dnd:write", "emoji:read", "files:read", "files:write",
     "groups:history", "groups:read", "groups:write", "im:history", "im:read", "im:write",
     "mpim:history", "mpim:read", "mpim:write", "pins:read", "pins:write", "reactions:read",
-    "reactions:write", "search:read", "team:read", "usergroups:read", "usergroups:write",
-    "users.profile:read", "users.profile:write", "users:read", "users:read.email",
-    "users:write",
+    "reactions:write", "reminders:read", "reminders:write", "search:read", "team:read",
+    "usergroups:read", "usergroups:write", "users.profile:read", "users.profile:write",
+    "users:read", "users:read.email", "users:write",
 ];
 
 /// Which kind of token authenticated the call.
@@ -158,6 +158,21 @@ pub(crate) async fn caller_with(
 ) -> Result<Caller, ApiError> {
     let caller = caller(state, call).await?;
     caller.require(any_of)?;
+    Ok(caller)
+}
+
+/// Resolves the call's token to its [`Caller`], which must be a person holding `scope`
+/// (methods that take user tokens only).
+///
+/// # Errors
+///
+/// As [`caller`]; `not_allowed_token_type` for a bot token, then as [`Caller::require`].
+pub(crate) async fn person(state: &AppState, call: &Call, scope: &str) -> Result<Caller, ApiError> {
+    let caller = caller(state, call).await?;
+    if caller.is_bot() {
+        return Err(ApiError::new("not_allowed_token_type"));
+    }
+    caller.require(&[scope])?;
     Ok(caller)
 }
 

@@ -5,7 +5,7 @@
 
 use serde_json::{Map, Value, json};
 
-use crate::auth::{Caller, caller, caller_with};
+use crate::auth::{Caller, caller_with, person};
 use crate::error::{ApiError, ApiResult};
 use crate::{AppState, Call};
 
@@ -31,16 +31,6 @@ fn with_snooze(mut body: Map<String, Value>, endtime: i64) -> Map<String, Value>
     }
     body.insert("snooze_is_indefinite".into(), json!(false));
     body
-}
-
-/// The caller, which must be a person (these methods take user tokens only).
-async fn person(state: &AppState, call: &Call, scope: &str) -> Result<Caller, ApiError> {
-    let caller = caller(state, call).await?;
-    if caller.is_bot() {
-        return Err(ApiError::new("not_allowed_token_type"));
-    }
-    caller.require(&[scope])?;
-    Ok(caller)
 }
 
 /// Sets the caller's snooze to end at `endtime` (0 ends it); the end it had.

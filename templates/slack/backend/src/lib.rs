@@ -23,6 +23,7 @@
 //! | `bookmarks.*` | `bookmarks` |
 //! | `views.*` | `views` |
 //! | `dnd.*` | `dnd` |
+//! | `reminders.*` | `reminders` |
 //! | `assistant.threads.*` | `assistant` |
 //! | system messages (`channel_join`, `channel_leave`, `channel_name`, …) | `model::system` |
 //! | `files.*` and the upload/download URLs | `files` |
@@ -52,6 +53,7 @@ mod model;
 mod post;
 mod ratelimit;
 mod reactions;
+mod reminders;
 mod revoke;
 mod search;
 mod team;
@@ -233,6 +235,11 @@ async fn web_api(
         "dnd.setSnooze" => dnd::set(state, call).await,
         "dnd.endSnooze" => dnd::end_snooze(state, call).await,
         "dnd.endDnd" => dnd::end_dnd(state, call).await,
+        "reminders.add" => reminders::add(state, call).await,
+        "reminders.info" => reminders::info(state, call).await,
+        "reminders.list" => reminders::list(state, call).await,
+        "reminders.complete" => reminders::complete(state, call).await,
+        "reminders.delete" => reminders::delete(state, call).await,
         "views.publish" => views::publish(state, call).await,
         "views.update" => views::update(state, call).await,
         "views.open" | "views.push" => views::open(state, call).await,
@@ -241,6 +248,8 @@ async fn web_api(
         "files.info" => files::info(state, call).await,
         "files.list" => files::list(state, call).await,
         "files.delete" => files::delete(state, call).await,
+        // Retired by Slack on 2025-11-12: it answers every app this way since.
+        "files.upload" => Err(ApiError::new("method_deprecated")),
         _ => Err(ApiError::new("unknown_method").with("req_method", call.method.as_str())),
     };
     match result {

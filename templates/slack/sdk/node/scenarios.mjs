@@ -356,6 +356,30 @@ await scenario('do not disturb', async () => {
   await fails('snooze_not_active', user.dnd.endSnooze());
 });
 
+await scenario('reminders', async () => {
+  const { reminder: banana } = await user.reminders.add({ text: 'eat a banana', time: 'in 5 minutes' });
+  assert.ok(banana.id.startsWith('Rm'));
+  assert.equal(banana.recurring, false);
+  const weekly = { frequency: 'weekly', weekdays: ['monday'] };
+  const time = Math.floor(Date.now() / 1000) + 3 * 86400;
+  const { reminder: stretch } = await user.reminders.add({ text: 'stretch', time, recurrence: weekly });
+  assert.deepEqual(stretch.recurrence, weekly);
+  assert.deepEqual((await user.reminders.list()).reminders.map((r) => r.text), ['eat a banana', 'stretch']);
+  await user.reminders.complete({ reminder: banana.id });
+  assert.ok((await user.reminders.info({ reminder: banana.id })).reminder.complete_ts > 0);
+  await fails('cannot_complete_recurring', user.reminders.complete({ reminder: stretch.id }));
+  await user.reminders.delete({ reminder: banana.id });
+  await fails('not_found', user.reminders.info({ reminder: banana.id }));
+  await fails('cannot_parse', user.reminders.add({ text: 'x', time: 'next week' }));
+  await fails('not_allowed_token_type', bot.reminders.list());
+});
+
+await scenario('retired and unserved methods', async () => {
+  await fails('method_deprecated', bot.apiCall('files.upload', { channels: GENERAL, content: 'hello' }));
+  assert.equal((await fails('unknown_method', bot.stars.list())).req_method, 'stars.list');
+  await fails('unknown_method', bot.calls.info({ id: 'R0NOPE' }));
+});
+
 await scenario('assistant threads', async () => {
   const { channel } = await bot.conversations.open({ users: 'U0000000003' });
   const { ts } = await bot.chat.postMessage({ channel: channel.id, text: 'How can I help?' });

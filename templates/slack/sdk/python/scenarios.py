@@ -427,6 +427,31 @@ def do_not_disturb():
 
 
 @scenario
+def reminders():
+    banana = user.reminders_add(text="eat a banana", time="in 5 minutes")["reminder"]
+    assert banana["id"].startswith("Rm") and banana["user"] == "U0000000001" and not banana["recurring"], banana
+    assert banana["time"] - time.time() <= 301 and banana["complete_ts"] == 0, banana
+    weekly = {"frequency": "weekly", "weekdays": ["monday"]}
+    stretch = user.reminders_add(text="stretch", time=int(time.time()) + 86_400 * 3, recurrence=json.dumps(weekly))
+    assert stretch["reminder"]["recurrence"] == weekly
+    assert [r["text"] for r in user.reminders_list()["reminders"]] == ["eat a banana", "stretch"]
+    user.reminders_complete(reminder=banana["id"])
+    assert user.reminders_info(reminder=banana["id"])["reminder"]["complete_ts"] > 0
+    fails("cannot_complete_recurring", user.reminders_complete, reminder=stretch["reminder"]["id"])
+    user.reminders_delete(reminder=banana["id"])
+    fails("not_found", user.reminders_info, reminder=banana["id"])
+    fails("cannot_parse", user.reminders_add, text="x", time="tomorrow at noon")
+    fails("not_allowed_token_type", bot.reminders_list)
+
+
+@scenario
+def retired_and_unserved_methods():
+    fails("method_deprecated", bot.files_upload, channels=GENERAL, content="hello", filename="a.txt")
+    assert fails("unknown_method", bot.stars_list)["req_method"] == "stars.list"
+    fails("unknown_method", bot.calls_info, id="R0NOPE")
+
+
+@scenario
 def assistant_threads():
     dm = bot.conversations_open(users="U0000000004")["channel"]["id"]
     thread = bot.chat_postMessage(channel=dm, text="How can I help?")["ts"]

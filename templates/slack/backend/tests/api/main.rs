@@ -21,6 +21,7 @@ mod interactivity;
 mod meta;
 mod protocol;
 mod reactions;
+mod reminders;
 mod search;
 mod stream;
 mod system;
