@@ -79,6 +79,39 @@ pub(crate) fn error(reply: &Reply, status: u16, code: &str) -> String {
     first["message"].as_str().unwrap().to_owned()
 }
 
+/// Asserts `reply` is Linear's `invalid input` error: HTTP 400 and, on its first error,
+/// `message` and the extensions Linear gives a user error (`type`, `code`, `statusCode`,
+/// `userError`) with `presentable` as the `userPresentableMessage`.
+#[track_caller]
+pub(crate) fn invalid_input(reply: &Reply, message: &str, presentable: &str) {
+    assert_eq!(reply.status, 400, "{}", reply.body);
+    let first = &reply.body["errors"][0];
+    assert_eq!(first["message"], message, "{}", reply.body);
+    let extensions = json!({"type": "invalid input", "code": "INVALID_INPUT", "statusCode": 400,
+                            "userError": true, "userPresentableMessage": presentable});
+    assert_eq!(first["extensions"], extensions, "{}", reply.body);
+}
+
+/// Runs `query` with `variables`, asserting Linear refuses it as [`invalid_input`] saying
+/// `message`, `presentable` to the user.
+pub(crate) async fn refused_as(
+    api: &Api,
+    query: &str,
+    variables: Value,
+    message: &str,
+    presentable: &str,
+) {
+    invalid_input(&gql(api, query, variables).await, message, presentable);
+}
+
+/// Runs `query` with `variables`, asserting Linear refuses it as "Entity not found:
+/// `entity`" ("Could not find referenced `entity`." to the user).
+pub(crate) async fn missing(api: &Api, query: &str, variables: Value, entity: &str) {
+    let message = format!("Entity not found: {entity}");
+    let presentable = format!("Could not find referenced {entity}.");
+    refused_as(api, query, variables, &message, &presentable).await;
+}
+
 /// Runs `mutation` (of one field) and answers its payload, which must report success.
 pub(crate) async fn mutate(api: &Api, mutation: &str, variables: Value) -> Value {
     let got = query(api, mutation, variables).await;
@@ -166,13 +199,8 @@ pub(crate) async fn refused_inputs<'a>(
 
 /// Asserts `field(id:)` refuses `id` as "Entity not found: `entity`".
 pub(crate) async fn not_found(api: &Api, field: &str, id: impl Serialize, entity: &str) {
-    refused_for(
-        api,
-        &format!("query($id: String!) {{ {field}(id: $id) {{ id }} }}"),
-        json!({ "id": id }),
-        &format!("Entity not found: {entity}"),
-    )
-    .await;
+    let text = format!("query($id: String!) {{ {field}(id: $id) {{ id }} }}");
+    missing(api, &text, json!({ "id": id }), entity).await;
 }
 
 /// Asserts what `connection(filter:)`, whose filter is a `filter_type`, answers for each case's

@@ -4,7 +4,7 @@
 use serde_json::{Value, json};
 
 use crate::{
-    ADA, BEN, ENG, client, delete_payload, error, gql, not_found, query, refused, with_id,
+    ADA, BEN, ENG, client, delete_payload, missing, not_found, query, refused_as, with_id,
 };
 
 /// The `field` of each node of a connection, in order.
@@ -92,12 +92,8 @@ async fn memberships_subscribers_and_relations_from_the_seed(linear: asym::Linea
     assert_eq!(subscribers(&api, "ENG-5").await, [json!(ADA)]);
     assert_eq!(subscribers(&api, "ENG-2").await, [json!(BEN), json!(ADA)]);
     assert_eq!(subscribers(&api, "ENG-1").await, [json!(BEN), json!(ADA)]);
-    for (query_text, code) in [
-        ("{ teamMembership(id: \"nope\") { id } }", "INVALID_INPUT"),
-        ("{ issueRelation(id: \"nope\") { id } }", "INVALID_INPUT"),
-    ] {
-        error(&gql(&api, query_text, json!({})).await, 400, code);
-    }
+    not_found(&api, "teamMembership", "nope", "TeamMembership").await;
+    not_found(&api, "issueRelation", "nope", "IssueRelation").await;
 }
 
 /// As @linear/sdk's `createIssueRelation` sends it: `overrideCreatedAt` always named, its
@@ -144,12 +140,19 @@ async fn relations_subscriptions_replies_and_label_groups_are_written(linear: as
     );
     delete_payload(&api, "issueRelationDelete", &id).await;
     not_found(&api, "issueRelation", &id, "IssueRelation").await;
-    for input in [
-        json!({"issueId": "ENG-3", "relatedIssueId": "ENG-3", "type": "related"}),
-        json!({"issueId": "ENG-99", "relatedIssueId": "ENG-3", "type": "related"}),
-    ] {
-        refused(&api, RELATE, json!({"input": input})).await;
-    }
+    let itself = json!({"issueId": "ENG-3", "relatedIssueId": "ENG-3", "type": "related"});
+    let validation = "Argument Validation Error";
+    let presentable = "An issue cannot be related to itself.";
+    refused_as(
+        &api,
+        RELATE,
+        json!({"input": itself}),
+        validation,
+        presentable,
+    )
+    .await;
+    let unknown = json!({"issueId": "ENG-99", "relatedIssueId": "ENG-3", "type": "related"});
+    missing(&api, RELATE, json!({"input": unknown}), "Issue").await;
 
     // Subscriptions: by email, the viewer by default (even the creator may leave, and come
     // back), and assigning subscribes.
@@ -175,12 +178,8 @@ async fn relations_subscriptions_replies_and_label_groups_are_written(linear: as
     )
     .await;
     assert_eq!(subscribers(&api, "ENG-3").await, [json!(BEN), json!(ADA)]);
-    refused(
-        &api,
-        subscribe,
-        json!({"id": "ENG-1", "email": "nobody@acme.test"}),
-    )
-    .await;
+    let nobody = json!({"id": "ENG-1", "email": "nobody@acme.test"});
+    missing(&api, subscribe, nobody, "User").await;
 
     // A reply is its comment's child; a label in a group is the group's child.
     let comment =
@@ -303,9 +302,11 @@ async fn project_milestones_are_read_and_written(linear: asym::Linear) {
         after["issue"],
         json!({"projectMilestone": null, "project": {"name": "Launch"}})
     );
-    refused(
+    missing(
         &api,
         "mutation { issueUpdate(id: \"ENG-1\", input: { projectMilestoneId: \"nope\" }) { success } }",
         json!({}),
-    ).await;
+        "ProjectMilestone",
+    )
+    .await;
 }

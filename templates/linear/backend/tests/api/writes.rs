@@ -4,7 +4,7 @@
 use serde_json::{Value, json};
 
 use crate::{
-    ADA, BEN, ENG, archive_payload, client, delete_payload, error, gql, mutate, query, refused,
+    ADA, BEN, ENG, archive_payload, client, delete_payload, missing, mutate, query, refused_as,
     with_id,
 };
 
@@ -87,47 +87,57 @@ async fn issues_are_numbered_per_team_and_follow_their_state(linear: asym::Linea
     );
     assert!(entries.iter().all(|h| h["actor"]["id"] == ADA));
 
-    for (input, message) in [
+    let unsupported = "Input field `subscriberIds` is not supported by the asym Linear clone";
+    for (input, message, presentable) in [
         (
             json!({"teamId": ENG, "title": "x", "priority": 7}),
-            "priority must be between 0 and 4",
+            "Argument Validation Error: priority must be between 0 and 4",
+            "",
         ),
         (
             json!({"teamId": ENG, "title": " "}),
-            "title should not be empty",
-        ),
-        (
-            json!({"teamId": "nope", "title": "x"}),
-            "Entity not found: Team",
-        ),
-        (
-            json!({"teamId": ENG, "title": "x", "stateId": "nope"}),
-            "Entity not found: WorkflowState",
-        ),
-        (
-            json!({"teamId": ENG, "title": "x", "assigneeId": "nope"}),
-            "Entity not found: User",
-        ),
-        (
-            json!({"teamId": ENG, "title": "x", "labelIds": ["nope"]}),
-            "Entity not found: IssueLabel",
+            "Argument Validation Error: title should not be empty",
+            "",
         ),
         (
             json!({"teamId": ENG, "title": "x", "dueDate": "soon"}),
             "Argument Validation Error",
+            "A date or time in the input is not valid.",
         ),
         (
             json!({"teamId": ENG, "title": "x", "subscriberIds": [ADA]}),
-            "`subscriberIds` is not supported",
+            unsupported,
+            "",
+        ),
+    ] {
+        // Linear shows its validators' own messages to the user as they are.
+        let presentable = if presentable.is_empty() {
+            message
+        } else {
+            presentable
+        };
+        refused_as(&api, CREATE, json!({"input": input}), message, presentable).await;
+    }
+    for (input, entity) in [
+        (json!({"teamId": "nope", "title": "x"}), "Team"),
+        (
+            json!({"teamId": ENG, "title": "x", "stateId": "nope"}),
+            "WorkflowState",
+        ),
+        (
+            json!({"teamId": ENG, "title": "x", "assigneeId": "nope"}),
+            "User",
+        ),
+        (
+            json!({"teamId": ENG, "title": "x", "labelIds": ["nope"]}),
+            "IssueLabel",
         ),
         (
             json!({"teamId": ENG, "title": "x", "templateId": "t"}),
-            "Entity not found: Template",
+            "Template",
         ),
     ] {
-        let reply = gql(&api, CREATE, json!({"input": input})).await;
-        let got = error(&reply, 400, "INVALID_INPUT");
-        assert!(got.contains(message), "{input}: {got}");
+        missing(&api, CREATE, json!({"input": input}), entity).await;
     }
     let count = query(&api, "{ issues { nodes { id } } }", json!({})).await;
     assert_eq!(
@@ -184,7 +194,7 @@ async fn labels_archive_trash_and_batches(linear: asym::Linear) {
     )
     .await;
     assert_eq!(gone["issueDelete"]["success"], true);
-    refused(&api, "{ issue(id: \"ENG-6\") { id } }", json!({})).await;
+    missing(&api, "{ issue(id: \"ENG-6\") { id } }", json!({}), "Issue").await;
 
     let batch = "mutation($ids: [UUID!]!, $input: IssueUpdateInput!) { issueBatchUpdate(ids: $ids, input: $input) { success issues { identifier priority } } }";
     let ids = json!([
@@ -203,7 +213,8 @@ async fn labels_archive_trash_and_batches(linear: asym::Linear) {
         "20000000-0000-4000-8000-000000000002",
         "20000000-0000-4000-8000-0000000000ff"
     ]);
-    refused(&api, batch, json!({"ids": bad, "input": {"priority": 0}})).await;
+    let bad_batch = json!({"ids": bad, "input": {"priority": 0}});
+    missing(&api, batch, bad_batch, "Issue").await;
     let unchanged = query(&api, "{ issue(id: \"ENG-2\") { priority } }", json!({})).await;
     assert_eq!(
         unchanged["issue"]["priority"], 4.0,
@@ -270,10 +281,13 @@ async fn comments_labels_projects_cycles_states_attachments(linear: asym::Linear
     let deleted = archive_payload(&api, "projectDelete", &project_id, "archivedAt trashed").await;
     assert_eq!(deleted["trashed"], true, "projectDelete trashes");
     assert!(deleted["archivedAt"].is_string());
-    refused(
+    let no_teams = "Argument Validation Error: teamIds should not be empty";
+    refused_as(
         &api,
         "mutation { projectCreate(input: { name: \"x\", teamIds: [] }) { success } }",
         json!({}),
+        no_teams,
+        no_teams,
     )
     .await;
 
@@ -286,12 +300,14 @@ async fn comments_labels_projects_cycles_states_attachments(linear: asym::Linear
         json!({"id": cycle["cycle"]["id"]}),
     )
     .await;
-    refused(&api, "mutation($i: CycleCreateInput!) { cycleCreate(input: $i) { success } }",
-        json!({"i": {"teamId": ENG, "startsAt": "2030-02-07T00:00:00Z", "endsAt": "2030-01-21T00:00:00Z"}})).await;
+    refused_as(&api, "mutation($i: CycleCreateInput!) { cycleCreate(input: $i) { success } }",
+        json!({"i": {"teamId": ENG, "startsAt": "2030-02-07T00:00:00Z", "endsAt": "2030-01-21T00:00:00Z"}}),
+        "Argument Validation Error", "endsAt must be after startsAt.").await;
 
     let state = mutate(&api, "mutation { workflowStateCreate(input: { teamId: \"c0000000-0000-4000-8000-000000000001\", name: \"QA\", type: \"started\", color: \"#00ff00\" }) { success workflowState { name position } } }", json!({})).await;
     assert_eq!(state["workflowState"]["name"], "QA");
-    refused(&api, "mutation { workflowStateCreate(input: { teamId: \"c0000000-0000-4000-8000-000000000001\", name: \"X\", type: \"limbo\", color: \"#000\" }) { success } }", json!({})).await;
+    refused_as(&api, "mutation { workflowStateCreate(input: { teamId: \"c0000000-0000-4000-8000-000000000001\", name: \"X\", type: \"limbo\", color: \"#000\" }) { success } }", json!({}),
+        "Argument Validation Error", "type must be one of triage, backlog, unstarted, started, completed, canceled.").await;
 
     let link = mutate(&api, "mutation { attachmentLinkURL(issueId: \"eng-4\", url: \"https://example.com/log\") { success attachment { id title } } }", json!({})).await;
     assert_eq!(link["attachment"]["title"], "https://example.com/log");
@@ -364,6 +380,8 @@ async fn updates_move_an_issue_and_its_history_records_each_move(linear: asym::L
     assert_eq!(entry["removedLabelIds"], json!([bug]));
 
     // ENG-2 and ENG-3 are ENG-1's sub-issues: neither ENG-1 itself nor they may be its parent.
+    let cycle_message = "Argument Validation Error: an issue cannot be its own parent or a \
+                         sub-issue of its own sub-issues";
     let before = query(
         &api,
         "{ issue(id: \"ENG-1\") { parent { id } updatedAt } }",
@@ -374,20 +392,17 @@ async fn updates_move_an_issue_and_its_history_records_each_move(linear: asym::L
         "20000000-0000-4000-8000-000000000001",
         "20000000-0000-4000-8000-000000000002",
     ] {
-        let reply = gql(
-            &api,
-            UPDATE,
-            json!({"id": "ENG-1", "input": {"parentId": parent}}),
-        )
-        .await;
-        let message = error(&reply, 400, "INVALID_INPUT");
-        assert!(message.contains("its own parent"), "{message}");
+        let input = json!({"id": "ENG-1", "input": {"parentId": parent}});
+        refused_as(&api, UPDATE, input, cycle_message, cycle_message).await;
     }
-    refused(
+    let itself = "Argument Validation Error: an issue cannot be its own parent";
+    refused_as(
         &api,
         CREATE,
         json!({"input": {"id": "99999999-0000-4000-8000-000000000001", "teamId": ENG,
             "title": "Loop", "parentId": "99999999-0000-4000-8000-000000000001"}}),
+        itself,
+        itself,
     )
     .await;
     let after = query(
