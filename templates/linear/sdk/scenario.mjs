@@ -220,6 +220,18 @@ await scenario("searchIssues", async () => {
   assert(found.nodes.length === 2 && found.totalCount === 2, `search ${found.nodes.length}`);
 });
 
+await scenario("issueSearch (deprecated): by query and filter, paged", async () => {
+  const found = await linear.issueSearch({ query: "login" });
+  assert(found.nodes.map((i) => i.identifier).join() === "ENG-2,ENG-1", `issueSearch ${found.nodes.length}`);
+  const one = await linear.issueSearch({ query: "LOGIN", filter: { number: { eq: 1 } } });
+  assert(one.nodes.length === 1 && one.nodes[0].identifier === "ENG-1", "filtered");
+  const page = await linear.issueSearch({ first: 4 });
+  assert(page.nodes.length === 4 && page.pageInfo.hasNextPage, "first page");
+  const all = (await linear.issues()).nodes.map((i) => i.id);
+  const next = await page.fetchNext();
+  assert(next.nodes.length === Math.min(all.length, 8) && next.nodes.every((i, n) => i.id === all[n]), `paged ${next.nodes.length}`);
+});
+
 await scenario("errors: bad key, API key as Bearer, unknown ids, invalid input", async () => {
   const bad = new LinearClient({ apiKey: "lin_api_nope", apiUrl });
   const err = await expectError(bad.viewer, LinearErrorType.AuthenticationError, "bad key");
@@ -510,20 +522,29 @@ await scenario("reactions: createReaction on an issue and a comment, reactions, 
   const comment = (await issue.comments()).nodes[0];
   const eyes = await (await oauth.createReaction({ commentId: comment.id, emoji: "eyes" })).reaction;
   assert((await linear.comment({ id: comment.id })).reactions.map((r) => r.emoji).join() === "eyes", "comment.reactions");
+  const both = await (await oauth.createReaction({ issueId: "ENG-4", emoji: "+1" })).reaction;
+  const summary = (await linear.issue("ENG-4")).reactionData;
+  const ids = [(await linear.viewer).id, (await oauth.viewer).id];
+  const [plus] = summary;
+  assert(summary.length === 1 && plus.emoji === "+1" && plus.count === 2 && plus.userIds.join() === ids.join(), `reactionData ${JSON.stringify(summary)}`);
+  const onComment = (await linear.comment({ id: comment.id })).reactionData;
+  assert(onComment.length === 1 && onComment[0].emoji === "eyes" && onComment[0].count === 1, "comment.reactionData");
+  await linear.deleteReaction(both.id);
   const deleted = await linear.deleteReaction(reaction.id);
   assert(deleted.success && deleted.entityId === reaction.id, "reactionDelete");
-  assert((await linear.issue("ENG-4")).reactions.length === 0, "gone from issue.reactions");
+  const cleared = await linear.issue("ENG-4");
+  assert(cleared.reactions.length === 0 && cleared.reactionData.length === 0, "gone from issue.reactions and reactionData");
   await linear.deleteReaction(eyes.id);
   const err = await expectError(linear.createReaction({ emoji: "+1" }), LinearErrorType.InvalidInput, "no target");
   assert(err.message.includes("Argument Validation Error"), err.message);
 });
 
-await scenario("what the clone lacks is named: favorites, notifications, roadmaps, issueSearch, document history", async () => {
+await scenario("what the clone lacks is named: favorites, notifications, roadmaps, custom views, document history", async () => {
   const calls = [
     [() => linear.favorites(), "Query.favorites"],
     [() => linear.notifications(), "Query.notifications"],
     [() => linear.roadmaps(), "Query.roadmaps"],
-    [() => linear.issueSearch({ query: "login" }), "Query.issueSearch"],
+    [() => linear.customViews(), "Query.customViews"],
     [() => linear.documentContentHistory("x"), "Query.documentContentHistory"],
   ];
   for (const [call, name] of calls) {

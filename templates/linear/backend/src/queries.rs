@@ -408,23 +408,12 @@ async fn search(
 fn search_conditions(ctx: &ResolverContext<'_>) -> Result<Where> {
     let term = arg_str(ctx, "term")?;
     let mut conditions = Where::default();
-    let pattern = conditions.param(containing(&term));
-    let exact = conditions.param(term.to_uppercase());
-    let comments = if ctx
+    let comments = ctx
         .args
         .get("includeComments")
         .and_then(|v| v.boolean().ok())
-        == Some(true)
-    {
-        format!(
-            " OR EXISTS (SELECT 1 FROM comments c WHERE c.issue_id = t.id AND c.body ILIKE {pattern})"
-        )
-    } else {
-        String::new()
-    };
-    conditions.push(format!(
-        "(t.title ILIKE {pattern} OR t.description ILIKE {pattern} OR t.identifier = {exact}{comments})"
-    ));
+        == Some(true);
+    matching(&mut conditions, &term, comments);
     if let Some(team) = ctx.args.get("teamId").and_then(|v| v.string().ok()) {
         let placeholder = conditions.param(team.to_owned());
         conditions.push(format!("t.team_id = {placeholder}"));
@@ -435,6 +424,39 @@ fn search_conditions(ctx: &ResolverContext<'_>) -> Result<Where> {
         ctx.args.get("filter").map(|v| v.as_value()),
     )?;
     Ok(conditions)
+}
+
+/// `issueSearch(query:)`, deprecated by Linear for `searchIssues`: the issues `filter`
+/// selects whose title, description or identifier matches `query` (every one without it),
+/// as a plain `IssueConnection`.
+pub(crate) async fn issue_search(ctx: &ResolverContext<'_>) -> Result<Value> {
+    let mut conditions = Where::default();
+    if let Some(term) = ctx.args.get("query").and_then(|v| v.string().ok()) {
+        matching(&mut conditions, term, false);
+    }
+    filter::apply(
+        &mut conditions,
+        Kind::Issue,
+        ctx.args.get("filter").map(|v| v.as_value()),
+    )?;
+    connection::list(ctx, "Issue", conditions).await
+}
+
+/// Adds to `conditions` an issue search's match of `term`: in the title or description
+/// (case-insensitive), the identifier itself, and the comments' bodies with `comments`.
+fn matching(conditions: &mut Where, term: &str, comments: bool) {
+    let pattern = conditions.param(containing(term));
+    let exact = conditions.param(term.to_uppercase());
+    let comments = if comments {
+        format!(
+            " OR EXISTS (SELECT 1 FROM comments c WHERE c.issue_id = t.id AND c.body ILIKE {pattern})"
+        )
+    } else {
+        String::new()
+    };
+    conditions.push(format!(
+        "(t.title ILIKE {pattern} OR t.description ILIKE {pattern} OR t.identifier = {exact}{comments})"
+    ));
 }
 
 /// `searchDocuments`' conditions: the term in the title or content, or the `slugId`.

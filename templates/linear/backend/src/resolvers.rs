@@ -38,6 +38,7 @@ pub(crate) fn custom(parent: &str, field: &str) -> Option<Resolve> {
         ("Query", "issue") => adapt!(queries::issue),
         ("Query", "issues") => adapt!(queries::issues),
         ("Query", "searchIssues") => adapt!(queries::search_issues),
+        ("Query", "issueSearch") => adapt!(queries::issue_search),
         ("Query", "searchDocuments") => adapt!(queries::search_documents),
         ("Query", "user") => adapt!(queries::user),
         ("Query", "users") => adapt!(queries::users),

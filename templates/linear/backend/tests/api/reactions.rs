@@ -5,7 +5,7 @@ use serde::Serialize;
 use serde_json::{Value, json};
 
 use crate::{
-    ADA, ENG, client, delete_payload, delivered, invalid_argument, mutate, query, refused_for,
+    ADA, BEN, ENG, client, delete_payload, delivered, invalid_argument, mutate, query, refused_for,
     subscribed, with_id,
 };
 
@@ -41,6 +41,22 @@ async fn status_update(api: &asym_kit::testing::Api, kind: &str, parent: &str) -
     created[format!("{kind}Update")]["id"].clone()
 }
 
+/// A new project update (Launch's) with `api`'s "rocket" and a new initiative update (Ship
+/// v1's) with `other`'s "fire"; answers their ids.
+async fn updates_reacted(
+    api: &asym_kit::testing::Api,
+    other: &asym_kit::testing::Api,
+) -> (Value, Value) {
+    let project_update =
+        status_update(api, "project", "f0000000-0000-4000-8000-000000000001").await;
+    react(api, "rocket", json!({"projectUpdateId": project_update})).await;
+    let initiative_update =
+        status_update(api, "initiative", "91000000-0000-4000-8000-000000000001").await;
+    let target = json!({"initiativeUpdateId": initiative_update});
+    react(other, "fire", target).await;
+    (project_update, initiative_update)
+}
+
 #[asym::clone("linear", seed = "basic")]
 async fn reactions_on_issues_comments_and_updates(linear: asym::Linear) {
     let api = client(&linear);
@@ -66,21 +82,11 @@ async fn reactions_on_issues_comments_and_updates(linear: asym::Linear) {
     let on_comment = react(&api, "eyes", json!({"commentId": QUESTION})).await;
     assert_eq!(on_comment["comment"]["id"], QUESTION);
     assert_eq!(emojis(&api, "comment", QUESTION).await, ["eyes"]);
-    let project_update =
-        status_update(&api, "project", "f0000000-0000-4000-8000-000000000001").await;
-    react(&api, "rocket", json!({"projectUpdateId": project_update})).await;
+    let (project_update, initiative_update) = updates_reacted(&api, &api).await;
     assert_eq!(
         emojis(&api, "projectUpdate", &project_update).await,
         ["rocket"]
     );
-    let initiative_update =
-        status_update(&api, "initiative", "91000000-0000-4000-8000-000000000001").await;
-    react(
-        &api,
-        "fire",
-        json!({"initiativeUpdateId": initiative_update}),
-    )
-    .await;
     assert_eq!(
         emojis(&api, "initiativeUpdate", &initiative_update).await,
         ["fire"]
@@ -92,6 +98,56 @@ async fn reactions_on_issues_comments_and_updates(linear: asym::Linear) {
     let gone = "mutation { issueDelete(id: \"ENG-1\", permanentlyDelete: true) { success } }";
     mutate(&api, gone, json!({})).await;
     crate::not_found(&api, "comment", QUESTION, "Comment").await;
+}
+
+/// `field(id:)`'s `reactionData`.
+async fn reaction_data(api: &asym_kit::testing::Api, field: &str, id: impl Serialize) -> Value {
+    let text = format!("query($id: String!) {{ {field}(id: $id) {{ reactionData }} }}");
+    with_id(api, &text, id).await[field]["reactionData"].clone()
+}
+
+#[asym::clone("linear", seed = "basic")]
+async fn reaction_data_groups_reactions_by_emoji(linear: asym::Linear) {
+    let api = client(&linear);
+    let ben = asym_kit::testing::Api::new(linear.endpoint("backend").unwrap())
+        .bearer(linear.oauth_token());
+    assert_eq!(reaction_data(&api, "issue", "ENG-1").await, json!([]));
+    react(&api, "+1", json!({"issueId": "ENG-1"})).await;
+    react(&api, "tada", json!({"issueId": "ENG-1"})).await;
+    let bens = react(&ben, "+1", json!({"issueId": "ENG-1"})).await;
+    // The same emoji again by the same user counts, and names the user once.
+    react(&api, "+1", json!({"issueId": "ENG-1"})).await;
+    let grouped = json!([
+        {"emoji": "+1", "count": 3, "userIds": [ADA, BEN]},
+        {"emoji": "tada", "count": 1, "userIds": [ADA]},
+    ]);
+    assert_eq!(reaction_data(&api, "issue", "ENG-1").await, grouped);
+    // The issues list, written straight from the stored documents, answers the same.
+    let list = query(
+        &api,
+        "{ issues(filter: { number: { eq: 1 } }) { nodes { reactionData } } }",
+        json!({}),
+    )
+    .await;
+    assert_eq!(list["issues"]["nodes"][0]["reactionData"], grouped);
+    delete_payload(&api, "reactionDelete", &bens["id"]).await;
+    assert_eq!(
+        reaction_data(&api, "issue", "ENG-1").await[0],
+        json!({"emoji": "+1", "count": 2, "userIds": [ADA]})
+    );
+
+    react(&ben, "eyes", json!({"commentId": QUESTION})).await;
+    let eyes = json!([{"emoji": "eyes", "count": 1, "userIds": [BEN]}]);
+    assert_eq!(reaction_data(&api, "comment", QUESTION).await, eyes);
+    let (project_update, initiative_update) = updates_reacted(&api, &ben).await;
+    assert_eq!(
+        reaction_data(&api, "projectUpdate", &project_update).await,
+        json!([{"emoji": "rocket", "count": 1, "userIds": [ADA]}])
+    );
+    assert_eq!(
+        reaction_data(&api, "initiativeUpdate", &initiative_update).await,
+        json!([{"emoji": "fire", "count": 1, "userIds": [BEN]}])
+    );
 }
 
 #[asym::clone("linear", seed = "basic")]

@@ -337,3 +337,38 @@ async fn other_lists_and_search(linear: asym::Linear) {
     assert_eq!(identifiers(&got["searchIssues"]), ["ENG-3", "ENG-1"]);
     assert_eq!(got["searchIssues"]["totalCount"].as_f64(), Some(2.0));
 }
+
+/// @linear/sdk's `issueSearch` arguments, less ordering and archived issues.
+const ISSUE_SEARCH: &str = "query($q: String, $f: IssueFilter, $first: Int, $after: String) {
+    issueSearch(query: $q, filter: $f, first: $first, after: $after) {
+      nodes { identifier } pageInfo { hasNextPage endCursor } } }";
+
+/// `issueSearch` with `variables`: its connection.
+async fn issue_search(api: &asym_kit::testing::Api, variables: Value) -> Value {
+    query(api, ISSUE_SEARCH, variables).await["issueSearch"].clone()
+}
+
+#[asym::clone("linear", seed = "basic")]
+async fn issue_search_is_searchissues_as_a_plain_connection(linear: asym::Linear) {
+    let api = client(&linear);
+    // By title or description, case-insensitively, or by identifier; newest first.
+    let login = issue_search(&api, json!({"q": "LOGIN"})).await;
+    assert_eq!(identifiers(&login), ["ENG-2", "ENG-1"]);
+    let by_identifier = issue_search(&api, json!({"q": "eng-4"})).await;
+    assert_eq!(identifiers(&by_identifier), ["ENG-4"]);
+    let filtered = json!({"q": "login", "f": {"number": {"eq": 1}}});
+    assert_eq!(identifiers(&issue_search(&api, filtered).await), ["ENG-1"]);
+    let nothing = issue_search(&api, json!({"q": "no such words"})).await;
+    assert_eq!(identifiers(&nothing), Vec::<String>::new());
+    // Without a query, every issue the filter selects, paged as any connection.
+    let first = issue_search(&api, json!({"first": 4})).await;
+    assert_eq!(identifiers(&first), ["ENG-6", "ENG-5", "ENG-4", "ENG-3"]);
+    assert_eq!(first["pageInfo"]["hasNextPage"], true);
+    let after = first["pageInfo"]["endCursor"].clone();
+    let rest = issue_search(&api, json!({"first": 4, "after": after})).await;
+    assert_eq!(identifiers(&rest), ["ENG-2", "ENG-1"]);
+    assert_eq!(rest["pageInfo"]["hasNextPage"], false);
+    let unsupported = "Filter field `searchableContent` is not supported by the asym Linear clone";
+    let searchable = json!({"f": {"searchableContent": {"contains": "x"}}});
+    crate::refused_as(&api, ISSUE_SEARCH, searchable, unsupported, unsupported).await;
+}
