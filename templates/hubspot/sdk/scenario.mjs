@@ -400,4 +400,54 @@ await check('custom objects: schema create/get/list, records by type id and name
   await schemas.archive(schema.objectTypeId, true);
 });
 
+await check("custom object reads: the p_ short-hand name (not the bare one), properties, propertiesWithHistory and associations on get/list/batch read, search properties, a HubSpot type's associations by fully qualified name, associations.{custom} search refused", async () => {
+  const schemas = hubspot.crm.schemas.coreApi;
+  const name = `node_van_${run.replace(/-/g, '')}`;
+  const schema = await schemas.create({
+    name, labels: { singular: 'Van', plural: 'Vans' }, primaryDisplayProperty: 'model',
+    requiredProperties: [], searchableProperties: ['model'], associatedObjects: ['CONTACT'],
+    properties: [
+      { name: 'model', label: 'Model', type: 'string', fieldType: 'text' },
+      { name: 'plate', label: 'Plate', type: 'string', fieldType: 'text' },
+    ],
+  });
+  const short = `p_${name}`;
+  assert.equal((await schemas.getById(short)).id, schema.id);
+  await rejects(schemas.getById(name), 404);
+  const objects = hubspot.crm.objects;
+  const van = await objects.basicApi.create(short, { properties: { model: 'T', plate: `P-${run}` } });
+  await objects.basicApi.update(schema.objectTypeId, van.id, { properties: { model: 'A' } });
+  const contact = await hubspot.crm.contacts.basicApi.create({ properties: { email: `node-van-${run}@example.com` } });
+  await hubspot.crm.associations.v4.basicApi.createDefault(schema.objectTypeId, van.id, 'contacts', contact.id);
+  const got = await objects.basicApi.getById(short, van.id, ['model', 'nope'], ['model'], ['contacts']);
+  assert.equal(got.properties.model, 'A');
+  assert.ok(!('plate' in got.properties) && !('nope' in got.properties));
+  assert.deepEqual(got.propertiesWithHistory.model.map((h) => h.value), ['A', 'T']);
+  assert.equal(got.associations.contacts.results[0].id, contact.id);
+  const page = await objects.basicApi.getPage(schema.objectTypeId, 10, undefined, ['model'], ['model'], ['contacts']);
+  assert.equal(page.results[0].id, van.id);
+  assert.equal(page.results[0].propertiesWithHistory.model[0].value, 'A');
+  const batch = await objects.batchApi.read(schema.fullyQualifiedName, {
+    inputs: [{ id: van.id }], properties: ['model'], propertiesWithHistory: ['model'],
+  });
+  assert.equal(batch.results[0].properties.model, 'A');
+  assert.equal(batch.results[0].propertiesWithHistory.model[1].value, 'T');
+  const found = await objects.searchApi.doSearch(schema.objectTypeId, {
+    properties: ['model'], filterGroups: [{ filters: [{ propertyName: 'plate', operator: 'EQ', value: `P-${run}` }] }],
+  });
+  assert.equal(found.total, 1);
+  assert.equal(found.results[0].properties.model, 'A');
+  assert.ok(!('plate' in found.results[0].properties));
+  const linked = await hubspot.crm.contacts.basicApi.getById(contact.id, undefined, undefined, [schema.fullyQualifiedName]);
+  assert.equal(linked.associations[schema.objectTypeId].results[0].id, van.id);
+  const refused = await rejects(hubspot.crm.contacts.searchApi.doSearch({
+    filterGroups: [{ filters: [{ propertyName: `associations.${schema.objectTypeId}`, operator: 'EQ', value: van.id }] }],
+  }), 400, 'VALIDATION_ERROR');
+  assert.match(refused.body.message, /custom object associations/);
+  await objects.basicApi.archive(schema.objectTypeId, van.id);
+  await hubspot.crm.contacts.basicApi.archive(contact.id);
+  await schemas.archive(schema.objectTypeId);
+  await schemas.archive(schema.objectTypeId, true);
+});
+
 finish('node @hubspot/api-client');

@@ -556,6 +556,59 @@ def custom_objects():
     schemas.archive(schema.object_type_id, archived=True)
 
 
+def custom_object_reads():
+    schemas = client.crm.schemas.core_api
+    name = f"py_van_{run}"
+    schema = schemas.create(ObjectSchemaEgg(
+        name=name, labels=ObjectTypeDefinitionLabels(singular="Van", plural="Vans"),
+        primary_display_property="model", required_properties=[], searchable_properties=["model"],
+        properties=[ObjectTypePropertyCreate(name="model", label="Model", type="string", field_type="text"),
+                    ObjectTypePropertyCreate(name="plate", label="Plate", type="string", field_type="text")],
+        associated_objects=["CONTACT"]))
+    short = f"p_{name}"
+    assert schemas.get_by_id(short).id == schema.id
+    try:
+        schemas.get_by_id(name)
+        raise AssertionError("a schema was found by its bare name")
+    except hubspot.crm.schemas.ApiException as err:
+        assert err.status == 404, err.body
+    objects = client.crm.objects
+    van = objects.basic_api.create(short, SimplePublicObjectInputForCreate(properties={"model": "T", "plate": f"P-{run}"}))
+    objects.basic_api.update(schema.object_type_id, van.id, SimplePublicObjectInput(properties={"model": "A"}))
+    contact = client.crm.contacts.basic_api.create(SimplePublicObjectInputForCreate(
+        properties={"email": f"py-van-{run}@example.com"}))
+    client.crm.associations.v4.basic_api.create_default(schema.object_type_id, van.id, "contacts", contact.id)
+    got = objects.basic_api.get_by_id(short, van.id, properties=["model", "nope"],
+                                      properties_with_history=["model"], associations=["contacts"])
+    assert got.properties["model"] == "A" and "plate" not in got.properties and "nope" not in got.properties
+    assert [h.value for h in got.properties_with_history["model"]] == ["A", "T"]
+    assert got.associations["contacts"].results[0].id == contact.id
+    page = objects.basic_api.get_page(schema.object_type_id, properties=["model"],
+                                      properties_with_history=["model"], associations=["contacts"])
+    assert page.results[0].id == van.id and page.results[0].properties_with_history["model"][0].value == "A"
+    batch = objects.batch_api.read(schema.fully_qualified_name, BatchReadInputSimplePublicObjectId(
+        inputs=[SimplePublicObjectId(id=van.id)], properties=["model"], properties_with_history=["model"]))
+    assert batch.results[0].properties["model"] == "A"
+    assert batch.results[0].properties_with_history["model"][1].value == "T"
+    found = objects.search_api.do_search(schema.object_type_id, PublicObjectSearchRequest(
+        properties=["model"], filter_groups=[FilterGroup(filters=[
+            Filter(property_name="plate", operator="EQ", value=f"P-{run}")])]))
+    assert found.total == 1 and found.results[0].properties["model"] == "A"
+    assert "plate" not in found.results[0].properties
+    linked = client.crm.contacts.basic_api.get_by_id(contact.id, associations=[schema.fully_qualified_name])
+    assert linked.associations[schema.object_type_id].results[0].id == van.id
+    try:
+        client.crm.contacts.search_api.do_search(PublicObjectSearchRequest(filter_groups=[FilterGroup(filters=[
+            Filter(property_name=f"associations.{schema.object_type_id}", operator="EQ", value=van.id)])]))
+        raise AssertionError("a search through custom object associations was served")
+    except ApiException as err:
+        assert err.status == 400 and "custom object associations" in json.loads(err.body)["message"], err.body
+    objects.basic_api.archive(schema.object_type_id, van.id)
+    client.crm.contacts.basic_api.archive(contact.id)
+    schemas.archive(schema.object_type_id)
+    schemas.archive(schema.object_type_id, archived=True)
+
+
 check("objects: create, get by email, update, list with associations, archive", objects)
 check("batch create/read/upsert/archive and search", batch_and_search)
 check("merge, GDPR delete, propertiesWithHistory", merge_gdpr_and_history)
@@ -572,4 +625,5 @@ check("engagements: calls, emails, meetings, notes with associations; hs_timesta
 check("lists: create, get by id/name/ids, search, memberships (add, page, join order, add-and-remove, a record's lists, a deleted contact leaves), rename, duplicate name, delete, restore", lists)
 check("lists with filters: a DYNAMIC list follows its contacts, a SNAPSHOT list keeps its first members, filters read back and updated, unevaluated filters refused", dynamic_lists)
 check("custom objects: schema create/get/list, records by type id and name, required properties, association definition, patch, archive refused with records, archive, purge", custom_objects)
+check("custom object reads: the p_ short-hand name (not the bare one), properties, propertiesWithHistory and associations on get/list/batch read, search properties, a HubSpot type's associations by fully qualified name, associations.{custom} search refused", custom_object_reads)
 finish(f"python hubspot-api-client {version('hubspot-api-client')}")

@@ -20,7 +20,7 @@ use crate::objects::{
 };
 use crate::request::{Args, Call, JsonBody, after, string_field};
 use crate::types::{ObjectType, Type};
-use crate::webhooks::Event;
+use crate::webhooks::{Event, Kind};
 
 /// The v4 association routes.
 pub(crate) fn routes() -> Router<Kit> {
@@ -134,8 +134,8 @@ impl Edge {
         for (category, type_id) in written {
             for (kind, from, to_kind, to) in sides {
                 out.push(Event::Association {
-                    kind: kind.singular.clone(),
-                    to_kind: to_kind.singular.clone(),
+                    kind: Kind::of(kind),
+                    to_kind: Kind::of(to_kind),
                     from,
                     to,
                     type_id: *type_id,

@@ -126,13 +126,13 @@ async fn associations(client: &impl GenericClient, type_id: &str) -> Result<Vec<
 }
 
 /// The schema the path's `{objectType}` names (archived ones too), by object type id, fully
-/// qualified name or name.
+/// qualified or short-hand name (not by its bare name, as HubSpot no longer does).
 ///
 /// # Errors
 ///
 /// 404 when there is none.
 async fn find(client: &impl GenericClient, name: &str) -> Result<Row, ApiError> {
-    let (id, bare) = types::schema_key(name);
+    let (id, bare) = types::schema_key(name).ok_or_else(|| unknown(name))?;
     client
         .query_opt(
             &format!(

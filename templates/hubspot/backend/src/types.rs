@@ -257,7 +257,8 @@ fn unknown(name: &str) -> ApiError {
 }
 
 /// The type a path or body names: one of HubSpot's ([`lookup`], no statement), else a live
-/// custom type by object type id (`2-1001`), fully qualified name (`p62515_car`) or name.
+/// custom type by object type id (`2-1001`), fully qualified name (`p62515_car`) or
+/// short-hand name (`p_car`), as [`schema_key`] reads them.
 ///
 /// # Errors
 ///
@@ -278,7 +279,9 @@ pub(crate) async fn find(
     if let Some(stock) = lookup(name) {
         return Ok(Some(Cow::Borrowed(stock)));
     }
-    let (id, schema) = schema_key(name);
+    let Some((id, schema)) = schema_key(name) else {
+        return Ok(None);
+    };
     let statement = client
         .prepare_cached(
             "SELECT id, name, searchable_properties, required_properties FROM object_schemas
@@ -289,18 +292,26 @@ pub(crate) async fn find(
     Ok(row.map(|row| Cow::Owned(custom(row.get(0), row.get(1), row.get(2), row.get(3)))))
 }
 
-/// What names a custom type: its schema id (from `2-1001`) or its schema name (from
-/// `p62515_car` or `car`).
-pub(crate) fn schema_key(name: &str) -> (Option<i64>, &str) {
+/// What names a custom type: its schema id (from `2-1001`) or its schema name (from the
+/// fully qualified `p62515_car` or the short-hand `p_car`); `None` for anything else, the
+/// bare `car` included: HubSpot stopped resolving custom types by their base name in June
+/// 2025 (its changelog's "removed support for referencing custom object types by base name").
+pub(crate) fn schema_key(name: &str) -> Option<(Option<i64>, &str)> {
     if let Some(id) = custom_id(name) {
-        return (Some(id), "");
+        return Some((Some(id), ""));
     }
-    let prefix = qualified("");
-    let bare = match name.get(..prefix.len()) {
-        Some(head) if head.eq_ignore_ascii_case(&prefix) => &name[prefix.len()..],
-        _ => name,
-    };
-    (None, bare)
+    [qualified(""), "p_".to_owned()]
+        .iter()
+        .find_map(|prefix| match name.get(..prefix.len()) {
+            Some(head) if head.eq_ignore_ascii_case(prefix) => Some((None, &name[prefix.len()..])),
+            _ => None,
+        })
+}
+
+/// Whether `name` can only name a custom type: an object type id of meta type 2
+/// (`2-1001`), a fully qualified name (`p62515_car`) or a short-hand one (`p_car`).
+pub(crate) fn names_custom(name: &str) -> bool {
+    schema_key(name).is_some()
 }
 
 /// The schema id of a custom type's object type id (`2-1001` → 1001).
@@ -362,9 +373,11 @@ mod tests {
 
     #[test]
     fn custom_types_are_named_by_id_or_name() {
-        assert_eq!(schema_key("2-1001"), (Some(1001), ""));
-        assert_eq!(schema_key("P62515_car"), (None, "car"));
-        assert_eq!(schema_key("car"), (None, "car"));
+        assert_eq!(schema_key("2-1001"), Some((Some(1001), "")));
+        assert_eq!(schema_key("P62515_car"), Some((None, "car")));
+        assert_eq!(schema_key("p_Car"), Some((None, "Car")));
+        assert_eq!(schema_key("car"), None);
+        assert!(names_custom("p_car") && names_custom("2-7") && !names_custom("car"));
         assert_eq!(type_id_of("contacts"), "0-1");
         assert_eq!(type_id_of("2-1001"), "2-1001");
     }

@@ -1,6 +1,11 @@
 //! App webhooks: the app's target URL and subscriptions (set through the admin surface), and
 //! the events writes raise — batched into JSON arrays of at most 100 events per request and
 //! signed with `X-HubSpot-Signature-v3`, as HubSpot sends them, through the kit's outbox.
+//!
+//! Two kinds of subscription hear an object's events: HubSpot's legacy per-type ones
+//! (`contact.creation`, for its own types only) and its generic ones (`object.creation` with
+//! the `objectTypeId` they listen to, the only ones custom objects have), whose events carry
+//! that `objectTypeId` (`fromObjectTypeId`/`toObjectTypeId` for association changes).
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -17,25 +22,62 @@ use serde_json::{Value, json};
 
 use crate::error::{ApiError, ApiResult};
 use crate::request::{JsonBody, string_field};
-use crate::types::{self, Text};
+use crate::types::{self, ObjectType, Text};
 
 /// Most events in one webhook request.
 const BATCH: usize = 100;
+
+/// The prefix of HubSpot's generic subscription types (`object.creation`).
+const GENERIC: &str = "object";
+
+/// What objects do that subscriptions hear.
+const ACTIONS: [&str; 4] = [
+    "creation",
+    "deletion",
+    "propertyChange",
+    "associationChange",
+];
+
+/// The type of an event's object, as subscriptions name it.
+#[derive(Debug, Clone)]
+pub(crate) struct Kind {
+    /// Its singular (`contact`), which names HubSpot's types in legacy subscription types.
+    singular: Text,
+    /// Its object type id (`0-1`, `2-1001`), which generic subscriptions listen to.
+    type_id: Text,
+}
+
+impl Kind {
+    /// The kind of `object_type`'s objects.
+    pub(crate) fn of(object_type: &ObjectType) -> Self {
+        Self {
+            singular: object_type.singular.clone(),
+            type_id: object_type.type_id.clone(),
+        }
+    }
+
+    /// Its legacy subscription type for `action` (`contact.creation`); custom types have
+    /// none (HubSpot sends their events to generic subscriptions only).
+    fn legacy(&self, action: &str) -> Option<String> {
+        let stock = types::lookup(&self.type_id).is_some();
+        stock.then(|| format!("{}.{action}", self.singular))
+    }
+}
 
 /// Something a write did that subscriptions may want to hear about.
 #[derive(Debug, Clone)]
 pub(crate) enum Event {
     /// An object was created.
     Creation {
-        /// Its type's singular (`contact`).
-        kind: Text,
+        /// Its type.
+        kind: Kind,
         /// Its id.
         id: i64,
     },
     /// A property of an object changed to `value`.
     PropertyChange {
-        /// The type's singular.
-        kind: Text,
+        /// The type.
+        kind: Kind,
         /// The object.
         id: i64,
         /// The property.
@@ -45,17 +87,17 @@ pub(crate) enum Event {
     },
     /// An object was archived or deleted.
     Deletion {
-        /// The type's singular.
-        kind: Text,
+        /// The type.
+        kind: Kind,
         /// The object.
         id: i64,
     },
     /// An association was added or removed.
     Association {
-        /// The source type's singular.
-        kind: Text,
-        /// The target type's singular.
-        to_kind: Text,
+        /// The source type.
+        kind: Kind,
+        /// The target type.
+        to_kind: Kind,
         /// The source object.
         from: i64,
         /// The target object.
@@ -70,13 +112,57 @@ pub(crate) enum Event {
 }
 
 impl Event {
-    /// The subscription type it matches (`contact.creation`).
-    fn subscription_type(&self) -> String {
+    /// Its object's type and what happened to it (`creation`, `propertyChange`, …).
+    fn action(&self) -> (&Kind, &'static str) {
         match self {
-            Self::Creation { kind, .. } => format!("{kind}.creation"),
-            Self::PropertyChange { kind, .. } => format!("{kind}.propertyChange"),
-            Self::Deletion { kind, .. } => format!("{kind}.deletion"),
-            Self::Association { kind, .. } => format!("{kind}.associationChange"),
+            Self::Creation { kind, .. } => (kind, "creation"),
+            Self::PropertyChange { kind, .. } => (kind, "propertyChange"),
+            Self::Deletion { kind, .. } => (kind, "deletion"),
+            Self::Association { kind, .. } => (kind, "associationChange"),
+        }
+    }
+
+    /// The subscription types it may match: its type's legacy one (`contact.creation`)
+    /// and the generic one (`object.creation`, matched on its object type id).
+    fn subscription_types(&self) -> impl Iterator<Item = String> {
+        let (kind, action) = self.action();
+        kind.legacy(action)
+            .into_iter()
+            .chain([format!("{GENERIC}.{action}")])
+    }
+
+    /// Whether the subscription of `event_type`, listening to `object_type_id` (generic
+    /// ones) and `property` (property changes), hears it.
+    fn heard_by(
+        &self,
+        event_type: &str,
+        object_type_id: Option<&str>,
+        property: Option<&str>,
+    ) -> bool {
+        let (kind, action) = self.action();
+        let typed = match event_type
+            .strip_prefix(GENERIC)
+            .and_then(|a| a.strip_prefix('.'))
+        {
+            Some(generic) => generic == action && object_type_id == Some(kind.type_id.as_ref()),
+            None => kind.legacy(action).as_deref() == Some(event_type),
+        };
+        typed
+            && match (self, property) {
+                (Self::PropertyChange { name, .. }, Some(property)) => property == name,
+                _ => true,
+            }
+    }
+
+    /// The object type ids a generic subscription's event names.
+    fn type_ids(&self) -> Value {
+        match self {
+            Self::Association { kind, to_kind, .. } => json!({
+                "fromObjectTypeId": kind.type_id, "toObjectTypeId": to_kind.type_id,
+            }),
+            Self::Creation { kind, .. }
+            | Self::PropertyChange { kind, .. }
+            | Self::Deletion { kind, .. } => json!({ "objectTypeId": kind.type_id }),
         }
     }
 
@@ -97,7 +183,7 @@ impl Event {
                 category,
                 removed,
             } => json!({
-                "associationType": format!("{kind}_TO_{to_kind}").to_uppercase(),
+                "associationType": format!("{}_TO_{}", kind.singular, to_kind.singular).to_uppercase(),
                 "fromObjectId": from,
                 "toObjectId": to,
                 "associationRemoved": removed,
@@ -109,20 +195,29 @@ impl Event {
     }
 }
 
-/// Whether any active subscription listens to an event type of `kind` (the type's singular)
-/// — so a write nobody listens to can skip its transaction.
+/// Whether any active subscription listens to `object_type`'s objects (a legacy one of its
+/// singular or a generic one of its object type id) — so a write nobody listens to can skip
+/// its transaction.
 ///
 /// # Errors
 ///
 /// The statement's error.
-pub(crate) async fn listened(client: &impl GenericClient, kind: &str) -> Result<bool, ApiError> {
+pub(crate) async fn listened(
+    client: &impl GenericClient,
+    object_type: &ObjectType,
+) -> Result<bool, ApiError> {
     let statement = client
         .prepare_cached(
             "SELECT EXISTS (SELECT 1 FROM webhook_subscriptions
-                            WHERE active AND split_part(event_type, '.', 1) = $1)",
+                            WHERE active AND (split_part(event_type, '.', 1) = $1
+                                              OR object_type_id = $2))",
         )
         .await?;
-    Ok(client.query_one(&statement, &[&kind]).await?.get(0))
+    let (singular, type_id): (&str, &str) = (&object_type.singular, &object_type.type_id);
+    Ok(client
+        .query_one(&statement, &[&singular, &type_id])
+        .await?
+        .get(0))
 }
 
 /// Enqueues `events` for every active subscription they match, inside the caller's
@@ -136,11 +231,13 @@ pub(crate) async fn emit(client: &impl GenericClient, events: &[Event]) -> Resul
     if events.is_empty() {
         return Ok(false);
     }
-    let kinds: Vec<String> = events.iter().map(Event::subscription_type).collect();
+    let mut kinds: Vec<String> = events.iter().flat_map(Event::subscription_types).collect();
+    kinds.sort_unstable();
+    kinds.dedup();
     let statement = client
         .prepare_cached(
             "SELECT s.id, s.event_type, s.property_name, w.app_id, w.target_url, w.secret,
-                    (SELECT id FROM portal LIMIT 1)
+                    (SELECT id FROM portal LIMIT 1), s.object_type_id
              FROM webhook_subscriptions s CROSS JOIN webhook_settings w
              WHERE s.active AND s.event_type = ANY($1) ORDER BY s.id",
         )
@@ -155,16 +252,15 @@ pub(crate) async fn emit(client: &impl GenericClient, events: &[Event]) -> Resul
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX));
     let mut bodies = Vec::new();
-    for (event, kind) in events.iter().zip(&kinds) {
+    for event in events {
         for sub in &subscriptions {
-            let (sub_id, event_type, property): (i64, String, Option<String>) =
-                (sub.get(0), sub.get(1), sub.get(2));
-            let wanted = &event_type == kind
-                && match (event, &property) {
-                    (Event::PropertyChange { name, .. }, Some(property)) => property == name,
-                    _ => true,
-                };
-            if !wanted {
+            let (sub_id, event_type, property, object_type_id): (
+                i64,
+                String,
+                Option<String>,
+                Option<String>,
+            ) = (sub.get(0), sub.get(1), sub.get(2), sub.get(7));
+            if !event.heard_by(&event_type, object_type_id.as_deref(), property.as_deref()) {
                 continue;
             }
             let mut body = json!({
@@ -172,13 +268,16 @@ pub(crate) async fn emit(client: &impl GenericClient, events: &[Event]) -> Resul
                 "portalId": portal,
                 "appId": app_id,
                 "occurredAt": occurred_at,
-                "subscriptionType": kind,
+                "subscriptionType": event_type,
                 "attemptNumber": 0,
                 "changeSource": "INTEGRATION",
                 "sourceId": format!("{app_id}"),
             });
-            if let (Some(target), Value::Object(fields)) = (body.as_object_mut(), event.fields()) {
-                target.extend(fields);
+            let generic = object_type_id.is_some().then(|| event.type_ids());
+            for fields in generic.into_iter().chain([event.fields()]) {
+                if let (Some(target), Value::Object(fields)) = (body.as_object_mut(), fields) {
+                    target.extend(fields);
+                }
             }
             bodies.push(body);
         }
@@ -186,6 +285,8 @@ pub(crate) async fn emit(client: &impl GenericClient, events: &[Event]) -> Resul
     if bodies.is_empty() {
         return Ok(false);
     }
+    // The events' ids are drawn in this statement.
+    asym_kit::hold_writers(client).await?;
     let ids = client
         .query_one(
             "SELECT setval('webhook_event_ids', nextval('webhook_event_ids') + $1 - 1)",
@@ -274,25 +375,52 @@ async fn put_settings(State(kit): State<Kit>, JsonBody(body): JsonBody) -> ApiRe
     Ok(axum::Json(settings_json(app_id, url, secret)).into_response())
 }
 
-/// The subscription types HubSpot offers for the CRM objects this clone serves.
+/// Whether `event_type` is a subscription type HubSpot offers for the CRM objects this clone
+/// serves: a legacy one of its own types (`contact.creation`) or a generic one
+/// (`object.creation`).
 fn valid_event_type(event_type: &str) -> bool {
     let Some((kind, action)) = event_type.split_once('.') else {
         return false;
     };
-    types::TYPES.iter().any(|t| t.singular == kind)
-        && matches!(
-            action,
-            "creation" | "deletion" | "propertyChange" | "associationChange"
-        )
+    (kind == GENERIC || types::TYPES.iter().any(|t| t.singular == kind))
+        && ACTIONS.contains(&action)
 }
 
-/// `POST /api/admin/webhooks/subscriptions` `{eventType, propertyName?, active?}`.
+/// The object type id a subscription of `event_type` listens to: a generic one needs
+/// `objectTypeId` (any name of one of HubSpot's types, or a live custom type's object type
+/// id or fully qualified name), a legacy one takes none.
+///
+/// # Errors
+///
+/// 400 naming what is missing, misplaced or unknown.
+async fn listened_type(
+    client: &impl GenericClient,
+    event_type: &str,
+    object_type_id: Option<String>,
+) -> Result<Option<String>, ApiError> {
+    let generic = event_type.starts_with(GENERIC);
+    match (generic, object_type_id) {
+        (false, None) => Ok(None),
+        (false, Some(_)) => Err(ApiError::validation(format!(
+            "objectTypeId is only for {GENERIC}.* subscriptions; {event_type} names its object type"
+        ))),
+        (true, None) => Err(ApiError::validation(format!(
+            "objectTypeId is required for {event_type} subscriptions"
+        ))),
+        (true, Some(name)) => Ok(Some(
+            types::resolve(client, &name).await?.type_id.to_string(),
+        )),
+    }
+}
+
+/// `POST /api/admin/webhooks/subscriptions` `{eventType, objectTypeId?, propertyName?,
+/// active?}`.
 async fn subscribe(State(kit): State<Kit>, JsonBody(body): JsonBody) -> ApiResult {
     let event_type = string_field(&body, "eventType")
         .filter(|e| valid_event_type(e))
         .ok_or_else(|| {
             ApiError::validation(
-                "eventType must be <object>.creation, .deletion, .propertyChange or .associationChange",
+                "eventType must be <object>.creation, .deletion, .propertyChange or .associationChange, <object> one of HubSpot's types or `object` (with objectTypeId)",
             )
         })?;
     let property = string_field(&body, "propertyName");
@@ -303,29 +431,36 @@ async fn subscribe(State(kit): State<Kit>, JsonBody(body): JsonBody) -> ApiResul
     }
     let active = body["active"].as_bool().unwrap_or(true);
     let client = kit.db().await?;
+    let object_type_id =
+        listened_type(&client, &event_type, string_field(&body, "objectTypeId")).await?;
     let row = client
         .query_one(
             &format!(
-                "INSERT INTO webhook_subscriptions (event_type, property_name, active)
-                 VALUES ($1, $2, $3) RETURNING {SUBSCRIPTION_COLUMNS}"
+                "INSERT INTO webhook_subscriptions (event_type, property_name, active, object_type_id)
+                 VALUES ($1, $2, $3, $4) RETURNING {SUBSCRIPTION_COLUMNS}"
             ),
-            &[&event_type, &property, &active],
+            &[&event_type, &property, &active, &object_type_id],
         )
         .await?;
     Ok((StatusCode::CREATED, axum::Json(subscription_json(&row))).into_response())
 }
 
 /// The columns [`subscription_json`] reads.
-const SUBSCRIPTION_COLUMNS: &str = "id, event_type, property_name, active";
+const SUBSCRIPTION_COLUMNS: &str = "id, event_type, property_name, active, object_type_id";
 
-/// A subscription row (of [`SUBSCRIPTION_COLUMNS`]) as the admin API answers it.
+/// A subscription row (of [`SUBSCRIPTION_COLUMNS`]) as the admin API answers it
+/// (`objectTypeId` for generic ones).
 fn subscription_json(row: &Row) -> Value {
-    json!({
+    let mut subscription = json!({
         "id": row.get::<_, i64>(0).to_string(),
         "eventType": row.get::<_, String>(1),
         "propertyName": row.get::<_, Option<String>>(2),
         "active": row.get::<_, bool>(3),
-    })
+    });
+    if let Some(type_id) = row.get::<_, Option<String>>(4) {
+        subscription["objectTypeId"] = json!(type_id);
+    }
+    subscription
 }
 
 /// `GET /api/admin/webhooks/subscriptions`.

@@ -22,7 +22,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::request::{Args, Call, JsonBody, after, array_field, string_field};
 use crate::types::{self, ObjectType, Type};
 use crate::values::{self, Changes};
-use crate::webhooks::{self, Event};
+use crate::webhooks::{self, Event, Kind};
 use model::{Object, WriteError};
 use render::View;
 
@@ -259,12 +259,12 @@ pub(crate) async fn create_many(
     assoc::associate_new(client, object_type, &pairs).await?;
     for (object, changes) in objects.iter().zip(sets) {
         events.push(Event::Creation {
-            kind: object_type.singular.clone(),
+            kind: Kind::of(object_type),
             id: object.id,
         });
         for (name, value) in *changes {
             events.push(Event::PropertyChange {
-                kind: object_type.singular.clone(),
+                kind: Kind::of(object_type),
                 id: object.id,
                 name: name.clone(),
                 value: value.clone().unwrap_or_default(),
@@ -286,7 +286,7 @@ pub(crate) fn change_events(
         let before = old.get(name).and_then(Value::as_str);
         if before != value.as_deref() {
             events.push(Event::PropertyChange {
-                kind: object_type.singular.clone(),
+                kind: Kind::of(object_type),
                 id,
                 name: name.clone(),
                 value: value.clone().unwrap_or_default(),
@@ -320,7 +320,7 @@ async fn create(call: Call, JsonBody(body): JsonBody) -> ApiResult {
     // Both reads in one round trip (tokio-postgres pipelines them on the connection).
     let (changes, listened) = tokio::try_join!(
         check_all(&client, &object_type, std::slice::from_ref(&properties)),
-        webhooks::listened(&client, &object_type.singular),
+        webhooks::listened(&client, &object_type),
     )?;
     changes.refuse_taken(&client, &object_type, &[None]).await?;
     let changes = changes.changes.into_iter().next().unwrap_or_default();
@@ -429,7 +429,7 @@ pub(crate) async fn archive_all(
     let events: Vec<Event> = archived
         .iter()
         .map(|id| Event::Deletion {
-            kind: object_type.singular.clone(),
+            kind: Kind::of(object_type),
             id: *id,
         })
         .collect();
@@ -502,7 +502,7 @@ async fn merge(call: Call, JsonBody(body): JsonBody) -> ApiResult {
         .map_err(write_error)?
         .ok_or_else(ApiError::not_found)?;
     let mut events = vec![Event::Deletion {
-        kind: object_type.singular.clone(),
+        kind: Kind::of(&object_type),
         id: merged,
     }];
     change_events(&object_type, primary, &fills, &old, &mut events);
@@ -530,7 +530,7 @@ async fn gdpr_delete(call: Call, JsonBody(body): JsonBody) -> ApiResult {
     let tx = client.transaction().await?;
     model::purge(&tx, &object_type.name, object.id).await?;
     let events = [Event::Deletion {
-        kind: object_type.singular.clone(),
+        kind: Kind::of(&object_type),
         id: object.id,
     }];
     commit_with(&call.kit, tx, &events).await?;

@@ -11,7 +11,7 @@ use super::model::Object;
 use crate::assoc;
 use crate::error::ApiError;
 use crate::request::Args;
-use crate::types::ObjectType;
+use crate::types::{self, ObjectType};
 use crate::values::{self, Definition};
 
 /// Which properties a response carries.
@@ -66,7 +66,8 @@ impl View {
     }
 
     /// The view a read asks for: `properties` (existing ones only, HubSpot ignores the
-    /// rest; the type's defaults when none), `propertiesWithHistory`, `associations`.
+    /// rest; the type's defaults when none), `propertiesWithHistory`, `associations` (a
+    /// custom type by object type id, fully qualified or short-hand name).
     ///
     /// # Errors
     ///
@@ -88,12 +89,22 @@ impl View {
                 .collect();
             values::definitions(client, &object_type.name, &asked).await?
         };
+        let mut associations = associations.to_vec();
+        for name in &mut associations {
+            // A custom type named by its fully qualified or short-hand name, as by its id.
+            if types::names_custom(name)
+                && types::custom_id(name).is_none()
+                && let Some(found) = types::find(client, name).await?
+            {
+                *name = found.type_id.to_string();
+            }
+        }
         Ok(Self::among(
             object_type,
             properties,
             &known,
             history,
-            associations,
+            &associations,
         ))
     }
 

@@ -307,6 +307,14 @@ fn association_filter(
     f: &Value,
 ) -> Result<String, ApiError> {
     let to_type = types::lookup(to).ok_or_else(|| {
+        // HubSpot's search guide: "the option to search through custom object associations
+        // is not currently supported via search endpoints"; it points at the associations API.
+        if types::names_custom(to) {
+            return ApiError::validation(format!(
+                "associations.{to}: searching through custom object associations is not supported; use the associations API (GET /crm/v4/objects/{{objectType}}/{{objectId}}/associations/{to})"
+            ))
+            .with("subCategory", json!("NOT_IMPLEMENTED"));
+        }
         ApiError::validation(format!("Property \"associations.{to}\" does not exist"))
     })?;
     let id = |value: &Value| {
@@ -722,6 +730,10 @@ mod tests {
             (
                 json!({"filterGroups": [{"filters": [{"propertyName": "associations.widget", "operator": "EQ", "value": "1"}]}]}),
                 "Property \"associations.widget\" does not exist",
+            ),
+            (
+                json!({"filterGroups": [{"filters": [{"propertyName": "associations.p_car", "operator": "EQ", "value": "1"}]}]}),
+                "associations.p_car: searching through custom object associations is not supported",
             ),
             (
                 json!({"filterGroups": [{"filters": [{"propertyName": "associations.company", "operator": "GT", "value": "1"}]}]}),

@@ -9,7 +9,7 @@ use crate::{
 };
 
 /// A `car` schema: two properties (`vin` required and searchable), associated with contacts.
-fn car_schema() -> Value {
+pub(crate) fn car_schema() -> Value {
     json!({
         "name": "car",
         "labels": {"singular": "Car", "plural": "Cars"},
@@ -51,10 +51,14 @@ async fn a_custom_schema_serves_records_associations_and_is_archived(hubspot: as
     assert_eq!(association["name"], "car_to_contact");
 
     // The same schema by each of its names, and in the list (both paths).
-    for name in [type_id.as_str(), "p62515_car", "car"] {
+    for name in [type_id.as_str(), "p62515_car", "p_car"] {
         let found = read(&api, &format!("/crm/v3/schemas/{name}")).await;
         assert_eq!(found["objectTypeId"], type_id.as_str(), "{name}");
     }
+    // Not by its bare name, which HubSpot stopped resolving in June 2025.
+    api.get("/crm/v3/schemas/car").await.expect(404);
+    let bare = create(&api, "car", &json!({"vin": "V0"}), 400).await;
+    assert_eq!(bare["message"], "Unable to infer object type from: car");
     let all = read(&api, "/crm-object-schemas/v3/schemas").await;
     assert_eq!(strs(&all["results"], "name"), ["car"]);
 
@@ -298,4 +302,105 @@ async fn schema_refusals(hubspot: asym::HubSpot) {
         .await
         .expect(403);
     assert_eq!(records["category"], "MISSING_SCOPES");
+}
+
+/// The properties, history and associations a read of the `car` `car_id` was asked for
+/// (`properties=model,nope&propertiesWithHistory=model`, associations to contacts when
+/// `associated`), after its model went from `T` to `A`.
+fn assert_read_view(car: &Value, associated: bool) {
+    let mut names: Vec<&String> = car["properties"].as_object().unwrap().keys().collect();
+    names.sort();
+    assert_eq!(
+        names,
+        ["createdate", "hs_lastmodifieddate", "hs_object_id", "model"],
+        "{car}"
+    );
+    assert_eq!(prop(car, "model"), "A");
+    let history: Vec<&Value> = car["propertiesWithHistory"]["model"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|entry| &entry["value"])
+        .collect();
+    assert_eq!(history, [&json!("A"), &json!("T")], "{car}");
+    let linked = &car["associations"]["contacts"]["results"];
+    assert_eq!(associated, !linked.is_null(), "{car}");
+    if associated {
+        assert_eq!(strs(linked, "id"), ["201"]);
+    }
+}
+
+#[asym::clone("hubspot", seed = "basic")]
+async fn custom_records_take_the_read_parameters_hubspots_types_take(hubspot: asym::HubSpot) {
+    let api = api(&hubspot);
+    let schema = post(&api, "/crm/v3/schemas", &car_schema(), 201).await;
+    let type_id = schema["objectTypeId"].as_str().unwrap().to_owned();
+    let car = create(&api, &type_id, &json!({"model": "T", "vin": "V1"}), 201).await;
+    let car_id = id(&car);
+    patch(
+        &api,
+        &format!("/crm/v3/objects/{type_id}/{car_id}"),
+        &json!({"properties": {"model": "A"}}),
+    )
+    .await;
+    link_default(&api, &format!("{type_id}/{car_id}"), "contacts/201").await;
+    let asked = "properties=model,nope&propertiesWithHistory=model&associations=contacts";
+
+    let got = read(&api, &format!("/crm/v3/objects/p_car/{car_id}?{asked}")).await;
+    assert_read_view(&got, true);
+    let listed = read(&api, &format!("/crm/v3/objects/{type_id}?{asked}")).await;
+    assert_read_view(&listed["results"][0], true);
+    let batch = post(
+        &api,
+        "/crm/v3/objects/p62515_car/batch/read",
+        &json!({"inputs": [{"id": car_id}], "properties": ["model", "nope"],
+                "propertiesWithHistory": ["model"]}),
+        200,
+    )
+    .await;
+    assert_read_view(&batch["results"][0], false);
+    // A search answers the properties asked for (no history or associations: HubSpot's
+    // search takes neither).
+    let found = post(
+        &api,
+        &format!("/crm/v3/objects/{type_id}/search"),
+        &json!({"properties": ["model"], "sorts": ["-model"],
+                "filterGroups": [{"filters": [{"propertyName": "vin", "operator": "EQ", "value": "V1"}]}]}),
+        200,
+    )
+    .await;
+    assert_eq!(strs(&found["results"], "id"), [car_id.as_str()]);
+    assert_eq!(prop(&found["results"][0], "model"), "A");
+    assert!(found["results"][0]["properties"].get("vin").is_none());
+
+    // A HubSpot type's read names the custom type by each of its names, keyed by its id.
+    for name in [type_id.as_str(), "p62515_car", "p_car"] {
+        let contact = read(
+            &api,
+            &format!("/crm/v3/objects/contacts/201?associations={name}"),
+        )
+        .await;
+        let cars = &contact["associations"][type_id.as_str()]["results"];
+        assert_eq!(strs(cars, "id"), [car_id.as_str()], "{name}: {contact}");
+    }
+
+    // HubSpot's search does not search through custom object associations: a named refusal.
+    for name in [type_id.as_str(), "p62515_car", "p_car"] {
+        let refused = post(
+            &api,
+            "/crm/v3/objects/contacts/search",
+            &json!({"filterGroups": [{"filters": [{"propertyName": format!("associations.{name}"),
+                                                   "operator": "EQ", "value": car_id}]}]}),
+            400,
+        )
+        .await;
+        assert_eq!(refused["subCategory"], "NOT_IMPLEMENTED", "{refused}");
+        assert!(
+            refused["message"]
+                .as_str()
+                .unwrap()
+                .contains("custom object associations"),
+            "{refused}"
+        );
+    }
 }

@@ -4,11 +4,14 @@
 use asym_kit::testing::Receiver;
 use serde_json::{Value, json};
 
+use crate::schemas::car_schema;
 use crate::{admin, api, create, id, link_default, post, read};
 
 const SECRET: &str = "app-client-secret";
 
-async fn subscribe(hubspot: &asym::HubSpot, receiver: &Receiver, events: &[(&str, Option<&str>)]) {
+/// Points the app's webhooks at `receiver` and adds `subscriptions` (bodies of the admin
+/// route).
+async fn subscribe(hubspot: &asym::HubSpot, receiver: &Receiver, subscriptions: &[Value]) {
     let admin = admin(hubspot);
     admin
         .put(
@@ -17,11 +20,11 @@ async fn subscribe(hubspot: &asym::HubSpot, receiver: &Receiver, events: &[(&str
         )
         .await
         .expect(200);
-    for (event, property) in events {
+    for subscription in subscriptions {
         post(
             &admin,
             "/api/admin/webhooks/subscriptions",
-            &json!({"eventType": event, "propertyName": property}),
+            subscription,
             201,
         )
         .await;
@@ -55,11 +58,11 @@ async fn writes_raise_signed_batched_events(hubspot: asym::HubSpot) {
         &hubspot,
         &receiver,
         &[
-            ("contact.creation", None),
-            ("contact.propertyChange", Some("firstname")),
-            ("contact.deletion", None),
-            ("contact.associationChange", None),
-            ("deal.creation", None),
+            json!({"eventType": "contact.creation"}),
+            json!({"eventType": "contact.propertyChange", "propertyName": "firstname"}),
+            json!({"eventType": "contact.deletion"}),
+            json!({"eventType": "contact.associationChange"}),
+            json!({"eventType": "deal.creation"}),
         ],
     )
     .await;
@@ -146,4 +149,78 @@ async fn subscriptions_are_managed_and_checked(hubspot: asym::HubSpot) {
         .get("/api/admin/webhooks/subscriptions")
         .await
         .expect(401);
+}
+
+#[asym::clone("hubspot", seed = "basic")]
+async fn generic_subscriptions_hear_custom_and_hubspot_types(hubspot: asym::HubSpot) {
+    let api = api(&hubspot);
+    let schema = post(&api, "/crm/v3/schemas", &car_schema(), 201).await;
+    let car_type = schema["objectTypeId"].as_str().unwrap();
+    let receiver = Receiver::start().await;
+    subscribe(
+        &hubspot,
+        &receiver,
+        &[
+            json!({"eventType": "object.creation", "objectTypeId": "p62515_car"}),
+            json!({"eventType": "object.propertyChange", "objectTypeId": "contacts", "propertyName": "firstname"}),
+            json!({"eventType": "object.associationChange", "objectTypeId": car_type}),
+            json!({"eventType": "object.deletion", "objectTypeId": "p_car"}),
+        ],
+    )
+    .await;
+    let listed = read(&admin(&hubspot), "/api/admin/webhooks/subscriptions").await;
+    let heard: Vec<&Value> = listed["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| &s["objectTypeId"])
+        .collect();
+    assert_eq!(heard, [car_type, "0-1", car_type, car_type]);
+
+    // A custom record's creation, its object type id in the event; its property values
+    // are heard by nobody.
+    let car = id(&create(&api, car_type, &json!({"vin": "V1", "model": "T"}), 201).await);
+    let events = next(&receiver).await;
+    assert_eq!(events.len(), 1, "{events:?}");
+    assert_eq!(events[0]["subscriptionType"], "object.creation");
+    assert_eq!(events[0]["objectTypeId"], car_type);
+    assert_eq!(events[0]["objectId"].as_i64().unwrap().to_string(), car);
+    assert_eq!(events[0]["changeFlag"], "NEW");
+
+    // One of HubSpot's types through a generic subscription.
+    create(&api, "contacts", &json!({"firstname": "Gen"}), 201).await;
+    let events = next(&receiver).await;
+    assert_eq!(events.len(), 1, "{events:?}");
+    assert_eq!(events[0]["subscriptionType"], "object.propertyChange");
+    assert_eq!(events[0]["objectTypeId"], "0-1");
+    assert_eq!(events[0]["propertyValue"], "Gen");
+
+    // The car's side of an association with a contact.
+    link_default(&api, &format!("{car_type}/{car}"), "contacts/201").await;
+    let events = next(&receiver).await;
+    assert_eq!(events.len(), 1, "{events:?}");
+    assert_eq!(events[0]["subscriptionType"], "object.associationChange");
+    assert_eq!(events[0]["fromObjectTypeId"], car_type);
+    assert_eq!(events[0]["toObjectTypeId"], "0-1");
+    assert_eq!(events[0]["toObjectId"], 201);
+    assert_eq!(events[0]["associationType"], "CAR_TO_CONTACT");
+
+    api.delete(&format!("/crm/v3/objects/{car_type}/{car}"))
+        .await
+        .expect(204);
+    let events = next(&receiver).await;
+    assert_eq!(events[0]["subscriptionType"], "object.deletion");
+    assert_eq!(events[0]["objectTypeId"], car_type);
+
+    // Custom types have no legacy subscription types; generic ones name what they hear.
+    let admin = admin(&hubspot);
+    for body in [
+        json!({"eventType": "car.creation"}),
+        json!({"eventType": "object.creation"}),
+        json!({"eventType": "object.merge", "objectTypeId": "0-1"}),
+        json!({"eventType": "object.creation", "objectTypeId": "p62515_boat"}),
+        json!({"eventType": "contact.creation", "objectTypeId": "0-1"}),
+    ] {
+        post(&admin, "/api/admin/webhooks/subscriptions", &body, 400).await;
+    }
 }
