@@ -232,6 +232,30 @@ await scenario("issueSearch (deprecated): by query and filter, paged", async () 
   assert(next.nodes.length === Math.min(all.length, 8) && next.nodes.every((i, n) => i.id === all[n]), `paged ${next.nodes.length}`);
 });
 
+await scenario("searchProjects, issueVcsBranchSearch", async () => {
+  const projects = await linear.searchProjects("launch");
+  assert(projects.totalCount === 1 && projects.nodes[0].name === "Launch", `searchProjects ${projects.nodes.length}`);
+  const issue = await linear.issueVcsBranchSearch("ada/eng-2-design-the-login-form");
+  assert(issue?.identifier === "ENG-2", `branch ${issue?.identifier}`);
+  assert((await linear.issueVcsBranchSearch("main")) == null, "a branch naming no issue");
+});
+
+await scenario("team memberships: createTeamMembership, updateTeamMembership, deleteTeamMembership", async () => {
+  const ben = await oauth.viewer;
+  const [mine] = (await ben.teamMemberships()).nodes;
+  assert((await mine.team).id === ENG, "Ben is in ENG");
+  const left = await linear.deleteTeamMembership(mine.id, { alsoLeaveParentTeams: false });
+  assert(left.success && left.entityId === mine.id, "teamMembershipDelete");
+  assert((await ben.teams()).nodes.length === 0, "Ben left ENG");
+  const joined = await (await linear.createTeamMembership({ teamId: ENG, userId: ben.id, sortOrder: 2 })).teamMembership;
+  assert(joined.sortOrder === 2 && !joined.owner && (await joined.user).id === ben.id, "teamMembershipCreate");
+  assert((await ben.teams()).nodes.map((t) => t.key).join() === "ENG", "Ben is back in ENG");
+  const updated = await (await linear.updateTeamMembership(joined.id, { owner: true })).teamMembership;
+  assert(updated.owner && updated.sortOrder === 2, "teamMembershipUpdate");
+  const twice = await expectError(linear.createTeamMembership({ teamId: ENG, userId: ben.id }), LinearErrorType.InvalidInput, "a second membership");
+  assert(twice.message.includes("already a member"), twice.message);
+});
+
 await scenario("errors: bad key, API key as Bearer, unknown ids, invalid input", async () => {
   const bad = new LinearClient({ apiKey: "lin_api_nope", apiUrl });
   const err = await expectError(bad.viewer, LinearErrorType.AuthenticationError, "bad key");

@@ -26,7 +26,7 @@ pub(crate) struct Entity {
 }
 
 /// Every stored resource.
-const ENTITIES: [Entity; 25] = [
+const ENTITIES: [Entity; 26] = [
     Entity {
         name: "Issue",
         table: "issues",
@@ -59,6 +59,11 @@ const ENTITIES: [Entity; 25] = [
     },
     Entity {
         name: "Project",
+        table: "projects",
+        doc: "project_doc(t, ctx.base)",
+    },
+    Entity {
+        name: "ProjectSearchResult",
         table: "projects",
         doc: "project_doc(t, ctx.base)",
     },

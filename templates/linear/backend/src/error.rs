@@ -127,7 +127,7 @@ pub(crate) fn db(err: asym_kit::tokio_postgres::Error) -> Error {
     let constraint = err.as_db_error().and_then(|db| db.constraint());
     match code.code() {
         "23503" => not_found(constraint.map_or("Entity", referenced)),
-        "23505" => invalid("An entity with this identifier already exists"),
+        "23505" => invalid(duplicate(constraint.unwrap_or_default())),
         "23514" => validation(checked(constraint.unwrap_or_default())),
         "23502" => validation(&format!(
             "{} must not be null.",
@@ -142,6 +142,14 @@ pub(crate) fn db(err: asym_kit::tokio_postgres::Error) -> Error {
             invalid("Argument Validation Error: the filter is too complex; simplify it")
         }
         _ => internal(err),
+    }
+}
+
+/// What a unique constraint of the schema refuses a second of.
+fn duplicate(constraint: &str) -> &'static str {
+    match constraint {
+        "team_members_team_id_user_id_key" => "The user is already a member of the team.",
+        _ => "An entity with this identifier already exists",
     }
 }
 

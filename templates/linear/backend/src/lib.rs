@@ -18,9 +18,9 @@
 //! | what resolvers read from their context: arguments, parent, viewer | `args` |
 //! | Relay connections and paging | `connection` |
 //! | `IssueFilter` and the other filter inputs as SQL | `filter` |
-//! | root reads and object connections, `searchIssues`, `attachmentsForURL` | `queries` |
+//! | root reads and object connections, `searchIssues`/`issueSearch`, `searchProjects`, `issueVcsBranchSearch`, `attachmentsForURL` | `queries` |
 //! | issue mutations (create, update, batch, labels, archive, delete) | `issues` |
-//! | comment (and thread resolution), label, project, cycle, attachment, reaction, webhook, workflow-state, issue-relation mutations | `resources`, `simple` |
+//! | comment (and thread resolution), label, project, cycle, attachment, reaction, webhook, workflow-state, issue-relation, team-membership mutations | `resources`, `simple` |
 //! | `issueSubscribe`, `issueUnsubscribe` | `subscriptions` |
 //! | `templateCreate`/`Update`/`Delete`; an issue template applied by `issueCreate` | `templates` |
 //! | `documentCreate`/`Update`/`Delete`/`Unarchive` | `documents` |

@@ -340,6 +340,51 @@ pub(crate) async fn search_issues(ctx: &ResolverContext<'_>) -> Result<Value> {
     search(ctx, "IssueSearchResult", search_conditions).await
 }
 
+/// `searchProjects(term:)`: projects whose name, description or content contains the term
+/// (or whose `slugId` is it), with `totalCount`. As with documents, Linear's `teamId` only
+/// ranks, and projects have no comments in the clone for `includeComments` to search.
+pub(crate) async fn search_projects(ctx: &ResolverContext<'_>) -> Result<Value> {
+    search(ctx, "ProjectSearchResult", project_search_conditions).await
+}
+
+/// `issueVcsBranchSearch(branchName:)`: the issue a Git branch is named after, found by the
+/// first issue identifier in the name (`ada/eng-12-fix-login` → ENG-12, as Linear links
+/// branches and pull requests); null when it names none that exists.
+pub(crate) async fn issue_vcs_branch_search(ctx: &ResolverContext<'_>) -> Result<Value> {
+    let (shared, viewer) = context(ctx)?;
+    let candidates = identifiers_in(&arg_str(ctx, "branchName")?);
+    if candidates.is_empty() {
+        return Ok(Value::Null);
+    }
+    let sql = format!(
+        "{CTX}SELECT issue_doc(t, ctx.base)::text FROM ctx, issues t
+         WHERE t.identifier = ANY($3) ORDER BY array_position($3, t.identifier) LIMIT 1"
+    );
+    Ok(entity::query(shared, viewer, &sql, &[&candidates])
+        .await?
+        .pop()
+        .unwrap_or(Value::Null))
+}
+
+/// The issue identifiers a branch name holds, in order: a team key (a letter, then letters
+/// or digits) and a number joined by `-`, between separators (`/`, `_`, `.`, …) or other
+/// `-`-joined words, upper-cased as Linear writes them.
+fn identifiers_in(branch: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    for chunk in branch.split(|c: char| !(c.is_ascii_alphanumeric() || c == '-')) {
+        let words: Vec<&str> = chunk.split('-').collect();
+        for pair in words.windows(2) {
+            let (key, number) = (pair[0], pair[1]);
+            let is_key = key.starts_with(|c: char| c.is_ascii_alphabetic());
+            let is_number = !number.is_empty() && number.bytes().all(|b| b.is_ascii_digit());
+            if is_key && is_number {
+                found.push(format!("{}-{number}", key.to_ascii_uppercase()));
+            }
+        }
+    }
+    found
+}
+
 /// `searchDocuments(term:)`: documents whose title or content contains the term (or whose
 /// `slugId` is it), with `totalCount`. Linear's `teamId` only ranks a team's documents
 /// higher, and the clone does not rank; documents have no comments in the clone, so
@@ -471,6 +516,20 @@ fn document_search_conditions(ctx: &ResolverContext<'_>) -> Result<Where> {
     Ok(conditions)
 }
 
+/// `searchProjects`' conditions: the term in the name, description or content, or the
+/// `slugId`.
+fn project_search_conditions(ctx: &ResolverContext<'_>) -> Result<Where> {
+    let term = arg_str(ctx, "term")?;
+    let mut conditions = Where::default();
+    let pattern = conditions.param(containing(&term));
+    let exact = conditions.param(term);
+    conditions.push(format!(
+        "(t.name ILIKE {pattern} OR t.description ILIKE {pattern} OR t.content ILIKE {pattern} \
+         OR t.slug_id = {exact})"
+    ));
+    Ok(conditions)
+}
+
 /// The `LIKE` pattern of any text containing `term` (its wildcards escaped).
 fn containing(term: &str) -> String {
     let escaped = term
@@ -478,4 +537,25 @@ fn containing(term: &str) -> String {
         .replace('%', "\\%")
         .replace('_', "\\_");
     format!("%{escaped}%")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::identifiers_in;
+
+    #[test]
+    fn branch_names_yield_their_issue_identifiers_in_order() {
+        for (branch, expected) in [
+            ("eng-1-build-the-login-page", &["ENG-1"][..]),
+            ("ada/ENG-12-fix", &["ENG-12"]),
+            ("feature/des-3_ops-40.wip", &["DES-3", "OPS-40"]),
+            ("v2-3", &["V2-3"]),
+            ("release-notes", &[]),
+            ("2024-05-hotfix", &[]),
+            ("eng--1", &[]),
+            ("", &[]),
+        ] {
+            assert_eq!(identifiers_in(branch), expected, "{branch}");
+        }
+    }
 }

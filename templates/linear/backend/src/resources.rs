@@ -1,5 +1,6 @@
-//! The mutations of comments, issue labels, projects, cycles, attachments, reactions, webhooks
-//! and workflow states: their [`Spec`]s and the few rules each adds (defaults, links, secrets).
+//! The mutations of comments, issue labels, projects, cycles, attachments, reactions, webhooks,
+//! team memberships and workflow states: their [`Spec`]s and the few rules each adds
+//! (defaults, links, secrets).
 
 use async_graphql::Value;
 use async_graphql::dynamic::ResolverContext;
@@ -174,6 +175,19 @@ const MILESTONE: Spec = Spec {
     ..Spec::new("ProjectMilestone", "project_milestones", "projectMilestone")
 };
 
+/// A user's membership of a team (`teamMembershipCreate`, `…Update`, `…Delete`): a user is
+/// in a team once (a second membership is refused by the table). The clone has no parent
+/// teams, so `teamMembershipDelete(alsoLeaveParentTeams:)` leaves only the team.
+const MEMBERSHIP: Spec = Spec {
+    fields: &[
+        ("text", &["id", "teamId", "userId"]),
+        ("bool", &["owner"]),
+        ("float8", &["sortOrder"]),
+    ],
+    required: &["teamId", "userId"],
+    ..Spec::new("TeamMembership", "team_members", "teamMembership")
+};
+
 const STATE: Spec = Spec {
     fields: &[
         ("text", &["teamId", "name", "type", "color", "description"]),
@@ -209,6 +223,9 @@ simple::delegate!(
     milestone_update => simple::update_plain, MILESTONE, "projectMilestoneUpdate(id:, input:)";
     milestone_delete => simple::delete, MILESTONE, "projectMilestoneDelete(id:)";
     relation_delete => simple::delete, RELATION, "issueRelationDelete(id:)";
+    membership_create => create, MEMBERSHIP, "teamMembershipCreate(input:)";
+    membership_update => simple::update_plain, MEMBERSHIP, "teamMembershipUpdate(id:, input:)";
+    membership_delete => simple::delete, MEMBERSHIP, "teamMembershipDelete(id:)";
 );
 
 /// `commentUpdate(id:, input:, skipEditedAt:)`.

@@ -372,3 +372,37 @@ async fn issue_search_is_searchissues_as_a_plain_connection(linear: asym::Linear
     let searchable = json!({"f": {"searchableContent": {"contains": "x"}}});
     crate::refused_as(&api, ISSUE_SEARCH, searchable, unsupported, unsupported).await;
 }
+
+#[asym::clone("linear", seed = "basic")]
+async fn projects_are_searched_and_branches_name_their_issues(linear: asym::Linear) {
+    let api = client(&linear);
+    let search = "query($term: String!) { searchProjects(term: $term) {
+        totalCount nodes { name slugId metadata resourceCount } archivePayload { totalCount } } }";
+    for term in ["LAUNCH", "8a1f2c3d4e5f"] {
+        let found = query(&api, search, json!({"term": term})).await["searchProjects"].clone();
+        assert_eq!(found["totalCount"], 1.0, "{term}");
+        assert_eq!(
+            found["nodes"],
+            json!([{"name": "Launch", "slugId": "8a1f2c3d4e5f", "metadata": {}, "resourceCount": 1}]),
+            "{term}"
+        );
+    }
+    let none = query(&api, search, json!({"term": "nothing like it"})).await;
+    assert_eq!(none["searchProjects"]["totalCount"], 0.0);
+
+    let branch = "query($b: String!) { issueVcsBranchSearch(branchName: $b) { identifier } }";
+    for (name, expected) in [
+        (
+            "eng-2-design-the-login-form",
+            json!({"identifier": "ENG-2"}),
+        ),
+        ("ada/ENG-4-fix", json!({"identifier": "ENG-4"})),
+        // The first identifier that names an issue.
+        ("feature/eng-99_eng-3", json!({"identifier": "ENG-3"})),
+        ("main", Value::Null),
+        ("eng-99-missing", Value::Null),
+    ] {
+        let found = query(&api, branch, json!({"b": name})).await;
+        assert_eq!(found["issueVcsBranchSearch"], expected, "{name}");
+    }
+}

@@ -310,3 +310,79 @@ async fn project_milestones_are_read_and_written(linear: asym::Linear) {
     )
     .await;
 }
+
+/// As @linear/sdk's `createTeamMembership` sends it.
+const JOIN: &str = "mutation($input: TeamMembershipCreateInput!) {
+    teamMembershipCreate(input: $input) {
+      success lastSyncId teamMembership { id owner sortOrder team { key } user { id } } } }";
+/// Ben's membership of ENG in the seed.
+const BENS_MEMBERSHIP: &str = "c1000000-0000-4000-8000-000000000002";
+
+/// The ids of ENG's members.
+async fn members(api: &asym_kit::testing::Api) -> Vec<Value> {
+    let got = query(
+        api,
+        "{ team(id: \"ENG\") { members { nodes { id } } } }",
+        json!({}),
+    )
+    .await;
+    each(&got["team"]["members"], "id")
+}
+
+#[asym::clone("linear", seed = "basic")]
+async fn team_memberships_are_created_updated_and_deleted(linear: asym::Linear) {
+    let api = client(&linear);
+    let leave = "mutation($id: String!) {
+        teamMembershipDelete(id: $id, alsoLeaveParentTeams: true) { success entityId } }";
+    let left = with_id(&api, leave, BENS_MEMBERSHIP).await;
+    assert_eq!(left["teamMembershipDelete"]["entityId"], BENS_MEMBERSHIP);
+    assert_eq!(members(&api).await, [json!(ADA)]);
+    let bens_teams = with_id(
+        &api,
+        "query($id: String!) { user(id: $id) { teams { nodes { key } } } }",
+        BEN,
+    )
+    .await;
+    assert_eq!(bens_teams["user"]["teams"]["nodes"], json!([]));
+
+    let ben = json!({"teamId": ENG, "userId": BEN, "sortOrder": 3});
+    let joined = query(&api, JOIN, json!({"input": ben})).await["teamMembershipCreate"].clone();
+    assert_eq!(joined["success"], true);
+    let membership = &joined["teamMembership"];
+    assert_eq!(
+        membership,
+        &json!({"id": membership["id"], "owner": false, "sortOrder": 3,
+                "team": {"key": "ENG"}, "user": {"id": BEN}})
+    );
+    assert_eq!(members(&api).await, [json!(BEN), json!(ADA)]);
+    let update = "mutation($id: String!) {
+        teamMembershipUpdate(id: $id, input: { owner: true, sortOrder: 1 }) {
+          success teamMembership { owner sortOrder } } }";
+    let updated = with_id(&api, update, &membership["id"]).await;
+    assert_eq!(
+        updated["teamMembershipUpdate"]["teamMembership"],
+        json!({"owner": true, "sortOrder": 1})
+    );
+
+    // A user is a member of a team once; the team and the user must exist.
+    let twice = "The user is already a member of the team.";
+    let again = json!({"input": {"teamId": ENG, "userId": BEN}});
+    refused_as(&api, JOIN, again, twice, twice).await;
+    for (input, entity) in [
+        (json!({"teamId": "nope", "userId": BEN}), "Team"),
+        (json!({"teamId": ENG, "userId": "nope"}), "User"),
+    ] {
+        missing(&api, JOIN, json!({"input": input}), entity).await;
+    }
+    let bad_id = json!({"input": {"teamId": ENG, "userId": BEN, "id": "x"}});
+    refused_as(
+        &api,
+        JOIN,
+        bad_id,
+        "Argument Validation Error",
+        "id must be a UUID.",
+    )
+    .await;
+    missing(&api, leave, json!({"id": "nope"}), "TeamMembership").await;
+    missing(&api, update, json!({"id": "nope"}), "TeamMembership").await;
+}
