@@ -102,7 +102,7 @@ fn flatten(
 ) -> Vec<String> {
     let mut ids = Vec::with_capacity(blocks.len());
     for (i, block) in blocks.iter().enumerate() {
-        let id = crate::ids::new_uuid();
+        let id = block.id.clone().unwrap_or_else(crate::ids::new_uuid);
         out.push(Flat {
             id: id.clone(),
             parent_type,
@@ -177,6 +177,7 @@ pub(crate) async fn make_room(
 
 /// Inserts `blocks` under `parent` (in page `page_id`) at `place`, in one statement, by
 /// the integration of `ctx` (attaching the file uploads they name); returns the top-level ids.
+/// A block that names an existing one ([`NewBlock::id`]) moves that block here instead.
 pub(crate) async fn insert(
     tx: &Transaction<'_>,
     parent: (&'static str, &str),
@@ -214,7 +215,10 @@ pub(crate) async fn insert(
         .prepare_cached(
             "INSERT INTO blocks (id, parent_type, parent_id, page_id, pos, type, content, created_by, last_edited_by)
              SELECT i, pt, pi, $4, ps, k, c::jsonb, $8, $8
-             FROM unnest($1::text[], $2::text[], $3::text[], $5::bigint[], $6::text[], $7::text[]) AS u(i, pt, pi, ps, k, c)",
+             FROM unnest($1::text[], $2::text[], $3::text[], $5::bigint[], $6::text[], $7::text[]) AS u(i, pt, pi, ps, k, c)
+             ON CONFLICT (id) DO UPDATE SET parent_type = excluded.parent_type, parent_id = excluded.parent_id,
+                 page_id = excluded.page_id, pos = excluded.pos, in_trash = false,
+                 last_edited_time = now(), last_edited_by = excluded.last_edited_by",
         )
         .await?;
     tx.execute(

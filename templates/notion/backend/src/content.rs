@@ -59,6 +59,9 @@ pub(crate) struct NewBlock {
     pub(crate) content: Value,
     /// Nested children.
     pub(crate) children: Vec<NewBlock>,
+    /// The id of the block it is, when it is one that exists already (a synced block a
+    /// markdown edit keeps); a new id otherwise.
+    pub(crate) id: Option<String>,
 }
 
 /// Checks a `children` array at `path`; `depth` counts the levels left for nesting.
@@ -71,13 +74,26 @@ pub(crate) fn blocks(value: &Value, path: &str, depth: usize) -> ApiResult<Vec<N
 }
 
 /// Checks blocks parsed from markdown ([`crate::markdown`]): any number at the top, nested
-/// as deep as the markdown nests them (up to 64 levels).
+/// as deep as the markdown nests them (up to 64 levels). A parsed block carrying `id` (set
+/// only by [`crate::page_markdown`] for a synced block it keeps) keeps that id.
 pub(crate) fn tree(items: &[Value], path: &str) -> ApiResult<Vec<NewBlock>> {
-    items
+    let mut out = items
         .iter()
         .enumerate()
         .map(|(i, item)| block(item, &format!("{path}[{i}]"), 64))
-        .collect()
+        .collect::<ApiResult<Vec<_>>>()?;
+    keep_ids(items, &mut out);
+    Ok(out)
+}
+
+/// Copies each parsed block's `id` onto the block checked from it.
+fn keep_ids(items: &[Value], blocks: &mut [NewBlock]) {
+    for (item, block) in items.iter().zip(blocks) {
+        block.id = item["id"].as_str().map(str::to_owned);
+        if let Some(children) = item[&block.kind]["children"].as_array() {
+            keep_ids(children, &mut block.children);
+        }
+    }
 }
 
 fn block(value: &Value, path: &str, depth: usize) -> ApiResult<NewBlock> {
@@ -127,6 +143,7 @@ fn block(value: &Value, path: &str, depth: usize) -> ApiResult<NewBlock> {
         kind: kind.to_owned(),
         content,
         children,
+        id: None,
     })
 }
 

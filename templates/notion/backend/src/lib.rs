@@ -9,7 +9,7 @@
 //! | `/v1/users`, `/v1/users/{id}`, `/v1/users/me` | `users` |
 //! | `/v1/pages`, `/v1/pages/{id}` | `pages` (templates applied: `templates`) |
 //! | `/v1/pages/{id}/move`, `/v1/pages/{id}/properties/{property_id}` | `moves` |
-//! | `/v1/pages/{id}/markdown` | `page_markdown` (conversion: `markdown`) |
+//! | `/v1/pages/{id}/markdown` | `page_markdown` (conversion: `markdown`; synced blocks: `synced_markdown`) |
 //! | `/v1/blocks/{id}`, `/v1/blocks/{id}/children` | `blocks` (shapes: `content`) |
 //! | `/v1/databases…`, `/v1/data_sources…` (create, retrieve, update) | `databases` (schemas: `schema`) |
 //! | `…/query` and `/v1/search` | `query` (filters and sorts: `filter`; on formulas and rollups: `computed`; conditions: `condition`) |
@@ -53,6 +53,7 @@ mod richtext;
 mod rollup;
 mod rows;
 mod schema;
+mod synced_markdown;
 mod templates;
 mod uploads;
 mod users;

@@ -7,8 +7,6 @@
 //! ones between go to the trash, and the new text between is parsed and inserted in their
 //! place (one transaction). Removing a child page or database needs `allow_deleting_content`.
 
-use std::collections::HashMap;
-
 use asym_kit::deadpool_postgres::GenericClient;
 use serde_json::{Map, Value, json};
 
@@ -17,6 +15,7 @@ use crate::content;
 use crate::error::{ApiError, ApiResult, invalid};
 use crate::markdown::{self, Node, Writer};
 use crate::request::{Ctx, Query, path_id};
+use crate::synced_markdown::{self, NODE_COLUMNS};
 
 /// The page `id` as the integration may see it; whether it is in the trash. A database or
 /// a block is refused as Notion does; anything else is Notion's 404.
@@ -45,11 +44,6 @@ async fn page(client: &impl GenericClient, id: &str, lock: bool) -> ApiResult<bo
     Err(ApiError::not_found("page", id))
 }
 
-/// What [`assemble`] reads of each block, after `FROM blocks b`.
-const NODE_COLUMNS: &str = "b.id, b.parent_id, b.type, b.content::text,
-    b.type <> 'child_page' OR EXISTS (SELECT 1 FROM pages c WHERE c.id = b.id AND c.shared),
-    CASE WHEN b.type = 'child_database' THEN (SELECT d.is_inline FROM databases d WHERE d.id = b.id) END";
-
 /// The page's blocks (not in the trash) as a tree, top blocks first; a duplicate synced
 /// block holds its original's blocks, as Notion renders it.
 async fn tree(client: &impl GenericClient, id: &str) -> ApiResult<Vec<Node>> {
@@ -58,79 +52,17 @@ async fn tree(client: &impl GenericClient, id: &str) -> ApiResult<Vec<Node>> {
             "SELECT {NODE_COLUMNS} FROM blocks b WHERE b.page_id = $1 AND NOT b.in_trash ORDER BY b.pos"
         ))
         .await?;
-    let mut top = assemble(client.query(&statement, &[&id]).await?, id);
+    let mut top = synced_markdown::assemble(client.query(&statement, &[&id]).await?, id);
     let mut originals = Vec::new();
-    references(&top, &mut originals);
+    synced_markdown::references(&top, &mut originals);
     if originals.is_empty() {
         return Ok(top);
     }
     // The originals' blocks, wherever they are (the page of each is shared: a duplicate
     // is made only of an original the integration can read).
-    let statement = client
-        .prepare_cached(&format!(
-            "WITH RECURSIVE below(id) AS (
-                 SELECT id FROM blocks WHERE parent_id = ANY($1) AND NOT in_trash
-                 UNION ALL
-                 SELECT c.id FROM blocks c JOIN below ON c.parent_id = below.id WHERE NOT c.in_trash)
-             SELECT {NODE_COLUMNS} FROM blocks b JOIN below USING (id) ORDER BY b.pos"
-        ))
-        .await?;
-    let rows = client.query(&statement, &[&originals]).await?;
-    let mut shown = HashMap::new();
-    for original in originals {
-        shown.insert(original.clone(), assemble(rows.clone(), &original));
-    }
-    fill_references(&mut top, &shown);
+    let shown = synced_markdown::shown(client, &originals).await?;
+    synced_markdown::fill_references(&mut top, &shown);
     Ok(top)
-}
-
-/// Block rows (read with [`NODE_COLUMNS`]) as the tree of the blocks under `root`.
-fn assemble(rows: Vec<asym_kit::tokio_postgres::Row>, root: &str) -> Vec<Node> {
-    let mut by_parent: HashMap<String, Vec<Node>> = HashMap::new();
-    for row in rows {
-        let node = Node {
-            id: row.get(0),
-            kind: row.get(2),
-            content: serde_json::from_str(row.get(3)).unwrap_or(Value::Null),
-            shared: row.get(4),
-            inline: row.get::<_, Option<bool>>(5).unwrap_or(false),
-            children: Vec::new(),
-        };
-        by_parent.entry(row.get(1)).or_default().push(node);
-    }
-    fn attach(nodes: &mut [Node], by_parent: &mut HashMap<String, Vec<Node>>) {
-        for node in nodes {
-            if let Some(mut children) = by_parent.remove(&node.id) {
-                attach(&mut children, by_parent);
-                node.children = children;
-            }
-        }
-    }
-    let mut top = by_parent.remove(root).unwrap_or_default();
-    attach(&mut top, &mut by_parent);
-    top
-}
-
-/// The originals of the duplicate synced blocks among `nodes` (and below them).
-fn references(nodes: &[Node], out: &mut Vec<String>) {
-    for node in nodes {
-        match node.content["synced_from"]["block_id"].as_str() {
-            Some(original) if node.kind == "synced_block" => out.push(original.to_owned()),
-            _ => references(&node.children, out),
-        }
-    }
-}
-
-/// Gives each duplicate synced block among `nodes` its original's blocks from `shown`.
-fn fill_references(nodes: &mut [Node], shown: &HashMap<String, Vec<Node>>) {
-    for node in nodes {
-        match node.content["synced_from"]["block_id"].as_str() {
-            Some(original) if node.kind == "synced_block" => {
-                node.children = shown.get(original).cloned().unwrap_or_default();
-            }
-            _ => fill_references(&mut node.children, shown),
-        }
-    }
 }
 
 /// The page's top blocks, each rendered on its own, and what could not be shown.
@@ -439,15 +371,23 @@ pub(crate) async fn update(ctx: &Ctx, id: &str, body: &Map<String, Value>) -> Ap
         )));
     }
     let kind = body.get("type").and_then(Value::as_str).unwrap_or_default();
-    let parsed = markdown::parse(middle)?;
+    let mut parsed = markdown::parse(middle)?;
+    let synced =
+        synced_markdown::resolve(&tx, ctx, &id, &before.nodes, removed, &mut parsed).await?;
     let new_blocks = content::tree(&parsed, &format!("body.{kind}"))?;
-    let removed_ids: Vec<String> = removed.iter().map(|n| n.id.clone()).collect();
+    let removed_ids: Vec<String> = removed
+        .iter()
+        .map(|n| n.id.clone())
+        .filter(|id| !synced.kept.contains(id))
+        .collect();
     blocks::trash_all(&tx, &removed_ids, &ctx.bot).await?;
+    synced.clear(&tx, &ctx.bot).await?;
     let place = match kept.checked_sub(1) {
         Some(last) => Place::After(&before.nodes[last].id),
         None => Place::Start,
     };
     let mut changed = blocks::insert(&tx, ("page_id", &id), &id, &new_blocks, place, ctx).await?;
+    changed.extend(synced.apply(&tx, ctx).await?);
     changed.extend(removed_ids);
     let wake = if changed.is_empty() {
         false

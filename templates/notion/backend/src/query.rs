@@ -63,10 +63,11 @@ pub(crate) async fn query(
     let condition = compiler.filter(body.get("filter"))?;
     let order = compiler.sorts(body.get("sorts"))?;
     // The trash condition is written, not bound, so the partial index on live pages applies.
+    // A template is a page of the data source that queries leave out, as Notion's do.
     let scope = if in_trash {
-        "p.in_trash AND p.shared"
+        "p.in_trash AND p.shared AND NOT p.is_template"
     } else {
-        "NOT p.in_trash AND p.shared"
+        "NOT p.in_trash AND p.shared AND NOT p.is_template"
     };
     if !compiler.computed.is_empty() {
         let needs = std::mem::take(&mut compiler.computed);
@@ -165,7 +166,7 @@ pub(crate) async fn search(ctx: &Ctx, body: &Map<String, Value>) -> ApiResult<Va
     let sql = format!(
         "SELECT kind, id FROM (
             SELECT 'p' AS kind, p.id, p.last_edited_time AS t FROM pages p
-            WHERE $1 AND p.shared AND NOT p.in_trash AND strpos(lower(p.title), lower($3)) > 0
+            WHERE $1 AND p.shared AND NOT p.in_trash AND NOT p.is_template AND strpos(lower(p.title), lower($3)) > 0
             UNION ALL {containers}
          ) found ORDER BY t {direction}, id OFFSET $4 LIMIT $5"
     );

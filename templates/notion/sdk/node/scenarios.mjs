@@ -248,6 +248,32 @@ await scenario("page markdown: create, retrieve, update", async () => {
   assert.match(err.message, /allow_deleting_content/);
 });
 
+await scenario("page markdown: callouts and synced blocks round trip", async () => {
+  const page = await notion.pages.create({
+    parent: { page_id: PROJECTS },
+    markdown: "::: callout {icon=\"💡\"}\nTip\n:::\n<synced_block>\n\tShared\n</synced_block>",
+  });
+  const { markdown } = await notion.pages.retrieveMarkdown({ page_id: page.id });
+  assert.ok(markdown.startsWith("::: callout {icon=\"💡\"}\nTip\n:::\n<synced_block url=\""), markdown);
+  const before = (await notion.blocks.children.list({ block_id: page.id })).results.map((b) => b.id);
+  const same = await notion.pages.updateMarkdown({ page_id: page.id, type: "replace_content", replace_content: { new_str: markdown } });
+  assert.equal(same.markdown, markdown);
+  const edited = await notion.pages.updateMarkdown({
+    page_id: page.id,
+    type: "update_content",
+    update_content: { content_updates: [{ old_str: "Tip", new_str: "Tip!" }, { old_str: "\tShared", new_str: "\tShared, edited" }] },
+  });
+  assert.ok(edited.markdown.endsWith("\n\tShared, edited\n</synced_block>"), edited.markdown);
+  const after = (await notion.blocks.children.list({ block_id: page.id })).results;
+  assert.equal(after[1].id, before[1], "the synced block keeps its id");
+  const [duplicate] = (await notion.blocks.children.append({
+    block_id: page.id, children: [{ synced_block: { synced_from: { block_id: before[1] } } }],
+  })).results;
+  const shown = await notion.pages.retrieveMarkdown({ page_id: page.id });
+  assert.ok(shown.markdown.endsWith("\n\tShared, edited\n</synced_block_reference>"), shown.markdown);
+  assert.equal(duplicate.synced_block.synced_from.block_id, before[1]);
+});
+
 await scenario("columns, links to pages, synced blocks, tabs and heading_4", async () => {
   const page = await notion.pages.create({ parent: { page_id: PROJECTS }, properties: { title: { title: text("Layout") } } });
   const column = (words, extra = {}) => ({ column: { children: [{ paragraph: { rich_text: text(words) } }], ...extra } });
@@ -294,6 +320,9 @@ await scenario("data source templates and custom emojis", async () => {
   const { templates } = await notion.dataSources.listTemplates({ data_source_id: TASKS });
   assert.deepEqual(templates.map((t) => t.name), ["Bug report", "Feature request"]);
   assert.equal(templates.find((t) => t.is_default).name, "Bug report");
+  const feature = await notion.pages.retrieve({ page_id: templates[1].id });
+  assert.equal(feature.properties.Status.status.name, "Not started");
+  assert.equal((await notion.pages.retrieveMarkdown({ page_id: feature.id })).markdown.split("\n")[0], "## Problem");
   const filtered = await notion.dataSources.listTemplates({ data_source_id: TASKS, name: "bug" });
   assert.equal(filtered.templates.length, 1);
   const emojis = await collectPaginatedAPI(notion.customEmojis.list, { page_size: 1 });

@@ -363,10 +363,32 @@ def page_markdown_read_and_edit():
     assert [b["type"] for b in kids] == ["heading_2", "paragraph", "to_do"], kids
     expect_error(APIErrorCode.ValidationError, notion.pages.update_markdown, page_id=page["id"],
                  type="update_content", update_content={"content_updates": [{"old_str": "absent", "new_str": "x"}]})
+    callout = "::: callout {icon=\"🎯\" color=\"blue_bg\"}\nDone\n- and dusted\n:::"
     replaced = notion.pages.update_markdown(page_id=page["id"], type="replace_content",
-                                            replace_content={"new_str": "<callout icon=\"🎯\">\n\tDone\n</callout>"})
-    assert replaced["markdown"] == "<callout icon=\"🎯\">\n\tDone\n</callout>", replaced
-    assert notion.blocks.children.list(block_id=page["id"])["results"][0]["callout"]["icon"]["emoji"] == "🎯"
+                                            replace_content={"new_str": callout})
+    assert replaced["markdown"] == callout, replaced
+    block = notion.blocks.children.list(block_id=page["id"])["results"][0]
+    assert block["callout"]["icon"]["emoji"] == "🎯" and block["callout"]["color"] == "blue_background", block
+    assert block["has_children"] is True, block
+
+
+@scenario
+def page_markdown_round_trips_synced_blocks():
+    page = notion.pages.create(parent={"page_id": PROJECTS},
+                               markdown="Intro\n<synced_block>\n\tShared text\n</synced_block>\nOutro")
+    text = notion.pages.retrieve_markdown(page_id=page["id"])["markdown"]
+    assert "\n<synced_block url=\"" in text and text.endswith("\n\tShared text\n</synced_block>\nOutro"), text
+    before = notion.blocks.children.list(block_id=page["id"])["results"]
+    same = notion.pages.update_markdown(page_id=page["id"], type="replace_content", replace_content={"new_str": text})
+    assert same["markdown"] == text, same
+    assert [b["id"] for b in notion.blocks.children.list(block_id=page["id"])["results"]] == [b["id"] for b in before]
+    edited = notion.pages.update_markdown(page_id=page["id"], type="update_content", update_content={
+        "content_updates": [{"old_str": "Shared text", "new_str": "Shared **edit**"}]})
+    assert "\n\tShared **edit**\n</synced_block>" in edited["markdown"], edited
+    synced = notion.blocks.children.list(block_id=page["id"])["results"][1]
+    assert synced["id"] == before[1]["id"] and synced["synced_block"]["synced_from"] is None, synced
+    inner = notion.blocks.children.list(block_id=synced["id"])["results"]
+    assert inner[0]["paragraph"]["rich_text"][1]["annotations"]["bold"] is True, inner
 
 
 @scenario
@@ -377,6 +399,13 @@ def templates_and_custom_emojis():
     first = notion.data_sources.list_templates(data_source_id=TASKS, page_size=1)
     rest = notion.data_sources.list_templates(data_source_id=TASKS, start_cursor=first["next_cursor"])
     assert rest["templates"][0]["name"] == "Feature request" and rest["has_more"] is False
+    # A template is a page too: its properties and content are read as a page's.
+    template = notion.pages.retrieve(page_id=first["templates"][0]["id"])
+    assert template["object"] == "page" and template["properties"]["Priority"]["select"]["name"] == "High", template
+    kinds = [b["type"] for b in notion.blocks.children.list(block_id=template["id"])["results"]]
+    assert kinds == ["heading_2", "numbered_list_item", "to_do"], kinds
+    queried = collect_paginated_api(notion.data_sources.query, data_source_id=TASKS)
+    assert template["id"] not in [p["id"] for p in queried], "queries leave templates out"
     emojis = collect_paginated_api(notion.custom_emojis.list, page_size=1)
     assert [e["name"] for e in emojis] == ["shipit", "rocket-cat"], emojis
     found = notion.custom_emojis.list(name="shipit")["results"]

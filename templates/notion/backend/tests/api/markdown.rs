@@ -8,7 +8,7 @@ use crate::common::{
     read,
 };
 
-const MEETING_MD: &str = "# Weekly sync\n<details>\n<summary>Decisions</summary>\n\tShip the clone on Friday.\n</details>\n<callout icon=\"💡\">\n\tRemember the retro.\n</callout>\n> Simple things should be simple.\n---\n```sql\nSELECT 1;\n```";
+const MEETING_MD: &str = "# Weekly sync\n<details>\n<summary>Decisions</summary>\n\tShip the clone on Friday.\n</details>\n::: callout {icon=\"💡\"}\nRemember the retro.\n:::\n> Simple things should be simple.\n---\n```sql\nSELECT 1;\n```";
 
 fn markdown_path(id: &str) -> String {
     format!("/v1/pages/{id}/markdown")
@@ -17,6 +17,11 @@ fn markdown_path(id: &str) -> String {
 /// The markdown `GET /v1/pages/{id}/markdown` answers for `id`.
 async fn markdown_of(api: &Api, id: &str) -> Value {
     read(api, &markdown_path(id)).await["markdown"].take()
+}
+
+/// The markdown text of `id`.
+async fn markdown_text(api: &Api, id: &str) -> String {
+    markdown_of(api, id).await.as_str().unwrap().to_owned()
 }
 
 /// Creates a page under `parent` (`{"page_id": …}` or `{"data_source_id": …}`) from `markdown`.
@@ -118,7 +123,7 @@ async fn markdown_edits_keep_unchanged_blocks(notion: asym::Notion) {
     .await;
     let text = edited["markdown"].as_str().unwrap();
     assert!(
-        text.contains("\tRemember the **retro** on <mention-date start=\"2025-03-01\"/>."),
+        text.contains("\nRemember the **retro** on <mention-date start=\"2025-03-01\"/>.\n:::"),
         "{text}"
     );
     let after = read(&api, &format!("/v1/blocks/{MEETING}/children")).await;
@@ -212,7 +217,7 @@ async fn markdown_edit_refusals(notion: asym::Notion) {
         ),
         (
             json!({ "type": "replace_content", "replace_content": { "new_str": "<synced_block url=\"x\">\n</synced_block>" } }),
-            "not supported",
+            "names no block",
         ),
         (
             json!({ "type": "replace_content", "replace_content": { "new_str": "<columns>\n</columns>" } }),
@@ -334,6 +339,7 @@ async fn rendered_markdown_parses_back_to_the_same_blocks(notion: asym::Notion) 
         { "type": "mention", "mention": { "type": "page", "page": { "id": MEETING } } },
         { "type": "mention", "mention": { "type": "user", "user": { "id": "a0000000-0000-4000-8000-000000000001" } } },
         { "type": "equation", "equation": { "expression": "e^{i\\pi}" } },
+        { "type": "mention", "mention": { "type": "date", "date": { "start": "2025-03-01T10:30:00", "time_zone": "Europe/Paris" } } },
         { "text": { "content": "line\nbreak" }, "annotations": { "underline": true, "strikethrough": true, "code": false } }
     ]);
     patch(
@@ -345,6 +351,9 @@ async fn rendered_markdown_parses_back_to_the_same_blocks(notion: asym::Notion) 
                 { "numbered_list_item": { "rich_text": [{ "text": { "content": "one" } }] } }
             ] } },
             { "to_do": { "rich_text": [{ "text": { "content": "task" } }], "checked": true } },
+            { "callout": { "rich_text": [{ "text": { "content": "Note" } }], "icon": { "emoji": "🎯" }, "color": "blue_background", "children": [
+                { "bulleted_list_item": { "rich_text": [{ "text": { "content": "inside" } }] } }
+            ] } },
             { "image": { "external": { "url": "https://example.com/cat.png" }, "caption": [{ "text": { "content": "A cat" } }] } },
             { "pdf": { "external": { "url": "https://example.com/doc.pdf" } } },
             { "table_of_contents": { "color": "gray" } },
@@ -360,6 +369,18 @@ async fn rendered_markdown_parses_back_to_the_same_blocks(notion: asym::Notion) 
     let before = read(&api, &path).await;
     let text = before["markdown"].as_str().unwrap();
     assert!(text.contains("<unknown url="), "{text}");
+    // As Notion's enhanced markdown reference writes them: a callout is a fenced div, a
+    // date mention with a time zone splits its time off.
+    assert!(
+        text.contains("\n::: callout {icon=\"🎯\" color=\"blue_bg\"}\nNote\n- inside\n:::\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "<mention-date start=\"2025-03-01\" startTime=\"10:30\" timeZone=\"Europe/Paris\"/>"
+        ),
+        "{text}"
+    );
     let blocks_before = read(&api, &format!("/v1/blocks/{id}/children")).await;
     // Replacing the content with itself changes nothing: every block keeps its id.
     let same = patch(
@@ -406,13 +427,12 @@ fn same_block(markdown: &str, i: usize) -> String {
         }
         for (open, close) in [
             ("<details", "</details>"),
-            ("<callout", "</callout>"),
+            ("::: callout", ":::"),
             ("<table", "</table>"),
         ] {
             if line.starts_with(open) && !line.starts_with("<table_of_contents") {
                 open_tags += 1;
-            }
-            if line.starts_with(close) {
+            } else if line == close || (close != ":::" && line.starts_with(close)) {
                 open_tags -= 1;
             }
         }
@@ -424,4 +444,137 @@ fn same_block(markdown: &str, i: usize) -> String {
         blocks.last_mut().unwrap().push(line);
     }
     blocks[i].join("\n")
+}
+
+/// The ids of the blocks under `id`, depth first (a duplicate synced block's are its
+/// original's).
+async fn ids_below(api: &Api, id: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut stack = vec![id.to_owned()];
+    while let Some(parent) = stack.pop() {
+        let children = read(api, &format!("/v1/blocks/{parent}/children")).await;
+        for block in children["results"].as_array().unwrap() {
+            let id = block["id"].as_str().unwrap().to_owned();
+            if block["has_children"] == true {
+                stack.push(id.clone());
+            }
+            out.push(id);
+        }
+    }
+    out
+}
+
+#[asym::clone("notion", seed = "basic")]
+async fn markdown_edits_keep_synced_blocks(notion: asym::Notion) {
+    let api = api(&notion);
+    let page = from_markdown(
+        &api,
+        json!({ "page_id": PROJECTS }),
+        "Intro\n<synced_block>\n\tShared **text**\n\t- item\n</synced_block>\nOutro",
+    )
+    .await;
+    let id = page["id"].as_str().unwrap().to_owned();
+    let top = read(&api, &format!("/v1/blocks/{id}/children")).await;
+    let original = top["results"][1].clone();
+    assert_eq!(original["type"], "synced_block");
+    assert!(original["synced_block"]["synced_from"].is_null());
+    let original_id = original["id"].as_str().unwrap().to_owned();
+    // A duplicate of it on another page.
+    let other = from_markdown(&api, json!({ "page_id": PROJECTS }), "Elsewhere").await;
+    let other_id = other["id"].as_str().unwrap().to_owned();
+    patch(
+        &api,
+        &format!("/v1/blocks/{other_id}/children"),
+        &json!({ "children": [{ "synced_block": { "synced_from": { "block_id": original_id } } }] }),
+    )
+    .await;
+    let path = markdown_path(&id);
+    let text = markdown_text(&api, &id).await;
+    let url = format!(
+        "{}/{}",
+        notion.api_url().trim_end_matches('/'),
+        original_id.replace('-', "")
+    );
+    assert_eq!(
+        text,
+        format!(
+            "Intro\n<synced_block url=\"{url}\">\n\tShared **text**\n\t- item\n</synced_block>\nOutro"
+        )
+    );
+    let ids = ids_below(&api, &id).await;
+
+    // A round trip changes nothing, also when the edit spans the synced block.
+    let replace =
+        |new: &str| json!({ "type": "replace_content", "replace_content": { "new_str": new } });
+    assert_eq!(
+        patch(&api, &path, &replace(text.as_str())).await["markdown"],
+        text
+    );
+    assert_eq!(ids_below(&api, &id).await, ids);
+    let spanning = json!({ "type": "update_content", "update_content": { "content_updates": [
+        { "old_str": "Intro", "new_str": "Intro!" }, { "old_str": "Outro", "new_str": "Outro!" }
+    ] } });
+    let edited = patch(&api, &path, &spanning).await;
+    assert_eq!(
+        edited["markdown"],
+        text.replace("Intro", "Intro!").replace("Outro", "Outro!")
+    );
+    let now = ids_below(&api, &id).await;
+    assert_eq!(now[1], original_id, "the synced block keeps its id");
+    assert_eq!(now[3..], ids[3..], "and its blocks theirs");
+
+    // Editing inside it edits the original, which its duplicate shows.
+    let inside = json!({ "type": "update_content", "update_content": { "content_updates": [
+        { "old_str": "Shared **text**", "new_str": "Shared **words**" }
+    ] } });
+    patch(&api, &path, &inside).await;
+    assert_eq!(ids_below(&api, &id).await[1], original_id);
+    let elsewhere = markdown_text(&api, &other_id).await;
+    assert_eq!(
+        elsewhere,
+        format!(
+            "Elsewhere\n<synced_block_reference url=\"{url}\">\n\tShared **words**\n\t- item\n</synced_block_reference>"
+        )
+    );
+    // So does editing inside the duplicate, which keeps its id.
+    let duplicate = ids_below(&api, &other_id).await[1].clone();
+    let from_reference = json!({ "type": "update_content", "update_content": { "content_updates": [
+        { "old_str": "Shared **words**", "new_str": "From the reference" }
+    ] } });
+    patch(&api, &markdown_path(&other_id), &from_reference).await;
+    assert_eq!(ids_below(&api, &other_id).await[1], duplicate);
+    assert!(
+        markdown_text(&api, &id)
+            .await
+            .contains("\n\tFrom the reference\n\t- item\n</synced_block>"),
+    );
+    // A page made from that markdown shows the same original.
+    let copy = from_markdown(&api, json!({ "page_id": PROJECTS }), &elsewhere).await;
+    let copied = markdown_text(&api, copy["id"].as_str().unwrap()).await;
+    assert_eq!(copied, markdown_text(&api, &other_id).await);
+
+    // Refusals: a reference without its original's url, or naming another block.
+    invalid(
+        api.patch(
+            &path,
+            &replace("<synced_block_reference>\n\tx\n</synced_block_reference>"),
+        )
+        .await,
+    );
+    let paragraph = ids_below(&api, &other_id).await[0].clone();
+    let not_synced = format!(
+        "<synced_block_reference url=\"{}/{}\">\n</synced_block_reference>",
+        notion.api_url().trim_end_matches('/'),
+        paragraph.replace('-', "")
+    );
+    invalid(api.patch(&path, &replace(&not_synced)).await);
+    error(
+        api.patch(
+            &path,
+            &replace("<synced_block url=\"https://www.notion.so/0000000000004000800000000000dead\">\n</synced_block>"),
+        )
+        .await,
+        404,
+        "object_not_found",
+    );
 }

@@ -169,3 +169,36 @@ async fn templates_are_refused_where_they_do_not_apply(notion: asym::Notion) {
     }
     assert!(!block_types(&api(&notion), MEETING).await.is_empty());
 }
+
+#[asym::clone("notion", seed = "basic")]
+async fn templates_are_pages(notion: asym::Notion) {
+    let api = api(&notion);
+    // Notion: "Templates are also valid Notion pages, so you can retrieve a template's full
+    // properties and content using the Retrieve a page API."
+    let listed = read(&api, &format!("/v1/data_sources/{TASKS}/templates")).await;
+    let id = listed["templates"][0]["id"].as_str().unwrap().to_owned();
+    assert_eq!(id, BUG_REPORT);
+    let page = read(&api, &format!("/v1/pages/{id}")).await;
+    assert_eq!(page["object"], "page");
+    assert_eq!(page["parent"]["data_source_id"], TASKS);
+    assert_eq!(plain(&page["properties"]["Name"]), "Bug report");
+    assert_eq!(page["properties"]["Priority"]["select"]["name"], "High");
+    assert_eq!(
+        block_types(&api, &id).await,
+        ["heading_2", "numbered_list_item", "to_do"]
+    );
+    assert_eq!(
+        block_types(&api, FEATURE_REQUEST).await,
+        ["heading_2", "column_list"]
+    );
+    let markdown = read(&api, &format!("/v1/pages/{id}/markdown")).await;
+    assert_eq!(
+        markdown["markdown"],
+        "## Steps to reproduce\n1. Open the page\n- [ ] Write a failing test"
+    );
+    // Queries and search leave templates out.
+    let query = post(&api, &format!("/v1/data_sources/{TASKS}/query"), &json!({})).await;
+    assert!(!pluck(&query["results"], "id").contains(&id), "{query}");
+    let search = post(&api, "/v1/search", &json!({ "query": "Bug report" })).await;
+    assert_eq!(search["results"], json!([]));
+}
