@@ -2,7 +2,7 @@
 //! tokens, rate limits. (The Events API subscription is in `events`.)
 
 use asym_kit::BackendError;
-use asym_kit::token::{hash, random_alnum, random_digits, random_hex};
+use asym_kit::token::{random_alnum, random_digits, random_hex};
 use axum::Json;
 use axum::Router;
 use axum::body::Bytes;
@@ -17,6 +17,7 @@ use serde_json::{Value, json};
 use crate::AppState;
 use crate::auth::{BOT_SCOPES, USER_SCOPES};
 use crate::error::ApiError;
+use crate::model::token::{self, mint_bot_token, mint_user_token};
 use crate::ratelimit::Limits;
 
 /// The admin surface's own routes: provisioning, extra tokens and rate limits.
@@ -28,27 +29,6 @@ pub(crate) fn routes() -> Router<AppState> {
             "/api/admin/rate-limits",
             get(get_rate_limits).post(set_rate_limits),
         )
-}
-
-/// A bot token in Slack's shape: `xoxb-<team digits>-<bot digits>-<24 alphanumerics>`.
-pub(crate) fn mint_bot_token() -> String {
-    format!(
-        "xoxb-{}-{}-{}",
-        random_digits(12),
-        random_digits(13),
-        random_alnum(24)
-    )
-}
-
-/// A user token in Slack's shape: `xoxp-<digits>-<digits>-<digits>-<32 hex>`.
-pub(crate) fn mint_user_token() -> String {
-    format!(
-        "xoxp-{}-{}-{}-{}",
-        random_digits(12),
-        random_digits(13),
-        random_digits(13),
-        random_hex(32)
-    )
 }
 
 /// An admin route's failure: Slack's error envelope with the error's status — except a
@@ -107,8 +87,8 @@ const INSTALLED_BOT: &str =
 /// `POST /api/admin/provision`, body optionally `{"reprovision": true}`.
 ///
 /// Mints the workspace's credentials — a bot token for the app's bot user, a user token for
-/// the workspace's primary owner, and the app's signing secret — stores the tokens' hashes
-/// and the secret, and returns the plaintexts once:
+/// the workspace's primary owner, the app's signing secret and its OAuth client id and
+/// secret (read at `GET /api/admin/oauth`) — stores the tokens' hashes and the secrets, and returns the plaintexts once:
 /// `{"tokens":{"bot":"xoxb-…","user":"xoxp-…","signingSecret":"…"}}`.
 /// A second call answers 409 `already_provisioned` unless it asks to reprovision, which
 /// revokes every earlier token. Database failures answer 503 (retry); a database without
@@ -140,23 +120,26 @@ pub(crate) async fn provision(State(state): State<AppState>, body: Bytes) -> Adm
             let user_token = mint_user_token();
             let signing_secret = random_hex(32);
             tx.execute("DELETE FROM tokens", &[]).await?;
-            let insert = "INSERT INTO tokens (token_hash, kind, user_id, team_id, scopes)
-                          VALUES ($1, $2, $3, $4, $5)";
             let tokens = [
                 (&bot_token, "bot", &bot, BOT_SCOPES),
                 (&user_token, "user", &owner, USER_SCOPES),
             ];
-            for (token, kind, holder, scopes) in tokens {
+            for (plain, kind, holder, scopes) in tokens {
                 let (user, team): (String, String) = (holder.get(0), holder.get(1));
                 let scopes: Vec<String> = scopes.iter().map(|s| (*s).to_owned()).collect();
-                tx.execute(insert, &[&hash(token), &kind, &user, &team, &scopes])
-                    .await?;
+                token::store(tx, plain, kind, &user, &team, &scopes).await?;
             }
             tx.execute(
                 "INSERT INTO settings (key, value)
-                 VALUES ('signing_secret', $1), ('verification_token', $2)
+                 VALUES ('signing_secret', $1), ('verification_token', $2),
+                        ('client_id', $3), ('client_secret', $4)
                  ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value",
-                &[&signing_secret, &random_alnum(24)],
+                &[
+                    &signing_secret,
+                    &random_alnum(24),
+                    &format!("{}.{}", random_digits(12), random_digits(13)),
+                    &random_hex(32),
+                ],
             )
             .await?;
             Ok(json!({ "bot": bot_token, "user": user_token, "signingSecret": signing_secret }))
@@ -224,13 +207,7 @@ pub(crate) async fn mint_token(State(state): State<AppState>, body: Bytes) -> Ad
         .unwrap_or_else(|| default_scopes.iter().map(|s| (*s).to_owned()).collect());
     let user_id: String = row.get(0);
     let team_id: String = row.get(1);
-    client
-        .execute(
-            "INSERT INTO tokens (token_hash, kind, user_id, team_id, scopes)
-             VALUES ($1, $2, $3, $4, $5)",
-            &[&hash(&token), &request.kind, &user_id, &team_id, &scopes],
-        )
-        .await?;
+    token::store(&client, &token, &request.kind, &user_id, &team_id, &scopes).await?;
     Ok(Json(
         json!({ "token": token, "userId": user_id, "scopes": scopes }),
     ))
@@ -263,38 +240,4 @@ pub(crate) async fn set_rate_limits(State(state): State<AppState>, body: Bytes) 
         )
         .await?;
     Ok(Json(json!({ "ok": true, "rateLimits": value })))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// Asserts `token` is `prefix`, then `numbers` parts of digits, then a secret of `len`
-    /// characters that all pass `charset`, joined by `-`.
-    fn assert_shape(
-        token: &str,
-        prefix: &str,
-        numbers: usize,
-        len: usize,
-        charset: fn(&u8) -> bool,
-    ) {
-        let parts: Vec<&str> = token.split('-').collect();
-        assert_eq!(parts.len(), numbers + 2, "{token}");
-        assert_eq!(parts[0], prefix, "{token}");
-        let digits = |part: &&str| part.bytes().all(|b| b.is_ascii_digit());
-        assert!(parts[1..=numbers].iter().all(digits), "{token}");
-        let secret = parts[numbers + 1];
-        assert_eq!(secret.len(), len, "{token}");
-        assert!(secret.bytes().all(|b| charset(&b)), "{token}");
-    }
-
-    #[test]
-    fn bot_tokens_have_slacks_shape() {
-        assert_shape(&mint_bot_token(), "xoxb", 2, 24, u8::is_ascii_alphanumeric);
-    }
-
-    #[test]
-    fn user_tokens_have_slacks_shape() {
-        assert_shape(&mint_user_token(), "xoxp", 3, 32, u8::is_ascii_hexdigit);
-    }
 }

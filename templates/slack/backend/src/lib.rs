@@ -30,6 +30,7 @@
 //! | Events API subscription, queue and delivery worker | `events` |
 //! | Interactivity: app configuration, slash commands, block actions, modals, `response_url` | `interactivity` |
 //! | rate-limit tiers | `ratelimit` |
+//! | `oauth.v2.access` and the admin surface's install codes | `oauth` |
 //! | `POST /api/admin/provision`, `/tokens`, `/rate-limits` | `admin` |
 //!
 //! All state is in the clone's Postgres database (see `migrations/`); the process holds none.
@@ -50,6 +51,7 @@ mod history;
 mod interactivity;
 mod json;
 mod model;
+mod oauth;
 mod post;
 mod ratelimit;
 mod reactions;
@@ -126,6 +128,7 @@ pub fn app(state: AppState) -> Router {
         .merge(events::admin_routes())
         .merge(files::routes())
         .merge(interactivity::routes())
+        .merge(oauth::admin_routes())
         .route("/api/{method}", any(web_api))
         .with_state(state)
 }
@@ -165,6 +168,7 @@ async fn web_api(
         "api.test" => auth::api_test(call),
         "auth.test" => auth::test(state, call).await,
         "auth.revoke" => revoke::revoke(state, call).await,
+        "oauth.v2.access" => oauth::access(state, call).await,
         "team.info" => team::info(state, call).await,
         "team.profile.get" => team::profile_get(state, call).await,
         "bots.info" => team::bots_info(state, call).await,

@@ -7,6 +7,7 @@
 import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
 import bolt from '@slack/bolt';
+import { InstallProvider } from '@slack/oauth';
 import { LogLevel, WebClient } from '@slack/web-api';
 
 const slackApiUrl = process.env.SLACK_API_URL;
@@ -436,6 +437,50 @@ async function admin(method, path, body) {
   assert.ok(response.ok, `${method} ${path}: ${response.status} ${JSON.stringify(answer)}`);
   return answer;
 }
+
+await scenario('oauth install flow', async () => {
+  const client = await admin('GET', 'oauth');
+  const installs = [];
+  const installer = new InstallProvider({
+    clientId: client.clientId,
+    clientSecret: client.clientSecret,
+    stateSecret: 'not-a-secret',
+    logLevel: LogLevel.ERROR,
+    clientOptions: { slackApiUrl, logLevel: LogLevel.ERROR },
+    installationStore: {
+      storeInstallation: async (installation) => { installs.push(installation); },
+      fetchInstallation: async () => installs.at(-1),
+      deleteInstallation: async () => {},
+    },
+  });
+  const scopes = ['chat:write', 'channels:read'];
+  const url = new URL(await installer.generateInstallUrl({ scopes, userScopes: ['search:read'] }));
+  const state = url.searchParams.get('state');
+  const { code } = await admin('POST', 'oauth/codes', { user: 'U0000000004', scopes, userScopes: ['search:read'] });
+  const outcome = await new Promise((resolve) => {
+    const req = {
+      url: `/slack/oauth_redirect?code=${encodeURIComponent(code)}&state=${encodeURIComponent(state)}`,
+      headers: { host: 'app.test', cookie: `slack-app-oauth-state=${state}` },
+    };
+    const res = { setHeader() {}, getHeader() {}, writeHead() {}, end() {} };
+    installer.handleCallback(req, res, {
+      success: (installation) => resolve(['installed', installation]),
+      failure: (error) => resolve(['failed', error]),
+    });
+  });
+  assert.equal(outcome[0], 'installed', String(outcome[1]));
+  const installation = installs.at(-1);
+  assert.equal(installation.team.id, 'T0000000001');
+  assert.equal(installation.bot.userId, 'U0000000002');
+  assert.equal(installation.bot.id, 'B0000000001');
+  assert.deepEqual(installation.bot.scopes, scopes);
+  assert.equal(installation.user.id, 'U0000000004');
+  const installed = new WebClient(installation.bot.token, options);
+  assert.equal((await installed.chat.postMessage({ channel: GENERAL, text: 'installed' })).ok, true);
+  const anonymous = new WebClient(undefined, options);
+  await fails('invalid_code', anonymous.oauth.v2.access({ client_id: client.clientId, client_secret: client.clientSecret, code }));
+  await fails('invalid_client_id', anonymous.oauth.v2.access({ client_id: '1.2', client_secret: client.clientSecret, code }));
+});
 
 async function freePort() {
   return new Promise((resolve) => {

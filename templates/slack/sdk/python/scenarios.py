@@ -523,6 +523,55 @@ def admin(method, path, body=None):
         return json.loads(response.read())
 
 
+@scenario
+def bolt_oauth_install_flow():
+    """Bolt's OAuth flow, its install page and its redirect URL, with a code the person's
+    consent (the admin surface) gave: oauth.v2.access, then auth.test, then the store."""
+    import re
+    import tempfile
+
+    from slack_bolt import App, BoltRequest
+    from slack_bolt.oauth.oauth_settings import OAuthSettings
+    from slack_sdk.oauth.installation_store import FileInstallationStore
+    from slack_sdk.oauth.state_store import FileOAuthStateStore
+
+    client = admin("GET", "oauth")
+    files = tempfile.mkdtemp()
+    scopes, user_scopes = ["chat:write", "channels:read"], ["search:read"]
+    app = App(
+        signing_secret=os.environ["SLACK_SIGNING_SECRET"],
+        client=WebClient(base_url=BASE),
+        oauth_settings=OAuthSettings(
+            client_id=client["clientId"], client_secret=client["clientSecret"],
+            scopes=scopes, user_scopes=user_scopes,
+            installation_store=FileInstallationStore(base_dir=files),
+            state_store=FileOAuthStateStore(expiration_seconds=600, base_dir=files),
+        ),
+    )
+    flow = app.oauth_flow
+
+    def install(code):
+        page = flow.handle_installation(BoltRequest(body="", query="", headers={}))
+        cookie = page.headers["set-cookie"][0].split(";")[0]
+        state = re.search(r"state=([A-Za-z0-9_-]+)", page.body).group(1)
+        return flow.handle_callback(BoltRequest(body="", query=f"code={code}&state={state}",
+                                                headers={"cookie": cookie}))
+
+    code = admin("POST", "oauth/codes", {"user": "U0000000003", "scopes": scopes,
+                                         "userScopes": user_scopes})["code"]
+    assert install(code).status == 200
+    found = flow.settings.installation_store.find_installation(enterprise_id=None, team_id="T0000000001")
+    assert (found.bot_user_id, found.bot_id, found.user_id) == ("U0000000002", "B0000000001", "U0000000003")
+    assert found.bot_scopes == scopes and found.user_scopes == user_scopes and found.team_name == "Acme"
+    posted = WebClient(token=found.bot_token, base_url=BASE).chat_postMessage(channel=GENERAL, text="installed")
+    assert posted["message"]["text"] == "installed"
+    assert WebClient(token=found.user_token, base_url=BASE).auth_test()["user_id"] == "U0000000003"
+    assert install(code).status != 200, "a code is exchanged once"
+    exchange = WebClient(base_url=BASE).oauth_v2_access
+    fails("invalid_code", lambda: exchange(client_id=client["clientId"], client_secret=client["clientSecret"], code=code))
+    fails("bad_client_secret", lambda: exchange(client_id=client["clientId"], client_secret="nope", code=code))
+
+
 SHIP = {
     "type": "modal", "callback_id": "ship", "notify_on_close": True,
     "title": {"type": "plain_text", "text": "Ship"},

@@ -10,5 +10,6 @@ pub(crate) mod event;
 pub(crate) mod interaction;
 pub(crate) mod message;
 pub(crate) mod system;
+pub(crate) mod token;
 pub(crate) mod user;
 pub(crate) mod view;

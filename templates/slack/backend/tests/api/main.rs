@@ -19,6 +19,7 @@ mod files;
 mod inprocess;
 mod interactivity;
 mod meta;
+mod oauth;
 mod protocol;
 mod reactions;
 mod reminders;

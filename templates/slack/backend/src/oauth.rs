@@ -1,0 +1,257 @@
+//! OAuth v2: `oauth.v2.access` exchanges an authorization code for the app's bot token (and
+//! the installing person's user token when user scopes were asked for), as Slack does at the
+//! end of an app's install flow. The person's consent is played by the admin surface:
+//! `POST /api/admin/oauth/codes` mints the code Slack would have sent to the app's redirect
+//! URL; `GET /api/admin/oauth` tells the app its client id and secret.
+
+use asym_kit::token::{constant_time_eq, hash, random_digits, random_hex};
+use axum::Json;
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::http::header::AUTHORIZATION;
+use axum::routing::{get, post};
+use serde::Deserialize;
+use serde_json::{Map, Value, json};
+
+use crate::admin::{AdminResult, invalid, json_body};
+use crate::auth::BOT_SCOPES;
+use crate::error::{ApiError, ApiResult};
+use crate::model::token::{self, mint_bot_token, mint_user_token};
+use crate::{AppState, Call};
+
+/// How long a code can be exchanged: Slack's codes expire after ten minutes.
+const CODE_LIFETIME: &str = "10 minutes";
+
+/// The app's installed bot and its workspace: bot user, app id, team id and name.
+const INSTALLED: &str = "SELECT b.user_id, b.app_id, t.id, t.name FROM bots b
+                         JOIN teams t ON t.id = b.team_id
+                         WHERE NOT b.deleted ORDER BY b.id LIMIT 1";
+
+/// The admin routes of the install flow.
+pub(crate) fn admin_routes() -> Router<AppState> {
+    Router::new()
+        .route("/api/admin/oauth", get(client))
+        .route("/api/admin/oauth/codes", post(mint_code))
+}
+
+/// The app's OAuth client id and secret, set at provisioning.
+async fn credentials(
+    client: &impl asym_kit::deadpool_postgres::GenericClient,
+) -> Result<(String, String), ApiError> {
+    let rows = client
+        .query(
+            "SELECT key, value FROM settings WHERE key IN ('client_id', 'client_secret')",
+            &[],
+        )
+        .await?;
+    let value = |key: &str| {
+        rows.iter()
+            .find(|row| row.get::<_, &str>(0) == key)
+            .map(|row| row.get::<_, String>(1))
+    };
+    match (value("client_id"), value("client_secret")) {
+        (Some(id), Some(secret)) => Ok((id, secret)),
+        _ => Err(ApiError::status(StatusCode::CONFLICT, "not_provisioned")),
+    }
+}
+
+/// `GET /api/admin/oauth`: `{"clientId", "clientSecret", "appId"}`, what the app is
+/// configured with.
+async fn client(State(state): State<AppState>) -> AdminResult {
+    let db = state.kit.db().await?;
+    let (id, secret) = credentials(&db).await?;
+    let app: Option<String> = db.query_opt(INSTALLED, &[]).await?.map(|row| row.get(1));
+    Ok(Json(
+        json!({ "clientId": id, "clientSecret": secret, "appId": app }),
+    ))
+}
+
+/// What `POST /api/admin/oauth/codes` takes: who installs, with which scopes.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+struct CodeBody {
+    /// The installing person (default the primary owner).
+    #[serde(default)]
+    user: Option<String>,
+    /// The bot scopes asked for (default the provisioned bot token's).
+    #[serde(default)]
+    scopes: Option<Vec<String>>,
+    /// The user scopes asked for (default none: no user token).
+    #[serde(default)]
+    user_scopes: Vec<String>,
+    /// The `redirect_uri` of the authorize request, which the exchange must repeat.
+    #[serde(default)]
+    redirect_uri: Option<String>,
+}
+
+/// Whether `scope` reads as a Slack scope (`chat:write`, `users:read.email`, `commands`).
+fn is_scope(scope: &str) -> bool {
+    !scope.is_empty()
+        && scope
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"._:-".contains(&b))
+}
+
+/// `POST /api/admin/oauth/codes` `{"user"?, "scopes"?, "userScopes"?, "redirectUri"?}`: the
+/// person approves the app's install; answers the `code` Slack would send to the app's
+/// redirect URL (`{"code", "expiresIn": 600}`), exchangeable once within ten minutes.
+async fn mint_code(State(state): State<AppState>, body: Bytes) -> AdminResult {
+    let request: CodeBody = json_body(&body)?;
+    let scopes = request
+        .scopes
+        .unwrap_or_else(|| BOT_SCOPES.iter().map(|s| (*s).to_owned()).collect());
+    if scopes.is_empty() && request.user_scopes.is_empty() {
+        return Err(invalid("ask for scopes, userScopes or both"));
+    }
+    if let Some(bad) = scopes
+        .iter()
+        .chain(&request.user_scopes)
+        .find(|s| !is_scope(s))
+    {
+        return Err(invalid(format!("{bad:?} is not a scope")));
+    }
+    let code = format!(
+        "{}.{}.{}",
+        random_digits(12),
+        random_digits(13),
+        random_hex(64)
+    );
+    let db = state.kit.db().await?;
+    let inserted = db
+        .execute(
+            "INSERT INTO oauth_codes (code_hash, user_id, team_id, scopes, user_scopes, redirect_uri)
+             SELECT $1, u.id, u.team_id, $3, $4, $5 FROM users u
+             WHERE NOT u.is_bot AND NOT u.deleted AND u.id <> 'USLACKBOT'
+               AND (u.id = $2 OR ($2 IS NULL AND u.is_primary_owner))
+             ORDER BY u.id LIMIT 1",
+            &[
+                &hash(&code),
+                &request.user,
+                &scopes,
+                &request.user_scopes,
+                &request.redirect_uri,
+            ],
+        )
+        .await?;
+    if inserted == 0 {
+        return Err(ApiError::status(StatusCode::NOT_FOUND, "user_not_found").into());
+    }
+    Ok(Json(json!({ "code": code, "expiresIn": 600 })))
+}
+
+/// The client id and secret of an `oauth.v2.access` call: HTTP Basic auth (as Slack
+/// prefers, and slack_sdk sends), else the `client_id` and `client_secret` arguments.
+fn client_of(call: &Call) -> (Option<String>, Option<String>) {
+    let basic = call
+        .headers
+        .get(AUTHORIZATION)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.strip_prefix("Basic "))
+        .and_then(|encoded| asym_kit::cursor::decode(encoded.trim()).ok());
+    if let Some((id, secret)) = basic.as_deref().and_then(|pair| pair.split_once(':')) {
+        return (Some(id.to_owned()), Some(secret.to_owned()));
+    }
+    (
+        call.args.non_empty("client_id"),
+        call.args.non_empty("client_secret"),
+    )
+}
+
+/// `oauth.v2.access`: the code's tokens, once.
+pub(crate) async fn access(state: &AppState, call: &Call) -> ApiResult {
+    match call.args.non_empty("grant_type").as_deref() {
+        None | Some("authorization_code") => {}
+        // The clone's app does not rotate tokens: no refresh token it was given is valid.
+        Some("refresh_token") => return Err(ApiError::new("invalid_refresh_token")),
+        Some(_) => return Err(ApiError::new("invalid_grant_type")),
+    }
+    let (id, secret) = client_of(call);
+    let code = call.args.non_empty("code");
+    let redirect_uri = call.args.non_empty("redirect_uri");
+    let mut db = state.kit.db().await?;
+    let tx = db.transaction().await?;
+    let (client_id, client_secret) = credentials(&tx)
+        .await
+        .map_err(|_| ApiError::new("invalid_client_id"))?;
+    if id.as_deref() != Some(client_id.as_str()) {
+        return Err(ApiError::new("invalid_client_id"));
+    }
+    if !secret.is_some_and(|secret| constant_time_eq(&secret, &client_secret)) {
+        return Err(ApiError::new("bad_client_secret"));
+    }
+    let code = code.ok_or_else(|| ApiError::new("invalid_code"))?;
+    let grant = tx
+        .query_opt(
+            &format!(
+                "SELECT user_id, team_id, scopes, user_scopes, redirect_uri FROM oauth_codes
+                 WHERE code_hash = $1 AND NOT used
+                   AND created > now() - interval '{CODE_LIFETIME}'
+                 FOR UPDATE"
+            ),
+            &[&hash(&code)],
+        )
+        .await?
+        .ok_or_else(|| ApiError::new("invalid_code"))?;
+    let asked: Option<String> = grant.get(4);
+    if asked.is_some() && asked != redirect_uri {
+        return Err(ApiError::new("bad_redirect_uri"));
+    }
+    tx.execute(
+        "UPDATE oauth_codes SET used = true WHERE code_hash = $1",
+        &[&hash(&code)],
+    )
+    .await?;
+    let installed = tx.query_one(INSTALLED, &[]).await?;
+    let (user, team): (String, String) = (grant.get(0), grant.get(1));
+    let (scopes, user_scopes): (Vec<String>, Vec<String>) = (grant.get(2), grant.get(3));
+    let mut body = Map::new();
+    body.insert("app_id".into(), json!(installed.get::<_, String>(1)));
+    let mut authed_user = json!({ "id": user });
+    if !user_scopes.is_empty() {
+        let plain = mint_user_token();
+        token::store(&tx, &plain, "user", &user, &team, &user_scopes).await?;
+        authed_user["scope"] = json!(user_scopes.join(","));
+        authed_user["access_token"] = json!(plain);
+        authed_user["token_type"] = json!("user");
+    }
+    body.insert("authed_user".into(), authed_user);
+    if !scopes.is_empty() {
+        let bot_user: String = installed.get(0);
+        let plain = mint_bot_token();
+        token::store(&tx, &plain, "bot", &bot_user, &team, &scopes).await?;
+        body.insert("scope".into(), json!(scopes.join(",")));
+        body.insert("token_type".into(), json!("bot"));
+        body.insert("access_token".into(), json!(plain));
+        body.insert("bot_user_id".into(), json!(bot_user));
+    }
+    body.insert(
+        "team".into(),
+        json!({ "id": team, "name": installed.get::<_, String>(3) }),
+    );
+    body.insert("enterprise".into(), Value::Null);
+    body.insert("is_enterprise_install".into(), json!(false));
+    state.commit(tx).await?;
+    Ok(body)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scopes_read_as_slack_writes_them() {
+        for scope in [
+            "chat:write",
+            "users:read.email",
+            "commands",
+            "incoming-webhook",
+        ] {
+            assert!(is_scope(scope), "{scope}");
+        }
+        for scope in ["", "chat:write,users:read", "Chat:Write", "chat write"] {
+            assert!(!is_scope(scope), "{scope}");
+        }
+    }
+}

@@ -1,0 +1,176 @@
+//! `oauth.v2.access` and the install codes of the admin surface.
+
+use reqwest::Method;
+use serde_json::{Value, json};
+
+use crate::common::{Api, err, ok};
+
+/// The app's client id and secret.
+async fn client(slack: &Api<'_>) -> (String, String) {
+    let got = slack.admin_ok(Method::GET, "oauth", None).await;
+    assert_eq!(got["appId"], "A0000000001");
+    let field = |name: &str| got[name].as_str().unwrap().to_owned();
+    (field("clientId"), field("clientSecret"))
+}
+
+/// A code for the install `body` describes.
+async fn code(slack: &Api<'_>, body: Value) -> String {
+    let minted = slack
+        .admin_ok(Method::POST, "oauth/codes", Some(body))
+        .await;
+    minted["code"].as_str().unwrap().to_owned()
+}
+
+/// `oauth.v2.access` with `pairs` as a form, as the Node SDK sends it (no token).
+async fn access(slack: &Api<'_>, pairs: Vec<(&str, String)>) -> Value {
+    let pairs: Vec<(&str, &str)> = pairs.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    slack.form("", "oauth.v2.access", &pairs).await
+}
+
+#[asym::clone("slack", seed = "basic")]
+async fn install_codes_are_exchanged_once_for_tokens(slack: asym::Slack) {
+    let slack = Api::new(&slack);
+    let (id, secret) = client(&slack).await;
+    let install = json!({"user": "U0000000003", "scopes": ["chat:write", "channels:read"],
+                         "userScopes": ["search:read"], "redirectUri": "https://app.test/done"});
+    let first = code(&slack, install).await;
+    let exchange = |code: &str, redirect: &str| {
+        vec![
+            ("client_id", id.clone()),
+            ("client_secret", secret.clone()),
+            ("code", code.to_owned()),
+            ("redirect_uri", redirect.to_owned()),
+        ]
+    };
+    let wrong = access(&slack, exchange(&first, "https://app.test/other")).await;
+    err(wrong, "bad_redirect_uri");
+    let got = ok(access(&slack, exchange(&first, "https://app.test/done")).await);
+    assert_eq!(
+        (
+            &got["token_type"],
+            &got["scope"],
+            &got["bot_user_id"],
+            &got["app_id"]
+        ),
+        (
+            &json!("bot"),
+            &json!("chat:write,channels:read"),
+            &json!("U0000000002"),
+            &json!("A0000000001")
+        )
+    );
+    assert_eq!(got["team"], json!({"id": "T0000000001", "name": "Acme"}));
+    assert_eq!(
+        (&got["enterprise"], &got["is_enterprise_install"]),
+        (&Value::Null, &json!(false))
+    );
+    let authed = &got["authed_user"];
+    assert_eq!(
+        (&authed["id"], &authed["scope"], &authed["token_type"]),
+        (&json!("U0000000003"), &json!("search:read"), &json!("user"))
+    );
+
+    // The tokens work, with the scopes asked for and nothing more.
+    let bot = got["access_token"].as_str().unwrap();
+    assert!(bot.starts_with("xoxb-"), "{got}");
+    let me = ok(slack.call(bot, "auth.test", json!({})).await);
+    assert_eq!(me["bot_id"], "B0000000001");
+    slack.missing_scope(bot, "users.list", json!({})).await;
+    let person = authed["access_token"].as_str().unwrap();
+    assert_eq!(
+        ok(slack.call(person, "auth.test", json!({})).await)["user_id"],
+        "U0000000003"
+    );
+    err(
+        access(&slack, exchange(&first, "https://app.test/done")).await,
+        "invalid_code",
+    );
+
+    // Sign in only (user scopes, no bot): no bot token; the credentials as HTTP Basic auth.
+    let sign_in = code(
+        &slack,
+        json!({"scopes": [], "userScopes": ["identity.basic"]}),
+    )
+    .await;
+    let basic = asym_kit::cursor::encode(&format!("{id}:{secret}"));
+    let reply = slack
+        .anonymous()
+        .clone()
+        .with_header("authorization", format!("Basic {basic}"))
+        .send_raw(
+            Method::POST,
+            "/api/oauth.v2.access",
+            "application/x-www-form-urlencoded",
+            format!("code={sign_in}"),
+        )
+        .await;
+    let signed_in = ok(reply.expect(200));
+    assert!(signed_in.get("access_token").is_none(), "{signed_in}");
+    assert_eq!(signed_in["authed_user"]["id"], "U0000000001");
+
+    let fresh = code(&slack, json!({})).await;
+    for (pairs, error) in [
+        (vec![("code", fresh.clone())], "invalid_client_id"),
+        (
+            vec![
+                ("client_id", "1.2".to_owned()),
+                ("client_secret", secret.clone()),
+                ("code", fresh.clone()),
+            ],
+            "invalid_client_id",
+        ),
+        (
+            vec![
+                ("client_id", id.clone()),
+                ("client_secret", "nope".to_owned()),
+                ("code", fresh.clone()),
+            ],
+            "bad_client_secret",
+        ),
+        (
+            vec![("client_id", id.clone()), ("client_secret", secret.clone())],
+            "invalid_code",
+        ),
+        (
+            vec![
+                ("client_id", id.clone()),
+                ("client_secret", secret.clone()),
+                ("code", "123.456.abc".to_owned()),
+            ],
+            "invalid_code",
+        ),
+        (
+            vec![
+                ("grant_type", "refresh_token".to_owned()),
+                ("refresh_token", "xoxe-1".to_owned()),
+            ],
+            "invalid_refresh_token",
+        ),
+        (
+            vec![("grant_type", "password".to_owned())],
+            "invalid_grant_type",
+        ),
+    ] {
+        err(access(&slack, pairs).await, error);
+    }
+    // A code is good for ten minutes.
+    crate::interactivity::execute(
+        &slack,
+        "UPDATE oauth_codes SET created = created - interval '10 minutes'",
+    )
+    .await;
+    err(access(&slack, exchange(&fresh, "")).await, "invalid_code");
+
+    for (body, status) in [
+        (json!({"scopes": [], "userScopes": []}), 400),
+        (json!({"scopes": ["chat:write,users:read"]}), 400),
+        (json!({"user": "U0000000002"}), 404),
+        (json!({"user": "U0NOPE"}), 404),
+        (json!({"scope": ["chat:write"]}), 400),
+    ] {
+        slack
+            .admin(Method::POST, "oauth/codes", Some(body))
+            .await
+            .expect(status);
+    }
+}
