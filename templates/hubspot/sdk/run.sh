@@ -5,10 +5,12 @@
 # Exits non-zero if either suite fails.
 #
 #   templates/hubspot/sdk/run.sh
-#   HUBSPOT_API_BASE=http://127.0.0.1:3600 HUBSPOT_TOKEN=pat-na1-… templates/hubspot/sdk/run.sh  # existing clone
+#   HUBSPOT_API_BASE=http://127.0.0.1:3600 HUBSPOT_TOKEN=pat-na1-… HUBSPOT_DEVELOPER_KEY=… \
+#     HUBSPOT_CLIENT_SECRET=… templates/hubspot/sdk/run.sh          # existing clone (its tokens)
 source "$(dirname "$0")/../../../scripts/sdk-lib.sh"
 sdk_pip "hubspot-api-client${HUBSPOT_PYTHON_VERSION:+==$HUBSPOT_PYTHON_VERSION}"
 sdk_npm @hubspot/api-client "@hubspot/api-client${HUBSPOT_NODE_VERSION:+@$HUBSPOT_NODE_VERSION}"
-[[ -n "${HUBSPOT_API_BASE:-}" ]] || sdk_spin hubspot HUBSPOT_API_BASE HUBSPOT_TOKEN=token
-export HUBSPOT_API_BASE HUBSPOT_TOKEN
+[[ -n "${HUBSPOT_API_BASE:-}" ]] || sdk_spin hubspot HUBSPOT_API_BASE HUBSPOT_TOKEN=token \
+    HUBSPOT_DEVELOPER_KEY=developerApiKey HUBSPOT_CLIENT_SECRET=clientSecret
+export HUBSPOT_API_BASE HUBSPOT_TOKEN HUBSPOT_DEVELOPER_KEY HUBSPOT_CLIENT_SECRET
 sdk_suites "$HUBSPOT_API_BASE" "$here/scenario.py" "$here/scenario.mjs"

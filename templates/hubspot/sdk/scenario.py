@@ -2,8 +2,11 @@
 
 Env: HUBSPOT_API_BASE (http://127.0.0.1:<port>), HUBSPOT_TOKEN. Exits non-zero on failure.
 """
+import http.server
 import json
 import os
+import queue
+import threading
 from importlib.metadata import version
 import uuid
 
@@ -31,6 +34,8 @@ from hubspot.crm.contacts import (
 from hubspot.crm.lists import ListCreateRequest, ListSearchRequest, MembershipChangeRequest
 from hubspot.crm.pipelines import PipelineInput, PipelineStageInput
 from hubspot.crm.properties import PropertyCreate, PropertyGroupCreate, PropertyUpdate, OptionInput
+from hubspot.utils.signature import Signature
+from hubspot.webhooks import SettingsChangeRequest, SubscriptionCreateRequest, SubscriptionPatchRequest, ThrottlingSettings
 from hubspot.crm.schemas import (
     AssociationDefinitionEgg,
     ObjectSchemaEgg,
@@ -609,6 +614,58 @@ def custom_object_reads():
     schemas.archive(schema.object_type_id, archived=True)
 
 
+class _Hook(http.server.BaseHTTPRequestHandler):
+    """A webhook receiver: each POST's headers and body, answered 200."""
+    got = queue.Queue()
+
+    def do_POST(self):
+        body = self.rfile.read(int(self.headers["Content-Length"]))
+        self.got.put((self.headers, body))
+        self.send_response(200)
+        self.end_headers()
+
+    def log_message(self, *args):
+        pass
+
+
+def webhooks_api():
+    developer = hubspot.Client.create(api_key=os.environ["HUBSPOT_DEVELOPER_KEY"], host=os.environ["HUBSPOT_API_BASE"])
+    secret = os.environ["HUBSPOT_CLIENT_SECRET"]
+    app_id = 1000001
+    server = http.server.HTTPServer(("127.0.0.1", 0), _Hook)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_port}/hook"
+    settings = developer.webhooks.settings_api.configure(app_id, SettingsChangeRequest(
+        target_url=url, throttling=ThrottlingSettings(max_concurrent_requests=10)))
+    assert settings.target_url == url and developer.webhooks.settings_api.get_all(app_id).target_url == url
+    schemas = client.crm.schemas.core_api
+    schema = schemas.create(ObjectSchemaEgg(
+        name=f"py_boat_{run}", labels=ObjectTypeDefinitionLabels(singular="Boat", plural="Boats"),
+        required_properties=[], properties=[
+            ObjectTypePropertyCreate(name="hull", label="Hull", type="string", field_type="text")]))
+    subscriptions = developer.webhooks.subscriptions_api
+    subscription = subscriptions.create(app_id, SubscriptionCreateRequest(
+        event_type="object.creation", object_type_id=schema.object_type_id))
+    assert subscription.object_type_id == schema.object_type_id and subscription.active is False
+    assert subscriptions.update(subscription.id, app_id, SubscriptionPatchRequest(active=True)).active
+    assert subscription.id in [s.id for s in subscriptions.get_all(app_id).results]
+    boat = client.crm.objects.basic_api.create(schema.object_type_id, SimplePublicObjectInputForCreate(
+        properties={"hull": "wood"}))
+    headers, body = _Hook.got.get(timeout=10)
+    assert Signature.is_valid(signature=headers["X-HubSpot-Signature-v3"], client_secret=secret,
+                              request_body=body.decode(), http_uri=url, signature_version="v3",
+                              timestamp=headers["X-HubSpot-Request-Timestamp"])
+    event = json.loads(body)[0]
+    assert event["subscriptionType"] == "object.creation" and event["objectTypeId"] == schema.object_type_id
+    assert str(event["objectId"]) == boat.id and event["appId"] == app_id
+    subscriptions.archive(subscription.id, app_id)
+    developer.webhooks.settings_api.clear(app_id)
+    server.shutdown()
+    client.crm.objects.basic_api.archive(schema.object_type_id, boat.id)
+    schemas.archive(schema.object_type_id)
+    schemas.archive(schema.object_type_id, archived=True)
+
+
 check("objects: create, get by email, update, list with associations, archive", objects)
 check("batch create/read/upsert/archive and search", batch_and_search)
 check("merge, GDPR delete, propertiesWithHistory", merge_gdpr_and_history)
@@ -626,4 +683,5 @@ check("lists: create, get by id/name/ids, search, memberships (add, page, join o
 check("lists with filters: a DYNAMIC list follows its contacts, a SNAPSHOT list keeps its first members, filters read back and updated, unevaluated filters refused", dynamic_lists)
 check("custom objects: schema create/get/list, records by type id and name, required properties, association definition, patch, archive refused with records, archive, purge", custom_objects)
 check("custom object reads: the p_ short-hand name (not the bare one), properties, propertiesWithHistory and associations on get/list/batch read, search properties, a HubSpot type's associations by fully qualified name, associations.{custom} search refused", custom_object_reads)
+check("webhooks API (developer API key): settings, a generic object.creation subscription for a custom type, paused then activated, its event signed v3 (Signature.is_valid)", webhooks_api)
 finish(f"python hubspot-api-client {version('hubspot-api-client')}")

@@ -1,6 +1,6 @@
 //! The admin surface (behind the kit's `X-Asym-Admin-Secret` guard): provisioning and
 //! further private app tokens with chosen scopes. (Webhook settings and subscriptions are
-//! in `webhooks`, rate limits in `ratelimit`.)
+//! in `subscriptions::admin`, rate limits in `ratelimit`.)
 
 use asym_kit::Kit;
 use asym_kit::credentials::{self, Mint};
@@ -8,11 +8,11 @@ use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use serde_json::{Value, json};
+use serde_json::{Map, Value, json};
 
 use crate::error::{ApiError, ApiResult};
 use crate::request::JsonBody;
-use crate::types;
+use crate::{subscriptions, types};
 
 /// Every scope the clone checks: the provisioned token carries them all.
 pub(crate) const SCOPES: [&str; 21] = [
@@ -44,15 +44,31 @@ fn mint_token() -> String {
     format!("pat-na1-{}", asym_kit::token::random_uuid())
 }
 
-/// `POST /api/admin/provision`: mints `token`, a private app token with every scope.
+/// `POST /api/admin/provision`: mints `token`, a private app token with every scope, and
+/// sets up the developer app `1000001` (its webhooks API and events): `developerApiKey`, its
+/// developer API key (`hapikey`), and `clientSecret`, the secret that signs its events
+/// (kept in `webhook_settings`, not a credential).
 pub(crate) async fn provision(State(kit): State<Kit>, body: Bytes) -> Response {
-    credentials::provision(&kit, &body, || {
-        vec![
+    credentials::provision_with(&kit, &body, credentials::CREDENTIALS, async |tx| {
+        credentials::revoke_provisioned(tx).await?;
+        let minted = [
             Mint::new("token", mint_token())
                 .subject(types::PORTAL_ID)
                 .kind("private_app")
                 .scopes(SCOPES),
-        ]
+            Mint::new("developerApiKey", asym_kit::token::random_uuid())
+                .subject(types::PORTAL_ID)
+                .kind(subscriptions::api::DEVELOPER_KEY),
+        ];
+        let mut tokens = Map::new();
+        for mint in minted {
+            credentials::store(tx, &mint, true).await?;
+            tokens.insert(mint.name, Value::String(mint.token));
+        }
+        let secret = asym_kit::token::random_uuid();
+        subscriptions::replace(tx, subscriptions::APP_ID, None, &secret).await?;
+        tokens.insert("clientSecret".to_owned(), Value::String(secret));
+        Ok(tokens)
     })
     .await
 }

@@ -1,5 +1,6 @@
 //! asym's HubSpot clone: the CRM v3 object APIs (eleven types over one generic engine),
-//! search, batch, associations v4 and v3, properties, owners, pipelines, lists and app webhooks, over
+//! search, batch, associations v4 and v3, properties, owners, pipelines, lists and app webhooks
+//! (with HubSpot's webhooks API), over
 //! Postgres — so `hubspot-api-client` (Python) and `@hubspot/api-client` (Node) work against
 //! it by changing only their base path to `http://<host>:<port>`.
 //!
@@ -17,7 +18,8 @@
 //! | `/crm/v3/owners` | `owners` |
 //! | `/crm/v3/pipelines/{deals,tickets}` and stages | `pipelines` |
 //! | `/crm/v3/lists` (lists, memberships, filters) | `lists`, `lists::memberships` (routes), `lists::model`, `lists::members` (model), `lists::filters` |
-//! | app webhooks (events, admin subscriptions) | `webhooks` |
+//! | app webhooks: events | `webhooks` |
+//! | `/webhooks/v3/{appId}/…` (settings, subscriptions), the admin surface's webhook routes | `subscriptions::api`, `subscriptions::admin` (routes), `subscriptions` (model) |
 //! | `X-HubSpot-RateLimit-*`, 429 | `ratelimit` |
 //! | `/api/admin/provision`, `/api/admin/private-apps` | `admin` |
 //! | auth, bodies, query arguments | `request` |
@@ -39,6 +41,7 @@ mod properties;
 mod ratelimit;
 mod request;
 mod schemas;
+mod subscriptions;
 mod types;
 mod values;
 mod webhooks;
@@ -57,7 +60,8 @@ pub fn app(kit: Kit) -> Router {
         .route("/api/admin/provision", post(admin::provision))
         .route("/api/admin/private-apps", post(admin::mint))
         .route("/api/admin/rate-limits", post(ratelimit::configure))
-        .merge(webhooks::admin_routes())
+        .merge(subscriptions::admin::routes())
+        .merge(subscriptions::api::routes())
         .merge(objects::routes())
         .merge(associations::routes())
         .merge(properties::routes())

@@ -1,6 +1,7 @@
-//! App webhooks: the app's target URL and subscriptions (set through the admin surface), and
-//! the events writes raise — batched into JSON arrays of at most 100 events per request and
-//! signed with `X-HubSpot-Signature-v3`, as HubSpot sends them, through the kit's outbox.
+//! App webhooks: the events writes raise — batched into JSON arrays of at most 100 events per
+//! request and signed with `X-HubSpot-Signature-v3`, as HubSpot sends them, through the kit's
+//! outbox — for the app's target URL and subscriptions (`subscriptions`), set through
+//! HubSpot's webhooks API or the admin surface.
 //!
 //! Two kinds of subscription hear an object's events: HubSpot's legacy per-type ones
 //! (`contact.creation`, for its own types only) and its generic ones (`object.creation` with
@@ -9,34 +10,18 @@
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use asym_kit::Kit;
 use asym_kit::deadpool_postgres::GenericClient;
 use asym_kit::outbox::{self, Delivery, Signer};
-use asym_kit::tokio_postgres::Row;
-use axum::Router;
-use axum::extract::{Path, State};
-use axum::http::StatusCode;
-use axum::response::IntoResponse;
-use axum::routing::get;
 use serde_json::{Value, json};
 
-use crate::error::{ApiError, ApiResult};
-use crate::request::{JsonBody, string_field};
+use crate::error::ApiError;
 use crate::types::{self, ObjectType, Text};
 
 /// Most events in one webhook request.
 const BATCH: usize = 100;
 
 /// The prefix of HubSpot's generic subscription types (`object.creation`).
-const GENERIC: &str = "object";
-
-/// What objects do that subscriptions hear.
-const ACTIONS: [&str; 4] = [
-    "creation",
-    "deletion",
-    "propertyChange",
-    "associationChange",
-];
+pub(crate) const GENERIC: &str = "object";
 
 /// The type of an event's object, as subscriptions name it.
 #[derive(Debug, Clone)]
@@ -239,7 +224,8 @@ pub(crate) async fn emit(client: &impl GenericClient, events: &[Event]) -> Resul
             "SELECT s.id, s.event_type, s.property_name, w.app_id, w.target_url, w.secret,
                     (SELECT id FROM portal LIMIT 1), s.object_type_id
              FROM webhook_subscriptions s CROSS JOIN webhook_settings w
-             WHERE s.active AND s.event_type = ANY($1) ORDER BY s.id",
+             WHERE s.active AND s.event_type = ANY($1) AND w.target_url IS NOT NULL
+             ORDER BY s.id",
         )
         .await?;
     let subscriptions = client.query(&statement, &[&kinds]).await?;
@@ -317,174 +303,4 @@ pub(crate) async fn emit(client: &impl GenericClient, events: &[Event]) -> Resul
         outbox::enqueue(client, &delivery).await?;
     }
     Ok(true)
-}
-
-/// The admin surface that stands in for the developer portal: the app's webhook settings
-/// and its subscriptions.
-pub(crate) fn admin_routes() -> Router<Kit> {
-    Router::new()
-        .route(
-            "/api/admin/webhooks/settings",
-            get(get_settings).put(put_settings),
-        )
-        .route(
-            "/api/admin/webhooks/subscriptions",
-            get(subscriptions).post(subscribe),
-        )
-        .route(
-            "/api/admin/webhooks/subscriptions/{id}",
-            axum::routing::delete(unsubscribe),
-        )
-}
-
-/// `GET /api/admin/webhooks/settings`.
-async fn get_settings(State(kit): State<Kit>) -> ApiResult {
-    let client = kit.db().await?;
-    let row = client
-        .query_opt(
-            "SELECT app_id, target_url, secret FROM webhook_settings",
-            &[],
-        )
-        .await?
-        .ok_or_else(ApiError::not_found)?;
-    Ok(axum::Json(settings_json(row.get(0), row.get(1), row.get(2))).into_response())
-}
-
-fn settings_json(app_id: i64, url: String, secret: String) -> Value {
-    json!({ "appId": app_id, "targetUrl": url, "clientSecret": secret })
-}
-
-/// `PUT /api/admin/webhooks/settings` `{targetUrl, clientSecret?, appId?}`: where the app's
-/// events go and the secret that signs them (minted when not given).
-async fn put_settings(State(kit): State<Kit>, JsonBody(body): JsonBody) -> ApiResult {
-    let url = string_field(&body, "targetUrl")
-        .filter(|u| u.starts_with("http://") || u.starts_with("https://"))
-        .ok_or_else(|| ApiError::validation("targetUrl must be an http(s) URL"))?;
-    let secret =
-        string_field(&body, "clientSecret").unwrap_or_else(|| asym_kit::token::random_hex(32));
-    let app_id = body["appId"].as_i64().unwrap_or(1_000_001);
-    let mut client = kit.db().await?;
-    let tx = client.transaction().await?;
-    tx.execute("DELETE FROM webhook_settings", &[]).await?;
-    tx.execute(
-        "INSERT INTO webhook_settings (app_id, target_url, secret) VALUES ($1, $2, $3)",
-        &[&app_id, &url, &secret],
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(axum::Json(settings_json(app_id, url, secret)).into_response())
-}
-
-/// Whether `event_type` is a subscription type HubSpot offers for the CRM objects this clone
-/// serves: a legacy one of its own types (`contact.creation`) or a generic one
-/// (`object.creation`).
-fn valid_event_type(event_type: &str) -> bool {
-    let Some((kind, action)) = event_type.split_once('.') else {
-        return false;
-    };
-    (kind == GENERIC || types::TYPES.iter().any(|t| t.singular == kind))
-        && ACTIONS.contains(&action)
-}
-
-/// The object type id a subscription of `event_type` listens to: a generic one needs
-/// `objectTypeId` (any name of one of HubSpot's types, or a live custom type's object type
-/// id or fully qualified name), a legacy one takes none.
-///
-/// # Errors
-///
-/// 400 naming what is missing, misplaced or unknown.
-async fn listened_type(
-    client: &impl GenericClient,
-    event_type: &str,
-    object_type_id: Option<String>,
-) -> Result<Option<String>, ApiError> {
-    let generic = event_type.starts_with(GENERIC);
-    match (generic, object_type_id) {
-        (false, None) => Ok(None),
-        (false, Some(_)) => Err(ApiError::validation(format!(
-            "objectTypeId is only for {GENERIC}.* subscriptions; {event_type} names its object type"
-        ))),
-        (true, None) => Err(ApiError::validation(format!(
-            "objectTypeId is required for {event_type} subscriptions"
-        ))),
-        (true, Some(name)) => Ok(Some(
-            types::resolve(client, &name).await?.type_id.to_string(),
-        )),
-    }
-}
-
-/// `POST /api/admin/webhooks/subscriptions` `{eventType, objectTypeId?, propertyName?,
-/// active?}`.
-async fn subscribe(State(kit): State<Kit>, JsonBody(body): JsonBody) -> ApiResult {
-    let event_type = string_field(&body, "eventType")
-        .filter(|e| valid_event_type(e))
-        .ok_or_else(|| {
-            ApiError::validation(
-                "eventType must be <object>.creation, .deletion, .propertyChange or .associationChange, <object> one of HubSpot's types or `object` (with objectTypeId)",
-            )
-        })?;
-    let property = string_field(&body, "propertyName");
-    if event_type.ends_with(".propertyChange") && property.is_none() {
-        return Err(ApiError::validation(
-            "propertyName is required for propertyChange subscriptions",
-        ));
-    }
-    let active = body["active"].as_bool().unwrap_or(true);
-    let client = kit.db().await?;
-    let object_type_id =
-        listened_type(&client, &event_type, string_field(&body, "objectTypeId")).await?;
-    let row = client
-        .query_one(
-            &format!(
-                "INSERT INTO webhook_subscriptions (event_type, property_name, active, object_type_id)
-                 VALUES ($1, $2, $3, $4) RETURNING {SUBSCRIPTION_COLUMNS}"
-            ),
-            &[&event_type, &property, &active, &object_type_id],
-        )
-        .await?;
-    Ok((StatusCode::CREATED, axum::Json(subscription_json(&row))).into_response())
-}
-
-/// The columns [`subscription_json`] reads.
-const SUBSCRIPTION_COLUMNS: &str = "id, event_type, property_name, active, object_type_id";
-
-/// A subscription row (of [`SUBSCRIPTION_COLUMNS`]) as the admin API answers it
-/// (`objectTypeId` for generic ones).
-fn subscription_json(row: &Row) -> Value {
-    let mut subscription = json!({
-        "id": row.get::<_, i64>(0).to_string(),
-        "eventType": row.get::<_, String>(1),
-        "propertyName": row.get::<_, Option<String>>(2),
-        "active": row.get::<_, bool>(3),
-    });
-    if let Some(type_id) = row.get::<_, Option<String>>(4) {
-        subscription["objectTypeId"] = json!(type_id);
-    }
-    subscription
-}
-
-/// `GET /api/admin/webhooks/subscriptions`.
-async fn subscriptions(State(kit): State<Kit>) -> ApiResult {
-    let client = kit.db().await?;
-    let rows = client
-        .query(
-            &format!("SELECT {SUBSCRIPTION_COLUMNS} FROM webhook_subscriptions ORDER BY id"),
-            &[],
-        )
-        .await?;
-    let results: Vec<Value> = rows.iter().map(subscription_json).collect();
-    Ok(axum::Json(json!({ "results": results })).into_response())
-}
-
-/// `DELETE /api/admin/webhooks/subscriptions/{id}`.
-async fn unsubscribe(State(kit): State<Kit>, Path(id): Path<String>) -> ApiResult {
-    let id: i64 = id.parse().map_err(|_| ApiError::not_found())?;
-    let client = kit.db().await?;
-    let n = client
-        .execute("DELETE FROM webhook_subscriptions WHERE id = $1", &[&id])
-        .await?;
-    if n == 0 {
-        return Err(ApiError::not_found());
-    }
-    Ok(StatusCode::NO_CONTENT.into_response())
 }

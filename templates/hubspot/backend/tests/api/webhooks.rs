@@ -1,7 +1,8 @@
 //! App webhooks: subscriptions through the admin surface, events batched into one JSON array
 //! per write, signed with `X-HubSpot-Signature-v3`.
 
-use asym_kit::testing::Receiver;
+use asym::AnyClone;
+use asym_kit::testing::{Api, Receiver};
 use serde_json::{Value, json};
 
 use crate::schemas::car_schema;
@@ -31,8 +32,13 @@ async fn subscribe(hubspot: &asym::HubSpot, receiver: &Receiver, subscriptions: 
     }
 }
 
-/// The events of the next delivery, after checking its v3 signature.
+/// The events of the next delivery, after checking its v3 signature with [`SECRET`].
 async fn next(receiver: &Receiver) -> Vec<Value> {
+    next_signed(receiver, SECRET).await
+}
+
+/// The events of the next delivery, after checking its v3 signature with `secret`.
+async fn next_signed(receiver: &Receiver, secret: &str) -> Vec<Value> {
     let got = receiver.delivery().await;
     let timestamp = got
         .header("x-hubspot-request-timestamp")
@@ -41,7 +47,7 @@ async fn next(receiver: &Receiver) -> Vec<Value> {
     let body = String::from_utf8(got.body.to_vec()).unwrap();
     let base = format!("POST{}{body}{timestamp}", receiver.url());
     let expected = asym_kit::cursor::base64(&asym_kit::token::hmac_sha256(
-        SECRET.as_bytes(),
+        secret.as_bytes(),
         base.as_bytes(),
     ));
     assert_eq!(
@@ -223,4 +229,89 @@ async fn generic_subscriptions_hear_custom_and_hubspot_types(hubspot: asym::HubS
     ] {
         post(&admin, "/api/admin/webhooks/subscriptions", &body, 400).await;
     }
+}
+
+#[asym::clone("hubspot", seed = "basic")]
+async fn the_webhooks_api_sets_the_apps_target_and_subscriptions(hubspot: asym::HubSpot) {
+    let key = AnyClone::token(&hubspot, "developerApiKey").unwrap();
+    let secret = AnyClone::token(&hubspot, "clientSecret").unwrap();
+    let developer = Api::new(hubspot.api_url());
+    let app = |path: &str| format!("/webhooks/v3/1000001{path}?hapikey={key}");
+    // The developer API key of the app the path names, and nothing else, opens it.
+    for (path, status) in [
+        ("/webhooks/v3/1000001/subscriptions".to_owned(), 401),
+        (
+            format!(
+                "/webhooks/v3/1000001/subscriptions?hapikey={}",
+                hubspot.token()
+            ),
+            401,
+        ),
+        (format!("/webhooks/v3/42/subscriptions?hapikey={key}"), 404),
+        (app("/settings"), 404),
+    ] {
+        developer.get(&path).await.expect(status);
+    }
+    let receiver = Receiver::start().await;
+    let target = json!({"targetUrl": receiver.url(), "throttling": {"maxConcurrentRequests": 10}});
+    let settings = developer.put(&app("/settings"), &target).await.expect(200);
+    assert_eq!(settings["targetUrl"], receiver.url());
+    assert_eq!(settings["throttling"]["maxConcurrentRequests"], 10);
+    assert!(settings["createdAt"].is_string());
+    assert_eq!(read(&developer, &app("/settings")).await, settings);
+    let unbuilt = developer
+        .put(&app("/settings"), &json!({"targetUrl": receiver.url()}))
+        .await
+        .expect(400);
+    assert!(
+        unbuilt["message"]
+            .as_str()
+            .unwrap()
+            .contains("[throttling]")
+    );
+
+    // A generic subscription for a custom type, paused as created, then activated: only
+    // the record created after hears it, signed with the app's client secret.
+    let api = api(&hubspot);
+    let schema = post(&api, "/crm/v3/schemas", &car_schema(), 201).await;
+    let car_type = schema["objectTypeId"].as_str().unwrap();
+    let subscription = post(
+        &developer,
+        &app("/subscriptions"),
+        &json!({"eventType": "object.creation", "objectTypeId": car_type}),
+        201,
+    )
+    .await;
+    assert_eq!(subscription["active"], false);
+    assert_eq!(subscription["objectTypeId"], car_type);
+    let path = app(&format!("/subscriptions/{}", id(&subscription)));
+    create(&api, car_type, &json!({"vin": "PAUSED"}), 201).await;
+    let active = developer
+        .patch(&path, &json!({"active": true}))
+        .await
+        .expect(200);
+    assert_eq!(active["active"], true);
+    let heard = id(&create(&api, car_type, &json!({"vin": "HEARD"}), 201).await);
+    let events = next_signed(&receiver, secret).await;
+    assert_eq!(events[0]["objectId"].as_i64().unwrap().to_string(), heard);
+    assert_eq!(events[0]["appId"], 1_000_001);
+    assert_eq!(events[0]["objectTypeId"], car_type);
+
+    // Paused in a batch that also names a subscription that does not exist (207).
+    let numeric: i64 = id(&subscription).parse().unwrap();
+    let batch = post(
+        &developer,
+        &app("/subscriptions/batch/update"),
+        &json!({"inputs": [{"id": numeric, "active": false}, {"id": 999_999, "active": true}]}),
+        207,
+    )
+    .await;
+    assert_eq!(batch["results"][0]["active"], false);
+    assert_eq!(batch["numErrors"], 1);
+    let listed = read(&developer, &app("/subscriptions")).await;
+    assert_eq!(listed["results"][0]["active"], false);
+    developer.delete(&path).await.expect(204);
+    developer.get(&path).await.expect(404);
+    developer.delete(&app("/settings")).await.expect(204);
+    developer.get(&app("/settings")).await.expect(404);
 }
