@@ -290,8 +290,63 @@ await scenario("review_edits_and_timeline", async () => {
   await reviewer.rest.issues.createComment({ ...repo, issue_number: pull_number, body: "Thanks" });
   await owner.rest.pulls.update({ ...repo, pull_number, title: "Timeline, renamed" });
   const timeline = await owner.paginate(owner.rest.issues.listEventsForTimeline, { ...repo, issue_number: pull_number, per_page: 2 });
-  assert.deepEqual(timeline.map((e) => e.event), ["reviewed", "commented", "renamed"]);
-  assert.deepEqual([timeline[0].state, timeline[1].actor.login, timeline[2].rename.to], ["commented", "hubot", "Timeline, renamed"]);
+  assert.deepEqual(timeline.map((e) => e.event), ["committed", "reviewed", "commented", "renamed"]);
+  assert.deepEqual([timeline[1].state, timeline[2].actor.login, timeline[3].rename.to], ["commented", "hubot", "Timeline, renamed"]);
+  assert.deepEqual([timeline[0].sha, timeline[0].message], [pr.data.head.sha, "Add timeline.txt"]);
+});
+
+// The deliveries of hook `hook_id` once one is `event` with `action`: that one's payload.
+async function deliveredPayload(hook_id, event, action) {
+  for (let i = 0; i < 100; i++) {
+    const listed = (await owner.rest.repos.listWebhookDeliveries({ ...repo, hook_id })).data;
+    const found = listed.find((d) => d.event === event && d.action === action);
+    if (found) return (await owner.rest.repos.getWebhookDelivery({ ...repo, hook_id, delivery_id: found.id })).data.request.payload;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  assert.fail(`no ${event} ${action} delivery`);
+}
+
+await scenario("review_threads_events_and_mentions", async () => {
+  const pr = await reviewerPull("node-threads", "threads.txt", "Threads");
+  const pull_number = pr.data.number;
+  const hook = await owner.rest.repos.createWebhook({ ...repo, config: { url: "http://127.0.0.1:9/refused", content_type: "json" }, events: ["pull_request"] });
+  for (const call of ["requestReviewers", "removeRequestedReviewers", "requestReviewers"]) {
+    await reviewer.rest.pulls[call]({ ...repo, pull_number, reviewers: ["octocat"] });
+  }
+  // A comment on its own is a COMMENTED review of its own, which answers the request.
+  const made = await owner.rest.pulls.createReviewComment({ ...repo, pull_number, body: "nit", commit_id: pr.data.head.sha, path: "threads.txt", line: 1 });
+  const held = await reviewer.rest.pulls.getReview({ ...repo, pull_number, review_id: made.data.pull_request_review_id });
+  assert.deepEqual([held.data.state, held.data.user.login, held.data.body], ["COMMENTED", "octocat", ""]);
+  assert.deepEqual((await owner.rest.pulls.listRequestedReviewers({ ...repo, pull_number })).data.users, []);
+  const reply = await reviewer.rest.pulls.createReplyForReviewComment({ ...repo, pull_number, comment_id: made.data.id, body: "done" });
+  assert.notEqual(reply.data.pull_request_review_id, made.data.pull_request_review_id);
+  const reviews = await owner.rest.pulls.listReviews({ ...repo, pull_number });
+  assert.deepEqual(reviews.data.map((r) => [r.user.login, r.state]), [["octocat", "COMMENTED"], ["hubot", "COMMENTED"]]);
+  // A pending review's comments are its author's alone.
+  const pending = await owner.rest.pulls.createReview({ ...repo, pull_number, comments: [{ path: "threads.txt", line: 1, body: "draft" }] });
+  const drafts = await owner.rest.pulls.listCommentsForReview({ ...repo, pull_number, review_id: pending.data.id });
+  assert.deepEqual((await owner.rest.pulls.listReviewComments({ ...repo, pull_number })).data.map((c) => c.body), ["nit", "done", "draft"]);
+  assert.deepEqual((await reviewer.rest.pulls.listReviewComments({ ...repo, pull_number })).data.map((c) => c.body), ["nit", "done"]);
+  const inRepo = (await reviewer.rest.pulls.listReviewCommentsForRepo({ ...repo, per_page: 100 })).data;
+  assert.deepEqual(inRepo.filter((c) => c.pull_request_url.endsWith(`/pulls/${pull_number}`)).map((c) => c.body), ["nit", "done"]);
+  await fails(404, () => reviewer.rest.pulls.getReviewComment({ ...repo, comment_id: drafts.data[0].id }));
+  // An edit's webhook says what changed.
+  await reviewer.rest.pulls.update({ ...repo, pull_number, title: "Threads, renamed" });
+  const edited = await deliveredPayload(hook.data.id, "pull_request", "edited");
+  assert.deepEqual(edited.changes, { title: { from: "Threads" } });
+  await owner.rest.repos.deleteWebhook({ ...repo, hook_id: hook.data.id });
+  // Reviewer requests and milestones are issue events.
+  const milestone = await owner.rest.issues.createMilestone({ ...repo, title: "v2" });
+  await owner.rest.issues.update({ ...repo, issue_number: pull_number, milestone: milestone.data.number });
+  const events = await owner.rest.issues.listEvents({ ...repo, issue_number: pull_number });
+  assert.deepEqual(events.data.map((e) => e.event), ["review_requested", "review_request_removed", "review_requested", "renamed", "milestoned"]);
+  assert.deepEqual([events.data[0].review_requester.login, events.data[0].requested_reviewer.login, events.data[4].milestone.title], ["hubot", "octocat", "v2"]);
+  // Mentioned elsewhere: a cross-reference in the timeline, beside its commit.
+  const citing = await reviewer.rest.issues.create({ ...repo, title: "Cites", body: `See #${pull_number}.` });
+  const timeline = await owner.paginate(owner.rest.issues.listEventsForTimeline, { ...repo, issue_number: pull_number });
+  assert.equal(timeline.find((e) => e.event === "committed").sha, pr.data.head.sha);
+  const cited = timeline.find((e) => e.event === "cross-referenced");
+  assert.deepEqual([cited.source.type, cited.source.issue.number, cited.actor.login], ["issue", citing.data.number, "hubot"]);
 });
 
 await scenario("git_tags_and_hooks", async () => {

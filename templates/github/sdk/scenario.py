@@ -14,6 +14,7 @@ import os
 import queue
 import tempfile
 import threading
+import time
 
 from github import Auth, BadCredentialsException, Github, GithubException, UnknownObjectException
 
@@ -268,7 +269,8 @@ def review_comments_and_review_states():
     raises(UnknownObjectException, 404, lambda: mine.get_review_comment(reply.id))
     review = mine.create_review(body="Please fix", event="REQUEST_CHANGES")
     review.dismiss("Outdated")
-    assert [r.state for r in mine.get_reviews()] == ["DISMISSED"]
+    # The comment and the reply were each a COMMENTED review of their own.
+    assert [r.state for r in mine.get_reviews()] == ["COMMENTED", "COMMENTED", "DISMISSED"]
     run = app.get_repo("acme/hello-world").create_check_run("lint", pr.head.sha, status="completed", conclusion="success")
     suites = list(repo.get_commit(pr.head.sha).get_check_suites())
     assert len(suites) == 1 and suites[0].conclusion == "success"
@@ -297,8 +299,67 @@ def review_edits_and_timeline():
     theirs.get_issue(pr.number).create_comment("Thanks")
     mine.edit(title="Timeline, renamed")
     timeline = list(repo.get_issue(pr.number).get_timeline())
-    assert [e.event for e in timeline] == ["reviewed", "commented", "renamed"], [e.event for e in timeline]
-    assert timeline[1].actor.login == "hubot" and timeline[1].body == "Thanks"
+    assert [e.event for e in timeline] == ["committed", "reviewed", "commented", "renamed"], [e.event for e in timeline]
+    assert timeline[2].actor.login == "hubot" and timeline[2].body == "Thanks"
+    assert timeline[0].raw_data["sha"] == pr.head.sha
+    mine.edit(state="closed")
+
+
+def delivered_payload(repo, hook_id, event, action):
+    """The payload of the first delivery of hook `hook_id` that is `event` with `action`, once there is one."""
+    for _ in range(100):
+        found = [d for d in repo.get_hook_deliveries(hook_id) if (d.event, d.action) == (event, action)]
+        if found:
+            return repo.get_hook_delivery(hook_id, found[0].id).request.payload
+        time.sleep(0.1)
+    raise AssertionError(f"no {event} {action} delivery")
+
+
+@scenario
+def review_threads_events_and_mentions():
+    repo = owner.get_repo("acme/hello-world")
+    theirs, pr = reviewer_pull("py-threads", "threads.txt", "Threads")
+    hook = repo.create_hook("web", {"url": "http://127.0.0.1:9/refused", "content_type": "json"}, events=["issues"])
+    pr.create_review_request(reviewers=["octocat"])
+    pr.delete_review_request(reviewers=["octocat"])
+    pr.create_review_request(reviewers=["octocat"])
+    # A comment on its own is a COMMENTED review of its own, which answers the request.
+    mine = repo.get_pull(pr.number)
+    made = mine.create_review_comment("nit", repo.get_commit(pr.head.sha), "threads.txt", line=1)
+    held = pr.get_review(made.pull_request_review_id)
+    assert (held.state, held.user.login, held.body) == ("COMMENTED", "octocat", "")
+    assert list(pr.get_review_requests()[0]) == []
+    reply = pr.create_review_comment_reply(made.id, "done")
+    assert reply.pull_request_review_id not in (None, made.pull_request_review_id)
+    assert [(r.user.login, r.state) for r in pr.get_reviews()] == [("octocat", "COMMENTED"), ("hubot", "COMMENTED")]
+    # A pending review's comments are its author's alone.
+    pending = mine.create_review(comments=[{"path": "threads.txt", "line": 1, "body": "draft"}])
+    draft = list(mine.get_single_review_comments(pending.id))[0]
+    assert [c.body for c in mine.get_review_comments()] == ["nit", "done", "draft"]
+    assert [c.body for c in pr.get_review_comments()] == ["nit", "done"]
+    in_repo = theirs.get_pulls_review_comments()
+    assert [c.body for c in in_repo if c.pull_request_url.endswith(f"/pulls/{pr.number}")] == ["nit", "done"]
+    raises(UnknownObjectException, 404, lambda: pr.get_review_comment(draft.id))
+    # An edit's webhook says what changed.
+    issue = repo.create_issue("Py edit", body="Before")
+    issue.edit(title="Py edit, renamed", body="After")
+    edited = delivered_payload(repo, hook.id, "issues", "edited")
+    assert edited["changes"] == {"title": {"from": "Py edit"}, "body": {"from": "Before"}}, edited["changes"]
+    hook.delete()
+    # Reviewer requests and milestones are issue events.
+    milestone = repo.create_milestone("v3")
+    repo.get_issue(pr.number).edit(milestone=milestone)
+    events = list(repo.get_issue(pr.number).get_events())
+    assert [e.event for e in events] == ["review_requested", "review_request_removed", "review_requested", "milestoned"], [e.event for e in events]
+    assert events[0].review_requester.login == "hubot" and events[0].requested_reviewer.login == "octocat"
+    assert events[3].milestone.title == "v3"
+    # Mentioned elsewhere: a cross-reference in the timeline, beside its commit.
+    citing = theirs.create_issue("Cites", body=f"See #{pr.number}.")
+    timeline = list(repo.get_issue(pr.number).get_timeline())
+    committed = [e for e in timeline if e.event == "committed"]
+    assert committed[0].raw_data["sha"] == pr.head.sha
+    cited = [e for e in timeline if e.event == "cross-referenced"][0]
+    assert (cited.source.type, cited.source.issue.number, cited.actor.login) == ("issue", citing.number, "hubot")
     mine.edit(state="closed")
 
 

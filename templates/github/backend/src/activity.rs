@@ -1,20 +1,23 @@
 //! Reactions (on issues, issue comments and review comments: list, create, delete), issue
 //! events (`closed`, `reopened`, `labeled`, `assigned`, `locked`, `renamed`, …) of an issue and
-//! of a repository, and an issue's timeline (its events, comments and reviews).
+//! of a repository, and an issue's timeline (its events, comments, reviews, a pull request's
+//! commits and the mentions of it elsewhere in the repository).
 
 use asym_kit::Kit;
 use asym_kit::deadpool_postgres::{GenericClient, Object};
+use asym_kit::tokio_postgres::types::ToSql;
 use axum::Router;
 use axum::http::StatusCode;
 use axum::routing::{delete, get};
 
-use crate::db;
 use crate::error::{ApiError, ApiResult};
 use crate::issues::{Issue, Numbered};
+use crate::pulls::{self, Pull};
 use crate::repos::Repo;
 use crate::req::{self, Body, Listing, Query};
 use crate::scope::Scope;
 use crate::viewer::Viewer;
+use crate::{commits, db};
 
 const CONTENTS: [&str; 8] = [
     "+1", "-1", "laugh", "confused", "heart", "hooray", "rocket", "eyes",
@@ -198,6 +201,10 @@ macro_rules! event_json {
                 'assignee', gh_user_id((e.detail->>'assignee')::bigint, $2),
                 'assigner', gh_user_id(e.actor_id, $2))
             WHEN e.detail->'rename' IS NOT NULL THEN jsonb_build_object('rename', e.detail->'rename')
+            WHEN e.detail->>'requested_reviewer' IS NOT NULL THEN jsonb_build_object(
+                'review_requester', gh_user_id(e.actor_id, $2),
+                'requested_reviewer', gh_user_id((e.detail->>'requested_reviewer')::bigint, $2))
+            WHEN e.detail->'milestone' IS NOT NULL THEN jsonb_build_object('milestone', e.detail->'milestone')
             ELSE '{}'::jsonb END"
     };
 }
@@ -221,34 +228,55 @@ async fn events(scope: Scope<String>, query: Query) -> ApiResult {
         item: EVENT,
         order: "e.id",
     };
-    of_issue(&scope, &query, "events", &listing).await
+    let (client, repo, issue, [base, ru]) = the_issue(&scope).await?;
+    let page = scope.page(&repo, &format!("issues/{}/events", scope.path), &query);
+    req::list(&client, &page, &listing, &[&issue.id, &base, &ru]).await
 }
 
-/// The list `/issues/{number}/{kind}` of an issue: `listing` of issue `$1`, rendered with the
-/// clone's base URL (`$2`) and the repository's API URL (`$3`).
-async fn of_issue(
-    scope: &Scope<String>,
-    query: &Query,
-    kind: &str,
-    listing: &Listing<'_>,
-) -> ApiResult {
-    let number = &scope.path;
+/// The issue an `/issues/{number}/…` route names, with a client, its repository, the clone's
+/// base URL and the repository's API URL (what its lists render with).
+async fn the_issue(scope: &Scope<String>) -> ApiResult<(Object, Repo, Issue, [String; 2])> {
     let (client, repo, base, ru) = open(scope).await?;
-    let issue = Issue::find(&client, &repo, number).await?;
-    let page = scope.page(&repo, &format!("issues/{number}/{kind}"), query);
-    req::list(&client, &page, listing, &[&issue.id, &base, &ru]).await
+    let issue = Issue::find(&client, &repo, &scope.path).await?;
+    Ok((client, repo, issue, [base.to_owned(), ru]))
 }
 
-/// What an issue's timeline holds (`t`: `at`, `kind`, `id`): its events (0), comments (1)
-/// and submitted reviews (2) of issue `$1`, in the order they happened.
-const TIMELINE: &str = "(SELECT e.created_at AS at, 0 AS kind, e.id FROM issue_events e WHERE e.issue_id = $1
-                         UNION ALL SELECT c.created_at, 1, c.id FROM comments c WHERE c.issue_id = $1
-                         UNION ALL SELECT v.submitted_at, 2, v.id FROM reviews v
-                                   WHERE v.issue_id = $1 AND v.state <> 'PENDING') t";
+/// A reference to issue `me` (its number `n`) in text `body`: `#n`, not inside a word, a
+/// path or an HTML entity.
+macro_rules! mentions {
+    ($body:literal) => {
+        concat!(
+            $body,
+            " ~ ('(^|[^[:alnum:]_/&#-])#' || me.number || '($|[^[:alnum:]_])')"
+        )
+    };
+}
+
+/// What an issue's timeline holds (`t`: `at`, `kind`, `id`, `who`): its events (0), comments
+/// (1) and submitted reviews (2) of issue `$1`; a pull request's commits (3, `id` the
+/// commit's place in `$4`, its time, and `$5`, its JSON); and the other issues and pull
+/// requests of the repository whose body or a comment mentions it (4, `id` the one that
+/// mentions, `who` who first did), in the order they happened.
+const TIMELINE: &str = concat!(
+    "(SELECT e.created_at AS at, 0 AS kind, e.id, NULL::bigint AS who FROM issue_events e WHERE e.issue_id = $1
+      UNION ALL SELECT c.created_at, 1, c.id, NULL FROM comments c WHERE c.issue_id = $1
+      UNION ALL SELECT v.submitted_at, 2, v.id, NULL FROM reviews v WHERE v.issue_id = $1 AND v.state <> 'PENDING'
+      UNION ALL SELECT to_timestamp(x.at), 3, x.ord, NULL FROM unnest($4::float8[]) WITH ORDINALITY x(at, ord)
+      UNION ALL (SELECT DISTINCT ON (m.source) m.at, 4, m.source, m.who FROM (
+                   SELECT s.created_at AS at, s.id AS source, s.user_id AS who FROM issues s, issues me
+                   WHERE me.id = $1 AND s.repo_id = me.repo_id AND s.id <> me.id AND ",
+    mentions!("s.body"),
+    "
+                   UNION ALL SELECT c.created_at, c.issue_id, c.user_id FROM comments c, issues me
+                   WHERE me.id = $1 AND c.repo_id = me.repo_id AND c.issue_id <> me.id AND ",
+    mentions!("c.body"),
+    ") m ORDER BY m.source, m.at)) t"
+);
 
 /// A timeline entry's JSON: an event as the events list shows it; a comment with `event`
 /// `commented` and its author as `actor`; a review with `event` `reviewed` and its state in
-/// lower case, as GitHub's timeline answers them.
+/// lower case; a commit as git data shows it with `event` `committed`; a mention as
+/// `cross-referenced` with its `source.issue`, as GitHub's timeline answers them.
 const TIMELINE_ITEM: &str = concat!(
     "CASE t.kind WHEN 0 THEN (SELECT ",
     event_json!(),
@@ -256,8 +284,13 @@ const TIMELINE_ITEM: &str = concat!(
      WHEN 1 THEN (SELECT gh_comment(c, $2)::jsonb
                          || jsonb_build_object('event', 'commented', 'actor', gh_user_id(c.user_id, $2))
                   FROM comments c WHERE c.id = t.id)
-     ELSE (SELECT gh_review(v, $2)::jsonb || jsonb_build_object('event', 'reviewed', 'state', lower(v.state))
-           FROM reviews v WHERE v.id = t.id) END"
+     WHEN 2 THEN (SELECT gh_review(v, $2)::jsonb || jsonb_build_object('event', 'reviewed', 'state', lower(v.state))
+                  FROM reviews v WHERE v.id = t.id)
+     WHEN 3 THEN ($5::text[])[t.id]::jsonb
+     ELSE (SELECT jsonb_build_object('event', 'cross-referenced', 'actor', gh_user_id(t.who, $2),
+                         'created_at', gh_ts(t.at), 'updated_at', gh_ts(t.at),
+                         'source', jsonb_build_object('type', 'issue', 'issue', coalesce(s.rendered::json, gh_issue(s, $2))))
+           FROM issues s WHERE s.id = t.id) END"
 );
 
 /// `GET /repos/{owner}/{repo}/issues/{number}/timeline`.
@@ -269,7 +302,40 @@ async fn timeline(scope: Scope<String>, query: Query) -> ApiResult {
         item: TIMELINE_ITEM,
         order: "t.at, t.kind, t.id",
     };
-    of_issue(&scope, &query, "timeline", &listing).await
+    let (client, repo, issue, [base, ru]) = the_issue(&scope).await?;
+    let (times, commits) = committed(&client, &base, &repo, &issue, &scope.path).await?;
+    let page = scope.page(&repo, &format!("issues/{}/timeline", scope.path), &query);
+    let params: [&(dyn ToSql + Sync); 5] = [&issue.id, &base, &ru, &times, &commits];
+    req::list(&client, &page, &listing, &params).await
+}
+
+/// A pull request's commits (none for an issue) as its timeline shows them: each one's
+/// committer time (Unix seconds) and its JSON (`event` `committed`).
+async fn committed(
+    client: &impl GenericClient,
+    base: &str,
+    repo: &Repo,
+    issue: &Issue,
+    number: &str,
+) -> ApiResult<(Vec<f64>, Vec<String>)> {
+    if !issue.is_pull {
+        return Ok(Default::default());
+    }
+    let pull = Pull::find(client, repo, number).await?;
+    let mut commits = pulls::commits_of(client, repo, &pull).await?;
+    commits.sort_by_key(|(_, commit)| commit.committer.when);
+    Ok(commits
+        .iter()
+        .map(|(sha, commit)| {
+            let mut json = commits::git_json(base, repo, sha, commit);
+            json["event"] = "committed".into();
+            #[allow(
+                clippy::cast_precision_loss,
+                reason = "Unix seconds fit a double exactly"
+            )]
+            (commit.committer.when as f64, json.to_string())
+        })
+        .unzip())
 }
 
 /// The repository of an events route: a client, the repository, the clone's base URL and the

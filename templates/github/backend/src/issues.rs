@@ -110,32 +110,79 @@ pub(crate) async fn record(
     Ok(())
 }
 
-/// Records `renamed` (`rename.from`, `rename.to`) when `title` is a new title for issue
-/// `issue`; runs before the update that sets it.
-pub(crate) async fn record_rename(
+/// Before an update of issue `issue` that sets `title` and `body` (`Some(None)` clears it):
+/// records `renamed` (`rename.from`, `rename.to`) when the title is a new one, and answers the
+/// `changes` an `edited` event carries (`title.from`, `body.from`, for what changes).
+pub(crate) async fn edit(
     client: &impl GenericClient,
     issue: i64,
     actor: i64,
     title: Option<&str>,
+    body: Option<Option<&str>>,
+) -> ApiResult<Map<String, Value>> {
+    const SQL: &str = "SELECT title, body FROM issues WHERE id = $1";
+    let row = client.query_one(SQL, &[&issue]).await?;
+    let (was, had): (String, Option<String>) = (row.get(0), row.get(1));
+    let mut changes = Map::new();
+    if let Some(title) = title.filter(|t| *t != was) {
+        let rename = serde_json::json!({ "rename": { "from": was, "to": title } });
+        record(client, issue, actor, "renamed", Some(rename)).await?;
+        changes.insert("title".into(), serde_json::json!({ "from": was }));
+    }
+    if body.is_some_and(|body| body != had.as_deref()) {
+        changes.insert("body".into(), serde_json::json!({ "from": had }));
+    }
+    Ok(changes)
+}
+
+/// Records `demilestoned` (milestone `was`) then `milestoned` (milestone `now`) on issue
+/// `issue`, each with its milestone's `title`, when they differ.
+pub(crate) async fn record_milestone(
+    client: &impl GenericClient,
+    issue: i64,
+    actor: i64,
+    (was, now): (Option<i64>, Option<i64>),
 ) -> ApiResult<()> {
     const SQL: &str = "INSERT INTO issue_events (issue_id, actor_id, event, detail)
-                       SELECT id, $2, 'renamed', json_build_object('rename', json_build_object('from', title, 'to', $3::text))
-                       FROM issues WHERE id = $1 AND title <> $3";
-    if let Some(title) = title {
-        db::execute(client, SQL, &[&issue, &actor, &title]).await?;
+                       SELECT $1, $2, x.event, json_build_object('milestone', json_build_object('title', m.title))
+                       FROM (VALUES (1, 'demilestoned', $3::bigint), (2, 'milestoned', $4::bigint)) x(ord, event, mid)
+                       JOIN milestones m ON m.id = x.mid ORDER BY x.ord";
+    if was != now {
+        db::execute(client, SQL, &[&issue, &actor, &was, &now]).await?;
     }
     Ok(())
 }
 
-/// What an update of an issue or pull request did, as its event and webhook action name it:
-/// `closed`, `reopened` or `edited`.
-pub(crate) fn update_action(closing: bool, reopening: bool) -> &'static str {
+/// Announces an update of an issue (rendered `issue`) to the repository's hooks: `edited`
+/// when `changes` says what it changed, then `action` (`closed`, `reopened`) when it has one.
+pub(crate) async fn announce_update(
+    client: &impl GenericClient,
+    base: &str,
+    repo: &Repo,
+    issue: &str,
+    (changes, action): (Map<String, Value>, Option<&str>),
+    sender: i64,
+) -> ApiResult<bool> {
+    let mut woke = false;
+    if !changes.is_empty() {
+        let extra = Map::from_iter([("changes".to_owned(), Value::Object(changes))]);
+        woke |= announce(client, base, repo, issue, "edited", sender, extra).await?;
+    }
+    if let Some(action) = action {
+        woke |= announce(client, base, repo, issue, action, sender, Map::new()).await?;
+    }
+    Ok(woke)
+}
+
+/// What an update that closes or reopens an issue or pull request did, as its event and
+/// webhook action name it: `closed`, `reopened`, or nothing.
+pub(crate) fn state_change(closing: bool, reopening: bool) -> Option<&'static str> {
     if closing {
-        "closed"
+        Some("closed")
     } else if reopening {
-        "reopened"
+        Some("reopened")
     } else {
-        "edited"
+        None
     }
 }
 
@@ -640,38 +687,47 @@ pub(crate) async fn update(scope: Scope<String>, viewer: Viewer, body: Body) -> 
         (_, _, r) => r,
     };
     let base = scope.base();
+    let text_given = match body.has("body") {
+        true => Some(body.str("body")?),
+        false => None,
+    };
     let tx = client.transaction().await?;
-    record_rename(&tx, issue.id, viewer.user_id, title.as_deref()).await?;
-    tx.execute(
-        "UPDATE issues SET
-             title = coalesce($2, title),
-             body = CASE WHEN $3 THEN $4 ELSE body END,
-             state = coalesce($5, state),
-             state_reason = CASE WHEN $6::text IS NOT NULL THEN $6 WHEN $5 = 'open' THEN NULL ELSE state_reason END,
-             closed_at = CASE WHEN $7 THEN now() WHEN $8 THEN NULL ELSE closed_at END,
-             closed_by_id = CASE WHEN $7 THEN $9 WHEN $8 THEN NULL ELSE closed_by_id END,
-             assignee_ids = coalesce($10, assignee_ids),
-             milestone_id = CASE WHEN $11 THEN $12 ELSE milestone_id END,
-             updated_at = now()
-         WHERE id = $1",
-        &[
-            &issue.id, &title, &body.has("body"), &body.str("body")?, &state, &reason, &closing,
-            &reopening, &viewer.user_id, &assignee_ids, &milestone_change.is_some(), &milestone_change.flatten(),
-        ],
-    )
-    .await?;
+    let changes = edit(&tx, issue.id, viewer.user_id, title.as_deref(), text_given).await?;
+    let milestones: (Option<i64>, Option<i64>) = tx
+        .query_one(
+            "UPDATE issues i SET
+                 title = coalesce($2, i.title),
+                 body = CASE WHEN $3 THEN $4 ELSE i.body END,
+                 state = coalesce($5, i.state),
+                 state_reason = CASE WHEN $6::text IS NOT NULL THEN $6 WHEN $5 = 'open' THEN NULL ELSE i.state_reason END,
+                 closed_at = CASE WHEN $7 THEN now() WHEN $8 THEN NULL ELSE i.closed_at END,
+                 closed_by_id = CASE WHEN $7 THEN $9 WHEN $8 THEN NULL ELSE i.closed_by_id END,
+                 assignee_ids = coalesce($10, i.assignee_ids),
+                 milestone_id = CASE WHEN $11 THEN $12 ELSE i.milestone_id END,
+                 updated_at = now()
+             FROM issues o WHERE i.id = $1 AND o.id = i.id
+             RETURNING o.milestone_id, i.milestone_id",
+            &[
+                &issue.id, &title, &text_given.is_some(), &text_given.flatten(), &state, &reason, &closing,
+                &reopening, &viewer.user_id, &assignee_ids, &milestone_change.is_some(), &milestone_change.flatten(),
+            ],
+        )
+        .await
+        .map(|row| (row.get(0), row.get(1)))?;
+    record_milestone(&tx, issue.id, viewer.user_id, milestones).await?;
     if triage && let Some(labels) = &labels {
         set_labels(&tx, repo.id, issue.id, labels, true).await?;
     }
-    let action = update_action(closing, reopening);
-    if closing || reopening {
+    let action = state_change(closing, reopening);
+    if let Some(action) = action {
         record(&tx, issue.id, viewer.user_id, action, None).await?;
     }
     let text = refresh(&tx, base, issue.id).await?;
     let woke = if issue.is_pull {
         false
     } else {
-        announce(&tx, base, &repo, &text, action, viewer.user_id, Map::new()).await?
+        let update = (changes, action);
+        announce_update(&tx, base, &repo, &text, update, viewer.user_id).await?
     };
     scope.commit(tx, woke).await?;
     Ok(req::ok(text))

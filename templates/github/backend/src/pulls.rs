@@ -106,6 +106,16 @@ pub(crate) async fn render(
     Ok(db::value(client, &sql, &[&id, &base]).await?)
 }
 
+/// Takes `user` off the requested reviewers of the pull request with issue id `issue`, as
+/// the review they submit answers the request.
+pub(crate) async fn reviewed(client: &impl GenericClient, issue: i64, user: i64) -> ApiResult<()> {
+    const SQL: &str =
+        "UPDATE pulls SET requested_reviewer_ids = array_remove(requested_reviewer_ids, $2)
+                       WHERE issue_id = $1 AND $2 = ANY(requested_reviewer_ids)";
+    db::execute(client, SQL, &[&issue, &user]).await?;
+    Ok(())
+}
+
 /// Announces `action` on a pull request to the repository's hooks.
 pub(crate) async fn announce(
     client: &impl GenericClient,
@@ -118,20 +128,21 @@ pub(crate) async fn announce(
     deliver(client, base, repo, pull, (action, &[]), sender).await
 }
 
-/// Delivers `action` on a pull request with the payload's `extra` keys (`before`, `after`).
-async fn deliver(
+/// Delivers `action` on a pull request with the payload's `extra` keys (`before`, `after`,
+/// `changes`).
+pub(crate) async fn deliver(
     client: &impl GenericClient,
     base: &str,
     repo: &Repo,
     pull: &Pull,
-    (action, extra): (&str, &[(&str, &str)]),
+    (action, extra): (&str, &[(&str, Value)]),
     sender: i64,
 ) -> ApiResult<bool> {
     let rendered = render(client, base, pull.issue.id, Shape::Full).await?;
     let number = pull.number.to_string();
     let mut payload = hooks::payload(action, [("number", &number)]);
     for (key, value) in extra {
-        payload.insert((*key).into(), json!(value));
+        payload.insert((*key).into(), value.clone());
     }
     payload.insert(
         "pull_request".into(),
@@ -171,7 +182,7 @@ async fn follow_push(
         }
         let pull = Pull::find(client, &target, &row.get::<_, String>(0)).await?;
         db::execute(client, TOUCH, &[&pull.issue.id, &after]).await?;
-        let moved = [("before", before), ("after", after)];
+        let moved = [("before", json!(before)), ("after", json!(after))];
         woke |= deliver(
             client,
             base,
@@ -237,7 +248,7 @@ async fn merged_tree(
 }
 
 /// Commits on the head not on the base, oldest first.
-async fn own_commits(
+pub(crate) async fn commits_of(
     client: &impl GenericClient,
     repo: &Repo,
     pull: &Pull,
@@ -428,7 +439,7 @@ async fn detail(
     value["mergeable"] = mergeable;
     value["rebaseable"] = value["mergeable"].clone();
     value["mergeable_state"] = json!(state);
-    value["commits"] = json!(own_commits(client, repo, pull).await?.len());
+    value["commits"] = json!(commits_of(client, repo, pull).await?.len());
     value["additions"] = json!(sum("additions"));
     value["deletions"] = json!(sum("deletions"));
     value["changed_files"] = json!(files.len());
@@ -505,15 +516,24 @@ pub(crate) async fn update(scope: Scope<String>, viewer: Viewer, body: Body) -> 
     let closing = state.as_deref() == Some("closed") && pull.issue.state == "open";
     let reopening = state.as_deref() == Some("open") && pull.issue.state == "closed";
     let base = scope.base();
+    let title = body.str("title")?;
+    let text = match body.has("body") {
+        true => Some(body.str("body")?),
+        false => None,
+    };
     let tx = client.transaction().await?;
-    issues::record_rename(&tx, pull.issue.id, viewer.user_id, body.str("title")?).await?;
+    let mut changes = issues::edit(&tx, pull.issue.id, viewer.user_id, title, text).await?;
+    if new_base.as_ref().is_some_and(|b| *b != pull.base_ref) {
+        let from = json!({ "ref": { "from": pull.base_ref }, "sha": { "from": pull.base_sha } });
+        changes.insert("base".into(), from);
+    }
     tx.execute(
         "UPDATE issues SET title = coalesce($2, title), body = CASE WHEN $3 THEN $4 ELSE body END,
              state = coalesce($5, state),
              closed_at = CASE WHEN $6 THEN now() WHEN $7 THEN NULL ELSE closed_at END,
              closed_by_id = CASE WHEN $6 THEN $8 WHEN $7 THEN NULL ELSE closed_by_id END, updated_at = now()
          WHERE id = $1",
-        &[&pull.issue.id, &body.str("title")?, &body.has("body"), &body.str("body")?, &state, &closing, &reopening, &viewer.user_id],
+        &[&pull.issue.id, &title, &text.is_some(), &text.flatten(), &state, &closing, &reopening, &viewer.user_id],
     )
     .await?;
     tx.execute(
@@ -523,12 +543,19 @@ pub(crate) async fn update(scope: Scope<String>, viewer: Viewer, body: Body) -> 
         &[&pull.issue.id, &new_base, &body.bool("maintainer_can_modify")?, &closing, &pull.head_sha, &pull.base_sha],
     )
     .await?;
-    let action = issues::update_action(closing, reopening);
-    if closing || reopening {
+    let action = issues::state_change(closing, reopening);
+    if let Some(action) = action {
         issues::record(&tx, pull.issue.id, viewer.user_id, action, None).await?;
     }
     let pull = Pull::find(&tx, &repo, number).await?;
-    let woke = announce(&tx, base, &repo, &pull, action, viewer.user_id).await?;
+    let mut woke = false;
+    if !changes.is_empty() {
+        let edited = ("edited", &[("changes", Value::Object(changes))][..]);
+        woke |= deliver(&tx, base, &repo, &pull, edited, viewer.user_id).await?;
+    }
+    if let Some(action) = action {
+        woke |= announce(&tx, base, &repo, &pull, action, viewer.user_id).await?;
+    }
     let text = detail(&tx, base, &repo, &pull).await?;
     scope.commit(tx, woke).await?;
     Ok(axum::Json(text).into_response())
@@ -619,7 +646,7 @@ pub(crate) async fn merge(scope: Scope<String>, viewer: Viewer, body: Body) -> A
     let sha = match method.as_str() {
         "rebase" => {
             let mut current = pull.base_sha.clone();
-            for (_, commit) in own_commits(&tx, &repo, &pull).await? {
+            for (_, commit) in commits_of(&tx, &repo, &pull).await? {
                 let parent_tree = match commit.parents.first() {
                     Some(p) => objects::commit(&tx, repo.id, p)
                         .await?
@@ -728,7 +755,7 @@ pub(crate) async fn files(scope: Scope<String>, query: Query) -> ApiResult {
 /// `GET /repos/{owner}/{repo}/pulls/{number}/commits`, oldest first.
 pub(crate) async fn commits(scope: Scope<String>, query: Query) -> ApiResult {
     let (client, repo, pull) = scope.pull().await?;
-    let (total, page) = query.slice(own_commits(&client, &repo, &pull).await?);
+    let (total, page) = query.slice(commits_of(&client, &repo, &pull).await?);
     let items = commits::render_list(&client, scope.base(), &repo, &page).await?;
     Ok(paged(&scope, &repo, "commits", &query, total, items))
 }

@@ -1,7 +1,8 @@
 //! Pull-request review comments: a pull request's (list, create, reply) and a repository's
 //! (list with `since`, `sort`, `direction`), and one comment by id (get, update, delete),
 //! announced as `pull_request_review_comment` (created, edited, deleted) unless they belong
-//! to a pending review.
+//! to a pending review, whose comments only its author sees. A comment made on its own (or a
+//! reply) is held by a `COMMENTED` review of its own, submitted with it, as on GitHub.
 
 use asym_kit::deadpool_postgres::GenericClient;
 use serde_json::{Map, Value};
@@ -73,14 +74,24 @@ pub(crate) async fn list_where<P>(
             from: "review_comments c",
             alias: "c",
             filter: &format!(
-                "{filter} AND ($2::float8 IS NULL OR c.updated_at >= to_timestamp($2))"
+                "{filter} AND ($2::float8 IS NULL OR c.updated_at >= to_timestamp($2)) AND {VISIBLE}"
             ),
             item: "gh_review_comment(c, $3)",
             order: &order,
         },
-        &[&subject, &since, &scope.base()],
+        &[&subject, &since, &scope.base(), &viewer_id(scope)],
     )
     .await
+}
+
+/// Whether review comment `c` is seen by user `$4` (none when anonymous): not when it belongs
+/// to someone else's pending review.
+const VISIBLE: &str = "NOT EXISTS (SELECT 1 FROM reviews v WHERE v.id = c.review_id
+                                    AND v.state = 'PENDING' AND v.user_id IS DISTINCT FROM $4)";
+
+/// The caller's user id (none when anonymous).
+fn viewer_id<P>(scope: &Scope<P>) -> Option<i64> {
+    scope.viewer.as_ref().map(|v| v.user_id)
 }
 
 /// Review comment `id` in the repository `repo`.
@@ -93,18 +104,46 @@ struct Found {
     pending: bool,
 }
 
-async fn find(client: &impl GenericClient, repo: i64, id: &str) -> ApiResult<Found> {
+impl Found {
+    /// Sends `event` about it to the hooks of repository `repo`, unless it belongs to a
+    /// pending review (then it is announced to nobody): whether a delivery was queued.
+    async fn announce(
+        &self,
+        client: &impl GenericClient,
+        base: &str,
+        (repo, event): (i64, Map<String, Value>),
+        sender: i64,
+    ) -> ApiResult<bool> {
+        if self.pending {
+            return Ok(false);
+        }
+        announce(client, base, (repo, self.issue), ON_COMMENT, event, sender).await
+    }
+}
+
+/// Review comment `id` of `scope`'s repository (404 when it is not there, or belongs to
+/// someone else's pending review).
+async fn find<P>(
+    scope: &Scope<P>,
+    client: &impl GenericClient,
+    repo: i64,
+    id: &str,
+) -> ApiResult<Found> {
     const SQL: &str = "SELECT c.id, c.user_id, c.issue_id, coalesce(v.state = 'PENDING', false)
                        FROM review_comments c JOIN issues i ON i.id = c.issue_id
                        LEFT JOIN reviews v ON v.id = c.review_id
                        WHERE c.id = $1 AND i.repo_id = $2";
     let row = db::keyed::<i64>(client, SQL, id, repo).await?;
-    Ok(Found {
+    let found = Found {
         id: row.get(0),
         author: row.get(1),
         issue: row.get(2),
         pending: row.get(3),
-    })
+    };
+    if found.pending && viewer_id(scope) != Some(found.author) {
+        return Err(ApiError::not_found());
+    }
+    Ok(found)
 }
 
 async fn render(client: &impl GenericClient, base: &str, id: i64) -> ApiResult<String> {
@@ -113,44 +152,61 @@ async fn render(client: &impl GenericClient, base: &str, id: i64) -> ApiResult<S
     Ok(db::value(client, SQL, &[&id, &base]).await?)
 }
 
-/// Sends `pull_request_review_comment` to the hooks of `repo`: `event` (the action, the
-/// comment and, for an edit, its `changes`) with the pull request (issue id `issue`).
+/// A review comment's webhook: `pull_request_review_comment`, with the simple pull request.
+const ON_COMMENT: (&str, Shape) = ("pull_request_review_comment", Shape::Simple);
+
+/// Sends webhook `topic` to the hooks of `repo`: `event` (the action, the comment or review
+/// and, for an edit, its `changes`) with the pull request (issue id `issue`) in `shape`.
 async fn announce(
     client: &impl GenericClient,
     base: &str,
-    repo: i64,
-    issue: i64,
+    (repo, issue): (i64, i64),
+    (topic, shape): (&str, Shape),
     mut event: Map<String, Value>,
     sender: i64,
 ) -> ApiResult<bool> {
-    let pull = pulls::render(client, base, issue, Shape::Simple).await?;
+    let pull = pulls::render(client, base, issue, shape).await?;
     event.insert("pull_request".into(), hooks::parse(&pull));
-    hooks::emit(
-        client,
-        base,
-        repo,
-        "pull_request_review_comment",
-        sender,
-        event,
-    )
-    .await
+    hooks::emit(client, base, repo, topic, sender, event).await
 }
 
-/// Announces `created` for each comment of review `review` (issue id `issue`), as its
-/// submission publishes them.
+/// The JSON of review `id`.
+pub(crate) async fn review(client: &impl GenericClient, base: &str, id: i64) -> ApiResult<String> {
+    const SQL: &str = "SELECT gh_review(v, $2)::text FROM reviews v WHERE v.id = $1";
+    Ok(db::value(client, SQL, &[&id, &base]).await?)
+}
+
+/// Sends `pull_request_review` to the hooks of `repo`: `event` (the action, the review and,
+/// for an edit, its `changes`) with the pull request (issue id `issue`).
 pub(crate) async fn announce_review(
     client: &impl GenericClient,
     base: &str,
     repo: i64,
+    issue: i64,
+    event: Map<String, Value>,
+    sender: i64,
+) -> ApiResult<bool> {
+    let on = ("pull_request_review", Shape::Full);
+    announce(client, base, (repo, issue), on, event, sender).await
+}
+
+/// Announces review `review` (rendered `rendered`) of the pull request with issue id `issue`
+/// as `submitted`, then `created` for each of its comments, as its submission publishes them.
+pub(crate) async fn announce_submitted(
+    client: &impl GenericClient,
+    base: &str,
+    repo: i64,
     (issue, review): (i64, i64),
+    rendered: &str,
     sender: i64,
 ) -> ApiResult<bool> {
     const SQL: &str = "SELECT gh_review_comment(c, $2)::text FROM review_comments c
                        WHERE c.review_id = $1 ORDER BY c.id";
-    let mut woke = false;
+    let event = hooks::payload("submitted", [("review", rendered)]);
+    let mut woke = announce_review(client, base, repo, issue, event, sender).await?;
     for row in client.query(SQL, &[&review, &base]).await? {
         let event = hooks::payload("created", [("comment", row.get::<_, &str>(0))]);
-        woke |= announce(client, base, repo, issue, event, sender).await?;
+        woke |= announce(client, base, (repo, issue), ON_COMMENT, event, sender).await?;
     }
     Ok(woke)
 }
@@ -158,7 +214,7 @@ pub(crate) async fn announce_review(
 /// `GET /repos/{owner}/{repo}/pulls/comments/{id}`.
 pub(crate) async fn get(scope: Scope<String>) -> ApiResult {
     let (client, repo) = scope.open().await?;
-    let found = find(&client, repo.id, &scope.path).await?;
+    let found = find(&scope, &client, repo.id, &scope.path).await?;
     Ok(req::ok(render(&client, scope.base(), found.id).await?))
 }
 
@@ -168,18 +224,16 @@ pub(crate) async fn update(scope: Scope<String>, viewer: Viewer, body: Body) -> 
                        FROM review_comments o WHERE c.id = $1 AND o.id = c.id RETURNING o.body";
     let text = body.required("body", RESOURCE)?.to_owned();
     let (mut client, repo) = scope.open().await?;
-    let found = find(&client, repo.id, &scope.path).await?;
+    let found = find(&scope, &client, repo.id, &scope.path).await?;
     comments::may_change(&repo, found.author, &viewer, "edit")?;
     let base = scope.base();
     let tx = client.transaction().await?;
     let before: String = tx.query_one(SQL, &[&found.id, &text]).await?.get(0);
     let comment = render(&tx, base, found.id).await?;
-    let woke = if found.pending {
-        false
-    } else {
-        let event = hooks::edited(hooks::payload("edited", [("comment", &comment)]), &before);
-        announce(&tx, base, repo.id, found.issue, event, viewer.user_id).await?
-    };
+    let event = hooks::edited(hooks::payload("edited", [("comment", &comment)]), &before);
+    let woke = found
+        .announce(&tx, base, (repo.id, event), viewer.user_id)
+        .await?;
     scope.commit(tx, woke).await?;
     Ok(req::ok(comment))
 }
@@ -188,18 +242,16 @@ pub(crate) async fn update(scope: Scope<String>, viewer: Viewer, body: Body) -> 
 pub(crate) async fn delete(scope: Scope<String>, viewer: Viewer) -> ApiResult {
     const SQL: &str = "DELETE FROM review_comments WHERE id = $1";
     let (mut client, repo) = scope.open().await?;
-    let found = find(&client, repo.id, &scope.path).await?;
+    let found = find(&scope, &client, repo.id, &scope.path).await?;
     comments::may_change(&repo, found.author, &viewer, "delete")?;
     let base = scope.base();
     let tx = client.transaction().await?;
     let comment = render(&tx, base, found.id).await?;
     tx.execute(SQL, &[&found.id]).await?;
-    let woke = if found.pending {
-        false
-    } else {
-        let event = hooks::payload("deleted", [("comment", &comment)]);
-        announce(&tx, base, repo.id, found.issue, event, viewer.user_id).await?
-    };
+    let event = hooks::payload("deleted", [("comment", &comment)]);
+    let woke = found
+        .announce(&tx, base, (repo.id, event), viewer.user_id)
+        .await?;
     scope.commit(tx, woke).await?;
     Ok(req::no_content())
 }
@@ -220,7 +272,7 @@ pub(crate) async fn reply(scope: Scope<(String, String)>, viewer: Viewer, body: 
 }
 
 /// Adds a review comment on pull request `number`: on the line of comment `reply`, or
-/// where the body says.
+/// where the body says; held by a `COMMENTED` review of its own, submitted with it.
 async fn add<P>(
     scope: &Scope<P>,
     number: &str,
@@ -228,9 +280,11 @@ async fn add<P>(
     body: &Body,
     reply: Option<i64>,
 ) -> ApiResult {
-    const SQL: &str = "WITH c AS (INSERT INTO review_comments (issue_id, user_id, body, path, line, side, commit_id, in_reply_to_id)
-                                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING *)
-                       SELECT gh_review_comment(c, $9)::text FROM c";
+    const SQL: &str = "WITH v AS (INSERT INTO reviews (issue_id, user_id, state, commit_id, submitted_at)
+                                  VALUES ($1, $2, 'COMMENTED', $7, now()) RETURNING id),
+                            c AS (INSERT INTO review_comments (issue_id, review_id, user_id, body, path, line, side, commit_id, in_reply_to_id)
+                                  SELECT $1, v.id, $2, $3, $4, $5, $6, $7, $8 FROM v RETURNING *)
+                       SELECT gh_review_comment(c, $9)::text, c.review_id FROM c";
     let text = body.required("body", RESOURCE)?.to_owned();
     let (mut client, repo) = scope.open().await?;
     let pull = Pull::find(&client, &repo, number).await?;
@@ -261,32 +315,28 @@ async fn add<P>(
         }
     };
     let tx = client.transaction().await?;
-    let comment: String = db::value(
-        &tx,
-        SQL,
-        &[
-            &pull.issue.id,
-            &viewer.user_id,
-            &text,
-            &path,
-            &line,
-            &side,
-            &commit,
-            &reply,
-            &scope.base(),
-        ],
-    )
-    .await?;
-    let event = hooks::payload("created", [("comment", &comment)]);
-    let woke = announce(
-        &tx,
-        scope.base(),
-        repo.id,
-        pull.issue.id,
-        event,
-        viewer.user_id,
-    )
-    .await?;
+    let row = tx
+        .query_one(
+            SQL,
+            &[
+                &pull.issue.id,
+                &viewer.user_id,
+                &text,
+                &path,
+                &line,
+                &side,
+                &commit,
+                &reply,
+                &scope.base(),
+            ],
+        )
+        .await?;
+    let (comment, review_id): (String, i64) = (row.get(0), row.get(1));
+    pulls::reviewed(&tx, pull.issue.id, viewer.user_id).await?;
+    let base = scope.base();
+    let rendered = review(&tx, base, review_id).await?;
+    let held = (pull.issue.id, review_id);
+    let woke = announce_submitted(&tx, base, repo.id, held, &rendered, viewer.user_id).await?;
     scope.commit(tx, woke).await?;
     Ok(req::created(comment))
 }

@@ -14,17 +14,7 @@ use crate::repos::{Access, Repo};
 use crate::req::{self, Body, Listing, Query};
 use crate::scope::Scope;
 use crate::viewer::Viewer;
-use crate::{comments, hooks, review_comments, users};
-
-async fn review_json(client: &impl GenericClient, base: &str, id: i64) -> ApiResult<String> {
-    Ok(client
-        .query_one(
-            "SELECT gh_review(v, $2)::text FROM reviews v WHERE v.id = $1",
-            &[&id, &base],
-        )
-        .await?
-        .get(0))
-}
+use crate::{comments, hooks, issues, review_comments, users};
 
 /// The state an event leads to; 422 for what the author may not do to their own pull.
 fn state_for(event: &str, own: bool, body: &str) -> ApiResult<&'static str> {
@@ -81,32 +71,21 @@ async fn settle<P>(
 ) -> ApiResult {
     let Review { repo, pull, id, .. } = written;
     let base = scope.base();
-    let review = review_json(&tx, base, *id).await?;
-    let payload = match event {
-        Event::Quiet => None,
-        Event::Done(action) => Some(hooks::payload(action, [("review", &review)])),
-        Event::Edited(before) => Some(hooks::edited(
-            hooks::payload("edited", [("review", &review)]),
-            before,
-        )),
-    };
-    let woke = match payload {
-        None => false,
-        Some(mut payload) => {
-            let rendered = pulls::render(&tx, base, pull.issue.id, Shape::Full).await?;
-            payload.insert("pull_request".into(), hooks::parse(&rendered));
-            let sent =
-                hooks::emit(&tx, base, repo.id, "pull_request_review", sender, payload).await?;
-            let published = matches!(event, Event::Done("submitted"))
-                && review_comments::announce_review(
-                    &tx,
-                    base,
-                    repo.id,
-                    (pull.issue.id, *id),
-                    sender,
-                )
-                .await?;
-            sent || published
+    let review = review_comments::review(&tx, base, *id).await?;
+    let issue = pull.issue.id;
+    let woke = match event {
+        Event::Quiet => false,
+        Event::Done("submitted") => {
+            let held = (issue, *id);
+            review_comments::announce_submitted(&tx, base, repo.id, held, &review, sender).await?
+        }
+        Event::Done(action) => {
+            let payload = hooks::payload(action, [("review", &review)]);
+            review_comments::announce_review(&tx, base, repo.id, issue, payload, sender).await?
+        }
+        Event::Edited(before) => {
+            let payload = hooks::edited(hooks::payload("edited", [("review", &review)]), before);
+            review_comments::announce_review(&tx, base, repo.id, issue, payload, sender).await?
         }
     };
     scope.commit(tx, woke).await?;
@@ -163,11 +142,9 @@ pub(crate) async fn create(scope: Scope<String>, viewer: Viewer, body: Body) -> 
         )
         .await?;
     }
-    tx.execute(
-        "UPDATE pulls SET requested_reviewer_ids = array_remove(requested_reviewer_ids, $2) WHERE issue_id = $1 AND $3",
-        &[&pull.issue.id, &viewer.user_id, &(state != "PENDING")],
-    )
-    .await?;
+    if state != "PENDING" {
+        pulls::reviewed(&tx, pull.issue.id, viewer.user_id).await?;
+    }
     let event = if state == "PENDING" {
         Event::Quiet
     } else {
@@ -234,7 +211,7 @@ async fn open(scope: &Scope<(String, String)>, access: Access) -> ApiResult<(Obj
 pub(crate) async fn get(scope: Scope<(String, String)>) -> ApiResult {
     let (client, review) = open(&scope, Access::Read).await?;
     Ok(req::ok(
-        review_json(&client, scope.base(), review.id).await?,
+        review_comments::review(&client, scope.base(), review.id).await?,
     ))
 }
 
@@ -270,7 +247,7 @@ pub(crate) async fn delete(scope: Scope<(String, String)>, viewer: Viewer) -> Ap
     if review.author != viewer.user_id {
         return Err(ApiError::not_found());
     }
-    let text = review_json(&client, scope.base(), review.id).await?;
+    let text = review_comments::review(&client, scope.base(), review.id).await?;
     db::execute(&client, "DELETE FROM reviews WHERE id = $1", &[&review.id]).await?;
     Ok(req::ok(text))
 }
@@ -396,13 +373,18 @@ pub(crate) async fn unrequest(scope: Scope<String>, viewer: Viewer, body: Body) 
     change_requests(&scope, &viewer, &body, false).await
 }
 
+/// Adds (or removes) the requested reviewers the body names: each one newly requested (or no
+/// longer requested) is recorded as `review_requested` (`review_request_removed`) with the
+/// caller as `review_requester` and announced as the `pull_request` action of that name.
 async fn change_requests(
     scope: &Scope<String>,
-    _viewer: &Viewer,
+    viewer: &Viewer,
     body: &Body,
     adding: bool,
 ) -> ApiResult {
-    let (client, repo) = scope.open().await?;
+    const REQUESTED: &str =
+        "SELECT requested_reviewer_ids FROM pulls WHERE issue_id = $1 FOR UPDATE";
+    let (mut client, repo) = scope.open().await?;
     repo.require(Access::Triage)?;
     let pull = Pull::find(&client, &repo, &scope.path).await?;
     let ids = reviewer_ids(&client, &repo, body).await?;
@@ -411,13 +393,37 @@ async fn change_requests(
             "Review cannot be requested from pull request author.",
         ));
     }
-    let sql = if adding {
-        "UPDATE pulls SET requested_reviewer_ids = ARRAY(SELECT DISTINCT x FROM unnest(requested_reviewer_ids || $2) x) WHERE issue_id = $1"
+    let (sql, event) = if adding {
+        (
+            "UPDATE pulls SET requested_reviewer_ids = ARRAY(SELECT DISTINCT x FROM unnest(requested_reviewer_ids || $2) x) WHERE issue_id = $1",
+            "review_requested",
+        )
     } else {
-        "UPDATE pulls SET requested_reviewer_ids = ARRAY(SELECT x FROM unnest(requested_reviewer_ids) x WHERE x <> ALL($2)) WHERE issue_id = $1"
+        (
+            "UPDATE pulls SET requested_reviewer_ids = ARRAY(SELECT x FROM unnest(requested_reviewer_ids) x WHERE x <> ALL($2)) WHERE issue_id = $1",
+            "review_request_removed",
+        )
     };
-    client.execute(sql, &[&pull.issue.id, &ids]).await?;
-    let text = pulls::render(&client, scope.base(), pull.issue.id, Shape::Simple).await?;
+    let base = scope.base();
+    let tx = client.transaction().await?;
+    let requested: Vec<i64> = tx.query_one(REQUESTED, &[&pull.issue.id]).await?.get(0);
+    let mut changed: Vec<i64> = Vec::new();
+    for id in ids.iter().filter(|id| requested.contains(id) != adding) {
+        if !changed.contains(id) {
+            changed.push(*id);
+        }
+    }
+    tx.execute(sql, &[&pull.issue.id, &ids]).await?;
+    let mut woke = false;
+    for id in changed {
+        let detail = json!({ "requested_reviewer": id });
+        issues::record(&tx, pull.issue.id, viewer.user_id, event, Some(detail)).await?;
+        let reviewer = users::render(&tx, base, id).await?;
+        let extra = [("requested_reviewer", hooks::parse(&reviewer))];
+        woke |= pulls::deliver(&tx, base, &repo, &pull, (event, &extra), viewer.user_id).await?;
+    }
+    let text = pulls::render(&tx, base, pull.issue.id, Shape::Simple).await?;
+    scope.commit(tx, woke).await?;
     Ok(req::json_text(
         if adding {
             StatusCode::CREATED

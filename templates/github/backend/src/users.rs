@@ -20,6 +20,12 @@ pub(crate) async fn find(
     Ok(row.map(|row| (row.get(0), row.get(1))))
 }
 
+/// The simple-user JSON of account `id`.
+pub(crate) async fn render(client: &impl GenericClient, base: &str, id: i64) -> ApiResult<String> {
+    const SQL: &str = "SELECT gh_user_id($1, $2)::text";
+    Ok(db::value(client, SQL, &[&id, &base]).await?)
+}
+
 /// An account's id by login, or 404.
 pub(crate) async fn id(kit: &Kit, login: &str) -> ApiResult<i64> {
     let client = kit.db().await?;

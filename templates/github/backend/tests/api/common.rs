@@ -190,3 +190,19 @@ pub(crate) async fn listen(api: &Api, events: &[&str]) -> Receiver {
     assert_eq!(ping.header("x-github-event"), Some("ping"));
     receiver
 }
+
+/// The next delivery, which must be `event` with `action` and hold `expected` at `pointers`:
+/// its payload.
+pub(crate) async fn next<const N: usize>(
+    receiver: &Receiver,
+    (event, action): (&str, &str),
+    pointers: [&str; N],
+    expected: Value,
+) -> Value {
+    let got = receiver.delivery().await;
+    assert_eq!(got.header("x-github-event"), Some(event));
+    let payload = got.json();
+    assert_eq!(payload["action"], action, "{payload}");
+    assert_eq!(fields(&payload, pointers), expected, "{payload}");
+    payload
+}

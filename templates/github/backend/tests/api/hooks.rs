@@ -6,7 +6,10 @@ use std::time::Duration;
 use asym_kit::testing::{Received, Receiver};
 use serde_json::json;
 
-use crate::common::{REPO, admin, api, b64, code, count, delete, fetch, fields, names, reviewer};
+use crate::common::{
+    MAIN_SHA, REPO, admin, api, b64, code, count, create_ref, delete, fetch, fields, listen, names,
+    next, reviewer,
+};
 
 fn verify(delivery: &Received, secret: &str) {
     delivery.assert_sha256_signature("x-hub-signature-256", secret);
@@ -192,4 +195,83 @@ async fn hook_crud_failures_and_redelivery(gh: asym::GitHub) {
         .expect(204);
     delete(&api, &format!("{hooks}/{id}")).await.expect(204);
     api.get(&format!("{hooks}/{id}")).await.expect(404);
+}
+
+#[asym::clone("github", seed = "acme-corp")]
+async fn edited_events_say_what_changed(gh: asym::GitHub) {
+    let api = api(&gh);
+    let receiver = listen(&api, &["issues", "pull_request"]).await;
+    let issue = format!("{REPO}/issues/1");
+    let edit = json!({ "title": "Found two bugs", "body": "Both crash." });
+    api.patch(&issue, &edit).await.expect(200);
+    let said = ["/changes/title/from", "/changes/body/from", "/issue/title"];
+    let was = "The greeting is missing a comma. cc @octocat";
+    let expected = json!(["Found a bug", was, "Found two bugs"]);
+    next(&receiver, ("issues", "edited"), said, expected).await;
+    // Only what changed: the same title again is not a change.
+    let edit = json!({ "title": "Found two bugs", "body": "Only one." });
+    api.patch(&issue, &edit).await.expect(200);
+    let payload = next(
+        &receiver,
+        ("issues", "edited"),
+        said,
+        json!([null, "Both crash.", "Found two bugs"]),
+    )
+    .await;
+    assert_eq!(
+        payload["changes"].as_object().unwrap().len(),
+        1,
+        "{payload}"
+    );
+    // Closing alone is no edit; a new title with a reopening is both, the edit first.
+    api.patch(&issue, &json!({ "state": "closed" }))
+        .await
+        .expect(200);
+    let state = ["/issue/state"];
+    next(&receiver, ("issues", "closed"), state, json!(["closed"])).await;
+    let edit = json!({ "state": "open", "title": "Found bugs" });
+    api.patch(&issue, &edit).await.expect(200);
+    let expected = json!(["Found two bugs", null, "Found bugs"]);
+    next(&receiver, ("issues", "edited"), said, expected).await;
+    next(&receiver, ("issues", "reopened"), state, json!(["open"])).await;
+    // A pull request's new base: its ref and sha before.
+    create_ref(&api, "refs/heads/develop", MAIN_SHA)
+        .await
+        .expect(201);
+    let edit = json!({ "base": "develop", "title": "Greet" });
+    api.patch(&format!("{REPO}/pulls/3"), &edit)
+        .await
+        .expect(200);
+    let said = [
+        "/changes/base/ref/from",
+        "/changes/base/sha/from",
+        "/changes/title/from",
+        "/pull_request/base/ref",
+        "/number",
+    ];
+    let expected = json!(["main", MAIN_SHA, "Add a greeting", "develop", 3]);
+    let payload = next(&receiver, ("pull_request", "edited"), said, expected).await;
+    assert!(payload["changes"].get("body").is_none(), "{payload}");
+    // A reviewer requested, then no longer.
+    let requested = format!("{REPO}/pulls/3/requested_reviewers");
+    let octocat = json!({ "reviewers": ["octocat"] });
+    api.post(&requested, &octocat).await.expect(201);
+    let said = ["/requested_reviewer/login", "/number", "/sender/login"];
+    let expected = json!(["octocat", 3, "octocat"]);
+    next(
+        &receiver,
+        ("pull_request", "review_requested"),
+        said,
+        expected.clone(),
+    )
+    .await;
+    let removed = api.send(reqwest::Method::DELETE, &requested, Some(&octocat));
+    removed.await.expect(200);
+    next(
+        &receiver,
+        ("pull_request", "review_request_removed"),
+        said,
+        expected,
+    )
+    .await;
 }

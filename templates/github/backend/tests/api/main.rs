@@ -10,6 +10,7 @@ mod assets;
 mod checks;
 mod commit_comments;
 mod common;
+mod events;
 mod forks;
 mod git;
 mod hooks;

@@ -2,31 +2,14 @@
 //! the `pull_request_review` / `pull_request_review_comment` webhooks and a pull request's
 //! timeline.
 
-use asym_kit::testing::Receiver;
-use serde_json::{Value, json};
+use serde_json::json;
 
 use crate::common::{
-    REPO, api, code, count, delete, error, fetch, fields, listen, merge_pull, names, reviewer,
+    REPO, api, code, count, delete, error, fetch, fields, listen, merge_pull, names, next, reviewer,
 };
 
 /// Pull request #3 of the `acme-corp` seed (hubot's, approved by octocat).
 const PULL: &str = "/repos/acme/hello-world/pulls/3";
-
-/// The next delivery, which must be `event` with `action` and hold `expected` at `pointers`:
-/// its payload.
-async fn next<const N: usize>(
-    receiver: &Receiver,
-    (event, action): (&str, &str),
-    pointers: [&str; N],
-    expected: Value,
-) -> Value {
-    let got = receiver.delivery().await;
-    assert_eq!(got.header("x-github-event"), Some(event));
-    let payload = got.json();
-    assert_eq!(payload["action"], action, "{payload}");
-    assert_eq!(fields(&payload, pointers), expected, "{payload}");
-    payload
-}
 
 #[asym::clone("github", seed = "acme-corp")]
 async fn pending_review_edited_read_and_deleted(gh: asym::GitHub) {
@@ -123,6 +106,15 @@ async fn review_and_review_comment_webhooks(gh: asym::GitHub) {
         .expect(201);
     const COMMENT: &str = "pull_request_review_comment";
     const REVIEW: &str = "pull_request_review";
+    // A comment on its own is a submitted review of its own, holding it.
+    let pointers = [
+        "/review/id",
+        "/review/state",
+        "/review/body",
+        "/pull_request/number",
+    ];
+    let expected = json!([comment["pull_request_review_id"], "COMMENTED", "", 3]);
+    next(&receiver, (REVIEW, "submitted"), pointers, expected).await;
     let pointers = [
         "/comment/id",
         "/pull_request/number",
@@ -184,16 +176,48 @@ async fn a_pull_request_timeline(gh: asym::GitHub) {
         .expect(200);
     let merged = merge_pull(&api, 3, json!({})).await.expect(200);
     let timeline = fetch(&api, &format!("{REPO}/issues/3/timeline")).await;
+    // Issue #1's comment mentions #3 (the fixture's); the head's commit, the approval.
     assert_eq!(
         names(&timeline, "event"),
-        ["reviewed", "commented", "renamed", "merged", "closed"]
+        [
+            "cross-referenced",
+            "committed",
+            "reviewed",
+            "commented",
+            "renamed",
+            "merged",
+            "closed"
+        ]
+    );
+    let head = &fetch(&api, &format!("{PULL}/commits")).await[0];
+    assert_eq!(
+        fields(
+            &timeline[1],
+            [
+                "/sha",
+                "/message",
+                "/author/name",
+                "/tree/sha",
+                "/verification/verified"
+            ]
+        ),
+        fields(
+            head,
+            [
+                "/sha",
+                "/commit/message",
+                "/commit/author/name",
+                "/commit/tree/sha",
+                "/commit/verification/verified"
+            ]
+        )
     );
     assert_eq!(
-        fields(&timeline[0], ["/state", "/user/login", "/pull_request_url"]),
+        fields(&timeline[2], ["/state", "/user/login", "/pull_request_url"]),
         json!(["approved", "octocat", format!("{}{PULL}", gh.api_url())])
     );
-    assert_eq!(timeline[1]["actor"]["login"], "hubot");
-    for closing in &timeline.as_array().unwrap()[3..] {
+    assert_eq!(timeline[3]["actor"]["login"], "hubot");
+    for closing in &timeline.as_array().unwrap()[5..] {
         assert_eq!(closing["commit_id"], merged["sha"], "{closing}");
         assert_eq!(
             closing["commit_url"],
@@ -204,4 +228,123 @@ async fn a_pull_request_timeline(gh: asym::GitHub) {
             )
         );
     }
+}
+
+#[asym::clone("github", seed = "acme-corp")]
+async fn a_review_comment_on_its_own_is_a_review(gh: asym::GitHub) {
+    let api = api(&gh);
+    let hubot = reviewer(&gh);
+    let requested = format!("{PULL}/requested_reviewers");
+    hubot
+        .post(&requested, &json!({ "reviewers": ["octocat"] }))
+        .await
+        .expect(201);
+    let line = json!({ "body": "typo", "path": "README.md", "line": 1 });
+    let comment = api
+        .post(&format!("{PULL}/comments"), &line)
+        .await
+        .expect(201);
+    // A submitted COMMENTED review of octocat's holds it, and answers the request.
+    let held = format!("{PULL}/reviews/{}", comment["pull_request_review_id"]);
+    let review = fetch(&hubot, &held).await;
+    assert_eq!(
+        fields(&review, ["/state", "/body", "/user/login", "/commit_id"]),
+        json!(["COMMENTED", "", "octocat", comment["commit_id"]])
+    );
+    assert!(review["submitted_at"].is_string(), "{review}");
+    let reviews = fetch(&hubot, &format!("{PULL}/reviews")).await;
+    assert_eq!(names(&reviews, "state"), ["APPROVED", "COMMENTED"]);
+    let comments = fetch(&hubot, &format!("{held}/comments")).await;
+    assert_eq!(names(&comments, "body"), ["typo"]);
+    assert_eq!(fetch(&hubot, &requested).await["users"], json!([]));
+    // A reply is one too, of its author's.
+    let reply = hubot
+        .post(
+            &format!("{PULL}/comments/{}/replies", comment["id"]),
+            &json!({ "body": "fixed" }),
+        )
+        .await
+        .expect(201);
+    let by_body = json!({ "body": "thanks", "in_reply_to": comment["id"] });
+    let other = api
+        .post(&format!("{PULL}/comments"), &by_body)
+        .await
+        .expect(201);
+    let ids = [&comment, &reply, &other].map(|c| c["pull_request_review_id"].clone());
+    assert!(
+        ids[0] != ids[1] && ids[1] != ids[2] && ids[0] != ids[2],
+        "{ids:?}"
+    );
+    assert_eq!(other["in_reply_to_id"], comment["id"]);
+    let reviews = fetch(&api, &format!("{PULL}/reviews")).await;
+    assert_eq!(
+        fields(&reviews, ["/2/id", "/2/user/login", "/3/id", "/3/state"]),
+        json!([ids[1], "hubot", ids[2], "COMMENTED"])
+    );
+    // They show in the timeline as reviews.
+    let timeline = fetch(&api, &format!("{REPO}/issues/3/timeline")).await;
+    let reviewed = timeline
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["event"] == "reviewed");
+    assert_eq!(reviewed.count(), 4);
+}
+
+#[asym::clone("github", seed = "acme-corp")]
+async fn a_pending_review_comment_is_its_author_own(gh: asym::GitHub) {
+    let api = api(&gh);
+    let hubot = reviewer(&gh);
+    let anonymous = crate::common::anonymous(&gh);
+    let draft = json!({ "comments": [{ "path": "README.md", "line": 1, "body": "nit" }] });
+    let pending = api
+        .post(&format!("{PULL}/reviews"), &draft)
+        .await
+        .expect(200);
+    let line = json!({ "body": "seen", "path": "README.md", "line": 1 });
+    hubot
+        .post(&format!("{PULL}/comments"), &line)
+        .await
+        .expect(201);
+    let lists = [format!("{PULL}/comments"), format!("{REPO}/pulls/comments")];
+    for list in &lists {
+        assert_eq!(
+            names(&fetch(&api, list).await, "body"),
+            ["nit", "seen"],
+            "{list}"
+        );
+        assert_eq!(
+            names(&fetch(&hubot, list).await, "body"),
+            ["seen"],
+            "{list}"
+        );
+        assert_eq!(
+            names(&fetch(&anonymous, list).await, "body"),
+            ["seen"],
+            "{list}"
+        );
+    }
+    let one = &fetch(&api, &format!("{PULL}/reviews/{}/comments", pending["id"])).await[0];
+    let url = format!("{REPO}/pulls/comments/{}", one["id"]);
+    assert_eq!(fetch(&api, &url).await["body"], "nit");
+    let mine = json!({ "body": "mine" });
+    let others = [
+        hubot.get(&url).await,
+        anonymous.get(&url).await,
+        hubot.patch(&url, &mine).await,
+        delete(&hubot, &url).await,
+    ];
+    for reply in others {
+        reply.expect(404);
+    }
+    // Submitted, it is everyone's.
+    let submit = json!({ "event": "COMMENT", "body": "Done" });
+    api.post(&format!("{PULL}/reviews/{}/events", pending["id"]), &submit)
+        .await
+        .expect(200);
+    assert_eq!(fetch(&hubot, &url).await["body"], "nit");
+    assert_eq!(
+        names(&fetch(&anonymous, &lists[1]).await, "body"),
+        ["nit", "seen"]
+    );
 }
