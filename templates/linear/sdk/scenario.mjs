@@ -256,6 +256,26 @@ await scenario("team memberships: createTeamMembership, updateTeamMembership, de
   assert(twice.message.includes("already a member"), twice.message);
 });
 
+await scenario("custom views: createCustomView, customViews, customView issues and projects, updateCustomView, deleteCustomView", async () => {
+  const created = await (await linear.createCustomView({ name: "Login work", teamId: ENG, shared: true, filterData: { title: { containsIgnoreCase: "login" } } })).customView;
+  assert(created.modelName === "Issue" && created.shared && (await created.owner).email === "ada@acme.test", "customViewCreate");
+  assert((await created.team).key === "ENG" && created.filterData.title.containsIgnoreCase === "login", "its team and filter");
+  const view = await linear.customView(created.id);
+  const issues = (await view.issues()).nodes.map((i) => i.identifier);
+  assert(issues.includes("ENG-1") && issues.includes("ENG-2") && issues.every((i) => i.startsWith("ENG-")), `view issues ${issues}`);
+  const mine = await (await linear.createCustomView({ name: "Launch", projectFilterData: { name: { eq: "Launch" } } })).customView;
+  assert(mine.modelName === "Project" && !mine.shared, "a personal view of projects");
+  assert((await (await linear.customView(mine.id)).projects()).nodes.map((p) => p.name).join() === "Launch", "view projects");
+  assert((await oauth.customViews()).nodes.every((v) => v.id !== mine.id), "another's personal view is hidden");
+  await expectError(oauth.customView(mine.id), LinearErrorType.InvalidInput, "another's personal view");
+  const renamed = await (await oauth.updateCustomView(created.id, { name: "Login" })).customView;
+  assert(renamed.name === "Login" && (await renamed.updatedBy).email === "ben@acme.test", "customViewUpdate");
+  const deleted = await linear.deleteCustomView(mine.id);
+  assert(deleted.success && deleted.entityId === mine.id, "customViewDelete");
+  assert((await linear.customViews()).nodes.map((v) => v.name).join() === "Login", "customViews");
+  await linear.deleteCustomView(created.id);
+});
+
 await scenario("errors: bad key, API key as Bearer, unknown ids, invalid input", async () => {
   const bad = new LinearClient({ apiKey: "lin_api_nope", apiUrl });
   const err = await expectError(bad.viewer, LinearErrorType.AuthenticationError, "bad key");
@@ -563,12 +583,12 @@ await scenario("reactions: createReaction on an issue and a comment, reactions, 
   assert(err.message.includes("Argument Validation Error"), err.message);
 });
 
-await scenario("what the clone lacks is named: favorites, notifications, roadmaps, custom views, document history", async () => {
+await scenario("what the clone lacks is named: favorites, notifications, roadmaps, issue imports, document history", async () => {
   const calls = [
     [() => linear.favorites(), "Query.favorites"],
     [() => linear.notifications(), "Query.notifications"],
     [() => linear.roadmaps(), "Query.roadmaps"],
-    [() => linear.customViews(), "Query.customViews"],
+    [() => linear.issueImportCheckCSV("https://example.com/a.csv", "jira"), "Query.issueImportCheckCSV"],
     [() => linear.documentContentHistory("x"), "Query.documentContentHistory"],
   ];
   for (const [call, name] of calls) {

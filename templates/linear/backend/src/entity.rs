@@ -26,7 +26,7 @@ pub(crate) struct Entity {
 }
 
 /// Every stored resource.
-const ENTITIES: [Entity; 26] = [
+const ENTITIES: [Entity; 27] = [
     Entity {
         name: "Issue",
         table: "issues",
@@ -66,6 +66,11 @@ const ENTITIES: [Entity; 26] = [
         name: "ProjectSearchResult",
         table: "projects",
         doc: "project_doc(t, ctx.base)",
+    },
+    Entity {
+        name: "CustomView",
+        table: "custom_views",
+        doc: "custom_view_doc(t)",
     },
     Entity {
         name: "Cycle",

@@ -45,6 +45,8 @@ pub(crate) enum Kind {
     ProjectUpdate,
     /// `InitiativeUpdateFilter` over `initiative_updates`.
     InitiativeUpdate,
+    /// `CustomViewFilter` over `custom_views`.
+    CustomView,
 }
 
 /// How a column compares.
@@ -75,6 +77,7 @@ impl Kind {
             Self::Initiative => "initiatives",
             Self::ProjectUpdate => "project_updates",
             Self::InitiativeUpdate => "initiative_updates",
+            Self::CustomView => "custom_views",
         }
     }
 
@@ -124,6 +127,10 @@ impl Kind {
                 (Cmp::Number, &["priority"]),
                 (Cmp::Date, &["startedAt", "completedAt", "canceledAt"]),
                 (Cmp::Day, &["targetDate"]),
+            ],
+            Self::CustomView => &[
+                (Cmp::Text, &["name", "modelName"]),
+                (Cmp::Bool, &["shared"]),
             ],
             Self::ProjectUpdate | Self::InitiativeUpdate => &[],
         }
@@ -182,6 +189,10 @@ impl Kind {
             Self::InitiativeUpdate => &[
                 ("initiative", "initiative_id", Kind::Initiative),
                 ("user", "user_id", Kind::User),
+            ],
+            Self::CustomView => &[
+                ("creator", "creator_id", Kind::User),
+                ("team", "team_id", Kind::Team),
             ],
             Self::Team | Self::User | Self::Template => &[],
         }

@@ -7,6 +7,7 @@ use async_graphql::dynamic::{FieldFuture, FieldValue, ResolverContext};
 
 use crate::{
     documents, initiatives, issues, queries, resources, status_updates, subscriptions, templates,
+    views,
 };
 
 /// A custom resolver.
@@ -41,6 +42,13 @@ pub(crate) fn custom(parent: &str, field: &str) -> Option<Resolve> {
         ("Query", "issueSearch") => adapt!(queries::issue_search),
         ("Query", "issueVcsBranchSearch") => adapt!(queries::issue_vcs_branch_search),
         ("Query", "searchProjects") => adapt!(queries::search_projects),
+        ("Query", "customViews") => adapt!(queries::custom_views),
+        ("Query", "customView") => adapt!(queries::custom_view),
+        ("CustomView", "issues") => adapt!(queries::custom_view_issues),
+        ("CustomView", "projects") => adapt!(queries::custom_view_projects),
+        ("Mutation", "customViewCreate") => adapt!(views::create),
+        ("Mutation", "customViewUpdate") => adapt!(views::update),
+        ("Mutation", "customViewDelete") => adapt!(views::delete),
         ("Query", "searchDocuments") => adapt!(queries::search_documents),
         ("Query", "user") => adapt!(queries::user),
         ("Query", "users") => adapt!(queries::users),

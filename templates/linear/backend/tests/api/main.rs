@@ -18,6 +18,7 @@ mod reads;
 mod relations;
 mod templates;
 mod threads;
+mod views;
 mod webhooks;
 mod writes;
 

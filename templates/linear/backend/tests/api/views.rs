@@ -1,0 +1,160 @@
+//! Custom views: `customViewCreate`, `customViewUpdate`, `customViewDelete`, `customViews`,
+//! `customView`, and the issues and projects a view lists.
+
+use asym_kit::testing::{Api, pluck};
+use serde_json::{Value, json};
+
+use crate::{
+    ADA, ENG, client, delete_payload, identifiers, missing, mutate, not_found, query, refused_as,
+    with_id,
+};
+
+/// As @linear/sdk's `createCustomView` sends it, less the view preferences.
+const CREATE: &str = "mutation($input: CustomViewCreateInput!) { customViewCreate(input: $input) {
+    success lastSyncId customView { id name shared modelName slugId filterData filters
+      projectFilterData team { key } owner { id } creator { id } updatedBy { id }
+      viewPreferencesValues { layout } } } }";
+
+/// A new view from `input`; answers it.
+async fn view(api: &Api, input: Value) -> Value {
+    mutate(api, CREATE, json!({ "input": input })).await["customView"].clone()
+}
+
+/// What view `id` lists: its issues' identifiers and its projects' names.
+async fn listed(api: &Api, id: &Value) -> (Vec<String>, Vec<String>) {
+    let text = "query($id: String!) { customView(id: $id) {
+        issues { nodes { identifier } } projects { nodes { name } } } }";
+    let got = with_id(api, text, id).await["customView"].clone();
+    (
+        identifiers(&got["issues"]),
+        pluck(&got["projects"]["nodes"], "name"),
+    )
+}
+
+#[asym::clone("linear", seed = "basic")]
+async fn custom_views_save_filters_and_list_what_they_select(linear: asym::Linear) {
+    let api = client(&linear);
+    let ben = Api::new(linear.endpoint("backend").unwrap()).bearer(linear.oauth_token());
+    let urgent = view(
+        &api,
+        json!({"name": "Login work", "teamId": ENG, "shared": true,
+               "filterData": {"title": {"containsIgnoreCase": "LOGIN"}}}),
+    )
+    .await;
+    let filter = json!({"title": {"containsIgnoreCase": "LOGIN"}});
+    assert_eq!(
+        urgent,
+        json!({"id": urgent["id"], "name": "Login work", "shared": true, "modelName": "Issue",
+               "slugId": urgent["slugId"], "filterData": filter, "filters": filter,
+               "projectFilterData": null, "team": {"key": "ENG"}, "owner": {"id": ADA},
+               "creator": {"id": ADA}, "updatedBy": {"id": ADA},
+               "viewPreferencesValues": null})
+    );
+    let no_projects: Vec<String> = Vec::new();
+    assert_eq!(
+        listed(&api, &urgent["id"]).await,
+        (
+            vec!["ENG-2".to_owned(), "ENG-1".to_owned()],
+            no_projects.clone()
+        )
+    );
+    // A view's issues take the field's own filter too.
+    let narrowed = with_id(
+        &api,
+        "query($id: String!) { customView(id: $id) {
+            issues(filter: { number: { eq: 1 } }) { nodes { identifier } } } }",
+        &urgent["id"],
+    )
+    .await;
+    assert_eq!(identifiers(&narrowed["customView"]["issues"]), ["ENG-1"]);
+
+    // A view of projects, personal: Ada's, not Ben's to see.
+    let launch = view(
+        &api,
+        json!({"name": "Launch", "projectFilterData": {"name": {"startsWith": "Lau"}}}),
+    )
+    .await;
+    assert_eq!(launch["modelName"], "Project");
+    assert_eq!(launch["shared"], false);
+    assert_eq!(
+        listed(&api, &launch["slugId"]).await,
+        (Vec::new(), vec!["Launch".to_owned()])
+    );
+    let all = "{ customViews { nodes { name } } }";
+    let adas = query(&api, all, json!({})).await;
+    assert_eq!(
+        pluck(&adas["customViews"]["nodes"], "name"),
+        ["Launch", "Login work"]
+    );
+    let bens = query(&ben, all, json!({})).await;
+    assert_eq!(pluck(&bens["customViews"]["nodes"], "name"), ["Login work"]);
+    not_found(&ben, "customView", &launch["id"], "CustomView").await;
+    let projects_only =
+        "{ customViews(filter: { modelName: { eq: \"Project\" } }) { nodes { name } } }";
+    let got = query(&api, projects_only, json!({})).await;
+    assert_eq!(pluck(&got["customViews"]["nodes"], "name"), ["Launch"]);
+
+    // Ben turns it into a shared view of issues; he last wrote it.
+    let update = "mutation($id: String!) { customViewUpdate(id: $id, input: {
+        name: \"Subtasks\", shared: true, projectFilterData: null,
+        filterData: { parent: { null: false } } }) {
+          success customView { name shared modelName updatedBy { id } owner { id } } } }";
+    let updated = with_id(&ben, update, &launch["id"]).await["customViewUpdate"].clone();
+    assert_eq!(
+        updated["customView"],
+        json!({"name": "Subtasks", "shared": true, "modelName": "Issue",
+               "updatedBy": {"id": crate::BEN}, "owner": {"id": ADA}})
+    );
+    assert_eq!(
+        listed(&ben, &launch["id"]).await,
+        (vec!["ENG-3".to_owned(), "ENG-2".to_owned()], no_projects)
+    );
+    delete_payload(&api, "customViewDelete", &launch["id"]).await;
+    not_found(&api, "customView", &launch["id"], "CustomView").await;
+}
+
+#[asym::clone("linear", seed = "basic")]
+async fn custom_views_refuse_what_they_cannot_save(linear: asym::Linear) {
+    let api = client(&linear);
+    let searchable = "Filter field `searchableContent` is not supported by the asym Linear clone";
+    let feed = "Input field `feedItemFilterData` is not supported by the asym Linear clone";
+    for (input, message) in [
+        (
+            json!({"name": "x", "filterData": {"searchableContent": {"contains": "x"}}}),
+            searchable,
+        ),
+        (json!({"name": "x", "feedItemFilterData": {}}), feed),
+        (
+            json!({"name": "x", "id": "not-a-uuid"}),
+            "Argument Validation Error",
+        ),
+    ] {
+        let presentable = if message == "Argument Validation Error" {
+            "id must be a UUID."
+        } else {
+            message
+        };
+        refused_as(
+            &api,
+            CREATE,
+            json!({ "input": input }),
+            message,
+            presentable,
+        )
+        .await;
+    }
+    for (input, entity) in [
+        (json!({"name": "x", "teamId": "nope"}), "Team"),
+        (json!({"name": "x", "ownerId": "nope"}), "User"),
+    ] {
+        missing(&api, CREATE, json!({ "input": input }), entity).await;
+    }
+    let facets = "{ customViews(filter: { hasFacet: true }) { nodes { id } } }";
+    let unsupported = "Filter field `hasFacet` is not supported by the asym Linear clone";
+    refused_as(&api, facets, json!({}), unsupported, unsupported).await;
+    let gone = json!({"id": "99999999-0000-4000-8000-000000000001"});
+    let delete = "mutation($id: String!) { customViewDelete(id: $id) { success } }";
+    missing(&api, delete, gone, "CustomView").await;
+    let none = query(&api, "{ customViews { nodes { id } } }", json!({})).await;
+    assert_eq!(none["customViews"]["nodes"], json!([]));
+}
