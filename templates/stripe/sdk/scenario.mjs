@@ -324,7 +324,8 @@ await check('prorations: subscriptions.update, subscriptionItems, invoices.creat
     subscription: sub.id,
     subscription_details: { items: [{ id: item.id, price: big.id }], proration_date: half, proration_behavior: 'create_prorations' },
   });
-  assert.deepEqual(preview.lines.data.map((l) => l.amount), [5000, -1000, 2500]);
+  // Stripe's order: pending invoice items (the prorations) first, then the period's line.
+  assert.deepEqual(preview.lines.data.map((l) => l.amount), [-1000, 2500, 5000]);
   assert.equal(preview.total, 6500);
   // A second seat for half of January, invoiced and paid at once.
   const added = await stripe.subscriptionItems.create({
@@ -354,7 +355,7 @@ await check('billing cycle: billing_cycle_anchor=now, trial_end; subscriptionIte
     (err) => err.statusCode === 400 && err.param === 'billing_cycle_anchor[type]');
   sub = await stripe.subscriptions.update(sub.id, { billing_cycle_anchor: { type: 'now' }, expand: ['latest_invoice'] });
   assert.deepEqual([sub.billing_cycle_anchor, sub.items.data[0].current_period_end], [half, half + 31 * 86400]);
-  assert.deepEqual(sub.latest_invoice.lines.data.map((l) => l.amount), [2000, -1000]);
+  assert.deepEqual(sub.latest_invoice.lines.data.map((l) => l.amount), [-1000, 2000]);
   sub = await stripe.subscriptions.update(sub.id, { trial_end: trialEnd });
   assert.deepEqual([sub.status, sub.trial_end, sub.items.data[0].current_period_end], ['trialing', trialEnd, trialEnd]);
   await assert.rejects(stripe.subscriptions.update(sub.id, { trial_end: start }),
@@ -364,6 +365,45 @@ await check('billing cycle: billing_cycle_anchor=now, trial_end; subscriptionIte
   assert.deepEqual([sub.status, sub.latest_invoice.total], ['active', 0]);
   await assert.rejects(stripe.subscriptionItems.update(sub.items.data[0].id, { quantity: -1 }),
     (err) => err.statusCode === 400 && err.param === 'quantity');
+});
+
+await check('named refusals; subscriptionItems expand; invoices.createPreview customer_details and currency', async () => {
+  // What Stripe takes and the clone does not serve is refused by name, not ignored.
+  const named = (param) => (err) => err.statusCode === 400 && err.param === param;
+  await assert.rejects(stripe.customers.create({ cash_balance: { settings: { reconciliation_mode: 'manual' } } }),
+    named('cash_balance'));
+  await assert.rejects(stripe.setupIntents.create({ single_use: { amount: 100, currency: 'usd' } }), named('single_use'));
+  await assert.rejects(stripe.invoices.create({ customer: 'cus_SEEDbob0000001', due_date: 1900000000 }), named('due_date'));
+  await assert.rejects(stripe.products.create({ name: 'Box', colour: 'red' }),
+    (err) => err.code === 'parameter_unknown' && err.param === 'colour');
+  // subscriptionItems take expand on every route.
+  const sub = await stripe.subscriptions.create({ customer: 'cus_SEEDcarol00001', items: [{ price: 'price_SEEDproMonth1' }],
+    payment_behavior: 'default_incomplete' });
+  const page = await stripe.subscriptionItems.list({ subscription: sub.id, expand: ['data.price.product'] });
+  assert.equal(page.data[0].price.product.object, 'product');
+  const si = page.data[0].id;
+  assert.equal((await stripe.subscriptionItems.retrieve(si, { expand: ['price.product'] })).price.product.name, 'Asym Pro');
+  const changed = await stripe.subscriptionItems.update(si, { metadata: { seat: '1' }, expand: ['price.product'] });
+  assert.deepEqual([changed.price.product.object, changed.metadata.seat], ['product', '1']);
+  // Previews take the customer's details and the currency; what they do not serve is refused by name.
+  const preview = await stripe.invoices.createPreview({
+    customer: 'cus_SEEDcarol00001', currency: 'usd',
+    customer_details: { shipping: { name: 'Carol', address: { country: 'DE' } }, tax_exempt: 'exempt' },
+    subscription_details: { items: [{ price: 'price_SEEDproYear01' }] },
+  });
+  assert.deepEqual([preview.customer_shipping.name, preview.customer_tax_exempt], ['Carol', 'exempt']);
+  for (const [param, extra] of [
+    ['currency', { currency: 'eur' }],
+    ['automatic_tax[enabled]', { automatic_tax: { enabled: true } }],
+    ['issuer[type]', { issuer: { type: 'account', account: 'acct_1' } }],
+    ['preview_mode', { preview_mode: 'recurring' }],
+    ['customer_details[tax]', { customer_details: { tax: { ip_address: '1.2.3.4' } } }],
+  ]) {
+    const items = { items: [{ price: 'price_SEEDproYear01' }] };
+    await assert.rejects(stripe.invoices.createPreview({ customer: 'cus_SEEDcarol00001', subscription_details: items, ...extra }),
+      named(param));
+  }
+  await stripe.subscriptions.cancel(sub.id);
 });
 
 finish(`node stripe ${Stripe.PACKAGE_VERSION ?? ''}`);

@@ -362,10 +362,11 @@ def prorations():
     item = sub["items"].data[0]
     preview = stripe.Invoice.create_preview(subscription=sub.id, subscription_details={
         "items": [{"id": item.id, "price": big.id}], "proration_date": half})
-    assert [line.amount for line in preview.lines.data] == [5000, -1000, 2500], preview.lines
-    assert [line.proration for line in preview.lines.data] == [False, True, True]
-    assert preview.lines.data[1].description == "Unused time on Asym Pro after 16 Jan 2026"
-    assert preview.lines.data[2].parent.subscription_item_details.proration is True
+    # Stripe's order: pending invoice items (the prorations) first, then the period's line.
+    assert [line.amount for line in preview.lines.data] == [-1000, 2500, 5000], preview.lines
+    assert [line.proration for line in preview.lines.data] == [True, True, False]
+    assert preview.lines.data[0].description == "Unused time on Asym Pro after 16 Jan 2026"
+    assert preview.lines.data[1].parent.subscription_item_details.proration is True
     sub = stripe.Subscription.modify(sub.id, items=[{"id": item.id, "price": big.id}], proration_date=half,
                                      proration_behavior="always_invoice", expand=["latest_invoice"])
     invoice = sub.latest_invoice
@@ -395,7 +396,7 @@ def billing_cycle():
         assert err.http_status == 400 and err.param == "billing_cycle_anchor", err
     sub = stripe.Subscription.modify(sub.id, billing_cycle_anchor={"type": "now"}, expand=["latest_invoice"])
     assert (sub.billing_cycle_anchor, sub["items"].data[0].current_period_end) == (half, half + 31 * 86400)
-    assert [line.amount for line in sub.latest_invoice.lines.data] == [2000, -1000], sub.latest_invoice.lines
+    assert [line.amount for line in sub.latest_invoice.lines.data] == [-1000, 2000], sub.latest_invoice.lines
     assert sub.latest_invoice.amount_paid == 1000
     sub = stripe.Subscription.modify(sub.id, trial_end=trial_end)
     assert (sub.status, sub.trial_end, sub["items"].data[0].current_period_end) == ("trialing", trial_end, trial_end)
@@ -409,6 +410,64 @@ def billing_cycle():
         raise AssertionError("an unknown price is a 404")
     except stripe.error.InvalidRequestError as err:
         assert err.http_status == 404 and err.param == "price", err
+
+
+def refused(param, call, *args, **kwargs):
+    """Asserts `call` is refused with a 400 naming `param`."""
+    try:
+        call(*args, **kwargs)
+    except stripe.error.InvalidRequestError as err:
+        assert err.http_status == 400 and err.param == param, err
+        return err
+    raise AssertionError(f"{param} is refused")
+
+
+def refusals_items_and_previews():
+    # What Stripe takes and the clone does not serve is refused by name, not ignored.
+    refused("tax_id_data", stripe.Customer.create, tax_id_data=[{"type": "eu_vat", "value": "DE123456789"}])
+    refused("transfer_data", stripe.PaymentIntent.create, amount=1000, currency="usd",
+            transfer_data={"destination": "acct_1"})
+    refused("tiers_mode", stripe.Price.create, product="prod_SEEDpro000001", currency="usd", tiers_mode="graduated")
+    refused("payment_intent_data", stripe.checkout.Session.create, mode="payment",
+            payment_intent_data={"metadata": {"order": "1"}},
+            line_items=[{"price": "price_SEEDshirt001", "quantity": 1}])
+    err = refused("colour", stripe.Product.create, name="Box", colour="red")
+    assert err.code == "parameter_unknown", err
+    item = stripe.InvoiceItem.create(customer="cus_SEEDbob0000001", amount=700, currency="usd",
+                                     discountable=False, period={"start": 1767225600, "end": 1769904000})
+    assert (item.discountable, item.period.start) == (False, 1767225600), item
+    stripe.InvoiceItem.delete(item.id)
+    # Subscription items take expand[] on every route.
+    sub = stripe.Subscription.create(customer="cus_SEEDalice00001", items=[{"price": "price_SEEDproMonth1"}])
+    page = stripe.SubscriptionItem.list(subscription=sub.id, expand=["data.price.product"])
+    assert page.data[0].price.product.object == "product", page
+    si = page.data[0].id
+    assert stripe.SubscriptionItem.retrieve(si, expand=["price.product"]).price.product.name == "Asym Pro"
+    changed = stripe.SubscriptionItem.modify(si, metadata={"seat": "1"}, expand=["price.product"])
+    assert (changed.price.product.object, changed.metadata["seat"]) == ("product", "1")
+    nine = stripe.Price.create(product="prod_SEEDpro000001", unit_amount=900, currency="usd",
+                               recurring={"interval": "month"})
+    added = stripe.SubscriptionItem.create(subscription=sub.id, price=nine.id, proration_behavior="none",
+                                           expand=["price.product"])
+    assert added.price.product.object == "product"
+    assert stripe.SubscriptionItem.delete(added.id, proration_behavior="none").deleted is True
+    # Previews take the customer's details and the currency; what they do not serve is refused by name.
+    preview = stripe.Invoice.create_preview(
+        subscription=sub.id, currency="usd",
+        customer_details={"address": {"city": "Paris", "country": "FR"}, "tax_exempt": "reverse"})
+    assert (preview.customer_address.city, preview.customer_tax_exempt, preview.currency) == ("Paris", "reverse", "usd")
+    fresh = stripe.Invoice.create_preview(customer_details={"address": {"country": "FR"}},
+                                          subscription_details={"items": [{"price": "price_SEEDproMonth1"}]})
+    assert (fresh.customer, fresh.billing_reason, fresh.amount_due) == (None, "subscription_create", 2000)
+    for param, kwargs in [("currency", {"currency": "eur"}),
+                          ("automatic_tax[enabled]", {"automatic_tax": {"enabled": True}}),
+                          ("on_behalf_of", {"on_behalf_of": "acct_1"}),
+                          ("issuer[type]", {"issuer": {"type": "account", "account": "acct_1"}}),
+                          ("preview_mode", {"preview_mode": "recurring"}),
+                          ("customer_details[tax_ids]",
+                           {"customer_details": {"tax_ids": [{"type": "eu_vat", "value": "FR1"}]}})]:
+        refused(param, stripe.Invoice.create_preview, subscription=sub.id, **kwargs)
+    stripe.Subscription.cancel(sub.id)
 
 
 scenarios = [("customer → payment method → payment intent → refund", customer_payment_refund),
@@ -426,7 +485,9 @@ scenarios = [("customer → payment method → payment intent → refund", custo
              ("tax on a subscription's invoice and an inclusive invoice item", taxed_subscription_and_invoice),
              ("customer balance transactions and the credit an invoice applies", customer_balance),
              ("prorations: Subscription.modify, SubscriptionItem.modify, Invoice.create_preview", prorations),
-             ("billing cycle: billing_cycle_anchor=now, trial_end; SubscriptionItem errors", billing_cycle)]
+             ("billing cycle: billing_cycle_anchor=now, trial_end; SubscriptionItem errors", billing_cycle),
+             ("named refusals; SubscriptionItem expand; previews with customer_details and currency",
+              refusals_items_and_previews)]
 for name, fn in scenarios:
     check(name, fn)
 

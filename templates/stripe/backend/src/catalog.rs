@@ -8,7 +8,7 @@ use crate::dispatch::routes;
 use crate::error::{ApiError, ApiResult};
 use crate::kinds::{PRICE, PRODUCT};
 use crate::model::price::new_price;
-use crate::params::{Params, apply_metadata, string_at};
+use crate::params::{Params, Takes, apply_metadata, string_at};
 use asym_kit::Kit;
 
 /// Products and prices: the `/v1` routes this module serves.
@@ -25,12 +25,41 @@ pub(crate) fn routes() -> Router<Kit> {
     }
 }
 
+/// What a product's create and update both serve (`features` is `marketing_features`' name
+/// before 2024-04-10).
 #[rustfmt::skip]
-const PRODUCT_FIELDS: &[&str] = &[
-    "id", "name", "active", "description", "images", "metadata", "default_price_data",
-    "statement_descriptor", "tax_code", "unit_label", "url", "shippable", "type",
-    "package_dimensions", "marketing_features", "default_price", "features", "attributes",
+const PRODUCT_SERVED: &[&str] = &[
+    "name", "active", "description", "images", "metadata", "statement_descriptor", "tax_code",
+    "unit_label", "url", "shippable", "marketing_features", "features",
 ];
+
+/// What `POST /v1/products` takes.
+const PRODUCT_CREATE: Takes = Takes {
+    route: "product creation",
+    serves: &[PRODUCT_SERVED, &["id", "type", "default_price_data"]],
+    refuses: &[&["package_dimensions", "tax_details"]],
+};
+
+/// What `POST /v1/products/{id}` takes.
+const PRODUCT_UPDATE: Takes = Takes {
+    route: "product updates",
+    serves: &[PRODUCT_SERVED, &["default_price"]],
+    refuses: &[&["package_dimensions", "tax_details"]],
+};
+
+/// What `POST /v1/prices` takes: per-unit amounts in one currency.
+#[rustfmt::skip]
+const PRICE_CREATE: Takes = Takes {
+    route: "price creation",
+    serves: &[&[
+        "currency", "unit_amount", "unit_amount_decimal", "product", "product_data", "recurring",
+        "lookup_key", "transfer_lookup_key", "nickname", "metadata", "active", "tax_behavior",
+        "billing_scheme",
+    ]],
+    refuses: &[&[
+        "currency_options", "custom_unit_amount", "tiers", "tiers_mode", "transform_quantity",
+    ]],
+};
 
 /// A product's text fields: set from their parameters, emptied by an empty one.
 #[rustfmt::skip]
@@ -81,7 +110,7 @@ fn apply_product(product: &mut Value, params: &Params) -> ApiResult<()> {
 
 /// `POST /v1/products`.
 pub(crate) async fn create_product(cx: &mut Cx<'_>) -> ApiResult {
-    cx.params.allow(PRODUCT_FIELDS)?;
+    cx.params.take(&PRODUCT_CREATE)?;
     let params = cx.params.clone();
     params.required("name")?;
     let (generated, seq) = cx.new_id("prod_").await?;
@@ -132,7 +161,7 @@ pub(crate) async fn create_product(cx: &mut Cx<'_>) -> ApiResult {
 
 /// `POST /v1/products/{id}`.
 pub(crate) async fn update_product(cx: &mut Cx<'_>, id: &str) -> ApiResult {
-    let (params, mut product) = PRODUCT.for_update(cx, id, PRODUCT_FIELDS).await?;
+    let (params, mut product) = PRODUCT.for_update(cx, id, &PRODUCT_UPDATE).await?;
     let before = product.clone();
     apply_product(&mut product, &params)?;
     if let Some(price) = params.nullable("default_price")? {
@@ -188,26 +217,7 @@ pub(crate) async fn list_products(cx: &mut Cx<'_>) -> ApiResult {
 
 /// `POST /v1/prices`.
 pub(crate) async fn create_price(cx: &mut Cx<'_>) -> ApiResult {
-    cx.params.allow(&[
-        "currency",
-        "unit_amount",
-        "unit_amount_decimal",
-        "product",
-        "product_data",
-        "recurring",
-        "lookup_key",
-        "transfer_lookup_key",
-        "nickname",
-        "metadata",
-        "active",
-        "tax_behavior",
-        "billing_scheme",
-        "custom_unit_amount",
-        "tiers",
-        "tiers_mode",
-        "transform_quantity",
-        "currency_options",
-    ])?;
+    cx.params.take(&PRICE_CREATE)?;
     let params = cx.params.clone();
     let product = match (
         params.str("product")?.filter(|s| !s.is_empty()),
@@ -241,16 +251,19 @@ pub(crate) async fn create_price(cx: &mut Cx<'_>) -> ApiResult {
     new_price(cx, &params.0, &product, "").await
 }
 
-/// What `POST /v1/prices/{id}` accepts.
+/// What `POST /v1/prices/{id}` takes.
 #[rustfmt::skip]
-const PRICE_UPDATES: &[&str] = &[
-    "active", "metadata", "nickname", "lookup_key", "transfer_lookup_key", "tax_behavior",
-    "currency_options",
-];
+const PRICE_UPDATE: Takes = Takes {
+    route: "price updates",
+    serves: &[&[
+        "active", "metadata", "nickname", "lookup_key", "transfer_lookup_key", "tax_behavior",
+    ]],
+    refuses: &[&["currency_options"]],
+};
 
 /// `POST /v1/prices/{id}` (`active`, `metadata`, `nickname`, `lookup_key`, `tax_behavior`).
 pub(crate) async fn update_price(cx: &mut Cx<'_>, id: &str) -> ApiResult {
-    let (params, mut price) = PRICE.for_update(cx, id, PRICE_UPDATES).await?;
+    let (params, mut price) = PRICE.for_update(cx, id, &PRICE_UPDATE).await?;
     let before = price.clone();
     if let Some(active) = params.bool("active")? {
         price["active"] = json!(active);

@@ -8,7 +8,7 @@ use crate::dispatch::routes;
 use crate::error::{ApiError, ApiResult};
 use crate::kinds::{CHARGE, PAYMENT_INTENT, REFUND};
 use crate::model::balance;
-use crate::params::apply_metadata;
+use crate::params::{Takes, apply_metadata};
 use asym_kit::Kit;
 
 /// Charges and refunds: the `/v1` routes this module serves.
@@ -31,16 +31,33 @@ pub(crate) async fn list_charges(cx: &mut Cx<'_>) -> ApiResult {
     CHARGE.list_by(cx, &keys, &["transfer_group"]).await
 }
 
-/// What `POST /v1/charges/{id}` accepts.
+/// What `POST /v1/charges/{id}` takes.
+const CHARGE_UPDATE: Takes = Takes {
+    route: "charge updates",
+    serves: &[&[
+        "description",
+        "metadata",
+        "receipt_email",
+        "shipping",
+        "transfer_group",
+    ]],
+    refuses: &[&["customer", "fraud_details"]],
+};
+
+/// What `POST /v1/refunds` takes: a refund of a card charge, in its currency, to its card.
 #[rustfmt::skip]
-const CHARGE_UPDATES: &[&str] = &[
-    "description", "metadata", "receipt_email", "shipping", "fraud_details", "transfer_group",
-    "customer",
-];
+const REFUND_CREATE: Takes = Takes {
+    route: "refund creation",
+    serves: &[&["charge", "payment_intent", "amount", "reason", "metadata"]],
+    refuses: &[&[
+        "currency", "customer", "instructions_email", "origin", "refund_application_fee",
+        "reverse_transfer",
+    ]],
+};
 
 /// `POST /v1/charges/{id}` (`description`, `metadata`, `receipt_email`, `shipping`).
 pub(crate) async fn update_charge(cx: &mut Cx<'_>, id: &str) -> ApiResult {
-    let (params, mut charge) = CHARGE.for_update(cx, id, CHARGE_UPDATES).await?;
+    let (params, mut charge) = CHARGE.for_update(cx, id, &CHARGE_UPDATE).await?;
     let before = charge.clone();
     params.copy_nullable(
         &mut charge,
@@ -55,19 +72,7 @@ pub(crate) async fn update_charge(cx: &mut Cx<'_>, id: &str) -> ApiResult {
 
 /// `POST /v1/refunds` (`charge` or `payment_intent`, `amount`, `reason`, `metadata`).
 pub(crate) async fn create_refund(cx: &mut Cx<'_>) -> ApiResult {
-    cx.params.allow(&[
-        "charge",
-        "payment_intent",
-        "amount",
-        "reason",
-        "metadata",
-        "instructions_email",
-        "refund_application_fee",
-        "reverse_transfer",
-        "origin",
-        "currency",
-        "customer",
-    ])?;
+    cx.params.take(&REFUND_CREATE)?;
     let params = cx.params.clone();
     let charge_id = match (
         params.str("charge")?.filter(|s| !s.is_empty()),
@@ -183,7 +188,17 @@ pub(crate) async fn list_refunds(cx: &mut Cx<'_>) -> ApiResult {
 
 /// `POST /v1/refunds/{id}` (`metadata`).
 pub(crate) async fn update_refund(cx: &mut Cx<'_>, id: &str) -> ApiResult {
-    let (params, mut refund) = REFUND.for_update(cx, id, &["metadata"]).await?;
+    let (params, mut refund) = REFUND
+        .for_update(
+            cx,
+            id,
+            &Takes {
+                route: "refund updates",
+                serves: &[&["metadata"]],
+                refuses: &[],
+            },
+        )
+        .await?;
     let before = refund.clone();
     apply_metadata(&mut refund, &params)?;
     cx.save_if_changed("refund.updated", &before, refund).await

@@ -8,7 +8,7 @@ use crate::dispatch::routes;
 use crate::error::{ApiError, ApiResult};
 use crate::kinds::{CHECKOUT_SESSION, CUSTOMER, PRICE, PRODUCT};
 use crate::model::{price, tax};
-use crate::params::{apply_metadata, int_at, string_at};
+use crate::params::{Takes, apply_metadata, int_at, string_at};
 use asym_kit::Kit;
 
 /// Checkout and billing portal sessions: the `/v1` routes this module serves.
@@ -22,22 +22,35 @@ pub(crate) fn routes() -> Router<Kit> {
     }
 }
 
+/// What `POST /v1/checkout/sessions` takes. Sessions are never completed here, so what only
+/// shapes the checkout page or what completing it makes (collection, consent, custom fields,
+/// the payment intent's, setup intent's or subscription's data, …) is refused by name.
 #[rustfmt::skip]
-const SESSION_FIELDS: &[&str] = &[
-    "mode", "line_items", "success_url", "cancel_url", "customer", "customer_email",
-    "client_reference_id", "metadata", "payment_method_types", "currency", "expires_at",
-    "allow_promotion_codes", "billing_address_collection", "customer_creation", "locale",
-    "payment_intent_data", "subscription_data", "setup_intent_data", "ui_mode", "return_url",
-    "automatic_tax", "discounts", "invoice_creation", "payment_method_collection",
-    "phone_number_collection", "shipping_address_collection", "shipping_options",
-    "submit_type", "tax_id_collection", "consent_collection", "custom_fields", "custom_text",
-    "after_expiration", "customer_update", "payment_method_options", "redirect_on_completion",
-    "saved_payment_method_options", "payment_method_configuration",
-];
+const SESSION_CREATE: Takes = Takes {
+    route: "checkout session creation",
+    serves: &[&[
+        "mode", "line_items", "success_url", "cancel_url", "customer", "customer_email",
+        "client_reference_id", "metadata", "payment_method_types", "currency", "expires_at",
+        "allow_promotion_codes", "billing_address_collection", "locale", "ui_mode",
+        "submit_type", "discounts",
+    ]],
+    refuses: &[&[
+        "adaptive_pricing", "after_expiration", "allowed_payment_method_types", "automatic_tax",
+        "branding_settings", "consent_collection", "custom_fields", "custom_text",
+        "customer_account", "customer_creation", "customer_update",
+        "excluded_payment_method_types", "integration_identifier", "invoice_creation",
+        "managed_payments", "name_collection", "optional_items", "origin_context",
+        "payment_intent_data", "payment_method_collection", "payment_method_configuration",
+        "payment_method_data", "payment_method_options", "permissions",
+        "phone_number_collection", "redirect_on_completion", "return_url",
+        "saved_payment_method_options", "setup_intent_data", "shipping_address_collection",
+        "shipping_options", "subscription_data", "tax_id_collection", "wallet_options",
+    ]],
+};
 
 /// `POST /v1/checkout/sessions`.
 pub(crate) async fn create_session(cx: &mut Cx<'_>) -> ApiResult {
-    cx.params.allow(SESSION_FIELDS)?;
+    cx.params.take(&SESSION_CREATE)?;
     let params = cx.params.clone();
     if params
         .array("discounts")
@@ -339,14 +352,16 @@ pub(crate) async fn list_sessions(cx: &mut Cx<'_>) -> ApiResult {
 
 /// `POST /v1/billing_portal/sessions` (`customer`, `return_url`).
 pub(crate) async fn create_portal_session(cx: &mut Cx<'_>) -> ApiResult {
-    cx.params.allow(&[
-        "customer",
-        "return_url",
-        "configuration",
-        "flow_data",
-        "locale",
-        "on_behalf_of",
-    ])?;
+    cx.params.take(&Takes {
+        route: "billing portal session creation",
+        serves: &[&["customer", "return_url", "configuration", "locale"]],
+        refuses: &[&[
+            "after_expiration",
+            "customer_account",
+            "flow_data",
+            "on_behalf_of",
+        ]],
+    })?;
     let customer = cx.params.required("customer")?.to_owned();
     CUSTOMER.named(cx, &customer, "customer").await?;
     let return_url = cx.params.str("return_url")?.map(str::to_owned);

@@ -10,7 +10,7 @@ use crate::dispatch::routes;
 use crate::error::{ApiError, ApiResult};
 use crate::kinds::{COUPON, CUSTOMER, PROMOTION_CODE};
 use crate::model::discount::coupon_valid;
-use crate::params::{Params, apply_metadata, bool_at, hash_at, int_at, string_at};
+use crate::params::{Params, Takes, apply_metadata, bool_at, hash_at, int_at, string_at};
 use asym_kit::Kit;
 
 /// Coupons and promotion codes: the `/v1` routes this module serves.
@@ -25,11 +25,16 @@ pub(crate) fn routes() -> Router<Kit> {
     }
 }
 
+/// What `POST /v1/coupons` takes: amounts off in one currency.
 #[rustfmt::skip]
-const COUPON_FIELDS: &[&str] = &[
-    "id", "amount_off", "currency", "currency_options", "duration", "duration_in_months",
-    "max_redemptions", "metadata", "name", "percent_off", "redeem_by", "applies_to",
-];
+const COUPON_CREATE: Takes = Takes {
+    route: "coupon creation",
+    serves: &[&[
+        "id", "amount_off", "currency", "duration", "duration_in_months", "max_redemptions",
+        "metadata", "name", "percent_off", "redeem_by", "applies_to",
+    ]],
+    refuses: &[&["currency_options"]],
+};
 
 /// `percent_off`: a number in (0, 100].
 fn percent_off(params: &Params) -> ApiResult<Option<f64>> {
@@ -140,7 +145,7 @@ fn new_coupon(cx: &Cx<'_>, params: &Params, id: &str) -> ApiResult<Value> {
 
 /// `POST /v1/coupons`: with the request's `id`, or a generated one.
 pub(crate) async fn create_coupon(cx: &mut Cx<'_>) -> ApiResult {
-    cx.params.allow(COUPON_FIELDS)?;
+    cx.params.take(&COUPON_CREATE)?;
     let params = cx.params.clone();
     let (generated, seq) = cx.new_id("").await?;
     let id = match params.str("id")?.filter(|s| !s.is_empty()) {
@@ -170,7 +175,15 @@ pub(crate) async fn retrieve_coupon(cx: &mut Cx<'_>, id: &str) -> ApiResult {
 /// `POST /v1/coupons/{id}`: only `name` and `metadata` change.
 pub(crate) async fn update_coupon(cx: &mut Cx<'_>, id: &str) -> ApiResult {
     let (params, mut coupon) = COUPON
-        .for_update(cx, id, &["name", "metadata", "currency_options"])
+        .for_update(
+            cx,
+            id,
+            &Takes {
+                route: "coupon updates",
+                serves: &[&["name", "metadata"]],
+                refuses: &[&["currency_options"]],
+            },
+        )
         .await?;
     let before = coupon.clone();
     params.copy_nullable(&mut coupon, &["name"])?;
@@ -192,11 +205,17 @@ pub(crate) async fn list_coupons(cx: &mut Cx<'_>) -> ApiResult {
     COUPON.list_by(cx, &[], &[]).await
 }
 
+/// What `POST /v1/promotion_codes` takes (`coupon` is `promotion[coupon]` before
+/// 2025-09-30.clover).
 #[rustfmt::skip]
-const PROMOTION_FIELDS: &[&str] = &[
-    "coupon", "promotion", "code", "active", "customer", "customer_account", "expires_at",
-    "max_redemptions", "metadata", "restrictions",
-];
+const PROMOTION_CREATE: Takes = Takes {
+    route: "promotion code creation",
+    serves: &[&[
+        "coupon", "promotion", "code", "active", "customer", "expires_at", "max_redemptions",
+        "metadata", "restrictions",
+    ]],
+    refuses: &[&["customer_account"]],
+};
 
 /// The coupon a promotion code create names: `coupon` (before 2025-09-30.clover) or
 /// `promotion[type]=coupon` with `promotion[coupon]` (from then on, what the SDKs here send).
@@ -273,7 +292,7 @@ async fn check_unique(cx: &Cx<'_>, code: &str, except: &str) -> ApiResult<()> {
 
 /// `POST /v1/promotion_codes`.
 pub(crate) async fn create_promotion_code(cx: &mut Cx<'_>) -> ApiResult {
-    cx.params.allow(PROMOTION_FIELDS)?;
+    cx.params.take(&PROMOTION_CREATE)?;
     let params = cx.params.clone();
     let (coupon_id, param) = promotion_coupon(&params)?;
     let coupon = COUPON.named(cx, &coupon_id, param).await?;
@@ -342,7 +361,15 @@ pub(crate) async fn create_promotion_code(cx: &mut Cx<'_>) -> ApiResult {
 /// `POST /v1/promotion_codes/{id}`: `active`, `metadata`, `restrictions[currency_options]`.
 pub(crate) async fn update_promotion_code(cx: &mut Cx<'_>, id: &str) -> ApiResult {
     let (params, mut promo) = PROMOTION_CODE
-        .for_update(cx, id, &["active", "metadata", "restrictions"])
+        .for_update(
+            cx,
+            id,
+            &Takes {
+                route: "promotion code updates",
+                serves: &[&["active", "metadata", "restrictions"]],
+                refuses: &[],
+            },
+        )
         .await?;
     let before = promo.clone();
     if let Some(active) = params.bool("active")? {

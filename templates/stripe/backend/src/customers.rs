@@ -10,7 +10,7 @@ use crate::kinds::{CUSTOMER, TEST_CLOCK};
 use crate::model::customer_balance::{self, Entry};
 use crate::model::subscription::customer_now;
 use crate::model::{discount, method};
-use crate::params::{Params, apply_metadata};
+use crate::params::{Params, Takes, apply_metadata};
 use asym_kit::Kit;
 
 /// Customers: the `/v1` routes this module serves.
@@ -23,14 +23,34 @@ pub(crate) fn routes() -> Router<Kit> {
     }
 }
 
+/// What a customer's create and update both serve.
 #[rustfmt::skip]
-const FIELDS: &[&str] = &[
-    "address", "balance", "cash_balance", "coupon", "description", "email", "invoice_prefix",
-    "invoice_settings", "metadata", "name", "next_invoice_sequence", "payment_method", "phone",
-    "preferred_locales", "promotion_code", "shipping", "source", "tax", "tax_exempt",
-    "tax_id_data", "test_clock", "validate", "default_source",
+const SERVED: &[&str] = &[
+    "address", "balance", "coupon", "description", "email", "invoice_prefix", "invoice_settings",
+    "metadata", "name", "next_invoice_sequence", "payment_method", "phone", "preferred_locales",
+    "promotion_code", "shipping", "tax_exempt",
 ];
 
+/// What Stripe takes on a customer's create and update that this clone does not serve: cash
+/// balances, sources, Stripe Tax and tax ids, the split of `name`.
+#[rustfmt::skip]
+const UNSERVED: &[&str] = &[
+    "business_name", "cash_balance", "individual_name", "source", "tax", "validate",
+];
+
+/// What `POST /v1/customers` takes.
+const CREATE: Takes = Takes {
+    route: "customer creation",
+    serves: &[SERVED, &["test_clock"]],
+    refuses: &[UNSERVED, &["tax_id_data"]],
+};
+
+/// What `POST /v1/customers/{id}` takes.
+const UPDATE: Takes = Takes {
+    route: "customer updates",
+    serves: &[SERVED],
+    refuses: &[UNSERVED, &["default_source"]],
+};
 /// Copies the plain fields of a create/update request onto `customer`.
 fn apply(customer: &mut Value, params: &Params) -> ApiResult<()> {
     params.copy_nullable(customer, &["description", "email", "name", "phone"])?;
@@ -169,7 +189,7 @@ async fn attach_given<'p>(
 
 /// `POST /v1/customers`.
 pub(crate) async fn create(cx: &mut Cx<'_>) -> ApiResult {
-    cx.params.allow(FIELDS)?;
+    cx.params.take(&CREATE)?;
     let clock = match cx.params.str("test_clock")?.filter(|s| !s.is_empty()) {
         None => None,
         Some(id) => Some(
@@ -246,7 +266,7 @@ pub(crate) async fn fetch(cx: &Cx<'_>, id: &str, param: &str) -> ApiResult<Value
 
 /// `POST /v1/customers/{id}`.
 pub(crate) async fn update(cx: &mut Cx<'_>, id: &str) -> ApiResult {
-    cx.params.allow(FIELDS)?;
+    cx.params.take(&UPDATE)?;
     let mut customer = fetch(cx, id, "id").await?;
     let before = customer.clone();
     let params = cx.params.clone();

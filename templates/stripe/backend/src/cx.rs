@@ -631,7 +631,7 @@ pub(crate) fn list_filters(cx: &Cx<'_>, keys: &[(&str, &'static str)]) -> ApiRes
 }
 
 /// The parameters that page a list.
-const CURSOR: &[&str] = &["limit", "starting_after", "ending_before"];
+pub(crate) const CURSOR: &[&str] = &["limit", "starting_after", "ending_before"];
 
 /// Allows the paging parameters, `created` and `extra`.
 pub(crate) fn allow_with(cx: &Cx<'_>, extra: &[&str]) -> ApiResult<()> {

@@ -7,7 +7,7 @@ use crate::cx::{Cx, Filter, allow_paging, allow_with};
 use crate::dispatch::routes;
 use crate::error::{ApiError, ApiResult};
 use crate::kinds::{EVENT, WEBHOOK_ENDPOINT};
-use crate::params::{Params, apply_metadata};
+use crate::params::{Params, Takes, apply_metadata};
 use asym_kit::Kit;
 
 /// Events and webhook endpoints: the `/v1` routes this module serves.
@@ -142,15 +142,22 @@ fn enabled_events(params: &Params) -> ApiResult<Option<Vec<String>>> {
     Ok(events)
 }
 
-/// What `POST /v1/webhook_endpoints` accepts.
-#[rustfmt::skip]
-const ENDPOINT_FIELDS: &[&str] = &[
-    "url", "enabled_events", "description", "metadata", "api_version", "connect", "disabled",
-];
+/// What `POST /v1/webhook_endpoints` takes: endpoints for this account's own events.
+const ENDPOINT_CREATE: Takes = Takes {
+    route: "webhook endpoint creation",
+    serves: &[&[
+        "url",
+        "enabled_events",
+        "description",
+        "metadata",
+        "api_version",
+    ]],
+    refuses: &[&["connect"]],
+};
 
 /// `POST /v1/webhook_endpoints` (`url`, `enabled_events[]`): the only answer carrying `secret`.
 pub(crate) async fn create_endpoint(cx: &mut Cx<'_>) -> ApiResult {
-    cx.params.allow(ENDPOINT_FIELDS)?;
+    cx.params.take(&ENDPOINT_CREATE)?;
     let params = cx.params.clone();
     let url = params.required("url")?.to_owned();
     check_url(&url)?;
@@ -182,16 +189,23 @@ pub(crate) async fn create_endpoint(cx: &mut Cx<'_>) -> ApiResult {
     Ok(endpoint)
 }
 
-/// What `POST /v1/webhook_endpoints/{id}` accepts.
-#[rustfmt::skip]
-const ENDPOINT_UPDATES: &[&str] = &[
-    "url", "enabled_events", "description", "metadata", "disabled",
-];
+/// What `POST /v1/webhook_endpoints/{id}` takes.
+const ENDPOINT_UPDATE: Takes = Takes {
+    route: "webhook endpoint updates",
+    serves: &[&[
+        "url",
+        "enabled_events",
+        "description",
+        "metadata",
+        "disabled",
+    ]],
+    refuses: &[],
+};
 
 /// `POST /v1/webhook_endpoints/{id}` (`url`, `enabled_events[]`, `disabled`, …).
 pub(crate) async fn update_endpoint(cx: &mut Cx<'_>, id: &str) -> ApiResult {
     let (params, mut endpoint) = WEBHOOK_ENDPOINT
-        .for_update(cx, id, ENDPOINT_UPDATES)
+        .for_update(cx, id, &ENDPOINT_UPDATE)
         .await?;
     if let Some(url) = params.str("url")? {
         check_url(url)?;

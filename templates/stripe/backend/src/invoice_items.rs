@@ -12,7 +12,7 @@ use crate::kinds::{INVOICE, INVOICE_ITEM, PRICE};
 use crate::model::intent::currency;
 use crate::model::invoice::{item_line, total};
 use crate::model::tax;
-use crate::params::{apply_metadata, int_at};
+use crate::params::{Params, Takes, apply_metadata, int_at};
 use asym_kit::Kit;
 
 /// Invoice items: the `/v1` routes this module serves.
@@ -24,17 +24,38 @@ pub(crate) fn routes() -> Router<Kit> {
     }
 }
 
-/// What `POST /v1/invoiceitems` accepts.
+/// What an invoice item's create and update both serve.
 #[rustfmt::skip]
-const ITEM_FIELDS: &[&str] = &[
-    "customer", "amount", "currency", "price", "price_data", "quantity", "description",
-    "invoice", "metadata", "period", "subscription", "unit_amount", "unit_amount_decimal",
-    "discountable", "tax_behavior", "tax_rates",
+const ITEM_SERVED: &[&str] = &[
+    "amount", "description", "discountable", "metadata", "period", "price", "quantity",
+    "tax_rates", "unit_amount",
 ];
+
+/// What Stripe takes on an invoice item's create and update that this clone does not serve:
+/// inline prices and pricing, decimal amounts and quantities, discounts, Stripe Tax.
+#[rustfmt::skip]
+const ITEM_UNSERVED: &[&str] = &[
+    "discounts", "price_data", "pricing", "quantity_decimal", "tax_behavior", "tax_code",
+    "unit_amount_decimal",
+];
+
+/// What `POST /v1/invoiceitems` takes.
+const ITEM_CREATE: Takes = Takes {
+    route: "invoice item creation",
+    serves: &[ITEM_SERVED, &["customer", "currency", "invoice"]],
+    refuses: &[ITEM_UNSERVED, &["customer_account", "subscription"]],
+};
+
+/// What `POST /v1/invoiceitems/{id}` takes.
+const ITEM_UPDATE: Takes = Takes {
+    route: "invoice item updates",
+    serves: &[ITEM_SERVED],
+    refuses: &[ITEM_UNSERVED, &["invoicing_rules"]],
+};
 
 /// `POST /v1/invoiceitems` (`customer`, `amount` + `currency` or `price`, `quantity`, `invoice`).
 pub(crate) async fn create_invoice_item(cx: &mut Cx<'_>) -> ApiResult {
-    let (params, customer_id, customer, now) = for_customer(cx, ITEM_FIELDS).await?;
+    let (params, customer_id, customer, now) = for_customer(cx, &ITEM_CREATE).await?;
     let quantity = params.int("quantity")?.unwrap_or(1);
     let (price, unit, currency) = match params.str("price")?.filter(|s| !s.is_empty()) {
         Some(price_id) => {
@@ -63,7 +84,7 @@ pub(crate) async fn create_invoice_item(cx: &mut Cx<'_>) -> ApiResult {
         "currency": currency,
         "customer": customer_id,
         "date": now,
-        "description": params.str("description")?.filter(|s| !s.is_empty()),
+        "description": null,
         "discountable": true,
         "discounts": [],
         "invoice": null,
@@ -80,7 +101,7 @@ pub(crate) async fn create_invoice_item(cx: &mut Cx<'_>) -> ApiResult {
         "unit_amount_decimal": unit.to_string(),
         "created": now,
     });
-    apply_metadata(&mut item, &params)?;
+    apply_terms(&mut item, &params)?;
     if let Some(invoice_id) = params.str("invoice")?.filter(|s| !s.is_empty()) {
         let mut invoice = INVOICE.lock(cx, invoice_id).await?;
         if invoice["status"] != "draft" {
@@ -96,6 +117,23 @@ pub(crate) async fn create_invoice_item(cx: &mut Cx<'_>) -> ApiResult {
     Ok(item)
 }
 
+/// Applies what a create or update says of an invoice item besides its amount and tax rates:
+/// `description`, `discountable`, `period[start|end]` and `metadata`.
+fn apply_terms(item: &mut Value, params: &Params) -> ApiResult<()> {
+    params.copy_nullable(item, &["description"])?;
+    if let Some(discountable) = params.bool("discountable")? {
+        item["discountable"] = json!(discountable);
+    }
+    if let Some(period) = params.hash("period")? {
+        for key in ["start", "end"] {
+            if let Some(at) = int_at(period.get(key), &format!("period[{key}]"))? {
+                item["period"][key] = json!(at);
+            }
+        }
+    }
+    apply_metadata(item, params)
+}
+
 /// Stripe's refusal to change what a finalized invoice bills.
 fn not_editable() -> ApiError {
     ApiError::state(
@@ -104,13 +142,6 @@ fn not_editable() -> ApiError {
     )
     .param("invoice")
 }
-
-/// What `POST /v1/invoiceitems/{id}` accepts.
-#[rustfmt::skip]
-const ITEM_UPDATE_FIELDS: &[&str] = &[
-    "amount", "description", "discountable", "metadata", "period", "price", "quantity",
-    "tax_rates", "unit_amount", "unit_amount_decimal", "tax_behavior",
-];
 
 /// Invoice item `id`, locked, with the draft invoice it is on (locked too; `None` while it is
 /// pending); refused once that invoice is finalized.
@@ -148,7 +179,7 @@ fn relined(cx: &Cx<'_>, mut invoice: Value, id: &str, item: Option<&Value>) -> A
 /// `POST /v1/invoiceitems/{id}`: its amount (`amount`, or `price` / `unit_amount` times
 /// `quantity`), description, period, tax rates, metadata; the draft invoice it is on follows.
 pub(crate) async fn update_invoice_item(cx: &mut Cx<'_>, id: &str) -> ApiResult {
-    cx.params.allow(ITEM_UPDATE_FIELDS)?;
+    cx.params.take(&ITEM_UPDATE)?;
     let params = cx.params.clone();
     let (mut item, invoice) = editable_item(cx, id).await?;
     let before = item.clone();
@@ -170,23 +201,12 @@ pub(crate) async fn update_invoice_item(cx: &mut Cx<'_>, id: &str) -> ApiResult 
     item["unit_amount"] = json!(unit);
     item["unit_amount_decimal"] = json!(unit.to_string());
     item["amount"] = json!(unit * quantity);
-    params.copy_nullable(&mut item, &["description"])?;
-    if let Some(discountable) = params.bool("discountable")? {
-        item["discountable"] = json!(discountable);
-    }
-    if let Some(period) = params.hash("period")? {
-        for key in ["start", "end"] {
-            if let Some(at) = int_at(period.get(key), &format!("period[{key}]"))? {
-                item["period"][key] = json!(at);
-            }
-        }
-    }
+    apply_terms(&mut item, &params)?;
     if let Some(rates) = tax::rates(cx, params.get("tax_rates"), "tax_rates").await? {
         item["tax_rates"] = json!(rates);
     }
     let rates = item["tax_rates"].as_array().cloned().unwrap_or_default();
     tax::check_behavior(&item["price"], &rates)?;
-    apply_metadata(&mut item, &params)?;
     if let Some(invoice) = invoice {
         relined(cx, invoice, id, Some(&item))?;
     }

@@ -3,10 +3,10 @@
 //! nowhere.
 
 use axum::Router;
-use serde_json::{Value, json};
+use serde_json::{Map, Value, json};
 
 use crate::clock::add_intervals;
-use crate::cx::{Cx, allow_paging};
+use crate::cx::{CURSOR, Cx};
 use crate::dispatch::routes;
 use crate::error::{ApiError, ApiResult};
 use crate::invoices::{delete_invoice, page_lines, update_invoice};
@@ -15,7 +15,7 @@ use crate::model::invoice::preview;
 use crate::model::proration::{self, Behavior};
 use crate::model::subscription::{customer_now, interval_of_items, plan_of, subscription_active};
 use crate::model::tax;
-use crate::params::{Params, bool_at, int_at, string_at};
+use crate::params::{Params, Takes, bool_at, int_at, string_at, unserved};
 use asym_kit::Kit;
 
 /// Invoice previews: the `/v1` routes this module serves (with `POST` and `DELETE` on their
@@ -30,14 +30,161 @@ pub(crate) fn routes() -> Router<Kit> {
     }
 }
 
-/// What `POST /v1/invoices/create_preview` and `GET /v1/invoices/upcoming` accept.
+/// What both preview routes serve: whose invoice, its currency, who the customer is, and the
+/// defaults of tax, issuer and account (the only values served; see [`Options::of`]).
 #[rustfmt::skip]
-const PREVIEW_FIELDS: &[&str] = &[
-    "customer", "subscription", "subscription_details", "subscription_items", "currency",
-    "automatic_tax", "preview_mode", "customer_details", "issuer", "on_behalf_of",
-    "subscription_proration_behavior", "subscription_cancel_at_period_end",
-    "subscription_default_tax_rates", "subscription_proration_date",
+const SERVED: &[&str] = &[
+    "customer", "subscription", "currency", "customer_details", "automatic_tax", "issuer",
+    "on_behalf_of",
 ];
+
+/// What Stripe takes on both preview routes that this clone does not preview: proposed
+/// invoice items, discounts, subscription schedules.
+const UNSERVED: &[&str] = &["discounts", "invoice_items", "schedule"];
+
+/// What `POST /v1/invoices/create_preview` takes.
+const CREATE_PREVIEW: Takes = Takes {
+    route: "invoice previews",
+    serves: &[SERVED, &["subscription_details", "preview_mode"]],
+    refuses: &[UNSERVED, &["customer_account", "schedule_details"]],
+};
+
+/// What `GET /v1/invoices/upcoming` takes: the subscription changes it proposes are spelled
+/// `subscription_…`.
+#[rustfmt::skip]
+const UPCOMING_SERVED: &[&str] = &[
+    "subscription_items", "subscription_default_tax_rates", "subscription_proration_behavior",
+    "subscription_proration_date",
+];
+
+/// The subscription changes `GET /v1/invoices/upcoming` proposes that this clone does not
+/// preview (and its `coupon`).
+#[rustfmt::skip]
+const UPCOMING_UNSERVED: &[&str] = &[
+    "coupon", "subscription_billing_cycle_anchor", "subscription_cancel_at",
+    "subscription_cancel_at_period_end", "subscription_cancel_now", "subscription_prebilling",
+    "subscription_resume_at", "subscription_start_date", "subscription_trial_end",
+    "subscription_trial_from_plan",
+];
+
+/// What `GET /v1/invoices/upcoming` takes.
+const UPCOMING: Takes = Takes {
+    route: "invoice previews",
+    serves: &[SERVED, UPCOMING_SERVED],
+    refuses: &[UNSERVED, UPCOMING_UNSERVED],
+};
+
+/// What `GET /v1/invoices/upcoming/lines` takes: [`UPCOMING`]'s and a page's.
+const UPCOMING_LINES: Takes = Takes {
+    route: "invoice previews",
+    serves: &[SERVED, UPCOMING_SERVED, CURSOR],
+    refuses: &[UNSERVED, UPCOMING_UNSERVED],
+};
+
+/// What a preview says of the invoice itself rather than of a subscription change: its
+/// currency and the customer's details standing in for (or in place of) the customer's own.
+struct Options {
+    currency: Option<String>,
+    details: Map<String, Value>,
+}
+
+/// `customer_details` keys that stand in for the customer's fields of the same name.
+const DETAILS: &[&str] = &["address", "shipping", "tax_exempt"];
+
+impl Options {
+    /// The request's options, its `automatic_tax`, `on_behalf_of`, `issuer` and
+    /// `preview_mode` checked: a value asking for what previews do not serve is refused by
+    /// name rather than previewed without it.
+    fn of(params: &Params) -> ApiResult<Self> {
+        if let Some(tax) = params.hash("automatic_tax")? {
+            let enabled = bool_at(tax.get("enabled"), "automatic_tax[enabled]")?
+                .ok_or_else(|| ApiError::missing("automatic_tax[enabled]"))?;
+            if enabled {
+                return Err(unserved("automatic_tax[enabled]", "invoice previews"));
+            }
+        }
+        if params.str("on_behalf_of")?.is_some_and(|s| !s.is_empty()) {
+            return Err(unserved("on_behalf_of", "invoice previews"));
+        }
+        if let Some(issuer) = params.hash("issuer")? {
+            let kind = string_at(issuer.get("type"), "issuer[type]")?
+                .ok_or_else(|| ApiError::missing("issuer[type]"))?;
+            match kind {
+                "self" if !issuer.contains_key("account") => {}
+                "self" => return Err(ApiError::unknown("issuer[account]")),
+                "account" => return Err(unserved("issuer[type]", "invoice previews")),
+                other => {
+                    return Err(ApiError::invalid_param(
+                        "issuer[type]",
+                        format!(
+                            "Invalid issuer[type]: must be one of account or self (got {other})"
+                        ),
+                    ));
+                }
+            }
+        }
+        if params.one_of("preview_mode", &["next", "recurring"])? == Some("recurring") {
+            return Err(unserved("preview_mode", "invoice previews"));
+        }
+        let mut details = params
+            .hash("customer_details")?
+            .cloned()
+            .unwrap_or_default();
+        for (key, value) in &mut details {
+            let at = format!("customer_details[{key}]");
+            match key.as_str() {
+                "address" | "shipping" => match value {
+                    Value::String(s) if s.is_empty() => *value = Value::Null,
+                    Value::Object(_) => {}
+                    _ => {
+                        return Err(ApiError::invalid_param(
+                            &at,
+                            format!("Invalid object: {at}"),
+                        ));
+                    }
+                },
+                "tax_exempt" => {
+                    let exempt = string_at(Some(value), &at)?.unwrap_or_default();
+                    if !["none", "exempt", "reverse", ""].contains(&exempt) {
+                        return Err(ApiError::invalid_param(
+                            &at,
+                            format!(
+                                "Invalid {at}: must be one of none, exempt, or reverse (got {exempt})"
+                            ),
+                        ));
+                    }
+                    if exempt.is_empty() {
+                        *value = json!("none");
+                    }
+                }
+                "tax" | "tax_ids" => return Err(unserved(&at, "invoice previews")),
+                _ => return Err(ApiError::unknown(&at)),
+            }
+        }
+        Ok(Self {
+            currency: params.str("currency")?.map(str::to_lowercase),
+            details,
+        })
+    }
+
+    /// `customer` as the preview sees it: with the request's details in place of its own.
+    fn apply(&self, customer: &mut Value) {
+        for key in DETAILS {
+            if let Some(value) = self.details.get(*key) {
+                customer[*key] = value.clone();
+            }
+        }
+    }
+}
+
+/// The customer a preview without one invoices: nobody yet, with the request's details.
+fn nobody() -> Value {
+    json!({
+        "id": null, "object": "customer", "address": null, "balance": 0, "currency": null,
+        "discount": null, "email": null, "name": null, "phone": null, "shipping": null,
+        "tax_exempt": "none", "test_clock": null,
+    })
+}
 
 /// The subscription changes a preview proposes: item changes, default tax rates, and how
 /// the change is prorated and when, each with the parameter that names it (`create_preview`
@@ -56,9 +203,6 @@ struct Proposal {
 impl Proposal {
     /// What `GET /v1/invoices/upcoming` (and its `/lines`) proposes.
     fn upcoming(params: &Params) -> ApiResult<Self> {
-        if params.has("subscription_cancel_at_period_end") {
-            return Err(not_previewed("subscription_cancel_at_period_end"));
-        }
         let get = |key| params.get(key).cloned();
         Ok(Self {
             items: get("subscription_items"),
@@ -84,7 +228,7 @@ fn not_previewed(param: &str) -> ApiError {
 
 /// `POST /v1/invoices/create_preview`: the next invoice, with an id of its own.
 pub(crate) async fn create_preview(cx: &mut Cx<'_>) -> ApiResult {
-    cx.params.allow(PREVIEW_FIELDS)?;
+    cx.params.take(&CREATE_PREVIEW)?;
     let details = cx.params.hash("subscription_details")?;
     const SERVED: &[&str] = &[
         "items",
@@ -115,14 +259,14 @@ pub(crate) async fn create_preview(cx: &mut Cx<'_>) -> ApiResult {
 
 /// `GET /v1/invoices/upcoming`: the next invoice (its older form, without an id).
 pub(crate) async fn upcoming(cx: &mut Cx<'_>) -> ApiResult {
-    cx.params.allow(PREVIEW_FIELDS)?;
+    cx.params.take(&UPCOMING)?;
     let proposal = Proposal::upcoming(&cx.params)?;
     preview_invoice(cx, proposal, None).await
 }
 
 /// `GET /v1/invoices/upcoming/lines`: the next invoice's lines, paged.
 pub(crate) async fn upcoming_lines(cx: &mut Cx<'_>) -> ApiResult {
-    allow_paging(cx, PREVIEW_FIELDS)?;
+    cx.params.take(&UPCOMING_LINES)?;
     let proposal = Proposal::upcoming(&cx.params)?;
     let invoice = preview_invoice(cx, proposal, None).await?;
     page_lines(cx, &invoice, "/v1/invoices/upcoming/lines")
@@ -137,6 +281,7 @@ pub(crate) async fn upcoming_lines(cx: &mut Cx<'_>) -> ApiResult {
 async fn preview_invoice(cx: &mut Cx<'_>, proposal: Proposal, id: Option<&str>) -> ApiResult {
     let proposed = proposal.items;
     let params = cx.params.clone();
+    let options = Options::of(&params)?;
     let named = params.str("subscription")?.filter(|s| !s.is_empty());
     let sub = match named {
         Some(sub) => Some(SUBSCRIPTION.named(cx, sub, "subscription").await?),
@@ -145,14 +290,21 @@ async fn preview_invoice(cx: &mut Cx<'_>, proposal: Proposal, id: Option<&str>) 
     let customer_id = match (params.str("customer")?.filter(|s| !s.is_empty()), &sub) {
         (Some(customer), _) => customer.to_owned(),
         (None, Some(sub)) => sub["customer"].as_str().unwrap_or_default().to_owned(),
+        // Details without a customer: a new customer's first invoice (of proposed items).
+        (None, None) if !options.details.is_empty() && proposed.is_some() => String::new(),
         (None, None) => return Err(ApiError::missing("customer")),
     };
-    let customer = CUSTOMER.named(cx, &customer_id, "customer").await?;
+    let mut customer = if customer_id.is_empty() {
+        nobody()
+    } else {
+        CUSTOMER.named(cx, &customer_id, "customer").await?
+    };
+    options.apply(&mut customer);
     let sub = match sub {
         Some(sub) => Some(sub),
         // Without a subscription named, proposed items change the customer's subscription
         // when they name its items, and make a new one otherwise.
-        None if proposed.as_ref().is_none_or(names_items) => cx
+        None if !customer_id.is_empty() && proposed.as_ref().is_none_or(names_items) => cx
             .all("subscription", &[("customer = {}", customer_id.clone())])
             .await?
             .into_iter()
@@ -214,6 +366,18 @@ async fn preview_invoice(cx: &mut Cx<'_>, proposal: Proposal, id: Option<&str>) 
     let mut invoice = preview(cx, (&customer, &sub), lines, (period, reason), id)
         .await?
         .ok_or_else(|| none_upcoming(&customer_id))?;
+    if let Some(asked) = options.currency
+        && invoice["currency"] != asked.as_str()
+    {
+        return Err(ApiError::invalid_param(
+            "currency",
+            format!(
+                "This Stripe clone's prices have one currency each: this invoice would be in {}, \
+                 not {asked} (currency options are not implemented).",
+                invoice["currency"].as_str().unwrap_or_default()
+            ),
+        ));
+    }
     if let Some(at) = prorated_at {
         // Stripe sets it only on previews of prorations: the time they are computed at.
         invoice["subscription_proration_date"] = json!(at);

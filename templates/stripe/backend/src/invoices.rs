@@ -9,11 +9,11 @@ use crate::dispatch::routes;
 use crate::error::{ApiError, ApiResult};
 use crate::kinds::{CUSTOMER, INVOICE};
 use crate::model::invoice::{
-    activate_subscription, finalize, item_line, mark_paid, new_invoice, pay, total,
+    activate_subscription, finalize, item_line, mark_paid, new_invoice, newest_first, pay, total,
 };
 use crate::model::subscription::{customer_now, default_method};
 use crate::model::{customer_balance, discount, tax};
-use crate::params::{Params, apply_metadata};
+use crate::params::{Params, Takes, apply_metadata};
 use asym_kit::Kit;
 
 /// Invoices: the `/v1` routes this module serves.
@@ -32,21 +32,49 @@ pub(crate) fn routes() -> Router<Kit> {
     }
 }
 
+/// What an invoice's create and update both serve.
 #[rustfmt::skip]
-const INVOICE_FIELDS: &[&str] = &[
-    "customer", "auto_advance", "collection_method", "days_until_due", "description",
-    "metadata", "subscription", "pending_invoice_items_behavior", "default_payment_method",
-    "footer", "currency", "due_date", "automatic_tax", "custom_fields", "statement_descriptor",
-    "default_tax_rates",
+const INVOICE_SERVED: &[&str] = &[
+    "auto_advance", "collection_method", "days_until_due", "default_payment_method",
+    "default_tax_rates", "description", "footer", "metadata", "statement_descriptor",
 ];
 
+/// What Stripe takes on an invoice's create and update that this clone does not serve.
+#[rustfmt::skip]
+const INVOICE_UNSERVED: &[&str] = &[
+    "account_tax_ids", "application_fee_amount", "automatic_tax", "automatically_finalizes_at",
+    "custom_fields", "default_source", "discounts", "due_date", "effective_at", "issuer",
+    "number", "on_behalf_of", "payment_settings", "rendering", "shipping_cost",
+    "shipping_details", "transfer_data",
+];
+
+/// What `POST /v1/invoices` takes.
+const INVOICE_CREATE: Takes = Takes {
+    route: "invoice creation",
+    serves: &[
+        INVOICE_SERVED,
+        &["customer", "currency", "pending_invoice_items_behavior"],
+    ],
+    refuses: &[
+        INVOICE_UNSERVED,
+        &["customer_account", "from_invoice", "subscription"],
+    ],
+};
+
+/// What `POST /v1/invoices/{id}` takes.
+const INVOICE_UPDATE: Takes = Takes {
+    route: "invoice updates",
+    serves: &[INVOICE_SERVED],
+    refuses: &[INVOICE_UNSERVED],
+};
+
 /// What a create request for a customer's object starts from: its parameters (checked against
-/// `fields`), the `customer` id, that customer, and the time on the customer's clock.
+/// what `route` takes), the `customer` id, that customer, and the time on the customer's clock.
 pub(crate) async fn for_customer(
     cx: &mut Cx<'_>,
-    fields: &[&str],
+    route: &Takes,
 ) -> ApiResult<(Params, String, Value, i64)> {
-    cx.params.allow(fields)?;
+    cx.params.take(route)?;
     let params = cx.params.clone();
     let customer_id = params.required("customer")?.to_owned();
     let customer = CUSTOMER.named(cx, &customer_id, "customer").await?;
@@ -57,22 +85,17 @@ pub(crate) async fn for_customer(
 /// `POST /v1/invoices`: a draft for `customer`, with its pending invoice items when
 /// `pending_invoice_items_behavior=include`.
 pub(crate) async fn create_invoice(cx: &mut Cx<'_>) -> ApiResult {
-    let (params, customer_id, customer, now) = for_customer(cx, INVOICE_FIELDS).await?;
+    let (params, customer_id, customer, now) = for_customer(cx, &INVOICE_CREATE).await?;
     let currency = params.str("currency")?.unwrap_or("usd").to_lowercase();
     let mut invoice = new_invoice(cx, &customer, now, &currency, "manual", None).await?;
     apply_invoice(cx, &mut invoice, &params).await?;
     if params.str("pending_invoice_items_behavior")? == Some("include") {
         let id = invoice["id"].as_str().unwrap_or_default().to_owned();
-        for mut item in cx
-            .all(
-                "invoiceitem",
-                &[
-                    ("customer = {}", customer_id.clone()),
-                    ("data->>'invoice' IS NULL AND {} = {}", String::new()),
-                ],
-            )
-            .await?
-        {
+        let pending = [
+            ("customer = {}", customer_id.clone()),
+            ("data->>'invoice' IS NULL AND {} = {}", String::new()),
+        ];
+        for mut item in newest_first(cx.all("invoiceitem", &pending).await?) {
             item["invoice"] = json!(id);
             cx.save(&item)?;
             push_item_line(&mut invoice, &item);
@@ -121,7 +144,7 @@ pub(crate) fn push_item_line(invoice: &mut Value, item: &Value) {
 
 /// `POST /v1/invoices/{id}`.
 pub(crate) async fn update_invoice(cx: &mut Cx<'_>, id: &str) -> ApiResult {
-    let (params, mut invoice) = INVOICE.for_update(cx, id, INVOICE_FIELDS).await?;
+    let (params, mut invoice) = INVOICE.for_update(cx, id, &INVOICE_UPDATE).await?;
     let only_metadata = params.0.keys().all(|k| k == "metadata" || k == "expand");
     if invoice["status"] != "draft" && !only_metadata {
         return Err(ApiError::state(
@@ -199,14 +222,11 @@ pub(crate) async fn pay_invoice_route(cx: &mut Cx<'_>, id: &str) -> ApiResult {
         .for_update(
             cx,
             id,
-            &[
-                "payment_method",
-                "paid_out_of_band",
-                "off_session",
-                "forgive",
-                "source",
-                "mandate",
-            ],
+            &Takes {
+                route: "invoice payment",
+                serves: &[&["payment_method", "paid_out_of_band", "off_session"]],
+                refuses: &[&["forgive", "mandate", "source"]],
+            },
         )
         .await?;
     let customer = cx.customer_of(&invoice).await?;

@@ -6,7 +6,7 @@ use serde_json::Value;
 
 use crate::cx::{Cx, Filter, allow_with, list_filters};
 use crate::error::ApiResult;
-use crate::params::Params;
+use crate::params::{Params, Takes};
 use crate::search;
 
 /// A type of stored object.
@@ -117,14 +117,14 @@ impl Kind {
     }
 
     /// What a request changing object `id` starts with: its parameters (checked against
-    /// `allowed`) and the object, locked.
+    /// what `route` takes, see [`Params::take`]) and the object, locked.
     pub(crate) async fn for_update(
         &self,
         cx: &Cx<'_>,
         id: &str,
-        allowed: &[&str],
+        route: &Takes,
     ) -> ApiResult<(Params, Value)> {
-        cx.params.allow(allowed)?;
+        cx.params.take(route)?;
         Ok((cx.params.clone(), self.lock(cx, id).await?))
     }
 

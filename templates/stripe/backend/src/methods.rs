@@ -10,7 +10,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::kinds::{CUSTOMER, PAYMENT_METHOD};
 use crate::model::card::{self, brand_of, luhn_ok};
 use crate::model::method::{attach, from_test_card, new_card, resolve};
-use crate::params::{apply_metadata, string_at};
+use crate::params::{Takes, apply_metadata, string_at};
 use asym_kit::Kit;
 
 /// Payment methods, also under a customer: the `/v1` routes this module serves.
@@ -25,17 +25,40 @@ pub(crate) fn routes() -> Router<Kit> {
     }
 }
 
+/// What `POST /v1/payment_methods` takes: cards only, so every other type's details are
+/// refused by name (as is Radar's session).
+#[rustfmt::skip]
+const CREATE: Takes = Takes {
+    route: "payment method creation",
+    serves: &[&[
+        "type", "card", "billing_details", "metadata", "allow_redisplay", "customer",
+        "payment_method",
+    ]],
+    refuses: &[&[
+        "acss_debit", "affirm", "afterpay_clearpay", "alipay", "alma", "amazon_pay",
+        "au_becs_debit", "bacs_debit", "bancontact", "billie", "bizum", "blik", "boleto",
+        "cashapp", "crypto", "custom", "customer_balance", "eps", "fpx", "giropay", "grabpay",
+        "ideal", "interac_present", "kakao_pay", "klarna", "konbini", "kr_card", "link", "mb_way",
+        "mobilepay", "multibanco", "naver_pay", "nz_bank_account", "oxxo", "p24", "pay_by_bank",
+        "payco", "paynow", "paypal", "paypay", "payto", "pix", "promptpay", "radar_options",
+        "revolut_pay", "samsung_pay", "satispay", "scalapay", "sepa_debit", "sequra", "sofort",
+        "sunbit", "swish", "twint", "upi", "us_bank_account", "wechat_pay", "zip",
+    ]],
+};
+
+/// What `POST /v1/payment_methods/{id}` takes.
+const UPDATE: Takes = Takes {
+    route: "payment method updates",
+    serves: &[&["billing_details", "metadata", "card", "allow_redisplay"]],
+    refuses: &[&["us_bank_account"]],
+};
+
+/// Stripe's `allow_redisplay` values.
+const REDISPLAY: &[&str] = &["always", "limited", "unspecified"];
+
 /// `POST /v1/payment_methods`: `type=card` with `card[token]=tok_…` or `card[number]…`.
 pub(crate) async fn create(cx: &mut Cx<'_>) -> ApiResult {
-    cx.params.allow(&[
-        "type",
-        "card",
-        "billing_details",
-        "metadata",
-        "allow_redisplay",
-        "customer",
-        "payment_method",
-    ])?;
+    cx.params.take(&CREATE)?;
     let params = cx.params.clone();
     if let Some(source) = params.str("payment_method")?.filter(|s| !s.is_empty()) {
         // Cloning a connected account's method: here, a copy of the named one.
@@ -95,6 +118,9 @@ pub(crate) async fn create(cx: &mut Cx<'_>) -> ApiResult {
         let billing = params.get("billing_details").cloned();
         new_card(cx, &number, brand, funding, (month, year), billing.as_ref()).await?
     };
+    if let Some(value) = params.one_of("allow_redisplay", REDISPLAY)? {
+        method["allow_redisplay"] = json!(value);
+    }
     apply_metadata(&mut method, &params)?;
     cx.save(&method)?;
     if let Some(customer) = params.str("customer")?.filter(|s| !s.is_empty()) {
@@ -115,8 +141,7 @@ pub(crate) async fn retrieve(cx: &mut Cx<'_>, id: &str) -> ApiResult {
 
 /// `POST /v1/payment_methods/{id}`: `billing_details`, `metadata`, `card[exp_month|exp_year]`.
 pub(crate) async fn update(cx: &mut Cx<'_>, id: &str) -> ApiResult {
-    cx.params
-        .allow(&["billing_details", "metadata", "card", "allow_redisplay"])?;
+    cx.params.take(&UPDATE)?;
     let mut method = PAYMENT_METHOD.lock(cx, id).await?;
     let before = method.clone();
     let params = cx.params.clone();
@@ -132,7 +157,7 @@ pub(crate) async fn update(cx: &mut Cx<'_>, id: &str) -> ApiResult {
             }
         }
     }
-    if let Some(value) = params.str("allow_redisplay")? {
+    if let Some(value) = params.one_of("allow_redisplay", REDISPLAY)? {
         method["allow_redisplay"] = json!(value);
     }
     apply_metadata(&mut method, &params)?;
@@ -142,7 +167,11 @@ pub(crate) async fn update(cx: &mut Cx<'_>, id: &str) -> ApiResult {
 
 /// `POST /v1/payment_methods/{id}/attach` (`customer`).
 pub(crate) async fn attach_route(cx: &mut Cx<'_>, id: &str) -> ApiResult {
-    cx.params.allow(&["customer"])?;
+    cx.params.take(&Takes {
+        route: "payment method attachment",
+        serves: &[&["customer"]],
+        refuses: &[&["customer_account"]],
+    })?;
     let customer = cx.params.required("customer")?.to_owned();
     attach(cx, id, &customer, "payment_method").await
 }

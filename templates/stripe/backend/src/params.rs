@@ -69,6 +69,31 @@ fn check_currency(params: &Params) -> ApiResult<()> {
     }
 }
 
+/// What a create or update route takes: the parameters it serves, and those Stripe takes
+/// there that this clone does not serve (each refused by name, in Stripe's error envelope with
+/// `param` set, rather than ignored). Anything else is Stripe's `parameter_unknown`.
+pub(crate) struct Takes {
+    /// What the route does, as a refusal names it (`customer creation`, `price updates`).
+    pub(crate) route: &'static str,
+    /// The parameters served (`expand` always is), as lists so that routes can share one.
+    pub(crate) serves: &'static [&'static [&'static str]],
+    /// The parameters Stripe takes there that are not served, as lists too.
+    pub(crate) refuses: &'static [&'static [&'static str]],
+}
+
+/// Whether `lists` hold `key`.
+fn holds(lists: &[&[&str]], key: &str) -> bool {
+    lists.iter().any(|list| list.contains(&key))
+}
+
+/// The refusal of `param`, which Stripe takes on `route` and this clone does not serve.
+pub(crate) fn unserved(param: &str, route: &str) -> ApiError {
+    ApiError::invalid_param(
+        param,
+        format!("This Stripe clone does not serve {param} on {route} (not implemented)."),
+    )
+}
+
 /// The decoded parameters of one request (query string and body merged).
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Params(pub(crate) Map<String, Value>);
@@ -207,6 +232,25 @@ impl Params {
             }
         }
         Ok(())
+    }
+
+    /// Checks the request against what `route` takes: an unknown parameter is
+    /// `parameter_unknown`, then one it does not serve is refused by name ([`unserved`]).
+    pub(crate) fn take(&self, route: &Takes) -> ApiResult<()> {
+        let mut refused = None;
+        for key in self.0.keys() {
+            if key == "expand" || holds(route.serves, key) {
+                continue;
+            }
+            if !holds(route.refuses, key) {
+                return Err(ApiError::unknown(key));
+            }
+            refused = refused.or(Some(key));
+        }
+        match refused {
+            Some(key) => Err(unserved(key, route.route)),
+            None => Ok(()),
+        }
     }
 
     /// The raw value under `key`.

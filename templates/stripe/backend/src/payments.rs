@@ -9,7 +9,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::kinds::{CHARGE, CUSTOMER, PAYMENT_INTENT, PAYMENT_METHOD};
 use crate::model::intent::{Attempted, How, attempt, currency, new_intent};
 use crate::model::{balance, method};
-use crate::params::{Params, apply_metadata, string_at};
+use crate::params::{Params, Takes, apply_metadata, string_at};
 use asym_kit::Kit;
 
 /// Payment intents: the `/v1` routes this module serves.
@@ -24,16 +24,48 @@ pub(crate) fn routes() -> Router<Kit> {
     }
 }
 
+/// What a payment intent's create and update both serve.
 #[rustfmt::skip]
-const INTENT_FIELDS: &[&str] = &[
+const INTENT_SERVED: &[&str] = &[
     "amount", "currency", "customer", "description", "metadata", "payment_method",
-    "payment_method_types", "confirm", "capture_method", "confirmation_method",
-    "automatic_payment_methods", "receipt_email", "setup_future_usage", "off_session",
-    "return_url", "statement_descriptor", "statement_descriptor_suffix", "shipping",
-    "payment_method_options", "payment_method_data", "error_on_requires_action",
-    "mandate_data", "use_stripe_sdk", "transfer_group", "on_behalf_of",
-    "application_fee_amount", "transfer_data", "radar_options", "payment_method_configuration",
+    "payment_method_types", "capture_method", "receipt_email", "setup_future_usage",
+    "statement_descriptor", "statement_descriptor_suffix", "shipping", "payment_method_options",
+    "payment_method_data", "transfer_group",
 ];
+
+/// What Stripe takes on a payment intent's create and update that this clone does not serve:
+/// Connect, payment method configurations and type filters, amount and payment details, hooks.
+#[rustfmt::skip]
+const INTENT_UNSERVED: &[&str] = &[
+    "allowed_payment_method_types", "amount_details", "application_fee_amount",
+    "customer_account", "excluded_payment_method_types", "hooks", "payment_details",
+    "payment_method_configuration", "transfer_data",
+];
+
+/// What Stripe takes on a create or a confirm that this clone does not serve: mandates,
+/// confirmation tokens, Radar sessions.
+#[rustfmt::skip]
+const CONFIRM_UNSERVED: &[&str] = &[
+    "confirmation_token", "mandate", "mandate_data", "radar_options",
+];
+
+/// What `POST /v1/payment_intents` takes.
+#[rustfmt::skip]
+const CREATE: Takes = Takes {
+    route: "payment intent creation",
+    serves: &[INTENT_SERVED, &[
+        "confirm", "confirmation_method", "automatic_payment_methods", "off_session",
+        "return_url", "error_on_requires_action", "use_stripe_sdk",
+    ]],
+    refuses: &[INTENT_UNSERVED, CONFIRM_UNSERVED, &["on_behalf_of"]],
+};
+
+/// What `POST /v1/payment_intents/{id}` takes.
+const UPDATE: Takes = Takes {
+    route: "payment intent updates",
+    serves: &[INTENT_SERVED],
+    refuses: &[INTENT_UNSERVED],
+};
 
 fn check_amount(amount: i64, currency: &str) -> ApiResult<()> {
     let minimum = match currency {
@@ -171,8 +203,15 @@ fn check_method_customer(method: &Value, intent: &Value) -> ApiResult<()> {
 
 /// `POST /v1/payment_intents`.
 pub(crate) async fn create_intent(cx: &mut Cx<'_>) -> ApiResult {
-    cx.params.allow(INTENT_FIELDS)?;
+    cx.params.take(&CREATE)?;
     let params = cx.params.clone();
+    if params.one_of("confirmation_method", &["automatic", "manual"])? == Some("manual") {
+        return Err(ApiError::invalid_param(
+            "confirmation_method",
+            "This Stripe clone does not serve confirmation_method=manual on payment intent \
+             creation (not implemented): confirmation is automatic.",
+        ));
+    }
     let amount = params
         .int("amount")?
         .ok_or_else(|| ApiError::missing("amount"))?;
@@ -222,7 +261,7 @@ fn unexpected_state(intent: &Value, action: &str, allowed: &[&str]) -> ApiError 
 
 /// `POST /v1/payment_intents/{id}`.
 pub(crate) async fn update_intent(cx: &mut Cx<'_>, id: &str) -> ApiResult {
-    let (params, mut intent) = PAYMENT_INTENT.for_update(cx, id, INTENT_FIELDS).await?;
+    let (params, mut intent) = PAYMENT_INTENT.for_update(cx, id, &UPDATE).await?;
     let before = intent.clone();
     let status = intent["status"].as_str().unwrap_or_default().to_owned();
     let open = [
@@ -271,23 +310,21 @@ pub(crate) async fn confirm_intent(cx: &mut Cx<'_>, id: &str) -> ApiResult {
         .for_update(
             cx,
             id,
-            &[
-                "payment_method",
-                "return_url",
-                "off_session",
-                "setup_future_usage",
-                "receipt_email",
-                "shipping",
-                "payment_method_options",
-                "payment_method_data",
-                "error_on_requires_action",
-                "mandate_data",
-                "use_stripe_sdk",
-                "capture_method",
-                "client_secret",
-                "payment_method_types",
-                "radar_options",
-            ],
+            &Takes {
+                route: "payment intent confirmation",
+                #[rustfmt::skip]
+                serves: &[&[
+                    "payment_method", "return_url", "off_session", "setup_future_usage",
+                    "receipt_email", "shipping", "payment_method_options", "payment_method_data",
+                    "error_on_requires_action", "use_stripe_sdk", "capture_method",
+                    "client_secret", "payment_method_types",
+                ]],
+                #[rustfmt::skip]
+                refuses: &[CONFIRM_UNSERVED, &[
+                    "allowed_payment_method_types", "amount_details", "amount_to_confirm",
+                    "excluded_payment_method_types", "hooks", "payment_details",
+                ]],
+            },
         )
         .await?;
     confirm(cx, &mut intent, &params).await?;
@@ -352,14 +389,16 @@ pub(crate) async fn capture_intent(cx: &mut Cx<'_>, id: &str) -> ApiResult {
         .for_update(
             cx,
             id,
-            &[
-                "amount_to_capture",
-                "metadata",
-                "final_capture",
-                "statement_descriptor",
-                "statement_descriptor_suffix",
-                "application_fee_amount",
-            ],
+            &Takes {
+                route: "payment intent capture",
+                serves: &[&["amount_to_capture", "metadata"]],
+                #[rustfmt::skip]
+                refuses: &[&[
+                    "amount_details", "application_fee_amount", "final_capture", "hooks",
+                    "payment_details", "statement_descriptor", "statement_descriptor_suffix",
+                    "transfer_data",
+                ]],
+            },
         )
         .await?;
     if intent["status"] != "requires_capture" {

@@ -9,7 +9,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::ids;
 use crate::kinds::{CUSTOMER, PAYMENT_METHOD, SETUP_INTENT};
 use crate::model::{method, setup};
-use crate::params::{Params, apply_metadata};
+use crate::params::{Params, Takes, apply_metadata};
 use asym_kit::Kit;
 
 /// Setup intents: the `/v1` routes this module serves.
@@ -22,17 +22,41 @@ pub(crate) fn routes() -> Router<Kit> {
     }
 }
 
+/// What a setup intent's create and update both serve.
 #[rustfmt::skip]
-const SETUP_FIELDS: &[&str] = &[
-    "customer", "description", "metadata", "payment_method", "payment_method_types", "usage",
-    "confirm", "return_url", "automatic_payment_methods", "payment_method_options",
-    "payment_method_data", "mandate_data", "on_behalf_of", "single_use", "attach_to_self",
-    "flow_directions", "use_stripe_sdk", "payment_method_configuration",
+const SETUP_SERVED: &[&str] = &[
+    "customer", "description", "metadata", "payment_method", "payment_method_types",
+    "payment_method_options",
 ];
+
+/// What Stripe takes on a setup intent's create and update that this clone does not serve.
+#[rustfmt::skip]
+const SETUP_UNSERVED: &[&str] = &[
+    "allowed_payment_method_types", "attach_to_self", "customer_account",
+    "excluded_payment_method_types", "flow_directions", "payment_method_configuration",
+    "payment_method_data",
+];
+
+/// What `POST /v1/setup_intents` takes.
+#[rustfmt::skip]
+const CREATE: Takes = Takes {
+    route: "setup intent creation",
+    serves: &[SETUP_SERVED, &[
+        "usage", "confirm", "return_url", "automatic_payment_methods", "use_stripe_sdk",
+    ]],
+    refuses: &[SETUP_UNSERVED, &["confirmation_token", "mandate_data", "on_behalf_of", "single_use"]],
+};
+
+/// What `POST /v1/setup_intents/{id}` takes.
+const UPDATE: Takes = Takes {
+    route: "setup intent updates",
+    serves: &[SETUP_SERVED],
+    refuses: &[SETUP_UNSERVED],
+};
 
 /// `POST /v1/setup_intents`.
 pub(crate) async fn create_setup(cx: &mut Cx<'_>) -> ApiResult {
-    cx.params.allow(SETUP_FIELDS)?;
+    cx.params.take(&CREATE)?;
     let params = cx.params.clone();
     let (id, seq) = cx.new_id("seti_").await?;
     let mut setup = json!({
@@ -112,7 +136,7 @@ pub(crate) async fn retrieve_setup(cx: &mut Cx<'_>, id: &str) -> ApiResult {
 
 /// `POST /v1/setup_intents/{id}`.
 pub(crate) async fn update_setup(cx: &mut Cx<'_>, id: &str) -> ApiResult {
-    let (params, mut setup) = SETUP_INTENT.for_update(cx, id, SETUP_FIELDS).await?;
+    let (params, mut setup) = SETUP_INTENT.for_update(cx, id, &UPDATE).await?;
     let before = setup.clone();
     apply_setup(cx, &mut setup, &params).await?;
     cx.save_if_changed("setup_intent.updated", &before, setup)
@@ -134,15 +158,20 @@ pub(crate) async fn confirm_setup(cx: &mut Cx<'_>, id: &str) -> ApiResult {
         .for_update(
             cx,
             id,
-            &[
-                "payment_method",
-                "return_url",
-                "mandate_data",
-                "payment_method_options",
-                "payment_method_data",
-                "use_stripe_sdk",
-                "client_secret",
-            ],
+            &Takes {
+                route: "setup intent confirmation",
+                serves: &[&[
+                    "payment_method",
+                    "return_url",
+                    "use_stripe_sdk",
+                    "client_secret",
+                ]],
+                #[rustfmt::skip]
+                refuses: &[&[
+                    "allowed_payment_method_types", "confirmation_token", "mandate_data",
+                    "payment_method_data", "payment_method_options",
+                ]],
+            },
         )
         .await?;
     let allowed = [

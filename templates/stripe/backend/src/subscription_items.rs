@@ -10,7 +10,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::kinds::SUBSCRIPTION;
 use crate::model::change::{Change, bill_change, change_items};
 use crate::model::subscription::customer_now;
-use crate::params::Params;
+use crate::params::{Params, Takes};
 use asym_kit::Kit;
 
 /// Subscription items: the `/v1` routes this module serves.
@@ -49,13 +49,30 @@ pub(crate) async fn list_subscription_items(cx: &mut Cx<'_>) -> ApiResult {
     ))
 }
 
-/// What `/v1/subscription_items` writes accept: the item's fields (as an `items[n]` entry of a
+/// What `/v1/subscription_items` writes serve: the item's fields (as an `items[n]` entry of a
 /// subscription update) and how the change is made.
 #[rustfmt::skip]
-const ITEM_FIELDS: &[&str] = &[
-    "subscription", "price", "price_data", "plan", "quantity", "tax_rates", "metadata",
-    "proration_behavior", "proration_date", "payment_behavior", "off_session",
+const ITEM_SERVED: &[&str] = &[
+    "price", "price_data", "plan", "quantity", "tax_rates", "metadata", "proration_behavior",
+    "proration_date", "payment_behavior",
 ];
+
+/// What Stripe takes on an item's create and update that this clone does not serve.
+const ITEM_UNSERVED: &[&str] = &["billing_thresholds", "current_trial", "discounts"];
+
+/// What `POST /v1/subscription_items` takes.
+const ITEM_CREATE: Takes = Takes {
+    route: "subscription item creation",
+    serves: &[ITEM_SERVED, &["subscription"]],
+    refuses: &[ITEM_UNSERVED],
+};
+
+/// What `POST /v1/subscription_items/{id}` takes.
+const ITEM_UPDATE: Takes = Takes {
+    route: "subscription item updates",
+    serves: &[ITEM_SERVED, &["off_session"]],
+    refuses: &[ITEM_UNSERVED],
+};
 
 /// How the change is made, not the item's own fields.
 const ITEM_CHANGE_FIELDS: &[&str] = &[
@@ -140,7 +157,7 @@ fn item_of(sub: &Value, id: &str) -> ApiResult {
 
 /// `POST /v1/subscription_items`: adds an item to `subscription` (prorated).
 pub(crate) async fn create_subscription_item(cx: &mut Cx<'_>) -> ApiResult {
-    cx.params.allow(ITEM_FIELDS)?;
+    cx.params.take(&ITEM_CREATE)?;
     let sub_id = cx.params.required("subscription")?.to_owned();
     let spec = item_spec(&cx.params, None);
     let sub = change_one_item(cx, &sub_id, spec).await?;
@@ -153,10 +170,7 @@ pub(crate) async fn create_subscription_item(cx: &mut Cx<'_>) -> ApiResult {
 
 /// `POST /v1/subscription_items/{id}`: its price, quantity, tax rates, metadata (prorated).
 pub(crate) async fn update_subscription_item(cx: &mut Cx<'_>, id: &str) -> ApiResult {
-    cx.params.allow(ITEM_FIELDS)?;
-    if cx.params.has("subscription") {
-        return Err(ApiError::unknown("subscription"));
-    }
+    cx.params.take(&ITEM_UPDATE)?;
     let sub_id = subscription_of_item(cx, id).await?;
     let spec = item_spec(&cx.params, Some(id));
     let sub = change_one_item(cx, &sub_id, spec).await?;

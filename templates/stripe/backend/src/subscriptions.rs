@@ -15,7 +15,7 @@ use crate::model::invoice::{pay, subscription_invoice};
 use crate::model::proration;
 use crate::model::subscription::{customer_now, default_method, new_item, set_period};
 use crate::model::{discount, tax};
-use crate::params::{Params, apply_metadata, string_at};
+use crate::params::{Params, Takes, apply_metadata, string_at, unserved};
 use asym_kit::Kit;
 
 /// Subscriptions: the `/v1` routes this module serves.
@@ -31,28 +31,27 @@ pub(crate) fn routes() -> Router<Kit> {
     }
 }
 
-/// What `POST /v1/subscriptions` accepts, as Stripe's create does (no `proration_date`,
+/// What `POST /v1/subscriptions` takes, as Stripe's create does (no `proration_date`,
 /// `cancellation_details` or `pause_collection`: those are the update's).
 #[rustfmt::skip]
-const CREATE_FIELDS: &[&str] = &[
-    "customer", "customer_account", "items", "default_payment_method", "payment_behavior",
-    "trial_period_days", "trial_end", "trial_from_plan", "metadata", "cancel_at_period_end",
-    "cancel_at", "collection_method", "days_until_due", "description", "payment_settings",
-    "proration_behavior", "billing_cycle_anchor", "billing_cycle_anchor_config", "billing_mode",
-    "off_session", "currency", "automatic_tax", "default_tax_rates", "coupon", "promotion_code",
-    "discounts", "expand", "add_invoice_items", "backdate_start_date", "trial_settings",
-    "default_source", "application_fee_percent", "transfer_data", "on_behalf_of",
-    "pending_invoice_item_interval", "billing_thresholds", "invoice_settings",
-    "billing_schedules",
-];
+const CREATE: Takes = Takes {
+    route: "subscription creation",
+    serves: &[&[
+        "customer", "items", "default_payment_method", "payment_behavior", "trial_period_days",
+        "trial_end", "trial_from_plan", "metadata", "cancel_at_period_end", "collection_method",
+        "days_until_due", "description", "payment_settings", "proration_behavior", "off_session",
+        "currency", "default_tax_rates", "coupon", "promotion_code", "discounts",
+    ]],
+    refuses: &[UNSERVED, CREATE_UNSERVED],
+};
 
 /// Parameters Stripe accepts on a subscription's create and update alike that this clone does
-/// not serve: each is refused by name (see [`refuse_unserved`]).
+/// not serve: each is refused by name.
 #[rustfmt::skip]
 const UNSERVED: &[&str] = &[
     "add_invoice_items", "application_fee_percent", "automatic_tax", "billing_thresholds",
     "cancel_at", "default_source", "invoice_settings", "on_behalf_of",
-    "pending_invoice_item_interval", "transfer_data", "trial_settings",
+    "pending_invoice_item_interval", "transfer_data", "trial_settings", "billing_schedules",
 ];
 
 /// The create's own parameters this clone does not serve, besides [`UNSERVED`]: the billing
@@ -60,31 +59,8 @@ const UNSERVED: &[&str] = &[
 #[rustfmt::skip]
 const CREATE_UNSERVED: &[&str] = &[
     "backdate_start_date", "billing_cycle_anchor", "billing_cycle_anchor_config", "billing_mode",
-    "billing_schedules", "customer_account",
+    "customer_account",
 ];
-
-/// Refuses by name the first parameter of `lists` that `params` names (see [`unserved`]).
-fn refuse_unserved(params: &Params, lists: &[&[&str]], action: &str) -> ApiResult<()> {
-    match lists
-        .iter()
-        .flat_map(|list| list.iter())
-        .find(|key| params.has(key))
-    {
-        Some(key) => Err(unserved(key, action)),
-        None => Ok(()),
-    }
-}
-
-/// The refusal of `param`, which Stripe accepts on a subscription's `action` and this clone
-/// does not serve.
-fn unserved(param: &str, action: &str) -> ApiError {
-    ApiError::invalid_param(
-        param,
-        format!(
-            "This Stripe clone does not serve {param} on subscription {action} (not implemented)."
-        ),
-    )
-}
 
 /// Refuses `trial_from_plan=true` on a subscription's `action`: the clone's prices carry no
 /// trial period (`false` asks for nothing).
@@ -102,13 +78,12 @@ fn refuse_trial_from_plan(params: &Params, action: &str) -> ApiResult<()> {
 }
 
 /// `POST /v1/subscriptions`: items, trial, payment method and behaviour, collection method,
-/// tax rates, discounts, metadata, …; [`UNSERVED`] and [`CREATE_UNSERVED`] are refused.
+/// tax rates, discounts, metadata, …; what Stripe takes and this clone does not ([`CREATE`]) is refused.
 /// `proration_behavior` only concerns a `billing_cycle_anchor`'s first period, so it is
 /// checked and changes nothing here.
 pub(crate) async fn create_subscription(cx: &mut Cx<'_>) -> ApiResult {
-    cx.params.allow(CREATE_FIELDS)?;
+    cx.params.take(&CREATE)?;
     let params = cx.params.clone();
-    refuse_unserved(&params, &[UNSERVED, CREATE_UNSERVED], "creation")?;
     refuse_trial_from_plan(&params, "creation")?;
     params.one_of(
         "proration_behavior",
@@ -301,7 +276,10 @@ pub(crate) async fn create_subscription(cx: &mut Cx<'_>) -> ApiResult {
             .keys()
             .find(|k| *k != "save_default_payment_method")
         {
-            return Err(unserved(&format!("payment_settings[{other}]"), "creation"));
+            return Err(unserved(
+                &format!("payment_settings[{other}]"),
+                CREATE.route,
+            ));
         }
         if let Some(save) = settings.get("save_default_payment_method") {
             sub["payment_settings"]["save_default_payment_method"] = save.clone();
@@ -372,22 +350,19 @@ pub(crate) async fn create_subscription(cx: &mut Cx<'_>) -> ApiResult {
     Ok(sub)
 }
 
-/// What `POST /v1/subscriptions/{id}` accepts, as Stripe's update does (no `customer`,
+/// What `POST /v1/subscriptions/{id}` takes, as Stripe's update does (no `customer`,
 /// `currency`, `trial_period_days` or `backdate_start_date`: those are the create's).
 #[rustfmt::skip]
-const UPDATE_FIELDS: &[&str] = &[
-    "items", "default_payment_method", "payment_behavior", "trial_end", "trial_from_plan",
-    "metadata", "cancel_at_period_end", "cancel_at", "collection_method", "days_until_due",
-    "description", "payment_settings", "proration_behavior", "proration_date",
-    "billing_cycle_anchor", "off_session", "automatic_tax", "default_tax_rates", "coupon",
-    "promotion_code", "discounts", "expand", "add_invoice_items", "trial_settings",
-    "default_source", "application_fee_percent", "transfer_data", "on_behalf_of",
-    "pending_invoice_item_interval", "billing_thresholds", "cancellation_details",
-    "pause_collection", "invoice_settings",
-];
-
-/// The update's own parameters this clone does not serve, besides [`UNSERVED`].
-const UPDATE_UNSERVED: &[&str] = &["pause_collection", "payment_settings"];
+const UPDATE: Takes = Takes {
+    route: "subscription updates",
+    serves: &[&[
+        "items", "default_payment_method", "payment_behavior", "trial_end", "trial_from_plan",
+        "metadata", "cancel_at_period_end", "collection_method", "days_until_due", "description",
+        "proration_behavior", "proration_date", "billing_cycle_anchor", "off_session",
+        "default_tax_rates", "coupon", "promotion_code", "discounts", "cancellation_details",
+    ]],
+    refuses: &[UNSERVED, &["pause_collection", "payment_settings"]],
+};
 
 /// What an update does to a subscription's billing cycle: `trial_end` and
 /// `billing_cycle_anchor`.
@@ -459,16 +434,15 @@ impl Cycle {
 
 /// `POST /v1/subscriptions/{id}`: items (prorated), metadata, description, payment method,
 /// tax rates, discounts, collection method, cancellation at the period's end, the billing
-/// cycle (`billing_cycle_anchor`, `trial_end`); [`UNSERVED`] and [`UPDATE_UNSERVED`] are refused.
+/// cycle (`billing_cycle_anchor`, `trial_end`); what Stripe takes and this clone does not ([`UPDATE`]) is refused.
 pub(crate) async fn update_subscription(cx: &mut Cx<'_>, id: &str) -> ApiResult {
-    let (params, mut sub) = SUBSCRIPTION.for_update(cx, id, UPDATE_FIELDS).await?;
+    let (params, mut sub) = SUBSCRIPTION.for_update(cx, id, &UPDATE).await?;
     if sub["status"] == "canceled" {
         return Err(ApiError::invalid(
             "A canceled subscription can only update its cancellation_details and metadata."
                 .to_owned(),
         ));
     }
-    refuse_unserved(&params, &[UNSERVED, UPDATE_UNSERVED], "updates")?;
     let before = sub.clone();
     let customer = cx.customer_of(&sub).await?;
     let now = customer_now(cx, &customer).await?;

@@ -9,7 +9,7 @@ use crate::dispatch::routes;
 use crate::error::{ApiError, ApiResult};
 use crate::kinds::TAX_RATE;
 use crate::model::tax;
-use crate::params::{Params, apply_metadata};
+use crate::params::{Params, Takes, apply_metadata};
 use asym_kit::Kit;
 
 /// Tax rates: the `/v1` routes this module serves.
@@ -78,9 +78,11 @@ fn percentage(params: &Params) -> ApiResult<f64> {
 
 /// `POST /v1/tax_rates` (`display_name`, `percentage`, `inclusive` required).
 pub(crate) async fn create(cx: &mut Cx<'_>) -> ApiResult {
-    let mut allowed = MUTABLE.to_vec();
-    allowed.extend(["percentage", "inclusive"]);
-    cx.params.allow(&allowed)?;
+    cx.params.take(&Takes {
+        route: "tax rate creation",
+        serves: &[MUTABLE, &["percentage", "inclusive"]],
+        refuses: &[],
+    })?;
     let params = cx.params.clone();
     params.required("display_name")?;
     let percentage = percentage(&params)?;
@@ -117,7 +119,17 @@ pub(crate) async fn create(cx: &mut Cx<'_>) -> ApiResult {
 
 /// `POST /v1/tax_rates/{id}`: only the fields of [`MUTABLE`].
 pub(crate) async fn update(cx: &mut Cx<'_>, id: &str) -> ApiResult {
-    let (params, mut rate) = TAX_RATE.for_update(cx, id, MUTABLE).await?;
+    let (params, mut rate) = TAX_RATE
+        .for_update(
+            cx,
+            id,
+            &Takes {
+                route: "tax rate updates",
+                serves: &[MUTABLE],
+                refuses: &[],
+            },
+        )
+        .await?;
     let before = rate.clone();
     apply(&mut rate, &params)?;
     if rate != before {

@@ -9,6 +9,7 @@ use crate::dispatch::routes;
 use crate::error::{ApiError, ApiResult};
 use crate::kinds::TEST_CLOCK;
 use crate::model::subscription::advance_subscription;
+use crate::params::Takes;
 use asym_kit::Kit;
 
 /// Test clocks: the `/v1` routes this module serves.
@@ -22,7 +23,11 @@ pub(crate) fn routes() -> Router<Kit> {
 
 /// `POST /v1/test_helpers/test_clocks` (`frozen_time`, `name`).
 pub(crate) async fn create_clock(cx: &mut Cx<'_>) -> ApiResult {
-    cx.params.allow(&["frozen_time", "name"])?;
+    cx.params.take(&Takes {
+        route: "test clock creation",
+        serves: &[&["frozen_time", "name"]],
+        refuses: &[&["customer"]],
+    })?;
     let frozen = cx
         .params
         .int("frozen_time")?

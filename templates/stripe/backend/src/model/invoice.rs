@@ -177,17 +177,19 @@ pub(crate) async fn subscription_invoice(
     let currency = sub["currency"].as_str().unwrap_or("usd").to_owned();
     let mut invoice = new_invoice(cx, customer, start, &currency, reason, Some(&*sub)).await?;
     let items = sub["items"]["data"].as_array().cloned().unwrap_or_default();
-    let mut lines = match period {
-        Some(period) => period_lines(cx, &items, sub, &invoice, period, trial).await?,
-        None => Vec::new(),
-    };
-    for line in &mut lines {
-        line["id"] = json!(cx.new_id("il_").await?.0);
-    }
+    // Stripe's order: the pending invoice items (prorations included) first, then the
+    // period's lines.
+    let mut lines = Vec::new();
     for mut item in pending_items(cx, customer, sub["id"].as_str()).await? {
         item["invoice"] = invoice["id"].clone();
         cx.save(&item)?;
         lines.push(item_line(&invoice, &item));
+    }
+    if let Some(period) = period {
+        for mut line in period_lines(cx, &items, sub, &invoice, period, trial).await? {
+            line["id"] = json!(cx.new_id("il_").await?.0);
+            lines.push(line);
+        }
     }
     invoice["lines"]["data"] = Value::Array(lines);
     invoice["period_start"] = json!(start);
@@ -202,7 +204,8 @@ pub(crate) async fn subscription_invoice(
 }
 
 /// `customer`'s pending invoice items that an invoice of subscription `sub` (or one without a
-/// subscription) bills: those of no subscription and those of `sub`, oldest first.
+/// subscription) bills: those of no subscription and those of `sub`, in the order an invoice
+/// lists them ([`newest_first`]).
 pub(crate) async fn pending_items(
     cx: &Cx<'_>,
     customer: &Value,
@@ -219,9 +222,17 @@ pub(crate) async fn pending_items(
             sub.unwrap_or_default().to_owned(),
         ),
     ];
-    let mut items = cx.all("invoiceitem", &pending).await?;
+    Ok(newest_first(cx.all("invoiceitem", &pending).await?))
+}
+
+/// Pending invoice items (as [`Cx::all`] reads them, newest first) in the order an invoice
+/// lists them: Stripe's "pending invoice items (including prorations) in reverse
+/// chronological order", the items one change made at the same time in the order it made
+/// them (a proration's credit before its debit, as in Stripe's examples).
+pub(crate) fn newest_first(mut items: Vec<Value>) -> Vec<Value> {
     items.reverse();
-    Ok(items)
+    items.sort_by_key(|item| std::cmp::Reverse(item["date"].as_i64().unwrap_or(0)));
+    items
 }
 
 /// The name of `price`'s product (empty when it is gone).
@@ -246,6 +257,9 @@ async fn period_lines(
 ) -> ApiResult<Vec<Value>> {
     let currency = invoice["currency"].as_str().unwrap_or("usd");
     let mut lines = Vec::new();
+    // Stripe lists a subscription's items in reverse chronological order.
+    let mut items: Vec<&Value> = items.iter().collect();
+    items.sort_by_key(|item| std::cmp::Reverse(item["created"].as_i64().unwrap_or(0)));
     for item in items {
         let quantity = item["quantity"].as_i64().unwrap_or(1);
         let unit = item["price"]["unit_amount"].as_i64().unwrap_or(0);
@@ -380,10 +394,9 @@ pub(crate) async fn preview(
         reason,
         subscription,
     );
-    let mut lines = period_lines(cx, items, sub, &invoice, period, false).await?;
-    for item in pending_items(cx, customer, sub["id"].as_str()).await? {
-        lines.push(item_line(&invoice, &item));
-    }
+    // Stripe's order: pending invoice items first, newest first (the proposed prorations are
+    // the newest), then the period's lines.
+    let mut lines = Vec::new();
     for item in prorations {
         // Not stored: no invoice item to name, and an id of the preview's.
         let mut line = item_line(&invoice, item);
@@ -393,6 +406,10 @@ pub(crate) async fn preview(
         }
         lines.push(line);
     }
+    for item in pending_items(cx, customer, sub["id"].as_str()).await? {
+        lines.push(item_line(&invoice, &item));
+    }
+    lines.extend(period_lines(cx, items, sub, &invoice, period, false).await?);
     if lines.is_empty() {
         return Ok(None);
     }

@@ -88,9 +88,10 @@ async fn billing_cycle_anchor_now_restarts_the_period_and_invoices_it_at_once(
         json!({"status": "active", "billing_cycle_anchor": HALF, "current_period_start": HALF,
                "current_period_end": HALF_FEB, "trial_start": null, "trial_end": null})
     );
-    // A month from now for 2000, less the 1000 of January's second half unused.
+    // A month from now for 2000, less the 1000 of January's second half unused (pending
+    // items first, as Stripe lists them).
     let invoice = &reset["latest_invoice"];
-    assert_eq!(amounts_of(data(&invoice["lines"])), [2000, -1000]);
+    assert_eq!(amounts_of(data(&invoice["lines"])), [-1000, 2000]);
     assert_eq!(
         pick(invoice, ["billing_reason", "status", "amount_paid"]),
         json!({"billing_reason": "subscription_update", "status": "paid", "amount_paid": 1000})
@@ -139,7 +140,7 @@ async fn a_future_trial_end_puts_a_paid_subscription_on_trial_until_then(stripe:
                "current_period_end": TRIAL_END + 28 * 86_400})
     );
     let invoice = &invoices_of(&api, &sub).await[0];
-    assert_eq!(amounts_of(data(&invoice["lines"])), [2000, -1000]);
+    assert_eq!(amounts_of(data(&invoice["lines"])), [-1000, 2000]);
     assert_eq!(
         pick(invoice, ["billing_reason", "amount_paid"]),
         json!({"billing_reason": "subscription_cycle", "amount_paid": 1000})

@@ -17,6 +17,7 @@ mod invoice_items;
 mod limits;
 mod previews;
 mod prorations;
+mod refusals;
 mod taxes;
 mod versions;
 

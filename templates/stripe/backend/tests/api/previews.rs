@@ -1,11 +1,9 @@
 //! Invoice previews: `POST /v1/invoices/create_preview` and `GET /v1/invoices/upcoming`.
 
 use asym_kit::testing::{assert_prefix, pluck};
-use serde_json::Value;
+use serde_json::{Value, json};
 
-use crate::common::{Api, assert_error, data};
-
-const BOB: &str = "cus_SEEDbob0000001";
+use crate::common::{Api, BOB, PRO_MONTHLY, assert_error, data, id, pick};
 
 #[asym::clone("stripe", seed = "subscriptions")]
 async fn previews_show_the_next_invoice_without_storing_it(stripe: asym::Stripe) {
@@ -70,13 +68,14 @@ async fn previews_show_the_next_invoice_without_storing_it(stripe: asym::Stripe)
     let lines = with_item["lines"]["data"].as_array().unwrap();
     assert_eq!(
         pluck(&with_item["lines"]["data"], "type"),
-        ["subscription", "invoiceitem"]
+        ["invoiceitem", "subscription"],
+        "pending invoice items first, as Stripe lists them"
     );
     assert!(
-        lines[0].get("invoice_item").is_none(),
+        lines[1].get("invoice_item").is_none(),
         "a subscription line names no item"
     );
-    assert_prefix(&lines[1]["invoice_item"], "ii_");
+    assert_prefix(&lines[0]["invoice_item"], "ii_");
     assert_eq!(with_item["amount_due"], 20000 + 500, "{with_item}");
     let (_, page) = api
         .get(
@@ -89,7 +88,7 @@ async fn previews_show_the_next_invoice_without_storing_it(stripe: asym::Stripe)
         (Some("list"), Some(true)),
         "{page}"
     );
-    assert_eq!(page["data"][0]["type"], "subscription");
+    assert_eq!(page["data"][0]["type"], "invoiceitem");
     assert_eq!(page["url"], "/v1/invoices/upcoming/lines");
 }
 
@@ -141,4 +140,134 @@ async fn a_new_subscription_can_be_previewed(stripe: asym::Stripe) {
         let (status, err) = api.post("/v1/invoices/create_preview", &form).await;
         assert_error(status, &err, "code", code);
     }
+}
+
+#[asym::clone("stripe", seed = "subscriptions")]
+async fn previews_take_customer_details_and_currency_and_refuse_the_rest_by_name(
+    stripe: asym::Stripe,
+) {
+    let api = Api::new(&stripe);
+    let address = [
+        ("customer_details[address][line1]", "1 Rue de Rivoli"),
+        ("customer_details[address][city]", "Paris"),
+        ("customer_details[address][country]", "FR"),
+    ];
+    let mut form = vec![("customer", BOB), ("currency", "usd")];
+    form.extend(address);
+    form.extend([
+        ("customer_details[shipping][name]", "Bob"),
+        ("customer_details[shipping][address][country]", "FR"),
+        ("customer_details[tax_exempt]", "reverse"),
+        ("automatic_tax[enabled]", "false"),
+        ("issuer[type]", "self"),
+        ("preview_mode", "next"),
+        ("on_behalf_of", ""),
+    ]);
+    let next = api.ok("/v1/invoices/create_preview", &form).await;
+    assert_eq!(
+        pick(
+            &next,
+            ["customer", "currency", "customer_tax_exempt", "amount_due"]
+        ),
+        json!({"customer": BOB, "currency": "usd", "customer_tax_exempt": "reverse",
+               "amount_due": 2000})
+    );
+    assert_eq!(next["customer_address"]["city"], "Paris");
+    assert_eq!(next["customer_shipping"]["name"], "Bob");
+    let bob = api.current("/v1/customers", BOB).await;
+    assert_eq!(
+        bob["address"],
+        Value::Null,
+        "the customer is left as it was"
+    );
+    // The older route takes them too (not preview_mode, which is create_preview's).
+    form.retain(|(key, _)| *key != "preview_mode");
+    let (status, upcoming) = api.get("/v1/invoices/upcoming", &form).await;
+    assert_eq!(
+        (status, &upcoming["customer_address"]["country"]),
+        (200, &json!("FR"))
+    );
+
+    // Without a customer, the details stand for a new one: its first invoice.
+    let mut form = vec![("subscription_details[items][0][price]", PRO_MONTHLY)];
+    form.extend(address);
+    let first = api.ok("/v1/invoices/create_preview", &form).await;
+    assert_eq!(
+        pick(&first, ["customer", "billing_reason", "amount_due"]),
+        json!({"customer": null, "billing_reason": "subscription_create", "amount_due": 2000})
+    );
+    assert_eq!(first["customer_address"]["country"], "FR");
+
+    // Values the clone does not preview are refused by name, on both routes.
+    for (key, value, param) in [
+        ("currency", "eur", "currency"),
+        ("automatic_tax[enabled]", "true", "automatic_tax[enabled]"),
+        ("on_behalf_of", "acct_1", "on_behalf_of"),
+        ("issuer[type]", "account", "issuer[type]"),
+        ("preview_mode", "recurring", "preview_mode"),
+        (
+            "customer_details[tax_ids][0][type]",
+            "eu_vat",
+            "customer_details[tax_ids]",
+        ),
+        (
+            "customer_details[tax][ip_address]",
+            "1.2.3.4",
+            "customer_details[tax]",
+        ),
+        ("invoice_items[0][amount]", "100", "invoice_items"),
+        ("discounts[0][coupon]", "TEN", "discounts"),
+        ("schedule", "sub_sched_1", "schedule"),
+    ] {
+        let form = [("customer", BOB), (key, value)];
+        let (status, err) = api.post("/v1/invoices/create_preview", &form).await;
+        assert_error(status, &err, "param", (400, param));
+    }
+    for key in [
+        "subscription_trial_end",
+        "subscription_cancel_now",
+        "subscription_billing_cycle_anchor",
+        "coupon",
+    ] {
+        let (status, err) = api
+            .get("/v1/invoices/upcoming", &[("customer", BOB), (key, "now")])
+            .await;
+        assert_error(status, &err, "param", (400, key));
+    }
+    let (status, err) = api
+        .get(
+            "/v1/invoices/upcoming/lines",
+            &[("customer", BOB), ("preview_mode", "next")],
+        )
+        .await;
+    assert_error(status, &err, "code", (400, "parameter_unknown"));
+}
+
+#[asym::clone("stripe", seed = "basic")]
+async fn an_invoice_lists_pending_items_newest_first(stripe: asym::Stripe) {
+    let api = Api::new(&stripe);
+    let start = 1_767_225_600;
+    let clock = api.test_clock(start).await;
+    let customer = api.visa_customer_on(id(&clock), &[]).await;
+    let item = |amount| {
+        [
+            ("customer", id(&customer)),
+            ("amount", amount),
+            ("currency", "usd"),
+        ]
+    };
+    api.ok("/v1/invoiceitems", &item("100")).await;
+    api.advance(id(&clock), &(start + 3600).to_string()).await;
+    api.ok("/v1/invoiceitems", &item("200")).await;
+    let include = [
+        ("customer", id(&customer)),
+        ("pending_invoice_items_behavior", "include"),
+    ];
+    let invoice = api.ok("/v1/invoices", &include).await;
+    // Stripe: "pending invoice items (including prorations) in reverse chronological order".
+    let amounts: Vec<_> = data(&invoice["lines"])
+        .iter()
+        .map(|l| l["amount"].clone())
+        .collect();
+    assert_eq!(amounts, [200, 100]);
 }

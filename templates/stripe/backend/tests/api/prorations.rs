@@ -151,28 +151,30 @@ async fn an_upgrade_halfway_credits_unused_time_and_charges_the_rest_on_the_next
         amounts(renewal, ["total", "amount_paid"]),
         [Some(6500), Some(6500)]
     );
+    // Stripe's order: the pending prorations (the credit, then the debit it came with),
+    // then the period's line.
     let lines = data(&renewal["lines"]);
-    assert_eq!(amounts_of(lines), [5000, -1000, 2500]);
+    assert_eq!(amounts_of(lines), [-1000, 2500, 5000]);
     assert_eq!(
         lines
             .iter()
             .map(|l| l["proration"] == true)
             .collect::<Vec<_>>(),
-        [false, true, true]
+        [true, true, false]
     );
     // The credit names the line that billed January.
     let first = api
         .current("/v1/invoices", sub["latest_invoice"].as_str().unwrap())
         .await;
     assert_eq!(
-        lines[1]["proration_details"]["credited_items"],
+        lines[0]["proration_details"]["credited_items"],
         json!({"invoice": id(&first), "invoice_line_items": [first["lines"]["data"][0]["id"]]})
     );
-    assert_eq!(lines[2]["proration_details"]["credited_items"], Value::Null);
+    assert_eq!(lines[1]["proration_details"]["credited_items"], Value::Null);
     // From 2025-03-31.basil the same under `parent`.
     assert_eq!(
         pick(
-            &lines[2]["parent"]["subscription_item_details"],
+            &lines[1]["parent"]["subscription_item_details"],
             [
                 "proration",
                 "subscription",
@@ -181,9 +183,9 @@ async fn an_upgrade_halfway_credits_unused_time_and_charges_the_rest_on_the_next
             ]
         ),
         json!({"proration": true, "subscription": id(&sub), "subscription_item": item(&sub),
-               "invoice_item": lines[2]["invoice_item"]})
+               "invoice_item": lines[1]["invoice_item"]})
     );
-    assert_eq!(lines[0]["parent"]["type"], "subscription_item_details");
+    assert_eq!(lines[2]["parent"]["type"], "subscription_item_details");
     assert!(
         pending(&api, &sub).await.is_empty(),
         "the renewal took them"
@@ -297,7 +299,7 @@ async fn previews_show_the_prorations_of_a_proposed_change(stripe: asym::Stripe)
             &proposal("create_prorations"),
         )
         .await;
-    assert_eq!(amounts_of(data(&next["lines"])), [5000, -1000, 2500]);
+    assert_eq!(amounts_of(data(&next["lines"])), [-1000, 2500, 5000]);
     assert_eq!(
         pick(
             &next,
@@ -307,7 +309,7 @@ async fn previews_show_the_prorations_of_a_proposed_change(stripe: asym::Stripe)
                "subscription_proration_date": HALF})
     );
     assert_eq!(
-        next["lines"]["data"][2]["period"],
+        next["lines"]["data"][1]["period"],
         json!({"start": HALF, "end": END})
     );
     let at_once = api
@@ -337,7 +339,7 @@ async fn previews_show_the_prorations_of_a_proposed_change(stripe: asym::Stripe)
         )
         .await;
     assert_eq!(status, 200, "{upcoming}");
-    assert_eq!(amounts_of(data(&upcoming["lines"])), [4000, -1000, 2000]);
+    assert_eq!(amounts_of(data(&upcoming["lines"])), [-1000, 2000, 4000]);
 
     let after_the_period = (END + 1).to_string();
     let mut late = proposal("create_prorations");
@@ -370,7 +372,7 @@ async fn a_change_of_interval_restarts_the_period_and_invoices_at_once(stripe: a
                "current_period_end": HALF + 365 * 86_400})
     );
     let invoice = &yearly["latest_invoice"];
-    assert_eq!(amounts_of(data(&invoice["lines"])), [20000, -1000]);
+    assert_eq!(amounts_of(data(&invoice["lines"])), [-1000, 20000]);
     assert_eq!(
         pick(invoice, ["billing_reason", "status", "amount_paid"]),
         json!({"billing_reason": "subscription_update", "status": "paid", "amount_paid": 19000})

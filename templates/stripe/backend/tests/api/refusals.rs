@@ -1,0 +1,409 @@
+//! What Stripe takes on a create or update and the clone does not serve is refused by name
+//! (`invalid_request_error` with `param`), not ignored; what Stripe does not take at all stays
+//! `parameter_unknown`.
+
+use serde_json::{Value, json};
+
+use crate::common::{ALICE, Api, PRO_MONTHLY, alice_subscription, assert_error, data, id, pick};
+
+/// A request and the parameter its refusal names: path, form, param.
+type Case<'a> = (String, Vec<(&'a str, &'a str)>, &'a str);
+
+/// Asserts `POST path` with `form` is refused naming `param` as not served.
+async fn refused_by_name(api: &Api, path: &str, form: &[(&str, &str)], param: &str) {
+    let (status, body) = api.post(path, form).await;
+    assert_error(status, &body, "param", (400, param));
+    let message = body["error"]["message"].as_str().unwrap_or_default();
+    assert!(message.contains("does not serve"), "{path}: {body}");
+}
+
+#[asym::clone("stripe", seed = "basic")]
+async fn every_create_and_update_refuses_what_it_does_not_serve_by_name(stripe: asym::Stripe) {
+    let api = Api::new(&stripe);
+    let intent = api
+        .ok(
+            "/v1/payment_intents",
+            &[
+                ("amount", "1000"),
+                ("currency", "usd"),
+                ("payment_method", "pm_card_visa"),
+                ("confirm", "true"),
+            ],
+        )
+        .await;
+    let charge = intent["latest_charge"].as_str().unwrap().to_owned();
+    let setup = api.ok("/v1/setup_intents", &[]).await;
+    let method = api
+        .ok(
+            "/v1/payment_methods",
+            &[("type", "card"), ("card[token]", "tok_visa")],
+        )
+        .await;
+    let invoice = api.invoice_for_item(ALICE, "500").await;
+    let item = data(&invoice["lines"])[0]["invoice_item"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let coupon = api
+        .ok(
+            "/v1/coupons",
+            &[("percent_off", "10"), ("duration", "once")],
+        )
+        .await;
+    let sub = api.ok("/v1/subscriptions", &alice_subscription(&[])).await;
+    let sub_item = data(&sub["items"])[0]["id"].as_str().unwrap().to_owned();
+    let rate = api.tax_rate("VAT", "20", false).await;
+    let endpoint = api
+        .ok(
+            "/v1/webhook_endpoints",
+            &[
+                ("url", "https://example.com/hook"),
+                ("enabled_events[]", "*"),
+            ],
+        )
+        .await;
+    let path = |collection: &str, object: &Value| format!("{collection}/{}", id(object));
+    let at = |collection: &str, id: &str| format!("{collection}/{id}");
+    let cases: Vec<Case<'_>> = vec![
+        (
+            "/v1/customers".into(),
+            vec![("cash_balance[settings][reconciliation_mode]", "manual")],
+            "cash_balance",
+        ),
+        (
+            "/v1/customers".into(),
+            vec![
+                ("tax_id_data[0][type]", "eu_vat"),
+                ("tax_id_data[0][value]", "DE123"),
+            ],
+            "tax_id_data",
+        ),
+        (
+            at("/v1/customers", ALICE),
+            vec![("source", "tok_visa")],
+            "source",
+        ),
+        (
+            at("/v1/customers", ALICE),
+            vec![("tax[ip_address]", "1.2.3.4")],
+            "tax",
+        ),
+        (
+            "/v1/payment_methods".into(),
+            vec![("type", "sepa_debit"), ("sepa_debit[iban]", "DE89")],
+            "sepa_debit",
+        ),
+        (
+            path("/v1/payment_methods", &method),
+            vec![("us_bank_account[account_holder_type]", "company")],
+            "us_bank_account",
+        ),
+        (
+            "/v1/payment_intents".into(),
+            vec![
+                ("amount", "1000"),
+                ("currency", "usd"),
+                ("transfer_data[destination]", "acct_1"),
+            ],
+            "transfer_data",
+        ),
+        (
+            "/v1/payment_intents".into(),
+            vec![
+                ("amount", "1000"),
+                ("currency", "usd"),
+                ("on_behalf_of", "acct_1"),
+            ],
+            "on_behalf_of",
+        ),
+        (
+            path("/v1/payment_intents", &intent),
+            vec![("application_fee_amount", "10")],
+            "application_fee_amount",
+        ),
+        (
+            format!("{}/capture", path("/v1/payment_intents", &intent)),
+            vec![("final_capture", "false")],
+            "final_capture",
+        ),
+        (
+            "/v1/setup_intents".into(),
+            vec![
+                ("single_use[amount]", "100"),
+                ("single_use[currency]", "usd"),
+            ],
+            "single_use",
+        ),
+        (
+            path("/v1/setup_intents", &setup),
+            vec![("flow_directions[]", "inbound")],
+            "flow_directions",
+        ),
+        (
+            at("/v1/charges", &charge),
+            vec![("fraud_details[user_report]", "safe")],
+            "fraud_details",
+        ),
+        (
+            "/v1/refunds".into(),
+            vec![("charge", &charge), ("reverse_transfer", "true")],
+            "reverse_transfer",
+        ),
+        (
+            "/v1/products".into(),
+            vec![("name", "Box"), ("package_dimensions[height]", "1")],
+            "package_dimensions",
+        ),
+        (
+            at("/v1/products", "prod_SEEDpro000001"),
+            vec![("tax_details[tax_code]", "txcd_1")],
+            "tax_details",
+        ),
+        (
+            "/v1/prices".into(),
+            vec![
+                ("product", "prod_SEEDpro000001"),
+                ("currency", "usd"),
+                ("tiers_mode", "graduated"),
+            ],
+            "tiers_mode",
+        ),
+        (
+            at("/v1/prices", PRO_MONTHLY),
+            vec![("currency_options[eur][unit_amount]", "1800")],
+            "currency_options",
+        ),
+        (
+            "/v1/coupons".into(),
+            vec![
+                ("amount_off", "100"),
+                ("currency", "usd"),
+                ("currency_options[eur][amount_off]", "90"),
+            ],
+            "currency_options",
+        ),
+        (
+            path("/v1/coupons", &coupon),
+            vec![("currency_options[eur][amount_off]", "90")],
+            "currency_options",
+        ),
+        (
+            "/v1/promotion_codes".into(),
+            vec![("coupon", id(&coupon)), ("customer_account", "acct_1")],
+            "customer_account",
+        ),
+        (
+            "/v1/invoices".into(),
+            vec![("customer", ALICE), ("due_date", "1900000000")],
+            "due_date",
+        ),
+        (
+            "/v1/invoices".into(),
+            vec![("customer", ALICE), ("subscription", id(&sub))],
+            "subscription",
+        ),
+        (
+            path("/v1/invoices", &invoice),
+            vec![("custom_fields[0][name]", "PO")],
+            "custom_fields",
+        ),
+        (
+            format!("{}/pay", path("/v1/invoices", &invoice)),
+            vec![("forgive", "true")],
+            "forgive",
+        ),
+        (
+            "/v1/invoiceitems".into(),
+            vec![("customer", ALICE), ("price_data[currency]", "usd")],
+            "price_data",
+        ),
+        (
+            at("/v1/invoiceitems", &item),
+            vec![("unit_amount_decimal", "10.5")],
+            "unit_amount_decimal",
+        ),
+        (
+            "/v1/checkout/sessions".into(),
+            vec![
+                ("mode", "payment"),
+                ("payment_intent_data[metadata][a]", "b"),
+            ],
+            "payment_intent_data",
+        ),
+        (
+            "/v1/billing_portal/sessions".into(),
+            vec![
+                ("customer", ALICE),
+                ("flow_data[type]", "payment_method_update"),
+            ],
+            "flow_data",
+        ),
+        (
+            "/v1/webhook_endpoints".into(),
+            vec![
+                ("url", "https://example.com/c"),
+                ("enabled_events[]", "*"),
+                ("connect", "true"),
+            ],
+            "connect",
+        ),
+        (
+            "/v1/test_helpers/test_clocks".into(),
+            vec![("frozen_time", "1767225600"), ("customer", ALICE)],
+            "customer",
+        ),
+        (
+            "/v1/subscription_items".into(),
+            vec![
+                ("subscription", id(&sub)),
+                ("price", PRO_MONTHLY),
+                ("discounts[0][coupon]", id(&coupon)),
+            ],
+            "discounts",
+        ),
+        (
+            at("/v1/subscription_items", &sub_item),
+            vec![("billing_thresholds[usage_gte]", "10")],
+            "billing_thresholds",
+        ),
+        (
+            path("/v1/subscriptions", &sub),
+            vec![("billing_schedules[0][applies_to][0][type]", "price")],
+            "billing_schedules",
+        ),
+    ];
+    for (path, form, param) in &cases {
+        refused_by_name(&api, path, form, param).await;
+    }
+    // What Stripe does not take on a route stays unknown there.
+    for (path, key) in [
+        (at("/v1/customers", ALICE), "test_clock"),
+        (path("/v1/payment_intents", &intent), "confirm"),
+        (path("/v1/webhook_endpoints", &endpoint), "api_version"),
+        (path("/v1/tax_rates", &rate), "percentage"),
+        (at("/v1/subscription_items", &sub_item), "subscription"),
+        ("/v1/products".to_owned(), "colour"),
+    ] {
+        let (status, body) = api.post(&path, &[(key, "x")]).await;
+        assert_eq!(
+            (status, &body["error"]["code"], &body["error"]["param"]),
+            (400, &json!("parameter_unknown"), &json!(key)),
+            "{path}: {body}"
+        );
+    }
+    // Nothing of a refused request was kept.
+    let (_, clocks) = api.get("/v1/test_helpers/test_clocks", &[]).await;
+    assert!(data(&clocks).is_empty());
+}
+
+#[asym::clone("stripe", seed = "basic")]
+async fn served_values_stand_beside_refused_ones(stripe: asym::Stripe) {
+    let api = Api::new(&stripe);
+    // An invoice item's create takes its period and discountable, as its update does.
+    let item = api
+        .ok(
+            "/v1/invoiceitems",
+            &[
+                ("customer", ALICE),
+                ("amount", "700"),
+                ("currency", "usd"),
+                ("discountable", "false"),
+                ("period[start]", "1767225600"),
+                ("period[end]", "1769904000"),
+                ("description", "Setup"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        pick(&item, ["discountable", "period", "description"]),
+        json!({"discountable": false, "period": {"start": 1_767_225_600, "end": 1_769_904_000},
+               "description": "Setup"})
+    );
+    // A payment method's create takes allow_redisplay; a value Stripe lacks is refused.
+    let card = [("type", "card"), ("card[token]", "tok_visa")];
+    let method = api
+        .ok(
+            "/v1/payment_methods",
+            &[card[0], card[1], ("allow_redisplay", "always")],
+        )
+        .await;
+    assert_eq!(method["allow_redisplay"], "always");
+    let (status, body) = api
+        .post(
+            "/v1/payment_methods",
+            &[card[0], card[1], ("allow_redisplay", "sometimes")],
+        )
+        .await;
+    assert_error(status, &body, "param", (400, "allow_redisplay"));
+    // Manual confirmation is refused by name; automatic is what the clone does.
+    let intent = [("amount", "1000"), ("currency", "usd")];
+    let (status, body) = api
+        .post(
+            "/v1/payment_intents",
+            &[intent[0], intent[1], ("confirmation_method", "manual")],
+        )
+        .await;
+    assert_error(status, &body, "param", (400, "confirmation_method"));
+    api.ok(
+        "/v1/payment_intents",
+        &[intent[0], intent[1], ("confirmation_method", "automatic")],
+    )
+    .await;
+}
+
+#[asym::clone("stripe", seed = "subscriptions")]
+async fn subscription_items_take_expand_on_every_route(stripe: asym::Stripe) {
+    let api = Api::new(&stripe);
+    let expand = ("expand[]", "price.product");
+    let product = |item: &Value| item["price"]["product"]["object"].clone();
+    let (_, page) = api
+        .get(
+            "/v1/subscription_items",
+            &[
+                ("subscription", "sub_SEEDbob0000001"),
+                ("expand[]", "data.price.product"),
+            ],
+        )
+        .await;
+    assert_eq!(product(&data(&page)[0]), "product", "{page}");
+    let path = "/v1/subscription_items/si_SEEDbob0000001";
+    let (_, one) = api.get(path, &[expand]).await;
+    assert_eq!(product(&one), "product", "{one}");
+    let updated = api.ok(path, &[("metadata[seat]", "1"), expand]).await;
+    assert_eq!(
+        (product(&updated), &updated["metadata"]["seat"]),
+        (json!("product"), &json!("1"))
+    );
+    let year = api
+        .ok(
+            "/v1/prices",
+            &[
+                ("product", "prod_SEEDpro000001"),
+                ("currency", "usd"),
+                ("unit_amount", "900"),
+                ("recurring[interval]", "month"),
+            ],
+        )
+        .await;
+    let added = api
+        .ok(
+            "/v1/subscription_items",
+            &[
+                ("subscription", "sub_SEEDbob0000001"),
+                ("price", id(&year)),
+                ("proration_behavior", "none"),
+                expand,
+            ],
+        )
+        .await;
+    assert_eq!(product(&added), "product", "{added}");
+    let path = format!("/v1/subscription_items/{}", id(&added));
+    let delete = reqwest::Method::DELETE;
+    let form = [("proration_behavior", "none"), ("expand[]", "subscription")];
+    // A deleted item keeps only its id: nothing there to expand, as on any deleted object,
+    // and the refusal keeps the item.
+    let (status, gone, _) = api.send(delete.clone(), &path, &form, &[]).await;
+    assert_error(status, &gone, "param", (400, "expand"));
+    let (status, gone, _) = api.send(delete, &path, &form[..1], &[]).await;
+    assert_eq!((status, &gone["deleted"]), (200, &json!(true)), "{gone}");
+}
