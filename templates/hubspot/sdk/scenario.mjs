@@ -451,7 +451,7 @@ await check("custom object reads: the p_ short-hand name (not the bare one), pro
   await schemas.archive(schema.objectTypeId, true);
 });
 
-await check('webhooks API (developer API key): settings, a generic object.creation subscription for a custom type, paused then activated, its event signed v3 (Signature.isValid)', async () => {
+await check('webhooks API (developer API key): settings, a legacy subscription repeating its objectTypeId, a generic object.creation subscription for a custom type, paused then activated, its event signed v3 (Signature.isValid)', async () => {
   const developer = new Client({ developerApiKey: process.env.HUBSPOT_DEVELOPER_KEY, basePath });
   const appId = 1000001;
   let deliver;
@@ -477,6 +477,9 @@ await check('webhooks API (developer API key): settings, a generic object.creati
     assert.equal(subscription.objectTypeId, schema.objectTypeId);
     assert.equal(subscription.active, false);
     assert.ok(subscription.createdAt instanceof Date);
+    const legacy = await subscriptions.create(appId, { eventType: 'contact.creation', objectTypeId: '0-1' });
+    assert.equal(legacy.objectTypeId, undefined);
+    await subscriptions.archive(Number(legacy.id), appId);
     const batch = await subscriptions.updateBatch(appId, { inputs: [{ id: Number(subscription.id), active: true }] });
     assert.equal(batch.results[0].active, true);
     const boat = await hubspot.crm.objects.basicApi.create(schema.objectTypeId, { properties: { hull: 'steel' } });

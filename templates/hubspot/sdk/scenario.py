@@ -649,6 +649,9 @@ def webhooks_api():
     assert subscription.object_type_id == schema.object_type_id and subscription.active is False
     assert subscriptions.update(subscription.id, app_id, SubscriptionPatchRequest(active=True)).active
     assert subscription.id in [s.id for s in subscriptions.get_all(app_id).results]
+    legacy = subscriptions.create(app_id, SubscriptionCreateRequest(event_type="contact.creation", object_type_id="0-1"))
+    assert legacy.object_type_id is None and legacy.event_type == "contact.creation"
+    subscriptions.archive(legacy.id, app_id)
     boat = client.crm.objects.basic_api.create(schema.object_type_id, SimplePublicObjectInputForCreate(
         properties={"hull": "wood"}))
     headers, body = _Hook.got.get(timeout=10)
@@ -683,5 +686,5 @@ check("lists: create, get by id/name/ids, search, memberships (add, page, join o
 check("lists with filters: a DYNAMIC list follows its contacts, a SNAPSHOT list keeps its first members, filters read back and updated, unevaluated filters refused", dynamic_lists)
 check("custom objects: schema create/get/list, records by type id and name, required properties, association definition, patch, archive refused with records, archive, purge", custom_objects)
 check("custom object reads: the p_ short-hand name (not the bare one), properties, propertiesWithHistory and associations on get/list/batch read, search properties, a HubSpot type's associations by fully qualified name, associations.{custom} search refused", custom_object_reads)
-check("webhooks API (developer API key): settings, a generic object.creation subscription for a custom type, paused then activated, its event signed v3 (Signature.is_valid)", webhooks_api)
+check("webhooks API (developer API key): settings, a legacy subscription repeating its objectTypeId, a generic object.creation subscription for a custom type, paused then activated, its event signed v3 (Signature.is_valid)", webhooks_api)
 finish(f"python hubspot-api-client {version('hubspot-api-client')}")

@@ -142,29 +142,35 @@ fn valid_event_type(event_type: &str) -> bool {
 
 /// The object type id a subscription of `event_type` listens to: a generic one needs
 /// `objectTypeId` (any name of one of HubSpot's types, or a live custom type's object type
-/// id, fully qualified or short-hand name), a legacy one takes none.
+/// id, fully qualified or short-hand name); a legacy one (`contact.creation`) names its own,
+/// so `objectTypeId` may only repeat it.
 ///
 /// # Errors
 ///
-/// 400 naming what is missing, misplaced or unknown.
+/// 400 naming what is missing, unknown or another type than the legacy type's.
 async fn listened_type(
     client: &impl GenericClient,
     event_type: &str,
     object_type_id: Option<String>,
 ) -> Result<Option<String>, ApiError> {
-    let generic = event_type.starts_with(GENERIC);
-    match (generic, object_type_id) {
-        (false, None) => Ok(None),
-        (false, Some(_)) => Err(ApiError::validation(format!(
-            "objectTypeId is only for {GENERIC}.* subscriptions; {event_type} names its object type"
-        ))),
-        (true, None) => Err(ApiError::validation(format!(
-            "objectTypeId is required for {event_type} subscriptions"
-        ))),
-        (true, Some(name)) => Ok(Some(
-            types::resolve(client, &name).await?.type_id.to_string(),
-        )),
+    let Some(name) = object_type_id else {
+        if event_type.starts_with(GENERIC) {
+            return Err(ApiError::validation(format!(
+                "objectTypeId is required for {event_type} subscriptions"
+            )));
+        }
+        return Ok(None);
+    };
+    let named = types::resolve(client, &name).await?;
+    if event_type.starts_with(GENERIC) {
+        return Ok(Some(named.type_id.to_string()));
     }
+    if event_type.split_once('.').map(|(kind, _)| kind) == Some(named.singular.as_ref()) {
+        return Ok(None);
+    }
+    Err(ApiError::validation(format!(
+        "objectTypeId {name} is not the object type {event_type} names"
+    )))
 }
 
 /// The columns [`subscription_json`] reads.

@@ -225,10 +225,14 @@ async fn generic_subscriptions_hear_custom_and_hubspot_types(hubspot: asym::HubS
         json!({"eventType": "object.creation"}),
         json!({"eventType": "object.merge", "objectTypeId": "0-1"}),
         json!({"eventType": "object.creation", "objectTypeId": "p62515_boat"}),
-        json!({"eventType": "contact.creation", "objectTypeId": "0-1"}),
+        json!({"eventType": "contact.creation", "objectTypeId": "0-2"}),
     ] {
         post(&admin, "/api/admin/webhooks/subscriptions", &body, 400).await;
     }
+    // A legacy type may repeat its own object type id; it stays a legacy subscription.
+    let legacy = json!({"eventType": "contact.creation", "objectTypeId": "0-1"});
+    let created = post(&admin, "/api/admin/webhooks/subscriptions", &legacy, 201).await;
+    assert!(created.get("objectTypeId").is_none(), "{created}");
 }
 
 #[asym::clone("hubspot", seed = "basic")]
