@@ -14,9 +14,10 @@ pub(crate) const BOT_SCOPES: &[&str] = &[
     "bookmarks:read", "bookmarks:write", "channels:history", "channels:join", "channels:manage",
     "channels:read", "chat:write", "chat:write.customize", "dnd:read", "emoji:read",
     "files:read", "files:write", "groups:history", "groups:read", "groups:write", "im:history",
-    "im:read", "im:write", "mpim:history", "mpim:read", "mpim:write", "pins:read", "pins:write",
-    "reactions:read", "reactions:write", "team:read", "usergroups:read", "usergroups:write",
-    "users.profile:read", "users:read", "users:read.email", "users:write",
+    "im:read", "im:write", "links:read", "links:write", "mpim:history", "mpim:read",
+    "mpim:write", "pins:read", "pins:write", "reactions:read", "reactions:write", "team:read",
+    "usergroups:read", "usergroups:write", "users.profile:read", "users:read",
+    "users:read.email", "users:write",
 ];
 
 /// Scopes granted to the user token minted at provisioning (the workspace's primary owner).

@@ -13,6 +13,7 @@
 //! | `team.info`, `team.profile.get`, `bots.info` | `team` |
 //! | `chat.postMessage` (one statement per call) | `post` |
 //! | `chat.*` (update, delete, ephemeral, `/me`, permalink, scheduling, streams) | `chat` |
+//! | `chat.unfurl` and the app's unfurl domains (`link_shared`: `model::link`) | `unfurl` |
 //! | `conversations.*`, `users.conversations` | `conversations` |
 //! | `conversations.history` (one statement per call) | `history` |
 //! | `users.*` | `users` |
@@ -60,6 +61,7 @@ mod revoke;
 mod search;
 mod team;
 mod ts;
+mod unfurl;
 mod usergroups;
 mod users;
 mod views;
@@ -129,6 +131,7 @@ pub fn app(state: AppState) -> Router {
         .merge(files::routes())
         .merge(interactivity::routes())
         .merge(oauth::admin_routes())
+        .merge(unfurl::admin_routes())
         .route("/api/{method}", any(web_api))
         .with_state(state)
 }
@@ -184,6 +187,7 @@ async fn web_api(
         "chat.scheduledMessages.list" => chat::scheduled_list(state, call).await,
         "chat.deleteScheduledMessage" => chat::delete_scheduled(state, call).await,
         "chat.meMessage" => chat::me_message(state, call).await,
+        "chat.unfurl" => unfurl::unfurl(state, call).await,
         "conversations.list" => conversations::list(state, call).await,
         "conversations.info" => conversations::info(state, call).await,
         "conversations.replies" => conversations::replies(state, call).await,

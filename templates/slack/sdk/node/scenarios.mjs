@@ -491,6 +491,45 @@ async function freePort() {
   });
 }
 
+await scenario('bolt app unfurls shared links', async () => {
+  const app = new bolt.App({
+    token: process.env.SLACK_BOT_TOKEN,
+    signingSecret: process.env.SLACK_SIGNING_SECRET,
+    clientOptions: { slackApiUrl },
+    logLevel: bolt.LogLevel.ERROR,
+  });
+  const shared = [];
+  app.event('link_shared', async ({ event, client }) => {
+    shared.push(event);
+    const unfurls = Object.fromEntries(event.links.map((link) => [link.url, { title: link.domain, text: 'Preview' }]));
+    await client.chat.unfurl({ unfurl_id: event.unfurl_id, source: event.source, unfurls });
+  });
+  const port = await freePort();
+  await app.start(port);
+  try {
+    await admin('POST', 'unfurl-domains', { domains: ['example.com'] });
+    await admin('POST', 'events', { url: `http://127.0.0.1:${port}/slack/events`, events: ['link_shared'] });
+    const alice = new WebClient((await admin('POST', 'tokens', { kind: 'user', user: 'U0000000003' })).token, options);
+    const posted = await alice.chat.postMessage({ channel: GENERAL, text: 'see <https://example.com/x|this> and https://example.net/y' });
+    let message;
+    for (let i = 0; i < 100; i += 1) {
+      [message] = (await bot.conversations.history({ channel: GENERAL, limit: 1 })).messages;
+      if (message.attachments) break;
+      await new Promise((resolve) => { setTimeout(resolve, 50); });
+    }
+    assert.deepEqual(shared[0].links, [{ domain: 'example.com', url: 'https://example.com/x' }]);
+    assert.equal(shared[0].message_ts, posted.ts);
+    assert.equal(message.attachments[0].app_unfurl_url, 'https://example.com/x');
+    assert.equal(message.attachments[0].title, 'example.com');
+    const unfurls = { 'https://example.net/y': { text: 'x' } };
+    await fails('cannot_unfurl_url', bot.chat.unfurl({ channel: GENERAL, ts: posted.ts, unfurls }));
+    await fails('cannot_find_message', bot.chat.unfurl({ channel: GENERAL, ts: '1.000001', unfurls }));
+  } finally {
+    await admin('DELETE', 'events');
+    await app.stop();
+  }
+});
+
 await scenario('bolt app takes commands, actions, shortcuts, options and modals', async () => {
   const ship = {
     type: 'modal', callback_id: 'ship', notify_on_close: true,

@@ -572,6 +572,64 @@ def bolt_oauth_install_flow():
     fails("bad_client_secret", lambda: exchange(client_id=client["clientId"], client_secret="nope", code=code))
 
 
+def serve(app):
+    """Starts Bolt `app` in HTTP mode on a free loopback port; its Request URL."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    threading.Thread(target=app.start, kwargs={"port": port, "http_server_logger_enabled": False},
+                     daemon=True).start()
+    for _ in range(100):  # wait for the server to listen
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.1).close()
+            break
+        except OSError:
+            time.sleep(0.05)
+    return f"http://127.0.0.1:{port}/slack/events"
+
+
+@scenario
+def bolt_app_unfurls_shared_links():
+    from slack_bolt import App
+
+    app = App(signing_secret=os.environ["SLACK_SIGNING_SECRET"],
+              client=WebClient(token=os.environ["SLACK_BOT_TOKEN"], base_url=BASE))
+    shared = []
+
+    @app.event("link_shared")
+    def unfurl(event, client):
+        shared.append(event)
+        unfurls = {link["url"]: {"blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": f"*{link['domain']}*"}}]}
+                   for link in event["links"]}
+        client.chat_unfurl(unfurl_id=event["unfurl_id"], source=event["source"], unfurls=unfurls)
+
+    admin("POST", "unfurl-domains", {"domains": ["example.com"]})
+    admin("POST", "events", {"url": serve(app), "events": ["link_shared"]})
+    try:
+        alice = WebClient(token=admin("POST", "tokens", {"kind": "user", "user": "U0000000003"})["token"], base_url=BASE)
+        posted = alice.chat_postMessage(channel=GENERAL, text="look: https://docs.example.com/a and https://example.org/b")
+        for _ in range(100):
+            message = bot.conversations_history(channel=GENERAL, limit=1)["messages"][0]
+            if message.get("attachments"):
+                break
+            time.sleep(0.05)
+        assert [link["url"] for link in shared[0]["links"]] == ["https://docs.example.com/a"], shared
+        attachment = message["attachments"][0]
+        assert attachment["app_unfurl_url"] == "https://docs.example.com/a" and attachment["is_app_unfurl"], attachment
+        assert attachment["blocks"][0]["text"]["text"] == "*example.com*", attachment
+        again = {"https://docs.example.com/a": {"title": "Doc A", "text": "Updated"}}
+        bot.chat_unfurl(channel=GENERAL, ts=posted["ts"], unfurls=again)
+        message = bot.conversations_history(channel=GENERAL, limit=1)["messages"][0]
+        assert [a.get("title") for a in message["attachments"]] == ["Doc A"], message
+        fails("cannot_unfurl_url", bot.chat_unfurl, channel=GENERAL, ts=posted["ts"],
+              unfurls={"https://example.org/b": {"text": "x"}})
+        fails("cannot_unfurl_message", bot.chat_unfurl, channel=GENERAL, ts=posted["ts"],
+              unfurls={"https://example.com/elsewhere": {"text": "x"}})
+        fails("cannot_find_channel", bot.chat_unfurl, channel="C0NOPE", ts=posted["ts"], unfurls=again)
+    finally:
+        admin("DELETE", "events")
+
+
 SHIP = {
     "type": "modal", "callback_id": "ship", "notify_on_close": True,
     "title": {"type": "plain_text", "text": "Ship"},
@@ -631,18 +689,7 @@ def bolt_app_takes_commands_actions_shortcuts_options_and_modals():
         seen["closed"] = body["view"]["id"]
         ack()
 
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    threading.Thread(target=app.start, kwargs={"port": port, "http_server_logger_enabled": False},
-                     daemon=True).start()
-    url = f"http://127.0.0.1:{port}/slack/events"
-    for _ in range(100):  # wait for the server to listen
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.1).close()
-            break
-        except OSError:
-            time.sleep(0.05)
+    url = serve(app)
     admin("POST", "interactivity", {"url": url, "optionsLoadUrl": url})
     admin("POST", "commands", {"command": "/deploy", "url": url, "description": "Ships it"})
 

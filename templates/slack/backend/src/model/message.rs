@@ -536,7 +536,8 @@ impl NewMessage {
 }
 
 /// Inserts `message` into `channel` (kind `kind`) and queues its `message` event (and its
-/// `app_mention`, when it mentions the app's bot); returns the stored message object.
+/// `app_mention`, when it mentions the app's bot, and its `link_shared`, when it has links
+/// the app unfurls); returns the stored message object.
 ///
 /// # Errors
 ///
@@ -551,6 +552,7 @@ pub(crate) async fn insert_message(
     let event = message_event(&json, channel, kind);
     emit(tx, message_subscription(kind), Some(channel), &event).await?;
     emit_app_mention(tx, channel, &event).await?;
+    crate::model::link::emit_link_shared(tx, channel, &event).await?;
     Ok(json)
 }
 

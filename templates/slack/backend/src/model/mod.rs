@@ -8,6 +8,7 @@ pub(crate) mod conversation;
 pub(crate) mod element;
 pub(crate) mod event;
 pub(crate) mod interaction;
+pub(crate) mod link;
 pub(crate) mod message;
 pub(crate) mod system;
 pub(crate) mod token;

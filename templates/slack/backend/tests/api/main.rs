@@ -26,6 +26,7 @@ mod reminders;
 mod search;
 mod stream;
 mod system;
+mod unfurl;
 mod usergroups;
 mod users;
 mod views;
