@@ -600,6 +600,29 @@ mod tests {
     }
 
     #[test]
+    fn a_route_serves_its_table_and_refuses_the_rest_by_name() {
+        const ROUTE: Takes = Takes {
+            route: "widget creation",
+            serves: &[&["name"], &["size"]],
+            refuses: &[&["colour", "weight"]],
+        };
+        let take = |form: &str| Params::parse(None, form.as_bytes()).unwrap().take(&ROUTE);
+        assert!(take("name=a&size=2&expand[]=b").is_ok());
+        let refused = take("name=a&weight[kg]=2").unwrap_err().to_json();
+        assert_eq!(
+            (&refused["error"]["param"], &refused["error"]["type"]),
+            (&json!("weight"), &json!("invalid_request_error"))
+        );
+        assert_eq!(
+            refused["error"]["message"],
+            "This Stripe clone does not serve weight on widget creation (not implemented)."
+        );
+        // An unknown parameter is Stripe's parameter_unknown, whatever else is refused.
+        let unknown = take("colour=red&zz=1").unwrap_err();
+        assert_eq!(unknown.code_str(), Some("parameter_unknown"));
+    }
+
+    #[test]
     fn metadata_merges_removes_and_clears() {
         let mut obj = json!({"metadata": {"a": "1", "b": "2"}});
         apply_metadata(
