@@ -74,7 +74,8 @@ pub(crate) async fn list_where<P>(
             from: "review_comments c",
             alias: "c",
             filter: &format!(
-                "{filter} AND ($2::float8 IS NULL OR c.updated_at >= to_timestamp($2)) AND {VISIBLE}"
+                "{filter} AND ($2::float8 IS NULL OR c.updated_at >= to_timestamp($2)) AND {}",
+                visible("$4")
             ),
             item: "gh_review_comment(c, $3)",
             order: &order,
@@ -84,10 +85,14 @@ pub(crate) async fn list_where<P>(
     .await
 }
 
-/// Whether review comment `c` is seen by user `$4` (none when anonymous): not when it belongs
-/// to someone else's pending review.
-const VISIBLE: &str = "NOT EXISTS (SELECT 1 FROM reviews v WHERE v.id = c.review_id
-                                    AND v.state = 'PENDING' AND v.user_id IS DISTINCT FROM $4)";
+/// Whether review comment `c` is seen by the user `viewer` (a placeholder; none when
+/// anonymous) names: not when it belongs to someone else's pending review.
+fn visible(viewer: &str) -> String {
+    format!(
+        "NOT EXISTS (SELECT 1 FROM reviews v WHERE v.id = c.review_id
+                     AND v.state = 'PENDING' AND v.user_id IS DISTINCT FROM {viewer})"
+    )
+}
 
 /// The caller's user id (none when anonymous).
 fn viewer_id<P>(scope: &Scope<P>) -> Option<i64> {
@@ -290,8 +295,13 @@ async fn add<P>(
     let pull = Pull::find(&client, &repo, number).await?;
     let (path, line, side, commit) = match reply {
         Some(parent) => {
+            let sql = format!(
+                "SELECT path, line, side, commit_id FROM review_comments c
+                 WHERE c.id = $1 AND c.issue_id = $2 AND {}",
+                visible("$3")
+            );
             let row = client
-                .query_opt("SELECT path, line, side, commit_id FROM review_comments WHERE id = $1 AND issue_id = $2", &[&parent, &pull.issue.id])
+                .query_opt(&sql, &[&parent, &pull.issue.id, &viewer.user_id])
                 .await?
                 .ok_or_else(ApiError::not_found)?;
             (

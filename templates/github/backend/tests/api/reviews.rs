@@ -333,6 +333,9 @@ async fn a_pending_review_comment_is_its_author_own(gh: asym::GitHub) {
         anonymous.get(&url).await,
         hubot.patch(&url, &mine).await,
         delete(&hubot, &url).await,
+        hubot
+            .post(&format!("{PULL}/comments/{}/replies", one["id"]), &mine)
+            .await,
     ];
     for reply in others {
         reply.expect(404);
