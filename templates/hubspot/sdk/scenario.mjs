@@ -451,7 +451,7 @@ await check("custom object reads: the p_ short-hand name (not the bare one), pro
   await schemas.archive(schema.objectTypeId, true);
 });
 
-await check('webhooks API (developer API key): settings, a legacy subscription repeating its objectTypeId, a generic object.creation subscription for a custom type, paused then activated, its event signed v3 (Signature.isValid)', async () => {
+await check('webhooks API (developer API key): settings, a legacy subscription repeating its objectTypeId, a generic object.creation subscription for a custom type, paused then activated, its event signed v3 (Signature.isValid); an object.merge event for contacts', async () => {
   const developer = new Client({ developerApiKey: process.env.HUBSPOT_DEVELOPER_KEY, basePath });
   const appId = 1000001;
   let deliver;
@@ -494,6 +494,20 @@ await check('webhooks API (developer API key): settings, a legacy subscription r
     assert.equal(String(event.objectId), boat.id);
     await subscriptions.archive(Number(subscription.id), appId);
     await rejects(subscriptions.getById(Number(subscription.id), appId), 404);
+    // The receiver hands its next request to the next promise.
+    const mergeDelivered = new Promise((resolve) => { deliver = resolve; });
+    const merges = await subscriptions.create(appId, { eventType: 'object.merge', objectTypeId: '0-1', active: true });
+    const contacts = hubspot.crm.contacts.basicApi;
+    const keep = await contacts.create({ properties: { email: `node-keep-${run}@example.com` } });
+    const gone = await contacts.create({ properties: { email: `node-gone-${run}@example.com`, phone: '555' } });
+    await contacts.merge({ primaryObjectId: keep.id, objectIdToMerge: gone.id });
+    const [merged] = JSON.parse((await mergeDelivered).body);
+    assert.equal(merged.subscriptionType, 'object.merge');
+    assert.equal(merged.objectTypeId, '0-1');
+    assert.equal(String(merged.primaryObjectId), keep.id);
+    assert.deepEqual(merged.mergedObjectIds, [Number(gone.id)]);
+    await subscriptions.archive(Number(merges.id), appId);
+    await contacts.archive(keep.id);
     await developer.webhooks.settingsApi.clear(appId);
     await hubspot.crm.objects.basicApi.archive(schema.objectTypeId, boat.id);
     await schemas.archive(schema.objectTypeId);

@@ -662,6 +662,17 @@ def webhooks_api():
     assert event["subscriptionType"] == "object.creation" and event["objectTypeId"] == schema.object_type_id
     assert str(event["objectId"]) == boat.id and event["appId"] == app_id
     subscriptions.archive(subscription.id, app_id)
+    merges = subscriptions.create(app_id, SubscriptionCreateRequest(event_type="contact.merge", active=True))
+    contacts = client.crm.contacts.basic_api
+    keep, gone = (contacts.create(SimplePublicObjectInputForCreate(properties=p)) for p in (
+        {"email": f"py-keep-{run}@example.com"}, {"email": f"py-gone-{run}@example.com", "phone": "555"}))
+    contacts.merge(PublicMergeInput(primary_object_id=keep.id, object_id_to_merge=gone.id))
+    _, body = _Hook.got.get(timeout=10)
+    event = json.loads(body)[0]
+    assert event["subscriptionType"] == "contact.merge" and str(event["primaryObjectId"]) == keep.id
+    assert event["mergedObjectIds"] == [int(gone.id)] and event["numberOfPropertiesMoved"] == 1
+    subscriptions.archive(merges.id, app_id)
+    contacts.archive(keep.id)
     developer.webhooks.settings_api.clear(app_id)
     server.shutdown()
     client.crm.objects.basic_api.archive(schema.object_type_id, boat.id)
@@ -686,5 +697,5 @@ check("lists: create, get by id/name/ids, search, memberships (add, page, join o
 check("lists with filters: a DYNAMIC list follows its contacts, a SNAPSHOT list keeps its first members, filters read back and updated, unevaluated filters refused", dynamic_lists)
 check("custom objects: schema create/get/list, records by type id and name, required properties, association definition, patch, archive refused with records, archive, purge", custom_objects)
 check("custom object reads: the p_ short-hand name (not the bare one), properties, propertiesWithHistory and associations on get/list/batch read, search properties, a HubSpot type's associations by fully qualified name, associations.{custom} search refused", custom_object_reads)
-check("webhooks API (developer API key): settings, a legacy subscription repeating its objectTypeId, a generic object.creation subscription for a custom type, paused then activated, its event signed v3 (Signature.is_valid)", webhooks_api)
+check("webhooks API (developer API key): settings, a legacy subscription repeating its objectTypeId, a generic object.creation subscription for a custom type, paused then activated, its event signed v3 (Signature.is_valid); a contact.merge event", webhooks_api)
 finish(f"python hubspot-api-client {version('hubspot-api-client')}")

@@ -23,6 +23,38 @@ const BATCH: usize = 100;
 /// The prefix of HubSpot's generic subscription types (`object.creation`).
 pub(crate) const GENERIC: &str = "object";
 
+/// What generic subscriptions hear (`object.creation`, …).
+pub(crate) const ACTIONS: [&str; 5] = [
+    "creation",
+    "deletion",
+    "propertyChange",
+    "associationChange",
+    "merge",
+];
+
+/// HubSpot's legacy subscription types of the CRM objects the clone serves, by type (the
+/// webhooks API's `eventType` values): engagements and custom types have none, products no
+/// `associationChange`. (Their `restore` and the contacts' `privacyDeletion` are not served.)
+const LEGACY: [(&str, &[&str]); 6] = [
+    ("contact", &ACTIONS),
+    ("company", &ACTIONS),
+    ("deal", &ACTIONS),
+    ("ticket", &ACTIONS),
+    (
+        "product",
+        &["creation", "deletion", "propertyChange", "merge"],
+    ),
+    ("line_item", &ACTIONS),
+];
+
+/// Whether `kind.action` (`contact.creation`) is one of HubSpot's legacy subscription types
+/// the clone serves.
+pub(crate) fn legacy_type(kind: &str, action: &str) -> bool {
+    LEGACY
+        .iter()
+        .any(|(legacy, actions)| *legacy == kind && actions.contains(&action))
+}
+
 /// The type of an event's object, as subscriptions name it.
 #[derive(Debug, Clone)]
 pub(crate) struct Kind {
@@ -41,11 +73,13 @@ impl Kind {
         }
     }
 
-    /// Its legacy subscription type for `action` (`contact.creation`); custom types have
-    /// none (HubSpot sends their events to generic subscriptions only).
+    /// Its legacy subscription type for `action` (`contact.creation`), if HubSpot has one:
+    /// custom types and engagements have none (HubSpot sends their events to generic
+    /// subscriptions only).
     fn legacy(&self, action: &str) -> Option<String> {
         let stock = types::lookup(&self.type_id).is_some();
-        stock.then(|| format!("{}.{action}", self.singular))
+        (stock && legacy_type(&self.singular, action))
+            .then(|| format!("{}.{action}", self.singular))
     }
 }
 
@@ -77,6 +111,17 @@ pub(crate) enum Event {
         /// The object.
         id: i64,
     },
+    /// Objects were merged into one (`primary`, which keeps its id).
+    Merge {
+        /// The type.
+        kind: Kind,
+        /// The object kept.
+        primary: i64,
+        /// The objects merged into it.
+        merged: Vec<i64>,
+        /// How many of their property values filled the primary's blanks.
+        moved: usize,
+    },
     /// An association was added or removed.
     Association {
         /// The source type.
@@ -103,6 +148,7 @@ impl Event {
             Self::Creation { kind, .. } => (kind, "creation"),
             Self::PropertyChange { kind, .. } => (kind, "propertyChange"),
             Self::Deletion { kind, .. } => (kind, "deletion"),
+            Self::Merge { kind, .. } => (kind, "merge"),
             Self::Association { kind, .. } => (kind, "associationChange"),
         }
     }
@@ -147,7 +193,8 @@ impl Event {
             }),
             Self::Creation { kind, .. }
             | Self::PropertyChange { kind, .. }
-            | Self::Deletion { kind, .. } => json!({ "objectTypeId": kind.type_id }),
+            | Self::Deletion { kind, .. }
+            | Self::Merge { kind, .. } => json!({ "objectTypeId": kind.type_id }),
         }
     }
 
@@ -159,6 +206,19 @@ impl Event {
                 id, name, value, ..
             } => json!({ "objectId": id, "propertyName": name, "propertyValue": value }),
             Self::Deletion { id, .. } => json!({ "objectId": id, "changeFlag": "DELETED" }),
+            // The merge fields of HubSpot's changelog entry that added merge subscriptions.
+            Self::Merge {
+                primary,
+                merged,
+                moved,
+                ..
+            } => json!({
+                "objectId": primary,
+                "primaryObjectId": primary,
+                "mergedObjectIds": merged,
+                "newObjectId": primary,
+                "numberOfPropertiesMoved": moved,
+            }),
             Self::Association {
                 kind,
                 to_kind,

@@ -501,10 +501,18 @@ async fn merge(call: Call, JsonBody(body): JsonBody) -> ApiResult {
         .await
         .map_err(write_error)?
         .ok_or_else(ApiError::not_found)?;
-    let mut events = vec![Event::Deletion {
-        kind: Kind::of(&object_type),
-        id: merged,
-    }];
+    let mut events = vec![
+        Event::Merge {
+            kind: Kind::of(&object_type),
+            primary,
+            merged: vec![merged],
+            moved: fills.len(),
+        },
+        Event::Deletion {
+            kind: Kind::of(&object_type),
+            id: merged,
+        },
+    ];
     change_events(&object_type, primary, &fills, &old, &mut events);
     commit_with(&call.kit, tx, &events).await?;
     Ok(axum::Json(render::render(&object, &View::all())).into_response())

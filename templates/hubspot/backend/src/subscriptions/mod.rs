@@ -14,15 +14,7 @@ use crate::error::ApiError;
 use crate::objects::model::ISO;
 use crate::request::string_field;
 use crate::types;
-use crate::webhooks::GENERIC;
-
-/// What objects do that subscriptions hear.
-const ACTIONS: [&str; 4] = [
-    "creation",
-    "deletion",
-    "propertyChange",
-    "associationChange",
-];
+use crate::webhooks::{ACTIONS, GENERIC, legacy_type};
 
 /// The id of the app provisioning sets up (its client secret signs its events).
 pub(crate) const APP_ID: i64 = 1_000_001;
@@ -130,14 +122,13 @@ pub(crate) async fn configure(
 }
 
 /// Whether `event_type` is a subscription type HubSpot offers for the CRM objects this clone
-/// serves: a legacy one of its own types (`contact.creation`) or a generic one
+/// serves and the clone serves: a legacy one (`contact.creation`) or a generic one
 /// (`object.creation`).
 fn valid_event_type(event_type: &str) -> bool {
     let Some((kind, action)) = event_type.split_once('.') else {
         return false;
     };
-    (kind == GENERIC || types::TYPES.iter().any(|t| t.singular == kind))
-        && ACTIONS.contains(&action)
+    (kind == GENERIC && ACTIONS.contains(&action)) || legacy_type(kind, action)
 }
 
 /// The object type id a subscription of `event_type` listens to: a generic one needs
@@ -216,7 +207,7 @@ pub(crate) async fn subscribe(
         .filter(|e| valid_event_type(e))
         .ok_or_else(|| {
             ApiError::validation(
-                "eventType must be <object>.creation, .deletion, .propertyChange or .associationChange, <object> one of HubSpot's types or `object` (with objectTypeId)",
+                "eventType must be one of HubSpot's legacy subscription types for contact, company, deal, ticket, product or line_item (.creation, .deletion, .propertyChange, .associationChange, .merge; restore and privacyDeletion are not served by this clone) or object.creation, .deletion, .propertyChange, .associationChange or .merge with objectTypeId",
             )
         })?;
     let property = string_field(body, "propertyName");

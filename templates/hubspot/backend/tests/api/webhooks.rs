@@ -140,6 +140,12 @@ async fn subscriptions_are_managed_and_checked(hubspot: asym::HubSpot) {
     for body in [
         json!({"eventType": "contact.teleported"}),
         json!({"eventType": "contact.propertyChange"}),
+        // HubSpot has no legacy types for engagements, nor product.associationChange; the
+        // restore types are not served.
+        json!({"eventType": "note.creation"}),
+        json!({"eventType": "product.associationChange"}),
+        json!({"eventType": "contact.restore"}),
+        json!({"eventType": "object.restore", "objectTypeId": "0-1"}),
         json!({}),
     ] {
         post(&admin, "/api/admin/webhooks/subscriptions", &body, 400).await;
@@ -223,7 +229,6 @@ async fn generic_subscriptions_hear_custom_and_hubspot_types(hubspot: asym::HubS
     for body in [
         json!({"eventType": "car.creation"}),
         json!({"eventType": "object.creation"}),
-        json!({"eventType": "object.merge", "objectTypeId": "0-1"}),
         json!({"eventType": "object.creation", "objectTypeId": "p62515_boat"}),
         json!({"eventType": "contact.creation", "objectTypeId": "0-2"}),
     ] {
@@ -318,4 +323,53 @@ async fn the_webhooks_api_sets_the_apps_target_and_subscriptions(hubspot: asym::
     developer.get(&path).await.expect(404);
     developer.delete(&app("/settings")).await.expect(204);
     developer.get(&app("/settings")).await.expect(404);
+}
+
+#[asym::clone("hubspot", seed = "basic")]
+async fn merges_are_heard_by_merge_subscriptions(hubspot: asym::HubSpot) {
+    let receiver = Receiver::start().await;
+    subscribe(
+        &hubspot,
+        &receiver,
+        &[
+            json!({"eventType": "contact.merge"}),
+            json!({"eventType": "object.merge", "objectTypeId": "0-1"}),
+        ],
+    )
+    .await;
+    let api = api(&hubspot);
+    let primary = id(&create(&api, "contacts", &json!({"email": "keep@example.com"}), 201).await);
+    let merged = id(&create(
+        &api,
+        "contacts",
+        &json!({"email": "gone@example.com", "phone": "555"}),
+        201,
+    )
+    .await);
+    post(
+        &api,
+        "/crm/v3/objects/contacts/merge",
+        &json!({"primaryObjectId": primary, "objectIdToMerge": merged}),
+        200,
+    )
+    .await;
+    let events = next(&receiver).await;
+    let kinds: Vec<&str> = events
+        .iter()
+        .map(|e| e["subscriptionType"].as_str().unwrap())
+        .collect();
+    assert_eq!(kinds, ["contact.merge", "object.merge"]);
+    for event in &events {
+        assert_eq!(
+            event["primaryObjectId"].as_i64().unwrap().to_string(),
+            primary
+        );
+        assert_eq!(event["newObjectId"], event["primaryObjectId"]);
+        assert_eq!(
+            event["mergedObjectIds"],
+            json!([merged.parse::<i64>().unwrap()])
+        );
+        assert_eq!(event["numberOfPropertiesMoved"], 1, "{event}");
+    }
+    assert_eq!(events[1]["objectTypeId"], "0-1");
 }
