@@ -376,6 +376,9 @@ await check('named refusals; subscriptionItems expand; invoices.createPreview cu
   await assert.rejects(stripe.invoices.create({ customer: 'cus_SEEDbob0000001', due_date: 1900000000 }), named('due_date'));
   await assert.rejects(stripe.products.create({ name: 'Box', colour: 'red' }),
     (err) => err.code === 'parameter_unknown' && err.param === 'colour');
+  const shirt = await stripe.invoiceItems.create({ customer: 'cus_SEEDbob0000001', pricing: { price: 'price_SEEDshirt001' } });
+  assert.deepEqual([shirt.amount, shirt.price.id], [2500, 'price_SEEDshirt001']);
+  await stripe.invoiceItems.del(shirt.id);
   // subscriptionItems take expand on every route.
   const sub = await stripe.subscriptions.create({ customer: 'cus_SEEDcarol00001', items: [{ price: 'price_SEEDproMonth1' }],
     payment_behavior: 'default_incomplete' });

@@ -437,6 +437,9 @@ def refusals_items_and_previews():
                                      discountable=False, period={"start": 1767225600, "end": 1769904000})
     assert (item.discountable, item.period.start) == (False, 1767225600), item
     stripe.InvoiceItem.delete(item.id)
+    shirt = stripe.InvoiceItem.create(customer="cus_SEEDbob0000001", pricing={"price": "price_SEEDshirt001"})
+    assert (shirt.amount, shirt.price.id) == (2500, "price_SEEDshirt001"), shirt
+    stripe.InvoiceItem.delete(shirt.id)
     # Subscription items take expand[] on every route.
     sub = stripe.Subscription.create(customer="cus_SEEDalice00001", items=[{"price": "price_SEEDproMonth1"}])
     page = stripe.SubscriptionItem.list(subscription=sub.id, expand=["data.price.product"])

@@ -12,7 +12,7 @@ use crate::kinds::{INVOICE, INVOICE_ITEM, PRICE};
 use crate::model::intent::currency;
 use crate::model::invoice::{item_line, total};
 use crate::model::tax;
-use crate::params::{Params, Takes, apply_metadata, int_at};
+use crate::params::{Params, Takes, apply_metadata, int_at, string_at};
 use asym_kit::Kit;
 
 /// Invoice items: the `/v1` routes this module serves.
@@ -27,15 +27,15 @@ pub(crate) fn routes() -> Router<Kit> {
 /// What an invoice item's create and update both serve.
 #[rustfmt::skip]
 const ITEM_SERVED: &[&str] = &[
-    "amount", "description", "discountable", "metadata", "period", "price", "quantity",
+    "amount", "description", "discountable", "metadata", "period", "price", "pricing", "quantity",
     "tax_rates", "unit_amount",
 ];
 
 /// What Stripe takes on an invoice item's create and update that this clone does not serve:
-/// inline prices and pricing, decimal amounts and quantities, discounts, Stripe Tax.
+/// inline prices, decimal amounts and quantities, discounts, Stripe Tax.
 #[rustfmt::skip]
 const ITEM_UNSERVED: &[&str] = &[
-    "discounts", "price_data", "pricing", "quantity_decimal", "tax_behavior", "tax_code",
+    "discounts", "price_data", "quantity_decimal", "tax_behavior", "tax_code",
     "unit_amount_decimal",
 ];
 
@@ -57,9 +57,9 @@ const ITEM_UPDATE: Takes = Takes {
 pub(crate) async fn create_invoice_item(cx: &mut Cx<'_>) -> ApiResult {
     let (params, customer_id, customer, now) = for_customer(cx, &ITEM_CREATE).await?;
     let quantity = params.int("quantity")?.unwrap_or(1);
-    let (price, unit, currency) = match params.str("price")?.filter(|s| !s.is_empty()) {
-        Some(price_id) => {
-            let price = PRICE.find(cx, price_id).await?;
+    let (price, unit, currency) = match named_price(&params)? {
+        Some((price_id, param)) => {
+            let price = PRICE.named(cx, price_id, param).await?;
             let unit = price["unit_amount"].as_i64().unwrap_or(0);
             let currency = price["currency"].as_str().unwrap_or("usd").to_owned();
             (price, unit, currency)
@@ -115,6 +115,24 @@ pub(crate) async fn create_invoice_item(cx: &mut Cx<'_>) -> ApiResult {
     cx.insert(seq, &item)?;
     cx.emit("invoiceitem.created", &item, None).await?;
     Ok(item)
+}
+
+/// The price an invoice item's create or update names, with the parameter naming it:
+/// `pricing[price]`, as Stripe spells it from 2025-03-31.basil, or the older `price`.
+fn named_price(params: &Params) -> ApiResult<Option<(&str, &'static str)>> {
+    if let Some(pricing) = params.hash("pricing")? {
+        if let Some(key) = pricing.keys().find(|key| *key != "price") {
+            return Err(ApiError::unknown(&format!("pricing[{key}]")));
+        }
+        let price = string_at(pricing.get("price"), "pricing[price]")?;
+        return Ok(price
+            .filter(|s| !s.is_empty())
+            .map(|p| (p, "pricing[price]")));
+    }
+    Ok(params
+        .str("price")?
+        .filter(|s| !s.is_empty())
+        .map(|p| (p, "price")))
 }
 
 /// Applies what a create or update says of an invoice item besides its amount and tax rates:
@@ -187,8 +205,8 @@ pub(crate) async fn update_invoice_item(cx: &mut Cx<'_>, id: &str) -> ApiResult 
         .int("quantity")?
         .or_else(|| item["quantity"].as_i64())
         .unwrap_or(1);
-    if let Some(price_id) = params.str("price")?.filter(|s| !s.is_empty()) {
-        let price = PRICE.named(cx, price_id, "price").await?;
+    if let Some((price_id, param)) = named_price(&params)? {
+        let price = PRICE.named(cx, price_id, param).await?;
         item["unit_amount"] = price["unit_amount"].clone();
         item["price"] = price;
     }

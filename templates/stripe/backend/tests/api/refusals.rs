@@ -319,6 +319,34 @@ async fn served_values_stand_beside_refused_ones(stripe: asym::Stripe) {
         json!({"discountable": false, "period": {"start": 1_767_225_600, "end": 1_769_904_000},
                "description": "Setup"})
     );
+    // The price of an invoice item as Stripe spells it from 2025-03-31.basil.
+    let shirt = api
+        .ok(
+            "/v1/invoiceitems",
+            &[
+                ("customer", ALICE),
+                ("pricing[price]", "price_SEEDshirt001"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        (&shirt["amount"], &shirt["price"]["id"]),
+        (&json!(2500), &json!("price_SEEDshirt001"))
+    );
+    let (status, body) = api
+        .post(
+            "/v1/invoiceitems",
+            &[("customer", ALICE), ("pricing[price]", "price_nope")],
+        )
+        .await;
+    assert_error(status, &body, "param", (404, "pricing[price]"));
+    let (status, body) = api
+        .post(
+            &format!("/v1/invoiceitems/{}", id(&shirt)),
+            &[("pricing[unit_amount_decimal]", "10.5")],
+        )
+        .await;
+    assert_error(status, &body, "code", (400, "parameter_unknown"));
     // A payment method's create takes allow_redisplay; a value Stripe lacks is refused.
     let card = [("type", "card"), ("card[token]", "tok_visa")];
     let method = api
