@@ -17,6 +17,7 @@ mod databases;
 mod inprocess;
 mod listings;
 mod markdown;
+mod markdown_fuzz;
 mod pages;
 mod protocol;
 mod search;
