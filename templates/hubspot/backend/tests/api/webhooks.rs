@@ -10,9 +10,10 @@ use crate::{admin, api, create, id, link_default, post, read};
 
 const SECRET: &str = "app-client-secret";
 
-/// Points the app's webhooks at `receiver` and adds `subscriptions` (bodies of the admin
-/// route).
-async fn subscribe(hubspot: &asym::HubSpot, receiver: &Receiver, subscriptions: &[Value]) {
+/// A receiver the app's webhooks now go to, with `subscriptions` (bodies of the admin route)
+/// added.
+async fn subscribed(hubspot: &asym::HubSpot, subscriptions: &[Value]) -> Receiver {
+    let receiver = Receiver::start().await;
     let admin = admin(hubspot);
     admin
         .put(
@@ -30,6 +31,7 @@ async fn subscribe(hubspot: &asym::HubSpot, receiver: &Receiver, subscriptions: 
         )
         .await;
     }
+    receiver
 }
 
 /// The events of the next delivery, after checking its v3 signature with [`SECRET`].
@@ -59,10 +61,8 @@ async fn next_signed(receiver: &Receiver, secret: &str) -> Vec<Value> {
 
 #[asym::clone("hubspot", seed = "basic")]
 async fn writes_raise_signed_batched_events(hubspot: asym::HubSpot) {
-    let receiver = Receiver::start().await;
-    subscribe(
+    let receiver = subscribed(
         &hubspot,
-        &receiver,
         &[
             json!({"eventType": "contact.creation"}),
             json!({"eventType": "contact.propertyChange", "propertyName": "firstname"}),
@@ -168,10 +168,8 @@ async fn generic_subscriptions_hear_custom_and_hubspot_types(hubspot: asym::HubS
     let api = api(&hubspot);
     let schema = post(&api, "/crm/v3/schemas", &car_schema(), 201).await;
     let car_type = schema["objectTypeId"].as_str().unwrap();
-    let receiver = Receiver::start().await;
-    subscribe(
+    let receiver = subscribed(
         &hubspot,
-        &receiver,
         &[
             json!({"eventType": "object.creation", "objectTypeId": "p62515_car"}),
             json!({"eventType": "object.propertyChange", "objectTypeId": "contacts", "propertyName": "firstname"}),
@@ -327,10 +325,8 @@ async fn the_webhooks_api_sets_the_apps_target_and_subscriptions(hubspot: asym::
 
 #[asym::clone("hubspot", seed = "basic")]
 async fn merges_are_heard_by_merge_subscriptions(hubspot: asym::HubSpot) {
-    let receiver = Receiver::start().await;
-    subscribe(
+    let receiver = subscribed(
         &hubspot,
-        &receiver,
         &[
             json!({"eventType": "contact.merge"}),
             json!({"eventType": "object.merge", "objectTypeId": "0-1"}),
