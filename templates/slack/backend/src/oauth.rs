@@ -97,6 +97,7 @@ fn is_scope(scope: &str) -> bool {
 /// `POST /api/admin/oauth/codes` `{"user"?, "scopes"?, "userScopes"?, "redirectUri"?}`: the
 /// person approves the app's install; answers the `code` Slack would send to the app's
 /// redirect URL (`{"code", "expiresIn": 600}`), exchangeable once within ten minutes.
+/// `incoming-webhook` is refused: the clone has no incoming webhooks to install.
 async fn mint_code(State(state): State<AppState>, body: Bytes) -> AdminResult {
     let request: CodeBody = json_body(&body)?;
     let scopes = request
@@ -111,6 +112,11 @@ async fn mint_code(State(state): State<AppState>, body: Bytes) -> AdminResult {
         .find(|s| !is_scope(s))
     {
         return Err(invalid(format!("{bad:?} is not a scope")));
+    }
+    if scopes.iter().any(|scope| scope == "incoming-webhook") {
+        return Err(invalid(
+            "incoming-webhook: incoming webhooks are not served by the clone",
+        ));
     }
     let code = format!(
         "{}.{}.{}",

@@ -164,6 +164,7 @@ async fn install_codes_are_exchanged_once_for_tokens(slack: asym::Slack) {
     for (body, status) in [
         (json!({"scopes": [], "userScopes": []}), 400),
         (json!({"scopes": ["chat:write,users:read"]}), 400),
+        (json!({"scopes": ["chat:write", "incoming-webhook"]}), 400),
         (json!({"user": "U0000000002"}), 404),
         (json!({"user": "U0NOPE"}), 404),
         (json!({"scope": ["chat:write"]}), 400),
