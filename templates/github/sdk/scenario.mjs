@@ -347,7 +347,7 @@ await scenario("review_threads_events_and_mentions", async () => {
   const timeline = await owner.paginate(owner.rest.issues.listEventsForTimeline, { ...repo, issue_number: pull_number });
   assert.equal(timeline.find((e) => e.event === "committed").sha, pr.data.head.sha);
   const cited = timeline.find((e) => e.event === "cross-referenced");
-  assert.deepEqual([cited.source.type, cited.source.issue.number, cited.actor.login], ["issue", citing.data.number, "hubot"]);
+  assert.deepEqual([cited.source.type, cited.source.issue.number, cited.source.issue.repository.full_name, cited.actor.login], ["issue", citing.data.number, "acme/hello-world", "hubot"]);
 });
 
 await scenario("git_tags_and_hooks", async () => {

@@ -361,6 +361,7 @@ def review_threads_events_and_mentions():
     assert committed[0].raw_data["sha"] == pr.head.sha
     cited = [e for e in timeline if e.event == "cross-referenced"][0]
     assert (cited.source.type, cited.source.issue.number, cited.actor.login) == ("issue", citing.number, "hubot")
+    assert cited.raw_data["source"]["issue"]["repository"]["full_name"] == "acme/hello-world"
     mine.edit(state="closed")
 
 

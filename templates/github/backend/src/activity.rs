@@ -276,7 +276,8 @@ const TIMELINE: &str = concat!(
 /// A timeline entry's JSON: an event as the events list shows it; a comment with `event`
 /// `commented` and its author as `actor`; a review with `event` `reviewed` and its state in
 /// lower case; a commit as git data shows it with `event` `committed`; a mention as
-/// `cross-referenced` with its `source.issue`, as GitHub's timeline answers them.
+/// `cross-referenced` with its `source.issue` (and the issue's `repository`), as GitHub's
+/// timeline answers them.
 const TIMELINE_ITEM: &str = concat!(
     "CASE t.kind WHEN 0 THEN (SELECT ",
     event_json!(),
@@ -289,8 +290,9 @@ const TIMELINE_ITEM: &str = concat!(
      WHEN 3 THEN ($5::text[])[t.id]::jsonb
      ELSE (SELECT jsonb_build_object('event', 'cross-referenced', 'actor', gh_user_id(t.who, $2),
                          'created_at', gh_ts(t.at), 'updated_at', gh_ts(t.at),
-                         'source', jsonb_build_object('type', 'issue', 'issue', coalesce(s.rendered::json, gh_issue(s, $2))))
-           FROM issues s WHERE s.id = t.id) END"
+                         'source', jsonb_build_object('type', 'issue', 'issue', coalesce(s.rendered::jsonb, gh_issue(s, $2)::jsonb)
+                             || jsonb_build_object('repository', gh_repo(r, $2, NULL))))
+           FROM issues s JOIN repos r ON r.id = s.repo_id WHERE s.id = t.id) END"
 );
 
 /// `GET /repos/{owner}/{repo}/issues/{number}/timeline`.

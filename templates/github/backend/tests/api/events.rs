@@ -122,6 +122,7 @@ async fn mentions_and_commits_in_the_timeline(gh: asym::GitHub) {
         "/source/type",
         "/source/issue/number",
         "/source/issue/title",
+        "/source/issue/repository/full_name",
     ];
     assert_eq!(
         mentions
@@ -129,8 +130,20 @@ async fn mentions_and_commits_in_the_timeline(gh: asym::GitHub) {
             .map(|m| fields(m, pointers))
             .collect::<Vec<_>>(),
         [
-            json!(["hubot", "issue", citing["number"], "Related"]),
-            json!(["octocat", "issue", later["number"], "Related"])
+            json!([
+                "hubot",
+                "issue",
+                citing["number"],
+                "Related",
+                "acme/hello-world"
+            ]),
+            json!([
+                "octocat",
+                "issue",
+                later["number"],
+                "Related",
+                "acme/hello-world"
+            ])
         ]
     );
     assert!(mentions[0]["created_at"].is_string() && mentions[0]["updated_at"].is_string());
