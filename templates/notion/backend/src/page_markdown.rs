@@ -387,13 +387,18 @@ pub(crate) async fn update(ctx: &Ctx, id: &str, body: &Map<String, Value>) -> Ap
         None => Place::Start,
     };
     let mut changed = blocks::insert(&tx, ("page_id", &id), &id, &new_blocks, place, ctx).await?;
-    changed.extend(synced.apply(&tx, ctx).await?);
+    let mut elsewhere = synced.apply(&tx, ctx).await?;
+    changed.extend(elsewhere.remove(&id).unwrap_or_default());
     changed.extend(removed_ids);
-    let wake = if changed.is_empty() {
+    let mut wake = if changed.is_empty() {
         false
     } else {
         blocks::content_updated(&tx, &id, &changed, &ctx.bot).await?
     };
+    // An original on another page whose blocks a reference's edit replaced.
+    for (page, added) in elsewhere {
+        wake |= blocks::content_updated(&tx, &page, &added, &ctx.bot).await?;
+    }
     let after = Rendered::load(&tx, ctx, &id).await?;
     ctx.commit(tx, wake).await?;
     Ok(after.answer(&id))

@@ -278,9 +278,13 @@ impl Resolved {
 
     /// After the edit's blocks are in (so the duplicates are checked): the originals whose
     /// duplicates were written with other blocks get those blocks instead of theirs.
-    /// Answers the new blocks' ids.
-    pub(crate) async fn apply(&self, tx: &Transaction<'_>, ctx: &Ctx) -> ApiResult<Vec<String>> {
-        let mut ids = Vec::new();
+    /// Answers the new blocks' ids, by the page they are on.
+    pub(crate) async fn apply(
+        &self,
+        tx: &Transaction<'_>,
+        ctx: &Ctx,
+    ) -> ApiResult<HashMap<String, Vec<String>>> {
+        let mut ids: HashMap<String, Vec<String>> = HashMap::new();
         for (original, children) in self.replaced.iter().filter(|(_, c)| !c.is_empty()) {
             let new = content::tree(children, "body.markdown")?;
             trash_children(tx, &[original], &ctx.bot).await?;
@@ -294,7 +298,7 @@ impl Resolved {
                 ctx,
             )
             .await?;
-            ids.extend(added);
+            ids.entry(target.page_id).or_default().extend(added);
         }
         Ok(ids)
     }

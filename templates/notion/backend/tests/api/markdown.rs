@@ -5,7 +5,7 @@ use serde_json::{Value, json};
 
 use crate::common::{
     DATABASE, MEETING, PRIVATE, PROJECTS, TASK1, TASKS, admin, api, error, invalid, patch, post,
-    read,
+    read, verified_receiver,
 };
 
 const MEETING_MD: &str = "# Weekly sync\n<details>\n<summary>Decisions</summary>\n\tShip the clone on Friday.\n</details>\n::: callout {icon=\"💡\"}\nRemember the retro.\n:::\n> Simple things should be simple.\n---\n```sql\nSELECT 1;\n```";
@@ -536,13 +536,24 @@ async fn markdown_edits_keep_synced_blocks(notion: asym::Notion) {
             "Elsewhere\n<synced_block_reference url=\"{url}\">\n\tShared **words**\n\t- item\n</synced_block_reference>"
         )
     );
-    // So does editing inside the duplicate, which keeps its id.
+    // So does editing inside the duplicate, which keeps its id; both pages are announced.
     let duplicate = ids_below(&api, &other_id).await[1].clone();
+    let receiver = verified_receiver(&notion).await;
     let from_reference = json!({ "type": "update_content", "update_content": { "content_updates": [
         { "old_str": "Shared **words**", "new_str": "From the reference" }
     ] } });
     patch(&api, &markdown_path(&other_id), &from_reference).await;
     assert_eq!(ids_below(&api, &other_id).await[1], duplicate);
+    let mut announced = Vec::new();
+    for _ in 0..2 {
+        let event = receiver.delivery().await.json();
+        assert_eq!(event["type"], "page.content_updated", "{event}");
+        announced.push(event["entity"]["id"].as_str().unwrap().to_owned());
+    }
+    announced.sort();
+    let mut pages = vec![id.clone(), other_id.clone()];
+    pages.sort();
+    assert_eq!(announced, pages);
     assert!(
         markdown_text(&api, &id)
             .await
