@@ -276,6 +276,24 @@ await scenario("custom views: createCustomView, customViews, customView issues a
   await linear.deleteCustomView(created.id);
 });
 
+await scenario("teams: createTeam with its workflow states, updateTeam, deleteTeam", async () => {
+  const team = await (await linear.createTeam({ name: "Research", key: "rsc" })).team;
+  assert(team.key === "RSC" && team.name === "Research", "teamCreate");
+  const states = (await team.states()).nodes.map((s) => s.name);
+  assert(["Backlog", "Todo", "In Progress", "In Review", "Done", "Canceled", "Duplicate"].every((n) => states.includes(n)), `states ${states}`);
+  const [membership] = (await team.memberships()).nodes;
+  assert(membership.owner && (await membership.user).email === "ada@acme.test", "the creator is an owner");
+  const issue = await (await linear.createIssue({ teamId: team.id, title: "First" })).issue;
+  assert(issue.identifier === "RSC-1" && (await issue.state).name === "Backlog", `issue ${issue.identifier}`);
+  const updated = await (await linear.updateTeam(team.id, { description: "Reading" })).team;
+  assert(updated.description === "Reading", "teamUpdate");
+  const taken = await expectError(linear.createTeam({ name: "Again", key: "RSC" }), LinearErrorType.InvalidInput, "a key in use");
+  assert(taken.message.includes("already exists"), taken.message);
+  const deleted = await linear.deleteTeam(team.id);
+  assert(deleted.success && deleted.entityId === team.id, "teamDelete");
+  assert((await linear.teams()).nodes.every((t) => t.id !== team.id), "an archived team is not listed");
+});
+
 await scenario("errors: bad key, API key as Bearer, unknown ids, invalid input", async () => {
   const bad = new LinearClient({ apiKey: "lin_api_nope", apiUrl });
   const err = await expectError(bad.viewer, LinearErrorType.AuthenticationError, "bad key");

@@ -149,6 +149,7 @@ pub(crate) fn db(err: asym_kit::tokio_postgres::Error) -> Error {
 fn duplicate(constraint: &str) -> &'static str {
     match constraint {
         "team_members_team_id_user_id_key" => "The user is already a member of the team.",
+        "teams_key_key" => "A team with this key already exists.",
         _ => "An entity with this identifier already exists",
     }
 }

@@ -22,6 +22,7 @@
 //! | issue mutations (create, update, batch, labels, archive, delete) | `issues` |
 //! | comment (and thread resolution), label, project, cycle, attachment, reaction, webhook, workflow-state, issue-relation, team-membership mutations | `resources`, `simple` |
 //! | `issueSubscribe`, `issueUnsubscribe` | `subscriptions` |
+//! | `teamCreate` (default workflow states, the creator an owner), `teamUpdate`, `teamDelete` (archives) | `teams` |
 //! | `templateCreate`/`Update`/`Delete`; an issue template applied by `issueCreate` | `templates` |
 //! | `documentCreate`/`Update`/`Delete`/`Unarchive` | `documents` |
 //! | project and initiative status updates: `projectUpdateCreate`, `initiativeUpdateCreate`, … | `status_updates` |
@@ -54,6 +55,7 @@ mod sdl;
 mod simple;
 mod status_updates;
 mod subscriptions;
+mod teams;
 mod templates;
 mod unserved;
 mod views;

@@ -6,8 +6,8 @@ use async_graphql::Value;
 use async_graphql::dynamic::{FieldFuture, FieldValue, ResolverContext};
 
 use crate::{
-    documents, initiatives, issues, queries, resources, status_updates, subscriptions, templates,
-    views,
+    documents, initiatives, issues, queries, resources, status_updates, subscriptions, teams,
+    templates, views,
 };
 
 /// A custom resolver.
@@ -46,6 +46,9 @@ pub(crate) fn custom(parent: &str, field: &str) -> Option<Resolve> {
         ("Query", "customView") => adapt!(queries::custom_view),
         ("CustomView", "issues") => adapt!(queries::custom_view_issues),
         ("CustomView", "projects") => adapt!(queries::custom_view_projects),
+        ("Mutation", "teamCreate") => adapt!(teams::create),
+        ("Mutation", "teamUpdate") => adapt!(teams::update),
+        ("Mutation", "teamDelete") => adapt!(teams::delete),
         ("Mutation", "customViewCreate") => adapt!(views::create),
         ("Mutation", "customViewUpdate") => adapt!(views::update),
         ("Mutation", "customViewDelete") => adapt!(views::delete),

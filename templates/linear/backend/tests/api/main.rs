@@ -16,6 +16,7 @@ mod protocol;
 mod reactions;
 mod reads;
 mod relations;
+mod teams;
 mod templates;
 mod threads;
 mod views;
@@ -103,6 +104,25 @@ pub(crate) async fn refused_as(
     presentable: &str,
 ) {
     invalid_input(&gql(api, query, variables).await, message, presentable);
+}
+
+/// Runs `mutation` with each case's `$input`, asserting Linear refuses it as
+/// [`invalid_input`] saying the case's message, and its presentable message to the user.
+pub(crate) async fn refused_inputs_as<'a>(
+    api: &Api,
+    mutation: &str,
+    cases: impl IntoIterator<Item = (Value, &'a str, &'a str)>,
+) {
+    for (input, message, presentable) in cases {
+        refused_as(
+            api,
+            mutation,
+            json!({ "input": input }),
+            message,
+            presentable,
+        )
+        .await;
+    }
 }
 
 /// Runs `query` with `variables`, asserting Linear refuses it as "Entity not found:

@@ -6,7 +6,7 @@ use serde_json::{Value, json};
 
 use crate::{
     ADA, ENG, client, delete_payload, identifiers, missing, mutate, not_found, query, refused_as,
-    with_id,
+    refused_inputs_as, with_id,
 };
 
 /// As @linear/sdk's `createCustomView` sends it, less the view preferences.
@@ -118,31 +118,21 @@ async fn custom_views_refuse_what_they_cannot_save(linear: asym::Linear) {
     let api = client(&linear);
     let searchable = "Filter field `searchableContent` is not supported by the asym Linear clone";
     let feed = "Input field `feedItemFilterData` is not supported by the asym Linear clone";
-    for (input, message) in [
+    let validation = "Argument Validation Error";
+    let cases = [
         (
             json!({"name": "x", "filterData": {"searchableContent": {"contains": "x"}}}),
             searchable,
+            searchable,
         ),
-        (json!({"name": "x", "feedItemFilterData": {}}), feed),
+        (json!({"name": "x", "feedItemFilterData": {}}), feed, feed),
         (
             json!({"name": "x", "id": "not-a-uuid"}),
-            "Argument Validation Error",
+            validation,
+            "id must be a UUID.",
         ),
-    ] {
-        let presentable = if message == "Argument Validation Error" {
-            "id must be a UUID."
-        } else {
-            message
-        };
-        refused_as(
-            &api,
-            CREATE,
-            json!({ "input": input }),
-            message,
-            presentable,
-        )
-        .await;
-    }
+    ];
+    refused_inputs_as(&api, CREATE, cases).await;
     for (input, entity) in [
         (json!({"name": "x", "teamId": "nope"}), "Team"),
         (json!({"name": "x", "ownerId": "nope"}), "User"),

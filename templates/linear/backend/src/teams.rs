@@ -1,0 +1,147 @@
+//! Teams: `teamCreate`, `teamUpdate`, `teamDelete`. A new team gets the default workflow
+//! states and its creator as a member and owner (`team_created`, in the create's
+//! transaction); its key is the one given, upper-cased, or the first three letters and digits
+//! of its name. `teamDelete` archives the team, as Linear's schema says.
+
+use async_graphql::Value;
+use async_graphql::dynamic::ResolverContext;
+use serde_json::Map;
+
+use crate::args::{self, context};
+use crate::error::{self, Result};
+use crate::simple::{self, Archival, Spec};
+use crate::write;
+
+type Input = Map<String, serde_json::Value>;
+
+/// The settings the clone gives a behaviour to; every other field of Linear's inputs is
+/// refused by name. A key is not changed after creation (issue identifiers are numbered
+/// under it).
+const TEAM: Spec = Spec {
+    fields: &[
+        (
+            "text",
+            &[
+                "id",
+                "name",
+                "key",
+                "description",
+                "color",
+                "icon",
+                "timezone",
+            ],
+        ),
+        ("bool", &["private", "cyclesEnabled"]),
+    ],
+    required: &["name", "key"],
+    ..Spec::new("Team", "teams", "team")
+};
+
+/// What a team's update may change: [`TEAM`] less its id and key.
+const TEAM_UPDATE: Spec = Spec {
+    fields: &[
+        (
+            "text",
+            &["name", "description", "color", "icon", "timezone"],
+        ),
+        ("bool", &["private", "cyclesEnabled"]),
+    ],
+    ..TEAM
+};
+
+/// The longest team key the clone takes.
+const MAX_KEY: usize = 7;
+
+/// `teamCreate(input:, copySettingsFromTeamId:)`.
+pub(crate) async fn create(ctx: &ResolverContext<'_>) -> Result<Value> {
+    args::unsupported(ctx, "copySettingsFromTeamId")?;
+    let (_, viewer) = context(ctx)?;
+    let mut input = write::input(ctx)?;
+    let key = team_key(&input)?;
+    input.insert("key".to_owned(), key.into());
+    let link = (
+        "SELECT team_created($1, ($2::text[])[1])",
+        vec![viewer.user_id.clone()],
+    );
+    Ok(simple::create(ctx, &TEAM, &input, &[], Some(link)).await?.0)
+}
+
+/// `teamUpdate(id:, input:)`: by id or key.
+pub(crate) async fn update(ctx: &ResolverContext<'_>) -> Result<Value> {
+    args::unsupported(ctx, "mapping")?;
+    let id = target(ctx).await?;
+    simple::update_row(ctx, &TEAM_UPDATE, &id, &write::input(ctx)?, &[]).await
+}
+
+/// `teamDelete(id:)`: by id or key; archives the team and answers a `DeletePayload`.
+pub(crate) async fn delete(ctx: &ResolverContext<'_>) -> Result<Value> {
+    let id = target(ctx).await?;
+    let archived = simple::archival_at(ctx, &TEAM, &id, Archival::Archive).await?;
+    let Value::Object(mut payload) = archived else {
+        return Err(error::internal("archive payload is not an object"));
+    };
+    payload.shift_remove("entity");
+    payload.insert(async_graphql::Name::new("entityId"), Value::from(id));
+    Ok(Value::Object(payload))
+}
+
+/// The id of the team the `id` argument names, by id or key.
+async fn target(ctx: &ResolverContext<'_>) -> Result<String> {
+    let (shared, _) = context(ctx)?;
+    let found = "SELECT id FROM teams WHERE id = $1 OR key = $1";
+    let row = write::lookup(shared, found, &args::arg_str(ctx, "id")?, "Team").await?;
+    Ok(row.get(0))
+}
+
+/// The key of a new team: `key` upper-cased, else the first three letters and digits of its
+/// name; one to [`MAX_KEY`] letters and digits, starting with a letter.
+fn team_key(input: &Input) -> Result<String> {
+    let key = match write::text(input, "key")? {
+        Some(key) => key.to_uppercase(),
+        None => write::text(input, "name")?
+            .unwrap_or_default()
+            .chars()
+            .filter(char::is_ascii_alphanumeric)
+            .take(3)
+            .collect::<String>()
+            .to_uppercase(),
+    };
+    let valid = key.len() <= MAX_KEY
+        && key.starts_with(|c: char| c.is_ascii_alphabetic())
+        && key.chars().all(|c| c.is_ascii_alphanumeric());
+    if !valid {
+        return Err(error::validation(&format!(
+            "key must be 1 to {MAX_KEY} letters or digits, starting with a letter."
+        )));
+    }
+    Ok(key)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn input(value: serde_json::Value) -> Input {
+        value.as_object().cloned().unwrap_or_default()
+    }
+
+    #[test]
+    fn keys_are_given_or_drawn_from_the_name() {
+        for (given, expected) in [
+            (json!({"name": "Design", "key": "des"}), Some("DES")),
+            (json!({"name": "Mobile apps"}), Some("MOB")),
+            (json!({"name": "Q3 launch"}), Some("Q3L")),
+            (json!({"name": "x", "key": "toolongkey"}), None),
+            (json!({"name": "x", "key": "9AB"}), None),
+            (json!({"name": "x", "key": "A-B"}), None),
+            (json!({"name": "!!"}), None),
+        ] {
+            assert_eq!(
+                team_key(&input(given.clone())).ok().as_deref(),
+                expected,
+                "{given}"
+            );
+        }
+    }
+}

@@ -1,0 +1,135 @@
+//! Teams written through the API: `teamCreate` (default workflow states, the creator an
+//! owner), `teamUpdate`, `teamDelete` (archives).
+
+use asym_kit::testing::pluck;
+use serde_json::{Value, json};
+
+use crate::{ADA, client, missing, mutate, query, refused_as, refused_inputs_as, with_id};
+
+/// As @linear/sdk's `createTeam` sends it, with what a new team holds.
+const CREATE: &str = "mutation($input: TeamCreateInput!) { teamCreate(input: $input) {
+    success lastSyncId team { id key name private cyclesEnabled timezone
+      states { nodes { name type position } } memberships { nodes { owner user { id } } }
+      defaultIssueState { name } } } }";
+
+/// A new team from `input`; answers it.
+async fn team(api: &asym_kit::testing::Api, input: Value) -> Value {
+    mutate(api, CREATE, json!({ "input": input })).await["team"].clone()
+}
+
+#[asym::clone("linear", seed = "basic")]
+async fn teams_are_created_with_their_states_updated_and_archived(linear: asym::Linear) {
+    let api = client(&linear);
+    let design = team(&api, json!({"name": "Design", "private": true})).await;
+    assert_eq!(design["key"], "DES", "drawn from the name");
+    assert_eq!(
+        (&design["private"], &design["cyclesEnabled"]),
+        (&json!(true), &json!(true))
+    );
+    let mut states: Vec<(f64, String, String)> = design["states"]["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            let text = |key: &str| s[key].as_str().unwrap().to_owned();
+            (s["position"].as_f64().unwrap(), text("name"), text("type"))
+        })
+        .collect();
+    states.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let names: Vec<(&str, &str)> = states
+        .iter()
+        .map(|(_, name, kind)| (name.as_str(), kind.as_str()))
+        .collect();
+    assert_eq!(
+        names,
+        [
+            ("Backlog", "backlog"),
+            ("Todo", "unstarted"),
+            ("In Progress", "started"),
+            ("In Review", "started"),
+            ("Done", "completed"),
+            ("Canceled", "canceled"),
+            ("Duplicate", "canceled"),
+        ]
+    );
+    assert_eq!(
+        design["memberships"]["nodes"],
+        json!([{"owner": true, "user": {"id": ADA}}])
+    );
+    assert_eq!(design["defaultIssueState"]["name"], "Backlog");
+    // Its issues are numbered under its key, in its first backlog state.
+    let first = mutate(
+        &api,
+        "mutation($t: String!) { issueCreate(input: { teamId: $t, title: \"Palette\" }) {
+            success issue { identifier state { name } } } }",
+        json!({"t": design["id"]}),
+    )
+    .await;
+    assert_eq!(
+        first["issue"],
+        json!({"identifier": "DES-1", "state": {"name": "Backlog"}})
+    );
+    let ops = team(&api, json!({"name": "Operations", "key": "ops2"})).await;
+    assert_eq!(ops["key"], "OPS2");
+
+    let update = "mutation($id: String!) { teamUpdate(id: $id, input: {
+        name: \"Designers\", description: \"Pixels\", cyclesEnabled: false }) {
+          success team { key name description cyclesEnabled } } }";
+    let updated = with_id(&api, update, "DES").await["teamUpdate"].clone();
+    assert_eq!(
+        updated["team"],
+        json!({"key": "DES", "name": "Designers", "description": "Pixels", "cyclesEnabled": false})
+    );
+    let delete = "mutation($id: String!) { teamDelete(id: $id) { success entityId } }";
+    let deleted = with_id(&api, delete, "OPS2").await["teamDelete"].clone();
+    assert_eq!(deleted, json!({"success": true, "entityId": ops["id"]}));
+    let keys = query(&api, "{ teams { nodes { key } } }", json!({})).await;
+    assert_eq!(pluck(&keys["teams"]["nodes"], "key"), ["DES", "ENG"]);
+    let archived = query(
+        &api,
+        "{ teams(includeArchived: true) { nodes { key } } }",
+        json!({}),
+    )
+    .await;
+    assert_eq!(
+        pluck(&archived["teams"]["nodes"], "key"),
+        ["OPS2", "DES", "ENG"]
+    );
+}
+
+#[asym::clone("linear", seed = "basic")]
+async fn teams_refuse_what_the_clone_cannot_write(linear: asym::Linear) {
+    let api = client(&linear);
+    let bad_key = "key must be 1 to 7 letters or digits, starting with a letter.";
+    let validation = "Argument Validation Error";
+    let triage = "Input field `triageEnabled` is not supported by the asym Linear clone";
+    let taken = "A team with this key already exists.";
+    let cases = [
+        (json!({"name": "x", "key": "1AB"}), validation, bad_key),
+        (
+            json!({"name": "x", "key": "TOOLONGKEY"}),
+            validation,
+            bad_key,
+        ),
+        (json!({"name": "!!"}), validation, bad_key),
+        (json!({"name": "x", "key": "eng"}), taken, taken),
+        (json!({"name": "x", "triageEnabled": true}), triage, triage),
+    ];
+    refused_inputs_as(&api, CREATE, cases).await;
+    let copy = "Argument `copySettingsFromTeamId` is not supported by the asym Linear clone";
+    refused_as(
+        &api,
+        "mutation { teamCreate(input: { name: \"x\" }, copySettingsFromTeamId: \"ENG\") { success } }",
+        json!({}),
+        copy,
+        copy,
+    )
+    .await;
+    let rekey = "Input field `key` is not supported by the asym Linear clone";
+    let update = "mutation { teamUpdate(id: \"ENG\", input: { key: \"ENGX\" }) { success } }";
+    refused_as(&api, update, json!({}), rekey, rekey).await;
+    let delete = "mutation { teamDelete(id: \"NOPE\") { success } }";
+    missing(&api, delete, json!({}), "Team").await;
+    let keys = query(&api, "{ teams { nodes { key } } }", json!({})).await;
+    assert_eq!(pluck(&keys["teams"]["nodes"], "key"), ["ENG"]);
+}
