@@ -373,6 +373,8 @@ await check('named refusals; subscriptionItems expand; invoices.createPreview cu
   await assert.rejects(stripe.customers.create({ cash_balance: { settings: { reconciliation_mode: 'manual' } } }),
     named('cash_balance'));
   await assert.rejects(stripe.setupIntents.create({ single_use: { amount: 100, currency: 'usd' } }), named('single_use'));
+  await assert.rejects(stripe.setupIntents.create({ payment_method_options: { card: { moto: true } } }),
+    named('payment_method_options[card][moto]'));
   await assert.rejects(stripe.invoices.create({ customer: 'cus_SEEDbob0000001', due_date: 1900000000 }), named('due_date'));
   await assert.rejects(stripe.products.create({ name: 'Box', colour: 'red' }),
     (err) => err.code === 'parameter_unknown' && err.param === 'colour');

@@ -431,6 +431,8 @@ def refusals_items_and_previews():
     refused("payment_intent_data", stripe.checkout.Session.create, mode="payment",
             payment_intent_data={"metadata": {"order": "1"}},
             line_items=[{"price": "price_SEEDshirt001", "quantity": 1}])
+    refused("payment_method_options[card][installments]", stripe.PaymentIntent.create, amount=1000, currency="usd",
+            payment_method_options={"card": {"installments": {"enabled": True}}})
     err = refused("colour", stripe.Product.create, name="Box", colour="red")
     assert err.code == "parameter_unknown", err
     item = stripe.InvoiceItem.create(customer="cus_SEEDbob0000001", amount=700, currency="usd",

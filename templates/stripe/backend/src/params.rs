@@ -237,20 +237,9 @@ impl Params {
     /// Checks the request against what `route` takes: an unknown parameter is
     /// `parameter_unknown`, then one it does not serve is refused by name ([`unserved`]).
     pub(crate) fn take(&self, route: &Takes) -> ApiResult<()> {
-        let mut refused = None;
-        for key in self.0.keys() {
-            if key == "expand" || holds(route.serves, key) {
-                continue;
-            }
-            if !holds(route.refuses, key) {
-                return Err(ApiError::unknown(key));
-            }
-            refused = refused.or(Some(key));
-        }
-        match refused {
-            Some(key) => Err(unserved(key, route.route)),
-            None => Ok(()),
-        }
+        take_keys(self.0.keys().filter(|key| *key != "expand"), route, |key| {
+            key.to_owned()
+        })
     }
 
     /// The raw value under `key`.
@@ -359,6 +348,38 @@ impl Params {
                 .collect::<ApiResult<Vec<_>>>()
                 .map(Some),
         }
+    }
+}
+
+/// Checks the keys of hash `at` (`payment_method_options[card]`), when it was sent, against
+/// what `route` takes there, as [`Params::take`] checks a request's: each key named `at[key]`.
+pub(crate) fn take_in(hash: Option<&Map<String, Value>>, at: &str, route: &Takes) -> ApiResult<()> {
+    match hash {
+        Some(hash) => take_keys(hash.keys(), route, |key| format!("{at}[{key}]")),
+        None => Ok(()),
+    }
+}
+
+/// `parameter_unknown` for the first of `keys` that `route` neither serves nor refuses, else
+/// the refusal of the first it refuses; each named by `name`.
+fn take_keys<'k>(
+    keys: impl Iterator<Item = &'k String>,
+    route: &Takes,
+    name: impl Fn(&str) -> String,
+) -> ApiResult<()> {
+    let mut refused = None;
+    for key in keys {
+        if holds(route.serves, key) {
+            continue;
+        }
+        if !holds(route.refuses, key) {
+            return Err(ApiError::unknown(&name(key)));
+        }
+        refused = refused.or(Some(key));
+    }
+    match refused {
+        Some(key) => Err(unserved(&name(key), route.route)),
+        None => Ok(()),
     }
 }
 

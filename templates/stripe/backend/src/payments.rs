@@ -7,9 +7,11 @@ use crate::cx::Cx;
 use crate::dispatch::routes;
 use crate::error::{ApiError, ApiResult};
 use crate::kinds::{CHARGE, CUSTOMER, PAYMENT_INTENT, PAYMENT_METHOD};
-use crate::model::intent::{Attempted, How, attempt, currency, new_intent};
+use crate::model::intent::{
+    Attempted, How, attempt, currency, new_intent, requested_three_d_secure,
+};
 use crate::model::{balance, method};
-use crate::params::{Params, Takes, apply_metadata, string_at};
+use crate::params::{Params, Takes, apply_metadata};
 use asym_kit::Kit;
 
 /// Payment intents: the `/v1` routes this module serves.
@@ -48,6 +50,38 @@ const INTENT_UNSERVED: &[&str] = &[
 const CONFIRM_UNSERVED: &[&str] = &[
     "confirmation_token", "mandate", "mandate_data", "radar_options",
 ];
+
+/// What a payment intent's `payment_method_options` take: cards' only (every other type's
+/// options are refused by name).
+#[rustfmt::skip]
+const OPTIONS: Takes = Takes {
+    route: "payment intents",
+    serves: &[&["card"]],
+    refuses: &[&[
+        "acss_debit", "affirm", "afterpay_clearpay", "alipay", "alma", "amazon_pay",
+        "au_becs_debit", "bacs_debit", "bancontact", "billie", "bizum", "blik", "boleto",
+        "card_present", "cashapp", "crypto", "customer_balance", "eps", "fpx", "giropay",
+        "grabpay", "ideal", "interac_present", "kakao_pay", "klarna", "konbini", "kr_card", "link",
+        "mb_way", "mobilepay", "multibanco", "naver_pay", "nz_bank_account", "oxxo", "p24",
+        "pay_by_bank", "payco", "paynow", "paypal", "paypay", "payto", "pix", "promptpay",
+        "revolut_pay", "samsung_pay", "satispay", "scalapay", "sepa_debit", "sequra", "sofort",
+        "sunbit", "swish", "twint", "upi", "us_bank_account", "wechat_pay", "zip",
+    ]],
+};
+
+/// What `payment_method_options[card]` takes on a payment intent: 3-D Secure's request.
+#[rustfmt::skip]
+const CARD_OPTIONS: Takes = Takes {
+    route: "payment intents",
+    serves: &[&["request_three_d_secure"]],
+    refuses: &[&[
+        "capture_method", "cvc_token", "installments", "mandate_options", "moto", "network",
+        "request_extended_authorization", "request_incremental_authorization",
+        "request_multicapture", "request_overcapture", "require_cvc_recollection",
+        "setup_credential_usage", "setup_future_usage", "statement_descriptor_suffix_kana",
+        "statement_descriptor_suffix_kanji", "stored_credential_usage", "three_d_secure",
+    ]],
+};
 
 /// What `POST /v1/payment_intents` takes.
 #[rustfmt::skip]
@@ -124,21 +158,8 @@ async fn apply_intent(cx: &mut Cx<'_>, intent: &mut Value, params: &Params) -> A
         intent["payment_method_types"] = json!(types);
         intent["automatic_payment_methods"] = Value::Null;
     }
-    if let Some(options) = params.hash("payment_method_options")?
-        && let Some(card) = options.get("card")
-    {
-        let requested = crate::params::hash_at(Some(card), "payment_method_options[card]")?
-            .and_then(|c| c.get("request_three_d_secure"));
-        if let Some(value) = string_at(requested, "request_three_d_secure")? {
-            if !["automatic", "any", "challenge"].contains(&value) {
-                return Err(ApiError::invalid_param(
-                    "payment_method_options[card][request_three_d_secure]",
-                    "Invalid payment_method_options[card][request_three_d_secure]: must be one \
-                     of automatic, any, or challenge",
-                ));
-            }
-            intent["payment_method_options"]["card"]["request_three_d_secure"] = json!(value);
-        }
+    if let Some(value) = requested_three_d_secure(params, (&OPTIONS, &CARD_OPTIONS))? {
+        intent["payment_method_options"]["card"]["request_three_d_secure"] = json!(value);
     }
     if let Some(auto) = params.hash("automatic_payment_methods")? {
         let enabled =

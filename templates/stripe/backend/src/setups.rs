@@ -8,6 +8,7 @@ use crate::dispatch::routes;
 use crate::error::{ApiError, ApiResult};
 use crate::ids;
 use crate::kinds::{CUSTOMER, PAYMENT_METHOD, SETUP_INTENT};
+use crate::model::intent::requested_three_d_secure;
 use crate::model::{method, setup};
 use crate::params::{Params, Takes, apply_metadata};
 use asym_kit::Kit;
@@ -36,6 +37,27 @@ const SETUP_UNSERVED: &[&str] = &[
     "excluded_payment_method_types", "flow_directions", "payment_method_configuration",
     "payment_method_data",
 ];
+
+/// What a setup intent's `payment_method_options` take: cards' only.
+#[rustfmt::skip]
+const OPTIONS: Takes = Takes {
+    route: "setup intents",
+    serves: &[&["card"]],
+    refuses: &[&[
+        "acss_debit", "amazon_pay", "bacs_debit", "bizum", "blik", "card_present", "klarna",
+        "link", "paypal", "payto", "pix", "sepa_debit", "upi", "us_bank_account",
+    ]],
+};
+
+/// What `payment_method_options[card]` takes on a setup intent: 3-D Secure's request.
+#[rustfmt::skip]
+const CARD_OPTIONS: Takes = Takes {
+    route: "setup intents",
+    serves: &[&["request_three_d_secure"]],
+    refuses: &[&[
+        "mandate_options", "moto", "network", "setup_credential_usage", "three_d_secure",
+    ]],
+};
 
 /// What `POST /v1/setup_intents` takes.
 #[rustfmt::skip]
@@ -106,13 +128,7 @@ async fn apply_setup(cx: &mut Cx<'_>, setup: &mut Value, params: &Params) -> Api
         }
         setup["customer"] = customer;
     }
-    if let Some(requested) = params
-        .hash("payment_method_options")?
-        .and_then(|o| o.get("card"))
-        .and_then(|c| c.get("request_three_d_secure"))
-        .and_then(Value::as_str)
-        .filter(|r| ["automatic", "any", "challenge"].contains(r))
-    {
+    if let Some(requested) = requested_three_d_secure(params, (&OPTIONS, &CARD_OPTIONS))? {
         setup["payment_method_options"]["card"]["request_three_d_secure"] = json!(requested);
     }
     if let Some(types) = params.strings("payment_method_types")? {

@@ -272,6 +272,32 @@ async fn every_create_and_update_refuses_what_it_does_not_serve_by_name(stripe: 
             "billing_schedules",
         ),
     ];
+    // Inside payment_method_options too: other types' options and card options not served.
+    let options = [
+        (
+            "payment_method_options[sepa_debit][setup_future_usage]",
+            "payment_method_options[sepa_debit]",
+        ),
+        (
+            "payment_method_options[card][installments][enabled]",
+            "payment_method_options[card][installments]",
+        ),
+    ];
+    for (key, param) in options {
+        let form = [("amount", "1000"), ("currency", "usd"), (key, "true")];
+        refused_by_name(&api, "/v1/payment_intents", &form, param).await;
+    }
+    let moto = "payment_method_options[card][moto]";
+    refused_by_name(
+        &api,
+        &path("/v1/setup_intents", &setup),
+        &[(moto, "true")],
+        moto,
+    )
+    .await;
+    let asked = "payment_method_options[card][request_three_d_secure]";
+    let (status, body) = api.post("/v1/setup_intents", &[(asked, "sometimes")]).await;
+    assert_error(status, &body, "param", (400, asked));
     for (path, form, param) in &cases {
         refused_by_name(&api, path, form, param).await;
     }
@@ -283,6 +309,10 @@ async fn every_create_and_update_refuses_what_it_does_not_serve_by_name(stripe: 
         (path("/v1/tax_rates", &rate), "percentage"),
         (at("/v1/subscription_items", &sub_item), "subscription"),
         ("/v1/products".to_owned(), "colour"),
+        (
+            "/v1/setup_intents".to_owned(),
+            "payment_method_options[card][colour]",
+        ),
     ] {
         let (status, body) = api.post(&path, &[(key, "x")]).await;
         assert_eq!(
