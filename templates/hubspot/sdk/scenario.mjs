@@ -356,6 +356,8 @@ await check('lists with filters: a DYNAMIC list follows its contacts, a SNAPSHOT
   assert.deepEqual(await members(snapshot.listId), [...made].sort());
   const fetched = await listsApi.getById(dynamic.listId, true);
   assert.equal(fetched.list.filterBranch.filterBranchType, 'OR');
+  // Answered as HubSpot fills it in: includeObjectsWithNoValueSet false where not written.
+  assert.equal(fetched.list.filterBranch.filterBranches[0].filters[1].operation.includeObjectsWithNoValueSet, false);
   const updated = await listsApi.updateListFilters(dynamic.listId, { filterBranch: branch([title, { filterType: 'PROPERTY', property: 'company', operation: { operationType: 'ALL_PROPERTY', operator: 'IS_NOT_KNOWN' } }]) });
   assert.equal(updated.updatedList.listVersion, 2);
   assert.deepEqual(await members(dynamic.listId), [made[0]]);

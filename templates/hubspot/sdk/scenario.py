@@ -498,6 +498,9 @@ def dynamic_lists():
     assert members(snapshot) == sorted(made[:2]), members(snapshot)
     fetched = api.lists_api.get_by_id(dynamic.list.list_id, include_filters=True)
     assert fetched.list.filter_branch is not None, fetched
+    # Answered as HubSpot fills it in: includeObjectsWithNoValueSet false where not written.
+    operation = fetched.list.filter_branch.filter_branches[0].filters[0].operation
+    assert operation.include_objects_with_no_value_set is False, fetched
     updated = api.lists_api.update_list_filters(dynamic.list.list_id, {"filterBranch": by_title("IS_EQUAL_TO", ["nobody"])})
     assert updated.updated_list.list_version == 2, updated
     assert members(dynamic) == [], members(dynamic)

@@ -142,6 +142,42 @@ pub(crate) fn filter_groups(branch: &Value) -> Result<Vec<Value>, ApiError> {
         .collect()
 }
 
+/// `branch` as HubSpot answers it back (its Lists guide's example answers): every branch with
+/// its `filterBranchOperator` (its `filterBranchType` when not given) and its `filters` and
+/// `filterBranches` (empty when not given), every filter's `operation` with its
+/// `includeObjectsWithNoValueSet` (`false` when not given, as it is evaluated). What was given
+/// is kept as written.
+pub(crate) fn answered(branch: &Value) -> Value {
+    let mut branch = branch.clone();
+    complete(&mut branch);
+    branch
+}
+
+/// [`answered`] in place.
+fn complete(branch: &mut Value) {
+    let Some(fields) = branch.as_object_mut() else {
+        return;
+    };
+    if let Some(kind) = fields.get("filterBranchType").cloned() {
+        fields.entry("filterBranchOperator").or_insert(kind);
+    }
+    for name in ["filterBranches", "filters"] {
+        fields.entry(name).or_insert_with(|| json!([]));
+    }
+    if let Some(Value::Array(filters)) = fields.get_mut("filters") {
+        for operation in filters.iter_mut().filter_map(|f| f.get_mut("operation")) {
+            if let Some(operation) = operation.as_object_mut() {
+                operation
+                    .entry("includeObjectsWithNoValueSet")
+                    .or_insert(json!(false));
+            }
+        }
+    }
+    if let Some(Value::Array(branches)) = fields.get_mut("filterBranches") {
+        branches.iter_mut().for_each(complete);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -169,6 +205,29 @@ mod tests {
                 {"propertyName": "firstname", "operator": "NEQ", "value": "Jo"},
                 {"propertyName": "firstname", "operator": "HAS_PROPERTY"},
             ]})]
+        );
+    }
+
+    #[test]
+    fn a_branch_is_answered_with_what_hubspot_fills_in() {
+        let written = json!({"filterBranchType": "OR", "filterBranches": [
+            {"filterBranchType": "AND", "filters": [
+                {"filterType": "PROPERTY", "property": "email",
+                 "operation": {"operationType": "ALL_PROPERTY", "operator": "IS_KNOWN"}},
+                {"filterType": "PROPERTY", "property": "firstname",
+                 "operation": {"operationType": "STRING", "operator": "IS_NOT_EQUAL_TO",
+                               "value": "Jo", "includeObjectsWithNoValueSet": true}}]}]});
+        assert_eq!(
+            answered(&written),
+            json!({"filterBranchType": "OR", "filterBranchOperator": "OR", "filters": [],
+                   "filterBranches": [{"filterBranchType": "AND", "filterBranchOperator": "AND",
+                       "filterBranches": [], "filters": [
+                {"filterType": "PROPERTY", "property": "email",
+                 "operation": {"operationType": "ALL_PROPERTY", "operator": "IS_KNOWN",
+                               "includeObjectsWithNoValueSet": false}},
+                {"filterType": "PROPERTY", "property": "firstname",
+                 "operation": {"operationType": "STRING", "operator": "IS_NOT_EQUAL_TO",
+                               "value": "Jo", "includeObjectsWithNoValueSet": true}}]}]})
         );
     }
 

@@ -191,11 +191,12 @@ async fn create(call: Call, JsonBody(body): JsonBody) -> ApiResult {
         (_, Some(branch)) => Some(filters::filter_groups(branch)?),
         (_, None) => None,
     };
+    let answered = branch.map(filters::answered);
     let list = NewList {
         name,
         object_type_id: &object_type.type_id,
         processing_type,
-        filter_branch: branch,
+        filter_branch: answered.as_ref(),
         list_permissions: object_or(
             &body,
             "listPermissions",
@@ -383,7 +384,7 @@ async fn update_filters(call: Call, JsonBody(body): JsonBody) -> ApiResult {
     let object_type = call.resolve(&list.object_type_id).await?;
     let mut client = call.kit.db().await?;
     let tx = client.transaction().await?;
-    if !model::set_filters(&tx, list.id, branch).await? {
+    if !model::set_filters(&tx, list.id, &filters::answered(branch)).await? {
         return Err(no_list(list.id));
     }
     filter_and_answer(tx, list.id, &object_type, &groups, true, "updatedList").await

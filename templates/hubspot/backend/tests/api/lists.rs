@@ -316,7 +316,8 @@ async fn snapshot_lists_apply_filters_once_and_dynamic_lists_follow_them(hubspot
     let api = api(&hubspot);
     let leads_and_customers = branch(json!([property(
         "lifecyclestage",
-        json!({"operationType": "ENUMERATION", "operator": "IS_ANY_OF", "values": ["lead", "customer"]}),
+        json!({"operationType": "ENUMERATION", "operator": "IS_ANY_OF", "values": ["lead", "customer"],
+               "includeObjectsWithNoValueSet": false}),
     )]));
     let snapshot = filtered(&api, "Pipeline", "0-1", "SNAPSHOT", &leads_and_customers).await;
     assert_eq!(snapshot["list"]["size"], 2);
@@ -373,10 +374,13 @@ async fn snapshot_lists_apply_filters_once_and_dynamic_lists_follow_them(hubspot
     // New filters: first name Jane, or any contact with no last name (none), email known.
     let janes = json!({"filterBranchType": "OR", "filterBranchOperator": "OR", "filters": [], "filterBranches": [
         {"filterBranchType": "AND", "filterBranchOperator": "AND", "filterBranches": [], "filters": [
-            property("firstname", json!({"operationType": "STRING", "operator": "IS_EQUAL_TO", "value": "Jane"})),
-            property("email", json!({"operationType": "ALL_PROPERTY", "operator": "IS_KNOWN"}))]},
+            property("firstname", json!({"operationType": "STRING", "operator": "IS_EQUAL_TO", "value": "Jane",
+                                         "includeObjectsWithNoValueSet": false})),
+            property("email", json!({"operationType": "ALL_PROPERTY", "operator": "IS_KNOWN",
+                                     "includeObjectsWithNoValueSet": false}))]},
         {"filterBranchType": "AND", "filterBranchOperator": "AND", "filterBranches": [], "filters": [
-            property("lastname", json!({"operationType": "ALL_PROPERTY", "operator": "IS_NOT_KNOWN"}))]}]});
+            property("lastname", json!({"operationType": "ALL_PROPERTY", "operator": "IS_NOT_KNOWN",
+                                        "includeObjectsWithNoValueSet": false}))]}]});
     let updated = put(
         &api,
         &format!("/crm/v3/lists/{dynamic}/update-list-filters"),
@@ -426,6 +430,41 @@ async fn snapshot_lists_apply_filters_once_and_dynamic_lists_follow_them(hubspot
         let list = create_list(&api, &json!({"name": name, "objectTypeId": "0-1", "processingType": "SNAPSHOT", "filterBranch": not_jane(include)}), 200).await;
         assert_eq!(member_ids(&api, &list_id(&list)).await, expected, "{name}");
     }
+}
+
+#[asym::clone("hubspot", seed = "basic")]
+async fn a_list_answers_its_filters_as_hubspot_fills_them_in(hubspot: asym::HubSpot) {
+    let api = api(&hubspot);
+    // Written without branch operators, empty arrays or includeObjectsWithNoValueSet.
+    let written = json!({"filterBranchType": "OR", "filterBranches": [{"filterBranchType": "AND", "filters": [
+        property("email", json!({"operationType": "ALL_PROPERTY", "operator": "IS_KNOWN"})),
+        property("firstname", json!({"operationType": "STRING", "operator": "IS_NOT_EQUAL_TO",
+                                     "value": "Jane", "includeObjectsWithNoValueSet": true}))]}]});
+    let answered = json!({"filterBranchType": "OR", "filterBranchOperator": "OR", "filters": [],
+        "filterBranches": [{"filterBranchType": "AND", "filterBranchOperator": "AND", "filterBranches": [],
+                            "filters": [
+        property("email", json!({"operationType": "ALL_PROPERTY", "operator": "IS_KNOWN",
+                                 "includeObjectsWithNoValueSet": false})),
+        property("firstname", json!({"operationType": "STRING", "operator": "IS_NOT_EQUAL_TO",
+                                     "value": "Jane", "includeObjectsWithNoValueSet": true}))]}]});
+    let created = filtered(&api, "Known", "0-1", "DYNAMIC", &written).await;
+    assert_eq!(created["list"]["filterBranch"], answered);
+    // Unset membership settings are null, as in the create answer of HubSpot's Lists guide.
+    assert_eq!(
+        created["list"]["membershipSettings"],
+        json!({"membershipTeamId": null, "includeUnassigned": null})
+    );
+    let id = list_id(&created);
+    let got = read(&api, &format!("/crm/v3/lists/{id}?includeFilters=true")).await;
+    assert_eq!(got["list"]["filterBranch"], answered);
+    let updated = put(
+        &api,
+        &format!("/crm/v3/lists/{id}/update-list-filters"),
+        &json!({"filterBranch": written}),
+        200,
+    )
+    .await;
+    assert_eq!(updated["updatedList"]["filterBranch"], answered);
 }
 
 #[asym::clone("hubspot", seed = "basic")]
