@@ -276,7 +276,7 @@ await scenario("custom views: createCustomView, customViews, customView issues a
   await linear.deleteCustomView(created.id);
 });
 
-await scenario("teams: createTeam with its workflow states, updateTeam, deleteTeam", async () => {
+await scenario("teams: createTeam with its workflow states, updateTeam, updateWorkflowState, archiveWorkflowState, deleteTeam, unarchiveTeam", async () => {
   const team = await (await linear.createTeam({ name: "Research", key: "rsc" })).team;
   assert(team.key === "RSC" && team.name === "Research", "teamCreate");
   const states = (await team.states()).nodes.map((s) => s.name);
@@ -289,9 +289,19 @@ await scenario("teams: createTeam with its workflow states, updateTeam, deleteTe
   assert(updated.description === "Reading", "teamUpdate");
   const taken = await expectError(linear.createTeam({ name: "Again", key: "RSC" }), LinearErrorType.InvalidInput, "a key in use");
   assert(taken.message.includes("already exists"), taken.message);
+  const review = (await team.states()).nodes.find((s) => s.name === "In Review");
+  const renamed = await (await linear.updateWorkflowState(review.id, { name: "Review", color: "#00aa00" })).workflowState;
+  assert(renamed.name === "Review" && renamed.color === "#00aa00", "workflowStateUpdate");
+  const archived = await linear.archiveWorkflowState(review.id);
+  assert(archived.success && (await archived.entity).archivedAt, "workflowStateArchive");
+  const backlog = (await team.states()).nodes.find((s) => s.name === "Backlog");
+  await expectError(linear.archiveWorkflowState(backlog.id), LinearErrorType.InvalidInput, "a state with issues");
   const deleted = await linear.deleteTeam(team.id);
   assert(deleted.success && deleted.entityId === team.id, "teamDelete");
   assert((await linear.teams()).nodes.every((t) => t.id !== team.id), "an archived team is not listed");
+  const restored = await linear.unarchiveTeam(team.id);
+  assert(restored.success && !(await restored.entity).archivedAt, "teamUnarchive");
+  assert((await linear.teams()).nodes.some((t) => t.id === team.id), "listed again");
 });
 
 await scenario("errors: bad key, API key as Bearer, unknown ids, invalid input", async () => {

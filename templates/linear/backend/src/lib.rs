@@ -22,7 +22,7 @@
 //! | issue mutations (create, update, batch, labels, archive, delete) | `issues` |
 //! | comment (and thread resolution), label, project, cycle, attachment, reaction, webhook, workflow-state, issue-relation, team-membership mutations | `resources`, `simple` |
 //! | `issueSubscribe`, `issueUnsubscribe` | `subscriptions` |
-//! | `teamCreate` (default workflow states, the creator an owner), `teamUpdate`, `teamDelete` (archives) | `teams` |
+//! | `teamCreate` (default workflow states, the creator an owner), `teamUpdate`, `teamDelete` (archives), `teamUnarchive` | `teams` |
 //! | `templateCreate`/`Update`/`Delete`; an issue template applied by `issueCreate` | `templates` |
 //! | `documentCreate`/`Update`/`Delete`/`Unarchive` | `documents` |
 //! | project and initiative status updates: `projectUpdateCreate`, `initiativeUpdateCreate`, … | `status_updates` |

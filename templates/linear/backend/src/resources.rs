@@ -223,10 +223,27 @@ simple::delegate!(
     milestone_update => simple::update_plain, MILESTONE, "projectMilestoneUpdate(id:, input:)";
     milestone_delete => simple::delete, MILESTONE, "projectMilestoneDelete(id:)";
     relation_delete => simple::delete, RELATION, "issueRelationDelete(id:)";
+    state_update => simple::update_plain, STATE, "workflowStateUpdate(id:, input:)";
     membership_create => create, MEMBERSHIP, "teamMembershipCreate(input:)";
     membership_update => simple::update_plain, MEMBERSHIP, "teamMembershipUpdate(id:, input:)";
     membership_delete => simple::delete, MEMBERSHIP, "teamMembershipDelete(id:)";
 );
+
+/// `workflowStateArchive(id:)`: only a state whose issues are all archived may be, as
+/// Linear's schema says; a new issue then never lands in it.
+pub(crate) async fn state_archive(ctx: &ResolverContext<'_>) -> Result<Value> {
+    let (shared, _, id) = simple::target(ctx)?;
+    let mut client = shared.kit.db().await.map_err(error::internal)?;
+    let tx = client.transaction().await.map_err(error::internal)?;
+    let busy = "SELECT EXISTS (SELECT 1 FROM issues WHERE state_id = $1 AND archived_at IS NULL)";
+    let row = tx.query_one(busy, &[&id]).await.map_err(error::db)?;
+    if row.get::<_, bool>(0) {
+        return Err(error::validation(
+            "Only states with issues that have all been archived can be archived.",
+        ));
+    }
+    simple::archive_in(ctx, &STATE, tx, &id, false, Archival::Archive).await
+}
 
 /// `commentUpdate(id:, input:, skipEditedAt:)`.
 pub(crate) async fn comment_update(ctx: &ResolverContext<'_>) -> Result<Value> {

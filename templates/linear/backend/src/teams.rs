@@ -1,7 +1,8 @@
 //! Teams: `teamCreate`, `teamUpdate`, `teamDelete`. A new team gets the default workflow
 //! states and its creator as a member and owner (`team_created`, in the create's
 //! transaction); its key is the one given, upper-cased, or the first three letters and digits
-//! of its name. `teamDelete` archives the team, as Linear's schema says.
+//! of its name. `teamDelete` archives the team, as Linear's schema says, and `teamUnarchive`
+//! brings it back.
 
 use async_graphql::Value;
 use async_graphql::dynamic::ResolverContext;
@@ -83,6 +84,12 @@ pub(crate) async fn delete(ctx: &ResolverContext<'_>) -> Result<Value> {
     payload.shift_remove("entity");
     payload.insert(async_graphql::Name::new("entityId"), Value::from(id));
     Ok(Value::Object(payload))
+}
+
+/// `teamUnarchive(id:)`: by id or key; `{success, lastSyncId, entity}`.
+pub(crate) async fn unarchive(ctx: &ResolverContext<'_>) -> Result<Value> {
+    let id = target(ctx).await?;
+    simple::archival_at(ctx, &TEAM, &id, Archival::Unarchive).await
 }
 
 /// The id of the team the `id` argument names, by id or key.

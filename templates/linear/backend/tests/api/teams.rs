@@ -133,3 +133,52 @@ async fn teams_refuse_what_the_clone_cannot_write(linear: asym::Linear) {
     let keys = query(&api, "{ teams { nodes { key } } }", json!({})).await;
     assert_eq!(pluck(&keys["teams"]["nodes"], "key"), ["ENG"]);
 }
+
+#[asym::clone("linear", seed = "basic")]
+async fn states_are_updated_and_archived_and_teams_unarchived(linear: asym::Linear) {
+    let api = client(&linear);
+    // ENG's Backlog holds issues; In Review (…004) holds none.
+    let backlog = "d0000000-0000-4000-8000-000000000001";
+    let review = "d0000000-0000-4000-8000-000000000004";
+    let update = "mutation($id: String!) { workflowStateUpdate(id: $id, input: {
+        name: \"Review\", color: \"#00aa00\", description: \"Waiting\", position: 3.5 }) {
+          success workflowState { name color description position type } } }";
+    let updated = with_id(&api, update, review).await["workflowStateUpdate"].clone();
+    assert_eq!(
+        updated["workflowState"],
+        json!({"name": "Review", "color": "#00aa00", "description": "Waiting",
+               "position": 3.5, "type": "started"})
+    );
+    let archive = "mutation($id: String!) { workflowStateArchive(id: $id) {
+        success entity { id archivedAt } } }";
+    let busy = "Only states with issues that have all been archived can be archived.";
+    refused_as(
+        &api,
+        archive,
+        json!({"id": backlog}),
+        "Argument Validation Error",
+        busy,
+    )
+    .await;
+    let archived = with_id(&api, archive, review).await["workflowStateArchive"].clone();
+    assert_eq!(archived["entity"]["id"], review);
+    assert!(archived["entity"]["archivedAt"].is_string());
+    let states = query(
+        &api,
+        "{ team(id: \"ENG\") { states { nodes { id } } } }",
+        json!({}),
+    )
+    .await;
+    assert!(!pluck(&states["team"]["states"]["nodes"], "id").contains(&review.to_owned()));
+    missing(&api, archive, json!({"id": "nope"}), "WorkflowState").await;
+
+    let research = team(&api, json!({"name": "Research"})).await;
+    let delete = "mutation($id: String!) { teamDelete(id: $id) { success } }";
+    with_id(&api, delete, &research["id"]).await;
+    let unarchive = "mutation($id: String!) { teamUnarchive(id: $id) {
+        success entity { key archivedAt } } }";
+    let back = with_id(&api, unarchive, "RES").await["teamUnarchive"].clone();
+    assert_eq!(back["entity"], json!({"key": "RES", "archivedAt": null}));
+    let keys = query(&api, "{ teams { nodes { key } } }", json!({})).await;
+    assert_eq!(pluck(&keys["teams"]["nodes"], "key"), ["RES", "ENG"]);
+}
