@@ -331,6 +331,7 @@ await scenario("review_threads_events_and_mentions", async () => {
   assert.deepEqual(inRepo.filter((c) => c.pull_request_url.endsWith(`/pulls/${pull_number}`)).map((c) => c.body), ["nit", "done"]);
   await fails(404, () => reviewer.rest.pulls.getReviewComment({ ...repo, comment_id: drafts.data[0].id }));
   await fails(404, () => reviewer.rest.pulls.createReplyForReviewComment({ ...repo, pull_number, comment_id: drafts.data[0].id, body: "me too" }));
+  await fails(404, () => reviewer.rest.reactions.createForPullRequestReviewComment({ ...repo, comment_id: drafts.data[0].id, content: "eyes" }));
   // An edit's webhook says what changed.
   await reviewer.rest.pulls.update({ ...repo, pull_number, title: "Threads, renamed" });
   const edited = await deliveredPayload(hook.data.id, "pull_request", "edited");

@@ -341,6 +341,8 @@ def review_threads_events_and_mentions():
     assert [c.body for c in in_repo if c.pull_request_url.endswith(f"/pulls/{pr.number}")] == ["nit", "done"]
     raises(UnknownObjectException, 404, lambda: pr.get_review_comment(draft.id))
     raises(UnknownObjectException, 404, lambda: pr.create_review_comment_reply(draft.id, "me too"))
+    reactions = f"/repos/acme/hello-world/pulls/comments/{draft.id}/reactions"
+    raises(UnknownObjectException, 404, lambda: reviewer.requester.requestJsonAndCheck("GET", reactions))
     # An edit's webhook says what changed.
     issue = repo.create_issue("Py edit", body="Before")
     issue.edit(title="Py edit, renamed", body="After")

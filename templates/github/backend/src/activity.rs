@@ -17,7 +17,7 @@ use crate::repos::Repo;
 use crate::req::{self, Body, Listing, Query};
 use crate::scope::Scope;
 use crate::viewer::Viewer;
-use crate::{commits, db};
+use crate::{commits, db, review_comments};
 
 const CONTENTS: [&str; 8] = [
     "+1", "-1", "laugh", "confused", "heart", "hooray", "rocket", "eyes",
@@ -66,14 +66,27 @@ impl On {
         format!("{within}/{key}/reactions")
     }
 
-    /// Its id, resolved in `repo` (404 when it is not there).
-    async fn resolve(self, client: &impl GenericClient, repo: &Repo, key: &str) -> ApiResult<i64> {
+    /// Its id, resolved in `repo` (404 when it is not there, or is a comment of a pending
+    /// review that is not the caller `viewer`'s).
+    async fn resolve(
+        self,
+        client: &impl GenericClient,
+        (repo, viewer): (&Repo, Option<i64>),
+        key: &str,
+    ) -> ApiResult<i64> {
         let sql = match self {
             Self::Issue => return Ok(Issue::find(client, repo, key).await?.id),
             Self::Comment => "SELECT id FROM comments WHERE id = $1 AND repo_id = $2",
             Self::ReviewComment => {
-                "SELECT c.id FROM review_comments c JOIN issues i ON i.id = c.issue_id
-                 WHERE c.id = $1 AND i.repo_id = $2"
+                let sql = format!(
+                    "SELECT c.id FROM review_comments c JOIN issues i ON i.id = c.issue_id
+                     WHERE c.id = $1 AND i.repo_id = $2 AND {}",
+                    review_comments::visible("$3")
+                );
+                let id: i64 = db::id(key)?;
+                return Ok(db::found(client, &sql, &[&id, &repo.id, &viewer])
+                    .await?
+                    .get(0));
             }
         };
         Ok(db::keyed::<i64>(client, sql, key, repo.id).await?.get(0))
@@ -115,7 +128,7 @@ async fn list(scope: Scope<String>, on: On, query: Query) -> ApiResult {
     }
     let key = &scope.path;
     let (client, repo) = scope.open().await?;
-    let id = on.resolve(&client, &repo, key).await?;
+    let id = on.resolve(&client, (&repo, scope.viewer_id()), key).await?;
     req::list(
         &client,
         &scope.page(&repo, &on.tail(key), &query),
@@ -137,7 +150,9 @@ async fn react(scope: Scope<String>, viewer: Viewer, on: On, body: Body) -> ApiR
         .one_of("content", &CONTENTS, "Reaction")?
         .ok_or_else(|| ApiError::invalid("Invalid request.\n\n\"content\" wasn't supplied."))?;
     let (client, repo) = scope.open().await?;
-    let id = on.resolve(&client, &repo, &scope.path).await?;
+    let id = on
+        .resolve(&client, (&repo, scope.viewer_id()), &scope.path)
+        .await?;
     let row = client
         .query_one(
             "WITH ins AS (INSERT INTO reactions (subject, subject_id, user_id, content) VALUES ($1, $2, $3, $4)
@@ -168,7 +183,7 @@ async fn unreact(scope: Scope<(String, String)>, viewer: Viewer, on: On) -> ApiR
     let (key, reaction) = &scope.path;
     let reaction: i64 = db::id(reaction)?;
     let (client, repo) = scope.open().await?;
-    let id = on.resolve(&client, &repo, key).await?;
+    let id = on.resolve(&client, (&repo, scope.viewer_id()), key).await?;
     const SQL: &str =
         "DELETE FROM reactions WHERE id = $1 AND subject = $2 AND subject_id = $3 AND user_id = $4";
     match db::execute(

@@ -80,23 +80,18 @@ pub(crate) async fn list_where<P>(
             item: "gh_review_comment(c, $3)",
             order: &order,
         },
-        &[&subject, &since, &scope.base(), &viewer_id(scope)],
+        &[&subject, &since, &scope.base(), &scope.viewer_id()],
     )
     .await
 }
 
 /// Whether review comment `c` is seen by the user `viewer` (a placeholder; none when
 /// anonymous) names: not when it belongs to someone else's pending review.
-fn visible(viewer: &str) -> String {
+pub(crate) fn visible(viewer: &str) -> String {
     format!(
         "NOT EXISTS (SELECT 1 FROM reviews v WHERE v.id = c.review_id
                      AND v.state = 'PENDING' AND v.user_id IS DISTINCT FROM {viewer})"
     )
-}
-
-/// The caller's user id (none when anonymous).
-fn viewer_id<P>(scope: &Scope<P>) -> Option<i64> {
-    scope.viewer.as_ref().map(|v| v.user_id)
 }
 
 /// Review comment `id` in the repository `repo`.
@@ -145,7 +140,7 @@ async fn find<P>(
         issue: row.get(2),
         pending: row.get(3),
     };
-    if found.pending && viewer_id(scope) != Some(found.author) {
+    if found.pending && scope.viewer_id() != Some(found.author) {
         return Err(ApiError::not_found());
     }
     Ok(found)

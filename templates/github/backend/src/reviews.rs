@@ -167,7 +167,7 @@ pub(crate) async fn list(scope: Scope<String>, query: Query) -> ApiResult {
     let number = &scope.path;
     let (client, repo) = scope.open().await?;
     let pull = Pull::find(&client, &repo, number).await?;
-    let uid = scope.viewer.as_ref().map(|v| v.user_id);
+    let uid = scope.viewer_id();
     req::list(
         &client,
         &scope.page(&repo, &format!("pulls/{number}/reviews"), &query),
@@ -200,7 +200,7 @@ async fn open(scope: &Scope<(String, String)>, access: Access) -> ApiResult<(Obj
         author: row.get(1),
         state: row.get(2),
     };
-    let viewer = scope.viewer.as_ref().map(|v| v.user_id);
+    let viewer = scope.viewer_id();
     if review.state == "PENDING" && viewer != Some(review.author) {
         return Err(ApiError::not_found());
     }

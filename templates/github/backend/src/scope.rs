@@ -32,6 +32,11 @@ impl<P> Scope<P> {
         &self.kit.config().public_url
     }
 
+    /// The caller's user id (none when anonymous).
+    pub(crate) fn viewer_id(&self) -> Option<i64> {
+        self.viewer.as_ref().map(|v| v.user_id)
+    }
+
     /// Commits a write's transaction, then wakes the outbox when the write enqueued
     /// deliveries (`woke`, from [`crate::hooks::emit`]).
     pub(crate) async fn commit(&self, tx: Transaction<'_>, woke: bool) -> ApiResult<()> {

@@ -327,7 +327,7 @@ async fn a_pending_review_comment_is_its_author_own(gh: asym::GitHub) {
     let one = &fetch(&api, &format!("{PULL}/reviews/{}/comments", pending["id"])).await[0];
     let url = format!("{REPO}/pulls/comments/{}", one["id"]);
     assert_eq!(fetch(&api, &url).await["body"], "nit");
-    let mine = json!({ "body": "mine" });
+    let (mine, eyes) = (json!({ "body": "mine" }), json!({ "content": "eyes" }));
     let others = [
         hubot.get(&url).await,
         anonymous.get(&url).await,
@@ -336,6 +336,8 @@ async fn a_pending_review_comment_is_its_author_own(gh: asym::GitHub) {
         hubot
             .post(&format!("{PULL}/comments/{}/replies", one["id"]), &mine)
             .await,
+        hubot.get(&format!("{url}/reactions")).await,
+        hubot.post(&format!("{url}/reactions"), &eyes).await,
     ];
     for reply in others {
         reply.expect(404);
