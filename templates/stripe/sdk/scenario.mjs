@@ -376,6 +376,8 @@ await check('named refusals; subscriptionItems expand; invoices.createPreview cu
   await assert.rejects(stripe.setupIntents.create({ payment_method_options: { card: { moto: true } } }),
     named('payment_method_options[card][moto]'));
   await assert.rejects(stripe.invoices.create({ customer: 'cus_SEEDbob0000001', due_date: 1900000000 }), named('due_date'));
+  const allowed = await stripe.setupIntents.create({ allowed_payment_method_types: ['card', 'sepa_debit'] });
+  assert.deepEqual(allowed.payment_method_types, ['card']);
   await assert.rejects(stripe.products.create({ name: 'Box', colour: 'red' }),
     (err) => err.code === 'parameter_unknown' && err.param === 'colour');
   const shirt = await stripe.invoiceItems.create({ customer: 'cus_SEEDbob0000001', pricing: { price: 'price_SEEDshirt001' } });

@@ -433,6 +433,8 @@ def refusals_items_and_previews():
             line_items=[{"price": "price_SEEDshirt001", "quantity": 1}])
     refused("payment_method_options[card][installments]", stripe.PaymentIntent.create, amount=1000, currency="usd",
             payment_method_options={"card": {"installments": {"enabled": True}}})
+    intent = stripe.PaymentIntent.create(amount=1000, currency="usd", allowed_payment_method_types=["card", "link"])
+    assert intent.payment_method_types == ["card"], intent
     err = refused("colour", stripe.Product.create, name="Box", colour="red")
     assert err.code == "parameter_unknown", err
     item = stripe.InvoiceItem.create(customer="cus_SEEDbob0000001", amount=700, currency="usd",

@@ -8,7 +8,7 @@ use crate::dispatch::routes;
 use crate::error::{ApiError, ApiResult};
 use crate::kinds::{CHARGE, CUSTOMER, PAYMENT_INTENT, PAYMENT_METHOD};
 use crate::model::intent::{
-    Attempted, How, attempt, currency, new_intent, requested_three_d_secure,
+    Attempted, How, attempt, currency, method_types, new_intent, requested_three_d_secure,
 };
 use crate::model::{balance, method};
 use crate::params::{Params, Takes, apply_metadata};
@@ -30,17 +30,17 @@ pub(crate) fn routes() -> Router<Kit> {
 #[rustfmt::skip]
 const INTENT_SERVED: &[&str] = &[
     "amount", "currency", "customer", "description", "metadata", "payment_method",
-    "payment_method_types", "capture_method", "receipt_email", "setup_future_usage",
-    "statement_descriptor", "statement_descriptor_suffix", "shipping", "payment_method_options",
-    "payment_method_data", "transfer_group",
+    "payment_method_types", "allowed_payment_method_types", "capture_method", "receipt_email",
+    "setup_future_usage", "statement_descriptor", "statement_descriptor_suffix", "shipping",
+    "payment_method_options", "payment_method_data", "transfer_group",
 ];
 
 /// What Stripe takes on a payment intent's create and update that this clone does not serve:
-/// Connect, payment method configurations and type filters, amount and payment details, hooks.
+/// Connect, payment method configurations and exclusions, amount and payment details, hooks.
 #[rustfmt::skip]
 const INTENT_UNSERVED: &[&str] = &[
-    "allowed_payment_method_types", "amount_details", "application_fee_amount",
-    "customer_account", "excluded_payment_method_types", "hooks", "payment_details",
+    "amount_details", "application_fee_amount", "customer_account",
+    "excluded_payment_method_types", "hooks", "payment_details",
     "payment_method_configuration", "transfer_data",
 ];
 
@@ -148,13 +148,7 @@ async fn apply_intent(cx: &mut Cx<'_>, intent: &mut Value, params: &Params) -> A
     if let Some(shipping) = params.hash("shipping")? {
         intent["shipping"] = Value::Object(shipping.clone());
     }
-    if let Some(types) = params.strings("payment_method_types")? {
-        if let Some(other) = types.iter().find(|t| t.as_str() != "card") {
-            return Err(ApiError::invalid_param(
-                "payment_method_types",
-                format!("The payment method type \"{other}\" is not supported by this clone."),
-            ));
-        }
+    if let Some(types) = method_types(params)? {
         intent["payment_method_types"] = json!(types);
         intent["automatic_payment_methods"] = Value::Null;
     }
@@ -239,7 +233,7 @@ pub(crate) async fn create_intent(cx: &mut Cx<'_>) -> ApiResult {
     let currency = currency(&params)?;
     check_amount(amount, &currency)?;
     let (mut intent, seq) = new_intent(cx, amount, &currency, None, cx.now).await?;
-    if !params.has("payment_method_types") {
+    if !params.has("payment_method_types") && !params.has("allowed_payment_method_types") {
         intent["automatic_payment_methods"] = json!({"allow_redirects": "always", "enabled": true});
     }
     apply_intent(cx, &mut intent, &params).await?;

@@ -8,7 +8,7 @@ use crate::dispatch::routes;
 use crate::error::{ApiError, ApiResult};
 use crate::ids;
 use crate::kinds::{CUSTOMER, PAYMENT_METHOD, SETUP_INTENT};
-use crate::model::intent::requested_three_d_secure;
+use crate::model::intent::{method_types, requested_three_d_secure};
 use crate::model::{method, setup};
 use crate::params::{Params, Takes, apply_metadata};
 use asym_kit::Kit;
@@ -27,15 +27,14 @@ pub(crate) fn routes() -> Router<Kit> {
 #[rustfmt::skip]
 const SETUP_SERVED: &[&str] = &[
     "customer", "description", "metadata", "payment_method", "payment_method_types",
-    "payment_method_options",
+    "allowed_payment_method_types", "payment_method_options",
 ];
 
 /// What Stripe takes on a setup intent's create and update that this clone does not serve.
 #[rustfmt::skip]
 const SETUP_UNSERVED: &[&str] = &[
-    "allowed_payment_method_types", "attach_to_self", "customer_account",
-    "excluded_payment_method_types", "flow_directions", "payment_method_configuration",
-    "payment_method_data",
+    "attach_to_self", "customer_account", "excluded_payment_method_types", "flow_directions",
+    "payment_method_configuration", "payment_method_data",
 ];
 
 /// What a setup intent's `payment_method_options` take: cards' only.
@@ -85,7 +84,7 @@ pub(crate) async fn create_setup(cx: &mut Cx<'_>) -> ApiResult {
         "id": id,
         "object": "setup_intent",
         "application": null,
-        "automatic_payment_methods": if params.has("payment_method_types") { Value::Null } else { json!({"allow_redirects": "always", "enabled": true}) },
+        "automatic_payment_methods": if params.has("payment_method_types") || params.has("allowed_payment_method_types") { Value::Null } else { json!({"allow_redirects": "always", "enabled": true}) },
         "cancellation_reason": null,
         "client_secret": ids::client_secret(&id),
         "created": cx.now,
@@ -131,7 +130,7 @@ async fn apply_setup(cx: &mut Cx<'_>, setup: &mut Value, params: &Params) -> Api
     if let Some(requested) = requested_three_d_secure(params, (&OPTIONS, &CARD_OPTIONS))? {
         setup["payment_method_options"]["card"]["request_three_d_secure"] = json!(requested);
     }
-    if let Some(types) = params.strings("payment_method_types")? {
+    if let Some(types) = method_types(params)? {
         setup["payment_method_types"] = json!(types);
     }
     if let Some(pm) = params.str("payment_method")?.filter(|s| !s.is_empty()) {

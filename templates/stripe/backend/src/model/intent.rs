@@ -383,3 +383,46 @@ pub(crate) fn requested_three_d_secure<'p>(
         value => Ok(value),
     }
 }
+
+/// The payment method types an intent's create or update sets: `payment_method_types` (cards
+/// only here), or `allowed_payment_method_types` (from 2026-07-29.dahlia), which Stripe
+/// filters to the compatible types without an error: here, cards. `None` when neither is sent.
+pub(crate) fn method_types(params: &Params) -> ApiResult<Option<Vec<String>>> {
+    let allowed = "allowed_payment_method_types";
+    let Some(types) = params.strings(allowed)? else {
+        let Some(types) = params.strings("payment_method_types")? else {
+            return Ok(None);
+        };
+        if let Some(other) = types.iter().find(|t| t.as_str() != "card") {
+            return Err(ApiError::invalid_param(
+                "payment_method_types",
+                format!("The payment method type \"{other}\" is not supported by this clone."),
+            ));
+        }
+        return Ok(Some(types));
+    };
+    // Stripe: mutually exclusive with these.
+    for other in [
+        "payment_method_types",
+        "excluded_payment_method_types",
+        "automatic_payment_methods",
+        "payment_method_configuration",
+    ] {
+        if params.has(other) {
+            return Err(ApiError::invalid_param(
+                allowed,
+                format!("You cannot pass {allowed} together with {other}."),
+            ));
+        }
+    }
+    if !types.iter().any(|t| t == "card") {
+        return Err(ApiError::invalid_param(
+            allowed,
+            format!(
+                "None of the {allowed} given is served by this Stripe clone: it serves card \
+                 payment methods only."
+            ),
+        ));
+    }
+    Ok(Some(vec!["card".to_owned()]))
+}

@@ -393,6 +393,44 @@ async fn served_values_stand_beside_refused_ones(stripe: asym::Stripe) {
         )
         .await;
     assert_error(status, &body, "param", (400, "allow_redisplay"));
+    // allowed_payment_method_types (2026-07-29.dahlia) keeps the types the clone serves, as
+    // Stripe keeps the compatible ones; none of them, or with payment_method_types, is a 400.
+    let allowed = "allowed_payment_method_types[]";
+    let amount = [("amount", "1000"), ("currency", "usd")];
+    let filtered = api
+        .ok(
+            "/v1/payment_intents",
+            &[
+                amount[0],
+                amount[1],
+                (allowed, "card"),
+                (allowed, "sepa_debit"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        pick(
+            &filtered,
+            ["payment_method_types", "automatic_payment_methods"]
+        ),
+        json!({"payment_method_types": ["card"], "automatic_payment_methods": null})
+    );
+    let setup = api.ok("/v1/setup_intents", &[(allowed, "card")]).await;
+    assert_eq!(setup["payment_method_types"], json!(["card"]));
+    for extra in [
+        vec![(allowed, "sepa_debit")],
+        vec![(allowed, "card"), ("payment_method_types[]", "card")],
+    ] {
+        let (status, body) = api
+            .post("/v1/payment_intents", &[&amount[..], &extra].concat())
+            .await;
+        assert_error(
+            status,
+            &body,
+            "param",
+            (400, "allowed_payment_method_types"),
+        );
+    }
     // Manual confirmation is refused by name; automatic is what the clone does.
     let intent = [("amount", "1000"), ("currency", "usd")];
     let (status, body) = api
