@@ -1,9 +1,8 @@
 // Stripe's official Node SDK against the clone, changing only host/port/protocol.
 // Env: STRIPE_API_BASE (http://127.0.0.1:<port>), STRIPE_SECRET_KEY. Exits non-zero on failure.
-import http from 'node:http';
 import assert from 'node:assert/strict';
 import Stripe from 'stripe';
-import { check, finish } from './check.mjs';
+import { check, finish, withReceiver } from './check.mjs';
 
 const base = new URL(process.env.STRIPE_API_BASE);
 const stripe = new Stripe(process.env.STRIPE_SECRET_KEY, {
@@ -81,33 +80,17 @@ await check('pagination', async () => {
   assert.equal(new Set(ids).size, ids.length);
 });
 
-await check('webhook signature (stripe.webhooks.constructEvent)', async () => {
-  const received = [];
-  const server = http.createServer((req, res) => {
-    let body = '';
-    req.on('data', (chunk) => { body += chunk; });
-    req.on('end', () => {
-      received.push({ body, signature: req.headers['stripe-signature'] });
-      res.writeHead(200).end();
-    });
-  });
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  try {
-    const endpoint = await stripe.webhookEndpoints.create({
-      url: `http://127.0.0.1:${server.address().port}/hook`, enabled_events: ['payment_intent.succeeded'],
-    });
-    const intent = await stripe.paymentIntents.create({ amount: 700, currency: 'usd', payment_method: 'pm_card_visa', confirm: true, payment_method_types: ['card'] });
-    const deadline = Date.now() + 10000;
-    while (received.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-    assert.ok(received.length > 0, 'no webhook delivered');
-    const event = stripe.webhooks.constructEvent(received[0].body, received[0].signature, endpoint.secret);
-    assert.equal(event.type, 'payment_intent.succeeded');
-    assert.equal(event.data.object.id, intent.id);
-    assert.throws(() => stripe.webhooks.constructEvent(received[0].body, received[0].signature, 'whsec_wrong'));
-  } finally {
-    server.close();
-  }
-});
+await check('webhook signature (stripe.webhooks.constructEvent)', () => withReceiver(async (url, received, until) => {
+  const endpoint = await stripe.webhookEndpoints.create({ url, enabled_events: ['payment_intent.succeeded'] });
+  const intent = await stripe.paymentIntents.create({ amount: 700, currency: 'usd', payment_method: 'pm_card_visa', confirm: true, payment_method_types: ['card'] });
+  const delivery = await until(() => true);
+  assert.ok(delivery, 'no webhook delivered');
+  const signature = delivery.headers['stripe-signature'];
+  const event = stripe.webhooks.constructEvent(delivery.body, signature, endpoint.secret);
+  assert.equal(event.type, 'payment_intent.succeeded');
+  assert.equal(event.data.object.id, intent.id);
+  assert.throws(() => stripe.webhooks.constructEvent(delivery.body, signature, 'whsec_wrong'));
+}));
 
 // Presses Complete or Fail on the clone's 3-D Secure test page: answers the status and Location.
 async function press(url, outcome) {

@@ -2,17 +2,15 @@
 
 Env: STRIPE_API_BASE (http://127.0.0.1:<port>), STRIPE_SECRET_KEY. Exits non-zero on failure.
 """
-import http.server
 import json
 import os
-import threading
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
 
 import stripe
-from check import check, finish
+from check import Receiver, check, finish
 
 stripe.api_base = os.environ["STRIPE_API_BASE"]
 stripe.api_key = os.environ["STRIPE_SECRET_KEY"]
@@ -179,29 +177,11 @@ def pagination():
 
 
 def webhooks():
-    got = []
-
-    class Handler(http.server.BaseHTTPRequestHandler):
-        def do_POST(self):
-            body = self.rfile.read(int(self.headers["Content-Length"]))
-            got.append((body, self.headers["Stripe-Signature"]))
-            self.send_response(200)
-            self.end_headers()
-
-        def log_message(self, *args):
-            pass
-
-    server = http.server.HTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    endpoint = stripe.WebhookEndpoint.create(url=f"http://127.0.0.1:{server.server_port}/hook",
-                                             enabled_events=["customer.created"])
-    customer = stripe.Customer.create(email="hook@example.com")
-    deadline = time.time() + 10
-    while not got and time.time() < deadline:
-        time.sleep(0.05)
-    server.shutdown()
-    assert got, "no webhook delivered"
-    payload, signature = got[0]
+    with Receiver() as hook:
+        endpoint = stripe.WebhookEndpoint.create(url=hook.url, enabled_events=["customer.created"])
+        customer = stripe.Customer.create(email="hook@example.com")
+        headers, payload = hook.next()
+    signature = headers["Stripe-Signature"]
     event = stripe.Webhook.construct_event(payload, signature, endpoint.secret)
     assert event.type == "customer.created" and event.data.object.id == customer.id
     try:
