@@ -241,6 +241,10 @@ typed_handle!(
     HubSpot {
         /// Private app token (`pat-na1-…`).
         token => "token",
+        /// Developer API key of the seeded app (`hapikey`), for HubSpot's webhooks API.
+        developer_api_key => "developerApiKey",
+        /// The seeded app's client secret, which signs its webhooks (`X-HubSpot-Signature-v3`).
+        client_secret => "clientSecret",
     }
 );
 typed_handle!(
