@@ -578,27 +578,27 @@ fn matching(conditions: &mut Where, term: &str, comments: bool) {
 
 /// `searchDocuments`' conditions: the term in the title or content, or the `slugId`.
 fn document_search_conditions(ctx: &ResolverContext<'_>) -> Result<Where> {
-    let term = arg_str(ctx, "term")?;
-    let mut conditions = Where::default();
-    let pattern = conditions.param(containing(&term));
-    let exact = conditions.param(term);
-    conditions.push(format!(
-        "(t.title ILIKE {pattern} OR t.content ILIKE {pattern} OR t.slug_id = {exact})"
-    ));
-    Ok(conditions)
+    text_or_slug(ctx, &["title", "content"])
 }
 
 /// `searchProjects`' conditions: the term in the name, description or content, or the
 /// `slugId`.
 fn project_search_conditions(ctx: &ResolverContext<'_>) -> Result<Where> {
+    text_or_slug(ctx, &["name", "description", "content"])
+}
+
+/// A search's conditions: the `term` argument in any of the text `columns` of rows `t`
+/// (case-insensitively), or their `slugId`.
+fn text_or_slug(ctx: &ResolverContext<'_>, columns: &[&str]) -> Result<Where> {
     let term = arg_str(ctx, "term")?;
     let mut conditions = Where::default();
     let pattern = conditions.param(containing(&term));
     let exact = conditions.param(term);
-    conditions.push(format!(
-        "(t.name ILIKE {pattern} OR t.description ILIKE {pattern} OR t.content ILIKE {pattern} \
-         OR t.slug_id = {exact})"
-    ));
+    let matches: Vec<String> = columns
+        .iter()
+        .map(|column| format!("t.{column} ILIKE {pattern}"))
+        .collect();
+    conditions.push(format!("({} OR t.slug_id = {exact})", matches.join(" OR ")));
     Ok(conditions)
 }
 
