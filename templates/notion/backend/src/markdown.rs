@@ -45,6 +45,8 @@ pub(crate) struct Node {
     pub(crate) shared: bool,
     /// For a child database: whether it is inline.
     pub(crate) inline: bool,
+    /// For a child database: its emoji icon, if it has one.
+    pub(crate) icon: Option<String>,
     /// Its children, in order.
     pub(crate) children: Vec<Node>,
 }
@@ -256,10 +258,14 @@ impl<'a> Writer<'a> {
             "child_database" => {
                 let title = escape(c["title"].as_str().unwrap_or_default());
                 let url = self.url(&node.id);
+                let icon = node
+                    .icon
+                    .as_deref()
+                    .map_or_else(String::new, |i| format!(" icon=\"{}\"", attr_escape(i)));
                 self.line(
                     depth,
                     &format!(
-                        "<database url=\"{url}\" inline=\"{}\">{title}</database>",
+                        "<database url=\"{url}\" inline=\"{}\"{icon}>{title}</database>",
                         node.inline
                     ),
                 );
@@ -462,6 +468,7 @@ mod tests {
             content,
             shared: true,
             inline: false,
+            icon: None,
             children,
         }
     }

@@ -30,7 +30,8 @@ use crate::request::Ctx;
 /// What [`assemble`] reads of each block, after `FROM blocks b`.
 pub(crate) const NODE_COLUMNS: &str = "b.id, b.parent_id, b.type, b.content::text,
     b.type <> 'child_page' OR EXISTS (SELECT 1 FROM pages c WHERE c.id = b.id AND c.shared),
-    CASE WHEN b.type = 'child_database' THEN (SELECT d.is_inline FROM databases d WHERE d.id = b.id) END";
+    CASE WHEN b.type = 'child_database' THEN (SELECT d.is_inline FROM databases d WHERE d.id = b.id) END,
+    CASE WHEN b.type = 'child_database' THEN (SELECT d.icon->>'emoji' FROM databases d WHERE d.id = b.id) END";
 
 /// Block rows (read with [`NODE_COLUMNS`]) as the tree of the blocks under `root`.
 pub(crate) fn assemble(rows: Vec<Row>, root: &str) -> Vec<Node> {
@@ -42,6 +43,7 @@ pub(crate) fn assemble(rows: Vec<Row>, root: &str) -> Vec<Node> {
             content: serde_json::from_str(row.get(3)).unwrap_or(Value::Null),
             shared: row.get(4),
             inline: row.get::<_, Option<bool>>(5).unwrap_or(false),
+            icon: row.get(6),
             children: Vec::new(),
         };
         by_parent.entry(row.get(1)).or_default().push(node);

@@ -272,6 +272,12 @@ await scenario("page markdown: callouts and synced blocks round trip", async () 
   const shown = await notion.pages.retrieveMarkdown({ page_id: page.id });
   assert.ok(shown.markdown.endsWith("\n\tShared, edited\n</synced_block_reference>"), shown.markdown);
   assert.equal(duplicate.synced_block.synced_from.block_id, before[1]);
+  await notion.databases.create({
+    parent: { page_id: page.id }, title: text("Log"), is_inline: true, icon: { type: "emoji", emoji: "📋" },
+    initial_data_source: { properties: { Name: { title: {} } } },
+  });
+  const withDatabase = await notion.pages.retrieveMarkdown({ page_id: page.id });
+  assert.ok(withDatabase.markdown.endsWith('" inline="true" icon="📋">Log</database>'), withDatabase.markdown);
 });
 
 await scenario("columns, links to pages, synced blocks, tabs and heading_4", async () => {

@@ -389,6 +389,11 @@ def page_markdown_round_trips_synced_blocks():
     assert synced["id"] == before[1]["id"] and synced["synced_block"]["synced_from"] is None, synced
     inner = notion.blocks.children.list(block_id=synced["id"])["results"]
     assert inner[0]["paragraph"]["rich_text"][1]["annotations"]["bold"] is True, inner
+    notion.databases.create(parent={"page_id": page["id"]}, title=[{"text": {"content": "Log"}}], is_inline=True,
+                            icon={"type": "emoji", "emoji": "📋"},
+                            initial_data_source={"properties": {"Name": {"title": {}}}})
+    text_now = notion.pages.retrieve_markdown(page_id=page["id"])["markdown"]
+    assert text_now.endswith("\" inline=\"true\" icon=\"📋\">Log</database>"), text_now
 
 
 @scenario

@@ -60,6 +60,24 @@ async fn pages_render_as_markdown(notion: asym::Notion) {
         )),
         "{text}"
     );
+    // A database's emoji icon is an attribute, as the reference writes it.
+    let holder = from_markdown(&api, json!({ "page_id": PROJECTS }), "Holder").await;
+    let holder_id = holder["id"].as_str().unwrap();
+    let inline = post(
+        &api,
+        "/v1/databases",
+        &json!({ "parent": { "page_id": holder_id }, "title": [{ "text": { "content": "Log" } }],
+                 "is_inline": true, "icon": { "type": "emoji", "emoji": "📋" },
+                 "initial_data_source": { "properties": { "Name": { "title": {} } } } }),
+    )
+    .await;
+    assert_eq!(
+        markdown_of(&api, holder_id).await,
+        format!(
+            "Holder\n<database url=\"{base}/{}\" inline=\"true\" icon=\"📋\">Log</database>",
+            inline["id"].as_str().unwrap().replace('-', "")
+        )
+    );
     error(
         api.get(&markdown_path(PRIVATE)).await,
         404,
