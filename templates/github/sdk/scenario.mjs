@@ -330,6 +330,7 @@ await scenario("review_threads_events_and_mentions", async () => {
   const inRepo = (await reviewer.rest.pulls.listReviewCommentsForRepo({ ...repo, per_page: 100 })).data;
   assert.deepEqual(inRepo.filter((c) => c.pull_request_url.endsWith(`/pulls/${pull_number}`)).map((c) => c.body), ["nit", "done"]);
   await fails(404, () => reviewer.rest.pulls.getReviewComment({ ...repo, comment_id: drafts.data[0].id }));
+  assert.equal((await owner.rest.pulls.get({ ...repo, pull_number })).data.review_comments, 2);
   await fails(404, () => reviewer.rest.pulls.createReplyForReviewComment({ ...repo, pull_number, comment_id: drafts.data[0].id, body: "me too" }));
   await fails(404, () => reviewer.rest.reactions.createForPullRequestReviewComment({ ...repo, comment_id: drafts.data[0].id, content: "eyes" }));
   // An edit's webhook says what changed.

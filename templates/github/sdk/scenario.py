@@ -340,6 +340,7 @@ def review_threads_events_and_mentions():
     in_repo = theirs.get_pulls_review_comments()
     assert [c.body for c in in_repo if c.pull_request_url.endswith(f"/pulls/{pr.number}")] == ["nit", "done"]
     raises(UnknownObjectException, 404, lambda: pr.get_review_comment(draft.id))
+    assert repo.get_pull(pr.number).review_comments == 2
     raises(UnknownObjectException, 404, lambda: pr.create_review_comment_reply(draft.id, "me too"))
     reactions = f"/repos/acme/hello-world/pulls/comments/{draft.id}/reactions"
     raises(UnknownObjectException, 404, lambda: reviewer.requester.requestJsonAndCheck("GET", reactions))

@@ -324,6 +324,10 @@ async fn a_pending_review_comment_is_its_author_own(gh: asym::GitHub) {
             "{list}"
         );
     }
+    // Nor in the pull request's count, for anyone.
+    for caller in [&api, &hubot] {
+        assert_eq!(fetch(caller, PULL).await["review_comments"], 1);
+    }
     let one = &fetch(&api, &format!("{PULL}/reviews/{}/comments", pending["id"])).await[0];
     let url = format!("{REPO}/pulls/comments/{}", one["id"]);
     assert_eq!(fetch(&api, &url).await["body"], "nit");
@@ -348,6 +352,7 @@ async fn a_pending_review_comment_is_its_author_own(gh: asym::GitHub) {
         .await
         .expect(200);
     assert_eq!(fetch(&hubot, &url).await["body"], "nit");
+    assert_eq!(fetch(&hubot, PULL).await["review_comments"], 2);
     assert_eq!(
         names(&fetch(&anonymous, &lists[1]).await, "body"),
         ["nit", "seen"]
