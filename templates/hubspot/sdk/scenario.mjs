@@ -314,6 +314,14 @@ await check('lists: create, get by id/name/ids, search, memberships (add, page, 
   assert.deepEqual(changed.recordIdsRemoved, ['201']);
   const inLists = await membershipsApi.getLists('0-1', '202');
   assert.ok(inLists.results.some((m) => m.listId === listId));
+  // Several records' lists at once (no generated method: the client's own apiRequest).
+  const batch = await hubspot.apiRequest({ method: 'POST', path: '/crm/v3/lists/records/memberships/batch/read', body: { inputs: [{ objectTypeId: '0-1', recordId: '202' }, { objectTypeId: '0-1', recordId: '999999' }] } });
+  assert.equal(batch.status, 200);
+  const read = await batch.json();
+  assert.equal(read.status, 'COMPLETE');
+  assert.deepEqual(read.results.map((r) => r.recordId), ['202', '999999']);
+  assert.ok(read.results[0].recordListMemberships.some((m) => m.listId === listId));
+  assert.deepEqual(read.results[1].recordListMemberships, []);
   await hubspot.crm.contacts.basicApi.archive(contact);
   assert.deepEqual((await membershipsApi.getPage(listId)).results.map((m) => m.recordId), ['202']);
   const copy = (await listsApi.create({ name: `Node copy ${run}`, objectTypeId: '0-1', processingType: 'MANUAL' })).list.listId;

@@ -446,6 +446,16 @@ def lists():
     assert changed.records_ids_added == ["203"] and changed.record_ids_removed == ["202"], changed
     in_lists = api.memberships_api.get_lists("0-1", "201")
     assert list_id in [m.list_id for m in in_lists.results], in_lists
+    # Several records' lists at once (no generated method: the client's own api_request).
+    batch = client.api_request({"method": "POST", "base_url": os.environ["HUBSPOT_API_BASE"],
+                                "path": "/crm/v3/lists/records/memberships/batch/read",
+                                "body": {"inputs": [{"objectTypeId": "0-1", "recordId": "201"},
+                                                    {"objectTypeId": "0-1", "recordId": "999999"}]}})
+    assert batch.status_code == 200, batch.text
+    read = batch.json()
+    assert read["status"] == "COMPLETE" and [r["recordId"] for r in read["results"]] == ["201", "999999"], read
+    assert list_id in [m["listId"] for m in read["results"][0]["recordListMemberships"]], read
+    assert read["results"][1]["recordListMemberships"] == [], read
     # A deleted contact leaves its lists.
     client.crm.contacts.basic_api.archive(contact)
     members = api.memberships_api.get_page(list_id)

@@ -280,24 +280,41 @@ pub(crate) async fn of_record(
     object_type_id: &str,
     record: i64,
 ) -> Result<Vec<Value>, ApiError> {
+    let mut lists = of_records(client, &[(object_type_id.to_owned(), record)]).await?;
+    Ok(lists.pop().unwrap_or_default())
+}
+
+/// The live lists each `(object type id, record)` is a member of, in the order given, in one
+/// statement: `RecordListMembership`s.
+///
+/// # Errors
+///
+/// The statement's error.
+pub(crate) async fn of_records(
+    client: &impl GenericClient,
+    records: &[(String, i64)],
+) -> Result<Vec<Vec<Value>>, ApiError> {
+    let (types, ids): (Vec<&str>, Vec<i64>) = records.iter().map(|(t, r)| (t.as_str(), *r)).unzip();
     let sql = format!(
-        "SELECT l.id, l.version, to_char(m.added_at AT TIME ZONE 'UTC', {ISO})
-         FROM list_memberships m JOIN lists l ON l.id = m.list_id
-         WHERE m.record_id = $1 AND l.object_type_id = $2 AND l.deleted_at IS NULL
-         ORDER BY l.id"
+        "SELECT i.ord, l.id, l.version, to_char(m.added_at AT TIME ZONE 'UTC', {ISO})
+         FROM unnest($1::text[], $2::bigint[]) WITH ORDINALITY AS i(type_id, record_id, ord)
+         JOIN list_memberships m ON m.record_id = i.record_id
+         JOIN lists l ON l.id = m.list_id AND l.object_type_id = i.type_id
+                     AND l.deleted_at IS NULL
+         ORDER BY i.ord, l.id"
     );
-    let rows = client.query(&sql, &[&record, &object_type_id]).await?;
-    Ok(rows
-        .iter()
-        .map(|row| {
-            let joined: String = row.get(2);
-            json!({
-                "listId": row.get::<_, i64>(0).to_string(),
-                "listVersion": row.get::<_, i32>(1),
-                "firstAddedTimestamp": joined,
-                "lastAddedTimestamp": joined,
-                "isPublicList": true,
-            })
-        })
-        .collect())
+    let rows = client.query(&sql, &[&types, &ids]).await?;
+    let mut lists = vec![Vec::new(); records.len()];
+    for row in &rows {
+        let joined: String = row.get(3);
+        let at = usize::try_from(row.get::<_, i64>(0) - 1).unwrap_or_default();
+        lists[at].push(json!({
+            "listId": row.get::<_, i64>(1).to_string(),
+            "listVersion": row.get::<_, i32>(2),
+            "firstAddedTimestamp": joined,
+            "lastAddedTimestamp": joined,
+            "isPublicList": true,
+        }));
+    }
+    Ok(lists)
 }

@@ -1,12 +1,14 @@
 //! The memberships routes: add, remove, both, add from another list, clear, pages by record
 //! id or join order, and the lists a record is in.
 
+use std::collections::HashMap;
+
 use asym_kit::Kit;
 use asym_kit::cursor;
 use axum::Router;
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
-use axum::routing::{get, put};
+use axum::routing::{get, post, put};
 use serde_json::{Map, Value, json};
 
 use super::members::{self, Member, Order};
@@ -41,6 +43,10 @@ pub(super) fn routes() -> Router<Kit> {
         .route(
             "/crm/v3/lists/records/{object_type_id}/{record_id}/memberships",
             get(record_lists),
+        )
+        .route(
+            "/crm/v3/lists/records/memberships/batch/read",
+            post(records_lists),
         )
 }
 
@@ -206,14 +212,71 @@ async fn joined(call: Call, args: Args) -> ApiResult {
 async fn record_lists(call: Call) -> ApiResult {
     call.authorize(&[READ]).await?;
     let object_type_id = object_type_id(&call, call.param("object_type_id")).await?;
-    let record: i64 = call.param("record_id").trim().parse().map_err(|_| {
-        ApiError::validation(format!("Invalid record id: {}", call.param("record_id")))
-    })?;
+    let record = record_number(call.param("record_id"))?;
     let client = call.kit.db().await?;
     process(&client).await?;
     let results = members::of_record(&client, &object_type_id, record).await?;
     let total = results.len();
     Ok(axum::Json(json!({ "results": results, "total": total })).into_response())
+}
+
+/// A record id, a number.
+fn record_number(raw: &str) -> Result<i64, ApiError> {
+    raw.trim()
+        .parse()
+        .map_err(|_| ApiError::validation(format!("Invalid record id: {raw}")))
+}
+
+/// The most inputs a [`records_lists`] batch takes (the clone's bound; HubSpot documents none).
+const BATCH_INPUTS: usize = 100;
+
+/// `POST /crm/v3/lists/records/memberships/batch/read` `{inputs: [{objectTypeId, recordId}]}`
+/// (≤ 100) → `{status: "COMPLETE", results: [{objectTypeId, recordId, recordListMemberships}],
+/// startedAt, completedAt}`: each input's lists as the single read answers them, in one
+/// statement (none for a record in no list, or one that does not exist, as the single read).
+async fn records_lists(call: Call, JsonBody(body): JsonBody) -> ApiResult {
+    call.authorize(&[READ]).await?;
+    let started_at = crate::objects::now();
+    let inputs = body["inputs"]
+        .as_array()
+        .ok_or_else(|| ApiError::validation("inputs must be an array"))?;
+    if inputs.len() > BATCH_INPUTS {
+        return Err(ApiError::validation(format!(
+            "At most {BATCH_INPUTS} inputs are read in one batch, got {}",
+            inputs.len()
+        )));
+    }
+    let mut type_ids: HashMap<&str, String> = HashMap::new();
+    let mut records = Vec::with_capacity(inputs.len());
+    for input in inputs {
+        let raw_type = input["objectTypeId"].as_str().unwrap_or_default();
+        if !type_ids.contains_key(raw_type) {
+            type_ids.insert(raw_type, object_type_id(&call, raw_type).await?);
+        }
+        let record = match &input["recordId"] {
+            Value::Number(n) => n.to_string(),
+            other => other.as_str().unwrap_or_default().to_owned(),
+        };
+        records.push((type_ids[raw_type].clone(), record_number(&record)?));
+    }
+    let client = call.kit.db().await?;
+    process(&client).await?;
+    let lists = members::of_records(&client, &records).await?;
+    let results: Vec<Value> = records
+        .iter()
+        .zip(lists)
+        .map(|((type_id, record), lists)| {
+            json!({"objectTypeId": type_id, "recordId": record.to_string(),
+                   "recordListMemberships": lists})
+        })
+        .collect();
+    Ok(axum::Json(json!({
+        "status": "COMPLETE",
+        "results": results,
+        "startedAt": started_at,
+        "completedAt": crate::objects::now(),
+    }))
+    .into_response())
 }
 
 #[cfg(test)]

@@ -276,6 +276,58 @@ async fn memberships_are_added_removed_paged_and_left_by_deleted_records(hubspot
     );
 }
 
+#[asym::clone("hubspot", seed = "basic")]
+async fn records_lists_are_read_in_a_batch(hubspot: asym::HubSpot) {
+    let api = api(&hubspot);
+    let customers = manual(&api, "Customers").await;
+    let leads = manual(&api, "Leads").await;
+    for (list, records) in [
+        (&customers, json!(["201", "202"])),
+        (&leads, json!(["201"])),
+    ] {
+        let add = format!("/crm/v3/lists/{list}/memberships/add");
+        put(&api, &add, &records, 200).await;
+    }
+    let path = "/crm/v3/lists/records/memberships/batch/read";
+    // By type id or name, the record id a string or a number; 999 and a company in no list.
+    let read = post(
+        &api,
+        path,
+        &json!({"inputs": [
+        {"objectTypeId": "0-1", "recordId": "201"}, {"objectTypeId": "contacts", "recordId": 202},
+        {"objectTypeId": "0-1", "recordId": "999"}, {"objectTypeId": "0-2", "recordId": "301"}]}),
+        200,
+    )
+    .await;
+    assert_eq!(read["status"], "COMPLETE");
+    assert!(read["startedAt"].is_string() && read["completedAt"].is_string());
+    let results = read["results"].as_array().unwrap();
+    assert_eq!(
+        strs(&read["results"], "recordId"),
+        ["201", "202", "999", "301"]
+    );
+    assert_eq!(
+        strs(&read["results"], "objectTypeId"),
+        ["0-1", "0-1", "0-1", "0-2"]
+    );
+    let lists = |at: usize| strs(&results[at]["recordListMemberships"], "listId").join(",");
+    assert_eq!(lists(0), format!("{customers},{leads}"));
+    assert_eq!(lists(1), customers);
+    assert_eq!((lists(2), lists(3)), (String::new(), String::new()));
+    // What the single read answers, entry for entry.
+    let single = crate::read(&api, "/crm/v3/lists/records/0-1/201/memberships").await;
+    assert_eq!(results[0]["recordListMemberships"], single["results"]);
+
+    let many: Vec<Value> = (0..101)
+        .map(|i| json!({"objectTypeId": "0-1", "recordId": i.to_string()}))
+        .collect();
+    let bad_id = json!([{"objectTypeId": "0-1", "recordId": "x"}]);
+    let bad_type = json!([{"objectTypeId": "nope", "recordId": "1"}]);
+    for inputs in [json!(many), bad_id, bad_type] {
+        post(&api, path, &json!({ "inputs": inputs }), 400).await;
+    }
+}
+
 /// An OR branch of one AND branch holding `filters`.
 fn branch(filters: Value) -> Value {
     json!({"filterBranchType": "OR", "filterBranchOperator": "OR", "filters": [],
@@ -457,13 +509,8 @@ async fn a_list_answers_its_filters_as_hubspot_fills_them_in(hubspot: asym::HubS
     let id = list_id(&created);
     let got = read(&api, &format!("/crm/v3/lists/{id}?includeFilters=true")).await;
     assert_eq!(got["list"]["filterBranch"], answered);
-    let updated = put(
-        &api,
-        &format!("/crm/v3/lists/{id}/update-list-filters"),
-        &json!({"filterBranch": written}),
-        200,
-    )
-    .await;
+    let update = format!("/crm/v3/lists/{id}/update-list-filters");
+    let updated = put(&api, &update, &json!({ "filterBranch": written }), 200).await;
     assert_eq!(updated["updatedList"]["filterBranch"], answered);
 }
 
