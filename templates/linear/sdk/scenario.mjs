@@ -304,6 +304,16 @@ await scenario("teams: createTeam with its workflow states, updateTeam, updateWo
   assert((await linear.teams()).nodes.some((t) => t.id === team.id), "listed again");
 });
 
+await scenario("users: updateUser (me and by id), a status that lapses", async () => {
+  const me = await (await linear.updateUser("me", { title: "CTO", statusEmoji: ":palm_tree:", statusLabel: "Away", statusUntilAt: new Date("2099-01-01T00:00:00Z") })).user;
+  assert(me.title === "CTO" && me.statusLabel === "Away" && me.statusUntilAt?.toISOString() === "2099-01-01T00:00:00.000Z", "userUpdate me");
+  assert((await linear.viewer).title === "CTO", "viewer.title");
+  const ben = await oauth.viewer;
+  const lapsed = await (await linear.updateUser(ben.id, { description: "Builds", statusLabel: "Out", statusUntilAt: new Date("2000-01-01T00:00:00Z") })).user;
+  assert(lapsed.description === "Builds" && lapsed.statusLabel == null && lapsed.statusUntilAt == null, "a lapsed status");
+  await expectError(linear.updateUser("nope", { title: "x" }), LinearErrorType.InvalidInput, "an unknown user");
+});
+
 await scenario("errors: bad key, API key as Bearer, unknown ids, invalid input", async () => {
   const bad = new LinearClient({ apiKey: "lin_api_nope", apiUrl });
   const err = await expectError(bad.viewer, LinearErrorType.AuthenticationError, "bad key");

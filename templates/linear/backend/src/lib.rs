@@ -20,7 +20,7 @@
 //! | `IssueFilter` and the other filter inputs as SQL | `filter` |
 //! | root reads and object connections, `searchIssues`/`issueSearch`, `searchProjects`, `issueVcsBranchSearch`, `attachmentsForURL` | `queries` |
 //! | issue mutations (create, update, batch, labels, archive, delete) | `issues` |
-//! | comment (and thread resolution), label, project, cycle, attachment, reaction, webhook, workflow-state, issue-relation, team-membership mutations | `resources`, `simple` |
+//! | comment (and thread resolution), label, project, cycle, attachment, reaction, webhook, workflow-state, issue-relation, team-membership, user-profile mutations | `resources`, `simple` |
 //! | `issueSubscribe`, `issueUnsubscribe` | `subscriptions` |
 //! | `teamCreate` (default workflow states, the creator an owner), `teamUpdate`, `teamDelete` (archives), `teamUnarchive` | `teams` |
 //! | `templateCreate`/`Update`/`Delete`; an issue template applied by `issueCreate` | `templates` |

@@ -51,6 +51,7 @@ pub(crate) fn custom(parent: &str, field: &str) -> Option<Resolve> {
         ("Mutation", "teamDelete") => adapt!(teams::delete),
         ("Mutation", "teamUnarchive") => adapt!(teams::unarchive),
         ("Mutation", "workflowStateUpdate") => adapt!(resources::state_update),
+        ("Mutation", "userUpdate") => adapt!(resources::user_update),
         ("Mutation", "workflowStateArchive") => adapt!(resources::state_archive),
         ("Mutation", "customViewCreate") => adapt!(views::create),
         ("Mutation", "customViewUpdate") => adapt!(views::update),

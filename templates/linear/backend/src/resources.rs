@@ -1,6 +1,6 @@
 //! The mutations of comments, issue labels, projects, cycles, attachments, reactions, webhooks,
-//! team memberships and workflow states: their [`Spec`]s and the few rules each adds
-//! (defaults, links, secrets).
+//! team memberships, users' profiles and workflow states: their [`Spec`]s and the few rules
+//! each adds (defaults, links, secrets).
 
 use async_graphql::Value;
 use async_graphql::dynamic::ResolverContext;
@@ -188,6 +188,28 @@ const MEMBERSHIP: Spec = Spec {
     ..Spec::new("TeamMembership", "team_members", "teamMembership")
 };
 
+/// A user's own profile (`userUpdate`); `name` and `displayName` are never cleared.
+const USER: Spec = Spec {
+    fields: &[
+        (
+            "text",
+            &[
+                "name",
+                "displayName",
+                "avatarUrl",
+                "description",
+                "title",
+                "statusEmoji",
+                "statusLabel",
+                "timezone",
+            ],
+        ),
+        ("timestamptz", &["statusUntilAt"]),
+    ],
+    required: &["name", "displayName"],
+    ..Spec::new("User", "users", "user")
+};
+
 const STATE: Spec = Spec {
     fields: &[
         ("text", &["teamId", "name", "type", "color", "description"]),
@@ -228,6 +250,17 @@ simple::delegate!(
     membership_update => simple::update_plain, MEMBERSHIP, "teamMembershipUpdate(id:, input:)";
     membership_delete => simple::delete, MEMBERSHIP, "teamMembershipDelete(id:)";
 );
+
+/// `userUpdate(id:, input:)`: `id` is a user's id, or `me` for the viewer.
+pub(crate) async fn user_update(ctx: &ResolverContext<'_>) -> Result<Value> {
+    let (_, viewer, id) = simple::target(ctx)?;
+    let id = if id == "me" {
+        viewer.user_id.clone()
+    } else {
+        id
+    };
+    simple::update_row(ctx, &USER, &id, &write::input(ctx)?, &[]).await
+}
 
 /// `workflowStateArchive(id:)`: only a state whose issues are all archived may be, as
 /// Linear's schema says; a new issue then never lands in it.

@@ -413,3 +413,45 @@ async fn updates_move_an_issue_and_its_history_records_each_move(linear: asym::L
     .await;
     assert_eq!(after, before, "refused updates changed nothing");
 }
+
+#[asym::clone("linear", seed = "basic")]
+async fn user_profiles_are_updated_and_statuses_lapse(linear: asym::Linear) {
+    let api = client(&linear);
+    let update = "mutation($id: String!, $i: UserUpdateInput!) { userUpdate(id: $id, input: $i) {
+        success lastSyncId user { id name title description avatarUrl statusEmoji statusLabel
+          statusUntilAt timezone } } }";
+    let mine = json!({"id": "me", "i": {"title": "CTO", "description": "Builds things",
+        "avatarUrl": "https://example.com/ada.png", "statusEmoji": ":palm_tree:",
+        "statusLabel": "Away", "statusUntilAt": "2099-01-01T00:00:00Z",
+        "timezone": "Europe/Paris", "name": null}});
+    let got = mutate(&api, update, mine).await;
+    assert_eq!(
+        got["user"],
+        json!({"id": ADA, "name": "Ada Admin", "title": "CTO", "description": "Builds things",
+               "avatarUrl": "https://example.com/ada.png", "statusEmoji": ":palm_tree:",
+               "statusLabel": "Away", "statusUntilAt": "2099-01-01T00:00:00.000Z",
+               "timezone": "Europe/Paris"})
+    );
+    // A status whose time has passed is no status.
+    let lapsed = json!({"id": BEN, "i": {"statusEmoji": ":x:", "statusLabel": "Out",
+        "statusUntilAt": "2000-01-01T00:00:00Z"}});
+    let ben = mutate(&api, update, lapsed).await;
+    assert_eq!(
+        (
+            &ben["user"]["statusEmoji"],
+            &ben["user"]["statusLabel"],
+            &ben["user"]["statusUntilAt"]
+        ),
+        (&Value::Null, &Value::Null, &Value::Null)
+    );
+    let viewer = query(&api, "{ viewer { title statusLabel } }", json!({})).await;
+    assert_eq!(
+        viewer["viewer"],
+        json!({"title": "CTO", "statusLabel": "Away"})
+    );
+    let unknown = json!({"id": "nope", "i": {"title": "x"}});
+    missing(&api, update, unknown, "User").await;
+    let bad_time = json!({"id": "me", "i": {"statusUntilAt": "soon"}});
+    let invalid = "A date or time in the input is not valid.";
+    refused_as(&api, update, bad_time, "Argument Validation Error", invalid).await;
+}
