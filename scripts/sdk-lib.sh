@@ -70,12 +70,18 @@ sdk_node() {
     node "$deps/$(basename "$1")"
 }
 
+# sdk_python SCRIPT: runs the Python SCRIPT in $deps's venv, the shared runner
+# (scripts/sdk/check.py) importable.
+sdk_python() {
+    PYTHONPATH="$root/scripts/sdk${PYTHONPATH:+:$PYTHONPATH}" "$deps/venv/bin/python" "$1"
+}
+
 # sdk_suites URL PYTHON NODE: runs the Python scenario file, then the Node one (even if the
 # first failed), each under a header naming URL; fails if either failed.
 sdk_suites() {
     local status=0
     echo "== Python ($1)"
-    PYTHONPATH="$root/scripts/sdk${PYTHONPATH:+:$PYTHONPATH}" "$deps/venv/bin/python" "$2" || status=1
+    sdk_python "$2" || status=1
     echo "== Node ($1)"
     sdk_node "$3" || status=1
     return $status

@@ -18,7 +18,7 @@ spin() {
 status=0
 spin
 echo "== Python / PyGithub ($GITHUB_API_BASE)"
-"$deps/venv/bin/python" "$here/scenario.py" || status=1
+sdk_python "$here/scenario.py" || status=1
 spin
 echo "== Node / @octokit/rest ($GITHUB_API_BASE)"
 sdk_node "$here/scenario.mjs" || status=1

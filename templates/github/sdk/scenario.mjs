@@ -4,7 +4,7 @@
 import { Octokit } from "@octokit/rest";
 import assert from "node:assert/strict";
 import { createHmac } from "node:crypto";
-import { createServer } from "node:http";
+import { withReceiver } from "./check.mjs";
 
 const baseUrl = process.env.GITHUB_API_BASE;
 const owner = new Octokit({ auth: process.env.GITHUB_TOKEN, baseUrl });
@@ -159,21 +159,10 @@ await scenario("statuses_and_checks", async () => {
   assert.deepEqual(runs.data.check_runs.map((r) => r.conclusion), ["neutral"]);
 });
 
-await scenario("webhooks", async () => {
-  const got = [];
-  const server = createServer((req, res) => {
-    let body = "";
-    req.on("data", (c) => (body += c));
-    req.on("end", () => {
-      got.push({ headers: req.headers, body });
-      res.end("ok");
-    });
-  });
-  await new Promise((r) => server.listen(0, "127.0.0.1", r));
-  const url = `http://127.0.0.1:${server.address().port}/hook`;
+await scenario("webhooks", () => withReceiver(async (url, got, until) => {
   const hook = await owner.rest.repos.createWebhook({ ...repo, config: { url, content_type: "json", secret: "node-secret" }, events: ["issues"] });
   await owner.rest.issues.create({ ...repo, title: "Hooked from Node" });
-  for (let i = 0; i < 100 && got.length < 2; i++) await new Promise((r) => setTimeout(r, 100));
+  await until((d) => d.headers["x-github-event"] === "issues");
   assert.deepEqual(got.map((d) => d.headers["x-github-event"]), ["ping", "issues"]);
   for (const d of got) {
     const expected = "sha256=" + createHmac("sha256", "node-secret").update(d.body).digest("hex");
@@ -183,8 +172,7 @@ await scenario("webhooks", async () => {
   assert.deepEqual(deliveries.data.map((d) => d.event), ["issues", "ping"]);
   await owner.rest.repos.redeliverWebhookDelivery({ ...repo, hook_id: hook.data.id, delivery_id: deliveries.data[0].id });
   await owner.rest.repos.deleteWebhook({ ...repo, hook_id: hook.data.id });
-  server.close();
-});
+}));
 
 await scenario("collaborators_events_reactions", async () => {
   await owner.rest.repos.addCollaborator({ ...repo, username: "hubot", permission: "maintain" });

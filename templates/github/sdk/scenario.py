@@ -7,15 +7,14 @@ scenario prints `ok <name>`; the first failure raises and exits non-zero.
 import base64
 import hashlib
 import hmac
-import http.server
 import io
 import json
 import os
-import queue
 import tempfile
 import threading
 import time
 
+from check import Receiver
 from github import Auth, BadCredentialsException, Github, GithubException, UnknownObjectException
 
 BASE = os.environ["GITHUB_API_BASE"]
@@ -175,39 +174,23 @@ def statuses_and_checks():
     assert [(r.name, r.conclusion) for r in runs] == [("tests", "success")]
 
 
-class _Hook(http.server.BaseHTTPRequestHandler):
-    got = queue.Queue()
-
-    def do_POST(self):
-        body = self.rfile.read(int(self.headers["Content-Length"]))
-        self.got.put((self.headers, body))
-        self.send_response(200)
-        self.end_headers()
-
-    def log_message(self, *args):
-        pass
-
-
 @scenario
 def webhooks():
-    server = http.server.HTTPServer(("127.0.0.1", 0), _Hook)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    url = f"http://127.0.0.1:{server.server_port}/hook"
     repo = owner.get_repo("acme/hello-world")
-    hook = repo.create_hook("web", {"url": url, "content_type": "json", "secret": "py-secret"}, events=["issues"], active=True)
-    deliveries = []
-    for _ in range(2):
-        headers, body = _Hook.got.get(timeout=10)
-        expected = "sha256=" + hmac.new(b"py-secret", body, hashlib.sha256).hexdigest()
-        assert headers["X-Hub-Signature-256"] == expected
-        deliveries.append((headers["X-GitHub-Event"], json.loads(body)))
-        if len(deliveries) == 1:
-            repo.create_issue("Hooked from Python")
+    with Receiver() as receiver:
+        hook = repo.create_hook("web", {"url": receiver.url, "content_type": "json", "secret": "py-secret"}, events=["issues"], active=True)
+        deliveries = []
+        for _ in range(2):
+            headers, body = receiver.next()
+            expected = "sha256=" + hmac.new(b"py-secret", body, hashlib.sha256).hexdigest()
+            assert headers["X-Hub-Signature-256"] == expected
+            deliveries.append((headers["X-GitHub-Event"], json.loads(body)))
+            if len(deliveries) == 1:
+                repo.create_issue("Hooked from Python")
     assert deliveries[0][0] == "ping" and deliveries[1][0] == "issues"
     assert deliveries[1][1]["action"] == "opened" and deliveries[1][1]["issue"]["title"] == "Hooked from Python"
     assert [h.id for h in repo.get_hooks()] == [hook.id]
     hook.delete()
-    server.shutdown()
 
 
 @scenario

@@ -2,9 +2,8 @@
 // Env: HUBSPOT_API_BASE (http://127.0.0.1:<port>), HUBSPOT_TOKEN. Exits non-zero on failure.
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { createServer } from 'node:http';
 import { Client, Signature } from '@hubspot/api-client';
-import { check, finish } from './check.mjs';
+import { check, finish, withReceiver } from './check.mjs';
 
 const basePath = process.env.HUBSPOT_API_BASE;
 const hubspot = new Client({ accessToken: process.env.HUBSPOT_TOKEN, basePath });
@@ -461,70 +460,59 @@ await check("custom object reads: the p_ short-hand name (not the bare one), pro
   await schemas.archive(schema.objectTypeId, true);
 });
 
-await check('webhooks API (developer API key): settings, a legacy subscription repeating its objectTypeId, a generic object.creation subscription for a custom type, paused then activated, its event signed v3 (Signature.isValid); an object.merge event for contacts', async () => {
+await check('webhooks API (developer API key): settings, a legacy subscription repeating its objectTypeId, a generic object.creation subscription for a custom type, paused then activated, its event signed v3 (Signature.isValid); an object.merge event for contacts', () => withReceiver(async (url, received, until) => {
   const developer = new Client({ developerApiKey: process.env.HUBSPOT_DEVELOPER_KEY, basePath });
   const appId = 1000001;
-  let deliver;
-  const delivered = new Promise((resolve) => { deliver = resolve; });
-  const server = createServer((req, res) => {
-    let body = '';
-    req.on('data', (chunk) => { body += chunk; });
-    req.on('end', () => { res.end(); deliver({ headers: req.headers, body }); });
+  const settings = await developer.webhooks.settingsApi.configure(appId, { targetUrl: url, throttling: { maxConcurrentRequests: 10 } });
+  assert.equal(settings.targetUrl, url);
+  assert.equal((await developer.webhooks.settingsApi.getAll(appId)).throttling.maxConcurrentRequests, 10);
+  const schemas = hubspot.crm.schemas.coreApi;
+  const schema = await schemas.create({
+    name: `node_boat_${run.replace(/-/g, '')}`, labels: { singular: 'Boat', plural: 'Boats' },
+    requiredProperties: [], properties: [{ name: 'hull', label: 'Hull', type: 'string', fieldType: 'text' }],
   });
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const url = `http://127.0.0.1:${server.address().port}/hook`;
-  try {
-    const settings = await developer.webhooks.settingsApi.configure(appId, { targetUrl: url, throttling: { maxConcurrentRequests: 10 } });
-    assert.equal(settings.targetUrl, url);
-    assert.equal((await developer.webhooks.settingsApi.getAll(appId)).throttling.maxConcurrentRequests, 10);
-    const schemas = hubspot.crm.schemas.coreApi;
-    const schema = await schemas.create({
-      name: `node_boat_${run.replace(/-/g, '')}`, labels: { singular: 'Boat', plural: 'Boats' },
-      requiredProperties: [], properties: [{ name: 'hull', label: 'Hull', type: 'string', fieldType: 'text' }],
-    });
-    const subscriptions = developer.webhooks.subscriptionsApi;
-    const subscription = await subscriptions.create(appId, { eventType: 'object.creation', objectTypeId: schema.objectTypeId });
-    assert.equal(subscription.objectTypeId, schema.objectTypeId);
-    assert.equal(subscription.active, false);
-    assert.ok(subscription.createdAt instanceof Date);
-    const legacy = await subscriptions.create(appId, { eventType: 'contact.creation', objectTypeId: '0-1' });
-    assert.equal(legacy.objectTypeId, undefined);
-    await subscriptions.archive(Number(legacy.id), appId);
-    const batch = await subscriptions.updateBatch(appId, { inputs: [{ id: Number(subscription.id), active: true }] });
-    assert.equal(batch.results[0].active, true);
-    const boat = await hubspot.crm.objects.basicApi.create(schema.objectTypeId, { properties: { hull: 'steel' } });
-    const { headers, body } = await delivered;
-    assert.ok(Signature.isValid({
-      signatureVersion: 'v3', signature: headers['x-hubspot-signature-v3'], clientSecret: process.env.HUBSPOT_CLIENT_SECRET,
-      requestBody: body, url, method: 'POST', timestamp: Number(headers['x-hubspot-request-timestamp']),
-    }));
-    const [event] = JSON.parse(body);
-    assert.equal(event.subscriptionType, 'object.creation');
-    assert.equal(event.objectTypeId, schema.objectTypeId);
-    assert.equal(String(event.objectId), boat.id);
-    await subscriptions.archive(Number(subscription.id), appId);
-    await rejects(subscriptions.getById(Number(subscription.id), appId), 404);
-    // The receiver hands its next request to the next promise.
-    const mergeDelivered = new Promise((resolve) => { deliver = resolve; });
-    const merges = await subscriptions.create(appId, { eventType: 'object.merge', objectTypeId: '0-1', active: true });
-    const contacts = hubspot.crm.contacts.basicApi;
-    const keep = await contacts.create({ properties: { email: `node-keep-${run}@example.com` } });
-    const gone = await contacts.create({ properties: { email: `node-gone-${run}@example.com`, phone: '555' } });
-    await contacts.merge({ primaryObjectId: keep.id, objectIdToMerge: gone.id });
-    const [merged] = JSON.parse((await mergeDelivered).body);
-    assert.equal(merged.subscriptionType, 'object.merge');
-    assert.equal(merged.objectTypeId, '0-1');
-    assert.equal(String(merged.primaryObjectId), keep.id);
-    assert.deepEqual(merged.mergedObjectIds, [Number(gone.id)]);
-    await subscriptions.archive(Number(merges.id), appId);
-    await contacts.archive(keep.id);
-    await developer.webhooks.settingsApi.clear(appId);
-    await hubspot.crm.objects.basicApi.archive(schema.objectTypeId, boat.id);
-    await schemas.archive(schema.objectTypeId);
-    await schemas.archive(schema.objectTypeId, true);
-  } finally {
-    server.close();
-  }
-});
+  const subscriptions = developer.webhooks.subscriptionsApi;
+  const subscription = await subscriptions.create(appId, { eventType: 'object.creation', objectTypeId: schema.objectTypeId });
+  assert.equal(subscription.objectTypeId, schema.objectTypeId);
+  assert.equal(subscription.active, false);
+  assert.ok(subscription.createdAt instanceof Date);
+  const legacy = await subscriptions.create(appId, { eventType: 'contact.creation', objectTypeId: '0-1' });
+  assert.equal(legacy.objectTypeId, undefined);
+  await subscriptions.archive(Number(legacy.id), appId);
+  const batch = await subscriptions.updateBatch(appId, { inputs: [{ id: Number(subscription.id), active: true }] });
+  assert.equal(batch.results[0].active, true);
+  const boat = await hubspot.crm.objects.basicApi.create(schema.objectTypeId, { properties: { hull: 'steel' } });
+  const created = await until((d) => JSON.parse(d.body)[0].subscriptionType === 'object.creation');
+  assert.ok(created, 'no object.creation event');
+  const { headers, body } = created;
+  assert.ok(Signature.isValid({
+    signatureVersion: 'v3', signature: headers['x-hubspot-signature-v3'], clientSecret: process.env.HUBSPOT_CLIENT_SECRET,
+    requestBody: body, url, method: 'POST', timestamp: Number(headers['x-hubspot-request-timestamp']),
+  }));
+  const [event] = JSON.parse(body);
+  assert.equal(event.subscriptionType, 'object.creation');
+  assert.equal(event.objectTypeId, schema.objectTypeId);
+  assert.equal(String(event.objectId), boat.id);
+  await subscriptions.archive(Number(subscription.id), appId);
+  await rejects(subscriptions.getById(Number(subscription.id), appId), 404);
+  const merges = await subscriptions.create(appId, { eventType: 'object.merge', objectTypeId: '0-1', active: true });
+  const contacts = hubspot.crm.contacts.basicApi;
+  const keep = await contacts.create({ properties: { email: `node-keep-${run}@example.com` } });
+  const gone = await contacts.create({ properties: { email: `node-gone-${run}@example.com`, phone: '555' } });
+  await contacts.merge({ primaryObjectId: keep.id, objectIdToMerge: gone.id });
+  const mergedDelivery = await until((d) => JSON.parse(d.body)[0].subscriptionType === 'object.merge');
+  assert.ok(mergedDelivery, 'no object.merge event');
+  const [merged] = JSON.parse(mergedDelivery.body);
+  assert.equal(merged.subscriptionType, 'object.merge');
+  assert.equal(merged.objectTypeId, '0-1');
+  assert.equal(String(merged.primaryObjectId), keep.id);
+  assert.deepEqual(merged.mergedObjectIds, [Number(gone.id)]);
+  await subscriptions.archive(Number(merges.id), appId);
+  await contacts.archive(keep.id);
+  await developer.webhooks.settingsApi.clear(appId);
+  await hubspot.crm.objects.basicApi.archive(schema.objectTypeId, boat.id);
+  await schemas.archive(schema.objectTypeId);
+  await schemas.archive(schema.objectTypeId, true);
+}));
 
 finish('node @hubspot/api-client');

@@ -2,16 +2,13 @@
 
 Env: HUBSPOT_API_BASE (http://127.0.0.1:<port>), HUBSPOT_TOKEN. Exits non-zero on failure.
 """
-import http.server
 import json
 import os
-import queue
-import threading
 from importlib.metadata import version
 import uuid
 
 import hubspot
-from check import check, finish
+from check import Receiver, check, finish
 from hubspot.crm.associations.v4 import AssociationSpec
 from hubspot.crm.associations.v4.schema import PublicAssociationDefinitionCreateRequest
 from hubspot.crm.contacts import (
@@ -627,67 +624,51 @@ def custom_object_reads():
     schemas.archive(schema.object_type_id, archived=True)
 
 
-class _Hook(http.server.BaseHTTPRequestHandler):
-    """A webhook receiver: each POST's headers and body, answered 200."""
-    got = queue.Queue()
-
-    def do_POST(self):
-        body = self.rfile.read(int(self.headers["Content-Length"]))
-        self.got.put((self.headers, body))
-        self.send_response(200)
-        self.end_headers()
-
-    def log_message(self, *args):
-        pass
-
-
 def webhooks_api():
     developer = hubspot.Client.create(api_key=os.environ["HUBSPOT_DEVELOPER_KEY"], host=os.environ["HUBSPOT_API_BASE"])
     secret = os.environ["HUBSPOT_CLIENT_SECRET"]
     app_id = 1000001
-    server = http.server.HTTPServer(("127.0.0.1", 0), _Hook)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    url = f"http://127.0.0.1:{server.server_port}/hook"
-    settings = developer.webhooks.settings_api.configure(app_id, SettingsChangeRequest(
-        target_url=url, throttling=ThrottlingSettings(max_concurrent_requests=10)))
-    assert settings.target_url == url and developer.webhooks.settings_api.get_all(app_id).target_url == url
-    schemas = client.crm.schemas.core_api
-    schema = schemas.create(ObjectSchemaEgg(
-        name=f"py_boat_{run}", labels=ObjectTypeDefinitionLabels(singular="Boat", plural="Boats"),
-        required_properties=[], properties=[
-            ObjectTypePropertyCreate(name="hull", label="Hull", type="string", field_type="text")]))
-    subscriptions = developer.webhooks.subscriptions_api
-    subscription = subscriptions.create(app_id, SubscriptionCreateRequest(
-        event_type="object.creation", object_type_id=schema.object_type_id))
-    assert subscription.object_type_id == schema.object_type_id and subscription.active is False
-    assert subscriptions.update(subscription.id, app_id, SubscriptionPatchRequest(active=True)).active
-    assert subscription.id in [s.id for s in subscriptions.get_all(app_id).results]
-    legacy = subscriptions.create(app_id, SubscriptionCreateRequest(event_type="contact.creation", object_type_id="0-1"))
-    assert legacy.object_type_id is None and legacy.event_type == "contact.creation"
-    subscriptions.archive(legacy.id, app_id)
-    boat = client.crm.objects.basic_api.create(schema.object_type_id, SimplePublicObjectInputForCreate(
-        properties={"hull": "wood"}))
-    headers, body = _Hook.got.get(timeout=10)
-    assert Signature.is_valid(signature=headers["X-HubSpot-Signature-v3"], client_secret=secret,
-                              request_body=body.decode(), http_uri=url, signature_version="v3",
-                              timestamp=headers["X-HubSpot-Request-Timestamp"])
-    event = json.loads(body)[0]
-    assert event["subscriptionType"] == "object.creation" and event["objectTypeId"] == schema.object_type_id
-    assert str(event["objectId"]) == boat.id and event["appId"] == app_id
-    subscriptions.archive(subscription.id, app_id)
-    merges = subscriptions.create(app_id, SubscriptionCreateRequest(event_type="contact.merge", active=True))
-    contacts = client.crm.contacts.basic_api
-    keep, gone = (contacts.create(SimplePublicObjectInputForCreate(properties=p)) for p in (
-        {"email": f"py-keep-{run}@example.com"}, {"email": f"py-gone-{run}@example.com", "phone": "555"}))
-    contacts.merge(PublicMergeInput(primary_object_id=keep.id, object_id_to_merge=gone.id))
-    _, body = _Hook.got.get(timeout=10)
-    event = json.loads(body)[0]
-    assert event["subscriptionType"] == "contact.merge" and str(event["primaryObjectId"]) == keep.id
-    assert event["mergedObjectIds"] == [int(gone.id)] and event["numberOfPropertiesMoved"] == 1
-    subscriptions.archive(merges.id, app_id)
-    contacts.archive(keep.id)
-    developer.webhooks.settings_api.clear(app_id)
-    server.shutdown()
+    with Receiver() as receiver:
+        url = receiver.url
+        settings = developer.webhooks.settings_api.configure(app_id, SettingsChangeRequest(
+            target_url=url, throttling=ThrottlingSettings(max_concurrent_requests=10)))
+        assert settings.target_url == url and developer.webhooks.settings_api.get_all(app_id).target_url == url
+        schemas = client.crm.schemas.core_api
+        schema = schemas.create(ObjectSchemaEgg(
+            name=f"py_boat_{run}", labels=ObjectTypeDefinitionLabels(singular="Boat", plural="Boats"),
+            required_properties=[], properties=[
+                ObjectTypePropertyCreate(name="hull", label="Hull", type="string", field_type="text")]))
+        subscriptions = developer.webhooks.subscriptions_api
+        subscription = subscriptions.create(app_id, SubscriptionCreateRequest(
+            event_type="object.creation", object_type_id=schema.object_type_id))
+        assert subscription.object_type_id == schema.object_type_id and subscription.active is False
+        assert subscriptions.update(subscription.id, app_id, SubscriptionPatchRequest(active=True)).active
+        assert subscription.id in [s.id for s in subscriptions.get_all(app_id).results]
+        legacy = subscriptions.create(app_id, SubscriptionCreateRequest(event_type="contact.creation", object_type_id="0-1"))
+        assert legacy.object_type_id is None and legacy.event_type == "contact.creation"
+        subscriptions.archive(legacy.id, app_id)
+        boat = client.crm.objects.basic_api.create(schema.object_type_id, SimplePublicObjectInputForCreate(
+            properties={"hull": "wood"}))
+        headers, body = receiver.next()
+        assert Signature.is_valid(signature=headers["X-HubSpot-Signature-v3"], client_secret=secret,
+                                  request_body=body.decode(), http_uri=url, signature_version="v3",
+                                  timestamp=headers["X-HubSpot-Request-Timestamp"])
+        event = json.loads(body)[0]
+        assert event["subscriptionType"] == "object.creation" and event["objectTypeId"] == schema.object_type_id
+        assert str(event["objectId"]) == boat.id and event["appId"] == app_id
+        subscriptions.archive(subscription.id, app_id)
+        merges = subscriptions.create(app_id, SubscriptionCreateRequest(event_type="contact.merge", active=True))
+        contacts = client.crm.contacts.basic_api
+        keep, gone = (contacts.create(SimplePublicObjectInputForCreate(properties=p)) for p in (
+            {"email": f"py-keep-{run}@example.com"}, {"email": f"py-gone-{run}@example.com", "phone": "555"}))
+        contacts.merge(PublicMergeInput(primary_object_id=keep.id, object_id_to_merge=gone.id))
+        _, body = receiver.next()
+        event = json.loads(body)[0]
+        assert event["subscriptionType"] == "contact.merge" and str(event["primaryObjectId"]) == keep.id
+        assert event["mergedObjectIds"] == [int(gone.id)] and event["numberOfPropertiesMoved"] == 1
+        subscriptions.archive(merges.id, app_id)
+        contacts.archive(keep.id)
+        developer.webhooks.settings_api.clear(app_id)
     client.crm.objects.basic_api.archive(schema.object_type_id, boat.id)
     schemas.archive(schema.object_type_id)
     schemas.archive(schema.object_type_id, archived=True)

@@ -11,6 +11,4 @@ sdk_npm @linear/sdk "@linear/sdk${LINEAR_SDK_VERSION:+@$LINEAR_SDK_VERSION}"
 export LINEAR_API_URL LINEAR_API_KEY LINEAR_OAUTH_TOKEN
 
 echo "== Node @linear/sdk $(node -p "require('$deps/node_modules/@linear/sdk/package.json').version") ($LINEAR_API_URL)"
-# ESM resolves `@linear/sdk` from the script's directory: run a copy beside node_modules.
-cp "$here/scenario.mjs" "$deps/scenario.mjs"
-node "$deps/scenario.mjs"
+sdk_node "$here/scenario.mjs"

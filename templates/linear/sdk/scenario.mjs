@@ -1,8 +1,8 @@
 // @linear/sdk scenarios against a Linear clone: the SDK unmodified but for its apiUrl.
 //   LINEAR_API_URL=http://127.0.0.1:3014/graphql LINEAR_API_KEY=lin_api_… LINEAR_OAUTH_TOKEN=… node scenario.mjs
-import http from "node:http";
 import { LinearClient, LinearErrorType } from "@linear/sdk";
 import { LinearWebhookClient } from "@linear/sdk/webhooks";
+import { withReceiver } from "./check.mjs";
 
 const apiUrl = process.env.LINEAR_API_URL;
 const linear = new LinearClient({ apiKey: process.env.LINEAR_API_KEY, apiUrl });
@@ -346,29 +346,7 @@ await scenario("errors Postgres raises are worded as Linear words them", async (
   }
 });
 
-// Runs `body(url, received, until)` with a loopback webhook receiver at `url`: `received`
-// collects each delivery's headers and body, `until(found)` waits (5 s at most) for the
-// delivery `found` picks and answers it.
-async function loopback(body) {
-  const received = [];
-  const server = http.createServer((req, res) => {
-    let text = "";
-    req.on("data", (chunk) => (text += chunk));
-    req.on("end", () => { received.push({ headers: req.headers, body: text }); res.end("ok"); });
-  });
-  await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const until = async (found) => {
-    for (let i = 0; i < 100 && !received.find(found); i++) await new Promise((r) => setTimeout(r, 50));
-    return received.find(found);
-  };
-  try {
-    await body(`http://127.0.0.1:${server.address().port}/hook`, received, until);
-  } finally {
-    server.close();
-  }
-}
-
-await scenario("signed webhooks to a loopback receiver", () => loopback(async (url, received, until) => {
+await scenario("signed webhooks to a loopback receiver", () => withReceiver(async (url, received, until) => {
   const hook = await (await linear.createWebhook({ url, teamId: ENG, resourceTypes: ["Issue", "Comment"], secret: "s3cret" })).webhook;
   assert(hook.enabled && hook.secret === "s3cret", "webhookCreate");
   const issue = await (await linear.createIssue({ teamId: ENG, title: "Hooked" })).issue;
@@ -456,7 +434,7 @@ await scenario("documents: project and issue documents, create, read by slug, fi
   await expectError(linear.document("nope"), LinearErrorType.InvalidInput, "unknown document");
 });
 
-await scenario("Document webhooks verify with LinearWebhookClient", () => loopback(async (url, received, until) => {
+await scenario("Document webhooks verify with LinearWebhookClient", () => withReceiver(async (url, received, until) => {
   const hook = await (await linear.createWebhook({ url, allPublicTeams: true, resourceTypes: ["Document"], secret: "d0cs" })).webhook;
   const launch = (await linear.projects()).nodes.find((p) => p.name === "Launch");
   const doc = await (await linear.createDocument({ title: "Hooked doc", projectId: launch.id })).document;

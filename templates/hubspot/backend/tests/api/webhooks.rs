@@ -1,7 +1,6 @@
 //! App webhooks: subscriptions through the admin surface, events batched into one JSON array
 //! per write, signed with `X-HubSpot-Signature-v3`.
 
-use asym::AnyClone;
 use asym_kit::testing::{Api, Receiver};
 use serde_json::{Value, json};
 
@@ -240,8 +239,8 @@ async fn generic_subscriptions_hear_custom_and_hubspot_types(hubspot: asym::HubS
 
 #[asym::clone("hubspot", seed = "basic")]
 async fn the_webhooks_api_sets_the_apps_target_and_subscriptions(hubspot: asym::HubSpot) {
-    let key = AnyClone::token(&hubspot, "developerApiKey").unwrap();
-    let secret = AnyClone::token(&hubspot, "clientSecret").unwrap();
+    let key = hubspot.developer_api_key();
+    let secret = hubspot.client_secret();
     let developer = Api::new(hubspot.api_url());
     let app = |path: &str| format!("/webhooks/v3/1000001{path}?hapikey={key}");
     // The developer API key of the app the path names, and nothing else, opens it.
