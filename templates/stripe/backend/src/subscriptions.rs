@@ -31,17 +31,21 @@ pub(crate) fn routes() -> Router<Kit> {
     }
 }
 
+/// What both a subscription's create and its update take and serve.
+#[rustfmt::skip]
+const SERVED: &[&str] = &[
+    "items", "default_payment_method", "payment_behavior", "trial_end", "trial_from_plan",
+    "metadata", "cancel_at_period_end", "collection_method", "days_until_due", "description",
+    "proration_behavior", "off_session", "default_tax_rates", "coupon", "promotion_code",
+    "discounts",
+];
+
 /// What `POST /v1/subscriptions` takes, as Stripe's create does (no `proration_date`,
 /// `cancellation_details` or `pause_collection`: those are the update's).
 #[rustfmt::skip]
 const CREATE: Takes = Takes {
     route: "subscription creation",
-    serves: &[&[
-        "customer", "items", "default_payment_method", "payment_behavior", "trial_period_days",
-        "trial_end", "trial_from_plan", "metadata", "cancel_at_period_end", "collection_method",
-        "days_until_due", "description", "payment_settings", "proration_behavior", "off_session",
-        "currency", "default_tax_rates", "coupon", "promotion_code", "discounts",
-    ]],
+    serves: &[SERVED, &["customer", "trial_period_days", "payment_settings", "currency"]],
     refuses: &[UNSERVED, CREATE_UNSERVED],
 };
 
@@ -355,12 +359,7 @@ pub(crate) async fn create_subscription(cx: &mut Cx<'_>) -> ApiResult {
 #[rustfmt::skip]
 const UPDATE: Takes = Takes {
     route: "subscription updates",
-    serves: &[&[
-        "items", "default_payment_method", "payment_behavior", "trial_end", "trial_from_plan",
-        "metadata", "cancel_at_period_end", "collection_method", "days_until_due", "description",
-        "proration_behavior", "proration_date", "billing_cycle_anchor", "off_session",
-        "default_tax_rates", "coupon", "promotion_code", "discounts", "cancellation_details",
-    ]],
+    serves: &[SERVED, &["proration_date", "billing_cycle_anchor", "cancellation_details"]],
     refuses: &[UNSERVED, &["pause_collection", "payment_settings"]],
 };
 
