@@ -3,7 +3,7 @@
 use asym_kit::testing::pluck;
 use serde_json::{Value, json};
 
-use crate::common::{Api, assert_error, data, id};
+use crate::common::{Api, MISSING, data, expect_refusal, id};
 
 /// `(available, pending)` in USD.
 async fn usd(api: &Api) -> (i64, i64) {
@@ -141,8 +141,10 @@ async fn charges_and_refunds_move_the_balance(stripe: asym::Stripe) {
     let txn_id = charge["balance_transaction"]["id"].as_str().unwrap();
     let fetched = api.current("/v1/balance_transactions", txn_id).await;
     assert_eq!(fetched["net"], 1912);
-    let (status, missing) = api.get("/v1/balance_transactions/txn_nope", &[]).await;
-    assert_error(status, &missing, "code", (404, "resource_missing"));
+    expect_refusal(
+        api.get("/v1/balance_transactions/txn_nope", &[]).await,
+        MISSING,
+    );
 }
 
 #[asym::clone("stripe", seed = "subscriptions")]

@@ -3,7 +3,9 @@
 
 use serde_json::Value;
 
-use crate::common::{Api, assert_error, assert_events, assert_retryable, id};
+use crate::common::{
+    Api, MISSING, assert_error, assert_events, assert_retryable, expect_refusal, id,
+};
 
 /// What paying on-session with a test card does.
 #[derive(Debug, Clone, Copy)]
@@ -196,8 +198,8 @@ async fn every_test_card_pays_as_documented_by_pm_card_and_tok_names(stripe: asy
         .await;
         check(&tok, expect, status, &body);
     }
-    let (status, missing) = confirm(&api, &[("payment_method", "pm_card_nonsense")]).await;
-    assert_error(status, &missing, "code", (404, "resource_missing"));
+    let nonsense = [("payment_method", "pm_card_nonsense")];
+    expect_refusal(confirm(&api, &nonsense).await, MISSING);
 }
 
 /// A payment method made from test token `token` (`tok_…`).
@@ -445,46 +447,50 @@ async fn off_session_payments_need_a_card_set_up_for_them(stripe: asym::Stripe) 
             &[("customer", customer)],
         )
         .await;
+    // Off-session, a card that asks for authentication is declined for it, and one that
+    // would then be declined by its issuer is declined as that.
     let cases = [
-        vec![
-            ("customer", customer),
-            ("payment_method", id(&always)),
-            ("off_session", "true"),
-        ],
-        vec![
-            ("payment_method", "pm_card_threeDSecure2Required"),
-            ("off_session", "recurring"),
-        ],
-        vec![
-            ("payment_method", "pm_card_threeDSecure2Required"),
-            ("error_on_requires_action", "true"),
-        ],
+        (
+            vec![
+                ("customer", customer),
+                ("payment_method", id(&always)),
+                ("off_session", "true"),
+            ],
+            "authentication_required",
+        ),
+        (
+            vec![
+                ("payment_method", "pm_card_threeDSecure2Required"),
+                ("off_session", "recurring"),
+            ],
+            "authentication_required",
+        ),
+        (
+            vec![
+                ("payment_method", "pm_card_threeDSecure2Required"),
+                ("error_on_requires_action", "true"),
+            ],
+            "authentication_required",
+        ),
+        (
+            vec![
+                (
+                    "payment_method",
+                    "pm_card_authenticationRequiredChargeDeclinedInsufficientFunds",
+                ),
+                ("off_session", "true"),
+            ],
+            "insufficient_funds",
+        ),
     ];
-    for form in cases {
-        let (status, err) = confirm(&api, &form).await;
-        assert_error(
-            status,
-            &err,
-            "decline_code",
-            (402, "authentication_required"),
-        );
+    for (form, decline_code) in cases {
+        let refusal = ("decline_code", (402, decline_code));
+        let err = expect_refusal(confirm(&api, &form).await, refusal);
         assert_eq!(
             err["error"]["payment_intent"]["status"],
             "requires_payment_method"
         );
     }
-    let (status, err) = confirm(
-        &api,
-        &[
-            (
-                "payment_method",
-                "pm_card_authenticationRequiredChargeDeclinedInsufficientFunds",
-            ),
-            ("off_session", "true"),
-        ],
-    )
-    .await;
-    assert_error(status, &err, "decline_code", (402, "insufficient_funds"));
 }
 
 #[asym::clone("stripe", seed = "basic")]

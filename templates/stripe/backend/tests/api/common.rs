@@ -72,16 +72,15 @@ impl Api {
         body
     }
 
-    /// `POST path` with `form`, asserting a Stripe error: `status`, and `error[field]` as
-    /// expected (see [`assert_error`]).
+    /// `POST path` with `form`, asserting the Stripe error `refusal` (see [`expect_refusal`]);
+    /// the answer, for what else a test checks of it.
     pub(crate) async fn refused(
         &self,
         path: &str,
         form: &[(&str, &str)],
-        (field, expected): (&str, (u16, &str)),
-    ) {
-        let (status, body) = self.post(path, form).await;
-        assert_error(status, &body, field, expected);
+        refusal: Refusal<'_>,
+    ) -> Value {
+        expect_refusal(self.post(path, form).await, refusal)
     }
 
     /// `GET path` with `query`: the status and the answer.
@@ -181,6 +180,20 @@ pub(crate) fn alice_subscription<'a>(extra: &[(&'a str, &'a str)]) -> Vec<(&'a s
     form
 }
 
+/// A refusal a test expects: `error[field]` and the status (see [`assert_error`]).
+pub(crate) type Refusal<'a> = (&'a str, (u16, &'a str));
+
+/// Stripe's 404 for an id it does not know.
+pub(crate) const MISSING: Refusal<'static> = ("code", (404, "resource_missing"));
+
+/// Stripe's 400 for a parameter the route does not take.
+pub(crate) const UNKNOWN: Refusal<'static> = ("code", (400, "parameter_unknown"));
+
+/// Stripe's 400 naming parameter `param`.
+pub(crate) const fn invalid(param: &str) -> Refusal<'_> {
+    ("param", (400, param))
+}
+
 /// The fields `keys` of `object` as one JSON object (`null` for a missing one), to check
 /// several fields in one `assert_eq!` against a `json!({…})`.
 pub(crate) fn pick<const N: usize>(object: &Value, keys: [&str; N]) -> Value {
@@ -215,6 +228,16 @@ fn encode(form: &[(&str, &str)]) -> String {
         .map(|(k, v)| format!("{}={}", esc(k), esc(v)))
         .collect::<Vec<_>>()
         .join("&")
+}
+
+/// Asserts `answer` (a status and a body, as [`Api::get`] and [`Api::delete`] give them) is
+/// the Stripe error `refusal`; the body, for what else a test checks of it.
+pub(crate) fn expect_refusal(
+    (status, body): (u16, Value),
+    (field, expected): Refusal<'_>,
+) -> Value {
+    assert_error(status, &body, field, expected);
+    body
 }
 
 /// Asserts an answer is a Stripe error: `status`, and `error[field]` as expected.

@@ -4,8 +4,8 @@
 use serde_json::{Value, json};
 
 use crate::common::{
-    ALICE, Api, BOB, PRO_MONTHLY, alice_subscription, amounts, assert_error, assert_events, data,
-    id, pick,
+    ALICE, Api, BOB, MISSING, PRO_MONTHLY, UNKNOWN, alice_subscription, amounts, assert_events,
+    data, expect_refusal, id, invalid, pick,
 };
 
 fn transactions(customer: &str) -> String {
@@ -64,8 +64,7 @@ async fn balance_transactions_are_created_retrieved_updated_and_listed(stripe: a
     assert_eq!(api.get(&one, &[]).await.1, credit);
     let updated = api.ok(&one, &[("description", "Sorry")]).await;
     assert_eq!(updated["description"], "Sorry");
-    let (status, body) = api.post(&one, &[("amount", "1")]).await;
-    assert_error(status, &body, "code", (400, "parameter_unknown"));
+    api.refused(&one, &[("amount", "1")], UNKNOWN).await;
     let page = api.get(&path, &[("limit", "1")]).await.1;
     assert_eq!(
         (id(&data(&page)[0]), page["has_more"].as_bool()),
@@ -73,18 +72,24 @@ async fn balance_transactions_are_created_retrieved_updated_and_listed(stripe: a
     );
 
     // Another customer's transaction, an unknown customer, a missing amount.
-    let (status, body) = api
-        .get(&format!("{}/{}", transactions(BOB), id(&credit)), &[])
-        .await;
-    assert_error(status, &body, "code", (404, "resource_missing"));
-    let (status, body) = api.get(&transactions("cus_nope"), &[]).await;
-    assert_error(status, &body, "code", (404, "resource_missing"));
-    let (status, body) = api.post(&path, &[("currency", "usd")]).await;
-    assert_error(status, &body, "code", (400, "parameter_missing"));
-    let (status, body) = api
-        .post(&path, &[("amount", "1"), ("currency", "eur")])
-        .await;
-    assert_error(status, &body, "param", (400, "currency"));
+    expect_refusal(
+        api.get(&format!("{}/{}", transactions(BOB), id(&credit)), &[])
+            .await,
+        MISSING,
+    );
+    expect_refusal(api.get(&transactions("cus_nope"), &[]).await, MISSING);
+    api.refused(
+        &path,
+        &[("currency", "usd")],
+        ("code", (400, "parameter_missing")),
+    )
+    .await;
+    api.refused(
+        &path,
+        &[("amount", "1"), ("currency", "eur")],
+        invalid("currency"),
+    )
+    .await;
 }
 
 #[asym::clone("stripe", seed = "basic")]

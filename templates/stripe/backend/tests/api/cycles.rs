@@ -9,7 +9,7 @@
 
 use serde_json::{Value, json};
 
-use crate::common::{Api, PRO_MONTHLY, assert_error, data, id, pick};
+use crate::common::{Api, PRO_MONTHLY, UNKNOWN, data, expect_refusal, id, invalid, pick};
 use crate::prorations::{
     END, HALF, START, amounts_of, invoices_of, item, move_to, pending, subscribed,
 };
@@ -44,7 +44,7 @@ async fn half_through(api: &Api, extra: &[(&str, &str)]) -> (String, Value, Stri
 
 /// Asserts `POST path` with `form` is a 400 naming `param`.
 async fn assert_refused(api: &Api, path: &str, form: (&str, &str), param: &str) {
-    api.refused(path, &[form], ("param", (400, param))).await;
+    api.refused(path, &[form], invalid(param)).await;
 }
 
 /// Updates the subscription at `path` with `trial_end` [`TRIAL_END`], asserting it is then
@@ -273,12 +273,12 @@ async fn create_parameters_are_served_or_refused_by_name(stripe: asym::Stripe) {
     ];
     for (key, value) in unserved {
         let param = key.split('[').next().unwrap_or(key);
-        let expected = ("param", (400, param));
+        let expected = invalid(param);
         api.refused("/v1/subscriptions", &with((key, value)), expected)
             .await;
     }
     let methods = ("payment_settings[payment_method_types][0]", "card");
-    let expected = ("param", (400, "payment_settings[payment_method_types]"));
+    let expected = invalid("payment_settings[payment_method_types]");
     api.refused("/v1/subscriptions", &with(methods), expected)
         .await;
     // The update's own parameters, and the legacy top-level plan and quantity, are unknown here.
@@ -289,7 +289,7 @@ async fn create_parameters_are_served_or_refused_by_name(stripe: asym::Stripe) {
         ("plan", PRO_MONTHLY),
         ("quantity", "2"),
     ] {
-        let expected = ("code", (400, "parameter_unknown"));
+        let expected = UNKNOWN;
         api.refused("/v1/subscriptions", &with(update_only), expected)
             .await;
     }
@@ -345,13 +345,14 @@ async fn previews_refuse_the_cycle_changes_they_do_not_serve(stripe: asym::Strip
     for key in ["billing_cycle_anchor", "trial_end", "cancel_at_period_end"] {
         let param = format!("subscription_details[{key}]");
         let form = [subscription, (param.as_str(), "now")];
-        let refused = ("param", (400, param.as_str()));
+        let refused = invalid(param.as_str());
         api.refused("/v1/invoices/create_preview", &form, refused)
             .await;
     }
     let cancel = "subscription_cancel_at_period_end";
-    let (status, refused) = api
-        .get("/v1/invoices/upcoming", &[subscription, (cancel, "true")])
-        .await;
-    assert_error(status, &refused, "param", (400, cancel));
+    expect_refusal(
+        api.get("/v1/invoices/upcoming", &[subscription, (cancel, "true")])
+            .await,
+        invalid(cancel),
+    );
 }

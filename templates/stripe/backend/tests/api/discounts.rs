@@ -4,7 +4,8 @@
 use serde_json::{Value, json};
 
 use crate::common::{
-    ALICE, Api, BOB, PRO_MONTHLY, alice_subscription, assert_error, assert_events, data, id, pick,
+    ALICE, Api, BOB, MISSING, PRO_MONTHLY, UNKNOWN, alice_subscription, assert_events, data,
+    expect_refusal, id, invalid, pick,
 };
 
 /// Creates a coupon from `form`.
@@ -78,10 +79,8 @@ async fn coupons_are_created_retrieved_updated_listed_and_deleted(stripe: asym::
         pick(&renamed, ["name", "metadata"]),
         json!({"name": "Summer sale", "metadata": {}})
     );
-    let (status, err) = api
-        .post("/v1/coupons/SUMMER25", &[("percent_off", "50")])
+    api.refused("/v1/coupons/SUMMER25", &[("percent_off", "50")], UNKNOWN)
         .await;
-    assert_error(status, &err, "code", (400, "parameter_unknown"));
 
     let (_, page) = api.get("/v1/coupons", &[("limit", "1")]).await;
     assert_eq!(
@@ -98,8 +97,7 @@ async fn coupons_are_created_retrieved_updated_listed_and_deleted(stripe: asym::
             json!({"id": "SUMMER25", "object": "coupon", "deleted": true})
         )
     );
-    let (status, missing) = api.get("/v1/coupons/SUMMER25", &[]).await;
-    assert_error(status, &missing, "code", (404, "resource_missing"));
+    let missing = expect_refusal(api.get("/v1/coupons/SUMMER25", &[]).await, MISSING);
     assert_eq!(missing["error"]["message"], "No such coupon: 'SUMMER25'");
     assert_events(
         &stripe,
@@ -112,10 +110,13 @@ async fn coupons_are_created_retrieved_updated_listed_and_deleted(stripe: asym::
 async fn coupon_creates_are_checked_like_stripe(stripe: asym::Stripe) {
     let api = Api::new(&stripe);
     coupon(&api, &[("id", "TAKEN"), ("percent_off", "10")]).await;
-    let (status, err) = api
-        .post("/v1/coupons", &[("id", "TAKEN"), ("percent_off", "10")])
+    let err = api
+        .refused(
+            "/v1/coupons",
+            &[("id", "TAKEN"), ("percent_off", "10")],
+            ("code", (400, "resource_already_exists")),
+        )
         .await;
-    assert_error(status, &err, "code", (400, "resource_already_exists"));
     assert_eq!(err["error"]["param"], "id");
     let cases: &[(&[(&str, &str)], &str)] = &[
         (
@@ -140,8 +141,7 @@ async fn coupon_creates_are_checked_like_stripe(stripe: asym::Stripe) {
         (&[("percent_off", "10"), ("redeem_by", "1000")], "redeem_by"),
     ];
     for (form, param) in cases {
-        let (status, err) = api.post("/v1/coupons", form).await;
-        assert_error(status, &err, "param", (400, param));
+        let err = api.refused("/v1/coupons", form, invalid(param)).await;
         assert_eq!(err["error"]["type"], "invalid_request_error");
     }
     let (status, err) = api.post("/v1/coupons", &[("duration", "once")]).await;
@@ -189,18 +189,22 @@ async fn promotion_codes_are_created_listed_and_unique_among_active_ones(stripe:
     assert_eq!(older["code"].as_str().map(str::len), Some(8), "{older}");
     assert_eq!(older["customer"], BOB);
 
-    let (status, err) = api
-        .post(
-            "/v1/promotion_codes",
-            &[("coupon", "TEN"), ("code", "welcome10")],
-        )
+    api.refused(
+        "/v1/promotion_codes",
+        &[("coupon", "TEN"), ("code", "welcome10")],
+        invalid("code"),
+    )
+    .await;
+    let err = api
+        .refused("/v1/promotion_codes", &[("coupon", "NOPE")], MISSING)
         .await;
-    assert_error(status, &err, "param", (400, "code"));
-    let (status, err) = api.post("/v1/promotion_codes", &[("coupon", "NOPE")]).await;
-    assert_error(status, &err, "code", (404, "resource_missing"));
     assert_eq!(err["error"]["message"], "No such coupon: 'NOPE'");
-    let (status, err) = api.post("/v1/promotion_codes", &[("code", "X")]).await;
-    assert_error(status, &err, "code", (400, "parameter_missing"));
+    api.refused(
+        "/v1/promotion_codes",
+        &[("code", "X")],
+        ("code", (400, "parameter_missing")),
+    )
+    .await;
 
     for (filter, value, expected) in [
         ("code", "welcome10", 1),
@@ -224,13 +228,14 @@ async fn promotion_codes_are_created_listed_and_unique_among_active_ones(stripe:
         &[("coupon", "TEN"), ("code", "WELCOME10")],
     )
     .await;
-    let (status, err) = api.post(&path, &[("active", "true")]).await;
-    assert_error(status, &err, "param", (400, "code"));
-    let (status, err) = api.post(&path, &[("code", "OTHER")]).await;
-    assert_error(status, &err, "code", (400, "parameter_unknown"));
+    api.refused(&path, &[("active", "true")], invalid("code"))
+        .await;
+    api.refused(&path, &[("code", "OTHER")], UNKNOWN).await;
     assert_eq!(api.current("/v1/promotion_codes", id(&promo)).await, off);
-    let (status, err) = api.get("/v1/promotion_codes/promo_nope", &[]).await;
-    assert_error(status, &err, "code", (404, "resource_missing"));
+    expect_refusal(
+        api.get("/v1/promotion_codes/promo_nope", &[]).await,
+        MISSING,
+    );
     assert_events(
         &stripe,
         &["promotion_code.created", "promotion_code.updated"],
@@ -349,8 +354,10 @@ async fn an_amount_off_is_capped_at_the_subtotal_and_pays_nothing(stripe: asym::
         )
         .await;
     assert_eq!(status, 200, "{err}");
-    let (status, err) = subscribe_alice(&api, &[("coupon", "EUR")]).await;
-    assert_error(status, &err, "param", (400, "coupon"));
+    expect_refusal(
+        subscribe_alice(&api, &[("coupon", "EUR")]).await,
+        invalid("coupon"),
+    );
 }
 
 #[asym::clone("stripe", seed = "basic")]
@@ -462,10 +469,13 @@ async fn redemptions_past_their_limits_are_refused(stripe: asym::Stripe) {
     .await;
     api.ok(&format!("/v1/customers/{BOB}"), &[("coupon", "ONCE")])
         .await;
-    let (status, err) = api
-        .post("/v1/customers/cus_SEEDcarol00001", &[("coupon", "ONCE")])
+    let err = api
+        .refused(
+            "/v1/customers/cus_SEEDcarol00001",
+            &[("coupon", "ONCE")],
+            ("code", (400, "coupon_expired")),
+        )
         .await;
-    assert_error(status, &err, "code", (400, "coupon_expired"));
     assert_eq!(err["error"]["param"], "coupon");
     assert_eq!(api.current("/v1/coupons", "ONCE").await["valid"], false);
 
@@ -476,17 +486,12 @@ async fn redemptions_past_their_limits_are_refused(stripe: asym::Stripe) {
             &[("coupon", "OPEN"), ("active", "false")],
         )
         .await;
-    let (status, err) =
-        subscribe_alice(&api, &[("discounts[0][promotion_code]", id(&inactive))]).await;
-    assert_error(status, &err, "param", (400, "discounts[0][promotion_code]"));
     let bobs = api
         .ok(
             "/v1/promotion_codes",
             &[("coupon", "OPEN"), ("customer", BOB)],
         )
         .await;
-    let (status, err) = subscribe_alice(&api, &[("promotion_code", id(&bobs))]).await;
-    assert_error(status, &err, "param", (400, "promotion_code"));
     let minimum = api
         .ok(
             "/v1/promotion_codes",
@@ -497,20 +502,36 @@ async fn redemptions_past_their_limits_are_refused(stripe: asym::Stripe) {
             ],
         )
         .await;
-    let (status, err) = subscribe_alice(&api, &[("promotion_code", id(&minimum))]).await;
-    assert_error(status, &err, "param", (400, "promotion_code"));
-    let (status, err) = subscribe_alice(&api, &[("coupon", "MISSING")]).await;
-    assert_error(status, &err, "code", (404, "resource_missing"));
-    assert_eq!(err["error"]["message"], "No such coupon: 'MISSING'");
-    let (status, err) = subscribe_alice(
-        &api,
-        &[
-            ("discounts[0][coupon]", "OPEN"),
-            ("discounts[1][coupon]", "OPEN"),
-        ],
-    )
-    .await;
-    assert_error(status, &err, "param", (400, "discounts[1]"));
+    // An inactive code, another customer's, one whose minimum is not met, an unknown coupon,
+    // two discounts of one coupon.
+    let refusals = [
+        (
+            vec![("discounts[0][promotion_code]", id(&inactive))],
+            invalid("discounts[0][promotion_code]"),
+        ),
+        (
+            vec![("promotion_code", id(&bobs))],
+            invalid("promotion_code"),
+        ),
+        (
+            vec![("promotion_code", id(&minimum))],
+            invalid("promotion_code"),
+        ),
+        (vec![("coupon", "MISSING")], MISSING),
+        (
+            vec![
+                ("discounts[0][coupon]", "OPEN"),
+                ("discounts[1][coupon]", "OPEN"),
+            ],
+            invalid("discounts[1]"),
+        ),
+    ];
+    for (extra, refusal) in refusals {
+        let err = expect_refusal(subscribe_alice(&api, &extra).await, refusal);
+        if refusal == MISSING {
+            assert_eq!(err["error"]["message"], "No such coupon: 'MISSING'");
+        }
+    }
     let (_, subs) = api.get("/v1/subscriptions", &[("customer", ALICE)]).await;
     assert_eq!(data(&subs).len(), 0, "nothing refused was kept");
     let open = api.current("/v1/coupons", "OPEN").await;

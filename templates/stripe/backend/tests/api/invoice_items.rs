@@ -1,7 +1,7 @@
 //! Invoice items updated and deleted, pending or on a draft invoice (whose lines and totals
 //! follow), and refused once their invoice is finalized.
 
-use crate::common::{Api, BOB, amounts, assert_error, assert_events, data, id};
+use crate::common::{Api, BOB, amounts, assert_events, data, expect_refusal, id, invalid};
 
 #[asym::clone("stripe", seed = "basic")]
 async fn invoice_items_are_updated_and_deleted_with_their_draft_lines(stripe: asym::Stripe) {
@@ -68,8 +68,11 @@ async fn invoice_items_are_updated_and_deleted_with_their_draft_lines(stripe: as
 
     // Finalized: neither changes.
     api.ok(&format!("{invoice_path}/finalize"), &[]).await;
-    let (status, body) = api.post(&path, &[("description", "late")]).await;
-    assert_error(status, &body, "code", (400, "invoice_not_editable"));
-    let (status, body) = api.delete(&path).await;
-    assert_error(status, &body, "param", (400, "invoice"));
+    api.refused(
+        &path,
+        &[("description", "late")],
+        ("code", (400, "invoice_not_editable")),
+    )
+    .await;
+    expect_refusal(api.delete(&path).await, invalid("invoice"));
 }

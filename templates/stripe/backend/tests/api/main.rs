@@ -26,7 +26,9 @@ use std::time::Duration;
 use asym_kit::testing::{Receiver, assert_prefix, assert_suffix};
 use serde_json::Value;
 
-use common::{Api, assert_error, assert_events, assert_retryable, data, id};
+use common::{
+    Api, MISSING, assert_error, assert_events, assert_retryable, data, expect_refusal, id, invalid,
+};
 
 #[asym::clone("stripe", seed = "basic")]
 async fn customers_are_created_retrieved_updated_and_deleted(stripe: asym::Stripe) {
@@ -72,8 +74,7 @@ async fn customers_are_created_retrieved_updated_and_deleted(stripe: asym::Strip
     let (status, stub) = api.get(&path, &[]).await;
     assert_eq!((status, stub["deleted"].clone()), (200, Value::Bool(true)));
 
-    let (status, missing) = api.get("/v1/customers/cus_nope", &[]).await;
-    assert_error(status, &missing, "code", (404, "resource_missing"));
+    let missing = expect_refusal(api.get("/v1/customers/cus_nope", &[]).await, MISSING);
     assert_eq!(missing["error"]["message"], "No such customer: 'cus_nope'");
     assert_eq!(missing["error"]["type"], "invalid_request_error");
 
@@ -173,12 +174,15 @@ async fn lists_page_both_ways_and_filter_by_email(stripe: asym::Stripe) {
     assert_eq!(data(&bob).len(), 1);
     assert_eq!(bob["data"][0]["id"], "cus_SEEDbob0000001");
 
-    let (status, err) = api.get("/v1/customers", &[("limit", "101")]).await;
-    assert_error(status, &err, "param", (400, "limit"));
-    let (status, err) = api
-        .get("/v1/customers", &[("starting_after", "cus_missing")])
-        .await;
-    assert_error(status, &err, "code", (404, "resource_missing"));
+    expect_refusal(
+        api.get("/v1/customers", &[("limit", "101")]).await,
+        invalid("limit"),
+    );
+    expect_refusal(
+        api.get("/v1/customers", &[("starting_after", "cus_missing")])
+            .await,
+        MISSING,
+    );
 }
 
 #[asym::clone("stripe", seed = "basic")]
@@ -222,10 +226,11 @@ async fn search_understands_stripes_query_language(stripe: asym::Stripe) {
     assert_eq!(data(&rest).len(), 1);
     assert_ne!(rest["data"][0]["id"], either["data"][0]["id"]);
 
-    let (status, bad) = api
-        .get("/v1/customers/search", &[("query", "nickname:'x'")])
-        .await;
-    assert_error(status, &bad, "param", (400, "query"));
+    expect_refusal(
+        api.get("/v1/customers/search", &[("query", "nickname:'x'")])
+            .await,
+        invalid("query"),
+    );
 }
 
 #[asym::clone("stripe", seed = "basic")]
@@ -323,8 +328,12 @@ async fn pays_and_refunds(stripe: asym::Stripe) {
         ),
         (Some(2000), Some(true))
     );
-    let (status, again) = api.post("/v1/refunds", &[("charge", id(&charge))]).await;
-    assert_error(status, &again, "code", (400, "charge_already_refunded"));
+    api.refused(
+        "/v1/refunds",
+        &[("charge", id(&charge))],
+        ("code", (400, "charge_already_refunded")),
+    )
+    .await;
 
     assert_events(
         &stripe,
@@ -342,8 +351,8 @@ async fn pays_and_refunds(stripe: asym::Stripe) {
 #[asym::clone("stripe", seed = "basic")]
 async fn declines_answer_402_and_leave_the_intent_retryable(stripe: asym::Stripe) {
     let api = Api::new(&stripe);
-    let (status, err) = api
-        .post(
+    let err = api
+        .refused(
             "/v1/payment_intents",
             &[
                 ("amount", "1500"),
@@ -352,9 +361,9 @@ async fn declines_answer_402_and_leave_the_intent_retryable(stripe: asym::Stripe
                 ("confirm", "true"),
                 ("payment_method_types[]", "card"),
             ],
+            ("type", (402, "card_error")),
         )
         .await;
-    assert_error(status, &err, "type", (402, "card_error"));
     let error = &err["error"];
     assert_eq!(error["code"], "card_declined");
     assert_eq!(error["decline_code"], "insufficient_funds");
@@ -381,13 +390,12 @@ async fn declines_answer_402_and_leave_the_intent_retryable(stripe: asym::Stripe
     assert_eq!(retried["status"], "succeeded");
     assert_eq!(retried["last_payment_error"], Value::Null);
 
-    let (status, attach) = api
-        .post(
-            "/v1/payment_methods/pm_card_chargeDeclined/attach",
-            &[("customer", "cus_SEEDbob0000001")],
-        )
-        .await;
-    assert_error(status, &attach, "decline_code", (402, "generic_decline"));
+    api.refused(
+        "/v1/payment_methods/pm_card_chargeDeclined/attach",
+        &[("customer", "cus_SEEDbob0000001")],
+        ("decline_code", (402, "generic_decline")),
+    )
+    .await;
 }
 
 #[asym::clone("stripe", seed = "basic")]
@@ -422,15 +430,12 @@ async fn manual_capture_and_cancel(stripe: asym::Stripe) {
         ),
         (Some("succeeded"), Some(2500))
     );
-    let (status, err) = api
-        .post(&format!("/v1/payment_intents/{}/cancel", id(&held)), &[])
-        .await;
-    assert_error(
-        status,
-        &err,
-        "code",
-        (400, "payment_intent_unexpected_state"),
-    );
+    api.refused(
+        &format!("/v1/payment_intents/{}/cancel", id(&held)),
+        &[],
+        ("code", (400, "payment_intent_unexpected_state")),
+    )
+    .await;
 
     let open = api
         .ok(
@@ -445,13 +450,12 @@ async fn manual_capture_and_cancel(stripe: asym::Stripe) {
         )
         .await;
     assert_eq!(canceled["status"], "canceled");
-    let (status, err) = api
-        .post(
-            "/v1/payment_intents",
-            &[("amount", "10"), ("currency", "usd")],
-        )
-        .await;
-    assert_error(status, &err, "code", (400, "amount_too_small"));
+    api.refused(
+        "/v1/payment_intents",
+        &[("amount", "10"), ("currency", "usd")],
+        ("code", (400, "amount_too_small")),
+    )
+    .await;
     let (status, err) = api
         .post(
             "/v1/payment_intents",
@@ -618,18 +622,17 @@ async fn failed_renewals_make_the_subscription_past_due(stripe: asym::Stripe) {
             &[("customer", id(&customer))],
         )
         .await;
-    let (status, err) = api
-        .post(
-            "/v1/subscriptions",
-            &[
-                ("customer", id(&customer)),
-                ("items[0][price]", "price_SEEDproMonth1"),
-                ("default_payment_method", id(&pm)),
-                ("payment_behavior", "error_if_incomplete"),
-            ],
-        )
-        .await;
-    assert_error(status, &err, "code", (402, "card_declined"));
+    api.refused(
+        "/v1/subscriptions",
+        &[
+            ("customer", id(&customer)),
+            ("items[0][price]", "price_SEEDproMonth1"),
+            ("default_payment_method", id(&pm)),
+            ("payment_behavior", "error_if_incomplete"),
+        ],
+        ("code", (402, "card_declined")),
+    )
+    .await;
     let sub = api
         .ok(
             "/v1/subscriptions",

@@ -3,7 +3,7 @@
 use asym_kit::testing::{assert_prefix, pluck};
 use serde_json::{Value, json};
 
-use crate::common::{Api, BOB, PRO_MONTHLY, assert_error, data, id, pick};
+use crate::common::{Api, BOB, PRO_MONTHLY, UNKNOWN, data, expect_refusal, id, invalid, pick};
 
 #[asym::clone("stripe", seed = "subscriptions")]
 async fn previews_show_the_next_invoice_without_storing_it(stripe: asym::Stripe) {
@@ -118,10 +118,13 @@ async fn a_new_subscription_can_be_previewed(stripe: asym::Stripe) {
     );
     assert_eq!(first["subscription"], Value::Null);
 
-    let (status, none) = api
-        .post("/v1/invoices/create_preview", &[("customer", carol)])
+    let none = api
+        .refused(
+            "/v1/invoices/create_preview",
+            &[("customer", carol)],
+            ("code", (404, "invoice_upcoming_none")),
+        )
         .await;
-    assert_error(status, &none, "code", (404, "invoice_upcoming_none"));
     assert_eq!(
         none["error"]["message"],
         format!("No upcoming invoices for customer: {carol}")
@@ -137,8 +140,8 @@ async fn a_new_subscription_can_be_previewed(stripe: asym::Stripe) {
             (404, "resource_missing"),
         ),
     ] {
-        let (status, err) = api.post("/v1/invoices/create_preview", &form).await;
-        assert_error(status, &err, "code", code);
+        api.refused("/v1/invoices/create_preview", &form, ("code", code))
+            .await;
     }
 }
 
@@ -220,8 +223,8 @@ async fn previews_take_customer_details_and_currency_and_refuse_the_rest_by_name
         ("schedule", "sub_sched_1", "schedule"),
     ] {
         let form = [("customer", BOB), (key, value)];
-        let (status, err) = api.post("/v1/invoices/create_preview", &form).await;
-        assert_error(status, &err, "param", (400, param));
+        api.refused("/v1/invoices/create_preview", &form, invalid(param))
+            .await;
     }
     for key in [
         "subscription_trial_end",
@@ -229,18 +232,20 @@ async fn previews_take_customer_details_and_currency_and_refuse_the_rest_by_name
         "subscription_billing_cycle_anchor",
         "coupon",
     ] {
-        let (status, err) = api
-            .get("/v1/invoices/upcoming", &[("customer", BOB), (key, "now")])
-            .await;
-        assert_error(status, &err, "param", (400, key));
+        expect_refusal(
+            api.get("/v1/invoices/upcoming", &[("customer", BOB), (key, "now")])
+                .await,
+            invalid(key),
+        );
     }
-    let (status, err) = api
-        .get(
+    expect_refusal(
+        api.get(
             "/v1/invoices/upcoming/lines",
             &[("customer", BOB), ("preview_mode", "next")],
         )
-        .await;
-    assert_error(status, &err, "code", (400, "parameter_unknown"));
+        .await,
+        UNKNOWN,
+    );
 }
 
 #[asym::clone("stripe", seed = "basic")]

@@ -8,7 +8,7 @@
 
 use serde_json::{Value, json};
 
-use crate::common::{Api, PRO_MONTHLY, amounts, assert_error, data, id, pick};
+use crate::common::{Api, PRO_MONTHLY, amounts, data, expect_refusal, id, invalid, pick};
 
 /// 2026-01-01 00:00 UTC, when the subscriptions start.
 pub(crate) const START: i64 = 1_767_225_600;
@@ -202,10 +202,12 @@ async fn proration_behavior_none_changes_the_price_without_prorations(stripe: as
     assert_eq!(invoices_of(&api, &sub).await[0]["total"], 5000);
 
     let path = format!("/v1/subscriptions/{}", id(&sub));
-    let (status, refused) = api
-        .post(&path, &[("proration_behavior", "sometimes")])
-        .await;
-    assert_error(status, &refused, "param", (400, "proration_behavior"));
+    api.refused(
+        &path,
+        &[("proration_behavior", "sometimes")],
+        invalid("proration_behavior"),
+    )
+    .await;
 }
 
 #[asym::clone("stripe", seed = "basic")]
@@ -344,13 +346,12 @@ async fn previews_show_the_prorations_of_a_proposed_change(stripe: asym::Stripe)
     let after_the_period = (END + 1).to_string();
     let mut late = proposal("create_prorations");
     late[3].1 = &after_the_period;
-    let (status, refused) = api.post("/v1/invoices/create_preview", &late).await;
-    assert_error(
-        status,
-        &refused,
-        "param",
-        (400, "subscription_details[proration_date]"),
-    );
+    api.refused(
+        "/v1/invoices/create_preview",
+        &late,
+        invalid("subscription_details[proration_date]"),
+    )
+    .await;
 }
 
 #[asym::clone("stripe", seed = "basic")]
@@ -415,8 +416,8 @@ async fn subscription_items_are_added_changed_and_removed_with_prorations(stripe
     assert_eq!(data(&current["items"]).len(), 1);
 
     let only = format!("/v1/subscription_items/{}", item(&sub));
-    let (status, refused) = api.delete(&only).await;
-    assert_error(status, &refused, "type", (400, "invalid_request_error"));
+    let refused = ("type", (400, "invalid_request_error"));
+    expect_refusal(api.delete(&only).await, refused);
 }
 
 #[asym::clone("stripe", seed = "basic")]
@@ -456,8 +457,8 @@ async fn cancelling_with_prorate_credits_the_unused_time(stripe: asym::Stripe) {
     let api = Api::new(&stripe);
     let (_, sub, _) = subscribed(&api, &[], HALF).await;
     let cancel = format!("/v1/subscriptions/{}/cancel", id(&sub));
-    let (status, refused) = api.post(&cancel, &[("invoice_now", "true")]).await;
-    assert_error(status, &refused, "param", (400, "invoice_now"));
+    api.refused(&cancel, &[("invoice_now", "true")], invalid("invoice_now"))
+        .await;
     let canceled = api.ok(&cancel, &[("prorate", "true")]).await;
     assert_eq!(canceled["status"], "canceled");
     let credit = pending(&api, &sub).await;
@@ -485,15 +486,15 @@ async fn a_declined_change_is_past_due_or_refused_with_error_if_incomplete(strip
         ("proration_behavior", "always_invoice"),
         ("payment_behavior", "error_if_incomplete"),
     ];
-    let (status, refused) = api.post(&path, &form).await;
-    assert_error(status, &refused, "type", (402, "card_error"));
+    api.refused(&path, &form, ("type", (402, "card_error")))
+        .await;
     let pending_update = [
         form[0],
         form[1],
         ("payment_behavior", "pending_if_incomplete"),
     ];
-    let (status, refused) = api.post(&path, &pending_update).await;
-    assert_error(status, &refused, "param", (400, "payment_behavior"));
+    api.refused(&path, &pending_update, invalid("payment_behavior"))
+        .await;
     let kept = api.current("/v1/subscriptions", id(&sub)).await;
     assert_eq!(
         (

@@ -4,15 +4,16 @@
 
 use serde_json::{Value, json};
 
-use crate::common::{ALICE, Api, PRO_MONTHLY, alice_subscription, assert_error, data, id, pick};
+use crate::common::{
+    ALICE, Api, PRO_MONTHLY, UNKNOWN, alice_subscription, assert_error, data, id, invalid, pick,
+};
 
 /// A request and the parameter its refusal names: path, form, param.
 type Case<'a> = (String, Vec<(&'a str, &'a str)>, &'a str);
 
 /// Asserts `POST path` with `form` is refused naming `param` as not served.
 async fn refused_by_name(api: &Api, path: &str, form: &[(&str, &str)], param: &str) {
-    let (status, body) = api.post(path, form).await;
-    assert_error(status, &body, "param", (400, param));
+    let body = api.refused(path, form, invalid(param)).await;
     let message = body["error"]["message"].as_str().unwrap_or_default();
     assert!(message.contains("does not serve"), "{path}: {body}");
 }
@@ -296,8 +297,8 @@ async fn every_create_and_update_refuses_what_it_does_not_serve_by_name(stripe: 
     )
     .await;
     let asked = "payment_method_options[card][request_three_d_secure]";
-    let (status, body) = api.post("/v1/setup_intents", &[(asked, "sometimes")]).await;
-    assert_error(status, &body, "param", (400, asked));
+    api.refused("/v1/setup_intents", &[(asked, "sometimes")], invalid(asked))
+        .await;
     for (path, form, param) in &cases {
         refused_by_name(&api, path, form, param).await;
     }
@@ -363,20 +364,18 @@ async fn served_values_stand_beside_refused_ones(stripe: asym::Stripe) {
         (&shirt["amount"], &shirt["price"]["id"]),
         (&json!(2500), &json!("price_SEEDshirt001"))
     );
-    let (status, body) = api
-        .post(
-            "/v1/invoiceitems",
-            &[("customer", ALICE), ("pricing[price]", "price_nope")],
-        )
-        .await;
-    assert_error(status, &body, "param", (404, "pricing[price]"));
-    let (status, body) = api
-        .post(
-            &format!("/v1/invoiceitems/{}", id(&shirt)),
-            &[("pricing[unit_amount_decimal]", "10.5")],
-        )
-        .await;
-    assert_error(status, &body, "code", (400, "parameter_unknown"));
+    api.refused(
+        "/v1/invoiceitems",
+        &[("customer", ALICE), ("pricing[price]", "price_nope")],
+        ("param", (404, "pricing[price]")),
+    )
+    .await;
+    api.refused(
+        &format!("/v1/invoiceitems/{}", id(&shirt)),
+        &[("pricing[unit_amount_decimal]", "10.5")],
+        UNKNOWN,
+    )
+    .await;
     // A payment method's create takes allow_redisplay; a value Stripe lacks is refused.
     let card = [("type", "card"), ("card[token]", "tok_visa")];
     let method = api
@@ -386,13 +385,12 @@ async fn served_values_stand_beside_refused_ones(stripe: asym::Stripe) {
         )
         .await;
     assert_eq!(method["allow_redisplay"], "always");
-    let (status, body) = api
-        .post(
-            "/v1/payment_methods",
-            &[card[0], card[1], ("allow_redisplay", "sometimes")],
-        )
-        .await;
-    assert_error(status, &body, "param", (400, "allow_redisplay"));
+    api.refused(
+        "/v1/payment_methods",
+        &[card[0], card[1], ("allow_redisplay", "sometimes")],
+        invalid("allow_redisplay"),
+    )
+    .await;
     // allowed_payment_method_types (2026-07-29.dahlia) keeps the types the clone serves, as
     // Stripe keeps the compatible ones; none of them, or with payment_method_types, is a 400.
     let allowed = "allowed_payment_method_types[]";
@@ -421,25 +419,21 @@ async fn served_values_stand_beside_refused_ones(stripe: asym::Stripe) {
         vec![(allowed, "sepa_debit")],
         vec![(allowed, "card"), ("payment_method_types[]", "card")],
     ] {
-        let (status, body) = api
-            .post("/v1/payment_intents", &[&amount[..], &extra].concat())
-            .await;
-        assert_error(
-            status,
-            &body,
-            "param",
-            (400, "allowed_payment_method_types"),
-        );
+        api.refused(
+            "/v1/payment_intents",
+            &[&amount[..], &extra].concat(),
+            invalid("allowed_payment_method_types"),
+        )
+        .await;
     }
     // Manual confirmation is refused by name; automatic is what the clone does.
     let intent = [("amount", "1000"), ("currency", "usd")];
-    let (status, body) = api
-        .post(
-            "/v1/payment_intents",
-            &[intent[0], intent[1], ("confirmation_method", "manual")],
-        )
-        .await;
-    assert_error(status, &body, "param", (400, "confirmation_method"));
+    api.refused(
+        "/v1/payment_intents",
+        &[intent[0], intent[1], ("confirmation_method", "manual")],
+        invalid("confirmation_method"),
+    )
+    .await;
     api.ok(
         "/v1/payment_intents",
         &[intent[0], intent[1], ("confirmation_method", "automatic")],

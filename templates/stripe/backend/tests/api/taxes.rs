@@ -5,8 +5,8 @@
 use serde_json::{Value, json};
 
 use crate::common::{
-    ALICE, Api, PRO_MONTHLY, alice_subscription, amounts, assert_error, assert_events, data, id,
-    pick,
+    ALICE, Api, MISSING, PRO_MONTHLY, UNKNOWN, alice_subscription, amounts, assert_events, data,
+    expect_refusal, id, invalid, pick,
 };
 
 /// An invoice's totals, before and after discounts and tax.
@@ -72,19 +72,16 @@ async fn tax_rates_are_created_retrieved_updated_and_listed(stripe: asym::Stripe
         json!({"active": false, "display_name": "MwSt"})
     );
     for fixed in ["percentage", "inclusive"] {
-        let (status, body) = api.post(&path, &[(fixed, "true")]).await;
-        assert_error(status, &body, "code", (400, "parameter_unknown"));
+        let body = api.refused(&path, &[(fixed, "true")], UNKNOWN).await;
         assert_eq!(body["error"]["param"], fixed);
     }
-    let (status, body) = api
-        .post(
-            "/v1/tax_rates",
-            &[("display_name", "x"), ("inclusive", "false")],
-        )
-        .await;
-    assert_error(status, &body, "param", (400, "percentage"));
-    let (status, body) = api.get("/v1/tax_rates/txr_nope", &[]).await;
-    assert_error(status, &body, "code", (404, "resource_missing"));
+    api.refused(
+        "/v1/tax_rates",
+        &[("display_name", "x"), ("inclusive", "false")],
+        invalid("percentage"),
+    )
+    .await;
+    expect_refusal(api.get("/v1/tax_rates/txr_nope", &[]).await, MISSING);
 
     let gst = api.tax_rate("GST", "10", true).await;
     let all = api.get("/v1/tax_rates", &[("limit", "1")]).await.1;
@@ -107,10 +104,12 @@ async fn tax_rates_are_created_retrieved_updated_and_listed(stripe: asym::Stripe
     assert_events(&stripe, &["tax_rate.created", "tax_rate.updated"]).await;
 
     // An inactive rate cannot be applied to something new.
-    let (status, body) = api
-        .post("/v1/invoiceitems", &taxed_item("100", id(&vat)))
-        .await;
-    assert_error(status, &body, "param", (400, "tax_rates[0]"));
+    api.refused(
+        "/v1/invoiceitems",
+        &taxed_item("100", id(&vat)),
+        invalid("tax_rates[0]"),
+    )
+    .await;
 }
 
 #[asym::clone("stripe", seed = "basic")]
@@ -317,16 +316,15 @@ async fn subscription_item_rates_tax_their_line(stripe: asym::Stripe) {
         )
         .await;
     assert_eq!(updated["items"]["data"][0]["tax_rates"], json!([]));
-    let (status, body) = api
-        .post(
-            &path,
-            &[
-                ("items[0][id]", item),
-                ("items[0][tax_rates][0]", "txr_nope"),
-            ],
-        )
-        .await;
-    assert_error(status, &body, "param", (404, "items[0][tax_rates][0]"));
+    api.refused(
+        &path,
+        &[
+            ("items[0][id]", item),
+            ("items[0][tax_rates][0]", "txr_nope"),
+        ],
+        ("param", (404, "items[0][tax_rates][0]")),
+    )
+    .await;
 }
 
 #[asym::clone("stripe", seed = "basic")]
@@ -385,7 +383,7 @@ async fn checkout_line_items_are_taxed_at_their_rates(stripe: asym::Stripe) {
     let items = api.get(&path, &[]).await.1;
     assert_eq!(data(&items)[0]["amount_tax"], 500);
     form.push(("line_items[0][dynamic_tax_rates][0]", id(&exclusive)));
-    let (status, body) = api.post("/v1/checkout/sessions", &form).await;
     let param = "line_items[0][dynamic_tax_rates]";
-    assert_error(status, &body, "param", (400, param));
+    api.refused("/v1/checkout/sessions", &form, invalid(param))
+        .await;
 }
