@@ -3,22 +3,11 @@
 use asym_kit::testing::pluck;
 use serde_json::{Value, json};
 
-use crate::{ENG, client, delivered, identifiers, mutate, query, refused_for, subscribed};
+use crate::{ENG, client, delivered, eng_nodes, mutate, refused_for, subscribed};
 
 const BATCH: &str = "mutation($input: IssueBatchCreateInput!) { issueBatchCreate(input: $input) {
     success lastSyncId issues { id identifier title priority labelIds parent { identifier }
       state { name } } } }";
-
-/// ENG's issues, newest first.
-async fn eng_issues(api: &asym_kit::testing::Api) -> Vec<String> {
-    let got = query(
-        api,
-        "{ team(id: \"ENG\") { issues { nodes { identifier } } } }",
-        json!({}),
-    )
-    .await;
-    identifiers(&got["team"]["issues"])
-}
 
 #[asym::clone("linear", seed = "basic")]
 async fn a_batch_creates_every_issue_in_order(linear: asym::Linear) {
@@ -50,7 +39,7 @@ async fn a_batch_creates_every_issue_in_order(linear: asym::Linear) {
         json!(["e0000000-0000-4000-8000-000000000001"])
     );
     // One transaction: the three share their `createdAt`, and are the newest.
-    let mut newest = eng_issues(&api).await[..3].to_vec();
+    let mut newest = eng_nodes(&api, "issues", "identifier").await[..3].to_vec();
     newest.sort();
     assert_eq!(newest, ["ENG-7", "ENG-8", "ENG-9"]);
     for identifier in ["ENG-7", "ENG-8", "ENG-9"] {
@@ -85,7 +74,11 @@ async fn a_refused_batch_creates_nothing(linear: asym::Linear) {
     for (issues, expected) in cases {
         refused_for(&api, BATCH, json!({"input": {"issues": issues}}), expected).await;
     }
-    assert_eq!(eng_issues(&api).await[0], "ENG-6", "nothing was created");
+    assert_eq!(
+        eng_nodes(&api, "issues", "identifier").await[0],
+        "ENG-6",
+        "nothing was created"
+    );
     let fifty = mutate(&api, BATCH, json!({"input": {"issues": vec![good; 50]}})).await;
     assert_eq!(
         fifty["issues"][49]["identifier"], "ENG-56",

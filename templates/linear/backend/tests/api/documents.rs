@@ -6,8 +6,9 @@ use asym_kit::testing::Api;
 use serde_json::{Value, json};
 
 use crate::{
-    ADA, BEN, ENG, archive_payload, assert_filtered, client, delivered, error, gql, not_found,
-    query, refused, refused_for, refused_inputs, subscribed, with_id,
+    ADA, BEN, ENG, archive_payload, assert_filtered, client, delivered, error, gql, mutate,
+    not_found, oauth_client, query, refused, refused_filter, refused_for, refused_inputs,
+    subscribed, with_id,
 };
 
 /// @linear/sdk's `Document` fragment.
@@ -28,9 +29,7 @@ const CREATE: &str = "mutation($input: DocumentCreateInput!) {
 
 /// `documentCreate(input)`'s document.
 async fn create(api: &Api, input: Value) -> Value {
-    let created = query(api, CREATE, json!({ "input": input })).await["documentCreate"].clone();
-    assert_eq!(created["success"], true);
-    created["document"].clone()
+    mutate(api, CREATE, json!({ "input": input })).await["document"].clone()
 }
 
 #[asym::clone("linear", seed = "basic")]
@@ -191,7 +190,7 @@ async fn documents_are_created_under_one_parent(linear: asym::Linear) {
 #[asym::clone("linear", seed = "basic")]
 async fn documents_are_updated_trashed_and_restored(linear: asym::Linear) {
     let api = client(&linear);
-    let oauth = Api::new(linear.endpoint("backend").unwrap()).bearer(linear.oauth_token());
+    let oauth = oauth_client(&linear);
     let updated = query(
         &oauth,
         "mutation { documentUpdate(id: \"5f1a2b3c4d5e\", input: {
@@ -298,13 +297,8 @@ async fn documents_are_filtered(linear: asym::Linear) {
         ),
     ];
     assert_filtered(&api, "documents", "DocumentFilter", "title", cases).await;
-    refused_for(
-        &api,
-        "{ documents(filter: { release: { id: { eq: \"x\" } } }) { nodes { id } } }",
-        json!({}),
-        "`release`",
-    )
-    .await;
+    let release = "{ release: { id: { eq: \"x\" } } }";
+    refused_filter(&api, "documents", release, "release").await;
 }
 
 #[asym::clone("linear", seed = "basic")]

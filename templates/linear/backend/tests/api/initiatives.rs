@@ -6,8 +6,8 @@ use asym_kit::testing::{Api, pluck};
 use serde_json::{Value, json};
 
 use crate::{
-    ADA, BEN, ENG, archive_payload, assert_filtered, client, delete_payload, delivered, not_found,
-    query, refused_for, refused_inputs, subscribed, with_id,
+    ADA, BEN, ENG, archive_payload, assert_filtered, client, delete_payload, delivered, mutate,
+    not_found, query, refused_filter, refused_for, refused_inputs, subscribed, with_id,
 };
 
 /// @linear/sdk's `Initiative` fragment (less `documentContent`, which is null).
@@ -31,9 +31,7 @@ const CREATE: &str = "mutation($input: InitiativeCreateInput!) {
 
 /// `initiativeCreate(input)`'s initiative.
 async fn create(api: &Api, input: Value) -> Value {
-    let created = query(api, CREATE, json!({ "input": input })).await["initiativeCreate"].clone();
-    assert_eq!(created["success"], true);
-    created["initiative"].clone()
+    mutate(api, CREATE, json!({ "input": input })).await["initiative"].clone()
 }
 
 /// `initiativeUpdate(id, input)`'s initiative (its status and times).
@@ -282,13 +280,8 @@ async fn initiatives_are_filtered(linear: asym::Linear) {
         ),
     ];
     assert_filtered(&api, "initiatives", "InitiativeFilter", "name", cases).await;
-    refused_for(
-        &api,
-        "{ initiatives(filter: { health: { eq: \"onTrack\" } }) { nodes { id } } }",
-        json!({}),
-        "`health`",
-    )
-    .await;
+    let health = "{ health: { eq: \"onTrack\" } }";
+    refused_filter(&api, "initiatives", health, "health").await;
 }
 
 #[asym::clone("linear", seed = "basic")]

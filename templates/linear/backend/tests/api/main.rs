@@ -41,6 +41,11 @@ pub(crate) fn client(linear: &asym::Linear) -> Api {
     Api::new(linear.endpoint("backend").unwrap()).with_header("Authorization", linear.api_key())
 }
 
+/// A client authenticated as Ben, with the clone's OAuth token.
+pub(crate) fn oauth_client(linear: &asym::Linear) -> Api {
+    Api::new(linear.endpoint("backend").unwrap()).bearer(linear.oauth_token())
+}
+
 /// Runs `query` with `variables`.
 pub(crate) async fn gql(api: &Api, query: &str, variables: Value) -> Reply {
     api.post(
@@ -224,6 +229,13 @@ pub(crate) async fn not_found(api: &Api, field: &str, id: impl Serialize, entity
     missing(api, &text, json!({ "id": id }), entity).await;
 }
 
+/// Asserts `connection(filter:)` refuses `filter` (a GraphQL literal) as invalid input with a
+/// message that names `field`.
+pub(crate) async fn refused_filter(api: &Api, connection: &str, filter: &str, field: &str) {
+    let text = format!("{{ {connection}(filter: {filter}) {{ nodes {{ id }} }} }}");
+    refused_for(api, &text, json!({}), &format!("`{field}`")).await;
+}
+
 /// Asserts what `connection(filter:)`, whose filter is a `filter_type`, answers for each case's
 /// filter: the `field` of its nodes, newest first.
 pub(crate) async fn assert_filtered<'a>(
@@ -241,6 +253,15 @@ pub(crate) async fn assert_filtered<'a>(
         let got = pluck(&found[connection]["nodes"], field);
         assert_eq!(got, expected, "{filter}");
     }
+}
+
+/// The `field` of each node of ENG's `connection`, in order.
+pub(crate) async fn eng_nodes(api: &Api, connection: &str, field: &str) -> Vec<String> {
+    let text = format!("{{ team(id: \"ENG\") {{ {connection} {{ nodes {{ {field} }} }} }} }}");
+    pluck(
+        &query(api, &text, json!({})).await["team"][connection]["nodes"],
+        field,
+    )
 }
 
 /// The identifiers of a connection's nodes, in order.

@@ -6,8 +6,8 @@ use asym_kit::testing::{Api, pluck};
 use serde_json::{Value, json};
 
 use crate::{
-    ADA, BEN, ENG, archive_payload, client, delete_payload, delivered, not_found, query,
-    refused_for, refused_inputs, subscribed, with_id,
+    ADA, BEN, ENG, archive_payload, client, delete_payload, delivered, mutate, not_found,
+    oauth_client, query, refused_filter, refused_inputs, subscribed, with_id,
 };
 
 /// @linear/sdk's `ProjectUpdate` fragment.
@@ -20,18 +20,11 @@ const LAUNCH: &str = "f0000000-0000-4000-8000-000000000001";
 
 /// `projectUpdateCreate(input)`'s update.
 async fn post(api: &Api, input: Value) -> Value {
-    let created = query(
-        api,
-        &format!(
-            "mutation($input: ProjectUpdateCreateInput!) {{
-               projectUpdateCreate(input: $input) {{ success lastSyncId projectUpdate {{ {PROJECT_UPDATE} }} }} }}"
-        ),
-        json!({ "input": input }),
-    )
-    .await["projectUpdateCreate"]
-        .clone();
-    assert_eq!(created["success"], true);
-    created["projectUpdate"].clone()
+    let text = format!(
+        "mutation($input: ProjectUpdateCreateInput!) {{
+           projectUpdateCreate(input: $input) {{ success lastSyncId projectUpdate {{ {PROJECT_UPDATE} }} }} }}"
+    );
+    mutate(api, &text, json!({ "input": input })).await["projectUpdate"].clone()
 }
 
 /// Launch's health, when it was last set and its latest update.
@@ -90,7 +83,7 @@ async fn project_updates_are_posted_and_set_the_health(linear: asym::Linear) {
         "the project's current health"
     );
 
-    let oauth = Api::new(linear.endpoint("backend").unwrap()).bearer(linear.oauth_token());
+    let oauth = oauth_client(&linear);
     let edited = with_id(
         &oauth,
         "mutation($id: String!) { projectUpdateUpdate(id: $id, input: { body: \"GA slips a week\", health: offTrack }) {
@@ -143,7 +136,7 @@ async fn project_updates_are_posted_and_set_the_health(linear: asym::Linear) {
 async fn project_updates_are_read_listed_and_filtered(linear: asym::Linear) {
     let api = client(&linear);
     let mine = post(&api, json!({"projectId": LAUNCH, "body": "Mine"})).await;
-    let oauth = Api::new(linear.endpoint("backend").unwrap()).bearer(linear.oauth_token());
+    let oauth = oauth_client(&linear);
     let bens = post(&oauth, json!({"projectId": LAUNCH, "body": "Ben's"})).await;
     assert_eq!(bens["user"]["id"], BEN);
     let read = query(
@@ -174,13 +167,8 @@ async fn project_updates_are_read_listed_and_filtered(linear: asym::Linear) {
         read["project"]["projectUpdates"],
         json!({"nodes": [{"body": "Ben's"}], "pageInfo": {"hasNextPage": true}})
     );
-    refused_for(
-        &api,
-        "{ projectUpdates(filter: { reactions: { some: { emoji: { eq: \"+1\" } } } }) { nodes { id } } }",
-        json!({}),
-        "`reactions`",
-    )
-    .await;
+    let reactions = "{ reactions: { some: { emoji: { eq: \"+1\" } } } }";
+    refused_filter(&api, "projectUpdates", reactions, "reactions").await;
 }
 
 #[asym::clone("linear", seed = "basic")]

@@ -5,8 +5,8 @@ use serde::Serialize;
 use serde_json::{Value, json};
 
 use crate::{
-    ADA, BEN, ENG, client, delete_payload, delivered, invalid_argument, mutate, query, refused_for,
-    subscribed, with_id,
+    ADA, BEN, ENG, client, delete_payload, delivered, invalid_argument, mutate, oauth_client,
+    query, refused_for, subscribed, with_id,
 };
 
 const REACT: &str = "mutation($input: ReactionCreateInput!) { reactionCreate(input: $input) {
@@ -109,8 +109,7 @@ async fn reaction_data(api: &asym_kit::testing::Api, field: &str, id: impl Seria
 #[asym::clone("linear", seed = "basic")]
 async fn reaction_data_groups_reactions_by_emoji(linear: asym::Linear) {
     let api = client(&linear);
-    let ben = asym_kit::testing::Api::new(linear.endpoint("backend").unwrap())
-        .bearer(linear.oauth_token());
+    let ben = oauth_client(&linear);
     assert_eq!(reaction_data(&api, "issue", "ENG-1").await, json!([]));
     react(&api, "+1", json!({"issueId": "ENG-1"})).await;
     react(&api, "tada", json!({"issueId": "ENG-1"})).await;

@@ -4,7 +4,8 @@
 use serde_json::{Value, json};
 
 use crate::{
-    ADA, BEN, ENG, client, delete_payload, missing, not_found, query, refused_as, with_id,
+    ADA, BEN, ENG, client, delete_payload, eng_nodes, missing, mutate, not_found, query,
+    refused_as, with_id,
 };
 
 /// The `field` of each node of a connection, in order.
@@ -105,14 +106,12 @@ const RELATE: &str = "mutation($input: IssueRelationCreateInput!, $overrideCreat
 #[asym::clone("linear", seed = "basic")]
 async fn relations_subscriptions_replies_and_label_groups_are_written(linear: asym::Linear) {
     let api = client(&linear);
-    let created = query(
+    let created = mutate(
         &api,
         RELATE,
         json!({"input": {"issueId": "ENG-3", "relatedIssueId": "ENG-6", "type": "duplicate"}}),
     )
-    .await["issueRelationCreate"]
-        .clone();
-    assert_eq!(created["success"], true);
+    .await;
     let relation = &created["issueRelation"];
     assert_eq!(relation["issue"]["identifier"], "ENG-3");
     assert_eq!(relation["relatedIssue"]["identifier"], "ENG-6");
@@ -318,17 +317,6 @@ const JOIN: &str = "mutation($input: TeamMembershipCreateInput!) {
 /// Ben's membership of ENG in the seed.
 const BENS_MEMBERSHIP: &str = "c1000000-0000-4000-8000-000000000002";
 
-/// The ids of ENG's members.
-async fn members(api: &asym_kit::testing::Api) -> Vec<Value> {
-    let got = query(
-        api,
-        "{ team(id: \"ENG\") { members { nodes { id } } } }",
-        json!({}),
-    )
-    .await;
-    each(&got["team"]["members"], "id")
-}
-
 #[asym::clone("linear", seed = "basic")]
 async fn team_memberships_are_created_updated_and_deleted(linear: asym::Linear) {
     let api = client(&linear);
@@ -336,7 +324,7 @@ async fn team_memberships_are_created_updated_and_deleted(linear: asym::Linear) 
         teamMembershipDelete(id: $id, alsoLeaveParentTeams: true) { success entityId } }";
     let left = with_id(&api, leave, BENS_MEMBERSHIP).await;
     assert_eq!(left["teamMembershipDelete"]["entityId"], BENS_MEMBERSHIP);
-    assert_eq!(members(&api).await, [json!(ADA)]);
+    assert_eq!(eng_nodes(&api, "members", "id").await, [ADA]);
     let bens_teams = with_id(
         &api,
         "query($id: String!) { user(id: $id) { teams { nodes { key } } } }",
@@ -346,15 +334,14 @@ async fn team_memberships_are_created_updated_and_deleted(linear: asym::Linear) 
     assert_eq!(bens_teams["user"]["teams"]["nodes"], json!([]));
 
     let ben = json!({"teamId": ENG, "userId": BEN, "sortOrder": 3});
-    let joined = query(&api, JOIN, json!({"input": ben})).await["teamMembershipCreate"].clone();
-    assert_eq!(joined["success"], true);
+    let joined = mutate(&api, JOIN, json!({"input": ben})).await;
     let membership = &joined["teamMembership"];
     assert_eq!(
         membership,
         &json!({"id": membership["id"], "owner": false, "sortOrder": 3,
                 "team": {"key": "ENG"}, "user": {"id": BEN}})
     );
-    assert_eq!(members(&api).await, [json!(BEN), json!(ADA)]);
+    assert_eq!(eng_nodes(&api, "members", "id").await, [BEN, ADA]);
     let update = "mutation($id: String!) {
         teamMembershipUpdate(id: $id, input: { owner: true, sortOrder: 1 }) {
           success teamMembership { owner sortOrder } } }";

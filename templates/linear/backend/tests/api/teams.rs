@@ -4,7 +4,9 @@
 use asym_kit::testing::pluck;
 use serde_json::{Value, json};
 
-use crate::{ADA, client, missing, mutate, query, refused_as, refused_inputs_as, with_id};
+use crate::{
+    ADA, client, eng_nodes, missing, mutate, query, refused_as, refused_inputs_as, with_id,
+};
 
 /// As @linear/sdk's `createTeam` sends it, with what a new team holds.
 const CREATE: &str = "mutation($input: TeamCreateInput!) { teamCreate(input: $input) {
@@ -163,13 +165,8 @@ async fn states_are_updated_and_archived_and_teams_unarchived(linear: asym::Line
     let archived = with_id(&api, archive, review).await["workflowStateArchive"].clone();
     assert_eq!(archived["entity"]["id"], review);
     assert!(archived["entity"]["archivedAt"].is_string());
-    let states = query(
-        &api,
-        "{ team(id: \"ENG\") { states { nodes { id } } } }",
-        json!({}),
-    )
-    .await;
-    assert!(!pluck(&states["team"]["states"]["nodes"], "id").contains(&review.to_owned()));
+    let states = eng_nodes(&api, "states", "id").await;
+    assert!(!states.contains(&review.to_owned()));
     missing(&api, archive, json!({"id": "nope"}), "WorkflowState").await;
 
     let research = team(&api, json!({"name": "Research"})).await;

@@ -5,8 +5,8 @@ use asym_kit::testing::{Api, pluck};
 use serde_json::{Value, json};
 
 use crate::{
-    ADA, ENG, client, delete_payload, identifiers, missing, mutate, not_found, query, refused_as,
-    refused_inputs_as, with_id,
+    ADA, ENG, client, delete_payload, identifiers, missing, mutate, not_found, oauth_client, query,
+    refused_as, refused_inputs_as, with_id,
 };
 
 /// As @linear/sdk's `createCustomView` sends it, less the view preferences.
@@ -34,7 +34,7 @@ async fn listed(api: &Api, id: &Value) -> (Vec<String>, Vec<String>) {
 #[asym::clone("linear", seed = "basic")]
 async fn custom_views_save_filters_and_list_what_they_select(linear: asym::Linear) {
     let api = client(&linear);
-    let ben = Api::new(linear.endpoint("backend").unwrap()).bearer(linear.oauth_token());
+    let ben = oauth_client(&linear);
     let urgent = view(
         &api,
         json!({"name": "Login work", "teamId": ENG, "shared": true,

@@ -30,8 +30,7 @@ async fn issues_are_numbered_per_team_and_follow_their_state(linear: asym::Linea
     let api = client(&linear);
     let input = json!({"teamId": ENG, "title": "Dark mode", "priority": 3, "dueDate": "2024-05-01",
                        "labelIds": ["e0000000-0000-4000-8000-000000000002"]});
-    let created = query(&api, CREATE, json!({"input": input})).await["issueCreate"].clone();
-    assert_eq!(created["success"], true);
+    let created = mutate(&api, CREATE, json!({"input": input})).await;
     assert!(created["lastSyncId"].as_f64().unwrap() > 0.0);
     let issue = &created["issue"];
     assert_eq!(issue["identifier"], "ENG-7");
