@@ -5,8 +5,8 @@ use asym_kit::testing::{Api, pluck};
 use serde_json::{Value, json};
 
 use crate::common::{
-    DATABASE, MEETING, PRIVATE, TASK1, api, comment, current, error, invalid, legacy, patch, read,
-    text,
+    DATABASE, MEETING, PRIVATE, TASK1, api, comment, current, invalid, legacy, not_found, patch,
+    read, text,
 };
 
 fn children_path(id: &str) -> String {
@@ -188,7 +188,7 @@ async fn links_to_pages_point_at_what_is_shared(notion: asym::Notion) {
             json!({ "comment_id": missing }),
         ] {
             let body = json!({ "children": [{ "link_to_page": target }] });
-            error(client.patch(&path, &body).await, 404, "object_not_found");
+            not_found(client.patch(&path, &body).await);
         }
         for target in [json!({ "page_id": "nope" }), json!({ "block_id": MEETING })] {
             let body = json!({ "children": [{ "link_to_page": target }] });
@@ -267,15 +267,13 @@ async fn synced_blocks_show_their_original(notion: asym::Notion) {
         );
         invalid(client.patch(&path, &of(duplicate_id, json!([]))).await);
         invalid(client.patch(&path, &of(&paragraph_id, json!([]))).await);
-        error(
+        not_found(
             client
                 .patch(
                     &path,
                     &of("00000000-0000-4000-8000-000000000000", json!([])),
                 )
                 .await,
-            404,
-            "object_not_found",
         );
     }
 }

@@ -4,8 +4,8 @@ use asym_kit::testing::pluck;
 use serde_json::{Value, json};
 
 use crate::common::{
-    ADA, DATABASE, MEETING, PRIVATE, TASK1, api, error, invalid, len, patch, read, set_properties,
-    text,
+    ADA, DATABASE, MEETING, PRIVATE, TASK1, api, invalid, len, not_found, patch, read,
+    set_properties, text,
 };
 
 #[asym::clone("notion", seed = "basic")]
@@ -127,11 +127,9 @@ async fn append_errors(notion: asym::Notion) {
     );
     let after = len(&read(&api, &path).await["results"]);
     assert_eq!(before, after, "nothing half-written");
-    error(
+    not_found(
         api.get("/v1/blocks/00000000-0000-4000-8000-000000000000")
             .await,
-        404,
-        "object_not_found",
     );
 }
 

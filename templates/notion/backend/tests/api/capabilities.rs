@@ -5,7 +5,10 @@
 use axum::http::Method;
 use serde_json::{Value, json};
 
-use crate::common::{ADA, TASK1, TASKS, admin, api, error, invalid, len, post, read, text};
+use crate::common::{
+    ADA, TASK1, TASKS, admin, api, invalid, len, post, read, read_capabilities, restricted,
+    set_capabilities, text,
+};
 
 const FIRST_BLOCK: &str = "50000000-0000-4000-8000-000000000002";
 
@@ -43,10 +46,7 @@ async fn state(api: &asym_kit::testing::Api) -> Value {
 async fn each_capability_guards_its_routes(notion: asym::Notion) {
     let api = api(&notion);
     let admin = admin(&notion);
-    assert_eq!(
-        admin.get("/api/admin/capabilities").await.expect(200),
-        everything()
-    );
+    assert_eq!(read_capabilities(&admin).await, everything());
     let before = state(&api).await;
     let task = format!("/v1/pages/{TASK1}");
     let new_page = json!({ "parent": { "data_source_id": TASKS }, "properties": { "Name": { "title": text("Refused") } } });
@@ -115,17 +115,10 @@ async fn each_capability_guards_its_routes(notion: asym::Notion) {
         "insert_comments",
     ];
     for removed in capabilities {
-        let held = admin
-            .put("/api/admin/capabilities", &json!({ removed: false }))
-            .await
-            .expect(200);
+        let held = set_capabilities(&admin, json!({ removed: false })).await;
         assert_eq!(held[removed], false, "{held}");
         for (method, path, body) in requests(removed) {
-            let message = error(
-                api.send(method.clone(), &path, body.as_ref()).await,
-                403,
-                "restricted_resource",
-            );
+            let message = restricted(api.send(method.clone(), &path, body.as_ref()).await);
             assert_eq!(
                 message, "Insufficient permissions for this endpoint.",
                 "{method} {path}"
@@ -142,10 +135,7 @@ async fn each_capability_guards_its_routes(notion: asym::Notion) {
             let status = api.send(method.clone(), &path, body.as_ref()).await.status;
             assert_eq!(status, 200, "{method} {path} without {removed}");
         }
-        admin
-            .put("/api/admin/capabilities", &json!({ removed: true }))
-            .await
-            .expect(200);
+        set_capabilities(&admin, json!({ removed: true })).await;
         assert_eq!(
             state(&api).await,
             before,
@@ -153,10 +143,7 @@ async fn each_capability_guards_its_routes(notion: asym::Notion) {
         );
     }
     // Restored, every capability's first route answers again (the writes now happen).
-    assert_eq!(
-        admin.get("/api/admin/capabilities").await.expect(200),
-        everything()
-    );
+    assert_eq!(read_capabilities(&admin).await, everything());
     for capability in capabilities {
         let (method, path, body) = requests(capability).remove(0);
         let status = api.send(method.clone(), &path, body.as_ref()).await.status;
@@ -171,13 +158,7 @@ async fn user_information_levels(notion: asym::Notion) {
     let admin = admin(&notion);
     let ada = format!("/v1/users/{ADA}");
     assert_eq!(read(&api, &ada).await["person"]["email"], "ada@example.com");
-    let held = admin
-        .put(
-            "/api/admin/capabilities",
-            &json!({ "user_information": "without_email" }),
-        )
-        .await
-        .expect(200);
+    let held = set_capabilities(&admin, json!({ "user_information": "without_email" })).await;
     assert_eq!(held["user_information"], "without_email");
     let user = read(&api, &ada).await;
     assert_eq!(user["name"], "Ada Lovelace");
@@ -191,15 +172,9 @@ async fn user_information_levels(notion: asym::Notion) {
             .all(|u| u["person"].get("email").is_none() || u["type"] == "bot"),
         "{listed}"
     );
-    admin
-        .put(
-            "/api/admin/capabilities",
-            &json!({ "user_information": "none" }),
-        )
-        .await
-        .expect(200);
+    set_capabilities(&admin, json!({ "user_information": "none" })).await;
     for path in [ada.as_str(), "/v1/users"] {
-        error(api.get(path).await, 403, "restricted_resource");
+        restricted(api.get(path).await);
     }
     assert_eq!(read(&api, "/v1/users/me").await["type"], "bot");
     for bad in [
@@ -218,29 +193,21 @@ async fn user_information_levels(notion: asym::Notion) {
     let rotated = asym_kit::testing::Api::new(notion.api_url())
         .bearer(token)
         .with_header("Notion-Version", "2025-09-03");
-    error(rotated.get("/v1/users").await, 403, "restricted_resource");
-    assert_eq!(
-        admin.get("/api/admin/capabilities").await.expect(200)["user_information"],
-        "none"
-    );
+    restricted(rotated.get("/v1/users").await);
+    assert_eq!(read_capabilities(&admin).await["user_information"], "none");
 }
 
 #[asym::clone("notion", seed = "basic")]
 async fn a_reset_returns_to_the_baseline_capabilities(notion: asym::Notion) {
     let api = api(&notion);
     let admin = admin(&notion);
-    admin
-        .put(
-            "/api/admin/capabilities",
-            &json!({ "insert_content": false, "user_information": "none" }),
-        )
-        .await
-        .expect(200);
-    error(api.get("/v1/users").await, 403, "restricted_resource");
+    set_capabilities(
+        &admin,
+        json!({ "insert_content": false, "user_information": "none" }),
+    )
+    .await;
+    restricted(api.get("/v1/users").await);
     notion.reset().await.unwrap();
-    assert_eq!(
-        admin.get("/api/admin/capabilities").await.expect(200),
-        everything()
-    );
+    assert_eq!(read_capabilities(&admin).await, everything());
     read(&api, "/v1/users").await;
 }

@@ -2,7 +2,9 @@
 
 use serde_json::json;
 
-use crate::common::{BOT, MEETING, PRIVATE, TASK1, api, comment, error, invalid, post, read, text};
+use crate::common::{
+    BOT, MEETING, PRIVATE, TASK1, api, comment, invalid, not_found, post, read, text,
+};
 
 #[asym::clone("notion", seed = "basic")]
 async fn threads_and_lists(notion: asym::Notion) {
@@ -46,14 +48,12 @@ async fn threads_and_lists(notion: asym::Notion) {
     ] {
         invalid(api.post("/v1/comments", &body).await);
     }
-    error(
+    not_found(
         api.post(
             "/v1/comments",
             &json!({ "parent": { "page_id": PRIVATE }, "rich_text": text("x") }),
         )
         .await,
-        404,
-        "object_not_found",
     );
     invalid(api.get("/v1/comments").await);
 }
@@ -102,18 +102,14 @@ async fn own_comments_are_updated_and_deleted(notion: asym::Notion) {
         .unwrap()
         .to_owned();
     let theirs = format!("/v1/comments/{seeded}");
-    error(
-        api.patch(&theirs, &json!({ "rich_text": text("x") })).await,
-        404,
-        "object_not_found",
-    );
-    error(api.delete(&theirs).await, 404, "object_not_found");
+    not_found(api.patch(&theirs, &json!({ "rich_text": text("x") })).await);
+    not_found(api.delete(&theirs).await);
 
     let deleted = api.delete(&path).await.expect(200);
     assert_eq!(deleted["object"], "comment");
     assert_eq!(deleted["id"], id);
-    error(api.get(&path).await, 404, "object_not_found");
-    error(api.delete(&path).await, 404, "object_not_found");
+    not_found(api.get(&path).await);
+    not_found(api.delete(&path).await);
     let listed = read(&api, &format!("/v1/comments?block_id={TASK1}")).await;
     assert_eq!(listed["results"].as_array().unwrap().len(), 2);
 }

@@ -2,7 +2,7 @@
 
 #![allow(dead_code, reason = "each test module uses a different subset")]
 
-use asym_kit::testing::{Api, Receiver, pluck};
+use asym_kit::testing::{Api, Receiver, Reply, pluck};
 use serde_json::{Value, json};
 
 pub(crate) const PROJECTS: &str = "10000000-0000-4000-8000-000000000001";
@@ -57,6 +57,20 @@ pub(crate) fn error(reply: asym_kit::testing::Reply, status: u16, code: &str) ->
     body["message"].as_str().unwrap().to_owned()
 }
 
+/// Asserts Notion's 404 `object_not_found`, its answer for an id that does not exist or is
+/// not shared with the integration; returns its message.
+#[track_caller]
+pub(crate) fn not_found(reply: asym_kit::testing::Reply) -> String {
+    error(reply, 404, "object_not_found")
+}
+
+/// Asserts Notion's 403 `restricted_resource`, its answer for a route the integration's
+/// capabilities do not cover; returns its message.
+#[track_caller]
+pub(crate) fn restricted(reply: asym_kit::testing::Reply) -> String {
+    error(reply, 403, "restricted_resource")
+}
+
 /// Asserts Notion's 400 `validation_error`, its most common refusal; returns its message.
 #[track_caller]
 pub(crate) fn invalid(reply: asym_kit::testing::Reply) -> String {
@@ -81,6 +95,13 @@ pub(crate) async fn task(api: &Api, title: &str, extra: Value) -> Value {
         &json!({ "parent": { "data_source_id": TASKS }, "properties": properties }),
     )
     .await
+}
+
+/// Creates a page under `parent` (`{"page_id": …}` or `{"data_source_id": …}`) from `markdown`;
+/// answers the page.
+pub(crate) async fn from_markdown(api: &Api, parent: Value, markdown: &str) -> Value {
+    let body = json!({ "parent": parent, "markdown": markdown });
+    post(api, "/v1/pages", &body).await
 }
 
 /// Sets page `id`'s `properties` (`PATCH /v1/pages/{id}`); answers the page.
@@ -134,21 +155,45 @@ pub(crate) fn len(list: &Value) -> usize {
     list.as_array().unwrap().len()
 }
 
+/// The integration's capabilities, as the admin surface answers them.
+pub(crate) async fn read_capabilities(admin: &Api) -> Value {
+    read(admin, "/api/admin/capabilities").await
+}
+
+/// Changes the integration's capabilities named in `changes` through the admin surface,
+/// asserting HTTP 200; answers the capabilities it holds now.
+pub(crate) async fn set_capabilities(admin: &Api, changes: Value) -> Value {
+    let reply = admin.put("/api/admin/capabilities", &changes).await;
+    reply.expect(200)
+}
+
+/// Subscribes `receiver` to the clone's webhooks through the admin surface, asserting HTTP
+/// 201; answers the (not yet verified) subscription.
+pub(crate) async fn subscribe(admin: &Api, receiver: &Receiver) -> Value {
+    let url = format!("{}/notion", receiver.url());
+    let reply = admin
+        .post("/api/admin/webhooks", &json!({ "url": url }))
+        .await;
+    reply.expect(201)
+}
+
+/// Answers subscription `id`'s handshake with `token`, as its owner pastes it in Notion.
+pub(crate) async fn verify(admin: &Api, id: &str, token: &str) -> Reply {
+    let path = format!("/api/admin/webhooks/{id}/verify");
+    admin
+        .post(&path, &json!({ "verification_token": token }))
+        .await
+}
+
 /// A webhook receiver subscribed to the clone and verified (Notion's handshake done): it
 /// hears every event from then on.
 pub(crate) async fn verified_receiver(notion: &asym::Notion) -> Receiver {
     let receiver = Receiver::start().await;
     let admin = admin(notion);
-    let url = format!("{}/notion", receiver.url());
-    let subscription = admin
-        .post("/api/admin/webhooks", &json!({ "url": url }))
-        .await
-        .expect(201);
-    let token = receiver.delivery().await.json()["verification_token"].take();
-    let verify = format!(
-        "/api/admin/webhooks/{}/verify",
-        subscription["id"].as_str().unwrap()
-    );
-    post(&admin, &verify, &json!({ "verification_token": token })).await;
+    let subscription = subscribe(&admin, &receiver).await;
+    let handshake = receiver.delivery().await.json();
+    let token = handshake["verification_token"].as_str().unwrap();
+    let id = subscription["id"].as_str().unwrap();
+    verify(&admin, id, token).await.expect(200);
     receiver
 }

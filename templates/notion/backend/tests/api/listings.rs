@@ -2,7 +2,7 @@
 
 use serde_json::json;
 
-use crate::common::{DATABASE, PROJECTS, TASKS, api, error, invalid, read, text};
+use crate::common::{DATABASE, PROJECTS, TASKS, api, invalid, not_found, read, text};
 
 #[asym::clone("notion", seed = "basic")]
 async fn templates_are_listed(notion: asym::Notion) {
@@ -34,11 +34,9 @@ async fn templates_are_listed(notion: asym::Notion) {
     assert_eq!(named["templates"].as_array().unwrap().len(), 1);
     invalid(api.get(&format!("{path}?start_cursor=nope")).await);
     invalid(api.get(&format!("{path}?page_size=101")).await);
-    error(
+    not_found(
         api.get(&format!("/v1/data_sources/{DATABASE}/templates"))
             .await,
-        404,
-        "object_not_found",
     );
     // Templates apply to pages in their data source only (see `templates.rs`).
     let message = invalid(

@@ -4,8 +4,8 @@ use asym_kit::testing::{Api, pluck};
 use serde_json::{Value, json};
 
 use crate::common::{
-    DATABASE, MEETING, PRIVATE, PROJECTS, TASK1, TASKS, admin, api, error, invalid, patch, post,
-    read, verified_receiver,
+    DATABASE, MEETING, PRIVATE, PROJECTS, TASK1, TASKS, admin, api, from_markdown, invalid,
+    not_found, patch, post, read, restricted, set_capabilities, verified_receiver,
 };
 
 const MEETING_MD: &str = "# Weekly sync\n<details>\n<summary>Decisions</summary>\n\tShip the clone on Friday.\n</details>\n::: callout {icon=\"💡\"}\nRemember the retro.\n:::\n> Simple things should be simple.\n---\n```sql\nSELECT 1;\n```";
@@ -22,16 +22,6 @@ async fn markdown_of(api: &Api, id: &str) -> Value {
 /// The markdown text of `id`.
 async fn markdown_text(api: &Api, id: &str) -> String {
     markdown_of(api, id).await.as_str().unwrap().to_owned()
-}
-
-/// Creates a page under `parent` (`{"page_id": …}` or `{"data_source_id": …}`) from `markdown`.
-async fn from_markdown(api: &Api, parent: Value, markdown: &str) -> Value {
-    post(
-        api,
-        "/v1/pages",
-        &json!({ "parent": parent, "markdown": markdown }),
-    )
-    .await
 }
 
 #[asym::clone("notion", seed = "basic")]
@@ -78,11 +68,7 @@ async fn pages_render_as_markdown(notion: asym::Notion) {
             inline["id"].as_str().unwrap().replace('-', "")
         )
     );
-    error(
-        api.get(&markdown_path(PRIVATE)).await,
-        404,
-        "object_not_found",
-    );
+    not_found(api.get(&markdown_path(PRIVATE)).await);
     invalid(api.get(&markdown_path(DATABASE)).await);
     // A block's id answers the subtree rooted at it.
     let toggle = "50000000-0000-4000-8000-000000000015";
@@ -327,21 +313,13 @@ async fn pages_are_created_from_markdown(notion: asym::Notion) {
         .await,
     );
     // Reading needs read content; editing needs update content.
-    admin(&notion)
-        .put(
-            "/api/admin/capabilities",
-            &json!({ "update_content": false }),
-        )
-        .await
-        .expect(200);
-    error(
+    set_capabilities(&admin(&notion), json!({ "update_content": false })).await;
+    restricted(
         api.patch(
             &markdown_path(MEETING),
             &json!({ "type": "replace_content", "replace_content": { "new_str": "x" } }),
         )
         .await,
-        403,
-        "restricted_resource",
     );
 }
 
@@ -597,13 +575,9 @@ async fn markdown_edits_keep_synced_blocks(notion: asym::Notion) {
         paragraph.replace('-', "")
     );
     invalid(api.patch(&path, &replace(&not_synced)).await);
-    error(
-        api.patch(
+    not_found(api.patch(
             &path,
             &replace("<synced_block url=\"https://www.notion.so/0000000000004000800000000000dead\">\n</synced_block>"),
         )
-        .await,
-        404,
-        "object_not_found",
-    );
+        .await);
 }

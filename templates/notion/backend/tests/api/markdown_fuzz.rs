@@ -5,7 +5,7 @@
 use asym_kit::testing::Api;
 use serde_json::json;
 
-use crate::common::{PROJECTS, api, post, read};
+use crate::common::{PROJECTS, api, from_markdown, read};
 
 /// Fragments of enhanced markdown, well-formed and not.
 const PIECES: &[&str] = &[
@@ -141,12 +141,7 @@ async fn replace(api: &Api, id: &str, markdown: &str) -> asym_kit::testing::Repl
 #[asym::clone("notion", seed = "basic")]
 async fn random_markdown_never_fails_the_server(notion: asym::Notion) {
     let api = api(&notion);
-    let page = post(
-        &api,
-        "/v1/pages",
-        &json!({ "parent": { "page_id": PROJECTS }, "markdown": "start" }),
-    )
-    .await;
+    let page = from_markdown(&api, json!({ "page_id": PROJECTS }), "start").await;
     let id = page["id"].as_str().unwrap();
     let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
     for round in 0..1_000 {
@@ -182,9 +177,8 @@ async fn random_markdown_never_fails_the_server(notion: asym::Notion) {
         if answered.contains("<synced_block url") {
             continue;
         }
-        let body =
-            json!({ "parent": { "page_id": PROJECTS }, "markdown": format!("# Copy\n{answered}") });
-        let copy = post(&api, "/v1/pages", &body).await;
+        let source = format!("# Copy\n{answered}");
+        let copy = from_markdown(&api, json!({ "page_id": PROJECTS }), &source).await;
         let copied = read(
             &api,
             &format!("/v1/pages/{}/markdown", copy["id"].as_str().unwrap()),

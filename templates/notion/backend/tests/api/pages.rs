@@ -3,7 +3,7 @@
 use serde_json::{Value, json};
 
 use crate::common::{
-    ADA, MEETING, PROJECTS, TASK1, TASKS, api, error, invalid, legacy, len, next_page, patch,
+    ADA, MEETING, PROJECTS, TASK1, TASKS, api, invalid, legacy, len, next_page, not_found, patch,
     plain, post, read, task, text,
 };
 
@@ -187,11 +187,7 @@ async fn property_items_are_paginated(notion: asym::Notion) {
     let status = read(&api, &format!("/v1/pages/{TASK1}/properties/stat")).await;
     assert_eq!(status["object"], "property_item");
     assert_eq!(status["status"]["name"], "Done");
-    error(
-        api.get(&format!("/v1/pages/{TASK1}/properties/nope")).await,
-        404,
-        "object_not_found",
-    );
+    not_found(api.get(&format!("/v1/pages/{TASK1}/properties/nope")).await);
 }
 
 #[asym::clone("notion", seed = "basic")]

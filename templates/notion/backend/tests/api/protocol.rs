@@ -4,7 +4,7 @@ use asym_kit::testing::Api;
 use reqwest::Method;
 use serde_json::json;
 
-use crate::common::{PRIVATE, TASKS, admin, api, error, invalid, post, read};
+use crate::common::{PRIVATE, TASKS, admin, api, error, invalid, not_found, post, read};
 
 #[asym::clone("notion", seed = "basic")]
 async fn version_and_token_are_required(notion: asym::Notion) {
@@ -48,17 +48,9 @@ async fn unknown_routes_and_unshared_pages(notion: asym::Notion) {
         400,
         "invalid_request_url",
     );
-    let message = error(
-        api.get(&format!("/v1/pages/{PRIVATE}")).await,
-        404,
-        "object_not_found",
-    );
+    let message = not_found(api.get(&format!("/v1/pages/{PRIVATE}")).await);
     assert!(message.contains(PRIVATE), "{message}");
-    error(
-        api.get(&format!("/v1/blocks/{PRIVATE}/children")).await,
-        404,
-        "object_not_found",
-    );
+    not_found(api.get(&format!("/v1/blocks/{PRIVATE}/children")).await);
     // Routes Notion serves and the clone does not are named, not called wrong.
     for (method, path, name) in [
         (Method::GET, "/v1/views", "Views"),

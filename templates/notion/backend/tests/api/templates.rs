@@ -5,8 +5,8 @@ use asym_kit::testing::{Api, pluck};
 use serde_json::{Value, json};
 
 use crate::common::{
-    DATABASE, MEETING, PROJECTS, TASK1, TASKS, api, current, error, invalid, legacy, patch, plain,
-    post, read, text, verified_receiver,
+    DATABASE, MEETING, PROJECTS, TASK1, TASKS, api, current, invalid, legacy, not_found, patch,
+    plain, post, read, text, verified_receiver,
 };
 
 const BUG_REPORT: &str = "90000000-0000-4000-8000-000000000001";
@@ -142,12 +142,10 @@ async fn templates_are_refused_where_they_do_not_apply(notion: asym::Notion) {
             assert!(message.contains(wanted), "{message}");
         }
         let unknown = json!({ "type": "template_id", "template_id": missing });
-        error(
+        not_found(
             client
                 .post("/v1/pages", &templated(in_tasks.clone(), "x", unknown))
                 .await,
-            404,
-            "object_not_found",
         );
         let message = invalid(
             client

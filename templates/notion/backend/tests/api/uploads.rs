@@ -7,7 +7,7 @@ use reqwest::Method;
 use serde_json::{Value, json};
 
 use crate::common::{
-    PROJECTS, TASK1, TASKS, api, comment, error, invalid, next_page, patch, post, read,
+    PROJECTS, TASK1, TASKS, api, comment, invalid, next_page, not_found, patch, post, read,
     set_properties, tasks_schema, text, update_page,
 };
 
@@ -441,16 +441,8 @@ async fn refusals(notion: asym::Notion) {
     );
 
     let unknown = "f0000000-0000-4000-8000-000000000001";
-    error(
-        api.get(&format!("/v1/file_uploads/{unknown}")).await,
-        404,
-        "object_not_found",
-    );
-    error(
-        send(&api, unknown, &[("file", Some("a.txt"), None, b"x")]).await,
-        404,
-        "object_not_found",
-    );
+    not_found(api.get(&format!("/v1/file_uploads/{unknown}")).await);
+    not_found(send(&api, unknown, &[("file", Some("a.txt"), None, b"x")]).await);
     assert!(invalid(api.get("/v1/file_uploads/nope").await).contains("path.file_upload_id"));
 
     let pending = post(&api, "/v1/file_uploads", &json!({})).await;

@@ -3,20 +3,16 @@
 use asym_kit::testing::Receiver;
 use serde_json::{Value, json};
 
-use crate::common::{TASK1, admin, api, comment, len, patch, post, read, task, tasks_schema, text};
+use crate::common::{
+    TASK1, admin, api, comment, len, patch, read, subscribe, task, tasks_schema, text, verify,
+};
 
 #[asym::clone("notion", seed = "basic")]
 async fn handshake_then_signed_events(notion: asym::Notion) {
     let receiver = Receiver::start().await;
     let admin = admin(&notion);
     let api = api(&notion);
-    let subscription = admin
-        .post(
-            "/api/admin/webhooks",
-            &json!({ "url": format!("{}/notion", receiver.url()) }),
-        )
-        .await
-        .expect(201);
+    let subscription = subscribe(&admin, &receiver).await;
     let id = subscription["id"].as_str().unwrap();
     assert_eq!(subscription["verified"], false);
     let handshake = receiver.delivery().await;
@@ -34,19 +30,8 @@ async fn handshake_then_signed_events(notion: asym::Notion) {
     let body = queued[0]["body"].as_str().unwrap();
     assert!(body.contains("verification_token"), "{body}");
     assert!(!body.contains(unheard["id"].as_str().unwrap()));
-    admin
-        .post(
-            &format!("/api/admin/webhooks/{id}/verify"),
-            &json!({ "verification_token": "wrong" }),
-        )
-        .await
-        .expect(400);
-    let verified = post(
-        &admin,
-        &format!("/api/admin/webhooks/{id}/verify"),
-        &json!({ "verification_token": token }),
-    )
-    .await;
+    verify(&admin, id, "wrong").await.expect(400);
+    let verified = verify(&admin, id, &token).await.expect(200);
     assert_eq!(verified["verified"], true);
 
     let page = task(&api, "Heard", json!({})).await;
