@@ -2,10 +2,10 @@
 //! the whole batch (input by input when every create input has an `objectWriteTraceId`),
 //! unknown ids come back as 207 multi-status errors.
 
-use asym_kit::testing::Api;
+use asym_kit::testing::{Api, assert_prefix};
 use serde_json::{Value, json};
 
-use crate::{api, contact_count, len, post, prop, strs};
+use crate::{api, assert_contains, contact_count, len, post, prop, strs};
 
 fn contacts(n: usize, domain: &str) -> Value {
     let inputs: Vec<Value> = (0..n)
@@ -149,13 +149,7 @@ async fn batches_keyed_by_email_and_repeated_ids(hubspot: asym::HubSpot) {
     for (operation, body) in [("update", by_id_and_email), ("upsert", twice)] {
         let err = batch(&api, operation, &body, 400).await;
         assert_eq!(err["category"], "VALIDATION_ERROR", "{operation}");
-        assert!(
-            err["message"]
-                .as_str()
-                .unwrap()
-                .starts_with("Duplicate IDs"),
-            "{operation}: {err}"
-        );
+        assert_prefix(&err["message"], "Duplicate IDs");
     }
     let jane = api
         .get("/crm/v3/objects/contacts/201?properties=jobtitle")
@@ -195,12 +189,9 @@ async fn traced_creates_report_each_refused_input_and_create_the_rest(hubspot: a
         traced,
         ["t-unknown", "t-email", "t-taken", "t-assoc", "t-twice"]
     );
-    assert!(
-        errors[4]["message"].as_str().unwrap().contains(
-            "already has that value (propertyName=email, held by another input of this batch)"
-        ),
-        "{}",
-        errors[4]
+    assert_contains(
+        &errors[4]["message"],
+        "already has that value (propertyName=email, held by another input of this batch)",
     );
     assert_eq!(
         errors[0]["message"],

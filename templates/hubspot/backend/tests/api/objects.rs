@@ -1,9 +1,13 @@
 //! Objects: create, read (by id and by email), update, archive, list and paging, the
 //! calculated properties, property validation, duplicates, merge and GDPR delete.
 
+use asym_kit::testing::{assert_prefix, assert_suffix};
 use serde_json::{Value, json};
 
-use crate::{api, archive, assert_props, contact_count, create, id, len, patch, post, prop, read};
+use crate::{
+    api, archive, assert_contains, assert_props, contact_count, create, id, len, patch, post, prop,
+    read,
+};
 
 #[asym::clone("hubspot", seed = "basic")]
 async fn contacts_are_created_read_updated_and_archived(hubspot: asym::HubSpot) {
@@ -20,12 +24,7 @@ async fn contacts_are_created_read_updated_and_archived(hubspot: asym::HubSpot) 
     assert!(contact.parse::<i64>().unwrap() >= 1_000_001);
     assert_eq!(prop(&created, "hs_object_id"), contact.as_str());
     assert_eq!(prop(&created, "hs_email_optout"), "true");
-    assert!(
-        prop(&created, "createdate")
-            .as_str()
-            .unwrap()
-            .ends_with('Z')
-    );
+    assert_suffix(prop(&created, "createdate"), "Z");
     assert_eq!(created["archived"], false);
 
     let by_email = read(
@@ -126,12 +125,7 @@ async fn lists_page_with_after_and_carry_associations(hubspot: asym::HubSpot) {
         "301"
     );
     let after = first["paging"]["next"]["after"].as_str().unwrap();
-    assert!(
-        first["paging"]["next"]["link"]
-            .as_str()
-            .unwrap()
-            .contains("after=")
-    );
+    assert_contains(&first["paging"]["next"]["link"], "after=");
     let second = read(
         &api,
         &format!("/crm/v3/objects/contacts?limit=2&after={after}"),
@@ -166,12 +160,7 @@ async fn invalid_values_get_hubspots_errors(hubspot: asym::HubSpot) {
         assert_eq!(err["category"], "VALIDATION_ERROR");
         assert!(err["correlationId"].is_string());
         assert_eq!(err["errors"][0]["code"], code, "{properties}");
-        assert!(
-            err["message"]
-                .as_str()
-                .unwrap()
-                .starts_with("Property values were not valid")
-        );
+        assert_prefix(&err["message"], "Property values were not valid");
     }
     let err = create(&api, "deals", &json!({"amount": "12 dollars"}), 400).await;
     assert_eq!(err["errors"][0]["code"], "INVALID_INTEGER");
@@ -199,11 +188,8 @@ async fn duplicate_emails_conflict_with_the_existing_id(hubspot: asym::HubSpot) 
         .await
         .expect(400);
     assert_eq!(err["category"], "VALIDATION_ERROR");
-    let message = err["message"].as_str().unwrap();
-    assert!(
-        message.contains("already has that value") && message.contains("propertyName=email"),
-        "{message}"
-    );
+    assert_contains(&err["message"], "already has that value");
+    assert_contains(&err["message"], "propertyName=email");
     // Its own email is not taken from itself.
     patch(
         &api,
@@ -237,13 +223,7 @@ async fn custom_unique_properties_refuse_a_value_another_object_holds(hubspot: a
             err["errors"][0]["context"]["propertyName"],
             json!(["ext_id"])
         );
-        assert!(
-            err["message"]
-                .as_str()
-                .unwrap()
-                .contains("X1 already has that value"),
-            "{err}"
-        );
+        assert_contains(&err["message"], "X1 already has that value");
     };
     taken(
         &create(

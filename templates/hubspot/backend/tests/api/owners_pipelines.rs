@@ -3,7 +3,7 @@
 
 use serde_json::json;
 
-use crate::{api, archive, create, len, patch, post, read};
+use crate::{api, archive, assert_contains, create, len, patch, post, read};
 
 #[asym::clone("hubspot", seed = "basic")]
 async fn owners_are_listed_paged_and_found(hubspot: asym::HubSpot) {
@@ -151,12 +151,9 @@ async fn deal_and_ticket_stages_must_belong_to_their_pipeline(hubspot: asym::Hub
             err["errors"][0]["context"]["propertyName"],
             json!([refused])
         );
-        assert!(
-            err["errors"][0]["message"]
-                .as_str()
-                .unwrap()
-                .contains("was not one of the allowed options"),
-            "{err}"
+        assert_contains(
+            &err["errors"][0]["message"],
+            "was not one of the allowed options",
         );
     }
     for (properties, pipeline) in [

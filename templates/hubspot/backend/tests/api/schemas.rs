@@ -2,10 +2,12 @@
 //! engine, associate them, patch the schema, archive it (refused while records live) and
 //! purge it; and the schema API's refusals.
 
+use asym_kit::testing::assert_prefix;
 use serde_json::{Value, json};
 
 use crate::{
-    api, archive, create, delete, id, len, link_default, patch, post, prop, read, scoped, strs,
+    api, archive, assert_contains, create, delete, id, len, link_default, patch, post, prop, read,
+    scoped, strs,
 };
 
 /// A `car` schema: two properties (`vin` required and searchable), associated with contacts.
@@ -30,8 +32,8 @@ pub(crate) fn car_schema() -> Value {
 async fn a_custom_schema_serves_records_associations_and_is_archived(hubspot: asym::HubSpot) {
     let api = api(&hubspot);
     let schema = post(&api, "/crm/v3/schemas", &car_schema(), 201).await;
+    assert_prefix(&schema["objectTypeId"], "2-");
     let type_id = schema["objectTypeId"].as_str().unwrap().to_owned();
-    assert!(type_id.starts_with("2-"), "{type_id}");
     assert_eq!(type_id, format!("2-{}", schema["id"].as_str().unwrap()));
     assert_eq!(schema["fullyQualifiedName"], "p62515_car");
     assert_eq!(schema["metaType"], "PORTAL_SPECIFIC");
@@ -261,7 +263,7 @@ async fn schema_refusals(hubspot: asym::HubSpot) {
         ),
     ] {
         let err = post(&api, "/crm/v3/schemas", &body, 400).await;
-        assert!(err["message"].as_str().unwrap().contains(fragment), "{err}");
+        assert_contains(&err["message"], fragment);
     }
     // Nothing of a refused schema was kept.
     assert_eq!(len(&read(&api, "/crm/v3/schemas").await["results"]), 0);
@@ -395,12 +397,6 @@ async fn custom_records_take_the_read_parameters_hubspots_types_take(hubspot: as
         )
         .await;
         assert_eq!(refused["subCategory"], "NOT_IMPLEMENTED", "{refused}");
-        assert!(
-            refused["message"]
-                .as_str()
-                .unwrap()
-                .contains("custom object associations"),
-            "{refused}"
-        );
+        assert_contains(&refused["message"], "custom object associations");
     }
 }
