@@ -5,7 +5,7 @@ use asym_kit::testing::{Api, Receiver};
 use serde_json::{Value, json};
 
 use crate::schemas::car_schema;
-use crate::{admin, api, create, id, link_default, post, read};
+use crate::{admin, api, assert_contains, create, id, link_default, post, read, strs};
 
 const SECRET: &str = "app-client-secret";
 
@@ -58,6 +58,14 @@ async fn next_signed(receiver: &Receiver, secret: &str) -> Vec<Value> {
     got.json().as_array().unwrap().clone()
 }
 
+/// The `subscriptionType` of each of a delivery's events.
+fn subscription_types(events: &[Value]) -> Vec<&str> {
+    events
+        .iter()
+        .map(|e| e["subscriptionType"].as_str().unwrap())
+        .collect()
+}
+
 #[asym::clone("hubspot", seed = "basic")]
 async fn writes_raise_signed_batched_events(hubspot: asym::HubSpot) {
     let receiver = subscribed(
@@ -81,11 +89,10 @@ async fn writes_raise_signed_batched_events(hubspot: asym::HubSpot) {
     .await;
     let contact = id(&contact);
     let events = next(&receiver).await;
-    let kinds: Vec<&str> = events
-        .iter()
-        .map(|e| e["subscriptionType"].as_str().unwrap())
-        .collect();
-    assert_eq!(kinds, ["contact.creation", "contact.propertyChange"]);
+    assert_eq!(
+        subscription_types(&events),
+        ["contact.creation", "contact.propertyChange"]
+    );
     assert_eq!(events[0]["objectId"].as_i64().unwrap().to_string(), contact);
     assert_eq!(events[0]["portalId"], 62515);
     assert_eq!(events[0]["appId"], 4242);
@@ -116,11 +123,10 @@ async fn writes_raise_signed_batched_events(hubspot: asym::HubSpot) {
     )
     .await;
     let events = next(&receiver).await;
-    assert_eq!(events.len(), 3, "one request for the whole batch");
-    assert!(
-        events
-            .iter()
-            .all(|e| e["subscriptionType"] == "deal.creation")
+    assert_eq!(
+        subscription_types(&events),
+        ["deal.creation"; 3],
+        "one request for the whole batch"
     );
 }
 
@@ -178,20 +184,14 @@ async fn generic_subscriptions_hear_custom_and_hubspot_types(hubspot: asym::HubS
     )
     .await;
     let listed = read(&admin(&hubspot), "/api/admin/webhooks/subscriptions").await;
-    let heard: Vec<&Value> = listed["results"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|s| &s["objectTypeId"])
-        .collect();
+    let heard = strs(&listed["results"], "objectTypeId");
     assert_eq!(heard, [car_type, "0-1", car_type, car_type]);
 
     // A custom record's creation, its object type id in the event; its property values
     // are heard by nobody.
     let car = id(&create(&api, car_type, &json!({"vin": "V1", "model": "T"}), 201).await);
     let events = next(&receiver).await;
-    assert_eq!(events.len(), 1, "{events:?}");
-    assert_eq!(events[0]["subscriptionType"], "object.creation");
+    assert_eq!(subscription_types(&events), ["object.creation"]);
     assert_eq!(events[0]["objectTypeId"], car_type);
     assert_eq!(events[0]["objectId"].as_i64().unwrap().to_string(), car);
     assert_eq!(events[0]["changeFlag"], "NEW");
@@ -199,16 +199,14 @@ async fn generic_subscriptions_hear_custom_and_hubspot_types(hubspot: asym::HubS
     // One of HubSpot's types through a generic subscription.
     create(&api, "contacts", &json!({"firstname": "Gen"}), 201).await;
     let events = next(&receiver).await;
-    assert_eq!(events.len(), 1, "{events:?}");
-    assert_eq!(events[0]["subscriptionType"], "object.propertyChange");
+    assert_eq!(subscription_types(&events), ["object.propertyChange"]);
     assert_eq!(events[0]["objectTypeId"], "0-1");
     assert_eq!(events[0]["propertyValue"], "Gen");
 
     // The car's side of an association with a contact.
     link_default(&api, &format!("{car_type}/{car}"), "contacts/201").await;
     let events = next(&receiver).await;
-    assert_eq!(events.len(), 1, "{events:?}");
-    assert_eq!(events[0]["subscriptionType"], "object.associationChange");
+    assert_eq!(subscription_types(&events), ["object.associationChange"]);
     assert_eq!(events[0]["fromObjectTypeId"], car_type);
     assert_eq!(events[0]["toObjectTypeId"], "0-1");
     assert_eq!(events[0]["toObjectId"], 201);
@@ -269,12 +267,7 @@ async fn the_webhooks_api_sets_the_apps_target_and_subscriptions(hubspot: asym::
         .put(&app("/settings"), &json!({"targetUrl": receiver.url()}))
         .await
         .expect(400);
-    assert!(
-        unbuilt["message"]
-            .as_str()
-            .unwrap()
-            .contains("[throttling]")
-    );
+    assert_contains(&unbuilt["message"], "[throttling]");
 
     // A generic subscription for a custom type, paused as created, then activated: only
     // the record created after hears it, signed with the app's client secret.
@@ -349,11 +342,10 @@ async fn merges_are_heard_by_merge_subscriptions(hubspot: asym::HubSpot) {
     )
     .await;
     let events = next(&receiver).await;
-    let kinds: Vec<&str> = events
-        .iter()
-        .map(|e| e["subscriptionType"].as_str().unwrap())
-        .collect();
-    assert_eq!(kinds, ["contact.merge", "object.merge"]);
+    assert_eq!(
+        subscription_types(&events),
+        ["contact.merge", "object.merge"]
+    );
     for event in &events {
         assert_eq!(
             event["primaryObjectId"].as_i64().unwrap().to_string(),
