@@ -1,6 +1,7 @@
 //! Search: every operator, OR of ANDs, sorts, `query`, paging with `after` and `total`, and
 //! HubSpot's limits.
 
+use asym_kit::testing::{Api, assert_suffix};
 use serde_json::{Value, json};
 
 use crate::{api, id, len, post};
@@ -15,7 +16,13 @@ fn filter(name: &str, operator: &str, value: Value) -> Value {
     f
 }
 
-async fn ids(api: &asym_kit::testing::Api, kind: &str, body: Value) -> Vec<String> {
+/// A search body whose one filter group holds only `condition`.
+fn only(condition: Value) -> Value {
+    json!({"filterGroups": [{"filters": [condition]}]})
+}
+
+/// The ids a search of `kind` with `body` finds, after checking that `total` counts them all.
+async fn ids(api: &Api, kind: &str, body: Value) -> Vec<String> {
     let found = post(api, &format!("/crm/v3/objects/{kind}/search"), &body, 200).await;
     assert_eq!(
         found["total"].as_u64().unwrap() as usize,
@@ -103,7 +110,7 @@ async fn every_operator_filters(hubspot: asym::HubSpot) {
             vec!["401"],
         ),
     ] {
-        let body = json!({"filterGroups": [{"filters": [condition]}]});
+        let body = only(condition);
         assert_eq!(
             ids(&api, kind, body.clone()).await,
             expected,
@@ -159,10 +166,9 @@ async fn search_pages_and_enforces_limits(hubspot: asym::HubSpot) {
     .await;
     assert_eq!(first["total"], 3);
     assert_eq!(first["paging"]["next"]["after"], "2");
-    let link = first["paging"]["next"]["link"].as_str().unwrap();
-    assert!(
-        link.ends_with("/crm/v3/objects/contacts/search?after=2"),
-        "{link}"
+    assert_suffix(
+        &first["paging"]["next"]["link"],
+        "/crm/v3/objects/contacts/search?after=2",
     );
     assert_eq!(
         first["results"][0]["properties"]["email"],
@@ -183,10 +189,10 @@ async fn search_pages_and_enforces_limits(hubspot: asym::HubSpot) {
         json!({"filterGroups": vec![group(1); 6]}),
         json!({"filterGroups": [group(7)]}),
         json!({"filterGroups": vec![group(5); 4]}),
-        json!({"filterGroups": [{"filters": [filter("email", "LIKE", json!("x"))]}]}),
-        json!({"filterGroups": [{"filters": [{"operator": "EQ", "value": "x"}]}]}),
-        json!({"filterGroups": [{"filters": [{"propertyName": "email", "value": "x"}]}]}),
-        json!({"filterGroups": [{"filters": [filter("createdate", "BETWEEN", json!("1"))]}]}),
+        only(filter("email", "LIKE", json!("x"))),
+        only(json!({"operator": "EQ", "value": "x"})),
+        only(json!({"propertyName": "email", "value": "x"})),
+        only(filter("createdate", "BETWEEN", json!("1"))),
         json!({"filterGroups": "nope"}),
         json!({"limit": 201}),
         json!({"after": "9995", "limit": 10}),
@@ -207,8 +213,8 @@ async fn a_property_the_type_lacks_is_refused_not_matched(hubspot: asym::HubSpot
     let api = api(&hubspot);
     // `amount` is a deal's, not a contact's.
     for body in [
-        json!({"filterGroups": [{"filters": [filter("amount", "GT", json!("1"))]}]}),
-        json!({"filterGroups": [{"filters": [filter("amount", "NOT_HAS_PROPERTY", Value::Null)]}]}),
+        only(filter("amount", "GT", json!("1"))),
+        only(filter("amount", "NOT_HAS_PROPERTY", Value::Null)),
         json!({"sorts": [{"propertyName": "amount", "direction": "DESCENDING"}]}),
     ] {
         let err = post(&api, "/crm/v3/objects/contacts/search", &body, 400).await;
@@ -270,7 +276,7 @@ async fn associations_pseudo_properties_filter_on_associated_objects(hubspot: as
             vec!["203"],
         ),
     ] {
-        let body = json!({"filterGroups": [{"filters": [filter(name, operator, value)]}]});
+        let body = only(filter(name, operator, value));
         assert_eq!(
             ids(&api, kind, body).await,
             expected,
@@ -282,7 +288,7 @@ async fn associations_pseudo_properties_filter_on_associated_objects(hubspot: as
         ("associations.company", "GT", json!("1")),
         ("associations.company", "EQ", json!("acme")),
     ] {
-        let body = json!({"filterGroups": [{"filters": [filter(name, operator, value)]}]});
+        let body = only(filter(name, operator, value));
         let refused = post(&api, "/crm/v3/objects/contacts/search", &body, 400).await;
         assert_eq!(refused["category"], "VALIDATION_ERROR", "{name} {operator}");
     }
