@@ -1,17 +1,18 @@
 //! Lists v3: create, fetch (id, name, several), search, rename, delete and restore, and
 //! memberships (add, remove, both, from another list, clear, paging, a record's lists).
 
+use asym_kit::testing::Api;
 use serde_json::{Value, json};
 
-use crate::{api, len, post, read, scoped, strs};
+use crate::{api, assert_contains, len, post, read, scoped, strs};
 
 /// `POST /crm/v3/lists/` with `body`, expecting `status`; the body.
-async fn create_list(api: &asym_kit::testing::Api, body: &Value, status: u16) -> Value {
+async fn create_list(api: &Api, body: &Value, status: u16) -> Value {
     post(api, "/crm/v3/lists/", body, status).await
 }
 
 /// `POST /crm/v3/lists/search` with `body`; the answer.
-async fn search_lists(api: &asym_kit::testing::Api, body: &Value) -> Value {
+async fn search_lists(api: &Api, body: &Value) -> Value {
     post(api, "/crm/v3/lists/search", body, 200).await
 }
 
@@ -20,31 +21,51 @@ fn list_id(created: &Value) -> String {
     created["list"]["listId"].as_str().unwrap().to_owned()
 }
 
+/// A create body for a `processing_type` list of `object_type` named `name`.
+fn list_body(name: &str, object_type: &str, processing_type: &str) -> Value {
+    json!({"name": name, "objectTypeId": object_type, "processingType": processing_type})
+}
+
+/// Creates a `processing_type` list of `object_type` named `name`, with no filters (200); the
+/// answer.
+async fn unfiltered(api: &Api, name: &str, object_type: &str, processing_type: &str) -> Value {
+    create_list(api, &list_body(name, object_type, processing_type), 200).await
+}
+
+/// Creates a `processing_type` list of `object_type` named `name` with the filters `branch`
+/// (200); the answer.
+async fn filtered(
+    api: &Api,
+    name: &str,
+    object_type: &str,
+    processing_type: &str,
+    branch: &Value,
+) -> Value {
+    let mut body = list_body(name, object_type, processing_type);
+    body["filterBranch"] = branch.clone();
+    create_list(api, &body, 200).await
+}
+
 /// Creates a `MANUAL` contact list named `name`; its id.
-async fn manual(api: &asym_kit::testing::Api, name: &str) -> String {
-    let created = create_list(
-        api,
-        &json!({"name": name, "objectTypeId": "0-1", "processingType": "MANUAL"}),
-        200,
-    )
-    .await;
-    list_id(&created)
+async fn manual(api: &Api, name: &str) -> String {
+    list_id(&unfiltered(api, name, "0-1", "MANUAL").await)
 }
 
 /// `PUT path` with `body`, expecting `status`; the body.
-async fn put(api: &asym_kit::testing::Api, path: &str, body: &Value, status: u16) -> Value {
+async fn put(api: &Api, path: &str, body: &Value, status: u16) -> Value {
     api.put(path, body).await.expect(status)
+}
+
+/// `PUT /crm/v3/lists/{id}/update-list-name` to `name`, expecting `status`; the body.
+async fn rename(api: &Api, id: &str, name: &str, status: u16) -> Value {
+    let path = format!("/crm/v3/lists/{id}/update-list-name?listName={name}");
+    put(api, &path, &json!(null), status).await
 }
 
 #[asym::clone("hubspot", seed = "basic")]
 async fn lists_are_created_fetched_searched_renamed_deleted_and_restored(hubspot: asym::HubSpot) {
     let api = api(&hubspot);
-    let created = create_list(
-        &api,
-        &json!({"name": "Newsletter", "objectTypeId": "0-1", "processingType": "MANUAL"}),
-        200,
-    )
-    .await;
+    let created = unfiltered(&api, "Newsletter", "0-1", "MANUAL").await;
     let list = &created["list"];
     assert_eq!(list["listVersion"], 1);
     assert_eq!(list["processingStatus"], "COMPLETE");
@@ -52,13 +73,7 @@ async fn lists_are_created_fetched_searched_renamed_deleted_and_restored(hubspot
     assert_eq!(list["listPermissions"]["usersWithEditAccess"], json!([]));
     assert!(list.get("deletedAt").is_none());
     let id = list_id(&created);
-    let snapshot = create_list(
-        &api,
-        &json!({"name": "Accounts", "objectTypeId": "0-2", "processingType": "SNAPSHOT"}),
-        200,
-    )
-    .await;
-    let accounts = list_id(&snapshot);
+    let accounts = list_id(&unfiltered(&api, "Accounts", "0-2", "SNAPSHOT").await);
 
     let got = read(&api, &format!("/crm/v3/lists/{id}?includeFilters=true")).await;
     assert_eq!(got["list"]["name"], "Newsletter");
@@ -93,22 +108,10 @@ async fn lists_are_created_fetched_searched_renamed_deleted_and_restored(hubspot
     let snapshots = search_lists(&api, &json!({"processingTypes": ["SNAPSHOT"]})).await;
     assert_eq!(strs(&snapshots["lists"], "listId"), [accounts.as_str()]);
 
-    let renamed = put(
-        &api,
-        &format!("/crm/v3/lists/{id}/update-list-name?listName=Weekly"),
-        &json!(null),
-        200,
-    )
-    .await;
+    let renamed = rename(&api, &id, "Weekly", 200).await;
     assert_eq!(renamed["updatedList"]["name"], "Weekly");
     assert_eq!(renamed["updatedList"]["listVersion"], 2);
-    let taken = put(
-        &api,
-        &format!("/crm/v3/lists/{id}/update-list-name?listName=accounts"),
-        &json!(null),
-        400,
-    )
-    .await;
+    let taken = rename(&api, &id, "accounts", 400).await;
     assert_eq!(taken["category"], "VALIDATION_ERROR");
 
     api.delete(&format!("/crm/v3/lists/{id}")).await.expect(204);
@@ -143,17 +146,10 @@ async fn list_refusals_answer_hubspot_errors(hubspot: asym::HubSpot) {
     let api = api(&hubspot);
     manual(&api, "VIPs").await;
     // Filters the clone does not evaluate are refused by name, not approximated.
-    let in_list = json!({"filterBranchType": "OR", "filterBranchOperator": "OR", "filters": [],
-        "filterBranches": [{"filterBranchType": "AND", "filterBranchOperator": "AND", "filterBranches": [],
-            "filters": [{"filterType": "IN_LIST", "listId": "1", "operator": "IN_LIST"}]}]});
+    let in_list = branch(json!([{"filterType": "IN_LIST", "listId": "1", "operator": "IN_LIST"}]));
     let dynamic = create_list(&api, &json!({"name": "Active", "objectTypeId": "0-1", "processingType": "DYNAMIC", "filterBranch": in_list}), 400).await;
     assert_eq!(dynamic["subCategory"], "NOT_IMPLEMENTED");
-    assert!(
-        dynamic["message"]
-            .as_str()
-            .unwrap()
-            .contains("filterType IN_LIST")
-    );
+    assert_contains(&dynamic["message"], "filterType IN_LIST");
     let unknown = json!({"filterBranchType": "OR", "filters": [], "filterBranches": [{"filterBranchType": "AND",
         "filterBranches": [], "filters": [{"filterType": "PROPERTY", "property": "nope",
             "operation": {"operationType": "ALL_PROPERTY", "operator": "IS_KNOWN"}}]}]});
@@ -335,27 +331,13 @@ fn branch(filters: Value) -> Value {
                                "filterBranches": [], "filters": filters}]})
 }
 
-/// Creates a `processing_type` list of `object_type` named `name` with the filters `branch`
-/// (200); the answer.
-async fn filtered(
-    api: &asym_kit::testing::Api,
-    name: &str,
-    object_type: &str,
-    processing_type: &str,
-    branch: &Value,
-) -> Value {
-    let body = json!({"name": name, "objectTypeId": object_type,
-                      "processingType": processing_type, "filterBranch": branch});
-    create_list(api, &body, 200).await
-}
-
 /// A PROPERTY filter on `property` with `operation`.
 fn property(property: &str, operation: Value) -> Value {
     json!({"filterType": "PROPERTY", "property": property, "operation": operation})
 }
 
 /// The record ids of a list's members.
-async fn member_ids(api: &asym_kit::testing::Api, id: &str) -> Vec<String> {
+async fn member_ids(api: &Api, id: &str) -> Vec<String> {
     let page = read(api, &format!("/crm/v3/lists/{id}/memberships")).await;
     strs(&page["results"], "recordId")
         .into_iter()
@@ -479,7 +461,7 @@ async fn snapshot_lists_apply_filters_once_and_dynamic_lists_follow_them(hubspot
         ("Not Jane", false, vec!["203"]),
         ("Not Jane or unnamed", true, vec!["203", nameless.as_str()]),
     ] {
-        let list = create_list(&api, &json!({"name": name, "objectTypeId": "0-1", "processingType": "SNAPSHOT", "filterBranch": not_jane(include)}), 200).await;
+        let list = filtered(&api, name, "0-1", "SNAPSHOT", &not_jane(include)).await;
         assert_eq!(member_ids(&api, &list_id(&list)).await, expected, "{name}");
     }
 }
