@@ -275,6 +275,15 @@ pub(crate) fn err(body: Value, error: &str) -> Value {
     body
 }
 
+/// Asserts `reply` is HTTP `status` with `error` in its body, as the admin surface refuses;
+/// the body.
+#[track_caller]
+pub(crate) fn refused(reply: Reply, status: u16, error: &str) -> Value {
+    let body = reply.expect(status);
+    assert_eq!(body["error"], error, "{body}");
+    body
+}
+
 /// The string fields `names` of each object, in order.
 pub(crate) fn fields<'a, const N: usize>(
     objects: &'a [Value],

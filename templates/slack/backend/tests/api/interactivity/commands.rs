@@ -5,10 +5,10 @@ use reqwest::Method;
 use serde_json::{Value, json};
 
 use super::{
-    acking_app, app, assert_signed, click, deploy, form, modal, payload, post_response,
-    signed_payload,
+    acking_app, app, assert_signed, click, deploy, form, interact, interact_err, modal, payload,
+    post_response, signed_payload,
 };
-use crate::common::Api;
+use crate::common::{Api, refused};
 
 #[asym::clone("slack", seed = "basic")]
 async fn interactivity_and_commands_are_configured(slack: asym::Slack) {
@@ -181,10 +181,7 @@ async fn slash_commands_are_sent_as_slack_sends_them(slack: asym::Slack) {
             "is_archived",
         ),
     ] {
-        let refused = slack
-            .admin(Method::POST, "interactions/command", Some(run))
-            .await;
-        assert_eq!(refused.expect(status)["error"], error);
+        interact_err(&slack, "command", run, status, error).await;
     }
 }
 #[asym::clone("slack", seed = "basic")]
@@ -308,19 +305,18 @@ async fn block_actions_carry_the_message_and_the_choice(slack: asym::Slack) {
     assert!(history.iter().all(|m| m["ts"] != ts.as_str()));
 
     let ts = post_controls(&slack).await;
-    for (action, value, status, error) in [
-        ("nope", Value::Null, 404, "action_not_found"),
-        ("env", json!("staging"), 400, "option_not_found"),
-        ("env", json!(["qa"]), 400, "invalid_value"),
+    for (message, action, value, status, error) in [
+        (ts.as_str(), "nope", Value::Null, 404, "action_not_found"),
+        (&ts, "env", json!("staging"), 400, "option_not_found"),
+        (&ts, "env", json!(["qa"]), 400, "invalid_value"),
+        ("1.000001", "approve", Value::Null, 404, "message_not_found"),
     ] {
-        let refused = click(&slack, &ts, action, value).await;
-        assert_eq!(refused.expect(status)["error"], error);
+        let clicked = click(&slack, message, action, value).await;
+        refused(clicked, status, error);
     }
-    let refused = click(&slack, "1.000001", "approve", Value::Null).await;
-    assert_eq!(refused.expect(404)["error"], "message_not_found");
     slack.admin_ok(Method::DELETE, "interactivity", None).await;
-    let refused = click(&slack, &ts, "approve", Value::Null).await;
-    assert_eq!(refused.expect(409)["error"], "interactivity_not_configured");
+    let clicked = click(&slack, &ts, "approve", Value::Null).await;
+    refused(clicked, 409, "interactivity_not_configured");
 }
 #[asym::clone("slack", seed = "basic")]
 async fn shortcuts_are_configured_and_sent(slack: asym::Slack) {
@@ -347,9 +343,7 @@ async fn shortcuts_are_configured_and_sent(slack: asym::Slack) {
     );
 
     let used = json!({"callbackId": "new_ticket", "user": "U0000000003"});
-    let global = slack
-        .admin_ok(Method::POST, "interactions/shortcut", Some(used))
-        .await;
+    let global = interact(&slack, "shortcut", used).await.expect(200);
     let sent = signed_payload(&slack, &receiver).await;
     assert_eq!(sent["type"], "shortcut");
     assert_eq!(sent["callback_id"], "new_ticket");
@@ -361,9 +355,7 @@ async fn shortcuts_are_configured_and_sent(slack: asym::Slack) {
 
     let used = json!({"callbackId": "file_it", "user": "U0000000003",
                       "channel": "C0000000001", "ts": "1700000100.000100"});
-    let on_message = slack
-        .admin_ok(Method::POST, "interactions/shortcut", Some(used))
-        .await;
+    let on_message = interact(&slack, "shortcut", used).await.expect(200);
     let sent = payload(&receiver.delivery().await);
     assert_eq!(sent["type"], "message_action");
     assert_eq!(sent["callback_id"], "file_it");
@@ -396,10 +388,7 @@ async fn shortcuts_are_configured_and_sent(slack: asym::Slack) {
             "message_not_found",
         ),
     ] {
-        let refused = slack
-            .admin(Method::POST, "interactions/shortcut", Some(used))
-            .await;
-        assert_eq!(refused.expect(status)["error"], error);
+        interact_err(&slack, "shortcut", used, status, error).await;
     }
     let bad = json!({"callbackId": "x", "type": "menu", "name": "X"});
     let refused = slack.admin(Method::POST, "shortcuts", Some(bad)).await;
@@ -438,13 +427,14 @@ async fn external_selects_load_their_options(slack: asym::Slack) {
     let ts = posted["ts"].as_str().unwrap();
     let typed = json!({"channel": "C0000000001", "ts": ts, "actionId": "ticket",
                        "user": "U0000000003", "value": "42"});
-    let refused = slack
-        .admin(Method::POST, "interactions/options", Some(typed.clone()))
-        .await;
-    assert_eq!(
-        refused.expect(409)["error"],
-        "options_load_url_not_configured"
-    );
+    interact_err(
+        &slack,
+        "options",
+        typed.clone(),
+        409,
+        "options_load_url_not_configured",
+    )
+    .await;
 
     let url = format!("{}/slack/options", receiver.url());
     let set = json!({"url": format!("{}/slack/events", receiver.url()), "optionsLoadUrl": url});
@@ -452,9 +442,7 @@ async fn external_selects_load_their_options(slack: asym::Slack) {
         .admin_ok(Method::POST, "interactivity", Some(set))
         .await;
     assert_eq!(config["interactivity"]["optionsLoadUrl"], url.as_str());
-    let loaded = slack
-        .admin_ok(Method::POST, "interactions/options", Some(typed))
-        .await;
+    let loaded = interact(&slack, "options", typed).await.expect(200);
     let request = receiver.delivery().await;
     assert_eq!(request.uri.path(), "/slack/options");
     assert_signed(&slack, &request);
@@ -471,18 +459,13 @@ async fn external_selects_load_their_options(slack: asym::Slack) {
     let chosen = loaded["options"][0].clone();
     let click = json!({"channel": "C0000000001", "ts": ts, "actionId": "ticket",
                        "user": "U0000000003", "value": chosen});
-    let clicked = slack
-        .admin_ok(Method::POST, "interactions/action", Some(click))
-        .await;
+    let clicked = interact(&slack, "action", click).await.expect(200);
     assert_eq!(clicked["payload"]["actions"][0]["selected_option"], chosen);
     receiver.delivery().await;
 
     let not_external = json!({"channel": "C0000000001", "ts": ts, "actionId": "go",
                               "user": "U0000000003"});
-    let refused = slack
-        .admin(Method::POST, "interactions/options", Some(not_external))
-        .await;
-    assert_eq!(refused.expect(400)["error"], "not_external_select");
+    interact_err(&slack, "options", not_external, 400, "not_external_select").await;
 }
 
 #[asym::clone("slack", seed = "basic")]
@@ -516,17 +499,14 @@ async fn ephemeral_answers_are_clicked_and_replaced(slack: asym::Slack) {
     // Someone else does not see alice's ephemeral message.
     let bobs = json!({"channel": "C0000000001", "ts": ts, "actionId": "confirm",
                       "user": "U0000000004"});
-    let refused = slack
-        .admin(Method::POST, "interactions/action", Some(bobs))
-        .await;
-    assert_eq!(refused.expect(404)["error"], "message_not_found");
+    interact_err(&slack, "action", bobs, 404, "message_not_found").await;
 
     let url = clicked["responseUrl"].as_str().unwrap();
     let replaced = json!({"replace_original": true, "text": "Deploying",
                           "blocks": [button("cancel")]});
     assert_eq!(post_response(&slack, url, &replaced).await.0, 200);
-    let gone = click(&slack, &ts, "confirm", Value::Null).await;
-    assert_eq!(gone.expect(404)["error"], "action_not_found");
+    let clicked = click(&slack, &ts, "confirm", Value::Null).await;
+    refused(clicked, 404, "action_not_found");
     click(&slack, &ts, "cancel", Value::Null).await.expect(200);
     receiver.delivery().await;
     assert_eq!(
@@ -535,8 +515,8 @@ async fn ephemeral_answers_are_clicked_and_replaced(slack: asym::Slack) {
             .0,
         200
     );
-    let gone = click(&slack, &ts, "cancel", Value::Null).await;
-    assert_eq!(gone.expect(404)["error"], "message_not_found");
+    let clicked = click(&slack, &ts, "cancel", Value::Null).await;
+    refused(clicked, 404, "message_not_found");
     // The channel's history never held it.
     assert!(
         slack

@@ -6,11 +6,11 @@
 mod commands;
 mod modals;
 
-use asym_kit::testing::{Received, Receiver};
+use asym_kit::testing::{Received, Receiver, Reply};
 use reqwest::Method;
 use serde_json::{Value, json};
 
-use crate::common::Api;
+use crate::common::{Api, refused};
 
 /// A request's form fields.
 fn form(request: &Received) -> Value {
@@ -75,13 +75,30 @@ async fn signed_payload(slack: &Api<'_>, receiver: &Receiver) -> Value {
     payload(&request)
 }
 
+/// A person's interaction of `kind` (`command`, `action`, `shortcut`, `options`,
+/// `view-submission`, `view-closed`), as the admin surface simulates it; the whole reply.
+async fn interact(slack: &Api<'_>, kind: &str, interaction: Value) -> Reply {
+    let path = format!("interactions/{kind}");
+    slack.admin(Method::POST, &path, Some(interaction)).await
+}
+
+/// [`interact`], asserting the interaction is [`refused`] with HTTP `status` and `error`; the
+/// body.
+async fn interact_err(
+    slack: &Api<'_>,
+    kind: &str,
+    interaction: Value,
+    status: u16,
+    error: &str,
+) -> Value {
+    refused(interact(slack, kind, interaction).await, status, error)
+}
+
 /// Runs `/deploy <text>` as alice in #general; the admin answer.
 async fn deploy(slack: &Api<'_>, text: &str) -> Value {
     let run = json!({"command": "/deploy", "text": text, "user": "U0000000003",
                      "channel": "C0000000001"});
-    slack
-        .admin_ok(Method::POST, "interactions/command", Some(run))
-        .await
+    interact(slack, "command", run).await.expect(200)
 }
 
 /// Posts `body` to the clone's `response_url`; the reply's status and body.
@@ -90,17 +107,10 @@ async fn post_response(slack: &Api<'_>, url: &str, body: &Value) -> (u16, Value)
     (reply.status, reply.body)
 }
 /// Clicks `action_id` (choosing `value`) on the message `ts` as alice; the whole reply.
-async fn click(
-    slack: &Api<'_>,
-    ts: &str,
-    action_id: &str,
-    value: Value,
-) -> asym_kit::testing::Reply {
+async fn click(slack: &Api<'_>, ts: &str, action_id: &str, value: Value) -> Reply {
     let click = json!({"channel": "C0000000001", "ts": ts, "actionId": action_id,
                        "user": "U0000000003", "value": value});
-    slack
-        .admin(Method::POST, "interactions/action", Some(click))
-        .await
+    interact(slack, "action", click).await
 }
 /// A modal asking for a title, with `callback_id` `ship`.
 fn modal(extra: Value) -> Value {

@@ -1,27 +1,33 @@
 //! `trigger_id`s, modals, view submissions and clicks in views.
 
-use asym_kit::testing::assert_prefix;
+use asym_kit::testing::{Receiver, assert_prefix};
 use reqwest::Method;
 use serde_json::{Value, json};
 
 use super::{
-    acking_app, age, app, deploy, execute, form, modal, payload, post_response, signed_payload,
+    acking_app, age, app, deploy, execute, form, interact, interact_err, modal, payload,
+    post_response, signed_payload,
 };
 use crate::common::Api;
 
-/// Opens `view` with a fresh trigger from `/deploy`; the opened view.
-async fn open(slack: &Api<'_>, view: Value) -> Value {
+/// Opens `view` with a fresh trigger from `/deploy`, whose command the app at `receiver`
+/// is sent first; the opened view.
+async fn open(slack: &Api<'_>, receiver: &Receiver, view: Value) -> Value {
     let trigger = deploy(slack, "x").await["triggerId"].clone();
+    receiver.delivery().await;
     let args = json!({"trigger_id": trigger, "view": view});
     slack.bot_ok("views.open", args).await["view"].take()
 }
 
+/// Alice's submission of modal `id` with `values` (by action id).
+fn submission(id: &Value, values: Value) -> Value {
+    json!({"viewId": id, "user": "U0000000003", "values": values})
+}
+
 /// Submits alice's modal `id` with `title`; the admin answer.
 async fn submit(slack: &Api<'_>, id: &Value, title: &str) -> Value {
-    let submit = json!({"viewId": id, "user": "U0000000003", "values": {"title": title}});
-    slack
-        .admin_ok(Method::POST, "interactions/view-submission", Some(submit))
-        .await
+    let submit = submission(id, json!({ "title": title }));
+    interact(slack, "view-submission", submit).await.expect(200)
 }
 #[asym::clone("slack", seed = "basic")]
 async fn triggers_open_modals_once(slack: asym::Slack) {
@@ -110,8 +116,7 @@ async fn view_submissions_do_what_the_app_answers(slack: asym::Slack) {
         (200, answer.to_string())
     })
     .await;
-    let view = open(&slack, modal(json!({"notify_on_close": true}))).await;
-    receiver.delivery().await; // the command that minted the trigger
+    let view = open(&slack, &receiver, modal(json!({"notify_on_close": true}))).await;
 
     let refused = submit(&slack, &view["id"], "bad").await;
     let sent = signed_payload(&slack, &receiver).await;
@@ -145,12 +150,7 @@ async fn view_submissions_do_what_the_app_answers(slack: asym::Slack) {
     assert_eq!(closed["modals"][0]["id"], view["id"]);
     // Dismissing a modal with notify_on_close sends view_closed.
     let close = json!({"viewId": view["id"], "user": "U0000000003"});
-    let dismissed = slack
-        .admin(
-            Method::POST,
-            "interactions/view-closed",
-            Some(close.clone()),
-        )
+    let dismissed = interact(&slack, "view-closed", close.clone())
         .await
         .expect(200);
     assert_eq!(dismissed["notified"], true);
@@ -159,24 +159,17 @@ async fn view_submissions_do_what_the_app_answers(slack: asym::Slack) {
     assert_eq!(sent["view"]["id"], view["id"]);
     assert_eq!(sent["is_cleared"], false);
     assert_eq!(dismissed["modals"], json!([]));
-    let gone = slack
-        .admin(Method::POST, "interactions/view-closed", Some(close))
-        .await;
-    assert_eq!(gone.expect(404)["error"], "view_not_found");
+    interact_err(&slack, "view-closed", close, 404, "view_not_found").await;
 
     // clear closes the whole stack; a modal without notify_on_close sends nothing on close.
-    let view = open(&slack, modal(json!({}))).await;
-    receiver.delivery().await;
+    let view = open(&slack, &receiver, modal(json!({}))).await;
     let cleared = submit(&slack, &view["id"], "done").await;
     receiver.delivery().await;
     assert_eq!(cleared["responseAction"], "clear");
     assert_eq!(cleared["modals"], json!([]));
-    let view = open(&slack, modal(json!({}))).await;
-    receiver.delivery().await;
+    let view = open(&slack, &receiver, modal(json!({}))).await;
     let close = json!({"viewId": view["id"], "user": "U0000000003"});
-    let quiet = slack
-        .admin_ok(Method::POST, "interactions/view-closed", Some(close))
-        .await;
+    let quiet = interact(&slack, "view-closed", close).await.expect(200);
     assert_eq!(quiet["notified"], false);
 
     // A closed modal is not updated; one without a submit button is not submitted.
@@ -184,25 +177,17 @@ async fn view_submissions_do_what_the_app_answers(slack: asym::Slack) {
     slack.bot_err("views.update", update, "not_found").await;
     let mut no_submit = modal(json!({}));
     no_submit.as_object_mut().unwrap().remove("submit");
-    let info = open(&slack, no_submit).await;
-    receiver.delivery().await;
-    let submit = json!({"viewId": info["id"], "user": "U0000000003", "values": {"title": "x"}});
-    let refused = slack
-        .admin(Method::POST, "interactions/view-submission", Some(submit))
-        .await;
-    assert_eq!(refused.expect(400)["error"], "no_submit_button");
+    let info = open(&slack, &receiver, no_submit).await;
+    let submit = submission(&info["id"], json!({"title": "x"}));
+    interact_err(&slack, "view-submission", submit, 400, "no_submit_button").await;
 
-    let view = open(&slack, modal(json!({}))).await;
-    receiver.delivery().await;
+    let view = open(&slack, &receiver, modal(json!({}))).await;
     for (values, status, error) in [
         (json!({}), 400, "input_required"),
         (json!({"title": "x", "other": "y"}), 404, "action_not_found"),
     ] {
-        let submit = json!({"viewId": view["id"], "user": "U0000000003", "values": values});
-        let refused = slack
-            .admin(Method::POST, "interactions/view-submission", Some(submit))
-            .await;
-        assert_eq!(refused.expect(status)["error"], error);
+        let submit = submission(&view["id"], values);
+        interact_err(&slack, "view-submission", submit, status, error).await;
     }
 }
 
@@ -215,12 +200,9 @@ async fn elements_of_views_are_clicked_too(slack: asym::Slack) {
         "type": "actions", "block_id": "more", "elements": [
             {"type": "button", "action_id": "details", "value": "d",
              "text": {"type": "plain_text", "text": "Details"}}]}));
-    let opened = open(&slack, view).await;
-    receiver.delivery().await;
+    let opened = open(&slack, &receiver, view).await;
     let click = json!({"viewId": opened["id"], "actionId": "details", "user": "U0000000003"});
-    let clicked = slack
-        .admin_ok(Method::POST, "interactions/action", Some(click))
-        .await;
+    let clicked = interact(&slack, "action", click).await.expect(200);
     let sent = payload(&receiver.delivery().await);
     assert_eq!(
         sent["container"],
@@ -241,9 +223,7 @@ async fn elements_of_views_are_clicked_too(slack: asym::Slack) {
     let home = slack.bot_ok("views.publish", home).await["view"].take();
     let click = json!({"viewId": home["id"], "actionId": "day", "user": "U0000000003",
                        "value": "2026-01-31"});
-    let clicked = slack
-        .admin_ok(Method::POST, "interactions/action", Some(click))
-        .await;
+    let clicked = interact(&slack, "action", click).await.expect(200);
     assert_eq!(
         clicked["payload"]["actions"][0]["selected_date"],
         "2026-01-31"
@@ -251,15 +231,9 @@ async fn elements_of_views_are_clicked_too(slack: asym::Slack) {
     assert_eq!(clicked["payload"]["view"]["type"], "home");
 
     let someone_else = json!({"viewId": home["id"], "actionId": "day", "user": "U0000000004"});
-    let refused = slack
-        .admin(Method::POST, "interactions/action", Some(someone_else))
-        .await;
-    assert_eq!(refused.expect(404)["error"], "view_not_found");
+    interact_err(&slack, "action", someone_else, 404, "view_not_found").await;
     let nowhere = json!({"actionId": "day", "user": "U0000000003"});
-    let refused = slack
-        .admin(Method::POST, "interactions/action", Some(nowhere))
-        .await;
-    assert_eq!(refused.expect(400)["error"], "invalid_arguments");
+    interact_err(&slack, "action", nowhere, 400, "invalid_arguments").await;
 }
 #[asym::clone("slack", seed = "basic")]
 async fn triggers_and_response_urls_expire(slack: asym::Slack) {
