@@ -32,16 +32,22 @@ fn slack_app(failures: u32) -> impl Fn(&Received) -> (u16, String) + Send + Sync
 }
 
 /// Starts a receiver on 127.0.0.1 that answers the URL verification challenge and fails the
-/// first `failures` callbacks, and subscribes it to `events`; returns the receiver.
-pub(crate) async fn subscribe(slack: &Api<'_>, failures: u32, events: Value) -> Receiver {
+/// first `failures` callbacks, and subscribes it to `events`; returns the receiver and the
+/// URL verification it answered.
+async fn subscription(slack: &Api<'_>, failures: u32, events: Value) -> (Receiver, Received) {
     let receiver = Receiver::start().await;
     receiver.respond_with(slack_app(failures));
     let url = format!("{}/slack/events", receiver.url());
-    let subscription = json!({"url": url, "retryDelaysMs": [50, 50, 50], "events": events});
-    slack
-        .admin_ok(Method::POST, "events", Some(subscription))
-        .await;
-    receiver
+    let body = json!({"url": url, "retryDelaysMs": [50, 50, 50], "events": events});
+    slack.admin_ok(Method::POST, "events", Some(body)).await;
+    let verification = receiver.delivery().await;
+    assert_eq!(verification.json()["type"], "url_verification");
+    (receiver, verification)
+}
+
+/// [`subscription`]'s receiver, past the URL verification: what it gets next are callbacks.
+pub(crate) async fn subscribe(slack: &Api<'_>, failures: u32, events: Value) -> Receiver {
+    subscription(slack, failures, events).await.0
 }
 
 /// The `event` of the next callback the receiver gets.
@@ -69,9 +75,7 @@ fn assert_signed(slack: &Api<'_>, request: &Received) {
 #[asym::clone("slack", seed = "basic")]
 async fn subscribing_verifies_the_url_then_events_arrive_signed(slack: asym::Slack) {
     let slack = Api::new(&slack);
-    let receiver = subscribe(&slack, 0, json!([])).await;
-    let verification = receiver.delivery().await;
-    assert_eq!(verification.json()["type"], "url_verification");
+    let (receiver, verification) = subscription(&slack, 0, json!([])).await;
     assert_signed(&slack, &verification);
 
     let posted = slack
@@ -140,7 +144,6 @@ async fn subscribing_verifies_the_url_then_events_arrive_signed(slack: asym::Sla
 async fn failed_deliveries_are_retried_with_their_number(slack: asym::Slack) {
     let slack = Api::new(&slack);
     let receiver = subscribe(&slack, 2, json!(["message.channels"])).await;
-    receiver.delivery().await;
     slack
         .post(slack.bot_token(), "C0000000001", "retry me")
         .await;
@@ -185,7 +188,6 @@ async fn a_url_that_fails_the_challenge_is_refused(slack: asym::Slack) {
 async fn system_messages_arrive_as_message_events(slack: asym::Slack) {
     let slack = Api::new(&slack);
     let receiver = subscribe(&slack, 0, json!(["message.channels"])).await;
-    receiver.delivery().await;
     let id = slack.create(slack.bot_token(), "ops").await;
     let steps = [
         (
@@ -250,22 +252,19 @@ async fn system_messages_arrive_as_message_events(slack: asym::Slack) {
 async fn mentioning_the_bot_sends_app_mention(slack: asym::Slack) {
     let slack = Api::new(&slack);
     let receiver = subscribe(&slack, 0, json!(["app_mention"])).await;
-    receiver.delivery().await; // the URL verification
     // Not delivered: the bot mentioning itself, a channel the bot is not in, a mention of
     // someone else.
-    slack
-        .post(slack.bot_token(), "C0000000001", "I am <@U0000000002>")
-        .await;
-    slack
-        .post(
+    for (token, channel, text) in [
+        (slack.bot_token(), "C0000000001", "I am <@U0000000002>"),
+        (
             slack.user_token(),
             "C0000000002",
             "<@U0000000002> over here",
-        )
-        .await;
-    slack
-        .post(slack.user_token(), "C0000000001", "<@U0000000003> hi")
-        .await;
+        ),
+        (slack.user_token(), "C0000000001", "<@U0000000003> hi"),
+    ] {
+        slack.post(token, channel, text).await;
+    }
     let args = json!({"channel": "C0000000001", "text": "<@U0000000002> deploy please",
                       "thread_ts": "1700000200.000200"});
     let posted = slack.user_ok("chat.postMessage", args).await;
@@ -290,7 +289,6 @@ async fn profile_and_user_group_changes_send_their_events(slack: asym::Slack) {
         "subteam_members_changed"
     ]);
     let receiver = subscribe(&slack, 0, events).await;
-    receiver.delivery().await; // the URL verification
     let status = json!({"profile": {"status_text": "On call"}});
     let changed = event_of(&receiver, slack.user("users.profile.set", status)).await;
     assert_eq!(changed["type"], "user_change");
@@ -329,7 +327,6 @@ async fn profile_and_user_group_changes_send_their_events(slack: asym::Slack) {
 async fn revoking_a_token_sends_tokens_revoked(slack: asym::Slack) {
     let slack = Api::new(&slack);
     let receiver = subscribe(&slack, 0, json!(["tokens_revoked"])).await;
-    receiver.delivery().await; // the URL verification
     let alice = slack.mint("user", Some("U0000000003"), None).await;
     slack.call(&alice, "auth.revoke", json!({})).await;
     let event = next_event(&receiver).await;

@@ -23,19 +23,14 @@ async fn shared_links_are_sent_and_unfurled(slack: asym::Slack) {
         json!(["another-example.com", "example.com"])
     );
     let receiver = subscribe(&slack, 0, json!(["link_shared"])).await;
-    receiver.delivery().await; // the URL verification
 
     // The app's own posts and links elsewhere send nothing; a person's link does.
-    slack
-        .post(slack.bot_token(), "C0000000001", "https://example.com/mine")
-        .await;
-    slack
-        .post(
-            slack.user_token(),
-            "C0000000001",
-            "see https://example.org/1",
-        )
-        .await;
+    for (token, text) in [
+        (slack.bot_token(), "https://example.com/mine"),
+        (slack.user_token(), "see https://example.org/1"),
+    ] {
+        slack.post(token, "C0000000001", text).await;
+    }
     let text = "see <https://example.com/12345> and https://yet.another-example.com/v/abcde.";
     let posted = slack.post(slack.user_token(), "C0000000001", text).await;
     let ts = posted["ts"].as_str().unwrap();
