@@ -5,7 +5,7 @@ use serde_json::json;
 
 use crate::common::{
     MAIN_SHA, REPO, api, code, comment_at, count, delete, error, fetch, fields, listen, names,
-    rels, reviewer,
+    not_found, rels, reviewer,
 };
 
 #[asym::clone("github", seed = "basic")]
@@ -101,14 +101,8 @@ async fn commit_comments(gh: asym::GitHub) {
     );
     // Deleted, then not found; another repository's id and a word are not found either.
     delete(&api, &one).await.expect(204);
-    api.get(&one).await.expect(404);
     delete(&api, &one).await.expect(404);
-    api.get(&format!(
-        "/repos/octocat/private-notes/comments/{}",
-        theirs["id"]
-    ))
-    .await
-    .expect(404);
-    api.get(&format!("{REPO}/comments/abc")).await.expect(404);
+    let elsewhere = format!("/repos/octocat/private-notes/comments/{}", theirs["id"]);
+    not_found(&api, &[&one, &elsewhere, &format!("{REPO}/comments/abc")]).await;
     assert_eq!(count(&api, &format!("{REPO}/comments")).await, 1);
 }

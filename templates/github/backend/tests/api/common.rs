@@ -61,6 +61,15 @@ pub(crate) async fn fetch(api: &Api, path: &str) -> Value {
     api.get(path).await.expect(200)
 }
 
+/// Asserts that a `GET` of each of `paths`, as the caller of `api`, answers 404: what is not
+/// there, or what GitHub hides from that caller.
+pub(crate) async fn not_found(api: &Api, paths: &[&str]) {
+    for path in paths {
+        let reply = api.get(path).await;
+        assert_eq!(reply.status, 404, "GET {path}: {}", reply.body);
+    }
+}
+
 /// `DELETE path`, without a body.
 pub(crate) async fn delete(api: &Api, path: &str) -> Reply {
     api.send(reqwest::Method::DELETE, path, None).await

@@ -5,7 +5,8 @@ use reqwest::Method;
 use serde_json::{Value, json};
 
 use crate::common::{
-    REPO, api, branch, code, count, delete, error, fetch, fields, names, open_pull, reviewer,
+    REPO, api, branch, code, count, delete, error, fetch, fields, names, not_found, open_pull,
+    reviewer,
 };
 
 fn numbers(list: &Value) -> Vec<i64> {
@@ -104,13 +105,6 @@ async fn create_filter_and_update(gh: asym::GitHub) {
         fields(&reopened, ["/state_reason", "/closed_at"]),
         json!(["reopened", null])
     );
-    assert_eq!(
-        code(
-            api.patch(&format!("{path}/2"), &json!({ "state": "done" }))
-                .await
-        ),
-        "invalid"
-    );
     let renamed = reviewer(&gh)
         .patch(&format!("{path}/3"), &json!({ "title": "Mine, edited" }))
         .await
@@ -128,16 +122,16 @@ async fn create_filter_and_update(gh: asym::GitHub) {
         json!([true, "resolved"])
     );
     delete(&api, &format!("{path}/2/lock")).await.expect(204);
-    assert_eq!(
-        code(
-            api.put(
-                &format!("{path}/2/lock"),
-                &json!({ "lock_reason": "bored" })
-            )
-            .await
-        ),
-        "invalid"
-    );
+    // A state and a lock reason GitHub does not know.
+    for (method, tail, body) in [
+        (Method::PATCH, "", json!({ "state": "done" })),
+        (Method::PUT, "/lock", json!({ "lock_reason": "bored" })),
+    ] {
+        let reply = api
+            .send(method, &format!("{path}/2{tail}"), Some(&body))
+            .await;
+        assert_eq!(code(reply), "invalid", "{body}");
+    }
     // Events recorded along the way.
     let events = fetch(&api, &format!("{path}/2/events")).await;
     assert_eq!(
@@ -482,14 +476,10 @@ async fn repository_issue_events(gh: asym::GitHub) {
     // Paged, and 404 for what is not there.
     let page = api.get(&format!("{REPO}/issues/events?per_page=1")).await;
     assert_eq!(crate::common::rels(&page), ["next", "last"]);
-    api.get(&format!("{REPO}/issues/events/abc"))
-        .await
-        .expect(404);
-    api.get("/repos/acme/nope/issues/events").await.expect(404);
-    reviewer(&gh)
-        .get("/repos/octocat/private-notes/issues/events")
-        .await
-        .expect(404);
+    let unknown = format!("{REPO}/issues/events/abc");
+    not_found(&api, &[&unknown, "/repos/acme/nope/issues/events"]).await;
+    let hubot = reviewer(&gh);
+    not_found(&hubot, &["/repos/octocat/private-notes/issues/events"]).await;
 }
 
 #[asym::clone("github", seed = "basic")]
@@ -555,13 +545,9 @@ async fn an_issue_timeline(gh: asym::GitHub) {
         ["prev", "next", "last", "first"]
     );
     assert_eq!(names(&page.expect(200), "event"), ["assigned", "renamed"]);
-    api.get(&format!("{REPO}/issues/99/timeline"))
-        .await
-        .expect(404);
-    crate::common::anonymous(&gh)
-        .get("/repos/octocat/private-notes/issues/1/timeline")
-        .await
-        .expect(404);
+    not_found(&api, &[&format!("{REPO}/issues/99/timeline")]).await;
+    let hidden = "/repos/octocat/private-notes/issues/1/timeline";
+    not_found(&crate::common::anonymous(&gh), &[hidden]).await;
 }
 
 #[asym::clone("github", seed = "basic")]

@@ -3,7 +3,9 @@
 
 use serde_json::{Value, json};
 
-use crate::common::{MAIN_SHA, REPO, api, code, delete, fetch, fields, listen, reviewer};
+use crate::common::{
+    MAIN_SHA, REPO, api, code, delete, fetch, fields, listen, not_found, reviewer,
+};
 
 /// `POST …/releases` with `body`, expecting 201.
 async fn release(api: &asym_kit::testing::Api, body: Value) -> Value {
@@ -191,12 +193,12 @@ async fn release_errors_are_githubs(gh: asym::GitHub) {
         ),
         "already_exists"
     );
-    api.get(&format!("{releases}/nope")).await.expect(404);
-    // A NUL is no name and no value: 404 in the path, 422 in the query.
-    api.get(&format!("{releases}/tags/%00")).await.expect(404);
-    api.get("/users/%00").await.expect(404);
+    // Not there: a word, an unknown id; and a NUL, which is no name and no value: 404 in
+    // the path, 422 in the query.
+    let (word, unknown) = (format!("{releases}/nope"), format!("{releases}/999999"));
+    let nul = format!("{releases}/tags/%00");
+    not_found(&api, &[&word, &unknown, &nul, "/users/%00"]).await;
     api.get("/search/issues?q=%00").await.expect(422);
-    api.get(&format!("{releases}/999999")).await.expect(404);
     // The reviewer can push here (a write collaborator): drafts are visible to them.
     assert_eq!(
         fetch(&reviewer(&gh), &format!("{releases}/{id}")).await["draft"],

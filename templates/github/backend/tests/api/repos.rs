@@ -2,7 +2,9 @@
 
 use serde_json::json;
 
-use crate::common::{REPO, api, app, code, delete, error, fetch, fields, names, reviewer};
+use crate::common::{
+    REPO, api, app, code, delete, error, fetch, fields, names, not_found, reviewer,
+};
 
 #[asym::clone("github", seed = "basic")]
 async fn users_and_orgs(gh: asym::GitHub) {
@@ -32,10 +34,7 @@ async fn users_and_orgs(gh: asym::GitHub) {
         ["octocat"]
     );
     api.get("/orgs/acme/members/hubot").await.expect(204);
-    api.get("/orgs/acme/members/acme-bot[bot]")
-        .await
-        .expect(404);
-    api.get("/orgs/octocat").await.expect(404);
+    not_found(&api, &["/orgs/acme/members/acme-bot[bot]", "/orgs/octocat"]).await;
     assert_eq!(
         code(api.get("/orgs/acme/members?role=boss").await),
         "invalid"
