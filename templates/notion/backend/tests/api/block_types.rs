@@ -5,8 +5,8 @@ use asym_kit::testing::{Api, pluck};
 use serde_json::{Value, json};
 
 use crate::common::{
-    DATABASE, MEETING, PRIVATE, TASK1, api, comment, current, invalid, legacy, not_found, patch,
-    read, text,
+    DATABASE, MEETING, PRIVATE, TASK1, api, comment, current, invalid, legacy, markdown_path,
+    markdown_text, not_found, patch, read, text,
 };
 
 fn children_path(id: &str) -> String {
@@ -32,12 +32,6 @@ fn paragraph(words: &str) -> Value {
 /// A column holding `children`.
 fn column(children: Value) -> Value {
     json!({ "type": "column", "column": { "children": children } })
-}
-
-/// The markdown of page `id`.
-async fn markdown_of(api: &Api, id: &str) -> String {
-    let page = read(api, &format!("/v1/pages/{id}/markdown")).await;
-    page["markdown"].as_str().unwrap().to_owned()
 }
 
 #[asym::clone("notion", seed = "basic")]
@@ -100,12 +94,12 @@ async fn column_lists_hold_columns_of_blocks(notion: asym::Notion) {
         );
     }
 
-    let markdown = markdown_of(&api, TASK1).await;
+    let markdown = markdown_text(&api, TASK1).await;
     let expected = "<columns>\n\t<column>\n\t\tLeft\n\t\t<details>\n\t\t<summary>More</summary>\n\t\t\tInside\n\t\t</details>\n\t</column>\n\t<column>\n\t\tRight\n\t</column>\n\t<column>\n\t\tThird\n\t</column>\n</columns>";
     assert!(markdown.ends_with(expected), "{markdown}");
     let page = patch(
         &api,
-        &format!("/v1/pages/{TASK1}/markdown"),
+        &markdown_path(TASK1),
         &json!({ "type": "insert_content", "insert_content": { "content": "<columns>\n\t<column>\n\t\tA\n\t</column>\n\t<column>\n\t\tB\n\t</column>\n</columns>" } }),
     )
     .await;
@@ -176,7 +170,7 @@ async fn links_to_pages_point_at_what_is_shared(notion: asym::Notion) {
         ]
     );
     assert_eq!(added[0]["has_children"], false);
-    let markdown = markdown_of(&api, TASK1).await;
+    let markdown = markdown_text(&api, TASK1).await;
     assert!(markdown.contains("alt=\"link_to_page\"/>"), "{markdown}");
 
     let path = children_path(TASK1);
@@ -231,7 +225,7 @@ async fn synced_blocks_show_their_original(notion: asym::Notion) {
         "More shared"
     );
 
-    let markdown = markdown_of(&api, MEETING).await;
+    let markdown = markdown_text(&api, MEETING).await;
     let reference = format!("<synced_block_reference url=\"{}", notion.api_url());
     assert!(markdown.contains(&reference), "{markdown}");
     let rendered = "\tShared words\n\tMore shared\n</synced_block_reference>";
@@ -240,7 +234,7 @@ async fn synced_blocks_show_their_original(notion: asym::Notion) {
         markdown.contains(&original_id.replace('-', "")),
         "{markdown}"
     );
-    let markdown = markdown_of(&api, TASK1).await;
+    let markdown = markdown_text(&api, TASK1).await;
     assert!(markdown.contains("<synced_block url=\""), "{markdown}");
     assert!(
         markdown.contains("\tShared words\n\tMore shared\n</synced_block>"),
@@ -289,14 +283,14 @@ async fn level_four_headings(notion: asym::Notion) {
     .await;
     assert_eq!(added[0]["heading_4"]["is_toggleable"], false);
     assert_eq!(added[0]["heading_4"]["color"], "gray");
-    let markdown = markdown_of(&api, TASK1).await;
+    let markdown = markdown_text(&api, TASK1).await;
     assert!(
         markdown.ends_with("#### Fine print {color=\"gray\"}"),
         "{markdown}"
     );
     let page = patch(
         &api,
-        &format!("/v1/pages/{TASK1}/markdown"),
+        &markdown_path(TASK1),
         &json!({ "type": "insert_content", "insert_content": { "content": "##### Five" } }),
     )
     .await;
@@ -327,7 +321,7 @@ async fn tabs_hold_paragraph_items(notion: asym::Notion) {
     assert_eq!(pluck(&items, "type"), ["paragraph", "paragraph"]);
     assert_eq!(items[0]["paragraph"]["icon"]["emoji"], "📌");
     assert_eq!(items[0]["has_children"], true);
-    let markdown = markdown_of(&api, TASK1).await;
+    let markdown = markdown_text(&api, TASK1).await;
     assert!(markdown.ends_with("alt=\"tab\"/>"), "{markdown}");
 
     let deep = json!({ "paragraph": { "rich_text": [], "children": [

@@ -6,8 +6,8 @@ use axum::http::Method;
 use serde_json::{Value, json};
 
 use crate::common::{
-    ADA, TASK1, TASKS, admin, api, invalid, len, post, read, read_capabilities, restricted,
-    set_capabilities, text,
+    ADA, TASK1, TASKS, admin, api, invalid, len, query_tasks, read, read_capabilities, restricted,
+    set_capabilities, tasks_query, text, titles,
 };
 
 const FIRST_BLOCK: &str = "50000000-0000-4000-8000-000000000002";
@@ -23,18 +23,12 @@ fn everything() -> Value {
 /// The tasks' titles, the first task's `Done` and block count, and the comments on it: what
 /// a refused write would have changed.
 async fn state(api: &asym_kit::testing::Api) -> Value {
-    let tasks = post(api, &format!("/v1/data_sources/{TASKS}/query"), &json!({})).await;
-    let titles: Vec<Value> = tasks["results"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|page| page["properties"]["Name"]["title"][0]["plain_text"].clone())
-        .collect();
+    let tasks = query_tasks(api, &json!({})).await;
     let page = read(api, &format!("/v1/pages/{TASK1}")).await;
     let blocks = read(api, &format!("/v1/blocks/{TASK1}/children")).await;
     let comments = read(api, &format!("/v1/comments?block_id={TASK1}")).await;
     json!({
-        "titles": titles,
+        "titles": titles(&tasks),
         "done": page["properties"]["Done"],
         "title": page["properties"]["Name"]["title"][0]["plain_text"],
         "blocks": len(&blocks["results"]),
@@ -63,11 +57,7 @@ async fn each_capability_guards_its_routes(notion: asym::Notion) {
             "read_content" => vec![
                 (Method::GET, task.clone(), None),
                 (Method::POST, "/v1/search".into(), Some(json!({}))),
-                (
-                    Method::POST,
-                    format!("/v1/data_sources/{TASKS}/query"),
-                    Some(json!({})),
-                ),
+                (Method::POST, tasks_query(), Some(json!({}))),
                 (Method::GET, format!("/v1/data_sources/{TASKS}"), None),
                 (Method::GET, format!("/v1/blocks/{TASK1}/children"), None),
                 (Method::GET, format!("/v1/blocks/{FIRST_BLOCK}"), None),

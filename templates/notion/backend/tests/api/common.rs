@@ -104,6 +104,37 @@ pub(crate) async fn from_markdown(api: &Api, parent: Value, markdown: &str) -> V
     post(api, "/v1/pages", &body).await
 }
 
+/// The path of page `id`'s markdown (`/v1/pages/{id}/markdown`).
+pub(crate) fn markdown_path(id: &str) -> String {
+    format!("/v1/pages/{id}/markdown")
+}
+
+/// The markdown text `GET /v1/pages/{id}/markdown` answers for page `id`.
+pub(crate) async fn markdown_text(api: &Api, id: &str) -> String {
+    let page = read(api, &markdown_path(id)).await;
+    page["markdown"].as_str().unwrap().to_owned()
+}
+
+/// The path of the Tasks data source's query (`POST /v1/data_sources/{TASKS}/query`).
+pub(crate) fn tasks_query() -> String {
+    format!("/v1/data_sources/{TASKS}/query")
+}
+
+/// Queries the Tasks data source with `body`, asserting HTTP 200; answers the list.
+pub(crate) async fn query_tasks(api: &Api, body: &Value) -> Value {
+    post(api, &tasks_query(), body).await
+}
+
+/// The titles (`Name`) of the pages in a list's `results`, in order.
+pub(crate) fn titles(list: &Value) -> Vec<String> {
+    list["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|page| plain(&page["properties"]["Name"]))
+        .collect()
+}
+
 /// Sets page `id`'s `properties` (`PATCH /v1/pages/{id}`); answers the page.
 pub(crate) async fn set_properties(api: &Api, id: &str, properties: Value) -> Value {
     update_page(api, id, &json!({ "properties": properties })).await

@@ -5,7 +5,8 @@
 use serde_json::{Value, json};
 
 use crate::common::{
-    DATABASE, TASK1, TASK2, TASKS, api, invalid, legacy, patch, post, set_properties,
+    DATABASE, TASK1, TASK2, TASKS, api, invalid, legacy, patch, post, query_tasks, set_properties,
+    tasks_query, titles,
 };
 
 const TASK3: &str = "40000000-0000-4000-8000-000000000003";
@@ -61,24 +62,13 @@ async fn computed_tasks(api: &asym_kit::testing::Api) {
 }
 
 /// The titles a query of Tasks answers, in order.
-async fn titles(api: &asym_kit::testing::Api, body: Value) -> Vec<String> {
-    let found = post(api, &format!("/v1/data_sources/{TASKS}/query"), &body).await;
-    found["results"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|page| {
-            page["properties"]["Name"]["title"][0]["plain_text"]
-                .as_str()
-                .unwrap()
-                .to_owned()
-        })
-        .collect()
+async fn queried(api: &asym_kit::testing::Api, body: Value) -> Vec<String> {
+    titles(&query_tasks(api, &body).await)
 }
 
 /// The same titles, sorted (for filters without sorts).
 async fn matching(api: &asym_kit::testing::Api, filter: Value) -> Vec<String> {
-    let mut found = titles(api, json!({ "filter": filter })).await;
+    let mut found = queried(api, json!({ "filter": filter })).await;
     found.sort();
     found
 }
@@ -291,7 +281,7 @@ async fn sorts_on_formulas_and_rollups(notion: asym::Notion) {
         ),
     ];
     for (sorts, expected) in cases {
-        assert_eq!(titles(&api, by(sorts.clone())).await, expected, "{sorts}");
+        assert_eq!(queried(&api, by(sorts.clone())).await, expected, "{sorts}");
     }
     // Filtered, sorted and paged together.
     let body = json!({
@@ -299,27 +289,21 @@ async fn sorts_on_formulas_and_rollups(notion: asym::Notion) {
         "sorts": [{ "property": "Late", "direction": "descending" }],
         "page_size": 2
     });
-    let first = post(&api, &format!("/v1/data_sources/{TASKS}/query"), &body).await;
+    let first = query_tasks(&api, &body).await;
     assert_eq!(first["has_more"], true);
     let mut next = body.clone();
     next["start_cursor"] = first["next_cursor"].clone();
-    let second = post(&api, &format!("/v1/data_sources/{TASKS}/query"), &next).await;
-    let name = |page: &Value| page["properties"]["Name"]["title"][0]["plain_text"].clone();
-    let all: Vec<Value> = first["results"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .chain(second["results"].as_array().unwrap())
-        .map(name)
-        .collect();
-    assert_eq!(all, [DOCS, BUILD, DESIGN].map(Value::from).to_vec());
+    let second = query_tasks(&api, &next).await;
+    let mut all = titles(&first);
+    all.extend(titles(&second));
+    assert_eq!(all, [DOCS, BUILD, DESIGN]);
 }
 
 #[asym::clone("notion", seed = "basic")]
 async fn conditions_of_the_wrong_type_are_refused(notion: asym::Notion) {
     let api = api(&notion);
     computed_tasks(&api).await;
-    let before = titles(&api, json!({})).await;
+    let before = queried(&api, json!({})).await;
     for (filter, named) in [
         (
             json!({ "property": "Double", "formula": { "string": { "contains": "6" } } }),
@@ -374,21 +358,16 @@ async fn conditions_of_the_wrong_type_are_refused(notion: asym::Notion) {
             "`date`",
         ),
     ] {
-        let reply = api
-            .post(
-                &format!("/v1/data_sources/{TASKS}/query"),
-                &json!({ "filter": filter }),
-            )
-            .await;
+        let reply = api.post(&tasks_query(), &json!({ "filter": filter })).await;
         let message = invalid(reply);
         assert!(message.contains(named), "{filter}: {message}");
     }
     let reply = api
         .post(
-            &format!("/v1/data_sources/{TASKS}/query"),
+            &tasks_query(),
             &json!({ "sorts": [{ "property": "Double", "direction": "sideways" }] }),
         )
         .await;
     invalid(reply);
-    assert_eq!(titles(&api, json!({})).await, before);
+    assert_eq!(queried(&api, json!({})).await, before);
 }

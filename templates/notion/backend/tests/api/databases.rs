@@ -3,18 +3,9 @@
 use serde_json::{Value, json};
 
 use crate::common::{
-    ADA, DATABASE, PROJECTS, TASKS, api, error, invalid, legacy, len, patch, plain, post, read,
-    task, tasks_schema, text,
+    ADA, DATABASE, PROJECTS, TASKS, api, error, invalid, legacy, len, patch, post, query_tasks,
+    read, task, tasks_query, tasks_schema, text, titles,
 };
-
-fn titles(list: &Value) -> Vec<String> {
-    list["results"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|p| plain(&p["properties"]["Name"]))
-        .collect()
-}
 
 #[asym::clone("notion", seed = "basic")]
 async fn both_versions_answer_their_shapes(notion: asym::Notion) {
@@ -55,10 +46,7 @@ async fn compound_filters_and_sorts(notion: asym::Notion) {
     let api = api(&notion);
     let query = |body: Value| {
         let api = api.clone();
-        async move {
-            api.post(&format!("/v1/data_sources/{TASKS}/query"), &body)
-                .await
-        }
+        async move { api.post(&tasks_query(), &body).await }
     };
     let cases = [
         (
@@ -235,25 +223,18 @@ async fn schema_create_update_and_values(notion: asym::Notion) {
     let page = task(&api, "Estimated", json!({ "Estimate": { "number": 5 } })).await;
     assert_eq!(page["properties"]["Estimate"]["number"], 5);
     let at_least_five = json!({ "filter": { "property": "Estimate", "number": { "greater_than_or_equal_to": 5 } } });
-    let hit = post(
-        &api,
-        &format!("/v1/data_sources/{TASKS}/query"),
-        &at_least_five,
-    )
-    .await;
+    let hit = query_tasks(&api, &at_least_five).await;
     assert_eq!(titles(&hit), ["Estimated"]);
     // A property whose type changes loses its old values: filters and sorts keep working.
     tasks_schema(&api, json!({ "Estimate": { "date": {} } })).await;
-    let sorted = post(
+    let sorted = query_tasks(
         &api,
-        &format!("/v1/data_sources/{TASKS}/query"),
         &json!({ "sorts": [{ "property": "Estimate", "direction": "ascending" }] }),
     )
     .await;
     assert_eq!(len(&sorted["results"]), 5);
-    let empty = post(
+    let empty = query_tasks(
         &api,
-        &format!("/v1/data_sources/{TASKS}/query"),
         &json!({ "filter": { "property": "Estimate", "date": { "is_empty": true } } }),
     )
     .await;
@@ -268,7 +249,7 @@ async fn schema_create_update_and_values(notion: asym::Notion) {
 #[asym::clone("notion", seed = "basic")]
 async fn queries_take_a_result_type(notion: asym::Notion) {
     let api = api(&notion);
-    let path = format!("/v1/data_sources/{TASKS}/query");
+    let path = tasks_query();
     let pages = post(&api, &path, &json!({ "result_type": "page" })).await;
     assert_eq!(len(&pages["results"]), 4);
     let sources = post(&api, &path, &json!({ "result_type": "data_source" })).await;

@@ -5,23 +5,15 @@ use serde_json::{Value, json};
 
 use crate::common::{
     DATABASE, MEETING, PRIVATE, PROJECTS, TASK1, TASKS, admin, api, from_markdown, invalid,
-    not_found, patch, post, read, restricted, set_capabilities, verified_receiver,
+    markdown_path, markdown_text, not_found, patch, post, read, restricted, set_capabilities,
+    verified_receiver,
 };
 
 const MEETING_MD: &str = "# Weekly sync\n<details>\n<summary>Decisions</summary>\n\tShip the clone on Friday.\n</details>\n::: callout {icon=\"💡\"}\nRemember the retro.\n:::\n> Simple things should be simple.\n---\n```sql\nSELECT 1;\n```";
 
-fn markdown_path(id: &str) -> String {
-    format!("/v1/pages/{id}/markdown")
-}
-
 /// The markdown `GET /v1/pages/{id}/markdown` answers for `id`.
 async fn markdown_of(api: &Api, id: &str) -> Value {
     read(api, &markdown_path(id)).await["markdown"].take()
-}
-
-/// The markdown text of `id`.
-async fn markdown_text(api: &Api, id: &str) -> String {
-    markdown_of(api, id).await.as_str().unwrap().to_owned()
 }
 
 #[asym::clone("notion", seed = "basic")]

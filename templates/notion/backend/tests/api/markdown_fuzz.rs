@@ -5,7 +5,7 @@
 use asym_kit::testing::Api;
 use serde_json::json;
 
-use crate::common::{PROJECTS, api, from_markdown, read};
+use crate::common::{PROJECTS, api, from_markdown, markdown_path, markdown_text};
 
 /// Fragments of enhanced markdown, well-formed and not.
 const PIECES: &[&str] = &[
@@ -135,7 +135,7 @@ impl Rng {
 async fn replace(api: &Api, id: &str, markdown: &str) -> asym_kit::testing::Reply {
     let body = json!({ "type": "replace_content", "replace_content": {
         "new_str": markdown, "allow_deleting_content": true } });
-    api.patch(&format!("/v1/pages/{id}/markdown"), &body).await
+    api.patch(&markdown_path(id), &body).await
 }
 
 #[asym::clone("notion", seed = "basic")]
@@ -179,11 +179,7 @@ async fn random_markdown_never_fails_the_server(notion: asym::Notion) {
         }
         let source = format!("# Copy\n{answered}");
         let copy = from_markdown(&api, json!({ "page_id": PROJECTS }), &source).await;
-        let copied = read(
-            &api,
-            &format!("/v1/pages/{}/markdown", copy["id"].as_str().unwrap()),
-        )
-        .await;
-        assert_eq!(copied["markdown"], answered, "{markdown:?}");
+        let copied = markdown_text(&api, copy["id"].as_str().unwrap()).await;
+        assert_eq!(copied, answered, "{markdown:?}");
     }
 }

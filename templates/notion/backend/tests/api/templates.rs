@@ -5,8 +5,8 @@ use asym_kit::testing::{Api, pluck};
 use serde_json::{Value, json};
 
 use crate::common::{
-    DATABASE, MEETING, PROJECTS, TASK1, TASKS, api, current, invalid, legacy, not_found, patch,
-    plain, post, read, text, verified_receiver,
+    DATABASE, MEETING, PROJECTS, TASK1, TASKS, api, current, invalid, legacy, markdown_text,
+    not_found, patch, plain, post, query_tasks, read, text, verified_receiver,
 };
 
 const BUG_REPORT: &str = "90000000-0000-4000-8000-000000000001";
@@ -189,13 +189,12 @@ async fn templates_are_pages(notion: asym::Notion) {
         block_types(&api, FEATURE_REQUEST).await,
         ["heading_2", "column_list"]
     );
-    let markdown = read(&api, &format!("/v1/pages/{id}/markdown")).await;
     assert_eq!(
-        markdown["markdown"],
+        markdown_text(&api, &id).await,
         "## Steps to reproduce\n1. Open the page\n- [ ] Write a failing test"
     );
     // Queries and search leave templates out.
-    let query = post(&api, &format!("/v1/data_sources/{TASKS}/query"), &json!({})).await;
+    let query = query_tasks(&api, &json!({})).await;
     assert!(!pluck(&query["results"], "id").contains(&id), "{query}");
     let search = post(&api, "/v1/search", &json!({ "query": "Bug report" })).await;
     assert_eq!(search["results"], json!([]));

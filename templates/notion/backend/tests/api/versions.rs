@@ -5,8 +5,8 @@ use asym_kit::testing::Api;
 use serde_json::{Value, json};
 
 use crate::common::{
-    DATABASE, MEETING, TASK1, TASKS, api, current, invalid, patch, post, read, task, text,
-    update_page,
+    DATABASE, MEETING, TASK1, TASKS, api, current, invalid, patch, post, query_tasks, read, task,
+    tasks_query, text, update_page,
 };
 
 #[track_caller]
@@ -34,7 +34,7 @@ async fn archived_is_gone_in_2026(notion: asym::Notion) {
         .unwrap()
         .iter()
         .for_each(without_archived);
-    let query = post(&new, &format!("/v1/data_sources/{TASKS}/query"), &json!({})).await;
+    let query = query_tasks(&new, &json!({})).await;
     query["results"]
         .as_array()
         .unwrap()
@@ -64,13 +64,7 @@ async fn archived_is_gone_in_2026(notion: asym::Notion) {
     // 2025-09-03 still takes `archived` and answers it.
     let restored = update_page(&old, id, &json!({ "archived": false })).await;
     assert_eq!(restored["archived"], false);
-    invalid(
-        new.post(
-            &format!("/v1/data_sources/{TASKS}/query"),
-            &json!({ "archived": true }),
-        )
-        .await,
-    );
+    invalid(new.post(&tasks_query(), &json!({ "archived": true })).await);
 }
 
 #[asym::clone("notion", seed = "basic")]
