@@ -3,7 +3,7 @@
 use asym_kit::testing::pluck;
 use serde_json::{Value, json};
 
-use crate::common::{Api, ok};
+use crate::common::{Api, now, ok};
 use crate::events::{next_event, subscribe};
 
 #[asym::clone("slack", seed = "basic")]
@@ -270,10 +270,7 @@ async fn ephemeral_messages_and_permalinks(slack: asym::Slack) {
 async fn scheduled_messages_post_when_due(slack: asym::Slack) {
     let slack = Api::new(&slack);
     let receiver = subscribe(&slack, 0, json!(["message.channels"])).await;
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_secs();
+    let now = now();
     let later = slack
         .bot_ok(
             "chat.scheduleMessage",
@@ -338,7 +335,7 @@ async fn scheduled_messages_post_when_due(slack: asym::Slack) {
     assert_eq!(posted["text"], "soon");
     assert_eq!(posted["channel"], "C0000000001");
     let ts = posted["ts"].as_str().unwrap();
-    let seconds: u64 = ts.split('.').next().unwrap().parse().unwrap();
+    let seconds: i64 = ts.split('.').next().unwrap().parse().unwrap();
     assert!(seconds > now, "posted at {ts}, due at {}", now + 1);
     assert!(
         slack
@@ -484,11 +481,7 @@ async fn markdown_text_posts_a_markdown_block(slack: asym::Slack) {
     assert_eq!(updated["text"], "_edited_");
 
     // Scheduled and ephemeral messages take it too.
-    let tomorrow = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_secs()
-        + 86_400;
+    let tomorrow = now() + 86_400;
     let later =
         json!({"channel": "C0000000001", "markdown_text": "**later**", "post_at": tomorrow});
     let scheduled = slack.bot_ok("chat.scheduleMessage", later).await;

@@ -2,15 +2,12 @@
 
 use serde_json::json;
 
-use crate::common::Api;
+use crate::common::{Api, now};
 
 #[asym::clone("slack", seed = "basic")]
 async fn reminders_are_set_listed_completed_and_deleted(slack: asym::Slack) {
     let slack = Api::new(&slack);
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_secs() as i64;
+    let now = now();
     let added = slack
         .user_ok(
             "reminders.add",
@@ -135,16 +132,12 @@ async fn reminders_are_set_listed_completed_and_deleted(slack: asym::Slack) {
     ] {
         slack.user_err("reminders.add", args, code).await;
     }
-    slack
-        .user_err(
-            "reminders.info",
-            json!({"reminder": "Rm0000000000"}),
-            "not_found",
-        )
-        .await;
-    slack
-        .user_err("reminders.info", json!({}), "invalid_arguments")
-        .await;
+    for (args, code) in [
+        (json!({"reminder": "Rm0000000000"}), "not_found"),
+        (json!({}), "invalid_arguments"),
+    ] {
+        slack.user_err("reminders.info", args, code).await;
+    }
 }
 
 #[asym::clone("slack", seed = "basic")]

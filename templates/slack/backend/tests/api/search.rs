@@ -60,14 +60,14 @@ async fn search_messages_with_modifiers(slack: asym::Slack) {
         json!({"count": 2, "total": 5, "page": 2, "pages": 3})
     );
     assert_eq!(paged["messages"]["pagination"]["first"], 3);
-    slack
-        .bot_err(
-            "search.messages",
+    for (token, args, code) in [
+        (
+            slack.bot_token(),
             json!({"query": "x"}),
             "not_allowed_token_type",
-        )
-        .await;
-    slack
-        .user_err("search.messages", json!({}), "no_query")
-        .await;
+        ),
+        (slack.user_token(), json!({}), "no_query"),
+    ] {
+        slack.err(token, "search.messages", args, code).await;
+    }
 }

@@ -262,6 +262,14 @@ impl std::ops::Deref for Api<'_> {
     }
 }
 
+/// The clock's time now, in Unix seconds (as `post_at` and reminders' `time` take it).
+pub(crate) fn now() -> i64 {
+    let since_epoch = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .expect("a clock past 1970");
+    i64::try_from(since_epoch.as_secs()).expect("seconds within i64")
+}
+
 /// Asserts `ok: true` and returns the body.
 pub(crate) fn ok(body: Value) -> Value {
     assert_eq!(body["ok"], true, "expected ok: {body}");
