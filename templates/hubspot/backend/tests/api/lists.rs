@@ -4,7 +4,7 @@
 use asym_kit::testing::Api;
 use serde_json::{Value, json};
 
-use crate::{api, assert_contains, len, post, read, scoped, strs};
+use crate::{api, assert_contains, len, missing, post, read, scoped, strs};
 
 /// `POST /crm/v3/lists/` with `body`, expecting `status`; the body.
 async fn create_list(api: &Api, body: &Value, status: u16) -> Value {
@@ -79,9 +79,7 @@ async fn lists_are_created_fetched_searched_renamed_deleted_and_restored(hubspot
     assert_eq!(got["list"]["name"], "Newsletter");
     let by_name = read(&api, "/crm/v3/lists/object-type-id/0-1/name/NEWSLETTER").await;
     assert_eq!(by_name["list"]["listId"], id.as_str());
-    api.get("/crm/v3/lists/object-type-id/0-2/name/Newsletter")
-        .await
-        .expect(404);
+    missing(&api, "/crm/v3/lists/object-type-id/0-2/name/Newsletter").await;
     let several = read(
         &api,
         &format!("/crm/v3/lists/?listIds={id}&listIds={accounts}&listIds=999"),
@@ -117,9 +115,7 @@ async fn lists_are_created_fetched_searched_renamed_deleted_and_restored(hubspot
     api.delete(&format!("/crm/v3/lists/{id}")).await.expect(204);
     let deleted = read(&api, &format!("/crm/v3/lists/{id}")).await;
     assert!(deleted["list"]["deletedAt"].is_string());
-    api.get("/crm/v3/lists/object-type-id/0-1/name/Weekly")
-        .await
-        .expect(404);
+    missing(&api, "/crm/v3/lists/object-type-id/0-1/name/Weekly").await;
     let none = read(&api, &format!("/crm/v3/lists/?listIds={id}")).await;
     assert_eq!(none["lists"], json!([]));
     // The name is free again while the list is deleted; restoring it then is refused.
@@ -166,9 +162,7 @@ async fn list_refusals_answer_hubspot_errors(hubspot: asym::HubSpot) {
         assert_eq!(refused["category"], "VALIDATION_ERROR", "{body}");
     }
     // A refused SNAPSHOT list is not created.
-    api.get("/crm/v3/lists/object-type-id/0-1/name/Unknown")
-        .await
-        .expect(404);
+    missing(&api, "/crm/v3/lists/object-type-id/0-1/name/Unknown").await;
     let missing = api.get("/crm/v3/lists/424242").await.expect(404);
     assert_eq!(missing["category"], "OBJECT_NOT_FOUND");
     let not_a_number = api.get("/crm/v3/lists/abc").await.expect(400);

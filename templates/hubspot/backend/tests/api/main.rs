@@ -97,10 +97,15 @@ pub(crate) async fn delete(api: &Api, path: &str, status: u16) -> Value {
     api.delete(path).await.expect(status)
 }
 
+/// `GET path` with `api`, asserting HTTP 404: nothing is there.
+pub(crate) async fn missing(api: &Api, path: &str) {
+    api.get(path).await.expect(404);
+}
+
 /// `DELETE path` with `api` (204), after which `GET path` answers 404.
 pub(crate) async fn archive(api: &Api, path: &str) {
     api.delete(path).await.expect(204);
-    api.get(path).await.expect(404);
+    missing(api, path).await;
 }
 
 /// `POST /crm/v3/objects/{kind}` with `properties`, expecting `status`; the reply's body.

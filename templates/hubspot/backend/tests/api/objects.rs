@@ -5,8 +5,8 @@ use asym_kit::testing::{assert_prefix, assert_suffix};
 use serde_json::{Value, json};
 
 use crate::{
-    api, archive, assert_contains, assert_props, contact_count, create, id, len, patch, post, prop,
-    read,
+    api, archive, assert_contains, assert_props, contact_count, create, id, len, missing, patch,
+    post, prop, read,
 };
 
 #[asym::clone("hubspot", seed = "basic")]
@@ -292,7 +292,7 @@ async fn merge_keeps_the_primary_and_gdpr_delete_removes_for_good(hubspot: asym:
     assert_eq!(id(&merged), "203");
     assert_eq!(prop(&merged, "email"), "ada@lovelace.example");
     assert_eq!(prop(&merged, "hs_lead_status"), "OPEN");
-    api.get("/crm/v3/objects/contacts/202").await.expect(404);
+    missing(&api, "/crm/v3/objects/contacts/202").await;
     let companies = read(&api, "/crm/v4/objects/contacts/203/associations/companies").await;
     assert_eq!(companies["results"][0]["toObjectId"], 302);
 
@@ -303,9 +303,7 @@ async fn merge_keeps_the_primary_and_gdpr_delete_removes_for_good(hubspot: asym:
         204,
     )
     .await;
-    api.get("/crm/v3/objects/contacts/201?archived=true")
-        .await
-        .expect(404);
+    missing(&api, "/crm/v3/objects/contacts/201?archived=true").await;
     post(
         &api,
         "/crm/v3/objects/contacts/gdpr-delete",

@@ -3,7 +3,7 @@
 
 use serde_json::json;
 
-use crate::{api, archive, assert_contains, create, len, patch, post, read};
+use crate::{api, archive, assert_contains, create, len, missing, patch, post, read};
 
 #[asym::clone("hubspot", seed = "basic")]
 async fn owners_are_listed_paged_and_found(hubspot: asym::HubSpot) {
@@ -19,7 +19,7 @@ async fn owners_are_listed_paged_and_found(hubspot: asym::HubSpot) {
     assert_eq!(alice["firstName"], "Alice");
     let by_user = read(&api, "/crm/v3/owners/9002?idProperty=userId").await;
     assert_eq!(by_user["id"], "102");
-    api.get("/crm/v3/owners/555").await.expect(404);
+    missing(&api, "/crm/v3/owners/555").await;
 }
 
 #[asym::clone("hubspot", seed = "basic")]

@@ -3,7 +3,7 @@
 
 use serde_json::{Value, json};
 
-use crate::{api, archive, create, len, patch, post, prop, read, strs};
+use crate::{api, archive, create, delete, len, missing, patch, post, prop, read, strs};
 
 /// A text property `name` in the stock `contactinformation` group.
 fn text_property(name: &str) -> Value {
@@ -31,9 +31,7 @@ async fn stock_properties_and_groups_are_listed(hubspot: asym::HubSpot) {
     assert_eq!(stage["modificationMetadata"]["readOnlyDefinition"], true);
     let groups = read(&api, "/crm/v3/properties/deals/groups").await;
     assert_eq!(groups["results"][0]["name"], "dealinformation");
-    api.get("/crm/v3/properties/contacts/nope")
-        .await
-        .expect(404);
+    missing(&api, "/crm/v3/properties/contacts/nope").await;
 }
 
 #[asym::clone("hubspot", seed = "basic")]
@@ -85,9 +83,7 @@ async fn custom_properties_validate_values(hubspot: asym::HubSpot) {
     archive(&api, "/crm/v3/properties/contacts/tier").await;
     read(&api, "/crm/v3/properties/contacts/tier?archived=true").await;
     create(&api, "contacts", &json!({"tier": "gold"}), 400).await;
-    api.delete("/crm/v3/properties/contacts/email")
-        .await
-        .expect(400);
+    delete(&api, "/crm/v3/properties/contacts/email", 400).await;
 }
 
 #[asym::clone("hubspot", seed = "basic")]
@@ -131,9 +127,7 @@ async fn properties_are_read_and_archived_in_batches(hubspot: asym::HubSpot) {
     )
     .await;
     assert_eq!(len(&archived["results"]), 2);
-    api.get("/crm/v3/properties/contacts/batch_one")
-        .await
-        .expect(404);
+    missing(&api, "/crm/v3/properties/contacts/batch_one").await;
 }
 
 #[asym::clone("hubspot", seed = "basic")]

@@ -6,8 +6,8 @@ use asym_kit::testing::assert_prefix;
 use serde_json::{Value, json};
 
 use crate::{
-    api, archive, assert_contains, create, delete, id, len, link_default, patch, post, prop, read,
-    scoped, strs,
+    api, archive, assert_contains, create, delete, id, len, link_default, missing, patch, post,
+    prop, read, scoped, strs,
 };
 
 /// A `car` schema: two properties (`vin` required and searchable), associated with contacts.
@@ -58,7 +58,7 @@ async fn a_custom_schema_serves_records_associations_and_is_archived(hubspot: as
         assert_eq!(found["objectTypeId"], type_id.as_str(), "{name}");
     }
     // Not by its bare name, which HubSpot stopped resolving in June 2025.
-    api.get("/crm/v3/schemas/car").await.expect(404);
+    missing(&api, "/crm/v3/schemas/car").await;
     let bare = create(&api, "car", &json!({"vin": "V0"}), 400).await;
     assert_eq!(bare["message"], "Unable to infer object type from: car");
     let all = read(&api, "/crm-object-schemas/v3/schemas").await;
@@ -230,16 +230,16 @@ async fn association_definitions_are_created_and_removed(hubspot: asym::HubSpot)
 #[asym::clone("hubspot", seed = "basic")]
 async fn schema_refusals(hubspot: asym::HubSpot) {
     let api = api(&hubspot);
-    let missing = post(
+    let unlabelled = post(
         &api,
         "/crm/v3/schemas",
         &json!({"name": "x", "properties": []}),
         400,
     )
     .await;
-    assert_eq!(missing["category"], "VALIDATION_ERROR");
+    assert_eq!(unlabelled["category"], "VALIDATION_ERROR");
     assert_eq!(
-        missing["message"],
+        unlabelled["message"],
         "Invalid input JSON: Cannot build ObjectSchemaEgg, some of required attributes are not set [labels]"
     );
     let labels = json!({"singular": "Thing", "plural": "Things"});
@@ -267,7 +267,7 @@ async fn schema_refusals(hubspot: asym::HubSpot) {
     }
     // Nothing of a refused schema was kept.
     assert_eq!(len(&read(&api, "/crm/v3/schemas").await["results"]), 0);
-    api.get("/crm/v3/schemas/2-999999").await.expect(404);
+    missing(&api, "/crm/v3/schemas/2-999999").await;
     api.patch("/crm/v3/schemas/nothing", &json!({}))
         .await
         .expect(404);

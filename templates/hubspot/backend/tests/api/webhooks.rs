@@ -5,7 +5,7 @@ use asym_kit::testing::{Api, Receiver};
 use serde_json::{Value, json};
 
 use crate::schemas::car_schema;
-use crate::{admin, api, assert_contains, create, id, link_default, post, read, strs};
+use crate::{admin, api, archive, assert_contains, create, id, link_default, post, read, strs};
 
 const SECRET: &str = "app-client-secret";
 
@@ -309,10 +309,8 @@ async fn the_webhooks_api_sets_the_apps_target_and_subscriptions(hubspot: asym::
     assert_eq!(batch["numErrors"], 1);
     let listed = read(&developer, &app("/subscriptions")).await;
     assert_eq!(listed["results"][0]["active"], false);
-    developer.delete(&path).await.expect(204);
-    developer.get(&path).await.expect(404);
-    developer.delete(&app("/settings")).await.expect(204);
-    developer.get(&app("/settings")).await.expect(404);
+    archive(&developer, &path).await;
+    archive(&developer, &app("/settings")).await;
 }
 
 #[asym::clone("hubspot", seed = "basic")]
