@@ -138,6 +138,20 @@ pub(crate) async fn missing(api: &Api, query: &str, variables: Value, entity: &s
     refused_as(api, query, variables, &message, &presentable).await;
 }
 
+/// Asserts `object` has each field of `expected` with its value (null: null or absent; a
+/// number by its value, `1` as `1.0`); other fields may be there too.
+#[track_caller]
+pub(crate) fn assert_fields(object: &Value, expected: &Value) {
+    let expected = expected.as_object().expect("an object of expected fields");
+    for (field, value) in expected {
+        let got = &object[field];
+        match (got.as_f64(), value.as_f64()) {
+            (Some(got), Some(value)) => assert_eq!(got, value, "{field} of {object}"),
+            _ => assert_eq!(got, value, "{field} of {object}"),
+        }
+    }
+}
+
 /// Runs `mutation` (of one field) and answers its payload, which must report success.
 pub(crate) async fn mutate(api: &Api, mutation: &str, variables: Value) -> Value {
     let got = query(api, mutation, variables).await;
