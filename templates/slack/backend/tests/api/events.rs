@@ -7,7 +7,7 @@ use asym_kit::testing::{Received, Receiver, assert_prefix};
 use reqwest::Method;
 use serde_json::{Value, json};
 
-use crate::common::{Api, fields, ok};
+use crate::common::{Api, assert_signed, fields, ok};
 use crate::system::assert_joined;
 
 /// How the test's app answers a callback: the URL verification's challenge echoed (as Slack
@@ -59,17 +59,6 @@ pub(crate) async fn next_event(receiver: &Receiver) -> Value {
 async fn event_of(receiver: &Receiver, call: impl Future<Output = Value>) -> Value {
     ok(call.await);
     next_event(receiver).await
-}
-
-fn assert_signed(slack: &Api<'_>, request: &Received) {
-    let timestamp = request.header("x-slack-request-timestamp").unwrap();
-    let body = std::str::from_utf8(&request.body).unwrap();
-    let base = format!("v0:{timestamp}:{body}");
-    let expected = format!(
-        "v0={}",
-        asym_kit::token::hmac_sha256_hex(slack.signing_secret().as_bytes(), base.as_bytes())
-    );
-    assert_eq!(request.header("x-slack-signature").unwrap(), expected);
 }
 
 #[asym::clone("slack", seed = "basic")]

@@ -154,11 +154,7 @@ async fn install_codes_are_exchanged_once_for_tokens(slack: asym::Slack) {
         err(access(&slack, pairs).await, error);
     }
     // A code is good for ten minutes.
-    crate::interactivity::execute(
-        &slack,
-        "UPDATE oauth_codes SET created = created - interval '10 minutes'",
-    )
-    .await;
+    slack.age("oauth_codes", "10 minutes").await;
     err(access(&slack, exchange(&fresh, "")).await, "invalid_code");
 
     for (body, status) in [

@@ -4,7 +4,6 @@ use serde_json::json;
 
 use crate::common::Api;
 use crate::events::{next_event, subscribe};
-use crate::interactivity::execute;
 
 /// Where the bot streams: a thread in #general, to alice.
 fn start_args(markdown: &str) -> serde_json::Value {
@@ -80,11 +79,7 @@ async fn streams_expire_and_refuse_what_slack_refuses(slack: asym::Slack) {
     let ts = started["ts"].as_str().unwrap();
     let append = json!({"channel": "C0000000001", "ts": ts, "markdown_text": "x"});
     slack.bot_ok("chat.appendStream", append.clone()).await;
-    execute(
-        &slack,
-        "UPDATE streams SET created = created - interval '5 minutes'",
-    )
-    .await;
+    slack.age("streams", "5 minutes").await;
     slack
         .bot_err(
             "chat.appendStream",

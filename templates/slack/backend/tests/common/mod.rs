@@ -3,7 +3,7 @@
 
 #![allow(dead_code, reason = "each test module uses a different subset")]
 
-use asym_kit::testing::Reply;
+use asym_kit::testing::{Received, Reply};
 use reqwest::Method;
 use serde_json::{Value, json};
 
@@ -231,6 +231,23 @@ impl<'a> Api<'a> {
         self.admin(method, path, body).await.expect(200)
     }
 
+    /// Runs `sql` on the clone's database.
+    pub(crate) async fn execute(&self, sql: &str) {
+        let (db, connection) =
+            asym_kit::tokio_postgres::connect(self.database_url(), asym_kit::tokio_postgres::NoTls)
+                .await
+                .unwrap();
+        tokio::spawn(connection);
+        db.execute(sql, &[]).await.unwrap();
+    }
+
+    /// Ages the clone's rows of `table` by `interval`, as time passing would: the clone has no
+    /// clock a test can move, and tests do not sleep.
+    pub(crate) async fn age(&self, table: &str, interval: &str) {
+        let sql = format!("UPDATE {table} SET created = created - interval '{interval}'");
+        self.execute(&sql).await;
+    }
+
     /// Mints a token through the admin surface: a user token for `user`, or a token of
     /// `kind` with only `scopes`.
     pub(crate) async fn mint(
@@ -268,6 +285,19 @@ pub(crate) fn now() -> i64 {
         .duration_since(std::time::UNIX_EPOCH)
         .expect("a clock past 1970");
     i64::try_from(since_epoch.as_secs()).expect("seconds within i64")
+}
+
+/// Asserts `request` (a callback the clone sent an app) carries the `X-Slack-Signature` of
+/// its timestamp and body under the clone's signing secret.
+pub(crate) fn assert_signed(slack: &Api<'_>, request: &Received) {
+    let timestamp = request.header("x-slack-request-timestamp").unwrap();
+    let body = std::str::from_utf8(&request.body).unwrap();
+    let base = format!("v0:{timestamp}:{body}");
+    let expected = format!(
+        "v0={}",
+        asym_kit::token::hmac_sha256_hex(slack.signing_secret().as_bytes(), base.as_bytes())
+    );
+    assert_eq!(request.header("x-slack-signature").unwrap(), expected);
 }
 
 /// Asserts `ok: true` and returns the body.

@@ -5,8 +5,8 @@ use reqwest::Method;
 use serde_json::{Value, json};
 
 use super::{
-    acking_app, app, assert_signed, click, deploy, form, interact, interact_err, modal, payload,
-    post_response, signed_payload,
+    acking_app, app, assert_signed_form, click, deploy, form, interact, interact_err, modal,
+    payload, post_response, signed_payload,
 };
 use crate::common::{Api, refused};
 
@@ -85,7 +85,7 @@ async fn slash_commands_are_sent_as_slack_sends_them(slack: asym::Slack) {
 
     let acked = deploy(&slack, "staging now").await;
     let request = receiver.delivery().await;
-    assert_signed(&slack, &request);
+    assert_signed_form(&slack, &request);
     assert_eq!(request.uri.path(), "/slack/events");
     let sent = form(&request);
     for (field, value) in [
@@ -445,7 +445,7 @@ async fn external_selects_load_their_options(slack: asym::Slack) {
     let loaded = interact(&slack, "options", typed).await.expect(200);
     let request = receiver.delivery().await;
     assert_eq!(request.uri.path(), "/slack/options");
-    assert_signed(&slack, &request);
+    assert_signed_form(&slack, &request);
     let sent = payload(&request);
     assert_eq!(sent["type"], "block_suggestion");
     assert_eq!(sent["action_id"], "ticket");

@@ -10,7 +10,7 @@ use asym_kit::testing::{Received, Receiver, Reply};
 use reqwest::Method;
 use serde_json::{Value, json};
 
-use crate::common::{Api, refused};
+use crate::common::{Api, assert_signed, refused};
 
 /// A request's form fields.
 fn form(request: &Received) -> Value {
@@ -23,18 +23,9 @@ fn payload(request: &Received) -> Value {
     serde_json::from_str(form(request)["payload"].as_str().unwrap()).unwrap()
 }
 
-/// Asserts the request is signed with the clone's signing secret.
-fn assert_signed(slack: &Api<'_>, request: &Received) {
-    let timestamp = request.header("x-slack-request-timestamp").unwrap();
-    let body = std::str::from_utf8(&request.body).unwrap();
-    let expected = format!(
-        "v0={}",
-        asym_kit::token::hmac_sha256_hex(
-            slack.signing_secret().as_bytes(),
-            format!("v0:{timestamp}:{body}").as_bytes()
-        )
-    );
-    assert_eq!(request.header("x-slack-signature").unwrap(), expected);
+/// Asserts the request is a form signed with the clone's signing secret.
+fn assert_signed_form(slack: &Api<'_>, request: &Received) {
+    assert_signed(slack, request);
     assert_eq!(
         request.header("content-type").unwrap(),
         "application/x-www-form-urlencoded"
@@ -71,7 +62,7 @@ async fn acking_app(slack: &Api<'_>) -> Receiver {
 /// payload.
 async fn signed_payload(slack: &Api<'_>, receiver: &Receiver) -> Value {
     let request = receiver.delivery().await;
-    assert_signed(slack, &request);
+    assert_signed_form(slack, &request);
     payload(&request)
 }
 
@@ -127,20 +118,4 @@ fn modal(extra: Value) -> Value {
         view[key] = value.clone();
     }
     view
-}
-/// Runs `sql` on the clone's database.
-pub(crate) async fn execute(slack: &Api<'_>, sql: &str) {
-    let (db, connection) =
-        asym_kit::tokio_postgres::connect(slack.database_url(), asym_kit::tokio_postgres::NoTls)
-            .await
-            .unwrap();
-    tokio::spawn(connection);
-    db.execute(sql, &[]).await.unwrap();
-}
-
-/// Ages the clone's rows of `table` by `interval`, as time passing would: the clone has no
-/// clock a test can move, and tests do not sleep.
-async fn age(slack: &Api<'_>, table: &str, interval: &str) {
-    let sql = format!("UPDATE {table} SET created = created - interval '{interval}'");
-    execute(slack, &sql).await;
 }

@@ -5,8 +5,8 @@ use reqwest::Method;
 use serde_json::{Value, json};
 
 use super::{
-    acking_app, age, app, deploy, execute, form, interact, interact_err, modal, payload,
-    post_response, signed_payload,
+    acking_app, app, deploy, form, interact, interact_err, modal, payload, post_response,
+    signed_payload,
 };
 use crate::common::Api;
 
@@ -85,7 +85,9 @@ async fn triggers_open_modals_once(slack: asym::Slack) {
     slack.bot_err("views.update", update, "hash_conflict").await;
 
     // A stack keeps its order when a view under the top one changes later.
-    execute(&slack, "UPDATE views SET updated = updated - 60").await;
+    slack
+        .execute("UPDATE views SET updated = updated - 60")
+        .await;
     let root = json!({"view_id": view["id"], "view": modal(json!({"callback_id": "root"}))});
     slack.bot_ok("views.update", root).await;
     let stack = slack
@@ -240,23 +242,23 @@ async fn triggers_and_response_urls_expire(slack: asym::Slack) {
     let slack = Api::new(&slack);
     let _receiver = acking_app(&slack).await;
     let ran = deploy(&slack, "x").await;
-    age(&slack, "triggers", "2 seconds").await;
+    slack.age("triggers", "2 seconds").await;
     let args = json!({"trigger_id": ran["triggerId"], "view": modal(json!({}))});
     slack.bot_ok("views.open", args).await;
     let ran = deploy(&slack, "x").await;
-    age(&slack, "triggers", "3 seconds").await;
+    slack.age("triggers", "3 seconds").await;
     let args = json!({"trigger_id": ran["triggerId"], "view": modal(json!({}))});
     slack
         .bot_err("views.open", args, "expired_trigger_id")
         .await;
 
     let url = ran["responseUrl"].as_str().unwrap();
-    age(&slack, "response_urls", "29 minutes").await;
+    slack.age("response_urls", "29 minutes").await;
     assert_eq!(
         post_response(&slack, url, &json!({"text": "late"})).await.0,
         200
     );
-    age(&slack, "response_urls", "1 minute").await;
+    slack.age("response_urls", "1 minute").await;
     let (status, body) = post_response(&slack, url, &json!({"text": "too late"})).await;
     assert_eq!((status, body), (404, json!("expired_url")));
 }
