@@ -4,16 +4,14 @@
 use reqwest::Method;
 use serde_json::{Value, json};
 
-use crate::common::{REPO, anonymous, api, code, delete, error, fetch, fields, new_repo, reviewer};
+use crate::common::{
+    REPO, anonymous, api, code, delete, error, fetch, fields, new_repo, release, reviewer,
+};
 
-/// Publishes release `tag`: its id.
-async fn release(api: &asym_kit::testing::Api, tag: &str, draft: bool) -> i64 {
+/// Creates release `tag` on the fixture repository: its id.
+async fn release_id(api: &asym_kit::testing::Api, tag: &str, draft: bool) -> i64 {
     let body = json!({ "tag_name": tag, "draft": draft });
-    let made = api
-        .post(&format!("{REPO}/releases"), &body)
-        .await
-        .expect(201);
-    made["id"].as_i64().unwrap()
+    release(api, REPO, body).await["id"].as_i64().unwrap()
 }
 
 /// Uploads `bytes` as `name` to release `id`.
@@ -31,7 +29,7 @@ async fn upload(
 #[asym::clone("github", seed = "basic")]
 async fn assets_are_uploaded_listed_downloaded_renamed_and_deleted(gh: asym::GitHub) {
     let api = api(&gh);
-    let id = release(&api, "v1.0.0", false).await;
+    let id = release_id(&api, "v1.0.0", false).await;
     let asset = upload(&api, id, "app%20v1.zip", b"PK\x03\x04zip")
         .await
         .expect(201);
@@ -121,8 +119,8 @@ async fn assets_are_uploaded_listed_downloaded_renamed_and_deleted(gh: asym::Git
 #[asym::clone("github", seed = "basic")]
 async fn asset_errors_are_githubs(gh: asym::GitHub) {
     let api = api(&gh);
-    let id = release(&api, "v2.0.0", false).await;
-    let draft = release(&api, "v3.0.0", true).await;
+    let id = release_id(&api, "v2.0.0", false).await;
+    let draft = release_id(&api, "v3.0.0", true).await;
     // Unknown releases, assets and downloads; a name is required.
     error(upload(&api, 99999, "a.zip", b"x").await, 404);
     error(api.get(&format!("{REPO}/releases/99999/assets")).await, 404);
@@ -159,13 +157,7 @@ async fn asset_errors_are_githubs(gh: asym::GitHub) {
         401,
     );
     let mine = new_repo(&api, "tools").await;
-    let rel = api
-        .post(
-            "/repos/octocat/tools/releases",
-            &json!({ "tag_name": "v1" }),
-        )
-        .await
-        .expect(201);
+    let rel = release(&api, "/repos/octocat/tools", json!({ "tag_name": "v1" })).await;
     let path = format!(
         "/repos/octocat/tools/releases/{}/assets?name=a.txt",
         rel["id"]

@@ -116,6 +116,14 @@ pub(crate) async fn merge_pull(api: &Api, number: impl std::fmt::Display, body: 
         .await
 }
 
+/// `POST {repo}/releases` with `body` (`repo`: a repository's path, such as [`REPO`]): the
+/// release (a 201 expected).
+pub(crate) async fn release(api: &Api, repo: &str, body: Value) -> Value {
+    api.post(&format!("{repo}/releases"), &body)
+        .await
+        .expect(201)
+}
+
 /// Creates the caller's repository `name` with a first commit (`auto_init`): its JSON.
 pub(crate) async fn new_repo(api: &Api, name: &str) -> Value {
     let body = json!({ "name": name, "auto_init": true });

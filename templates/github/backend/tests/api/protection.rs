@@ -2,6 +2,7 @@
 //! `mergeable_state` `blocked`, and what it refuses: merges without the required reviews or checks, pushes, force pushes
 //! and deletions of the protected branch, pushes by those the restrictions leave out.
 
+use asym_kit::testing::Api;
 use serde_json::{Value, json};
 
 use crate::common::{
@@ -22,6 +23,23 @@ fn rules(checks: Value, reviews: Value, restrictions: Value, extra: Value) -> Va
         .unwrap()
         .extend(extra.as_object().unwrap().clone());
     body
+}
+
+/// Hubot's pull request of a new branch `feature` into main, opened before the owner protects
+/// main with `checks` and `reviews`: the pull request.
+async fn protected_pull(owner: &Api, hubot: &Api, checks: Value, reviews: Value) -> Value {
+    branch(hubot, "feature", "feature.txt", "new\n").await;
+    let pull = open_pull(hubot, "Feature", "feature").await;
+    let protection = rules(checks, reviews, Value::Null, json!({}));
+    owner.put(MAIN, &protection).await.expect(200);
+    pull
+}
+
+/// Hubot's `ci/build` status `state` on commit `sha`.
+async fn ci_build(hubot: &Api, sha: &Value, state: &str) {
+    let status = json!({ "state": state, "context": "ci/build" });
+    let path = format!("{REPO}/statuses/{}", sha.as_str().unwrap());
+    hubot.post(&path, &status).await.expect(201);
 }
 
 #[asym::clone("github", seed = "basic")]
@@ -219,19 +237,10 @@ async fn protection_is_written_read_and_removed(gh: asym::GitHub) {
 #[asym::clone("github", seed = "basic")]
 async fn a_protected_branch_refuses_merges_and_pushes(gh: asym::GitHub) {
     let (owner, hubot) = (api(&gh), reviewer(&gh));
-    branch(&hubot, "feature", "feature.txt", "new\n").await;
-    let pull = open_pull(&hubot, "Feature", "feature").await;
-    let number = pull["number"].as_i64().unwrap();
-    let head = pull["head"]["sha"].as_str().unwrap().to_owned();
     let checks = json!({ "strict": false, "contexts": ["ci/build"] });
     let reviews = json!({ "required_approving_review_count": 1 });
-    owner
-        .put(
-            MAIN,
-            &rules(checks.clone(), reviews, Value::Null, json!({})),
-        )
-        .await
-        .expect(200);
+    let pull = protected_pull(&owner, &hubot, checks, reviews).await;
+    let number = pull["number"].as_i64().unwrap();
 
     let merge = format!("{REPO}/pulls/{number}/merge");
     let pull_path = format!("{REPO}/pulls/{number}");
@@ -252,15 +261,14 @@ async fn a_protected_branch_refuses_merges_and_pushes(gh: asym::GitHub) {
         error(hubot.put(&merge, &json!({})).await, 405),
         "Required status check \"ci/build\" is expected."
     );
-    let status = |state: &str| json!({ "state": state, "context": "ci/build" });
-    let statuses = format!("{REPO}/statuses/{head}");
-    hubot.post(&statuses, &status("failure")).await.expect(201);
+    let head = &pull["head"]["sha"];
+    ci_build(&hubot, head, "failure").await;
     assert_eq!(
         error(hubot.put(&merge, &json!({})).await, 405),
         "Required status check \"ci/build\" is failing."
     );
     assert_eq!(state().await, "blocked");
-    hubot.post(&statuses, &status("success")).await.expect(201);
+    ci_build(&hubot, head, "success").await;
     assert_eq!(state().await, "clean");
     assert_eq!(
         hubot.put(&merge, &json!({})).await.expect(200)["merged"],
@@ -334,24 +342,10 @@ async fn a_protected_branch_refuses_merges_and_pushes(gh: asym::GitHub) {
 #[asym::clone("github", seed = "basic")]
 async fn strict_checks_need_a_head_that_contains_the_branch(gh: asym::GitHub) {
     let (owner, hubot) = (api(&gh), reviewer(&gh));
-    branch(&hubot, "feature", "feature.txt", "new\n").await;
-    let number = open_pull(&hubot, "Feature", "feature").await["number"].clone();
-    let pull_path = format!("{REPO}/pulls/{number}");
     let checks = json!({ "strict": true, "contexts": ["ci/build"] });
-    owner
-        .put(MAIN, &rules(checks, Value::Null, Value::Null, json!({})))
-        .await
-        .expect(200);
-    let passing = |sha: Value| {
-        let hubot = hubot.clone();
-        async move {
-            let status = json!({ "state": "success", "context": "ci/build" });
-            let path = format!("{REPO}/statuses/{}", sha.as_str().unwrap());
-            hubot.post(&path, &status).await.expect(201);
-        }
-    };
-    let pull = fetch(&owner, &pull_path).await;
-    passing(pull["head"]["sha"].clone()).await;
+    let pull = protected_pull(&owner, &hubot, checks, Value::Null).await;
+    let pull_path = format!("{REPO}/pulls/{}", pull["number"]);
+    ci_build(&hubot, &pull["head"]["sha"], "success").await;
     assert_eq!(fetch(&owner, &pull_path).await["mergeable_state"], "clean");
 
     // The owner (an administrator, not enforced) moves main on: the head is behind.
@@ -379,7 +373,8 @@ async fn strict_checks_need_a_head_that_contains_the_branch(gh: asym::GitHub) {
         .put(&format!("{REPO}/contents/feature.txt"), &again)
         .await
         .expect(201);
-    passing(fetch(&owner, &pull_path).await["head"]["sha"].clone()).await;
+    let head = &fetch(&owner, &pull_path).await["head"]["sha"];
+    ci_build(&hubot, head, "success").await;
     assert_eq!(fetch(&owner, &pull_path).await["mergeable_state"], "clean");
     hubot.put(&merge, &json!({})).await.expect(200);
 }

@@ -1,18 +1,11 @@
 //! Releases: create (a published one makes its tag), list, get by id, by tag and the latest,
 //! update (publishing a draft), delete (the tag stays), their webhooks and errors.
 
-use serde_json::{Value, json};
+use serde_json::json;
 
 use crate::common::{
-    MAIN_SHA, REPO, api, code, delete, fetch, fields, listen, not_found, reviewer,
+    MAIN_SHA, REPO, api, code, delete, fetch, fields, listen, not_found, release, reviewer,
 };
-
-/// `POST …/releases` with `body`, expecting 201.
-async fn release(api: &asym_kit::testing::Api, body: Value) -> Value {
-    api.post(&format!("{REPO}/releases"), &body)
-        .await
-        .expect(201)
-}
 
 #[asym::clone("github", seed = "basic")]
 async fn releases_are_published_with_their_tags_and_found_by_id_tag_and_latest(gh: asym::GitHub) {
@@ -24,6 +17,7 @@ async fn releases_are_published_with_their_tags_and_found_by_id_tag_and_latest(g
 
     let v1 = release(
         &api,
+        REPO,
         json!({ "tag_name": "v1.0.0", "name": "One", "body": "First", "generate_release_notes": false }),
     )
     .await;
@@ -74,10 +68,11 @@ async fn releases_are_published_with_their_tags_and_found_by_id_tag_and_latest(g
     // A prerelease is never the latest; a draft is seen only by those who can push.
     release(
         &api,
+        REPO,
         json!({ "tag_name": "v2.0.0-rc.1", "prerelease": true }),
     )
     .await;
-    let draft = release(&api, json!({ "tag_name": "v2.0.0", "draft": true })).await;
+    let draft = release(&api, REPO, json!({ "tag_name": "v2.0.0", "draft": true })).await;
     assert!(draft["published_at"].is_null());
     api.get(&format!("{REPO}/git/ref/tags/v2.0.0"))
         .await
@@ -149,8 +144,8 @@ async fn releases_are_published_with_their_tags_and_found_by_id_tag_and_latest(g
 async fn release_errors_are_githubs(gh: asym::GitHub) {
     let api = api(&gh);
     let releases = format!("{REPO}/releases");
-    release(&api, json!({ "tag_name": "v1" })).await;
-    let draft = release(&api, json!({ "tag_name": "v9", "draft": true })).await;
+    release(&api, REPO, json!({ "tag_name": "v1" })).await;
+    let draft = release(&api, REPO, json!({ "tag_name": "v9", "draft": true })).await;
     for (body, field, expected) in [
         (json!({ "tag_name": "v1" }), "tag_name", "already_exists"),
         (json!({ "tag_name": "bad..name" }), "tag_name", "invalid"),

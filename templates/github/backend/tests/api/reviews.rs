@@ -2,7 +2,8 @@
 //! the `pull_request_review` / `pull_request_review_comment` webhooks and a pull request's
 //! timeline.
 
-use serde_json::json;
+use asym_kit::testing::Api;
+use serde_json::{Value, json};
 
 use crate::common::{
     REPO, api, code, count, delete, error, fetch, fields, listen, merge_pull, names, next, reviewer,
@@ -11,16 +12,33 @@ use crate::common::{
 /// Pull request #3 of the `acme-corp` seed (hubot's, approved by octocat).
 const PULL: &str = "/repos/acme/hello-world/pulls/3";
 
+/// A review comment `body` on README.md's first line, as a review holds it or as one posted on
+/// its own.
+fn on_readme(body: &str) -> Value {
+    json!({ "body": body, "path": "README.md", "line": 1 })
+}
+
+/// `POST` [`PULL`]`/reviews` with `review` as the caller of `api`: the review (a 200 expected).
+async fn review(api: &Api, review: Value) -> Value {
+    api.post(&format!("{PULL}/reviews"), &review)
+        .await
+        .expect(200)
+}
+
+/// `POST` [`PULL`]`/comments` of [`on_readme`]`(body)` as the caller of `api`: the comment (a
+/// 201 expected).
+async fn line_comment(api: &Api, body: &str) -> Value {
+    api.post(&format!("{PULL}/comments"), &on_readme(body))
+        .await
+        .expect(201)
+}
+
 #[asym::clone("github", seed = "acme-corp")]
 async fn pending_review_edited_read_and_deleted(gh: asym::GitHub) {
     let api = api(&gh);
     let hubot = reviewer(&gh);
-    let draft =
-        json!({ "body": "Draft", "comments": [{ "path": "README.md", "line": 1, "body": "nit" }] });
-    let pending = api
-        .post(&format!("{PULL}/reviews"), &draft)
-        .await
-        .expect(200);
+    let draft = json!({ "body": "Draft", "comments": [on_readme("nit")] });
+    let pending = review(&api, draft).await;
     let one = format!("{PULL}/reviews/{}", pending["id"]);
     // Someone else's pending review is not there for them.
     hubot.get(&one).await.expect(404);
@@ -99,11 +117,7 @@ async fn review_and_review_comment_webhooks(gh: asym::GitHub) {
         &["pull_request_review", "pull_request_review_comment"],
     )
     .await;
-    let line = json!({ "body": "typo", "path": "README.md", "line": 1 });
-    let comment = api
-        .post(&format!("{PULL}/comments"), &line)
-        .await
-        .expect(201);
+    let comment = line_comment(&api, "typo").await;
     const COMMENT: &str = "pull_request_review_comment";
     const REVIEW: &str = "pull_request_review";
     // A comment on its own is a submitted review of its own, holding it.
@@ -134,11 +148,7 @@ async fn review_and_review_comment_webhooks(gh: asym::GitHub) {
     let expected = json!([comment["id"]]);
     next(&receiver, (COMMENT, "deleted"), ["/comment/id"], expected).await;
     // A pending review and its comments are announced when it is submitted.
-    let draft = json!({ "comments": [{ "path": "README.md", "line": 1, "body": "nit" }] });
-    let pending = api
-        .post(&format!("{PULL}/reviews"), &draft)
-        .await
-        .expect(200);
+    let pending = review(&api, json!({ "comments": [on_readme("nit")] })).await;
     let one = format!("{PULL}/reviews/{}", pending["id"]);
     api.put(&one, &json!({ "body": "Soon" })).await.expect(200);
     api.post(&format!("{one}/events"), &json!({ "event": "COMMENT" }))
@@ -168,9 +178,7 @@ async fn a_pull_request_timeline(gh: asym::GitHub) {
         .await
         .expect(201);
     // A pending review is not in anyone's timeline until it is submitted.
-    api.post(&format!("{PULL}/reviews"), &json!({ "body": "Hmm" }))
-        .await
-        .expect(200);
+    review(&api, json!({ "body": "Hmm" })).await;
     api.patch(PULL, &json!({ "title": "Greet the world" }))
         .await
         .expect(200);
@@ -239,11 +247,7 @@ async fn a_review_comment_on_its_own_is_a_review(gh: asym::GitHub) {
         .post(&requested, &json!({ "reviewers": ["octocat"] }))
         .await
         .expect(201);
-    let line = json!({ "body": "typo", "path": "README.md", "line": 1 });
-    let comment = api
-        .post(&format!("{PULL}/comments"), &line)
-        .await
-        .expect(201);
+    let comment = line_comment(&api, "typo").await;
     // A submitted COMMENTED review of octocat's holds it, and answers the request.
     let held = format!("{PULL}/reviews/{}", comment["pull_request_review_id"]);
     let review = fetch(&hubot, &held).await;
@@ -296,16 +300,8 @@ async fn a_pending_review_comment_is_its_author_own(gh: asym::GitHub) {
     let api = api(&gh);
     let hubot = reviewer(&gh);
     let anonymous = crate::common::anonymous(&gh);
-    let draft = json!({ "comments": [{ "path": "README.md", "line": 1, "body": "nit" }] });
-    let pending = api
-        .post(&format!("{PULL}/reviews"), &draft)
-        .await
-        .expect(200);
-    let line = json!({ "body": "seen", "path": "README.md", "line": 1 });
-    hubot
-        .post(&format!("{PULL}/comments"), &line)
-        .await
-        .expect(201);
+    let pending = review(&api, json!({ "comments": [on_readme("nit")] })).await;
+    line_comment(&hubot, "seen").await;
     let lists = [format!("{PULL}/comments"), format!("{REPO}/pulls/comments")];
     for list in &lists {
         assert_eq!(
