@@ -20,8 +20,22 @@ enum Expect {
 
 use Expect::{Authenticate, Declined, Paid};
 
+/// Declined by the issuer with `decline_code`, as the error code `card_declined`.
+const fn declined(decline_code: &'static str) -> Expect {
+    Declined("card_declined", decline_code, "issuer_declined")
+}
+
+/// Declined by the issuer with an error code of its own, the same as its `decline_code`.
+const fn failed(code: &'static str) -> Expect {
+    Declined(code, code, "issuer_declined")
+}
+
+/// Blocked by Radar as fraudulent.
+const BLOCKED: Expect = Declined("card_declined", "fraudulent", "blocked");
+
 /// Stripe's documented test cards and what each does when a payment intent is confirmed
 /// with it on-session.
+#[rustfmt::skip]
 const TABLE: &[(&str, Expect)] = &[
     ("visa", Paid("normal")),
     ("us", Paid("normal")),
@@ -39,63 +53,21 @@ const TABLE: &[(&str, Expect)] = &[
     ("gb_debit", Paid("normal")),
     ("ae_mastercard", Paid("normal")),
     ("jp", Paid("normal")),
-    (
-        "visa_chargeDeclined",
-        Declined("card_declined", "generic_decline", "issuer_declined"),
-    ),
-    (
-        "chargeDeclined",
-        Declined("card_declined", "generic_decline", "issuer_declined"),
-    ),
-    (
-        "visa_chargeDeclinedInsufficientFunds",
-        Declined("card_declined", "insufficient_funds", "issuer_declined"),
-    ),
-    (
-        "chargeDeclinedInsufficientFunds",
-        Declined("card_declined", "insufficient_funds", "issuer_declined"),
-    ),
-    (
-        "visa_chargeDeclinedLostCard",
-        Declined("card_declined", "lost_card", "issuer_declined"),
-    ),
-    (
-        "visa_chargeDeclinedStolenCard",
-        Declined("card_declined", "stolen_card", "issuer_declined"),
-    ),
-    (
-        "chargeDeclinedExpiredCard",
-        Declined("expired_card", "expired_card", "issuer_declined"),
-    ),
-    (
-        "chargeDeclinedIncorrectCvc",
-        Declined("incorrect_cvc", "incorrect_cvc", "issuer_declined"),
-    ),
-    (
-        "chargeDeclinedProcessingError",
-        Declined("processing_error", "processing_error", "issuer_declined"),
-    ),
-    (
-        "visa_chargeDeclinedVelocityLimitExceeded",
-        Declined("card_declined", "card_velocity_exceeded", "issuer_declined"),
-    ),
-    (
-        "chargeCustomerFail",
-        Declined("card_declined", "generic_decline", "issuer_declined"),
-    ),
-    (
-        "radarBlock",
-        Declined("card_declined", "fraudulent", "blocked"),
-    ),
-    (
-        "riskLevelHighest",
-        Declined("card_declined", "fraudulent", "blocked"),
-    ),
+    ("visa_chargeDeclined", declined("generic_decline")),
+    ("chargeDeclined", declined("generic_decline")),
+    ("visa_chargeDeclinedInsufficientFunds", declined("insufficient_funds")),
+    ("chargeDeclinedInsufficientFunds", declined("insufficient_funds")),
+    ("visa_chargeDeclinedLostCard", declined("lost_card")),
+    ("visa_chargeDeclinedStolenCard", declined("stolen_card")),
+    ("chargeDeclinedExpiredCard", failed("expired_card")),
+    ("chargeDeclinedIncorrectCvc", failed("incorrect_cvc")),
+    ("chargeDeclinedProcessingError", failed("processing_error")),
+    ("visa_chargeDeclinedVelocityLimitExceeded", declined("card_velocity_exceeded")),
+    ("chargeCustomerFail", declined("generic_decline")),
+    ("radarBlock", BLOCKED),
+    ("riskLevelHighest", BLOCKED),
     ("riskLevelElevated", Paid("elevated")),
-    (
-        "cvcCheckFail",
-        Declined("incorrect_cvc", "incorrect_cvc", "issuer_declined"),
-    ),
+    ("cvcCheckFail", failed("incorrect_cvc")),
     ("avsFail", Paid("normal")),
     ("avsLine1Fail", Paid("normal")),
     ("avsZipFail", Paid("normal")),
@@ -103,19 +75,13 @@ const TABLE: &[(&str, Expect)] = &[
     ("threeDSecure2Required", Authenticate),
     ("threeDSecureRequired", Authenticate),
     ("threeDSecureRequiredChargeDeclined", Authenticate),
-    (
-        "threeDSecureRequiredProcessingError",
-        Declined("processing_error", "processing_error", "issuer_declined"),
-    ),
+    ("threeDSecureRequiredProcessingError", failed("processing_error")),
     ("threeDSecureOptional", Paid("normal")),
     ("threeDSecureOptionalProcessingError", Paid("normal")),
     ("authenticationRequiredOnSetup", Authenticate),
     ("authenticationRequired", Authenticate),
     ("authenticationRequiredSetupForOffSession", Authenticate),
-    (
-        "authenticationRequiredChargeDeclinedInsufficientFunds",
-        Authenticate,
-    ),
+    ("authenticationRequiredChargeDeclinedInsufficientFunds", Authenticate),
 ];
 
 /// Confirms a new 10.00 USD payment intent with `pay` (extra form fields) on-session.

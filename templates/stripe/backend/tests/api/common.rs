@@ -112,6 +112,14 @@ impl Api {
         now
     }
 
+    /// The `amount` of `invoice`'s payment intent as it is now: what paying the invoice charges.
+    pub(crate) async fn charged_for(&self, invoice: &Value) -> Value {
+        let intent = invoice["payment_intent"]
+            .as_str()
+            .expect("a payment intent");
+        self.current("/v1/payment_intents", intent).await["amount"].clone()
+    }
+
     /// A draft invoice for `customer` billing one new invoice item of `amount` cents (usd).
     pub(crate) async fn invoice_for_item(&self, customer: &str, amount: &str) -> Value {
         let item = [
@@ -232,6 +240,7 @@ fn encode(form: &[(&str, &str)]) -> String {
 
 /// Asserts `answer` (a status and a body, as [`Api::get`] and [`Api::delete`] give them) is
 /// the Stripe error `refusal`; the body, for what else a test checks of it.
+#[track_caller]
 pub(crate) fn expect_refusal(
     (status, body): (u16, Value),
     (field, expected): Refusal<'_>,
@@ -241,6 +250,7 @@ pub(crate) fn expect_refusal(
 }
 
 /// Asserts an answer is a Stripe error: `status`, and `error[field]` as expected.
+#[track_caller]
 pub(crate) fn assert_error(status: u16, body: &Value, field: &str, expected: (u16, &str)) {
     let got = (status, body["error"][field].as_str());
     assert_eq!(got, (expected.0, Some(expected.1)), "{body}");
