@@ -164,14 +164,14 @@ async fn projects_join_and_leave_initiatives(linear: asym::Linear) {
     let api = client(&linear);
     let initiative = create(&api, json!({"name": "Platform"})).await;
     let id = initiative["id"].as_str().unwrap();
-    let link = query(
+    let link = mutate(
         &api,
         "mutation($input: InitiativeToProjectCreateInput!) {
             initiativeToProjectCreate(input: $input) { success lastSyncId
                 initiativeToProject { id sortOrder initiative { name } project { name } } } }",
         json!({"input": {"initiativeId": id, "projectId": LAUNCH, "sortOrder": 2.5}}),
     )
-    .await["initiativeToProjectCreate"]["initiativeToProject"]
+    .await["initiativeToProject"]
         .clone();
     assert_eq!(link["sortOrder"], "2.5");
     assert_eq!(link["initiative"]["name"], "Platform");
@@ -284,14 +284,14 @@ async fn initiative_changes_send_webhooks(linear: asym::Linear) {
 async fn initiative_updates_are_posted_and_set_the_health(linear: asym::Linear) {
     let api = client(&linear);
     let receiver = subscribed(&api, "InitiativeUpdate", None).await;
-    let posted = query(
+    let posted = mutate(
         &api,
         "mutation($input: InitiativeUpdateCreateInput!) { initiativeUpdateCreate(input: $input) {
             success initiativeUpdate { __typename id slugId url body health user { id }
               initiative { id } isStale commentCount reactionData diff editedAt } } }",
         json!({"input": {"initiativeId": SHIP_V1, "body": "Launch slipped", "health": "offTrack"}}),
     )
-    .await["initiativeUpdateCreate"]["initiativeUpdate"]
+    .await["initiativeUpdate"]
         .clone();
     let id = posted["id"].as_str().unwrap();
     assert_eq!(posted["__typename"], "InitiativeUpdate");
@@ -353,13 +353,13 @@ async fn initiatives_have_sub_initiatives(linear: asym::Linear) {
     let api = client(&linear);
     let child = create(&api, json!({"name": "Ship the API"})).await;
     let child_id = child["id"].as_str().unwrap();
-    let relation = query(
+    let relation = mutate(
         &api,
         "mutation($input: InitiativeRelationCreateInput!) { initiativeRelationCreate(input: $input) {
             success initiativeRelation { id sortOrder initiative { id } relatedInitiative { name } user { id } } } }",
         json!({"input": {"initiativeId": SHIP_V1, "relatedInitiativeId": child_id, "sortOrder": 1}}),
     )
-    .await["initiativeRelationCreate"]["initiativeRelation"]
+    .await["initiativeRelation"]
         .clone();
     assert_eq!(relation["initiative"]["id"], SHIP_V1);
     assert_eq!(relation["relatedInitiative"]["name"], "Ship the API");
