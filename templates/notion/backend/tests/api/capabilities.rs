@@ -6,8 +6,8 @@ use axum::http::Method;
 use serde_json::{Value, json};
 
 use crate::common::{
-    ADA, TASK1, TASKS, admin, api, invalid, len, query_tasks, read, read_capabilities, restricted,
-    set_capabilities, tasks_query, text, titles,
+    ADA, TASK1, TASKS, admin, api, client, invalid, len, query_tasks, read, read_capabilities,
+    restricted, set_capabilities, tasks_query, text, titles,
 };
 
 const FIRST_BLOCK: &str = "50000000-0000-4000-8000-000000000002";
@@ -180,9 +180,7 @@ async fn user_information_levels(notion: asym::Notion) {
         .await
         .expect(200);
     let token = minted["tokens"]["token"].as_str().unwrap();
-    let rotated = asym_kit::testing::Api::new(notion.api_url())
-        .bearer(token)
-        .with_header("Notion-Version", "2025-09-03");
+    let rotated = client(&notion, token, "2025-09-03");
     restricted(rotated.get("/v1/users").await);
     assert_eq!(read_capabilities(&admin).await["user_information"], "none");
 }

@@ -15,25 +15,26 @@ pub(crate) const TASK2: &str = "40000000-0000-4000-8000-000000000002";
 pub(crate) const ADA: &str = "a0000000-0000-4000-8000-000000000001";
 pub(crate) const BOT: &str = "b0700000-0000-4000-8000-000000000001";
 
+/// A client sending `token` and speaking API version `version`.
+pub(crate) fn client(notion: &asym::Notion, token: &str, version: &str) -> Api {
+    Api::new(notion.api_url())
+        .bearer(token)
+        .with_header("Notion-Version", version)
+}
+
 /// A client speaking `2025-09-03` with the integration token.
 pub(crate) fn api(notion: &asym::Notion) -> Api {
-    Api::new(notion.api_url())
-        .bearer(notion.token())
-        .with_header("Notion-Version", "2025-09-03")
+    client(notion, notion.token(), "2025-09-03")
 }
 
 /// A client speaking `2022-06-28`.
 pub(crate) fn legacy(notion: &asym::Notion) -> Api {
-    Api::new(notion.api_url())
-        .bearer(notion.token())
-        .with_header("Notion-Version", "2022-06-28")
+    client(notion, notion.token(), "2022-06-28")
 }
 
 /// A client speaking `2026-03-11`.
 pub(crate) fn current(notion: &asym::Notion) -> Api {
-    Api::new(notion.api_url())
-        .bearer(notion.token())
-        .with_header("Notion-Version", "2026-03-11")
+    client(notion, notion.token(), "2026-03-11")
 }
 
 /// A client for the admin surface.

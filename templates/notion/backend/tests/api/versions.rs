@@ -1,12 +1,11 @@
 //! `2026-03-11` beside `2025-09-03`: `archived` gone from answers and refused in bodies,
 //! `after` refused on append; dates between the two are `2025-09-03`, later ones refused.
 
-use asym_kit::testing::Api;
 use serde_json::{Value, json};
 
 use crate::common::{
-    DATABASE, MEETING, TASK1, TASKS, api, current, invalid, patch, post, query_tasks, read, task,
-    tasks_query, text, update_page,
+    DATABASE, MEETING, TASK1, TASKS, api, client, current, invalid, patch, post, query_tasks, read,
+    task, tasks_query, text, update_page,
 };
 
 #[track_caller]
@@ -113,11 +112,7 @@ async fn append_takes_position_only_in_2026(notion: asym::Notion) {
 
 #[asym::clone("notion", seed = "basic")]
 async fn versions_between_and_after(notion: asym::Notion) {
-    let with = |version: &str| {
-        Api::new(notion.api_url())
-            .bearer(notion.token())
-            .with_header("Notion-Version", version)
-    };
+    let with = |version: &str| client(&notion, notion.token(), version);
     // Between 2025-09-03 and 2026-03-11: 2025 semantics.
     let page = read(&with("2025-12-01"), &format!("/v1/pages/{TASK1}")).await;
     assert_eq!(page["archived"], false);
