@@ -1,6 +1,7 @@
 //! Properties and property groups: stock definitions, custom ones with options and value
 //! validation, archive.
 
+use asym_kit::testing::Api;
 use serde_json::{Value, json};
 
 use crate::{api, archive, create, delete, len, missing, patch, post, prop, read, strs};
@@ -8,6 +9,18 @@ use crate::{api, archive, create, delete, len, missing, patch, post, prop, read,
 /// A text property `name` in the stock `contactinformation` group.
 fn text_property(name: &str) -> Value {
     json!({"name": name, "label": name, "type": "string", "fieldType": "text", "groupName": "contactinformation"})
+}
+
+/// `POST /crm/v3/properties/contacts/batch/{operation}` with `body`, expecting `status`; the
+/// reply's body.
+async fn batch(api: &Api, operation: &str, body: &Value, status: u16) -> Value {
+    let path = format!("/crm/v3/properties/contacts/batch/{operation}");
+    post(api, &path, body, status).await
+}
+
+/// A batch's inputs naming the properties `names`.
+fn named(names: &[&str]) -> Value {
+    names.iter().map(|name| json!({ "name": name })).collect()
 }
 
 #[asym::clone("hubspot", seed = "basic")]
@@ -89,7 +102,8 @@ async fn custom_properties_validate_values(hubspot: asym::HubSpot) {
 #[asym::clone("hubspot", seed = "basic")]
 async fn properties_are_read_and_archived_in_batches(hubspot: asym::HubSpot) {
     let api = api(&hubspot);
-    let found = post(&api, "/crm/v3/properties/contacts/batch/read", &json!({"archived": false, "inputs": [{"name": "email"}, {"name": "firstname"}, {"name": "no_such"}]}), 207).await;
+    let asked = json!({"archived": false, "inputs": named(&["email", "firstname", "no_such"])});
+    let found = batch(&api, "read", &asked, 207).await;
     let mut names = strs(&found["results"], "name");
     names.sort_unstable();
     assert_eq!(names, ["email", "firstname"]);
@@ -105,27 +119,16 @@ async fn properties_are_read_and_archived_in_batches(hubspot: asym::HubSpot) {
         )
         .await;
     }
-    post(
-        &api,
-        "/crm/v3/properties/contacts/batch/archive",
-        &json!({"inputs": [{"name": "batch_one"}, {"name": "email"}]}),
-        400,
-    )
-    .await;
-    post(
-        &api,
-        "/crm/v3/properties/contacts/batch/archive",
-        &json!({"inputs": [{"name": "batch_one"}, {"name": "batch_two"}, {"name": "no_such"}]}),
-        204,
-    )
-    .await;
-    let archived = post(
-        &api,
-        "/crm/v3/properties/contacts/batch/read",
-        &json!({"archived": true, "inputs": [{"name": "batch_one"}, {"name": "batch_two"}]}),
-        200,
-    )
-    .await;
+    // A batch naming a stock property is refused; one naming a property that does not exist
+    // is not.
+    for (names, status) in [
+        (named(&["batch_one", "email"]), 400),
+        (named(&["batch_one", "batch_two", "no_such"]), 204),
+    ] {
+        batch(&api, "archive", &json!({ "inputs": names }), status).await;
+    }
+    let asked = json!({"archived": true, "inputs": named(&["batch_one", "batch_two"])});
+    let archived = batch(&api, "read", &asked, 200).await;
     assert_eq!(len(&archived["results"]), 2);
     missing(&api, "/crm/v3/properties/contacts/batch_one").await;
 }
@@ -133,16 +136,12 @@ async fn properties_are_read_and_archived_in_batches(hubspot: asym::HubSpot) {
 #[asym::clone("hubspot", seed = "basic")]
 async fn properties_are_created_in_batches_with_an_error_per_refused_input(hubspot: asym::HubSpot) {
     let api = api(&hubspot);
-    let all_new = post(
-        &api,
-        "/crm/v3/properties/contacts/batch/create",
-        &json!({"inputs": [text_property("made_one"), text_property("made_two")]}),
-        201,
-    )
-    .await;
+    let both = json!({"inputs": [text_property("made_one"), text_property("made_two")]});
+    let all_new = batch(&api, "create", &both, 201).await;
     assert_eq!(len(&all_new["results"]), 2);
 
-    let mixed = post(&api, "/crm/v3/properties/contacts/batch/create", &json!({"inputs": [text_property("made_three"), text_property("made_one"), text_property("Bad Name")]}), 207).await;
+    let inputs = ["made_three", "made_one", "Bad Name"].map(text_property);
+    let mixed = batch(&api, "create", &json!({ "inputs": inputs }), 207).await;
     assert_eq!(mixed["results"][0]["name"], "made_three");
     assert_eq!(
         strs(&mixed["errors"], "category"),
