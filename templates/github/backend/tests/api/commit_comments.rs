@@ -4,8 +4,8 @@
 use serde_json::json;
 
 use crate::common::{
-    MAIN_SHA, REPO, api, code, comment_at, count, delete, error, fetch, fields, listen, names,
-    not_found, rels, reviewer,
+    MAIN_SHA, REPO, api, code, comment_at, count, delete, edit_comment, error, fetch, fields,
+    listen, names, not_found, rels, reviewer,
 };
 
 #[asym::clone("github", seed = "basic")]
@@ -64,14 +64,7 @@ async fn commit_comments(gh: asym::GitHub) {
     assert_eq!(names(&page.expect(200), "body"), ["Nice"]);
     // One by id, at its `url`.
     let one = comment_at(&gh, &api, &made, format!("{REPO}/comments/{}", made["id"])).await;
-    let edited = api
-        .patch(&one, &json!({ "body": "Very nice" }))
-        .await
-        .expect(200);
-    assert_eq!(
-        fields(&edited, ["/id", "/body"]),
-        json!([made["id"], "Very nice"])
-    );
+    edit_comment(&api, &one, &made, "Very nice").await;
     // Refusals.
     assert_eq!(
         code(api.patch(&one, &json!({ "body": "" })).await),

@@ -144,6 +144,13 @@ pub(crate) async fn comment_at(
     path
 }
 
+/// Edits comment `item`, at `path`, to `body` as the caller of `api`: the answer must be the
+/// same comment with the new body.
+pub(crate) async fn edit_comment(api: &Api, path: &str, item: &Value, body: &str) {
+    let edited = api.patch(path, &json!({ "body": body })).await.expect(200);
+    assert_eq!(fields(&edited, ["/id", "/body"]), json!([item["id"], body]));
+}
+
 /// How many items `GET path` lists (a 200 expected).
 pub(crate) async fn count(api: &Api, path: &str) -> usize {
     fetch(api, path).await.as_array().unwrap().len()

@@ -5,8 +5,8 @@ use reqwest::Method;
 use serde_json::{Value, json};
 
 use crate::common::{
-    REPO, api, branch, code, count, delete, error, fetch, fields, names, not_found, open_pull,
-    reviewer,
+    REPO, api, branch, code, count, delete, edit_comment, error, fetch, fields, names, not_found,
+    open_pull, reviewer,
 };
 
 fn numbers(list: &Value) -> Vec<i64> {
@@ -174,12 +174,7 @@ async fn comments_and_reactions(gh: asym::GitHub) {
     );
     let id = first["id"].as_i64().unwrap();
     let one = format!("{REPO}/issues/comments/{id}");
-    assert_eq!(
-        api.patch(&one, &json!({ "body": "Fixed" }))
-            .await
-            .expect(200)["body"],
-        "Fixed"
-    );
+    edit_comment(&api, &one, &first, "Fixed").await;
     let anonymous = asym_kit::testing::Api::new(gh.api_url());
     assert_eq!(
         error(anonymous.patch(&one, &json!({ "body": "no" })).await, 401),

@@ -4,8 +4,8 @@ use asym_kit::testing::{Api, assert_suffix};
 use serde_json::{Value, json};
 
 use crate::common::{
-    REPO, api, branch, code, comment_at, count, create_pull, delete, error, fetch, fields,
-    merge_pull, names, not_found, open_pull, reviewer,
+    REPO, api, branch, code, comment_at, count, create_pull, delete, edit_comment, error, fetch,
+    fields, merge_pull, names, not_found, open_pull, reviewer,
 };
 
 #[asym::clone("github", seed = "basic")]
@@ -340,14 +340,7 @@ async fn review_comments_by_id(gh: asym::GitHub) {
     // One comment, at the `url` it renders.
     let expected = format!("{REPO}/pulls/comments/{}", theirs["id"]);
     let one = comment_at(&gh, &api, &theirs, expected).await;
-    let edited = hubot
-        .patch(&one, &json!({ "body": "typo fixed" }))
-        .await
-        .expect(200);
-    assert_eq!(
-        fields(&edited, ["/body", "/id"]),
-        json!(["typo fixed", theirs["id"]])
-    );
+    edit_comment(&hubot, &one, &theirs, "typo fixed").await;
     assert_eq!(
         code(hubot.patch(&one, &json!({ "body": " " })).await),
         "missing_field"
