@@ -359,9 +359,9 @@ async fn posting_to_a_user_id_lands_in_the_dm(slack: asym::Slack) {
     assert_eq!(again["channel"], dm.as_str());
     assert_eq!(slack.open("U0000000003").await, dm, "conversations.open");
     let alice = slack.mint("user", Some("U0000000003"), None).await;
-    let history = ok(slack
-        .call(&alice, "conversations.history", json!({"channel": dm}))
-        .await);
+    let history = slack
+        .ok(&alice, "conversations.history", json!({"channel": dm}))
+        .await;
     assert_eq!(
         pluck(&history["messages"], "text"),
         ["again", "hello alice"]

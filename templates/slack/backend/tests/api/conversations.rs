@@ -3,7 +3,7 @@
 use asym_kit::testing::{assert_prefix, pluck};
 use serde_json::json;
 
-use crate::common::{Api, ok};
+use crate::common::Api;
 
 #[asym::clone("slack", seed = "acme-corp")]
 async fn list_filters_types_and_pages(slack: asym::Slack) {
@@ -73,13 +73,13 @@ async fn info_and_history_windows(slack: asym::Slack) {
             "channel_not_found",
         )
         .await;
-    let dm = ok(slack
-        .call(
+    let dm = slack
+        .ok(
             &slack.mint("user", Some("U0000000003"), None).await,
             "conversations.info",
             json!({"channel": "D0000000001"}),
         )
-        .await);
+        .await;
     assert_eq!(dm["channel"]["is_im"], true);
     assert_eq!(dm["channel"]["user"], "U0000000004");
 

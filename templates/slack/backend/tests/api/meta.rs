@@ -73,7 +73,7 @@ async fn missing_scopes_name_what_is_needed(slack: asym::Slack) {
     let user = slack
         .mint("user", Some("U0000000003"), Some(&["channels:read"]))
         .await;
-    ok(slack.call(&token, "conversations.list", json!({})).await);
+    slack.ok(&token, "conversations.list", json!({})).await;
     let general = json!({"channel": "C0000000001", "text": "x"});
     let random = json!({"channel": "C0000000002"});
     // Bot and user tokens name the scope of their kind.
@@ -127,12 +127,10 @@ async fn the_workspace_defines_no_custom_profile_fields(slack: asym::Slack) {
 async fn revoked_tokens_answer_token_revoked(slack: asym::Slack) {
     let slack = Api::new(&slack);
     let alice = slack.mint("user", Some("U0000000003"), None).await;
-    let tested = ok(slack
-        .call(&alice, "auth.revoke", json!({"test": true}))
-        .await);
+    let tested = slack.ok(&alice, "auth.revoke", json!({"test": true})).await;
     assert_eq!(tested["revoked"], false);
-    ok(slack.call(&alice, "auth.test", json!({})).await);
-    let revoked = ok(slack.call(&alice, "auth.revoke", json!({})).await);
+    slack.ok(&alice, "auth.test", json!({})).await;
+    let revoked = slack.ok(&alice, "auth.revoke", json!({})).await;
     assert_eq!(revoked["revoked"], true);
     for method in ["auth.test", "chat.postMessage", "conversations.history"] {
         let args = json!({"channel": "C0000000001", "text": "x"});
@@ -141,5 +139,5 @@ async fn revoked_tokens_answer_token_revoked(slack: asym::Slack) {
     slack
         .err("xoxp-1-2-3-nope", "auth.test", json!({}), "invalid_auth")
         .await;
-    ok(slack.bot("auth.test", json!({})).await);
+    slack.bot_ok("auth.test", json!({})).await;
 }

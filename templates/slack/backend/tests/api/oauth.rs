@@ -73,12 +73,12 @@ async fn install_codes_are_exchanged_once_for_tokens(slack: asym::Slack) {
     // The tokens work, with the scopes asked for and nothing more.
     let bot = got["access_token"].as_str().unwrap();
     assert!(bot.starts_with("xoxb-"), "{got}");
-    let me = ok(slack.call(bot, "auth.test", json!({})).await);
+    let me = slack.ok(bot, "auth.test", json!({})).await;
     assert_eq!(me["bot_id"], "B0000000001");
     slack.missing_scope(bot, "users.list", json!({})).await;
     let person = authed["access_token"].as_str().unwrap();
     assert_eq!(
-        ok(slack.call(person, "auth.test", json!({})).await)["user_id"],
+        slack.ok(person, "auth.test", json!({})).await["user_id"],
         "U0000000003"
     );
     err(

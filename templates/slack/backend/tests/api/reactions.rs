@@ -2,7 +2,7 @@
 
 use serde_json::json;
 
-use crate::common::{Api, ok};
+use crate::common::Api;
 
 #[asym::clone("slack", seed = "basic")]
 async fn reactions_add_get_remove(slack: asym::Slack) {
@@ -14,7 +14,7 @@ async fn reactions_add_get_remove(slack: asym::Slack) {
         .bot_ok_then_err("reactions.add", args.clone(), "already_reacted")
         .await;
     let alice = slack.mint("user", Some("U0000000003"), None).await;
-    ok(slack.call(&alice, "reactions.add", args.clone()).await);
+    slack.ok(&alice, "reactions.add", args.clone()).await;
 
     let got = slack.bot_ok("reactions.get", target.clone()).await;
     assert_eq!(got["type"], "message");

@@ -3,7 +3,7 @@
 
 use serde_json::{Value, json};
 
-use crate::common::{Api, fields, ok};
+use crate::common::{Api, fields};
 
 /// The system messages of a channel (those with a `channel_*` subtype), oldest first.
 async fn system_messages(slack: &Api<'_>, channel: &str) -> Vec<Value> {
@@ -40,7 +40,7 @@ pub(crate) fn assert_joined(message: &Value, user: &str) {
 async fn channel_with(slack: &Api<'_>, token: &str, name: &str, users: &str) -> String {
     let id = slack.create(token, name).await;
     let args = json!({ "channel": id, "users": users });
-    ok(slack.call(token, "conversations.invite", args).await);
+    slack.ok(token, "conversations.invite", args).await;
     id
 }
 
@@ -60,9 +60,9 @@ async fn creating_and_joining_post_channel_join(slack: asym::Slack) {
     let alice = slack.mint("user", Some("U0000000003"), None).await;
     // Joining again changes nothing and says nothing.
     for _ in 0..2 {
-        ok(slack
-            .call(&alice, "conversations.join", json!({"channel": id}))
-            .await);
+        slack
+            .ok(&alice, "conversations.join", json!({"channel": id}))
+            .await;
     }
     let joins = system_messages(&slack, &id).await;
     assert_eq!(joins.len(), 2);
@@ -186,7 +186,7 @@ async fn topics_and_purposes_post_their_messages(slack: asym::Slack) {
         (slack.user_token(), "conversations.setTopic", "topic", ""),
     ] {
         let args = json!({"channel": "C0000000001", field: value});
-        ok(slack.call(token, method, args).await);
+        slack.ok(token, method, args).await;
     }
     let messages = system_messages(&slack, "C0000000001").await;
     assert_eq!(

@@ -2,7 +2,7 @@
 
 use serde_json::json;
 
-use crate::common::{Api, ok};
+use crate::common::Api;
 
 #[asym::clone("slack", seed = "acme-corp")]
 async fn list_info_and_lookup(slack: asym::Slack) {
@@ -59,9 +59,9 @@ async fn list_info_and_lookup(slack: asym::Slack) {
 
     // Without users:read.email, emails are hidden and lookups refused.
     let token = slack.mint("bot", None, Some(&["users:read"])).await;
-    let info = ok(slack
-        .call(&token, "users.info", json!({"user": "U0000000003"}))
-        .await);
+    let info = slack
+        .ok(&token, "users.info", json!({"user": "U0000000003"}))
+        .await;
     assert!(info["user"]["profile"].get("email").is_none());
     let body = slack
         .missing_scope(
@@ -150,7 +150,7 @@ async fn profiles_and_presence_are_set(slack: asym::Slack) {
         let set = json!({"presence": presence});
         slack.user_ok("users.setPresence", set).await;
         let get = json!({"user": "U0000000001"});
-        let got = ok(slack.call(reader, "users.getPresence", get).await);
+        let got = slack.ok(reader, "users.getPresence", get).await;
         assert_eq!(got["presence"], shown, "set {presence}");
     }
     let bad = json!({"presence": "busy"});

@@ -64,6 +64,11 @@ impl<'a> Api<'a> {
         self.send(token, method, args).await.expect(200)
     }
 
+    /// [`Api::call`], asserting `ok: true`; the body.
+    pub(crate) async fn ok(&self, token: &str, method: &str, args: Value) -> Value {
+        ok(self.call(token, method, args).await)
+    }
+
     /// [`Api::call`] with the seed's bot token.
     pub(crate) async fn bot(&self, method: &str, args: Value) -> Value {
         self.call(self.bot_token(), method, args).await
@@ -98,7 +103,7 @@ impl<'a> Api<'a> {
         args: Value,
         again: &str,
     ) -> Value {
-        let body = ok(self.call(token, method, args.clone()).await);
+        let body = self.ok(token, method, args.clone()).await;
         self.err(token, method, args, again).await;
         body
     }
@@ -156,7 +161,7 @@ impl<'a> Api<'a> {
     /// body (`ts`, `message`).
     pub(crate) async fn post(&self, token: &str, channel: &str, text: &str) -> Value {
         let args = json!({ "channel": channel, "text": text });
-        ok(self.call(token, "chat.postMessage", args).await)
+        self.ok(token, "chat.postMessage", args).await
     }
 
     /// [`Api::bot`], asserting `ok: true`.
@@ -191,7 +196,7 @@ impl<'a> Api<'a> {
 
     /// Calls `method` with `token`, asserting `ok: true`; the `id` of its `channel`.
     async fn channel_id(&self, method: &str, token: &str, args: Value) -> String {
-        let body = ok(self.call(token, method, args).await);
+        let body = self.ok(token, method, args).await;
         body["channel"]["id"].as_str().expect("an id").to_owned()
     }
 
