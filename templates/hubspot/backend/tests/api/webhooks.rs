@@ -5,9 +5,14 @@ use asym_kit::testing::{Api, Receiver};
 use serde_json::{Value, json};
 
 use crate::schemas::car_schema;
-use crate::{admin, api, archive, assert_contains, create, id, link_default, post, read, strs};
+use crate::{
+    admin, api, archive, assert_contains, create, delete, id, link_default, post, read, strs,
+};
 
 const SECRET: &str = "app-client-secret";
+
+/// The admin route of the app's webhook subscriptions.
+const SUBSCRIPTIONS: &str = "/api/admin/webhooks/subscriptions";
 
 /// A receiver the app's webhooks now go to, with `subscriptions` (bodies of the admin route)
 /// added.
@@ -22,13 +27,7 @@ async fn subscribed(hubspot: &asym::HubSpot, subscriptions: &[Value]) -> Receive
         .await
         .expect(200);
     for subscription in subscriptions {
-        post(
-            &admin,
-            "/api/admin/webhooks/subscriptions",
-            subscription,
-            201,
-        )
-        .await;
+        post(&admin, SUBSCRIPTIONS, subscription, 201).await;
     }
     receiver
 }
@@ -135,12 +134,12 @@ async fn subscriptions_are_managed_and_checked(hubspot: asym::HubSpot) {
     let admin = admin(&hubspot);
     let created = post(
         &admin,
-        "/api/admin/webhooks/subscriptions",
+        SUBSCRIPTIONS,
         &json!({"eventType": "deal.deletion"}),
         201,
     )
     .await;
-    let listed = read(&admin, "/api/admin/webhooks/subscriptions").await;
+    let listed = read(&admin, SUBSCRIPTIONS).await;
     assert_eq!(listed["results"][0]["eventType"], "deal.deletion");
     for body in [
         json!({"eventType": "contact.teleported"}),
@@ -153,19 +152,10 @@ async fn subscriptions_are_managed_and_checked(hubspot: asym::HubSpot) {
         json!({"eventType": "object.restore", "objectTypeId": "0-1"}),
         json!({}),
     ] {
-        post(&admin, "/api/admin/webhooks/subscriptions", &body, 400).await;
+        post(&admin, SUBSCRIPTIONS, &body, 400).await;
     }
-    admin
-        .delete(&format!(
-            "/api/admin/webhooks/subscriptions/{}",
-            created["id"].as_str().unwrap()
-        ))
-        .await
-        .expect(204);
-    api(&hubspot)
-        .get("/api/admin/webhooks/subscriptions")
-        .await
-        .expect(401);
+    delete(&admin, &format!("{SUBSCRIPTIONS}/{}", id(&created)), 204).await;
+    api(&hubspot).get(SUBSCRIPTIONS).await.expect(401);
 }
 
 #[asym::clone("hubspot", seed = "basic")]
@@ -183,7 +173,7 @@ async fn generic_subscriptions_hear_custom_and_hubspot_types(hubspot: asym::HubS
         ],
     )
     .await;
-    let listed = read(&admin(&hubspot), "/api/admin/webhooks/subscriptions").await;
+    let listed = read(&admin(&hubspot), SUBSCRIPTIONS).await;
     let heard = strs(&listed["results"], "objectTypeId");
     assert_eq!(heard, [car_type, "0-1", car_type, car_type]);
 
@@ -227,11 +217,11 @@ async fn generic_subscriptions_hear_custom_and_hubspot_types(hubspot: asym::HubS
         json!({"eventType": "object.creation", "objectTypeId": "p62515_boat"}),
         json!({"eventType": "contact.creation", "objectTypeId": "0-2"}),
     ] {
-        post(&admin, "/api/admin/webhooks/subscriptions", &body, 400).await;
+        post(&admin, SUBSCRIPTIONS, &body, 400).await;
     }
     // A legacy type may repeat its own object type id; it stays a legacy subscription.
     let legacy = json!({"eventType": "contact.creation", "objectTypeId": "0-1"});
-    let created = post(&admin, "/api/admin/webhooks/subscriptions", &legacy, 201).await;
+    let created = post(&admin, SUBSCRIPTIONS, &legacy, 201).await;
     assert!(created.get("objectTypeId").is_none(), "{created}");
 }
 
