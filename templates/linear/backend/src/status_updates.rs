@@ -23,42 +23,42 @@ struct Kind {
 /// The current health of the project or initiative `$1`, `onTrack` when it has no update.
 const CURRENT_HEALTH: &str = "SELECT coalesce(latest_update($1) ->> 'health', 'onTrack')";
 
-const PROJECT: Kind = Kind {
-    spec: Spec {
-        hook: Some("ProjectUpdate"),
-        fields: &[
-            ("text", &["id", "projectId", "body", "health"]),
-            ("bool", &["isDiffHidden"]),
-        ],
-        required: &["projectId"],
-        creator: Some("user_id"),
-        team: Some(
-            "SELECT pt.team_id FROM project_updates u
-             JOIN project_teams pt ON pt.project_id = u.project_id
-             WHERE u.id = $1 ORDER BY pt.team_id LIMIT 1",
-        ),
-        ..Spec::new("ProjectUpdate", "project_updates", "projectUpdate")
-    },
-    parent: "projectId",
-};
+/// The kind of status update `entity` in `table`, answered under `key`, of the parent its
+/// input field `parent` names; `team` finds an update's team. The two kinds differ in
+/// nothing else.
+macro_rules! kind {
+    ($entity:literal, $table:literal, $key:literal, parent: $parent:literal, team: $team:literal) => {
+        Kind {
+            spec: Spec {
+                hook: Some($entity),
+                fields: &[
+                    ("text", &["id", $parent, "body", "health"]),
+                    ("bool", &["isDiffHidden"]),
+                ],
+                required: &[$parent],
+                creator: Some("user_id"),
+                team: Some($team),
+                ..Spec::new($entity, $table, $key)
+            },
+            parent: $parent,
+        }
+    };
+}
 
-const INITIATIVE: Kind = Kind {
-    spec: Spec {
-        hook: Some("InitiativeUpdate"),
-        fields: &[
-            ("text", &["id", "initiativeId", "body", "health"]),
-            ("bool", &["isDiffHidden"]),
-        ],
-        required: &["initiativeId"],
-        creator: Some("user_id"),
-        team: Some(
-            "SELECT i.lead_team_id FROM initiative_updates u
-             JOIN initiatives i ON i.id = u.initiative_id WHERE u.id = $1",
-        ),
-        ..Spec::new("InitiativeUpdate", "initiative_updates", "initiativeUpdate")
-    },
+const PROJECT: Kind = kind!(
+    "ProjectUpdate", "project_updates", "projectUpdate",
+    parent: "projectId",
+    team: "SELECT pt.team_id FROM project_updates u
+           JOIN project_teams pt ON pt.project_id = u.project_id
+           WHERE u.id = $1 ORDER BY pt.team_id LIMIT 1"
+);
+
+const INITIATIVE: Kind = kind!(
+    "InitiativeUpdate", "initiative_updates", "initiativeUpdate",
     parent: "initiativeId",
-};
+    team: "SELECT i.lead_team_id FROM initiative_updates u
+           JOIN initiatives i ON i.id = u.initiative_id WHERE u.id = $1"
+);
 
 /// `…UpdateCreate(input:)` of `kind`.
 async fn create(ctx: &ResolverContext<'_>, kind: &Kind) -> Result<Value> {
