@@ -73,13 +73,9 @@ async fn info_and_history_windows(slack: asym::Slack) {
             "channel_not_found",
         )
         .await;
-    let dm = slack
-        .ok(
-            &slack.mint("user", Some("U0000000003"), None).await,
-            "conversations.info",
-            json!({"channel": "D0000000001"}),
-        )
-        .await;
+    let alice = slack.mint("user", Some("U0000000003"), None).await;
+    let args = json!({"channel": "D0000000001"});
+    let dm = slack.ok(&alice, "conversations.info", args).await;
     assert_eq!(dm["channel"]["is_im"], true);
     assert_eq!(dm["channel"]["user"], "U0000000004");
 
