@@ -23,7 +23,7 @@ fn engagements() -> [(&'static str, Value, i64); 3] {
     [
         (
             "calls",
-            json!({"hs_timestamp": "2025-03-01T10:00:00Z", "hs_call_title": "Intro",
+            json!({"hs_timestamp": AT, "hs_call_title": "Intro",
                 "hs_call_body": "Talked pricing", "hs_call_direction": "OUTBOUND",
                 "hs_call_duration": 90_000, "hs_call_status": "COMPLETED"}),
             194,
@@ -36,7 +36,7 @@ fn engagements() -> [(&'static str, Value, i64); 3] {
         ),
         (
             "meetings",
-            json!({"hs_timestamp": "2025-03-01T10:00:00Z", "hs_meeting_title": "Demo",
+            json!({"hs_timestamp": AT, "hs_meeting_title": "Demo",
                 "hs_meeting_start_time": "2025-03-01T10:00:00Z",
                 "hs_meeting_end_time": "2025-03-01T11:00:00Z", "hs_meeting_outcome": "SCHEDULED"}),
             200,

@@ -3,7 +3,7 @@
 
 use serde_json::json;
 
-use crate::{api, archive, assert_contains, create, len, missing, patch, post, read};
+use crate::{api, archive, assert_contains, create, delete, id, len, missing, patch, post, read};
 
 #[asym::clone("hubspot", seed = "basic")]
 async fn owners_are_listed_paged_and_found(hubspot: asym::HubSpot) {
@@ -41,7 +41,7 @@ async fn pipelines_and_stages_are_managed(hubspot: asym::HubSpot) {
         201,
     )
     .await;
-    let pipeline = created["id"].as_str().unwrap().to_owned();
+    let pipeline = id(&created);
     assert_eq!(created["stages"][1]["metadata"]["isClosed"], "true");
     let stage = post(
         &api,
@@ -50,7 +50,7 @@ async fn pipelines_and_stages_are_managed(hubspot: asym::HubSpot) {
         201,
     )
     .await;
-    let stage_id = stage["id"].as_str().unwrap().to_owned();
+    let stage_id = id(&stage);
     let renamed = patch(
         &api,
         &format!("/crm/v3/pipelines/deals/{pipeline}/stages/{stage_id}"),
@@ -65,11 +65,8 @@ async fn pipelines_and_stages_are_managed(hubspot: asym::HubSpot) {
     )
     .await;
     assert_eq!(len(&patched["stages"]), 3);
-    api.delete(&format!(
-        "/crm/v3/pipelines/deals/{pipeline}/stages/{stage_id}"
-    ))
-    .await
-    .expect(204);
+    let stage_path = format!("/crm/v3/pipelines/deals/{pipeline}/stages/{stage_id}");
+    delete(&api, &stage_path, 204).await;
 
     for (path, body, status) in [
         (
@@ -96,9 +93,7 @@ async fn pipelines_and_stages_are_managed(hubspot: asym::HubSpot) {
         api.post(path, &body).await.expect(status);
     }
     // A pipeline holding deals is not deleted.
-    api.delete("/crm/v3/pipelines/deals/default")
-        .await
-        .expect(400);
+    delete(&api, "/crm/v3/pipelines/deals/default", 400).await;
     archive(&api, &format!("/crm/v3/pipelines/deals/{pipeline}")).await;
 }
 
