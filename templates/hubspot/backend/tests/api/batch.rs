@@ -217,21 +217,23 @@ async fn traced_creates_report_each_refused_input_and_create_the_rest(hubspot: a
     batch(&api, "create", &untraced, 400).await;
     assert_eq!(contact_count(&api).await, 5);
     // Updates and upserts echo their inputs' trace ids too.
-    let updated = batch(
-        &api,
-        "update",
-        &json!({"inputs": [{"id": "202", "objectWriteTraceId": "u1", "properties": {"jobtitle": "CTO"}}]}),
-        200,
-    )
-    .await;
-    assert_eq!(updated["results"][0]["objectWriteTraceId"], "u1");
-    let upserted = batch(
-        &api,
-        "upsert",
-        &json!({"inputs": [{"idProperty": "email",
-        "id": "new@traced.example", "objectWriteTraceId": "s1", "properties": {}}]}),
-        200,
-    )
-    .await;
-    assert_eq!(upserted["results"][0]["objectWriteTraceId"], "s1");
+    for (operation, input, trace) in [
+        (
+            "update",
+            json!({"id": "202", "objectWriteTraceId": "u1", "properties": {"jobtitle": "CTO"}}),
+            "u1",
+        ),
+        (
+            "upsert",
+            json!({"idProperty": "email", "id": "new@traced.example", "objectWriteTraceId": "s1",
+                   "properties": {}}),
+            "s1",
+        ),
+    ] {
+        let answer = batch(&api, operation, &json!({ "inputs": [input] }), 200).await;
+        assert_eq!(
+            answer["results"][0]["objectWriteTraceId"], trace,
+            "{operation}"
+        );
+    }
 }

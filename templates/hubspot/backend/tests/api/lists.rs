@@ -62,6 +62,13 @@ async fn rename(api: &Api, id: &str, name: &str, status: u16) -> Value {
     put(api, &path, &json!(null), status).await
 }
 
+/// `PUT /crm/v3/lists/{id}/update-list-filters` with the filters `branch`, expecting `status`;
+/// the body.
+async fn set_filters(api: &Api, id: &str, branch: &Value, status: u16) -> Value {
+    let path = format!("/crm/v3/lists/{id}/update-list-filters");
+    put(api, &path, &json!({ "filterBranch": branch }), status).await
+}
+
 #[asym::clone("hubspot", seed = "basic")]
 async fn lists_are_created_fetched_searched_renamed_deleted_and_restored(hubspot: asym::HubSpot) {
     let api = api(&hubspot);
@@ -409,13 +416,7 @@ async fn snapshot_lists_apply_filters_once_and_dynamic_lists_follow_them(hubspot
         {"filterBranchType": "AND", "filterBranchOperator": "AND", "filterBranches": [], "filters": [
             property("lastname", json!({"operationType": "ALL_PROPERTY", "operator": "IS_NOT_KNOWN",
                                         "includeObjectsWithNoValueSet": false}))]}]});
-    let updated = put(
-        &api,
-        &format!("/crm/v3/lists/{dynamic}/update-list-filters"),
-        &json!({"filterBranch": janes}),
-        200,
-    )
-    .await;
+    let updated = set_filters(&api, &dynamic, &janes, 200).await;
     assert_eq!(updated["updatedList"]["listVersion"], 2);
     assert_eq!(updated["updatedList"]["size"], 1);
     assert_eq!(member_ids(&api, &dynamic).await, ["201"]);
@@ -427,13 +428,7 @@ async fn snapshot_lists_apply_filters_once_and_dynamic_lists_follow_them(hubspot
     assert_eq!(got["list"]["filterBranch"], janes);
     let plain = read(&api, &format!("/crm/v3/lists/{dynamic}")).await;
     assert!(plain["list"].get("filterBranch").is_none());
-    put(
-        &api,
-        &format!("/crm/v3/lists/{snapshot}/update-list-filters"),
-        &json!({"filterBranch": janes}),
-        400,
-    )
-    .await;
+    set_filters(&api, &snapshot, &janes, 400).await;
 
     // A negative operator leaves out objects without a value unless asked to keep them.
     let not_jane = |include: bool| {
@@ -485,8 +480,7 @@ async fn a_list_answers_its_filters_as_hubspot_fills_them_in(hubspot: asym::HubS
     let id = list_id(&created);
     let got = read(&api, &format!("/crm/v3/lists/{id}?includeFilters=true")).await;
     assert_eq!(got["list"]["filterBranch"], answered);
-    let update = format!("/crm/v3/lists/{id}/update-list-filters");
-    let updated = put(&api, &update, &json!({ "filterBranch": written }), 200).await;
+    let updated = set_filters(&api, &id, &written, 200).await;
     assert_eq!(updated["updatedList"]["filterBranch"], answered);
 }
 
