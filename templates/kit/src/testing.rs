@@ -151,10 +151,15 @@ impl Api {
         }
     }
 
-    /// The same client sending `name: value` on every request.
+    /// The same client sending `name: value` on every request, in place of any value it sent
+    /// under that name (header names compared without case), so `api.bearer(other)` changes
+    /// the token instead of sending two.
     #[must_use]
     pub fn with_header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.headers.push((name.into(), value.into()));
+        let name = name.into();
+        self.headers
+            .retain(|(held, _)| !held.eq_ignore_ascii_case(&name));
+        self.headers.push((name, value.into()));
         self
     }
 
@@ -472,6 +477,19 @@ pub fn assert_prefix(value: &Value, prefix: &str) {
     );
 }
 
+/// Asserts `value` is a string that holds `fragment` (an error message's words).
+///
+/// # Panics
+///
+/// When it is not.
+#[track_caller]
+pub fn assert_contains(value: &Value, fragment: &str) {
+    assert!(
+        value.as_str().is_some_and(|text| text.contains(fragment)),
+        "expected a string containing {fragment:?}, got {value}"
+    );
+}
+
 /// Asserts `value` is a string that ends with `suffix` (a URL's path).
 ///
 /// # Panics
@@ -504,11 +522,26 @@ mod tests {
     }
 
     #[test]
-    fn prefixes_and_suffixes_are_checked() {
+    fn prefixes_suffixes_and_fragments_are_checked() {
         assert_prefix(&json!("xoxb-1"), "xoxb-");
         assert_suffix(&json!("https://x/pulls/2"), "/pulls/2");
+        assert_contains(&json!("Property x does not exist"), "does not");
         let wrong = std::panic::catch_unwind(|| assert_prefix(&json!(7), "xoxb-"));
         assert!(wrong.is_err());
+        let absent = std::panic::catch_unwind(|| assert_contains(&json!("abc"), "z"));
+        assert!(absent.is_err());
+    }
+
+    #[test]
+    fn a_header_set_again_replaces_the_first() {
+        let api = Api::new("http://x").bearer("one").bearer("two");
+        assert_eq!(api.headers, [("Authorization".into(), "Bearer two".into())]);
+        let both = Api::new("http://x")
+            .with_header("authorization", "Basic a")
+            .with_header("Notion-Version", "2022-06-28")
+            .bearer("t");
+        assert_eq!(both.headers.len(), 2, "{:?}", both.headers);
+        assert_eq!(both.headers[1].1, "Bearer t");
     }
 
     #[tokio::test]

@@ -2,10 +2,10 @@
 //! the whole batch (input by input when every create input has an `objectWriteTraceId`),
 //! unknown ids come back as 207 multi-status errors.
 
-use asym_kit::testing::{Api, assert_prefix};
+use asym_kit::testing::{Api, assert_contains, assert_prefix};
 use serde_json::{Value, json};
 
-use crate::{api, assert_contains, contact_count, len, post, prop, strs};
+use crate::{api, contact_count, len, post, prop, strs};
 
 fn contacts(n: usize, domain: &str) -> Value {
     let inputs: Vec<Value> = (0..n)

@@ -1,10 +1,10 @@
 //! Lists v3: create, fetch (id, name, several), search, rename, delete and restore, and
 //! memberships (add, remove, both, from another list, clear, paging, a record's lists).
 
-use asym_kit::testing::Api;
+use asym_kit::testing::{Api, assert_contains};
 use serde_json::{Value, json};
 
-use crate::{api, assert_contains, len, missing, post, read, scoped, strs};
+use crate::{api, len, missing, post, read, scoped, strs};
 
 /// `POST /crm/v3/lists/` with `body`, expecting `status`; the body.
 async fn create_list(api: &Api, body: &Value, status: u16) -> Value {

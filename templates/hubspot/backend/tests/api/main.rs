@@ -52,15 +52,6 @@ pub(crate) fn assert_props(object: &Value, expected: &[(&str, &str)]) {
     }
 }
 
-/// Asserts that `value` is a string holding `fragment` (an error message's words).
-#[track_caller]
-pub(crate) fn assert_contains(value: &Value, fragment: &str) {
-    assert!(
-        value.as_str().is_some_and(|text| text.contains(fragment)),
-        "expected a string containing {fragment:?}, got {value}"
-    );
-}
-
 /// An object's id.
 pub(crate) fn id(object: &Value) -> String {
     object["id"].as_str().unwrap().to_owned()

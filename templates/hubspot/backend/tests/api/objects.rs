@@ -1,12 +1,11 @@
 //! Objects: create, read (by id and by email), update, archive, list and paging, the
 //! calculated properties, property validation, duplicates, merge and GDPR delete.
 
-use asym_kit::testing::{assert_prefix, assert_suffix};
+use asym_kit::testing::{assert_contains, assert_prefix, assert_suffix};
 use serde_json::{Value, json};
 
 use crate::{
-    api, archive, assert_contains, assert_props, contact_count, create, id, len, missing, patch,
-    post, prop, read,
+    api, archive, assert_props, contact_count, create, id, len, missing, patch, post, prop, read,
 };
 
 #[asym::clone("hubspot", seed = "basic")]

@@ -1,9 +1,10 @@
 //! Owners (list, by email, get), pipelines with stages (CRUD), and the stages deals and
 //! tickets may take.
 
+use asym_kit::testing::assert_contains;
 use serde_json::json;
 
-use crate::{api, archive, assert_contains, create, delete, id, len, missing, patch, post, read};
+use crate::{api, archive, create, delete, id, len, missing, patch, post, read};
 
 #[asym::clone("hubspot", seed = "basic")]
 async fn owners_are_listed_paged_and_found(hubspot: asym::HubSpot) {

@@ -2,12 +2,12 @@
 //! engine, associate them, patch the schema, archive it (refused while records live) and
 //! purge it; and the schema API's refusals.
 
-use asym_kit::testing::assert_prefix;
+use asym_kit::testing::{assert_contains, assert_prefix};
 use serde_json::{Value, json};
 
 use crate::{
-    api, archive, assert_contains, create, delete, id, len, link_default, missing, patch, post,
-    prop, read, scoped, strs,
+    api, archive, create, delete, id, len, link_default, missing, patch, post, prop, read, scoped,
+    strs,
 };
 
 /// A `car` schema: two properties (`vin` required and searchable), associated with contacts.

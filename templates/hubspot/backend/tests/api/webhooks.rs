@@ -1,13 +1,11 @@
 //! App webhooks: subscriptions through the admin surface, events batched into one JSON array
 //! per write, signed with `X-HubSpot-Signature-v3`.
 
-use asym_kit::testing::{Api, Receiver};
+use asym_kit::testing::{Api, Receiver, assert_contains};
 use serde_json::{Value, json};
 
 use crate::schemas::car_schema;
-use crate::{
-    admin, api, archive, assert_contains, create, delete, id, link_default, post, read, strs,
-};
+use crate::{admin, api, archive, create, delete, id, link_default, post, read, strs};
 
 const SECRET: &str = "app-client-secret";
 
