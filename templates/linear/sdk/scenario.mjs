@@ -613,5 +613,57 @@ await scenario("what the clone lacks is named: favorites, notifications, roadmap
   }
 });
 
+// Each data-change type Linear sends that the other webhook scenarios do not hear, through
+// @linear/sdk's own handler (signature verified, then dispatched by `type`); the types Linear
+// sends none for (teams, workflow states, custom views) stay silent though subscribed.
+await scenario("webhooks of every type Linear sends, dispatched by LinearWebhookClient; teams, states, views silent", () => withReceiver(async (url, received, until) => {
+  const sent = ["User", "IssueLabel", "Attachment", "Reaction", "Project", "Cycle", "Initiative", "ProjectUpdate", "InitiativeUpdate"];
+  const unsent = ["Team", "WorkflowState", "CustomView"];
+  const hook = await (await linear.createWebhook({ url, allPublicTeams: true, resourceTypes: [...sent, ...unsent], secret: "a11types" })).webhook;
+  const handler = new LinearWebhookClient("a11types").createHandler();
+  const heard = [];
+  for (const type of sent) handler.on(type, (payload) => heard.push(payload));
+  const dispatch = async (delivery) => {
+    const headers = { "content-type": "application/json", "linear-signature": delivery.headers["linear-signature"] };
+    const response = await handler(new Request(url, { method: "POST", headers, body: delivery.body }));
+    assert(response.status === 200, `${delivery.headers["linear-event"]} answered ${response.status}`);
+    return heard.at(-1);
+  };
+  const me = await linear.viewer;
+  const launch = (await linear.projects()).nodes.find((p) => p.name === "Launch");
+  const [ship] = (await linear.initiatives()).nodes;
+  const writes = {
+    User: () => linear.updateUser("me", { title: "Founder" }),
+    IssueLabel: () => linear.createIssueLabel({ name: "Webhooked", teamId: ENG }),
+    Attachment: () => linear.createAttachment({ issueId: "ENG-2", url: "https://example.com/hooked", title: "Hooked" }),
+    Reaction: () => linear.createReaction({ issueId: "ENG-2", emoji: "tada" }),
+    Project: () => linear.createProject({ name: "Webhooked", teamIds: [ENG] }),
+    Cycle: () => linear.createCycle({ teamId: ENG, startsAt: new Date(Date.now() + 90 * 86400e3), endsAt: new Date(Date.now() + 104 * 86400e3) }),
+    Initiative: () => linear.createInitiative({ name: "Webhooked" }),
+    ProjectUpdate: () => linear.createProjectUpdate({ projectId: launch.id, body: "Hooked" }),
+    InitiativeUpdate: () => linear.createInitiativeUpdate({ initiativeId: ship.id, body: "Hooked" }),
+  };
+  for (const type of sent) {
+    assert((await writes[type]()).success, `${type} write`);
+    const delivery = await until((r) => r.headers["linear-event"] === type);
+    assert(delivery, `a ${type} delivery`);
+    const payload = await dispatch(delivery);
+    assert(payload?.type === type && payload.webhookId === hook.id && payload.organizationId && payload.data.id, `${type} payload`);
+    assert(payload.action === (type === "User" ? "update" : "create"), `${type} action ${payload.action}`);
+  }
+  const user = heard.find((p) => p.type === "User");
+  assert(user.data.id === me.id && user.data.email === me.email && user.data.title === "Founder", "User data");
+  assert(user.updatedFrom && "title" in user.updatedFrom && user.url === user.data.url, "User updatedFrom and url");
+  await linear.updateTeam(ENG, { description: "Quiet" });
+  const [state] = (await (await linear.team(ENG)).states()).nodes;
+  await linear.updateWorkflowState(state.id, { color: "#123456" });
+  await linear.createCustomView({ name: "Quiet" });
+  await linear.updateUser("me", { title: "CEO" });
+  assert(await until((r) => r.headers["linear-event"] === "User" && JSON.parse(r.body).data.title === "CEO"), "a second User delivery");
+  const loud = received.filter((r) => unsent.includes(r.headers["linear-event"]));
+  assert(loud.length === 0, `deliveries for ${loud.map((r) => r.headers["linear-event"])}`);
+  await linear.deleteWebhook(hook.id);
+}));
+
 console.log(failures === 0 ? "all scenarios passed" : `${failures} scenario(s) failed`);
 process.exit(failures === 0 ? 0 : 1);

@@ -1,5 +1,7 @@
-//! Webhook deliveries: when an Issue, Comment, Attachment, IssueLabel, Project, Cycle,
-//! Document, Initiative, ProjectUpdate or InitiativeUpdate is created, updated or removed,
+//! Webhook deliveries: when an Issue, Comment, Attachment, Reaction, IssueLabel, Project,
+//! Cycle, Document, Initiative, ProjectUpdate, InitiativeUpdate or User is created, updated or
+//! removed (the data-change webhooks Linear sends; teams, workflow states, custom views,
+//! memberships, relations, milestones and templates have none),
 //! every enabled webhook subscribed to that resource type (and to its team, or to all public
 //! teams) gets Linear's payload — `{action, actor, createdAt, data, url, type, organizationId, webhookTimestamp,
 //! webhookId, updatedFrom}` — queued in the write's own transaction on the kit's outbox,

@@ -189,7 +189,10 @@ const MEMBERSHIP: Spec = Spec {
 };
 
 /// A user's own profile (`userUpdate`); `name` and `displayName` are never cleared.
+/// Announced as Linear's `User` webhooks; a user has no team, so only the webhooks of all
+/// public teams hear them.
 const USER: Spec = Spec {
+    hook: Some("User"),
     fields: &[
         (
             "text",

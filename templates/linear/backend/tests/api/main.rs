@@ -286,9 +286,15 @@ pub(crate) fn identifiers(connection: &Value) -> Vec<String> {
 /// A receiver subscribed to webhooks of resource type `resource` for `team` (by id), or for
 /// every public team.
 pub(crate) async fn subscribed(api: &Api, resource: &str, team: Option<&str>) -> Receiver {
+    subscribed_to(api, &[resource], team).await
+}
+
+/// A receiver subscribed to webhooks of the resource types `resources` for `team` (by id),
+/// or for every public team.
+pub(crate) async fn subscribed_to(api: &Api, resources: &[&str], team: Option<&str>) -> Receiver {
     let receiver = Receiver::start().await;
     let mut input = json!({"url": format!("{}/linear", receiver.url()),
-                           "resourceTypes": [resource]});
+                           "resourceTypes": resources});
     match team {
         Some(team) => input["teamId"] = json!(team),
         None => input["allPublicTeams"] = json!(true),

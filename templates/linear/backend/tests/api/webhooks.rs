@@ -1,11 +1,15 @@
-//! Webhooks: signed deliveries to a loopback receiver, per resource type and team, retried.
+//! Webhooks: signed deliveries to a loopback receiver, per resource type and team, retried;
+//! `User` webhooks, and the types Linear sends none for.
 
 use std::time::Duration;
 
-use asym_kit::testing::Receiver;
+use asym_kit::testing::{Receiver, assert_suffix};
 use serde_json::json;
 
-use crate::{ENG, archive_payload, client, delete_payload, query, refused, with_id};
+use crate::{
+    ADA, ENG, archive_payload, assert_fields, client, delete_payload, delivered, mutate, query,
+    refused, subscribed, subscribed_to, with_id,
+};
 
 const CREATE_HOOK: &str = "mutation($i: WebhookCreateInput!) { webhookCreate(input: $i) { success webhook { id secret enabled resourceTypes } } }";
 
@@ -168,5 +172,52 @@ async fn deliveries_are_signed_and_retried(linear: asym::Linear) {
         json!({"url": "http://127.0.0.1:1/x", "resourceTypes": ["Issue"]}),
     ] {
         refused(&api, CREATE_HOOK, json!({"i": input})).await;
+    }
+}
+
+#[asym::clone("linear", seed = "basic")]
+async fn users_are_announced_and_types_linear_does_not_announce_stay_silent(linear: asym::Linear) {
+    let api = client(&linear);
+    let users = subscribed(&api, "User", None).await;
+    let silent = subscribed_to(&api, &["Team", "WorkflowState", "CustomView"], None).await;
+    let update = "mutation($i: UserUpdateInput!) { userUpdate(id: \"me\", input: $i) { success } }";
+    mutate(
+        &api,
+        update,
+        json!({"i": {"title": "CTO", "statusLabel": "Away"}}),
+    )
+    .await;
+    let body = delivered(&users, "User", "update").await;
+    assert_fields(
+        &body["data"],
+        &json!({"id": ADA, "name": "Ada Admin", "displayName": "ada", "email": "ada@acme.test",
+                "title": "CTO", "active": true, "admin": true, "app": false, "guest": false}),
+    );
+    assert_suffix(&body["url"], "/profiles/ada");
+    assert_eq!(body["url"], body["data"]["url"]);
+    let previous = body["updatedFrom"].as_object().unwrap();
+    let mut changed: Vec<&str> = previous.keys().map(String::as_str).collect();
+    changed.sort_unstable();
+    assert_eq!(changed, ["statusLabel", "title", "updatedAt"], "{body}");
+    assert_eq!(previous["updatedAt"], "2024-01-02T09:00:00.000Z");
+    assert_eq!(
+        body["organizationId"],
+        "a0000000-0000-4000-8000-000000000001"
+    );
+    assert!(body["webhookId"].is_string() && body["webhookTimestamp"].is_u64());
+
+    // Teams, workflow states and custom views send nothing (Linear has no webhooks for
+    // them), and the User webhook does not hear an issue.
+    for write in [
+        "mutation { teamUpdate(id: \"ENG\", input: { description: \"Builders\" }) { success } }",
+        "mutation { workflowStateUpdate(id: \"d0000000-0000-4000-8000-000000000004\", input: { color: \"#00aa00\" }) { success } }",
+        "mutation { customViewCreate(input: { name: \"Quiet\", teamId: \"c0000000-0000-4000-8000-000000000001\" }) { success } }",
+        "mutation { issueCreate(input: { teamId: \"c0000000-0000-4000-8000-000000000001\", title: \"Unheard\" }) { success } }",
+    ] {
+        mutate(&api, write, json!({})).await;
+    }
+    for receiver in [&users, &silent] {
+        let heard = receiver.next(Duration::from_secs(2)).await;
+        assert!(heard.is_none(), "{:?}", heard.map(|got| got.json()));
     }
 }
