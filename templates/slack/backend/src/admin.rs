@@ -1,12 +1,12 @@
 //! The admin surface (behind the kit's `X-Asym-Admin-Secret` guard): provisioning, extra
-//! tokens, rate limits. (The Events API subscription is in `events`.)
+//! tokens, rate limits, reminders coming due. (The Events API subscription is in `events`.)
 
 use asym_kit::BackendError;
 use asym_kit::token::{random_alnum, random_digits, random_hex};
 use axum::Json;
 use axum::Router;
 use axum::body::Bytes;
-use axum::extract::State;
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -20,7 +20,7 @@ use crate::error::ApiError;
 use crate::model::token::{self, mint_bot_token, mint_user_token};
 use crate::ratelimit::Limits;
 
-/// The admin surface's own routes: provisioning, extra tokens and rate limits.
+/// The admin surface's own routes: provisioning, extra tokens, rate limits and reminders.
 pub(crate) fn routes() -> Router<AppState> {
     Router::new()
         .route("/api/admin/provision", post(provision))
@@ -29,6 +29,7 @@ pub(crate) fn routes() -> Router<AppState> {
             "/api/admin/rate-limits",
             get(get_rate_limits).post(set_rate_limits),
         )
+        .route("/api/admin/reminders/{id}/due", post(reminder_due))
 }
 
 /// An admin route's failure: Slack's error envelope with the error's status — except a
@@ -240,4 +241,24 @@ pub(crate) async fn set_rate_limits(State(state): State<AppState>, body: Bytes) 
         )
         .await?;
     Ok(Json(json!({ "ok": true, "rateLimits": value })))
+}
+
+/// `POST /api/admin/reminders/{id}/due`: the reminder comes due now, as if its time had come
+/// (the clone has no clock a test can move): Slackbot posts it, with every other reminder
+/// already due, before the call answers `{"ok":true,"posted":["Rm…",…]}`. A recurring
+/// reminder then waits for its occurrence after the one it was due at. 404 `not_found` for
+/// no such reminder, 409 `not_pending` for a one-off already posted or completed.
+pub(crate) async fn reminder_due(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> AdminResult {
+    let posted = crate::model::reminder::post_due(&state, Some(&id)).await?;
+    if !posted.contains(&id) {
+        let refusal = match crate::model::reminder::pending(&state, &id).await? {
+            None => (StatusCode::NOT_FOUND, "not_found"),
+            Some(_) => (StatusCode::CONFLICT, "not_pending"),
+        };
+        return Err(ApiError::status(refusal.0, refusal.1).into());
+    }
+    Ok(Json(json!({ "ok": true, "posted": posted })))
 }

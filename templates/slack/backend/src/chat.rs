@@ -400,7 +400,7 @@ pub(crate) async fn me_message(state: &AppState, call: &Call) -> ApiResult {
         text,
         mrkdwn: true,
         system: Some(SystemFields {
-            subtype: "me_message",
+            subtype: Some("me_message"),
             extras: None,
         }),
         ..NewMessage::default()

@@ -9,7 +9,7 @@
 //! does (`X-Slack-Retry-Num`, `X-Slack-Retry-Reason`; `X-Slack-No-Retry: 1` in an answer
 //! stops retries), on the subscription's delays.
 //!
-//! Also here: the background worker that posts scheduled messages when due.
+//! Also here: the background worker that posts scheduled messages and reminders when due.
 
 use std::time::Duration;
 
@@ -39,7 +39,7 @@ pub(crate) fn admin_routes() -> Router<AppState> {
         .route("/api/admin/events/deliveries", get(deliveries))
 }
 
-/// How often the worker looks for due scheduled messages.
+/// How often the worker looks for due scheduled messages and reminders.
 const POLL: Duration = Duration::from_millis(250);
 
 /// What a subscription request may carry.
@@ -213,20 +213,23 @@ pub(crate) async fn deliveries(State(state): State<AppState>) -> AdminResult {
 /// How often the worker refreshes planner statistics of tables that grew.
 const ANALYZE_EVERY: Duration = Duration::from_secs(1);
 
-/// Whether a scheduled message is due: one cheap indexed look per tick, so an idle clone (a
-/// test pool keeps many) costs its Postgres one prepared statement every [`POLL`].
-const DUE_SQL: &str =
-    "SELECT EXISTS (SELECT 1 FROM scheduled_messages WHERE post_at <= extract(epoch FROM now()))";
+/// Whether a scheduled message, and whether a reminder, is due: one cheap indexed look of
+/// each per tick, so an idle clone (a test pool keeps many) costs its Postgres one prepared
+/// statement every [`POLL`].
+const DUE_SQL: &str = "SELECT
+    EXISTS (SELECT 1 FROM scheduled_messages WHERE post_at <= extract(epoch FROM now())),
+    EXISTS (SELECT 1 FROM reminders WHERE next_at <= extract(epoch FROM now()))";
 
-/// Whether a scheduled message is due.
-async fn due(state: &AppState) -> Result<bool, ApiError> {
+/// Whether a scheduled message, and whether a reminder, is due.
+async fn due(state: &AppState) -> Result<(bool, bool), ApiError> {
     let client = state.kit.db().await?;
     let statement = client.prepare_cached(DUE_SQL).await?;
-    Ok(client.query_one(&statement, &[]).await?.get(0))
+    let row = client.query_one(&statement, &[]).await?;
+    Ok((row.get(0), row.get(1)))
 }
 
-/// The background worker: posts due scheduled messages, forever; and keeps planner
-/// statistics fresh (see [`analyze_grown`]).
+/// The background worker: posts due scheduled messages and reminders, forever; and keeps
+/// planner statistics fresh (see [`analyze_grown`]).
 pub(crate) async fn worker(state: AppState) {
     let mut last_analyze = tokio::time::Instant::now();
     loop {
@@ -235,8 +238,12 @@ pub(crate) async fn worker(state: AppState) {
             let _ = analyze_grown(&state).await;
         }
         // When the look fails, try: its own errors are as harmless.
-        if due(&state).await.unwrap_or(true) {
+        let (messages, reminders) = due(&state).await.unwrap_or((true, true));
+        if messages {
             let _ = crate::model::message::post_due_scheduled(&state).await;
+        }
+        if reminders {
+            let _ = crate::model::reminder::post_due(&state, None).await;
         }
         tokio::time::sleep(POLL).await;
     }

@@ -1,7 +1,8 @@
 //! Reminders: `reminders.add`, `reminders.info`, `reminders.list`, `reminders.complete`,
 //! `reminders.delete` (user tokens). A person sets reminders for themselves; `time` takes a
 //! Unix time, a number of seconds, or the natural-language "in <n> <unit>", and refuses any
-//! other phrasing with Slack's `cannot_parse`.
+//! other phrasing with Slack's `cannot_parse`. Slackbot posts each when due (see
+//! [`crate::model::reminder`]).
 
 use asym_kit::tokio_postgres::Row;
 use serde_json::{Map, Value, json};
@@ -166,8 +167,8 @@ pub(crate) async fn add(state: &AppState, call: &Call) -> ApiResult {
     let row = client
         .query_one(
             &format!(
-                "INSERT INTO reminders (team_id, creator, user_id, text, time, recurrence)
-                 VALUES ($1, $2, $2, $3, $4, $5::text::jsonb) RETURNING {COLUMNS}"
+                "INSERT INTO reminders (team_id, creator, user_id, text, time, recurrence, next_at)
+                 VALUES ($1, $2, $2, $3, $4, $5::text::jsonb, $4) RETURNING {COLUMNS}"
             ),
             &[&caller.team_id, &caller.user_id, &text, &at, &recurrence],
         )
@@ -211,7 +212,7 @@ pub(crate) async fn list(state: &AppState, call: &Call) -> ApiResult {
 }
 
 /// `reminders.complete`: marks one of the caller's one-off reminders complete (a second
-/// call keeps the first `complete_ts`).
+/// call keeps the first `complete_ts`); Slackbot no longer posts it.
 pub(crate) async fn complete(state: &AppState, call: &Call) -> ApiResult {
     let (id, user) = target(state, call, "reminders:write").await?;
     let client = state.kit.db().await?;
@@ -221,7 +222,8 @@ pub(crate) async fn complete(state: &AppState, call: &Call) -> ApiResult {
                         WHERE id = $1 AND user_id = $2),
                   done AS (UPDATE reminders m
                            SET complete_ts = CASE WHEN m.complete_ts = 0 THEN $3
-                                                  ELSE m.complete_ts END
+                                                  ELSE m.complete_ts END,
+                               next_at = NULL
                            FROM r WHERE m.id = r.id AND NOT r.recurring)
              SELECT recurring FROM r",
             &[&id, &user, &crate::ts::now_seconds()],

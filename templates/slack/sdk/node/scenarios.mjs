@@ -375,6 +375,26 @@ await scenario('reminders', async () => {
   await fails('not_allowed_token_type', bot.reminders.list());
 });
 
+await scenario('reminders come due', async () => {
+  // Made due now through the admin surface: the clone has no clock to move.
+  const { reminder: plants } = await user.reminders.add({ text: 'water the plants', time: 'in 10 minutes' });
+  const daily = { frequency: 'daily' };
+  const time = Math.floor(Date.now() / 1000) + 3600;
+  const { reminder: standup } = await user.reminders.add({ text: 'standup', time, recurrence: daily });
+  assert.ok((await admin('POST', `reminders/${plants.id}/due`)).posted.includes(plants.id));
+  await admin('POST', `reminders/${standup.id}/due`);
+  await admin('POST', `reminders/${standup.id}/due`);
+  const { channel } = await user.conversations.open({ users: 'USLACKBOT' });
+  const { messages } = await user.conversations.history({ channel: channel.id });
+  assert.deepEqual(messages.slice(0, 3).map((m) => [m.text, m.user, m.bot_id, m.subtype]), [
+    ['Reminder: standup.', 'USLACKBOT', 'B01', undefined],
+    ['Reminder: standup.', 'USLACKBOT', 'B01', undefined],
+    ['Reminder: water the plants.', 'USLACKBOT', 'B01', undefined],
+  ]);
+  assert.deepEqual((await user.reminders.info({ reminder: plants.id })).reminder, plants);
+  assert.deepEqual((await user.reminders.info({ reminder: standup.id })).reminder, standup);
+});
+
 await scenario('retired and unserved methods', async () => {
   await fails('method_deprecated', bot.apiCall('files.upload', { channels: GENERAL, content: 'hello' }));
   assert.equal((await fails('unknown_method', bot.stars.list())).req_method, 'stars.list');

@@ -45,6 +45,19 @@ def fails(code, call, *args, **kwargs):
     raise AssertionError(f"expected {code}, the call succeeded")
 
 
+def admin(method, path, body=None):
+    """Calls the clone's admin surface; the JSON answer (raises on a non-2xx)."""
+    request = urllib.request.Request(
+        f"{BASE}admin/{path}",
+        method=method,
+        data=None if body is None else json.dumps(body).encode(),
+        headers={"X-Asym-Admin-Secret": os.environ["ASYM_ADMIN_SECRET"],
+                 "Content-Type": "application/json"},
+    )
+    with urllib.request.urlopen(request) as response:
+        return json.loads(response.read())
+
+
 @scenario
 def auth_and_meta():
     me = bot.auth_test()
@@ -445,6 +458,25 @@ def reminders():
 
 
 @scenario
+def reminders_come_due():
+    """Slackbot posts a reminder in the person's DM with it when due (made due now through the
+    admin surface, as the clone has no clock to move); a one-off stays incomplete, a recurring
+    one is posted at each occurrence."""
+    plants = user.reminders_add(text="water the plants", time="in 10 minutes")["reminder"]
+    weekly = {"frequency": "weekly", "weekdays": ["tuesday"]}
+    standup = user.reminders_add(text="standup", time=int(time.time()) + 3600, recurrence=json.dumps(weekly))["reminder"]
+    assert plants["id"] in admin("POST", f"reminders/{plants['id']}/due")["posted"]
+    for _ in range(2):
+        admin("POST", f"reminders/{standup['id']}/due")
+    dm = user.conversations_open(users="USLACKBOT")["channel"]["id"]
+    messages = user.conversations_history(channel=dm)["messages"]
+    assert [m["text"] for m in messages][:3] == ["Reminder: standup.", "Reminder: standup.", "Reminder: water the plants."], messages
+    assert all(m["user"] == "USLACKBOT" and m["bot_id"] == "B01" and "subtype" not in m for m in messages[:3]), messages
+    assert user.reminders_info(reminder=plants["id"])["reminder"] == plants
+    assert user.reminders_info(reminder=standup["id"])["reminder"]["recurrence"] == weekly
+
+
+@scenario
 def retired_and_unserved_methods():
     fails("method_deprecated", bot.files_upload, channels=GENERAL, content="hello", filename="a.txt")
     assert fails("unknown_method", bot.stars_list)["req_method"] == "stars.list"
@@ -508,19 +540,6 @@ def revoking_the_user_token():
     assert user.auth_revoke()["revoked"] is True
     fails("token_revoked", user.auth_test)
     fails("invalid_auth", WebClient(token="xoxp-1-2-3-nope", base_url=BASE).auth_test)
-
-
-def admin(method, path, body=None):
-    """Calls the clone's admin surface; the JSON answer (raises on a non-2xx)."""
-    request = urllib.request.Request(
-        f"{BASE}admin/{path}",
-        method=method,
-        data=None if body is None else json.dumps(body).encode(),
-        headers={"X-Asym-Admin-Secret": os.environ["ASYM_ADMIN_SECRET"],
-                 "Content-Type": "application/json"},
-    )
-    with urllib.request.urlopen(request) as response:
-        return json.loads(response.read())
 
 
 @scenario

@@ -1,5 +1,6 @@
 //! Conversations: the conversation as a caller sees it, and resolving a `channel` argument.
 
+use asym_kit::deadpool_postgres::{GenericClient, Transaction};
 use asym_kit::tokio_postgres::Row;
 use serde_json::{Value, json};
 
@@ -349,15 +350,8 @@ pub(crate) async fn open_direct(
         return Err(ApiError::new("user_disabled"));
     }
     let member_key = users.join(",");
-    let existing = client
-        .query_opt(
-            "SELECT id FROM conversations WHERE team_id = $1 AND member_key = $2",
-            &[&caller.team_id, &member_key],
-        )
-        .await?;
-    if let Some(row) = existing {
+    if let Some(id) = find_direct(&*client, &caller.team_id, &member_key).await? {
         // Opening a conversation its caller closed shows it again.
-        let id: String = row.get(0);
         let reopened = client
             .execute(
                 "UPDATE conversation_members SET is_open = true
@@ -370,13 +364,47 @@ pub(crate) async fn open_direct(
     if prevent_creation {
         return Err(ApiError::new("channel_not_found"));
     }
-    let kind = if users.len() <= 2 { "im" } else { "mpim" };
-    let name = (kind == "mpim").then(|| {
+    let name = (users.len() > 2).then(|| {
         let names: Vec<&str> = known.iter().map(|row| row.get::<_, &str>(1)).collect();
         format!("mpdm-{}-1", names.join("--"))
     });
-    let prefix = if kind == "im" { "D" } else { "G" };
     let tx = client.transaction().await?;
+    let id = create_direct(&tx, &caller.team_id, &caller.user_id, users, name).await?;
+    tx.commit().await?;
+    Ok((id, false))
+}
+
+/// The id of the IM or group DM whose sorted members are `member_key` (`U1,U2`), if any.
+async fn find_direct(
+    client: &impl GenericClient,
+    team_id: &str,
+    member_key: &str,
+) -> Result<Option<String>, ApiError> {
+    let row = client
+        .query_opt(
+            "SELECT id FROM conversations WHERE team_id = $1 AND member_key = $2",
+            &[&team_id, &member_key],
+        )
+        .await?;
+    Ok(row.map(|row| row.get(0)))
+}
+
+/// Creates the IM (two people) or group DM `name` (more) of `users`, sorted and
+/// deduplicated, opened by `creator` (or finds it, when another writer created it first);
+/// its id.
+async fn create_direct(
+    tx: &Transaction<'_>,
+    team_id: &str,
+    creator: &str,
+    users: &[String],
+    name: Option<String>,
+) -> Result<String, ApiError> {
+    asym_kit::hold_writers(tx).await?;
+    let (kind, prefix) = if users.len() <= 2 {
+        ("im", "D")
+    } else {
+        ("mpim", "G")
+    };
     let row = tx
         .query_one(
             "INSERT INTO conversations (id, team_id, kind, name, creator, created,
@@ -387,14 +415,7 @@ pub(crate) async fn open_direct(
              ON CONFLICT (team_id, member_key) WHERE member_key IS NOT NULL
              DO UPDATE SET member_key = EXCLUDED.member_key
              RETURNING id",
-            &[
-                &prefix,
-                &caller.team_id,
-                &kind,
-                &name,
-                &caller.user_id,
-                &member_key,
-            ],
+            &[&prefix, &team_id, &kind, &name, &creator, &users.join(",")],
         )
         .await?;
     let id: String = row.get(0);
@@ -405,9 +426,31 @@ pub(crate) async fn open_direct(
         &[&id, &users],
     )
     .await?;
-    tx.commit().await?;
-    Ok((id, false))
+    Ok(id)
 }
+
+/// The id of `user`'s IM with Slackbot (`USLACKBOT`), where Slackbot posts to them, created
+/// in `tx` if need be.
+///
+/// # Errors
+///
+/// `internal_error` when Postgres fails.
+pub(crate) async fn slackbot_dm(
+    tx: &Transaction<'_>,
+    team_id: &str,
+    user: &str,
+) -> Result<String, ApiError> {
+    let mut users = vec![user.to_owned(), SLACKBOT.to_owned()];
+    users.sort();
+    users.dedup();
+    if let Some(id) = find_direct(tx, team_id, &users.join(",")).await? {
+        return Ok(id);
+    }
+    create_direct(tx, team_id, user, &users, None).await
+}
+
+/// Slackbot's user id.
+pub(crate) const SLACKBOT: &str = "USLACKBOT";
 
 /// Whether a `channel` argument is a user id (`U…`, `W…`), which posting methods take as
 /// the caller's direct message with that person.

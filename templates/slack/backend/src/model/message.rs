@@ -463,8 +463,8 @@ pub(crate) struct NewMessage {
 /// What makes a message a system message (`channel_join`, `channel_topic`, …).
 #[derive(Debug)]
 pub(crate) struct SystemFields {
-    /// Its subtype.
-    pub(crate) subtype: &'static str,
+    /// Its subtype, if it has one (Slackbot's reminders have none).
+    pub(crate) subtype: Option<&'static str>,
     /// The top-level fields it adds (`inviter`, `old_name`, `topic`, …), as JSON object text;
     /// none when it adds none.
     pub(crate) extras: Option<String>,
@@ -583,7 +583,7 @@ pub(crate) async fn insert(
     let statement = client.prepare_cached(&SQL).await?;
     let thread_ts = message.thread_ts.map(|ts| ts.to_string());
     let system = message.system.as_ref();
-    let subtype = system.map(|system| system.subtype);
+    let subtype = system.and_then(|system| system.subtype);
     let extras = system.and_then(|system| system.extras.as_deref());
     let channel_id = channel.to_owned();
     let params = insert_params(&channel_id, message, &thread_ts, &subtype, &extras);

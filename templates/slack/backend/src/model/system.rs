@@ -109,7 +109,7 @@ pub(crate) async fn post(
         text,
         mrkdwn: true,
         system: Some(SystemFields {
-            subtype,
+            subtype: Some(subtype),
             extras: (!extras.is_empty()).then(|| Value::Object(extras).to_string()),
         }),
         ..NewMessage::default()
