@@ -9,6 +9,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::kinds::{PRICE, PRODUCT};
 use crate::model::price::new_price;
 use crate::params::{Params, Takes, apply_metadata, string_at};
+use crate::shapes::ITEM_RECURRING;
 use asym_kit::Kit;
 
 /// Products and prices: the `/v1` routes this module serves.
@@ -38,6 +39,11 @@ const PRODUCT_CREATE: Takes = Takes {
     route: "product creation",
     serves: &[PRODUCT_SERVED, &["id", "type", "default_price_data"]],
     refuses: &[&["package_dimensions", "tax_details"]],
+    nested: &[
+        ("default_price_data", &DEFAULT_PRICE_DATA),
+        ("marketing_features", &FEATURE),
+        ("features", &FEATURE),
+    ],
 };
 
 /// What `POST /v1/products/{id}` takes.
@@ -45,6 +51,58 @@ const PRODUCT_UPDATE: Takes = Takes {
     route: "product updates",
     serves: &[PRODUCT_SERVED, &["default_price"]],
     refuses: &[&["package_dimensions", "tax_details"]],
+    nested: &[("marketing_features", &FEATURE), ("features", &FEATURE)],
+};
+
+/// One of a product's `marketing_features`.
+const FEATURE: Takes = Takes {
+    route: "products",
+    serves: &[&["name"]],
+    refuses: &[],
+    nested: &[],
+};
+
+/// A product's `default_price_data`: the price made with it.
+const DEFAULT_PRICE_DATA: Takes = Takes {
+    route: "product creation",
+    serves: &[&[
+        "currency",
+        "metadata",
+        "recurring",
+        "tax_behavior",
+        "unit_amount",
+        "unit_amount_decimal",
+    ]],
+    refuses: &[&["currency_options", "custom_unit_amount"]],
+    nested: &[("recurring", &ITEM_RECURRING)],
+};
+
+/// A price's `product_data`: the product made with it (its name and metadata).
+const PRODUCT_DATA: Takes = Takes {
+    route: "price creation",
+    serves: &[&["name", "metadata"]],
+    refuses: &[&[
+        "active",
+        "id",
+        "statement_descriptor",
+        "tax_code",
+        "tax_details",
+        "unit_label",
+    ]],
+    nested: &[],
+};
+
+/// A price's `recurring`.
+const RECURRING: Takes = Takes {
+    route: "price creation",
+    serves: &[&[
+        "interval",
+        "interval_count",
+        "trial_period_days",
+        "usage_type",
+    ]],
+    refuses: &[&["meter"]],
+    nested: &[],
 };
 
 /// What `POST /v1/prices` takes: per-unit amounts in one currency.
@@ -59,6 +117,7 @@ const PRICE_CREATE: Takes = Takes {
     refuses: &[&[
         "currency_options", "custom_unit_amount", "tiers", "tiers_mode", "transform_quantity",
     ]],
+    nested: &[("product_data", &PRODUCT_DATA), ("recurring", &RECURRING)],
 };
 
 /// A product's text fields: set from their parameters, emptied by an empty one.
@@ -259,6 +318,7 @@ const PRICE_UPDATE: Takes = Takes {
         "active", "metadata", "nickname", "lookup_key", "transfer_lookup_key", "tax_behavior",
     ]],
     refuses: &[&["currency_options"]],
+    nested: &[],
 };
 
 /// `POST /v1/prices/{id}` (`active`, `metadata`, `nickname`, `lookup_key`, `tax_behavior`).

@@ -9,6 +9,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::kinds::{CHARGE, PAYMENT_INTENT, REFUND};
 use crate::model::balance;
 use crate::params::{Takes, apply_metadata};
+use crate::shapes::TRACKED_SHIPPING;
 use asym_kit::Kit;
 
 /// Charges and refunds: the `/v1` routes this module serves.
@@ -42,6 +43,7 @@ const CHARGE_UPDATE: Takes = Takes {
         "transfer_group",
     ]],
     refuses: &[&["customer", "fraud_details"]],
+    nested: &[("shipping", &TRACKED_SHIPPING)],
 };
 
 /// What `POST /v1/refunds` takes: a refund of a card charge, in its currency, to its card.
@@ -53,6 +55,7 @@ const REFUND_CREATE: Takes = Takes {
         "currency", "customer", "instructions_email", "origin", "refund_application_fee",
         "reverse_transfer",
     ]],
+    nested: &[],
 };
 
 /// `POST /v1/charges/{id}` (`description`, `metadata`, `receipt_email`, `shipping`).
@@ -196,6 +199,7 @@ pub(crate) async fn update_refund(cx: &mut Cx<'_>, id: &str) -> ApiResult {
                 route: "refund updates",
                 serves: &[&["metadata"]],
                 refuses: &[],
+                nested: &[],
             },
         )
         .await?;

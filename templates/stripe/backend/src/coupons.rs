@@ -34,6 +34,7 @@ const COUPON_CREATE: Takes = Takes {
         "metadata", "name", "percent_off", "redeem_by", "applies_to",
     ]],
     refuses: &[&["currency_options"]],
+    nested: &[("applies_to", &APPLIES_TO)],
 };
 
 /// `percent_off`: a number in (0, 100].
@@ -182,6 +183,7 @@ pub(crate) async fn update_coupon(cx: &mut Cx<'_>, id: &str) -> ApiResult {
                 route: "coupon updates",
                 serves: &[&["name", "metadata"]],
                 refuses: &[&["currency_options"]],
+                nested: &[],
             },
         )
         .await?;
@@ -205,6 +207,41 @@ pub(crate) async fn list_coupons(cx: &mut Cx<'_>) -> ApiResult {
     COUPON.list_by(cx, &[], &[]).await
 }
 
+/// A coupon's `applies_to`: the products it is for.
+const APPLIES_TO: Takes = Takes {
+    route: "coupons",
+    serves: &[&["products"]],
+    refuses: &[],
+    nested: &[],
+};
+
+/// A promotion code's `promotion`: the coupon it redeems.
+const PROMOTION: Takes = Takes {
+    route: "promotion codes",
+    serves: &[&["type", "coupon"]],
+    refuses: &[],
+    nested: &[],
+};
+
+/// A promotion code's `restrictions` as created.
+#[rustfmt::skip]
+const RESTRICTIONS: Takes = Takes {
+    route: "promotion codes",
+    serves: &[&[
+        "currency_options", "first_time_transaction", "minimum_amount", "minimum_amount_currency",
+    ]],
+    refuses: &[],
+    nested: &[],
+};
+
+/// A promotion code's `restrictions` as updated: only its currency options.
+const RESTRICTIONS_UPDATE: Takes = Takes {
+    route: "promotion codes",
+    serves: &[&["currency_options"]],
+    refuses: &[],
+    nested: &[],
+};
+
 /// What `POST /v1/promotion_codes` takes (`coupon` is `promotion[coupon]` before
 /// 2025-09-30.clover).
 #[rustfmt::skip]
@@ -215,6 +252,7 @@ const PROMOTION_CREATE: Takes = Takes {
         "metadata", "restrictions",
     ]],
     refuses: &[&["customer_account"]],
+    nested: &[("promotion", &PROMOTION), ("restrictions", &RESTRICTIONS)],
 };
 
 /// The coupon a promotion code create names: `coupon` (before 2025-09-30.clover) or
@@ -259,12 +297,12 @@ fn restrictions(params: &Params) -> ApiResult<Value> {
             "minimum_amount_currency" => {
                 out[key.as_str()] = json!(string_at(Some(value), &at)?.map(str::to_lowercase));
             }
-            "currency_options" => {
+            // `currency_options` ([`RESTRICTIONS`] refused any other key).
+            _ => {
                 out[key.as_str()] = hash_at(Some(value), &at)?
                     .cloned()
                     .map_or(json!({}), Value::Object);
             }
-            other => return Err(ApiError::unknown(&format!("restrictions[{other}]"))),
         }
     }
     if out["minimum_amount"].is_i64() && out["minimum_amount_currency"].is_null() {
@@ -368,6 +406,7 @@ pub(crate) async fn update_promotion_code(cx: &mut Cx<'_>, id: &str) -> ApiResul
                 route: "promotion code updates",
                 serves: &[&["active", "metadata", "restrictions"]],
                 refuses: &[],
+                nested: &[("restrictions", &RESTRICTIONS_UPDATE)],
             },
         )
         .await?;
@@ -380,10 +419,8 @@ pub(crate) async fn update_promotion_code(cx: &mut Cx<'_>, id: &str) -> ApiResul
         promo["active"] = json!(active);
     }
     if let Some(given) = params.hash("restrictions")? {
-        for (key, value) in given {
-            if key != "currency_options" {
-                return Err(ApiError::unknown(&format!("restrictions[{key}]")));
-            }
+        // `currency_options`, the only key [`RESTRICTIONS_UPDATE`] takes.
+        for value in given.values() {
             let at = "restrictions[currency_options]";
             promo["restrictions"]["currency_options"] = hash_at(Some(value), at)?
                 .cloned()

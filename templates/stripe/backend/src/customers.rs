@@ -10,7 +10,8 @@ use crate::kinds::{CUSTOMER, TEST_CLOCK};
 use crate::model::customer_balance::{self, Entry};
 use crate::model::subscription::customer_now;
 use crate::model::{discount, method};
-use crate::params::{Params, Takes, apply_metadata};
+use crate::params::{Nested, Params, Takes, apply_metadata};
+use crate::shapes::{ADDRESS, SHIPPING};
 use asym_kit::Kit;
 
 /// Customers: the `/v1` routes this module serves.
@@ -43,6 +44,7 @@ const CREATE: Takes = Takes {
     route: "customer creation",
     serves: &[SERVED, &["test_clock"]],
     refuses: &[UNSERVED, &["tax_id_data"]],
+    nested: NESTED,
 };
 
 /// What `POST /v1/customers/{id}` takes.
@@ -50,6 +52,46 @@ const UPDATE: Takes = Takes {
     route: "customer updates",
     serves: &[SERVED],
     refuses: &[UNSERVED, &["default_source"]],
+    nested: NESTED,
+};
+
+/// The hashes a customer's create and update check inside.
+const NESTED: Nested = &[
+    ("address", &ADDRESS),
+    ("shipping", &SHIPPING),
+    ("invoice_settings", &INVOICE_SETTINGS),
+];
+
+/// What a customer's `invoice_settings` take (all served: kept as sent).
+const INVOICE_SETTINGS: Takes = Takes {
+    route: "customers",
+    serves: &[&[
+        "custom_fields",
+        "default_payment_method",
+        "footer",
+        "rendering_options",
+    ]],
+    refuses: &[],
+    nested: &[
+        ("custom_fields", &CUSTOM_FIELD),
+        ("rendering_options", &RENDERING_OPTIONS),
+    ],
+};
+
+/// One of `invoice_settings[custom_fields]`.
+const CUSTOM_FIELD: Takes = Takes {
+    route: "customers",
+    serves: &[&["name", "value"]],
+    refuses: &[],
+    nested: &[],
+};
+
+/// `invoice_settings[rendering_options]`.
+const RENDERING_OPTIONS: Takes = Takes {
+    route: "customers",
+    serves: &[&["amount_tax_display", "template"]],
+    refuses: &[],
+    nested: &[],
 };
 /// Copies the plain fields of a create/update request onto `customer`.
 fn apply(customer: &mut Value, params: &Params) -> ApiResult<()> {
@@ -157,14 +199,13 @@ async fn apply_invoice_settings(
                     customer["invoice_settings"]["default_payment_method"] = json!(method_id);
                 }
             }
-            "footer" | "custom_fields" | "rendering_options" => {
+            // `footer`, `custom_fields`, `rendering_options` ([`INVOICE_SETTINGS`] refused
+            // any other key).
+            _ => {
                 customer["invoice_settings"][key.as_str()] = match value {
                     Value::String(s) if s.is_empty() => Value::Null,
                     other => other,
                 };
-            }
-            other => {
-                return Err(ApiError::unknown(&format!("invoice_settings[{other}]")));
             }
         }
     }

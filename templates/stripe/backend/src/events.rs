@@ -153,6 +153,7 @@ const ENDPOINT_CREATE: Takes = Takes {
         "api_version",
     ]],
     refuses: &[&["connect"]],
+    nested: &[],
 };
 
 /// `POST /v1/webhook_endpoints` (`url`, `enabled_events[]`): the only answer carrying `secret`.
@@ -200,6 +201,7 @@ const ENDPOINT_UPDATE: Takes = Takes {
         "disabled",
     ]],
     refuses: &[],
+    nested: &[],
 };
 
 /// `POST /v1/webhook_endpoints/{id}` (`url`, `enabled_events[]`, `disabled`, …).

@@ -12,7 +12,7 @@ use crate::kinds::{INVOICE, INVOICE_ITEM, PRICE};
 use crate::model::intent::currency;
 use crate::model::invoice::{item_line, total};
 use crate::model::tax;
-use crate::params::{Params, Takes, apply_metadata, int_at, string_at};
+use crate::params::{Nested, Params, Takes, apply_metadata, int_at, string_at};
 use asym_kit::Kit;
 
 /// Invoice items: the `/v1` routes this module serves.
@@ -39,11 +39,31 @@ const ITEM_UNSERVED: &[&str] = &[
     "unit_amount_decimal",
 ];
 
+/// The hashes an invoice item's create and update check inside.
+const ITEM_NESTED: Nested = &[("pricing", &PRICING), ("period", &PERIOD)];
+
+/// An invoice item's `pricing`: its price.
+const PRICING: Takes = Takes {
+    route: "invoice items",
+    serves: &[&["price"]],
+    refuses: &[],
+    nested: &[],
+};
+
+/// An invoice item's `period`.
+const PERIOD: Takes = Takes {
+    route: "invoice items",
+    serves: &[&["start", "end"]],
+    refuses: &[],
+    nested: &[],
+};
+
 /// What `POST /v1/invoiceitems` takes.
 const ITEM_CREATE: Takes = Takes {
     route: "invoice item creation",
     serves: &[ITEM_SERVED, &["customer", "currency", "invoice"]],
     refuses: &[ITEM_UNSERVED, &["customer_account", "subscription"]],
+    nested: ITEM_NESTED,
 };
 
 /// What `POST /v1/invoiceitems/{id}` takes.
@@ -51,6 +71,7 @@ const ITEM_UPDATE: Takes = Takes {
     route: "invoice item updates",
     serves: &[ITEM_SERVED],
     refuses: &[ITEM_UNSERVED, &["invoicing_rules"]],
+    nested: ITEM_NESTED,
 };
 
 /// `POST /v1/invoiceitems` (`customer`, `amount` + `currency` or `price`, `quantity`, `invoice`).
@@ -121,9 +142,6 @@ pub(crate) async fn create_invoice_item(cx: &mut Cx<'_>) -> ApiResult {
 /// `pricing[price]`, as Stripe spells it from 2025-03-31.basil, or the older `price`.
 fn named_price(params: &Params) -> ApiResult<Option<(&str, &'static str)>> {
     if let Some(pricing) = params.hash("pricing")? {
-        if let Some(key) = pricing.keys().find(|key| *key != "price") {
-            return Err(ApiError::unknown(&format!("pricing[{key}]")));
-        }
         let price = string_at(pricing.get("price"), "pricing[price]")?;
         return Ok(price
             .filter(|s| !s.is_empty())

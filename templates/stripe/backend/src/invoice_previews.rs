@@ -15,7 +15,8 @@ use crate::model::invoice::preview;
 use crate::model::proration::{self, Behavior};
 use crate::model::subscription::{customer_now, interval_of_items, plan_of, subscription_active};
 use crate::model::tax;
-use crate::params::{Params, Takes, bool_at, int_at, string_at, unserved};
+use crate::params::{Nested, Params, Takes, bool_at, int_at, string_at, unserved};
+use crate::shapes::{ADDRESS, SHIPPING};
 use asym_kit::Kit;
 
 /// Invoice previews: the `/v1` routes this module serves (with `POST` and `DELETE` on their
@@ -42,11 +43,84 @@ const SERVED: &[&str] = &[
 /// invoice items, discounts, subscription schedules.
 const UNSERVED: &[&str] = &["discounts", "invoice_items", "schedule"];
 
+/// The hashes both preview routes check inside.
+const NESTED: Nested = &[
+    ("customer_details", &CUSTOMER_DETAILS),
+    ("automatic_tax", &AUTOMATIC_TAX),
+    ("issuer", &ISSUER),
+];
+
+/// What `GET /v1/invoices/upcoming` checks inside: [`NESTED`] and its proposed items.
+const UPCOMING_NESTED: Nested = &[
+    NESTED[0],
+    NESTED[1],
+    NESTED[2],
+    ("subscription_items", &ITEM),
+];
+
+/// A preview's `customer_details`: what stands in for the customer's fields
+/// ([`DETAILS`]); its tax location and tax ids are refused by name.
+const CUSTOMER_DETAILS: Takes = Takes {
+    route: "invoice previews",
+    serves: &[DETAILS],
+    refuses: &[&["tax", "tax_ids"]],
+    nested: &[("address", &ADDRESS), ("shipping", &SHIPPING)],
+};
+
+/// A preview's `automatic_tax` (only `enabled=false` is previewed: [`Options::of`]).
+const AUTOMATIC_TAX: Takes = Takes {
+    route: "invoice previews",
+    serves: &[&["enabled"]],
+    refuses: &[&["liability"]],
+    nested: &[],
+};
+
+/// A preview's `issuer` (only `type=self` is previewed: [`Options::of`]).
+const ISSUER: Takes = Takes {
+    route: "invoice previews",
+    serves: &[&["type", "account"]],
+    refuses: &[],
+    nested: &[],
+};
+
+/// A create preview's `subscription_details`: the changes it previews are its items, tax
+/// rates and proration; every other change is refused by name.
+#[rustfmt::skip]
+const SUBSCRIPTION_DETAILS: Takes = Takes {
+    route: "invoice previews",
+    serves: &[&["items", "default_tax_rates", "proration_behavior", "proration_date"]],
+    refuses: &[&[
+        "billing_cycle_anchor", "billing_mode", "billing_schedules", "cancel_at",
+        "cancel_at_period_end", "cancel_now", "metadata", "pause", "resume_at", "start_date",
+        "trial_end",
+    ]],
+    nested: &[("items", &ITEM)],
+};
+
+/// One proposed item (`subscription_details[items][n]`, `subscription_items[n]`): added by
+/// `price`, changed or removed by `id`. Inline prices, plans and what only billing uses are
+/// refused by name.
+#[rustfmt::skip]
+const ITEM: Takes = Takes {
+    route: "invoice previews",
+    serves: &[&["id", "price", "quantity", "deleted", "tax_rates", "metadata"]],
+    refuses: &[&[
+        "billing_thresholds", "clear_usage", "current_trial", "discounts", "plan", "price_data",
+    ]],
+    nested: &[],
+};
+
 /// What `POST /v1/invoices/create_preview` takes.
 const CREATE_PREVIEW: Takes = Takes {
     route: "invoice previews",
     serves: &[SERVED, &["subscription_details", "preview_mode"]],
     refuses: &[UNSERVED, &["customer_account", "schedule_details"]],
+    nested: &[
+        ("subscription_details", &SUBSCRIPTION_DETAILS),
+        NESTED[0],
+        NESTED[1],
+        NESTED[2],
+    ],
 };
 
 /// What `GET /v1/invoices/upcoming` takes: the subscription changes it proposes are spelled
@@ -72,6 +146,7 @@ const UPCOMING: Takes = Takes {
     route: "invoice previews",
     serves: &[SERVED, UPCOMING_SERVED],
     refuses: &[UNSERVED, UPCOMING_UNSERVED],
+    nested: UPCOMING_NESTED,
 };
 
 /// What `GET /v1/invoices/upcoming/lines` takes: [`UPCOMING`]'s and a page's.
@@ -79,6 +154,7 @@ const UPCOMING_LINES: Takes = Takes {
     route: "invoice previews",
     serves: &[SERVED, UPCOMING_SERVED, CURSOR],
     refuses: &[UNSERVED, UPCOMING_UNSERVED],
+    nested: UPCOMING_NESTED,
 };
 
 /// What a preview says of the invoice itself rather than of a subscription change: its
@@ -157,8 +233,8 @@ impl Options {
                         *value = json!("none");
                     }
                 }
-                "tax" | "tax_ids" => return Err(unserved(&at, "invoice previews")),
-                _ => return Err(ApiError::unknown(&at)),
+                // [`CUSTOMER_DETAILS`] refused any other key.
+                _ => {}
             }
         }
         Ok(Self {
@@ -217,28 +293,10 @@ impl Proposal {
     }
 }
 
-/// A proposed subscription change, `param`, that previews do not serve: refused by name
-/// rather than previewed without it.
-fn not_previewed(param: &str) -> ApiError {
-    ApiError::invalid_param(
-        param,
-        format!("This Stripe clone does not preview {param} (not implemented)."),
-    )
-}
-
 /// `POST /v1/invoices/create_preview`: the next invoice, with an id of its own.
 pub(crate) async fn create_preview(cx: &mut Cx<'_>) -> ApiResult {
     cx.params.take(&CREATE_PREVIEW)?;
     let details = cx.params.hash("subscription_details")?;
-    const SERVED: &[&str] = &[
-        "items",
-        "default_tax_rates",
-        "proration_behavior",
-        "proration_date",
-    ];
-    if let Some(key) = details.and_then(|d| d.keys().find(|k| !SERVED.contains(&k.as_str()))) {
-        return Err(not_previewed(&format!("subscription_details[{key}]")));
-    }
     let get = |key| details.and_then(|d| d.get(key)).cloned();
     let proposal = Proposal {
         items: get("items"),

@@ -59,6 +59,7 @@ const INVOICE_CREATE: Takes = Takes {
         INVOICE_UNSERVED,
         &["customer_account", "from_invoice", "subscription"],
     ],
+    nested: &[],
 };
 
 /// What `POST /v1/invoices/{id}` takes.
@@ -66,6 +67,7 @@ const INVOICE_UPDATE: Takes = Takes {
     route: "invoice updates",
     serves: &[INVOICE_SERVED],
     refuses: &[INVOICE_UNSERVED],
+    nested: &[],
 };
 
 /// What a create request for a customer's object starts from: its parameters (checked against
@@ -226,6 +228,7 @@ pub(crate) async fn pay_invoice_route(cx: &mut Cx<'_>, id: &str) -> ApiResult {
                 route: "invoice payment",
                 serves: &[&["payment_method", "paid_out_of_band", "off_session"]],
                 refuses: &[&["forgive", "mandate", "source"]],
+                nested: &[],
             },
         )
         .await?;

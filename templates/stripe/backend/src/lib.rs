@@ -66,6 +66,7 @@ mod payments;
 mod ratelimit;
 mod search;
 mod setups;
+mod shapes;
 mod subscription_items;
 mod subscriptions;
 mod tax_rates;

@@ -79,7 +79,15 @@ pub(crate) struct Takes {
     pub(crate) serves: &'static [&'static [&'static str]],
     /// The parameters Stripe takes there that are not served, as lists too.
     pub(crate) refuses: &'static [&'static [&'static str]],
+    /// The served hashes whose keys are checked in turn (`items`, `price_data`, `address`),
+    /// with what each takes: a hash, or each hash of an array (`items[0][price]`). A hash not
+    /// named here keeps free keys (`metadata[anything]`); a refusal inside one names the
+    /// nested table's `route`.
+    pub(crate) nested: Nested,
 }
+
+/// The hashes a [`Takes`] checks inside: each served parameter with what it takes.
+pub(crate) type Nested = &'static [(&'static str, &'static Takes)];
 
 /// Whether `lists` hold `key`.
 fn holds(lists: &[&[&str]], key: &str) -> bool {
@@ -234,12 +242,16 @@ impl Params {
         Ok(())
     }
 
-    /// Checks the request against what `route` takes: an unknown parameter is
-    /// `parameter_unknown`, then one it does not serve is refused by name ([`unserved`]).
+    /// Checks the request against what `route` takes, nested hashes included: an unknown
+    /// parameter anywhere is `parameter_unknown` (`items[0][pricee]`), else the first one not
+    /// served is refused by name ([`unserved`]).
     pub(crate) fn take(&self, route: &Takes) -> ApiResult<()> {
-        take_keys(self.0.keys().filter(|key| *key != "expand"), route, |key| {
-            key.to_owned()
-        })
+        let mut refused = None;
+        audit(&self.0, route, None, &mut refused).map_err(|name| ApiError::unknown(&name))?;
+        match refused {
+            Some((name, on)) => Err(unserved(&name, on)),
+            None => Ok(()),
+        }
     }
 
     /// The raw value under `key`.
@@ -351,36 +363,47 @@ impl Params {
     }
 }
 
-/// Checks the keys of hash `at` (`payment_method_options[card]`), when it was sent, against
-/// what `route` takes there, as [`Params::take`] checks a request's: each key named `at[key]`.
-pub(crate) fn take_in(hash: Option<&Map<String, Value>>, at: &str, route: &Takes) -> ApiResult<()> {
-    match hash {
-        Some(hash) => take_keys(hash.keys(), route, |key| format!("{at}[{key}]")),
-        None => Ok(()),
-    }
-}
-
-/// `parameter_unknown` for the first of `keys` that `route` neither serves nor refuses, else
-/// the refusal of the first it refuses; each named by `name`.
-fn take_keys<'k>(
-    keys: impl Iterator<Item = &'k String>,
+/// Walks `hash` (named `at`, `None` at the top, where `expand` is always taken) against
+/// `route`: the name of the first unknown key as the error, the first refused one (with the
+/// route that refuses it) into `refused`. Served hashes of `route.nested` are walked in turn.
+fn audit(
+    hash: &Map<String, Value>,
     route: &Takes,
-    name: impl Fn(&str) -> String,
-) -> ApiResult<()> {
-    let mut refused = None;
-    for key in keys {
-        if holds(route.serves, key) {
+    at: Option<&str>,
+    refused: &mut Option<(String, &'static str)>,
+) -> Result<(), String> {
+    let name = |key: &str| match at {
+        Some(at) => format!("{at}[{key}]"),
+        None => key.to_owned(),
+    };
+    for (key, value) in hash {
+        if at.is_none() && key == "expand" {
             continue;
         }
-        if !holds(route.refuses, key) {
-            return Err(ApiError::unknown(&name(key)));
+        if holds(route.serves, key) {
+            if let Some((_, inner)) = route.nested.iter().find(|(k, _)| k == key) {
+                let at = name(key);
+                match value {
+                    Value::Object(map) => audit(map, inner, Some(&at), refused)?,
+                    Value::Array(items) => {
+                        for (i, item) in items.iter().enumerate() {
+                            if let Value::Object(map) = item {
+                                audit(map, inner, Some(&format!("{at}[{i}]")), refused)?;
+                            }
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        } else if holds(route.refuses, key) {
+            if refused.is_none() {
+                *refused = Some((name(key), route.route));
+            }
+        } else {
+            return Err(name(key));
         }
-        refused = refused.or(Some(key));
     }
-    match refused {
-        Some(key) => Err(unserved(&name(key), route.route)),
-        None => Ok(()),
-    }
+    Ok(())
 }
 
 /// A string inside a nested value.
@@ -626,6 +649,13 @@ mod tests {
             route: "widget creation",
             serves: &[&["name"], &["size"]],
             refuses: &[&["colour", "weight"]],
+            nested: &[("size", &SIZE)],
+        };
+        const SIZE: Takes = Takes {
+            route: "widget sizes",
+            serves: &[&["width", "metadata"]],
+            refuses: &[&["depth"]],
+            nested: &[],
         };
         let take = |form: &str| Params::parse(None, form.as_bytes()).unwrap().take(&ROUTE);
         assert!(take("name=a&size=2&expand[]=b").is_ok());
@@ -641,6 +671,30 @@ mod tests {
         // An unknown parameter is Stripe's parameter_unknown, whatever else is refused.
         let unknown = take("colour=red&zz=1").unwrap_err();
         assert_eq!(unknown.code_str(), Some("parameter_unknown"));
+        // Inside a served hash, and in each hash of an array, keys are checked the same way;
+        // an unknown one anywhere wins over a refusal, and a hash not in the table is free.
+        assert!(take("size[width]=2&size[metadata][any]=1").is_ok());
+        for (form, param, code) in [
+            ("size[widht]=2", "size[widht]", Some("parameter_unknown")),
+            (
+                "size[0][width]=1&size[1][x]=2",
+                "size[1][x]",
+                Some("parameter_unknown"),
+            ),
+            ("colour=red&size[x]=1", "size[x]", Some("parameter_unknown")),
+            ("size[depth]=2", "size[depth]", None),
+        ] {
+            let err = take(form).unwrap_err();
+            assert_eq!(
+                (err.to_json()["error"]["param"].as_str(), err.code_str()),
+                (Some(param), code),
+                "{form}"
+            );
+        }
+        assert_eq!(
+            take("size[depth]=2").unwrap_err().to_json()["error"]["message"],
+            "This Stripe clone does not serve size[depth] on widget sizes (not implemented)."
+        );
     }
 
     #[test]

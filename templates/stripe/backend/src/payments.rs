@@ -11,7 +11,8 @@ use crate::model::intent::{
     Attempted, How, attempt, currency, method_types, new_intent, requested_three_d_secure,
 };
 use crate::model::{balance, method};
-use crate::params::{Params, Takes, apply_metadata};
+use crate::params::{Nested, Params, Takes, apply_metadata};
+use crate::shapes::{AUTOMATIC_PAYMENT_METHODS, OTHER_TYPES, TRACKED_SHIPPING};
 use asym_kit::Kit;
 
 /// Payment intents: the `/v1` routes this module serves.
@@ -51,6 +52,34 @@ const CONFIRM_UNSERVED: &[&str] = &[
     "confirmation_token", "mandate", "mandate_data", "radar_options",
 ];
 
+/// The hashes a payment intent's create, update and confirm check inside.
+const INTENT_NESTED: Nested = &[
+    ("shipping", &TRACKED_SHIPPING),
+    ("payment_method_options", &OPTIONS),
+    ("payment_method_data", &METHOD_DATA),
+    ("automatic_payment_methods", &AUTOMATIC_PAYMENT_METHODS),
+];
+
+/// What a payment intent's `payment_method_data` takes: a card, by its test token (every
+/// other type's details, billing details and metadata are refused by name).
+const METHOD_DATA: Takes = Takes {
+    route: "payment intents",
+    serves: &[&["type", "card"]],
+    refuses: &[
+        OTHER_TYPES,
+        &["allow_redisplay", "billing_details", "metadata"],
+    ],
+    nested: &[("card", &METHOD_DATA_CARD)],
+};
+
+/// `payment_method_data[card]`: its token (`tok_visa`, …), not a card's number.
+const METHOD_DATA_CARD: Takes = Takes {
+    route: "payment intents",
+    serves: &[&["token"]],
+    refuses: &[&["number", "exp_month", "exp_year", "cvc", "networks"]],
+    nested: &[],
+};
+
 /// What a payment intent's `payment_method_options` take: cards' only (every other type's
 /// options are refused by name).
 #[rustfmt::skip]
@@ -67,6 +96,7 @@ const OPTIONS: Takes = Takes {
         "revolut_pay", "samsung_pay", "satispay", "scalapay", "sepa_debit", "sequra", "sofort",
         "sunbit", "swish", "twint", "upi", "us_bank_account", "wechat_pay", "zip",
     ]],
+    nested: &[("card", &CARD_OPTIONS)],
 };
 
 /// What `payment_method_options[card]` takes on a payment intent: 3-D Secure's request.
@@ -81,6 +111,7 @@ const CARD_OPTIONS: Takes = Takes {
         "setup_credential_usage", "setup_future_usage", "statement_descriptor_suffix_kana",
         "statement_descriptor_suffix_kanji", "stored_credential_usage", "three_d_secure",
     ]],
+    nested: &[],
 };
 
 /// What `POST /v1/payment_intents` takes.
@@ -92,6 +123,7 @@ const CREATE: Takes = Takes {
         "return_url", "error_on_requires_action", "use_stripe_sdk",
     ]],
     refuses: &[INTENT_UNSERVED, CONFIRM_UNSERVED, &["on_behalf_of"]],
+    nested: INTENT_NESTED,
 };
 
 /// What `POST /v1/payment_intents/{id}` takes.
@@ -99,6 +131,7 @@ const UPDATE: Takes = Takes {
     route: "payment intent updates",
     serves: &[INTENT_SERVED],
     refuses: &[INTENT_UNSERVED],
+    nested: INTENT_NESTED,
 };
 
 fn check_amount(amount: i64, currency: &str) -> ApiResult<()> {
@@ -152,7 +185,7 @@ async fn apply_intent(cx: &mut Cx<'_>, intent: &mut Value, params: &Params) -> A
         intent["payment_method_types"] = json!(types);
         intent["automatic_payment_methods"] = Value::Null;
     }
-    if let Some(value) = requested_three_d_secure(params, (&OPTIONS, &CARD_OPTIONS))? {
+    if let Some(value) = requested_three_d_secure(params)? {
         intent["payment_method_options"]["card"]["request_three_d_secure"] = json!(value);
     }
     if let Some(auto) = params.hash("automatic_payment_methods")? {
@@ -339,6 +372,7 @@ pub(crate) async fn confirm_intent(cx: &mut Cx<'_>, id: &str) -> ApiResult {
                     "allowed_payment_method_types", "amount_details", "amount_to_confirm",
                     "excluded_payment_method_types", "hooks", "payment_details",
                 ]],
+                nested: INTENT_NESTED,
             },
         )
         .await?;
@@ -413,6 +447,7 @@ pub(crate) async fn capture_intent(cx: &mut Cx<'_>, id: &str) -> ApiResult {
                     "payment_details", "statement_descriptor", "statement_descriptor_suffix",
                     "transfer_data",
                 ]],
+                nested: &[],
             },
         )
         .await?;

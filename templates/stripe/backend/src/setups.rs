@@ -10,7 +10,8 @@ use crate::ids;
 use crate::kinds::{CUSTOMER, PAYMENT_METHOD, SETUP_INTENT};
 use crate::model::intent::{method_types, requested_three_d_secure};
 use crate::model::{method, setup};
-use crate::params::{Params, Takes, apply_metadata};
+use crate::params::{Nested, Params, Takes, apply_metadata};
+use crate::shapes::AUTOMATIC_PAYMENT_METHODS;
 use asym_kit::Kit;
 
 /// Setup intents: the `/v1` routes this module serves.
@@ -37,6 +38,12 @@ const SETUP_UNSERVED: &[&str] = &[
     "payment_method_configuration", "payment_method_data",
 ];
 
+/// The hashes a setup intent's create, update and confirm check inside.
+const SETUP_NESTED: Nested = &[
+    ("payment_method_options", &OPTIONS),
+    ("automatic_payment_methods", &AUTOMATIC_PAYMENT_METHODS),
+];
+
 /// What a setup intent's `payment_method_options` take: cards' only.
 #[rustfmt::skip]
 const OPTIONS: Takes = Takes {
@@ -46,6 +53,7 @@ const OPTIONS: Takes = Takes {
         "acss_debit", "amazon_pay", "bacs_debit", "bizum", "blik", "card_present", "klarna",
         "link", "paypal", "payto", "pix", "sepa_debit", "upi", "us_bank_account",
     ]],
+    nested: &[("card", &CARD_OPTIONS)],
 };
 
 /// What `payment_method_options[card]` takes on a setup intent: 3-D Secure's request.
@@ -56,6 +64,7 @@ const CARD_OPTIONS: Takes = Takes {
     refuses: &[&[
         "mandate_options", "moto", "network", "setup_credential_usage", "three_d_secure",
     ]],
+    nested: &[],
 };
 
 /// What `POST /v1/setup_intents` takes.
@@ -66,6 +75,7 @@ const CREATE: Takes = Takes {
         "usage", "confirm", "return_url", "automatic_payment_methods", "use_stripe_sdk",
     ]],
     refuses: &[SETUP_UNSERVED, &["confirmation_token", "mandate_data", "on_behalf_of", "single_use"]],
+    nested: SETUP_NESTED,
 };
 
 /// What `POST /v1/setup_intents/{id}` takes.
@@ -73,6 +83,7 @@ const UPDATE: Takes = Takes {
     route: "setup intent updates",
     serves: &[SETUP_SERVED],
     refuses: &[SETUP_UNSERVED],
+    nested: SETUP_NESTED,
 };
 
 /// `POST /v1/setup_intents`.
@@ -127,7 +138,7 @@ async fn apply_setup(cx: &mut Cx<'_>, setup: &mut Value, params: &Params) -> Api
         }
         setup["customer"] = customer;
     }
-    if let Some(requested) = requested_three_d_secure(params, (&OPTIONS, &CARD_OPTIONS))? {
+    if let Some(requested) = requested_three_d_secure(params)? {
         setup["payment_method_options"]["card"]["request_three_d_secure"] = json!(requested);
     }
     if let Some(types) = method_types(params)? {
@@ -186,6 +197,7 @@ pub(crate) async fn confirm_setup(cx: &mut Cx<'_>, id: &str) -> ApiResult {
                     "allowed_payment_method_types", "confirmation_token", "mandate_data",
                     "payment_method_data", "payment_method_options",
                 ]],
+                nested: SETUP_NESTED,
             },
         )
         .await?;

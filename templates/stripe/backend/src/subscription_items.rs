@@ -11,6 +11,7 @@ use crate::kinds::SUBSCRIPTION;
 use crate::model::change::{Change, bill_change, change_items};
 use crate::model::subscription::customer_now;
 use crate::params::{Params, Takes};
+use crate::shapes::ITEM_PRICE_DATA;
 use asym_kit::Kit;
 
 /// Subscription items: the `/v1` routes this module serves.
@@ -65,6 +66,7 @@ const ITEM_CREATE: Takes = Takes {
     route: "subscription item creation",
     serves: &[ITEM_SERVED, &["subscription"]],
     refuses: &[ITEM_UNSERVED],
+    nested: &[("price_data", &ITEM_PRICE_DATA)],
 };
 
 /// What `POST /v1/subscription_items/{id}` takes.
@@ -72,6 +74,7 @@ const ITEM_UPDATE: Takes = Takes {
     route: "subscription item updates",
     serves: &[ITEM_SERVED, &["off_session"]],
     refuses: &[ITEM_UNSERVED],
+    nested: &[("price_data", &ITEM_PRICE_DATA)],
 };
 
 /// How the change is made, not the item's own fields.

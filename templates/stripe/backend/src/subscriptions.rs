@@ -15,7 +15,8 @@ use crate::model::invoice::{pay, subscription_invoice};
 use crate::model::proration;
 use crate::model::subscription::{customer_now, default_method, new_item, set_period};
 use crate::model::{discount, tax};
-use crate::params::{Params, Takes, apply_metadata, string_at, unserved};
+use crate::params::{Nested, Params, Takes, apply_metadata, string_at};
+use crate::shapes::{DISCOUNT, ITEM_PRICE_DATA};
 use asym_kit::Kit;
 
 /// Subscriptions: the `/v1` routes this module serves.
@@ -47,6 +48,73 @@ const CREATE: Takes = Takes {
     route: "subscription creation",
     serves: &[SERVED, &["customer", "trial_period_days", "payment_settings", "currency"]],
     refuses: &[UNSERVED, CREATE_UNSERVED],
+    nested: CREATE_NESTED,
+};
+
+/// The hashes a subscription's create checks inside.
+const CREATE_NESTED: Nested = &[
+    ("items", &ITEM),
+    ("discounts", &DISCOUNT),
+    ("payment_settings", &PAYMENT_SETTINGS),
+];
+
+/// The hashes a subscription's update checks inside.
+const UPDATE_NESTED: Nested = &[
+    ("items", &ITEM_CHANGE),
+    ("discounts", &DISCOUNT),
+    ("cancellation_details", &CANCELLATION_DETAILS),
+];
+
+/// What an item of a subscription's `items` serves (its price, by id or `price_data`, its
+/// quantity, tax rates and metadata).
+#[rustfmt::skip]
+const ITEM_SERVED: &[&str] = &[
+    "metadata", "plan", "price", "price_data", "quantity", "tax_rates",
+];
+
+/// What Stripe takes on an item of `items` that this clone does not serve (an item's
+/// discounts among them: one discount at a time, on the subscription).
+const ITEM_UNSERVED: &[&str] = &["billing_thresholds", "current_trial", "discounts"];
+
+/// One of a subscription create's `items`.
+const ITEM: Takes = Takes {
+    route: "subscription items",
+    serves: &[ITEM_SERVED],
+    refuses: &[ITEM_UNSERVED],
+    nested: &[("price_data", &ITEM_PRICE_DATA)],
+};
+
+/// One of a subscription update's `items`: an item added, changed (`id`) or removed
+/// (`deleted`).
+const ITEM_CHANGE: Takes = Takes {
+    route: "subscription items",
+    serves: &[ITEM_SERVED, &["id", "deleted"]],
+    refuses: &[ITEM_UNSERVED, &["clear_usage"]],
+    nested: &[("price_data", &ITEM_PRICE_DATA)],
+};
+
+/// A subscription's `payment_settings`: whether a payment saves its method as the default.
+const PAYMENT_SETTINGS: Takes = Takes {
+    route: "subscription creation",
+    serves: &[&["save_default_payment_method"]],
+    refuses: &[&["payment_method_options", "payment_method_types"]],
+    nested: &[],
+};
+
+/// A subscription's `cancellation_details` (its `comment` and `feedback`).
+const CANCELLATION_DETAILS: Takes = Takes {
+    route: "subscription cancellation details",
+    serves: &[&["comment", "feedback"]],
+    refuses: &[&["feedback_option"]],
+    nested: &[],
+};
+
+/// What `DELETE /v1/subscriptions/{id}` and `…/cancel` take.
+const CANCEL: Takes = Takes {
+    route: "subscription cancellation",
+    serves: &[&["invoice_now", "prorate", "cancellation_details"]],
+    refuses: &[],
+    nested: &[("cancellation_details", &CANCELLATION_DETAILS)],
 };
 
 /// Parameters Stripe accepts on a subscription's create and update alike that this clone does
@@ -275,19 +343,10 @@ pub(crate) async fn create_subscription(cx: &mut Cx<'_>) -> ApiResult {
     if let Some(cancel) = params.bool("cancel_at_period_end")? {
         sub["cancel_at_period_end"] = json!(cancel);
     }
-    if let Some(settings) = params.hash("payment_settings")? {
-        if let Some(other) = settings
-            .keys()
-            .find(|k| *k != "save_default_payment_method")
-        {
-            return Err(unserved(
-                &format!("payment_settings[{other}]"),
-                CREATE.route,
-            ));
-        }
-        if let Some(save) = settings.get("save_default_payment_method") {
-            sub["payment_settings"]["save_default_payment_method"] = save.clone();
-        }
+    if let Some(settings) = params.hash("payment_settings")?
+        && let Some(save) = settings.get("save_default_payment_method")
+    {
+        sub["payment_settings"]["save_default_payment_method"] = save.clone();
     }
     apply_metadata(&mut sub, &params)?;
     let first = (recurring_amount(&sub), currency.as_str());
@@ -361,6 +420,7 @@ const UPDATE: Takes = Takes {
     route: "subscription updates",
     serves: &[SERVED, &["proration_date", "billing_cycle_anchor", "cancellation_details"]],
     refuses: &[UNSERVED, &["pause_collection", "payment_settings"]],
+    nested: UPDATE_NESTED,
 };
 
 /// What an update does to a subscription's billing cycle: `trial_end` and
@@ -563,8 +623,7 @@ pub(crate) async fn delete_discount(cx: &mut Cx<'_>, id: &str) -> ApiResult {
 /// `DELETE /v1/subscriptions/{id}` (and `POST …/cancel`): cancels at once; `prorate=true`
 /// credits the unused time as pending invoice items (`invoice_now` is not served).
 pub(crate) async fn cancel_subscription(cx: &mut Cx<'_>, id: &str) -> ApiResult {
-    cx.params
-        .allow(&["invoice_now", "prorate", "cancellation_details"])?;
+    cx.params.take(&CANCEL)?;
     if cx.params.bool("invoice_now")? == Some(true) {
         return Err(ApiError::invalid_param(
             "invoice_now",

@@ -82,6 +82,7 @@ pub(crate) async fn create(cx: &mut Cx<'_>) -> ApiResult {
         route: "tax rate creation",
         serves: &[MUTABLE, &["percentage", "inclusive"]],
         refuses: &[],
+        nested: &[],
     })?;
     let params = cx.params.clone();
     params.required("display_name")?;
@@ -127,6 +128,7 @@ pub(crate) async fn update(cx: &mut Cx<'_>, id: &str) -> ApiResult {
                 route: "tax rate updates",
                 serves: &[MUTABLE],
                 refuses: &[],
+                nested: &[],
             },
         )
         .await?;

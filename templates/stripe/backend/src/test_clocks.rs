@@ -27,6 +27,7 @@ pub(crate) async fn create_clock(cx: &mut Cx<'_>) -> ApiResult {
         route: "test clock creation",
         serves: &[&["frozen_time", "name"]],
         refuses: &[&["customer"]],
+        nested: &[],
     })?;
     let frozen = cx
         .params

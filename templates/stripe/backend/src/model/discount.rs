@@ -80,12 +80,6 @@ fn from_discounts(value: &Value) -> ApiResult<Option<Source>> {
         .into_iter()
         .filter_map(|k| entry.get(k).map(|v| (k, v)))
         .collect();
-    if let Some(unknown) = entry
-        .keys()
-        .find(|k| !["coupon", "promotion_code", "discount"].contains(&k.as_str()))
-    {
-        return Err(ApiError::unknown(&format!("discounts[0][{unknown}]")));
-    }
     match named.as_slice() {
         [(key, value)] => {
             let param = format!("discounts[0][{key}]");

@@ -8,7 +8,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::ids;
 use crate::model::card::{self, Decline, Step};
 use crate::model::{balance, method};
-use crate::params::{Params, Takes, hash_at, string_at, take_in};
+use crate::params::{Params, hash_at, string_at};
 
 /// Validates `currency` (three lower-case letters).
 pub(crate) fn currency(params: &Params) -> ApiResult<String> {
@@ -357,18 +357,12 @@ async fn new_charge(
     Ok(charge)
 }
 
-/// The `payment_method_options[card][request_three_d_secure]` an intent's request asks for,
-/// its `payment_method_options` checked against what `types` (the payment method types) and
-/// `card` (the card's options) take there.
-pub(crate) fn requested_three_d_secure<'p>(
-    params: &'p Params,
-    (types, card): (&Takes, &Takes),
-) -> ApiResult<Option<&'p str>> {
+/// The `payment_method_options[card][request_three_d_secure]` an intent's request asks for
+/// (the route's table checked the keys of `payment_method_options` and its `card`).
+pub(crate) fn requested_three_d_secure(params: &Params) -> ApiResult<Option<&str>> {
     let options = params.hash("payment_method_options")?;
-    take_in(options, "payment_method_options", types)?;
     let at = "payment_method_options[card]";
     let card_options = hash_at(options.and_then(|o| o.get("card")), at)?;
-    take_in(card_options, at, card)?;
     let param = "payment_method_options[card][request_three_d_secure]";
     match string_at(
         card_options.and_then(|c| c.get("request_three_d_secure")),

@@ -497,3 +497,237 @@ async fn subscription_items_take_expand_on_every_route(stripe: asym::Stripe) {
     let (status, gone, _) = api.send(delete, &path, &form[..1], &[]).await;
     assert_eq!((status, &gone["deleted"]), (200, &json!(true)), "{gone}");
 }
+
+/// Asserts `POST path` with `form` is Stripe's `parameter_unknown` naming `param`, in
+/// Stripe's words.
+async fn unknown_by_name(api: &Api, path: &str, form: &[(&str, &str)], param: &str) {
+    let body = api.refused(path, form, UNKNOWN).await;
+    let message = format!("Received unknown parameter: {param}");
+    assert_eq!(
+        (&body["error"]["param"], &body["error"]["message"]),
+        (&json!(param), &json!(message)),
+        "{path}"
+    );
+}
+
+#[asym::clone("stripe", seed = "basic")]
+async fn nested_parameters_are_checked_like_top_level_ones(stripe: asym::Stripe) {
+    let api = Api::new(&stripe);
+    let sub = api.ok("/v1/subscriptions", &alice_subscription(&[])).await;
+    let sub_item = data(&sub["items"])[0]["id"].as_str().unwrap().to_owned();
+    let coupon = api
+        .ok(
+            "/v1/coupons",
+            &[("percent_off", "10"), ("duration", "once")],
+        )
+        .await;
+    let path = |collection: &str, object: &Value| format!("{collection}/{}", id(object));
+    let pro = [("product", "prod_SEEDpro000001"), ("currency", "usd")];
+    let card = [("type", "card"), ("card[token]", "tok_visa")];
+    let usd = [("amount", "1000"), ("currency", "usd")];
+    let line = [
+        ("mode", "payment"),
+        ("success_url", "https://example.com/ok"),
+        ("line_items[0][quantity]", "1"),
+        ("line_items[0][price_data][currency]", "usd"),
+        ("line_items[0][price_data][unit_amount]", "500"),
+        ("line_items[0][price_data][product_data][name]", "Mug"),
+    ];
+    let with = |base: &[(&'static str, &'static str)], extra: (&'static str, &'static str)| {
+        let mut form = base.to_vec();
+        form.push(extra);
+        form
+    };
+    // A key Stripe lacks inside a hash, at any depth and in any hash of an array, is unknown
+    // by its full name, as a top-level one is.
+    let unknown: Vec<Case<'_>> = vec![
+        (
+            "/v1/subscriptions".into(),
+            alice_subscription(&[("items[0][pricee]", PRO_MONTHLY)]),
+            "items[0][pricee]",
+        ),
+        (
+            path("/v1/subscriptions", &sub),
+            vec![("items[0][id]", &sub_item), ("items[0][quantityy]", "2")],
+            "items[0][quantityy]",
+        ),
+        (
+            "/v1/subscriptions".into(),
+            alice_subscription(&[("discounts[0][cupon]", id(&coupon))]),
+            "discounts[0][cupon]",
+        ),
+        (
+            "/v1/subscription_items".into(),
+            vec![
+                ("subscription", id(&sub)),
+                ("price_data[currency]", "usd"),
+                ("price_data[product]", "prod_SEEDpro000001"),
+                ("price_data[unit_amount]", "900"),
+                ("price_data[recurring][interval]", "month"),
+                ("price_data[recurring][intervall]", "month"),
+            ],
+            "price_data[recurring][intervall]",
+        ),
+        (
+            "/v1/prices".into(),
+            with(&pro, ("recurring[intervall]", "month")),
+            "recurring[intervall]",
+        ),
+        (
+            "/v1/prices".into(),
+            vec![
+                ("currency", "usd"),
+                ("unit_amount", "100"),
+                ("product_data[name]", "Mug"),
+                ("product_data[foo]", "1"),
+            ],
+            "product_data[foo]",
+        ),
+        (
+            "/v1/payment_intents".into(),
+            with(&usd, ("payment_method_data[card][x]", "1")),
+            "payment_method_data[card][x]",
+        ),
+        (
+            format!("/v1/customers/{ALICE}"),
+            vec![("address[zip]", "75001")],
+            "address[zip]",
+        ),
+        (
+            "/v1/customers".into(),
+            vec![("shipping[name]", "Al"), ("shipping[address][zip]", "1")],
+            "shipping[address][zip]",
+        ),
+        (
+            format!("/v1/customers/{ALICE}"),
+            vec![("invoice_settings[footerr]", "Thanks")],
+            "invoice_settings[footerr]",
+        ),
+        (
+            "/v1/payment_methods".into(),
+            with(&card, ("billing_details[address][zip]", "1")),
+            "billing_details[address][zip]",
+        ),
+        (
+            "/v1/checkout/sessions".into(),
+            with(&line, ("line_items[0][price_data][product_data][foo]", "1")),
+            "line_items[0][price_data][product_data][foo]",
+        ),
+        (
+            "/v1/invoices/create_preview".into(),
+            vec![
+                ("customer", ALICE),
+                ("subscription_details[items][0][pricee]", PRO_MONTHLY),
+            ],
+            "subscription_details[items][0][pricee]",
+        ),
+        (
+            "/v1/promotion_codes".into(),
+            vec![("coupon", id(&coupon)), ("restrictions[minimum]", "100")],
+            "restrictions[minimum]",
+        ),
+        // Unknown wins over a refusal elsewhere in the request, as at the top level.
+        (
+            "/v1/prices".into(),
+            vec![
+                ("currency", "usd"),
+                ("unit_amount", "100"),
+                ("tiers_mode", "graduated"),
+                ("product_data[foo]", "1"),
+            ],
+            "product_data[foo]",
+        ),
+    ];
+    for (path, form, param) in &unknown {
+        unknown_by_name(&api, path, form, param).await;
+    }
+    // A key Stripe takes there that the clone does not serve is refused by that name.
+    let refused: Vec<Case<'_>> = vec![
+        (
+            "/v1/subscriptions".into(),
+            alice_subscription(&[("items[0][discounts][0][coupon]", id(&coupon))]),
+            "items[0][discounts]",
+        ),
+        (
+            "/v1/prices".into(),
+            with(&pro, ("recurring[meter]", "mtr_1")),
+            "recurring[meter]",
+        ),
+        (
+            "/v1/products".into(),
+            vec![
+                ("name", "Box"),
+                ("default_price_data[currency]", "usd"),
+                (
+                    "default_price_data[currency_options][eur][unit_amount]",
+                    "9",
+                ),
+            ],
+            "default_price_data[currency_options]",
+        ),
+        (
+            "/v1/payment_methods".into(),
+            with(&card, ("card[networks][preferred]", "visa")),
+            "card[networks]",
+        ),
+        (
+            "/v1/payment_intents".into(),
+            with(&usd, ("payment_method_data[billing_details][name]", "Al")),
+            "payment_method_data[billing_details]",
+        ),
+        (
+            "/v1/checkout/sessions".into(),
+            with(
+                &line,
+                ("line_items[0][adjustable_quantity][enabled]", "true"),
+            ),
+            "line_items[0][adjustable_quantity]",
+        ),
+        (
+            "/v1/invoices/create_preview".into(),
+            vec![
+                ("customer", ALICE),
+                ("subscription_details[trial_end]", "now"),
+            ],
+            "subscription_details[trial_end]",
+        ),
+    ];
+    for (path, form, param) in &refused {
+        refused_by_name(&api, path, form, param).await;
+    }
+    // Keys that are data stay free (metadata at any depth), beside served nested keys.
+    let made = api
+        .ok(
+            "/v1/subscriptions",
+            &alice_subscription(&[
+                ("items[0][metadata][any key]", "1"),
+                ("metadata[whatever]", "2"),
+                ("payment_settings[save_default_payment_method]", "off"),
+            ]),
+        )
+        .await;
+    assert_eq!(
+        (
+            &data(&made["items"])[0]["metadata"],
+            &made["metadata"]["whatever"]
+        ),
+        (&json!({"any key": "1"}), &json!("2"))
+    );
+    let price = api
+        .ok(
+            "/v1/prices",
+            &[
+                ("currency", "usd"),
+                ("unit_amount", "100"),
+                ("product_data[name]", "Mug"),
+                ("product_data[metadata][colour]", "blue"),
+                ("recurring[interval]", "month"),
+                ("recurring[interval_count]", "3"),
+            ],
+        )
+        .await;
+    assert_eq!(price["recurring"]["interval_count"], 3);
+    // Nothing of a refused request was kept: Alice has the two subscriptions made above.
+    let (_, subs) = api.get("/v1/subscriptions", &[("customer", ALICE)]).await;
+    assert_eq!(data(&subs).len(), 2);
+}

@@ -1,0 +1,92 @@
+//! What Stripe's nested hashes take where several routes read them (addresses, shipping,
+//! billing details, discounts, a subscription item's `price_data`), as [`Takes`] tables that a
+//! route's own table names in its `nested` list. The keys are those of stripe-python 16.1's
+//! typed request parameters (Stripe's API description); a route's other nested tables stay
+//! beside its handler.
+
+use crate::params::Takes;
+
+/// An `address` hash (customers, shipping, billing details, preview customer details).
+pub(crate) const ADDRESS: Takes = Takes {
+    route: "addresses",
+    serves: &[&["city", "country", "line1", "line2", "postal_code", "state"]],
+    refuses: &[],
+    nested: &[],
+};
+
+/// A customer's `shipping` (and a preview's `customer_details[shipping]`).
+pub(crate) const SHIPPING: Takes = Takes {
+    route: "shipping",
+    serves: &[&["address", "name", "phone"]],
+    refuses: &[],
+    nested: &[("address", &ADDRESS)],
+};
+
+/// A payment intent's or a charge's `shipping`, which also names the carrier.
+pub(crate) const TRACKED_SHIPPING: Takes = Takes {
+    route: "shipping",
+    serves: &[&["address", "name", "phone", "carrier", "tracking_number"]],
+    refuses: &[],
+    nested: &[("address", &ADDRESS)],
+};
+
+/// A payment method's `billing_details`.
+pub(crate) const BILLING_DETAILS: Takes = Takes {
+    route: "billing details",
+    serves: &[&["address", "email", "name", "phone", "tax_id"]],
+    refuses: &[],
+    nested: &[("address", &ADDRESS)],
+};
+
+/// One entry of `discounts[]` on a subscription (and a subscription item, which refuses it).
+pub(crate) const DISCOUNT: Takes = Takes {
+    route: "discounts",
+    serves: &[&["coupon", "discount", "promotion_code"]],
+    refuses: &[],
+    nested: &[],
+};
+
+/// The `recurring` of a subscription item's or a checkout line's `price_data`.
+pub(crate) const ITEM_RECURRING: Takes = Takes {
+    route: "prices",
+    serves: &[&["interval", "interval_count"]],
+    refuses: &[],
+    nested: &[],
+};
+
+/// A subscription item's `price_data` (subscriptions' `items[n]`, `/v1/subscription_items`).
+pub(crate) const ITEM_PRICE_DATA: Takes = Takes {
+    route: "prices",
+    serves: &[&[
+        "currency",
+        "product",
+        "recurring",
+        "tax_behavior",
+        "unit_amount",
+        "unit_amount_decimal",
+    ]],
+    refuses: &[],
+    nested: &[("recurring", &ITEM_RECURRING)],
+};
+
+/// A payment or setup intent's `automatic_payment_methods`.
+pub(crate) const AUTOMATIC_PAYMENT_METHODS: Takes = Takes {
+    route: "automatic payment methods",
+    serves: &[&["allow_redirects", "enabled"]],
+    refuses: &[],
+    nested: &[],
+};
+
+/// Every payment method type's details but a card's, and Radar's session: what a payment
+/// method's create and an intent's `payment_method_data` refuse by name.
+#[rustfmt::skip]
+pub(crate) const OTHER_TYPES: &[&str] = &[
+    "acss_debit", "affirm", "afterpay_clearpay", "alipay", "alma", "amazon_pay", "au_becs_debit",
+    "bacs_debit", "bancontact", "billie", "bizum", "blik", "boleto", "cashapp", "crypto",
+    "customer_balance", "eps", "fpx", "giropay", "grabpay", "ideal", "interac_present",
+    "kakao_pay", "klarna", "konbini", "kr_card", "link", "mb_way", "mobilepay", "multibanco",
+    "naver_pay", "nz_bank_account", "oxxo", "p24", "pay_by_bank", "payco", "paynow", "paypal",
+    "paypay", "payto", "pix", "promptpay", "radar_options", "revolut_pay", "samsung_pay",
+    "satispay", "scalapay", "sepa_debit", "sequra", "sofort", "sunbit", "swish", "twint", "upi",
+    "us_bank_account", "wechat_pay", "zip",
+];
