@@ -396,4 +396,39 @@ await check('named refusals; subscriptionItems expand; invoices.createPreview cu
   await stripe.subscriptions.cancel(sub.id);
 });
 
+await check('nested parameters: a typo inside a hash is unknown by name, metadata stays free', async () => {
+  // Inside a hash, at any depth and in each hash of an array, a key Stripe lacks is unknown by
+  // its full name, in Stripe's words, as at the top level.
+  const alice = 'cus_SEEDalice00001';
+  const unknown = (param) => (err) => err.statusCode === 400 && err.code === 'parameter_unknown'
+    && err.param === param && err.raw.message === `Received unknown parameter: ${param}`;
+  const line = { quantity: 1, price_data: { currency: 'usd', unit_amount: 500, product_data: { name: 'Mug', foo: '1' } } };
+  for (const [param, call] of [
+    ['items[0][pricee]', () => stripe.subscriptions.create({ customer: alice, items: [{ pricee: 'price_SEEDproMonth1' }] })],
+    ['recurring[intervall]', () => stripe.prices.create({ product: 'prod_SEEDpro000001', currency: 'usd', unit_amount: 900,
+      recurring: { intervall: 'month' } })],
+    ['address[zip]', () => stripe.customers.update(alice, { address: { zip: '75001' } })],
+    ['payment_method_data[card][x]', () => stripe.paymentIntents.create({ amount: 1000, currency: 'usd',
+      payment_method_data: { type: 'card', card: { x: '1' } } })],
+    ['line_items[0][price_data][product_data][foo]', () => stripe.checkout.sessions.create({ mode: 'payment',
+      success_url: 'https://example.com/ok', line_items: [line] })],
+  ]) {
+    await assert.rejects(call(), unknown(param));
+  }
+  // A key Stripe takes there that the clone does not serve is refused by that name.
+  const named = (param) => (err) => err.statusCode === 400 && err.param === param && /does not serve/.test(err.message);
+  await assert.rejects(stripe.subscriptions.create({ customer: alice,
+    items: [{ price: 'price_SEEDproMonth1', discounts: [{ coupon: 'NOPE' }] }] }), named('items[0][discounts]'));
+  await assert.rejects(stripe.paymentMethods.create({ type: 'card', card: { token: 'tok_visa', networks: { preferred: 'visa' } } }),
+    named('card[networks]'));
+  // Keys that are data stay free: metadata at any depth.
+  const price = await stripe.prices.create({ currency: 'usd', unit_amount: 100, recurring: { interval: 'month', interval_count: 3 },
+    product_data: { name: 'Mug', metadata: { 'any key': '1' } } });
+  assert.equal(price.recurring.interval_count, 3);
+  const sub = await stripe.subscriptions.create({ customer: alice, items: [{ price: price.id, metadata: { 'seat 1': 'x' } }],
+    metadata: { whatever: 'y' } });
+  assert.deepEqual([sub.items.data[0].metadata['seat 1'], sub.metadata.whatever], ['x', 'y']);
+  await stripe.subscriptions.cancel(sub.id);
+});
+
 finish(`node stripe ${Stripe.PACKAGE_VERSION ?? ''}`);

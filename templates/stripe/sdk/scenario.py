@@ -457,6 +457,41 @@ def refusals_items_and_previews():
     stripe.Subscription.cancel(sub.id)
 
 
+
+def nested_parameters():
+    # Inside a hash, at any depth and in each hash of a list, a key Stripe lacks is unknown by
+    # its full name, in Stripe's words, as at the top level.
+    alice = "cus_SEEDalice00001"
+    line = {"quantity": 1, "price_data": {"currency": "usd", "unit_amount": 500,
+                                          "product_data": {"name": "Mug", "foo": "1"}}}
+    for param, call, args, kwargs in [
+        ("items[0][pricee]", stripe.Subscription.create, (),
+         {"customer": alice, "items": [{"pricee": "price_SEEDproMonth1"}]}),
+        ("recurring[intervall]", stripe.Price.create, (),
+         {"product": "prod_SEEDpro000001", "currency": "usd", "unit_amount": 900,
+          "recurring": {"intervall": "month"}}),
+        ("address[zip]", stripe.Customer.modify, (alice,), {"address": {"zip": "75001"}}),
+        ("payment_method_data[card][x]", stripe.PaymentIntent.create, (),
+         {"amount": 1000, "currency": "usd", "payment_method_data": {"type": "card", "card": {"x": "1"}}}),
+        ("line_items[0][price_data][product_data][foo]", stripe.checkout.Session.create, (),
+         {"mode": "payment", "success_url": "https://example.com/ok", "line_items": [line]}),
+    ]:
+        err = refused(param, call, *args, **kwargs)
+        assert (err.code, err.user_message) == ("parameter_unknown", f"Received unknown parameter: {param}"), err
+    # A key Stripe takes there that the clone does not serve is refused by that name.
+    refused("items[0][discounts]", stripe.Subscription.create, customer=alice,
+            items=[{"price": "price_SEEDproMonth1", "discounts": [{"coupon": "NOPE"}]}])
+    refused("card[networks]", stripe.PaymentMethod.create, type="card",
+            card={"token": "tok_visa", "networks": {"preferred": "visa"}})
+    # Keys that are data stay free: metadata at any depth.
+    price = stripe.Price.create(currency="usd", unit_amount=100, recurring={"interval": "month", "interval_count": 3},
+                                product_data={"name": "Mug", "metadata": {"any key": "1"}})
+    assert price.recurring.interval_count == 3, price
+    sub = stripe.Subscription.create(customer=alice, items=[{"price": price.id, "metadata": {"seat 1": "x"}}],
+                                     metadata={"whatever": "y"})
+    assert (sub["items"].data[0].metadata["seat 1"], sub.metadata["whatever"]) == ("x", "y"), sub
+    stripe.Subscription.cancel(sub.id)
+
 scenarios = [("customer → payment method → payment intent → refund", customer_payment_refund),
              ("product → price → subscription → test clock → invoice paid", subscription_with_test_clock),
              ("idempotent retries", idempotent_retries),
@@ -474,7 +509,9 @@ scenarios = [("customer → payment method → payment intent → refund", custo
              ("prorations: Subscription.modify, SubscriptionItem.modify, Invoice.create_preview", prorations),
              ("billing cycle: billing_cycle_anchor=now, trial_end; SubscriptionItem errors", billing_cycle),
              ("named refusals; SubscriptionItem expand; previews with customer_details and currency",
-              refusals_items_and_previews)]
+              refusals_items_and_previews),
+             ("nested parameters: a typo inside a hash is unknown by name, metadata stays free",
+              nested_parameters)]
 for name, fn in scenarios:
     check(name, fn)
 
