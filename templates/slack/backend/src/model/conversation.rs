@@ -440,13 +440,20 @@ pub(crate) async fn slackbot_dm(
     team_id: &str,
     user: &str,
 ) -> Result<String, ApiError> {
-    let mut users = vec![user.to_owned(), SLACKBOT.to_owned()];
-    users.sort();
-    users.dedup();
+    let users = members_of_im(user, SLACKBOT);
     if let Some(id) = find_direct(tx, team_id, &users.join(",")).await? {
         return Ok(id);
     }
     create_direct(tx, team_id, user, &users, None).await
+}
+
+/// The members of the IM of `one` and `other`, sorted as its `member_key` lists them (one,
+/// for a person's IM with themselves).
+fn members_of_im(one: &str, other: &str) -> Vec<String> {
+    let mut users = vec![one.to_owned(), other.to_owned()];
+    users.sort();
+    users.dedup();
+    users
 }
 
 /// Slackbot's user id.
@@ -494,9 +501,7 @@ pub(crate) async fn dm_with(
     caller: &Caller,
     user: &str,
 ) -> Result<String, ApiError> {
-    let mut users = vec![caller.user_id.clone(), user.to_owned()];
-    users.sort();
-    users.dedup();
+    let users = members_of_im(&caller.user_id, user);
     let mut client = state.kit.db().await?;
     match open_direct(&mut client, caller, &users, false).await {
         Ok((id, _)) => Ok(id),
