@@ -398,14 +398,14 @@ await check('named refusals; subscriptionItems expand; invoices.createPreview cu
 
 await check('nested parameters: a typo inside a hash is unknown by name, metadata stays free', async () => {
   // Inside a hash, at any depth and in each hash of an array, a key Stripe lacks is unknown by
-  // its full name, in Stripe's words, as at the top level.
+  // its full name, in Stripe's words (with the key a typo is of), as at the top level.
   const alice = 'cus_SEEDalice00001';
-  const unknown = (param) => (err) => err.statusCode === 400 && err.code === 'parameter_unknown'
-    && err.param === param && err.raw.message === `Received unknown parameter: ${param}`;
+  const unknown = (said) => (err) => err.statusCode === 400 && err.code === 'parameter_unknown'
+    && err.param === said.split('. Did you mean')[0] && err.raw.message === `Received unknown parameter: ${said}`;
   const line = { quantity: 1, price_data: { currency: 'usd', unit_amount: 500, product_data: { name: 'Mug', foo: '1' } } };
-  for (const [param, call] of [
-    ['items[0][pricee]', () => stripe.subscriptions.create({ customer: alice, items: [{ pricee: 'price_SEEDproMonth1' }] })],
-    ['recurring[intervall]', () => stripe.prices.create({ product: 'prod_SEEDpro000001', currency: 'usd', unit_amount: 900,
+  for (const [said, call] of [
+    ['items[0][pricee]. Did you mean price?', () => stripe.subscriptions.create({ customer: alice, items: [{ pricee: 'price_SEEDproMonth1' }] })],
+    ['recurring[intervall]. Did you mean interval?', () => stripe.prices.create({ product: 'prod_SEEDpro000001', currency: 'usd', unit_amount: 900,
       recurring: { intervall: 'month' } })],
     ['address[zip]', () => stripe.customers.update(alice, { address: { zip: '75001' } })],
     ['payment_method_data[card][x]', () => stripe.paymentIntents.create({ amount: 1000, currency: 'usd',
@@ -413,7 +413,7 @@ await check('nested parameters: a typo inside a hash is unknown by name, metadat
     ['line_items[0][price_data][product_data][foo]', () => stripe.checkout.sessions.create({ mode: 'payment',
       success_url: 'https://example.com/ok', line_items: [line] })],
   ]) {
-    await assert.rejects(call(), unknown(param));
+    await assert.rejects(call(), unknown(said));
   }
   // A key Stripe takes there that the clone does not serve is refused by that name.
   const named = (param) => (err) => err.statusCode === 400 && err.param === param && /does not serve/.test(err.message);

@@ -460,14 +460,14 @@ def refusals_items_and_previews():
 
 def nested_parameters():
     # Inside a hash, at any depth and in each hash of a list, a key Stripe lacks is unknown by
-    # its full name, in Stripe's words, as at the top level.
+    # its full name, in Stripe's words (with the key a typo is of), as at the top level.
     alice = "cus_SEEDalice00001"
     line = {"quantity": 1, "price_data": {"currency": "usd", "unit_amount": 500,
                                           "product_data": {"name": "Mug", "foo": "1"}}}
-    for param, call, args, kwargs in [
-        ("items[0][pricee]", stripe.Subscription.create, (),
+    for said, call, args, kwargs in [
+        ("items[0][pricee]. Did you mean price?", stripe.Subscription.create, (),
          {"customer": alice, "items": [{"pricee": "price_SEEDproMonth1"}]}),
-        ("recurring[intervall]", stripe.Price.create, (),
+        ("recurring[intervall]. Did you mean interval?", stripe.Price.create, (),
          {"product": "prod_SEEDpro000001", "currency": "usd", "unit_amount": 900,
           "recurring": {"intervall": "month"}}),
         ("address[zip]", stripe.Customer.modify, (alice,), {"address": {"zip": "75001"}}),
@@ -476,8 +476,8 @@ def nested_parameters():
         ("line_items[0][price_data][product_data][foo]", stripe.checkout.Session.create, (),
          {"mode": "payment", "success_url": "https://example.com/ok", "line_items": [line]}),
     ]:
-        err = refused(param, call, *args, **kwargs)
-        assert (err.code, err.user_message) == ("parameter_unknown", f"Received unknown parameter: {param}"), err
+        err = refused(said.split(". Did you mean")[0], call, *args, **kwargs)
+        assert (err.code, err.user_message) == ("parameter_unknown", f"Received unknown parameter: {said}"), err
     # A key Stripe takes there that the clone does not serve is refused by that name.
     refused("items[0][discounts]", stripe.Subscription.create, customer=alice,
             items=[{"price": "price_SEEDproMonth1", "discounts": [{"coupon": "NOPE"}]}])

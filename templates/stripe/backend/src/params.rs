@@ -234,23 +234,29 @@ impl Params {
     /// Fails with `parameter_unknown` on a top-level name outside `allowed` (`expand` is
     /// always allowed).
     pub(crate) fn allow(&self, allowed: &[&str]) -> ApiResult<()> {
-        for key in self.0.keys() {
-            if key != "expand" && !allowed.contains(&key.as_str()) {
-                return Err(ApiError::unknown(key));
-            }
+        let unknown: Vec<Unknown<'_>> = self
+            .0
+            .keys()
+            .filter(|key| *key != "expand" && !allowed.contains(&key.as_str()))
+            .map(|key| (key.clone(), closest(key, allowed.iter().copied())))
+            .collect();
+        if unknown.is_empty() {
+            Ok(())
+        } else {
+            Err(received_unknown(&unknown))
         }
-        Ok(())
     }
 
     /// Checks the request against what `route` takes, nested hashes included: an unknown
     /// parameter anywhere is `parameter_unknown` (`items[0][pricee]`), else the first one not
     /// served is refused by name ([`unserved`]).
     pub(crate) fn take(&self, route: &Takes) -> ApiResult<()> {
-        let mut refused = None;
-        audit(&self.0, route, None, &mut refused).map_err(|name| ApiError::unknown(&name))?;
-        match refused {
-            Some((name, on)) => Err(unserved(&name, on)),
-            None => Ok(()),
+        let mut found = Found::default();
+        audit(&self.0, route, None, &mut found);
+        match (found.unknown.is_empty(), found.refused) {
+            (false, _) => Err(received_unknown(&found.unknown)),
+            (true, Some((name, on))) => Err(unserved(&name, on)),
+            (true, None) => Ok(()),
         }
     }
 
@@ -363,15 +369,21 @@ impl Params {
     }
 }
 
+/// An unknown parameter's full name, and the key it is a typo of, if any.
+type Unknown<'k> = (String, Option<&'k str>);
+
+/// What [`audit`] finds in a request: every unknown parameter, and the first refused one with
+/// the route that refuses it.
+#[derive(Default)]
+struct Found {
+    unknown: Vec<Unknown<'static>>,
+    refused: Option<(String, &'static str)>,
+}
+
 /// Walks `hash` (named `at`, `None` at the top, where `expand` is always taken) against
-/// `route`: the name of the first unknown key as the error, the first refused one (with the
-/// route that refuses it) into `refused`. Served hashes of `route.nested` are walked in turn.
-fn audit(
-    hash: &Map<String, Value>,
-    route: &Takes,
-    at: Option<&str>,
-    refused: &mut Option<(String, &'static str)>,
-) -> Result<(), String> {
+/// `route`, noting into `found` what it neither serves nor refuses and what it refuses. Served
+/// hashes of `route.nested` are walked in turn.
+fn audit(hash: &Map<String, Value>, route: &Takes, at: Option<&str>, found: &mut Found) {
     let name = |key: &str| match at {
         Some(at) => format!("{at}[{key}]"),
         None => key.to_owned(),
@@ -384,11 +396,11 @@ fn audit(
             if let Some((_, inner)) = route.nested.iter().find(|(k, _)| k == key) {
                 let at = name(key);
                 match value {
-                    Value::Object(map) => audit(map, inner, Some(&at), refused)?,
+                    Value::Object(map) => audit(map, inner, Some(&at), found),
                     Value::Array(items) => {
                         for (i, item) in items.iter().enumerate() {
                             if let Value::Object(map) = item {
-                                audit(map, inner, Some(&format!("{at}[{i}]")), refused)?;
+                                audit(map, inner, Some(&format!("{at}[{i}]")), found);
                             }
                         }
                     }
@@ -396,14 +408,77 @@ fn audit(
                 }
             }
         } else if holds(route.refuses, key) {
-            if refused.is_none() {
-                *refused = Some((name(key), route.route));
+            if found.refused.is_none() {
+                found.refused = Some((name(key), route.route));
             }
         } else {
-            return Err(name(key));
+            let known = route
+                .serves
+                .iter()
+                .chain(route.refuses)
+                .flat_map(|l| l.iter());
+            found
+                .unknown
+                .push((name(key), closest(key, known.copied())));
         }
     }
-    Ok(())
+}
+
+/// Stripe's `parameter_unknown` for `unknown` (one at least), naming the first as `param`:
+/// `Received unknown parameter: items[0][pricee]. Did you mean price?` (the key a typo is
+/// closest to, when there is one), or `Received unknown parameters: a, b` for several.
+fn received_unknown(unknown: &[Unknown<'_>]) -> ApiError {
+    let first = unknown.first().map_or("", |(name, _)| name.as_str());
+    let message = match unknown {
+        [(name, Some(typo_of))] => {
+            format!("Received unknown parameter: {name}. Did you mean {typo_of}?")
+        }
+        [(name, None)] => format!("Received unknown parameter: {name}"),
+        _ => {
+            let names: Vec<&str> = unknown.iter().map(|(name, _)| name.as_str()).collect();
+            format!("Received unknown parameters: {}", names.join(", "))
+        }
+    };
+    ApiError::invalid(message)
+        .code("parameter_unknown")
+        .param(first)
+}
+
+/// The key of `known` that `key` is a typo of, as Stripe's "Did you mean …?" names one: the
+/// nearest by edit distance, when at most a third of `key`'s letters (one at least) differ;
+/// the first of equals.
+fn closest<'k>(key: &str, known: impl Iterator<Item = &'k str>) -> Option<&'k str> {
+    let most = (key.chars().count() / 3).max(1);
+    known
+        .map(|candidate| (edits(key, candidate), candidate))
+        .filter(|(distance, _)| *distance <= most)
+        .min_by_key(|(distance, _)| *distance)
+        .map(|(_, candidate)| candidate)
+}
+
+/// The edit distance between `a` and `b`: letters inserted, deleted, replaced, or two
+/// neighbours swapped (`widht`), one edit each.
+fn edits(a: &str, b: &str) -> usize {
+    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+    // d[i][j]: the distance between the first i letters of a and the first j of b.
+    let mut d = vec![vec![0; b.len() + 1]; a.len() + 1];
+    for (i, row) in d.iter_mut().enumerate() {
+        row[0] = i;
+    }
+    for (j, cell) in d[0].iter_mut().enumerate() {
+        *cell = j;
+    }
+    for i in 1..=a.len() {
+        for j in 1..=b.len() {
+            let replace = d[i - 1][j - 1] + usize::from(a[i - 1] != b[j - 1]);
+            let mut best = replace.min(d[i - 1][j] + 1).min(d[i][j - 1] + 1);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                best = best.min(d[i - 2][j - 2] + 1);
+            }
+            d[i][j] = best;
+        }
+    }
+    d[a.len()][b.len()]
 }
 
 /// A string inside a nested value.
@@ -695,6 +770,40 @@ mod tests {
             take("size[depth]=2").unwrap_err().to_json()["error"]["message"],
             "This Stripe clone does not serve size[depth] on widget sizes (not implemented)."
         );
+        // A typo names the key it is closest to, as Stripe's "Did you mean"; several unknown
+        // parameters are named together, the first as `param`.
+        let message = |form: &str| {
+            let body = take(form).unwrap_err().to_json();
+            (
+                body["error"]["param"].clone(),
+                body["error"]["message"].clone(),
+            )
+        };
+        for (form, param, said) in [
+            (
+                "nam=a",
+                "nam",
+                "Received unknown parameter: nam. Did you mean name?",
+            ),
+            (
+                "size[widht]=1",
+                "size[widht]",
+                "Received unknown parameter: size[widht]. Did you mean width?",
+            ),
+            (
+                "size[depht]=1",
+                "size[depht]",
+                "Received unknown parameter: size[depht]. Did you mean depth?",
+            ),
+            ("zz=1", "zz", "Received unknown parameter: zz"),
+            (
+                "a=1&name=x&b[c]=2",
+                "a",
+                "Received unknown parameters: a, b",
+            ),
+        ] {
+            assert_eq!(message(form), (json!(param), json!(said)), "{form}");
+        }
     }
 
     #[test]

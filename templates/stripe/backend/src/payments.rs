@@ -11,7 +11,7 @@ use crate::model::intent::{
     Attempted, How, attempt, currency, method_types, new_intent, requested_three_d_secure,
 };
 use crate::model::{balance, method};
-use crate::params::{Nested, Params, Takes, apply_metadata};
+use crate::params::{Nested, Params, Takes, apply_metadata, string_at, unserved};
 use crate::shapes::{AUTOMATIC_PAYMENT_METHODS, OTHER_TYPES, TRACKED_SHIPPING};
 use asym_kit::Kit;
 
@@ -61,7 +61,8 @@ const INTENT_NESTED: Nested = &[
 ];
 
 /// What a payment intent's `payment_method_data` takes: a card, by its test token (every
-/// other type's details, billing details and metadata are refused by name).
+/// other type's details, billing details and metadata are refused by name, as is a `type`
+/// other than `card`).
 const METHOD_DATA: Takes = Takes {
     route: "payment intents",
     serves: &[&["type", "card"]],
@@ -219,6 +220,12 @@ async fn apply_intent(cx: &mut Cx<'_>, intent: &mut Value, params: &Params) -> A
             .hash("payment_method_data")?
             .cloned()
             .unwrap_or_default();
+        let at = "payment_method_data[type]";
+        match string_at(data.get("type"), at)? {
+            Some("card") => {}
+            Some("") | None => return Err(ApiError::missing(at)),
+            Some(_) => return Err(unserved(at, METHOD_DATA.route)),
+        }
         let token = data
             .get("card")
             .and_then(|c| c.get("token"))

@@ -498,11 +498,14 @@ async fn subscription_items_take_expand_on_every_route(stripe: asym::Stripe) {
     assert_eq!((status, &gone["deleted"]), (200, &json!(true)), "{gone}");
 }
 
-/// Asserts `POST path` with `form` is Stripe's `parameter_unknown` naming `param`, in
-/// Stripe's words.
-async fn unknown_by_name(api: &Api, path: &str, form: &[(&str, &str)], param: &str) {
+/// Asserts `POST path` with `form` is Stripe's `parameter_unknown` for one parameter, in
+/// Stripe's words: `said` is what follows `Received unknown parameter: `, the parameter's name
+/// and the key it is a typo of (`items[0][pricee]. Did you mean price?`), and the name is
+/// `param`.
+async fn unknown_by_name(api: &Api, path: &str, form: &[(&str, &str)], said: &str) {
     let body = api.refused(path, form, UNKNOWN).await;
-    let message = format!("Received unknown parameter: {param}");
+    let (param, _) = said.split_once(". Did you mean").unwrap_or((said, ""));
+    let message = format!("Received unknown parameter: {said}");
     assert_eq!(
         (&body["error"]["param"], &body["error"]["message"]),
         (&json!(param), &json!(message)),
@@ -539,22 +542,22 @@ async fn nested_parameters_are_checked_like_top_level_ones(stripe: asym::Stripe)
         form
     };
     // A key Stripe lacks inside a hash, at any depth and in any hash of an array, is unknown
-    // by its full name, as a top-level one is.
+    // by its full name, as a top-level one is, naming the key a typo is of.
     let unknown: Vec<Case<'_>> = vec![
         (
             "/v1/subscriptions".into(),
             alice_subscription(&[("items[0][pricee]", PRO_MONTHLY)]),
-            "items[0][pricee]",
+            "items[0][pricee]. Did you mean price?",
         ),
         (
             path("/v1/subscriptions", &sub),
             vec![("items[0][id]", &sub_item), ("items[0][quantityy]", "2")],
-            "items[0][quantityy]",
+            "items[0][quantityy]. Did you mean quantity?",
         ),
         (
             "/v1/subscriptions".into(),
             alice_subscription(&[("discounts[0][cupon]", id(&coupon))]),
-            "discounts[0][cupon]",
+            "discounts[0][cupon]. Did you mean coupon?",
         ),
         (
             "/v1/subscription_items".into(),
@@ -566,12 +569,12 @@ async fn nested_parameters_are_checked_like_top_level_ones(stripe: asym::Stripe)
                 ("price_data[recurring][interval]", "month"),
                 ("price_data[recurring][intervall]", "month"),
             ],
-            "price_data[recurring][intervall]",
+            "price_data[recurring][intervall]. Did you mean interval?",
         ),
         (
             "/v1/prices".into(),
             with(&pro, ("recurring[intervall]", "month")),
-            "recurring[intervall]",
+            "recurring[intervall]. Did you mean interval?",
         ),
         (
             "/v1/prices".into(),
@@ -601,7 +604,7 @@ async fn nested_parameters_are_checked_like_top_level_ones(stripe: asym::Stripe)
         (
             format!("/v1/customers/{ALICE}"),
             vec![("invoice_settings[footerr]", "Thanks")],
-            "invoice_settings[footerr]",
+            "invoice_settings[footerr]. Did you mean footer?",
         ),
         (
             "/v1/payment_methods".into(),
@@ -619,7 +622,7 @@ async fn nested_parameters_are_checked_like_top_level_ones(stripe: asym::Stripe)
                 ("customer", ALICE),
                 ("subscription_details[items][0][pricee]", PRO_MONTHLY),
             ],
-            "subscription_details[items][0][pricee]",
+            "subscription_details[items][0][pricee]. Did you mean price?",
         ),
         (
             "/v1/promotion_codes".into(),
@@ -638,9 +641,19 @@ async fn nested_parameters_are_checked_like_top_level_ones(stripe: asym::Stripe)
             "product_data[foo]",
         ),
     ];
-    for (path, form, param) in &unknown {
-        unknown_by_name(&api, path, form, param).await;
+    for (path, form, said) in &unknown {
+        unknown_by_name(&api, path, form, said).await;
     }
+    // Several are named together, in the request's order, the first as `param`.
+    let form = [("shipping[foo]", "1"), ("nmae", "Al")];
+    let body = api.refused("/v1/customers", &form, UNKNOWN).await;
+    assert_eq!(
+        (&body["error"]["param"], &body["error"]["message"]),
+        (
+            &json!("shipping[foo]"),
+            &json!("Received unknown parameters: shipping[foo], nmae")
+        )
+    );
     // A key Stripe takes there that the clone does not serve is refused by that name.
     let refused: Vec<Case<'_>> = vec![
         (
@@ -674,6 +687,11 @@ async fn nested_parameters_are_checked_like_top_level_ones(stripe: asym::Stripe)
             "/v1/payment_intents".into(),
             with(&usd, ("payment_method_data[billing_details][name]", "Al")),
             "payment_method_data[billing_details]",
+        ),
+        (
+            "/v1/payment_intents".into(),
+            with(&usd, ("payment_method_data[type]", "sepa_debit")),
+            "payment_method_data[type]",
         ),
         (
             "/v1/checkout/sessions".into(),
