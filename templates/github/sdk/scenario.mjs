@@ -598,3 +598,30 @@ await scenario("release_assets", async () => {
   await owner.rest.repos.deleteReleaseAsset({ ...repo, asset_id: asset.id });
   await fails(404, () => owner.rest.repos.getReleaseAsset({ ...repo, asset_id: asset.id }));
 });
+
+await scenario("issue_changes_and_dismissals", async () => {
+  const hook = await owner.rest.repos.createWebhook({ ...repo, config: { url: "http://127.0.0.1:9/refused", content_type: "json" }, events: ["issues", "pull_request_review"] });
+  const hook_id = hook.data.id;
+  // Opened with a label and an assignee: recorded as events, announced after `opened`.
+  const made = await owner.rest.issues.create({ ...repo, title: "Node changes", labels: ["bug"], assignees: ["hubot"] });
+  const issue_number = made.data.number;
+  assert.equal((await deliveredPayload(hook_id, "issues", "assigned")).assignee.login, "hubot");
+  // An update's label, assignee and state changes: each an event and a delivery.
+  await owner.rest.issues.update({ ...repo, issue_number, state: "closed", labels: ["enhancement"], assignees: [] });
+  const events = await owner.rest.issues.listEvents({ ...repo, issue_number });
+  assert.deepEqual(events.data.map((e) => e.event), ["labeled", "assigned", "closed", "unlabeled", "labeled", "unassigned"]);
+  assert.deepEqual([events.data[3].label.name, events.data[5].assignee.login], ["bug", "hubot"]);
+  const unlabeled = await deliveredPayload(hook_id, "issues", "unlabeled");
+  assert.deepEqual([unlabeled.label.name, unlabeled.label.color, unlabeled.issue.number], ["bug", "d73a4a", issue_number]);
+  // A dismissed review: a `review_dismissed` event naming the state it had.
+  const pr = await reviewerPull("node-dismiss", "dismiss.txt", "Dismiss me");
+  const pull_number = pr.data.number;
+  const review = await owner.rest.pulls.createReview({ ...repo, pull_number, event: "APPROVE" });
+  await owner.rest.pulls.dismissReview({ ...repo, pull_number, review_id: review.data.id, message: "Stale" });
+  const dismissed = (await owner.rest.issues.listEvents({ ...repo, issue_number: pull_number })).data.find((e) => e.event === "review_dismissed");
+  assert.deepEqual(dismissed.dismissed_review, { state: "approved", review_id: review.data.id, dismissal_message: "Stale" });
+  const timeline = await owner.paginate(owner.rest.issues.listEventsForTimeline, { ...repo, issue_number: pull_number });
+  assert.equal(timeline.find((e) => e.event === "review_dismissed").actor.login, "octocat");
+  assert.equal((await deliveredPayload(hook_id, "pull_request_review", "dismissed")).review.state, "dismissed");
+  await owner.rest.repos.deleteWebhook({ ...repo, hook_id });
+});

@@ -589,3 +589,29 @@ def release_assets():
     assert (renamed.name, renamed.label) == ("tool.txt", "Tool v9")
     assert asset.delete_asset()
     raises(UnknownObjectException, 404, lambda: repo.get_release_asset(asset.id))
+
+
+@scenario
+def issue_changes_and_dismissals():
+    repo = owner.get_repo("acme/hello-world")
+    hook = repo.create_hook("web", {"url": "http://127.0.0.1:9/refused", "content_type": "json"}, ["issues", "pull_request_review"])
+    # Opened with a label and an assignee: recorded as events, announced after `opened`.
+    issue = repo.create_issue("Python changes", labels=["bug"], assignees=["hubot"])
+    assert delivered_payload(repo, hook.id, "issues", "labeled")["label"]["name"] == "bug"
+    # An update's label, assignee and state changes: each an event and a delivery.
+    issue.edit(state="closed", labels=["enhancement"], assignees=[])
+    events = list(issue.get_events())
+    assert [e.event for e in events] == ["labeled", "assigned", "closed", "unlabeled", "labeled", "unassigned"], [e.event for e in events]
+    assert (events[3].label.name, events[5].assignee.login) == ("bug", "hubot")
+    unassigned = delivered_payload(repo, hook.id, "issues", "unassigned")
+    assert (unassigned["assignee"]["login"], unassigned["issue"]["assignees"]) == ("hubot", [])
+    # A dismissed review: a `review_dismissed` event naming the state it had.
+    _, pr = reviewer_pull("py-dismiss", "dismiss.txt", "Dismiss me")
+    review = repo.get_pull(pr.number).create_review(event="APPROVE")
+    review.dismiss("Stale")
+    dismissed = [e for e in repo.get_issue(pr.number).get_events() if e.event == "review_dismissed"]
+    assert dismissed[0].dismissed_review == {"state": "approved", "review_id": review.id, "dismissal_message": "Stale"}
+    assert dismissed[0].actor.login == "octocat"
+    assert "review_dismissed" in [e.event for e in repo.get_issue(pr.number).get_timeline()]
+    assert delivered_payload(repo, hook.id, "pull_request_review", "dismissed")["review"]["state"] == "dismissed"
+    hook.delete()

@@ -1,7 +1,8 @@
 //! Reactions (on issues, issue comments and review comments: list, create, delete), issue
-//! events (`closed`, `reopened`, `labeled`, `assigned`, `locked`, `renamed`, …) of an issue and
-//! of a repository, and an issue's timeline (its events, comments, reviews, a pull request's
-//! commits and the mentions of it elsewhere in the repository).
+//! events (`closed`, `reopened`, `labeled`, `assigned`, `locked`, `renamed`,
+//! `review_dismissed`, …) of an issue and of a repository, and an issue's timeline (its
+//! events, comments, reviews, a pull request's commits and the mentions of it elsewhere in
+//! the repository).
 
 use asym_kit::Kit;
 use asym_kit::deadpool_postgres::{GenericClient, Object};
@@ -220,6 +221,8 @@ macro_rules! event_json {
                 'review_requester', gh_user_id(e.actor_id, $2),
                 'requested_reviewer', gh_user_id((e.detail->>'requested_reviewer')::bigint, $2))
             WHEN e.detail->'milestone' IS NOT NULL THEN jsonb_build_object('milestone', e.detail->'milestone')
+            WHEN e.detail->'dismissed_review' IS NOT NULL THEN
+                jsonb_build_object('dismissed_review', e.detail->'dismissed_review')
             ELSE '{}'::jsonb END"
     };
 }

@@ -8,6 +8,7 @@ use asym_kit::tokio_postgres::types::ToSql;
 use axum::http::StatusCode;
 use serde_json::{Map, Value};
 
+use crate::changes::Changes;
 use crate::db;
 use crate::error::{ApiError, ApiResult};
 use crate::issues::{self, Issue, Numbered};
@@ -45,19 +46,6 @@ async fn find(client: &impl GenericClient, repo: &Repo, name: &str) -> ApiResult
     )
     .await?;
     Ok(row.get(0))
-}
-
-/// Records `event` (`labeled`, `unlabeled`) of `label` on an issue: the label's name is what
-/// the event's rendering looks the label up by.
-async fn record(
-    client: &impl GenericClient,
-    issue: i64,
-    actor: i64,
-    event: &str,
-    label: &str,
-) -> ApiResult<()> {
-    let detail = serde_json::json!({ "label": label });
-    issues::record(client, issue, actor, event, Some(detail)).await
 }
 
 /// `GET /repos/{owner}/{repo}/labels`.
@@ -193,58 +181,55 @@ pub(crate) async fn add_to_issue(
     let issue = Issue::find(&client, &repo, &scope.path).await?;
     let base = scope.base();
     let tx = client.transaction().await?;
-    issues::set_labels(&tx, repo.id, issue.id, &names, replace).await?;
-    tx.execute(
-        "UPDATE issues SET updated_at = now() WHERE id = $1",
-        &[&issue.id],
-    )
-    .await?;
-    for label in &names {
-        record(&tx, issue.id, viewer.user_id, "labeled", label).await?;
-    }
-    let mut woke = false;
-    if !issue.is_pull && !names.is_empty() {
-        let text = issues::render(&tx, base, issue.id).await?;
-        let mut extra = Map::new();
-        extra.insert("label".into(), serde_json::json!({ "name": names[0] }));
-        woke = issues::announce(&tx, base, &repo, &text, "labeled", viewer.user_id, extra).await?;
-    }
+    let mut changes = Changes::default();
+    changes
+        .label(&tx, (repo.id, issue.id), &names, replace)
+        .await?;
+    let on = (&repo, &issue, scope.path.as_str());
+    let (_, woke) = changes.settle(&tx, base, on, viewer.user_id).await?;
     let labels = issue_labels(&tx, base, &repo, issue.id).await?;
     scope.commit(tx, woke).await?;
     Ok(req::ok(labels))
 }
 
-/// `DELETE /repos/{owner}/{repo}/issues/{number}/labels`: 204.
-pub(crate) async fn clear_on_issue(scope: Scope<String>, _signed_in: Viewer) -> ApiResult {
-    let (client, repo) = scope.open().await?;
+/// `DELETE /repos/{owner}/{repo}/issues/{number}/labels`: 204, each label taken off recorded
+/// and announced as `unlabeled`.
+pub(crate) async fn clear_on_issue(scope: Scope<String>, viewer: Viewer) -> ApiResult {
+    let (mut client, repo) = scope.open().await?;
     repo.require(Access::Triage)?;
     let issue = Issue::find(&client, &repo, &scope.path).await?;
-    client
-        .execute("DELETE FROM issue_labels WHERE issue_id = $1", &[&issue.id])
+    let tx = client.transaction().await?;
+    let mut changes = Changes::default();
+    changes.label(&tx, (repo.id, issue.id), &[], true).await?;
+    let on = (&repo, &issue, scope.path.as_str());
+    let (_, woke) = changes
+        .settle(&tx, scope.base(), on, viewer.user_id)
         .await?;
+    scope.commit(tx, woke).await?;
     Ok(req::no_content())
 }
 
-/// `DELETE /repos/{owner}/{repo}/issues/{number}/labels/{name}`: the labels left.
+/// `DELETE /repos/{owner}/{repo}/issues/{number}/labels/{name}`: the labels left; the label
+/// taken off is recorded and announced as `unlabeled`.
 pub(crate) async fn remove_from_issue(scope: Scope<(String, String)>, viewer: Viewer) -> ApiResult {
+    const SQL: &str = "DELETE FROM issue_labels il USING labels l
+                       WHERE il.issue_id = $1 AND il.label_id = l.id AND lower(l.name) = lower($2)
+                       RETURNING l.id";
     let (number, label) = &scope.path;
     let (mut client, repo) = scope.open().await?;
     repo.require(Access::Triage)?;
     let issue = Issue::find(&client, &repo, number).await?;
+    let base = scope.base();
     let tx = client.transaction().await?;
-    let removed = tx
-        .execute(
-            "DELETE FROM issue_labels il USING labels l
-             WHERE il.issue_id = $1 AND il.label_id = l.id AND lower(l.name) = lower($2)",
-            &[&issue.id, &label],
-        )
-        .await?;
-    if removed == 0 {
+    let Some(removed) = db::first(&tx, SQL, &[&issue.id, &label]).await? else {
         return Err(ApiError::new(StatusCode::NOT_FOUND, "Label does not exist"));
-    }
-    record(&tx, issue.id, viewer.user_id, "unlabeled", label).await?;
-    let labels = issue_labels(&tx, scope.base(), &repo, issue.id).await?;
-    tx.commit().await?;
+    };
+    let mut changes = Changes::default();
+    changes.push("unlabeled", removed);
+    let on = (&repo, &issue, number.as_str());
+    let (_, woke) = changes.settle(&tx, base, on, viewer.user_id).await?;
+    let labels = issue_labels(&tx, base, &repo, issue.id).await?;
+    scope.commit(tx, woke).await?;
     Ok(req::ok(labels))
 }
 

@@ -10,7 +10,7 @@
 //! | forks: create, list | `forks` |
 //! | collaborators | `collaborators` |
 //! | branches and their protection (enforced on merges and pushes) | `branches` |
-//! | issues | `issues` |
+//! | issues: list, get; create, update (with the events and webhooks of what they change) | `issues`; `issue_writes`, `changes` |
 //! | lock, unlock, assignees | `triage` |
 //! | issue comments | `comments` |
 //! | labels, milestones | `labels` |
@@ -34,6 +34,7 @@ mod activity;
 mod assets;
 mod auth;
 mod branches;
+mod changes;
 mod checks;
 mod collaborators;
 mod comments;
@@ -46,6 +47,7 @@ mod forks;
 mod git;
 mod gitdata;
 mod hooks;
+mod issue_writes;
 mod issues;
 mod labels;
 mod linguist;
@@ -274,7 +276,7 @@ fn repo_routes() -> Router<Kit> {
         )
         .route("/git/ref/{*ref}", get(gitdata::get_ref))
         .route("/git/matching-refs/{*ref}", get(gitdata::matching_refs))
-        .route("/issues", get(issues::list).post(issues::create))
+        .route("/issues", get(issues::list).post(issue_writes::create))
         .route("/issues/comments", get(comments::list_repo))
         .route(
             "/issues/comments/{id}",
@@ -282,7 +284,10 @@ fn repo_routes() -> Router<Kit> {
                 .patch(comments::update)
                 .delete(comments::delete),
         )
-        .route("/issues/{number}", get(issues::get).patch(issues::update))
+        .route(
+            "/issues/{number}",
+            get(issues::get).patch(issue_writes::update),
+        )
         .route(
             "/issues/{number}/lock",
             put(triage::lock).delete(triage::unlock),

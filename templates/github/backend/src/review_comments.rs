@@ -176,16 +176,22 @@ pub(crate) async fn review(client: &impl GenericClient, base: &str, id: i64) -> 
     Ok(db::value(client, SQL, &[&id, &base]).await?)
 }
 
-/// Sends `pull_request_review` to the hooks of `repo`: `event` (the action, the review and,
-/// for an edit, its `changes`) with the pull request (issue id `issue`).
+/// Sends `pull_request_review` to the hooks of `repo`: `event` (the action, the review with
+/// its state in lower case and, for an edit, its `changes`) with the pull request (issue id
+/// `issue`).
 pub(crate) async fn announce_review(
     client: &impl GenericClient,
     base: &str,
     repo: i64,
     issue: i64,
-    event: Map<String, Value>,
+    mut event: Map<String, Value>,
     sender: i64,
 ) -> ApiResult<bool> {
+    // Webhooks name a review's state in lower case (`approved`, `dismissed`), the REST API
+    // in upper case.
+    if let Some(Value::String(state)) = event.get_mut("review").and_then(|r| r.get_mut("state")) {
+        *state = state.to_lowercase();
+    }
     let on = ("pull_request_review", Shape::Full);
     announce(client, base, (repo, issue), on, event, sender).await
 }

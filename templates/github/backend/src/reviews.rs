@@ -298,13 +298,15 @@ pub(crate) async fn submit(
     .await
 }
 
-/// `PUT /repos/{owner}/{repo}/pulls/{number}/reviews/{id}/dismissals` (`message`).
+/// `PUT /repos/{owner}/{repo}/pulls/{number}/reviews/{id}/dismissals` (`message`): recorded
+/// as a `review_dismissed` issue event (`dismissed_review`) and announced as
+/// `pull_request_review` `dismissed`.
 pub(crate) async fn dismiss(
     scope: Scope<(String, String)>,
     viewer: Viewer,
     body: Body,
 ) -> ApiResult {
-    body.required("message", "PullRequestReview")?;
+    let message = body.required("message", "PullRequestReview")?;
     let (mut client, review) = open(&scope, Access::Write).await?;
     if review.state != "APPROVED" && review.state != "CHANGES_REQUESTED" {
         return Err(ApiError::invalid("Unprocessable Entity")
@@ -314,6 +316,21 @@ pub(crate) async fn dismiss(
     tx.execute(
         "UPDATE reviews SET state = 'DISMISSED' WHERE id = $1",
         &[&review.id],
+    )
+    .await?;
+    // The state it had, in lower case, as GitHub's `review_dismissed` events name it; a
+    // dismissal through the API names no commit (`dismissal_commit_id` is for dismissals by
+    // a push).
+    let dismissed = json!({ "dismissed_review": {
+        "state": review.state.to_lowercase(), "review_id": review.id, "dismissal_message": message,
+    } });
+    let issue = review.pull.issue.id;
+    issues::record(
+        &tx,
+        issue,
+        viewer.user_id,
+        "review_dismissed",
+        Some(dismissed),
     )
     .await?;
     settle(

@@ -1,7 +1,8 @@
 //! Triage actions on issues: lock and unlock, assignees (add, remove, who can be assigned).
 
+use crate::changes::Changes;
 use crate::error::{ApiError, ApiResult};
-use crate::issues::{Issue, Numbered, assignees, record, refresh, render};
+use crate::issues::{Issue, Numbered, assignees, record, render};
 use crate::repos::Access;
 use crate::req::{self, Body, Query};
 use crate::scope::Scope;
@@ -52,7 +53,8 @@ async fn set_lock(
     Ok(req::no_content())
 }
 
-/// `POST /repos/{owner}/{repo}/issues/{number}/assignees` (201) and `DELETE` (200).
+/// `POST /repos/{owner}/{repo}/issues/{number}/assignees` (201) and `DELETE` (200): each
+/// assignee added or removed is recorded and announced as `assigned` or `unassigned`.
 pub(crate) async fn change_assignees(
     scope: Scope<String>,
     viewer: Viewer,
@@ -83,26 +85,20 @@ pub(crate) async fn change_assignees(
             .await?;
         rows.iter().map(|r| r.get(0)).collect()
     };
-    let tx = client.transaction().await?;
     let sql = if adding {
-        "UPDATE issues SET assignee_ids = (SELECT array_agg(DISTINCT x) FROM unnest(assignee_ids || $2) x), updated_at = now() WHERE id = $1"
+        "UPDATE issues i SET assignee_ids = (SELECT array_agg(DISTINCT x) FROM unnest(i.assignee_ids || $2) x)
+         FROM issues o WHERE i.id = $1 AND o.id = i.id RETURNING o.assignee_ids, i.assignee_ids"
     } else {
-        "UPDATE issues SET assignee_ids = coalesce((SELECT array_agg(x) FROM unnest(assignee_ids) x WHERE x <> ALL($2)), '{}'), updated_at = now() WHERE id = $1"
+        "UPDATE issues i SET assignee_ids = coalesce((SELECT array_agg(x) FROM unnest(i.assignee_ids) x WHERE x <> ALL($2)), '{}')
+         FROM issues o WHERE i.id = $1 AND o.id = i.id RETURNING o.assignee_ids, i.assignee_ids"
     };
-    tx.execute(sql, &[&issue.id, &ids]).await?;
-    for id in &ids {
-        let event = if adding { "assigned" } else { "unassigned" };
-        record(
-            &tx,
-            issue.id,
-            viewer.user_id,
-            event,
-            Some(serde_json::json!({ "assignee": id })),
-        )
-        .await?;
-    }
-    let text = refresh(&tx, base, issue.id).await?;
-    tx.commit().await?;
+    let tx = client.transaction().await?;
+    let row = tx.query_one(sql, &[&issue.id, &ids]).await?;
+    let mut changes = Changes::default();
+    changes.assignees(&row.get::<_, Vec<i64>>(0), &row.get::<_, Vec<i64>>(1));
+    let on = (&repo, &issue, scope.path.as_str());
+    let (text, woke) = changes.settle(&tx, base, on, viewer.user_id).await?;
+    scope.commit(tx, woke).await?;
     Ok(req::json_text(
         if adding {
             axum::http::StatusCode::CREATED

@@ -1,9 +1,10 @@
-//! Issue events a pull request's reviewer requests and an issue's milestone record, and the
-//! timeline's mentions (`cross-referenced`) and commits (`committed`).
+//! Issue events a pull request's reviewer requests, a review's dismissal and an issue's
+//! milestone record, and the timeline's mentions (`cross-referenced`) and commits
+//! (`committed`).
 
 use serde_json::{Value, json};
 
-use crate::common::{REPO, api, branch, create_pull, fetch, fields, names, reviewer};
+use crate::common::{REPO, api, branch, create_pull, fetch, fields, listen, names, next, reviewer};
 
 /// The entries of `list` whose `event` is `event`.
 fn only(list: &Value, event: &str) -> Vec<Value> {
@@ -192,4 +193,42 @@ async fn mentions_and_commits_in_the_timeline(gh: asym::GitHub) {
         last["source"]["issue"]["pull_request"].is_object(),
         "{last}"
     );
+}
+
+#[asym::clone("github", seed = "acme-corp")]
+async fn a_dismissed_review_is_an_event(gh: asym::GitHub) {
+    let api = api(&gh);
+    let receiver = listen(&api, &["pull_request_review"]).await;
+    // The fixture's #3 is approved by octocat (review 1).
+    let dismissal = format!("{REPO}/pulls/3/reviews/1/dismissals");
+    let message = json!({ "message": "Stale now" });
+    let dismissed = api.put(&dismissal, &message).await.expect(200);
+    assert_eq!(dismissed["state"], "DISMISSED");
+    let said = ["/review/id", "/review/state", "/pull_request/number"];
+    let expected = json!([1, "dismissed", 3]);
+    next(
+        &receiver,
+        ("pull_request_review", "dismissed"),
+        said,
+        expected,
+    )
+    .await;
+    // The state it had, in lower case, its id and the message; no commit for a dismissal
+    // made through the API.
+    let was = json!({ "state": "approved", "review_id": 1, "dismissal_message": "Stale now" });
+    let events = fetch(&api, &format!("{REPO}/issues/3/events")).await;
+    let event = only(&events, "review_dismissed").pop().unwrap();
+    assert_eq!(event["dismissed_review"], was);
+    assert_eq!(
+        fields(&event, ["/actor/login", "/commit_id"]),
+        json!(["octocat", null])
+    );
+    let timeline = fetch(&reviewer(&gh), &format!("{REPO}/issues/3/timeline")).await;
+    let last = timeline.as_array().unwrap().last().unwrap();
+    assert_eq!(
+        fields(last, ["/event", "/dismissed_review"]),
+        json!(["review_dismissed", was])
+    );
+    // The review itself shows as dismissed where it was submitted.
+    assert_eq!(only(&timeline, "reviewed")[0]["state"], "dismissed");
 }

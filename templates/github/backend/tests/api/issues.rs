@@ -132,12 +132,11 @@ async fn create_filter_and_update(gh: asym::GitHub) {
             .await;
         assert_eq!(code(reply), "invalid", "{body}");
     }
-    // Events recorded along the way.
+    // Events recorded along the way, from the labels and assignee it was opened with.
     let events = fetch(&api, &format!("{path}/2/events")).await;
-    assert_eq!(
-        names(&events, "event"),
-        ["closed", "reopened", "locked", "unlocked"]
-    );
+    let opened = ["labeled", "labeled", "assigned"];
+    let then = ["closed", "reopened", "locked", "unlocked"];
+    assert_eq!(names(&events, "event"), [&opened[..], &then].concat());
     // The viewer's issues across repositories.
     assert_eq!(numbers(&fetch(&reviewer(&gh), "/issues").await), [2]);
     assert_eq!(

@@ -7,6 +7,7 @@
 )]
 
 mod assets;
+mod changes;
 mod checks;
 mod commit_comments;
 mod common;

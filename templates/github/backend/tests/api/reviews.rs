@@ -120,14 +120,15 @@ async fn review_and_review_comment_webhooks(gh: asym::GitHub) {
     let comment = line_comment(&api, "typo").await;
     const COMMENT: &str = "pull_request_review_comment";
     const REVIEW: &str = "pull_request_review";
-    // A comment on its own is a submitted review of its own, holding it.
+    // A comment on its own is a submitted review of its own, holding it (webhooks name a
+    // review's state in lower case).
     let pointers = [
         "/review/id",
         "/review/state",
         "/review/body",
         "/pull_request/number",
     ];
-    let expected = json!([comment["pull_request_review_id"], "COMMENTED", "", 3]);
+    let expected = json!([comment["pull_request_review_id"], "commented", "", 3]);
     next(&receiver, (REVIEW, "submitted"), pointers, expected).await;
     let pointers = [
         "/comment/id",
@@ -155,7 +156,7 @@ async fn review_and_review_comment_webhooks(gh: asym::GitHub) {
         .await
         .expect(200);
     let pointers = ["/review/body", "/review/state"];
-    let expected = json!(["Soon", "COMMENTED"]);
+    let expected = json!(["Soon", "commented"]);
     next(&receiver, (REVIEW, "submitted"), pointers, expected).await;
     let pointers = ["/comment/body", "/comment/pull_request_review_id"];
     let expected = json!(["nit", pending["id"]]);
