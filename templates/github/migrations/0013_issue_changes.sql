@@ -69,13 +69,18 @@ BEGIN
     IF NOT FOUND THEN
         RETURN;
     END IF;
-    SELECT coalesce(array_agg('labeled'::text ORDER BY n.ord), '{}'),
-           coalesce(array_agg(il.label_id ORDER BY n.ord), '{}')
-    INTO events, ids
-    FROM issue_labels il JOIN labels l ON l.id = il.label_id
-    JOIN LATERAL (SELECT min(x.ord) AS ord FROM unnest(names) WITH ORDINALITY AS x(name, ord)
-                  WHERE lower(x.name) = lower(l.name)) n ON true
-    WHERE il.issue_id = opened.id;
+    events := '{}';
+    ids := '{}';
+    IF cardinality(names) > 0 THEN
+        SELECT array_agg('labeled'::text ORDER BY n.ord), array_agg(il.label_id ORDER BY n.ord)
+        INTO events, ids
+        FROM issue_labels il JOIN labels l ON l.id = il.label_id
+        JOIN LATERAL (SELECT min(x.ord) AS ord FROM unnest(names) WITH ORDINALITY AS x(name, ord)
+                      WHERE lower(x.name) = lower(l.name)) n ON true
+        WHERE il.issue_id = opened.id;
+        events := coalesce(events, '{}');
+        ids := coalesce(ids, '{}');
+    END IF;
     events := events || array_fill('assigned'::text, ARRAY[cardinality(assignees)]);
     ids := ids || assignees;
     IF milestone IS NOT NULL THEN
