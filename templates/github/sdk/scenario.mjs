@@ -613,6 +613,8 @@ await scenario("issue_changes_and_dismissals", async () => {
   assert.deepEqual([events.data[3].label.name, events.data[5].assignee.login], ["bug", "hubot"]);
   const unlabeled = await deliveredPayload(hook_id, "issues", "unlabeled");
   assert.deepEqual([unlabeled.label.name, unlabeled.label.color, unlabeled.issue.number], ["bug", "d73a4a", issue_number]);
+  await owner.rest.issues.lock({ ...repo, issue_number, lock_reason: "resolved" });
+  assert.equal((await deliveredPayload(hook_id, "issues", "locked")).issue.active_lock_reason, "resolved");
   // A dismissed review: a `review_dismissed` event naming the state it had.
   const pr = await reviewerPull("node-dismiss", "dismiss.txt", "Dismiss me");
   const pull_number = pr.data.number;

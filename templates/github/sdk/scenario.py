@@ -605,6 +605,8 @@ def issue_changes_and_dismissals():
     assert (events[3].label.name, events[5].assignee.login) == ("bug", "hubot")
     unassigned = delivered_payload(repo, hook.id, "issues", "unassigned")
     assert (unassigned["assignee"]["login"], unassigned["issue"]["assignees"]) == ("hubot", [])
+    issue.lock("resolved")
+    assert delivered_payload(repo, hook.id, "issues", "locked")["issue"]["locked"] is True
     # A dismissed review: a `review_dismissed` event naming the state it had.
     _, pr = reviewer_pull("py-dismiss", "dismiss.txt", "Dismiss me")
     review = repo.get_pull(pr.number).create_review(event="APPROVE")

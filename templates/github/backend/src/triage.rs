@@ -1,14 +1,18 @@
-//! Triage actions on issues: lock and unlock, assignees (add, remove, who can be assigned).
+//! Triage actions on issues: lock and unlock (announced as `locked`, `unlocked`), assignees
+//! (add, remove, who can be assigned).
 
-use crate::changes::Changes;
+use serde_json::Map;
+
+use crate::changes::{Changes, Subject};
 use crate::error::{ApiError, ApiResult};
-use crate::issues::{Issue, Numbered, assignees, record, render};
+use crate::issues::{Issue, Numbered, assignees, record, refresh, render};
 use crate::repos::Access;
 use crate::req::{self, Body, Query};
 use crate::scope::Scope;
 use crate::viewer::Viewer;
 
-/// `PUT /repos/{owner}/{repo}/issues/{number}/lock` (`lock_reason`): 204.
+/// `PUT /repos/{owner}/{repo}/issues/{number}/lock` (`lock_reason`): 204, recorded and
+/// announced as `locked` (`issues`, or `pull_request` for a pull request).
 pub(crate) async fn lock(scope: Scope<String>, viewer: Viewer, body: Body) -> ApiResult {
     let reason = body.one_of(
         "lock_reason",
@@ -18,7 +22,8 @@ pub(crate) async fn lock(scope: Scope<String>, viewer: Viewer, body: Body) -> Ap
     set_lock(&scope, &viewer, true, reason).await
 }
 
-/// `DELETE /repos/{owner}/{repo}/issues/{number}/lock`: 204.
+/// `DELETE /repos/{owner}/{repo}/issues/{number}/lock`: 204, recorded and announced as
+/// `unlocked`.
 pub(crate) async fn unlock(scope: Scope<String>, viewer: Viewer) -> ApiResult {
     set_lock(&scope, &viewer, false, None).await
 }
@@ -35,21 +40,20 @@ async fn set_lock(
     if !locked && !issue.locked {
         return Err(ApiError::not_found());
     }
+    let action = if locked { "locked" } else { "unlocked" };
     let tx = client.transaction().await?;
     tx.execute(
         "UPDATE issues SET locked = $2, active_lock_reason = $3, updated_at = now() WHERE id = $1",
         &[&issue.id, &locked, &reason],
     )
     .await?;
-    record(
-        &tx,
-        issue.id,
-        viewer.user_id,
-        if locked { "locked" } else { "unlocked" },
-        None,
-    )
-    .await?;
-    tx.commit().await?;
+    record(&tx, issue.id, viewer.user_id, action, None).await?;
+    let base = scope.base();
+    let text = refresh(&tx, base, issue.id).await?;
+    let subject = Subject::of(&tx, &repo, (&issue, &scope.path), &text).await?;
+    let announced = subject.announce(&tx, base, &repo, action, Map::new(), viewer.user_id);
+    let woke = announced.await?;
+    scope.commit(tx, woke).await?;
     Ok(req::no_content())
 }
 

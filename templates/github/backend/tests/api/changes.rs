@@ -8,6 +8,14 @@ use serde_json::{Value, json};
 
 use crate::common::{REPO, api, delete, fetch, listen, names, next};
 
+/// The owner's client, and a receiver of the fixture repository's `issues` and
+/// `pull_request` deliveries.
+async fn listening(gh: &asym::GitHub) -> (Api, Receiver) {
+    let api = api(gh);
+    let receiver = listen(&api, &["issues", "pull_request"]).await;
+    (api, receiver)
+}
+
 /// Takes the next deliveries, which must be `event` with these actions, each holding its
 /// value at its pointer.
 async fn expect_all(receiver: &Receiver, event: &str, expected: &[(&str, &str, Value)]) {
@@ -30,8 +38,7 @@ async fn quiet(receiver: &Receiver) {
 
 #[asym::clone("github", seed = "acme-corp")]
 async fn a_patch_announces_and_records_each_change(gh: asym::GitHub) {
-    let api = api(&gh);
-    let receiver = listen(&api, &["issues", "pull_request"]).await;
+    let (api, receiver) = listening(&gh).await;
     // #1 has `bug`, octocat and v1.0: every kind of change at once, in one documented order.
     let issue = format!("{REPO}/issues/1");
     let patch = json!({ "title": "Two bugs", "state": "closed", "labels": ["enhancement", "docs"],
@@ -124,8 +131,7 @@ async fn opening_an_issue_with_labels_assignees_and_a_milestone(gh: asym::GitHub
 
 #[asym::clone("github", seed = "acme-corp")]
 async fn label_and_assignee_routes_announce_what_changed(gh: asym::GitHub) {
-    let api = api(&gh);
-    let receiver = listen(&api, &["issues", "pull_request"]).await;
+    let (api, receiver) = listening(&gh).await;
     let labels = format!("{REPO}/issues/1/labels");
     // Adding a label the issue has is no change; replacing takes off what is not named.
     api.post(&labels, &json!({ "labels": ["bug", "docs"] }))
@@ -177,6 +183,50 @@ async fn label_and_assignee_routes_announce_what_changed(gh: asym::GitHub) {
         ("pull_request", "labeled"),
         [label, "/number"],
         expected,
+    )
+    .await;
+    quiet(&receiver).await;
+}
+
+#[asym::clone("github", seed = "acme-corp")]
+async fn locking_is_announced(gh: asym::GitHub) {
+    let (api, receiver) = listening(&gh).await;
+    for number in [1, 3] {
+        let lock = format!("{REPO}/issues/{number}/lock");
+        api.put(&lock, &json!({ "lock_reason": "resolved" }))
+            .await
+            .expect(204);
+        delete(&api, &lock).await.expect(204);
+    }
+    let state = ["/issue/locked", "/issue/active_lock_reason"];
+    next(
+        &receiver,
+        ("issues", "locked"),
+        state,
+        json!([true, "resolved"]),
+    )
+    .await;
+    next(
+        &receiver,
+        ("issues", "unlocked"),
+        state,
+        json!([false, null]),
+    )
+    .await;
+    // A pull request's: `pull_request` events.
+    let state = ["/number", "/pull_request/locked"];
+    next(
+        &receiver,
+        ("pull_request", "locked"),
+        state,
+        json!([3, true]),
+    )
+    .await;
+    next(
+        &receiver,
+        ("pull_request", "unlocked"),
+        state,
+        json!([3, false]),
     )
     .await;
     quiet(&receiver).await;
