@@ -324,6 +324,7 @@ await scenario("review_threads_events_and_mentions", async () => {
   // An edit's webhook says what changed.
   await reviewer.rest.pulls.update({ ...repo, pull_number, title: "Threads, renamed" });
   const edited = await deliveredPayload(hook.data.id, "pull_request", "edited");
+  assert.deepEqual([edited.pull_request.commits, edited.pull_request.changed_files], [1, 1]);
   assert.deepEqual(edited.changes, { title: { from: "Threads" } });
   await owner.rest.repos.deleteWebhook({ ...repo, hook_id: hook.data.id });
   // Reviewer requests and milestones are issue events.

@@ -594,7 +594,7 @@ def release_assets():
 @scenario
 def issue_changes_and_dismissals():
     repo = owner.get_repo("acme/hello-world")
-    hook = repo.create_hook("web", {"url": "http://127.0.0.1:9/refused", "content_type": "json"}, ["issues", "pull_request_review"])
+    hook = repo.create_hook("web", {"url": "http://127.0.0.1:9/refused", "content_type": "json"}, ["issues", "pull_request", "pull_request_review"])
     # Opened with a label and an assignee: recorded as events, announced after `opened`.
     issue = repo.create_issue("Python changes", labels=["bug"], assignees=["hubot"])
     assert delivered_payload(repo, hook.id, "issues", "labeled")["label"]["name"] == "bug"
@@ -609,6 +609,8 @@ def issue_changes_and_dismissals():
     assert delivered_payload(repo, hook.id, "issues", "locked")["issue"]["locked"] is True
     # A dismissed review: a `review_dismissed` event naming the state it had.
     _, pr = reviewer_pull("py-dismiss", "dismiss.txt", "Dismiss me")
+    opened = delivered_payload(repo, hook.id, "pull_request", "opened")["pull_request"]
+    assert (opened["commits"], opened["changed_files"], opened["additions"]) == (1, 1, 1)
     review = repo.get_pull(pr.number).create_review(event="APPROVE")
     review.dismiss("Stale")
     dismissed = [e for e in repo.get_issue(pr.number).get_events() if e.event == "review_dismissed"]

@@ -68,6 +68,20 @@ pub(crate) async fn context(
     Ok(map)
 }
 
+/// The active hooks of repository `$1` subscribed to event `$2` (or to all events).
+const SUBSCRIBED: &str = "SELECT id, url, content_type, coalesce(secret, '') FROM hooks
+                          WHERE repo_id = $1 AND active AND ($2 = ANY(events) OR '*' = ANY(events))";
+
+/// Whether a hook of `repo` hears `event`: what a payload dear to render waits for.
+pub(crate) async fn listening(
+    client: &impl GenericClient,
+    repo: i64,
+    event: &str,
+) -> ApiResult<bool> {
+    let statement = client.prepare_cached(SUBSCRIBED).await?;
+    Ok(!client.query(&statement, &[&repo, &event]).await?.is_empty())
+}
+
 /// Enqueues `event` with `payload` (plus repository, sender, organization) to every active
 /// hook of `repo` subscribed to it. Returns whether anything was enqueued (then call
 /// [`Kit::wake_outbox`] after committing).
@@ -79,12 +93,7 @@ pub(crate) async fn emit(
     sender: i64,
     mut payload: Map<String, Value>,
 ) -> ApiResult<bool> {
-    let statement = client
-        .prepare_cached(
-            "SELECT id, url, content_type, coalesce(secret, '') FROM hooks
-             WHERE repo_id = $1 AND active AND ($2 = ANY(events) OR '*' = ANY(events))",
-        )
-        .await?;
+    let statement = client.prepare_cached(SUBSCRIBED).await?;
     let hooks = client.query(&statement, &[&repo, &event]).await?;
     if hooks.is_empty() {
         return Ok(false);

@@ -129,7 +129,8 @@ pub(crate) async fn announce(
 }
 
 /// Delivers `action` on a pull request with the payload's `extra` keys (`before`, `after`,
-/// `changes`).
+/// `changes`), and the pull request as `GET …/pulls/{n}` answers it (its counts and merge
+/// state included, as GitHub's payloads carry them), rendered only when a hook hears it.
 pub(crate) async fn deliver(
     client: &impl GenericClient,
     base: &str,
@@ -138,7 +139,9 @@ pub(crate) async fn deliver(
     (action, extra): (&str, &[(&str, Value)]),
     sender: i64,
 ) -> ApiResult<bool> {
-    let rendered = render(client, base, pull.issue.id, Shape::Full).await?;
+    if !hooks::listening(client, repo.id, "pull_request").await? {
+        return Ok(false);
+    }
     let number = pull.number.to_string();
     let mut payload = hooks::payload(action, [("number", &number)]);
     for (key, value) in extra {
@@ -146,7 +149,7 @@ pub(crate) async fn deliver(
     }
     payload.insert(
         "pull_request".into(),
-        serde_json::from_str(&rendered).unwrap_or(Value::Null),
+        detail(client, base, repo, pull).await?,
     );
     hooks::emit(client, base, repo.id, "pull_request", sender, payload).await
 }

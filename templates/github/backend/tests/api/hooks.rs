@@ -252,6 +252,20 @@ async fn edited_events_say_what_changed(gh: asym::GitHub) {
     let expected = json!(["main", MAIN_SHA, "Add a greeting", "develop", 3]);
     let payload = next(&receiver, ("pull_request", "edited"), said, expected).await;
     assert!(payload["changes"].get("body").is_none(), "{payload}");
+    // The pull request as `GET` answers it, its counts and merge state included.
+    let got = fetch(&api, &format!("{REPO}/pulls/3")).await;
+    let counts = [
+        "/commits",
+        "/additions",
+        "/deletions",
+        "/changed_files",
+        "/mergeable_state",
+    ];
+    assert_eq!(
+        fields(&payload["pull_request"], counts),
+        fields(&got, counts)
+    );
+    assert!(got["commits"].as_u64().unwrap() > 0, "{got}");
     // A reviewer requested, then no longer.
     let requested = format!("{REPO}/pulls/3/requested_reviewers");
     let octocat = json!({ "reviewers": ["octocat"] });
