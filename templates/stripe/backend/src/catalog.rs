@@ -55,12 +55,7 @@ const PRODUCT_UPDATE: Takes = Takes {
 };
 
 /// One of a product's `marketing_features`.
-const FEATURE: Takes = Takes {
-    route: "products",
-    serves: &[&["name"]],
-    refuses: &[],
-    nested: &[],
-};
+const FEATURE: Takes = Takes::serving("products", &[&["name"]]);
 
 /// A product's `default_price_data`: the price made with it.
 const DEFAULT_PRICE_DATA: Takes = Takes {

@@ -192,16 +192,7 @@ pub(crate) async fn list_refunds(cx: &mut Cx<'_>) -> ApiResult {
 /// `POST /v1/refunds/{id}` (`metadata`).
 pub(crate) async fn update_refund(cx: &mut Cx<'_>, id: &str) -> ApiResult {
     let (params, mut refund) = REFUND
-        .for_update(
-            cx,
-            id,
-            &Takes {
-                route: "refund updates",
-                serves: &[&["metadata"]],
-                refuses: &[],
-                nested: &[],
-            },
-        )
+        .for_update(cx, id, &Takes::serving("refund updates", &[&["metadata"]]))
         .await?;
     let before = refund.clone();
     apply_metadata(&mut refund, &params)?;

@@ -82,12 +82,8 @@ const LINE_PRODUCT_DATA: Takes = Takes {
 };
 
 /// One of a session's `discounts` (refused whole after this check: see [`create_session`]).
-const SESSION_DISCOUNT: Takes = Takes {
-    route: "checkout sessions",
-    serves: &[&["coupon", "promotion_code"]],
-    refuses: &[],
-    nested: &[],
-};
+const SESSION_DISCOUNT: Takes =
+    Takes::serving("checkout sessions", &[&["coupon", "promotion_code"]]);
 
 /// `POST /v1/checkout/sessions`.
 pub(crate) async fn create_session(cx: &mut Cx<'_>) -> ApiResult {

@@ -208,39 +208,19 @@ pub(crate) async fn list_coupons(cx: &mut Cx<'_>) -> ApiResult {
 }
 
 /// A coupon's `applies_to`: the products it is for.
-const APPLIES_TO: Takes = Takes {
-    route: "coupons",
-    serves: &[&["products"]],
-    refuses: &[],
-    nested: &[],
-};
+const APPLIES_TO: Takes = Takes::serving("coupons", &[&["products"]]);
 
 /// A promotion code's `promotion`: the coupon it redeems.
-const PROMOTION: Takes = Takes {
-    route: "promotion codes",
-    serves: &[&["type", "coupon"]],
-    refuses: &[],
-    nested: &[],
-};
+const PROMOTION: Takes = Takes::serving("promotion codes", &[&["type", "coupon"]]);
 
 /// A promotion code's `restrictions` as created.
 #[rustfmt::skip]
-const RESTRICTIONS: Takes = Takes {
-    route: "promotion codes",
-    serves: &[&[
-        "currency_options", "first_time_transaction", "minimum_amount", "minimum_amount_currency",
-    ]],
-    refuses: &[],
-    nested: &[],
-};
+const RESTRICTIONS: Takes = Takes::serving("promotion codes", &[&[
+    "currency_options", "first_time_transaction", "minimum_amount", "minimum_amount_currency",
+]]);
 
 /// A promotion code's `restrictions` as updated: only its currency options.
-const RESTRICTIONS_UPDATE: Takes = Takes {
-    route: "promotion codes",
-    serves: &[&["currency_options"]],
-    refuses: &[],
-    nested: &[],
-};
+const RESTRICTIONS_UPDATE: Takes = Takes::serving("promotion codes", &[&["currency_options"]]);
 
 /// What `POST /v1/promotion_codes` takes (`coupon` is `promotion[coupon]` before
 /// 2025-09-30.clover).

@@ -79,20 +79,11 @@ const INVOICE_SETTINGS: Takes = Takes {
 };
 
 /// One of `invoice_settings[custom_fields]`.
-const CUSTOM_FIELD: Takes = Takes {
-    route: "customers",
-    serves: &[&["name", "value"]],
-    refuses: &[],
-    nested: &[],
-};
+const CUSTOM_FIELD: Takes = Takes::serving("customers", &[&["name", "value"]]);
 
 /// `invoice_settings[rendering_options]`.
-const RENDERING_OPTIONS: Takes = Takes {
-    route: "customers",
-    serves: &[&["amount_tax_display", "template"]],
-    refuses: &[],
-    nested: &[],
-};
+const RENDERING_OPTIONS: Takes =
+    Takes::serving("customers", &[&["amount_tax_display", "template"]]);
 /// Copies the plain fields of a create/update request onto `customer`.
 fn apply(customer: &mut Value, params: &Params) -> ApiResult<()> {
     params.copy_nullable(customer, &["description", "email", "name", "phone"])?;

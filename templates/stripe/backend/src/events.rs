@@ -191,18 +191,16 @@ pub(crate) async fn create_endpoint(cx: &mut Cx<'_>) -> ApiResult {
 }
 
 /// What `POST /v1/webhook_endpoints/{id}` takes.
-const ENDPOINT_UPDATE: Takes = Takes {
-    route: "webhook endpoint updates",
-    serves: &[&[
+const ENDPOINT_UPDATE: Takes = Takes::serving(
+    "webhook endpoint updates",
+    &[&[
         "url",
         "enabled_events",
         "description",
         "metadata",
         "disabled",
     ]],
-    refuses: &[],
-    nested: &[],
-};
+);
 
 /// `POST /v1/webhook_endpoints/{id}` (`url`, `enabled_events[]`, `disabled`, …).
 pub(crate) async fn update_endpoint(cx: &mut Cx<'_>, id: &str) -> ApiResult {

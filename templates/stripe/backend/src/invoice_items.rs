@@ -43,20 +43,10 @@ const ITEM_UNSERVED: &[&str] = &[
 const ITEM_NESTED: Nested = &[("pricing", &PRICING), ("period", &PERIOD)];
 
 /// An invoice item's `pricing`: its price.
-const PRICING: Takes = Takes {
-    route: "invoice items",
-    serves: &[&["price"]],
-    refuses: &[],
-    nested: &[],
-};
+const PRICING: Takes = Takes::serving("invoice items", &[&["price"]]);
 
 /// An invoice item's `period`.
-const PERIOD: Takes = Takes {
-    route: "invoice items",
-    serves: &[&["start", "end"]],
-    refuses: &[],
-    nested: &[],
-};
+const PERIOD: Takes = Takes::serving("invoice items", &[&["start", "end"]]);
 
 /// What `POST /v1/invoiceitems` takes.
 const ITEM_CREATE: Takes = Takes {

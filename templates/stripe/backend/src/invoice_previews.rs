@@ -76,12 +76,7 @@ const AUTOMATIC_TAX: Takes = Takes {
 };
 
 /// A preview's `issuer` (only `type=self` is previewed: [`Options::of`]).
-const ISSUER: Takes = Takes {
-    route: "invoice previews",
-    serves: &[&["type", "account"]],
-    refuses: &[],
-    nested: &[],
-};
+const ISSUER: Takes = Takes::serving("invoice previews", &[&["type", "account"]]);
 
 /// A create preview's `subscription_details`: the changes it previews are its items, tax
 /// rates and proration; every other change is refused by name.

@@ -86,6 +86,22 @@ pub(crate) struct Takes {
     pub(crate) nested: Nested,
 }
 
+impl Takes {
+    /// A table that serves `serves` and nothing more: Stripe takes nothing else there, and no
+    /// hash inside is checked (a nested hash of plain keys, most often).
+    pub(crate) const fn serving(
+        route: &'static str,
+        serves: &'static [&'static [&'static str]],
+    ) -> Self {
+        Self {
+            route,
+            serves,
+            refuses: &[],
+            nested: &[],
+        }
+    }
+}
+
 /// The hashes a [`Takes`] checks inside: each served parameter with what it takes.
 pub(crate) type Nested = &'static [(&'static str, &'static Takes)];
 

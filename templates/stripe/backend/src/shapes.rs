@@ -7,12 +7,10 @@
 use crate::params::Takes;
 
 /// An `address` hash (customers, shipping, billing details, preview customer details).
-pub(crate) const ADDRESS: Takes = Takes {
-    route: "addresses",
-    serves: &[&["city", "country", "line1", "line2", "postal_code", "state"]],
-    refuses: &[],
-    nested: &[],
-};
+pub(crate) const ADDRESS: Takes = Takes::serving(
+    "addresses",
+    &[&["city", "country", "line1", "line2", "postal_code", "state"]],
+);
 
 /// A customer's `shipping` (and a preview's `customer_details[shipping]`).
 pub(crate) const SHIPPING: Takes = Takes {
@@ -39,20 +37,12 @@ pub(crate) const BILLING_DETAILS: Takes = Takes {
 };
 
 /// One entry of `discounts[]` on a subscription (and a subscription item, which refuses it).
-pub(crate) const DISCOUNT: Takes = Takes {
-    route: "discounts",
-    serves: &[&["coupon", "discount", "promotion_code"]],
-    refuses: &[],
-    nested: &[],
-};
+pub(crate) const DISCOUNT: Takes =
+    Takes::serving("discounts", &[&["coupon", "discount", "promotion_code"]]);
 
 /// The `recurring` of a subscription item's or a checkout line's `price_data`.
-pub(crate) const ITEM_RECURRING: Takes = Takes {
-    route: "prices",
-    serves: &[&["interval", "interval_count"]],
-    refuses: &[],
-    nested: &[],
-};
+pub(crate) const ITEM_RECURRING: Takes =
+    Takes::serving("prices", &[&["interval", "interval_count"]]);
 
 /// A subscription item's `price_data` (subscriptions' `items[n]`, `/v1/subscription_items`).
 pub(crate) const ITEM_PRICE_DATA: Takes = Takes {
@@ -70,12 +60,10 @@ pub(crate) const ITEM_PRICE_DATA: Takes = Takes {
 };
 
 /// A payment or setup intent's `automatic_payment_methods`.
-pub(crate) const AUTOMATIC_PAYMENT_METHODS: Takes = Takes {
-    route: "automatic payment methods",
-    serves: &[&["allow_redirects", "enabled"]],
-    refuses: &[],
-    nested: &[],
-};
+pub(crate) const AUTOMATIC_PAYMENT_METHODS: Takes = Takes::serving(
+    "automatic payment methods",
+    &[&["allow_redirects", "enabled"]],
+);
 
 /// Every payment method type's details but a card's, and Radar's session: what a payment
 /// method's create and an intent's `payment_method_data` refuse by name.

@@ -78,12 +78,10 @@ fn percentage(params: &Params) -> ApiResult<f64> {
 
 /// `POST /v1/tax_rates` (`display_name`, `percentage`, `inclusive` required).
 pub(crate) async fn create(cx: &mut Cx<'_>) -> ApiResult {
-    cx.params.take(&Takes {
-        route: "tax rate creation",
-        serves: &[MUTABLE, &["percentage", "inclusive"]],
-        refuses: &[],
-        nested: &[],
-    })?;
+    cx.params.take(&Takes::serving(
+        "tax rate creation",
+        &[MUTABLE, &["percentage", "inclusive"]],
+    ))?;
     let params = cx.params.clone();
     params.required("display_name")?;
     let percentage = percentage(&params)?;
@@ -121,16 +119,7 @@ pub(crate) async fn create(cx: &mut Cx<'_>) -> ApiResult {
 /// `POST /v1/tax_rates/{id}`: only the fields of [`MUTABLE`].
 pub(crate) async fn update(cx: &mut Cx<'_>, id: &str) -> ApiResult {
     let (params, mut rate) = TAX_RATE
-        .for_update(
-            cx,
-            id,
-            &Takes {
-                route: "tax rate updates",
-                serves: &[MUTABLE],
-                refuses: &[],
-                nested: &[],
-            },
-        )
+        .for_update(cx, id, &Takes::serving("tax rate updates", &[MUTABLE]))
         .await?;
     let before = rate.clone();
     apply(&mut rate, &params)?;
