@@ -13,7 +13,8 @@ use serde_json::{Map, Value};
 use crate::changes::{Changes, Subject};
 use crate::error::{ApiError, ApiResult};
 use crate::issues::{
-    Issue, Numbered, assignees, edit, label_names, milestone_id, record, refresh, state_change,
+    Issue, Numbered, assignees, edit, keep_commits, label_names, milestone_id, record, refresh,
+    state_change,
 };
 use crate::repos::{Access, Repo};
 use crate::req::{self, Body};
@@ -210,6 +211,9 @@ pub(crate) async fn update(scope: Scope<String>, viewer: Viewer, body: Body) -> 
             ],
         )
         .await?;
+    if closing && issue.is_pull {
+        keep_commits(&tx, issue.id).await?;
+    }
     let action = state_change(closing, reopening);
     if let Some(action) = action {
         record(&tx, issue.id, viewer.user_id, action, None).await?;

@@ -135,6 +135,28 @@ pub(crate) async fn edit(
     Ok(changes)
 }
 
+/// Keeps the commits pull request `issue_id` has as it closes, whichever route closes it:
+/// its head and base become its branches' tips now, and stay so while it is closed (an open
+/// pull request follows its branches; reopening it follows them again). Nothing for an issue.
+///
+/// # Errors
+///
+/// The statement's error.
+pub(crate) async fn keep_commits(client: &impl GenericClient, issue_id: i64) -> ApiResult<()> {
+    client
+        .execute(
+            "UPDATE pulls p SET
+                 head_sha = coalesce((SELECT sha FROM git_refs WHERE repo_id = gh_pull_head_repo(p, i.repo_id)
+                                        AND ref = 'refs/heads/' || p.head_ref), p.head_sha),
+                 base_sha = coalesce((SELECT sha FROM git_refs WHERE repo_id = i.repo_id
+                                        AND ref = 'refs/heads/' || p.base_ref), p.base_sha)
+             FROM issues i WHERE i.id = p.issue_id AND p.issue_id = $1",
+            &[&issue_id],
+        )
+        .await?;
+    Ok(())
+}
+
 /// What an update that closes or reopens an issue or pull request did, as its event and
 /// webhook action name it: `closed`, `reopened`, or nothing.
 pub(crate) fn state_change(closing: bool, reopening: bool) -> Option<&'static str> {

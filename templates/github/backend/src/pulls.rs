@@ -540,12 +540,14 @@ pub(crate) async fn update(scope: Scope<String>, viewer: Viewer, body: Body) -> 
     )
     .await?;
     tx.execute(
-        "UPDATE pulls SET base_ref = coalesce($2, base_ref), maintainer_can_modify = coalesce($3, maintainer_can_modify),
-             head_sha = CASE WHEN $4 THEN $5 ELSE head_sha END, base_sha = CASE WHEN $4 THEN $6 ELSE base_sha END
+        "UPDATE pulls SET base_ref = coalesce($2, base_ref), maintainer_can_modify = coalesce($3, maintainer_can_modify)
          WHERE issue_id = $1",
-        &[&pull.issue.id, &new_base, &body.bool("maintainer_can_modify")?, &closing, &pull.head_sha, &pull.base_sha],
+        &[&pull.issue.id, &new_base, &body.bool("maintainer_can_modify")?],
     )
     .await?;
+    if closing {
+        issues::keep_commits(&tx, pull.issue.id).await?;
+    }
     let action = issues::state_change(closing, reopening);
     if let Some(action) = action {
         issues::record(&tx, pull.issue.id, viewer.user_id, action, None).await?;

@@ -373,3 +373,56 @@ async fn review_comments_by_id(gh: asym::GitHub) {
     assert_eq!(names(&fetch(&api, &all).await, "body"), ["agreed"]);
     assert_eq!(mine["user"]["login"], "octocat");
 }
+
+/// A pull request closed keeps the commits it had, whichever route closes it (GitHub's
+/// `issues.update` on a pull request's number closes it as `pulls.update` does): commits
+/// pushed to its branches afterwards are not its head or base, and reopening it takes the
+/// branches again.
+#[asym::clone("github", seed = "basic")]
+async fn a_closed_pull_request_keeps_its_commits(gh: asym::GitHub) {
+    let api = api(&gh);
+    for (route, name) in [("pulls", "close-by-pulls"), ("issues", "close-by-issues")] {
+        branch(&api, name, &format!("{name}.md"), "one").await;
+        let pull = open_pull(&api, name, name).await;
+        let number = &pull["number"];
+        let set_state = |state: &str| {
+            let path = format!("{REPO}/{route}/{number}");
+            let body = json!({ "state": state });
+            let api = api.clone();
+            async move { api.patch(&path, &body).await.expect(200) }
+        };
+        // The base moves while the pull request is open: it follows.
+        let base = push(&api, "main", &format!("{name}-base.md")).await;
+        set_state("closed").await;
+        let head =
+            fetch(&api, &format!("{REPO}/git/ref/heads/{name}")).await["object"]["sha"].clone();
+        let tips = [
+            push(&api, name, "after.md").await,
+            push(&api, "main", &format!("{name}-after.md")).await,
+        ];
+        let path = format!("{REPO}/pulls/{number}");
+        let closed = fetch(&api, &path).await;
+        assert_eq!(
+            fields(&closed, ["/head/sha", "/base/sha"]),
+            json!([head, base]),
+            "{route}"
+        );
+        set_state("open").await;
+        let open = fetch(&api, &path).await;
+        assert_eq!(
+            fields(&open, ["/head/sha", "/base/sha"]),
+            json!(tips),
+            "{route}"
+        );
+    }
+}
+
+/// Adds file `file` on `branch` of the fixture repository: the new commit's sha.
+async fn push(api: &Api, branch: &str, file: &str) -> Value {
+    let body = json!({ "message": format!("Add {file}"), "content": "dHdv", "branch": branch });
+    let pushed = api
+        .put(&format!("{REPO}/contents/{file}"), &body)
+        .await
+        .expect(201);
+    pushed["commit"]["sha"].clone()
+}
