@@ -5,10 +5,11 @@
 // any scenario fails.
 
 import assert from 'node:assert/strict';
+import { createServer as createHttpServer } from 'node:http';
 import { createServer } from 'node:net';
 import bolt from '@slack/bolt';
 import { InstallProvider } from '@slack/oauth';
-import { LogLevel, WebClient } from '@slack/web-api';
+import { ErrorCode, LogLevel, WebClient, WebClientEvent } from '@slack/web-api';
 
 const slackApiUrl = process.env.SLACK_API_URL;
 const options = { slackApiUrl, logLevel: LogLevel.ERROR, retryConfig: { retries: 0 } };
@@ -511,13 +512,18 @@ async function freePort() {
   });
 }
 
-await scenario('bolt app unfurls shared links', async () => {
-  const app = new bolt.App({
+// A Bolt app in HTTP mode with the bot token, calling the clone.
+function boltApp() {
+  return new bolt.App({
     token: process.env.SLACK_BOT_TOKEN,
     signingSecret: process.env.SLACK_SIGNING_SECRET,
     clientOptions: { slackApiUrl },
     logLevel: bolt.LogLevel.ERROR,
   });
+}
+
+await scenario('bolt app unfurls shared links', async () => {
+  const app = boltApp();
   const shared = [];
   app.event('link_shared', async ({ event, client }) => {
     shared.push(event);
@@ -558,12 +564,7 @@ await scenario('bolt app takes commands, actions, shortcuts, options and modals'
     blocks: [{ type: 'input', block_id: 't', label: { type: 'plain_text', text: 'Title' },
       element: { type: 'plain_text_input', action_id: 'title' } }],
   };
-  const app = new bolt.App({
-    token: process.env.SLACK_BOT_TOKEN,
-    signingSecret: process.env.SLACK_SIGNING_SECRET,
-    clientOptions: { slackApiUrl },
-    logLevel: bolt.LogLevel.ERROR,
-  });
+  const app = boltApp();
   const seen = {};
   app.command('/deploy', async ({ ack, body, client }) => {
     seen.command = body;
@@ -659,6 +660,114 @@ await scenario('bolt app takes commands, actions, shortcuts, options and modals'
     assert.equal(loaded.options[0].value, 'T-42');
   } finally {
     await app.stop();
+  }
+});
+
+await scenario('errors carry the fields the SDK exposes', async () => {
+  const reader = new WebClient((await admin('POST', 'tokens', { kind: 'bot', scopes: ['channels:read'] })).token, options);
+  const error = await reader.chat.postMessage({ channel: GENERAL, text: 'x' }).catch((e) => e);
+  assert.equal(error.code, ErrorCode.PlatformError);
+  assert.equal(error.data.ok, false);
+  assert.equal(error.data.error, 'missing_scope');
+  assert.equal(error.data.needed, 'chat:write');
+  assert.equal(error.data.provided, 'channels:read');
+  assert.match(error.message, /missing_scope/);
+  assert.equal((await reader.conversations.info({ channel: GENERAL })).channel.name, 'general');
+});
+
+await scenario('rate limited calls reject or are retried', async () => {
+  await admin('POST', 'rate-limits', { enabled: true });
+  try {
+    const impatient = new WebClient(process.env.SLACK_BOT_TOKEN, { ...options, rejectRateLimitedCalls: true });
+    let error;
+    for (let i = 0; i < 3 && !error; i += 1) { // the posts may straddle a second
+      error = await impatient.chat.postMessage({ channel: GENERAL, text: 'too soon' }).then(() => undefined, (e) => e);
+    }
+    assert.equal(error?.code, ErrorCode.RateLimitedError, String(error));
+    assert.equal(error.retryAfter, 1);
+    const patient = new WebClient(process.env.SLACK_BOT_TOKEN, { slackApiUrl, logLevel: LogLevel.ERROR });
+    const waits = [];
+    patient.on(WebClientEvent.RATE_LIMITED, (seconds) => waits.push(seconds));
+    const texts = [];
+    for (let n = 0; n < 3; n += 1) {
+      texts.push((await patient.chat.postMessage({ channel: GENERAL, text: `patient ${n}` })).message.text);
+    }
+    assert.deepEqual(texts, ['patient 0', 'patient 1', 'patient 2']);
+    assert.ok(waits.length >= 1 && waits.every((s) => s === 1), String(waits));
+  } finally {
+    await admin('POST', 'rate-limits', { enabled: false });
+  }
+});
+
+async function until(ready) {
+  for (let i = 0; i < 100 && !(await ready()); i += 1) {
+    await new Promise((resolve) => { setTimeout(resolve, 50); });
+  }
+}
+
+await scenario('bolt app hears messages and mentions', async () => {
+  const app = boltApp();
+  const heard = {};
+  app.message('hello', async ({ message, say }) => {
+    heard.message = message;
+    await say({ text: `Hi <@${message.user}>`, thread_ts: message.ts });
+  });
+  app.event('app_mention', async ({ event }) => { heard.mention = event; });
+  app.event('reaction_added', async ({ event }) => { heard.reaction = event; });
+  const port = await freePort();
+  await app.start(port);
+  const alice = new WebClient((await admin('POST', 'tokens', { kind: 'user', user: 'U0000000003' })).token, options);
+  try {
+    await admin('POST', 'events', {
+      url: `http://127.0.0.1:${port}/slack/events`, events: ['message.channels', 'app_mention', 'reaction_added'],
+    });
+    const asked = (await alice.chat.postMessage({ channel: GENERAL, text: 'hello <@U0000000002>' })).ts;
+    await alice.reactions.add({ channel: GENERAL, timestamp: asked, name: 'wave' });
+    let replies;
+    await until(async () => {
+      replies = (await bot.conversations.replies({ channel: GENERAL, ts: asked })).messages;
+      return replies.length === 2 && heard.mention && heard.reaction;
+    });
+    assert.deepEqual(replies.map((m) => m.text), ['hello <@U0000000002>', 'Hi <@U0000000003>']);
+    assert.equal(heard.message.user, 'U0000000003');
+    assert.equal(heard.mention.ts, asked);
+    assert.equal(heard.reaction.reaction, 'wave');
+    assert.equal(heard.reaction.item.ts, asked);
+  } finally {
+    await admin('DELETE', 'events');
+    await app.stop();
+  }
+  // A service of one's own checks each delivery with Bolt's verifySlackRequest.
+  const verified = [];
+  const server = createHttpServer((req, res) => {
+    let body = '';
+    req.on('data', (chunk) => { body += chunk; });
+    req.on('end', () => {
+      try {
+        bolt.verifySlackRequest({ signingSecret: process.env.SLACK_SIGNING_SECRET, body, headers: req.headers });
+        verified.push(JSON.parse(body));
+      } catch (error) {
+        verified.push(error);
+      }
+      res.setHeader('Content-Type', 'application/json');
+      res.end(JSON.stringify({ challenge: JSON.parse(body).challenge }));
+    });
+  });
+  await new Promise((resolve) => { server.listen(0, '127.0.0.1', resolve); });
+  try {
+    await admin('POST', 'events', { url: `http://127.0.0.1:${server.address().port}/`, events: ['message.channels'] });
+    await alice.chat.postMessage({ channel: GENERAL, text: 'signed?' });
+    await until(() => verified.length === 2);
+    assert.deepEqual(verified.map((v) => v.type ?? String(v)), ['url_verification', 'event_callback']);
+    assert.equal(verified[1].event.text, 'signed?');
+    assert.throws(() => bolt.verifySlackRequest({
+      signingSecret: process.env.SLACK_SIGNING_SECRET,
+      body: '{"forged":true}',
+      headers: { 'x-slack-signature': 'v0=00', 'x-slack-request-timestamp': Math.floor(Date.now() / 1000) },
+    }));
+  } finally {
+    await admin('DELETE', 'events');
+    server.close();
   }
 });
 

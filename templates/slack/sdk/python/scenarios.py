@@ -770,6 +770,97 @@ def bolt_app_takes_commands_actions_shortcuts_options_and_modals():
     assert loaded["status"] == 200 and loaded["options"][0]["value"] == "T-42", loaded
 
 
+
+@scenario
+def errors_carry_the_fields_the_sdk_exposes():
+    """SlackApiError: HTTP 200, ok false, the code; missing_scope names what was needed."""
+    reader = WebClient(token=admin("POST", "tokens", {"kind": "bot", "scopes": ["channels:read"]})["token"],
+                       base_url=BASE)
+    try:
+        reader.chat_postMessage(channel=GENERAL, text="x")
+        raise AssertionError("a token without chat:write posted")
+    except SlackApiError as e:
+        assert e.response.status_code == 200 and e.response["ok"] is False, e.response
+        assert e.response["error"] == "missing_scope" and e.response["needed"] == "chat:write", e.response
+        assert e.response["provided"] == "channels:read", e.response
+        assert "missing_scope" in str(e)
+    assert reader.conversations_info(channel=GENERAL)["channel"]["name"] == "general"
+
+
+@scenario
+def rate_limited_calls_raise_or_are_retried():
+    """Slack's 429 with Retry-After: SlackApiError without a retry handler, a success after
+    RateLimitErrorRetryHandler waited (chat.postMessage: one a second per channel)."""
+    from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
+
+    admin("POST", "rate-limits", {"enabled": True})
+    try:
+        bot.chat_postMessage(channel=GENERAL, text="first")
+        try:
+            for _ in range(3):  # the posts may straddle a second
+                bot.chat_postMessage(channel=GENERAL, text="too soon")
+            raise AssertionError("no post was rate limited")
+        except SlackApiError as e:
+            assert e.response.status_code == 429 and e.response["error"] == "ratelimited", e.response
+            assert e.response.headers["Retry-After"] == "1", e.response.headers
+        patient = WebClient(token=os.environ["SLACK_BOT_TOKEN"], base_url=BASE)
+        patient.retry_handlers.append(RateLimitErrorRetryHandler(max_retry_count=2))
+        texts = [patient.chat_postMessage(channel=GENERAL, text=f"patient {n}")["message"]["text"]
+                 for n in range(3)]
+        assert texts == ["patient 0", "patient 1", "patient 2"], texts
+    finally:
+        admin("POST", "rate-limits", {"enabled": False})
+
+
+@scenario
+def bolt_app_hears_messages_and_mentions():
+    """Events API: Bolt's message and app_mention listeners, say() in the thread, and
+    slack_sdk's SignatureVerifier on the raw request."""
+    from slack_bolt import App
+    from slack_sdk.signature import SignatureVerifier
+
+    app = App(signing_secret=os.environ["SLACK_SIGNING_SECRET"],
+              client=WebClient(token=os.environ["SLACK_BOT_TOKEN"], base_url=BASE))
+    verifier = SignatureVerifier(os.environ["SLACK_SIGNING_SECRET"])
+    heard = {}
+
+    @app.message("hello")
+    def greet(message, say, request):
+        heard["verified"] = verifier.is_valid_request(
+            request.raw_body, {k: v[0] for k, v in request.headers.items()})
+        heard["message"] = message
+        say(text=f"Hi <@{message['user']}>", thread_ts=message["ts"])
+
+    @app.event("app_mention")
+    def mentioned(event):
+        heard["mention"] = event
+
+    @app.event("reaction_added")
+    def reacted(event):
+        heard["reaction"] = event
+
+    admin("POST", "events", {"url": serve(app),
+                             "events": ["message.channels", "app_mention", "reaction_added"]})
+    try:
+        alice = WebClient(token=admin("POST", "tokens", {"kind": "user", "user": "U0000000003"})["token"],
+                          base_url=BASE)
+        asked = alice.chat_postMessage(channel=GENERAL, text="hello <@U0000000002>")["ts"]
+        alice.reactions_add(channel=GENERAL, timestamp=asked, name="wave")
+        for _ in range(100):
+            replies = bot.conversations_replies(channel=GENERAL, ts=asked)["messages"]
+            if len(replies) == 2 and {"mention", "reaction"} <= heard.keys():
+                break
+            time.sleep(0.05)
+        assert [m["text"] for m in replies] == ["hello <@U0000000002>", "Hi <@U0000000003>"], replies
+        assert heard["verified"] is True
+        assert heard["message"]["channel"] == GENERAL and heard["message"]["user"] == "U0000000003"
+        assert heard["mention"]["ts"] == asked and heard["mention"]["text"] == "hello <@U0000000002>"
+        assert heard["reaction"]["reaction"] == "wave" and heard["reaction"]["item"]["ts"] == asked
+        assert not verifier.is_valid_request(b'{"forged":true}', {
+            "X-Slack-Request-Timestamp": str(int(time.time())), "X-Slack-Signature": "v0=00"})
+    finally:
+        admin("DELETE", "events")
+
 for name, failure in results:
     print(("ok     " if failure is None else "FAILED ") + name)
     if failure:
