@@ -6,7 +6,8 @@
 # resetting the clone between the two; then seeds it with the `restricted` fixture (an
 # integration without most capabilities) and runs both suites' `restricted` scenarios
 # (NOTION_FIXTURE=restricted); then destroys it. Exits non-zero if any fails. Against an
-# existing clone (NOTION_BASE_URL set) the `restricted` phase is skipped: it reseeds.
+# existing clone (NOTION_BASE_URL set) the `restricted` phase is skipped (it reseeds), and
+# so are the webhook and rate-limit scenarios unless ASYM_ADMIN_SECRET is set.
 #
 #   templates/notion/sdk/run.sh
 #   NOTION_BASE_URL=http://127.0.0.1:3005 NOTION_TOKEN=ntn_… templates/notion/sdk/run.sh   # an existing clone
@@ -19,8 +20,10 @@ spun=""
 if [[ -z "${NOTION_BASE_URL:-}" ]]; then
     sdk_spin notion NOTION_BASE_URL NOTION_TOKEN=token
     spun=$sdk_clone
+    # The clone's admin secret: the webhook and rate-limit scenarios drive its admin surface.
+    ASYM_ADMIN_SECRET="$(asym admin "$spun" --secret)"
 fi
-export NOTION_BASE_URL NOTION_TOKEN
+export NOTION_BASE_URL NOTION_TOKEN ASYM_ADMIN_SECRET
 
 status=0
 echo "== Python ($NOTION_BASE_URL)"

@@ -379,6 +379,49 @@ const LINK_TARGETS: [&str; 3] = ["page_id", "database_id", "comment_id"];
 /// [`crate::uploads::attach`] before it is stored), or a Notion-hosted file as answered.
 const FILE_SOURCES: [&str; 3] = ["file_upload", "external", "file"];
 
+/// Checks an `icon` or `cover` value (`null` clears it): an emoji (icons), an external
+/// file or a file upload (attached with the page's other uploads by [`attach_uploads`]).
+pub(crate) fn decoration(value: &Value, field: &str) -> ApiResult<Option<Value>> {
+    let fail = || {
+        ApiError::validation(format!(
+            "body failed validation: body.{field} should be an emoji or an external file, instead was `{value}`."
+        ))
+    };
+    match value {
+        Value::Null => Ok(None),
+        Value::Object(object) => {
+            if let (Some(emoji), "icon") = (object.get("emoji"), field) {
+                return match emoji.as_str().filter(|e| is_emoji(e)) {
+                    Some(emoji) => Ok(Some(json!({ "type": "emoji", "emoji": emoji }))),
+                    None => Err(invalid("body.icon.emoji", "an emoji", emoji)),
+                };
+            }
+            if !["external", "file_upload", "file"]
+                .iter()
+                .any(|k| object.contains_key(*k))
+            {
+                return Err(fail());
+            }
+            Ok(Some(Value::Object(file_object(
+                object,
+                &format!("body.{field}"),
+            )?)))
+        }
+        _ => Err(fail()),
+    }
+}
+
+/// Whether `text` reads as one emoji (Notion takes its own list of them): at most 16
+/// characters, none of them an ASCII letter, space or control character (keycaps such as
+/// `1️⃣` start with a digit).
+fn is_emoji(text: &str) -> bool {
+    let count = text.chars().count();
+    (1..=16).contains(&count)
+        && !text
+            .chars()
+            .any(|c| c.is_ascii_alphabetic() || c.is_whitespace() || c.is_control())
+}
+
 /// The file object in `given` (the body value at `path`: a media block's content, an icon,
 /// a cover, a `files` item) as `{type, <type>: …}`: `external` (an http(s) URL),
 /// `file_upload` (an id) or `file` (kept as answered). `type` picks one when several are

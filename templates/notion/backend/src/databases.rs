@@ -7,7 +7,8 @@ use asym_kit::deadpool_postgres::{GenericClient, Transaction};
 use asym_kit::tokio_postgres::Row;
 use serde_json::{Map, Value, json};
 
-use crate::error::{ApiError, ApiResult};
+use crate::content;
+use crate::error::{ApiError, ApiResult, invalid};
 use crate::relations;
 use crate::request::{Ctx, Version, body_id, path_id};
 use crate::richtext;
@@ -200,6 +201,16 @@ fn text_field(body: &Map<String, Value>, field: &str) -> ApiResult<Option<String
         .transpose()
 }
 
+/// The body's `icon` or `cover` (`field`) checked as a page's are, as its column takes it
+/// (`"null"` clears it).
+fn decoration(body: &Map<String, Value>, field: &str) -> ApiResult<Option<String>> {
+    let Some(value) = body.get(field) else {
+        return Ok(None);
+    };
+    let checked = content::decoration(value, field)?;
+    Ok(Some(checked.unwrap_or(Value::Null).to_string()))
+}
+
 /// `POST /v1/databases`: a database under a page with one data source (2025:
 /// `initial_data_source.properties`; 2022: `properties`).
 async fn create_database(ctx: &Ctx, body: &Map<String, Value>) -> ApiResult<Value> {
@@ -219,11 +230,13 @@ async fn create_database(ctx: &Ctx, body: &Map<String, Value>) -> ApiResult<Valu
             Some(body_id("body.parent.page_id", parent.get("page_id"))?),
         )
     };
-    let properties = match ctx.version {
-        Version::V2025 => body
-            .get("initial_data_source")
-            .and_then(|s| s.get("properties")),
-        Version::V2022 => body.get("properties"),
+    let properties = match (ctx.version, body.get("initial_data_source")) {
+        (Version::V2025, None | Some(Value::Null)) => None,
+        (Version::V2025, Some(Value::Object(source))) => source.get("properties"),
+        (Version::V2025, Some(other)) => {
+            return Err(invalid("body.initial_data_source", "an object", other));
+        }
+        (Version::V2022, _) => body.get("properties"),
     };
     let path = match ctx.version {
         Version::V2025 => "body.initial_data_source.properties",
@@ -239,14 +252,8 @@ async fn create_database(ctx: &Ctx, body: &Map<String, Value>) -> ApiResult<Valu
         .get("is_inline")
         .and_then(Value::as_bool)
         .unwrap_or(false);
-    let icon = body
-        .get("icon")
-        .filter(|v| !v.is_null())
-        .map(Value::to_string);
-    let cover = body
-        .get("cover")
-        .filter(|v| !v.is_null())
-        .map(Value::to_string);
+    let icon = decoration(body, "icon")?;
+    let cover = decoration(body, "cover")?;
     let id = crate::ids::new_uuid();
     let ds = crate::ids::new_uuid();
     let mut client = ctx.kit.db().await?;
@@ -408,7 +415,7 @@ impl Edits {
             title: text_field(body, "title")?,
             description: text_field(body, "description")?,
             trash: crate::blocks::trash_flag(body)?,
-            icon: body.get("icon").map(Value::to_string),
+            icon: decoration(body, "icon")?,
         })
     }
 }
@@ -443,7 +450,7 @@ async fn update_database(ctx: &Ctx, id: &str, body: &Map<String, Value>) -> ApiR
     let id = path_id("database_id", id)?;
     let edits = Edits::read(body)?;
     let inline = body.get("is_inline").and_then(Value::as_bool);
-    let cover = body.get("cover").map(Value::to_string);
+    let cover = decoration(body, "cover")?;
     if ctx.version == Version::V2025 && body.contains_key("properties") {
         return Err(ApiError::validation(
             "body failed validation: body.properties should be not present: in 2025-09-03 a schema is updated through its data source (PATCH /v1/data_sources/{id}).",

@@ -65,7 +65,6 @@ use asym_kit::Kit;
 use axum::Json;
 use axum::Router;
 use axum::body::Body;
-use axum::extract::Path;
 use axum::http::HeaderMap;
 use axum::routing::{any, get, post};
 use serde_json::Value;
@@ -73,7 +72,7 @@ use serde_json::Value;
 use crate::body::Object;
 use crate::databases::Container;
 use crate::error::{ApiError, ApiResult};
-use crate::request::{Ctx, Query};
+use crate::request::{Ctx, Path, Query};
 
 /// A handler over a module function taking `(ctx, body)`, `(ctx, id)` or `(ctx, id, body)`:
 /// the path is extracted first, then the context (version, token, rate limit), then the body

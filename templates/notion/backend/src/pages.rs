@@ -247,35 +247,6 @@ pub(crate) fn parse_parent(value: Option<&Value>) -> ApiResult<Parent> {
     ))
 }
 
-/// Checks an `icon` or `cover` value (`null` clears it): an emoji (icons), an external
-/// file or a file upload (attached with the page's other uploads by [`attach_uploads`]).
-fn decoration(value: &Value, field: &str) -> ApiResult<Option<Value>> {
-    let fail = || {
-        ApiError::validation(format!(
-            "body failed validation: body.{field} should be an emoji or an external file, instead was `{value}`."
-        ))
-    };
-    match value {
-        Value::Null => Ok(None),
-        Value::Object(object) => {
-            if let (Some(emoji), "icon") = (object.get("emoji").and_then(Value::as_str), field) {
-                return Ok(Some(json!({ "type": "emoji", "emoji": emoji })));
-            }
-            if !["external", "file_upload", "file"]
-                .iter()
-                .any(|k| object.contains_key(*k))
-            {
-                return Err(fail());
-            }
-            Ok(Some(Value::Object(content::file_object(
-                object,
-                &format!("body.{field}"),
-            )?)))
-        }
-        _ => Err(fail()),
-    }
-}
-
 /// Attaches the file uploads a page's icon, cover and `files` values name
 /// ([`crate::uploads::attach`]); answers the icon and cover as stored.
 async fn attach_uploads(
@@ -422,12 +393,12 @@ pub(crate) async fn create(ctx: &Ctx, body: &Map<String, Value>) -> ApiResult<Va
     }
     let mut icon = body
         .get("icon")
-        .map(|v| decoration(v, "icon"))
+        .map(|v| content::decoration(v, "icon"))
         .transpose()?
         .flatten();
     let mut cover = body
         .get("cover")
-        .map(|v| decoration(v, "cover"))
+        .map(|v| content::decoration(v, "cover"))
         .transpose()?
         .flatten();
     let mut client = ctx.kit.db().await?;
@@ -697,11 +668,11 @@ pub(crate) async fn update(ctx: &Ctx, id: &str, body: &Map<String, Value>) -> Ap
     let trash = blocks::trash_flag(body)?;
     let mut icon = body
         .get("icon")
-        .map(|v| decoration(v, "icon"))
+        .map(|v| content::decoration(v, "icon"))
         .transpose()?;
     let mut cover = body
         .get("cover")
-        .map(|v| decoration(v, "cover"))
+        .map(|v| content::decoration(v, "cover"))
         .transpose()?;
     let locked = body
         .get("is_locked")

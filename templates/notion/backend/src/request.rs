@@ -9,6 +9,7 @@ use axum::Json;
 use axum::extract::FromRequestParts;
 use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;
+use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 
 use crate::capabilities::{Capability, Held};
@@ -165,6 +166,22 @@ impl FromRequestParts<Kit> for Ctx {
 
     async fn from_request_parts(parts: &mut Parts, kit: &Kit) -> ApiResult<Self> {
         Self::new(kit, parts).await
+    }
+}
+
+/// A route's path parameters, as axum's `Path` decodes them; a segment that does not decode
+/// (percent-encoded bytes that are not UTF-8) answers Notion's `invalid_request_url` in its
+/// envelope rather than axum's plain-text rejection.
+pub(crate) struct Path<T>(pub(crate) T);
+
+impl<S: Send + Sync, T: DeserializeOwned + Send> FromRequestParts<S> for Path<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> ApiResult<Self> {
+        match axum::extract::Path::<T>::from_request_parts(parts, state).await {
+            Ok(axum::extract::Path(value)) => Ok(Self(value)),
+            Err(_) => Err(ApiError::invalid_url()),
+        }
     }
 }
 

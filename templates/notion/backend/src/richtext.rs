@@ -13,6 +13,9 @@ pub(crate) const MAX_TEXT: usize = 2000;
 /// Most items in one rich-text array.
 pub(crate) const MAX_ITEMS: usize = 100;
 
+/// What a rich-text item's `type` may be.
+const KINDS: &str = "`text`, `mention` or `equation`";
+
 /// Normalises the rich-text array at `path`.
 pub(crate) fn normalize(value: &Value, path: &str) -> ApiResult<Value> {
     array_at(value, path, MAX_ITEMS)?
@@ -26,15 +29,14 @@ pub(crate) fn normalize(value: &Value, path: &str) -> ApiResult<Value> {
 fn item_of(item: &Value, path: &str) -> ApiResult<Value> {
     let object = object_at(item, path)?;
     let annotations = annotations(object.get("annotations"), path)?;
-    let kind = object
-        .get("type")
-        .and_then(Value::as_str)
-        .or_else(|| {
-            ["text", "mention", "equation"]
-                .into_iter()
-                .find(|k| object.contains_key(*k))
-        })
-        .ok_or_else(|| invalid(&format!("{path}.text"), "defined", &Value::Null))?;
+    let kind = match object.get("type") {
+        Some(Value::String(kind)) => kind.as_str(),
+        Some(other) => return Err(invalid(&format!("{path}.type"), KINDS, other)),
+        None => ["text", "mention", "equation"]
+            .into_iter()
+            .find(|k| object.contains_key(*k))
+            .ok_or_else(|| invalid(&format!("{path}.text"), "defined", &Value::Null))?,
+    };
     let (inner, plain, href) = match kind {
         "text" => {
             let text = member(object, "text", path, "an object", Value::as_object)?;
@@ -87,13 +89,7 @@ fn item_of(item: &Value, path: &str) -> ApiResult<Value> {
                 Value::Null,
             )
         }
-        other => {
-            return Err(invalid(
-                &format!("{path}.type"),
-                "`text`, `mention` or `equation`",
-                &json!(other),
-            ));
-        }
+        other => return Err(invalid(&format!("{path}.type"), KINDS, &json!(other))),
     };
     let mut out = Map::new();
     out.insert("type".into(), kind.into());

@@ -217,7 +217,10 @@ pub(crate) fn apply(schema: &mut Schema, value: &Value, path: &str) -> ApiResult
 
 /// A property configuration as stored (and answered).
 fn config(kind: &str, given: &Value, path: &str) -> ApiResult<Value> {
-    let object = given.as_object().cloned().unwrap_or_default();
+    let object = given
+        .as_object()
+        .cloned()
+        .ok_or_else(|| crate::error::invalid(path, "an object", given))?;
     Ok(match kind {
         "number" => {
             json!({ "format": object.get("format").and_then(Value::as_str).unwrap_or("number") })

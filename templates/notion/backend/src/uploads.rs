@@ -15,14 +15,14 @@ use asym_kit::deadpool_postgres::{GenericClient, Transaction};
 use asym_kit::multipart::{self, Part};
 use asym_kit::tokio_postgres::Row;
 use axum::body::Body;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Map, Value, json};
 
 use crate::error::{ApiError, ApiResult, invalid};
-use crate::request::{Ctx, Paging, path_id};
+use crate::request::{Ctx, Paging, Path, path_id};
 
 /// Most bytes of a single-part upload, and of one part of a multi-part upload.
 const PART_MAX: usize = 20 << 20;

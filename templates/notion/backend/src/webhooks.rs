@@ -8,7 +8,7 @@ use asym_kit::deadpool_postgres::Transaction;
 use asym_kit::outbox::{self, Delivery, Signer};
 use axum::Router;
 use axum::body::Bytes;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{self, get, post};
@@ -16,7 +16,7 @@ use serde_json::{Value, json};
 
 use crate::error::{ApiError, ApiResult};
 use crate::ids;
-use crate::request;
+use crate::request::{self, Path};
 use crate::workspace::{BOT_ID, WORKSPACE_ID, WORKSPACE_NAME};
 
 /// The admin surface that stands in for the integration's webhook settings.

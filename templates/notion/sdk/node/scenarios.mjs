@@ -1,16 +1,29 @@
 // Scenarios for the official Node SDK (@notionhq/client) against a Notion clone.
 // Only `baseUrl` (and, for the 2022 scenarios, `notionVersion`) differ from production use.
-// Reads NOTION_BASE_URL, NOTION_TOKEN and NOTION_FIXTURE (the clone's seed, `basic` unless set:
-// the scenarios for `restricted` run only against that fixture); prints one line per scenario
-// and 'N passed, N failed' at the end; exits non-zero on any failure.
+// Reads NOTION_BASE_URL, NOTION_TOKEN, NOTION_FIXTURE (the clone's seed, `basic` unless set:
+// the scenarios for `restricted` run only against that fixture) and ASYM_ADMIN_SECRET (the
+// clone's admin secret: the webhook and rate-limit scenarios drive its admin surface, and are
+// skipped without it); prints one line per scenario and 'N passed, N failed' at the end;
+// exits non-zero on any failure.
 import assert from "node:assert/strict";
+import { createServer } from "node:http";
 import {
   APIErrorCode,
+  APIResponseError,
   Client,
+  collectAllDataSourceRows,
+  collectDataSourceTemplates,
   collectPaginatedAPI,
+  isFullBlock,
+  isFullComment,
+  isFullDatabase,
+  isFullDataSource,
   isFullPage,
+  isFullUser,
   isNotionClientError,
+  iteratePaginatedAPI,
   LogLevel,
+  verifyWebhookSignature,
 } from "@notionhq/client";
 
 const baseUrl = process.env.NOTION_BASE_URL;
@@ -549,6 +562,145 @@ await scenario("file uploads: multi-part, complete, refusals", async () => {
   assert.equal(external.status, "failed");
   assert.equal(external.file_import_result.type, "error");
 });
+
+await scenario("paginators and type guards: iteratePaginatedAPI, collectAllDataSourceRows, templates", async () => {
+  const blocks = [];
+  for await (const block of iteratePaginatedAPI(notion.blocks.children.list, { block_id: TASK1, page_size: 1 })) {
+    blocks.push(block);
+  }
+  assert.ok(blocks.length >= 2 && blocks.every(isFullBlock), JSON.stringify(blocks));
+  const pages = await collectPaginatedAPI(notion.dataSources.query, { data_source_id: TASKS });
+  const rows = await collectAllDataSourceRows(notion, { data_source_id: TASKS, page_size: 2 });
+  assert.deepEqual(rows.map((p) => p.id).sort(), pages.map((p) => p.id).sort());
+  const undone = { and: [{ property: "Done", checkbox: { equals: false } }] };
+  const open = await collectAllDataSourceRows(notion, { data_source_id: TASKS, filter: undone });
+  assert.equal(open.length, pages.filter((p) => !p.properties.Done.checkbox).length);
+  const created = open.map((p) => p.created_time);
+  assert.deepEqual(created, [...created].sort(), "rows come by created_time");
+  const templates = await collectDataSourceTemplates(notion, { data_source_id: TASKS, page_size: 1 });
+  assert.deepEqual(templates.map((t) => t.name), ["Bug report", "Feature request"]);
+  const users = await collectPaginatedAPI(notion.users.list, { page_size: 1 });
+  assert.ok(users.every(isFullUser));
+  assert.ok(isFullDatabase(await notion.databases.retrieve({ database_id: DATABASE })));
+  assert.ok(isFullDataSource(await notion.dataSources.retrieve({ data_source_id: TASKS })));
+  const comments = await collectPaginatedAPI(notion.comments.list, { block_id: TASK1, page_size: 1 });
+  assert.equal(comments.length, (await notion.comments.list({ block_id: TASK1 })).results.length);
+  assert.ok(comments.every(isFullComment));
+  const found = await collectPaginatedAPI(notion.search, { query: "the", page_size: 1 });
+  assert.ok(found.length >= 4 && found.every((r) => r.object === "page" || r.object === "data_source"));
+});
+
+await scenario("error objects: status, code, message, body, request_id", async () => {
+  const missing = "40000000-0000-4000-8000-000000000009";
+  const err = await expectError(APIErrorCode.ObjectNotFound, notion.pages.retrieve({ page_id: missing }));
+  assert.ok(APIResponseError.isAPIResponseError(err));
+  assert.equal(err.status, 404);
+  assert.match(err.message, /Could not find page with ID: 40000000-0000-4000-8000-000000000009/);
+  const body = JSON.parse(err.body);
+  assert.equal(body.object, "error");
+  assert.equal(body.code, "object_not_found");
+  assert.ok(err.request_id && err.request_id === body.request_id, err.request_id);
+  const bad = await expectError(APIErrorCode.ValidationError, notion.dataSources.query({ data_source_id: TASKS, page_size: 0 }));
+  assert.equal(bad.status, 400);
+  assert.match(bad.message, /page_size/);
+  const typo = await expectError(
+    APIErrorCode.ValidationError,
+    notion.pages.update({ page_id: TASK1, properties: { Done: { checkbox: "yes" } } }),
+  );
+  assert.match(typo.message, /Done/);
+  const denied = await expectError(APIErrorCode.Unauthorized, new Client({ auth: "secret_nope", baseUrl, logger: () => {} }).search({}));
+  assert.equal(denied.status, 401);
+  assert.equal(denied.message, "API token is invalid.");
+  await expectError(APIErrorCode.ObjectNotFound, notion.blocks.children.list({ block_id: missing }));
+  await expectError(APIErrorCode.ObjectNotFound, notion.dataSources.query({ data_source_id: missing }));
+  await expectError(APIErrorCode.ValidationError, notion.blocks.retrieve({ block_id: "not-an-id" }));
+  const icon = await expectError(
+    APIErrorCode.ValidationError,
+    notion.pages.update({ page_id: TASK1, icon: { type: "emoji", emoji: "smile" } }),
+  );
+  assert.match(icon.message, /body\.icon\.emoji/);
+  await expectError(
+    APIErrorCode.ValidationError,
+    notion.databases.create({ parent: { page_id: PROJECTS }, title: text("x"), initial_data_source: { properties: { Name: { title: 0 } } } }),
+  );
+});
+
+// The clone's admin surface (`/api/admin/…`), for set-ups the product does in its own UI.
+async function admin(method, path, body) {
+  const response = await fetch(`${baseUrl}/api/admin/${path}`, {
+    method,
+    headers: { "X-Asym-Admin-Secret": process.env.ASYM_ADMIN_SECRET, "Content-Type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const answer = await response.json();
+  assert.ok(response.ok, `${method} ${path}: ${response.status} ${JSON.stringify(answer)}`);
+  return answer;
+}
+
+// A loopback HTTP receiver; `next()` resolves with the next request's raw body and headers.
+async function receiver() {
+  const waiting = [];
+  const arrived = [];
+  const server = createServer((request, response) => {
+    const chunks = [];
+    request.on("data", (chunk) => chunks.push(chunk));
+    request.on("end", () => {
+      response.end("ok");
+      const delivery = { body: Buffer.concat(chunks).toString("utf8"), headers: request.headers };
+      const resolve = waiting.shift();
+      if (resolve) resolve(delivery);
+      else arrived.push(delivery);
+    });
+  });
+  await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const next = () =>
+    arrived.length ? Promise.resolve(arrived.shift()) : new Promise((resolve) => waiting.push(resolve));
+  return { url: `http://127.0.0.1:${server.address().port}/notion`, next, close: () => server.close() };
+}
+
+if (process.env.ASYM_ADMIN_SECRET) {
+  await scenario("webhooks: handshake, page.created, verifyWebhookSignature", async () => {
+    const inbox = await receiver();
+    try {
+      const subscription = await admin("POST", "webhooks", { url: inbox.url });
+      const { verification_token } = JSON.parse((await inbox.next()).body);
+      await admin("POST", `webhooks/${subscription.id}/verify`, { verification_token });
+      const page = await notion.pages.create({ parent: { page_id: PROJECTS }, properties: { title: { title: text("Hooked") } } });
+      const delivery = await inbox.next();
+      const event = JSON.parse(delivery.body);
+      assert.equal(event.type, "page.created");
+      assert.deepEqual(event.entity, { id: page.id, type: "page" });
+      const signature = delivery.headers["x-notion-signature"];
+      assert.ok(await verifyWebhookSignature({ body: delivery.body, signature, verificationToken: verification_token }));
+      const forged = delivery.body.replace("page.created", "page.deleted");
+      assert.equal(await verifyWebhookSignature({ body: forged, signature, verificationToken: verification_token }), false);
+      assert.equal(await verifyWebhookSignature({ body: delivery.body, signature, verificationToken: "secret_wrong" }), false);
+      await admin("DELETE", `webhooks/${subscription.id}`);
+    } finally {
+      inbox.close();
+    }
+  });
+
+  await scenario("rate limit: rate_limited with Retry-After, the SDK's retry waits it out", async () => {
+    const once = new Client({ auth, baseUrl, retry: false, logger: () => {} });
+    await admin("POST", "rate-limit", { enabled: true });
+    try {
+      let err;
+      for (let i = 0; i < 40 && !err; i++) {
+        err = await once.users.me({}).then(() => undefined, (e) => e);
+      }
+      assert.ok(err, "limited within 40 requests");
+      assert.equal(err.code, APIErrorCode.RateLimited);
+      assert.equal(err.status, 429);
+      const wait = Number(err.headers.get("retry-after"));
+      assert.ok(wait >= 1 && wait <= 10, String(wait));
+      const patient = new Client({ auth, baseUrl, retry: { maxRetries: 2, maxRetryDelayMs: 11_000 }, logger: () => {} });
+      assert.equal((await patient.users.me({})).type, "bot");
+    } finally {
+      await admin("POST", "rate-limit", { enabled: false });
+    }
+  });
+}
 
 await scenario(
   "restricted capabilities",

@@ -280,7 +280,7 @@ async fn rollups_are_computed_over_related_pages(notion: asym::Notion) {
         (rollup("Tasks", "Points", "frobnicate"), "`frobnicate`"),
         (
             json!({ "rollup": "x" }),
-            "body.properties.Bad.rollup.relation_property_name should be a string",
+            "body.properties.Bad.rollup should be an object",
         ),
         (
             json!({ "rollup": { "relation_property_name": "Tasks", "rollup_property_name": "Points" } }),

@@ -2,9 +2,12 @@
 
 use asym_kit::testing::Api;
 use reqwest::Method;
-use serde_json::json;
+use serde_json::{Value, json};
 
-use crate::common::{PRIVATE, TASKS, admin, api, error, invalid, not_found, post, read};
+use crate::common::{
+    DATABASE, PRIVATE, PROJECTS, TASK1, TASKS, admin, api, error, invalid, not_found, post, read,
+    text,
+};
 
 #[asym::clone("notion", seed = "basic")]
 async fn version_and_token_are_required(notion: asym::Notion) {
@@ -151,4 +154,119 @@ async fn rate_limit_is_switchable(notion: asym::Notion) {
     )
     .await;
     read(&api, "/v1/users/me").await;
+}
+
+#[asym::clone("notion", seed = "basic")]
+async fn a_path_segment_that_is_not_utf8_is_an_invalid_request_url(notion: asym::Notion) {
+    let api = api(&notion);
+    for path in [
+        "/v1/pages/%FF".to_owned(),
+        "/v1/blocks/%C3%28/children".to_owned(),
+        "/v1/data_sources/%FF/query".to_owned(),
+        format!("/v1/pages/{PRIVATE}/properties/%FF"),
+        "/files/%FF/a.txt".to_owned(),
+    ] {
+        let method = if path.ends_with("/query") {
+            Method::POST
+        } else {
+            Method::GET
+        };
+        let reply = api.send(method, &path, Some(&json!({}))).await;
+        error(reply, 400, "invalid_request_url");
+    }
+}
+
+#[asym::clone("notion", seed = "basic")]
+async fn values_of_the_wrong_shape_are_refused_where_they_were_ignored(notion: asym::Notion) {
+    let api = api(&notion);
+    let under_projects = json!({ "page_id": PROJECTS });
+    let page = |extra: Value| {
+        let mut body =
+            json!({ "parent": under_projects, "properties": { "title": { "title": text("x") } } });
+        body.as_object_mut()
+            .unwrap()
+            .extend(extra.as_object().unwrap().clone());
+        body
+    };
+    let database = |extra: Value| {
+        let mut body = json!({ "parent": under_projects, "title": text("D") });
+        body.as_object_mut()
+            .unwrap()
+            .extend(extra.as_object().unwrap().clone());
+        body
+    };
+    let typed = json!([{ "type": 0, "text": { "content": "x" } }]);
+    let cases = [
+        (
+            Method::POST,
+            "/v1/pages".to_owned(),
+            page(json!({ "properties": { "title": { "title": typed } } })),
+        ),
+        (
+            Method::POST,
+            "/v1/pages".to_owned(),
+            page(json!({ "icon": { "emoji": "" } })),
+        ),
+        (
+            Method::POST,
+            "/v1/pages".to_owned(),
+            page(json!({ "icon": { "emoji": "x".repeat(100_000) } })),
+        ),
+        (
+            Method::PATCH,
+            format!("/v1/pages/{TASK1}"),
+            json!({ "icon": { "emoji": "smile" } }),
+        ),
+        (
+            Method::POST,
+            "/v1/databases".to_owned(),
+            database(json!({ "icon": 5 })),
+        ),
+        (
+            Method::POST,
+            "/v1/databases".to_owned(),
+            database(json!({ "cover": "x" })),
+        ),
+        (
+            Method::POST,
+            "/v1/databases".to_owned(),
+            database(json!({ "initial_data_source": 0 })),
+        ),
+        (
+            Method::POST,
+            "/v1/databases".to_owned(),
+            database(
+                json!({ "initial_data_source": { "properties": { "Name": { "title": 0 } } } }),
+            ),
+        ),
+        (
+            Method::PATCH,
+            format!("/v1/databases/{DATABASE}"),
+            json!({ "icon": { "emoji": "" } }),
+        ),
+        (
+            Method::PATCH,
+            format!("/v1/data_sources/{TASKS}"),
+            json!({ "properties": { "M": { "number": "" } } }),
+        ),
+        (
+            Method::PATCH,
+            format!("/v1/data_sources/{TASKS}"),
+            json!({ "icon": [] }),
+        ),
+    ];
+    for (method, path, body) in cases {
+        let message = invalid(api.send(method.clone(), &path, Some(&body)).await);
+        assert!(
+            message.starts_with("body failed validation: body."),
+            "{method} {path}: {message}"
+        );
+    }
+    let page = post(
+        &api,
+        "/v1/pages",
+        &page(json!({ "icon": { "emoji": "1️⃣" } })),
+    )
+    .await;
+    assert_eq!(page["icon"]["emoji"], "1️⃣");
 }
