@@ -7,6 +7,7 @@ use serde_json::{Value, json};
 
 use crate::assoc::{self, AssociationType};
 use crate::error::{ApiError, ApiResult};
+use crate::names;
 use crate::objects::pair;
 use crate::request::{Call, JsonBody, string_field};
 
@@ -36,6 +37,7 @@ pub(crate) async fn create(call: Call, JsonBody(body): JsonBody) -> ApiResult {
     let tx = client.transaction().await?;
     // The label's type ids are drawn in this transaction's SQL.
     asym_kit::hold_writers(&tx).await?;
+    names::lock(&tx, &names::association_pair(&from.name, &to.name)).await?;
     let taken = tx
         .query_opt(
             "SELECT 1 FROM association_types WHERE from_type = $1 AND to_type = $2 AND name = $3",

@@ -23,6 +23,7 @@
 //! | `X-HubSpot-RateLimit-*`, 429 | `ratelimit` |
 //! | `/api/admin/provision`, `/api/admin/private-apps` | `admin` |
 //! | auth, bodies, query arguments | `request` |
+//! | unique names the tables leave unconstrained (their lock) | `names` |
 //! | the eleven types and the custom ones | `types` |
 //!
 //! All state is in the clone's Postgres database (see `migrations/`) and under its Redis
@@ -34,6 +35,7 @@ mod associations;
 mod error;
 mod labels;
 mod lists;
+mod names;
 mod objects;
 mod owners;
 mod pipelines;
@@ -75,14 +77,19 @@ pub fn app(kit: Kit) -> Router {
             kit.clone(),
             ratelimit::layer,
         ))
-        .layer(middleware::from_fn(refuse_nul))
+        .layer(middleware::from_fn(refuse_unreadable))
         .with_state(kit)
 }
 
 /// A NUL (`%00`) in the path answers 404, in the query 400: no name or value HubSpot serves
-/// holds one, and Postgres would refuse it as text.
-async fn refuse_nul(request: axum::extract::Request, next: middleware::Next) -> Response {
+/// holds one, and Postgres would refuse it as text. A path whose escapes decode to invalid
+/// UTF-8 (`%FF`) names nothing either: 404 in the same envelope (axum's own refusal of it is
+/// plain text).
+async fn refuse_unreadable(request: axum::extract::Request, next: middleware::Next) -> Response {
     use asym_kit::body::{Nul, nul_in};
+    if !decodes(request.uri().path()) {
+        return ApiError::missing("Not Found").into_response();
+    }
     match nul_in(request.uri()) {
         Some(Nul::Path) => ApiError::missing("Not Found").into_response(),
         Some(Nul::Query) => {
@@ -95,4 +102,30 @@ async fn refuse_nul(request: axum::extract::Request, next: middleware::Next) -> 
 /// HubSpot's 404 for a path it does not serve.
 async fn not_found() -> impl IntoResponse {
     ApiError::missing("Not Found")
+}
+
+/// Whether `path`'s percent escapes decode to UTF-8 (an escape that is not two hex digits is
+/// left as written, as axum leaves it).
+fn decodes(path: &str) -> bool {
+    let bytes = path.as_bytes();
+    let mut decoded = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let escaped = bytes
+            .get(i + 1..i + 3)
+            .filter(|hex| bytes[i] == b'%' && hex.iter().all(u8::is_ascii_hexdigit))
+            .and_then(|hex| std::str::from_utf8(hex).ok())
+            .and_then(|hex| u8::from_str_radix(hex, 16).ok());
+        match escaped {
+            Some(byte) => {
+                decoded.push(byte);
+                i += 3;
+            }
+            None => {
+                decoded.push(bytes[i]);
+                i += 1;
+            }
+        }
+    }
+    std::str::from_utf8(&decoded).is_ok()
 }

@@ -10,6 +10,7 @@ use axum::routing::get;
 use serde_json::{Map, Value, json};
 
 use crate::error::{ApiError, ApiResult, found};
+use crate::names;
 use crate::objects::model::ISO;
 use crate::objects::render::json_column;
 use crate::request::{Call, JsonBody, i32_field, string_field};
@@ -200,6 +201,7 @@ async fn create(call: Call, JsonBody(body): JsonBody) -> ApiResult {
     let order = i32_field(&body, "displayOrder").unwrap_or(0);
     let mut client = call.kit.db().await?;
     let tx = client.transaction().await?;
+    names::lock(&tx, &[format!("pipelines {}", object_type.name)]).await?;
     let taken = tx
         .query_opt(
             "SELECT 1 FROM pipelines WHERE object_type = $1 AND label = $2 AND NOT archived",

@@ -14,6 +14,7 @@ use axum::routing::{get, post};
 use serde_json::{Map, Value, json};
 
 use crate::error::{ApiError, ApiResult};
+use crate::names;
 use crate::objects::model::ISO;
 use crate::properties;
 use crate::request::{Args, Call, JsonBody, array_field, string_field, string_list};
@@ -331,7 +332,8 @@ async fn create(call: Call, JsonBody(body): JsonBody) -> ApiResult {
 
 /// Defines an association between `from` and `to` (named `name`, else
 /// `{from}_to_{to}`), both directions, `USER_DEFINED`; the pair's first is its default.
-/// Returns the definition from `from`'s side.
+/// Returns the definition from `from`'s side. `client` is the caller's transaction: the lock
+/// on the pair's names ([`names::lock`]) lasts until it ends.
 ///
 /// # Errors
 ///
@@ -344,6 +346,7 @@ async fn define_association(
 ) -> Result<Value, ApiError> {
     let name = name.unwrap_or_else(|| format!("{}_to_{}", from.singular, to.singular));
     let inverse = format!("{}_to_{}", to.singular, from.singular);
+    names::lock(client, &names::association_pair(&from.name, &to.name)).await?;
     let row = client
         .query_opt(
             "WITH taken AS (SELECT 1 FROM association_types

@@ -1,6 +1,7 @@
 //! App webhooks: the events writes raise — batched into JSON arrays of at most 100 events per
-//! request and signed with `X-HubSpot-Signature-v3`, as HubSpot sends them, through the kit's
-//! outbox — for the app's target URL and subscriptions (`subscriptions`), set through
+//! request and signed with `X-HubSpot-Signature-v3` and, as HubSpot still sends it for webhooks
+//! API subscriptions, `X-HubSpot-Signature` (`X-HubSpot-Signature-Version: v1`), through the
+//! kit's outbox — for the app's target URL and subscriptions (`subscriptions`), set through
 //! HubSpot's webhooks API or the admin surface.
 //!
 //! Two kinds of subscription hear an object's events: HubSpot's legacy per-type ones
@@ -352,14 +353,20 @@ pub(crate) async fn emit(client: &impl GenericClient, events: &[Event]) -> Resul
             .and_then(|b| b["subscriptionType"].as_str())
             .unwrap_or("batch")
             .to_owned();
+        let body = Value::Array(chunk.to_vec()).to_string();
+        // HubSpot's v1 signature, which requests for webhooks API subscriptions still carry
+        // beside v3: the SHA-256 of the client secret followed by the body, in hex.
+        let v1 = asym_kit::token::hash(&format!("{secret}{body}"));
         let delivery = Delivery::new(
             format!("app:{app_id}"),
             event,
             url.clone(),
             Signer::HubSpotV3,
             secret.clone(),
-            Value::Array(chunk.to_vec()).to_string(),
-        );
+            body,
+        )
+        .header("X-HubSpot-Signature", v1)
+        .header("X-HubSpot-Signature-Version", "v1");
         outbox::enqueue(client, &delivery).await?;
     }
     Ok(true)

@@ -23,6 +23,7 @@ use super::{
 };
 use crate::assoc;
 use crate::error::{ApiError, ApiResult};
+use crate::names;
 use crate::request::{Args, Call, JsonBody, string_field, string_list};
 use crate::types::ObjectType;
 use crate::values::{self, Changes};
@@ -522,6 +523,17 @@ impl Batch<'_> {
         }
         let checked = check_all(&client, self.object_type, &properties).await?;
         let tx = client.transaction().await?;
+        // Concurrent upserts of one value wait for each other: the second finds the object the
+        // first created rather than creating it again.
+        let scopes: Vec<String> = keys
+            .iter()
+            .map(|(property, id)| {
+                let property = property.as_deref().unwrap_or_default();
+                let key = model::key(property, id);
+                format!("{} {property} {key}", self.object_type.name)
+            })
+            .collect();
+        names::lock(&tx, &scopes).await?;
         let ids = self.resolve(&tx, &keys).await?;
         checked.refuse_taken(&tx, self.object_type, &ids).await?;
         let changes = checked.changes;

@@ -3,7 +3,7 @@
 
 use serde_json::{Value, json};
 
-use crate::{api, id, len, link_default, post, read, strs};
+use crate::{api, id, len, link_default, post, post_at_once, read, strs};
 
 /// The type id of the association label `label` among a labels answer's `results`.
 fn labelled(labels: &Value, label: &str) -> Option<i64> {
@@ -275,4 +275,18 @@ async fn the_v3_batch_api_reads_creates_and_archives_by_type_name(hubspot: asym:
     .expect(204);
     let after = read(&api, "/crm/v4/objects/contacts/203/associations/deals").await;
     assert_eq!(len(&after["results"]), 0);
+}
+
+#[asym::clone("hubspot", seed = "basic")]
+async fn concurrent_creates_of_one_label_name_make_one_label(hubspot: asym::HubSpot) {
+    let api = api(&hubspot);
+    let path = "/crm/v4/associations/contacts/companies/labels";
+    let body = json!({"label": "Rush", "name": "rush"});
+    let statuses = post_at_once(&api, path, &body, 12).await;
+    assert_eq!(statuses, [vec![200], vec![409; 11]].concat());
+    // The name stays taken, refused again rather than failing.
+    api.post(path, &body).await.expect(409);
+    let labels = read(&api, path).await;
+    let results = labels["results"].as_array().unwrap();
+    assert_eq!(results.iter().filter(|l| l["label"] == "Rush").count(), 1);
 }

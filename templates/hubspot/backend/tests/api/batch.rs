@@ -5,7 +5,7 @@
 use asym_kit::testing::{Api, assert_contains, assert_prefix};
 use serde_json::{Value, json};
 
-use crate::{api, contact_count, len, post, prop, strs};
+use crate::{api, contact_count, len, post, post_at_once, prop, strs};
 
 fn contacts(n: usize, domain: &str) -> Value {
     let inputs: Vec<Value> = (0..n)
@@ -236,4 +236,14 @@ async fn traced_creates_report_each_refused_input_and_create_the_rest(hubspot: a
             "{operation}"
         );
     }
+}
+
+#[asym::clone("hubspot", seed = "basic")]
+async fn concurrent_upserts_of_one_email_make_one_contact(hubspot: asym::HubSpot) {
+    let api = api(&hubspot);
+    let body = json!({"inputs": [
+        {"id": "Rush@Example.com", "idProperty": "email", "properties": {"firstname": "Rush"}}]});
+    let statuses = post_at_once(&api, "/crm/v3/objects/contacts/batch/upsert", &body, 12).await;
+    assert_eq!(statuses, vec![200; 12]);
+    assert_eq!(contact_count(&api).await, 4);
 }

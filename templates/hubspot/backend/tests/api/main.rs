@@ -67,6 +67,18 @@ pub(crate) async fn post(api: &Api, path: &str, body: &Value, status: u16) -> Va
     api.post(path, body).await.expect(status)
 }
 
+/// `POST path` with `body` with `api`, `times` requests at once; their statuses, sorted.
+pub(crate) async fn post_at_once(api: &Api, path: &str, body: &Value, times: usize) -> Vec<u16> {
+    let mut calls = tokio::task::JoinSet::new();
+    for _ in 0..times {
+        let (api, path, body) = (api.clone(), path.to_owned(), body.clone());
+        calls.spawn(async move { api.post(&path, &body).await.status });
+    }
+    let mut statuses = calls.join_all().await;
+    statuses.sort_unstable();
+    statuses
+}
+
 /// `PATCH path` with `body` with `api`, asserting HTTP 200; the body.
 pub(crate) async fn patch(api: &Api, path: &str, body: &Value) -> Value {
     api.patch(path, body).await.expect(200)

@@ -4,7 +4,9 @@
 use asym_kit::testing::assert_contains;
 use serde_json::json;
 
-use crate::{api, archive, create, delete, id, len, missing, patch, post, read};
+use crate::{
+    api, archive, create, delete, id, len, missing, patch, post, post_at_once, read, strs,
+};
 
 #[asym::clone("hubspot", seed = "basic")]
 async fn owners_are_listed_paged_and_found(hubspot: asym::HubSpot) {
@@ -180,4 +182,16 @@ async fn deal_and_ticket_stages_must_belong_to_their_pipeline(hubspot: asym::Hub
     )
     .await;
     assert_eq!(moved["properties"]["dealstage"], "closedwon");
+}
+
+#[asym::clone("hubspot", seed = "basic")]
+async fn concurrent_creates_of_one_pipeline_label_make_one_pipeline(hubspot: asym::HubSpot) {
+    let api = api(&hubspot);
+    let body = json!({"label": "Rush", "displayOrder": 3, "stages": [
+        {"label": "Open", "displayOrder": 0, "metadata": {"probability": "0.5"}}]});
+    let statuses = post_at_once(&api, "/crm/v3/pipelines/deals", &body, 12).await;
+    assert_eq!(statuses, [vec![201], vec![409; 11]].concat());
+    let pipelines = read(&api, "/crm/v3/pipelines/deals").await;
+    let labels = strs(&pipelines["results"], "label");
+    assert_eq!(labels.iter().filter(|label| **label == "Rush").count(), 1);
 }

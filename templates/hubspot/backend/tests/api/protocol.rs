@@ -115,3 +115,24 @@ async fn rate_limit_headers_and_enforcement(hubspot: asym::HubSpot) {
         assert_eq!(err["policyName"], policy);
     }
 }
+
+#[asym::clone("hubspot", seed = "basic")]
+async fn a_path_of_invalid_utf8_is_a_404_in_the_envelope(hubspot: asym::HubSpot) {
+    let api = api(&hubspot);
+    for path in [
+        "/crm/v3/objects/contacts/%FF",
+        "/crm/v3/objects/%C3%28",
+        "/crm/v3/lists/%FF/memberships",
+        "/crm/v4/objects/contacts/201/associations/%FF",
+    ] {
+        let err = api.get(path).await.expect(404);
+        assert_eq!(err["category"], "OBJECT_NOT_FOUND", "{path}");
+    }
+    // Escapes of UTF-8 are read as before.
+    let group = read(
+        &api,
+        "/crm/v3/properties/contacts/groups/contact%69nformation",
+    )
+    .await;
+    assert_eq!(group["name"], "contactinformation");
+}

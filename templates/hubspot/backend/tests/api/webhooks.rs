@@ -1,5 +1,5 @@
 //! App webhooks: subscriptions through the admin surface, events batched into one JSON array
-//! per write, signed with `X-HubSpot-Signature-v3`.
+//! per write, signed with `X-HubSpot-Signature-v3` and `X-HubSpot-Signature` (v1).
 
 use asym_kit::testing::{Api, Receiver, assert_contains};
 use serde_json::{Value, json};
@@ -30,12 +30,14 @@ async fn subscribed(hubspot: &asym::HubSpot, subscriptions: &[Value]) -> Receive
     receiver
 }
 
-/// The events of the next delivery, after checking its v3 signature with [`SECRET`].
+/// The events of the next delivery, after checking its signatures with [`SECRET`].
 async fn next(receiver: &Receiver) -> Vec<Value> {
     next_signed(receiver, SECRET).await
 }
 
-/// The events of the next delivery, after checking its v3 signature with `secret`.
+/// The events of the next delivery, after checking its signatures with `secret`: v3, and v1
+/// (`X-HubSpot-Signature`, the SHA-256 of the secret and the body), which HubSpot still sends
+/// for webhooks API subscriptions and the SDKs' `Signature.isValid` checks by default.
 async fn next_signed(receiver: &Receiver, secret: &str) -> Vec<Value> {
     let got = receiver.delivery().await;
     let timestamp = got
@@ -52,6 +54,9 @@ async fn next_signed(receiver: &Receiver, secret: &str) -> Vec<Value> {
         got.header("x-hubspot-signature-v3"),
         Some(expected.as_str())
     );
+    let v1 = asym_kit::token::hash(&format!("{secret}{body}"));
+    assert_eq!(got.header("x-hubspot-signature"), Some(v1.as_str()));
+    assert_eq!(got.header("x-hubspot-signature-version"), Some("v1"));
     got.json().as_array().unwrap().clone()
 }
 
