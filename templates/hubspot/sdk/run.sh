@@ -6,11 +6,17 @@
 #
 #   templates/hubspot/sdk/run.sh
 #   HUBSPOT_API_BASE=http://127.0.0.1:3600 HUBSPOT_TOKEN=pat-na1-… HUBSPOT_DEVELOPER_KEY=… \
-#     HUBSPOT_CLIENT_SECRET=… templates/hubspot/sdk/run.sh          # existing clone (its tokens)
+#     HUBSPOT_CLIENT_SECRET=… HUBSPOT_ADMIN_SECRET=… templates/hubspot/sdk/run.sh   # existing clone
+#
+# The scenarios use the clone's admin surface (HUBSPOT_ADMIN_SECRET, `asym admin <id> --secret`)
+# only for set-up HubSpot does outside its API: a token of fewer scopes, rate limits switched on.
 source "$(dirname "$0")/../../../scripts/sdk-lib.sh"
 sdk_pip "hubspot-api-client${HUBSPOT_PYTHON_VERSION:+==$HUBSPOT_PYTHON_VERSION}"
 sdk_npm @hubspot/api-client "@hubspot/api-client${HUBSPOT_NODE_VERSION:+@$HUBSPOT_NODE_VERSION}"
-[[ -n "${HUBSPOT_API_BASE:-}" ]] || sdk_spin hubspot HUBSPOT_API_BASE HUBSPOT_TOKEN=token \
-    HUBSPOT_DEVELOPER_KEY=developerApiKey HUBSPOT_CLIENT_SECRET=clientSecret
-export HUBSPOT_API_BASE HUBSPOT_TOKEN HUBSPOT_DEVELOPER_KEY HUBSPOT_CLIENT_SECRET
+if [[ -z "${HUBSPOT_API_BASE:-}" ]]; then
+    sdk_spin hubspot HUBSPOT_API_BASE HUBSPOT_TOKEN=token \
+        HUBSPOT_DEVELOPER_KEY=developerApiKey HUBSPOT_CLIENT_SECRET=clientSecret
+    HUBSPOT_ADMIN_SECRET=$(asym admin "$sdk_clone" --secret)
+fi
+export HUBSPOT_API_BASE HUBSPOT_TOKEN HUBSPOT_DEVELOPER_KEY HUBSPOT_CLIENT_SECRET HUBSPOT_ADMIN_SECRET
 sdk_suites "$HUBSPOT_API_BASE" "$here/scenario.py" "$here/scenario.mjs"

@@ -9,6 +9,17 @@ const basePath = process.env.HUBSPOT_API_BASE;
 const hubspot = new Client({ accessToken: process.env.HUBSPOT_TOKEN, basePath });
 const run = randomUUID().slice(0, 8);
 
+// POSTs to the clone's admin surface (not HubSpot's: what only a test's set-up does, such as
+// minting a token of fewer scopes or switching rate limits on); the JSON it answers.
+async function admin(path, body) {
+  const answer = await fetch(`${basePath}/api/admin/${path}`, {
+    method: 'POST', body: JSON.stringify(body),
+    headers: { 'content-type': 'application/json', 'x-asym-admin-secret': process.env.HUBSPOT_ADMIN_SECRET },
+  });
+  assert.ok(answer.ok, `admin ${path}: ${answer.status}`);
+  return answer.json();
+}
+
 async function rejects(promise, code, category) {
   try {
     await promise;
@@ -20,7 +31,7 @@ async function rejects(promise, code, category) {
   assert.fail(`expected HTTP ${code}`);
 }
 
-await check('objects: create, get by email, update, list with associations, archive', async () => {
+await check('objects: create, get by email, update (by id and by email), list with associations, archive', async () => {
   const contacts = hubspot.crm.contacts;
   const created = await contacts.basicApi.create({
     properties: { email: `node-${run}@example.com`, firstname: 'Node', lifecyclestage: 'lead' },
@@ -34,6 +45,9 @@ await check('objects: create, get by email, update, list with associations, arch
   assert.ok(!('nope' in got.properties));
   const updated = await contacts.basicApi.update(created.id, { properties: { lastname: 'Js' } });
   assert.equal(updated.properties.lastname, 'Js');
+  const byEmail = await contacts.basicApi.update(`node-${run}@example.com`, { properties: { jobtitle: 'Dev' } }, 'email');
+  assert.equal(byEmail.id, created.id);
+  assert.equal(byEmail.properties.jobtitle, 'Dev');
   const page = await contacts.basicApi.getPage(2, undefined, ['email', 'phone']);
   assert.equal(page.results.length, 2);
   assert.ok(page.paging.next.after);
@@ -460,7 +474,7 @@ await check("custom object reads: the p_ short-hand name (not the bare one), pro
   await schemas.archive(schema.objectTypeId, true);
 });
 
-await check('webhooks API (developer API key): settings, a legacy subscription repeating its objectTypeId, a generic object.creation subscription for a custom type, paused then activated, its event signed v3 (Signature.isValid); an object.merge event for contacts', () => withReceiver(async (url, received, until) => {
+await check('webhooks API (developer API key): settings, a legacy subscription repeating its objectTypeId, a generic object.creation subscription for a custom type, paused then activated, its event signed v3 and v1 (Signature.isValid); an object.merge event for contacts', () => withReceiver(async (url, received, until) => {
   const developer = new Client({ developerApiKey: process.env.HUBSPOT_DEVELOPER_KEY, basePath });
   const appId = 1000001;
   const settings = await developer.webhooks.settingsApi.configure(appId, { targetUrl: url, throttling: { maxConcurrentRequests: 10 } });
@@ -489,6 +503,9 @@ await check('webhooks API (developer API key): settings, a legacy subscription r
     signatureVersion: 'v3', signature: headers['x-hubspot-signature-v3'], clientSecret: process.env.HUBSPOT_CLIENT_SECRET,
     requestBody: body, url, method: 'POST', timestamp: Number(headers['x-hubspot-request-timestamp']),
   }));
+  // The v1 signature webhooks API requests still carry: Signature.isValid's default version.
+  assert.equal(headers['x-hubspot-signature-version'], 'v1');
+  assert.ok(Signature.isValid({ signature: headers['x-hubspot-signature'], clientSecret: process.env.HUBSPOT_CLIENT_SECRET, requestBody: body }));
   const [event] = JSON.parse(body);
   assert.equal(event.subscriptionType, 'object.creation');
   assert.equal(event.objectTypeId, schema.objectTypeId);
@@ -514,5 +531,69 @@ await check('webhooks API (developer API key): settings, a legacy subscription r
   await schemas.archive(schema.objectTypeId);
   await schemas.archive(schema.objectTypeId, true);
 }));
+
+await check("errors: ApiException's code, body (category, correlationId, errors[].code and context) and headers; 403 MISSING_SCOPES for a token without the scope", async () => {
+  const missing = await rejects(hubspot.crm.contacts.basicApi.getById('424242'), 404, 'OBJECT_NOT_FOUND');
+  assert.equal(missing.body.status, 'error');
+  assert.ok(missing.body.correlationId);
+  assert.match(missing.headers['content-type'], /^application\/json/);
+  const invalid = await rejects(hubspot.crm.contacts.basicApi.create({ properties: { email: 'not-an-email' }, associations: [] }), 400, 'VALIDATION_ERROR');
+  assert.equal(invalid.body.errors[0].code, 'INVALID_EMAIL');
+  assert.deepEqual(invalid.body.errors[0].context.propertyName, ['email']);
+  const { token } = await admin('private-apps', { scopes: ['crm.objects.contacts.read'] });
+  const limited = new Client({ accessToken: token, basePath });
+  assert.equal((await limited.crm.contacts.basicApi.getById('201')).id, '201');
+  const forbidden = await rejects(limited.crm.deals.basicApi.getPage(), 403, 'MISSING_SCOPES');
+  assert.ok(forbidden.body.errors[0].context.requiredGranularScopes.includes('crm.objects.deals.read'));
+  await rejects(limited.crm.contacts.basicApi.create({ properties: { firstname: 'No' }, associations: [] }), 403, 'MISSING_SCOPES');
+});
+
+await check('rate limits: X-HubSpot-RateLimit-* headers (getPageWithHttpInfo); 429 TEN_SECONDLY_ROLLING once enforced, which numberOfApiCallRetries waits out', async () => {
+  const info = await hubspot.crm.contacts.basicApi.getPageWithHttpInfo(1);
+  assert.equal(info.httpStatusCode, 200);
+  assert.ok(Number(info.headers['x-hubspot-ratelimit-max']) > 0, JSON.stringify(info.headers));
+  assert.ok('x-hubspot-ratelimit-remaining' in info.headers);
+  await admin('rate-limits', { enforced: true, tenSecondly: 3 });
+  try {
+    let refused;
+    for (let i = 0; i < 6 && !refused; i += 1) {
+      refused = await hubspot.crm.contacts.basicApi.getPage(1).then(() => undefined, (err) => err);
+    }
+    assert.ok(refused, 'no request was refused');
+    assert.equal(refused.code, 429);
+    assert.equal(refused.body.policyName, 'TEN_SECONDLY_ROLLING');
+    // The SDK's own retry: on TEN_SECONDLY_ROLLING it waits 10 s and asks again, in a new window.
+    const patient = new Client({ accessToken: process.env.HUBSPOT_TOKEN, basePath, numberOfApiCallRetries: 2 });
+    const page = await patient.crm.contacts.basicApi.getPage(1);
+    assert.equal(page.results.length, 1);
+  } finally {
+    await admin('rate-limits', { enforced: false });
+  }
+});
+
+await check('batch update, then search paged through paging.next.after to the last page', async () => {
+  const contacts = hubspot.crm.contacts;
+  const tag = `pager-${run}`;
+  const made = await contacts.batchApi.create({ inputs: Array.from({ length: 5 }, (_, i) => ({ properties: { email: `p${i}-${run}@pages.example`, jobtitle: tag }, associations: [] })) });
+  const ids = made.results.map((o) => o.id).sort();
+  const updated = await contacts.batchApi.update({ inputs: ids.map((id) => ({ id, properties: { lastname: 'Paged' } })) });
+  assert.deepEqual([...new Set(updated.results.map((o) => o.properties.lastname))], ['Paged']);
+  const seen = [];
+  let after;
+  let pages = 0;
+  do {
+    const page = await contacts.searchApi.doSearch({
+      filterGroups: [{ filters: [{ propertyName: 'jobtitle', operator: 'EQ', value: tag }] }],
+      sorts: [{ propertyName: 'hs_object_id', direction: 'ASCENDING' }], properties: ['lastname'], limit: 2, after,
+    });
+    assert.equal(page.total, 5);
+    seen.push(...page.results.map((r) => r.id));
+    pages += 1;
+    after = page.paging?.next?.after;
+  } while (after);
+  assert.deepEqual(seen, ids);
+  assert.equal(pages, 3);
+  await contacts.batchApi.archive({ inputs: ids.map((id) => ({ id })) });
+});
 
 finish('node @hubspot/api-client');

@@ -5,14 +5,17 @@ Env: HUBSPOT_API_BASE (http://127.0.0.1:<port>), HUBSPOT_TOKEN. Exits non-zero o
 import json
 import os
 from importlib.metadata import version
+import urllib.request
 import uuid
 
 import hubspot
 from check import Receiver, check, finish
 from hubspot.crm.associations.v4 import AssociationSpec
 from hubspot.crm.associations.v4.schema import PublicAssociationDefinitionCreateRequest
+from hubspot.crm.contacts.exceptions import ForbiddenException, NotFoundException
 from hubspot.crm.contacts import (
     ApiException,
+    BatchInputSimplePublicObjectBatchInput,
     BatchInputSimplePublicObjectBatchInputForCreate,
     BatchInputSimplePublicObjectBatchInputUpsert,
     BatchInputSimplePublicObjectId,
@@ -20,6 +23,7 @@ from hubspot.crm.contacts import (
     Filter,
     FilterGroup,
     PublicObjectSearchRequest,
+    SimplePublicObjectBatchInput,
     SimplePublicObjectBatchInputForCreate,
     SimplePublicObjectBatchInputUpsert,
     SimplePublicObjectId,
@@ -43,6 +47,16 @@ from hubspot.crm.schemas import (
 
 client = hubspot.Client.create(access_token=os.environ["HUBSPOT_TOKEN"], host=os.environ["HUBSPOT_API_BASE"])
 run = uuid.uuid4().hex[:8]
+
+
+def admin(path, body):
+    """POST to the clone's admin surface (not HubSpot's: what only a test's set-up does, such as
+    minting a token of fewer scopes or switching rate limits on); the JSON it answers."""
+    request = urllib.request.Request(
+        f"{os.environ['HUBSPOT_API_BASE']}/api/admin/{path}", data=json.dumps(body).encode(), method="POST",
+        headers={"Content-Type": "application/json", "X-Asym-Admin-Secret": os.environ["HUBSPOT_ADMIN_SECRET"]})
+    with urllib.request.urlopen(request) as answer:
+        return json.load(answer)
 
 
 def objects():
@@ -145,6 +159,21 @@ def associations():
     assert {str(r.to_object_id) for r in page.results} == {"301", "302"}
     all_labels = v4.schema.definitions_api.get_all("contacts", "companies")
     assert any(l.type_id == type_id for l in all_labels.results)
+    # Several objects' associations at once; an unknown id is reported, not an error.
+    from hubspot.crm.associations.v4 import (
+        BatchInputPublicFetchAssociationsBatchRequest, PublicFetchAssociationsBatchRequest)
+    batch = v4.batch_api.get_page("contacts", "companies", BatchInputPublicFetchAssociationsBatchRequest(
+        inputs=[PublicFetchAssociationsBatchRequest(id=i) for i in ("203", "201", "999999")]))
+    by_contact = {r._from.id: sorted(str(t.to_object_id) for t in r.to) for r in batch.results}
+    assert by_contact["203"] == ["301", "302"] and by_contact["201"] == ["301"], by_contact
+    assert batch.num_errors == 1, batch
+    # A company created already associated with a contact (HubSpot's company_to_contact, 280).
+    company = client.crm.companies.basic_api.create(SimplePublicObjectInputForCreate(
+        properties={"name": f"Py assoc {run}"}, associations=[{"to": {"id": "202"}, "types": [
+            {"associationCategory": "HUBSPOT_DEFINED", "associationTypeId": 280}]}]))
+    linked = client.crm.companies.basic_api.get_by_id(company.id, associations=["contacts"])
+    assert [a.id for a in linked.associations["contacts"].results] == ["202"], linked.associations
+    client.crm.companies.basic_api.archive(company.id)
     v4.basic_api.archive("contacts", "203", "companies", "301")
     v4.schema.definitions_api.remove("contacts", "companies", type_id)
     try:
@@ -653,6 +682,10 @@ def webhooks_api():
         assert Signature.is_valid(signature=headers["X-HubSpot-Signature-v3"], client_secret=secret,
                                   request_body=body.decode(), http_uri=url, signature_version="v3",
                                   timestamp=headers["X-HubSpot-Request-Timestamp"])
+        # The v1 signature webhooks API requests still carry, as its header says.
+        assert headers["X-HubSpot-Signature-Version"] == "v1"
+        assert Signature.is_valid(signature=headers["X-HubSpot-Signature"], client_secret=secret,
+                                  request_body=body.decode(), signature_version="v1")
         event = json.loads(body)[0]
         assert event["subscriptionType"] == "object.creation" and event["objectTypeId"] == schema.object_type_id
         assert str(event["objectId"]) == boat.id and event["appId"] == app_id
@@ -674,10 +707,93 @@ def webhooks_api():
     schemas.archive(schema.object_type_id, archived=True)
 
 
+def error_fields():
+    contacts = client.crm.contacts.basic_api
+    try:
+        contacts.get_by_id("424242")
+        raise AssertionError("a missing contact was found")
+    except NotFoundException as err:
+        body = json.loads(err.body)
+        assert err.status == 404 and err.reason == "Not Found", (err.status, err.reason)
+        assert body["status"] == "error" and body["category"] == "OBJECT_NOT_FOUND" and body["correlationId"], body
+        assert err.headers["Content-Type"].startswith("application/json"), err.headers
+    try:
+        contacts.create(SimplePublicObjectInputForCreate(properties={"email": "not-an-email"}))
+        raise AssertionError("an invalid email was accepted")
+    except ApiException as err:
+        body = json.loads(err.body)
+        assert err.status == 400 and body["category"] == "VALIDATION_ERROR", (err.status, body)
+        assert body["errors"][0]["code"] == "INVALID_EMAIL", body
+        assert body["errors"][0]["context"]["propertyName"] == ["email"], body
+    limited = hubspot.Client.create(access_token=admin("private-apps", {"scopes": ["crm.objects.contacts.read"]})["token"],
+                                    host=os.environ["HUBSPOT_API_BASE"])
+    assert limited.crm.contacts.basic_api.get_by_id("201").id == "201"
+    try:
+        limited.crm.deals.basic_api.get_page()
+        raise AssertionError("a token without the deals scope read deals")
+    except hubspot.crm.deals.exceptions.ForbiddenException as err:
+        body = json.loads(err.body)
+        assert err.status == 403 and body["category"] == "MISSING_SCOPES", (err.status, body)
+        assert "crm.objects.deals.read" in body["errors"][0]["context"]["requiredGranularScopes"], body
+    try:
+        limited.crm.contacts.basic_api.create(SimplePublicObjectInputForCreate(properties={"firstname": "No"}))
+        raise AssertionError("a read-only token wrote")
+    except ForbiddenException as err:
+        assert json.loads(err.body)["category"] == "MISSING_SCOPES", err.body
+
+
+def rate_limits():
+    _, status, headers = client.crm.contacts.basic_api.get_page_with_http_info(limit=1)
+    assert status == 200 and int(headers["X-HubSpot-RateLimit-Max"]) > 0, headers
+    assert "X-HubSpot-RateLimit-Remaining" in headers and "X-HubSpot-RateLimit-Daily-Remaining" in headers, headers
+    admin("rate-limits", {"enforced": True, "tenSecondly": 3})
+    try:
+        statuses = []
+        for _ in range(6):
+            try:
+                client.crm.contacts.basic_api.get_page(limit=1)
+                statuses.append(200)
+            except ApiException as err:
+                statuses.append(err.status)
+                refused = err
+        assert 429 in statuses, statuses
+        body = json.loads(refused.body)
+        assert body["policyName"] == "TEN_SECONDLY_ROLLING" and body["errorType"] == "RATE_LIMIT", body
+        assert refused.headers["X-HubSpot-RateLimit-Remaining"] == "0", refused.headers
+    finally:
+        admin("rate-limits", {"enforced": False})
+
+
+def search_paging_and_batch_update():
+    contacts = client.crm.contacts
+    tag = f"pager-{run}"
+    made = contacts.batch_api.create(BatchInputSimplePublicObjectBatchInputForCreate(inputs=[
+        SimplePublicObjectBatchInputForCreate(properties={"email": f"p{i}-{run}@pages.example", "jobtitle": tag})
+        for i in range(5)]))
+    ids = sorted(o.id for o in made.results)
+    updated = contacts.batch_api.update(BatchInputSimplePublicObjectBatchInput(inputs=[
+        SimplePublicObjectBatchInput(id=i, properties={"lastname": "Paged"}) for i in ids]))
+    assert updated.status == "COMPLETE" and {o.properties["lastname"] for o in updated.results} == {"Paged"}, updated
+    seen, after, pages = [], None, 0
+    while True:
+        page = contacts.search_api.do_search(PublicObjectSearchRequest(
+            filter_groups=[FilterGroup(filters=[Filter(property_name="jobtitle", operator="EQ", value=tag)])],
+            sorts=[{"propertyName": "hs_object_id", "direction": "ASCENDING"}], properties=["lastname"],
+            limit=2, after=after))
+        assert page.total == 5, page.total
+        seen += [r.id for r in page.results]
+        pages += 1
+        if page.paging is None:
+            break
+        after = page.paging.next.after
+    assert seen == ids and pages == 3, (seen, ids, pages)
+    contacts.batch_api.archive(BatchInputSimplePublicObjectId(inputs=[SimplePublicObjectId(id=i) for i in ids]))
+
+
 check("objects: create, get by email, update, list with associations, archive", objects)
 check("batch create/read/upsert/archive and search", batch_and_search)
 check("merge, GDPR delete, propertiesWithHistory", merge_gdpr_and_history)
-check("associations v4: default, labels, list, archive, a missing object refused", associations)
+check("associations v4: default, labels, list, batch read, a create with associations, archive, a missing object refused", associations)
 check("associations v3: types, batch create, read, archive", associations_v3)
 check("properties (create, update, archive), groups, owners, pipelines and stages", properties_owners_pipelines)
 check("errors: 409 duplicate, 400 validation, 401", errors)
@@ -691,5 +807,8 @@ check("lists: create, get by id/name/ids, search, memberships (add, page, join o
 check("lists with filters: a DYNAMIC list follows its contacts, a SNAPSHOT list keeps its first members, filters read back and updated, unevaluated filters refused", dynamic_lists)
 check("custom objects: schema create/get/list, records by type id and name, required properties, association definition, patch, archive refused with records, archive, purge", custom_objects)
 check("custom object reads: the p_ short-hand name (not the bare one), properties, propertiesWithHistory and associations on get/list/batch read, search properties, a HubSpot type's associations by fully qualified name, associations.{custom} search refused", custom_object_reads)
-check("webhooks API (developer API key): settings, a legacy subscription repeating its objectTypeId, a generic object.creation subscription for a custom type, paused then activated, its event signed v3 (Signature.is_valid); a contact.merge event", webhooks_api)
+check("webhooks API (developer API key): settings, a legacy subscription repeating its objectTypeId, a generic object.creation subscription for a custom type, paused then activated, its event signed v3 and v1 (Signature.is_valid); a contact.merge event", webhooks_api)
+check("errors: NotFoundException's status, reason, body (category, correlationId) and headers; a property's error code; 403 MISSING_SCOPES (ForbiddenException) for a token without the scope", error_fields)
+check("rate limits: X-HubSpot-RateLimit-* headers (get_page_with_http_info); 429 TEN_SECONDLY_ROLLING once enforced", rate_limits)
+check("batch update, then search paged through paging.next.after to the last page", search_paging_and_batch_update)
 finish(f"python hubspot-api-client {version('hubspot-api-client')}")
