@@ -628,3 +628,19 @@ await scenario("issue_changes_and_dismissals", async () => {
   assert.equal((await deliveredPayload(hook_id, "pull_request_review", "dismissed")).review.state, "dismissed");
   await owner.rest.repos.deleteWebhook({ ...repo, hook_id });
 });
+
+await scenario("bad_input_refused", async () => {
+  const typed = await fails(422, () => owner.rest.issues.create({ ...repo, title: "x", labels: "bug" }));
+  assert.equal(typed.response.data.message, "Invalid request.\n\nFor 'properties/labels', \"bug\" is not an array.");
+  const long = await fails(422, () => owner.rest.issues.createLabel({ ...repo, name: "l".repeat(51) }));
+  assert.equal(long.response.data.errors[0].message, "name is too long (maximum is 50 characters)");
+  const made = await owner.rest.issues.create({ ...repo, title: "No assignees yet" });
+  const none = await owner.rest.issues.addAssignees({ ...repo, issue_number: made.data.number, assignees: [] });
+  assert.deepEqual([none.status, none.data.assignees], [201, []]);
+  const pr = await reviewerPull("node-teams", "teams.txt", "Teams");
+  await fails(422, () => owner.rest.pulls.requestReviewers({ ...repo, pull_number: pr.data.number, team_reviewers: ["core"] }));
+  // Milestones made at once each get a number of their own.
+  const titles = [1, 2, 3, 4, 5].map((i) => `node-at-once-${i}`);
+  const milestones = await Promise.all(titles.map((title) => owner.rest.issues.createMilestone({ ...repo, title })));
+  assert.equal(new Set(milestones.map((m) => m.data.number)).size, 5);
+});

@@ -619,3 +619,25 @@ def issue_changes_and_dismissals():
     assert "review_dismissed" in [e.event for e in repo.get_issue(pr.number).get_timeline()]
     assert delivered_payload(repo, hook.id, "pull_request_review", "dismissed")["review"]["state"] == "dismissed"
     hook.delete()
+
+
+@scenario
+def bad_input_refused():
+    repo = owner.get_repo("acme/hello-world")
+    long = raises(GithubException, 422, lambda: repo.create_label("l" * 51, "ffffff"))
+    assert long.data["errors"][0]["message"] == "name is too long (maximum is 50 characters)", long.data
+    issue = repo.create_issue("No assignees yet")
+    issue.add_to_assignees()  # an empty list: the issue as it was
+    assert repo.get_issue(issue.number).assignees == []
+    on_issue = raises(GithubException, 422, lambda: issue.add_to_labels("x" * 51))
+    assert on_issue.data["errors"][0]["code"] == "invalid", on_issue.data
+    _, pr = reviewer_pull("py-teams", "teams.txt", "Teams")
+    raises(GithubException, 422, lambda: repo.get_pull(pr.number).create_review_request(team_reviewers=["core"]))
+    # Milestones made at once each get a number of their own.
+    threads = [threading.Thread(target=repo.create_milestone, args=(f"py-at-once-{i}",)) for i in range(5)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    made = [m.number for m in repo.get_milestones(state="all") if m.title.startswith("py-at-once-")]
+    assert len(set(made)) == 5, made

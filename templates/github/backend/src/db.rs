@@ -76,3 +76,32 @@ pub(crate) async fn keyed<T: FromStr + ToSql + Sync>(
 pub(crate) fn id<T: FromStr>(text: &str) -> ApiResult<T> {
     text.parse().map_err(|_| ApiError::not_found())
 }
+
+/// What [`one_at_a_time`] serialises: writes that read what they must not duplicate (the next
+/// milestone number, an account's fork of a repository) before they insert it.
+#[derive(Clone, Copy)]
+pub(crate) enum Serial {
+    /// A repository's milestone creations.
+    Milestones = 1,
+    /// Forks of a repository.
+    Forks = 2,
+}
+
+/// Holds, until `tx` ends, the lock that makes `what` of the row `id` wait on each other, so
+/// that concurrent ones see each other's inserts (a transaction-level advisory lock on the
+/// pair; the single-key locks the kit takes are another key space).
+pub(crate) async fn one_at_a_time(
+    tx: &impl GenericClient,
+    what: Serial,
+    id: i64,
+) -> Result<(), Error> {
+    // Ids fit in an int4 key: they are drawn from sequences far below 2^31 in a clone.
+    let key = i32::try_from(id).unwrap_or(i32::MAX);
+    execute(
+        tx,
+        "SELECT pg_advisory_xact_lock($1, $2)",
+        &[&(what as i32), &key],
+    )
+    .await
+    .map(drop)
+}

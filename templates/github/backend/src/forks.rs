@@ -6,6 +6,7 @@ use asym_kit::deadpool_postgres::GenericClient;
 use axum::http::StatusCode;
 use serde_json::{Map, Value};
 
+use crate::db::Serial;
 use crate::error::{ApiError, ApiResult};
 use crate::repos::{self, Repo};
 use crate::req::{self, Body, Listing, Query, Raw};
@@ -90,6 +91,7 @@ pub(crate) async fn create(scope: Scope, viewer: Viewer, Raw(bytes): Raw) -> Api
     let (mut client, parent) = scope.open().await?;
     let owner = destination(&client, &viewer, organization).await?;
     let tx = client.transaction().await?;
+    db::one_at_a_time(&tx, Serial::Forks, parent.id).await?;
     if let Some(id) = existing(&tx, parent.id, owner, name.as_deref()).await? {
         let text = repos::render(&tx, scope.base(), id, Some(&viewer)).await?;
         tx.commit().await?;

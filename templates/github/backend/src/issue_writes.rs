@@ -17,7 +17,7 @@ use crate::issues::{
     state_change,
 };
 use crate::repos::{Access, Repo};
-use crate::req::{self, Body};
+use crate::req::{self, Body, Shape};
 use crate::scope::Scope;
 use crate::viewer::Viewer;
 
@@ -50,12 +50,26 @@ async fn milestone(
     })?)))
 }
 
+/// An integer given as `title` (GitHub's schema takes `string | integer`), as its text. Any
+/// other number is left to be refused as not a string.
+fn numeric_title(body: &Body) -> Option<String> {
+    body.0
+        .get("title")
+        .filter(|v| v.is_i64() || v.is_u64())
+        .map(Value::to_string)
+}
+
+/// The documented fields of an issue write the clone does not act on (issue types, custom
+/// field values), type-checked.
+const UNUSED: &[(&str, Shape)] = &[("type", Shape::Str), ("issue_field_values", Shape::List)];
+
 /// `POST /repos/{owner}/{repo}/issues`.
 pub(crate) async fn create(scope: Scope, viewer: Viewer, body: Body) -> ApiResult {
-    let title = match body.0.get("title") {
-        Some(Value::Number(n)) => n.to_string(),
-        _ => body.required("title", "Issue")?.to_owned(),
+    let title = match numeric_title(&body) {
+        Some(number) => number,
+        None => body.required("title", "Issue")?.to_owned(),
     };
+    body.accepts(UNUSED)?;
     let text = body.str("body")?;
     let labels = label_names(&body, "labels")?;
     let mut logins = body.strings("assignees")?.unwrap_or_default();
@@ -136,10 +150,12 @@ pub(crate) async fn create(scope: Scope, viewer: Viewer, body: Body) -> ApiResul
 
 /// `PATCH /repos/{owner}/{repo}/issues/{number}`.
 pub(crate) async fn update(scope: Scope<String>, viewer: Viewer, body: Body) -> ApiResult {
-    let title = match body.0.get("title") {
-        Some(Value::Number(n)) => Some(n.to_string()),
-        _ => body.str("title")?.map(str::to_owned),
+    let title = match numeric_title(&body) {
+        Some(number) => Some(number),
+        None => body.str("title")?.map(str::to_owned),
     };
+    body.accepts(UNUSED)?;
+    body.accepts(&[("duplicate_issue_id", Shape::Int)])?;
     if title.as_deref().is_some_and(|t| t.trim().is_empty()) {
         return Err(ApiError::validation("Issue", "title", "missing_field"));
     }

@@ -425,12 +425,23 @@ pub(crate) async fn get(scope: Scope<String>) -> ApiResult {
     Ok(req::ok(render(&client, scope.base(), issue.id).await?))
 }
 
-/// Label names from `labels` (strings or `{name}` objects).
+/// The longest label name GitHub takes, in characters.
+pub(crate) const MAX_LABEL_NAME: usize = 50;
+
+/// Label names from `labels` (strings or `{name}` objects). A name that does not exist makes
+/// the label, so each must be one a label may have: not blank, at most 50 characters (422
+/// `invalid` with the `value`, as GitHub answers a name too long).
 pub(crate) fn label_names(body: &Body, key: &str) -> ApiResult<Option<Vec<String>>> {
+    let named = |name: &String| {
+        if name.trim().is_empty() || name.chars().count() > MAX_LABEL_NAME {
+            return Err(ApiError::invalid_value("Label", "name", name.as_str()));
+        }
+        Ok(name.clone())
+    };
     body.list(key, |item| match item {
-        Value::String(s) => Ok(s.clone()),
+        Value::String(s) => named(s),
         Value::Object(o) => match o.get("name") {
-            Some(Value::String(s)) => Ok(s.clone()),
+            Some(Value::String(s)) => named(s),
             _ => Err(ApiError::validation("Label", "name", "missing_field")),
         },
         _ => Err(ApiError::invalid(format!(

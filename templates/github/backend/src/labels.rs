@@ -9,7 +9,7 @@ use axum::http::StatusCode;
 use serde_json::{Map, Value};
 
 use crate::changes::Changes;
-use crate::db;
+use crate::db::{self, Serial};
 use crate::error::{ApiError, ApiResult};
 use crate::issues::{self, Issue, Numbered};
 use crate::repos::{Access, Repo};
@@ -26,6 +26,36 @@ fn color(text: &str) -> ApiResult<String> {
     } else {
         Err(ApiError::validation("Label", "color", "invalid"))
     }
+}
+
+/// A label's name as a write sets it (trimmed): 422 `custom` `name is too long (maximum is 50
+/// characters)` past 50 characters, as GitHub answers; `invalid` when blank.
+fn label_name(text: &str) -> ApiResult<String> {
+    let name = text.trim();
+    if name.is_empty() {
+        return Err(ApiError::validation("Label", "name", "invalid"));
+    }
+    if name.chars().count() > issues::MAX_LABEL_NAME {
+        return Err(ApiError::custom(
+            "Label",
+            "name",
+            "name is too long (maximum is 50 characters)",
+        ));
+    }
+    Ok(name.to_owned())
+}
+
+/// A label's description: 422 `custom` past 100 characters.
+fn description(body: &Body) -> ApiResult<Option<&str>> {
+    let text = body.str("description")?;
+    if text.is_some_and(|t| t.chars().count() > 100) {
+        return Err(ApiError::custom(
+            "Label",
+            "description",
+            "description is too long (maximum is 100 characters)",
+        ));
+    }
+    Ok(text)
 }
 
 async fn label_json(
@@ -68,9 +98,9 @@ pub(crate) async fn list(scope: Scope, query: Query) -> ApiResult {
 
 /// `POST /repos/{owner}/{repo}/labels`.
 pub(crate) async fn create(scope: Scope, _signed_in: Viewer, body: Body) -> ApiResult {
-    let label = body.required("name", "Label")?.trim().to_owned();
+    let label = label_name(body.required("name", "Label")?)?;
     let color = color(body.str("color")?.unwrap_or("ededed"))?;
-    let description = body.str("description")?;
+    let description = description(&body)?;
     let (client, repo) = scope.open().await?;
     repo.require(Access::Write)?;
     let row = client
@@ -98,7 +128,9 @@ pub(crate) async fn update(scope: Scope<String>, _signed_in: Viewer, body: Body)
     let new_name = body
         .str("new_name")?
         .or(body.str("name")?)
-        .map(|n| n.trim().to_owned());
+        .map(label_name)
+        .transpose()?;
+    let description = description(&body)?;
     let color = body.str("color")?.map(color).transpose()?;
     let (client, repo) = scope.open().await?;
     repo.require(Access::Write)?;
@@ -114,7 +146,7 @@ pub(crate) async fn update(scope: Scope<String>, _signed_in: Viewer, body: Body)
                 &new_name,
                 &color,
                 &body.has("description"),
-                &body.str("description")?,
+                &description,
             ],
         )
         .await?;
@@ -162,7 +194,8 @@ pub(crate) async fn list_on_issue(scope: Scope<String>) -> ApiResult {
 }
 
 /// `POST` (add) and `PUT` (replace) `/repos/{owner}/{repo}/issues/{number}/labels`, with
-/// `{"labels": [...]}` or a bare array.
+/// `{"labels": [...]}`, a bare array, or one label's name as a bare string (as GitHub's
+/// description of these routes allows).
 pub(crate) async fn add_to_issue(
     scope: Scope<String>,
     viewer: Viewer,
@@ -171,6 +204,10 @@ pub(crate) async fn add_to_issue(
 ) -> ApiResult {
     let body = match body::json(&bytes, &Limits::default())? {
         Value::Array(items) => Body(Map::from_iter([("labels".to_owned(), Value::Array(items))])),
+        one @ Value::String(_) => Body(Map::from_iter([(
+            "labels".to_owned(),
+            Value::Array(vec![one]),
+        )])),
         Value::Object(map) => Body(map),
         _ => return Err(ApiError::bad_json()),
     };
@@ -290,9 +327,11 @@ pub(crate) async fn create_milestone(scope: Scope, viewer: Viewer, body: Body) -
     let title = body.required("title", "Milestone")?.to_owned();
     let state = body.one_of("state", &["open", "closed"], "Milestone")?;
     let due = due_on(&body)?;
-    let (client, repo) = scope.open().await?;
+    let (mut client, repo) = scope.open().await?;
     repo.require(Access::Write)?;
-    let row = client
+    let tx = client.transaction().await?;
+    db::one_at_a_time(&tx, Serial::Milestones, repo.id).await?;
+    let row = tx
         .query_opt(
             "INSERT INTO milestones (repo_id, number, title, description, state, due_on, creator_id, closed_at)
              SELECT $1, coalesce(max(number), 0) + 1, $2, $3, coalesce($4, 'open'), to_timestamp($5), $6,
@@ -304,9 +343,9 @@ pub(crate) async fn create_milestone(scope: Scope, viewer: Viewer, body: Body) -
         )
         .await?
         .ok_or_else(|| ApiError::validation("Milestone", "title", "already_exists"))?;
-    Ok(req::created(
-        milestone_json(&client, scope.base(), row.get(0)).await?,
-    ))
+    let text = milestone_json(&tx, scope.base(), row.get(0)).await?;
+    tx.commit().await?;
+    Ok(req::created(text))
 }
 
 /// `GET /repos/{owner}/{repo}/milestones/{number}`.

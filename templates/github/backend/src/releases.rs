@@ -10,7 +10,7 @@ use serde_json::{Map, Value};
 
 use crate::error::{ApiError, ApiResult};
 use crate::repos::{Access, Repo};
-use crate::req::{self, Body, Listing, Query};
+use crate::req::{self, Body, Listing, Query, Shape};
 use crate::scope::Scope;
 use crate::viewer::Viewer;
 use crate::{commits, db, git, hooks, objects};
@@ -140,10 +140,15 @@ pub(crate) async fn list(scope: Scope, query: Query) -> ApiResult {
     .await
 }
 
+/// What a release write takes and the clone does not act on (it has no discussions),
+/// type-checked.
+const UNUSED: &[(&str, Shape)] = &[("discussion_category_name", Shape::Str)];
+
 /// `POST /repos/{owner}/{repo}/releases` (`tag_name`, `target_commitish`, `name`, `body`,
 /// `draft`, `prerelease`, `make_latest`, `generate_release_notes`): 201.
 pub(crate) async fn create(scope: Scope, viewer: Viewer, body: Body) -> ApiResult {
     let tag = tag_name(body.required("tag_name", "Release")?)?.to_owned();
+    body.accepts(UNUSED)?;
     let draft = body.bool("draft")?.unwrap_or(false);
     let prerelease = body.bool("prerelease")?.unwrap_or(false);
     let latest = make_latest(&body)?.unwrap_or_else(|| "true".to_owned());
@@ -239,6 +244,7 @@ pub(crate) async fn by_tag(scope: Scope<String>) -> ApiResult {
 /// (`draft: false`) makes its tag and announces it.
 pub(crate) async fn update(scope: Scope<String>, viewer: Viewer, body: Body) -> ApiResult {
     let tag = body.str("tag_name")?.map(tag_name).transpose()?;
+    body.accepts(UNUSED)?;
     let latest = make_latest(&body)?;
     let base = scope.base();
     let (mut client, repo) = scope.open().await?;

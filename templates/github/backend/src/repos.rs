@@ -9,7 +9,7 @@ use axum::http::StatusCode;
 
 use crate::error::{ApiError, ApiResult};
 use crate::git::{Commit, Entry, Signature};
-use crate::req::{self, Body, Listing, Page, Query};
+use crate::req::{self, Body, Listing, Page, Query, Shape};
 use crate::scope::Scope;
 use crate::viewer::{Caller, Viewer};
 use crate::{db, objects, users};
@@ -355,6 +355,23 @@ pub(crate) async fn signature(client: &impl GenericClient, user: i64) -> ApiResu
     })
 }
 
+/// The settings a repository update takes and the clone does not keep (its answers show
+/// GitHub's defaults for them), type-checked.
+const UNUSED_SETTINGS: &[(&str, Shape)] = &[
+    ("security_and_analysis", Shape::Object),
+    ("has_pull_requests", Shape::Bool),
+    ("pull_request_creation_policy", Shape::Str),
+    ("allow_auto_merge", Shape::Bool),
+    ("allow_update_branch", Shape::Bool),
+    ("use_squash_pr_title_as_default", Shape::Bool),
+    ("squash_merge_commit_title", Shape::Str),
+    ("squash_merge_commit_message", Shape::Str),
+    ("merge_commit_title", Shape::Str),
+    ("merge_commit_message", Shape::Str),
+    ("allow_forking", Shape::Bool),
+    ("web_commit_signoff_required", Shape::Bool),
+];
+
 /// `PATCH /repos/{owner}/{repo}`.
 pub(crate) async fn update(scope: Scope, viewer: Viewer, body: Body) -> ApiResult {
     let (mut client, repo) = scope.open().await?;
@@ -363,6 +380,7 @@ pub(crate) async fn update(scope: Scope, viewer: Viewer, body: Body) -> ApiResul
     }
     let new_name = body.str("name")?.map(valid_name).transpose()?;
     let private = private(&body)?;
+    body.accepts(UNUSED_SETTINGS)?;
     let text = |key: &str| body.str(key).map(|v| v.map(str::to_owned));
     let bools: Vec<Option<bool>> = [
         "has_issues",

@@ -165,8 +165,8 @@ impl Body {
         })
     }
 
-    /// A list whose items `item` reads; a lone string stands for a list of one (as GitHub
-    /// takes `"labels": "bug"`).
+    /// A list whose items `item` reads (anything but an array is 422, as GitHub's schema
+    /// answers `"labels": "bug"`).
     pub(crate) fn list(
         &self,
         key: &str,
@@ -175,7 +175,6 @@ impl Body {
         match self.0.get(key) {
             None | Some(Value::Null) => Ok(None),
             Some(Value::Array(items)) => items.iter().map(item).collect::<ApiResult<_>>().map(Some),
-            Some(Value::String(s)) => Ok(Some(vec![s.clone()])),
             Some(other) => Err(wrong_type(key, other, "an array")),
         }
     }
@@ -187,6 +186,22 @@ impl Body {
             Some(Value::Object(map)) => Ok(Some(map)),
             Some(other) => Err(wrong_type(key, other, "an object")),
         }
+    }
+
+    /// Checks the type of each of `fields`, documented ones the clone takes without acting on
+    /// them (issue types, merge commit wording, …): a wrong one is 422, as GitHub's schema
+    /// answers it, rather than dropped unseen.
+    pub(crate) fn accepts(&self, fields: &[(&str, Shape)]) -> ApiResult<()> {
+        for &(key, shape) in fields {
+            match shape {
+                Shape::Str => self.str(key).map(drop)?,
+                Shape::Bool => self.bool(key).map(drop)?,
+                Shape::Int => self.int(key).map(drop)?,
+                Shape::Object => self.object(key).map(drop)?,
+                Shape::List => self.list(key, |_| Ok(String::new())).map(drop)?,
+            }
+        }
+        Ok(())
     }
 
     /// One of `allowed` (422 `invalid` otherwise).
@@ -202,6 +217,21 @@ impl Body {
             Some(_) => Err(ApiError::validation(resource, key, "invalid")),
         }
     }
+}
+
+/// The JSON type a field must have, for [`Body::accepts`].
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Shape {
+    /// A string (or `null`).
+    Str,
+    /// A boolean (or `null`).
+    Bool,
+    /// An integer (or `null`).
+    Int,
+    /// An array of anything (or `null`).
+    List,
+    /// An object (or `null`).
+    Object,
 }
 
 /// A handler's `Raw(bytes)` argument: the request body read whole within the kit's limits
@@ -241,10 +271,7 @@ impl<S: Send + Sync> FromRequest<S> for Body {
 
 /// GitHub's schema error: `Invalid request.\n\nFor 'properties/title', 1 is not a string.`
 fn wrong_type(key: &str, value: &Value, expected: &str) -> ApiError {
-    let mut shown = value.to_string();
-    if shown.len() > 60 {
-        shown.truncate(60);
-    }
+    let shown: String = value.to_string().chars().take(60).collect();
     ApiError::invalid(format!(
         "Invalid request.\n\nFor 'properties/{key}', {shown} is not {expected}."
     ))

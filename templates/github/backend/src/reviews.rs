@@ -355,25 +355,33 @@ pub(crate) async fn requested(scope: Scope<String>) -> ApiResult {
     ))
 }
 
+/// GitHub's answer to a reviewer request naming someone who cannot review.
+const NOT_COLLABORATOR: &str = "Reviews may only be requested from collaborators. One or more of the users or teams you specified is not a collaborator of the repository.";
+
+/// The users `reviewers` names; a team in `team_reviewers` is refused as no collaborator (the
+/// clone has no teams).
 async fn reviewer_ids(
     client: &impl GenericClient,
     repo: &Repo,
     body: &Body,
 ) -> ApiResult<Vec<i64>> {
+    if !body
+        .strings("team_reviewers")?
+        .unwrap_or_default()
+        .is_empty()
+    {
+        return Err(ApiError::invalid(NOT_COLLABORATOR));
+    }
     let mut ids = Vec::new();
     for login in body.strings("reviewers")?.unwrap_or_default() {
         let Some((id, _)) = users::find(client, &login).await? else {
-            return Err(ApiError::invalid(
-                "Reviews may only be requested from collaborators. One or more of the users or teams you specified is not a collaborator of the repository.",
-            ));
+            return Err(ApiError::invalid(NOT_COLLABORATOR));
         };
         let row = client
             .query_one("SELECT gh_permission($1, $2)", &[&repo.id, &id])
             .await?;
         if row.get::<_, Option<String>>(0).is_none() {
-            return Err(ApiError::invalid(
-                "Reviews may only be requested from collaborators. One or more of the users or teams you specified is not a collaborator of the repository.",
-            ));
+            return Err(ApiError::invalid(NOT_COLLABORATOR));
         }
         ids.push(id);
     }

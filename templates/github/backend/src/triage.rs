@@ -90,7 +90,7 @@ pub(crate) async fn change_assignees(
         rows.iter().map(|r| r.get(0)).collect()
     };
     let sql = if adding {
-        "UPDATE issues i SET assignee_ids = (SELECT array_agg(DISTINCT x) FROM unnest(i.assignee_ids || $2) x)
+        "UPDATE issues i SET assignee_ids = coalesce((SELECT array_agg(DISTINCT x) FROM unnest(i.assignee_ids || $2) x), '{}')
          FROM issues o WHERE i.id = $1 AND o.id = i.id RETURNING o.assignee_ids, i.assignee_ids"
     } else {
         "UPDATE issues i SET assignee_ids = coalesce((SELECT array_agg(x) FROM unnest(i.assignee_ids) x WHERE x <> ALL($2)), '{}')

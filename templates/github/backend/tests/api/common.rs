@@ -230,3 +230,25 @@ pub(crate) async fn next<const N: usize>(
     assert_eq!(fields(&payload, pointers), expected, "{payload}");
     payload
 }
+
+/// `method path` once with each of `bodies`, as the caller of `api`, all sent at once: the
+/// answers, in the order of `bodies`.
+pub(crate) async fn at_once(
+    api: &Api,
+    method: reqwest::Method,
+    path: &str,
+    bodies: Vec<Value>,
+) -> Vec<Reply> {
+    let calls: Vec<_> = bodies
+        .into_iter()
+        .map(|body| {
+            let (api, method, path) = (api.clone(), method.clone(), path.to_owned());
+            tokio::spawn(async move { api.send(method, &path, Some(&body)).await })
+        })
+        .collect();
+    let mut replies = Vec::new();
+    for call in calls {
+        replies.push(call.await.unwrap());
+    }
+    replies
+}

@@ -7,6 +7,7 @@
 )]
 
 mod assets;
+mod bad_input;
 mod changes;
 mod checks;
 mod commit_comments;

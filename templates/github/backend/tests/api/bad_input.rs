@@ -1,0 +1,211 @@
+//! What a sweep of bad input over every route found: wrong types the clone took, answers
+//! it failed to give, and concurrent writes that collided.
+
+use reqwest::Method;
+use serde_json::json;
+
+use crate::common::{REPO, api, at_once, code, error, fetch, reviewer};
+
+#[asym::clone("github", seed = "basic")]
+async fn a_list_given_as_a_string_is_a_422(gh: asym::GitHub) {
+    let api = api(&gh);
+    let refused = api
+        .post(
+            &format!("{REPO}/issues"),
+            &json!({ "title": "x", "labels": "bug" }),
+        )
+        .await;
+    assert_eq!(
+        error(refused, 422),
+        "Invalid request.\n\nFor 'properties/labels', \"bug\" is not an array."
+    );
+    let issue = format!("{REPO}/issues/1");
+    let assignees = api.patch(&issue, &json!({ "assignees": "hubot" })).await;
+    let labels = api
+        .post(&format!("{issue}/labels"), &json!({ "labels": "docs" }))
+        .await;
+    let topics = api
+        .put(&format!("{REPO}/topics"), &json!({ "names": "rust" }))
+        .await;
+    for reply in [assignees, labels, topics] {
+        assert!(error(reply, 422).ends_with("is not an array."));
+    }
+    // The labels routes take one label's name as the whole body, as GitHub documents.
+    let added = api
+        .send_raw(
+            Method::POST,
+            &format!("{issue}/labels"),
+            "application/json",
+            "\"docs\"",
+        )
+        .await
+        .expect(200);
+    assert_eq!(added.as_array().unwrap().len(), 2, "{added}");
+}
+
+#[asym::clone("github", seed = "basic")]
+async fn a_label_name_past_50_characters_or_blank_is_a_422(gh: asym::GitHub) {
+    let api = api(&gh);
+    let long = "l".repeat(51);
+    let on_issue = format!("{REPO}/issues/1/labels");
+    for name in [long.as_str(), "", "  "] {
+        let reply = api.post(&on_issue, &json!({ "labels": [name] })).await;
+        let body = reply.expect(422);
+        assert_eq!(
+            body["errors"],
+            json!([{ "value": name, "resource": "Label", "field": "name", "code": "invalid" }])
+        );
+        let opened = api
+            .post(
+                &format!("{REPO}/issues"),
+                &json!({ "title": "x", "labels": [name] }),
+            )
+            .await;
+        assert_eq!(code(opened), "invalid");
+    }
+    let made = api
+        .post(&format!("{REPO}/labels"), &json!({ "name": long }))
+        .await
+        .expect(422);
+    assert_eq!(
+        made["errors"][0]["message"],
+        "name is too long (maximum is 50 characters)"
+    );
+    let renamed = api
+        .patch(&format!("{REPO}/labels/bug"), &json!({ "new_name": "" }))
+        .await;
+    assert_eq!(code(renamed), "invalid");
+    let described = api
+        .post(
+            &format!("{REPO}/labels"),
+            &json!({ "name": "ok", "description": "d".repeat(101) }),
+        )
+        .await
+        .expect(422);
+    assert_eq!(described["errors"][0]["field"], "description");
+    assert_eq!(
+        fetch(&api, &format!("{REPO}/labels/bug")).await["name"],
+        "bug"
+    );
+}
+
+#[asym::clone("github", seed = "basic")]
+async fn a_wrong_type_holding_text_past_60_bytes_is_a_422(gh: asym::GitHub) {
+    // The schema error shows the start of the value: cut inside a character, it used to
+    // abort the request without an answer.
+    let body = json!({ "title": "x", "body": [format!("a{}", "é".repeat(40))] });
+    let reply = api(&gh).post(&format!("{REPO}/issues"), &body).await;
+    assert!(error(reply, 422).ends_with("is not a string."));
+}
+
+#[asym::clone("github", seed = "basic")]
+async fn adding_no_assignees_answers_the_issue(gh: asym::GitHub) {
+    let path = format!("{REPO}/issues/1/assignees");
+    for body in [
+        json!({}),
+        json!({ "assignees": null }),
+        json!({ "assignees": [] }),
+    ] {
+        let issue = api(&gh).post(&path, &body).await.expect(201);
+        assert_eq!(issue["assignees"], json!([]), "{body}");
+    }
+}
+
+#[asym::clone("github", seed = "basic")]
+async fn documented_fields_the_clone_does_not_keep_are_still_type_checked(gh: asym::GitHub) {
+    let api = api(&gh);
+    let issues = format!("{REPO}/issues");
+    for (path, body) in [
+        (issues.clone(), json!({ "title": "x", "type": 7 })),
+        (
+            issues.clone(),
+            json!({ "title": "x", "issue_field_values": "v" }),
+        ),
+        (issues.clone(), json!({ "title": 1.5 })),
+        (
+            format!("{issues}/1"),
+            json!({ "duplicate_issue_id": "two" }),
+        ),
+        (REPO.to_owned(), json!({ "allow_auto_merge": "yes" })),
+        (REPO.to_owned(), json!({ "merge_commit_title": 1 })),
+        (
+            format!("{REPO}/releases"),
+            json!({ "tag_name": "v1", "discussion_category_name": 1 }),
+        ),
+    ] {
+        let reply = if path.ends_with("/issues") || path.ends_with("/releases") {
+            api.post(&path, &body).await
+        } else {
+            api.patch(&path, &body).await
+        };
+        assert!(
+            error(reply, 422).starts_with("Invalid request."),
+            "{path} {body}"
+        );
+    }
+    assert_eq!(
+        fetch(&api, &format!("{issues}/1")).await["title"],
+        "Found a bug"
+    );
+}
+
+#[asym::clone("github", seed = "basic")]
+async fn requesting_a_team_review_is_a_422_without_teams(gh: asym::GitHub) {
+    crate::common::branch(&api(&gh), "team", "team.txt", "t\n").await;
+    let pull = crate::common::open_pull(&reviewer(&gh), "Team", "team").await;
+    let path = format!("{REPO}/pulls/{}/requested_reviewers", pull["number"]);
+    let message = error(
+        api(&gh)
+            .post(&path, &json!({ "team_reviewers": ["core"] }))
+            .await,
+        422,
+    );
+    assert!(message.starts_with("Reviews may only be requested from collaborators."));
+    let typed = api(&gh).post(&path, &json!({ "team_reviewers": 3 })).await;
+    assert!(error(typed, 422).contains("is not an array"));
+}
+
+#[asym::clone("github", seed = "basic")]
+async fn concurrent_milestone_creates_each_get_their_own_number(gh: asym::GitHub) {
+    let api = api(&gh);
+    let path = format!("{REPO}/milestones");
+    let same = vec![json!({ "title": "same" }); 10];
+    let mut statuses: Vec<u16> = at_once(&api, Method::POST, &path, same)
+        .await
+        .iter()
+        .map(|r| r.status)
+        .collect();
+    statuses.sort_unstable();
+    assert_eq!(statuses, [vec![201], vec![422; 9]].concat());
+    let distinct = (0..10)
+        .map(|i| json!({ "title": format!("m{i}") }))
+        .collect();
+    let mut numbers: Vec<i64> = at_once(&api, Method::POST, &path, distinct)
+        .await
+        .into_iter()
+        .map(|r| r.expect(201)["number"].as_i64().unwrap())
+        .collect();
+    numbers.sort_unstable();
+    assert_eq!(numbers, (2..=11).collect::<Vec<_>>());
+}
+
+#[asym::clone("github", seed = "basic")]
+async fn concurrent_forks_by_one_account_answer_the_same_fork(gh: asym::GitHub) {
+    let path = format!("{REPO}/forks");
+    let replies = at_once(&reviewer(&gh), Method::POST, &path, vec![json!({}); 10]).await;
+    let names: Vec<(u16, String)> = replies
+        .into_iter()
+        .map(|r| {
+            (
+                r.status,
+                r.body["full_name"].as_str().unwrap_or_default().to_owned(),
+            )
+        })
+        .collect();
+    assert!(
+        names
+            .iter()
+            .all(|n| *n == (202, "hubot/hello-world".to_owned())),
+        "{names:?}"
+    );
+}
