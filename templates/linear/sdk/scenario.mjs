@@ -1,6 +1,10 @@
 // @linear/sdk scenarios against a Linear clone: the SDK unmodified but for its apiUrl.
 //   LINEAR_API_URL=http://127.0.0.1:3014/graphql LINEAR_API_KEY=lin_api_… LINEAR_OAUTH_TOKEN=… node scenario.mjs
-import { LinearClient, LinearErrorType } from "@linear/sdk";
+// ASYM_ADMIN_SECRET (the clone's) lets the rate-limit scenario switch enforcement on.
+import {
+  AuthenticationLinearError, GraphqlLinearError, InvalidInputLinearError, LinearClient, LinearError, LinearErrorType,
+  RatelimitedLinearError,
+} from "@linear/sdk";
 import { LinearWebhookClient } from "@linear/sdk/webhooks";
 import { withReceiver } from "./check.mjs";
 
@@ -664,6 +668,163 @@ await scenario("webhooks of every type Linear sends, dispatched by LinearWebhook
   assert(loud.length === 0, `deliveries for ${loud.map((r) => r.headers["linear-event"])}`);
   await linear.deleteWebhook(hook.id);
 }));
+
+// What a team's first scripts do (Linear's SDK getting-started): my open issues, my created
+// issues a page at a time, a team's issues by a filter.
+await scenario("getting started: viewer.assignedIssues with a filter, createdIssues, team.issues", async () => {
+  const me = await linear.viewer;
+  const open = await me.assignedIssues({ filter: { state: { type: { nin: ["completed", "canceled"] } } } });
+  assert(open.nodes.length > 0, "assigned issues");
+  for (const issue of open.nodes) {
+    assert((await issue.assignee).id === me.id && !["completed", "canceled"].includes((await issue.state).type), issue.identifier);
+  }
+  const created = await me.createdIssues({ first: 2 });
+  assert(created.nodes.length === 2 && created.pageInfo.hasNextPage, "createdIssues, a page of two");
+  assert((await Promise.all(created.nodes.map((i) => i.creator))).every((u) => u.id === me.id), "created by me");
+  const high = await (await linear.team(ENG)).issues({ filter: { priority: { eq: 2 } } });
+  assert(high.nodes.some((i) => i.identifier === "ENG-1") && high.nodes.every((i) => i.priority === 2), "team.issues filtered");
+});
+
+await scenario("model methods: issue.update, archive, unarchive, delete; comment.update, delete", async () => {
+  const issue = await (await linear.createIssue({ teamId: ENG, title: "Model" })).issue;
+  const updated = await (await issue.update({ title: "Model 2", priority: 4 })).issue;
+  assert(updated.title === "Model 2" && updated.priorityLabel === "Low", "issue.update");
+  assert((await (await issue.archive()).entity).archivedAt instanceof Date, "issue.archive");
+  assert((await issue.unarchive()).success && !(await linear.issue(issue.id)).archivedAt, "issue.unarchive");
+  const comment = await (await linear.createComment({ issueId: issue.id, body: "First" })).comment;
+  assert((await (await comment.update({ body: "Second" })).comment).body === "Second", "comment.update");
+  assert((await comment.delete()).success && (await issue.comments()).nodes.length === 0, "comment.delete");
+  const trashed = await issue.delete();
+  assert(trashed.success && (await trashed.entity).trashed === true, "issue.delete trashes");
+});
+
+await scenario("pagination helpers: linear.paginate, fetchNext to the end, last and fetchPrevious", async () => {
+  const everything = (await linear.issues({ first: 250 })).nodes.map((i) => i.id);
+  const all = await linear.paginate(linear.issues, { first: 3 });
+  assert(all.map((i) => i.id).join() === everything.join(), `paginate ${all.length}/${everything.length}`);
+  let page = await linear.issues({ first: 5 });
+  while (page.pageInfo.hasNextPage) page = await page.fetchNext();
+  assert(page.nodes.map((i) => i.id).join() === everything.join(), "fetchNext to the end");
+  const last = await linear.issues({ last: 3 });
+  const tail = last.nodes.map((i) => i.id);
+  assert(tail.join() === everything.slice(-3).join() && last.pageInfo.hasPreviousPage, "the last three");
+  const grown = await last.fetchPrevious();
+  assert(grown.nodes.map((i) => i.id).join() === everything.slice(-6).join(), "fetchPrevious prepends the three before");
+});
+
+await scenario("custom GraphQL through linear.client: rawRequest and its headers, request with variables, a GraphqlLinearError", async () => {
+  const raw = await linear.client.rawRequest("query Me { viewer { id email } }");
+  assert(raw.status === 200 && raw.data.viewer.email === "ada@acme.test", "rawRequest");
+  assert(Number(raw.headers.get("x-ratelimit-requests-limit")) > 0 && Number(raw.headers.get("x-complexity")) > 0, "rate-limit headers");
+  const got = await linear.client.request("query Issue($id: String!) { issue(id: $id) { identifier state { name } } }", { id: "ENG-1" });
+  assert(got.issue.identifier === "ENG-1" && got.issue.state.name === "In Progress", "request");
+  const err = await expectError(linear.client.rawRequest("query { viewer { nope } }"), LinearErrorType.GraphqlError, "an unknown field");
+  assert(err instanceof GraphqlLinearError && err.status === 400 && err.message.includes("nope"), err.message);
+});
+
+await scenario("typed errors: InvalidInputLinearError (status, errors, path, query, variables), AuthenticationLinearError", async () => {
+  const id = "00000000-0000-4000-8000-000000000000";
+  const missing = await expectError(linear.issue(id), LinearErrorType.InvalidInput, "an unknown issue");
+  assert(missing instanceof InvalidInputLinearError && missing instanceof LinearError && missing.status === 400, "class and status");
+  const [first] = missing.errors;
+  assert(first.message === "Could not find referenced Issue." && first.userError && first.path.join() === "issue", JSON.stringify(first));
+  assert(missing.message.startsWith("Entity not found: Issue") && missing.query.includes("issue(id: $id)") && missing.variables.id === id, missing.message);
+  const update = await expectError(linear.updateIssue("ENG-999", { title: "x" }), LinearErrorType.InvalidInput, "updating an unknown issue");
+  assert(update.errors[0].path.join() === "issueUpdate", JSON.stringify(update.errors));
+  const revoked = new LinearClient({ apiKey: "lin_api_revoked0000000000000000000000000000", apiUrl });
+  const denied = await expectError(revoked.createIssue({ teamId: ENG, title: "x" }), LinearErrorType.AuthenticationError, "an unknown key");
+  assert(denied instanceof AuthenticationLinearError && denied.status === 401 && denied.errors[0].userError, denied.message);
+});
+
+await scenario("rate limits: RatelimitedLinearError says retryAfter, the limits, what is left and when they reset", async () => {
+  if (!process.env.ASYM_ADMIN_SECRET) return console.log("     (no ASYM_ADMIN_SECRET: rate limits left off)");
+  await admin("rate-limit", { enforce: true, requestsLimit: 2 });
+  try {
+    await linear.viewer;
+    await linear.viewer;
+    const err = await expectError(linear.viewer, LinearErrorType.Ratelimited, "the third request");
+    assert(err instanceof RatelimitedLinearError && err.status === 429, "class and status");
+    assert(err.retryAfter > 0 && err.retryAfter <= 3600, `retryAfter ${err.retryAfter}`);
+    assert(err.requestsLimit === 2 && err.requestsRemaining === 0 && err.requestsResetAt > Date.now(), `requests ${err.requestsLimit} ${err.requestsRemaining} ${err.requestsResetAt}`);
+    assert(err.complexityLimit > 0 && err.complexityRemaining >= 0 && err.complexityResetAt === err.requestsResetAt, "complexity");
+  } finally {
+    await admin("rate-limit", { enforce: false });
+  }
+});
+
+await scenario("webhooks: webhooks, team.webhooks, webhook by id, a minted secret; a tampered delivery fails LinearWebhookClient", () => withReceiver(async (url, received, until) => {
+  const hook = await (await linear.createWebhook({ url, teamId: ENG, resourceTypes: ["Issue"] })).webhook;
+  assert(hook.secret?.startsWith("lin_wh_"), `minted secret ${hook.secret}`);
+  assert((await linear.webhooks()).nodes.some((h) => h.id === hook.id), "webhooks");
+  assert((await (await linear.team(ENG)).webhooks()).nodes.some((h) => h.id === hook.id), "team.webhooks");
+  assert((await linear.webhook(hook.id)).resourceTypes.join() === "Issue", "webhook by id");
+  await linear.createIssue({ teamId: ENG, title: "Signed" });
+  const delivery = await until((r) => r.headers["linear-event"] === "Issue");
+  const handler = new LinearWebhookClient(hook.secret).createHandler();
+  const post = (body) => handler(new Request(url, { method: "POST", headers: { "content-type": "application/json", "linear-signature": delivery.headers["linear-signature"] }, body }));
+  assert((await post(delivery.body)).status === 200, "the delivery verifies with the minted secret");
+  assert((await post(delivery.body.replace("Signed", "Forged"))).status === 400, "a tampered body does not");
+  await linear.deleteWebhook(hook.id);
+}));
+
+await scenario("subscribers: issue.subscribers, issueSubscribe and issueUnsubscribe by user id", async () => {
+  const ben = await oauth.viewer;
+  const subscribers = async () => (await (await linear.issue("ENG-3")).subscribers()).nodes.map((u) => u.id);
+  assert(!(await subscribers()).includes(ben.id), "Ben is not subscribed");
+  assert((await linear.issueSubscribe("ENG-3", { userId: ben.id })).success && (await subscribers()).includes(ben.id), "issueSubscribe");
+  assert((await linear.issueUnsubscribe("ENG-3", { userId: ben.id })).success && !(await subscribers()).includes(ben.id), "issueUnsubscribe");
+});
+
+await scenario("project milestones: create, project.projectMilestones, an issue in one, update, delete", async () => {
+  const launch = (await linear.projects({ filter: { name: { eq: "Launch" } } })).nodes[0];
+  const rc = await (await linear.createProjectMilestone({ projectId: launch.id, name: "RC", targetDate: "2099-01-01" })).projectMilestone;
+  assert((await launch.projectMilestones()).nodes.some((m) => m.id === rc.id), "project.projectMilestones");
+  const issue = await (await linear.createIssue({ teamId: ENG, title: "Release candidate", projectId: launch.id, projectMilestoneId: rc.id })).issue;
+  assert((await issue.projectMilestone).id === rc.id && (await rc.issues()).nodes.map((i) => i.id).join() === issue.id, "issue in the milestone");
+  assert((await (await linear.updateProjectMilestone(rc.id, { name: "RC1" })).projectMilestone).name === "RC1", "projectMilestoneUpdate");
+  assert((await linear.deleteProjectMilestone(rc.id)).success, "projectMilestoneDelete");
+  assert((await launch.projectMilestones()).nodes.every((m) => m.id !== rc.id), "gone from the project");
+  assert((await (await linear.issue(issue.id)).project).id === launch.id, "the issue keeps its project");
+});
+
+await scenario("createIssue with assignee, state, estimate, cycle, project, labels, due date; filters on them; permanentlyDelete", async () => {
+  const me = await linear.viewer;
+  const todo = (await (await linear.team(ENG)).states()).nodes.find((s) => s.name === "Todo");
+  const [cycle] = (await linear.cycles({ filter: { isActive: { eq: true } } })).nodes;
+  const launch = (await linear.projects({ filter: { name: { eq: "Launch" } } })).nodes[0];
+  const bug = "e0000000-0000-4000-8000-000000000001";
+  const issue = await (await linear.createIssue({
+    teamId: ENG, title: "Everything", assigneeId: me.id, stateId: todo.id, estimate: 3, cycleId: cycle.id,
+    projectId: launch.id, labelIds: [bug], dueDate: "2099-01-01", priority: 1,
+  })).issue;
+  const [state, assignee, inCycle, project] = await Promise.all([issue.state, issue.assignee, issue.cycle, issue.project]);
+  assert(state.name === "Todo" && assignee.id === me.id && inCycle.id === cycle.id && project.id === launch.id, "relations");
+  assert(issue.estimate === 3 && issue.labelIds.join() === bug && issue.dueDate === "2099-01-01" && issue.priorityLabel === "Urgent", "fields");
+  const found = await linear.issues({ filter: { assignee: { email: { eq: me.email } }, dueDate: { gt: "2098-12-31" }, state: { name: { eq: "Todo" } } } });
+  assert(found.nodes.map((i) => i.id).join() === issue.id, `filters: ${found.nodes.map((i) => i.identifier)}`);
+  assert((await linear.deleteIssue(issue.id, { permanentlyDelete: true })).success, "permanentlyDelete");
+  await expectError(linear.issue(issue.id), LinearErrorType.InvalidInput, "a permanently deleted issue");
+});
+
+await scenario("20 createIssue at once are numbered apart; 20 updates of one issue at once all land", async () => {
+  const issues = await Promise.all(Array.from({ length: 20 }, (_, n) => linear.createIssue({ teamId: ENG, title: `Burst ${n}` }).then((p) => p.issue)));
+  const numbers = issues.map((i) => i.number).sort((a, b) => a - b);
+  assert(new Set(numbers).size === 20 && numbers[19] - numbers[0] === 19, `numbers ${numbers}`);
+  const updates = await Promise.all(issues.map((_, n) => linear.updateIssue(issues[0].id, { estimate: n + 1 })));
+  assert(updates.every((u) => u.success), "every update succeeded");
+  const estimate = (await linear.issue(issues[0].id)).estimate;
+  assert(estimate >= 1 && estimate <= 20, `estimate ${estimate}`);
+});
+
+async function admin(path, body) {
+  const response = await fetch(apiUrl.replace(/graphql$/, `api/admin/${path}`), {
+    method: "POST",
+    headers: { "content-type": "application/json", "x-asym-admin-secret": process.env.ASYM_ADMIN_SECRET },
+    body: JSON.stringify(body),
+  });
+  assert(response.ok, `admin ${path}: ${response.status}`);
+  return response.json();
+}
 
 console.log(failures === 0 ? "all scenarios passed" : `${failures} scenario(s) failed`);
 process.exit(failures === 0 ? 0 : 1);

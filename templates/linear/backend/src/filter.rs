@@ -2,7 +2,7 @@
 //! conditions: comparators (`eq`, `neq`, `in`, `nin`, `lt`, `lte`, `gt`, `gte`, `null`,
 //! `contains`, `startsWith`, … and their `IgnoreCase` forms), relations (`team`, `state`,
 //! `assignee`, `project`, `cycle`, `parent`, with `null`), label collections (`some`, `every`,
-//! `none`), `isMe`, and `and`/`or`. A filter field the clone does not implement is refused as
+//! `none`), `isMe`, a cycle's `isActive`, `isNext`, … and `and`/`or`. A filter field the clone does not implement is refused as
 //! invalid input naming it, never silently ignored.
 
 use asym_kit::tokio_postgres::types::ToSql;
@@ -136,6 +136,34 @@ impl Kind {
         }
     }
 
+    /// Boolean filter fields computed from other columns of a row aliased `alias`, as the
+    /// API renders them (`cycle_doc` in `migrations/0002_documents.sql`): a cycle is active
+    /// from its start until its end, the next one is its team's first still to start, the
+    /// previous one its team's last ended.
+    fn computed(self, field: &str, alias: &str) -> Option<String> {
+        let sibling = |order: &str| {
+            format!(
+                "coalesce({alias}.id = (SELECT sibling.id FROM cycles sibling
+                   WHERE sibling.team_id = {alias}.team_id AND sibling.archived_at IS NULL
+                     AND {order} LIMIT 1), false)"
+            )
+        };
+        Some(match (self, field) {
+            (Self::Cycle, "isActive") => {
+                format!("(now() >= {alias}.starts_at AND now() < {alias}.ends_at)")
+            }
+            (Self::Cycle, "isFuture") => format!("({alias}.starts_at > now())"),
+            (Self::Cycle, "isPast") => format!("({alias}.ends_at <= now())"),
+            (Self::Cycle, "isNext") => {
+                sibling("sibling.starts_at > now() ORDER BY sibling.starts_at")
+            }
+            (Self::Cycle, "isPrevious") => {
+                sibling("sibling.ends_at <= now() ORDER BY sibling.ends_at DESC")
+            }
+            _ => return None,
+        })
+    }
+
     /// How plain filter field `field` compares, if this kind has it.
     fn comparison(self, field: &str) -> Option<Cmp> {
         COMMON_FIELDS
@@ -260,7 +288,9 @@ fn object(w: &mut Where, kind: Kind, alias: &str, filter: &Map<String, Value>) -
             "labels" if kind == Kind::Issue => labels(w, alias, value)?,
             "null" => continue,
             _ => {
-                if let Some(cmp) = kind.comparison(key) {
+                if let Some(expr) = kind.computed(key, alias) {
+                    compare(w, &expr, Cmp::Bool, comparator_map(key, value)?)?
+                } else if let Some(cmp) = kind.comparison(key) {
                     let column = column(key);
                     compare(
                         w,

@@ -2,14 +2,12 @@
 //! OAuth tokens), the bounded body, execution, and Linear's statuses and headers
 //! (`X-Complexity`, `X-RateLimit-*`). `GET /graphql/schema` serves the SDL.
 
-use std::time::{SystemTime, UNIX_EPOCH};
-
 use asym_kit::body::{self, BodyError, Limits};
 use asym_kit::credentials;
 use async_graphql::{ErrorExtensionValues, Response as GqlResponse};
 use axum::body::Body;
 use axum::extract::State;
-use axum::http::header::{AUTHORIZATION, CONTENT_TYPE};
+use axum::http::header::{ALLOW, AUTHORIZATION, CONTENT_TYPE};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 
@@ -131,34 +129,7 @@ pub(crate) async fn graphql(State(app): State<App>, headers: HeaderMap, body: Bo
             (status, axum::Json(&response)).into_response()
         }
     };
-    let headers = reply.headers_mut();
-    let now = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .unwrap_or_default();
-    let reset = (now.as_secs() / 3600 + 1) * 3600 * 1000;
-    let remaining = limits.remaining;
-    for (name, value) in [
-        ("x-complexity", complexity.to_string()),
-        ("x-ratelimit-requests-limit", limits.requests.to_string()),
-        ("x-ratelimit-requests-remaining", remaining.to_string()),
-        ("x-ratelimit-requests-reset", reset.to_string()),
-        (
-            "x-ratelimit-complexity-limit",
-            limits.complexity.to_string(),
-        ),
-        (
-            "x-ratelimit-complexity-remaining",
-            limits
-                .complexity_remaining
-                .saturating_sub(complexity)
-                .to_string(),
-        ),
-        ("x-ratelimit-complexity-reset", reset.to_string()),
-    ] {
-        if let Ok(value) = HeaderValue::from_str(&value) {
-            headers.insert(name, value);
-        }
-    }
+    ratelimit::stamp(reply.headers_mut(), &limits, complexity);
     ratelimit::charge(&app.shared, &limits, &credential, complexity).await;
     reply
 }
@@ -209,10 +180,29 @@ fn status_of(response: &mut GqlResponse) -> StatusCode {
 
 /// Every other path: Linear's error shape, 404.
 pub(crate) async fn not_found() -> Response {
+    refusal(StatusCode::NOT_FOUND, "NOT_FOUND", "Not found")
+}
+
+/// A method a route does not serve: 405 in the same shape, `Allow` naming the one it does.
+pub(crate) fn method_not_allowed(allowed: &'static str) -> Response {
+    let message = format!("This route is only served over {allowed}");
+    let mut response = refusal(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "METHOD_NOT_ALLOWED",
+        &message,
+    );
+    response
+        .headers_mut()
+        .insert(ALLOW, HeaderValue::from_static(allowed));
+    response
+}
+
+/// A refusal of the request itself (no GraphQL was run), in Linear's error shape.
+fn refusal(status: StatusCode, code: &str, message: &str) -> Response {
     let body = serde_json::json!({ "errors": [{
-        "message": "Not found",
-        "extensions": { "type": "invalid input", "code": "NOT_FOUND", "statusCode": 404,
-                        "userError": true, "userPresentableMessage": "Not found" },
+        "message": message,
+        "extensions": { "type": "invalid input", "code": code, "statusCode": status.as_u16(),
+                        "userError": true, "userPresentableMessage": message },
     }]});
-    (StatusCode::NOT_FOUND, axum::Json(body)).into_response()
+    (status, axum::Json(body)).into_response()
 }

@@ -132,8 +132,14 @@ pub fn app(kit: Kit) -> Router {
         documents: prepared::Documents::new(types),
     };
     Router::new()
-        .route("/graphql", post(http::graphql))
-        .route("/graphql/schema", get(http::schema))
+        .route(
+            "/graphql",
+            post(http::graphql).fallback(|| async { http::method_not_allowed("POST") }),
+        )
+        .route(
+            "/graphql/schema",
+            get(http::schema).fallback(|| async { http::method_not_allowed("GET") }),
+        )
         .route("/api/admin/provision", post(provision))
         .route("/api/admin/rate-limit", post(ratelimit::configure))
         .fallback(http::not_found)

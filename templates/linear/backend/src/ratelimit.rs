@@ -3,11 +3,13 @@
 //! switches enforcement on, after which each request is counted in `rate_windows` and one
 //! past the limit answers HTTP 429 with Linear's `RATELIMITED` error.
 
+use std::time::{SystemTime, UNIX_EPOCH};
+
 use asym_kit::body::{self, Limits as BodyLimits};
 use axum::body::Bytes;
 use axum::extract::State;
-use axum::http::StatusCode;
 use axum::http::header::RETRY_AFTER;
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde_json::json;
 
@@ -70,12 +72,49 @@ pub(crate) async fn admit(shared: &Shared, credential: &str) -> Result<Limits, R
             "Rate limit exceeded",
             "You have exceeded the rate limit. Please try again later.",
         );
-        response
-            .headers_mut()
-            .insert(RETRY_AFTER, axum::http::HeaderValue::from_static("3600"));
+        let headers = response.headers_mut();
+        let (now, reset) = window();
+        headers.insert(
+            RETRY_AFTER,
+            HeaderValue::from(reset.div_ceil(1000) - now / 1000),
+        );
+        stamp(headers, &limits, 0);
         return Err(response);
     }
     Ok(limits)
+}
+
+/// Now and the end of the hour's window, in epoch milliseconds.
+fn window() -> (u64, u64) {
+    let now = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap_or_default();
+    let millis = u64::try_from(now.as_millis()).unwrap_or(u64::MAX);
+    (millis, (now.as_secs() / 3600 + 1) * 3600 * 1000)
+}
+
+/// Linear's headers on every answer, a refused one too (`RatelimitedLinearError` reads them
+/// from the 429): the request and complexity allowances, what is left after this request of
+/// `complexity` points, and when the window resets (epoch milliseconds).
+pub(crate) fn stamp(headers: &mut HeaderMap, limits: &Limits, complexity: u64) {
+    let (_, reset) = window();
+    for (name, value) in [
+        ("x-complexity", complexity),
+        ("x-ratelimit-requests-limit", limits.requests.unsigned_abs()),
+        (
+            "x-ratelimit-requests-remaining",
+            limits.remaining.unsigned_abs(),
+        ),
+        ("x-ratelimit-requests-reset", reset),
+        ("x-ratelimit-complexity-limit", limits.complexity),
+        (
+            "x-ratelimit-complexity-remaining",
+            limits.complexity_remaining.saturating_sub(complexity),
+        ),
+        ("x-ratelimit-complexity-reset", reset),
+    ] {
+        headers.insert(name, HeaderValue::from(value));
+    }
 }
 
 /// Adds a request's complexity to `credential`'s hour (when enforcing).

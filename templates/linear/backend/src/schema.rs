@@ -64,7 +64,7 @@ pub(crate) fn build(data: crate::Shared) -> Result<Schema, SchemaError> {
                     if let Some(text) = value.description {
                         item = item.description(text.node);
                     }
-                    item.deprecation(deprecation(&value.directives).as_deref())
+                    deprecated(item, &value.directives)
                 });
                 builder.register(described(Enum::new(name).items(items), description))
             }
@@ -129,16 +129,35 @@ macro_rules! describe {
 }
 describe!(Scalar, Enum, InputObject, Union, Interface, Object);
 
-/// The reason of an `@deprecated` directive, if any.
-fn deprecation(directives: &[Positioned<ConstDirective>]) -> Option<String> {
-    directives
-        .iter()
-        .find(|d| d.node.name.node == "deprecated")
-        .map(|d| match d.node.get_argument("reason").map(|v| &v.node) {
-            Some(Value::String(reason)) => reason.clone(),
-            _ => "No longer supported".to_owned(),
-        })
+/// `item` deprecated when `directives` hold `@deprecated` (with its reason, else GraphQL's
+/// default one), else as it is: async-graphql's `deprecation(None)` would still deprecate it,
+/// and introspection (`fields`, `enumValues` without `includeDeprecated`) would then list
+/// nothing.
+fn deprecated<T: Deprecate>(item: T, directives: &[Positioned<ConstDirective>]) -> T {
+    let Some(directive) = directives.iter().find(|d| d.node.name.node == "deprecated") else {
+        return item;
+    };
+    match directive.node.get_argument("reason").map(|v| &v.node) {
+        Some(Value::String(reason)) => item.deprecate(reason),
+        _ => item.deprecate("No longer supported"),
+    }
 }
+
+/// The dynamic schema's items that can be deprecated.
+trait Deprecate {
+    fn deprecate(self, reason: &str) -> Self;
+}
+
+macro_rules! deprecate {
+    ($($ty:ty),*) => {$(
+        impl Deprecate for $ty {
+            fn deprecate(self, reason: &str) -> Self {
+                self.deprecation(Some(reason))
+            }
+        }
+    )*};
+}
+deprecate!(Field, EnumItem);
 
 fn type_ref(ty: &Type) -> TypeRef {
     let inner = match &ty.base {
@@ -185,7 +204,7 @@ fn field_of(parent: &str, definition: FieldDefinition, objects: &HashSet<Name>) 
     if let Some(text) = definition.description {
         field = field.description(text.node);
     }
-    field.deprecation(deprecation(&definition.directives).as_deref())
+    deprecated(field, &definition.directives)
 }
 
 /// The named type under any list and non-null wrappers.

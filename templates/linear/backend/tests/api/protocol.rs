@@ -2,6 +2,7 @@
 //! 5xx) and change nothing; depth and complexity limits; unknown routes; the SDL; rate-limit
 //! headers and their enforcement switch.
 
+use asym_kit::testing::{assert_contains, pluck};
 use axum::http::Method;
 use serde_json::{Value, json};
 
@@ -168,15 +169,8 @@ async fn routes_schema_and_rate_limits(linear: asym::Linear) {
     );
     assert!(reply.header("x-ratelimit-requests-reset").is_some());
 
-    let admin = asym_kit::testing::Api::new(linear.endpoint("backend").unwrap())
-        .with_header("X-Asym-Admin-Secret", linear.admin_secret());
-    let set = admin
-        .post(
-            "/api/admin/rate-limit",
-            &json!({"enforce": true, "requestsLimit": 2}),
-        )
-        .await;
-    assert_eq!(set.expect(200)["enforce"], true);
+    let set = rate_limit(&linear, json!({"enforce": true, "requestsLimit": 2})).await;
+    assert_eq!(set["enforce"], true);
     let first = gql(&api, "{ viewer { id } }", json!({})).await;
     assert_eq!(first.header("x-ratelimit-requests-remaining"), Some("1"));
     gql(&api, "{ viewer { id } }", json!({})).await.expect(200);
@@ -186,11 +180,51 @@ async fn routes_schema_and_rate_limits(linear: asym::Linear) {
         limited.body["errors"][0]["extensions"]["type"],
         "ratelimited"
     );
-    admin
-        .post("/api/admin/rate-limit", &json!({"enforce": false}))
-        .await
-        .expect(200);
+    rate_limit(&linear, json!({"enforce": false})).await;
     gql(&api, "{ viewer { id } }", json!({})).await.expect(200);
+}
+
+/// Sets the clone's rate limits through `POST /api/admin/rate-limit`; answers the settings.
+async fn rate_limit(linear: &asym::Linear, settings: Value) -> Value {
+    asym_kit::testing::Api::new(linear.endpoint("backend").unwrap())
+        .with_header("X-Asym-Admin-Secret", linear.admin_secret())
+        .post("/api/admin/rate-limit", &settings)
+        .await
+        .expect(200)
+}
+
+/// @linear/sdk's `RatelimitedLinearError` reads its `retryAfter`, limits and resets from the
+/// 429's headers, so the refusal carries them as every other answer does.
+#[asym::clone("linear", seed = "basic")]
+async fn a_rate_limited_answer_says_its_limits_and_when_to_retry(linear: asym::Linear) {
+    let api = client(&linear);
+    rate_limit(&linear, json!({"enforce": true, "requestsLimit": 1})).await;
+    let counted = gql(&api, "{ viewer { id } }", json!({})).await;
+    assert_eq!(counted.header("x-ratelimit-requests-remaining"), Some("0"));
+    let limited = gql(&api, "{ viewer { id } }", json!({})).await;
+    error(&limited, 429, "RATELIMITED");
+    let number = |name: &str| -> u64 {
+        let value = limited.header(name);
+        value
+            .and_then(|v| v.parse().ok())
+            .unwrap_or_else(|| panic!("{name}: {value:?}"))
+    };
+    assert_eq!(number("x-ratelimit-requests-limit"), 1);
+    assert_eq!(number("x-ratelimit-requests-remaining"), 0);
+    assert_eq!(number("x-ratelimit-complexity-limit"), 3_000_000);
+    let reset = number("x-ratelimit-requests-reset");
+    assert_eq!(number("x-ratelimit-complexity-reset"), reset);
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    let retry = number("retry-after");
+    assert!((1..=3600).contains(&retry), "Retry-After {retry}");
+    assert!(
+        reset / 1000 >= now && reset / 1000 - now <= retry,
+        "reset {reset}, now {now}, retry {retry}"
+    );
+    rate_limit(&linear, json!({"enforce": false})).await;
 }
 
 #[asym::clone("linear", seed = "basic")]
@@ -352,5 +386,68 @@ async fn refusals_postgres_makes_are_worded_as_linear_words_them(linear: asym::L
         );
         assert_eq!(first["extensions"]["type"], "invalid input");
         assert_eq!(first["extensions"]["userError"], true);
+    }
+}
+
+/// Introspection (how GraphQL code generators read an endpoint) lists each type's fields and
+/// enum values, deprecating only what Linear's schema deprecates, with its reason.
+#[asym::clone("linear", seed = "basic")]
+async fn introspection_deprecates_only_what_linear_deprecates(linear: asym::Linear) {
+    let api = client(&linear);
+    let got = query(
+        &api,
+        "{ query: __type(name: \"Query\") { fields { name } }
+           issue: __type(name: \"Issue\") { fields { name }
+             all: fields(includeDeprecated: true) { name isDeprecated deprecationReason } }
+           order: __type(name: \"PaginationOrderBy\") { enumValues { name isDeprecated } } }",
+        json!({}),
+    )
+    .await;
+    let roots = pluck(&got["query"]["fields"], "name");
+    assert!(
+        ["viewer", "issues", "issue"]
+            .iter()
+            .all(|f| roots.iter().any(|r| r == f)),
+        "{roots:?}"
+    );
+    let fields = pluck(&got["issue"]["fields"], "name");
+    assert!(fields.iter().any(|f| f == "title"), "{fields:?}");
+    assert!(
+        !fields.iter().any(|f| f == "boardOrder"),
+        "deprecated by Linear: {fields:?}"
+    );
+    let all = got["issue"]["all"].as_array().unwrap();
+    let of = |name: &str| all.iter().find(|f| f["name"] == name).unwrap().clone();
+    assert_eq!(of("title")["isDeprecated"], false);
+    assert_eq!(of("boardOrder")["isDeprecated"], true);
+    assert_contains(&of("boardOrder")["deprecationReason"], "sortOrder");
+    assert_eq!(
+        got["order"]["enumValues"],
+        json!([{"name": "createdAt", "isDeprecated": false}, {"name": "updatedAt", "isDeprecated": false}])
+    );
+}
+
+/// A method the GraphQL endpoint or the SDL does not serve is a 405 in Linear's error shape
+/// (never an empty body), its `Allow` naming the method that is served.
+#[asym::clone("linear", seed = "basic")]
+async fn a_method_a_route_does_not_serve_is_a_405_in_linears_shape(linear: asym::Linear) {
+    let api = client(&linear);
+    for (method, path, allowed) in [
+        (
+            Method::GET,
+            "/graphql?query=%7B%20viewer%20%7B%20id%20%7D%20%7D",
+            "POST",
+        ),
+        (Method::PUT, "/graphql", "POST"),
+        (Method::DELETE, "/graphql", "POST"),
+        (Method::PATCH, "/graphql", "POST"),
+        (Method::POST, "/graphql/schema", "GET"),
+    ] {
+        let reply = api
+            .send_raw(method.clone(), path, "application/json", b"{}".to_vec())
+            .await;
+        let message = error(&reply, 405, "METHOD_NOT_ALLOWED");
+        assert!(message.contains(allowed), "{method} {path}: {message}");
+        assert_eq!(reply.header("allow"), Some(allowed), "{method} {path}");
     }
 }

@@ -4,7 +4,9 @@
 use asym_kit::testing::{assert_suffix, pluck};
 use serde_json::{Value, json};
 
-use crate::{ENG, client, error, gql, identifiers, not_found, query, refused};
+use crate::{
+    ENG, assert_filtered, client, error, gql, identifiers, mutate, not_found, query, refused,
+};
 
 #[asym::clone("linear", seed = "basic")]
 async fn viewer_organization_and_teams(linear: asym::Linear) {
@@ -393,4 +395,37 @@ async fn projects_are_searched_and_branches_name_their_issues(linear: asym::Line
         let found = query(&api, branch, json!({"b": name})).await;
         assert_eq!(found["issueVcsBranchSearch"], expected, "{name}");
     }
+}
+
+/// `CycleFilter`'s flags select cycles as they render: the seeded Cycle 1 is active, the
+/// earlier of two cycles to come is next, the last ended is previous.
+#[asym::clone("linear", seed = "basic")]
+async fn cycles_filter_on_being_active_next_previous_future_or_past(linear: asym::Linear) {
+    let api = client(&linear);
+    let create = "mutation($i: CycleCreateInput!) { cycleCreate(input: $i) { success } }";
+    for (name, starts, ends) in [
+        ("Later", "2041-01-01T00:00:00Z", "2041-01-15T00:00:00Z"),
+        ("Soon", "2040-01-01T00:00:00Z", "2040-01-15T00:00:00Z"),
+        ("Older", "2019-01-01T00:00:00Z", "2019-01-15T00:00:00Z"),
+        ("Gone", "2020-01-01T00:00:00Z", "2020-01-15T00:00:00Z"),
+    ] {
+        let input = json!({"teamId": ENG, "name": name, "startsAt": starts, "endsAt": ends});
+        mutate(&api, create, json!({ "i": input })).await;
+    }
+    let cases: [(Value, &[&str]); 7] = [
+        (json!({"isActive": {"eq": true}}), &["Cycle 1"]),
+        (json!({"isNext": {"eq": true}}), &["Soon"]),
+        (json!({"isPrevious": {"eq": true}}), &["Gone"]),
+        (json!({"isFuture": {"eq": true}}), &["Soon", "Later"]),
+        (json!({"isPast": {"eq": true}}), &["Gone", "Older"]),
+        (
+            json!({"isActive": {"neq": true}, "isPast": {"eq": false}}),
+            &["Soon", "Later"],
+        ),
+        (
+            json!({"team": {"key": {"eq": "ENG"}}, "isPrevious": {"eq": false}, "isPast": {"eq": true}}),
+            &["Older"],
+        ),
+    ];
+    assert_filtered(&api, "cycles", "CycleFilter", "name", cases).await;
 }
