@@ -1,6 +1,7 @@
 //! Conversations: resolving a `channel` argument, and the `conversations.*` methods (plus
 //! `users.conversations`).
 
+use asym_kit::deadpool_postgres::GenericClient;
 use serde_json::{Map, Value, json};
 
 use crate::args::{Window, channel_arg, cursor_value, next_cursor, next_page};
@@ -282,8 +283,7 @@ async fn remove_member(
 }
 
 /// Re-reads a conversation after a change, as the caller now sees it.
-async fn reread(state: &AppState, caller: &Caller, id: &str) -> Result<Value, ApiError> {
-    let client = state.kit.db().await?;
+async fn reread(client: &impl GenericClient, caller: &Caller, id: &str) -> Result<Value, ApiError> {
     let row = client
         .query_one(
             &format!("SELECT {CONVERSATION_COLUMNS} FROM {CONVERSATION_FROM} WHERE c.team_id = $1 AND c.id = $3"),
@@ -294,9 +294,10 @@ async fn reread(state: &AppState, caller: &Caller, id: &str) -> Result<Value, Ap
 }
 
 /// The `{"channel": …}` body of a method that changes a conversation: conversation `id`
-/// as [`reread`] finds it.
-async fn channel_body(state: &AppState, caller: &Caller, id: &str) -> ApiResult {
-    let channel = reread(state, caller, id).await?;
+/// as [`reread`] finds it on `client` (the connection the change was made on: taking a second
+/// one from the pool while holding it starves the pool under concurrent calls).
+async fn channel_body(client: &impl GenericClient, caller: &Caller, id: &str) -> ApiResult {
+    let channel = reread(client, caller, id).await?;
     Ok(Map::from_iter([("channel".to_owned(), channel)]))
 }
 
@@ -353,7 +354,7 @@ pub(crate) async fn create(state: &AppState, call: &Call) -> ApiResult {
     )
     .await?;
     state.commit(tx).await?;
-    channel_body(state, &caller, &id).await
+    channel_body(&client, &caller, &id).await
 }
 
 /// `conversations.join`: the caller joins a public channel (a warning if already in).
@@ -371,7 +372,7 @@ pub(crate) async fn join(state: &AppState, call: &Call) -> ApiResult {
     let tx = client.transaction().await?;
     let added = add_member(&tx, &conversation, &caller.team_id, &caller.user_id, None).await?;
     state.commit(tx).await?;
-    let mut body = channel_body(state, &caller, &conversation.id).await?;
+    let mut body = channel_body(&client, &caller, &conversation.id).await?;
     if !added {
         body.insert("warning".into(), json!("already_in_channel"));
         body.insert(
@@ -462,7 +463,7 @@ pub(crate) async fn invite(state: &AppState, call: &Call) -> ApiResult {
         .await?;
     }
     state.commit(tx).await?;
-    channel_body(state, &caller, &conversation.id).await
+    channel_body(&client, &caller, &conversation.id).await
 }
 
 /// `conversations.kick`: removes `user` from a channel.
@@ -550,8 +551,8 @@ pub(crate) async fn rename(state: &AppState, call: &Call) -> ApiResult {
     }
     conversation.check_member_of_open()?;
     let name = validate_name(call.args.string("name"))?;
+    let mut client = state.kit.db().await?;
     if conversation.name.as_deref() != Some(name.as_str()) {
-        let mut client = state.kit.db().await?;
         let tx = client.transaction().await?;
         let renamed = tx
             .execute(
@@ -581,7 +582,7 @@ pub(crate) async fn rename(state: &AppState, call: &Call) -> ApiResult {
         post_change(&tx, &conversation, caller.actor(), Some(&event), change).await?;
         state.commit(tx).await?;
     }
-    channel_body(state, &caller, &conversation.id).await
+    channel_body(&client, &caller, &conversation.id).await
 }
 
 /// `conversations.setTopic` and `conversations.setPurpose` (`field` is `topic` or
@@ -613,8 +614,7 @@ pub(crate) async fn set_text(state: &AppState, call: &Call, field: &'static str)
         post_change(&tx, &conversation, caller.actor(), None, change).await?;
     }
     state.commit(tx).await?;
-    drop(client);
-    channel_body(state, &caller, &conversation.id).await
+    channel_body(&client, &caller, &conversation.id).await
 }
 
 /// `conversations.members`: member ids, paged with `limit` (default 100) and `cursor`.
@@ -677,14 +677,13 @@ pub(crate) async fn open(state: &AppState, call: &Call) -> ApiResult {
     let prevent_creation = call.args.flag("prevent_creation").unwrap_or(false);
     let mut client = state.kit.db().await?;
     let (id, already) = open_direct(&mut client, &caller, &users, prevent_creation).await?;
-    drop(client);
     let mut body = Map::new();
     if already {
         body.insert("no_op".into(), json!(true));
         body.insert("already_open".into(), json!(true));
     }
     let channel = if return_im || kind == "mpim" {
-        reread(state, &caller, &id).await?
+        reread(&client, &caller, &id).await?
     } else {
         json!({ "id": id })
     };

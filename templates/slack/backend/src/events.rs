@@ -77,8 +77,8 @@ pub(crate) async fn subscribe(State(state): State<AppState>, body: Bytes) -> Adm
     }
     let timeout_ms = request.timeout_ms.unwrap_or(3000).clamp(1, 60_000);
     let events = &request.events;
-    let mut client = state.kit.db().await?;
-    let app = app_identity(&client).await?;
+    // No pooled connection is held while the URL answers (it may call the clone first).
+    let app = app_identity(&state.kit.db().await?).await?;
     let challenge = asym_kit::token::random_alnum(48);
     let body = json!({
         "token": app.verification_token,
@@ -105,6 +105,7 @@ pub(crate) async fn subscribe(State(state): State<AppState>, body: Bytes) -> Adm
         let refused = ApiError::status(StatusCode::BAD_REQUEST, "url_verification_failed");
         return Err(refused.with("message", detail).into());
     }
+    let mut client = state.kit.db().await?;
     let tx = client.transaction().await?;
     tx.execute(DROP_QUEUE, &[&TOPIC]).await?;
     tx.execute(

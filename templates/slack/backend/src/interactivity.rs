@@ -894,6 +894,9 @@ async fn submit_view(State(state): State<AppState>, body: Bytes) -> AdminResult 
     let mut payload = payload_base("view_submission", &person, &app, Some(&trigger_id));
     payload["view"] = submitted;
     payload["response_urls"] = json!([]);
+    // The app may call back (views.update, chat.postMessage) before it answers: hold no
+    // pooled connection while it runs.
+    drop(client);
     let (answer, mut out) = send(&state, &app, &url, payload, None).await;
     let Some(answer) = answer.as_ref().ok().filter(|answer| answer.acknowledged()) else {
         return Ok(Json(Value::Object(out)));
@@ -901,6 +904,7 @@ async fn submit_view(State(state): State<AppState>, body: Bytes) -> AdminResult 
     let reply = answer.json().unwrap_or_default();
     let action = reply["response_action"].as_str().unwrap_or_default();
     out.insert("responseAction".into(), json!(reply["response_action"]));
+    let mut client = state.kit.db().await?;
     let tx = client.transaction().await?;
     match action {
         "errors" => {
@@ -951,6 +955,7 @@ async fn close_view(State(state): State<AppState>, body: Bytes) -> AdminResult {
     let modals = open_modals(&tx, &person.id).await?;
     let url = interactivity_url(&tx).await.ok();
     state.commit(tx).await?;
+    drop(client);
     let mut out = Map::new();
     let notify = closed["notify_on_close"].as_bool().unwrap_or(false);
     if let Some(url) = url.filter(|_| notify) {
@@ -990,7 +995,7 @@ async fn response_url(
     body: Bytes,
 ) -> Response {
     let refused = |status: StatusCode, code: &str| (status, code.to_owned()).into_response();
-    let Ok(message) = serde_json::from_slice::<Value>(&body) else {
+    let Ok(message) = asym_kit::body::json(&body, &crate::args::LIMITS) else {
         return refused(StatusCode::BAD_REQUEST, "invalid_payload");
     };
     let outcome = async {

@@ -68,6 +68,7 @@ mod views;
 
 use asym_kit::Kit;
 use axum::Router;
+use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, State};
 use axum::http::header::CONTENT_TYPE;
 use axum::http::{HeaderMap, Uri};
@@ -134,16 +135,44 @@ pub fn app(state: AppState) -> Router {
         .merge(unfurl::admin_routes())
         .route("/api/{method}", any(web_api))
         .with_state(state)
+        .layer(axum::middleware::from_fn(refuse_nul))
+}
+
+/// A NUL (`%00`) in the path or query of a route other than a Web API method answers 404
+/// `not_found` (path) or 400 `invalid_arguments` (query): no id or name the clone keeps holds
+/// one, and Postgres refuses it as text. (Web API arguments are checked as they are parsed,
+/// and a method name is only compared.)
+async fn refuse_nul(request: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    use asym_kit::body::{Nul, nul_in};
+    let path = request.uri().path();
+    let web_api = path.starts_with("/api/") && !path.starts_with("/api/admin/");
+    match nul_in(request.uri()).filter(|_| !web_api) {
+        Some(Nul::Path) => {
+            ApiError::status(axum::http::StatusCode::NOT_FOUND, "not_found").into_response()
+        }
+        Some(Nul::Query) => {
+            ApiError::status(axum::http::StatusCode::BAD_REQUEST, "invalid_arguments")
+                .with("message", "a query parameter holds a NUL character")
+                .into_response()
+        }
+        None => next.run(request).await,
+    }
 }
 
 /// `/api/<method>`: parses the call, runs the method, wraps the result in `{"ok":true,…}`.
 async fn web_api(
     State(state): State<AppState>,
-    Path(method): Path<String>,
+    method: Result<Path<String>, PathRejection>,
     uri: Uri,
     headers: HeaderMap,
     body: axum::body::Body,
 ) -> Response {
+    let Ok(Path(method)) = method else {
+        // Not UTF-8 once decoded: no method Slack has.
+        let name = uri.path().trim_start_matches("/api/");
+        let unknown = ApiError::new("unknown_method").with("req_method", name);
+        return unknown.into_response();
+    };
     let body = match asym_kit::body::read(body, &args::LIMITS).await {
         Ok(body) => body,
         Err(err) => return args::refused(err).into_response(),

@@ -281,7 +281,7 @@ pub(crate) async fn profile_set(state: &AppState, call: &Call) -> ApiResult {
     if user != caller.user_id && !is_admin(&client, &caller).await? {
         return Err(ApiError::new("not_admin"));
     }
-    let row = find(state, &caller, &user).await?;
+    let row = find_with(&client, &caller, &user).await?;
     let current: String = row.get(5);
     let (first, last) = current.split_once(' ').unwrap_or((&current, ""));
     let tx = client.transaction().await?;

@@ -771,6 +771,14 @@ await scenario('bolt app hears messages and mentions', async () => {
   }
 });
 
+await scenario('twenty calls at once', async () => {
+  const outcome = (name) => bot.conversations.create({ name }).then((r) => r.channel.name, (e) => e.data?.error ?? String(e));
+  const names = Array.from({ length: 20 }, (_, n) => `node-at-once-${n}`);
+  assert.deepEqual(await Promise.all(names.map(outcome)), names);
+  const same = (await Promise.all(names.map(() => outcome('node-one-name')))).sort();
+  assert.deepEqual(same, [...Array(19).fill('name_taken'), 'node-one-name']);
+});
+
 let failed = 0;
 for (const [name, error] of results) {
   console.log(`${error ? 'FAILED' : 'ok    '} ${name}`);

@@ -861,6 +861,24 @@ def bolt_app_hears_messages_and_mentions():
     finally:
         admin("DELETE", "events")
 
+
+@scenario
+def twenty_calls_at_once():
+    """Twenty creates from a thread pool: each channel made, and of one name exactly one."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    def outcome(name):
+        try:
+            return bot.conversations_create(name=name)["channel"]["name"]
+        except SlackApiError as e:
+            return e.response["error"]
+
+    with ThreadPoolExecutor(20) as pool:
+        names = [f"py-at-once-{n}" for n in range(20)]
+        assert list(pool.map(outcome, names)) == names
+        same = sorted(pool.map(outcome, ["py-one-name"] * 20))
+    assert same == ["name_taken"] * 19 + ["py-one-name"], same
+
 for name, failure in results:
     print(("ok     " if failure is None else "FAILED ") + name)
     if failure:

@@ -1,9 +1,10 @@
 //! Wire protocol: argument encodings, token placement, rate limits.
 
+use asym_kit::testing::assert_contains;
 use reqwest::Method;
 use serde_json::json;
 
-use crate::common::{Api, err, ok};
+use crate::common::{Api, err, ok, refused};
 
 #[asym::clone("slack", seed = "basic")]
 async fn get_with_a_query_string_and_token_argument(slack: asym::Slack) {
@@ -100,4 +101,116 @@ async fn admin_requests_that_do_not_fit_are_refused_with_why(slack: asym::Slack)
     let nobody = json!({"kind": "user", "user": "U0NOPE"});
     let answer = slack.admin(Method::POST, "tokens", Some(nobody)).await;
     err(answer.expect(404), "user_not_found");
+}
+
+/// `calls` of `method` with `args(n)` sent at once with `token`, each answering HTTP 200; the
+/// bodies, in the order sent.
+async fn at_once(
+    slack: &Api<'_>,
+    token: &str,
+    method: &str,
+    calls: usize,
+    args: impl Fn(usize) -> serde_json::Value,
+) -> Vec<serde_json::Value> {
+    let mut sent = tokio::task::JoinSet::new();
+    for n in 0..calls {
+        let (client, path, body) = (slack.authorized(token), format!("/api/{method}"), args(n));
+        sent.spawn(async move { (n, client.post(&path, &body).await.expect(200)) });
+    }
+    let mut bodies = sent.join_all().await;
+    bodies.sort_by_key(|(n, _)| *n);
+    bodies.into_iter().map(|(_, body)| body).collect()
+}
+
+/// The `error` of each body (`""` for `ok: true`), sorted.
+fn outcomes(bodies: &[serde_json::Value]) -> Vec<String> {
+    let mut outcomes: Vec<String> = bodies
+        .iter()
+        .map(|body| body["error"].as_str().unwrap_or_default().to_owned())
+        .collect();
+    outcomes.sort();
+    outcomes
+}
+
+#[asym::clone("slack", seed = "basic")]
+async fn twenty_writes_at_once_each_answer_without_starving_the_connection_pool(
+    slack: asym::Slack,
+) {
+    let slack = Api::new(&slack);
+    let bot = slack.bot_token();
+    // Twenty creates of one name: one channel, nineteen name_taken.
+    let created = at_once(
+        &slack,
+        bot,
+        "conversations.create",
+        20,
+        |_| json!({"name": "one-name"}),
+    )
+    .await;
+    let mut expected = vec!["name_taken".to_owned(); 19];
+    expected.insert(0, String::new());
+    assert_eq!(outcomes(&created), expected);
+    // Twenty creates of twenty names, twenty edits of one channel, twenty profile edits.
+    let created = at_once(
+        &slack,
+        bot,
+        "conversations.create",
+        20,
+        |n| json!({"name": format!("many-{n}")}),
+    )
+    .await;
+    assert_eq!(outcomes(&created), vec![String::new(); 20]);
+    let topics = at_once(
+        &slack,
+        bot,
+        "conversations.setTopic",
+        20,
+        |n| json!({"channel": "C0000000001", "topic": format!("topic {n}")}),
+    )
+    .await;
+    assert_eq!(outcomes(&topics), vec![String::new(); 20]);
+    let user = slack.user_token();
+    let edits = at_once(
+        &slack,
+        user,
+        "users.profile.set",
+        20,
+        |n| json!({"profile": {"status_text": format!("status {n}")}}),
+    )
+    .await;
+    assert_eq!(outcomes(&edits), vec![String::new(); 20]);
+}
+
+#[asym::clone("slack", seed = "basic")]
+async fn a_nul_in_an_admin_or_file_path_query_or_body_is_refused_not_a_503(slack: asym::Slack) {
+    let slack = Api::new(&slack);
+    let client = slack
+        .authorized(slack.bot_token())
+        .with_header("x-asym-admin-secret", slack.admin_secret());
+    let empty = json!({});
+    let raw = |method: Method, path: &'static str| client.send(method, path, Some(&empty));
+    for path in [
+        "/api/admin/reminders/Rm%00/due",
+        "/upload/v1/%00",
+        "/hooks/commands/T0000000001/1/%00",
+    ] {
+        refused(raw(Method::POST, path).await, 404, "not_found");
+    }
+    let file = raw(Method::GET, "/files-pri/T0000000001-F%00/x").await;
+    refused(file, 404, "not_found");
+    let shortcut = raw(Method::DELETE, "/api/admin/shortcuts/a%00").await;
+    refused(shortcut, 404, "not_found");
+    let modals = raw(Method::GET, "/api/admin/interactions/modals?user=U%00").await;
+    refused(modals, 400, "invalid_arguments");
+    let nobody = json!({"kind": "user", "user": "U\u{0}"});
+    let minted = slack.admin(Method::POST, "tokens", Some(nobody)).await;
+    let said = refused(minted, 400, "invalid_arguments");
+    assert_contains(&said["message"], "NUL");
+}
+
+#[asym::clone("slack", seed = "basic")]
+async fn a_method_name_that_is_not_utf8_is_an_unknown_method(slack: asym::Slack) {
+    let slack = Api::new(&slack);
+    let body = slack.anonymous().get("/api/%FF").await.expect(200);
+    assert_eq!(err(body, "unknown_method")["req_method"], "%FF");
 }
