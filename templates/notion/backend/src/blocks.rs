@@ -379,6 +379,13 @@ pub(crate) async fn append(ctx: &Ctx, id: &str, body: &Map<String, Value>) -> Ap
             after = body_id("body.after", Some(given))?;
             Place::After(&after)
         }
+        (None, Some(position)) if !position.is_object() => {
+            return Err(crate::error::invalid(
+                "body.position",
+                "an object",
+                position,
+            ));
+        }
         (None, Some(position)) => match position.get("type").and_then(Value::as_str) {
             Some("after_block") => {
                 after = body_id(

@@ -98,16 +98,15 @@ fn keep_ids(items: &[Value], blocks: &mut [NewBlock]) {
 
 fn block(value: &Value, path: &str, depth: usize) -> ApiResult<NewBlock> {
     let object = object_at(value, path)?;
-    let kind = object
-        .get("type")
-        .and_then(Value::as_str)
-        .or_else(|| {
-            object
-                .keys()
-                .map(String::as_str)
-                .find(|k| *k != "object" && *k != "type")
-        })
-        .ok_or_else(|| invalid(path, "a block object", value))?;
+    let kind = match object.get("type") {
+        Some(Value::String(kind)) => Some(kind.as_str()),
+        Some(other) => return Err(invalid(&format!("{path}.type"), "a block type", other)),
+        None => object
+            .keys()
+            .map(String::as_str)
+            .find(|k| *k != "object" && *k != "type"),
+    }
+    .ok_or_else(|| invalid(path, "a block object", value))?;
     if !creatable(kind) {
         return Err(ApiError::validation(format!(
             "body failed validation: {path}.{kind} should be not present, instead was `{}`.",
@@ -157,6 +156,15 @@ fn new_children(kind: &str, content: &Value, children: &[NewBlock], path: &str) 
         "table" if children.iter().any(|c| c.kind != "table_row") => {
             Err(invalid(path, "table_row blocks", &Value::Null))
         }
+        "table"
+            if children
+                .iter()
+                .any(|row| cells(row) != content["table_width"]) =>
+        {
+            Err(ApiError::validation(
+                "Number of cells in table row must match the table width of the parent table.",
+            ))
+        }
         "column_list" if children.len() < 2 => Err(invalid(path, "at least 2 columns", &count)),
         "column" if children.is_empty() => Err(invalid(path, "at least 1 block", &count)),
         "tab" if children.is_empty() => Err(invalid(path, "at least 1 tab item", &count)),
@@ -175,6 +183,11 @@ fn new_children(kind: &str, content: &Value, children: &[NewBlock], path: &str) 
         }
         _ => fits_under(kind, children, path),
     }
+}
+
+/// How many cells a table row holds.
+fn cells(row: &NewBlock) -> Value {
+    json!(row.content["cells"].as_array().map_or(0, Vec::len))
 }
 
 /// Checks that `blocks` (at `path`) may go under a `parent` block (`page` for a page's own
@@ -226,10 +239,10 @@ pub(crate) fn normalize(kind: &str, given: &Map<String, Value>, path: &str) -> A
                 out.insert("checked".into(), checked.into());
             }
             "heading_1" | "heading_2" | "heading_3" | "heading_4" => {
-                let toggle = given
-                    .get("is_toggleable")
-                    .and_then(Value::as_bool)
-                    .unwrap_or(false);
+                let toggle = given.get("is_toggleable").map_or(Ok(false), |t| {
+                    t.as_bool()
+                        .ok_or_else(|| invalid(&format!("{path}.is_toggleable"), "a boolean", t))
+                })?;
                 out.insert("is_toggleable".into(), toggle.into());
             }
             "paragraph" => {
@@ -240,10 +253,17 @@ pub(crate) fn normalize(kind: &str, given: &Map<String, Value>, path: &str) -> A
                 }
             }
             "callout" => {
-                let icon = given
-                    .get("icon")
-                    .cloned()
-                    .unwrap_or_else(|| json!({ "type": "emoji", "emoji": "💡" }));
+                let icon = match given.get("icon") {
+                    Some(Value::Object(icon)) if icon.contains_key("emoji") => {
+                        let emoji = &icon["emoji"];
+                        if !emoji.as_str().is_some_and(is_emoji) {
+                            return Err(invalid(&format!("{path}.icon.emoji"), "an emoji", emoji));
+                        }
+                        Value::Object(icon.clone())
+                    }
+                    Some(icon) => icon.clone(),
+                    None => json!({ "type": "emoji", "emoji": "💡" }),
+                };
                 out.insert("icon".into(), icon);
             }
             "code" => {

@@ -239,9 +239,9 @@ impl Paging {
         let size = match size {
             None | Some(Value::Null) => 100,
             Some(value) => {
-                let n = value
-                    .as_i64()
-                    .or_else(|| value.as_str().and_then(|s| s.parse().ok()));
+                // A query string's values are text; a body's page size is a number.
+                let text = value.as_str().filter(|_| place == "query");
+                let n = value.as_i64().or_else(|| text.and_then(|s| s.parse().ok()));
                 match n {
                     Some(n) if (1..=100).contains(&n) => n,
                     Some(n) if n > 100 => {

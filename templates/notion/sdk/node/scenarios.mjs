@@ -619,6 +619,14 @@ await scenario("error objects: status, code, message, body, request_id", async (
     notion.pages.update({ page_id: TASK1, icon: { type: "emoji", emoji: "smile" } }),
   );
   assert.match(icon.message, /body\.icon\.emoji/);
+  const ragged = await expectError(
+    APIErrorCode.ValidationError,
+    notion.blocks.children.append({
+      block_id: PROJECTS,
+      children: [{ table: { table_width: 2, children: [{ table_row: { cells: [text("only one")] } }] } }],
+    }),
+  );
+  assert.match(ragged.message, /must match the table width/);
   await expectError(
     APIErrorCode.ValidationError,
     notion.databases.create({ parent: { page_id: PROJECTS }, title: text("x"), initial_data_source: { properties: { Name: { title: 0 } } } }),

@@ -671,6 +671,9 @@ def error_objects():
     icon = expect_error(APIErrorCode.ValidationError, notion.pages.update, page_id=TASK1,
                         icon={"type": "emoji", "emoji": "smile"})
     assert "body.icon.emoji" in str(icon), str(icon)
+    ragged = expect_error(APIErrorCode.ValidationError, notion.blocks.children.append, block_id=PROJECTS, children=[
+        {"table": {"table_width": 2, "children": [{"table_row": {"cells": [text("only one")]}}]}}])
+    assert "must match the table width" in str(ragged), str(ragged)
     expect_error(APIErrorCode.ValidationError, notion.databases.create, parent={"page_id": PROJECTS}, title=text("x"),
                  initial_data_source={"properties": {"Name": {"title": 0}}})
 

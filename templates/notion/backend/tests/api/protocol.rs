@@ -6,7 +6,7 @@ use serde_json::{Value, json};
 
 use crate::common::{
     DATABASE, PRIVATE, PROJECTS, TASK1, TASKS, admin, api, error, invalid, not_found, post, read,
-    text,
+    tasks_query, text,
 };
 
 #[asym::clone("notion", seed = "basic")]
@@ -196,6 +196,8 @@ async fn values_of_the_wrong_shape_are_refused_where_they_were_ignored(notion: a
         body
     };
     let typed = json!([{ "type": 0, "text": { "content": "x" } }]);
+    let children = format!("/v1/blocks/{PROJECTS}/children");
+    let append = |block: Value| json!({ "children": [block] });
     let cases = [
         (
             Method::POST,
@@ -254,6 +256,27 @@ async fn values_of_the_wrong_shape_are_refused_where_they_were_ignored(notion: a
             format!("/v1/data_sources/{TASKS}"),
             json!({ "icon": [] }),
         ),
+        (
+            Method::PATCH,
+            children.clone(),
+            append(json!({ "type": 5, "paragraph": { "rich_text": [] } })),
+        ),
+        (
+            Method::PATCH,
+            children.clone(),
+            append(json!({ "heading_1": { "rich_text": [], "is_toggleable": "yes" } })),
+        ),
+        (
+            Method::PATCH,
+            children.clone(),
+            append(json!({ "callout": { "rich_text": [], "icon": { "emoji": "nope" } } })),
+        ),
+        (
+            Method::PATCH,
+            children.clone(),
+            json!({ "children": [], "position": 5 }),
+        ),
+        (Method::POST, tasks_query(), json!({ "page_size": "5" })),
     ];
     for (method, path, body) in cases {
         let message = invalid(api.send(method.clone(), &path, Some(&body)).await);
@@ -262,6 +285,13 @@ async fn values_of_the_wrong_shape_are_refused_where_they_were_ignored(notion: a
             "{method} {path}: {message}"
         );
     }
+    let row = |cells: usize| json!({ "table_row": { "cells": vec![text("c"); cells] } });
+    let table = json!({ "table": { "table_width": 2, "children": [row(2), row(1)] } });
+    let message = invalid(api.patch(&children, &append(table)).await);
+    assert_eq!(
+        message,
+        "Number of cells in table row must match the table width of the parent table."
+    );
     let page = post(
         &api,
         "/v1/pages",
