@@ -586,6 +586,14 @@ await scenario("paginators and type guards: iteratePaginatedAPI, collectAllDataS
   const comments = await collectPaginatedAPI(notion.comments.list, { block_id: TASK1, page_size: 1 });
   assert.equal(comments.length, (await notion.comments.list({ block_id: TASK1 })).results.length);
   assert.ok(comments.every(isFullComment));
+  const related = (await notion.dataSources.retrieve({ data_source_id: TASKS })).properties.Related.id;
+  const linked = ["40000000-0000-4000-8000-000000000002", "40000000-0000-4000-8000-000000000003"];
+  const page = await notion.pages.create({
+    parent: { data_source_id: TASKS },
+    properties: { Name: { title: text("Linked twice") }, Related: { relation: linked.map((id) => ({ id })) } },
+  });
+  const items = await collectPaginatedAPI(notion.pages.properties.retrieve, { page_id: page.id, property_id: related, page_size: 1 });
+  assert.deepEqual(items.map((item) => item.relation.id), linked);
   const found = await collectPaginatedAPI(notion.search, { query: "the", page_size: 1 });
   assert.ok(found.length >= 4 && found.every((r) => r.object === "page" || r.object === "data_source"));
 });

@@ -626,6 +626,12 @@ def paginators_and_type_guards():
     comments = collect_paginated_api(notion.comments.list, block_id=TASK1, page_size=1)
     # notion-client's is_full_comment looks for a `type` key, which no comment object has: not asserted.
     assert len(comments) == len(notion.comments.list(block_id=TASK1)["results"]), comments
+    related = notion.data_sources.retrieve(data_source_id=TASKS)["properties"]["Related"]["id"]
+    linked = ["40000000-0000-4000-8000-000000000002", "40000000-0000-4000-8000-000000000003"]
+    page = notion.pages.create(parent={"data_source_id": TASKS}, properties={
+        "Name": {"title": text("Linked twice")}, "Related": {"relation": [{"id": i} for i in linked]}})
+    items = collect_paginated_api(notion.pages.properties.retrieve, page_id=page["id"], property_id=related, page_size=1)
+    assert [item["relation"]["id"] for item in items] == linked, items
     found = list(iterate_paginated_api(notion.search, query="the", page_size=1))
     assert len(found) >= 4 and {r["object"] for r in found} <= {"page", "data_source"}, found
 
