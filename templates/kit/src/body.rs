@@ -244,6 +244,34 @@ pub fn nul_in(uri: &axum::http::Uri) -> Option<Nul> {
     }
 }
 
+/// Whether `uri`'s path decodes to UTF-8 once its percent escapes are read (`%FF` does not). A
+/// path that does not names nothing a product serves; axum's own refusal of it is plain text, so
+/// a backend answers it first, with its product's 404. An escape that is not `%` and two hex
+/// digits stays as written, as axum leaves it.
+pub fn path_is_utf8(uri: &axum::http::Uri) -> bool {
+    let path = uri.path().as_bytes();
+    let mut decoded = Vec::with_capacity(path.len());
+    let mut rest = path;
+    while let Some((&first, tail)) = rest.split_first() {
+        let escaped = tail
+            .get(..2)
+            .filter(|hex| first == b'%' && hex.iter().all(u8::is_ascii_hexdigit))
+            .and_then(|hex| std::str::from_utf8(hex).ok())
+            .and_then(|hex| u8::from_str_radix(hex, 16).ok());
+        match escaped {
+            Some(byte) => {
+                decoded.push(byte);
+                rest = &tail[2..];
+            }
+            None => {
+                decoded.push(first);
+                rest = tail;
+            }
+        }
+    }
+    std::str::from_utf8(&decoded).is_ok()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -334,5 +362,15 @@ mod tests {
         assert_eq!(at("/search?q=a%00b"), Some(Nul::Query));
         assert_eq!(at("/search?q=%2500&x=100"), None);
         assert_eq!(at("/a/b%2F00"), None);
+    }
+
+    #[test]
+    fn a_path_whose_escapes_are_not_utf8_is_told() {
+        let reads = |uri: &str| path_is_utf8(&uri.parse().unwrap());
+        assert!(reads("/v1/pages/caf%C3%A9?q=%FF"));
+        assert!(reads("/a/%zz/%+F/%4"));
+        assert!(!reads("/v1/pages/%FF"));
+        assert!(!reads("/labels/%C3"));
+        assert!(!reads("/b/%ff%fe"));
     }
 }
