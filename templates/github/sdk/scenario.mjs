@@ -644,3 +644,35 @@ await scenario("bad_input_refused", async () => {
   const milestones = await Promise.all(titles.map((title) => owner.rest.issues.createMilestone({ ...repo, title })));
   assert.equal(new Set(milestones.map((m) => m.data.number)).size, 5);
 });
+
+await scenario("lookups_by_id_and_anonymous", async () => {
+  const hello = (await owner.rest.repos.get(repo)).data;
+  assert.equal((await owner.request("GET /repositories/{id}", { id: hello.id })).data.full_name, "acme/hello-world");
+  assert.equal((await owner.rest.users.getById({ account_id: 2 })).data.login, "hubot");
+  await fails(404, () => owner.rest.users.getById({ account_id: 999999 }));
+  const anonymous = new Octokit({ baseUrl });
+  assert.equal((await anonymous.rest.issues.get({ ...repo, issue_number: 1 })).data.number, 1);
+  await fails(404, () => anonymous.rest.repos.get({ owner: "octocat", repo: "private-notes" }));
+  const refused = await fails(401, () => anonymous.rest.users.getAuthenticated());
+  assert.equal(refused.response.data.message, "Requires authentication");
+});
+
+// The clone's admin surface, for set-up GitHub does outside its API.
+async function admin(method, path, body) {
+  const headers = { "X-Asym-Admin-Secret": process.env.GITHUB_ADMIN_SECRET, "Content-Type": "application/json" };
+  const reply = await fetch(`${baseUrl}/api/admin/${path}`, { method, headers, body: JSON.stringify(body) });
+  assert.ok(reply.ok, `${method} ${path}: ${reply.status}`);
+}
+
+await scenario("rate_limit_exceeded", async () => {
+  await admin("PUT", "rate-limit", { limit: 1 });
+  try {
+    const err = await fails(403, () => owner.rest.users.getAuthenticated());
+    assert.equal(err.response.headers["x-ratelimit-remaining"], "0");
+    assert.ok(Number(err.response.headers["retry-after"]) > 0);
+    assert.match(err.response.data.message, /^API rate limit exceeded/);
+  } finally {
+    await admin("PUT", "rate-limit", { limit: null });
+  }
+  assert.equal((await owner.rest.users.getAuthenticated()).data.login, "octocat");
+});

@@ -13,9 +13,17 @@ import os
 import tempfile
 import threading
 import time
+import urllib.request
 
 from check import Receiver
-from github import Auth, BadCredentialsException, Github, GithubException, UnknownObjectException
+from github import (
+    Auth,
+    BadCredentialsException,
+    Github,
+    GithubException,
+    RateLimitExceededException,
+    UnknownObjectException,
+)
 
 BASE = os.environ["GITHUB_API_BASE"]
 owner = Github(auth=Auth.Token(os.environ["GITHUB_TOKEN"]), base_url=BASE, per_page=2)
@@ -641,3 +649,40 @@ def bad_input_refused():
         thread.join()
     made = [m.number for m in repo.get_milestones(state="all") if m.title.startswith("py-at-once-")]
     assert len(set(made)) == 5, made
+
+
+def admin(method, path, body):
+    """The clone's admin surface, for set-up GitHub does outside its API."""
+    request = urllib.request.Request(f"{BASE}/api/admin/{path}", json.dumps(body).encode(), method=method)
+    request.add_header("X-Asym-Admin-Secret", os.environ["GITHUB_ADMIN_SECRET"])
+    request.add_header("Content-Type", "application/json")
+    urllib.request.urlopen(request).read()
+
+
+@scenario
+def lookups_by_id_and_anonymous():
+    hello = owner.get_repo("acme/hello-world")
+    assert owner.get_repo(hello.id).full_name == "acme/hello-world"
+    assert owner.get_user_by_id(2).login == "hubot"
+    hidden = owner.get_repo("octocat/private-notes").id
+    raises(UnknownObjectException, 404, lambda: reviewer.get_repo(hidden))
+    anonymous = Github(base_url=BASE)
+    assert anonymous.get_repo("acme/hello-world").get_issue(1).number == 1
+    raises(UnknownObjectException, 404, lambda: anonymous.get_repo("octocat/private-notes"))
+    refused = raises(GithubException, 401, lambda: anonymous.get_user().login)
+    assert refused.data["message"] == "Requires authentication"
+
+
+@scenario
+def rate_limit_exceeded():
+    admin("PUT", "rate-limit", {"limit": 1})
+    try:
+        # PyGithub's default retry waits out the limit (retry-after); a script that wants the
+        # error turns it off.
+        strict = Github(auth=Auth.Token(os.environ["GITHUB_TOKEN"]), base_url=BASE, retry=None)
+        err = raises(RateLimitExceededException, 403, lambda: strict.get_user().login)
+        assert err.headers["x-ratelimit-remaining"] == "0" and int(err.headers["retry-after"]) > 0, err.headers
+        assert err.data["message"].startswith("API rate limit exceeded"), err.data
+    finally:
+        admin("PUT", "rate-limit", {"limit": None})
+    assert owner.get_user().login == "octocat"

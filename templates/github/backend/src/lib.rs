@@ -151,6 +151,8 @@ fn routes(kit: Kit) -> Router {
         .route("/rate_limit", get(ratelimit::show))
         .route("/user", get(users::me))
         .route("/user/orgs", get(users::my_orgs))
+        .route("/user/{account_id}", get(users::get_by_id))
+        .route("/repositories/{id}", get(repos::get_by_id))
         .route(
             "/user/repos",
             get(repos::list_mine).post(repos::create_for_user),

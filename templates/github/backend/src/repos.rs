@@ -143,6 +143,32 @@ pub(crate) async fn get(scope: Scope) -> ApiResult {
     ))
 }
 
+/// `GET /repositories/{id}`: the repository with that id, as `GET /repos/{owner}/{repo}`
+/// answers it (PyGithub's `get_repo(id)`); 404 for an id that is not a number or names no
+/// repository the caller can see.
+pub(crate) async fn get_by_id(
+    State(kit): State<Kit>,
+    Caller(viewer): Caller,
+    Path(id): Path<String>,
+) -> ApiResult {
+    let id: i64 = db::id(&id)?;
+    let row = db::found(
+        &kit.db().await?,
+        "SELECT (SELECT login FROM users WHERE id = r.owner_id), r.name FROM repos r WHERE r.id = $1",
+        &[&id],
+    )
+    .await?;
+    let (owner, name) = (row.get(0), row.get(1));
+    get(Scope {
+        kit,
+        viewer,
+        owner,
+        name,
+        path: (),
+    })
+    .await
+}
+
 /// Repository names keep letters, digits, `.`, `-` and `_`; anything else becomes `-`.
 fn clean_name(name: &str) -> String {
     name.trim()

@@ -398,3 +398,28 @@ async fn repository_keys_are_in_githubs_order(gh: asym::GitHub) {
         ["default_branch", "delete_branch_on_merge", "permissions"]
     );
 }
+
+#[asym::clone("github", seed = "basic")]
+async fn a_repository_and_an_account_are_found_by_id(gh: asym::GitHub) {
+    let api = api(&gh);
+    let hello = fetch(&api, REPO).await;
+    let by_id = fetch(&api, &format!("/repositories/{}", hello["id"])).await;
+    assert_eq!(by_id, hello);
+    assert_eq!(
+        fetch(&api, "/user/2").await,
+        fetch(&api, "/users/hubot").await
+    );
+    let private = fetch(&api, "/repos/octocat/private-notes").await;
+    let hidden = format!("/repositories/{}", private["id"]);
+    not_found(
+        &reviewer(&gh),
+        &[
+            &hidden,
+            "/repositories/999999",
+            "/repositories/x",
+            "/user/999999",
+            "/user/%00",
+        ],
+    )
+    .await;
+}
