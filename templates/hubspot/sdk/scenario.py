@@ -787,6 +787,11 @@ def search_paging_and_batch_update():
             break
         after = page.paging.next.after
     assert seen == ids and pages == 3, (seen, ids, pages)
+    try:
+        contacts.search_api.do_search(PublicObjectSearchRequest(sorts=[{"propertyName": "email", "direction": "SIDEWAYS"}]))
+        raise AssertionError("a sort direction that is neither ASCENDING nor DESCENDING was accepted")
+    except ApiException as err:
+        assert err.status == 400 and json.loads(err.body)["category"] == "VALIDATION_ERROR", err.body
     contacts.batch_api.archive(BatchInputSimplePublicObjectId(inputs=[SimplePublicObjectId(id=i) for i in ids]))
 
 
@@ -810,5 +815,5 @@ check("custom object reads: the p_ short-hand name (not the bare one), propertie
 check("webhooks API (developer API key): settings, a legacy subscription repeating its objectTypeId, a generic object.creation subscription for a custom type, paused then activated, its event signed v3 and v1 (Signature.is_valid); a contact.merge event", webhooks_api)
 check("errors: NotFoundException's status, reason, body (category, correlationId) and headers; a property's error code; 403 MISSING_SCOPES (ForbiddenException) for a token without the scope", error_fields)
 check("rate limits: X-HubSpot-RateLimit-* headers (get_page_with_http_info); 429 TEN_SECONDLY_ROLLING once enforced", rate_limits)
-check("batch update, then search paged through paging.next.after to the last page", search_paging_and_batch_update)
+check("batch update, then search paged through paging.next.after to the last page; an unknown sort direction refused", search_paging_and_batch_update)
 finish(f"python hubspot-api-client {version('hubspot-api-client')}")

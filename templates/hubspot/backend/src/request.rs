@@ -257,24 +257,79 @@ pub(crate) fn array_field<'a>(body: &'a Value, name: &str) -> Result<&'a [Value]
     }
 }
 
-/// The strings of an array field of a JSON body (anything else skipped).
-pub(crate) fn string_list(body: &Value, name: &str) -> Vec<String> {
-    body.get(name)
-        .and_then(Value::as_array)
-        .map(|items| {
-            items
-                .iter()
-                .filter_map(|v| v.as_str().map(str::to_owned))
-                .collect()
-        })
-        .unwrap_or_default()
+/// The strings of the array `value` (`what` names it in the refusal), numbers read as their
+/// text, as HubSpot reads a list of strings (`["123", 456]`).
+///
+/// # Errors
+///
+/// 400 `Invalid input JSON: {what} must be an array of strings` for anything else, or for an
+/// element that is neither a string nor a number (an object, an array, `null`, a boolean).
+pub(crate) fn strings(value: &Value, what: &str) -> Result<Vec<String>, ApiError> {
+    let refused = || {
+        ApiError::validation(format!(
+            "Invalid input JSON: {what} must be an array of strings"
+        ))
+    };
+    value
+        .as_array()
+        .ok_or_else(refused)?
+        .iter()
+        .map(|item| text(item).ok_or_else(refused))
+        .collect()
+}
+
+/// The strings of an optional array field of a JSON body: empty when absent or `null`.
+///
+/// # Errors
+///
+/// As [`strings`].
+pub(crate) fn string_list(body: &Value, name: &str) -> Result<Vec<String>, ApiError> {
+    match body.get(name) {
+        None | Some(Value::Null) => Ok(Vec::new()),
+        Some(value) => strings(value, name),
+    }
+}
+
+/// A string or a number as text (ids are sent either way).
+fn text(value: &Value) -> Option<String> {
+    match value {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    }
 }
 
 /// A string field of a JSON body, numbers accepted as their text (ids).
 pub(crate) fn string_field(body: &Value, name: &str) -> Option<String> {
-    match body.get(name)? {
-        Value::String(s) => Some(s.clone()),
-        Value::Number(n) => Some(n.to_string()),
-        _ => None,
+    text(body.get(name)?)
+}
+
+/// An optional string field of a JSON body (numbers as their text): `None` when absent or
+/// `null`.
+///
+/// # Errors
+///
+/// 400 `Invalid input JSON: {name} must be a string` for an object, an array or a boolean.
+pub(crate) fn optional_text(body: &Value, name: &str) -> Result<Option<String>, ApiError> {
+    match body.get(name) {
+        None | Some(Value::Null) => Ok(None),
+        Some(value) => text(value).map(Some).ok_or_else(|| {
+            ApiError::validation(format!("Invalid input JSON: {name} must be a string"))
+        }),
+    }
+}
+
+/// Refuses a body that is not a JSON object (an array, a string, a number, `null`).
+///
+/// # Errors
+///
+/// 400 `Invalid input JSON: the body must be an object`.
+pub(crate) fn object(body: &Value) -> Result<(), ApiError> {
+    if body.is_object() {
+        Ok(())
+    } else {
+        Err(ApiError::validation(
+            "Invalid input JSON: the body must be an object",
+        ))
     }
 }

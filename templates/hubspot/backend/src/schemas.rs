@@ -215,7 +215,7 @@ fn check_named(body: &Value, known: &[String]) -> Result<(), ApiError> {
         "secondaryDisplayProperties",
     ] {
         unknown.extend(
-            string_list(body, field)
+            string_list(body, field)?
                 .into_iter()
                 .filter(|name| !known.contains(name)),
         );
@@ -284,9 +284,9 @@ async fn create(call: Call, JsonBody(body): JsonBody) -> ApiResult {
                 &plural,
                 &string_field(&body, "description"),
                 &string_field(&body, "primaryDisplayProperty"),
-                &string_list(&body, "secondaryDisplayProperties"),
-                &string_list(&body, "searchableProperties"),
-                &string_list(&body, "requiredProperties"),
+                &string_list(&body, "secondaryDisplayProperties")?,
+                &string_list(&body, "searchableProperties")?,
+                &string_list(&body, "requiredProperties")?,
             ],
         )
         .await?
@@ -321,7 +321,7 @@ async fn create(call: Call, JsonBody(body): JsonBody) -> ApiResult {
         }
         properties::insert(&tx, &custom, &input).await?;
     }
-    for other in string_list(&body, "associatedObjects") {
+    for other in string_list(&body, "associatedObjects")? {
         let to = types::resolve(&tx, &other).await?;
         define_association(&tx, &custom, &to, None).await?;
     }
@@ -396,7 +396,11 @@ async fn update(call: Call, JsonBody(body): JsonBody) -> ApiResult {
         .map(|r| r.get(0))
         .collect();
     check_named(&body, &known)?;
-    let list = |field: &str| body.get(field).map(|_| string_list(&body, field));
+    let list = |field: &str| {
+        body.get(field)
+            .map(|_| string_list(&body, field))
+            .transpose()
+    };
     let row = client
         .query_one(
             &format!(
@@ -419,9 +423,9 @@ async fn update(call: Call, JsonBody(body): JsonBody) -> ApiResult {
                 &body["clearDescription"].as_bool().unwrap_or(false),
                 &string_field(&body, "description"),
                 &string_field(&body, "primaryDisplayProperty"),
-                &list("secondaryDisplayProperties"),
-                &list("searchableProperties"),
-                &list("requiredProperties"),
+                &list("secondaryDisplayProperties")?,
+                &list("searchableProperties")?,
+                &list("requiredProperties")?,
             ],
         )
         .await?;

@@ -14,7 +14,7 @@ use serde_json::{Map, Value, json};
 use super::members::{self, Member, Order};
 use super::{READ, list_id, manual_members, model, no_list, object_type_id, path_list, process};
 use crate::error::{ApiError, ApiResult};
-use crate::request::{Args, Call, JsonBody};
+use crate::request::{Args, Call, JsonBody, object, string_list, strings};
 
 /// The memberships routes.
 pub(super) fn routes() -> Router<Kit> {
@@ -50,21 +50,6 @@ pub(super) fn routes() -> Router<Kit> {
         )
 }
 
-/// The strings of a JSON array body (`["123", 456]`).
-fn record_ids(body: &Value) -> Result<Vec<String>, ApiError> {
-    let items = body
-        .as_array()
-        .ok_or_else(|| ApiError::validation("The body must be an array of record ids"))?;
-    Ok(items
-        .iter()
-        .filter_map(|v| match v {
-            Value::String(s) => Some(s.clone()),
-            Value::Number(n) => Some(n.to_string()),
-            _ => None,
-        })
-        .collect())
-}
-
 /// Applies a membership change to the writable list the path names:
 /// `{recordIdsRemoved, recordsIdsAdded, recordIdsMissing}`.
 async fn change(call: &Call, add: &[String], remove: &[String]) -> ApiResult {
@@ -79,22 +64,23 @@ async fn change(call: &Call, add: &[String], remove: &[String]) -> ApiResult {
 
 /// `PUT /crm/v3/lists/{listId}/memberships/add` `["recordId", …]`.
 async fn add(call: Call, JsonBody(body): JsonBody) -> ApiResult {
-    change(&call, &record_ids(&body)?, &[]).await
+    change(&call, &strings(&body, "the body")?, &[]).await
 }
 
 /// `PUT /crm/v3/lists/{listId}/memberships/remove` `["recordId", …]`.
 async fn remove_members(call: Call, JsonBody(body): JsonBody) -> ApiResult {
-    change(&call, &[], &record_ids(&body)?).await
+    change(&call, &[], &strings(&body, "the body")?).await
 }
 
 /// `PUT /crm/v3/lists/{listId}/memberships/add-and-remove` `{recordIdsToAdd,
 /// recordIdsToRemove}`.
 async fn add_and_remove(call: Call, JsonBody(body): JsonBody) -> ApiResult {
-    let ids = |name: &str| match body.get(name) {
-        None | Some(Value::Null) => Ok(Vec::new()),
-        Some(value) => record_ids(value),
-    };
-    change(&call, &ids("recordIdsToAdd")?, &ids("recordIdsToRemove")?).await
+    object(&body)?;
+    let (add, remove) = (
+        string_list(&body, "recordIdsToAdd")?,
+        string_list(&body, "recordIdsToRemove")?,
+    );
+    change(&call, &add, &remove).await
 }
 
 /// `PUT /crm/v3/lists/{listId}/memberships/add-from/{sourceListId}` (204): every member of the

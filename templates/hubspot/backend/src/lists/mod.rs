@@ -22,7 +22,7 @@ use serde_json::{Value, json};
 
 use self::model::{List, NewList, Search};
 use crate::error::{ApiError, ApiResult};
-use crate::request::{Args, Call, JsonBody, string_list};
+use crate::request::{self, Args, Call, JsonBody, optional_text, string_list};
 use crate::types;
 
 const READ: &str = "crm.lists.read";
@@ -313,7 +313,8 @@ fn count_field(body: &Value, name: &str, default: i64, max: i64) -> Result<i64, 
 /// (live lists only; `offset` is the next page's).
 async fn search(call: Call, JsonBody(body): JsonBody) -> ApiResult {
     call.authorize(&[READ]).await?;
-    let ids = string_list(&body, "listIds")
+    request::object(&body)?;
+    let ids = string_list(&body, "listIds")?
         .iter()
         .map(|raw| list_id(raw))
         .collect::<Result<Vec<i64>, ApiError>>()?;
@@ -321,13 +322,12 @@ async fn search(call: Call, JsonBody(body): JsonBody) -> ApiResult {
         Some(raw) => Some(object_type_id(&call, raw).await?),
         None => None,
     };
-    let query = body["query"]
-        .as_str()
+    let query = optional_text(&body, "query")?
         .filter(|q| !q.trim().is_empty())
         .map(|q| q.trim().to_owned());
     let search = Search {
         query,
-        processing_types: string_list(&body, "processingTypes"),
+        processing_types: string_list(&body, "processingTypes")?,
         ids,
         object_type_id,
         order: search_order(body["sort"].as_str())?,

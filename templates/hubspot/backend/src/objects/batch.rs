@@ -425,8 +425,8 @@ impl Batch<'_> {
         let view = View::resolve(
             &client,
             self.object_type,
-            &string_list(body, "properties"),
-            &string_list(body, "propertiesWithHistory"),
+            &string_list(body, "properties")?,
+            &string_list(body, "propertiesWithHistory")?,
             &[],
         )
         .await?;

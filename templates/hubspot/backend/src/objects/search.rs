@@ -15,7 +15,7 @@ use super::gate;
 use super::model::{Object, columns};
 use super::render::{self, View};
 use crate::error::{ApiError, ApiResult};
-use crate::request::{Call, JsonBody, array_field, body_limit, string_list};
+use crate::request::{Call, JsonBody, array_field, body_limit, optional_text, string_list};
 use crate::types::{self, ObjectType};
 use crate::values::{self, Definition};
 
@@ -379,10 +379,16 @@ fn sorts(body: &Value) -> Result<Vec<(String, bool)>, ApiError> {
                     .get("propertyName")
                     .and_then(Value::as_str)
                     .ok_or_else(|| ApiError::validation("each sort needs a propertyName"))?;
-                let ascending = !o
-                    .get("direction")
-                    .and_then(Value::as_str)
-                    .is_some_and(|d| d.eq_ignore_ascii_case("DESCENDING"));
+                let ascending = match o.get("direction") {
+                    None | Some(Value::Null) => true,
+                    Some(Value::String(d)) if d.eq_ignore_ascii_case("ASCENDING") => true,
+                    Some(Value::String(d)) if d.eq_ignore_ascii_case("DESCENDING") => false,
+                    Some(other) => {
+                        return Err(ApiError::validation(format!(
+                            "Invalid input JSON: Cannot deserialize value of type Direction from {other}: not one of the values accepted for Enum class: [ASCENDING, DESCENDING]"
+                        )));
+                    }
+                };
                 Ok((name.to_owned(), ascending))
             }
             _ => Err(ApiError::validation("sorts must be strings or objects")),
@@ -511,7 +517,7 @@ fn compile(
         }
     }
     clauses.extend(or_of_ands(&mut sql, defs, &groups)?);
-    if let Some(query) = body["query"].as_str().filter(|q| !q.trim().is_empty()) {
+    if let Some(query) = optional_text(body, "query")?.filter(|q| !q.trim().is_empty()) {
         // Every word must appear in one of the default searchable properties (a full name
         // finds a contact whose first and last names hold one word each).
         let patterns: Vec<String> = query
@@ -612,7 +618,7 @@ pub(crate) async fn search(call: Call, JsonBody(body): JsonBody) -> ApiResult {
     }
     let client = call.kit.db().await?;
     // One read of the definitions serves the filters, the sorts and the answer's properties.
-    let asked = string_list(&body, "properties");
+    let asked = string_list(&body, "properties")?;
     let mut used = used_properties(&body);
     used.extend(asked.iter().cloned());
     let used: Vec<&str> = used.iter().map(String::as_str).collect();

@@ -1,11 +1,11 @@
 //! Auth (401, 403 MISSING_SCOPES), bad bodies (never a 5xx, nothing written), rate-limit
 //! headers and their enforcement.
 
-use asym_kit::testing::Api;
+use asym_kit::testing::{Api, assert_prefix};
 use axum::http::Method;
 use serde_json::json;
 
-use crate::{admin, api, contact_count, read, scoped};
+use crate::{admin, api, contact_count, post, read, scoped};
 
 #[asym::clone("hubspot", seed = "basic")]
 async fn tokens_and_scopes_are_enforced(hubspot: asym::HubSpot) {
@@ -135,4 +135,79 @@ async fn a_path_of_invalid_utf8_is_a_404_in_the_envelope(hubspot: asym::HubSpot)
     )
     .await;
     assert_eq!(group["name"], "contactinformation");
+}
+
+#[asym::clone("hubspot", seed = "basic")]
+async fn fields_of_another_shape_are_refused_not_skipped(hubspot: asym::HubSpot) {
+    let api = api(&hubspot);
+    let list = post(
+        &api,
+        "/crm/v3/lists/",
+        &json!({"name": "Shapes", "objectTypeId": "0-1", "processingType": "MANUAL"}),
+        200,
+    )
+    .await;
+    let members = format!(
+        "/crm/v3/lists/{}/memberships",
+        list["list"]["listId"].as_str().unwrap()
+    );
+    let search = "/crm/v3/objects/contacts/search";
+    let cases = [
+        (
+            Method::POST,
+            search.to_owned(),
+            json!({"properties": "email"}),
+        ),
+        (Method::POST, search.to_owned(), json!({"properties": [{}]})),
+        (Method::POST, search.to_owned(), json!({"query": ["jane"]})),
+        (
+            Method::POST,
+            search.to_owned(),
+            json!({"sorts": [{"propertyName": "email", "direction": "SIDEWAYS"}]}),
+        ),
+        (
+            Method::POST,
+            "/crm/v3/objects/contacts/batch/read".to_owned(),
+            json!({"inputs": [{"id": "201"}], "properties": [["email"]]}),
+        ),
+        (Method::POST, "/crm/v3/lists/search".to_owned(), json!([])),
+        (
+            Method::POST,
+            "/crm/v3/lists/search".to_owned(),
+            json!({"processingTypes": "MANUAL"}),
+        ),
+        (
+            Method::POST,
+            "/crm/v3/lists/search".to_owned(),
+            json!({"query": {}}),
+        ),
+        (Method::PUT, format!("{members}/add"), json!([{}])),
+        (
+            Method::PUT,
+            format!("{members}/add-and-remove"),
+            json!(["201"]),
+        ),
+        (
+            Method::PUT,
+            format!("{members}/add-and-remove"),
+            json!({"recordIdsToAdd": "201"}),
+        ),
+        (
+            Method::POST,
+            "/crm/v3/schemas".to_owned(),
+            json!({"name": "shape", "labels": {"singular": "S", "plural": "Ss"},
+                   "requiredProperties": "model", "properties": []}),
+        ),
+    ];
+    for (method, path, body) in cases {
+        let err = api.send(method, &path, Some(&body)).await.expect(400);
+        assert_eq!(err["category"], "VALIDATION_ERROR", "{path} {body}");
+        assert_prefix(&err["message"], "Invalid input JSON: ");
+    }
+    // Numbers stand for strings, as HubSpot reads them.
+    let added = api
+        .put(&format!("{members}/add"), &json!([201, "202"]))
+        .await
+        .expect(200);
+    assert_eq!(added["recordsIdsAdded"], json!(["201", "202"]));
 }
