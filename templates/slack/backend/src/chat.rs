@@ -329,21 +329,22 @@ pub(crate) async fn delete(state: &AppState, call: &Call) -> ApiResult {
         return Err(ApiError::new("cant_delete_message"));
     }
     let has_replies = previous["reply_count"].as_i64().unwrap_or(0) > 0;
-    if has_replies {
-        tx.execute(
-            "UPDATE messages SET subtype = 'tombstone', text = 'This message was deleted.',
-                    user_id = 'USLACKBOT', bot_id = NULL, blocks = NULL, attachments = NULL,
-                    files = NULL, reactions = NULL, hidden = true, edited_user = NULL
-             WHERE channel_id = $1 AND ts = $2::text::numeric",
-            &[&conversation.id, &ts.to_string()],
-        )
-        .await?;
+    let sql = if has_replies {
+        "UPDATE messages SET subtype = 'tombstone', text = 'This message was deleted.',
+                user_id = 'USLACKBOT', bot_id = NULL, blocks = NULL, attachments = NULL,
+                files = NULL, reactions = NULL, hidden = true, edited_user = NULL
+         WHERE channel_id = $1 AND ts = $2::text::numeric
+           AND subtype IS DISTINCT FROM 'tombstone'"
     } else {
-        tx.execute(
-            "DELETE FROM messages WHERE channel_id = $1 AND ts = $2::text::numeric",
-            &[&conversation.id, &ts.to_string()],
-        )
-        .await?;
+        "DELETE FROM messages WHERE channel_id = $1 AND ts = $2::text::numeric"
+    };
+    // Of two deletes at once, the one that waited on the row finds it gone.
+    if tx
+        .execute(sql, &[&conversation.id, &ts.to_string()])
+        .await?
+        == 0
+    {
+        return Err(ApiError::new("message_not_found"));
     }
     commit_edit(
         state,

@@ -515,13 +515,23 @@ pub(crate) async fn set_archived(state: &AppState, call: &Call, archive: bool) -
     }
     let mut client = state.kit.db().await?;
     let tx = client.transaction().await?;
-    tx.execute(
-        "UPDATE conversations SET is_archived = $2,
-                updated = (extract(epoch FROM now()) * 1000)::bigint
-         WHERE id = $1",
-        &[&conversation.id, &archive],
-    )
-    .await?;
+    // Only the call that flips the flag goes on: of two at once, the other finds it done.
+    let flipped = tx
+        .execute(
+            "UPDATE conversations SET is_archived = $2,
+                    updated = (extract(epoch FROM now()) * 1000)::bigint
+             WHERE id = $1 AND is_archived <> $2",
+            &[&conversation.id, &archive],
+        )
+        .await?;
+    if flipped == 0 {
+        let code = if archive {
+            "already_archived"
+        } else {
+            "not_archived"
+        };
+        return Err(ApiError::new(code));
+    }
     let family = conversation.event_family();
     let kind = if archive { "archive" } else { "unarchive" };
     let event_type = format!("{family}_{kind}");

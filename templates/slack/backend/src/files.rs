@@ -532,11 +532,16 @@ pub(crate) async fn delete(state: &AppState, call: &Call) -> ApiResult {
         return Err(ApiError::new("cant_delete_file"));
     }
     let tx = client.transaction().await?;
-    tx.execute(
-        "UPDATE files SET deleted = true, content = NULL WHERE id = $1",
-        &[&id.trim()],
-    )
-    .await?;
+    // Of two deletes at once, the one that waited on the row finds it deleted.
+    let deleted = tx
+        .execute(
+            "UPDATE files SET deleted = true, content = NULL WHERE id = $1 AND NOT deleted",
+            &[&id.trim()],
+        )
+        .await?;
+    if deleted == 0 {
+        return Err(ApiError::new("file_deleted"));
+    }
     tx.execute(
         "UPDATE messages SET files = (
              SELECT json_agg(CASE WHEN f->>'id' = $1

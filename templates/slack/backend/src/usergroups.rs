@@ -324,6 +324,9 @@ pub(crate) async fn users_update(state: &AppState, call: &Call) -> ApiResult {
     if usize::try_from(known.get::<_, i64>(0)).unwrap_or(0) != users.len() {
         return Err(ApiError::new("invalid_users"));
     }
+    // Two replacements at once take turns: the second reads the members the first left.
+    tx.execute("SELECT 1 FROM usergroups WHERE id = $1 FOR UPDATE", &[&id])
+        .await?;
     let before = find(&tx, &caller, &id).await?;
     let previous: Vec<String> = before.get(12);
     tx.execute(

@@ -772,11 +772,16 @@ await scenario('bolt app hears messages and mentions', async () => {
 });
 
 await scenario('twenty calls at once', async () => {
-  const outcome = (name) => bot.conversations.create({ name }).then((r) => r.channel.name, (e) => e.data?.error ?? String(e));
   const names = Array.from({ length: 20 }, (_, n) => `node-at-once-${n}`);
-  assert.deepEqual(await Promise.all(names.map(outcome)), names);
-  const same = (await Promise.all(names.map(() => outcome('node-one-name')))).sort();
-  assert.deepEqual(same, [...Array(19).fill('name_taken'), 'node-one-name']);
+  const made = await Promise.all(names.map((name) => bot.conversations.create({ name })));
+  assert.deepEqual(made.map((r) => r.channel.name), names);
+  const twenty = async (call) => (await Promise.all(names.map(() => call().then(() => '', (e) => e.data?.error ?? String(e))))).sort();
+  const once = (error) => ['', ...Array(19).fill(error)];
+  assert.deepEqual(await twenty(() => bot.conversations.create({ name: 'node-one-name' })), once('name_taken'));
+  const { channel } = await bot.conversations.create({ name: 'node-archived-once' });
+  assert.deepEqual(await twenty(() => bot.conversations.archive({ channel: channel.id })), once('already_archived'));
+  const { ts } = await bot.chat.postMessage({ channel: GENERAL, text: 'gone soon' });
+  assert.deepEqual(await twenty(() => bot.chat.delete({ channel: GENERAL, ts })), once('message_not_found'));
 });
 
 let failed = 0;

@@ -864,20 +864,29 @@ def bolt_app_hears_messages_and_mentions():
 
 @scenario
 def twenty_calls_at_once():
-    """Twenty creates from a thread pool: each channel made, and of one name exactly one."""
+    """Twenty calls from a thread pool: each channel made; of one name, one archive, one delete,
+    exactly one succeeds."""
     from concurrent.futures import ThreadPoolExecutor
 
-    def outcome(name):
+    def outcome(call, **args):
         try:
-            return bot.conversations_create(name=name)["channel"]["name"]
+            return call(**args)["ok"]
         except SlackApiError as e:
             return e.response["error"]
 
+    def twenty(call, **args):
+        with ThreadPoolExecutor(20) as pool:
+            return sorted(map(str, pool.map(lambda _: outcome(call, **args), range(20))))
+
     with ThreadPoolExecutor(20) as pool:
         names = [f"py-at-once-{n}" for n in range(20)]
-        assert list(pool.map(outcome, names)) == names
-        same = sorted(pool.map(outcome, ["py-one-name"] * 20))
-    assert same == ["name_taken"] * 19 + ["py-one-name"], same
+        made = pool.map(lambda name: bot.conversations_create(name=name)["channel"]["name"], names)
+        assert list(made) == names
+    assert twenty(bot.conversations_create, name="py-one-name") == ["True"] + ["name_taken"] * 19
+    channel = bot.conversations_create(name="py-archived-once")["channel"]["id"]
+    assert twenty(bot.conversations_archive, channel=channel) == ["True"] + ["already_archived"] * 19
+    ts = bot.chat_postMessage(channel=GENERAL, text="gone soon")["ts"]
+    assert twenty(bot.chat_delete, channel=GENERAL, ts=ts) == ["True"] + ["message_not_found"] * 19
 
 for name, failure in results:
     print(("ok     " if failure is None else "FAILED ") + name)

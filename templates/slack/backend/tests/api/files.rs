@@ -7,7 +7,7 @@ use crate::common::Api;
 
 /// Uploads `content` as file `name` the two-step way (reserve a URL, send the bytes to it,
 /// complete with `share`'s arguments); the completion's body.
-async fn upload(slack: &Api<'_>, name: &str, content: &str, share: Value) -> Value {
+pub(crate) async fn upload(slack: &Api<'_>, name: &str, content: &str, share: Value) -> Value {
     let reserved = slack
         .bot_ok(
             "files.getUploadURLExternal",

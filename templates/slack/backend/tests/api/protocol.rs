@@ -1,10 +1,11 @@
 //! Wire protocol: argument encodings, token placement, rate limits.
 
-use asym_kit::testing::assert_contains;
+use asym_kit::testing::{assert_contains, pluck};
 use reqwest::Method;
 use serde_json::json;
 
 use crate::common::{Api, err, ok, refused};
+use crate::files::upload;
 
 #[asym::clone("slack", seed = "basic")]
 async fn get_with_a_query_string_and_token_argument(slack: asym::Slack) {
@@ -132,6 +133,13 @@ fn outcomes(bodies: &[serde_json::Value]) -> Vec<String> {
     outcomes
 }
 
+/// The sorted [`outcomes`] of twenty calls of which one succeeds and the rest answer `error`.
+fn once_then(error: &str) -> Vec<String> {
+    let mut outcomes = vec![error.to_owned(); 19];
+    outcomes.insert(0, String::new());
+    outcomes
+}
+
 #[asym::clone("slack", seed = "basic")]
 async fn twenty_writes_at_once_each_answer_without_starving_the_connection_pool(
     slack: asym::Slack,
@@ -147,9 +155,7 @@ async fn twenty_writes_at_once_each_answer_without_starving_the_connection_pool(
         |_| json!({"name": "one-name"}),
     )
     .await;
-    let mut expected = vec!["name_taken".to_owned(); 19];
-    expected.insert(0, String::new());
-    assert_eq!(outcomes(&created), expected);
+    assert_eq!(outcomes(&created), once_then("name_taken"));
     // Twenty creates of twenty names, twenty edits of one channel, twenty profile edits.
     let created = at_once(
         &slack,
@@ -213,4 +219,50 @@ async fn a_method_name_that_is_not_utf8_is_an_unknown_method(slack: asym::Slack)
     let slack = Api::new(&slack);
     let body = slack.anonymous().get("/api/%FF").await.expect(200);
     assert_eq!(err(body, "unknown_method")["req_method"], "%FF");
+}
+
+#[asym::clone("slack", seed = "basic")]
+async fn twenty_deletes_archives_and_replacements_at_once_take_effect_once(slack: asym::Slack) {
+    let slack = Api::new(&slack);
+    let bot = slack.bot_token();
+    let channel = slack.create(bot, "archived-once").await;
+    let archived = at_once(
+        &slack,
+        bot,
+        "conversations.archive",
+        20,
+        |_| json!({"channel": channel}),
+    )
+    .await;
+    assert_eq!(outcomes(&archived), once_then("already_archived"));
+    let history = slack
+        .bot_ok("conversations.history", json!({"channel": channel}))
+        .await;
+    let subtypes = pluck(&history["messages"], "subtype");
+    assert_eq!(subtypes, ["channel_archive", "channel_join"]);
+    let ts = slack.post(bot, "C0000000001", "gone soon").await["ts"].clone();
+    let deleted = at_once(
+        &slack,
+        bot,
+        "chat.delete",
+        20,
+        |_| json!({"channel": "C0000000001", "ts": ts}),
+    )
+    .await;
+    assert_eq!(outcomes(&deleted), once_then("message_not_found"));
+    let file = upload(&slack, "once.txt", "x", json!({})).await["files"][0]["id"].clone();
+    let gone = at_once(&slack, bot, "files.delete", 20, |_| json!({"file": file})).await;
+    assert_eq!(outcomes(&gone), once_then("file_deleted"));
+    let group = json!({"name": "Racers", "handle": "racers"});
+    let group = slack.bot_ok("usergroups.create", group).await["usergroup"]["id"].clone();
+    let replaced = at_once(&slack, bot, "usergroups.users.update", 20, |n| {
+        let users = if n % 2 == 0 {
+            "U0000000003"
+        } else {
+            "U0000000004"
+        };
+        json!({"usergroup": group, "users": users})
+    })
+    .await;
+    assert_eq!(outcomes(&replaced), vec![String::new(); 20]);
 }
