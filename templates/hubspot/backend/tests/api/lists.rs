@@ -47,7 +47,7 @@ async fn filtered(
 }
 
 /// Creates a `MANUAL` contact list named `name`; its id.
-async fn manual(api: &Api, name: &str) -> String {
+pub(crate) async fn manual(api: &Api, name: &str) -> String {
     list_id(&unfiltered(api, name, "0-1", "MANUAL").await)
 }
 

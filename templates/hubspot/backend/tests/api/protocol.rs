@@ -5,7 +5,8 @@ use asym_kit::testing::{Api, assert_prefix};
 use axum::http::Method;
 use serde_json::json;
 
-use crate::{admin, api, contact_count, post, read, scoped};
+use crate::lists::manual;
+use crate::{admin, api, contact_count, read, scoped};
 
 #[asym::clone("hubspot", seed = "basic")]
 async fn tokens_and_scopes_are_enforced(hubspot: asym::HubSpot) {
@@ -140,17 +141,7 @@ async fn a_path_of_invalid_utf8_is_a_404_in_the_envelope(hubspot: asym::HubSpot)
 #[asym::clone("hubspot", seed = "basic")]
 async fn fields_of_another_shape_are_refused_not_skipped(hubspot: asym::HubSpot) {
     let api = api(&hubspot);
-    let list = post(
-        &api,
-        "/crm/v3/lists/",
-        &json!({"name": "Shapes", "objectTypeId": "0-1", "processingType": "MANUAL"}),
-        200,
-    )
-    .await;
-    let members = format!(
-        "/crm/v3/lists/{}/memberships",
-        list["list"]["listId"].as_str().unwrap()
-    );
+    let members = format!("/crm/v3/lists/{}/memberships", manual(&api, "Shapes").await);
     let search = "/crm/v3/objects/contacts/search";
     let cases = [
         (
