@@ -6,7 +6,7 @@ use serde_json::{Map, Value};
 
 use crate::computed;
 use crate::databases::{DB_COLUMNS, DS_COLUMNS, render_data_source, render_database};
-use crate::error::{ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult, invalid};
 use crate::filter::{Compiler, Param};
 use crate::pages::{self, COLUMNS, View};
 use crate::request::{Ctx, Paging, Version, path_id};
@@ -121,16 +121,17 @@ pub(crate) async fn search(ctx: &Ctx, body: &Map<String, Value>) -> ApiResult<Va
     };
     let (want_pages, want_containers) = match body.get("filter") {
         None | Some(Value::Null) => (true, true),
-        Some(filter) => match (
-            filter.get("property").and_then(Value::as_str),
-            filter.get("value").and_then(Value::as_str),
-        ) {
-            (Some("object"), Some("page")) => (true, false),
-            (Some("object"), Some(value)) if value == container => (false, true),
+        Some(filter) => match (filter.get("property"), filter.get("value")) {
+            _ if !filter.is_object() => return Err(invalid("body.filter", "an object", filter)),
+            (Some(property), _) if property != "object" => {
+                return Err(invalid("body.filter.property", "`\"object\"`", property));
+            }
+            (_, Some(value)) if value == "page" => (true, false),
+            (_, Some(value)) if value == container => (false, true),
             (_, value) => {
+                let was = value.map_or_else(|| "undefined".to_owned(), Value::to_string);
                 return Err(ApiError::validation(format!(
-                    "body failed validation: body.filter.value should be `\"page\"` or `\"{container}\"`, instead was `{}`.",
-                    value.map_or("undefined".to_owned(), |v| format!("\"{v}\""))
+                    "body failed validation: body.filter.value should be `\"page\"` or `\"{container}\"`, instead was `{was}`."
                 )));
             }
         },

@@ -635,6 +635,8 @@ await scenario("error objects: status, code, message, body, request_id", async (
     }),
   );
   assert.match(ragged.message, /must match the table width/);
+  const filter = await expectError(APIErrorCode.ValidationError, notion.search({ filter: { property: "title", value: "page" } }));
+  assert.match(filter.message, /body\.filter\.property should be `"object"`/);
   await expectError(
     APIErrorCode.ValidationError,
     notion.databases.create({ parent: { page_id: PROJECTS }, title: text("x"), initial_data_source: { properties: { Name: { title: 0 } } } }),

@@ -61,3 +61,29 @@ async fn search_filters_sorts_and_pages(notion: asym::Notion) {
     assert!(old["results"][0]["properties"].is_object());
     assert_eq!(old["type"], "page_or_database");
 }
+
+#[asym::clone("notion", seed = "basic")]
+async fn a_search_filter_refusal_names_what_is_wrong_with_it(notion: asym::Notion) {
+    let api = api(&notion);
+    for (filter, message) in [
+        (
+            json!("page"),
+            "body.filter should be an object, instead was `\"page\"`.",
+        ),
+        (
+            json!({ "property": "title", "value": "page" }),
+            "body.filter.property should be `\"object\"`, instead was `\"title\"`.",
+        ),
+        (
+            json!({ "property": "object", "value": 5 }),
+            "body.filter.value should be `\"page\"` or `\"data_source\"`, instead was `5`.",
+        ),
+        (
+            json!({ "property": "object" }),
+            "body.filter.value should be `\"page\"` or `\"data_source\"`, instead was `undefined`.",
+        ),
+    ] {
+        let reply = api.post("/v1/search", &json!({ "filter": filter })).await;
+        assert_eq!(invalid(reply), format!("body failed validation: {message}"));
+    }
+}
