@@ -806,7 +806,7 @@ await scenario("createIssue with assignee, state, estimate, cycle, project, labe
   await expectError(linear.issue(issue.id), LinearErrorType.InvalidInput, "a permanently deleted issue");
 });
 
-await scenario("20 createIssue at once are numbered apart; 20 updates of one issue at once all land", async () => {
+await scenario("20 createIssue (and 20 createCycle) at once are numbered apart; 20 updates of one issue at once all land", async () => {
   const issues = await Promise.all(Array.from({ length: 20 }, (_, n) => linear.createIssue({ teamId: ENG, title: `Burst ${n}` }).then((p) => p.issue)));
   const numbers = issues.map((i) => i.number).sort((a, b) => a - b);
   assert(new Set(numbers).size === 20 && numbers[19] - numbers[0] === 19, `numbers ${numbers}`);
@@ -814,6 +814,9 @@ await scenario("20 createIssue at once are numbered apart; 20 updates of one iss
   assert(updates.every((u) => u.success), "every update succeeded");
   const estimate = (await linear.issue(issues[0].id)).estimate;
   assert(estimate >= 1 && estimate <= 20, `estimate ${estimate}`);
+  const day = (n) => new Date(Date.UTC(2070, 0, 1 + n));
+  const cycles = await Promise.all(Array.from({ length: 20 }, (_, n) => linear.createCycle({ teamId: ENG, startsAt: day(n), endsAt: day(n + 14) }).then((p) => p.cycle)));
+  assert(new Set(cycles.map((c) => c.number)).size === 20, `cycle numbers ${cycles.map((c) => c.number)}`);
 });
 
 async function admin(path, body) {

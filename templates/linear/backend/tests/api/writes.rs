@@ -454,3 +454,28 @@ async fn user_profiles_are_updated_and_statuses_lapse(linear: asym::Linear) {
     let invalid = "A date or time in the input is not valid.";
     refused_as(&api, update, bad_time, "Argument Validation Error", invalid).await;
 }
+
+/// Twenty `cycleCreate`s for one team at once each succeed with a number of its own, as
+/// twenty `issueCreate`s do.
+#[asym::clone("linear", seed = "basic")]
+async fn cycles_created_at_once_are_numbered_apart(linear: asym::Linear) {
+    let api = client(&linear);
+    let create =
+        "mutation($i: CycleCreateInput!) { cycleCreate(input: $i) { success cycle { number } } }";
+    let mut calls = tokio::task::JoinSet::new();
+    for n in 0..20 {
+        let (api, day) = (api.clone(), 10 + n);
+        let input = json!({"teamId": ENG, "startsAt": format!("2050-01-{day}T00:00:00Z"),
+                           "endsAt": format!("2050-03-{day}T00:00:00Z")});
+        calls.spawn(async move { mutate(&api, create, json!({ "i": input })).await });
+    }
+    let mut numbers: Vec<f64> = calls
+        .join_all()
+        .await
+        .iter()
+        .map(|payload| payload["cycle"]["number"].as_f64().unwrap())
+        .collect();
+    numbers.sort_by(f64::total_cmp);
+    let expected: Vec<f64> = (2..22).map(f64::from).collect();
+    assert_eq!(numbers, expected);
+}
