@@ -431,4 +431,152 @@ await check('nested parameters: a typo inside a hash is unknown by name, metadat
   await stripe.subscriptions.cancel(sub.id);
 });
 
+await check('customers, products, prices: update, delete, search and its paging', async () => {
+  // The everyday CRUD calls: update (a metadata key unset with ''), delete, a deleted retrieve.
+  const customer = await stripe.customers.create({ email: 'crud-node@example.com', name: 'Crud', metadata: { a: '1', b: '2' } });
+  const changed = await stripe.customers.update(customer.id, { name: 'Crud Two', metadata: { a: '' }, description: '' });
+  assert.deepEqual([changed.name, changed.metadata, changed.description], ['Crud Two', { b: '2' }, null]);
+  assert.equal((await stripe.customers.del(customer.id)).deleted, true);
+  const gone = await stripe.customers.retrieve(customer.id);
+  assert.deepEqual([gone.id, gone.deleted], [customer.id, true]);
+  const product = await stripe.products.create({ name: 'Node Widget', description: 'A widget', metadata: { sku: 'w-2' } });
+  assert.equal((await stripe.products.update(product.id, { name: 'Node Widget II' })).name, 'Node Widget II');
+  const price = await stripe.prices.create({ product: product.id, unit_amount: 1500, currency: 'usd' });
+  assert.equal((await stripe.prices.update(price.id, { nickname: 'standard', metadata: { tier: '1' } })).nickname, 'standard');
+  const prices = await stripe.prices.list({ product: product.id }).autoPagingToArray({ limit: 10 });
+  assert.deepEqual(prices.map((p) => p.id), [price.id]);
+  assert.equal((await stripe.products.search({ query: "name:'Node Widget II'" })).data[0].id, product.id);
+  assert.equal((await stripe.prices.search({ query: `product:'${product.id}'` })).data[0].id, price.id);
+  await stripe.prices.update(price.id, { active: false });
+  await stripe.products.update(product.id, { active: false });
+  const inactive = await stripe.products.list({ active: false }).autoPagingToArray({ limit: 100 });
+  assert.ok(inactive.some((p) => p.id === product.id));
+  const spare = await stripe.products.create({ name: 'Node Spare' });
+  assert.equal((await stripe.products.del(spare.id)).deleted, true);
+  // Search pages through next_page with the SDK's own iterator.
+  for (let i = 0; i < 3; i += 1) {
+    await stripe.customers.create({ email: `searchpage${i}-node@example.com`, metadata: { batch: 'node-search' } });
+  }
+  const found = [];
+  for await (const c of stripe.customers.search({ query: "metadata['batch']:'node-search'", limit: 2 })) found.push(c.email);
+  assert.deepEqual(found.sort(), [0, 1, 2].map((i) => `searchpage${i}-node@example.com`));
+});
+
+await check('automatic payment methods, manual capture, cancel; setup intent; detach', async () => {
+  const intent = await stripe.paymentIntents.create({
+    amount: 3000, currency: 'usd', automatic_payment_methods: { enabled: true, allow_redirects: 'never' },
+    payment_method: 'pm_card_visa', confirm: true, capture_method: 'manual',
+  });
+  assert.equal(intent.status, 'requires_capture');
+  const captured = await stripe.paymentIntents.capture(intent.id, { amount_to_capture: 2000 });
+  assert.deepEqual([captured.status, captured.amount_received], ['succeeded', 2000]);
+  await stripe.refunds.create({ payment_intent: intent.id });
+  const refunds = await stripe.refunds.list({ payment_intent: intent.id });
+  assert.deepEqual(refunds.data.map((r) => r.amount), [2000]);
+  const open = await stripe.paymentIntents.create({ amount: 500, currency: 'usd' });
+  const canceled = await stripe.paymentIntents.cancel(open.id, { cancellation_reason: 'requested_by_customer' });
+  assert.deepEqual([canceled.status, canceled.cancellation_reason], ['canceled', 'requested_by_customer']);
+  const customer = await stripe.customers.create({ email: 'setup-node@example.com' });
+  let setup = await stripe.setupIntents.create({ customer: customer.id, payment_method_types: ['card'], usage: 'off_session' });
+  setup = await stripe.setupIntents.confirm(setup.id, { payment_method: 'pm_card_visa' });
+  assert.equal(setup.status, 'succeeded');
+  const saved = await stripe.customers.listPaymentMethods(customer.id);
+  assert.deepEqual(saved.data.map((pm) => pm.id), [setup.payment_method]);
+  assert.equal((await stripe.paymentMethods.detach(setup.payment_method)).customer, null);
+  assert.equal((await stripe.customers.listPaymentMethods(customer.id)).data.length, 0);
+});
+
+await check('subscription cancel; invoice sent by hand and paid; checkout subscription; portal; events', async () => {
+  const customer = await stripe.customers.create({
+    email: 'life-node@example.com', payment_method: 'pm_card_visa', invoice_settings: { default_payment_method: 'pm_card_visa' },
+  });
+  let sub = await stripe.subscriptions.create({ customer: customer.id, items: [{ price: 'price_SEEDproMonth1' }] });
+  sub = await stripe.subscriptions.update(sub.id, { cancel_at_period_end: true });
+  assert.deepEqual([sub.status, sub.cancel_at_period_end], ['active', true]);
+  const active = await stripe.subscriptions.list({ customer: customer.id, status: 'active' });
+  assert.deepEqual(active.data.map((s) => s.id), [sub.id]);
+  const canceled = await stripe.subscriptions.cancel(sub.id);
+  assert.ok(canceled.status === 'canceled' && canceled.canceled_at);
+  const all = await stripe.subscriptions.list({ customer: customer.id, status: 'all' });
+  assert.deepEqual(all.data.map((s) => s.status), ['canceled']);
+  // A one-off invoice sent for payment by hand: an item, the draft, send (finalizes), pay.
+  await stripe.invoiceItems.create({ customer: customer.id, amount: 4200, currency: 'usd', description: 'Consulting' });
+  const draft = await stripe.invoices.create({
+    customer: customer.id, collection_method: 'send_invoice', days_until_due: 14, pending_invoice_items_behavior: 'include',
+  });
+  assert.equal(draft.status, 'draft');
+  const sent = await stripe.invoices.sendInvoice(draft.id);
+  assert.ok(sent.status === 'open' && sent.amount_due === 4200 && sent.hosted_invoice_url);
+  const lines = await stripe.invoices.listLineItems(sent.id).autoPagingToArray({ limit: 10 });
+  assert.deepEqual(lines.map((l) => l.amount), [4200]);
+  assert.equal((await stripe.invoices.pay(sent.id, { paid_out_of_band: true })).status, 'paid');
+  const events = await stripe.events.list({ type: 'invoice.sent' });
+  assert.ok(events.data.some((e) => e.data.object.id === sent.id));
+  const automatic = await stripe.invoices.create({ customer: customer.id });
+  await assert.rejects(stripe.invoices.sendInvoice(automatic.id), (err) => err.type === 'StripeInvalidRequestError' && err.statusCode === 400);
+  // Checkout for a subscription, its line items, expiry; a billing portal session.
+  const session = await stripe.checkout.sessions.create({
+    mode: 'subscription', customer: customer.id, line_items: [{ price: 'price_SEEDproMonth1', quantity: 2 }],
+    success_url: 'https://shop.example/ok?session_id={CHECKOUT_SESSION_ID}', cancel_url: 'https://shop.example/cancel',
+  });
+  assert.ok(session.url && session.status === 'open' && session.amount_total === 4000);
+  const items = await stripe.checkout.sessions.listLineItems(session.id);
+  assert.deepEqual(items.data.map((i) => [i.price.id, i.quantity]), [['price_SEEDproMonth1', 2]]);
+  assert.equal((await stripe.checkout.sessions.expire(session.id)).status, 'expired');
+  const portal = await stripe.billingPortal.sessions.create({ customer: customer.id, return_url: 'https://shop.example/account' });
+  assert.ok(portal.url && portal.customer === customer.id);
+  const [deleted] = (await stripe.events.list({ type: 'customer.subscription.deleted', limit: 1 })).data;
+  assert.equal((await stripe.events.retrieve(deleted.id)).data.object.id, sub.id);
+});
+
+await check('errors the SDK raises: StripeAuthenticationError, StripeInvalidRequestError fields, request ids', async () => {
+  await assert.rejects(
+    stripe.customers.list({}, { apiKey: 'sk_test_not_a_key' }),
+    (err) => err.type === 'StripeAuthenticationError' && err.statusCode === 401 && err.requestId.startsWith('req_'),
+  );
+  await assert.rejects(
+    stripe.paymentIntents.create({ amount: '12.50', currency: 'usd' }),
+    (err) => err.type === 'StripeInvalidRequestError' && err.statusCode === 400 && err.code === 'parameter_invalid_integer'
+      && err.param === 'amount' && err.raw.message === 'Invalid integer: 12.50' && Boolean(err.doc_url),
+  );
+  await assert.rejects(
+    stripe.paymentIntents.create({ currency: 'usd' }),
+    (err) => err.code === 'parameter_missing' && err.param === 'amount',
+  );
+  await assert.rejects(
+    stripe.customers.retrieve('cus_does_not_exist'),
+    (err) => err.statusCode === 404 && err.code === 'resource_missing' && err.param === 'id'
+      && err.raw.message === "No such customer: 'cus_does_not_exist'" && err.headers['request-id'] === err.requestId,
+  );
+  const page = await stripe.customers.list({ limit: 1 });
+  assert.ok(page.lastResponse.requestId.startsWith('req_'));
+});
+
+await check("bad values refused as Stripe does; a session's line items paged", async () => {
+  const refusedAt = (param, code) => (err) => err.statusCode === 400 && err.param === param && (!code || err.code === code);
+  await assert.rejects(stripe.customers.create({ description: 'x'.repeat(5001) }), refusedAt('description'));
+  await assert.rejects(stripe.billingPortal.sessions.create({ customer: 'cus_SEEDalice00001', return_url: 'example.com' }),
+    refusedAt('return_url', 'url_invalid'));
+  await assert.rejects(stripe.customers.list({}, { apiVersion: 'garbage' }),
+    (err) => err.statusCode === 400 && err.raw.message === 'Invalid Stripe API version: garbage');
+  await assert.rejects(stripe.checkout.sessions.create({
+    mode: 'payment', success_url: 'https://example.com/ok', line_items: [{ price: 'price_SEEDshirt001', quantity: -1 }],
+  }), refusedAt('line_items[0][quantity]', 'parameter_invalid_integer'));
+  await assert.rejects(stripe.checkout.sessions.create({
+    mode: 'payment', success_url: 'https://example.com/ok', line_items: [{ price: 'price_SEEDshirt001', quantity: 40000 }],
+  }), refusedAt('line_items[0][quantity]', 'amount_too_large'));
+  const paid = await stripe.paymentIntents.create({
+    amount: 1000, currency: 'usd', payment_method: 'pm_card_visa', payment_method_types: ['card'], confirm: true,
+  });
+  await assert.rejects(stripe.refunds.create({ payment_intent: paid.id, amount: 0 }), refusedAt('amount', 'parameter_invalid_integer'));
+  // A session's line items, 12 of them, walked five at a time by the SDK's iterator.
+  const amounts = Array.from({ length: 12 }, (_, n) => 100 * (n + 1));
+  const session = await stripe.checkout.sessions.create({
+    mode: 'payment', success_url: 'https://example.com/ok',
+    line_items: amounts.map((unit_amount) => ({ quantity: 1, price_data: { currency: 'usd', unit_amount, product: 'prod_SEEDshirt0001' } })),
+  });
+  const walked = await stripe.checkout.sessions.listLineItems(session.id, { limit: 5 }).autoPagingToArray({ limit: 100 });
+  assert.deepEqual(walked.map((i) => i.amount_total), amounts);
+});
+
 finish(`node stripe ${Stripe.PACKAGE_VERSION ?? ''}`);

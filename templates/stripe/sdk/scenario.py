@@ -492,6 +492,170 @@ def nested_parameters():
     assert (sub["items"].data[0].metadata["seat 1"], sub.metadata["whatever"]) == ("x", "y"), sub
     stripe.Subscription.cancel(sub.id)
 
+
+def customers_products_prices():
+    # The everyday CRUD calls: update (a metadata key unset with ""), delete, a deleted retrieve.
+    customer = stripe.Customer.create(email="crud-py@example.com", name="Crud", metadata={"a": "1", "b": "2"})
+    changed = stripe.Customer.modify(customer.id, name="Crud Two", metadata={"a": ""}, description="")
+    assert (changed.name, changed.metadata.to_dict(), changed.description) == ("Crud Two", {"b": "2"}, None), changed
+    assert stripe.Customer.delete(customer.id).deleted is True
+    gone = stripe.Customer.retrieve(customer.id)
+    assert (gone.id, gone.deleted) == (customer.id, True), gone
+    product = stripe.Product.create(name="Py Widget", description="A widget", metadata={"sku": "w-1"})
+    assert stripe.Product.modify(product.id, name="Py Widget II").name == "Py Widget II"
+    price = stripe.Price.create(product=product.id, unit_amount=1500, currency="usd")
+    assert stripe.Price.modify(price.id, nickname="standard", metadata={"tier": "1"}).nickname == "standard"
+    assert [p.id for p in stripe.Price.list(product=product.id).auto_paging_iter()] == [price.id]
+    assert stripe.Product.search(query="name:'Py Widget II'").data[0].id == product.id
+    assert stripe.Price.search(query=f"product:'{product.id}'").data[0].id == price.id
+    stripe.Price.modify(price.id, active=False)
+    stripe.Product.modify(product.id, active=False)
+    assert product.id in [p.id for p in stripe.Product.list(active=False).auto_paging_iter()]
+    spare = stripe.Product.create(name="Py Spare")
+    assert stripe.Product.delete(spare.id).deleted is True
+    # Search pages through next_page with the SDK's own iterator.
+    for i in range(3):
+        stripe.Customer.create(email=f"searchpage{i}-py@example.com", metadata={"batch": "py-search"})
+    found = [c.email for c in stripe.Customer.search(query="metadata['batch']:'py-search'", limit=2).auto_paging_iter()]
+    assert sorted(found) == [f"searchpage{i}-py@example.com" for i in range(3)], found
+
+
+def capture_cancel_and_setup():
+    intent = stripe.PaymentIntent.create(amount=3000, currency="usd", automatic_payment_methods={"enabled": True,
+                                         "allow_redirects": "never"}, payment_method="pm_card_visa", confirm=True,
+                                         capture_method="manual")
+    assert intent.status == "requires_capture", intent.status
+    captured = stripe.PaymentIntent.capture(intent.id, amount_to_capture=2000)
+    assert (captured.status, captured.amount_received) == ("succeeded", 2000), captured
+    assert [r.amount for r in stripe.Refund.list(payment_intent=intent.id).data] == []
+    stripe.Refund.create(payment_intent=intent.id)
+    assert [r.amount for r in stripe.Refund.list(payment_intent=intent.id).data] == [2000]
+    open_intent = stripe.PaymentIntent.create(amount=500, currency="usd")
+    canceled = stripe.PaymentIntent.cancel(open_intent.id, cancellation_reason="requested_by_customer")
+    assert (canceled.status, canceled.cancellation_reason) == ("canceled", "requested_by_customer"), canceled
+    customer = stripe.Customer.create(email="setup-py@example.com")
+    setup = stripe.SetupIntent.create(customer=customer.id, payment_method_types=["card"], usage="off_session")
+    setup = stripe.SetupIntent.confirm(setup.id, payment_method="pm_card_visa")
+    assert setup.status == "succeeded" and setup.payment_method, setup
+    saved = stripe.Customer.list_payment_methods(customer.id).data
+    assert [pm.id for pm in saved] == [setup.payment_method], saved
+    assert stripe.PaymentMethod.detach(setup.payment_method).customer is None
+    assert not stripe.Customer.list_payment_methods(customer.id).data
+
+
+def subscription_and_invoice_lifecycle():
+    customer = stripe.Customer.create(email="life-py@example.com", payment_method="pm_card_visa",
+                                      invoice_settings={"default_payment_method": "pm_card_visa"})
+    sub = stripe.Subscription.create(customer=customer.id, items=[{"price": "price_SEEDproMonth1"}])
+    sub = stripe.Subscription.modify(sub.id, cancel_at_period_end=True)
+    assert (sub.status, sub.cancel_at_period_end) == ("active", True), sub
+    assert [s.id for s in stripe.Subscription.list(customer=customer.id, status="active").data] == [sub.id]
+    canceled = stripe.Subscription.cancel(sub.id)
+    assert canceled.status == "canceled" and canceled.canceled_at, canceled
+    assert [s.status for s in stripe.Subscription.list(customer=customer.id, status="all").data] == ["canceled"]
+    # A one-off invoice sent for payment by hand: an item, the draft, send (finalizes), pay.
+    stripe.InvoiceItem.create(customer=customer.id, amount=4200, currency="usd", description="Consulting")
+    draft = stripe.Invoice.create(customer=customer.id, collection_method="send_invoice", days_until_due=14,
+                                  pending_invoice_items_behavior="include")
+    assert draft.status == "draft"
+    sent = stripe.Invoice.send_invoice(draft.id)
+    assert (sent.status, sent.amount_due) == ("open", 4200) and sent.hosted_invoice_url, sent
+    assert [line.amount for line in stripe.Invoice.list_lines(sent.id).auto_paging_iter()] == [4200]
+    assert stripe.Invoice.pay(sent.id, paid_out_of_band=True).status == "paid"
+    assert "invoice.sent" in [e.type for e in stripe.Event.list(type="invoice.sent").data]
+    try:
+        stripe.Invoice.send_invoice(stripe.Invoice.create(customer=customer.id).id)
+        raise AssertionError("an invoice charged automatically is not sent by hand")
+    except stripe.error.InvalidRequestError as err:
+        assert err.http_status == 400, err
+    # Checkout for a subscription, its line items, expiry; a billing portal session.
+    session = stripe.checkout.Session.create(mode="subscription", customer=customer.id,
+                                             line_items=[{"price": "price_SEEDproMonth1", "quantity": 2}],
+                                             success_url="https://shop.example/ok?session_id={CHECKOUT_SESSION_ID}",
+                                             cancel_url="https://shop.example/cancel")
+    assert session.url and session.status == "open" and session.amount_total == 4000, session
+    items = stripe.checkout.Session.list_line_items(session.id)
+    assert [(i.price.id, i.quantity) for i in items.data] == [("price_SEEDproMonth1", 2)], items
+    assert stripe.checkout.Session.expire(session.id).status == "expired"
+    portal = stripe.billing_portal.Session.create(customer=customer.id, return_url="https://shop.example/account")
+    assert portal.url and portal.customer == customer.id, portal
+    event = stripe.Event.list(type="customer.subscription.deleted", limit=1).data[0]
+    assert stripe.Event.retrieve(event.id).data.object.id == sub.id
+
+
+def errors_the_sdk_raises():
+    try:
+        stripe.Customer.list(api_key="sk_test_not_a_key")
+        raise AssertionError("an unknown key is refused")
+    except stripe.error.AuthenticationError as err:
+        assert err.http_status == 401 and err.request_id.startswith("req_"), err
+        assert err.error.type == "invalid_request_error", err.error
+    try:
+        stripe.PaymentIntent.create(amount="12.50", currency="usd")
+        raise AssertionError("a decimal amount is refused")
+    except stripe.error.InvalidRequestError as err:
+        assert (err.http_status, err.code, err.param) == (400, "parameter_invalid_integer", "amount"), err
+        assert err.user_message == "Invalid integer: 12.50" and err.error.doc_url, err.error
+    try:
+        stripe.PaymentIntent.create(currency="usd")
+        raise AssertionError("amount is required")
+    except stripe.error.InvalidRequestError as err:
+        assert (err.code, err.param) == ("parameter_missing", "amount"), err
+    try:
+        stripe.Customer.retrieve("cus_does_not_exist")
+        raise AssertionError("an unknown customer is a 404")
+    except stripe.error.InvalidRequestError as err:
+        assert (err.http_status, err.code, err.param) == (404, "resource_missing", "id"), err
+        assert err.user_message == "No such customer: 'cus_does_not_exist'", err.user_message
+        assert err.headers["request-id"] == err.request_id
+    assert stripe.Customer.list(limit=1).last_response.request_id.startswith("req_")
+
+
+def bad_values_and_line_item_pages():
+    refused("description", stripe.Customer.create, description="x" * 5001)
+    refused("return_url", stripe.billing_portal.Session.create, customer="cus_SEEDalice00001", return_url="example.com")
+    try:
+        stripe.Customer.list(stripe_version="garbage")
+        raise AssertionError("a Stripe-Version that is not one is refused")
+    except stripe.error.InvalidRequestError as err:
+        assert err.user_message == "Invalid Stripe API version: garbage", err
+    err = refused("line_items[0][quantity]", stripe.checkout.Session.create, mode="payment",
+                  success_url="https://example.com/ok", line_items=[{"price": "price_SEEDshirt001", "quantity": -1}])
+    assert err.code == "parameter_invalid_integer", err
+    err = refused("line_items[0][quantity]", stripe.checkout.Session.create, mode="payment",
+                  success_url="https://example.com/ok", line_items=[{"price": "price_SEEDshirt001", "quantity": 40000}])
+    assert err.code == "amount_too_large", err
+    err = refused("amount", stripe.Refund.create, payment_intent=stripe.PaymentIntent.create(
+        amount=1000, currency="usd", payment_method="pm_card_visa", payment_method_types=["card"], confirm=True).id,
+        amount=0)
+    assert err.user_message == "This value must be greater than or equal to 1.", err
+    # A session's line items, 12 of them, walked five at a time by the SDK's iterator.
+    lines = [{"quantity": 1, "price_data": {"currency": "usd", "unit_amount": 100 * n, "product": "prod_SEEDshirt0001"}}
+             for n in range(1, 13)]
+    session = stripe.checkout.Session.create(mode="payment", success_url="https://example.com/ok", line_items=lines)
+    walked = [i.amount_total for i in stripe.checkout.Session.list_line_items(session.id, limit=5).auto_paging_iter()]
+    assert walked == [100 * n for n in range(1, 13)], walked
+
+
+def stripe_client():
+    # The newer client object (StripeClient), configured with only its base address.
+    client = stripe.StripeClient(stripe.api_key, base_addresses={"api": stripe.api_base})
+    customer = client.v1.customers.create(params={"email": "client-py@example.com"})
+    assert client.v1.customers.retrieve(customer.id).email == "client-py@example.com"
+    updated = client.v1.customers.update(customer.id, params={"metadata": {"via": "client"}})
+    assert updated.metadata["via"] == "client"
+    ids = [c.id for c in client.v1.customers.list(params={"limit": 2}).auto_paging_iter()]
+    assert customer.id in ids and len(ids) == len(set(ids)), ids
+    intent = client.v1.payment_intents.create(params={"amount": 900, "currency": "usd", "payment_method": "pm_card_visa",
+                                                      "payment_method_types": ["card"], "confirm": True})
+    assert intent.status == "succeeded"
+    try:
+        client.v1.customers.retrieve("cus_nope")
+        raise AssertionError("an unknown customer is a 404")
+    except stripe.InvalidRequestError as err:
+        assert err.http_status == 404 and err.code == "resource_missing", err
+    assert client.v1.customers.delete(customer.id).deleted is True
+
 scenarios = [("customer → payment method → payment intent → refund", customer_payment_refund),
              ("product → price → subscription → test clock → invoice paid", subscription_with_test_clock),
              ("idempotent retries", idempotent_retries),
@@ -511,7 +675,15 @@ scenarios = [("customer → payment method → payment intent → refund", custo
              ("named refusals; SubscriptionItem expand; previews with customer_details and currency",
               refusals_items_and_previews),
              ("nested parameters: a typo inside a hash is unknown by name, metadata stays free",
-              nested_parameters)]
+              nested_parameters),
+             ("customers, products, prices: update, delete, search and its paging", customers_products_prices),
+             ("automatic payment methods, manual capture, cancel; setup intent; detach", capture_cancel_and_setup),
+             ("subscription cancel; invoice sent by hand and paid; checkout subscription; portal; events",
+              subscription_and_invoice_lifecycle),
+             ("errors the SDK raises: AuthenticationError, InvalidRequestError fields, request ids",
+              errors_the_sdk_raises),
+             ("StripeClient (client.v1.*) with only its base address", stripe_client),
+             ("bad values refused as Stripe does; a session's line items paged", bad_values_and_line_item_pages)]
 for name, fn in scenarios:
     check(name, fn)
 

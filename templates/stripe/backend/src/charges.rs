@@ -8,7 +8,7 @@ use crate::dispatch::routes;
 use crate::error::{ApiError, ApiResult};
 use crate::kinds::{CHARGE, PAYMENT_INTENT, REFUND};
 use crate::model::balance;
-use crate::params::{Takes, apply_metadata};
+use crate::params::{Takes, apply_metadata, at_least};
 use crate::shapes::TRACKED_SHIPPING;
 use asym_kit::Kit;
 
@@ -117,9 +117,11 @@ pub(crate) async fn create_refund(cx: &mut Cx<'_>) -> ApiResult {
             ),
         ));
     }
-    let captured = charge["amount_captured"].as_i64().unwrap_or(0);
+    // A partial capture released the rest as refunded (`amount_refunded`), so what is left
+    // to refund is the charge's amount less everything refunded.
+    let total = charge["amount"].as_i64().unwrap_or(0);
     let refunded = charge["amount_refunded"].as_i64().unwrap_or(0);
-    let remaining = captured - refunded;
+    let remaining = total - refunded;
     if remaining <= 0 {
         return Err(ApiError::invalid_param(
             "charge",
@@ -129,10 +131,7 @@ pub(crate) async fn create_refund(cx: &mut Cx<'_>) -> ApiResult {
     }
     let amount = params.int("amount")?.unwrap_or(remaining);
     if amount < 1 {
-        return Err(ApiError::invalid_param(
-            "amount",
-            "Refund amount must be positive.",
-        ));
+        return Err(at_least("amount", 1));
     }
     if amount > remaining {
         return Err(ApiError::invalid_param(
@@ -173,7 +172,7 @@ pub(crate) async fn create_refund(cx: &mut Cx<'_>) -> ApiResult {
     cx.insert(seq, &refund)?;
     let before = charge.clone();
     charge["amount_refunded"] = json!(refunded + amount);
-    charge["refunded"] = json!(refunded + amount >= captured);
+    charge["refunded"] = json!(refunded + amount >= total);
     cx.save(&charge)?;
     cx.emit("refund.created", &refund, None).await?;
     cx.emit_changed("charge.refunded", &before, &charge).await?;

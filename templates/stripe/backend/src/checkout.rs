@@ -5,10 +5,11 @@ use serde_json::{Map, Value, json};
 
 use crate::cx::{Cx, allow_paging};
 use crate::dispatch::routes;
-use crate::error::{ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult, MAX_AMOUNT};
 use crate::kinds::{CHECKOUT_SESSION, CUSTOMER, PRICE, PRODUCT};
+use crate::model::subscription::quantity_at;
 use crate::model::{price, tax};
-use crate::params::{Takes, apply_metadata, int_at, string_at};
+use crate::params::{Takes, apply_metadata, string_at};
 use crate::shapes::ITEM_RECURRING;
 use asym_kit::Kit;
 
@@ -166,7 +167,7 @@ pub(crate) async fn create_session(cx: &mut Cx<'_>) -> ApiResult {
         "amount_total": if mode == "setup" { Value::Null } else { json!(total) },
         "automatic_tax": {"enabled": false, "liability": null, "status": null},
         "billing_address_collection": params.str("billing_address_collection")?,
-        "cancel_url": params.str("cancel_url")?,
+        "cancel_url": params.url("cancel_url")?,
         "client_reference_id": params.str("client_reference_id")?.filter(|s| !s.is_empty()),
         "client_secret": null,
         "consent": null,
@@ -203,7 +204,7 @@ pub(crate) async fn create_session(cx: &mut Cx<'_>) -> ApiResult {
         "status": "open",
         "submit_type": params.str("submit_type")?,
         "subscription": null,
-        "success_url": params.str("success_url")?,
+        "success_url": params.url("success_url")?,
         "total_details": {"amount_discount": 0, "amount_shipping": 0, "amount_tax": tax},
         "ui_mode": params.str("ui_mode")?.unwrap_or("hosted"),
         "url": format!("{public}/c/pay/{id}"),
@@ -264,7 +265,7 @@ async fn line_item(
         }
         _ => return Err(ApiError::missing(&format!("{param}[price]"))),
     };
-    let quantity = int_at(spec.get("quantity"), &format!("{param}[quantity]"))?;
+    let quantity = quantity_at(spec.get("quantity"), &format!("{param}[quantity]"))?;
     let quantity = match (quantity, mode) {
         (Some(q), _) => q,
         (None, _) => return Err(ApiError::missing(&format!("{param}[quantity]"))),
@@ -274,7 +275,13 @@ async fn line_item(
         .unwrap_or_default();
     tax::check_behavior(&price, &rates)?;
     let unit = price["unit_amount"].as_i64().unwrap_or(0);
-    let (inclusive, exclusive) = tax::on_amount(&rates, unit * quantity);
+    // A session pays its total in one payment: a line above Stripe's largest is refused
+    // rather than overflowing.
+    let subtotal = unit
+        .checked_mul(quantity)
+        .filter(|amount| *amount <= MAX_AMOUNT)
+        .ok_or_else(|| ApiError::too_large(&format!("{param}[quantity]")))?;
+    let (inclusive, exclusive) = tax::on_amount(&rates, subtotal);
     let description = match cx
         .get_any(price["product"].as_str().unwrap_or_default())
         .await?
@@ -288,9 +295,9 @@ async fn line_item(
         "object": "item",
         "amount_discount": 0,
         // As an invoice's `subtotal`: inclusive tax in, exclusive tax out.
-        "amount_subtotal": unit * quantity,
+        "amount_subtotal": subtotal,
         "amount_tax": inclusive + exclusive,
-        "amount_total": unit * quantity + exclusive,
+        "amount_total": subtotal + exclusive,
         "currency": price["currency"],
         "description": description,
         "price": price,
@@ -341,14 +348,8 @@ pub(crate) async fn session_line_items(cx: &mut Cx<'_>, id: &str) -> ApiResult {
         .as_object()
         .map(line_items_value)
         .unwrap_or(Value::Null);
-    let limit = usize::try_from(cx.limit()?).unwrap_or(10);
-    let items = list["data"].as_array().cloned().unwrap_or_default();
-    let page: Vec<Value> = items.iter().take(limit).cloned().collect();
-    Ok(crate::cx::list_value(
-        page,
-        items.len() > limit,
-        &format!("/v1/checkout/sessions/{id}/line_items"),
-    ))
+    let items = list["data"].as_array().map_or(&[][..], Vec::as_slice);
+    crate::cx::page_of(cx, items, &format!("/v1/checkout/sessions/{id}/line_items"))
 }
 
 /// `POST /v1/checkout/sessions/{id}/expire`.
@@ -395,7 +396,7 @@ pub(crate) async fn create_portal_session(cx: &mut Cx<'_>) -> ApiResult {
     })?;
     let customer = cx.params.required("customer")?.to_owned();
     CUSTOMER.named(cx, &customer, "customer").await?;
-    let return_url = cx.params.str("return_url")?.map(str::to_owned);
+    let return_url = cx.params.url("return_url")?.map(str::to_owned);
     let configuration = cx.params.str("configuration")?.map(str::to_owned);
     let locale = cx.params.str("locale")?.map(str::to_owned);
     let (id, seq) = cx.new_id("bps_").await?;

@@ -60,7 +60,8 @@ fn positive(params: &Params, key: &str) -> ApiResult<Option<i64>> {
         Some(n) if n < 1 => Err(ApiError::invalid_param(
             key,
             format!("This value must be greater than or equal to 1 (it currently is '{n}')."),
-        )),
+        )
+        .code("parameter_invalid_integer")),
         n => Ok(n),
     }
 }

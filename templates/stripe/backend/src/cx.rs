@@ -367,7 +367,8 @@ impl<'a> Cx<'a> {
                 format!(
                     "This value must be greater than or equal to 1 (it currently is '{limit}')."
                 ),
-            ));
+            )
+            .code("parameter_invalid_integer"));
         }
         if limit > 100 {
             return Err(ApiError::invalid_param(
@@ -375,7 +376,8 @@ impl<'a> Cx<'a> {
                 format!(
                     "This value must be less than or equal to 100 (it currently is '{limit}')."
                 ),
-            ));
+            )
+            .code("parameter_invalid_integer"));
         }
         Ok(limit)
     }
@@ -549,6 +551,34 @@ fn expand_at<'b>(
         }
         Ok(())
     })
+}
+
+/// A page of `items` (an embedded list, in its own order) by the request's `limit` and
+/// `starting_after` (the items after that id) or `ending_before` (the last items before it),
+/// as a list answer at `url`; a cursor naming no item gives an empty page.
+pub(crate) fn page_of(cx: &Cx<'_>, items: &[Value], url: &str) -> ApiResult {
+    let limit = usize::try_from(cx.limit()?).unwrap_or(10);
+    let position = |key: &str| -> ApiResult<Option<usize>> {
+        Ok(cx.params.str(key)?.filter(|s| !s.is_empty()).map(|id| {
+            items
+                .iter()
+                .position(|i| i["id"] == id)
+                .unwrap_or(items.len())
+        }))
+    };
+    let (page, has_more) = match (position("starting_after")?, position("ending_before")?) {
+        (Some(after), _) => {
+            let rest = items.get(after + 1..).unwrap_or_default();
+            (&rest[..rest.len().min(limit)], rest.len() > limit)
+        }
+        (None, Some(before)) if before < items.len() => {
+            let start = before.saturating_sub(limit);
+            (&items[start..before], start > 0)
+        }
+        (None, Some(_)) => (&[][..], false),
+        (None, None) => (&items[..items.len().min(limit)], items.len() > limit),
+    };
+    Ok(list_value(page.to_vec(), has_more, url))
 }
 
 /// `{object:"list",data,has_more,url}`.

@@ -275,6 +275,23 @@ pub(crate) async fn page(
     result
 }
 
+/// Refuses a body sent as anything but a form (`application/json`, `text/plain`, …), as
+/// Stripe's `/v1` does; a body without a `Content-Type` is read as a form.
+fn form_content(headers: &HeaderMap, body: &[u8]) -> ApiResult<()> {
+    let Some(sent) = headers.get(axum::http::header::CONTENT_TYPE) else {
+        return Ok(());
+    };
+    let sent = String::from_utf8_lossy(sent.as_bytes());
+    let media = sent.split(';').next().unwrap_or_default().trim();
+    if body.is_empty() || media.eq_ignore_ascii_case("application/x-www-form-urlencoded") {
+        return Ok(());
+    }
+    Err(ApiError::invalid(format!(
+        "Invalid request: unsupported Content-Type {sent}. If error persists and you need \
+         assistance, please contact support@stripe.com."
+    )))
+}
+
 /// A request's method, path, headers and body.
 type Parts<'r> = (&'r Method, &'r Uri, &'r HeaderMap, &'r [u8]);
 
@@ -290,6 +307,15 @@ async fn handle(
         || ApiError::unauthorized(format!("Invalid API Key provided: {}", mask_key(&key)));
     if !(key.starts_with("sk_test_") || key.starts_with("pk_test_")) {
         return Err(invalid_key());
+    }
+    form_content(headers, body)?;
+    if let Some(version) = headers.get("stripe-version") {
+        let version = String::from_utf8_lossy(version.as_bytes());
+        if !crate::version::well_formed(&version) {
+            return Err(ApiError::invalid(format!(
+                "Invalid Stripe API version: {version}"
+            )));
+        }
     }
     let params = Params::parse(uri.query(), body)?;
     let idempotency = Idempotency::of(method, uri, headers, body);

@@ -5,6 +5,9 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde_json::{Map, Value, json};
 
+/// The largest amount Stripe charges in one payment, in cents: $999,999.99.
+pub(crate) const MAX_AMOUNT: i64 = 99_999_999;
+
 /// A failed request, as Stripe reports it: an HTTP status and
 /// `{"error":{"type","code","message","param","decline_code","doc_url",…}}`.
 #[derive(Debug, Clone)]
@@ -116,6 +119,12 @@ impl ApiError {
              https://stripe.com/docs/rate-limits.",
         )
         .code("rate_limit")
+    }
+
+    /// Stripe's 400 `amount_too_large` for an amount, `param`, above [`MAX_AMOUNT`].
+    pub(crate) fn too_large(param: &str) -> Self {
+        Self::invalid_param(param, "Amount must be no more than $999,999.99")
+            .code("amount_too_large")
     }
 
     /// 400 for an object in the wrong state (`payment_intent_unexpected_state`, …).

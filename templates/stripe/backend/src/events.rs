@@ -41,19 +41,6 @@ pub(crate) async fn list(cx: &mut Cx<'_>) -> ApiResult {
     EVENT.list(cx, &filters).await
 }
 
-fn check_url(url: &str) -> ApiResult<()> {
-    let ok = (url.starts_with("http://") || url.starts_with("https://"))
-        && url.split("://").nth(1).is_some_and(|rest| !rest.is_empty());
-    if ok {
-        Ok(())
-    } else {
-        Err(ApiError::invalid_param(
-            "url",
-            format!("Invalid URL: {url}. URLs must begin with http:// or https://."),
-        ))
-    }
-}
-
 /// The objects Stripe sends events about: an event type is `<one of these>.<action>`.
 const EVENT_OBJECTS: &[&str] = &[
     "account",
@@ -160,8 +147,8 @@ const ENDPOINT_CREATE: Takes = Takes {
 pub(crate) async fn create_endpoint(cx: &mut Cx<'_>) -> ApiResult {
     cx.params.take(&ENDPOINT_CREATE)?;
     let params = cx.params.clone();
-    let url = params.required("url")?.to_owned();
-    check_url(&url)?;
+    params.required("url")?;
+    let url = params.url("url")?.unwrap_or_default().to_owned();
     let events = enabled_events(&params)?.ok_or_else(|| ApiError::missing("enabled_events"))?;
     let (id, seq) = cx.new_id("we_").await?;
     let secret = format!("whsec_{}", asym_kit::token::random_alnum(32));
@@ -207,8 +194,7 @@ pub(crate) async fn update_endpoint(cx: &mut Cx<'_>, id: &str) -> ApiResult {
     let (params, mut endpoint) = WEBHOOK_ENDPOINT
         .for_update(cx, id, &ENDPOINT_UPDATE)
         .await?;
-    if let Some(url) = params.str("url")? {
-        check_url(url)?;
+    if let Some(url) = params.url("url")? {
         endpoint["url"] = json!(url);
     }
     if let Some(events) = enabled_events(&params)? {

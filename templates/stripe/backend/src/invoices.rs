@@ -27,6 +27,7 @@ pub(crate) fn routes() -> Router<Kit> {
         "/v1/invoices/{id}/lines" => get(invoice_lines, 1);
         "/v1/invoices/{id}/finalize" => post(finalize_invoice_route, 1);
         "/v1/invoices/{id}/pay" => post(pay_invoice_route, 1);
+        "/v1/invoices/{id}/send" => post(send_invoice, 1);
         "/v1/invoices/{id}/void" => post(void_invoice, 1);
         "/v1/invoices/{id}/mark_uncollectible" => post(mark_uncollectible, 1);
     }
@@ -189,33 +190,28 @@ pub(crate) async fn invoice_lines(cx: &mut Cx<'_>, id: &str) -> ApiResult {
 pub(crate) fn page_lines(cx: &Cx<'_>, invoice: &Value, url: &str) -> ApiResult {
     let lines = invoice["lines"]["data"]
         .as_array()
-        .cloned()
-        .unwrap_or_default();
-    let limit = usize::try_from(cx.limit()?).unwrap_or(10);
-    let start = match cx.params.str("starting_after")?.filter(|s| !s.is_empty()) {
-        Some(after) => lines
-            .iter()
-            .position(|l| l["id"] == after)
-            .map_or(lines.len(), |p| p + 1),
-        None => 0,
-    };
-    let page: Vec<Value> = lines.iter().skip(start).take(limit).cloned().collect();
-    let has_more = start + page.len() < lines.len();
-    Ok(crate::cx::list_value(page, has_more, url))
+        .map_or(&[][..], Vec::as_slice);
+    crate::cx::page_of(cx, lines, url)
 }
 
 /// `POST /v1/invoices/{id}/finalize`.
 pub(crate) async fn finalize_invoice_route(cx: &mut Cx<'_>, id: &str) -> ApiResult {
     cx.params.allow(&["auto_advance"])?;
     let mut invoice = INVOICE.lock(cx, id).await?;
-    let customer = cx.customer_of(&invoice).await?;
+    finalize_now(cx, &mut invoice).await?;
+    Ok(invoice)
+}
+
+/// Finalizes `invoice` at its customer's now; one with nothing due is paid at once.
+async fn finalize_now(cx: &mut Cx<'_>, invoice: &mut Value) -> ApiResult<()> {
+    let customer = cx.customer_of(invoice).await?;
     let now = customer_now(cx, &customer).await?;
-    finalize(cx, &mut invoice, now).await?;
+    finalize(cx, invoice, now).await?;
     if invoice["amount_due"] == 0 {
         let before = invoice.clone();
-        mark_paid(cx, &mut invoice, &before, now, false).await?;
+        mark_paid(cx, invoice, &before, now, false).await?;
     }
-    Ok(invoice)
+    Ok(())
 }
 
 /// `POST /v1/invoices/{id}/pay` (`payment_method`, `paid_out_of_band`).
@@ -273,6 +269,31 @@ pub(crate) async fn pay_invoice_route(cx: &mut Cx<'_>, id: &str) -> ApiResult {
         return Err(err);
     }
     activate_subscription(cx, &invoice, None).await?;
+    Ok(invoice)
+}
+
+/// `POST /v1/invoices/{id}/send`: a `send_invoice` invoice sent to its customer outside the
+/// schedule; a draft is finalized first. In test mode Stripe sends no email but emits
+/// `invoice.sent`, and so does the clone.
+pub(crate) async fn send_invoice(cx: &mut Cx<'_>, id: &str) -> ApiResult {
+    cx.params.allow(&[])?;
+    let mut invoice = INVOICE.lock(cx, id).await?;
+    if invoice["collection_method"] != "send_invoice" {
+        return Err(ApiError::invalid(
+            "You can only manually send an invoice if its collection method is 'send_invoice'.",
+        ));
+    }
+    match invoice["status"].as_str() {
+        Some("draft") => finalize_now(cx, &mut invoice).await?,
+        Some("void") => {
+            return Err(ApiError::state(
+                "invoice_not_editable",
+                "You can't send a void invoice.",
+            ));
+        }
+        _ => {}
+    }
+    cx.emit("invoice.sent", &invoice, None).await?;
     Ok(invoice)
 }
 

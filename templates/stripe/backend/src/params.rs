@@ -158,6 +158,7 @@ fn split_name(name: &str) -> Option<(String, Vec<Segment>)> {
 pub(crate) fn decode(pairs: Vec<(String, String)>) -> ApiResult<Params> {
     let mut root = Map::new();
     for (name, value) in pairs {
+        check_length(&name, &value)?;
         let (head, segments) = split_name(&name)
             .ok_or_else(|| ApiError::invalid(format!("Invalid parameter name: {name}")))?;
         insert(&mut root, &head, &segments, value)
@@ -169,6 +170,25 @@ pub(crate) fn decode(pairs: Vec<(String, String)>) -> ApiResult<Params> {
         Value::Object(map) => Ok(Params(map)),
         _ => Ok(Params::default()),
     }
+}
+
+/// The longest string Stripe takes in a parameter (`maxLength` of nearly every string in its
+/// API description); metadata values have their own, shorter limit ([`merge_metadata`]).
+const MAX_STRING: usize = 5000;
+
+/// Refuses a value of `name` longer than [`MAX_STRING`] characters, in Stripe's words.
+fn check_length(name: &str, value: &str) -> ApiResult<()> {
+    if value.len() <= MAX_STRING
+        || name.contains("metadata[")
+        || value.chars().count() <= MAX_STRING
+    {
+        return Ok(());
+    }
+    let shown: String = value.chars().take(10).collect();
+    Err(ApiError::invalid_param(
+        name,
+        format!("Invalid string: {shown}...; must be at most {MAX_STRING} characters"),
+    ))
 }
 
 fn insert(
@@ -289,6 +309,26 @@ impl Params {
     /// A string parameter; `None` when absent. An empty string is returned as `Some("")`.
     pub(crate) fn str(&self, key: &str) -> ApiResult<Option<&str>> {
         string_at(self.0.get(key), key)
+    }
+
+    /// A URL parameter (`url`, `success_url`, `return_url`, …); `None` when absent or empty.
+    /// Anything but an `http://` or `https://` address is refused by name.
+    pub(crate) fn url(&self, key: &str) -> ApiResult<Option<&str>> {
+        let Some(url) = self.str(key)?.filter(|s| !s.is_empty()) else {
+            return Ok(None);
+        };
+        let rest = url
+            .strip_prefix("http://")
+            .or_else(|| url.strip_prefix("https://"));
+        if rest.is_some_and(|rest| !rest.is_empty()) {
+            Ok(Some(url))
+        } else {
+            Err(ApiError::invalid_param(
+                key,
+                format!("Invalid URL: {url}. URLs must begin with http:// or https://."),
+            )
+            .code("url_invalid"))
+        }
     }
 
     /// A non-empty string parameter, or `parameter_missing`.
@@ -509,20 +549,26 @@ pub(crate) fn string_at<'a>(value: Option<&'a Value>, name: &str) -> ApiResult<O
     }
 }
 
-/// An integer inside a nested value.
+/// Stripe's refusal of an integer `param` below `min`.
+pub(crate) fn at_least(param: &str, min: i64) -> ApiError {
+    ApiError::invalid_param(
+        param,
+        format!("This value must be greater than or equal to {min}."),
+    )
+    .code("parameter_invalid_integer")
+}
+
+/// An integer inside a nested value; anything else is Stripe's `parameter_invalid_integer`.
 pub(crate) fn int_at(value: Option<&Value>, name: &str) -> ApiResult<Option<i64>> {
+    let invalid = |shown: &str| {
+        ApiError::invalid_param(name, format!("Invalid integer: {shown}"))
+            .code("parameter_invalid_integer")
+    };
     match value {
         None => Ok(None),
         Some(Value::String(s)) if s.is_empty() => Ok(None),
-        Some(Value::String(s)) => s
-            .trim()
-            .parse::<i64>()
-            .map(Some)
-            .map_err(|_| ApiError::invalid_param(name, format!("Invalid integer: {s}"))),
-        Some(_) => Err(ApiError::invalid_param(
-            name,
-            format!("Invalid integer: {name}"),
-        )),
+        Some(Value::String(s)) => s.trim().parse::<i64>().map(Some).map_err(|_| invalid(s)),
+        Some(_) => Err(invalid(name)),
     }
 }
 

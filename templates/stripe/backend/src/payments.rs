@@ -5,7 +5,7 @@ use serde_json::{Value, json};
 
 use crate::cx::Cx;
 use crate::dispatch::routes;
-use crate::error::{ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult, MAX_AMOUNT};
 use crate::kinds::{CHARGE, CUSTOMER, PAYMENT_INTENT, PAYMENT_METHOD};
 use crate::model::intent::{
     Attempted, How, attempt, currency, method_types, new_intent, requested_three_d_secure,
@@ -147,11 +147,8 @@ fn check_amount(amount: i64, currency: &str) -> ApiResult<()> {
         )
         .code("amount_too_small"));
     }
-    if amount > 99_999_999 {
-        return Err(
-            ApiError::invalid_param("amount", "Amount must be no more than $999,999.99")
-                .code("amount_too_large"),
-        );
+    if amount > MAX_AMOUNT {
+        return Err(ApiError::too_large("amount"));
     }
     Ok(())
 }

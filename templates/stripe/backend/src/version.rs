@@ -105,6 +105,25 @@ pub(crate) const UNDATED: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// Whether `version` is shaped like one of Stripe's: a date (`2023-10-16`), from 2024-09-30 on
+/// followed by its release's name (`2024-09-30.acacia`, `2026-09-30.endive`). Which dates
+/// and names exist is Stripe's own list; the clone checks the shape only.
+pub(crate) fn well_formed(version: &str) -> bool {
+    let (date, name) = version.split_once('.').unwrap_or((version, "a"));
+    let digits = |range: std::ops::Range<usize>| {
+        date.get(range)
+            .is_some_and(|part| part.bytes().all(|b| b.is_ascii_digit()))
+    };
+    date.len() == 10
+        && digits(0..4)
+        && date.as_bytes()[4] == b'-'
+        && digits(5..7)
+        && date.as_bytes()[7] == b'-'
+        && digits(8..10)
+        && !name.is_empty()
+        && name.bytes().all(|b| b.is_ascii_lowercase())
+}
+
 /// Whether `version` (`2023-10-16`, `2024-09-30.acacia`, …) predates `change`.
 pub(crate) fn before(version: &str, change: &str) -> bool {
     version.get(..10).unwrap_or(version) < change
@@ -193,6 +212,23 @@ mod tests {
     use serde_json::json;
 
     use super::*;
+
+    #[test]
+    fn versions_are_dates_with_a_release_name_or_none() {
+        for good in ["2023-10-16", "2024-09-30.acacia", "2026-09-30.endive"] {
+            assert!(well_formed(good), "{good}");
+        }
+        for bad in [
+            "garbage",
+            "2024-6-20",
+            "2024-06-20.",
+            "2024-06-20.Acacia",
+            "20240620xx",
+            "",
+        ] {
+            assert!(!well_formed(bad), "{bad}");
+        }
+    }
 
     #[test]
     fn versions_compare_by_their_date() {

@@ -4,7 +4,7 @@ use serde_json::{Map, Value, json};
 
 use crate::cx::Cx;
 use crate::error::{ApiError, ApiResult};
-use crate::params::{bool_at, int_at, merge_metadata, string_at};
+use crate::params::{at_least, bool_at, int_at, merge_metadata, string_at};
 
 /// Builds and stores a price for `product` from `data` (the create parameters, or
 /// `default_price_data` / `price_data`).
@@ -49,10 +49,7 @@ pub(crate) async fn new_price(
         return Err(ApiError::missing(&name("unit_amount")));
     };
     if unit_amount < 0 {
-        return Err(ApiError::invalid_param(
-            &name("unit_amount"),
-            "This value must be greater than or equal to 0.",
-        ));
+        return Err(at_least(&name("unit_amount"), 0));
     }
     let recurring = match data.get("recurring") {
         None => Value::Null,

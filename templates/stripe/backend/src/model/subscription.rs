@@ -8,7 +8,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::kinds::{PRICE, PRODUCT};
 use crate::model::invoice::{pay, subscription_invoice};
 use crate::model::tax;
-use crate::params::{int_at, merge_metadata, string_at};
+use crate::params::{at_least, int_at, merge_metadata, string_at};
 
 /// "now" for `customer`: its test clock's frozen time, or the wall clock.
 pub(crate) async fn customer_now(cx: &Cx<'_>, customer: &Value) -> ApiResult<i64> {
@@ -90,10 +90,7 @@ pub(crate) async fn new_item(
 pub(crate) fn quantity_at(value: Option<&Value>, param: &str) -> ApiResult<Option<i64>> {
     let quantity = int_at(value, param)?;
     if quantity.is_some_and(|q| q < 0) {
-        return Err(ApiError::invalid_param(
-            param,
-            "This value must be greater than or equal to 0.",
-        ));
+        return Err(at_least(param, 0));
     }
     Ok(quantity)
 }

@@ -135,6 +135,18 @@ impl Api {
         self.ok("/v1/invoices", &include).await
     }
 
+    /// A payment intent of `amount` cents (usd) confirmed with Visa, with `extra` parameters.
+    pub(crate) async fn visa_intent(&self, amount: &str, extra: &[(&str, &str)]) -> Value {
+        let mut form = vec![
+            ("amount", amount),
+            ("currency", "usd"),
+            ("payment_method", "pm_card_visa"),
+            ("confirm", "true"),
+        ];
+        form.extend_from_slice(extra);
+        self.ok("/v1/payment_intents", &form).await
+    }
+
     /// Creates a test clock frozen at `frozen_time` (Unix seconds).
     pub(crate) async fn test_clock(&self, frozen_time: i64) -> Value {
         let form = [("frozen_time", frozen_time.to_string())];

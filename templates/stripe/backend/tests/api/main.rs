@@ -7,13 +7,16 @@
     reason = "helpers of tests: a failed unwrap is a failed test"
 )]
 
+mod bad_input;
 mod balance;
+mod captures;
 mod cards;
 mod common;
 mod customer_balance;
 mod cycles;
 mod discounts;
 mod invoice_items;
+mod invoices;
 mod limits;
 mod previews;
 mod prorations;

@@ -21,17 +21,7 @@ async fn refused_by_name(api: &Api, path: &str, form: &[(&str, &str)], param: &s
 #[asym::clone("stripe", seed = "basic")]
 async fn every_create_and_update_refuses_what_it_does_not_serve_by_name(stripe: asym::Stripe) {
     let api = Api::new(&stripe);
-    let intent = api
-        .ok(
-            "/v1/payment_intents",
-            &[
-                ("amount", "1000"),
-                ("currency", "usd"),
-                ("payment_method", "pm_card_visa"),
-                ("confirm", "true"),
-            ],
-        )
-        .await;
+    let intent = api.visa_intent("1000", &[]).await;
     let charge = intent["latest_charge"].as_str().unwrap().to_owned();
     let setup = api.ok("/v1/setup_intents", &[]).await;
     let method = api
