@@ -434,7 +434,7 @@ pub(crate) fn decoration(value: &Value, field: &str) -> ApiResult<Option<Value>>
 /// Whether `text` reads as one emoji (Notion takes its own list of them): at most 16
 /// characters, none of them an ASCII letter, space or control character (keycaps such as
 /// `1️⃣` start with a digit).
-fn is_emoji(text: &str) -> bool {
+pub(crate) fn is_emoji(text: &str) -> bool {
     let count = text.chars().count();
     (1..=16).contains(&count)
         && !text
@@ -512,7 +512,7 @@ pub(crate) fn holds_file(kind: &str) -> bool {
 fn color(value: Option<&Value>, path: &str) -> ApiResult<Value> {
     match value {
         None | Some(Value::Null) => Ok("default".into()),
-        Some(Value::String(c)) => Ok(c.clone().into()),
+        Some(Value::String(c)) if richtext::is_color(c) => Ok(c.clone().into()),
         Some(other) => Err(invalid(&format!("{path}.color"), "a color", other)),
     }
 }

@@ -13,6 +13,16 @@ pub(crate) const MAX_TEXT: usize = 2000;
 /// Most items in one rich-text array.
 pub(crate) const MAX_ITEMS: usize = 100;
 
+/// Notion's colours (`ApiColor`): text colours and their `_background` variants.
+const COLORS: [&str; 10] = [
+    "default", "gray", "brown", "orange", "yellow", "green", "blue", "purple", "pink", "red",
+];
+
+/// Whether `color` is one of Notion's colours (of text, or `<colour>_background`).
+pub(crate) fn is_color(color: &str) -> bool {
+    COLORS.contains(&color.strip_suffix("_background").unwrap_or(color))
+}
+
 /// What a rich-text item's `type` may be.
 const KINDS: &str = "`text`, `mention` or `equation`";
 
@@ -111,7 +121,7 @@ fn annotations(value: Option<&Value>, path: &str) -> ApiResult<Value> {
     let given = object_at(value, &format!("{path}.annotations"))?;
     for (key, item) in given {
         let fits = match key.as_str() {
-            "color" => item.is_string(),
+            "color" => item.as_str().is_some_and(is_color),
             "bold" | "italic" | "strikethrough" | "underline" | "code" => item.is_boolean(),
             _ => false,
         };

@@ -635,6 +635,11 @@ await scenario("error objects: status, code, message, body, request_id", async (
     }),
   );
   assert.match(ragged.message, /must match the table width/);
+  const colour = await expectError(
+    APIErrorCode.ValidationError,
+    notion.blocks.children.append({ block_id: PROJECTS, children: [{ paragraph: { rich_text: text("x"), color: "teal" } }] }),
+  );
+  assert.match(colour.message, /paragraph\.color/);
   const filter = await expectError(APIErrorCode.ValidationError, notion.search({ filter: { property: "title", value: "page" } }));
   assert.match(filter.message, /body\.filter\.property should be `"object"`/);
   await expectError(

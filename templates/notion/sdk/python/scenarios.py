@@ -680,6 +680,9 @@ def error_objects():
     ragged = expect_error(APIErrorCode.ValidationError, notion.blocks.children.append, block_id=PROJECTS, children=[
         {"table": {"table_width": 2, "children": [{"table_row": {"cells": [text("only one")]}}]}}])
     assert "must match the table width" in str(ragged), str(ragged)
+    colour = expect_error(APIErrorCode.ValidationError, notion.blocks.children.append, block_id=PROJECTS,
+                          children=[{"paragraph": {"rich_text": text("x"), "color": "teal"}}])
+    assert "paragraph.color" in str(colour), str(colour)
     filtered = expect_error(APIErrorCode.ValidationError, notion.search, filter={"property": "title", "value": "page"})
     assert 'body.filter.property should be `"object"`' in str(filtered), str(filtered)
     expect_error(APIErrorCode.ValidationError, notion.databases.create, parent={"page_id": PROJECTS}, title=text("x"),

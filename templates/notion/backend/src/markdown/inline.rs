@@ -6,11 +6,17 @@ use serde_json::{Map, Value, json};
 
 use crate::error::ApiResult;
 
-/// The API's colour for a markdown one (`blue_background` for `blue_bg`).
+/// The API's colour for a markdown one (`blue_background` for `blue_bg`); one the API does
+/// not know reads as `default` (markdown is read leniently; the API's JSON refuses it).
 pub(super) fn api_color(color: &str) -> String {
-    color
+    let color = color
         .strip_suffix("_bg")
-        .map_or_else(|| color.to_owned(), |c| format!("{c}_background"))
+        .map_or_else(|| color.to_owned(), |c| format!("{c}_background"));
+    if crate::richtext::is_color(&color) {
+        color
+    } else {
+        "default".to_owned()
+    }
 }
 
 fn attr_unescape(text: &str) -> String {

@@ -61,12 +61,15 @@ fn callout(attrs: &Map<String, Value>, mut children: Vec<Value>) -> Value {
         json!([])
     };
     let mut callout = json!({ "rich_text": rich });
-    if let Some(icon) = attrs.get_str("icon").filter(|i| !i.is_empty()) {
-        callout["icon"] = if icon.starts_with("http") {
-            json!({ "type": "external", "external": { "url": icon } })
-        } else {
-            json!({ "type": "emoji", "emoji": icon })
-        };
+    // An icon that is neither a URL nor an emoji is left out (read leniently, as colours are).
+    match attrs.get_str("icon") {
+        Some(url) if url.starts_with("http") => {
+            callout["icon"] = json!({ "type": "external", "external": { "url": url } });
+        }
+        Some(emoji) if crate::content::is_emoji(emoji) => {
+            callout["icon"] = json!({ "type": "emoji", "emoji": emoji });
+        }
+        _ => {}
     }
     if let Some(color) = attrs.get_str("color") {
         callout["color"] = api_color(color).into();

@@ -573,3 +573,16 @@ async fn markdown_edits_keep_synced_blocks(notion: asym::Notion) {
         )
         .await);
 }
+
+#[asym::clone("notion", seed = "basic")]
+async fn markdown_reads_colours_and_icons_the_api_refuses_as_defaults(notion: asym::Notion) {
+    let api = api(&notion);
+    let markdown = "> quoted {color=\"nope\"}\n::: callout {icon=\"x\" color=\"teal_bg\"}\nhi\n:::";
+    let page = from_markdown(&api, json!({ "page_id": PROJECTS }), markdown).await;
+    let id = page["id"].as_str().unwrap();
+    let blocks = read(&api, &format!("/v1/blocks/{id}/children")).await;
+    let [quote, callout] = [&blocks["results"][0], &blocks["results"][1]];
+    assert_eq!(quote["quote"]["color"], "default", "{quote}");
+    assert_eq!(callout["callout"]["color"], "default", "{callout}");
+    assert_eq!(callout["callout"]["icon"]["emoji"], "💡", "{callout}");
+}

@@ -277,6 +277,18 @@ async fn values_of_the_wrong_shape_are_refused_where_they_were_ignored(notion: a
             json!({ "children": [], "position": 5 }),
         ),
         (Method::POST, tasks_query(), json!({ "page_size": "5" })),
+        (
+            Method::PATCH,
+            children.clone(),
+            append(json!({ "quote": { "rich_text": [], "color": "nope" } })),
+        ),
+        (
+            Method::PATCH,
+            children.clone(),
+            append(
+                json!({ "quote": { "rich_text": [{ "text": { "content": "x" }, "annotations": { "color": "teal" } }] } }),
+            ),
+        ),
     ];
     for (method, path, body) in cases {
         let message = invalid(api.send(method.clone(), &path, Some(&body)).await);
