@@ -676,3 +676,11 @@ await scenario("rate_limit_exceeded", async () => {
   }
   assert.equal((await owner.rest.users.getAuthenticated()).data.login, "octocat");
 });
+
+await scenario("tags", async () => {
+  const sha = (await owner.rest.repos.getBranch({ ...repo, branch: "main" })).data.commit.sha;
+  await owner.rest.git.createRef({ ...repo, ref: "refs/tags/node-tag", sha });
+  const tags = await owner.paginate(owner.rest.repos.listTags, { ...repo, per_page: 1 });
+  assert.equal(tags.find((t) => t.name === "node-tag").commit.sha, sha);
+  assert.match(tags[0].zipball_url, /\/zipball\/refs\/tags\//);
+});

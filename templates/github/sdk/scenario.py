@@ -686,3 +686,14 @@ def rate_limit_exceeded():
     finally:
         admin("PUT", "rate-limit", {"limit": None})
     assert owner.get_user().login == "octocat"
+
+
+@scenario
+def tags():
+    repo = owner.get_repo("acme/hello-world")
+    sha = repo.get_branch("main").commit.sha
+    repo.create_git_ref("refs/tags/py-tag", sha)
+    # per_page=2: PyGithub follows the Link headers through every page.
+    tagged = {t.name: t.commit.sha for t in repo.get_tags()}
+    assert tagged["py-tag"] == sha, tagged
+    assert repo.get_tags().totalCount == len(tagged)

@@ -277,6 +277,34 @@ pub(crate) async fn list(scope: Scope, query: Query) -> ApiResult {
     .await
 }
 
+/// `GET /repos/{owner}/{repo}/tags`: each tag with the commit it names (an annotated tag's
+/// object followed to its commit), the archive URLs GitHub lists (the clone does not serve
+/// archives), newest name first; paginated with `Link`.
+pub(crate) async fn tags(scope: Scope, query: Query) -> ApiResult {
+    let (client, repo) = scope.open().await?;
+    req::list(
+        &client,
+        &scope.page(&repo, "tags", &query),
+        &Listing {
+            from: "git_refs r",
+            alias: "r",
+            filter: "r.repo_id = $1 AND r.ref LIKE 'refs/tags/%'",
+            item: "(SELECT json_build_object('name', substr(r.ref, 11),
+                        'zipball_url', $2 || '/zipball/refs/tags/' || substr(r.ref, 11),
+                        'tarball_url', $2 || '/tarball/refs/tags/' || substr(r.ref, 11),
+                        'commit', json_build_object('sha', c.sha, 'url', $2 || '/commits/' || c.sha),
+                        'node_id', translate(encode(convert_to('04:Ref' || r.repo_id || ':' || r.ref, 'UTF8'), 'base64'), E'\n', ''))
+                    FROM (SELECT coalesce((SELECT substr(convert_from(o.data, 'UTF8'), 8, 40)
+                                           FROM git_objects o
+                                           WHERE o.repo_id = r.repo_id AND o.sha = r.sha AND o.type = 'tag'),
+                                          r.sha) AS sha) c)",
+            order: "r.ref DESC",
+        },
+        &[&repo.id, &repo.url(scope.base())],
+    )
+    .await
+}
+
 /// `GET /repos/{owner}/{repo}/branches/{branch}`.
 async fn branch(scope: &Scope<String>, branch: &str) -> ApiResult {
     let (client, repo) = scope.open().await?;

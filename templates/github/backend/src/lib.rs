@@ -213,6 +213,7 @@ fn repo_routes() -> Router<Kit> {
             get(collaborators::permission),
         )
         .route("/branches", get(branches::list))
+        .route("/tags", get(branches::tags))
         .route(
             "/branches/{*branch}",
             get(branches::get)

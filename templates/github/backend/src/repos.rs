@@ -265,6 +265,15 @@ async fn create(kit: &Kit, viewer: &Viewer, owner: i64, body: &Body) -> ApiResul
     viewer.require_scope("repo", &["public_repo"])?;
     let name = valid_name(body.required("name", "Repository")?)?;
     let private = private(body)?.unwrap_or(false);
+    body.accepts(UNUSED_SETTINGS)?;
+    body.accepts(&[
+        ("has_downloads", Shape::Bool),
+        ("has_discussions", Shape::Bool),
+        ("team_id", Shape::Int),
+        ("gitignore_template", Shape::Str),
+        ("license_template", Shape::Str),
+        ("custom_properties", Shape::Object),
+    ])?;
     let description = body.str("description")?;
     let homepage = body.str("homepage")?;
     let flag = |key: &str, default: bool| body.bool(key).map(|v| v.unwrap_or(default));
@@ -381,8 +390,8 @@ pub(crate) async fn signature(client: &impl GenericClient, user: i64) -> ApiResu
     })
 }
 
-/// The settings a repository update takes and the clone does not keep (its answers show
-/// GitHub's defaults for them), type-checked.
+/// The settings a repository create or update takes and the clone does not keep (its
+/// answers show GitHub's defaults for them), type-checked.
 const UNUSED_SETTINGS: &[(&str, Shape)] = &[
     ("security_and_analysis", Shape::Object),
     ("has_pull_requests", Shape::Bool),

@@ -115,29 +115,38 @@ async fn adding_no_assignees_answers_the_issue(gh: asym::GitHub) {
 async fn documented_fields_the_clone_does_not_keep_are_still_type_checked(gh: asym::GitHub) {
     let api = api(&gh);
     let issues = format!("{REPO}/issues");
-    for (path, body) in [
-        (issues.clone(), json!({ "title": "x", "type": 7 })),
+    let (post, patch) = (Method::POST, Method::PATCH);
+    for (method, path, body) in [
+        (&post, issues.clone(), json!({ "title": "x", "type": 7 })),
         (
+            &post,
             issues.clone(),
             json!({ "title": "x", "issue_field_values": "v" }),
         ),
-        (issues.clone(), json!({ "title": 1.5 })),
+        (&post, issues.clone(), json!({ "title": 1.5 })),
         (
+            &patch,
             format!("{issues}/1"),
             json!({ "duplicate_issue_id": "two" }),
         ),
-        (REPO.to_owned(), json!({ "allow_auto_merge": "yes" })),
-        (REPO.to_owned(), json!({ "merge_commit_title": 1 })),
         (
+            &patch,
+            REPO.to_owned(),
+            json!({ "allow_auto_merge": "yes" }),
+        ),
+        (&patch, REPO.to_owned(), json!({ "merge_commit_title": 1 })),
+        (
+            &post,
+            "/user/repos".to_owned(),
+            json!({ "name": "typed", "gitignore_template": 1 }),
+        ),
+        (
+            &post,
             format!("{REPO}/releases"),
             json!({ "tag_name": "v1", "discussion_category_name": 1 }),
         ),
     ] {
-        let reply = if path.ends_with("/issues") || path.ends_with("/releases") {
-            api.post(&path, &body).await
-        } else {
-            api.patch(&path, &body).await
-        };
+        let reply = api.send(method.clone(), &path, Some(&body)).await;
         assert!(
             error(reply, 422).starts_with("Invalid request."),
             "{path} {body}"

@@ -293,6 +293,23 @@ async fn git_data_and_refs(gh: asym::GitHub) {
         fetch(&api, &format!("{REPO}/commits/v1.0")).await["sha"],
         MAIN_SHA
     );
+    // The tags list: the annotated tag followed to its commit, a lightweight one as it is,
+    // newest name first.
+    create_ref(&api, "refs/tags/v0.9", MAIN_SHA)
+        .await
+        .expect(201);
+    let tags = fetch(&api, &format!("{REPO}/tags")).await;
+    assert_eq!(
+        fields(
+            &tags,
+            ["/0/name", "/0/commit/sha", "/1/name", "/1/commit/sha"]
+        ),
+        json!(["v1.0", MAIN_SHA, "v0.9", MAIN_SHA])
+    );
+    assert_eq!(
+        tags[0]["zipball_url"],
+        format!("{}{REPO}/zipball/refs/tags/v1.0", gh.api_url())
+    );
     // Compare the new commit with main.
     create_ref(&api, "refs/heads/next", sha).await.expect(201);
     let compare = fetch(&api, &format!("{REPO}/compare/main...acme:next")).await;
