@@ -712,7 +712,7 @@ await scenario("pagination helpers: linear.paginate, fetchNext to the end, last 
   assert(grown.nodes.map((i) => i.id).join() === everything.slice(-6).join(), "fetchPrevious prepends the three before");
 });
 
-await scenario("custom GraphQL through linear.client: rawRequest and its headers, request with variables, a GraphqlLinearError", async () => {
+await scenario("custom GraphQL through linear.client: rawRequest and its headers, request with variables, introspection, GraphqlLinearErrors", async () => {
   const raw = await linear.client.rawRequest("query Me { viewer { id email } }");
   assert(raw.status === 200 && raw.data.viewer.email === "ada@acme.test", "rawRequest");
   assert(Number(raw.headers.get("x-ratelimit-requests-limit")) > 0 && Number(raw.headers.get("x-complexity")) > 0, "rate-limit headers");
@@ -720,6 +720,11 @@ await scenario("custom GraphQL through linear.client: rawRequest and its headers
   assert(got.issue.identifier === "ENG-1" && got.issue.state.name === "In Progress", "request");
   const err = await expectError(linear.client.rawRequest("query { viewer { nope } }"), LinearErrorType.GraphqlError, "an unknown field");
   assert(err instanceof GraphqlLinearError && err.status === 400 && err.message.includes("nope"), err.message);
+  const empty = await expectError(linear.client.rawRequest(""), LinearErrorType.GraphqlError, "an empty query");
+  assert(empty.status === 400 && empty.message.includes("Must provide a query string"), empty.message);
+  const introspected = await linear.client.request('{ __type(name: "Issue") { fields { name } } }');
+  const fields = introspected.__type.fields.map((f) => f.name);
+  assert(fields.includes("title") && !fields.includes("boardOrder"), `introspection lists Issue's fields, less the deprecated: ${fields.length}`);
 });
 
 await scenario("typed errors: InvalidInputLinearError (status, errors, path, query, variables), AuthenticationLinearError", async () => {

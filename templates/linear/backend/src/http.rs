@@ -104,13 +104,16 @@ pub(crate) async fn graphql(State(app): State<App>, headers: HeaderMap, body: Bo
         Ok(value) => value,
         Err(err) => return body_error(&err),
     };
-    let mut request: async_graphql::Request = match serde_json::from_value(value) {
-        Ok(request) => request,
-        Err(_) => {
-            let message =
-                "Must provide a query string in a JSON object: {\"query\": …, \"variables\": {…}}";
-            return error::response(Kind::Graphql, message, message);
-        }
+    // serde reads a struct from an array too, and a missing query as an empty one.
+    let request = value
+        .is_object()
+        .then(|| serde_json::from_value::<async_graphql::Request>(value).ok())
+        .flatten()
+        .filter(|request| !request.query.trim().is_empty());
+    let Some(mut request) = request else {
+        let message =
+            "Must provide a query string in a JSON object: {\"query\": …, \"variables\": {…}}";
+        return error::response(Kind::Graphql, message, message);
     };
     let limits = match ratelimit::admit(&app.shared, &credential).await {
         Ok(limits) => limits,

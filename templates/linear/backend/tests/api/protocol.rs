@@ -451,3 +451,32 @@ async fn a_method_a_route_does_not_serve_is_a_405_in_linears_shape(linear: asym:
         assert_eq!(reply.header("allow"), Some(allowed), "{method} {path}");
     }
 }
+
+/// A body without a query (an empty object, an array, a blank query) is asked for its query by
+/// name, not answered with the parser's complaint about an empty document.
+#[asym::clone("linear", seed = "basic")]
+async fn a_body_without_a_query_is_asked_for_one(linear: asym::Linear) {
+    let api = client(&linear);
+    for body in [
+        "{}",
+        "[]",
+        "[{\"query\": \"{ viewer { id } }\"}]",
+        "{\"query\": \"\"}",
+        "{\"query\": \"  \", \"variables\": {}}",
+        "{\"variables\": {}}",
+    ] {
+        let reply = api
+            .send_raw(
+                Method::POST,
+                "/graphql",
+                "application/json",
+                body.as_bytes().to_vec(),
+            )
+            .await;
+        let message = error(&reply, 400, "GRAPHQL_VALIDATION_FAILED");
+        assert!(
+            message.starts_with("Must provide a query string"),
+            "{body}: {message}"
+        );
+    }
+}
