@@ -571,7 +571,7 @@ await check('rate limits: X-HubSpot-RateLimit-* headers (getPageWithHttpInfo); 4
   }
 });
 
-await check('batch update, then search paged through paging.next.after to the last page; an unknown sort direction refused', async () => {
+await check('batch update, then search paged through paging.next.after to the last page; a run of wildcards; an unknown sort direction refused', async () => {
   const contacts = hubspot.crm.contacts;
   const tag = `pager-${run}`;
   const made = await contacts.batchApi.create({ inputs: Array.from({ length: 5 }, (_, i) => ({ properties: { email: `p${i}-${run}@pages.example`, jobtitle: tag }, associations: [] })) });
@@ -593,6 +593,9 @@ await check('batch update, then search paged through paging.next.after to the la
   } while (after);
   assert.deepEqual(seen, ids);
   assert.equal(pages, 3);
+  // A run of wildcards is one wildcard.
+  const starred = await contacts.searchApi.doSearch({ filterGroups: [{ filters: [{ propertyName: 'email', operator: 'CONTAINS_TOKEN', value: `***-${run}@pages.example` }] }], sorts: [], properties: [], limit: 10, after: '0' });
+  assert.equal(starred.total, 5);
   await rejects(contacts.searchApi.doSearch({ filterGroups: [], sorts: [{ propertyName: 'email', direction: 'SIDEWAYS' }], properties: [], limit: 1, after: '0' }), 400, 'VALIDATION_ERROR');
   await contacts.batchApi.archive({ inputs: ids.map((id) => ({ id })) });
 });

@@ -787,6 +787,10 @@ def search_paging_and_batch_update():
             break
         after = page.paging.next.after
     assert seen == ids and pages == 3, (seen, ids, pages)
+    # A run of wildcards is one wildcard.
+    starred = contacts.search_api.do_search(PublicObjectSearchRequest(filter_groups=[FilterGroup(filters=[
+        Filter(property_name="email", operator="CONTAINS_TOKEN", value=f"***-{run}@pages.example")])]))
+    assert starred.total == 5, starred.total
     try:
         contacts.search_api.do_search(PublicObjectSearchRequest(sorts=[{"propertyName": "email", "direction": "SIDEWAYS"}]))
         raise AssertionError("a sort direction that is neither ASCENDING nor DESCENDING was accepted")
@@ -815,5 +819,5 @@ check("custom object reads: the p_ short-hand name (not the bare one), propertie
 check("webhooks API (developer API key): settings, a legacy subscription repeating its objectTypeId, a generic object.creation subscription for a custom type, paused then activated, its event signed v3 and v1 (Signature.is_valid); a contact.merge event", webhooks_api)
 check("errors: NotFoundException's status, reason, body (category, correlationId) and headers; a property's error code; 403 MISSING_SCOPES (ForbiddenException) for a token without the scope", error_fields)
 check("rate limits: X-HubSpot-RateLimit-* headers (get_page_with_http_info); 429 TEN_SECONDLY_ROLLING once enforced", rate_limits)
-check("batch update, then search paged through paging.next.after to the last page; an unknown sort direction refused", search_paging_and_batch_update)
+check("batch update, then search paged through paging.next.after to the last page; a run of wildcards; an unknown sort direction refused", search_paging_and_batch_update)
 finish(f"python hubspot-api-client {version('hubspot-api-client')}")

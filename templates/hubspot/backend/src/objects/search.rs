@@ -7,6 +7,7 @@
 
 use std::collections::HashMap;
 
+use asym_kit::tokio_postgres::error::SqlState;
 use asym_kit::tokio_postgres::types::ToSql;
 use axum::response::IntoResponse;
 use serde_json::{Value, json};
@@ -162,11 +163,12 @@ fn equal_side(expr: &str, kind: Kind) -> String {
 }
 
 /// A token pattern as a case-insensitive regular expression: `*` is a wildcard (the value
-/// must match whole), otherwise the token must appear as a word.
+/// must match whole; a run of them is one), otherwise the token must appear as a word.
 fn token_regex(token: &str) -> String {
     let mut escaped = String::with_capacity(token.len() * 2);
     for c in token.chars() {
         match c {
+            '*' if escaped.ends_with(".*") => {}
             '*' => escaped.push_str(".*"),
             c if c.is_alphanumeric() || c == ' ' => escaped.push(c),
             c => {
@@ -634,7 +636,16 @@ pub(crate) async fn search(call: Call, JsonBody(body): JsonBody) -> ApiResult {
         .iter()
         .map(|p| &**p as &(dyn ToSql + Sync))
         .collect();
-    let rows = client.query(&statement, &params).await?;
+    let rows = match client.query(&statement, &params).await {
+        Ok(rows) => rows,
+        // Postgres bounds a pattern's size: a CONTAINS_TOKEN value past it is refused.
+        Err(err) if err.code() == Some(&SqlState::INVALID_REGULAR_EXPRESSION) => {
+            return Err(ApiError::validation(
+                "A CONTAINS_TOKEN value is too complex to match: use fewer wildcards",
+            ));
+        }
+        Err(err) => return Err(err.into()),
+    };
     let total: i64 = match rows.first() {
         Some(row) => row.get(7),
         None => 0,
@@ -661,6 +672,7 @@ mod tests {
     #[test]
     fn tokens_become_anchored_patterns() {
         assert_eq!(token_regex("*@example.com"), "^.*\\@example\\.com$");
+        assert_eq!(token_regex("a***b"), "^a.*b$");
         assert_eq!(token_regex("acme"), "(^|[^[:alnum:]])acme([^[:alnum:]]|$)");
     }
 

@@ -288,3 +288,25 @@ async fn associations_pseudo_properties_filter_on_associated_objects(hubspot: as
         assert_eq!(refused["category"], "VALIDATION_ERROR", "{name} {operator}");
     }
 }
+
+#[asym::clone("hubspot", seed = "basic")]
+async fn a_token_of_many_wildcards_is_matched_or_refused_never_a_500(hubspot: asym::HubSpot) {
+    let api = api(&hubspot);
+    let stars = "*".repeat(10_000);
+    let every = ids(
+        &api,
+        "contacts",
+        only(filter("email", "CONTAINS_TOKEN", json!(stars))),
+    )
+    .await;
+    assert_eq!(every, ["201", "202", "203"]);
+    let woven = "a*".repeat(20_000);
+    let err = post(
+        &api,
+        "/crm/v3/objects/contacts/search",
+        &only(filter("email", "CONTAINS_TOKEN", json!(woven))),
+        400,
+    )
+    .await;
+    assert_eq!(err["category"], "VALIDATION_ERROR");
+}
