@@ -325,6 +325,10 @@ await scenario('search messages', async () => {
   const found = await user.search.messages({ query: 'quarterly from:me in:general' });
   assert.deepEqual(found.messages.matches.map((m) => m.ts), [posted.ts]);
   assert.equal(found.messages.total, 1);
+  const started = Date.now();
+  const long = await user.search.messages({ query: Array(15000).fill('quarterly zebra').join(' ') });
+  assert.equal(long.messages.total, 0);
+  assert.ok(Date.now() - started < 2000, 'a 30,000-word query answers promptly');
   await fails('not_allowed_token_type', bot.search.messages({ query: 'x' }));
 });
 

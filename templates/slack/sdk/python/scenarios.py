@@ -396,6 +396,9 @@ def search_messages():
     assert found["messages"]["paging"]["total"] == 1
     welcome = user.search_messages(query='"welcome to acme"', sort="timestamp")["messages"]["matches"]
     assert [m["user"] for m in welcome] == ["U0000000003"], welcome
+    started = time.monotonic()
+    assert user.search_messages(query=" ".join(["quarterly", "zebra"] * 15000))["messages"]["total"] == 0
+    assert time.monotonic() - started < 2, "a 30,000-word query answers promptly"
     fails("not_allowed_token_type", bot.search_messages, query="x")
 
 

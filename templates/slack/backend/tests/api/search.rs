@@ -71,3 +71,23 @@ async fn search_messages_with_modifiers(slack: asym::Slack) {
         slack.err(token, "search.messages", args, code).await;
     }
 }
+
+#[asym::clone("slack", seed = "basic")]
+async fn a_query_of_thousands_of_words_or_100_kb_answers_within_a_second(slack: asym::Slack) {
+    let slack = Api::new(&slack);
+    slack
+        .execute(
+            "INSERT INTO messages (channel_id, ts, user_id, team_id, text)
+             SELECT 'C0000000001', 1800000000 + n, 'U0000000003', 'T0000000001', 'note ' || n
+             FROM generate_series(1, 5000) n",
+        )
+        .await;
+    let words = vec!["zebra"; 30_000].join(" ");
+    for query in [words, "x".repeat(100_000)] {
+        let started = std::time::Instant::now();
+        let found = search(&slack, json!({ "query": query })).await;
+        assert_eq!(found["messages"]["total"], 0);
+        let took = started.elapsed();
+        assert!(took < std::time::Duration::from_secs(1), "{took:?}");
+    }
+}
