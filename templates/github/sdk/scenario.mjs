@@ -684,3 +684,15 @@ await scenario("tags", async () => {
   assert.equal(tags.find((t) => t.name === "node-tag").commit.sha, sha);
   assert.match(tags[0].zipball_url, /\/zipball\/refs\/tags\//);
 });
+
+await scenario("merge_branches", async () => {
+  const sha = (await owner.rest.repos.getBranch({ ...repo, branch: "main" })).data.commit.sha;
+  await owner.rest.git.createRef({ ...repo, ref: "refs/heads/node-merge", sha });
+  const content = Buffer.from("m\n").toString("base64");
+  await owner.rest.repos.createOrUpdateFileContents({ ...repo, path: "node-merge.txt", message: "Add node-merge.txt", content, branch: "node-merge" });
+  const merged = await owner.rest.repos.merge({ ...repo, base: "main", head: "node-merge" });
+  assert.deepEqual([merged.status, merged.data.commit.message, merged.data.parents.length], [201, "Merge node-merge into main", 2]);
+  assert.equal((await owner.rest.repos.merge({ ...repo, base: "main", head: "node-merge" })).status, 204);
+  const missing = await fails(404, () => owner.rest.repos.merge({ ...repo, base: "nope", head: "node-merge" }));
+  assert.equal(missing.response.data.message, "Base does not exist");
+});

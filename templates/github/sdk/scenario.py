@@ -697,3 +697,15 @@ def tags():
     tagged = {t.name: t.commit.sha for t in repo.get_tags()}
     assert tagged["py-tag"] == sha, tagged
     assert repo.get_tags().totalCount == len(tagged)
+
+
+@scenario
+def merge_branches():
+    repo = owner.get_repo("acme/hello-world")
+    repo.create_git_ref("refs/heads/py-merge", repo.get_branch("main").commit.sha)
+    repo.create_file("py-merge.txt", "Add py-merge.txt", "m\n", branch="py-merge")
+    merged = repo.merge("main", "py-merge", "Merge py-merge")
+    assert merged.commit.message == "Merge py-merge" and len(merged.parents) == 2
+    assert repo.get_branch("main").commit.sha == merged.sha
+    assert repo.merge("main", "py-merge") is None  # nothing to merge: 204
+    raises(GithubException, 404, lambda: repo.merge("main", "py-nope"))

@@ -51,6 +51,7 @@ mod issue_writes;
 mod issues;
 mod labels;
 mod linguist;
+mod merges;
 mod meta;
 mod objects;
 mod pulls;
@@ -214,6 +215,7 @@ fn repo_routes() -> Router<Kit> {
         )
         .route("/branches", get(branches::list))
         .route("/tags", get(branches::tags))
+        .route("/merges", post(merges::merge))
         .route(
             "/branches/{*branch}",
             get(branches::get)

@@ -325,3 +325,56 @@ async fn git_data_and_refs(gh: asym::GitHub) {
         .await
         .expect(404);
 }
+
+#[asym::clone("github", seed = "basic")]
+async fn merging_a_branch_makes_a_merge_commit(gh: asym::GitHub) {
+    let api = api(&gh);
+    let merges = format!("{REPO}/merges");
+    crate::common::branch(&api, "topic", "topic.txt", "t\n").await;
+    let made = api
+        .post(&merges, &json!({ "base": "main", "head": "topic" }))
+        .await
+        .expect(201);
+    assert_eq!(made["commit"]["message"], "Merge topic into main");
+    assert_eq!(made["parents"].as_array().unwrap().len(), 2);
+    let main = fetch(&api, &format!("{REPO}/git/ref/heads/main")).await;
+    assert_eq!(main["object"]["sha"], made["sha"]);
+    // Nothing left to merge: 204.
+    let again = api
+        .post(&merges, &json!({ "base": "main", "head": "topic" }))
+        .await;
+    assert_eq!(again.status, 204);
+    for (body, message) in [
+        (
+            json!({ "base": "nope", "head": "topic" }),
+            "Base does not exist",
+        ),
+        (
+            json!({ "base": "main", "head": "nope" }),
+            "Head does not exist",
+        ),
+    ] {
+        assert_eq!(error(api.post(&merges, &body).await, 404), message);
+    }
+    // The same file made differently on both sides: 409.
+    crate::common::branch(&api, "other", "same.txt", "theirs\n").await;
+    let ours = json!({ "message": "Ours", "content": b64("ours\n"), "branch": "main" });
+    api.put(&format!("{REPO}/contents/same.txt"), &ours)
+        .await
+        .expect(201);
+    let conflict = api
+        .post(&merges, &json!({ "base": "main", "head": "other" }))
+        .await;
+    assert_eq!(error(conflict, 409), "Merge conflict");
+    assert_eq!(
+        code(api.post(&merges, &json!({ "base": "main" })).await),
+        "missing_field"
+    );
+    let denied = reviewer(&gh)
+        .post(
+            "/repos/octocat/private-notes/merges",
+            &json!({ "base": "main", "head": "x" }),
+        )
+        .await;
+    assert_eq!(denied.status, 404);
+}
