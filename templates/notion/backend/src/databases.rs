@@ -43,12 +43,8 @@ fn container_parent(parent_type: &str, parent_id: Option<String>) -> Value {
     }
 }
 
-fn url(base: &str, id: &str) -> String {
-    format!("{base}/{}", id.replace('-', ""))
-}
-
 /// A database row (of [`DB_COLUMNS`]) as `version` answers it.
-pub(crate) fn render_database(row: &Row, version: Version, base: &str) -> Value {
+pub(crate) fn render_database(row: &Row, version: Version) -> Value {
     let id: String = row.get(0);
     let in_trash: bool = row.get(8);
     let mut out = json!({
@@ -63,7 +59,7 @@ pub(crate) fn render_database(row: &Row, version: Version, base: &str) -> Value 
         "is_locked": false,
         "icon": json_column(row, 5),
         "cover": json_column(row, 6),
-        "url": url(base, &id),
+        "url": crate::ids::web_url("", &id),
         "public_url": null,
     });
     stamp(&mut out, row, 9);
@@ -81,7 +77,7 @@ pub(crate) fn render_database(row: &Row, version: Version, base: &str) -> Value 
 }
 
 /// A data source row (of [`DS_COLUMNS`]) as answered.
-pub(crate) fn render_data_source(row: &Row, base: &str) -> Value {
+pub(crate) fn render_data_source(row: &Row) -> Value {
     let id: String = row.get(0);
     let database_id: String = row.get(1);
     let in_trash: bool = row.get(6);
@@ -98,7 +94,7 @@ pub(crate) fn render_data_source(row: &Row, base: &str) -> Value {
         "properties": schema::render(&schema::load(row.get(4))),
         "icon": json_column(row, 5),
         "cover": null,
-        "url": url(base, &database_id),
+        "url": crate::ids::web_url("", &database_id),
         "public_url": null,
     });
     stamp(&mut out, row, 7);
@@ -156,8 +152,8 @@ impl Container {
     /// A [`fetch`](Self::fetch)ed row as the request's API version answers it.
     fn render(self, row: &Row, ctx: &Ctx) -> Value {
         match self {
-            Self::Database => render_database(row, ctx.version, ctx.base_url()),
-            Self::DataSource => render_data_source(row, ctx.base_url()),
+            Self::Database => render_database(row, ctx.version),
+            Self::DataSource => render_data_source(row),
         }
     }
 

@@ -34,6 +34,20 @@ fn dashed(hex: &str) -> String {
     )
 }
 
+/// Where Notion's web app shows an object, as Notion answers its `url`:
+/// `https://www.notion.so/`, the words of `title` joined by `-` (a page's; empty for a database)
+/// and the id without dashes (`https://www.notion.so/Bug-bash-be633bf1dfa0436db259571129a590e5`).
+/// The SDKs' id helpers (`extract_page_id`) accept only notion.so addresses.
+pub(crate) fn web_url(title: &str, id: &str) -> String {
+    let mut path: String = title
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|word| !word.is_empty())
+        .flat_map(|word| [word, "-"])
+        .collect();
+    path.push_str(&id.replace('-', ""));
+    format!("https://www.notion.so/{path}")
+}
+
 /// Four random characters: a new property id.
 pub(crate) fn property_id() -> String {
     const CHARS: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
@@ -46,6 +60,19 @@ pub(crate) fn property_id() -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_web_url_is_the_titles_words_then_the_id() {
+        let id = "be633bf1-dfa0-436d-b259-571129a590e5";
+        assert_eq!(
+            web_url("Bug bash: Q3 (draft)", id),
+            "https://www.notion.so/Bug-bash-Q3-draft-be633bf1dfa0436db259571129a590e5"
+        );
+        assert_eq!(
+            web_url("", id),
+            "https://www.notion.so/be633bf1dfa0436db259571129a590e5"
+        );
+    }
 
     #[test]
     fn ids_parse_with_and_without_dashes() {

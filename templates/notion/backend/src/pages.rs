@@ -32,13 +32,11 @@ pub(crate) fn json_column(row: &Row, index: usize) -> Value {
         .unwrap_or(Value::Null)
 }
 
-/// How a page is answered: for which version, at which address, with which properties.
+/// How a page is answered: for which version, with which properties.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct View<'a> {
     /// The API version.
     pub(crate) version: Version,
-    /// The clone's base URL.
-    pub(crate) base_url: &'a str,
     /// Only these property ids or names (`filter_properties`).
     pub(crate) only: Option<&'a [String]>,
     /// The rollup values of the pages answered ([`relations::resolve`]).
@@ -50,7 +48,6 @@ impl<'a> View<'a> {
     pub(crate) fn of(ctx: &'a Ctx) -> Self {
         Self {
             version: ctx.version,
-            base_url: ctx.base_url(),
             only: None,
             rolled: None,
         }
@@ -91,6 +88,7 @@ pub(crate) fn props_and_meta(row: &Row) -> (Map<String, Value>, Meta<'_>) {
 pub(crate) fn render(row: &Row, schema: &Schema, view: View<'_>) -> Value {
     let id: String = row.get(0);
     let (props, meta) = props_and_meta(row);
+    let url = crate::ids::web_url(&title(schema, &props), &id);
     let in_trash: bool = row.get(8);
     let mut out = Map::with_capacity(17);
     out.insert("object".into(), "page".into());
@@ -125,10 +123,7 @@ pub(crate) fn render(row: &Row, schema: &Schema, view: View<'_>) -> Value {
             view.rolled.and_then(|rolled| rolled.get(&id)),
         ),
     );
-    out.insert(
-        "url".into(),
-        format!("{}/{}", view.base_url, id.replace('-', "")).into(),
-    );
+    out.insert("url".into(), url.into());
     out.insert("public_url".into(), Value::Null);
     Value::Object(out)
 }
@@ -528,6 +523,16 @@ async fn name_mentions(
         }
     }
     Ok(())
+}
+
+/// The plain title of a page's answered values.
+fn title(schema: &Schema, props: &Map<String, Value>) -> String {
+    schema
+        .iter()
+        .find(|(_, p)| schema::kind(p) == "title")
+        .and_then(|(id, _)| props.get(id))
+        .map(crate::richtext::plain)
+        .unwrap_or_default()
 }
 
 /// The plain title of a page's stored values.

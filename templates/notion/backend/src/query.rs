@@ -220,8 +220,8 @@ pub(crate) async fn search(ctx: &Ctx, body: &Map<String, Value>) -> ApiResult<Va
         let statement = client.prepare_cached(&sql).await?;
         for row in client.query(&statement, &[&container_ids]).await? {
             let value = match ctx.version {
-                Version::V2025 => render_data_source(&row, ctx.base_url()),
-                Version::V2022 => render_database(&row, ctx.version, ctx.base_url()),
+                Version::V2025 => render_data_source(&row),
+                Version::V2022 => render_database(&row, ctx.version),
             };
             rendered.insert(row.get(0), value);
         }

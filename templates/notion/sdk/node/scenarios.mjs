@@ -14,6 +14,8 @@ import {
   collectAllDataSourceRows,
   collectDataSourceTemplates,
   collectPaginatedAPI,
+  extractDatabaseId,
+  extractPageId,
   isFullBlock,
   isFullComment,
   isFullDatabase,
@@ -120,6 +122,10 @@ await scenario("pages: create, retrieve, update, trash, property item", async ()
     children: [{ paragraph: { rich_text: text("hello") } }],
   });
   assert.equal(page.parent.type, "data_source_id");
+  assert.equal(page.url, `https://www.notion.so/From-Node-${page.id.replaceAll("-", "")}`);
+  assert.equal(extractPageId(page.url), page.id);
+  const database = await notion.databases.retrieve({ database_id: page.parent.database_id });
+  assert.equal(extractDatabaseId(database.url), database.id);
   const got = await notion.pages.retrieve({ page_id: page.id });
   assert.equal(got.properties.Tags.multi_select[0].name, "Docs");
   const updated = await notion.pages.update({ page_id: page.id, properties: { Done: { checkbox: true } } });

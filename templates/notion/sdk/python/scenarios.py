@@ -28,6 +28,8 @@ from notion_client.helpers import (
     async_collect_paginated_api,
     collect_data_source_templates,
     collect_paginated_api,
+    extract_database_id,
+    extract_page_id,
     is_full_block,
     is_full_data_source,
     is_full_database,
@@ -171,6 +173,10 @@ def pages_lifecycle():
     )
     assert page["properties"]["Tags"]["multi_select"][1]["name"] == "Infra"
     assert page["icon"]["emoji"] == "🚀"
+    assert page["url"] == "https://www.notion.so/Ship-the-clone-" + page["id"].replace("-", "")
+    assert extract_page_id(page["url"]) == page["id"]
+    database = notion.databases.retrieve(database_id=page["parent"]["database_id"])
+    assert extract_database_id(database["url"]) == database["id"]
     got = notion.pages.retrieve(page_id=page["id"].replace("-", ""))
     assert got["properties"]["Status"]["status"]["name"] == "In progress"
     only = notion.pages.retrieve(page_id=page["id"], filter_properties=["title"])
