@@ -600,4 +600,19 @@ await check('batch update, then search paged through paging.next.after to the la
   await contacts.batchApi.archive({ inputs: ids.map((id) => ({ id })) });
 });
 
+await check('concurrent writes: upserts of one email make one contact; merges of one object merge it once (the others 404)', async () => {
+  const contacts = hubspot.crm.contacts;
+  const email = `node-race-${run}@example.com`;
+  const upsert = () => contacts.batchApi.upsert({ inputs: [{ idProperty: 'email', id: email, properties: { firstname: 'Race' } }] });
+  const answers = await Promise.all(Array.from({ length: 8 }, upsert));
+  assert.equal(new Set(answers.map((a) => a.results[0].id)).size, 1);
+  assert.equal(answers.filter((a) => a.results[0]._new).length, 1);
+  const keep = answers[0].results[0].id;
+  const gone = (await contacts.basicApi.create({ properties: { email: `node-race-gone-${run}@example.com` }, associations: [] })).id;
+  const merge = () => contacts.basicApi.merge({ primaryObjectId: keep, objectIdToMerge: gone }).then(() => 200, (err) => err.code);
+  const statuses = (await Promise.all(Array.from({ length: 6 }, merge))).sort();
+  assert.deepEqual(statuses, [200, 404, 404, 404, 404, 404]);
+  await contacts.basicApi.archive(keep);
+});
+
 finish('node @hubspot/api-client');

@@ -799,6 +799,31 @@ def search_paging_and_batch_update():
     contacts.batch_api.archive(BatchInputSimplePublicObjectId(inputs=[SimplePublicObjectId(id=i) for i in ids]))
 
 
+def concurrent_writes():
+    from concurrent.futures import ThreadPoolExecutor
+    contacts = client.crm.contacts
+    email = f"race-{run}@example.com"
+    upsert = BatchInputSimplePublicObjectBatchInputUpsert(inputs=[SimplePublicObjectBatchInputUpsert(
+        id_property="email", id=email, properties={"firstname": "Race"})])
+    with ThreadPoolExecutor(8) as pool:
+        answers = list(pool.map(lambda _: contacts.batch_api.upsert(upsert), range(8)))
+    assert len({a.results[0].id for a in answers}) == 1, [a.results[0].id for a in answers]
+    assert sum(a.results[0].new for a in answers) == 1, [a.results[0].new for a in answers]
+    keep = answers[0].results[0].id
+    gone = contacts.basic_api.create(SimplePublicObjectInputForCreate(properties={"email": f"race-gone-{run}@example.com"})).id
+
+    def merge(_):
+        try:
+            contacts.basic_api.merge(PublicMergeInput(primary_object_id=keep, object_id_to_merge=gone))
+            return 200
+        except NotFoundException as err:
+            return err.status
+    with ThreadPoolExecutor(6) as pool:
+        statuses = sorted(pool.map(merge, range(6)))
+    assert statuses == [200] + [404] * 5, statuses
+    contacts.basic_api.archive(keep)
+
+
 check("objects: create, get by email, update, list with associations, archive", objects)
 check("batch create/read/upsert/archive and search", batch_and_search)
 check("merge, GDPR delete, propertiesWithHistory", merge_gdpr_and_history)
@@ -820,4 +845,5 @@ check("webhooks API (developer API key): settings, a legacy subscription repeati
 check("errors: NotFoundException's status, reason, body (category, correlationId) and headers; a property's error code; 403 MISSING_SCOPES (ForbiddenException) for a token without the scope", error_fields)
 check("rate limits: X-HubSpot-RateLimit-* headers (get_page_with_http_info); 429 TEN_SECONDLY_ROLLING once enforced", rate_limits)
 check("batch update, then search paged through paging.next.after to the last page; a run of wildcards; an unknown sort direction refused", search_paging_and_batch_update)
+check("concurrent writes: upserts of one email make one contact; merges of one object merge it once (the others NotFoundException)", concurrent_writes)
 finish(f"python hubspot-api-client {version('hubspot-api-client')}")

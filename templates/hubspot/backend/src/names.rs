@@ -2,7 +2,8 @@
 //! labels, the association type names between two object types, the unique values upserts look
 //! objects up by): a write that finds such a name free and then inserts it takes [`lock`]
 //! first, so two concurrent writes of one name cannot both find it free (the second waits for
-//! the first to commit, then sees its row).
+//! the first to commit, then sees its row). Merges take it on the objects they join, so an
+//! object is merged away once.
 
 use asym_kit::deadpool_postgres::GenericClient;
 use asym_kit::tokio_postgres::Error;

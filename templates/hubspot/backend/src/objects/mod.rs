@@ -19,6 +19,7 @@ use serde_json::{Map, Value, json};
 
 use crate::assoc;
 use crate::error::{ApiError, ApiResult};
+use crate::names;
 use crate::request::{Args, Call, JsonBody, after, array_field, string_field};
 use crate::types::{self, ObjectType, Type};
 use crate::values::{self, Changes};
@@ -481,6 +482,9 @@ async fn merge(call: Call, JsonBody(body): JsonBody) -> ApiResult {
     }
     let mut client = call.kit.db().await?;
     let tx = client.transaction().await?;
+    // Concurrent merges of one object wait for each other: the second finds it archived.
+    let scopes = [primary, merged].map(|id| format!("merge {} {id}", object_type.name));
+    names::lock(&tx, &scopes).await?;
     let found = model::get_many(&tx, &object_type.name, &[primary, merged], false).await?;
     let (Some(keep), Some(gone)) = (
         found.iter().find(|o| o.id == primary),

@@ -5,7 +5,8 @@ use asym_kit::testing::{assert_contains, assert_prefix, assert_suffix};
 use serde_json::{Value, json};
 
 use crate::{
-    api, archive, assert_props, contact_count, create, id, len, missing, patch, post, prop, read,
+    api, archive, assert_props, contact_count, create, id, len, missing, patch, post, post_at_once,
+    prop, read,
 };
 
 #[asym::clone("hubspot", seed = "basic")]
@@ -439,4 +440,13 @@ async fn line_items_take_their_products_name_and_price(hubspot: asym::HubSpot) {
     .await;
     assert_eq!(prop(&batch["results"][0], "price"), "7.50");
     assert_eq!(prop(&batch["results"][0], "name"), "Stapler");
+}
+
+#[asym::clone("hubspot", seed = "basic")]
+async fn concurrent_merges_of_one_object_merge_it_once(hubspot: asym::HubSpot) {
+    let api = api(&hubspot);
+    let body = json!({"primaryObjectId": "201", "objectIdToMerge": "202"});
+    let statuses = post_at_once(&api, "/crm/v3/objects/contacts/merge", &body, 8).await;
+    assert_eq!(statuses, [vec![200], vec![404; 7]].concat());
+    assert_eq!(contact_count(&api).await, 2);
 }
