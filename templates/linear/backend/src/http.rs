@@ -120,6 +120,9 @@ pub(crate) async fn graphql(State(app): State<App>, headers: HeaderMap, body: Bo
         Err(response) => return response,
     };
     let ticket = app.documents.prepare(&mut request);
+    if let Some(message) = app.inputs.out_of_range(&mut request) {
+        return error::response(Kind::Graphql, &message, &message);
+    }
     let mut response = app
         .schema
         .execute(request.data(viewer).data(ticket.clone()))

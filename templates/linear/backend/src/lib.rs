@@ -10,6 +10,7 @@
 //! |---|---|
 //! | HTTP: auth, body limits, statuses, `X-Complexity`/`X-RateLimit-*`, `GET /graphql/schema` | `http` |
 //! | documents parsed and validated once per distinct request; complexity | `prepared` |
+//! | `Int` variables past 32 bits refused, as graphql-js refuses them | `ints` |
 //! | Linear's root fields the clone lacks, named when a request selects one | `unserved` |
 //! | root lists written straight from their rows' JSON, by the query's selection | `projection` |
 //! | the dynamic schema from the SDL; fields read from their parent's JSON | `schema` |
@@ -43,6 +44,7 @@ mod filter;
 mod hooks;
 mod http;
 mod initiatives;
+mod ints;
 mod issues;
 mod prepared;
 mod projection;
@@ -95,6 +97,7 @@ pub(crate) struct App {
     shared: Shared,
     schema: async_graphql::dynamic::Schema,
     documents: prepared::Documents,
+    inputs: std::sync::Arc<ints::Inputs>,
 }
 
 impl Shared {
@@ -130,6 +133,7 @@ pub fn app(kit: Kit) -> Router {
         shared,
         schema,
         documents: prepared::Documents::new(types),
+        inputs: std::sync::Arc::new(ints::Inputs::new()),
     };
     Router::new()
         .route(

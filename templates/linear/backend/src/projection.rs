@@ -351,7 +351,7 @@ impl Plan {
 
 /// The operation async-graphql executes for `name` (`Unknown operation` and the like are its
 /// errors to report: no operation then).
-fn operation_of<'d>(
+pub(crate) fn operation_of<'d>(
     document: &'d ExecutableDocument,
     name: Option<&str>,
 ) -> Option<&'d Positioned<OperationDefinition>> {
