@@ -140,23 +140,51 @@ pub fn app(state: AppState) -> Router {
 
 /// A NUL (`%00`) in the path or query of a route other than a Web API method answers 404
 /// `not_found` (path) or 400 `invalid_arguments` (query): no id or name the clone keeps holds
-/// one, and Postgres refuses it as text. (Web API arguments are checked as they are parsed,
-/// and a method name is only compared.)
+/// one, and Postgres refuses it as text. So does a path that is not UTF-8 once decoded
+/// (`%FF`), rather than the router's plain-text refusal. (Web API arguments are checked as
+/// they are parsed, and a method name is only compared.)
 async fn refuse_nul(request: axum::extract::Request, next: axum::middleware::Next) -> Response {
     use asym_kit::body::{Nul, nul_in};
     let path = request.uri().path();
     let web_api = path.starts_with("/api/") && !path.starts_with("/api/admin/");
-    match nul_in(request.uri()).filter(|_| !web_api) {
-        Some(Nul::Path) => {
-            ApiError::status(axum::http::StatusCode::NOT_FOUND, "not_found").into_response()
-        }
+    if web_api {
+        return next.run(request).await;
+    }
+    let not_found = || ApiError::status(axum::http::StatusCode::NOT_FOUND, "not_found");
+    match nul_in(request.uri()) {
+        Some(Nul::Path) => not_found().into_response(),
         Some(Nul::Query) => {
             ApiError::status(axum::http::StatusCode::BAD_REQUEST, "invalid_arguments")
                 .with("message", "a query parameter holds a NUL character")
                 .into_response()
         }
+        None if !decodes_to_utf8(path) => not_found().into_response(),
         None => next.run(request).await,
     }
+}
+
+/// Whether `path`, its `%XX` escapes decoded, is UTF-8.
+fn decodes_to_utf8(path: &str) -> bool {
+    let bytes = path.as_bytes();
+    let mut decoded = Vec::with_capacity(bytes.len());
+    let mut at = 0;
+    while at < bytes.len() {
+        let escaped = bytes
+            .get(at + 1..at + 3)
+            .and_then(|hex| std::str::from_utf8(hex).ok())
+            .and_then(|hex| u8::from_str_radix(hex, 16).ok());
+        match (bytes[at], escaped) {
+            (b'%', Some(byte)) => {
+                decoded.push(byte);
+                at += 3;
+            }
+            (byte, _) => {
+                decoded.push(byte);
+                at += 1;
+            }
+        }
+    }
+    std::str::from_utf8(&decoded).is_ok()
 }
 
 /// `/api/<method>`: parses the call, runs the method, wraps the result in `{"ok":true,…}`.

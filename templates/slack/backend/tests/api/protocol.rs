@@ -215,6 +215,21 @@ async fn a_nul_in_an_admin_or_file_path_query_or_body_is_refused_not_a_503(slack
 }
 
 #[asym::clone("slack", seed = "basic")]
+async fn a_file_or_admin_path_that_is_not_utf8_is_a_404_in_slacks_envelope(slack: asym::Slack) {
+    let slack = Api::new(&slack);
+    let client = slack
+        .authorized(slack.bot_token())
+        .with_header("x-asym-admin-secret", slack.admin_secret());
+    for (method, path) in [
+        (Method::GET, "/files-pri/T0000000001-F0000000001/%FF"),
+        (Method::DELETE, "/api/admin/commands/%FF"),
+        (Method::POST, "/api/admin/reminders/Rm%FF/due"),
+    ] {
+        refused(client.send(method, path, None).await, 404, "not_found");
+    }
+}
+
+#[asym::clone("slack", seed = "basic")]
 async fn a_method_name_that_is_not_utf8_is_an_unknown_method(slack: asym::Slack) {
     let slack = Api::new(&slack);
     let body = slack.anonymous().get("/api/%FF").await.expect(200);
