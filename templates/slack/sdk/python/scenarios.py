@@ -891,6 +891,34 @@ def twenty_calls_at_once():
     ts = bot.chat_postMessage(channel=GENERAL, text="gone soon")["ts"]
     assert twenty(bot.chat_delete, channel=GENERAL, ts=ts) == ["True"] + ["message_not_found"] * 19
 
+
+@scenario
+def async_web_client():
+    """slack_sdk's AsyncWebClient (aiohttp): the same calls, its async paginator and errors."""
+    import asyncio
+
+    from slack_sdk.web.async_client import AsyncWebClient
+
+    async def run():
+        client = AsyncWebClient(token=os.environ["SLACK_BOT_TOKEN"], base_url=BASE)
+        assert (await client.auth_test())["user_id"] == "U0000000002"
+        posted = await client.chat_postMessage(channel=GENERAL, text="from asyncio")
+        assert posted["message"]["text"] == "from asyncio"
+        members = [m async for page in await client.conversations_members(channel=GENERAL, limit=2)
+                   for m in page["members"]]
+        assert len(members) == 5, members
+        uploaded = await client.files_upload_v2(channel=GENERAL, content="abc", filename="a.txt")
+        assert uploaded["file"]["size"] == 3, uploaded["file"]
+        made = await asyncio.gather(*[client.conversations_create(name=f"py-async-{n}") for n in range(10)])
+        assert [m["channel"]["name"] for m in made] == [f"py-async-{n}" for n in range(10)]
+        try:
+            await client.conversations_info(channel="C0NOPE")
+            raise AssertionError("an unknown channel was found")
+        except SlackApiError as e:
+            assert e.response["error"] == "channel_not_found", e.response
+
+    asyncio.run(run())
+
 for name, failure in results:
     print(("ok     " if failure is None else "FAILED ") + name)
     if failure:
