@@ -470,7 +470,10 @@ await check('automatic payment methods, manual capture, cancel; setup intent; de
   assert.equal(intent.status, 'requires_capture');
   const captured = await stripe.paymentIntents.capture(intent.id, { amount_to_capture: 2000 });
   assert.deepEqual([captured.status, captured.amount_received], ['succeeded', 2000]);
-  await stripe.refunds.create({ payment_intent: intent.id });
+  await assert.rejects(stripe.refunds.create({ payment_intent: intent.id, amount: 2500 }), (err) => err.param === 'amount'
+    && err.raw.message === 'Refund amount ($25.00) is greater than unrefunded amount on charge ($20.00)');
+  const refund = await stripe.refunds.create({ payment_intent: intent.id });
+  await assert.rejects(stripe.refunds.cancel(refund.id), (err) => err.raw.message === 'Canceling this refund is unsupported.');
   const refunds = await stripe.refunds.list({ payment_intent: intent.id });
   assert.deepEqual(refunds.data.map((r) => r.amount), [2000]);
   const open = await stripe.paymentIntents.create({ amount: 500, currency: 'usd' });
@@ -510,6 +513,12 @@ await check('subscription cancel; invoice sent by hand and paid; checkout subscr
   const lines = await stripe.invoices.listLineItems(sent.id).autoPagingToArray({ limit: 10 });
   assert.deepEqual(lines.map((l) => l.amount), [4200]);
   assert.equal((await stripe.invoices.pay(sent.id, { paid_out_of_band: true })).status, 'paid');
+  await assert.rejects(stripe.invoices.voidInvoice(sent.id),
+    (err) => err.raw.message === 'Invoices with `paid` payments cannot be voided.');
+  await assert.rejects(stripe.invoices.create({ customer: customer.id, collection_method: 'send_invoice' }),
+    (err) => /must specify 'due_date' or 'days_until_due'/.test(err.raw.message));
+  await assert.rejects(stripe.invoices.list({ status: 'bogus' }),
+    (err) => err.raw.message === 'Invalid status: must be one of draft, open, void, paid, or uncollectible');
   const events = await stripe.events.list({ type: 'invoice.sent' });
   assert.ok(events.data.some((e) => e.data.object.id === sent.id));
   const automatic = await stripe.invoices.create({ customer: customer.id });

@@ -528,8 +528,19 @@ def capture_cancel_and_setup():
     captured = stripe.PaymentIntent.capture(intent.id, amount_to_capture=2000)
     assert (captured.status, captured.amount_received) == ("succeeded", 2000), captured
     assert [r.amount for r in stripe.Refund.list(payment_intent=intent.id).data] == []
-    stripe.Refund.create(payment_intent=intent.id)
+    try:
+        stripe.Refund.create(payment_intent=intent.id, amount=2500)
+        raise AssertionError("more than was captured is not refunded")
+    except stripe.error.InvalidRequestError as err:
+        said = "Refund amount ($25.00) is greater than unrefunded amount on charge ($20.00)"
+        assert (err.param, err.user_message) == ("amount", said), err
+    refund = stripe.Refund.create(payment_intent=intent.id)
     assert [r.amount for r in stripe.Refund.list(payment_intent=intent.id).data] == [2000]
+    try:
+        stripe.Refund.cancel(refund.id)
+        raise AssertionError("a succeeded refund is not canceled")
+    except stripe.error.InvalidRequestError as err:
+        assert err.user_message == "Canceling this refund is unsupported.", err
     open_intent = stripe.PaymentIntent.create(amount=500, currency="usd")
     canceled = stripe.PaymentIntent.cancel(open_intent.id, cancellation_reason="requested_by_customer")
     assert (canceled.status, canceled.cancellation_reason) == ("canceled", "requested_by_customer"), canceled
@@ -562,6 +573,21 @@ def subscription_and_invoice_lifecycle():
     assert (sent.status, sent.amount_due) == ("open", 4200) and sent.hosted_invoice_url, sent
     assert [line.amount for line in stripe.Invoice.list_lines(sent.id).auto_paging_iter()] == [4200]
     assert stripe.Invoice.pay(sent.id, paid_out_of_band=True).status == "paid"
+    try:
+        stripe.Invoice.void_invoice(sent.id)
+        raise AssertionError("a paid invoice is not voided")
+    except stripe.error.InvalidRequestError as err:
+        assert err.user_message == "Invoices with `paid` payments cannot be voided.", err
+    try:
+        stripe.Invoice.create(customer=customer.id, collection_method="send_invoice")
+        raise AssertionError("a send_invoice invoice needs a due date")
+    except stripe.error.InvalidRequestError as err:
+        assert "must specify 'due_date' or 'days_until_due'" in err.user_message, err
+    try:
+        stripe.Invoice.list(status="bogus")
+        raise AssertionError("an unknown status is refused")
+    except stripe.error.InvalidRequestError as err:
+        assert err.user_message == "Invalid status: must be one of draft, open, void, paid, or uncollectible", err
     assert "invoice.sent" in [e.type for e in stripe.Event.list(type="invoice.sent").data]
     try:
         stripe.Invoice.send_invoice(stripe.Invoice.create(customer=customer.id).id)

@@ -20,6 +20,7 @@ pub(crate) fn routes() -> Router<Kit> {
         "/v1/charges/{id}" => get(CHARGE.retrieve, 1), post(update_charge, 1);
         "/v1/refunds" => post(create_refund), get(list_refunds);
         "/v1/refunds/{id}" => get(REFUND.retrieve, 1), post(update_refund, 1);
+        "/v1/refunds/{id}/cancel" => post(cancel_refund, 1);
     }
 }
 
@@ -102,7 +103,8 @@ pub(crate) async fn create_refund(cx: &mut Cx<'_>) -> ApiResult {
             ));
         }
     };
-    let mut charge = CHARGE.lock_named(cx, &charge_id, "charge").await?;
+    // Stripe names the charge's id, not the parameter, when it knows no such charge.
+    let mut charge = CHARGE.lock_named(cx, &charge_id, "id").await?;
     if charge["status"] != "succeeded" {
         return Err(ApiError::invalid_param(
             "charge",
@@ -133,21 +135,21 @@ pub(crate) async fn create_refund(cx: &mut Cx<'_>) -> ApiResult {
     if amount < 1 {
         return Err(at_least("amount", 1));
     }
+    let currency = charge["currency"].as_str().unwrap_or("usd");
     if amount > remaining {
         return Err(ApiError::invalid_param(
             "amount",
             format!(
-                "Refund amount ({amount}) is greater than unrefunded amount on charge ({remaining})"
+                "Refund amount ({}) is greater than unrefunded amount on charge ({})",
+                money(amount, currency),
+                money(remaining, currency)
             ),
         ));
     }
-    if let Some(reason) = params.str("reason")?
-        && !["duplicate", "fraudulent", "requested_by_customer", ""].contains(&reason)
-    {
-        return Err(ApiError::invalid_param(
-            "reason",
-            format!("Invalid reason: {reason}"),
-        ));
+    let reasons = ["duplicate", "fraudulent", "requested_by_customer"];
+    let reason = params.str("reason")?.filter(|s| !s.is_empty());
+    if reason.is_some() {
+        params.one_of("reason", &reasons)?;
     }
     let (id, seq) = cx.new_id("re_").await?;
     let mut refund = json!({
@@ -177,6 +179,36 @@ pub(crate) async fn create_refund(cx: &mut Cx<'_>) -> ApiResult {
     cx.emit("refund.created", &refund, None).await?;
     cx.emit_changed("charge.refunded", &before, &charge).await?;
     Ok(refund)
+}
+
+/// Currencies without a minor unit (Stripe's zero-decimal currencies).
+const ZERO_DECIMAL: &[&str] = &[
+    "bif", "clp", "djf", "gnf", "jpy", "kmf", "krw", "mga", "pyg", "rwf", "ugx", "vnd", "vuv",
+    "xaf", "xof", "xpf",
+];
+
+/// `amount` (in the currency's smallest unit) as Stripe writes it in a refusal: `$40.00`,
+/// `€12.50` (the two symbols seen), else the code (`CHF 3.00`, `JPY 500`).
+fn money(amount: i64, currency: &str) -> String {
+    let number = if ZERO_DECIMAL.contains(&currency) {
+        amount.to_string()
+    } else {
+        format!("{}.{:02}", amount / 100, (amount % 100).abs())
+    };
+    match currency {
+        "usd" => format!("${number}"),
+        "eur" => format!("€{number}"),
+        _ => format!("{} {number}", currency.to_uppercase()),
+    }
+}
+
+/// `POST /v1/refunds/{id}/cancel`: only a refund awaiting action can be canceled, and the
+/// clone's card refunds succeed at once, so every one is refused as Stripe refuses a
+/// succeeded refund.
+pub(crate) async fn cancel_refund(cx: &mut Cx<'_>, id: &str) -> ApiResult {
+    cx.params.allow(&[])?;
+    REFUND.find(cx, id).await?;
+    Err(ApiError::invalid("Canceling this refund is unsupported."))
 }
 
 /// `GET /v1/refunds` (`charge`, `payment_intent`).

@@ -131,8 +131,26 @@ async fn apply_invoice(cx: &Cx<'_>, invoice: &mut Value, params: &Params) -> Api
     if let Some(method) = params.one_of("collection_method", &methods)? {
         invoice["collection_method"] = json!(method);
     }
-    if let Some(days) = params.int("days_until_due")? {
+    let days = params.int("days_until_due")?;
+    if let Some(days) = days {
         invoice["days_until_due"] = json!(days);
+    }
+    // Stripe's recorded refusals (no `code`, no `param`): a due date goes with
+    // `send_invoice` and only with it.
+    match (invoice["collection_method"].as_str(), days) {
+        (Some("send_invoice"), _) if invoice["days_until_due"].is_null() => {
+            return Err(ApiError::invalid(
+                "If invoice collection method is 'send_invoice', you must specify 'due_date' or \
+                 'days_until_due'.",
+            ));
+        }
+        (Some("charge_automatically"), Some(_)) => {
+            return Err(ApiError::invalid(
+                "You can only specify 'due_date' or 'days_until_due' if invoice collection \
+                 method is 'send_invoice'.",
+            ));
+        }
+        _ => {}
     }
     params.copy_nullable(invoice, INVOICE_TEXT)?;
     apply_metadata(invoice, params)
@@ -234,7 +252,8 @@ pub(crate) async fn pay_invoice_route(cx: &mut Cx<'_>, id: &str) -> ApiResult {
         finalize(cx, &mut invoice, now).await?;
     }
     match invoice["status"].as_str() {
-        Some("open") => {}
+        // An uncollectible invoice can still be paid (Stripe's invoice status transitions).
+        Some("open" | "uncollectible") => {}
         Some("paid") => {
             return Err(ApiError::state(
                 "invoice_already_paid",
@@ -277,7 +296,7 @@ pub(crate) async fn pay_invoice_route(cx: &mut Cx<'_>, id: &str) -> ApiResult {
 /// `invoice.sent`, and so does the clone.
 pub(crate) async fn send_invoice(cx: &mut Cx<'_>, id: &str) -> ApiResult {
     cx.params.allow(&[])?;
-    let mut invoice = INVOICE.lock(cx, id).await?;
+    let mut invoice = INVOICE.lock_named(cx, id, "invoice").await?;
     if invoice["collection_method"] != "send_invoice" {
         return Err(ApiError::invalid(
             "You can only manually send an invoice if its collection method is 'send_invoice'.",
@@ -285,31 +304,35 @@ pub(crate) async fn send_invoice(cx: &mut Cx<'_>, id: &str) -> ApiResult {
     }
     match invoice["status"].as_str() {
         Some("draft") => finalize_now(cx, &mut invoice).await?,
-        Some("void") => {
-            return Err(ApiError::state(
-                "invoice_not_editable",
-                "You can't send a void invoice.",
+        Some("open") => {}
+        _ => {
+            return Err(ApiError::invalid(
+                "This invoice cannot be sent right now. Please contact us via \
+                 https://support.stripe.com/contact with details, so we can help.",
             ));
         }
-        _ => {}
     }
     cx.emit("invoice.sent", &invoice, None).await?;
     Ok(invoice)
 }
 
-/// Closing an open invoice: the statuses it may leave (refused with `refusal` otherwise),
-/// the status it takes, the `status_transitions` stamp it gets and the event it emits.
+/// Closing an open invoice: the statuses it may leave (refused with `refusals` for the
+/// status named there, else [`NOT_OPEN`]), the status it takes, the `status_transitions`
+/// stamp it gets and the event it emits.
 struct Closing {
     from: &'static [&'static str],
-    refusal: &'static str,
+    refusals: &'static [(&'static str, &'static str)],
     status: &'static str,
     stamp: &'static str,
     event: &'static str,
 }
 
+/// Stripe's refusal (recorded, without a `code`) to close an invoice that is not open.
+const NOT_OPEN: &str = "You can only pass in open invoices. This invoice isn't open.";
+
 const VOID: Closing = Closing {
     from: &["open", "uncollectible"],
-    refusal: "You can only void open or uncollectible invoices.",
+    refusals: &[("paid", "Invoices with `paid` payments cannot be voided.")],
     status: "void",
     stamp: "voided_at",
     event: "invoice.voided",
@@ -317,7 +340,10 @@ const VOID: Closing = Closing {
 
 const UNCOLLECTIBLE: Closing = Closing {
     from: &["open"],
-    refusal: "You can only mark open invoices as uncollectible.",
+    refusals: &[(
+        "uncollectible",
+        "This invoice has already been marked uncollectible.",
+    )],
     status: "uncollectible",
     stamp: "marked_uncollectible_at",
     event: "invoice.marked_uncollectible",
@@ -338,11 +364,12 @@ pub(crate) async fn mark_uncollectible(cx: &mut Cx<'_>, id: &str) -> ApiResult {
 async fn close(cx: &Cx<'_>, id: &str, closing: &Closing) -> ApiResult {
     cx.params.allow(&[])?;
     let mut invoice = INVOICE.lock(cx, id).await?;
-    if !closing
-        .from
-        .contains(&invoice["status"].as_str().unwrap_or_default())
-    {
-        return Err(ApiError::state("invoice_not_editable", closing.refusal));
+    let status = invoice["status"].as_str().unwrap_or_default();
+    if !closing.from.contains(&status) {
+        let refusal = closing.refusals.iter().find(|(from, _)| *from == status);
+        return Err(ApiError::invalid(
+            refusal.map_or(NOT_OPEN, |(_, said)| said),
+        ));
     }
     let before = invoice.clone();
     invoice["status"] = json!(closing.status);
@@ -365,6 +392,8 @@ async fn close(cx: &Cx<'_>, id: &str, closing: &Closing) -> ApiResult {
 
 /// `GET /v1/invoices` (`customer`, `subscription`, `status`, `collection_method`).
 pub(crate) async fn list_invoices(cx: &mut Cx<'_>) -> ApiResult {
+    let statuses = ["draft", "open", "void", "paid", "uncollectible"];
+    cx.params.one_of("status", &statuses)?;
     let keys = [
         ("customer", "customer = {}"),
         ("subscription", "data->>'subscription' = {}"),

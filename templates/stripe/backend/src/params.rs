@@ -365,7 +365,7 @@ impl Params {
         match self.str(key)? {
             Some(value) if !allowed.contains(&value) => Err(ApiError::invalid_param(
                 key,
-                format!("Invalid {key}: {value}"),
+                format!("Invalid {key}: must be one of {}", listed(allowed)),
             )),
             value => Ok(value),
         }
@@ -546,6 +546,16 @@ pub(crate) fn string_at<'a>(value: Option<&'a Value>, name: &str) -> ApiResult<O
             name,
             format!("Invalid string: {name} must be a string"),
         )),
+    }
+}
+
+/// `values` as Stripe lists them in a refusal: `a or b`, `a, b, or c`.
+pub(crate) fn listed(values: &[&str]) -> String {
+    match values {
+        [] => String::new(),
+        [one] => (*one).to_owned(),
+        [a, b] => format!("{a} or {b}"),
+        [rest @ .., last] => format!("{}, or {last}", rest.join(", ")),
     }
 }
 

@@ -9,7 +9,6 @@
 
 mod bad_input;
 mod balance;
-mod captures;
 mod cards;
 mod common;
 mod customer_balance;
@@ -20,6 +19,7 @@ mod invoices;
 mod limits;
 mod previews;
 mod prorations;
+mod refunds;
 mod refusals;
 mod taxes;
 mod versions;

@@ -1,0 +1,78 @@
+//! Refunds: of a partially captured charge (the uncaptured rest is released as refunded, and
+//! what was captured stays refundable), and what Stripe refuses, in its words.
+
+use crate::common::{Api, MISSING, data, expect_refusal, id, invalid};
+
+#[asym::clone("stripe", seed = "basic")]
+async fn a_partially_captured_charge_refunds_all_it_captured(stripe: asym::Stripe) {
+    let api = Api::new(&stripe);
+    let held = api
+        .visa_intent("3000", &[("capture_method", "manual")])
+        .await;
+    let capture = format!("/v1/payment_intents/{}/capture", id(&held));
+    api.ok(&capture, &[("amount_to_capture", "2000")]).await;
+    let intent = [("payment_intent", id(&held))];
+    let first = api.ok("/v1/refunds", &[intent[0], ("amount", "500")]).await;
+    let charge = first["charge"].as_str().unwrap().to_owned();
+    let partly = api.current("/v1/charges", &charge).await;
+    assert_eq!(
+        (
+            partly["amount_refunded"].as_i64(),
+            partly["refunded"].as_bool()
+        ),
+        (Some(1500), Some(false)),
+        "{partly}"
+    );
+    let rest = api.ok("/v1/refunds", &intent).await;
+    assert_eq!(rest["amount"], 1500, "{rest}");
+    let whole = api.current("/v1/charges", &charge).await;
+    assert_eq!(
+        (
+            whole["amount_refunded"].as_i64(),
+            whole["refunded"].as_bool()
+        ),
+        (Some(3000), Some(true))
+    );
+    let (_, refunds) = api.get("/v1/refunds", &intent).await;
+    assert_eq!(data(&refunds).len(), 2, "{refunds}");
+    api.refused("/v1/refunds", &intent, invalid("charge")).await;
+}
+
+#[asym::clone("stripe", seed = "basic")]
+async fn refund_refusals_are_in_stripes_words(stripe: asym::Stripe) {
+    let api = Api::new(&stripe);
+    let paid = api.visa_intent("3000", &[]).await;
+    let charge = paid["latest_charge"].as_str().unwrap();
+    let cases = [
+        (
+            [("charge", charge), ("amount", "4000")],
+            "amount",
+            "Refund amount ($40.00) is greater than unrefunded amount on charge ($30.00)",
+        ),
+        (
+            [("charge", charge), ("reason", "expired_uncaptured_charge")],
+            "reason",
+            "Invalid reason: must be one of duplicate, fraudulent, or requested_by_customer",
+        ),
+    ];
+    for (form, param, said) in cases {
+        let body = api.refused("/v1/refunds", &form, invalid(param)).await;
+        assert_eq!(body["error"]["message"], said, "{body}");
+    }
+    let body = expect_refusal(
+        api.post("/v1/refunds", &[("charge", "ch_nope")]).await,
+        MISSING,
+    );
+    assert_eq!(body["error"]["param"], "id", "{body}");
+    let refund = api.ok("/v1/refunds", &[("charge", charge)]).await;
+    let cancel = format!("/v1/refunds/{}/cancel", id(&refund));
+    let body = api.post(&cancel, &[]).await;
+    let said = Some("Canceling this refund is unsupported.");
+    assert_eq!(
+        (body.0, body.1["error"]["message"].as_str()),
+        (400, said),
+        "{}",
+        body.1
+    );
+    expect_refusal(api.post("/v1/refunds/re_nope/cancel", &[]).await, MISSING);
+}
