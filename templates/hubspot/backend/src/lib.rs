@@ -86,8 +86,8 @@ pub fn app(kit: Kit) -> Router {
 /// UTF-8 (`%FF`) names nothing either: 404 in the same envelope (axum's own refusal of it is
 /// plain text).
 async fn refuse_unreadable(request: axum::extract::Request, next: middleware::Next) -> Response {
-    use asym_kit::body::{Nul, nul_in};
-    if !decodes(request.uri().path()) {
+    use asym_kit::body::{Nul, nul_in, path_is_utf8};
+    if !path_is_utf8(request.uri()) {
         return ApiError::missing("Not Found").into_response();
     }
     match nul_in(request.uri()) {
@@ -102,30 +102,4 @@ async fn refuse_unreadable(request: axum::extract::Request, next: middleware::Ne
 /// HubSpot's 404 for a path it does not serve.
 async fn not_found() -> impl IntoResponse {
     ApiError::missing("Not Found")
-}
-
-/// Whether `path`'s percent escapes decode to UTF-8 (an escape that is not two hex digits is
-/// left as written, as axum leaves it).
-fn decodes(path: &str) -> bool {
-    let bytes = path.as_bytes();
-    let mut decoded = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let escaped = bytes
-            .get(i + 1..i + 3)
-            .filter(|hex| bytes[i] == b'%' && hex.iter().all(u8::is_ascii_hexdigit))
-            .and_then(|hex| std::str::from_utf8(hex).ok())
-            .and_then(|hex| u8::from_str_radix(hex, 16).ok());
-        match escaped {
-            Some(byte) => {
-                decoded.push(byte);
-                i += 3;
-            }
-            None => {
-                decoded.push(bytes[i]);
-                i += 1;
-            }
-        }
-    }
-    std::str::from_utf8(&decoded).is_ok()
 }

@@ -144,7 +144,7 @@ pub fn app(state: AppState) -> Router {
 /// (`%FF`), rather than the router's plain-text refusal. (Web API arguments are checked as
 /// they are parsed, and a method name is only compared.)
 async fn refuse_nul(request: axum::extract::Request, next: axum::middleware::Next) -> Response {
-    use asym_kit::body::{Nul, nul_in};
+    use asym_kit::body::{Nul, nul_in, path_is_utf8};
     let path = request.uri().path();
     let web_api = path.starts_with("/api/") && !path.starts_with("/api/admin/");
     if web_api {
@@ -158,33 +158,9 @@ async fn refuse_nul(request: axum::extract::Request, next: axum::middleware::Nex
                 .with("message", "a query parameter holds a NUL character")
                 .into_response()
         }
-        None if !decodes_to_utf8(path) => not_found().into_response(),
+        None if !path_is_utf8(request.uri()) => not_found().into_response(),
         None => next.run(request).await,
     }
-}
-
-/// Whether `path`, its `%XX` escapes decoded, is UTF-8.
-fn decodes_to_utf8(path: &str) -> bool {
-    let bytes = path.as_bytes();
-    let mut decoded = Vec::with_capacity(bytes.len());
-    let mut at = 0;
-    while at < bytes.len() {
-        let escaped = bytes
-            .get(at + 1..at + 3)
-            .and_then(|hex| std::str::from_utf8(hex).ok())
-            .and_then(|hex| u8::from_str_radix(hex, 16).ok());
-        match (bytes[at], escaped) {
-            (b'%', Some(byte)) => {
-                decoded.push(byte);
-                at += 3;
-            }
-            (byte, _) => {
-                decoded.push(byte);
-                at += 1;
-            }
-        }
-    }
-    std::str::from_utf8(&decoded).is_ok()
 }
 
 /// `/api/<method>`: parses the call, runs the method, wraps the result in `{"ok":true,…}`.
