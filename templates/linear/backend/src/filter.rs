@@ -27,6 +27,8 @@ pub(crate) enum Kind {
     Label,
     /// `ProjectFilter` over `projects`.
     Project,
+    /// `ProjectStatusFilter` over `project_statuses`.
+    ProjectStatus,
     /// `CycleFilter` over `cycles`.
     Cycle,
     /// `CommentFilter` over `comments`.
@@ -68,6 +70,7 @@ impl Kind {
             Self::User => "users",
             Self::Label => "issue_labels",
             Self::Project => "projects",
+            Self::ProjectStatus => "project_statuses",
             Self::Cycle => "cycles",
             Self::Comment => "comments",
             Self::Attachment => "attachments",
@@ -112,6 +115,7 @@ impl Kind {
                 (Cmp::Day, &["startDate", "targetDate"]),
                 (Cmp::Date, &["completedAt", "canceledAt", "startedAt"]),
             ],
+            Self::ProjectStatus => &[(Cmp::Text, &["name", "type"]), (Cmp::Number, &["position"])],
             Self::Cycle => &[
                 (Cmp::Number, &["number"]),
                 (Cmp::Text, &["name"]),
@@ -190,6 +194,7 @@ impl Kind {
             Self::Project => &[
                 ("lead", "lead_id", Kind::User),
                 ("creator", "creator_id", Kind::User),
+                ("status", "status_id", Kind::ProjectStatus),
             ],
             Self::Comment => &[
                 ("issue", "issue_id", Kind::Issue),
@@ -222,7 +227,7 @@ impl Kind {
                 ("creator", "creator_id", Kind::User),
                 ("team", "team_id", Kind::Team),
             ],
-            Self::Team | Self::User | Self::Template => &[],
+            Self::Team | Self::User | Self::Template | Self::ProjectStatus => &[],
         }
     }
 }

@@ -429,3 +429,27 @@ async fn cycles_filter_on_being_active_next_previous_future_or_past(linear: asym
     ];
     assert_filtered(&api, "cycles", "CycleFilter", "name", cases).await;
 }
+
+/// `ProjectFilter.status` selects projects by their status (a `ProjectStatusFilter`: name,
+/// type, position, dates): Launch is In Progress, a new project Planned.
+#[asym::clone("linear", seed = "basic")]
+async fn projects_filter_on_their_status(linear: asym::Linear) {
+    let api = client(&linear);
+    let create = "mutation($i: ProjectCreateInput!) { projectCreate(input: $i) { success } }";
+    mutate(
+        &api,
+        create,
+        json!({"i": {"name": "Mobile", "teamIds": [ENG]}}),
+    )
+    .await;
+    let cases: [(Value, &[&str]); 4] = [
+        (json!({"status": {"type": {"eq": "started"}}}), &["Launch"]),
+        (json!({"status": {"name": {"eq": "Planned"}}}), &["Mobile"]),
+        (
+            json!({"status": {"type": {"in": ["planned", "started"]}, "updatedAt": {"lte": "P1D"}}}),
+            &["Mobile", "Launch"],
+        ),
+        (json!({"status": {"position": {"gt": 3}}}), &[]),
+    ];
+    assert_filtered(&api, "projects", "ProjectFilter", "name", cases).await;
+}
