@@ -16,7 +16,7 @@ if [ ! -x "$work/venv/bin/python" ]; then
     python3 -m venv "$work/venv"
 fi
 # aiohttp: slack_sdk's AsyncWebClient needs it.
-"$work/venv/bin/pip" install -q --disable-pip-version-check slack_sdk slack_bolt aiohttp
+"$work/venv/bin/pip" install -q --upgrade --disable-pip-version-check slack_sdk slack_bolt aiohttp
 cp "$here/node/package.json" "$here/node/scenarios.mjs" "$work/node/"
 (cd "$work/node" && npm install --silent --no-audit --no-fund)
 echo "slack_sdk $("$work/venv/bin/python" -c 'import slack_sdk.version as v; print(v.__version__)'), @slack/web-api $(node -p "require('$work/node/node_modules/@slack/web-api/package.json').version")"
