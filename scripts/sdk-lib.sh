@@ -18,13 +18,16 @@ mkdir -p "$deps"
 # The CLI of this checkout.
 asym() { cargo run -q --manifest-path "$root/Cargo.toml" -p asym-cli -- "$@"; }
 
-# sdk_pip SPEC: a venv at $deps/venv with the pip requirement SPEC installed.
+# sdk_pip SPEC: a venv at $deps/venv with the pip requirement SPEC installed, upgraded to the
+# newest release SPEC allows on every run (the SDK a user installs today).
 sdk_pip() {
     [[ -x "$deps/venv/bin/python" ]] || python3 -m venv "$deps/venv"
-    "$deps/venv/bin/pip" install -q --disable-pip-version-check "$1"
+    "$deps/venv/bin/pip" install -q --upgrade --disable-pip-version-check "$1"
 }
 
-# sdk_npm MODULE SPEC: the npm package SPEC installed into $deps unless MODULE is there already.
+# sdk_npm MODULE SPEC: the npm package SPEC installed into $deps unless MODULE is there already
+# (npm picks the newest release whose `engines` this Node accepts: on Node 20,
+# @hubspot/api-client 13.5.0, as 14 needs Node 22). Delete $deps to take a newer one.
 sdk_npm() {
     [[ -d "$deps/node_modules/$1" ]] && return
     [[ -f "$deps/package.json" ]] || echo '{"name":"sdk-deps","private":true}' >"$deps/package.json"
