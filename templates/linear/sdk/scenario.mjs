@@ -794,12 +794,14 @@ await scenario("project milestones: create, project.projectMilestones, an issue 
   assert((await (await linear.issue(issue.id)).project).id === launch.id, "the issue keeps its project");
 });
 
-await scenario("createIssue with assignee, state, estimate, cycle, project, labels, due date; filters on them, cycles by isActive, projects by status; permanentlyDelete", async () => {
+await scenario("createIssue with assignee, state, estimate, cycle, project, labels, due date; filters on them, cycles by isActive, projects by status and team; permanentlyDelete", async () => {
   const me = await linear.viewer;
   const todo = (await (await linear.team(ENG)).states()).nodes.find((s) => s.name === "Todo");
   const [cycle] = (await linear.cycles({ filter: { isActive: { eq: true } } })).nodes;
   const [launch] = (await linear.projects({ filter: { status: { type: { eq: "started" } } } })).nodes;
   assert(launch?.name === "Launch", "projects by status type");
+  const engProjects = (await linear.projects({ filter: { accessibleTeams: { some: { key: { eq: "ENG" } } } } })).nodes.map((p) => p.name);
+  assert(engProjects.includes("Launch"), `projects by team: ${engProjects}`);
   const bug = "e0000000-0000-4000-8000-000000000001";
   const issue = await (await linear.createIssue({
     teamId: ENG, title: "Everything", assigneeId: me.id, stateId: todo.id, estimate: 3, cycleId: cycle.id,

@@ -290,7 +290,8 @@ fn object(w: &mut Where, kind: Kind, alias: &str, filter: &Map<String, Value>) -
                 let cmp = comparator_map(key, value)?;
                 compare(w, &format!("({alias}.id = $2)"), Cmp::Bool, cmp)?
             }
-            "labels" if kind == Kind::Issue => labels(w, alias, value)?,
+            "labels" if kind == Kind::Issue => collection(w, alias, key, value, &LABELS)?,
+            "accessibleTeams" if kind == Kind::Project => collection(w, alias, key, value, &TEAMS)?,
             "null" => continue,
             _ => {
                 if let Some(expr) = kind.computed(key, alias) {
@@ -358,46 +359,80 @@ fn relation(w: &mut Where, fk: &str, target: Kind, key: &str, value: &Value) -> 
     Ok(all(&parts))
 }
 
-/// `labels: {some|every|none: IssueLabelFilter, id, name, …}` over the issue's label ids.
-fn labels(w: &mut Where, alias: &str, value: &Value) -> Result<String> {
-    let map = comparator_map("labels", value)?;
+/// A to-many relation a filter field ranges over (`IssueFilter.labels`,
+/// `ProjectFilter.accessibleTeams`): the related kind, the condition tying a related row
+/// (first argument, its alias) to the filtered one (second), and what counts the related rows.
+struct Collection {
+    target: Kind,
+    belongs: fn(&str, &str) -> String,
+    count: fn(&str) -> String,
+}
+
+/// An issue's labels, by `label_ids`.
+const LABELS: Collection = Collection {
+    target: Kind::Label,
+    belongs: |member, alias| format!("{member}.id = ANY({alias}.label_ids)"),
+    count: |alias| format!("cardinality({alias}.label_ids)"),
+};
+
+/// A project's teams, by `project_teams`.
+const TEAMS: Collection = Collection {
+    target: Kind::Team,
+    belongs: |member, alias| {
+        format!(
+            "{member}.id IN (SELECT pt.team_id FROM project_teams pt WHERE pt.project_id = {alias}.id)"
+        )
+    },
+    count: |alias| {
+        format!("(SELECT count(*) FROM project_teams pt WHERE pt.project_id = {alias}.id)")
+    },
+};
+
+/// `key: {some|every|none: filter, length, id, name, …}` over `collection` of the row aliased
+/// `alias` (its direct fields: some related row matches them all).
+fn collection(
+    w: &mut Where,
+    alias: &str,
+    key: &str,
+    value: &Value,
+    collection: &Collection,
+) -> Result<String> {
+    let map = comparator_map(key, value)?;
+    let table = collection.target.table();
     let mut parts = Vec::new();
     let mut direct = Map::new();
-    for (key, inner) in map {
-        let any = |w: &mut Where, filter: &Map<String, Value>| -> Result<String> {
-            let label = w.alias();
-            let condition = object(w, Kind::Label, &label, filter)?;
-            Ok(format!(
-                "EXISTS (SELECT 1 FROM issue_labels {label} WHERE {label}.id = ANY({alias}.label_ids) AND {condition})"
-            ))
-        };
-        match key.as_str() {
-            "some" => parts.push(any(w, comparator_map(key, inner)?)?),
-            "none" => parts.push(format!("NOT {}", any(w, comparator_map(key, inner)?)?)),
-            "every" => {
-                let label = w.alias();
-                let condition = object(w, Kind::Label, &label, comparator_map(key, inner)?)?;
-                parts.push(format!(
-                    "NOT EXISTS (SELECT 1 FROM issue_labels {label} WHERE {label}.id = ANY({alias}.label_ids) AND NOT {condition})"
-                ));
-            }
+    let exists = |w: &mut Where, filter: &Map<String, Value>, negate: &str| -> Result<String> {
+        let member = w.alias();
+        let condition = object(w, collection.target, &member, filter)?;
+        let belongs = (collection.belongs)(&member, alias);
+        Ok(format!(
+            "EXISTS (SELECT 1 FROM {table} {member} WHERE {belongs} AND {negate}{condition})"
+        ))
+    };
+    for (op, inner) in map {
+        match op.as_str() {
+            "some" => parts.push(exists(w, comparator_map(op, inner)?, "")?),
+            "none" => parts.push(format!(
+                "NOT {}",
+                exists(w, comparator_map(op, inner)?, "")?
+            )),
+            "every" => parts.push(format!(
+                "NOT {}",
+                exists(w, comparator_map(op, inner)?, "NOT ")?
+            )),
             "length" => parts.push(compare(
                 w,
-                &format!("cardinality({alias}.label_ids)"),
+                &(collection.count)(alias),
                 Cmp::Number,
-                comparator_map(key, inner)?,
+                comparator_map(op, inner)?,
             )?),
             _ => {
-                direct.insert(key.clone(), inner.clone());
+                direct.insert(op.clone(), inner.clone());
             }
         }
     }
     if !direct.is_empty() {
-        let label = w.alias();
-        let condition = object(w, Kind::Label, &label, &direct)?;
-        parts.push(format!(
-            "EXISTS (SELECT 1 FROM issue_labels {label} WHERE {label}.id = ANY({alias}.label_ids) AND {condition})"
-        ));
+        parts.push(exists(w, &direct, "")?);
     }
     Ok(all(&parts))
 }

@@ -453,3 +453,53 @@ async fn projects_filter_on_their_status(linear: asym::Linear) {
     ];
     assert_filtered(&api, "projects", "ProjectFilter", "name", cases).await;
 }
+
+/// `ProjectFilter.accessibleTeams` ranges over a project's teams as `IssueFilter.labels` does
+/// over an issue's labels (`some`, `every`, `length`, or the team's `id` and dates).
+#[asym::clone("linear", seed = "basic")]
+async fn projects_filter_on_their_teams(linear: asym::Linear) {
+    let api = client(&linear);
+    let team = mutate(
+        &api,
+        "mutation { teamCreate(input: { name: \"Design\", key: \"DES\" }) { success team { id } } }",
+        json!({}),
+    )
+    .await;
+    let design = team["team"]["id"].clone();
+    let create = "mutation($i: ProjectCreateInput!) { projectCreate(input: $i) { success } }";
+    mutate(
+        &api,
+        create,
+        json!({"i": {"name": "Both", "teamIds": [ENG, design]}}),
+    )
+    .await;
+    mutate(
+        &api,
+        create,
+        json!({"i": {"name": "Design only", "teamIds": [design]}}),
+    )
+    .await;
+    let cases: [(Value, &[&str]); 5] = [
+        (
+            json!({"accessibleTeams": {"id": {"eq": ENG}}}),
+            &["Both", "Launch"],
+        ),
+        (
+            json!({"accessibleTeams": {"some": {"key": {"eq": "DES"}}}}),
+            &["Design only", "Both"],
+        ),
+        (
+            json!({"accessibleTeams": {"every": {"key": {"eq": "DES"}}}}),
+            &["Design only"],
+        ),
+        (
+            json!({"accessibleTeams": {"length": {"gte": 2}}}),
+            &["Both"],
+        ),
+        (
+            json!({"accessibleTeams": {"some": {"name": {"eq": "Design"}}}, "name": {"neq": "Both"}}),
+            &["Design only"],
+        ),
+    ];
+    assert_filtered(&api, "projects", "ProjectFilter", "name", cases).await;
+}
