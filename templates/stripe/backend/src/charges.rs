@@ -8,20 +8,33 @@ use crate::dispatch::routes;
 use crate::error::{ApiError, ApiResult};
 use crate::kinds::{CHARGE, PAYMENT_INTENT, REFUND};
 use crate::model::balance;
-use crate::params::{Takes, apply_metadata, at_least};
+use crate::params::{Takes, apply_metadata, at_least, unserved};
 use crate::shapes::TRACKED_SHIPPING;
 use asym_kit::Kit;
 
 /// Charges and refunds: the `/v1` routes this module serves.
 pub(crate) fn routes() -> Router<Kit> {
     routes! {
-        "/v1/charges" => get(list_charges);
+        "/v1/charges" => post(create_charge), get(list_charges);
         "/v1/charges/search" => get(CHARGE.search), post(update_charge, 1);
         "/v1/charges/{id}" => get(CHARGE.retrieve, 1), post(update_charge, 1);
         "/v1/refunds" => post(create_refund), get(list_refunds);
         "/v1/refunds/{id}" => get(REFUND.retrieve, 1), post(update_refund, 1);
         "/v1/refunds/{id}/cancel" => post(cancel_refund, 1);
     }
+}
+
+/// `POST /v1/charges`, the legacy Charges API: without a `source` or `customer` it is
+/// Stripe's recorded `parameter_missing` "Must provide source or customer."; with one the
+/// clone refuses it by name (Stripe answers new integrations with refusals that point to
+/// PaymentIntents; the clone charges through payment intents only).
+pub(crate) async fn create_charge(cx: &mut Cx<'_>) -> ApiResult {
+    for key in ["source", "customer"] {
+        if cx.params.str(key)?.is_some_and(|s| !s.is_empty()) {
+            return Err(unserved(key, "charge creation (use a payment intent)"));
+        }
+    }
+    Err(ApiError::invalid("Must provide source or customer.").code("parameter_missing"))
 }
 
 /// `GET /v1/charges` (`customer`, `payment_intent`).

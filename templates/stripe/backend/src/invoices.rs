@@ -91,6 +91,8 @@ pub(crate) async fn create_invoice(cx: &mut Cx<'_>) -> ApiResult {
     let (params, customer_id, customer, now) = for_customer(cx, &INVOICE_CREATE).await?;
     let currency = params.str("currency")?.unwrap_or("usd").to_lowercase();
     let mut invoice = new_invoice(cx, &customer, now, &currency, "manual", None).await?;
+    // A manual invoice advances only when asked (Stripe's "Defaults to false").
+    invoice["auto_advance"] = json!(false);
     apply_invoice(cx, &mut invoice, &params).await?;
     if params.str("pending_invoice_items_behavior")? == Some("include") {
         let id = invoice["id"].as_str().unwrap_or_default().to_owned();

@@ -1,6 +1,7 @@
 //! Bad input answered as Stripe answers it: found by sweeping every route with malformed
 //! bodies, values out of range and strings too long.
 
+use asym_kit::testing::assert_contains;
 use serde_json::Value;
 
 use crate::common::{ALICE, Api, assert_error, data, expect_refusal, id, invalid};
@@ -224,4 +225,23 @@ async fn a_return_address_that_is_not_a_web_url_is_refused_by_name(stripe: asym:
         ("return_url", "https://example.com/account"),
     ];
     assert_eq!(api.ok(path, &portal).await["return_url"], portal[1].1);
+}
+
+#[asym::clone("stripe", seed = "basic")]
+async fn a_legacy_charge_is_refused_by_name(stripe: asym::Stripe) {
+    let api = Api::new(&stripe);
+    let bare = [("amount", "1000"), ("currency", "usd")];
+    let body = expect_refusal(
+        api.post("/v1/charges", &bare).await,
+        ("code", (400, "parameter_missing")),
+    );
+    assert_eq!(
+        body["error"]["message"], "Must provide source or customer.",
+        "{body}"
+    );
+    for (key, value) in [("source", "tok_visa"), ("customer", ALICE)] {
+        let form = [bare[0], bare[1], (key, value)];
+        let body = api.refused("/v1/charges", &form, invalid(key)).await;
+        assert_contains(&body["error"]["message"], "does not serve");
+    }
 }

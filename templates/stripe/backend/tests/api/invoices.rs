@@ -19,6 +19,7 @@ async fn an_invoice_sent_by_hand_is_finalized_and_announced(stripe: asym::Stripe
             ],
         )
         .await;
+    assert_eq!(draft["auto_advance"], false, "{draft}");
     let send = format!("/v1/invoices/{}/send", id(&draft));
     let sent = api.ok(&send, &[]).await;
     let due = (sent["status"].as_str(), sent["amount_due"].as_i64());
