@@ -615,4 +615,41 @@ await check('concurrent writes: upserts of one email make one contact; merges of
   await contacts.basicApi.archive(keep);
 });
 
+await check('refusals: a JSON body sent as text/plain (415), a type/fieldType pair HubSpot refuses, a stage label twice in a pipeline, propertiesWithHistory past 50 objects', async () => {
+  // A JSON body sent as text/plain (the client's own apiRequest with its header replaced):
+  // HubSpot's JSON routes answer 415; sent as JSON, the same body is read.
+  const raw = { method: 'POST', path: '/crm/v3/objects/contacts', body: { properties: { email: `node-plain-${run}@example.com` } } };
+  const plain = await hubspot.apiRequest({ ...raw, headers: { 'Content-Type': 'text/plain' } });
+  assert.equal(plain.status, 415);
+  assert.equal((await plain.json()).category, 'VALIDATION_ERROR');
+  const sent = await hubspot.apiRequest(raw);
+  assert.equal(sent.status, 201);
+  await hubspot.crm.contacts.basicApi.archive((await sent.json()).id);
+  // A number shown as a checkbox is refused; a number shown as a number is not.
+  const props = hubspot.crm.properties.coreApi;
+  const pair = { name: `node_pair_${run}`, label: 'Pair', type: 'number', groupName: 'contactinformation' };
+  const err = await rejects(props.create('contacts', { ...pair, fieldType: 'checkbox' }), 400, 'VALIDATION_ERROR');
+  assert.match(err.body.message, /fieldType checkbox/);
+  assert.equal((await props.create('contacts', { ...pair, fieldType: 'number' })).fieldType, 'number');
+  await rejects(props.update('contacts', pair.name, { fieldType: 'select' }), 400, 'VALIDATION_ERROR');
+  await props.archive('contacts', pair.name);
+  // A pipeline's stage labels are unique.
+  const pipelines = hubspot.crm.pipelines;
+  const stage = (label) => ({ label, displayOrder: 0, metadata: { probability: '0.5' } });
+  await rejects(pipelines.pipelinesApi.create('deals', { label: `Node twice ${run}`, displayOrder: 4, stages: [stage('Open'), stage('Open')] }), 400, 'VALIDATION_ERROR');
+  const pipeline = await pipelines.pipelinesApi.create('deals', { label: `Node once ${run}`, displayOrder: 4, stages: [stage('Open')] });
+  await rejects(pipelines.pipelineStagesApi.create('deals', pipeline.id, stage('Open')), 400, 'VALIDATION_ERROR');
+  await pipelines.pipelinesApi.archive('deals', pipeline.id);
+  // propertiesWithHistory: at most 50 objects a read.
+  const contacts = hubspot.crm.contacts;
+  const inputs = Array.from({ length: 51 }, (_, i) => ({ id: String(201 + (i % 3)) }));
+  const tooMany = await rejects(contacts.batchApi.read({ inputs, properties: ['email'], propertiesWithHistory: ['email'] }), 400, 'VALIDATION_ERROR');
+  assert.match(tooMany.body.message, /property histories is 50/);
+  const read = await contacts.batchApi.read({ inputs: inputs.slice(0, 50), properties: ['email'], propertiesWithHistory: ['email'] });
+  assert.ok(read.results[0].propertiesWithHistory.email[0].value);
+  await rejects(contacts.basicApi.getPage(51, undefined, undefined, ['email']), 400, 'VALIDATION_ERROR');
+  const page = await contacts.basicApi.getPage(50, undefined, undefined, ['email']);
+  assert.ok(page.results.length >= 3);
+});
+
 finish('node @hubspot/api-client');

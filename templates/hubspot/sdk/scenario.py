@@ -824,6 +824,74 @@ def concurrent_writes():
     contacts.basic_api.archive(keep)
 
 
+def refusals():
+    # A JSON body sent as text/plain (the client's own api_request with its header replaced):
+    # HubSpot's JSON routes answer 415; sent as JSON, the same body is read.
+    raw = {"method": "POST", "base_url": os.environ["HUBSPOT_API_BASE"], "path": "/crm/v3/objects/contacts",
+           "body": json.dumps({"properties": {"email": f"py-plain-{run}@example.com"}})}
+    plain = client.api_request({**raw, "headers": {"Content-Type": "text/plain"}})
+    assert plain.status_code == 415 and plain.json()["category"] == "VALIDATION_ERROR", plain.text
+    sent = client.api_request(raw)
+    assert sent.status_code == 201, sent.text
+    client.crm.contacts.basic_api.archive(sent.json()["id"])
+    # A number shown as a checkbox is refused; a number shown as a number is not.
+    props = client.crm.properties.core_api
+    try:
+        props.create("contacts", PropertyCreate(name=f"py_pair_{run}", label="Pair", type="number",
+                                                field_type="checkbox", group_name="contactinformation"))
+        raise AssertionError("type number with fieldType checkbox was accepted")
+    except hubspot.crm.properties.ApiException as err:
+        body = json.loads(err.body)
+        assert err.status == 400 and body["category"] == "VALIDATION_ERROR", err.body
+        assert "fieldType checkbox" in body["message"], body
+    made = props.create("contacts", PropertyCreate(name=f"py_pair_{run}", label="Pair", type="number",
+                                                   field_type="number", group_name="contactinformation"))
+    assert made.field_type == "number"
+    try:
+        props.update("contacts", f"py_pair_{run}", PropertyUpdate(field_type="select"))
+        raise AssertionError("an update to fieldType select of a number was accepted")
+    except hubspot.crm.properties.ApiException as err:
+        assert err.status == 400, err.body
+    props.archive("contacts", f"py_pair_{run}")
+    # A pipeline's stage labels are unique.
+    pipelines = client.crm.pipelines
+    stage = lambda label: PipelineStageInput(label=label, display_order=0, metadata={"probability": "0.5"})
+    try:
+        pipelines.pipelines_api.create("deals", PipelineInput(label=f"Py twice {run}", display_order=4,
+                                                              stages=[stage("Open"), stage("Open")]))
+        raise AssertionError("a stage label given twice was accepted")
+    except hubspot.crm.pipelines.ApiException as err:
+        assert err.status == 400 and json.loads(err.body)["category"] == "VALIDATION_ERROR", err.body
+    pipeline = pipelines.pipelines_api.create("deals", PipelineInput(label=f"Py once {run}", display_order=4,
+                                                                     stages=[stage("Open")]))
+    try:
+        pipelines.pipeline_stages_api.create("deals", pipeline.id, stage("Open"))
+        raise AssertionError("a stage label the pipeline has was accepted")
+    except hubspot.crm.pipelines.ApiException as err:
+        assert err.status == 400, err.body
+    pipelines.pipelines_api.archive("deals", pipeline.id)
+    # propertiesWithHistory: at most 50 objects a read (fetch_all pages by 50 when asked).
+    contacts = client.crm.contacts
+    inputs = [SimplePublicObjectId(id=str(201 + i % 3)) for i in range(51)]
+    try:
+        contacts.batch_api.read(BatchReadInputSimplePublicObjectId(
+            inputs=inputs, properties=["email"], properties_with_history=["email"]))
+        raise AssertionError("a batch read of 51 with history was accepted")
+    except ApiException as err:
+        body = json.loads(err.body)
+        assert err.status == 400 and "property histories is 50" in body["message"], err.body
+    read = contacts.batch_api.read(BatchReadInputSimplePublicObjectId(
+        inputs=inputs[:50], properties=["email"], properties_with_history=["email"]))
+    assert read.results[0].properties_with_history["email"][0].value, read.results[0]
+    try:
+        contacts.basic_api.get_page(limit=51, properties_with_history=["email"])
+        raise AssertionError("a page of 51 with history was accepted")
+    except ApiException as err:
+        assert err.status == 400, err.body
+    every = contacts.get_all(properties_with_history=["email"])
+    assert len(every) >= 3 and every[0].properties_with_history is not None
+
+
 check("objects: create, get by email, update, list with associations, archive", objects)
 check("batch create/read/upsert/archive and search", batch_and_search)
 check("merge, GDPR delete, propertiesWithHistory", merge_gdpr_and_history)
@@ -846,4 +914,5 @@ check("errors: NotFoundException's status, reason, body (category, correlationId
 check("rate limits: X-HubSpot-RateLimit-* headers (get_page_with_http_info); 429 TEN_SECONDLY_ROLLING once enforced", rate_limits)
 check("batch update, then search paged through paging.next.after to the last page; a run of wildcards; an unknown sort direction refused", search_paging_and_batch_update)
 check("concurrent writes: upserts of one email make one contact; merges of one object merge it once (the others NotFoundException)", concurrent_writes)
+check("refusals: a JSON body sent as text/plain (415), a type/fieldType pair HubSpot refuses, a stage label twice in a pipeline, propertiesWithHistory past 50 objects", refusals)
 finish(f"python hubspot-api-client {version('hubspot-api-client')}")

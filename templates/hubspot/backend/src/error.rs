@@ -49,6 +49,16 @@ impl ApiError {
         ))
     }
 
+    /// 415 for a body that is not sent as `application/json`: the message is the JAX-RS
+    /// status line HubSpot's Java services answer it with.
+    pub(crate) fn unsupported_media_type() -> Self {
+        Self::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "VALIDATION_ERROR",
+            "HTTP 415 Unsupported Media Type",
+        )
+    }
+
     /// 404 `OBJECT_NOT_FOUND`, HubSpot's `resource not found`.
     pub(crate) fn not_found() -> Self {
         Self::missing("resource not found")

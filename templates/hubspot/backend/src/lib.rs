@@ -13,7 +13,7 @@
 //! | property values (types, options, dates) | `values` |
 //! | `/crm/v4/objects/…/associations`, `/crm/v4/associations/…/batch/*`, `/crm/v3/associations/…` | `associations` (routes), `assoc` (model) |
 //! | `/crm/v4/associations/{from}/{to}/labels`, `/crm/associations/v4/{from}/{to}/labels` | `labels` |
-//! | `/crm/v3/properties/{type}` and groups | `properties` |
+//! | `/crm/v3/properties/{type}` and groups | `properties`, `fieldtypes` (the `fieldType`s each `type` takes) |
 //! | `/crm/v3/schemas` (custom object types, their association definitions) | `schemas` |
 //! | `/crm/v3/owners` | `owners` |
 //! | `/crm/v3/pipelines/{deals,tickets}` and stages | `pipelines` |
@@ -33,6 +33,7 @@ mod admin;
 mod assoc;
 mod associations;
 mod error;
+mod fieldtypes;
 mod labels;
 mod lists;
 mod names;

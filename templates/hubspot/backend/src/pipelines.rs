@@ -140,14 +140,69 @@ fn metadata(object_type: &ObjectType, stage: &Value) -> Result<String, ApiError>
     Ok(Value::Object(out).to_string())
 }
 
+/// A stage's `label`.
+///
+/// # Errors
+///
+/// 400 when it has none.
+fn stage_label(stage: &Value) -> Result<String, ApiError> {
+    string_field(stage, "label").ok_or_else(|| ApiError::validation("each stage needs a label"))
+}
+
+/// HubSpot's refusal of a stage label the pipeline already has: its pipelines guide asks that
+/// each stage's label be unique.
+fn label_taken(label: &str) -> ApiError {
+    ApiError::validation(format!(
+        "A stage labeled {label} already exists in this pipeline: each stage's label must be unique"
+    ))
+    .with("context", json!({ "label": [label] }))
+}
+
+/// Takes the lock on the stage labels of `object_type`'s pipeline `pipeline` for the rest of
+/// `tx` (and the writers' lock: stage ids are drawn from `pipeline_ids` in the statement).
+async fn lock_stages(
+    tx: &impl GenericClient,
+    object_type: &str,
+    pipeline: &str,
+) -> Result<(), ApiError> {
+    asym_kit::hold_writers(tx).await?;
+    names::lock(tx, &[format!("pipeline stages {object_type} {pipeline}")]).await?;
+    Ok(())
+}
+
+/// Refuses `label` when another live stage of the pipeline (not `except`) holds it.
+///
+/// # Errors
+///
+/// [`label_taken`]; the statement's error.
+async fn refuse_taken_label(
+    client: &impl GenericClient,
+    object_type: &str,
+    pipeline: &str,
+    label: &str,
+    except: Option<&str>,
+) -> Result<(), ApiError> {
+    let taken = client
+        .query_opt(
+            "SELECT 1 FROM pipeline_stages
+             WHERE object_type = $1 AND pipeline_id = $2 AND label = $3 AND NOT archived
+               AND ($4::text IS NULL OR id <> $4)",
+            &[&object_type, &pipeline, &label, &except],
+        )
+        .await?;
+    match taken {
+        Some(_) => Err(label_taken(label)),
+        None => Ok(()),
+    }
+}
+
 async fn insert_stage(
     client: &impl GenericClient,
     object_type: &ObjectType,
     pipeline: &str,
     stage: &Value,
 ) -> Result<(), ApiError> {
-    let label = string_field(stage, "label")
-        .ok_or_else(|| ApiError::validation("each stage needs a label"))?;
+    let label = stage_label(stage)?;
     let order = i32_field(stage, "displayOrder").unwrap_or(0);
     let metadata = metadata(object_type, stage)?;
     client
@@ -160,7 +215,7 @@ async fn insert_stage(
     Ok(())
 }
 
-/// A whole pipeline's `label` and `stages` (at least one).
+/// A whole pipeline's `label` and `stages` (at least one, each labelled, no label twice).
 fn definition(body: &Value) -> Result<(String, &Vec<Value>), ApiError> {
     let label =
         string_field(body, "label").ok_or_else(|| ApiError::validation("label is required"))?;
@@ -168,6 +223,13 @@ fn definition(body: &Value) -> Result<(String, &Vec<Value>), ApiError> {
         .as_array()
         .filter(|s| !s.is_empty())
         .ok_or_else(|| ApiError::validation("a pipeline needs at least one stage"))?;
+    let mut seen = std::collections::HashSet::new();
+    for stage in stages {
+        let stage_label = stage_label(stage)?;
+        if !seen.insert(stage_label.clone()) {
+            return Err(label_taken(&stage_label));
+        }
+    }
     Ok((label, stages))
 }
 
@@ -201,6 +263,7 @@ async fn create(call: Call, JsonBody(body): JsonBody) -> ApiResult {
     let order = i32_field(&body, "displayOrder").unwrap_or(0);
     let mut client = call.kit.db().await?;
     let tx = client.transaction().await?;
+    asym_kit::hold_writers(&tx).await?;
     names::lock(&tx, &[format!("pipelines {}", object_type.name)]).await?;
     let taken = tx
         .query_opt(
@@ -252,6 +315,7 @@ async fn replace(call: Call, JsonBody(body): JsonBody) -> ApiResult {
     let id = call.param("id");
     let mut client = call.kit.db().await?;
     let tx = client.transaction().await?;
+    lock_stages(&tx, &object_type.name, id).await?;
     relabel(
         &tx,
         &object_type.name,
@@ -334,7 +398,9 @@ async fn create_stage(call: Call, JsonBody(body): JsonBody) -> ApiResult {
     let id = call.param("id");
     let mut client = call.kit.db().await?;
     let tx = client.transaction().await?;
+    lock_stages(&tx, &object_type.name, id).await?;
     one(&tx, &object_type.name, id).await?;
+    refuse_taken_label(&tx, &object_type.name, id, &stage_label(&body)?, None).await?;
     insert_stage(&tx, &object_type, id, &body).await?;
     let stage_id: String = tx
         .query_one("SELECT currval('pipeline_ids')::text", &[])
@@ -357,8 +423,14 @@ async fn update_stage(call: Call, JsonBody(body): JsonBody) -> ApiResult {
         _ => None,
     };
     let (id, stage) = (call.param("id"), call.param("stage"));
-    let client = call.kit.db().await?;
-    let rows = client
+    let label = string_field(&body, "label");
+    let mut client = call.kit.db().await?;
+    let tx = client.transaction().await?;
+    lock_stages(&tx, &object_type.name, id).await?;
+    if let Some(label) = &label {
+        refuse_taken_label(&tx, &object_type.name, id, label, Some(stage)).await?;
+    }
+    let rows = tx
         .execute(
             "UPDATE pipeline_stages SET label = coalesce($4, label),
                  display_order = coalesce($5, display_order),
@@ -368,14 +440,15 @@ async fn update_stage(call: Call, JsonBody(body): JsonBody) -> ApiResult {
                 &object_type.name,
                 &id,
                 &stage,
-                &string_field(&body, "label"),
+                &label,
                 &i32_field(&body, "displayOrder"),
                 &metadata,
             ],
         )
         .await?;
     found(rows)?;
-    let pipeline = one(&client, &object_type.name, id).await?;
+    let pipeline = one(&tx, &object_type.name, id).await?;
+    tx.commit().await?;
     Ok(axum::Json(find_stage(&pipeline, stage)?).into_response())
 }
 

@@ -12,6 +12,7 @@ use axum::routing::{get, post};
 use serde_json::{Value, json};
 
 use crate::error::{ApiError, ApiResult, found};
+use crate::fieldtypes;
 use crate::objects::model::ISO;
 use crate::objects::render::json_column;
 use crate::objects::{batch_body, batch_error, batch_inputs, now};
@@ -150,29 +151,6 @@ async fn gate(call: &Call, write: bool) -> Result<(Type, Object), ApiError> {
         .await?;
     Ok((object_type, call.kit.db().await?))
 }
-
-const KINDS: [&str; 6] = [
-    "string",
-    "number",
-    "date",
-    "datetime",
-    "enumeration",
-    "bool",
-];
-const FIELD_TYPES: [&str; 12] = [
-    "textarea",
-    "text",
-    "date",
-    "file",
-    "number",
-    "select",
-    "radio",
-    "checkbox",
-    "booleancheckbox",
-    "calculation_equation",
-    "phonenumber",
-    "html",
-];
 
 /// Two columns: the name, and the property in HubSpot's `Property` shape, built by Postgres.
 fn columns() -> String {
@@ -335,11 +313,7 @@ pub(crate) async fn insert(
             "Property name {name} is invalid: use lowercase letters, digits and underscores, starting with a letter"
         )));
     }
-    if !KINDS.contains(&kind.as_str()) || !FIELD_TYPES.contains(&field_type.as_str()) {
-        return Err(ApiError::validation(format!(
-            "Invalid type {kind} or fieldType {field_type}"
-        )));
-    }
+    fieldtypes::check(&kind, &field_type)?;
     let options = options(body)?;
     if kind == "enumeration" && options.as_array().is_none_or(Vec::is_empty) {
         return Err(ApiError::validation("enumeration properties need options"));
@@ -395,7 +369,8 @@ fn created(row: Option<Row>, render: fn(&Row) -> Value, what: &str) -> ApiResult
 }
 
 /// `PATCH /crm/v3/properties/{type}/{name}`: label, description, group, options, display
-/// order, hidden, formField (a HubSpot-defined property keeps its type).
+/// order, hidden, formField, type and fieldType (a HubSpot-defined property keeps its type and
+/// field type; the pair a custom one ends with must be one HubSpot takes).
 async fn update(call: Call, JsonBody(body): JsonBody) -> ApiResult {
     let (object_type, client) = gate(&call, true).await?;
     let options = match body.get("options") {
@@ -403,8 +378,25 @@ async fn update(call: Call, JsonBody(body): JsonBody) -> ApiResult {
         Some(_) => Some(options(&body)?.to_string()),
     };
     let kind = string_field(&body, "type");
-    if kind.as_deref().is_some_and(|k| !KINDS.contains(&k)) {
+    let field_type = string_field(&body, "fieldType");
+    if kind.as_deref().is_some_and(|k| !fieldtypes::is_type(k)) {
         return Err(ApiError::validation("Invalid type"));
+    }
+    if kind.is_some() || field_type.is_some() {
+        let current = client
+            .query_opt(
+                "SELECT type, field_type, hubspot_defined FROM properties
+                 WHERE object_type = $1 AND name = $2 AND NOT archived",
+                &[&object_type.name, &call.param("name")],
+            )
+            .await?
+            .ok_or_else(ApiError::not_found)?;
+        if !current.get::<_, bool>(2) {
+            fieldtypes::check(
+                kind.as_deref().unwrap_or(current.get(0)),
+                field_type.as_deref().unwrap_or(current.get(1)),
+            )?;
+        }
     }
     let row = client
         .query_opt(
@@ -416,6 +408,8 @@ async fn update(call: Call, JsonBody(body): JsonBody) -> ApiResult {
                      display_order = coalesce($7, display_order), hidden = coalesce($8, hidden),
                      form_field = coalesce($9, form_field),
                      type = CASE WHEN hubspot_defined THEN type ELSE coalesce($10, type) END,
+                     field_type = CASE WHEN hubspot_defined THEN field_type
+                                       ELSE coalesce($11, field_type) END,
                      updated_at = now()
                  WHERE object_type = $1 AND name = $2 AND NOT archived RETURNING {}",
                 columns()
@@ -431,6 +425,7 @@ async fn update(call: Call, JsonBody(body): JsonBody) -> ApiResult {
                 &body["hidden"].as_bool(),
                 &body["formField"].as_bool(),
                 &kind,
+                &field_type,
             ],
         )
         .await?

@@ -11,7 +11,7 @@ use asym_kit::credentials::{self, Principal};
 use axum::extract::rejection::PathRejection;
 use axum::extract::{FromRequest, FromRequestParts, Path, Request};
 use axum::http::HeaderMap;
-use axum::http::header::AUTHORIZATION;
+use axum::http::header::{AUTHORIZATION, CONTENT_TYPE};
 use axum::http::request::Parts;
 use serde_json::Value;
 
@@ -134,7 +134,10 @@ impl Call {
     }
 }
 
-/// A JSON body read within [`LIMITS`]; an empty body reads as `{}`.
+/// A JSON body read within [`LIMITS`]; an empty body reads as `{}`. A body sent as anything
+/// but `application/json` (`text/plain`, a form, no `Content-Type` at all) is refused with
+/// 415, as HubSpot's JSON routes refuse it; the admin surface's bodies are read whatever
+/// their type.
 #[derive(Debug)]
 pub(crate) struct JsonBody(pub(crate) Value);
 
@@ -142,12 +145,25 @@ impl<S: Send + Sync> FromRequest<S> for JsonBody {
     type Rejection = ApiError;
 
     async fn from_request(req: Request, _state: &S) -> Result<Self, ApiError> {
+        let declared_json = is_json(req.headers()) || req.uri().path().starts_with("/api/admin/");
         let bytes = body::read(req.into_body(), &LIMITS).await?;
         if bytes.iter().all(u8::is_ascii_whitespace) {
             return Ok(Self(Value::Object(serde_json::Map::new())));
         }
+        if !declared_json {
+            return Err(ApiError::unsupported_media_type());
+        }
         Ok(Self(body::json(&bytes, &LIMITS)?))
     }
+}
+
+/// Whether the request's `Content-Type` is `application/json` (any parameters, any case).
+fn is_json(headers: &HeaderMap) -> bool {
+    headers
+        .get(CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.split(';').next())
+        .is_some_and(|essence| essence.trim().eq_ignore_ascii_case("application/json"))
 }
 
 /// Query-string arguments, decoded once.

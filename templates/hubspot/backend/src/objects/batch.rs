@@ -386,8 +386,11 @@ impl Batch<'_> {
         Ok((changes, links, unique))
     }
 
-    /// `batch/read`: by id or `idProperty`; missing ones reported.
+    /// `batch/read`: by id or `idProperty`; missing ones reported; at most
+    /// [`render::MAX_WITH_HISTORY`] inputs with `propertiesWithHistory`.
     async fn read(&self, body: &Value, args: &Args) -> Result<Outcome, ApiError> {
+        let history = string_list(body, "propertiesWithHistory")?;
+        render::refuse_past_history_bound(&history, self.inputs.len(), true)?;
         let ids: Vec<String> = self
             .inputs
             .iter()
@@ -426,7 +429,7 @@ impl Batch<'_> {
             &client,
             self.object_type,
             &string_list(body, "properties")?,
-            &string_list(body, "propertiesWithHistory")?,
+            &history,
             &[],
         )
         .await?;

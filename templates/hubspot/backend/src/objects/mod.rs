@@ -446,10 +446,16 @@ async fn archive(call: Call) -> ApiResult {
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
-/// `GET /crm/v3/objects/{type}`: a page in id order (`limit` ≤ 100, `after`).
+/// `GET /crm/v3/objects/{type}`: a page in id order (`limit` ≤ 100, ≤ 50 with
+/// `propertiesWithHistory`; `after`).
 async fn list(call: Call, args: Args) -> ApiResult {
     let object_type = gate(&call, false).await?;
     let limit = args.limit(10, 100)?;
+    render::refuse_past_history_bound(
+        &args.list("propertiesWithHistory"),
+        usize::try_from(limit).unwrap_or(usize::MAX),
+        false,
+    )?;
     let after = after(args.get("after"))?;
     let client = call.kit.db().await?;
     let archived = args.flag("archived");

@@ -14,6 +14,40 @@ use crate::request::Args;
 use crate::types::{self, ObjectType};
 use crate::values::{self, Definition};
 
+/// Most objects one read returns when it asks for `propertiesWithHistory` (a list page, a
+/// batch read): HubSpot's own bound, which its Python SDK's `fetch_all` pages by
+/// (`PROPERTY_HISTORY_MAX_SIZE`).
+pub(crate) const MAX_WITH_HISTORY: usize = 50;
+
+/// Refuses a read of `count` objects (`what`: `inputs` of a batch, or a page's `limit`) that
+/// asks for the history of `history` when `count` is past [`MAX_WITH_HISTORY`].
+///
+/// # Errors
+///
+/// 400 `VALIDATION_ERROR`: for a batch, HubSpot's recorded `The maximum number of inputs
+/// supported in a batch request for property histories is 50. …`; for a page, the same
+/// sentence about its limit.
+pub(crate) fn refuse_past_history_bound(
+    history: &[String],
+    count: usize,
+    batch: bool,
+) -> Result<(), ApiError> {
+    if history.is_empty() || count <= MAX_WITH_HISTORY {
+        return Ok(());
+    }
+    Err(ApiError::validation(if batch {
+        format!(
+            "The maximum number of inputs supported in a batch request for property histories \
+             is {MAX_WITH_HISTORY}. Please reduce the number of items and try again"
+        )
+    } else {
+        format!(
+            "The maximum limit supported in a request for property histories is \
+             {MAX_WITH_HISTORY}. Please reduce the limit and try again"
+        )
+    }))
+}
+
 /// Which properties a response carries.
 #[derive(Debug, Clone)]
 pub(crate) enum Selection {

@@ -247,3 +247,39 @@ async fn concurrent_upserts_of_one_email_make_one_contact(hubspot: asym::HubSpot
     assert_eq!(statuses, vec![200; 12]);
     assert_eq!(contact_count(&api).await, 4);
 }
+
+#[asym::clone("hubspot", seed = "basic")]
+async fn reads_with_property_history_return_at_most_fifty_objects(hubspot: asym::HubSpot) {
+    let api = api(&hubspot);
+    let ids = |n: usize| -> Value {
+        (0..n)
+            .map(|i| json!({ "id": (201 + i % 3).to_string() }))
+            .collect()
+    };
+    let history = |n: usize| json!({"inputs": ids(n), "propertiesWithHistory": ["email"]});
+    let err = batch(&api, "read", &history(51), 400).await;
+    assert_eq!(err["category"], "VALIDATION_ERROR");
+    assert_eq!(
+        err["message"],
+        "The maximum number of inputs supported in a batch request for property histories is 50. \
+         Please reduce the number of items and try again"
+    );
+    let read = batch(&api, "read", &history(50), 200).await;
+    assert!(read["results"][0]["propertiesWithHistory"]["email"].is_array());
+    batch(&api, "read", &json!({ "inputs": ids(100) }), 200).await;
+
+    let page = |query: &str| format!("/crm/v3/objects/contacts?{query}");
+    let err = api
+        .get(&page("limit=51&propertiesWithHistory=email"))
+        .await
+        .expect(400);
+    assert_eq!(err["category"], "VALIDATION_ERROR");
+    assert_contains(&err["message"], "property histories is 50");
+    for query in [
+        "limit=50&propertiesWithHistory=email",
+        "limit=100",
+        "limit=100&propertiesWithHistory=",
+    ] {
+        api.get(&page(query)).await.expect(200);
+    }
+}

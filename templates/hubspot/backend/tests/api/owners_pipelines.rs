@@ -195,3 +195,45 @@ async fn concurrent_creates_of_one_pipeline_label_make_one_pipeline(hubspot: asy
     let labels = strs(&pipelines["results"], "label");
     assert_eq!(labels.iter().filter(|label| **label == "Rush").count(), 1);
 }
+
+#[asym::clone("hubspot", seed = "basic")]
+async fn stage_labels_are_unique_within_a_pipeline(hubspot: asym::HubSpot) {
+    let api = api(&hubspot);
+    let stage = |label: &str| json!({"label": label, "metadata": {"probability": "0.5"}});
+    let twice = json!({"label": "Twice", "stages": [stage("Open"), stage("Open")]});
+    let err = post(&api, "/crm/v3/pipelines/deals", &twice, 400).await;
+    assert_eq!(err["category"], "VALIDATION_ERROR");
+    assert_contains(&err["message"], "Open");
+    let pipelines = read(&api, "/crm/v3/pipelines/deals").await;
+    assert!(!strs(&pipelines["results"], "label").contains(&"Twice"));
+
+    let body = json!({"label": "Unique", "stages": [stage("Open"), stage("Won")]});
+    let pipeline = id(&post(&api, "/crm/v3/pipelines/deals", &body, 201).await);
+    let stages = format!("/crm/v3/pipelines/deals/{pipeline}/stages");
+    post(&api, &stages, &stage("Won"), 400).await;
+    let open = id(&read(&api, &stages).await["results"][0]);
+    api.patch(&format!("{stages}/{open}"), &json!({"label": "Won"}))
+        .await
+        .expect(400);
+    // A stage keeps its own label; another pipeline may use the same one.
+    patch(
+        &api,
+        &format!("{stages}/{open}"),
+        &json!({"label": "Open", "displayOrder": 4}),
+    )
+    .await;
+    post(
+        &api,
+        "/crm/v3/pipelines/deals/default/stages",
+        &stage("Open"),
+        201,
+    )
+    .await;
+    // A replacement naming one label twice changes nothing.
+    let replaced = json!({"label": "Unique", "stages": [stage("A"), stage("A")]});
+    api.put(&format!("/crm/v3/pipelines/deals/{pipeline}"), &replaced)
+        .await
+        .expect(400);
+    let kept = read(&api, &stages).await;
+    assert_eq!(strs(&kept["results"], "label"), ["Won", "Open"]);
+}

@@ -1,7 +1,7 @@
 //! Properties and property groups: stock definitions, custom ones with options and value
 //! validation, archive.
 
-use asym_kit::testing::Api;
+use asym_kit::testing::{Api, assert_contains};
 use serde_json::{Value, json};
 
 use crate::{api, archive, create, delete, len, missing, patch, post, prop, read, strs};
@@ -148,4 +148,52 @@ async fn properties_are_created_in_batches_with_an_error_per_refused_input(hubsp
         ["OBJECT_ALREADY_EXISTS", "VALIDATION_ERROR"]
     );
     read(&api, "/crm/v3/properties/contacts/made_three").await;
+}
+
+#[asym::clone("hubspot", seed = "basic")]
+async fn a_type_takes_only_its_field_types(hubspot: asym::HubSpot) {
+    let api = api(&hubspot);
+    for (kind, field_type) in [
+        ("number", "checkbox"),
+        ("bool", "select"),
+        ("string", "number"),
+        ("datetime", "text"),
+    ] {
+        let body = json!({"name": "paired", "label": "Paired", "type": kind,
+                          "fieldType": field_type, "groupName": "contactinformation",
+                          "options": [{"label": "A", "value": "a"}]});
+        let err = post(&api, "/crm/v3/properties/contacts", &body, 400).await;
+        assert_eq!(err["category"], "VALIDATION_ERROR", "{kind} {field_type}");
+        assert_contains(
+            &err["message"],
+            &format!("does not support fieldType {field_type}"),
+        );
+    }
+    missing(&api, "/crm/v3/properties/contacts/paired").await;
+    // In a batch, the refused input is reported beside the created one.
+    let mixed = json!({"inputs": [
+        text_property("paired_text"),
+        {"name": "paired_number", "label": "N", "type": "number", "fieldType": "checkbox",
+         "groupName": "contactinformation"},
+    ]});
+    let reply = batch(&api, "create", &mixed, 207).await;
+    assert_eq!(strs(&reply["results"], "name"), ["paired_text"]);
+    assert_eq!(reply["errors"][0]["category"], "VALIDATION_ERROR");
+    // An update is checked against the pair it leaves.
+    let path = "/crm/v3/properties/contacts/paired_text";
+    for body in [json!({"fieldType": "checkbox"}), json!({"type": "number"})] {
+        api.patch(path, &body).await.expect(400);
+    }
+    let moved = patch(&api, path, &json!({"fieldType": "textarea"})).await;
+    assert_eq!(moved["fieldType"], "textarea");
+    let numeric = patch(
+        &api,
+        path,
+        &json!({"type": "number", "fieldType": "number"}),
+    )
+    .await;
+    assert_eq!(
+        (&numeric["type"], &numeric["fieldType"]),
+        (&json!("number"), &json!("number"))
+    );
 }

@@ -202,3 +202,70 @@ async fn fields_of_another_shape_are_refused_not_skipped(hubspot: asym::HubSpot)
         .expect(200);
     assert_eq!(added["recordsIdsAdded"], json!(["201", "202"]));
 }
+
+#[asym::clone("hubspot", seed = "basic")]
+async fn json_routes_refuse_bodies_not_sent_as_json(hubspot: asym::HubSpot) {
+    let api = api(&hubspot);
+    let body = br#"{"properties":{"email":"typed@example.com"}}"#;
+    for content_type in [
+        "text/plain",
+        "text/plain; charset=utf-8",
+        "application/x-www-form-urlencoded",
+        "application/xml",
+        "",
+    ] {
+        let err = api
+            .send_raw(
+                Method::POST,
+                "/crm/v3/objects/contacts",
+                content_type,
+                body.to_vec(),
+            )
+            .await
+            .expect(415);
+        assert_eq!(err["status"], "error", "{content_type}");
+        assert_eq!(err["category"], "VALIDATION_ERROR", "{content_type}");
+        assert_eq!(err["message"], "HTTP 415 Unsupported Media Type");
+    }
+    // No Content-Type at all (a bare client), on another JSON route.
+    let bare = reqwest::Client::new()
+        .post(format!(
+            "{}/crm/v3/objects/contacts/search",
+            hubspot.api_url()
+        ))
+        .bearer_auth(hubspot.token())
+        .body(r#"{"query":"jane"}"#)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(bare.status().as_u16(), 415);
+    assert_eq!(contact_count(&api).await, 3);
+    // JSON in any spelling is read; so is a body-less write whatever its type, and the admin
+    // surface's bodies.
+    for (i, content_type) in ["application/json; charset=UTF-8", "Application/JSON"]
+        .iter()
+        .enumerate()
+    {
+        let body = format!(r#"{{"properties":{{"email":"typed{i}@example.com"}}}}"#);
+        api.send_raw(Method::POST, "/crm/v3/objects/contacts", content_type, body)
+            .await
+            .expect(201);
+    }
+    api.send_raw(
+        Method::PUT,
+        "/crm/v4/objects/contacts/202/associations/default/companies/302",
+        "text/plain",
+        Vec::new(),
+    )
+    .await
+    .expect(200);
+    admin(&hubspot)
+        .send_raw(
+            Method::POST,
+            "/api/admin/private-apps",
+            "text/plain",
+            r#"{"scopes":["crm.objects.contacts.read"]}"#,
+        )
+        .await
+        .expect(201);
+}
