@@ -727,7 +727,7 @@ await scenario("custom GraphQL through linear.client: rawRequest and its headers
   assert(fields.includes("title") && !fields.includes("boardOrder"), `introspection lists Issue's fields, less the deprecated: ${fields.length}`);
 });
 
-await scenario("typed errors: InvalidInputLinearError (status, errors, path, query, variables), an Int past 32 bits, AuthenticationLinearError", async () => {
+await scenario("typed errors: InvalidInputLinearError (status, errors, path, query, variables), an Int variable and an Int literal past 32 bits, AuthenticationLinearError", async () => {
   const id = "00000000-0000-4000-8000-000000000000";
   const missing = await expectError(linear.issue(id), LinearErrorType.InvalidInput, "an unknown issue");
   assert(missing instanceof InvalidInputLinearError && missing instanceof LinearError && missing.status === 400, "class and status");
@@ -738,6 +738,8 @@ await scenario("typed errors: InvalidInputLinearError (status, errors, path, que
   assert(update.errors[0].path.join() === "issueUpdate", JSON.stringify(update.errors));
   const wide = await expectError(linear.createIssue({ teamId: ENG, title: "x", estimate: 2 ** 31 }), LinearErrorType.GraphqlError, "an Int past 32 bits");
   assert(wide.status === 400 && wide.message.includes("Int cannot represent non 32-bit signed integer value: 2147483648"), wide.message);
+  const literal = await expectError(linear.client.rawRequest("query { issues(first: 9999999999) { nodes { id } } }"), LinearErrorType.GraphqlError, "an Int literal past 32 bits");
+  assert(literal instanceof GraphqlLinearError && literal.status === 400 && literal.message.includes("Int cannot represent non 32-bit signed integer value: 9999999999"), literal.message);
   const revoked = new LinearClient({ apiKey: "lin_api_revoked0000000000000000000000000000", apiUrl });
   const denied = await expectError(revoked.createIssue({ teamId: ENG, title: "x" }), LinearErrorType.AuthenticationError, "an unknown key");
   assert(denied instanceof AuthenticationLinearError && denied.status === 401 && denied.errors[0].userError, denied.message);

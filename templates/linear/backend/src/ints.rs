@@ -1,21 +1,36 @@
 //! GraphQL's `Int` is 32 bits, signed. async-graphql's dynamic schema takes any 64-bit integer
-//! for it, where Linear (graphql-js) refuses a variable past that range before running
-//! anything. [`Inputs`] finds such a value in a request's variables, through the input objects
-//! and lists its variables' types reach (SDKs send values as variables; a literal past the
-//! range is still async-graphql's to take).
+//! for it, where Linear (graphql-js) refuses one past that range before running anything.
+//! [`Inputs`] finds such a value in a request's variables ([`Inputs::out_of_range`]) and
+//! among the literals of its document ([`Inputs::wide_literal`]: arguments and variables'
+//! defaults), through the input objects and lists their types reach.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use async_graphql::parser::parse_schema;
-use async_graphql::parser::types::{BaseType, Type, TypeKind, TypeSystemDefinition};
-use async_graphql::{Request, Value};
+use async_graphql::parser::types::{
+    BaseType, ExecutableDocument, OperationType, Selection, SelectionSet, Type, TypeKind,
+    TypeSystemDefinition,
+};
+use async_graphql::{Pos, Request, ServerError, Value};
 use serde_json::Number;
 
 use crate::sdl::SDL;
 
-/// Each input object's fields and their types, from the SDL.
+/// Each input object's fields and their types, and each object and interface type's fields
+/// (their type's name and their arguments' types), from the SDL.
 #[derive(Debug, Default)]
-pub(crate) struct Inputs(HashMap<String, HashMap<String, Type>>);
+pub(crate) struct Inputs {
+    inputs: HashMap<String, HashMap<String, Type>>,
+    outputs: HashMap<String, HashMap<String, Field>>,
+}
+
+/// An output field, as far as its literals go.
+#[derive(Debug)]
+struct Field {
+    /// Its type's name, under any list and non-null wrappers.
+    ty: String,
+    arguments: HashMap<String, Type>,
+}
 
 impl Inputs {
     /// The input objects of [`SDL`].
@@ -23,21 +38,80 @@ impl Inputs {
         let Ok(document) = parse_schema(SDL) else {
             return Self::default();
         };
-        let mut inputs = HashMap::new();
+        let mut this = Self::default();
         for definition in document.definitions {
             let TypeSystemDefinition::Type(ty) = definition else {
                 continue;
             };
             let ty = ty.node;
-            if let TypeKind::InputObject(object) = ty.kind {
-                let fields = object.fields.into_iter().map(|field| {
-                    let field = field.node;
-                    (field.name.node.to_string(), field.ty.node)
+            let name = ty.name.node.to_string();
+            let fields = match ty.kind {
+                TypeKind::InputObject(object) => {
+                    let fields = object.fields.into_iter().map(|field| {
+                        let field = field.node;
+                        (field.name.node.to_string(), field.ty.node)
+                    });
+                    this.inputs.insert(name, fields.collect());
+                    continue;
+                }
+                TypeKind::Object(object) => object.fields,
+                TypeKind::Interface(interface) => interface.fields,
+                _ => continue,
+            };
+            let fields = fields.into_iter().map(|field| {
+                let field = field.node;
+                let arguments = field.arguments.into_iter().map(|argument| {
+                    let argument = argument.node;
+                    (argument.name.node.to_string(), argument.ty.node)
                 });
-                inputs.insert(ty.name.node.to_string(), fields.collect());
-            }
+                let field_type = Field {
+                    ty: crate::projection::base_name(&field.ty.node).to_owned(),
+                    arguments: arguments.collect(),
+                };
+                (field.name.node.to_string(), field_type)
+            });
+            this.outputs.insert(name, fields.collect());
         }
-        Self(inputs)
+        this
+    }
+
+    /// graphql-js's refusal of the first `Int` literal past 32 bits in the operation
+    /// `operation_name` of `document` (an argument's, or a variable's default), if any. Its
+    /// location is the argument's or the default's (graphql-js points at the number itself,
+    /// which can be inside an object or a list).
+    pub(crate) fn wide_literal(
+        &self,
+        document: &ExecutableDocument,
+        operation_name: Option<&str>,
+    ) -> Option<ServerError> {
+        let operation = crate::projection::operation_of(document, operation_name)?;
+        let operation = &operation.node;
+        let defaults = operation
+            .variable_definitions
+            .iter()
+            .find_map(|definition| {
+                let definition = &definition.node;
+                let default = definition.default_value.as_ref()?;
+                let bad =
+                    self.find(&definition.var_type.node, &default.node, &mut String::new())?;
+                Some((bad, default.pos))
+            });
+        let root = match operation.ty {
+            OperationType::Query => "Query",
+            OperationType::Mutation => "Mutation",
+            OperationType::Subscription => "Subscription",
+        };
+        let mut walk = Walk {
+            inputs: self,
+            document,
+            fragments: HashSet::new(),
+        };
+        let (bad, pos) =
+            defaults.or_else(|| walk.selection_set(root, &operation.selection_set.node))?;
+        Some(ServerError::new(
+            format!("Int cannot represent non 32-bit signed integer value: {bad}"),
+            Some(pos),
+        ))
     }
 
     /// graphql-js's refusal of the first `Int` in `request`'s variables past 32 bits, if any.
@@ -81,7 +155,7 @@ impl Inputs {
                 wide(number).then(|| number.clone())
             }
             (BaseType::Named(name), Value::Object(fields)) => {
-                let types = self.0.get(name.as_str())?;
+                let types = self.inputs.get(name.as_str())?;
                 fields.iter().find_map(|(key, value)| {
                     path.truncate(at);
                     path.push_str(&format!(".{key}"));
@@ -94,6 +168,63 @@ impl Inputs {
             path.truncate(at);
         }
         found
+    }
+}
+
+/// A walk over one operation's selections, each fragment visited once.
+struct Walk<'a> {
+    inputs: &'a Inputs,
+    document: &'a ExecutableDocument,
+    fragments: HashSet<&'a str>,
+}
+
+impl<'a> Walk<'a> {
+    /// The first `Int` literal past 32 bits among the arguments of `set`, selected on the
+    /// type named `parent`, and where its argument is.
+    fn selection_set(&mut self, parent: &str, set: &'a SelectionSet) -> Option<(Number, Pos)> {
+        set.items
+            .iter()
+            .find_map(|selection| match &selection.node {
+                Selection::Field(field) => {
+                    let field = &field.node;
+                    let definition = self
+                        .inputs
+                        .outputs
+                        .get(parent)?
+                        .get(field.name.node.as_str())?;
+                    let argument = field.arguments.iter().find_map(|(name, value)| {
+                        let ty = definition.arguments.get(name.node.as_str())?;
+                        let literal = value
+                            .node
+                            .clone()
+                            .into_const_with(|_| Ok::<_, ()>(Value::Null))
+                            .ok()?;
+                        let bad = self.inputs.find(ty, &literal, &mut String::new())?;
+                        Some((bad, value.pos))
+                    });
+                    argument
+                        .or_else(|| self.selection_set(&definition.ty, &field.selection_set.node))
+                }
+                Selection::InlineFragment(fragment) => {
+                    let fragment = &fragment.node;
+                    let on = fragment
+                        .type_condition
+                        .as_ref()
+                        .map_or(parent, |on| on.node.on.node.as_str());
+                    self.selection_set(on, &fragment.selection_set.node)
+                }
+                Selection::FragmentSpread(spread) => {
+                    let name = spread.node.fragment_name.node.as_str();
+                    let fragment = &self.document.fragments.get(name)?.node;
+                    if !self.fragments.insert(name) {
+                        return None;
+                    }
+                    self.selection_set(
+                        fragment.type_condition.node.on.node.as_str(),
+                        &fragment.selection_set.node,
+                    )
+                }
+            })
     }
 }
 

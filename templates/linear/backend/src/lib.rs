@@ -10,7 +10,7 @@
 //! |---|---|
 //! | HTTP: auth, body limits, statuses, `X-Complexity`/`X-RateLimit-*`, `GET /graphql/schema` | `http` |
 //! | documents parsed and validated once per distinct request; complexity | `prepared` |
-//! | `Int` variables past 32 bits refused, as graphql-js refuses them | `ints` |
+//! | `Int` variables and literals past 32 bits refused, as graphql-js refuses them | `ints` |
 //! | Linear's root fields the clone lacks, named when a request selects one | `unserved` |
 //! | root lists written straight from their rows' JSON, by the query's selection | `projection` |
 //! | the dynamic schema from the SDL; fields read from their parent's JSON | `schema` |
@@ -129,11 +129,12 @@ pub fn app(kit: Kit) -> Router {
         reason = "the schema is fixed at build time and unit-tested"
     )]
     let types = projection::Types::new().expect("schema.graphql parses");
+    let inputs = std::sync::Arc::new(ints::Inputs::new());
     let app = App {
         shared,
         schema,
-        documents: prepared::Documents::new(types),
-        inputs: std::sync::Arc::new(ints::Inputs::new()),
+        documents: prepared::Documents::new(types, inputs.clone()),
+        inputs,
     };
     Router::new()
         .route(

@@ -22,6 +22,7 @@ use async_graphql::{
     ServerResult, ValidationResult, Value,
 };
 
+use crate::ints::Inputs;
 use crate::projection::{Plan, Types};
 use crate::{Shared, Viewer};
 
@@ -54,11 +55,13 @@ impl<V: Clone> Cache<V> {
     }
 }
 
-/// A parsed document and the plan of the operation a request names in it.
+/// A parsed document, the plan of the operation a request names in it, and the refusal of
+/// an `Int` literal of that operation past 32 bits.
 #[derive(Debug)]
 struct Parsed {
     document: ExecutableDocument,
     plan: Option<Arc<Plan>>,
+    wide: Option<ServerError>,
 }
 
 /// Parsed documents and their plans by operation name and query text.
@@ -66,14 +69,16 @@ struct Parsed {
 pub(crate) struct Documents {
     parsed: Arc<Cache<Arc<Parsed>>>,
     types: Arc<Types>,
+    inputs: Arc<Inputs>,
 }
 
 impl Documents {
-    /// An empty cache for documents against `types`.
-    pub(crate) fn new(types: Types) -> Self {
+    /// An empty cache for documents against `types` and `inputs`.
+    pub(crate) fn new(types: Types, inputs: Arc<Inputs>) -> Self {
         Self {
             parsed: Arc::new(Cache::new()),
             types: Arc::new(types),
+            inputs,
         }
     }
 
@@ -85,18 +90,23 @@ impl Documents {
         let key = format!("{operation}\n{}", request.query);
         let parsed = self.parsed.get(&key).or_else(|| {
             let document = request.parsed_query().ok()?.clone();
-            let plan = Plan::new(&self.types, &document, request.operation_name.as_deref());
+            let operation = request.operation_name.as_deref();
+            let plan = Plan::new(&self.types, &document, operation);
+            let wide = self.inputs.wide_literal(&document, operation);
             let parsed = Arc::new(Parsed {
                 document,
                 plan: plan.map(Arc::new),
+                wide,
             });
             self.parsed.put(key.clone(), parsed.clone());
             Some(parsed)
         });
         let variables = serde_json::to_string(&request.variables).unwrap_or_default();
         let mut projection = None;
+        let mut wide = None;
         if let Some(parsed) = parsed {
             request.set_parsed_query(parsed.document.clone());
+            wide.clone_from(&parsed.wide);
             projection = parsed.plan.as_ref().map(|plan| Projection {
                 arguments: plan.arguments(&request.variables),
                 plan: plan.clone(),
@@ -106,6 +116,7 @@ impl Documents {
             key: format!("{variables}\n{key}"),
             complexity: AtomicUsize::new(0),
             projection,
+            wide,
             answer: Mutex::new(None),
         })
     }
@@ -126,6 +137,8 @@ pub(crate) struct Ticket {
     key: String,
     complexity: AtomicUsize,
     projection: Option<Projection>,
+    /// graphql-js's refusal of an `Int` literal past 32 bits, which async-graphql takes.
+    wide: Option<ServerError>,
     answer: Mutex<Option<Vec<u8>>>,
 }
 
@@ -184,13 +197,18 @@ impl Extension for Hooked {
         let result = match ticket.and_then(|ticket| self.0.get(&ticket.key)) {
             Some(result) => result,
             None => {
+                let wide = ticket.and_then(|ticket| ticket.wide.clone());
                 let result = next.run(ctx).await.map_err(|errors| match ticket {
                     Some(ticket) => crate::unserved::errors(ticket.query())
                         .into_iter()
                         .chain(errors)
+                        .chain(wide.clone())
                         .collect(),
                     None => errors,
                 })?;
+                if let Some(wide) = wide {
+                    return Err(vec![wide]);
+                }
                 if let Some(ticket) = ticket {
                     self.0.put(ticket.key.clone(), result);
                 }
@@ -277,7 +295,7 @@ mod tests {
     #[tokio::test]
     async fn a_repeated_request_is_answered_alike_from_the_kept_work() {
         let schema = crate::schema::build(crate::Shared::offline()).unwrap();
-        let documents = Documents::new(Types::new().unwrap());
+        let documents = Documents::new(Types::new().unwrap(), Arc::new(Inputs::new()));
         let query = "{ issuePriorityValues { priority label } }";
         let (first, complexity) = run(&schema, &documents, query).await;
         assert!(first.errors.is_empty(), "{:?}", first.errors);
@@ -291,13 +309,62 @@ mod tests {
     #[tokio::test]
     async fn a_request_that_fails_validation_fails_alike_every_time() {
         let schema = crate::schema::build(crate::Shared::offline()).unwrap();
-        let documents = Documents::new(Types::new().unwrap());
+        let documents = Documents::new(Types::new().unwrap(), Arc::new(Inputs::new()));
         let query = "{ issuePriorityValues { nonsense } }";
         for _ in 0..2 {
             let (response, complexity) = run(&schema, &documents, query).await;
             assert_eq!(response.errors.len(), 1);
             assert!(response.errors[0].message.contains("nonsense"));
             assert_eq!(complexity, 0);
+        }
+    }
+
+    #[tokio::test]
+    async fn an_int_literal_past_32_bits_fails_validation_as_graphql_js_words_it() {
+        let schema = crate::schema::build(crate::Shared::offline()).unwrap();
+        let documents = Documents::new(Types::new().unwrap(), Arc::new(Inputs::new()));
+        for (query, literal) in [
+            (
+                "{ issues(first: 9999999999) { nodes { id } } }",
+                "9999999999",
+            ),
+            (
+                "query Q($n: Int = -2147483649) { issues(first: $n) { nodes { id } } }",
+                "-2147483649",
+            ),
+            (
+                "{ ...F } fragment F on Query { teams { nodes { issues(last: 2147483648) { nodes { id } } } } }",
+                "2147483648",
+            ),
+            (
+                "mutation { issueUpdate(id: \"ENG-1\", input: { estimate: 4294967296 }) { success } }",
+                "4294967296",
+            ),
+        ] {
+            let (response, complexity) = run(&schema, &documents, query).await;
+            let messages: Vec<_> = response.errors.iter().map(|e| e.message.as_str()).collect();
+            assert_eq!(
+                messages,
+                [format!(
+                    "Int cannot represent non 32-bit signed integer value: {literal}"
+                )],
+                "{query}"
+            );
+            assert_eq!(complexity, 0, "{query}");
+        }
+    }
+
+    #[tokio::test]
+    async fn wide_literals_where_floats_go_and_the_widest_ints_pass_validation() {
+        let documents = Documents::new(Types::new().unwrap(), Arc::new(Inputs::new()));
+        for query in [
+            "{ issues(first: 2147483647, filter: { number: { eq: 9999999999 } }) { nodes { id } } }",
+            "{ issues(last: -2147483648) { nodes { id } } }",
+            "mutation { issueUpdate(id: \"ENG-1\", input: { sortOrder: 9999999999 }) { success } }",
+        ] {
+            let mut request = Request::new(query);
+            let ticket = documents.prepare(&mut request);
+            assert!(ticket.wide.is_none(), "{query}");
         }
     }
 }

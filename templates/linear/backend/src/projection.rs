@@ -557,7 +557,7 @@ impl<'d> Planner<'d> {
 }
 
 /// The named type under any list and non-null wrappers.
-fn base_name(ty: &Type) -> &str {
+pub(crate) fn base_name(ty: &Type) -> &str {
     match &ty.base {
         BaseType::Named(name) => name.as_str(),
         BaseType::List(item) => base_name(item),

@@ -514,3 +514,56 @@ async fn an_int_variable_past_32_bits_is_refused_as_graphql_js_refuses_it(linear
     let float = json!({"input": {"teamId": ENG, "title": "x", "sortOrder": 2_147_483_648_i64}});
     data(gql(&api, create, float).await);
 }
+
+/// An `Int` literal past 32 bits in the document (an argument, inside an input object, a
+/// variable's default) fails validation as graphql-js's `Int` refuses it: HTTP 400,
+/// `GRAPHQL_VALIDATION_FAILED`, nothing run; a `Float` literal that large is taken.
+#[asym::clone("linear", seed = "basic")]
+async fn an_int_literal_past_32_bits_is_refused_as_graphql_js_refuses_it(linear: asym::Linear) {
+    let api = client(&linear);
+    let before = issue_count(&api).await;
+    for (query, value) in [
+        (
+            "{ issues(first: 9999999999) { nodes { id } } }",
+            "9999999999",
+        ),
+        (
+            "query($n: Int = -2147483649) { issues(first: $n) { nodes { id } } }",
+            "-2147483649",
+        ),
+        (
+            &format!(
+                "mutation {{ issueCreate(input: {{teamId: \"{ENG}\", title: \"x\", estimate: 2147483648}}) {{ success }} }}"
+            ),
+            "2147483648",
+        ),
+    ] {
+        let reply = gql(&api, query, json!({})).await;
+        let message = error(&reply, 400, "GRAPHQL_VALIDATION_FAILED");
+        assert_eq!(
+            message,
+            format!("Int cannot represent non 32-bit signed integer value: {value}"),
+            "{query}"
+        );
+        assert_eq!(
+            reply.body["errors"][0]["extensions"]["type"],
+            "graphql error"
+        );
+        assert!(
+            reply.body["errors"][0]["locations"][0]["line"].is_number(),
+            "{}",
+            reply.body
+        );
+        assert!(
+            reply.body.get("data").is_none_or(Value::is_null),
+            "{}",
+            reply.body
+        );
+    }
+    assert_eq!(issue_count(&api).await, before, "nothing was created");
+    let float = format!(
+        "mutation {{ issueCreate(input: {{teamId: \"{ENG}\", title: \"x\", sortOrder: 9999999999}}) {{ success }} }}"
+    );
+    data(gql(&api, &float, json!({})).await);
+    data(gql(&api, "{ issues(first: 250) { nodes { id } } }", json!({})).await);
+}
