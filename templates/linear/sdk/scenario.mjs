@@ -219,6 +219,30 @@ await scenario("issue relations: createIssueRelation, relations, inverseRelation
   assert((await a.relations()).nodes.length === before, "relation deleted");
 });
 
+await scenario("validation: a second relation of the same issues and type, a url that is not a URL, blank names and titles, colours that are not hex", async () => {
+  const refused = async (promise, what, said) => {
+    const err = await expectError(promise, LinearErrorType.InvalidInput, what);
+    assert(err instanceof InvalidInputLinearError && err.status === 400, `${what}: ${err.message}`);
+    assert(err.errors[0].message === said, `${what}: ${JSON.stringify(err.errors)}`);
+  };
+  const [eng5, eng4] = [await linear.issue("ENG-5"), await linear.issue("ENG-4")];
+  await refused(linear.createIssueRelation({ issueId: eng5.id, relatedIssueId: eng4.id, type: "blocks" }), "a second blocks relation", "The issues already have a relation of this type.");
+  const other = await linear.createIssueRelation({ issueId: eng5.id, relatedIssueId: eng4.id, type: "related" });
+  await linear.deleteIssueRelation((await other.issueRelation).id);
+  await refused(linear.createAttachment({ issueId: "ENG-3", url: "not a url", title: "Spec" }), "an attachment url", "url must be a URL address");
+  await refused(linear.createTeam({ name: "  " }), "a blank team name", "name should not be empty");
+  await refused(linear.createProject({ name: "", teamIds: [ENG] }), "an empty project name", "name should not be empty");
+  await refused(linear.createIssueLabel({ name: " ", teamId: ENG }), "a blank label name", "name should not be empty");
+  await refused(linear.createCycle({ teamId: ENG, name: " ", startsAt: new Date("2031-01-01"), endsAt: new Date("2031-01-15") }), "a blank cycle name", "name should not be empty");
+  await refused(linear.createIssue({ teamId: ENG, title: "" }), "an empty issue title", "title should not be empty");
+  await refused(linear.updateIssue("ENG-1", { title: " " }), "a blank issue title on update", "title should not be empty");
+  await refused(linear.createIssueLabel({ name: "Docs", teamId: ENG, color: "red" }), "a label colour", "color must be a hexadecimal color");
+  await refused(linear.updateTeam(ENG, { color: "#12345" }), "a team colour", "color must be a hexadecimal color");
+  const label = await (await linear.createIssueLabel({ name: "Docs", teamId: ENG, color: "#0a0b0c" })).issueLabel;
+  assert(label.color === "#0a0b0c", "a hex colour is taken");
+  await linear.deleteIssueLabel(label.id);
+});
+
 await scenario("searchIssues", async () => {
   const found = await linear.searchIssues("login");
   assert(found.nodes.length === 2 && found.totalCount === 2, `search ${found.nodes.length}`);

@@ -10,6 +10,7 @@ use serde_json::Map;
 use crate::args::{self, arg_str, context};
 use crate::error::{self, Result};
 use crate::simple::{self, Archival, Spec};
+use crate::write::Rule;
 use crate::{Shared, Viewer, write};
 
 type Input = Map<String, serde_json::Value>;
@@ -40,6 +41,8 @@ const DOCUMENT: Spec = Spec {
     ],
     linked: &["trashed"],
     required: &["title"],
+    rules: &[("title", Rule::NotBlank), ("color", Rule::HexColor)],
+
     creator: Some("creator_id"),
     team: Some("SELECT document_team($1)"),
     ..Spec::new("Document", "documents", "document")

@@ -150,6 +150,7 @@ fn duplicate(constraint: &str) -> &'static str {
     match constraint {
         "team_members_team_id_user_id_key" => "The user is already a member of the team.",
         "teams_key_key" => "A team with this key already exists.",
+        "issue_relations_unique" => "The issues already have a relation of this type.",
         _ => "An entity with this identifier already exists",
     }
 }

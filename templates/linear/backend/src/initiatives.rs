@@ -10,7 +10,7 @@ use async_graphql::dynamic::ResolverContext;
 use crate::connection::object;
 use crate::error::{self, Result};
 use crate::simple::{self, Archival, Spec};
-use crate::write;
+use crate::write::{self, Rule};
 
 const INITIATIVE: Spec = Spec {
     hook: Some("Initiative"),
@@ -47,6 +47,8 @@ const INITIATIVE: Spec = Spec {
     ],
     linked: &["trashed"],
     required: &["name"],
+    rules: &[("name", Rule::NotBlank), ("color", Rule::HexColor)],
+
     creator: Some("creator_id"),
     team: Some("SELECT lead_team_id FROM initiatives WHERE id = $1"),
     ..Spec::new("Initiative", "initiatives", "initiative")

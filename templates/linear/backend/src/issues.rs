@@ -76,14 +76,7 @@ fn check_values(input: &Input) -> Result<()> {
             }
         }
     }
-    if let Some(title) = input.get("title")
-        && title.as_str().is_some_and(|t| t.trim().is_empty())
-    {
-        return Err(error::invalid(
-            "Argument Validation Error: title should not be empty",
-        ));
-    }
-    Ok(())
+    write::check(input, &[("title", write::Rule::NotBlank)])
 }
 
 /// Refuses references that do not exist or belong to another team, in one statement; with
@@ -220,9 +213,7 @@ fn check_create(input: &Input) -> Result<String> {
     check_values(input)?;
     let team = write::text(input, "teamId")?.ok_or_else(|| error::invalid("teamId is required"))?;
     if write::text(input, "title")?.is_none() {
-        return Err(error::invalid(
-            "Argument Validation Error: title should not be empty",
-        ));
+        return Err(error::validation("title should not be empty"));
     }
     if let Some(id) = write::text(input, "id")?
         && write::text(input, "parentId")?.as_deref() == Some(id.as_str())

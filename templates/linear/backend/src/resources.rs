@@ -8,7 +8,7 @@ use serde_json::json;
 
 use crate::error::{self, Result};
 use crate::simple::{self, Archival, Spec};
-use crate::write;
+use crate::write::{self, Rule};
 
 const COMMENT: Spec = Spec {
     hook: Some("Comment"),
@@ -45,6 +45,7 @@ const LABEL: Spec = Spec {
         ("bool", &["isGroup"]),
     ],
     required: &["name"],
+    rules: &[("name", Rule::NotBlank), ("color", Rule::HexColor)],
     creator: Some("creator_id"),
     team: Some("SELECT team_id FROM issue_labels WHERE id = $1"),
     // Taken off every issue; the labels of a group leave it.
@@ -76,6 +77,8 @@ const PROJECT: Spec = Spec {
     ],
     linked: &["teamIds"],
     required: &["name", "teamIds"],
+    rules: &[("name", Rule::NotBlank), ("color", Rule::HexColor)],
+
     creator: Some("creator_id"),
     team: Some("SELECT team_id FROM project_teams WHERE project_id = $1 ORDER BY team_id LIMIT 1"),
     ..Spec::new("Project", "projects", "project")
@@ -89,6 +92,8 @@ const CYCLE: Spec = Spec {
         ("timestamptz", &["startsAt", "endsAt", "completedAt"]),
     ],
     required: &["teamId", "startsAt", "endsAt"],
+    rules: &[("name", Rule::NotBlank)],
+
     team: Some("SELECT team_id FROM cycles WHERE id = $1"),
     ..Spec::new("Cycle", "cycles", "cycle")
 };
@@ -105,6 +110,7 @@ const ATTACHMENT: Spec = Spec {
         ("jsonb", &["metadata"]),
     ],
     required: &["issueId", "title", "url"],
+    rules: &[("title", Rule::NotBlank), ("url", Rule::Url)],
     creator: Some("creator_id"),
     upsert: Some(
         "ON CONFLICT (issue_id, url) DO UPDATE SET title = EXCLUDED.title,
@@ -170,6 +176,8 @@ const MILESTONE: Spec = Spec {
         ("date", &["targetDate"]),
     ],
     required: &["name", "projectId"],
+    rules: &[("name", Rule::NotBlank)],
+
     // Its issues keep their project and lose the milestone.
     unlink: &["UPDATE issues SET project_milestone_id = NULL WHERE project_milestone_id = $1"],
     ..Spec::new("ProjectMilestone", "project_milestones", "projectMilestone")
@@ -210,6 +218,7 @@ const USER: Spec = Spec {
         ("timestamptz", &["statusUntilAt"]),
     ],
     required: &["name", "displayName"],
+    rules: &[("name", Rule::NotBlank), ("displayName", Rule::NotBlank)],
     ..Spec::new("User", "users", "user")
 };
 
@@ -219,6 +228,8 @@ const STATE: Spec = Spec {
         ("float8", &["position"]),
     ],
     required: &["teamId", "name", "type", "color"],
+    rules: &[("name", Rule::NotBlank), ("color", Rule::HexColor)],
+
     ..Spec::new("WorkflowState", "workflow_states", "workflowState")
 };
 
@@ -446,9 +457,9 @@ pub(crate) async fn webhook_create(ctx: &ResolverContext<'_>) -> Result<Value> {
 /// Refuses a webhook URL that is not absolute http(s).
 fn check_url(input: &serde_json::Map<String, serde_json::Value>) -> Result<()> {
     match write::text(input, "url")? {
-        Some(url) if !(url.starts_with("http://") || url.starts_with("https://")) => Err(
-            error::invalid("Argument Validation Error: url must be a URL address"),
-        ),
+        Some(url) if !(url.starts_with("http://") || url.starts_with("https://")) => {
+            Err(error::validation("url must be a URL address"))
+        }
         _ => Ok(()),
     }
 }

@@ -13,7 +13,7 @@ use crate::case::column;
 use crate::connection::Where;
 use crate::error::{self, Result, db};
 use crate::hooks::{self, Event};
-use crate::write;
+use crate::write::{self, Rule};
 use crate::{Shared, Viewer};
 
 /// A resource written by plain column assignments.
@@ -41,6 +41,8 @@ pub(crate) struct Spec {
     pub(crate) upsert: Option<&'static str>,
     /// Statements (the id as `$1`) that let go of a row before it is deleted.
     pub(crate) unlink: &'static [&'static str],
+    /// What Linear's validators hold fields to, on create and update alike.
+    pub(crate) rules: &'static [(&'static str, Rule)],
 }
 
 type Input = Map<String, serde_json::Value>;
@@ -61,6 +63,7 @@ impl Spec {
             team: None,
             upsert: None,
             unlink: &[],
+            rules: &[],
         }
     }
 
@@ -178,6 +181,7 @@ pub(crate) async fn create(
     let (shared, viewer) = context(ctx)?;
     write::only(input, &spec.supported())?;
     write::check_id(input)?;
+    write::check(input, spec.rules)?;
     for field in spec.required {
         if input.get(*field).is_none_or(serde_json::Value::is_null) {
             return Err(error::invalid(format!(
@@ -261,6 +265,7 @@ pub(crate) async fn update_row(
 ) -> Result<Value> {
     let (shared, viewer) = context(ctx)?;
     write::only(input, &spec.supported())?;
+    write::check(input, spec.rules)?;
     let mut binder = Where::after(0);
     let mut sets: Vec<String> = extra.iter().map(|set| (*set).to_owned()).collect();
     for (field, ty) in spec.columns() {

@@ -11,7 +11,7 @@ use serde_json::Map;
 use crate::args::{self, context};
 use crate::error::{self, Result};
 use crate::simple::{self, Archival, Spec};
-use crate::write;
+use crate::write::{self, Rule};
 
 type Input = Map<String, serde_json::Value>;
 
@@ -35,6 +35,8 @@ const TEAM: Spec = Spec {
         ("bool", &["private", "cyclesEnabled"]),
     ],
     required: &["name", "key"],
+    rules: &[("name", Rule::NotBlank), ("color", Rule::HexColor)],
+
     ..Spec::new("Team", "teams", "team")
 };
 

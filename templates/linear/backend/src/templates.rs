@@ -9,7 +9,7 @@ use serde_json::Map;
 use crate::args::context;
 use crate::error::{self, Result};
 use crate::simple::{self, Spec};
-use crate::write;
+use crate::write::{self, Rule};
 use crate::{Shared, Viewer};
 
 type Input = Map<String, serde_json::Value>;
@@ -34,6 +34,7 @@ const TEMPLATE: Spec = Spec {
         ("float8", &["sortOrder"]),
     ],
     required: &["name", "type", "templateData"],
+    rules: &[("name", Rule::NotBlank), ("color", Rule::HexColor)],
     creator: Some("creator_id"),
     ..Spec::new("Template", "templates", "template")
 };

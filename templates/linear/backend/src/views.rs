@@ -14,6 +14,7 @@ use crate::connection::Where;
 use crate::error::Result;
 use crate::filter::{self, Kind};
 use crate::simple::{self, Spec};
+use crate::write::Rule;
 use crate::{Viewer, write};
 
 type Input = Map<String, serde_json::Value>;
@@ -43,6 +44,7 @@ const VIEW: Spec = Spec {
         ),
     ],
     required: &["name"],
+    rules: &[("name", Rule::NotBlank), ("color", Rule::HexColor)],
     creator: Some("creator_id"),
     ..Spec::new("CustomView", "custom_views", "customView")
 };

@@ -64,6 +64,66 @@ pub(crate) fn check_id(input: &Map<String, serde_json::Value>) -> Result<()> {
     }
 }
 
+/// A rule Linear's validators (class-validator's) hold an input field to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Rule {
+    /// Not empty, nor only white space: `name should not be empty`.
+    NotBlank,
+    /// An absolute URL (a scheme, `://`, then no white space): `url must be a URL address`.
+    Url,
+    /// A hex colour, `#` optional, of 3, 4, 6 or 8 digits: `color must be a hexadecimal color`.
+    HexColor,
+}
+
+impl Rule {
+    /// Whether `text` keeps the rule.
+    fn holds(self, text: &str) -> bool {
+        match self {
+            Self::NotBlank => !text.trim().is_empty(),
+            Self::Url => text.split_once("://").is_some_and(|(scheme, rest)| {
+                scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+                    && scheme
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
+                    && !rest.is_empty()
+                    && !rest.starts_with('/')
+                    && !rest.contains(char::is_whitespace)
+            }),
+            Self::HexColor => {
+                let digits = text.strip_prefix('#').unwrap_or(text);
+                matches!(digits.len(), 3 | 4 | 6 | 8)
+                    && digits.chars().all(|c| c.is_ascii_hexdigit())
+            }
+        }
+    }
+
+    /// What class-validator says of a `field` that breaks the rule.
+    fn refusal(self, field: &str) -> String {
+        match self {
+            Self::NotBlank => format!("{field} should not be empty"),
+            Self::Url => format!("{field} must be a URL address"),
+            Self::HexColor => format!("{field} must be a hexadecimal color"),
+        }
+    }
+}
+
+/// Refuses the first field of `input` given a string that breaks its rule in `rules` (a
+/// field left out or null is not checked).
+///
+/// # Errors
+///
+/// `Argument Validation Error` naming the field (`title should not be empty`).
+pub(crate) fn check(input: &Map<String, serde_json::Value>, rules: &[(&str, Rule)]) -> Result<()> {
+    for (field, rule) in rules {
+        if let Some(text) = input.get(*field).and_then(serde_json::Value::as_str)
+            && !rule.holds(text)
+        {
+            return Err(error::validation(&rule.refusal(field)));
+        }
+    }
+    Ok(())
+}
+
 /// Whether `text` is a UUID in its canonical form (`8-4-4-4-12` hex digits).
 fn is_uuid(text: &str) -> bool {
     let groups: Vec<&str> = text.split('-').collect();
@@ -226,8 +286,48 @@ pub(crate) fn previous(value: &serde_json::Value) -> serde_json::Value {
 
 #[cfg(test)]
 mod tests {
-    use super::previous;
+    use super::{Rule, previous};
     use serde_json::json;
+
+    #[test]
+    fn rules_hold_as_class_validator_words_them() {
+        for (rule, kept, broken) in [
+            (Rule::NotBlank, &["x", " a "][..], &["", "   ", "\t\n"][..]),
+            (
+                Rule::Url,
+                &[
+                    "https://example.com/a?b=c",
+                    "http://localhost:3000",
+                    "figma://file/1",
+                ],
+                &[
+                    "",
+                    "not a url",
+                    "example.com",
+                    "https://",
+                    "https:///x",
+                    "https://a b",
+                    "1http://x",
+                ],
+            ),
+            (
+                Rule::HexColor,
+                &["#bec2c8", "BEC2C8", "#fff", "#ffff", "#11223344"],
+                &["", "red", "#", "#12345", "#bec2cz", "rgb(0,0,0)"],
+            ),
+        ] {
+            for text in kept {
+                assert!(rule.holds(text), "{rule:?} {text:?}");
+            }
+            for text in broken {
+                assert!(!rule.holds(text), "{rule:?} {text:?}");
+            }
+        }
+        assert_eq!(
+            Rule::HexColor.refusal("color"),
+            "color must be a hexadecimal color"
+        );
+    }
 
     #[test]
     fn stored_timestamps_read_as_linear_writes_them() {

@@ -19,6 +19,7 @@ mod relations;
 mod teams;
 mod templates;
 mod threads;
+mod validation;
 mod views;
 mod webhooks;
 mod writes;

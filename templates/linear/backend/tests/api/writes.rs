@@ -95,8 +95,8 @@ async fn issues_are_numbered_per_team_and_follow_their_state(linear: asym::Linea
         ),
         (
             json!({"teamId": ENG, "title": " "}),
-            "Argument Validation Error: title should not be empty",
-            "",
+            "Argument Validation Error",
+            "title should not be empty",
         ),
         (
             json!({"teamId": ENG, "title": "x", "dueDate": "soon"}),
