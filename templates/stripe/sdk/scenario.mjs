@@ -1,5 +1,6 @@
 // Stripe's official Node SDK against the clone, changing only host/port/protocol.
-// Env: STRIPE_API_BASE (http://127.0.0.1:<port>), STRIPE_SECRET_KEY. Exits non-zero on failure.
+// Env: STRIPE_API_BASE (http://127.0.0.1:<port>), STRIPE_SECRET_KEY, STRIPE_ADMIN_SECRET (the clone's
+// admin secret, for switching rate limits on). Exits non-zero on failure.
 import assert from 'node:assert/strict';
 import Stripe from 'stripe';
 import { check, finish, withReceiver } from './check.mjs';
@@ -587,6 +588,92 @@ await check("bad values refused as Stripe does; a session's line items paged", a
   });
   const walked = await stripe.checkout.sessions.listLineItems(session.id, { limit: 5 }).autoPagingToArray({ limit: 100 });
   assert.deepEqual(walked.map((i) => i.amount_total), amounts);
+});
+
+await check('amounts near the limit: eight digits, amount_too_large for a line', async () => {
+  const refusedAt = (param, code, message) => (err) => err.statusCode === 400 && err.param === param && err.code === code
+    && (!message || err.raw.message === message);
+  await assert.rejects(stripe.prices.create({ product: 'prod_SEEDshirt0001', currency: 'usd', unit_amount: 100000000 }),
+    refusedAt('unit_amount', 'parameter_invalid_integer',
+      "This value must be less than or equal to 99999999 (it currently is '100000000')."));
+  // Beyond JavaScript's safe integers, sent as the digits a bigint has.
+  await assert.rejects(stripe.invoiceItems.create({ customer: 'cus_SEEDalice00001', currency: 'usd', amount: '9223372036854775807' }),
+    refusedAt('amount', 'parameter_invalid_integer'));
+  await assert.rejects(stripe.subscriptions.create({
+    customer: 'cus_SEEDalice00001', items: [{ price: 'price_SEEDproMonth1', quantity: '9223372036854775807' }],
+  }), refusedAt('items[0][quantity]', 'amount_too_large', 'Amount must be no more than $999,999.99'));
+  await assert.rejects(stripe.invoiceItems.create({ customer: 'cus_SEEDalice00001', price: 'price_SEEDshirt001', quantity: 4000000 }),
+    refusedAt('quantity', 'amount_too_large'));
+  await assert.rejects(stripe.subscriptions.create({
+    customer: 'cus_SEEDalice00001', items: [{ price: 'price_SEEDproMonth1' }], trial_period_days: 100000,
+  }), refusedAt('trial_period_days', 'parameter_invalid_integer'));
+  const customer = await stripe.customers.create({ email: 'largest-node@example.com' });
+  const item = await stripe.invoiceItems.create({ customer: customer.id, currency: 'usd', amount: 99999999 });
+  assert.equal(item.amount, 99999999);
+  assert.equal((await stripe.invoiceItems.del(item.id)).deleted, true);
+});
+
+await check('unknown ids: resource_missing naming id (intent for the intents)', async () => {
+  const cases = [
+    [() => stripe.invoices.retrieve('in_nope'), "No such invoice: 'in_nope'", 'id'],
+    [() => stripe.prices.retrieve('price_nope'), "No such price: 'price_nope'", 'id'],
+    [() => stripe.coupons.retrieve('NOPE'), "No such coupon: 'NOPE'", 'id'],
+    [() => stripe.checkout.sessions.retrieve('cs_nope'), "No such checkout.session: 'cs_nope'", 'id'],
+    [() => stripe.invoices.finalizeInvoice('in_nope'), "No such invoice: 'in_nope'", 'id'],
+    [() => stripe.paymentIntents.retrieve('pi_nope'), "No such payment_intent: 'pi_nope'", 'intent'],
+    [() => stripe.setupIntents.retrieve('seti_nope'), "No such setupintent: 'seti_nope'", 'intent'],
+  ];
+  for (const [call, message, param] of cases) {
+    await assert.rejects(call(), (err) => err.type === 'StripeInvalidRequestError' && err.statusCode === 404
+      && err.code === 'resource_missing' && err.param === param && err.raw.message === message);
+  }
+});
+
+await check('charges.capture and the deprecated POST /v1/charges/{id}/refund', async () => {
+  const held = await stripe.paymentIntents.create({
+    amount: 3000, currency: 'usd', payment_method: 'pm_card_visa', payment_method_types: ['card'],
+    capture_method: 'manual', confirm: true,
+  });
+  const charge = await stripe.charges.capture(held.latest_charge, { amount: 2500 });
+  assert.deepEqual([charge.object, charge.captured, charge.amount_captured, charge.amount_refunded],
+    ['charge', true, 2500, 500]);
+  assert.equal((await stripe.paymentIntents.retrieve(held.id)).status, 'succeeded');
+  await assert.rejects(stripe.charges.capture(charge.id), (err) => err.code === 'charge_already_captured'
+    && err.raw.message === `Charge ${charge.id} has already been captured.`);
+  // No SDK method is left for the deprecated refund route: the SDK's raw request sends it.
+  const refunded = await stripe.rawRequest('POST', `/v1/charges/${charge.id}/refund`, { amount: 1000 });
+  assert.deepEqual([refunded.object, refunded.amount_refunded, refunded.refunded], ['charge', 1500, false]);
+  const refunds = await stripe.refunds.list({ charge: charge.id });
+  assert.deepEqual(refunds.data.map((r) => r.amount), [1000]);
+});
+
+// The clone's admin surface, for set-up Stripe does outside its API: rate limits switched on.
+async function admin(path, body) {
+  const reply = await fetch(`${process.env.STRIPE_API_BASE}/api/admin/${path}`, {
+    method: 'POST', body: JSON.stringify(body),
+    headers: { 'Content-Type': 'application/json', 'X-Asym-Admin-Secret': process.env.STRIPE_ADMIN_SECRET },
+  });
+  assert.equal(reply.status, 200);
+  return reply.json();
+}
+
+await check("StripeRateLimitError when the clone's rate limits are on", async () => {
+  await admin('rate-limit', { enabled: true, writes: 1, reads: 1000 });
+  try {
+    // One write a second: of three creates sent one after the other, one at least is over it.
+    const errors = [];
+    for (let n = 0; n < 3; n++) {
+      await stripe.customers.create({ email: `limit${n}-node@example.com` }).catch((err) => errors.push(err));
+    }
+    assert.ok(errors.length > 0, 'one of three creates in a second is over the limit');
+    const [err] = errors;
+    assert.ok(err instanceof Stripe.errors.StripeRateLimitError, `${err}`);
+    assert.deepEqual([err.type, err.statusCode, err.code, err.rawType], ['StripeRateLimitError', 429, 'rate_limit', 'invalid_request_error']);
+    assert.ok((await stripe.customers.list({ limit: 1 })).data.length > 0, 'reads have their own limit');
+  } finally {
+    await admin('rate-limit', { enabled: false });
+  }
+  assert.ok((await stripe.customers.create({ email: 'unlimited-node@example.com' })).id.startsWith('cus_'));
 });
 
 finish(`node stripe ${Stripe.PACKAGE_VERSION ?? ''}`);

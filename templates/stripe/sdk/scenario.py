@@ -1,6 +1,7 @@
 """Stripe's official Python SDK against the clone, changing only `stripe.api_base`.
 
-Env: STRIPE_API_BASE (http://127.0.0.1:<port>), STRIPE_SECRET_KEY. Exits non-zero on failure.
+Env: STRIPE_API_BASE (http://127.0.0.1:<port>), STRIPE_SECRET_KEY, STRIPE_ADMIN_SECRET (the clone's
+admin secret, for switching rate limits on). Exits non-zero on failure.
 """
 import json
 import os
@@ -683,6 +684,103 @@ def stripe_client():
         assert err.http_status == 404 and err.code == "resource_missing", err
     assert client.v1.customers.delete(customer.id).deleted is True
 
+def amounts_near_the_limit():
+    # Eight digits is Stripe's largest amount: one more, or i64's largest, is refused by name before
+    # any total is computed; a quantity that would bill more than $999,999.99 is amount_too_large.
+    err = refused("unit_amount", stripe.Price.create, product="prod_SEEDshirt0001", currency="usd",
+                  unit_amount=100000000)
+    assert err.code == "parameter_invalid_integer", err
+    assert err.user_message == "This value must be less than or equal to 99999999 (it currently is '100000000').", err
+    err = refused("amount", stripe.InvoiceItem.create, customer="cus_SEEDalice00001", currency="usd",
+                  amount=9223372036854775807)
+    assert err.code == "parameter_invalid_integer", err
+    err = refused("items[0][quantity]", stripe.Subscription.create, customer="cus_SEEDalice00001",
+                  items=[{"price": "price_SEEDproMonth1", "quantity": 9223372036854775807}])
+    assert err.code == "amount_too_large" and err.user_message == "Amount must be no more than $999,999.99", err
+    err = refused("quantity", stripe.InvoiceItem.create, customer="cus_SEEDalice00001",
+                  price="price_SEEDshirt001", quantity=4000000)
+    assert err.code == "amount_too_large", err
+    err = refused("trial_period_days", stripe.Subscription.create, customer="cus_SEEDalice00001",
+                  items=[{"price": "price_SEEDproMonth1"}], trial_period_days=100000)
+    assert err.code == "parameter_invalid_integer", err
+    customer = stripe.Customer.create(email="largest-py@example.com")
+    item = stripe.InvoiceItem.create(customer=customer.id, currency="usd", amount=99999999)
+    assert item.amount == 99999999, item
+    assert stripe.InvoiceItem.delete(item.id).deleted is True
+
+
+def unknown_ids_name_their_parameter():
+    # An unknown id in the path: 404 resource_missing naming `id` (the intents: `intent`).
+    for call, missing, noun, param in [(stripe.Invoice.retrieve, "in_nope", "invoice", "id"),
+                                       (stripe.Price.retrieve, "price_nope", "price", "id"),
+                                       (stripe.Coupon.retrieve, "NOPE", "coupon", "id"),
+                                       (stripe.checkout.Session.retrieve, "cs_nope", "checkout.session", "id"),
+                                       (stripe.PaymentIntent.retrieve, "pi_nope", "payment_intent", "intent"),
+                                       (stripe.SetupIntent.retrieve, "seti_nope", "setupintent", "intent")]:
+        try:
+            call(missing)
+            raise AssertionError(f"{missing} is unknown")
+        except stripe.error.InvalidRequestError as err:
+            assert (err.http_status, err.code, err.param) == (404, "resource_missing", param), err
+            assert err.user_message == f"No such {noun}: '{missing}'", err.user_message
+    try:
+        stripe.Invoice.finalize_invoice("in_nope")
+        raise AssertionError("an unknown invoice is a 404")
+    except stripe.error.InvalidRequestError as err:
+        assert (err.http_status, err.param) == (404, "id"), err
+
+
+def legacy_charge_capture_and_refund():
+    held = stripe.PaymentIntent.create(amount=3000, currency="usd", payment_method="pm_card_visa",
+                                       payment_method_types=["card"], capture_method="manual", confirm=True)
+    charge = stripe.Charge.capture(held.latest_charge, amount=2500)
+    assert (charge.object, charge.captured, charge.amount_captured, charge.amount_refunded) == \
+        ("charge", True, 2500, 500), charge
+    assert stripe.PaymentIntent.retrieve(held.id).status == "succeeded"
+    try:
+        stripe.Charge.capture(held.latest_charge)
+        raise AssertionError("a captured charge is captured once")
+    except stripe.error.InvalidRequestError as err:
+        assert err.code == "charge_already_captured", err
+        assert err.user_message == f"Charge {charge.id} has already been captured.", err
+    # The deprecated POST /v1/charges/{id}/refund (no SDK method left): a refund, answered with the charge.
+    client = stripe.StripeClient(stripe.api_key, base_addresses={"api": stripe.api_base})
+    answer = client.raw_request("post", f"/v1/charges/{charge.id}/refund", amount=1000)
+    refunded = client.deserialize(answer, api_mode="V1")
+    assert (refunded.object, refunded.amount_refunded, refunded.refunded) == ("charge", 1500, False), refunded
+    refunds = stripe.Refund.list(charge=charge.id)
+    assert [r.amount for r in refunds.data] == [1000], refunds
+
+
+def admin(path, body):
+    """POSTs `body` to the clone's admin surface (set-up Stripe does outside its API)."""
+    request = urllib.request.Request(
+        f"{stripe.api_base}/api/admin/{path}", data=json.dumps(body).encode(), method="POST",
+        headers={"Content-Type": "application/json", "X-Asym-Admin-Secret": os.environ["STRIPE_ADMIN_SECRET"]})
+    with urllib.request.urlopen(request) as answer:
+        return json.load(answer)
+
+
+def rate_limited():
+    # One write a second: of three creates sent at once, one at least raises RateLimitError.
+    admin("rate-limit", {"enabled": True, "writes": 1, "reads": 1000})
+    try:
+        errors = []
+        for n in range(3):
+            try:
+                stripe.Customer.create(email=f"limit{n}-py@example.com")
+            except stripe.error.RateLimitError as err:
+                errors.append(err)
+        assert errors, "one of three creates in a second is over the limit"
+        err = errors[0]
+        assert (err.http_status, err.code, err.error.type) == (429, "rate_limit", "invalid_request_error"), err
+        assert err.user_message.startswith("Request rate limit exceeded."), err.user_message
+        assert stripe.Customer.list(limit=1).data, "reads have their own limit"
+    finally:
+        admin("rate-limit", {"enabled": False})
+    assert stripe.Customer.create(email="unlimited-py@example.com").id.startswith("cus_")
+
+
 scenarios = [("customer → payment method → payment intent → refund", customer_payment_refund),
              ("product → price → subscription → test clock → invoice paid", subscription_with_test_clock),
              ("idempotent retries", idempotent_retries),
@@ -710,7 +808,11 @@ scenarios = [("customer → payment method → payment intent → refund", custo
              ("errors the SDK raises: AuthenticationError, InvalidRequestError fields, request ids",
               errors_the_sdk_raises),
              ("StripeClient (client.v1.*) with only its base address", stripe_client),
-             ("bad values refused as Stripe does; a session's line items paged", bad_values_and_line_item_pages)]
+             ("bad values refused as Stripe does; a session's line items paged", bad_values_and_line_item_pages),
+             ("amounts near the limit: eight digits, amount_too_large for a line", amounts_near_the_limit),
+             ("unknown ids: resource_missing naming id (intent for the intents)", unknown_ids_name_their_parameter),
+             ("Charge.capture and the deprecated POST /v1/charges/{id}/refund", legacy_charge_capture_and_refund),
+             ("RateLimitError when the clone's rate limits are on", rate_limited)]
 for name, fn in scenarios:
     check(name, fn)
 

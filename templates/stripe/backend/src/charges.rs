@@ -8,7 +8,8 @@ use crate::dispatch::routes;
 use crate::error::{ApiError, ApiResult};
 use crate::kinds::{CHARGE, PAYMENT_INTENT, REFUND};
 use crate::model::balance;
-use crate::params::{Takes, apply_metadata, at_least, unserved};
+use crate::model::intent::capture;
+use crate::params::{Params, Takes, apply_metadata, at_least, unserved};
 use crate::shapes::TRACKED_SHIPPING;
 use asym_kit::Kit;
 
@@ -18,6 +19,8 @@ pub(crate) fn routes() -> Router<Kit> {
         "/v1/charges" => post(create_charge), get(list_charges);
         "/v1/charges/search" => get(CHARGE.search), post(update_charge, 1);
         "/v1/charges/{id}" => get(CHARGE.retrieve, 1), post(update_charge, 1);
+        "/v1/charges/{id}/capture" => post(capture_charge, 1);
+        "/v1/charges/{id}/refund" => post(refund_charge, 1);
         "/v1/refunds" => post(create_refund), get(list_refunds);
         "/v1/refunds/{id}" => get(REFUND.retrieve, 1), post(update_refund, 1);
         "/v1/refunds/{id}/cancel" => post(cancel_refund, 1);
@@ -117,7 +120,16 @@ pub(crate) async fn create_refund(cx: &mut Cx<'_>) -> ApiResult {
         }
     };
     // Stripe names the charge's id, not the parameter, when it knows no such charge.
-    let mut charge = CHARGE.lock_named(cx, &charge_id, "id").await?;
+    let charge = CHARGE.lock_named(cx, &charge_id, "id").await?;
+    Ok(refund(cx, charge, &params).await?.0)
+}
+
+/// Refunds `charge` (locked) by the request's `amount` (what remains when absent), `reason`
+/// and `metadata`: the refund and its balance transaction are stored, the charge's
+/// `amount_refunded` and `refunded` follow, `refund.created` and `charge.refunded` are
+/// emitted. The refund and the charge, as saved.
+async fn refund(cx: &Cx<'_>, mut charge: Value, params: &Params) -> ApiResult<(Value, Value)> {
+    let charge_id = charge["id"].as_str().unwrap_or_default().to_owned();
     if charge["status"] != "succeeded" {
         return Err(ApiError::invalid_param(
             "charge",
@@ -182,7 +194,7 @@ pub(crate) async fn create_refund(cx: &mut Cx<'_>) -> ApiResult {
         "status": "succeeded",
         "transfer_reversal": null,
     });
-    apply_metadata(&mut refund, &params)?;
+    apply_metadata(&mut refund, params)?;
     refund["balance_transaction"] = json!(balance::refunded(cx, &refund).await?);
     cx.insert(seq, &refund)?;
     let before = charge.clone();
@@ -191,7 +203,69 @@ pub(crate) async fn create_refund(cx: &mut Cx<'_>) -> ApiResult {
     cx.save(&charge)?;
     cx.emit("refund.created", &refund, None).await?;
     cx.emit_changed("charge.refunded", &before, &charge).await?;
-    Ok(refund)
+    Ok((refund, charge))
+}
+
+/// What the legacy `POST /v1/charges/{id}/refund` takes: a refund's parameters but `charge`
+/// (the path names it) and `payment_intent`.
+#[rustfmt::skip]
+const CHARGE_REFUND: Takes = Takes {
+    route: "charge refunds",
+    serves: &[&["amount", "reason", "metadata"]],
+    refuses: &[&[
+        "instructions_email", "payment_intent", "refund_application_fee", "reverse_transfer",
+    ]],
+    nested: &[],
+};
+
+/// `POST /v1/charges/{id}/refund`, the deprecated form of creating a refund of charge `id`
+/// (`amount`, `reason`, `metadata`): the same refund, answered with the charge.
+pub(crate) async fn refund_charge(cx: &mut Cx<'_>, id: &str) -> ApiResult {
+    let (params, charge) = CHARGE.for_update(cx, id, &CHARGE_REFUND).await?;
+    Ok(refund(cx, charge, &params).await?.1)
+}
+
+/// What `POST /v1/charges/{id}/capture` takes.
+#[rustfmt::skip]
+const CHARGE_CAPTURE: Takes = Takes {
+    route: "charge captures",
+    serves: &[&["amount", "receipt_email"]],
+    refuses: &[&[
+        "application_fee", "application_fee_amount", "statement_descriptor",
+        "statement_descriptor_suffix", "transfer_data", "transfer_group",
+    ]],
+    nested: &[],
+};
+
+/// `POST /v1/charges/{id}/capture` (`amount`, `receipt_email`), the Charges API's capture of
+/// an uncaptured charge: its payment intent is captured as `POST
+/// /v1/payment_intents/{id}/capture` captures it, and the charge answered. A charge captured
+/// already is Stripe's `charge_already_captured` ("Charge ch_… has already been captured.", as
+/// recorded), one whose payment intent was canceled `charge_expired_for_capture`.
+pub(crate) async fn capture_charge(cx: &mut Cx<'_>, id: &str) -> ApiResult {
+    let (params, charge) = CHARGE.for_update(cx, id, &CHARGE_CAPTURE).await?;
+    let intent = charge["payment_intent"].as_str().unwrap_or_default();
+    let mut intent = PAYMENT_INTENT.lock_named(cx, intent, "id").await?;
+    if charge["captured"] == true {
+        let said = format!("Charge {id} has already been captured.");
+        return Err(ApiError::invalid(said).code("charge_already_captured"));
+    }
+    if intent["status"] == "canceled" {
+        let said = "The charge cannot be captured as the authorization has expired.";
+        return Err(ApiError::invalid(said).code("charge_expired_for_capture"));
+    }
+    if intent["status"] != "requires_capture" {
+        let said = format!("Charge {id} cannot be captured: it did not succeed.");
+        return Err(ApiError::invalid(said));
+    }
+    let before = intent.clone();
+    let amount = params.int("amount")?;
+    let mut charge = capture(cx, (&before, &mut intent), amount, "amount").await?;
+    if let Some(email) = params.nullable("receipt_email")? {
+        charge["receipt_email"] = email;
+        cx.save(&charge)?;
+    }
+    Ok(charge)
 }
 
 /// Currencies without a minor unit (Stripe's zero-decimal currencies).

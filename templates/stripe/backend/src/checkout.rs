@@ -5,11 +5,11 @@ use serde_json::{Map, Value, json};
 
 use crate::cx::{Cx, allow_paging};
 use crate::dispatch::routes;
-use crate::error::{ApiError, ApiResult, MAX_AMOUNT};
+use crate::error::{ApiError, ApiResult};
 use crate::kinds::{CHECKOUT_SESSION, CUSTOMER, PRICE, PRODUCT};
 use crate::model::subscription::quantity_at;
 use crate::model::{price, tax};
-use crate::params::{Takes, apply_metadata, string_at};
+use crate::params::{Takes, apply_metadata, line_amount, string_at};
 use crate::shapes::ITEM_RECURRING;
 use asym_kit::Kit;
 
@@ -156,7 +156,7 @@ pub(crate) async fn create_session(cx: &mut Cx<'_>) -> ApiResult {
         sum("amount_total"),
     );
     let (id, seq) = cx.new_id("cs_test_").await?;
-    let expires_at = params.int("expires_at")?.unwrap_or(cx.now + 86_400);
+    let expires_at = params.timestamp("expires_at")?.unwrap_or(cx.now + 86_400);
     let public = cx.kit.config().public_url.clone();
     let mut session = json!({
         "id": id,
@@ -277,10 +277,7 @@ async fn line_item(
     let unit = price["unit_amount"].as_i64().unwrap_or(0);
     // A session pays its total in one payment: a line above Stripe's largest is refused
     // rather than overflowing.
-    let subtotal = unit
-        .checked_mul(quantity)
-        .filter(|amount| *amount <= MAX_AMOUNT)
-        .ok_or_else(|| ApiError::too_large(&format!("{param}[quantity]")))?;
+    let subtotal = line_amount(unit, quantity, &format!("{param}[quantity]"))?;
     let (inclusive, exclusive) = tax::on_amount(&rates, subtotal);
     let description = match cx
         .get_any(price["product"].as_str().unwrap_or_default())

@@ -7,10 +7,12 @@ use serde_json::{Value, json};
 
 use crate::cx::{Cx, Filter, allow_with};
 use crate::dispatch::routes;
-use crate::error::{ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult, MAX_AMOUNT};
 use crate::kinds::{COUPON, CUSTOMER, PROMOTION_CODE};
 use crate::model::discount::coupon_valid;
-use crate::params::{Params, Takes, apply_metadata, bool_at, hash_at, int_at, string_at};
+use crate::params::{
+    MAX_MONTHS, Params, Takes, amount_at, apply_metadata, at_least_was, bool_at, hash_at, string_at,
+};
 use asym_kit::Kit;
 
 /// Coupons and promotion codes: the `/v1` routes this module serves.
@@ -54,14 +56,11 @@ fn percent_off(params: &Params) -> ApiResult<Option<f64>> {
     Ok(Some(percent))
 }
 
-/// A positive integer parameter (`max_redemptions`, `duration_in_months`, `amount_off`).
-fn positive(params: &Params, key: &str) -> ApiResult<Option<i64>> {
-    match params.int(key)? {
-        Some(n) if n < 1 => Err(ApiError::invalid_param(
-            key,
-            format!("This value must be greater than or equal to 1 (it currently is '{n}')."),
-        )
-        .code("parameter_invalid_integer")),
+/// A positive integer parameter of at most `max` (`max_redemptions`, `duration_in_months`,
+/// `amount_off`).
+fn positive(params: &Params, key: &str, max: i64) -> ApiResult<Option<i64>> {
+    match params.int_within(key, (i64::MIN, max))? {
+        Some(n) if n < 1 => Err(at_least_was(key, 1, n)),
         n => Ok(n),
     }
 }
@@ -69,7 +68,7 @@ fn positive(params: &Params, key: &str) -> ApiResult<Option<i64>> {
 /// The coupon a create request describes, checked as Stripe checks it.
 fn new_coupon(cx: &Cx<'_>, params: &Params, id: &str) -> ApiResult<Value> {
     let percent = percent_off(params)?;
-    let amount = positive(params, "amount_off")?;
+    let amount = positive(params, "amount_off", MAX_AMOUNT)?;
     let currency = params.str("currency")?.filter(|s| !s.is_empty());
     match (percent, amount) {
         (None, None) => {
@@ -94,7 +93,7 @@ fn new_coupon(cx: &Cx<'_>, params: &Params, id: &str) -> ApiResult<Value> {
     let duration = params
         .one_of("duration", &["once", "repeating", "forever"])?
         .unwrap_or("once");
-    let months = positive(params, "duration_in_months")?;
+    let months = positive(params, "duration_in_months", MAX_MONTHS)?;
     match (duration, months) {
         ("repeating", None) => return Err(ApiError::missing("duration_in_months")),
         ("once" | "forever", Some(_)) => {
@@ -105,7 +104,7 @@ fn new_coupon(cx: &Cx<'_>, params: &Params, id: &str) -> ApiResult<Value> {
         }
         _ => {}
     }
-    let redeem_by = params.int("redeem_by")?;
+    let redeem_by = params.timestamp("redeem_by")?;
     if redeem_by.is_some_and(|by| by <= cx.now) {
         return Err(ApiError::invalid_param(
             "redeem_by",
@@ -128,7 +127,7 @@ fn new_coupon(cx: &Cx<'_>, params: &Params, id: &str) -> ApiResult<Value> {
         "duration": duration,
         "duration_in_months": months,
         "livemode": false,
-        "max_redemptions": positive(params, "max_redemptions")?,
+        "max_redemptions": positive(params, "max_redemptions", i64::MAX)?,
         "metadata": {},
         "name": params.str("name")?.filter(|s| !s.is_empty()),
         "percent_off": percent,
@@ -274,7 +273,7 @@ fn restrictions(params: &Params) -> ApiResult<Value> {
         let at = format!("restrictions[{key}]");
         match key.as_str() {
             "first_time_transaction" => out[key.as_str()] = json!(bool_at(Some(value), &at)?),
-            "minimum_amount" => out[key.as_str()] = json!(int_at(Some(value), &at)?),
+            "minimum_amount" => out[key.as_str()] = json!(amount_at(Some(value), &at, 0)?),
             "minimum_amount_currency" => {
                 out[key.as_str()] = json!(string_at(Some(value), &at)?.map(str::to_lowercase));
             }
@@ -336,7 +335,7 @@ pub(crate) async fn create_promotion_code(cx: &mut Cx<'_>) -> ApiResult {
         Some(c) => Some(CUSTOMER.named(cx, c, "customer").await?["id"].clone()),
         None => None,
     };
-    let expires_at = params.int("expires_at")?;
+    let expires_at = params.timestamp("expires_at")?;
     if let (Some(at), Some(by)) = (expires_at, coupon["redeem_by"].as_i64())
         && at > by
     {
@@ -345,7 +344,7 @@ pub(crate) async fn create_promotion_code(cx: &mut Cx<'_>) -> ApiResult {
             "The promotion code's `expires_at` may not be after the coupon's `redeem_by`.",
         ));
     }
-    let max = positive(&params, "max_redemptions")?;
+    let max = positive(&params, "max_redemptions", i64::MAX)?;
     if let (Some(max), Some(limit)) = (max, coupon["max_redemptions"].as_i64())
         && max > limit
     {

@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 
 use crate::cx::{Cx, allow_with, list_filters};
 use crate::dispatch::routes;
-use crate::error::{ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult, MAX_AMOUNT};
 use crate::kinds::{CUSTOMER, CUSTOMER_BALANCE_TRANSACTION};
 use crate::model::customer_balance::{Entry, record};
 use crate::params::apply_metadata;
@@ -28,7 +28,7 @@ pub(crate) async fn create(cx: &mut Cx<'_>, customer: &str) -> ApiResult {
         .allow(&["amount", "currency", "description", "metadata"])?;
     let params = cx.params.clone();
     let amount = params
-        .int("amount")?
+        .amount("amount", -MAX_AMOUNT)?
         .ok_or_else(|| ApiError::missing("amount"))?;
     let currency = params.required("currency")?;
     let mut customer = CUSTOMER.lock(cx, customer).await?;

@@ -5,12 +5,12 @@ use serde_json::{Value, json};
 
 use crate::cx::{Cx, Filter, allow_with};
 use crate::dispatch::routes;
-use crate::error::{ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult, MAX_AMOUNT};
 use crate::kinds::{CUSTOMER, TEST_CLOCK};
 use crate::model::customer_balance::{self, Entry};
 use crate::model::subscription::customer_now;
 use crate::model::{discount, method};
-use crate::params::{Nested, Params, Takes, apply_metadata};
+use crate::params::{MAX_INVOICE_SEQUENCE, Nested, Params, Takes, apply_metadata};
 use crate::shapes::{ADDRESS, SHIPPING};
 use asym_kit::Kit;
 
@@ -117,7 +117,7 @@ fn apply(customer: &mut Value, params: &Params) -> ApiResult<()> {
     if let Some(prefix) = params.str("invoice_prefix")? {
         customer["invoice_prefix"] = json!(prefix.to_uppercase());
     }
-    if let Some(n) = params.int("next_invoice_sequence")? {
+    if let Some(n) = params.int_within("next_invoice_sequence", (1, MAX_INVOICE_SEQUENCE))? {
         customer["next_invoice_sequence"] = json!(n);
     }
     apply_metadata(customer, params)
@@ -131,7 +131,7 @@ async fn set_balance(
     params: &Params,
     kind: &str,
 ) -> ApiResult<()> {
-    let Some(balance) = params.int("balance")? else {
+    let Some(balance) = params.amount("balance", -MAX_AMOUNT)? else {
         return Ok(());
     };
     let amount = balance - customer["balance"].as_i64().unwrap_or(0);

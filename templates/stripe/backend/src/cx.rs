@@ -362,22 +362,10 @@ impl<'a> Cx<'a> {
     pub(crate) fn limit(&self) -> ApiResult<i64> {
         let limit = self.params.int("limit")?.unwrap_or(10);
         if limit < 1 {
-            return Err(ApiError::invalid_param(
-                "limit",
-                format!(
-                    "This value must be greater than or equal to 1 (it currently is '{limit}')."
-                ),
-            )
-            .code("parameter_invalid_integer"));
+            return Err(crate::params::at_least_was("limit", 1, limit));
         }
         if limit > 100 {
-            return Err(ApiError::invalid_param(
-                "limit",
-                format!(
-                    "This value must be less than or equal to 100 (it currently is '{limit}')."
-                ),
-            )
-            .code("parameter_invalid_integer"));
+            return Err(crate::params::at_most("limit", 100, limit));
         }
         Ok(limit)
     }

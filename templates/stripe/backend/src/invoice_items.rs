@@ -6,13 +6,14 @@ use serde_json::{Value, json};
 
 use crate::cx::{Cx, allow_with};
 use crate::dispatch::routes;
-use crate::error::{ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult, MAX_AMOUNT};
 use crate::invoices::{for_customer, push_item_line};
 use crate::kinds::{INVOICE, INVOICE_ITEM, PRICE};
 use crate::model::intent::currency;
 use crate::model::invoice::{item_line, total};
+use crate::model::subscription::quantity_at;
 use crate::model::tax;
-use crate::params::{Nested, Params, Takes, apply_metadata, int_at, string_at};
+use crate::params::{Nested, Params, Takes, apply_metadata, line_amount, string_at, timestamp_at};
 use asym_kit::Kit;
 
 /// Invoice items: the `/v1` routes this module serves.
@@ -67,7 +68,7 @@ const ITEM_UPDATE: Takes = Takes {
 /// `POST /v1/invoiceitems` (`customer`, `amount` + `currency` or `price`, `quantity`, `invoice`).
 pub(crate) async fn create_invoice_item(cx: &mut Cx<'_>) -> ApiResult {
     let (params, customer_id, customer, now) = for_customer(cx, &ITEM_CREATE).await?;
-    let quantity = params.int("quantity")?.unwrap_or(1);
+    let quantity = quantity_at(params.get("quantity"), "quantity")?.unwrap_or(1);
     let (price, unit, currency) = match named_price(&params)? {
         Some((price_id, param)) => {
             let price = PRICE.named(cx, price_id, param).await?;
@@ -77,10 +78,9 @@ pub(crate) async fn create_invoice_item(cx: &mut Cx<'_>) -> ApiResult {
         }
         None => {
             let currency = currency(&params)?;
-            let unit = match (params.int("amount")?, params.int("unit_amount")?) {
-                (Some(amount), _) => amount / quantity.max(1),
-                (None, Some(unit)) => unit,
-                (None, None) => return Err(ApiError::missing("amount")),
+            let unit = match given_unit(&params, quantity)? {
+                Some(unit) => unit,
+                None => return Err(ApiError::missing("amount")),
             };
             (Value::Null, unit, currency)
         }
@@ -91,7 +91,7 @@ pub(crate) async fn create_invoice_item(cx: &mut Cx<'_>) -> ApiResult {
     let mut item = json!({
         "id": id,
         "object": "invoiceitem",
-        "amount": unit * quantity,
+        "amount": line_amount(unit, quantity, "quantity")?,
         "currency": currency,
         "customer": customer_id,
         "date": now,
@@ -114,7 +114,7 @@ pub(crate) async fn create_invoice_item(cx: &mut Cx<'_>) -> ApiResult {
     });
     apply_terms(&mut item, &params)?;
     if let Some(invoice_id) = params.str("invoice")?.filter(|s| !s.is_empty()) {
-        let mut invoice = INVOICE.lock(cx, invoice_id).await?;
+        let mut invoice = INVOICE.lock_named(cx, invoice_id, "invoice").await?;
         if invoice["status"] != "draft" {
             return Err(not_editable());
         }
@@ -152,12 +152,26 @@ fn apply_terms(item: &mut Value, params: &Params) -> ApiResult<()> {
     }
     if let Some(period) = params.hash("period")? {
         for key in ["start", "end"] {
-            if let Some(at) = int_at(period.get(key), &format!("period[{key}]"))? {
+            if let Some(at) = timestamp_at(period.get(key), &format!("period[{key}]"))? {
                 item["period"][key] = json!(at);
             }
         }
     }
     apply_metadata(item, params)
+}
+
+/// The unit amount a create or update gives: `amount` (the line's, shared among `quantity`) or
+/// `unit_amount`, each within Stripe's eight digits (a credit negative); `None` for neither.
+fn given_unit(params: &Params, quantity: i64) -> ApiResult<Option<i64>> {
+    Ok(
+        match (
+            params.amount("amount", -MAX_AMOUNT)?,
+            params.amount("unit_amount", -MAX_AMOUNT)?,
+        ) {
+            (Some(amount), _) => Some(amount / quantity.max(1)),
+            (None, unit) => unit,
+        },
+    )
 }
 
 /// Stripe's refusal to change what a finalized invoice bills.
@@ -209,8 +223,7 @@ pub(crate) async fn update_invoice_item(cx: &mut Cx<'_>, id: &str) -> ApiResult 
     let params = cx.params.clone();
     let (mut item, invoice) = editable_item(cx, id).await?;
     let before = item.clone();
-    let quantity = params
-        .int("quantity")?
+    let quantity = quantity_at(params.get("quantity"), "quantity")?
         .or_else(|| item["quantity"].as_i64())
         .unwrap_or(1);
     if let Some((price_id, param)) = named_price(&params)? {
@@ -218,15 +231,14 @@ pub(crate) async fn update_invoice_item(cx: &mut Cx<'_>, id: &str) -> ApiResult 
         item["unit_amount"] = price["unit_amount"].clone();
         item["price"] = price;
     }
-    let unit = match (params.int("amount")?, params.int("unit_amount")?) {
-        (Some(amount), _) => amount / quantity.max(1),
-        (None, Some(unit)) => unit,
-        (None, None) => item["unit_amount"].as_i64().unwrap_or(0),
+    let unit = match given_unit(&params, quantity)? {
+        Some(unit) => unit,
+        None => item["unit_amount"].as_i64().unwrap_or(0),
     };
     item["quantity"] = json!(quantity);
     item["unit_amount"] = json!(unit);
     item["unit_amount_decimal"] = json!(unit.to_string());
-    item["amount"] = json!(unit * quantity);
+    item["amount"] = json!(line_amount(unit, quantity, "quantity")?);
     apply_terms(&mut item, &params)?;
     if let Some(rates) = tax::rates(cx, params.get("tax_rates"), "tax_rates").await? {
         item["tax_rates"] = json!(rates);

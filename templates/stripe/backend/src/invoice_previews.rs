@@ -13,9 +13,11 @@ use crate::invoices::{delete_invoice, page_lines, update_invoice};
 use crate::kinds::{CUSTOMER, INVOICE, PRICE, SUBSCRIPTION};
 use crate::model::invoice::preview;
 use crate::model::proration::{self, Behavior};
-use crate::model::subscription::{customer_now, interval_of_items, plan_of, subscription_active};
+use crate::model::subscription::{
+    check_line, customer_now, interval_of_items, plan_of, quantity_at, subscription_active,
+};
 use crate::model::tax;
-use crate::params::{Nested, Params, Takes, bool_at, int_at, string_at, unserved};
+use crate::params::{Nested, Params, Takes, bool_at, string_at, unserved};
 use crate::shapes::{ADDRESS, SHIPPING};
 use asym_kit::Kit;
 
@@ -478,7 +480,7 @@ async fn change_items(
             Some(price) => Some(PRICE.named(cx, price, &format!("{at}[price]")).await?),
             None => None,
         };
-        let quantity = int_at(change.get("quantity"), &format!("{at}[quantity]"))?;
+        let quantity = quantity_at(change.get("quantity"), &format!("{at}[quantity]"))?;
         let deleted = bool_at(change.get("deleted"), &format!("{at}[deleted]"))?.unwrap_or(false);
         let rates = tax::rates(cx, change.get("tax_rates"), &format!("{at}[tax_rates]")).await?;
         match string_at(change.get("id"), &format!("{at}[id]"))? {
@@ -504,15 +506,16 @@ async fn change_items(
                 if let Some(rates) = rates {
                     items[pos]["tax_rates"] = json!(rates);
                 }
+                check_line(&items[pos], &format!("{at}[quantity]"))?;
             }
             None => {
                 let price = price.ok_or_else(|| ApiError::missing(&format!("{at}[price]")))?;
-                items.push(
-                    json!({"id": null, "object": "subscription_item", "metadata": {},
+                let item = json!({"id": null, "object": "subscription_item", "metadata": {},
                                   "plan": plan_of(&price), "price": price,
                                   "quantity": quantity.unwrap_or(1),
-                                  "tax_rates": rates.unwrap_or_default()}),
-                );
+                                  "tax_rates": rates.unwrap_or_default()});
+                check_line(&item, &format!("{at}[quantity]"))?;
+                items.push(item);
             }
         }
     }

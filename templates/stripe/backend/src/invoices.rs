@@ -13,7 +13,7 @@ use crate::model::invoice::{
 };
 use crate::model::subscription::{customer_now, default_method};
 use crate::model::{customer_balance, discount, tax};
-use crate::params::{Params, Takes, apply_metadata};
+use crate::params::{MAX_DAYS_UNTIL_DUE, Params, Takes, apply_metadata};
 use asym_kit::Kit;
 
 /// Invoices: the `/v1` routes this module serves.
@@ -133,7 +133,7 @@ async fn apply_invoice(cx: &Cx<'_>, invoice: &mut Value, params: &Params) -> Api
     if let Some(method) = params.one_of("collection_method", &methods)? {
         invoice["collection_method"] = json!(method);
     }
-    let days = params.int("days_until_due")?;
+    let days = params.int_within("days_until_due", (0, MAX_DAYS_UNTIL_DUE))?;
     if let Some(days) = days {
         invoice["days_until_due"] = json!(days);
     }

@@ -16,7 +16,9 @@ pub(crate) struct Kind {
     pub(crate) object: &'static str,
     /// The noun of its `No such <noun>` error.
     noun: &'static str,
-    /// The parameter that error names when the id comes from the request path.
+    /// The parameter that error names when the id comes from the request path: `id`, as
+    /// recorded from Stripe for customers, charges and invoices (whatever its path calls the
+    /// id), except the intents' `intent` (recorded for payment intents); `""` for none.
     param: &'static str,
     /// Its search's resource name (`customers`) and the fields a query may name.
     search: (&'static str, &'static [&'static str]),
@@ -52,7 +54,7 @@ pub(crate) const CUSTOMER: Kind =
 pub(crate) const PRODUCT: Kind = searchable("product", "id", "products",
     &["active", "created", "description", "name", "shippable", "url"]);
 #[rustfmt::skip]
-pub(crate) const PRICE: Kind = searchable("price", "price", "prices",
+pub(crate) const PRICE: Kind = searchable("price", "id", "prices",
     &["active", "created", "currency", "lookup_key", "product", "type"]);
 pub(crate) const PAYMENT_METHOD: Kind = kind("payment_method", "PaymentMethod", "");
 #[rustfmt::skip]
@@ -66,31 +68,28 @@ pub(crate) const REFUND: Kind = kind("refund", "refund", "id");
 #[rustfmt::skip]
 pub(crate) const BALANCE_TRANSACTION: Kind =
     kind("balance_transaction", "balance transaction", "id");
-pub(crate) const SETUP_INTENT: Kind = kind("setup_intent", "setup_intent", "intent");
+pub(crate) const SETUP_INTENT: Kind = kind("setup_intent", "setupintent", "intent");
 #[rustfmt::skip]
 pub(crate) const SUBSCRIPTION: Kind = searchable("subscription", "id", "subscriptions",
     &["created", "status", "customer", "current_period_end", "current_period_start",
       "canceled_at"]);
 #[rustfmt::skip]
-pub(crate) const INVOICE: Kind = searchable("invoice", "invoice", "invoices",
+pub(crate) const INVOICE: Kind = searchable("invoice", "id", "invoices",
     &["created", "currency", "customer", "number", "status", "subscription", "total"]);
 pub(crate) const INVOICE_ITEM: Kind = kind("invoiceitem", "invoiceitem", "id");
-pub(crate) const TEST_CLOCK: Kind = kind(
-    "test_helpers.test_clock",
-    "test_helpers.test_clock",
-    "test_clock",
-);
-pub(crate) const COUPON: Kind = kind("coupon", "coupon", "coupon");
+pub(crate) const TEST_CLOCK: Kind =
+    kind("test_helpers.test_clock", "test_helpers.test_clock", "id");
+pub(crate) const COUPON: Kind = kind("coupon", "coupon", "id");
 #[rustfmt::skip]
 pub(crate) const PROMOTION_CODE: Kind =
-    kind("promotion_code", "promotion code", "promotion_code");
-pub(crate) const TAX_RATE: Kind = kind("tax_rate", "tax rate", "tax_rate");
+    kind("promotion_code", "promotion code", "id");
+pub(crate) const TAX_RATE: Kind = kind("tax_rate", "tax rate", "id");
 pub(crate) const CUSTOMER_BALANCE_TRANSACTION: Kind = kind(
     "customer_balance_transaction",
     "customer balance transaction",
-    "transaction",
+    "id",
 );
-pub(crate) const CHECKOUT_SESSION: Kind = kind("checkout.session", "checkout.session", "session");
+pub(crate) const CHECKOUT_SESSION: Kind = kind("checkout.session", "checkout.session", "id");
 pub(crate) const EVENT: Kind = kind("event", "event", "id");
 pub(crate) const WEBHOOK_ENDPOINT: Kind = kind("webhook_endpoint", "webhook endpoint", "id");
 

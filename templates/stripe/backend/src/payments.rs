@@ -6,11 +6,11 @@ use serde_json::{Value, json};
 use crate::cx::Cx;
 use crate::dispatch::routes;
 use crate::error::{ApiError, ApiResult, MAX_AMOUNT};
-use crate::kinds::{CHARGE, CUSTOMER, PAYMENT_INTENT, PAYMENT_METHOD};
+use crate::kinds::{CUSTOMER, PAYMENT_INTENT, PAYMENT_METHOD};
 use crate::model::intent::{
-    Attempted, How, attempt, currency, method_types, new_intent, requested_three_d_secure,
+    Attempted, How, attempt, capture, currency, method_types, new_intent, requested_three_d_secure,
 };
-use crate::model::{balance, method};
+use crate::model::method;
 use crate::params::{Nested, Params, Takes, apply_metadata, string_at, unserved};
 use crate::shapes::{AUTOMATIC_PAYMENT_METHODS, OTHER_TYPES, TRACKED_SHIPPING};
 use asym_kit::Kit;
@@ -459,41 +459,9 @@ pub(crate) async fn capture_intent(cx: &mut Cx<'_>, id: &str) -> ApiResult {
         return Err(unexpected_state(&intent, "capture", &["requires_capture"]));
     }
     let before = intent.clone();
-    let capturable = intent["amount_capturable"].as_i64().unwrap_or(0);
-    let amount = params.int("amount_to_capture")?.unwrap_or(capturable);
-    if amount > capturable || amount < 1 {
-        return Err(ApiError::invalid_param(
-            "amount_to_capture",
-            format!(
-                "The amount to capture ({amount}) must be between 1 and the amount capturable ({capturable})."
-            ),
-        ));
-    }
     apply_metadata(&mut intent, &params)?;
-    let charge_id = intent["latest_charge"]
-        .as_str()
-        .unwrap_or_default()
-        .to_owned();
-    let mut charge = CHARGE.lock_named(cx, &charge_id, "charge").await?;
-    let charge_before = charge.clone();
-    charge["captured"] = json!(true);
-    charge["amount_captured"] = json!(amount);
-    let method = charge["payment_method"].as_str().unwrap_or_default();
-    let method = cx.get("payment_method", method, false).await?;
-    let transaction = balance::charged(cx, &charge, &method.unwrap_or(Value::Null), amount).await?;
-    charge["balance_transaction"] = json!(transaction);
-    if amount < capturable {
-        charge["amount_refunded"] = json!(capturable - amount);
-    }
-    cx.save(&charge)?;
-    intent["status"] = json!("succeeded");
-    intent["amount_capturable"] = json!(0);
-    intent["amount_received"] = json!(amount);
-    cx.save(&intent)?;
-    cx.emit_changed("charge.captured", &charge_before, &charge)
-        .await?;
-    cx.emit_changed("payment_intent.succeeded", &before, &intent)
-        .await?;
+    let amount = params.int("amount_to_capture")?;
+    capture(cx, (&before, &mut intent), amount, "amount_to_capture").await?;
     Ok(intent)
 }
 

@@ -15,7 +15,9 @@ use crate::model::invoice::{pay, subscription_invoice};
 use crate::model::proration;
 use crate::model::subscription::{customer_now, default_method, new_item, set_period};
 use crate::model::{discount, tax};
-use crate::params::{Nested, Params, Takes, apply_metadata, string_at};
+use crate::params::{
+    MAX_DAYS_UNTIL_DUE, MAX_TRIAL_DAYS, Nested, Params, Takes, apply_metadata, string_at,
+};
 use crate::shapes::{DISCOUNT, ITEM_PRICE_DATA};
 use asym_kit::Kit;
 
@@ -220,7 +222,7 @@ pub(crate) async fn create_subscription(cx: &mut Cx<'_>) -> ApiResult {
             format!("Invalid collection_method: {collection}"),
         ));
     }
-    let days_until_due = params.int("days_until_due")?;
+    let days_until_due = params.int_within("days_until_due", (0, MAX_DAYS_UNTIL_DUE))?;
     if collection == "send_invoice" && days_until_due.is_none() {
         return Err(ApiError::missing("days_until_due"));
     }
@@ -245,9 +247,9 @@ pub(crate) async fn create_subscription(cx: &mut Cx<'_>) -> ApiResult {
     };
     let trial_end = match params.str("trial_end")? {
         Some("now") | None => None,
-        Some(_) => params.int("trial_end")?,
+        Some(_) => params.timestamp("trial_end")?,
     };
-    let trial_days = params.int("trial_period_days")?;
+    let trial_days = params.int_within("trial_period_days", (0, MAX_TRIAL_DAYS))?;
     let trial_end = match (trial_end, trial_days) {
         (Some(end), _) => {
             if end <= now {
@@ -468,7 +470,7 @@ impl Cycle {
                     "trial_end=now ends a trial, and this subscription is not trialing.",
                 ));
             }
-            Some(_) => params.int("trial_end")?,
+            Some(_) => params.timestamp("trial_end")?,
         };
         if anchor_now && (trialing || trial.is_some()) {
             return Err(ApiError::invalid_param(
@@ -559,7 +561,7 @@ fn collection_method(params: &Params, sub: &mut Value) -> ApiResult<()> {
         sub["collection_method"] = json!(method);
         sub["days_until_due"] = Value::Null;
     }
-    if let Some(days) = params.int("days_until_due")? {
+    if let Some(days) = params.int_within("days_until_due", (0, MAX_DAYS_UNTIL_DUE))? {
         sub["days_until_due"] = json!(days);
     }
     match (

@@ -9,7 +9,7 @@ use crate::dispatch::routes;
 use crate::error::{ApiError, ApiResult};
 use crate::kinds::TEST_CLOCK;
 use crate::model::subscription::advance_subscription;
-use crate::params::Takes;
+use crate::params::{MAX_TIMESTAMP, Takes};
 use asym_kit::Kit;
 
 /// Test clocks: the `/v1` routes this module serves.
@@ -31,7 +31,7 @@ pub(crate) async fn create_clock(cx: &mut Cx<'_>) -> ApiResult {
     })?;
     let frozen = cx
         .params
-        .int("frozen_time")?
+        .int_within("frozen_time", (i64::MIN, MAX_TIMESTAMP))?
         .ok_or_else(|| ApiError::missing("frozen_time"))?;
     if frozen < 0 {
         return Err(ApiError::invalid_param(
@@ -92,7 +92,7 @@ pub(crate) async fn advance_clock(cx: &mut Cx<'_>, id: &str) -> ApiResult {
     cx.params.allow(&["frozen_time"])?;
     let target = cx
         .params
-        .int("frozen_time")?
+        .int_within("frozen_time", (i64::MIN, MAX_TIMESTAMP))?
         .ok_or_else(|| ApiError::missing("frozen_time"))?;
     let mut clock = TEST_CLOCK.lock(cx, id).await?;
     let current = clock["frozen_time"].as_i64().unwrap_or(0);

@@ -10,7 +10,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::model::invoice::subscription_invoice;
 use crate::model::proration::{self, Behavior};
 use crate::model::subscription::{
-    collect, interval_of, interval_of_items, new_item, quantity_at, set_period,
+    check_line, collect, interval_of, interval_of_items, new_item, quantity_at, set_period,
 };
 use crate::model::tax;
 use crate::params::{Params, bool_at, merge_metadata, string_at};
@@ -70,6 +70,7 @@ pub(crate) async fn change_items(
                 if let Some(meta) = spec.get("metadata") {
                     merge_metadata(&mut current[position], meta)?;
                 }
+                check_line(&current[position], &format!("items[{index}][quantity]"))?;
             }
             None => current.push(new_item(cx, spec, index, id, now).await?),
         }

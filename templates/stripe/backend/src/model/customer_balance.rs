@@ -36,7 +36,11 @@ pub(crate) async fn record(
             ),
         ));
     }
-    let ending = customer["balance"].as_i64().unwrap_or(0) + entry.amount;
+    let ending = customer["balance"]
+        .as_i64()
+        .unwrap_or(0)
+        .checked_add(entry.amount)
+        .ok_or_else(|| ApiError::too_large("amount"))?;
     customer["balance"] = json!(ending);
     let now = crate::model::subscription::customer_now(cx, customer).await?;
     let (id, seq) = cx.new_id("cbtxn_").await?;

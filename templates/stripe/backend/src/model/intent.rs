@@ -6,6 +6,7 @@ use serde_json::{Value, json};
 use crate::cx::Cx;
 use crate::error::{ApiError, ApiResult};
 use crate::ids;
+use crate::kinds::CHARGE;
 use crate::model::card::{self, Decline, Step};
 use crate::model::{balance, method};
 use crate::params::{Params, hash_at, string_at};
@@ -419,4 +420,49 @@ pub(crate) fn method_types(params: &Params) -> ApiResult<Option<Vec<String>>> {
         ));
     }
     Ok(Some(vec!["card".to_owned()]))
+}
+
+/// Captures `amount` (all that is capturable when `None`) of `intent`, locked and
+/// `requires_capture`, whose state before the request changed it is `before`: its charge is
+/// captured with its balance transaction, what is not captured released as refunded, both are
+/// saved, and `charge.captured` and `payment_intent.succeeded` emitted. An amount outside 1
+/// and the capturable amount is refused naming `param`. The charge, as saved.
+pub(crate) async fn capture(
+    cx: &Cx<'_>,
+    (before, intent): (&Value, &mut Value),
+    amount: Option<i64>,
+    param: &str,
+) -> ApiResult<Value> {
+    let capturable = intent["amount_capturable"].as_i64().unwrap_or(0);
+    let amount = amount.unwrap_or(capturable);
+    if amount > capturable || amount < 1 {
+        return Err(ApiError::invalid_param(
+            param,
+            format!(
+                "The amount to capture ({amount}) must be between 1 and the amount capturable ({capturable})."
+            ),
+        ));
+    }
+    let charge_id = intent["latest_charge"].as_str().unwrap_or_default();
+    let mut charge = CHARGE.lock_named(cx, charge_id, "charge").await?;
+    let charge_before = charge.clone();
+    charge["captured"] = json!(true);
+    charge["amount_captured"] = json!(amount);
+    let method = charge["payment_method"].as_str().unwrap_or_default();
+    let method = cx.get("payment_method", method, false).await?;
+    let transaction = balance::charged(cx, &charge, &method.unwrap_or(Value::Null), amount).await?;
+    charge["balance_transaction"] = json!(transaction);
+    if amount < capturable {
+        charge["amount_refunded"] = json!(capturable - amount);
+    }
+    cx.save(&charge)?;
+    intent["status"] = json!("succeeded");
+    intent["amount_capturable"] = json!(0);
+    intent["amount_received"] = json!(amount);
+    cx.save(intent)?;
+    cx.emit_changed("charge.captured", &charge_before, &charge)
+        .await?;
+    cx.emit_changed("payment_intent.succeeded", before, intent)
+        .await?;
+    Ok(charge)
 }

@@ -3,8 +3,12 @@
 use serde_json::{Map, Value, json};
 
 use crate::cx::Cx;
+use crate::error::MAX_AMOUNT;
 use crate::error::{ApiError, ApiResult};
-use crate::params::{at_least, bool_at, int_at, merge_metadata, string_at};
+use crate::params::{
+    MAX_TRIAL_DAYS, amount_at, at_least, at_most, bool_at, int_at, int_within, merge_metadata,
+    string_at,
+};
 
 /// Builds and stores a price for `product` from `data` (the create parameters, or
 /// `default_price_data` / `price_data`).
@@ -26,17 +30,8 @@ pub(crate) async fn new_price(
         .ok_or_else(|| ApiError::missing(&name("currency")))?
         .to_lowercase();
     let unit_amount = match (data.get("unit_amount"), data.get("unit_amount_decimal")) {
-        (Some(v), _) => int_at(Some(v), &name("unit_amount"))?,
-        (None, Some(Value::String(d))) => Some(
-            d.parse::<f64>()
-                .map_err(|_| {
-                    ApiError::invalid_param(
-                        &name("unit_amount_decimal"),
-                        format!("Invalid decimal: {d}"),
-                    )
-                })?
-                .round() as i64,
-        ),
+        (Some(v), _) => amount_at(Some(v), &name("unit_amount"), 0)?,
+        (None, Some(Value::String(d))) => Some(decimal_amount(d, &name("unit_amount_decimal"))?),
         _ => None,
     };
     let Some(unit_amount) = unit_amount else {
@@ -48,9 +43,6 @@ pub(crate) async fn new_price(
         }
         return Err(ApiError::missing(&name("unit_amount")));
     };
-    if unit_amount < 0 {
-        return Err(at_least(&name("unit_amount"), 0));
-    }
     let recurring = match data.get("recurring") {
         None => Value::Null,
         Some(Value::Object(r)) => {
@@ -70,12 +62,19 @@ pub(crate) async fn new_price(
                     "Interval count must be at least 1.",
                 ));
             }
+            if count > longest_interval(interval) {
+                return Err(ApiError::invalid_param(
+                    &name("recurring[interval_count]"),
+                    "Invalid recurring[interval_count]: the longest interval allowed is three \
+                     years (3 years, 36 months, 156 weeks or 1095 days).",
+                ));
+            }
             json!({
                 "aggregate_usage": null,
                 "interval": interval,
                 "interval_count": count,
                 "meter": null,
-                "trial_period_days": int_at(r.get("trial_period_days"), "recurring[trial_period_days]")?,
+                "trial_period_days": int_within(r.get("trial_period_days"), &name("recurring[trial_period_days]"), (0, MAX_TRIAL_DAYS))?,
                 "usage_type": string_at(r.get("usage_type"), "recurring[usage_type]")?.unwrap_or("licensed"),
             })
         }
@@ -126,4 +125,31 @@ pub(crate) async fn new_price(
     cx.insert(seq, &price)?;
     cx.emit("price.created", &price, None).await?;
     Ok(price)
+}
+
+/// The most intervals of `interval` a price may bill at once: Stripe's three years.
+fn longest_interval(interval: &str) -> i64 {
+    match interval {
+        "day" => 1095,
+        "week" => 156,
+        "month" => 36,
+        _ => 3,
+    }
+}
+
+/// A `unit_amount_decimal`, rounded to the unit, within the bounds of a `unit_amount`.
+fn decimal_amount(decimal: &str, param: &str) -> ApiResult<i64> {
+    let value = decimal
+        .parse::<f64>()
+        .ok()
+        .filter(|v| v.is_finite())
+        .ok_or_else(|| ApiError::invalid_param(param, format!("Invalid decimal: {decimal}")))?
+        .round();
+    if value < 0.0 {
+        return Err(at_least(param, 0));
+    }
+    if value > MAX_AMOUNT as f64 {
+        return Err(at_most(param, MAX_AMOUNT, decimal));
+    }
+    Ok(value as i64)
 }

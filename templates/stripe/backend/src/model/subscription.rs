@@ -8,7 +8,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::kinds::{PRICE, PRODUCT};
 use crate::model::invoice::{pay, subscription_invoice};
 use crate::model::tax;
-use crate::params::{at_least, int_at, merge_metadata, string_at};
+use crate::params::{at_least, int_at, line_amount, merge_metadata, string_at};
 
 /// "now" for `customer`: its test clock's frozen time, or the wall clock.
 pub(crate) async fn customer_now(cx: &Cx<'_>, customer: &Value) -> ApiResult<i64> {
@@ -83,7 +83,15 @@ pub(crate) async fn new_item(
     if let Some(meta) = spec.get("metadata") {
         merge_metadata(&mut item, meta)?;
     }
+    check_line(&item, &format!("{param}[quantity]"))?;
     Ok(item)
+}
+
+/// That an item bills at most Stripe's largest amount a period (its price's unit amount times
+/// its quantity), else `amount_too_large` naming `param`, its quantity.
+pub(crate) fn check_line(item: &Value, param: &str) -> ApiResult<()> {
+    let unit = item["price"]["unit_amount"].as_i64().unwrap_or(0);
+    line_amount(unit, item["quantity"].as_i64().unwrap_or(1), param).map(drop)
 }
 
 /// An item's quantity, `param`: an integer of 0 or more.

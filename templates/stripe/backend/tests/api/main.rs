@@ -7,6 +7,7 @@
     reason = "helpers of tests: a failed unwrap is a failed test"
 )]
 
+mod amounts;
 mod bad_input;
 mod balance;
 mod cards;
@@ -17,6 +18,7 @@ mod discounts;
 mod invoice_items;
 mod invoices;
 mod limits;
+mod missing;
 mod previews;
 mod prorations;
 mod refunds;

@@ -76,3 +76,70 @@ async fn refund_refusals_are_in_stripes_words(stripe: asym::Stripe) {
     );
     expect_refusal(api.post("/v1/refunds/re_nope/cancel", &[]).await, MISSING);
 }
+
+#[asym::clone("stripe", seed = "basic")]
+async fn a_charge_is_captured_and_refunded_through_the_legacy_charge_routes(stripe: asym::Stripe) {
+    let api = Api::new(&stripe);
+    let held = api
+        .visa_intent("3000", &[("capture_method", "manual")])
+        .await;
+    let charge = held["latest_charge"].as_str().unwrap().to_owned();
+    let capture = format!("/v1/charges/{charge}/capture");
+    api.refused(&capture, &[("amount", "4000")], invalid("amount"))
+        .await;
+    let captured = api
+        .ok(
+            &capture,
+            &[("amount", "2500"), ("receipt_email", "jo@example.com")],
+        )
+        .await;
+    let got = (
+        captured["object"].as_str(),
+        captured["captured"].as_bool(),
+        captured["amount_captured"].as_i64(),
+        captured["amount_refunded"].as_i64(),
+        captured["receipt_email"].as_str(),
+    );
+    let want = (
+        Some("charge"),
+        Some(true),
+        Some(2500),
+        Some(500),
+        Some("jo@example.com"),
+    );
+    assert_eq!(got, want, "{captured}");
+    assert!(captured["balance_transaction"].is_string(), "{captured}");
+    let intent = api.current("/v1/payment_intents", id(&held)).await;
+    assert_eq!(intent["status"], "succeeded", "{intent}");
+    let again = api
+        .refused(&capture, &[], ("code", (400, "charge_already_captured")))
+        .await;
+    let said = format!("Charge {charge} has already been captured.");
+    assert_eq!(again["error"]["message"], said.as_str());
+
+    // The deprecated refund: a refund like POST /v1/refunds makes, answered with the charge.
+    let refund = format!("/v1/charges/{charge}/refund");
+    let form = [("amount", "1000"), ("reason", "requested_by_customer")];
+    let refunded = api.ok(&refund, &form).await;
+    let got = (
+        refunded["object"].as_str(),
+        refunded["amount_refunded"].as_i64(),
+        refunded["refunded"].as_bool(),
+    );
+    assert_eq!(got, (Some("charge"), Some(1500), Some(false)), "{refunded}");
+    let (_, refunds) = api.get("/v1/refunds", &[("charge", &charge)]).await;
+    let made = (data(&refunds).len(), data(&refunds)[0]["amount"].as_i64());
+    assert_eq!(made, (1, Some(1000)), "{refunds}");
+    assert_eq!(data(&refunds)[0]["reason"], "requested_by_customer");
+    let whole = api.ok(&refund, &[]).await;
+    assert_eq!(whole["refunded"], true, "{whole}");
+    api.refused(&refund, &[], invalid("charge")).await;
+    for path in ["/v1/charges/ch_nope/capture", "/v1/charges/ch_nope/refund"] {
+        let body = expect_refusal(api.post(path, &[]).await, MISSING);
+        assert_eq!(body["error"]["param"], "id", "{path}: {body}");
+    }
+    expect_refusal(
+        api.post(&refund, &[("charge", &charge)]).await,
+        ("code", (400, "parameter_unknown")),
+    );
+}
