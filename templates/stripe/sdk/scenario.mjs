@@ -647,6 +647,15 @@ await check('charges.capture and the deprecated POST /v1/charges/{id}/refund', a
   assert.deepEqual(refunds.data.map((r) => r.amount), [1000]);
 });
 
+await check("accounts.retrieve(): the keys' own account", async () => {
+  const account = await stripe.accounts.retrieve();
+  assert.ok(account.id.startsWith('acct_') && account.object === 'account');
+  assert.deepEqual([account.charges_enabled, account.default_currency], [true, 'usd']);
+  assert.equal((await stripe.accounts.retrieveCurrent()).id, account.id);
+  assert.equal((await stripe.accounts.retrieve(account.id)).id, account.id);
+  assert.deepEqual((await stripe.accounts.list()).data, []);
+});
+
 // The clone's admin surface, for set-up Stripe does outside its API: rate limits switched on.
 async function admin(path, body) {
   const reply = await fetch(`${process.env.STRIPE_API_BASE}/api/admin/${path}`, {

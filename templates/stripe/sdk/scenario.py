@@ -752,6 +752,15 @@ def legacy_charge_capture_and_refund():
     assert [r.amount for r in refunds.data] == [1000], refunds
 
 
+def own_account():
+    # What apps call to check their keys: the account itself, by no id or its own.
+    account = stripe.Account.retrieve()
+    assert account.id.startswith("acct_") and account.object == "account", account
+    assert (account.charges_enabled, account.default_currency) == (True, "usd"), account
+    assert stripe.Account.retrieve(account.id).id == account.id
+    assert stripe.Account.list().data == []
+
+
 def admin(path, body):
     """POSTs `body` to the clone's admin surface (set-up Stripe does outside its API)."""
     request = urllib.request.Request(
@@ -812,6 +821,7 @@ scenarios = [("customer → payment method → payment intent → refund", custo
              ("amounts near the limit: eight digits, amount_too_large for a line", amounts_near_the_limit),
              ("unknown ids: resource_missing naming id (intent for the intents)", unknown_ids_name_their_parameter),
              ("Charge.capture and the deprecated POST /v1/charges/{id}/refund", legacy_charge_capture_and_refund),
+             ("Account.retrieve(): the keys' own account", own_account),
              ("RateLimitError when the clone's rate limits are on", rate_limited)]
 for name, fn in scenarios:
     check(name, fn)

@@ -121,6 +121,12 @@ impl ApiError {
         .code("rate_limit")
     }
 
+    /// 403 `invalid_request_error` with `code`: a key that may not reach what it names
+    /// (`account_invalid`).
+    pub(crate) fn forbidden(code: &str, message: impl Into<String>) -> Self {
+        Self::new(StatusCode::FORBIDDEN, "invalid_request_error", message).code(code)
+    }
+
     /// Stripe's 400 `amount_too_large` for an amount, `param`, above [`MAX_AMOUNT`].
     pub(crate) fn too_large(param: &str) -> Self {
         Self::invalid_param(param, "Amount must be no more than $999,999.99")

@@ -32,6 +32,7 @@
 //! | stored object types (`Kind`: fetch, retrieve, list, search) | `kinds` |
 //! | the request pipeline (key, idempotency, transaction, expand) and `call!` | `dispatch` |
 //! | answers in the shape of the request's `Stripe-Version` | `version` |
+//! | the account (`GET /v1/account`) | `account` |
 //! | `POST /api/admin/provision` | `admin` |
 //! | `POST /api/admin/rate-limit`, 429 `rate_limit` | `ratelimit` |
 //!
@@ -39,6 +40,7 @@
 
 #![recursion_limit = "256"]
 
+mod account;
 mod admin;
 mod authenticate;
 mod balance;
@@ -85,6 +87,7 @@ use crate::error::ApiResult;
 /// `/api/health` and the admin guard.
 pub fn app(kit: Kit) -> Router {
     let routes = Router::new()
+        .merge(account::routes())
         .merge(customers::routes())
         .merge(customer_balance::routes())
         .merge(catalog::routes())

@@ -7,6 +7,7 @@
     reason = "helpers of tests: a failed unwrap is a failed test"
 )]
 
+mod account;
 mod amounts;
 mod bad_input;
 mod balance;
