@@ -243,6 +243,32 @@ await scenario("validation: a second relation of the same issues and type, a url
   await linear.deleteIssueLabel(label.id);
 });
 
+await scenario("issue filters: children, comments, attachments, subscribers, relation comparators, searchableContent; cycles and projects by their issues, isInCooldown", async () => {
+  const parent = await (await linear.createIssue({ teamId: ENG, title: "Filter parent", description: "Holds the QUARTZ token" })).issue;
+  const child = await (await linear.createIssue({ teamId: ENG, title: "Filter child", parentId: parent.id })).issue;
+  await linear.createComment({ issueId: child.id, body: "a comment only the child has" });
+  await linear.createAttachment({ issueId: parent.id, title: "Filter spec", url: "https://example.com/filter/spec" });
+  await linear.createIssueRelation({ issueId: parent.id, relatedIssueId: child.id, type: "blocks" });
+  const pair = { id: { in: [parent.id, child.id] } };
+  const picked = async (filter) => (await linear.issues({ filter: { ...pair, ...filter } })).nodes.map((i) => i.title).sort().join();
+  assert(await picked({ children: { length: { gt: 0 } } }) === "Filter parent", "children");
+  assert(await picked({ children: { some: { title: { eq: "Filter child" } } } }) === "Filter parent", "children some");
+  assert(await picked({ comments: { some: { body: { contains: "only the child" } } } }) === "Filter child", "comments");
+  assert(await picked({ attachments: { some: { title: { eq: "Filter spec" } } } }) === "Filter parent", "attachments");
+  assert(await picked({ hasBlockingRelations: { eq: true } }) === "Filter parent", "hasBlockingRelations");
+  assert(await picked({ hasBlockedByRelations: { eq: true } }) === "Filter child", "hasBlockedByRelations");
+  assert(await picked({ hasDuplicateRelations: { eq: true } }) === "", "hasDuplicateRelations");
+  assert(await picked({ searchableContent: { contains: "quartz" } }) === "Filter parent", "searchableContent");
+  assert(await picked({ subscribers: { some: { isMe: { eq: true } } } }) === "Filter child,Filter parent", "subscribers (the creator)");
+  assert(await picked({ subscribers: { some: { isMe: { eq: false } } } }) === "", "no one else subscribed");
+  const cycles = await linear.cycles({ filter: { isInCooldown: { eq: false }, issues: { some: { number: { eq: 1 } } } } });
+  assert(cycles.nodes.length === 1 && cycles.nodes[0].number === 1, "cycles by isInCooldown and their issues");
+  const projects = await linear.projects({ filter: { issues: { some: { number: { eq: 1 } } } } });
+  assert(projects.nodes.map((p) => p.name).join() === "Launch", "projects by their issues");
+  await linear.deleteIssue(child.id, { permanentlyDelete: true });
+  await linear.deleteIssue(parent.id, { permanentlyDelete: true });
+});
+
 await scenario("searchIssues", async () => {
   const found = await linear.searchIssues("login");
   assert(found.nodes.length === 2 && found.totalCount === 2, `search ${found.nodes.length}`);

@@ -1,12 +1,17 @@
 //! Linear's filter inputs (`IssueFilter`, `TeamFilter`, `NullableUserFilter`, …) as SQL
 //! conditions: comparators (`eq`, `neq`, `in`, `nin`, `lt`, `lte`, `gt`, `gte`, `null`,
 //! `contains`, `startsWith`, … and their `IgnoreCase` forms), relations (`team`, `state`,
-//! `assignee`, `project`, `cycle`, `parent`, with `null`), label collections (`some`, `every`,
-//! `none`), `isMe`, a cycle's `isActive`, `isNext`, … and `and`/`or`. A filter field the clone does not implement is refused as
-//! invalid input naming it, never silently ignored.
+//! `assignee`, `project`, `cycle`, `parent`, with `null`), collections (`some`, `every`,
+//! `none`, `length`: an issue's labels, children, comments, …; `collection`), `isMe`,
+//! computed booleans (a cycle's `isActive`, an issue's `hasBlockingRelations`, …;
+//! `computed`), `searchableContent` and `and`/`or`. A filter field the clone does not
+//! implement is refused as invalid input naming it, never silently ignored.
 
 use asym_kit::tokio_postgres::types::ToSql;
 use serde_json::{Map, Value};
+
+mod collection;
+mod computed;
 
 use crate::case::column;
 use crate::connection::Where;
@@ -140,34 +145,6 @@ impl Kind {
         }
     }
 
-    /// Boolean filter fields computed from other columns of a row aliased `alias`, as the
-    /// API renders them (`cycle_doc` in `migrations/0002_documents.sql`): a cycle is active
-    /// from its start until its end, the next one is its team's first still to start, the
-    /// previous one its team's last ended.
-    fn computed(self, field: &str, alias: &str) -> Option<String> {
-        let sibling = |order: &str| {
-            format!(
-                "coalesce({alias}.id = (SELECT sibling.id FROM cycles sibling
-                   WHERE sibling.team_id = {alias}.team_id AND sibling.archived_at IS NULL
-                     AND {order} LIMIT 1), false)"
-            )
-        };
-        Some(match (self, field) {
-            (Self::Cycle, "isActive") => {
-                format!("(now() >= {alias}.starts_at AND now() < {alias}.ends_at)")
-            }
-            (Self::Cycle, "isFuture") => format!("({alias}.starts_at > now())"),
-            (Self::Cycle, "isPast") => format!("({alias}.ends_at <= now())"),
-            (Self::Cycle, "isNext") => {
-                sibling("sibling.starts_at > now() ORDER BY sibling.starts_at")
-            }
-            (Self::Cycle, "isPrevious") => {
-                sibling("sibling.ends_at <= now() ORDER BY sibling.ends_at DESC")
-            }
-            _ => return None,
-        })
-    }
-
     /// How plain filter field `field` compares, if this kind has it.
     fn comparison(self, field: &str) -> Option<Cmp> {
         COMMON_FIELDS
@@ -290,11 +267,14 @@ fn object(w: &mut Where, kind: Kind, alias: &str, filter: &Map<String, Value>) -
                 let cmp = comparator_map(key, value)?;
                 compare(w, &format!("({alias}.id = $2)"), Cmp::Bool, cmp)?
             }
-            "labels" if kind == Kind::Issue => collection(w, alias, key, value, &LABELS)?,
-            "accessibleTeams" if kind == Kind::Project => collection(w, alias, key, value, &TEAMS)?,
             "null" => continue,
+            "searchableContent" if matches!(kind, Kind::Issue | Kind::Document) => {
+                searchable(w, kind, alias, comparator_map(key, value)?)?
+            }
             _ => {
-                if let Some(expr) = kind.computed(key, alias) {
+                if let Some(related) = collection::of(kind, key) {
+                    collection::filter(w, alias, key, value, &related)?
+                } else if let Some(expr) = computed::of(kind, key, alias) {
                     compare(w, &expr, Cmp::Bool, comparator_map(key, value)?)?
                 } else if let Some(cmp) = kind.comparison(key) {
                     let column = column(key);
@@ -322,6 +302,32 @@ fn object(w: &mut Where, kind: Kind, alias: &str, filter: &Map<String, Value>) -
     } else {
         format!("({})", all(&parts))
     })
+}
+
+/// A `ContentComparator` (`contains`, `notContains`) on an issue's title and description or
+/// a document's title and content, ignoring case.
+fn searchable(
+    w: &mut Where,
+    kind: Kind,
+    alias: &str,
+    comparator: &Map<String, Value>,
+) -> Result<String> {
+    let body = if kind == Kind::Document {
+        "content"
+    } else {
+        "description"
+    };
+    let mut ignoring_case = Map::new();
+    for (op, value) in comparator {
+        if !matches!(op.as_str(), "contains" | "notContains") {
+            return Err(error::invalid(format!(
+                "Comparator `{op}` is not supported by the asym Linear clone"
+            )));
+        }
+        ignoring_case.insert(format!("{op}IgnoreCase"), value.clone());
+    }
+    let text = format!("({alias}.title || ' ' || coalesce({alias}.{body}, ''))");
+    compare(w, &text, Cmp::Text, &ignoring_case)
 }
 
 /// The conjunction of SQL conditions `parts`: `TRUE` when there are none.
@@ -355,84 +361,6 @@ fn relation(w: &mut Where, fk: &str, target: Kind, key: &str, value: &Value) -> 
             "{fk} IN (SELECT {alias}.id FROM {} {alias} WHERE {inner})",
             target.table()
         ));
-    }
-    Ok(all(&parts))
-}
-
-/// A to-many relation a filter field ranges over (`IssueFilter.labels`,
-/// `ProjectFilter.accessibleTeams`): the related kind, the condition tying a related row
-/// (first argument, its alias) to the filtered one (second), and what counts the related rows.
-struct Collection {
-    target: Kind,
-    belongs: fn(&str, &str) -> String,
-    count: fn(&str) -> String,
-}
-
-/// An issue's labels, by `label_ids`.
-const LABELS: Collection = Collection {
-    target: Kind::Label,
-    belongs: |member, alias| format!("{member}.id = ANY({alias}.label_ids)"),
-    count: |alias| format!("cardinality({alias}.label_ids)"),
-};
-
-/// A project's teams, by `project_teams`.
-const TEAMS: Collection = Collection {
-    target: Kind::Team,
-    belongs: |member, alias| {
-        format!(
-            "{member}.id IN (SELECT pt.team_id FROM project_teams pt WHERE pt.project_id = {alias}.id)"
-        )
-    },
-    count: |alias| {
-        format!("(SELECT count(*) FROM project_teams pt WHERE pt.project_id = {alias}.id)")
-    },
-};
-
-/// `key: {some|every|none: filter, length, id, name, …}` over `collection` of the row aliased
-/// `alias` (its direct fields: some related row matches them all).
-fn collection(
-    w: &mut Where,
-    alias: &str,
-    key: &str,
-    value: &Value,
-    collection: &Collection,
-) -> Result<String> {
-    let map = comparator_map(key, value)?;
-    let table = collection.target.table();
-    let mut parts = Vec::new();
-    let mut direct = Map::new();
-    let exists = |w: &mut Where, filter: &Map<String, Value>, negate: &str| -> Result<String> {
-        let member = w.alias();
-        let condition = object(w, collection.target, &member, filter)?;
-        let belongs = (collection.belongs)(&member, alias);
-        Ok(format!(
-            "EXISTS (SELECT 1 FROM {table} {member} WHERE {belongs} AND {negate}{condition})"
-        ))
-    };
-    for (op, inner) in map {
-        match op.as_str() {
-            "some" => parts.push(exists(w, comparator_map(op, inner)?, "")?),
-            "none" => parts.push(format!(
-                "NOT {}",
-                exists(w, comparator_map(op, inner)?, "")?
-            )),
-            "every" => parts.push(format!(
-                "NOT {}",
-                exists(w, comparator_map(op, inner)?, "NOT ")?
-            )),
-            "length" => parts.push(compare(
-                w,
-                &(collection.count)(alias),
-                Cmp::Number,
-                comparator_map(op, inner)?,
-            )?),
-            _ => {
-                direct.insert(op.clone(), inner.clone());
-            }
-        }
-    }
-    if !direct.is_empty() {
-        parts.push(exists(w, &direct, "")?);
     }
     Ok(all(&parts))
 }

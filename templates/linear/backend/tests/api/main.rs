@@ -10,6 +10,7 @@ mod attachments;
 mod auth;
 mod batches;
 mod documents;
+mod filters;
 mod initiatives;
 mod project_updates;
 mod protocol;

@@ -1,0 +1,160 @@
+//! To-many relations a filter field ranges over with `some`, `every`, `none`, `length` or
+//! the related rows' own fields: an issue's labels, children, comments, attachments and
+//! subscribers, a project's teams and issues, a cycle's issues.
+
+use serde_json::{Map, Value};
+
+use super::{Cmp, Kind, all, comparator_map, compare, object};
+use crate::connection::Where;
+use crate::error::Result;
+
+/// A to-many relation a filter field ranges over (`IssueFilter.labels`,
+/// `ProjectFilter.accessibleTeams`): the related kind and how its rows belong to the
+/// filtered one.
+pub(super) struct Collection {
+    target: Kind,
+    link: Link,
+}
+
+/// How a related row belongs to the filtered one.
+enum Link {
+    /// Its column (`parent_id`) holds the filtered row's id; archived rows are left out.
+    Owner(&'static str),
+    /// The condition tying a related row (first argument, its alias) to the filtered one
+    /// (second), and what counts the related rows.
+    Custom {
+        belongs: fn(&str, &str) -> String,
+        count: fn(&str) -> String,
+    },
+}
+
+impl Collection {
+    /// The condition that the related row aliased `member` belongs to the row `alias`.
+    fn belongs(&self, member: &str, alias: &str) -> String {
+        match &self.link {
+            Link::Owner(column) => {
+                format!("{member}.{column} = {alias}.id AND {member}.archived_at IS NULL")
+            }
+            Link::Custom { belongs, .. } => belongs(member, alias),
+        }
+    }
+
+    /// How many related rows the row `alias` has.
+    fn count(&self, alias: &str) -> String {
+        match &self.link {
+            Link::Owner(_) => format!(
+                "(SELECT count(*) FROM {} m WHERE {})",
+                self.target.table(),
+                self.belongs("m", alias)
+            ),
+            Link::Custom { count, .. } => count(alias),
+        }
+    }
+}
+
+/// An issue's labels, by `label_ids`.
+const LABELS: Collection = Collection {
+    target: Kind::Label,
+    link: Link::Custom {
+        belongs: |member, alias| format!("{member}.id = ANY({alias}.label_ids)"),
+        count: |alias| format!("cardinality({alias}.label_ids)"),
+    },
+};
+
+/// A project's teams, by `project_teams`.
+const TEAMS: Collection = Collection {
+    target: Kind::Team,
+    link: Link::Custom {
+        belongs: |member, alias| {
+            format!(
+                "{member}.id IN (SELECT pt.team_id FROM project_teams pt WHERE pt.project_id = {alias}.id)"
+            )
+        },
+        count: |alias| {
+            format!("(SELECT count(*) FROM project_teams pt WHERE pt.project_id = {alias}.id)")
+        },
+    },
+};
+
+/// An issue's subscribers, as `Issue.subscribers` answers them (`issue_subscriber_ids`).
+const SUBSCRIBERS: Collection = Collection {
+    target: Kind::User,
+    link: Link::Custom {
+        belongs: |member, alias| {
+            format!("{member}.id IN (SELECT issue_subscriber_ids({alias}.id))")
+        },
+        count: |alias| format!("(SELECT count(*) FROM issue_subscriber_ids({alias}.id))"),
+    },
+};
+
+/// The to-many relation filter field `field` of `kind` ranges over, if it is one.
+pub(super) fn of(kind: Kind, field: &str) -> Option<Collection> {
+    Some(match (kind, field) {
+        (Kind::Issue, "labels") => LABELS,
+        (Kind::Issue, "subscribers") => SUBSCRIBERS,
+        (Kind::Project, "accessibleTeams") => TEAMS,
+        (kind, field) => {
+            let (target, column) = match (kind, field) {
+                (Kind::Issue, "children") => (Kind::Issue, "parent_id"),
+                (Kind::Issue, "comments") => (Kind::Comment, "issue_id"),
+                (Kind::Issue, "attachments") => (Kind::Attachment, "issue_id"),
+                (Kind::Project, "issues") => (Kind::Issue, "project_id"),
+                (Kind::Cycle, "issues") => (Kind::Issue, "cycle_id"),
+                _ => return None,
+            };
+            return Some(Collection {
+                target,
+                link: Link::Owner(column),
+            });
+        }
+    })
+}
+
+/// `key: {some|every|none: filter, length, id, name, …}` over `collection` of the row aliased
+/// `alias` (its direct fields: some related row matches them all).
+pub(super) fn filter(
+    w: &mut Where,
+    alias: &str,
+    key: &str,
+    value: &Value,
+    collection: &Collection,
+) -> Result<String> {
+    let map = comparator_map(key, value)?;
+    let table = collection.target.table();
+    let mut parts = Vec::new();
+    let mut direct = Map::new();
+    let exists = |w: &mut Where, filter: &Map<String, Value>, negate: &str| -> Result<String> {
+        let member = w.alias();
+        let condition = object(w, collection.target, &member, filter)?;
+        let belongs = collection.belongs(&member, alias);
+        Ok(format!(
+            "EXISTS (SELECT 1 FROM {table} {member} WHERE {belongs} AND {negate}{condition})"
+        ))
+    };
+    for (op, inner) in map {
+        match op.as_str() {
+            "some" => parts.push(exists(w, comparator_map(op, inner)?, "")?),
+            "none" => parts.push(format!(
+                "NOT {}",
+                exists(w, comparator_map(op, inner)?, "")?
+            )),
+            "every" => parts.push(format!(
+                "NOT {}",
+                exists(w, comparator_map(op, inner)?, "NOT ")?
+            )),
+            "length" => parts.push(compare(
+                w,
+                &collection.count(alias),
+                Cmp::Number,
+                comparator_map(op, inner)?,
+            )?),
+            _ => {
+                direct.insert(op.clone(), inner.clone());
+            }
+        }
+    }
+    if !direct.is_empty() {
+        parts.push(exists(w, &direct, "")?);
+    }
+    Ok(all(&parts))
+}

@@ -1,0 +1,73 @@
+//! Boolean filter fields computed from other rows and columns, as the API renders them: a
+//! cycle's `isActive`, `isNext`, …, and an issue's `hasBlockingRelations` and the like.
+
+use super::Kind;
+
+/// `IssueFilter`'s relation comparators: the relations an issue has of a type, in a
+/// direction (`true`: the issue is the relation's `issue`; `false`: its `relatedIssue`;
+/// `None`: either).
+const RELATIONS: [(&str, &str, Option<bool>); 4] = [
+    ("hasBlockingRelations", "blocks", Some(true)),
+    ("hasBlockedByRelations", "blocks", Some(false)),
+    ("hasDuplicateRelations", "duplicate", Some(true)),
+    ("hasRelatedRelations", "related", None),
+];
+
+/// `IssueFilter` comparators of what the clone never has (AI suggestions, agent sessions,
+/// sharing outside the team): no issue has them.
+const NEVER: [&str; 11] = [
+    "hasSuggestedAssignees",
+    "hasSuggestedLabels",
+    "hasSuggestedProjects",
+    "hasSuggestedRelatedIssues",
+    "hasSuggestedSimilarIssues",
+    "hasSuggestedTeams",
+    "hasSharedUsers",
+    "hasActiveAgentSessions",
+    "hasDismissedAgentSessions",
+    "hasErroredAgentSessions",
+    "hasMergedAgentPullRequests",
+];
+
+/// The SQL of boolean filter field `field` of `kind` on the row aliased `alias`, if it is
+/// one: a cycle is active from its start until its end, the next one is its team's first
+/// still to start, the previous one its team's last ended, and none is in a cooldown (the
+/// clone has none; `cycle_doc` in `migrations/0002_documents.sql` renders them alike); an
+/// issue has blocking relations when it blocks another, blocked-by ones when another
+/// blocks it, duplicate ones when it duplicates another, related ones when it is related to
+/// another either way (relations not archived).
+pub(super) fn of(kind: Kind, field: &str, alias: &str) -> Option<String> {
+    let sibling = |order: &str| {
+        format!(
+            "coalesce({alias}.id = (SELECT sibling.id FROM cycles sibling
+               WHERE sibling.team_id = {alias}.team_id AND sibling.archived_at IS NULL
+                 AND {order} LIMIT 1), false)"
+        )
+    };
+    Some(match (kind, field) {
+        (Kind::Cycle, "isActive") => {
+            format!("(now() >= {alias}.starts_at AND now() < {alias}.ends_at)")
+        }
+        (Kind::Cycle, "isFuture") => format!("({alias}.starts_at > now())"),
+        (Kind::Cycle, "isPast") => format!("({alias}.ends_at <= now())"),
+        (Kind::Cycle, "isNext") => sibling("sibling.starts_at > now() ORDER BY sibling.starts_at"),
+        (Kind::Cycle, "isPrevious") => {
+            sibling("sibling.ends_at <= now() ORDER BY sibling.ends_at DESC")
+        }
+        (Kind::Cycle, "isInCooldown") => "FALSE".to_owned(),
+        (Kind::Issue, field) if NEVER.contains(&field) => "FALSE".to_owned(),
+        (Kind::Issue, field) => {
+            let (_, ty, outgoing) = RELATIONS.iter().find(|(name, ..)| *name == field)?;
+            let ends = match outgoing {
+                Some(true) => format!("r.issue_id = {alias}.id"),
+                Some(false) => format!("r.related_issue_id = {alias}.id"),
+                None => format!("(r.issue_id = {alias}.id OR r.related_issue_id = {alias}.id)"),
+            };
+            format!(
+                "EXISTS (SELECT 1 FROM issue_relations r
+                   WHERE {ends} AND r.type = '{ty}' AND r.archived_at IS NULL)"
+            )
+        }
+        _ => return None,
+    })
+}
