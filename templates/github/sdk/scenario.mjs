@@ -141,6 +141,8 @@ await scenario("pull_requests_reviews_merge", async () => {
   const merged = await owner.rest.pulls.merge({ ...repo, pull_number: pr.data.number, merge_method: "rebase" });
   assert.equal(merged.data.merged, true);
   assert.equal((await owner.rest.pulls.checkIfMerged({ ...repo, pull_number: pr.data.number })).status, 204);
+  const carrying = await owner.rest.repos.listPullRequestsAssociatedWithCommit({ ...repo, commit_sha: merged.data.sha });
+  assert.deepEqual(carrying.data.map((p) => p.number), [pr.data.number]);
   await fails(405, () => owner.rest.pulls.merge({ ...repo, pull_number: pr.data.number }));
 });
 
@@ -695,4 +697,55 @@ await scenario("merge_branches", async () => {
   assert.equal((await owner.rest.repos.merge({ ...repo, base: "main", head: "node-merge" })).status, 204);
   const missing = await fails(404, () => owner.rest.repos.merge({ ...repo, base: "nope", head: "node-merge" }));
   assert.equal(missing.response.data.message, "Base does not exist");
+});
+
+await scenario("search_users_commits_labels_and_code", async () => {
+  const users = await owner.rest.search.users({ q: "octo type:user" });
+  assert.deepEqual([users.data.total_count, users.data.incomplete_results], [1, false]);
+  assert.deepEqual(users.data.items.map((u) => [u.login, u.type, u.score]), [["octocat", "User", 1]]);
+  const joined = await owner.paginate(owner.rest.search.users, { q: "location:francisco", sort: "joined", order: "asc", per_page: 1 });
+  assert.deepEqual(joined.map((u) => u.login), ["octocat", "acme"]);
+  const hello = (await owner.rest.repos.get(repo)).data;
+  const labels = await owner.rest.search.labels({ repository_id: hello.id, q: "bug" });
+  assert.deepEqual(labels.data.items.map((l) => [l.name, l.score]), [["bug", 1]]);
+  const content = Buffer.from("export const nodeNeedle = 1;\n").toString("base64");
+  await owner.rest.repos.createOrUpdateFileContents({ ...repo, path: "node-search/needle.js", message: "Add needle.js", content });
+  const code = await owner.rest.search.code({ q: "nodeNeedle repo:acme/hello-world language:javascript" });
+  assert.deepEqual(code.data.items.map((c) => [c.path, c.name, c.repository.full_name]), [["node-search/needle.js", "needle.js", "acme/hello-world"]]);
+  const blob = await owner.request(`GET ${new URL(code.data.items[0].git_url).pathname}`);
+  assert.match(Buffer.from(blob.data.content, "base64").toString(), /nodeNeedle/);
+  const unscoped = await fails(422, () => owner.rest.search.code({ q: "nodeNeedle" }));
+  assert.equal(unscoped.response.data.errors[0].message, "Must include at least one user, organization, or repository");
+  const commits = await owner.rest.search.commits({ q: "needle.js repo:acme/hello-world", sort: "author-date" });
+  assert.deepEqual(commits.data.items.map((c) => [c.commit.message, c.repository.full_name, c.author.login]), [["Add needle.js", "acme/hello-world", "octocat"]]);
+  // users.list pages by `since`: octokit follows GitHub's links to the end.
+  const all = await owner.paginate(owner.rest.users.list, { per_page: 2 });
+  assert.deepEqual(all.map((u) => u.login), ["octocat", "hubot", "acme"]);
+  const page = await owner.rest.users.list({ since: 2 });
+  assert.deepEqual(page.data.map((u) => u.login), ["acme"]);
+});
+
+await scenario("duplicate_hooks_merged_heads_and_nulls", async () => {
+  const config = { url: "http://127.0.0.1:9/node-twice", content_type: "json" };
+  const hook = await owner.rest.repos.createWebhook({ ...repo, config, events: ["push"] });
+  const twice = await fails(422, () => owner.rest.repos.createWebhook({ ...repo, config, events: ["issues"] }));
+  assert.deepEqual(twice.response.data.errors, [{ resource: "Hook", code: "custom", message: "Hook already exists on this repository" }]);
+  await owner.rest.repos.deleteWebhook({ ...repo, hook_id: hook.data.id });
+  // Merging a pull request's head into its base through the merges API merges it.
+  const pr = await reviewerPull("node-landed", "node-landed.txt", "Land through merges");
+  const merged = await owner.rest.repos.merge({ ...repo, base: "main", head: "node-landed" });
+  const pull = (await owner.rest.pulls.get({ ...repo, pull_number: pr.data.number })).data;
+  assert.deepEqual([pull.state, pull.merged, pull.merge_commit_sha, pull.merged_by.login], ["closed", true, merged.data.sha, "octocat"]);
+  assert.equal((await owner.rest.pulls.checkIfMerged({ ...repo, pull_number: pr.data.number })).status, 204);
+  const carrying = await owner.rest.repos.listPullRequestsAssociatedWithCommit({ ...repo, commit_sha: merged.data.sha });
+  assert.deepEqual(carrying.data.map((p) => p.number), [pr.data.number]);
+  // `null` for a field GitHub's schema does not let be null is its 422, naming the field.
+  const titled = await fails(422, () => owner.rest.issues.create({ ...repo, title: null }));
+  assert.equal(titled.response.data.message, "Invalid request.\n\nFor 'properties/title', nil is not a string.");
+  const named = await fails(422, () => owner.rest.issues.createLabel({ ...repo, name: null }));
+  assert.equal(named.response.data.message, "Invalid request.\n\nFor 'properties/name', nil is not a string.");
+  // Where GitHub documents null (an issue update's body and milestone), it clears.
+  const issue = await owner.rest.issues.create({ ...repo, title: "Node nulls", body: "some text" });
+  const cleared = await owner.rest.issues.update({ ...repo, issue_number: issue.data.number, body: null, milestone: null });
+  assert.deepEqual([cleared.data.body, cleared.data.milestone], [null, null]);
 });

@@ -709,3 +709,62 @@ def merge_branches():
     assert repo.get_branch("main").commit.sha == merged.sha
     assert repo.merge("main", "py-merge") is None  # nothing to merge: 204
     raises(GithubException, 404, lambda: repo.merge("main", "py-nope"))
+
+
+@scenario
+def search_users_commits_and_code():
+    found = owner.search_users("octo", type="user")
+    assert found.totalCount == 1 and [(u.login, u.score) for u in found] == [("octocat", 1.0)]
+    assert [u.login for u in owner.search_users("acme", type="org")] == ["acme"]
+    assert [u.login for u in owner.search_users("location:francisco", sort="joined", order="asc")] == ["octocat", "acme"]
+    repo = owner.get_repo("acme/hello-world")
+    repo.create_file("py-search/find_me.py", "Add find_me", "def py_needle():\n    pass\n")
+    code = list(owner.search_code("py_needle", repo="acme/hello-world"))
+    assert [(c.path, c.name, c.repository.full_name) for c in code] == [
+        ("py-search/find_me.py", "find_me.py", "acme/hello-world")
+    ], code
+    assert b"def py_needle" in code[0].decoded_content  # PyGithub fetches the item's url
+    assert owner.search_code("py_needle", repo="acme/hello-world", extension="md").totalCount == 0
+    err = raises(GithubException, 422, lambda: owner.search_code("py_needle").totalCount)
+    assert err.data["errors"][0]["message"] == "Must include at least one user, organization, or repository", err.data
+    commits = list(owner.search_commits("find_me", repo="acme/hello-world"))
+    assert [(c.commit.message, c.repository.full_name, c.score) for c in commits] == [
+        ("Add find_me", "acme/hello-world", 1.0)
+    ], commits
+    assert commits[0].sha == repo.get_branch("main").commit.sha
+    assert owner.search_commits("find_me", author="hubot").totalCount == 0
+    # per_page=2: PyGithub follows GitHub's `since` links through every page.
+    assert [u.login for u in owner.get_users()] == ["octocat", "hubot", "acme"]
+    assert [u.login for u in owner.get_users(since=2)] == ["acme"]
+
+
+@scenario
+def duplicate_hooks_merged_heads_and_nulls():
+    repo = owner.get_repo("acme/hello-world")
+    config = {"url": "http://127.0.0.1:9/py-twice", "content_type": "json"}
+    hook = repo.create_hook("web", config, events=["push"])
+    err = raises(GithubException, 422, lambda: repo.create_hook("web", config, events=["issues"]))
+    assert err.data["errors"] == [
+        {"resource": "Hook", "code": "custom", "message": "Hook already exists on this repository"}
+    ], err.data
+    hook.delete()
+    # Merging a pull request's head into its base through the merges API merges it.
+    _, pr = reviewer_pull("py-landed", "py-landed.txt", "Land through merges")
+    merged = repo.merge("main", "py-landed")
+    pull = repo.get_pull(pr.number)
+    assert (pull.state, pull.merged, pull.merge_commit_sha) == ("closed", True, merged.sha), pull.raw_data
+    assert pull.merged_by.login == "octocat" and pull.merged_at is not None
+    assert [p.number for p in repo.get_commit(merged.sha).get_pulls()] == [pr.number]
+    # `null` for a field GitHub's schema does not let be null is its 422, naming the field.
+    err = raises(
+        GithubException,
+        422,
+        lambda: owner.requester.requestJsonAndCheck("POST", f"{repo.url}/issues", input={"title": None}),
+    )
+    assert err.data["message"] == "Invalid request.\n\nFor 'properties/title', nil is not a string.", err.data
+    raises(GithubException, 422, lambda: owner.requester.requestJsonAndCheck("POST", f"{repo.url}/labels", input={"name": None}))
+    # Where GitHub documents null (an issue update's body and milestone), it clears.
+    issue = repo.create_issue("Py nulls", body="some text")
+    owner.requester.requestJsonAndCheck("PATCH", issue.url, input={"body": None})
+    issue.edit(milestone=None)
+    assert repo.get_issue(issue.number).body is None

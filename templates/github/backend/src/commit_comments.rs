@@ -10,7 +10,7 @@ use crate::repos::Repo;
 use crate::req::{self, Body, Listing, Query};
 use crate::scope::Scope;
 use crate::viewer::Viewer;
-use crate::{comments, hooks, objects};
+use crate::{comments, commits, hooks};
 
 /// The resource GitHub's validation errors name.
 const RESOURCE: &str = "CommitComment";
@@ -19,14 +19,6 @@ async fn render(client: &impl GenericClient, base: &str, id: i64) -> ApiResult<S
     const SQL: &str =
         "SELECT gh_commit_comment(c, $2)::text FROM commit_comments c WHERE c.id = $1";
     Ok(db::value(client, SQL, &[&id, &base]).await?)
-}
-
-/// The commit `rev` (a sha, branch or tag) names in `repo`: 422 `No commit found for SHA`
-/// when none.
-async fn commit_of(client: &impl GenericClient, repo: &Repo, rev: &str) -> ApiResult<String> {
-    objects::resolve(client, repo.id, rev)
-        .await?
-        .ok_or_else(|| ApiError::invalid(format!("No commit found for SHA: {rev}")))
 }
 
 /// The comments of `repo`, or of its commit `sha` only, oldest first, as the list `tail`.
@@ -55,7 +47,7 @@ async fn list_of<P>(
 /// `GET /repos/{owner}/{repo}/commits/{sha}/comments`.
 pub(crate) async fn list(scope: Scope<String>, query: Query) -> ApiResult {
     let (client, repo) = scope.open().await?;
-    let sha = commit_of(&client, &repo, &scope.path).await?;
+    let sha = commits::commit_of(&client, &repo, &scope.path).await?;
     let tail = format!("commits/{}/comments", scope.path);
     list_of(&scope, &client, &repo, Some(sha), (&query, &tail)).await
 }
@@ -82,7 +74,7 @@ pub(crate) async fn create(scope: Scope<String>, viewer: Viewer, body: Body) -> 
             "Repository was archived so is read-only.",
         ));
     }
-    let sha = commit_of(&client, &repo, &scope.path).await?;
+    let sha = commits::commit_of(&client, &repo, &scope.path).await?;
     let base = scope.base();
     let tx = client.transaction().await?;
     let params: [&(dyn ToSql + Sync); 7] = [

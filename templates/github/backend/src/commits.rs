@@ -44,6 +44,18 @@ async fn users_by_email(
         .collect())
 }
 
+/// The commit `rev` (a sha, branch or tag) names in `repo`: 422 `No commit found for SHA`
+/// when none.
+pub(crate) async fn commit_of(
+    client: &impl GenericClient,
+    repo: &Repo,
+    rev: &str,
+) -> ApiResult<String> {
+    objects::resolve(client, repo.id, rev)
+        .await?
+        .ok_or_else(|| ApiError::invalid(format!("No commit found for SHA: {rev}")))
+}
+
 /// The git-data view of a commit (`GET /git/commits/{sha}` and inside REST commits).
 pub(crate) fn git_json(base: &str, repo: &Repo, sha: &str, commit: &Commit) -> Value {
     let ru = repo.url(base);

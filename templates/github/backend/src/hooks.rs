@@ -317,21 +317,32 @@ pub(crate) async fn create(scope: Scope, viewer: Viewer, body: Body) -> ApiResul
     let (mut client, repo) = admin_repo(&scope, &viewer).await?;
     let tx = client.transaction().await?;
     let row = tx
-        .query_one(
+        .query_opt(
             &format!(
                 "INSERT INTO hooks (repo_id, url, content_type, secret, insecure_ssl, events, active)
-                 VALUES ($1, $2, coalesce($3, 'form'), $4, coalesce($5, '0'), coalesce($6::text[], '{{push}}'), coalesce($7, true))
+                 SELECT $1, $2, coalesce($3, 'form'), $4, coalesce($5, '0'), coalesce($6::text[], '{{push}}'), coalesce($7, true)
+                 WHERE NOT EXISTS (SELECT 1 FROM hooks WHERE repo_id = $1 AND url = $2)
                  RETURNING {HOOK_COLUMNS}"
             ),
             &[&repo.id, &url, &settings.content_type, &settings.secret, &settings.insecure_ssl, &settings.events, &settings.active],
         )
-        .await?;
+        .await?
+        .ok_or_else(already_exists)?;
     let base = scope.base();
     let hook = render(base, &repo, &row);
     ping(&tx, base, &repo, &hook, viewer.user_id).await?;
     tx.commit().await?;
     scope.kit.wake_outbox();
     Ok((StatusCode::CREATED, axum::Json(hook)).into_response())
+}
+
+/// GitHub's 422 for a second hook with the same `config.url` on one repository (create or
+/// update): `Validation Failed`, `{resource: "Hook", code: "custom", message: "Hook already
+/// exists on this repository"}` (no `field`), as real answers quote it.
+fn already_exists() -> ApiError {
+    ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "Validation Failed").with_error(json!({
+        "resource": "Hook", "code": "custom", "message": "Hook already exists on this repository"
+    }))
 }
 
 /// Enqueues a `ping` to one hook.
@@ -399,7 +410,7 @@ pub(crate) async fn update(scope: Scope<String>, viewer: Viewer, body: Body) -> 
     let hook = one(&client, base, &repo, id).await?;
     let id = hook["id"].as_i64().unwrap_or_default();
     let row = client
-        .query_one(
+        .query_opt(
             &format!(
                 "UPDATE hooks SET url = coalesce($2, url), content_type = coalesce($3, content_type),
                      secret = CASE WHEN $4::text IS NULL THEN secret ELSE $4 END,
@@ -407,12 +418,15 @@ pub(crate) async fn update(scope: Scope<String>, viewer: Viewer, body: Body) -> 
                      events = ARRAY(SELECT DISTINCT e FROM unnest(coalesce($6, events) || $7::text[]) e
                                     WHERE e <> ALL($8::text[]) ORDER BY e),
                      active = coalesce($9, active), updated_at = now()
-                 WHERE id = $1 RETURNING {HOOK_COLUMNS}"
+                 WHERE id = $1 AND NOT EXISTS (SELECT 1 FROM hooks o WHERE o.repo_id = hooks.repo_id
+                                               AND o.url = coalesce($2, hooks.url) AND o.id <> $1)
+                 RETURNING {HOOK_COLUMNS}"
             ),
             &[&id, &settings.url, &settings.content_type, &settings.secret, &settings.insecure_ssl,
               &settings.events, &add, &remove, &settings.active],
         )
-        .await?;
+        .await?
+        .ok_or_else(already_exists)?;
     Ok(axum::Json(render(base, &repo, &row)).into_response())
 }
 

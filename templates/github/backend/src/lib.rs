@@ -5,7 +5,7 @@
 //! | routes | module |
 //! |---|---|
 //! | auth, `X-OAuth-Scopes`, rate-limit headers, ETags | `auth`, `ratelimit` |
-//! | `/user`, `/users/{u}`, `/orgs/{org}`, members | `users` |
+//! | `/user`, `/users` (all), `/users/{u}`, `/orgs/{org}`, members | `users` |
 //! | repositories: create, get, update, delete, list, topics, languages | `repos`, `linguist` |
 //! | forks: create, list | `forks` |
 //! | collaborators | `collaborators` |
@@ -17,6 +17,7 @@
 //! | reactions, issue events | `activity` |
 //! | contents, commits, compare, contributors | `contents`, `commits` |
 //! | commit comments | `commit_comments` |
+//! | pull requests associated with a commit | `commit_pulls` |
 //! | git data: blobs, trees, commits, refs, tags | `gitdata` |
 //! | pull requests, reviews, merges, review comments | `pulls`, `reviews`, `review_comments` |
 //! | statuses, check runs and suites | `checks` |
@@ -39,6 +40,7 @@ mod checks;
 mod collaborators;
 mod comments;
 mod commit_comments;
+mod commit_pulls;
 mod commits;
 mod contents;
 mod db;
@@ -53,6 +55,7 @@ mod labels;
 mod linguist;
 mod merges;
 mod meta;
+mod non_null;
 mod objects;
 mod pulls;
 mod ratelimit;
@@ -102,10 +105,11 @@ async fn refuse_nul(
     }
 }
 
-/// `/repos/{o}/{r}/commits/<ref with slashes>[/status|statuses|check-runs|check-suites|comments]`
+/// `/repos/{o}/{r}/commits/<ref with slashes>[/status|statuses|check-runs|check-suites|comments|pulls]`
 /// with the ref's slashes escaped.
 fn escape_commit_refs(mut request: axum::extract::Request) -> axum::extract::Request {
-    const SUFFIXES: [&str; 5] = [
+    const SUFFIXES: [&str; 6] = [
+        "/pulls",
         "/status",
         "/statuses",
         "/check-runs",
@@ -166,6 +170,7 @@ fn routes(kit: Kit) -> Router {
         )
         .route("/users/{user}/starred", get(stars::of_user))
         .route("/issues", get(issues::list_mine))
+        .route("/users", get(users::list))
         .route("/users/{user}", get(users::get))
         .route("/users/{user}/repos", get(repos::list_owner))
         .route("/orgs/{org}", get(users::get_org))
@@ -175,8 +180,12 @@ fn routes(kit: Kit) -> Router {
             "/orgs/{org}/repos",
             get(repos::list_owner).post(repos::create_for_org),
         )
-        .route("/search/issues", get(search::issues))
-        .route("/search/repositories", get(search::repositories))
+        .route("/search/issues", get(search::issues::issues))
+        .route("/search/repositories", get(search::issues::repositories))
+        .route("/search/users", get(search::people::users))
+        .route("/search/labels", get(search::people::labels))
+        .route("/search/commits", get(search::git::commits))
+        .route("/search/code", get(search::git::code))
         .nest("/repos/{owner}/{repo}", repo_routes())
         .route(
             "/{owner}/{repo}/releases/download/{tag}/{name}",
@@ -247,6 +256,7 @@ fn repo_routes() -> Router<Kit> {
                 .patch(commit_comments::update)
                 .delete(commit_comments::delete),
         )
+        .route("/commits/{sha}/pulls", get(commit_pulls::list))
         .route("/commits/{sha}/status", get(checks::combined))
         .route("/commits/{sha}/statuses", get(checks::list_statuses))
         .route("/commits/{sha}/check-runs", get(checks::runs_for_ref))
@@ -359,7 +369,7 @@ fn repo_routes() -> Router<Kit> {
         .route("/pulls/{number}", get(pulls::get).patch(pulls::update))
         .route(
             "/pulls/{number}/merge",
-            get(pulls::is_merged).put(pulls::merge),
+            get(pulls::is_merged).put(merges::merge_pull),
         )
         .route("/pulls/{number}/files", get(pulls::files))
         .route("/pulls/{number}/commits", get(pulls::commits))

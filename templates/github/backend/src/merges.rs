@@ -1,16 +1,23 @@
-//! `POST /repos/{owner}/{repo}/merges`: merging a branch or commit into a branch with a merge
-//! commit, as GitHub's merges API does (PyGithub's `Repository.merge`, Octokit's
-//! `repos.merge`).
+//! Merges: `POST /repos/{owner}/{repo}/merges` (a branch or commit into a branch with a merge
+//! commit, as GitHub's merges API does: PyGithub's `Repository.merge`, Octokit's
+//! `repos.merge`) and `PUT /repos/{owner}/{repo}/pulls/{number}/merge` (merge, squash,
+//! rebase: real commits on the base branch; 405 when not mergeable, 409 on a stale `sha`).
+//! Either way a pull request whose head reaches its base is marked merged
+//! ([`pulls::ref_moved`]).
 
 use axum::http::StatusCode;
+use axum::response::IntoResponse;
+use serde_json::json;
 
 use crate::error::{ApiError, ApiResult};
 use crate::git::Commit;
+use crate::issues::Numbered;
+use crate::pulls::{self, Pull};
 use crate::repos::{self, Access};
 use crate::req::{self, Body};
 use crate::scope::Scope;
 use crate::viewer::Viewer;
-use crate::{branches, commits, objects, pulls};
+use crate::{branches, commits, objects};
 
 /// Merges `head` (a branch, tag or commit id) into the branch `base`: 201 with the merge
 /// commit; 204 when `base` already contains `head`; 409 `Merge conflict` when a file changed
@@ -59,4 +66,157 @@ pub(crate) async fn merge(scope: Scope, viewer: Viewer, body: Body) -> ApiResult
     let rendered = commits::render(&tx, scope.base(), &repo, &sha).await?;
     scope.commit(tx, woke).await?;
     Ok(req::created(rendered.to_string()))
+}
+
+fn not_mergeable() -> ApiError {
+    ApiError::new(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "Pull Request is not mergeable",
+    )
+}
+
+/// `PUT /repos/{owner}/{repo}/pulls/{number}/merge` (`merge_method`, `sha`,
+/// `commit_title`, `commit_message`).
+pub(crate) async fn merge_pull(scope: Scope<String>, viewer: Viewer, body: Body) -> ApiResult {
+    let number = &scope.path;
+    let method = body
+        .one_of(
+            "merge_method",
+            &["merge", "squash", "rebase"],
+            "PullRequest",
+        )?
+        .unwrap_or_else(|| "merge".into());
+    let expected = body.str("sha")?.map(str::to_owned);
+    let (mut client, repo) = scope.open().await?;
+    repo.require(Access::Write)?;
+    let allowed: (bool, bool, bool) = {
+        let row = client.query_one("SELECT allow_merge_commit, allow_squash_merge, allow_rebase_merge FROM repos WHERE id = $1", &[&repo.id]).await?;
+        (row.get(0), row.get(1), row.get(2))
+    };
+    let permitted = match method.as_str() {
+        "merge" => allowed.0,
+        "squash" => allowed.1,
+        _ => allowed.2,
+    };
+    if !permitted {
+        let what = match method.as_str() {
+            "merge" => "Merge commits",
+            "squash" => "Squash merges",
+            _ => "Rebase merges",
+        };
+        return Err(ApiError::new(
+            StatusCode::METHOD_NOT_ALLOWED,
+            format!("{what} are not allowed on this repository."),
+        ));
+    }
+    let base = scope.base();
+    let tx = client.transaction().await?;
+    let pull = Pull::find(&tx, &repo, number).await?;
+    // Lock the base branch so two merges cannot both move it, then read the pull again.
+    tx.query_opt(
+        "SELECT sha FROM git_refs WHERE repo_id = $1 AND ref = $2 FOR UPDATE",
+        &[&repo.id, &format!("refs/heads/{}", pull.base_ref)],
+    )
+    .await?;
+    let pull = Pull::find(&tx, &repo, number).await?;
+    if pull.merged || pull.issue.state != "open" || pull.draft {
+        return Err(not_mergeable());
+    }
+    if let Some(sha) = &expected
+        && *sha != pull.head_sha
+    {
+        return Err(ApiError::conflict(
+            "Head branch was modified. Review and try the merge again.",
+        ));
+    }
+    let head = (pull.issue.id, pull.head_sha.as_str());
+    branches::check_merge(&tx, &repo, viewer.user_id, &pull.base_ref, head).await?;
+    let Some(tree) = pulls::merged_tree(&tx, &repo, &pull).await? else {
+        return Err(not_mergeable());
+    };
+    let me = repos::signature(&tx, viewer.user_id).await?;
+    let title = body.str("commit_title")?.map(str::to_owned);
+    let message = body.str("commit_message")?.map(str::to_owned);
+    let pr_title: String = tx
+        .query_one("SELECT title FROM issues WHERE id = $1", &[&pull.issue.id])
+        .await?
+        .get(0);
+    let sha = match method.as_str() {
+        "rebase" => {
+            let mut current = pull.base_sha.clone();
+            for (_, commit) in pulls::commits_of(&tx, &repo, &pull).await? {
+                let parent_tree = match commit.parents.first() {
+                    Some(p) => objects::commit(&tx, repo.id, p)
+                        .await?
+                        .map(|c| c.tree)
+                        .unwrap_or_default(),
+                    None => String::new(),
+                };
+                let diff = objects::diff(&tx, repo.id, &parent_tree, &commit.tree).await?;
+                let onto = objects::commit(&tx, repo.id, &current)
+                    .await?
+                    .ok_or_else(not_mergeable)?
+                    .tree;
+                let tree = objects::apply(&tx, repo.id, &onto, &diff)
+                    .await?
+                    .ok_or_else(not_mergeable)?;
+                let replay = Commit {
+                    tree,
+                    parents: vec![current.clone()],
+                    author: commit.author.clone(),
+                    committer: me.clone(),
+                    message: commit.message.clone(),
+                };
+                current = objects::put_commit(&tx, repo.id, &replay).await?;
+            }
+            current
+        }
+        kind => {
+            let (parents, default_title) = if kind == "squash" {
+                (
+                    vec![pull.base_sha.clone()],
+                    format!("{pr_title} (#{})", pull.number),
+                )
+            } else {
+                (
+                    vec![pull.base_sha.clone(), pull.head_sha.clone()],
+                    format!(
+                        "Merge pull request #{} from {}/{}",
+                        pull.number, pull.head_owner, pull.head_ref
+                    ),
+                )
+            };
+            let mut text = title.unwrap_or(default_title);
+            let detail = message.unwrap_or_else(|| {
+                if kind == "squash" {
+                    String::new()
+                } else {
+                    pr_title.clone()
+                }
+            });
+            if !detail.is_empty() {
+                text = format!("{text}\n\n{detail}");
+            }
+            let commit = Commit {
+                tree,
+                parents,
+                author: me.clone(),
+                committer: me.clone(),
+                message: text,
+            };
+            objects::put_commit(&tx, repo.id, &commit).await?
+        }
+    };
+    let base_ref = format!("refs/heads/{}", pull.base_ref);
+    objects::set_ref(&tx, repo.id, &base_ref, &sha).await?;
+    pulls::close_merged(&tx, &pull, &sha, viewer.user_id).await?;
+    let moved = (Some(pull.base_sha.as_str()), sha.as_str());
+    let pushed = pulls::ref_moved(&tx, base, &repo, &base_ref, moved, viewer.user_id).await?;
+    let merged = Pull::find(&tx, &repo, number).await?;
+    let announced = pulls::announce(&tx, base, &repo, &merged, "closed", viewer.user_id).await?;
+    scope.commit(tx, pushed || announced).await?;
+    Ok(axum::Json(
+        json!({ "sha": sha, "merged": true, "message": "Pull Request successfully merged" }),
+    )
+    .into_response())
 }

@@ -1,7 +1,7 @@
 //! Pull requests: create from branches (`head` may be `owner:branch`), list (`state`,
 //! `head`, `base`, `sort`), get (with `mergeable`, `mergeable_state`, counts), update,
-//! merge (merge, squash, rebase: real commits on the base branch; 405 when not mergeable,
-//! 409 on a stale `sha`), files, commits.
+//! files, commits; what a push to a branch does to them (`ref_moved`: heads followed, pull
+//! requests whose head reached their base marked merged). Merging lives in `merges`.
 
 use std::collections::HashSet;
 
@@ -15,7 +15,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::git::Commit;
 use crate::issues::{self, Issue, Numbered};
 use crate::objects;
-use crate::repos::{self, Access, Repo};
+use crate::repos::{Access, Repo};
 use crate::req::{self, Body, Query};
 use crate::scope::Scope;
 use crate::viewer::Viewer;
@@ -217,7 +217,75 @@ pub(crate) async fn ref_moved(
         _ => false,
     };
     let pushed = commits::announce_push(client, base, repo, name, before, after, sender).await?;
-    Ok(pushed || followed)
+    let landed = match after {
+        commits::ZERO => false,
+        after => land(client, base, repo, (name, before, after), sender).await?,
+    };
+    Ok(pushed || followed || landed)
+}
+
+/// Marks the pull request merged into `sha` by `user`: closed, `merged_at`, `merged_by`,
+/// `merge_commit_sha`, its head and base kept as they were, and the `merged` then `closed`
+/// events GitHub's merged pull request shows, each naming `sha`.
+pub(crate) async fn close_merged(
+    client: &impl GenericClient,
+    pull: &Pull,
+    sha: &str,
+    user: i64,
+) -> ApiResult<()> {
+    const PULL: &str =
+        "UPDATE pulls SET merged_at = now(), merged_by_id = $2, merge_commit_sha = $3,
+                            head_sha = $4, base_sha = $5 WHERE issue_id = $1";
+    const ISSUE: &str = "UPDATE issues SET state = 'closed', closed_at = now(), closed_by_id = $2,
+                             updated_at = now() WHERE id = $1";
+    let id = pull.issue.id;
+    db::execute(
+        client,
+        PULL,
+        &[&id, &user, &sha, &pull.head_sha, &pull.base_sha],
+    )
+    .await?;
+    db::execute(client, ISSUE, &[&id, &user]).await?;
+    for event in ["merged", "closed"] {
+        let commit = json!({ "commit_id": sha });
+        issues::record(client, id, user, event, Some(commit)).await?;
+    }
+    Ok(())
+}
+
+/// Branch `name` of `repo` moved from `before` to `after`: each open pull request into that
+/// branch whose head `after` now contains (and `before` did not) is merged, as GitHub marks a
+/// pull request whose commits reach its base by a push or `POST …/merges`, with `after` as
+/// its `merge_commit_sha`, and its hooks hear `closed`. Whether a delivery was queued.
+async fn land(
+    client: &impl GenericClient,
+    base: &str,
+    repo: &Repo,
+    (name, before, after): (&str, Option<&str>, &str),
+    sender: i64,
+) -> ApiResult<bool> {
+    const INTO: &str = "SELECT i.number::text FROM issues i JOIN pulls p ON p.issue_id = i.id
+                        WHERE i.repo_id = $1 AND i.state = 'open' AND 'refs/heads/' || p.base_ref = $2
+                        ORDER BY i.number";
+    let mut woke = false;
+    for row in client.query(INTO, &[&repo.id, &name]).await? {
+        let pull = Pull::find(client, repo, &row.get::<_, String>(0)).await?;
+        let head = pull.head_sha.as_str();
+        let reached = head == after || objects::is_ancestor(client, repo.id, head, after).await?;
+        let already = match before {
+            Some(before) => {
+                head == before || objects::is_ancestor(client, repo.id, head, before).await?
+            }
+            None => false,
+        };
+        if !reached || already {
+            continue;
+        }
+        close_merged(client, &pull, after, sender).await?;
+        let merged = Pull::find(client, repo, &pull.number.to_string()).await?;
+        woke |= announce(client, base, repo, &merged, "closed", sender).await?;
+    }
+    Ok(woke)
 }
 
 /// Whether `user` may push to `branch` of the fork `repo` as a maintainer: an open pull request
@@ -237,7 +305,7 @@ pub(crate) async fn maintainer_may_push(
 }
 
 /// Whether the head merges cleanly into the base: `Some(tree)` of the merge, or `None`.
-async fn merged_tree(
+pub(crate) async fn merged_tree(
     client: &impl GenericClient,
     repo: &Repo,
     pull: &Pull,
@@ -573,173 +641,6 @@ pub(crate) async fn is_merged(scope: Scope<String>) -> ApiResult {
         true => Ok(req::no_content()),
         false => Err(ApiError::not_found()),
     }
-}
-
-fn not_mergeable() -> ApiError {
-    ApiError::new(
-        StatusCode::METHOD_NOT_ALLOWED,
-        "Pull Request is not mergeable",
-    )
-}
-
-/// `PUT /repos/{owner}/{repo}/pulls/{number}/merge` (`merge_method`, `sha`,
-/// `commit_title`, `commit_message`).
-pub(crate) async fn merge(scope: Scope<String>, viewer: Viewer, body: Body) -> ApiResult {
-    let number = &scope.path;
-    let method = body
-        .one_of(
-            "merge_method",
-            &["merge", "squash", "rebase"],
-            "PullRequest",
-        )?
-        .unwrap_or_else(|| "merge".into());
-    let expected = body.str("sha")?.map(str::to_owned);
-    let (mut client, repo) = scope.open().await?;
-    repo.require(Access::Write)?;
-    let allowed: (bool, bool, bool) = {
-        let row = client.query_one("SELECT allow_merge_commit, allow_squash_merge, allow_rebase_merge FROM repos WHERE id = $1", &[&repo.id]).await?;
-        (row.get(0), row.get(1), row.get(2))
-    };
-    let permitted = match method.as_str() {
-        "merge" => allowed.0,
-        "squash" => allowed.1,
-        _ => allowed.2,
-    };
-    if !permitted {
-        let what = match method.as_str() {
-            "merge" => "Merge commits",
-            "squash" => "Squash merges",
-            _ => "Rebase merges",
-        };
-        return Err(ApiError::new(
-            StatusCode::METHOD_NOT_ALLOWED,
-            format!("{what} are not allowed on this repository."),
-        ));
-    }
-    let base = scope.base();
-    let tx = client.transaction().await?;
-    let pull = Pull::find(&tx, &repo, number).await?;
-    // Lock the base branch so two merges cannot both move it, then read the pull again.
-    tx.query_opt(
-        "SELECT sha FROM git_refs WHERE repo_id = $1 AND ref = $2 FOR UPDATE",
-        &[&repo.id, &format!("refs/heads/{}", pull.base_ref)],
-    )
-    .await?;
-    let pull = Pull::find(&tx, &repo, number).await?;
-    if pull.merged || pull.issue.state != "open" || pull.draft {
-        return Err(not_mergeable());
-    }
-    if let Some(sha) = &expected
-        && *sha != pull.head_sha
-    {
-        return Err(ApiError::conflict(
-            "Head branch was modified. Review and try the merge again.",
-        ));
-    }
-    let head = (pull.issue.id, pull.head_sha.as_str());
-    branches::check_merge(&tx, &repo, viewer.user_id, &pull.base_ref, head).await?;
-    let Some(tree) = merged_tree(&tx, &repo, &pull).await? else {
-        return Err(not_mergeable());
-    };
-    let me = repos::signature(&tx, viewer.user_id).await?;
-    let title = body.str("commit_title")?.map(str::to_owned);
-    let message = body.str("commit_message")?.map(str::to_owned);
-    let pr_title: String = tx
-        .query_one("SELECT title FROM issues WHERE id = $1", &[&pull.issue.id])
-        .await?
-        .get(0);
-    let sha = match method.as_str() {
-        "rebase" => {
-            let mut current = pull.base_sha.clone();
-            for (_, commit) in commits_of(&tx, &repo, &pull).await? {
-                let parent_tree = match commit.parents.first() {
-                    Some(p) => objects::commit(&tx, repo.id, p)
-                        .await?
-                        .map(|c| c.tree)
-                        .unwrap_or_default(),
-                    None => String::new(),
-                };
-                let diff = objects::diff(&tx, repo.id, &parent_tree, &commit.tree).await?;
-                let onto = objects::commit(&tx, repo.id, &current)
-                    .await?
-                    .ok_or_else(not_mergeable)?
-                    .tree;
-                let tree = objects::apply(&tx, repo.id, &onto, &diff)
-                    .await?
-                    .ok_or_else(not_mergeable)?;
-                let replay = Commit {
-                    tree,
-                    parents: vec![current.clone()],
-                    author: commit.author.clone(),
-                    committer: me.clone(),
-                    message: commit.message.clone(),
-                };
-                current = objects::put_commit(&tx, repo.id, &replay).await?;
-            }
-            current
-        }
-        kind => {
-            let (parents, default_title) = if kind == "squash" {
-                (
-                    vec![pull.base_sha.clone()],
-                    format!("{pr_title} (#{})", pull.number),
-                )
-            } else {
-                (
-                    vec![pull.base_sha.clone(), pull.head_sha.clone()],
-                    format!(
-                        "Merge pull request #{} from {}/{}",
-                        pull.number, pull.head_owner, pull.head_ref
-                    ),
-                )
-            };
-            let mut text = title.unwrap_or(default_title);
-            let detail = message.unwrap_or_else(|| {
-                if kind == "squash" {
-                    String::new()
-                } else {
-                    pr_title.clone()
-                }
-            });
-            if !detail.is_empty() {
-                text = format!("{text}\n\n{detail}");
-            }
-            let commit = Commit {
-                tree,
-                parents,
-                author: me.clone(),
-                committer: me.clone(),
-                message: text,
-            };
-            objects::put_commit(&tx, repo.id, &commit).await?
-        }
-    };
-    let base_ref = format!("refs/heads/{}", pull.base_ref);
-    objects::set_ref(&tx, repo.id, &base_ref, &sha).await?;
-    tx.execute(
-        "UPDATE pulls SET merged_at = now(), merged_by_id = $2, merge_commit_sha = $3, head_sha = $4, base_sha = $5 WHERE issue_id = $1",
-        &[&pull.issue.id, &viewer.user_id, &sha, &pull.head_sha, &pull.base_sha],
-    )
-    .await?;
-    tx.execute(
-        "UPDATE issues SET state = 'closed', closed_at = now(), closed_by_id = $2, updated_at = now() WHERE id = $1",
-        &[&pull.issue.id, &viewer.user_id],
-    )
-    .await?;
-    // GitHub's merged pull request shows `merged` then `closed`, each naming the merge commit.
-    for event in ["merged", "closed"] {
-        let commit = serde_json::json!({ "commit_id": sha });
-        issues::record(&tx, pull.issue.id, viewer.user_id, event, Some(commit)).await?;
-    }
-    let moved = (Some(pull.base_sha.as_str()), sha.as_str());
-    let pushed = ref_moved(&tx, base, &repo, &base_ref, moved, viewer.user_id).await?;
-    let merged = Pull::find(&tx, &repo, number).await?;
-    let announced = announce(&tx, base, &repo, &merged, "closed", viewer.user_id).await?;
-    scope.commit(tx, pushed || announced).await?;
-    Ok(axum::Json(
-        json!({ "sha": sha, "merged": true, "message": "Pull Request successfully merged" }),
-    )
-    .into_response())
 }
 
 /// `GET /repos/{owner}/{repo}/pulls/{number}/files`.

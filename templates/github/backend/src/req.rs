@@ -6,7 +6,7 @@ use asym_kit::deadpool_postgres::GenericClient;
 use asym_kit::page::{self, PageRequest};
 use asym_kit::tokio_postgres::types::ToSql;
 use axum::body::Bytes;
-use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::extract::{FromRequest, FromRequestParts, MatchedPath, Request};
 use axum::http::header::{CONTENT_TYPE, LINK};
 use axum::http::request::Parts;
 use axum::http::{HeaderValue, StatusCode};
@@ -259,19 +259,66 @@ pub(crate) async fn read(body: axum::body::Body, max_bytes: usize) -> Result<Byt
         .map_err(|err| ApiError::from(err).into_response())
 }
 
-/// A handler's `body: Body` argument: the request body read whole, then [`Body::parse`]d.
+/// A handler's `body: Body` argument: the request body read whole, then [`Body::parse`]d,
+/// then checked for a `null` where GitHub's schema allows none ([`non_null`]).
 impl<S: Send + Sync> FromRequest<S> for Body {
     type Rejection = Response;
 
     async fn from_request(request: Request, state: &S) -> Result<Self, Response> {
+        let method = request.method().clone();
+        let route = request
+            .extensions()
+            .get::<MatchedPath>()
+            .map(|path| path.as_str().to_owned());
         let Raw(bytes) = Raw::from_request(request, state).await?;
-        Self::parse(&bytes).map_err(IntoResponse::into_response)
+        let body = Self::parse(&bytes).map_err(IntoResponse::into_response)?;
+        if let Some(route) = route {
+            non_null(method.as_str(), &route, &body).map_err(IntoResponse::into_response)?;
+        }
+        Ok(body)
+    }
+}
+
+/// GitHub's 422 for a `null` given for a body field its schema does not let be `null`
+/// (`For 'properties/title', nil is not a string.`) on the route `route` (a matched path,
+/// parameters in braces), as [`crate::non_null::FIELDS`] lists them. A field GitHub
+/// documents as nullable (an issue update's `title`, `body`, `milestone`) is not listed.
+fn non_null(method: &str, route: &str, body: &Body) -> ApiResult<()> {
+    let mut path = String::with_capacity(route.len());
+    let mut in_braces = false;
+    for c in route.trim_end_matches('/').chars() {
+        match c {
+            '{' => {
+                in_braces = true;
+                path.push_str("{}");
+            }
+            '}' => in_braces = false,
+            c if !in_braces => path.push(c),
+            _ => {}
+        }
+    }
+    let Some((_, _, fields)) = crate::non_null::FIELDS
+        .iter()
+        .find(|(m, p, _)| *m == method && *p == path)
+    else {
+        return Ok(());
+    };
+    match fields
+        .iter()
+        .find(|(key, _)| body.0.get(*key) == Some(&Value::Null))
+    {
+        Some((key, expected)) => Err(wrong_type(key, &Value::Null, expected)),
+        None => Ok(()),
     }
 }
 
 /// GitHub's schema error: `Invalid request.\n\nFor 'properties/title', 1 is not a string.`
+/// (`nil` for `null`, as GitHub's Ruby names it).
 fn wrong_type(key: &str, value: &Value, expected: &str) -> ApiError {
-    let shown: String = value.to_string().chars().take(60).collect();
+    let shown: String = match value {
+        Value::Null => "nil".to_owned(),
+        value => value.to_string().chars().take(60).collect(),
+    };
     ApiError::invalid(format!(
         "Invalid request.\n\nFor 'properties/{key}', {shown} is not {expected}."
     ))

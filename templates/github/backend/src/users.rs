@@ -168,3 +168,40 @@ pub(crate) async fn is_member(
         None => Err(ApiError::not_found()),
     }
 }
+
+/// `GET /users`: every user and organization (app bots are not listed) in id order, those
+/// with an id above `since`, `per_page` at a time. The `Link` header names the next page by
+/// `since` (the page's last id) while more accounts follow, and the first page by GitHub's
+/// URI template (`/users{?since}`), as GitHub answers.
+pub(crate) async fn list(State(kit): State<Kit>, query: Query) -> ApiResult {
+    const SQL: &str = "WITH page AS (SELECT * FROM users u WHERE u.id > $1 AND u.type <> 'Bot'
+                                     ORDER BY u.id LIMIT $3)
+                       SELECT (SELECT coalesce(json_agg(gh_user(u, $2) ORDER BY u.id), '[]')::text
+                               FROM page u),
+                              (SELECT max(id) FROM page),
+                              EXISTS (SELECT 1 FROM users u WHERE u.type <> 'Bot'
+                                      AND u.id > (SELECT max(id) FROM page))";
+    let since: i64 = query.get("since").and_then(|s| s.parse().ok()).unwrap_or(0);
+    let limit = query.page().limit();
+    let base = &kit.config().public_url;
+    let client = kit.db().await?;
+    let row = client.query_one(SQL, &[&since, base, &limit]).await?;
+    let mut response = req::ok(row.get(0));
+    let mut links = Vec::new();
+    if let (Some(last), true) = (row.get::<_, Option<i64>>(1), row.get::<_, bool>(2)) {
+        let per_page = query
+            .get("per_page")
+            .map(|_| format!("per_page={limit}&"))
+            .unwrap_or_default();
+        links.push(format!(
+            "<{base}/users?{per_page}since={last}>; rel=\"next\""
+        ));
+    }
+    links.push(format!("<{base}/users{{?since}}>; rel=\"first\""));
+    if let Ok(value) = axum::http::HeaderValue::from_str(&links.join(", ")) {
+        response
+            .headers_mut()
+            .insert(axum::http::header::LINK, value);
+    }
+    Ok(response)
+}

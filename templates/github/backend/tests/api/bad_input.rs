@@ -4,7 +4,7 @@
 use reqwest::Method;
 use serde_json::json;
 
-use crate::common::{REPO, api, at_once, code, error, fetch, reviewer};
+use crate::common::{REPO, api, at_once, code, error, fetch, fields, reviewer};
 
 #[asym::clone("github", seed = "basic")]
 async fn a_list_given_as_a_string_is_a_422(gh: asym::GitHub) {
@@ -217,4 +217,75 @@ async fn concurrent_forks_by_one_account_answer_the_same_fork(gh: asym::GitHub) 
             .all(|n| *n == (202, "hubot/hello-world".to_owned())),
         "{names:?}"
     );
+}
+
+#[asym::clone("github", seed = "basic")]
+async fn null_for_a_field_that_may_not_be_null_is_a_422(gh: asym::GitHub) {
+    let api = api(&gh);
+    let issues = format!("{REPO}/issues");
+    for (path, body, field, kind) in [
+        (
+            issues.clone(),
+            json!({ "title": null }),
+            "title",
+            "a string",
+        ),
+        (
+            issues.clone(),
+            json!({ "title": "x", "labels": null }),
+            "labels",
+            "an array",
+        ),
+        (
+            format!("{REPO}/labels"),
+            json!({ "name": null }),
+            "name",
+            "a string",
+        ),
+        (
+            format!("{REPO}/milestones"),
+            json!({ "title": null }),
+            "title",
+            "a string",
+        ),
+        (
+            format!("{REPO}/pulls"),
+            json!({ "title": "x", "head": "main", "base": null }),
+            "base",
+            "a string",
+        ),
+        (
+            "/user/repos".to_owned(),
+            json!({ "name": "n", "private": null }),
+            "private",
+            "a boolean",
+        ),
+    ] {
+        assert_eq!(
+            error(api.post(&path, &body).await, 422),
+            format!("Invalid request.\n\nFor 'properties/{field}', nil is not {kind}."),
+            "{path} {body}"
+        );
+    }
+    let state = api
+        .patch(&format!("{issues}/1"), &json!({ "state": null }))
+        .await;
+    assert_eq!(
+        error(state, 422),
+        "Invalid request.\n\nFor 'properties/state', nil is not a string."
+    );
+    // What GitHub documents as nullable on an update still takes `null`: it clears.
+    let cleared = api
+        .patch(
+            &format!("{issues}/1"),
+            &json!({ "body": null, "milestone": null, "assignee": null }),
+        )
+        .await
+        .expect(200);
+    assert_eq!(
+        fields(&cleared, ["/body", "/milestone"]),
+        json!([null, null])
+    );
+    // Nothing was made by the refused requests.
+    assert_eq!(crate::common::count(&api, &issues).await, 1);
 }

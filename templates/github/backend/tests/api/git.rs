@@ -378,3 +378,95 @@ async fn merging_a_branch_makes_a_merge_commit(gh: asym::GitHub) {
         .await;
     assert_eq!(denied.status, 404);
 }
+
+#[asym::clone("github", seed = "basic")]
+async fn merging_a_pull_requests_head_marks_it_merged(gh: asym::GitHub) {
+    let api = api(&gh);
+    let receiver = crate::common::listen(&api, &["pull_request"]).await;
+    crate::common::branch(&api, "landed", "landed.txt", "l\n").await;
+    crate::common::branch(&api, "waiting", "waiting.txt", "w\n").await;
+    let landed = crate::common::open_pull(&api, "Land me", "landed").await;
+    let waiting = crate::common::open_pull(&api, "Wait", "waiting").await;
+    for _ in 0..2 {
+        receiver.delivery().await;
+    }
+    let made = api
+        .post(
+            &format!("{REPO}/merges"),
+            &json!({ "base": "main", "head": "landed" }),
+        )
+        .await
+        .expect(201);
+    let number = landed["number"].as_i64().unwrap();
+    let pull = fetch(&api, &format!("{REPO}/pulls/{number}")).await;
+    assert_eq!(
+        fields(
+            &pull,
+            ["/state", "/merged", "/merge_commit_sha", "/merged_by/login"]
+        ),
+        json!(["closed", true, made["sha"], "octocat"])
+    );
+    assert!(pull["merged_at"].is_string() && pull["closed_at"].is_string());
+    let merged = api.get(&format!("{REPO}/pulls/{number}/merge")).await;
+    assert_eq!(merged.status, 204);
+    let events = fetch(&api, &format!("{REPO}/issues/{number}/events")).await;
+    assert_eq!(names(&events, "event"), ["merged", "closed"]);
+    assert_eq!(events[0]["commit_id"], made["sha"]);
+    // The hooks hear it closed, merged.
+    let closed = crate::common::next(
+        &receiver,
+        ("pull_request", "closed"),
+        ["/number", "/pull_request/merged"],
+        json!([number, true]),
+    )
+    .await;
+    assert_eq!(closed["pull_request"]["merge_commit_sha"], made["sha"]);
+    // A pull request whose head did not reach its base stays open.
+    let other = waiting["number"].as_i64().unwrap();
+    let open = fetch(&api, &format!("{REPO}/pulls/{other}")).await;
+    assert_eq!(fields(&open, ["/state", "/merged"]), json!(["open", false]));
+    // The pull requests that carry a commit: its head's, the merge commit's; none for a
+    // commit of the base.
+    let carrying = |rev: String| {
+        let api = api.clone();
+        async move {
+            let list = fetch(&api, &format!("{REPO}/commits/{rev}/pulls")).await;
+            list.as_array()
+                .unwrap()
+                .iter()
+                .map(|p| p["number"].as_i64().unwrap())
+                .collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(
+        carrying(landed["head"]["sha"].as_str().unwrap().to_owned()).await,
+        [number]
+    );
+    assert_eq!(
+        carrying(made["sha"].as_str().unwrap().to_owned()).await,
+        [number]
+    );
+    assert_eq!(carrying("waiting".to_owned()).await, [other]);
+    assert_eq!(carrying(MAIN_SHA.to_owned()).await, Vec::<i64>::new());
+    assert_eq!(
+        error(api.get(&format!("{REPO}/commits/nope/pulls")).await, 422),
+        "No commit found for SHA: nope"
+    );
+    // Main merged into the head, then fast-forwarded onto it: merged, into that head.
+    let merge = json!({ "base": "waiting", "head": "main" });
+    api.post(&format!("{REPO}/merges"), &merge)
+        .await
+        .expect(201);
+    let onto = fetch(&api, &format!("{REPO}/git/ref/heads/waiting")).await["object"]["sha"].clone();
+    api.patch(
+        &format!("{REPO}/git/refs/heads/main"),
+        &json!({ "sha": onto }),
+    )
+    .await
+    .expect(200);
+    let ff = fetch(&api, &format!("{REPO}/pulls/{other}")).await;
+    assert_eq!(
+        fields(&ff, ["/state", "/merged", "/merge_commit_sha"]),
+        json!(["closed", true, onto])
+    );
+}

@@ -289,3 +289,57 @@ async fn edited_events_say_what_changed(gh: asym::GitHub) {
     )
     .await;
 }
+
+#[asym::clone("github", seed = "basic")]
+async fn a_second_hook_with_the_same_url_is_refused(gh: asym::GitHub) {
+    let api = api(&gh);
+    let hooks = format!("{REPO}/hooks");
+    let body = |url: &str| json!({ "config": { "url": url, "content_type": "json" } });
+    let first = api
+        .post(&hooks, &body("http://127.0.0.1:9/a"))
+        .await
+        .expect(201);
+    let second = api
+        .post(&hooks, &body("http://127.0.0.1:9/b"))
+        .await
+        .expect(201);
+    // GitHub's answer, no `field` in the error.
+    let again = api
+        .post(&hooks, &body("http://127.0.0.1:9/a"))
+        .await
+        .expect(422);
+    assert_eq!(
+        again,
+        json!({
+            "message": "Validation Failed",
+            "errors": [{ "resource": "Hook", "code": "custom", "message": "Hook already exists on this repository" }],
+            "documentation_url": again["documentation_url"],
+            "status": "422",
+        })
+    );
+    // Moving another hook onto that URL is refused too; a hook keeps its own.
+    let taken = api
+        .patch(
+            &format!("{hooks}/{}", second["id"]),
+            &json!({ "config": { "url": "http://127.0.0.1:9/a" } }),
+        )
+        .await;
+    assert_eq!(code(taken), "custom");
+    api.patch(
+        &format!("{hooks}/{}", first["id"]),
+        &json!({ "config": { "url": "http://127.0.0.1:9/a" }, "active": false }),
+    )
+    .await
+    .expect(200);
+    // Another repository may use it; deleting the first frees it.
+    let other = crate::common::new_repo(&api, "hooked").await;
+    let other_hooks = format!("/repos/{}/hooks", other["full_name"].as_str().unwrap());
+    api.post(&other_hooks, &body("http://127.0.0.1:9/a"))
+        .await
+        .expect(201);
+    let deleted = delete(&api, &format!("{hooks}/{}", first["id"])).await;
+    assert_eq!(deleted.status, 204);
+    api.post(&hooks, &body("http://127.0.0.1:9/a"))
+        .await
+        .expect(201);
+}
