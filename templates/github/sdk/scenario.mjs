@@ -749,3 +749,12 @@ await scenario("duplicate_hooks_merged_heads_and_nulls", async () => {
   const cleared = await owner.rest.issues.update({ ...repo, issue_number: issue.data.number, body: null, milestone: null });
   assert.deepEqual([cleared.data.body, cleared.data.milestone], [null, null]);
 });
+
+await scenario("installation_repositories", async () => {
+  const listed = await app.rest.apps.listReposAccessibleToInstallation({ per_page: 100 });
+  const names = listed.data.repositories.map((r) => r.full_name);
+  assert.ok(names.includes("acme/hello-world") && names.every((n) => n.startsWith("acme/")), names.join());
+  assert.equal(listed.data.total_count, names.length);
+  const refused = await fails(403, () => owner.rest.apps.listReposAccessibleToInstallation());
+  assert.equal(refused.response.data.message, "You must authenticate with an installation access token in order to list repositories for an installation.");
+});

@@ -768,3 +768,18 @@ def duplicate_hooks_merged_heads_and_nulls():
     owner.requester.requestJsonAndCheck("PATCH", issue.url, input={"body": None})
     issue.edit(milestone=None)
     assert repo.get_issue(issue.number).body is None
+
+
+@scenario
+def installation_repositories():
+    # PyGithub's own paginator over the list Installation.get_repos reads.
+    import github.PaginatedList
+    import github.Repository
+
+    repos = github.PaginatedList.PaginatedList(
+        github.Repository.Repository, app.requester, "/installation/repositories", None, list_item="repositories"
+    )
+    names = [r.full_name for r in repos]
+    assert "acme/hello-world" in names and all(n.startswith("acme/") for n in names), names
+    assert repos.totalCount == len(names)
+    raises(GithubException, 403, lambda: owner.requester.requestJsonAndCheck("GET", "/installation/repositories"))

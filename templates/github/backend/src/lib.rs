@@ -23,6 +23,7 @@
 //! | statuses, check runs and suites | `checks` |
 //! | release assets: upload, list, get, update, delete, download | `assets` |
 //! | repository webhooks and their deliveries | `hooks` |
+//! | an installation's repositories | `installations` |
 //! | stars: stargazers, starred repositories, star and unstar | `stars` |
 //! | search | `search` |
 //! | `/`, `/zen`, `/octocat`, `/meta`, provisioning | `meta` |
@@ -49,6 +50,7 @@ mod forks;
 mod git;
 mod gitdata;
 mod hooks;
+mod installations;
 mod issue_writes;
 mod issues;
 mod labels;
@@ -158,6 +160,10 @@ fn routes(kit: Kit) -> Router {
         .route("/user/orgs", get(users::my_orgs))
         .route("/user/{account_id}", get(users::get_by_id))
         .route("/repositories/{id}", get(repos::get_by_id))
+        .route(
+            "/installation/repositories",
+            get(installations::repositories),
+        )
         .route(
             "/user/repos",
             get(repos::list_mine).post(repos::create_for_user),

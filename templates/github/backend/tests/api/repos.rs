@@ -3,7 +3,7 @@
 use serde_json::json;
 
 use crate::common::{
-    REPO, api, app, code, delete, error, fetch, fields, names, not_found, reviewer,
+    REPO, api, app, code, delete, error, fetch, fields, names, not_found, rels, reviewer,
 };
 
 #[asym::clone("github", seed = "basic")]
@@ -422,4 +422,36 @@ async fn a_repository_and_an_account_are_found_by_id(gh: asym::GitHub) {
         ],
     )
     .await;
+}
+
+#[asym::clone("github", seed = "basic")]
+async fn an_installation_lists_its_repositories(gh: asym::GitHub) {
+    let listed = fetch(&app(&gh), "/installation/repositories").await;
+    assert_eq!(
+        fields(&listed, ["/total_count", "/repository_selection"]),
+        json!([1, "all"])
+    );
+    assert_eq!(
+        names(&listed["repositories"], "full_name"),
+        ["acme/hello-world"]
+    );
+    // A repository made in the organization is the installation's too.
+    api(&gh)
+        .post(
+            "/orgs/acme/repos",
+            &json!({ "name": "bots", "private": true }),
+        )
+        .await
+        .expect(201);
+    let page = app(&gh).get("/installation/repositories?per_page=1").await;
+    assert_eq!(rels(&page), ["next", "last"]);
+    assert_eq!(
+        page.expect(200)["repositories"][0]["full_name"],
+        "acme/bots"
+    );
+    let refused = api(&gh).get("/installation/repositories").await;
+    assert_eq!(
+        error(refused, 403),
+        "You must authenticate with an installation access token in order to list repositories for an installation."
+    );
 }
