@@ -758,3 +758,12 @@ await scenario("installation_repositories", async () => {
   const refused = await fails(403, () => owner.rest.apps.listReposAccessibleToInstallation());
   assert.equal(refused.response.data.message, "You must authenticate with an installation access token in order to list repositories for an installation.");
 });
+
+await scenario("repository_dispatch", async () => {
+  const hook = await owner.rest.repos.createWebhook({ ...repo, config: { url: "http://127.0.0.1:9/node-dispatch", content_type: "json" }, events: ["repository_dispatch"] });
+  const sent = await owner.rest.repos.createDispatchEvent({ ...repo, event_type: "node-deploy", client_payload: { env: "staging" } });
+  assert.equal(sent.status, 204);
+  const payload = await deliveredPayload(hook.data.id, "repository_dispatch", "node-deploy");
+  assert.deepEqual([payload.branch, payload.client_payload, payload.sender.login], ["main", { env: "staging" }, "octocat"]);
+  await owner.rest.repos.deleteWebhook({ ...repo, hook_id: hook.data.id });
+});

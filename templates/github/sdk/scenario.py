@@ -783,3 +783,18 @@ def installation_repositories():
     assert "acme/hello-world" in names and all(n.startswith("acme/") for n in names), names
     assert repos.totalCount == len(names)
     raises(GithubException, 403, lambda: owner.requester.requestJsonAndCheck("GET", "/installation/repositories"))
+
+
+@scenario
+def repository_dispatch():
+    repo = owner.get_repo("acme/hello-world")
+    config = {"url": "http://127.0.0.1:9/py-dispatch", "content_type": "json"}
+    hook = repo.create_hook("web", config, events=["repository_dispatch"])
+    assert repo.create_repository_dispatch("py-deploy", {"env": "staging"})
+    payload = delivered_payload(repo, hook.id, "repository_dispatch", "py-deploy")
+    assert (payload["branch"], payload["client_payload"], payload["sender"]["login"]) == (
+        "main",
+        {"env": "staging"},
+        "octocat",
+    ), payload
+    hook.delete()

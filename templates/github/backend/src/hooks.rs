@@ -16,7 +16,7 @@ use crate::scope::Scope;
 use crate::viewer::Viewer;
 
 /// The events a hook may subscribe to (`*` is all of them).
-const EVENTS: [&str; 17] = [
+const EVENTS: [&str; 18] = [
     "*",
     "push",
     "issues",
@@ -34,6 +34,7 @@ const EVENTS: [&str; 17] = [
     "star",
     "watch",
     "fork",
+    "repository_dispatch",
 ];
 
 /// `repository`, `sender` and (for org repositories) `organization`: what every payload

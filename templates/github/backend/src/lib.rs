@@ -22,7 +22,7 @@
 //! | pull requests, reviews, merges, review comments | `pulls`, `reviews`, `review_comments` |
 //! | statuses, check runs and suites | `checks` |
 //! | release assets: upload, list, get, update, delete, download | `assets` |
-//! | repository webhooks and their deliveries | `hooks` |
+//! | repository webhooks and their deliveries; repository dispatch events | `hooks`, `dispatches` |
 //! | an installation's repositories | `installations` |
 //! | stars: stargazers, starred repositories, star and unstar | `stars` |
 //! | search | `search` |
@@ -45,6 +45,7 @@ mod commit_pulls;
 mod commits;
 mod contents;
 mod db;
+mod dispatches;
 mod error;
 mod forks;
 mod git;
@@ -419,6 +420,7 @@ fn repo_routes() -> Router<Kit> {
                 .patch(review_comments::update)
                 .delete(review_comments::delete),
         )
+        .route("/dispatches", post(dispatches::create))
         .route("/hooks", get(hooks::list).post(hooks::create))
         .route(
             "/hooks/{id}",

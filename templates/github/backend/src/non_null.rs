@@ -21,6 +21,7 @@ pub(crate) const FIELDS: &[Operation] = &[
     ("POST", "/repos/{}/{}/commits/{}/comments", &[("body", "a string"), ("path", "a string"), ("position", "an integer"), ("line", "an integer")]),
     ("DELETE", "/repos/{}/{}/contents/{}", &[("message", "a string"), ("sha", "a string"), ("branch", "a string"), ("committer", "an object"), ("author", "an object")]),
     ("PUT", "/repos/{}/{}/contents/{}", &[("message", "a string"), ("content", "a string"), ("sha", "a string"), ("branch", "a string"), ("committer", "an object"), ("author", "an object")]),
+    ("POST", "/repos/{}/{}/dispatches", &[("event_type", "a string"), ("client_payload", "an object")]),
     ("POST", "/repos/{}/{}/forks", &[("organization", "a string"), ("name", "a string"), ("default_branch_only", "a boolean")]),
     ("POST", "/repos/{}/{}/git/blobs", &[("content", "a string"), ("encoding", "a string")]),
     ("POST", "/repos/{}/{}/git/commits", &[("message", "a string"), ("tree", "a string"), ("parents", "an array"), ("author", "an object"), ("committer", "an object"), ("signature", "a string")]),

@@ -343,3 +343,54 @@ async fn a_second_hook_with_the_same_url_is_refused(gh: asym::GitHub) {
         .await
         .expect(201);
 }
+
+#[asym::clone("github", seed = "basic")]
+async fn a_repository_dispatch_reaches_the_hooks(gh: asym::GitHub) {
+    let api = api(&gh);
+    let receiver = listen(&api, &["repository_dispatch"]).await;
+    let dispatches = format!("{REPO}/dispatches");
+    let sent = api
+        .post(
+            &dispatches,
+            &json!({ "event_type": "deploy", "client_payload": { "env": "staging" } }),
+        )
+        .await;
+    assert_eq!(sent.status, 204);
+    next(
+        &receiver,
+        ("repository_dispatch", "deploy"),
+        [
+            "/branch",
+            "/client_payload",
+            "/repository/full_name",
+            "/sender/login",
+        ],
+        json!(["main", { "env": "staging" }, "acme/hello-world", "octocat"]),
+    )
+    .await;
+    let bare = reviewer(&gh)
+        .post(&dispatches, &json!({ "event_type": "ping-me" }))
+        .await;
+    assert_eq!(bare.status, 204);
+    next(
+        &receiver,
+        ("repository_dispatch", "ping-me"),
+        ["/client_payload", "/sender/login"],
+        json!([{}, "hubot"]),
+    )
+    .await;
+    assert_eq!(
+        code(api.post(&dispatches, &json!({})).await),
+        "missing_field"
+    );
+    let typed = api
+        .post(
+            &dispatches,
+            &json!({ "event_type": "x", "client_payload": [1] }),
+        )
+        .await;
+    assert_eq!(
+        crate::common::error(typed, 422),
+        "Invalid request.\n\nFor 'properties/client_payload', [1] is not an object."
+    );
+}
