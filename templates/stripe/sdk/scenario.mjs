@@ -656,6 +656,26 @@ await check("accounts.retrieve(): the keys' own account", async () => {
   assert.deepEqual((await stripe.accounts.list()).data, []);
 });
 
+await check('plans: create, retrieve, list, update, subscribe, del', async () => {
+  // The legacy Plan API: a recurring price under its older name, with the same id.
+  const plan = await stripe.plans.create({
+    id: 'node-gold', amount: 1500, currency: 'usd', interval: 'month', product: { name: 'Node Gold' }, trial_period_days: 7,
+  });
+  assert.deepEqual([plan.object, plan.amount, plan.interval, plan.trial_period_days], ['plan', 1500, 'month', 7]);
+  assert.equal((await stripe.prices.retrieve('node-gold')).unit_amount, 1500);
+  assert.equal((await stripe.plans.retrieve('node-gold')).id, 'node-gold');
+  assert.ok((await stripe.plans.list({ product: plan.product })).data.some((p) => p.id === 'node-gold'));
+  assert.equal((await stripe.plans.update('node-gold', { nickname: 'Gold' })).nickname, 'Gold');
+  const customer = await stripe.customers.create({
+    email: 'plan-node@example.com', payment_method: 'pm_card_visa', invoice_settings: { default_payment_method: 'pm_card_visa' },
+  });
+  const sub = await stripe.subscriptions.create({ customer: customer.id, items: [{ plan: 'node-gold' }], trial_from_plan: true });
+  assert.deepEqual([sub.items.data[0].plan.id, sub.status], ['node-gold', 'trialing']);
+  await assert.rejects(stripe.plans.create({ currency: 'usd', interval: 'month', product: plan.product }),
+    (err) => err.statusCode === 400 && err.param === 'amount' && err.code === 'parameter_missing');
+  assert.equal((await stripe.plans.del('node-gold')).deleted, true);
+});
+
 // The clone's admin surface, for set-up Stripe does outside its API: rate limits switched on.
 async function admin(path, body) {
   const reply = await fetch(`${process.env.STRIPE_API_BASE}/api/admin/${path}`, {

@@ -761,6 +761,24 @@ def own_account():
     assert stripe.Account.list().data == []
 
 
+def plans():
+    # The legacy Plan API: a recurring price under its older name, with the same id.
+    plan = stripe.Plan.create(id="py-gold", amount=1500, currency="usd", interval="month",
+                              product={"name": "Py Gold"}, trial_period_days=7)
+    assert (plan.object, plan.amount, plan.interval, plan.trial_period_days) == ("plan", 1500, "month", 7), plan
+    assert stripe.Price.retrieve("py-gold").unit_amount == 1500
+    assert stripe.Plan.retrieve("py-gold").id == "py-gold"
+    assert "py-gold" in [p.id for p in stripe.Plan.list(product=plan.product).data]
+    assert stripe.Plan.modify("py-gold", nickname="Gold").nickname == "Gold"
+    customer = stripe.Customer.create(email="plan-py@example.com", payment_method="pm_card_visa",
+                                      invoice_settings={"default_payment_method": "pm_card_visa"})
+    sub = stripe.Subscription.create(customer=customer.id, items=[{"plan": "py-gold"}], trial_from_plan=True)
+    assert sub["items"].data[0].plan.id == "py-gold" and sub.status == "trialing", sub
+    err = refused("amount", stripe.Plan.create, currency="usd", interval="month", product=plan.product)
+    assert err.code == "parameter_missing", err
+    assert stripe.Plan.delete("py-gold").deleted is True
+
+
 def admin(path, body):
     """POSTs `body` to the clone's admin surface (set-up Stripe does outside its API)."""
     request = urllib.request.Request(
@@ -822,6 +840,7 @@ scenarios = [("customer → payment method → payment intent → refund", custo
              ("unknown ids: resource_missing naming id (intent for the intents)", unknown_ids_name_their_parameter),
              ("Charge.capture and the deprecated POST /v1/charges/{id}/refund", legacy_charge_capture_and_refund),
              ("Account.retrieve(): the keys' own account", own_account),
+             ("Plan: create, retrieve, list, modify, subscribe, delete", plans),
              ("RateLimitError when the clone's rate limits are on", rate_limited)]
 for name, fn in scenarios:
     check(name, fn)

@@ -281,28 +281,36 @@ pub(crate) async fn create_price(cx: &mut Cx<'_>) -> ApiResult {
             PRODUCT.named(cx, id, "product").await?;
             id.to_owned()
         }
-        (None, Some(data)) => {
-            let sub = Params(data.clone());
-            let name = sub
-                .required("name")
-                .map_err(|_| ApiError::missing("product_data[name]"))?
-                .to_owned();
-            let (id, seq) = cx.new_id("prod_").await?;
-            let mut product = json!({
-                "id": id, "object": "product", "active": true, "attributes": [], "created": cx.now,
-                "default_price": null, "description": null, "images": [], "livemode": false,
-                "marketing_features": [], "metadata": {}, "name": name, "package_dimensions": null,
-                "shippable": null, "statement_descriptor": null, "tax_code": null, "type": "service",
-                "unit_label": null, "updated": cx.now, "url": null,
-            });
-            apply_metadata(&mut product, &sub)?;
-            cx.insert(seq, &product)?;
-            cx.emit("product.created", &product, None).await?;
-            id
-        }
+        (None, Some(data)) => product_from(cx, data, "product_data").await?,
         (None, None) => return Err(ApiError::missing("product")),
     };
     new_price(cx, &params.0, &product, "").await
+}
+
+/// Creates the product a price's `product_data` (a plan's `product`), `param`, describes:
+/// its `name` (required) and `metadata`. Its id.
+pub(crate) async fn product_from(
+    cx: &Cx<'_>,
+    data: &serde_json::Map<String, Value>,
+    param: &str,
+) -> ApiResult<String> {
+    let sub = Params(data.clone());
+    let name = sub
+        .required("name")
+        .map_err(|_| ApiError::missing(&format!("{param}[name]")))?
+        .to_owned();
+    let (id, seq) = cx.new_id("prod_").await?;
+    let mut product = json!({
+        "id": id, "object": "product", "active": true, "attributes": [], "created": cx.now,
+        "default_price": null, "description": null, "images": [], "livemode": false,
+        "marketing_features": [], "metadata": {}, "name": name, "package_dimensions": null,
+        "shippable": null, "statement_descriptor": null, "tax_code": null, "type": "service",
+        "unit_label": null, "updated": cx.now, "url": null,
+    });
+    apply_metadata(&mut product, &sub)?;
+    cx.insert(seq, &product)?;
+    cx.emit("product.created", &product, None).await?;
+    Ok(id)
 }
 
 /// What `POST /v1/prices/{id}` takes.

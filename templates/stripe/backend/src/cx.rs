@@ -275,6 +275,30 @@ impl<'a> Cx<'a> {
         filters: &[Filter],
         url: &str,
     ) -> ApiResult<Value> {
+        self.page(kind, noun, filters, url, true).await
+    }
+
+    /// [`Cx::list`] with every object parsed into `data`, for a caller that rewrites them (a
+    /// price seen as a plan).
+    pub(crate) async fn list_parsed(
+        &self,
+        kind: &str,
+        noun: &str,
+        filters: &[Filter],
+    ) -> ApiResult<Value> {
+        self.page(kind, noun, filters, &self.path, false).await
+    }
+
+    /// A page of `kind` (see [`Cx::list`]); stored JSON is spliced in unparsed when `splice`
+    /// and nothing reshapes it.
+    async fn page(
+        &self,
+        kind: &str,
+        noun: &str,
+        filters: &[Filter],
+        url: &str,
+        splice: bool,
+    ) -> ApiResult<Value> {
         let limit = self.limit()?;
         let after = self.params.str("starting_after")?.filter(|s| !s.is_empty());
         let before = self.params.str("ending_before")?.filter(|s| !s.is_empty());
@@ -326,7 +350,8 @@ impl<'a> Cx<'a> {
         let refs: Vec<Arg<'_>> = args.iter().map(|a| a as _).collect();
         let rows = self.tx.query(&sql, &refs).await?;
         let has_more = rows.len() > limit as usize;
-        if before.is_none()
+        if splice
+            && before.is_none()
             && !HIDDEN.contains(&kind)
             && !crate::version::reshapes(kind, &self.api_version)
             && self.params.expand().is_empty()

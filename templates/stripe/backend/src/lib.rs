@@ -13,6 +13,7 @@
 //! | customers | `customers` |
 //! | customer balance transactions (the ledger: `model::customer_balance`) | `customer_balance` |
 //! | products, prices | `catalog` |
+//! | plans (recurring prices seen as the legacy `plan`) | `plans` |
 //! | coupons, promotion codes (discounts: `model::discount`) | `coupons` |
 //! | tax rates (their tax on invoices: `model::tax`) | `tax_rates` |
 //! | payment methods | `methods` |
@@ -65,6 +66,7 @@ mod methods;
 mod model;
 mod params;
 mod payments;
+mod plans;
 mod ratelimit;
 mod search;
 mod setups;
@@ -91,6 +93,7 @@ pub fn app(kit: Kit) -> Router {
         .merge(customers::routes())
         .merge(customer_balance::routes())
         .merge(catalog::routes())
+        .merge(plans::routes())
         .merge(coupons::routes())
         .merge(tax_rates::routes())
         .merge(methods::routes())

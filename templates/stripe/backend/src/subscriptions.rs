@@ -136,16 +136,14 @@ const CREATE_UNSERVED: &[&str] = &[
     "customer_account",
 ];
 
-/// Refuses `trial_from_plan=true` on a subscription's `action`: the clone's prices carry no
-/// trial period (`false` asks for nothing).
-fn refuse_trial_from_plan(params: &Params, action: &str) -> ApiResult<()> {
+/// Refuses `trial_from_plan=true` on a subscription's update (the create serves it; `false`
+/// asks for nothing).
+fn refuse_trial_from_plan(params: &Params) -> ApiResult<()> {
     if params.bool("trial_from_plan")? == Some(true) {
         return Err(ApiError::invalid_param(
             "trial_from_plan",
-            format!(
-                "This Stripe clone does not serve trial_from_plan on subscription {action} (not \
-                 implemented): its prices carry no trial period; set trial_end instead."
-            ),
+            "This Stripe clone does not serve trial_from_plan on subscription updates (not \
+             implemented): set trial_end instead.",
         ));
     }
     Ok(())
@@ -158,7 +156,6 @@ fn refuse_trial_from_plan(params: &Params, action: &str) -> ApiResult<()> {
 pub(crate) async fn create_subscription(cx: &mut Cx<'_>) -> ApiResult {
     cx.params.take(&CREATE)?;
     let params = cx.params.clone();
-    refuse_trial_from_plan(&params, "creation")?;
     params.one_of(
         "proration_behavior",
         &["always_invoice", "create_prorations", "none"],
@@ -249,7 +246,14 @@ pub(crate) async fn create_subscription(cx: &mut Cx<'_>) -> ApiResult {
         Some("now") | None => None,
         Some(_) => params.timestamp("trial_end")?,
     };
-    let trial_days = params.int_within("trial_period_days", (0, MAX_TRIAL_DAYS))?;
+    // `trial_from_plan=true`: the trial of the first item's price that has one (a plan's
+    // `trial_period_days`, a price's `recurring[trial_period_days]`).
+    let trial_days = match params.int_within("trial_period_days", (0, MAX_TRIAL_DAYS))? {
+        None if params.bool("trial_from_plan")? == Some(true) => built
+            .iter()
+            .find_map(|item| item["price"]["recurring"]["trial_period_days"].as_i64()),
+        days => days,
+    };
     let trial_end = match (trial_end, trial_days) {
         (Some(end), _) => {
             if end <= now {
@@ -459,7 +463,7 @@ impl Cycle {
                 ));
             }
         };
-        refuse_trial_from_plan(params, "updates")?;
+        refuse_trial_from_plan(params)?;
         let trialing = sub["status"] == "trialing";
         let trial = match params.str("trial_end")? {
             None => None,

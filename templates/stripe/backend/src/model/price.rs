@@ -97,7 +97,11 @@ pub(crate) async fn new_price(
             cx.save(&other)?;
         }
     }
-    let (id, seq) = cx.new_id("price_").await?;
+    // A plan's own `id` (`POST /v1/plans`, checked free by the caller); else a new one.
+    let (generated, seq) = cx.new_id("price_").await?;
+    let id = string_at(data.get("id"), "id")?
+        .filter(|s| !s.is_empty())
+        .map_or(generated, str::to_owned);
     let mut price = json!({
         "id": id,
         "object": "price",

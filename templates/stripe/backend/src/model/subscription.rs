@@ -123,7 +123,7 @@ pub(crate) fn plan_of(price: &Value) -> Value {
         "product": price["product"],
         "tiers_mode": null,
         "transform_usage": null,
-        "trial_period_days": null,
+        "trial_period_days": price["recurring"]["trial_period_days"],
         "usage_type": price["recurring"]["usage_type"],
     })
 }

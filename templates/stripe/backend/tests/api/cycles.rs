@@ -254,7 +254,6 @@ async fn create_parameters_are_served_or_refused_by_name(stripe: asym::Stripe) {
         ("billing_schedules[0][applies_to][0][type]", "price"),
         ("customer_account", "acct_nope"),
         ("cancel_at", "1769904000"),
-        ("trial_from_plan", "true"),
         ("proration_behavior", "sometimes"),
         ("add_invoice_items[0][price]", PRO_MONTHLY),
         ("automatic_tax[enabled]", "true"),
