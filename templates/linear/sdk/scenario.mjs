@@ -269,6 +269,24 @@ await scenario("issue filters: children, comments, attachments, subscribers, rel
   await linear.deleteIssue(parent.id, { permanentlyDelete: true });
 });
 
+await scenario("projectStatuses, rateLimitStatus, attachmentLinkSlack, attachmentLinkGitHubPR, attachmentLinkGitHubIssue", async () => {
+  const statuses = await linear.projectStatuses();
+  const types = statuses.nodes.map((s) => s.type).sort().join();
+  assert(types === "backlog,canceled,completed,paused,planned,started", `projectStatuses: ${types}`);
+  assert(statuses.nodes.find((s) => s.type === "paused").indefinite === true, "indefinite");
+  const status = await linear.rateLimitStatus;
+  const requests = status.limits.find((l) => l.type === "requests");
+  assert(status.kind === "api" && requests && requests.allowedAmount > 0 && requests.period === 3600000 && requests.reset > Date.now(), JSON.stringify(status));
+  const slack = await linear.attachmentLinkSlack("ENG-6", "https://acme.slack.com/archives/C0123/p1700000000000200");
+  const slackAttachment = await slack.attachment;
+  assert(slack.success && slackAttachment.url.includes("slack.com") && slackAttachment.title === slackAttachment.url, "attachmentLinkSlack");
+  const pr = await linear.attachmentLinkGitHubPR("ENG-6", "https://github.com/acme/app/pull/43", { title: "Drop the export" });
+  assert((await pr.attachment).title === "Drop the export", "attachmentLinkGitHubPR");
+  const issue = await linear.attachmentLinkGitHubIssue("ENG-6", "https://github.com/acme/app/issues/8");
+  assert((await (await issue.attachment).issue).identifier === "ENG-6", "attachmentLinkGitHubIssue");
+  for (const payload of [slack, pr, issue]) await linear.deleteAttachment((await payload.attachment).id);
+});
+
 await scenario("searchIssues", async () => {
   const found = await linear.searchIssues("login");
   assert(found.nodes.length === 2 && found.totalCount === 2, `search ${found.nodes.length}`);

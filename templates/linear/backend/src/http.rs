@@ -125,7 +125,7 @@ pub(crate) async fn graphql(State(app): State<App>, headers: HeaderMap, body: Bo
     }
     let mut response = app
         .schema
-        .execute(request.data(viewer).data(ticket.clone()))
+        .execute(request.data(viewer).data(ticket.clone()).data(limits))
         .await;
     let complexity = ticket.complexity();
     let mut reply = match ticket.take_answer() {

@@ -199,6 +199,7 @@ root_list!(
     project_updates, "projectUpdates" => "ProjectUpdate", Some(Kind::ProjectUpdate);
     initiative_updates, "initiativeUpdates" => "InitiativeUpdate", Some(Kind::InitiativeUpdate);
     initiative_relations, "initiativeRelations" => "InitiativeRelation", None;
+    project_statuses, "projectStatuses" => "ProjectStatus", None;
 );
 
 macro_rules! child_list {

@@ -1,11 +1,14 @@
 //! Linear's rate limits: requests and complexity points per credential per hour. Off by
 //! default (the headers then report the full allowance); `POST /api/admin/rate-limit`
 //! switches enforcement on, after which each request is counted in `rate_windows` and one
-//! past the limit answers HTTP 429 with Linear's `RATELIMITED` error.
+//! past the limit answers HTTP 429 with Linear's `RATELIMITED` error. `rateLimitStatus`
+//! reports the same allowances as the headers.
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use asym_kit::body::{self, Limits as BodyLimits};
+use async_graphql::Value;
+use async_graphql::dynamic::ResolverContext;
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::header::RETRY_AFTER;
@@ -84,13 +87,49 @@ pub(crate) async fn admit(shared: &Shared, credential: &str) -> Result<Limits, R
     Ok(limits)
 }
 
+/// The length of a window, in milliseconds.
+const PERIOD_MS: u64 = 3_600_000;
+
+/// `rateLimitStatus`: the allowances of this request's credential as its headers report
+/// them, one `RateLimitResultPayload` each for requests (this one requests 1) and complexity
+/// points (requested 0: a request's complexity is charged after it is answered), each
+/// replenished at the end of the hour's window; `identifier` is the viewer's id, `kind`
+/// `api` (the clone's words: Linear's values are not documented).
+///
+/// # Errors
+///
+/// Internal when the request carries no limits (it always does through `POST /graphql`).
+pub(crate) async fn status(ctx: &ResolverContext<'_>) -> crate::error::Result<Value> {
+    let limits = ctx
+        .data_opt::<Limits>()
+        .copied()
+        .ok_or_else(|| error::internal("the request carries no rate limits"))?;
+    let (_, viewer) = crate::args::context(ctx)?;
+    let (_, reset) = window();
+    let limit = |kind: &str, allowed: u64, remaining: u64, requested: u64| {
+        json!({
+            "type": kind, "allowedAmount": allowed, "remainingAmount": remaining,
+            "requestedAmount": requested, "period": PERIOD_MS, "reset": reset,
+        })
+    };
+    let payload = json!({
+        "identifier": viewer.user_id,
+        "kind": "api",
+        "limits": [
+            limit("requests", limits.requests.unsigned_abs(), limits.remaining.unsigned_abs(), 1),
+            limit("complexity", limits.complexity, limits.complexity_remaining, 0),
+        ],
+    });
+    Value::from_json(payload).map_err(error::internal)
+}
+
 /// Now and the end of the hour's window, in epoch milliseconds.
 fn window() -> (u64, u64) {
     let now = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .unwrap_or_default();
     let millis = u64::try_from(now.as_millis()).unwrap_or(u64::MAX);
-    (millis, (now.as_secs() / 3600 + 1) * 3600 * 1000)
+    (millis, (now.as_secs() / 3600 + 1) * PERIOD_MS)
 }
 
 /// Linear's headers on every answer, a refused one too (`RatelimitedLinearError` reads them

@@ -6,8 +6,8 @@ use async_graphql::Value;
 use async_graphql::dynamic::{FieldFuture, FieldValue, ResolverContext};
 
 use crate::{
-    documents, initiatives, issues, queries, resources, status_updates, subscriptions, teams,
-    templates, views,
+    documents, initiatives, issues, queries, ratelimit, resources, status_updates, subscriptions,
+    teams, templates, views,
 };
 
 /// A custom resolver.
@@ -67,6 +67,13 @@ pub(crate) fn custom(parent: &str, field: &str) -> Option<Resolve> {
         ("Query", "issueLabels") => adapt!(queries::issue_labels),
         ("Query", "project") => adapt!(queries::project),
         ("Query", "projectStatus") => adapt!(queries::project_status),
+        ("Query", "projectStatuses") => adapt!(queries::project_statuses),
+        ("Query", "rateLimitStatus") => adapt!(ratelimit::status),
+        ("Mutation", "attachmentLinkSlack") => adapt!(resources::attachment_link_slack),
+        ("Mutation", "attachmentLinkGitHubPR") => adapt!(resources::attachment_link_github_pr),
+        ("Mutation", "attachmentLinkGitHubIssue") => {
+            adapt!(resources::attachment_link_github_issue)
+        }
         ("Query", "projects") => adapt!(queries::projects),
         ("Query", "cycle") => adapt!(queries::cycle),
         ("Query", "cycles") => adapt!(queries::cycles),

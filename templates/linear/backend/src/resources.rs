@@ -409,19 +409,48 @@ pub(crate) async fn cycle_archive(ctx: &ResolverContext<'_>) -> Result<Value> {
 
 /// `attachmentLinkURL(issueId:, url:, title:, id:)`.
 pub(crate) async fn attachment_link_url(ctx: &ResolverContext<'_>) -> Result<Value> {
+    attachment_link(ctx, &[]).await
+}
+
+/// `attachmentLinkSlack(issueId:, url:, title:, id:)`: an attachment of the message's URL, as
+/// `attachmentLinkURL` makes one (the clone has no Slack integration, so no thread syncs:
+/// `syncToCommentThread: true` is refused by name).
+pub(crate) async fn attachment_link_slack(ctx: &ResolverContext<'_>) -> Result<Value> {
+    let sync = ctx.args.get("syncToCommentThread");
+    if sync.and_then(|v| v.boolean().ok()) == Some(true) {
+        return Err(error::invalid(
+            "Argument `syncToCommentThread` is not supported by the asym Linear clone",
+        ));
+    }
+    attachment_link(ctx, &[]).await
+}
+
+/// `attachmentLinkGitHubPR(issueId:, url:, title:, id:)`: an attachment of the pull
+/// request's URL, as `attachmentLinkURL` makes one (no GitHub integration: `linkKind` is
+/// refused by name).
+pub(crate) async fn attachment_link_github_pr(ctx: &ResolverContext<'_>) -> Result<Value> {
+    attachment_link(ctx, &["linkKind"]).await
+}
+
+/// `attachmentLinkGitHubIssue(issueId:, url:, title:, id:)`: an attachment of the GitHub
+/// issue's URL, as `attachmentLinkURL` makes one.
+pub(crate) async fn attachment_link_github_issue(ctx: &ResolverContext<'_>) -> Result<Value> {
+    attachment_link(ctx, &[]).await
+}
+
+/// An `attachmentLink…` mutation: the URL linked to the issue (`issueId` an id or an
+/// identifier), titled with `title` or else the URL. `createAsUser`, `displayIconUrl` and the
+/// mutation's own arguments in `unsupported` are refused when given a value.
+async fn attachment_link(ctx: &ResolverContext<'_>, unsupported: &[&str]) -> Result<Value> {
+    for name in ["createAsUser", "displayIconUrl"].iter().chain(unsupported) {
+        crate::args::unsupported(ctx, name)?;
+    }
     let arg = |name: &str| {
         ctx.args
             .get(name)
             .and_then(|v| v.string().ok())
             .map(str::to_owned)
     };
-    for unsupported in ["createAsUser", "displayIconUrl"] {
-        if arg(unsupported).is_some() {
-            return Err(error::invalid(format!(
-                "Argument `{unsupported}` is not supported by the asym Linear clone"
-            )));
-        }
-    }
     let url = arg("url").unwrap_or_default();
     let input = json!({
         "id": arg("id"), "issueId": arg("issueId"), "url": url,

@@ -12,6 +12,7 @@ mod batches;
 mod documents;
 mod filters;
 mod initiatives;
+mod integrations;
 mod project_updates;
 mod protocol;
 mod reactions;

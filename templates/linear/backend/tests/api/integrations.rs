@@ -1,0 +1,141 @@
+//! What a bot reaches for beside issues: `projectStatuses`, `rateLimitStatus`, and Slack
+//! messages, GitHub pull requests and GitHub issues linked as attachments
+//! (`attachmentLinkSlack`, `attachmentLinkGitHubPR`, `attachmentLinkGitHubIssue`).
+
+use serde_json::json;
+
+use crate::{client, gql, mutate, query, refused_for};
+
+#[asym::clone("linear", seed = "basic")]
+async fn project_statuses_are_a_connection_and_rate_limits_read_as_the_headers(
+    linear: asym::Linear,
+) {
+    let api = client(&linear);
+    let got = query(
+        &api,
+        "{ projectStatuses { nodes { id name type color position indefinite archivedAt }
+             pageInfo { hasNextPage } } }",
+        json!({}),
+    )
+    .await;
+    let nodes = got["projectStatuses"]["nodes"].as_array().unwrap();
+    let mut types: Vec<&str> = nodes.iter().map(|s| s["type"].as_str().unwrap()).collect();
+    types.sort_unstable();
+    assert_eq!(
+        types,
+        [
+            "backlog",
+            "canceled",
+            "completed",
+            "paused",
+            "planned",
+            "started"
+        ]
+    );
+    assert!(nodes.iter().all(|s| s["archivedAt"].is_null()));
+    let paused = nodes.iter().find(|s| s["type"] == "paused").unwrap();
+    assert_eq!(paused["indefinite"], true);
+    let page = query(
+        &api,
+        "{ projectStatuses(first: 2) { nodes { id } pageInfo { hasNextPage endCursor } } }",
+        json!({}),
+    )
+    .await;
+    assert_eq!(
+        page["projectStatuses"]["nodes"].as_array().unwrap().len(),
+        2
+    );
+    assert_eq!(page["projectStatuses"]["pageInfo"]["hasNextPage"], true);
+
+    let reply = gql(
+        &api,
+        "{ rateLimitStatus { identifier kind limits { type allowedAmount remainingAmount
+             requestedAmount period reset } } }",
+        json!({}),
+    )
+    .await;
+    let status = &reply.body["data"]["rateLimitStatus"];
+    assert_eq!(status["kind"], "api", "{}", reply.body);
+    assert_eq!(status["identifier"], crate::ADA);
+    let limits = status["limits"].as_array().unwrap();
+    for (kind, header) in [("requests", "requests"), ("complexity", "complexity")] {
+        let limit = limits.iter().find(|l| l["type"] == kind).unwrap();
+        let allowed = reply.headers[format!("x-ratelimit-{header}-limit").as_str()]
+            .to_str()
+            .unwrap();
+        assert_eq!(
+            limit["allowedAmount"].as_f64().unwrap().to_string(),
+            allowed
+        );
+        assert_eq!(limit["period"], 3_600_000.0);
+        let reset = reply.headers[format!("x-ratelimit-{header}-reset").as_str()]
+            .to_str()
+            .unwrap();
+        assert_eq!(limit["reset"].as_f64().unwrap().to_string(), reset);
+    }
+}
+
+#[asym::clone("linear", seed = "basic")]
+async fn slack_messages_and_github_links_become_attachments(linear: asym::Linear) {
+    let api = client(&linear);
+    for (mutation, url, title) in [
+        (
+            "attachmentLinkSlack",
+            "https://acme.slack.com/archives/C0123/p1700000000000100",
+            None,
+        ),
+        (
+            "attachmentLinkGitHubPR",
+            "https://github.com/acme/app/pull/42",
+            Some("Fix the login crash"),
+        ),
+        (
+            "attachmentLinkGitHubIssue",
+            "https://github.com/acme/app/issues/7",
+            None,
+        ),
+    ] {
+        let text = format!(
+            "mutation($url: String!, $title: String) {{ {mutation}(issueId: \"ENG-4\", url: $url, title: $title) {{
+                success lastSyncId attachment {{ id url title issue {{ identifier }} }} }} }}"
+        );
+        let linked = mutate(&api, &text, json!({"url": url, "title": title})).await;
+        let attachment = &linked["attachment"];
+        assert_eq!(attachment["url"], url, "{mutation}");
+        assert_eq!(attachment["title"], title.unwrap_or(url), "{mutation}");
+        assert_eq!(attachment["issue"]["identifier"], "ENG-4", "{mutation}");
+    }
+    let listed = query(
+        &api,
+        "{ issue(id: \"ENG-4\") { attachments { nodes { url } } } }",
+        json!({}),
+    )
+    .await;
+    assert_eq!(
+        listed["issue"]["attachments"]["nodes"]
+            .as_array()
+            .unwrap()
+            .len(),
+        3
+    );
+    for (text, expected) in [
+        (
+            "mutation { attachmentLinkSlack(issueId: \"ENG-4\", url: \"https://acme.slack.com/x\", syncToCommentThread: true) { success } }",
+            "`syncToCommentThread`",
+        ),
+        (
+            "mutation { attachmentLinkGitHubPR(issueId: \"ENG-4\", url: \"https://github.com/a/b/pull/1\", linkKind: closes) { success } }",
+            "`linkKind`",
+        ),
+        (
+            "mutation { attachmentLinkGitHubIssue(issueId: \"ENG-4\", url: \"issue 7\") { success } }",
+            "Argument Validation Error",
+        ),
+        (
+            "mutation { attachmentLinkSlack(issueId: \"ENG-99\", url: \"https://acme.slack.com/x\") { success } }",
+            "Entity not found: Issue",
+        ),
+    ] {
+        refused_for(&api, text, json!({}), expected).await;
+    }
+}
