@@ -121,6 +121,17 @@ impl ApiError {
         .code("rate_limit")
     }
 
+    /// The error with its `param` renamed `to`, in its message too (a route that makes its
+    /// change as another route names the parameters its request sent).
+    pub(crate) fn rename_param(mut self, to: &str) -> Self {
+        if let Some(Value::String(from)) = self.body.get("param").cloned()
+            && let Some(Value::String(message)) = self.body.get_mut("message")
+        {
+            *message = message.replace(from.as_str(), to);
+        }
+        self.param(to)
+    }
+
     /// 403 `invalid_request_error` with `code`: a key that may not reach what it names
     /// (`account_invalid`).
     pub(crate) fn forbidden(code: &str, message: impl Into<String>) -> Self {

@@ -53,18 +53,16 @@ const PLAN_NAMES: &[(&str, &str)] = &[
 ];
 
 /// `err` with the price's parameter names as the plan's.
-fn plan_param(mut err: ApiError) -> ApiError {
-    let Some(Value::String(param)) = err.body.get("param").cloned() else {
-        return err;
-    };
-    let Some((_, plan)) = PLAN_NAMES.iter().find(|(price, _)| *price == param) else {
-        return err;
-    };
-    if let Some(Value::String(message)) = err.body.get_mut("message") {
-        *message = message.replace(param.as_str(), plan);
+fn plan_param(err: ApiError) -> ApiError {
+    let param = err
+        .body
+        .get("param")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
+    match PLAN_NAMES.iter().find(|(price, _)| *price == param) {
+        Some((_, plan)) => err.rename_param(plan),
+        None => err,
     }
-    err.body.insert("param".to_owned(), json!(plan));
-    err
 }
 
 /// `POST /v1/plans`: a recurring price from `amount`, `currency`, `interval` and the rest, for
