@@ -800,7 +800,8 @@ def rate_limited():
                 errors.append(err)
         assert errors, "one of three creates in a second is over the limit"
         err = errors[0]
-        assert (err.http_status, err.code, err.error.type) == (429, "rate_limit", "invalid_request_error"), err
+        # The SDK builds RateLimitError from the status alone: the code is on its error object.
+        assert (err.http_status, err.error.code, err.error.type) == (429, "rate_limit", "invalid_request_error"), err
         assert err.user_message.startswith("Request rate limit exceeded."), err.user_message
         assert stripe.Customer.list(limit=1).data, "reads have their own limit"
     finally:
