@@ -60,6 +60,8 @@ pub(crate) async fn create(ctx: &ResolverContext<'_>) -> Result<Value> {
     args::unsupported(ctx, "copySettingsFromTeamId")?;
     let (_, viewer) = context(ctx)?;
     let mut input = write::input(ctx)?;
+    // A blank name is refused as such, before a key is drawn from it.
+    write::check(&input, TEAM.rules)?;
     let key = team_key(&input)?;
     input.insert("key".to_owned(), key.into());
     let link = (
