@@ -10,6 +10,16 @@ const stripe = new Stripe(process.env.STRIPE_SECRET_KEY, {
   host: base.hostname, port: Number(base.port), protocol: 'http', maxNetworkRetries: 2,
 });
 
+// A test clock at `start`, a customer on it paying with Visa, subscribed to Asym Pro monthly.
+async function subscribedOnClock(start, name) {
+  const clock = await stripe.testHelpers.testClocks.create({ frozen_time: start });
+  const customer = await stripe.customers.create({
+    email: `${name}-node@example.com`, test_clock: clock.id, payment_method: 'pm_card_visa',
+    invoice_settings: { default_payment_method: 'pm_card_visa' },
+  });
+  const sub = await stripe.subscriptions.create({ customer: customer.id, items: [{ price: 'price_SEEDproMonth1' }] });
+  return { clock, customer, sub };
+}
 
 await check('customer → payment method → payment intent → refund', async () => {
   const customer = await stripe.customers.create({ email: 'node@example.com', metadata: { sdk: 'node' } });
@@ -292,12 +302,7 @@ await check('prorations: subscriptions.update, subscriptionItems, invoices.creat
   // January 2026 on a test clock; halfway through it, Asym Pro goes from $20 to $50.
   const start = 1767225600;
   const half = 1768564800;
-  let clock = await stripe.testHelpers.testClocks.create({ frozen_time: start });
-  const customer = await stripe.customers.create({
-    email: 'prorate-node@example.com', test_clock: clock.id, payment_method: 'pm_card_visa',
-    invoice_settings: { default_payment_method: 'pm_card_visa' },
-  });
-  const sub = await stripe.subscriptions.create({ customer: customer.id, items: [{ price: 'price_SEEDproMonth1' }] });
+  let { clock, customer, sub } = await subscribedOnClock(start, 'prorate');
   const big = await stripe.prices.create({
     product: 'prod_SEEDpro000001', unit_amount: 5000, currency: 'usd', recurring: { interval: 'month' },
   });
@@ -327,12 +332,7 @@ await check('prorations: subscriptions.update, subscriptionItems, invoices.creat
 await check('billing cycle: billing_cycle_anchor=now, trial_end; subscriptionItems errors', async () => {
   // Halfway through January 2026 the period restarts now, then a trial until 10 Feb is put on.
   const [start, half, trialEnd] = [1767225600, 1768564800, 1770681600];
-  let clock = await stripe.testHelpers.testClocks.create({ frozen_time: start });
-  const customer = await stripe.customers.create({
-    email: 'cycle-node@example.com', test_clock: clock.id, payment_method: 'pm_card_visa',
-    invoice_settings: { default_payment_method: 'pm_card_visa' },
-  });
-  let sub = await stripe.subscriptions.create({ customer: customer.id, items: [{ price: 'price_SEEDproMonth1' }] });
+  let { clock, customer, sub } = await subscribedOnClock(start, 'cycle');
   clock = await stripe.testHelpers.testClocks.advance(clock.id, { frozen_time: half });
   while (clock.status !== 'ready') clock = await stripe.testHelpers.testClocks.retrieve(clock.id);
   await assert.rejects(stripe.subscriptions.update(sub.id, { billing_cycle_anchor: { type: 'later' } }),
@@ -674,6 +674,24 @@ await check('plans: create, retrieve, list, update, subscribe, del', async () =>
   await assert.rejects(stripe.plans.create({ currency: 'usd', interval: 'month', product: plan.product }),
     (err) => err.statusCode === 400 && err.param === 'amount' && err.code === 'parameter_missing');
   assert.equal((await stripe.plans.del('node-gold')).deleted, true);
+});
+
+await check('pause_collection: a renewal left a draft while paused, paid once it resumes', async () => {
+  // Collection paused as keep_as_draft until 1 March: February's invoice stays a draft, March's is paid.
+  const [start, feb, march] = [1767225600, 1769904000, 1772323200];
+  let { clock, sub } = await subscribedOnClock(start, 'pause');
+  sub = await stripe.subscriptions.update(sub.id, { pause_collection: { behavior: 'keep_as_draft', resumes_at: march } });
+  assert.deepEqual(sub.pause_collection, { behavior: 'keep_as_draft', resumes_at: march });
+  const advance = async (to) => {
+    clock = await stripe.testHelpers.testClocks.advance(clock.id, { frozen_time: to });
+    while (clock.status !== 'ready') clock = await stripe.testHelpers.testClocks.retrieve(clock.id);
+    return (await stripe.invoices.list({ subscription: sub.id, limit: 1 })).data[0];
+  };
+  const february = await advance(feb + 3600);
+  assert.deepEqual([february.status, february.amount_paid], ['draft', 0]);
+  const resumed = await advance(march + 3600);
+  assert.deepEqual([resumed.status, resumed.amount_paid], ['paid', 2000]);
+  assert.equal((await stripe.subscriptions.retrieve(sub.id)).pause_collection, null);
 });
 
 // The clone's admin surface, for set-up Stripe does outside its API: rate limits switched on.

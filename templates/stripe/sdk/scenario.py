@@ -330,13 +330,20 @@ def advance_clock(clock, to):
         clock = stripe.test_helpers.TestClock.retrieve(clock.id)
 
 
+def subscribed_on_clock(start, name):
+    """A test clock at `start`, a customer on it paying with Visa, subscribed to Asym Pro monthly."""
+    clock = stripe.test_helpers.TestClock.create(frozen_time=start, name=name)
+    customer = stripe.Customer.create(email=f"{name.replace(' ', '-')}-py@example.com", test_clock=clock.id,
+                                      payment_method="pm_card_visa",
+                                      invoice_settings={"default_payment_method": "pm_card_visa"})
+    sub = stripe.Subscription.create(customer=customer.id, items=[{"price": "price_SEEDproMonth1"}])
+    return clock, customer, sub
+
+
 def prorations():
     # January 2026 on a test clock; halfway through it, Asym Pro goes from $20 to $50.
     start, half = 1767225600, 1768564800
-    clock = stripe.test_helpers.TestClock.create(frozen_time=start, name="prorations")
-    customer = stripe.Customer.create(email="prorate-py@example.com", test_clock=clock.id, payment_method="pm_card_visa",
-                                      invoice_settings={"default_payment_method": "pm_card_visa"})
-    sub = stripe.Subscription.create(customer=customer.id, items=[{"price": "price_SEEDproMonth1"}])
+    clock, customer, sub = subscribed_on_clock(start, "prorations")
     big = stripe.Price.create(product="prod_SEEDpro000001", unit_amount=5000, currency="usd",
                               recurring={"interval": "month"})
     advance_clock(clock, half)
@@ -365,10 +372,7 @@ def prorations():
 def billing_cycle():
     # Halfway through January 2026 the period restarts now, then a trial until 10 Feb is put on.
     start, half, trial_end = 1767225600, 1768564800, 1770681600
-    clock = stripe.test_helpers.TestClock.create(frozen_time=start, name="billing cycle")
-    customer = stripe.Customer.create(email="cycle-py@example.com", test_clock=clock.id, payment_method="pm_card_visa",
-                                      invoice_settings={"default_payment_method": "pm_card_visa"})
-    sub = stripe.Subscription.create(customer=customer.id, items=[{"price": "price_SEEDproMonth1"}])
+    clock, customer, sub = subscribed_on_clock(start, "billing cycle")
     advance_clock(clock, half)
     try:
         stripe.Subscription.modify(sub.id, billing_cycle_anchor="later")
@@ -779,6 +783,24 @@ def plans():
     assert stripe.Plan.delete("py-gold").deleted is True
 
 
+def paused_collection():
+    # Collection paused with void: February's renewal invoice is voided, nothing charged; cleared,
+    # March's is paid.
+    start, feb, march = 1767225600, 1769904000, 1772323200
+    clock, _, sub = subscribed_on_clock(start, "pause")
+    sub = stripe.Subscription.modify(sub.id, pause_collection={"behavior": "void"})
+    assert (sub.pause_collection.behavior, sub.pause_collection.resumes_at) == ("void", None), sub.pause_collection
+    advance_clock(clock, feb + 3600)
+    latest = stripe.Invoice.list(subscription=sub.id, limit=1).data[0]
+    assert (latest.status, latest.amount_paid) == ("void", 0), latest
+    assert stripe.Subscription.retrieve(sub.id).status == "active"
+    assert stripe.Subscription.modify(sub.id, pause_collection="").pause_collection is None
+    advance_clock(clock, march + 3600)
+    latest = stripe.Invoice.list(subscription=sub.id, limit=1).data[0]
+    assert (latest.status, latest.amount_paid) == ("paid", 2000), latest
+    refused("pause_collection[behavior]", stripe.Subscription.modify, sub.id, pause_collection={"behavior": "later"})
+
+
 def admin(path, body):
     """POSTs `body` to the clone's admin surface (set-up Stripe does outside its API)."""
     request = urllib.request.Request(
@@ -842,6 +864,7 @@ scenarios = [("customer → payment method → payment intent → refund", custo
              ("Charge.capture and the deprecated POST /v1/charges/{id}/refund", legacy_charge_capture_and_refund),
              ("Account.retrieve(): the keys' own account", own_account),
              ("Plan: create, retrieve, list, modify, subscribe, delete", plans),
+             ("pause_collection: a renewal voided while paused, paid once cleared", paused_collection),
              ("RateLimitError when the clone's rate limits are on", rate_limited)]
 for name, fn in scenarios:
     check(name, fn)

@@ -8,11 +8,12 @@ use crate::cx::{Cx, allow_paging};
 use crate::dispatch::routes;
 use crate::error::{ApiError, ApiResult};
 use crate::kinds::{CUSTOMER, INVOICE};
+use crate::model::closing::{self, Closing, UNCOLLECTIBLE, VOID};
 use crate::model::invoice::{
     activate_subscription, finalize, item_line, mark_paid, new_invoice, newest_first, pay, total,
 };
 use crate::model::subscription::{customer_now, default_method};
-use crate::model::{customer_balance, discount, tax};
+use crate::model::{discount, tax};
 use crate::params::{MAX_DAYS_UNTIL_DUE, Params, Takes, apply_metadata};
 use asym_kit::Kit;
 
@@ -318,39 +319,6 @@ pub(crate) async fn send_invoice(cx: &mut Cx<'_>, id: &str) -> ApiResult {
     Ok(invoice)
 }
 
-/// Closing an open invoice: the statuses it may leave (refused with `refusals` for the
-/// status named there, else [`NOT_OPEN`]), the status it takes, the `status_transitions`
-/// stamp it gets and the event it emits.
-struct Closing {
-    from: &'static [&'static str],
-    refusals: &'static [(&'static str, &'static str)],
-    status: &'static str,
-    stamp: &'static str,
-    event: &'static str,
-}
-
-/// Stripe's refusal (recorded, without a `code`) to close an invoice that is not open.
-const NOT_OPEN: &str = "You can only pass in open invoices. This invoice isn't open.";
-
-const VOID: Closing = Closing {
-    from: &["open", "uncollectible"],
-    refusals: &[("paid", "Invoices with `paid` payments cannot be voided.")],
-    status: "void",
-    stamp: "voided_at",
-    event: "invoice.voided",
-};
-
-const UNCOLLECTIBLE: Closing = Closing {
-    from: &["open"],
-    refusals: &[(
-        "uncollectible",
-        "This invoice has already been marked uncollectible.",
-    )],
-    status: "uncollectible",
-    stamp: "marked_uncollectible_at",
-    event: "invoice.marked_uncollectible",
-};
-
 /// `POST /v1/invoices/{id}/void`: cancels its unpaid payment intent too.
 pub(crate) async fn void_invoice(cx: &mut Cx<'_>, id: &str) -> ApiResult {
     close(cx, id, &VOID).await
@@ -361,34 +329,11 @@ pub(crate) async fn mark_uncollectible(cx: &mut Cx<'_>, id: &str) -> ApiResult {
     close(cx, id, &UNCOLLECTIBLE).await
 }
 
-/// Closes invoice `id` as `closing` says; a voided invoice's payment intent, unless it
-/// succeeded, is canceled.
+/// Closes invoice `id` as `closing` says ([`closing::close`]).
 async fn close(cx: &Cx<'_>, id: &str, closing: &Closing) -> ApiResult {
     cx.params.allow(&[])?;
     let mut invoice = INVOICE.lock(cx, id).await?;
-    let status = invoice["status"].as_str().unwrap_or_default();
-    if !closing.from.contains(&status) {
-        let refusal = closing.refusals.iter().find(|(from, _)| *from == status);
-        return Err(ApiError::invalid(
-            refusal.map_or(NOT_OPEN, |(_, said)| said),
-        ));
-    }
-    let before = invoice.clone();
-    invoice["status"] = json!(closing.status);
-    invoice["status_transitions"][closing.stamp] = json!(cx.now);
-    if closing.status == "void"
-        && let Some(pi) = invoice["payment_intent"].as_str()
-        && let Some(mut intent) = cx.get("payment_intent", pi, true).await?
-        && intent["status"] != "succeeded"
-    {
-        intent["status"] = json!("canceled");
-        intent["canceled_at"] = json!(cx.now);
-        cx.save(&intent)?;
-    }
-    if closing.status == "void" {
-        customer_balance::unapply(cx, &invoice).await?;
-    }
-    cx.save_changed(closing.event, &before, &invoice).await?;
+    closing::close(cx, &mut invoice, closing, cx.now).await?;
     Ok(invoice)
 }
 

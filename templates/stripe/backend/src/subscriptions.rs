@@ -17,6 +17,7 @@ use crate::model::subscription::{customer_now, default_method, new_item, set_per
 use crate::model::{discount, tax};
 use crate::params::{
     MAX_DAYS_UNTIL_DUE, MAX_TRIAL_DAYS, Nested, Params, Takes, apply_metadata, string_at,
+    timestamp_at,
 };
 use crate::shapes::{DISCOUNT, ITEM_PRICE_DATA};
 use asym_kit::Kit;
@@ -65,7 +66,12 @@ const UPDATE_NESTED: Nested = &[
     ("items", &ITEM_CHANGE),
     ("discounts", &DISCOUNT),
     ("cancellation_details", &CANCELLATION_DETAILS),
+    ("pause_collection", &PAUSE_COLLECTION),
 ];
+
+/// What an update's `pause_collection` takes.
+const PAUSE_COLLECTION: Takes =
+    Takes::serving("pausing collection", &[&["behavior", "resumes_at"]]);
 
 /// What an item of a subscription's `items` serves (its price, by id or `price_data`, its
 /// quantity, tax rates and metadata).
@@ -424,8 +430,10 @@ pub(crate) async fn create_subscription(cx: &mut Cx<'_>) -> ApiResult {
 #[rustfmt::skip]
 const UPDATE: Takes = Takes {
     route: "subscription updates",
-    serves: &[SERVED, &["proration_date", "billing_cycle_anchor", "cancellation_details"]],
-    refuses: &[UNSERVED, &["pause_collection", "payment_settings"]],
+    serves: &[SERVED, &[
+        "proration_date", "billing_cycle_anchor", "cancellation_details", "pause_collection",
+    ]],
+    refuses: &[UNSERVED, &["payment_settings"]],
     nested: UPDATE_NESTED,
 };
 
@@ -514,6 +522,7 @@ pub(crate) async fn update_subscription(cx: &mut Cx<'_>, id: &str) -> ApiResult 
     let cycle = Cycle::of(&params, &sub, now)?;
     collection_method(&params, &mut sub)?;
     cancellation_details(&params, &mut sub)?;
+    pause_collection(&params, &mut sub, now)?;
     if let Some(cancel) = params.bool("cancel_at_period_end")? {
         sub["cancel_at_period_end"] = json!(cancel);
         sub["cancel_at"] = if cancel {
@@ -555,6 +564,36 @@ pub(crate) async fn update_subscription(cx: &mut Cx<'_>, id: &str) -> ApiResult 
     apply_metadata(&mut sub, &params)?;
     cx.save_if_changed("customer.subscription.updated", &before, sub)
         .await
+}
+
+/// Sets or clears (`pause_collection=`) `sub`'s `pause_collection`: its renewals' invoices are
+/// then left drafts (`keep_as_draft`), voided (`void`) or marked uncollectible
+/// (`mark_uncollectible`) and nothing is charged, until `resumes_at` (a future timestamp) if
+/// given.
+fn pause_collection(params: &Params, sub: &mut Value, now: i64) -> ApiResult<()> {
+    const BEHAVIORS: &[&str] = &["keep_as_draft", "mark_uncollectible", "void"];
+    if params.get("pause_collection") == Some(&json!("")) {
+        sub["pause_collection"] = Value::Null;
+        return Ok(());
+    }
+    let Some(pause) = params.hash("pause_collection")? else {
+        return Ok(());
+    };
+    let pause = Params(pause.clone());
+    let behavior = pause
+        .one_of("behavior", BEHAVIORS)
+        .map_err(|err| err.rename_param("pause_collection[behavior]"))?
+        .filter(|b| !b.is_empty())
+        .ok_or_else(|| ApiError::missing("pause_collection[behavior]"))?;
+    let resumes_at = timestamp_at(pause.get("resumes_at"), "pause_collection[resumes_at]")?;
+    if resumes_at.is_some_and(|at| at <= now) {
+        return Err(ApiError::invalid_param(
+            "pause_collection[resumes_at]",
+            "Invalid timestamp: must be an integer Unix timestamp in the future.",
+        ));
+    }
+    sub["pause_collection"] = json!({"behavior": behavior, "resumes_at": resumes_at});
+    Ok(())
 }
 
 /// Sets `sub`'s `collection_method` and `days_until_due` when the request names them:

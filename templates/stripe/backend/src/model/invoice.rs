@@ -6,6 +6,7 @@ use crate::cx::Cx;
 use crate::error::{ApiError, ApiResult};
 use crate::ids;
 use crate::kinds::{CUSTOMER, PAYMENT_INTENT};
+use crate::model::closing::{UNCOLLECTIBLE, VOID, close};
 use crate::model::intent::{Attempted, How, attempt, new_intent};
 use crate::model::{customer_balance, discount, proration, tax};
 
@@ -199,7 +200,25 @@ pub(crate) async fn subscription_invoice(
     cx.emit("invoice.created", &invoice, None).await?;
     discount::after_invoice(cx, &invoice, Some(sub), start).await?;
     sub["latest_invoice"] = invoice["id"].clone();
+    // A renewal while collection is paused: left a draft, or finalized and closed at once.
+    let paused = match reason {
+        "subscription_cycle" => sub["pause_collection"]["behavior"].as_str(),
+        _ => None,
+    };
+    if paused == Some("keep_as_draft") {
+        invoice["auto_advance"] = json!(false);
+        cx.save(&invoice)?;
+        return Ok(invoice);
+    }
+    let closing = match paused {
+        Some("void") => Some(&VOID),
+        Some("mark_uncollectible") => Some(&UNCOLLECTIBLE),
+        _ => None,
+    };
     finalize(cx, &mut invoice, start).await?;
+    if let Some(closing) = closing {
+        close(cx, &mut invoice, closing, start).await?;
+    }
     Ok(invoice)
 }
 

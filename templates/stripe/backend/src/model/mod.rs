@@ -7,6 +7,7 @@ pub(crate) mod auth;
 pub(crate) mod balance;
 pub(crate) mod card;
 pub(crate) mod change;
+pub(crate) mod closing;
 pub(crate) mod customer_balance;
 pub(crate) mod discount;
 pub(crate) mod intent;

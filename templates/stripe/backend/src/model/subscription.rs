@@ -274,6 +274,14 @@ pub(crate) async fn advance_subscription(cx: &mut Cx<'_>, id: &str, target: i64)
         let next_end = add_intervals(anchor, &interval, count, cycle + 1);
         sub["_cycle"] = json!(cycle);
         set_period(&mut sub, start, next_end);
+        // A pause of collection ends at its `resumes_at`; while it lasts nothing is charged.
+        if sub["pause_collection"]["resumes_at"]
+            .as_i64()
+            .is_some_and(|at| at <= start)
+        {
+            sub["pause_collection"] = Value::Null;
+        }
+        let paused = !sub["pause_collection"].is_null();
         let customer = cx.customer_of(&sub).await?;
         let mut invoice = subscription_invoice(
             cx,
@@ -284,7 +292,7 @@ pub(crate) async fn advance_subscription(cx: &mut Cx<'_>, id: &str, target: i64)
             false,
         )
         .await?;
-        if sub["collection_method"] == "charge_automatically" {
+        if sub["collection_method"] == "charge_automatically" && !paused {
             let method = default_method(cx, &sub, &customer).await?;
             let failed = match method {
                 Some(m) => pay(cx, &mut invoice, Some(&m), start, false, true)

@@ -186,8 +186,16 @@ async fn update_parameters_are_served_or_refused_by_name(stripe: asym::Stripe) {
     let (_, _, _, path) = half_through(&api, &[]).await;
     for (form, expected) in [
         (
-            ("pause_collection[behavior]", "void"),
-            ("param", "pause_collection"),
+            ("pause_collection[behavior]", "sometimes"),
+            ("param", "pause_collection[behavior]"),
+        ),
+        (
+            ("pause_collection[resumes_at]", "1767225600"),
+            ("param", "pause_collection[behavior]"),
+        ),
+        (
+            ("pause_collection[reason]", "x"),
+            ("code", "parameter_unknown"),
         ),
         (("cancel_at", "1769904000"), ("param", "cancel_at")),
         (

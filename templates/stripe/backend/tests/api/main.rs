@@ -20,6 +20,7 @@ mod invoice_items;
 mod invoices;
 mod limits;
 mod missing;
+mod pauses;
 mod plans;
 mod previews;
 mod prorations;
