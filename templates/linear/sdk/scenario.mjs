@@ -243,7 +243,7 @@ await scenario("validation: a second relation of the same issues and type, a url
   await linear.deleteIssueLabel(label.id);
 });
 
-await scenario("issue filters: children, comments, attachments, subscribers, relation comparators, searchableContent; cycles and projects by their issues, isInCooldown", async () => {
+await scenario("issue filters: children, comments, attachments, subscribers, reactions, relation comparators, searchableContent, snoozes; cycles and projects by their issues, isInCooldown", async () => {
   const parent = await (await linear.createIssue({ teamId: ENG, title: "Filter parent", description: "Holds the QUARTZ token" })).issue;
   const child = await (await linear.createIssue({ teamId: ENG, title: "Filter child", parentId: parent.id })).issue;
   await linear.createComment({ issueId: child.id, body: "a comment only the child has" });
@@ -261,6 +261,9 @@ await scenario("issue filters: children, comments, attachments, subscribers, rel
   assert(await picked({ searchableContent: { contains: "quartz" } }) === "Filter parent", "searchableContent");
   assert(await picked({ subscribers: { some: { isMe: { eq: true } } } }) === "Filter child,Filter parent", "subscribers (the creator)");
   assert(await picked({ subscribers: { some: { isMe: { eq: false } } } }) === "", "no one else subscribed");
+  await linear.createReaction({ issueId: child.id, emoji: "eyes" });
+  assert(await picked({ reactions: { some: { emoji: { eq: "eyes" } } } }) === "Filter child", "reactions");
+  assert(await picked({ snoozedUntilAt: { null: true }, delegate: { null: true } }) === "Filter child,Filter parent", "never snoozed nor delegated");
   const cycles = await linear.cycles({ filter: { isInCooldown: { eq: false }, issues: { some: { number: { eq: 1 } } } } });
   assert(cycles.nodes.length === 1 && cycles.nodes[0].number === 1, "cycles by isInCooldown and their issues");
   const projects = await linear.projects({ filter: { issues: { some: { number: { eq: 1 } } } } });

@@ -54,6 +54,8 @@ pub(crate) enum Kind {
     InitiativeUpdate,
     /// `CustomViewFilter` over `custom_views`.
     CustomView,
+    /// `ReactionFilter` over `reactions`.
+    Reaction,
 }
 
 /// How a column compares.
@@ -86,6 +88,7 @@ impl Kind {
             Self::ProjectUpdate => "project_updates",
             Self::InitiativeUpdate => "initiative_updates",
             Self::CustomView => "custom_views",
+            Self::Reaction => "reactions",
         }
     }
 
@@ -141,6 +144,7 @@ impl Kind {
                 (Cmp::Text, &["name", "modelName"]),
                 (Cmp::Bool, &["shared"]),
             ],
+            Self::Reaction => &[(Cmp::Text, &["emoji"])],
             Self::ProjectUpdate | Self::InitiativeUpdate => &[],
         }
     }
@@ -204,7 +208,7 @@ impl Kind {
                 ("creator", "creator_id", Kind::User),
                 ("team", "team_id", Kind::Team),
             ],
-            Self::Team | Self::User | Self::Template | Self::ProjectStatus => &[],
+            Self::Team | Self::User | Self::Template | Self::ProjectStatus | Self::Reaction => &[],
         }
     }
 }
@@ -274,6 +278,17 @@ fn object(w: &mut Where, kind: Kind, alias: &str, filter: &Map<String, Value>) -
             _ => {
                 if let Some(related) = collection::of(kind, key) {
                     collection::filter(w, alias, key, value, &related)?
+                } else if let Some(never) = computed::never_set(kind, key) {
+                    // What the clone never sets compares as null: `{null: true}` holds.
+                    match never {
+                        Some(target) => relation(w, "NULL::text", target, key, value)?,
+                        None => compare(
+                            w,
+                            "NULL::timestamptz",
+                            Cmp::Date,
+                            comparator_map(key, value)?,
+                        )?,
+                    }
                 } else if let Some(expr) = computed::of(kind, key, alias) {
                     compare(w, &expr, Cmp::Bool, comparator_map(key, value)?)?
                 } else if let Some(cmp) = kind.comparison(key) {

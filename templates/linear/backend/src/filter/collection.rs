@@ -1,6 +1,7 @@
 //! To-many relations a filter field ranges over with `some`, `every`, `none`, `length` or
-//! the related rows' own fields: an issue's labels, children, comments, attachments and
-//! subscribers, a project's teams and issues, a cycle's issues.
+//! the related rows' own fields: an issue's labels, children, comments, attachments,
+//! subscribers and reactions, a comment's or a status update's reactions, a project's teams
+//! and issues, a cycle's issues.
 
 use serde_json::{Map, Value};
 
@@ -100,6 +101,10 @@ pub(super) fn of(kind: Kind, field: &str) -> Option<Collection> {
                 (Kind::Issue, "attachments") => (Kind::Attachment, "issue_id"),
                 (Kind::Project, "issues") => (Kind::Issue, "project_id"),
                 (Kind::Cycle, "issues") => (Kind::Issue, "cycle_id"),
+                (Kind::Issue, "reactions") => (Kind::Reaction, "issue_id"),
+                (Kind::Comment, "reactions") => (Kind::Reaction, "comment_id"),
+                (Kind::ProjectUpdate, "reactions") => (Kind::Reaction, "project_update_id"),
+                (Kind::InitiativeUpdate, "reactions") => (Kind::Reaction, "initiative_update_id"),
                 _ => return None,
             };
             return Some(Collection {

@@ -29,6 +29,32 @@ const NEVER: [&str; 11] = [
     "hasMergedAgentPullRequests",
 ];
 
+/// `IssueFilter` fields of what the clone never sets (snoozes, triage, automatic archiving
+/// and closing, delegation, templates an issue remembers; the API answers them null): each
+/// with the filter kind of the related row, or `None` for a date.
+const NEVER_SET: [(&str, Option<Kind>); 8] = [
+    ("snoozedUntilAt", None),
+    ("triagedAt", None),
+    ("autoArchivedAt", None),
+    ("autoClosedAt", None),
+    ("snoozedBy", Some(Kind::User)),
+    ("delegate", Some(Kind::User)),
+    ("lastAppliedTemplate", Some(Kind::Template)),
+    ("recurringIssueTemplate", Some(Kind::Template)),
+];
+
+/// Whether filter field `field` of `kind` is one the clone never sets, and then the filter
+/// kind of the row it would relate to (`None`: a date).
+pub(super) fn never_set(kind: Kind, field: &str) -> Option<Option<Kind>> {
+    if kind != Kind::Issue {
+        return None;
+    }
+    NEVER_SET
+        .iter()
+        .find(|(name, _)| *name == field)
+        .map(|(_, target)| *target)
+}
+
 /// The SQL of boolean filter field `field` of `kind` on the row aliased `alias`, if it is
 /// one: a cycle is active from its start until its end, the next one is its team's first
 /// still to start, the previous one its team's last ended, and none is in a cooldown (the

@@ -83,6 +83,16 @@ async fn issues_filter_on_their_collections_relations_and_content(linear: asym::
             &["ENG-1", "ENG-2"],
         ),
         (json!({"searchableContent": {"notContains": "e"}}), &[]),
+        // What the clone never sets (snoozes, triage, delegation) compares as null.
+        (json!({"snoozedUntilAt": {"null": true}}), &everyone),
+        (json!({"triagedAt": {"gt": "-P1Y"}}), &[]),
+        (json!({"snoozedBy": {"null": false}}), &[]),
+        (json!({"delegate": {"id": {"eq": ADA}}}), &[]),
+        (
+            json!({"lastAppliedTemplate": {"null": true}, "number": {"eq": 3}}),
+            &["ENG-3"],
+        ),
+        (json!({"reactions": {"length": {"gt": 0}}}), &[]),
     ] {
         assert_eq!(selected(&api, filter.clone()).await, expected, "{filter}");
     }
@@ -112,14 +122,40 @@ async fn issues_filter_on_their_collections_relations_and_content(linear: asym::
     assert_eq!(selected(&api, mine).await, ada_follows);
     let by_id = json!({"subscribers": {"id": {"eq": ADA}}});
     assert_eq!(selected(&api, by_id).await, ada_follows);
+    // Reactions: an issue's, and a comment's.
+    let react =
+        "mutation($input: ReactionCreateInput!) { reactionCreate(input: $input) { success } }";
+    crate::mutate(
+        &api,
+        react,
+        json!({"input": {"issueId": "ENG-2", "emoji": "eyes"}}),
+    )
+    .await;
+    let eyes = json!({"reactions": {"some": {"emoji": {"eq": "eyes"}}}});
+    assert_eq!(selected(&api, eyes).await, ["ENG-2"]);
+    let comment = "30000000-0000-4000-8000-000000000003";
+    crate::mutate(
+        &api,
+        react,
+        json!({"input": {"commentId": comment, "emoji": "+1"}}),
+    )
+    .await;
+    let liked = query(
+        &api,
+        "{ comments(filter: { reactions: { emoji: { eq: \"+1\" } } }) { nodes { id } } }",
+        json!({}),
+    )
+    .await;
+    assert_eq!(liked["comments"]["nodes"], json!([{"id": comment}]));
+
     // A field the related rows lack is refused by name.
     let refused = crate::refused(
         &api,
         "query($f: IssueFilter) { issues(filter: $f) { nodes { id } } }",
-        json!({"f": {"children": {"snoozedUntilAt": {"null": true}}}}),
+        json!({"f": {"children": {"cycleTime": {"null": true}}}}),
     )
     .await;
-    assert!(refused.contains("`snoozedUntilAt`"), "{refused}");
+    assert!(refused.contains("`cycleTime`"), "{refused}");
 }
 
 /// The `field` of each node of root list `root` that `filter` (a `ty`) selects.

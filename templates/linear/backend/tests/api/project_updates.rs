@@ -164,8 +164,19 @@ async fn project_updates_are_read_listed_and_filtered(linear: asym::Linear) {
         read["project"]["projectUpdates"],
         json!({"nodes": [{"body": "Ben's"}], "pageInfo": {"hasNextPage": true}})
     );
-    let reactions = "{ reactions: { some: { emoji: { eq: \"+1\" } } } }";
-    refused_filter(&api, "projectUpdates", reactions, "reactions").await;
+    let reacted = query(
+        &api,
+        "{ projectUpdates(filter: { reactions: { length: { gt: 0 } } }) { nodes { id } } }",
+        json!({}),
+    )
+    .await;
+    assert_eq!(
+        reacted["projectUpdates"]["nodes"],
+        json!([]),
+        "none has reactions"
+    );
+    let custom = "{ reactions: { customEmojiId: { eq: \"x\" } } }";
+    refused_filter(&api, "projectUpdates", custom, "customEmojiId").await;
 }
 
 #[asym::clone("linear", seed = "basic")]

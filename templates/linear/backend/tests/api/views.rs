@@ -116,14 +116,14 @@ async fn custom_views_save_filters_and_list_what_they_select(linear: asym::Linea
 #[asym::clone("linear", seed = "basic")]
 async fn custom_views_refuse_what_they_cannot_save(linear: asym::Linear) {
     let api = client(&linear);
-    let snoozed = "Filter field `snoozedUntilAt` is not supported by the asym Linear clone";
+    let timed = "Filter field `cycleTime` is not supported by the asym Linear clone";
     let feed = "Input field `feedItemFilterData` is not supported by the asym Linear clone";
     let validation = "Argument Validation Error";
     let cases = [
         (
-            json!({"name": "x", "filterData": {"snoozedUntilAt": {"null": true}}}),
-            snoozed,
-            snoozed,
+            json!({"name": "x", "filterData": {"cycleTime": {"null": true}}}),
+            timed,
+            timed,
         ),
         (json!({"name": "x", "feedItemFilterData": {}}), feed, feed),
         (
