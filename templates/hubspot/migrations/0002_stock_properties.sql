@@ -1,5 +1,6 @@
--- HubSpot's stock properties and groups for the eleven object types (every portal has them),
--- one list a table. The engagements (notes, tasks, calls, emails, meetings) require
+-- HubSpot's stock properties and groups for the thirteen object types (every portal has them),
+-- one list a table. The engagements (notes, tasks, calls, emails, meetings, communications,
+-- postal mail) require
 -- `hs_timestamp` on create; the email's sender and recipient properties (`hs_email_from_*`,
 -- `hs_email_to_*`) are read-only, filled in from `hs_email_headers` on every write of the
 -- headers. Options of open enumerations (owners, pipelines, stages, free multi-values) are
@@ -27,7 +28,11 @@ INSERT INTO property_groups (object_type, name, label, display_order) VALUES
     ('emails', 'email', 'Email information', 0),
     ('emails', 'email_activity', 'Activity', 1),
     ('meetings', 'meeting', 'Meeting information', 0),
-    ('meetings', 'meeting_activity', 'Activity', 1);
+    ('meetings', 'meeting_activity', 'Activity', 1),
+    ('communications', 'communication', 'Communication information', 0),
+    ('communications', 'communication_activity', 'Activity', 1),
+    ('postal_mail', 'postal_mail', 'Postal mail information', 0),
+    ('postal_mail', 'postal_mail_activity', 'Activity', 1);
 
 INSERT INTO properties (object_type, name, label, type, field_type, group_name, options,
     display_order, has_unique_value, calculated, read_only_value, form_field) VALUES
@@ -200,4 +205,21 @@ INSERT INTO properties (object_type, name, label, type, field_type, group_name, 
     ('meetings', 'hs_meeting_outcome', 'Meeting outcome', 'enumeration', 'select', 'meeting', '[{"label": "Scheduled", "value": "SCHEDULED", "displayOrder": 0, "hidden": false, "description": ""}, {"label": "Completed", "value": "COMPLETED", "displayOrder": 1, "hidden": false, "description": ""}, {"label": "Rescheduled", "value": "RESCHEDULED", "displayOrder": 2, "hidden": false, "description": ""}, {"label": "No show", "value": "NO_SHOW", "displayOrder": 3, "hidden": false, "description": ""}, {"label": "Canceled", "value": "CANCELED", "displayOrder": 4, "hidden": false, "description": ""}]', 12, false, false, false, true),
     ('meetings', 'hs_activity_type', 'Call and meeting type', 'enumeration', 'select', 'meeting', '[]', 13, false, false, false, true),
     ('meetings', 'hs_attachment_ids', 'Attachment IDs', 'enumeration', 'checkbox', 'meeting', '[]', 14, false, false, false, true),
-    ('meetings', 'hubspot_owner_id', 'Activity assigned to', 'enumeration', 'select', 'meeting', '[]', 15, false, false, false, true);
+    ('meetings', 'hubspot_owner_id', 'Activity assigned to', 'enumeration', 'select', 'meeting', '[]', 15, false, false, false, true),
+    ('communications', 'hs_object_id', 'Record ID', 'number', 'number', 'communication', '[]', 0, false, true, true, false),
+    ('communications', 'createdate', 'Create Date', 'datetime', 'date', 'communication', '[]', 1, false, false, false, true),
+    ('communications', 'lastmodifieddate', 'Last Modified Date', 'datetime', 'date', 'communication', '[]', 2, false, true, true, false),
+    ('communications', 'hs_lastmodifieddate', 'Last Modified Date', 'datetime', 'date', 'communication', '[]', 3, false, true, true, false),
+    ('communications', 'hs_timestamp', 'Activity date', 'datetime', 'date', 'communication', '[]', 4, false, false, false, true),
+    ('communications', 'hs_communication_channel_type', 'Channel type', 'enumeration', 'select', 'communication', '[{"label": "WhatsApp", "value": "WHATS_APP", "displayOrder": 0, "hidden": false, "description": ""}, {"label": "LinkedIn message", "value": "LINKEDIN_MESSAGE", "displayOrder": 1, "hidden": false, "description": ""}, {"label": "SMS", "value": "SMS", "displayOrder": 2, "hidden": false, "description": ""}]', 5, false, false, false, true),
+    ('communications', 'hs_communication_logged_from', 'Logged from', 'enumeration', 'select', 'communication', '[{"label": "CRM", "value": "CRM", "displayOrder": 0, "hidden": false, "description": ""}]', 6, false, false, false, true),
+    ('communications', 'hs_communication_body', 'Body', 'string', 'html', 'communication', '[]', 7, false, false, false, true),
+    ('communications', 'hubspot_owner_id', 'Owner', 'enumeration', 'select', 'communication', '[]', 8, false, false, false, true),
+    ('postal_mail', 'hs_object_id', 'Record ID', 'number', 'number', 'postal_mail', '[]', 0, false, true, true, false),
+    ('postal_mail', 'createdate', 'Create Date', 'datetime', 'date', 'postal_mail', '[]', 1, false, false, false, true),
+    ('postal_mail', 'lastmodifieddate', 'Last Modified Date', 'datetime', 'date', 'postal_mail', '[]', 2, false, true, true, false),
+    ('postal_mail', 'hs_lastmodifieddate', 'Last Modified Date', 'datetime', 'date', 'postal_mail', '[]', 3, false, true, true, false),
+    ('postal_mail', 'hs_timestamp', 'Activity date', 'datetime', 'date', 'postal_mail', '[]', 4, false, false, false, true),
+    ('postal_mail', 'hs_postal_mail_body', 'Body', 'string', 'html', 'postal_mail', '[]', 5, false, false, false, true),
+    ('postal_mail', 'hs_attachment_ids', 'Attachment IDs', 'enumeration', 'checkbox', 'postal_mail', '[]', 6, false, false, false, true),
+    ('postal_mail', 'hubspot_owner_id', 'Owner', 'enumeration', 'select', 'postal_mail', '[]', 7, false, false, false, true);

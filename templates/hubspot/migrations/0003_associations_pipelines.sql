@@ -36,7 +36,15 @@ FROM (VALUES
     (188, 'meetings', 'meeting_to_company', 187, 'companies', 'company_to_meeting', NULL, true),
     (212, 'meetings', 'meeting_to_deal', 211, 'deals', 'deal_to_meeting', NULL, true),
     (226, 'meetings', 'meeting_to_ticket', 225, 'tickets', 'ticket_to_meeting', NULL, true),
-    (400, 'meetings', 'meeting_to_call', 399, 'calls', 'call_to_meeting', NULL, true)
+    (400, 'meetings', 'meeting_to_call', 399, 'calls', 'call_to_meeting', NULL, true),
+    (81, 'communications', 'communication_to_contact', 82, 'contacts', 'contact_to_communication', NULL, true),
+    (87, 'communications', 'communication_to_company', 88, 'companies', 'company_to_communication', NULL, true),
+    (85, 'communications', 'communication_to_deal', 86, 'deals', 'deal_to_communication', NULL, true),
+    (83, 'communications', 'communication_to_ticket', 84, 'tickets', 'ticket_to_communication', NULL, true),
+    (453, 'postal_mail', 'postal_mail_to_contact', 454, 'contacts', 'contact_to_postal_mail', NULL, true),
+    (459, 'postal_mail', 'postal_mail_to_company', 460, 'companies', 'company_to_postal_mail', NULL, true),
+    (457, 'postal_mail', 'postal_mail_to_deal', 458, 'deals', 'deal_to_postal_mail', NULL, true),
+    (455, 'postal_mail', 'postal_mail_to_ticket', 456, 'tickets', 'ticket_to_postal_mail', NULL, true)
 ) AS p (a_id, a_type, a_name, b_id, b_type, b_name, label, is_default)
 CROSS JOIN LATERAL (VALUES
     (p.a_id, p.a_type, p.b_type, p.a_name, p.b_id),

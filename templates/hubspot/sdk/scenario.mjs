@@ -615,6 +615,26 @@ await check('concurrent writes: upserts of one email make one contact; merges of
   await contacts.basicApi.archive(keep);
 });
 
+await check("communications and postal mail: an SMS-style message and a letter logged on a contact with HubSpot's type ids, read back, searched, an unknown channel refused", async () => {
+  const objects = hubspot.crm.objects;
+  const link = (id, associationTypeId) => ({ to: { id }, types: [{ associationCategory: 'HUBSPOT_DEFINED', associationTypeId }] });
+  const sms = await objects.communications.basicApi.create({
+    properties: { hs_communication_channel_type: 'SMS', hs_communication_logged_from: 'CRM', hs_communication_body: `Node message ${run}`, hs_timestamp: '2025-03-01T10:00:00Z' },
+    associations: [link('202', 81)],
+  });
+  const got = await objects.communications.basicApi.getById(sms.id, undefined, undefined, ['contacts']);
+  assert.equal(got.properties.hs_communication_channel_type, 'SMS');
+  assert.equal(got.associations.contacts.results[0].id, '202');
+  const found = await objects.communications.searchApi.doSearch({ query: `message ${run}`, filterGroups: [], sorts: [], properties: [], limit: 10, after: '0' });
+  assert.deepEqual(found.results.map((r) => r.id), [sms.id]);
+  const mail = await objects.postalMail.basicApi.create({ properties: { hs_postal_mail_body: `Node letter ${run}`, hs_timestamp: '2025-03-01T10:00:00Z' }, associations: [link('202', 453)] });
+  const back = await hubspot.crm.associations.v4.basicApi.getPage('contacts', '202', 'postal_mail');
+  assert.deepEqual(back.results.filter((r) => String(r.toObjectId) === mail.id).map((r) => r.associationTypes[0].typeId), [454]);
+  await rejects(objects.communications.basicApi.create({ properties: { hs_communication_channel_type: 'FAX', hs_timestamp: '2025-03-01T10:00:00Z' }, associations: [] }), 400, 'VALIDATION_ERROR');
+  await objects.communications.basicApi.archive(sms.id);
+  await objects.postalMail.basicApi.archive(mail.id);
+});
+
 await check('refusals: a JSON body sent as text/plain (415), a type/fieldType pair HubSpot refuses, a stage label twice in a pipeline, propertiesWithHistory past 50 objects', async () => {
   // A JSON body sent as text/plain (the client's own apiRequest with its header replaced):
   // HubSpot's JSON routes answer 415; sent as JSON, the same body is read.

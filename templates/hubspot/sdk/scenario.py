@@ -892,6 +892,38 @@ def refusals():
     assert len(every) >= 3 and every[0].properties_with_history is not None
 
 
+def communications_and_postal_mail():
+    from hubspot.crm.objects.communications import (
+        AssociationSpec as Spec, PublicAssociationsForObject, PublicObjectId,
+        SimplePublicObjectInputForCreate as CommunicationCreate)
+    from hubspot.crm.objects.postal_mail import SimplePublicObjectInputForCreate as MailCreate
+    objects = client.crm.objects
+    link = lambda to, type_id: PublicAssociationsForObject(to=PublicObjectId(id=to), types=[
+        Spec(association_category="HUBSPOT_DEFINED", association_type_id=type_id)])
+    sms = objects.communications.basic_api.create(CommunicationCreate(properties={
+        "hs_communication_channel_type": "WHATS_APP", "hs_communication_logged_from": "CRM",
+        "hs_communication_body": f"Py message {run}", "hs_timestamp": "2025-03-01T10:00:00Z"},
+        associations=[link("202", 81)]))
+    got = objects.communications.basic_api.get_by_id(sms.id, associations=["contacts"])
+    assert got.properties["hs_communication_channel_type"] == "WHATS_APP", got.properties
+    assert got.associations["contacts"].results[0].id == "202", got.associations
+    found = objects.communications.search_api.do_search(PublicObjectSearchRequest(query=f"message {run}"))
+    assert [r.id for r in found.results] == [sms.id], found
+    mail = objects.postal_mail.basic_api.create(MailCreate(properties={
+        "hs_postal_mail_body": f"Py letter {run}", "hs_timestamp": "2025-03-01T10:00:00Z"},
+        associations=[link("202", 453)]))
+    back = client.crm.associations.v4.basic_api.get_page("contacts", "202", "postal_mail")
+    assert (mail.id, 454) in [(str(r.to_object_id), r.association_types[0].type_id) for r in back.results], back
+    try:
+        objects.communications.basic_api.create(CommunicationCreate(properties={
+            "hs_communication_channel_type": "FAX", "hs_timestamp": "2025-03-01T10:00:00Z"}))
+        raise AssertionError("a communication on channel FAX was accepted")
+    except hubspot.crm.objects.communications.ApiException as err:
+        assert err.status == 400 and json.loads(err.body)["errors"][0]["code"] == "INVALID_OPTION", err.body
+    objects.communications.basic_api.archive(sms.id)
+    objects.postal_mail.basic_api.archive(mail.id)
+
+
 check("objects: create, get by email, update, list with associations, archive", objects)
 check("batch create/read/upsert/archive and search", batch_and_search)
 check("merge, GDPR delete, propertiesWithHistory", merge_gdpr_and_history)
@@ -914,5 +946,6 @@ check("errors: NotFoundException's status, reason, body (category, correlationId
 check("rate limits: X-HubSpot-RateLimit-* headers (get_page_with_http_info); 429 TEN_SECONDLY_ROLLING once enforced", rate_limits)
 check("batch update, then search paged through paging.next.after to the last page; a run of wildcards; an unknown sort direction refused", search_paging_and_batch_update)
 check("concurrent writes: upserts of one email make one contact; merges of one object merge it once (the others NotFoundException)", concurrent_writes)
+check("communications and postal mail: an SMS-style message and a letter logged on a contact with HubSpot's type ids, read back, searched, an unknown channel refused", communications_and_postal_mail)
 check("refusals: a JSON body sent as text/plain (415), a type/fieldType pair HubSpot refuses, a stage label twice in a pipeline, propertiesWithHistory past 50 objects", refusals)
 finish(f"python hubspot-api-client {version('hubspot-api-client')}")

@@ -1,4 +1,4 @@
-//! The CRM object types: HubSpot's eleven (a constant table) and the portal's custom ones
+//! The CRM object types: HubSpot's thirteen (a constant table) and the portal's custom ones
 //! (rows of `object_schemas`, written by the schemas API): how paths name them, their type
 //! ids, scopes, default, searchable and required properties. The object engine is the same
 //! for all; only this data differs.
@@ -109,7 +109,7 @@ const fn engagement(
 }
 
 /// Every type, in HubSpot's order.
-pub(crate) static TYPES: [ObjectType; 11] = [
+pub(crate) static TYPES: [ObjectType; 13] = [
     ObjectType {
         name: Cow::Borrowed("contacts"),
         singular: Cow::Borrowed("contact"),
@@ -229,6 +229,24 @@ pub(crate) static TYPES: [ObjectType; 11] = [
         "0-47",
         &["hs_timestamp", "hs_meeting_title", "hs_meeting_body"],
         &["hs_meeting_title", "hs_meeting_body"],
+    ),
+    engagement(
+        "communications",
+        "communication",
+        "0-18",
+        &[
+            "hs_timestamp",
+            "hs_communication_channel_type",
+            "hs_communication_body",
+        ],
+        &["hs_communication_body"],
+    ),
+    engagement(
+        "postal_mail",
+        "postal_mail",
+        "0-116",
+        &["hs_timestamp", "hs_postal_mail_body"],
+        &["hs_postal_mail_body"],
     ),
 ];
 

@@ -192,3 +192,107 @@ async fn email_headers_fill_the_read_only_sender_and_recipient(hubspot: asym::Hu
     .await;
     assert_eq!(refused["errors"][0]["code"], "READ_ONLY_VALUE");
 }
+
+#[asym::clone("hubspot", seed = "basic")]
+async fn communications_and_postal_mail_are_logged_on_records(hubspot: asym::HubSpot) {
+    let api = api(&hubspot);
+    let link = |to: &str, type_id: i64| json!({"to": {"id": to}, "types": [{"associationCategory": "HUBSPOT_DEFINED", "associationTypeId": type_id}]});
+    // An SMS logged on contact 201 and deal 401 (HubSpot's communications guide's body); a
+    // postal mail on company 301, its time a date, as the postal mail guide writes it.
+    let sms = post(
+        &api,
+        "/crm/v3/objects/communications",
+        &json!({"properties": {"hs_communication_channel_type": "SMS",
+                "hs_communication_logged_from": "CRM", "hs_communication_body": "Texted Linda",
+                "hs_timestamp": AT, "hubspot_owner_id": "101"},
+               "associations": [link("201", 81), link("401", 85)]}),
+        201,
+    )
+    .await;
+    let sms_id = id(&sms);
+    let mail = post(
+        &api,
+        "/crm/v3/objects/postal_mail",
+        &json!({"properties": {"hs_postal_mail_body": "Sent the contract", "hs_timestamp": "2025-03-01"},
+               "associations": [link("301", 459)]}),
+        201,
+    )
+    .await;
+    assert_eq!(prop(&mail, "hs_timestamp"), "2025-03-01T00:00:00.000Z");
+    // Read back by plural, singular and type id, with the default properties of the type.
+    for path in [
+        format!("/crm/v3/objects/communications/{sms_id}"),
+        format!("/crm/v3/objects/communication/{sms_id}"),
+        format!("/crm/v3/objects/0-18/{sms_id}"),
+    ] {
+        let got = read(&api, &path).await;
+        assert_props(
+            &got,
+            &[
+                ("hs_communication_channel_type", "SMS"),
+                ("hs_communication_body", "Texted Linda"),
+            ],
+        );
+    }
+    let mails = read(&api, "/crm/v3/objects/0-116?properties=hs_postal_mail_body").await;
+    assert_eq!(
+        prop(&mails["results"][0], "hs_postal_mail_body"),
+        "Sent the contract"
+    );
+    // Both directions are HubSpot's defined type ids.
+    for (path, type_id, to) in [
+        (
+            "/crm/v4/objects/contacts/201/associations/communications",
+            82,
+            sms_id.clone(),
+        ),
+        (
+            "/crm/v4/objects/deals/401/associations/communications",
+            86,
+            sms_id.clone(),
+        ),
+        (
+            "/crm/v4/objects/companies/301/associations/postal_mail",
+            460,
+            id(&mail),
+        ),
+    ] {
+        let back = read(&api, path).await;
+        assert_eq!(back["results"][0]["toObjectId"].to_string(), to, "{path}");
+        assert_eq!(
+            back["results"][0]["associationTypes"][0]["typeId"], type_id,
+            "{path}"
+        );
+    }
+    let found = post(
+        &api,
+        "/crm/v3/objects/communications/search",
+        &json!({"query": "linda", "filterGroups": [{"filters": [
+            {"propertyName": "associations.contact", "operator": "EQ", "value": "201"}]}]}),
+        200,
+    )
+    .await;
+    assert_eq!(found["total"], 1);
+    // The channel is one of HubSpot's three; the time is required, as for every engagement.
+    let refused = engage(
+        &api,
+        "communications",
+        json!({"hs_communication_channel_type": "FAX"}),
+        400,
+    )
+    .await;
+    assert_eq!(refused["errors"][0]["code"], "INVALID_OPTION");
+    let untimed = create(
+        &api,
+        "postal_mail",
+        &json!({"hs_postal_mail_body": "x"}),
+        400,
+    )
+    .await;
+    assert_eq!(
+        untimed["message"],
+        "Error creating POSTAL_MAIL. Some required properties were not set."
+    );
+    let labels = read(&api, "/crm/v4/associations/communications/contacts/labels").await;
+    assert_eq!(labels["results"][0]["typeId"], 81);
+}
