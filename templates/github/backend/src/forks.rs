@@ -84,6 +84,7 @@ pub(crate) async fn create(scope: Scope, viewer: Viewer, Raw(bytes): Raw) -> Api
     } else {
         Body::parse(&bytes)?
     };
+    req::non_null("POST", "/repos/{owner}/{repo}/forks", &body)?;
     let organization = body.str("organization")?;
     let name = body.str("name")?.map(repos::valid_name).transpose()?;
     let default_branch_only = body.bool("default_branch_only")?.unwrap_or(false);

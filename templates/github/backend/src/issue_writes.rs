@@ -30,7 +30,8 @@ const NEXT_NUMBER: &str = "UPDATE repos SET next_number = greatest(next_number,
     WHERE id = $1 AND has_issues RETURNING next_number - 1";
 
 /// A milestone number from a body, an integer or a string of one as GitHub takes both
-/// (`null` clears): `Some(None)` clears. An unknown one is named back in the 422.
+/// (`null` or `""` clears: PyGithub's `edit(milestone=None)` sends `""`): `Some(None)`
+/// clears. An unknown one is named back in the 422.
 async fn milestone(
     client: &impl GenericClient,
     repo: &Repo,
@@ -41,6 +42,7 @@ async fn milestone(
     };
     let number = match given {
         Value::Null => return Ok(Some(None)),
+        Value::String(text) if text.is_empty() => return Ok(Some(None)),
         Value::String(text) => text.parse().ok(),
         _ => body.int("milestone")?,
     };

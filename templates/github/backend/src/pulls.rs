@@ -269,7 +269,8 @@ async fn land(
                         ORDER BY i.number";
     let mut woke = false;
     for row in client.query(INTO, &[&repo.id, &name]).await? {
-        let pull = Pull::find(client, repo, &row.get::<_, String>(0)).await?;
+        let number: String = row.get(0);
+        let pull = Pull::find(client, repo, &number).await?;
         let head = pull.head_sha.as_str();
         let reached = head == after || objects::is_ancestor(client, repo.id, head, after).await?;
         let already = match before {
@@ -281,8 +282,10 @@ async fn land(
         if !reached || already {
             continue;
         }
-        close_merged(client, &pull, after, sender).await?;
-        let merged = Pull::find(client, repo, &pull.number.to_string()).await?;
+        // The base it was merged into is the branch as it was before the push.
+        let base_sha = before.map_or_else(|| pull.base_sha.clone(), str::to_owned);
+        close_merged(client, &Pull { base_sha, ..pull }, after, sender).await?;
+        let merged = Pull::find(client, repo, &number).await?;
         woke |= announce(client, base, repo, &merged, "closed", sender).await?;
     }
     Ok(woke)

@@ -194,7 +194,9 @@ pub(crate) async fn create_for_user(
             "Resource not accessible by integration",
         ));
     }
-    create(&kit, &viewer, viewer.user_id, &Body::parse(&bytes)?).await
+    let body = Body::parse(&bytes)?;
+    req::non_null("POST", "/user/repos", &body)?;
+    create(&kit, &viewer, viewer.user_id, &body).await
 }
 
 /// `POST /orgs/{org}/repos`.

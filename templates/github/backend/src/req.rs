@@ -283,7 +283,8 @@ impl<S: Send + Sync> FromRequest<S> for Body {
 /// (`For 'properties/title', nil is not a string.`) on the route `route` (a matched path,
 /// parameters in braces), as [`crate::non_null::FIELDS`] lists them. A field GitHub
 /// documents as nullable (an issue update's `title`, `body`, `milestone`) is not listed.
-fn non_null(method: &str, route: &str, body: &Body) -> ApiResult<()> {
+/// A handler that reads its body itself (`Raw`) calls it with its own route.
+pub(crate) fn non_null(method: &str, route: &str, body: &Body) -> ApiResult<()> {
     let mut path = String::with_capacity(route.len());
     let mut in_braces = false;
     for c in route.trim_end_matches('/').chars() {

@@ -53,7 +53,7 @@ pub(crate) async fn users(State(kit): State<Kit>, query: Query) -> ApiResult {
                 value,
             ),
             "repos" => Range::count(&value)?.restrict(&mut filter, PUBLIC_REPOS),
-            "followers" => Range::count(&value)?.restrict(&mut filter, "0"),
+            "followers" => Range::count(&value)?.restrict(&mut filter, "0::bigint"),
             "created" => Range::date(&value)?
                 .restrict(&mut filter, "extract(epoch FROM u.created_at)::bigint"),
             _ => words.push(word),

@@ -2,7 +2,7 @@
 //! `Accept: application/octet-stream`, and `browser_download_url`), rename, delete; errors.
 
 use reqwest::Method;
-use serde_json::{Value, json};
+use serde_json::json;
 
 use crate::common::{
     REPO, anonymous, api, code, delete, error, fetch, fields, new_repo, release, reviewer,
@@ -97,13 +97,16 @@ async fn assets_are_uploaded_listed_downloaded_renamed_and_deleted(gh: asym::Git
         "already_exists"
     );
     let renamed = api
-        .patch(&path, &json!({ "name": "app.zip", "label": null }))
+        .patch(&path, &json!({ "name": "app.zip", "label": "" }))
         .await
         .expect(200);
     assert_eq!(
         (&renamed["name"], &renamed["label"]),
-        (&json!("app.zip"), &Value::Null)
+        (&json!("app.zip"), &json!(""))
     );
+    // `label` may not be null (GitHub's schema): 422 naming it.
+    let nulled = api.patch(&path, &json!({ "label": null })).await;
+    assert!(error(nulled, 422).ends_with("'properties/label', nil is not a string."));
     delete(&api, &path).await.expect(204);
     error(api.get(&path).await, 404);
     let left = fetch(&api, &format!("{REPO}/releases/{id}/assets")).await;

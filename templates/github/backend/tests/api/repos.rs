@@ -91,13 +91,13 @@ async fn repository_lifecycle(gh: asym::GitHub) {
     let updated = api
         .patch(
             "/repos/octocat/new-thing",
-            &json!({ "name": "renamed", "description": null, "has_wiki": false }),
+            &json!({ "name": "renamed", "description": "", "has_wiki": false }),
         )
         .await
         .expect(200);
     assert_eq!(
         fields(&updated, ["/full_name", "/description"]),
-        json!(["octocat/renamed", null])
+        json!(["octocat/renamed", ""])
     );
     api.get("/repos/octocat/new-thing").await.expect(404);
     assert_eq!(
