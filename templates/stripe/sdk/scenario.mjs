@@ -694,6 +694,28 @@ await check('pause_collection: a renewal left a draft while paused, paid once it
   assert.equal((await stripe.subscriptions.retrieve(sub.id)).pause_collection, null);
 });
 
+await check('billingPortal.configurations: create, retrieve, update, list; a session names one', async () => {
+  const config = await stripe.billingPortal.configurations.create({
+    business_profile: { headline: 'Node billing' },
+    features: {
+      invoice_history: { enabled: true },
+      customer_update: { enabled: true, allowed_updates: ['email', 'address'] },
+      subscription_cancel: { enabled: true, mode: 'at_period_end' },
+    },
+  });
+  assert.ok(config.id.startsWith('bpc_'));
+  assert.deepEqual(config.features.customer_update, { allowed_updates: ['email', 'address'], enabled: true });
+  assert.equal((await stripe.billingPortal.configurations.retrieve(config.id)).id, config.id);
+  const updated = await stripe.billingPortal.configurations.update(config.id, { active: false });
+  assert.equal(updated.active, false);
+  await assert.rejects(stripe.billingPortal.sessions.create({ customer: 'cus_SEEDalice00001', configuration: config.id }),
+    (err) => err.statusCode === 400 && err.param === 'configuration');
+  const active = await stripe.billingPortal.configurations.list({ active: true });
+  assert.ok(active.data.every((c) => c.active) && !active.data.some((c) => c.id === config.id));
+  await assert.rejects(stripe.billingPortal.configurations.retrieve('bpc_nope'),
+    (err) => err.statusCode === 404 && err.code === 'resource_missing' && err.param === 'id');
+});
+
 // The clone's admin surface, for set-up Stripe does outside its API: rate limits switched on.
 async function admin(path, body) {
   const reply = await fetch(`${process.env.STRIPE_API_BASE}/api/admin/${path}`, {

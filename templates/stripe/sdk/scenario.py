@@ -801,6 +801,28 @@ def paused_collection():
     refused("pause_collection[behavior]", stripe.Subscription.modify, sub.id, pause_collection={"behavior": "later"})
 
 
+def portal_configurations():
+    config = stripe.billing_portal.Configuration.create(
+        business_profile={"headline": "Py billing"},
+        features={"invoice_history": {"enabled": True},
+                  "subscription_cancel": {"enabled": True, "mode": "immediately",
+                                          "cancellation_reason": {"enabled": True, "options": ["too_expensive"]}},
+                  "subscription_update": {"enabled": True, "default_allowed_updates": ["price"],
+                                          "products": [{"product": "prod_SEEDpro000001",
+                                                        "prices": ["price_SEEDproMonth1", "price_SEEDproYear01"]}]}})
+    assert config.id.startswith("bpc_") and config.features.invoice_history.enabled is True, config
+    assert config.features.subscription_cancel.mode == "immediately", config.features
+    assert stripe.billing_portal.Configuration.retrieve(config.id).id == config.id
+    updated = stripe.billing_portal.Configuration.modify(config.id, name="Py", features={"invoice_history": {"enabled": False}})
+    assert (updated.name, updated.features.invoice_history.enabled) == ("Py", False), updated
+    session = stripe.billing_portal.Session.create(customer="cus_SEEDalice00001", configuration=config.id)
+    assert session.configuration == config.id
+    default = stripe.billing_portal.Configuration.list(is_default=True).data
+    assert [c.is_default for c in default] == [True], default
+    refused("features[subscription_cancel][mode]", stripe.billing_portal.Configuration.create,
+            features={"subscription_cancel": {"mode": "later"}})
+
+
 def admin(path, body):
     """POSTs `body` to the clone's admin surface (set-up Stripe does outside its API)."""
     request = urllib.request.Request(
@@ -865,6 +887,8 @@ scenarios = [("customer → payment method → payment intent → refund", custo
              ("Account.retrieve(): the keys' own account", own_account),
              ("Plan: create, retrieve, list, modify, subscribe, delete", plans),
              ("pause_collection: a renewal voided while paused, paid once cleared", paused_collection),
+             ("billing_portal.Configuration: create, retrieve, modify, list; a session names one",
+              portal_configurations),
              ("RateLimitError when the clone's rate limits are on", rate_limited)]
 for name, fn in scenarios:
     check(name, fn)

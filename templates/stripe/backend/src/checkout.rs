@@ -6,10 +6,11 @@ use serde_json::{Map, Value, json};
 use crate::cx::{Cx, allow_paging};
 use crate::dispatch::routes;
 use crate::error::{ApiError, ApiResult};
-use crate::kinds::{CHECKOUT_SESSION, CUSTOMER, PRICE, PRODUCT};
+use crate::kinds::{CHECKOUT_SESSION, CUSTOMER, PORTAL_CONFIGURATION, PRICE, PRODUCT};
 use crate::model::subscription::quantity_at;
 use crate::model::{price, tax};
 use crate::params::{Takes, apply_metadata, line_amount, string_at};
+use crate::portal::DEFAULT_CONFIGURATION;
 use crate::shapes::ITEM_RECURRING;
 use asym_kit::Kit;
 
@@ -394,14 +395,26 @@ pub(crate) async fn create_portal_session(cx: &mut Cx<'_>) -> ApiResult {
     let customer = cx.params.required("customer")?.to_owned();
     CUSTOMER.named(cx, &customer, "customer").await?;
     let return_url = cx.params.url("return_url")?.map(str::to_owned);
-    let configuration = cx.params.str("configuration")?.map(str::to_owned);
+    let configuration = match cx.params.str("configuration")?.filter(|s| !s.is_empty()) {
+        Some(id) => {
+            let config = PORTAL_CONFIGURATION.named(cx, id, "configuration").await?;
+            if config["active"] == false {
+                return Err(ApiError::invalid_param(
+                    "configuration",
+                    format!("The configuration {id} is not active."),
+                ));
+            }
+            id.to_owned()
+        }
+        None => DEFAULT_CONFIGURATION.to_owned(),
+    };
     let locale = cx.params.str("locale")?.map(str::to_owned);
     let (id, seq) = cx.new_id("bps_").await?;
     let public = cx.kit.config().public_url.clone();
     let session = json!({
         "id": id,
         "object": "billing_portal.session",
-        "configuration": configuration.unwrap_or_else(|| "bpc_asymDefaultConfig".to_owned()),
+        "configuration": configuration,
         "created": cx.now,
         "customer": customer,
         "flow": null,

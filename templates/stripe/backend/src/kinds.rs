@@ -90,6 +90,11 @@ pub(crate) const CUSTOMER_BALANCE_TRANSACTION: Kind = kind(
     "id",
 );
 pub(crate) const CHECKOUT_SESSION: Kind = kind("checkout.session", "checkout.session", "id");
+pub(crate) const PORTAL_CONFIGURATION: Kind = kind(
+    "billing_portal.configuration",
+    "billing_portal.configuration",
+    "id",
+);
 pub(crate) const EVENT: Kind = kind("event", "event", "id");
 pub(crate) const WEBHOOK_ENDPOINT: Kind = kind("webhook_endpoint", "webhook endpoint", "id");
 

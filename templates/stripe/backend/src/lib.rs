@@ -28,6 +28,7 @@
 //! | test clocks | `test_clocks` |
 //! | what several resources build on (test cards, charging an intent, a subscription's invoice) | `model` |
 //! | checkout sessions, billing portal sessions | `checkout` |
+//! | customer portal configurations | `portal` |
 //! | the 3-D Secure test page (`/redirect/authenticate/{id}`) | `authenticate` |
 //! | events, webhook endpoints | `events` |
 //! | stored object types (`Kind`: fetch, retrieve, list, search) | `kinds` |
@@ -67,6 +68,7 @@ mod model;
 mod params;
 mod payments;
 mod plans;
+mod portal;
 mod ratelimit;
 mod search;
 mod setups;
@@ -108,6 +110,7 @@ pub fn app(kit: Kit) -> Router {
         .merge(invoice_previews::routes())
         .merge(test_clocks::routes())
         .merge(checkout::routes())
+        .merge(portal::routes())
         .merge(events::routes())
         .merge(authenticate::routes())
         .method_not_allowed_fallback(dispatch::unmatched)

@@ -718,7 +718,16 @@ pub(crate) async fn list_subscriptions(cx: &mut Cx<'_>) -> ApiResult {
             ("test_clock", "data->>'test_clock' = {}"),
         ],
     )?;
-    match cx.params.str("status")?.unwrap_or("") {
+    #[rustfmt::skip]
+    const STATUSES: &[&str] = &[
+        "active", "all", "canceled", "ended", "incomplete", "incomplete_expired", "past_due",
+        "paused", "trialing", "unpaid",
+    ];
+    let status = cx.params.str("status")?.filter(|s| !s.is_empty());
+    if status.is_some() {
+        cx.params.one_of("status", STATUSES)?;
+    }
+    match status.unwrap_or("") {
         "" => filters.push((
             "data->>'status' NOT IN ('canceled', {})",
             "incomplete_expired".to_owned(),

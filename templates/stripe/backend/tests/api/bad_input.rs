@@ -245,3 +245,17 @@ async fn a_legacy_charge_is_refused_by_name(stripe: asym::Stripe) {
         assert_contains(&body["error"]["message"], "does not serve");
     }
 }
+
+#[asym::clone("stripe", seed = "basic")]
+async fn a_subscription_list_status_outside_stripes_is_refused(stripe: asym::Stripe) {
+    let api = Api::new(&stripe);
+    let (status, body) = api.get("/v1/subscriptions", &[("status", "live")]).await;
+    assert_error(status, &body, "param", (400, "status"));
+    let said = "Invalid status: must be one of active, all, canceled, ended, incomplete, \
+                incomplete_expired, past_due, paused, trialing, or unpaid";
+    assert_eq!(body["error"]["message"], said);
+    for status in ["all", "ended", "canceled", ""] {
+        let (code, page) = api.get("/v1/subscriptions", &[("status", status)]).await;
+        assert_eq!(code, 200, "{status}: {page}");
+    }
+}

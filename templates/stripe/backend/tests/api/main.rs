@@ -22,6 +22,7 @@ mod limits;
 mod missing;
 mod pauses;
 mod plans;
+mod portal;
 mod previews;
 mod prorations;
 mod refunds;
