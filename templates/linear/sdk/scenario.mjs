@@ -379,6 +379,19 @@ await scenario("teams: createTeam with its workflow states, updateTeam, updateWo
   assert((await linear.teams()).nodes.some((t) => t.id === team.id), "listed again");
 });
 
+await scenario("triage: createTeam and updateTeam with triageEnabled, team.triageIssueState, an issue opened into triage", async () => {
+  const team = await (await linear.createTeam({ name: "Support desk", triageEnabled: true })).team;
+  const triage = await team.triageIssueState;
+  assert(team.triageEnabled && triage.type === "triage" && triage.name === "Triage", "triage state");
+  const issue = await (await linear.createIssue({ teamId: team.id, title: "Customer report", stateId: triage.id })).issue;
+  assert((await issue.state).type === "triage", "issue in triage");
+  const inbox = await team.issues({ filter: { state: { type: { eq: "triage" } } } });
+  assert(inbox.nodes.length === 1 && inbox.nodes[0].id === issue.id, "the team's triage inbox");
+  const off = await (await linear.updateTeam(team.id, { triageEnabled: false })).team;
+  assert(!off.triageEnabled && off.triageIssueState === undefined, "triage off");
+  await linear.deleteTeam(team.id);
+});
+
 await scenario("users: updateUser (me and by id), a status that lapses", async () => {
   const me = await (await linear.updateUser("me", { title: "CTO", statusEmoji: ":palm_tree:", statusLabel: "Away", statusUntilAt: new Date("2099-01-01T00:00:00Z") })).user;
   assert(me.title === "CTO" && me.statusLabel === "Away" && me.statusUntilAt?.toISOString() === "2099-01-01T00:00:00.000Z", "userUpdate me");

@@ -42,7 +42,6 @@ const DOCUMENT: Spec = Spec {
     linked: &["trashed"],
     required: &["title"],
     rules: &[("title", Rule::NotBlank), ("color", Rule::HexColor)],
-
     creator: Some("creator_id"),
     team: Some("SELECT document_team($1)"),
     ..Spec::new("Document", "documents", "document")

@@ -48,7 +48,6 @@ const INITIATIVE: Spec = Spec {
     linked: &["trashed"],
     required: &["name"],
     rules: &[("name", Rule::NotBlank), ("color", Rule::HexColor)],
-
     creator: Some("creator_id"),
     team: Some("SELECT lead_team_id FROM initiatives WHERE id = $1"),
     ..Spec::new("Initiative", "initiatives", "initiative")

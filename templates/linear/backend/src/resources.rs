@@ -78,7 +78,6 @@ const PROJECT: Spec = Spec {
     linked: &["teamIds"],
     required: &["name", "teamIds"],
     rules: &[("name", Rule::NotBlank), ("color", Rule::HexColor)],
-
     creator: Some("creator_id"),
     team: Some("SELECT team_id FROM project_teams WHERE project_id = $1 ORDER BY team_id LIMIT 1"),
     ..Spec::new("Project", "projects", "project")
@@ -93,7 +92,6 @@ const CYCLE: Spec = Spec {
     ],
     required: &["teamId", "startsAt", "endsAt"],
     rules: &[("name", Rule::NotBlank)],
-
     team: Some("SELECT team_id FROM cycles WHERE id = $1"),
     ..Spec::new("Cycle", "cycles", "cycle")
 };
@@ -177,7 +175,6 @@ const MILESTONE: Spec = Spec {
     ],
     required: &["name", "projectId"],
     rules: &[("name", Rule::NotBlank)],
-
     // Its issues keep their project and lose the milestone.
     unlink: &["UPDATE issues SET project_milestone_id = NULL WHERE project_milestone_id = $1"],
     ..Spec::new("ProjectMilestone", "project_milestones", "projectMilestone")
@@ -229,7 +226,6 @@ const STATE: Spec = Spec {
     ],
     required: &["teamId", "name", "type", "color"],
     rules: &[("name", Rule::NotBlank), ("color", Rule::HexColor)],
-
     ..Spec::new("WorkflowState", "workflow_states", "workflowState")
 };
 

@@ -32,11 +32,10 @@ const TEAM: Spec = Spec {
                 "timezone",
             ],
         ),
-        ("bool", &["private", "cyclesEnabled"]),
+        ("bool", &["private", "cyclesEnabled", "triageEnabled"]),
     ],
     required: &["name", "key"],
     rules: &[("name", Rule::NotBlank), ("color", Rule::HexColor)],
-
     ..Spec::new("Team", "teams", "team")
 };
 
@@ -47,7 +46,7 @@ const TEAM_UPDATE: Spec = Spec {
             "text",
             &["name", "description", "color", "icon", "timezone"],
         ),
-        ("bool", &["private", "cyclesEnabled"]),
+        ("bool", &["private", "cyclesEnabled", "triageEnabled"]),
     ],
     ..TEAM
 };

@@ -5,7 +5,7 @@ use asym_kit::testing::pluck;
 use serde_json::{Value, json};
 
 use crate::{
-    ADA, client, eng_nodes, missing, mutate, query, refused_as, refused_inputs_as, with_id,
+    ADA, ENG, client, eng_nodes, missing, mutate, query, refused_as, refused_inputs_as, with_id,
 };
 
 /// As @linear/sdk's `createTeam` sends it, with what a new team holds.
@@ -104,7 +104,8 @@ async fn teams_refuse_what_the_clone_cannot_write(linear: asym::Linear) {
     let api = client(&linear);
     let bad_key = "key must be 1 to 7 letters or digits, starting with a letter.";
     let validation = "Argument Validation Error";
-    let triage = "Input field `triageEnabled` is not supported by the asym Linear clone";
+    let triage =
+        "Input field `requirePriorityToLeaveTriage` is not supported by the asym Linear clone";
     let taken = "A team with this key already exists.";
     let cases = [
         (json!({"name": "x", "key": "1AB"}), validation, bad_key),
@@ -115,7 +116,11 @@ async fn teams_refuse_what_the_clone_cannot_write(linear: asym::Linear) {
         ),
         (json!({"name": "!!"}), validation, bad_key),
         (json!({"name": "x", "key": "eng"}), taken, taken),
-        (json!({"name": "x", "triageEnabled": true}), triage, triage),
+        (
+            json!({"name": "x", "requirePriorityToLeaveTriage": true}),
+            triage,
+            triage,
+        ),
     ];
     refused_inputs_as(&api, CREATE, cases).await;
     let copy = "Argument `copySettingsFromTeamId` is not supported by the asym Linear clone";
@@ -178,4 +183,82 @@ async fn states_are_updated_and_archived_and_teams_unarchived(linear: asym::Line
     assert_eq!(back["entity"], json!({"key": "RES", "archivedAt": null}));
     let keys = query(&api, "{ teams { nodes { key } } }", json!({})).await;
     assert_eq!(pluck(&keys["teams"]["nodes"], "key"), ["RES", "ENG"]);
+}
+
+/// What a team's triage answers: whether it is on, its triage state, its states by type.
+const TRIAGE: &str = "query($id: String!) { team(id: $id) { triageEnabled
+    triageIssueState { id name type } states { nodes { id type } } } }";
+
+#[asym::clone("linear", seed = "basic")]
+async fn triage_switched_on_gives_a_team_its_triage_state(linear: asym::Linear) {
+    let api = client(&linear);
+    let off = with_id(&api, TRIAGE, "ENG").await;
+    assert_eq!(off["team"]["triageEnabled"], false);
+    assert!(off["team"]["triageIssueState"].is_null());
+    let update = "mutation($input: TeamUpdateInput!) { teamUpdate(id: \"ENG\", input: $input) {
+        success team { triageEnabled } } }";
+    mutate(&api, update, json!({"input": {"triageEnabled": true}})).await;
+    let on = with_id(&api, TRIAGE, "ENG").await;
+    let state = &on["team"]["triageIssueState"];
+    assert_eq!(on["team"]["triageEnabled"], true);
+    assert_eq!(
+        (&state["name"], &state["type"]),
+        (&json!("Triage"), &json!("triage"))
+    );
+    let triage_states = |team: &Value| {
+        team["states"]["nodes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|s| s["type"] == "triage")
+            .count()
+    };
+    assert_eq!(triage_states(&on["team"]), 1);
+    // An issue opened into it is in triage; triage's issues filter by the state's type.
+    let create = "mutation($input: IssueCreateInput!) { issueCreate(input: $input) {
+        success issue { identifier state { type } } } }";
+    let input = json!({"teamId": ENG, "title": "From support", "stateId": state["id"]});
+    let issue = mutate(&api, create, json!({ "input": input })).await;
+    assert_eq!(issue["issue"]["state"]["type"], "triage");
+    let inbox = query(
+        &api,
+        "{ issues(filter: { state: { type: { eq: \"triage\" } } }) { nodes { identifier } } }",
+        json!({}),
+    )
+    .await;
+    assert_eq!(
+        pluck(&inbox["issues"]["nodes"], "identifier"),
+        [issue["issue"]["identifier"].clone()]
+    );
+    // Off again: the state stays (its issues keep it), the team no longer names it; on
+    // again, it is the same state.
+    mutate(&api, update, json!({"input": {"triageEnabled": false}})).await;
+    let again_off = with_id(&api, TRIAGE, "ENG").await;
+    assert_eq!(again_off["team"]["triageEnabled"], false);
+    assert!(again_off["team"]["triageIssueState"].is_null());
+    mutate(&api, update, json!({"input": {"triageEnabled": true}})).await;
+    let again_on = with_id(&api, TRIAGE, "ENG").await;
+    assert_eq!(again_on["team"]["triageIssueState"]["id"], state["id"]);
+    assert_eq!(triage_states(&again_on["team"]), 1);
+    // A team created with triage on has it from the start, before its other states.
+    let created = mutate(
+        &api,
+        "mutation { teamCreate(input: { name: \"Support\", triageEnabled: true }) {
+            success team { triageEnabled triageIssueState { type position }
+                   states { nodes { type position } } } } }",
+        json!({}),
+    )
+    .await;
+    let support = &created["team"];
+    assert_eq!(support["triageIssueState"]["type"], "triage");
+    let lowest = support["states"]["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["position"].as_f64().unwrap())
+        .fold(f64::INFINITY, f64::min);
+    assert_eq!(
+        support["triageIssueState"]["position"].as_f64().unwrap(),
+        lowest
+    );
 }
