@@ -210,6 +210,8 @@ async fn create(call: Call, JsonBody(body): JsonBody) -> ApiResult {
     };
     let mut client = call.kit.db().await?;
     let tx = client.transaction().await?;
+    // The list's id is drawn in the insert's own SQL.
+    asym_kit::hold_writers(&tx).await?;
     let created = model::insert(&tx, &list)
         .await?
         .ok_or_else(|| model::name_taken(name))?;

@@ -101,7 +101,9 @@ impl From<asym_kit::tokio_postgres::Error> for WriteError {
 }
 
 /// Creates one object of `object_type` per entry of `sets`, in one statement; returns them
-/// in the order of `sets` (their ids ascend in that order).
+/// in the order of `sets` (their ids ascend in that order). The statement takes the writers'
+/// lock (as [`asym_kit::hold_writers`] does) before it draws the ids, so a reset cannot rewind
+/// `object_ids` under an id it holds, with or without a transaction around it.
 ///
 /// # Errors
 ///
@@ -120,8 +122,9 @@ pub(crate) async fn insert_many(
     let statement = client
         .prepare_cached(&format!(
             "WITH n AS (SELECT now() AS at, to_char(now() AT TIME ZONE 'UTC', {ISO}) AS ts),
+                  w AS (SELECT pg_advisory_xact_lock_shared($3)),
                   p AS (SELECT nextval('object_ids') AS id, e.ord, e.set
-                        FROM jsonb_array_elements($2::text::jsonb) WITH ORDINALITY AS e (set, ord))
+                        FROM w, jsonb_array_elements($2::text::jsonb) WITH ORDINALITY AS e (set, ord))
              INSERT INTO objects (id, type, properties, history, created_at, updated_at)
              SELECT p.id, $1,
                     p.set || jsonb_build_object('hs_object_id', p.id::text,
@@ -142,7 +145,11 @@ pub(crate) async fn insert_many(
     let rows = client
         .query(
             &statement,
-            &[&object_type, &Value::Array(values).to_string()],
+            &[
+                &object_type,
+                &Value::Array(values).to_string(),
+                &asym_kit::WRITERS_LOCK,
+            ],
         )
         .await?;
     let mut created: Vec<Object> = rows.iter().map(Object::from_row).collect();
