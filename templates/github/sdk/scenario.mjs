@@ -767,3 +767,20 @@ await scenario("repository_dispatch", async () => {
   assert.deepEqual([payload.branch, payload.client_payload, payload.sender.login], ["main", { env: "staging" }, "octocat"]);
   await owner.rest.repos.deleteWebhook({ ...repo, hook_id: hook.data.id });
 });
+
+await scenario("update_pull_request_branch", async () => {
+  const pr = await reviewerPull("node-behind", "node-behind.txt", "Behind");
+  const head = pr.data.head.sha;
+  const content = Buffer.from("m\n").toString("base64");
+  await owner.rest.repos.createOrUpdateFileContents({ ...repo, path: "node-main-moves.txt", message: "Main moves", content });
+  const stale = await fails(422, () => owner.rest.pulls.updateBranch({ ...repo, pull_number: pr.data.number, expected_head_sha: "0".repeat(40) }));
+  assert.equal(stale.response.data.message, "expected head sha didn't match current head ref.");
+  const queued = await owner.rest.pulls.updateBranch({ ...repo, pull_number: pr.data.number, expected_head_sha: head });
+  assert.deepEqual([queued.status, queued.data.message], [202, "Updating pull request branch."]);
+  const updated = (await owner.rest.pulls.get({ ...repo, pull_number: pr.data.number })).data;
+  const commit = (await owner.rest.repos.getCommit({ ...repo, ref: updated.head.sha })).data;
+  assert.equal(commit.commit.message, "Merge branch 'main' into node-behind");
+  assert.equal(commit.parents[0].sha, head);
+  const current = await fails(422, () => owner.rest.pulls.updateBranch({ ...repo, pull_number: pr.data.number }));
+  assert.equal(current.response.data.message, "There are no new commits on the base branch.");
+});

@@ -798,3 +798,19 @@ def repository_dispatch():
         "octocat",
     ), payload
     hook.delete()
+
+
+@scenario
+def update_pull_request_branch():
+    repo = owner.get_repo("acme/hello-world")
+    _, pr = reviewer_pull("py-behind", "py-behind.txt", "Behind")
+    head = pr.head.sha
+    repo.create_file("py-main-moves.txt", "Main moves", "m\n", branch="main")
+    # PyGithub answers the 202 as True and a refusal (422) as False.
+    assert not pr.update_branch(repo.get_branch("main").commit.sha)  # not the head
+    assert pr.update_branch(head)
+    updated = repo.get_pull(pr.number)
+    commit = repo.get_commit(updated.head.sha)
+    assert commit.commit.message == "Merge branch 'main' into py-behind", commit.commit.message
+    assert [p.sha for p in commit.parents] == [head, repo.get_branch("main").commit.sha]
+    assert not pr.update_branch()  # nothing new on the base

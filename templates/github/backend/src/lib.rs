@@ -378,6 +378,7 @@ fn repo_routes() -> Router<Kit> {
             "/pulls/{number}/merge",
             get(pulls::is_merged).put(merges::merge_pull),
         )
+        .route("/pulls/{number}/update-branch", put(merges::update_branch))
         .route("/pulls/{number}/files", get(pulls::files))
         .route("/pulls/{number}/commits", get(pulls::commits))
         .route(

@@ -1,8 +1,8 @@
 //! Merges: `POST /repos/{owner}/{repo}/merges` (a branch or commit into a branch with a merge
 //! commit, as GitHub's merges API does: PyGithub's `Repository.merge`, Octokit's
 //! `repos.merge`) and `PUT /repos/{owner}/{repo}/pulls/{number}/merge` (merge, squash,
-//! rebase: real commits on the base branch; 405 when not mergeable, 409 on a stale `sha`).
-//! Either way a pull request whose head reaches its base is marked merged
+//! rebase: real commits on the base branch; 405 when not mergeable, 409 on a stale `sha`);
+//! `PUT …/pulls/{number}/update-branch` (the base merged into the head). Either way a pull request whose head reaches its base is marked merged
 //! ([`pulls::ref_moved`]).
 
 use axum::http::StatusCode;
@@ -219,4 +219,102 @@ pub(crate) async fn merge_pull(scope: Scope<String>, viewer: Viewer, body: Body)
         json!({ "sha": sha, "merged": true, "message": "Pull Request successfully merged" }),
     )
     .into_response())
+}
+
+/// GitHub's 422 with `message` for an update of a pull request's branch it will not make.
+fn no_update(message: &'static str) -> ApiError {
+    ApiError::invalid(message)
+}
+
+/// `PUT /repos/{owner}/{repo}/pulls/{number}/update-branch` (`expected_head_sha`): merges
+/// the base branch into the head branch with a merge commit `Merge branch '{base}' into
+/// {head}` by the caller, as GitHub's "Update branch" does (in the head's repository, a fork's
+/// too), and answers 202 `{message: "Updating pull request branch.", url}`; the push follows
+/// (`synchronize`, `push`). 422 as GitHub words it: `expected head sha didn't match current
+/// head ref.`, `There are no new commits on the base branch.`, `merge conflict between base
+/// and head`; a closed pull request 422 `Pull request is closed.` (wording not confirmed).
+/// The caller must be able to push to the head branch (protection applies: 422).
+pub(crate) async fn update_branch(scope: Scope<String>, viewer: Viewer, body: Body) -> ApiResult {
+    const HEAD_REPO: &str = "SELECT r.id, r.full_name, r.default_branch, r.archived,
+                                    coalesce(gh_permission(r.id, $2), 'none')
+                             FROM issues i JOIN pulls p ON p.issue_id = i.id
+                             JOIN repos r ON r.id = gh_pull_head_repo(p, i.repo_id)
+                             WHERE i.id = $1";
+    let expected = body.str("expected_head_sha")?.map(str::to_owned);
+    let (mut client, repo) = scope.open().await?;
+    let tx = client.transaction().await?;
+    let pull = Pull::find(&tx, &repo, &scope.path).await?;
+    let row = tx
+        .query_opt(HEAD_REPO, &[&pull.issue.id, &viewer.user_id])
+        .await?
+        .ok_or_else(|| ApiError::invalid("head repository does not exist"))?;
+    let head_repo = repos::Repo {
+        id: row.get(0),
+        full_name: row.get(1),
+        default_branch: row.get(2),
+        archived: row.get(3),
+        permission: row.get(4),
+    };
+    let maintainer =
+        pulls::maintainer_may_push(&tx, head_repo.id, &pull.head_ref, viewer.user_id).await?;
+    if !maintainer {
+        head_repo.require(Access::Write)?;
+    }
+    if pull.issue.state != "open" {
+        return Err(no_update("Pull request is closed."));
+    }
+    let name = format!("refs/heads/{}", pull.head_ref);
+    let head_sha: String = tx
+        .query_opt(
+            "SELECT sha FROM git_refs WHERE repo_id = $1 AND ref = $2 FOR UPDATE",
+            &[&head_repo.id, &name],
+        )
+        .await?
+        .map(|row| row.get(0))
+        .ok_or_else(|| no_update("head branch does not exist"))?;
+    if expected.is_some_and(|sha| sha != head_sha) {
+        return Err(no_update(
+            "expected head sha didn't match current head ref.",
+        ));
+    }
+    if objects::is_ancestor(&tx, repo.id, &pull.base_sha, &head_sha).await? {
+        return Err(no_update("There are no new commits on the base branch."));
+    }
+    if head_repo.id != repo.id {
+        objects::share(&tx, repo.id, head_repo.id).await?;
+    }
+    let push = branches::Push::Update { forced: false };
+    let refused = StatusCode::UNPROCESSABLE_ENTITY;
+    branches::check_push(
+        &tx,
+        &head_repo,
+        viewer.user_id,
+        &pull.head_ref,
+        push,
+        refused,
+    )
+    .await?;
+    let tree = objects::merge_trees(&tx, head_repo.id, &head_sha, &pull.base_sha)
+        .await?
+        .ok_or_else(|| no_update("merge conflict between base and head"))?;
+    let me = repos::signature(&tx, viewer.user_id).await?;
+    let commit = Commit {
+        tree,
+        parents: vec![head_sha.clone(), pull.base_sha.clone()],
+        author: me.clone(),
+        committer: me,
+        message: format!("Merge branch '{}' into {}", pull.base_ref, pull.head_ref),
+    };
+    let sha = objects::put_commit(&tx, head_repo.id, &commit).await?;
+    objects::set_ref(&tx, head_repo.id, &name, &sha).await?;
+    let moved = (Some(head_sha.as_str()), sha.as_str());
+    let base = scope.base();
+    let woke = pulls::ref_moved(&tx, base, &head_repo, &name, moved, viewer.user_id).await?;
+    scope.commit(tx, woke).await?;
+    let url = format!("{base}/{}/pull/{}", repo.full_name, pull.number);
+    Ok((
+        StatusCode::ACCEPTED,
+        axum::Json(json!({ "message": "Updating pull request branch.", "url": url })),
+    )
+        .into_response())
 }

@@ -55,6 +55,7 @@ pub(crate) const FIELDS: &[Operation] = &[
     ("PUT", "/repos/{}/{}/pulls/{}/reviews/{}", &[("body", "a string")]),
     ("PUT", "/repos/{}/{}/pulls/{}/reviews/{}/dismissals", &[("message", "a string"), ("event", "a string")]),
     ("POST", "/repos/{}/{}/pulls/{}/reviews/{}/events", &[("body", "a string"), ("event", "a string")]),
+    ("PUT", "/repos/{}/{}/pulls/{}/update-branch", &[("expected_head_sha", "a string")]),
     ("POST", "/repos/{}/{}/releases", &[("tag_name", "a string"), ("target_commitish", "a string"), ("name", "a string"), ("body", "a string"), ("draft", "a boolean"), ("prerelease", "a boolean"), ("discussion_category_name", "a string"), ("generate_release_notes", "a boolean"), ("make_latest", "a string")]),
     ("PATCH", "/repos/{}/{}/releases/assets/{}", &[("name", "a string"), ("label", "a string"), ("state", "a string")]),
     ("PATCH", "/repos/{}/{}/releases/{}", &[("tag_name", "a string"), ("target_commitish", "a string"), ("name", "a string"), ("body", "a string"), ("draft", "a boolean"), ("prerelease", "a boolean"), ("make_latest", "a string"), ("discussion_category_name", "a string")]),

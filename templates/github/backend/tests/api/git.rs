@@ -470,3 +470,68 @@ async fn merging_a_pull_requests_head_marks_it_merged(gh: asym::GitHub) {
         json!(["closed", true, onto])
     );
 }
+
+#[asym::clone("github", seed = "basic")]
+async fn updating_a_pull_requests_branch_merges_its_base_in(gh: asym::GitHub) {
+    let api = api(&gh);
+    crate::common::branch(&api, "behind", "behind.txt", "b\n").await;
+    let pull = crate::common::open_pull(&api, "Behind", "behind").await;
+    let update = format!("{REPO}/pulls/{}/update-branch", pull["number"]);
+    let old_head = pull["head"]["sha"].as_str().unwrap().to_owned();
+    assert_eq!(
+        error(api.put(&update, &json!({})).await, 422),
+        "There are no new commits on the base branch."
+    );
+    let on_main = json!({ "message": "Main moves", "content": b64("m\n") });
+    let moved = api
+        .put(&format!("{REPO}/contents/main.txt"), &on_main)
+        .await
+        .expect(201);
+    let main = moved["commit"]["sha"].as_str().unwrap().to_owned();
+    let stale = api
+        .put(&update, &json!({ "expected_head_sha": MAIN_SHA }))
+        .await;
+    assert_eq!(
+        error(stale, 422),
+        "expected head sha didn't match current head ref."
+    );
+    // A write collaborator may update it.
+    let queued = reviewer(&gh)
+        .put(&update, &json!({ "expected_head_sha": old_head }))
+        .await
+        .expect(202);
+    assert_eq!(queued["message"], "Updating pull request branch.");
+    assert!(
+        queued["url"]
+            .as_str()
+            .unwrap()
+            .ends_with(&format!("/acme/hello-world/pull/{}", pull["number"]))
+    );
+    let head = fetch(&api, &format!("{REPO}/commits/behind")).await;
+    assert_eq!(head["commit"]["message"], "Merge branch 'main' into behind");
+    assert_eq!(
+        names(&head["parents"], "sha"),
+        [old_head.as_str(), main.as_str()]
+    );
+    assert_eq!(head["author"]["login"], "hubot");
+    let now = fetch(&api, &format!("{REPO}/pulls/{}", pull["number"])).await;
+    assert_eq!(now["head"]["sha"], head["sha"]);
+    assert!(fetch(&api, &format!("{REPO}/contents/main.txt?ref=behind")).await["sha"].is_string());
+    // The same file made differently on both sides: a conflict.
+    let theirs = json!({ "message": "Theirs", "content": b64("t\n"), "branch": "behind" });
+    api.put(&format!("{REPO}/contents/both.txt"), &theirs)
+        .await
+        .expect(201);
+    let ours = json!({ "message": "Ours", "content": b64("o\n") });
+    api.put(&format!("{REPO}/contents/both.txt"), &ours)
+        .await
+        .expect(201);
+    assert_eq!(
+        error(api.put(&update, &json!({})).await, 422),
+        "merge conflict between base and head"
+    );
+    let missing = api
+        .put(&format!("{REPO}/pulls/999/update-branch"), &json!({}))
+        .await;
+    assert_eq!(missing.status, 404);
+}
