@@ -290,6 +290,20 @@ await scenario("projectStatuses, rateLimitStatus, attachmentLinkSlack, attachmen
   for (const payload of [slack, pr, issue]) await linear.deleteAttachment((await payload.attachment).id);
 });
 
+await scenario("labels: issueLabelRetire keeps a label on its issues but off new ones, issueLabelRestore", async () => {
+  const label = await (await linear.createIssueLabel({ name: "Legacy", teamId: ENG })).issueLabel;
+  const kept = await (await linear.createIssue({ teamId: ENG, title: "Has the legacy label", labelIds: [label.id] })).issue;
+  const retired = await linear.issueLabelRetire(label.id);
+  const retiredLabel = await retired.issueLabel;
+  assert(retired.success && (await retiredLabel.retiredBy).email === "ada@acme.test", "retiredBy");
+  assert((await kept.labels()).nodes.some((l) => l.id === label.id), "its issue keeps it");
+  const err = await expectError(linear.createIssue({ teamId: ENG, title: "New", labelIds: [label.id] }), LinearErrorType.InvalidInput, "a retired label on a new issue");
+  assert(err.errors[0].message === "A retired label cannot be applied to a new issue.", JSON.stringify(err.errors));
+  const restored = await linear.issueLabelRestore(label.id);
+  assert(restored.success && (await restored.issueLabel).retiredBy === undefined, "restored");
+  await linear.createIssue({ teamId: ENG, title: "New again", labelIds: [label.id] });
+});
+
 await scenario("searchIssues", async () => {
   const found = await linear.searchIssues("login");
   assert(found.nodes.length === 2 && found.totalCount === 2, `search ${found.nodes.length}`);

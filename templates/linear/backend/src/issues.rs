@@ -79,14 +79,15 @@ fn check_values(input: &Input) -> Result<()> {
     write::check(input, &[("title", write::Rule::NotBlank)])
 }
 
-/// Refuses references that do not exist or belong to another team, in one statement; with
-/// `team_first`, an unknown or archived team is refused before them. Postgres is not asked
-/// when the input names no reference.
+/// Refuses references that do not exist or belong to another team, in one statement; when
+/// `creating`, an unknown or archived team is refused before them, and a retired label after
+/// them (it cannot be applied to a new issue). Postgres is not asked when the input names no
+/// reference.
 async fn check_refs(
     tx: &impl GenericClient,
     team: &str,
     input: &Input,
-    team_first: bool,
+    creating: bool,
 ) -> Result<()> {
     let labels: Vec<String> = ["labelIds", "addedLabelIds"]
         .iter()
@@ -113,7 +114,9 @@ async fn check_refs(
                     ($6::text IS NULL OR EXISTS (SELECT 1 FROM cycles WHERE id = $6 AND team_id = $1)),
                     (SELECT count(DISTINCT id) FROM issue_labels WHERE id = ANY($7)
                         AND (team_id IS NULL OR team_id = $1))
-                      = (SELECT count(DISTINCT x) FROM unnest($7::text[]) x)",
+                      = (SELECT count(DISTINCT x) FROM unnest($7::text[]) x),
+                    (NOT $8 OR NOT EXISTS (SELECT 1 FROM issue_labels
+                                           WHERE id = ANY($7) AND retired_at IS NOT NULL))",
         )
         .await
         .map_err(error::internal)?;
@@ -121,14 +124,7 @@ async fn check_refs(
         .query_one(
             &statement,
             &[
-                &team,
-                &refs[0],
-                &refs[1],
-                &refs[2],
-                &refs[3],
-                &refs[4],
-                &labels,
-                &team_first,
+                &team, &refs[0], &refs[1], &refs[2], &refs[3], &refs[4], &labels, &creating,
             ],
         )
         .await
@@ -148,6 +144,11 @@ async fn check_refs(
         if !row.get::<_, bool>(index) {
             return Err(error::not_found(entity));
         }
+    }
+    if !row.get::<_, bool>(7) {
+        return Err(error::validation(
+            "A retired label cannot be applied to a new issue.",
+        ));
     }
     Ok(())
 }

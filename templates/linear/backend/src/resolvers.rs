@@ -70,6 +70,8 @@ pub(crate) fn custom(parent: &str, field: &str) -> Option<Resolve> {
         ("Query", "projectStatuses") => adapt!(queries::project_statuses),
         ("Query", "rateLimitStatus") => adapt!(ratelimit::status),
         ("Mutation", "attachmentLinkSlack") => adapt!(resources::attachment_link_slack),
+        ("Mutation", "issueLabelRetire") => adapt!(resources::label_retire),
+        ("Mutation", "issueLabelRestore") => adapt!(resources::label_restore),
         ("Mutation", "attachmentLinkGitHubPR") => adapt!(resources::attachment_link_github_pr),
         ("Mutation", "attachmentLinkGitHubIssue") => {
             adapt!(resources::attachment_link_github_issue)

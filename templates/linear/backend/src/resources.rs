@@ -56,6 +56,16 @@ const LABEL: Spec = Spec {
     ..Spec::new("IssueLabel", "issue_labels", "issueLabel")
 };
 
+/// A label's retirement, written by `issueLabelRetire` and `issueLabelRestore` (never taken
+/// from a client's input); an IssueLabel update to webhooks.
+const RETIREMENT: Spec = Spec {
+    fields: &[("text", &["retiredById"])],
+    required: &[],
+    rules: &[],
+    unlink: &[],
+    ..LABEL
+};
+
 const PROJECT: Spec = Spec {
     hook: Some("Project"),
     fields: &[
@@ -324,6 +334,22 @@ pub(crate) async fn comment_resolve(ctx: &ResolverContext<'_>) -> Result<Value> 
         ("resolvingUserId".to_owned(), viewer.user_id.clone().into()),
     ]);
     simple::update_row(ctx, &RESOLUTION, &id, &input, &["resolved_at = now()"]).await
+}
+
+/// `issueLabelRetire(id:)`: the label stays on its issues but cannot be applied to a new one;
+/// the viewer retired it.
+pub(crate) async fn label_retire(ctx: &ResolverContext<'_>) -> Result<Value> {
+    let (_, viewer, id) = simple::target(ctx)?;
+    let input =
+        serde_json::Map::from_iter([("retiredById".to_owned(), viewer.user_id.clone().into())]);
+    simple::update_row(ctx, &RETIREMENT, &id, &input, &["retired_at = now()"]).await
+}
+
+/// `issueLabelRestore(id:)`: a retired label may be applied again.
+pub(crate) async fn label_restore(ctx: &ResolverContext<'_>) -> Result<Value> {
+    let (_, _, id) = simple::target(ctx)?;
+    let input = serde_json::Map::from_iter([("retiredById".to_owned(), serde_json::Value::Null)]);
+    simple::update_row(ctx, &RETIREMENT, &id, &input, &["retired_at = NULL"]).await
 }
 
 /// `commentUnresolve(id:)`: the thread is no longer resolved.

@@ -13,6 +13,7 @@ mod documents;
 mod filters;
 mod initiatives;
 mod integrations;
+mod labels;
 mod project_updates;
 mod protocol;
 mod reactions;
