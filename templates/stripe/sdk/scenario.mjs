@@ -716,6 +716,21 @@ await check('billingPortal.configurations: create, retrieve, update, list; a ses
     (err) => err.statusCode === 404 && err.code === 'resource_missing' && err.param === 'id');
 });
 
+await check("add_invoice_items: a set-up fee on a subscription's first invoice", async () => {
+  const customer = await stripe.customers.create({
+    email: 'setup-fee-node@example.com', payment_method: 'pm_card_visa', invoice_settings: { default_payment_method: 'pm_card_visa' },
+  });
+  const sub = await stripe.subscriptions.create({
+    customer: customer.id, items: [{ price: 'price_SEEDproMonth1' }],
+    add_invoice_items: [{ price: 'price_SEEDshirt001', quantity: 2 }], expand: ['latest_invoice'],
+  });
+  assert.deepEqual(sub.latest_invoice.lines.data.map((l) => l.amount).sort((a, b) => a - b), [2000, 5000]);
+  assert.deepEqual([sub.latest_invoice.total, sub.latest_invoice.status], [7000, 'paid']);
+  await assert.rejects(stripe.subscriptions.create({
+    customer: customer.id, items: [{ price: 'price_SEEDproMonth1' }], add_invoice_items: [{ price: 'price_SEEDproYear01' }],
+  }), (err) => err.statusCode === 400 && err.param === 'add_invoice_items[0][price]');
+});
+
 // The clone's admin surface, for set-up Stripe does outside its API: rate limits switched on.
 async function admin(path, body) {
   const reply = await fetch(`${process.env.STRIPE_API_BASE}/api/admin/${path}`, {

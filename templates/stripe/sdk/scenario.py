@@ -823,6 +823,20 @@ def portal_configurations():
             features={"subscription_cancel": {"mode": "later"}})
 
 
+def added_invoice_items():
+    # A one-time set-up fee on a subscription's first invoice.
+    customer = stripe.Customer.create(email="setup-fee-py@example.com", payment_method="pm_card_visa",
+                                      invoice_settings={"default_payment_method": "pm_card_visa"})
+    sub = stripe.Subscription.create(customer=customer.id, items=[{"price": "price_SEEDproMonth1"}],
+                                     add_invoice_items=[{"price_data": {"product": "prod_SEEDshirt0001",
+                                                                        "currency": "usd", "unit_amount": 900}}],
+                                     expand=["latest_invoice"])
+    assert sorted(line.amount for line in sub.latest_invoice.lines.data) == [900, 2000], sub.latest_invoice.lines
+    assert (sub.latest_invoice.total, sub.latest_invoice.status) == (2900, "paid"), sub.latest_invoice
+    refused("add_invoice_items[0][price]", stripe.Subscription.create, customer=customer.id,
+            items=[{"price": "price_SEEDproMonth1"}], add_invoice_items=[{"price": "price_SEEDproYear01"}])
+
+
 def admin(path, body):
     """POSTs `body` to the clone's admin surface (set-up Stripe does outside its API)."""
     request = urllib.request.Request(
@@ -889,6 +903,7 @@ scenarios = [("customer → payment method → payment intent → refund", custo
              ("pause_collection: a renewal voided while paused, paid once cleared", paused_collection),
              ("billing_portal.Configuration: create, retrieve, modify, list; a session names one",
               portal_configurations),
+             ("add_invoice_items: a set-up fee on a subscription's first invoice", added_invoice_items),
              ("RateLimitError when the clone's rate limits are on", rate_limited)]
 for name, fn in scenarios:
     check(name, fn)

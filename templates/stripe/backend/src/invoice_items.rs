@@ -11,6 +11,7 @@ use crate::invoices::{for_customer, push_item_line};
 use crate::kinds::{INVOICE, INVOICE_ITEM, PRICE};
 use crate::model::intent::currency;
 use crate::model::invoice::{item_line, total};
+use crate::model::invoice_item::{Billed, invoice_item};
 use crate::model::subscription::quantity_at;
 use crate::model::tax;
 use crate::params::{Nested, Params, Takes, apply_metadata, line_amount, string_at, timestamp_at};
@@ -67,7 +68,7 @@ const ITEM_UPDATE: Takes = Takes {
 
 /// `POST /v1/invoiceitems` (`customer`, `amount` + `currency` or `price`, `quantity`, `invoice`).
 pub(crate) async fn create_invoice_item(cx: &mut Cx<'_>) -> ApiResult {
-    let (params, customer_id, customer, now) = for_customer(cx, &ITEM_CREATE).await?;
+    let (params, _, customer, now) = for_customer(cx, &ITEM_CREATE).await?;
     let quantity = quantity_at(params.get("quantity"), "quantity")?.unwrap_or(1);
     let (price, unit, currency) = match named_price(&params)? {
         Some((price_id, param)) => {
@@ -88,30 +89,18 @@ pub(crate) async fn create_invoice_item(cx: &mut Cx<'_>) -> ApiResult {
     let rates = tax::rates(cx, params.get("tax_rates"), "tax_rates").await?;
     tax::check_behavior(&price, rates.as_deref().unwrap_or_default())?;
     let (id, seq) = cx.new_id("ii_").await?;
-    let mut item = json!({
-        "id": id,
-        "object": "invoiceitem",
-        "amount": line_amount(unit, quantity, "quantity")?,
-        "currency": currency,
-        "customer": customer_id,
-        "date": now,
-        "description": null,
-        "discountable": true,
-        "discounts": [],
-        "invoice": null,
-        "livemode": false,
-        "metadata": {},
-        "period": {"end": now, "start": now},
-        "price": price,
-        "proration": false,
-        "quantity": quantity,
-        "subscription": null,
-        "tax_rates": rates.unwrap_or_default(),
-        "test_clock": customer["test_clock"],
-        "unit_amount": unit,
-        "unit_amount_decimal": unit.to_string(),
-        "created": now,
-    });
+    let billed = Billed {
+        customer: &customer,
+        price,
+        currency: json!(currency),
+        unit,
+        quantity,
+        amount: line_amount(unit, quantity, "quantity")?,
+        tax_rates: rates.unwrap_or_default(),
+        subscription: Value::Null,
+    };
+    let mut item = invoice_item(billed, now);
+    item["id"] = json!(id);
     apply_terms(&mut item, &params)?;
     if let Some(invoice_id) = params.str("invoice")?.filter(|s| !s.is_empty()) {
         let mut invoice = INVOICE.lock_named(cx, invoice_id, "invoice").await?;

@@ -8,6 +8,7 @@ use crate::cx::{Cx, allow_with, list_filters};
 use crate::dispatch::routes;
 use crate::error::{ApiError, ApiResult};
 use crate::kinds::{CUSTOMER, SUBSCRIPTION};
+use crate::model::additions::{ADDITION, add_invoice_items};
 use crate::model::change::{
     Change, bill_change, change_items, check_items_agree, restart_period, start_trial,
 };
@@ -41,7 +42,7 @@ const SERVED: &[&str] = &[
     "items", "default_payment_method", "payment_behavior", "trial_end", "trial_from_plan",
     "metadata", "cancel_at_period_end", "collection_method", "days_until_due", "description",
     "proration_behavior", "off_session", "default_tax_rates", "coupon", "promotion_code",
-    "discounts",
+    "discounts", "add_invoice_items",
 ];
 
 /// What `POST /v1/subscriptions` takes, as Stripe's create does (no `proration_date`,
@@ -57,6 +58,7 @@ const CREATE: Takes = Takes {
 /// The hashes a subscription's create checks inside.
 const CREATE_NESTED: Nested = &[
     ("items", &ITEM),
+    ("add_invoice_items", &ADDITION),
     ("discounts", &DISCOUNT),
     ("payment_settings", &PAYMENT_SETTINGS),
 ];
@@ -64,6 +66,7 @@ const CREATE_NESTED: Nested = &[
 /// The hashes a subscription's update checks inside.
 const UPDATE_NESTED: Nested = &[
     ("items", &ITEM_CHANGE),
+    ("add_invoice_items", &ADDITION),
     ("discounts", &DISCOUNT),
     ("cancellation_details", &CANCELLATION_DETAILS),
     ("pause_collection", &PAUSE_COLLECTION),
@@ -129,7 +132,7 @@ const CANCEL: Takes = Takes {
 /// not serve: each is refused by name.
 #[rustfmt::skip]
 const UNSERVED: &[&str] = &[
-    "add_invoice_items", "application_fee_percent", "automatic_tax", "billing_thresholds",
+    "application_fee_percent", "automatic_tax", "billing_thresholds",
     "cancel_at", "default_source", "invoice_settings", "on_behalf_of",
     "pending_invoice_item_interval", "transfer_data", "trial_settings", "billing_schedules",
 ];
@@ -365,6 +368,7 @@ pub(crate) async fn create_subscription(cx: &mut Cx<'_>) -> ApiResult {
     discount::change(cx, &params, &mut sub, Some(first), now).await?;
     cx.insert(seq, &sub)?;
     cx.emit("customer.subscription.created", &sub, None).await?;
+    add_invoice_items(cx, &params, &sub, &customer, now).await?;
 
     // The first invoice: the trial's (zero) or the first period's.
     let reason = "subscription_create";
@@ -551,6 +555,7 @@ pub(crate) async fn update_subscription(cx: &mut Cx<'_>, id: &str) -> ApiResult 
     let currency = sub["currency"].as_str().unwrap_or("usd").to_owned();
     let first = (recurring_amount(&sub), currency.as_str());
     discount::change(cx, &params, &mut sub, Some(first), now).await?;
+    add_invoice_items(cx, &params, &sub, &customer, now).await?;
     match cycle {
         Cycle::RestartNow => {
             if sub["status"] == "trialing" {

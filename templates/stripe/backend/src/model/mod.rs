@@ -3,6 +3,7 @@
 //! invoice, an intent's charge, a test card). Route handlers (`subscriptions`, `invoices`,
 //! `payments`, …) depend on it, never on each other; nothing here depends on a handler.
 
+pub(crate) mod additions;
 pub(crate) mod auth;
 pub(crate) mod balance;
 pub(crate) mod card;
@@ -12,6 +13,7 @@ pub(crate) mod customer_balance;
 pub(crate) mod discount;
 pub(crate) mod intent;
 pub(crate) mod invoice;
+pub(crate) mod invoice_item;
 pub(crate) mod method;
 pub(crate) mod price;
 pub(crate) mod proration;

@@ -199,8 +199,8 @@ async fn update_parameters_are_served_or_refused_by_name(stripe: asym::Stripe) {
         ),
         (("cancel_at", "1769904000"), ("param", "cancel_at")),
         (
-            ("add_invoice_items[0][price]", "price_x"),
-            ("param", "add_invoice_items"),
+            ("add_invoice_items[0][period][start]", "1"),
+            ("param", "add_invoice_items[0][period]"),
         ),
         (
             ("payment_behavior", "default_incomplete"),
@@ -263,7 +263,6 @@ async fn create_parameters_are_served_or_refused_by_name(stripe: asym::Stripe) {
         ("customer_account", "acct_nope"),
         ("cancel_at", "1769904000"),
         ("proration_behavior", "sometimes"),
-        ("add_invoice_items[0][price]", PRO_MONTHLY),
         ("automatic_tax[enabled]", "true"),
         (
             "trial_settings[end_behavior][missing_payment_method]",

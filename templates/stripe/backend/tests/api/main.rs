@@ -8,6 +8,7 @@
 )]
 
 mod account;
+mod additions;
 mod amounts;
 mod bad_input;
 mod balance;
