@@ -304,6 +304,18 @@ await scenario("labels: issueLabelRetire keeps a label on its issues but off new
   await linear.createIssue({ teamId: ENG, title: "New again", labelIds: [label.id] });
 });
 
+await scenario("issue.stateHistory: a span per state, each ending when the next begins", async () => {
+  const issue = await (await linear.createIssue({ teamId: ENG, title: "Time in each state" })).issue;
+  const states = (await linear.workflowStates({ filter: { team: { id: { eq: ENG } } } })).nodes;
+  const started = states.find((s) => s.name === "In Progress");
+  await linear.updateIssue(issue.id, { stateId: started.id });
+  const spans = (await issue.stateHistory()).nodes;
+  assert(spans.length === 2, `two spans: ${spans.length}`);
+  assert(spans[0].stateId === started.id && spans[0].endedAt === undefined, "the open span is In Progress");
+  assert(spans[1].endedAt.getTime() === spans[0].startedAt.getTime(), "Backlog ended when In Progress began");
+  assert((await spans[1].state).name === "Backlog", "created in Backlog");
+});
+
 await scenario("searchIssues", async () => {
   const found = await linear.searchIssues("login");
   assert(found.nodes.length === 2 && found.totalCount === 2, `search ${found.nodes.length}`);

@@ -26,7 +26,7 @@ pub(crate) struct Entity {
 }
 
 /// Every stored resource.
-const ENTITIES: [Entity; 27] = [
+const ENTITIES: [Entity; 28] = [
     Entity {
         name: "Issue",
         table: "issues",
@@ -101,6 +101,11 @@ const ENTITIES: [Entity; 27] = [
         name: "IssueHistory",
         table: "issue_history",
         doc: "history_doc(t)",
+    },
+    Entity {
+        name: "IssueStateSpan",
+        table: "issue_state_spans",
+        doc: "state_span_doc(t)",
     },
     Entity {
         name: "TeamMembership",

@@ -223,6 +223,7 @@ child_list!(
     issue_comments => "Comment", Some(Kind::Comment), "t.issue_id = {}";
     issue_attachments => "Attachment", Some(Kind::Attachment), "t.issue_id = {}";
     issue_history => "IssueHistory", None, "t.issue_id = {}";
+    issue_state_history => "IssueStateSpan", None, "t.issue_id = {}";
     issue_labels_of_issue => "IssueLabel", Some(Kind::Label), "t.id IN (SELECT unnest(label_ids) FROM issues WHERE id = {})";
     user_assigned => "Issue", Some(Kind::Issue), "t.assignee_id = {}";
     user_created => "Issue", Some(Kind::Issue), "t.creator_id = {}";

@@ -156,6 +156,7 @@ pub(crate) fn custom(parent: &str, field: &str) -> Option<Resolve> {
         ("Team", "issueCount") => adapt!(queries::team_issue_count),
         ("Team", "memberships") => adapt!(queries::team_memberships_of_team),
         ("Issue", "children") => adapt!(queries::issue_children),
+        ("Issue", "stateHistory") => adapt!(queries::issue_state_history),
         ("Issue", "comments") => adapt!(queries::issue_comments),
         ("Issue", "attachments") => adapt!(queries::issue_attachments),
         ("Issue", "history") => adapt!(queries::issue_history),

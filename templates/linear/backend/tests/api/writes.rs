@@ -479,3 +479,55 @@ async fn cycles_created_at_once_are_numbered_apart(linear: asym::Linear) {
     let expected: Vec<f64> = (2..22).map(f64::from).collect();
     assert_eq!(numbers, expected);
 }
+
+/// An issue's `stateHistory`: the span of each state it was in, newest first.
+const SPANS: &str = "query($id: String!) { issue(id: $id) { createdAt
+    stateHistory { nodes { id stateId state { id name } startedAt endedAt } } } }";
+
+#[asym::clone("linear", seed = "basic")]
+async fn state_history_spans_each_state_an_issue_was_in(linear: asym::Linear) {
+    let api = client(&linear);
+    // A seeded issue never moved: one open span, from its creation, in its state.
+    let seeded = with_id(&api, SPANS, "ENG-1").await;
+    let spans = seeded["issue"]["stateHistory"]["nodes"].as_array().unwrap();
+    assert_eq!(spans.len(), 1, "{spans:?}");
+    assert_eq!(spans[0]["state"]["name"], "In Progress");
+    assert_eq!(spans[0]["startedAt"], seeded["issue"]["createdAt"]);
+    assert!(spans[0]["endedAt"].is_null());
+    // Backlog, then In Progress, then Done: three spans, each ending when the next begins.
+    let created = mutate(
+        &api,
+        "mutation($input: IssueCreateInput!) { issueCreate(input: $input) { success issue { id } } }",
+        json!({"input": {"teamId": ENG, "title": "Moves along"}}),
+    )
+    .await;
+    let id = created["issue"]["id"].as_str().unwrap().to_owned();
+    let update = "mutation($id: String!, $state: String!) {
+        issueUpdate(id: $id, input: { stateId: $state }) { success } }";
+    for state in [
+        "d0000000-0000-4000-8000-000000000003",
+        "d0000000-0000-4000-8000-000000000005",
+    ] {
+        mutate(&api, update, json!({"id": id, "state": state})).await;
+    }
+    let moved = with_id(&api, SPANS, &id).await;
+    let spans = moved["issue"]["stateHistory"]["nodes"].as_array().unwrap();
+    let names: Vec<&Value> = spans.iter().map(|s| &s["state"]["name"]).collect();
+    assert_eq!(
+        names,
+        [&json!("Done"), &json!("In Progress"), &json!("Backlog")]
+    );
+    assert!(spans[0]["endedAt"].is_null(), "the current span is open");
+    assert_eq!(spans[1]["endedAt"], spans[0]["startedAt"]);
+    assert_eq!(spans[2]["endedAt"], spans[1]["startedAt"]);
+    assert_eq!(spans[2]["startedAt"], moved["issue"]["createdAt"]);
+    assert!(spans.iter().all(|s| s["stateId"] == s["state"]["id"]));
+    let ids: std::collections::HashSet<&str> =
+        spans.iter().map(|s| s["id"].as_str().unwrap()).collect();
+    assert_eq!(ids.len(), 3, "distinct ids");
+    let again = with_id(&api, SPANS, &id).await;
+    assert_eq!(
+        again["issue"]["stateHistory"], moved["issue"]["stateHistory"],
+        "stable ids"
+    );
+}
