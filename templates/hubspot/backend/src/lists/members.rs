@@ -29,16 +29,18 @@ pub(crate) async fn apply_filters(
     let mut condition = search::condition(client, object_type, groups).await?;
     let list = condition.bind(id);
     let remove = condition.bind(remove_others);
+    let writers = condition.bind(asym_kit::WRITERS_LOCK);
     // The type is a catalog name, not the caller's text (as the search writes it).
     let sql = format!(
         "WITH want AS (SELECT o.id FROM objects o
                        WHERE o.type = '{kind}' AND NOT o.archived AND {cond}),
+              w AS (SELECT pg_advisory_xact_lock_shared({writers})),
               d AS (DELETE FROM list_memberships
                     WHERE list_id = {list} AND {remove}
                       AND record_id NOT IN (SELECT id FROM want) RETURNING 1),
               i AS (INSERT INTO list_memberships (list_id, record_id, seq, added_at)
                     SELECT {list}, id, nextval('list_membership_seq'), now()
-                    FROM want ORDER BY id
+                    FROM w, want ORDER BY id
                     ON CONFLICT DO NOTHING RETURNING 1)
          UPDATE lists
          SET last_added_at = CASE WHEN EXISTS (SELECT 1 FROM i) THEN now() ELSE last_added_at END,
@@ -134,14 +136,15 @@ pub(crate) async fn change(
         .await?);
     let added = ids(client
         .query(
-            "WITH i AS (INSERT INTO list_memberships (list_id, record_id, seq, added_at)
+            "WITH w AS (SELECT pg_advisory_xact_lock_shared($3)),
+                  i AS (INSERT INTO list_memberships (list_id, record_id, seq, added_at)
                         SELECT $1, r, nextval('list_membership_seq'), now()
-                        FROM unnest($2::bigint[]) WITH ORDINALITY AS t(r, n) ORDER BY n
+                        FROM w, unnest($2::bigint[]) WITH ORDINALITY AS t(r, n) ORDER BY n
                         ON CONFLICT DO NOTHING RETURNING record_id),
                   u AS (UPDATE lists SET last_added_at = now(), updated_at = now()
                         WHERE id = $1 AND EXISTS (SELECT 1 FROM i))
              SELECT record_id FROM i ORDER BY record_id",
-            &[&id, &keep(&to_add)],
+            &[&id, &keep(&to_add), &asym_kit::WRITERS_LOCK],
         )
         .await?);
     Ok(Change {
@@ -163,14 +166,15 @@ pub(crate) async fn add_from(
 ) -> Result<(), ApiError> {
     client
         .execute(
-            "WITH i AS (INSERT INTO list_memberships (list_id, record_id, seq, added_at)
+            "WITH w AS (SELECT pg_advisory_xact_lock_shared($3)),
+                  i AS (INSERT INTO list_memberships (list_id, record_id, seq, added_at)
                         SELECT $1, record_id, nextval('list_membership_seq'), now()
-                        FROM (SELECT record_id FROM list_memberships WHERE list_id = $2
-                              ORDER BY seq) s
+                        FROM w, (SELECT record_id FROM list_memberships WHERE list_id = $2
+                                 ORDER BY seq) s
                         ON CONFLICT DO NOTHING RETURNING record_id)
              UPDATE lists SET last_added_at = now(), updated_at = now()
              WHERE id = $1 AND EXISTS (SELECT 1 FROM i)",
-            &[&id, &source],
+            &[&id, &source, &asym_kit::WRITERS_LOCK],
         )
         .await?;
     Ok(())

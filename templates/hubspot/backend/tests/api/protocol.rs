@@ -319,7 +319,7 @@ async fn draws_no_id_during_a_reset(
 }
 
 #[asym::clone("hubspot", seed = "basic")]
-async fn object_creates_draw_no_id_while_a_reset_holds_the_writers_lock(hubspot: asym::HubSpot) {
+async fn writes_draw_no_id_while_a_reset_holds_the_writers_lock(hubspot: asym::HubSpot) {
     // One create alone (one statement, no transaction), one with an association (in a
     // transaction) and a batch: each draws its ids from `object_ids` in its own SQL.
     for body in [
@@ -338,10 +338,26 @@ async fn object_creates_draw_no_id_while_a_reset_holds_the_writers_lock(hubspot:
         draws_no_id_during_a_reset(&hubspot, "object_ids", 201, create).await;
     }
     // A list (HubSpot answers its create with 200).
-    let api = api(&hubspot);
+    let client = api(&hubspot);
     let create = async move {
         let body = json!({"name": "Waits", "objectTypeId": "0-1", "processingType": "MANUAL"});
-        api.post("/crm/v3/lists/", &body).await.status
+        client.post("/crm/v3/lists/", &body).await.status
     };
     draws_no_id_during_a_reset(&hubspot, "list_ids", 200, create).await;
+    // The memberships a list's records are added with, and those copied from another list.
+    let api = api(&hubspot);
+    let (source, target) = (manual(&api, "Source").await, manual(&api, "Target").await);
+    let add = {
+        let (api, path) = (
+            api.clone(),
+            format!("/crm/v3/lists/{source}/memberships/add"),
+        );
+        async move { api.put(&path, &json!(["201", "202"])).await.status }
+    };
+    draws_no_id_during_a_reset(&hubspot, "list_membership_seq", 200, add).await;
+    let copy = async move {
+        let path = format!("/crm/v3/lists/{target}/memberships/add-from/{source}");
+        api.put(&path, &json!(null)).await.status
+    };
+    draws_no_id_during_a_reset(&hubspot, "list_membership_seq", 204, copy).await;
 }
