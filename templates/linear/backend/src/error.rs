@@ -43,9 +43,16 @@ impl Kind {
         StatusCode::from_u16(self.parts().2).unwrap_or(StatusCode::BAD_REQUEST)
     }
 
-    /// The `extensions` object.
+    /// The `extensions` object. Linear's validation errors (`graphql error`) carry the HTTP
+    /// status under `http` and no presentable message, as Linear answers them.
     pub(crate) fn extensions(self, presentable: &str) -> serde_json::Value {
         let (kind, code, status, user) = self.parts();
+        if self == Self::Graphql {
+            return json!({
+                "http": { "status": status, "headers": {} }, "code": code, "type": kind,
+                "userError": user,
+            });
+        }
         json!({
             "type": kind, "code": code, "statusCode": status, "userError": user,
             "userPresentableMessage": presentable,

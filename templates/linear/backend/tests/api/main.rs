@@ -82,11 +82,21 @@ pub(crate) fn error(reply: &Reply, status: u16, code: &str) -> String {
     let first = &reply.body["errors"][0];
     assert_eq!(first["extensions"]["code"], code, "{}", reply.body);
     assert!(first["extensions"]["type"].is_string(), "{}", reply.body);
-    assert!(
-        first["extensions"]["userPresentableMessage"].is_string(),
-        "{}",
-        reply.body
-    );
+    if code == "GRAPHQL_VALIDATION_FAILED" {
+        // Linear's validation errors: the status under `http`, no presentable message.
+        assert_eq!(
+            first["extensions"]["http"]["status"], status,
+            "{}",
+            reply.body
+        );
+        assert!(first["extensions"].get("userPresentableMessage").is_none());
+    } else {
+        assert!(
+            first["extensions"]["userPresentableMessage"].is_string(),
+            "{}",
+            reply.body
+        );
+    }
     first["message"].as_str().unwrap().to_owned()
 }
 
