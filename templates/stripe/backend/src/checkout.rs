@@ -3,13 +3,14 @@
 use axum::Router;
 use serde_json::{Map, Value, json};
 
+use crate::bounds::line_amount;
 use crate::cx::{Cx, allow_paging};
 use crate::dispatch::routes;
 use crate::error::{ApiError, ApiResult};
 use crate::kinds::{CHECKOUT_SESSION, CUSTOMER, PORTAL_CONFIGURATION, PRICE, PRODUCT};
 use crate::model::subscription::quantity_at;
 use crate::model::{price, tax};
-use crate::params::{Takes, apply_metadata, line_amount, string_at};
+use crate::params::{Takes, apply_metadata, string_at};
 use crate::portal::DEFAULT_CONFIGURATION;
 use crate::shapes::ITEM_RECURRING;
 use asym_kit::Kit;

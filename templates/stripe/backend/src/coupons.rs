@@ -5,14 +5,13 @@
 use axum::Router;
 use serde_json::{Value, json};
 
+use crate::bounds::{MAX_MONTHS, amount_at, at_least_was};
 use crate::cx::{Cx, Filter, allow_with};
 use crate::dispatch::routes;
 use crate::error::{ApiError, ApiResult, MAX_AMOUNT};
 use crate::kinds::{COUPON, CUSTOMER, PROMOTION_CODE};
 use crate::model::discount::coupon_valid;
-use crate::params::{
-    MAX_MONTHS, Params, Takes, amount_at, apply_metadata, at_least_was, bool_at, hash_at, string_at,
-};
+use crate::params::{Params, Takes, apply_metadata, bool_at, hash_at, string_at};
 use asym_kit::Kit;
 
 /// Coupons and promotion codes: the `/v1` routes this module serves.

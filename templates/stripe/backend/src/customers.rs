@@ -3,6 +3,7 @@
 use axum::Router;
 use serde_json::{Value, json};
 
+use crate::bounds::MAX_INVOICE_SEQUENCE;
 use crate::cx::{Cx, Filter, allow_with};
 use crate::dispatch::routes;
 use crate::error::{ApiError, ApiResult, MAX_AMOUNT};
@@ -10,7 +11,7 @@ use crate::kinds::{CUSTOMER, TEST_CLOCK};
 use crate::model::customer_balance::{self, Entry};
 use crate::model::subscription::customer_now;
 use crate::model::{discount, method};
-use crate::params::{MAX_INVOICE_SEQUENCE, Nested, Params, Takes, apply_metadata};
+use crate::params::{Nested, Params, Takes, apply_metadata};
 use crate::shapes::{ADDRESS, SHIPPING};
 use asym_kit::Kit;
 

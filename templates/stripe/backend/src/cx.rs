@@ -387,10 +387,10 @@ impl<'a> Cx<'a> {
     pub(crate) fn limit(&self) -> ApiResult<i64> {
         let limit = self.params.int("limit")?.unwrap_or(10);
         if limit < 1 {
-            return Err(crate::params::at_least_was("limit", 1, limit));
+            return Err(crate::bounds::at_least_was("limit", 1, limit));
         }
         if limit > 100 {
-            return Err(crate::params::at_most("limit", 100, limit));
+            return Err(crate::bounds::at_most("limit", 100, limit));
         }
         Ok(limit)
     }

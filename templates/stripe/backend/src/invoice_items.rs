@@ -4,6 +4,7 @@
 use axum::Router;
 use serde_json::{Value, json};
 
+use crate::bounds::{line_amount, timestamp_at};
 use crate::cx::{Cx, allow_with};
 use crate::dispatch::routes;
 use crate::error::{ApiError, ApiResult, MAX_AMOUNT};
@@ -14,7 +15,7 @@ use crate::model::invoice::{item_line, total};
 use crate::model::invoice_item::{Billed, invoice_item};
 use crate::model::subscription::quantity_at;
 use crate::model::tax;
-use crate::params::{Nested, Params, Takes, apply_metadata, line_amount, string_at, timestamp_at};
+use crate::params::{Nested, Params, Takes, apply_metadata, string_at};
 use asym_kit::Kit;
 
 /// Invoice items: the `/v1` routes this module serves.

@@ -4,6 +4,7 @@
 use axum::Router;
 use serde_json::{Value, json};
 
+use crate::bounds::MAX_DAYS_UNTIL_DUE;
 use crate::cx::{Cx, allow_paging};
 use crate::dispatch::routes;
 use crate::error::{ApiError, ApiResult};
@@ -14,7 +15,7 @@ use crate::model::invoice::{
 };
 use crate::model::subscription::{customer_now, default_method};
 use crate::model::{discount, tax};
-use crate::params::{MAX_DAYS_UNTIL_DUE, Params, Takes, apply_metadata};
+use crate::params::{Params, Takes, apply_metadata};
 use asym_kit::Kit;
 
 /// Invoices: the `/v1` routes this module serves.

@@ -32,6 +32,7 @@
 //! | the 3-D Secure test page (`/redirect/authenticate/{id}`) | `authenticate` |
 //! | events, webhook endpoints | `events` |
 //! | stored object types (`Kind`: fetch, retrieve, list, search) | `kinds` |
+//! | bounds on the integers a request sends (amounts, counts, dates) | `bounds` |
 //! | the request pipeline (key, idempotency, transaction, expand) and `call!` | `dispatch` |
 //! | answers in the shape of the request's `Stripe-Version` | `version` |
 //! | the account (`GET /v1/account`) | `account` |
@@ -46,6 +47,7 @@ mod account;
 mod admin;
 mod authenticate;
 mod balance;
+mod bounds;
 mod catalog;
 mod charges;
 mod checkout;

@@ -139,7 +139,7 @@ pub(crate) async fn update_plan(cx: &mut Cx<'_>, id: &str) -> ApiResult {
     if let Some(nickname) = params.nullable("nickname")? {
         price["nickname"] = nickname;
     }
-    let most = crate::params::MAX_TRIAL_DAYS;
+    let most = crate::bounds::MAX_TRIAL_DAYS;
     if let Some(days) = params.int_within("trial_period_days", (0, most))? {
         price["recurring"]["trial_period_days"] = json!(days);
     }

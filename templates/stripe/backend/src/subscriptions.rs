@@ -3,6 +3,7 @@
 use axum::Router;
 use serde_json::{Value, json};
 
+use crate::bounds::{MAX_DAYS_UNTIL_DUE, MAX_TRIAL_DAYS, timestamp_at};
 use crate::clock::add_intervals;
 use crate::cx::{Cx, allow_with, list_filters};
 use crate::dispatch::routes;
@@ -16,10 +17,7 @@ use crate::model::invoice::{pay, subscription_invoice};
 use crate::model::proration;
 use crate::model::subscription::{customer_now, default_method, new_item, set_period};
 use crate::model::{discount, tax};
-use crate::params::{
-    MAX_DAYS_UNTIL_DUE, MAX_TRIAL_DAYS, Nested, Params, Takes, apply_metadata, string_at,
-    timestamp_at,
-};
+use crate::params::{Nested, Params, Takes, apply_metadata, string_at};
 use crate::shapes::{DISCOUNT, ITEM_PRICE_DATA};
 use asym_kit::Kit;
 

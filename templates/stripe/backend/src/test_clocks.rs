@@ -4,12 +4,13 @@
 use axum::Router;
 use serde_json::json;
 
+use crate::bounds::MAX_TIMESTAMP;
 use crate::cx::{Cx, allow_paging};
 use crate::dispatch::routes;
 use crate::error::{ApiError, ApiResult};
 use crate::kinds::TEST_CLOCK;
 use crate::model::subscription::advance_subscription;
-use crate::params::{MAX_TIMESTAMP, Takes};
+use crate::params::Takes;
 use asym_kit::Kit;
 
 /// Test clocks: the `/v1` routes this module serves.

@@ -4,13 +4,14 @@
 
 use serde_json::{Map, Value};
 
+use crate::bounds::line_amount;
 use crate::cx::Cx;
 use crate::error::{ApiError, ApiResult};
 use crate::kinds::{PRICE, PRODUCT};
 use crate::model::invoice_item::{Billed, invoice_item};
 use crate::model::subscription::quantity_at;
 use crate::model::{price, proration, tax};
-use crate::params::{Params, Takes, line_amount, string_at};
+use crate::params::{Params, Takes, string_at};
 
 /// What one of `add_invoice_items` takes.
 pub(crate) const ADDITION: Takes = Takes {

@@ -2,13 +2,11 @@
 
 use serde_json::{Map, Value, json};
 
+use crate::bounds::{MAX_TRIAL_DAYS, amount_at, at_most, int_within};
 use crate::cx::Cx;
 use crate::error::MAX_AMOUNT;
 use crate::error::{ApiError, ApiResult};
-use crate::params::{
-    MAX_TRIAL_DAYS, amount_at, at_least, at_most, bool_at, int_at, int_within, merge_metadata,
-    string_at,
-};
+use crate::params::{at_least, bool_at, int_at, merge_metadata, string_at};
 
 /// Builds and stores a price for `product` from `data` (the create parameters, or
 /// `default_price_data` / `price_data`).

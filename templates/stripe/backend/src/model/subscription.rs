@@ -2,13 +2,14 @@
 
 use serde_json::{Map, Value, json};
 
+use crate::bounds::line_amount;
 use crate::clock::add_intervals;
 use crate::cx::Cx;
 use crate::error::{ApiError, ApiResult};
 use crate::kinds::{PRICE, PRODUCT};
 use crate::model::invoice::{pay, subscription_invoice};
 use crate::model::tax;
-use crate::params::{at_least, int_at, line_amount, merge_metadata, string_at};
+use crate::params::{at_least, int_at, merge_metadata, string_at};
 
 /// "now" for `customer`: its test clock's frozen time, or the wall clock.
 pub(crate) async fn customer_now(cx: &Cx<'_>, customer: &Value) -> ApiResult<i64> {
