@@ -391,6 +391,12 @@ await scenario("commit_comments", async () => {
   assert.deepEqual(all.map((c) => c.user.login), ["octocat", "hubot"]);
   const edited = await owner.rest.repos.updateCommitComment({ ...repo, comment_id: made.data.id, body: "Very nice" });
   assert.equal((await owner.rest.repos.getCommitComment({ ...repo, comment_id: edited.data.id })).data.body, "Very nice");
+  const heart = await owner.rest.reactions.createForCommitComment({ ...repo, comment_id: made.data.id, content: "heart" });
+  assert.equal(heart.status, 201);
+  const listed = await owner.rest.reactions.listForCommitComment({ ...repo, comment_id: made.data.id });
+  assert.deepEqual(listed.data.map((r) => [r.content, r.user.login]), [["heart", "octocat"]]);
+  assert.equal((await owner.rest.repos.getCommitComment({ ...repo, comment_id: made.data.id })).data.reactions.heart, 1);
+  await owner.rest.reactions.deleteForCommitComment({ ...repo, comment_id: made.data.id, reaction_id: heart.data.id });
   assert.equal((await owner.rest.repos.deleteCommitComment({ ...repo, comment_id: made.data.id })).status, 204);
   await fails(404, () => owner.rest.repos.getCommitComment({ ...repo, comment_id: made.data.id }));
   await fails(422, () => owner.rest.repos.createCommitComment({ ...repo, commit_sha: "0".repeat(40), body: "x" }));

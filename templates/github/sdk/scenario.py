@@ -570,6 +570,11 @@ def commit_comments():
     assert [c.body for c in repo.get_comments()] == ["Nice", "Agreed"]
     made.edit("Very nice")
     assert repo.get_comment(made.id).body == "Very nice"
+    heart = made.create_reaction("heart")
+    assert [r.content for r in made.get_reactions()] == ["heart"]
+    assert repo.get_comment(made.id).raw_data["reactions"]["heart"] == 1
+    assert made.delete_reaction(heart.id)
+    assert made.get_reactions().totalCount == 0
     made.delete()
     raises(UnknownObjectException, 404, lambda: repo.get_comment(made.id))
     raises(GithubException, 422, lambda: commit.create_comment(""))

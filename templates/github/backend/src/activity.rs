@@ -1,4 +1,5 @@
-//! Reactions (on issues, issue comments and review comments: list, create, delete), issue
+//! Reactions (on issues, issue comments, review comments and commit comments: list, create,
+//! delete), issue
 //! events (`closed`, `reopened`, `labeled`, `assigned`, `locked`, `renamed`,
 //! `review_dismissed`, …) of an issue and of a repository, and an issue's timeline (its
 //! events, comments, reviews, a pull request's commits and the mentions of it elsewhere in
@@ -33,11 +34,18 @@ enum On {
     Comment,
     /// A pull-request review comment, by id.
     ReviewComment,
+    /// A commit comment, by id.
+    CommitComment,
 }
 
 impl On {
     /// Every kind, each with the same three reaction routes.
-    const ALL: [Self; 3] = [Self::Issue, Self::Comment, Self::ReviewComment];
+    const ALL: [Self; 4] = [
+        Self::Issue,
+        Self::Comment,
+        Self::ReviewComment,
+        Self::CommitComment,
+    ];
 
     /// What it is on, below the repository's path, its number or id the route's parameter.
     fn route(self) -> &'static str {
@@ -45,6 +53,7 @@ impl On {
             Self::Issue => "/issues/{number}",
             Self::Comment => "/issues/comments/{id}",
             Self::ReviewComment => "/pulls/comments/{id}",
+            Self::CommitComment => "/comments/{id}",
         }
     }
 
@@ -54,6 +63,7 @@ impl On {
             Self::Issue => "issue",
             Self::Comment => "comment",
             Self::ReviewComment => "review_comment",
+            Self::CommitComment => "commit_comment",
         }
     }
 
@@ -63,6 +73,7 @@ impl On {
             Self::Issue => "issues",
             Self::Comment => "issues/comments",
             Self::ReviewComment => "pulls/comments",
+            Self::CommitComment => "comments",
         };
         format!("{within}/{key}/reactions")
     }
@@ -78,6 +89,7 @@ impl On {
         let sql = match self {
             Self::Issue => return Ok(Issue::find(client, repo, key).await?.id),
             Self::Comment => "SELECT id FROM comments WHERE id = $1 AND repo_id = $2",
+            Self::CommitComment => "SELECT id FROM commit_comments WHERE id = $1 AND repo_id = $2",
             Self::ReviewComment => {
                 let sql = format!(
                     "SELECT c.id FROM review_comments c JOIN issues i ON i.id = c.issue_id
@@ -95,7 +107,7 @@ impl On {
 }
 
 /// The routes below `/repos/{owner}/{repo}`: issue events, and reactions, the same for issues
-/// (and pull requests), issue comments and review comments: `GET …/reactions` (`content`),
+/// (and pull requests), issue comments, review comments and commit comments: `GET …/reactions` (`content`),
 /// `POST …/reactions` (201, or 200 when it existed) and `DELETE …/reactions/{id}`.
 pub(crate) fn routes() -> Router<Kit> {
     let events = Router::new()

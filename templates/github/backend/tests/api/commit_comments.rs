@@ -99,3 +99,58 @@ async fn commit_comments(gh: asym::GitHub) {
     not_found(&api, &[&one, &elsewhere, &format!("{REPO}/comments/abc")]).await;
     assert_eq!(count(&api, &format!("{REPO}/comments")).await, 1);
 }
+
+#[asym::clone("github", seed = "basic")]
+async fn reactions_on_a_commit_comment(gh: asym::GitHub) {
+    let api = api(&gh);
+    let on_main = format!("{REPO}/commits/{MAIN_SHA}/comments");
+    let made = api
+        .post(&on_main, &json!({ "body": "Ship it" }))
+        .await
+        .expect(201);
+    let reactions = format!("{REPO}/comments/{}/reactions", made["id"]);
+    let heart = json!({ "content": "heart" });
+    let first = api.post(&reactions, &heart).await.expect(201);
+    assert_eq!(
+        fields(&first, ["/content", "/user/login"]),
+        json!(["heart", "octocat"])
+    );
+    // The same reaction again is the one there (200).
+    let again = api.post(&reactions, &heart).await.expect(200);
+    assert_eq!(again["id"], first["id"]);
+    reviewer(&gh)
+        .post(&reactions, &json!({ "content": "+1" }))
+        .await
+        .expect(201);
+    assert_eq!(
+        names(&fetch(&api, &reactions).await, "content"),
+        ["heart", "+1"]
+    );
+    assert_eq!(
+        names(
+            &fetch(&api, &format!("{reactions}?content=%2B1")).await,
+            "content"
+        ),
+        ["+1"]
+    );
+    let comment = fetch(&api, &format!("{REPO}/comments/{}", made["id"])).await;
+    assert_eq!(
+        fields(
+            &comment,
+            [
+                "/reactions/total_count",
+                "/reactions/heart",
+                "/reactions/+1"
+            ]
+        ),
+        json!([2, 1, 1])
+    );
+    let removed = delete(&api, &format!("{reactions}/{}", first["id"])).await;
+    assert_eq!(removed.status, 204);
+    assert_eq!(count(&api, &reactions).await, 1);
+    assert_eq!(
+        code(api.post(&reactions, &json!({ "content": "wow" })).await),
+        "invalid"
+    );
+    not_found(&api, &[&format!("{REPO}/comments/999999/reactions")]).await;
+}
