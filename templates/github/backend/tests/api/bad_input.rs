@@ -251,6 +251,12 @@ async fn null_for_a_field_that_may_not_be_null_is_a_422(gh: asym::GitHub) {
             "a string",
         ),
         (
+            format!("{REPO}/issues/1/reactions"),
+            json!({ "content": null }),
+            "content",
+            "a string",
+        ),
+        (
             "/user/repos".to_owned(),
             json!({ "name": "n", "private": null }),
             "private",
