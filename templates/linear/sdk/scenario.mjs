@@ -405,7 +405,7 @@ await scenario("teams: createTeam with its workflow states, updateTeam, updateWo
   assert((await linear.teams()).nodes.some((t) => t.id === team.id), "listed again");
 });
 
-await scenario("triage: createTeam and updateTeam with triageEnabled, team.triageIssueState, an issue opened into triage", async () => {
+await scenario("triage: createTeam and updateTeam with triageEnabled, team.triageIssueState, an issue opened into triage and triaged", async () => {
   const team = await (await linear.createTeam({ name: "Support desk", triageEnabled: true })).team;
   const triage = await team.triageIssueState;
   assert(team.triageEnabled && triage.type === "triage" && triage.name === "Triage", "triage state");
@@ -413,6 +413,9 @@ await scenario("triage: createTeam and updateTeam with triageEnabled, team.triag
   assert((await issue.state).type === "triage", "issue in triage");
   const inbox = await team.issues({ filter: { state: { type: { eq: "triage" } } } });
   assert(inbox.nodes.length === 1 && inbox.nodes[0].id === issue.id, "the team's triage inbox");
+  const backlog = (await team.states()).nodes.find((s) => s.type === "backlog");
+  const triaged = await (await linear.updateIssue(issue.id, { stateId: backlog.id })).issue;
+  assert(triaged.triagedAt instanceof Date, "triagedAt once it leaves triage");
   const off = await (await linear.updateTeam(team.id, { triageEnabled: false })).team;
   assert(!off.triageEnabled && off.triageIssueState === undefined, "triage off");
   await linear.deleteTeam(team.id);

@@ -100,7 +100,7 @@ impl Kind {
                 (Cmp::Text, &["title", "description"]),
                 (Cmp::Number, &["number", "priority", "estimate"]),
                 (Cmp::Date, &["archivedAt", "startedAt", "completedAt"]),
-                (Cmp::Date, &["canceledAt", "addedToCycleAt"]),
+                (Cmp::Date, &["canceledAt", "addedToCycleAt", "triagedAt"]),
                 (Cmp::Day, &["dueDate"]),
                 (Cmp::Bool, &["trashed"]),
             ],

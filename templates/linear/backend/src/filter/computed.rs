@@ -29,12 +29,11 @@ const NEVER: [&str; 11] = [
     "hasMergedAgentPullRequests",
 ];
 
-/// `IssueFilter` fields of what the clone never sets (snoozes, triage, automatic archiving
-/// and closing, delegation, templates an issue remembers; the API answers them null): each
-/// with the filter kind of the related row, or `None` for a date.
-const NEVER_SET: [(&str, Option<Kind>); 8] = [
+/// `IssueFilter` fields of what the clone never sets (snoozes, automatic archiving and
+/// closing, delegation, templates an issue remembers; the API answers them null): each with
+/// the filter kind of the related row, or `None` for a date.
+const NEVER_SET: [(&str, Option<Kind>); 7] = [
     ("snoozedUntilAt", None),
-    ("triagedAt", None),
     ("autoArchivedAt", None),
     ("autoClosedAt", None),
     ("snoozedBy", Some(Kind::User)),

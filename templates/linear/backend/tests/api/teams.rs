@@ -230,6 +230,26 @@ async fn triage_switched_on_gives_a_team_its_triage_state(linear: asym::Linear) 
         pluck(&inbox["issues"]["nodes"], "identifier"),
         [issue["issue"]["identifier"].clone()]
     );
+    // Moved out of triage, it is triaged: `triagedAt` is set, and filters find it.
+    let todo = "d0000000-0000-4000-8000-000000000002";
+    let moved = mutate(
+        &api,
+        "mutation($id: String!, $state: String!) { issueUpdate(id: $id, input: { stateId: $state }) {
+            success issue { identifier triagedAt updatedAt } } }",
+        json!({"id": issue["issue"]["identifier"], "state": todo}),
+    )
+    .await;
+    assert!(moved["issue"]["triagedAt"].is_string(), "{moved}");
+    let triaged = query(
+        &api,
+        "{ issues(filter: { triagedAt: { null: false } }) { nodes { identifier triagedAt } } }",
+        json!({}),
+    )
+    .await;
+    assert_eq!(
+        triaged["issues"]["nodes"],
+        json!([{"identifier": moved["issue"]["identifier"], "triagedAt": moved["issue"]["triagedAt"]}])
+    );
     // Off again: the state stays (its issues keep it), the team no longer names it; on
     // again, it is the same state.
     mutate(&api, update, json!({"input": {"triageEnabled": false}})).await;
