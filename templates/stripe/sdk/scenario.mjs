@@ -731,6 +731,37 @@ await check("add_invoice_items: a set-up fee on a subscription's first invoice",
   }), (err) => err.statusCode === 400 && err.param === 'add_invoice_items[0][price]');
 });
 
+await check('creditNotes: a refund after payment, voidCreditNote, listLineItems', async () => {
+  const customer = await stripe.customers.create({
+    email: 'credit-node@example.com', payment_method: 'pm_card_visa', invoice_settings: { default_payment_method: 'pm_card_visa' },
+  });
+  await stripe.invoiceItems.create({ customer: customer.id, amount: 2500, currency: 'usd' });
+  let invoice = await stripe.invoices.create({ customer: customer.id, pending_invoice_items_behavior: 'include' });
+  invoice = await stripe.invoices.pay(invoice.id);
+  assert.equal(invoice.status, 'paid');
+  const note = await stripe.creditNotes.create({
+    invoice: invoice.id, lines: [{ type: 'custom_line_item', unit_amount: 700, quantity: 1, description: 'Refund' }],
+    refund_amount: 700,
+  });
+  assert.deepEqual([note.type, note.post_payment_amount, note.refunds.length], ['post_payment', 700, 1]);
+  assert.equal((await stripe.charges.retrieve(invoice.charge)).amount_refunded, 700);
+  const lines = await stripe.creditNotes.listLineItems(note.id);
+  assert.deepEqual(lines.data.map((l) => [l.type, l.amount]), [['custom_line_item', 700]]);
+  await assert.rejects(stripe.creditNotes.voidCreditNote(note.id), (err) => err.statusCode === 400);
+  // A credit note of an open invoice is voided, and the invoice owes its whole amount again.
+  await stripe.invoiceItems.create({ customer: customer.id, amount: 1000, currency: 'usd' });
+  const draft = await stripe.invoices.create({
+    customer: customer.id, collection_method: 'send_invoice', days_until_due: 30, pending_invoice_items_behavior: 'include',
+  });
+  const open = await stripe.invoices.finalizeInvoice(draft.id);
+  const pre = await stripe.creditNotes.create({ invoice: open.id, amount: 400 });
+  assert.equal((await stripe.invoices.retrieve(open.id)).amount_due, 600);
+  assert.equal((await stripe.creditNotes.voidCreditNote(pre.id)).status, 'void');
+  assert.equal((await stripe.invoices.retrieve(open.id)).amount_due, 1000);
+  await assert.rejects(stripe.creditNotes.create({ invoice: 'in_nope', amount: 100 }),
+    (err) => err.statusCode === 404 && err.param === 'invoice');
+});
+
 // The clone's admin surface, for set-up Stripe does outside its API: rate limits switched on.
 async function admin(path, body) {
   const reply = await fetch(`${process.env.STRIPE_API_BASE}/api/admin/${path}`, {

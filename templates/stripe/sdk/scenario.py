@@ -837,6 +837,28 @@ def added_invoice_items():
             items=[{"price": "price_SEEDproMonth1"}], add_invoice_items=[{"price": "price_SEEDproYear01"}])
 
 
+def credit_notes():
+    # Before payment a credit note lowers what the invoice owes; after it, it credits the balance.
+    customer = stripe.Customer.create(email="credit-py@example.com", payment_method="pm_card_visa",
+                                      invoice_settings={"default_payment_method": "pm_card_visa"})
+    stripe.InvoiceItem.create(customer=customer.id, amount=4000, currency="usd")
+    invoice = stripe.Invoice.create(customer=customer.id, pending_invoice_items_behavior="include")
+    invoice = stripe.Invoice.finalize_invoice(invoice.id)
+    note = stripe.CreditNote.create(invoice=invoice.id, amount=1000, reason="order_change")
+    assert (note.object, note.pre_payment_amount, note.type) == ("credit_note", 1000, "pre_payment"), note
+    assert stripe.Invoice.retrieve(invoice.id).amount_due == 3000
+    paid = stripe.Invoice.pay(invoice.id)
+    assert (paid.status, paid.amount_paid) == ("paid", 3000), paid
+    line = paid.lines.data[0].id
+    post = stripe.CreditNote.create(invoice=invoice.id, lines=[{"type": "invoice_line_item", "invoice_line_item": line,
+                                                                "amount": 500}], credit_amount=500)
+    assert (post.type, post.post_payment_amount) == ("post_payment", 500), post
+    assert stripe.Customer.retrieve(customer.id).balance == -500
+    assert [n.id for n in stripe.CreditNote.list(invoice=invoice.id).data] == [post.id, note.id]
+    assert [l.amount for l in stripe.CreditNote.list_lines(post.id).data] == [500]
+    refused("invoice", stripe.CreditNote.create, invoice=stripe.Invoice.create(customer=customer.id).id, amount=100)
+
+
 def admin(path, body):
     """POSTs `body` to the clone's admin surface (set-up Stripe does outside its API)."""
     request = urllib.request.Request(
@@ -904,6 +926,7 @@ scenarios = [("customer → payment method → payment intent → refund", custo
              ("billing_portal.Configuration: create, retrieve, modify, list; a session names one",
               portal_configurations),
              ("add_invoice_items: a set-up fee on a subscription's first invoice", added_invoice_items),
+             ("CreditNote: before and after payment, list, lines", credit_notes),
              ("RateLimitError when the clone's rate limits are on", rate_limited)]
 for name, fn in scenarios:
     check(name, fn)

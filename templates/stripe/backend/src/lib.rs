@@ -24,6 +24,7 @@
 //! | subscriptions, subscription items | `subscriptions` |
 //! | invoices | `invoices` |
 //! | invoice items | `invoice_items` |
+//! | credit notes | `credit_notes` |
 //! | invoice previews (`create_preview`, `upcoming`) | `invoice_previews` |
 //! | test clocks | `test_clocks` |
 //! | what several resources build on (test cards, charging an intent, a subscription's invoice) | `model` |
@@ -53,6 +54,7 @@ mod charges;
 mod checkout;
 mod clock;
 mod coupons;
+mod credit_notes;
 mod customer_balance;
 mod customers;
 mod cx;
@@ -109,6 +111,7 @@ pub fn app(kit: Kit) -> Router {
         .merge(subscription_items::routes())
         .merge(invoices::routes())
         .merge(invoice_items::routes())
+        .merge(credit_notes::routes())
         .merge(invoice_previews::routes())
         .merge(test_clocks::routes())
         .merge(checkout::routes())

@@ -130,7 +130,8 @@ fn draft(
 
 /// Recomputes an invoice's totals from its lines: less what its discount takes off, plus
 /// the exclusive tax on what is left (inclusive tax is in the lines' amounts), and, once
-/// finalized, with the customer balance it applied (`starting_balance` − `ending_balance`).
+/// finalized, with the customer balance it applied (`starting_balance` − `ending_balance`)
+/// and less what credit notes took off while it was open.
 pub(crate) fn total(invoice: &mut Value) {
     let sum: i64 = invoice["lines"]["data"]
         .as_array()
@@ -145,7 +146,11 @@ pub(crate) fn total(invoice: &mut Value) {
         Some(ending) => invoice["starting_balance"].as_i64().unwrap_or(0) - ending,
         None => 0,
     };
-    let due = (total + applied).max(0);
+    // Credit notes issued while it was open take their part off what is due.
+    let credited = invoice["pre_payment_credit_notes_amount"]
+        .as_i64()
+        .unwrap_or(0);
+    let due = (total + applied - credited).max(0);
     for (key, value) in [
         ("subtotal", sum),
         ("subtotal_excluding_tax", taxes.subtotal_excluding_tax),

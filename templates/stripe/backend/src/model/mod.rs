@@ -17,6 +17,7 @@ pub(crate) mod invoice_item;
 pub(crate) mod method;
 pub(crate) mod price;
 pub(crate) mod proration;
+pub(crate) mod refund;
 pub(crate) mod setup;
 pub(crate) mod subscription;
 pub(crate) mod tax;

@@ -14,6 +14,7 @@ mod bad_input;
 mod balance;
 mod cards;
 mod common;
+mod credit_notes;
 mod customer_balance;
 mod cycles;
 mod discounts;

@@ -1,0 +1,166 @@
+//! Credit notes: before payment they lower what an open invoice owes (paying it when nothing
+//! is left), after payment they refund, credit the customer's balance or record a credit made
+//! outside Stripe; refusals and voiding.
+
+use crate::common::{ALICE, Api, BOB, MISSING, UNKNOWN, data, expect_refusal, id, invalid};
+
+#[asym::clone("stripe", seed = "basic")]
+async fn a_credit_note_lowers_what_an_open_invoice_owes_and_pays_it_when_nothing_is_left(
+    stripe: asym::Stripe,
+) {
+    let api = Api::new(&stripe);
+    let draft = api.invoice_for_item(BOB, "1500").await;
+    let open = api
+        .ok(&format!("/v1/invoices/{}/finalize", id(&draft)), &[])
+        .await;
+    let invoice = id(&open);
+    let note = api
+        .ok(
+            "/v1/credit_notes",
+            &[
+                ("invoice", invoice),
+                ("amount", "500"),
+                ("reason", "order_change"),
+            ],
+        )
+        .await;
+    let got = (
+        note["object"].as_str(),
+        note["status"].as_str(),
+        note["type"].as_str(),
+        note["pre_payment_amount"].as_i64(),
+        note["post_payment_amount"].as_i64(),
+    );
+    assert_eq!(
+        got,
+        (
+            Some("credit_note"),
+            Some("issued"),
+            Some("pre_payment"),
+            Some(500),
+            Some(0)
+        )
+    );
+    let now = api.current("/v1/invoices", invoice).await;
+    let owed = (
+        now["amount_due"].as_i64(),
+        now["amount_remaining"].as_i64(),
+        now["pre_payment_credit_notes_amount"].as_i64(),
+    );
+    assert_eq!(owed, (Some(1000), Some(1000), Some(500)), "{now}");
+    assert_eq!(api.charged_for(&now).await, 1000);
+    // Voided, it gives back what it took off.
+    let void = format!("/v1/credit_notes/{}/void", id(&note));
+    assert_eq!(api.ok(&void, &[]).await["status"], "void");
+    assert_eq!(
+        api.current("/v1/invoices", invoice).await["amount_due"],
+        1500
+    );
+    api.refused(&void, &[], ("type", (400, "invalid_request_error")))
+        .await;
+    // Crediting all that is owed pays the invoice.
+    let whole = [("invoice", invoice), ("amount", "1500")];
+    api.ok("/v1/credit_notes", &whole).await;
+    let paid = api.current("/v1/invoices", invoice).await;
+    assert_eq!(
+        (paid["status"].as_str(), paid["amount_paid"].as_i64()),
+        (Some("paid"), Some(0)),
+        "{paid}"
+    );
+    let (_, notes) = api.get("/v1/credit_notes", &[("invoice", invoice)]).await;
+    assert_eq!(data(&notes).len(), 2, "{notes}");
+    api.refused(
+        "/v1/credit_notes",
+        &[("invoice", invoice), ("amount", "1")],
+        invalid("amount"),
+    )
+    .await;
+}
+
+#[asym::clone("stripe", seed = "basic")]
+async fn a_credit_note_on_a_paid_invoice_refunds_and_credits_the_balance(stripe: asym::Stripe) {
+    let api = Api::new(&stripe);
+    let draft = api.invoice_for_item(ALICE, "3000").await;
+    let paid = api
+        .ok(&format!("/v1/invoices/{}/pay", id(&draft)), &[])
+        .await;
+    assert_eq!(paid["status"], "paid", "{paid}");
+    let invoice = id(&paid);
+    let line = paid["lines"]["data"][0]["id"].as_str().unwrap().to_owned();
+    let form = [
+        ("invoice", invoice),
+        ("lines[0][type]", "invoice_line_item"),
+        ("lines[0][invoice_line_item]", &line),
+        ("lines[0][amount]", "1000"),
+        ("lines[1][type]", "custom_line_item"),
+        ("lines[1][unit_amount]", "250"),
+        ("lines[1][quantity]", "2"),
+        ("lines[1][description]", "Goodwill"),
+        ("refund_amount", "1000"),
+        ("credit_amount", "500"),
+    ];
+    let note = api.ok("/v1/credit_notes", &form).await;
+    let got = (
+        note["amount"].as_i64(),
+        note["type"].as_str(),
+        note["post_payment_amount"].as_i64(),
+        note["lines"]["data"].as_array().map(Vec::len),
+    );
+    assert_eq!(
+        got,
+        (Some(1500), Some("post_payment"), Some(1500), Some(2)),
+        "{note}"
+    );
+    let refund = note["refunds"][0]["refund"].as_str().unwrap();
+    assert_eq!(api.current("/v1/refunds", refund).await["amount"], 1000);
+    let charge = api
+        .current("/v1/charges", paid["charge"].as_str().unwrap())
+        .await;
+    assert_eq!(charge["amount_refunded"], 1000, "{charge}");
+    assert_eq!(api.current("/v1/customers", ALICE).await["balance"], -500);
+    assert!(note["customer_balance_transaction"].is_string(), "{note}");
+    let invoice_now = api.current("/v1/invoices", invoice).await;
+    assert_eq!(invoice_now["post_payment_credit_notes_amount"], 1500);
+    let lines_path = format!("/v1/credit_notes/{}/lines", id(&note));
+    let (_, lines) = api.get(&lines_path, &[]).await;
+    assert_eq!(data(&lines).len(), 2, "{lines}");
+    let updated = api
+        .ok(
+            &format!("/v1/credit_notes/{}", id(&note)),
+            &[("memo", "Sorry")],
+        )
+        .await;
+    assert_eq!(updated["memo"], "Sorry");
+
+    // Refusals: the post-payment part must be settled exactly, a draft cannot be credited, an
+    // unknown invoice is named.
+    let unsettled = [("invoice", invoice), ("amount", "100")];
+    api.refused(
+        "/v1/credit_notes",
+        &unsettled,
+        ("type", (400, "invalid_request_error")),
+    )
+    .await;
+    let draft = api.invoice_for_item(BOB, "700").await;
+    let on_draft = [("invoice", id(&draft)), ("amount", "100")];
+    api.refused("/v1/credit_notes", &on_draft, invalid("invoice"))
+        .await;
+    let body = expect_refusal(
+        api.post(
+            "/v1/credit_notes",
+            &[("invoice", "in_nope"), ("amount", "1")],
+        )
+        .await,
+        MISSING,
+    );
+    assert_eq!(body["error"]["param"], "invoice", "{body}");
+    let typo = [("invoice", invoice), ("lines[0][amout]", "1")];
+    api.refused("/v1/credit_notes", &typo, UNKNOWN).await;
+    let refused = [
+        ("invoice", invoice),
+        ("amount", "1"),
+        ("shipping_cost[shipping_rate]", "x"),
+    ];
+    api.refused("/v1/credit_notes", &refused, invalid("shipping_cost"))
+        .await;
+}
