@@ -278,16 +278,15 @@ fn object(w: &mut Where, kind: Kind, alias: &str, filter: &Map<String, Value>) -
             _ => {
                 if let Some(related) = collection::of(kind, key) {
                     collection::filter(w, alias, key, value, &related)?
-                } else if let Some(never) = computed::never_set(kind, key) {
-                    // What the clone never sets compares as null: `{null: true}` holds.
-                    match never {
-                        Some(target) => relation(w, "NULL::text", target, key, value)?,
-                        None => compare(
-                            w,
-                            "NULL::timestamptz",
-                            Cmp::Date,
-                            comparator_map(key, value)?,
-                        )?,
+                } else if let Some(constant) = computed::constant(kind, key) {
+                    // What the clone never sets compares as the null (or zero) it answers.
+                    match constant {
+                        computed::Constant::Related(target) => {
+                            relation(w, "NULL::text", target, key, value)?
+                        }
+                        computed::Constant::Value(expr, cmp) => {
+                            compare(w, expr, cmp, comparator_map(key, value)?)?
+                        }
                     }
                 } else if let Some(expr) = computed::of(kind, key, alias) {
                     compare(w, &expr, Cmp::Bool, comparator_map(key, value)?)?

@@ -1,7 +1,7 @@
 //! Boolean filter fields computed from other rows and columns, as the API renders them: a
 //! cycle's `isActive`, `isNext`, …, and an issue's `hasBlockingRelations` and the like.
 
-use super::Kind;
+use super::{Cmp, Kind};
 
 /// `IssueFilter`'s relation comparators: the relations an issue has of a type, in a
 /// direction (`true`: the issue is the relation's `issue`; `false`: its `relatedIssue`;
@@ -29,29 +29,54 @@ const NEVER: [&str; 11] = [
     "hasMergedAgentPullRequests",
 ];
 
+/// What an `IssueFilter` field of something the clone never sets compares: a constant of
+/// a comparison, or a relation to no row.
+#[derive(Debug, Clone, Copy)]
+pub(super) enum Constant {
+    /// SQL for the value every issue has, and how it compares.
+    Value(&'static str, Cmp),
+    /// A relation, always null, to a row of this kind.
+    Related(Kind),
+}
+
 /// `IssueFilter` fields of what the clone never sets (snoozes, automatic archiving and
-/// closing, delegation, templates an issue remembers; the API answers them null): each with
-/// the filter kind of the related row, or `None` for a date.
-const NEVER_SET: [(&str, Option<Kind>); 7] = [
-    ("snoozedUntilAt", None),
-    ("autoArchivedAt", None),
-    ("autoClosedAt", None),
-    ("snoozedBy", Some(Kind::User)),
-    ("delegate", Some(Kind::User)),
-    ("lastAppliedTemplate", Some(Kind::Template)),
-    ("recurringIssueTemplate", Some(Kind::Template)),
+/// closing, delegation, templates an issue remembers, SLAs: the API answers them null) or
+/// never has (customers: no issue has any).
+const CONSTANT: [(&str, Constant); 11] = [
+    (
+        "snoozedUntilAt",
+        Constant::Value("NULL::timestamptz", Cmp::Date),
+    ),
+    (
+        "autoArchivedAt",
+        Constant::Value("NULL::timestamptz", Cmp::Date),
+    ),
+    (
+        "autoClosedAt",
+        Constant::Value("NULL::timestamptz", Cmp::Date),
+    ),
+    (
+        "slaBreachesAt",
+        Constant::Value("NULL::timestamptz", Cmp::Date),
+    ),
+    ("slaStatus", Constant::Value("NULL::text", Cmp::Text)),
+    ("customerCount", Constant::Value("0", Cmp::Number)),
+    ("customerImportantCount", Constant::Value("0", Cmp::Number)),
+    ("snoozedBy", Constant::Related(Kind::User)),
+    ("delegate", Constant::Related(Kind::User)),
+    ("lastAppliedTemplate", Constant::Related(Kind::Template)),
+    ("recurringIssueTemplate", Constant::Related(Kind::Template)),
 ];
 
-/// Whether filter field `field` of `kind` is one the clone never sets, and then the filter
-/// kind of the row it would relate to (`None`: a date).
-pub(super) fn never_set(kind: Kind, field: &str) -> Option<Option<Kind>> {
+/// What filter field `field` of `kind` compares when it is one of [`CONSTANT`]'s.
+pub(super) fn constant(kind: Kind, field: &str) -> Option<Constant> {
     if kind != Kind::Issue {
         return None;
     }
-    NEVER_SET
+    CONSTANT
         .iter()
         .find(|(name, _)| *name == field)
-        .map(|(_, target)| *target)
+        .map(|(_, constant)| *constant)
 }
 
 /// The SQL of boolean filter field `field` of `kind` on the row aliased `alias`, if it is

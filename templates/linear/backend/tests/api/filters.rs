@@ -93,6 +93,16 @@ async fn issues_filter_on_their_collections_relations_and_content(linear: asym::
             &["ENG-3"],
         ),
         (json!({"reactions": {"length": {"gt": 0}}}), &[]),
+        (
+            json!({"slaStatus": {"null": true}, "number": {"eq": 2}}),
+            &["ENG-2"],
+        ),
+        (json!({"slaBreachesAt": {"lt": "P1D"}}), &[]),
+        (
+            json!({"customerCount": {"eq": 0}, "number": {"eq": 5}}),
+            &["ENG-5"],
+        ),
+        (json!({"customerImportantCount": {"gt": 0}}), &[]),
     ] {
         assert_eq!(selected(&api, filter.clone()).await, expected, "{filter}");
     }
