@@ -790,3 +790,13 @@ await scenario("update_pull_request_branch", async () => {
   const current = await fails(422, () => owner.rest.pulls.updateBranch({ ...repo, pull_number: pr.data.number }));
   assert.equal(current.response.data.message, "There are no new commits on the base branch.");
 });
+
+await scenario("organization_memberships", async () => {
+  const mine = (await owner.rest.orgs.getMembershipForAuthenticatedUser({ org: "acme" })).data;
+  assert.deepEqual([mine.state, mine.role, mine.organization.login, mine.user.login], ["active", "admin", "acme", "octocat"]);
+  const theirs = (await owner.rest.orgs.getMembershipForUser({ org: "acme", username: "hubot" })).data;
+  assert.equal(theirs.role, "member");
+  const listed = await reviewer.paginate(reviewer.rest.orgs.listMembershipsForAuthenticatedUser);
+  assert.deepEqual(listed.map((m) => m.role), ["member"]);
+  await fails(404, () => owner.rest.orgs.getMembershipForUser({ org: "acme", username: "nobody" }));
+});

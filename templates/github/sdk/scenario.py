@@ -819,3 +819,13 @@ def update_pull_request_branch():
     assert commit.commit.message == "Merge branch 'main' into py-behind", commit.commit.message
     assert [p.sha for p in commit.parents] == [head, repo.get_branch("main").commit.sha]
     assert not pr.update_branch()  # nothing new on the base
+
+
+@scenario
+def organization_memberships():
+    mine = owner.get_user().get_organization_membership("acme")
+    assert (mine.state, mine.role, mine.organization.login, mine.user.login) == ("active", "admin", "acme", "octocat")
+    theirs = owner.get_user("hubot").get_organization_membership("acme")
+    assert theirs.role == "member"
+    assert [m.role for m in reviewer.get_user().get_organization_memberships()] == ["member"]
+    raises(UnknownObjectException, 404, lambda: owner.get_user().get_organization_membership("nope"))

@@ -5,7 +5,7 @@
 //! | routes | module |
 //! |---|---|
 //! | auth, `X-OAuth-Scopes`, rate-limit headers, ETags | `auth`, `ratelimit` |
-//! | `/user`, `/users` (all), `/users/{u}`, `/orgs/{org}`, members | `users` |
+//! | `/user`, `/users` (all), `/users/{u}`, `/orgs/{org}`, members, memberships | `users` |
 //! | repositories: create, get, update, delete, list, topics, languages | `repos`, `linguist` |
 //! | forks: create, list | `forks` |
 //! | collaborators | `collaborators` |
@@ -183,6 +183,9 @@ fn routes(kit: Kit) -> Router {
         .route("/orgs/{org}", get(users::get_org))
         .route("/orgs/{org}/members", get(users::members))
         .route("/orgs/{org}/members/{user}", get(users::is_member))
+        .route("/orgs/{org}/memberships/{user}", get(users::membership))
+        .route("/user/memberships/orgs", get(users::my_memberships))
+        .route("/user/memberships/orgs/{org}", get(users::my_membership))
         .route(
             "/orgs/{org}/repos",
             get(repos::list_owner).post(repos::create_for_org),

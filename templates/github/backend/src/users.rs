@@ -205,3 +205,90 @@ pub(crate) async fn list(State(kit): State<Kit>, query: Query) -> ApiResult {
     }
     Ok(response)
 }
+
+/// An organization membership as GitHub answers it (`m` an `org_members` row, `o` its
+/// organization, `u` its user, `$3` the clone's address): `url`, `state` (always `active`:
+/// the clone has no pending invitations), `role` (`admin` or `member`), `organization_url`,
+/// `organization`, `user`.
+const MEMBERSHIP_JSON: &str = "json_build_object(
+        'url', $3 || '/orgs/' || o.login || '/memberships/' || u.login, 'state', 'active',
+        'role', m.role, 'organization_url', $3 || '/orgs/' || o.login,
+        'organization', gh_org(o, $3), 'user', gh_user(u, $3))";
+
+/// Memberships with their organization and user.
+const MEMBERSHIPS: &str =
+    "org_members m JOIN users o ON o.id = m.org_id JOIN users u ON u.id = m.user_id";
+
+/// The membership of user `$2` in the organization with login `$1`.
+fn membership_sql() -> String {
+    format!(
+        "SELECT {MEMBERSHIP_JSON}::text FROM {MEMBERSHIPS}
+         WHERE lower(o.login) = lower($1) AND o.type = 'Organization' AND m.user_id = $2"
+    )
+}
+
+/// `GET /orgs/{org}/memberships/{username}` (Octokit's `orgs.getMembershipForUser`): the
+/// user's membership, seen by the organization's members (404 for anyone else, and for a
+/// user who is not a member).
+pub(crate) async fn membership(
+    State(kit): State<Kit>,
+    viewer: Viewer,
+    Path((login, user)): Path<(String, String)>,
+) -> ApiResult {
+    let client = kit.db().await?;
+    let org = org(&client, &login).await?;
+    if role(&client, org, viewer.user_id).await?.is_none() && !viewer.installation {
+        return Err(ApiError::not_found());
+    }
+    let (user, _) = find(&client, &user)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
+    let base = &kit.config().public_url;
+    Ok(req::ok(
+        db::found(&client, &membership_sql(), &[&login, &user, base])
+            .await?
+            .get(0),
+    ))
+}
+
+/// `GET /user/memberships/orgs/{org}` (Octokit's `orgs.getMembershipForAuthenticatedUser`,
+/// PyGithub's `AuthenticatedUser.get_organization_membership`): the caller's membership;
+/// 404 when they are not a member.
+pub(crate) async fn my_membership(
+    State(kit): State<Kit>,
+    viewer: Viewer,
+    Path(login): Path<String>,
+) -> ApiResult {
+    let client = kit.db().await?;
+    let base = &kit.config().public_url;
+    Ok(req::ok(
+        db::found(&client, &membership_sql(), &[&login, &viewer.user_id, base])
+            .await?
+            .get(0),
+    ))
+}
+
+/// `GET /user/memberships/orgs` (`state` `active` or `pending`; PyGithub's
+/// `get_organization_memberships`): the caller's memberships by organization login, with
+/// `Link` pages; none is pending.
+pub(crate) async fn my_memberships(
+    State(kit): State<Kit>,
+    viewer: Viewer,
+    query: Query,
+) -> ApiResult {
+    let pending = match query.get("state") {
+        None | Some("active") => false,
+        Some("pending") => true,
+        Some(_) => return Err(ApiError::validation("Membership", "state", "invalid")),
+    };
+    let sql = format!(
+        "SELECT (SELECT count(*) FROM org_members m WHERE m.user_id = $1 AND NOT $2),
+                (SELECT coalesce(json_agg(x.j ORDER BY x.login), '[]')::text FROM (
+                     SELECT {MEMBERSHIP_JSON} AS j, o.login FROM {MEMBERSHIPS}
+                     WHERE m.user_id = $1 AND NOT $2 ORDER BY o.login LIMIT $4 OFFSET $5) x)"
+    );
+    let base = &kit.config().public_url;
+    let client = kit.db().await?;
+    let page = Page::new(base, "/user/memberships/orgs", &query);
+    req::list_sql(&client, &page, &sql, &[&viewer.user_id, &pending, base]).await
+}

@@ -455,3 +455,54 @@ async fn an_installation_lists_its_repositories(gh: asym::GitHub) {
         "You must authenticate with an installation access token in order to list repositories for an installation."
     );
 }
+
+#[asym::clone("github", seed = "basic")]
+async fn organization_memberships(gh: asym::GitHub) {
+    let api = api(&gh);
+    let hubot = fetch(&api, "/orgs/acme/memberships/hubot").await;
+    assert_eq!(
+        fields(
+            &hubot,
+            ["/state", "/role", "/organization/login", "/user/login"]
+        ),
+        json!(["active", "member", "acme", "hubot"])
+    );
+    assert!(
+        hubot["url"]
+            .as_str()
+            .unwrap()
+            .ends_with("/orgs/acme/memberships/hubot")
+    );
+    assert!(
+        hubot["organization_url"]
+            .as_str()
+            .unwrap()
+            .ends_with("/orgs/acme")
+    );
+    let mine = fetch(&api, "/user/memberships/orgs/acme").await;
+    assert_eq!(
+        fields(&mine, ["/role", "/user/login"]),
+        json!(["admin", "octocat"])
+    );
+    let listed = fetch(&reviewer(&gh), "/user/memberships/orgs").await;
+    assert_eq!(names(&listed, "role"), ["member"]);
+    assert_eq!(
+        fetch(&api, "/user/memberships/orgs?state=pending").await,
+        json!([])
+    );
+    // Not members, unknown organizations: 404; without credentials: 401.
+    not_found(
+        &api,
+        &[
+            "/orgs/acme/memberships/nobody",
+            "/orgs/nope/memberships/hubot",
+            "/orgs/octocat/memberships/octocat",
+            "/user/memberships/orgs/nope",
+        ],
+    )
+    .await;
+    let anonymous = crate::common::anonymous(&gh)
+        .get("/user/memberships/orgs/acme")
+        .await;
+    assert_eq!(error(anonymous, 401), "Requires authentication");
+}
