@@ -5,6 +5,7 @@
 
 use std::time::Duration;
 
+use asym_kit::testing::draws_no_id_during_a_reset;
 use serde_json::Value;
 
 /// How one product takes a write and answers bad input.
@@ -340,51 +341,6 @@ hardened! {
     "hubspot": HUBSPOT => hubspot_refuses_hostile_bodies, hubspot_survives_disconnects_and_resets;
 }
 
-/// A write that draws ids from `sequence` before it inserts them must draw them under the
-/// writers' shared lock: a reset taken between the draw and the insert would rewind the
-/// sequence under ids the request still holds, and hand them out again (a duplicate key on a
-/// later create). So while a reset's lock is held, `create` waits before it draws anything,
-/// and goes on (and passes its own checks) once the lock is released.
-async fn draws_no_id_while_a_reset_holds_the_writers_lock(
-    database_url: &str,
-    sequence: &str,
-    create: impl Future<Output = ()> + Send + 'static,
-) {
-    let (db, connection) = tokio_postgres::connect(database_url, tokio_postgres::NoTls)
-        .await
-        .unwrap();
-    tokio::spawn(connection);
-    // Both columns: a sequence's first draw sets `is_called` and leaves `last_value` as it was.
-    let sequence = format!("SELECT last_value, is_called FROM {sequence}");
-    let state = |row: tokio_postgres::Row| (row.get::<_, i64>(0), row.get::<_, bool>(1));
-    db.batch_execute("BEGIN").await.unwrap();
-    db.execute(
-        "SELECT pg_advisory_xact_lock($1)",
-        &[&asym_kit::WRITERS_LOCK],
-    )
-    .await
-    .unwrap();
-    let before = state(db.query_one(&sequence, &[]).await.unwrap());
-    let create = tokio::spawn(create);
-    let waiting = "SELECT count(*) FROM pg_locks l JOIN pg_stat_activity a USING (pid)
-                   WHERE l.locktype = 'advisory' AND NOT l.granted
-                     AND a.datname = current_database()";
-    tokio::time::timeout(Duration::from_secs(10), async {
-        while db.query_one(waiting, &[]).await.unwrap().get::<_, i64>(0) == 0 {
-            tokio::task::yield_now().await;
-        }
-    })
-    .await
-    .expect("the create waits for the reset's lock");
-    let during = state(db.query_one(&sequence, &[]).await.unwrap());
-    assert_eq!(
-        during, before,
-        "the create drew ids while a reset held the lock"
-    );
-    db.batch_execute("COMMIT").await.unwrap();
-    create.await.unwrap();
-}
-
 /// Stripe reserves the ids a `POST` hands out (`object_seq`) in its key lookup.
 #[asym::clone("stripe", seed = "basic")]
 async fn stripe_draws_no_id_while_a_reset_holds_the_writers_lock(clone: asym::Stripe) {
@@ -393,7 +349,7 @@ async fn stripe_draws_no_id_while_a_reset_holds_the_writers_lock(clone: asym::St
         .bearer_auth(clone.secret_key())
         .form(&[("name", "Waits for the reset")])
         .send();
-    draws_no_id_while_a_reset_holds_the_writers_lock(clone.database_url(), "object_seq", async {
+    draws_no_id_during_a_reset(clone.database_url(), "object_seq", async {
         assert_eq!(create.await.unwrap().status(), 200);
     })
     .await;
@@ -420,8 +376,7 @@ async fn github_draws_no_id_while_a_reset_holds_the_writers_lock(clone: asym::Gi
             .unwrap();
         assert!(opened.get::<_, i64>(0) > 0);
     };
-    draws_no_id_while_a_reset_holds_the_writers_lock(clone.database_url(), "issues_id_seq", open)
-        .await;
+    draws_no_id_during_a_reset(clone.database_url(), "issues_id_seq", open).await;
 }
 
 /// HubSpot draws a custom object schema's id (`object_schema_ids`) and its association
@@ -440,7 +395,7 @@ async fn hubspot_draws_no_id_while_a_reset_holds_the_writers_lock(clone: asym::H
         }))
         .send();
     let url = clone.database_url();
-    draws_no_id_while_a_reset_holds_the_writers_lock(url, "object_schema_ids", async {
+    draws_no_id_during_a_reset(url, "object_schema_ids", async {
         assert_eq!(create.await.unwrap().status(), 201);
     })
     .await;
@@ -452,7 +407,7 @@ async fn hubspot_draws_no_id_while_a_reset_holds_the_writers_lock(clone: asym::H
         .bearer_auth(clone.token())
         .json(&serde_json::json!({"label": "Waits", "name": "waits"}))
         .send();
-    draws_no_id_while_a_reset_holds_the_writers_lock(url, "association_type_ids", async {
+    draws_no_id_during_a_reset(url, "association_type_ids", async {
         assert_eq!(label.await.unwrap().status(), 200);
     })
     .await;

@@ -9,6 +9,7 @@
 //! - [`Receiver`]: a webhook receiver on the test machine's loopback that records every
 //!   request, and can refuse them until told otherwise or answer through a product's own
 //!   rule (a handshake, failures first);
+//! - [`draws_no_id_during_a_reset`]: a write that draws ids in its own SQL waits for a reset;
 //! - [`pluck`], [`assert_prefix`], [`assert_suffix`]: reading lists and identifiers out of
 //!   JSON answers.
 
@@ -443,6 +444,62 @@ async fn record(
     let (status, body) = answers.answer(&received);
     let _ = tx.send(received);
     (StatusCode::from_u16(status).unwrap_or(StatusCode::OK), body).into_response()
+}
+
+/// Runs `write` while the test holds the writers' lock as a reset does, asserts that it waits
+/// for the lock without drawing from `sequence`, then releases the lock and answers what
+/// `write` answered. A write that draws ids in its own SQL (`nextval(…)`) must draw them under
+/// that lock: a reset between the draw and the insert rewinds the sequence under ids the
+/// write still holds, and a later create collides with them (a duplicate key, a 500).
+///
+/// # Panics
+///
+/// When the database cannot be reached, when `write` has not waited for the lock within ten
+/// seconds, or when it drew from `sequence` meanwhile.
+pub async fn draws_no_id_during_a_reset<T: Send + 'static>(
+    database_url: &str,
+    sequence: &str,
+    write: impl Future<Output = T> + Send + 'static,
+) -> T {
+    let (db, connection) = tokio_postgres::connect(database_url, tokio_postgres::NoTls)
+        .await
+        .expect("the clone's database accepts the test");
+    tokio::spawn(connection);
+    // Both columns: a sequence's first draw sets `is_called` and leaves `last_value` as it was.
+    let drawn = format!("SELECT last_value, is_called FROM {sequence}");
+    let state = async || {
+        let row = db
+            .query_one(&drawn, &[])
+            .await
+            .expect("the sequence exists");
+        (row.get::<_, i64>(0), row.get::<_, bool>(1))
+    };
+    let lock = format!(
+        "BEGIN; SELECT pg_advisory_xact_lock({})",
+        crate::WRITERS_LOCK
+    );
+    db.batch_execute(&lock).await.expect("the writers' lock");
+    let before = state().await;
+    let write = tokio::spawn(write);
+    let waiting = "SELECT count(*) FROM pg_locks l JOIN pg_stat_activity a USING (pid)
+                   WHERE l.locktype = 'advisory' AND NOT l.granted
+                     AND a.datname = current_database()";
+    tokio::time::timeout(Duration::from_secs(10), async {
+        while db
+            .query_one(waiting, &[])
+            .await
+            .expect("pg_locks")
+            .get::<_, i64>(0)
+            == 0
+        {
+            tokio::task::yield_now().await;
+        }
+    })
+    .await
+    .expect("the write waits for the reset's lock");
+    assert_eq!(state().await, before, "the write drew an id during a reset");
+    db.batch_execute("COMMIT").await.expect("the lock released");
+    write.await.expect("the write did not panic")
 }
 
 /// The string `field` of each element of the JSON array `list`, in order.

@@ -1,7 +1,7 @@
 //! Auth (401, 403 MISSING_SCOPES), bad bodies (never a 5xx, nothing written), rate-limit
 //! headers and their enforcement.
 
-use asym_kit::testing::{Api, assert_prefix};
+use asym_kit::testing::{Api, assert_prefix, draws_no_id_during_a_reset};
 use axum::http::Method;
 use serde_json::json;
 
@@ -270,54 +270,6 @@ async fn json_routes_refuse_bodies_not_sent_as_json(hubspot: asym::HubSpot) {
         .expect(201);
 }
 
-/// Holds the writers' lock as a reset does while `create` runs, and asserts that `create`
-/// waits for it without drawing from `sequence` (a create that drew first would keep an id
-/// the reset rewinds the sequence under, and a later create would collide with it), then
-/// answers `status`.
-async fn draws_no_id_during_a_reset(
-    hubspot: &asym::HubSpot,
-    sequence: &str,
-    status: u16,
-    create: impl Future<Output = u16> + Send + 'static,
-) {
-    use asym_kit::tokio_postgres::{self, NoTls};
-    let (db, connection) = tokio_postgres::connect(hubspot.database_url(), NoTls)
-        .await
-        .unwrap();
-    tokio::spawn(connection);
-    let drawn = format!("SELECT last_value, is_called FROM {sequence}");
-    let state = async || {
-        let row = db.query_one(&drawn, &[]).await.unwrap();
-        (row.get::<_, i64>(0), row.get::<_, bool>(1))
-    };
-    db.batch_execute("BEGIN").await.unwrap();
-    db.execute(
-        "SELECT pg_advisory_xact_lock($1)",
-        &[&asym_kit::WRITERS_LOCK],
-    )
-    .await
-    .unwrap();
-    let before = state().await;
-    let create = tokio::spawn(create);
-    let waiting = "SELECT count(*) FROM pg_locks l JOIN pg_stat_activity a USING (pid)
-                   WHERE l.locktype = 'advisory' AND NOT l.granted
-                     AND a.datname = current_database()";
-    tokio::time::timeout(std::time::Duration::from_secs(10), async {
-        while db.query_one(waiting, &[]).await.unwrap().get::<_, i64>(0) == 0 {
-            tokio::task::yield_now().await;
-        }
-    })
-    .await
-    .expect("the create waits for the reset's lock");
-    assert_eq!(
-        state().await,
-        before,
-        "the create drew an id during a reset"
-    );
-    db.batch_execute("COMMIT").await.unwrap();
-    assert_eq!(create.await.unwrap(), status);
-}
-
 #[asym::clone("hubspot", seed = "basic")]
 async fn writes_draw_no_id_while_a_reset_holds_the_writers_lock(hubspot: asym::HubSpot) {
     // One create alone (one statement, no transaction), one with an association (in a
@@ -335,7 +287,8 @@ async fn writes_draw_no_id_while_a_reset_holds_the_writers_lock(hubspot: asym::H
         };
         let api = api(&hubspot);
         let create = async move { api.post(path, &body).await.status };
-        draws_no_id_during_a_reset(&hubspot, "object_ids", 201, create).await;
+        let status = draws_no_id_during_a_reset(hubspot.database_url(), "object_ids", create).await;
+        assert_eq!(status, 201);
     }
     // A list (HubSpot answers its create with 200).
     let client = api(&hubspot);
@@ -343,7 +296,8 @@ async fn writes_draw_no_id_while_a_reset_holds_the_writers_lock(hubspot: asym::H
         let body = json!({"name": "Waits", "objectTypeId": "0-1", "processingType": "MANUAL"});
         client.post("/crm/v3/lists/", &body).await.status
     };
-    draws_no_id_during_a_reset(&hubspot, "list_ids", 200, create).await;
+    let status = draws_no_id_during_a_reset(hubspot.database_url(), "list_ids", create).await;
+    assert_eq!(status, 200);
     // The memberships a list's records are added with, and those copied from another list.
     let api = api(&hubspot);
     let (source, target) = (manual(&api, "Source").await, manual(&api, "Target").await);
@@ -354,10 +308,14 @@ async fn writes_draw_no_id_while_a_reset_holds_the_writers_lock(hubspot: asym::H
         );
         async move { api.put(&path, &json!(["201", "202"])).await.status }
     };
-    draws_no_id_during_a_reset(&hubspot, "list_membership_seq", 200, add).await;
+    let status =
+        draws_no_id_during_a_reset(hubspot.database_url(), "list_membership_seq", add).await;
+    assert_eq!(status, 200);
     let copy = async move {
         let path = format!("/crm/v3/lists/{target}/memberships/add-from/{source}");
         api.put(&path, &json!(null)).await.status
     };
-    draws_no_id_during_a_reset(&hubspot, "list_membership_seq", 204, copy).await;
+    let status =
+        draws_no_id_during_a_reset(hubspot.database_url(), "list_membership_seq", copy).await;
+    assert_eq!(status, 204);
 }
