@@ -800,3 +800,13 @@ await scenario("organization_memberships", async () => {
   assert.deepEqual(listed.map((m) => m.role), ["member"]);
   await fails(404, () => owner.rest.orgs.getMembershipForUser({ org: "acme", username: "nobody" }));
 });
+
+await scenario("organization_issues", async () => {
+  const titles = (await owner.paginate(owner.rest.issues.listForOrg, { org: "acme", filter: "all", state: "all" })).map((i) => i.title);
+  assert.ok(titles.includes("Found a bug"), titles.join());
+  await owner.rest.repos.createForAuthenticatedUser({ name: "node-org-issues" });
+  await owner.rest.issues.create({ owner: "octocat", repo: "node-org-issues", title: "Not acme's" });
+  const again = (await owner.paginate(owner.rest.issues.listForOrg, { org: "acme", filter: "all", state: "all" })).map((i) => i.title);
+  assert.ok(!again.includes("Not acme's"));
+  await fails(404, () => owner.rest.issues.listForOrg({ org: "nope" }));
+});

@@ -829,3 +829,12 @@ def organization_memberships():
     assert theirs.role == "member"
     assert [m.role for m in reviewer.get_user().get_organization_memberships()] == ["member"]
     raises(UnknownObjectException, 404, lambda: owner.get_user().get_organization_membership("nope"))
+
+
+@scenario
+def organization_issues():
+    titles = [i.title for i in owner.get_organization("acme").get_issues(filter="all", state="all")]
+    assert "Found a bug" in titles, titles
+    mine = owner.get_user().create_repo("py-org-issues")
+    mine.create_issue("Not acme's")
+    assert "Not acme's" not in [i.title for i in owner.get_organization("acme").get_issues(filter="all", state="all")]

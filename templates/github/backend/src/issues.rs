@@ -8,7 +8,7 @@ use asym_kit::deadpool_postgres::GenericClient;
 use asym_kit::page::PageRequest;
 use asym_kit::tokio_postgres::Row;
 use asym_kit::tokio_postgres::types::ToSql;
-use axum::extract::State;
+use axum::extract::{Path, State};
 use serde_json::{Map, Value};
 
 use crate::db;
@@ -261,8 +261,19 @@ fn user_filter(filter: &mut Filter, login: &str, column: &str, wildcards: bool) 
     }
 }
 
-/// Runs a filtered issue list: (total, the page's JSON array). `scored` gives the search
-/// result shape: with a `score`, without `closed_by`.
+/// How a list shows each issue beyond its own JSON.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Shown {
+    /// As `GET …/issues/{n}` answers it (a repository's list).
+    Plain,
+    /// The search result shape: with a `score`, without `closed_by`.
+    Scored,
+    /// With its `repository`, as lists across repositories (`GET /issues`, an
+    /// organization's) show it.
+    WithRepository,
+}
+
+/// Runs a filtered issue list: (total, the page's JSON array), each issue `shown` so.
 ///
 /// The page comes back one issue a row (the total beside each), joined here: Postgres then
 /// never builds the whole page as one value. A page past the end asks for the first issue
@@ -272,12 +283,22 @@ pub(crate) async fn select(
     filter: &Filter,
     order: &str,
     page: PageRequest,
-    scored: bool,
+    shown: Shown,
 ) -> ApiResult<(i64, String)> {
     let n = filter.params.len();
     let mut item = format!("coalesce(i.rendered, gh_issue(i, ${})::text)", n + 1);
-    if scored {
-        item = format!("(({item})::jsonb - 'closed_by' || '{{\"score\":1.0}}')::text");
+    match shown {
+        Shown::Plain => {}
+        Shown::Scored => {
+            item = format!("(({item})::jsonb - 'closed_by' || '{{\"score\":1.0}}')::text");
+        }
+        Shown::WithRepository => {
+            item = format!(
+                "(({item})::jsonb || jsonb_build_object('repository',
+                    (SELECT gh_repo(r, ${}, NULL) FROM repos r WHERE r.id = i.repo_id)))::text",
+                n + 1
+            );
+        }
     }
     let where_ = filter.sql();
     let total = filter
@@ -319,8 +340,14 @@ pub(crate) async fn select(
     Ok((total, format!("[{}]", items.join(","))))
 }
 
-async fn run_list(kit: &Kit, filter: &Filter, order: &str, path: &str, query: &Query) -> ApiResult {
-    let (total, items) = select(kit, filter, order, query.page(), false).await?;
+async fn run_list(
+    kit: &Kit,
+    (filter, shown): (&Filter, Shown),
+    order: &str,
+    path: &str,
+    query: &Query,
+) -> ApiResult {
+    let (total, items) = select(kit, filter, order, query.page(), shown).await?;
     Ok(req::paged(
         &kit.config().public_url,
         path,
@@ -381,7 +408,7 @@ pub(crate) async fn list(scope: Scope, query: Query) -> ApiResult {
     }
     run_list(
         &scope.kit,
-        &filter,
+        (&filter, Shown::Plain),
         &order,
         &format!("{}/issues", repo.path()),
         &query,
@@ -396,6 +423,34 @@ pub(crate) async fn list_mine(
     viewer: Viewer,
     uri: axum::http::Uri,
     query: Query,
+) -> ApiResult {
+    across(&kit, &viewer, None, uri.path(), &query).await
+}
+
+/// `GET /orgs/{org}/issues` (Octokit's `issues.listForOrg`): as `GET /issues`, over the
+/// organization's repositories only; 404 for an organization that does not exist.
+pub(crate) async fn list_for_org(
+    State(kit): State<Kit>,
+    viewer: Viewer,
+    Path(login): Path<String>,
+    uri: axum::http::Uri,
+    query: Query,
+) -> ApiResult {
+    let org = {
+        let client = kit.db().await?;
+        crate::users::org(&client, &login).await?
+    };
+    across(&kit, &viewer, Some(org), uri.path(), &query).await
+}
+
+/// Issues across the caller's repositories (those `owner` owns only, when given), by
+/// `filter`, on the list at `path`.
+async fn across(
+    kit: &Kit,
+    viewer: &Viewer,
+    owner: Option<i64>,
+    path: &str,
+    query: &Query,
 ) -> ApiResult {
     let mut filter = Filter::new();
     filter.add(
@@ -414,8 +469,15 @@ pub(crate) async fn list_mine(
         "repos" | "all" => {}
         _ => return Err(ApiError::validation("Issue", "filter", "invalid")),
     }
-    let order = common_filters(&mut filter, &query)?;
-    run_list(&kit, &filter, &order, uri.path(), &query).await
+    if let Some(owner) = owner {
+        filter.add(
+            "i.repo_id IN (SELECT r.id FROM repos r WHERE r.owner_id = ?)",
+            owner,
+        );
+    }
+    let order = common_filters(&mut filter, query)?;
+    let listed = (&filter, Shown::WithRepository);
+    run_list(kit, listed, &order, path, query).await
 }
 
 /// `GET /repos/{owner}/{repo}/issues/{number}`.

@@ -181,6 +181,7 @@ fn routes(kit: Kit) -> Router {
         .route("/users/{user}", get(users::get))
         .route("/users/{user}/repos", get(repos::list_owner))
         .route("/orgs/{org}", get(users::get_org))
+        .route("/orgs/{org}/issues", get(issues::list_for_org))
         .route("/orgs/{org}/members", get(users::members))
         .route("/orgs/{org}/members/{user}", get(users::is_member))
         .route("/orgs/{org}/memberships/{user}", get(users::membership))

@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 
 use super::{Term, answer, direction, invalid_q, select, terms};
 use crate::error::{ApiError, ApiResult};
-use crate::issues::{self, Filter};
+use crate::issues::{self, Filter, Shown};
 use crate::req::{Listing, Query};
 use crate::viewer::Caller;
 
@@ -78,7 +78,7 @@ pub(crate) async fn issues(
         _ => return Err(ApiError::validation("Search", "sort", "invalid")),
     };
     let order = format!("{sort} {direction}, i.id {direction}");
-    let (total, items) = issues::select(&kit, &filter, &order, query.page(), true).await?;
+    let (total, items) = issues::select(&kit, &filter, &order, query.page(), Shown::Scored).await?;
     let extra = json!({ "search_type": "lexical" });
     Ok(answer(&kit, "/search/issues", &query, total, &items, extra))
 }

@@ -571,3 +571,24 @@ async fn a_number_rewound_under_a_kept_issue_is_not_taken_again(gh: asym::GitHub
     let pull = open_pull(&api, "p", "topic").await;
     assert_eq!(pull["number"], 4);
 }
+
+#[asym::clone("github", seed = "basic")]
+async fn an_organizations_issues(gh: asym::GitHub) {
+    let api = api(&gh);
+    crate::common::new_repo(&api, "mine").await;
+    api.post(
+        "/repos/octocat/mine/issues",
+        &json!({ "title": "Not acme's" }),
+    )
+    .await
+    .expect(201);
+    let all = fetch(&api, "/orgs/acme/issues?filter=all").await;
+    assert_eq!(names(&all, "title"), ["Found a bug"]);
+    assert_eq!(all[0]["repository"]["full_name"], "acme/hello-world");
+    let everywhere = fetch(&api, "/issues?filter=all").await;
+    assert_eq!(everywhere.as_array().unwrap().len(), 2);
+    let created = fetch(&reviewer(&gh), "/orgs/acme/issues?filter=created").await;
+    assert_eq!(names(&created, "title"), ["Found a bug"]);
+    assert_eq!(fetch(&api, "/orgs/acme/issues").await, json!([]));
+    not_found(&api, &["/orgs/nope/issues", "/orgs/octocat/issues"]).await;
+}
