@@ -810,3 +810,11 @@ await scenario("organization_issues", async () => {
   assert.ok(!again.includes("Not acme's"));
   await fails(404, () => owner.rest.issues.listForOrg({ org: "nope" }));
 });
+
+await scenario("search_topics", async () => {
+  await owner.rest.repos.createForAuthenticatedUser({ name: "node-topics" });
+  await owner.rest.repos.replaceAllTopics({ owner: "octocat", repo: "node-topics", names: ["node-topic-one", "node-topic-two"] });
+  const found = await owner.rest.search.topics({ q: "node-topic" });
+  assert.deepEqual(found.data.items.map((t) => [t.name, t.repository_count, t.featured]).sort(), [["node-topic-one", 1, false], ["node-topic-two", 1, false]]);
+  assert.equal((await owner.rest.search.topics({ q: "node-topic is:featured" })).data.total_count, 0);
+});

@@ -838,3 +838,12 @@ def organization_issues():
     mine = owner.get_user().create_repo("py-org-issues")
     mine.create_issue("Not acme's")
     assert "Not acme's" not in [i.title for i in owner.get_organization("acme").get_issues(filter="all", state="all")]
+
+
+@scenario
+def search_topics():
+    repo = owner.get_user().create_repo("py-topics")
+    repo.replace_topics(["py-topic-one", "py-topic-two"])
+    found = owner.search_topics("py-topic")
+    assert sorted((t.name, t.repository_count) for t in found) == [("py-topic-one", 1), ("py-topic-two", 1)]
+    assert owner.search_topics("py-topic is:featured").totalCount == 0

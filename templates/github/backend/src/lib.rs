@@ -193,6 +193,7 @@ fn routes(kit: Kit) -> Router {
         )
         .route("/search/issues", get(search::issues::issues))
         .route("/search/repositories", get(search::issues::repositories))
+        .route("/search/topics", get(search::issues::topics))
         .route("/search/users", get(search::people::users))
         .route("/search/labels", get(search::people::labels))
         .route("/search/commits", get(search::git::commits))

@@ -6,7 +6,7 @@ use asym_kit::Kit;
 use axum::extract::State;
 use serde_json::{Value, json};
 
-use super::{Term, answer, direction, invalid_q, select, terms};
+use super::{Range, Term, answer, direction, invalid_q, select, terms};
 use crate::error::{ApiError, ApiResult};
 use crate::issues::{self, Filter, Shown};
 use crate::req::{Listing, Query};
@@ -136,7 +136,58 @@ pub(crate) async fn repositories(
         order: &format!("{sort} {direction}, r.id"),
     };
     let base = kit.config().public_url.clone();
-    let (total, items) = select(&kit, &query, &filter, &listing, base).await?;
+    let (total, items) = select(&kit, &query, &filter, &listing, Some(base)).await?;
     let path = "/search/repositories";
     Ok(answer(&kit, path, &query, total, &items, Value::Null))
+}
+
+/// The topics of public repositories, each with when its first repository was made and
+/// last changed and how many carry it.
+const TOPICS: &str = "(SELECT t.name, count(*) AS repos, min(r.created_at) AS created_at,
+                              max(r.updated_at) AS updated_at
+                       FROM repos r CROSS JOIN LATERAL unnest(r.topics) AS t(name)
+                       WHERE NOT r.private GROUP BY t.name) t";
+
+/// `GET /search/topics` (PyGithub's `search_topics`, Octokit's `search.topics`): the topics
+/// of public repositories whose name holds every word, most used first, as GitHub's topic
+/// search items (no topic is featured or curated, and none has a display name or
+/// description: the clone keeps only names); `is:featured`, `is:curated`, `repositories:` (a
+/// range) and `created:` qualify them.
+pub(crate) async fn topics(State(kit): State<Kit>, query: Query) -> ApiResult {
+    let mut filter = Filter::new();
+    let mut words = Vec::new();
+    for Term { key, value, word } in terms(&query)? {
+        match key.as_str() {
+            "is" => match value.to_lowercase().as_str() {
+                "featured" | "curated" => filter.clauses.push("false".into()),
+                "not-featured" | "not-curated" => {}
+                _ => return Err(invalid_q()),
+            },
+            "repositories" => Range::count(&value)?.restrict(&mut filter, "t.repos"),
+            "created" => Range::date(&value)?
+                .restrict(&mut filter, "extract(epoch FROM t.created_at)::bigint"),
+            _ => words.push(word),
+        }
+    }
+    super::words_in(&mut filter, &[], &["t.name"], words);
+    let listing = Listing {
+        from: TOPICS,
+        alias: "t",
+        filter: "",
+        item: "json_build_object('name', t.name, 'display_name', NULL, 'short_description', NULL,
+                'description', NULL, 'created_by', NULL, 'released', NULL,
+                'created_at', gh_ts(t.created_at), 'updated_at', gh_ts(t.updated_at),
+                'featured', false, 'curated', false, 'repository_count', t.repos,
+                'score', 1.0)",
+        order: "t.repos DESC, t.name",
+    };
+    let (total, items) = select(&kit, &query, &filter, &listing, None).await?;
+    Ok(answer(
+        &kit,
+        "/search/topics",
+        &query,
+        total,
+        &items,
+        Value::Null,
+    ))
 }

@@ -123,14 +123,14 @@ fn words_in(filter: &mut Filter, fields: &[&str], default: &[&str], words: Vec<S
     }
 }
 
-/// The page of rows `listing` selects through `filter` (its parameters first, then `text`,
-/// which `listing.item` names `$T`), with the number of matches.
+/// The page of rows `listing` selects through `filter` (its parameters first, then `text`
+/// when given, which `listing.item` names `$T`), with the number of matches.
 async fn select(
     kit: &Kit,
     query: &Query,
     filter: &Filter,
     listing: &Listing<'_>,
-    text: String,
+    text: Option<String>,
 ) -> ApiResult<(i64, String)> {
     let n = filter.params.len();
     let item = listing.item.replace("$T", &format!("${}", n + 1));
@@ -140,7 +140,7 @@ async fn select(
         filter: &where_,
         ..*listing
     }
-    .sql(n + 1);
+    .sql(n + usize::from(text.is_some()));
     let page = query.page();
     let (limit, offset) = (page.limit(), page.offset());
     let mut params: Vec<&(dyn ToSql + Sync)> = filter
@@ -148,7 +148,10 @@ async fn select(
         .iter()
         .map(|p| p.as_ref() as &(dyn ToSql + Sync))
         .collect();
-    params.extend([&text as &(dyn ToSql + Sync), &limit, &offset]);
+    if let Some(text) = &text {
+        params.push(text);
+    }
+    params.extend([&limit as &(dyn ToSql + Sync), &offset]);
     let client = kit.db().await?;
     let row = client.query_one(&sql, &params).await?;
     Ok((row.get(0), row.get(1)))

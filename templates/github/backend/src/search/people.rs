@@ -81,7 +81,7 @@ pub(crate) async fn users(State(kit): State<Kit>, query: Query) -> ApiResult {
         order: &order,
     };
     let base = kit.config().public_url.clone();
-    let (total, items) = select(&kit, &query, &filter, &listing, base).await?;
+    let (total, items) = select(&kit, &query, &filter, &listing, Some(base)).await?;
     Ok(answer(
         &kit,
         "/search/users",
@@ -132,7 +132,7 @@ pub(crate) async fn labels(
         order: &order,
     };
     let repo_url = format!("{}/repos/{full_name}", kit.config().public_url);
-    let (total, items) = select(&kit, &query, &filter, &listing, repo_url).await?;
+    let (total, items) = select(&kit, &query, &filter, &listing, Some(repo_url)).await?;
     Ok(answer(
         &kit,
         "/search/labels",

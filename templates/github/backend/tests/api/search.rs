@@ -404,3 +404,43 @@ async fn all_users_listed_since_an_id(gh: asym::GitHub) {
     assert_eq!(names(&rest.expect(200), "login"), ["acme"]);
     assert_eq!(fetch(&anon, "/users?since=100").await, json!([]));
 }
+
+#[asym::clone("github", seed = "basic")]
+async fn topics_of_public_repositories(gh: asym::GitHub) {
+    let api = api(&gh);
+    let topics = |repo: &str, names: &[&str]| {
+        let api = api.clone();
+        let (path, body) = (format!("/repos/{repo}/topics"), json!({ "names": names }));
+        async move { api.put(&path, &body).await.expect(200) }
+    };
+    topics("acme/hello-world", &["rust", "bots"]).await;
+    crate::common::new_repo(&api, "other").await;
+    topics("octocat/other", &["rust"]).await;
+    topics("octocat/private-notes", &["secret-rust"]).await;
+    let found = fetch(&api, "/search/topics?q=rust").await;
+    assert_eq!(found["total_count"], 1);
+    assert_eq!(
+        fields(
+            &found["items"][0],
+            [
+                "/name",
+                "/repository_count",
+                "/featured",
+                "/curated",
+                "/score",
+                "/display_name"
+            ]
+        ),
+        json!(["rust", 2, false, false, 1.0, null])
+    );
+    let all = fetch(&api, &format!("/search/topics?q={}", q("repositories:>=1"))).await;
+    assert_eq!(names(&all["items"], "name"), ["rust", "bots"]);
+    assert_eq!(
+        fetch(&api, &format!("/search/topics?q={}", q("rust is:featured"))).await["total_count"],
+        0
+    );
+    assert_eq!(
+        code(api.get("/search/topics?q=is%3Ashiny").await),
+        "invalid"
+    );
+}
