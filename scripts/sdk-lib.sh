@@ -43,7 +43,8 @@ sdk_cleanup() {
 trap sdk_cleanup EXIT
 
 # sdk_spin TEMPLATE API_VAR [VAR=TOKEN]…: spins a clone of TEMPLATE (seed basic), destroyed on
-# exit; exports its API address as API_VAR and each token named TOKEN in its manifest as VAR.
+# exit; exports its API address as API_VAR, each token named TOKEN in its manifest as VAR, and
+# its admin surface as ASYM_ADMIN_URL and ASYM_ADMIN_SECRET (for check.{py,mjs}'s `admin`).
 # The clone's id is left in $sdk_clone.
 sdk_spin() {
     local template=$1 api_var=$2 pair out i=2
@@ -63,6 +64,9 @@ print(c["id"], c["endpoints"]["api"], *(c["tokens"][name] for name in sys.argv[2
         export "${pair%%=*}=${fields[i]}"
         i=$((i + 1))
     done
+    ASYM_ADMIN_SECRET=$(asym admin "$sdk_clone" --secret)
+    export ASYM_ADMIN_SECRET
+    sdk_admin_url "${fields[1]}"
 }
 
 # sdk_node SCRIPT: runs the ES module SCRIPT from a copy in $deps, since ESM resolves packages
@@ -79,10 +83,19 @@ sdk_python() {
     PYTHONPATH="$root/scripts/sdk${PYTHONPATH:+:$PYTHONPATH}" "$deps/venv/bin/python" "$1"
 }
 
+# sdk_admin_url URL: exports ASYM_ADMIN_URL, the admin surface of the clone whose API is at URL
+# (its scheme, host and port + /api/admin), unless it is set already.
+sdk_admin_url() {
+    local rest=${1#*://}
+    export ASYM_ADMIN_URL="${ASYM_ADMIN_URL:-${1%%://*}://${rest%%/*}/api/admin}"
+}
+
 # sdk_suites URL PYTHON NODE: runs the Python scenario file, then the Node one (even if the
-# first failed), each under a header naming URL; fails if either failed.
+# first failed), each under a header naming URL; fails if either failed. ASYM_ADMIN_URL is
+# exported from URL as sdk_admin_url does.
 sdk_suites() {
     local status=0
+    sdk_admin_url "$1"
     echo "== Python ($1)"
     sdk_python "$2" || status=1
     echo "== Node ($1)"

@@ -1,6 +1,7 @@
 // The scenario runner the templates' Node SDK suites share (scripts/sdk-lib.sh copies it beside
 // the suite as ./check.mjs): `check` runs one scenario and reports it, `finish` prints the count
-// and exits with the suite's status; `withReceiver` takes a clone's webhook deliveries.
+// and exits with the suite's status; `withReceiver` takes a clone's webhook deliveries; `admin`
+// calls the clone's admin surface.
 import { createServer } from 'node:http';
 
 const failures = [];
@@ -20,6 +21,25 @@ export async function check(name, fn) {
 export function finish(label) {
   console.log(`${label}: ${passed}/${passed + failures.length} scenarios passed`);
   process.exit(failures.length ? 1 : 0);
+}
+
+// Calls the clone's admin surface (`ASYM_ADMIN_URL`/<path>, with `ASYM_ADMIN_SECRET`; both
+// exported by scripts/sdk-lib.sh) for set-up the product does outside its API; resolves with the
+// JSON it answers (null when empty). A non-2xx answer throws, naming the call, status and body.
+export async function admin(method, path, body) {
+  const { ASYM_ADMIN_URL: base, ASYM_ADMIN_SECRET: secret } = process.env;
+  if (!base || !secret) {
+    throw new Error('ASYM_ADMIN_URL and ASYM_ADMIN_SECRET must be set (run.sh sets them; '
+      + 'for an existing clone: ASYM_ADMIN_SECRET=$(asym admin <id> --secret))');
+  }
+  const response = await fetch(`${base}/${path}`, {
+    method,
+    headers: { 'X-Asym-Admin-Secret': secret, 'Content-Type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await response.text();
+  if (!response.ok) throw new Error(`admin ${method} ${path}: ${response.status} ${text}`);
+  return text ? JSON.parse(text) : null;
 }
 
 // Runs `body(url, received, until)` with a webhook receiver on a free loopback port at `url`:

@@ -1,10 +1,15 @@
 """The scenario runner the templates' Python SDK suites share (scripts/sdk-lib.sh puts this
 folder on PYTHONPATH): `check` runs one scenario and reports it, `finish` prints the count and
-exits with the suite's status; `Receiver` takes a clone's webhook deliveries."""
+exits with the suite's status; `Receiver` takes a clone's webhook deliveries; `admin` calls the
+clone's admin surface."""
 import http.server
+import json
+import os
 import queue
 import sys
 import threading
+import urllib.error
+import urllib.request
 
 failures = []
 passed = []
@@ -23,6 +28,25 @@ def check(name, fn):
 def finish(label):
     print(f"{label}: {len(passed)}/{len(passed) + len(failures)} scenarios passed")
     sys.exit(1 if failures else 0)
+
+
+def admin(method, path, body=None):
+    """Calls the clone's admin surface (`ASYM_ADMIN_URL`/<path>, with `ASYM_ADMIN_SECRET`; both
+    exported by scripts/sdk-lib.sh) for set-up the product does outside its API; the JSON it
+    answers (None when empty). A non-2xx answer raises, naming the call, status and body."""
+    base, secret = os.environ.get("ASYM_ADMIN_URL"), os.environ.get("ASYM_ADMIN_SECRET")
+    if not base or not secret:
+        raise RuntimeError("ASYM_ADMIN_URL and ASYM_ADMIN_SECRET must be set (run.sh sets them; "
+                           "for an existing clone: ASYM_ADMIN_SECRET=$(asym admin <id> --secret))")
+    request = urllib.request.Request(
+        f"{base}/{path}", method=method, data=None if body is None else json.dumps(body).encode(),
+        headers={"X-Asym-Admin-Secret": secret, "Content-Type": "application/json"})
+    try:
+        with urllib.request.urlopen(request) as answer:
+            text = answer.read()
+    except urllib.error.HTTPError as err:
+        raise AssertionError(f"admin {method} {path}: {err.code} {err.read().decode()}") from None
+    return json.loads(text) if text else None
 
 
 class Receiver:

@@ -5,18 +5,15 @@
 # Exits non-zero if either suite fails.
 #
 #   templates/stripe/sdk/run.sh
-#   STRIPE_API_BASE=http://127.0.0.1:3600 STRIPE_SECRET_KEY=sk_test_… STRIPE_ADMIN_SECRET=… \
+#   STRIPE_API_BASE=http://127.0.0.1:3600 STRIPE_SECRET_KEY=sk_test_… ASYM_ADMIN_SECRET=… \
 #     templates/stripe/sdk/run.sh   # existing clone
 #
-# The scenarios use the clone's admin surface (STRIPE_ADMIN_SECRET, `asym admin <id> --secret`)
+# The scenarios use the clone's admin surface (ASYM_ADMIN_SECRET, `asym admin <id> --secret`)
 # only for set-up Stripe does outside its API: rate limits switched on.
 source "$(dirname "$0")/../../../scripts/sdk-lib.sh"
 sdk_pip "stripe${STRIPE_PYTHON_VERSION:+==$STRIPE_PYTHON_VERSION}"
 sdk_npm stripe "stripe${STRIPE_NODE_VERSION:+@$STRIPE_NODE_VERSION}"
-if [[ -z "${STRIPE_API_BASE:-}" ]]; then
-    sdk_spin stripe STRIPE_API_BASE STRIPE_SECRET_KEY=secretKey
-    STRIPE_ADMIN_SECRET=$(asym admin "$sdk_clone" --secret)
-fi
-export STRIPE_API_BASE STRIPE_SECRET_KEY STRIPE_ADMIN_SECRET
+[[ -n "${STRIPE_API_BASE:-}" ]] || sdk_spin stripe STRIPE_API_BASE STRIPE_SECRET_KEY=secretKey
+export STRIPE_API_BASE STRIPE_SECRET_KEY
 
 sdk_suites "$STRIPE_API_BASE" "$here/scenario.py" "$here/scenario.mjs"

@@ -1,9 +1,9 @@
 // Stripe's official Node SDK against the clone, changing only host/port/protocol.
-// Env: STRIPE_API_BASE (http://127.0.0.1:<port>), STRIPE_SECRET_KEY, STRIPE_ADMIN_SECRET (the clone's
+// Env: STRIPE_API_BASE (http://127.0.0.1:<port>), STRIPE_SECRET_KEY, ASYM_ADMIN_SECRET (the clone's
 // admin secret, for switching rate limits on). Exits non-zero on failure.
 import assert from 'node:assert/strict';
 import Stripe from 'stripe';
-import { check, finish, withReceiver } from './check.mjs';
+import { admin, check, finish, withReceiver } from './check.mjs';
 
 const base = new URL(process.env.STRIPE_API_BASE);
 const stripe = new Stripe(process.env.STRIPE_SECRET_KEY, {
@@ -763,17 +763,8 @@ await check('creditNotes: a refund after payment, voidCreditNote, listLineItems'
 });
 
 // The clone's admin surface, for set-up Stripe does outside its API: rate limits switched on.
-async function admin(path, body) {
-  const reply = await fetch(`${process.env.STRIPE_API_BASE}/api/admin/${path}`, {
-    method: 'POST', body: JSON.stringify(body),
-    headers: { 'Content-Type': 'application/json', 'X-Asym-Admin-Secret': process.env.STRIPE_ADMIN_SECRET },
-  });
-  assert.equal(reply.status, 200);
-  return reply.json();
-}
-
 await check("StripeRateLimitError when the clone's rate limits are on", async () => {
-  await admin('rate-limit', { enabled: true, writes: 1, reads: 1000 });
+  await admin('POST', 'rate-limit', { enabled: true, writes: 1, reads: 1000 });
   try {
     // One write a second: of three creates sent one after the other, one at least is over it.
     const errors = [];
@@ -786,7 +777,7 @@ await check("StripeRateLimitError when the clone's rate limits are on", async ()
     assert.deepEqual([err.type, err.statusCode, err.code, err.rawType], ['StripeRateLimitError', 429, 'rate_limit', 'invalid_request_error']);
     assert.ok((await stripe.customers.list({ limit: 1 })).data.length > 0, 'reads have their own limit');
   } finally {
-    await admin('rate-limit', { enabled: false });
+    await admin('POST', 'rate-limit', { enabled: false });
   }
   assert.ok((await stripe.customers.create({ email: 'unlimited-node@example.com' })).id.startsWith('cus_'));
 });

@@ -1,6 +1,6 @@
 """Stripe's official Python SDK against the clone, changing only `stripe.api_base`.
 
-Env: STRIPE_API_BASE (http://127.0.0.1:<port>), STRIPE_SECRET_KEY, STRIPE_ADMIN_SECRET (the clone's
+Env: STRIPE_API_BASE (http://127.0.0.1:<port>), STRIPE_SECRET_KEY, ASYM_ADMIN_SECRET (the clone's
 admin secret, for switching rate limits on). Exits non-zero on failure.
 """
 import json
@@ -11,7 +11,7 @@ import urllib.parse
 import urllib.request
 
 import stripe
-from check import Receiver, check, finish
+from check import Receiver, admin, check, finish
 
 stripe.api_base = os.environ["STRIPE_API_BASE"]
 stripe.api_key = os.environ["STRIPE_SECRET_KEY"]
@@ -859,18 +859,9 @@ def credit_notes():
     refused("invoice", stripe.CreditNote.create, invoice=stripe.Invoice.create(customer=customer.id).id, amount=100)
 
 
-def admin(path, body):
-    """POSTs `body` to the clone's admin surface (set-up Stripe does outside its API)."""
-    request = urllib.request.Request(
-        f"{stripe.api_base}/api/admin/{path}", data=json.dumps(body).encode(), method="POST",
-        headers={"Content-Type": "application/json", "X-Asym-Admin-Secret": os.environ["STRIPE_ADMIN_SECRET"]})
-    with urllib.request.urlopen(request) as answer:
-        return json.load(answer)
-
-
 def rate_limited():
     # One write a second: of three creates sent at once, one at least raises RateLimitError.
-    admin("rate-limit", {"enabled": True, "writes": 1, "reads": 1000})
+    admin("POST", "rate-limit", {"enabled": True, "writes": 1, "reads": 1000})
     try:
         errors = []
         for n in range(3):
@@ -885,7 +876,7 @@ def rate_limited():
         assert err.user_message.startswith("Request rate limit exceeded."), err.user_message
         assert stripe.Customer.list(limit=1).data, "reads have their own limit"
     finally:
-        admin("rate-limit", {"enabled": False})
+        admin("POST", "rate-limit", {"enabled": False})
     assert stripe.Customer.create(email="unlimited-py@example.com").id.startswith("cus_")
 
 
