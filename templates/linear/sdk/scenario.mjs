@@ -1,12 +1,13 @@
 // @linear/sdk scenarios against a Linear clone: the SDK unmodified but for its apiUrl.
 //   LINEAR_API_URL=http://127.0.0.1:3014/graphql LINEAR_API_KEY=lin_api_… LINEAR_OAUTH_TOKEN=… node scenario.mjs
-// ASYM_ADMIN_SECRET (the clone's) lets the rate-limit scenario switch enforcement on.
+// ASYM_ADMIN_SECRET (the clone's; with ASYM_ADMIN_URL, its admin surface, which run.sh derives from
+// LINEAR_API_URL) lets the rate-limit scenario switch enforcement on, through check.mjs's `admin`.
 import {
   AuthenticationLinearError, GraphqlLinearError, InvalidInputLinearError, LinearClient, LinearError, LinearErrorType,
   RatelimitedLinearError,
 } from "@linear/sdk";
 import { LinearWebhookClient } from "@linear/sdk/webhooks";
-import { withReceiver } from "./check.mjs";
+import { admin, withReceiver } from "./check.mjs";
 
 const apiUrl = process.env.LINEAR_API_URL;
 const linear = new LinearClient({ apiKey: process.env.LINEAR_API_KEY, apiUrl });
@@ -860,7 +861,7 @@ await scenario("typed errors: InvalidInputLinearError (status, errors, path, que
 
 await scenario("rate limits: RatelimitedLinearError says retryAfter, the limits, what is left and when they reset", async () => {
   if (!process.env.ASYM_ADMIN_SECRET) return console.log("     (no ASYM_ADMIN_SECRET: rate limits left off)");
-  await admin("rate-limit", { enforce: true, requestsLimit: 2 });
+  await admin("POST", "rate-limit", { enforce: true, requestsLimit: 2 });
   try {
     await linear.viewer;
     await linear.viewer;
@@ -870,7 +871,7 @@ await scenario("rate limits: RatelimitedLinearError says retryAfter, the limits,
     assert(err.requestsLimit === 2 && err.requestsRemaining === 0 && err.requestsResetAt > Date.now(), `requests ${err.requestsLimit} ${err.requestsRemaining} ${err.requestsResetAt}`);
     assert(err.complexityLimit > 0 && err.complexityRemaining >= 0 && err.complexityResetAt === err.requestsResetAt, "complexity");
   } finally {
-    await admin("rate-limit", { enforce: false });
+    await admin("POST", "rate-limit", { enforce: false });
   }
 });
 
@@ -943,16 +944,6 @@ await scenario("20 createIssue (and 20 createCycle) at once are numbered apart; 
   const cycles = await Promise.all(Array.from({ length: 20 }, (_, n) => linear.createCycle({ teamId: ENG, startsAt: day(n), endsAt: day(n + 14) }).then((p) => p.cycle)));
   assert(new Set(cycles.map((c) => c.number)).size === 20, `cycle numbers ${cycles.map((c) => c.number)}`);
 });
-
-async function admin(path, body) {
-  const response = await fetch(apiUrl.replace(/graphql$/, `api/admin/${path}`), {
-    method: "POST",
-    headers: { "content-type": "application/json", "x-asym-admin-secret": process.env.ASYM_ADMIN_SECRET },
-    body: JSON.stringify(body),
-  });
-  assert(response.ok, `admin ${path}: ${response.status}`);
-  return response.json();
-}
 
 console.log(failures === 0 ? "all scenarios passed" : `${failures} scenario(s) failed`);
 process.exit(failures === 0 ? 0 : 1);
