@@ -6,9 +6,10 @@
 #
 #   templates/hubspot/sdk/run.sh
 #   HUBSPOT_API_BASE=http://127.0.0.1:3600 HUBSPOT_TOKEN=pat-na1-… HUBSPOT_DEVELOPER_KEY=… \
-#     HUBSPOT_CLIENT_SECRET=… HUBSPOT_ADMIN_SECRET=… templates/hubspot/sdk/run.sh   # existing clone
+#     HUBSPOT_CLIENT_SECRET=… ASYM_ADMIN_SECRET=… templates/hubspot/sdk/run.sh   # existing clone
 #
-# The scenarios use the clone's admin surface (HUBSPOT_ADMIN_SECRET, `asym admin <id> --secret`)
+# The scenarios use the clone's admin surface (scripts/sdk/check.{py,mjs}'s `admin`, with
+# ASYM_ADMIN_URL and ASYM_ADMIN_SECRET, which sdk_spin exports; `asym admin <id> --secret`)
 # only for set-up HubSpot does outside its API: a token of fewer scopes, rate limits switched on.
 source "$(dirname "$0")/../../../scripts/sdk-lib.sh"
 sdk_pip "hubspot-api-client${HUBSPOT_PYTHON_VERSION:+==$HUBSPOT_PYTHON_VERSION}"
@@ -16,7 +17,6 @@ sdk_npm @hubspot/api-client "@hubspot/api-client${HUBSPOT_NODE_VERSION:+@$HUBSPO
 if [[ -z "${HUBSPOT_API_BASE:-}" ]]; then
     sdk_spin hubspot HUBSPOT_API_BASE HUBSPOT_TOKEN=token \
         HUBSPOT_DEVELOPER_KEY=developerApiKey HUBSPOT_CLIENT_SECRET=clientSecret
-    HUBSPOT_ADMIN_SECRET=$(asym admin "$sdk_clone" --secret)
 fi
-export HUBSPOT_API_BASE HUBSPOT_TOKEN HUBSPOT_DEVELOPER_KEY HUBSPOT_CLIENT_SECRET HUBSPOT_ADMIN_SECRET
+export HUBSPOT_API_BASE HUBSPOT_TOKEN HUBSPOT_DEVELOPER_KEY HUBSPOT_CLIENT_SECRET
 sdk_suites "$HUBSPOT_API_BASE" "$here/scenario.py" "$here/scenario.mjs"

@@ -1,24 +1,15 @@
 // HubSpot's official Node SDK (@hubspot/api-client) against the clone, changing only basePath.
-// Env: HUBSPOT_API_BASE (http://127.0.0.1:<port>), HUBSPOT_TOKEN. Exits non-zero on failure.
+// Env: HUBSPOT_API_BASE (http://127.0.0.1:<port>), HUBSPOT_TOKEN, HUBSPOT_DEVELOPER_KEY,
+// HUBSPOT_CLIENT_SECRET, ASYM_ADMIN_URL/ASYM_ADMIN_SECRET (the clone's admin surface, for a token of
+// fewer scopes and rate limits switched on). Exits non-zero on failure.
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { Client, Signature } from '@hubspot/api-client';
-import { check, finish, withReceiver } from './check.mjs';
+import { admin, check, finish, withReceiver } from './check.mjs';
 
 const basePath = process.env.HUBSPOT_API_BASE;
 const hubspot = new Client({ accessToken: process.env.HUBSPOT_TOKEN, basePath });
 const run = randomUUID().slice(0, 8);
-
-// POSTs to the clone's admin surface (not HubSpot's: what only a test's set-up does, such as
-// minting a token of fewer scopes or switching rate limits on); the JSON it answers.
-async function admin(path, body) {
-  const answer = await fetch(`${basePath}/api/admin/${path}`, {
-    method: 'POST', body: JSON.stringify(body),
-    headers: { 'content-type': 'application/json', 'x-asym-admin-secret': process.env.HUBSPOT_ADMIN_SECRET },
-  });
-  assert.ok(answer.ok, `admin ${path}: ${answer.status}`);
-  return answer.json();
-}
 
 async function rejects(promise, code, category) {
   try {
@@ -540,7 +531,7 @@ await check("errors: ApiException's code, body (category, correlationId, errors[
   const invalid = await rejects(hubspot.crm.contacts.basicApi.create({ properties: { email: 'not-an-email' }, associations: [] }), 400, 'VALIDATION_ERROR');
   assert.equal(invalid.body.errors[0].code, 'INVALID_EMAIL');
   assert.deepEqual(invalid.body.errors[0].context.propertyName, ['email']);
-  const { token } = await admin('private-apps', { scopes: ['crm.objects.contacts.read'] });
+  const { token } = await admin('POST', 'private-apps', { scopes: ['crm.objects.contacts.read'] });
   const limited = new Client({ accessToken: token, basePath });
   assert.equal((await limited.crm.contacts.basicApi.getById('201')).id, '201');
   const forbidden = await rejects(limited.crm.deals.basicApi.getPage(), 403, 'MISSING_SCOPES');
@@ -553,7 +544,7 @@ await check('rate limits: X-HubSpot-RateLimit-* headers (getPageWithHttpInfo); 4
   assert.equal(info.httpStatusCode, 200);
   assert.ok(Number(info.headers['x-hubspot-ratelimit-max']) > 0, JSON.stringify(info.headers));
   assert.ok('x-hubspot-ratelimit-remaining' in info.headers);
-  await admin('rate-limits', { enforced: true, tenSecondly: 3 });
+  await admin('POST', 'rate-limits', { enforced: true, tenSecondly: 3 });
   try {
     let refused;
     for (let i = 0; i < 6 && !refused; i += 1) {
@@ -567,7 +558,7 @@ await check('rate limits: X-HubSpot-RateLimit-* headers (getPageWithHttpInfo); 4
     const page = await patient.crm.contacts.basicApi.getPage(1);
     assert.equal(page.results.length, 1);
   } finally {
-    await admin('rate-limits', { enforced: false });
+    await admin('POST', 'rate-limits', { enforced: false });
   }
 });
 

@@ -1,15 +1,16 @@
 """HubSpot's official Python SDK (hubspot-api-client) against the clone, changing only `host`.
 
-Env: HUBSPOT_API_BASE (http://127.0.0.1:<port>), HUBSPOT_TOKEN. Exits non-zero on failure.
+Env: HUBSPOT_API_BASE (http://127.0.0.1:<port>), HUBSPOT_TOKEN, HUBSPOT_DEVELOPER_KEY,
+HUBSPOT_CLIENT_SECRET, ASYM_ADMIN_URL/ASYM_ADMIN_SECRET (the clone's admin surface, for a token of
+fewer scopes and rate limits switched on). Exits non-zero on failure.
 """
 import json
 import os
 from importlib.metadata import version
-import urllib.request
 import uuid
 
 import hubspot
-from check import Receiver, check, finish
+from check import Receiver, admin, check, finish
 from hubspot.crm.associations.v4 import AssociationSpec
 from hubspot.crm.associations.v4.schema import PublicAssociationDefinitionCreateRequest
 from hubspot.crm.contacts.exceptions import ForbiddenException, NotFoundException
@@ -47,16 +48,6 @@ from hubspot.crm.schemas import (
 
 client = hubspot.Client.create(access_token=os.environ["HUBSPOT_TOKEN"], host=os.environ["HUBSPOT_API_BASE"])
 run = uuid.uuid4().hex[:8]
-
-
-def admin(path, body):
-    """POST to the clone's admin surface (not HubSpot's: what only a test's set-up does, such as
-    minting a token of fewer scopes or switching rate limits on); the JSON it answers."""
-    request = urllib.request.Request(
-        f"{os.environ['HUBSPOT_API_BASE']}/api/admin/{path}", data=json.dumps(body).encode(), method="POST",
-        headers={"Content-Type": "application/json", "X-Asym-Admin-Secret": os.environ["HUBSPOT_ADMIN_SECRET"]})
-    with urllib.request.urlopen(request) as answer:
-        return json.load(answer)
 
 
 def objects():
@@ -725,7 +716,7 @@ def error_fields():
         assert err.status == 400 and body["category"] == "VALIDATION_ERROR", (err.status, body)
         assert body["errors"][0]["code"] == "INVALID_EMAIL", body
         assert body["errors"][0]["context"]["propertyName"] == ["email"], body
-    limited = hubspot.Client.create(access_token=admin("private-apps", {"scopes": ["crm.objects.contacts.read"]})["token"],
+    limited = hubspot.Client.create(access_token=admin("POST", "private-apps", {"scopes": ["crm.objects.contacts.read"]})["token"],
                                     host=os.environ["HUBSPOT_API_BASE"])
     assert limited.crm.contacts.basic_api.get_by_id("201").id == "201"
     try:
@@ -746,7 +737,7 @@ def rate_limits():
     _, status, headers = client.crm.contacts.basic_api.get_page_with_http_info(limit=1)
     assert status == 200 and int(headers["X-HubSpot-RateLimit-Max"]) > 0, headers
     assert "X-HubSpot-RateLimit-Remaining" in headers and "X-HubSpot-RateLimit-Daily-Remaining" in headers, headers
-    admin("rate-limits", {"enforced": True, "tenSecondly": 3})
+    admin("POST", "rate-limits", {"enforced": True, "tenSecondly": 3})
     try:
         statuses = []
         for _ in range(6):
@@ -761,7 +752,7 @@ def rate_limits():
         assert body["policyName"] == "TEN_SECONDLY_ROLLING" and body["errorType"] == "RATE_LIMIT", body
         assert refused.headers["X-HubSpot-RateLimit-Remaining"] == "0", refused.headers
     finally:
-        admin("rate-limits", {"enforced": False})
+        admin("POST", "rate-limits", {"enforced": False})
 
 
 def search_paging_and_batch_update():
