@@ -1,12 +1,13 @@
 // Scenarios for the official Node SDK (@notionhq/client) against a Notion clone.
 // Only `baseUrl` (and, for the 2022 scenarios, `notionVersion`) differ from production use.
 // Reads NOTION_BASE_URL, NOTION_TOKEN, NOTION_FIXTURE (the clone's seed, `basic` unless set:
-// the scenarios for `restricted` run only against that fixture) and ASYM_ADMIN_SECRET (the
-// clone's admin secret: the webhook and rate-limit scenarios drive its admin surface, and are
-// skipped without it); prints one line per scenario and 'N passed, N failed' at the end;
-// exits non-zero on any failure.
+// the scenarios for `restricted` run only against that fixture) and ASYM_ADMIN_URL /
+// ASYM_ADMIN_SECRET (the clone's admin surface, exported by scripts/sdk-lib.sh: the webhook and
+// rate-limit scenarios drive it, and are skipped without the secret). Runs each scenario
+// through the shared runner (scripts/sdk/check.mjs): one line each, the count at the end,
+// non-zero on any failure.
 import assert from "node:assert/strict";
-import { createServer } from "node:http";
+import { createRequire } from "node:module";
 import {
   APIErrorCode,
   APIResponseError,
@@ -27,6 +28,7 @@ import {
   LogLevel,
   verifyWebhookSignature,
 } from "@notionhq/client";
+import { admin, check, finish, withReceiver } from "./check.mjs";
 
 const baseUrl = process.env.NOTION_BASE_URL;
 const auth = process.env.NOTION_TOKEN;
@@ -43,19 +45,10 @@ const legacy = new Client({ auth, baseUrl, notionVersion: "2022-06-28", logger: 
 const current = new Client({ auth, baseUrl, notionVersion: "2026-03-11", logger: () => {} });
 const MEETING = "10000000-0000-4000-8000-000000000002";
 const text = (content) => [{ type: "text", text: { content } }];
-const results = [];
 
-// Runs `fn` when the clone holds `fixture`.
+// Runs `fn` (the shared runner's `check`) when the clone holds `fixture`.
 async function scenario(name, fn, fixture = "basic") {
-  if (fixture !== FIXTURE) return;
-  try {
-    await fn();
-    results.push([name, null]);
-    console.log(`ok   ${name}`);
-  } catch (err) {
-    results.push([name, err]);
-    console.log(`FAIL ${name}: ${err?.stack ?? err}`);
-  }
+  if (fixture === FIXTURE) await check(name, fn);
 }
 
 async function expectError(code, promise) {
@@ -654,61 +647,26 @@ await scenario("error objects: status, code, message, body, request_id", async (
   );
 });
 
-// The clone's admin surface (`/api/admin/…`), for set-ups the product does in its own UI.
-async function admin(method, path, body) {
-  const response = await fetch(`${baseUrl}/api/admin/${path}`, {
-    method,
-    headers: { "X-Asym-Admin-Secret": process.env.ASYM_ADMIN_SECRET, "Content-Type": "application/json" },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const answer = await response.json();
-  assert.ok(response.ok, `${method} ${path}: ${response.status} ${JSON.stringify(answer)}`);
-  return answer;
-}
-
-// A loopback HTTP receiver; `next()` resolves with the next request's raw body and headers.
-async function receiver() {
-  const waiting = [];
-  const arrived = [];
-  const server = createServer((request, response) => {
-    const chunks = [];
-    request.on("data", (chunk) => chunks.push(chunk));
-    request.on("end", () => {
-      response.end("ok");
-      const delivery = { body: Buffer.concat(chunks).toString("utf8"), headers: request.headers };
-      const resolve = waiting.shift();
-      if (resolve) resolve(delivery);
-      else arrived.push(delivery);
-    });
-  });
-  await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const next = () =>
-    arrived.length ? Promise.resolve(arrived.shift()) : new Promise((resolve) => waiting.push(resolve));
-  return { url: `http://127.0.0.1:${server.address().port}/notion`, next, close: () => server.close() };
-}
-
 if (process.env.ASYM_ADMIN_SECRET) {
-  await scenario("webhooks: handshake, page.created, verifyWebhookSignature", async () => {
-    const inbox = await receiver();
-    try {
-      const subscription = await admin("POST", "webhooks", { url: inbox.url });
-      const { verification_token } = JSON.parse((await inbox.next()).body);
-      await admin("POST", `webhooks/${subscription.id}/verify`, { verification_token });
-      const page = await notion.pages.create({ parent: { page_id: PROJECTS }, properties: { title: { title: text("Hooked") } } });
-      const delivery = await inbox.next();
-      const event = JSON.parse(delivery.body);
-      assert.equal(event.type, "page.created");
-      assert.deepEqual(event.entity, { id: page.id, type: "page" });
-      const signature = delivery.headers["x-notion-signature"];
-      assert.ok(await verifyWebhookSignature({ body: delivery.body, signature, verificationToken: verification_token }));
-      const forged = delivery.body.replace("page.created", "page.deleted");
-      assert.equal(await verifyWebhookSignature({ body: forged, signature, verificationToken: verification_token }), false);
-      assert.equal(await verifyWebhookSignature({ body: delivery.body, signature, verificationToken: "secret_wrong" }), false);
-      await admin("DELETE", `webhooks/${subscription.id}`);
-    } finally {
-      inbox.close();
-    }
-  });
+  await scenario("webhooks: handshake, page.created, verifyWebhookSignature", () => withReceiver(async (url, received, until) => {
+    const subscription = await admin("POST", "webhooks", { url });
+    const handshake = await until((d) => JSON.parse(d.body).verification_token);
+    assert.ok(handshake, "the verification request came");
+    const { verification_token } = JSON.parse(handshake.body);
+    await admin("POST", `webhooks/${subscription.id}/verify`, { verification_token });
+    const page = await notion.pages.create({ parent: { page_id: PROJECTS }, properties: { title: { title: text("Hooked") } } });
+    const delivery = await until((d) => JSON.parse(d.body).type === "page.created");
+    assert.ok(delivery, "page.created came");
+    const event = JSON.parse(delivery.body);
+    assert.equal(event.type, "page.created");
+    assert.deepEqual(event.entity, { id: page.id, type: "page" });
+    const signature = delivery.headers["x-notion-signature"];
+    assert.ok(await verifyWebhookSignature({ body: delivery.body, signature, verificationToken: verification_token }));
+    const forged = delivery.body.replace("page.created", "page.deleted");
+    assert.equal(await verifyWebhookSignature({ body: forged, signature, verificationToken: verification_token }), false);
+    assert.equal(await verifyWebhookSignature({ body: delivery.body, signature, verificationToken: "secret_wrong" }), false);
+    await admin("DELETE", `webhooks/${subscription.id}`);
+  }));
 
   await scenario("rate limit: rate_limited with Retry-After, the SDK's retry waits it out", async () => {
     const once = new Client({ auth, baseUrl, retry: false, logger: () => {} });
@@ -774,6 +732,5 @@ await scenario(
   "restricted",
 );
 
-const failed = results.filter(([, err]) => err);
-console.log(`${results.length - failed.length} passed, ${failed.length} failed`);
-process.exit(failed.length ? 1 : 0);
+const { version } = createRequire(import.meta.url)("@notionhq/client/package.json");
+finish(`node @notionhq/client ${version}, fixture ${FIXTURE}`);

@@ -2,26 +2,24 @@
 
 Only `base_url` (and, for the 2022 scenarios, `notion_version`) differ from production use.
 Reads NOTION_BASE_URL, NOTION_TOKEN, NOTION_FIXTURE (the clone's seed, `basic` unless
-set: the scenarios for `restricted` run only against that fixture) and ASYM_ADMIN_SECRET
-(the clone's admin secret: the webhook and rate-limit scenarios drive its admin surface, and
-are skipped without it). Prints one line per scenario and 'N passed, N failed' at the end;
-exits non-zero on any failure.
+set: the scenarios for `restricted` run only against that fixture) and ASYM_ADMIN_URL /
+ASYM_ADMIN_SECRET (the clone's admin surface, exported by scripts/sdk-lib.sh: the webhook and
+rate-limit scenarios drive it, and are skipped without the secret). Runs each scenario through
+the shared runner (scripts/sdk/check.py): one line each, the count at the end, non-zero on any
+failure.
 """
 
 import asyncio
 import hashlib
 import hmac
+import importlib.metadata
 import json
 import logging
 import os
-import queue
-import sys
-import threading
-import traceback
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import httpx
 
+from check import Receiver, admin, check, finish
 from notion_client import APIErrorCode, APIResponseError, AsyncClient, Client
 from notion_client.client import RetryOptions
 from notion_client.helpers import (
@@ -55,23 +53,14 @@ QUIET = logging.CRITICAL  # the expected error cases would log warnings
 notion = Client(auth=TOKEN, base_url=BASE, log_level=QUIET)
 legacy = Client(auth=TOKEN, base_url=BASE, notion_version="2022-06-28", log_level=QUIET)
 current = Client(auth=TOKEN, base_url=BASE, notion_version="2026-03-11", log_level=QUIET)
-results = []
 
 
 def scenario(fn=None, *, fixture="basic"):
-    """Runs `fn` at once when the clone holds `fixture`."""
+    """Runs `fn` at once (the shared runner's `check`) when the clone holds `fixture`."""
     if fn is None:
         return lambda f: scenario(f, fixture=fixture)
-    if fixture != FIXTURE:
-        return fn
-    try:
-        fn()
-        results.append((fn.__name__, None))
-        print(f"ok   {fn.__name__}")
-    except Exception as err:  # noqa: BLE001 - a scenario fails on anything
-        results.append((fn.__name__, err))
-        print(f"FAIL {fn.__name__}: {err!r}")
-        traceback.print_exc(limit=3)
+    if fixture == FIXTURE:
+        check(fn.__name__, fn)
     return fn
 
 
@@ -695,33 +684,6 @@ def error_objects():
                  initial_data_source={"properties": {"Name": {"title": 0}}})
 
 
-def admin(method, path, body=None):
-    """Calls the clone's admin surface (`/api/admin/…`), for set-ups Notion does in its own UI."""
-    answer = httpx.request(method, f"{BASE}/api/admin/{path}", json=body,
-                           headers={"X-Asym-Admin-Secret": ADMIN_SECRET})
-    assert answer.is_success, (method, path, answer.status_code, answer.text)
-    return answer.json()
-
-
-def receiver():
-    """A loopback HTTP receiver: (its URL, a queue of (raw body, headers), the server)."""
-    inbox = queue.Queue()
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_POST(self):  # noqa: N802 - the standard library's name
-            body = self.rfile.read(int(self.headers["Content-Length"]))
-            self.send_response(200)
-            self.end_headers()
-            inbox.put((body, self.headers))
-
-        def log_message(self, *args):
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return f"http://127.0.0.1:{server.server_port}/notion", inbox, server
-
-
 def signed(body, signature, token):
     """Notion's documented check: `sha256=` + the hex HMAC-SHA256 of the raw body."""
     expected = "sha256=" + hmac.new(token.encode(), body, hashlib.sha256).hexdigest()
@@ -732,20 +694,17 @@ def signed(body, signature, token):
 def webhooks_handshake_and_signature():
     if not ADMIN_SECRET:
         return
-    url, inbox, server = receiver()
-    try:
-        subscription = admin("POST", "webhooks", {"url": url})
-        token = json.loads(inbox.get(timeout=10)[0])["verification_token"]
+    with Receiver() as hook:
+        subscription = admin("POST", "webhooks", {"url": hook.url})
+        token = json.loads(hook.next()[1])["verification_token"]
         admin("POST", f"webhooks/{subscription['id']}/verify", {"verification_token": token})
         page = notion.pages.create(parent={"page_id": PROJECTS}, properties={"title": {"title": text("Hooked")}})
-        body, headers = inbox.get(timeout=10)
+        headers, body = hook.next()
         event = json.loads(body)
         assert event["type"] == "page.created" and event["entity"] == {"id": page["id"], "type": "page"}, event
         assert signed(body, headers["X-Notion-Signature"], token), headers
         assert not signed(body.replace(b"page.created", b"page.deleted"), headers["X-Notion-Signature"], token)
         admin("DELETE", f"webhooks/{subscription['id']}")
-    finally:
-        server.shutdown()
 
 
 @scenario
@@ -798,6 +757,5 @@ def restricted_capabilities():
                  type="replace_content", replace_content={"new_str": "Refused"})
     assert notion.file_uploads.list()["object"] == "list"
 
-failed = [name for name, err in results if err]
-print(f"{len(results) - len(failed)} passed, {len(failed)} failed")
-sys.exit(1 if failed else 0)
+
+finish(f"python notion-client {importlib.metadata.version('notion-client')}, fixture {FIXTURE}")

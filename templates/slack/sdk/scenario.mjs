@@ -1,15 +1,18 @@
 // Slack's Node SDKs (@slack/web-api, @slack/bolt) against an asym Slack clone, unmodified but
 // for slackApiUrl. Env: SLACK_API_URL (endpoints.api + "/"), SLACK_BOT_TOKEN, SLACK_USER_TOKEN,
-// SLACK_SIGNING_SECRET, ASYM_ADMIN_SECRET (the clone's, for its admin surface); seed `basic`.
-// The interactivity scenario runs a Bolt app in HTTP mode on loopback. Exits non-zero when
-// any scenario fails.
+// SLACK_SIGNING_SECRET, ASYM_ADMIN_URL and ASYM_ADMIN_SECRET (the clone's admin surface, exported
+// by scripts/sdk-lib.sh); seed `basic`. The interactivity scenario runs a Bolt app in HTTP mode
+// on loopback. Runs each scenario through the shared runner (scripts/sdk/check.mjs): one line
+// each, the count at the end, non-zero when any fails.
 
 import assert from 'node:assert/strict';
 import { createServer as createHttpServer } from 'node:http';
+import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import bolt from '@slack/bolt';
 import { InstallProvider } from '@slack/oauth';
 import { ErrorCode, LogLevel, WebClient, WebClientEvent } from '@slack/web-api';
+import { admin, check, finish } from './check.mjs';
 
 const slackApiUrl = process.env.SLACK_API_URL;
 const options = { slackApiUrl, logLevel: LogLevel.ERROR, retryConfig: { retries: 0 } };
@@ -17,16 +20,6 @@ const bot = new WebClient(process.env.SLACK_BOT_TOKEN, options);
 const user = new WebClient(process.env.SLACK_USER_TOKEN, options);
 const GENERAL = 'C0000000001';
 const RANDOM = 'C0000000002';
-
-const results = [];
-async function scenario(name, fn) {
-  try {
-    await fn();
-    results.push([name, null]);
-  } catch (error) {
-    results.push([name, error]);
-  }
-}
 
 async function fails(code, promise) {
   try {
@@ -38,7 +31,7 @@ async function fails(code, promise) {
   throw new Error(`expected ${code}, the call succeeded`);
 }
 
-await scenario('auth and meta', async () => {
+await check('auth and meta', async () => {
   const me = await bot.auth.test();
   assert.equal(me.user_id, 'U0000000002');
   assert.equal(me.bot_id, 'B0000000001');
@@ -52,7 +45,7 @@ await scenario('auth and meta', async () => {
   await fails('invalid_auth', new WebClient('xoxb-1-2-nope', options).auth.test());
 });
 
-await scenario('chat', async () => {
+await check('chat', async () => {
   const posted = await bot.chat.postMessage({
     channel: '#general',
     text: 'deploy done',
@@ -93,7 +86,7 @@ await scenario('chat', async () => {
     bot.chat.deleteScheduledMessage({ channel: GENERAL, scheduled_message_id: 'Q0NOPE' }));
 });
 
-await scenario('conversations', async () => {
+await check('conversations', async () => {
   const all = [];
   for await (const page of user.paginate('conversations.list', { limit: 1 })) {
     all.push(...page.channels.map((c) => c.name));
@@ -145,7 +138,7 @@ await scenario('conversations', async () => {
   assert.ok(mine.channels.some((c) => c.id === dm.channel.id));
 });
 
-await scenario('system messages', async () => {
+await check('system messages', async () => {
   // What Slack posts into a channel as people come and go and its settings change.
   const { channel } = await user.conversations.create({ name: 'sdk-node-system', is_private: true });
   await user.conversations.invite({ channel: channel.id, users: 'U0000000002' });
@@ -182,7 +175,7 @@ await scenario('system messages', async () => {
   await fails('channel_not_found', bot.conversations.history({ channel: channel.id }));
 });
 
-await scenario('users', async () => {
+await check('users', async () => {
   const names = [];
   for await (const page of bot.paginate('users.list', { limit: 2 })) {
     names.push(...page.members.map((m) => m.name));
@@ -197,7 +190,7 @@ await scenario('users', async () => {
   assert.equal((await bot.users.getPresence({ user: 'U0000000004' })).presence, 'active');
 });
 
-await scenario('reactions and pins', async () => {
+await check('reactions and pins', async () => {
   const target = { channel: GENERAL, timestamp: '1700000100.000100' };
   await bot.reactions.add({ ...target, name: 'thumbsup' });
   await fails('already_reacted', bot.reactions.add({ ...target, name: 'thumbsup' }));
@@ -213,7 +206,7 @@ await scenario('reactions and pins', async () => {
   await fails('no_pin', bot.pins.remove(target));
 });
 
-await scenario('files', async () => {
+await check('files', async () => {
   const done = await bot.filesUploadV2({
     channel_id: GENERAL,
     content: 'hello from node',
@@ -233,7 +226,7 @@ await scenario('files', async () => {
   await fails('file_not_found', bot.files.completeUploadExternal({ files: [{ id: 'F0NOPE' }] }));
 });
 
-await scenario('pagination helpers', async () => {
+await check('pagination helpers', async () => {
   const pages = async (client, method, args) => {
     const out = [];
     for await (const page of client.paginate(method, args)) out.push(page);
@@ -252,7 +245,7 @@ await scenario('pagination helpers', async () => {
   assert.deepEqual(names.slice(0, 2), ['general', 'random']);
 });
 
-await scenario('direct messages by user id', async () => {
+await check('direct messages by user id', async () => {
   const first = await bot.chat.postMessage({ channel: 'U0000000004', text: 'hello bob' });
   assert.match(first.channel, /^D/);
   assert.equal((await bot.chat.postMessage({ channel: 'U0000000004', text: 'again' })).channel, first.channel);
@@ -266,7 +259,7 @@ await scenario('direct messages by user id', async () => {
   assert.equal((await bot.conversations.close({ channel: first.channel })).already_closed, true);
 });
 
-await scenario('reactions list', async () => {
+await check('reactions list', async () => {
   for (const timestamp of ['1700000100.000100', '1700000300.000300']) {
     await bot.reactions.add({ channel: GENERAL, timestamp, name: 'eyes' });
   }
@@ -277,7 +270,7 @@ await scenario('reactions list', async () => {
   assert.deepEqual(paged.paging, { count: 1, total: 2, page: 2, pages: 2 });
 });
 
-await scenario('profile and presence', async () => {
+await check('profile and presence', async () => {
   const set = await user.users.profile.set({ profile: { status_text: 'riding a train', status_emoji: ':train:' } });
   assert.equal(set.profile.status_text, 'riding a train');
   await user.users.profile.set({ name: 'title', value: 'Chief' });
@@ -290,7 +283,7 @@ await scenario('profile and presence', async () => {
   await fails('invalid_presence', user.users.setPresence({ presence: 'busy' }));
 });
 
-await scenario('usergroups', async () => {
+await check('usergroups', async () => {
   const { usergroup } = await bot.usergroups.create({ name: 'On Call', handle: 'oncall', channels: GENERAL });
   assert.match(usergroup.id, /^S/);
   await fails('name_already_exists', bot.usergroups.create({ name: 'On Call' }));
@@ -307,7 +300,7 @@ await scenario('usergroups', async () => {
   await fails('no_such_subteam', bot.usergroups.users.list({ usergroup: 'S0NOPE' }));
 });
 
-await scenario('filesUploadV2 several and threaded', async () => {
+await check('filesUploadV2 several and threaded', async () => {
   const done = await bot.filesUploadV2({
     channel_id: GENERAL,
     initial_comment: 'two files',
@@ -320,7 +313,7 @@ await scenario('filesUploadV2 several and threaded', async () => {
   assert.equal(replies.messages.at(-1).files[0].id, threaded.files[0].files[0].id);
 });
 
-await scenario('search messages', async () => {
+await check('search messages', async () => {
   const posted = await user.chat.postMessage({ channel: GENERAL, text: 'Quarterly numbers are in' });
   const found = await user.search.messages({ query: 'quarterly from:me in:general' });
   assert.deepEqual(found.messages.matches.map((m) => m.ts), [posted.ts]);
@@ -332,7 +325,7 @@ await scenario('search messages', async () => {
   await fails('not_allowed_token_type', bot.search.messages({ query: 'x' }));
 });
 
-await scenario('bookmarks', async () => {
+await check('bookmarks', async () => {
   const { bookmark } = await bot.bookmarks.add({ channel_id: GENERAL, title: 'Runbook', type: 'link', link: 'https://example.com/r' });
   assert.match(bookmark.id, /^Bk/);
   const edited = await bot.bookmarks.edit({ channel_id: GENERAL, bookmark_id: bookmark.id, title: 'On-call runbook' });
@@ -342,7 +335,7 @@ await scenario('bookmarks', async () => {
   await fails('not_found', bot.bookmarks.remove({ channel_id: GENERAL, bookmark_id: bookmark.id }));
 });
 
-await scenario('home tab views', async () => {
+await check('home tab views', async () => {
   const home = { type: 'home', blocks: [{ type: 'section', text: { type: 'mrkdwn', text: '*Welcome*' } }] };
   const { view } = await bot.views.publish({ user_id: 'U0000000003', view: home });
   assert.match(view.id, /^V/);
@@ -353,7 +346,7 @@ await scenario('home tab views', async () => {
   assert.equal(updated.view.blocks[0].type, 'divider');
 });
 
-await scenario('do not disturb', async () => {
+await check('do not disturb', async () => {
   const snoozed = await user.dnd.setSnooze({ num_minutes: 30 });
   assert.equal(snoozed.snooze_enabled, true);
   assert.equal((await user.dnd.info()).snooze_endtime, snoozed.snooze_endtime);
@@ -362,7 +355,7 @@ await scenario('do not disturb', async () => {
   await fails('snooze_not_active', user.dnd.endSnooze());
 });
 
-await scenario('reminders', async () => {
+await check('reminders', async () => {
   const { reminder: banana } = await user.reminders.add({ text: 'eat a banana', time: 'in 5 minutes' });
   assert.ok(banana.id.startsWith('Rm'));
   assert.equal(banana.recurring, false);
@@ -380,7 +373,7 @@ await scenario('reminders', async () => {
   await fails('not_allowed_token_type', bot.reminders.list());
 });
 
-await scenario('reminders come due', async () => {
+await check('reminders come due', async () => {
   // Made due now through the admin surface: the clone has no clock to move.
   const { reminder: plants } = await user.reminders.add({ text: 'water the plants', time: 'in 10 minutes' });
   const daily = { frequency: 'daily' };
@@ -400,13 +393,13 @@ await scenario('reminders come due', async () => {
   assert.deepEqual((await user.reminders.info({ reminder: standup.id })).reminder, standup);
 });
 
-await scenario('retired and unserved methods', async () => {
+await check('retired and unserved methods', async () => {
   await fails('method_deprecated', bot.apiCall('files.upload', { channels: GENERAL, content: 'hello' }));
   assert.equal((await fails('unknown_method', bot.stars.list())).req_method, 'stars.list');
   await fails('unknown_method', bot.calls.info({ id: 'R0NOPE' }));
 });
 
-await scenario('assistant threads', async () => {
+await check('assistant threads', async () => {
   const { channel } = await bot.conversations.open({ users: 'U0000000003' });
   const { ts } = await bot.chat.postMessage({ channel: channel.id, text: 'How can I help?' });
   assert.equal((await bot.assistant.threads.setStatus({ channel_id: channel.id, thread_ts: ts, status: 'is thinking...' })).ok, true);
@@ -417,7 +410,7 @@ await scenario('assistant threads', async () => {
   await fails('channel_not_found', bot.assistant.threads.setTitle({ channel_id: 'D0NOPE', thread_ts: ts, title: 'x' }));
 });
 
-await scenario('markdown_text messages', async () => {
+await check('markdown_text messages', async () => {
   const posted = await bot.chat.postMessage({ channel: GENERAL, markdown_text: '## Done\n**3** checks passed' });
   const block = posted.message.blocks[0];
   assert.deepEqual([block.type, block.text], ['markdown', '## Done\n**3** checks passed']);
@@ -426,7 +419,7 @@ await scenario('markdown_text messages', async () => {
   await fails('msg_too_long', bot.chat.postMessage({ channel: GENERAL, markdown_text: 'a'.repeat(12001) }));
 });
 
-await scenario('streaming a reply', async () => {
+await check('streaming a reply', async () => {
   const question = (await bot.chat.postMessage({ channel: GENERAL, text: 'what broke?' })).ts;
   const streamer = bot.chatStream({
     channel: GENERAL, thread_ts: question,
@@ -446,24 +439,13 @@ await scenario('streaming a reply', async () => {
   }));
 });
 
-await scenario('revoking the user token (last)', async () => {
+await check('revoking the user token (last)', async () => {
   assert.equal((await user.auth.revoke({ test: true })).revoked, false);
   assert.equal((await user.auth.revoke()).revoked, true);
   await fails('token_revoked', user.auth.test());
 });
 
-async function admin(method, path, body) {
-  const response = await fetch(`${slackApiUrl}admin/${path}`, {
-    method,
-    headers: { 'X-Asym-Admin-Secret': process.env.ASYM_ADMIN_SECRET, 'Content-Type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const answer = await response.json();
-  assert.ok(response.ok, `${method} ${path}: ${response.status} ${JSON.stringify(answer)}`);
-  return answer;
-}
-
-await scenario('oauth install flow', async () => {
+await check('oauth install flow', async () => {
   const client = await admin('GET', 'oauth');
   const installs = [];
   const installer = new InstallProvider({
@@ -526,7 +508,7 @@ function boltApp() {
   });
 }
 
-await scenario('bolt app unfurls shared links', async () => {
+await check('bolt app unfurls shared links', async () => {
   const app = boltApp();
   const shared = [];
   app.event('link_shared', async ({ event, client }) => {
@@ -560,7 +542,7 @@ await scenario('bolt app unfurls shared links', async () => {
   }
 });
 
-await scenario('bolt app takes commands, actions, shortcuts, options and modals', async () => {
+await check('bolt app takes commands, actions, shortcuts, options and modals', async () => {
   const ship = {
     type: 'modal', callback_id: 'ship', notify_on_close: true,
     title: { type: 'plain_text', text: 'Ship' },
@@ -667,7 +649,7 @@ await scenario('bolt app takes commands, actions, shortcuts, options and modals'
   }
 });
 
-await scenario('errors carry the fields the SDK exposes', async () => {
+await check('errors carry the fields the SDK exposes', async () => {
   const reader = new WebClient((await admin('POST', 'tokens', { kind: 'bot', scopes: ['channels:read'] })).token, options);
   const error = await reader.chat.postMessage({ channel: GENERAL, text: 'x' }).catch((e) => e);
   assert.equal(error.code, ErrorCode.PlatformError);
@@ -679,7 +661,7 @@ await scenario('errors carry the fields the SDK exposes', async () => {
   assert.equal((await reader.conversations.info({ channel: GENERAL })).channel.name, 'general');
 });
 
-await scenario('rate limited calls reject or are retried', async () => {
+await check('rate limited calls reject or are retried', async () => {
   await admin('POST', 'rate-limits', { enabled: true });
   try {
     const impatient = new WebClient(process.env.SLACK_BOT_TOKEN, { ...options, rejectRateLimitedCalls: true });
@@ -709,7 +691,7 @@ async function until(ready) {
   }
 }
 
-await scenario('bolt app hears messages and mentions', async () => {
+await check('bolt app hears messages and mentions', async () => {
   const app = boltApp();
   const heard = {};
   app.message('hello', async ({ message, say }) => {
@@ -775,7 +757,7 @@ await scenario('bolt app hears messages and mentions', async () => {
   }
 });
 
-await scenario('twenty calls at once', async () => {
+await check('twenty calls at once', async () => {
   const names = Array.from({ length: 20 }, (_, n) => `node-at-once-${n}`);
   const made = await Promise.all(names.map((name) => bot.conversations.create({ name })));
   assert.deepEqual(made.map((r) => r.channel.name), names);
@@ -788,13 +770,5 @@ await scenario('twenty calls at once', async () => {
   assert.deepEqual(await twenty(() => bot.chat.delete({ channel: GENERAL, ts })), once('message_not_found'));
 });
 
-let failed = 0;
-for (const [name, error] of results) {
-  console.log(`${error ? 'FAILED' : 'ok    '} ${name}`);
-  if (error) {
-    failed += 1;
-    console.log(error.stack ?? error);
-  }
-}
-console.log(`node @slack/web-api, @slack/bolt: ${results.length - failed}/${results.length} scenarios passed`);
-process.exit(failed ? 1 : 0);
+const version = (name) => createRequire(import.meta.url)(`${name}/package.json`).version;
+finish(`node @slack/web-api ${version('@slack/web-api')}, @slack/bolt ${version('@slack/bolt')}`);

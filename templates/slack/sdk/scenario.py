@@ -1,38 +1,34 @@
 """Slack's Python SDK (slack_sdk) against an asym Slack clone, unmodified but for base_url.
 
 Env: SLACK_API_URL (endpoints.api + "/"), SLACK_BOT_TOKEN, SLACK_USER_TOKEN,
-SLACK_SIGNING_SECRET, ASYM_ADMIN_SECRET (the clone's, for its admin surface); seed `basic`.
-The interactivity scenario runs a Bolt for Python app in HTTP mode on loopback.
-Exits non-zero when any scenario fails.
+SLACK_SIGNING_SECRET, ASYM_ADMIN_URL and ASYM_ADMIN_SECRET (the clone's admin surface, exported
+by scripts/sdk-lib.sh); seed `basic`. The interactivity scenario runs a Bolt for Python app in
+HTTP mode on loopback. Runs each scenario through the shared runner (scripts/sdk/check.py): one
+line each, the count at the end, non-zero when any fails.
 """
 
 import json
 import os
 import socket
-import sys
 import threading
 import time
-import traceback
-import urllib.request
 
+from check import admin, check, finish
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.models.messages.chunk import MarkdownTextChunk, TaskUpdateChunk
+from slack_sdk.version import __version__ as slack_sdk_version
 
 BASE = os.environ["SLACK_API_URL"]
 bot = WebClient(token=os.environ["SLACK_BOT_TOKEN"], base_url=BASE)
 user = WebClient(token=os.environ["SLACK_USER_TOKEN"], base_url=BASE)
 GENERAL, RANDOM = "C0000000001", "C0000000002"
 
-results = []
 
 
 def scenario(fn):
-    try:
-        fn()
-        results.append((fn.__name__, None))
-    except Exception:  # noqa: BLE001 - report every failure, keep going
-        results.append((fn.__name__, traceback.format_exc()))
+    """Runs `fn` at once, through the shared runner's `check`."""
+    check(fn.__name__, fn)
     return fn
 
 
@@ -43,19 +39,6 @@ def fails(code, call, *args, **kwargs):
         assert e.response["error"] == code, f"expected {code}, got {e.response['error']}"
         return e.response
     raise AssertionError(f"expected {code}, the call succeeded")
-
-
-def admin(method, path, body=None):
-    """Calls the clone's admin surface; the JSON answer (raises on a non-2xx)."""
-    request = urllib.request.Request(
-        f"{BASE}admin/{path}",
-        method=method,
-        data=None if body is None else json.dumps(body).encode(),
-        headers={"X-Asym-Admin-Secret": os.environ["ASYM_ADMIN_SECRET"],
-                 "Content-Type": "application/json"},
-    )
-    with urllib.request.urlopen(request) as response:
-        return json.loads(response.read())
 
 
 @scenario
@@ -919,10 +902,5 @@ def async_web_client():
 
     asyncio.run(run())
 
-for name, failure in results:
-    print(("ok     " if failure is None else "FAILED ") + name)
-    if failure:
-        print(failure)
-failed = sum(1 for _, f in results if f)
-print(f"python slack_sdk: {len(results) - failed}/{len(results)} scenarios passed")
-sys.exit(1 if failed else 0)
+
+finish(f"python slack_sdk {slack_sdk_version}")
