@@ -410,6 +410,7 @@ await scenario("triage: createTeam and updateTeam with triageEnabled, team.triag
   const team = await (await linear.createTeam({ name: "Support desk", triageEnabled: true })).team;
   const triage = await team.triageIssueState;
   assert(team.triageEnabled && triage.type === "triage" && triage.name === "Triage", "triage state");
+  assert(triage.color === "#FC7840" && triage.description === "Issue needs to be triaged", `triage's colour ${triage.color}, ${triage.description}`);
   const issue = await (await linear.createIssue({ teamId: team.id, title: "Customer report", stateId: triage.id })).issue;
   assert((await issue.state).type === "triage", "issue in triage");
   const inbox = await team.issues({ filter: { state: { type: { eq: "triage" } } } });
@@ -854,9 +855,17 @@ await scenario("typed errors: InvalidInputLinearError (status, errors, path, que
   assert(wide.status === 400 && wide.message.includes("Int cannot represent non 32-bit signed integer value: 2147483648"), wide.message);
   const literal = await expectError(linear.client.rawRequest("query { issues(first: 9999999999) { nodes { id } } }"), LinearErrorType.GraphqlError, "an Int literal past 32 bits");
   assert(literal instanceof GraphqlLinearError && literal.status === 400 && literal.message.includes("Int cannot represent non 32-bit signed integer value: 9999999999"), literal.message);
+  const nested = await expectError(linear.client.rawRequest(`mutation {\n  issueCreate(input: { teamId: "${ENG}", title: "1", estimate: 4294967296 }) { success }\n}`), LinearErrorType.GraphqlError, "an Int literal past 32 bits inside an input");
+  assert(JSON.stringify(nested.raw.response.errors[0].locations) === JSON.stringify([{ line: 2, column: 94 }]), `located at the number: ${JSON.stringify(nested.raw.response.errors[0].locations)}`);
   const revoked = new LinearClient({ apiKey: "lin_api_revoked0000000000000000000000000000", apiUrl });
   const denied = await expectError(revoked.createIssue({ teamId: ENG, title: "x" }), LinearErrorType.AuthenticationError, "an unknown key");
   assert(denied instanceof AuthenticationLinearError && denied.status === 401 && denied.errors[0].userError, denied.message);
+  assert(denied.message === "Authentication required, not authenticated - You need to authenticate to access this operation." && denied.errors[0].message === "You need to authenticate to access this operation.", `${denied.message} / ${denied.errors[0].message}`);
+  const raw = denied.raw.response;
+  assert(raw.errors[0].extensions.http.status === 401 && JSON.stringify(raw.errors[0].extensions.meta) === "{}" && raw.data === undefined, JSON.stringify(raw));
+  const keyAsBearer = new LinearClient({ accessToken: process.env.LINEAR_API_KEY, apiUrl });
+  const bearer = await expectError(keyAsBearer.viewer, LinearErrorType.AuthenticationError, "an API key sent as Bearer");
+  assert(bearer.message === denied.message, bearer.message);
 });
 
 await scenario("rate limits: RatelimitedLinearError says retryAfter, the limits, what is left and when they reset", async () => {

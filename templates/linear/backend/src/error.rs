@@ -44,19 +44,24 @@ impl Kind {
     }
 
     /// The `extensions` object. Linear's validation errors (`graphql error`) carry the HTTP
-    /// status under `http` and no presentable message, as Linear answers them.
+    /// status under `http` and no presentable message; its 401 carries both, with an empty
+    /// `meta` (as recorded answers of api.linear.app show them).
     pub(crate) fn extensions(self, presentable: &str) -> serde_json::Value {
         let (kind, code, status, user) = self.parts();
-        if self == Self::Graphql {
-            return json!({
+        match self {
+            Self::Graphql => json!({
                 "http": { "status": status, "headers": {} }, "code": code, "type": kind,
                 "userError": user,
-            });
+            }),
+            Self::Authentication => json!({
+                "type": kind, "code": code, "statusCode": status, "userError": user,
+                "userPresentableMessage": presentable, "meta": {}, "http": { "status": status },
+            }),
+            _ => json!({
+                "type": kind, "code": code, "statusCode": status, "userError": user,
+                "userPresentableMessage": presentable,
+            }),
         }
-        json!({
-            "type": kind, "code": code, "statusCode": status, "userError": user,
-            "userPresentableMessage": presentable,
-        })
     }
 }
 

@@ -35,10 +35,13 @@ pub(crate) async fn schema() -> Response {
         .into_response()
 }
 
-fn unauthenticated(message: &str) -> Response {
+/// Linear's one answer to every request it cannot authenticate (no header, an unknown key or
+/// token, an API key sent as `Bearer`, a token without it): recorded answers of
+/// api.linear.app show the same body for each.
+fn unauthenticated() -> Response {
     error::response(
         Kind::Authentication,
-        message,
+        "Authentication required, not authenticated",
         "You need to authenticate to access this operation.",
     )
 }
@@ -46,9 +49,7 @@ fn unauthenticated(message: &str) -> Response {
 /// The viewer behind the request's `Authorization` header, or Linear's 401.
 async fn authenticate(app: &App, headers: &HeaderMap) -> Result<(Viewer, String), Response> {
     let Some(header) = headers.get(AUTHORIZATION).and_then(|h| h.to_str().ok()) else {
-        return Err(unauthenticated(
-            "Authentication required, not authenticated",
-        ));
+        return Err(unauthenticated());
     };
     let header = header.trim();
     let (token, kind) = match header
@@ -59,9 +60,7 @@ async fn authenticate(app: &App, headers: &HeaderMap) -> Result<(Viewer, String)
         None => (header, API_KEY),
     };
     if token.is_empty() {
-        return Err(unauthenticated(
-            "Authentication required, not authenticated",
-        ));
+        return Err(unauthenticated());
     }
     match credentials::authenticate(&app.shared.kit, token).await {
         Ok(Some(principal)) if principal.kind == kind => Ok((
@@ -70,12 +69,7 @@ async fn authenticate(app: &App, headers: &HeaderMap) -> Result<(Viewer, String)
             },
             principal.name,
         )),
-        Ok(Some(principal)) if principal.kind == API_KEY => Err(unauthenticated(
-            "Authentication failed: personal API keys are sent without the Bearer prefix",
-        )),
-        Ok(_) => Err(unauthenticated(
-            "Authentication failed - the provided credentials are invalid",
-        )),
+        Ok(_) => Err(unauthenticated()),
         Err(err) => Err(error::unavailable(asym_kit::error_chain(&err))),
     }
 }

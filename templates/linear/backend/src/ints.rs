@@ -77,12 +77,13 @@ impl Inputs {
 
     /// graphql-js's refusal of the first `Int` literal past 32 bits in the operation
     /// `operation_name` of `document` (an argument's, or a variable's default), if any. Its
-    /// location is the argument's or the default's (graphql-js points at the number itself,
-    /// which can be inside an object or a list).
+    /// location is the number itself, as graphql-js reports it, even inside an object or a
+    /// list: found in `source`, the text `document` was parsed from.
     pub(crate) fn wide_literal(
         &self,
         document: &ExecutableDocument,
         operation_name: Option<&str>,
+        source: &str,
     ) -> Option<ServerError> {
         let operation = crate::projection::operation_of(document, operation_name)?;
         let operation = &operation.node;
@@ -92,9 +93,9 @@ impl Inputs {
             .find_map(|definition| {
                 let definition = &definition.node;
                 let default = definition.default_value.as_ref()?;
-                let bad =
-                    self.find(&definition.var_type.node, &default.node, &mut String::new())?;
-                Some((bad, default.pos))
+                let mut path = String::new();
+                let bad = self.find(&definition.var_type.node, &default.node, &mut path)?;
+                Some((bad, literal_at(source, default.pos, &default.node, &path)))
             });
         let root = match operation.ty {
             OperationType::Query => "Query",
@@ -104,6 +105,7 @@ impl Inputs {
         let mut walk = Walk {
             inputs: self,
             document,
+            source,
             fragments: HashSet::new(),
         };
         let (bad, pos) =
@@ -175,12 +177,14 @@ impl Inputs {
 struct Walk<'a> {
     inputs: &'a Inputs,
     document: &'a ExecutableDocument,
+    /// The text `document` was parsed from.
+    source: &'a str,
     fragments: HashSet<&'a str>,
 }
 
 impl<'a> Walk<'a> {
     /// The first `Int` literal past 32 bits among the arguments of `set`, selected on the
-    /// type named `parent`, and where its argument is.
+    /// type named `parent`, and where it is.
     fn selection_set(&mut self, parent: &str, set: &'a SelectionSet) -> Option<(Number, Pos)> {
         set.items
             .iter()
@@ -199,8 +203,9 @@ impl<'a> Walk<'a> {
                             .clone()
                             .into_const_with(|_| Ok::<_, ()>(Value::Null))
                             .ok()?;
-                        let bad = self.inputs.find(ty, &literal, &mut String::new())?;
-                        Some((bad, value.pos))
+                        let mut path = String::new();
+                        let bad = self.inputs.find(ty, &literal, &mut path)?;
+                        Some((bad, literal_at(self.source, value.pos, &literal, &path)))
                     });
                     argument
                         .or_else(|| self.selection_set(&definition.ty, &field.selection_set.node))
@@ -226,6 +231,112 @@ impl<'a> Walk<'a> {
                 }
             })
     }
+}
+
+/// Where the number at `path` in `value`, a literal written in `source` from `start`, is
+/// written: async-graphql locates only the whole literal. Its numbers are written in the order
+/// `value` holds them (objects and lists keep their order), so the one at `path` is the
+/// number token of that rank from `start`. `start` when it cannot be found.
+fn literal_at(source: &str, start: Pos, value: &Value, path: &str) -> Pos {
+    let mut rank = 0;
+    if !numbers_before(value, path, &mut String::new(), &mut rank) {
+        return start;
+    }
+    number_token(source, start, rank).unwrap_or(start)
+}
+
+/// Whether the number at `path` is in `value` (at `at`), counting in `rank` the numbers before
+/// it.
+fn numbers_before(value: &Value, path: &str, at: &mut String, rank: &mut usize) -> bool {
+    let len = at.len();
+    let found = match value {
+        Value::Number(_) if at == path => true,
+        Value::Number(_) => {
+            *rank += 1;
+            false
+        }
+        Value::List(values) => values.iter().enumerate().any(|(index, value)| {
+            at.truncate(len);
+            at.push_str(&format!("[{index}]"));
+            numbers_before(value, path, at, rank)
+        }),
+        Value::Object(fields) => fields.iter().any(|(key, value)| {
+            at.truncate(len);
+            at.push_str(&format!(".{key}"));
+            numbers_before(value, path, at, rank)
+        }),
+        _ => false,
+    };
+    at.truncate(len);
+    found
+}
+
+/// Where the number token of `rank` (0 the first) at or after `start` in `source` begins,
+/// skipping strings, block strings, comments and names (GraphQL's lexical grammar).
+fn number_token(source: &str, start: Pos, mut rank: usize) -> Option<Pos> {
+    let line_start: usize = source
+        .split_inclusive('\n')
+        .take(start.line.checked_sub(1)?)
+        .map(str::len)
+        .sum();
+    let (offset, _) = source
+        .get(line_start..)?
+        .char_indices()
+        .nth(start.column.checked_sub(1)?)?;
+    let text: Vec<char> = source.get(line_start + offset..)?.chars().collect();
+    let at = |i: usize| text.get(i).copied().unwrap_or_default();
+    let mut i = 0;
+    while i < text.len() {
+        let c = text[i];
+        let begin = i;
+        i += 1;
+        if c == '#' {
+            while i < text.len() && !matches!(text[i], '\n' | '\r') {
+                i += 1;
+            }
+        } else if c == '"' && at(i) == '"' && at(i + 1) == '"' {
+            i += 2;
+            while i < text.len() && !(at(i) == '"' && at(i + 1) == '"' && at(i + 2) == '"') {
+                i += if at(i) == '\\' && at(i + 1) == '"' {
+                    2
+                } else {
+                    1
+                };
+            }
+            i += 3;
+        } else if c == '"' {
+            while i < text.len() && !matches!(text[i], '"' | '\n') {
+                i += if text[i] == '\\' { 2 } else { 1 };
+            }
+            i += 1;
+        } else if c == '_' || c.is_ascii_alphabetic() {
+            while at(i) == '_' || at(i).is_ascii_alphanumeric() {
+                i += 1;
+            }
+        } else if c == '-' || c.is_ascii_digit() {
+            while at(i).is_ascii_alphanumeric()
+                || at(i) == '.'
+                || (matches!(at(i), '+' | '-') && matches!(at(i - 1), 'e' | 'E'))
+            {
+                i += 1;
+            }
+            if rank == 0 {
+                let before = &text[..begin];
+                return Some(match before.iter().rposition(|&c| c == '\n') {
+                    Some(newline) => Pos {
+                        line: start.line + before.iter().filter(|&&c| c == '\n').count(),
+                        column: begin - newline,
+                    },
+                    None => Pos {
+                        line: start.line,
+                        column: start.column + begin,
+                    },
+                });
+            }
+            rank -= 1;
+        }
+    }
+    None
 }
 
 /// Whether `number` is an integer past 32 bits.

@@ -92,7 +92,9 @@ impl Documents {
             let document = request.parsed_query().ok()?.clone();
             let operation = request.operation_name.as_deref();
             let plan = Plan::new(&self.types, &document, operation);
-            let wide = self.inputs.wide_literal(&document, operation);
+            let wide = self
+                .inputs
+                .wide_literal(&document, operation, &request.query);
             let parsed = Arc::new(Parsed {
                 document,
                 plan: plan.map(Arc::new),

@@ -187,7 +187,7 @@ async fn states_are_updated_and_archived_and_teams_unarchived(linear: asym::Line
 
 /// What a team's triage answers: whether it is on, its triage state, its states by type.
 const TRIAGE: &str = "query($id: String!) { team(id: $id) { triageEnabled
-    triageIssueState { id name type } states { nodes { id type } } } }";
+    triageIssueState { id name type color description } states { nodes { id type } } } }";
 
 #[asym::clone("linear", seed = "basic")]
 async fn triage_switched_on_gives_a_team_its_triage_state(linear: asym::Linear) {
@@ -204,6 +204,11 @@ async fn triage_switched_on_gives_a_team_its_triage_state(linear: asym::Linear) 
     assert_eq!(
         (&state["name"], &state["type"]),
         (&json!("Triage"), &json!("triage"))
+    );
+    // Its colour and description as Linear's own Triage state has them.
+    assert_eq!(
+        (&state["color"], &state["description"]),
+        (&json!("#FC7840"), &json!("Issue needs to be triaged"))
     );
     let triage_states = |team: &Value| {
         team["states"]["nodes"]
