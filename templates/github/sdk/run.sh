@@ -6,16 +6,19 @@
 # either suite fails.
 #
 #   templates/github/sdk/run.sh
+#
+# The scenarios use the clone's admin surface (check.{py,mjs}'s `admin`, through the
+# ASYM_ADMIN_URL and ASYM_ADMIN_SECRET sdk_spin exports) only for set-up GitHub does outside
+# its API: rate limits switched on.
 source "$(dirname "$0")/../../../scripts/sdk-lib.sh"
 sdk_pip "PyGithub${PYGITHUB_VERSION:+==$PYGITHUB_VERSION}"
 sdk_npm @octokit/rest "@octokit/rest${OCTOKIT_VERSION:+@$OCTOKIT_VERSION}"
 
-# A fresh clone: its base URL, the three tokens and its admin secret exported (the scenarios
-# use the admin surface only for set-up GitHub does outside its API: rate limits switched on).
+# A fresh clone: its base URL and the three tokens exported, and its admin surface (sdk_spin
+# keeps an ASYM_ADMIN_URL already set, so the previous clone's is dropped first).
 spin() {
+    unset ASYM_ADMIN_URL
     sdk_spin github GITHUB_API_BASE GITHUB_TOKEN=token GITHUB_REVIEWER_TOKEN=reviewer GITHUB_APP_TOKEN=app
-    GITHUB_ADMIN_SECRET=$(asym admin "$sdk_clone" --secret)
-    export GITHUB_ADMIN_SECRET
 }
 
 status=0

@@ -1,10 +1,11 @@
 // @octokit/rest, unmodified but for its baseUrl, against a GitHub clone.
-// Reads GITHUB_API_BASE, GITHUB_TOKEN, GITHUB_REVIEWER_TOKEN, GITHUB_APP_TOKEN. Every
-// scenario prints `ok <name>`; the first failure exits non-zero.
+// Reads GITHUB_API_BASE, GITHUB_TOKEN, GITHUB_REVIEWER_TOKEN, GITHUB_APP_TOKEN, and
+// ASYM_ADMIN_URL/ASYM_ADMIN_SECRET for check.mjs's `admin` (set-up GitHub does outside its API:
+// rate limits switched on). Every scenario prints `ok <name>`; the first failure exits non-zero.
 import { Octokit } from "@octokit/rest";
 import assert from "node:assert/strict";
 import { createHmac } from "node:crypto";
-import { withReceiver } from "./check.mjs";
+import { admin, withReceiver } from "./check.mjs";
 
 const baseUrl = process.env.GITHUB_API_BASE;
 const owner = new Octokit({ auth: process.env.GITHUB_TOKEN, baseUrl });
@@ -38,6 +39,26 @@ await scenario("users_and_orgs", async () => {
   assert.deepEqual(members.map((m) => m.login), ["octocat", "hubot"]);
   await fails(401, () => new Octokit({ auth: "ghp_bad", baseUrl }).rest.users.getAuthenticated());
   await fails(404, () => reviewer.rest.repos.get({ owner: "octocat", repo: "private-notes" }));
+});
+
+await scenario("installation_is_not_a_user", async () => {
+  const starred = { owner: "acme", repo: "hello-world" };
+  for (const [call, page] of [
+    [() => app.rest.users.getAuthenticated(), "users/users#get-the-authenticated-user"],
+    [() => app.rest.repos.listForAuthenticatedUser(), "repos/repos#list-repositories-for-the-authenticated-user"],
+    [() => app.rest.orgs.listForAuthenticatedUser(), "orgs/orgs#list-organizations-for-the-authenticated-user"],
+    [() => app.rest.repos.createForAuthenticatedUser({ name: "node-bot-repo" }), "repos/repos#create-a-repository-for-the-authenticated-user"],
+    [() => app.rest.activity.starRepoForAuthenticatedUser(starred), "activity/starring#star-a-repository-for-the-authenticated-user"],
+    [() => app.rest.activity.checkRepoIsStarredByAuthenticatedUser(starred), "activity/starring#check-if-a-repository-is-starred-by-the-authenticated-user"],
+  ]) {
+    const err = await fails(403, call);
+    assert.deepEqual(err.response.data, {
+      message: "Resource not accessible by integration",
+      documentation_url: `https://docs.github.com/rest/${page}`,
+      status: "403",
+    });
+  }
+  assert.equal((await app.rest.users.getById({ account_id: 2 })).data.login, "hubot");
 });
 
 await scenario("repositories", async () => {
@@ -664,13 +685,6 @@ await scenario("lookups_by_id_and_anonymous", async () => {
   const refused = await fails(401, () => anonymous.rest.users.getAuthenticated());
   assert.equal(refused.response.data.message, "Requires authentication");
 });
-
-// The clone's admin surface, for set-up GitHub does outside its API.
-async function admin(method, path, body) {
-  const headers = { "X-Asym-Admin-Secret": process.env.GITHUB_ADMIN_SECRET, "Content-Type": "application/json" };
-  const reply = await fetch(`${baseUrl}/api/admin/${path}`, { method, headers, body: JSON.stringify(body) });
-  assert.ok(reply.ok, `${method} ${path}: ${reply.status}`);
-}
 
 await scenario("rate_limit_exceeded", async () => {
   await admin("PUT", "rate-limit", { limit: 1 });

@@ -1,7 +1,8 @@
 """PyGithub, unmodified but for its base URL, against a GitHub clone.
 
-Reads GITHUB_API_BASE, GITHUB_TOKEN, GITHUB_REVIEWER_TOKEN, GITHUB_APP_TOKEN. Every
-scenario prints `ok <name>`; the first failure raises and exits non-zero.
+Reads GITHUB_API_BASE, GITHUB_TOKEN, GITHUB_REVIEWER_TOKEN, GITHUB_APP_TOKEN, and
+ASYM_ADMIN_URL/ASYM_ADMIN_SECRET for check.py's `admin` (set-up GitHub does outside its API:
+rate limits switched on). Every scenario prints `ok <name>`; the first failure raises and exits non-zero.
 """
 
 import base64
@@ -13,9 +14,8 @@ import os
 import tempfile
 import threading
 import time
-import urllib.request
 
-from check import Receiver
+from check import Receiver, admin
 from github import (
     Auth,
     BadCredentialsException,
@@ -58,6 +58,22 @@ def users_and_orgs():
     raises(BadCredentialsException, 401, lambda: Github(auth=Auth.Token("ghp_bad"), base_url=BASE).get_user().login)
     raises(UnknownObjectException, 404, lambda: owner.get_repo("acme/nope"))
     raises(UnknownObjectException, 404, lambda: reviewer.get_repo("octocat/private-notes"))
+
+
+@scenario
+def installation_is_not_a_user():
+    bot = app.get_user()
+    for call, page in [
+        (lambda: bot.login, "users/users#get-the-authenticated-user"),
+        (lambda: list(bot.get_repos()), "repos/repos#list-repositories-for-the-authenticated-user"),
+        (lambda: list(bot.get_orgs()), "orgs/orgs#list-organizations-for-the-authenticated-user"),
+        (lambda: bot.create_repo("py-bot-repo"), "repos/repos#create-a-repository-for-the-authenticated-user"),
+        (lambda: list(bot.get_starred()), "activity/starring#list-repositories-starred-by-the-authenticated-user"),
+    ]:
+        err = raises(GithubException, 403, call)
+        assert err.data == {"message": "Resource not accessible by integration",
+                            "documentation_url": f"https://docs.github.com/rest/{page}", "status": "403"}, err.data
+    assert app.get_user_by_id(2).login == "hubot"
 
 
 @scenario
@@ -654,14 +670,6 @@ def bad_input_refused():
         thread.join()
     made = [m.number for m in repo.get_milestones(state="all") if m.title.startswith("py-at-once-")]
     assert len(set(made)) == 5, made
-
-
-def admin(method, path, body):
-    """The clone's admin surface, for set-up GitHub does outside its API."""
-    request = urllib.request.Request(f"{BASE}/api/admin/{path}", json.dumps(body).encode(), method=method)
-    request.add_header("X-Asym-Admin-Secret", os.environ["GITHUB_ADMIN_SECRET"])
-    request.add_header("Content-Type", "application/json")
-    urllib.request.urlopen(request).read()
 
 
 @scenario

@@ -11,7 +11,7 @@ use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
 /// Where GitHub's errors point.
-const DOCS: &str = "https://docs.github.com/rest";
+pub(crate) const DOCS: &str = "https://docs.github.com/rest";
 
 /// A failed request.
 #[derive(Debug)]
@@ -20,6 +20,7 @@ pub(crate) struct ApiError {
     message: Cow<'static, str>,
     errors: Vec<Value>,
     headers: Vec<(HeaderName, String)>,
+    documentation_url: &'static str,
 }
 
 /// What handlers return.
@@ -33,6 +34,7 @@ impl ApiError {
             message: message.into(),
             errors: Vec::new(),
             headers: Vec::new(),
+            documentation_url: DOCS,
         }
     }
 
@@ -54,6 +56,15 @@ impl ApiError {
     /// 403 with `message`.
     pub(crate) fn forbidden(message: impl Into<Cow<'static, str>>) -> Self {
         Self::new(StatusCode::FORBIDDEN, message)
+    }
+
+    /// 403 `Resource not accessible by integration`: a route an installation token may not
+    /// use, pointing at that route's page of GitHub's reference (`documentation_url`).
+    pub(crate) fn integration(documentation_url: &'static str) -> Self {
+        Self {
+            documentation_url,
+            ..Self::forbidden("Resource not accessible by integration")
+        }
     }
 
     /// 409 with `message`.
@@ -114,7 +125,7 @@ impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let mut body = json!({
             "message": self.message,
-            "documentation_url": DOCS,
+            "documentation_url": self.documentation_url,
             "status": self.status.as_u16().to_string(),
         });
         if !self.errors.is_empty() {

@@ -11,7 +11,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::git::{Commit, Entry, Signature};
 use crate::req::{self, Body, Listing, Page, Query, Shape};
 use crate::scope::Scope;
-use crate::viewer::{Caller, Viewer};
+use crate::viewer::{Caller, Person, Viewer};
 use crate::{db, objects, users};
 
 /// What a caller may do in a repository.
@@ -186,14 +186,9 @@ fn clean_name(name: &str) -> String {
 /// `POST /user/repos`.
 pub(crate) async fn create_for_user(
     State(kit): State<Kit>,
-    viewer: Viewer,
+    Person(viewer): Person,
     Raw(bytes): Raw,
 ) -> ApiResult {
-    if viewer.installation {
-        return Err(ApiError::forbidden(
-            "Resource not accessible by integration",
-        ));
-    }
     let body = Body::parse(&bytes)?;
     req::non_null("POST", "/user/repos", &body)?;
     create(&kit, &viewer, viewer.user_id, &body).await
@@ -600,7 +595,11 @@ async fn list(
 }
 
 /// `GET /user/repos`.
-pub(crate) async fn list_mine(State(kit): State<Kit>, viewer: Viewer, query: Query) -> ApiResult {
+pub(crate) async fn list_mine(
+    State(kit): State<Kit>,
+    Person(viewer): Person,
+    query: Query,
+) -> ApiResult {
     list(
         &kit,
         Some(&viewer),

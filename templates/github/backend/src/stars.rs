@@ -13,7 +13,7 @@ use serde_json::{Map, Value, json};
 use crate::error::{ApiError, ApiResult};
 use crate::req::{self, Listing, Page, Query};
 use crate::scope::Scope;
-use crate::viewer::{Caller, Viewer};
+use crate::viewer::{Caller, Person, Viewer};
 use crate::{db, hooks, users};
 
 /// Whether the caller asked for `starred_at` (`application/vnd.github.star+json`).
@@ -88,7 +88,7 @@ async fn starred(
 /// `GET /user/starred`.
 pub(crate) async fn mine(
     State(kit): State<Kit>,
-    viewer: Viewer,
+    Person(viewer): Person,
     headers: HeaderMap,
     query: Query,
 ) -> ApiResult {
@@ -109,25 +109,9 @@ pub(crate) async fn of_user(
     starred(&kit, viewer.as_ref(), user, (&path, &headers, &query)).await
 }
 
-/// The caller of a `/user/starred/{owner}/{repo}` route: a user (an installation token is
-/// refused as GitHub refuses it).
-fn stargazer(scope: &Scope) -> ApiResult<&Viewer> {
-    let viewer = scope
-        .viewer
-        .as_ref()
-        .ok_or_else(ApiError::requires_authentication)?;
-    if viewer.installation {
-        return Err(ApiError::forbidden(
-            "Resource not accessible by integration",
-        ));
-    }
-    Ok(viewer)
-}
-
 /// `GET /user/starred/{owner}/{repo}`: 204 when the caller starred it, 404 otherwise.
-pub(crate) async fn check(scope: Scope) -> ApiResult {
+pub(crate) async fn check(Person(viewer): Person, scope: Scope) -> ApiResult {
     const SQL: &str = "SELECT 1 FROM stars WHERE repo_id = $1 AND user_id = $2";
-    let viewer = stargazer(&scope)?;
     let (client, repo) = scope.open().await?;
     db::found(&client, SQL, &[&repo.id, &viewer.user_id]).await?;
     Ok(req::no_content())
@@ -135,10 +119,9 @@ pub(crate) async fn check(scope: Scope) -> ApiResult {
 
 /// `PUT /user/starred/{owner}/{repo}`: 204 (also when already starred); a new star is
 /// announced as `star` `created` and `watch` `started`.
-pub(crate) async fn star(scope: Scope) -> ApiResult {
+pub(crate) async fn star(Person(viewer): Person, scope: Scope) -> ApiResult {
     const SQL: &str = "INSERT INTO stars (repo_id, user_id) VALUES ($1, $2) ON CONFLICT DO NOTHING
                        RETURNING gh_ts(starred_at)";
-    let viewer = stargazer(&scope)?;
     let (mut client, repo) = scope.open().await?;
     let tx = client.transaction().await?;
     let mut woke = false;
@@ -154,9 +137,8 @@ pub(crate) async fn star(scope: Scope) -> ApiResult {
 
 /// `DELETE /user/starred/{owner}/{repo}`: 204 (also when it was not starred); a removed star
 /// is announced as `star` `deleted`.
-pub(crate) async fn unstar(scope: Scope) -> ApiResult {
+pub(crate) async fn unstar(Person(viewer): Person, scope: Scope) -> ApiResult {
     const SQL: &str = "DELETE FROM stars WHERE repo_id = $1 AND user_id = $2 RETURNING 1";
-    let viewer = stargazer(&scope)?;
     let (mut client, repo) = scope.open().await?;
     let tx = client.transaction().await?;
     let mut woke = false;

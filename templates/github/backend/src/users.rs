@@ -9,7 +9,7 @@ use axum::extract::{Path, State};
 use crate::db;
 use crate::error::{ApiError, ApiResult};
 use crate::req::{self, Listing, Page, Query};
-use crate::viewer::{Caller, Viewer};
+use crate::viewer::{Caller, Person, Viewer};
 
 /// An account by login (case-insensitive): (id, type).
 pub(crate) async fn find(
@@ -55,7 +55,7 @@ pub(crate) async fn role(
 }
 
 /// `GET /user`.
-pub(crate) async fn me(State(kit): State<Kit>, viewer: Viewer) -> ApiResult {
+pub(crate) async fn me(State(kit): State<Kit>, Person(viewer): Person) -> ApiResult {
     const SQL: &str = "SELECT gh_user_full(u, $2, true)::text FROM users u WHERE u.id = $1";
     let client = kit.db().await?;
     Ok(req::ok(
@@ -90,7 +90,11 @@ async fn full(kit: &Kit, sql: &str, key: &(dyn ToSql + Sync)) -> ApiResult {
 }
 
 /// `GET /user/orgs`.
-pub(crate) async fn my_orgs(State(kit): State<Kit>, viewer: Viewer, query: Query) -> ApiResult {
+pub(crate) async fn my_orgs(
+    State(kit): State<Kit>,
+    Person(viewer): Person,
+    query: Query,
+) -> ApiResult {
     let client = kit.db().await?;
     req::list(
         &client,

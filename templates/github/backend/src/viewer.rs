@@ -1,7 +1,7 @@
 //! The authenticated caller and what it may do.
 
 use asym_kit::credentials::Principal;
-use axum::extract::FromRequestParts;
+use axum::extract::{FromRequestParts, MatchedPath};
 use axum::http::request::Parts;
 
 use crate::error::ApiError;
@@ -43,6 +43,83 @@ impl Viewer {
     }
 }
 
+/// The caller of a route that acts as the authenticated user (`/user`, `/user/repos`, …): a
+/// person's token. An installation token is refused there with 403 `Resource not accessible
+/// by integration` and the route's `documentation_url`, as GitHub answers (its description
+/// marks these routes `enabledForGitHubApps: false`).
+#[derive(Debug, Clone)]
+pub(crate) struct Person(pub(crate) Viewer);
+
+/// The routes [`Person`] guards, by method and routed path, with the reference page GitHub's
+/// refusal names.
+const USER_ONLY: [(&str, &str, &str); 8] = [
+    (
+        "GET",
+        "/user",
+        "https://docs.github.com/rest/users/users#get-the-authenticated-user",
+    ),
+    (
+        "GET",
+        "/user/orgs",
+        "https://docs.github.com/rest/orgs/orgs#list-organizations-for-the-authenticated-user",
+    ),
+    (
+        "GET",
+        "/user/repos",
+        "https://docs.github.com/rest/repos/repos#list-repositories-for-the-authenticated-user",
+    ),
+    (
+        "POST",
+        "/user/repos",
+        "https://docs.github.com/rest/repos/repos#create-a-repository-for-the-authenticated-user",
+    ),
+    (
+        "GET",
+        "/user/starred",
+        "https://docs.github.com/rest/activity/starring#list-repositories-starred-by-the-authenticated-user",
+    ),
+    (
+        "GET",
+        "/user/starred/{owner}/{repo}",
+        "https://docs.github.com/rest/activity/starring#check-if-a-repository-is-starred-by-the-authenticated-user",
+    ),
+    (
+        "PUT",
+        "/user/starred/{owner}/{repo}",
+        "https://docs.github.com/rest/activity/starring#star-a-repository-for-the-authenticated-user",
+    ),
+    (
+        "DELETE",
+        "/user/starred/{owner}/{repo}",
+        "https://docs.github.com/rest/activity/starring#unstar-a-repository-for-the-authenticated-user",
+    ),
+];
+
+/// The reference page of the user-only route `method` `path`, if it is one.
+fn user_only(method: &str, path: &str) -> Option<&'static str> {
+    USER_ONLY
+        .iter()
+        .find(|(m, p, _)| *m == method && *p == path)
+        .map(|(_, _, docs)| *docs)
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Person {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+        let viewer = Viewer::from_request_parts(parts, state).await?;
+        if viewer.installation {
+            let path = parts
+                .extensions
+                .get::<MatchedPath>()
+                .map(MatchedPath::as_str);
+            let docs = user_only(parts.method.as_str(), path.unwrap_or_default());
+            return Err(ApiError::integration(docs.unwrap_or(crate::error::DOCS)));
+        }
+        Ok(Self(viewer))
+    }
+}
+
 /// The optional caller, as the middleware left it in the request.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Caller(pub(crate) Option<Viewer>);
@@ -68,5 +145,22 @@ impl<S: Send + Sync> FromRequestParts<S> for Caller {
             .get::<Caller>()
             .cloned()
             .unwrap_or_default())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::user_only;
+
+    #[test]
+    fn user_only_routes_name_their_page() {
+        assert_eq!(
+            user_only("PUT", "/user/starred/{owner}/{repo}"),
+            Some(
+                "https://docs.github.com/rest/activity/starring#star-a-repository-for-the-authenticated-user"
+            )
+        );
+        assert_eq!(user_only("GET", "/user/{account_id}"), None);
+        assert_eq!(user_only("POST", "/user"), None);
     }
 }

@@ -70,6 +70,16 @@ pub(crate) async fn not_found(api: &Api, paths: &[&str]) {
     }
 }
 
+/// A connection to the clone's own database, for what the API does not show.
+pub(crate) async fn database(gh: &asym::GitHub) -> asym_kit::tokio_postgres::Client {
+    let (db, connection) =
+        asym_kit::tokio_postgres::connect(gh.database_url(), asym_kit::tokio_postgres::NoTls)
+            .await
+            .unwrap();
+    tokio::spawn(connection);
+    db
+}
+
 /// `DELETE path`, without a body.
 pub(crate) async fn delete(api: &Api, path: &str) -> Reply {
     api.send(reqwest::Method::DELETE, path, None).await

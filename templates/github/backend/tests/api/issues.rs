@@ -5,8 +5,8 @@ use reqwest::Method;
 use serde_json::{Value, json};
 
 use crate::common::{
-    REPO, api, branch, code, count, delete, edit_comment, error, fetch, fields, names, not_found,
-    open_pull, reviewer,
+    MAIN_SHA, REPO, api, branch, code, count, delete, edit_comment, error, fetch, fields, names,
+    not_found, open_pull, reviewer,
 };
 
 fn numbers(list: &Value) -> Vec<i64> {
@@ -544,6 +544,67 @@ async fn an_issue_timeline(gh: asym::GitHub) {
     not_found(&crate::common::anonymous(&gh), &[hidden]).await;
 }
 
+#[asym::clone("github", seed = "acme-corp")]
+async fn reactions_go_with_what_they_are_on(gh: asym::GitHub) {
+    let api = api(&gh);
+    let issue = api
+        .post(&format!("{REPO}/issues"), &json!({ "title": "doomed" }))
+        .await
+        .expect(201);
+    let line = json!({ "body": "c", "path": "README.md", "line": 1 });
+    let mut comments = Vec::new();
+    for (subject, on) in [
+        (
+            "comment",
+            format!("{REPO}/issues/{}/comments", issue["number"]),
+        ),
+        ("review_comment", format!("{REPO}/pulls/3/comments")),
+        (
+            "commit_comment",
+            format!("{REPO}/commits/{MAIN_SHA}/comments"),
+        ),
+    ] {
+        let made = api.post(&on, &line).await.expect(201);
+        let path = made["url"].as_str().unwrap().replace(gh.api_url(), "");
+        comments.push((subject, made["id"].as_i64().unwrap(), path));
+    }
+    let mut subjects = comments.clone();
+    subjects.push((
+        "issue",
+        issue["id"].as_i64().unwrap(),
+        format!("{REPO}/issues/{}", issue["number"]),
+    ));
+    for (_, _, path) in &subjects {
+        for content in ["heart", "rocket"] {
+            api.post(&format!("{path}/reactions"), &json!({ "content": content }))
+                .await
+                .expect(201);
+        }
+    }
+    let db = crate::common::database(&gh).await;
+    for (subject, id, path) in &comments {
+        assert_eq!(reactions_on(&db, subject, *id).await, 2, "{subject}");
+        delete(&api, path).await.expect(204);
+        assert_eq!(reactions_on(&db, subject, *id).await, 0, "{subject} {path}");
+    }
+    // The issue's go with its repository.
+    assert_eq!(
+        reactions_on(&db, "issue", issue["id"].as_i64().unwrap()).await,
+        2
+    );
+    delete(&api, REPO).await.expect(204);
+    assert_eq!(
+        reactions_on(&db, "issue", issue["id"].as_i64().unwrap()).await,
+        0
+    );
+}
+
+/// How many reactions the database holds on `subject` `id`.
+async fn reactions_on(db: &asym_kit::tokio_postgres::Client, subject: &str, id: i64) -> i64 {
+    const SQL: &str = "SELECT count(*) FROM reactions WHERE subject = $1 AND subject_id = $2";
+    db.query_one(SQL, &[&subject, &id]).await.unwrap().get(0)
+}
+
 #[asym::clone("github", seed = "basic")]
 async fn a_number_rewound_under_a_kept_issue_is_not_taken_again(gh: asym::GitHub) {
     let api = api(&gh);
@@ -553,11 +614,7 @@ async fn a_number_rewound_under_a_kept_issue_is_not_taken_again(gh: asym::GitHub
         .expect(201);
     // What a reset landing between a create's number and its insert leaves: the counter
     // rewound under an issue written after the reset (a 503 on the next create, before).
-    let (db, connection) =
-        asym_kit::tokio_postgres::connect(gh.database_url(), asym_kit::tokio_postgres::NoTls)
-            .await
-            .unwrap();
-    tokio::spawn(connection);
+    let db = crate::common::database(&gh).await;
     let rewind =
         "UPDATE repos SET next_number = next_number - 1 WHERE full_name = 'acme/hello-world'";
     db.execute(rewind, &[]).await.unwrap();

@@ -457,6 +457,75 @@ async fn an_installation_lists_its_repositories(gh: asym::GitHub) {
 }
 
 #[asym::clone("github", seed = "basic")]
+async fn an_installation_may_not_act_as_a_user(gh: asym::GitHub) {
+    use reqwest::Method;
+    let app = app(&gh);
+    let body = json!({ "name": "bot-repo" });
+    for (method, path, page) in [
+        (
+            Method::GET,
+            "/user",
+            "users/users#get-the-authenticated-user",
+        ),
+        (
+            Method::GET,
+            "/user/orgs",
+            "orgs/orgs#list-organizations-for-the-authenticated-user",
+        ),
+        (
+            Method::GET,
+            "/user/repos",
+            "repos/repos#list-repositories-for-the-authenticated-user",
+        ),
+        (
+            Method::POST,
+            "/user/repos",
+            "repos/repos#create-a-repository-for-the-authenticated-user",
+        ),
+        (
+            Method::GET,
+            "/user/starred",
+            "activity/starring#list-repositories-starred-by-the-authenticated-user",
+        ),
+        (
+            Method::GET,
+            "/user/starred/acme/hello-world",
+            "activity/starring#check-if-a-repository-is-starred-by-the-authenticated-user",
+        ),
+        (
+            Method::PUT,
+            "/user/starred/acme/hello-world",
+            "activity/starring#star-a-repository-for-the-authenticated-user",
+        ),
+        (
+            Method::DELETE,
+            "/user/starred/acme/hello-world",
+            "activity/starring#unstar-a-repository-for-the-authenticated-user",
+        ),
+    ] {
+        let answer = app
+            .send(method.clone(), path, Some(&body))
+            .await
+            .expect(403);
+        assert_eq!(
+            answer,
+            json!({
+                "message": "Resource not accessible by integration",
+                "documentation_url": format!("https://docs.github.com/rest/{page}"),
+                "status": "403",
+            }),
+            "{method} {path}"
+        );
+    }
+    // Nothing was starred; the routes that read no caller still serve the app.
+    assert_eq!(
+        fetch(&app, "/repos/acme/hello-world").await["stargazers_count"],
+        0
+    );
+    assert_eq!(fetch(&app, "/user/2").await["login"], "hubot");
+}
+
+#[asym::clone("github", seed = "basic")]
 async fn organization_memberships(gh: asym::GitHub) {
     let api = api(&gh);
     let hubot = fetch(&api, "/orgs/acme/memberships/hubot").await;
