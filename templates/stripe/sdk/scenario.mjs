@@ -763,6 +763,41 @@ await check('creditNotes: a refund after payment, voidCreditNote, listLineItems'
 });
 
 // The clone's admin surface, for set-up Stripe does outside its API: rate limits switched on.
+await check('tiered prices: graduated and volume tiers, expand tiers, billed tier by tier', async () => {
+  const tiers = [{ up_to: 5, unit_amount: 1000, flat_amount: 500 }, { up_to: 10, unit_amount_decimal: '800' },
+    { up_to: 'inf', unit_amount_decimal: '3.6' }];
+  const price = await stripe.prices.create({
+    product: 'prod_SEEDpro000001', currency: 'usd', recurring: { interval: 'month' },
+    billing_scheme: 'tiered', tiers_mode: 'graduated', tiers,
+  });
+  assert.deepEqual([price.billing_scheme, price.tiers_mode, price.unit_amount, price.tiers],
+    ['tiered', 'graduated', null, undefined]);
+  const shown = await stripe.prices.retrieve(price.id, { expand: ['tiers'] });
+  assert.deepEqual(shown.tiers.map((t) => t.up_to), [5, 10, null]);
+  const customer = await stripe.customers.create({
+    email: 'tiers-node@example.com', payment_method: 'pm_card_visa', invoice_settings: { default_payment_method: 'pm_card_visa' },
+  });
+  const preview = await stripe.invoices.createPreview({
+    customer: customer.id, subscription_details: { items: [{ price: price.id, quantity: 12 }] },
+  });
+  const sub = await stripe.subscriptions.create({
+    customer: customer.id, items: [{ price: price.id, quantity: 12 }], expand: ['latest_invoice'],
+  });
+  const lines = sub.latest_invoice.lines.data;
+  assert.deepEqual(lines.map((l) => l.amount), [5000, 500, 4000, 7]);
+  assert.equal(lines[1].description, 'Asym Pro (Tier 1 at $5.00 / month)');
+  assert.deepEqual([preview.amount_due, sub.latest_invoice.amount_due], [9507, 9507]);
+  const volume = await stripe.prices.create({
+    product: 'prod_SEEDshirt0001', currency: 'usd', billing_scheme: 'tiered', tiers_mode: 'volume', tiers,
+  });
+  const item = await stripe.invoiceItems.create({ customer: customer.id, price: volume.id, quantity: 7 });
+  assert.deepEqual([item.amount, item.unit_amount], [5600, null]);
+  await assert.rejects(stripe.prices.create({
+    product: 'prod_SEEDpro000001', currency: 'usd', billing_scheme: 'tiered', tiers_mode: 'volume',
+    tiers: [{ up_to: 5, unit_amount: 100 }],
+  }), (err) => err.statusCode === 400 && err.param === 'tiers[0][up_to]');
+});
+
 await check("StripeRateLimitError when the clone's rate limits are on", async () => {
   await admin('POST', 'rate-limit', { enabled: true, writes: 1, reads: 1000 });
   try {

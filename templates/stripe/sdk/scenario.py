@@ -859,6 +859,38 @@ def credit_notes():
     refused("invoice", stripe.CreditNote.create, invoice=stripe.Invoice.create(customer=customer.id).id, amount=100)
 
 
+def tiered_prices():
+    # Graduated tiers: each tier bills its own units (and its flat amount), shown under expand=["tiers"].
+    tiers = [{"up_to": 5, "unit_amount": 1000, "flat_amount": 500}, {"up_to": 10, "unit_amount_decimal": "800"},
+             {"up_to": "inf", "unit_amount_decimal": "3.6"}]
+    price = stripe.Price.create(product="prod_SEEDpro000001", currency="usd", recurring={"interval": "month"},
+                                billing_scheme="tiered", tiers_mode="graduated", tiers=tiers)
+    assert (price.billing_scheme, price.tiers_mode, price.unit_amount) == ("tiered", "graduated", None), price
+    assert "tiers" not in price, price
+    shown = stripe.Price.retrieve(price.id, expand=["tiers"])
+    assert [t.up_to for t in shown.tiers] == [5, 10, None], shown.tiers
+    assert str(shown.tiers[2].unit_amount_decimal) == "3.6", shown.tiers[2]
+    customer = stripe.Customer.create(email="tiers-py@example.com", payment_method="pm_card_visa",
+                                      invoice_settings={"default_payment_method": "pm_card_visa"})
+    preview = stripe.Invoice.create_preview(customer=customer.id,
+                                            subscription_details={"items": [{"price": price.id, "quantity": 12}]})
+    sub = stripe.Subscription.create(customer=customer.id, items=[{"price": price.id, "quantity": 12}],
+                                     expand=["latest_invoice"])
+    lines = sub.latest_invoice.lines.data
+    assert [l.amount for l in lines] == [5000, 500, 4000, 7], lines
+    assert lines[3].description == "2 × Asym Pro (Tier 3 at $0.036 / month)", lines[3].description
+    assert preview.amount_due == sub.latest_invoice.amount_due == 9507, preview.amount_due
+    # Volume tiers: every unit at the tier the quantity reaches.
+    volume = stripe.Price.create(product="prod_SEEDshirt0001", currency="usd", billing_scheme="tiered",
+                                 tiers_mode="volume", tiers=tiers)
+    item = stripe.InvoiceItem.create(customer=customer.id, price=volume.id, quantity=7)
+    assert (item.amount, item.unit_amount) == (5600, None), item
+    refused("tiers_mode", stripe.Price.create, product="prod_SEEDpro000001", currency="usd",
+            billing_scheme="tiered", tiers=tiers)
+    refused("tiers[1][up_to]", stripe.Price.create, product="prod_SEEDpro000001", currency="usd",
+            billing_scheme="tiered", tiers_mode="volume", tiers=[{"up_to": 5}, {"up_to": 10}])
+
+
 def rate_limited():
     # One write a second: of three creates sent at once, one at least raises RateLimitError.
     admin("POST", "rate-limit", {"enabled": True, "writes": 1, "reads": 1000})
@@ -918,6 +950,7 @@ scenarios = [("customer → payment method → payment intent → refund", custo
               portal_configurations),
              ("add_invoice_items: a set-up fee on a subscription's first invoice", added_invoice_items),
              ("CreditNote: before and after payment, list, lines", credit_notes),
+             ("tiered prices: graduated and volume tiers, expand tiers, billed tier by tier", tiered_prices),
              ("RateLimitError when the clone's rate limits are on", rate_limited)]
 for name, fn in scenarios:
     check(name, fn)

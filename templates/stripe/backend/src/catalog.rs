@@ -8,6 +8,7 @@ use crate::dispatch::routes;
 use crate::error::{ApiError, ApiResult};
 use crate::kinds::{PRICE, PRODUCT};
 use crate::model::price::new_price;
+use crate::model::tiers;
 use crate::params::{Params, Takes, apply_metadata, string_at};
 use crate::shapes::ITEM_RECURRING;
 use asym_kit::Kit;
@@ -107,12 +108,12 @@ const PRICE_CREATE: Takes = Takes {
     serves: &[&[
         "currency", "unit_amount", "unit_amount_decimal", "product", "product_data", "recurring",
         "lookup_key", "transfer_lookup_key", "nickname", "metadata", "active", "tax_behavior",
-        "billing_scheme",
+        "billing_scheme", "tiers", "tiers_mode",
     ]],
-    refuses: &[&[
-        "currency_options", "custom_unit_amount", "tiers", "tiers_mode", "transform_quantity",
-    ]],
-    nested: &[("product_data", &PRODUCT_DATA), ("recurring", &RECURRING)],
+    refuses: &[&["currency_options", "custom_unit_amount", "transform_quantity"]],
+    nested: &[
+        ("product_data", &PRODUCT_DATA), ("recurring", &RECURRING), ("tiers", &tiers::TIER),
+    ],
 };
 
 /// A product's text fields: set from their parameters, emptied by an empty one.

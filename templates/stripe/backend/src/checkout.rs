@@ -3,7 +3,6 @@
 use axum::Router;
 use serde_json::{Map, Value, json};
 
-use crate::bounds::line_amount;
 use crate::cx::{Cx, allow_paging};
 use crate::dispatch::routes;
 use crate::error::{ApiError, ApiResult};
@@ -276,10 +275,10 @@ async fn line_item(
         .await?
         .unwrap_or_default();
     tax::check_behavior(&price, &rates)?;
-    let unit = price["unit_amount"].as_i64().unwrap_or(0);
     // A session pays its total in one payment: a line above Stripe's largest is refused
     // rather than overflowing.
-    let subtotal = line_amount(unit, quantity, &format!("{param}[quantity]"))?;
+    let subtotal =
+        crate::model::tiers::line_total(&price, quantity, &format!("{param}[quantity]"))?;
     let (inclusive, exclusive) = tax::on_amount(&rates, subtotal);
     let description = match cx
         .get_any(price["product"].as_str().unwrap_or_default())

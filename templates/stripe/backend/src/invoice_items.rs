@@ -12,9 +12,9 @@ use crate::invoices::{for_customer, push_item_line};
 use crate::kinds::{INVOICE, INVOICE_ITEM, PRICE};
 use crate::model::intent::currency;
 use crate::model::invoice::{item_line, total};
-use crate::model::invoice_item::{Billed, invoice_item};
+use crate::model::invoice_item::{Billed, invoice_item, tiered_unit};
 use crate::model::subscription::quantity_at;
-use crate::model::tax;
+use crate::model::{tax, tiers};
 use crate::params::{Nested, Params, Takes, apply_metadata, string_at};
 use asym_kit::Kit;
 
@@ -90,13 +90,17 @@ pub(crate) async fn create_invoice_item(cx: &mut Cx<'_>) -> ApiResult {
     let rates = tax::rates(cx, params.get("tax_rates"), "tax_rates").await?;
     tax::check_behavior(&price, rates.as_deref().unwrap_or_default())?;
     let (id, seq) = cx.new_id("ii_").await?;
+    let amount = match &price {
+        Value::Null => line_amount(unit, quantity, "quantity")?,
+        price => tiers::line_total(price, quantity, "quantity")?,
+    };
     let billed = Billed {
         customer: &customer,
         price,
         currency: json!(currency),
         unit,
         quantity,
-        amount: line_amount(unit, quantity, "quantity")?,
+        amount,
         tax_rates: rates.unwrap_or_default(),
         subscription: Value::Null,
     };
@@ -229,6 +233,11 @@ pub(crate) async fn update_invoice_item(cx: &mut Cx<'_>, id: &str) -> ApiResult 
     item["unit_amount"] = json!(unit);
     item["unit_amount_decimal"] = json!(unit.to_string());
     item["amount"] = json!(line_amount(unit, quantity, "quantity")?);
+    if given_unit(&params, quantity)?.is_none() && tiers::tiers_of(&item["price"]).is_some() {
+        let amount = tiers::line_total(&item["price"], quantity, "quantity")?;
+        tiered_unit(&mut item, amount, quantity);
+        item["amount"] = json!(amount);
+    }
     apply_terms(&mut item, &params)?;
     if let Some(rates) = tax::rates(cx, params.get("tax_rates"), "tax_rates").await? {
         item["tax_rates"] = json!(rates);

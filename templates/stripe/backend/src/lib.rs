@@ -171,6 +171,7 @@ pub(crate) async fn virtual_field(
                 serde_json::json!({ currency: balance })
             })
         }
+        ("price", "tiers") => Some(model::tiers::expanded(object)),
         ("checkout.session", "line_items") => Some(checkout::line_items_value(object)),
         _ => None,
     })

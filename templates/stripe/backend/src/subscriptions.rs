@@ -654,8 +654,8 @@ fn recurring_amount(sub: &Value) -> i64 {
         items
             .iter()
             .map(|i| {
-                i["price"]["unit_amount"].as_i64().unwrap_or(0)
-                    * i["quantity"].as_i64().unwrap_or(1)
+                crate::model::tiers::price_amount(&i["price"], i["quantity"].as_i64().unwrap_or(1))
+                    .unwrap_or(0)
             })
             .sum()
     })

@@ -4,7 +4,6 @@
 
 use serde_json::{Map, Value};
 
-use crate::bounds::line_amount;
 use crate::cx::Cx;
 use crate::error::{ApiError, ApiResult};
 use crate::kinds::{PRICE, PRODUCT};
@@ -106,7 +105,7 @@ async fn pending_item(
     }
     let quantity = quantity_at(spec.get("quantity"), &format!("{at}[quantity]"))?.unwrap_or(1);
     let unit = price["unit_amount"].as_i64().unwrap_or(0);
-    let amount = line_amount(unit, quantity, &format!("{at}[quantity]"))?;
+    let amount = crate::model::tiers::line_total(&price, quantity, &format!("{at}[quantity]"))?;
     let rates = tax::rates(cx, spec.get("tax_rates"), &format!("{at}[tax_rates]")).await?;
     tax::check_behavior(&price, rates.as_deref().unwrap_or_default())?;
     let billed = Billed {

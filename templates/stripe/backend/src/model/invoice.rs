@@ -8,7 +8,7 @@ use crate::ids;
 use crate::kinds::{CUSTOMER, PAYMENT_INTENT};
 use crate::model::closing::{UNCOLLECTIBLE, VOID, close};
 use crate::model::intent::{Attempted, How, attempt, new_intent};
-use crate::model::{customer_balance, discount, proration, tax};
+use crate::model::{customer_balance, discount, proration, tax, tiers};
 
 pub(crate) fn money(amount: i64, currency: &str) -> String {
     let symbol = match currency {
@@ -286,50 +286,119 @@ async fn period_lines(
     items.sort_by_key(|item| std::cmp::Reverse(item["created"].as_i64().unwrap_or(0)));
     for item in items {
         let quantity = item["quantity"].as_i64().unwrap_or(1);
-        let unit = item["price"]["unit_amount"].as_i64().unwrap_or(0);
-        let amount = if trial { 0 } else { unit * quantity };
         let product_name = product_name(cx, &item["price"]).await?;
-        let description = if trial {
-            format!("Trial period for {product_name}")
-        } else {
-            format!(
-                "{quantity} × {product_name} (at {} / {})",
-                money(unit, currency),
-                item["price"]["recurring"]["interval"]
-                    .as_str()
-                    .unwrap_or("month")
-            )
-        };
-        lines.push(with_parent(json!({
-            "id": null,
-            "object": "line_item",
-            "amount": amount,
-            "amount_excluding_tax": amount,
-            "currency": currency,
-            "description": description,
-            "discount_amounts": [],
-            "discountable": true,
-            "discounts": [],
-            "invoice": invoice["id"],
-            "livemode": false,
-            "metadata": item["metadata"],
-            "period": {"end": end, "start": start},
-            "plan": item["plan"],
-            "price": item["price"],
-            "proration": false,
-            "proration_details": {"credited_items": null},
-            "quantity": quantity,
-            "subscription": sub["id"],
-            "subscription_item": item["id"],
-            "subtotal": amount,
-            "tax_amounts": [],
-            "tax_rates": item["tax_rates"],
-            "taxes": [],
-            "type": "subscription",
-            "unit_amount_excluding_tax": unit.to_string(),
-        })));
+        for bill in period_bills(&item["price"], quantity, currency, &product_name, trial) {
+            let Bill {
+                quantity,
+                amount,
+                description,
+                unit,
+            } = bill;
+            lines.push(with_parent(json!({
+                "id": null,
+                "object": "line_item",
+                "amount": amount,
+                "amount_excluding_tax": amount,
+                "currency": currency,
+                "description": description,
+                "discount_amounts": [],
+                "discountable": true,
+                "discounts": [],
+                "invoice": invoice["id"],
+                "livemode": false,
+                "metadata": item["metadata"],
+                "period": {"end": end, "start": start},
+                "plan": item["plan"],
+                "price": item["price"],
+                "proration": false,
+                "proration_details": {"credited_items": null},
+                "quantity": quantity,
+                "subscription": sub["id"],
+                "subscription_item": item["id"],
+                "subtotal": amount,
+                "tax_amounts": [],
+                "tax_rates": item["tax_rates"],
+                "taxes": [],
+                "type": "subscription",
+                "unit_amount_excluding_tax": unit,
+            })));
+        }
     }
     Ok(lines)
+}
+
+/// What one line of a period bills: its quantity, amount, description and
+/// `unit_amount_excluding_tax`.
+struct Bill {
+    quantity: i64,
+    amount: i64,
+    description: String,
+    unit: Value,
+}
+
+/// The lines an item of `price` × `quantity` bills a period: one at its unit amount, at no
+/// charge in a trial; for a tiered price, as Stripe bills them, a line for the units of each
+/// tier reached ("31 × Product (Tier 2 at $0.036 / month)") and one for each such tier's flat
+/// amount ("Product (Tier 1 at $9.00 / month)", quantity 0).
+fn period_bills(
+    price: &Value,
+    quantity: i64,
+    currency: &str,
+    product_name: &str,
+    trial: bool,
+) -> Vec<Bill> {
+    let interval = price["recurring"]["interval"].as_str().unwrap_or("month");
+    let tiered = tiers::tiers_of(price).is_some();
+    let unit = price["unit_amount"].as_i64().unwrap_or(0);
+    if trial {
+        return vec![Bill {
+            quantity,
+            amount: 0,
+            description: format!("Trial period for {product_name}"),
+            unit: if tiered {
+                json!("0")
+            } else {
+                json!(unit.to_string())
+            },
+        }];
+    }
+    if !tiered {
+        return vec![Bill {
+            quantity,
+            amount: unit * quantity,
+            description: format!(
+                "{quantity} × {product_name} (at {} / {interval})",
+                money(unit, currency)
+            ),
+            unit: json!(unit.to_string()),
+        }];
+    }
+    let mut bills = Vec::new();
+    for segment in tiers::segments(price, quantity) {
+        let n = segment.tier;
+        bills.push(Bill {
+            quantity: segment.quantity,
+            amount: segment.units_amount,
+            description: format!(
+                "{} × {product_name} (Tier {n} at {} / {interval})",
+                segment.quantity,
+                segment.unit_money(currency)
+            ),
+            unit: json!(segment.unit_rounded().to_string()),
+        });
+        if let Some(flat) = segment.flat_amount {
+            bills.push(Bill {
+                quantity: 0,
+                amount: flat,
+                description: format!(
+                    "{product_name} (Tier {n} at {} / {interval})",
+                    money(flat, currency)
+                ),
+                unit: Value::Null,
+            });
+        }
+    }
+    bills
 }
 
 /// `line` with its `parent` (from 2025-03-31.basil, beside the older fields it gathers): the

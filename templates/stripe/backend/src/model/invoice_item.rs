@@ -21,7 +21,9 @@ pub(crate) struct Billed<'a> {
 
 /// A pending invoice item of `billed` made at `now` (without its id), for a period of `now`.
 pub(crate) fn invoice_item(billed: Billed<'_>, now: i64) -> Value {
-    json!({
+    let (amount, quantity) = (billed.amount, billed.quantity);
+    let tiered = crate::model::tiers::tiers_of(&billed.price).is_some();
+    let mut item = json!({
         "object": "invoiceitem",
         "amount": billed.amount,
         "currency": billed.currency,
@@ -43,5 +45,16 @@ pub(crate) fn invoice_item(billed: Billed<'_>, now: i64) -> Value {
         "unit_amount": billed.unit,
         "unit_amount_decimal": billed.unit.to_string(),
         "created": now,
-    })
+    });
+    if tiered {
+        tiered_unit(&mut item, amount, quantity);
+    }
+    item
+}
+
+/// An item of a tiered price has no one unit amount: `unit_amount` is `null` and
+/// `unit_amount_decimal` the amount's exact share per unit (the clone's reading).
+pub(crate) fn tiered_unit(item: &mut Value, amount: i64, quantity: i64) {
+    item["unit_amount"] = Value::Null;
+    item["unit_amount_decimal"] = json!(crate::model::proration::unit_decimal(amount, quantity));
 }

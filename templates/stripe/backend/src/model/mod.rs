@@ -21,3 +21,4 @@ pub(crate) mod refund;
 pub(crate) mod setup;
 pub(crate) mod subscription;
 pub(crate) mod tax;
+pub(crate) mod tiers;

@@ -6,6 +6,7 @@ use crate::bounds::{MAX_TRIAL_DAYS, amount_at, at_most, int_within};
 use crate::cx::Cx;
 use crate::error::MAX_AMOUNT;
 use crate::error::{ApiError, ApiResult};
+use crate::model::tiers;
 use crate::params::{at_least, bool_at, int_at, merge_metadata, string_at};
 
 /// Builds and stores a price for `product` from `data` (the create parameters, or
@@ -27,7 +28,9 @@ pub(crate) async fn new_price(
         .filter(|s| !s.is_empty())
         .ok_or_else(|| ApiError::missing(&name("currency")))?
         .to_lowercase();
+    let (scheme, tiers_mode, tiers) = tiers::scheme_of(data, &name)?;
     let unit_amount = match (data.get("unit_amount"), data.get("unit_amount_decimal")) {
+        _ if tiers.is_some() => Some(0),
         (Some(v), _) => amount_at(Some(v), &name("unit_amount"), 0)?,
         (None, Some(Value::String(d))) => Some(decimal_amount(d, &name("unit_amount_decimal"))?),
         _ => None,
@@ -104,7 +107,7 @@ pub(crate) async fn new_price(
         "id": id,
         "object": "price",
         "active": bool_at(data.get("active"), "active")?.unwrap_or(true),
-        "billing_scheme": string_at(data.get("billing_scheme"), "billing_scheme")?.unwrap_or("per_unit"),
+        "billing_scheme": scheme,
         "created": cx.now,
         "currency": currency,
         "custom_unit_amount": null,
@@ -115,12 +118,17 @@ pub(crate) async fn new_price(
         "product": product,
         "recurring": recurring,
         "tax_behavior": string_at(data.get("tax_behavior"), "tax_behavior")?.unwrap_or("unspecified"),
-        "tiers_mode": null,
+        "tiers_mode": tiers_mode,
         "transform_quantity": null,
         "type": if recurring.is_null() { "one_time" } else { "recurring" },
         "unit_amount": unit_amount,
         "unit_amount_decimal": unit_amount.to_string(),
     });
+    if let Some(tiers) = tiers {
+        price["unit_amount"] = Value::Null;
+        price["unit_amount_decimal"] = Value::Null;
+        price[tiers::STORED] = json!(tiers);
+    }
     if let Some(meta) = data.get("metadata") {
         merge_metadata(&mut price, meta)?;
     }

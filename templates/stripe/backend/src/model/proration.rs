@@ -153,7 +153,8 @@ async fn credited(cx: &Cx<'_>, sub: &Value, item: &Value, at: i64) -> ApiResult<
 
 /// What `item` bills a full period.
 fn unit_total(item: &Value) -> i64 {
-    item["price"]["unit_amount"].as_i64().unwrap_or(0) * item["quantity"].as_i64().unwrap_or(1)
+    crate::model::tiers::price_amount(&item["price"], item["quantity"].as_i64().unwrap_or(1))
+        .unwrap_or(0)
 }
 
 /// `amount` for `remaining` seconds of a period of `length`, rounded to the unit (halves
@@ -211,7 +212,7 @@ async fn invoice_item(
 }
 
 /// `amount / quantity` as a decimal string (up to 12 places, as Stripe's decimals).
-fn unit_decimal(amount: i64, quantity: i64) -> String {
+pub(crate) fn unit_decimal(amount: i64, quantity: i64) -> String {
     let quantity = quantity.max(1);
     if amount % quantity == 0 {
         return (amount / quantity).to_string();

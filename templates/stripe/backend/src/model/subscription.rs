@@ -2,7 +2,6 @@
 
 use serde_json::{Map, Value, json};
 
-use crate::bounds::line_amount;
 use crate::clock::add_intervals;
 use crate::cx::Cx;
 use crate::error::{ApiError, ApiResult};
@@ -91,8 +90,12 @@ pub(crate) async fn new_item(
 /// That an item bills at most Stripe's largest amount a period (its price's unit amount times
 /// its quantity), else `amount_too_large` naming `param`, its quantity.
 pub(crate) fn check_line(item: &Value, param: &str) -> ApiResult<()> {
-    let unit = item["price"]["unit_amount"].as_i64().unwrap_or(0);
-    line_amount(unit, item["quantity"].as_i64().unwrap_or(1), param).map(drop)
+    crate::model::tiers::line_total(
+        &item["price"],
+        item["quantity"].as_i64().unwrap_or(1),
+        param,
+    )
+    .map(drop)
 }
 
 /// An item's quantity, `param`: an integer of 0 or more.
@@ -122,7 +125,7 @@ pub(crate) fn plan_of(price: &Value) -> Value {
         "metadata": price["metadata"],
         "nickname": price["nickname"],
         "product": price["product"],
-        "tiers_mode": null,
+        "tiers_mode": price["tiers_mode"],
         "transform_usage": null,
         "trial_period_days": price["recurring"]["trial_period_days"],
         "usage_type": price["recurring"]["usage_type"],

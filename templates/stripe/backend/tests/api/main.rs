@@ -30,6 +30,7 @@ mod prorations;
 mod refunds;
 mod refusals;
 mod taxes;
+mod tiers;
 mod versions;
 
 use std::time::Duration;

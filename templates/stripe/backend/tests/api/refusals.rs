@@ -155,9 +155,9 @@ async fn every_create_and_update_refuses_what_it_does_not_serve_by_name(stripe: 
             vec![
                 ("product", "prod_SEEDpro000001"),
                 ("currency", "usd"),
-                ("tiers_mode", "graduated"),
+                ("transform_quantity[divide_by]", "10"),
             ],
-            "tiers_mode",
+            "transform_quantity",
         ),
         (
             at("/v1/prices", PRO_MONTHLY),
