@@ -764,6 +764,11 @@ await scenario("duplicate_hooks_merged_heads_and_nulls", async () => {
   assert.equal(titled.response.data.message, "Invalid request.\n\nFor 'properties/title', nil is not a string.");
   const named = await fails(422, () => owner.rest.issues.createLabel({ ...repo, name: null }));
   assert.equal(named.response.data.message, "Invalid request.\n\nFor 'properties/name', nil is not a string.");
+  // Inside an object too, the field named by its own name.
+  const author = { name: null, email: "node@example.com" };
+  const tree = (await owner.rest.git.getCommit({ ...repo, commit_sha: merged.data.sha })).data.tree.sha;
+  const unnamed = await fails(422, () => owner.rest.git.createCommit({ ...repo, message: "m", tree, parents: [], author }));
+  assert.equal(unnamed.response.data.message, "Invalid request.\n\nFor 'properties/name', nil is not a string.");
   // Where GitHub documents null (an issue update's body and milestone), it clears.
   const issue = await owner.rest.issues.create({ ...repo, title: "Node nulls", body: "some text" });
   const cleared = await owner.rest.issues.update({ ...repo, issue_number: issue.data.number, body: null, milestone: null });
@@ -785,6 +790,20 @@ await scenario("repository_dispatch", async () => {
   assert.equal(sent.status, 204);
   const payload = await deliveredPayload(hook.data.id, "repository_dispatch", "node-deploy");
   assert.deepEqual([payload.branch, payload.client_payload, payload.sender.login], ["main", { env: "staging" }, "octocat"]);
+  await owner.rest.repos.deleteWebhook({ ...repo, hook_id: hook.data.id });
+});
+
+await scenario("label_webhooks", async () => {
+  const hook = await owner.rest.repos.createWebhook({ ...repo, config: { url: "http://127.0.0.1:9/node-labels", content_type: "json" }, events: ["label"] });
+  await owner.rest.issues.createLabel({ ...repo, name: "node-hooked", color: "00ff00", description: "to sort" });
+  const created = await deliveredPayload(hook.data.id, "label", "created");
+  assert.deepEqual([created.label.name, created.label.description, created.sender.login], ["node-hooked", "to sort", "octocat"]);
+  await owner.rest.issues.updateLabel({ ...repo, name: "node-hooked", new_name: "node-sorted", color: "00ff00", description: "sorted" });
+  const edited = await deliveredPayload(hook.data.id, "label", "edited");
+  assert.deepEqual(edited.changes, { name: { from: "node-hooked" }, description: { from: "to sort" } });
+  await owner.rest.issues.deleteLabel({ ...repo, name: "node-sorted" });
+  const deleted = await deliveredPayload(hook.data.id, "label", "deleted");
+  assert.deepEqual([deleted.label.name, deleted.label.color], ["node-sorted", "00ff00"]);
   await owner.rest.repos.deleteWebhook({ ...repo, hook_id: hook.data.id });
 });
 

@@ -776,6 +776,9 @@ def duplicate_hooks_merged_heads_and_nulls():
     )
     assert err.data["message"] == "Invalid request.\n\nFor 'properties/title', nil is not a string.", err.data
     raises(GithubException, 422, lambda: owner.requester.requestJsonAndCheck("POST", f"{repo.url}/labels", input={"name": None}))
+    # Inside an object too, the field named by its own name.
+    err = raises(GithubException, 422, lambda: repo.create_hook("web", {"url": None, "content_type": "json"}, events=["push"]))
+    assert err.data["message"] == "Invalid request.\n\nFor 'properties/url', nil is not a string.", err.data
     # Where GitHub documents null (an issue update's body and milestone), it clears.
     issue = repo.create_issue("Py nulls", body="some text")
     owner.requester.requestJsonAndCheck("PATCH", issue.url, input={"body": None})
@@ -810,6 +813,23 @@ def repository_dispatch():
         {"env": "staging"},
         "octocat",
     ), payload
+    hook.delete()
+
+
+@scenario
+def label_webhooks():
+    repo = owner.get_repo("acme/hello-world")
+    hook = repo.create_hook("web", {"url": "http://127.0.0.1:9/py-labels", "content_type": "json"}, events=["label"])
+    label = repo.create_label("py-hooked", "00ff00", "to sort")
+    created = delivered_payload(repo, hook.id, "label", "created")
+    assert (created["label"]["name"], created["label"]["description"], created["sender"]["login"]) == (
+        "py-hooked", "to sort", "octocat"), created
+    label.edit("py-sorted", "00ff00", "sorted")
+    edited = delivered_payload(repo, hook.id, "label", "edited")
+    assert edited["changes"] == {"name": {"from": "py-hooked"}, "description": {"from": "to sort"}}, edited
+    label.delete()
+    deleted = delivered_payload(repo, hook.id, "label", "deleted")
+    assert (deleted["label"]["name"], deleted["label"]["color"]) == ("py-sorted", "00ff00"), deleted
     hook.delete()
 
 

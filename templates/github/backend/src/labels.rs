@@ -11,6 +11,7 @@ use serde_json::{Map, Value};
 use crate::changes::Changes;
 use crate::db::{self, Serial};
 use crate::error::{ApiError, ApiResult};
+use crate::hooks;
 use crate::issues::{self, Issue, Numbered};
 use crate::repos::{Access, Repo};
 use crate::req::{self, Body, Listing, Query};
@@ -96,14 +97,15 @@ pub(crate) async fn list(scope: Scope, query: Query) -> ApiResult {
     .await
 }
 
-/// `POST /repos/{owner}/{repo}/labels`.
-pub(crate) async fn create(scope: Scope, _signed_in: Viewer, body: Body) -> ApiResult {
+/// `POST /repos/{owner}/{repo}/labels`: 201, announced as `label` `created`.
+pub(crate) async fn create(scope: Scope, viewer: Viewer, body: Body) -> ApiResult {
     let label = label_name(body.required("name", "Label")?)?;
     let color = color(body.str("color")?.unwrap_or("ededed"))?;
     let description = description(&body)?;
-    let (client, repo) = scope.open().await?;
+    let (mut client, repo) = scope.open().await?;
     repo.require(Access::Write)?;
-    let row = client
+    let tx = client.transaction().await?;
+    let row = tx
         .query_opt(
             "INSERT INTO labels (repo_id, name, color, description) VALUES ($1, $2, $3, $4)
              ON CONFLICT DO NOTHING RETURNING id",
@@ -111,9 +113,35 @@ pub(crate) async fn create(scope: Scope, _signed_in: Viewer, body: Body) -> ApiR
         )
         .await?
         .ok_or_else(|| ApiError::validation("Label", "name", "already_exists"))?;
-    Ok(req::created(
-        label_json(&client, scope.base(), &repo, row.get(0)).await?,
-    ))
+    let made = label_json(&tx, scope.base(), &repo, row.get(0)).await?;
+    let woke = announce(&tx, &scope, &repo, &viewer, ("created", &made), None).await?;
+    scope.commit(tx, woke).await?;
+    Ok(req::created(made))
+}
+
+/// Sends the `label` webhook `action` about `label` (its rendering) to the repository's hooks,
+/// with `changes` for an edit. Returns whether anything was enqueued.
+async fn announce(
+    client: &impl GenericClient,
+    scope: &Scope<impl Sized>,
+    repo: &Repo,
+    viewer: &Viewer,
+    (action, label): (&str, &str),
+    changes: Option<Map<String, Value>>,
+) -> ApiResult<bool> {
+    let mut payload = hooks::payload(action, [("label", label)]);
+    if let Some(changes) = changes {
+        payload.insert("changes".into(), Value::Object(changes));
+    }
+    hooks::emit(
+        client,
+        scope.base(),
+        repo.id,
+        "label",
+        viewer.user_id,
+        payload,
+    )
+    .await
 }
 
 /// `GET /repos/{owner}/{repo}/labels/{name}`.
@@ -123,8 +151,13 @@ pub(crate) async fn get(scope: Scope<String>) -> ApiResult {
     Ok(req::ok(label_json(&client, scope.base(), &repo, id).await?))
 }
 
-/// `PATCH /repos/{owner}/{repo}/labels/{name}` (`new_name`, `color`, `description`).
-pub(crate) async fn update(scope: Scope<String>, _signed_in: Viewer, body: Body) -> ApiResult {
+/// `PATCH /repos/{owner}/{repo}/labels/{name}` (`new_name`, `color`, `description`):
+/// announced as `label` `edited` with `changes` (`name`, `color`, `description`, each
+/// `{from}`, for what changed).
+pub(crate) async fn update(scope: Scope<String>, viewer: Viewer, body: Body) -> ApiResult {
+    const BEFORE: &str = "SELECT id, name, color, description FROM labels
+                          WHERE repo_id = $1 AND lower(name) = lower($2) FOR UPDATE";
+    const AFTER: &str = "SELECT name, color, description FROM labels WHERE id = $1";
     let new_name = body
         .str("new_name")?
         .or(body.str("name")?)
@@ -132,10 +165,12 @@ pub(crate) async fn update(scope: Scope<String>, _signed_in: Viewer, body: Body)
         .transpose()?;
     let description = description(&body)?;
     let color = body.str("color")?.map(color).transpose()?;
-    let (client, repo) = scope.open().await?;
+    let (mut client, repo) = scope.open().await?;
     repo.require(Access::Write)?;
-    let id = find(&client, &repo, &scope.path).await?;
-    let updated = client
+    let tx = client.transaction().await?;
+    let before = db::found(&tx, BEFORE, &[&repo.id, &scope.path]).await?;
+    let id: i64 = before.get(0);
+    let updated = tx
         .execute(
             "UPDATE labels SET name = coalesce($2, name), color = coalesce($3, color),
                  description = CASE WHEN $4 THEN $5 ELSE description END
@@ -153,13 +188,47 @@ pub(crate) async fn update(scope: Scope<String>, _signed_in: Viewer, body: Body)
     if updated == 0 {
         return Err(ApiError::validation("Label", "name", "already_exists"));
     }
-    Ok(req::ok(label_json(&client, scope.base(), &repo, id).await?))
+    let after = tx.query_one(AFTER, &[&id]).await?;
+    let mut changes = Map::new();
+    for (i, key) in [(1, "name"), (2, "color"), (3, "description")] {
+        let from: Option<String> = before.get(i);
+        if from != after.get::<_, Option<String>>(i - 1) {
+            changes.insert(key.into(), serde_json::json!({ "from": from }));
+        }
+    }
+    let label = label_json(&tx, scope.base(), &repo, id).await?;
+    let woke = if changes.is_empty() {
+        false
+    } else {
+        announce(
+            &tx,
+            &scope,
+            &repo,
+            &viewer,
+            ("edited", &label),
+            Some(changes),
+        )
+        .await?
+    };
+    scope.commit(tx, woke).await?;
+    Ok(req::ok(label))
 }
 
-/// `DELETE /repos/{owner}/{repo}/labels/{name}`: 204.
-pub(crate) async fn delete(scope: Scope<String>, _signed_in: Viewer) -> ApiResult {
-    const SQL: &str = "DELETE FROM labels WHERE repo_id = $1 AND lower(name) = lower($2)";
-    delete_one(&scope, SQL, &scope.path).await
+/// `DELETE /repos/{owner}/{repo}/labels/{name}`: 204, announced as `label` `deleted` with
+/// the label as it was.
+pub(crate) async fn delete(scope: Scope<String>, viewer: Viewer) -> ApiResult {
+    const SQL: &str = "DELETE FROM labels l WHERE repo_id = $1 AND lower(name) = lower($2)
+                       RETURNING gh_label(l, $3)::text";
+    let (mut client, repo) = scope.open().await?;
+    repo.require(Access::Write)?;
+    let tx = client.transaction().await?;
+    let url = repo.url(scope.base());
+    let Some(label) = db::first::<String>(&tx, SQL, &[&repo.id, &scope.path, &url]).await? else {
+        return Err(ApiError::not_found());
+    };
+    let woke = announce(&tx, &scope, &repo, &viewer, ("deleted", &label), None).await?;
+    scope.commit(tx, woke).await?;
+    Ok(req::no_content())
 }
 
 /// Deletes the row `sql` matches in the path's repository (`$1`) by `key` (`$2`), with write

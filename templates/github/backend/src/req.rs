@@ -280,7 +280,8 @@ impl<S: Send + Sync> FromRequest<S> for Body {
 }
 
 /// GitHub's 422 for a `null` given for a body field its schema does not let be `null`
-/// (`For 'properties/title', nil is not a string.`) on the route `route` (a matched path,
+/// (`For 'properties/title', nil is not a string.`), or for such a field of an object in the
+/// body (`author.name`, named `properties/name`), on the route `route` (a matched path,
 /// parameters in braces), as [`crate::non_null::FIELDS`] lists them. A field GitHub
 /// documents as nullable (an issue update's `title`, `body`, `milestone`) is not listed.
 /// A handler that reads its body itself (`Raw`) calls it with its own route.
@@ -306,11 +307,23 @@ pub(crate) fn non_null(method: &str, route: &str, body: &Body) -> ApiResult<()> 
     };
     match fields
         .iter()
-        .find(|(key, _)| body.0.get(*key) == Some(&Value::Null))
+        .find(|(key, _)| field(&body.0, key) == Some(&Value::Null))
     {
-        Some((key, expected)) => Err(wrong_type(key, &Value::Null, expected)),
+        // GitHub names a nested field by its own name (`author.name`: `properties/name`).
+        Some((key, expected)) => {
+            let name = key.rsplit('.').next().unwrap_or(key);
+            Err(wrong_type(name, &Value::Null, expected))
+        }
         None => Ok(()),
     }
+}
+
+/// The value at the dotted path `key` (`author.name`) of `body`, if every object on the way
+/// holds it.
+fn field<'a>(body: &'a Map<String, Value>, key: &str) -> Option<&'a Value> {
+    let mut parts = key.split('.');
+    let first = body.get(parts.next()?)?;
+    parts.try_fold(first, |value, part| value.get(part))
 }
 
 /// GitHub's schema error: `Invalid request.\n\nFor 'properties/title', 1 is not a string.`

@@ -262,6 +262,25 @@ async fn null_for_a_field_that_may_not_be_null_is_a_422(gh: asym::GitHub) {
             "private",
             "a boolean",
         ),
+        // A field inside an object is named by its own name, as GitHub names it.
+        (
+            format!("{REPO}/hooks"),
+            json!({ "config": { "url": null } }),
+            "url",
+            "a string",
+        ),
+        (
+            format!("{REPO}/git/commits"),
+            json!({ "message": "m", "tree": "t", "author": { "name": null, "email": "a@b.c" } }),
+            "name",
+            "a string",
+        ),
+        (
+            format!("{REPO}/git/tags"),
+            json!({ "tag": "v", "message": "m", "object": "o", "type": "commit", "tagger": { "email": null } }),
+            "email",
+            "a string",
+        ),
     ] {
         assert_eq!(
             error(api.post(&path, &body).await, 422),

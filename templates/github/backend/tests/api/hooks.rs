@@ -394,3 +394,56 @@ async fn a_repository_dispatch_reaches_the_hooks(gh: asym::GitHub) {
         "Invalid request.\n\nFor 'properties/client_payload', [1] is not an object."
     );
 }
+
+#[asym::clone("github", seed = "basic")]
+async fn label_changes_reach_the_hooks(gh: asym::GitHub) {
+    let api = api(&gh);
+    let receiver = listen(&api, &["label"]).await;
+    let labels = format!("{REPO}/labels");
+    let body = json!({ "name": "triage", "color": "00ff00", "description": "to sort" });
+    let made = api.post(&labels, &body).await.expect(201);
+    let shape = [
+        "/label/name",
+        "/label/color",
+        "/label/description",
+        "/sender/login",
+    ];
+    let created = next(
+        &receiver,
+        ("label", "created"),
+        shape,
+        json!(["triage", "00ff00", "to sort", "octocat"]),
+    )
+    .await;
+    assert_eq!(created["label"], made);
+    assert_eq!(created["repository"]["full_name"], "acme/hello-world");
+    assert!(created.get("changes").is_none(), "{created}");
+    // An edit names what it changed (only that) by its old value.
+    let edit = json!({ "new_name": "sorting", "color": "00ff00", "description": "sorted" });
+    api.patch(&format!("{labels}/triage"), &edit)
+        .await
+        .expect(200);
+    next(
+        &receiver,
+        ("label", "edited"),
+        ["/label/name", "/label/description", "/changes"],
+        json!(["sorting", "sorted", { "name": { "from": "triage" }, "description": { "from": "to sort" } }]),
+    )
+    .await;
+    // An edit that changes nothing is not announced; a deletion sends the label as it was.
+    api.patch(&format!("{labels}/sorting"), &json!({ "color": "00FF00" }))
+        .await
+        .expect(200);
+    delete(&api, &format!("{labels}/sorting")).await.expect(204);
+    next(
+        &receiver,
+        ("label", "deleted"),
+        ["/label/name", "/label/color", "/sender/login"],
+        json!(["sorting", "00ff00", "octocat"]),
+    )
+    .await;
+    // A refused write sends nothing.
+    let taken = api.post(&labels, &json!({ "name": "bug" })).await;
+    assert_eq!(code(taken), "already_exists");
+    assert!(receiver.next(Duration::from_millis(300)).await.is_none());
+}
