@@ -64,9 +64,17 @@ pub enum StartError {
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum BackendError {
-    /// No Postgres connection could be had (server down, timeout, pool exhausted).
+    /// No Postgres connection could be had (server down, or a new connection timed out).
     #[error("cannot get a Postgres connection")]
     PostgresPool(#[source] deadpool_postgres::PoolError),
+    /// Every pooled connection stayed busy for [`PG_TIMEOUT`]: under load, or a handler that
+    /// holds one connection while it asks [`Kit::db`] for another (which deadlocks the pool
+    /// once as many requests do it at once as the pool has connections).
+    #[error(
+        "all {PG_POOL_SIZE} pooled Postgres connections stayed busy for {PG_TIMEOUT:?} \
+         (does a handler hold one while it asks Kit::db for another?)"
+    )]
+    PoolExhausted,
     /// A Postgres statement failed.
     #[error("Postgres statement failed")]
     Postgres(#[source] tokio_postgres::Error),
@@ -80,7 +88,12 @@ pub enum BackendError {
 
 impl From<deadpool_postgres::PoolError> for BackendError {
     fn from(source: deadpool_postgres::PoolError) -> Self {
-        Self::PostgresPool(source)
+        match source {
+            deadpool_postgres::PoolError::Timeout(deadpool_postgres::TimeoutType::Wait) => {
+                Self::PoolExhausted
+            }
+            source => Self::PostgresPool(source),
+        }
     }
 }
 
@@ -214,8 +227,8 @@ impl Kit {
     ///
     /// # Errors
     ///
-    /// [`BackendError::PostgresPool`] when Postgres is unreachable or the pool stays busy
-    /// for two seconds.
+    /// [`BackendError::PostgresPool`] when Postgres is unreachable, or
+    /// [`BackendError::PoolExhausted`] when the pool stays busy for two seconds.
     pub async fn db(&self) -> Result<deadpool_postgres::Object, BackendError> {
         Ok(self.inner.pg.get().await?)
     }
@@ -449,5 +462,21 @@ mod tests {
     fn keys_always_carry_the_prefix() {
         assert_eq!(redis_key("slack-1a2b:", "rate:T1"), "slack-1a2b:rate:T1");
         assert_eq!(redis_key("slack-1a2b:", ""), "slack-1a2b:");
+    }
+
+    #[test]
+    fn a_pool_that_stays_busy_is_named_apart_from_an_unreachable_postgres() {
+        use deadpool_postgres::{PoolError, TimeoutType};
+        let busy = BackendError::from(PoolError::Timeout(TimeoutType::Wait));
+        assert!(matches!(busy, BackendError::PoolExhausted));
+        assert_eq!(
+            busy.to_string(),
+            "all 4 pooled Postgres connections stayed busy for 2s \
+             (does a handler hold one while it asks Kit::db for another?)"
+        );
+        for other in [TimeoutType::Create, TimeoutType::Recycle] {
+            let err = BackendError::from(PoolError::Timeout(other));
+            assert!(matches!(err, BackendError::PostgresPool(_)), "{other:?}");
+        }
     }
 }
