@@ -621,12 +621,16 @@ await check("communications and postal mail: an SMS-style message and a letter l
   const mail = await objects.postalMail.basicApi.create({ properties: { hs_postal_mail_body: `Node letter ${run}`, hs_timestamp: '2025-03-01T10:00:00Z' }, associations: [link('202', 453)] });
   const back = await hubspot.crm.associations.v4.basicApi.getPage('contacts', '202', 'postal_mail');
   assert.deepEqual(back.results.filter((r) => String(r.toObjectId) === mail.id).map((r) => r.associationTypes[0].typeId), [454]);
+  // Their guides do not require hs_timestamp: without it, the creation time.
+  const untimed = await objects.postalMail.basicApi.create({ properties: { hs_postal_mail_body: `Node untimed ${run}` }, associations: [] });
+  assert.equal(untimed.properties.hs_timestamp, untimed.properties.createdate);
+  await objects.postalMail.basicApi.archive(untimed.id);
   await rejects(objects.communications.basicApi.create({ properties: { hs_communication_channel_type: 'FAX', hs_timestamp: '2025-03-01T10:00:00Z' }, associations: [] }), 400, 'VALIDATION_ERROR');
   await objects.communications.basicApi.archive(sms.id);
   await objects.postalMail.basicApi.archive(mail.id);
 });
 
-await check('refusals: a JSON body sent as text/plain (415), a type/fieldType pair HubSpot refuses, a stage label twice in a pipeline, propertiesWithHistory past 50 objects', async () => {
+await check("refusals: a JSON body sent as text/plain (415; 401 first without a valid token), a type/fieldType pair HubSpot refuses, a stage label twice in a pipeline (an unknown stage's 404 first), propertiesWithHistory past 50 objects", async () => {
   // A JSON body sent as text/plain (the client's own apiRequest with its header replaced):
   // HubSpot's JSON routes answer 415; sent as JSON, the same body is read.
   const raw = { method: 'POST', path: '/crm/v3/objects/contacts', body: { properties: { email: `node-plain-${run}@example.com` } } };
@@ -636,6 +640,11 @@ await check('refusals: a JSON body sent as text/plain (415), a type/fieldType pa
   const sent = await hubspot.apiRequest(raw);
   assert.equal(sent.status, 201);
   await hubspot.crm.contacts.basicApi.archive((await sent.json()).id);
+  // Without a valid token the caller is refused first: 401, not the body's 415.
+  const stranger = new Client({ accessToken: 'pat-na1-00000000-0000-0000-0000-000000000000', basePath });
+  const unknown = await stranger.apiRequest({ ...raw, headers: { 'Content-Type': 'text/plain' } });
+  assert.equal(unknown.status, 401);
+  assert.equal((await unknown.json()).category, 'INVALID_AUTHENTICATION');
   // A number shown as a checkbox is refused; a number shown as a number is not.
   const props = hubspot.crm.properties.coreApi;
   const pair = { name: `node_pair_${run}`, label: 'Pair', type: 'number', groupName: 'contactinformation' };
@@ -650,6 +659,8 @@ await check('refusals: a JSON body sent as text/plain (415), a type/fieldType pa
   await rejects(pipelines.pipelinesApi.create('deals', { label: `Node twice ${run}`, displayOrder: 4, stages: [stage('Open'), stage('Open')] }), 400, 'VALIDATION_ERROR');
   const pipeline = await pipelines.pipelinesApi.create('deals', { label: `Node once ${run}`, displayOrder: 4, stages: [stage('Open')] });
   await rejects(pipelines.pipelineStagesApi.create('deals', pipeline.id, stage('Open')), 400, 'VALIDATION_ERROR');
+  // A rename to a taken label of a stage that does not exist: the stage's 404 comes first.
+  await rejects(pipelines.pipelineStagesApi.update('deals', pipeline.id, '999999', { label: 'Open' }), 404);
   await pipelines.pipelinesApi.archive('deals', pipeline.id);
   // propertiesWithHistory: at most 50 objects a read.
   const contacts = hubspot.crm.contacts;

@@ -34,7 +34,7 @@ from hubspot.crm.contacts import (
     PublicMergeInput,
 )
 from hubspot.crm.lists import ListCreateRequest, ListSearchRequest, MembershipChangeRequest
-from hubspot.crm.pipelines import PipelineInput, PipelineStageInput
+from hubspot.crm.pipelines import PipelineInput, PipelineStageInput, PipelineStagePatchInput
 from hubspot.crm.properties import PropertyCreate, PropertyGroupCreate, PropertyUpdate, OptionInput
 from hubspot.utils.signature import Signature
 from hubspot.webhooks import SettingsChangeRequest, SubscriptionCreateRequest, SubscriptionPatchRequest, ThrottlingSettings
@@ -825,6 +825,11 @@ def refusals():
     sent = client.api_request(raw)
     assert sent.status_code == 201, sent.text
     client.crm.contacts.basic_api.archive(sent.json()["id"])
+    # Without a valid token the caller is refused first: 401, not the body's 415.
+    stranger = hubspot.Client.create(access_token="pat-na1-00000000-0000-0000-0000-000000000000",
+                                     host=os.environ["HUBSPOT_API_BASE"])
+    unknown = stranger.api_request({**raw, "headers": {"Content-Type": "text/plain"}})
+    assert unknown.status_code == 401 and unknown.json()["category"] == "INVALID_AUTHENTICATION", unknown.text
     # A number shown as a checkbox is refused; a number shown as a number is not.
     props = client.crm.properties.core_api
     try:
@@ -860,6 +865,12 @@ def refusals():
         raise AssertionError("a stage label the pipeline has was accepted")
     except hubspot.crm.pipelines.ApiException as err:
         assert err.status == 400, err.body
+    # A rename to a taken label of a stage that does not exist: the stage's 404 comes first.
+    try:
+        pipelines.pipeline_stages_api.update("deals", pipeline.id, "999999", PipelineStagePatchInput(label="Open"))
+        raise AssertionError("a rename of an unknown stage was accepted")
+    except hubspot.crm.pipelines.ApiException as err:
+        assert err.status == 404, err.body
     pipelines.pipelines_api.archive("deals", pipeline.id)
     # propertiesWithHistory: at most 50 objects a read (fetch_all pages by 50 when asked).
     contacts = client.crm.contacts
@@ -905,6 +916,10 @@ def communications_and_postal_mail():
         associations=[link("202", 453)]))
     back = client.crm.associations.v4.basic_api.get_page("contacts", "202", "postal_mail")
     assert (mail.id, 454) in [(str(r.to_object_id), r.association_types[0].type_id) for r in back.results], back
+    # Their guides do not require hs_timestamp: without it, the creation time.
+    untimed = objects.postal_mail.basic_api.create(MailCreate(properties={"hs_postal_mail_body": f"Py untimed {run}"}))
+    assert untimed.properties["hs_timestamp"] == untimed.properties["createdate"], untimed.properties
+    objects.postal_mail.basic_api.archive(untimed.id)
     try:
         objects.communications.basic_api.create(CommunicationCreate(properties={
             "hs_communication_channel_type": "FAX", "hs_timestamp": "2025-03-01T10:00:00Z"}))
@@ -938,5 +953,5 @@ check("rate limits: X-HubSpot-RateLimit-* headers (get_page_with_http_info); 429
 check("batch update, then search paged through paging.next.after to the last page; a run of wildcards; an unknown sort direction refused", search_paging_and_batch_update)
 check("concurrent writes: upserts of one email make one contact; merges of one object merge it once (the others NotFoundException)", concurrent_writes)
 check("communications and postal mail: an SMS-style message and a letter logged on a contact with HubSpot's type ids, read back, searched, an unknown channel refused", communications_and_postal_mail)
-check("refusals: a JSON body sent as text/plain (415), a type/fieldType pair HubSpot refuses, a stage label twice in a pipeline, propertiesWithHistory past 50 objects", refusals)
+check("refusals: a JSON body sent as text/plain (415; 401 first without a valid token), a type/fieldType pair HubSpot refuses, a stage label twice in a pipeline (an unknown stage's 404 first), propertiesWithHistory past 50 objects", refusals)
 finish(f"python hubspot-api-client {version('hubspot-api-client')}")

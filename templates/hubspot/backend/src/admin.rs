@@ -11,7 +11,7 @@ use axum::response::{IntoResponse, Response};
 use serde_json::{Map, Value, json};
 
 use crate::error::{ApiError, ApiResult};
-use crate::request::JsonBody;
+use crate::request::{DEVELOPER_KEY, JsonBody};
 use crate::{subscriptions, types};
 
 /// Every scope the clone checks: the provisioned token carries them all.
@@ -58,7 +58,7 @@ pub(crate) async fn provision(State(kit): State<Kit>, body: Bytes) -> Response {
                 .scopes(SCOPES),
             Mint::new("developerApiKey", asym_kit::token::random_uuid())
                 .subject(types::PORTAL_ID)
-                .kind(subscriptions::api::DEVELOPER_KEY),
+                .kind(DEVELOPER_KEY),
         ];
         let mut tokens = Map::new();
         for mint in minted {

@@ -76,11 +76,19 @@ pub(crate) async fn update(call: Call, JsonBody(body): JsonBody) -> ApiResult {
     let type_id = string_field(&body, "associationTypeId")
         .and_then(|id| id.parse::<i32>().ok())
         .ok_or_else(|| ApiError::validation("associationTypeId is required"))?;
+    let mut client = call.kit.db().await?;
+    let tx = client.transaction().await?;
+    tx.query_opt(
+        "SELECT 1 FROM association_types
+         WHERE type_id = $1 AND from_type = $2 AND to_type = $3 AND category = 'USER_DEFINED'
+         FOR UPDATE",
+        &[&type_id, &from.name, &to.name],
+    )
+    .await?
+    .ok_or_else(ApiError::not_found)?;
     let label =
         string_field(&body, "label").ok_or_else(|| ApiError::validation("label is required"))?;
     let inverse = string_field(&body, "inverseLabel");
-    let mut client = call.kit.db().await?;
-    let tx = client.transaction().await?;
     let row = tx
         .query_opt(
             "UPDATE association_types SET label = $4

@@ -311,11 +311,12 @@ async fn update(call: Call, JsonBody(body): JsonBody) -> ApiResult {
 /// `PUT /crm/v3/pipelines/{type}/{id}`: label, order and the whole stage list replaced.
 async fn replace(call: Call, JsonBody(body): JsonBody) -> ApiResult {
     let object_type = gate(&call, true).await?;
-    let (label, stages) = definition(&body)?;
     let id = call.param("id");
     let mut client = call.kit.db().await?;
     let tx = client.transaction().await?;
     lock_stages(&tx, &object_type.name, id).await?;
+    one(&tx, &object_type.name, id).await?;
+    let (label, stages) = definition(&body)?;
     relabel(
         &tx,
         &object_type.name,
@@ -418,15 +419,16 @@ async fn create_stage(call: Call, JsonBody(body): JsonBody) -> ApiResult {
 /// `PATCH` or `PUT /crm/v3/pipelines/{type}/{id}/stages/{stage}` `{label?, displayOrder?, metadata?}`.
 async fn update_stage(call: Call, JsonBody(body): JsonBody) -> ApiResult {
     let object_type = gate(&call, true).await?;
+    let (id, stage) = (call.param("id"), call.param("stage"));
+    let mut client = call.kit.db().await?;
+    let tx = client.transaction().await?;
+    lock_stages(&tx, &object_type.name, id).await?;
+    find_stage(&one(&tx, &object_type.name, id).await?, stage)?;
     let metadata = match body.get("metadata") {
         Some(Value::Object(_)) => Some(metadata(&object_type, &body)?),
         _ => None,
     };
-    let (id, stage) = (call.param("id"), call.param("stage"));
     let label = string_field(&body, "label");
-    let mut client = call.kit.db().await?;
-    let tx = client.transaction().await?;
-    lock_stages(&tx, &object_type.name, id).await?;
     if let Some(label) = &label {
         refuse_taken_label(&tx, &object_type.name, id, label, Some(stage)).await?;
     }

@@ -373,6 +373,14 @@ fn created(row: Option<Row>, render: fn(&Row) -> Value, what: &str) -> ApiResult
 /// field type; the pair a custom one ends with must be one HubSpot takes).
 async fn update(call: Call, JsonBody(body): JsonBody) -> ApiResult {
     let (object_type, client) = gate(&call, true).await?;
+    let current = client
+        .query_opt(
+            "SELECT type, field_type, hubspot_defined FROM properties
+             WHERE object_type = $1 AND name = $2 AND NOT archived",
+            &[&object_type.name, &call.param("name")],
+        )
+        .await?
+        .ok_or_else(ApiError::not_found)?;
     let options = match body.get("options") {
         None | Some(Value::Null) => None,
         Some(_) => Some(options(&body)?.to_string()),
@@ -382,21 +390,11 @@ async fn update(call: Call, JsonBody(body): JsonBody) -> ApiResult {
     if kind.as_deref().is_some_and(|k| !fieldtypes::is_type(k)) {
         return Err(ApiError::validation("Invalid type"));
     }
-    if kind.is_some() || field_type.is_some() {
-        let current = client
-            .query_opt(
-                "SELECT type, field_type, hubspot_defined FROM properties
-                 WHERE object_type = $1 AND name = $2 AND NOT archived",
-                &[&object_type.name, &call.param("name")],
-            )
-            .await?
-            .ok_or_else(ApiError::not_found)?;
-        if !current.get::<_, bool>(2) {
-            fieldtypes::check(
-                kind.as_deref().unwrap_or(current.get(0)),
-                field_type.as_deref().unwrap_or(current.get(1)),
-            )?;
-        }
+    if (kind.is_some() || field_type.is_some()) && !current.get::<_, bool>(2) {
+        fieldtypes::check(
+            kind.as_deref().unwrap_or(current.get(0)),
+            field_type.as_deref().unwrap_or(current.get(1)),
+        )?;
     }
     let row = client
         .query_opt(

@@ -18,6 +18,9 @@ use serde_json::Value;
 use crate::error::ApiError;
 use crate::types::{self, ObjectType, Type};
 
+/// The kind of credential provisioning mints as the app's developer API key.
+pub(crate) const DEVELOPER_KEY: &str = "developer_api_key";
+
 /// The body limits every route reads with (HubSpot refuses bodies past a few MB).
 pub(crate) const LIMITS: Limits = Limits {
     max_bytes: 3 << 20,
@@ -25,17 +28,13 @@ pub(crate) const LIMITS: Limits = Limits {
     max_keys: 10_000,
 };
 
-/// The caller, after checking `Authorization: Bearer <private app token>` (or an OAuth
-/// access token minted the same way) and that it carries every scope in `scopes`.
+/// The caller named by `Authorization: Bearer <private app token>` (or an OAuth access token
+/// minted the same way), whatever its scopes.
 ///
 /// # Errors
 ///
-/// 401 `INVALID_AUTHENTICATION` without a live token; 403 `MISSING_SCOPES`.
-pub(crate) async fn authorize(
-    kit: &Kit,
-    headers: &HeaderMap,
-    scopes: &[&str],
-) -> Result<Principal, ApiError> {
+/// 401 `INVALID_AUTHENTICATION` without a live token.
+pub(crate) async fn authenticate(kit: &Kit, headers: &HeaderMap) -> Result<Principal, ApiError> {
     let token = headers
         .get(AUTHORIZATION)
         .and_then(|value| value.to_str().ok())
@@ -47,24 +46,59 @@ pub(crate) async fn authorize(
         .map(str::trim)
         .filter(|token| !token.is_empty())
         .ok_or_else(ApiError::unauthenticated)?;
-    let principal = credentials::authenticate(kit, token)
+    credentials::authenticate(kit, token)
         .await?
+        .ok_or_else(ApiError::unauthenticated)
+}
+
+/// The developer API key `key` (a webhooks API call's `hapikey`) names.
+///
+/// # Errors
+///
+/// 401 `INVALID_AUTHENTICATION` when it names no live developer API key.
+pub(crate) async fn developer(kit: &Kit, key: Option<&str>) -> Result<Principal, ApiError> {
+    let key = key
+        .filter(|key| !key.is_empty())
         .ok_or_else(ApiError::unauthenticated)?;
-    let missing: Vec<&str> = scopes
-        .iter()
-        .copied()
-        .filter(|scope| !principal.has_scope(scope))
-        .collect();
-    if missing.is_empty() {
-        Ok(principal)
+    credentials::authenticate(kit, key)
+        .await?
+        .filter(|p| p.kind == DEVELOPER_KEY)
+        .ok_or_else(ApiError::unauthenticated)
+}
+
+/// Refuses a caller that lacks one of `scopes`.
+///
+/// # Errors
+///
+/// 403 `MISSING_SCOPES`, naming them all.
+fn require(principal: &Principal, scopes: &[&str]) -> Result<(), ApiError> {
+    if scopes.iter().all(|scope| principal.has_scope(scope)) {
+        Ok(())
     } else {
         Err(ApiError::missing_scopes(scopes))
     }
 }
 
+/// The caller, after checking `Authorization: Bearer <private app token>` ([`authenticate`])
+/// and that it carries every scope in `scopes`.
+///
+/// # Errors
+///
+/// 401 `INVALID_AUTHENTICATION` without a live token; 403 `MISSING_SCOPES`.
+pub(crate) async fn authorize(
+    kit: &Kit,
+    headers: &HeaderMap,
+    scopes: &[&str],
+) -> Result<Principal, ApiError> {
+    let principal = authenticate(kit, headers).await?;
+    require(&principal, scopes)?;
+    Ok(principal)
+}
+
 /// One call: the kit, the caller's headers and the path's parameters by name (`type`, `id`,
 /// `from`, `to`, …). Nothing is checked on extraction: handlers authorise through a gate
-/// after every other argument (the body included) has been read.
+/// after every other argument has been read ([`JsonBody`] checks the caller itself before it
+/// refuses a body, so a caller without a valid token is answered 401 first).
 #[derive(Debug)]
 pub(crate) struct Call {
     /// The clone's kit.
@@ -118,19 +152,60 @@ impl Call {
     }
 
     /// The type the path parameter `param` names, after checking the caller holds the scope
-    /// `scope` asks of it (or refuses it with).
+    /// `scope` asks of it (or refuses it with). The caller is authenticated before the type is
+    /// looked up, so a call without a valid token is answered 401 whatever type it names.
     ///
     /// # Errors
     ///
-    /// 400 for an unknown type, `scope`'s error, and [`authorize`]'s.
+    /// [`authenticate`]'s 401, 400 for an unknown type, `scope`'s error, 403.
     pub(crate) async fn gate(
         &self,
         param: &str,
         scope: impl FnOnce(&ObjectType) -> Result<&'static str, ApiError>,
     ) -> Result<Type, ApiError> {
+        let principal = authenticate(&self.kit, &self.headers).await?;
         let object_type = self.resolve(self.param(param)).await?;
-        self.authorize(&[scope(&object_type)?]).await?;
+        require(&principal, &[scope(&object_type)?])?;
         Ok(object_type)
+    }
+
+    /// The types the path parameters `from` and `to` name, after checking the caller holds
+    /// the scopes `scopes` asks of them; authenticated first, as [`Call::gate`] is.
+    ///
+    /// # Errors
+    ///
+    /// [`authenticate`]'s 401, 400 for an unknown type, 403.
+    pub(crate) async fn gate_pair(
+        &self,
+        scopes: impl FnOnce(&ObjectType, &ObjectType) -> Vec<&'static str>,
+    ) -> Result<(Type, Type), ApiError> {
+        let principal = authenticate(&self.kit, &self.headers).await?;
+        let from = self.resolve(self.param("from")).await?;
+        let to = self.resolve(self.param("to")).await?;
+        require(&principal, &scopes(&from, &to))?;
+        Ok((from, to))
+    }
+}
+
+/// Refuses the caller of a request whose body is refused, so that a call without valid
+/// credentials is answered 401 before its body's 400, 413 or 415, as HubSpot authenticates a
+/// call before it reads it: the developer API key (`hapikey`) on the webhooks API, the bearer
+/// token elsewhere. The admin surface is guarded by the kit before this runs.
+///
+/// # Errors
+///
+/// 401 `INVALID_AUTHENTICATION`.
+async fn refuse_caller(kit: &Kit, parts: &Parts) -> Result<(), ApiError> {
+    let path = parts.uri.path();
+    if path.starts_with("/api/admin/") {
+        Ok(())
+    } else if path.starts_with("/webhooks/") {
+        let pairs = asym_kit::form::parse(parts.uri.query().unwrap_or_default().as_bytes());
+        developer(kit, asym_kit::form::first(&pairs, "hapikey"))
+            .await
+            .map(drop)
+    } else {
+        authenticate(kit, &parts.headers).await.map(drop)
     }
 }
 
@@ -141,20 +216,36 @@ impl Call {
 #[derive(Debug)]
 pub(crate) struct JsonBody(pub(crate) Value);
 
-impl<S: Send + Sync> FromRequest<S> for JsonBody {
+impl FromRequest<Kit> for JsonBody {
     type Rejection = ApiError;
 
-    async fn from_request(req: Request, _state: &S) -> Result<Self, ApiError> {
-        let declared_json = is_json(req.headers()) || req.uri().path().starts_with("/api/admin/");
-        let bytes = body::read(req.into_body(), &LIMITS).await?;
-        if bytes.iter().all(u8::is_ascii_whitespace) {
-            return Ok(Self(Value::Object(serde_json::Map::new())));
+    async fn from_request(req: Request, kit: &Kit) -> Result<Self, ApiError> {
+        let (parts, body) = req.into_parts();
+        match read_json(&parts, body).await {
+            Ok(value) => Ok(Self(value)),
+            Err(refused) => {
+                refuse_caller(kit, &parts).await?;
+                Err(refused)
+            }
         }
-        if !declared_json {
-            return Err(ApiError::unsupported_media_type());
-        }
-        Ok(Self(body::json(&bytes, &LIMITS)?))
     }
+}
+
+/// The body `body` of the request `parts` heads, as [`JsonBody`] reads it.
+///
+/// # Errors
+///
+/// 415 for a body that is not declared JSON; the kit's 400 and 413.
+async fn read_json(parts: &Parts, body: axum::body::Body) -> Result<Value, ApiError> {
+    let declared_json = is_json(&parts.headers) || parts.uri.path().starts_with("/api/admin/");
+    let bytes = body::read(body, &LIMITS).await?;
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Ok(Value::Object(serde_json::Map::new()));
+    }
+    if !declared_json {
+        return Err(ApiError::unsupported_media_type());
+    }
+    Ok(body::json(&bytes, &LIMITS)?)
 }
 
 /// Whether the request's `Content-Type` is `application/json` (any parameters, any case).

@@ -517,6 +517,11 @@ async fn purge(client: &impl GenericClient, id: i64) -> Result<(), ApiError> {
 /// name?}`: 201 with the `AssociationDefinition` (`fromObjectTypeId` must be the schema's).
 async fn create_association(call: Call, JsonBody(body): JsonBody) -> ApiResult {
     call.authorize(&[WRITE]).await?;
+    let mut client = call.kit.db().await?;
+    let tx = client.transaction().await?;
+    // define_association draws the association types' ids in its SQL.
+    asym_kit::hold_writers(&tx).await?;
+    let custom = object_type(&find_live(&tx, call.param("objectType")).await?);
     let (from, to) = (
         string_field(&body, "fromObjectTypeId"),
         string_field(&body, "toObjectTypeId"),
@@ -528,11 +533,6 @@ async fn create_association(call: Call, JsonBody(body): JsonBody) -> ApiResult {
     let (Some(from), Some(to)) = (from, to) else {
         return Err(ApiError::unbuilt("AssociationDefinitionEgg", &missing));
     };
-    let mut client = call.kit.db().await?;
-    let tx = client.transaction().await?;
-    // define_association draws the association types' ids in its SQL.
-    asym_kit::hold_writers(&tx).await?;
-    let custom = object_type(&find_live(&tx, call.param("objectType")).await?);
     if types::resolve(&tx, &from).await?.type_id != custom.type_id {
         return Err(ApiError::validation(format!(
             "fromObjectTypeId {from} must be the schema's object type {}",

@@ -63,6 +63,9 @@ pub(crate) struct ObjectType {
     pub(crate) searchable: Names,
     /// Properties a create must set (the engagements' `hs_timestamp`).
     pub(crate) required: Names,
+    /// Properties a create that sets none takes the creation time for (`hs_timestamp` of
+    /// communications and postal mail, whose guides do not require it).
+    pub(crate) stamped: &'static [&'static str],
 }
 
 impl ObjectType {
@@ -87,15 +90,29 @@ impl ObjectType {
     }
 }
 
-/// An engagement (activity) type: read and written with the contacts' scopes, and created
-/// only with its `hs_timestamp`.
+/// Whether an engagement type's create must set `hs_timestamp`.
+#[derive(Clone, Copy)]
+enum Timestamp {
+    /// Required, as the guides of notes, tasks, calls, emails and meetings say.
+    Required,
+    /// Listed without being required (communications, postal mail): a create that sets none
+    /// is placed on the timeline at its creation time (`hs_timestamp` = `createdate`).
+    Stamped,
+}
+
+/// An engagement (activity) type named `[name, singular, type_id]`: read and written with the
+/// contacts' scopes, its `hs_timestamp` as `timestamp` says.
 const fn engagement(
-    name: &'static str,
-    singular: &'static str,
-    type_id: &'static str,
+    [name, singular, type_id]: [&'static str; 3],
     defaults: &'static [&'static str],
     searchable: &'static [&'static str],
+    timestamp: Timestamp,
 ) -> ObjectType {
+    const TIMESTAMP: &[&str] = &["hs_timestamp"];
+    let (required, stamped): (&[&str], &[&str]) = match timestamp {
+        Timestamp::Required => (TIMESTAMP, &[]),
+        Timestamp::Stamped => (&[], TIMESTAMP),
+    };
     ObjectType {
         name: Cow::Borrowed(name),
         singular: Cow::Borrowed(singular),
@@ -104,7 +121,8 @@ const fn engagement(
         write_scope: "crm.objects.contacts.write",
         defaults: Names::Stock(defaults),
         searchable: Names::Stock(searchable),
-        required: Names::Stock(&["hs_timestamp"]),
+        required: Names::Stock(required),
+        stamped,
     }
 }
 
@@ -126,6 +144,7 @@ pub(crate) static TYPES: [ObjectType; 13] = [
             "company",
         ]),
         required: Names::Stock(&[]),
+        stamped: &[],
     },
     ObjectType {
         name: Cow::Borrowed("companies"),
@@ -136,6 +155,7 @@ pub(crate) static TYPES: [ObjectType; 13] = [
         defaults: Names::Stock(&["domain", "name"]),
         searchable: Names::Stock(&["name", "domain", "website", "phone"]),
         required: Names::Stock(&[]),
+        stamped: &[],
     },
     ObjectType {
         name: Cow::Borrowed("deals"),
@@ -152,6 +172,7 @@ pub(crate) static TYPES: [ObjectType; 13] = [
             "dealtype",
         ]),
         required: Names::Stock(&[]),
+        stamped: &[],
     },
     ObjectType {
         name: Cow::Borrowed("tickets"),
@@ -174,6 +195,7 @@ pub(crate) static TYPES: [ObjectType; 13] = [
             "hs_ticket_category",
         ]),
         required: Names::Stock(&[]),
+        stamped: &[],
     },
     ObjectType {
         name: Cow::Borrowed("products"),
@@ -184,6 +206,7 @@ pub(crate) static TYPES: [ObjectType; 13] = [
         defaults: Names::Stock(&["description", "name", "price"]),
         searchable: Names::Stock(&["name", "description", "price", "hs_sku"]),
         required: Names::Stock(&[]),
+        stamped: &[],
     },
     ObjectType {
         name: Cow::Borrowed("line_items"),
@@ -194,59 +217,53 @@ pub(crate) static TYPES: [ObjectType; 13] = [
         defaults: Names::Stock(&["amount", "hs_product_id", "name", "price", "quantity"]),
         searchable: Names::Stock(&["name", "description", "price", "quantity", "hs_product_id"]),
         required: Names::Stock(&[]),
+        stamped: &[],
     },
     engagement(
-        "notes",
-        "note",
-        "0-46",
+        ["notes", "note", "0-46"],
         &["hs_timestamp", "hs_note_body"],
         &["hs_note_body"],
+        Timestamp::Required,
     ),
     engagement(
-        "tasks",
-        "task",
-        "0-27",
+        ["tasks", "task", "0-27"],
         &["hs_timestamp", "hs_task_subject", "hs_task_status"],
         &["hs_task_subject", "hs_task_body"],
+        Timestamp::Required,
     ),
     engagement(
-        "calls",
-        "call",
-        "0-48",
+        ["calls", "call", "0-48"],
         &["hs_timestamp", "hs_call_title", "hs_call_body"],
         &["hs_call_title", "hs_call_body"],
+        Timestamp::Required,
     ),
     engagement(
-        "emails",
-        "email",
-        "0-49",
+        ["emails", "email", "0-49"],
         &["hs_timestamp", "hs_email_subject", "hs_email_text"],
         &["hs_email_subject", "hs_email_text"],
+        Timestamp::Required,
     ),
     engagement(
-        "meetings",
-        "meeting",
-        "0-47",
+        ["meetings", "meeting", "0-47"],
         &["hs_timestamp", "hs_meeting_title", "hs_meeting_body"],
         &["hs_meeting_title", "hs_meeting_body"],
+        Timestamp::Required,
     ),
     engagement(
-        "communications",
-        "communication",
-        "0-18",
+        ["communications", "communication", "0-18"],
         &[
             "hs_timestamp",
             "hs_communication_channel_type",
             "hs_communication_body",
         ],
         &["hs_communication_body"],
+        Timestamp::Stamped,
     ),
     engagement(
-        "postal_mail",
-        "postal_mail",
-        "0-116",
+        ["postal_mail", "postal_mail", "0-116"],
         &["hs_timestamp", "hs_postal_mail_body"],
         &["hs_postal_mail_body"],
+        Timestamp::Stamped,
     ),
 ];
 
@@ -365,6 +382,7 @@ pub(crate) fn custom(
         defaults: Names::Custom(Vec::new()),
         searchable: Names::Custom(searchable),
         required: Names::Custom(required),
+        stamped: &[],
     }
 }
 

@@ -51,9 +51,16 @@ pub(super) fn routes() -> Router<Kit> {
 }
 
 /// Applies a membership change to the writable list the path names:
-/// `{recordIdsRemoved, recordsIdsAdded, recordIdsMissing}`.
-async fn change(call: &Call, add: &[String], remove: &[String]) -> ApiResult {
+/// `{recordIdsRemoved, recordsIdsAdded, recordIdsMissing}`. The change (ids to add, ids to
+/// remove) is read from the body by `read` once the list is found, so an unknown list answers
+/// its 404 before a malformed body's 400.
+async fn change(
+    call: &Call,
+    read: impl FnOnce() -> Result<(Vec<String>, Vec<String>), ApiError>,
+) -> ApiResult {
     let list = manual_members(call).await?;
+    let (add, remove) = read()?;
+    let (add, remove) = (add.as_slice(), remove.as_slice());
     let object_type = call.resolve(&list.object_type_id).await?;
     let mut client = call.kit.db().await?;
     let tx = client.transaction().await?;
@@ -64,23 +71,25 @@ async fn change(call: &Call, add: &[String], remove: &[String]) -> ApiResult {
 
 /// `PUT /crm/v3/lists/{listId}/memberships/add` `["recordId", …]`.
 async fn add(call: Call, JsonBody(body): JsonBody) -> ApiResult {
-    change(&call, &strings(&body, "the body")?, &[]).await
+    change(&call, || Ok((strings(&body, "the body")?, Vec::new()))).await
 }
 
 /// `PUT /crm/v3/lists/{listId}/memberships/remove` `["recordId", …]`.
 async fn remove_members(call: Call, JsonBody(body): JsonBody) -> ApiResult {
-    change(&call, &[], &strings(&body, "the body")?).await
+    change(&call, || Ok((Vec::new(), strings(&body, "the body")?))).await
 }
 
 /// `PUT /crm/v3/lists/{listId}/memberships/add-and-remove` `{recordIdsToAdd,
 /// recordIdsToRemove}`.
 async fn add_and_remove(call: Call, JsonBody(body): JsonBody) -> ApiResult {
-    object(&body)?;
-    let (add, remove) = (
-        string_list(&body, "recordIdsToAdd")?,
-        string_list(&body, "recordIdsToRemove")?,
-    );
-    change(&call, &add, &remove).await
+    change(&call, || {
+        object(&body)?;
+        Ok((
+            string_list(&body, "recordIdsToAdd")?,
+            string_list(&body, "recordIdsToRemove")?,
+        ))
+    })
+    .await
 }
 
 /// `PUT /crm/v3/lists/{listId}/memberships/add-from/{sourceListId}` (204): every member of the

@@ -53,15 +53,15 @@ pub(crate) async fn gate(call: &Call, write: bool) -> Result<Type, ApiError> {
 /// The path's `{from}` and `{to}` types, after checking the caller may read both (and write
 /// `from` when `write`).
 pub(crate) async fn pair(call: &Call, write: bool) -> Result<(Type, Type), ApiError> {
-    let from = call.resolve(call.param("from")).await?;
-    let to = call.resolve(call.param("to")).await?;
-    let mut scopes = vec![from.read_scope, to.read_scope];
-    if write {
-        scopes.push(from.write_scope);
-    }
-    scopes.dedup();
-    call.authorize(&scopes).await?;
-    Ok((from, to))
+    call.gate_pair(|from, to| {
+        let mut scopes = vec![from.read_scope, to.read_scope];
+        if write {
+            scopes.push(from.write_scope);
+        }
+        scopes.dedup();
+        scopes
+    })
+    .await
 }
 
 /// A numeric object id, or `None`.
@@ -247,7 +247,7 @@ pub(crate) async fn create_many(
     links: &[Links],
     events: &mut Vec<Event>,
 ) -> Result<Vec<Object>, WriteError> {
-    let objects = model::insert_many(client, &object_type.name, sets).await?;
+    let objects = model::insert_many(client, object_type, sets).await?;
     let pairs: Vec<(i64, i64, &[assoc::Spec])> = objects
         .iter()
         .zip(links)
@@ -336,7 +336,7 @@ async fn create(call: Call, JsonBody(body): JsonBody) -> ApiResult {
         created
     } else {
         // One statement: atomic without a transaction, and nobody to tell.
-        model::insert_many(&client, &object_type.name, &[&changes])
+        model::insert_many(&client, &object_type, &[&changes])
             .await
             .map_err(write_error)?
     };
@@ -393,11 +393,11 @@ async fn read(call: Call, args: Args) -> ApiResult {
 /// `PATCH /crm/v3/objects/{type}/{id}`.
 async fn update(call: Call, args: Args, JsonBody(body): JsonBody) -> ApiResult {
     let object_type = gate(&call, true).await?;
-    let properties = input_properties(&body)?;
     let mut client = call.kit.db().await?;
     let id = locate(&client, &object_type, call.param("id"), &args)
         .await?
         .id;
+    let properties = input_properties(&body)?;
     let checked = check_all(&client, &object_type, &[properties]).await?;
     checked
         .refuse_taken(&client, &object_type, &[Some(id)])

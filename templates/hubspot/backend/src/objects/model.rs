@@ -11,6 +11,7 @@ use asym_kit::tokio_postgres::types::ToSql;
 use serde_json::{Map, Value, json};
 
 use crate::error::ApiError;
+use crate::types::ObjectType;
 use crate::values::Changes;
 
 /// An instant as HubSpot writes it: `2024-01-02T03:04:05.678Z`.
@@ -101,7 +102,8 @@ impl From<asym_kit::tokio_postgres::Error> for WriteError {
 }
 
 /// Creates one object of `object_type` per entry of `sets`, in one statement; returns them
-/// in the order of `sets` (their ids ascend in that order). The statement takes the writers'
+/// in the order of `sets` (their ids ascend in that order). The type's `stamped` properties an
+/// entry does not set take the creation time (`createdate`'s value), history included. The statement takes the writers'
 /// lock (as [`asym_kit::hold_writers`] does) before it draws the ids, so a reset cannot rewind
 /// `object_ids` under an id it holds, with or without a transaction around it.
 ///
@@ -112,7 +114,7 @@ impl From<asym_kit::tokio_postgres::Error> for WriteError {
 /// `sets` holds more than one entry.
 pub(crate) async fn insert_many(
     client: &impl GenericClient,
-    object_type: &str,
+    object_type: &ObjectType,
     sets: &[&Changes],
 ) -> Result<Vec<Object>, WriteError> {
     if sets.is_empty() {
@@ -123,8 +125,11 @@ pub(crate) async fn insert_many(
         .prepare_cached(&format!(
             "WITH n AS (SELECT now() AS at, to_char(now() AT TIME ZONE 'UTC', {ISO}) AS ts),
                   w AS (SELECT pg_advisory_xact_lock_shared($3)),
-                  p AS (SELECT nextval('object_ids') AS id, e.ord, e.set
-                        FROM w, jsonb_array_elements($2::text::jsonb) WITH ORDINALITY AS e (set, ord))
+                  p AS (SELECT nextval('object_ids') AS id, e.ord,
+                               (SELECT coalesce(jsonb_object_agg(k, n.ts), '{{}}')
+                                FROM unnest($4::text[]) AS k) || e.set AS set
+                        FROM w, n,
+                             jsonb_array_elements($2::text::jsonb) WITH ORDINALITY AS e (set, ord))
              INSERT INTO objects (id, type, properties, history, created_at, updated_at)
              SELECT p.id, $1,
                     p.set || jsonb_build_object('hs_object_id', p.id::text,
@@ -146,9 +151,10 @@ pub(crate) async fn insert_many(
         .query(
             &statement,
             &[
-                &object_type,
+                &object_type.name,
                 &Value::Array(values).to_string(),
                 &asym_kit::WRITERS_LOCK,
+                &object_type.stamped,
             ],
         )
         .await?;
@@ -158,7 +164,7 @@ pub(crate) async fn insert_many(
         return Ok(created);
     }
     let email = skipped_email(sets, &created).unwrap_or_default();
-    let existing = find_by(client, object_type, "email", &email).await?;
+    let existing = find_by(client, &object_type.name, "email", &email).await?;
     Err(WriteError::Duplicate(existing.map_or(0, |o| o.id)))
 }
 

@@ -4,7 +4,6 @@
 //! `objectTypeId`, the only ones custom objects have).
 
 use asym_kit::Kit;
-use asym_kit::credentials;
 use asym_kit::deadpool_postgres::GenericClient;
 use axum::Router;
 use axum::http::StatusCode;
@@ -14,11 +13,8 @@ use serde_json::{Value, json};
 
 use crate::error::{ApiError, ApiResult};
 use crate::objects::{batch_body, batch_error, batch_inputs, now};
-use crate::request::{Args, Call, JsonBody, string_field};
+use crate::request::{self, Args, Call, JsonBody, string_field};
 use crate::subscriptions::{self, Settings};
-
-/// The kind of credential provisioning mints as the app's developer API key.
-pub(crate) const DEVELOPER_KEY: &str = "developer_api_key";
 
 /// The webhooks API's routes.
 pub(crate) fn routes() -> Router<Kit> {
@@ -45,15 +41,7 @@ pub(crate) fn routes() -> Router<Kit> {
 ///
 /// 401 `INVALID_AUTHENTICATION` without a live developer API key; 404 for another app.
 async fn app(call: &Call, args: &Args, client: &impl GenericClient) -> Result<i64, ApiError> {
-    let key = args
-        .get("hapikey")
-        .filter(|key| !key.is_empty())
-        .ok_or_else(ApiError::unauthenticated)?;
-    let principal = credentials::authenticate(&call.kit, key)
-        .await?
-        .filter(|p| p.kind == DEVELOPER_KEY)
-        .ok_or_else(ApiError::unauthenticated)?;
-    drop(principal);
+    request::developer(&call.kit, args.get("hapikey")).await?;
     let named = call.param("appId");
     let current = subscriptions::settings(client).await?.map(|s| s.app_id);
     current

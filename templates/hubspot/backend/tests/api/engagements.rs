@@ -1,6 +1,7 @@
 //! The engagement objects (notes, tasks, calls, emails, meetings): `hs_timestamp` is
-//! required on create, they associate with contacts, companies, deals and tickets through
-//! HubSpot's defined type ids, and a search finds them by `associations.{type}`.
+//! required on create (communications and postal mail take their creation time without it),
+//! they associate with contacts, companies, deals and tickets through HubSpot's defined type
+//! ids, and a search finds them by `associations.{type}`.
 
 use asym_kit::testing::Api;
 use serde_json::{Value, json};
@@ -273,7 +274,7 @@ async fn communications_and_postal_mail_are_logged_on_records(hubspot: asym::Hub
     )
     .await;
     assert_eq!(found["total"], 1);
-    // The channel is one of HubSpot's three; the time is required, as for every engagement.
+    // The channel is one of HubSpot's three.
     let refused = engage(
         &api,
         "communications",
@@ -282,17 +283,38 @@ async fn communications_and_postal_mail_are_logged_on_records(hubspot: asym::Hub
     )
     .await;
     assert_eq!(refused["errors"][0]["code"], "INVALID_OPTION");
-    let untimed = create(
-        &api,
-        "postal_mail",
-        &json!({"hs_postal_mail_body": "x"}),
-        400,
-    )
-    .await;
-    assert_eq!(
-        untimed["message"],
-        "Error creating POSTAL_MAIL. Some required properties were not set."
-    );
+    // Their guides do not require a time (the other engagements' do): a create without one,
+    // single or in a batch, is placed on the timeline at its creation time.
+    let untimed = [
+        create(
+            &api,
+            "postal_mail",
+            &json!({"hs_postal_mail_body": "x"}),
+            201,
+        )
+        .await,
+        create(
+            &api,
+            "communications",
+            &json!({"hs_communication_channel_type": "SMS", "hs_communication_logged_from": "CRM",
+                    "hs_timestamp": ""}),
+            201,
+        )
+        .await,
+        post(
+            &api,
+            "/crm/v3/objects/postal_mail/batch/create",
+            &json!({"inputs": [{"properties": {"hs_postal_mail_body": "y"}}]}),
+            201,
+        )
+        .await["results"][0]
+            .clone(),
+    ];
+    for object in untimed {
+        let stamp = prop(&object, "hs_timestamp");
+        assert!(stamp.as_str().is_some_and(|s| s.ends_with('Z')), "{object}");
+        assert_eq!(stamp, prop(&object, "createdate"), "{object}");
+    }
     let labels = read(&api, "/crm/v4/associations/communications/contacts/labels").await;
     assert_eq!(labels["results"][0]["typeId"], 81);
 }

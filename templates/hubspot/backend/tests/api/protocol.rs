@@ -6,7 +6,7 @@ use axum::http::Method;
 use serde_json::json;
 
 use crate::lists::manual;
-use crate::{admin, api, contact_count, read, scoped};
+use crate::{admin, api, contact_count, id, read, scoped};
 
 #[asym::clone("hubspot", seed = "basic")]
 async fn tokens_and_scopes_are_enforced(hubspot: asym::HubSpot) {
@@ -318,4 +318,182 @@ async fn writes_draw_no_id_while_a_reset_holds_the_writers_lock(hubspot: asym::H
     let status =
         draws_no_id_during_a_reset(hubspot.database_url(), "list_membership_seq", copy).await;
     assert_eq!(status, 204);
+}
+
+#[asym::clone("hubspot", seed = "basic")]
+async fn refusals_come_in_order_caller_then_existence_then_body(hubspot: asym::HubSpot) {
+    // Without a valid token: 401, whatever the body (not JSON, malformed, too deep) or the
+    // type the path names.
+    let anonymous = [
+        Api::new(hubspot.api_url()),
+        Api::new(hubspot.api_url()).bearer("pat-na1-00000000-0000-0000-0000-000000000000"),
+    ];
+    let deep = format!("{}{}", "[".repeat(40), "]".repeat(40));
+    for caller in &anonymous {
+        for (path, content_type, body) in [
+            (
+                "/crm/v3/objects/contacts",
+                "text/plain",
+                r#"{"properties":{}}"#,
+            ),
+            ("/crm/v3/objects/contacts/search", "", r#"{"query":"jane"}"#),
+            ("/crm/v3/objects/contacts", "application/json", "{"),
+            (
+                "/crm/v3/objects/contacts",
+                "application/json",
+                deep.as_str(),
+            ),
+            ("/crm/v3/objects/no_such_type", "application/json", "{}"),
+            ("/crm/v3/properties/no_such_type", "text/plain", "{}"),
+            (
+                "/crm/v4/associations/contacts/nope/labels",
+                "text/plain",
+                "{}",
+            ),
+        ] {
+            let err = caller
+                .send_raw(Method::POST, path, content_type, body.to_owned())
+                .await
+                .expect(401);
+            assert_eq!(err["category"], "INVALID_AUTHENTICATION", "{path}");
+        }
+    }
+    // The webhooks API's caller is its developer API key: a body it refuses is answered 401
+    // without one, 415 with it.
+    let webhooks = "/webhooks/v3/1000001/subscriptions";
+    let api = Api::new(hubspot.api_url());
+    for (query, status) in [
+        (String::new(), 401),
+        ("?hapikey=nope".to_owned(), 401),
+        (format!("?hapikey={}", hubspot.developer_api_key()), 415),
+    ] {
+        api.send_raw(
+            Method::POST,
+            &format!("{webhooks}{query}"),
+            "text/plain",
+            "{}",
+        )
+        .await
+        .expect(status);
+    }
+    // A valid token without the scope: 403 before the type's 400.
+    let limited = scoped(&hubspot, &["crm.objects.contacts.read"]).await;
+    limited
+        .post("/crm/v3/objects/deals", &json!({"properties": {}}))
+        .await
+        .expect(403);
+    // Then what the path names, before what the body says of it.
+    let api = crate::api(&hubspot);
+    let stage = json!({"label": "Open", "metadata": {"probability": "0.5"}});
+    let pipeline = id(&crate::post(
+        &api,
+        "/crm/v3/pipelines/deals",
+        &json!({"label": "Ordered", "stages": [stage, {"label": "Won", "metadata": {"probability": "1.0"}}]}),
+        201,
+    )
+    .await);
+    let stages = format!("/crm/v3/pipelines/deals/{pipeline}/stages");
+    let unknown_then_invalid = [
+        // A taken label, on a stage that does not exist (and on a pipeline that does not).
+        (
+            Method::PATCH,
+            format!("{stages}/999999"),
+            json!({"label": "Won"}),
+        ),
+        (
+            Method::PATCH,
+            "/crm/v3/pipelines/deals/999999/stages/1".to_owned(),
+            json!({"label": "Won"}),
+        ),
+        // Deal stage metadata without its probability.
+        (
+            Method::PATCH,
+            format!("{stages}/999999"),
+            json!({"metadata": {}}),
+        ),
+        // A replacement naming one label twice.
+        (
+            Method::PUT,
+            "/crm/v3/pipelines/deals/999999".to_owned(),
+            json!({"label": "X", "stages": [{"label": "A"}, {"label": "A"}]}),
+        ),
+        (
+            Method::PATCH,
+            "/crm/v3/objects/contacts/999999".to_owned(),
+            json!({"properties": {"no_such": "x"}}),
+        ),
+        (
+            Method::PATCH,
+            "/crm/v3/objects/contacts/999999".to_owned(),
+            json!({"properties": "email"}),
+        ),
+        (
+            Method::PATCH,
+            "/crm/v3/properties/contacts/no_such".to_owned(),
+            json!({"type": "nonsense"}),
+        ),
+        (
+            Method::PUT,
+            "/crm/v3/lists/999999/memberships/add".to_owned(),
+            json!([{}]),
+        ),
+        (
+            Method::PUT,
+            "/crm/v3/lists/999999/memberships/add-and-remove".to_owned(),
+            json!([]),
+        ),
+        (
+            Method::POST,
+            "/crm/v3/schemas/p_nosuch/associations".to_owned(),
+            json!({}),
+        ),
+        (
+            Method::PUT,
+            "/crm/v4/associations/contacts/companies/labels".to_owned(),
+            json!({"associationTypeId": 999999}),
+        ),
+    ];
+    for (method, path, body) in unknown_then_invalid {
+        let err = api
+            .send(method.clone(), &path, Some(&body))
+            .await
+            .expect(404);
+        assert_ne!(err["category"], "VALIDATION_ERROR", "{method} {path}");
+    }
+    // The same bodies on what exists are still refused.
+    let won = read(&api, &stages).await["results"][1]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let open = read(&api, &stages).await["results"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert_ne!(won, open);
+    api.patch(&format!("{stages}/{open}"), &json!({"label": "Won"}))
+        .await
+        .expect(400);
+    api.patch(&format!("{stages}/{open}"), &json!({"metadata": {}}))
+        .await
+        .expect(400);
+    api.patch(
+        "/crm/v3/objects/contacts/201",
+        &json!({"properties": {"no_such": "x"}}),
+    )
+    .await
+    .expect(400);
+    api.patch(
+        "/crm/v3/properties/contacts/firstname",
+        &json!({"type": "nonsense"}),
+    )
+    .await
+    .expect(400);
+    let list = manual(&api, "ordered").await;
+    api.put(
+        &format!("/crm/v3/lists/{list}/memberships/add"),
+        &json!([{}]),
+    )
+    .await
+    .expect(400);
+    assert_eq!(contact_count(&api).await, 3);
 }
