@@ -562,6 +562,32 @@ await scenario("file uploads: multi-part, complete, refusals", async () => {
   assert.equal(external.file_import_result.type, "error");
 });
 
+await scenario("cursors are result ids; code blocks take Notion's languages", async () => {
+  // A list's next_cursor is the id of the first result the page left off.
+  const every = await collectPaginatedAPI(notion.blocks.children.list, { block_id: MEETING });
+  const first = await notion.blocks.children.list({ block_id: MEETING, page_size: 2 });
+  assert.equal(first.next_cursor, every[2].id);
+  const rest = await notion.blocks.children.list({ block_id: MEETING, start_cursor: first.next_cursor, page_size: 2 });
+  assert.deepEqual(rest.results.map((b) => b.id), every.slice(2, 4).map((b) => b.id));
+  const people = await notion.users.list({ page_size: 1 });
+  assert.equal(people.next_cursor, (await notion.users.list({})).results[1].id);
+  for (const cursor of ["garbage", PRIVATE]) {
+    const err = await expectError(APIErrorCode.ValidationError, notion.blocks.children.list({ block_id: MEETING, start_cursor: cursor }));
+    assert.ok(err.message.includes("start_cursor") && err.message.includes(cursor), err.message);
+  }
+  const [code] = (await notion.blocks.children.append({
+    block_id: PROJECTS,
+    children: [{ code: { rich_text: text("fn main() {}"), language: "rust" } }],
+  })).results;
+  assert.equal(code.code.language, "rust");
+  const err = await expectError(
+    APIErrorCode.ValidationError,
+    notion.blocks.children.append({ block_id: PROJECTS, children: [{ code: { rich_text: text("x"), language: "klingon" } }] }),
+  );
+  assert.match(err.message, /code\.language should be .*"plain text".*instead was `"klingon"`/);
+  await expectError(APIErrorCode.ValidationError, notion.blocks.update({ block_id: code.id, code: { language: "Rust" } }));
+});
+
 await scenario("paginators and type guards: iteratePaginatedAPI, collectAllDataSourceRows, templates", async () => {
   const blocks = [];
   for await (const block of iteratePaginatedAPI(notion.blocks.children.list, { block_id: TASK1, page_size: 1 })) {

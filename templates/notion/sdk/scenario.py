@@ -610,6 +610,30 @@ def file_uploads_multi_part_and_refusals():
 
 
 @scenario
+def cursors_are_result_ids_and_code_languages_are_notions():
+    # A list's next_cursor is the id of the first result the page left off.
+    every = collect_paginated_api(notion.blocks.children.list, block_id=MEETING)
+    first = notion.blocks.children.list(block_id=MEETING, page_size=2)
+    assert first["next_cursor"] == every[2]["id"], first
+    rest = notion.blocks.children.list(block_id=MEETING, start_cursor=first["next_cursor"], page_size=2)
+    assert [b["id"] for b in rest["results"]] == [b["id"] for b in every[2:4]], rest
+    people = notion.users.list(page_size=1)
+    assert people["next_cursor"] == notion.users.list()["results"][1]["id"], people
+    for cursor in ["garbage", PRIVATE]:
+        err = expect_error(APIErrorCode.ValidationError, notion.blocks.children.list, block_id=MEETING,
+                           start_cursor=cursor)
+        assert "start_cursor" in str(err) and cursor in str(err), str(err)
+    code = notion.blocks.children.append(block_id=PROJECTS, children=[
+        {"code": {"rich_text": text("fn main() {}"), "language": "rust"}}])["results"][0]
+    assert code["code"]["language"] == "rust", code
+    err = expect_error(APIErrorCode.ValidationError, notion.blocks.children.append, block_id=PROJECTS,
+                       children=[{"code": {"rich_text": text("x"), "language": "klingon"}}])
+    assert "code.language" in str(err) and '"plain text"' in str(err) and "klingon" in str(err), str(err)
+    retyped = {"block_id": code["id"], "code": {"language": "Rust"}}
+    expect_error(APIErrorCode.ValidationError, lambda: notion.blocks.update(**retyped))
+
+
+@scenario
 def paginators_and_type_guards():
     blocks = list(iterate_paginated_api(notion.blocks.children.list, block_id=TASK1, page_size=1))
     assert len(blocks) >= 2 and all(is_full_block(b) for b in blocks), blocks

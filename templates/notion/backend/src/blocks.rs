@@ -350,12 +350,13 @@ pub(crate) async fn children(ctx: &Ctx, id: &str, paging: Paging) -> ApiResult<V
     let source = locate(&client, &id, "block").await?.source;
     let statement = client
         .prepare_cached(&format!(
-            "SELECT {COLUMNS} FROM blocks b WHERE b.parent_id = $1 AND NOT b.in_trash ORDER BY b.pos OFFSET $2 LIMIT $3"
+            "SELECT {COLUMNS} FROM blocks b WHERE b.parent_id = $1 AND NOT b.in_trash ORDER BY b.pos LIMIT $2"
         ))
         .await?;
     let rows = client
-        .query(&statement, &[&source, &paging.offset, &paging.limit()])
+        .query(&statement, &[&source, &paging.limit()])
         .await?;
+    let rows = paging.rows(rows, |row| row.get(0))?;
     Ok(paging.list(rows.iter().map(render).collect(), "block"))
 }
 
@@ -434,7 +435,7 @@ pub(crate) async fn append(ctx: &Ctx, id: &str, body: &Map<String, Value>) -> Ap
     let rows = tx.query(&statement, &[&ids]).await?;
     ctx.commit(tx, wake).await?;
     let paging = Paging {
-        offset: 0,
+        start: None,
         size: 100,
     };
     Ok(paging.list(rows.iter().map(render).collect(), "block"))

@@ -301,12 +301,11 @@ pub(crate) async fn list(ctx: &Ctx, block_id: Option<&str>, paging: Paging) -> A
     let statement = client
         .prepare_cached(&format!(
             "SELECT {COLUMNS} FROM comments c LEFT JOIN users u ON u.id = c.created_by
-             WHERE c.parent_id = $1 ORDER BY c.created_time, c.id OFFSET $2 LIMIT $3"
+             WHERE c.parent_id = $1 ORDER BY c.created_time, c.id LIMIT $2"
         ))
         .await?;
-    let rows = client
-        .query(&statement, &[&id, &paging.offset, &paging.limit()])
-        .await?;
+    let rows = client.query(&statement, &[&id, &paging.limit()]).await?;
+    let rows = paging.rows(rows, |row| row.get(0))?;
     Ok(paging.list(rows.iter().map(render).collect(), "comment"))
 }
 

@@ -216,6 +216,106 @@ pub(crate) fn fits_under(parent: &str, blocks: &[NewBlock], path: &str) -> ApiRe
     }
 }
 
+/// The languages a code block may be in: Notion's enum (its API reference's, the SDK's
+/// `LanguageRequest`), in its order.
+pub(crate) const LANGUAGES: [&str; 90] = [
+    "abap",
+    "abc",
+    "agda",
+    "arduino",
+    "ascii art",
+    "assembly",
+    "bash",
+    "basic",
+    "bnf",
+    "c",
+    "c#",
+    "c++",
+    "clojure",
+    "coffeescript",
+    "coq",
+    "css",
+    "dart",
+    "dhall",
+    "diff",
+    "docker",
+    "ebnf",
+    "elixir",
+    "elm",
+    "erlang",
+    "f#",
+    "flow",
+    "fortran",
+    "gherkin",
+    "glsl",
+    "go",
+    "graphql",
+    "groovy",
+    "haskell",
+    "hcl",
+    "html",
+    "idris",
+    "java",
+    "javascript",
+    "json",
+    "julia",
+    "kotlin",
+    "latex",
+    "less",
+    "lisp",
+    "livescript",
+    "llvm ir",
+    "lua",
+    "makefile",
+    "markdown",
+    "markup",
+    "matlab",
+    "mathematica",
+    "mermaid",
+    "nix",
+    "notion formula",
+    "objective-c",
+    "ocaml",
+    "pascal",
+    "perl",
+    "php",
+    "plain text",
+    "powershell",
+    "prolog",
+    "protobuf",
+    "purescript",
+    "python",
+    "r",
+    "racket",
+    "reason",
+    "ruby",
+    "rust",
+    "sass",
+    "scala",
+    "scheme",
+    "scss",
+    "shell",
+    "smalltalk",
+    "solidity",
+    "sql",
+    "swift",
+    "toml",
+    "typescript",
+    "vb.net",
+    "verilog",
+    "vhdl",
+    "visual basic",
+    "webassembly",
+    "xml",
+    "yaml",
+    "java/c/c++/c#",
+];
+
+/// Whether `language` is one of Notion's code block [`LANGUAGES`].
+pub(crate) fn is_language(language: &str) -> bool {
+    LANGUAGES.contains(&language)
+}
+
 /// A block's content, normalised (also used on a stored content overlaid with an update).
 pub(crate) fn normalize(kind: &str, given: &Map<String, Value>, path: &str) -> ApiResult<Value> {
     let mut out = Map::new();
@@ -267,10 +367,19 @@ pub(crate) fn normalize(kind: &str, given: &Map<String, Value>, path: &str) -> A
                 out.insert("icon".into(), icon);
             }
             "code" => {
-                let language = given
-                    .get("language")
-                    .and_then(Value::as_str)
-                    .unwrap_or("plain text");
+                let language = match given.get("language") {
+                    None | Some(Value::Null) => "plain text",
+                    Some(Value::String(language)) if is_language(language) => language,
+                    Some(other) => {
+                        let one_of: Vec<String> =
+                            LANGUAGES.iter().map(|l| format!("`\"{l}\"`")).collect();
+                        return Err(invalid(
+                            &format!("{path}.language"),
+                            &one_of.join(", "),
+                            other,
+                        ));
+                    }
+                };
                 out.insert("caption".into(), caption(given.get("caption"), path)?);
                 out.insert("language".into(), language.into());
             }

@@ -5,29 +5,17 @@
 
 use serde_json::{Value, json};
 
-use crate::error::{ApiError, ApiResult};
+use crate::error::ApiResult;
 use crate::request::{Ctx, Query, path_id};
 
 /// The page of `items` (objects with an `id`) that starts at the item `start_cursor` names,
 /// with the id of the next one when there are more.
 fn by_id(items: Vec<Value>, query: &Query) -> ApiResult<(Vec<Value>, Option<String>)> {
-    let size = query.page_size()?;
-    let start = match query.get("start_cursor").filter(|c| !c.is_empty()) {
-        None => 0,
-        Some(cursor) => items
-            .iter()
-            .position(|item| item["id"] == cursor)
-            .ok_or_else(|| {
-                ApiError::validation(format!(
-                    "query failed validation: query.start_cursor should be a valid cursor, instead was `\"{cursor}\"`."
-                ))
-            })?,
-    };
-    let mut page: Vec<Value> = items.into_iter().skip(start).take(size + 1).collect();
-    let next = (page.len() > size).then(|| {
-        let next = page.pop().unwrap_or(Value::Null);
-        next["id"].as_str().unwrap_or_default().to_owned()
-    });
+    let paging = query.paging()?;
+    let mut page = paging.rows(items, |item| {
+        item["id"].as_str().unwrap_or_default().to_owned()
+    })?;
+    let next = paging.cut(&mut page);
     Ok((page, next))
 }
 

@@ -123,12 +123,7 @@ pub(crate) async fn property_item(
         "rollup" => relations::related_items(prop, &props),
         _ => return Ok(item(rendered[kind].clone())),
     };
-    let results: Vec<Value> = all
-        .into_iter()
-        .skip(paging.offset.unsigned_abs() as usize)
-        .take(paging.limit() as usize)
-        .collect();
-    let mut list = paging.list(results, "property_item");
+    let mut list = paging.positions(all, "property_item")?;
     let summary = match kind {
         "rollup" => rendered[kind].clone(),
         _ => json!({}),

@@ -59,7 +59,7 @@ pub(crate) async fn query(
             ));
         }
     }
-    let mut compiler = Compiler::new(&schema, 4);
+    let mut compiler = Compiler::new(&schema, 3);
     let condition = compiler.filter(body.get("filter"))?;
     let order = compiler.sorts(body.get("sorts"))?;
     // The trash condition is written, not bound, so the partial index on live pages applies.
@@ -77,11 +77,10 @@ pub(crate) async fn query(
     }
     let sql = format!(
         "SELECT {COLUMNS} FROM pages p WHERE p.data_source_id = $1 AND {scope} AND ({condition})
-         ORDER BY {order} OFFSET $2 LIMIT $3"
+         ORDER BY {order} LIMIT $2"
     );
-    let mut params: Vec<&(dyn ToSql + Sync)> = vec![&data_source, &paging.offset];
     let limit = paging.limit();
-    params.push(&limit);
+    let mut params: Vec<&(dyn ToSql + Sync)> = vec![&data_source, &limit];
     params.extend(
         compiler
             .params
@@ -90,6 +89,7 @@ pub(crate) async fn query(
     );
     let statement = client.prepare_cached(&sql).await?;
     let rows = client.query(&statement, &params).await?;
+    let rows = paging.rows(rows, |row| row.get(0))?;
     let rolled = pages::rolled_for(&client, &schema, &rows.iter().collect::<Vec<_>>()).await?;
     let view = View {
         only: (!only.is_empty()).then_some(only),
@@ -169,22 +169,17 @@ pub(crate) async fn search(ctx: &Ctx, body: &Map<String, Value>) -> ApiResult<Va
             SELECT 'p' AS kind, p.id, p.last_edited_time AS t FROM pages p
             WHERE $1 AND p.shared AND NOT p.in_trash AND NOT p.is_template AND strpos(lower(p.title), lower($3)) > 0
             UNION ALL {containers}
-         ) found ORDER BY t {direction}, id OFFSET $4 LIMIT $5"
+         ) found ORDER BY t {direction}, id LIMIT $4"
     );
     let client = ctx.kit.db().await?;
     let statement = client.prepare_cached(&sql).await?;
     let found = client
         .query(
             &statement,
-            &[
-                &want_pages,
-                &want_containers,
-                &text,
-                &paging.offset,
-                &paging.limit(),
-            ],
+            &[&want_pages, &want_containers, &text, &paging.limit()],
         )
         .await?;
+    let found = paging.rows(found, |row| row.get(1))?;
     let ids = |kind: &str| -> Vec<String> {
         found
             .iter()

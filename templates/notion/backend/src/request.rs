@@ -223,11 +223,13 @@ pub(crate) fn body_id(path: &str, value: Option<&Value>) -> ApiResult<String> {
     }
 }
 
-/// A page of a list: where it starts and how many it holds.
-#[derive(Debug, Clone, Copy)]
+/// A page of a list: where it starts and how many it holds. As Notion's, a list's
+/// `next_cursor` is the id of the first result the page left off (a block's, a page's, a
+/// user's…), and a `start_cursor` naming no result of the list is a validation error.
+#[derive(Debug, Clone, Default)]
 pub(crate) struct Paging {
-    /// Rows skipped.
-    pub(crate) offset: i64,
+    /// The id of the page's first result (`start_cursor`), or none for the list's start.
+    pub(crate) start: Option<String>,
     /// Rows answered (at most 100).
     pub(crate) size: i64,
 }
@@ -257,19 +259,13 @@ impl Paging {
                 }
             }
         };
-        let offset = match cursor {
-            None | Some("") => 0,
-            Some(text) => cursor::decode(text)
-                .ok()
-                .and_then(|inner| inner.strip_prefix("o:").and_then(|n| n.parse().ok()))
-                .filter(|n: &i64| *n >= 0)
-                .ok_or_else(|| {
-                    ApiError::validation(format!(
-                        "{place} failed validation: {place}.start_cursor should be a valid cursor, instead was `\"{text}\"`."
-                    ))
-                })?,
-        };
-        Ok(Self { offset, size })
+        let start = cursor.filter(|c| !c.is_empty()).map(str::to_owned);
+        Ok(Self { start, size })
+    }
+
+    /// Notion's refusal of a `start_cursor` that names no result of the list.
+    fn invalid_cursor(cursor: &str) -> ApiError {
+        ApiError::validation(format!("The start_cursor provided is invalid: {cursor}"))
     }
 
     /// From a body's `start_cursor` and `page_size`.
@@ -286,17 +282,72 @@ impl Paging {
         Self::new(cursor, body.get("page_size"), "body")
     }
 
-    /// The `LIMIT` to ask for: one more than the page, to learn `has_more`.
-    pub(crate) fn limit(&self) -> i64 {
-        self.size + 1
+    /// The `LIMIT` to ask for (`NULL`: none): from the list's start, one more than the page,
+    /// to learn `has_more`; from a cursor, every row, [`Paging::rows`] finding where it starts.
+    pub(crate) fn limit(&self) -> Option<i64> {
+        self.start.is_none().then_some(self.size + 1)
+    }
+
+    /// The page's rows out of the list's `rows` (ordered, from the list's start up to
+    /// [`Paging::limit`]) with the one after, to learn `has_more`: from the row whose id
+    /// (`id` reads it) is the `start_cursor`.
+    ///
+    /// # Errors
+    /// Notion's validation error when no row has that id.
+    pub(crate) fn rows<T>(&self, rows: Vec<T>, id: impl Fn(&T) -> String) -> ApiResult<Vec<T>> {
+        let skip = match &self.start {
+            None => 0,
+            Some(start) => rows
+                .iter()
+                .position(|row| id(row) == *start)
+                .ok_or_else(|| Self::invalid_cursor(start))?,
+        };
+        let take = usize::try_from(self.size + 1).unwrap_or(usize::MAX);
+        Ok(rows.into_iter().skip(skip).take(take).collect())
+    }
+
+    /// Cuts `results` (up to `size + 1`, from [`Paging::rows`]) to the page: the id of the
+    /// first one left off, the `next_cursor`.
+    pub(crate) fn cut(&self, results: &mut Vec<Value>) -> Option<String> {
+        let size = usize::try_from(self.size).unwrap_or(usize::MAX);
+        let next = results.get(size).map(|next| match &next["id"] {
+            Value::String(id) => id.clone(),
+            other => other.to_string(),
+        });
+        results.truncate(size);
+        next
     }
 
     /// `{object:"list", results, next_cursor, has_more, type, <type>:{}}` from up to
-    /// `size + 1` rendered rows.
+    /// `size + 1` rendered results (the list's from its start, or [`Paging::rows`]').
     pub(crate) fn list(&self, mut results: Vec<Value>, kind: &str) -> Value {
-        let has_more = results.len() as i64 > self.size;
-        results.truncate(self.size as usize);
-        let next = has_more.then(|| cursor::encode(&format!("o:{}", self.offset + self.size)));
+        let next = self.cut(&mut results);
+        Self::list_of(results, next, kind)
+    }
+
+    /// The items of a list whose rows are not keyed by their own id (a property's values),
+    /// `all` of them: the page the opaque `start_cursor` (a position) names, as a list.
+    ///
+    /// # Errors
+    /// Notion's validation error for a cursor that is no position of the list.
+    pub(crate) fn positions(&self, all: Vec<Value>, kind: &str) -> ApiResult<Value> {
+        let offset = match &self.start {
+            None => 0,
+            Some(text) => cursor::decode(text)
+                .ok()
+                .and_then(|inner| inner.strip_prefix("o:").and_then(|n| n.parse().ok()))
+                .filter(|n: &usize| *n <= all.len())
+                .ok_or_else(|| Self::invalid_cursor(text))?,
+        };
+        let size = usize::try_from(self.size).unwrap_or(usize::MAX);
+        let next =
+            (all.len() > offset + size).then(|| cursor::encode(&format!("o:{}", offset + size)));
+        let results = all.into_iter().skip(offset).take(size).collect();
+        Ok(Self::list_of(results, next, kind))
+    }
+
+    fn list_of(results: Vec<Value>, next: Option<String>, kind: &str) -> Value {
+        let has_more = next.is_some();
         let mut body = Map::new();
         body.insert("object".into(), "list".into());
         body.insert("results".into(), Value::Array(results));
@@ -339,17 +390,8 @@ impl Query {
 
     /// `start_cursor`/`page_size`.
     pub(crate) fn paging(&self) -> ApiResult<Paging> {
-        self.paging_from(self.get("start_cursor"))
-    }
-
-    /// `page_size` alone (1–100, default 100), for lists whose cursor is an id.
-    pub(crate) fn page_size(&self) -> ApiResult<usize> {
-        Ok(self.paging_from(None)?.size as usize)
-    }
-
-    fn paging_from(&self, cursor: Option<&str>) -> ApiResult<Paging> {
         let size = self.get("page_size").map(|v| Value::String(v.to_owned()));
-        Paging::new(cursor, size.as_ref(), "query")
+        Paging::new(self.get("start_cursor"), size.as_ref(), "query")
     }
 
     /// `filter_properties` (repeated, or bracketed).

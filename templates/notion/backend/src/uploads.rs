@@ -389,11 +389,12 @@ pub(crate) async fn list(ctx: &Ctx, status: Option<&str>, paging: Paging) -> Api
             &format!(
                 "SELECT * FROM (SELECT {COLUMNS} FROM file_uploads u WHERE created_by = $1
                    ORDER BY created_time DESC, id) l
-                 WHERE $2::text IS NULL OR l.status = $2 OFFSET $3 LIMIT $4"
+                 WHERE $2::text IS NULL OR l.status = $2 LIMIT $3"
             ),
-            &[&ctx.bot, &status, &paging.offset, &paging.limit()],
+            &[&ctx.bot, &status, &paging.limit()],
         )
         .await?;
+    let rows = paging.rows(rows, |row| row.get(0))?;
     let results = rows.iter().map(|row| render(ctx, row)).collect();
     Ok(paging.list(results, "file_upload"))
 }

@@ -42,12 +42,11 @@ pub(crate) async fn list(ctx: &Ctx, paging: Paging) -> ApiResult<Value> {
     let client = ctx.kit.db().await?;
     let statement = client
         .prepare_cached(&format!(
-            "SELECT {COLUMNS} FROM users ORDER BY ord, id OFFSET $1 LIMIT $2"
+            "SELECT {COLUMNS} FROM users ORDER BY ord, id LIMIT $1"
         ))
         .await?;
-    let rows = client
-        .query(&statement, &[&paging.offset, &paging.limit()])
-        .await?;
+    let rows = client.query(&statement, &[&paging.limit()]).await?;
+    let rows = paging.rows(rows, |row| row.get(0))?;
     let emails = ctx.sees_emails();
     let users = rows.iter().map(|row| user(row, emails)).collect();
     Ok(paging.list(users, "user"))

@@ -139,10 +139,10 @@ impl<'a> Parser<'a> {
                 .into_iter()
                 .map(|l| l.get(depth.min(tabs(l))..).unwrap_or(l))
                 .collect();
-            let language = if language.is_empty() {
-                "plain text"
-            } else {
-                language
+            // A fence's language Notion does not know is imported as plain text.
+            let language = match language.trim() {
+                known if crate::content::is_language(known) => known,
+                _ => "plain text",
             };
             return Ok(json!({ "type": "code", "code": {
                 "rich_text": plain_items(&lines.join("\n")), "language": language

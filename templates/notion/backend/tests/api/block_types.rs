@@ -6,7 +6,7 @@ use serde_json::{Value, json};
 
 use crate::common::{
     DATABASE, MEETING, PRIVATE, TASK1, api, comment, current, invalid, legacy, markdown_path,
-    markdown_text, not_found, patch, read, text,
+    markdown_text, not_found, patch, post, read, text,
 };
 
 fn children_path(id: &str) -> String {
@@ -346,4 +346,57 @@ async fn tabs_hold_paragraph_items(notion: asym::Notion) {
             assert!(message.contains(wanted), "{message}");
         }
     }
+}
+
+/// A code block's `language` is one of Notion's languages (the SDK's `LanguageRequest`), on
+/// append and on update; anything else is Notion's validation error naming the path, the
+/// languages and the value. A markdown fence in a language Notion does not know is plain text.
+#[asym::clone("notion", seed = "basic")]
+async fn code_blocks_take_notion_languages(notion: asym::Notion) {
+    let api = api(&notion);
+    let code =
+        |language: Value| json!([{ "code": { "rich_text": text("x"), "language": language } }]);
+    let added = append(&api, TASK1, code(json!("java/c/c++/c#"))).await;
+    assert_eq!(added[0]["code"]["language"], "java/c/c++/c#");
+    let id = added[0]["id"].as_str().unwrap();
+    let path = children_path(TASK1);
+    for (language, shown) in [
+        (json!("klingon"), "`\"klingon\"`"),
+        (json!("Rust"), "`\"Rust\"`"),
+        (json!(3), "`3`"),
+        (json!(["rust"]), "`[\"rust\"]`"),
+    ] {
+        let message = invalid(
+            api.patch(&path, &json!({ "children": code(language.clone()) }))
+                .await,
+        );
+        assert!(
+            message.starts_with(
+                "body failed validation: body.children[0].code.language should be `\"abap\"`, "
+            ) && message.contains("`\"plain text\"`")
+                && message.ends_with(&format!("instead was {shown}.")),
+            "{message}"
+        );
+        let update = json!({ "code": { "language": language } });
+        let message = invalid(api.patch(&format!("/v1/blocks/{id}"), &update).await);
+        assert!(
+            message.contains("code.language should be") && message.contains(shown),
+            "{message}"
+        );
+    }
+    let updated = patch(
+        &api,
+        &format!("/v1/blocks/{id}"),
+        &json!({ "code": { "language": "rust" } }),
+    )
+    .await;
+    assert_eq!(updated["code"]["language"], "rust");
+    let page = post(
+        &api,
+        "/v1/pages",
+        &json!({ "parent": { "page_id": MEETING }, "markdown": "```klingon\nqapla'\n```" }),
+    )
+    .await;
+    let blocks = read(&api, &children_path(page["id"].as_str().unwrap())).await;
+    assert_eq!(blocks["results"][0]["code"]["language"], "plain text");
 }
