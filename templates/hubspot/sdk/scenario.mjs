@@ -606,6 +606,15 @@ await check('concurrent writes: upserts of one email make one contact; merges of
   await contacts.basicApi.archive(keep);
 });
 
+await check("oauth: a token's metadata (account, app, user, scopes), an unknown token 404", async () => {
+  // What an app reads after an install: the token's account, user and scopes.
+  const info = await hubspot.oauth.accessTokensApi.get(process.env.HUBSPOT_TOKEN);
+  assert.deepEqual([info.hubId, info.appId, info.tokenType, info.token], [62515, 1000001, 'access', process.env.HUBSPOT_TOKEN]);
+  assert.ok(info.user && info.userId && info.expiresIn > 0);
+  assert.ok(info.scopes.includes('crm.objects.contacts.write'));
+  await rejects(hubspot.oauth.accessTokensApi.get('pat-na1-00000000-0000-0000-0000-000000000000'), 404);
+});
+
 await check("communications and postal mail: an SMS-style message and a letter logged on a contact with HubSpot's type ids, read back, searched, an unknown channel refused", async () => {
   const objects = hubspot.crm.objects;
   const link = (id, associationTypeId) => ({ to: { id }, types: [{ associationCategory: 'HUBSPOT_DEFINED', associationTypeId }] });

@@ -894,6 +894,19 @@ def refusals():
     assert len(every) >= 3 and every[0].properties_with_history is not None
 
 
+def oauth_token_metadata():
+    # What an app reads after an install: the token's account, user and scopes.
+    info = client.oauth.access_tokens_api.get(os.environ["HUBSPOT_TOKEN"])
+    assert (info.hub_id, info.app_id, info.token_type) == (62515, 1000001, "access"), info
+    assert info.token == os.environ["HUBSPOT_TOKEN"] and info.user and info.user_id, info
+    assert "crm.objects.contacts.write" in info.scopes and info.expires_in > 0, info
+    try:
+        client.oauth.access_tokens_api.get("pat-na1-00000000-0000-0000-0000-000000000000")
+        raise AssertionError("an unknown token's metadata was answered")
+    except hubspot.oauth.ApiException as err:
+        assert err.status == 404, err.body
+
+
 def communications_and_postal_mail():
     from hubspot.crm.objects.communications import (
         AssociationSpec as Spec, PublicAssociationsForObject, PublicObjectId,
@@ -952,6 +965,7 @@ check("errors: NotFoundException's status, reason, body (category, correlationId
 check("rate limits: X-HubSpot-RateLimit-* headers (get_page_with_http_info); 429 TEN_SECONDLY_ROLLING once enforced", rate_limits)
 check("batch update, then search paged through paging.next.after to the last page; a run of wildcards; an unknown sort direction refused", search_paging_and_batch_update)
 check("concurrent writes: upserts of one email make one contact; merges of one object merge it once (the others NotFoundException)", concurrent_writes)
+check("oauth: a token's metadata (account, app, user, scopes), an unknown token 404", oauth_token_metadata)
 check("communications and postal mail: an SMS-style message and a letter logged on a contact with HubSpot's type ids, read back, searched, an unknown channel refused", communications_and_postal_mail)
 check("refusals: a JSON body sent as text/plain (415; 401 first without a valid token), a type/fieldType pair HubSpot refuses, a stage label twice in a pipeline (an unknown stage's 404 first), propertiesWithHistory past 50 objects", refusals)
 finish(f"python hubspot-api-client {version('hubspot-api-client')}")

@@ -16,6 +16,7 @@
 //! | `/crm/v3/properties/{type}` and groups | `properties`, `fieldtypes` (the `fieldType`s each `type` takes) |
 //! | `/crm/v3/schemas` (custom object types, their association definitions) | `schemas` |
 //! | `/crm/v3/owners` | `owners` |
+//! | `/oauth/v1/access-tokens/{token}` (a token's account, user and scopes) | `oauth` |
 //! | `/crm/v3/pipelines/{deals,tickets}` and stages | `pipelines` |
 //! | `/crm/v3/lists` (lists, memberships, filters) | `lists`, `lists::memberships` (routes), `lists::model`, `lists::members` (model), `lists::filters` |
 //! | app webhooks: events | `webhooks` |
@@ -37,6 +38,7 @@ mod fieldtypes;
 mod labels;
 mod lists;
 mod names;
+mod oauth;
 mod objects;
 mod owners;
 mod pipelines;
@@ -72,6 +74,7 @@ pub fn app(kit: Kit) -> Router {
         .merge(owners::routes())
         .merge(pipelines::routes())
         .merge(lists::routes())
+        .merge(oauth::routes())
         .fallback(not_found)
         .method_not_allowed_fallback(not_found)
         .layer(middleware::from_fn_with_state(

@@ -497,3 +497,41 @@ async fn refusals_come_in_order_caller_then_existence_then_body(hubspot: asym::H
     .expect(400);
     assert_eq!(contact_count(&api).await, 3);
 }
+
+#[asym::clone("hubspot", seed = "basic")]
+async fn an_access_tokens_metadata_names_its_account_user_and_scopes(hubspot: asym::HubSpot) {
+    // No credentials beside the token in the path, as HubSpot's call takes none.
+    let anyone = Api::new(hubspot.api_url());
+    let path = |token: &str| format!("/oauth/v1/access-tokens/{token}");
+    let info = read(&anyone, &path(hubspot.token())).await;
+    assert_eq!(info["token"], hubspot.token());
+    assert_eq!(info["hub_id"], 62515);
+    assert_eq!(info["app_id"], 1_000_001);
+    assert_eq!(info["user"], "alice@acme-sales.example");
+    assert_eq!(info["user_id"], 9001);
+    assert_eq!(info["token_type"], "access");
+    assert!(info["expires_in"].as_i64().unwrap() > 0);
+    assert!(info["hub_domain"].is_string());
+    let scopes = info["scopes"].as_array().unwrap();
+    assert!(scopes.contains(&json!("crm.objects.contacts.write")));
+    assert!(scopes.contains(&json!("crm.lists.read")));
+    // A token of fewer scopes answers its own.
+    let minted = admin(&hubspot)
+        .post(
+            "/api/admin/private-apps",
+            &json!({"scopes": ["crm.objects.deals.read"]}),
+        )
+        .await
+        .expect(201);
+    let token = minted["token"].as_str().unwrap();
+    let limited = read(&anyone, &path(token)).await;
+    assert_eq!(limited["scopes"], json!(["crm.objects.deals.read"]));
+    // Not an access token: an unknown one, the developer API key.
+    for token in [
+        "pat-na1-00000000-0000-0000-0000-000000000000",
+        hubspot.developer_api_key(),
+    ] {
+        let err = anyone.get(&path(token)).await.expect(404);
+        assert_eq!(err["category"], "OBJECT_NOT_FOUND");
+    }
+}
