@@ -423,6 +423,27 @@ await scenario("triage: createTeam and updateTeam with triageEnabled, team.triag
   await linear.deleteTeam(team.id);
 });
 
+await scenario("triage responsibility: createTriageResponsibility (assign, a manual selection), currentUser, team.triageResponsibility, triageResponsibilities, update, delete; administrableTeams", async () => {
+  const [ada, ben] = [await linear.viewer, await oauth.viewer];
+  const team = await (await linear.createTeam({ name: "Triage rota", triageEnabled: true })).team;
+  const created = await linear.createTriageResponsibility({ teamId: team.id, action: "assign", manualSelection: { userIds: [ada.id, ben.id], assignmentIndex: 1 } });
+  const responsibility = await created.triageResponsibility;
+  assert(created.success && responsibility.action === "assign" && responsibility.manualSelection.userIds.join() === [ada.id, ben.id].join(), "created");
+  assert(responsibility.currentUserId === ben.id && (await responsibility.currentUser).email === "ben@acme.test", "Ben's turn");
+  assert((await (await linear.team(team.id)).triageResponsibility).id === responsibility.id, "team.triageResponsibility");
+  assert((await linear.triageResponsibilities()).nodes.some((r) => r.id === responsibility.id), "triageResponsibilities");
+  await expectError(linear.createTriageResponsibility({ teamId: team.id, action: "notify" }), LinearErrorType.InvalidInput, "a second for the team");
+  const bad = await expectError(linear.createTriageResponsibility({ teamId: ENG, action: "escalate" }), LinearErrorType.InvalidInput, "an unknown action");
+  assert(bad.errors[0].message === "action must be one of the following values: assign, notify", bad.errors[0].message);
+  const updated = await (await linear.updateTriageResponsibility(responsibility.id, { action: "notify", manualSelection: { userIds: [ada.id] } })).triageResponsibility;
+  assert(updated.action === "notify" && updated.currentUserId === ada.id, "updated");
+  assert((await linear.deleteTriageResponsibility(responsibility.id)).success, "deleted");
+  assert((await linear.team(team.id)).triageResponsibilityId === undefined, "the team has none");
+  await expectError(linear.triageResponsibility(responsibility.id), LinearErrorType.InvalidInput, "a deleted one");
+  assert((await linear.administrableTeams()).nodes.some((t) => t.id === team.id), "administrableTeams");
+  await linear.deleteTeam(team.id);
+});
+
 await scenario("users: updateUser (me and by id), a status that lapses", async () => {
   const me = await (await linear.updateUser("me", { title: "CTO", statusEmoji: ":palm_tree:", statusLabel: "Away", statusUntilAt: new Date("2099-01-01T00:00:00Z") })).user;
   assert(me.title === "CTO" && me.statusLabel === "Away" && me.statusUntilAt?.toISOString() === "2099-01-01T00:00:00.000Z", "userUpdate me");
@@ -884,7 +905,7 @@ await scenario("rate limits: RatelimitedLinearError says retryAfter, the limits,
   }
 });
 
-await scenario("webhooks: webhooks, team.webhooks, webhook by id, a minted secret; a tampered delivery fails LinearWebhookClient", () => withReceiver(async (url, received, until) => {
+await scenario("webhooks: webhooks, team.webhooks, webhook by id, a minted secret; a tampered delivery fails LinearWebhookClient; rotateSecretWebhook signs the next", () => withReceiver(async (url, received, until) => {
   const hook = await (await linear.createWebhook({ url, teamId: ENG, resourceTypes: ["Issue"] })).webhook;
   assert(hook.secret?.startsWith("lin_wh_"), `minted secret ${hook.secret}`);
   assert((await linear.webhooks()).nodes.some((h) => h.id === hook.id), "webhooks");
@@ -896,6 +917,12 @@ await scenario("webhooks: webhooks, team.webhooks, webhook by id, a minted secre
   const post = (body) => handler(new Request(url, { method: "POST", headers: { "content-type": "application/json", "linear-signature": delivery.headers["linear-signature"] }, body }));
   assert((await post(delivery.body)).status === 200, "the delivery verifies with the minted secret");
   assert((await post(delivery.body.replace("Signed", "Forged"))).status === 400, "a tampered body does not");
+  const rotated = await linear.rotateSecretWebhook(hook.id);
+  assert(rotated.success && rotated.secret.startsWith("lin_wh_") && rotated.secret !== hook.secret, "rotateSecretWebhook");
+  assert((await linear.webhook(hook.id)).secret === rotated.secret, "the new secret is the webhook's");
+  await linear.createIssue({ teamId: ENG, title: "Signed anew" });
+  const next = await until((r) => r.headers["linear-event"] === "Issue" && r.body.includes("Signed anew"));
+  assert((await new LinearWebhookClient(rotated.secret).createHandler()(new Request(url, { method: "POST", headers: { "content-type": "application/json", "linear-signature": next.headers["linear-signature"] }, body: next.body }))).status === 200, "signed with the new secret");
   await linear.deleteWebhook(hook.id);
 }));
 

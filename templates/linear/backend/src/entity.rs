@@ -26,7 +26,7 @@ pub(crate) struct Entity {
 }
 
 /// Every stored resource.
-const ENTITIES: [Entity; 28] = [
+const ENTITIES: [Entity; 29] = [
     Entity {
         name: "Issue",
         table: "issues",
@@ -111,6 +111,11 @@ const ENTITIES: [Entity; 28] = [
         name: "TeamMembership",
         table: "team_members",
         doc: "membership_doc(t)",
+    },
+    Entity {
+        name: "TriageResponsibility",
+        table: "triage_responsibilities",
+        doc: "triage_responsibility_doc(t)",
     },
     Entity {
         name: "IssueRelation",

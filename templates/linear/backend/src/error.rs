@@ -163,6 +163,7 @@ fn duplicate(constraint: &str) -> &'static str {
         "team_members_team_id_user_id_key" => "The user is already a member of the team.",
         "teams_key_key" => "A team with this key already exists.",
         "issue_relations_unique" => "The issues already have a relation of this type.",
+        "triage_responsibilities_team_id_key" => "The team already has a triage responsibility.",
         _ => "An entity with this identifier already exists",
     }
 }
@@ -176,6 +177,9 @@ fn checked(constraint: &str) -> &'static str {
         "cycles_check" => "endsAt must be after startsAt.",
         "issue_relations_type_check" => "type must be one of blocks, duplicate, related, similar.",
         "issue_relations_check" => "An issue cannot be related to itself.",
+        "triage_responsibilities_action_check" => {
+            "action must be one of the following values: assign, notify"
+        }
         "initiative_relations_check" => "An initiative cannot be its own sub-initiative.",
         "reactions_check" => {
             "Exactly one of commentId, issueId, projectUpdateId, initiativeUpdateId, postId, \

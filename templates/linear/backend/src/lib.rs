@@ -28,6 +28,7 @@
 //! | `documentCreate`/`Update`/`Delete`/`Unarchive` | `documents` |
 //! | project and initiative status updates: `projectUpdateCreate`, `initiativeUpdateCreate`, … | `status_updates` |
 //! | `initiativeCreate`/`Update`/`Archive`/`Unarchive`/`Delete`, `initiativeToProject…` | `initiatives` |
+//! | `triageResponsibilityCreate`/`Update`/`Delete` (a team's one triage responsibility) | `triage` |
 //! | `customViewCreate`/`Update`/`Delete` (reads: `customViews`, `customView`, its `issues` and `projects`, in `queries`) | `views` |
 //! | mutation plumbing: input, transaction, payload, `lastSyncId` | `write` |
 //! | webhook deliveries on the kit's outbox | `hooks` |
@@ -59,6 +60,7 @@ mod status_updates;
 mod subscriptions;
 mod teams;
 mod templates;
+mod triage;
 mod unserved;
 mod views;
 mod write;

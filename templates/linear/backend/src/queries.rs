@@ -137,6 +137,7 @@ by_id!(
     project_milestone => "ProjectMilestone", template => "Template",
     initiative_to_project => "InitiativeToProject", initiative_update => "InitiativeUpdate",
     initiative_relation => "InitiativeRelation",
+    triage_responsibility => "TriageResponsibility",
 );
 
 /// A root `<entity>(id:)` read by id or `slugId`.
@@ -183,6 +184,7 @@ root_list!(
     issues, "issues" => "Issue", Some(Kind::Issue);
     users, "users" => "User", Some(Kind::User);
     teams, "teams" => "Team", Some(Kind::Team);
+    administrable_teams, "administrableTeams" => "Team", Some(Kind::Team);
     workflow_states, "workflowStates" => "WorkflowState", Some(Kind::State);
     issue_labels, "issueLabels" => "IssueLabel", Some(Kind::Label);
     projects, "projects" => "Project", Some(Kind::Project);
@@ -200,6 +202,7 @@ root_list!(
     initiative_updates, "initiativeUpdates" => "InitiativeUpdate", Some(Kind::InitiativeUpdate);
     initiative_relations, "initiativeRelations" => "InitiativeRelation", None;
     project_statuses, "projectStatuses" => "ProjectStatus", None;
+    triage_responsibilities, "triageResponsibilities" => "TriageResponsibility", None;
 );
 
 macro_rules! child_list {

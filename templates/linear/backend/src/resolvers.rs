@@ -7,7 +7,7 @@ use async_graphql::dynamic::{FieldFuture, FieldValue, ResolverContext};
 
 use crate::{
     documents, initiatives, issues, queries, ratelimit, resources, status_updates, subscriptions,
-    teams, templates, views,
+    teams, templates, triage, views,
 };
 
 /// A custom resolver.
@@ -69,6 +69,13 @@ pub(crate) fn custom(parent: &str, field: &str) -> Option<Resolve> {
         ("Query", "projectStatus") => adapt!(queries::project_status),
         ("Query", "projectStatuses") => adapt!(queries::project_statuses),
         ("Query", "rateLimitStatus") => adapt!(ratelimit::status),
+        ("Query", "administrableTeams") => adapt!(queries::administrable_teams),
+        ("Query", "triageResponsibility") => adapt!(queries::triage_responsibility),
+        ("Query", "triageResponsibilities") => adapt!(queries::triage_responsibilities),
+        ("Mutation", "triageResponsibilityCreate") => adapt!(triage::create),
+        ("Mutation", "triageResponsibilityUpdate") => adapt!(triage::update),
+        ("Mutation", "triageResponsibilityDelete") => adapt!(triage::delete),
+        ("Mutation", "webhookRotateSecret") => adapt!(resources::webhook_rotate_secret),
         ("Mutation", "attachmentLinkSlack") => adapt!(resources::attachment_link_slack),
         ("Mutation", "issueLabelRetire") => adapt!(resources::label_retire),
         ("Mutation", "issueLabelRestore") => adapt!(resources::label_restore),

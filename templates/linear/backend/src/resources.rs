@@ -505,6 +505,28 @@ pub(crate) async fn webhook_create(ctx: &ResolverContext<'_>) -> Result<Value> {
     Ok(simple::create(ctx, &WEBHOOK, &input, &[], None).await?.0)
 }
 
+/// `webhookRotateSecret(id:)`: a new signing secret (`lin_wh_…`) replaces the webhook's at
+/// once; the payload carries it.
+pub(crate) async fn webhook_rotate_secret(ctx: &ResolverContext<'_>) -> Result<Value> {
+    let (shared, _) = crate::args::context(ctx)?;
+    let id = crate::args::arg_str(ctx, "id")?;
+    let secret = asym_kit::token::mint("lin_wh_");
+    let client = shared.kit.db().await.map_err(error::internal)?;
+    let sql = "UPDATE webhooks SET secret = $2, updated_at = now() WHERE id = $1
+               RETURNING nextval('sync_id_seq')";
+    let row = client
+        .query_opt(sql, &[&id, &secret])
+        .await
+        .map_err(error::db)?
+        .ok_or_else(|| error::not_found("Webhook"))?;
+    let sync: i64 = row.get(0);
+    Ok(crate::connection::object([
+        ("success", Value::Boolean(true)),
+        ("lastSyncId", Value::from(sync as f64)),
+        ("secret", Value::from(secret)),
+    ]))
+}
+
 /// Refuses a webhook URL that is not absolute http(s).
 fn check_url(input: &serde_json::Map<String, serde_json::Value>) -> Result<()> {
     match write::text(input, "url")? {

@@ -22,6 +22,7 @@ mod relations;
 mod teams;
 mod templates;
 mod threads;
+mod triage;
 mod validation;
 mod views;
 mod webhooks;

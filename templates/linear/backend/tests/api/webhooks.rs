@@ -3,13 +3,25 @@
 
 use std::time::Duration;
 
-use asym_kit::testing::{Receiver, assert_suffix};
+use asym_kit::testing::{Received, Receiver, assert_suffix};
 use serde_json::json;
 
 use crate::{
     ADA, ENG, archive_payload, assert_fields, client, delete_payload, delivered, mutate, query,
     refused, subscribed, subscribed_to, with_id,
 };
+
+/// The next delivery `receiver` takes, asserted signed with `secret` as Linear signs one
+/// (`Linear-Signature`: the body's HMAC-SHA256, in hex).
+async fn next_signed(receiver: &Receiver, secret: &str) -> Received {
+    let got = receiver
+        .next(Duration::from_secs(10))
+        .await
+        .expect("a delivery");
+    let signature = asym_kit::token::hmac_sha256_hex(secret.as_bytes(), &got.body);
+    assert_eq!(got.header("linear-signature"), Some(signature.as_str()));
+    got
+}
 
 const CREATE_HOOK: &str = "mutation($i: WebhookCreateInput!) { webhookCreate(input: $i) { success webhook { id secret enabled resourceTypes } } }";
 
@@ -31,12 +43,7 @@ async fn deliveries_are_signed_and_retried(linear: asym::Linear) {
     assert!(secret.starts_with("lin_wh_"));
 
     query(&api, "mutation { issueCreate(input: { teamId: \"c0000000-0000-4000-8000-000000000001\", title: \"Hooked\" }) { success } }", json!({})).await;
-    let got = receiver
-        .next(Duration::from_secs(10))
-        .await
-        .expect("an Issue delivery");
-    let signature = asym_kit::token::hmac_sha256_hex(secret.as_bytes(), &got.body);
-    assert_eq!(got.header("linear-signature"), Some(signature.as_str()));
+    let got = next_signed(&receiver, &secret).await;
     assert_eq!(got.header("linear-event"), Some("Issue"));
     assert!(got.header("linear-delivery").is_some_and(|d| d.len() == 32));
     let body = got.json();
@@ -220,4 +227,38 @@ async fn users_are_announced_and_types_linear_does_not_announce_stay_silent(line
         let heard = receiver.next(Duration::from_secs(2)).await;
         assert!(heard.is_none(), "{:?}", heard.map(|got| got.json()));
     }
+}
+
+/// `webhookRotateSecret`: a new secret at once, which signs the next delivery.
+#[asym::clone("linear", seed = "basic")]
+async fn a_rotated_secret_signs_the_next_delivery(linear: asym::Linear) {
+    let api = client(&linear);
+    let receiver = Receiver::start().await;
+    let input = json!({"url": format!("{}/linear", receiver.url()), "teamId": ENG,
+        "resourceTypes": ["Issue"]});
+    let hook = mutate(&api, CREATE_HOOK, json!({ "i": input })).await["webhook"].clone();
+    let rotate =
+        "mutation($id: String!) { webhookRotateSecret(id: $id) { success lastSyncId secret } }";
+    let rotated = mutate(&api, rotate, json!({"id": hook["id"]})).await;
+    let secret = rotated["secret"].as_str().unwrap().to_owned();
+    assert!(secret.starts_with("lin_wh_"), "{secret}");
+    assert_ne!(json!(secret), hook["secret"]);
+    assert!(rotated["lastSyncId"].as_f64().unwrap() > 0.0);
+    let read = with_id(
+        &api,
+        "query($id: String!) { webhook(id: $id) { secret } }",
+        &hook["id"],
+    )
+    .await;
+    assert_eq!(read["webhook"]["secret"], json!(secret));
+
+    query(
+        &api,
+        "mutation($t: String!) { issueCreate(input: { teamId: $t, title: \"Rotated\" }) { success } }",
+        json!({ "t": ENG }),
+    )
+    .await;
+    next_signed(&receiver, &secret).await;
+
+    crate::missing(&api, rotate, json!({"id": "nope"}), "Webhook").await;
 }
