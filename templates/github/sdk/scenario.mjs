@@ -408,6 +408,7 @@ await scenario("commit_comments", async () => {
   await reviewer.rest.repos.createCommitComment({ ...repo, commit_sha, body: "Agreed" });
   const forCommit = await owner.rest.repos.listCommentsForCommit({ ...repo, commit_sha });
   assert.deepEqual(forCommit.data.map((c) => c.body), ["Nice", "Agreed"]);
+  assert.equal((await owner.rest.repos.getCommit({ ...repo, ref: commit_sha })).data.commit.comment_count, 2);
   const all = await owner.paginate(owner.rest.repos.listCommitCommentsForRepo, { ...repo, per_page: 1 });
   assert.deepEqual(all.map((c) => c.user.login), ["octocat", "hubot"]);
   const edited = await owner.rest.repos.updateCommitComment({ ...repo, comment_id: made.data.id, body: "Very nice" });

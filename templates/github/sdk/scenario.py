@@ -584,6 +584,7 @@ def commit_comments():
     reviewer.get_repo("acme/hello-world").get_commit(commit.sha).create_comment("Agreed")
     assert [c.body for c in commit.get_comments()] == ["Nice", "Agreed"]
     assert [c.body for c in repo.get_comments()] == ["Nice", "Agreed"]
+    assert repo.get_commit(commit.sha).raw_data["commit"]["comment_count"] == 2
     made.edit("Very nice")
     assert repo.get_comment(made.id).body == "Very nice"
     heart = made.create_reaction("heart")

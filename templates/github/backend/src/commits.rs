@@ -44,6 +44,19 @@ async fn users_by_email(
         .collect())
 }
 
+/// How many commit comments each of `shas` has in repository `repo` (those with none left out).
+async fn comment_counts(
+    client: &impl GenericClient,
+    repo: i64,
+    shas: Vec<&str>,
+) -> ApiResult<HashMap<String, i64>> {
+    const SQL: &str = "SELECT commit_id, count(*) FROM commit_comments
+                       WHERE repo_id = $1 AND commit_id = ANY($2) GROUP BY commit_id";
+    let statement = client.prepare_cached(SQL).await?;
+    let rows = client.query(&statement, &[&repo, &shas]).await?;
+    Ok(rows.iter().map(|row| (row.get(0), row.get(1))).collect())
+}
+
 /// The commit `rev` (a sha, branch or tag) names in `repo`: 422 `No commit found for SHA`
 /// when none.
 pub(crate) async fn commit_of(
@@ -88,6 +101,8 @@ async fn render_many(
         .flat_map(|(_, c)| [c.author.email.clone(), c.committer.email.clone()])
         .collect();
     let users = users_by_email(client, base, emails.into_iter().collect()).await?;
+    let shas = commits.iter().map(|(sha, _)| sha.as_str()).collect();
+    let comments = comment_counts(client, repo.id, shas).await?;
     let ru = repo.url(base);
     Ok(commits
         .iter()
@@ -103,7 +118,7 @@ async fn render_many(
                     "message": git["message"],
                     "tree": git["tree"],
                     "url": git["url"],
-                    "comment_count": 0,
+                    "comment_count": comments.get(sha).copied().unwrap_or(0),
                     "verification": git["verification"],
                 },
                 "url": format!("{ru}/commits/{sha}"),

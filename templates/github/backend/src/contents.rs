@@ -280,13 +280,7 @@ async fn write_target<'a>(
         .unwrap_or(&repo.default_branch)
         .trim_start_matches("refs/heads/")
         .to_owned();
-    let head: Option<String> = tx
-        .query_opt(
-            "SELECT sha FROM git_refs WHERE repo_id = $1 AND ref = $2 FOR UPDATE",
-            &[&repo.id, &format!("refs/heads/{branch}")],
-        )
-        .await?
-        .map(|r| r.get(0));
+    let head = objects::lock_ref(tx, repo.id, &format!("refs/heads/{branch}")).await?;
     if head.is_none() {
         let any: bool = tx
             .query_one(

@@ -525,14 +525,9 @@ pub(crate) async fn update_ref(scope: Scope<String>, viewer: Viewer, body: Body)
     }
     let base = scope.base();
     let tx = client.transaction().await?;
-    let current: String = tx
-        .query_opt(
-            "SELECT sha FROM git_refs WHERE repo_id = $1 AND ref = $2 FOR UPDATE",
-            &[&repo.id, &full],
-        )
+    let current = objects::lock_ref(&tx, repo.id, &full)
         .await?
-        .ok_or_else(|| ApiError::invalid("Reference does not exist"))?
-        .get(0);
+        .ok_or_else(|| ApiError::invalid("Reference does not exist"))?;
     let fast_forward = current == sha || objects::is_ancestor(&tx, repo.id, &current, &sha).await?;
     if !force && !fast_forward {
         return Err(ApiError::invalid("Update is not a fast forward"));

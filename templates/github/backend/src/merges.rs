@@ -31,13 +31,8 @@ pub(crate) async fn merge(scope: Scope, viewer: Viewer, body: Body) -> ApiResult
     repo.require(Access::Write)?;
     let tx = client.transaction().await?;
     let name = format!("refs/heads/{base_branch}");
-    let base_sha: String = tx
-        .query_opt(
-            "SELECT sha FROM git_refs WHERE repo_id = $1 AND ref = $2 FOR UPDATE",
-            &[&repo.id, &name],
-        )
+    let base_sha = objects::lock_ref(&tx, repo.id, &name)
         .await?
-        .map(|row| row.get(0))
         .ok_or_else(|| ApiError::new(StatusCode::NOT_FOUND, "Base does not exist"))?;
     let head_sha = objects::resolve(&tx, repo.id, &head)
         .await?
@@ -113,11 +108,7 @@ pub(crate) async fn merge_pull(scope: Scope<String>, viewer: Viewer, body: Body)
     let tx = client.transaction().await?;
     let pull = Pull::find(&tx, &repo, number).await?;
     // Lock the base branch so two merges cannot both move it, then read the pull again.
-    tx.query_opt(
-        "SELECT sha FROM git_refs WHERE repo_id = $1 AND ref = $2 FOR UPDATE",
-        &[&repo.id, &format!("refs/heads/{}", pull.base_ref)],
-    )
-    .await?;
+    objects::lock_ref(&tx, repo.id, &format!("refs/heads/{}", pull.base_ref)).await?;
     let pull = Pull::find(&tx, &repo, number).await?;
     if pull.merged || pull.issue.state != "open" || pull.draft {
         return Err(not_mergeable());
@@ -264,13 +255,8 @@ pub(crate) async fn update_branch(scope: Scope<String>, viewer: Viewer, body: Bo
         return Err(no_update("Pull request is closed."));
     }
     let name = format!("refs/heads/{}", pull.head_ref);
-    let head_sha: String = tx
-        .query_opt(
-            "SELECT sha FROM git_refs WHERE repo_id = $1 AND ref = $2 FOR UPDATE",
-            &[&head_repo.id, &name],
-        )
+    let head_sha = objects::lock_ref(&tx, head_repo.id, &name)
         .await?
-        .map(|row| row.get(0))
         .ok_or_else(|| no_update("head branch does not exist"))?;
     if expected.is_some_and(|sha| sha != head_sha) {
         return Err(no_update(

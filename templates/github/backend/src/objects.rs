@@ -105,6 +105,17 @@ pub(crate) async fn ref_sha(
     db::first(client, SQL, &[&repo, &name]).await
 }
 
+/// The id a ref points at, as [`ref_sha`], its row locked until the transaction ends: what a
+/// write that moves the ref reads first, so two writes cannot both move it.
+pub(crate) async fn lock_ref(
+    client: &impl GenericClient,
+    repo: i64,
+    name: &str,
+) -> Result<Option<String>, Error> {
+    const SQL: &str = "SELECT sha FROM git_refs WHERE repo_id = $1 AND ref = $2 FOR UPDATE";
+    db::first(client, SQL, &[&repo, &name]).await
+}
+
 /// Copies into `to` the git objects and commits of `from` that it does not hold yet: how a
 /// fork gets its parent's history and a pull request's base repository its fork's head.
 pub(crate) async fn share(client: &impl GenericClient, from: i64, to: i64) -> Result<(), Error> {

@@ -55,6 +55,11 @@ async fn commit_comments(gh: asym::GitHub) {
         fields(&theirs, ["/commit_id", "/path", "/user/login"]),
         json!([MAIN_SHA, null, "hubot"])
     );
+    // The commit counts them, read alone or in a list.
+    let commit = format!("{REPO}/commits/{MAIN_SHA}");
+    assert_eq!(fetch(&api, &commit).await["commit"]["comment_count"], 2);
+    let listed = fetch(&api, &format!("{REPO}/commits")).await;
+    assert_eq!(listed[0]["commit"]["comment_count"], 2);
     assert_eq!(
         names(&fetch(&api, &on_main).await, "body"),
         ["Nice", "Agreed"]
@@ -98,6 +103,7 @@ async fn commit_comments(gh: asym::GitHub) {
     let elsewhere = format!("/repos/octocat/private-notes/comments/{}", theirs["id"]);
     not_found(&api, &[&one, &elsewhere, &format!("{REPO}/comments/abc")]).await;
     assert_eq!(count(&api, &format!("{REPO}/comments")).await, 1);
+    assert_eq!(fetch(&api, &commit).await["commit"]["comment_count"], 1);
 }
 
 #[asym::clone("github", seed = "basic")]
