@@ -45,6 +45,16 @@ await check('auth and meta', async () => {
   await fails('invalid_auth', new WebClient('xoxb-1-2-nope', options).auth.test());
 });
 
+// @slack/web-api sends a form body: a number or an object arrives as its text.
+await check('text that is not a string', async () => {
+  const posted = await bot.chat.postMessage({ channel: GENERAL, text: 42 });
+  assert.equal(posted.message.text, '42');
+  const updated = await bot.chat.update({ channel: GENERAL, ts: posted.ts, text: { a: 1 } });
+  assert.equal(updated.text, '{"a":1}');
+  const { messages } = await bot.conversations.history({ channel: GENERAL, limit: 1 });
+  assert.equal(messages[0].text, '{"a":1}');
+});
+
 await check('chat', async () => {
   const posted = await bot.chat.postMessage({
     channel: '#general',

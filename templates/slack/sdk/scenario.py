@@ -99,6 +99,22 @@ def chat_post_update_delete():
 
 
 @scenario
+def text_that_is_not_a_string():
+    """As JSON (the body slack_sdk sends chat.postMessage and chat.update in; its typed methods
+    refuse a text that is not a string themselves, so api_call): a number is posted as
+    written, an object or a list is Slack's invalid_array_arg."""
+    def call(method, **body):
+        return bot.api_call(method, json={"channel": GENERAL, **body})
+
+    posted = call("chat.postMessage", text=42)
+    assert posted["message"]["text"] == "42", posted["message"]
+    assert call("chat.update", ts=posted["ts"], text=True)["text"] == "true"
+    fails("invalid_array_arg", call, "chat.postMessage", text={"a": 1})
+    fails("invalid_array_arg", call, "chat.update", ts=posted["ts"], text=["x"])
+    assert bot.conversations_history(channel=GENERAL, limit=1)["messages"][0]["text"] == "true"
+
+
+@scenario
 def chat_scheduling():
     now = int(time.time())
     later = bot.chat_scheduleMessage(channel=GENERAL, text="tomorrow", post_at=now + 86400)

@@ -116,6 +116,20 @@ impl Args {
         })
     }
 
+    /// `name` as a message's text: a string as it is, a number or a boolean as written (a
+    /// JSON body's, as a form body would carry it).
+    ///
+    /// # Errors
+    ///
+    /// `invalid_array_arg` for an array or an object (Slack reads text as a string argument,
+    /// and a structured value as the array it refuses: "Please only input valid strings").
+    pub(crate) fn text(&self, name: &str) -> Result<Option<String>, ApiError> {
+        match self.get(name) {
+            Some(Value::Array(_) | Value::Object(_)) => Err(ApiError::new("invalid_array_arg")),
+            _ => Ok(self.string(name)),
+        }
+    }
+
     /// `name` as text, absent when missing or empty.
     pub(crate) fn non_empty(&self, name: &str) -> Option<String> {
         self.string(name).filter(|text| !text.trim().is_empty())

@@ -73,7 +73,7 @@ async fn is_streaming(tx: &Transaction<'_>, channel: &str, ts: Ts) -> Result<boo
 pub(crate) async fn update(state: &AppState, call: &Call) -> ApiResult {
     let (caller, conversation, ts) = edit_target(state, call).await?;
     let args = &call.args;
-    let mut text = args.string("text");
+    let mut text = args.text("text")?;
     let mut blocks = args.json("blocks", "invalid_blocks_format")?;
     let attachments = args.json("attachments", "invalid_attachments")?;
     let markdown = args.non_empty("markdown_text").is_some();
@@ -394,7 +394,11 @@ pub(crate) async fn post_ephemeral(state: &AppState, call: &Call) -> ApiResult {
 pub(crate) async fn me_message(state: &AppState, call: &Call) -> ApiResult {
     let caller = caller_with(state, call, &["chat:write"]).await?;
     let channel = channel_arg(call)?;
-    let text = call.args.non_empty_or("text", "no_text")?;
+    let text = call
+        .args
+        .text("text")?
+        .filter(|text| !text.trim().is_empty())
+        .ok_or_else(|| ApiError::new("no_text"))?;
     let conversation = resolve_postable(state, &caller, &channel).await?;
     conversation.check_postable(&caller)?;
     let message = NewMessage {

@@ -60,7 +60,7 @@ impl Content {
     /// Validates `text`, `blocks`, `attachments` and `metadata` the way Slack does.
     pub(crate) fn parse(call: &Call) -> Result<Self, ApiError> {
         let args = &call.args;
-        let text = args.string("text").unwrap_or_default();
+        let text = args.text("text")?.unwrap_or_default();
         let blocks = parse_blocks(call)?;
         let blocks = match markdown_blocks(call, &text, blocks.as_ref())? {
             Some(markdown) => Some(markdown),

@@ -125,12 +125,13 @@ pub(crate) async fn emit(
     event: &Value,
 ) -> Result<(), ApiError> {
     // One look when nothing is subscribed (most tests): the event id is drawn only when the
-    // subscription wants the event. Built once: every post emits.
+    // subscription wants the event, and only once the writers' lock is held, so that a reset
+    // (which rewinds `event_id_seq`) cannot hand the same id out again. Built once: every
+    // post emits.
     static SQL: LazyLock<String> = LazyLock::new(|| {
         format!(
             "SELECT s.request_url, s.retry_delays_ms, s.timeout_ms,
-                slack_id('Ev', nextval('event_id_seq')), extract(epoch FROM now())::bigint,
-                {APP_COLUMNS}
+                extract(epoch FROM now())::bigint, {APP_COLUMNS}
          FROM event_subscriptions s
          JOIN LATERAL (SELECT * FROM bots WHERE NOT deleted ORDER BY id LIMIT 1) b ON true
          WHERE (cardinality(s.event_types) = 0 OR $1 = ANY(s.event_types)
@@ -145,8 +146,13 @@ pub(crate) async fn emit(
         return Ok(());
     };
     let (url, delays, timeout_ms): (String, Vec<i32>, i32) = (row.get(0), row.get(1), row.get(2));
-    let (event_id, event_time): (String, i64) = (row.get(3), row.get(4));
-    let app = AppIdentity::from_row(&row, 5);
+    let event_time: i64 = row.get(3);
+    let app = AppIdentity::from_row(&row, 4);
+    asym_kit::hold_writers(tx).await?;
+    let drawn = tx
+        .prepare_cached("SELECT slack_id('Ev', nextval('event_id_seq'))")
+        .await?;
+    let event_id: String = tx.query_one(&drawn, &[]).await?.get(0);
     let envelope = app.envelope(event, &event_id, event_time);
     let delivery = Delivery::new(
         TOPIC,
@@ -245,5 +251,35 @@ mod tests {
         assert_eq!(event["event_ts"], "1.000001");
         assert_eq!(event["channel_type"], "group");
         assert_eq!(message_subscription("im"), "message.im");
+    }
+
+    /// An event's id is drawn only once the writers' lock is held: an emit racing a reset
+    /// (which holds the lock while it rewinds `event_id_seq`) waits for it, so it cannot keep
+    /// an id the reset hands out again. Whatever the transaction wrote before (here nothing).
+    #[asym::clone("slack", seed = "basic")]
+    async fn emit_draws_no_event_id_during_a_reset(slack: asym::Slack) {
+        let url = slack.database_url().to_owned();
+        let kit = asym_kit::testing::kit_on("slack-emit-under-reset", &url);
+        let client = kit.db().await.expect("the clone's database");
+        client
+            .execute(
+                "INSERT INTO event_subscriptions (request_url, created)
+                 VALUES ('http://127.0.0.1:9/events', 0)
+                 ON CONFLICT (id) DO UPDATE SET event_types = '{}'",
+                &[],
+            )
+            .await
+            .expect("a subscription to every event");
+        drop(client);
+        asym_kit::testing::draws_no_id_during_a_reset(&url, "event_id_seq", async move {
+            let mut client = kit.db().await.expect("a connection");
+            let tx = client.transaction().await.expect("a transaction");
+            let event = json!({ "type": "tokens_revoked", "tokens": { "oauth": ["U0000000001"] } });
+            emit(&tx, "tokens_revoked", None, &event)
+                .await
+                .expect("the event queued");
+            tx.commit().await.expect("the write committed");
+        })
+        .await;
     }
 }

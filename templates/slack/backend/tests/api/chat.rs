@@ -514,3 +514,51 @@ async fn markdown_text_posts_a_markdown_block(slack: asym::Slack) {
         slack.bot_err("chat.postMessage", args, code).await;
     }
 }
+
+/// A JSON body's `text` that is a number or a boolean is posted as written (as a form body
+/// carries it, and as the Node SDK sends it); an array or an object is Slack's
+/// `invalid_array_arg` on a post, a `/me` message and an edit, and nothing is stored.
+#[asym::clone("slack", seed = "basic")]
+async fn text_that_is_not_a_string(slack: asym::Slack) {
+    let slack = Api::new(&slack);
+    let general = |more: Value| {
+        let mut args = json!({ "channel": "C0000000001" });
+        args.as_object_mut()
+            .unwrap()
+            .extend(more.as_object().unwrap().clone());
+        args
+    };
+    let posted = slack
+        .bot_ok("chat.postMessage", general(json!({ "text": 42 })))
+        .await;
+    assert_eq!(posted["message"]["text"], "42");
+    let ts = posted["ts"].as_str().unwrap();
+    for (text, written) in [
+        (json!(1.5), "1.5"),
+        (json!(true), "true"),
+        (json!(-7), "-7"),
+    ] {
+        let updated = slack
+            .bot_ok("chat.update", general(json!({ "ts": ts, "text": text })))
+            .await;
+        assert_eq!(updated["text"], written);
+    }
+    let before = slack.texts("C0000000001").await;
+    for text in [json!({ "a": 1 }), json!(["hi"]), json!([])] {
+        for method in ["chat.postMessage", "chat.meMessage"] {
+            slack
+                .bot_err(
+                    method,
+                    general(json!({ "text": text })),
+                    "invalid_array_arg",
+                )
+                .await;
+        }
+        let edit = general(json!({ "ts": ts, "text": text }));
+        slack
+            .bot_err("chat.update", edit, "invalid_array_arg")
+            .await;
+    }
+    assert_eq!(slack.texts("C0000000001").await, before);
+    assert_eq!(before.last().map(String::as_str), Some("-7"));
+}
