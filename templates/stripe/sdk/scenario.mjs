@@ -798,6 +798,36 @@ await check('tiered prices: graduated and volume tiers, expand tiers, billed tie
   }), (err) => err.statusCode === 400 && err.param === 'tiers[0][up_to]');
 });
 
+await check('tax ids: customers.createTaxId, list/retrieve/deleteTaxId, taxIds, invoice customer_tax_ids', async () => {
+  const customer = await stripe.customers.create({
+    email: 'vat-node@example.com', tax_id_data: [{ type: 'eu_vat', value: 'DE123456789' }],
+  });
+  const ein = await stripe.customers.createTaxId(customer.id, { type: 'us_ein', value: '12-3456789' });
+  assert.deepEqual([ein.object, ein.country, ein.verification.status], ['tax_id', 'US', 'unavailable']);
+  const listed = await stripe.customers.listTaxIds(customer.id);
+  assert.deepEqual(listed.data.map((t) => t.type), ['us_ein', 'eu_vat']);
+  assert.equal((await stripe.customers.retrieveTaxId(customer.id, ein.id)).value, '12-3456789');
+  const expanded = await stripe.customers.retrieve(customer.id, { expand: ['tax_ids'] });
+  assert.equal(expanded.tax_ids.data.length, 2);
+  await assert.rejects(stripe.customers.createTaxId(customer.id, { type: 'eu_vat', value: 'DE1' }), (err) => {
+    assert.deepEqual([err.statusCode, err.code, err.param, err.raw.message],
+      [400, 'tax_id_invalid', 'value', 'Invalid value for eu_vat.']);
+    return true;
+  });
+  await stripe.invoiceItems.create({ customer: customer.id, amount: 1500, currency: 'usd' });
+  const invoice = await stripe.invoices.create({ customer: customer.id, pending_invoice_items_behavior: 'include' });
+  assert.deepEqual(invoice.customer_tax_ids.map((t) => t.value), ['12-3456789', 'DE123456789']);
+  assert.equal((await stripe.customers.deleteTaxId(customer.id, ein.id)).deleted, true);
+  const own = await stripe.taxIds.create({ type: 'gb_vat', value: 'GB000000000' });
+  assert.deepEqual([own.owner.type, own.verification.status], ['self', 'verified']);
+  assert.ok((await stripe.taxIds.list()).data.some((t) => t.id === own.id));
+  const theirs = await stripe.taxIds.create({
+    type: 'au_abn', value: '12345678912', owner: { type: 'customer', customer: customer.id },
+  });
+  assert.equal((await stripe.taxIds.retrieve(theirs.id)).customer, customer.id);
+  assert.equal((await stripe.taxIds.del(theirs.id)).deleted, true);
+});
+
 await check("StripeRateLimitError when the clone's rate limits are on", async () => {
   await admin('POST', 'rate-limit', { enabled: true, writes: 1, reads: 1000 });
   try {

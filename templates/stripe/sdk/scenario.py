@@ -409,7 +409,7 @@ def refused(param, call, *args, **kwargs):
 
 def refusals_items_and_previews():
     # What Stripe takes and the clone does not serve is refused by name, not ignored.
-    refused("tax_id_data", stripe.Customer.create, tax_id_data=[{"type": "eu_vat", "value": "DE123456789"}])
+    refused("cash_balance", stripe.Customer.create, cash_balance={"settings": {"reconciliation_mode": "automatic"}})
     refused("transfer_data", stripe.PaymentIntent.create, amount=1000, currency="usd",
             transfer_data={"destination": "acct_1"})
     refused("tiers_mode", stripe.Price.create, product="prod_SEEDpro000001", currency="usd", tiers_mode="graduated")
@@ -891,6 +891,35 @@ def tiered_prices():
             billing_scheme="tiered", tiers_mode="volume", tiers=[{"up_to": 5}, {"up_to": 10}])
 
 
+def tax_ids():
+    # A customer's tax ids, checked as Stripe checks them, and what an invoice shows of them.
+    customer = stripe.Customer.create(email="vat-py@example.com",
+                                      tax_id_data=[{"type": "eu_vat", "value": "DE123456789"}])
+    ein = stripe.Customer.create_tax_id(customer.id, type="us_ein", value="12-3456789")
+    assert (ein.object, ein.country, ein.verification.status) == ("tax_id", "US", "unavailable"), ein
+    listed = stripe.Customer.list_tax_ids(customer.id)
+    assert [t.type for t in listed.data] == ["us_ein", "eu_vat"], listed
+    assert stripe.Customer.retrieve_tax_id(customer.id, ein.id).value == "12-3456789"
+    expanded = stripe.Customer.retrieve(customer.id, expand=["tax_ids"])
+    assert len(expanded.tax_ids.data) == 2, expanded.tax_ids
+    try:
+        stripe.Customer.create_tax_id(customer.id, type="eu_vat", value="DE1")
+        raise AssertionError("a malformed VAT number is refused")
+    except stripe.error.InvalidRequestError as err:
+        assert (err.code, err.param, err.user_message) == ("tax_id_invalid", "value", "Invalid value for eu_vat."), err
+    stripe.InvoiceItem.create(customer=customer.id, amount=1500, currency="usd")
+    invoice = stripe.Invoice.create(customer=customer.id, pending_invoice_items_behavior="include")
+    assert [t.value for t in invoice.customer_tax_ids] == ["12-3456789", "DE123456789"], invoice.customer_tax_ids
+    deleted = stripe.Customer.delete_tax_id(customer.id, ein.id)
+    assert deleted.deleted, deleted
+    own = stripe.TaxId.create(type="gb_vat", value="GB000000000")
+    assert (own.owner.type, own.verification.status) == ("self", "verified"), own
+    assert own.id in [t.id for t in stripe.TaxId.list().data]
+    theirs = stripe.TaxId.create(type="au_abn", value="12345678912", owner={"type": "customer", "customer": customer.id})
+    assert stripe.TaxId.retrieve(theirs.id).customer == customer.id
+    assert stripe.TaxId.delete(theirs.id).deleted
+
+
 def rate_limited():
     # One write a second: of three creates sent at once, one at least raises RateLimitError.
     admin("POST", "rate-limit", {"enabled": True, "writes": 1, "reads": 1000})
@@ -951,6 +980,7 @@ scenarios = [("customer → payment method → payment intent → refund", custo
              ("add_invoice_items: a set-up fee on a subscription's first invoice", added_invoice_items),
              ("CreditNote: before and after payment, list, lines", credit_notes),
              ("tiered prices: graduated and volume tiers, expand tiers, billed tier by tier", tiered_prices),
+             ("tax ids: Customer.create_tax_id, list/retrieve/delete, TaxId, invoice customer_tax_ids", tax_ids),
              ("RateLimitError when the clone's rate limits are on", rate_limited)]
 for name, fn in scenarios:
     check(name, fn)

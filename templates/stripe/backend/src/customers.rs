@@ -10,7 +10,7 @@ use crate::error::{ApiError, ApiResult, MAX_AMOUNT};
 use crate::kinds::{CUSTOMER, TEST_CLOCK};
 use crate::model::customer_balance::{self, Entry};
 use crate::model::subscription::customer_now;
-use crate::model::{discount, method};
+use crate::model::{discount, method, tax_id};
 use crate::params::{Nested, Params, Takes, apply_metadata};
 use crate::shapes::{ADDRESS, SHIPPING};
 use asym_kit::Kit;
@@ -43,9 +43,9 @@ const UNSERVED: &[&str] = &[
 /// What `POST /v1/customers` takes.
 const CREATE: Takes = Takes {
     route: "customer creation",
-    serves: &[SERVED, &["test_clock"]],
-    refuses: &[UNSERVED, &["tax_id_data"]],
-    nested: NESTED,
+    serves: &[SERVED, &["test_clock", "tax_id_data"]],
+    refuses: &[UNSERVED],
+    nested: CREATE_NESTED,
 };
 
 /// What `POST /v1/customers/{id}` takes.
@@ -62,6 +62,17 @@ const NESTED: Nested = &[
     ("shipping", &SHIPPING),
     ("invoice_settings", &INVOICE_SETTINGS),
 ];
+
+/// The hashes a customer's create checks inside: an update's and each `tax_id_data`.
+const CREATE_NESTED: Nested = &[
+    ("address", &ADDRESS),
+    ("shipping", &SHIPPING),
+    ("invoice_settings", &INVOICE_SETTINGS),
+    ("tax_id_data", &TAX_ID_DATA),
+];
+
+/// One of a new customer's `tax_id_data`.
+const TAX_ID_DATA: Takes = Takes::serving("customer creation", &[&["type", "value"]]);
 
 /// What a customer's `invoice_settings` take (all served: kept as sent).
 const INVOICE_SETTINGS: Takes = Takes {
@@ -271,6 +282,20 @@ pub(crate) async fn create(cx: &mut Cx<'_>) -> ApiResult {
     }
     set_balance(cx, &mut customer, &params, "initial").await?;
     cx.insert(seq, &customer)?;
+    for (n, data) in params
+        .array("tax_id_data")?
+        .into_iter()
+        .flatten()
+        .enumerate()
+    {
+        let Value::Object(data) = data else {
+            return Err(ApiError::invalid_param(
+                &format!("tax_id_data[{n}]"),
+                format!("Invalid object: tax_id_data[{n}]"),
+            ));
+        };
+        tax_id::new_tax_id(cx, data, &format!("tax_id_data[{n}]"), Some(&id)).await?;
+    }
     let attached = attach_given(cx, &params, &id).await?;
     if params.has("invoice_settings") {
         apply_invoice_settings(cx, &mut customer, attached.as_ref().map(|(r, m)| (*r, m))).await?;

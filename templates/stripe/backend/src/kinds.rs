@@ -84,6 +84,7 @@ pub(crate) const COUPON: Kind = kind("coupon", "coupon", "id");
 pub(crate) const PROMOTION_CODE: Kind =
     kind("promotion_code", "promotion code", "id");
 pub(crate) const TAX_RATE: Kind = kind("tax_rate", "tax rate", "id");
+pub(crate) const TAX_ID: Kind = kind("tax_id", "tax id", "id");
 pub(crate) const CUSTOMER_BALANCE_TRANSACTION: Kind = kind(
     "customer_balance_transaction",
     "customer balance transaction",

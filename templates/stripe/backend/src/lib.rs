@@ -79,6 +79,7 @@ mod setups;
 mod shapes;
 mod subscription_items;
 mod subscriptions;
+mod tax_ids;
 mod tax_rates;
 mod test_clocks;
 mod version;
@@ -102,6 +103,7 @@ pub fn app(kit: Kit) -> Router {
         .merge(plans::routes())
         .merge(coupons::routes())
         .merge(tax_rates::routes())
+        .merge(tax_ids::routes())
         .merge(methods::routes())
         .merge(payments::routes())
         .merge(charges::routes())
@@ -171,6 +173,11 @@ pub(crate) async fn virtual_field(
                 serde_json::json!({ currency: balance })
             })
         }
+        ("customer", "tax_ids") => Some(cx::list_value(
+            model::tax_id::of_customer(cx, id).await?,
+            false,
+            &format!("/v1/customers/{id}/tax_ids"),
+        )),
         ("price", "tiers") => Some(model::tiers::expanded(object)),
         ("checkout.session", "line_items") => Some(checkout::line_items_value(object)),
         _ => None,

@@ -549,6 +549,28 @@ pub(crate) fn string_at<'a>(value: Option<&'a Value>, name: &str) -> ApiResult<O
     }
 }
 
+/// The full name of parameter `key` inside hash `at` (`price_data[currency]`), or `key` itself
+/// at the top level (`at` empty).
+pub(crate) fn inside(at: &str, key: &str) -> String {
+    if at.is_empty() {
+        key.to_owned()
+    } else {
+        format!("{at}[{key}]")
+    }
+}
+
+/// A string `key` of `hash` that must be there and not empty, named `name`; else Stripe's
+/// `parameter_missing` naming it.
+pub(crate) fn required_at<'a>(
+    hash: &'a Map<String, Value>,
+    key: &str,
+    name: &str,
+) -> ApiResult<&'a str> {
+    string_at(hash.get(key), name)?
+        .filter(|s| !s.is_empty())
+        .ok_or_else(|| ApiError::missing(name))
+}
+
 /// `values` as Stripe lists them in a refusal: `a or b`, `a, b, or c`.
 pub(crate) fn listed(values: &[&str]) -> String {
     match values {

@@ -30,9 +30,16 @@ pub(crate) async fn new_invoice(
     subscription: Option<&Value>,
 ) -> ApiResult<Value> {
     let (id, seq) = cx.new_id("in_").await?;
-    let invoice = draft(&id, customer, created, currency, reason, subscription);
+    let mut invoice = draft(&id, customer, created, currency, reason, subscription);
+    invoice["customer_tax_ids"] = customer_tax_ids(cx, &invoice).await?;
     cx.insert(seq, &invoice)?;
     Ok(invoice)
+}
+
+/// An invoice's `customer_tax_ids`: its customer's tax ids as they are now.
+async fn customer_tax_ids(cx: &Cx<'_>, invoice: &Value) -> ApiResult<Value> {
+    let customer = invoice["customer"].as_str().unwrap_or_default();
+    crate::model::tax_id::for_invoice(cx, customer).await
 }
 
 /// A draft invoice `id` for `customer` (not stored).
@@ -78,6 +85,7 @@ fn draft(
         "customer_name": customer["name"],
         "customer_phone": customer["phone"],
         "customer_shipping": customer["shipping"],
+        "customer_tax_ids": [],
         "customer_tax_exempt": customer["tax_exempt"],
         "default_payment_method": null,
         "default_source": null,
@@ -487,6 +495,7 @@ pub(crate) async fn preview(
         reason,
         subscription,
     );
+    invoice["customer_tax_ids"] = customer_tax_ids(cx, &invoice).await?;
     // Stripe's order: pending invoice items first, newest first (the proposed prorations are
     // the newest), then the period's lines.
     let mut lines = Vec::new();
@@ -545,6 +554,8 @@ pub(crate) async fn finalize(cx: &mut Cx<'_>, invoice: &mut Value, now: i64) -> 
         ));
     }
     let before = invoice.clone();
+    // Stripe: the customer's tax ids until the invoice is finalized, no longer updated after.
+    invoice["customer_tax_ids"] = customer_tax_ids(cx, invoice).await?;
     let customer_id = invoice["customer"].as_str().unwrap_or_default().to_owned();
     let mut customer = CUSTOMER.lock_named(cx, &customer_id, "customer").await?;
     let customer_before = customer.clone();

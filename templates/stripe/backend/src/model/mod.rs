@@ -21,4 +21,5 @@ pub(crate) mod refund;
 pub(crate) mod setup;
 pub(crate) mod subscription;
 pub(crate) mod tax;
+pub(crate) mod tax_id;
 pub(crate) mod tiers;

@@ -7,7 +7,7 @@ use crate::cx::Cx;
 use crate::error::MAX_AMOUNT;
 use crate::error::{ApiError, ApiResult};
 use crate::model::tiers;
-use crate::params::{at_least, bool_at, int_at, merge_metadata, string_at};
+use crate::params::{at_least, bool_at, inside, int_at, merge_metadata, required_at, string_at};
 
 /// Builds and stores a price for `product` from `data` (the create parameters, or
 /// `default_price_data` / `price_data`).
@@ -17,17 +17,8 @@ pub(crate) async fn new_price(
     product: &str,
     param: &str,
 ) -> ApiResult<Value> {
-    let name = |k: &str| {
-        if param.is_empty() {
-            k.to_owned()
-        } else {
-            format!("{param}[{k}]")
-        }
-    };
-    let currency = string_at(data.get("currency"), &name("currency"))?
-        .filter(|s| !s.is_empty())
-        .ok_or_else(|| ApiError::missing(&name("currency")))?
-        .to_lowercase();
+    let name = |k: &str| inside(param, k);
+    let currency = required_at(data, "currency", &name("currency"))?.to_lowercase();
     let (scheme, tiers_mode, tiers) = tiers::scheme_of(data, &name)?;
     let unit_amount = match (data.get("unit_amount"), data.get("unit_amount_decimal")) {
         _ if tiers.is_some() => Some(0),

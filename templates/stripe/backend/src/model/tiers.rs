@@ -10,7 +10,7 @@ use crate::bounds::amount_at;
 use crate::error::MAX_AMOUNT;
 use crate::error::{ApiError, ApiResult};
 use crate::model::invoice::money;
-use crate::params::{Takes, at_least, int_at, listed, string_at};
+use crate::params::{Takes, at_least, int_at, listed, required_at, string_at};
 
 /// What one of a price's `tiers` takes.
 pub(crate) const TIER: Takes = Takes::serving(
@@ -67,9 +67,7 @@ pub(crate) fn scheme_of(
             ));
         }
     }
-    let mode = string_at(data.get("tiers_mode"), &name("tiers_mode"))?
-        .filter(|s| !s.is_empty())
-        .ok_or_else(|| ApiError::missing(&name("tiers_mode")))?;
+    let mode = required_at(data, "tiers_mode", &name("tiers_mode"))?;
     if !MODES.contains(&mode) {
         return Err(ApiError::invalid_param(
             &name("tiers_mode"),

@@ -29,6 +29,7 @@ mod previews;
 mod prorations;
 mod refunds;
 mod refusals;
+mod tax_ids;
 mod taxes;
 mod tiers;
 mod versions;

@@ -63,11 +63,8 @@ async fn every_create_and_update_refuses_what_it_does_not_serve_by_name(stripe: 
         ),
         (
             "/v1/customers".into(),
-            vec![
-                ("tax_id_data[0][type]", "eu_vat"),
-                ("tax_id_data[0][value]", "DE123"),
-            ],
-            "tax_id_data",
+            vec![("business_name", "Asym Ltd")],
+            "business_name",
         ),
         (
             at("/v1/customers", ALICE),
