@@ -6,7 +6,8 @@
 #
 #   templates/hubspot/sdk/run.sh
 #   HUBSPOT_API_BASE=http://127.0.0.1:3600 HUBSPOT_TOKEN=pat-na1-… HUBSPOT_DEVELOPER_KEY=… \
-#     HUBSPOT_CLIENT_SECRET=… ASYM_ADMIN_SECRET=… templates/hubspot/sdk/run.sh   # existing clone
+#     HUBSPOT_CLIENT_SECRET=… HUBSPOT_CLIENT_ID=… HUBSPOT_REFRESH_TOKEN=… ASYM_ADMIN_SECRET=… \
+#     templates/hubspot/sdk/run.sh   # existing clone
 #
 # The scenarios use the clone's admin surface (scripts/sdk/check.{py,mjs}'s `admin`, with
 # ASYM_ADMIN_URL and ASYM_ADMIN_SECRET, which sdk_spin exports; `asym admin <id> --secret`)
@@ -16,7 +17,9 @@ sdk_pip "hubspot-api-client${HUBSPOT_PYTHON_VERSION:+==$HUBSPOT_PYTHON_VERSION}"
 sdk_npm @hubspot/api-client "@hubspot/api-client${HUBSPOT_NODE_VERSION:+@$HUBSPOT_NODE_VERSION}"
 if [[ -z "${HUBSPOT_API_BASE:-}" ]]; then
     sdk_spin hubspot HUBSPOT_API_BASE HUBSPOT_TOKEN=token \
-        HUBSPOT_DEVELOPER_KEY=developerApiKey HUBSPOT_CLIENT_SECRET=clientSecret
+        HUBSPOT_DEVELOPER_KEY=developerApiKey HUBSPOT_CLIENT_SECRET=clientSecret \
+        HUBSPOT_CLIENT_ID=clientId HUBSPOT_REFRESH_TOKEN=refreshToken
 fi
-export HUBSPOT_API_BASE HUBSPOT_TOKEN HUBSPOT_DEVELOPER_KEY HUBSPOT_CLIENT_SECRET
+export HUBSPOT_API_BASE HUBSPOT_TOKEN HUBSPOT_DEVELOPER_KEY HUBSPOT_CLIENT_SECRET HUBSPOT_CLIENT_ID \
+    HUBSPOT_REFRESH_TOKEN
 sdk_suites "$HUBSPOT_API_BASE" "$here/scenario.py" "$here/scenario.mjs"

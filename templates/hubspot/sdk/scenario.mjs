@@ -1,7 +1,8 @@
 // HubSpot's official Node SDK (@hubspot/api-client) against the clone, changing only basePath.
 // Env: HUBSPOT_API_BASE (http://127.0.0.1:<port>), HUBSPOT_TOKEN, HUBSPOT_DEVELOPER_KEY,
-// HUBSPOT_CLIENT_SECRET, ASYM_ADMIN_URL/ASYM_ADMIN_SECRET (the clone's admin surface, for a token of
-// fewer scopes and rate limits switched on). Exits non-zero on failure.
+// HUBSPOT_CLIENT_SECRET, HUBSPOT_CLIENT_ID, HUBSPOT_REFRESH_TOKEN, ASYM_ADMIN_URL/ASYM_ADMIN_SECRET
+// (the clone's admin surface, for a token of fewer scopes and rate limits switched on). Exits
+// non-zero on failure.
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { Client, Signature } from '@hubspot/api-client';
@@ -606,13 +607,22 @@ await check('concurrent writes: upserts of one email make one contact; merges of
   await contacts.basicApi.archive(keep);
 });
 
-await check("oauth: a token's metadata (account, app, user, scopes), an unknown token 404", async () => {
+await check("oauth: a token's metadata (account, app, user, scopes), an unknown token 404; a refresh token exchanged for an access token, an unknown one refused", async () => {
   // What an app reads after an install: the token's account, user and scopes.
   const info = await hubspot.oauth.accessTokensApi.get(process.env.HUBSPOT_TOKEN);
   assert.deepEqual([info.hubId, info.appId, info.tokenType, info.token], [62515, 1000001, 'access', process.env.HUBSPOT_TOKEN]);
   assert.ok(info.user && info.userId && info.expiresIn > 0);
   assert.ok(info.scopes.includes('crm.objects.contacts.write'));
   await rejects(hubspot.oauth.accessTokensApi.get('pat-na1-00000000-0000-0000-0000-000000000000'), 404);
+  // A refresh: the app's client credentials and its refresh token give a new access token.
+  const { HUBSPOT_CLIENT_ID: clientId, HUBSPOT_CLIENT_SECRET: clientSecret, HUBSPOT_REFRESH_TOKEN: refreshToken } = process.env;
+  const granted = await hubspot.oauth.tokensApi.create('refresh_token', undefined, undefined, clientId, clientSecret, refreshToken);
+  assert.equal(granted.tokenType, 'bearer');
+  assert.ok(granted.expiresIn > 0);
+  const fresh = new Client({ accessToken: granted.accessToken, basePath });
+  assert.ok((await fresh.crm.contacts.basicApi.getPage(1)).results.length);
+  const err = await rejects(hubspot.oauth.tokensApi.create('refresh_token', undefined, undefined, clientId, clientSecret, 'na1-nope'), 400);
+  assert.equal(err.body.status, 'BAD_REFRESH_TOKEN');
 });
 
 await check("communications and postal mail: an SMS-style message and a letter logged on a contact with HubSpot's type ids, read back, searched, an unknown channel refused", async () => {

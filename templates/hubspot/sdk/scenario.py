@@ -1,8 +1,9 @@
 """HubSpot's official Python SDK (hubspot-api-client) against the clone, changing only `host`.
 
 Env: HUBSPOT_API_BASE (http://127.0.0.1:<port>), HUBSPOT_TOKEN, HUBSPOT_DEVELOPER_KEY,
-HUBSPOT_CLIENT_SECRET, ASYM_ADMIN_URL/ASYM_ADMIN_SECRET (the clone's admin surface, for a token of
-fewer scopes and rate limits switched on). Exits non-zero on failure.
+HUBSPOT_CLIENT_SECRET, HUBSPOT_CLIENT_ID, HUBSPOT_REFRESH_TOKEN, ASYM_ADMIN_URL/ASYM_ADMIN_SECRET
+(the clone's admin surface, for a token of fewer scopes and rate limits switched on). Exits
+non-zero on failure.
 """
 import json
 import os
@@ -905,6 +906,18 @@ def oauth_token_metadata():
         raise AssertionError("an unknown token's metadata was answered")
     except hubspot.oauth.ApiException as err:
         assert err.status == 404, err.body
+    # A refresh: the app's client credentials and its refresh token give a new access token.
+    credentials = {"client_id": os.environ["HUBSPOT_CLIENT_ID"], "client_secret": os.environ["HUBSPOT_CLIENT_SECRET"]}
+    granted = client.oauth.tokens_api.create(grant_type="refresh_token", refresh_token=os.environ["HUBSPOT_REFRESH_TOKEN"],
+                                             **credentials)
+    assert granted.token_type == "bearer" and granted.expires_in > 0, granted
+    fresh = hubspot.Client.create(access_token=granted.access_token, host=os.environ["HUBSPOT_API_BASE"])
+    assert fresh.crm.contacts.basic_api.get_page(limit=1).results
+    try:
+        client.oauth.tokens_api.create(grant_type="refresh_token", refresh_token="na1-nope", **credentials)
+        raise AssertionError("an unknown refresh token was exchanged")
+    except hubspot.oauth.ApiException as err:
+        assert err.status == 400 and json.loads(err.body)["status"] == "BAD_REFRESH_TOKEN", err.body
 
 
 def communications_and_postal_mail():
@@ -965,7 +978,7 @@ check("errors: NotFoundException's status, reason, body (category, correlationId
 check("rate limits: X-HubSpot-RateLimit-* headers (get_page_with_http_info); 429 TEN_SECONDLY_ROLLING once enforced", rate_limits)
 check("batch update, then search paged through paging.next.after to the last page; a run of wildcards; an unknown sort direction refused", search_paging_and_batch_update)
 check("concurrent writes: upserts of one email make one contact; merges of one object merge it once (the others NotFoundException)", concurrent_writes)
-check("oauth: a token's metadata (account, app, user, scopes), an unknown token 404", oauth_token_metadata)
+check("oauth: a token's metadata (account, app, user, scopes), an unknown token 404; a refresh token exchanged for an access token, an unknown one refused", oauth_token_metadata)
 check("communications and postal mail: an SMS-style message and a letter logged on a contact with HubSpot's type ids, read back, searched, an unknown channel refused", communications_and_postal_mail)
 check("refusals: a JSON body sent as text/plain (415; 401 first without a valid token), a type/fieldType pair HubSpot refuses, a stage label twice in a pipeline (an unknown stage's 404 first), propertiesWithHistory past 50 objects", refusals)
 finish(f"python hubspot-api-client {version('hubspot-api-client')}")

@@ -11,8 +11,8 @@ use axum::response::{IntoResponse, Response};
 use serde_json::{Map, Value, json};
 
 use crate::error::{ApiError, ApiResult};
-use crate::request::{DEVELOPER_KEY, JsonBody};
-use crate::{subscriptions, types};
+use crate::request::{ACCESS_TOKEN, DEVELOPER_KEY, JsonBody};
+use crate::{oauth, subscriptions, types};
 
 /// Every scope the clone checks: the provisioned token carries them all.
 pub(crate) const SCOPES: [&str; 21] = [
@@ -44,7 +44,8 @@ fn mint_token() -> String {
     format!("pat-na1-{}", asym_kit::token::random_uuid())
 }
 
-/// `POST /api/admin/provision`: mints `token`, a private app token with every scope, and
+/// `POST /api/admin/provision`: mints `token`, a private app token with every scope, the OAuth
+/// app's `clientId` and a `refreshToken` of every scope (for `POST /oauth/v1/token`), and
 /// sets up the developer app `1000001` (its webhooks API and events): `developerApiKey`, its
 /// developer API key (`hapikey`), and `clientSecret`, the secret that signs its events
 /// (kept in `webhook_settings`, not a credential).
@@ -54,8 +55,18 @@ pub(crate) async fn provision(State(kit): State<Kit>, body: Bytes) -> Response {
         let minted = [
             Mint::new("token", mint_token())
                 .subject(types::PORTAL_ID)
-                .kind("private_app")
+                .kind(ACCESS_TOKEN)
                 .scopes(SCOPES),
+            Mint::new(
+                "refreshToken",
+                format!("na1-{}", asym_kit::token::random_uuid()),
+            )
+            .subject(types::PORTAL_ID)
+            .kind(oauth::REFRESH_TOKEN)
+            .scopes(SCOPES),
+            Mint::new("clientId", asym_kit::token::random_uuid())
+                .subject(types::PORTAL_ID)
+                .kind(oauth::CLIENT_ID),
             Mint::new("developerApiKey", asym_kit::token::random_uuid())
                 .subject(types::PORTAL_ID)
                 .kind(DEVELOPER_KEY),
@@ -86,7 +97,7 @@ pub(crate) async fn mint(State(kit): State<Kit>, JsonBody(body): JsonBody) -> Ap
     let token = mint_token();
     let minted = Mint::new("private_app", token.clone())
         .subject(types::PORTAL_ID)
-        .kind("private_app")
+        .kind(ACCESS_TOKEN)
         .scopes(scopes.clone());
     let client = kit.db().await?;
     credentials::store(&client, &minted, false).await?;

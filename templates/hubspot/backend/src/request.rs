@@ -18,6 +18,10 @@ use serde_json::Value;
 use crate::error::ApiError;
 use crate::types::{self, ObjectType, Type};
 
+/// The kind of credential an API call authenticates with: a private app token, or an OAuth
+/// access token (minted the same way, or by a refresh).
+pub(crate) const ACCESS_TOKEN: &str = "private_app";
+
 /// The kind of credential provisioning mints as the app's developer API key.
 pub(crate) const DEVELOPER_KEY: &str = "developer_api_key";
 
@@ -48,6 +52,7 @@ pub(crate) async fn authenticate(kit: &Kit, headers: &HeaderMap) -> Result<Princ
         .ok_or_else(ApiError::unauthenticated)?;
     credentials::authenticate(kit, token)
         .await?
+        .filter(|p| p.kind == ACCESS_TOKEN)
         .ok_or_else(ApiError::unauthenticated)
 }
 

@@ -535,3 +535,96 @@ async fn an_access_tokens_metadata_names_its_account_user_and_scopes(hubspot: as
         assert_eq!(err["category"], "OBJECT_NOT_FOUND");
     }
 }
+
+#[asym::clone("hubspot", seed = "basic")]
+async fn a_refresh_token_and_the_apps_client_credentials_issue_an_access_token(
+    hubspot: asym::HubSpot,
+) {
+    let minted = |name: &str| {
+        std::ops::Deref::deref(&hubspot)
+            .token(name)
+            .unwrap()
+            .to_owned()
+    };
+    let (client_id, refresh) = (minted("clientId"), minted("refreshToken"));
+    let secret = hubspot.client_secret().to_owned();
+    let anyone = Api::new(hubspot.api_url());
+    let form = |pairs: &[(&str, &str)]| {
+        pairs
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join("&")
+    };
+    let exchange = |pairs: Vec<(&'static str, String)>| {
+        let body = form(
+            &pairs
+                .iter()
+                .map(|(k, v)| (*k, v.as_str()))
+                .collect::<Vec<_>>(),
+        );
+        anyone.send_raw(
+            Method::POST,
+            "/oauth/v1/token",
+            "application/x-www-form-urlencoded",
+            body,
+        )
+    };
+    let granted = exchange(vec![
+        ("grant_type", "refresh_token".to_owned()),
+        ("client_id", client_id.clone()),
+        ("client_secret", secret.clone()),
+        ("refresh_token", refresh.clone()),
+    ])
+    .await
+    .expect(200);
+    assert_eq!(granted["token_type"], "bearer");
+    assert_eq!(granted["refresh_token"], refresh.as_str());
+    assert!(granted["expires_in"].as_i64().unwrap() > 0);
+    let access = granted["access_token"].as_str().unwrap();
+    // The new access token calls the API with the refresh token's scopes; the refresh token
+    // itself is no access token.
+    read(
+        &Api::new(hubspot.api_url()).bearer(access),
+        "/crm/v3/objects/contacts",
+    )
+    .await;
+    let info = read(&anyone, &format!("/oauth/v1/access-tokens/{access}")).await;
+    assert!(info["scopes"].as_array().unwrap().len() > 10);
+    Api::new(hubspot.api_url())
+        .bearer(&refresh)
+        .get("/crm/v3/objects/contacts")
+        .await
+        .expect(401);
+    // Each credential refused with HubSpot's code in `status`.
+    let good = [
+        ("grant_type", "refresh_token".to_owned()),
+        ("client_id", client_id.clone()),
+        ("client_secret", secret.clone()),
+        ("refresh_token", refresh.clone()),
+    ];
+    for (field, value, code) in [
+        ("grant_type", "password", "BAD_GRANT_TYPE"),
+        ("client_id", "nope", "BAD_CLIENT_ID"),
+        ("client_secret", "nope", "BAD_CLIENT_SECRET"),
+        ("refresh_token", "na1-nope", "BAD_REFRESH_TOKEN"),
+        ("grant_type", "authorization_code", "BAD_AUTH_CODE"),
+    ] {
+        let pairs = good
+            .iter()
+            .map(|(k, v)| {
+                (
+                    *k,
+                    if *k == field {
+                        value.to_owned()
+                    } else {
+                        v.clone()
+                    },
+                )
+            })
+            .collect();
+        let err = exchange(pairs).await.expect(400);
+        assert_eq!(err["status"], code, "{field}");
+        assert!(err["message"].is_string());
+    }
+}
