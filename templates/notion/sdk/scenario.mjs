@@ -23,6 +23,7 @@ import {
   isFullDataSource,
   isFullPage,
   isFullUser,
+  isHTTPResponseError,
   isNotionClientError,
   iteratePaginatedAPI,
   LogLevel,
@@ -586,6 +587,20 @@ await scenario("cursors are result ids; code blocks take Notion's languages", as
   );
   assert.match(err.message, /code\.language should be .*"plain text".*instead was `"klingon"`/);
   await expectError(APIErrorCode.ValidationError, notion.blocks.update({ block_id: code.id, code: { language: "Rust" } }));
+});
+
+await scenario("views: a named 501 (documented by Notion, not served)", async () => {
+  for (const call of [
+    () => notion.views.list({ database_id: DATABASE }),
+    () => notion.views.retrieve({ view_id: TASKS }),
+    () => notion.views.queries.create({ view_id: TASKS }),
+  ]) {
+    const err = await call().then(() => assert.fail("a view call succeeded"), (e) => e);
+    assert.ok(isHTTPResponseError(err), String(err));
+    assert.equal(err.status, 501);
+    assert.match(err.body, /not_implemented/);
+    assert.match(err.body, /Views/);
+  }
 });
 
 await scenario("paginators and type guards: iteratePaginatedAPI, collectAllDataSourceRows, templates", async () => {
