@@ -808,6 +808,15 @@ await scenario("label_webhooks", async () => {
   await owner.rest.repos.deleteWebhook({ ...repo, hook_id: hook.data.id });
 });
 
+await scenario("hook_test_sends_the_latest_push", async () => {
+  const hook = await owner.rest.repos.createWebhook({ ...repo, config: { url: "http://127.0.0.1:9/node-test", content_type: "json" }, events: ["push"] });
+  const head = (await owner.rest.repos.getBranch({ ...repo, branch: "main" })).data.commit.sha;
+  assert.equal((await owner.rest.repos.testPushWebhook({ ...repo, hook_id: hook.data.id })).status, 204);
+  const pushed = await deliveredPayload(hook.data.id, "push", null);
+  assert.deepEqual([pushed.ref, pushed.after, pushed.head_commit.id], ["refs/heads/main", head, head]);
+  await owner.rest.repos.deleteWebhook({ ...repo, hook_id: hook.data.id });
+});
+
 await scenario("update_pull_request_branch", async () => {
   const pr = await reviewerPull("node-behind", "node-behind.txt", "Behind");
   const head = pr.data.head.sha;

@@ -835,6 +835,17 @@ def label_webhooks():
 
 
 @scenario
+def hook_test_sends_the_latest_push():
+    repo = owner.get_repo("acme/hello-world")
+    hook = repo.create_hook("web", {"url": "http://127.0.0.1:9/py-test", "content_type": "json"}, events=["push"])
+    head = repo.get_branch(repo.default_branch).commit.sha
+    hook.test()
+    pushed = delivered_payload(repo, hook.id, "push", None)
+    assert (pushed["ref"], pushed["after"], pushed["head_commit"]["id"]) == ("refs/heads/main", head, head), pushed
+    hook.delete()
+
+
+@scenario
 def update_pull_request_branch():
     repo = owner.get_repo("acme/hello-world")
     _, pr = reviewer_pull("py-behind", "py-behind.txt", "Behind")

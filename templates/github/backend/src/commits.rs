@@ -454,6 +454,19 @@ pub(crate) async fn announce_push(
     if !db::value::<bool>(client, HOOKED, &[&repo.id]).await? {
         return Ok(false);
     }
+    let payload = push_payload(client, base, repo, (name, before, after), sender).await?;
+    crate::hooks::emit(client, base, repo.id, "push", sender, payload).await
+}
+
+/// The `push` payload of `name` moved from `before` (none when created) to `after` by
+/// `sender`: the new commits (at most 20), `head_commit`, `pusher`, `compare`, ….
+pub(crate) async fn push_payload(
+    client: &impl GenericClient,
+    base: &str,
+    repo: &Repo,
+    (name, before, after): (&str, Option<&str>, &str),
+    sender: i64,
+) -> ApiResult<serde_json::Map<String, Value>> {
     let known: HashSet<String> = match before {
         Some(sha) => objects::history(client, repo.id, sha, HISTORY_CAP)
             .await?
@@ -539,7 +552,7 @@ pub(crate) async fn announce_push(
         "pusher".into(),
         json!({ "name": pusher.get::<_, String>(0), "email": pusher.get::<_, String>(1) }),
     );
-    crate::hooks::emit(client, base, repo.id, "push", sender, payload).await
+    Ok(payload)
 }
 
 /// `GET /repos/{owner}/{repo}/contributors`: the users who authored commits on the default

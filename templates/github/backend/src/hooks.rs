@@ -69,9 +69,11 @@ pub(crate) async fn context(
     Ok(map)
 }
 
-/// The active hooks of repository `$1` subscribed to event `$2` (or to all events).
+/// The active hooks of repository `$1` subscribed to event `$2` (or to all events): all of
+/// them, or only hook `$3`.
 const SUBSCRIBED: &str = "SELECT id, url, content_type, coalesce(secret, '') FROM hooks
-                          WHERE repo_id = $1 AND active AND ($2 = ANY(events) OR '*' = ANY(events))";
+                          WHERE repo_id = $1 AND active AND ($2 = ANY(events) OR '*' = ANY(events))
+                            AND ($3::bigint IS NULL OR id = $3)";
 
 /// Whether a hook of `repo` hears `event`: what a payload dear to render waits for.
 pub(crate) async fn listening(
@@ -80,7 +82,11 @@ pub(crate) async fn listening(
     event: &str,
 ) -> ApiResult<bool> {
     let statement = client.prepare_cached(SUBSCRIBED).await?;
-    Ok(!client.query(&statement, &[&repo, &event]).await?.is_empty())
+    let every: Option<i64> = None;
+    Ok(!client
+        .query(&statement, &[&repo, &event, &every])
+        .await?
+        .is_empty())
 }
 
 /// Enqueues `event` with `payload` (plus repository, sender, organization) to every active
@@ -92,10 +98,34 @@ pub(crate) async fn emit(
     repo: i64,
     event: &str,
     sender: i64,
+    payload: Map<String, Value>,
+) -> ApiResult<bool> {
+    deliver(client, base, (repo, None), event, sender, payload).await
+}
+
+/// As [`emit`], to hook `hook` of `repo` only (when it is active and subscribed to `event`).
+pub(crate) async fn emit_to(
+    client: &impl GenericClient,
+    base: &str,
+    (repo, hook): (i64, i64),
+    event: &str,
+    sender: i64,
+    payload: Map<String, Value>,
+) -> ApiResult<bool> {
+    deliver(client, base, (repo, Some(hook)), event, sender, payload).await
+}
+
+/// Enqueues `event` to the hooks of `repo` subscribed to it (only hook `only`, when given).
+async fn deliver(
+    client: &impl GenericClient,
+    base: &str,
+    (repo, only): (i64, Option<i64>),
+    event: &str,
+    sender: i64,
     mut payload: Map<String, Value>,
 ) -> ApiResult<bool> {
     let statement = client.prepare_cached(SUBSCRIBED).await?;
-    let hooks = client.query(&statement, &[&repo, &event]).await?;
+    let hooks = client.query(&statement, &[&repo, &event, &only]).await?;
     if hooks.is_empty() {
         return Ok(false);
     }
@@ -214,7 +244,9 @@ fn render(base: &str, repo: &Repo, row: &asym_kit::tokio_postgres::Row) -> Value
 }
 
 /// Resolves the repository for hook administration (admin, and a hook scope).
-async fn admin_repo<P>(scope: &Scope<P>, viewer: &Viewer) -> ApiResult<(Object, Repo)> {
+/// The repository of a hooks route, for its administrators (404 for others), with a hook
+/// scope for classic tokens.
+pub(crate) async fn admin_repo<P>(scope: &Scope<P>, viewer: &Viewer) -> ApiResult<(Object, Repo)> {
     let (client, repo) = scope.open().await?;
     if !repo.can(Access::Admin) {
         return Err(ApiError::not_found());
@@ -378,6 +410,12 @@ async fn ping(
         &json,
     )
     .await
+}
+
+/// The id of `repo`'s hook `id` (from the path): 404 when it has none.
+pub(crate) async fn hook_id(client: &impl GenericClient, repo: &Repo, id: &str) -> ApiResult<i64> {
+    const SQL: &str = "SELECT id FROM hooks WHERE id = $1 AND repo_id = $2";
+    Ok(db::keyed::<i64>(client, SQL, id, repo.id).await?.get(0))
 }
 
 async fn one(client: &impl GenericClient, base: &str, repo: &Repo, id: &str) -> ApiResult<Value> {

@@ -22,7 +22,7 @@
 //! | pull requests, reviews, merges, review comments | `pulls`, `reviews`, `review_comments` |
 //! | statuses, check runs and suites | `checks` |
 //! | release assets: upload, list, get, update, delete, download | `assets` |
-//! | repository webhooks and their deliveries; repository dispatch events | `hooks`, `dispatches` |
+//! | repository webhooks and their deliveries; hook tests; repository dispatch events | `hooks`, `hook_tests`, `dispatches` |
 //! | an installation's repositories | `installations` |
 //! | stars: stargazers, starred repositories, star and unstar | `stars` |
 //! | search | `search` |
@@ -50,6 +50,7 @@ mod error;
 mod forks;
 mod git;
 mod gitdata;
+mod hook_tests;
 mod hooks;
 mod installations;
 mod issue_writes;
@@ -433,6 +434,7 @@ fn repo_routes() -> Router<Kit> {
             get(hooks::get).patch(hooks::update).delete(hooks::delete),
         )
         .route("/hooks/{id}/pings", post(hooks::pings))
+        .route("/hooks/{id}/tests", post(hook_tests::test))
         .route("/hooks/{id}/deliveries", get(hooks::deliveries))
         .route(
             "/hooks/{id}/deliveries/{delivery}",

@@ -447,3 +447,50 @@ async fn label_changes_reach_the_hooks(gh: asym::GitHub) {
     assert_eq!(code(taken), "already_exists");
     assert!(receiver.next(Duration::from_millis(300)).await.is_none());
 }
+
+#[asym::clone("github", seed = "basic")]
+async fn a_hook_test_sends_the_latest_push(gh: asym::GitHub) {
+    let api = api(&gh);
+    let receiver = listen(&api, &["push"]).await;
+    let quiet = listen(&api, &["push"]).await;
+    let hooks = fetch(&api, &format!("{REPO}/hooks")).await;
+    let [tests, other_tests] = [0, 1].map(|i| format!("{REPO}/hooks/{}/tests", hooks[i]["id"]));
+    assert_eq!(api.post(&tests, &json!({})).await.status, 204);
+    let push = receiver.delivery().await;
+    assert_eq!(push.header("x-github-event"), Some("push"));
+    assert_eq!(
+        fields(
+            &push.json(),
+            [
+                "/ref",
+                "/after",
+                "/head_commit/id",
+                "/commits/0/message",
+                "/sender/login"
+            ]
+        ),
+        json!([
+            "refs/heads/main",
+            MAIN_SHA,
+            MAIN_SHA,
+            "Initial commit",
+            "octocat"
+        ])
+    );
+    // Only that hook hears it; a hook not subscribed to `push` hears nothing, and answers 204.
+    assert!(quiet.next(Duration::from_millis(300)).await.is_none());
+    let other = format!("{REPO}/hooks/{}", hooks[1]["id"]);
+    api.patch(&other, &json!({ "events": ["issues"] }))
+        .await
+        .expect(200);
+    assert_eq!(api.post(&other_tests, &json!({})).await.status, 204);
+    assert!(quiet.next(Duration::from_millis(300)).await.is_none());
+    assert!(receiver.next(Duration::from_millis(300)).await.is_none());
+    // An unknown hook, and a caller who does not administer the repository: 404.
+    for (caller, path) in [
+        (api.clone(), format!("{REPO}/hooks/999999/tests")),
+        (reviewer(&gh), tests),
+    ] {
+        crate::common::error(caller.post(&path, &json!({})).await, 404);
+    }
+}
