@@ -8,7 +8,7 @@
 //! beside the tokens and client credentials they are sent, as HubSpot's take none.
 
 use asym_kit::Kit;
-use asym_kit::credentials::{self, Mint, Principal};
+use asym_kit::credentials::{self, Mint};
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
@@ -18,7 +18,7 @@ use axum::routing::{get, post};
 use serde_json::{Value, json};
 
 use crate::error::{ApiError, ApiResult};
-use crate::request::ACCESS_TOKEN;
+use crate::request::{ACCESS_TOKEN, credential};
 use crate::subscriptions::{self, APP_ID};
 use crate::types::PORTAL_ID;
 
@@ -52,9 +52,8 @@ pub(crate) fn routes() -> Router<Kit> {
 /// 404 `OBJECT_NOT_FOUND` for a token that is not a live access token of the clone (a
 /// developer API key included); the text is the clone's, HubSpot documents none.
 async fn read(State(kit): State<Kit>, Path(token): Path<String>) -> ApiResult {
-    let principal = credentials::authenticate(&kit, &token)
+    let principal = credential(&kit, Some(&token), ACCESS_TOKEN)
         .await?
-        .filter(|p| p.kind == ACCESS_TOKEN)
         .ok_or_else(|| ApiError::missing(format!("Token {token} was not found.")))?;
     let owner = kit
         .db()
@@ -90,20 +89,6 @@ fn refused(code: &str, message: &str) -> Response {
         "correlationId": asym_kit::token::random_uuid(),
     });
     (StatusCode::BAD_REQUEST, axum::Json(body)).into_response()
-}
-
-/// The live credential `token` names if it is of `kind`.
-async fn credential(
-    kit: &Kit,
-    token: Option<&str>,
-    kind: &str,
-) -> Result<Option<Principal>, ApiError> {
-    match token.filter(|t| !t.is_empty()) {
-        None => Ok(None),
-        Some(token) => Ok(credentials::authenticate(kit, token)
-            .await?
-            .filter(|p| p.kind == kind)),
-    }
 }
 
 /// `POST /oauth/v1/token` (a form: `grant_type`, `client_id`, `client_secret`,

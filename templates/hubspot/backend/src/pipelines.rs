@@ -170,6 +170,17 @@ async fn lock_stages(
     Ok(())
 }
 
+/// The live pipeline `id` of `object_type` (stages included), its stages locked for this
+/// transaction ([`lock_stages`]).
+///
+/// # Errors
+///
+/// 404 when there is no such live pipeline; the statements' errors.
+async fn locked(tx: &impl GenericClient, object_type: &str, id: &str) -> Result<Value, ApiError> {
+    lock_stages(tx, object_type, id).await?;
+    one(tx, object_type, id).await
+}
+
 /// Refuses `label` when another live stage of the pipeline (not `except`) holds it.
 ///
 /// # Errors
@@ -314,8 +325,7 @@ async fn replace(call: Call, JsonBody(body): JsonBody) -> ApiResult {
     let id = call.param("id");
     let mut client = call.kit.db().await?;
     let tx = client.transaction().await?;
-    lock_stages(&tx, &object_type.name, id).await?;
-    one(&tx, &object_type.name, id).await?;
+    locked(&tx, &object_type.name, id).await?;
     let (label, stages) = definition(&body)?;
     relabel(
         &tx,
@@ -399,8 +409,7 @@ async fn create_stage(call: Call, JsonBody(body): JsonBody) -> ApiResult {
     let id = call.param("id");
     let mut client = call.kit.db().await?;
     let tx = client.transaction().await?;
-    lock_stages(&tx, &object_type.name, id).await?;
-    one(&tx, &object_type.name, id).await?;
+    locked(&tx, &object_type.name, id).await?;
     refuse_taken_label(&tx, &object_type.name, id, &stage_label(&body)?, None).await?;
     insert_stage(&tx, &object_type, id, &body).await?;
     let stage_id: String = tx
@@ -422,8 +431,7 @@ async fn update_stage(call: Call, JsonBody(body): JsonBody) -> ApiResult {
     let (id, stage) = (call.param("id"), call.param("stage"));
     let mut client = call.kit.db().await?;
     let tx = client.transaction().await?;
-    lock_stages(&tx, &object_type.name, id).await?;
-    find_stage(&one(&tx, &object_type.name, id).await?, stage)?;
+    find_stage(&locked(&tx, &object_type.name, id).await?, stage)?;
     let metadata = match body.get("metadata") {
         Some(Value::Object(_)) => Some(metadata(&object_type, &body)?),
         _ => None,

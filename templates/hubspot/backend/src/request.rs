@@ -47,13 +47,29 @@ pub(crate) async fn authenticate(kit: &Kit, headers: &HeaderMap) -> Result<Princ
                 .strip_prefix("Bearer ")
                 .or_else(|| value.strip_prefix("bearer "))
         })
-        .map(str::trim)
-        .filter(|token| !token.is_empty())
-        .ok_or_else(ApiError::unauthenticated)?;
-    credentials::authenticate(kit, token)
+        .map(str::trim);
+    credential(kit, token, ACCESS_TOKEN)
         .await?
-        .filter(|p| p.kind == ACCESS_TOKEN)
         .ok_or_else(ApiError::unauthenticated)
+}
+
+/// The live credential of kind `kind` that `token` names; `None` for no token (or an empty
+/// one), an unknown one or one of another kind.
+///
+/// # Errors
+///
+/// The credential store's error.
+pub(crate) async fn credential(
+    kit: &Kit,
+    token: Option<&str>,
+    kind: &str,
+) -> Result<Option<Principal>, ApiError> {
+    match token.filter(|token| !token.is_empty()) {
+        None => Ok(None),
+        Some(token) => Ok(credentials::authenticate(kit, token)
+            .await?
+            .filter(|p| p.kind == kind)),
+    }
 }
 
 /// The developer API key `key` (a webhooks API call's `hapikey`) names.
@@ -62,12 +78,8 @@ pub(crate) async fn authenticate(kit: &Kit, headers: &HeaderMap) -> Result<Princ
 ///
 /// 401 `INVALID_AUTHENTICATION` when it names no live developer API key.
 pub(crate) async fn developer(kit: &Kit, key: Option<&str>) -> Result<Principal, ApiError> {
-    let key = key
-        .filter(|key| !key.is_empty())
-        .ok_or_else(ApiError::unauthenticated)?;
-    credentials::authenticate(kit, key)
+    credential(kit, key, DEVELOPER_KEY)
         .await?
-        .filter(|p| p.kind == DEVELOPER_KEY)
         .ok_or_else(ApiError::unauthenticated)
 }
 
