@@ -52,8 +52,11 @@ await check('product → price → subscription → test clock → invoice paid'
   });
   const sub = await stripe.subscriptions.create({ customer: customer.id, items: [{ price: price.id, quantity: 2 }] });
   assert.equal(sub.status, 'active');
-  clock = await stripe.testHelpers.testClocks.advance(clock.id, { frozen_time: start + 63 * 86400 });
-  while (clock.status !== 'ready') clock = await stripe.testHelpers.testClocks.retrieve(clock.id);
+  // Two intervals at most in one advance, as Stripe allows: February, then March.
+  for (const days of [32, 63]) {
+    clock = await stripe.testHelpers.testClocks.advance(clock.id, { frozen_time: start + days * 86400 });
+    while (clock.status !== 'ready') clock = await stripe.testHelpers.testClocks.retrieve(clock.id);
+  }
   const invoices = await stripe.invoices.list({ customer: customer.id });
   assert.equal(invoices.data.length, 3);
   for (const invoice of invoices.data) {
@@ -826,6 +829,24 @@ await check('tax ids: customers.createTaxId, list/retrieve/deleteTaxId, taxIds, 
   });
   assert.equal((await stripe.taxIds.retrieve(theirs.id)).customer, customer.id);
   assert.equal((await stripe.taxIds.del(theirs.id)).deleted, true);
+});
+
+await check("an invoice item described by its price's product; a test clock's advance bounds", async () => {
+  const customer = await stripe.customers.create({ email: 'shirt-node@example.com' });
+  const item = await stripe.invoiceItems.create({ customer: customer.id, price: 'price_SEEDshirt001', quantity: 2 });
+  assert.deepEqual([item.description, item.amount], ['Asym T-shirt', 5000]);
+  const start = 1767225600;
+  const clock = await stripe.testHelpers.testClocks.create({ frozen_time: start });
+  const onClock = await stripe.customers.create({
+    test_clock: clock.id, payment_method: 'pm_card_visa', invoice_settings: { default_payment_method: 'pm_card_visa' },
+  });
+  await stripe.subscriptions.create({ customer: onClock.id, items: [{ price: 'price_SEEDproMonth1' }] });
+  await assert.rejects(stripe.testHelpers.testClocks.advance(clock.id, { frozen_time: start + 90 * 86400 }),
+    (err) => err.statusCode === 400 && err.param === 'frozen_time' && err.raw.message.includes('two intervals'));
+  await assert.rejects(stripe.testHelpers.testClocks.advance(clock.id, { frozen_time: start - 1 }),
+    (err) => err.statusCode === 400 && err.param === 'frozen_time');
+  const advanced = await stripe.testHelpers.testClocks.advance(clock.id, { frozen_time: start + 59 * 86400 });
+  assert.equal(advanced.status, 'ready');
 });
 
 await check("StripeRateLimitError when the clone's rate limits are on", async () => {

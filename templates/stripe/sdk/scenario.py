@@ -920,6 +920,22 @@ def tax_ids():
     assert stripe.TaxId.delete(theirs.id).deleted
 
 
+def item_descriptions_and_clock_bounds():
+    # An invoice item of a price is described by its product; a clock moves two intervals at most.
+    customer = stripe.Customer.create(email="shirt-py@example.com")
+    item = stripe.InvoiceItem.create(customer=customer.id, price="price_SEEDshirt001", quantity=2)
+    assert (item.description, item.amount) == ("Asym T-shirt", 5000), item
+    start = 1767225600
+    clock = stripe.test_helpers.TestClock.create(frozen_time=start)
+    on_clock = stripe.Customer.create(test_clock=clock.id, payment_method="pm_card_visa",
+                                      invoice_settings={"default_payment_method": "pm_card_visa"})
+    stripe.Subscription.create(customer=on_clock.id, items=[{"price": "price_SEEDproMonth1"}])
+    err = refused("frozen_time", stripe.test_helpers.TestClock.advance, clock.id, frozen_time=start + 90 * 86400)
+    assert "two intervals" in err.user_message, err
+    refused("frozen_time", stripe.test_helpers.TestClock.advance, clock.id, frozen_time=start - 1)
+    assert stripe.test_helpers.TestClock.advance(clock.id, frozen_time=start + 59 * 86400).status == "ready"
+
+
 def rate_limited():
     # One write a second: of three creates sent at once, one at least raises RateLimitError.
     admin("POST", "rate-limit", {"enabled": True, "writes": 1, "reads": 1000})
@@ -981,6 +997,8 @@ scenarios = [("customer → payment method → payment intent → refund", custo
              ("CreditNote: before and after payment, list, lines", credit_notes),
              ("tiered prices: graduated and volume tiers, expand tiers, billed tier by tier", tiered_prices),
              ("tax ids: Customer.create_tax_id, list/retrieve/delete, TaxId, invoice customer_tax_ids", tax_ids),
+             ("an invoice item described by its price's product; a test clock's advance bounds",
+              item_descriptions_and_clock_bounds),
              ("RateLimitError when the clone's rate limits are on", rate_limited)]
 for name, fn in scenarios:
     check(name, fn)

@@ -12,7 +12,7 @@ use crate::invoices::{for_customer, push_item_line};
 use crate::kinds::{INVOICE, INVOICE_ITEM, PRICE};
 use crate::model::intent::currency;
 use crate::model::invoice::{item_line, total};
-use crate::model::invoice_item::{Billed, invoice_item, tiered_unit};
+use crate::model::invoice_item::{Billed, describe, invoice_item, tiered_unit};
 use crate::model::subscription::quantity_at;
 use crate::model::{tax, tiers};
 use crate::params::{Nested, Params, Takes, apply_metadata, string_at};
@@ -107,6 +107,7 @@ pub(crate) async fn create_invoice_item(cx: &mut Cx<'_>) -> ApiResult {
     let mut item = invoice_item(billed, now);
     item["id"] = json!(id);
     apply_terms(&mut item, &params)?;
+    describe(cx, &mut item).await?;
     if let Some(invoice_id) = params.str("invoice")?.filter(|s| !s.is_empty()) {
         let mut invoice = INVOICE.lock_named(cx, invoice_id, "invoice").await?;
         if invoice["status"] != "draft" {

@@ -5,11 +5,12 @@ use axum::Router;
 use serde_json::json;
 
 use crate::bounds::MAX_TIMESTAMP;
+use crate::clock::add_intervals;
 use crate::cx::{Cx, allow_paging};
 use crate::dispatch::routes;
 use crate::error::{ApiError, ApiResult};
 use crate::kinds::TEST_CLOCK;
-use crate::model::subscription::advance_subscription;
+use crate::model::subscription::{advance_subscription, interval_of};
 use crate::params::Takes;
 use asym_kit::Kit;
 
@@ -86,6 +87,26 @@ pub(crate) async fn delete_clock(cx: &mut Cx<'_>, id: &str) -> ApiResult {
     Ok(json!({"id": id, "object": "test_helpers.test_clock", "deleted": true}))
 }
 
+/// The furthest clock `id`, frozen at `current`, may move in one advance, as Stripe bounds
+/// it: two intervals of its shortest live subscription, else two years.
+async fn furthest_advance(cx: &Cx<'_>, id: &str, current: i64) -> ApiResult<i64> {
+    let mut furthest = add_intervals(current, "year", 1, 2);
+    for customer in cx
+        .all("customer", &[("data->>'test_clock' = {}", id.to_owned())])
+        .await?
+    {
+        let cid = customer["id"].as_str().unwrap_or_default().to_owned();
+        for sub in cx.all("subscription", &[("customer = {}", cid)]).await? {
+            if sub["status"] == "canceled" {
+                continue;
+            }
+            let (interval, count) = interval_of(&sub);
+            furthest = furthest.min(add_intervals(current, &interval, count, 2));
+        }
+    }
+    Ok(furthest)
+}
+
 /// `POST /v1/test_helpers/test_clocks/{id}/advance` (`frozen_time`): moves the clock and
 /// runs everything due in between — renewals (invoice, finalize, charge), cancellations at
 /// period end, trial ends. Processing is synchronous, so the clock answers `ready`.
@@ -102,6 +123,17 @@ pub(crate) async fn advance_clock(cx: &mut Cx<'_>, id: &str) -> ApiResult {
             "frozen_time",
             format!(
                 "The frozen time ({target}) must be after the current frozen time ({current})."
+            ),
+        ));
+    }
+    let furthest = furthest_advance(cx, id, current).await?;
+    if target > furthest {
+        return Err(ApiError::invalid_param(
+            "frozen_time",
+            format!(
+                "Cannot advance the test clock to {target}: a clock moves at most two intervals \
+                 of its shortest subscription at once (two years without one), to {furthest} \
+                 from {current}."
             ),
         ));
     }

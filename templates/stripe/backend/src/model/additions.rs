@@ -122,5 +122,6 @@ async fn pending_item(
     if let Some(meta) = spec.get("metadata") {
         crate::params::merge_metadata(&mut item, meta)?;
     }
+    crate::model::invoice_item::describe(cx, &mut item).await?;
     Ok(item)
 }

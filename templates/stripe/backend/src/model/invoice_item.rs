@@ -3,6 +3,10 @@
 
 use serde_json::{Value, json};
 
+use crate::cx::Cx;
+use crate::error::ApiResult;
+use crate::model::invoice::product_name;
+
 /// What a new invoice item bills, and for whom.
 pub(crate) struct Billed<'a> {
     /// The customer billed.
@@ -50,6 +54,15 @@ pub(crate) fn invoice_item(billed: Billed<'_>, now: i64) -> Value {
         tiered_unit(&mut item, amount, quantity);
     }
     item
+}
+
+/// An item billing a price without a `description` of its own is described by the price's
+/// product's name, as Stripe writes it on the item and its invoice line.
+pub(crate) async fn describe(cx: &Cx<'_>, item: &mut Value) -> ApiResult<()> {
+    if item["description"].is_null() && item["price"].is_object() {
+        item["description"] = json!(product_name(cx, &item["price"]).await?);
+    }
+    Ok(())
 }
 
 /// An item of a tiered price has no one unit amount: `unit_amount` is `null` and

@@ -392,6 +392,8 @@ async fn a_repeating_coupon_lasts_its_months(stripe: asym::Stripe) {
         sub["discount"]["end"], 1_772_323_200,
         "two months on: 2026-03-01"
     );
+    // Two intervals at most in one advance, as Stripe allows: February, then March.
+    api.advance(id(&clock), "1769990400").await; // 2026-02-02
     api.advance(id(&clock), "1772409600").await; // 2026-03-02
     let (_, invoices) = api.get("/v1/invoices", &[("subscription", id(&sub))]).await;
     let totals: Vec<i64> = data(&invoices)

@@ -76,3 +76,41 @@ async fn invoice_items_are_updated_and_deleted_with_their_draft_lines(stripe: as
     .await;
     expect_refusal(api.delete(&path).await, invalid("invoice"));
 }
+
+#[asym::clone("stripe", seed = "basic")]
+async fn an_item_of_a_price_is_described_by_its_product(stripe: asym::Stripe) {
+    let api = Api::new(&stripe);
+    let form = [
+        ("customer", BOB),
+        ("price", "price_SEEDshirt001"),
+        ("quantity", "2"),
+    ];
+    let named = api.ok("/v1/invoiceitems", &form).await;
+    assert_eq!(named["description"], "Asym T-shirt", "{named}");
+    let mut own = form.to_vec();
+    own.push(("description", "Two shirts"));
+    let described = api.ok("/v1/invoiceitems", &own).await;
+    assert_eq!(described["description"], "Two shirts");
+    let bare = api
+        .ok(
+            "/v1/invoiceitems",
+            &[("customer", BOB), ("amount", "300"), ("currency", "usd")],
+        )
+        .await;
+    assert!(bare["description"].is_null(), "{bare}");
+    let invoice = api
+        .ok(
+            "/v1/invoices",
+            &[
+                ("customer", BOB),
+                ("pending_invoice_items_behavior", "include"),
+            ],
+        )
+        .await;
+    let mut lines: Vec<&str> = data(&invoice["lines"])
+        .iter()
+        .filter_map(|l| l["description"].as_str())
+        .collect();
+    lines.sort_unstable();
+    assert_eq!(lines, ["Asym T-shirt", "Two shirts"]);
+}

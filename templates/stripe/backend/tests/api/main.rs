@@ -13,6 +13,7 @@ mod amounts;
 mod bad_input;
 mod balance;
 mod cards;
+mod clocks;
 mod common;
 mod credit_notes;
 mod customer_balance;
@@ -571,6 +572,8 @@ async fn subscriptions_renew_when_the_test_clock_advances(stripe: asym::Stripe) 
         "succeeded"
     );
 
+    // Two intervals at most in one advance, as Stripe allows: February, then March.
+    api.advance(id(&clock), "1769990400").await; // 2026-02-02
     let advanced = api.advance(id(&clock), "1772409600").await; // 2026-03-02
     assert_eq!(advanced["status"], "ready");
     let (_, invoices) = api.get("/v1/invoices", &[("subscription", id(&sub))]).await;
