@@ -245,6 +245,11 @@ typed_handle!(
         developer_api_key => "developerApiKey",
         /// The seeded app's client secret, which signs its webhooks (`X-HubSpot-Signature-v3`).
         client_secret => "clientSecret",
+        /// The seeded app's client id, which `POST /oauth/v1/token` takes with the secret.
+        client_id => "clientId",
+        /// A refresh token of the seeded app's install, which `POST /oauth/v1/token`
+        /// (`grant_type=refresh_token`) turns into a new access token.
+        refresh_token => "refreshToken",
     }
 );
 typed_handle!(

@@ -540,13 +540,10 @@ async fn an_access_tokens_metadata_names_its_account_user_and_scopes(hubspot: as
 async fn a_refresh_token_and_the_apps_client_credentials_issue_an_access_token(
     hubspot: asym::HubSpot,
 ) {
-    let minted = |name: &str| {
-        std::ops::Deref::deref(&hubspot)
-            .token(name)
-            .unwrap()
-            .to_owned()
-    };
-    let (client_id, refresh) = (minted("clientId"), minted("refreshToken"));
+    let (client_id, refresh) = (
+        hubspot.client_id().to_owned(),
+        hubspot.refresh_token().to_owned(),
+    );
     let secret = hubspot.client_secret().to_owned();
     let anyone = Api::new(hubspot.api_url());
     let form = |pairs: &[(&str, &str)]| {
