@@ -423,6 +423,26 @@ await scenario("triage: createTeam and updateTeam with triageEnabled, team.triag
   await linear.deleteTeam(team.id);
 });
 
+await scenario("project relations: createProjectRelation (a dependency, anchored), project.relations and inverseRelations, projectRelations, a second refused, update, delete", async () => {
+  const launch = (await linear.projects({ filter: { name: { eq: "Launch" } } })).nodes[0];
+  const docs = await (await linear.createProject({ name: "Docs site", teamIds: [ENG] })).project;
+  const created = await linear.createProjectRelation({ projectId: launch.id, relatedProjectId: docs.id, type: "dependency", anchorType: "end", relatedAnchorType: "start" });
+  const relation = await created.projectRelation;
+  assert(created.success && relation.type === "dependency" && relation.anchorType === "end" && relation.relatedAnchorType === "start", "created");
+  assert(relation.projectId === launch.id && relation.relatedProjectId === docs.id && (await relation.relatedProject).name === "Docs site", "its projects");
+  assert((await launch.relations()).nodes.map((r) => r.id).join() === relation.id && (await docs.inverseRelations()).nodes.map((r) => r.id).join() === relation.id, "the blocker's relation, the blocked project's inverse relation");
+  assert((await linear.projectRelations()).nodes.some((r) => r.id === relation.id) && (await linear.projectRelation(relation.id)).id === relation.id, "projectRelations, projectRelation");
+  const twice = await expectError(linear.createProjectRelation({ projectId: docs.id, relatedProjectId: launch.id, type: "dependency", anchorType: "end", relatedAnchorType: "start" }), LinearErrorType.InvalidInput, "a second dependency between them");
+  assert(twice.errors[0].message === "A dependency of the same type already exists between the two projects", twice.errors[0].message);
+  const blocks = await expectError(linear.createProjectRelation({ projectId: docs.id, relatedProjectId: launch.id, type: "blocks", anchorType: "end", relatedAnchorType: "start" }), LinearErrorType.InvalidInput, "type blocks");
+  assert(blocks.errors[0].message === "type must be one of the following values: dependency", blocks.errors[0].message);
+  const milestone = (await launch.projectMilestones()).nodes.find((m) => m.name === "GA");
+  const updated = await (await linear.updateProjectRelation(relation.id, { anchorType: "milestone", projectMilestoneId: milestone.id })).projectRelation;
+  assert(updated.anchorType === "milestone" && updated.projectMilestoneId === milestone.id, "anchored at GA");
+  assert((await linear.deleteProjectRelation(relation.id)).success && (await docs.inverseRelations()).nodes.length === 0, "deleted");
+  await linear.deleteProject(docs.id);
+});
+
 await scenario("triage responsibility: createTriageResponsibility (assign, a manual selection), currentUser, team.triageResponsibility, triageResponsibilities, update, delete; administrableTeams", async () => {
   const [ada, ben] = [await linear.viewer, await oauth.viewer];
   const team = await (await linear.createTeam({ name: "Triage rota", triageEnabled: true })).team;

@@ -26,7 +26,7 @@ pub(crate) struct Entity {
 }
 
 /// Every stored resource.
-const ENTITIES: [Entity; 29] = [
+const ENTITIES: [Entity; 30] = [
     Entity {
         name: "Issue",
         table: "issues",
@@ -111,6 +111,11 @@ const ENTITIES: [Entity; 29] = [
         name: "TeamMembership",
         table: "team_members",
         doc: "membership_doc(t)",
+    },
+    Entity {
+        name: "ProjectRelation",
+        table: "project_relations",
+        doc: "project_relation_doc(t)",
     },
     Entity {
         name: "TriageResponsibility",

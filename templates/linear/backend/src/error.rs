@@ -164,6 +164,9 @@ fn duplicate(constraint: &str) -> &'static str {
         "teams_key_key" => "A team with this key already exists.",
         "issue_relations_unique" => "The issues already have a relation of this type.",
         "triage_responsibilities_team_id_key" => "The team already has a triage responsibility.",
+        "project_relations_unique" => {
+            "A dependency of the same type already exists between the two projects"
+        }
         _ => "An entity with this identifier already exists",
     }
 }
@@ -177,6 +180,14 @@ fn checked(constraint: &str) -> &'static str {
         "cycles_check" => "endsAt must be after startsAt.",
         "issue_relations_type_check" => "type must be one of blocks, duplicate, related, similar.",
         "issue_relations_check" => "An issue cannot be related to itself.",
+        "project_relations_type_check" => "type must be one of the following values: dependency",
+        "project_relations_anchor_type_check" => {
+            "anchorType must be one of the following values: start, end, milestone"
+        }
+        "project_relations_related_anchor_type_check" => {
+            "relatedAnchorType must be one of the following values: start, end, milestone"
+        }
+        "project_relations_check" => "A project cannot depend on itself.",
         "triage_responsibilities_action_check" => {
             "action must be one of the following values: assign, notify"
         }

@@ -123,20 +123,14 @@ pub(crate) async fn delete(ctx: &ResolverContext<'_>) -> Result<Value> {
     ]))
 }
 
-/// `create(input:)` of `spec`, the input as given.
-async fn create_plain(ctx: &ResolverContext<'_>, spec: &Spec) -> Result<Value> {
-    let input = write::input(ctx)?;
-    Ok(simple::create(ctx, spec, &input, &[], None).await?.0)
-}
-
 // A project joins an initiative once, an initiative has one parent (constraints of the
 // tables): the rest is plain.
 simple::delegate!(
-    create => create_plain, INITIATIVE, "initiativeCreate(input:)";
-    link_create => create_plain, INITIATIVE_TO_PROJECT, "initiativeToProjectCreate(input:)";
+    create => simple::create_plain, INITIATIVE, "initiativeCreate(input:)";
+    link_create => simple::create_plain, INITIATIVE_TO_PROJECT, "initiativeToProjectCreate(input:)";
     link_update => simple::update_plain, INITIATIVE_TO_PROJECT, "initiativeToProjectUpdate(id:, input:)";
     link_delete => simple::delete, INITIATIVE_TO_PROJECT, "initiativeToProjectDelete(id:)";
-    relation_create => create_plain, RELATION, "initiativeRelationCreate(input:)";
+    relation_create => simple::create_plain, RELATION, "initiativeRelationCreate(input:)";
     relation_update => simple::update_plain, RELATION, "initiativeRelationUpdate(id:, input:)";
     relation_delete => simple::delete, RELATION, "initiativeRelationDelete(id:)";
 );

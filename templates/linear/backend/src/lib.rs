@@ -28,6 +28,7 @@
 //! | `documentCreate`/`Update`/`Delete`/`Unarchive` | `documents` |
 //! | project and initiative status updates: `projectUpdateCreate`, `initiativeUpdateCreate`, … | `status_updates` |
 //! | `initiativeCreate`/`Update`/`Archive`/`Unarchive`/`Delete`, `initiativeToProject…` | `initiatives` |
+//! | `projectRelationCreate`/`Update`/`Delete` (project dependencies) | `project_relations` |
 //! | `triageResponsibilityCreate`/`Update`/`Delete` (a team's one triage responsibility) | `triage` |
 //! | `customViewCreate`/`Update`/`Delete` (reads: `customViews`, `customView`, its `issues` and `projects`, in `queries`) | `views` |
 //! | mutation plumbing: input, transaction, payload, `lastSyncId` | `write` |
@@ -48,6 +49,7 @@ mod initiatives;
 mod ints;
 mod issues;
 mod prepared;
+mod project_relations;
 mod projection;
 mod queries;
 mod ratelimit;

@@ -137,7 +137,7 @@ by_id!(
     project_milestone => "ProjectMilestone", template => "Template",
     initiative_to_project => "InitiativeToProject", initiative_update => "InitiativeUpdate",
     initiative_relation => "InitiativeRelation",
-    triage_responsibility => "TriageResponsibility",
+    triage_responsibility => "TriageResponsibility", project_relation => "ProjectRelation",
 );
 
 /// A root `<entity>(id:)` read by id or `slugId`.
@@ -203,6 +203,7 @@ root_list!(
     initiative_relations, "initiativeRelations" => "InitiativeRelation", None;
     project_statuses, "projectStatuses" => "ProjectStatus", None;
     triage_responsibilities, "triageResponsibilities" => "TriageResponsibility", None;
+    project_relations, "projectRelations" => "ProjectRelation", None;
 );
 
 macro_rules! child_list {
@@ -251,6 +252,8 @@ child_list!(
     initiative_documents => "Document", Some(Kind::Document), "t.initiative_id = {}";
     project_initiatives => "Initiative", None, "t.id IN (SELECT initiative_id FROM initiative_to_projects WHERE project_id = {})";
     project_initiative_to_projects => "InitiativeToProject", None, "t.project_id = {}";
+    project_relations_of_project => "ProjectRelation", None, "t.project_id = {}";
+    project_inverse_relations => "ProjectRelation", None, "t.related_project_id = {}";
     project_updates_of_project => "ProjectUpdate", None, "t.project_id = {}";
     initiative_updates_of_initiative => "InitiativeUpdate", None, "t.initiative_id = {}";
     sub_initiatives => "Initiative", Some(Kind::Initiative), "t.id IN (SELECT related_initiative_id FROM initiative_relations WHERE initiative_id = {})";

@@ -6,8 +6,8 @@ use async_graphql::Value;
 use async_graphql::dynamic::{FieldFuture, FieldValue, ResolverContext};
 
 use crate::{
-    documents, initiatives, issues, queries, ratelimit, resources, status_updates, subscriptions,
-    teams, templates, triage, views,
+    documents, initiatives, issues, project_relations, queries, ratelimit, resources,
+    status_updates, subscriptions, teams, templates, triage, views,
 };
 
 /// A custom resolver.
@@ -76,6 +76,13 @@ pub(crate) fn custom(parent: &str, field: &str) -> Option<Resolve> {
         ("Mutation", "triageResponsibilityUpdate") => adapt!(triage::update),
         ("Mutation", "triageResponsibilityDelete") => adapt!(triage::delete),
         ("Mutation", "webhookRotateSecret") => adapt!(resources::webhook_rotate_secret),
+        ("Query", "projectRelation") => adapt!(queries::project_relation),
+        ("Query", "projectRelations") => adapt!(queries::project_relations),
+        ("Project", "relations") => adapt!(queries::project_relations_of_project),
+        ("Project", "inverseRelations") => adapt!(queries::project_inverse_relations),
+        ("Mutation", "projectRelationCreate") => adapt!(project_relations::create),
+        ("Mutation", "projectRelationUpdate") => adapt!(project_relations::update),
+        ("Mutation", "projectRelationDelete") => adapt!(project_relations::delete),
         ("Mutation", "attachmentLinkSlack") => adapt!(resources::attachment_link_slack),
         ("Mutation", "issueLabelRetire") => adapt!(resources::label_retire),
         ("Mutation", "issueLabelRestore") => adapt!(resources::label_restore),

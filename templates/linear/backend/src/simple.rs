@@ -238,6 +238,12 @@ pub(crate) async fn update(
     update_from(ctx, spec, &write::input(ctx)?, extra).await
 }
 
+/// `create(input:)` of `spec`, the input as given.
+pub(crate) async fn create_plain(ctx: &ResolverContext<'_>, spec: &Spec) -> Result<Value> {
+    let input = write::input(ctx)?;
+    Ok(create(ctx, spec, &input, &[], None).await?.0)
+}
+
 /// `update(id:, input:)` of `spec`, with no rule of its own.
 pub(crate) async fn update_plain(ctx: &ResolverContext<'_>, spec: &Spec) -> Result<Value> {
     update(ctx, spec, &[]).await

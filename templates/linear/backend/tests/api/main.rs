@@ -14,6 +14,7 @@ mod filters;
 mod initiatives;
 mod integrations;
 mod labels;
+mod project_relations;
 mod project_updates;
 mod protocol;
 mod reactions;
@@ -165,6 +166,24 @@ pub(crate) fn assert_fields(object: &Value, expected: &Value) {
             _ => assert_eq!(got, value, "{field} of {object}"),
         }
     }
+}
+
+/// The text of mutation `field(input:)` (`input` of `input_type`), selecting the payload's
+/// `success`, `lastSyncId` and `fields` of its `key`.
+pub(crate) fn create_text(field: &str, input_type: &str, key: &str, fields: &str) -> String {
+    format!(
+        "mutation($input: {input_type}!) {{ {field}(input: $input) {{
+            success lastSyncId {key} {{ {fields} }} }} }}"
+    )
+}
+
+/// The text of mutation `field(id:, input:)` (`input` of `input_type`), selecting the
+/// payload's `success`, `lastSyncId` and `fields` of its `key`.
+pub(crate) fn update_text(field: &str, input_type: &str, key: &str, fields: &str) -> String {
+    format!(
+        "mutation($id: String!, $input: {input_type}!) {{ {field}(id: $id, input: $input) {{
+            success lastSyncId {key} {{ {fields} }} }} }}"
+    )
 }
 
 /// Runs `mutation` (of one field) and answers its payload, which must report success.

@@ -6,8 +6,8 @@ use asym_kit::testing::pluck;
 use serde_json::json;
 
 use crate::{
-    ADA, BEN, ENG, client, delete_payload, missing, mutate, not_found, query, refused_inputs_as,
-    with_id,
+    ADA, BEN, ENG, client, create_text, delete_payload, missing, mutate, not_found, query,
+    refused_inputs_as, update_text, with_id,
 };
 
 /// A triage responsibility as @linear/sdk's fragment selects it, with its current user.
@@ -21,9 +21,11 @@ const OF_TEAM: &str =
 #[asym::clone("linear", seed = "basic")]
 async fn a_team_has_one_triage_responsibility_that_assigns_or_notifies(linear: asym::Linear) {
     let api = client(&linear);
-    let create = format!(
-        "mutation($input: TriageResponsibilityCreateInput!) {{
-            triageResponsibilityCreate(input: $input) {{ success lastSyncId triageResponsibility {{ {FIELDS} }} }} }}"
+    let create = create_text(
+        "triageResponsibilityCreate",
+        "TriageResponsibilityCreateInput",
+        "triageResponsibility",
+        FIELDS,
     );
     let input = json!({"teamId": ENG, "action": "assign",
         "manualSelection": {"userIds": [ADA, BEN], "assignmentIndex": 1}});
@@ -105,9 +107,11 @@ async fn a_team_has_one_triage_responsibility_that_assigns_or_notifies(linear: a
     .await;
 
     // Updated: it notifies one user, who is then the current one.
-    let update = format!(
-        "mutation($id: String!, $input: TriageResponsibilityUpdateInput!) {{
-            triageResponsibilityUpdate(id: $id, input: $input) {{ success triageResponsibility {{ {FIELDS} }} }} }}"
+    let update = update_text(
+        "triageResponsibilityUpdate",
+        "TriageResponsibilityUpdateInput",
+        "triageResponsibility",
+        FIELDS,
     );
     let updated = mutate(
         &api,

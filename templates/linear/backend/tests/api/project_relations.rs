@@ -1,0 +1,178 @@
+//! Project dependencies: `projectRelationCreate`/`Update`/`Delete` and the reads of them
+//! (`projectRelations`, `projectRelation`, `project.relations`, `project.inverseRelations`).
+
+use asym_kit::testing::pluck;
+use serde_json::json;
+
+use crate::{
+    ADA, ENG, client, create_text, delete_payload, missing, mutate, not_found, query,
+    refused_inputs_as, update_text, with_id,
+};
+
+/// Launch, the seeded project, and its milestone GA.
+const LAUNCH: &str = "f0000000-0000-4000-8000-000000000001";
+const GA: &str = "70000000-0000-4000-8000-000000000002";
+
+/// A relation as @linear/sdk's fragment selects it.
+const FIELDS: &str = "id type anchorType relatedAnchorType project { id } relatedProject { id }
+    projectMilestone { id name } relatedProjectMilestone { id } user { id } createdAt archivedAt";
+
+#[asym::clone("linear", seed = "basic")]
+async fn a_project_depends_on_another_once(linear: asym::Linear) {
+    let api = client(&linear);
+    let docs = mutate(
+        &api,
+        "mutation($i: ProjectCreateInput!) { projectCreate(input: $i) { success project { id } } }",
+        json!({"i": {"name": "Docs site", "teamIds": [ENG]}}),
+    )
+    .await["project"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let create = create_text(
+        "projectRelationCreate",
+        "ProjectRelationCreateInput",
+        "projectRelation",
+        FIELDS,
+    );
+    // Launch's GA milestone ends before the docs site starts: Launch blocks it.
+    let input = json!({"projectId": LAUNCH, "relatedProjectId": docs, "type": "dependency",
+        "anchorType": "milestone", "projectMilestoneId": GA, "relatedAnchorType": "start"});
+    let created = mutate(&api, &create, json!({ "input": input })).await["projectRelation"].clone();
+    let id = created["id"].as_str().unwrap().to_owned();
+    assert_eq!(
+        (
+            &created["type"],
+            &created["anchorType"],
+            &created["relatedAnchorType"]
+        ),
+        (&json!("dependency"), &json!("milestone"), &json!("start"))
+    );
+    assert_eq!(created["project"]["id"], LAUNCH);
+    assert_eq!(created["relatedProject"]["id"], json!(docs));
+    assert_eq!(created["projectMilestone"]["name"], "GA");
+    assert!(created["relatedProjectMilestone"].is_null());
+    assert_eq!(created["user"]["id"], ADA);
+
+    // The blocker lists it among its relations, the blocked project among its inverse ones.
+    let of_project = "query($id: String!) { project(id: $id) {
+        relations { nodes { id } } inverseRelations { nodes { id } } } }";
+    let launch = with_id(&api, of_project, LAUNCH).await;
+    assert_eq!(
+        pluck(&launch["project"]["relations"]["nodes"], "id"),
+        [id.as_str()]
+    );
+    assert!(
+        launch["project"]["inverseRelations"]["nodes"]
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
+    let blocked = with_id(&api, of_project, &docs).await;
+    assert!(
+        blocked["project"]["relations"]["nodes"]
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
+    assert_eq!(
+        pluck(&blocked["project"]["inverseRelations"]["nodes"], "id"),
+        [id.as_str()]
+    );
+    let one = format!("query($id: String!) {{ projectRelation(id: $id) {{ {FIELDS} }} }}");
+    assert_eq!(with_id(&api, &one, &id).await["projectRelation"], created);
+    let all = query(&api, "{ projectRelations { nodes { id } } }", json!({})).await;
+    assert_eq!(
+        pluck(&all["projectRelations"]["nodes"], "id"),
+        [id.as_str()]
+    );
+
+    // Linear's validators: one dependency between two projects, whichever way (checked after
+    // the values: each case but the last is between the same two); `type` `dependency`;
+    // anchors `start`, `end` or `milestone`; projects that exist.
+    let from = |overrides: serde_json::Value| {
+        let mut input = json!({"projectId": docs, "relatedProjectId": LAUNCH,
+            "type": "dependency", "anchorType": "end", "relatedAnchorType": "start"});
+        for (key, value) in overrides.as_object().unwrap() {
+            input[key] = value.clone();
+        }
+        input
+    };
+    refused_inputs_as(
+        &api,
+        &create,
+        [
+            (
+                from(json!({})),
+                "A dependency of the same type already exists between the two projects",
+                "A dependency of the same type already exists between the two projects",
+            ),
+            (
+                from(json!({"type": "blocks"})),
+                "Argument Validation Error",
+                "type must be one of the following values: dependency",
+            ),
+            (
+                from(json!({"anchorType": "project"})),
+                "Argument Validation Error",
+                "anchorType must be one of the following values: start, end, milestone",
+            ),
+            (
+                from(json!({"relatedAnchorType": "project"})),
+                "Argument Validation Error",
+                "relatedAnchorType must be one of the following values: start, end, milestone",
+            ),
+            (
+                from(json!({"relatedProjectId": docs})),
+                "Argument Validation Error",
+                "A project cannot depend on itself.",
+            ),
+            (
+                from(json!({"relatedProjectId": "f0000000-0000-4000-8000-00000000ffff"})),
+                "Entity not found: Project",
+                "Could not find referenced Project.",
+            ),
+        ],
+    )
+    .await;
+
+    // Updated to end at the project's end; deleted, it is gone from both projects.
+    let update = update_text(
+        "projectRelationUpdate",
+        "ProjectRelationUpdateInput",
+        "projectRelation",
+        FIELDS,
+    );
+    let updated = mutate(
+        &api,
+        &update,
+        json!({"id": id, "input": {"anchorType": "end", "projectMilestoneId": null}}),
+    )
+    .await["projectRelation"]
+        .clone();
+    assert_eq!(updated["anchorType"], "end");
+    assert!(updated["projectMilestone"].is_null(), "{updated}");
+    missing(
+        &api,
+        &update,
+        json!({"id": "nope", "input": {"anchorType": "end"}}),
+        "ProjectRelation",
+    )
+    .await;
+    missing(
+        &api,
+        &update,
+        json!({"id": id, "input": {"relatedProjectMilestoneId": "nope"}}),
+        "ProjectMilestone",
+    )
+    .await;
+    delete_payload(&api, "projectRelationDelete", &id).await;
+    let blocked = with_id(&api, of_project, &docs).await;
+    assert!(
+        blocked["project"]["inverseRelations"]["nodes"]
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
+    not_found(&api, "projectRelation", &id, "ProjectRelation").await;
+}
