@@ -892,6 +892,8 @@ await scenario("typed errors: InvalidInputLinearError (status, errors, path, que
   assert(missing.message.startsWith("Entity not found: Issue") && missing.query.includes("issue(id: $id)") && missing.variables.id === id, missing.message);
   const update = await expectError(linear.updateIssue("ENG-999", { title: "x" }), LinearErrorType.InvalidInput, "updating an unknown issue");
   assert(update.errors[0].path.join() === "issueUpdate", JSON.stringify(update.errors));
+  const notFound = update.raw.response.errors[0];
+  assert(notFound.message === "Entity not found: Issue" && notFound.extensions.code === "INPUT_ERROR" && notFound.extensions.userPresentableMessage === "Could not find referenced Issue.", JSON.stringify(notFound));
   const wide = await expectError(linear.createIssue({ teamId: ENG, title: "x", estimate: 2 ** 31 }), LinearErrorType.GraphqlError, "an Int past 32 bits");
   assert(wide.status === 400 && wide.message.includes("Int cannot represent non 32-bit signed integer value: 2147483648"), wide.message);
   const literal = await expectError(linear.client.rawRequest("query { issues(first: 9999999999) { nodes { id } } }"), LinearErrorType.GraphqlError, "an Int literal past 32 bits");

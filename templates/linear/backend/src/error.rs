@@ -30,7 +30,7 @@ pub(crate) enum Kind {
 impl Kind {
     fn parts(self) -> (&'static str, &'static str, u16, bool) {
         match self {
-            Self::InvalidInput => ("invalid input", "INVALID_INPUT", 400, true),
+            Self::InvalidInput => ("invalid input", "INPUT_ERROR", 400, true),
             Self::Authentication => ("authentication error", "AUTHENTICATION_ERROR", 401, true),
             Self::Graphql => ("graphql error", "GRAPHQL_VALIDATION_FAILED", 400, true),
             Self::Ratelimited => ("ratelimited", "RATELIMITED", 429, true),

@@ -132,7 +132,7 @@ async fn documents_are_created_under_one_parent(linear: asym::Linear) {
     ] {
         let reply = gql(&api, CREATE, json!({ "input": input })).await;
         assert_eq!(
-            error(&reply, 400, "INVALID_INPUT"),
+            error(&reply, 400, "INPUT_ERROR"),
             "Argument Validation Error"
         );
         assert_eq!(

@@ -110,7 +110,7 @@ pub(crate) fn invalid_input(reply: &Reply, message: &str, presentable: &str) {
     assert_eq!(reply.status, 400, "{}", reply.body);
     let first = &reply.body["errors"][0];
     assert_eq!(first["message"], message, "{}", reply.body);
-    let extensions = json!({"type": "invalid input", "code": "INVALID_INPUT", "statusCode": 400,
+    let extensions = json!({"type": "invalid input", "code": "INPUT_ERROR", "statusCode": 400,
                             "userError": true, "userPresentableMessage": presentable});
     assert_eq!(first["extensions"], extensions, "{}", reply.body);
 }
@@ -234,7 +234,7 @@ pub(crate) async fn archive_payload(
 /// Runs `query` with `variables`, asserting Linear refuses it as invalid input (400);
 /// answers the message.
 pub(crate) async fn refused(api: &Api, query: &str, variables: Value) -> String {
-    error(&gql(api, query, variables).await, 400, "INVALID_INPUT")
+    error(&gql(api, query, variables).await, 400, "INPUT_ERROR")
 }
 
 /// Runs `query` with `variables`, asserting Linear refuses it as invalid input (400) with a
@@ -248,7 +248,7 @@ pub(crate) async fn refused_for(api: &Api, query: &str, variables: Value, expect
 /// Error` whose `userPresentableMessage` contains `expected`.
 pub(crate) async fn invalid_argument(api: &Api, query: &str, variables: Value, expected: &str) {
     let reply = gql(api, query, variables).await;
-    let message = error(&reply, 400, "INVALID_INPUT");
+    let message = error(&reply, 400, "INPUT_ERROR");
     assert_eq!(message, "Argument Validation Error", "{}", reply.body);
     let presentable = &reply.body["errors"][0]["extensions"]["userPresentableMessage"];
     let presentable = presentable.as_str().unwrap();

@@ -37,12 +37,12 @@ async fn bad_bodies_answer_linear_errors(linear: asym::Linear) {
     let nul = json!({"query": mutation, "variables": {"t": "a\u{0}b"}}).to_string();
     let huge = format!("{{\"query\": \"{}\"}}", "x".repeat((1 << 20) + 1000));
     let cases: Vec<(Vec<u8>, u16, &str)> = vec![
-        (b"{not json".to_vec(), 400, "INVALID_INPUT"),
-        (deep.into_bytes(), 400, "INVALID_INPUT"),
-        (many_keys.into_bytes(), 400, "INVALID_INPUT"),
-        (nul.into_bytes(), 400, "INVALID_INPUT"),
-        (b"{\"query\": \"\xff\xfe\"}".to_vec(), 400, "INVALID_INPUT"),
-        (huge.into_bytes(), 400, "INVALID_INPUT"),
+        (b"{not json".to_vec(), 400, "INPUT_ERROR"),
+        (deep.into_bytes(), 400, "INPUT_ERROR"),
+        (many_keys.into_bytes(), 400, "INPUT_ERROR"),
+        (nul.into_bytes(), 400, "INPUT_ERROR"),
+        (b"{\"query\": \"\xff\xfe\"}".to_vec(), 400, "INPUT_ERROR"),
+        (huge.into_bytes(), 400, "INPUT_ERROR"),
         (b"[1, 2]".to_vec(), 400, "GRAPHQL_VALIDATION_FAILED"),
         (
             b"{\"variables\": {}}".to_vec(),
@@ -265,7 +265,7 @@ async fn values_postgres_refuses_are_user_errors_with_their_path(linear: asym::L
         ("{ issue(id: \"ENG-999\") { id } }", json!({}), "issue"),
     ] {
         let reply = gql(&api, query, variables).await;
-        error(&reply, 400, "INVALID_INPUT");
+        error(&reply, 400, "INPUT_ERROR");
         assert_eq!(
             reply.body["errors"][0]["path"],
             json!([path]),
@@ -365,7 +365,7 @@ async fn refusals_postgres_makes_are_worded_as_linear_words_them(linear: asym::L
     ] {
         let reply = gql(&api, &write(mutation, input), json!({"i": variables})).await;
         assert_eq!(
-            error(&reply, 400, "INVALID_INPUT"),
+            error(&reply, 400, "INPUT_ERROR"),
             message,
             "{}",
             reply.body

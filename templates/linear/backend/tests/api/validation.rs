@@ -1,6 +1,6 @@
 //! What Linear's validators refuse before anything is written: a second relation of the same
 //! issues and type, an attachment whose `url` is not a URL, a blank name or title, a colour
-//! that is not a hex colour. Each answers `Argument Validation Error` (`INVALID_INPUT`)
+//! that is not a hex colour. Each answers `Argument Validation Error` (`INPUT_ERROR`)
 //! naming the field, as class-validator words it.
 
 use serde_json::{Value, json};
