@@ -817,6 +817,16 @@ await scenario("hook_test_sends_the_latest_push", async () => {
   await owner.rest.repos.deleteWebhook({ ...repo, hook_id: hook.data.id });
 });
 
+await scenario("renamed_repository_redirects", async () => {
+  await owner.rest.repos.createForAuthenticatedUser({ name: "node-before", auto_init: true });
+  await owner.rest.repos.update({ owner: "octocat", repo: "node-before", name: "node-after" });
+  // GitHub redirects the old name (301) and Octokit's fetch follows it.
+  const moved = await owner.rest.repos.get({ owner: "octocat", repo: "node-before" });
+  assert.equal(moved.data.full_name, "octocat/node-after");
+  const readme = await owner.rest.repos.getReadme({ owner: "octocat", repo: "node-before" });
+  assert.equal(readme.data.path, "README.md");
+});
+
 await scenario("update_pull_request_branch", async () => {
   const pr = await reviewerPull("node-behind", "node-behind.txt", "Behind");
   const head = pr.data.head.sha;

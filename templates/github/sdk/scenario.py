@@ -846,6 +846,16 @@ def hook_test_sends_the_latest_push():
 
 
 @scenario
+def renamed_repository_redirects():
+    made = owner.get_user().create_repo("py-before", auto_init=True)
+    made.edit(name="py-after")
+    # GitHub redirects the old name (301) and PyGithub follows it.
+    moved = owner.get_repo("octocat/py-before")
+    assert moved.full_name == "octocat/py-after", moved.full_name
+    assert moved.get_readme().decoded_content.startswith(b"# py-before")
+
+
+@scenario
 def update_pull_request_branch():
     repo = owner.get_repo("acme/hello-world")
     _, pr = reviewer_pull("py-behind", "py-behind.txt", "Behind")

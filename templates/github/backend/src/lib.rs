@@ -88,6 +88,7 @@ pub fn app(kit: Kit) -> Router {
     let routes = tower::ServiceExt::map_request(routes(kit), escape_commit_refs);
     Router::new()
         .fallback_service(routes)
+        .layer(axum::middleware::from_fn(error::redirect_moved))
         .layer(axum::middleware::from_fn(refuse_nul))
 }
 

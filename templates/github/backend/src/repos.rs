@@ -111,7 +111,9 @@ pub(crate) async fn find(
                        FROM repos r JOIN users o ON o.id = r.owner_id
                        WHERE lower(o.login) = lower($1) AND lower(r.name) = lower($2)";
     let uid = viewer.map(|v| v.user_id);
-    let row = db::found(client, SQL, &[&owner, &name, &uid]).await?;
+    let Some(row) = db::row(client, SQL, &[&owner, &name, &uid]).await? else {
+        return Err(moved(client, owner, name, uid).await?);
+    };
     let permission: Option<String> = row.get(4);
     Ok(Repo {
         id: row.get(0),
@@ -120,6 +122,23 @@ pub(crate) async fn find(
         archived: row.get(3),
         permission: permission.ok_or_else(ApiError::not_found)?,
     })
+}
+
+/// What a repository name that names none answers: a redirect to the repository renamed
+/// from it, when the caller can see it ([`ApiError::moved`]), else 404.
+async fn moved(
+    client: &impl GenericClient,
+    owner: &str,
+    name: &str,
+    uid: Option<i64>,
+) -> ApiResult<ApiError> {
+    const SQL: &str = "SELECT r.full_name FROM repo_renames m
+                       JOIN users o ON o.id = m.owner_id JOIN repos r ON r.id = m.repo_id
+                       WHERE lower(o.login) = lower($1) AND lower(m.name) = lower($2)
+                         AND gh_permission(r.id, $3) IS NOT NULL";
+    Ok(db::first::<String>(client, SQL, &[&owner, &name, &uid])
+        .await?
+        .map_or_else(ApiError::not_found, ApiError::moved))
 }
 
 /// The repository's JSON as the caller sees it.

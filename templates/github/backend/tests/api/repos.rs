@@ -99,7 +99,11 @@ async fn repository_lifecycle(gh: asym::GitHub) {
         fields(&updated, ["/full_name", "/description"]),
         json!(["octocat/renamed", ""])
     );
-    api.get("/repos/octocat/new-thing").await.expect(404);
+    // The old name leads to the new one (a client follows GitHub's redirect).
+    assert_eq!(
+        fetch(&api, "/repos/octocat/new-thing").await["full_name"],
+        "octocat/renamed"
+    );
     assert_eq!(
         code(
             api.patch(
@@ -153,7 +157,67 @@ async fn repository_lifecycle(gh: asym::GitHub) {
         .await
         .expect(403);
     delete(&api, "/repos/octocat/renamed").await.expect(204);
-    api.get("/repos/octocat/renamed").await.expect(404);
+    crate::common::not_found(
+        &api,
+        &["/repos/octocat/renamed", "/repos/octocat/new-thing"],
+    )
+    .await;
+}
+
+#[asym::clone("github", seed = "basic")]
+async fn a_renamed_repository_redirects(gh: asym::GitHub) {
+    let api = api(&gh);
+    crate::common::new_repo(&api, "before").await;
+    api.patch(
+        "/repos/octocat/before",
+        &json!({ "name": "after", "private": true }),
+    )
+    .await
+    .expect(200);
+    let raw = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let base = gh.api_url();
+    let send = async |method: reqwest::Method, path: &str| {
+        let answer = raw
+            .request(method, format!("{base}{path}"))
+            .bearer_auth(gh.token())
+            .json(&json!({ "title": "t" }))
+            .send()
+            .await
+            .unwrap();
+        let location = answer
+            .headers()
+            .get("location")
+            .map(|l| l.to_str().unwrap().to_owned());
+        (
+            answer.status().as_u16(),
+            location,
+            answer.json::<serde_json::Value>().await.unwrap(),
+        )
+    };
+    // A read is moved permanently (301), a write temporarily (307), to the same route and
+    // query under the new name.
+    let moved = format!("{base}/repos/octocat/after/issues?state=all");
+    for (method, status) in [(reqwest::Method::GET, 301), (reqwest::Method::POST, 307)] {
+        let (got, location, body) = send(method, "/repos/octocat/before/issues?state=all").await;
+        assert_eq!((got, location.as_deref()), (status, Some(moved.as_str())));
+        assert_eq!(
+            fields(&body, ["/message", "/url"]),
+            json!(["Moved Permanently", moved])
+        );
+    }
+    // Someone who cannot see it, and a route outside `/repos`, get 404.
+    not_found(&reviewer(&gh), &["/repos/octocat/before"]).await;
+    let (got, _, _) = send(reqwest::Method::GET, "/user/starred/octocat/before").await;
+    assert_eq!(got, 404);
+    // A repository made under the old name takes it back.
+    crate::common::new_repo(&api, "before").await;
+    assert_eq!(
+        fetch(&api, "/repos/octocat/before").await["full_name"],
+        "octocat/before"
+    );
 }
 
 #[asym::clone("github", seed = "basic")]
