@@ -532,7 +532,7 @@ await scenario("signed webhooks to a loopback receiver", () => withReceiver(asyn
   assert((await linear.deleteWebhook(hook.id)).success, "webhookDelete");
 }));
 
-await scenario("templates: list, team templates, create, update, delete, createIssue from one", async () => {
+await scenario("templates: list, team templates, organization templates, create, update, delete, createIssue from one", async () => {
   const all = await linear.templates;
   const bug = all.find((t) => t.name === "Bug report");
   assert(all.length === 2 && bug && bug.type === "issue", `templates ${all.map((t) => t.name)}`);
@@ -540,6 +540,7 @@ await scenario("templates: list, team templates, create, update, delete, createI
   assert((await bug.team).key === "ENG" && (await bug.creator).email === "ada@acme.test", "team and creator");
   const team = await linear.team(ENG);
   assert((await team.templates()).nodes.map((t) => t.name).join() === "Bug report", "team.templates");
+  assert((await (await linear.organization).templates()).nodes.map((t) => t.name).join() === "Feature request", "organization.templates: the workspace's own");
   const created = await linear.createTemplate({ name: "Spike", type: "issue", teamId: "ENG", templateData: { title: "Spike: ", estimate: 2 } });
   assert(created.success, "templateCreate");
   const spike = await created.template;

@@ -43,6 +43,9 @@ pub(crate) async fn page(
 ) -> Result<Page> {
     let mut conditions = Where::default();
     if let Some((template, values)) = scope {
+        if values.is_empty() {
+            conditions.push(template);
+        }
         for value in values {
             let placeholder = conditions.param(value);
             conditions.push(template.replace("{}", &placeholder));
@@ -312,6 +315,13 @@ pub(crate) async fn templates(ctx: &ResolverContext<'_>) -> Result<Value> {
          ORDER BY t.sort_order, t.created_at, t.id"
     );
     Ok(Value::List(entity::query(shared, viewer, &sql, &[]).await?))
+}
+
+/// `organization.templates`: the workspace-level templates (of no team), as Linear's schema
+/// describes them.
+pub(crate) async fn organization_templates(ctx: &ResolverContext<'_>) -> Result<Value> {
+    let scope = ("t.team_id IS NULL", Vec::new());
+    scoped(ctx, "Template", Some(Kind::Template), Some(scope)).await
 }
 
 /// `organization.labels`: workspace and team labels alike.

@@ -187,6 +187,7 @@ pub(crate) fn custom(parent: &str, field: &str) -> Option<Resolve> {
         ("Organization", "teams") => adapt!(queries::teams),
         ("Organization", "users") => adapt!(queries::users),
         ("Organization", "labels") => adapt!(queries::organization_labels),
+        ("Organization", "templates") => adapt!(queries::organization_templates),
         ("WorkflowState", "issues") => adapt!(queries::state_issues),
         ("IssueLabel", "issues") => adapt!(queries::label_issues),
         ("Project", "issues") => adapt!(queries::project_issues),

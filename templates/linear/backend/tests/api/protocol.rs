@@ -364,12 +364,7 @@ async fn refusals_postgres_makes_are_worded_as_linear_words_them(linear: asym::L
         ),
     ] {
         let reply = gql(&api, &write(mutation, input), json!({"i": variables})).await;
-        assert_eq!(
-            error(&reply, 400, "INPUT_ERROR"),
-            message,
-            "{}",
-            reply.body
-        );
+        assert_eq!(error(&reply, 400, "INPUT_ERROR"), message, "{}", reply.body);
         let first = &reply.body["errors"][0];
         assert_eq!(first["path"], json!([mutation]), "{}", reply.body);
         assert_eq!(

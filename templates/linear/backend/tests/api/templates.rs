@@ -192,3 +192,34 @@ async fn issue_create_applies_a_template_under_its_input(linear: asym::Linear) {
         "a description replaces the template's descriptionData"
     );
 }
+
+/// `organization.templates`: the workspace's own templates, not a team's; filtered by name.
+#[asym::clone("linear", seed = "basic")]
+async fn the_organization_lists_its_workspace_templates(linear: asym::Linear) {
+    let api = client(&linear);
+    let names = |data: &Value| {
+        asym_kit::testing::pluck(&data["organization"]["templates"]["nodes"], "name")
+    };
+    let all = query(
+        &api,
+        "{ organization { templates { nodes { name team { id } } } } }",
+        json!({}),
+    )
+    .await;
+    assert_eq!(names(&all), ["Feature request"]);
+    // A template created without a team is the workspace's too.
+    let shared = mutate(
+        &api,
+        "mutation($i: TemplateCreateInput!) { templateCreate(input: $i) { success template { id } } }",
+        json!({"i": {"name": "Incident", "type": "issue", "templateData": {"priority": 1}}}),
+    )
+    .await;
+    assert!(shared["template"]["id"].is_string());
+    let filtered = query(
+        &api,
+        "{ organization { templates(filter: { name: { eq: \"Incident\" } }) { nodes { name } } } }",
+        json!({}),
+    )
+    .await;
+    assert_eq!(names(&filtered), ["Incident"]);
+}
