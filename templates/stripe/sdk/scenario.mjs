@@ -793,6 +793,11 @@ await check('tiered prices: graduated and volume tiers, expand tiers, billed tie
   const volume = await stripe.prices.create({
     product: 'prod_SEEDshirt0001', currency: 'usd', billing_scheme: 'tiered', tiers_mode: 'volume', tiers,
   });
+  const plan = await stripe.plans.create({
+    currency: 'usd', interval: 'month', product: 'prod_SEEDpro000001', billing_scheme: 'tiered', tiers_mode: 'volume', tiers,
+  });
+  assert.deepEqual([plan.amount, plan.tiers_mode], [null, 'volume']);
+  assert.deepEqual((await stripe.plans.retrieve(plan.id, { expand: ['tiers'] })).tiers.map((t) => t.up_to), [5, 10, null]);
   const item = await stripe.invoiceItems.create({ customer: customer.id, price: volume.id, quantity: 7 });
   assert.deepEqual([item.amount, item.unit_amount], [5600, null]);
   await assert.rejects(stripe.prices.create({

@@ -885,6 +885,10 @@ def tiered_prices():
                                  tiers_mode="volume", tiers=tiers)
     item = stripe.InvoiceItem.create(customer=customer.id, price=volume.id, quantity=7)
     assert (item.amount, item.unit_amount) == (5600, None), item
+    plan = stripe.Plan.create(currency="usd", interval="month", product="prod_SEEDpro000001",
+                              billing_scheme="tiered", tiers_mode="volume", tiers=tiers)
+    assert (plan.amount, plan.tiers_mode) == (None, "volume"), plan
+    assert [t.up_to for t in stripe.Plan.retrieve(plan.id, expand=["tiers"]).tiers] == [5, 10, None]
     refused("tiers_mode", stripe.Price.create, product="prod_SEEDpro000001", currency="usd",
             billing_scheme="tiered", tiers=tiers)
     refused("tiers[1][up_to]", stripe.Price.create, product="prod_SEEDpro000001", currency="usd",

@@ -178,7 +178,7 @@ pub(crate) async fn virtual_field(
             false,
             &format!("/v1/customers/{id}/tax_ids"),
         )),
-        ("price", "tiers") => Some(model::tiers::expanded(object)),
+        ("price" | "plan", "tiers") => Some(model::tiers::expanded(object)),
         ("checkout.session", "line_items") => Some(checkout::line_items_value(object)),
         _ => None,
     })

@@ -30,9 +30,10 @@ const PLAN_CREATE: Takes = Takes {
     serves: &[&[
         "active", "amount", "amount_decimal", "billing_scheme", "currency", "id", "interval",
         "interval_count", "metadata", "nickname", "product", "trial_period_days", "usage_type",
+        "tiers", "tiers_mode",
     ]],
-    refuses: &[&["meter", "tiers", "tiers_mode", "transform_usage"]],
-    nested: &[],
+    refuses: &[&["meter", "transform_usage"]],
+    nested: &[("tiers", &crate::model::tiers::TIER)],
 };
 
 /// What `POST /v1/plans/{id}` takes.

@@ -129,6 +129,8 @@ pub(crate) fn plan_of(price: &Value) -> Value {
         "transform_usage": null,
         "trial_period_days": price["recurring"]["trial_period_days"],
         "usage_type": price["recurring"]["usage_type"],
+        // A tiered plan's tiers, shown as its price's are: with `expand[]=tiers`.
+        crate::model::tiers::STORED: price[crate::model::tiers::STORED],
     })
 }
 

@@ -283,3 +283,30 @@ async fn volume_tiers_bill_every_unit_at_the_tier_reached(stripe: asym::Stripe) 
         .await;
     assert_eq!(body["error"]["code"], "amount_too_large");
 }
+
+#[asym::clone("stripe", seed = "basic")]
+async fn a_plan_takes_tiers_as_a_price_does(stripe: asym::Stripe) {
+    let api = Api::new(&stripe);
+    let mut form = vec![
+        ("id", "tiered-gold"),
+        ("currency", "usd"),
+        ("interval", "month"),
+        ("product", "prod_SEEDpro000001"),
+        ("billing_scheme", "tiered"),
+        ("tiers_mode", "volume"),
+    ];
+    form.extend_from_slice(&TIERS);
+    let plan = api.ok("/v1/plans", &form).await;
+    assert_eq!(
+        (&plan["amount"], &plan["tiers_mode"], plan.get("tiers")),
+        (&Value::Null, &json!("volume"), None),
+        "{plan}"
+    );
+    let expanded = api.expanded("/v1/plans", "tiered-gold", "tiers").await;
+    assert_eq!(expanded["tiers"][2]["unit_amount_decimal"], "3.6");
+    let price = api.expanded("/v1/prices", "tiered-gold", "tiers").await;
+    assert_eq!(price["tiers"], expanded["tiers"]);
+    form[0] = ("id", "tiered-silver");
+    form.push(("amount", "100"));
+    api.refused("/v1/plans", &form, invalid("amount")).await;
+}
