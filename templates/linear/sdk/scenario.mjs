@@ -423,7 +423,7 @@ await scenario("triage: createTeam and updateTeam with triageEnabled, team.triag
   await linear.deleteTeam(team.id);
 });
 
-await scenario("project relations: createProjectRelation (a dependency, anchored), project.relations and inverseRelations, projectRelations, a second refused, update, delete", async () => {
+await scenario("project relations: createProjectRelation (a dependency, anchored), project.relations and inverseRelations, projectRelations, filters on them, a second refused, update, delete", async () => {
   const launch = (await linear.projects({ filter: { name: { eq: "Launch" } } })).nodes[0];
   const docs = await (await linear.createProject({ name: "Docs site", teamIds: [ENG] })).project;
   const created = await linear.createProjectRelation({ projectId: launch.id, relatedProjectId: docs.id, type: "dependency", anchorType: "end", relatedAnchorType: "start" });
@@ -432,6 +432,9 @@ await scenario("project relations: createProjectRelation (a dependency, anchored
   assert(relation.projectId === launch.id && relation.relatedProjectId === docs.id && (await relation.relatedProject).name === "Docs site", "its projects");
   assert((await launch.relations()).nodes.map((r) => r.id).join() === relation.id && (await docs.inverseRelations()).nodes.map((r) => r.id).join() === relation.id, "the blocker's relation, the blocked project's inverse relation");
   assert((await linear.projectRelations()).nodes.some((r) => r.id === relation.id) && (await linear.projectRelation(relation.id)).id === relation.id, "projectRelations, projectRelation");
+  const blocked = await linear.projects({ filter: { hasBlockedByRelations: { eq: true } } });
+  const blocking = await linear.projects({ filter: { hasBlockingRelations: { eq: true } } });
+  assert(blocked.nodes.map((p) => p.id).join() === docs.id && blocking.nodes.map((p) => p.id).join() === launch.id, "ProjectFilter's hasBlockedByRelations, hasBlockingRelations");
   const twice = await expectError(linear.createProjectRelation({ projectId: docs.id, relatedProjectId: launch.id, type: "dependency", anchorType: "end", relatedAnchorType: "start" }), LinearErrorType.InvalidInput, "a second dependency between them");
   assert(twice.errors[0].message === "A dependency of the same type already exists between the two projects", twice.errors[0].message);
   const blocks = await expectError(linear.createProjectRelation({ projectId: docs.id, relatedProjectId: launch.id, type: "blocks", anchorType: "end", relatedAnchorType: "start" }), LinearErrorType.InvalidInput, "type blocks");

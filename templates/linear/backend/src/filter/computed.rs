@@ -13,6 +13,21 @@ const RELATIONS: [(&str, &str, Option<bool>); 4] = [
     ("hasRelatedRelations", "related", None),
 ];
 
+/// `ProjectFilter`'s relation comparators: which end of a project dependency (`r`) the project
+/// (`{alias}`) is. A project blocks (is depended on by) the projects of the dependencies it is
+/// the `project` of, and is blocked by (depends on) those it is the `relatedProject` of, as a
+/// live Linear answered them; it has related relations at either end.
+const PROJECT_RELATIONS: [(&str, &str); 5] = [
+    ("hasBlockingRelations", "r.project_id = {alias}.id"),
+    ("hasDependedOnByRelations", "r.project_id = {alias}.id"),
+    ("hasBlockedByRelations", "r.related_project_id = {alias}.id"),
+    ("hasDependsOnRelations", "r.related_project_id = {alias}.id"),
+    (
+        "hasRelatedRelations",
+        "(r.project_id = {alias}.id OR r.related_project_id = {alias}.id)",
+    ),
+];
+
 /// `IssueFilter` comparators of what the clone never has (AI suggestions, agent sessions,
 /// sharing outside the team): no issue has them.
 const NEVER: [&str; 11] = [
@@ -85,7 +100,8 @@ pub(super) fn constant(kind: Kind, field: &str) -> Option<Constant> {
 /// clone has none; `cycle_doc` in `migrations/0002_documents.sql` renders them alike); an
 /// issue has blocking relations when it blocks another, blocked-by ones when another
 /// blocks it, duplicate ones when it duplicates another, related ones when it is related to
-/// another either way (relations not archived).
+/// another either way (relations not archived); a project's relations are its dependencies
+/// ([`PROJECT_RELATIONS`]).
 pub(super) fn of(kind: Kind, field: &str, alias: &str) -> Option<String> {
     let sibling = |order: &str| {
         format!(
@@ -105,6 +121,14 @@ pub(super) fn of(kind: Kind, field: &str, alias: &str) -> Option<String> {
             sibling("sibling.ends_at <= now() ORDER BY sibling.ends_at DESC")
         }
         (Kind::Cycle, "isInCooldown") => "FALSE".to_owned(),
+        (Kind::Project, field) => {
+            let (_, ends) = PROJECT_RELATIONS.iter().find(|(name, _)| *name == field)?;
+            let ends = ends.replace("{alias}", alias);
+            format!(
+                "EXISTS (SELECT 1 FROM project_relations r
+                   WHERE {ends} AND r.archived_at IS NULL)"
+            )
+        }
         (Kind::Issue, field) if NEVER.contains(&field) => "FALSE".to_owned(),
         (Kind::Issue, field) => {
             let (_, ty, outgoing) = RELATIONS.iter().find(|(name, ..)| *name == field)?;

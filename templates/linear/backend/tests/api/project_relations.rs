@@ -5,8 +5,8 @@ use asym_kit::testing::pluck;
 use serde_json::json;
 
 use crate::{
-    ADA, ENG, client, create_text, delete_payload, missing, mutate, not_found, query,
-    refused_inputs_as, update_text, with_id,
+    ADA, ENG, assert_filtered, client, create_text, delete_payload, missing, mutate, not_found,
+    query, refused_inputs_as, update_text, with_id,
 };
 
 /// Launch, the seeded project, and its milestone GA.
@@ -79,6 +79,41 @@ async fn a_project_depends_on_another_once(linear: asym::Linear) {
         pluck(&blocked["project"]["inverseRelations"]["nodes"], "id"),
         [id.as_str()]
     );
+    // ProjectFilter's relation comparators: Launch blocks (is depended on by), the docs site
+    // is blocked by (depends on); both have related relations. Newest first.
+    assert_filtered(
+        &api,
+        "projects",
+        "ProjectFilter",
+        "name",
+        [
+            (
+                json!({"hasBlockingRelations": {"eq": true}}),
+                &["Launch"][..],
+            ),
+            (
+                json!({"hasDependedOnByRelations": {"eq": true}}),
+                &["Launch"],
+            ),
+            (
+                json!({"hasBlockedByRelations": {"eq": true}}),
+                &["Docs site"],
+            ),
+            (
+                json!({"hasDependsOnRelations": {"eq": true}}),
+                &["Docs site"],
+            ),
+            (
+                json!({"hasBlockingRelations": {"eq": false}}),
+                &["Docs site"],
+            ),
+            (
+                json!({"hasRelatedRelations": {"eq": true}}),
+                &["Docs site", "Launch"],
+            ),
+        ],
+    )
+    .await;
     let one = format!("query($id: String!) {{ projectRelation(id: $id) {{ {FIELDS} }} }}");
     assert_eq!(with_id(&api, &one, &id).await["projectRelation"], created);
     let all = query(&api, "{ projectRelations { nodes { id } } }", json!({})).await;
@@ -175,4 +210,12 @@ async fn a_project_depends_on_another_once(linear: asym::Linear) {
             .is_empty()
     );
     not_found(&api, "projectRelation", &id, "ProjectRelation").await;
+    assert_filtered(
+        &api,
+        "projects",
+        "ProjectFilter",
+        "name",
+        [(json!({"hasRelatedRelations": {"eq": true}}), &[][..])],
+    )
+    .await;
 }
