@@ -446,6 +446,18 @@ await scenario("project relations: createProjectRelation (a dependency, anchored
   await linear.deleteProject(docs.id);
 });
 
+await scenario("custom emojis: createEmoji, emoji by id and by name, emojis with a filter, a taken name refused, deleteEmoji", async () => {
+  const created = await linear.createEmoji({ name: "shipit", url: "https://example.com/shipit.png" });
+  const emoji = await created.emoji;
+  assert(created.success && emoji.name === "shipit" && emoji.url === "https://example.com/shipit.png" && emoji.source === "user", "created");
+  assert((await emoji.creator).email === "ada@acme.test", "its creator");
+  assert((await linear.emoji("shipit")).id === emoji.id && (await linear.emoji(emoji.id)).name === "shipit", "by name and by id");
+  assert((await linear.emojis({ filter: { name: { eq: "shipit" } } })).nodes.map((e) => e.id).join() === emoji.id, "emojis(filter)");
+  const taken = await expectError(linear.createEmoji({ name: "shipit", url: "https://example.com/again.png" }), LinearErrorType.InvalidInput, "a taken name");
+  assert(taken.errors[0].message === "An emoji with this name already exists.", taken.errors[0].message);
+  assert((await linear.deleteEmoji(emoji.id)).success && (await linear.emojis()).nodes.length === 0, "deleted");
+});
+
 await scenario("triage responsibility: createTriageResponsibility (assign, a manual selection), currentUser, team.triageResponsibility, triageResponsibilities, update, delete; administrableTeams", async () => {
   const [ada, ben] = [await linear.viewer, await oauth.viewer];
   const team = await (await linear.createTeam({ name: "Triage rota", triageEnabled: true })).team;

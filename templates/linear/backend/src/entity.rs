@@ -26,7 +26,7 @@ pub(crate) struct Entity {
 }
 
 /// Every stored resource.
-const ENTITIES: [Entity; 30] = [
+const ENTITIES: [Entity; 31] = [
     Entity {
         name: "Issue",
         table: "issues",
@@ -111,6 +111,11 @@ const ENTITIES: [Entity; 30] = [
         name: "TeamMembership",
         table: "team_members",
         doc: "membership_doc(t)",
+    },
+    Entity {
+        name: "Emoji",
+        table: "emojis",
+        doc: "emoji_doc(t)",
     },
     Entity {
         name: "ProjectRelation",

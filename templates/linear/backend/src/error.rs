@@ -164,6 +164,7 @@ fn duplicate(constraint: &str) -> &'static str {
         "teams_key_key" => "A team with this key already exists.",
         "issue_relations_unique" => "The issues already have a relation of this type.",
         "triage_responsibilities_team_id_key" => "The team already has a triage responsibility.",
+        "emojis_name_key" => "An emoji with this name already exists.",
         "project_relations_unique" => {
             "A dependency of the same type already exists between the two projects"
         }

@@ -56,6 +56,8 @@ pub(crate) enum Kind {
     CustomView,
     /// `ReactionFilter` over `reactions`.
     Reaction,
+    /// `EmojiFilter` over `emojis`.
+    Emoji,
 }
 
 /// How a column compares.
@@ -89,6 +91,7 @@ impl Kind {
             Self::InitiativeUpdate => "initiative_updates",
             Self::CustomView => "custom_views",
             Self::Reaction => "reactions",
+            Self::Emoji => "emojis",
         }
     }
 
@@ -145,6 +148,7 @@ impl Kind {
                 (Cmp::Bool, &["shared"]),
             ],
             Self::Reaction => &[(Cmp::Text, &["emoji"])],
+            Self::Emoji => &[(Cmp::Text, &["name"])],
             Self::ProjectUpdate | Self::InitiativeUpdate => &[],
         }
     }
@@ -208,7 +212,12 @@ impl Kind {
                 ("creator", "creator_id", Kind::User),
                 ("team", "team_id", Kind::Team),
             ],
-            Self::Team | Self::User | Self::Template | Self::ProjectStatus | Self::Reaction => &[],
+            Self::Team
+            | Self::User
+            | Self::Template
+            | Self::ProjectStatus
+            | Self::Reaction
+            | Self::Emoji => &[],
         }
     }
 }

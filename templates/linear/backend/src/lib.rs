@@ -28,6 +28,7 @@
 //! | `documentCreate`/`Update`/`Delete`/`Unarchive` | `documents` |
 //! | project and initiative status updates: `projectUpdateCreate`, `initiativeUpdateCreate`, … | `status_updates` |
 //! | `initiativeCreate`/`Update`/`Archive`/`Unarchive`/`Delete`, `initiativeToProject…` | `initiatives` |
+//! | `emojiCreate`/`emojiDelete` (custom emojis) | `emojis` |
 //! | `projectRelationCreate`/`Update`/`Delete` (project dependencies) | `project_relations` |
 //! | `triageResponsibilityCreate`/`Update`/`Delete` (a team's one triage responsibility) | `triage` |
 //! | `customViewCreate`/`Update`/`Delete` (reads: `customViews`, `customView`, its `issues` and `projects`, in `queries`) | `views` |
@@ -40,6 +41,7 @@ mod args;
 mod case;
 mod connection;
 mod documents;
+mod emojis;
 mod entity;
 mod error;
 mod filter;

@@ -150,6 +150,14 @@ async fn one_by_slug(ctx: &ResolverContext<'_>, entity: &str) -> Result<Value> {
     entity::get(shared, viewer, entity, &id).await
 }
 
+/// `emoji(id:)`: a custom emoji by id or name.
+pub(crate) async fn emoji(ctx: &ResolverContext<'_>) -> Result<Value> {
+    let (shared, viewer) = context(ctx)?;
+    let sql = "SELECT id FROM emojis WHERE id = $1 OR name = $1";
+    let row = crate::write::lookup(shared, sql, &arg_str(ctx, "id")?, "Emoji").await?;
+    entity::get(shared, viewer, "Emoji", row.get(0)).await
+}
+
 /// `document(id:)`: by id or `slugId`.
 pub(crate) async fn document(ctx: &ResolverContext<'_>) -> Result<Value> {
     one_by_slug(ctx, "Document").await
@@ -207,6 +215,7 @@ root_list!(
     project_statuses, "projectStatuses" => "ProjectStatus", None;
     triage_responsibilities, "triageResponsibilities" => "TriageResponsibility", None;
     project_relations, "projectRelations" => "ProjectRelation", None;
+    emojis, "emojis" => "Emoji", Some(Kind::Emoji);
 );
 
 macro_rules! child_list {

@@ -6,7 +6,7 @@ use async_graphql::Value;
 use async_graphql::dynamic::{FieldFuture, FieldValue, ResolverContext};
 
 use crate::{
-    documents, initiatives, issues, project_relations, queries, ratelimit, resources,
+    documents, emojis, initiatives, issues, project_relations, queries, ratelimit, resources,
     status_updates, subscriptions, teams, templates, triage, views,
 };
 
@@ -83,6 +83,10 @@ pub(crate) fn custom(parent: &str, field: &str) -> Option<Resolve> {
         ("Mutation", "projectRelationCreate") => adapt!(project_relations::create),
         ("Mutation", "projectRelationUpdate") => adapt!(project_relations::update),
         ("Mutation", "projectRelationDelete") => adapt!(project_relations::delete),
+        ("Query", "emoji") => adapt!(queries::emoji),
+        ("Query", "emojis") => adapt!(queries::emojis),
+        ("Mutation", "emojiCreate") => adapt!(emojis::create),
+        ("Mutation", "emojiDelete") => adapt!(emojis::delete),
         ("Mutation", "attachmentLinkSlack") => adapt!(resources::attachment_link_slack),
         ("Mutation", "issueLabelRetire") => adapt!(resources::label_retire),
         ("Mutation", "issueLabelRestore") => adapt!(resources::label_restore),

@@ -17,13 +17,44 @@ src = open(sys.argv[1]).read()
 docs = dict(re.findall(r'const (\w+) = new TypedDocumentString\(`(.*?)`', src, re.S))
 json.dump(docs, open(sys.argv[2], "w"))
 PY
-# sdk 98 sends two arguments to projectCreate and one to documentDelete that the published
-# file lacks.
+# sdk 98 sends two arguments to projectCreate, one to documentDelete and two to emojis
+# (`filter`, `sort`, of input types typed from the SDK's generated TypeScript) that the
+# published file lacks.
 python3 - "$1" "$scratch/schema.graphql" <<'PY'
 import sys
 s = open(sys.argv[1]).read()
 s = s.replace("  projectCreate(\n", "  projectCreate(\n    aiConversationId: String\n    projectDraftId: String\n", 1)
 s = s.replace("  documentDelete(\n", "  documentDelete(\n    ifParentDocumentId: String\n", 1)
+s = s.replace("  emojis(\n", "  emojis(\n    \"Filter returned emojis.\"\n    filter: EmojiFilter\n    \"Sort returned emojis.\"\n    sort: [EmojiSortInput!]\n", 1)
+s += """
+"Custom emoji filtering options."
+input EmojiFilter {
+  "Compound filters, all of which need to be matched by the emoji."
+  and: [EmojiFilter!]
+  "Comparator for the created at date."
+  createdAt: DateComparator
+  "Comparator for the identifier."
+  id: IDComparator
+  "Comparator for the emoji name."
+  name: StringComparator
+  "Compound filters, one of which needs to be matched by the emoji."
+  or: [EmojiFilter!]
+  "Comparator for the updated at date."
+  updatedAt: DateComparator
+}
+"Custom emoji sorting options."
+input EmojiSortInput {
+  "Sort by emoji creation date."
+  createdAt: EmojiCreatedAtSort
+}
+"Emoji creation date sorting options."
+input EmojiCreatedAtSort {
+  "Whether nulls should be sorted first or last"
+  nulls: PaginationNulls
+  "The order for the individual sort"
+  order: PaginationSortOrder
+}
+"""
 open(sys.argv[2], "w").write(s)
 PY
 cp "$here/subset.mjs" "$deps/subset.mjs"

@@ -10,6 +10,7 @@ mod attachments;
 mod auth;
 mod batches;
 mod documents;
+mod emojis;
 mod filters;
 mod initiatives;
 mod integrations;
