@@ -66,6 +66,8 @@ print(c["id"], c["endpoints"]["api"], *(c["tokens"][name] for name in sys.argv[2
     done
     ASYM_ADMIN_SECRET=$(asym admin "$sdk_clone" --secret)
     export ASYM_ADMIN_SECRET
+    # This clone's, whatever an earlier spin or the caller left.
+    unset ASYM_ADMIN_URL
     sdk_admin_url "${fields[1]}"
 }
 

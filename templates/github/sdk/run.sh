@@ -14,10 +14,8 @@ source "$(dirname "$0")/../../../scripts/sdk-lib.sh"
 sdk_pip "PyGithub${PYGITHUB_VERSION:+==$PYGITHUB_VERSION}"
 sdk_npm @octokit/rest "@octokit/rest${OCTOKIT_VERSION:+@$OCTOKIT_VERSION}"
 
-# A fresh clone: its base URL and the three tokens exported, and its admin surface (sdk_spin
-# keeps an ASYM_ADMIN_URL already set, so the previous clone's is dropped first).
+# A fresh clone: its base URL and the three tokens exported, and its admin surface.
 spin() {
-    unset ASYM_ADMIN_URL
     sdk_spin github GITHUB_API_BASE GITHUB_TOKEN=token GITHUB_REVIEWER_TOKEN=reviewer GITHUB_APP_TOKEN=app
 }
 
