@@ -446,6 +446,23 @@ await scenario("project relations: createProjectRelation (a dependency, anchored
   await linear.deleteProject(docs.id);
 });
 
+await scenario("project labels: createProjectLabel (a group and its child), projectLabels with a filter, projectAddLabel, project.labels and labelIds, label.projects, retire and restore, projectRemoveLabel, delete", async () => {
+  const launch = (await linear.projects({ filter: { name: { eq: "Launch" } } })).nodes[0];
+  const size = await (await linear.createProjectLabel({ name: "Size", isGroup: true })).projectLabel;
+  const large = await (await linear.createProjectLabel({ name: "Large", parentId: size.id, color: "#ff0000" })).projectLabel;
+  assert(size.isGroup && large.parentId === size.id && large.color === "#ff0000", "a group and its child");
+  assert((await linear.projectLabels({ filter: { parent: { name: { eq: "Size" } } } })).nodes.map((l) => l.id).join() === large.id, "projectLabels(filter)");
+  assert((await (await linear.organization).projectLabels()).nodes.length === 2, "organization.projectLabels");
+  const added = await (await linear.projectAddLabel(launch.id, large.id)).project;
+  assert(added.labelIds.join() === large.id && (await added.labels()).nodes.map((l) => l.name).join() === "Large", "projectAddLabel, labels");
+  assert((await large.projects()).nodes.map((p) => p.id).join() === launch.id, "label.projects");
+  const retired = await (await linear.projectLabelRetire(large.id)).projectLabel;
+  assert(retired.retiredById === (await linear.viewer).id, "retired by the viewer");
+  assert((await (await linear.projectLabelRestore(large.id)).projectLabel).retiredById === undefined, "restored");
+  assert((await (await linear.projectRemoveLabel(launch.id, large.id)).project).labelIds.length === 0, "projectRemoveLabel");
+  assert((await linear.deleteProjectLabel(large.id)).success && (await linear.deleteProjectLabel(size.id)).success, "deleted");
+});
+
 await scenario("custom emojis: createEmoji, emoji by id and by name, emojis with a filter, a taken name refused, deleteEmoji", async () => {
   const created = await linear.createEmoji({ name: "shipit", url: "https://example.com/shipit.png" });
   const emoji = await created.emoji;

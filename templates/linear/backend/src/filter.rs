@@ -58,6 +58,8 @@ pub(crate) enum Kind {
     Reaction,
     /// `EmojiFilter` over `emojis`.
     Emoji,
+    /// `ProjectLabelFilter` over `project_labels`.
+    ProjectLabel,
 }
 
 /// How a column compares.
@@ -92,6 +94,7 @@ impl Kind {
             Self::CustomView => "custom_views",
             Self::Reaction => "reactions",
             Self::Emoji => "emojis",
+            Self::ProjectLabel => "project_labels",
         }
     }
 
@@ -119,7 +122,9 @@ impl Kind {
                 (Cmp::Text, &["name", "displayName", "email"]),
                 (Cmp::Bool, &["active", "admin"]),
             ],
-            Self::Label => &[(Cmp::Text, &["name"]), (Cmp::Bool, &["isGroup"])],
+            Self::Label | Self::ProjectLabel => {
+                &[(Cmp::Text, &["name"]), (Cmp::Bool, &["isGroup"])]
+            }
             Self::Project => &[
                 (Cmp::Text, &["name", "slugId"]),
                 (Cmp::Number, &["priority"]),
@@ -186,6 +191,10 @@ impl Kind {
                 ("user", "user_id", Kind::User),
             ],
             Self::Attachment => &[("creator", "creator_id", Kind::User)],
+            Self::ProjectLabel => &[
+                ("creator", "creator_id", Kind::User),
+                ("parent", "parent_id", Kind::ProjectLabel),
+            ],
             Self::Milestone => &[("project", "project_id", Kind::Project)],
             Self::Document => &[
                 ("creator", "creator_id", Kind::User),

@@ -141,6 +141,7 @@ by_id!(
     initiative_to_project => "InitiativeToProject", initiative_update => "InitiativeUpdate",
     initiative_relation => "InitiativeRelation",
     triage_responsibility => "TriageResponsibility", project_relation => "ProjectRelation",
+    project_label => "ProjectLabel",
 );
 
 /// A root `<entity>(id:)` read by id or `slugId`.
@@ -216,6 +217,7 @@ root_list!(
     triage_responsibilities, "triageResponsibilities" => "TriageResponsibility", None;
     project_relations, "projectRelations" => "ProjectRelation", None;
     emojis, "emojis" => "Emoji", Some(Kind::Emoji);
+    project_labels, "projectLabels" => "ProjectLabel", Some(Kind::ProjectLabel);
 );
 
 macro_rules! child_list {
@@ -265,6 +267,9 @@ child_list!(
     project_initiatives => "Initiative", None, "t.id IN (SELECT initiative_id FROM initiative_to_projects WHERE project_id = {})";
     project_initiative_to_projects => "InitiativeToProject", None, "t.project_id = {}";
     project_relations_of_project => "ProjectRelation", None, "t.project_id = {}";
+    project_labels_of_project => "ProjectLabel", Some(Kind::ProjectLabel), "t.id IN (SELECT unnest(label_ids) FROM projects WHERE id = {})";
+    project_label_children => "ProjectLabel", Some(Kind::ProjectLabel), "t.parent_id = {}";
+    project_label_projects => "Project", Some(Kind::Project), "{} = ANY(t.label_ids)";
     project_inverse_relations => "ProjectRelation", None, "t.related_project_id = {}";
     project_updates_of_project => "ProjectUpdate", None, "t.project_id = {}";
     initiative_updates_of_initiative => "InitiativeUpdate", None, "t.initiative_id = {}";

@@ -6,8 +6,8 @@ use async_graphql::Value;
 use async_graphql::dynamic::{FieldFuture, FieldValue, ResolverContext};
 
 use crate::{
-    documents, emojis, initiatives, issues, project_relations, queries, ratelimit, resources,
-    status_updates, subscriptions, teams, templates, triage, views,
+    documents, emojis, initiatives, issues, project_labels, project_relations, queries, ratelimit,
+    resources, status_updates, subscriptions, teams, templates, triage, views,
 };
 
 /// A custom resolver.
@@ -83,6 +83,19 @@ pub(crate) fn custom(parent: &str, field: &str) -> Option<Resolve> {
         ("Mutation", "projectRelationCreate") => adapt!(project_relations::create),
         ("Mutation", "projectRelationUpdate") => adapt!(project_relations::update),
         ("Mutation", "projectRelationDelete") => adapt!(project_relations::delete),
+        ("Query", "projectLabel") => adapt!(queries::project_label),
+        ("Query", "projectLabels") => adapt!(queries::project_labels),
+        ("Organization", "projectLabels") => adapt!(queries::project_labels),
+        ("Project", "labels") => adapt!(queries::project_labels_of_project),
+        ("ProjectLabel", "children") => adapt!(queries::project_label_children),
+        ("ProjectLabel", "projects") => adapt!(queries::project_label_projects),
+        ("Mutation", "projectLabelCreate") => adapt!(project_labels::create),
+        ("Mutation", "projectLabelUpdate") => adapt!(project_labels::update),
+        ("Mutation", "projectLabelDelete") => adapt!(project_labels::delete),
+        ("Mutation", "projectLabelRetire") => adapt!(project_labels::retire),
+        ("Mutation", "projectLabelRestore") => adapt!(project_labels::restore),
+        ("Mutation", "projectAddLabel") => adapt!(project_labels::add),
+        ("Mutation", "projectRemoveLabel") => adapt!(project_labels::remove),
         ("Query", "emoji") => adapt!(queries::emoji),
         ("Query", "emojis") => adapt!(queries::emojis),
         ("Mutation", "emojiCreate") => adapt!(emojis::create),

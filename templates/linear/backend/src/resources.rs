@@ -58,13 +58,7 @@ const LABEL: Spec = Spec {
 
 /// A label's retirement, written by `issueLabelRetire` and `issueLabelRestore` (never taken
 /// from a client's input); an IssueLabel update to webhooks.
-const RETIREMENT: Spec = Spec {
-    fields: &[("text", &["retiredById"])],
-    required: &[],
-    rules: &[],
-    unlink: &[],
-    ..LABEL
-};
+const RETIREMENT: Spec = Spec::retirement(LABEL);
 
 const PROJECT: Spec = Spec {
     hook: Some("Project"),
@@ -84,6 +78,7 @@ const PROJECT: Spec = Spec {
         ("int", &["priority"]),
         ("date", &["startDate", "targetDate"]),
         ("float8", &["sortOrder"]),
+        ("text[]", &["labelIds"]),
     ],
     linked: &["teamIds"],
     required: &["name", "teamIds"],
@@ -261,6 +256,9 @@ simple::delegate!(
     webhook_delete => simple::delete, WEBHOOK, "webhookDelete(id:)";
     reaction_create => create, REACTION, "reactionCreate(input:)";
     reaction_delete => simple::delete, REACTION, "reactionDelete(id:)";
+    // A retired label stays on its issues but cannot be applied to a new one.
+    label_retire => simple::retire, RETIREMENT, "issueLabelRetire(id:)";
+    label_restore => simple::restore, RETIREMENT, "issueLabelRestore(id:)";
     milestone_create => create, MILESTONE, "projectMilestoneCreate(input:)";
     milestone_update => simple::update_plain, MILESTONE, "projectMilestoneUpdate(id:, input:)";
     milestone_delete => simple::delete, MILESTONE, "projectMilestoneDelete(id:)";
@@ -334,22 +332,6 @@ pub(crate) async fn comment_resolve(ctx: &ResolverContext<'_>) -> Result<Value> 
         ("resolvingUserId".to_owned(), viewer.user_id.clone().into()),
     ]);
     simple::update_row(ctx, &RESOLUTION, &id, &input, &["resolved_at = now()"]).await
-}
-
-/// `issueLabelRetire(id:)`: the label stays on its issues but cannot be applied to a new one;
-/// the viewer retired it.
-pub(crate) async fn label_retire(ctx: &ResolverContext<'_>) -> Result<Value> {
-    let (_, viewer, id) = simple::target(ctx)?;
-    let input =
-        serde_json::Map::from_iter([("retiredById".to_owned(), viewer.user_id.clone().into())]);
-    simple::update_row(ctx, &RETIREMENT, &id, &input, &["retired_at = now()"]).await
-}
-
-/// `issueLabelRestore(id:)`: a retired label may be applied again.
-pub(crate) async fn label_restore(ctx: &ResolverContext<'_>) -> Result<Value> {
-    let (_, _, id) = simple::target(ctx)?;
-    let input = serde_json::Map::from_iter([("retiredById".to_owned(), serde_json::Value::Null)]);
-    simple::update_row(ctx, &RETIREMENT, &id, &input, &["retired_at = NULL"]).await
 }
 
 /// `commentUnresolve(id:)`: the thread is no longer resolved.

@@ -67,6 +67,19 @@ impl Spec {
         }
     }
 
+    /// The retirement of the label `label` describes, as `…Retire` and `…Restore` write it:
+    /// its one field `retiredById` (never taken from a client's input), no rule, nothing to
+    /// unlink; its table, payload and webhooks are the label's.
+    pub(crate) const fn retirement(label: Self) -> Self {
+        Self {
+            fields: &[("text", &["retiredById"])],
+            required: &[],
+            rules: &[],
+            unlink: &[],
+            ..label
+        }
+    }
+
     fn supported(&self) -> Vec<&'static str> {
         self.columns()
             .map(|(field, _)| field)
@@ -242,6 +255,21 @@ pub(crate) async fn update(
 pub(crate) async fn create_plain(ctx: &ResolverContext<'_>, spec: &Spec) -> Result<Value> {
     let input = write::input(ctx)?;
     Ok(create(ctx, spec, &input, &[], None).await?.0)
+}
+
+/// `…Retire(id:)` of a label's retirement `spec` (its one field `retiredById`): retired now,
+/// by the viewer.
+pub(crate) async fn retire(ctx: &ResolverContext<'_>, spec: &Spec) -> Result<Value> {
+    let (_, viewer, id) = target(ctx)?;
+    let input = Map::from_iter([("retiredById".to_owned(), viewer.user_id.clone().into())]);
+    update_row(ctx, spec, &id, &input, &["retired_at = now()"]).await
+}
+
+/// `…Restore(id:)` of a label's retirement `spec`: no longer retired.
+pub(crate) async fn restore(ctx: &ResolverContext<'_>, spec: &Spec) -> Result<Value> {
+    let (_, _, id) = target(ctx)?;
+    let input = Map::from_iter([("retiredById".to_owned(), serde_json::Value::Null)]);
+    update_row(ctx, spec, &id, &input, &["retired_at = NULL"]).await
 }
 
 /// `update(id:, input:)` of `spec`, with no rule of its own.

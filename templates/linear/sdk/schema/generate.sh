@@ -17,14 +17,16 @@ src = open(sys.argv[1]).read()
 docs = dict(re.findall(r'const (\w+) = new TypedDocumentString\(`(.*?)`', src, re.S))
 json.dump(docs, open(sys.argv[2], "w"))
 PY
-# sdk 98 sends two arguments to projectCreate, one to documentDelete and two to emojis
-# (`filter`, `sort`, of input types typed from the SDK's generated TypeScript) that the
-# published file lacks.
+# sdk 98 sends two arguments to projectCreate, one to documentDelete, `replaceTeamLabels` to
+# projectLabelCreate and projectLabelUpdate, and two to emojis (`filter`, `sort`, of input
+# types typed from the SDK's generated TypeScript) that the published file lacks.
 python3 - "$1" "$scratch/schema.graphql" <<'PY'
 import sys
 s = open(sys.argv[1]).read()
 s = s.replace("  projectCreate(\n", "  projectCreate(\n    aiConversationId: String\n    projectDraftId: String\n", 1)
 s = s.replace("  documentDelete(\n", "  documentDelete(\n    ifParentDocumentId: String\n", 1)
+for mutation in ("projectLabelCreate", "projectLabelUpdate"):
+    s = s.replace(f"  {mutation}(\n", f"  {mutation}(\n    \"Whether to replace all team-specific labels with the same name with this workspace label (default: false).\"\n    replaceTeamLabels: Boolean\n", 1)
 s = s.replace("  emojis(\n", "  emojis(\n    \"Filter returned emojis.\"\n    filter: EmojiFilter\n    \"Sort returned emojis.\"\n    sort: [EmojiSortInput!]\n", 1)
 s += """
 "Custom emoji filtering options."

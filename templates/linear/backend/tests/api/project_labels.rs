@@ -1,0 +1,199 @@
+//! Project labels: created, grouped, filtered, applied to projects (`projectAddLabel`,
+//! `projectRemoveLabel`, a project's `labelIds`), retired and restored, deleted.
+
+use asym_kit::testing::pluck;
+use serde_json::{Value, json};
+
+use crate::{
+    ADA, assert_filtered, client, create_text, delete_payload, mutate, not_found, query,
+    refused_inputs_as, with_id,
+};
+
+/// Launch, the seeded project.
+const LAUNCH: &str = "f0000000-0000-4000-8000-000000000001";
+
+/// A label as @linear/sdk's fragment selects it.
+const FIELDS: &str = "id name color description isGroup parent { id } creator { id }
+    retiredBy { id } lastAppliedAt createdAt updatedAt archivedAt";
+
+/// What Launch answers of its labels.
+const OF_LAUNCH: &str =
+    "query($id: String!) { project(id: $id) { labelIds labels { nodes { name } } } }";
+
+#[asym::clone("linear", seed = "basic")]
+async fn project_labels_group_filter_and_label_projects(linear: asym::Linear) {
+    let api = client(&linear);
+    let create = create_text(
+        "projectLabelCreate",
+        "ProjectLabelCreateInput",
+        "projectLabel",
+        FIELDS,
+    );
+    let made = async |input: Value| {
+        mutate(&api, &create, json!({ "input": input })).await["projectLabel"].clone()
+    };
+    let size = made(json!({"name": "Size", "isGroup": true})).await;
+    let large = made(json!({"name": "Large", "parentId": size["id"], "color": "#ff0000"})).await;
+    let customer =
+        made(json!({"name": "Customer", "description": "Asked for by a customer"})).await;
+    assert_eq!(large["parent"]["id"], size["id"]);
+    assert_eq!(
+        (&large["color"], &large["isGroup"], &large["creator"]["id"]),
+        (&json!("#ff0000"), &json!(false), &json!(ADA))
+    );
+    assert_eq!(size["isGroup"], true);
+    assert_eq!(customer["color"], "#bec2c8", "the default colour");
+    let id = |label: &Value| label["id"].as_str().unwrap().to_owned();
+
+    // Read by id, listed, filtered (name, group, parent), the group's children.
+    let one = format!("query($id: String!) {{ projectLabel(id: $id) {{ {FIELDS} }} }}");
+    assert_eq!(with_id(&api, &one, id(&large)).await["projectLabel"], large);
+    assert_filtered(
+        &api,
+        "projectLabels",
+        "ProjectLabelFilter",
+        "name",
+        [
+            (json!({}), &["Customer", "Large", "Size"][..]),
+            (json!({"isGroup": {"eq": true}}), &["Size"]),
+            (json!({"parent": {"name": {"eq": "Size"}}}), &["Large"]),
+            (json!({"name": {"startsWith": "Cust"}}), &["Customer"]),
+        ],
+    )
+    .await;
+    let org = query(
+        &api,
+        "{ organization { projectLabels { nodes { name } } } }",
+        json!({}),
+    )
+    .await;
+    assert_eq!(
+        pluck(&org["organization"]["projectLabels"]["nodes"], "name"),
+        ["Customer", "Large", "Size"]
+    );
+    let children = with_id(
+        &api,
+        "query($id: String!) { projectLabel(id: $id) { children { nodes { name } } } }",
+        id(&size),
+    )
+    .await;
+    assert_eq!(
+        pluck(&children["projectLabel"]["children"]["nodes"], "name"),
+        ["Large"]
+    );
+
+    // Applied to Launch (once, however often added): its labelIds and labels, the label's
+    // projects and when it was last applied.
+    let add =
+        "mutation($id: String!, $label: String!) { projectAddLabel(id: $id, labelId: $label) {
+        success lastSyncId project { id labelIds } } }";
+    for _ in 0..2 {
+        let added = mutate(&api, add, json!({"id": LAUNCH, "label": id(&large)})).await;
+        assert_eq!(added["project"]["labelIds"], json!([id(&large)]));
+    }
+    let launch = with_id(&api, OF_LAUNCH, LAUNCH).await;
+    assert_eq!(
+        pluck(&launch["project"]["labels"]["nodes"], "name"),
+        ["Large"]
+    );
+    let projects = with_id(
+        &api,
+        "query($id: String!) { projectLabel(id: $id) { lastAppliedAt projects { nodes { name } } } }",
+        id(&large),
+    )
+    .await;
+    assert_eq!(
+        pluck(&projects["projectLabel"]["projects"]["nodes"], "name"),
+        ["Launch"]
+    );
+    assert!(projects["projectLabel"]["lastAppliedAt"].is_string());
+    let filtered = query(
+        &api,
+        "{ projects(filter: { name: { eq: \"Launch\" } }) { nodes { labelIds } } }",
+        json!({}),
+    )
+    .await;
+    assert_eq!(
+        filtered["projects"]["nodes"][0]["labelIds"],
+        json!([id(&large)])
+    );
+
+    // `projectUpdate(labelIds:)` replaces them; an unknown label is not found.
+    let update =
+        "mutation($id: String!, $i: ProjectUpdateInput!) { projectUpdate(id: $id, input: $i) {
+        success project { labelIds } } }";
+    let updated = mutate(
+        &api,
+        update,
+        json!({"id": LAUNCH, "i": {"labelIds": [id(&customer), id(&large)]}}),
+    )
+    .await;
+    assert_eq!(
+        updated["project"]["labelIds"],
+        json!([id(&customer), id(&large)])
+    );
+    crate::missing(
+        &api,
+        update,
+        json!({"id": LAUNCH, "i": {"labelIds": ["nope"]}}),
+        "ProjectLabel",
+    )
+    .await;
+    crate::missing(
+        &api,
+        add,
+        json!({"id": LAUNCH, "label": "nope"}),
+        "ProjectLabel",
+    )
+    .await;
+    let remove =
+        "mutation($id: String!, $label: String!) { projectRemoveLabel(id: $id, labelId: $label) {
+        success project { labelIds } } }";
+    let removed = mutate(&api, remove, json!({"id": LAUNCH, "label": id(&customer)})).await;
+    assert_eq!(removed["project"]["labelIds"], json!([id(&large)]));
+
+    // Retired by the viewer, then restored.
+    let retire = format!(
+        "mutation($id: String!) {{ projectLabelRetire(id: $id) {{ success projectLabel {{ {FIELDS} }} }} }}"
+    );
+    let retired = mutate(&api, &retire, json!({"id": id(&customer)})).await;
+    assert_eq!(retired["projectLabel"]["retiredBy"]["id"], ADA);
+    let restore = format!(
+        "mutation($id: String!) {{ projectLabelRestore(id: $id) {{ success projectLabel {{ {FIELDS} }} }} }}"
+    );
+    let restored = mutate(&api, &restore, json!({"id": id(&customer)})).await;
+    assert!(restored["projectLabel"]["retiredBy"].is_null());
+
+    // Linear's validators; an unknown parent is not found; teams' labels are not merged.
+    refused_inputs_as(
+        &api,
+        &create,
+        [
+            (
+                json!({"name": " "}),
+                "Argument Validation Error",
+                "name should not be empty",
+            ),
+            (
+                json!({"name": "Tinted", "color": "red"}),
+                "Argument Validation Error",
+                "color must be a hexadecimal color",
+            ),
+            (
+                json!({"name": "Orphan", "parentId": "nope"}),
+                "Entity not found: ProjectLabel",
+                "Could not find referenced ProjectLabel.",
+            ),
+        ],
+    )
+    .await;
+    let replacing = "mutation { projectLabelCreate(input: { name: \"Merged\" }, replaceTeamLabels: true) { success } }";
+    crate::refused_for(&api, replacing, json!({}), "`replaceTeamLabels`").await;
+
+    // Deleted: Launch loses it, its children stay (at the top level), it is not found.
+    delete_payload(&api, "projectLabelDelete", id(&large)).await;
+    let launch = with_id(&api, OF_LAUNCH, LAUNCH).await;
+    assert_eq!(launch["project"]["labelIds"], json!([]));
+    not_found(&api, "projectLabel", id(&large), "ProjectLabel").await;
+    delete_payload(&api, "projectLabelDelete", id(&size)).await;
+}
