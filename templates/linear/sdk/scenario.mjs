@@ -446,7 +446,7 @@ await scenario("project relations: createProjectRelation (a dependency, anchored
   await linear.deleteProject(docs.id);
 });
 
-await scenario("project labels: createProjectLabel (a group and its child), projectLabels with a filter, projectAddLabel, project.labels and labelIds, label.projects, retire and restore, projectRemoveLabel, delete", async () => {
+await scenario("project and initiative labels: createProjectLabel (a group and its child), projectLabels with a filter, projectAddLabel, project.labels and labelIds, label.projects, retire and restore, projectRemoveLabel, delete; the same of initiatives", async () => {
   const launch = (await linear.projects({ filter: { name: { eq: "Launch" } } })).nodes[0];
   const size = await (await linear.createProjectLabel({ name: "Size", isGroup: true })).projectLabel;
   const large = await (await linear.createProjectLabel({ name: "Large", parentId: size.id, color: "#ff0000" })).projectLabel;
@@ -461,6 +461,12 @@ await scenario("project labels: createProjectLabel (a group and its child), proj
   assert((await (await linear.projectLabelRestore(large.id)).projectLabel).retiredById === undefined, "restored");
   assert((await (await linear.projectRemoveLabel(launch.id, large.id)).project).labelIds.length === 0, "projectRemoveLabel");
   assert((await linear.deleteProjectLabel(large.id)).success && (await linear.deleteProjectLabel(size.id)).success, "deleted");
+  const ship = (await linear.initiatives()).nodes.find((i) => i.name === "Ship v1");
+  const growth = await (await linear.createInitiativeLabel({ name: "Growth" })).initiativeLabel;
+  const labelled = await (await linear.initiativeAddLabel(ship.id, growth.id)).initiative;
+  assert(labelled.labelIds.join() === growth.id && (await labelled.labels()).nodes.map((l) => l.name).join() === "Growth", "initiativeAddLabel, initiative.labels");
+  assert((await linear.initiativeLabels({ filter: { name: { eq: "Growth" } } })).nodes.map((l) => l.id).join() === growth.id, "initiativeLabels(filter)");
+  assert((await (await linear.initiativeRemoveLabel(ship.id, growth.id)).initiative).labelIds.length === 0 && (await linear.deleteInitiativeLabel(growth.id)).success, "initiativeRemoveLabel, deleteInitiativeLabel");
 });
 
 await scenario("custom emojis: createEmoji, emoji by id and by name, emojis with a filter, a taken name refused, deleteEmoji", async () => {

@@ -26,7 +26,7 @@ pub(crate) struct Entity {
 }
 
 /// Every stored resource.
-const ENTITIES: [Entity; 32] = [
+const ENTITIES: [Entity; 33] = [
     Entity {
         name: "Issue",
         table: "issues",
@@ -111,6 +111,11 @@ const ENTITIES: [Entity; 32] = [
         name: "TeamMembership",
         table: "team_members",
         doc: "membership_doc(t)",
+    },
+    Entity {
+        name: "InitiativeLabel",
+        table: "initiative_labels",
+        doc: "initiative_label_doc(t)",
     },
     Entity {
         name: "ProjectLabel",

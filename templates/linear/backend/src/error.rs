@@ -214,7 +214,7 @@ fn malformed(code: &SqlState) -> &'static str {
 
 /// The type a foreign-key constraint points at (`issues_assignee_id_fkey` → `User`).
 fn referenced(constraint: &str) -> &'static str {
-    const COLUMNS: [(&str, &str); 23] = [
+    const COLUMNS: [(&str, &str); 25] = [
         ("_project_update_id_", "ProjectUpdate"),
         ("_initiative_update_id_", "InitiativeUpdate"),
         ("_comment_id_", "Comment"),
@@ -233,6 +233,8 @@ fn referenced(constraint: &str) -> &'static str {
         ("issue_labels_parent_id_", "IssueLabel"),
         ("project_labels_parent_id_", "ProjectLabel"),
         ("_project_label_", "ProjectLabel"),
+        ("initiative_labels_parent_id_", "InitiativeLabel"),
+        ("_initiative_label_", "InitiativeLabel"),
         ("_parent_id_", "Issue"),
         ("_project_id_", "Project"),
         ("_cycle_id_", "Cycle"),

@@ -60,6 +60,8 @@ pub(crate) enum Kind {
     Emoji,
     /// `ProjectLabelFilter` over `project_labels`.
     ProjectLabel,
+    /// `InitiativeLabelFilter` over `initiative_labels`.
+    InitiativeLabel,
 }
 
 /// How a column compares.
@@ -95,6 +97,7 @@ impl Kind {
             Self::Reaction => "reactions",
             Self::Emoji => "emojis",
             Self::ProjectLabel => "project_labels",
+            Self::InitiativeLabel => "initiative_labels",
         }
     }
 
@@ -122,7 +125,7 @@ impl Kind {
                 (Cmp::Text, &["name", "displayName", "email"]),
                 (Cmp::Bool, &["active", "admin"]),
             ],
-            Self::Label | Self::ProjectLabel => {
+            Self::Label | Self::ProjectLabel | Self::InitiativeLabel => {
                 &[(Cmp::Text, &["name"]), (Cmp::Bool, &["isGroup"])]
             }
             Self::Project => &[
@@ -194,6 +197,10 @@ impl Kind {
             Self::ProjectLabel => &[
                 ("creator", "creator_id", Kind::User),
                 ("parent", "parent_id", Kind::ProjectLabel),
+            ],
+            Self::InitiativeLabel => &[
+                ("creator", "creator_id", Kind::User),
+                ("parent", "parent_id", Kind::InitiativeLabel),
             ],
             Self::Milestone => &[("project", "project_id", Kind::Project)],
             Self::Document => &[

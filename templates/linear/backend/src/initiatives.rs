@@ -44,6 +44,7 @@ const INITIATIVE: Spec = Spec {
             ],
         ),
         ("date", &["targetDate"]),
+        ("text[]", &["labelIds"]),
     ],
     linked: &["trashed"],
     required: &["name"],

@@ -29,7 +29,7 @@
 //! | project and initiative status updates: `projectUpdateCreate`, `initiativeUpdateCreate`, … | `status_updates` |
 //! | `initiativeCreate`/`Update`/`Archive`/`Unarchive`/`Delete`, `initiativeToProject…` | `initiatives` |
 //! | `emojiCreate`/`emojiDelete` (custom emojis) | `emojis` |
-//! | `projectLabelCreate`/`Update`/`Delete`/`Retire`/`Restore`, `projectAddLabel`/`projectRemoveLabel` | `project_labels` |
+//! | project and initiative labels: `projectLabelCreate`/`Update`/`Delete`/`Retire`/`Restore`, `projectAddLabel`/`projectRemoveLabel`, the same of initiatives | `labels` |
 //! | `projectRelationCreate`/`Update`/`Delete` (project dependencies) | `project_relations` |
 //! | `triageResponsibilityCreate`/`Update`/`Delete` (a team's one triage responsibility) | `triage` |
 //! | `customViewCreate`/`Update`/`Delete` (reads: `customViews`, `customView`, its `issues` and `projects`, in `queries`) | `views` |
@@ -51,8 +51,8 @@ mod http;
 mod initiatives;
 mod ints;
 mod issues;
+mod labels;
 mod prepared;
-mod project_labels;
 mod project_relations;
 mod projection;
 mod queries;

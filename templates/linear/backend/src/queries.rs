@@ -141,7 +141,7 @@ by_id!(
     initiative_to_project => "InitiativeToProject", initiative_update => "InitiativeUpdate",
     initiative_relation => "InitiativeRelation",
     triage_responsibility => "TriageResponsibility", project_relation => "ProjectRelation",
-    project_label => "ProjectLabel",
+    project_label => "ProjectLabel", initiative_label => "InitiativeLabel",
 );
 
 /// A root `<entity>(id:)` read by id or `slugId`.
@@ -218,6 +218,7 @@ root_list!(
     project_relations, "projectRelations" => "ProjectRelation", None;
     emojis, "emojis" => "Emoji", Some(Kind::Emoji);
     project_labels, "projectLabels" => "ProjectLabel", Some(Kind::ProjectLabel);
+    initiative_labels, "initiativeLabels" => "InitiativeLabel", Some(Kind::InitiativeLabel);
 );
 
 macro_rules! child_list {
@@ -270,6 +271,9 @@ child_list!(
     project_labels_of_project => "ProjectLabel", Some(Kind::ProjectLabel), "t.id IN (SELECT unnest(label_ids) FROM projects WHERE id = {})";
     project_label_children => "ProjectLabel", Some(Kind::ProjectLabel), "t.parent_id = {}";
     project_label_projects => "Project", Some(Kind::Project), "{} = ANY(t.label_ids)";
+    initiative_labels_of_initiative => "InitiativeLabel", Some(Kind::InitiativeLabel), "t.id IN (SELECT unnest(label_ids) FROM initiatives WHERE id = {})";
+    initiative_label_children => "InitiativeLabel", Some(Kind::InitiativeLabel), "t.parent_id = {}";
+    initiative_label_initiatives => "Initiative", Some(Kind::Initiative), "{} = ANY(t.label_ids)";
     project_inverse_relations => "ProjectRelation", None, "t.related_project_id = {}";
     project_updates_of_project => "ProjectUpdate", None, "t.project_id = {}";
     initiative_updates_of_initiative => "InitiativeUpdate", None, "t.initiative_id = {}";

@@ -145,7 +145,7 @@ async fn initiatives_are_written_and_move_through_statuses(linear: asym::Linear)
     let cases = [
         (
             json!({"name": "x", "labelIds": ["l"]}),
-            "`labelIds` is not supported",
+            "Entity not found: InitiativeLabel",
         ),
         (
             json!({"name": "x", "ownerId": "nope"}),

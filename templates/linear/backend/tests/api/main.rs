@@ -15,7 +15,7 @@ mod filters;
 mod initiatives;
 mod integrations;
 mod labels;
-mod project_labels;
+mod project_initiative_labels;
 mod project_relations;
 mod project_updates;
 mod protocol;

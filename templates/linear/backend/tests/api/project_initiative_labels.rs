@@ -1,4 +1,4 @@
-//! Project labels: created, grouped, filtered, applied to projects (`projectAddLabel`,
+//! Project and initiative labels: created, grouped, filtered, applied (`projectAddLabel`,
 //! `projectRemoveLabel`, a project's `labelIds`), retired and restored, deleted.
 
 use asym_kit::testing::pluck;
@@ -196,4 +196,90 @@ async fn project_labels_group_filter_and_label_projects(linear: asym::Linear) {
     assert_eq!(launch["project"]["labelIds"], json!([]));
     not_found(&api, "projectLabel", id(&large), "ProjectLabel").await;
     delete_payload(&api, "projectLabelDelete", id(&size)).await;
+}
+
+/// Ship v1, the seeded initiative, by its `slugId`.
+const SHIP_V1: &str = "8c2d4e6f8a0b";
+
+#[asym::clone("linear", seed = "basic")]
+async fn initiative_labels_group_filter_and_label_initiatives(linear: asym::Linear) {
+    let api = client(&linear);
+    let create = create_text(
+        "initiativeLabelCreate",
+        "InitiativeLabelCreateInput",
+        "initiativeLabel",
+        FIELDS,
+    );
+    let made = async |input: Value| {
+        mutate(&api, &create, json!({ "input": input })).await["initiativeLabel"].clone()
+    };
+    let theme = made(json!({"name": "Theme", "isGroup": true})).await;
+    let growth = made(json!({"name": "Growth", "parentId": theme["id"]})).await;
+    let id = |label: &Value| label["id"].as_str().unwrap().to_owned();
+    assert_eq!(growth["parent"]["id"], theme["id"]);
+    assert_eq!(growth["creator"]["id"], ADA);
+    assert_filtered(
+        &api,
+        "initiativeLabels",
+        "InitiativeLabelFilter",
+        "name",
+        [
+            (json!({}), &["Growth", "Theme"][..]),
+            (json!({"parent": {"name": {"eq": "Theme"}}}), &["Growth"]),
+        ],
+    )
+    .await;
+
+    // Added to Ship v1 (by its slugId) once; its labels; the label's initiatives.
+    let add =
+        "mutation($id: String!, $label: String!) { initiativeAddLabel(id: $id, labelId: $label) {
+        success initiative { id labelIds labels { nodes { name } } } } }";
+    let added = mutate(&api, add, json!({"id": SHIP_V1, "label": id(&growth)})).await;
+    assert_eq!(added["initiative"]["labelIds"], json!([id(&growth)]));
+    assert_eq!(
+        pluck(&added["initiative"]["labels"]["nodes"], "name"),
+        ["Growth"]
+    );
+    let initiatives = with_id(
+        &api,
+        "query($id: String!) { initiativeLabel(id: $id) { lastAppliedAt initiatives { nodes { name } } } }",
+        id(&growth),
+    )
+    .await;
+    assert_eq!(
+        pluck(
+            &initiatives["initiativeLabel"]["initiatives"]["nodes"],
+            "name"
+        ),
+        ["Ship v1"]
+    );
+    crate::missing(
+        &api,
+        add,
+        json!({"id": SHIP_V1, "label": "nope"}),
+        "InitiativeLabel",
+    )
+    .await;
+    let update = "mutation($id: String!, $i: InitiativeUpdateInput!) { initiativeUpdate(id: $id, input: $i) {
+        success initiative { labelIds } } }";
+    crate::missing(
+        &api,
+        update,
+        json!({"id": added["initiative"]["id"], "i": {"labelIds": ["nope"]}}),
+        "InitiativeLabel",
+    )
+    .await;
+
+    // Retired and restored; removed; deleted.
+    let retire = format!(
+        "mutation($id: String!) {{ initiativeLabelRetire(id: $id) {{ success initiativeLabel {{ {FIELDS} }} }} }}"
+    );
+    let retired = mutate(&api, &retire, json!({"id": id(&growth)})).await;
+    assert_eq!(retired["initiativeLabel"]["retiredBy"]["id"], ADA);
+    let remove = "mutation($id: String!, $label: String!) { initiativeRemoveLabel(id: $id, labelId: $label) {
+        success initiative { labelIds } } }";
+    let removed = mutate(&api, remove, json!({"id": SHIP_V1, "label": id(&growth)})).await;
+    assert_eq!(removed["initiative"]["labelIds"], json!([]));
+    delete_payload(&api, "initiativeLabelDelete", id(&growth)).await;
+    not_found(&api, "initiativeLabel", id(&growth), "InitiativeLabel").await;
 }
