@@ -456,6 +456,7 @@ await scenario("project and initiative labels: createProjectLabel (a group and i
   const added = await (await linear.projectAddLabel(launch.id, large.id)).project;
   assert(added.labelIds.join() === large.id && (await added.labels()).nodes.map((l) => l.name).join() === "Large", "projectAddLabel, labels");
   assert((await large.projects()).nodes.map((p) => p.id).join() === launch.id, "label.projects");
+  assert((await linear.projects({ filter: { labels: { some: { name: { eq: "Large" } } } } })).nodes.map((p) => p.id).join() === launch.id, "ProjectFilter.labels");
   const retired = await (await linear.projectLabelRetire(large.id)).projectLabel;
   assert(retired.retiredById === (await linear.viewer).id, "retired by the viewer");
   assert((await (await linear.projectLabelRestore(large.id)).projectLabel).retiredById === undefined, "restored");

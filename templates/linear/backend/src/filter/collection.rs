@@ -1,7 +1,7 @@
 //! To-many relations a filter field ranges over with `some`, `every`, `none`, `length` or
 //! the related rows' own fields: an issue's labels, children, comments, attachments,
-//! subscribers and reactions, a comment's or a status update's reactions, a project's teams
-//! and issues, a cycle's issues.
+//! subscribers and reactions, a comment's or a status update's reactions, a project's teams,
+//! issues and labels, an initiative's labels, a cycle's issues.
 
 use serde_json::{Map, Value};
 
@@ -53,14 +53,16 @@ impl Collection {
     }
 }
 
-/// An issue's labels, by `label_ids`.
-const LABELS: Collection = Collection {
-    target: Kind::Label,
-    link: Link::Custom {
-        belongs: |member, alias| format!("{member}.id = ANY({alias}.label_ids)"),
-        count: |alias| format!("cardinality({alias}.label_ids)"),
-    },
-};
+/// The labels (of kind `target`) of an issue, a project or an initiative, by its `label_ids`.
+fn labels(target: Kind) -> Collection {
+    Collection {
+        target,
+        link: Link::Custom {
+            belongs: |member, alias| format!("{member}.id = ANY({alias}.label_ids)"),
+            count: |alias| format!("cardinality({alias}.label_ids)"),
+        },
+    }
+}
 
 /// A project's teams, by `project_teams`.
 const TEAMS: Collection = Collection {
@@ -91,7 +93,9 @@ const SUBSCRIBERS: Collection = Collection {
 /// The to-many relation filter field `field` of `kind` ranges over, if it is one.
 pub(super) fn of(kind: Kind, field: &str) -> Option<Collection> {
     Some(match (kind, field) {
-        (Kind::Issue, "labels") => LABELS,
+        (Kind::Issue, "labels") => labels(Kind::Label),
+        (Kind::Project, "labels") => labels(Kind::ProjectLabel),
+        (Kind::Initiative, "labels") => labels(Kind::InitiativeLabel),
         (Kind::Issue, "subscribers") => SUBSCRIBERS,
         (Kind::Project, "accessibleTeams") => TEAMS,
         (kind, field) => {

@@ -117,6 +117,22 @@ async fn project_labels_group_filter_and_label_projects(linear: asym::Linear) {
         filtered["projects"]["nodes"][0]["labelIds"],
         json!([id(&large)])
     );
+    // ProjectFilter.labels ranges over them.
+    assert_filtered(
+        &api,
+        "projects",
+        "ProjectFilter",
+        "name",
+        [
+            (
+                json!({"labels": {"some": {"name": {"eq": "Large"}}}}),
+                &["Launch"][..],
+            ),
+            (json!({"labels": {"some": {"name": {"eq": "Size"}}}}), &[]),
+            (json!({"labels": {"length": {"eq": 0}}}), &[]),
+        ],
+    )
+    .await;
 
     // `projectUpdate(labelIds:)` replaces them; an unknown label is not found.
     let update =
@@ -253,6 +269,20 @@ async fn initiative_labels_group_filter_and_label_initiatives(linear: asym::Line
         ),
         ["Ship v1"]
     );
+    assert_filtered(
+        &api,
+        "initiatives",
+        "InitiativeFilter",
+        "name",
+        [
+            (
+                json!({"labels": {"some": {"name": {"eq": "Growth"}}}}),
+                &["Ship v1"][..],
+            ),
+            (json!({"labels": {"every": {"name": {"eq": "Theme"}}}}), &[]),
+        ],
+    )
+    .await;
     crate::missing(
         &api,
         add,
