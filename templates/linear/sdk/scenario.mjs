@@ -500,6 +500,7 @@ await scenario("triage responsibility: createTriageResponsibility (assign, a man
   assert((await linear.team(team.id)).triageResponsibilityId === undefined, "the team has none");
   await expectError(linear.triageResponsibility(responsibility.id), LinearErrorType.InvalidInput, "a deleted one");
   assert((await linear.administrableTeams()).nodes.some((t) => t.id === team.id), "administrableTeams");
+  assert((await linear.externalUsers()).nodes.length === 0, "externalUsers: none without integrations");
   await linear.deleteTeam(team.id);
 });
 

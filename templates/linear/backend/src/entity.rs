@@ -26,7 +26,7 @@ pub(crate) struct Entity {
 }
 
 /// Every stored resource.
-const ENTITIES: [Entity; 33] = [
+const ENTITIES: [Entity; 34] = [
     Entity {
         name: "Issue",
         table: "issues",
@@ -111,6 +111,11 @@ const ENTITIES: [Entity; 33] = [
         name: "TeamMembership",
         table: "team_members",
         doc: "membership_doc(t)",
+    },
+    Entity {
+        name: "ExternalUser",
+        table: "external_users",
+        doc: "external_user_doc(t)",
     },
     Entity {
         name: "InitiativeLabel",

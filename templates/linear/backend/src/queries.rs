@@ -142,6 +142,7 @@ by_id!(
     initiative_relation => "InitiativeRelation",
     triage_responsibility => "TriageResponsibility", project_relation => "ProjectRelation",
     project_label => "ProjectLabel", initiative_label => "InitiativeLabel",
+    external_user => "ExternalUser",
 );
 
 /// A root `<entity>(id:)` read by id or `slugId`.
@@ -219,6 +220,7 @@ root_list!(
     emojis, "emojis" => "Emoji", Some(Kind::Emoji);
     project_labels, "projectLabels" => "ProjectLabel", Some(Kind::ProjectLabel);
     initiative_labels, "initiativeLabels" => "InitiativeLabel", Some(Kind::InitiativeLabel);
+    external_users, "externalUsers" => "ExternalUser", None;
 );
 
 macro_rules! child_list {

@@ -108,6 +108,8 @@ pub(crate) fn custom(parent: &str, field: &str) -> Option<Resolve> {
         ("Mutation", "initiativeLabelRestore") => adapt!(labels::initiative_label_restore),
         ("Mutation", "initiativeAddLabel") => adapt!(labels::initiative_add),
         ("Mutation", "initiativeRemoveLabel") => adapt!(labels::initiative_remove),
+        ("Query", "externalUser") => adapt!(queries::external_user),
+        ("Query", "externalUsers") => adapt!(queries::external_users),
         ("Query", "emoji") => adapt!(queries::emoji),
         ("Query", "emojis") => adapt!(queries::emojis),
         ("Mutation", "emojiCreate") => adapt!(emojis::create),

@@ -139,3 +139,19 @@ async fn slack_messages_and_github_links_become_attachments(linear: asym::Linear
         refused_for(&api, text, json!({}), expected).await;
     }
 }
+
+/// External users come from integrations, which the clone has none of: none is listed, none
+/// is found.
+#[asym::clone("linear", seed = "basic")]
+async fn there_are_no_external_users(linear: asym::Linear) {
+    let api = crate::client(&linear);
+    let listed = crate::query(
+        &api,
+        "{ externalUsers { nodes { id name displayName } pageInfo { hasNextPage } } }",
+        serde_json::json!({}),
+    )
+    .await;
+    assert_eq!(listed["externalUsers"]["nodes"], serde_json::json!([]));
+    assert_eq!(listed["externalUsers"]["pageInfo"]["hasNextPage"], false);
+    crate::not_found(&api, "externalUser", "a-slack-user", "ExternalUser").await;
+}
