@@ -482,6 +482,12 @@ pub(crate) async fn push_payload(
         .take(20)
         .collect();
     new.reverse();
+    // History is by date: a commit made in the same second as the head (a merge's other
+    // parent) can sort after it. The head is the push's last commit and its `head_commit`.
+    if let Some(at) = new.iter().position(|(sha, _)| sha == after) {
+        let head = new.remove(at);
+        new.push(head);
+    }
     let mut listed = Vec::new();
     for (sha, commit) in &new {
         let parent_tree = match commit.parents.first() {

@@ -494,3 +494,50 @@ async fn a_hook_test_sends_the_latest_push(gh: asym::GitHub) {
         crate::common::error(caller.post(&path, &json!({})).await, 404);
     }
 }
+
+#[asym::clone("github", seed = "basic")]
+async fn a_push_ends_with_its_head_whatever_the_dates(gh: asym::GitHub) {
+    let api = api(&gh);
+    let receiver = listen(&api, &["push"]).await;
+    let tree = fetch(&api, &format!("{REPO}/git/commits/{MAIN_SHA}")).await["tree"]["sha"].clone();
+    let commit = |message: &str, parents: Vec<String>, date: &str| {
+        let person = json!({ "name": "Octo", "email": "octocat@acme.test", "date": date });
+        let body = json!({ "message": message, "tree": tree, "parents": parents,
+                           "author": person, "committer": person });
+        let api = api.clone();
+        async move {
+            let made = api
+                .post(&format!("{REPO}/git/commits"), &body)
+                .await
+                .expect(201);
+            made["sha"].as_str().unwrap().to_owned()
+        }
+    };
+    // The merged side was committed (by a clock ahead) after the merge that takes it in.
+    let side = commit("Side", vec![MAIN_SHA.into()], "2030-01-01T00:00:10Z").await;
+    let merge = commit(
+        "Merge",
+        vec![MAIN_SHA.into(), side.clone()],
+        "2030-01-01T00:00:00Z",
+    )
+    .await;
+    api.patch(
+        &format!("{REPO}/git/refs/heads/main"),
+        &json!({ "sha": merge }),
+    )
+    .await
+    .expect(200);
+    let push = receiver.delivery().await.json();
+    assert_eq!(
+        fields(
+            &push,
+            [
+                "/after",
+                "/head_commit/id",
+                "/commits/0/id",
+                "/commits/1/id"
+            ]
+        ),
+        json!([merge, merge, side, merge])
+    );
+}
