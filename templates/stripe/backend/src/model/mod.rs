@@ -19,6 +19,7 @@ pub(crate) mod price;
 pub(crate) mod proration;
 pub(crate) mod refund;
 pub(crate) mod setup;
+pub(crate) mod subscribe;
 pub(crate) mod subscription;
 pub(crate) mod tax;
 pub(crate) mod tax_id;

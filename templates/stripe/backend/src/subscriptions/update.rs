@@ -10,11 +10,12 @@ use crate::error::{ApiError, ApiResult};
 use crate::kinds::SUBSCRIPTION;
 use crate::model::additions::add_invoice_items;
 use crate::model::change::{Change, bill_change, change_items, restart_period, start_trial};
+use crate::model::discount;
+use crate::model::subscribe::{default_tax_rates, recurring_amount};
 use crate::model::subscription::customer_now;
-use crate::model::{discount, tax};
 use crate::params::{Params, Takes, apply_metadata, string_at};
 
-use super::{SERVED, UNSERVED, UPDATE_NESTED, recurring_amount, refuse_trial_from_plan};
+use super::{SERVED, UNSERVED, UPDATE_NESTED, refuse_trial_from_plan};
 
 /// What `POST /v1/subscriptions/{id}` takes, as Stripe's update does (no `customer`,
 /// `currency`, `trial_period_days` or `backdate_start_date`: those are the create's).
@@ -220,23 +221,6 @@ pub(super) fn cancellation_details(params: &Params, sub: &mut Value) -> ApiResul
                 sub["cancellation_details"][key] = v.clone();
             }
         }
-    }
-    Ok(())
-}
-
-/// Sets `sub`'s `default_tax_rates` when the request names them (an empty value clears them).
-pub(super) async fn default_tax_rates(
-    cx: &Cx<'_>,
-    params: &Params,
-    sub: &mut Value,
-) -> ApiResult<()> {
-    let given = params.get("default_tax_rates");
-    if let Some(rates) = tax::rates(cx, given, "default_tax_rates").await? {
-        let items = sub["items"]["data"].as_array().cloned().unwrap_or_default();
-        for item in items.iter().filter(|i| i["tax_rates"] == json!([])) {
-            tax::check_behavior(&item["price"], &rates)?;
-        }
-        sub["default_tax_rates"] = json!(rates);
     }
     Ok(())
 }
