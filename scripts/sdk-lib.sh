@@ -18,11 +18,11 @@ mkdir -p "$deps"
 # The CLI of this checkout.
 asym() { cargo run -q --manifest-path "$root/Cargo.toml" -p asym-cli -- "$@"; }
 
-# sdk_pip SPEC: a venv at $deps/venv with the pip requirement SPEC installed, upgraded to the
+# sdk_pip SPEC…: a venv at $deps/venv with each pip requirement SPEC installed, upgraded to the
 # newest release SPEC allows on every run (the SDK a user installs today).
 sdk_pip() {
     [[ -x "$deps/venv/bin/python" ]] || python3 -m venv "$deps/venv"
-    "$deps/venv/bin/pip" install -q --upgrade --disable-pip-version-check "$1"
+    "$deps/venv/bin/pip" install -q --upgrade --disable-pip-version-check "$@"
 }
 
 # sdk_npm MODULE SPEC: the npm package SPEC installed into $deps unless MODULE is there already
@@ -45,7 +45,7 @@ trap sdk_cleanup EXIT
 # sdk_spin TEMPLATE API_VAR [VAR=TOKEN]…: spins a clone of TEMPLATE (seed basic), destroyed on
 # exit; exports its API address as API_VAR, each token named TOKEN in its manifest as VAR, and
 # its admin surface as ASYM_ADMIN_URL and ASYM_ADMIN_SECRET (for check.{py,mjs}'s `admin`).
-# The clone's id is left in $sdk_clone.
+# The clone's id is left in $sdk_clone (sdk_suites resets it between its two runs).
 sdk_spin() {
     local template=$1 api_var=$2 pair out i=2
     shift 2
@@ -93,13 +93,15 @@ sdk_admin_url() {
 }
 
 # sdk_suites URL PYTHON NODE: runs the Python scenario file, then the Node one (even if the
-# first failed), each under a header naming URL; fails if either failed. ASYM_ADMIN_URL is
-# exported from URL as sdk_admin_url does.
+# first failed), each under a header naming URL; fails if either failed. A clone sdk_spin made
+# is reset between the two, so each suite starts from the seed (one given by URL is not: it
+# may be someone's). ASYM_ADMIN_URL is exported from URL as sdk_admin_url does.
 sdk_suites() {
     local status=0
     sdk_admin_url "$1"
     echo "== Python ($1)"
     sdk_python "$2" || status=1
+    if [[ -n "${sdk_clone:-}" ]]; then asym reset "$sdk_clone" >/dev/null; fi
     echo "== Node ($1)"
     sdk_node "$3" || status=1
     return $status

@@ -15,6 +15,8 @@ export async function check(name, fn) {
   } catch (err) {
     failures.push(name);
     console.log(`FAIL ${name}: ${err && err.stack ? err.stack : err}`);
+    // A GraphQL client's error (Linear's) carries the server's `errors` apart from its message.
+    if (err && err.errors) console.log(JSON.stringify(err.errors, null, 1).slice(0, 1500));
   }
 }
 
@@ -43,15 +45,24 @@ export async function admin(method, path, body) {
 }
 
 // Runs `body(url, received, until)` with a webhook receiver on a free loopback port at `url`:
-// `received` holds each delivery's `{ headers, body }` in order (each answered 200), and
-// `until(found)` waits (10 s at most) for the first delivery `found` picks and returns it
-// (undefined when none came). The receiver is closed when `body` ends.
-export async function withReceiver(body) {
+// `received` holds each delivery's `{ headers, body }` in order, and `until(found)` waits (10 s
+// at most) for the first delivery `found` picks and returns it (undefined when none came). Each
+// delivery is answered 200 `ok`, or with what `respond(delivery)` returns: `{ status, body }`
+// (an object body is sent as JSON), for a product that reads the answer (Slack's URL
+// verification echoes its `challenge`). The receiver is closed when `body` ends.
+export async function withReceiver(body, respond = () => ({ status: 200, body: 'ok' })) {
   const received = [];
   const server = createServer((req, res) => {
     let text = '';
     req.on('data', (chunk) => { text += chunk; });
-    req.on('end', () => { received.push({ headers: req.headers, body: text }); res.end('ok'); });
+    req.on('end', () => {
+      const delivery = { headers: req.headers, body: text };
+      received.push(delivery);
+      const answer = respond(delivery);
+      const json = typeof answer.body !== 'string';
+      res.writeHead(answer.status, json ? { 'Content-Type': 'application/json' } : {});
+      res.end(json ? JSON.stringify(answer.body) : answer.body);
+    });
   });
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
   const until = async (found) => {

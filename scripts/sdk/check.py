@@ -51,18 +51,29 @@ def admin(method, path, body=None):
 
 class Receiver:
     """A webhook receiver on a free loopback port, used as `with Receiver() as hook:`. `hook.url`
-    takes POSTs, each answered 200; `hook.next()` is the next delivery's `(headers, body)`,
-    waiting up to `timeout` seconds (queue.Empty when none came). Closed when the block ends."""
+    takes POSTs; `hook.next()` is the next delivery's `(headers, body)`, waiting up to `timeout`
+    seconds (queue.Empty when none came). Each delivery is answered 200 with no body, or with
+    what `respond(headers, body)` returns: `(status, body)`, a dict or list body sent as JSON
+    (for a product that reads the answer: Slack's URL verification echoes its `challenge`).
+    Closed when the block ends."""
 
-    def __init__(self):
+    def __init__(self, respond=None):
         got = queue.Queue()
 
         class Handler(http.server.BaseHTTPRequestHandler):
             def do_POST(self):
                 body = self.rfile.read(int(self.headers["Content-Length"]))
                 got.put((self.headers, body))
-                self.send_response(200)
+                status, answer = respond(self.headers, body) if respond else (200, b"")
+                as_json = not isinstance(answer, (bytes, str))
+                answer = json.dumps(answer) if as_json else answer
+                answer = answer.encode() if isinstance(answer, str) else answer
+                self.send_response(status)
+                if as_json:
+                    self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(answer)))
                 self.end_headers()
+                self.wfile.write(answer)
 
             def log_message(self, *args):
                 pass
