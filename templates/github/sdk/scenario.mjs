@@ -50,6 +50,9 @@ await scenario("installation_is_not_a_user", async () => {
     [() => app.rest.repos.createForAuthenticatedUser({ name: "node-bot-repo" }), "repos/repos#create-a-repository-for-the-authenticated-user"],
     [() => app.rest.activity.starRepoForAuthenticatedUser(starred), "activity/starring#star-a-repository-for-the-authenticated-user"],
     [() => app.rest.activity.checkRepoIsStarredByAuthenticatedUser(starred), "activity/starring#check-if-a-repository-is-starred-by-the-authenticated-user"],
+    [() => app.rest.issues.list({ filter: "all" }), "issues/issues#list-issues-assigned-to-the-authenticated-user"],
+    [() => app.rest.issues.listForAuthenticatedUser(), "issues/issues#list-user-account-issues-assigned-to-the-authenticated-user"],
+    [() => app.rest.issues.listForOrg({ org: "acme" }), "issues/issues#list-organization-issues-assigned-to-the-authenticated-user"],
   ]) {
     const err = await fails(403, call);
     assert.deepEqual(err.response.data, {
@@ -770,6 +773,11 @@ await scenario("duplicate_hooks_merged_heads_and_nulls", async () => {
   const tree = (await owner.rest.git.getCommit({ ...repo, commit_sha: merged.data.sha })).data.tree.sha;
   const unnamed = await fails(422, () => owner.rest.git.createCommit({ ...repo, message: "m", tree, parents: [], author }));
   assert.equal(unnamed.response.data.message, "Invalid request.\n\nFor 'properties/name', nil is not a string.");
+  // A null item of an array is refused as GitHub's schema refuses it.
+  const labelled = await fails(422, () => owner.rest.issues.create({ ...repo, title: "x", labels: [null] }));
+  assert.equal(labelled.response.data.message, "Invalid request.\n\nFor 'items', nil is not a string or object.");
+  const assigned = await fails(422, () => owner.rest.issues.addAssignees({ ...repo, issue_number: 1, assignees: ["octocat", null] }));
+  assert.equal(assigned.response.data.message, "Invalid request.\n\nFor 'items', nil is not a string or object.");
   // Where GitHub documents null (an issue update's body and milestone), it clears.
   const issue = await owner.rest.issues.create({ ...repo, title: "Node nulls", body: "some text" });
   const cleared = await owner.rest.issues.update({ ...repo, issue_number: issue.data.number, body: null, milestone: null });
@@ -825,6 +833,11 @@ await scenario("renamed_repository_redirects", async () => {
   assert.equal(moved.data.full_name, "octocat/node-after");
   const readme = await owner.rest.repos.getReadme({ owner: "octocat", repo: "node-before" });
   assert.equal(readme.data.path, "README.md");
+  // The redirect names /repositories/{id}/…; a write is redirected with 307 and followed too.
+  const made = await owner.rest.issues.create({ owner: "octocat", repo: "node-before", title: "Made by the old name" });
+  assert.equal(made.data.repository_url.endsWith("/repos/octocat/node-after"), true);
+  const byId = await owner.request("GET /repositories/{id}/issues/{n}", { id: moved.data.id, n: made.data.number });
+  assert.equal(byId.data.title, "Made by the old name");
 });
 
 await scenario("update_pull_request_branch", async () => {
@@ -870,4 +883,36 @@ await scenario("search_topics", async () => {
   const found = await owner.rest.search.topics({ q: "node-topic" });
   assert.deepEqual(found.data.items.map((t) => [t.name, t.repository_count, t.featured]).sort(), [["node-topic-one", 1, false], ["node-topic-two", 1, false]]);
   assert.equal((await owner.rest.search.topics({ q: "node-topic is:featured" })).data.total_count, 0);
+});
+
+await scenario("organization_membership_writes", async () => {
+  const hubot = { org: "acme", username: "hubot" };
+  const promoted = await owner.rest.orgs.setMembershipForUser({ ...hubot, role: "admin" });
+  assert.deepEqual([promoted.data.state, promoted.data.role, promoted.data.user.login], ["active", "admin", "hubot"]);
+  const demoted = await fails(403, () => owner.rest.orgs.setMembershipForUser({ org: "acme", username: "octocat", role: "member" }));
+  assert.equal(demoted.response.data.message, "You cannot demote yourself. Admins must be demoted by another admin.");
+  assert.equal((await owner.rest.orgs.removeMembershipForUser(hubot)).status, 204);
+  await fails(404, () => owner.rest.orgs.checkMembershipForUser(hubot));
+  await owner.rest.orgs.setMembershipForUser({ ...hubot, role: "member" });
+  assert.equal((await owner.rest.orgs.removeMember(hubot)).status, 204);
+  assert.deepEqual((await owner.rest.orgs.listMembers({ org: "acme" })).data.map((m) => m.login), ["octocat"]);
+  await owner.rest.orgs.setMembershipForUser(hubot);
+  assert.equal((await owner.rest.orgs.getMembershipForUser(hubot)).data.role, "member");
+});
+
+await scenario("fork_merges_upstream", async () => {
+  const parent = { owner: "octocat", repo: "node-upstream" };
+  await owner.rest.repos.createForAuthenticatedUser({ name: "node-upstream", auto_init: true });
+  await reviewer.rest.repos.createFork(parent);
+  const fork = { owner: "hubot", repo: "node-upstream", branch: "main" };
+  assert.equal((await reviewer.rest.repos.mergeUpstream(fork)).data.merge_type, "none");
+  const content = Buffer.from("u\n").toString("base64");
+  await owner.rest.repos.createOrUpdateFileContents({ ...parent, path: "upstream.txt", message: "Upstream moves", content });
+  await reviewer.rest.repos.createOrUpdateFileContents({ owner: "hubot", repo: "node-upstream", path: "mine.txt", message: "Mine", content });
+  const synced = (await reviewer.rest.repos.mergeUpstream(fork)).data;
+  assert.deepEqual(synced, { message: "Successfully fetched and merged from upstream octocat:main.", merge_type: "merge", base_branch: "octocat:main" });
+  const head = (await reviewer.rest.repos.getCommit({ owner: "hubot", repo: "node-upstream", ref: "main" })).data;
+  assert.equal(head.commit.message, "Merge branch 'octocat:main' into main");
+  const err = await fails(422, () => owner.rest.repos.mergeUpstream({ ...parent, branch: "main" }));
+  assert.equal(err.response.data.message, "This repository is not a fork.");
 });

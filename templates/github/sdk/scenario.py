@@ -69,6 +69,10 @@ def installation_is_not_a_user():
         (lambda: list(bot.get_orgs()), "orgs/orgs#list-organizations-for-the-authenticated-user"),
         (lambda: bot.create_repo("py-bot-repo"), "repos/repos#create-a-repository-for-the-authenticated-user"),
         (lambda: list(bot.get_starred()), "activity/starring#list-repositories-starred-by-the-authenticated-user"),
+        (lambda: list(bot.get_issues(filter="all")), "issues/issues#list-issues-assigned-to-the-authenticated-user"),
+        (lambda: list(bot.get_user_issues()), "issues/issues#list-user-account-issues-assigned-to-the-authenticated-user"),
+        (lambda: list(app.get_organization("acme").get_issues()),
+         "issues/issues#list-organization-issues-assigned-to-the-authenticated-user"),
     ]:
         err = raises(GithubException, 403, call)
         assert err.data == {"message": "Resource not accessible by integration",
@@ -780,6 +784,14 @@ def duplicate_hooks_merged_heads_and_nulls():
     # Inside an object too, the field named by its own name.
     err = raises(GithubException, 422, lambda: repo.create_hook("web", {"url": None, "content_type": "json"}, events=["push"]))
     assert err.data["message"] == "Invalid request.\n\nFor 'properties/url', nil is not a string.", err.data
+    # A null item of an array is refused as GitHub's schema refuses it.
+    topics = repo.get_topics()
+    err = raises(GithubException, 422, lambda: repo.replace_topics(["py", None]))
+    assert err.data["message"] == "Invalid request.\n\nFor 'items', nil is not a string.", err.data
+    labelled = {"title": "x", "labels": [None]}
+    err = raises(GithubException, 422, lambda: owner.requester.requestJsonAndCheck("POST", f"{repo.url}/issues", input=labelled))
+    assert err.data["message"] == "Invalid request.\n\nFor 'items', nil is not a string or object.", err.data
+    assert repo.get_topics() == topics, repo.get_topics()
     # Where GitHub documents null (an issue update's body and milestone), it clears.
     issue = repo.create_issue("Py nulls", body="some text")
     owner.requester.requestJsonAndCheck("PATCH", issue.url, input={"body": None})
@@ -853,6 +865,11 @@ def renamed_repository_redirects():
     moved = owner.get_repo("octocat/py-before")
     assert moved.full_name == "octocat/py-after", moved.full_name
     assert moved.get_readme().decoded_content.startswith(b"# py-before")
+    # A route under the old name is redirected to /repositories/{id}/…, which PyGithub follows.
+    old = owner.get_repo("octocat/py-before", lazy=True)
+    assert old.get_readme().decoded_content.startswith(b"# py-before")
+    issue = moved.create_issue(title="Found by the old name")
+    assert old.get_issue(issue.number).title == "Found by the old name"
 
 
 @scenario
@@ -897,3 +914,34 @@ def search_topics():
     found = owner.search_topics("py-topic")
     assert sorted((t.name, t.repository_count) for t in found) == [("py-topic-one", 1), ("py-topic-two", 1)]
     assert owner.search_topics("py-topic is:featured").totalCount == 0
+
+
+@scenario
+def organization_membership_writes():
+    org = owner.get_organization("acme")
+    hubot = owner.get_user("hubot")
+    org.add_to_members(hubot, "admin")
+    assert hubot.get_organization_membership("acme").role == "admin"
+    err = raises(GithubException, 403, lambda: org.add_to_members(owner.get_user(), "member"))
+    assert err.data["message"] == "You cannot demote yourself. Admins must be demoted by another admin.", err.data
+    org.remove_from_membership(hubot)
+    assert not org.has_in_members(hubot)
+    org.add_to_members(hubot, "member")
+    org.remove_from_members(hubot)
+    assert [m.login for m in org.get_members()] == ["octocat"]
+    org.add_to_members(hubot)  # back as a member, for the suites that follow
+    assert hubot.get_organization_membership("acme").role == "member"
+
+
+@scenario
+def fork_merges_upstream():
+    parent = owner.get_user().create_repo("py-upstream", auto_init=True)
+    fork = reviewer.get_repo("octocat/py-upstream").create_fork()
+    assert fork.merge_upstream("main").merge_type == "none"
+    parent.create_file("upstream.txt", "Upstream moves", "u\n", branch="main")
+    synced = fork.merge_upstream("main")
+    assert (synced.merge_type, synced.base_branch) == ("fast-forward", "octocat:main"), synced.raw_data
+    assert synced.message == "Successfully fetched and fast-forwarded from upstream octocat:main.", synced.message
+    assert fork.get_branch("main").commit.sha == parent.get_branch("main").commit.sha
+    err = raises(GithubException, 422, lambda: parent.merge_upstream("main"))
+    assert err.data["message"] == "This repository is not a fork.", err.data

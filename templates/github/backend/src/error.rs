@@ -5,8 +5,8 @@ use std::borrow::Cow;
 
 use asym_kit::BackendError;
 use asym_kit::body::BodyError;
-use axum::http::header::{CONTENT_LENGTH, CONTENT_TYPE, HOST, LOCATION, RETRY_AFTER};
-use axum::http::{HeaderName, HeaderValue, Method, StatusCode};
+use axum::http::header::RETRY_AFTER;
+use axum::http::{HeaderName, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
@@ -21,13 +21,13 @@ pub(crate) struct ApiError {
     errors: Vec<Value>,
     headers: Vec<(HeaderName, String)>,
     documentation_url: &'static str,
-    moved: Option<String>,
+    moved: Option<i64>,
 }
 
-/// The repository (`owner/name`) a renamed repository's old name now names: left on the
-/// response of [`ApiError::moved`] for [`redirect_moved`].
+/// The id of the repository a renamed repository's old name now names: left on the
+/// response of [`ApiError::moved`] for [`crate::moved::redirect`].
 #[derive(Debug, Clone)]
-struct Moved(String);
+pub(crate) struct Moved(pub(crate) i64);
 
 /// What handlers return.
 pub(crate) type ApiResult<T = Response> = Result<T, ApiError>;
@@ -45,12 +45,12 @@ impl ApiError {
         }
     }
 
-    /// A redirect to the repository `full_name`, renamed from the one the path names: 301
-    /// (307 for a write) to the same route under its new name, as GitHub redirects
-    /// ([`redirect_moved`] writes it, knowing the request).
-    pub(crate) fn moved(full_name: String) -> Self {
+    /// A redirect to the repository `id`, renamed from the one the path names: 301 (307 for
+    /// a write) to the same route under `/repositories/{id}`, as GitHub redirects
+    /// ([`crate::moved::redirect`] writes it, knowing the request).
+    pub(crate) fn moved(id: i64) -> Self {
         Self {
-            moved: Some(full_name),
+            moved: Some(id),
             ..Self::new(StatusCode::MOVED_PERMANENTLY, "Moved Permanently")
         }
     }
@@ -149,8 +149,8 @@ impl IntoResponse for ApiError {
             body["errors"] = Value::Array(self.errors);
         }
         let mut response = (self.status, axum::Json(body)).into_response();
-        if let Some(full_name) = self.moved {
-            response.extensions_mut().insert(Moved(full_name));
+        if let Some(id) = self.moved {
+            response.extensions_mut().insert(Moved(id));
         }
         for (name, value) in self.headers {
             if let Ok(value) = HeaderValue::from_str(&value) {
@@ -182,58 +182,4 @@ impl From<BodyError> for ApiError {
             _ => Self::bad_json(),
         }
     }
-}
-
-/// Middleware: a repository route answered [`ApiError::moved`] becomes GitHub's redirect:
-/// 301 for `GET`/`HEAD` and 307 otherwise, `Location` the same path and query under the new
-/// `owner/name`, body `{"message": "Moved Permanently", "url", "documentation_url"}`.
-pub(crate) async fn redirect_moved(
-    request: axum::extract::Request,
-    next: axum::middleware::Next,
-) -> Response {
-    let read = matches!(*request.method(), Method::GET | Method::HEAD);
-    let host = request
-        .headers()
-        .get(HOST)
-        .and_then(|h| h.to_str().ok())
-        .map(|h| format!("http://{h}"))
-        .unwrap_or_default();
-    let path = request.uri().path().to_owned();
-    let query = request.uri().query().map(|q| format!("?{q}"));
-    let mut response = next.run(request).await;
-    let Some(Moved(full_name)) = response.extensions_mut().remove::<Moved>() else {
-        return response;
-    };
-    // Only a `/repos/…` path can be said again under the new name (not `/user/starred/…`).
-    if !path.starts_with("/repos/") {
-        return ApiError::not_found().into_response();
-    }
-    // `/repos/{owner}/{name}/rest…`: the owner and name replaced.
-    let rest: Vec<&str> = path.splitn(5, '/').skip(4).collect();
-    let mut url = format!("{host}/repos/{full_name}");
-    for part in rest {
-        url.push('/');
-        url.push_str(part);
-    }
-    url.push_str(query.as_deref().unwrap_or_default());
-    let body = json!({
-        "message": "Moved Permanently",
-        "url": url,
-        "documentation_url": "https://docs.github.com/v3/#http-redirects",
-    });
-    let status = if read {
-        StatusCode::MOVED_PERMANENTLY
-    } else {
-        StatusCode::TEMPORARY_REDIRECT
-    };
-    let mut redirect = (status, axum::Json(body)).into_response();
-    for (name, value) in response.headers() {
-        if name != CONTENT_TYPE && name != CONTENT_LENGTH {
-            redirect.headers_mut().insert(name, value.clone());
-        }
-    }
-    if let Ok(location) = HeaderValue::from_str(&url) {
-        redirect.headers_mut().insert(LOCATION, location);
-    }
-    redirect
 }

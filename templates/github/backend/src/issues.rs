@@ -16,7 +16,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::repos::{self, Repo};
 use crate::req::{self, Body, Query};
 use crate::scope::Scope;
-use crate::viewer::Viewer;
+use crate::viewer::{Person, Viewer};
 use crate::{hooks, time};
 
 /// An issue as a write resolved it.
@@ -417,10 +417,11 @@ pub(crate) async fn list(scope: Scope, query: Query) -> ApiResult {
 }
 
 /// `GET /issues` (and `/user/issues`): issues across the caller's repositories, by
-/// `filter=assigned|created|mentioned|subscribed|repos|all` (default `assigned`).
+/// `filter=assigned|created|mentioned|subscribed|repos|all` (default `assigned`). Not for an
+/// installation token ([`Person`]), as for the organization's list.
 pub(crate) async fn list_mine(
     State(kit): State<Kit>,
-    viewer: Viewer,
+    Person(viewer): Person,
     uri: axum::http::Uri,
     query: Query,
 ) -> ApiResult {
@@ -431,7 +432,7 @@ pub(crate) async fn list_mine(
 /// organization's repositories only; 404 for an organization that does not exist.
 pub(crate) async fn list_for_org(
     State(kit): State<Kit>,
-    viewer: Viewer,
+    Person(viewer): Person,
     Path(login): Path<String>,
     uri: axum::http::Uri,
     query: Query,

@@ -7,6 +7,7 @@
 //! | auth, `X-OAuth-Scopes`, rate-limit headers, ETags | `auth`, `ratelimit` |
 //! | `/user`, `/users` (all), `/users/{u}`, `/orgs/{org}`, members, memberships | `users` |
 //! | repositories: create, get, update, delete, list, topics, languages | `repos`, `linguist` |
+//! | `/repositories/{id}/…`, a renamed repository's redirect | `moved` |
 //! | forks: create, list | `forks` |
 //! | collaborators | `collaborators` |
 //! | branches and their protection (enforced on merges and pushes) | `branches` |
@@ -19,7 +20,7 @@
 //! | commit comments | `commit_comments` |
 //! | pull requests associated with a commit | `commit_pulls` |
 //! | git data: blobs, trees, commits, refs, tags | `gitdata` |
-//! | pull requests, reviews, merges, review comments | `pulls`, `reviews`, `review_comments` |
+//! | pull requests, reviews, merges (and a fork's merge from upstream), review comments | `pulls`, `reviews`, `merges`, `review_comments` |
 //! | statuses, check runs and suites | `checks` |
 //! | release assets: upload, list, get, update, delete, download | `assets` |
 //! | repository webhooks and their deliveries; hook tests; repository dispatch events | `hooks`, `hook_tests`, `dispatches` |
@@ -59,6 +60,7 @@ mod labels;
 mod linguist;
 mod merges;
 mod meta;
+mod moved;
 mod non_null;
 mod objects;
 mod pulls;
@@ -85,10 +87,14 @@ use axum::routing::{get, post, put};
 /// Refs in commit paths may hold slashes (`/commits/heads/main/status`, as octocrab asks):
 /// they are escaped before routing so one path segment carries them.
 pub fn app(kit: Kit) -> Router {
-    let routes = tower::ServiceExt::map_request(routes(kit), escape_commit_refs);
+    let routes = tower::ServiceExt::map_request(routes(kit.clone()), escape_commit_refs);
     Router::new()
         .fallback_service(routes)
-        .layer(axum::middleware::from_fn(error::redirect_moved))
+        .layer(axum::middleware::from_fn_with_state(
+            kit.clone(),
+            moved::by_id,
+        ))
+        .layer(axum::middleware::from_fn_with_state(kit, moved::redirect))
         .layer(axum::middleware::from_fn(refuse_nul))
 }
 
@@ -162,7 +168,6 @@ fn routes(kit: Kit) -> Router {
         .route("/user", get(users::me))
         .route("/user/orgs", get(users::my_orgs))
         .route("/user/{account_id}", get(users::get_by_id))
-        .route("/repositories/{id}", get(repos::get_by_id))
         .route(
             "/installation/repositories",
             get(installations::repositories),
@@ -185,8 +190,16 @@ fn routes(kit: Kit) -> Router {
         .route("/orgs/{org}", get(users::get_org))
         .route("/orgs/{org}/issues", get(issues::list_for_org))
         .route("/orgs/{org}/members", get(users::members))
-        .route("/orgs/{org}/members/{user}", get(users::is_member))
-        .route("/orgs/{org}/memberships/{user}", get(users::membership))
+        .route(
+            "/orgs/{org}/members/{user}",
+            get(users::is_member).delete(users::remove_member),
+        )
+        .route(
+            "/orgs/{org}/memberships/{user}",
+            get(users::membership)
+                .put(users::set_membership)
+                .delete(users::remove_member),
+        )
         .route("/user/memberships/orgs", get(users::my_memberships))
         .route("/user/memberships/orgs/{org}", get(users::my_membership))
         .route(
@@ -239,6 +252,7 @@ fn repo_routes() -> Router<Kit> {
         .route("/branches", get(branches::list))
         .route("/tags", get(branches::tags))
         .route("/merges", post(merges::merge))
+        .route("/merge-upstream", post(merges::merge_upstream))
         .route(
             "/branches/{*branch}",
             get(branches::get)

@@ -5,6 +5,7 @@
 //! `PUT …/pulls/{number}/update-branch` (the base merged into the head). Either way a pull request whose head reaches its base is marked merged
 //! ([`pulls::ref_moved`]).
 
+use asym_kit::deadpool_postgres::GenericClient;
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use serde_json::json;
@@ -43,18 +44,11 @@ pub(crate) async fn merge(scope: Scope, viewer: Viewer, body: Body) -> ApiResult
     let push = branches::Push::Update { forced: false };
     let refused = StatusCode::CONFLICT;
     branches::check_push(&tx, &repo, viewer.user_id, &base_branch, push, refused).await?;
-    let tree = objects::merge_trees(&tx, repo.id, &base_sha, &head_sha)
+    let message = message.unwrap_or_else(|| format!("Merge {head} into {base_branch}"));
+    let sides = (base_sha.as_str(), head_sha.as_str());
+    let sha = merge_commit(&tx, repo.id, viewer.user_id, sides, message)
         .await?
         .ok_or_else(|| ApiError::conflict("Merge conflict"))?;
-    let me = repos::signature(&tx, viewer.user_id).await?;
-    let commit = Commit {
-        tree,
-        parents: vec![base_sha.clone(), head_sha],
-        author: me.clone(),
-        committer: me,
-        message: message.unwrap_or_else(|| format!("Merge {head} into {base_branch}")),
-    };
-    let sha = objects::put_commit(&tx, repo.id, &commit).await?;
     objects::set_ref(&tx, repo.id, &name, &sha).await?;
     let moved = (Some(base_sha.as_str()), sha.as_str());
     let woke = pulls::ref_moved(&tx, scope.base(), &repo, &name, moved, viewer.user_id).await?;
@@ -280,18 +274,11 @@ pub(crate) async fn update_branch(scope: Scope<String>, viewer: Viewer, body: Bo
         refused,
     )
     .await?;
-    let tree = objects::merge_trees(&tx, head_repo.id, &head_sha, &pull.base_sha)
+    let message = format!("Merge branch '{}' into {}", pull.base_ref, pull.head_ref);
+    let sides = (head_sha.as_str(), pull.base_sha.as_str());
+    let sha = merge_commit(&tx, head_repo.id, viewer.user_id, sides, message)
         .await?
         .ok_or_else(|| no_update("merge conflict between base and head"))?;
-    let me = repos::signature(&tx, viewer.user_id).await?;
-    let commit = Commit {
-        tree,
-        parents: vec![head_sha.clone(), pull.base_sha.clone()],
-        author: me.clone(),
-        committer: me,
-        message: format!("Merge branch '{}' into {}", pull.base_ref, pull.head_ref),
-    };
-    let sha = objects::put_commit(&tx, head_repo.id, &commit).await?;
     objects::set_ref(&tx, head_repo.id, &name, &sha).await?;
     let moved = (Some(head_sha.as_str()), sha.as_str());
     let base = scope.base();
@@ -303,4 +290,96 @@ pub(crate) async fn update_branch(scope: Scope<String>, viewer: Viewer, body: Bo
         axum::Json(json!({ "message": "Updating pull request branch.", "url": url })),
     )
         .into_response())
+}
+
+/// `POST /repos/{owner}/{repo}/merge-upstream` (`branch`; PyGithub's
+/// `Repository.merge_upstream`, Octokit's `repos.mergeUpstream`): brings a fork's branch up
+/// to the branch of that name in its parent, as GitHub's "Sync fork" does: `merge_type`
+/// `none` (`This branch is not behind the upstream {owner}:{branch}.`), `fast-forward`
+/// (`Successfully fetched and fast-forwarded from upstream {owner}:{branch}.`, GitHub's
+/// documented example) or `merge` (a merge commit `Merge branch '{owner}:{branch}' into
+/// {branch}` by the caller; `Successfully fetched and merged from upstream …`), with
+/// `base_branch` `{owner}:{branch}`. 409 `There are merge conflicts` when a file changed on
+/// both sides; 422 for a repository that is not a fork, a branch either side lacks, or a
+/// protected branch that refuses the push (these wordings were not confirmed).
+pub(crate) async fn merge_upstream(scope: Scope, viewer: Viewer, body: Body) -> ApiResult {
+    const PARENT: &str = "SELECT p.id, (SELECT login FROM users WHERE id = p.owner_id)
+                          FROM repos r JOIN repos p ON p.id = r.parent_id WHERE r.id = $1";
+    let branch = body.required("branch", "Repository")?.to_owned();
+    let (mut client, repo) = scope.open().await?;
+    repo.require(Access::Write)?;
+    let tx = client.transaction().await?;
+    let parent = tx
+        .query_opt(PARENT, &[&repo.id])
+        .await?
+        .ok_or_else(|| ApiError::invalid("This repository is not a fork."))?;
+    let (parent_id, upstream) = (parent.get::<_, i64>(0), parent.get::<_, String>(1));
+    let upstream = format!("{upstream}:{branch}");
+    let name = format!("refs/heads/{branch}");
+    let theirs = objects::ref_sha(&tx, parent_id, &name)
+        .await?
+        .ok_or_else(|| {
+            ApiError::invalid(format!("The upstream branch {upstream} does not exist."))
+        })?;
+    let ours = objects::lock_ref(&tx, repo.id, &name)
+        .await?
+        .ok_or_else(|| ApiError::invalid(format!("The branch {branch} does not exist.")))?;
+    objects::share(&tx, parent_id, repo.id).await?;
+    let synced = |kind: &str, message: String| {
+        axum::Json(json!({ "message": message, "merge_type": kind, "base_branch": upstream }))
+            .into_response()
+    };
+    if objects::is_ancestor(&tx, repo.id, &theirs, &ours).await? {
+        tx.commit().await?;
+        let message = format!("This branch is not behind the upstream {upstream}.");
+        return Ok(synced("none", message));
+    }
+    let push = branches::Push::Update { forced: false };
+    let refused = StatusCode::UNPROCESSABLE_ENTITY;
+    branches::check_push(&tx, &repo, viewer.user_id, &branch, push, refused).await?;
+    let (kind, sha) = if objects::is_ancestor(&tx, repo.id, &ours, &theirs).await? {
+        ("fast-forward", theirs)
+    } else {
+        let message = format!("Merge branch '{upstream}' into {branch}");
+        let sha = merge_commit(&tx, repo.id, viewer.user_id, (&ours, &theirs), message)
+            .await?
+            .ok_or_else(|| ApiError::conflict("There are merge conflicts"))?;
+        ("merge", sha)
+    };
+    objects::set_ref(&tx, repo.id, &name, &sha).await?;
+    let moved = (Some(ours.as_str()), sha.as_str());
+    let woke = pulls::ref_moved(&tx, scope.base(), &repo, &name, moved, viewer.user_id).await?;
+    scope.commit(tx, woke).await?;
+    let done = if kind == "merge" {
+        "merged"
+    } else {
+        "fast-forwarded"
+    };
+    Ok(synced(
+        kind,
+        format!("Successfully fetched and {done} from upstream {upstream}."),
+    ))
+}
+
+/// A merge commit of `theirs` into `ours` (its first parent) in `repo`, by `user` with
+/// `message`: its id, or `None` when a file changed differently on both sides.
+async fn merge_commit(
+    client: &impl GenericClient,
+    repo: i64,
+    user: i64,
+    (ours, theirs): (&str, &str),
+    message: String,
+) -> ApiResult<Option<String>> {
+    let Some(tree) = objects::merge_trees(client, repo, ours, theirs).await? else {
+        return Ok(None);
+    };
+    let me = repos::signature(client, user).await?;
+    let commit = Commit {
+        tree,
+        parents: vec![ours.to_owned(), theirs.to_owned()],
+        author: me.clone(),
+        committer: me,
+        message,
+    };
+    Ok(Some(objects::put_commit(client, repo, &commit).await?))
 }

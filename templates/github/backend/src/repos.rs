@@ -132,11 +132,11 @@ async fn moved(
     name: &str,
     uid: Option<i64>,
 ) -> ApiResult<ApiError> {
-    const SQL: &str = "SELECT r.full_name FROM repo_renames m
+    const SQL: &str = "SELECT r.id FROM repo_renames m
                        JOIN users o ON o.id = m.owner_id JOIN repos r ON r.id = m.repo_id
                        WHERE lower(o.login) = lower($1) AND lower(m.name) = lower($2)
                          AND gh_permission(r.id, $3) IS NOT NULL";
-    Ok(db::first::<String>(client, SQL, &[&owner, &name, &uid])
+    Ok(db::first::<i64>(client, SQL, &[&owner, &name, &uid])
         .await?
         .map_or_else(ApiError::not_found, ApiError::moved))
 }
@@ -160,32 +160,6 @@ pub(crate) async fn get(scope: Scope) -> ApiResult {
     Ok(req::ok(
         render(&client, scope.base(), repo.id, scope.viewer.as_ref()).await?,
     ))
-}
-
-/// `GET /repositories/{id}`: the repository with that id, as `GET /repos/{owner}/{repo}`
-/// answers it (PyGithub's `get_repo(id)`); 404 for an id that is not a number or names no
-/// repository the caller can see.
-pub(crate) async fn get_by_id(
-    State(kit): State<Kit>,
-    Caller(viewer): Caller,
-    Path(id): Path<String>,
-) -> ApiResult {
-    let id: i64 = db::id(&id)?;
-    let row = db::found(
-        &kit.db().await?,
-        "SELECT (SELECT login FROM users WHERE id = r.owner_id), r.name FROM repos r WHERE r.id = $1",
-        &[&id],
-    )
-    .await?;
-    let (owner, name) = (row.get(0), row.get(1));
-    get(Scope {
-        kit,
-        viewer,
-        owner,
-        name,
-        path: (),
-    })
-    .await
 }
 
 /// Repository names keep letters, digits, `.`, `-` and `_`; anything else becomes `-`.

@@ -280,9 +280,10 @@ impl<S: Send + Sync> FromRequest<S> for Body {
 }
 
 /// GitHub's 422 for a `null` given for a body field its schema does not let be `null`
-/// (`For 'properties/title', nil is not a string.`), or for such a field of an object in the
-/// body (`author.name`, named `properties/name`), on the route `route` (a matched path,
-/// parameters in braces), as [`crate::non_null::FIELDS`] lists them. A field GitHub
+/// (`For 'properties/title', nil is not a string.`), for such a field of an object in the
+/// body (`author.name`, named `properties/name`) or for an item of such an array
+/// (`labels: [null]`: `For 'items', nil is not a string or object.`), on the route `route` (a
+/// matched path, parameters in braces), as [`crate::non_null::FIELDS`] lists them. A field GitHub
 /// documents as nullable (an issue update's `title`, `body`, `milestone`) is not listed.
 /// A handler that reads its body itself (`Raw`) calls it with its own route.
 pub(crate) fn non_null(method: &str, route: &str, body: &Body) -> ApiResult<()> {
@@ -305,11 +306,16 @@ pub(crate) fn non_null(method: &str, route: &str, body: &Body) -> ApiResult<()> 
     else {
         return Ok(());
     };
-    match fields
-        .iter()
-        .find(|(key, _)| field(&body.0, key) == Some(&Value::Null))
-    {
-        // GitHub names a nested field by its own name (`author.name`: `properties/name`).
+    let refused = fields.iter().find(|(key, _)| match key.strip_suffix("[]") {
+        Some(array) => field(&body.0, array)
+            .and_then(Value::as_array)
+            .is_some_and(|items| items.contains(&Value::Null)),
+        None => field(&body.0, key) == Some(&Value::Null),
+    });
+    match refused {
+        // GitHub names a nested field by its own name (`author.name`: `properties/name`) and
+        // an array's item `items` (`labels: [null]`: `For 'items', nil is not …`).
+        Some((key, expected)) if key.ends_with("[]") => Err(schema_error("items", "nil", expected)),
         Some((key, expected)) => {
             let name = key.rsplit('.').next().unwrap_or(key);
             Err(wrong_type(name, &Value::Null, expected))
@@ -333,8 +339,14 @@ fn wrong_type(key: &str, value: &Value, expected: &str) -> ApiError {
         Value::Null => "nil".to_owned(),
         value => value.to_string().chars().take(60).collect(),
     };
+    schema_error(&format!("properties/{key}"), &shown, expected)
+}
+
+/// `Invalid request.\n\nFor '<at>', <shown> is not <expected>.`: `at` the schema's place
+/// (`properties/title`, `items`).
+fn schema_error(at: &str, shown: &str, expected: &str) -> ApiError {
     ApiError::invalid(format!(
-        "Invalid request.\n\nFor 'properties/{key}', {shown} is not {expected}."
+        "Invalid request.\n\nFor '{at}', {shown} is not {expected}."
     ))
 }
 
@@ -464,4 +476,30 @@ pub(crate) async fn list_sql(
     params.extend([&limit as &(dyn ToSql + Sync), &offset]);
     let row = client.query_one(sql, &params).await?;
     Ok(paged(base, path, query, row.get(0), row.get(1)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Body, non_null};
+
+    fn refusal(method: &str, route: &str, json: &str) -> Option<String> {
+        let body = Body::parse(&axum::body::Bytes::from(json.to_owned())).ok()?;
+        non_null(method, route, &body)
+            .err()
+            .map(|err| format!("{err:?}"))
+    }
+
+    #[test]
+    fn null_items_of_arrays_are_refused_by_the_item_type() {
+        let issues = "/repos/{owner}/{repo}/issues";
+        let labels = refusal("POST", issues, r#"{"title":"x","labels":["bug",null]}"#);
+        assert!(labels.is_some_and(|e| e.contains("For 'items', nil is not a string or object.")),);
+        let assignees = refusal("POST", issues, r#"{"title":"x","assignees":[null]}"#);
+        assert!(assignees.is_some_and(|e| e.contains("For 'items', nil is not a string.")));
+        assert_eq!(
+            refusal("POST", issues, r#"{"title":"x","labels":["bug"]}"#),
+            None
+        );
+        assert_eq!(refusal("GET", issues, r#"{"labels":[null]}"#), None);
+    }
 }

@@ -1,14 +1,15 @@
 //! Users and organizations: `GET /user`, `GET /users/{u}`, `GET /user/orgs`,
-//! `GET /orgs/{org}`, org members. Users, orgs and app bots share the `users` table.
+//! `GET /orgs/{org}`, org members and memberships (reads, and an owner's `PUT`/`DELETE`).
+//! Users, orgs and app bots share the `users` table.
 
 use asym_kit::Kit;
-use asym_kit::deadpool_postgres::GenericClient;
+use asym_kit::deadpool_postgres::{GenericClient, Object};
 use asym_kit::tokio_postgres::types::ToSql;
 use axum::extract::{Path, State};
 
 use crate::db;
 use crate::error::{ApiError, ApiResult};
-use crate::req::{self, Listing, Page, Query};
+use crate::req::{self, Body, Listing, Page, Query};
 use crate::viewer::{Caller, Person, Viewer};
 
 /// An account by login (case-insensitive): (id, type).
@@ -295,4 +296,76 @@ pub(crate) async fn my_memberships(
     let client = kit.db().await?;
     let page = Page::new(base, "/user/memberships/orgs", &query);
     req::list_sql(&client, &page, &sql, &[&viewer.user_id, &pending, base]).await
+}
+
+/// `PUT /orgs/{org}/memberships/{username}` (`role` `member` (default) or `admin`; Octokit's
+/// `orgs.setMembershipForUser`, PyGithub's `Organization.add_to_members`): an owner adds the
+/// user or changes their role, and gets the membership. The user is a member at once (GitHub
+/// invites a new one first: `state: "pending"` until they accept). 403 for anyone but an
+/// owner, and for an owner demoting themselves, with GitHub's words.
+pub(crate) async fn set_membership(
+    State(kit): State<Kit>,
+    viewer: Viewer,
+    Path((login, username)): Path<(String, String)>,
+    body: Body,
+) -> ApiResult {
+    let role = body.one_of("role", &["admin", "member"], "Membership")?;
+    let role = role.as_deref().unwrap_or("member");
+    let refusal = "You must be an admin to add or update an organization membership.";
+    let (client, org, user) = owner_write(&kit, &viewer, (&login, &username), refusal).await?;
+    if user == viewer.user_id && role == "member" {
+        return Err(ApiError::forbidden(
+            "You cannot demote yourself. Admins must be demoted by another admin.",
+        ));
+    }
+    const SQL: &str = "INSERT INTO org_members (org_id, user_id, role) VALUES ($1, $2, $3)
+                       ON CONFLICT (org_id, user_id) DO UPDATE SET role = EXCLUDED.role";
+    db::execute(&client, SQL, &[&org, &user, &role]).await?;
+    let base = &kit.config().public_url;
+    Ok(req::ok(
+        db::value(&client, &membership_sql(), &[&login, &user, base]).await?,
+    ))
+}
+
+/// `DELETE /orgs/{org}/memberships/{username}` and `DELETE /orgs/{org}/members/{username}`
+/// (Octokit's `orgs.removeMembershipForUser`, `orgs.removeMember`; PyGithub's
+/// `Organization.remove_from_membership`, `remove_from_members`): an owner removes the user
+/// from the organization (204); 404 for a user who is not a member, 403 for anyone but an
+/// owner.
+pub(crate) async fn remove_member(
+    State(kit): State<Kit>,
+    viewer: Viewer,
+    Path((login, username)): Path<(String, String)>,
+) -> ApiResult {
+    let refusal = "You must be an admin to remove an organization membership.";
+    let (client, org, user) = owner_write(&kit, &viewer, (&login, &username), refusal).await?;
+    const SQL: &str = "DELETE FROM org_members WHERE org_id = $1 AND user_id = $2";
+    match db::execute(&client, SQL, &[&org, &user]).await? {
+        0 => Err(ApiError::not_found()),
+        _ => Ok(req::no_content()),
+    }
+}
+
+/// A connection and the organization `login` and user `username` (ids) of a membership
+/// write, once the caller is known to own the organization: a classic token needs
+/// `admin:org` (403 naming it), a member who is not an owner gets 403 `refusal`, anyone else
+/// 404 (as GitHub hides an organization's memberships); 404 for an unknown user.
+async fn owner_write(
+    kit: &Kit,
+    viewer: &Viewer,
+    (login, username): (&str, &str),
+    refusal: &'static str,
+) -> ApiResult<(Object, i64, i64)> {
+    viewer.require_scope("admin:org", &[])?;
+    let client = kit.db().await?;
+    let org = org(&client, login).await?;
+    match role(&client, org, viewer.user_id).await?.as_deref() {
+        Some("admin") => {}
+        Some(_) => return Err(ApiError::forbidden(refusal)),
+        None => return Err(ApiError::not_found()),
+    }
+    match find(&client, username).await? {
+        Some((user, kind)) if kind == "User" => Ok((client, org, user)),
+        _ => Err(ApiError::not_found()),
+    }
 }

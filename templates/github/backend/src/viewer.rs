@@ -52,7 +52,7 @@ pub(crate) struct Person(pub(crate) Viewer);
 
 /// The routes [`Person`] guards, by method and routed path, with the reference page GitHub's
 /// refusal names.
-const USER_ONLY: [(&str, &str, &str); 8] = [
+const USER_ONLY: [(&str, &str, &str); 11] = [
     (
         "GET",
         "/user",
@@ -92,6 +92,23 @@ const USER_ONLY: [(&str, &str, &str); 8] = [
         "DELETE",
         "/user/starred/{owner}/{repo}",
         "https://docs.github.com/rest/activity/starring#unstar-a-repository-for-the-authenticated-user",
+    ),
+    // Not among the routes GitHub's docs list for installation tokens (github/docs'
+    // `server-to-server-rest.json` lists only `/repos/…` issue routes).
+    (
+        "GET",
+        "/issues",
+        "https://docs.github.com/rest/issues/issues#list-issues-assigned-to-the-authenticated-user",
+    ),
+    (
+        "GET",
+        "/user/issues",
+        "https://docs.github.com/rest/issues/issues#list-user-account-issues-assigned-to-the-authenticated-user",
+    ),
+    (
+        "GET",
+        "/orgs/{org}/issues",
+        "https://docs.github.com/rest/issues/issues#list-organization-issues-assigned-to-the-authenticated-user",
     ),
 ];
 

@@ -323,3 +323,79 @@ async fn null_for_a_field_that_may_not_be_null_is_a_422(gh: asym::GitHub) {
         .expect(200);
     assert_eq!(off["milestone"], json!(null));
 }
+
+#[asym::clone("github", seed = "basic")]
+async fn a_null_item_of_an_array_is_a_422(gh: asym::GitHub) {
+    let api = api(&gh);
+    let issues = format!("{REPO}/issues");
+    // `For 'items', nil is not …`: an item that may be a name or an object (a label, an
+    // assignee) names both types (what GitHub answered an issue's `labels: [null]`,
+    // gitalk/gitalk#251).
+    for (method, path, body, kind) in [
+        (
+            Method::POST,
+            issues.clone(),
+            json!({ "title": "x", "labels": [null] }),
+            "a string or object",
+        ),
+        (
+            Method::POST,
+            issues.clone(),
+            json!({ "title": "x", "assignees": ["octocat", null] }),
+            "a string",
+        ),
+        (
+            Method::PATCH,
+            format!("{issues}/1"),
+            json!({ "labels": ["bug", null] }),
+            "a string or object",
+        ),
+        (
+            Method::POST,
+            format!("{issues}/1/assignees"),
+            json!({ "assignees": [null] }),
+            "a string or object",
+        ),
+        (
+            Method::DELETE,
+            format!("{issues}/1/assignees"),
+            json!({ "assignees": [null] }),
+            "a string",
+        ),
+        (
+            Method::PUT,
+            format!("{REPO}/topics"),
+            json!({ "names": [null] }),
+            "a string",
+        ),
+        (
+            Method::POST,
+            format!("{REPO}/hooks"),
+            json!({ "config": { "url": "http://x.test" }, "events": [null] }),
+            "a string",
+        ),
+        (
+            Method::POST,
+            format!("{REPO}/git/commits"),
+            json!({ "message": "m", "tree": "t", "parents": [null] }),
+            "a string",
+        ),
+    ] {
+        let reply = api.send(method, &path, Some(&body)).await;
+        assert_eq!(
+            error(reply, 422),
+            format!("Invalid request.\n\nFor 'items', nil is not {kind}."),
+            "{path} {body}"
+        );
+    }
+    // Nothing was made or changed by the refused requests.
+    assert_eq!(crate::common::count(&api, &issues).await, 1);
+    let issue = fetch(&api, &format!("{issues}/1")).await;
+    assert_eq!(
+        (
+            issue["labels"].as_array().map(Vec::len),
+            &issue["assignees"]
+        ),
+        (Some(1), &json!([]))
+    );
+}

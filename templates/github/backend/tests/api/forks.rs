@@ -470,3 +470,80 @@ async fn maintainers_push_to_a_fork_branch_only_while_its_pull_request_allows_it
         .expect(200);
     error(put_on(&hubot, &forked, "fix", "again.txt").await, 403);
 }
+
+#[asym::clone("github", seed = "basic")]
+async fn a_fork_merges_its_upstream_branch(gh: asym::GitHub) {
+    let (owner, hubot) = (api(&gh), reviewer(&gh));
+    create_fork(&hubot, json!({})).await.expect(202);
+    let forked = "/repos/hubot/hello-world";
+    let sync = async |body: Value| {
+        let path = format!("{forked}/merge-upstream");
+        hubot.post(&path, &body).await
+    };
+    let main = json!({ "branch": "main" });
+    // Nothing new upstream.
+    assert_eq!(
+        sync(main.clone()).await.expect(200),
+        json!({
+            "message": "This branch is not behind the upstream acme:main.",
+            "merge_type": "none",
+            "base_branch": "acme:main",
+        })
+    );
+    // Upstream moved alone: the fork's branch is fast-forwarded to it.
+    put_on(&owner, REPO, "main", "up.txt").await.expect(201);
+    let forwarded = sync(main.clone()).await.expect(200);
+    assert_eq!(
+        (&forwarded["merge_type"], &forwarded["message"]),
+        (
+            &json!("fast-forward"),
+            &json!("Successfully fetched and fast-forwarded from upstream acme:main.")
+        )
+    );
+    let head = async |api: &Api, repo: &str| {
+        let branch = fetch(api, &format!("{repo}/branches/main")).await;
+        branch["commit"]["sha"].as_str().unwrap().to_owned()
+    };
+    assert_eq!(head(&hubot, forked).await, head(&owner, REPO).await);
+    fetch(&hubot, &format!("{forked}/contents/up.txt")).await;
+    // Both moved: a merge commit of the two, holding both sides' files.
+    put_on(&owner, REPO, "main", "up-again.txt")
+        .await
+        .expect(201);
+    push_to_fork(&hubot, forked, "main", "mine.txt").await;
+    let ours = head(&hubot, forked).await;
+    let merged = sync(main.clone()).await.expect(200);
+    assert_eq!(merged["merge_type"], "merge");
+    let commit = fetch(&hubot, &format!("{forked}/commits/main")).await;
+    assert_eq!(
+        commit["commit"]["message"],
+        "Merge branch 'acme:main' into main"
+    );
+    assert_eq!(
+        names(&commit["parents"], "sha"),
+        [ours, head(&owner, REPO).await]
+    );
+    for file in ["up-again.txt", "mine.txt"] {
+        fetch(&hubot, &format!("{forked}/contents/{file}")).await;
+    }
+    // The same file changed differently on each side: 409.
+    for (api, repo, text) in [(&owner, REPO, "theirs"), (&hubot, forked, "ours")] {
+        let body = json!({ "message": "Clash", "content": crate::common::b64(text) });
+        api.put(&format!("{repo}/contents/clash.txt"), &body)
+            .await
+            .expect(201);
+    }
+    assert_eq!(
+        error(sync(main.clone()).await, 409),
+        "There are merge conflicts"
+    );
+    // Not a fork, a branch upstream lacks, no branch at all.
+    let plain = owner.post(&format!("{REPO}/merge-upstream"), &main).await;
+    assert_eq!(error(plain, 422), "This repository is not a fork.");
+    let unknown = sync(json!({ "branch": "nope" })).await;
+    assert_eq!(
+        error(unknown, 422),
+        "The upstream branch acme:nope does not exist."
+    );
+    assert_eq!(crate::common::code(sync(json!({})).await), "missing_field");
+}

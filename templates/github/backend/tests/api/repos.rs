@@ -182,6 +182,7 @@ async fn a_renamed_repository_redirects(gh: asym::GitHub) {
     let send = async |method: reqwest::Method, path: &str| {
         let answer = raw
             .request(method, format!("{base}{path}"))
+            .header("Host", "elsewhere.example")
             .bearer_auth(gh.token())
             .json(&json!({ "title": "t" }))
             .send()
@@ -198,16 +199,50 @@ async fn a_renamed_repository_redirects(gh: asym::GitHub) {
         )
     };
     // A read is moved permanently (301), a write temporarily (307), to the same route and
-    // query under the new name.
-    let moved = format!("{base}/repos/octocat/after/issues?state=all");
+    // query under the repository's id, at the clone's address whatever `Host` said.
+    let id = fetch(&api, "/repos/octocat/after").await["id"].clone();
+    let moved = format!("{base}/repositories/{id}/issues?state=all");
     for (method, status) in [(reqwest::Method::GET, 301), (reqwest::Method::POST, 307)] {
         let (got, location, body) = send(method, "/repos/octocat/before/issues?state=all").await;
         assert_eq!((got, location.as_deref()), (status, Some(moved.as_str())));
         assert_eq!(
-            fields(&body, ["/message", "/url"]),
-            json!(["Moved Permanently", moved])
+            fields(&body, ["/message", "/url", "/documentation_url"]),
+            json!([
+                "Moved Permanently",
+                moved,
+                "https://docs.github.com/v3/#http-redirects"
+            ])
         );
     }
+    // The redirect's target is served: the route under `/repositories/{id}` answers as under
+    // the repository's name, writes included.
+    let made = api
+        .post(
+            &format!("/repositories/{id}/issues"),
+            &json!({ "title": "by id" }),
+        )
+        .await
+        .expect(201);
+    let path = format!("/repositories/{id}/issues/{}", made["number"]);
+    let read = fetch(&api, &path).await;
+    assert_eq!(
+        (&read["title"], &read["repository_url"]),
+        (
+            &json!("by id"),
+            &json!(format!("{base}/repos/octocat/after"))
+        )
+    );
+    let listed = fetch(&api, &format!("/repositories/{id}/issues?state=all")).await;
+    assert_eq!(names(&listed, "title"), ["by id"]);
+    assert_eq!(
+        fetch(&api, &format!("/repositories/{id}/readme")).await["path"],
+        "README.md"
+    );
+    not_found(
+        &reviewer(&gh),
+        &[&path, &format!("/repositories/{id}/readme")],
+    )
+    .await;
     // Someone who cannot see it, and a route outside `/repos`, get 404.
     not_found(&reviewer(&gh), &["/repos/octocat/before"]).await;
     let (got, _, _) = send(reqwest::Method::GET, "/user/starred/octocat/before").await;
@@ -566,6 +601,21 @@ async fn an_installation_may_not_act_as_a_user(gh: asym::GitHub) {
             "/user/starred/acme/hello-world",
             "activity/starring#unstar-a-repository-for-the-authenticated-user",
         ),
+        (
+            Method::GET,
+            "/issues?filter=all",
+            "issues/issues#list-issues-assigned-to-the-authenticated-user",
+        ),
+        (
+            Method::GET,
+            "/user/issues",
+            "issues/issues#list-user-account-issues-assigned-to-the-authenticated-user",
+        ),
+        (
+            Method::GET,
+            "/orgs/acme/issues",
+            "issues/issues#list-organization-issues-assigned-to-the-authenticated-user",
+        ),
     ] {
         let answer = app
             .send(method.clone(), path, Some(&body))
@@ -638,4 +688,73 @@ async fn organization_memberships(gh: asym::GitHub) {
         .get("/user/memberships/orgs/acme")
         .await;
     assert_eq!(error(anonymous, 401), "Requires authentication");
+}
+
+#[asym::clone("github", seed = "basic")]
+async fn an_owner_sets_and_removes_organization_memberships(gh: asym::GitHub) {
+    use reqwest::Method;
+    let api = api(&gh);
+    let hubot = "/orgs/acme/memberships/hubot";
+    // Promoted, then listed and seen as an admin.
+    let promoted = api
+        .put(hubot, &json!({ "role": "admin" }))
+        .await
+        .expect(200);
+    assert_eq!(
+        fields(
+            &promoted,
+            ["/state", "/role", "/user/login", "/organization/login"]
+        ),
+        json!(["active", "admin", "hubot", "acme"])
+    );
+    assert_eq!(
+        fetch(&reviewer(&gh), "/user/memberships/orgs/acme").await["role"],
+        "admin"
+    );
+    let admins = fetch(&api, "/orgs/acme/members?role=admin").await;
+    assert_eq!(names(&admins, "login"), ["octocat", "hubot"]);
+    // No `role` is `member`.
+    assert_eq!(
+        api.put(hubot, &json!({})).await.expect(200)["role"],
+        "member"
+    );
+    // Refusals: a role GitHub does not know, an owner demoting themselves, a token without
+    // `admin:org`, unknown users and organizations, a user who is not a member.
+    assert_eq!(
+        code(api.put(hubot, &json!({ "role": "owner" })).await),
+        "invalid"
+    );
+    let demoted = api
+        .put(
+            "/orgs/acme/memberships/octocat",
+            &json!({ "role": "member" }),
+        )
+        .await;
+    assert_eq!(
+        error(demoted, 403),
+        "You cannot demote yourself. Admins must be demoted by another admin."
+    );
+    for method in [Method::PUT, Method::DELETE] {
+        let reply = reviewer(&gh).send(method, hubot, Some(&json!({}))).await;
+        assert!(error(reply, 403).contains("'admin:org' scope"));
+    }
+    for path in [
+        "/orgs/acme/memberships/nobody",
+        "/orgs/nope/memberships/hubot",
+        "/orgs/acme/memberships/acme",
+    ] {
+        api.put(path, &json!({})).await.expect(404);
+    }
+    // Removed through either route: no longer a member, then 404.
+    delete(&api, hubot).await.expect(204);
+    not_found(&api, &["/orgs/acme/members/hubot", hubot]).await;
+    delete(&api, hubot).await.expect(404);
+    api.put(hubot, &json!({ "role": "member" }))
+        .await
+        .expect(200);
+    delete(&api, "/orgs/acme/members/hubot").await.expect(204);
+    assert_eq!(
+        names(&fetch(&api, "/orgs/acme/members").await, "login"),
+        ["octocat"]
+    );
 }
