@@ -854,6 +854,56 @@ await check("an invoice item described by its price's product; a test clock's ad
   assert.equal(advanced.status, 'ready');
 });
 
+await check('subscriptionSchedules: a future start, phases, release; refusals', async () => {
+  const start = 1767225600;
+  const later = start + 10 * 86400;
+  let clock = await stripe.testHelpers.testClocks.create({ frozen_time: start });
+  const customer = await stripe.customers.create({
+    email: 'schedule-node@example.com', test_clock: clock.id, payment_method: 'pm_card_visa',
+    invoice_settings: { default_payment_method: 'pm_card_visa' },
+  });
+  const schedule = await stripe.subscriptionSchedules.create({
+    customer: customer.id, start_date: later, end_behavior: 'cancel',
+    phases: [
+      { items: [{ price: 'price_SEEDproMonth1', quantity: 3 }], iterations: 1 },
+      { items: [{ price: 'price_SEEDproMonth1' }], iterations: 1 },
+    ],
+  });
+  assert.deepEqual([schedule.status, schedule.subscription, schedule.current_phase], ['not_started', null, null]);
+  const waiting = await stripe.subscriptionSchedules.list({ customer: customer.id, scheduled: true });
+  assert.deepEqual(waiting.data.map((s) => s.id), [schedule.id]);
+  clock = await stripe.testHelpers.testClocks.advance(clock.id, { frozen_time: later });
+  let active = await stripe.subscriptionSchedules.retrieve(schedule.id, { expand: ['subscription'] });
+  assert.equal(active.status, 'active');
+  assert.deepEqual([active.subscription.schedule, active.subscription.items.data[0].quantity], [schedule.id, 3]);
+  const end = active.current_phase.end_date;
+  clock = await stripe.testHelpers.testClocks.advance(clock.id, { frozen_time: end });
+  const sub = await stripe.subscriptions.retrieve(active.subscription.id);
+  assert.equal(sub.items.data[0].quantity, 1);
+  const updated = await stripe.subscriptionSchedules.update(schedule.id, { metadata: { plan: 'later' } });
+  assert.equal(updated.metadata.plan, 'later');
+  const released = await stripe.subscriptionSchedules.release(schedule.id);
+  assert.deepEqual([released.status, released.released_subscription], ['released', sub.id]);
+  assert.equal((await stripe.subscriptions.retrieve(sub.id)).schedule, null);
+  const refusedWith = (param) => (err) => {
+    assert.deepEqual([err.statusCode, err.param], [400, param], err.message);
+    return true;
+  };
+  const pro = [{ price: 'price_SEEDproMonth1' }];
+  await assert.rejects(stripe.subscriptionSchedules.create({ customer: customer.id, phases: [{ iterations: 1 }] }),
+    refusedWith('phases[0][items]'));
+  await assert.rejects(stripe.subscriptionSchedules.create({
+    customer: customer.id, phases: [{ items: [{ price: 'price_SEEDshirt001' }] }],
+  }), refusedWith('phases[0][items][0][price]'));
+  await assert.rejects(stripe.subscriptionSchedules.create({
+    customer: customer.id, phases: [{ items: pro, discounts: [{ coupon: 'x' }] }],
+  }), refusedWith('phases[0][discounts]'));
+  await assert.rejects(stripe.subscriptionSchedules.update(schedule.id, { end_behavior: 'cancel' }),
+    (err) => err.statusCode === 400 && err.raw.message.includes('`released` status'));
+  await assert.rejects(stripe.subscriptionSchedules.retrieve('sub_sched_nope'),
+    (err) => err.statusCode === 404 && err.code === 'resource_missing');
+});
+
 await check("StripeRateLimitError when the clone's rate limits are on", async () => {
   await admin('POST', 'rate-limit', { enabled: true, writes: 1, reads: 1000 });
   try {

@@ -961,6 +961,64 @@ def rate_limited():
     assert stripe.Customer.create(email="unlimited-py@example.com").id.startswith("cus_")
 
 
+def subscription_schedules():
+    # On a test clock: Asym Pro for a month, then two seats for two months, released at the end.
+    start, feb, mar, apr = 1767225600, 1769904000, 1772323200, 1775001600
+    clock = stripe.test_helpers.TestClock.create(frozen_time=start, name="py schedules")
+    customer = stripe.Customer.create(email="schedule-py@example.com", test_clock=clock.id,
+                                      payment_method="pm_card_visa",
+                                      invoice_settings={"default_payment_method": "pm_card_visa"})
+    schedule = stripe.SubscriptionSchedule.create(
+        customer=customer.id, start_date="now", end_behavior="release",
+        phases=[{"items": [{"price": "price_SEEDproMonth1"}], "iterations": 1},
+                {"items": [{"price": "price_SEEDproMonth1", "quantity": 2}],
+                 "duration": {"interval": "month", "interval_count": 2}}])
+    assert schedule.id.startswith("sub_sched_") and schedule.status == "active", schedule
+    assert (schedule.current_phase.start_date, schedule.current_phase.end_date) == (start, feb)
+    assert [(p.start_date, p.end_date) for p in schedule.phases] == [(start, feb), (feb, apr)]
+    sub = stripe.Subscription.retrieve(schedule.subscription)
+    assert sub.schedule == schedule.id and sub["items"].data[0].quantity == 1
+    advance_clock(clock, feb)
+    sub = stripe.Subscription.retrieve(schedule.subscription)
+    assert sub["items"].data[0].quantity == 2
+    assert stripe.Invoice.retrieve(sub.latest_invoice).amount_paid == 4000
+    assert stripe.SubscriptionSchedule.retrieve(schedule.id).current_phase.start_date == feb
+    advance_clock(clock, mar)
+    advance_clock(clock, apr)
+    done = stripe.SubscriptionSchedule.retrieve(schedule.id)
+    assert (done.status, done.subscription, done.released_subscription) == ("released", None, sub.id), done
+    assert stripe.Subscription.retrieve(sub.id).schedule is None
+
+    # From a subscription; modify adds a phase; cancel ends both.
+    other = stripe.Subscription.create(customer=customer.id, items=[{"price": "price_SEEDproMonth1"}])
+    sched = stripe.SubscriptionSchedule.create(from_subscription=other.id)
+    assert sched.subscription == other.id and len(sched.phases) == 1
+    phase = sched.phases[0]
+    sched = stripe.SubscriptionSchedule.modify(
+        sched.id, end_behavior="cancel",
+        phases=[{"start_date": phase.start_date, "end_date": phase.end_date,
+                 "items": [{"price": "price_SEEDproMonth1"}]},
+                {"items": [{"price": "price_SEEDproYear01"}], "iterations": 1}])
+    assert len(sched.phases) == 2 and sched.end_behavior == "cancel"
+    assert {s.id for s in stripe.SubscriptionSchedule.list(customer=customer.id).data} == {schedule.id, sched.id}
+    canceled = stripe.SubscriptionSchedule.cancel(sched.id)
+    assert canceled.status == "canceled" and stripe.Subscription.retrieve(other.id).status == "canceled"
+    try:
+        stripe.SubscriptionSchedule.release(sched.id)
+        raise AssertionError("a canceled schedule is not released")
+    except stripe.error.InvalidRequestError as err:
+        assert err.http_status == 400 and "`canceled` status" in err.user_message, err
+
+    # Stripe's refusals of bad phases, by name.
+    pro = [{"price": "price_SEEDproMonth1"}]
+    refused("phases[0][items]", stripe.SubscriptionSchedule.create, customer=customer.id, phases=[{"iterations": 1}])
+    refused("phases[0][iterations]", stripe.SubscriptionSchedule.create, customer=customer.id,
+            phases=[{"items": pro, "iterations": 1, "end_date": apr + 90 * 86400}])
+    refused("start_date", stripe.SubscriptionSchedule.create, customer=customer.id, start_date=start,
+            phases=[{"items": pro}])
+    refused("customer", stripe.SubscriptionSchedule.create, customer=customer.id, from_subscription=other.id)
+
+
 scenarios = [("customer → payment method → payment intent → refund", customer_payment_refund),
              ("product → price → subscription → test clock → invoice paid", subscription_with_test_clock),
              ("idempotent retries", idempotent_retries),
@@ -1003,6 +1061,8 @@ scenarios = [("customer → payment method → payment intent → refund", custo
              ("tax ids: Customer.create_tax_id, list/retrieve/delete, TaxId, invoice customer_tax_ids", tax_ids),
              ("an invoice item described by its price's product; a test clock's advance bounds",
               item_descriptions_and_clock_bounds),
+             ("SubscriptionSchedule: phases on a test clock, from_subscription, modify, cancel, release",
+              subscription_schedules),
              ("RateLimitError when the clone's rate limits are on", rate_limited)]
 for name, fn in scenarios:
     check(name, fn)

@@ -76,6 +76,8 @@ pub(crate) const SUBSCRIPTION: Kind = searchable("subscription", "id", "subscrip
 #[rustfmt::skip]
 pub(crate) const INVOICE: Kind = searchable("invoice", "id", "invoices",
     &["created", "currency", "customer", "number", "status", "subscription", "total"]);
+pub(crate) const SUBSCRIPTION_SCHEDULE: Kind =
+    kind("subscription_schedule", "subscription_schedule", "id");
 pub(crate) const INVOICE_ITEM: Kind = kind("invoiceitem", "invoiceitem", "id");
 pub(crate) const TEST_CLOCK: Kind =
     kind("test_helpers.test_clock", "test_helpers.test_clock", "id");

@@ -22,6 +22,7 @@
 //! | balance, balance transactions | `balance` |
 //! | setup intents | `setups` |
 //! | subscriptions, subscription items | `subscriptions` |
+//! | subscription schedules (phases over time: `model::schedule`) | `subscription_schedules` |
 //! | invoices | `invoices` |
 //! | invoice items | `invoice_items` |
 //! | credit notes | `credit_notes` |
@@ -78,6 +79,7 @@ mod search;
 mod setups;
 mod shapes;
 mod subscription_items;
+mod subscription_schedules;
 mod subscriptions;
 mod tax_ids;
 mod tax_rates;
@@ -111,6 +113,7 @@ pub fn app(kit: Kit) -> Router {
         .merge(setups::routes())
         .merge(subscriptions::routes())
         .merge(subscription_items::routes())
+        .merge(subscription_schedules::routes())
         .merge(invoices::routes())
         .merge(invoice_items::routes())
         .merge(credit_notes::routes())

@@ -10,7 +10,8 @@ use crate::cx::{Cx, allow_paging};
 use crate::dispatch::routes;
 use crate::error::{ApiError, ApiResult};
 use crate::kinds::TEST_CLOCK;
-use crate::model::subscription::{advance_subscription, interval_of};
+use crate::model::schedule;
+use crate::model::subscription::interval_of;
 use crate::params::Takes;
 use asym_kit::Kit;
 
@@ -108,7 +109,8 @@ async fn furthest_advance(cx: &Cx<'_>, id: &str, current: i64) -> ApiResult<i64>
 }
 
 /// `POST /v1/test_helpers/test_clocks/{id}/advance` (`frozen_time`): moves the clock and
-/// runs everything due in between — renewals (invoice, finalize, charge), cancellations at
+/// runs everything due in between — subscription schedules' starts, phases and ends, renewals
+/// (invoice, finalize, charge), cancellations at
 /// period end, trial ends. Processing is synchronous, so the clock answers `ready`.
 pub(crate) async fn advance_clock(cx: &mut Cx<'_>, id: &str) -> ApiResult {
     cx.params.allow(&["frozen_time"])?;
@@ -147,14 +149,7 @@ pub(crate) async fn advance_clock(cx: &mut Cx<'_>, id: &str) -> ApiResult {
         .await?;
     for customer in customers {
         let cid = customer["id"].as_str().unwrap_or_default().to_owned();
-        let mut subs = cx
-            .all("subscription", &[("customer = {}", cid.clone())])
-            .await?;
-        subs.sort_by_key(|s| s["created"].as_i64().unwrap_or(0));
-        for sub in subs {
-            let sub_id = sub["id"].as_str().unwrap_or_default().to_owned();
-            advance_subscription(cx, &sub_id, target).await?;
-        }
+        schedule::run_customer(cx, &cid, &mut clock, target).await?;
     }
     clock["frozen_time"] = json!(target);
     clock["status"] = json!("ready");

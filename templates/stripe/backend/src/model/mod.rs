@@ -18,6 +18,7 @@ pub(crate) mod method;
 pub(crate) mod price;
 pub(crate) mod proration;
 pub(crate) mod refund;
+pub(crate) mod schedule;
 pub(crate) mod setup;
 pub(crate) mod subscribe;
 pub(crate) mod subscription;

@@ -18,10 +18,11 @@ use crate::params::{Params, apply_metadata};
 
 /// Creates the subscription `params` describe (`POST /v1/subscriptions`'s parameters, checked
 /// against its table by the caller): items, trial, payment method and behaviour, collection
-/// method, tax rates, discounts, metadata, …, with its first invoice, collected.
+/// method, tax rates, discounts, metadata, …, with its first invoice, collected; attached to
+/// `schedule` when a subscription schedule makes it.
 /// `proration_behavior` only concerns a `billing_cycle_anchor`'s first period, so it is
 /// checked and changes nothing here.
-pub(crate) async fn create(cx: &mut Cx<'_>, params: &Params) -> ApiResult {
+pub(crate) async fn create(cx: &mut Cx<'_>, params: &Params, schedule: Option<&str>) -> ApiResult {
     params.one_of(
         "proration_behavior",
         &["always_invoice", "create_prorations", "none"],
@@ -200,7 +201,7 @@ pub(crate) async fn create(cx: &mut Cx<'_>, params: &Params) -> ApiResult {
         "pending_update": null,
         "plan": plan,
         "quantity": quantity,
-        "schedule": null,
+        "schedule": schedule,
         "start_date": now,
         "status": if trial_end.is_some() { "trialing" } else { "incomplete" },
         "test_clock": customer["test_clock"].clone(),

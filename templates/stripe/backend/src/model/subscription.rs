@@ -228,6 +228,14 @@ pub(crate) async fn collect(
     Ok(failure)
 }
 
+/// Marks `sub` canceled at `at`, at its customer's request.
+pub(crate) fn mark_canceled(sub: &mut Value, at: i64) {
+    sub["status"] = json!("canceled");
+    sub["canceled_at"] = json!(at);
+    sub["ended_at"] = json!(at);
+    sub["cancellation_details"]["reason"] = json!("cancellation_requested");
+}
+
 /// Runs one subscription's renewals up to `target`.
 pub(crate) async fn advance_subscription(cx: &mut Cx<'_>, id: &str, target: i64) -> ApiResult<()> {
     for _ in 0..120 {

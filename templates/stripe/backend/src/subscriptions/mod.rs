@@ -1,8 +1,5 @@
 //! Subscriptions.
 
-use axum::Router;
-use serde_json::json;
-
 use crate::cx::{Cx, allow_with, list_filters};
 use crate::dispatch::routes;
 use crate::error::{ApiError, ApiResult};
@@ -11,10 +8,11 @@ use crate::model::additions::ADDITION;
 use crate::model::discount;
 use crate::model::proration;
 use crate::model::subscribe;
-use crate::model::subscription::customer_now;
+use crate::model::subscription::{customer_now, mark_canceled};
 use crate::params::{Nested, Params, Takes};
 use crate::shapes::{DISCOUNT, ITEM_PRICE_DATA};
 use asym_kit::Kit;
+use axum::Router;
 
 mod update;
 
@@ -160,7 +158,7 @@ fn refuse_trial_from_plan(params: &Params) -> ApiResult<()> {
 pub(crate) async fn create_subscription(cx: &mut Cx<'_>) -> ApiResult {
     cx.params.take(&CREATE)?;
     let params = cx.params.clone();
-    subscribe::create(cx, &params).await
+    subscribe::create(cx, &params, None).await
 }
 
 /// `DELETE /v1/subscriptions/{id}/discount`.
@@ -193,10 +191,7 @@ pub(crate) async fn cancel_subscription(cx: &mut Cx<'_>, id: &str) -> ApiResult 
         proration::store(cx, credits).await?;
     }
     let before = sub.clone();
-    sub["status"] = json!("canceled");
-    sub["canceled_at"] = json!(now);
-    sub["ended_at"] = json!(now);
-    sub["cancellation_details"]["reason"] = json!("cancellation_requested");
+    mark_canceled(&mut sub, now);
     cancellation_details(&cx.params, &mut sub)?;
     cx.save_changed("customer.subscription.deleted", &before, &sub)
         .await?;

@@ -30,6 +30,7 @@ mod previews;
 mod prorations;
 mod refunds;
 mod refusals;
+mod schedules;
 mod tax_ids;
 mod taxes;
 mod tiers;

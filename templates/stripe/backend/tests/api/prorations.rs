@@ -36,6 +36,13 @@ pub(crate) async fn subscribed(
     form.extend_from_slice(extra);
     let sub = api.ok("/v1/subscriptions", &form).await;
     assert_eq!(sub["current_period_end"], END, "{sub}");
+    let price = fifty_monthly(api).await;
+    api.advance(id(&clock), &now.to_string()).await;
+    (id(&clock).to_owned(), sub, price)
+}
+
+/// A new $50 monthly price of Asym Pro: its id.
+pub(crate) async fn fifty_monthly(api: &Api) -> String {
     let price = api
         .ok(
             "/v1/prices",
@@ -47,8 +54,7 @@ pub(crate) async fn subscribed(
             ],
         )
         .await;
-    api.advance(id(&clock), &now.to_string()).await;
-    (id(&clock).to_owned(), sub, id(&price).to_owned())
+    id(&price).to_owned()
 }
 
 /// `POST /v1/subscriptions/{id}` moving `sub`'s first item to `price`, with `extra`
