@@ -625,6 +625,38 @@ await check("oauth: a token's metadata (account, app, user, scopes), an unknown 
   assert.equal(err.body.status, 'BAD_REFRESH_TOKEN');
 });
 
+await check("oauth install: getAuthorizationUrl on the clone's origin redirects with a code; tokensApi.create exchanges it (authorization_code) once; refreshTokensApi.get names the app, archive deletes the refresh token; an admin-minted code", async () => {
+  const { HUBSPOT_CLIENT_ID: clientId, HUBSPOT_CLIENT_SECRET: clientSecret } = process.env;
+  const redirectUri = 'http://127.0.0.1:9/node-callback';
+  const url = new URL(hubspot.oauth.getAuthorizationUrl(clientId, redirectUri, 'crm.objects.contacts.read oauth', 'crm.lists.read', `node-${run}`));
+  const page = await fetch(`${basePath}${url.pathname}${url.search}`, { redirect: 'manual' });
+  assert.equal(page.status, 302);
+  const back = new URL(page.headers.get('location'));
+  assert.equal(`${back.origin}${back.pathname}`, redirectUri);
+  assert.equal(back.searchParams.get('state'), `node-${run}`);
+  const code = back.searchParams.get('code');
+  const wrong = await rejects(hubspot.oauth.tokensApi.create('authorization_code', code, 'http://127.0.0.1:9/other', clientId, clientSecret), 400);
+  assert.equal(wrong.body.status, 'BAD_REDIRECT_URI');
+  const granted = await hubspot.oauth.tokensApi.create('authorization_code', code, redirectUri, clientId, clientSecret);
+  assert.equal(granted.tokenType, 'bearer');
+  const installed = new Client({ accessToken: granted.accessToken, basePath });
+  assert.ok((await installed.crm.contacts.basicApi.getPage(1)).results.length);
+  await rejects(installed.crm.deals.basicApi.getPage(1), 403, 'MISSING_SCOPES');
+  const spent = await rejects(hubspot.oauth.tokensApi.create('authorization_code', code, redirectUri, clientId, clientSecret), 400);
+  assert.equal(spent.body.status, 'BAD_AUTH_CODE');
+  const meta = await hubspot.oauth.refreshTokensApi.get(granted.refreshToken);
+  assert.deepEqual([meta.clientId, meta.hubId, meta.tokenType, meta.token], [clientId, 62515, 'refresh', granted.refreshToken]);
+  assert.deepEqual(meta.scopes, ['crm.objects.contacts.read', 'oauth', 'crm.lists.read']);
+  await hubspot.oauth.refreshTokensApi.archive(granted.refreshToken);
+  await rejects(hubspot.oauth.refreshTokensApi.get(granted.refreshToken), 404);
+  const gone = await rejects(hubspot.oauth.tokensApi.create('refresh_token', undefined, undefined, clientId, clientSecret, granted.refreshToken), 400);
+  assert.equal(gone.body.status, 'BAD_REFRESH_TOKEN');
+  assert.ok((await installed.crm.contacts.basicApi.getPage(1)).results.length, 'access tokens outlive their refresh token');
+  const minted = await admin('POST', 'oauth/codes', { redirectUri, scopes: ['crm.objects.deals.read'] });
+  const deals = await hubspot.oauth.tokensApi.create('authorization_code', minted.code, redirectUri, clientId, clientSecret);
+  assert.ok(await new Client({ accessToken: deals.accessToken, basePath }).crm.deals.basicApi.getPage(1));
+});
+
 await check("communications and postal mail: an SMS-style message and a letter logged on a contact with HubSpot's type ids, read back, searched, an unknown channel refused", async () => {
   const objects = hubspot.crm.objects;
   const link = (id, associationTypeId) => ({ to: { id }, types: [{ associationCategory: 'HUBSPOT_DEFINED', associationTypeId }] });
@@ -649,7 +681,7 @@ await check("communications and postal mail: an SMS-style message and a letter l
   await objects.postalMail.basicApi.archive(mail.id);
 });
 
-await check("refusals: a JSON body sent as text/plain (415; 401 first without a valid token), a type/fieldType pair HubSpot refuses, a stage label twice in a pipeline (an unknown stage's 404 first), propertiesWithHistory past 50 objects", async () => {
+await check("refusals: a JSON body sent as text/plain (415; 401 first without a valid token, 403 first without the scope), a type/fieldType pair HubSpot refuses, a stage label twice in a pipeline (an unknown stage's 404 first), propertiesWithHistory past 50 objects", async () => {
   // A JSON body sent as text/plain (the client's own apiRequest with its header replaced):
   // HubSpot's JSON routes answer 415; sent as JSON, the same body is read.
   const raw = { method: 'POST', path: '/crm/v3/objects/contacts', body: { properties: { email: `node-plain-${run}@example.com` } } };
@@ -664,6 +696,11 @@ await check("refusals: a JSON body sent as text/plain (415; 401 first without a 
   const unknown = await stranger.apiRequest({ ...raw, headers: { 'Content-Type': 'text/plain' } });
   assert.equal(unknown.status, 401);
   assert.equal((await unknown.json()).category, 'INVALID_AUTHENTICATION');
+  // A valid token without the route's scope: 403 MISSING_SCOPES, not the body's 415.
+  const { token: reader } = await admin('POST', 'private-apps', { scopes: ['crm.objects.contacts.read'] });
+  const unscoped = await new Client({ accessToken: reader, basePath }).apiRequest({ ...raw, headers: { 'Content-Type': 'text/plain' } });
+  assert.equal(unscoped.status, 403);
+  assert.equal((await unscoped.json()).category, 'MISSING_SCOPES');
   // A number shown as a checkbox is refused; a number shown as a number is not.
   const props = hubspot.crm.properties.coreApi;
   const pair = { name: `node_pair_${run}`, label: 'Pair', type: 'number', groupName: 'contactinformation' };

@@ -8,7 +8,10 @@ non-zero on failure.
 import json
 import os
 from importlib.metadata import version
+import urllib.parse
 import uuid
+
+import urllib3
 
 import hubspot
 from check import Receiver, admin, check, finish
@@ -37,6 +40,7 @@ from hubspot.crm.contacts import (
 from hubspot.crm.lists import ListCreateRequest, ListSearchRequest, MembershipChangeRequest
 from hubspot.crm.pipelines import PipelineInput, PipelineStageInput, PipelineStagePatchInput
 from hubspot.crm.properties import PropertyCreate, PropertyGroupCreate, PropertyUpdate, OptionInput
+from hubspot.utils.oauth import get_auth_url
 from hubspot.utils.signature import Signature
 from hubspot.webhooks import SettingsChangeRequest, SubscriptionCreateRequest, SubscriptionPatchRequest, ThrottlingSettings
 from hubspot.crm.schemas import (
@@ -831,6 +835,11 @@ def refusals():
                                      host=os.environ["HUBSPOT_API_BASE"])
     unknown = stranger.api_request({**raw, "headers": {"Content-Type": "text/plain"}})
     assert unknown.status_code == 401 and unknown.json()["category"] == "INVALID_AUTHENTICATION", unknown.text
+    # A valid token without the route's scope: 403 MISSING_SCOPES, not the body's 415.
+    reader = hubspot.Client.create(access_token=admin("POST", "private-apps", {"scopes": ["crm.objects.contacts.read"]})["token"],
+                                   host=os.environ["HUBSPOT_API_BASE"])
+    unscoped = reader.api_request({**raw, "headers": {"Content-Type": "text/plain"}})
+    assert unscoped.status_code == 403 and unscoped.json()["category"] == "MISSING_SCOPES", unscoped.text
     # A number shown as a checkbox is refused; a number shown as a number is not.
     props = client.crm.properties.core_api
     try:
@@ -920,6 +929,60 @@ def oauth_token_metadata():
         assert err.status == 400 and json.loads(err.body)["status"] == "BAD_REFRESH_TOKEN", err.body
 
 
+def oauth_install():
+    # The install page: get_auth_url builds it on app.hubspot.com; the test swaps in the clone's origin.
+    credentials = {"client_id": os.environ["HUBSPOT_CLIENT_ID"], "client_secret": os.environ["HUBSPOT_CLIENT_SECRET"]}
+    redirect_uri = "http://127.0.0.1:9/py-callback"
+    url = get_auth_url(credentials["client_id"], redirect_uri, scope=("crm.objects.contacts.read", "oauth"),
+                       optional_scope=("crm.lists.read",), state=f"py-{run}")
+    parts = urllib.parse.urlsplit(url)
+    page = urllib3.PoolManager().request("GET", f"{os.environ['HUBSPOT_API_BASE']}{parts.path}?{parts.query}", redirect=False)
+    assert page.status == 302, page.data
+    back = urllib.parse.urlsplit(page.headers["Location"])
+    query = urllib.parse.parse_qs(back.query)
+    assert f"{back.scheme}://{back.netloc}{back.path}" == redirect_uri and query["state"] == [f"py-{run}"], page.headers
+    code = query["code"][0]
+    tokens = client.oauth.tokens_api
+    try:
+        tokens.create(grant_type="authorization_code", code=code, redirect_uri="http://127.0.0.1:9/other", **credentials)
+        raise AssertionError("a code was exchanged for another redirect URI")
+    except hubspot.oauth.ApiException as err:
+        assert err.status == 400 and json.loads(err.body)["status"] == "BAD_REDIRECT_URI", err.body
+    granted = tokens.create(grant_type="authorization_code", code=code, redirect_uri=redirect_uri, **credentials)
+    installed = hubspot.Client.create(access_token=granted.access_token, host=os.environ["HUBSPOT_API_BASE"])
+    assert installed.crm.contacts.basic_api.get_page(limit=1).results
+    try:
+        installed.crm.deals.basic_api.get_page(limit=1)
+        raise AssertionError("the install's token read deals it was not granted")
+    except hubspot.crm.deals.exceptions.ForbiddenException as err:
+        assert json.loads(err.body)["category"] == "MISSING_SCOPES", err.body
+    try:
+        tokens.create(grant_type="authorization_code", code=code, redirect_uri=redirect_uri, **credentials)
+        raise AssertionError("a code was exchanged twice")
+    except hubspot.oauth.ApiException as err:
+        assert err.status == 400 and json.loads(err.body)["status"] == "BAD_AUTH_CODE", err.body
+    refresh = client.oauth.refresh_tokens_api
+    meta = refresh.get(granted.refresh_token)
+    assert (meta.client_id, meta.hub_id, meta.token_type, meta.token) == (
+        credentials["client_id"], 62515, "refresh", granted.refresh_token), meta
+    assert meta.scopes == ["crm.objects.contacts.read", "oauth", "crm.lists.read"] and meta.user and meta.user_id, meta
+    refresh.archive(granted.refresh_token)
+    try:
+        refresh.get(granted.refresh_token)
+        raise AssertionError("a deleted refresh token's metadata was answered")
+    except hubspot.oauth.ApiException as err:
+        assert err.status == 404, err.body
+    try:
+        tokens.create(grant_type="refresh_token", refresh_token=granted.refresh_token, **credentials)
+        raise AssertionError("a deleted refresh token was exchanged")
+    except hubspot.oauth.ApiException as err:
+        assert json.loads(err.body)["status"] == "BAD_REFRESH_TOKEN", err.body
+    assert installed.crm.contacts.basic_api.get_page(limit=1).results  # access tokens outlive it
+    minted = admin("POST", "oauth/codes", {"redirectUri": redirect_uri, "scopes": ["crm.objects.deals.read"]})
+    deals = tokens.create(grant_type="authorization_code", code=minted["code"], redirect_uri=redirect_uri, **credentials)
+    hubspot.Client.create(access_token=deals.access_token, host=os.environ["HUBSPOT_API_BASE"]).crm.deals.basic_api.get_page(limit=1)
+
+
 def communications_and_postal_mail():
     from hubspot.crm.objects.communications import (
         AssociationSpec as Spec, PublicAssociationsForObject, PublicObjectId,
@@ -979,6 +1042,7 @@ check("rate limits: X-HubSpot-RateLimit-* headers (get_page_with_http_info); 429
 check("batch update, then search paged through paging.next.after to the last page; a run of wildcards; an unknown sort direction refused", search_paging_and_batch_update)
 check("concurrent writes: upserts of one email make one contact; merges of one object merge it once (the others NotFoundException)", concurrent_writes)
 check("oauth: a token's metadata (account, app, user, scopes), an unknown token 404; a refresh token exchanged for an access token, an unknown one refused", oauth_token_metadata)
+check("oauth install: get_auth_url on the clone's origin redirects with a code; tokens_api.create exchanges it (authorization_code) once; refresh_tokens_api.get names the app, archive deletes the refresh token; an admin-minted code", oauth_install)
 check("communications and postal mail: an SMS-style message and a letter logged on a contact with HubSpot's type ids, read back, searched, an unknown channel refused", communications_and_postal_mail)
-check("refusals: a JSON body sent as text/plain (415; 401 first without a valid token), a type/fieldType pair HubSpot refuses, a stage label twice in a pipeline (an unknown stage's 404 first), propertiesWithHistory past 50 objects", refusals)
+check("refusals: a JSON body sent as text/plain (415; 401 first without a valid token, 403 first without the scope), a type/fieldType pair HubSpot refuses, a stage label twice in a pipeline (an unknown stage's 404 first), propertiesWithHistory past 50 objects", refusals)
 finish(f"python hubspot-api-client {version('hubspot-api-client')}")

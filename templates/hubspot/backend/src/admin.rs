@@ -11,33 +11,8 @@ use axum::response::{IntoResponse, Response};
 use serde_json::{Map, Value, json};
 
 use crate::error::{ApiError, ApiResult};
-use crate::request::{ACCESS_TOKEN, DEVELOPER_KEY, JsonBody};
+use crate::request::{ACCESS_TOKEN, DEVELOPER_KEY, JsonBody, SCOPES};
 use crate::{oauth, subscriptions, types};
-
-/// Every scope the clone checks: the provisioned token carries them all.
-pub(crate) const SCOPES: [&str; 21] = [
-    "crm.objects.contacts.read",
-    "crm.objects.contacts.write",
-    "crm.objects.companies.read",
-    "crm.objects.companies.write",
-    "crm.objects.deals.read",
-    "crm.objects.deals.write",
-    "crm.objects.owners.read",
-    "crm.schemas.contacts.read",
-    "crm.schemas.contacts.write",
-    "crm.schemas.companies.read",
-    "crm.schemas.companies.write",
-    "crm.schemas.deals.read",
-    "crm.schemas.deals.write",
-    "tickets",
-    "e-commerce",
-    "crm.lists.read",
-    "crm.lists.write",
-    "crm.schemas.custom.read",
-    "crm.schemas.custom.write",
-    "crm.objects.custom.read",
-    "crm.objects.custom.write",
-];
 
 /// A private app token in HubSpot's shape: `pat-na1-<uuid>`.
 fn mint_token() -> String {
@@ -52,6 +27,8 @@ fn mint_token() -> String {
 pub(crate) async fn provision(State(kit): State<Kit>, body: Bytes) -> Response {
     credentials::provision_with(&kit, &body, credentials::CREDENTIALS, async |tx| {
         credentials::revoke_provisioned(tx).await?;
+        let client_id = asym_kit::token::random_uuid();
+        oauth::set_client_id(tx, &client_id).await?;
         let minted = [
             Mint::new("token", mint_token())
                 .subject(types::PORTAL_ID)
@@ -64,7 +41,7 @@ pub(crate) async fn provision(State(kit): State<Kit>, body: Bytes) -> Response {
             .subject(types::PORTAL_ID)
             .kind(oauth::REFRESH_TOKEN)
             .scopes(SCOPES),
-            Mint::new("clientId", asym_kit::token::random_uuid())
+            Mint::new("clientId", client_id)
                 .subject(types::PORTAL_ID)
                 .kind(oauth::CLIENT_ID),
             Mint::new("developerApiKey", asym_kit::token::random_uuid())

@@ -16,7 +16,8 @@
 //! | `/crm/v3/properties/{type}` and groups | `properties`, `fieldtypes` (the `fieldType`s each `type` takes) |
 //! | `/crm/v3/schemas` (custom object types, their association definitions) | `schemas` |
 //! | `/crm/v3/owners` | `owners` |
-//! | `/oauth/v1/access-tokens/{token}` (a token's account, user and scopes) | `oauth` |
+//! | `/oauth/v1/access-tokens/{token}`, `/oauth/v1/refresh-tokens/{token}` (metadata, deletion) | `oauth` |
+//! | `/oauth/authorize`, `/oauth/v1/token`, `/api/admin/oauth/codes` (grants) | `oauth::grant` |
 //! | `/crm/v3/pipelines/{deals,tickets}` and stages | `pipelines` |
 //! | `/crm/v3/lists` (lists, memberships, filters) | `lists`, `lists::memberships` (routes), `lists::model`, `lists::members` (model), `lists::filters` |
 //! | app webhooks: events | `webhooks` |

@@ -4,6 +4,7 @@
 
 use std::borrow::Cow;
 use std::collections::HashMap;
+use std::sync::{Arc, Mutex, PoisonError};
 
 use asym_kit::Kit;
 use asym_kit::body::{self, Limits};
@@ -24,6 +25,32 @@ pub(crate) const ACCESS_TOKEN: &str = "private_app";
 
 /// The kind of credential provisioning mints as the app's developer API key.
 pub(crate) const DEVELOPER_KEY: &str = "developer_api_key";
+
+/// Every scope the clone checks: the provisioned token carries them all, and the OAuth app
+/// is configured for them all (`/oauth/authorize` grants any of them).
+pub(crate) const SCOPES: [&str; 21] = [
+    "crm.objects.contacts.read",
+    "crm.objects.contacts.write",
+    "crm.objects.companies.read",
+    "crm.objects.companies.write",
+    "crm.objects.deals.read",
+    "crm.objects.deals.write",
+    "crm.objects.owners.read",
+    "crm.schemas.contacts.read",
+    "crm.schemas.contacts.write",
+    "crm.schemas.companies.read",
+    "crm.schemas.companies.write",
+    "crm.schemas.deals.read",
+    "crm.schemas.deals.write",
+    "tickets",
+    "e-commerce",
+    "crm.lists.read",
+    "crm.lists.write",
+    "crm.schemas.custom.read",
+    "crm.schemas.custom.write",
+    "crm.objects.custom.read",
+    "crm.objects.custom.write",
+];
 
 /// The body limits every route reads with (HubSpot refuses bodies past a few MB).
 pub(crate) const LIMITS: Limits = Limits {
@@ -112,16 +139,39 @@ pub(crate) async fn authorize(
     Ok(principal)
 }
 
+/// The refusal of a call's body, held until the call's gate has checked the caller's scopes:
+/// HubSpot answers a valid token without the route's scope 403 `MISSING_SCOPES` whatever its
+/// body, and the scope a route needs is known only once its handler has looked up the type
+/// the path names. [`Call`] puts an empty one in the request's extensions; [`JsonBody`] fills
+/// it rather than refusing the request, and [`Call`]'s gates answer it once the scopes pass.
+#[derive(Clone, Debug, Default)]
+struct Deferred(Arc<Mutex<Option<ApiError>>>);
+
+impl Deferred {
+    /// Holds `refusal` for the gate.
+    fn hold(&self, refusal: ApiError) {
+        *self.0.lock().unwrap_or_else(PoisonError::into_inner) = Some(refusal);
+    }
+
+    /// The refusal held, if any (taken: it is answered once).
+    fn take(&self) -> Option<ApiError> {
+        self.0.lock().unwrap_or_else(PoisonError::into_inner).take()
+    }
+}
+
 /// One call: the kit, the caller's headers and the path's parameters by name (`type`, `id`,
 /// `from`, `to`, …). Nothing is checked on extraction: handlers authorise through a gate
-/// after every other argument has been read ([`JsonBody`] checks the caller itself before it
-/// refuses a body, so a caller without a valid token is answered 401 first).
+/// after every other argument has been read. [`JsonBody`] checks the caller itself before it
+/// refuses a body, so a caller without a valid token is answered 401 first, and leaves the
+/// refusal to the gate ([`Deferred`]), so a caller without the route's scope is answered 403
+/// next; only then is the body's 400, 413 or 415 answered.
 #[derive(Debug)]
 pub(crate) struct Call {
     /// The clone's kit.
     pub(crate) kit: Kit,
     headers: HeaderMap,
     params: HashMap<String, String>,
+    deferred: Deferred,
 }
 
 impl FromRequestParts<Kit> for Call {
@@ -133,10 +183,13 @@ impl FromRequestParts<Kit> for Call {
             Err(PathRejection::MissingPathParams(_)) => HashMap::new(),
             Err(rejection) => return Err(rejection),
         };
+        let deferred = Deferred::default();
+        parts.extensions.insert(deferred.clone());
         Ok(Self {
             kit: kit.clone(),
             headers: parts.headers.clone(),
             params,
+            deferred,
         })
     }
 }
@@ -153,7 +206,18 @@ impl Call {
     ///
     /// As [`authorize`].
     pub(crate) async fn authorize(&self, scopes: &[&str]) -> Result<Principal, ApiError> {
-        authorize(&self.kit, &self.headers, scopes).await
+        let principal = authorize(&self.kit, &self.headers, scopes).await?;
+        self.refuse_body()?;
+        Ok(principal)
+    }
+
+    /// Answers the refusal of the call's body, once the caller and its scopes have passed.
+    ///
+    /// # Errors
+    ///
+    /// The body's 400, 413 or 415 ([`JsonBody`]).
+    fn refuse_body(&self) -> Result<(), ApiError> {
+        self.deferred.take().map_or(Ok(()), Err)
     }
 
     /// The type `name` names ([`types::resolve`]; HubSpot's types take no connection).
@@ -183,6 +247,7 @@ impl Call {
         let principal = authenticate(&self.kit, &self.headers).await?;
         let object_type = self.resolve(self.param(param)).await?;
         require(&principal, &[scope(&object_type)?])?;
+        self.refuse_body()?;
         Ok(object_type)
     }
 
@@ -200,6 +265,7 @@ impl Call {
         let from = self.resolve(self.param("from")).await?;
         let to = self.resolve(self.param("to")).await?;
         require(&principal, &scopes(&from, &to))?;
+        self.refuse_body()?;
         Ok((from, to))
     }
 }
@@ -229,7 +295,10 @@ async fn refuse_caller(kit: &Kit, parts: &Parts) -> Result<(), ApiError> {
 /// A JSON body read within [`LIMITS`]; an empty body reads as `{}`. A body sent as anything
 /// but `application/json` (`text/plain`, a form, no `Content-Type` at all) is refused with
 /// 415, as HubSpot's JSON routes refuse it; the admin surface's bodies are read whatever
-/// their type.
+/// their type. On a bearer-token route read with a [`Call`], a refused body reads as `null`
+/// and its refusal waits for the call's gate ([`Deferred`]); elsewhere (the webhooks API,
+/// whose caller is its developer API key and which has no scopes, and the admin surface) it
+/// is refused here, after the caller.
 #[derive(Debug)]
 pub(crate) struct JsonBody(pub(crate) Value);
 
@@ -242,7 +311,15 @@ impl FromRequest<Kit> for JsonBody {
             Ok(value) => Ok(Self(value)),
             Err(refused) => {
                 refuse_caller(kit, &parts).await?;
-                Err(refused)
+                let path = parts.uri.path();
+                let scoped = !path.starts_with("/webhooks/") && !path.starts_with("/api/admin/");
+                match parts.extensions.get::<Deferred>().filter(|_| scoped) {
+                    Some(deferred) => {
+                        deferred.hold(refused);
+                        Ok(Self(Value::Null))
+                    }
+                    None => Err(refused),
+                }
             }
         }
     }

@@ -10,6 +10,7 @@ mod associations;
 mod batch;
 mod engagements;
 mod lists;
+mod oauth;
 mod objects;
 mod owners_pipelines;
 mod properties;
