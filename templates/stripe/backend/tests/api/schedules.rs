@@ -455,6 +455,23 @@ async fn bad_phases_are_refused_as_stripe_refuses_them(stripe: asym::Stripe) {
         ),
         (vec![("from_subscription", "sub_x")], MISSING),
         (vec![("customer", "cus_nope"), item], MISSING),
+        (vec![("customer", c), ("phases", "x")], invalid("phases")),
+        (
+            vec![("customer", c), ("phases[0][items]", "x")],
+            invalid("phases[0][items]"),
+        ),
+        (
+            vec![("customer", c), ("phases[0][items][0]", "x")],
+            invalid("phases[0][items][0]"),
+        ),
+        (
+            vec![("customer", c), item, ("phases[0][duration]", "x")],
+            invalid("phases[0][duration]"),
+        ),
+        (
+            vec![("customer", c), item, ("start_date", "soon")],
+            invalid("start_date"),
+        ),
     ];
     for (form, refusal) in cases {
         let answer = api.post("/v1/subscription_schedules", &form).await;
