@@ -99,6 +99,11 @@ const ROUTES: [(Option<Capability>, &[&str]); 7] = [
             "GET /v1/custom_emojis",
             "GET /v1/file_uploads",
             "GET /v1/file_uploads/{id}",
+            "GET /v1/views",
+            "GET /v1/views/{id}",
+            "POST /v1/views/{id}/queries",
+            "GET /v1/views/{id}/queries/{query_id}",
+            "DELETE /v1/views/{id}/queries/{query_id}",
         ],
     ),
     (
@@ -111,6 +116,7 @@ const ROUTES: [(Option<Capability>, &[&str]); 7] = [
             "POST /v1/file_uploads",
             "POST /v1/file_uploads/{id}/send",
             "POST /v1/file_uploads/{id}/complete",
+            "POST /v1/views",
         ],
     ),
     (
@@ -123,6 +129,8 @@ const ROUTES: [(Option<Capability>, &[&str]); 7] = [
             "DELETE /v1/blocks/{id}",
             "PATCH /v1/databases/{id}",
             "PATCH /v1/data_sources/{id}",
+            "PATCH /v1/views/{id}",
+            "DELETE /v1/views/{id}",
         ],
     ),
     (

@@ -23,6 +23,7 @@
 //! | `/api/admin/webhooks…` and events | `webhooks` |
 //! | capabilities (403 `restricted_resource`), `/api/admin/provision`, `/api/admin/capabilities` | `capabilities` |
 //! | `/api/admin/rate-limit` | `ratelimit` |
+//! | `/v1/views…` (views and their queries) | `views` |
 //!
 //! All state is in the clone's Postgres database (see `migrations/`) and, for the rate
 //! limit's switch and counters, under its Redis prefix.
@@ -58,6 +59,7 @@ mod templates;
 mod uploads;
 mod users;
 mod values;
+mod views;
 mod webhooks;
 mod workspace;
 
@@ -155,6 +157,7 @@ pub fn app(kit: Kit) -> Router {
             post(api!(id, body => uploads::complete)),
         )
         .route("/files/{id}/{name}", get(uploads::download));
+    let router = views_routes(router);
     unserved(router)
         .fallback(|| async { ApiError::invalid_url() })
         .method_not_allowed_fallback(|| async { ApiError::invalid_url() })
@@ -164,9 +167,7 @@ pub fn app(kit: Kit) -> Router {
 /// Route families Notion serves that the clone does not: each answers 501
 /// `not_implemented` naming it (rather than `invalid_request_url`, which would say the URL
 /// is wrong).
-const UNSERVED: [(&str, &str); 13] = [
-    ("/v1/views", "Views"),
-    ("/v1/views/{*rest}", "Views"),
+const UNSERVED: [(&str, &str); 11] = [
     ("/v1/blocks/meeting_notes", "Meeting notes"),
     ("/v1/blocks/meeting_notes/query", "Meeting notes"),
     ("/v1/async_tasks/{*rest}", "Async tasks"),
@@ -304,4 +305,39 @@ async fn uploads_send(Path(id): Path<String>, ctx: Ctx, headers: HeaderMap, body
     uploads::send(&ctx, &id, &headers, body)
         .await
         .map(|v| ctx.answer(v))
+}
+
+/// `/v1/views…`: views and their queries (`views`).
+fn views_routes(router: Router<Kit>) -> Router<Kit> {
+    router
+        .route(
+            "/v1/views",
+            get(|ctx: Ctx, query: Query| async move { views::list(&ctx, &query).await.map(Json) })
+                .post(api!(body => views::create)),
+        )
+        .route(
+            "/v1/views/{id}",
+            get(api!(id => views::retrieve))
+                .patch(api!(id, body => views::update))
+                .delete(api!(id => views::delete)),
+        )
+        .route(
+            "/v1/views/{id}/queries",
+            post(api!(id, body => views::query)),
+        )
+        .route(
+            "/v1/views/{id}/queries/{query_id}",
+            get(
+                |Path((id, query_id)): Path<(String, String)>, ctx: Ctx, query: Query| async move {
+                    views::query_results(&ctx, (&id, &query_id), &query)
+                        .await
+                        .map(Json)
+                },
+            )
+            .delete(
+                |Path((id, query_id)): Path<(String, String)>, ctx: Ctx| async move {
+                    views::delete_query(&ctx, (&id, &query_id)).await.map(Json)
+                },
+            ),
+        )
 }

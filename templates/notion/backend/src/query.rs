@@ -1,6 +1,8 @@
 //! Data source queries (and 2022's database queries) with compound filters and sorts, and
 //! search over pages and data sources (databases in 2022).
 
+use asym_kit::deadpool_postgres::GenericClient;
+use asym_kit::tokio_postgres::Row;
 use asym_kit::tokio_postgres::types::ToSql;
 use serde_json::{Map, Value};
 
@@ -10,7 +12,7 @@ use crate::error::{ApiError, ApiResult, invalid};
 use crate::filter::{Compiler, Param};
 use crate::pages::{self, COLUMNS, View};
 use crate::request::{Ctx, Paging, Version, path_id};
-use crate::schema;
+use crate::schema::{self, Schema};
 
 /// `POST /v1/data_sources/{id}/query` (`by_database`: `POST /v1/databases/{id}/query`,
 /// 2022 only, over the database's first data source).
@@ -59,36 +61,17 @@ pub(crate) async fn query(
             ));
         }
     }
-    let mut compiler = Compiler::new(&schema, 3);
-    let condition = compiler.filter(body.get("filter"))?;
-    let order = compiler.sorts(body.get("sorts"))?;
     // The trash condition is written, not bound, so the partial index on live pages applies.
     // A template is a page of the data source that queries leave out, as Notion's do.
-    let scope = if in_trash {
-        "p.in_trash AND p.shared AND NOT p.is_template"
-    } else {
-        "NOT p.in_trash AND p.shared AND NOT p.is_template"
+    let scope = if in_trash { TRASHED } else { LIVE };
+    let filters = [body.get("filter")];
+    let found = Found {
+        filters: &filters,
+        sorts: body.get("sorts"),
+        scope,
     };
-    if !compiler.computed.is_empty() {
-        let needs = std::mem::take(&mut compiler.computed);
-        let found =
-            computed::resolve(&client, (data_source.as_str(), scope), &schema, &needs).await?;
-        compiler.fill(found);
-    }
-    let sql = format!(
-        "SELECT {COLUMNS} FROM pages p WHERE p.data_source_id = $1 AND {scope} AND ({condition})
-         ORDER BY {order} LIMIT $2"
-    );
-    let limit = paging.limit();
-    let mut params: Vec<&(dyn ToSql + Sync)> = vec![&data_source, &limit];
-    params.extend(
-        compiler
-            .params
-            .iter()
-            .map(|p: &Param| &**p as &(dyn ToSql + Sync)),
-    );
-    let statement = client.prepare_cached(&sql).await?;
-    let rows = client.query(&statement, &params).await?;
+    let listed = (data_source.as_str(), &schema);
+    let rows = matching(&client, listed, found, COLUMNS, paging.limit()).await?;
     let rows = paging.rows(rows, |row| row.get(0))?;
     let rolled = pages::rolled_for(&client, &schema, &rows.iter().collect::<Vec<_>>()).await?;
     let view = View {
@@ -101,6 +84,63 @@ pub(crate) async fn query(
         .map(|row| pages::render(row, &schema, view))
         .collect();
     Ok(paging.list(results, mixed_list_type(ctx.version)))
+}
+
+/// The pages a data source query answers: shared, not templates, out of the trash ...
+pub(crate) const LIVE: &str = "NOT p.in_trash AND p.shared AND NOT p.is_template";
+/// ... or in it (`in_trash: true`).
+const TRASHED: &str = "p.in_trash AND p.shared AND NOT p.is_template";
+
+/// What a data source query keeps and how it orders it.
+#[derive(Clone, Copy)]
+pub(crate) struct Found<'a> {
+    /// Filters (each as a query's `filter`), all of which a page must pass.
+    pub(crate) filters: &'a [Option<&'a Value>],
+    /// A query's `sorts`.
+    pub(crate) sorts: Option<&'a Value>,
+    /// The pages it looks at ([`LIVE`], …), written into the statement.
+    pub(crate) scope: &'a str,
+}
+
+/// The `columns` of the pages of `data_source` (of `schema`) that `found` keeps, in its
+/// order, up to `limit`: the statement of a data source query (and of a view's).
+///
+/// # Errors
+///
+/// The validation error of a filter or sort the schema refuses; the statement's error.
+pub(crate) async fn matching(
+    client: &impl GenericClient,
+    (data_source, schema): (&str, &Schema),
+    found: Found<'_>,
+    columns: &str,
+    limit: Option<i64>,
+) -> ApiResult<Vec<Row>> {
+    let mut compiler = Compiler::new(schema, 3);
+    let mut conditions = Vec::with_capacity(found.filters.len());
+    for filter in found.filters {
+        conditions.push(compiler.filter(*filter)?);
+    }
+    let condition = conditions.join(") AND (");
+    let order = compiler.sorts(found.sorts)?;
+    let scope = found.scope;
+    if !compiler.computed.is_empty() {
+        let needs = std::mem::take(&mut compiler.computed);
+        let computed = computed::resolve(client, (data_source, scope), schema, &needs).await?;
+        compiler.fill(computed);
+    }
+    let sql = format!(
+        "SELECT {columns} FROM pages p WHERE p.data_source_id = $1 AND {scope} AND ({condition})
+         ORDER BY {order} LIMIT $2"
+    );
+    let mut params: Vec<&(dyn ToSql + Sync)> = vec![&data_source, &limit];
+    params.extend(
+        compiler
+            .params
+            .iter()
+            .map(|p: &Param| &**p as &(dyn ToSql + Sync)),
+    );
+    let statement = client.prepare_cached(&sql).await?;
+    Ok(client.query(&statement, &params).await?)
 }
 
 /// `POST /v1/search`.

@@ -24,4 +24,5 @@ mod search;
 mod templates;
 mod uploads;
 mod versions;
+mod views;
 mod webhooks;

@@ -56,8 +56,7 @@ async fn unknown_routes_and_unshared_pages(notion: asym::Notion) {
     not_found(api.get(&format!("/v1/blocks/{PRIVATE}/children")).await);
     // Routes Notion serves and the clone does not are named, not called wrong.
     for (method, path, name) in [
-        (Method::GET, "/v1/views", "Views"),
-        (Method::POST, "/v1/views/v1/queries", "Views"),
+        (Method::POST, "/v1/sessions/s1/messages", "Agent sessions"),
         (
             Method::POST,
             "/v1/blocks/meeting_notes/query",
