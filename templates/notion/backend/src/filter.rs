@@ -11,6 +11,7 @@ use crate::dates::is_date;
 use crate::error::{ApiError, ApiResult};
 use crate::request::body_uuid;
 use crate::schema::{self, Schema};
+use crate::seek::Order;
 
 /// A bound parameter.
 pub(crate) type Param = Box<dyn ToSql + Sync + Send>;
@@ -319,32 +320,35 @@ impl<'a> Compiler<'a> {
         Ok(format!("{lhs} {cmp} {rhs}"))
     }
 
-    /// The `ORDER BY` of `sorts` (newest first when absent).
-    pub(crate) fn sorts(&mut self, sorts: Option<&Value>) -> ApiResult<String> {
+    /// The order of `sorts` (newest first when absent), the page's id last.
+    pub(crate) fn sorts(&mut self, sorts: Option<&Value>) -> ApiResult<Order> {
+        let mut order = Order::new("p.id");
         let Some(sorts) = sorts.filter(|s| !s.is_null()) else {
-            return Ok("p.created_time DESC, p.id".into());
+            return Ok(order.by("p.created_time", true));
         };
         let items = sorts.as_array().ok_or_else(|| {
             invalid(format!(
                 "body failed validation: body.sorts should be an array, instead was `{sorts}`."
             ))
         })?;
-        let mut order = Vec::with_capacity(items.len() + 1);
         for (i, item) in items.iter().enumerate() {
             let path = format!("body.sorts[{i}]");
-            let direction = match item.get("direction").and_then(Value::as_str) {
-                Some("ascending") => "ASC",
-                Some("descending") => "DESC",
+            let descending = match item.get("direction").and_then(Value::as_str) {
+                Some("ascending") => false,
+                Some("descending") => true,
                 _ => {
                     return Err(invalid(format!(
                         "body failed validation: {path}.direction should be `ascending` or `descending`."
                     )));
                 }
             };
+            // Timestamps are never empty: ordered by their column, so its index serves.
             let expr = if let Some(timestamp) = item.get("timestamp").and_then(Value::as_str) {
                 match timestamp {
-                    "created_time" => "p.created_time".to_owned(),
-                    "last_edited_time" => "p.last_edited_time".to_owned(),
+                    "created_time" | "last_edited_time" => {
+                        order = order.by(&format!("p.{timestamp}"), descending);
+                        continue;
+                    }
                     other => {
                         return Err(invalid(format!(
                             "body failed validation: {path}.timestamp should be `created_time` or `last_edited_time`, instead was `\"{other}\"`."
@@ -363,9 +367,8 @@ impl<'a> Compiler<'a> {
                 let kind = schema::kind(prop).to_owned();
                 if matches!(kind.as_str(), "formula" | "rollup") {
                     let ranks = self.defer(id, Need::Order, Box::new(String::from("{}")));
-                    order.push(format!(
-                        "({ranks}::text::jsonb ->> p.id)::int8 {direction} NULLS LAST"
-                    ));
+                    let rank = format!("({ranks}::text::jsonb ->> p.id)::int8");
+                    order = order.by_nullable(rank, descending);
                     continue;
                 }
                 let k = self.bind(Box::new(id.to_owned()));
@@ -373,15 +376,16 @@ impl<'a> Compiler<'a> {
                     "number" | "unique_id" => format!("(p.fv->>{k})::float8"),
                     "checkbox" => format!("coalesce((p.fv->>{k})::boolean, false)"),
                     "date" => format!("(p.fv->>{k})::timestamptz"),
-                    "created_time" => "p.created_time".into(),
-                    "last_edited_time" => "p.last_edited_time".into(),
+                    "created_time" | "last_edited_time" => {
+                        order = order.by(&format!("p.{kind}"), descending);
+                        continue;
+                    }
                     _ => format!("lower(p.fv->>{k})"),
                 }
             };
-            order.push(format!("{expr} {direction} NULLS LAST"));
+            order = order.by_nullable(expr, descending);
         }
-        order.push("p.id".into());
-        Ok(order.join(", "))
+        Ok(order)
     }
 }
 

@@ -5,7 +5,7 @@
 //!
 //! | routes | module |
 //! |---|---|
-//! | version header, token, rate limit, bodies, ids, pagination | `request`, `ratelimit`, `body` |
+//! | version header, token, rate limit, bodies, ids, pagination | `request`, `ratelimit`, `body`, `seek` |
 //! | `/v1/users`, `/v1/users/{id}`, `/v1/users/me` | `users` |
 //! | `/v1/pages`, `/v1/pages/{id}` | `pages` (templates applied: `templates`) |
 //! | `/v1/pages/{id}/move`, `/v1/pages/{id}/properties/{property_id}` | `moves` |
@@ -54,6 +54,7 @@ mod richtext;
 mod rollup;
 mod rows;
 mod schema;
+mod seek;
 mod synced_markdown;
 mod templates;
 mod uploads;

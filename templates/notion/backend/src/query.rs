@@ -13,6 +13,7 @@ use crate::filter::{Compiler, Param};
 use crate::pages::{self, COLUMNS, View};
 use crate::request::{Ctx, Paging, Version, path_id};
 use crate::schema::{self, Schema};
+use crate::seek::Order;
 
 /// `POST /v1/data_sources/{id}/query` (`by_database`: `POST /v1/databases/{id}/query`,
 /// 2022 only, over the database's first data source).
@@ -71,8 +72,12 @@ pub(crate) async fn query(
         scope,
     };
     let listed = (data_source.as_str(), &schema);
-    let rows = matching(&client, listed, found, COLUMNS, paging.limit()).await?;
-    let rows = paging.rows(rows, |row| row.get(0))?;
+    let limit = Some(paging.limit());
+    let rows = matching_from(&client, listed, found, COLUMNS, (limit, &paging)).await?;
+    let exists = "SELECT 1 FROM pages WHERE id = $1 AND data_source_id = $2 AND shared";
+    paging
+        .confirm(&client, rows.is_empty(), exists, &[&data_source])
+        .await?;
     let rolled = pages::rolled_for(&client, &schema, &rows.iter().collect::<Vec<_>>()).await?;
     let view = View {
         only: (!only.is_empty()).then_some(only),
@@ -115,6 +120,30 @@ pub(crate) async fn matching(
     columns: &str,
     limit: Option<i64>,
 ) -> ApiResult<Vec<Row>> {
+    let whole = Paging::default();
+    matching_from(
+        client,
+        (data_source, schema),
+        found,
+        columns,
+        (limit, &whole),
+    )
+    .await
+}
+
+/// The [`matching`] rows from where `paging`'s cursor starts its page (a keyed seek:
+/// [`crate::seek`]), up to `limit`.
+///
+/// # Errors
+///
+/// As [`matching`].
+async fn matching_from(
+    client: &impl GenericClient,
+    (data_source, schema): (&str, &Schema),
+    found: Found<'_>,
+    columns: &str,
+    (limit, paging): (Option<i64>, &Paging),
+) -> ApiResult<Vec<Row>> {
     let mut compiler = Compiler::new(schema, 3);
     let mut conditions = Vec::with_capacity(found.filters.len());
     for filter in found.filters {
@@ -128,9 +157,15 @@ pub(crate) async fn matching(
         let computed = computed::resolve(client, (data_source, scope), schema, &needs).await?;
         compiler.fill(computed);
     }
+    // The cursor is bound after the filters' and sorts' parameters; a page of the data
+    // source that has left the list (trashed, filtered out) still has its place in it.
+    let cursor = 3 + compiler.params.len();
+    let start =
+        format!("FROM pages p WHERE p.id = ${cursor} AND p.data_source_id = $1 AND p.shared");
+    let seek = paging.seek(&order, &start);
     let sql = format!(
         "SELECT {columns} FROM pages p WHERE p.data_source_id = $1 AND {scope} AND ({condition})
-         ORDER BY {order} LIMIT $2"
+         AND {seek} ORDER BY {order} LIMIT $2"
     );
     let mut params: Vec<&(dyn ToSql + Sync)> = vec![&data_source, &limit];
     params.extend(
@@ -140,7 +175,7 @@ pub(crate) async fn matching(
             .map(|p: &Param| &**p as &(dyn ToSql + Sync)),
     );
     let statement = client.prepare_cached(&sql).await?;
-    Ok(client.query(&statement, &params).await?)
+    Ok(client.query(&statement, &paging.bind(params)).await?)
 }
 
 /// `POST /v1/search`.
@@ -203,23 +238,33 @@ pub(crate) async fn search(ctx: &Ctx, body: &Map<String, Value>) -> ApiResult<Va
              WHERE $2 AND db.shared AND NOT db.in_trash
                AND strpos(lower((SELECT coalesce(string_agg(e->>'plain_text', ''), '') FROM jsonb_array_elements(db.title) e)), lower($3)) > 0",
     };
-    let direction = if ascending { "ASC" } else { "DESC" };
+    // A cursor is any result the integration could find, wherever it sorts now.
+    let searchable = match ctx.version {
+        Version::V2025 => SEARCHABLE_2025,
+        Version::V2022 => SEARCHABLE_2022,
+    };
+    let order = Order::new("found.id").by("found.t", !ascending);
+    let seek = paging.seek(
+        &order,
+        &format!("FROM ({searchable}) found WHERE found.id = $5"),
+    );
     let sql = format!(
         "SELECT kind, id FROM (
             SELECT 'p' AS kind, p.id, p.last_edited_time AS t FROM pages p
             WHERE $1 AND p.shared AND NOT p.in_trash AND NOT p.is_template AND strpos(lower(p.title), lower($3)) > 0
             UNION ALL {containers}
-         ) found ORDER BY t {direction}, id LIMIT $4"
+         ) found WHERE {seek} ORDER BY {} LIMIT $4",
+        order.sql()
     );
     let client = ctx.kit.db().await?;
     let statement = client.prepare_cached(&sql).await?;
-    let found = client
-        .query(
-            &statement,
-            &[&want_pages, &want_containers, &text, &paging.limit()],
-        )
+    let limit = paging.limit();
+    let params = paging.bind(vec![&want_pages, &want_containers, &text, &limit]);
+    let found = client.query(&statement, &params).await?;
+    let exists = format!("SELECT 1 FROM ({searchable}) found WHERE found.id = $1");
+    paging
+        .confirm(&client, found.is_empty(), &exists, &[])
         .await?;
-    let found = paging.rows(found, |row| row.get(1))?;
     let ids = |kind: &str| -> Vec<String> {
         found
             .iter()
@@ -267,6 +312,15 @@ pub(crate) async fn search(ctx: &Ctx, body: &Map<String, Value>) -> ApiResult<Va
         .collect();
     Ok(paging.list(results, mixed_list_type(ctx.version)))
 }
+
+/// Every result search may answer (`id`, `t`), whatever its text (2025-09-03: pages and data
+/// sources) ...
+const SEARCHABLE_2025: &str = "SELECT p.id, p.last_edited_time AS t FROM pages p WHERE p.shared AND NOT p.is_template
+    UNION ALL SELECT d.id, d.last_edited_time FROM data_sources d JOIN databases db ON db.id = d.database_id WHERE db.shared";
+/// ... (2022-06-28: pages and databases).
+const SEARCHABLE_2022: &str =
+    "SELECT p.id, p.last_edited_time AS t FROM pages p WHERE p.shared AND NOT p.is_template
+    UNION ALL SELECT db.id, db.last_edited_time FROM databases db WHERE db.shared";
 
 /// The list `type` of results mixing pages with data sources (2025-09-03) or with databases
 /// (2022-06-28).

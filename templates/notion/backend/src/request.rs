@@ -225,7 +225,9 @@ pub(crate) fn body_id(path: &str, value: Option<&Value>) -> ApiResult<String> {
 
 /// A page of a list: where it starts and how many it holds. As Notion's, a list's
 /// `next_cursor` is the id of the first result the page left off (a block's, a page's, a
-/// user's…), and a `start_cursor` naming no result of the list is a validation error.
+/// user's…), and a `start_cursor` naming no result of the list is a validation error. A
+/// list read from Postgres starts its page by a keyed seek ([`crate::seek`]); a short list
+/// held in memory, by [`Paging::rows`].
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Paging {
     /// The id of the page's first result (`start_cursor`), or none for the list's start.
@@ -264,7 +266,7 @@ impl Paging {
     }
 
     /// Notion's refusal of a `start_cursor` that names no result of the list.
-    fn invalid_cursor(cursor: &str) -> ApiError {
+    pub(crate) fn invalid_cursor(cursor: &str) -> ApiError {
         ApiError::validation(format!("The start_cursor provided is invalid: {cursor}"))
     }
 
@@ -282,15 +284,14 @@ impl Paging {
         Self::new(cursor, body.get("page_size"), "body")
     }
 
-    /// The `LIMIT` to ask for (`NULL`: none): from the list's start, one more than the page,
-    /// to learn `has_more`; from a cursor, every row, [`Paging::rows`] finding where it starts.
-    pub(crate) fn limit(&self) -> Option<i64> {
-        self.start.is_none().then_some(self.size + 1)
+    /// The `LIMIT` to ask for: one more than the page, to learn `has_more` (the page
+    /// starting where [`Paging::seek`] says).
+    pub(crate) fn limit(&self) -> i64 {
+        self.size + 1
     }
 
-    /// The page's rows out of the list's `rows` (ordered, from the list's start up to
-    /// [`Paging::limit`]) with the one after, to learn `has_more`: from the row whose id
-    /// (`id` reads it) is the `start_cursor`.
+    /// The page's rows out of a short list's `rows`, all of it in order, with the one after,
+    /// to learn `has_more`: from the row whose id (`id` reads it) is the `start_cursor`.
     ///
     /// # Errors
     /// Notion's validation error when no row has that id.
@@ -306,7 +307,7 @@ impl Paging {
         Ok(rows.into_iter().skip(skip).take(take).collect())
     }
 
-    /// Cuts `results` (up to `size + 1`, from [`Paging::rows`]) to the page: the id of the
+    /// Cuts `results` (up to `size + 1`, from [`Paging::rows`] or a seek) to the page: the id of the
     /// first one left off, the `next_cursor`.
     pub(crate) fn cut(&self, results: &mut Vec<Value>) -> Option<String> {
         let size = usize::try_from(self.size).unwrap_or(usize::MAX);
@@ -319,7 +320,7 @@ impl Paging {
     }
 
     /// `{object:"list", results, next_cursor, has_more, type, <type>:{}}` from up to
-    /// `size + 1` rendered results (the list's from its start, or [`Paging::rows`]').
+    /// `size + 1` rendered results (from a seek, or [`Paging::rows`]').
     pub(crate) fn list(&self, mut results: Vec<Value>, kind: &str) -> Value {
         let next = self.cut(&mut results);
         Self::list_of(results, next, kind)

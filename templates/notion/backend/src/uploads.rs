@@ -23,6 +23,7 @@ use serde_json::{Map, Value, json};
 
 use crate::error::{ApiError, ApiResult, invalid};
 use crate::request::{Ctx, Paging, Path, path_id};
+use crate::seek::Order;
 
 /// Most bytes of a single-part upload, and of one part of a multi-part upload.
 const PART_MAX: usize = 20 << 20;
@@ -384,17 +385,27 @@ pub(crate) async fn list(ctx: &Ctx, status: Option<&str>, paging: Paging) -> Api
         )));
     }
     let client = ctx.kit.db().await?;
+    let order = Order::new("u.id").by("u.created_time", true);
+    let seek = paging.seek(
+        &order,
+        "FROM file_uploads u WHERE u.id = $4 AND u.created_by = $1",
+    );
+    let limit = paging.limit();
     let rows = client
         .query(
             &format!(
-                "SELECT * FROM (SELECT {COLUMNS} FROM file_uploads u WHERE created_by = $1
-                   ORDER BY created_time DESC, id) l
-                 WHERE $2::text IS NULL OR l.status = $2 LIMIT $3"
+                "SELECT * FROM (SELECT {COLUMNS} FROM file_uploads u WHERE created_by = $1 AND {seek}
+                   ORDER BY {}) l
+                 WHERE $2::text IS NULL OR l.status = $2 LIMIT $3",
+                order.sql()
             ),
-            &[&ctx.bot, &status, &paging.limit()],
+            &paging.bind(vec![&ctx.bot, &status, &limit]),
         )
         .await?;
-    let rows = paging.rows(rows, |row| row.get(0))?;
+    let exists = "SELECT 1 FROM file_uploads WHERE id = $1 AND created_by = $2";
+    paging
+        .confirm(&client, rows.is_empty(), exists, &[&ctx.bot])
+        .await?;
     let results = rows.iter().map(|row| render(ctx, row)).collect();
     Ok(paging.list(results, "file_upload"))
 }

@@ -19,6 +19,7 @@ mod listings;
 mod markdown;
 mod markdown_fuzz;
 mod pages;
+mod paging;
 mod protocol;
 mod search;
 mod templates;

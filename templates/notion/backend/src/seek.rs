@@ -1,0 +1,189 @@
+//! Keyed pagination: where a page of a list starts. A `start_cursor` is the id of the first
+//! result of the page (as Notion's), and the page is the rows at or after that result's
+//! place in the list's order: its sort key and id, read by primary key, compared in the
+//! statement. A page costs the same wherever it starts (the list is never read from its
+//! beginning), and a cursor whose result has left the list since (trashed, filtered out,
+//! sorted elsewhere) carries on from where that result now sorts.
+
+use asym_kit::deadpool_postgres::GenericClient;
+use asym_kit::tokio_postgres::types::ToSql;
+
+use crate::error::ApiResult;
+use crate::request::Paging;
+
+/// One key of a list's order: an SQL expression over the list's alias.
+#[derive(Debug, Clone)]
+struct Term {
+    expr: String,
+    descending: bool,
+    /// Whether it may be NULL (sorted last in both directions, as `NULLS LAST`).
+    nullable: bool,
+}
+
+/// A list's order: its keys, then its rows' id (ascending), which makes it total.
+#[derive(Debug, Clone)]
+pub(crate) struct Order {
+    terms: Vec<Term>,
+    id: String,
+}
+
+impl Order {
+    /// An order ending with the id expression `id` (`b.id`).
+    pub(crate) fn new(id: &str) -> Self {
+        Self {
+            terms: Vec::new(),
+            id: id.to_owned(),
+        }
+    }
+
+    /// Then by `expr`, never NULL (a column such as `b.pos` or `c.created_time`).
+    pub(crate) fn by(mut self, expr: &str, descending: bool) -> Self {
+        self.terms.push(Term {
+            expr: expr.to_owned(),
+            descending,
+            nullable: false,
+        });
+        self
+    }
+
+    /// Then by `expr`, which may be NULL: empty values last in both directions.
+    pub(crate) fn by_nullable(mut self, expr: String, descending: bool) -> Self {
+        self.terms.push(Term {
+            expr,
+            descending,
+            nullable: true,
+        });
+        self
+    }
+
+    /// The `ORDER BY` list.
+    pub(crate) fn sql(&self) -> String {
+        let mut out: Vec<String> = self
+            .terms
+            .iter()
+            .map(|term| {
+                let direction = if term.descending { "DESC" } else { "ASC" };
+                let nulls = if term.nullable { " NULLS LAST" } else { "" };
+                format!("{} {direction}{nulls}", term.expr)
+            })
+            .collect();
+        out.push(self.id.clone());
+        out.join(", ")
+    }
+
+    /// The condition keeping the rows at or after the row `start` selects (`FROM … WHERE …`,
+    /// one row of the list's table under the list's alias): lexicographically on the keys
+    /// and the id, each key of the start row read by a scalar subquery (by primary key).
+    /// When the first key is never NULL it also bounds the scan, so an index on it seeks.
+    fn at_or_after(&self, start: &str) -> String {
+        let key = |expr: &str| format!("(SELECT {expr} {start})");
+        let mut chain = format!("{} >= {}", self.id, key(&self.id));
+        for term in self.terms.iter().rev() {
+            let (e, k) = (&term.expr, key(&term.expr));
+            let op = if term.descending { "<" } else { ">" };
+            let (after, same) = if term.nullable {
+                (
+                    format!("({e} {op} {k} OR ({e} IS NULL AND {k} IS NOT NULL))"),
+                    format!("{e} IS NOT DISTINCT FROM {k}"),
+                )
+            } else {
+                (format!("{e} {op} {k}"), format!("{e} = {k}"))
+            };
+            chain = format!("({after} OR ({same} AND {chain}))");
+        }
+        match self.terms.first().filter(|term| !term.nullable) {
+            Some(first) => {
+                let op = if first.descending { "<=" } else { ">=" };
+                format!("{} {op} {} AND {chain}", first.expr, key(&first.expr))
+            }
+            None => chain,
+        }
+    }
+}
+
+impl Paging {
+    /// The condition keeping the page's rows in `order`: every row from the list's start;
+    /// from a cursor, the rows at or after the row `start` selects (`FROM … WHERE …` under
+    /// the list's alias, the cursor bound as the statement's last parameter, see
+    /// [`Paging::bind`]).
+    pub(crate) fn seek(&self, order: &Order, start: &str) -> String {
+        match self.start {
+            None => "TRUE".to_owned(),
+            Some(_) => order.at_or_after(start),
+        }
+    }
+
+    /// `params` with the cursor appended when there is one (the parameter [`Paging::seek`]'s
+    /// `start` names: one past `params`).
+    pub(crate) fn bind<'a>(
+        &'a self,
+        mut params: Vec<&'a (dyn ToSql + Sync)>,
+    ) -> Vec<&'a (dyn ToSql + Sync)> {
+        if let Some(start) = &self.start {
+            params.push(start);
+        }
+        params
+    }
+
+    /// After a page came back empty: Notion's refusal when the cursor names no row that
+    /// `exists` (an SQL statement whose `$1` is the cursor and whose further parameters are
+    /// `params`) finds. A page after a cursor that names a row is empty only when nothing
+    /// follows that row.
+    ///
+    /// # Errors
+    /// Notion's validation error naming the cursor; the statement's error.
+    pub(crate) async fn confirm(
+        &self,
+        client: &impl GenericClient,
+        empty: bool,
+        exists: &str,
+        params: &[&(dyn ToSql + Sync)],
+    ) -> ApiResult<()> {
+        let Some(start) = self.start.as_ref().filter(|_| empty) else {
+            return Ok(());
+        };
+        let mut all: Vec<&(dyn ToSql + Sync)> = vec![start];
+        all.extend_from_slice(params);
+        let statement = client.prepare_cached(exists).await?;
+        match client.query_opt(&statement, &all).await? {
+            Some(_) => Ok(()),
+            None => Err(Self::invalid_cursor(start)),
+        }
+    }
+}
+
+/// The `ORDER BY` list, as [`Order::sql`].
+impl std::fmt::Display for Order {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.sql())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn orders_and_seeks() {
+        let order = Order::new("b.id").by("b.pos", false);
+        assert_eq!(order.sql(), "b.pos ASC, b.id");
+        let start = "FROM blocks b WHERE b.id = $3";
+        let key = |e: &str| format!("(SELECT {e} {start})");
+        assert_eq!(
+            order.at_or_after(start),
+            format!(
+                "b.pos >= {pos} AND (b.pos > {pos} OR (b.pos = {pos} AND b.id >= {id}))",
+                pos = key("b.pos"),
+                id = key("b.id")
+            )
+        );
+        let order = Order::new("p.id").by_nullable("x".into(), true);
+        assert_eq!(order.sql(), "x DESC NULLS LAST, p.id");
+        assert_eq!(
+            order.at_or_after("S"),
+            "((x < (SELECT x S) OR (x IS NULL AND (SELECT x S) IS NOT NULL)) OR (x IS NOT DISTINCT FROM (SELECT x S) AND p.id >= (SELECT p.id S)))"
+        );
+        let paging = Paging::default();
+        assert_eq!(paging.seek(&order, "S"), "TRUE");
+    }
+}
