@@ -23,7 +23,6 @@ import {
   isFullDataSource,
   isFullPage,
   isFullUser,
-  isHTTPResponseError,
   isNotionClientError,
   iteratePaginatedAPI,
   LogLevel,
@@ -589,18 +588,49 @@ await scenario("cursors are result ids; code blocks take Notion's languages", as
   await expectError(APIErrorCode.ValidationError, notion.blocks.update({ block_id: code.id, code: { language: "Rust" } }));
 });
 
-await scenario("views: a named 501 (documented by Notion, not served)", async () => {
-  for (const call of [
-    () => notion.views.list({ database_id: DATABASE }),
-    () => notion.views.retrieve({ view_id: TASKS }),
-    () => notion.views.queries.create({ view_id: TASKS }),
-  ]) {
-    const err = await call().then(() => assert.fail("a view call succeeded"), (e) => e);
-    assert.ok(isHTTPResponseError(err), String(err));
-    assert.equal(err.status, 501);
-    assert.match(err.body, /not_implemented/);
-    assert.match(err.body, /Views/);
-  }
+await scenario("views: the Default view, create/list/update/delete, view queries paged through", async () => {
+  const listed = await notion.views.list({ database_id: DATABASE });
+  assert.equal(listed.type, "view");
+  assert.equal(listed.results.length, 1);
+  const byDefault = await notion.views.retrieve({ view_id: listed.results[0].id });
+  assert.deepEqual([byDefault.name, byDefault.type, byDefault.data_source_id], ["Default view", "table", TASKS]);
+  assert.deepEqual(byDefault.parent, { type: "database_id", database_id: DATABASE });
+  const undone = { property: "Done", checkbox: { equals: false } };
+  const byName = [{ property: "Name", direction: "ascending" }];
+  const view = await notion.views.create({
+    data_source_id: TASKS, database_id: DATABASE, name: "Open work", type: "table",
+    filter: undone, sorts: byName, position: { type: "start" },
+  });
+  assert.equal((await notion.views.list({ database_id: DATABASE })).results[0].id, view.id);
+  const board = await notion.views.create({
+    data_source_id: TASKS, name: "By status", type: "board",
+    configuration: { type: "board", group_by: { type: "status", property_id: "Status", group_by: "option", sort: { type: "manual" } } },
+  });
+  assert.equal(board.configuration.group_by.property_name, "Status");
+  assert.equal((await collectPaginatedAPI(notion.views.list, { data_source_id: TASKS, page_size: 1 })).length, 3);
+  const expected = (await collectPaginatedAPI(notion.dataSources.query, { data_source_id: TASKS, filter: undone, sorts: byName }))
+    .map((p) => p.id);
+  const run = await notion.views.queries.create({ view_id: view.id, page_size: 1 });
+  assert.equal(run.object, "view_query");
+  assert.ok(expected.length > 1);
+  assert.equal(run.total_count, expected.length);
+  assert.deepEqual(run.results.map((r) => r.id), expected.slice(0, 1));
+  const kept = await collectPaginatedAPI(notion.views.queries.results, { view_id: view.id, query_id: run.id, page_size: 2 });
+  assert.deepEqual(kept.map((r) => r.id), expected);
+  const renamed = await notion.views.update({ view_id: view.id, name: "Everything", filter: null });
+  assert.equal(renamed.name, "Everything");
+  assert.equal(renamed.filter, null);
+  assert.deepEqual(renamed.sorts, byName);
+  const deleted = await notion.views.queries.delete({ view_id: view.id, query_id: run.id });
+  assert.deepEqual(deleted, { object: "view_query", id: run.id, deleted: true });
+  await expectError(APIErrorCode.ObjectNotFound, notion.views.queries.results({ view_id: view.id, query_id: run.id }));
+  assert.equal((await notion.views.delete({ view_id: board.id })).type, "board");
+  await expectError(APIErrorCode.ObjectNotFound, notion.views.retrieve({ view_id: board.id }));
+  const err = await expectError(
+    APIErrorCode.ValidationError,
+    notion.views.create({ data_source_id: TASKS, name: "X", type: "table", filter: { property: "Nope", checkbox: { equals: true } } }),
+  );
+  assert.match(err.message, /Nope/);
 });
 
 await scenario("paginators and type guards: iteratePaginatedAPI, collectAllDataSourceRows, templates", async () => {

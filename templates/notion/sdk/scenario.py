@@ -22,7 +22,6 @@ import httpx
 from check import Receiver, admin, check, finish
 from notion_client import APIErrorCode, APIResponseError, AsyncClient, Client
 from notion_client.client import RetryOptions
-from notion_client.errors import HTTPResponseError
 from notion_client.helpers import (
     async_collect_paginated_api,
     collect_data_source_templates,
@@ -635,17 +634,41 @@ def cursors_are_result_ids_and_code_languages_are_notions():
 
 
 @scenario
-def views_answer_a_named_501():
-    # Notion's views API (views.*, views.queries.*) is documented; the clone does not serve it.
-    for call in [lambda: notion.views.list(database_id=DATABASE),
-                 lambda: notion.views.retrieve(view_id=TASKS),
-                 lambda: notion.views.queries.create(view_id=TASKS)]:
-        try:
-            call()
-        except HTTPResponseError as err:
-            assert err.status == 501 and "not_implemented" in err.body and "Views" in err.body, err.body
-        else:
-            raise AssertionError("a view call succeeded")
+def views_and_view_queries():
+    # Every data source has its "Default view"; views list in tab order; a view query runs
+    # the view's filter and sorts, keeps the result set and pages through it.
+    listed = notion.views.list(database_id=DATABASE)
+    assert listed["object"] == "list" and listed["type"] == "view" and len(listed["results"]) == 1, listed
+    default = notion.views.retrieve(view_id=listed["results"][0]["id"])
+    assert (default["name"], default["type"], default["data_source_id"]) == ("Default view", "table", TASKS), default
+    assert default["parent"] == {"type": "database_id", "database_id": DATABASE}, default
+    undone = {"property": "Done", "checkbox": {"equals": False}}
+    by_name = [{"property": "Name", "direction": "ascending"}]
+    view = notion.views.create(data_source_id=TASKS, database_id=DATABASE, name="Open work", type="table",
+                               filter=undone, sorts=by_name, position={"type": "start"})
+    assert notion.views.list(database_id=DATABASE)["results"][0]["id"] == view["id"]
+    board = notion.views.create(data_source_id=TASKS, name="By status", type="board", configuration={
+        "type": "board", "group_by": {"type": "status", "property_id": "Status", "group_by": "option",
+                                      "sort": {"type": "manual"}}})
+    assert board["configuration"]["group_by"]["property_name"] == "Status", board
+    assert len(collect_paginated_api(notion.views.list, data_source_id=TASKS, page_size=1)) == 3
+    expected = [p["id"] for p in collect_paginated_api(notion.data_sources.query, data_source_id=TASKS,
+                                                       filter=undone, sorts=by_name)]
+    run = notion.views.queries.create(view_id=view["id"], page_size=1)
+    assert run["object"] == "view_query" and run["total_count"] == len(expected) > 1, run
+    assert [r["id"] for r in run["results"]] == expected[:1] and run["has_more"], run
+    kept = collect_paginated_api(notion.views.queries.results, view_id=view["id"], query_id=run["id"], page_size=2)
+    assert [r["id"] for r in kept] == expected, kept
+    renamed = notion.views.update(view_id=view["id"], name="Everything", filter=None)
+    assert renamed["name"] == "Everything" and renamed["filter"] is None and renamed["sorts"] == by_name, renamed
+    deleted = notion.views.queries.delete(view_id=view["id"], query_id=run["id"])
+    assert deleted == {"object": "view_query", "id": run["id"], "deleted": True}, deleted
+    expect_error(APIErrorCode.ObjectNotFound, notion.views.queries.results, view_id=view["id"], query_id=run["id"])
+    assert notion.views.delete(view_id=board["id"])["type"] == "board"
+    expect_error(APIErrorCode.ObjectNotFound, notion.views.retrieve, view_id=board["id"])
+    err = expect_error(APIErrorCode.ValidationError, notion.views.create, data_source_id=TASKS, name="X",
+                       type="table", filter={"property": "Nope", "checkbox": {"equals": True}})
+    assert "Nope" in str(err), str(err)
 
 
 @scenario
