@@ -470,6 +470,88 @@ await scenario("project and initiative labels: createProjectLabel (a group and i
   assert((await (await linear.initiativeRemoveLabel(ship.id, growth.id)).initiative).labelIds.length === 0 && (await linear.deleteInitiativeLabel(growth.id)).success, "initiativeRemoveLabel, deleteInitiativeLabel");
 });
 
+await scenario("validationErrors: every field a validator refused, as class-validator reports it (property, constraints, children)", async () => {
+  const errorsOf = async (promise, what) => {
+    const err = await expectError(promise, LinearErrorType.InvalidInput, what);
+    assert(err.raw?.response?.errors?.[0]?.message === "Argument Validation Error", `${what}: ${err.message}`);
+    return err.raw.response.errors[0].extensions.validationErrors;
+  };
+  const launch = (await linear.projects({ filter: { name: { eq: "Launch" } } })).nodes[0];
+  const values = "must be one of the following values: start, end, milestone";
+  const anchors = await errorsOf(linear.createProjectRelation({ projectId: launch.id, relatedProjectId: launch.id, type: "dependency", anchorType: "project", relatedAnchorType: "project" }), "both anchors");
+  assert(JSON.stringify(anchors) === JSON.stringify([
+    { property: "anchorType", constraints: { isEnum: `anchorType ${values}` }, children: [] },
+    { property: "relatedAnchorType", constraints: { isEnum: `relatedAnchorType ${values}` }, children: [] },
+  ]), JSON.stringify(anchors));
+  const team = await errorsOf(linear.createTeam({ name: "", color: "blue" }), "a team's name and colour");
+  assert(team.map((e) => `${e.property}:${Object.keys(e.constraints)}`).join() === "name:isNotEmpty,color:isHexColor", JSON.stringify(team));
+  const action = await errorsOf(linear.createTriageResponsibility({ teamId: ENG, action: "ping" }), "a triage action");
+  assert(action[0].constraints.isEnum === "action must be one of the following values: assign, notify", JSON.stringify(action));
+});
+
+await scenario("retired project and initiative labels stay where they are and go on nothing new (projectAddLabel, labelIds); restored, they do", async () => {
+  const launch = (await linear.projects({ filter: { name: { eq: "Launch" } } })).nodes[0];
+  const legacy = await (await linear.createProjectLabel({ name: "Legacy" })).projectLabel;
+  await linear.projectAddLabel(launch.id, legacy.id);
+  await linear.projectLabelRetire(legacy.id);
+  assert((await (await linear.updateProject(launch.id, { labelIds: [legacy.id] })).project).labelIds.join() === legacy.id, "it stays on Launch");
+  const refusedWith = async (promise, what, said) => {
+    const err = await expectError(promise, LinearErrorType.InvalidInput, what);
+    assert(err.errors[0].message === said, `${what}: ${err.errors[0].message}`);
+  };
+  const onProjects = "A retired label cannot be applied to new projects.";
+  await refusedWith(linear.createProject({ name: "Beta", teamIds: [ENG], labelIds: [legacy.id] }), "on a new project", onProjects);
+  const beta = await (await linear.createProject({ name: "Beta", teamIds: [ENG] })).project;
+  await refusedWith(linear.projectAddLabel(beta.id, legacy.id), "added to another", onProjects);
+  await refusedWith(linear.updateProject(beta.id, { labelIds: [legacy.id] }), "set on another", onProjects);
+  await linear.projectLabelRestore(legacy.id);
+  assert((await (await linear.projectAddLabel(beta.id, legacy.id)).project).labelIds.join() === legacy.id, "restored, it goes on");
+  await linear.deleteProject(beta.id);
+  await linear.projectRemoveLabel(launch.id, legacy.id);
+  await linear.deleteProjectLabel(legacy.id);
+  const old = await (await linear.createInitiativeLabel({ name: "Old" })).initiativeLabel;
+  await linear.initiativeLabelRetire(old.id);
+  await refusedWith(linear.createInitiative({ name: "Grow", labelIds: [old.id] }), "on a new initiative", "A retired label cannot be applied to new initiatives.");
+  await linear.deleteInitiativeLabel(old.id);
+});
+
+await scenario("ProjectFilter: hasViolatedRelations (a dependency whose blocker ends after the blocked project starts), projectMilestones, projectUpdates, initiatives; InitiativeFilter.initiativeUpdates", async () => {
+  const early = await (await linear.createProject({ name: "Early", teamIds: [ENG], targetDate: "2030-03-01" })).project;
+  const late = await (await linear.createProject({ name: "Late", teamIds: [ENG], startDate: "2030-02-01" })).project;
+  const relation = await (await linear.createProjectRelation({ projectId: early.id, relatedProjectId: late.id, type: "dependency", anchorType: "end", relatedAnchorType: "start" })).projectRelation;
+  const names = async (filter) => (await linear.projects({ filter })).nodes.map((p) => p.name).join();
+  assert(await names({ hasViolatedRelations: { eq: true } }) === "Late,Early", "both ends violated");
+  await linear.updateProject(late.id, { startDate: "2030-03-02" });
+  assert(await names({ hasViolatedRelations: { eq: true } }) === "", "no longer violated");
+  assert(await names({ projectMilestones: { some: { name: { eq: "GA" } } } }) === "Launch", "ProjectFilter.projectMilestones");
+  assert(await names({ initiatives: { some: { name: { eq: "Ship v1" } } } }) === "Launch", "ProjectFilter.initiatives");
+  assert(await names({ and: [{ projectUpdates: { length: { eq: 0 } } }, { name: { in: ["Early", "Late"] } }] }) === "Late,Early", "ProjectFilter.projectUpdates");
+  const quiet = await linear.initiatives({ filter: { initiativeUpdates: { length: { gte: 0 } } } });
+  assert(quiet.nodes.some((i) => i.name === "Ship v1"), "InitiativeFilter.initiativeUpdates");
+  await linear.deleteProjectRelation(relation.id);
+  await linear.deleteProject(early.id);
+  await linear.deleteProject(late.id);
+});
+
+await scenario("project statuses: createProjectStatus, updateProjectStatus, archiveProjectStatus (kept by its projects, listed with includeArchived), unarchiveProjectStatus; viewer.delegatedIssues (none)", async () => {
+  const created = await linear.createProjectStatus({ name: "Review", type: "started", color: "#aa00ff", position: 2.5, description: "Waiting on sign-off" });
+  const status = await created.status;
+  assert(created.success && status.name === "Review" && status.type === "started" && status.description === "Waiting on sign-off" && status.indefinite === false, "created");
+  const updated = await (await linear.updateProjectStatus(status.id, { name: "In review", indefinite: true })).status;
+  assert(updated.name === "In review" && updated.indefinite === true, "updated");
+  const project = await (await linear.createProject({ name: "Reviewed", teamIds: [ENG], statusId: status.id })).project;
+  const archived = await linear.archiveProjectStatus(status.id);
+  assert(archived.success && (await archived.entity).archivedAt instanceof Date, "archived");
+  assert(!(await linear.projectStatuses()).nodes.some((s) => s.id === status.id) && (await linear.projectStatuses({ includeArchived: true })).nodes.some((s) => s.id === status.id), "listed only with includeArchived");
+  assert((await (await linear.project(project.id)).status).id === status.id, "its project keeps it");
+  const back = await linear.unarchiveProjectStatus(status.id);
+  assert(back.success && (await back.entity).archivedAt === undefined, "unarchived");
+  const blank = await expectError(linear.createProjectStatus({ name: " ", type: "started", color: "#aa00ff", position: 1 }), LinearErrorType.InvalidInput, "a blank name");
+  assert(blank.errors[0].message === "name should not be empty", blank.errors[0].message);
+  await linear.deleteProject(project.id);
+  assert((await (await linear.viewer).delegatedIssues()).nodes.length === 0, "delegatedIssues");
+});
+
 await scenario("custom emojis: createEmoji, emoji by id and by name, emojis with a filter, a taken name refused, deleteEmoji", async () => {
   const created = await linear.createEmoji({ name: "shipit", url: "https://example.com/shipit.png" });
   const emoji = await created.emoji;
@@ -542,7 +624,8 @@ await scenario("errors Postgres raises are worded as Linear words them", async (
     const raw = err.raw?.response?.errors?.[0];
     assert(raw?.message === "Argument Validation Error", `message: ${raw?.message}`);
     const body = JSON.stringify(err.raw?.response?.errors);
-    assert(!/violates|constraint|syntax|relation "|for type|out of range:/.test(body), `Postgres text: ${body}`);
+    // (`constraints` is class-validator's key under validationErrors, not Postgres's word.)
+    assert(!/violates|constraint\b|syntax|relation "|for type|out of range:/.test(body), `Postgres text: ${body}`);
   }
 });
 
@@ -818,8 +901,8 @@ await scenario("what the clone lacks is named: favorites, notifications, roadmap
 // @linear/sdk's own handler (signature verified, then dispatched by `type`); the types Linear
 // sends none for (teams, workflow states, custom views) stay silent though subscribed.
 await scenario("webhooks of every type Linear sends, dispatched by LinearWebhookClient; teams, states, views silent", () => withReceiver(async (url, received, until) => {
-  const sent = ["User", "IssueLabel", "Attachment", "Reaction", "Project", "Cycle", "Initiative", "ProjectUpdate", "InitiativeUpdate"];
-  const unsent = ["Team", "WorkflowState", "CustomView"];
+  const sent = ["User", "IssueLabel", "Attachment", "Reaction", "Project", "Cycle", "Initiative", "ProjectUpdate", "InitiativeUpdate", "ProjectLabel"];
+  const unsent = ["Team", "WorkflowState", "CustomView", "InitiativeLabel"];
   const hook = await (await linear.createWebhook({ url, allPublicTeams: true, resourceTypes: [...sent, ...unsent], secret: "a11types" })).webhook;
   const handler = new LinearWebhookClient("a11types").createHandler();
   const heard = [];
@@ -843,6 +926,7 @@ await scenario("webhooks of every type Linear sends, dispatched by LinearWebhook
     Initiative: () => linear.createInitiative({ name: "Webhooked" }),
     ProjectUpdate: () => linear.createProjectUpdate({ projectId: launch.id, body: "Hooked" }),
     InitiativeUpdate: () => linear.createInitiativeUpdate({ initiativeId: ship.id, body: "Hooked" }),
+    ProjectLabel: () => linear.createProjectLabel({ name: "Webhooked" }),
   };
   for (const type of sent) {
     assert((await writes[type]()).success, `${type} write`);
@@ -859,6 +943,7 @@ await scenario("webhooks of every type Linear sends, dispatched by LinearWebhook
   const [state] = (await (await linear.team(ENG)).states()).nodes;
   await linear.updateWorkflowState(state.id, { color: "#123456" });
   await linear.createCustomView({ name: "Quiet" });
+  await linear.createInitiativeLabel({ name: "Quiet" });
   await linear.updateUser("me", { title: "CEO" });
   assert(await until((r) => r.headers["linear-event"] === "User" && JSON.parse(r.body).data.title === "CEO"), "a second User delivery");
   const loud = received.filter((r) => unsent.includes(r.headers["linear-event"]));

@@ -41,6 +41,7 @@ INSERT INTO project_statuses (id, name, type, color, position, created_at) VALUE
   ('40000000-0000-4000-8000-000000000004', 'Paused', 'paused', '#95a2b3', 3, '2024-01-02T09:00:00Z'),
   ('40000000-0000-4000-8000-000000000005', 'Completed', 'completed', '#5e6ad2', 4, '2024-01-02T09:00:00Z'),
   ('40000000-0000-4000-8000-000000000006', 'Canceled', 'canceled', '#95a2b3', 5, '2024-01-02T09:00:00Z');
+UPDATE project_statuses SET updated_at = created_at;
 
 INSERT INTO projects (id, name, description, slug_id, color, status_id, priority, lead_id, creator_id, start_date, target_date, started_at, created_at, updated_at) VALUES
   ('f0000000-0000-4000-8000-000000000001', 'Launch', 'Ship the first release', '8a1f2c3d4e5f', '#5e6ad2', '40000000-0000-4000-8000-000000000003', 2, 'b0000000-0000-4000-8000-000000000001', 'b0000000-0000-4000-8000-000000000001', '2024-01-08', '2024-03-29', '2024-01-08T09:00:00Z', '2024-01-03T09:00:00Z', '2024-01-03T09:00:00Z');

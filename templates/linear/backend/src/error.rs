@@ -130,6 +130,44 @@ pub(crate) fn validation(presentable: &str) -> Error {
     new(Kind::InvalidInput, "Argument Validation Error", presentable)
 }
 
+/// One input property Linear's validators (class-validator's) refused: the `property`, the
+/// `constraint` it broke (`isNotEmpty`, `isEnum`, …) and what the constraint says of it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Refusal {
+    /// The input field (`name`, `anchorType`).
+    pub(crate) property: String,
+    /// class-validator's name of the broken constraint.
+    pub(crate) constraint: &'static str,
+    /// Its message (`name should not be empty`).
+    pub(crate) message: String,
+}
+
+/// `Argument Validation Error` for the properties `refusals` name, as Linear answers its
+/// class-validator refusals: the first's message as the `userPresentableMessage`, and every
+/// one under `extensions.validationErrors` as class-validator reports it (`property`,
+/// `constraints` by name, `children`), the input itself (`target`, `value`) left out.
+pub(crate) fn refused(refusals: &[Refusal]) -> Error {
+    let presentable = refusals.first().map_or("", |first| first.message.as_str());
+    let mut error = validation(presentable);
+    let list: Vec<serde_json::Value> = refusals
+        .iter()
+        .map(|refusal| {
+            json!({
+                "property": refusal.property,
+                "constraints": { refusal.constraint: refusal.message },
+                "children": [],
+            })
+        })
+        .collect();
+    if let (Some(extensions), Ok(list)) = (
+        error.extensions.as_mut(),
+        async_graphql::Value::from_json(serde_json::Value::Array(list)),
+    ) {
+        extensions.set("validationErrors", list);
+    }
+    error
+}
+
 /// A Postgres error from a read or a write, as Linear would word it: never Postgres's own
 /// text, which names tables, constraints and casts a Linear client never sees.
 pub(crate) fn db(err: asym_kit::tokio_postgres::Error) -> Error {
@@ -189,6 +227,10 @@ fn checked(constraint: &str) -> &'static str {
             "relatedAnchorType must be one of the following values: start, end, milestone"
         }
         "project_relations_check" => "A project cannot depend on itself.",
+        "projects_retired_label_check" => "A retired label cannot be applied to new projects.",
+        "initiatives_retired_label_check" => {
+            "A retired label cannot be applied to new initiatives."
+        }
         "triage_responsibilities_action_check" => {
             "action must be one of the following values: assign, notify"
         }

@@ -1,7 +1,8 @@
 //! Webhook deliveries: when an Issue, Comment, Attachment, Reaction, IssueLabel, Project,
-//! Cycle, Document, Initiative, ProjectUpdate, InitiativeUpdate or User is created, updated or
-//! removed (the data-change webhooks Linear sends; teams, workflow states, custom views,
-//! memberships, relations, milestones and templates have none),
+//! Cycle, Document, Initiative, ProjectUpdate, InitiativeUpdate, ProjectLabel or User is
+//! created, updated or removed (the data-change webhooks Linear sends; teams, workflow states,
+//! custom views, memberships, relations, milestones, templates, initiative labels and project
+//! statuses have none),
 //! every enabled webhook subscribed to that resource type (and to its team, or to all public
 //! teams) gets Linear's payload — `{action, actor, createdAt, data, url, type, organizationId, webhookTimestamp,
 //! webhookId, updatedFrom}` — queued in the write's own transaction on the kit's outbox,

@@ -11,8 +11,10 @@ use crate::error::{self, Result, db};
 use crate::simple::{self, Spec};
 use crate::write::{self, Rule};
 
-/// A project label: the workspace's, or a team's (`teamId`).
+/// A project label: the workspace's, or a team's (`teamId`); its creation, changes and removal
+/// are `ProjectLabel` webhooks (heard by its team's, or every team's for a workspace label).
 const LABEL: Spec = Spec {
+    hook: Some("ProjectLabel"),
     fields: &[
         (
             "text",
@@ -32,6 +34,7 @@ const LABEL: Spec = Spec {
     required: &["name"],
     rules: &[("name", Rule::NotBlank), ("color", Rule::HexColor)],
     creator: Some("creator_id"),
+    team: Some("SELECT team_id FROM project_labels WHERE id = $1"),
     // Its projects lose it; its children stay, at the top level.
     unlink: &[
         "UPDATE projects SET label_ids = array_remove(label_ids, $1) WHERE $1 = ANY(label_ids)",
@@ -44,9 +47,12 @@ const LABEL: Spec = Spec {
 const RETIREMENT: Spec = Spec::retirement(LABEL);
 
 /// An initiative label: the workspace's, written as a project label is (its input types have
-/// no `teamId`, so none ever reaches it).
+/// no `teamId`, so none ever reaches it), but announced to no webhook (Linear's webhook
+/// payloads have no initiative label).
 const INITIATIVE_LABEL: Spec = Spec {
     entity: "InitiativeLabel",
+    hook: None,
+    team: None,
     table: "initiative_labels",
     key: "initiativeLabel",
     // Its initiatives lose it; its children stay, at the top level.

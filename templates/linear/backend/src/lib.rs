@@ -19,7 +19,8 @@
 //! | what resolvers read from their context: arguments, parent, viewer | `args` |
 //! | Relay connections and paging | `connection` |
 //! | `IssueFilter` and the other filter inputs as SQL | `filter` |
-//! | root reads and object connections, `searchIssues`/`issueSearch`, `searchProjects`, `issueVcsBranchSearch`, `attachmentsForURL` | `queries` |
+//! | root reads and object connections, `attachmentsForURL` | `queries` |
+//! | `searchIssues`/`issueSearch`, `searchProjects`, `searchDocuments`, `issueVcsBranchSearch` | `search` |
 //! | issue mutations (create, update, batch, labels, archive, delete) | `issues` |
 //! | comment (and thread resolution), label, project, cycle, attachment, reaction, webhook, workflow-state, issue-relation, team-membership, user-profile mutations | `resources`, `simple` |
 //! | `issueSubscribe`, `issueUnsubscribe` | `subscriptions` |
@@ -31,8 +32,9 @@
 //! | `emojiCreate`/`emojiDelete` (custom emojis) | `emojis` |
 //! | project and initiative labels: `projectLabelCreate`/`Update`/`Delete`/`Retire`/`Restore`, `projectAddLabel`/`projectRemoveLabel`, the same of initiatives | `labels` |
 //! | `projectRelationCreate`/`Update`/`Delete` (project dependencies) | `project_relations` |
+//! | `projectStatusCreate`/`Update`/`Archive`/`Unarchive` | `project_statuses` |
 //! | `triageResponsibilityCreate`/`Update`/`Delete` (a team's one triage responsibility) | `triage` |
-//! | `customViewCreate`/`Update`/`Delete` (reads: `customViews`, `customView`, its `issues` and `projects`, in `queries`) | `views` |
+//! | `customViewCreate`/`Update`/`Delete`, and the reads `customViews`, `customView`, its `issues` and `projects` | `views` |
 //! | mutation plumbing: input, transaction, payload, `lastSyncId` | `write` |
 //! | webhook deliveries on the kit's outbox | `hooks` |
 //! | rate limits (off by default) and `POST /api/admin/rate-limit` | `ratelimit` |
@@ -54,6 +56,7 @@ mod issues;
 mod labels;
 mod prepared;
 mod project_relations;
+mod project_statuses;
 mod projection;
 mod queries;
 mod ratelimit;
@@ -61,6 +64,7 @@ mod resolvers;
 mod resources;
 mod schema;
 mod sdl;
+mod search;
 mod simple;
 mod status_updates;
 mod subscriptions;

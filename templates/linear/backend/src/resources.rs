@@ -513,7 +513,7 @@ pub(crate) async fn webhook_rotate_secret(ctx: &ResolverContext<'_>) -> Result<V
 fn check_url(input: &serde_json::Map<String, serde_json::Value>) -> Result<()> {
     match write::text(input, "url")? {
         Some(url) if !(url.starts_with("http://") || url.starts_with("https://")) => {
-            Err(error::validation("url must be a URL address"))
+            Err(error::refused(&[Rule::Url.refusal("url")]))
         }
         _ => Ok(()),
     }

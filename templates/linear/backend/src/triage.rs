@@ -9,7 +9,7 @@ use serde_json::Map;
 
 use crate::error::{self, Result};
 use crate::simple::{self, Spec};
-use crate::write;
+use crate::write::{self, Rule};
 
 /// A team's triage responsibility; its manual selection is stored as given.
 const RESPONSIBILITY: Spec = Spec {
@@ -18,6 +18,7 @@ const RESPONSIBILITY: Spec = Spec {
         ("jsonb", &["manualSelection"]),
     ],
     required: &["teamId", "action"],
+    rules: &[("action", Rule::OneOf(&["assign", "notify"]))],
     ..Spec::new(
         "TriageResponsibility",
         "triage_responsibilities",

@@ -59,7 +59,11 @@ pub(crate) fn only(input: &Map<String, serde_json::Value>, supported: &[&str]) -
 /// `Argument Validation Error` (`id must be a UUID.`).
 pub(crate) fn check_id(input: &Map<String, serde_json::Value>) -> Result<()> {
     match text(input, "id")? {
-        Some(id) if !is_uuid(&id) => Err(error::validation("id must be a UUID.")),
+        Some(id) if !is_uuid(&id) => Err(error::refused(&[error::Refusal {
+            property: "id".to_owned(),
+            constraint: "isUuid",
+            message: "id must be a UUID.".to_owned(),
+        }])),
         _ => Ok(()),
     }
 }
@@ -73,6 +77,8 @@ pub(crate) enum Rule {
     Url,
     /// A hex colour, `#` optional, of 3, 4, 6 or 8 digits: `color must be a hexadecimal color`.
     HexColor,
+    /// One of these values: `type must be one of the following values: dependency`.
+    OneOf(&'static [&'static str]),
 }
 
 impl Rule {
@@ -94,34 +100,68 @@ impl Rule {
                 matches!(digits.len(), 3 | 4 | 6 | 8)
                     && digits.chars().all(|c| c.is_ascii_hexdigit())
             }
+            Self::OneOf(values) => values.contains(&text),
+        }
+    }
+
+    /// class-validator's name of the rule's constraint.
+    fn constraint(self) -> &'static str {
+        match self {
+            Self::NotBlank => "isNotEmpty",
+            Self::Url => "isUrl",
+            Self::HexColor => "isHexColor",
+            Self::OneOf(_) => "isEnum",
         }
     }
 
     /// What class-validator says of a `field` that breaks the rule.
-    fn refusal(self, field: &str) -> String {
+    fn message(self, field: &str) -> String {
         match self {
             Self::NotBlank => format!("{field} should not be empty"),
             Self::Url => format!("{field} must be a URL address"),
             Self::HexColor => format!("{field} must be a hexadecimal color"),
+            Self::OneOf(values) => {
+                format!(
+                    "{field} must be one of the following values: {}",
+                    values.join(", ")
+                )
+            }
+        }
+    }
+
+    /// The refusal of a `field` that breaks the rule.
+    pub(crate) fn refusal(self, field: &str) -> error::Refusal {
+        error::Refusal {
+            property: field.to_owned(),
+            constraint: self.constraint(),
+            message: self.message(field),
         }
     }
 }
 
-/// Refuses the first field of `input` given a string that breaks its rule in `rules` (a
-/// field left out or null is not checked).
+/// Refuses `input` when a field given a string breaks its rule in `rules` (a field left out
+/// or null is not checked), naming every such field, in the order of `rules`.
 ///
 /// # Errors
 ///
-/// `Argument Validation Error` naming the field (`title should not be empty`).
+/// `Argument Validation Error` with each field's refusal (`title should not be empty`) under
+/// `validationErrors`, the first's as the presentable message.
 pub(crate) fn check(input: &Map<String, serde_json::Value>, rules: &[(&str, Rule)]) -> Result<()> {
-    for (field, rule) in rules {
-        if let Some(text) = input.get(*field).and_then(serde_json::Value::as_str)
-            && !rule.holds(text)
-        {
-            return Err(error::validation(&rule.refusal(field)));
-        }
+    let refusals: Vec<error::Refusal> = rules
+        .iter()
+        .filter(|(field, rule)| {
+            input
+                .get(*field)
+                .and_then(serde_json::Value::as_str)
+                .is_some_and(|text| !rule.holds(text))
+        })
+        .map(|(field, rule)| rule.refusal(field))
+        .collect();
+    if refusals.is_empty() {
+        Ok(())
+    } else {
+        Err(error::refused(&refusals))
     }
-    Ok(())
 }
 
 /// Whether `text` is a UUID in its canonical form (`8-4-4-4-12` hex digits).
@@ -324,8 +364,19 @@ mod tests {
             }
         }
         assert_eq!(
-            Rule::HexColor.refusal("color"),
+            Rule::HexColor.message("color"),
             "color must be a hexadecimal color"
+        );
+        let anchors = Rule::OneOf(&["start", "end", "milestone"]);
+        assert!(anchors.holds("end") && !anchors.holds("project") && !anchors.holds("End"));
+        assert_eq!(
+            anchors.refusal("anchorType"),
+            crate::error::Refusal {
+                property: "anchorType".to_owned(),
+                constraint: "isEnum",
+                message: "anchorType must be one of the following values: start, end, milestone"
+                    .to_owned(),
+            }
         );
     }
 

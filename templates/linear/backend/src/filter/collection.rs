@@ -1,7 +1,8 @@
 //! To-many relations a filter field ranges over with `some`, `every`, `none`, `length` or
 //! the related rows' own fields: an issue's labels, children, comments, attachments,
 //! subscribers and reactions, a comment's or a status update's reactions, a project's teams,
-//! issues and labels, an initiative's labels, a cycle's issues.
+//! issues, labels, milestones, updates and initiatives, an initiative's labels and updates, a
+//! cycle's issues.
 
 use serde_json::{Map, Value};
 
@@ -90,6 +91,25 @@ const SUBSCRIBERS: Collection = Collection {
     },
 };
 
+/// A project's initiatives, by `initiative_to_projects` (links not archived).
+const INITIATIVES: Collection = Collection {
+    target: Kind::Initiative,
+    link: Link::Custom {
+        belongs: |member, alias| {
+            format!(
+                "{member}.id IN (SELECT ip.initiative_id FROM initiative_to_projects ip
+                   WHERE ip.project_id = {alias}.id AND ip.archived_at IS NULL)"
+            )
+        },
+        count: |alias| {
+            format!(
+                "(SELECT count(*) FROM initiative_to_projects ip
+                   WHERE ip.project_id = {alias}.id AND ip.archived_at IS NULL)"
+            )
+        },
+    },
+};
+
 /// The to-many relation filter field `field` of `kind` ranges over, if it is one.
 pub(super) fn of(kind: Kind, field: &str) -> Option<Collection> {
     Some(match (kind, field) {
@@ -98,12 +118,18 @@ pub(super) fn of(kind: Kind, field: &str) -> Option<Collection> {
         (Kind::Initiative, "labels") => labels(Kind::InitiativeLabel),
         (Kind::Issue, "subscribers") => SUBSCRIBERS,
         (Kind::Project, "accessibleTeams") => TEAMS,
+        (Kind::Project, "initiatives") => INITIATIVES,
         (kind, field) => {
             let (target, column) = match (kind, field) {
                 (Kind::Issue, "children") => (Kind::Issue, "parent_id"),
                 (Kind::Issue, "comments") => (Kind::Comment, "issue_id"),
                 (Kind::Issue, "attachments") => (Kind::Attachment, "issue_id"),
                 (Kind::Project, "issues") => (Kind::Issue, "project_id"),
+                (Kind::Project, "projectMilestones") => (Kind::Milestone, "project_id"),
+                (Kind::Project, "projectUpdates") => (Kind::ProjectUpdate, "project_id"),
+                (Kind::Initiative, "initiativeUpdates") => {
+                    (Kind::InitiativeUpdate, "initiative_id")
+                }
                 (Kind::Cycle, "issues") => (Kind::Issue, "cycle_id"),
                 (Kind::Issue, "reactions") => (Kind::Reaction, "issue_id"),
                 (Kind::Comment, "reactions") => (Kind::Reaction, "comment_id"),

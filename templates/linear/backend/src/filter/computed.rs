@@ -16,8 +16,9 @@ const RELATIONS: [(&str, &str, Option<bool>); 4] = [
 /// `ProjectFilter`'s relation comparators: which end of a project dependency (`r`) the project
 /// (`{alias}`) is. A project blocks (is depended on by) the projects of the dependencies it is
 /// the `project` of, and is blocked by (depends on) those it is the `relatedProject` of, as a
-/// live Linear answered them; it has related relations at either end.
-const PROJECT_RELATIONS: [(&str, &str); 5] = [
+/// live Linear answered them; it has related relations at either end, and violated ones at
+/// either end of a dependency whose dates break it.
+const PROJECT_RELATIONS: [(&str, &str); 6] = [
     ("hasBlockingRelations", "r.project_id = {alias}.id"),
     ("hasDependedOnByRelations", "r.project_id = {alias}.id"),
     ("hasBlockedByRelations", "r.related_project_id = {alias}.id"),
@@ -25,6 +26,13 @@ const PROJECT_RELATIONS: [(&str, &str); 5] = [
     (
         "hasRelatedRelations",
         "(r.project_id = {alias}.id OR r.related_project_id = {alias}.id)",
+    ),
+    // At either end of a dependency whose blocker's anchor falls after the blocked one's
+    // (`project_relation_violated`, `migrations/0035_violated_relations.sql`).
+    (
+        "hasViolatedRelations",
+        "(r.project_id = {alias}.id OR r.related_project_id = {alias}.id)
+         AND project_relation_violated(r)",
     ),
 ];
 

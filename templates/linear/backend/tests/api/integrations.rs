@@ -155,3 +155,107 @@ async fn there_are_no_external_users(linear: asym::Linear) {
     assert_eq!(listed["externalUsers"]["pageInfo"]["hasNextPage"], false);
     crate::not_found(&api, "externalUser", "a-slack-user", "ExternalUser").await;
 }
+
+/// `projectStatusCreate`/`Update`/`Archive`/`Unarchive`: a status of the workspace's own,
+/// listed with the seeded six, changed, archived (listed only with `includeArchived`, kept by
+/// its projects) and back; Linear's validators hold its name and colour.
+#[asym::clone("linear", seed = "basic")]
+async fn project_statuses_are_created_updated_and_archived(linear: asym::Linear) {
+    let api = client(&linear);
+    let fields = "id name type color position description indefinite archivedAt";
+    let create = crate::create_text(
+        "projectStatusCreate",
+        "ProjectStatusCreateInput",
+        "status",
+        fields,
+    );
+    let input = json!({"name": "Review", "type": "started", "color": "#aa00ff", "position": 2.5,
+                       "description": "Waiting on sign-off"});
+    let made = mutate(&api, &create, json!({ "input": input })).await["status"].clone();
+    crate::assert_fields(
+        &made,
+        &json!({"name": "Review", "type": "started", "color": "#aa00ff", "position": 2.5,
+                "description": "Waiting on sign-off", "indefinite": false, "archivedAt": null}),
+    );
+    let id = made["id"].as_str().unwrap().to_owned();
+    let listed = "{ projectStatuses { nodes { name } } }";
+    let names = |got: &serde_json::Value| {
+        asym_kit::testing::pluck(&got["projectStatuses"]["nodes"], "name")
+    };
+    assert!(names(&query(&api, listed, json!({})).await).contains(&"Review".to_owned()));
+
+    let update = crate::update_text(
+        "projectStatusUpdate",
+        "ProjectStatusUpdateInput",
+        "status",
+        fields,
+    );
+    let changed = mutate(
+        &api,
+        &update,
+        json!({"id": id, "input": {"name": "In review", "indefinite": true}}),
+    )
+    .await["status"]
+        .clone();
+    assert_eq!(
+        (&changed["name"], &changed["indefinite"]),
+        (&json!("In review"), &json!(true))
+    );
+
+    // A project in it keeps it, archived.
+    let project = mutate(
+        &api,
+        "mutation($i: ProjectCreateInput!) { projectCreate(input: $i) { success project { id } } }",
+        json!({"i": {"name": "Reviewed", "teamIds": [crate::ENG], "statusId": id}}),
+    )
+    .await["project"]["id"]
+        .clone();
+    let archived = crate::archive_payload(&api, "projectStatusArchive", &id, "archivedAt").await;
+    assert!(archived["archivedAt"].is_string());
+    assert!(!names(&query(&api, listed, json!({})).await).contains(&"In review".to_owned()));
+    let all = "{ projectStatuses(includeArchived: true) { nodes { name } } }";
+    assert!(names(&query(&api, all, json!({})).await).contains(&"In review".to_owned()));
+    let kept = crate::with_id(
+        &api,
+        "query($id: String!) { project(id: $id) { status { id } } }",
+        &project,
+    )
+    .await;
+    assert_eq!(kept["project"]["status"]["id"], json!(id));
+    let back = crate::archive_payload(&api, "projectStatusUnarchive", &id, "archivedAt").await;
+    assert!(back["archivedAt"].is_null());
+
+    crate::refused_inputs_as(
+        &api,
+        &create,
+        [
+            (
+                json!({"name": " ", "type": "started", "color": "#aa00ff", "position": 1}),
+                "Argument Validation Error",
+                "name should not be empty",
+            ),
+            (
+                json!({"name": "Tinted", "type": "started", "color": "purple", "position": 1}),
+                "Argument Validation Error",
+                "color must be a hexadecimal color",
+            ),
+        ],
+    )
+    .await;
+    crate::missing(
+        &api,
+        &update,
+        json!({"id": "nope", "input": {"name": "x"}}),
+        "ProjectStatus",
+    )
+    .await;
+
+    // Issues are delegated to agents, which the clone has none of.
+    let delegated = query(
+        &api,
+        "{ viewer { delegatedIssues { nodes { id } } } }",
+        json!({}),
+    )
+    .await;
+    assert_eq!(delegated["viewer"]["delegatedIssues"]["nodes"], json!([]));
+}

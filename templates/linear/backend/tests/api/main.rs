@@ -106,15 +106,39 @@ pub(crate) fn error(reply: &Reply, status: u16, code: &str) -> String {
 
 /// Asserts `reply` is Linear's `invalid input` error: HTTP 400 and, on its first error,
 /// `message` and the extensions Linear gives a user error (`type`, `code`, `statusCode`,
-/// `userError`) with `presentable` as the `userPresentableMessage`.
+/// `userError`) with `presentable` as the `userPresentableMessage`; a class-validator
+/// refusal's `validationErrors` besides, when there are any, say `presentable` first.
 #[track_caller]
 pub(crate) fn invalid_input(reply: &Reply, message: &str, presentable: &str) {
     assert_eq!(reply.status, 400, "{}", reply.body);
     let first = &reply.body["errors"][0];
     assert_eq!(first["message"], message, "{}", reply.body);
+    let mut found = first["extensions"].clone();
+    if let Some(refusals) = found
+        .as_object_mut()
+        .and_then(|e| e.remove("validationErrors"))
+    {
+        assert_eq!(message, "Argument Validation Error", "{}", reply.body);
+        let constraints = refusals[0]["constraints"].as_object().unwrap();
+        assert_eq!(
+            constraints.values().next().unwrap(),
+            presentable,
+            "{}",
+            reply.body
+        );
+    }
     let extensions = json!({"type": "invalid input", "code": "INPUT_ERROR", "statusCode": 400,
                             "userError": true, "userPresentableMessage": presentable});
-    assert_eq!(first["extensions"], extensions, "{}", reply.body);
+    assert_eq!(found, extensions, "{}", reply.body);
+}
+
+/// Runs `query` with `variables`, asserting Linear refuses it as an `Argument Validation
+/// Error` of class-validator's: answers its `extensions.validationErrors`.
+pub(crate) async fn validation_errors(api: &Api, query: &str, variables: Value) -> Value {
+    let reply = gql(api, query, variables).await;
+    let message = error(&reply, 400, "INPUT_ERROR");
+    assert_eq!(message, "Argument Validation Error", "{}", reply.body);
+    reply.body["errors"][0]["extensions"]["validationErrors"].clone()
 }
 
 /// Runs `query` with `variables`, asserting Linear refuses it as [`invalid_input`] saying

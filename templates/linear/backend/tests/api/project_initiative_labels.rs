@@ -313,3 +313,110 @@ async fn initiative_labels_group_filter_and_label_initiatives(linear: asym::Line
     delete_payload(&api, "initiativeLabelDelete", id(&growth)).await;
     not_found(&api, "initiativeLabel", id(&growth), "InitiativeLabel").await;
 }
+
+/// A retired project or initiative label stays where it is but is applied to nothing else
+/// (Linear's schema: "Retired labels cannot be applied to new projects but remain on existing
+/// ones"), by `…AddLabel`, a create's or an update's `labelIds`; restored, it may be again.
+#[asym::clone("linear", seed = "basic")]
+async fn a_retired_label_stays_on_its_projects_and_initiatives_and_goes_on_no_other(
+    linear: asym::Linear,
+) {
+    let api = client(&linear);
+    for (of, owner, made, existing, create_owner) in [
+        (
+            "project",
+            "Project",
+            "projects",
+            LAUNCH,
+            json!({"name": "Beta", "teamIds": [crate::ENG]}),
+        ),
+        (
+            "initiative",
+            "Initiative",
+            "initiatives",
+            SHIP_V1,
+            json!({"name": "Grow"}),
+        ),
+    ] {
+        let label = mutate(
+            &api,
+            &create_text(
+                &format!("{of}LabelCreate"),
+                &format!("{owner}LabelCreateInput"),
+                &format!("{of}Label"),
+                "id",
+            ),
+            json!({"input": {"name": "Legacy"}}),
+        )
+        .await[format!("{of}Label")]["id"]
+            .clone();
+        let add = format!(
+            "mutation($id: String!, $label: String!) {{ {of}AddLabel(id: $id, labelId: $label) {{
+               success {of} {{ id labelIds }} }} }}"
+        );
+        let on = mutate(&api, &add, json!({"id": existing, "label": label})).await;
+        let existing = on[of]["id"].clone();
+        mutate(
+            &api,
+            &format!("mutation($id: String!) {{ {of}LabelRetire(id: $id) {{ success }} }}"),
+            json!({"id": label}),
+        )
+        .await;
+
+        // It stays where it was, and may be named there again.
+        let update = format!(
+            "mutation($id: String!, $i: {owner}UpdateInput!) {{ {of}Update(id: $id, input: $i) {{
+               success {of} {{ labelIds }} }} }}"
+        );
+        let kept = mutate(
+            &api,
+            &update,
+            json!({"id": existing, "i": {"labelIds": [label]}}),
+        )
+        .await;
+        assert_eq!(kept[of]["labelIds"], json!([label]));
+        mutate(&api, &add, json!({"id": existing, "label": label})).await;
+
+        // Nowhere else: not on a new one, nor added to or set on another.
+        let refusal = format!("A retired label cannot be applied to new {made}.");
+        let create = create_text(
+            &format!("{of}Create"),
+            &format!("{owner}CreateInput"),
+            of,
+            "id",
+        );
+        let mut labelled = create_owner.clone();
+        labelled["labelIds"] = json!([label]);
+        let validation = "Argument Validation Error";
+        crate::refused_as(
+            &api,
+            &create,
+            json!({"input": labelled}),
+            validation,
+            &refusal,
+        )
+        .await;
+        let other = mutate(&api, &create, json!({"input": create_owner})).await[of]["id"].clone();
+        let to_other = json!({"id": other, "label": label});
+        crate::refused_as(&api, &add, to_other.clone(), validation, &refusal).await;
+        let set = json!({"id": other, "i": {"labelIds": [label]}});
+        crate::refused_as(&api, &update, set, validation, &refusal).await;
+        let unlabelled = with_id(
+            &api,
+            &format!("query($id: String!) {{ {of}(id: $id) {{ labelIds }} }}"),
+            &other,
+        )
+        .await;
+        assert_eq!(unlabelled[of]["labelIds"], json!([]));
+
+        // Restored, it goes on again.
+        mutate(
+            &api,
+            &format!("mutation($id: String!) {{ {of}LabelRestore(id: $id) {{ success }} }}"),
+            json!({"id": label}),
+        )
+        .await;
+        let added = mutate(&api, &add, to_other).await;
+        assert_eq!(added[of]["labelIds"], json!([label]));
+    }
+}

@@ -219,3 +219,110 @@ async fn a_project_depends_on_another_once(linear: asym::Linear) {
     )
     .await;
 }
+
+/// `ProjectFilter.hasViolatedRelations`: the projects at either end of a dependency whose
+/// blocker's anchor date falls after the blocked project's; and the filter's collections of a
+/// project's milestones, updates and initiatives, and `InitiativeFilter.initiativeUpdates`.
+#[asym::clone("linear", seed = "basic")]
+async fn violated_dependencies_and_a_projects_collections_filter_projects(linear: asym::Linear) {
+    let api = client(&linear);
+    let create =
+        "mutation($i: ProjectCreateInput!) { projectCreate(input: $i) { success project { id } } }";
+    let made = async |input: serde_json::Value| {
+        mutate(&api, create, json!({ "i": input })).await["project"]["id"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    };
+    let early = made(json!({"name": "Early", "teamIds": [ENG], "targetDate": "2030-03-01"})).await;
+    let late = made(json!({"name": "Late", "teamIds": [ENG], "startDate": "2030-02-01"})).await;
+    made(json!({"name": "Apart", "teamIds": [ENG], "startDate": "2030-01-01"})).await;
+    let relate = "mutation($i: ProjectRelationCreateInput!) { projectRelationCreate(input: $i) { success } }";
+    // Late waits for Early's end, but starts before it: both ends are violated.
+    mutate(
+        &api,
+        relate,
+        json!({"i": {"projectId": early, "relatedProjectId": late, "type": "dependency",
+                     "anchorType": "end", "relatedAnchorType": "start"}}),
+    )
+    .await;
+    // Launch's GA milestone has no date: its dependency cannot be violated.
+    mutate(
+        &api,
+        relate,
+        json!({"i": {"projectId": LAUNCH, "relatedProjectId": late, "type": "dependency",
+                     "anchorType": "milestone", "projectMilestoneId": GA,
+                     "relatedAnchorType": "start"}}),
+    )
+    .await;
+    let violated = json!({"hasViolatedRelations": {"eq": true}});
+    let kept = json!({"hasViolatedRelations": {"eq": false}});
+    assert_filtered(
+        &api,
+        "projects",
+        "ProjectFilter",
+        "name",
+        [
+            (violated.clone(), &["Late", "Early"][..]),
+            (kept.clone(), &["Apart", "Launch"]),
+        ],
+    )
+    .await;
+    // Late moved to start after Early ends: nothing is violated.
+    let update = "mutation($id: String!, $i: ProjectUpdateInput!) { projectUpdate(id: $id, input: $i) { success } }";
+    mutate(
+        &api,
+        update,
+        json!({"id": late, "i": {"startDate": "2030-03-02"}}),
+    )
+    .await;
+
+    // A project's milestones, status updates and initiatives; an initiative's updates.
+    mutate(
+        &api,
+        "mutation($i: ProjectUpdateCreateInput!) { projectUpdateCreate(input: $i) { success } }",
+        json!({"i": {"projectId": LAUNCH, "body": "On track", "health": "onTrack"}}),
+    )
+    .await;
+    assert_filtered(
+        &api,
+        "projects",
+        "ProjectFilter",
+        "name",
+        [
+            (violated, &[][..]),
+            (
+                json!({"projectMilestones": {"some": {"name": {"eq": "GA"}}}}),
+                &["Launch"][..],
+            ),
+            (
+                json!({"projectMilestones": {"length": {"eq": 0}}}),
+                &["Apart", "Late", "Early"],
+            ),
+            (
+                json!({"projectUpdates": {"length": {"gt": 0}}}),
+                &["Launch"],
+            ),
+            (
+                json!({"initiatives": {"some": {"name": {"eq": "Ship v1"}}}}),
+                &["Launch"],
+            ),
+            (
+                json!({"initiatives": {"length": {"eq": 0}}}),
+                &["Apart", "Late", "Early"],
+            ),
+        ],
+    )
+    .await;
+    assert_filtered(
+        &api,
+        "initiatives",
+        "InitiativeFilter",
+        "name",
+        [(
+            json!({"initiativeUpdates": {"length": {"eq": 0}}}),
+            &["Ship v1"][..],
+        )],
+    )
+    .await;
+}

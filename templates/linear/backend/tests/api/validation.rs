@@ -1,11 +1,14 @@
 //! What Linear's validators refuse before anything is written: a second relation of the same
 //! issues and type, an attachment whose `url` is not a URL, a blank name or title, a colour
 //! that is not a hex colour. Each answers `Argument Validation Error` (`INPUT_ERROR`)
-//! naming the field, as class-validator words it.
+//! naming the field, as class-validator words it, and lists every field it refused under
+//! `extensions.validationErrors` as class-validator reports them.
 
 use serde_json::{Value, json};
 
-use crate::{ENG, client, delete_payload, invalid_argument, mutate, query, refused_for};
+use crate::{
+    ENG, client, delete_payload, invalid_argument, mutate, query, refused_for, validation_errors,
+};
 
 /// As @linear/sdk's `createIssueRelation` sends it.
 const RELATE: &str = "mutation($input: IssueRelationCreateInput!, $overrideCreatedAt: DateTime) {
@@ -241,4 +244,83 @@ async fn blank_names_urls_that_are_not_urls_and_colours_that_are_not_hex_are_ref
     for (mutation, variables) in fine {
         mutate(&api, mutation, variables).await;
     }
+}
+
+/// A class-validator refusal of `property` breaking `constraint`, saying `message`.
+fn refusal(property: &str, constraint: &str, message: &str) -> Value {
+    json!({"property": property, "constraints": {constraint: message}, "children": []})
+}
+
+#[asym::clone("linear", seed = "basic")]
+async fn refusals_list_every_field_under_validation_errors(linear: asym::Linear) {
+    let api = client(&linear);
+    let relate = "mutation($input: ProjectRelationCreateInput!) {
+        projectRelationCreate(input: $input) { success } }";
+    let team = "mutation($input: TeamCreateInput!) { teamCreate(input: $input) { success } }";
+    let issue = "mutation($input: IssueCreateInput!) { issueCreate(input: $input) { success } }";
+    let hook = "mutation($input: WebhookCreateInput!) { webhookCreate(input: $input) { success } }";
+    let triage = "mutation($input: TriageResponsibilityCreateInput!) {
+        triageResponsibilityCreate(input: $input) { success } }";
+    let launch = "f0000000-0000-4000-8000-000000000001";
+    let anchors = "must be one of the following values: start, end, milestone";
+    for (mutation, input, expected) in [
+        // Both anchors refused at once, as a live Linear named them.
+        (
+            relate,
+            json!({"projectId": launch, "relatedProjectId": launch, "type": "dependency",
+                   "anchorType": "project", "relatedAnchorType": "project"}),
+            json!([
+                refusal("anchorType", "isEnum", &format!("anchorType {anchors}")),
+                refusal(
+                    "relatedAnchorType",
+                    "isEnum",
+                    &format!("relatedAnchorType {anchors}")
+                ),
+            ]),
+        ),
+        (
+            relate,
+            json!({"projectId": launch, "relatedProjectId": launch, "type": "blocks",
+                   "anchorType": "end", "relatedAnchorType": "start"}),
+            json!([refusal(
+                "type",
+                "isEnum",
+                "type must be one of the following values: dependency"
+            )]),
+        ),
+        (
+            team,
+            json!({"name": " ", "color": "blue"}),
+            json!([
+                refusal("name", "isNotEmpty", "name should not be empty"),
+                refusal("color", "isHexColor", "color must be a hexadecimal color"),
+            ]),
+        ),
+        (
+            issue,
+            json!({"teamId": ENG, "title": "x", "id": "not-a-uuid"}),
+            json!([refusal("id", "isUuid", "id must be a UUID.")]),
+        ),
+        (
+            hook,
+            json!({"url": "ftp://example.com/hook", "resourceTypes": ["Issue"]}),
+            json!([refusal("url", "isUrl", "url must be a URL address")]),
+        ),
+        (
+            triage,
+            json!({"teamId": ENG, "action": "ping"}),
+            json!([refusal(
+                "action",
+                "isEnum",
+                "action must be one of the following values: assign, notify"
+            )]),
+        ),
+    ] {
+        let found = validation_errors(&api, mutation, json!({ "input": input })).await;
+        assert_eq!(found, expected, "{mutation}");
+    }
+    // A refusal that is the clone's own rule, not a class-validator constraint, lists none.
+    let keyed = json!({"input": {"name": "Mobile", "key": "1AB"}});
+    let found = validation_errors(&api, team, keyed).await;
+    assert!(found.is_null(), "{found}");
 }

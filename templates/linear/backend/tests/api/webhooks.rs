@@ -262,3 +262,67 @@ async fn a_rotated_secret_signs_the_next_delivery(linear: asym::Linear) {
 
     crate::missing(&api, rotate, json!({"id": "nope"}), "Webhook").await;
 }
+
+/// Project labels are announced (`ProjectLabel`, one of Linear's webhook payloads: a team's
+/// label to its team's webhooks, a workspace label to those of all public teams); initiative
+/// labels and project dependencies, which have no webhook payload at Linear, are not.
+#[asym::clone("linear", seed = "basic")]
+async fn project_labels_are_announced_and_initiative_labels_and_dependencies_are_not(
+    linear: asym::Linear,
+) {
+    let api = client(&linear);
+    let labels = subscribed(&api, "ProjectLabel", Some(ENG)).await;
+    let everywhere = subscribed(&api, "ProjectLabel", None).await;
+    let silent = subscribed_to(&api, &["InitiativeLabel", "ProjectRelation"], None).await;
+    let create = "mutation($i: ProjectLabelCreateInput!) { projectLabelCreate(input: $i) {
+        success projectLabel { id } } }";
+    let made = mutate(
+        &api,
+        create,
+        json!({"i": {"name": "Mobile", "teamId": ENG}}),
+    )
+    .await;
+    let id = made["projectLabel"]["id"].clone();
+    for receiver in [&labels, &everywhere] {
+        let body = delivered(receiver, "ProjectLabel", "create").await;
+        assert_fields(
+            &body["data"],
+            &json!({"id": id, "name": "Mobile", "isGroup": false, "color": "#bec2c8"}),
+        );
+    }
+    mutate(
+        &api,
+        "mutation($id: String!) { projectLabelUpdate(id: $id, input: { name: \"Phones\" }) { success } }",
+        json!({"id": id}),
+    )
+    .await;
+    let body = delivered(&labels, "ProjectLabel", "update").await;
+    assert_eq!(body["data"]["name"], "Phones");
+    assert_eq!(body["updatedFrom"]["name"], "Mobile");
+    delete_payload(&api, "projectLabelDelete", &id).await;
+    delivered(&labels, "ProjectLabel", "remove").await;
+
+    let launch = "f0000000-0000-4000-8000-000000000001";
+    let beta = mutate(
+        &api,
+        "mutation { projectCreate(input: { name: \"Beta\", teamIds: [\"c0000000-0000-4000-8000-000000000001\"] }) { success project { id } } }",
+        json!({}),
+    )
+    .await["project"]["id"]
+        .clone();
+    for (write, variables) in [
+        (
+            "mutation { initiativeLabelCreate(input: { name: \"Growth\" }) { success } }",
+            json!({}),
+        ),
+        (
+            "mutation($i: ProjectRelationCreateInput!) { projectRelationCreate(input: $i) { success } }",
+            json!({"i": {"projectId": launch, "relatedProjectId": beta, "type": "dependency",
+                         "anchorType": "end", "relatedAnchorType": "start"}}),
+        ),
+    ] {
+        mutate(&api, write, variables).await;
+    }
+    let heard = silent.next(Duration::from_secs(2)).await;
+    assert!(heard.is_none(), "{:?}", heard.map(|got| got.json()));
+}
