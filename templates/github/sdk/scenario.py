@@ -922,7 +922,7 @@ def organization_membership_writes():
     hubot = owner.get_user("hubot")
     org.add_to_members(hubot, "admin")
     assert hubot.get_organization_membership("acme").role == "admin"
-    err = raises(GithubException, 403, lambda: org.add_to_members(owner.get_user(), "member"))
+    err = raises(GithubException, 403, lambda: org.add_to_members(owner.get_user("octocat"), "member"))
     assert err.data["message"] == "You cannot demote yourself. Admins must be demoted by another admin.", err.data
     org.remove_from_membership(hubot)
     assert not org.has_in_members(hubot)
