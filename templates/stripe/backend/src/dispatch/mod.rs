@@ -14,7 +14,6 @@ use std::pin::Pin;
 use axum::extract::{Request, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
-use sha2::{Digest, Sha256};
 
 use crate::clock;
 use crate::cx::{self, Cx};
@@ -23,6 +22,12 @@ use crate::error::{ApiError, ApiResult};
 use crate::params::{self, Params};
 use crate::ratelimit;
 use asym_kit::Kit;
+
+mod idempotency;
+mod key;
+
+use idempotency::{Idempotency, MAX_IDEMPOTENCY_KEY, replay};
+use key::{KeyKind, NO_KEY, api_key, mask_key};
 
 /// A route's work, run inside the request's transaction.
 pub(crate) type Endpoint = for<'a, 'b> fn(&'a mut Cx<'b>, &'a Called) -> Pending<'a>;
@@ -145,55 +150,6 @@ fn unrecognized<'a>(cx: &'a mut Cx<'_>, called: &'a Called) -> Pending<'a> {
     let error = ApiError::unrecognized_url(called.method.as_str(), &cx.path);
     Box::pin(async move { Err(error) })
 }
-
-/// Which key authenticated a request.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum KeyKind {
-    Secret,
-    Publishable,
-}
-
-/// The API key of a request: `Bearer <key>`, or HTTP Basic with the key as user name.
-fn api_key(headers: &HeaderMap) -> Option<String> {
-    let value = headers
-        .get(axum::http::header::AUTHORIZATION)?
-        .to_str()
-        .ok()?
-        .trim();
-    let (scheme, rest) = value.split_once(' ')?;
-    let rest = rest.trim();
-    if scheme.eq_ignore_ascii_case("bearer") {
-        return Some(rest.to_owned()).filter(|k| !k.is_empty());
-    }
-    if scheme.eq_ignore_ascii_case("basic") {
-        let decoded = asym_kit::cursor::decode(rest).ok()?;
-        let user = decoded.split(':').next().unwrap_or_default();
-        return Some(user.to_owned()).filter(|k| !k.is_empty());
-    }
-    None
-}
-
-/// `sk_test_abc…wxyz` → `sk_test_****…wxyz`, as Stripe echoes a rejected key.
-fn mask_key(key: &str) -> String {
-    let prefix_len = key
-        .match_indices('_')
-        .nth(1)
-        .map_or(0, |(i, _)| i + 1)
-        .min(key.len());
-    let chars: Vec<char> = key.chars().collect();
-    let prefix: String = key[..prefix_len].to_owned();
-    let rest = &chars[prefix.chars().count()..];
-    if rest.len() <= 4 {
-        return format!("{prefix}{}", "*".repeat(rest.len()));
-    }
-    let tail: String = rest[rest.len() - 4..].iter().collect();
-    format!("{prefix}{}{tail}", "*".repeat(rest.len() - 4))
-}
-
-const NO_KEY: &str = "You did not provide an API key. You need to provide your API key in the \
-    Authorization header, using Bearer auth (e.g. 'Authorization: Bearer YOUR_SECRET_KEY'). See \
-    https://stripe.com/docs/api#authentication for details, or we can help at \
-    https://support.stripe.com/.";
 
 /// Runs `endpoint` for `request`: authenticates, decodes, handles idempotency, and runs it in
 /// one transaction, then expands and answers in Stripe's envelope.
@@ -432,41 +388,6 @@ impl Outcome {
     }
 }
 
-/// Stripe's limit on an `Idempotency-Key`'s length.
-const MAX_IDEMPOTENCY_KEY: usize = 255;
-
-/// A `POST`'s `Idempotency-Key` and the fingerprint of what it was sent with.
-struct Idempotency {
-    key: String,
-    /// SHA-256 of the method, path and body: a key reused with other parameters is refused.
-    fingerprint: String,
-}
-
-impl Idempotency {
-    /// The key of a `POST` that carries a non-empty one.
-    fn of(method: &Method, uri: &Uri, headers: &HeaderMap, body: &[u8]) -> Option<Self> {
-        let key = headers
-            .get("idempotency-key")
-            .and_then(|v| v.to_str().ok())
-            .filter(|k| !k.is_empty() && *method == Method::POST)?;
-        let path = uri.path().trim_end_matches('/');
-        let fingerprint = hex::encode(Sha256::digest(
-            [
-                method.as_str().as_bytes(),
-                b" ",
-                path.as_bytes(),
-                b"?",
-                body,
-            ]
-            .concat(),
-        ));
-        Some(Self {
-            key: key.to_owned(),
-            fingerprint,
-        })
-    }
-}
-
 /// Who called, as the key lookup found: what [`in_transaction`] starts from.
 struct Caller<'r> {
     kind: KeyKind,
@@ -593,67 +514,4 @@ async fn in_transaction(
         replayed: false,
     };
     Ok((outcome, commit))
-}
-
-/// The saved answer to an earlier request with the same `Idempotency-Key`.
-fn replay(
-    key: &str,
-    fingerprint: &str,
-    saved_fingerprint: String,
-    status: Option<i32>,
-    body: Option<String>,
-) -> ApiResult<(StatusCode, String)> {
-    if saved_fingerprint != fingerprint {
-        return Err(ApiError::idempotency(
-            StatusCode::BAD_REQUEST,
-            format!(
-                "Keys for idempotent requests can only be used with the same parameters they \
-                 were first used with. Try using a key other than '{key}' if you meant to \
-                 execute a different request."
-            ),
-        ));
-    }
-    let (Some(status), Some(body)) = (status, body) else {
-        return Err(ApiError::idempotency(
-            StatusCode::CONFLICT,
-            "There is currently another in-progress request using this Idempotent Key (that \
-             probably means you submitted twice, and the other request is still going through): \
-             retry this request later.",
-        ));
-    };
-    let status = u16::try_from(status)
-        .ok()
-        .and_then(|s| StatusCode::from_u16(s).ok())
-        .unwrap_or(StatusCode::OK);
-    Ok((status, body))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn keys_are_masked_like_stripe() {
-        for (key, masked) in [
-            ("sk_live_abcdefgh1234", "sk_live_********1234"),
-            ("sk_test_ab", "sk_test_**"),
-            ("nonsense12345", "*********2345"),
-        ] {
-            assert_eq!(mask_key(key), masked, "{key}");
-        }
-    }
-
-    #[test]
-    fn bearer_and_basic_keys() {
-        for (authorization, key) in [
-            ("Bearer sk_test_1", Some("sk_test_1")),
-            // base64("sk_test_1:")
-            ("Basic c2tfdGVzdF8xOg==", Some("sk_test_1")),
-            ("Bearer ", None),
-        ] {
-            let mut headers = HeaderMap::new();
-            headers.insert("authorization", authorization.parse().unwrap());
-            assert_eq!(api_key(&headers).as_deref(), key, "{authorization}");
-        }
-    }
 }
