@@ -152,6 +152,17 @@ pub(crate) async fn tasks_schema(api: &Api, properties: Value) -> Value {
     patch(api, &format!("/v1/data_sources/{TASKS}"), &body).await
 }
 
+/// Creates a database titled `title` under Projects whose initial data source has
+/// `properties` (`POST /v1/databases`); answers the database.
+pub(crate) async fn database(api: &Api, title: &str, properties: Value) -> Value {
+    let body = json!({
+        "parent": { "type": "page_id", "page_id": PROJECTS },
+        "title": text(title),
+        "initial_data_source": { "properties": properties }
+    });
+    post(api, "/v1/databases", &body).await
+}
+
 /// Comments `words` under `parent` (`{"page_id": …}` or `{"block_id": …}`); answers the comment.
 pub(crate) async fn comment(api: &Api, parent: Value, words: &str) -> Value {
     let body = json!({ "parent": parent, "rich_text": text(words) });

@@ -3,8 +3,8 @@
 use serde_json::{Value, json};
 
 use crate::common::{
-    ADA, DATABASE, PROJECTS, TASKS, api, error, invalid, legacy, len, patch, post, query_tasks,
-    read, task, tasks_query, tasks_schema, text, titles,
+    ADA, DATABASE, PROJECTS, TASKS, api, database, error, invalid, legacy, len, patch, post,
+    query_tasks, read, task, tasks_query, tasks_schema, text, titles,
 };
 
 #[asym::clone("notion", seed = "basic")]
@@ -160,17 +160,13 @@ async fn compound_filters_and_sorts(notion: asym::Notion) {
 #[asym::clone("notion", seed = "basic")]
 async fn schema_create_update_and_values(notion: asym::Notion) {
     let api = api(&notion);
-    let db = post(
+    let db = database(
         &api,
-        "/v1/databases",
-        &json!({
-            "parent": { "type": "page_id", "page_id": PROJECTS },
-            "title": text("Bugs"),
-            "initial_data_source": { "properties": {
-                "Title": { "title": {} },
-                "Severity": { "select": { "options": [{ "name": "S1", "color": "red" }] } },
-                "Points": { "number": { "format": "dollar" } }
-            } }
+        "Bugs",
+        json!({
+            "Title": { "title": {} },
+            "Severity": { "select": { "options": [{ "name": "S1", "color": "red" }] } },
+            "Points": { "number": { "format": "dollar" } }
         }),
     )
     .await;

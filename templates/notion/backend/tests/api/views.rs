@@ -6,8 +6,8 @@ use asym_kit::testing::{Api, pluck};
 use serde_json::{Value, json};
 
 use crate::common::{
-    DATABASE, PROJECTS, TASKS, admin, api, error, invalid, legacy, len, next_page, not_found,
-    patch, post, query_tasks, read, restricted, set_capabilities, task, text,
+    DATABASE, PROJECTS, TASKS, admin, api, database, error, invalid, legacy, len, next_page,
+    not_found, patch, post, query_tasks, read, restricted, set_capabilities, task,
 };
 
 /// The ids of the views `GET /v1/views?{query}` lists (first page).
@@ -63,16 +63,7 @@ async fn every_data_source_has_a_default_view(notion: asym::Notion) {
         )
     );
     // A database made through the API gets one too, for its initial data source.
-    let db = post(
-        &api,
-        "/v1/databases",
-        &json!({
-            "parent": { "type": "page_id", "page_id": PROJECTS },
-            "title": text("Bugs"),
-            "initial_data_source": { "properties": { "Title": { "title": {} } } }
-        }),
-    )
-    .await;
+    let db = database(&api, "Bugs", json!({ "Title": { "title": {} } })).await;
     let db_id = db["id"].as_str().unwrap();
     let made = listed(&api, &format!("database_id={db_id}")).await;
     assert_eq!(made.len(), 1);
@@ -127,7 +118,7 @@ async fn views_are_created_listed_updated_and_deleted(notion: asym::Notion) {
     assert_eq!(ids(&first), [open_id.clone(), board_id.clone()]);
     assert_eq!(first["next_cursor"], default.as_str());
     let rest = next_page(&api, &path, &first).await;
-    assert_eq!(ids(&rest), [default.clone()]);
+    assert_eq!(ids(&rest), std::slice::from_ref(&default));
     assert_eq!(rest["has_more"], false);
 
     // Update: rename, clear the filter, add a quick filter (answered by property id), merge
