@@ -586,6 +586,28 @@ await scenario("cursors are result ids; code blocks take Notion's languages", as
   );
   assert.match(err.message, /code\.language should be .*"plain text".*instead was `"klingon"`/);
   await expectError(APIErrorCode.ValidationError, notion.blocks.update({ block_id: code.id, code: { language: "Rust" } }));
+  // A new code block names its language (no default); an update may leave it out.
+  const unnamed = await expectError(
+    APIErrorCode.ValidationError,
+    notion.blocks.children.append({ block_id: PROJECTS, children: [{ code: { rich_text: text("x") } }] }),
+  );
+  assert.match(unnamed.message, /code\.language should be defined, instead was `undefined`/);
+  const kept = await notion.blocks.update({ block_id: code.id, code: { rich_text: text("fn main() { }") } });
+  assert.equal(kept.code.language, "rust");
+});
+
+await scenario("deep block lists: keyed cursors through 250 children, a trashed cursor carries on", async () => {
+  const page = await notion.pages.create({ parent: { page_id: MEETING }, properties: { title: { title: text("Deep") } } });
+  for (let start = 0; start < 250; start += 100) {
+    const children = [];
+    for (let i = start; i < Math.min(start + 100, 250); i++) children.push({ paragraph: { rich_text: text(`p${i}`) } });
+    await notion.blocks.children.append({ block_id: page.id, children });
+  }
+  const every = await collectPaginatedAPI(notion.blocks.children.list, { block_id: page.id, page_size: 100 });
+  assert.deepEqual(every.map((b) => b.paragraph.rich_text[0].plain_text), Array.from({ length: 250 }, (_, i) => `p${i}`));
+  await notion.blocks.delete({ block_id: every[120].id });
+  const rest = await notion.blocks.children.list({ block_id: page.id, start_cursor: every[120].id, page_size: 2 });
+  assert.deepEqual(rest.results.map((b) => b.id), [every[121].id, every[122].id]);
 });
 
 await scenario("views: the Default view, create/list/update/delete, view queries paged through", async () => {

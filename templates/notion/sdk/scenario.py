@@ -631,6 +631,27 @@ def cursors_are_result_ids_and_code_languages_are_notions():
     assert "code.language" in str(err) and '"plain text"' in str(err) and "klingon" in str(err), str(err)
     retyped = {"block_id": code["id"], "code": {"language": "Rust"}}
     expect_error(APIErrorCode.ValidationError, lambda: notion.blocks.update(**retyped))
+    # A new code block names its language (no default); an update may leave it out.
+    err = expect_error(APIErrorCode.ValidationError, notion.blocks.children.append, block_id=PROJECTS,
+                       children=[{"code": {"rich_text": text("x")}}])
+    assert "code.language should be defined" in str(err), str(err)
+    kept = notion.blocks.update(block_id=code["id"], code={"rich_text": text("fn main() { }")})
+    assert kept["code"]["language"] == "rust", kept
+
+
+@scenario
+def deep_block_lists_page_by_keyed_cursors():
+    # 250 children paged 100 at a time by the SDK's helper; a cursor whose block was
+    # trashed since carries on from where that block was.
+    page = notion.pages.create(parent={"page_id": MEETING}, properties={"title": {"title": text("Deep")}})
+    for start in range(0, 250, 100):
+        notion.blocks.children.append(block_id=page["id"], children=[
+            {"paragraph": {"rich_text": text(f"p{i}")}} for i in range(start, min(start + 100, 250))])
+    every = collect_paginated_api(notion.blocks.children.list, block_id=page["id"], page_size=100)
+    assert [b["paragraph"]["rich_text"][0]["plain_text"] for b in every] == [f"p{i}" for i in range(250)]
+    notion.blocks.delete(block_id=every[120]["id"])
+    rest = notion.blocks.children.list(block_id=page["id"], start_cursor=every[120]["id"], page_size=2)
+    assert [b["id"] for b in rest["results"]] == [every[121]["id"], every[122]["id"]], rest
 
 
 @scenario

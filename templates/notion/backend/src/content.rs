@@ -3,7 +3,7 @@
 
 use serde_json::{Map, Value, json};
 
-use crate::error::{ApiError, ApiResult, array_at, invalid, member, object_at};
+use crate::error::{ApiError, ApiResult, array_at, invalid, member, object_at, undefined};
 use crate::richtext;
 
 /// Most blocks in one `children` array.
@@ -322,7 +322,7 @@ pub(crate) fn normalize(kind: &str, given: &Map<String, Value>, path: &str) -> A
     if TEXT_TYPES.contains(&kind) {
         let rich = given
             .get("rich_text")
-            .ok_or_else(|| invalid(&format!("{path}.rich_text"), "defined", &Value::Null))?;
+            .ok_or_else(|| undefined(&format!("{path}.rich_text")))?;
         out.insert(
             "rich_text".into(),
             richtext::normalize(rich, &format!("{path}.rich_text"))?,
@@ -367,9 +367,11 @@ pub(crate) fn normalize(kind: &str, given: &Map<String, Value>, path: &str) -> A
                 out.insert("icon".into(), icon);
             }
             "code" => {
+                // Required on create (a stored block always holds one, so an update may
+                // leave it out); Notion has no default.
                 let language = match given.get("language") {
-                    None | Some(Value::Null) => "plain text",
-                    Some(Value::String(language)) if is_language(language) => language,
+                    None => return Err(undefined(&format!("{path}.language"))),
+                    Some(Value::String(language)) if is_language(language) => language.as_str(),
                     Some(other) => {
                         let one_of: Vec<String> =
                             LANGUAGES.iter().map(|l| format!("`\"{l}\"`")).collect();

@@ -18,6 +18,13 @@ pub(crate) fn invalid(path: &str, should: &str, was: &Value) -> ApiError {
     ))
 }
 
+/// Notion's validation error for a required body value at `path` that is absent.
+pub(crate) fn undefined(path: &str) -> ApiError {
+    ApiError::validation(format!(
+        "body failed validation: {path} should be defined, instead was `undefined`."
+    ))
+}
+
 /// Member `key` of `object` (the body value at `path`) as `read` takes it (`Value::as_str`,
 /// …), or the validation error that `{path}.{key}` should be `should`.
 ///

@@ -350,7 +350,9 @@ async fn tabs_hold_paragraph_items(notion: asym::Notion) {
 
 /// A code block's `language` is one of Notion's languages (the SDK's `LanguageRequest`), on
 /// append and on update; anything else is Notion's validation error naming the path, the
-/// languages and the value. A markdown fence in a language Notion does not know is plain text.
+/// languages and the value. A new code block must name it (the SDK's request type requires
+/// it; Notion answers `should be defined`, with no default); an update may leave it out and
+/// keeps it. A markdown fence in a language Notion does not know is plain text.
 #[asym::clone("notion", seed = "basic")]
 async fn code_blocks_take_notion_languages(notion: asym::Notion) {
     let api = api(&notion);
@@ -365,6 +367,7 @@ async fn code_blocks_take_notion_languages(notion: asym::Notion) {
         (json!("Rust"), "`\"Rust\"`"),
         (json!(3), "`3`"),
         (json!(["rust"]), "`[\"rust\"]`"),
+        (Value::Null, "`null`"),
     ] {
         let message = invalid(
             api.patch(&path, &json!({ "children": code(language.clone()) }))
@@ -391,6 +394,29 @@ async fn code_blocks_take_notion_languages(notion: asym::Notion) {
     )
     .await;
     assert_eq!(updated["code"]["language"], "rust");
+    let retexted = json!({ "code": { "rich_text": text("y") } });
+    let updated = patch(&api, &format!("/v1/blocks/{id}"), &retexted).await;
+    assert_eq!(updated["code"]["language"], "rust");
+    let unnamed = json!([{ "code": { "rich_text": text("x") } }]);
+    for body in [
+        json!({ "children": unnamed }),
+        json!({ "parent": { "page_id": MEETING }, "children": unnamed }),
+    ] {
+        let at = if body.get("parent").is_some() {
+            "/v1/pages"
+        } else {
+            path.as_str()
+        };
+        let reply = if body.get("parent").is_some() {
+            api.post(at, &body).await
+        } else {
+            api.patch(at, &body).await
+        };
+        assert_eq!(
+            invalid(reply),
+            "body failed validation: body.children[0].code.language should be defined, instead was `undefined`."
+        );
+    }
     let page = post(
         &api,
         "/v1/pages",
