@@ -657,6 +657,33 @@ await check("oauth install: getAuthorizationUrl on the clone's origin redirects 
   assert.ok(await new Client({ accessToken: deals.accessToken, basePath }).crm.deals.basicApi.getPage(1));
 });
 
+await check('quotes: hs_title and hs_expiration_date required; created with a deal and a line item (64, 67), read back, the deal\'s quotes (63) and the line item\'s (68), searched, batch read, archived', async () => {
+  const quotes = hubspot.crm.quotes;
+  const missing = await rejects(quotes.basicApi.create({ properties: { hs_title: `Node quote ${run}` }, associations: [] }), 400, 'VALIDATION_ERROR');
+  assert.match(missing.body.message, /Error creating QUOTE/);
+  const item = await hubspot.crm.lineItems.basicApi.create({ properties: { name: 'Audit', price: '900', quantity: '1' }, associations: [] });
+  const link = (id, associationTypeId) => ({ to: { id }, types: [{ associationCategory: 'HUBSPOT_DEFINED', associationTypeId }] });
+  const quote = await quotes.basicApi.create({
+    properties: { hs_title: `Node quote ${run}`, hs_expiration_date: '2026-12-31', hs_status: 'DRAFT' },
+    associations: [link('401', 64), link(item.id, 67)],
+  });
+  const got = await quotes.basicApi.getById(quote.id, undefined, undefined, ['deals']);
+  assert.equal(got.properties.hs_title, `Node quote ${run}`);
+  assert.equal(got.properties.hs_status, 'DRAFT');
+  assert.deepEqual(got.associations.deals.results.map((r) => r.id), ['401']);
+  const onItem = await hubspot.crm.associations.v4.basicApi.getPage('line_items', item.id, 'quotes');
+  assert.deepEqual(onItem.results.map((r) => [String(r.toObjectId), r.associationTypes[0].typeId]), [[quote.id, 68]]);
+  const onDeal = await hubspot.crm.associations.v4.basicApi.getPage('deals', '401', 'quotes');
+  assert.deepEqual(onDeal.results.map((r) => [String(r.toObjectId), r.associationTypes[0].typeId]), [[quote.id, 63]]);
+  const found = await quotes.searchApi.doSearch({ query: `quote ${run}`, filterGroups: [], sorts: [], properties: ['hs_title'], limit: 10, after: '0' });
+  assert.deepEqual(found.results.map((r) => r.id), [quote.id]);
+  const batch = await quotes.batchApi.read({ inputs: [{ id: quote.id }], properties: ['hs_status'], propertiesWithHistory: [] });
+  assert.equal(batch.results[0].properties.hs_status, 'DRAFT');
+  await quotes.basicApi.archive(quote.id);
+  await rejects(quotes.basicApi.getById(quote.id), 404);
+  await hubspot.crm.lineItems.basicApi.archive(item.id);
+});
+
 await check("communications and postal mail: an SMS-style message and a letter logged on a contact with HubSpot's type ids, read back, searched, an unknown channel refused", async () => {
   const objects = hubspot.crm.objects;
   const link = (id, associationTypeId) => ({ to: { id }, types: [{ associationCategory: 'HUBSPOT_DEFINED', associationTypeId }] });

@@ -983,6 +983,31 @@ def oauth_install():
     hubspot.Client.create(access_token=deals.access_token, host=os.environ["HUBSPOT_API_BASE"]).crm.deals.basic_api.get_page(limit=1)
 
 
+def quotes():
+    api = client.crm.quotes
+    try:
+        api.basic_api.create(SimplePublicObjectInputForCreate(properties={"hs_title": f"Py quote {run}"}))
+        raise AssertionError("a quote without hs_expiration_date was created")
+    except hubspot.crm.quotes.ApiException as err:
+        body = json.loads(err.body)
+        assert err.status == 400 and "Error creating QUOTE" in body["message"], err.body
+    item = client.crm.line_items.basic_api.create(SimplePublicObjectInputForCreate(properties={"name": "Audit", "price": "900"}))
+    link = lambda to, type_id: {"to": {"id": to}, "types": [{"associationCategory": "HUBSPOT_DEFINED", "associationTypeId": type_id}]}
+    quote = api.basic_api.create(SimplePublicObjectInputForCreate(
+        properties={"hs_title": f"Py quote {run}", "hs_expiration_date": "2026-12-31", "hs_status": "DRAFT"},
+        associations=[link("402", 64), link(item.id, 67)]))
+    got = api.basic_api.get_by_id(quote.id, associations=["deals"])
+    assert got.properties["hs_title"] == f"Py quote {run}" and got.properties["hs_status"] == "DRAFT", got.properties
+    assert [r.id for r in got.associations["deals"].results] == ["402"], got.associations
+    on_item = client.crm.associations.v4.basic_api.get_page("line_items", item.id, "quotes")
+    assert [(str(r.to_object_id), r.association_types[0].type_id) for r in on_item.results] == [(quote.id, 68)], on_item
+    found = api.search_api.do_search(PublicObjectSearchRequest(query=f"quote {run}", limit=10))
+    assert [r.id for r in found.results] == [quote.id], found
+    assert len([q for q in api.get_all() if q.id == quote.id]) == 1
+    api.basic_api.archive(quote.id)
+    client.crm.line_items.basic_api.archive(item.id)
+
+
 def communications_and_postal_mail():
     from hubspot.crm.objects.communications import (
         AssociationSpec as Spec, PublicAssociationsForObject, PublicObjectId,
@@ -1043,6 +1068,7 @@ check("batch update, then search paged through paging.next.after to the last pag
 check("concurrent writes: upserts of one email make one contact; merges of one object merge it once (the others NotFoundException)", concurrent_writes)
 check("oauth: a token's metadata (account, app, user, scopes), an unknown token 404; a refresh token exchanged for an access token, an unknown one refused", oauth_token_metadata)
 check("oauth install: get_auth_url on the clone's origin redirects with a code; tokens_api.create exchanges it (authorization_code) once; refresh_tokens_api.get names the app, archive deletes the refresh token; an admin-minted code", oauth_install)
+check("quotes: hs_title and hs_expiration_date required; created with a deal and a line item (64, 67), read back with its deal, the line item's quotes (68), searched, listed, archived", quotes)
 check("communications and postal mail: an SMS-style message and a letter logged on a contact with HubSpot's type ids, read back, searched, an unknown channel refused", communications_and_postal_mail)
 check("refusals: a JSON body sent as text/plain (415; 401 first without a valid token, 403 first without the scope), a type/fieldType pair HubSpot refuses, a stage label twice in a pipeline (an unknown stage's 404 first), propertiesWithHistory past 50 objects", refusals)
 finish(f"python hubspot-api-client {version('hubspot-api-client')}")

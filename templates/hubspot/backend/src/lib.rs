@@ -1,4 +1,4 @@
-//! asym's HubSpot clone: the CRM v3 object APIs (thirteen types over one generic engine),
+//! asym's HubSpot clone: the CRM v3 object APIs (fourteen types over one generic engine),
 //! search, batch, associations v4 and v3, properties, owners, pipelines, lists and app webhooks
 //! (with HubSpot's webhooks API), over
 //! Postgres — so `hubspot-api-client` (Python) and `@hubspot/api-client` (Node) work against
@@ -26,7 +26,7 @@
 //! | `/api/admin/provision`, `/api/admin/private-apps` | `admin` |
 //! | auth, bodies, query arguments | `request` |
 //! | unique names the tables leave unconstrained (their lock) | `names` |
-//! | the thirteen types and the custom ones | `types` |
+//! | the fourteen types and the custom ones | `types` |
 //!
 //! All state is in the clone's Postgres database (see `migrations/`) and under its Redis
 //! prefix (rate-limit counters); the process holds none.

@@ -28,7 +28,7 @@ pub(crate) const DEVELOPER_KEY: &str = "developer_api_key";
 
 /// Every scope the clone checks: the provisioned token carries them all, and the OAuth app
 /// is configured for them all (`/oauth/authorize` grants any of them).
-pub(crate) const SCOPES: [&str; 21] = [
+pub(crate) const SCOPES: [&str; 23] = [
     "crm.objects.contacts.read",
     "crm.objects.contacts.write",
     "crm.objects.companies.read",
@@ -50,6 +50,8 @@ pub(crate) const SCOPES: [&str; 21] = [
     "crm.schemas.custom.write",
     "crm.objects.custom.read",
     "crm.objects.custom.write",
+    "crm.objects.quotes.read",
+    "crm.objects.quotes.write",
 ];
 
 /// The body limits every route reads with (HubSpot refuses bodies past a few MB).

@@ -1,4 +1,4 @@
-//! The CRM object types: HubSpot's thirteen (a constant table) and the portal's custom ones
+//! The CRM object types: HubSpot's fourteen (a constant table) and the portal's custom ones
 //! (rows of `object_schemas`, written by the schemas API): how paths name them, their type
 //! ids, scopes, default, searchable and required properties. The object engine is the same
 //! for all; only this data differs.
@@ -127,7 +127,7 @@ const fn engagement(
 }
 
 /// Every type, in HubSpot's order.
-pub(crate) static TYPES: [ObjectType; 13] = [
+pub(crate) static TYPES: [ObjectType; 14] = [
     ObjectType {
         name: Cow::Borrowed("contacts"),
         singular: Cow::Borrowed("contact"),
@@ -217,6 +217,18 @@ pub(crate) static TYPES: [ObjectType; 13] = [
         defaults: Names::Stock(&["amount", "hs_product_id", "name", "price", "quantity"]),
         searchable: Names::Stock(&["name", "description", "price", "quantity", "hs_product_id"]),
         required: Names::Stock(&[]),
+        stamped: &[],
+    },
+    ObjectType {
+        name: Cow::Borrowed("quotes"),
+        singular: Cow::Borrowed("quote"),
+        type_id: Cow::Borrowed("0-14"),
+        read_scope: "crm.objects.quotes.read",
+        write_scope: "crm.objects.quotes.write",
+        defaults: Names::Stock(&["hs_expiration_date", "hs_status", "hs_title"]),
+        searchable: Names::Stock(&["hs_title"]),
+        // HubSpot's quotes guide: a create must set the quote's name and expiration date.
+        required: Names::Stock(&["hs_title", "hs_expiration_date"]),
         stamped: &[],
     },
     engagement(

@@ -450,3 +450,84 @@ async fn concurrent_merges_of_one_object_merge_it_once(hubspot: asym::HubSpot) {
     assert_eq!(statuses, [vec![200], vec![404; 7]].concat());
     assert_eq!(contact_count(&api).await, 2);
 }
+
+#[asym::clone("hubspot", seed = "basic")]
+async fn quotes_need_a_title_and_expiry_and_associate_to_deals_and_line_items(
+    hubspot: asym::HubSpot,
+) {
+    let api = api(&hubspot);
+    // HubSpot's quotes guide: hs_title and hs_expiration_date are required.
+    let err = create(&api, "quotes", &json!({"hs_title": "No expiry"}), 400).await;
+    assert_eq!(
+        err["message"],
+        "Error creating QUOTE. Some required properties were not set."
+    );
+    let line_item = id(&create(
+        &api,
+        "line_items",
+        &json!({"name": "Audit", "price": "900"}),
+        201,
+    )
+    .await);
+    let quote = post(
+        &api,
+        "/crm/v3/objects/quotes",
+        &json!({
+            "properties": {"hs_title": "SEO audit", "hs_expiration_date": "2026-12-31", "hs_status": "DRAFT"},
+            "associations": [
+                {"to": {"id": "401"}, "types": [{"associationCategory": "HUBSPOT_DEFINED", "associationTypeId": 64}]},
+                {"to": {"id": line_item}, "types": [{"associationCategory": "HUBSPOT_DEFINED", "associationTypeId": 67}]},
+            ],
+        }),
+        201,
+    )
+    .await;
+    let quote = id(&quote);
+    // A default read: the title, expiry and status beside the calculated properties.
+    let read_back = read(&api, &format!("/crm/v3/objects/quote/{quote}")).await;
+    assert_props(
+        &read_back,
+        &[("hs_title", "SEO audit"), ("hs_status", "DRAFT")],
+    );
+    assert_prefix(prop(&read_back, "hs_expiration_date"), "2026-12-31");
+    // Both directions, by HubSpot's type ids: deal → quote 63, line item → quote 68.
+    let deal = read(&api, "/crm/v4/objects/deals/401/associations/quotes").await;
+    assert_eq!(
+        deal["results"][0]["toObjectId"]
+            .to_string()
+            .trim_matches('"'),
+        quote
+    );
+    assert_eq!(deal["results"][0]["associationTypes"][0]["typeId"], 63);
+    let item = read(
+        &api,
+        &format!("/crm/v4/objects/line_items/{line_item}/associations/quotes"),
+    )
+    .await;
+    assert_eq!(item["results"][0]["associationTypes"][0]["typeId"], 68);
+    // Searched by title; an unknown status refused.
+    let found = post(
+        &api,
+        "/crm/v3/objects/quotes/search",
+        &json!({"query": "audit"}),
+        200,
+    )
+    .await;
+    assert_eq!(found["total"], 1);
+    let refused = api
+        .patch(
+            &format!("/crm/v3/objects/quotes/{quote}"),
+            &json!({"properties": {"hs_status": "SIGNED"}}),
+        )
+        .await
+        .expect(400);
+    assert_eq!(refused["errors"][0]["code"], "INVALID_OPTION");
+    // Their own scopes: a deals token reads no quotes.
+    let deals_only = crate::scoped(&hubspot, &["crm.objects.deals.read"]).await;
+    let forbidden = deals_only.get("/crm/v3/objects/quotes").await.expect(403);
+    assert_eq!(
+        forbidden["errors"][0]["context"]["requiredGranularScopes"],
+        json!(["crm.objects.quotes.read"])
+    );
+    archive(&api, &format!("/crm/v3/objects/quotes/{quote}")).await;
+}
