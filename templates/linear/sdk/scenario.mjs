@@ -552,6 +552,21 @@ await scenario("project statuses: createProjectStatus, updateProjectStatus, arch
   assert((await (await linear.viewer).delegatedIssues()).nodes.length === 0, "delegatedIssues");
 });
 
+await scenario("external links: createEntityExternalLink of a project and of an initiative, entityExternalLink, project.externalLinks, initiative.links, update, delete", async () => {
+  const launch = (await linear.projects({ filter: { name: { eq: "Launch" } } })).nodes[0];
+  const [ship] = (await linear.initiatives()).nodes;
+  const created = await linear.createEntityExternalLink({ url: "https://example.com/spec", label: "Spec", projectId: launch.id });
+  const link = await created.entityExternalLink;
+  assert(created.success && link.url === "https://example.com/spec" && link.label === "Spec" && (await link.project).id === launch.id && (await link.creator).email === "ada@acme.test", "created");
+  const okrs = await (await linear.createEntityExternalLink({ url: "https://example.com/okrs", label: "OKRs", initiativeId: ship.id })).entityExternalLink;
+  assert((await linear.entityExternalLink(link.id)).label === "Spec", "entityExternalLink");
+  assert((await launch.externalLinks()).nodes.map((l) => l.id).join() === link.id && (await ship.links()).nodes.map((l) => l.id).join() === okrs.id, "project.externalLinks, initiative.links");
+  assert((await (await linear.updateEntityExternalLink(link.id, { label: "Design spec" })).entityExternalLink).label === "Design spec", "updated");
+  const both = await expectError(linear.createEntityExternalLink({ url: "https://example.com", label: "Both", projectId: launch.id, initiativeId: ship.id }), LinearErrorType.InvalidInput, "two parents");
+  assert(both.errors[0].message === "Exactly one of projectId or initiativeId must be defined.", both.errors[0].message);
+  assert((await linear.deleteEntityExternalLink(link.id)).success && (await linear.deleteEntityExternalLink(okrs.id)).success, "deleted");
+});
+
 await scenario("custom emojis: createEmoji, emoji by id and by name, emojis with a filter, a taken name refused, deleteEmoji", async () => {
   const created = await linear.createEmoji({ name: "shipit", url: "https://example.com/shipit.png" });
   const emoji = await created.emoji;

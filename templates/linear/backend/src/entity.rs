@@ -26,7 +26,7 @@ pub(crate) struct Entity {
 }
 
 /// Every stored resource.
-const ENTITIES: [Entity; 34] = [
+const ENTITIES: [Entity; 35] = [
     Entity {
         name: "Issue",
         table: "issues",
@@ -111,6 +111,11 @@ const ENTITIES: [Entity; 34] = [
         name: "TeamMembership",
         table: "team_members",
         doc: "membership_doc(t)",
+    },
+    Entity {
+        name: "EntityExternalLink",
+        table: "entity_external_links",
+        doc: "entity_external_link_doc(t)",
     },
     Entity {
         name: "ExternalUser",

@@ -227,6 +227,9 @@ fn checked(constraint: &str) -> &'static str {
             "relatedAnchorType must be one of the following values: start, end, milestone"
         }
         "project_relations_check" => "A project cannot depend on itself.",
+        "entity_external_links_one_parent" => {
+            "Exactly one of projectId or initiativeId must be defined."
+        }
         "projects_retired_label_check" => "A retired label cannot be applied to new projects.",
         "initiatives_retired_label_check" => {
             "A retired label cannot be applied to new initiatives."

@@ -30,6 +30,7 @@
 //! | project and initiative status updates: `projectUpdateCreate`, `initiativeUpdateCreate`, … | `status_updates` |
 //! | `initiativeCreate`/`Update`/`Archive`/`Unarchive`/`Delete`, `initiativeToProject…` | `initiatives` |
 //! | `emojiCreate`/`emojiDelete` (custom emojis) | `emojis` |
+//! | `entityExternalLinkCreate`/`Update`/`Delete` (a project's or an initiative's links) | `external_links` |
 //! | project and initiative labels: `projectLabelCreate`/`Update`/`Delete`/`Retire`/`Restore`, `projectAddLabel`/`projectRemoveLabel`, the same of initiatives | `labels` |
 //! | `projectRelationCreate`/`Update`/`Delete` (project dependencies) | `project_relations` |
 //! | `projectStatusCreate`/`Update`/`Archive`/`Unarchive` | `project_statuses` |
@@ -47,6 +48,7 @@ mod documents;
 mod emojis;
 mod entity;
 mod error;
+mod external_links;
 mod filter;
 mod hooks;
 mod http;

@@ -142,7 +142,7 @@ by_id!(
     initiative_relation => "InitiativeRelation",
     triage_responsibility => "TriageResponsibility", project_relation => "ProjectRelation",
     project_label => "ProjectLabel", initiative_label => "InitiativeLabel",
-    external_user => "ExternalUser",
+    external_user => "ExternalUser", entity_external_link => "EntityExternalLink",
 );
 
 /// A root `<entity>(id:)` read by id or `slugId`.
@@ -281,6 +281,8 @@ child_list!(
     project_inverse_relations => "ProjectRelation", None, "t.related_project_id = {}";
     project_updates_of_project => "ProjectUpdate", None, "t.project_id = {}";
     initiative_updates_of_initiative => "InitiativeUpdate", None, "t.initiative_id = {}";
+    project_external_links => "EntityExternalLink", None, "t.project_id = {}";
+    initiative_links => "EntityExternalLink", None, "t.initiative_id = {}";
     sub_initiatives => "Initiative", Some(Kind::Initiative), "t.id IN (SELECT related_initiative_id FROM initiative_relations WHERE initiative_id = {})";
 );
 

@@ -6,8 +6,9 @@ use async_graphql::Value;
 use async_graphql::dynamic::{FieldFuture, FieldValue, ResolverContext};
 
 use crate::{
-    documents, emojis, initiatives, issues, labels, project_relations, project_statuses, queries,
-    ratelimit, resources, search, status_updates, subscriptions, teams, templates, triage, views,
+    documents, emojis, external_links, initiatives, issues, labels, project_relations,
+    project_statuses, queries, ratelimit, resources, search, status_updates, subscriptions, teams,
+    templates, triage, views,
 };
 
 /// A custom resolver.
@@ -113,6 +114,12 @@ pub(crate) fn custom(parent: &str, field: &str) -> Option<Resolve> {
         ("Mutation", "initiativeAddLabel") => adapt!(labels::initiative_add),
         ("Mutation", "initiativeRemoveLabel") => adapt!(labels::initiative_remove),
         ("Query", "externalUser") => adapt!(queries::external_user),
+        ("Query", "entityExternalLink") => adapt!(queries::entity_external_link),
+        ("Project", "externalLinks") => adapt!(queries::project_external_links),
+        ("Initiative", "links") => adapt!(queries::initiative_links),
+        ("Mutation", "entityExternalLinkCreate") => adapt!(external_links::create),
+        ("Mutation", "entityExternalLinkUpdate") => adapt!(external_links::update),
+        ("Mutation", "entityExternalLinkDelete") => adapt!(external_links::delete),
         ("Query", "externalUsers") => adapt!(queries::external_users),
         ("Query", "emoji") => adapt!(queries::emoji),
         ("Query", "emojis") => adapt!(queries::emojis),

@@ -441,3 +441,100 @@ async fn initiatives_have_sub_initiatives(linear: asym::Linear) {
     .await;
     assert_eq!(after["initiative"]["parentInitiative"], Value::Null);
 }
+
+/// External links: `entityExternalLinkCreate` of a project's or an initiative's (exactly one),
+/// `entityExternalLink`, `Project.externalLinks` and `Initiative.links`, update and delete.
+#[asym::clone("linear", seed = "basic")]
+async fn projects_and_initiatives_have_external_links(linear: asym::Linear) {
+    let api = client(&linear);
+    let fields = "id url label sortOrder creator { id } project { id } initiative { id }";
+    let create = crate::create_text(
+        "entityExternalLinkCreate",
+        "EntityExternalLinkCreateInput",
+        "entityExternalLink",
+        fields,
+    );
+    let launch = "f0000000-0000-4000-8000-000000000001";
+    let ship = "91000000-0000-4000-8000-000000000001";
+    let input = json!({"url": "https://example.com/spec", "label": "Spec", "projectId": launch,
+                       "sortOrder": 1});
+    let link = mutate(&api, &create, json!({ "input": input })).await["entityExternalLink"].clone();
+    assert_fields(
+        &link,
+        &json!({"url": "https://example.com/spec", "label": "Spec", "sortOrder": 1,
+                "creator": {"id": ADA}, "project": {"id": launch}, "initiative": null}),
+    );
+    let id = link["id"].as_str().unwrap().to_owned();
+    let of_initiative = json!({"url": "https://example.com/okrs", "label": "OKRs",
+                               "initiativeId": ship});
+    mutate(&api, &create, json!({ "input": of_initiative })).await;
+    let read = with_id(
+        &api,
+        &format!("query($id: String!) {{ entityExternalLink(id: $id) {{ {fields} }} }}"),
+        &id,
+    )
+    .await;
+    assert_eq!(read["entityExternalLink"], link);
+    let listed = query(
+        &api,
+        "query($p: String!, $i: String!) {
+           project(id: $p) { externalLinks { nodes { label } } }
+           initiative(id: $i) { links { nodes { label } } } }",
+        json!({"p": launch, "i": ship}),
+    )
+    .await;
+    assert_eq!(
+        pluck(&listed["project"]["externalLinks"]["nodes"], "label"),
+        ["Spec"]
+    );
+    assert_eq!(
+        pluck(&listed["initiative"]["links"]["nodes"], "label"),
+        ["OKRs"]
+    );
+
+    let update = crate::update_text(
+        "entityExternalLinkUpdate",
+        "EntityExternalLinkUpdateInput",
+        "entityExternalLink",
+        "label url",
+    );
+    let changed = mutate(
+        &api,
+        &update,
+        json!({"id": id, "input": {"label": "Design spec"}}),
+    )
+    .await;
+    assert_eq!(changed["entityExternalLink"]["label"], "Design spec");
+
+    let one_parent = "Exactly one of projectId or initiativeId must be defined.";
+    crate::refused_inputs_as(
+        &api,
+        &create,
+        [
+            (
+                json!({"url": "https://example.com", "label": "Both", "projectId": launch,
+                       "initiativeId": ship}),
+                "Argument Validation Error",
+                one_parent,
+            ),
+            (
+                json!({"url": "https://example.com", "label": "None"}),
+                "Argument Validation Error",
+                one_parent,
+            ),
+            (
+                json!({"url": "example", "label": "Bad", "projectId": launch}),
+                "Argument Validation Error",
+                "url must be a URL address",
+            ),
+            (
+                json!({"url": "https://example.com", "label": "Lost", "projectId": "nope"}),
+                "Entity not found: Project",
+                "Could not find referenced Project.",
+            ),
+        ],
+    )
+    .await;
+    delete_payload(&api, "entityExternalLinkDelete", &id).await;
+    not_found(&api, "entityExternalLink", &id, "EntityExternalLink").await;
+}
