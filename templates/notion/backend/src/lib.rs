@@ -24,6 +24,7 @@
 //! | capabilities (403 `restricted_resource`), `/api/admin/provision`, `/api/admin/capabilities` | `capabilities` |
 //! | `/api/admin/rate-limit` | `ratelimit` |
 //! | `/v1/views…` (views and their queries) | `views` |
+//! | `/v1/oauth/token`, `/introspect`, `/revoke`; `/api/admin/oauth/…` | `oauth` |
 //!
 //! All state is in the clone's Postgres database (see `migrations/`) and, for the rate
 //! limit's switch and counters, under its Redis prefix.
@@ -44,6 +45,7 @@ mod ids;
 mod listings;
 mod markdown;
 mod moves;
+mod oauth;
 mod page_markdown;
 mod pages;
 mod query;
@@ -158,7 +160,12 @@ pub fn app(kit: Kit) -> Router {
             post(api!(id, body => uploads::complete)),
         )
         .route("/files/{id}/{name}", get(uploads::download));
-    let router = views_routes(router);
+    let router = views_routes(router)
+        .route("/v1/oauth/token", post(oauth::token))
+        .route("/v1/oauth/introspect", post(oauth::introspect))
+        .route("/v1/oauth/revoke", post(oauth::revoke))
+        .route("/api/admin/oauth/client", post(oauth::admin_client))
+        .route("/api/admin/oauth/codes", post(oauth::admin_code));
     unserved(router)
         .fallback(|| async { ApiError::invalid_url() })
         .method_not_allowed_fallback(|| async { ApiError::invalid_url() })

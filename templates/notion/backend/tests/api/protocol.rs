@@ -63,7 +63,7 @@ async fn unknown_routes_and_unshared_pages(notion: asym::Notion) {
             "Meeting notes",
         ),
         (Method::GET, "/v1/async_tasks/t1", "Async tasks"),
-        (Method::POST, "/v1/oauth/token", "OAuth"),
+        (Method::GET, "/v1/oauth/authorize", "OAuth"),
     ] {
         let message = error(
             api.send(method, path, Some(&json!({}))).await,
