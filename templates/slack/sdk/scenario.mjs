@@ -310,6 +310,21 @@ await check('usergroups', async () => {
   await fails('no_such_subteam', bot.usergroups.users.list({ usergroup: 'S0NOPE' }));
 });
 
+await check('public file links and auth.teams.list', async () => {
+  const done = await user.filesUploadV2({ content: 'public', filename: 'public.txt' });
+  const file = done.files[0].files[0];
+  const shared = await user.files.sharedPublicURL({ file: file.id });
+  assert.equal(shared.file.public_url_shared, true);
+  assert.ok(shared.file.permalink_public);
+  await fails('not_allowed_token_type', bot.files.sharedPublicURL({ file: file.id }));
+  await fails('file_not_found', bot.files.revokePublicURL({ file: file.id })); // unshared: not the bot's to see
+  await fails('file_not_found', user.files.revokePublicURL({ file: 'F0NOPE' }));
+  assert.equal((await user.files.revokePublicURL({ file: file.id })).file.public_url_shared, false);
+  const { teams } = await bot.auth.teams.list({ include_icon: true });
+  assert.deepEqual(teams.map((t) => [t.id, t.name]), [['T0000000001', 'Acme']]);
+  assert.equal(teams[0].icon.image_default, true);
+});
+
 await check('filesUploadV2 several and threaded', async () => {
   const done = await bot.filesUploadV2({
     channel_id: GENERAL,

@@ -479,6 +479,22 @@ def reminders_come_due():
 
 
 @scenario
+def public_file_links_and_teams_list():
+    # files.sharedPublicURL (user tokens) / files.revokePublicURL by the file's owner;
+    # auth.teams.list names the workspace.
+    file = user.files_upload_v2(content="public", filename="public.txt")["file"]
+    shared = user.files_sharedPublicURL(file=file["id"])["file"]
+    assert shared["public_url_shared"] is True and shared["permalink_public"], shared
+    fails("not_allowed_token_type", bot.files_sharedPublicURL, file=file["id"])
+    fails("file_not_found", bot.files_revokePublicURL, file=file["id"])  # unshared: not the bot's to see
+    fails("file_not_found", user.files_revokePublicURL, file="F0NOPE")
+    assert user.files_revokePublicURL(file=file["id"])["file"]["public_url_shared"] is False
+    teams = bot.auth_teams_list(include_icon=True)["teams"]
+    assert [(t["id"], t["name"]) for t in teams] == [("T0000000001", "Acme")], teams
+    assert teams[0]["icon"]["image_default"] is True, teams
+
+
+@scenario
 def retired_and_unserved_methods():
     fails("method_deprecated", bot.files_upload, channels=GENERAL, content="hello", filename="a.txt")
     assert fails("unknown_method", bot.stars_list)["req_method"] == "stars.list"

@@ -16,7 +16,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use serde_json::{Map, Value, json};
 
-use crate::auth::{Caller, caller_with};
+use crate::auth::{Caller, caller_with, person};
 use crate::error::{ApiError, ApiResult, reply};
 use crate::model::conversation::{Naming, channel_filter, resolve};
 use crate::model::event::{emit, emit_and_commit};
@@ -38,7 +38,8 @@ const MAX_FILE_BYTES: i64 = 64 * 1024 * 1024;
 
 /// The columns [`file_json`] reads over `files f`.
 const FILE_COLUMNS: &str = "f.id, f.team_id, f.user_id, f.created, f.name, f.title, f.alt_txt,
-    f.snippet_type, COALESCE(octet_length(f.content), 0)::bigint, f.deleted, f.completed";
+    f.snippet_type, COALESCE(octet_length(f.content), 0)::bigint, f.deleted, f.completed,
+    f.public_url_shared";
 
 /// `(mimetype, filetype, pretty_type)` by file name extension.
 fn file_type(name: &str) -> (&'static str, &'static str, &'static str) {
@@ -124,7 +125,7 @@ fn file_json(row: &Row, shares: &[Share], public_url: &str) -> Value {
         "is_external": false,
         "external_type": "",
         "is_public": !channels.is_empty(),
-        "public_url_shared": false,
+        "public_url_shared": row.get::<_, bool>(11),
         "display_as_bot": false,
         "username": "",
         "url_private": url,
@@ -427,16 +428,49 @@ async fn file_arg(
 pub(crate) async fn info(state: &AppState, call: &Call) -> ApiResult {
     let caller = caller_with(state, call, &["files:read"]).await?;
     let (id, row) = file_arg(state, &caller, call).await?;
-    let client = state.kit.db().await?;
-    let shares = shares_of(&client, std::slice::from_ref(&id)).await?;
+    let file = answered(state, &id, &row).await?;
     reply([
-        (
-            "file",
-            shared_file_json(&row, &shares, &state.kit.config().public_url),
-        ),
+        ("file", file),
         ("comments", json!([])),
         ("response_metadata", json!({ "next_cursor": "" })),
     ])
+}
+
+/// The file object of `row` (file `id`), with its shares.
+async fn answered(state: &AppState, id: &str, row: &Row) -> Result<Value, ApiError> {
+    let client = state.kit.db().await?;
+    let shares = shares_of(&client, &[id.to_owned()]).await?;
+    Ok(shared_file_json(
+        row,
+        &shares,
+        &state.kit.config().public_url,
+    ))
+}
+
+/// `files.sharedPublicURL` (user tokens only: `not_allowed_token_type` for a bot's) and
+/// `files.revokePublicURL` (`shared: false`; bot or user tokens): turns the file's public
+/// link on or off, answering the file (`public_url_shared`, `permalink_public`). Only the
+/// file's owner may (another's file is `not_allowed`, as for a workspace where public
+/// sharing is off); a file the caller cannot see is `file_not_found`.
+pub(crate) async fn public_url(state: &AppState, call: &Call, shared: bool) -> ApiResult {
+    let caller = if shared {
+        person(state, call, "files:write").await?
+    } else {
+        caller_with(state, call, &["files:write"]).await?
+    };
+    let (id, row) = file_arg(state, &caller, call).await?;
+    if row.get::<_, String>(2) != caller.user_id {
+        return Err(ApiError::new("not_allowed"));
+    }
+    let client = state.kit.db().await?;
+    client
+        .execute(
+            "UPDATE files SET public_url_shared = $2 WHERE id = $1",
+            &[&id.trim(), &shared],
+        )
+        .await?;
+    let row = visible_file(state, &caller, &id).await?;
+    reply([("file", answered(state, &id, &row).await?)])
 }
 
 /// `files.list`: visible files, newest first, filtered by `channel`, `user`, `ts_from`,

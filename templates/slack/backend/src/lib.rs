@@ -10,7 +10,7 @@
 //! |---|---|
 //! | `api.test`, `auth.test` | `auth` |
 //! | `auth.revoke` | `revoke` |
-//! | `team.info`, `team.profile.get`, `bots.info` | `team` |
+//! | `team.info`, `team.profile.get`, `bots.info`, `auth.teams.list` | `team` |
 //! | `chat.postMessage` (one statement per call) | `post` |
 //! | `chat.*` (update, delete, ephemeral, `/me`, permalink, scheduling, streams) | `chat` |
 //! | `chat.unfurl` and the app's unfurl domains (`link_shared`: `model::link`) | `unfurl` |
@@ -204,6 +204,7 @@ async fn web_api(
         "api.test" => auth::api_test(call),
         "auth.test" => auth::test(state, call).await,
         "auth.revoke" => revoke::revoke(state, call).await,
+        "auth.teams.list" => team::teams_list(state, call).await,
         "oauth.v2.access" => oauth::access(state, call).await,
         "team.info" => team::info(state, call).await,
         "team.profile.get" => team::profile_get(state, call).await,
@@ -289,6 +290,8 @@ async fn web_api(
         "files.info" => files::info(state, call).await,
         "files.list" => files::list(state, call).await,
         "files.delete" => files::delete(state, call).await,
+        "files.sharedPublicURL" => files::public_url(state, call, true).await,
+        "files.revokePublicURL" => files::public_url(state, call, false).await,
         // Retired by Slack on 2025-11-12: it answers every app this way since.
         "files.upload" => Err(ApiError::new("method_deprecated")),
         _ => Err(ApiError::new("unknown_method").with("req_method", call.method.as_str())),

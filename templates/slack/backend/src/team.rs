@@ -1,8 +1,9 @@
-//! The workspace and its app: `team.info`, `team.profile.get`, `bots.info`.
+//! The workspace and its app: `team.info`, `team.profile.get`, `bots.info`,
+//! `auth.teams.list`.
 
-use serde_json::json;
+use serde_json::{Value, json};
 
-use crate::auth::caller_with;
+use crate::auth::{caller, caller_with};
 use crate::error::{ApiError, ApiResult, reply};
 use crate::json::row_object;
 use crate::model::message::BOT_ICONS;
@@ -25,16 +26,6 @@ pub(crate) async fn info(state: &AppState, call: &Call) -> ApiResult {
         )
         .await?;
     let domain: String = row.get(2);
-    let icon = json!({
-        "image_34": "https://a.slack-edge.com/80588/img/avatars-teams/ava_0001-34.png",
-        "image_44": "https://a.slack-edge.com/80588/img/avatars-teams/ava_0001-44.png",
-        "image_68": "https://a.slack-edge.com/80588/img/avatars-teams/ava_0001-68.png",
-        "image_88": "https://a.slack-edge.com/80588/img/avatars-teams/ava_0001-88.png",
-        "image_102": "https://a.slack-edge.com/80588/img/avatars-teams/ava_0001-102.png",
-        "image_132": "https://a.slack-edge.com/80588/img/avatars-teams/ava_0001-132.png",
-        "image_230": "https://a.slack-edge.com/80588/img/avatars-teams/ava_0001-230.png",
-        "image_default": true,
-    });
     reply([(
         "team",
         json!({
@@ -43,13 +34,43 @@ pub(crate) async fn info(state: &AppState, call: &Call) -> ApiResult {
             "url": format!("{}/", state.kit.config().public_url),
             "domain": domain,
             "email_domain": format!("{domain}.test"),
-            "icon": icon,
+            "icon": icon(),
             "avatar_base_url": "https://ca.slack-edge.com/",
             "is_verified": false,
             "lob_sales_home_enabled": false,
             "is_sfdc_auto_slack": false,
         }),
     )])
+}
+
+/// A workspace's icon (the default one: the clone's workspaces upload none).
+fn icon() -> Value {
+    let mut icon: serde_json::Map<String, Value> = [34, 44, 68, 88, 102, 132, 230]
+        .iter()
+        .map(|size| {
+            let url =
+                format!("https://a.slack-edge.com/80588/img/avatars-teams/ava_0001-{size}.png");
+            (format!("image_{size}"), json!(url))
+        })
+        .collect();
+    icon.insert("image_default".into(), json!(true));
+    Value::Object(icon)
+}
+
+/// `auth.teams.list`: the workspaces the token may act in, `{id, name}` (with `icon` given
+/// `include_icon`). An org-wide app lists each workspace of its org; a clone's app is
+/// installed in one workspace, so the list holds it alone, on one page (`limit` and
+/// `cursor` are taken and change nothing). Any token may ask; no scope is needed.
+pub(crate) async fn teams_list(state: &AppState, call: &Call) -> ApiResult {
+    let caller = caller(state, call).await?;
+    let mut team = json!({ "id": caller.team_id, "name": caller.team_name });
+    if call.args.flag("include_icon") == Some(true) {
+        team["icon"] = icon();
+    }
+    reply([
+        ("teams", json!([team])),
+        ("response_metadata", json!({ "next_cursor": "" })),
+    ])
 }
 
 /// `bots.info`: a bot by id (`bot`), e.g. the `bot_id` of a message.

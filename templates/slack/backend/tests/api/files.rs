@@ -202,3 +202,49 @@ async fn the_seeded_file_is_listed(slack: asym::Slack) {
         "1700002000.000100"
     );
 }
+
+/// `files.sharedPublicURL` (user tokens only) turns a file's public link on and
+/// `files.revokePublicURL` off, each answering the file; only its owner may; an unknown
+/// file is `file_not_found`.
+#[asym::clone("slack", seed = "acme-corp")]
+async fn public_links_are_turned_on_and_off(slack: asym::Slack) {
+    let slack = Api::new(&slack);
+    let alice = slack.mint("user", Some("U0000000003"), None).await;
+    let file = json!({"file": "F0000000001"});
+    let shared = slack
+        .ok(&alice, "files.sharedPublicURL", file.clone())
+        .await;
+    assert_eq!(shared["file"]["id"], "F0000000001");
+    assert_eq!(shared["file"]["public_url_shared"], true);
+    assert!(shared["file"]["permalink_public"].is_string());
+    let info = slack.bot_ok("files.info", file.clone()).await;
+    assert_eq!(info["file"]["public_url_shared"], true);
+    for (token, method, error) in [
+        (
+            slack.bot_token(),
+            "files.sharedPublicURL",
+            "not_allowed_token_type",
+        ),
+        (slack.user_token(), "files.sharedPublicURL", "not_allowed"),
+        (slack.bot_token(), "files.revokePublicURL", "not_allowed"),
+    ] {
+        slack.err(token, method, file.clone(), error).await;
+    }
+    for method in ["files.sharedPublicURL", "files.revokePublicURL"] {
+        slack
+            .err(
+                &alice,
+                method,
+                json!({"file": "F0000000999"}),
+                "file_not_found",
+            )
+            .await;
+        slack.err(&alice, method, json!({}), "file_not_found").await;
+    }
+    let revoked = slack
+        .ok(&alice, "files.revokePublicURL", file.clone())
+        .await;
+    assert_eq!(revoked["file"]["public_url_shared"], false);
+    let info = slack.bot_ok("files.info", file).await;
+    assert_eq!(info["file"]["public_url_shared"], false);
+}

@@ -141,3 +141,35 @@ async fn revoked_tokens_answer_token_revoked(slack: asym::Slack) {
         .await;
     slack.bot_ok("auth.test", json!({})).await;
 }
+
+/// `auth.teams.list`: the workspace the token acts in (the clone's app is installed in one),
+/// with its icon given `include_icon`; any token may ask.
+#[asym::clone("slack", seed = "basic")]
+async fn auth_teams_list_names_the_workspace(slack: asym::Slack) {
+    let slack = Api::new(&slack);
+    for token in [slack.bot_token(), slack.user_token()] {
+        let list = slack.ok(token, "auth.teams.list", json!({})).await;
+        assert_eq!(
+            list["teams"],
+            json!([{ "id": "T0000000001", "name": "Acme" }])
+        );
+        assert_eq!(list["response_metadata"]["next_cursor"], "");
+    }
+    let with_icon = slack
+        .bot_ok(
+            "auth.teams.list",
+            json!({"include_icon": true, "limit": 10}),
+        )
+        .await;
+    let icon = &with_icon["teams"][0]["icon"];
+    assert_eq!(icon["image_default"], true);
+    assert_suffix(&icon["image_34"], "-34.png");
+    slack
+        .err(
+            "xoxb-0-0-nope",
+            "auth.teams.list",
+            json!({}),
+            "invalid_auth",
+        )
+        .await;
+}
