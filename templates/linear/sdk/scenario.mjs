@@ -523,6 +523,12 @@ await scenario("ProjectFilter: hasViolatedRelations (a dependency whose blocker 
   assert(await names({ hasViolatedRelations: { eq: true } }) === "Late,Early", "both ends violated");
   await linear.updateProject(late.id, { startDate: "2030-03-02" });
   assert(await names({ hasViolatedRelations: { eq: true } }) === "", "no longer violated");
+  // Anchored at its start in the projectId slot, Early waits for Late's end: it is the one blocked.
+  const reversed = await linear.createProjectRelation({ projectId: early.id, relatedProjectId: late.id, type: "dependency", anchorType: "start", relatedAnchorType: "end" }).catch(() => null);
+  assert(reversed === null, "a second dependency between the same projects is refused");
+  await linear.updateProjectRelation(relation.id, { anchorType: "start", relatedAnchorType: "end" });
+  assert(await names({ and: [{ hasBlockedByRelations: { eq: true } }, { name: { in: ["Early", "Late"] } }] }) === "Early", "the start-anchored end waits");
+  assert(await names({ and: [{ hasBlockingRelations: { eq: true } }, { name: { in: ["Early", "Late"] } }] }) === "Late", "the other blocks");
   assert(await names({ projectMilestones: { some: { name: { eq: "GA" } } } }) === "Launch", "ProjectFilter.projectMilestones");
   assert(await names({ initiatives: { some: { name: { eq: "Ship v1" } } } }) === "Launch", "ProjectFilter.initiatives");
   assert(await names({ and: [{ projectUpdates: { length: { eq: 0 } } }, { name: { in: ["Early", "Late"] } }] }) === "Late,Early", "ProjectFilter.projectUpdates");

@@ -14,21 +14,32 @@ const RELATIONS: [(&str, &str, Option<bool>); 4] = [
 ];
 
 /// `ProjectFilter`'s relation comparators: which end of a project dependency (`r`) the project
-/// (`{alias}`) is. A project blocks (is depended on by) the projects of the dependencies it is
-/// the `project` of, and is blocked by (depends on) those it is the `relatedProject` of, as a
-/// live Linear answered them; it has related relations at either end, and violated ones at
-/// either end of a dependency whose dates break it.
+/// (`{alias}`) is. The blocking end (depended on) and the blocked end (depending) are read
+/// from the anchors as a live Linear read them back (`project_relation_blocker` and
+/// `project_relation_blocked`, `migrations/0035_violated_relations.sql`); a project has
+/// related relations at either end, and violated ones at either end of a dependency whose
+/// dates break it.
 const PROJECT_RELATIONS: [(&str, &str); 6] = [
-    ("hasBlockingRelations", "r.project_id = {alias}.id"),
-    ("hasDependedOnByRelations", "r.project_id = {alias}.id"),
-    ("hasBlockedByRelations", "r.related_project_id = {alias}.id"),
-    ("hasDependsOnRelations", "r.related_project_id = {alias}.id"),
+    (
+        "hasBlockingRelations",
+        "project_relation_blocker(r) = {alias}.id",
+    ),
+    (
+        "hasDependedOnByRelations",
+        "project_relation_blocker(r) = {alias}.id",
+    ),
+    (
+        "hasBlockedByRelations",
+        "project_relation_blocked(r) = {alias}.id",
+    ),
+    (
+        "hasDependsOnRelations",
+        "project_relation_blocked(r) = {alias}.id",
+    ),
     (
         "hasRelatedRelations",
         "(r.project_id = {alias}.id OR r.related_project_id = {alias}.id)",
     ),
-    // At either end of a dependency whose blocker's anchor falls after the blocked one's
-    // (`project_relation_violated`, `migrations/0035_violated_relations.sql`).
     (
         "hasViolatedRelations",
         "(r.project_id = {alias}.id OR r.related_project_id = {alias}.id)

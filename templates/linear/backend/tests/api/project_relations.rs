@@ -221,7 +221,8 @@ async fn a_project_depends_on_another_once(linear: asym::Linear) {
 }
 
 /// `ProjectFilter.hasViolatedRelations`: the projects at either end of a dependency whose
-/// blocker's anchor date falls after the blocked project's; and the filter's collections of a
+/// blocker's anchor date falls after the blocked project's (the end anchored at its start
+/// waits, whichever slot it is in); and the filter's collections of a
 /// project's milestones, updates and initiatives, and `InitiativeFilter.initiativeUpdates`.
 #[asym::clone("linear", seed = "basic")]
 async fn violated_dependencies_and_a_projects_collections_filter_projects(linear: asym::Linear) {
@@ -236,7 +237,7 @@ async fn violated_dependencies_and_a_projects_collections_filter_projects(linear
     };
     let early = made(json!({"name": "Early", "teamIds": [ENG], "targetDate": "2030-03-01"})).await;
     let late = made(json!({"name": "Late", "teamIds": [ENG], "startDate": "2030-02-01"})).await;
-    made(json!({"name": "Apart", "teamIds": [ENG], "startDate": "2030-01-01"})).await;
+    let apart = made(json!({"name": "Apart", "teamIds": [ENG], "startDate": "2030-01-01"})).await;
     let relate = "mutation($i: ProjectRelationCreateInput!) { projectRelationCreate(input: $i) { success } }";
     // Late waits for Early's end, but starts before it: both ends are violated.
     mutate(
@@ -255,6 +256,15 @@ async fn violated_dependencies_and_a_projects_collections_filter_projects(linear
                      "relatedAnchorType": "start"}}),
     )
     .await;
+    // Apart, anchored at its start in the `project` slot, waits for Launch's end (as a live
+    // Linear reads the anchors), which comes long before: not violated.
+    mutate(
+        &api,
+        relate,
+        json!({"i": {"projectId": apart, "relatedProjectId": LAUNCH, "type": "dependency",
+                     "anchorType": "start", "relatedAnchorType": "end"}}),
+    )
+    .await;
     let violated = json!({"hasViolatedRelations": {"eq": true}});
     let kept = json!({"hasViolatedRelations": {"eq": false}});
     assert_filtered(
@@ -265,6 +275,14 @@ async fn violated_dependencies_and_a_projects_collections_filter_projects(linear
         [
             (violated.clone(), &["Late", "Early"][..]),
             (kept.clone(), &["Apart", "Launch"]),
+            (
+                json!({"hasBlockedByRelations": {"eq": true}}),
+                &["Apart", "Late"],
+            ),
+            (
+                json!({"hasBlockingRelations": {"eq": true}}),
+                &["Early", "Launch"],
+            ),
         ],
     )
     .await;
