@@ -23,6 +23,7 @@ import {
   isFullDataSource,
   isFullPage,
   isFullUser,
+  isHTTPResponseError,
   isNotionClientError,
   iteratePaginatedAPI,
   LogLevel,
@@ -779,6 +780,37 @@ if (process.env.ASYM_ADMIN_SECRET) {
     } finally {
       await admin("POST", "rate-limit", { enabled: false });
     }
+  });
+
+  await scenario("oauth: token (authorization_code, refresh_token), introspect, revoke", async () => {
+    // The client secret and a code come from the admin surface (what Notion's integration
+    // settings and consent redirect give); oauth.* authenticate the client with HTTP Basic.
+    const app = await admin("POST", "oauth/client", {});
+    const creds = { client_id: app.client_id, client_secret: app.client_secret };
+    const redirect_uri = "https://example.com/callback";
+    const { code } = await admin("POST", "oauth/codes", { redirect_uri });
+    const tokens = await notion.oauth.token({ ...creds, grant_type: "authorization_code", code, redirect_uri });
+    assert.equal(tokens.token_type, "bearer");
+    assert.ok(tokens.access_token.startsWith("ntn_"));
+    assert.equal(tokens.owner.type, "user");
+    assert.equal(tokens.owner.user.id, ADA);
+    const installed = new Client({ auth: tokens.access_token, baseUrl, logger: () => {} });
+    assert.equal((await installed.users.me({})).id, tokens.bot_id);
+    const twice = await notion.oauth.token({ ...creds, grant_type: "authorization_code", code, redirect_uri })
+      .then(() => assert.fail("a code was exchanged twice"), (e) => e);
+    assert.ok(isHTTPResponseError(twice), String(twice));
+    assert.equal(twice.status, 400);
+    assert.match(twice.body, /invalid_grant/);
+    const seen = await notion.oauth.introspect({ ...creds, token: tokens.access_token });
+    assert.equal(seen.active, true);
+    assert.match(seen.scope, /read_content/);
+    assert.ok(seen.iat > 0);
+    const renewed = await notion.oauth.token({ ...creds, grant_type: "refresh_token", refresh_token: tokens.refresh_token });
+    assert.notEqual(renewed.access_token, tokens.access_token);
+    await notion.oauth.revoke({ ...creds, token: renewed.access_token });
+    assert.equal((await notion.oauth.introspect({ ...creds, token: renewed.access_token })).active, false);
+    const revoked = new Client({ auth: renewed.access_token, baseUrl, logger: () => {} });
+    await expectError(APIErrorCode.Unauthorized, revoked.users.me({}));
   });
 }
 

@@ -22,6 +22,7 @@ import httpx
 from check import Receiver, admin, check, finish
 from notion_client import APIErrorCode, APIResponseError, AsyncClient, Client
 from notion_client.client import RetryOptions
+from notion_client.errors import HTTPResponseError
 from notion_client.helpers import (
     async_collect_paginated_api,
     collect_data_source_templates,
@@ -812,6 +813,38 @@ def rate_limited_and_retried():
         assert patient.users.me()["type"] == "bot"
     finally:
         admin("POST", "rate-limit", {"enabled": False})
+
+
+@scenario
+def oauth_token_refresh_introspect_revoke():
+    # A public integration's OAuth: the client secret and a code from the admin surface (what
+    # Notion's integration settings and consent redirect give), then oauth.token / introspect /
+    # revoke under HTTP Basic client authentication.
+    if not ADMIN_SECRET:
+        return
+    app = admin("POST", "oauth/client", {})
+    creds = {"client_id": app["client_id"], "client_secret": app["client_secret"]}
+    redirect = "https://example.com/callback"
+    code = admin("POST", "oauth/codes", {"redirect_uri": redirect})["code"]
+    tokens = notion.oauth.token(**creds, grant_type="authorization_code", code=code, redirect_uri=redirect)
+    assert tokens["token_type"] == "bearer" and tokens["access_token"].startswith("ntn_"), tokens
+    assert tokens["owner"]["type"] == "user" and tokens["owner"]["user"]["id"] == ADA, tokens
+    installed = Client(auth=tokens["access_token"], base_url=BASE, log_level=QUIET)
+    assert installed.users.me()["id"] == tokens["bot_id"]
+    try:
+        notion.oauth.token(**creds, grant_type="authorization_code", code=code, redirect_uri=redirect)
+    except HTTPResponseError as err:
+        assert err.status == 400 and "invalid_grant" in err.body, err.body
+    else:
+        raise AssertionError("a code was exchanged twice")
+    seen = notion.oauth.introspect(**creds, token=tokens["access_token"])
+    assert seen["active"] is True and "read_content" in seen["scope"] and seen["iat"] > 0, seen
+    renewed = notion.oauth.token(**creds, grant_type="refresh_token", refresh_token=tokens["refresh_token"])
+    assert renewed["access_token"] != tokens["access_token"], renewed
+    notion.oauth.revoke(**creds, token=renewed["access_token"])
+    assert notion.oauth.introspect(**creds, token=renewed["access_token"])["active"] is False
+    revoked = Client(auth=renewed["access_token"], base_url=BASE, log_level=QUIET)
+    expect_error(APIErrorCode.Unauthorized, revoked.users.me)
 
 
 @scenario(fixture="restricted")
