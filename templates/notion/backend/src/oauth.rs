@@ -109,6 +109,16 @@ fn required<'a>(body: &'a Map<String, Value>, key: &str) -> Result<&'a str, Refu
         .ok_or_else(|| Refusal::request(&format!("body.{key} should be a non-empty string.")))
 }
 
+/// The `token` an introspection or revocation names, once the client is authenticated.
+async fn token_of<'a>(
+    kit: &Kit,
+    headers: &HeaderMap,
+    body: &'a Map<String, Value>,
+) -> Result<&'a str, Refusal> {
+    client(kit, headers).await?;
+    required(body, "token")
+}
+
 /// Mints a grant's access and refresh tokens (the access token holding the integration's
 /// capabilities as they are now).
 async fn mint_grant(client: &impl GenericClient) -> Result<(String, String), Refusal> {
@@ -230,10 +240,10 @@ pub(crate) async fn introspect(
     headers: HeaderMap,
     Object(body): Object,
 ) -> Answer {
-    client(&kit, &headers).await?;
-    let token = required(&body, "token")?;
-    let db = kit.db().await?;
-    let row = db
+    let token = token_of(&kit, &headers, &body).await?;
+    let row = kit
+        .db()
+        .await?
         .query_opt(
             "SELECT array_to_string(scopes, ' '), (extract(epoch FROM created_at) * 1000)::bigint
              FROM asym_credentials
@@ -261,16 +271,16 @@ pub(crate) async fn revoke(
     headers: HeaderMap,
     Object(body): Object,
 ) -> Answer {
-    client(&kit, &headers).await?;
-    let token = required(&body, "token")?;
-    let db = kit.db().await?;
-    db.execute(
-        "UPDATE asym_credentials SET revoked_at = now()
+    let token = token_of(&kit, &headers, &body).await?;
+    kit.db()
+        .await?
+        .execute(
+            "UPDATE asym_credentials SET revoked_at = now()
          WHERE revoked_at IS NULL AND name LIKE 'oauth:%' AND name = (
            SELECT name FROM asym_credentials WHERE token_hash = $1 AND name LIKE 'oauth:%')",
-        &[&asym_kit::token::hash(token)],
-    )
-    .await?;
+            &[&asym_kit::token::hash(token)],
+        )
+        .await?;
     Ok(Json(json!({ "request_id": ids::new_uuid() })))
 }
 
