@@ -814,6 +814,21 @@ if (process.env.ASYM_ADMIN_SECRET) {
   });
 }
 
+await scenario("meeting notes: a query answers none, a malformed one is refused", async () => {
+  const found = await notion.blocks.meetingNotes.query({
+    filter: {
+      operator: "and",
+      filters: [{ property: "title", filter: { operator: "string_contains", value: { type: "exact", value: "Weekly sync" } } }],
+    },
+    sort: [{ property: "created_time", direction: "descending" }],
+    limit: 10,
+  });
+  assert.deepEqual(found.results, []);
+  assert.equal(found.has_more, false);
+  const err = await expectError(APIErrorCode.ValidationError, notion.blocks.meetingNotes.query({ limit: 51 }));
+  assert.match(err.message, /body\.limit should be ≤ `50`/);
+});
+
 await scenario(
   "restricted capabilities",
   async () => {

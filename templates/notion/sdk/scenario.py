@@ -847,6 +847,19 @@ def oauth_token_refresh_introspect_revoke():
     expect_error(APIErrorCode.Unauthorized, revoked.users.me)
 
 
+@scenario
+def meeting_notes_query():
+    # The workspace holds no meeting notes (Notion makes them in its app): a query answers
+    # none; a malformed one is a validation_error naming the member.
+    found = notion.blocks.meeting_notes.query(
+        filter={"operator": "and", "filters": [{"property": "title", "filter": {
+            "operator": "string_contains", "value": {"type": "exact", "value": "Weekly sync"}}}]},
+        sort=[{"property": "created_time", "direction": "descending"}], limit=10)
+    assert found["results"] == [] and found["has_more"] is False, found
+    err = expect_error(APIErrorCode.ValidationError, notion.blocks.meeting_notes.query, limit=51)
+    assert "body.limit" in str(err), str(err)
+
+
 @scenario(fixture="restricted")
 def restricted_capabilities():
     # The `restricted` fixture's integration may read content and comments, nothing more.

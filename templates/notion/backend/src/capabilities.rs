@@ -86,6 +86,7 @@ const ROUTES: [(Option<Capability>, &[&str]); 7] = [
         Some(Capability::ReadContent),
         &[
             "POST /v1/search",
+            "POST /v1/blocks/meeting_notes/query",
             "GET /v1/pages/{id}",
             "GET /v1/pages/{id}/properties/{property}",
             "GET /v1/pages/{id}/markdown",

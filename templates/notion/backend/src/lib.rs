@@ -11,6 +11,7 @@
 //! | `/v1/pages/{id}/move`, `/v1/pages/{id}/properties/{property_id}` | `moves` |
 //! | `/v1/pages/{id}/markdown` | `page_markdown` (conversion: `markdown`; synced blocks: `synced_markdown`) |
 //! | `/v1/blocks/{id}`, `/v1/blocks/{id}/children` | `blocks` (shapes: `content`) |
+//! | `/v1/blocks/meeting_notes/query` | `meeting_notes` |
 //! | `/v1/databases…`, `/v1/data_sources…` (create, retrieve, update) | `databases` (schemas: `schema`) |
 //! | `…/query` and `/v1/search` | `query` (filters and sorts: `filter`; on formulas and rollups: `computed`; conditions: `condition`) |
 //! | `/v1/comments` | `comments` |
@@ -44,6 +45,7 @@ mod formula;
 mod ids;
 mod listings;
 mod markdown;
+mod meeting_notes;
 mod moves;
 mod oauth;
 mod page_markdown;
@@ -136,6 +138,10 @@ pub fn app(kit: Kit) -> Router {
                 .delete(api!(id => blocks::delete)),
         )
         .route(
+            "/v1/blocks/meeting_notes/query",
+            post(api!(body => meeting_notes::query)),
+        )
+        .route(
             "/v1/blocks/{id}/children",
             get(blocks_children).patch(api!(id, body => blocks::append)),
         )
@@ -175,9 +181,8 @@ pub fn app(kit: Kit) -> Router {
 /// Route families Notion serves that the clone does not: each answers 501
 /// `not_implemented` naming it (rather than `invalid_request_url`, which would say the URL
 /// is wrong).
-const UNSERVED: [(&str, &str); 11] = [
+const UNSERVED: [(&str, &str); 10] = [
     ("/v1/blocks/meeting_notes", "Meeting notes"),
-    ("/v1/blocks/meeting_notes/query", "Meeting notes"),
     ("/v1/async_tasks/{*rest}", "Async tasks"),
     ("/v1/agents", "Agents"),
     ("/v1/agents/{*rest}", "Agents"),

@@ -18,6 +18,7 @@ mod inprocess;
 mod listings;
 mod markdown;
 mod markdown_fuzz;
+mod meeting_notes;
 mod oauth;
 mod pages;
 mod paging;

@@ -57,11 +57,7 @@ async fn unknown_routes_and_unshared_pages(notion: asym::Notion) {
     // Routes Notion serves and the clone does not are named, not called wrong.
     for (method, path, name) in [
         (Method::POST, "/v1/sessions/s1/messages", "Agent sessions"),
-        (
-            Method::POST,
-            "/v1/blocks/meeting_notes/query",
-            "Meeting notes",
-        ),
+        (Method::GET, "/v1/meeting_notes/m1", "Meeting notes"),
         (Method::GET, "/v1/async_tasks/t1", "Async tasks"),
         (Method::GET, "/v1/oauth/authorize", "OAuth"),
     ] {
