@@ -281,7 +281,7 @@ pub(crate) async fn update(ctx: &Ctx, id: &str, body: &Map<String, Value>) -> Ap
     };
     let sorts = match body.get("sorts") {
         None => json_column(&row, 6),
-        Some(given) => given.clone(),
+        Some(given) => shape::property_sorts(given)?.clone(),
     };
     shape::check_query(&schema, Some(&filter), Some(&sorts))?;
     let quick = match body.get("quick_filters") {

@@ -58,6 +58,20 @@ pub(super) fn check_query(
     Ok(())
 }
 
+/// `sorts` of a view's update: property sorts only (Notion's update takes no timestamp
+/// sort), or `null`.
+pub(super) fn property_sorts(sorts: &Value) -> ApiResult<&Value> {
+    let items = sorts.as_array().map_or(&[][..], Vec::as_slice);
+    match items.iter().position(|s| s.get("timestamp").is_some()) {
+        Some(i) => Err(invalid(
+            &format!("body.sorts[{i}].property"),
+            "defined (a view's update takes property sorts only)",
+            &Value::Null,
+        )),
+        None => Ok(sorts),
+    }
+}
+
 /// The filter a quick filter on property `id` stands for: its condition with the property.
 pub(super) fn quick_filter(id: &str, condition: &Value) -> Value {
     let mut filter = condition.as_object().cloned().unwrap_or_default();
@@ -107,17 +121,32 @@ pub(super) fn quick_filters(schema: &Schema, held: Value, given: &Value) -> ApiR
     })
 }
 
-/// The configuration keys naming a property, per view type, and whether each is required:
-/// a key is either a property id (`date_property_id`, answered with `date_property_name`)
-/// or a group-by object whose `property_id` it is (answered with `property_name`).
-const PROPERTY_KEYS: [(&str, &str, bool); 7] = [
-    ("board", "group_by", true),
-    ("board", "sub_group_by", false),
-    ("table", "group_by", false),
-    ("calendar", "date_property_id", true),
-    ("timeline", "date_property_id", true),
-    ("timeline", "end_date_property_id", false),
-    ("map", "map_by", false),
+/// The configuration keys naming a property, per view type: whether each is required, and
+/// the key answering the property's name — none for a group-by object, whose `property_id`
+/// names it (answered with `property_name`).
+const PROPERTY_KEYS: [(&str, &str, bool, Option<&str>); 7] = [
+    ("board", "group_by", true, None),
+    ("board", "sub_group_by", false, None),
+    ("table", "group_by", false, None),
+    (
+        "calendar",
+        "date_property_id",
+        true,
+        Some("date_property_name"),
+    ),
+    (
+        "timeline",
+        "date_property_id",
+        true,
+        Some("date_property_name"),
+    ),
+    (
+        "timeline",
+        "end_date_property_id",
+        false,
+        Some("end_date_property_name"),
+    ),
+    ("map", "map_by", false, Some("map_by_property_name")),
 ];
 
 /// The configuration `given` for a view of `kind` merged into the one it holds (`held`; a
@@ -153,29 +182,27 @@ pub(super) fn configuration(
             out.insert(key.clone(), value.clone());
         }
     }
-    for (_, key, required) in PROPERTY_KEYS.iter().filter(|(t, _, _)| *t == kind) {
+    for (_, key, required, name_key) in PROPERTY_KEYS.iter().filter(|(t, ..)| *t == kind) {
         let path = format!("body.configuration.{key}");
-        match out.get(*key).cloned() {
-            None if *required => {
+        let Some(given) = out.get(*key).cloned() else {
+            if *required {
                 return Err(invalid(&path, "defined", &Value::Null));
             }
-            None => {}
-            Some(Value::Object(mut group)) => {
-                let (id, name) = property(schema, group.get("property_id"), &path)?;
+            continue;
+        };
+        match (name_key, given) {
+            (None, Value::Object(mut group)) => {
+                let at = format!("{path}.property_id");
+                let (id, name) = property(schema, group.get("property_id"), &at)?;
                 group.insert("property_id".into(), id.into());
                 group.insert("property_name".into(), name.into());
                 out.insert((*key).to_owned(), Value::Object(group));
             }
-            Some(given) if key.ends_with("_id") => {
+            (None, other) => return Err(invalid(&path, "an object", &other)),
+            (Some(name_key), given) => {
                 let (id, name) = property(schema, Some(&given), &path)?;
                 out.insert((*key).to_owned(), id.into());
-                let name_key = key.replace("_id", "_name");
-                out.insert(name_key, name.into());
-            }
-            Some(given) => {
-                let (id, name) = property(schema, Some(&given), &path)?;
-                out.insert((*key).to_owned(), id.into());
-                out.insert(format!("{key}_property_name"), name.into());
+                out.insert((*name_key).to_owned(), name.into());
             }
         }
     }
@@ -184,13 +211,9 @@ pub(super) fn configuration(
 
 /// The id and name of the property of `schema` that `given` names (by id or name).
 fn property(schema: &Schema, given: Option<&Value>, path: &str) -> ApiResult<(String, String)> {
-    let key = given.and_then(Value::as_str).ok_or_else(|| {
-        invalid(
-            &format!("{path}.property_id"),
-            "a string",
-            given.unwrap_or(&Value::Null),
-        )
-    })?;
+    let key = given
+        .and_then(Value::as_str)
+        .ok_or_else(|| invalid(path, "a string", given.unwrap_or(&Value::Null)))?;
     let (id, prop) = schema::find(schema, key).ok_or_else(|| {
         ApiError::validation(format!("Could not find property with name or id: {key}"))
     })?;
@@ -284,6 +307,11 @@ mod tests {
                 json!({"type": "calendar", "date_property_id": "Nope"}),
             ),
             ("table", json!("table")),
+            ("board", json!({"type": "board", "group_by": "Status"})),
+            (
+                "calendar",
+                json!({"type": "calendar", "date_property_id": {"property_id": "Due"}}),
+            ),
         ] {
             assert!(
                 configuration(&schema, kind, Value::Null, &given).is_err(),
@@ -324,5 +352,9 @@ mod tests {
         assert!(view_type(Some(&json!("dashboard"))).is_err());
         assert!(view_type(Some(&json!("grid"))).is_err());
         assert!(view_type(None).is_err());
+        let by_time = json!([{"timestamp": "created_time", "direction": "ascending"}]);
+        assert!(property_sorts(&by_time).is_err());
+        let by_name = json!([{"property": "Name", "direction": "ascending"}]);
+        assert_eq!(property_sorts(&by_name).unwrap(), &by_name);
     }
 }

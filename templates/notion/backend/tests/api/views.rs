@@ -251,6 +251,7 @@ async fn bad_view_requests_are_notions_errors(notion: asym::Notion) {
         json!({ "quick_filters": { "Nope": { "checkbox": { "equals": true } } } }),
         json!({ "configuration": { "type": "board" } }),
         json!({ "type": "board", "configuration": { "type": "board" } }),
+        json!({ "type": "board", "configuration": { "type": "board", "group_by": "Status" } }),
         json!({ "type": "calendar", "configuration": { "type": "calendar", "date_property_id": "Nope" } }),
         json!({ "position": { "type": "after_view" } }),
         json!({ "view_id": default }),
@@ -285,6 +286,13 @@ async fn bad_view_requests_are_notions_errors(notion: asym::Notion) {
     invalid(
         api.patch(&format!("/v1/views/{default}"), &json!({ "name": 3 }))
             .await,
+    );
+    invalid(
+        api.patch(
+            &format!("/v1/views/{default}"),
+            &json!({ "sorts": [{ "timestamp": "created_time", "direction": "ascending" }] }),
+        )
+        .await,
     );
     invalid(
         api.patch(
