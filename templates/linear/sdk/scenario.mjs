@@ -573,6 +573,17 @@ await scenario("external links: createEntityExternalLink of a project and of an 
   assert((await linear.deleteEntityExternalLink(link.id)).success && (await linear.deleteEntityExternalLink(okrs.id)).success, "deleted");
 });
 
+await scenario("customView.initiatives: a view of initiatives lists what its initiativeFilterData selects; comment.createdIssues (none)", async () => {
+  const view = await (await linear.createCustomView({ name: "Active initiatives", initiativeFilterData: { status: { eq: "Active" } } })).customView;
+  assert(view.modelName === "Initiative", view.modelName);
+  assert((await view.initiatives()).nodes.map((i) => i.name).join() === "Ship v1", "customView.initiatives");
+  assert((await view.initiatives({ filter: { name: { eq: "Other" } } })).nodes.length === 0, "with a filter");
+  await linear.deleteCustomView(view.id);
+  const [comment] = (await linear.comments()).nodes;
+  // The SDK's Comment.createdIssues sends only the variables it is given: the comment's id too.
+  assert((await comment.createdIssues({ id: comment.id })).nodes.length === 0, "comment.createdIssues");
+});
+
 await scenario("custom emojis: createEmoji, emoji by id and by name, emojis with a filter, a taken name refused, deleteEmoji", async () => {
   const created = await linear.createEmoji({ name: "shipit", url: "https://example.com/shipit.png" });
   const emoji = await created.emoji;

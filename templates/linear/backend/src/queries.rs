@@ -250,6 +250,9 @@ child_list!(
     user_created => "Issue", Some(Kind::Issue), "t.creator_id = {}";
     // Issues are delegated to agents, which the clone has none of: no issue ever is.
     user_delegated => "Issue", Some(Kind::Issue), "(FALSE AND t.assignee_id = {})";
+    // Issues made from a comment (Linear's "create issue from comment"), which the clone
+    // never makes: none.
+    comment_created_issues => "Issue", Some(Kind::Issue), "(FALSE AND t.id = {})";
     user_teams => "Team", Some(Kind::Team), "t.id IN (SELECT team_id FROM team_members WHERE user_id = {})";
     state_issues => "Issue", Some(Kind::Issue), "t.state_id = {}";
     label_issues => "Issue", Some(Kind::Issue), "{} = ANY(t.label_ids)";

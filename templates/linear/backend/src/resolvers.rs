@@ -47,6 +47,8 @@ pub(crate) fn custom(parent: &str, field: &str) -> Option<Resolve> {
         ("Query", "customView") => adapt!(views::custom_view),
         ("CustomView", "issues") => adapt!(views::custom_view_issues),
         ("CustomView", "projects") => adapt!(views::custom_view_projects),
+        ("CustomView", "initiatives") => adapt!(views::custom_view_initiatives),
+        ("Comment", "createdIssues") => adapt!(queries::comment_created_issues),
         ("Mutation", "teamCreate") => adapt!(teams::create),
         ("Mutation", "teamUpdate") => adapt!(teams::update),
         ("Mutation", "teamDelete") => adapt!(teams::delete),

@@ -128,6 +128,20 @@ pub(crate) async fn custom_view_projects(ctx: &ResolverContext<'_>) -> Result<Va
     viewed(ctx, ("Project", Kind::Project), "projectFilterData", team).await
 }
 
+/// `customView.initiatives(filter:)`: the initiatives a view of initiatives selects (its
+/// `initiativeFilterData`, those its team leads when it has one) and `filter` too; none for a
+/// view of anything else.
+pub(crate) async fn custom_view_initiatives(ctx: &ResolverContext<'_>) -> Result<Value> {
+    let team = "t.lead_team_id = {}";
+    viewed(
+        ctx,
+        ("Initiative", Kind::Initiative),
+        "initiativeFilterData",
+        team,
+    )
+    .await
+}
+
 /// The page of `entity` a custom view (the parent) of that model lists: the view's `saved`
 /// filter, `team` (a condition on `{}`, the team's id) when it is a team's view, and the
 /// field's `filter` argument.

@@ -148,3 +148,55 @@ async fn custom_views_refuse_what_they_cannot_save(linear: asym::Linear) {
     let none = query(&api, "{ customViews { nodes { id } } }", json!({})).await;
     assert_eq!(none["customViews"]["nodes"], json!([]));
 }
+
+/// `customView.initiatives`: a view of initiatives lists those its `initiativeFilterData`
+/// selects (and the field's `filter`); a view of issues lists none. `comment.createdIssues`:
+/// the clone makes no issue from a comment.
+#[asym::clone("linear", seed = "basic")]
+async fn a_view_of_initiatives_lists_them(linear: asym::Linear) {
+    let api = client(&linear);
+    let initiatives = |id: &Value, filter: Value| {
+        let api = &api;
+        let id = id.clone();
+        async move {
+            let text = "query($id: String!, $f: InitiativeFilter) { customView(id: $id) {
+                modelName initiatives(filter: $f) { nodes { name } } } }";
+            let got = query(api, text, json!({"id": id, "f": filter})).await;
+            let view = &got["customView"];
+            (
+                view["modelName"].as_str().unwrap().to_owned(),
+                pluck(&view["initiatives"]["nodes"], "name"),
+            )
+        }
+    };
+    let active = view(
+        &api,
+        json!({"name": "Active", "initiativeFilterData": {"status": {"eq": "Active"}}}),
+    )
+    .await;
+    assert_eq!(
+        initiatives(&active["id"], json!(null)).await,
+        ("Initiative".to_owned(), vec!["Ship v1".to_owned()])
+    );
+    let narrowed = json!({"name": {"eq": "Other"}});
+    assert!(initiatives(&active["id"], narrowed).await.1.is_empty());
+    let planned = view(
+        &api,
+        json!({"name": "Planned", "initiativeFilterData": {"status": {"eq": "Planned"}}}),
+    )
+    .await;
+    assert!(initiatives(&planned["id"], json!(null)).await.1.is_empty());
+    let of_issues = view(&api, json!({"name": "Issues"})).await;
+    assert_eq!(
+        initiatives(&of_issues["id"], json!(null)).await,
+        ("Issue".to_owned(), Vec::new())
+    );
+
+    let created = query(
+        &api,
+        "{ comment(id: \"30000000-0000-4000-8000-000000000001\") { createdIssues { nodes { id } } } }",
+        json!({}),
+    )
+    .await;
+    assert_eq!(created["comment"]["createdIssues"]["nodes"], json!([]));
+}
