@@ -904,6 +904,47 @@ await check('subscriptionSchedules: a future start, phases, release; refusals', 
     (err) => err.statusCode === 404 && err.code === 'resource_missing');
 });
 
+await check('billing.meters and billing.meterEvents: count and last, summaries, refusals', async () => {
+  const logins = await stripe.billing.meters.create({
+    display_name: 'Logins', event_name: 'node_logins', default_aggregation: { formula: 'count' },
+    customer_mapping: { event_payload_key: 'who', type: 'by_id' },
+  });
+  const seats = await stripe.billing.meters.create({
+    display_name: 'Seats', event_name: 'node_seats', default_aggregation: { formula: 'last' },
+    value_settings: { event_payload_key: 'seats' },
+  });
+  const customer = await stripe.customers.create({ email: 'meter-node@example.com' });
+  const at = Math.floor(Date.now() / 1000) - 3600;
+  for (const [n, value] of ['4', '9', '6'].entries()) {
+    await stripe.billing.meterEvents.create({ event_name: 'node_logins', timestamp: at + n, payload: { who: customer.id } });
+    await stripe.billing.meterEvents.create({
+      event_name: 'node_seats', timestamp: at + n, payload: { stripe_customer_id: customer.id, seats: value },
+    });
+  }
+  const range = { customer: customer.id, start_time: at - 60, end_time: at + 60 };
+  const counted = await stripe.billing.meters.listEventSummaries(logins.id, range);
+  assert.equal(counted.data[0].aggregated_value, 3);
+  const last = await stripe.billing.meters.listEventSummaries(seats.id, range);
+  assert.deepEqual([last.data[0].object, last.data[0].aggregated_value], ['billing.meter_event_summary', 6]);
+  const renamed = await stripe.billing.meters.update(seats.id, { display_name: 'Seats in use' });
+  assert.equal(renamed.display_name, 'Seats in use');
+  assert.ok((await stripe.billing.meters.list({ status: 'active' })).data.some((m) => m.id === logins.id));
+  const refusedWith = (param) => (err) => {
+    assert.deepEqual([err.statusCode, err.param], [400, param], err.message);
+    return true;
+  };
+  await assert.rejects(stripe.billing.meters.create({
+    display_name: 'Again', event_name: 'node_logins', default_aggregation: { formula: 'sum' },
+  }), refusedWith('event_name'));
+  await assert.rejects(stripe.billing.meterEvents.create({
+    event_name: 'node_seats', payload: { stripe_customer_id: customer.id, seats: 'many' },
+  }), refusedWith('payload[seats]'));
+  await assert.rejects(stripe.prices.create({
+    product: 'prod_SEEDpro000001', currency: 'usd', unit_amount: 5,
+    recurring: { interval: 'month', usage_type: 'licensed', meter: seats.id },
+  }), refusedWith('recurring[meter]'));
+});
+
 await check("StripeRateLimitError when the clone's rate limits are on", async () => {
   await admin('POST', 'rate-limit', { enabled: true, writes: 1, reads: 1000 });
   try {

@@ -1019,6 +1019,41 @@ def subscription_schedules():
     refused("customer", stripe.SubscriptionSchedule.create, customer=customer.id, from_subscription=other.id)
 
 
+def billing_meters():
+    # A metered price on a meter: the usage of January is billed on February's invoice.
+    start, feb = 1767225600, 1769904000
+    meter = stripe.billing.Meter.create(display_name="Py calls", event_name="py_calls",
+                                        default_aggregation={"formula": "sum"})
+    assert meter.id.startswith("mtr_") and meter.status == "active", meter
+    assert meter.customer_mapping.event_payload_key == "stripe_customer_id"
+    price = stripe.Price.create(product="prod_SEEDpro000001", currency="usd", unit_amount=5,
+                                recurring={"interval": "month", "usage_type": "metered", "meter": meter.id})
+    assert price.recurring.meter == meter.id
+    clock = stripe.test_helpers.TestClock.create(frozen_time=start, name="py meters")
+    customer = stripe.Customer.create(email="meter-py@example.com", test_clock=clock.id,
+                                      payment_method="pm_card_visa",
+                                      invoice_settings={"default_payment_method": "pm_card_visa"})
+    sub = stripe.Subscription.create(customer=customer.id, items=[{"price": price.id}])
+    assert stripe.Invoice.retrieve(sub.latest_invoice).amount_due == 0
+    event = stripe.billing.MeterEvent.create(event_name="py_calls", timestamp=start + 86400,
+                                             payload={"stripe_customer_id": customer.id, "value": "120"})
+    assert event.event_name == "py_calls" and event.payload["value"] == "120" and event.identifier, event
+    stripe.billing.MeterEvent.create(event_name="py_calls", identifier="py-once", timestamp=start + 2 * 86400,
+                                     payload={"stripe_customer_id": customer.id, "value": "30"})
+    summaries = stripe.billing.Meter.list_event_summaries(meter.id, customer=customer.id,
+                                                          start_time=start, end_time=feb)
+    assert summaries.data[0].aggregated_value == 150, summaries
+    advance_clock(clock, feb)
+    invoice = stripe.Invoice.retrieve(stripe.Subscription.retrieve(sub.id).latest_invoice)
+    assert invoice.amount_paid == 750 and invoice.lines.data[0].quantity == 150, invoice
+    refused("identifier", stripe.billing.MeterEvent.create, event_name="py_calls", identifier="py-once",
+            payload={"stripe_customer_id": customer.id, "value": "1"})
+    assert stripe.billing.Meter.deactivate(meter.id).status == "inactive"
+    refused("event_name", stripe.billing.MeterEvent.create, event_name="py_calls",
+            payload={"stripe_customer_id": customer.id, "value": "1"})
+    assert stripe.billing.Meter.reactivate(meter.id).status == "active"
+
+
 scenarios = [("customer → payment method → payment intent → refund", customer_payment_refund),
              ("product → price → subscription → test clock → invoice paid", subscription_with_test_clock),
              ("idempotent retries", idempotent_retries),
@@ -1063,6 +1098,7 @@ scenarios = [("customer → payment method → payment intent → refund", custo
               item_descriptions_and_clock_bounds),
              ("SubscriptionSchedule: phases on a test clock, from_subscription, modify, cancel, release",
               subscription_schedules),
+             ("billing.Meter, billing.MeterEvent: usage billed in arrears by a metered price", billing_meters),
              ("RateLimitError when the clone's rate limits are on", rate_limited)]
 for name, fn in scenarios:
     check(name, fn)

@@ -96,8 +96,9 @@ const RECURRING: Takes = Takes {
         "interval_count",
         "trial_period_days",
         "usage_type",
+        "meter",
     ]],
-    refuses: &[&["meter"]],
+    refuses: &[],
     nested: &[],
 };
 

@@ -78,6 +78,7 @@ pub(crate) const INVOICE: Kind = searchable("invoice", "id", "invoices",
     &["created", "currency", "customer", "number", "status", "subscription", "total"]);
 pub(crate) const SUBSCRIPTION_SCHEDULE: Kind =
     kind("subscription_schedule", "subscription_schedule", "id");
+pub(crate) const METER: Kind = kind("billing.meter", "billing.meter", "id");
 pub(crate) const INVOICE_ITEM: Kind = kind("invoiceitem", "invoiceitem", "id");
 pub(crate) const TEST_CLOCK: Kind =
     kind("test_helpers.test_clock", "test_helpers.test_clock", "id");

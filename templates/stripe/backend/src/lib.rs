@@ -17,6 +17,7 @@
 //! | coupons, promotion codes (discounts: `model::discount`) | `coupons` |
 //! | tax rates (their tax on invoices: `model::tax`) | `tax_rates` |
 //! | payment methods | `methods` |
+//! | billing meters, meter events (usage: `model::meter`) | `meters` |
 //! | payment intents | `payments` |
 //! | charges, refunds | `charges` |
 //! | balance, balance transactions | `balance` |
@@ -68,6 +69,7 @@ mod invoice_items;
 mod invoice_previews;
 mod invoices;
 mod kinds;
+mod meters;
 mod methods;
 mod model;
 mod params;
@@ -107,6 +109,7 @@ pub fn app(kit: Kit) -> Router {
         .merge(tax_rates::routes())
         .merge(tax_ids::routes())
         .merge(methods::routes())
+        .merge(meters::routes())
         .merge(payments::routes())
         .merge(charges::routes())
         .merge(balance::routes())

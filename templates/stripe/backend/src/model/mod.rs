@@ -14,6 +14,7 @@ pub(crate) mod discount;
 pub(crate) mod intent;
 pub(crate) mod invoice;
 pub(crate) mod invoice_item;
+pub(crate) mod meter;
 pub(crate) mod method;
 pub(crate) mod price;
 pub(crate) mod proration;

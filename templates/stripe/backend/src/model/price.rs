@@ -6,6 +6,7 @@ use crate::bounds::{MAX_TRIAL_DAYS, amount_at, at_most, int_within};
 use crate::cx::Cx;
 use crate::error::MAX_AMOUNT;
 use crate::error::{ApiError, ApiResult};
+use crate::kinds::METER;
 use crate::model::tiers;
 use crate::params::{at_least, bool_at, inside, int_at, merge_metadata, required_at, string_at};
 
@@ -61,13 +62,27 @@ pub(crate) async fn new_price(
                      years (3 years, 36 months, 156 weeks or 1095 days).",
                 ));
             }
+            let usage_type =
+                string_at(r.get("usage_type"), "recurring[usage_type]")?.unwrap_or("licensed");
+            let meter = match string_at(r.get("meter"), &name("recurring[meter]"))? {
+                Some(id) if !id.is_empty() => {
+                    if usage_type != "metered" {
+                        return Err(ApiError::invalid_param(
+                            &name("recurring[meter]"),
+                            "A meter can only be set on a price with recurring[usage_type]=metered.",
+                        ));
+                    }
+                    METER.named(cx, id, &name("recurring[meter]")).await?["id"].clone()
+                }
+                _ => Value::Null,
+            };
             json!({
                 "aggregate_usage": null,
                 "interval": interval,
                 "interval_count": count,
-                "meter": null,
+                "meter": meter,
                 "trial_period_days": int_within(r.get("trial_period_days"), &name("recurring[trial_period_days]"), (0, MAX_TRIAL_DAYS))?,
-                "usage_type": string_at(r.get("usage_type"), "recurring[usage_type]")?.unwrap_or("licensed"),
+                "usage_type": usage_type,
             })
         }
         Some(_) => {

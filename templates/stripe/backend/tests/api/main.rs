@@ -22,6 +22,7 @@ mod discounts;
 mod invoice_items;
 mod invoices;
 mod limits;
+mod meters;
 mod missing;
 mod pauses;
 mod plans;

@@ -650,8 +650,8 @@ async fn nested_parameters_are_checked_like_top_level_ones(stripe: asym::Stripe)
         ),
         (
             "/v1/prices".into(),
-            with(&pro, ("recurring[meter]", "mtr_1")),
-            "recurring[meter]",
+            with(&pro, ("product_data[tax_code]", "txcd_1")),
+            "product_data[tax_code]",
         ),
         (
             "/v1/products".into(),

@@ -5,7 +5,7 @@ use serde_json::{Value, json};
 
 use crate::cx::Cx;
 use crate::error::ApiResult;
-use crate::model::{proration, tiers};
+use crate::model::{meter, proration, tiers};
 
 use super::money;
 
@@ -35,7 +35,7 @@ pub(super) async fn period_lines(
     let mut items: Vec<&Value> = items.iter().collect();
     items.sort_by_key(|item| std::cmp::Reverse(item["created"].as_i64().unwrap_or(0)));
     for item in items {
-        let quantity = item["quantity"].as_i64().unwrap_or(1);
+        let (quantity, (from, to)) = billed(cx, item, sub, (start, end)).await?;
         let product_name = product_name(cx, &item["price"]).await?;
         for bill in period_bills(&item["price"], quantity, currency, &product_name, trial) {
             let Bill {
@@ -57,7 +57,7 @@ pub(super) async fn period_lines(
                 "invoice": invoice["id"],
                 "livemode": false,
                 "metadata": item["metadata"],
-                "period": {"end": end, "start": start},
+                "period": {"end": to, "start": from},
                 "plan": item["plan"],
                 "price": item["price"],
                 "proration": false,
@@ -75,6 +75,43 @@ pub(super) async fn period_lines(
         }
     }
     Ok(lines)
+}
+
+/// What `item` of `sub` bills on an invoice of the period `(start, end)`: its quantity for
+/// that period, or, for a price with a meter, the usage since it was last billed (its creation
+/// at first) up to `start`, for that time (in arrears, as Stripe bills usage).
+async fn billed(
+    cx: &Cx<'_>,
+    item: &Value,
+    sub: &Value,
+    (start, end): (i64, i64),
+) -> ApiResult<(i64, (i64, i64))> {
+    let Some(meter) = item["price"]["recurring"]["meter"].as_str() else {
+        return Ok((item["quantity"].as_i64().unwrap_or(1), (start, end)));
+    };
+    let from = item["_billed_until"]
+        .as_i64()
+        .or_else(|| item["created"].as_i64())
+        .unwrap_or(start)
+        .min(start);
+    let Some(meter) = cx.get("billing.meter", meter, false).await? else {
+        return Ok((0, (from, start)));
+    };
+    let customer = sub["customer"].as_str().unwrap_or_default();
+    let used = meter::usage(cx, &meter, customer, (from, start)).await?;
+    Ok((meter::quantity_of(used), (from, start)))
+}
+
+/// Marks the metered items of `sub` billed up to `at` (see [`billed`]).
+pub(super) fn mark_billed(sub: &mut Value, at: i64) {
+    if let Some(items) = sub["items"]["data"].as_array_mut() {
+        for item in items
+            .iter_mut()
+            .filter(|i| i["price"]["recurring"]["meter"].is_string())
+        {
+            item["_billed_until"] = json!(at);
+        }
+    }
 }
 
 /// What one line of a period bills: its quantity, amount, description and

@@ -211,6 +211,7 @@ pub(crate) async fn subscription_invoice(
             line["id"] = json!(cx.new_id("il_").await?.0);
             lines.push(line);
         }
+        lines::mark_billed(sub, start);
     }
     invoice["lines"]["data"] = Value::Array(lines);
     invoice["period_start"] = json!(start);
