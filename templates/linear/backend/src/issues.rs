@@ -214,7 +214,7 @@ fn check_create(input: &Input) -> Result<String> {
     check_values(input)?;
     let team = write::text(input, "teamId")?.ok_or_else(|| error::invalid("teamId is required"))?;
     if write::text(input, "title")?.is_none() {
-        return Err(error::validation("title should not be empty"));
+        return Err(error::refused(&[write::Rule::NotBlank.refusal("title")]));
     }
     if let Some(id) = write::text(input, "id")?
         && write::text(input, "parentId")?.as_deref() == Some(id.as_str())

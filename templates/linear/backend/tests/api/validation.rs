@@ -298,6 +298,11 @@ async fn refusals_list_every_field_under_validation_errors(linear: asym::Linear)
         ),
         (
             issue,
+            json!({"teamId": ENG}),
+            json!([refusal("title", "isNotEmpty", "title should not be empty")]),
+        ),
+        (
+            issue,
             json!({"teamId": ENG, "title": "x", "id": "not-a-uuid"}),
             json!([refusal("id", "isUuid", "id must be a UUID.")]),
         ),
