@@ -368,13 +368,16 @@ pub(crate) fn strip_hidden(value: &mut Value) {
     }
 }
 
-/// The top-level fields of `before` that differ in `after`, as `previous_attributes`.
+/// The top-level fields of `before` that differ in `after`, as `previous_attributes`: never
+/// the internal `_` fields kept beside an object, at any depth.
 pub(crate) fn previous(before: &Value, after: &Value) -> Value {
     let mut out = Map::new();
     if let (Some(b), Some(a)) = (before.as_object(), after.as_object()) {
         for (key, old) in b {
-            if a.get(key) != Some(old) {
-                out.insert(key.clone(), old.clone());
+            if !key.starts_with('_') && a.get(key) != Some(old) {
+                let mut old = old.clone();
+                strip_hidden(&mut old);
+                out.insert(key.clone(), old);
             }
         }
     }
@@ -384,6 +387,20 @@ pub(crate) fn previous(before: &Value, after: &Value) -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn previous_attributes_leave_hidden_keys_out() {
+        let before = json!({"object": "subscription", "_cycle": 0, "status": "active",
+                            "items": {"object": "list", "data": [{"object": "subscription_item",
+                                                                  "_billed_until": 1}]}});
+        let after = json!({"object": "subscription", "_cycle": 1, "status": "past_due",
+                           "items": {"object": "list", "data": []}});
+        assert_eq!(
+            previous(&before, &after),
+            json!({"status": "active",
+                   "items": {"object": "list", "data": [{"object": "subscription_item"}]}})
+        );
+    }
 
     #[test]
     fn hidden_keys_never_leave() {

@@ -172,6 +172,18 @@ async fn a_metered_price_bills_the_usage_of_the_period_just_ended(stripe: asym::
         "{invoice}"
     );
     assert_eq!(invoice["amount_paid"], 750);
+    // The renewal's event names what changed, never the clone's internal fields.
+    let (_, events) = api
+        .get(
+            "/v1/events",
+            &[("type", "customer.subscription.updated"), ("limit", "100")],
+        )
+        .await;
+    assert!(!data(&events).is_empty(), "{events}");
+    for event in data(&events) {
+        let previous = event["data"]["previous_attributes"].to_string();
+        assert!(!previous.contains("\"_"), "{previous}");
+    }
 
     api.advance(id(&clock), &MARCH.to_string()).await;
     let now = api
