@@ -41,9 +41,10 @@ pub(crate) async fn create(ctx: &Ctx, view: &str, body: &Map<String, Value>) -> 
         .as_object()
         .into_iter()
         .flatten()
-        .map(|(id, condition)| super::shape::quick_filter(id, condition))
+        .map(|(id, condition)| super::shape::expanded(&super::shape::quick_filter(id, condition)))
         .collect();
-    let (filter, sorts) = (json_column(&row, 5), json_column(&row, 6));
+    let filter = super::shape::expanded(&json_column(&row, 5));
+    let sorts = json_column(&row, 6);
     let filters: Vec<Option<&Value>> = std::iter::once(Some(&filter))
         .chain(quick.iter().map(Some))
         .collect();

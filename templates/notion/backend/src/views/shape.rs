@@ -53,9 +53,52 @@ pub(super) fn check_query(
     sorts: Option<&Value>,
 ) -> ApiResult<()> {
     let mut compiler = Compiler::new(schema, 1);
-    compiler.filter(filter)?;
+    compiler.filter(filter.map(expanded).as_ref())?;
     compiler.sorts(sorts)?;
     Ok(())
+}
+
+/// `filter` as a data source query takes it: a view's select, status and multi_select
+/// conditions may name several options (`{"does_not_equal": ["Done", "Archive"]}`), which
+/// stand for one condition per option, any of them holding (`equals`, `contains`) or all
+/// (`does_not_equal`, `does_not_contain`).
+pub(super) fn expanded(filter: &Value) -> Value {
+    let Some(object) = filter.as_object() else {
+        return filter.clone();
+    };
+    let mut out = Map::new();
+    for (key, value) in object {
+        let value = match (key.as_str(), value) {
+            ("and" | "or", Value::Array(parts)) => {
+                Value::Array(parts.iter().map(expanded).collect())
+            }
+            _ => value.clone(),
+        };
+        out.insert(key.clone(), value);
+    }
+    for kind in ["select", "status", "multi_select"] {
+        let Some((op, Value::Array(names))) = out
+            .get(kind)
+            .and_then(Value::as_object)
+            .and_then(|condition| condition.iter().next())
+        else {
+            continue;
+        };
+        let joiner = match op.as_str() {
+            "equals" | "contains" => "or",
+            _ => "and",
+        };
+        let parts: Vec<Value> = names
+            .iter()
+            .map(|name| {
+                let mut part = out.clone();
+                part.insert(kind.into(), json!({ op.as_str(): name }));
+                Value::Object(part)
+            })
+            .collect();
+        return json!({ joiner: parts });
+    }
+    Value::Object(out)
 }
 
 /// `sorts` of a view's update: property sorts only (Notion's update takes no timestamp
@@ -338,6 +381,27 @@ mod tests {
         assert!(
             quick_filters(&schema, held, &json!({"Status": {"number": {"equals": 1}}})).is_err()
         );
+    }
+
+    #[test]
+    fn several_options_stand_for_one_condition_each() {
+        let given = json!({"and": [
+            {"property": "Status", "select": {"does_not_equal": ["Done", "Archive"]}},
+            {"property": "Status", "select": {"equals": ["Done"]}},
+            {"property": "Status", "select": {"equals": "Done"}}
+        ]});
+        assert_eq!(
+            expanded(&given),
+            json!({"and": [
+                {"and": [
+                    {"property": "Status", "select": {"does_not_equal": "Done"}},
+                    {"property": "Status", "select": {"does_not_equal": "Archive"}}
+                ]},
+                {"or": [{"property": "Status", "select": {"equals": "Done"}}]},
+                {"property": "Status", "select": {"equals": "Done"}}
+            ]})
+        );
+        assert!(check_query(&schema(), Some(&given), None).is_ok());
     }
 
     #[test]

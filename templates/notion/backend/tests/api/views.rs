@@ -225,6 +225,30 @@ async fn view_queries_run_the_views_filter_and_sorts(notion: asym::Notion) {
     assert_eq!(ids(&narrowed), ids(&zeta));
     assert_eq!(narrowed["total_count"], 1);
 
+    // A view's select condition may name several options: any of them (`equals`).
+    let either = view(
+        &api,
+        json!({ "filter": { "property": "Priority", "select": { "equals": ["High", "Low"] } } }),
+    )
+    .await;
+    assert_eq!(either["filter"]["select"]["equals"], json!(["High", "Low"]));
+    let picked = post(
+        &api,
+        &format!("/v1/views/{}/queries", either["id"].as_str().unwrap()),
+        &json!({}),
+    )
+    .await;
+    let by_hand = query_tasks(
+        &api,
+        &json!({ "filter": { "or": [
+            { "property": "Priority", "select": { "equals": "High" } },
+            { "property": "Priority", "select": { "equals": "Low" } }
+        ] } }),
+    )
+    .await;
+    assert_eq!(ids(&picked), ids(&by_hand));
+    assert_eq!(picked["total_count"], 3);
+
     // Deleted queries are gone (deleting again still succeeds).
     let deleted = api.delete(&results).await.expect(200);
     assert_eq!(
