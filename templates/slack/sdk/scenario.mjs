@@ -350,6 +350,19 @@ await check('search messages', async () => {
   await fails('not_allowed_token_type', bot.search.messages({ query: 'x' }));
 });
 
+await check('search files and all', async () => {
+  const done = await bot.filesUploadV2({
+    channel_id: GENERAL, content: 'x', filename: 'roadmap-node.md', title: 'Roadmap', initial_comment: 'roadmap attached',
+  });
+  const file = done.files[0].files[0];
+  const found = await user.search.files({ query: 'roadmap-node in:#general' });
+  assert.deepEqual(found.files.matches.map((f) => f.id), [file.id]);
+  assert.equal(found.files.total, 1);
+  const both = await user.search.all({ query: 'roadmap-node' });
+  assert.deepEqual(both.files.matches.map((f) => f.id), [file.id]);
+  await fails('not_allowed_token_type', bot.search.files({ query: 'x' }));
+});
+
 await check('bookmarks', async () => {
   const { bookmark } = await bot.bookmarks.add({ channel_id: GENERAL, title: 'Runbook', type: 'link', link: 'https://example.com/r' });
   assert.match(bookmark.id, /^Bk/);

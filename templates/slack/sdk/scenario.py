@@ -402,6 +402,19 @@ def search_messages():
 
 
 @scenario
+def search_files_and_all():
+    # search.files matches file names and titles; search.all answers messages and files.
+    done = bot.files_upload_v2(channel=GENERAL, content="x", filename="roadmap-2026.md", title="Roadmap",
+                               initial_comment="roadmap attached")
+    found = user.search_files(query="roadmap in:#general")["files"]
+    assert [f["id"] for f in found["matches"]] == [done["file"]["id"]] and found["total"] == 1, found
+    both = user.search_all(query="roadmap")
+    assert [f["id"] for f in both["files"]["matches"]] == [done["file"]["id"]], both["files"]
+    assert [m["text"] for m in both["messages"]["matches"]] == ["roadmap attached"], both["messages"]
+    fails("not_allowed_token_type", bot.search_files, query="x")
+
+
+@scenario
 def bookmarks():
     added = bot.bookmarks_add(channel_id=GENERAL, title="Runbook", type="link", link="https://example.com/runbook")
     bid = added["bookmark"]["id"]

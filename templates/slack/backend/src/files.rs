@@ -37,7 +37,8 @@ pub(crate) fn routes() -> Router<AppState> {
 const MAX_FILE_BYTES: i64 = 64 * 1024 * 1024;
 
 /// The columns [`file_json`] reads over `files f`.
-const FILE_COLUMNS: &str = "f.id, f.team_id, f.user_id, f.created, f.name, f.title, f.alt_txt,
+pub(crate) const FILE_COLUMNS: &str =
+    "f.id, f.team_id, f.user_id, f.created, f.name, f.title, f.alt_txt,
     f.snippet_type, COALESCE(octet_length(f.content), 0)::bigint, f.deleted, f.completed,
     f.public_url_shared";
 
@@ -391,8 +392,9 @@ pub(crate) async fn complete_upload(state: &AppState, call: &Call) -> ApiResult 
     Ok(body)
 }
 
-/// Files the caller may see: its own, and those shared where it can read.
-const VISIBLE: &str = "f.completed AND f.team_id = $1 AND (f.user_id = $2 OR EXISTS (
+/// Files the caller may see: its own, and those shared where it can read (`$1` the team,
+/// `$2` the caller).
+pub(crate) const VISIBLE: &str = "f.completed AND f.team_id = $1 AND (f.user_id = $2 OR EXISTS (
         SELECT 1 FROM file_shares fs JOIN conversations c ON c.id = fs.channel_id
         WHERE fs.file_id = f.id AND (c.kind = 'public_channel' OR EXISTS (
             SELECT 1 FROM conversation_members cm
@@ -434,6 +436,21 @@ pub(crate) async fn info(state: &AppState, call: &Call) -> ApiResult {
         ("comments", json!([])),
         ("response_metadata", json!({ "next_cursor": "" })),
     ])
+}
+
+/// The file objects of `rows` (of [`FILE_COLUMNS`]), with their shares.
+pub(crate) async fn answered_rows(
+    state: &AppState,
+    client: &asym_kit::deadpool_postgres::Object,
+    rows: &[&Row],
+) -> Result<Vec<Value>, ApiError> {
+    let ids: Vec<String> = rows.iter().map(|row| row.get(0)).collect();
+    let shares = shares_of(client, &ids).await?;
+    let public_url = &state.kit.config().public_url;
+    Ok(rows
+        .iter()
+        .map(|row| shared_file_json(row, &shares, public_url))
+        .collect())
 }
 
 /// The file object of `row` (file `id`), with its shares.
@@ -535,13 +552,7 @@ pub(crate) async fn list(state: &AppState, call: &Call) -> ApiResult {
         .unwrap_or(0)
         .saturating_mul(per_page);
     let page_rows: Vec<&Row> = matching.into_iter().skip(start).take(per_page).collect();
-    let ids: Vec<String> = page_rows.iter().map(|row| row.get(0)).collect();
-    let shares = shares_of(&client, &ids).await?;
-    let public_url = &state.kit.config().public_url;
-    let files: Vec<Value> = page_rows
-        .iter()
-        .map(|row| shared_file_json(row, &shares, public_url))
-        .collect();
+    let files = answered_rows(state, &client, &page_rows).await?;
     let mut body = Map::new();
     body.insert("files".into(), Value::Array(files));
     body.insert(

@@ -19,7 +19,7 @@
 //! | `users.*` | `users` |
 //! | `usergroups.*` | `usergroups` |
 //! | `reactions.*`, `pins.*` | `reactions` |
-//! | `search.messages` | `search` |
+//! | `search.messages`, `search.files`, `search.all` | `search` |
 //! | `emoji.list` | `emoji` |
 //! | `bookmarks.*` | `bookmarks` |
 //! | `views.*` | `views` |
@@ -262,6 +262,8 @@ async fn web_api(
         "pins.remove" => reactions::set_pin(state, call, false).await,
         "pins.list" => reactions::pins_list(state, call).await,
         "search.messages" => search::messages(state, call).await,
+        "search.files" => search::files(state, call).await,
+        "search.all" => search::all(state, call).await,
         "emoji.list" => emoji::list(state, call).await,
         "bookmarks.add" => bookmarks::add(state, call).await,
         "bookmarks.edit" => bookmarks::edit(state, call).await,

@@ -1,9 +1,10 @@
-//! `search.messages`.
+//! `search.messages`, `search.files`, `search.all`.
 
 use asym_kit::testing::{assert_suffix, pluck};
 use serde_json::{Value, json};
 
 use crate::common::Api;
+use crate::files::upload;
 
 /// `search.messages` with `args` and the seed's user token, asserting `ok: true`; the body.
 async fn search(slack: &Api<'_>, args: Value) -> Value {
@@ -89,5 +90,67 @@ async fn a_query_of_thousands_of_words_or_100_kb_answers_within_a_second(slack: 
         assert_eq!(found["messages"]["total"], 0);
         let took = started.elapsed();
         assert!(took < std::time::Duration::from_secs(1), "{took:?}");
+    }
+}
+
+/// `search.files` finds the files the person may see whose name or title holds every term,
+/// newest first, with the same modifiers; `search.all` answers both sections (and no
+/// `posts`); both take user tokens only.
+#[asym::clone("slack", seed = "basic")]
+async fn search_files_and_all(slack: asym::Slack) {
+    let slack = Api::new(&slack);
+    let general = json!({"channel_id": "C0000000001", "initial_comment": "the report is in"});
+    let report = upload(&slack, "Quarterly report.csv", "a,b\n", general).await;
+    let report = report["files"][0]["id"].clone();
+    let notes = upload(
+        &slack,
+        "notes.txt",
+        "n",
+        json!({"channel_id": "C0000000001"}),
+    )
+    .await;
+    let notes = notes["files"][0]["id"].clone();
+    let ids = |body: &Value| pluck(&body["files"]["matches"], "id");
+    for (query, found) in [
+        ("REPORT", vec![report.clone()]),
+        ("quarterly csv", vec![report.clone()]),
+        ("title of", vec![notes.clone(), report.clone()]),
+        (
+            "title in:#general from:@asym",
+            vec![notes.clone(), report.clone()],
+        ),
+        ("title in:#random", vec![]),
+        ("title from:@alice", vec![]),
+        ("nothing-like-it", vec![]),
+    ] {
+        let body = slack.user_ok("search.files", json!({"query": query})).await;
+        assert_eq!(ids(&body), found, "{query}");
+        assert_eq!(body["files"]["total"], found.len(), "{query}");
+    }
+    let oldest = slack
+        .user_ok(
+            "search.files",
+            json!({"query": "title", "sort_dir": "asc", "count": 1}),
+        )
+        .await;
+    assert_eq!(ids(&oldest), std::slice::from_ref(&report));
+    assert_eq!(
+        oldest["files"]["paging"],
+        json!({"count": 1, "total": 2, "page": 1, "pages": 2})
+    );
+    let all = slack
+        .user_ok("search.all", json!({"query": "report"}))
+        .await;
+    assert_eq!(ids(&all), [report]);
+    assert_eq!(
+        pluck(&all["messages"]["matches"], "text"),
+        ["the report is in"]
+    );
+    assert_eq!(all["posts"], json!({"matches": [], "total": 0}));
+    for method in ["search.files", "search.all"] {
+        slack
+            .bot_err(method, json!({"query": "x"}), "not_allowed_token_type")
+            .await;
+        slack.user_err(method, json!({}), "no_query").await;
     }
 }
