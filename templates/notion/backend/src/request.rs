@@ -410,6 +410,27 @@ mod tests {
     use super::*;
 
     #[test]
+    fn short_lists_page_by_the_next_id() {
+        let items: Vec<Value> = (1..=3)
+            .map(|i| serde_json::json!({ "id": format!("id{i}") }))
+            .collect();
+        let page = |q: &str| -> ApiResult<(Vec<Value>, Option<String>)> {
+            let paging = Query::parse(q).paging()?;
+            let id = |item: &Value| item["id"].as_str().unwrap_or_default().to_owned();
+            let mut rows = paging.rows(items.clone(), id)?;
+            let next = paging.cut(&mut rows);
+            Ok((rows, next))
+        };
+        let (rows, next) = page("page_size=2").unwrap();
+        assert_eq!(rows.len(), 2);
+        assert_eq!(next.as_deref(), Some("id3"));
+        let (rows, next) = page("start_cursor=id3").unwrap();
+        assert_eq!(rows, vec![serde_json::json!({ "id": "id3" })]);
+        assert_eq!(next, None);
+        assert!(page("start_cursor=nope").is_err());
+    }
+
+    #[test]
     fn versions_are_told_apart() {
         let version = |v: &str| Version::parse(v).ok();
         assert_eq!(version("2022-06-28"), Some((Version::V2022, false)));
