@@ -32,6 +32,7 @@
 //! | Interactivity: app configuration, slash commands, block actions, modals, `response_url` | `interactivity` |
 //! | rate-limit tiers | `ratelimit` |
 //! | `oauth.v2.access` and the admin surface's install codes | `oauth` |
+//! | Sign in with Slack: `openid.connect.*`, `users.identity`, the JWKS | `openid` |
 //! | `POST /api/admin/provision`, `/tokens`, `/rate-limits` | `admin` |
 //!
 //! All state is in the clone's Postgres database (see `migrations/`); the process holds none.
@@ -53,6 +54,7 @@ mod interactivity;
 mod json;
 mod model;
 mod oauth;
+mod openid;
 mod post;
 mod ratelimit;
 mod reactions;
@@ -132,6 +134,7 @@ pub fn app(state: AppState) -> Router {
         .merge(files::routes())
         .merge(interactivity::routes())
         .merge(oauth::admin_routes())
+        .merge(openid::routes())
         .merge(unfurl::admin_routes())
         .route("/api/{method}", any(web_api))
         .with_state(state)
@@ -206,6 +209,9 @@ async fn web_api(
         "auth.revoke" => revoke::revoke(state, call).await,
         "auth.teams.list" => team::teams_list(state, call).await,
         "oauth.v2.access" => oauth::access(state, call).await,
+        "openid.connect.token" => openid::connect_token(state, call).await,
+        "openid.connect.userInfo" => openid::user_info(state, call).await,
+        "users.identity" => openid::identity(state, call).await,
         "team.info" => team::info(state, call).await,
         "team.profile.get" => team::profile_get(state, call).await,
         "bots.info" => team::bots_info(state, call).await,

@@ -84,6 +84,9 @@ struct CodeBody {
     /// The `redirect_uri` of the authorize request, which the exchange must repeat.
     #[serde(default)]
     redirect_uri: Option<String>,
+    /// The `nonce` of a Sign in with Slack authorize request, repeated in the id_token.
+    #[serde(default)]
+    nonce: Option<String>,
 }
 
 /// Whether `scope` reads as a Slack scope (`chat:write`, `users:read.email`, `commands`).
@@ -94,7 +97,8 @@ fn is_scope(scope: &str) -> bool {
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"._:-".contains(&b))
 }
 
-/// `POST /api/admin/oauth/codes` `{"user"?, "scopes"?, "userScopes"?, "redirectUri"?}`: the
+/// `POST /api/admin/oauth/codes` `{"user"?, "scopes"?, "userScopes"?, "redirectUri"?,
+/// "nonce"?}`: the
 /// person approves the app's install; answers the `code` Slack would send to the app's
 /// redirect URL (`{"code", "expiresIn": 600}`), exchangeable once within ten minutes.
 /// `incoming-webhook` is refused: the clone has no incoming webhooks to install.
@@ -127,8 +131,9 @@ async fn mint_code(State(state): State<AppState>, body: Bytes) -> AdminResult {
     let db = state.kit.db().await?;
     let inserted = db
         .execute(
-            "INSERT INTO oauth_codes (code_hash, user_id, team_id, scopes, user_scopes, redirect_uri)
-             SELECT $1, u.id, u.team_id, $3, $4, $5 FROM users u
+            "INSERT INTO oauth_codes
+                 (code_hash, user_id, team_id, scopes, user_scopes, redirect_uri, nonce)
+             SELECT $1, u.id, u.team_id, $3, $4, $5, $6 FROM users u
              WHERE NOT u.is_bot AND NOT u.deleted AND u.id <> 'USLACKBOT'
                AND (u.id = $2 OR ($2 IS NULL AND u.is_primary_owner))
              ORDER BY u.id LIMIT 1",
@@ -138,6 +143,7 @@ async fn mint_code(State(state): State<AppState>, body: Bytes) -> AdminResult {
                 &scopes,
                 &request.user_scopes,
                 &request.redirect_uri,
+                &request.nonce,
             ],
         )
         .await?;
@@ -165,20 +171,42 @@ fn client_of(call: &Call) -> (Option<String>, Option<String>) {
     )
 }
 
-/// `oauth.v2.access`: the code's tokens, once.
-pub(crate) async fn access(state: &AppState, call: &Call) -> ApiResult {
+/// What an authorization code granted: who approved which scopes, for which client.
+pub(crate) struct Grant {
+    /// The person who approved.
+    pub(crate) user: String,
+    /// Their workspace.
+    pub(crate) team: String,
+    /// The bot scopes.
+    pub(crate) scopes: Vec<String>,
+    /// The user scopes.
+    pub(crate) user_scopes: Vec<String>,
+    /// The authorize request's `nonce`.
+    pub(crate) nonce: Option<String>,
+    /// The app's client id.
+    pub(crate) client_id: String,
+}
+
+/// Checks the client (id and secret) and the code of an exchange (`oauth.v2.access`,
+/// `openid.connect.token`) and spends the code in `tx`: rolling `tx` back gives it back.
+///
+/// # Errors
+///
+/// Slack's: `invalid_grant_type`, `invalid_refresh_token` (the clone's app does not rotate
+/// tokens), `invalid_client_id`, `bad_client_secret`, `invalid_code`, `bad_redirect_uri`.
+pub(crate) async fn redeem(
+    tx: &asym_kit::deadpool_postgres::Transaction<'_>,
+    call: &Call,
+) -> Result<Grant, ApiError> {
     match call.args.non_empty("grant_type").as_deref() {
         None | Some("authorization_code") => {}
-        // The clone's app does not rotate tokens: no refresh token it was given is valid.
         Some("refresh_token") => return Err(ApiError::new("invalid_refresh_token")),
         Some(_) => return Err(ApiError::new("invalid_grant_type")),
     }
     let (id, secret) = client_of(call);
     let code = call.args.non_empty("code");
     let redirect_uri = call.args.non_empty("redirect_uri");
-    let mut db = state.kit.db().await?;
-    let tx = db.transaction().await?;
-    let (client_id, client_secret) = credentials(&tx)
+    let (client_id, client_secret) = credentials(tx)
         .await
         .map_err(|_| ApiError::new("invalid_client_id"))?;
     if id.as_deref() != Some(client_id.as_str()) {
@@ -191,7 +219,8 @@ pub(crate) async fn access(state: &AppState, call: &Call) -> ApiResult {
     let grant = tx
         .query_opt(
             &format!(
-                "SELECT user_id, team_id, scopes, user_scopes, redirect_uri FROM oauth_codes
+                "SELECT user_id, team_id, scopes, user_scopes, redirect_uri, nonce
+                 FROM oauth_codes
                  WHERE code_hash = $1 AND NOT used
                    AND created > now() - interval '{CODE_LIFETIME}'
                  FOR UPDATE"
@@ -209,9 +238,28 @@ pub(crate) async fn access(state: &AppState, call: &Call) -> ApiResult {
         &[&hash(&code)],
     )
     .await?;
+    Ok(Grant {
+        user: grant.get(0),
+        team: grant.get(1),
+        scopes: grant.get(2),
+        user_scopes: grant.get(3),
+        nonce: grant.get(5),
+        client_id,
+    })
+}
+
+/// `oauth.v2.access`: the code's tokens, once.
+pub(crate) async fn access(state: &AppState, call: &Call) -> ApiResult {
+    let mut db = state.kit.db().await?;
+    let tx = db.transaction().await?;
+    let Grant {
+        user,
+        team,
+        scopes,
+        user_scopes,
+        ..
+    } = redeem(&tx, call).await?;
     let installed = tx.query_one(INSTALLED, &[]).await?;
-    let (user, team): (String, String) = (grant.get(0), grant.get(1));
-    let (scopes, user_scopes): (Vec<String>, Vec<String>) = (grant.get(2), grant.get(3));
     let mut body = Map::new();
     body.insert("app_id".into(), json!(installed.get::<_, String>(1)));
     let mut authed_user = json!({ "id": user });

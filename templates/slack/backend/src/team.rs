@@ -7,6 +7,7 @@ use crate::auth::{caller, caller_with};
 use crate::error::{ApiError, ApiResult, reply};
 use crate::json::row_object;
 use crate::model::message::BOT_ICONS;
+use crate::model::user::team_icon;
 use crate::{AppState, Call};
 
 /// `team.info`: the caller's workspace (`team` may name it; any other id is
@@ -47,11 +48,7 @@ pub(crate) async fn info(state: &AppState, call: &Call) -> ApiResult {
 fn icon() -> Value {
     let mut icon: serde_json::Map<String, Value> = [34, 44, 68, 88, 102, 132, 230]
         .iter()
-        .map(|size| {
-            let url =
-                format!("https://a.slack-edge.com/80588/img/avatars-teams/ava_0001-{size}.png");
-            (format!("image_{size}"), json!(url))
-        })
+        .map(|size| (format!("image_{size}"), json!(team_icon(*size))))
         .collect();
     icon.insert("image_default".into(), json!(true));
     Value::Object(icon)

@@ -10,7 +10,7 @@ use crate::args::{next_cursor, next_page};
 use crate::auth::{caller, caller_with};
 use crate::error::{ApiError, ApiResult, reply};
 use crate::model::event::emit;
-use crate::model::user::{USER_COLUMNS, USER_FROM, find, find_with, is_admin};
+use crate::model::user::{USER_COLUMNS, USER_FROM, avatar, avatar_hash, find, find_with, is_admin};
 use crate::{AppState, Call};
 
 /// `(tz_label, tz_offset)` for the time zones the fixtures use (standard time).
@@ -29,11 +29,6 @@ fn tz_info(tz: &str) -> (&'static str, i64) {
     }
 }
 
-/// A stable 12-hex-digit avatar hash for a user id.
-fn avatar_hash(id: &str) -> String {
-    asym_kit::token::hash(id)[..12].to_owned()
-}
-
 /// The `profile` object.
 fn profile_json(row: &Row, team: &str, with_email: bool) -> Value {
     let id: String = row.get(0);
@@ -44,8 +39,6 @@ fn profile_json(row: &Row, team: &str, with_email: bool) -> Value {
     let bot_id: Option<String> = row.get(19);
     let (first, last) = real_name.split_once(' ').unwrap_or((&real_name, ""));
     let hash = avatar_hash(&id);
-    let image =
-        |size: u32| format!("https://secure.gravatar.com/avatar/{hash}.jpg?s={size}&d=identicon");
     let mut profile = Map::new();
     profile.insert("title".into(), json!(row.get::<_, String>(8)));
     profile.insert("phone".into(), json!(row.get::<_, String>(9)));
@@ -71,7 +64,7 @@ fn profile_json(row: &Row, team: &str, with_email: bool) -> Value {
     profile.insert("first_name".into(), json!(first));
     profile.insert("last_name".into(), json!(last));
     for size in [24, 32, 48, 72, 192, 512] {
-        profile.insert(format!("image_{size}"), json!(image(size)));
+        profile.insert(format!("image_{size}"), json!(avatar(&id, size)));
     }
     profile.insert("status_text_canonical".into(), json!(""));
     profile.insert("team".into(), json!(team));

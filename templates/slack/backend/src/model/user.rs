@@ -14,6 +14,22 @@ pub(crate) const USER_COLUMNS: &str = "u.id, u.team_id, u.name, u.deleted, u.col
     u.is_admin, u.is_owner, u.is_primary_owner, u.is_restricted, u.is_bot, u.updated,
     b.id, b.app_id, u.presence, u.status_expiration";
 
+/// A stable 12-hex-digit avatar hash for a user id.
+pub(crate) fn avatar_hash(id: &str) -> String {
+    asym_kit::token::hash(id)[..12].to_owned()
+}
+
+/// The URL of a user's avatar, `size` pixels square.
+pub(crate) fn avatar(id: &str, size: u32) -> String {
+    let hash = avatar_hash(id);
+    format!("https://secure.gravatar.com/avatar/{hash}.jpg?s={size}&d=identicon")
+}
+
+/// The URL of a workspace's (default) icon, `size` pixels square.
+pub(crate) fn team_icon(size: u32) -> String {
+    format!("https://a.slack-edge.com/80588/img/avatars-teams/ava_0001-{size}.png")
+}
+
 pub(crate) const USER_FROM: &str = "users u LEFT JOIN bots b ON b.user_id = u.id";
 
 /// Finds a user of the caller's workspace by id.

@@ -20,6 +20,7 @@ mod inprocess;
 mod interactivity;
 mod meta;
 mod oauth;
+mod openid;
 mod protocol;
 mod reactions;
 mod reminders;

@@ -6,7 +6,7 @@ use serde_json::{Value, json};
 use crate::common::{Api, err, ok};
 
 /// The app's client id and secret.
-async fn client(slack: &Api<'_>) -> (String, String) {
+pub(crate) async fn client(slack: &Api<'_>) -> (String, String) {
     let got = slack.admin_ok(Method::GET, "oauth", None).await;
     assert_eq!(got["appId"], "A0000000001");
     let field = |name: &str| got[name].as_str().unwrap().to_owned();
@@ -14,7 +14,7 @@ async fn client(slack: &Api<'_>) -> (String, String) {
 }
 
 /// A code for the install `body` describes.
-async fn code(slack: &Api<'_>, body: Value) -> String {
+pub(crate) async fn code(slack: &Api<'_>, body: Value) -> String {
     let minted = slack
         .admin_ok(Method::POST, "oauth/codes", Some(body))
         .await;
