@@ -885,6 +885,24 @@ await check('subscriptionSchedules: a future start, phases, release; refusals', 
   const released = await stripe.subscriptionSchedules.release(schedule.id);
   assert.deepEqual([released.status, released.released_subscription], ['released', sub.id]);
   assert.equal((await stripe.subscriptions.retrieve(sub.id)).schedule, null);
+  // A cancel prorates and invoices the credit now (invoice_now defaults to true), or leaves it
+  // pending with invoice_now: false.
+  for (const invoiceNow of [true, false]) {
+    const other = await stripe.subscriptions.create({ customer: customer.id, items: [{ price: 'price_SEEDproMonth1' }] });
+    const sched = await stripe.subscriptionSchedules.create({ from_subscription: other.id });
+    const params = invoiceNow ? {} : { invoice_now: false };
+    assert.equal((await stripe.subscriptionSchedules.cancel(sched.id, params)).status, 'canceled');
+    const after = await stripe.subscriptions.retrieve(other.id);
+    const pending = await stripe.invoiceItems.list({ customer: customer.id, pending: true });
+    if (invoiceNow) {
+      const final = await stripe.invoices.retrieve(after.latest_invoice);
+      assert.deepEqual([final.total, final.amount_due, final.status], [-2000, 0, 'paid']);
+      assert.deepEqual(pending.data, []);
+    } else {
+      assert.equal(after.latest_invoice, other.latest_invoice);
+      assert.deepEqual(pending.data.map((i) => i.amount), [-2000]);
+    }
+  }
   const refusedWith = (param) => (err) => {
     assert.deepEqual([err.statusCode, err.param], [400, param], err.message);
     return true;

@@ -1003,6 +1003,15 @@ def subscription_schedules():
     assert {s.id for s in stripe.SubscriptionSchedule.list(customer=customer.id).data} == {schedule.id, sched.id}
     canceled = stripe.SubscriptionSchedule.cancel(sched.id)
     assert canceled.status == "canceled" and stripe.Subscription.retrieve(other.id).status == "canceled"
+    # The cancel prorated and invoiced the month's credit at once (invoice_now defaults to true).
+    final = stripe.Invoice.retrieve(stripe.Subscription.retrieve(other.id).latest_invoice)
+    assert (final.total, final.amount_due, final.status) == (-2000, 0, "paid"), final
+    assert stripe.InvoiceItem.list(customer=customer.id, pending=True).data == []
+    third = stripe.Subscription.create(customer=customer.id, items=[{"price": "price_SEEDproMonth1"}])
+    kept = stripe.SubscriptionSchedule.create(from_subscription=third.id)
+    stripe.SubscriptionSchedule.cancel(kept.id, invoice_now=False)
+    assert stripe.Subscription.retrieve(third.id).latest_invoice == third.latest_invoice
+    assert [i.amount for i in stripe.InvoiceItem.list(customer=customer.id, pending=True).data] == [-2000]
     try:
         stripe.SubscriptionSchedule.release(sched.id)
         raise AssertionError("a canceled schedule is not released")

@@ -17,12 +17,11 @@ use asym_kit::Kit;
 pub(crate) fn routes() -> Router<Kit> {
     routes! {
         "/v1/products" => post(create_product), get(list_products);
-        "/v1/products/search" =>
-            get(PRODUCT.search), post(update_product, 1), delete(delete_product, 1);
+        "/v1/products/search" => get(PRODUCT.search);
         "/v1/products/{id}" =>
             get(PRODUCT.retrieve, 1), post(update_product, 1), delete(delete_product, 1);
         "/v1/prices" => post(create_price), get(list_prices);
-        "/v1/prices/search" => get(PRICE.search), post(update_price, 1);
+        "/v1/prices/search" => get(PRICE.search);
         "/v1/prices/{id}" => get(PRICE.retrieve, 1), post(update_price, 1);
     }
 }

@@ -17,7 +17,7 @@ use asym_kit::Kit;
 pub(crate) fn routes() -> Router<Kit> {
     routes! {
         "/v1/charges" => post(create_charge), get(list_charges);
-        "/v1/charges/search" => get(CHARGE.search), post(update_charge, 1);
+        "/v1/charges/search" => get(CHARGE.search);
         "/v1/charges/{id}" => get(CHARGE.retrieve, 1), post(update_charge, 1);
         "/v1/charges/{id}/capture" => post(capture_charge, 1);
         "/v1/charges/{id}/refund" => post(refund_charge, 1);

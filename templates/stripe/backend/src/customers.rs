@@ -19,7 +19,7 @@ use asym_kit::Kit;
 pub(crate) fn routes() -> Router<Kit> {
     routes! {
         "/v1/customers" => post(create), get(list);
-        "/v1/customers/search" => get(CUSTOMER.search), post(update, 1), delete(delete, 1);
+        "/v1/customers/search" => get(CUSTOMER.search);
         "/v1/customers/{id}" => get(retrieve, 1), post(update, 1), delete(delete, 1);
         "/v1/customers/{id}/discount" => delete(delete_discount, 1);
     }

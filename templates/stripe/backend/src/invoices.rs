@@ -22,8 +22,7 @@ use asym_kit::Kit;
 pub(crate) fn routes() -> Router<Kit> {
     routes! {
         "/v1/invoices" => post(create_invoice), get(list_invoices);
-        "/v1/invoices/search" =>
-            get(INVOICE.search), post(update_invoice, 1), delete(delete_invoice, 1);
+        "/v1/invoices/search" => get(INVOICE.search);
         "/v1/invoices/{id}" =>
             get(INVOICE.retrieve, 1), post(update_invoice, 1), delete(delete_invoice, 1);
         "/v1/invoices/{id}/lines" => get(invoice_lines, 1);

@@ -19,7 +19,7 @@ use asym_kit::Kit;
 pub(crate) fn routes() -> Router<Kit> {
     routes! {
         "/v1/payment_intents" => post(create_intent), get(list_intents);
-        "/v1/payment_intents/search" => get(PAYMENT_INTENT.search), post(update_intent, 1);
+        "/v1/payment_intents/search" => get(PAYMENT_INTENT.search);
         "/v1/payment_intents/{id}" => get(retrieve_intent, 1), post(update_intent, 1);
         "/v1/payment_intents/{id}/confirm" => post(confirm_intent, 1);
         "/v1/payment_intents/{id}/capture" => post(capture_intent, 1);

@@ -11,7 +11,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::kinds::{CUSTOMER, SUBSCRIPTION, SUBSCRIPTION_SCHEDULE};
 use crate::model::proration;
 use crate::model::schedule::{self, END_BEHAVIORS, PRORATIONS};
-use crate::model::subscription::customer_now;
+use crate::model::subscription::{self, customer_now};
 use crate::params::{Params, Takes, apply_metadata, unserved};
 use asym_kit::Kit;
 
@@ -408,31 +408,32 @@ pub(crate) async fn list_schedules(cx: &mut Cx<'_>) -> ApiResult {
 
 /// `POST /v1/subscription_schedules/{id}/cancel`: cancels the schedule and its subscription
 /// at once; `prorate` (default true) credits the subscription's unused time as pending
-/// invoice items (`invoice_now=true` is not served, as on subscriptions).
+/// invoice items, and `invoice_now` (default true) bills what is pending on a final invoice.
 pub(crate) async fn cancel_schedule(cx: &mut Cx<'_>, id: &str) -> ApiResult {
     cx.params.take(&Takes::serving(
         "subscription schedule cancellation",
         &[&["invoice_now", "prorate"]],
     ))?;
-    if cx.params.bool("invoice_now")? == Some(true) {
-        return Err(unserved(
-            "invoice_now",
-            "subscription schedule cancellation (pending invoice items stay pending)",
-        ));
-    }
+    let invoice_now = cx.params.bool("invoice_now")?.unwrap_or(true);
+    let prorate = cx.params.bool("prorate")?.unwrap_or(true);
     let mut sched = SUBSCRIPTION_SCHEDULE.lock(cx, id).await?;
     check_live(&sched, "cancel")?;
     let before = sched.clone();
     let customer = cx.customer_of(&sched).await?;
     let now = customer_now(cx, &customer).await?;
-    if cx.params.bool("prorate")?.unwrap_or(true)
-        && let Some(sub_id) = sched["subscription"].as_str()
-    {
-        let sub = SUBSCRIPTION.find(cx, sub_id).await?;
+    if let Some(sub_id) = sched["subscription"].as_str() {
+        let mut sub = SUBSCRIPTION.lock(cx, sub_id).await?;
         if sub["status"] != "canceled" {
-            let old = sub["items"]["data"].as_array().cloned().unwrap_or_default();
-            let credits = proration::items(cx, (&sub, &customer), &old, &[], (now, now)).await?;
-            proration::store(cx, credits).await?;
+            if prorate {
+                let old = sub["items"]["data"].as_array().cloned().unwrap_or_default();
+                let credits =
+                    proration::items(cx, (&sub, &customer), &old, &[], (now, now)).await?;
+                proration::store(cx, credits).await?;
+            }
+            if invoice_now {
+                subscription::invoice_now(cx, (&mut sub, &customer), now).await?;
+                cx.save(&sub)?;
+            }
         }
     }
     schedule::cancel_subscription(cx, &sched, now).await?;

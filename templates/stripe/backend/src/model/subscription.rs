@@ -6,7 +6,7 @@ use crate::clock::add_intervals;
 use crate::cx::Cx;
 use crate::error::{ApiError, ApiResult};
 use crate::kinds::{PRICE, PRODUCT};
-use crate::model::invoice::{pay, subscription_invoice};
+use crate::model::invoice::{pay, pending_items, subscription_invoice};
 use crate::model::tax;
 use crate::params::{at_least, int_at, merge_metadata, string_at};
 
@@ -226,6 +226,28 @@ pub(crate) async fn collect(
         "active"
     });
     Ok(failure)
+}
+
+/// A cancellation's `invoice_now`: a final invoice, at `now`, of the pending invoice items
+/// `sub` bills (its prorations among them), collected as `sub`'s collection method does;
+/// none when nothing is pending. `sub` keeps its status (the cancellation then sets it).
+pub(crate) async fn invoice_now(
+    cx: &mut Cx<'_>,
+    (sub, customer): (&mut Value, &Value),
+    now: i64,
+) -> ApiResult<()> {
+    if pending_items(cx, customer, sub["id"].as_str())
+        .await?
+        .is_empty()
+    {
+        return Ok(());
+    }
+    let status = sub["status"].clone();
+    let reason = "subscription_update";
+    let mut invoice = subscription_invoice(cx, sub, customer, (now, None), reason, false).await?;
+    collect(cx, (sub, customer), &mut invoice, now, true).await?;
+    sub["status"] = status;
+    Ok(())
 }
 
 /// Marks `sub` canceled at `at`, at its customer's request.

@@ -22,8 +22,7 @@ use update::{cancellation_details, update_subscription};
 pub(crate) fn routes() -> Router<Kit> {
     routes! {
         "/v1/subscriptions" => post(create_subscription), get(list_subscriptions);
-        "/v1/subscriptions/search" => get(SUBSCRIPTION.search),
-            post(update_subscription, 1), delete(cancel_subscription, 1);
+        "/v1/subscriptions/search" => get(SUBSCRIPTION.search);
         "/v1/subscriptions/{id}" => get(SUBSCRIPTION.retrieve, 1),
             post(update_subscription, 1), delete(cancel_subscription, 1);
         "/v1/subscriptions/{id}/cancel" => post(cancel_subscription, 1);

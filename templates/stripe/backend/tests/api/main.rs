@@ -250,6 +250,40 @@ async fn search_understands_stripes_query_language(stripe: asym::Stripe) {
     );
 }
 
+/// A search route is `GET` only: another method is Stripe's unrecognized URL, never an update
+/// or delete of an object called `search`.
+#[asym::clone("stripe", seed = "basic")]
+async fn search_routes_answer_get_only(stripe: asym::Stripe) {
+    let api = Api::new(&stripe);
+    let resources = [
+        "customers",
+        "products",
+        "prices",
+        "invoices",
+        "charges",
+        "payment_intents",
+        "subscriptions",
+    ];
+    for resource in resources {
+        let path = format!("/v1/{resource}/search");
+        for method in [reqwest::Method::POST, reqwest::Method::DELETE] {
+            let (status, body, _) = api
+                .send(method.clone(), &path, &[("metadata[k]", "v")], &[])
+                .await;
+            assert_eq!(status, 404, "{method} {path}: {body}");
+            assert_eq!(body["error"]["type"], "invalid_request_error");
+            assert_eq!(
+                body["error"]["message"].as_str().unwrap().split(')').next(),
+                Some(format!("Unrecognized request URL ({method}: {path}").as_str()),
+                "{body}"
+            );
+        }
+        let (status, found) = api.get(&path, &[("query", "created>0")]).await;
+        assert_eq!(status, 200, "GET {path}: {found}");
+        assert_eq!(found["object"], "search_result");
+    }
+}
+
 #[asym::clone("stripe", seed = "basic")]
 async fn idempotent_retries_replay_and_conflicts_are_refused(stripe: asym::Stripe) {
     let api = Api::new(&stripe);

@@ -42,6 +42,24 @@ fn items_of(sub: &Value) -> Vec<(String, i64)> {
         .collect()
 }
 
+/// A new Asym Pro monthly subscription of `customer` and the schedule made from it:
+/// (subscription, schedule).
+async fn pro_on_a_schedule(api: &Api, customer: &str) -> (Value, Value) {
+    let sub = api
+        .ok(
+            "/v1/subscriptions",
+            &[("customer", customer), ("items[0][price]", PRO_MONTHLY)],
+        )
+        .await;
+    let schedule = api
+        .ok(
+            "/v1/subscription_schedules",
+            &[("from_subscription", id(&sub))],
+        )
+        .await;
+    (sub, schedule)
+}
+
 /// The schedule's subscription as it is now.
 async fn subscription_of(api: &Api, schedule: &Value) -> Value {
     let sub = schedule["subscription"]
@@ -250,18 +268,7 @@ async fn a_schedule_from_a_subscription_is_updated_canceled_and_refuses_a_second
 ) {
     let api = Api::new(&stripe);
     let (clock, customer, fifty) = customer_and_price(&api).await;
-    let sub = api
-        .ok(
-            "/v1/subscriptions",
-            &[("customer", &customer), ("items[0][price]", PRO_MONTHLY)],
-        )
-        .await;
-    let schedule = api
-        .ok(
-            "/v1/subscription_schedules",
-            &[("from_subscription", id(&sub))],
-        )
-        .await;
+    let (sub, schedule) = pro_on_a_schedule(&api, &customer).await;
     assert_eq!(schedule["status"], "active");
     assert_eq!(schedule["subscription"], id(&sub));
     assert_eq!(
@@ -348,6 +355,59 @@ async fn a_schedule_from_a_subscription_is_updated_canceled_and_refuses_a_second
         );
     }
     assert_events(&stripe, &["subscription_schedule.canceled"]).await;
+}
+
+/// The pending invoice items of `customer`: their amounts.
+async fn pending_amounts(api: &Api, customer: &str) -> Vec<i64> {
+    let (_, pending) = api
+        .get(
+            "/v1/invoiceitems",
+            &[("customer", customer), ("pending", "true")],
+        )
+        .await;
+    data(&pending)
+        .iter()
+        .map(|i| i["amount"].as_i64().unwrap())
+        .collect()
+}
+
+#[asym::clone("stripe", seed = "basic")]
+async fn a_canceled_schedule_invoices_its_proration_now_unless_told_not_to(stripe: asym::Stripe) {
+    let api = Api::new(&stripe);
+    let (clock, customer, _) = customer_and_price(&api).await;
+    let mut schedules = Vec::new();
+    for _ in 0..2 {
+        let (sub, schedule) = pro_on_a_schedule(&api, &customer).await;
+        schedules.push((schedule, sub["latest_invoice"].clone()));
+    }
+    api.advance(&clock, &HALF.to_string()).await;
+
+    // Defaults: prorated, and the credit for half of January invoiced at once.
+    let (schedule, first) = &schedules[0];
+    let path = format!("/v1/subscription_schedules/{}/cancel", id(schedule));
+    assert_eq!(api.ok(&path, &[]).await["status"], "canceled");
+    let sub = subscription_of(&api, schedule).await;
+    assert_eq!(sub["status"], "canceled");
+    assert_ne!(&sub["latest_invoice"], first);
+    let invoice = api
+        .current("/v1/invoices", sub["latest_invoice"].as_str().unwrap())
+        .await;
+    assert_eq!(invoice["subscription"], id(&sub));
+    assert_eq!(invoice["total"], -1000, "{invoice}");
+    assert_eq!(invoice["amount_due"], 0);
+    assert_eq!(invoice["status"], "paid");
+    assert_eq!(pending_amounts(&api, &customer).await, Vec::<i64>::new());
+    let balance = api.current("/v1/customers", &customer).await["balance"].clone();
+    assert_eq!(balance, -1000, "the credit goes to the customer's balance");
+
+    // invoice_now=false: the credit stays pending.
+    let (schedule, first) = &schedules[1];
+    let path = format!("/v1/subscription_schedules/{}/cancel", id(schedule));
+    api.ok(&path, &[("invoice_now", "false")]).await;
+    let sub = subscription_of(&api, schedule).await;
+    assert_eq!(sub["status"], "canceled");
+    assert_eq!(&sub["latest_invoice"], first);
+    assert_eq!(pending_amounts(&api, &customer).await, [-1000]);
 }
 
 #[asym::clone("stripe", seed = "basic")]
