@@ -527,6 +527,44 @@ await check('oauth install flow', async () => {
   await fails('invalid_client_id', anonymous.oauth.v2.access({ client_id: '1.2', client_secret: client.clientSecret, code }));
 });
 
+await check('sign in with slack', async () => {
+  const { createHash, createPublicKey, verify } = await import('node:crypto');
+  const client = await admin('GET', 'oauth');
+  const { code } = await admin('POST', 'oauth/codes', { user: 'U0000000004', scopes: [], nonce: 'js-nonce', userScopes: ['openid', 'email', 'profile'] });
+  const anonymous = new WebClient(undefined, options);
+  const got = await anonymous.openid.connect.token({ client_id: client.clientId, client_secret: client.clientSecret, code });
+  assert.match(got.access_token, /^xoxp-/);
+  assert.equal(got.token_type, 'Bearer');
+  const [header, payload, signature] = got.id_token.split('.');
+  const part = (text) => JSON.parse(Buffer.from(text, 'base64url').toString());
+  const claims = part(payload);
+  assert.equal(claims.iss, 'https://slack.com');
+  assert.equal(claims.aud, client.clientId);
+  assert.equal(claims.nonce, 'js-nonce');
+  assert.equal(claims['https://slack.com/user_id'], 'U0000000004');
+  assert.equal(claims.email, 'bob@acme.test');
+  assert.equal(claims.at_hash, createHash('sha256').update(got.access_token).digest().subarray(0, 16).toString('base64url'));
+  const root = slackApiUrl.replace(/\/api\/?$/, '');
+  const { keys } = await (await fetch(`${root}/openid/connect/keys`)).json();
+  const jwk = keys.find((key) => key.kid === part(header).kid);
+  const key = createPublicKey({ key: jwk, format: 'jwk' });
+  assert.ok(verify('sha256', Buffer.from(`${header}.${payload}`), key, Buffer.from(signature, 'base64url')), 'RS256 verifies');
+  assert.ok(!verify('sha256', Buffer.from(`${header}.${payload}x`), key, Buffer.from(signature, 'base64url')));
+  await fails('invalid_code', anonymous.openid.connect.token({ client_id: client.clientId, client_secret: client.clientSecret, code }));
+  const signedIn = new WebClient(got.access_token, options);
+  const info = await signedIn.openid.connect.userInfo();
+  assert.equal(info.sub, 'U0000000004');
+  assert.equal(info.name, 'Bob Baker');
+  assert.equal(info['https://slack.com/team_domain'], 'acme');
+  await fails('not_allowed_token_type', bot.openid.connect.userInfo());
+
+  const { token } = await admin('POST', 'tokens', { kind: 'user', user: 'U0000000004', scopes: ['identity.basic', 'identity.team'] });
+  const me = await new WebClient(token, options).users.identity();
+  assert.deepEqual(me.user, { name: 'Bob Baker', id: 'U0000000004' });
+  assert.equal(me.team.domain, 'acme');
+  await fails('missing_scope', signedIn.users.identity());
+});
+
 async function freePort() {
   return new Promise((resolve) => {
     const server = createServer().listen(0, '127.0.0.1', () => {

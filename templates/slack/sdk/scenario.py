@@ -622,6 +622,52 @@ def bolt_oauth_install_flow():
     fails("bad_client_secret", lambda: exchange(client_id=client["clientId"], client_secret="nope", code=code))
 
 
+@scenario
+def sign_in_with_slack():
+    """Sign in with Slack: a code approved with openid/email/profile (the admin surface),
+    openid_connect_token, the id_token's RS256 signature checked against the published JWKS,
+    openid_connect_userInfo; then users_identity for a legacy identity.* token."""
+    import base64
+    import hashlib
+    import urllib.request
+
+    def part(text):
+        return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+    client = admin("GET", "oauth")
+    code = admin("POST", "oauth/codes", {"user": "U0000000005", "scopes": [], "nonce": "py-nonce",
+                                         "userScopes": ["openid", "email", "profile"]})["code"]
+    anonymous = WebClient(base_url=BASE)
+    got = anonymous.openid_connect_token(client_id=client["clientId"],
+                                         client_secret=client["clientSecret"], code=code)
+    assert got["access_token"].startswith("xoxp-") and got["token_type"] == "Bearer", got.data
+    header, payload, signature = got["id_token"].split(".")
+    claims = json.loads(part(payload))
+    assert claims["iss"] == "https://slack.com" and claims["aud"] == client["clientId"], claims
+    assert claims["https://slack.com/user_id"] == "U0000000005", claims
+    assert (claims["email"], claims["nonce"]) == ("carol@acme.test", "py-nonce"), claims
+    root = BASE.rstrip("/").removesuffix("/api")
+    with urllib.request.urlopen(f"{root}/openid/connect/keys") as reply:
+        key = next(k for k in json.load(reply)["keys"] if k["kid"] == json.loads(part(header))["kid"])
+    n, e = (int.from_bytes(part(key[name]), "big") for name in ("n", "e"))
+    digest = hashlib.sha256(f"{header}.{payload}".encode()).digest()
+    recovered = pow(int.from_bytes(part(signature), "big"), e, n).to_bytes(256, "big")
+    assert recovered.endswith(digest) and recovered.startswith(b"\x00\x01\xff"), "RS256 verifies"
+    fails("invalid_code", lambda: anonymous.openid_connect_token(
+        client_id=client["clientId"], client_secret=client["clientSecret"], code=code))
+    signed_in = WebClient(token=got["access_token"], base_url=BASE)
+    info = signed_in.openid_connect_userInfo()
+    assert (info["sub"], info["name"]) == ("U0000000005", "Carol Chen"), info.data
+    fails("not_allowed_token_type", bot.openid_connect_userInfo)
+
+    legacy = admin("POST", "tokens", {"kind": "user", "user": "U0000000005",
+                                      "scopes": ["identity.basic", "identity.email"]})["token"]
+    me = WebClient(token=legacy, base_url=BASE).users_identity()
+    assert me["user"] == {"name": "Carol Chen", "id": "U0000000005", "email": "carol@acme.test"}, me.data
+    assert me["team"] == {"id": "T0000000001"}, me.data
+    fails("missing_scope", signed_in.users_identity)
+
+
 def serve(app):
     """Starts Bolt `app` in HTTP mode on a free loopback port; its Request URL."""
     with socket.socket() as s:
