@@ -584,6 +584,27 @@ await scenario("customView.initiatives: a view of initiatives lists what its ini
   assert((await comment.createdIssues({ id: comment.id })).nodes.length === 0, "comment.createdIssues");
 });
 
+await scenario("comments with no issue: createComment on a project update, an initiative update and a document, their comments, exactly one parent", async () => {
+  const launch = (await linear.projects({ filter: { name: { eq: "Launch" } } })).nodes[0];
+  const [ship] = (await linear.initiatives()).nodes;
+  const update = await (await linear.createProjectUpdate({ projectId: launch.id, body: "Beta is out" })).projectUpdate;
+  const note = await (await linear.createInitiativeUpdate({ initiativeId: ship.id, body: "On track" })).initiativeUpdate;
+  const doc = await linear.document((await (await linear.createDocument({ title: "Commented", projectId: launch.id })).document).id);
+  assert(doc.documentContentId && doc.documentContentId !== doc.id, "document.documentContentId");
+  const onUpdate = await (await linear.createComment({ body: "Nice", projectUpdateId: update.id })).comment;
+  assert(onUpdate.projectUpdateId === update.id && (await onUpdate.projectUpdate).id === update.id && !onUpdate.issueId && onUpdate.url.startsWith(update.url + "#comment-"), "comment on a project update");
+  const onNote = await (await linear.createComment({ body: "Agreed", initiativeUpdateId: note.id })).comment;
+  assert(onNote.initiativeUpdateId === note.id && (await onNote.initiativeUpdate).id === note.id, "comment on an initiative update");
+  const onDoc = await (await linear.createComment({ body: "Typo", documentContentId: doc.documentContentId })).comment;
+  assert(onDoc.documentContentId === doc.documentContentId && onDoc.url.startsWith(doc.url + "#comment-"), "comment on a document");
+  assert((await update.comments()).nodes.map((c) => c.id).join() === onUpdate.id, "projectUpdate.comments");
+  assert((await note.comments()).nodes.map((c) => c.id).join() === onNote.id, "initiativeUpdate.comments");
+  assert((await doc.comments()).nodes.map((c) => c.id).join() === onDoc.id, "document.comments");
+  const orphan = await expectError(linear.createComment({ body: "Orphan" }), LinearErrorType.InvalidInput, "no parent");
+  assert(orphan.errors[0].message === "Exactly one of issueId, projectUpdateId, initiativeUpdateId or documentContentId must be defined.", orphan.errors[0].message);
+  assert((await linear.deleteProjectUpdate(update.id)).success && (await linear.archiveInitiativeUpdate(note.id)).success && (await linear.deleteDocument(doc.id)).success, "cleaned up");
+});
+
 await scenario("custom emojis: createEmoji, emoji by id and by name, emojis with a filter, a taken name refused, deleteEmoji", async () => {
   const created = await linear.createEmoji({ name: "shipit", url: "https://example.com/shipit.png" });
   const emoji = await created.emoji;

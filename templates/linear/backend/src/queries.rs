@@ -265,6 +265,9 @@ child_list!(
     issue_relations_of_issue => "IssueRelation", None, "t.issue_id = {}";
     issue_inverse_relations => "IssueRelation", None, "t.related_issue_id = {}";
     comment_children => "Comment", Some(Kind::Comment), "t.parent_id = {}";
+    project_update_comments => "Comment", Some(Kind::Comment), "t.project_update_id = {}";
+    initiative_update_comments => "Comment", Some(Kind::Comment), "t.initiative_update_id = {}";
+    document_comments => "Comment", Some(Kind::Comment), "t.document_content_id = (SELECT content_id FROM documents WHERE id = {})";
     label_children => "IssueLabel", Some(Kind::Label), "t.parent_id = {}";
     project_milestones_of_project => "ProjectMilestone", Some(Kind::Milestone), "t.project_id = {}";
     milestone_issues => "Issue", Some(Kind::Issue), "t.project_milestone_id = {}";

@@ -10,10 +10,23 @@ use crate::error::{self, Result};
 use crate::simple::{self, Archival, Spec};
 use crate::write::{self, Rule};
 
+/// A comment on exactly one of an issue, a project update, an initiative update or a
+/// document's content (the table's check); the project-level threads of `projectId` and
+/// `initiativeId` are not served (refused by name).
 const COMMENT: Spec = Spec {
     hook: Some("Comment"),
-    fields: &[("text", &["issueId", "body", "parentId"])],
-    required: &["issueId", "body"],
+    fields: &[(
+        "text",
+        &[
+            "issueId",
+            "body",
+            "parentId",
+            "projectUpdateId",
+            "initiativeUpdateId",
+            "documentContentId",
+        ],
+    )],
+    required: &["body"],
     creator: Some("user_id"),
     team: Some(
         "SELECT i.team_id FROM comments c JOIN issues i ON i.id = c.issue_id WHERE c.id = $1",

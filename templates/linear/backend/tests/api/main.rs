@@ -9,6 +9,7 @@
 mod attachments;
 mod auth;
 mod batches;
+mod comment_parents;
 mod documents;
 mod emojis;
 mod filters;
