@@ -330,6 +330,13 @@ await check('prorations: subscriptions.update, subscriptionItems, invoices.creat
   const pending = await stripe.invoiceItems.list({ customer: customer.id, pending: true });
   assert.deepEqual(pending.data.map((i) => i.amount).sort((a, b) => a - b), [-1000, 2500]);
   assert.ok(pending.data.every((i) => i.proration && i.subscription === sub.id && i.period.start === half));
+  // Cancelled with prorate and invoice_now: what is pending and the credit for the unused half
+  // month, on a final invoice.
+  const canceled = await stripe.subscriptions.cancel(sub.id, { prorate: true, invoice_now: true });
+  const final = await stripe.invoices.retrieve(canceled.latest_invoice);
+  assert.deepEqual(final.lines.data.map((l) => l.amount).sort((a, b) => a - b), [-2500, -1000, 2500]);
+  assert.deepEqual([final.total, final.amount_due, final.status], [-1000, 0, 'paid']);
+  assert.deepEqual((await stripe.invoiceItems.list({ customer: customer.id, pending: true })).data, []);
 });
 
 await check('billing cycle: billing_cycle_anchor=now, trial_end; subscriptionItems errors', async () => {

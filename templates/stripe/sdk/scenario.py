@@ -367,6 +367,13 @@ def prorations():
     pending = stripe.InvoiceItem.list(customer=customer.id, pending=True).data
     assert sorted(i.amount for i in pending) == [-5000, 7500], pending
     assert all(i.proration and i.subscription == sub.id for i in pending)
+    # Cancelled with prorate and invoice_now: the pending items and the credit for three seats'
+    # unused half month (−7500) on a final invoice.
+    canceled = stripe.Subscription.cancel(sub.id, prorate=True, invoice_now=True)
+    final = stripe.Invoice.retrieve(canceled.latest_invoice)
+    assert sorted(line.amount for line in final.lines.data) == [-7500, -5000, 7500], final.lines
+    assert (final.total, final.amount_due, final.status) == (-5000, 0, "paid"), final
+    assert not stripe.InvoiceItem.list(customer=customer.id, pending=True).data
 
 
 def billing_cycle():

@@ -8,7 +8,7 @@ use crate::model::additions::ADDITION;
 use crate::model::discount;
 use crate::model::proration;
 use crate::model::subscribe;
-use crate::model::subscription::{customer_now, mark_canceled};
+use crate::model::subscription::{self, customer_now, mark_canceled};
 use crate::params::{Nested, Params, Takes};
 use crate::shapes::{DISCOUNT, ITEM_PRICE_DATA};
 use asym_kit::Kit;
@@ -168,16 +168,11 @@ pub(crate) async fn delete_discount(cx: &mut Cx<'_>, id: &str) -> ApiResult {
 }
 
 /// `DELETE /v1/subscriptions/{id}` (and `POST …/cancel`): cancels at once; `prorate=true`
-/// credits the unused time as pending invoice items (`invoice_now` is not served).
+/// credits the unused time as pending invoice items, `invoice_now=true` bills what is pending
+/// on a final invoice.
 pub(crate) async fn cancel_subscription(cx: &mut Cx<'_>, id: &str) -> ApiResult {
     cx.params.take(&CANCEL)?;
-    if cx.params.bool("invoice_now")? == Some(true) {
-        return Err(ApiError::invalid_param(
-            "invoice_now",
-            "This Stripe clone does not invoice a subscription as it is canceled (not \
-             implemented); its pending invoice items stay pending.",
-        ));
-    }
+    let invoice_now = cx.params.bool("invoice_now")? == Some(true);
     let mut sub = SUBSCRIPTION.lock(cx, id).await?;
     if sub["status"] == "canceled" {
         return Err(ApiError::missing_resource("subscription", id, "id").code("resource_missing"));
@@ -190,6 +185,9 @@ pub(crate) async fn cancel_subscription(cx: &mut Cx<'_>, id: &str) -> ApiResult 
         proration::store(cx, credits).await?;
     }
     let before = sub.clone();
+    if invoice_now {
+        subscription::invoice_now(cx, (&mut sub, &customer), now).await?;
+    }
     mark_canceled(&mut sub, now);
     cancellation_details(&cx.params, &mut sub)?;
     cx.save_changed("customer.subscription.deleted", &before, &sub)

@@ -463,8 +463,6 @@ async fn cancelling_with_prorate_credits_the_unused_time(stripe: asym::Stripe) {
     let api = Api::new(&stripe);
     let (_, sub, _) = subscribed(&api, &[], HALF).await;
     let cancel = format!("/v1/subscriptions/{}/cancel", id(&sub));
-    api.refused(&cancel, &[("invoice_now", "true")], invalid("invoice_now"))
-        .await;
     let canceled = api.ok(&cancel, &[("prorate", "true")]).await;
     assert_eq!(canceled["status"], "canceled");
     let credit = pending(&api, &sub).await;
@@ -473,6 +471,32 @@ async fn cancelling_with_prorate_credits_the_unused_time(stripe: asym::Stripe) {
         credit[0]["description"],
         "Unused time on Asym Pro after 16 Jan 2026"
     );
+}
+
+#[asym::clone("stripe", seed = "basic")]
+async fn cancelling_with_invoice_now_bills_the_credit_on_a_final_invoice(stripe: asym::Stripe) {
+    let api = Api::new(&stripe);
+    let (_, sub, _) = subscribed(&api, &[], HALF).await;
+    let first = sub["latest_invoice"].clone();
+    let cancel = format!("/v1/subscriptions/{}/cancel", id(&sub));
+    let form = [("prorate", "true"), ("invoice_now", "true")];
+    let canceled = api.ok(&cancel, &form).await;
+    assert_eq!(canceled["status"], "canceled");
+    assert_ne!(canceled["latest_invoice"], first);
+    let invoice = api
+        .current("/v1/invoices", canceled["latest_invoice"].as_str().unwrap())
+        .await;
+    assert_eq!(amounts_of(data(&invoice["lines"])), [-1000], "{invoice}");
+    assert_eq!(invoice["billing_reason"], "subscription_update");
+    assert_eq!(
+        (&invoice["amount_due"], &invoice["status"]),
+        (&json!(0), &json!("paid"))
+    );
+    assert!(pending(&api, &sub).await.is_empty());
+    let customer = api
+        .current("/v1/customers", sub["customer"].as_str().unwrap())
+        .await;
+    assert_eq!(customer["balance"], -1000);
 }
 
 #[asym::clone("stripe", seed = "basic")]

@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 use crate::common::{
     Api, MISSING, PRO_MONTHLY, Refusal, UNKNOWN, assert_events, data, expect_refusal, id, invalid,
 };
-use crate::prorations::{END, HALF, START, fifty_monthly};
+use crate::prorations::{END, HALF, START, amounts_of, fifty_monthly, pending};
 
 /// 2026-03-01 00:00 UTC.
 const MARCH: i64 = 1_772_323_200;
@@ -357,20 +357,6 @@ async fn a_schedule_from_a_subscription_is_updated_canceled_and_refuses_a_second
     assert_events(&stripe, &["subscription_schedule.canceled"]).await;
 }
 
-/// The pending invoice items of `customer`: their amounts.
-async fn pending_amounts(api: &Api, customer: &str) -> Vec<i64> {
-    let (_, pending) = api
-        .get(
-            "/v1/invoiceitems",
-            &[("customer", customer), ("pending", "true")],
-        )
-        .await;
-    data(&pending)
-        .iter()
-        .map(|i| i["amount"].as_i64().unwrap())
-        .collect()
-}
-
 #[asym::clone("stripe", seed = "basic")]
 async fn a_canceled_schedule_invoices_its_proration_now_unless_told_not_to(stripe: asym::Stripe) {
     let api = Api::new(&stripe);
@@ -396,7 +382,7 @@ async fn a_canceled_schedule_invoices_its_proration_now_unless_told_not_to(strip
     assert_eq!(invoice["total"], -1000, "{invoice}");
     assert_eq!(invoice["amount_due"], 0);
     assert_eq!(invoice["status"], "paid");
-    assert_eq!(pending_amounts(&api, &customer).await, Vec::<i64>::new());
+    assert!(pending(&api, &sub).await.is_empty());
     let balance = api.current("/v1/customers", &customer).await["balance"].clone();
     assert_eq!(balance, -1000, "the credit goes to the customer's balance");
 
@@ -407,7 +393,7 @@ async fn a_canceled_schedule_invoices_its_proration_now_unless_told_not_to(strip
     let sub = subscription_of(&api, schedule).await;
     assert_eq!(sub["status"], "canceled");
     assert_eq!(&sub["latest_invoice"], first);
-    assert_eq!(pending_amounts(&api, &customer).await, [-1000]);
+    assert_eq!(amounts_of(&pending(&api, &sub).await), [-1000]);
 }
 
 #[asym::clone("stripe", seed = "basic")]
