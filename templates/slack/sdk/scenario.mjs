@@ -565,6 +565,31 @@ await check('sign in with slack', async () => {
   await fails('missing_scope', signedIn.users.identity());
 });
 
+await check('canvases', async () => {
+  const md = (markdown) => ({ type: 'markdown', markdown });
+  const { canvas_id: canvas } = await bot.canvases.create({ title: 'Plan', document_content: md('# Plan\nSteps.\n\n## Risks\nNone.') });
+  assert.match(canvas, /^F/);
+  const lookup = async (criteria) => (await bot.canvases.sections.lookup({ canvas_id: canvas, criteria })).sections.map((s) => s.id);
+  const headers = await lookup({ section_types: ['any_header'] });
+  assert.equal(headers.length, 2);
+  assert.deepEqual(await lookup({ section_types: ['h1'] }), [headers[0]]);
+  await bot.canvases.edit({ canvas_id: canvas, changes: [{ operation: 'insert_before', section_id: headers[1], document_content: md('Context first.') }] });
+  const context = await lookup({ contains_text: 'context' });
+  assert.equal(context.length, 1);
+  await bot.canvases.edit({ canvas_id: canvas, changes: [{ operation: 'insert_at_end', document_content: md('### Appendix') }] });
+  assert.equal((await lookup({ section_types: ['h3'] })).length, 1);
+  await bot.canvases.edit({ canvas_id: canvas, changes: [{ operation: 'replace', document_content: md('Just this.') }] });
+  assert.deepEqual(await lookup({ section_types: ['any_header'] }), []);
+  await fails('canvas_editing_failed', bot.canvases.edit({ canvas_id: canvas, changes: [{ operation: 'delete', section_id: context[0] }] }));
+  await bot.canvases.access.set({ canvas_id: canvas, access_level: 'write', channel_ids: [GENERAL] });
+  await bot.canvases.access.delete({ canvas_id: canvas, channel_ids: [GENERAL] });
+  await bot.canvases.delete({ canvas_id: canvas });
+  await fails('canvas_not_found', bot.canvases.delete({ canvas_id: canvas }));
+  const channelCanvas = await bot.conversations.canvases.create({ channel_id: GENERAL, document_content: md('# Hello') });
+  assert.match(channelCanvas.canvas_id, /^F/);
+  await fails('channel_canvas_already_exists', bot.conversations.canvases.create({ channel_id: GENERAL }));
+});
+
 async function freePort() {
   return new Promise((resolve) => {
     const server = createServer().listen(0, '127.0.0.1', () => {

@@ -668,6 +668,45 @@ def sign_in_with_slack():
     fails("missing_scope", signed_in.users_identity)
 
 
+@scenario
+def canvases():
+    """canvases.create, sections.lookup, edit (insert_after, replace, delete), access.set and
+    .delete, conversations.canvases.create once per channel, delete; Slack's errors."""
+    def md(text):
+        return {"type": "markdown", "markdown": text}
+
+    canvas = bot.canvases_create(title="Plan", document_content=md("# Plan\nSteps.\n\n## Risks\nNone."))["canvas_id"]
+    assert canvas.startswith("F"), canvas
+
+    def lookup(**criteria):
+        return [s["id"] for s in bot.canvases_sections_lookup(canvas_id=canvas, criteria=criteria)["sections"]]
+
+    headers = lookup(section_types=["any_header"])
+    assert len(headers) == 2 and all(h.startswith("temp:C:") for h in headers), headers
+    assert lookup(section_types=["h2"]) == headers[1:]
+    bot.canvases_edit(canvas_id=canvas, changes=[{"operation": "insert_after", "section_id": headers[1],
+                                                  "document_content": md("Scope creep.")}])
+    creep = lookup(contains_text="creep")
+    assert len(creep) == 1, creep
+    bot.canvases_edit(canvas_id=canvas, changes=[{"operation": "replace", "section_id": creep[0],
+                                                  "document_content": md("Slipping dates.")}])
+    assert lookup(contains_text="creep") == [] and len(lookup(contains_text="slipping")) == 1
+    bot.canvases_edit(canvas_id=canvas, changes=[{"operation": "delete", "section_id": headers[1]}])
+    assert lookup(section_types=["h2"]) == []
+    fails("canvas_editing_failed", lambda: bot.canvases_edit(
+        canvas_id=canvas, changes=[{"operation": "delete", "section_id": headers[1]}]))
+    fails("canvas_not_found", lambda: bot.canvases_edit(
+        canvas_id="F0NOPE", changes=[{"operation": "insert_at_end", "document_content": md("x")}]))
+    bot.canvases_access_set(canvas_id=canvas, access_level="read", user_ids=["U0000000004"])
+    bot.canvases_access_delete(canvas_id=canvas, user_ids=["U0000000004"])
+    bot.canvases_delete(canvas_id=canvas)
+    fails("canvas_not_found", lambda: bot.canvases_delete(canvas_id=canvas))
+    channel_canvas = bot.conversations_canvases_create(channel_id=RANDOM, document_content=md("# Hi"))
+    assert channel_canvas["canvas_id"].startswith("F"), channel_canvas.data
+    fails("channel_canvas_already_exists", lambda: bot.conversations_canvases_create(
+        channel_id=RANDOM, document_content=md("again")))
+
+
 def serve(app):
     """Starts Bolt `app` in HTTP mode on a free loopback port; its Request URL."""
     with socket.socket() as s:

@@ -22,6 +22,7 @@
 //! | `search.messages`, `search.files`, `search.all` | `search` |
 //! | `emoji.list` | `emoji` |
 //! | `bookmarks.*` | `bookmarks` |
+//! | `canvases.*`, `conversations.canvases.create` | `canvases` |
 //! | `views.*` | `views` |
 //! | `dnd.*` | `dnd` |
 //! | `reminders.*` | `reminders` |
@@ -42,6 +43,7 @@ mod args;
 mod assistant;
 mod auth;
 mod bookmarks;
+mod canvases;
 mod chat;
 mod conversations;
 mod dnd;
@@ -228,6 +230,13 @@ async fn web_api(
         "chat.deleteScheduledMessage" => chat::delete_scheduled(state, call).await,
         "chat.meMessage" => chat::me_message(state, call).await,
         "chat.unfurl" => unfurl::unfurl(state, call).await,
+        "canvases.create" => canvases::create(state, call).await,
+        "canvases.edit" => canvases::edit(state, call).await,
+        "canvases.delete" => canvases::delete(state, call).await,
+        "canvases.access.set" => canvases::access_set(state, call).await,
+        "canvases.access.delete" => canvases::access_delete(state, call).await,
+        "canvases.sections.lookup" => canvases::sections_lookup(state, call).await,
+        "conversations.canvases.create" => canvases::create_for_channel(state, call).await,
         "conversations.list" => conversations::list(state, call).await,
         "conversations.info" => conversations::info(state, call).await,
         "conversations.replies" => conversations::replies(state, call).await,

@@ -11,6 +11,7 @@ mod common;
 
 mod assistant;
 mod bookmarks;
+mod canvases;
 mod chat;
 mod conversations;
 mod dnd;

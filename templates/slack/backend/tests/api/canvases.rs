@@ -1,0 +1,196 @@
+//! Canvases: create, edit by section, look sections up, access grants, channel canvases,
+//! delete; Slack's errors.
+
+use serde_json::{Value, json};
+
+use crate::common::Api;
+
+/// A `document_content` of `markdown`.
+fn markdown(text: &str) -> Value {
+    json!({"type": "markdown", "markdown": text})
+}
+
+/// The ids of the canvas's sections matching `criteria`.
+async fn lookup(slack: &Api<'_>, canvas: &str, criteria: Value) -> Vec<String> {
+    let got = slack
+        .bot_ok(
+            "canvases.sections.lookup",
+            json!({"canvas_id": canvas, "criteria": criteria}),
+        )
+        .await;
+    got["sections"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|section| section["id"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+/// One `canvases.edit` change on `canvas`.
+async fn edit(slack: &Api<'_>, canvas: &str, change: Value) -> Value {
+    slack
+        .bot(
+            "canvases.edit",
+            json!({"canvas_id": canvas, "changes": [change]}),
+        )
+        .await
+}
+
+#[asym::clone("slack", seed = "basic")]
+async fn canvases_are_edited_section_by_section(slack: asym::Slack) {
+    let slack = Api::new(&slack);
+    let doc = "# Launch\nThe plan.\n\n## Risks\nNone yet.\n\n## Owners\nAlice.";
+    let created = slack
+        .bot_ok(
+            "canvases.create",
+            json!({"title": "Launch", "document_content": markdown(doc)}),
+        )
+        .await;
+    let canvas = created["canvas_id"].as_str().unwrap().to_owned();
+    assert!(canvas.starts_with('F'), "{created}");
+
+    let headers = lookup(&slack, &canvas, json!({"section_types": ["any_header"]})).await;
+    assert_eq!(headers.len(), 3);
+    assert!(
+        headers.iter().all(|id| id.starts_with("temp:C:")),
+        "{headers:?}"
+    );
+    let h2 = lookup(&slack, &canvas, json!({"section_types": ["h2"]})).await;
+    assert_eq!(h2, headers[1..]);
+    let risks = lookup(&slack, &canvas, json!({"contains_text": "risks"})).await;
+    assert_eq!(risks, [headers[1].clone()]);
+
+    // insert_after, insert_before, replace, delete, at start and end.
+    let after = json!({"operation": "insert_after", "section_id": headers[1],
+                       "document_content": markdown("Budget overrun.")});
+    assert_eq!(edit(&slack, &canvas, after).await["ok"], true);
+    let before = json!({"operation": "insert_before", "section_id": headers[2],
+                        "document_content": markdown("### Mitigations")});
+    assert_eq!(edit(&slack, &canvas, before).await["ok"], true);
+    let h3 = lookup(&slack, &canvas, json!({"section_types": ["h3"]})).await;
+    assert_eq!(h3.len(), 1);
+    let overrun = lookup(&slack, &canvas, json!({"contains_text": "overrun"})).await;
+    assert_eq!(overrun.len(), 1);
+    let replace = json!({"operation": "replace", "section_id": overrun[0],
+                         "document_content": markdown("Schedule slip.")});
+    assert_eq!(edit(&slack, &canvas, replace).await["ok"], true);
+    assert!(
+        lookup(&slack, &canvas, json!({"contains_text": "overrun"}))
+            .await
+            .is_empty()
+    );
+    assert_eq!(
+        lookup(&slack, &canvas, json!({"contains_text": "slip"}))
+            .await
+            .len(),
+        1
+    );
+    let delete = json!({"operation": "delete", "section_id": headers[2]});
+    assert_eq!(edit(&slack, &canvas, delete).await["ok"], true);
+    assert!(
+        lookup(&slack, &canvas, json!({"contains_text": "## owners"}))
+            .await
+            .is_empty()
+    );
+    let start = json!({"operation": "insert_at_start", "document_content": markdown("# Top")});
+    assert_eq!(edit(&slack, &canvas, start).await["ok"], true);
+    let h1 = lookup(&slack, &canvas, json!({"section_types": ["h1"]})).await;
+    assert_eq!(h1.len(), 2);
+    assert_eq!(h1[1], headers[0], "the new h1 comes first");
+    let whole = json!({"operation": "replace", "document_content": markdown("# Fresh")});
+    assert_eq!(edit(&slack, &canvas, whole).await["ok"], true);
+    assert_eq!(
+        lookup(&slack, &canvas, json!({"section_types": ["any_header"]}))
+            .await
+            .len(),
+        1
+    );
+    let rename = json!({"operation": "rename", "title_content": markdown("Renamed")});
+    assert_eq!(edit(&slack, &canvas, rename).await["ok"], true);
+
+    // Slack's errors.
+    let gone = json!({"operation": "delete", "section_id": headers[1]});
+    assert_eq!(
+        edit(&slack, &canvas, gone).await["error"],
+        "canvas_editing_failed"
+    );
+    let bad = json!({"operation": "explode", "document_content": markdown("x")});
+    assert_eq!(
+        edit(&slack, &canvas, bad).await["error"],
+        "invalid_arguments"
+    );
+    let unknown = json!({"canvas_id": "F0NOPE", "changes": [{"operation": "insert_at_end",
+                         "document_content": markdown("x")}]});
+    slack
+        .bot_err("canvases.edit", unknown, "canvas_not_found")
+        .await;
+    slack
+        .bot_err(
+            "canvases.sections.lookup",
+            json!({"canvas_id": canvas, "criteria": {}}),
+            "invalid_arguments",
+        )
+        .await;
+    let no_scope = slack.mint("bot", None, Some(&["chat:write"])).await;
+    slack
+        .missing_scope(&no_scope, "canvases.create", json!({"title": "x"}))
+        .await;
+
+    // Access grants, then delete.
+    let grant = json!({"canvas_id": canvas, "access_level": "write", "user_ids": ["U0000000003"]});
+    slack.bot_ok("canvases.access.set", grant).await;
+    let bad_level =
+        json!({"canvas_id": canvas, "access_level": "admin", "user_ids": ["U0000000003"]});
+    slack
+        .bot_err("canvases.access.set", bad_level, "invalid_arguments")
+        .await;
+    slack
+        .bot_err(
+            "canvases.access.set",
+            json!({"canvas_id": canvas, "access_level": "read"}),
+            "invalid_arguments",
+        )
+        .await;
+    let revoke = json!({"canvas_id": canvas, "user_ids": ["U0000000003"]});
+    slack.bot_ok("canvases.access.delete", revoke).await;
+    slack
+        .bot_ok("canvases.delete", json!({"canvas_id": canvas}))
+        .await;
+    slack
+        .bot_err(
+            "canvases.delete",
+            json!({"canvas_id": canvas}),
+            "canvas_not_found",
+        )
+        .await;
+}
+
+#[asym::clone("slack", seed = "basic")]
+async fn a_channel_has_one_canvas(slack: asym::Slack) {
+    let slack = Api::new(&slack);
+    let args = json!({"channel_id": "C0000000001", "document_content": markdown("# Welcome")});
+    let got = slack
+        .bot_ok("conversations.canvases.create", args.clone())
+        .await;
+    let canvas = got["canvas_id"].as_str().unwrap();
+    assert_eq!(
+        lookup(&slack, canvas, json!({"contains_text": "welcome"}))
+            .await
+            .len(),
+        1
+    );
+    slack
+        .bot_err(
+            "conversations.canvases.create",
+            args,
+            "channel_canvas_already_exists",
+        )
+        .await;
+    slack
+        .bot_err(
+            "conversations.canvases.create",
+            json!({"channel_id": "C0NOPE"}),
+            "channel_not_found",
+        )
+        .await;
+}
