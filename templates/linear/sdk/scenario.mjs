@@ -605,6 +605,24 @@ await scenario("comments with no issue: createComment on a project update, an in
   assert((await linear.deleteProjectUpdate(update.id)).success && (await linear.archiveInitiativeUpdate(note.id)).success && (await linear.deleteDocument(doc.id)).success, "cleaned up");
 });
 
+await scenario("favorites: createFavorite of a folder, an issue by identifier and a project, favorites, favorite, children, updateFavorite, exactly one target, deleteFavorite", async () => {
+  const launch = (await linear.projects({ filter: { name: { eq: "Launch" } } })).nodes[0];
+  const folder = await (await linear.createFavorite({ folderName: "Launch work" })).favorite;
+  assert(folder.type === "folder" && folder.folderName === "Launch work" && !folder.url && (await folder.owner).email === "ada@acme.test", "folder");
+  const issue = await (await linear.createFavorite({ issueId: "ENG-1", parentId: folder.id })).favorite;
+  assert(issue.type === "issue" && (await issue.issue).identifier === "ENG-1" && (await issue.parent).id === folder.id && issue.url.includes("/issue/ENG-1/"), "issue favorite");
+  const project = await (await linear.createFavorite({ projectId: launch.id })).favorite;
+  assert(project.type === "project" && (await project.project).id === launch.id, "project favorite");
+  assert((await linear.favorites()).nodes.length === 3, "favorites");
+  assert((await linear.favorite(issue.id)).type === "issue", "favorite");
+  assert((await folder.children()).nodes.map((f) => f.id).join() === issue.id, "children");
+  assert((await (await linear.updateFavorite(folder.id, { folderName: "Shipped" })).favorite).folderName === "Shipped", "updateFavorite");
+  const none = await expectError(linear.createFavorite({}), LinearErrorType.InvalidInput, "no target");
+  assert(none.errors[0].message === "Exactly one of folderName or the id of the entity to favorite must be defined.", none.errors[0].message);
+  for (const f of [issue, project, folder]) assert((await linear.deleteFavorite(f.id)).success, "deleteFavorite");
+  assert((await linear.favorites()).nodes.length === 0, "none left");
+});
+
 await scenario("custom emojis: createEmoji, emoji by id and by name, emojis with a filter, a taken name refused, deleteEmoji", async () => {
   const created = await linear.createEmoji({ name: "shipit", url: "https://example.com/shipit.png" });
   const emoji = await created.emoji;
@@ -936,9 +954,9 @@ await scenario("reactions: createReaction on an issue and a comment, reactions, 
   assert(err.message.includes("Argument Validation Error"), err.message);
 });
 
-await scenario("what the clone lacks is named: favorites, notifications, roadmaps, issue imports, document history", async () => {
+await scenario("what the clone lacks is named: notification subscriptions, notifications, roadmaps, issue imports, document history", async () => {
   const calls = [
-    [() => linear.favorites(), "Query.favorites"],
+    [() => linear.notificationSubscriptions(), "Query.notificationSubscriptions"],
     [() => linear.notifications(), "Query.notifications"],
     [() => linear.roadmaps(), "Query.roadmaps"],
     [() => linear.issueImportCheckCSV("https://example.com/a.csv", "jira"), "Query.issueImportCheckCSV"],

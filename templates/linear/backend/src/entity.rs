@@ -26,7 +26,7 @@ pub(crate) struct Entity {
 }
 
 /// Every stored resource.
-const ENTITIES: [Entity; 35] = [
+const ENTITIES: [Entity; 36] = [
     Entity {
         name: "Issue",
         table: "issues",
@@ -111,6 +111,11 @@ const ENTITIES: [Entity; 35] = [
         name: "TeamMembership",
         table: "team_members",
         doc: "membership_doc(t)",
+    },
+    Entity {
+        name: "Favorite",
+        table: "favorites",
+        doc: "favorite_doc(t, ctx.base)",
     },
     Entity {
         name: "EntityExternalLink",

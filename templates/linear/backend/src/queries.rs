@@ -66,6 +66,13 @@ pub(crate) async fn viewer(ctx: &ResolverContext<'_>) -> Result<Value> {
     entity::get(shared, viewer, "User", &viewer.user_id).await
 }
 
+/// `favorites`: the viewer's own (favorites are personal).
+pub(crate) async fn favorites(ctx: &ResolverContext<'_>) -> Result<Value> {
+    let (_, viewer) = context(ctx)?;
+    let owner = Some(("t.owner_id = {}", vec![viewer.user_id.clone()]));
+    scoped(ctx, "Favorite", None, owner).await
+}
+
 /// `organization`.
 pub(crate) async fn organization(ctx: &ResolverContext<'_>) -> Result<Value> {
     let (shared, viewer) = context(ctx)?;
@@ -142,7 +149,7 @@ by_id!(
     initiative_relation => "InitiativeRelation",
     triage_responsibility => "TriageResponsibility", project_relation => "ProjectRelation",
     project_label => "ProjectLabel", initiative_label => "InitiativeLabel",
-    external_user => "ExternalUser", entity_external_link => "EntityExternalLink",
+    external_user => "ExternalUser", favorite => "Favorite", entity_external_link => "EntityExternalLink",
 );
 
 /// A root `<entity>(id:)` read by id or `slugId`.
@@ -265,6 +272,7 @@ child_list!(
     issue_relations_of_issue => "IssueRelation", None, "t.issue_id = {}";
     issue_inverse_relations => "IssueRelation", None, "t.related_issue_id = {}";
     comment_children => "Comment", Some(Kind::Comment), "t.parent_id = {}";
+    favorite_children => "Favorite", None, "t.parent_id = {}";
     project_update_comments => "Comment", Some(Kind::Comment), "t.project_update_id = {}";
     initiative_update_comments => "Comment", Some(Kind::Comment), "t.initiative_update_id = {}";
     document_comments => "Comment", Some(Kind::Comment), "t.document_content_id = (SELECT content_id FROM documents WHERE id = {})";

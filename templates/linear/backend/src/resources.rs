@@ -48,6 +48,38 @@ const RESOLUTION: Spec = Spec {
     ..COMMENT
 };
 
+/// A user's own favorite (`favoriteCreate`, `…Update`, `…Delete`): a folder (`folderName`)
+/// or exactly one favorited issue (by id or identifier), project, cycle, custom view,
+/// document, initiative, issue label, project label, user or team (the table's check); the
+/// viewer owns it. What else Linear favorites (customers, releases, dashboards, predefined
+/// views, …) is refused by name.
+const FAVORITE: Spec = Spec {
+    fields: &[
+        (
+            "text",
+            &[
+                "id",
+                "folderName",
+                "parentId",
+                "issueId",
+                "projectId",
+                "cycleId",
+                "customViewId",
+                "documentId",
+                "initiativeId",
+                "labelId",
+                "projectLabelId",
+                "userId",
+                "teamId",
+            ],
+        ),
+        ("float8", &["sortOrder"]),
+    ],
+    required: &[],
+    creator: Some("owner_id"),
+    ..Spec::new("Favorite", "favorites", "favorite")
+};
+
 const LABEL: Spec = Spec {
     hook: Some("IssueLabel"),
     fields: &[
@@ -280,6 +312,9 @@ simple::delegate!(
     membership_create => create, MEMBERSHIP, "teamMembershipCreate(input:)";
     membership_update => simple::update_plain, MEMBERSHIP, "teamMembershipUpdate(id:, input:)";
     membership_delete => simple::delete, MEMBERSHIP, "teamMembershipDelete(id:)";
+    favorite_create => create, FAVORITE, "favoriteCreate(input:)";
+    favorite_update => simple::update_plain, FAVORITE, "favoriteUpdate(id:, input:)";
+    favorite_delete => simple::delete, FAVORITE, "favoriteDelete(id:)";
 );
 
 /// `userUpdate(id:, input:)`: `id` is a user's id, or `me` for the viewer.

@@ -49,13 +49,13 @@ mod tests {
     #[test]
     fn linear_root_fields_the_clone_lacks_are_named_once() {
         let named = errors(
-            "query { favorites { nodes { id } } viewer { id } a: favorites { nodes { id } } }",
+            "query { notifications { nodes { id } } viewer { id } a: notifications { nodes { id } } }",
         );
         assert_eq!(named.len(), 1);
         assert!(
             named[0]
                 .message
-                .contains("`Query.favorites` is not implemented")
+                .contains("`Query.notifications` is not implemented")
         );
         assert!(errors("mutation { issueCreate(input: {}) { success } }").is_empty());
         assert!(errors("{ nonsense }").is_empty());

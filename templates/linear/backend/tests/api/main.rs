@@ -12,6 +12,7 @@ mod batches;
 mod comment_parents;
 mod documents;
 mod emojis;
+mod favorites;
 mod filters;
 mod initiatives;
 mod integrations;

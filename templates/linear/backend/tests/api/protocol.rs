@@ -107,10 +107,10 @@ async fn bad_queries_answer_graphql_errors(linear: asym::Linear) {
             "recursion depth",
         ),
         (
-            "{ viewer { id } favorites { nodes { id } } }",
+            "{ viewer { id } notifications { nodes { id } } }",
             json!({}),
             "GRAPHQL_VALIDATION_FAILED",
-            "`Query.favorites` is not implemented by the asym Linear clone",
+            "`Query.notifications` is not implemented by the asym Linear clone",
         ),
         (
             "mutation { customerCreate(input: { name: \"x\" }) { success } }",

@@ -1,0 +1,91 @@
+//! Favorites: a folder and favorited entities, each typed by what it favorites,
+//! listed for their owner only, a folder's children, updated and deleted; exactly one target.
+
+use serde_json::{Value, json};
+
+use crate::{ADA, ENG, client, delete_payload, gql, invalid_input, mutate, query, with_id};
+
+const ISSUE: &str = "20000000-0000-4000-8000-000000000001";
+const LAUNCH: &str = "f0000000-0000-4000-8000-000000000001";
+
+const FIELDS: &str = "id type url folderName sortOrder owner { id } parent { id }
+    issue { id } project { id } team { id }";
+
+/// `favoriteCreate(input)`'s favorite.
+async fn favorite(api: &asym_kit::testing::Api, input: Value) -> Value {
+    let text = format!(
+        "mutation($input: FavoriteCreateInput!) {{
+           favoriteCreate(input: $input) {{ success lastSyncId favorite {{ {FIELDS} }} }} }}"
+    );
+    mutate(api, &text, json!({ "input": input })).await["favorite"].clone()
+}
+
+#[asym::clone("linear", seed = "basic")]
+async fn favorites_are_the_viewers_own(linear: asym::Linear) {
+    let api = client(&linear);
+    let folder = favorite(&api, json!({"folderName": "Launch work"})).await;
+    assert_eq!(folder["type"], "folder");
+    assert_eq!(folder["folderName"], "Launch work");
+    assert_eq!(folder["url"], Value::Null);
+    assert_eq!(folder["owner"]["id"], ADA);
+    let issue = favorite(&api, json!({"issueId": "ENG-1", "parentId": folder["id"]})).await;
+    assert_eq!(issue["type"], "issue");
+    assert_eq!(issue["issue"]["id"], ISSUE, "an identifier names the issue");
+    assert!(
+        issue["url"].as_str().unwrap().contains("/issue/ENG-1/"),
+        "{issue}"
+    );
+    assert_eq!(issue["parent"]["id"], folder["id"]);
+    let project = favorite(&api, json!({"projectId": LAUNCH, "sortOrder": 2.0})).await;
+    assert_eq!(
+        (&project["type"], &project["project"]["id"]),
+        (&json!("project"), &json!(LAUNCH))
+    );
+    let team = favorite(&api, json!({"teamId": ENG})).await;
+    assert_eq!(team["type"], "team");
+
+    let listed = query(&api, "query { favorites { nodes { id } } }", json!({})).await;
+    assert_eq!(
+        listed["favorites"]["nodes"].as_array().unwrap().len(),
+        4,
+        "{listed}"
+    );
+    let children = with_id(
+        &api,
+        "query($id: String!) { favorite(id: $id) { children { nodes { id } } } }",
+        &folder["id"],
+    )
+    .await;
+    assert_eq!(
+        children["favorite"]["children"]["nodes"],
+        json!([{"id": issue["id"]}])
+    );
+
+    let renamed = mutate(
+        &api,
+        &format!(
+            "mutation($id: String!, $input: FavoriteUpdateInput!) {{
+               favoriteUpdate(id: $id, input: $input) {{ success favorite {{ {FIELDS} }} }} }}"
+        ),
+        json!({"id": folder["id"], "input": {"folderName": "Shipped", "sortOrder": 5.0}}),
+    )
+    .await;
+    assert_eq!(renamed["favorite"]["folderName"], "Shipped");
+    assert_eq!(renamed["favorite"]["sortOrder"], 5.0);
+
+    let one = "Exactly one of folderName or the id of the entity to favorite must be defined.";
+    let create =
+        "mutation($input: FavoriteCreateInput!) { favoriteCreate(input: $input) { success } }";
+    for input in [json!({}), json!({"projectId": LAUNCH, "teamId": ENG})] {
+        let reply = gql(&api, create, json!({ "input": input })).await;
+        invalid_input(&reply, "Argument Validation Error", one);
+    }
+
+    delete_payload(&api, "favoriteDelete", &project["id"]).await;
+    let listed = query(&api, "query { favorites { nodes { id } } }", json!({})).await;
+    assert_eq!(
+        listed["favorites"]["nodes"].as_array().unwrap().len(),
+        3,
+        "{listed}"
+    );
+}
