@@ -66,6 +66,16 @@ BEGIN
     );
 END $$;
 
+-- A commit as check suites and workflow runs show it (`head_commit`).
+CREATE FUNCTION gh_head_commit(repo bigint, sha text) RETURNS json LANGUAGE sql STABLE AS $$
+    SELECT json_build_object(
+               'id', g.sha, 'tree_id', g.tree, 'message', g.message,
+               'timestamp', gh_ts(g.committer_date),
+               'author', json_build_object('name', g.author_name, 'email', g.author_email),
+               'committer', json_build_object('name', g.committer_name, 'email', g.committer_email))
+    FROM git_commits g WHERE g.repo_id = repo AND g.sha = gh_head_commit.sha
+$$;
+
 CREATE FUNCTION gh_check_suite(s check_suites, b text) RETURNS json LANGUAGE plpgsql STABLE AS $$
 BEGIN
     RETURN (SELECT json_build_object(
@@ -89,12 +99,7 @@ BEGIN
             'runs_rerequestable', false,
             'latest_check_runs_count', count(c.id),
             'check_runs_url', b || '/repos/' || r.full_name || '/check-suites/' || s.id || '/check-runs',
-            'head_commit', (SELECT json_build_object(
-                                'id', g.sha, 'tree_id', g.tree, 'message', g.message,
-                                'timestamp', gh_ts(g.committer_date),
-                                'author', json_build_object('name', g.author_name, 'email', g.author_email),
-                                'committer', json_build_object('name', g.committer_name, 'email', g.committer_email))
-                            FROM git_commits g WHERE g.repo_id = s.repo_id AND g.sha = s.head_sha),
+            'head_commit', gh_head_commit(s.repo_id, s.head_sha),
             'repository', (SELECT gh_repo(o, b, NULL) FROM repos o WHERE o.id = s.repo_id))
         FROM repos r LEFT JOIN check_runs c ON c.suite_id = s.id
         WHERE r.id = s.repo_id

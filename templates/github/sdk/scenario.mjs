@@ -916,3 +916,36 @@ await scenario("fork_merges_upstream", async () => {
   const err = await fails(422, () => owner.rest.repos.mergeUpstream({ ...parent, branch: "main" }));
   assert.equal(err.response.data.message, "This repository is not a fork.");
 });
+
+await scenario("actions_workflow_runs", async () => {
+  const repo = { owner: "octocat", repo: "node-actions" };
+  await owner.rest.repos.createForAuthenticatedUser({ name: "node-actions", auto_init: true });
+  const file = async (name, text) => owner.rest.repos.createOrUpdateFileContents({
+    ...repo, path: `.github/workflows/${name}`, message: name, content: Buffer.from(text).toString("base64") });
+  await file("ci.yml", "name: CI\non: push\n");
+  await file("deploy.yml", "name: Deploy\non: [workflow_dispatch]\n");
+  const listed = (await owner.rest.actions.listRepoWorkflows(repo)).data;
+  assert.deepEqual([listed.total_count, listed.workflows.map((w) => w.name)], [2, ["CI", "Deploy"]]);
+  const deploy = (await owner.rest.actions.getWorkflow({ ...repo, workflow_id: "deploy.yml" })).data;
+  assert.equal((await owner.rest.actions.getWorkflow({ ...repo, workflow_id: deploy.id })).data.path, ".github/workflows/deploy.yml");
+  const refused = await fails(422, () => owner.rest.actions.createWorkflowDispatch({ ...repo, workflow_id: "ci.yml", ref: "main" }));
+  assert.equal(refused.response.data.message, "Workflow does not have 'workflow_dispatch' trigger");
+  const dispatched = await owner.rest.actions.createWorkflowDispatch({ ...repo, workflow_id: deploy.id, ref: "main", inputs: { env: "prod" } });
+  assert.equal(dispatched.status, 204);
+  const runs = (await owner.rest.actions.listWorkflowRunsForRepo({ ...repo, branch: "main", event: "workflow_dispatch" })).data;
+  assert.equal(runs.total_count, 1);
+  const run = runs.workflow_runs[0];
+  assert.deepEqual([run.name, run.status, run.conclusion, run.run_number, run.workflow_id], ["Deploy", "queued", null, 1, deploy.id]);
+  const ofDeploy = (await owner.rest.actions.listWorkflowRuns({ ...repo, workflow_id: "deploy.yml" })).data;
+  assert.deepEqual(ofDeploy.workflow_runs.map((r) => r.id), [run.id]);
+  const ids = { ...repo, run_id: run.id };
+  await fails(403, () => owner.rest.actions.reRunWorkflow(ids));
+  await admin("POST", `actions/runs/${run.id}`, { conclusion: "failure" });
+  await fails(409, () => owner.rest.actions.cancelWorkflowRun(ids));
+  assert.equal((await owner.rest.actions.reRunWorkflow(ids)).status, 201);
+  assert.equal((await owner.rest.actions.cancelWorkflowRun(ids)).status, 202);
+  const got = (await owner.rest.actions.getWorkflowRun(ids)).data;
+  assert.deepEqual([got.status, got.conclusion, got.run_attempt], ["completed", "cancelled", 2]);
+  assert.equal((await owner.rest.actions.deleteWorkflowRun(ids)).status, 204);
+  await fails(404, () => owner.rest.actions.getWorkflowRun(ids));
+});

@@ -945,3 +945,33 @@ def fork_merges_upstream():
     assert fork.get_branch("main").commit.sha == parent.get_branch("main").commit.sha
     err = raises(GithubException, 422, lambda: parent.merge_upstream("main"))
     assert err.data["message"] == "This repository is not a fork.", err.data
+
+
+@scenario
+def actions_workflow_runs():
+    repo = owner.get_user().create_repo("py-actions", auto_init=True)
+    repo.create_file(".github/workflows/ci.yml", "CI", "name: CI\non: push\n")
+    repo.create_file(".github/workflows/deploy.yml", "Deploy",
+                     "name: Deploy\non:\n  workflow_dispatch:\n    inputs:\n      env: {}\n")
+    assert [w.name for w in repo.get_workflows()] == ["CI", "Deploy"]
+    deploy = repo.get_workflow("deploy.yml")
+    assert repo.get_workflow(deploy.id).path == ".github/workflows/deploy.yml"
+    err = raises(GithubException, 422, lambda: repo.get_workflow("ci.yml").create_dispatch("main", throw=True))
+    assert err.data["message"] == "Workflow does not have 'workflow_dispatch' trigger", err.data
+    assert deploy.create_dispatch("main", {"env": "prod"})
+    runs = repo.get_workflow_runs(branch="main", status="queued")
+    assert runs.totalCount == 1
+    run = runs[0]
+    assert (run.name, run.event, run.status, run.run_number) == ("Deploy", "workflow_dispatch", "queued", 1)
+    assert run.head_sha == repo.get_branch("main").commit.sha
+    assert [r.id for r in deploy.get_runs()] == [run.id]
+    assert run.cancel()
+    run = repo.get_workflow_run(run.id)
+    assert (run.status, run.conclusion) == ("completed", "cancelled")
+    assert run.rerun()
+    admin("POST", f"actions/runs/{run.id}", {"conclusion": "success"})
+    run = repo.get_workflow_run(run.id)
+    assert (run.conclusion, run.run_attempt) == ("success", 2)
+    assert repo.get_workflow_runs(status="success").totalCount == 1
+    assert run.delete()
+    assert repo.get_workflow_runs().totalCount == 0

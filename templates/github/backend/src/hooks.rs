@@ -16,7 +16,7 @@ use crate::scope::Scope;
 use crate::viewer::Viewer;
 
 /// The events a hook may subscribe to (`*` is all of them).
-const EVENTS: [&str; 18] = [
+const EVENTS: [&str; 20] = [
     "*",
     "push",
     "issues",
@@ -35,6 +35,8 @@ const EVENTS: [&str; 18] = [
     "watch",
     "fork",
     "repository_dispatch",
+    "workflow_dispatch",
+    "workflow_run",
 ];
 
 /// `repository`, `sender` and (for org repositories) `organization`: what every payload

@@ -24,6 +24,7 @@
 //! | statuses, check runs and suites | `checks` |
 //! | release assets: upload, list, get, update, delete, download | `assets` |
 //! | repository webhooks and their deliveries; hook tests; repository dispatch events | `hooks`, `hook_tests`, `dispatches` |
+//! | Actions: workflows (from `.github/workflows`), dispatches, workflow runs | `workflows`, `actions` |
 //! | an installation's repositories | `installations` |
 //! | stars: stargazers, starred repositories, star and unstar | `stars` |
 //! | search | `search` |
@@ -33,6 +34,7 @@
 //! answers GitHub's JSON. Git objects are real (`git`, `objects`): ids are git's SHA-1s.
 //! All state is in the clone's Postgres database and Redis prefix; the process holds none.
 
+mod actions;
 mod activity;
 mod assets;
 mod auth;
@@ -77,6 +79,7 @@ mod time;
 mod triage;
 mod users;
 mod viewer;
+mod workflows;
 
 use asym_kit::Kit;
 use axum::Router;
@@ -160,6 +163,7 @@ fn routes(kit: Kit) -> Router {
     Router::new()
         .route("/api/admin/provision", post(meta::provision))
         .route("/api/admin/rate-limit", put(ratelimit::set))
+        .route("/api/admin/actions/runs/{id}", post(actions::admin_advance))
         .route("/", get(meta::root))
         .route("/zen", get(meta::zen))
         .route("/octocat", get(meta::octocat))
@@ -443,6 +447,23 @@ fn repo_routes() -> Router<Kit> {
                 .delete(review_comments::delete),
         )
         .route("/dispatches", post(dispatches::create))
+        .route("/actions/workflows", get(actions::list_workflows))
+        .route("/actions/workflows/{id}", get(actions::get_workflow))
+        .route(
+            "/actions/workflows/{id}/dispatches",
+            post(actions::dispatch),
+        )
+        .route(
+            "/actions/workflows/{id}/runs",
+            get(actions::list_workflow_runs),
+        )
+        .route("/actions/runs", get(actions::list_runs))
+        .route(
+            "/actions/runs/{id}",
+            get(actions::get_run).delete(actions::delete_run),
+        )
+        .route("/actions/runs/{id}/cancel", post(actions::cancel))
+        .route("/actions/runs/{id}/rerun", post(actions::rerun))
         .route("/hooks", get(hooks::list).post(hooks::create))
         .route(
             "/hooks/{id}",

@@ -6,6 +6,7 @@
     reason = "a test fails loudly on what it did not expect"
 )]
 
+mod actions;
 mod assets;
 mod bad_input;
 mod changes;
