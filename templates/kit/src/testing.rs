@@ -164,6 +164,22 @@ impl Api {
         self
     }
 
+    /// The same client answering a redirect as it came (its 3xx and `Location`) rather than
+    /// following it.
+    #[must_use]
+    pub fn without_redirects(mut self) -> Self {
+        #[allow(
+            clippy::expect_used,
+            reason = "a test helper: a client that cannot be built fails the test"
+        )]
+        let client = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("a reqwest client without redirects");
+        self.client = client;
+        self
+    }
+
     /// The same client sending `Authorization: Bearer <token>`.
     #[must_use]
     pub fn bearer(self, token: &str) -> Self {

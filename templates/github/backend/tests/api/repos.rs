@@ -174,29 +174,15 @@ async fn a_renamed_repository_redirects(gh: asym::GitHub) {
     )
     .await
     .expect(200);
-    let raw = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap();
+    let raw = api
+        .clone()
+        .without_redirects()
+        .with_header("Host", "elsewhere.example");
     let base = gh.api_url();
     let send = async |method: reqwest::Method, path: &str| {
-        let answer = raw
-            .request(method, format!("{base}{path}"))
-            .header("Host", "elsewhere.example")
-            .bearer_auth(gh.token())
-            .json(&json!({ "title": "t" }))
-            .send()
-            .await
-            .unwrap();
-        let location = answer
-            .headers()
-            .get("location")
-            .map(|l| l.to_str().unwrap().to_owned());
-        (
-            answer.status().as_u16(),
-            location,
-            answer.json::<serde_json::Value>().await.unwrap(),
-        )
+        let answer = raw.send(method, path, Some(&json!({ "title": "t" }))).await;
+        let location = answer.header("location").map(str::to_owned);
+        (answer.status, location, answer.body)
     };
     // A read is moved permanently (301), a write temporarily (307), to the same route and
     // query under the repository's id, at the clone's address whatever `Host` said.

@@ -69,21 +69,12 @@ fn code_grant(
 
 /// `GET /oauth/authorize?{query}` without following its redirect: the status and `Location`.
 async fn authorize(hubspot: &asym::HubSpot, query: &str) -> (u16, String) {
-    let client = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap();
-    let answer = client
-        .get(format!("{}/oauth/authorize?{query}", hubspot.api_url()))
-        .send()
-        .await
-        .unwrap();
-    let location = answer
-        .headers()
-        .get("location")
-        .map(|value| value.to_str().unwrap().to_owned())
-        .unwrap_or_default();
-    (answer.status().as_u16(), location)
+    let answer = Api::new(hubspot.api_url())
+        .without_redirects()
+        .get(&format!("/oauth/authorize?{query}"))
+        .await;
+    let location = answer.header("location").unwrap_or_default().to_owned();
+    (answer.status, location)
 }
 
 /// The value of `name` in the query of the URL `url`.
