@@ -20,6 +20,7 @@
 //! - pagination in the three styles the products use: [`cursor`] (opaque base64 cursors),
 //!   [`page`] (`page`/`per_page` with `Link` headers), and Relay connections (async-graphql's
 //!   `connection` module, with [`cursor`] for the cursors);
+//! - [`jwt`]: RS256-signed JWTs and their JWK, for products' OpenID Connect id_tokens;
 //! - [`form`]: urlencoded bodies; [`multipart`]: `multipart/form-data` bodies (uploads);
 //! - `testing` (feature `testing`): the in-process app, an API client, a webhook receiver.
 //!
@@ -51,6 +52,7 @@ pub mod cursor;
 mod errors;
 pub mod form;
 mod gate;
+pub mod jwt;
 mod kit;
 pub mod multipart;
 pub mod outbox;

@@ -4,6 +4,9 @@
 //! the same claims for that token; `users.identity` is the legacy `identity.*` sign-in.
 //! Codes come from the admin surface, as for `oauth.v2.access` (`oauth`).
 
+use std::sync::LazyLock;
+
+use asym_kit::jwt::{RsaSigner, at_hash};
 use axum::Json;
 use axum::Router;
 use axum::extract::State;
@@ -12,7 +15,6 @@ use serde_json::{Map, Value, json};
 
 use crate::auth::person;
 use crate::error::{ApiError, ApiResult};
-use crate::model::rsa;
 use crate::model::token::{self, mint_user_token};
 use crate::model::user::{avatar, team_icon};
 use crate::oauth::{Grant, redeem};
@@ -42,24 +44,16 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/.well-known/openid-configuration", get(configuration))
 }
 
-/// Base64url without padding (RFC 7515 §2).
-fn base64url(bytes: &[u8]) -> String {
-    asym_kit::cursor::base64(bytes)
-        .trim_end_matches('=')
-        .replace('+', "-")
-        .replace('/', "_")
-}
+/// The key id_tokens are signed with: one fixed 2048-bit key in the source (public test
+/// material, the same in every clone), named by the `kid` of every id_token and JWK.
+static SIGNER: LazyLock<RsaSigner> = LazyLock::new(|| {
+    RsaSigner::from_pkcs8_pem(include_str!("openid_key.pem"), "asym-slack-openid-2026")
+        .expect("the source's key is an RSA PKCS #8 key")
+});
 
 /// `GET /openid/connect/keys`: the key id_tokens are signed with, as a JWK set.
 async fn keys() -> Json<Value> {
-    Json(json!({ "keys": [{
-        "e": base64url(&rsa::exponent()),
-        "n": base64url(&rsa::modulus()),
-        "kty": "RSA",
-        "kid": rsa::KEY_ID,
-        "alg": "RS256",
-        "use": "sig",
-    }] }))
+    Json(json!({ "keys": [SIGNER.jwk()] }))
 }
 
 /// `GET /.well-known/openid-configuration`: where Sign in with Slack's endpoints are.
@@ -154,18 +148,6 @@ async fn person_claims(
     Ok(claims)
 }
 
-/// A JWT of `claims`, signed RS256 with the clone's key.
-fn sign(claims: &Map<String, Value>) -> String {
-    let header = json!({ "typ": "JWT", "alg": "RS256", "kid": rsa::KEY_ID });
-    let input = format!(
-        "{}.{}",
-        base64url(header.to_string().as_bytes()),
-        base64url(Value::Object(claims.clone()).to_string().as_bytes())
-    );
-    let signature = base64url(&rsa::sign(&input));
-    format!("{input}.{signature}")
-}
-
 /// `openid.connect.token`: a code approved with the `openid` scope, exchanged once for the
 /// person's user token and id_token.
 pub(crate) async fn connect_token(state: &AppState, call: &Call) -> ApiResult {
@@ -195,14 +177,13 @@ pub(crate) async fn connect_token(state: &AppState, call: &Call) -> ApiResult {
     if let Some(nonce) = nonce {
         claims.insert("nonce".into(), json!(nonce));
     }
-    let digest = rsa::sha256(&access_token);
-    claims.insert("at_hash".into(), json!(base64url(&digest[..16])));
+    claims.insert("at_hash".into(), json!(at_hash(&access_token)));
     claims.extend(person_claims(&tx, &user, &user_scopes).await?);
     state.commit(tx).await?;
     let mut body = Map::new();
     body.insert("access_token".into(), json!(access_token));
     body.insert("token_type".into(), json!("Bearer"));
-    body.insert("id_token".into(), json!(sign(&claims)));
+    body.insert("id_token".into(), json!(SIGNER.sign(&Value::Object(claims))));
     Ok(body)
 }
 
@@ -254,15 +235,4 @@ pub(crate) async fn identity(state: &AppState, call: &Call) -> ApiResult {
     body.insert("user".into(), user);
     body.insert("team".into(), team);
     Ok(body)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn base64url_has_no_padding_and_the_url_alphabet() {
-        assert_eq!(base64url(&[0xfb, 0xff]), "-_8");
-        assert_eq!(base64url(&[1, 0, 1]), "AQAB");
-    }
 }

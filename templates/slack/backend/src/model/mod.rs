@@ -11,7 +11,6 @@ pub(crate) mod interaction;
 pub(crate) mod link;
 pub(crate) mod message;
 pub(crate) mod reminder;
-pub(crate) mod rsa;
 pub(crate) mod system;
 pub(crate) mod token;
 pub(crate) mod user;
