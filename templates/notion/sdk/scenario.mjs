@@ -261,6 +261,27 @@ await scenario("page markdown: create, retrieve, update", async () => {
   assert.match(err.message, /allow_deleting_content/);
 });
 
+await scenario("async tasks: markdown create and edit with allow_async", async () => {
+  // allow_async: true answers 202 with an async_task; asyncTasks.retrieve polls it.
+  const task = await notion.pages.create({ parent: { page_id: PROJECTS }, markdown: "# Node async\nQueued", allow_async: true });
+  assert.equal(task.object, "async_task");
+  assert.equal(task.status, "queued");
+  assert.deepEqual(task.operation, { surface: "rest", name: "POST /v1/pages" });
+  assert.ok(task.status_url.endsWith(`/v1/async_tasks/${task.id}`), task.status_url);
+  const done = await notion.asyncTasks.retrieve({ task_id: task.id });
+  assert.equal(done.status, "succeeded");
+  assert.equal(done.result.object, "page");
+  const { markdown } = await notion.pages.retrieveMarkdown({ page_id: done.result.id });
+  assert.equal(markdown, "Queued");
+  const edit = await notion.pages.updateMarkdown({
+    page_id: done.result.id, type: "insert_content", insert_content: { content: "Done" }, allow_async: true,
+  });
+  const edited = await notion.asyncTasks.retrieve({ task_id: edit.id });
+  assert.equal(edited.operation.name, "PATCH /v1/pages/:page_id/markdown");
+  assert.equal(edited.result.markdown, "Queued\nDone");
+  await expectError(APIErrorCode.ObjectNotFound, notion.asyncTasks.retrieve({ task_id: "task_unknown" }));
+});
+
 await scenario("page markdown: callouts and synced blocks round trip", async () => {
   const page = await notion.pages.create({
     parent: { page_id: PROJECTS },

@@ -77,7 +77,7 @@ pub(crate) const DEFAULT: [&str; 6] = [
 /// path segment; the first pattern that matches decides). `GET /v1/users/me` needs none,
 /// as in Notion.
 const ROUTES: [(Option<Capability>, &[&str]); 7] = [
-    (None, &["GET /v1/users/me"]),
+    (None, &["GET /v1/users/me", "GET /v1/async_tasks/{id}"]),
     (
         Some(Capability::UserInformation),
         &["GET /v1/users", "GET /v1/users/{id}"],

@@ -30,6 +30,7 @@
 //! All state is in the clone's Postgres database (see `migrations/`) and, for the rate
 //! limit's switch and counters, under its Redis prefix.
 
+mod async_tasks;
 mod blocks;
 mod body;
 mod capabilities;
@@ -73,6 +74,7 @@ use axum::Json;
 use axum::Router;
 use axum::body::Body;
 use axum::http::HeaderMap;
+use axum::response::Response;
 use axum::routing::{any, get, post};
 use serde_json::Value;
 
@@ -117,7 +119,11 @@ pub fn app(kit: Kit) -> Router {
         .route("/v1/search", post(api!(body => query::search)))
         .route("/v1/custom_emojis", get(custom_emojis))
         .route("/v1/data_sources/{id}/templates", get(templates))
-        .route("/v1/pages", post(api!(body => pages::create)))
+        .route("/v1/pages", post(pages_create))
+        .route(
+            "/v1/async_tasks/{id}",
+            get(api!(id => async_tasks::retrieve)),
+        )
         .route(
             "/v1/pages/{id}",
             get(pages_retrieve).patch(api!(id, body => pages::update)),
@@ -129,7 +135,7 @@ pub fn app(kit: Kit) -> Router {
         .route("/v1/pages/{id}/properties/{property}", get(pages_property))
         .route(
             "/v1/pages/{id}/markdown",
-            get(page_markdown).patch(api!(id, body => page_markdown::update)),
+            get(page_markdown).patch(page_markdown_update),
         )
         .route(
             "/v1/blocks/{id}",
@@ -181,9 +187,8 @@ pub fn app(kit: Kit) -> Router {
 /// Route families Notion serves that the clone does not: each answers 501
 /// `not_implemented` naming it (rather than `invalid_request_url`, which would say the URL
 /// is wrong).
-const UNSERVED: [(&str, &str); 10] = [
+const UNSERVED: [(&str, &str); 9] = [
     ("/v1/blocks/meeting_notes", "Meeting notes"),
-    ("/v1/async_tasks/{*rest}", "Async tasks"),
     ("/v1/agents", "Agents"),
     ("/v1/agents/{*rest}", "Agents"),
     ("/v1/sessions", "Agent sessions"),
@@ -285,6 +290,28 @@ async fn run_query(
     query::query(&ctx, &id, legacy, &body, &only)
         .await
         .map(|v| ctx.answer(v))
+}
+
+/// `POST /v1/pages`: the page, or with `allow_async: true` and `markdown` an async task.
+async fn pages_create(ctx: Ctx, Object(body): Object) -> ApiResult<Response> {
+    ctx.check(&body)?;
+    let asked = async_tasks::wanted(&body)? && body.contains_key("markdown");
+    let page = pages::create(&ctx, &body).await?;
+    async_tasks::reply(&ctx, asked, "POST /v1/pages", ctx.answer(page)).await
+}
+
+/// `PATCH /v1/pages/{id}/markdown`: the page's markdown, or with `allow_async: true` an
+/// async task.
+async fn page_markdown_update(
+    Path(id): Path<String>,
+    ctx: Ctx,
+    Object(body): Object,
+) -> ApiResult<Response> {
+    ctx.check(&body)?;
+    let asked = async_tasks::wanted(&body)?;
+    let markdown = page_markdown::update(&ctx, &id, &body).await?;
+    let operation = "PATCH /v1/pages/:page_id/markdown";
+    async_tasks::reply(&ctx, asked, operation, ctx.answer(markdown)).await
 }
 
 async fn page_markdown(Path(id): Path<String>, ctx: Ctx, query: Query) -> Reply {

@@ -345,11 +345,6 @@ fn protected(nodes: &[Node], out: &mut Vec<String>) {
 pub(crate) async fn update(ctx: &Ctx, id: &str, body: &Map<String, Value>) -> ApiResult<Value> {
     let id = path_id("page_id", id)?;
     markdown::version(body.get("markdown_version"), "body.markdown_version")?;
-    if body.get("allow_async") == Some(&Value::Bool(true)) {
-        return Err(ApiError::validation(
-            "body failed validation: body.allow_async is not supported by this clone: send the request without it (the edit is made synchronously).",
-        ));
-    }
     let mut client = ctx.kit.db().await?;
     let tx = client.transaction().await?;
     if page(&tx, &id, true).await? {

@@ -374,11 +374,6 @@ async fn save_schema(tx: &Transaction<'_>, data_source_id: &str, schema: &Schema
 pub(crate) async fn create(ctx: &Ctx, body: &Map<String, Value>) -> ApiResult<Value> {
     let parent = parse_parent(body.get("parent"))?;
     let template = templates::choice(body)?;
-    if body.get("allow_async") == Some(&Value::Bool(true)) {
-        return Err(ApiError::validation(
-            "body failed validation: body.allow_async is not supported by this clone: send the request without it (the page is created synchronously).",
-        ));
-    }
     let (place, after) = position(body, &parent)?;
     let (children, heading) = page_content(body)?;
     if template.is_some() && (!children.is_empty() || heading.is_some()) {

@@ -6,6 +6,7 @@
     reason = "a test fails loudly on what it did not expect"
 )]
 
+mod async_tasks;
 mod block_types;
 mod blocks;
 mod capabilities;

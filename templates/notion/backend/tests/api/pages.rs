@@ -247,7 +247,7 @@ async fn new_pages_take_a_position_among_their_parents_blocks(notion: asym::Noti
     for body in [
         json!({ "parent": { "data_source_id": TASKS }, "position": { "type": "page_start" } }),
         json!({ "parent": { "page_id": PROJECTS }, "position": { "type": "middle" } }),
-        json!({ "parent": { "page_id": PROJECTS }, "allow_async": true }),
+        json!({ "parent": { "page_id": PROJECTS }, "allow_async": 1 }),
         json!({ "parent": { "page_id": PROJECTS }, "content": [], "children": [] }),
     ] {
         invalid(api.post("/v1/pages", &body).await);

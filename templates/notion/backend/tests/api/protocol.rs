@@ -58,7 +58,7 @@ async fn unknown_routes_and_unshared_pages(notion: asym::Notion) {
     for (method, path, name) in [
         (Method::POST, "/v1/sessions/s1/messages", "Agent sessions"),
         (Method::GET, "/v1/meeting_notes/m1", "Meeting notes"),
-        (Method::GET, "/v1/async_tasks/t1", "Async tasks"),
+        (Method::GET, "/v1/agents", "Agents"),
         (Method::GET, "/v1/oauth/authorize", "OAuth"),
     ] {
         let message = error(
