@@ -17,6 +17,8 @@ use serde_json::{Value, json};
 use crate::AppState;
 use crate::auth::{BOT_SCOPES, USER_SCOPES};
 use crate::error::ApiError;
+use crate::model::event::app_identity;
+use crate::model::socket::{CONNECTIONS_WRITE, mint_app_token, store_app_token};
 use crate::model::token::{self, mint_bot_token, mint_user_token};
 use crate::ratelimit::Limits;
 
@@ -95,8 +97,9 @@ const INSTALLED_BOT: &str =
 ///
 /// Mints the workspace's credentials — a bot token for the app's bot user, a user token for
 /// the workspace's primary owner, the app's signing secret and its OAuth client id and
-/// secret (read at `GET /api/admin/oauth`) — stores the tokens' hashes and the secrets, and returns the plaintexts once:
-/// `{"tokens":{"bot":"xoxb-…","user":"xoxp-…","signingSecret":"…"}}`.
+/// secret (read at `GET /api/admin/oauth`), an app-level token with `connections:write` (Socket
+/// Mode) — stores the tokens' hashes and the secrets, and returns the plaintexts once:
+/// `{"tokens":{"bot":"xoxb-…","user":"xoxp-…","signingSecret":"…","appToken":"xapp-1-…"}}`.
 /// A second call answers 409 `already_provisioned` unless it asks to reprovision, which
 /// revokes every earlier token. Database failures answer 503 (retry); a database without
 /// the migration's bot or owner answers 503 `workspace_not_installed`.
@@ -127,6 +130,11 @@ pub(crate) async fn provision(State(state): State<AppState>, body: Bytes) -> Adm
             let user_token = mint_user_token();
             let signing_secret = random_hex(32);
             tx.execute("DELETE FROM tokens", &[]).await?;
+            tx.execute("DELETE FROM app_tokens", &[]).await?;
+            let app_id = app_identity(tx).await?.app_id;
+            let app_token = mint_app_token(&app_id);
+            let connections = [CONNECTIONS_WRITE.to_owned()];
+            store_app_token(tx, &app_token, &connections).await?;
             let tokens = [
                 (&bot_token, "bot", &bot, BOT_SCOPES),
                 (&user_token, "user", &owner, USER_SCOPES),
@@ -149,7 +157,12 @@ pub(crate) async fn provision(State(state): State<AppState>, body: Bytes) -> Adm
                 ],
             )
             .await?;
-            Ok(json!({ "bot": bot_token, "user": user_token, "signingSecret": signing_secret }))
+            Ok(json!({
+                "bot": bot_token,
+                "user": user_token,
+                "signingSecret": signing_secret,
+                "appToken": app_token,
+            }))
         },
     )
     .await?;
@@ -170,7 +183,7 @@ const CREDENTIALS: asym_kit::credentials::Ledger = asym_kit::credentials::Ledger
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct MintBody {
-    /// `bot` or `user`.
+    /// `bot`, `user` or `app` (an app-level token).
     kind: String,
     /// For a user token: whose (default the primary owner).
     #[serde(default)]
@@ -181,12 +194,22 @@ struct MintBody {
 }
 
 /// `POST /api/admin/tokens` `{"kind":"user","user":"U…","scopes":[…]}`: mints one more
-/// token — a user token for any person of the workspace, or a bot token with other scopes —
+/// token — a user token for any person of the workspace, a bot token with other scopes, or
+/// an app-level token (`"kind":"app"`, default scope `connections:write`; no `userId`) —
 /// and returns it once: `{"token":"xoxp-…","userId":"U…","scopes":[…]}`. For tests of
 /// identities and scope errors; reset removes it.
 pub(crate) async fn mint_token(State(state): State<AppState>, body: Bytes) -> AdminResult {
     let request: MintBody = json_body(&body)?;
     let client = state.kit.db().await?;
+    if request.kind == "app" {
+        let app_id = app_identity(&client).await?.app_id;
+        let token = mint_app_token(&app_id);
+        let scopes = request
+            .scopes
+            .unwrap_or_else(|| vec![CONNECTIONS_WRITE.to_owned()]);
+        store_app_token(&client, &token, &scopes).await?;
+        return Ok(Json(json!({ "token": token, "scopes": scopes })));
+    }
     let (row, token, default_scopes) = match request.kind.as_str() {
         "bot" => {
             let row = client.query_opt(INSTALLED_BOT, &[]).await?;
@@ -204,7 +227,7 @@ pub(crate) async fn mint_token(State(state): State<AppState>, body: Bytes) -> Ad
                 .await?;
             (row, mint_user_token(), USER_SCOPES)
         }
-        _ => return Err(invalid("kind must be \"bot\" or \"user\"")),
+        _ => return Err(invalid("kind must be \"bot\", \"user\" or \"app\"")),
     };
     let Some(row) = row else {
         return Err(ApiError::status(StatusCode::NOT_FOUND, "user_not_found").into());

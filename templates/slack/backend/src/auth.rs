@@ -60,7 +60,8 @@ pub(crate) struct Caller {
     pub(crate) bot_id: Option<String>,
     /// Scopes granted to the token.
     pub(crate) scopes: Vec<String>,
-    /// Whether an Events API subscription exists (writes then queue events).
+    /// Whether an Events API subscription exists or Socket Mode is on (writes then queue
+    /// events).
     pub(crate) events: bool,
 }
 
@@ -185,7 +186,8 @@ pub(crate) const CALLER_SQL: &str =
     "SELECT t.kind, t.user_id, u.name AS user_name, t.team_id, tm.name AS team_name,
             b.id AS bot_id, t.scopes, u.deleted,
             (SELECT value FROM settings WHERE key = 'rate_limits') AS rate_limits,
-            EXISTS (SELECT 1 FROM event_subscriptions) AS events
+            (EXISTS (SELECT 1 FROM event_subscriptions)
+             OR EXISTS (SELECT 1 FROM socket_mode)) AS events
      FROM tokens t
      JOIN users u ON u.id = t.user_id
      JOIN teams tm ON tm.id = t.team_id
@@ -230,25 +232,28 @@ pub(crate) async fn caller_from_row(
 }
 
 /// Why the call's token matched no live token: `token_revoked` when `auth.revoke` revoked
-/// it, else `invalid_auth`. Only failing calls look.
+/// it, `not_allowed_token_type` for an app-level token (`xapp-`: only
+/// `apps.connections.open` takes one), else `invalid_auth`. Only failing calls look.
 async fn unknown_token(state: &AppState, call: &Call) -> ApiError {
     let Some(token) = token(&call.headers, &call.args) else {
         return ApiError::new("not_authed");
     };
-    let revoked = async {
+    let known = async {
         let client = state.kit.db().await?;
         let row = client
-            .query_opt(
-                "SELECT 1 FROM revoked_tokens WHERE token_hash = $1",
+            .query_one(
+                "SELECT EXISTS (SELECT 1 FROM revoked_tokens WHERE token_hash = $1),
+                        EXISTS (SELECT 1 FROM app_tokens WHERE token_hash = $1)",
                 &[&asym_kit::token::hash(token)],
             )
             .await?;
-        Ok::<_, ApiError>(row.is_some())
+        Ok::<_, ApiError>((row.get(0), row.get(1)))
     }
     .await;
-    match revoked {
-        Ok(true) => ApiError::new("token_revoked"),
-        Ok(false) => ApiError::new("invalid_auth"),
+    match known {
+        Ok((true, _)) => ApiError::new("token_revoked"),
+        Ok((false, true)) => ApiError::new("not_allowed_token_type"),
+        Ok((false, false)) => ApiError::new("invalid_auth"),
         Err(err) => err,
     }
 }

@@ -23,8 +23,8 @@ use crate::model::element::{Located, choose, find, view_state};
 use crate::model::event::{AppIdentity, app_identity};
 use crate::model::interaction::{
     ACK_TIMEOUT, Answer, INTERACTIVITY_URL, OPTIONS_LOAD_URL, Person, ResponseTarget,
-    configured_url, interactivity_url, mint_response_url, mint_trigger, options_load_url, person,
-    post_signed, respond, send_payload, use_response_url,
+    configured_url, interactivity_url, mint_response_url, mint_trigger, options_load_url,
+    over_socket, person, post_signed, respond, send_payload, use_response_url,
 };
 use crate::model::view::{self, Placement, checked, find_open_modal, find_shown, open_modals};
 
@@ -148,7 +148,8 @@ async fn delete_interactivity(State(state): State<AppState>) -> AdminResult {
 struct CommandConfig {
     /// `/deploy`.
     command: String,
-    /// Its Request URL.
+    /// Its Request URL (none for an app in Socket Mode).
+    #[serde(default)]
     url: String,
     /// Shown in the composer's autocomplete.
     #[serde(default)]
@@ -266,7 +267,10 @@ async fn list_commands(State(state): State<AppState>) -> AdminResult {
 /// letters, digits, `-` or `_`, as Slack requires.
 async fn set_command(State(state): State<AppState>, body: Bytes) -> AdminResult {
     let request: CommandConfig = json_body(&body)?;
-    let url = checked_url(&request.url)?;
+    let url = match request.url.trim() {
+        "" => "",
+        url => checked_url(url)?,
+    };
     let name = request.command.trim();
     let well_formed = name.len() >= 2
         && name.len() <= 32
@@ -470,15 +474,18 @@ async fn invoke_command(State(state): State<AppState>, body: Bytes) -> AdminResu
         .collect::<Vec<_>>()
         .join("&");
     let content_type = "application/x-www-form-urlencoded";
-    let answer = post_signed(
-        &state,
-        &app.signing_secret,
-        &url,
-        content_type,
-        &form,
-        ACK_TIMEOUT,
-    )
-    .await;
+    // Over a socket, the same fields as a JSON object.
+    let object = fields
+        .iter()
+        .map(|(name, value)| ((*name).to_owned(), json!(value)));
+    let payload = Value::Object(object.collect());
+    let answer = match over_socket(&state, "slash_commands", &payload).await {
+        Some(answer) => answer,
+        None => {
+            let secret = &app.signing_secret;
+            post_signed(&state, secret, &url, content_type, &form, ACK_TIMEOUT).await
+        }
+    };
     let mut out = Map::new();
     out.insert("ok".into(), json!(true));
     out.insert("triggerId".into(), json!(trigger_id));

@@ -34,9 +34,11 @@
 //! | rate-limit tiers | `ratelimit` |
 //! | `oauth.v2.access` and the admin surface's install codes | `oauth` |
 //! | Sign in with Slack: `openid.connect.*`, `users.identity`, the JWKS | `openid` |
+//! | Socket Mode: `apps.connections.open`, the WebSocket, its admin routes (state: `model::socket`, live connections: `hub`) | `socket` |
 //! | `POST /api/admin/provision`, `/tokens`, `/rate-limits` | `admin` |
 //!
-//! All state is in the clone's Postgres database (see `migrations/`); the process holds none.
+//! All state is in the clone's Postgres database (see `migrations/`); the process holds only
+//! the Socket Mode connections open on it (`hub`).
 
 mod admin;
 mod args;
@@ -52,6 +54,7 @@ mod error;
 mod events;
 mod files;
 mod history;
+mod hub;
 mod interactivity;
 mod json;
 mod model;
@@ -63,6 +66,7 @@ mod reactions;
 mod reminders;
 mod revoke;
 mod search;
+mod socket;
 mod team;
 mod ts;
 mod unfurl;
@@ -88,15 +92,21 @@ use crate::error::{ApiError, ApiResult};
 pub struct AppState {
     /// Configuration, Postgres and Redis.
     pub kit: Kit,
+    /// The Socket Mode connections open on this process.
+    pub(crate) sockets: std::sync::Arc<hub::Hub>,
 }
 
 impl AppState {
     /// Wraps the kit's state.
     pub fn new(kit: Kit) -> Self {
-        Self { kit }
+        Self {
+            kit,
+            sockets: std::sync::Arc::default(),
+        }
     }
 
-    /// Commits a write's transaction, then wakes the worker for the events it queued.
+    /// Commits a write's transaction, then wakes the outbox and the Socket Mode connections
+    /// for the events it queued.
     ///
     /// # Errors
     ///
@@ -107,6 +117,7 @@ impl AppState {
     ) -> Result<(), ApiError> {
         tx.commit().await?;
         self.kit.wake_outbox();
+        self.sockets.wake();
         Ok(())
     }
 
@@ -137,6 +148,7 @@ pub fn app(state: AppState) -> Router {
         .merge(interactivity::routes())
         .merge(oauth::admin_routes())
         .merge(openid::routes())
+        .merge(socket::routes())
         .merge(unfurl::admin_routes())
         .route("/api/{method}", any(web_api))
         .with_state(state)
@@ -210,6 +222,7 @@ async fn web_api(
         "auth.test" => auth::test(state, call).await,
         "auth.revoke" => revoke::revoke(state, call).await,
         "auth.teams.list" => team::teams_list(state, call).await,
+        "apps.connections.open" => socket::connections_open(state, call).await,
         "oauth.v2.access" => oauth::access(state, call).await,
         "openid.connect.token" => openid::connect_token(state, call).await,
         "openid.connect.userInfo" => openid::user_info(state, call).await,

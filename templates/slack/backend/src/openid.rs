@@ -183,7 +183,10 @@ pub(crate) async fn connect_token(state: &AppState, call: &Call) -> ApiResult {
     let mut body = Map::new();
     body.insert("access_token".into(), json!(access_token));
     body.insert("token_type".into(), json!("Bearer"));
-    body.insert("id_token".into(), json!(SIGNER.sign(&Value::Object(claims))));
+    body.insert(
+        "id_token".into(),
+        json!(SIGNER.sign(&Value::Object(claims))),
+    );
     Ok(body)
 }
 

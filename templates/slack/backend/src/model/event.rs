@@ -12,6 +12,7 @@ use serde_json::{Map, Value, json};
 
 use crate::AppState;
 use crate::error::{ApiError, ApiResult};
+use crate::model::socket;
 
 /// The Events API subscription name of a message event in a conversation of `kind`.
 pub(crate) fn message_subscription(kind: &str) -> &'static str {
@@ -113,7 +114,8 @@ pub(crate) async fn app_identity(client: &impl GenericClient) -> Result<AppIdent
 }
 
 /// Queues `event` (the inner `event` object) under subscription name `subscription`, if a
-/// subscription wants it; `channel` limits it to the bot's conversations.
+/// subscription wants it; `channel` limits it to the bot's conversations. With Socket Mode
+/// on, it is queued for the app's socket instead (whatever Request URL is set).
 ///
 /// # Errors
 ///
@@ -132,7 +134,12 @@ pub(crate) async fn emit(
         format!(
             "SELECT s.request_url, s.retry_delays_ms, s.timeout_ms,
                 extract(epoch FROM now())::bigint, {APP_COLUMNS}
-         FROM event_subscriptions s
+         FROM (SELECT NULL::text AS request_url, event_types, retry_delays_ms,
+                      ack_timeout_ms AS timeout_ms, 0 AS socket_first FROM socket_mode
+               UNION ALL
+               SELECT request_url, event_types, retry_delays_ms, timeout_ms, 1
+               FROM event_subscriptions
+               ORDER BY socket_first LIMIT 1) s
          JOIN LATERAL (SELECT * FROM bots WHERE NOT deleted ORDER BY id LIMIT 1) b ON true
          WHERE (cardinality(s.event_types) = 0 OR $1 = ANY(s.event_types)
                 OR split_part($1, '.', 1) = ANY(s.event_types))
@@ -145,7 +152,8 @@ pub(crate) async fn emit(
     let Some(row) = tx.query_opt(&statement, &[&subscription, &channel]).await? else {
         return Ok(());
     };
-    let (url, delays, timeout_ms): (String, Vec<i32>, i32) = (row.get(0), row.get(1), row.get(2));
+    let (url, delays, timeout_ms): (Option<String>, Vec<i32>, i32) =
+        (row.get(0), row.get(1), row.get(2));
     let event_time: i64 = row.get(3);
     let app = AppIdentity::from_row(&row, 4);
     asym_kit::hold_writers(tx).await?;
@@ -154,6 +162,10 @@ pub(crate) async fn emit(
         .await?;
     let event_id: String = tx.query_one(&drawn, &[]).await?.get(0);
     let envelope = app.envelope(event, &event_id, event_time);
+    // Socket Mode on: the event goes over the app's socket, not to a Request URL.
+    let Some(url) = url else {
+        return socket::enqueue(tx, subscription, &envelope).await;
+    };
     let delivery = Delivery::new(
         TOPIC,
         subscription,

@@ -13,10 +13,12 @@ use serde_json::{Value, json};
 
 use crate::AppState;
 use crate::error::ApiError;
+use crate::hub::Undelivered;
 use crate::model::event::AppIdentity;
 use crate::model::message::{
     self, Edit, NewMessage, commit_edit, insert_ephemeral, insert_message,
 };
+use crate::model::socket;
 use crate::ts::Ts;
 
 /// The `settings` key of the app's Interactivity Request URL.
@@ -89,14 +91,62 @@ pub(crate) async fn post_signed(
     Ok(Answer { status, body })
 }
 
+/// Sends `payload` over the app's socket as an envelope of `kind` (`interactive`,
+/// `slash_commands`) when Socket Mode is on, waiting for the ack as for an HTTP answer: the
+/// ack's `payload` is the answer's body (`operation_timeout` without an ack in three seconds,
+/// `dispatch_failed` when no connection is open). `None` when Socket Mode is off.
+pub(crate) async fn over_socket(
+    state: &AppState,
+    kind: &str,
+    payload: &Value,
+) -> Option<Result<Answer, &'static str>> {
+    let on = match state.kit.db().await {
+        Ok(client) => socket::enabled(&client).await.unwrap_or(false),
+        Err(_) => false,
+    };
+    if !on {
+        return None;
+    }
+    // Slack lets these answer in their ack (a command's message, a submission's
+    // response_action, options), not a click or a shortcut.
+    let accepts = kind == "slash_commands"
+        || matches!(
+            payload["type"].as_str(),
+            Some("view_submission" | "block_suggestion")
+        );
+    let ack = state
+        .sockets
+        .request(kind, payload.clone(), accepts, ACK_TIMEOUT)
+        .await;
+    Some(match ack {
+        Ok(payload) => {
+            let body = match payload {
+                Value::Null => String::new(),
+                Value::Object(fields) if fields.is_empty() => String::new(),
+                Value::String(text) => text,
+                other => other.to_string(),
+            };
+            Ok(Answer {
+                status: StatusCode::OK,
+                body,
+            })
+        }
+        Err(Undelivered::NoConnection) => Err("dispatch_failed"),
+        Err(Undelivered::Timeout) => Err("operation_timeout"),
+    })
+}
+
 /// Sends an interaction `payload` to the app's Interactivity Request URL, as Slack does: a
-/// signed form POST of `payload=<json>`.
+/// signed form POST of `payload=<json>` (over its socket with Socket Mode on).
 pub(crate) async fn send_payload(
     state: &AppState,
     app: &AppIdentity,
     url: &str,
     payload: &Value,
 ) -> Result<Answer, &'static str> {
+    if let Some(answer) = over_socket(state, "interactive", payload).await {
+        return answer;
+    }
     let body = format!("payload={}", asym_kit::form::encode(&payload.to_string()));
     let form = "application/x-www-form-urlencoded";
     post_signed(state, &app.signing_secret, url, form, &body, ACK_TIMEOUT).await
@@ -169,13 +219,30 @@ pub(crate) async fn configured_url(
     Ok(row.map(|row| row.get(0)))
 }
 
-/// The app's Interactivity Request URL.
+/// Where the app takes requests of the kind `key` names: the URL kept in `settings`, or
+/// `""` (the socket) for an app in Socket Mode without one.
+///
+/// # Errors
+///
+/// `internal_error` when Postgres fails.
+async fn destination(client: &impl GenericClient, key: &str) -> Result<Option<String>, ApiError> {
+    let row = client
+        .query_one(
+            "SELECT COALESCE((SELECT value FROM settings WHERE key = $1),
+                             (SELECT '' FROM socket_mode))",
+            &[&key],
+        )
+        .await?;
+    Ok(row.get(0))
+}
+
+/// The app's Interactivity Request URL (`""` in Socket Mode without one).
 ///
 /// # Errors
 ///
 /// 409 `interactivity_not_configured` when none is set.
 pub(crate) async fn interactivity_url(client: &impl GenericClient) -> Result<String, ApiError> {
-    configured_url(client, INTERACTIVITY_URL)
+    destination(client, INTERACTIVITY_URL)
         .await?
         .ok_or_else(|| {
             ApiError::status(StatusCode::CONFLICT, "interactivity_not_configured").with(
@@ -185,13 +252,14 @@ pub(crate) async fn interactivity_url(client: &impl GenericClient) -> Result<Str
         })
 }
 
-/// The app's Options Load URL (where external selects load their options).
+/// The app's Options Load URL (where external selects load their options; `""` in Socket
+/// Mode without one).
 ///
 /// # Errors
 ///
 /// 409 `options_load_url_not_configured` when none is set.
 pub(crate) async fn options_load_url(client: &impl GenericClient) -> Result<String, ApiError> {
-    configured_url(client, OPTIONS_LOAD_URL).await?.ok_or_else(|| {
+    destination(client, OPTIONS_LOAD_URL).await?.ok_or_else(|| {
         ApiError::status(StatusCode::CONFLICT, "options_load_url_not_configured").with(
             "message",
             "set the app's Options Load URL first (optionsLoadUrl of POST /api/admin/interactivity)",

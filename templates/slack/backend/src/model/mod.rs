@@ -11,6 +11,7 @@ pub(crate) mod interaction;
 pub(crate) mod link;
 pub(crate) mod message;
 pub(crate) mod reminder;
+pub(crate) mod socket;
 pub(crate) mod system;
 pub(crate) mod token;
 pub(crate) mod user;

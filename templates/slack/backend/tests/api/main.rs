@@ -26,6 +26,7 @@ mod protocol;
 mod reactions;
 mod reminders;
 mod search;
+mod socket;
 mod stream;
 mod system;
 mod unfurl;

@@ -1,0 +1,418 @@
+//! Socket Mode: `apps.connections.open` (an app-level token with `connections:write`
+//! answers a `ws://` URL with a one-use ticket), the WebSocket served there (a `hello`, then
+//! the app's envelopes: `events_api` from the queue in `model::socket`, `interactive` and
+//! `slash_commands` from `model::interaction`; the client's acks; pings; `disconnect` when
+//! the clone refreshes or ends the link) and the admin routes that switch it on and off.
+
+use std::time::Duration;
+
+use axum::Json;
+use axum::Router;
+use axum::body::{Body, Bytes};
+use axum::extract::{Request, State};
+use axum::http::header::{CONNECTION, SEC_WEBSOCKET_ACCEPT, SEC_WEBSOCKET_KEY, UPGRADE};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use futures_util::{SinkExt, StreamExt};
+use hyper_util::rt::TokioIo;
+use serde::Deserialize;
+use serde_json::{Map, Value, json};
+use tokio::io::{AsyncRead, AsyncWrite};
+use tokio_tungstenite::WebSocketStream;
+use tokio_tungstenite::tungstenite::Message;
+use tokio_tungstenite::tungstenite::handshake::derive_accept_key;
+use tokio_tungstenite::tungstenite::protocol::Role;
+
+use crate::admin::{AdminResult, invalid, json_body};
+use crate::error::{ApiError, ApiResult};
+use crate::hub::Outgoing;
+use crate::model::event::app_identity;
+use crate::model::socket::{
+    CONNECTIONS_WRITE, app_token_scopes, claim_due, envelopes, mint_ticket, use_ticket,
+};
+use crate::{AppState, Call, auth};
+
+/// Socket Mode's routes: the WebSocket and the admin switch.
+pub(crate) fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/link", get(link))
+        .route("/link/", get(link))
+        .route(
+            "/api/admin/socket-mode",
+            get(get_mode).post(set_mode).delete(unset_mode),
+        )
+        .route("/api/admin/socket-mode/envelopes", get(list_envelopes))
+        .route("/api/admin/socket-mode/refresh", post(refresh))
+}
+
+/// How often a connection looks for envelopes due (a write that queues one wakes it at once).
+const POLL: Duration = Duration::from_millis(250);
+
+/// How often the clone pings a connection, as Slack's servers do.
+const PING: Duration = Duration::from_secs(10);
+
+/// How long a connection told to `disconnect` waits for the client to close it.
+const FAREWELL: Duration = Duration::from_secs(5);
+
+/// The host `debug_info` names.
+const HOST: &str = "applink-asym";
+
+/// `apps.connections.open`: an app-level token with `connections:write` gets the URL of a
+/// new connection, `ws://<clone>/link/?ticket=…&app_id=A…` (Slack's is
+/// `wss://wss-primary.slack.com/link/?ticket=…&app_id=…`).
+pub(crate) async fn connections_open(state: &AppState, call: &Call) -> ApiResult {
+    let token =
+        auth::token(&call.headers, &call.args).ok_or_else(|| ApiError::new("not_authed"))?;
+    let client = state.kit.db().await?;
+    let Some(scopes) = app_token_scopes(&client, token).await? else {
+        drop(client);
+        // A bot or user token (Slack's answer to either), or none the clone knows.
+        auth::caller(state, call).await?;
+        return Err(ApiError::new("not_allowed_token_type"));
+    };
+    if !scopes.iter().any(|scope| scope == CONNECTIONS_WRITE) {
+        return Err(ApiError::new("missing_scope")
+            .with("needed", CONNECTIONS_WRITE)
+            .with("provided", scopes.join(",")));
+    }
+    let ticket = mint_ticket(&client).await?;
+    let app = app_identity(&client).await?;
+    let public = &state.kit.config().public_url;
+    let base = match public.strip_prefix("https://") {
+        Some(rest) => format!("wss://{rest}"),
+        None => format!("ws://{}", public.trim_start_matches("http://")),
+    };
+    let url = format!("{base}/link/?ticket={ticket}&app_id={}", app.app_id);
+    Ok(Map::from_iter([("url".to_owned(), json!(url))]))
+}
+
+/// `GET /link/?ticket=…`: the WebSocket of a ticket from `apps.connections.open` (once).
+/// 400 `invalid_arguments` for a request that is not a WebSocket upgrade, 401 `invalid_auth`
+/// for a ticket the clone did not hand out or that was used.
+async fn link(State(state): State<AppState>, mut request: Request) -> Response {
+    let Some(accept) = accept_key(request.headers()) else {
+        return ApiError::status(StatusCode::BAD_REQUEST, "invalid_arguments")
+            .with("message", "a WebSocket upgrade (version 13) is expected")
+            .into_response();
+    };
+    let query = request.uri().query().unwrap_or_default().as_bytes();
+    let ticket = asym_kit::form::parse(query)
+        .into_iter()
+        .find_map(|(name, value)| (name == "ticket").then_some(value))
+        .unwrap_or_default();
+    let app_id = async {
+        let client = state.kit.db().await?;
+        if !use_ticket(&client, &ticket).await? {
+            return Err(ApiError::status(StatusCode::UNAUTHORIZED, "invalid_auth"));
+        }
+        Ok(app_identity(&client).await?.app_id)
+    }
+    .await;
+    let app_id = match app_id {
+        Ok(app_id) => app_id,
+        Err(err) => return err.into_response(),
+    };
+    let upgrade = hyper::upgrade::on(&mut request);
+    tokio::spawn(async move {
+        let Ok(upgraded) = upgrade.await else {
+            return;
+        };
+        let io = TokioIo::new(upgraded);
+        let socket = WebSocketStream::from_raw_socket(io, Role::Server, None).await;
+        serve(state, socket, app_id).await;
+    });
+    Response::builder()
+        .status(StatusCode::SWITCHING_PROTOCOLS)
+        .header(CONNECTION, "Upgrade")
+        .header(UPGRADE, "websocket")
+        .header(SEC_WEBSOCKET_ACCEPT, accept)
+        .body(Body::empty())
+        .unwrap_or_default()
+}
+
+/// The `Sec-WebSocket-Accept` of a WebSocket upgrade request, `None` when it is not one.
+fn accept_key(headers: &HeaderMap) -> Option<String> {
+    let says = |name, wanted: &str| {
+        headers.get_all(name).iter().any(|value| {
+            value.to_str().is_ok_and(|value| {
+                value
+                    .split(',')
+                    .any(|v| v.trim().eq_ignore_ascii_case(wanted))
+            })
+        })
+    };
+    let version = headers.get("sec-websocket-version").map(|v| v.as_bytes());
+    if !says(UPGRADE, "websocket") || !says(CONNECTION, "upgrade") || version != Some(b"13") {
+        return None;
+    }
+    let key = headers.get(SEC_WEBSOCKET_KEY)?;
+    Some(derive_accept_key(key.as_bytes()))
+}
+
+/// Whether a connection goes on after a look at the queue.
+enum Flow {
+    /// It does.
+    Open,
+    /// Socket Mode was turned off (or the clone reset) since it opened.
+    Disabled,
+    /// The client is gone.
+    Closed,
+}
+
+/// One connection: `hello`, then envelopes out and acks in until either side ends it.
+async fn serve<S>(state: AppState, socket: WebSocketStream<S>, app_id: String)
+where
+    S: AsyncRead + AsyncWrite + Unpin,
+{
+    let (mut sink, mut stream) = socket.split();
+    let (id, mut mailbox, open) = state.sockets.join();
+    let hello = json!({
+        "type": "hello",
+        "num_connections": open,
+        "debug_info": {
+            "host": HOST,
+            "build_number": 1,
+            "approximate_connection_time": 18060,
+        },
+        "connection_info": { "app_id": app_id },
+    });
+    let mut woken = state.sockets.woken();
+    let mut poll = tokio::time::interval(POLL);
+    let mut ping = tokio::time::interval_at(tokio::time::Instant::now() + PING, PING);
+    // Whether Socket Mode was seen on: a connection opened while it is off waits for it.
+    let mut seen_on = false;
+    let mut farewell = None;
+    if sink.send(Message::text(hello.to_string())).await.is_ok() {
+        loop {
+            let flow = tokio::select! {
+                frame = stream.next() => match frame {
+                    Some(Ok(Message::Text(text))) => {
+                        acked(&state, text.as_str()).await;
+                        Flow::Open
+                    }
+                    Some(Ok(Message::Close(_)) | Err(_)) | None => Flow::Closed,
+                    Some(Ok(_)) => Flow::Open,
+                },
+                outgoing = mailbox.recv() => match outgoing {
+                    Some(Outgoing::Envelope(text)) => sent(sink.send(Message::text(text)).await),
+                    Some(Outgoing::Disconnect(reason)) => {
+                        farewell = Some(reason);
+                        Flow::Closed
+                    }
+                    None => Flow::Closed,
+                },
+                _ = woken.changed() => send_due(&state, &mut sink, &mut seen_on).await,
+                _ = poll.tick() => send_due(&state, &mut sink, &mut seen_on).await,
+                _ = ping.tick() => sent(sink.send(Message::Ping(Bytes::new())).await),
+            };
+            match flow {
+                Flow::Open => {}
+                Flow::Disabled => {
+                    farewell = Some("link_disabled");
+                    break;
+                }
+                Flow::Closed => break,
+            }
+        }
+    }
+    state.sockets.leave(id);
+    if let Some(reason) = farewell {
+        let disconnect = json!({
+            "type": "disconnect",
+            "reason": reason,
+            "debug_info": { "host": HOST },
+        });
+        if sink
+            .send(Message::text(disconnect.to_string()))
+            .await
+            .is_ok()
+        {
+            // The client closes on `disconnect` (and opens a new connection).
+            let closed = async { while let Some(Ok(_)) = stream.next().await {} };
+            let _ = tokio::time::timeout(FAREWELL, closed).await;
+        }
+    }
+    let _ = sink.close().await;
+}
+
+/// [`Flow::Open`] when a frame went out, else [`Flow::Closed`].
+fn sent<E>(result: Result<(), E>) -> Flow {
+    if result.is_ok() {
+        Flow::Open
+    } else {
+        Flow::Closed
+    }
+}
+
+/// Sends the `events_api` envelopes due now (no pooled connection is held while sending).
+async fn send_due<S>(state: &AppState, sink: &mut S, seen_on: &mut bool) -> Flow
+where
+    S: futures_util::Sink<Message> + Unpin,
+{
+    let claimed = async {
+        let client = state.kit.db().await?;
+        claim_due(&client, 20).await
+    }
+    .await;
+    let due = match claimed {
+        Ok(Some(due)) => due,
+        Ok(None) if *seen_on => return Flow::Disabled,
+        // Off, or the look failed: look again at the next tick.
+        Ok(None) | Err(_) => return Flow::Open,
+    };
+    *seen_on = true;
+    for envelope in due {
+        if sink.send(Message::text(envelope.message())).await.is_err() {
+            return Flow::Closed;
+        }
+    }
+    Flow::Open
+}
+
+/// A client's message: an ack `{"envelope_id": …, "payload"?: …}` answers the request
+/// waiting for it, or marks a queued event delivered. Anything else is ignored, as Slack does.
+async fn acked(state: &AppState, text: &str) {
+    let Ok(Value::Object(mut ack)) = serde_json::from_str::<Value>(text) else {
+        return;
+    };
+    let Some(Value::String(envelope_id)) = ack.remove("envelope_id") else {
+        return;
+    };
+    let payload = ack.remove("payload").unwrap_or(Value::Null);
+    if state.sockets.answer(&envelope_id, payload) {
+        return;
+    }
+    if let Ok(client) = state.kit.db().await {
+        let _ = crate::model::socket::ack(&client, &envelope_id).await;
+    }
+}
+
+/// What `POST /api/admin/socket-mode` takes.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct ModeBody {
+    /// Subscription names (`message.channels`, `reaction_added`, …); empty means all.
+    #[serde(default)]
+    events: Vec<String>,
+    /// Delays before retries 1, 2, 3 of an unacked envelope (default Slack's).
+    #[serde(default)]
+    retry_delays_ms: Option<Vec<i32>>,
+    /// How long an envelope waits for its ack (default 3000).
+    #[serde(default)]
+    ack_timeout_ms: Option<i32>,
+}
+
+/// The setting as the admin surface shows it, `null` when Socket Mode is off.
+async fn mode_json(state: &AppState) -> Result<Value, ApiError> {
+    let client = state.kit.db().await?;
+    let row = client
+        .query_opt(
+            "SELECT event_types, retry_delays_ms, ack_timeout_ms FROM socket_mode",
+            &[],
+        )
+        .await?;
+    Ok(row.map_or(Value::Null, |row| {
+        json!({
+            "events": row.get::<_, Vec<String>>(0),
+            "retryDelaysMs": row.get::<_, Vec<i32>>(1),
+            "ackTimeoutMs": row.get::<_, i32>(2),
+        })
+    }))
+}
+
+/// `GET /api/admin/socket-mode`: `{"socketMode": {events, retryDelaysMs, ackTimeoutMs} |
+/// null, "connections": n}`.
+async fn get_mode(State(state): State<AppState>) -> AdminResult {
+    let mode = mode_json(&state).await?;
+    let connections = state.sockets.connections();
+    Ok(Json(
+        json!({ "ok": true, "socketMode": mode, "connections": connections }),
+    ))
+}
+
+/// `POST /api/admin/socket-mode {"events"?, "retryDelaysMs"?, "ackTimeoutMs"?}`: turns
+/// Socket Mode on for the app (or changes its setting): events then go over its socket
+/// instead of to the Request URL, and interactions and commands too.
+async fn set_mode(State(state): State<AppState>, body: Bytes) -> AdminResult {
+    let request: ModeBody = json_body(if body.is_empty() { b"{}" } else { &body })?;
+    let delays = request
+        .retry_delays_ms
+        .unwrap_or_else(|| vec![0, 60_000, 300_000]);
+    if delays.len() > 10 || delays.iter().any(|d| *d < 0) {
+        return Err(invalid("retryDelaysMs: at most 10 non-negative delays"));
+    }
+    let ack_timeout = request.ack_timeout_ms.unwrap_or(3000).clamp(1, 60_000);
+    let client = state.kit.db().await?;
+    client
+        .execute(
+            "INSERT INTO socket_mode (id, event_types, retry_delays_ms, ack_timeout_ms)
+             VALUES (1, $1, $2, $3)
+             ON CONFLICT (id) DO UPDATE SET event_types = EXCLUDED.event_types,
+                 retry_delays_ms = EXCLUDED.retry_delays_ms,
+                 ack_timeout_ms = EXCLUDED.ack_timeout_ms",
+            &[&request.events, &delays, &ack_timeout],
+        )
+        .await?;
+    drop(client);
+    state.sockets.wake();
+    let mode = mode_json(&state).await?;
+    Ok(Json(json!({ "ok": true, "socketMode": mode })))
+}
+
+/// `DELETE /api/admin/socket-mode`: turns Socket Mode off and drops the envelopes queued;
+/// open connections are told `disconnect` (`link_disabled`).
+async fn unset_mode(State(state): State<AppState>) -> AdminResult {
+    let mut client = state.kit.db().await?;
+    let tx = client.transaction().await?;
+    tx.execute("DELETE FROM socket_envelopes", &[]).await?;
+    tx.execute("DELETE FROM socket_mode", &[]).await?;
+    tx.commit().await?;
+    let disconnected = state.sockets.disconnect_all("link_disabled");
+    Ok(Json(
+        json!({ "ok": true, "socketMode": null, "disconnected": disconnected }),
+    ))
+}
+
+/// `GET /api/admin/socket-mode/envelopes`: every `events_api` envelope queued, oldest first,
+/// with `status` (`pending`, `acked`, `failed`) and `attempts`.
+async fn list_envelopes(State(state): State<AppState>) -> AdminResult {
+    let client = state.kit.db().await?;
+    let items = envelopes(&client).await?;
+    Ok(Json(json!({ "ok": true, "envelopes": items })))
+}
+
+/// `POST /api/admin/socket-mode/refresh`: the clone refreshes every open connection, as
+/// Slack does every few hours: each is told `disconnect` (`refresh_requested`) and closed
+/// once the client closes it (its client opens a new one). Answers how many were told.
+async fn refresh(State(state): State<AppState>) -> AdminResult {
+    let disconnected = state.sockets.disconnect_all("refresh_requested");
+    Ok(Json(json!({ "ok": true, "disconnected": disconnected })))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_a_websocket_upgrade_is_accepted() {
+        let mut headers = HeaderMap::new();
+        headers.insert(UPGRADE, "websocket".parse().unwrap());
+        headers.insert(CONNECTION, "keep-alive, Upgrade".parse().unwrap());
+        headers.insert("sec-websocket-version", "13".parse().unwrap());
+        headers.insert(
+            SEC_WEBSOCKET_KEY,
+            "dGhlIHNhbXBsZSBub25jZQ==".parse().unwrap(),
+        );
+        // RFC 6455's own example.
+        assert_eq!(
+            accept_key(&headers).as_deref(),
+            Some("s3pPLMBiTxaQ9kYGzzhZRbK+xOo=")
+        );
+        headers.insert("sec-websocket-version", "8".parse().unwrap());
+        assert_eq!(accept_key(&headers), None);
+        headers.insert("sec-websocket-version", "13".parse().unwrap());
+        headers.remove(UPGRADE);
+        assert_eq!(accept_key(&headers), None);
+    }
+}
