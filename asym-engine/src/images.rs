@@ -34,16 +34,23 @@ pub struct BuiltImage {
 /// Builds the images of `names` (every template when empty) from the source checkout:
 /// `cargo build --release --target x86_64-unknown-linux-gnu` with `+crt-static` into
 /// `target/images`, then a `FROM scratch` image holding the binary and `/clone` (manifest,
-/// migrations, fixtures). `progress` receives one line per step.
+/// migrations, fixtures). `tag`, when given, replaces the manifests' tags (`asym/slack-backend:ab`
+/// beside the pinned `:0.1.0`, e.g. to compare two sources' images without replacing the one
+/// clones run). `progress` receives one line per step.
 ///
 /// # Errors
-/// `TEMPLATE_NOT_FOUND`, `DOCKER_UNAVAILABLE`, and `Internal` when there is no source checkout or
-/// cargo or the image build fails.
+/// `NAME_INVALID` for a `tag` that is not 1-63 of `[A-Za-z0-9._-]`, `TEMPLATE_NOT_FOUND`,
+/// `DOCKER_UNAVAILABLE`, and `Internal` when there is no source checkout or cargo or the image
+/// build fails.
 pub async fn build_images(
     catalog: &Catalog,
     names: &[String],
+    tag: Option<&str>,
     mut progress: impl FnMut(&str),
 ) -> Result<Vec<BuiltImage>> {
+    if let Some(tag) = tag {
+        Error::check_name("--tag", tag)?;
+    }
     let templates: Vec<&Template> = if names.is_empty() {
         catalog.templates()?
     } else {
@@ -90,14 +97,15 @@ pub async fn build_images(
     let mut built = Vec::new();
     for (manifest, source, service, spec, package) in planned {
         let binary = binaries.join(package);
+        let image = tag.map_or_else(|| spec.image.clone(), |tag| retagged(&spec.image, tag));
         progress(&format!(
-            "{}/{service}: docker build {}",
-            manifest.name, spec.image
+            "{}/{service}: docker build {image}",
+            manifest.name
         ));
         let context = build_context(&binary, &source, spec.port)
             .map_err(|e| Error::internal("packing the image build context", e))?;
         let options = BuildImageOptions {
-            t: Some(spec.image.clone()),
+            t: Some(image.clone()),
             rm: true,
             forcerm: true,
             labels: Some(HashMap::from([
@@ -111,20 +119,20 @@ pub async fn build_images(
                 .api
                 .build_image(options, None, Some(bollard::body_full(context.into())));
         while let Some(item) = stream.next().await {
-            let info = item.map_err(|e| Error::internal(format!("building {}", spec.image), e))?;
+            let info = item.map_err(|e| Error::internal(format!("building {image}"), e))?;
             if let Some(detail) = info.error_detail.and_then(|d| d.message) {
-                return Err(Error::internal(format!("building {}", spec.image), detail));
+                return Err(Error::internal(format!("building {image}"), detail));
             }
         }
         let inspected = docker
             .api
-            .inspect_image(&spec.image)
+            .inspect_image(&image)
             .await
-            .map_err(|e| Error::internal(format!("inspecting {}", spec.image), e))?;
+            .map_err(|e| Error::internal(format!("inspecting {image}"), e))?;
         built.push(BuiltImage {
             template: manifest.name.clone(),
             service: service.clone(),
-            image: spec.image.clone(),
+            image,
             digest: inspected.id.unwrap_or_default(),
             size: inspected
                 .size
@@ -133,6 +141,15 @@ pub async fn build_images(
         });
     }
     Ok(built)
+}
+
+/// `image` (`repo[:tag]`, the repository possibly `host:port/…`) with its tag replaced by `tag`.
+fn retagged(image: &str, tag: &str) -> String {
+    let repository = match image.rfind(':') {
+        Some(colon) if !image[colon..].contains('/') => &image[..colon],
+        _ => image,
+    };
+    format!("{repository}:{tag}")
 }
 
 /// Whether a missing clone image may be built from source on first use: yes unless
@@ -171,7 +188,7 @@ pub(crate) async fn build_on_first_use(
     say(&format!(
         "building the {template} clone image from source, once per machine (a release build: a minute or more)"
     ));
-    build_images(catalog, &[template.to_owned()], say).await?;
+    build_images(catalog, &[template.to_owned()], None, say).await?;
     let digest = docker
         .image_digest(image)
         .await?
@@ -336,4 +353,29 @@ fn append(
     header.set_entry_type(tar::EntryType::Regular);
     header.set_cksum();
     tar.append_data(&mut header, path, data)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::retagged;
+
+    #[test]
+    fn retagging_replaces_only_the_tag() {
+        assert_eq!(
+            retagged("asym/slack-backend:0.1.0", "ab"),
+            "asym/slack-backend:ab"
+        );
+        assert_eq!(
+            retagged("asym/slack-backend", "ab"),
+            "asym/slack-backend:ab"
+        );
+        assert_eq!(
+            retagged("localhost:5000/asym/slack-backend", "ab"),
+            "localhost:5000/asym/slack-backend:ab"
+        );
+        assert_eq!(
+            retagged("localhost:5000/asym/slack-backend:0.1.0", "ab"),
+            "localhost:5000/asym/slack-backend:ab"
+        );
+    }
 }

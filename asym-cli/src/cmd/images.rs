@@ -14,10 +14,16 @@ pub(crate) struct Args {
 #[derive(Debug, clap::Subcommand)]
 enum ImagesCommand {
     /// Build clone images from source (static binaries in `FROM scratch` images).
-    #[command(after_help = "Example:\n  asym images build\n  asym images build slack")]
+    #[command(
+        after_help = "Example:\n  asym images build\n  asym images build slack\n  asym images build slack --tag before"
+    )]
     Build {
         /// Templates to build (all when absent).
         templates: Vec<String>,
+        /// Tag the images TAG instead of the manifests' tags, leaving the images clones run
+        /// untouched (e.g. to compare two checkouts' images).
+        #[arg(long, value_name = "TAG")]
+        tag: Option<String>,
         /// Print JSON.
         #[arg(long)]
         json: bool,
@@ -26,8 +32,12 @@ enum ImagesCommand {
 
 pub(crate) async fn run(provider: &impl Provider, args: Args) -> Result<(), Error> {
     match args.command {
-        ImagesCommand::Build { templates, json } => {
-            let built = build_images(provider.catalog(), &templates, |line| {
+        ImagesCommand::Build {
+            templates,
+            tag,
+            json,
+        } => {
+            let built = build_images(provider.catalog(), &templates, tag.as_deref(), |line| {
                 eprintln!("asym: {line}");
             })
             .await?;
