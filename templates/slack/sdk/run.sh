@@ -12,7 +12,7 @@ for spec in slack_sdk slack_bolt aiohttp; do sdk_pip "$spec"; done
 sdk_npm @slack/web-api "@slack/web-api@^8"
 sdk_npm @slack/oauth "@slack/oauth@^4"
 sdk_npm @slack/bolt "@slack/bolt@^5"
-sdk_spin slack SLACK_API_URL SLACK_BOT_TOKEN=bot SLACK_USER_TOKEN=user SLACK_SIGNING_SECRET=signingSecret
+sdk_spin slack SLACK_API_URL SLACK_BOT_TOKEN=bot SLACK_USER_TOKEN=user SLACK_SIGNING_SECRET=signingSecret SLACK_APP_TOKEN=appToken
 # slack_sdk and @slack/web-api take the API address with its trailing slash.
 export SLACK_API_URL="$SLACK_API_URL/"
 echo "clone $sdk_clone at $SLACK_API_URL"

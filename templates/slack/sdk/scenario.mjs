@@ -1,6 +1,6 @@
 // Slack's Node SDKs (@slack/web-api, @slack/bolt) against an asym Slack clone, unmodified but
 // for slackApiUrl. Env: SLACK_API_URL (endpoints.api + "/"), SLACK_BOT_TOKEN, SLACK_USER_TOKEN,
-// SLACK_SIGNING_SECRET, ASYM_ADMIN_URL and ASYM_ADMIN_SECRET (the clone's admin surface, exported
+// SLACK_SIGNING_SECRET, SLACK_APP_TOKEN (Socket Mode), ASYM_ADMIN_URL and ASYM_ADMIN_SECRET (the clone's admin surface, exported
 // by scripts/sdk-lib.sh); seed `basic`. The interactivity scenario runs a Bolt app in HTTP mode
 // on loopback. Runs each scenario through the shared runner (scripts/sdk/check.mjs): one line
 // each, the count at the end, non-zero when any fails.
@@ -855,6 +855,58 @@ await check('bolt app hears messages and mentions', async () => {
   } finally {
     await admin('DELETE', 'events');
     server.close();
+  }
+});
+
+await check('bolt socket mode app hears events and answers commands', async () => {
+  const appToken = process.env.SLACK_APP_TOKEN;
+  await fails('not_allowed_token_type', bot.apps.connections.open());
+  await admin('POST', 'socket-mode', {});
+  await admin('POST', 'commands', { command: '/deploy' });
+  // Socket Mode: the app-level token opens the connection, through the same slackApiUrl.
+  const app = new bolt.App({
+    token: process.env.SLACK_BOT_TOKEN,
+    appToken,
+    socketMode: true,
+    clientOptions: { slackApiUrl },
+    installerOptions: { clientOptions: { slackApiUrl } },
+    logLevel: bolt.LogLevel.ERROR,
+  });
+  const heard = {};
+  app.message('over the socket', async ({ message, say }) => {
+    heard.message = message;
+    await say({ text: 'heard it', thread_ts: message.ts });
+  });
+  app.command('/deploy', async ({ command, ack }) => {
+    heard.command = command;
+    await ack({ response_type: 'in_channel', text: `deploying ${command.text}` });
+  });
+  await app.start();
+  try {
+    const alice = new WebClient((await admin('POST', 'tokens', { kind: 'user', user: 'U0000000003' })).token, options);
+    const asked = (await alice.chat.postMessage({ channel: GENERAL, text: 'over the socket' })).ts;
+    let replies;
+    await until(async () => {
+      replies = (await bot.conversations.replies({ channel: GENERAL, ts: asked })).messages;
+      return replies.length === 2;
+    });
+    assert.deepEqual(replies.map((m) => m.text), ['over the socket', 'heard it']);
+    assert.equal(heard.message.user, 'U0000000003');
+    const ran = await admin('POST', 'interactions/command', {
+      command: '/deploy', text: 'prod', user: 'U0000000003', channel: GENERAL,
+    });
+    assert.equal(heard.command.text, 'prod');
+    assert.equal(ran.response.message.text, 'deploying prod');
+    let envelopes;
+    await until(async () => {
+      envelopes = (await admin('GET', 'socket-mode/envelopes')).envelopes;
+      return envelopes.every((e) => e.status === 'acked');
+    });
+    assert.ok(envelopes.some((e) => e.event.text === 'over the socket'), JSON.stringify(envelopes));
+    assert.ok(envelopes.every((e) => e.status === 'acked'), JSON.stringify(envelopes));
+  } finally {
+    await app.stop();
+    await admin('DELETE', 'socket-mode');
   }
 });
 

@@ -1,7 +1,7 @@
 """Slack's Python SDK (slack_sdk) against an asym Slack clone, unmodified but for base_url.
 
 Env: SLACK_API_URL (endpoints.api + "/"), SLACK_BOT_TOKEN, SLACK_USER_TOKEN,
-SLACK_SIGNING_SECRET, ASYM_ADMIN_URL and ASYM_ADMIN_SECRET (the clone's admin surface, exported
+SLACK_SIGNING_SECRET, SLACK_APP_TOKEN (Socket Mode), ASYM_ADMIN_URL and ASYM_ADMIN_SECRET (the clone's admin surface, exported
 by scripts/sdk-lib.sh); seed `basic`. The interactivity scenario runs a Bolt for Python app in
 HTTP mode on loopback. Runs each scenario through the shared runner (scripts/sdk/check.py): one
 line each, the count at the end, non-zero when any fails.
@@ -976,6 +976,57 @@ def bolt_app_hears_messages_and_mentions():
             "X-Slack-Request-Timestamp": str(int(time.time())), "X-Slack-Signature": "v0=00"})
     finally:
         admin("DELETE", "events")
+
+
+@scenario
+def socket_mode_client_receives_and_acks():
+    """Socket Mode: slack_sdk's SocketModeClient (its builtin WebSocket client) opens a
+    connection with the app-level token, receives an events_api envelope and acks it, and
+    answers a slash command in its ack."""
+    from slack_sdk.socket_mode import SocketModeClient
+    from slack_sdk.socket_mode.response import SocketModeResponse
+
+    fails("not_allowed_token_type", bot.apps_connections_open, app_token=os.environ["SLACK_BOT_TOKEN"])
+    admin("POST", "socket-mode", {})
+    admin("POST", "commands", {"command": "/deploy"})
+    client = SocketModeClient(app_token=os.environ["SLACK_APP_TOKEN"], web_client=WebClient(base_url=BASE))
+    heard = {}
+    seen = threading.Event()
+
+    def listener(client, req):
+        if req.type == "slash_commands":
+            heard["command"] = req.payload
+            answer = {"response_type": "in_channel", "text": f"deploying {req.payload['text']}"}
+            client.send_socket_mode_response(SocketModeResponse(envelope_id=req.envelope_id, payload=answer))
+            return
+        client.send_socket_mode_response(SocketModeResponse(envelope_id=req.envelope_id))
+        if req.type == "events_api" and req.payload["event"].get("text") == "over the socket":
+            heard["event"], heard["retry"] = req.payload, req.retry_attempt
+            seen.set()
+
+    client.socket_mode_request_listeners.append(listener)
+    try:
+        client.connect()
+        alice = WebClient(token=admin("POST", "tokens", {"kind": "user", "user": "U0000000003"})["token"],
+                          base_url=BASE)
+        alice.chat_postMessage(channel=GENERAL, text="over the socket")
+        assert seen.wait(10), "the event came over the socket"
+        assert heard["event"]["type"] == "event_callback" and heard["event"]["api_app_id"] == "A0000000001"
+        assert heard["event"]["event"]["user"] == "U0000000003" and heard["retry"] == 0
+        ran = admin("POST", "interactions/command",
+                    {"command": "/deploy", "text": "prod", "user": "U0000000003", "channel": GENERAL})
+        assert heard["command"]["command"] == "/deploy" and heard["command"]["user_id"] == "U0000000003"
+        assert ran["response"]["message"]["text"] == "deploying prod", ran
+        for _ in range(100):
+            envelopes = admin("GET", "socket-mode/envelopes")["envelopes"]
+            if all(e["status"] == "acked" for e in envelopes):
+                break
+            time.sleep(0.05)
+        assert any(e["event"]["text"] == "over the socket" for e in envelopes), envelopes
+        assert all(e["status"] == "acked" for e in envelopes), envelopes
+    finally:
+        client.close()
+        admin("DELETE", "socket-mode")
 
 
 @scenario
