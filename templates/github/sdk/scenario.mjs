@@ -949,3 +949,35 @@ await scenario("actions_workflow_runs", async () => {
   assert.equal((await owner.rest.actions.deleteWorkflowRun(ids)).status, 204);
   await fails(404, () => owner.rest.actions.getWorkflowRun(ids));
 });
+
+await scenario("repository_rulesets", async () => {
+  const repo = { owner: "octocat", repo: "node-rulesets" };
+  await owner.rest.repos.createForAuthenticatedUser({ name: "node-rulesets", auto_init: true });
+  const main = (await owner.rest.git.getRef({ ...repo, ref: "heads/main" })).data.object.sha;
+  await owner.rest.git.createRef({ ...repo, ref: "refs/heads/release/1", sha: main });
+  const created = (await owner.rest.repos.createRepoRuleset({
+    ...repo, name: "releases", enforcement: "active",
+    conditions: { ref_name: { include: ["refs/heads/release/*"], exclude: [] } },
+    rules: [{ type: "deletion" }, { type: "non_fast_forward" }],
+  })).data;
+  assert.deepEqual([created.source_type, created.source, created.current_user_can_bypass],
+    ["Repository", "octocat/node-rulesets", "never"]);
+  assert.deepEqual((await owner.rest.repos.getRepoRulesets(repo)).data.map((r) => r.id), [created.id]);
+  assert.equal((await owner.rest.repos.getRepoRuleset({ ...repo, ruleset_id: created.id })).data.rules.length, 2);
+  const rules = (await owner.rest.repos.getBranchRules({ ...repo, branch: "release/1" })).data;
+  assert.deepEqual(rules.map((r) => [r.type, r.ruleset_id, r.ruleset_source_type, r.ruleset_source]), [
+    ["deletion", created.id, "Repository", "octocat/node-rulesets"],
+    ["non_fast_forward", created.id, "Repository", "octocat/node-rulesets"],
+  ]);
+  assert.deepEqual((await owner.rest.repos.getBranchRules({ ...repo, branch: "main" })).data, []);
+  const refused = await fails(422, () => owner.rest.git.deleteRef({ ...repo, ref: "heads/release/1" }));
+  assert.equal(refused.response.data.message, "Repository rule violations found\n\nCannot delete this branch\n\n");
+  const bad = await fails(422, () => owner.rest.repos.createRepoRuleset({ ...repo, name: "x", enforcement: "enabled" }));
+  assert.equal(bad.response.data.message,
+    "Invalid request.\n\nInvalid property /enforcement: `enabled` is not a possible value. Must be one of the following: disabled, active, evaluate.");
+  const updated = (await owner.rest.repos.updateRepoRuleset({ ...repo, ruleset_id: created.id, enforcement: "disabled" })).data;
+  assert.deepEqual([updated.name, updated.enforcement], ["releases", "disabled"]);
+  assert.equal((await owner.rest.git.deleteRef({ ...repo, ref: "heads/release/1" })).status, 204);
+  assert.equal((await owner.rest.repos.deleteRepoRuleset({ ...repo, ruleset_id: created.id })).status, 204);
+  await fails(404, () => owner.rest.repos.getRepoRuleset({ ...repo, ruleset_id: created.id }));
+});

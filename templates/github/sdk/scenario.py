@@ -975,3 +975,39 @@ def actions_workflow_runs():
     assert repo.get_workflow_runs(status="success").totalCount == 1
     assert run.delete()
     assert repo.get_workflow_runs().totalCount == 0
+
+
+@scenario
+def repository_rulesets():
+    # PyGithub has no ruleset methods: its requester writes them; its objects meet the rules.
+    repo = owner.get_user().create_repo("py-rulesets", auto_init=True)
+    rules = [{"type": "required_linear_history"},
+             {"type": "pull_request", "parameters": {
+                 "dismiss_stale_reviews_on_push": False, "require_code_owner_review": False,
+                 "require_last_push_approval": False, "required_approving_review_count": 1,
+                 "required_review_thread_resolution": False}}]
+    body = {"name": "main", "enforcement": "active", "rules": rules,
+            "conditions": {"ref_name": {"include": ["~DEFAULT_BRANCH"], "exclude": []}}}
+    _, created = owner.requester.requestJsonAndCheck("POST", f"{repo.url}/rulesets", input=body)
+    assert (created["source"], created["enforcement"]) == ("octocat/py-rulesets", "active"), created
+    _, listed = owner.requester.requestJsonAndCheck("GET", f"{repo.url}/rulesets")
+    assert [r["id"] for r in listed] == [created["id"]], listed
+    _, applied = owner.requester.requestJsonAndCheck("GET", f"{repo.url}/rules/branches/main")
+    assert [(r["type"], r["ruleset_id"]) for r in applied] == [
+        ("required_linear_history", created["id"]), ("pull_request", created["id"])], applied
+    err = raises(GithubException, 409, lambda: repo.create_file("direct.txt", "Direct", "d\n"))
+    assert err.data["message"] == "Repository rule violations found\n\nChanges must be made through a pull request.\n\n", err.data
+    main = repo.get_branch("main").commit.sha
+    repo.create_git_ref("refs/heads/feature", main)
+    repo.create_file("feature.txt", "Feature", "f\n", branch="feature")
+    pull = repo.create_pull(title="Feature", body="", head="feature", base="main")
+    err = raises(GithubException, 405, lambda: pull.merge())
+    assert err.data["message"] == "Repository rule violations found\n\nThis branch must not contain merge commits.\n\n", err.data
+    err = raises(GithubException, 405, lambda: pull.merge(merge_method="squash"))
+    assert err.data["message"] == ("Repository rule violations found\n\nAt least 1 approving review is required by "
+                                   "reviewers with write access.\n\n"), err.data
+    repo.add_to_collaborators("hubot", permission="push")
+    reviewer.get_repo("octocat/py-rulesets").get_pull(pull.number).create_review(event="APPROVE")
+    assert pull.merge(merge_method="squash").merged
+    owner.requester.requestJsonAndCheck("DELETE", f"{repo.url}/rulesets/{created['id']}")
+    raises(GithubException, 404, lambda: owner.requester.requestJsonAndCheck("GET", f"{repo.url}/rulesets/{created['id']}"))

@@ -14,6 +14,9 @@ use crate::db;
 use crate::error::{ApiError, ApiResult};
 use crate::repos::{Access, Repo};
 use crate::req::{self, Body, Listing, Query, Raw};
+use crate::requirements::{Required, expected, unmet};
+use crate::rulesets;
+pub(crate) use crate::rulesets::Push;
 use crate::scope::Scope;
 use crate::users;
 use crate::viewer::Viewer;
@@ -709,16 +712,12 @@ async fn restrictions(target: &Target, body: &Body) -> ApiResult<(Vec<i64>, Vec<
 
 /// What binds a caller on a protected branch.
 struct Rules {
-    /// The required status check contexts.
-    contexts: Vec<String>,
-    /// The approving reviews required, when reviews are.
-    approvals: Option<i64>,
+    /// What a merge into the branch requires.
+    required: Required,
     /// Whether the caller may push (no restrictions, or named in them).
     may_push: bool,
     allow_force_pushes: bool,
     allow_deletions: bool,
-    /// Whether a pull request's head must contain the branch's head (`strict`).
-    strict: bool,
 }
 
 /// The rules of `branch` that bind `user` (the caller of the request `repo` was resolved for):
@@ -747,25 +746,20 @@ async fn binding(
     }
     let contexts = if row.get(6) { row.get(1) } else { Vec::new() };
     Ok(Some(Rules {
-        contexts,
-        approvals: row.get(2),
+        required: Required {
+            contexts,
+            approvals: row.get(2),
+            strict: row.get(7),
+        },
         may_push: row.get(3),
         allow_force_pushes: row.get(4),
         allow_deletions: row.get(5),
-        strict: row.get(7),
     }))
 }
 
-/// A change to a branch's ref.
-pub(crate) enum Push {
-    /// Moves it; `forced` when the new commit does not descend from the old.
-    Update { forced: bool },
-    /// Deletes it.
-    Delete,
-}
-
-/// Refuses `push` to `branch` by `user` as GitHub refuses it on a protected branch, with
-/// `status` (409 from the contents API, 422 from the git refs API).
+/// Refuses `push` to `branch` by `user` as GitHub refuses it on a protected branch, then as
+/// the rulesets that apply to it refuse it ([`rulesets::check_ref`]), with `status` (409 from
+/// the contents API, 422 from the git refs API).
 pub(crate) async fn check_push(
     client: &impl GenericClient,
     repo: &Repo,
@@ -774,55 +768,50 @@ pub(crate) async fn check_push(
     push: Push,
     status: StatusCode,
 ) -> ApiResult<()> {
-    let Some(rules) = binding(client, repo, Some(user), branch).await? else {
-        return Ok(());
-    };
-    let message = match push {
-        Push::Delete if !rules.allow_deletions => "Cannot delete this protected branch".to_owned(),
-        Push::Update { forced: true } if !rules.allow_force_pushes => {
-            "Cannot force-push to this protected branch".to_owned()
+    if let Some(rules) = binding(client, repo, Some(user), branch).await? {
+        let message = match push {
+            Push::Create => None,
+            Push::Delete if !rules.allow_deletions => {
+                Some("Cannot delete this protected branch".to_owned())
+            }
+            Push::Update { forced: true, .. } if !rules.allow_force_pushes => {
+                Some("Cannot force-push to this protected branch".to_owned())
+            }
+            _ if !rules.may_push => Some("You're not authorized to push to this branch. Visit https://docs.github.com/repositories/configuring-branches-and-merges-in-your-repository/managing-protected-branches/about-protected-branches for more information.".to_owned()),
+            Push::Update { .. } if rules.required.approvals.is_some() => {
+                Some("Changes must be made through a pull request.".to_owned())
+            }
+            Push::Update { .. } if !rules.required.contexts.is_empty() => {
+                // A pushed commit has no statuses yet.
+                let contexts = &rules.required.contexts;
+                Some(expected(contexts, contexts.len()))
+            }
+            _ => None,
+        };
+        if let Some(message) = message {
+            return Err(ApiError::new(status, message));
         }
-        _ if !rules.may_push => "You're not authorized to push to this branch. Visit https://docs.github.com/repositories/configuring-branches-and-merges-in-your-repository/managing-protected-branches/about-protected-branches for more information.".to_owned(),
-        Push::Update { .. } if rules.approvals.is_some() => {
-            "Changes must be made through a pull request.".to_owned()
-        }
-        Push::Update { .. } if !rules.contexts.is_empty() => {
-            // A pushed commit has no statuses yet.
-            expected(&rules.contexts, rules.contexts.len())
-        }
-        _ => return Ok(()),
-    };
-    Err(ApiError::new(status, message))
-}
-
-/// `Required status check "<c>" is expected.` or `<n> of <m> required status checks are
-/// expected.`
-fn expected(missing: &[String], of: usize) -> String {
-    match missing {
-        [one] => format!("Required status check \"{one}\" is expected."),
-        _ => format!(
-            "{} of {of} required status checks are expected.",
-            missing.len()
-        ),
     }
+    let full = format!("refs/heads/{branch}");
+    rulesets::check_ref(client, repo, user, &full, &push, status).await
 }
 
 /// Refuses (405) merging pull request `issue` (head `head_sha`) into `branch` by `user` when
-/// the branch's required approving reviews or status checks are not there ([`unmet`]).
+/// the branch's required approving reviews or status checks are not there ([`unmet`]), then
+/// as its rulesets refuse it ([`rulesets::check_merge`]; `merge_commit` for the merge method).
 pub(crate) async fn check_merge(
     client: &impl GenericClient,
     repo: &Repo,
-    user: i64,
-    branch: &str,
+    (user, branch): (i64, &str),
     head: (i64, &str),
+    merge_commit: bool,
 ) -> ApiResult<()> {
-    let Some(rules) = binding(client, repo, Some(user), branch).await? else {
-        return Ok(());
-    };
-    match unmet(client, repo, &rules, branch, head).await? {
-        Some((message, _)) => Err(ApiError::new(StatusCode::METHOD_NOT_ALLOWED, message)),
-        None => Ok(()),
+    if let Some(rules) = binding(client, repo, Some(user), branch).await?
+        && let Some((message, _)) = unmet(client, repo, &rules.required, branch, head).await?
+    {
+        return Err(ApiError::new(StatusCode::METHOD_NOT_ALLOWED, message));
     }
+    rulesets::check_merge(client, repo, (user, branch), head, merge_commit).await
 }
 
 /// The `mergeable_state` of pull request `issue` (head `head_sha`) into `branch` while its
@@ -835,81 +824,9 @@ pub(crate) async fn held_back(
     head: (i64, &str),
 ) -> ApiResult<Option<&'static str>> {
     Ok(match binding(client, repo, None, branch).await? {
-        Some(rules) => unmet(client, repo, &rules, branch, head)
+        Some(rules) => unmet(client, repo, &rules.required, branch, head)
             .await?
             .map(|(_, state)| state),
         None => None,
     })
-}
-
-/// What `rules` still require of pull request `issue` (head `head_sha`) into `branch`, as
-/// GitHub words its 405, with the `mergeable_state` it makes: the approving reviews (the
-/// latest review of each user with write access), then, with `strict`, a head that contains
-/// the branch (otherwise every required check counts as expected, as GitHub answers), then the
-/// status checks (the latest status of each context, or else check run of that name, on the
-/// head).
-async fn unmet(
-    client: &impl GenericClient,
-    repo: &Repo,
-    rules: &Rules,
-    branch: &str,
-    (issue, head_sha): (i64, &str),
-) -> ApiResult<Option<(String, &'static str)>> {
-    const APPROVALS: &str = "SELECT count(*) FROM (
-            SELECT DISTINCT ON (v.user_id) v.user_id, v.state FROM reviews v
-            WHERE v.issue_id = $1 AND v.state IN ('APPROVED', 'CHANGES_REQUESTED', 'DISMISSED')
-            ORDER BY v.user_id, v.id DESC) l
-        WHERE l.state = 'APPROVED' AND gh_permission($2, l.user_id) IN ('admin', 'maintain', 'write')";
-    const STATES: &str = "SELECT c.context, coalesce(
-            (SELECT s.state FROM statuses s WHERE s.repo_id = $1 AND s.sha = $2 AND s.context = c.context
-             ORDER BY s.id DESC LIMIT 1),
-            (SELECT CASE WHEN r.status <> 'completed' THEN 'pending'
-                         WHEN r.conclusion IN ('success', 'neutral', 'skipped') THEN 'success'
-                         ELSE 'failure' END
-             FROM check_runs r WHERE r.repo_id = $1 AND r.head_sha = $2 AND r.name = c.context
-             ORDER BY r.id DESC LIMIT 1))
-        FROM unnest($3::text[]) WITH ORDINALITY AS c(context, ord) ORDER BY c.ord";
-    if let Some(required) = rules.approvals {
-        let approvals: i64 = db::value(client, APPROVALS, &[&issue, &repo.id]).await?;
-        if approvals < required {
-            let message = if required == 1 {
-                "At least 1 approving review is required by reviewers with write access.".into()
-            } else {
-                format!(
-                    "At least {required} approving reviews are required by reviewers with write access."
-                )
-            };
-            return Ok(Some((message, "blocked")));
-        }
-    }
-    if rules.contexts.is_empty() {
-        return Ok(None);
-    }
-    let all = rules.contexts.len();
-    if rules.strict {
-        let base =
-            crate::objects::ref_sha(client, repo.id, &format!("refs/heads/{branch}")).await?;
-        if let Some(base) = base
-            && base != head_sha
-            && !crate::objects::is_ancestor(client, repo.id, &base, head_sha).await?
-        {
-            return Ok(Some((expected(&rules.contexts, all), "behind")));
-        }
-    }
-    let states = client
-        .query(STATES, &[&repo.id, &head_sha, &rules.contexts])
-        .await?;
-    let mut missing = Vec::new();
-    for row in states {
-        let (context, state): (String, Option<String>) = (row.get(0), row.get(1));
-        match state.as_deref() {
-            Some("success") => {}
-            Some("failure" | "error") => {
-                let message = format!("Required status check \"{context}\" is failing.");
-                return Ok(Some((message, "blocked")));
-            }
-            _ => missing.push(context),
-        }
-    }
-    Ok((!missing.is_empty()).then(|| (expected(&missing, all), "blocked")))
 }

@@ -296,7 +296,10 @@ async fn write_target<'a>(
             ));
         }
     }
-    let push = branches::Push::Update { forced: false };
+    let push = branches::Push::Update {
+        forced: false,
+        merges: false,
+    };
     branches::check_push(
         tx,
         repo,

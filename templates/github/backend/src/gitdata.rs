@@ -475,6 +475,14 @@ pub(crate) async fn create_ref(scope: Scope, viewer: Viewer, body: Body) -> ApiR
     }
     let base = scope.base();
     let tx = client.transaction().await?;
+    guard_ref(
+        &tx,
+        &repo,
+        viewer.user_id,
+        &reference,
+        branches::Push::Create,
+    )
+    .await?;
     let inserted = tx
         .execute(
             "INSERT INTO git_refs (repo_id, ref, sha) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
@@ -494,21 +502,19 @@ pub(crate) async fn create_ref(scope: Scope, viewer: Viewer, body: Body) -> ApiR
     Ok(created(answer.unwrap_or(Value::Null)))
 }
 
-/// Refuses `push` to the ref `full` when it is a protected branch's, as GitHub's git refs API
-/// refuses it (422).
-async fn guard_branch(
+/// Refuses `push` to the ref `full` when it is a protected branch's or a ruleset forbids it,
+/// as GitHub's git refs API refuses it (422).
+async fn guard_ref(
     tx: &impl GenericClient,
     repo: &Repo,
     user: i64,
     full: &str,
     push: branches::Push,
 ) -> ApiResult<()> {
+    let status = StatusCode::UNPROCESSABLE_ENTITY;
     match full.strip_prefix("refs/heads/") {
-        Some(branch) => {
-            let status = StatusCode::UNPROCESSABLE_ENTITY;
-            branches::check_push(tx, repo, user, branch, push, status).await
-        }
-        None => Ok(()),
+        Some(branch) => branches::check_push(tx, repo, user, branch, push, status).await,
+        None => crate::rulesets::check_ref(tx, repo, user, full, &push, status).await,
     }
 }
 
@@ -534,8 +540,9 @@ pub(crate) async fn update_ref(scope: Scope<String>, viewer: Viewer, body: Body)
     }
     let push = branches::Push::Update {
         forced: !fast_forward,
+        merges: objects::brings_merge(&tx, repo.id, &current, &sha).await?,
     };
-    guard_branch(&tx, &repo, viewer.user_id, &full, push).await?;
+    guard_ref(&tx, &repo, viewer.user_id, &full, push).await?;
     objects::set_ref(&tx, repo.id, &full, &sha).await?;
     let moved = (Some(current.as_str()), sha.as_str());
     let woke = pulls::ref_moved(&tx, base, &repo, &full, moved, viewer.user_id).await?;
@@ -554,7 +561,7 @@ pub(crate) async fn delete_ref(scope: Scope<String>, viewer: Viewer) -> ApiResul
     let (mut client, repo) = repo_for(&scope, Access::Write).await?;
     let base = scope.base();
     let tx = client.transaction().await?;
-    guard_branch(&tx, &repo, viewer.user_id, &full, branches::Push::Delete).await?;
+    guard_ref(&tx, &repo, viewer.user_id, &full, branches::Push::Delete).await?;
     let row = tx
         .query_opt(
             "DELETE FROM git_refs WHERE repo_id = $1 AND ref = $2 RETURNING sha",

@@ -10,7 +10,8 @@
 //! | `/repositories/{id}/…`, a renamed repository's redirect | `moved` |
 //! | forks: create, list | `forks` |
 //! | collaborators | `collaborators` |
-//! | branches and their protection (enforced on merges and pushes) | `branches` |
+//! | branches and their protection (enforced on merges and pushes) | `branches`, `requirements` |
+//! | rulesets, the rules of a branch (enforced on merges and pushes) | `rulesets` |
 //! | issues: list, get; create, update (with the events and webhooks of what they change) | `issues`; `issue_writes`, `changes` |
 //! | lock, unlock, assignees | `triage` |
 //! | issue comments | `comments` |
@@ -70,8 +71,10 @@ mod ratelimit;
 mod releases;
 mod repos;
 mod req;
+mod requirements;
 mod review_comments;
 mod reviews;
+mod rulesets;
 mod scope;
 mod search;
 mod stars;
@@ -464,6 +467,14 @@ fn repo_routes() -> Router<Kit> {
         )
         .route("/actions/runs/{id}/cancel", post(actions::cancel))
         .route("/actions/runs/{id}/rerun", post(actions::rerun))
+        .route("/rulesets", get(rulesets::list).post(rulesets::create))
+        .route(
+            "/rulesets/{id}",
+            get(rulesets::get)
+                .put(rulesets::update)
+                .delete(rulesets::delete),
+        )
+        .route("/rules/branches/{*branch}", get(rulesets::for_branch))
         .route("/hooks", get(hooks::list).post(hooks::create))
         .route(
             "/hooks/{id}",

@@ -41,7 +41,10 @@ pub(crate) async fn merge(scope: Scope, viewer: Viewer, body: Body) -> ApiResult
     if objects::is_ancestor(&tx, repo.id, &head_sha, &base_sha).await? {
         return Ok(req::no_content());
     }
-    let push = branches::Push::Update { forced: false };
+    let push = branches::Push::Update {
+        forced: false,
+        merges: true,
+    };
     let refused = StatusCode::CONFLICT;
     branches::check_push(&tx, &repo, viewer.user_id, &base_branch, push, refused).await?;
     let message = message.unwrap_or_else(|| format!("Merge {head} into {base_branch}"));
@@ -115,7 +118,8 @@ pub(crate) async fn merge_pull(scope: Scope<String>, viewer: Viewer, body: Body)
         ));
     }
     let head = (pull.issue.id, pull.head_sha.as_str());
-    branches::check_merge(&tx, &repo, viewer.user_id, &pull.base_ref, head).await?;
+    let caller = (viewer.user_id, pull.base_ref.as_str());
+    branches::check_merge(&tx, &repo, caller, head, method == "merge").await?;
     let Some(tree) = pulls::merged_tree(&tx, &repo, &pull).await? else {
         return Err(not_mergeable());
     };
@@ -263,7 +267,10 @@ pub(crate) async fn update_branch(scope: Scope<String>, viewer: Viewer, body: Bo
     if head_repo.id != repo.id {
         objects::share(&tx, repo.id, head_repo.id).await?;
     }
-    let push = branches::Push::Update { forced: false };
+    let push = branches::Push::Update {
+        forced: false,
+        merges: true,
+    };
     let refused = StatusCode::UNPROCESSABLE_ENTITY;
     branches::check_push(
         &tx,
@@ -334,10 +341,14 @@ pub(crate) async fn merge_upstream(scope: Scope, viewer: Viewer, body: Body) -> 
         let message = format!("This branch is not behind the upstream {upstream}.");
         return Ok(synced("none", message));
     }
-    let push = branches::Push::Update { forced: false };
+    let fast_forward = objects::is_ancestor(&tx, repo.id, &ours, &theirs).await?;
+    let push = branches::Push::Update {
+        forced: false,
+        merges: !fast_forward,
+    };
     let refused = StatusCode::UNPROCESSABLE_ENTITY;
     branches::check_push(&tx, &repo, viewer.user_id, &branch, push, refused).await?;
-    let (kind, sha) = if objects::is_ancestor(&tx, repo.id, &ours, &theirs).await? {
+    let (kind, sha) = if fast_forward {
         ("fast-forward", theirs)
     } else {
         let message = format!("Merge branch '{upstream}' into {branch}");

@@ -475,6 +475,25 @@ pub(crate) async fn is_ancestor(
         .any(|(sha, _)| sha == ancestor))
 }
 
+/// Whether moving a ref from `old` to `new` brings a merge commit: one reachable from `new`
+/// and not from `old` that has more than one parent.
+pub(crate) async fn brings_merge(
+    client: &impl GenericClient,
+    repo: i64,
+    old: &str,
+    new: &str,
+) -> Result<bool, Error> {
+    let had: std::collections::HashSet<String> = history(client, repo, old, 100_000)
+        .await?
+        .into_iter()
+        .map(|(sha, _)| sha)
+        .collect();
+    Ok(history(client, repo, new, 100_000)
+        .await?
+        .iter()
+        .any(|(sha, commit)| commit.parents.len() > 1 && !had.contains(sha)))
+}
+
 /// The commit reachable from both that is nearest to `b`, walking `b`'s parents breadth
 /// first. (Commit dates cannot order them: commits made within one second share a date.)
 pub(crate) async fn merge_base(

@@ -120,6 +120,14 @@ pub(crate) async fn open_pull(api: &Api, title: &str, head: &str) -> Value {
     create_pull(api, &body).await.expect(201)
 }
 
+/// Approves pull request `number` of the fixture repository as the caller of `api`.
+pub(crate) async fn approve(api: &Api, number: impl std::fmt::Display) {
+    let path = format!("{REPO}/pulls/{number}/reviews");
+    api.post(&path, &json!({ "event": "APPROVE" }))
+        .await
+        .expect(200);
+}
+
 /// `PUT …/pulls/{number}/merge` on the fixture repository with `body`.
 pub(crate) async fn merge_pull(api: &Api, number: impl std::fmt::Display, body: Value) -> Reply {
     api.put(&format!("{REPO}/pulls/{number}/merge"), &body)

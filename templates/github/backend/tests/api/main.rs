@@ -25,5 +25,6 @@ mod pulls;
 mod releases;
 mod repos;
 mod reviews;
+mod rulesets;
 mod search;
 mod stars;

@@ -6,7 +6,8 @@ use asym_kit::testing::Api;
 use serde_json::{Value, json};
 
 use crate::common::{
-    MAIN_SHA, REPO, api, b64, branch, delete, error, fetch, names, new_repo, open_pull, reviewer,
+    MAIN_SHA, REPO, api, approve, b64, branch, delete, error, fetch, names, new_repo, open_pull,
+    reviewer,
 };
 
 const MAIN: &str = "/repos/acme/hello-world/branches/main/protection";
@@ -250,13 +251,7 @@ async fn a_protected_branch_refuses_merges_and_pushes(gh: asym::GitHub) {
         error(hubot.put(&merge, &json!({})).await, 405),
         "At least 1 approving review is required by reviewers with write access."
     );
-    owner
-        .post(
-            &format!("{REPO}/pulls/{number}/reviews"),
-            &json!({ "event": "APPROVE" }),
-        )
-        .await
-        .expect(200);
+    approve(&owner, number).await;
     assert_eq!(
         error(hubot.put(&merge, &json!({})).await, 405),
         "Required status check \"ci/build\" is expected."
