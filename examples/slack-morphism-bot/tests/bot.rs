@@ -343,3 +343,96 @@ async fn requests_not_signed_with_the_apps_secret_are_refused(slack: asym::Slack
         "nothing was opened"
     );
 }
+
+/// What the Socket Mode listener heard: the texts of message events, and commands' texts.
+type Heard = tokio::sync::mpsc::UnboundedSender<String>;
+
+type MorphismClient = slack_morphism::SlackClient<SlackClientHyperConnector<HttpConnector>>;
+
+/// Sends the text of each message event the listener hears.
+async fn heard_message(
+    event: slack_morphism::prelude::SlackPushEventCallback,
+    _client: std::sync::Arc<MorphismClient>,
+    states: slack_morphism::prelude::SlackClientEventsUserState,
+) -> slack_morphism::prelude::UserCallbackResult<()> {
+    use slack_morphism::prelude::SlackEventCallbackBody;
+    if let SlackEventCallbackBody::Message(message) = event.event {
+        let text = message.content.and_then(|content| content.text);
+        let states = states.read().await;
+        if let (Some(heard), Some(text)) = (states.get_user_state::<Heard>(), text) {
+            let _ = heard.send(text);
+        }
+    }
+    Ok(())
+}
+
+/// Answers a command in its ack, in the channel.
+async fn answered_command(
+    event: slack_morphism::prelude::SlackCommandEvent,
+    _client: std::sync::Arc<MorphismClient>,
+    _states: slack_morphism::prelude::SlackClientEventsUserState,
+) -> slack_morphism::prelude::UserCallbackResult<slack_morphism::prelude::SlackCommandEventResponse>
+{
+    use slack_morphism::prelude::{
+        SlackCommandEventResponse, SlackMessageContent, SlackMessageResponseType,
+    };
+    let text = format!("Opened incident: {}", event.text.unwrap_or_default());
+    let content = SlackMessageContent::new().with_text(text);
+    Ok(SlackCommandEventResponse::new(content)
+        .with_response_type(SlackMessageResponseType::InChannel))
+}
+
+#[asym::clone("slack", seed = "basic")]
+async fn slack_morphisms_socket_mode_listener_hears_events_and_answers_commands(
+    slack: asym::Slack,
+) {
+    use slack_morphism::prelude::*;
+    slack
+        .admin_post("socket-mode", json!({}))
+        .await
+        .expect("Socket Mode on");
+    slack
+        .admin_post("commands", json!({ "command": COMMAND }))
+        .await
+        .expect("the command, without a Request URL");
+    let connector = SlackClientHyperConnector::with_connector(HttpConnector::new())
+        .with_slack_api_url(slack.api_url());
+    let (heard, mut hearing) = tokio::sync::mpsc::unbounded_channel::<String>();
+    let environment = std::sync::Arc::new(
+        SlackClientEventsListenerEnvironment::new(std::sync::Arc::new(SlackClient::new(connector)))
+            .with_user_state(heard),
+    );
+    let callbacks = SlackSocketModeListenerCallbacks::new()
+        .with_push_events(heard_message)
+        .with_command_events(answered_command);
+    let config = SlackClientSocketModeConfig::new().with_max_connections_count(1);
+    let listener = SlackClientSocketModeListener::new(&config, environment, callbacks);
+    let app_token = slack.token("appToken").expect("an app-level token");
+    let token = SlackApiToken::new(app_token.into()).with_token_type(SlackApiTokenType::App);
+    listener
+        .listen_for(&token)
+        .await
+        .expect("a connection opened");
+    listener.start().await;
+
+    let alice = slack
+        .admin_post("tokens", json!({ "kind": "user", "user": "U0000000003" }))
+        .await
+        .expect("alice's token");
+    let alice = bot_with_token(&slack, alice["token"].as_str().expect("a token"));
+    let posted = alice.open("general", "Over the socket").await;
+    assert!(posted.is_ok(), "{posted:?}");
+    let text = tokio::time::timeout(std::time::Duration::from_secs(20), hearing.recv())
+        .await
+        .expect("an event within 20 s");
+    assert_eq!(text.as_deref(), Some(open_text("Over the socket").as_str()));
+
+    let ran = run_command(&slack, "Checkout is failing").await;
+    assert_eq!(ran["status"], 200, "{ran}");
+    assert_eq!(ran["response"]["responseType"], "in_channel", "{ran}");
+    assert_eq!(
+        ran["response"]["message"]["text"],
+        "Opened incident: Checkout is failing"
+    );
+    listener.shutdown().await;
+}
