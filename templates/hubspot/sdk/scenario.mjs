@@ -757,4 +757,46 @@ await check("refusals: a JSON body sent as text/plain (415; 401 first without a 
   assert.ok(page.results.length >= 3);
 });
 
+await check('imports: a CSV of contacts (multipart importRequest + files) creates one, updates one by email, reports a bad email row (getErrors), read, listed, cancelled; an unknown property refused', async () => {
+  const email = `node-imp-${run}@example.com`;
+  const mappings = [
+    { columnName: 'First Name', columnObjectTypeId: '0-1', propertyName: 'firstname' },
+    { columnName: 'Email', columnObjectTypeId: '0-1', propertyName: 'email' },
+  ];
+  const request = (columnMappings) => JSON.stringify({ name: `node import ${run}`, files: [{ fileName: 'contacts.csv', fileFormat: 'CSV', fileImportPage: { hasHeader: true, columnMappings } }] });
+  const file = { data: Buffer.from(`First Name,Email\nImported,${email}\nJane,jane.doe@example.com\nBad,not-an-email\n`), name: 'contacts.csv' };
+  const imports = hubspot.crm.imports;
+  const started = await imports.coreApi.create(file, request(mappings));
+  assert.equal(started.state, 'DONE');
+  const { counters } = started.metadata;
+  assert.deepEqual([counters.TOTAL_ROWS, counters.CREATED_OBJECTS, counters.UPDATED_OBJECTS], [3, 1, 1]);
+  assert.ok(started.createdAt instanceof Date);
+  assert.equal((await imports.coreApi.getById(Number(started.id))).importName, `node import ${run}`);
+  assert.ok((await imports.coreApi.getPage(undefined, undefined, 100)).results.some((i) => i.id === started.id));
+  const errors = await imports.publicImportsApi.getErrors(Number(started.id), undefined, undefined, true, true);
+  assert.deepEqual(errors.results.map((e) => e.errorType), ['INVALID_EMAIL']);
+  assert.deepEqual(errors.results[0].sourceData.rowData, ['Bad', 'not-an-email']);
+  assert.equal(errors.results[0].errorMessage, 'Email address not-an-email is invalid');
+  const contact = await hubspot.crm.contacts.basicApi.getById(email, ['firstname'], undefined, undefined, false, 'email');
+  assert.equal(contact.properties.firstname, 'Imported');
+  assert.equal((await imports.coreApi.cancel(Number(started.id))).status, 'COMPLETE');
+  await rejects(imports.coreApi.getById(999999), 404);
+  const err = await rejects(imports.coreApi.create(file, request([{ columnName: 'Email', columnObjectTypeId: '0-1', propertyName: 'no_such_property' }])), 400, 'VALIDATION_ERROR');
+  assert.match(err.body.message, /no_such_property/);
+});
+
+await check('oauth expiry: an access token refused with 401 EXPIRED_AUTHENTICATION once its expires_in has passed (the clock moved on by the admin surface); a refresh gives a working one', async () => {
+  const { HUBSPOT_CLIENT_ID: clientId, HUBSPOT_CLIENT_SECRET: clientSecret, HUBSPOT_REFRESH_TOKEN: refreshToken } = process.env;
+  const refresh = () => hubspot.oauth.tokensApi.create('refresh_token', undefined, undefined, clientId, clientSecret, refreshToken);
+  const granted = await refresh();
+  assert.equal(granted.expiresIn, 1800);
+  const fresh = new Client({ accessToken: granted.accessToken, basePath });
+  assert.ok((await fresh.crm.contacts.basicApi.getPage(1)).results.length);
+  await admin('POST', 'oauth/advance', { seconds: 1860 });
+  const err = await rejects(fresh.crm.contacts.basicApi.getPage(1), 401, 'EXPIRED_AUTHENTICATION');
+  assert.equal(err.body.message, 'The OAuth token used to make this call expired 1 minute(s) ago.');
+  const again = new Client({ accessToken: (await refresh()).accessToken, basePath });
+  assert.ok((await again.crm.contacts.basicApi.getPage(1)).results.length);
+});
+
 finish('node @hubspot/api-client');

@@ -37,6 +37,7 @@ from hubspot.crm.contacts import (
     PublicGdprDeleteInput,
     PublicMergeInput,
 )
+from hubspot.crm.imports import ApiException as ImportsApiException
 from hubspot.crm.lists import ListCreateRequest, ListSearchRequest, MembershipChangeRequest
 from hubspot.crm.pipelines import PipelineInput, PipelineStageInput, PipelineStagePatchInput
 from hubspot.crm.properties import PropertyCreate, PropertyGroupCreate, PropertyUpdate, OptionInput
@@ -1044,6 +1045,67 @@ def communications_and_postal_mail():
     objects.postal_mail.basic_api.archive(mail.id)
 
 
+def imports():
+    import tempfile
+    email = f"imp-{run}@example.com"
+    request = {"name": f"python import {run}", "files": [{"fileName": "contacts.csv", "fileFormat": "CSV",
+        "fileImportPage": {"hasHeader": True, "columnMappings": [
+            {"columnName": "First Name", "columnObjectTypeId": "0-1", "propertyName": "firstname"},
+            {"columnName": "Email", "columnObjectTypeId": "0-1", "propertyName": "email"}]}}]}
+    path = os.path.join(tempfile.mkdtemp(), "contacts.csv")
+    with open(path, "w") as file:
+        file.write(f"First Name,Email\nImported,{email}\nJane,jane.doe@example.com\nBad,not-an-email\n")
+    imports = client.crm.imports
+    started = imports.core_api.create(files=path, import_request=json.dumps(request))
+    assert started.state == "DONE", started
+    counters = started.metadata.counters
+    assert (counters["TOTAL_ROWS"], counters["CREATED_OBJECTS"], counters["UPDATED_OBJECTS"]) == (3, 1, 1), counters
+    assert started.mapped_object_type_ids == ["0-1"]
+    assert imports.core_api.get_by_id(import_id=int(started.id)).import_name == f"python import {run}"
+    assert started.id in [i.id for i in imports.core_api.get_page(limit=100).results]
+    errors = imports.public_imports_api.get_errors(import_id=int(started.id), include_error_message=True, include_row_data=True)
+    assert [e.error_type for e in errors.results] == ["INVALID_EMAIL"], errors
+    assert errors.results[0].source_data.row_data == ["Bad", "not-an-email"]
+    assert errors.results[0].source_data.line_number == 4
+    contact = client.crm.contacts.basic_api.get_by_id(email, id_property="email", properties=["firstname"])
+    assert contact.properties["firstname"] == "Imported"
+    assert client.crm.contacts.basic_api.get_by_id("201", properties=["firstname"]).properties["firstname"] == "Jane"
+    assert imports.core_api.cancel(import_id=int(started.id)).status == "COMPLETE"
+    try:
+        imports.core_api.get_by_id(import_id=999999)
+        raise AssertionError("expected 404")
+    except ImportsApiException as err:
+        assert err.status == 404
+    bad = dict(request, files=[dict(request["files"][0], fileImportPage={"hasHeader": True, "columnMappings": [
+        {"columnName": "Email", "columnObjectTypeId": "0-1", "propertyName": "no_such_property"}]})])
+    try:
+        imports.core_api.create(files=path, import_request=json.dumps(bad))
+        raise AssertionError("expected 400")
+    except ImportsApiException as err:
+        assert err.status == 400 and "no_such_property" in json.loads(err.body)["message"]
+
+
+def oauth_expiry():
+    # An access token lives its expires_in (1800 s) on the clone's clock, which the admin surface moves on.
+    credentials = {"client_id": os.environ["HUBSPOT_CLIENT_ID"], "client_secret": os.environ["HUBSPOT_CLIENT_SECRET"]}
+    refresh = {"grant_type": "refresh_token", "refresh_token": os.environ["HUBSPOT_REFRESH_TOKEN"], **credentials}
+    granted = client.oauth.tokens_api.create(**refresh)
+    assert granted.expires_in == 1800, granted
+    fresh = hubspot.Client.create(access_token=granted.access_token, host=os.environ["HUBSPOT_API_BASE"])
+    assert fresh.crm.contacts.basic_api.get_page(limit=1).results
+    admin("POST", "oauth/advance", {"seconds": 1860})
+    try:
+        fresh.crm.contacts.basic_api.get_page(limit=1)
+        raise AssertionError("an expired access token was taken")
+    except ApiException as err:
+        body = json.loads(err.body)
+        assert err.status == 401 and body["category"] == "EXPIRED_AUTHENTICATION", err.body
+        assert body["message"] == "The OAuth token used to make this call expired 1 minute(s) ago.", err.body
+    renewed = client.oauth.tokens_api.create(**refresh)
+    again = hubspot.Client.create(access_token=renewed.access_token, host=os.environ["HUBSPOT_API_BASE"])
+    assert again.crm.contacts.basic_api.get_page(limit=1).results
+
+
 check("objects: create, get by email, update, list with associations, archive", objects)
 check("batch create/read/upsert/archive and search", batch_and_search)
 check("merge, GDPR delete, propertiesWithHistory", merge_gdpr_and_history)
@@ -1071,4 +1133,6 @@ check("oauth install: get_auth_url on the clone's origin redirects with a code; 
 check("quotes: hs_title and hs_expiration_date required; created with a deal and a line item (64, 67), read back with its deal, the line item's quotes (68), searched, listed, archived", quotes)
 check("communications and postal mail: an SMS-style message and a letter logged on a contact with HubSpot's type ids, read back, searched, an unknown channel refused", communications_and_postal_mail)
 check("refusals: a JSON body sent as text/plain (415; 401 first without a valid token, 403 first without the scope), a type/fieldType pair HubSpot refuses, a stage label twice in a pipeline (an unknown stage's 404 first), propertiesWithHistory past 50 objects", refusals)
+check("imports: a CSV of contacts (multipart importRequest + files) creates one, updates one by email, reports a bad email row (get_errors), read, listed, cancelled; an unknown property refused", imports)
+check("oauth expiry: an access token refused with 401 EXPIRED_AUTHENTICATION once its expires_in has passed (the clock moved on by the admin surface); a refresh gives a working one", oauth_expiry)
 finish(f"python hubspot-api-client {version('hubspot-api-client')}")

@@ -1,7 +1,6 @@
 //! asym's HubSpot clone: the CRM v3 object APIs (fourteen types over one generic engine),
-//! search, batch, associations v4 and v3, properties, owners, pipelines, lists and app webhooks
-//! (with HubSpot's webhooks API), over
-//! Postgres — so `hubspot-api-client` (Python) and `@hubspot/api-client` (Node) work against
+//! search, batch, associations v4 and v3, properties, owners, pipelines, lists, CSV imports and
+//! app webhooks (with HubSpot's webhooks API), over Postgres — so `hubspot-api-client` (Python) and `@hubspot/api-client` (Node) work against
 //! it by changing only their base path to `http://<host>:<port>`.
 //!
 //! | API | module |
@@ -16,6 +15,7 @@
 //! | `/crm/v3/properties/{type}` and groups | `properties`, `fieldtypes` (the `fieldType`s each `type` takes) |
 //! | `/crm/v3/schemas` (custom object types, their association definitions) | `schemas` |
 //! | `/crm/v3/owners` | `owners` |
+//! | `/crm/v3/imports` (CSV imports, their errors) | `imports` (routes), `imports::plan` (the request), `imports::run` (the rows), `imports::csv`, `imports::model` |
 //! | `/oauth/v1/access-tokens/{token}`, `/oauth/v1/refresh-tokens/{token}` (metadata, deletion) | `oauth` |
 //! | `/oauth/authorize`, `/oauth/v1/token`, `/api/admin/oauth/codes` (grants) | `oauth::grant` |
 //! | `/crm/v3/pipelines/{deals,tickets}` and stages | `pipelines` |
@@ -25,6 +25,7 @@
 //! | `X-HubSpot-RateLimit-*`, 429 | `ratelimit` |
 //! | `/api/admin/provision`, `/api/admin/private-apps` | `admin` |
 //! | auth, bodies, query arguments | `request` |
+//! | when OAuth access tokens and codes expire, `/api/admin/oauth/advance` | `expiry` |
 //! | unique names the tables leave unconstrained (their lock) | `names` |
 //! | the fourteen types and the custom ones | `types` |
 //!
@@ -35,7 +36,9 @@ mod admin;
 mod assoc;
 mod associations;
 mod error;
+mod expiry;
 mod fieldtypes;
+mod imports;
 mod labels;
 mod lists;
 mod names;
@@ -59,15 +62,22 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 
 use crate::error::ApiError;
+use crate::request::Caller;
 
 /// The HubSpot clone's routes. [`asym_kit::router`] adds `/api/health` and the admin guard.
 pub fn app(kit: Kit) -> Router {
     Router::new()
-        .route("/api/admin/provision", post(admin::provision))
-        .route("/api/admin/private-apps", post(admin::mint))
-        .route("/api/admin/rate-limits", post(ratelimit::configure))
-        .merge(subscriptions::admin::routes())
-        .merge(subscriptions::api::routes())
+        .merge(
+            Caller::Admin.mark(
+                Router::new()
+                    .route("/api/admin/provision", post(admin::provision))
+                    .route("/api/admin/private-apps", post(admin::mint))
+                    .route("/api/admin/rate-limits", post(ratelimit::configure))
+                    .merge(subscriptions::admin::routes())
+                    .merge(oauth::admin_routes()),
+            ),
+        )
+        .merge(Caller::DeveloperKey.mark(subscriptions::api::routes()))
         .merge(objects::routes())
         .merge(associations::routes())
         .merge(properties::routes())
@@ -75,6 +85,7 @@ pub fn app(kit: Kit) -> Router {
         .merge(owners::routes())
         .merge(pipelines::routes())
         .merge(lists::routes())
+        .merge(imports::routes())
         .merge(oauth::routes())
         .fallback(not_found)
         .method_not_allowed_fallback(not_found)

@@ -17,6 +17,7 @@ use axum::http::request::Parts;
 use serde_json::Value;
 
 use crate::error::ApiError;
+use crate::expiry::{self, Left};
 use crate::types::{self, ObjectType, Type};
 
 /// The kind of credential an API call authenticates with: a private app token, or an OAuth
@@ -28,7 +29,7 @@ pub(crate) const DEVELOPER_KEY: &str = "developer_api_key";
 
 /// Every scope the clone checks: the provisioned token carries them all, and the OAuth app
 /// is configured for them all (`/oauth/authorize` grants any of them).
-pub(crate) const SCOPES: [&str; 23] = [
+pub(crate) const SCOPES: [&str; 24] = [
     "crm.objects.contacts.read",
     "crm.objects.contacts.write",
     "crm.objects.companies.read",
@@ -52,6 +53,7 @@ pub(crate) const SCOPES: [&str; 23] = [
     "crm.objects.custom.write",
     "crm.objects.quotes.read",
     "crm.objects.quotes.write",
+    "crm.import",
 ];
 
 /// The body limits every route reads with (HubSpot refuses bodies past a few MB).
@@ -66,7 +68,8 @@ pub(crate) const LIMITS: Limits = Limits {
 ///
 /// # Errors
 ///
-/// 401 `INVALID_AUTHENTICATION` without a live token.
+/// 401 `INVALID_AUTHENTICATION` without a live token; 401 `EXPIRED_AUTHENTICATION` for an
+/// OAuth access token past its `expires_in`.
 pub(crate) async fn authenticate(kit: &Kit, headers: &HeaderMap) -> Result<Principal, ApiError> {
     let token = headers
         .get(AUTHORIZATION)
@@ -77,9 +80,16 @@ pub(crate) async fn authenticate(kit: &Kit, headers: &HeaderMap) -> Result<Princ
                 .or_else(|| value.strip_prefix("bearer "))
         })
         .map(str::trim);
-    credential(kit, token, ACCESS_TOKEN)
+    let principal = credential(kit, token, ACCESS_TOKEN)
         .await?
-        .ok_or_else(ApiError::unauthenticated)
+        .ok_or_else(ApiError::unauthenticated)?;
+    if principal.name == expiry::ISSUED
+        && let Left::Expired(ago, at) =
+            expiry::left(&kit.db().await?, token.unwrap_or_default()).await?
+    {
+        return Err(expiry::expired(ago, &at));
+    }
+    Ok(principal)
 }
 
 /// The live credential of kind `kind` that `token` names; `None` for no token (or an empty
@@ -272,6 +282,29 @@ impl Call {
     }
 }
 
+/// Who calls a router's routes when it is not a bearer token under scopes: the mark a router
+/// carries ([`Caller::mark`]), read by [`JsonBody`] rather than the path. A route without one
+/// is called with a bearer token and checked against the scopes its gate asks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Caller {
+    /// The admin surface: guarded by the kit, its bodies read whatever their type, no scopes.
+    Admin,
+    /// HubSpot's webhooks API: the app's developer API key (`hapikey`), no scopes.
+    DeveloperKey,
+}
+
+impl Caller {
+    /// `router` with every route marked as called by this caller.
+    pub(crate) fn mark(self, router: axum::Router<Kit>) -> axum::Router<Kit> {
+        router.route_layer(axum::Extension(self))
+    }
+
+    /// The caller the route of `parts` is marked with (`None`: a bearer token).
+    fn of(parts: &Parts) -> Option<Self> {
+        parts.extensions.get::<Self>().copied()
+    }
+}
+
 /// Refuses the caller of a request whose body is refused, so that a call without valid
 /// credentials is answered 401 before its body's 400, 413 or 415, as HubSpot authenticates a
 /// call before it reads it: the developer API key (`hapikey`) on the webhooks API, the bearer
@@ -281,16 +314,15 @@ impl Call {
 ///
 /// 401 `INVALID_AUTHENTICATION`.
 async fn refuse_caller(kit: &Kit, parts: &Parts) -> Result<(), ApiError> {
-    let path = parts.uri.path();
-    if path.starts_with("/api/admin/") {
-        Ok(())
-    } else if path.starts_with("/webhooks/") {
-        let pairs = asym_kit::form::parse(parts.uri.query().unwrap_or_default().as_bytes());
-        developer(kit, asym_kit::form::first(&pairs, "hapikey"))
-            .await
-            .map(drop)
-    } else {
-        authenticate(kit, &parts.headers).await.map(drop)
+    match Caller::of(parts) {
+        Some(Caller::Admin) => Ok(()),
+        Some(Caller::DeveloperKey) => {
+            let pairs = asym_kit::form::parse(parts.uri.query().unwrap_or_default().as_bytes());
+            developer(kit, asym_kit::form::first(&pairs, "hapikey"))
+                .await
+                .map(drop)
+        }
+        None => authenticate(kit, &parts.headers).await.map(drop),
     }
 }
 
@@ -313,8 +345,7 @@ impl FromRequest<Kit> for JsonBody {
             Ok(value) => Ok(Self(value)),
             Err(refused) => {
                 refuse_caller(kit, &parts).await?;
-                let path = parts.uri.path();
-                let scoped = !path.starts_with("/webhooks/") && !path.starts_with("/api/admin/");
+                let scoped = Caller::of(&parts).is_none();
                 match parts.extensions.get::<Deferred>().filter(|_| scoped) {
                     Some(deferred) => {
                         deferred.hold(refused);
@@ -333,7 +364,7 @@ impl FromRequest<Kit> for JsonBody {
 ///
 /// 415 for a body that is not declared JSON; the kit's 400 and 413.
 async fn read_json(parts: &Parts, body: axum::body::Body) -> Result<Value, ApiError> {
-    let declared_json = is_json(&parts.headers) || parts.uri.path().starts_with("/api/admin/");
+    let declared_json = is_json(&parts.headers) || Caller::of(parts) == Some(Caller::Admin);
     let bytes = body::read(body, &LIMITS).await?;
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Ok(Value::Object(serde_json::Map::new()));

@@ -11,12 +11,13 @@ use asym_kit::form::{self, encode};
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::http::header::LOCATION;
+use axum::http::header::{CONTENT_TYPE, LOCATION};
 use axum::response::{IntoResponse, Response};
 use serde_json::json;
 
-use super::{CLIENT_ID, EXPIRES_IN, REFRESH_TOKEN};
+use super::{CLIENT_ID, REFRESH_TOKEN};
 use crate::error::{ApiError, ApiResult};
+use crate::expiry::{self, Left};
 use crate::request::{ACCESS_TOKEN, Args, JsonBody, SCOPES, credential, string_field, strings};
 use crate::subscriptions;
 use crate::types::PORTAL_ID;
@@ -36,12 +37,37 @@ fn refused(code: &str, message: &str) -> Response {
     (StatusCode::BAD_REQUEST, axum::Json(body)).into_response()
 }
 
+/// The install page's refusal: a 400 page for the user, not JSON, as HubSpot's install page
+/// shows its error screen rather than redirecting (what the screen says is not documented:
+/// this one names HubSpot's code for the refusal and its message).
+fn error_page(code: &str, message: &str) -> Response {
+    let escape = |text: &str| {
+        text.replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;")
+            .replace('"', "&quot;")
+    };
+    let (code, message) = (escape(code), escape(message));
+    let page = format!(
+        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\
+         <title>Authorization failed</title></head><body><h1>Authorization failed</h1>\
+         <p id=\"error\" data-code=\"{code}\">{code}: {message}</p></body></html>\n"
+    );
+    (
+        StatusCode::BAD_REQUEST,
+        [(CONTENT_TYPE, "text/html; charset=utf-8")],
+        page,
+    )
+        .into_response()
+}
+
 /// Whether `uri` can receive a redirect (an absolute http(s) URL).
 fn redirectable(uri: &str) -> bool {
     uri.starts_with("http://") || uri.starts_with("https://")
 }
 
-/// Stores an authorization code for `redirect_uri` granting `scopes`; the code.
+/// Stores an authorization code for `redirect_uri` granting `scopes`, good for
+/// [`expiry::CODE`] seconds; the code.
 ///
 /// # Errors
 ///
@@ -50,13 +76,14 @@ async fn mint_code(
     client: &impl GenericClient,
     redirect_uri: &str,
     scopes: Vec<String>,
-) -> Result<String, asym_kit::tokio_postgres::Error> {
+) -> Result<String, ApiError> {
     let code = asym_kit::token::random_uuid();
     let minted = Mint::new(redirect_uri, code.clone())
         .subject(PORTAL_ID)
         .kind(AUTH_CODE)
         .scopes(scopes);
     credentials::store(client, &minted, false).await?;
+    expiry::set(client, &code, expiry::CODE).await?;
     Ok(code)
 }
 
@@ -85,25 +112,25 @@ fn known(scope: &str) -> bool {
 ///
 /// # Errors
 ///
-/// 400 (the token endpoint's shape; HubSpot shows an error page) for an unknown `client_id`
-/// (`BAD_CLIENT_ID`), a missing or non-http(s) `redirect_uri` (`BAD_REDIRECT_URI`) and a
-/// required scope the app is not configured for (`BAD_SCOPE`).
+/// A 400 page ([`error_page`]) for an unknown `client_id` (`BAD_CLIENT_ID`), a missing or
+/// non-http(s) `redirect_uri` (`BAD_REDIRECT_URI`) and a required scope the app is not
+/// configured for (`BAD_SCOPE`).
 pub(super) async fn authorize(State(kit): State<Kit>, args: Args) -> ApiResult {
     if credential(&kit, args.get("client_id"), CLIENT_ID)
         .await?
         .is_none()
     {
-        return Ok(refused("BAD_CLIENT_ID", "missing or invalid client_id"));
+        return Ok(error_page("BAD_CLIENT_ID", "missing or invalid client_id"));
     }
     let Some(redirect_uri) = args.get("redirect_uri").filter(|uri| redirectable(uri)) else {
-        return Ok(refused(
+        return Ok(error_page(
             "BAD_REDIRECT_URI",
             "missing or invalid redirect_uri",
         ));
     };
     let mut scopes = scope_list(args.get("scope"));
     if let Some(unknown) = scopes.iter().find(|scope| !known(scope)) {
-        return Ok(refused(
+        return Ok(error_page(
             "BAD_SCOPE",
             &format!("This app is not configured for the scope {unknown}"),
         ));
@@ -113,7 +140,10 @@ pub(super) async fn authorize(State(kit): State<Kit>, args: Args) -> ApiResult {
             scopes.push(optional);
         }
     }
-    let code = mint_code(&kit.db().await?, redirect_uri, scopes).await?;
+    let mut client = kit.db().await?;
+    let tx = client.transaction().await?;
+    let code = mint_code(&tx, redirect_uri, scopes).await?;
+    tx.commit().await?;
     let separator = if redirect_uri.contains('?') { '&' } else { '?' };
     let mut location = format!("{redirect_uri}{separator}code={}", encode(&code));
     if let Some(state) = args.get("state") {
@@ -137,7 +167,10 @@ pub(super) async fn admin_code(State(kit): State<Kit>, JsonBody(body): JsonBody)
         None | Some(serde_json::Value::Null) => SCOPES.map(str::to_owned).to_vec(),
         Some(scopes) => strings(scopes, "scopes")?,
     };
-    let code = mint_code(&kit.db().await?, &redirect_uri, scopes.clone()).await?;
+    let mut client = kit.db().await?;
+    let tx = client.transaction().await?;
+    let code = mint_code(&tx, &redirect_uri, scopes.clone()).await?;
+    tx.commit().await?;
     Ok((
         StatusCode::CREATED,
         axum::Json(json!({ "code": code, "redirectUri": redirect_uri, "scopes": scopes })),
@@ -186,13 +219,18 @@ async fn issue(kit: &Kit, form: &[(String, String)]) -> Result<Response, ApiErro
                 "missing or invalid refresh token",
             ));
         };
-        let access_token = store_access_token(&client, &refresh).await?;
+        let tx = client.transaction().await?;
+        let access_token = store_access_token(&tx, &refresh).await?;
+        tx.commit().await?;
         return Ok(tokens(&access_token, refresh_token));
     }
     let code = field("code").unwrap_or_default();
     let Some(grant) = credential(kit, Some(code), AUTH_CODE).await? else {
         return Ok(refused("BAD_AUTH_CODE", "missing or unknown auth code"));
     };
+    if let Left::Expired(..) = expiry::left(&client, code).await? {
+        return Ok(refused("EXPIRED_AUTH_CODE", "auth code is expired"));
+    }
     if field("redirect_uri") != Some(grant.name.as_str()) {
         return Ok(refused(
             "BAD_REDIRECT_URI",
@@ -215,17 +253,19 @@ async fn issue(kit: &Kit, form: &[(String, String)]) -> Result<Response, ApiErro
     Ok(tokens(&access_token, &refresh_token))
 }
 
-/// Stores a new access token (`CN…`, the form of HubSpot's) of `grant`'s scopes; the token.
+/// Stores a new access token (`CN…`, the form of HubSpot's) of `grant`'s scopes, good for
+/// [`expiry::ACCESS_TOKEN`] seconds; the token.
 async fn store_access_token(
     client: &impl GenericClient,
     grant: &Principal,
 ) -> Result<String, ApiError> {
     let access_token = format!("CN{}", asym_kit::token::random_uuid().replace('-', ""));
-    let minted = Mint::new("oauth_access_token", access_token.clone())
+    let minted = Mint::new(expiry::ISSUED, access_token.clone())
         .subject(PORTAL_ID)
         .kind(ACCESS_TOKEN)
         .scopes(grant.scopes.clone());
     credentials::store(client, &minted, false).await?;
+    expiry::set(client, &access_token, expiry::ACCESS_TOKEN).await?;
     Ok(access_token)
 }
 
@@ -235,7 +275,7 @@ fn tokens(access_token: &str, refresh_token: &str) -> Response {
         "token_type": "bearer",
         "refresh_token": refresh_token,
         "access_token": access_token,
-        "expires_in": EXPIRES_IN,
+        "expires_in": expiry::ACCESS_TOKEN,
     }))
     .into_response()
 }

@@ -23,7 +23,8 @@ use axum::routing::{get, post};
 use serde_json::{Value, json};
 
 use crate::error::{ApiError, ApiResult};
-use crate::request::{ACCESS_TOKEN, credential};
+use crate::expiry::{self, Left};
+use crate::request::{ACCESS_TOKEN, JsonBody, credential};
 use crate::subscriptions::APP_ID;
 use crate::types::PORTAL_ID;
 
@@ -36,11 +37,6 @@ pub(crate) const REFRESH_TOKEN: &str = "oauth_refresh_token";
 /// The account's domain, as the metadata names it (the clone's: HubSpot's is the portal's).
 const HUB_DOMAIN: &str = "asym-hubspot.example";
 
-/// Seconds an access token is answered to live: HubSpot's OAuth access tokens expire 30
-/// minutes after they are issued; the clone's do not expire, so every read answers the whole
-/// lifetime.
-const EXPIRES_IN: i64 = 1800;
-
 /// The OAuth routes.
 pub(crate) fn routes() -> Router<Kit> {
     Router::new()
@@ -51,7 +47,13 @@ pub(crate) fn routes() -> Router<Kit> {
         )
         .route("/oauth/v1/token", post(grant::exchange))
         .route("/oauth/authorize", get(grant::authorize))
+}
+
+/// The admin surface's OAuth routes.
+pub(crate) fn admin_routes() -> Router<Kit> {
+    Router::new()
         .route("/api/admin/oauth/codes", post(grant::admin_code))
+        .route("/api/admin/oauth/advance", post(advance))
 }
 
 /// Records `client_id` as the OAuth app's (provisioning), replacing the one before.
@@ -82,7 +84,12 @@ pub(crate) async fn set_client_id(
 async fn live(kit: &Kit, token: &str, kind: &str) -> Result<Principal, ApiError> {
     credential(kit, Some(token), kind)
         .await?
-        .ok_or_else(|| ApiError::missing(format!("Token {token} was not found.")))
+        .ok_or_else(|| not_found(token))
+}
+
+/// The clone's 404 for a token it does not know (HubSpot documents none).
+fn not_found(token: &str) -> ApiError {
+    ApiError::missing(format!("Token {token} was not found."))
 }
 
 /// What an access and a refresh token's metadata share: `{token, user, hub_domain, scopes,
@@ -121,9 +128,15 @@ async fn metadata(
 /// developer API key included).
 async fn read_access(State(kit): State<Kit>, Path(token): Path<String>) -> ApiResult {
     let principal = live(&kit, &token, ACCESS_TOKEN).await?;
-    let mut answer = metadata(&kit.db().await?, &token, principal).await?;
+    let client = kit.db().await?;
+    let expires_in = match expiry::left(&client, &token).await? {
+        Left::Forever => expiry::ACCESS_TOKEN,
+        Left::Seconds(left) => left,
+        Left::Expired(..) => return Err(not_found(&token)),
+    };
+    let mut answer = metadata(&client, &token, principal).await?;
     answer["app_id"] = json!(APP_ID);
-    answer["expires_in"] = json!(EXPIRES_IN);
+    answer["expires_in"] = json!(expires_in);
     answer["token_type"] = json!("access");
     Ok(axum::Json(answer).into_response())
 }
@@ -159,4 +172,20 @@ async fn delete_refresh(State(kit): State<Kit>, Path(token): Path<String>) -> Ap
     live(&kit, &token, REFRESH_TOKEN).await?;
     credentials::revoke(&kit.db().await?, &token).await?;
     Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+/// `POST /api/admin/oauth/advance` `{seconds}` → `{advanced: n}`: every OAuth access token
+/// and code expires `seconds` earlier, as if that much time had passed for them.
+///
+/// # Errors
+///
+/// 400 when `seconds` is not a positive whole number.
+async fn advance(State(kit): State<Kit>, JsonBody(body): JsonBody) -> ApiResult {
+    let seconds = body
+        .get("seconds")
+        .and_then(Value::as_i64)
+        .filter(|s| *s > 0)
+        .ok_or_else(|| ApiError::validation("seconds must be a positive whole number"))?;
+    let advanced = expiry::advance(&kit.db().await?, seconds).await?;
+    Ok(axum::Json(json!({ "advanced": advanced })).into_response())
 }

@@ -9,6 +9,7 @@
 mod associations;
 mod batch;
 mod engagements;
+mod imports;
 mod lists;
 mod oauth;
 mod objects;

@@ -67,6 +67,14 @@ fn code_grant(
     ]
 }
 
+/// `POST /api/admin/oauth/codes` with `body`, asserting HTTP 201: the code minted.
+async fn mint_code(hubspot: &asym::HubSpot, body: &Value) -> Value {
+    admin(hubspot)
+        .post("/api/admin/oauth/codes", body)
+        .await
+        .expect(201)
+}
+
 /// `GET /oauth/authorize?{query}` without following its redirect: the status and `Location`.
 async fn authorize(hubspot: &asym::HubSpot, query: &str) -> (u16, String) {
     let answer = Api::new(hubspot.api_url())
@@ -290,22 +298,28 @@ async fn the_install_page_refuses_an_unknown_app_redirect_or_scope(hubspot: asym
             .send()
             .await
             .unwrap();
+        // A page for the user, as HubSpot's install page shows one, not a JSON body.
         assert_eq!(answer.status().as_u16(), 400, "{query}");
-        let body: Value = answer.json().await.unwrap();
-        assert_eq!(body["status"], code, "{query}");
+        let kind = answer.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .to_owned();
+        assert!(kind.starts_with("text/html"), "{query}: {kind}");
+        let page = answer.text().await.unwrap();
+        assert!(page.starts_with("<!DOCTYPE html>"), "{query}");
+        assert!(page.contains(code), "{query}: {page}");
+        assert!(serde_json::from_str::<Value>(&page).is_err(), "{query}");
     }
 }
 
 #[asym::clone("hubspot", seed = "basic")]
 async fn the_admin_surface_mints_codes_the_token_endpoint_exchanges(hubspot: asym::HubSpot) {
     let redirect_uri = "https://app.example/cb";
-    let minted = admin(&hubspot)
-        .post(
-            "/api/admin/oauth/codes",
-            &json!({"redirectUri": redirect_uri, "scopes": ["crm.objects.deals.read"]}),
-        )
-        .await
-        .expect(201);
+    let minted = mint_code(
+        &hubspot,
+        &json!({"redirectUri": redirect_uri, "scopes": ["crm.objects.deals.read"]}),
+    )
+    .await;
     assert_eq!(minted["scopes"], json!(["crm.objects.deals.read"]));
     let code = minted["code"].as_str().unwrap();
     let granted = exchange(&hubspot, &code_grant(&hubspot, code, redirect_uri))
@@ -315,13 +329,7 @@ async fn the_admin_surface_mints_codes_the_token_endpoint_exchanges(hubspot: asy
     read(&deals, "/crm/v3/objects/deals").await;
     deals.get("/crm/v3/objects/contacts").await.expect(403);
     // Every scope without `scopes`; a bad redirect URI or scope list is refused.
-    let all = admin(&hubspot)
-        .post(
-            "/api/admin/oauth/codes",
-            &json!({"redirectUri": redirect_uri}),
-        )
-        .await
-        .expect(201);
+    let all = mint_code(&hubspot, &json!({"redirectUri": redirect_uri})).await;
     assert!(all["scopes"].as_array().unwrap().len() > 10);
     for body in [
         json!({}),
@@ -341,4 +349,78 @@ async fn the_admin_surface_mints_codes_the_token_endpoint_exchanges(hubspot: asy
         )
         .await
         .expect(401);
+}
+
+/// `POST /api/admin/oauth/advance` `{seconds}`: that much time passes for OAuth credentials.
+async fn advance(hubspot: &asym::HubSpot, seconds: i64) {
+    admin(hubspot)
+        .post("/api/admin/oauth/advance", &json!({ "seconds": seconds }))
+        .await
+        .expect(200);
+}
+
+#[asym::clone("hubspot", seed = "basic")]
+async fn access_tokens_expire_after_expires_in_and_codes_soon_after_they_are_issued(
+    hubspot: asym::HubSpot,
+) {
+    let anyone = Api::new(hubspot.api_url());
+    let granted = exchange(&hubspot, &refresh_grant(&hubspot, hubspot.refresh_token()))
+        .await
+        .expect(200);
+    assert_eq!(granted["expires_in"], 1800);
+    let access = granted["access_token"].as_str().unwrap();
+    let caller = Api::new(hubspot.api_url()).bearer(access);
+    let metadata = format!("/oauth/v1/access-tokens/{access}");
+    // Ten seconds before its end it still works, and says so.
+    advance(&hubspot, 1790).await;
+    read(&caller, "/crm/v3/objects/contacts").await;
+    let left = read(&anyone, &metadata).await["expires_in"]
+        .as_i64()
+        .unwrap();
+    assert!((1..=10).contains(&left), "{left}");
+    // Past it: HubSpot's 401, whatever the route; the private app token is not affected.
+    advance(&hubspot, 70).await;
+    for path in ["/crm/v3/objects/contacts", "/crm/v3/imports"] {
+        let err = caller.get(path).await.expect(401);
+        assert_eq!(err["category"], "EXPIRED_AUTHENTICATION", "{path}");
+        assert_eq!(
+            err["message"],
+            "The OAuth token used to make this call expired 1 minute(s) ago."
+        );
+        assert!(err["context"]["expire time"][0].is_string());
+    }
+    anyone.get(&metadata).await.expect(404);
+    read(&crate::api(&hubspot), "/crm/v3/objects/contacts").await;
+    // A fresh one from the same refresh token works.
+    let again = exchange(&hubspot, &refresh_grant(&hubspot, hubspot.refresh_token()))
+        .await
+        .expect(200);
+    read(
+        &Api::new(hubspot.api_url()).bearer(again["access_token"].as_str().unwrap()),
+        "/crm/v3/objects/contacts",
+    )
+    .await;
+
+    // A code is good for ten minutes: one exchanged in time works, one past them is refused.
+    let redirect_uri = "https://app.example/cb";
+    let mut codes = Vec::new();
+    for _ in 0..2 {
+        let minted = mint_code(&hubspot, &json!({ "redirectUri": redirect_uri })).await;
+        codes.push(minted["code"].as_str().unwrap().to_owned());
+    }
+    advance(&hubspot, 590).await;
+    exchange(&hubspot, &code_grant(&hubspot, &codes[0], redirect_uri))
+        .await
+        .expect(200);
+    advance(&hubspot, 10).await;
+    let late = exchange(&hubspot, &code_grant(&hubspot, &codes[1], redirect_uri))
+        .await
+        .expect(400);
+    assert_eq!(late["status"], "EXPIRED_AUTH_CODE");
+    for seconds in [json!(0), json!("60"), json!(null)] {
+        admin(&hubspot)
+            .post("/api/admin/oauth/advance", &json!({ "seconds": seconds }))
+            .await
+            .expect(400);
+    }
 }

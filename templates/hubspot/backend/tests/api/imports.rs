@@ -1,0 +1,329 @@
+//! CRM imports: a multipart `importRequest` and CSV file write records (found by email, a
+//! company's domain or the record id, as HubSpot's imports dedupe them), the import is `DONE`
+//! with its counters, and the rows HubSpot would refuse are listed by `…/errors`.
+
+use asym_kit::testing::{Api, Reply};
+use serde_json::{Value, json};
+
+use crate::{api, contact_count, prop, read, scoped, strs};
+
+/// The boundary of the tests' multipart bodies.
+const BOUNDARY: &str = "asym-import-boundary";
+
+/// A `multipart/form-data` body of `request` (the `importRequest` part) and `files`
+/// (`(file name, CSV)`, each a `files` part).
+fn multipart(request: &Value, files: &[(&str, &str)]) -> String {
+    let mut body = format!(
+        "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"importRequest\"\r\n\r\n{request}\r\n"
+    );
+    for (name, csv) in files {
+        body.push_str(&format!(
+            "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"files\"; filename=\"{name}\"\r\n\
+             Content-Type: text/csv\r\n\r\n{csv}\r\n"
+        ));
+    }
+    body.push_str(&format!("--{BOUNDARY}--\r\n"));
+    body
+}
+
+/// `POST /crm/v3/imports` of `request` and `files` with `api`.
+async fn upload(api: &Api, request: &Value, files: &[(&str, &str)]) -> Reply {
+    api.send_raw(
+        reqwest::Method::POST,
+        "/crm/v3/imports",
+        &format!("multipart/form-data; boundary={BOUNDARY}"),
+        multipart(request, files),
+    )
+    .await
+}
+
+/// An import request of one CSV file `file` mapping `columns` (`(column, type id,
+/// property)`), with `extra` fields merged in.
+fn request(file: &str, columns: &[(&str, &str, &str)], extra: &Value) -> Value {
+    let mappings: Vec<Value> = columns
+        .iter()
+        .map(|(column, type_id, property)| {
+            if *property == "hs_object_id" {
+                json!({"columnName": column, "columnObjectTypeId": type_id,
+                    "idColumnType": "HUBSPOT_OBJECT_ID"})
+            } else {
+                json!({"columnName": column, "columnObjectTypeId": type_id,
+                    "propertyName": property})
+            }
+        })
+        .collect();
+    let mut request = json!({
+        "name": format!("{file} import"),
+        "files": [{"fileName": file, "fileFormat": "CSV",
+            "fileImportPage": {"hasHeader": true, "columnMappings": mappings}}],
+    });
+    for (key, value) in extra.as_object().into_iter().flatten() {
+        request[key] = value.clone();
+    }
+    request
+}
+
+/// The contact columns of the tests' contact files.
+const CONTACT_COLUMNS: [(&str, &str, &str); 4] = [
+    ("First Name", "0-1", "firstname"),
+    ("Last Name", "0-1", "lastname"),
+    ("Email", "0-1", "email"),
+    ("Lifecycle", "0-1", "lifecyclestage"),
+];
+
+/// The contact with `email`, by `idProperty`.
+async fn contact(api: &Api, email: &str) -> Value {
+    read(
+        api,
+        &format!("/crm/v3/objects/contacts/{email}?idProperty=email&properties=firstname,lastname"),
+    )
+    .await
+}
+
+/// The errors of import `id`, with messages and row data.
+async fn errors(api: &Api, id: &str) -> Value {
+    read(
+        api,
+        &format!("/crm/v3/imports/{id}/errors?includeErrorMessage=true&includeRowData=true"),
+    )
+    .await
+}
+
+#[asym::clone("hubspot", seed = "basic")]
+async fn an_import_creates_and_updates_contacts_and_reports_the_rows_it_refuses(
+    hubspot: asym::HubSpot,
+) {
+    let api = api(&hubspot);
+    let csv = "First Name,Last Name,Email,Lifecycle\r\n\
+               Jane,Updated,JANE.DOE@example.com,customer\r\n\
+               Grace,Hopper,grace@example.com,lead\r\n\
+               Bad,Email,not-an-email,lead\r\n\
+               Too,Few\r\n\
+               \"Quoted, Name\",Stage,opt@example.com,nonsense\r\n";
+    let request = request("contacts.csv", &CONTACT_COLUMNS, &json!({}));
+    let import = upload(&api, &request, &[("contacts.csv", csv)])
+        .await
+        .expect(200);
+    assert_eq!(import["state"], "DONE");
+    assert_eq!(import["importName"], "contacts.csv import");
+    assert_eq!(import["mappedObjectTypeIds"], json!(["0-1"]));
+    assert_eq!(import["importRequestJson"], request);
+    assert_eq!(
+        import["metadata"]["counters"],
+        json!({"TOTAL_ROWS": 5, "CREATED_OBJECTS": 1, "UPDATED_OBJECTS": 1,
+            "UNIQUE_OBJECTS_WRITTEN": 2, "PROPERTY_VALUES_EMITTED": 8})
+    );
+    let id = import["id"].as_str().unwrap();
+    assert_eq!(read(&api, &format!("/crm/v3/imports/{id}")).await, import);
+
+    // Found by its email (any case), updated; the new address created.
+    let jane = contact(&api, "jane.doe@example.com").await;
+    assert_eq!(jane["id"], "201");
+    assert_eq!(prop(&jane, "lastname"), "Updated");
+    assert_eq!(
+        prop(&contact(&api, "grace@example.com").await, "firstname"),
+        "Grace"
+    );
+    assert_eq!(contact_count(&api).await, 4);
+
+    let refused = errors(&api, id).await;
+    let results = &refused["results"];
+    assert_eq!(
+        strs(results, "errorType"),
+        [
+            "INVALID_EMAIL",
+            "INCORRECT_NUMBER_OF_COLUMNS",
+            "INVALID_ENUMERATION_OPTION"
+        ]
+    );
+    let lines: Vec<&Value> = results
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| &e["sourceData"]["lineNumber"])
+        .collect();
+    assert_eq!(lines, [4, 5, 6]);
+    let email = &results[0];
+    assert_eq!(email["invalidValue"], "not-an-email");
+    assert_eq!(email["knownColumnNumber"], 3);
+    assert_eq!(email["objectTypeId"], "0-1");
+    assert_eq!(email["objectType"], "CONTACT");
+    assert_eq!(
+        email["errorMessage"],
+        "Email address not-an-email is invalid"
+    );
+    assert_eq!(
+        email["sourceData"]["rowData"],
+        json!(["Bad", "Email", "not-an-email", "lead"])
+    );
+    assert_eq!(
+        results[2]["sourceData"]["rowData"][0], "Quoted, Name",
+        "a quoted field keeps its comma"
+    );
+    assert_eq!(
+        email["sourceData"]["fileId"].as_i64().unwrap().to_string(),
+        import["metadata"]["fileIds"][0].as_str().unwrap()
+    );
+
+    // Without the flags: no message, no row data; paged by `after`.
+    let bare = read(&api, &format!("/crm/v3/imports/{id}/errors?limit=2")).await;
+    assert_eq!(bare["results"][0].get("errorMessage"), None);
+    assert_eq!(bare["results"][0]["sourceData"]["rowData"], json!([]));
+    let after = bare["paging"]["next"]["after"].as_str().unwrap();
+    let rest = read(
+        &api,
+        &format!("/crm/v3/imports/{id}/errors?limit=2&after={after}"),
+    )
+    .await;
+    assert_eq!(
+        strs(&rest["results"], "errorType"),
+        ["INVALID_ENUMERATION_OPTION"]
+    );
+    assert_eq!(rest.get("paging"), None);
+}
+
+#[asym::clone("hubspot", seed = "basic")]
+async fn an_import_of_two_types_finds_records_by_id_and_domain_and_associates_a_row(
+    hubspot: asym::HubSpot,
+) {
+    let api = api(&hubspot);
+    let columns = [
+        ("Record ID", "0-1", "hs_object_id"),
+        ("Email", "0-1", "email"),
+        ("Company", "0-2", "name"),
+        ("Domain", "0-2", "domain"),
+    ];
+    let csv = "Record ID,Email,Company,Domain\n\
+               ,ada2@example.com,Initech,initech.example\n\
+               202,,Acme Renamed,acme.example\n\
+               999999,,Nobody,nobody.example\n";
+    let extra = json!({"importOperations": {"0-1": "UPSERT", "0-2": "CREATE"}});
+    let import = upload(
+        &api,
+        &request("mixed.csv", &columns, &extra),
+        &[("mixed.csv", csv)],
+    )
+    .await
+    .expect(200);
+    assert_eq!(import["mappedObjectTypeIds"], json!(["0-1", "0-2"]));
+    let counters = &import["metadata"]["counters"];
+    assert_eq!(
+        (&counters["CREATED_OBJECTS"], &counters["UPDATED_OBJECTS"]),
+        (&json!(3), &json!(1)),
+        "{counters}"
+    );
+    let id = import["id"].as_str().unwrap();
+
+    // Row 2: a contact and a company, associated by their default type.
+    let ada = contact(&api, "ada2@example.com").await;
+    let linked = read(
+        &api,
+        &format!(
+            "/crm/v4/objects/contacts/{}/associations/companies",
+            ada["id"].as_str().unwrap()
+        ),
+    )
+    .await;
+    let company = &linked["results"][0]["toObjectId"];
+    let initech = read(&api, &format!("/crm/v3/objects/companies/{company}")).await;
+    assert_eq!(prop(&initech, "name"), "Initech");
+
+    // Row 3: contact 202 by its record id; the company its domain finds is refused by the
+    // create-only operation. Row 4: a record id that names nothing; its company is created.
+    let acme = read(&api, "/crm/v3/objects/companies/301").await;
+    assert_eq!(prop(&acme, "name"), "Acme Inc");
+    let refused = errors(&api, id).await;
+    assert_eq!(
+        strs(&refused["results"], "errorType"),
+        ["CREATE_ONLY_IMPORT", "INVALID_OBJECT_ID"]
+    );
+    assert_eq!(refused["results"][0]["objectType"], "COMPANY");
+    assert_eq!(refused["results"][1]["invalidValue"], "999999");
+}
+
+#[asym::clone("hubspot", seed = "basic")]
+async fn imports_are_listed_read_cancelled_and_refused_as_hubspot_refuses_them(
+    hubspot: asym::HubSpot,
+) {
+    let api = api(&hubspot);
+    let csv = "First Name,Last Name,Email,Lifecycle\nAl,One,al@example.com,lead\n";
+    let request = request("one.csv", &CONTACT_COLUMNS, &json!({}));
+    let mut ids = Vec::new();
+    for _ in 0..2 {
+        let import = upload(&api, &request, &[("one.csv", csv)])
+            .await
+            .expect(200);
+        ids.push(import["id"].as_str().unwrap().to_owned());
+    }
+    let first = read(&api, "/crm/v3/imports?limit=1").await;
+    assert_eq!(strs(&first["results"], "id"), [ids[0].as_str()]);
+    let after = first["paging"]["next"]["after"].as_str().unwrap();
+    let second = read(&api, &format!("/crm/v3/imports/?limit=1&after={after}")).await;
+    assert_eq!(strs(&second["results"], "id"), [ids[1].as_str()]);
+    // The second import updated what the first created.
+    assert_eq!(contact_count(&api).await, 4);
+
+    let cancelled = api
+        .post(&format!("/crm/v3/imports/{}/cancel", ids[0]), &json!({}))
+        .await
+        .expect(200);
+    assert_eq!(cancelled["status"], "COMPLETE");
+    let import = read(&api, &format!("/crm/v3/imports/{}", ids[0])).await;
+    assert_eq!(import["state"], "DONE");
+
+    for path in [
+        "/crm/v3/imports/424242",
+        "/crm/v3/imports/424242/errors",
+        "/crm/v3/imports/abc",
+    ] {
+        api.get(path).await.expect(404);
+    }
+
+    // The caller first, then the body.
+    let anonymous = Api::new(hubspot.api_url());
+    upload(&anonymous, &request, &[("one.csv", csv)])
+        .await
+        .expect(401);
+    let contacts_only = scoped(&hubspot, &["crm.objects.contacts.write"]).await;
+    let refused = upload(&contacts_only, &request, &[("one.csv", csv)])
+        .await
+        .expect(403);
+    assert_eq!(refused["category"], "MISSING_SCOPES");
+    contacts_only.get("/crm/v3/imports").await.expect(403);
+    api.post("/crm/v3/imports", &request).await.expect(415);
+
+    let unknown = request_with(&request, "propertyName", "no_such_property");
+    let cases = [
+        (json!({"files": request["files"]}), "[name]"),
+        (unknown, "Property \"no_such_property\" does not exist"),
+        (
+            request_with(&request, "columnObjectTypeId", "0-999"),
+            "Unable to infer object type from: 0-999",
+        ),
+    ];
+    for (body, fragment) in cases {
+        let refused = upload(&api, &body, &[("one.csv", csv)]).await.expect(400);
+        assert!(
+            refused["message"].as_str().unwrap().contains(fragment),
+            "{refused}"
+        );
+    }
+    let unclosed = upload(&api, &request, &[("one.csv", "Email\n\"open\n")])
+        .await
+        .expect(400);
+    assert!(unclosed["message"].as_str().unwrap().contains("line 2"));
+    assert_eq!(
+        read(&api, "/crm/v3/imports").await["results"]
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
+}
+
+/// `request` with the field `field` of its first column mapping set to `value`.
+fn request_with(request: &Value, field: &str, value: &str) -> Value {
+    let mut changed = request.clone();
+    changed["files"][0]["fileImportPage"]["columnMappings"][0][field] = json!(value);
+    changed
+}
