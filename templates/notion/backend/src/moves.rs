@@ -1,6 +1,7 @@
 //! Pages, continued: moving a page (under a page, or into a data source) and reading one
 //! property's items.
 
+use asym_kit::deadpool_postgres::GenericClient;
 use serde_json::{Map, Value, json};
 
 use crate::blocks;
@@ -9,7 +10,7 @@ use crate::pages::{
     Parent, Placement, View, answer, child_page_block, json_column, load, parse_parent,
     props_and_meta, returning, rolled_for,
 };
-use crate::relations::{self, Rolled};
+use crate::relations::Rolled;
 use crate::request::{Ctx, Paging, path_id};
 use crate::schema;
 use crate::values;
@@ -91,6 +92,40 @@ pub(crate) async fn move_page(ctx: &Ctx, id: &str, body: &Map<String, Value>) ->
     Ok(page)
 }
 
+/// The page's stored array `source` (a property's values): its length, and the elements
+/// after the cursor's position (up to the page's limit), read by their ordinality.
+///
+/// # Errors
+/// Notion's validation error for a cursor holding no position; the database's.
+async fn stored_items(
+    client: &impl GenericClient,
+    page: &str,
+    source: &str,
+    paging: &Paging,
+) -> ApiResult<(i64, Vec<Value>)> {
+    let statement = client
+        .prepare_cached(
+            "SELECT json_array_length(a.items)::bigint, e.v::text FROM pages p
+             CROSS JOIN LATERAL (SELECT CASE WHEN json_typeof(p.props -> $2) = 'array'
+                 THEN p.props -> $2 ELSE '[]'::json END AS items) a
+             LEFT JOIN LATERAL (SELECT x.v, x.n FROM json_array_elements(a.items) WITH ORDINALITY x(v, n)
+                 WHERE x.n > $3 ORDER BY x.n LIMIT $4) e ON TRUE
+             WHERE p.id = $1 ORDER BY e.n",
+        )
+        .await?;
+    let (position, limit) = (paging.position()?, paging.limit());
+    let rows = client
+        .query(&statement, &[&page, &source, &position, &limit])
+        .await?;
+    let total = rows.first().map_or(0, |row| row.get(0));
+    let items = rows
+        .iter()
+        .filter_map(|row| row.get::<_, Option<&str>>(1))
+        .filter_map(|text| serde_json::from_str(text).ok())
+        .collect();
+    Ok((total, items))
+}
+
 /// `GET /v1/pages/{id}/properties/{property_id}`: a list of property items for title,
 /// rich text, people and relation; the one item otherwise.
 pub(crate) async fn property_item(
@@ -112,18 +147,25 @@ pub(crate) async fn property_item(
     };
     let rendered = values::render_property(prop_id, prop, &schema, &props, meta, rolled.get(&id));
     let item = |value: Value| json!({ "object": "property_item", "id": prop_id, "type": kind, kind: value });
-    let all = match kind {
-        "title" | "rich_text" | "people" | "relation" => rendered[kind]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .cloned()
-            .map(item)
-            .collect(),
-        "rollup" => relations::related_items(prop, &props),
+    // A rollup lists its relation's items (the related pages).
+    let relation = prop["rollup"]["relation_property_id"]
+        .as_str()
+        .unwrap_or_default();
+    let related = |value: Value| json!({ "object": "property_item", "id": relation, "type": "relation", "relation": { "id": value["id"] } });
+    let source = match kind {
+        "title" | "rich_text" | "people" | "relation" => prop_id,
+        "rollup" => relation,
         _ => return Ok(item(rendered[kind].clone())),
     };
-    let mut list = paging.positions(all, "property_item")?;
+    let (total, items) = stored_items(&client, &id, source, &paging).await?;
+    let items = items
+        .into_iter()
+        .map(|value| match kind {
+            "rollup" => related(value),
+            _ => item(value),
+        })
+        .collect();
+    let mut list = paging.positioned(items, paging.position()?, total, "property_item")?;
     let summary = match kind {
         "rollup" => rendered[kind].clone(),
         _ => json!({}),

@@ -395,14 +395,3 @@ pub(crate) async fn resolve(
     }
     Ok(rolled)
 }
-
-/// The relation property items a rollup's property item lists (its related pages).
-pub(crate) fn related_items(prop: &Value, props: &Map<String, Value>) -> Vec<Value> {
-    let relation = prop["rollup"]["relation_property_id"]
-        .as_str()
-        .unwrap_or_default();
-    related(props, relation)
-        .into_iter()
-        .map(|id| json!({ "object": "property_item", "id": relation, "type": "relation", "relation": { "id": id } }))
-        .collect()
-}

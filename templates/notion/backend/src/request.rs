@@ -4,7 +4,7 @@
 use std::convert::Infallible;
 
 use asym_kit::deadpool_postgres::Transaction;
-use asym_kit::{Kit, credentials, cursor};
+use asym_kit::{Kit, credentials};
 use axum::Json;
 use axum::extract::FromRequestParts;
 use axum::http::header::AUTHORIZATION;
@@ -226,8 +226,8 @@ pub(crate) fn body_id(path: &str, value: Option<&Value>) -> ApiResult<String> {
 /// A page of a list: where it starts and how many it holds. As Notion's, a list's
 /// `next_cursor` is the id of the first result the page left off (a block's, a page's, a
 /// user's…), and a `start_cursor` naming no result of the list is a validation error. A
-/// list read from Postgres starts its page by a keyed seek ([`crate::seek`]); a short list
-/// held in memory, by [`Paging::rows`].
+/// page starts by a keyed seek ([`crate::seek`]); a list of items with no id of their own,
+/// by position ([`Paging::position`]).
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Paging {
     /// The id of the page's first result (`start_cursor`), or none for the list's start.
@@ -290,24 +290,7 @@ impl Paging {
         self.size + 1
     }
 
-    /// The page's rows out of a short list's `rows`, all of it in order, with the one after,
-    /// to learn `has_more`: from the row whose id (`id` reads it) is the `start_cursor`.
-    ///
-    /// # Errors
-    /// Notion's validation error when no row has that id.
-    pub(crate) fn rows<T>(&self, rows: Vec<T>, id: impl Fn(&T) -> String) -> ApiResult<Vec<T>> {
-        let skip = match &self.start {
-            None => 0,
-            Some(start) => rows
-                .iter()
-                .position(|row| id(row) == *start)
-                .ok_or_else(|| Self::invalid_cursor(start))?,
-        };
-        let take = usize::try_from(self.size + 1).unwrap_or(usize::MAX);
-        Ok(rows.into_iter().skip(skip).take(take).collect())
-    }
-
-    /// Cuts `results` (up to `size + 1`, from [`Paging::rows`] or a seek) to the page: the id of the
+    /// Cuts `results` (up to `size + 1`, from a seek) to the page: the id of the
     /// first one left off, the `next_cursor`.
     pub(crate) fn cut(&self, results: &mut Vec<Value>) -> Option<String> {
         let size = usize::try_from(self.size).unwrap_or(usize::MAX);
@@ -320,34 +303,13 @@ impl Paging {
     }
 
     /// `{object:"list", results, next_cursor, has_more, type, <type>:{}}` from up to
-    /// `size + 1` rendered results (from a seek, or [`Paging::rows`]').
+    /// `size + 1` rendered results (from a seek).
     pub(crate) fn list(&self, mut results: Vec<Value>, kind: &str) -> Value {
         let next = self.cut(&mut results);
         Self::list_of(results, next, kind)
     }
 
-    /// The items of a list whose rows are not keyed by their own id (a property's values),
-    /// `all` of them: the page the opaque `start_cursor` (a position) names, as a list.
-    ///
-    /// # Errors
-    /// Notion's validation error for a cursor that is no position of the list.
-    pub(crate) fn positions(&self, all: Vec<Value>, kind: &str) -> ApiResult<Value> {
-        let offset = match &self.start {
-            None => 0,
-            Some(text) => cursor::decode(text)
-                .ok()
-                .and_then(|inner| inner.strip_prefix("o:").and_then(|n| n.parse().ok()))
-                .filter(|n: &usize| *n <= all.len())
-                .ok_or_else(|| Self::invalid_cursor(text))?,
-        };
-        let size = usize::try_from(self.size).unwrap_or(usize::MAX);
-        let next =
-            (all.len() > offset + size).then(|| cursor::encode(&format!("o:{}", offset + size)));
-        let results = all.into_iter().skip(offset).take(size).collect();
-        Ok(Self::list_of(results, next, kind))
-    }
-
-    fn list_of(results: Vec<Value>, next: Option<String>, kind: &str) -> Value {
+    pub(crate) fn list_of(results: Vec<Value>, next: Option<String>, kind: &str) -> Value {
         let has_more = next.is_some();
         let mut body = Map::new();
         body.insert("object".into(), "list".into());
@@ -410,24 +372,22 @@ mod tests {
     use super::*;
 
     #[test]
-    fn short_lists_page_by_the_next_id() {
+    fn a_page_is_cut_at_its_size_naming_the_next_id() {
         let items: Vec<Value> = (1..=3)
             .map(|i| serde_json::json!({ "id": format!("id{i}") }))
             .collect();
-        let page = |q: &str| -> ApiResult<(Vec<Value>, Option<String>)> {
-            let paging = Query::parse(q).paging()?;
-            let id = |item: &Value| item["id"].as_str().unwrap_or_default().to_owned();
-            let mut rows = paging.rows(items.clone(), id)?;
-            let next = paging.cut(&mut rows);
-            Ok((rows, next))
-        };
-        let (rows, next) = page("page_size=2").unwrap();
-        assert_eq!(rows.len(), 2);
-        assert_eq!(next.as_deref(), Some("id3"));
-        let (rows, next) = page("start_cursor=id3").unwrap();
-        assert_eq!(rows, vec![serde_json::json!({ "id": "id3" })]);
-        assert_eq!(next, None);
-        assert!(page("start_cursor=nope").is_err());
+        let paging = Query::parse("page_size=2").paging().unwrap();
+        assert_eq!(paging.limit(), 3);
+        let list = paging.list(items.clone(), "page");
+        assert_eq!(list["results"], serde_json::json!(items[..2]));
+        assert_eq!(list["next_cursor"], "id3");
+        assert_eq!(list["has_more"], true);
+        let last = paging.list(items[2..].to_vec(), "page");
+        assert_eq!(
+            (&last["next_cursor"], &last["has_more"]),
+            (&Value::Null, &Value::Bool(false))
+        );
+        assert!(Query::parse("page_size=101").paging().is_err());
     }
 
     #[test]

@@ -5,8 +5,10 @@
 //! beginning), and a cursor whose result has left the list since (trashed, filtered out,
 //! sorted elsewhere) carries on from where that result now sorts.
 
+use asym_kit::cursor;
 use asym_kit::deadpool_postgres::GenericClient;
 use asym_kit::tokio_postgres::types::ToSql;
+use serde_json::Value;
 
 use crate::error::ApiResult;
 use crate::request::Paging;
@@ -152,6 +154,49 @@ impl Paging {
     }
 }
 
+/// Lists whose items have no id of their own (a page property's items, elements of a stored
+/// array): the opaque cursor is a position, and the statement reads the array's elements
+/// after it by their ordinality (`WITH ORDINALITY … WHERE n > $position LIMIT $limit`).
+impl Paging {
+    /// How many items precede the page: 0 from the list's start, else the position the
+    /// opaque cursor (`o:<n>`) holds.
+    ///
+    /// # Errors
+    /// Notion's validation error for a cursor that holds no position.
+    pub(crate) fn position(&self) -> ApiResult<i64> {
+        let Some(text) = &self.start else {
+            return Ok(0);
+        };
+        cursor::decode(text)
+            .ok()
+            .and_then(|inner| inner.strip_prefix("o:").and_then(|n| n.parse().ok()))
+            .filter(|n: &i64| *n >= 0)
+            .ok_or_else(|| Self::invalid_cursor(text))
+    }
+
+    /// The list of the page of a positional list: `rows` are the items after `position`
+    /// (up to [`Paging::limit`]) of a list of `total` items.
+    ///
+    /// # Errors
+    /// Notion's validation error for a cursor past the list's end.
+    pub(crate) fn positioned(
+        &self,
+        mut rows: Vec<Value>,
+        position: i64,
+        total: i64,
+        kind: &str,
+    ) -> ApiResult<Value> {
+        if position > total {
+            return Err(Self::invalid_cursor(self.start.as_deref().unwrap_or("")));
+        }
+        let size = usize::try_from(self.size).unwrap_or(usize::MAX);
+        let next =
+            (rows.len() > size).then(|| cursor::encode(&format!("o:{}", position + self.size)));
+        rows.truncate(size);
+        Ok(Self::list_of(rows, next, kind))
+    }
+}
+
 /// The `ORDER BY` list, as [`Order::sql`].
 impl std::fmt::Display for Order {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -185,5 +230,42 @@ mod tests {
         );
         let paging = Paging::default();
         assert_eq!(paging.seek(&order, "S"), "TRUE");
+    }
+
+    #[test]
+    fn positional_lists_page_by_an_opaque_position() {
+        let at = |cursor: Option<&str>| Paging {
+            start: cursor.map(str::to_owned),
+            size: 2,
+        };
+        assert_eq!(at(None).position().unwrap(), 0);
+        let third = cursor::encode("o:2");
+        assert_eq!(at(Some(&third)).position().unwrap(), 2);
+        for bad in [
+            "nope".to_owned(),
+            cursor::encode("o:-1"),
+            cursor::encode("x:1"),
+        ] {
+            assert!(at(Some(&bad)).position().is_err(), "{bad}");
+        }
+        let items: Vec<Value> = (0..3).map(Value::from).collect();
+        let first = at(None)
+            .positioned(items.clone(), 0, 5, "property_item")
+            .unwrap();
+        assert_eq!(first["results"], serde_json::json!([0, 1]));
+        let next = first["next_cursor"].as_str().unwrap();
+        assert_eq!(cursor::decode(next).unwrap(), "o:2");
+        let last = at(Some(next))
+            .positioned(items[..1].to_vec(), 2, 3, "x")
+            .unwrap();
+        assert_eq!(
+            (&last["results"], &last["has_more"]),
+            (&serde_json::json!([0]), &Value::Bool(false))
+        );
+        assert!(
+            at(Some(&cursor::encode("o:4")))
+                .positioned(vec![], 4, 3, "x")
+                .is_err()
+        );
     }
 }

@@ -25,6 +25,7 @@ use crate::pages::{self, json_column};
 use crate::request::{Ctx, Query, Version, body_uuid, path_id};
 use crate::rows;
 use crate::schema::Schema;
+use crate::seek::Order;
 
 /// The columns [`render`] reads, of `views v`.
 const COLUMNS: &str = "v.id, v.database_id, v.data_source_id, v.name, v.type, v.filter::text,
@@ -122,22 +123,41 @@ pub(crate) async fn list(ctx: &Ctx, query: &Query) -> ApiResult<Value> {
     if let Some(id) = &database {
         pages::data_source(&client, id, true, false).await?;
     }
+    let order = Order::new("v.id")
+        .by("v.ord", false)
+        .by("v.created_time", false);
+    let seek = paging.seek(&order, "FROM views v WHERE v.id = $4");
     let statement = client
         .prepare_cached(&format!(
             "SELECT v.id {VISIBLE}
                AND ($1::text IS NULL OR v.database_id = $1)
                AND ($2::text IS NULL OR v.data_source_id = $2)
-             ORDER BY v.ord, v.created_time, v.id"
+               AND {seek} ORDER BY {order} LIMIT $3"
         ))
         .await?;
-    let found = client.query(&statement, &[&database, &data_source]).await?;
+    let limit = paging.limit();
+    let found = client
+        .query(
+            &statement,
+            &paging.bind(vec![&database, &data_source, &limit]),
+        )
+        .await?;
+    let exists = format!(
+        "SELECT 1 {VISIBLE} AND v.id = $1
+           AND ($2::text IS NULL OR v.database_id = $2) AND ($3::text IS NULL OR v.data_source_id = $3)"
+    );
+    paging
+        .confirm(
+            &client,
+            found.is_empty(),
+            &exists,
+            &[&database, &data_source],
+        )
+        .await?;
     let refs = found
         .iter()
         .map(|row| json!({ "object": "view", "id": row.get::<_, String>(0) }))
         .collect();
-    let refs = paging.rows(refs, |r: &Value| {
-        r["id"].as_str().unwrap_or_default().to_owned()
-    })?;
     Ok(paging.list(refs, "view"))
 }
 

@@ -1,8 +1,11 @@
 //! View queries: `POST /v1/views/{id}/queries` runs the view's `filter` (and its quick
 //! filters) and `sorts` as a data source query ([`crate::query::matching`]) and keeps the
-//! matching page ids, up to 10,000 as Notion's cache, for 15 minutes (`view_queries`);
-//! `GET …/queries/{query_id}` pages through them; `DELETE` forgets them.
+//! matching page ids, up to 10,000 as Notion's cache, for 15 minutes (`view_queries`, one
+//! `view_query_results` row per page); `GET …/queries/{query_id}` pages through them by a
+//! keyed seek ([`crate::seek`]: a page costs the same wherever it starts); `DELETE` forgets
+//! them.
 
+use asym_kit::deadpool_postgres::GenericClient;
 use serde_json::{Map, Value, json};
 
 use super::{served, with_schema};
@@ -10,6 +13,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::pages::json_column;
 use crate::query::{Found, LIVE, matching};
 use crate::request::{Ctx, Paging, Query, path_id};
+use crate::seek::Order;
 
 /// How many results a view query keeps, as Notion's.
 const LIMIT: usize = 10_000;
@@ -19,12 +23,38 @@ fn incomplete() -> Value {
     json!({ "type": "incomplete", "incomplete_reason": "query_result_limit_reached" })
 }
 
-/// The page of `ids` that `paging` asks for, as page references, with the next cursor.
-fn page_of(ids: Vec<String>, paging: &Paging) -> ApiResult<Vec<Value>> {
-    let ids = paging.rows(ids, String::clone)?;
-    Ok(ids
-        .into_iter()
-        .map(|id| json!({ "object": "page", "id": id }))
+/// The page of query `query_id`'s results that `paging` asks for (with the one after, to
+/// learn `has_more`), as page references: from the cursor's row by a keyed seek on `ord`.
+///
+/// # Errors
+/// Notion's validation error for a cursor naming no result of the query; the database's.
+async fn page_of(
+    client: &impl GenericClient,
+    query_id: &str,
+    paging: &Paging,
+) -> ApiResult<Vec<Value>> {
+    let order = Order::new("r.page_id").by("r.ord", false);
+    let seek = paging.seek(
+        &order,
+        "FROM view_query_results r WHERE r.query_id = $1 AND r.page_id = $3",
+    );
+    let statement = client
+        .prepare_cached(&format!(
+            "SELECT r.page_id FROM view_query_results r WHERE r.query_id = $1 AND {seek}
+             ORDER BY {order} LIMIT $2"
+        ))
+        .await?;
+    let limit = paging.limit();
+    let rows = client
+        .query(&statement, &paging.bind(vec![&query_id, &limit]))
+        .await?;
+    let exists = "SELECT 1 FROM view_query_results WHERE page_id = $1 AND query_id = $2";
+    paging
+        .confirm(client, rows.is_empty(), exists, &[&query_id])
+        .await?;
+    Ok(rows
+        .iter()
+        .map(|row| json!({ "object": "page", "id": row.get::<_, String>(0) }))
         .collect())
 }
 
@@ -33,7 +63,7 @@ fn page_of(ids: Vec<String>, paging: &Paging) -> ApiResult<Vec<Value>> {
 pub(crate) async fn create(ctx: &Ctx, view: &str, body: &Map<String, Value>) -> ApiResult<Value> {
     served(ctx)?;
     let paging = Paging::new(None, body.get("page_size"), "body")?;
-    let client = ctx.kit.db().await?;
+    let mut client = ctx.kit.db().await?;
     let (row, schema) = with_schema(&client, view).await?;
     let (view, data_source): (String, String) = (row.get(0), row.get(2));
     let quick = json_column(&row, 7);
@@ -59,20 +89,29 @@ pub(crate) async fn create(ctx: &Ctx, view: &str, body: &Map<String, Value>) -> 
     let truncated = ids.len() > LIMIT;
     ids.truncate(LIMIT);
     let id = crate::ids::new_uuid();
-    let statement = client
+    let total = ids.len();
+    let tx = client.transaction().await?;
+    let statement = tx
         .prepare_cached(
             "WITH gone AS (DELETE FROM view_queries WHERE expires_at < now())
-             INSERT INTO view_queries (id, view_id, page_ids, truncated, expires_at)
-             VALUES ($1, $2, $3, $4, now() + interval '15 minutes')
+             INSERT INTO view_queries (id, view_id, truncated, expires_at)
+             VALUES ($1, $2, $3, now() + interval '15 minutes')
              RETURNING to_char(expires_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')",
         )
         .await?;
-    let expires_at: String = client
-        .query_one(&statement, &[&id, &view, &ids, &truncated])
+    let expires_at: String = tx
+        .query_one(&statement, &[&id, &view, &truncated])
         .await?
         .get(0);
-    let total = ids.len();
-    let mut results = page_of(ids, &paging)?;
+    let statement = tx
+        .prepare_cached(
+            "INSERT INTO view_query_results (query_id, ord, page_id)
+             SELECT $1, u.ord, u.page_id FROM unnest($2::text[]) WITH ORDINALITY u(page_id, ord)",
+        )
+        .await?;
+    tx.execute(&statement, &[&id, &ids]).await?;
+    let mut results = page_of(&tx, &id, &paging).await?;
+    tx.commit().await?;
     let next = paging.cut(&mut results);
     let mut answer = json!({
         "object": "view_query",
@@ -105,7 +144,7 @@ pub(crate) async fn results(
     let view: String = row.get(0);
     let statement = client
         .prepare_cached(
-            "SELECT page_ids, truncated FROM view_queries
+            "SELECT truncated FROM view_queries
              WHERE id = $1 AND view_id = $2 AND expires_at > now()",
         )
         .await?;
@@ -113,9 +152,9 @@ pub(crate) async fn results(
         .query_opt(&statement, &[&query_id, &view])
         .await?
         .ok_or_else(|| ApiError::not_found("view query", &query_id))?;
-    let results = page_of(found.get(0), &paging)?;
+    let results = page_of(&client, &query_id, &paging).await?;
     let mut answer = paging.list(results, "page");
-    if found.get::<_, bool>(1) {
+    if found.get::<_, bool>(0) {
         answer["request_status"] = incomplete();
     }
     Ok(answer)

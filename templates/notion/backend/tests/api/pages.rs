@@ -3,8 +3,8 @@
 use serde_json::{Value, json};
 
 use crate::common::{
-    ADA, MEETING, PROJECTS, TASK1, TASKS, api, invalid, legacy, len, next_page, not_found, patch,
-    plain, post, read, task, text,
+    ADA, MEETING, PROJECTS, TASK1, TASK2, TASKS, api, invalid, legacy, len, next_page, not_found,
+    patch, plain, post, read, set_properties, task, text,
 };
 
 #[asym::clone("notion", seed = "basic")]
@@ -187,6 +187,43 @@ async fn property_items_are_paginated(notion: asym::Notion) {
     assert_eq!(len(&first["results"]), 2);
     let rest = next_page(&api, &format!("/v1/pages/{id}/properties/title"), &first).await;
     assert_eq!(rest["results"][0]["title"]["plain_text"], "c");
+    assert_eq!(
+        (len(&rest["results"]), &rest["has_more"]),
+        (1, &json!(false))
+    );
+    // One at a time, every page starts where the one before left off.
+    let path = format!("/v1/pages/{id}/properties/title?page_size=1");
+    let mut page = read(&api, &path).await;
+    let mut seen = vec![page["results"][0]["title"]["plain_text"].clone()];
+    while page["has_more"] == true {
+        page = next_page(&api, &path, &page).await;
+        seen.push(page["results"][0]["title"]["plain_text"].clone());
+    }
+    assert_eq!(seen, ["a", "b", "c"]);
+    // A cursor is a position in the list: past its end, or garbled, it is refused.
+    let past = asym_kit::cursor::encode("o:4");
+    for cursor in [past.as_str(), "nope", &asym_kit::cursor::encode("o:-1")] {
+        let message = invalid(api.get(&format!("{path}&start_cursor={cursor}")).await);
+        assert!(message.contains("start_cursor"), "{message}");
+    }
+    let end = read(
+        &api,
+        &format!("{path}&start_cursor={}", asym_kit::cursor::encode("o:3")),
+    )
+    .await;
+    assert_eq!((len(&end["results"]), &end["has_more"]), (0, &json!(false)));
+    // A relation's items are its related pages, in order.
+    let related = json!({ "Related": { "relation": [{ "id": TASK1 }, { "id": TASK2 }] } });
+    set_properties(&api, id, related).await;
+    let schema = read(&api, &format!("/v1/data_sources/{TASKS}")).await;
+    let relation = schema["properties"]["Related"]["id"].as_str().unwrap();
+    let path = format!("/v1/pages/{id}/properties/{relation}?page_size=1");
+    let first = read(&api, &path).await;
+    assert_eq!(first["results"][0]["relation"]["id"], TASK1);
+    assert_eq!(
+        next_page(&api, &path, &first).await["results"][0]["relation"]["id"],
+        TASK2
+    );
     let status = read(&api, &format!("/v1/pages/{TASK1}/properties/stat")).await;
     assert_eq!(status["object"], "property_item");
     assert_eq!(status["status"]["name"], "Done");

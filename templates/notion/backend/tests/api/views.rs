@@ -120,6 +120,14 @@ async fn views_are_created_listed_updated_and_deleted(notion: asym::Notion) {
     let rest = next_page(&api, &path, &first).await;
     assert_eq!(ids(&rest), std::slice::from_ref(&default));
     assert_eq!(rest["has_more"], false);
+    // A cursor starts its page at that view (a keyed seek); one naming no view of the
+    // listed database (another database's, or nothing) is Notion's invalid cursor.
+    let from_board = read(&api, &format!("{path}&start_cursor={board_id}")).await;
+    assert_eq!(ids(&from_board), [board_id.clone(), default.clone()]);
+    for cursor in [TASKS, "nope"] {
+        let message = invalid(api.get(&format!("{path}&start_cursor={cursor}")).await);
+        assert!(message.contains("start_cursor"), "{message}");
+    }
 
     // Update: rename, clear the filter, add a quick filter (answered by property id), merge
     // the configuration.
@@ -201,9 +209,39 @@ async fn view_queries_run_the_views_filter_and_sorts(notion: asym::Notion) {
     assert_eq!(ids(&rest), expected[2..]);
     assert_eq!(rest["has_more"], false);
 
+    // Every page of the set is one row, read from the cursor's: a cursor in the middle
+    // starts there, one naming no result of this query is Notion's invalid cursor.
+    let stored = notion
+        .query(&format!(
+            "SELECT count(*) FROM view_query_results WHERE query_id = '{query_id}'"
+        ))
+        .await
+        .unwrap()[0]
+        .get::<_, i64>(0);
+    assert_eq!(usize::try_from(stored).unwrap(), expected.len());
+    let middle = read(
+        &api,
+        &format!("{results}?page_size=1&start_cursor={}", expected[1]),
+    )
+    .await;
+    assert_eq!(ids(&middle), expected[1..2]);
+    assert_eq!(middle["next_cursor"], expected[2].as_str());
+    let last = expected.last().unwrap();
+    let tail = read(&api, &format!("{results}?start_cursor={last}")).await;
+    assert_eq!(
+        (ids(&tail), &tail["has_more"]),
+        (vec![last.clone()], &json!(false))
+    );
+    for cursor in [TASKS, "nope"] {
+        let message = invalid(api.get(&format!("{results}?start_cursor={cursor}")).await);
+        assert!(message.contains("start_cursor"), "{message}");
+    }
+
     // The result set is kept: a page created after the query is not in it.
-    task(&api, "Zeta", json!({})).await;
+    let zeta = task(&api, "Zeta", json!({})).await;
     assert_eq!(len(&read(&api, &results).await["results"]), expected.len());
+    let zeta_cursor = format!("{results}?start_cursor={}", zeta["id"].as_str().unwrap());
+    invalid(api.get(&zeta_cursor).await);
     // A new query sees it, first by the descending sort.
     let again = post(&api, &queries, &json!({})).await;
     assert_eq!(again["total_count"], expected.len() + 1);
