@@ -981,3 +981,28 @@ await scenario("repository_rulesets", async () => {
   assert.equal((await owner.rest.repos.deleteRepoRuleset({ ...repo, ruleset_id: created.id })).status, 204);
   await fails(404, () => owner.rest.repos.getRepoRuleset({ ...repo, ruleset_id: created.id }));
 });
+
+await scenario("actions_secrets_and_variables", async () => {
+  const repo = { owner: "acme", repo: "hello-world" };
+  const key = (await owner.rest.actions.getRepoPublicKey(repo)).data;
+  assert.equal(Buffer.from(key.key, "base64").length, 32);
+  const sealed = Buffer.from("sealed-elsewhere").toString("base64");
+  const put = { ...repo, secret_name: "npm_token", encrypted_value: sealed, key_id: key.key_id };
+  assert.equal((await owner.rest.actions.createOrUpdateRepoSecret(put)).status, 201);
+  assert.equal((await owner.rest.actions.createOrUpdateRepoSecret(put)).status, 204);
+  const secret = (await owner.rest.actions.getRepoSecret({ ...repo, secret_name: "NPM_TOKEN" })).data;
+  assert.deepEqual(Object.keys(secret), ["name", "created_at", "updated_at"]);
+  const secrets = (await owner.rest.actions.listRepoSecrets(repo)).data;
+  assert.deepEqual([secrets.total_count, secrets.secrets.map((s) => s.name)], [1, ["NPM_TOKEN"]]);
+  assert.equal((await owner.rest.actions.deleteRepoSecret({ ...repo, secret_name: "NPM_TOKEN" })).status, 204);
+  await fails(404, () => owner.rest.actions.getRepoSecret({ ...repo, secret_name: "NPM_TOKEN" }));
+  assert.equal((await owner.rest.actions.createRepoVariable({ ...repo, name: "stage", value: "prod" })).status, 201);
+  const clash = await fails(409, () => owner.rest.actions.createRepoVariable({ ...repo, name: "STAGE", value: "x" }));
+  assert.equal(clash.response.data.message, "Already exists - Variable already exists.");
+  await owner.rest.actions.updateRepoVariable({ ...repo, name: "STAGE", value: "staging" });
+  const variable = (await owner.rest.actions.getRepoVariable({ ...repo, name: "stage" })).data;
+  assert.deepEqual([variable.name, variable.value], ["STAGE", "staging"]);
+  const variables = (await owner.rest.actions.listRepoVariables(repo)).data;
+  assert.deepEqual(variables.variables.map((v) => v.name), ["STAGE"]);
+  assert.equal((await owner.rest.actions.deleteRepoVariable({ ...repo, name: "STAGE" })).status, 204);
+});

@@ -1011,3 +1011,23 @@ def repository_rulesets():
     assert pull.merge(merge_method="squash").merged
     owner.requester.requestJsonAndCheck("DELETE", f"{repo.url}/rulesets/{created['id']}")
     raises(GithubException, 404, lambda: owner.requester.requestJsonAndCheck("GET", f"{repo.url}/rulesets/{created['id']}"))
+
+
+@scenario
+def actions_secrets_and_variables():
+    repo = owner.get_repo("acme/hello-world")
+    key = repo.get_public_key()
+    assert len(key.key) == 44 and key.key_id.isdigit(), (key.key, key.key_id)
+    repo.create_secret("deploy_token", "s3cret")  # sealed with PyNaCl to the clone's key
+    repo.create_secret("deploy_token", "again")
+    assert [s.name for s in repo.get_secrets()] == ["DEPLOY_TOKEN"]
+    assert repo.get_secret("deploy_token").name == "DEPLOY_TOKEN"
+    assert repo.delete_secret("deploy_token")
+    raises(UnknownObjectException, 404, lambda: repo.get_secret("deploy_token").created_at)
+    variable = repo.create_variable("region", "eu-west-1")
+    assert repo.get_variable("REGION").value == "eu-west-1"
+    raises(GithubException, 409, lambda: repo.create_variable("REGION", "x"))
+    assert variable.edit("us-east-1")
+    assert [(v.name, v.value) for v in repo.get_variables()] == [("REGION", "us-east-1")]
+    assert repo.delete_variable("region")
+    assert repo.get_variables().totalCount == 0

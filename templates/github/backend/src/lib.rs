@@ -26,6 +26,7 @@
 //! | release assets: upload, list, get, update, delete, download | `assets` |
 //! | repository webhooks and their deliveries; hook tests; repository dispatch events | `hooks`, `hook_tests`, `dispatches` |
 //! | Actions: workflows (from `.github/workflows`), dispatches, workflow runs | `workflows`, `actions` |
+//! | Actions secrets (and their public key) and variables | `secrets` |
 //! | an installation's repositories | `installations` |
 //! | stars: stargazers, starred repositories, star and unstar | `stars` |
 //! | search | `search` |
@@ -77,6 +78,7 @@ mod reviews;
 mod rulesets;
 mod scope;
 mod search;
+mod secrets;
 mod stars;
 mod time;
 mod triage;
@@ -467,6 +469,24 @@ fn repo_routes() -> Router<Kit> {
         )
         .route("/actions/runs/{id}/cancel", post(actions::cancel))
         .route("/actions/runs/{id}/rerun", post(actions::rerun))
+        .route("/actions/secrets", get(secrets::list_secrets))
+        .route("/actions/secrets/public-key", get(secrets::public_key))
+        .route(
+            "/actions/secrets/{name}",
+            get(secrets::get_secret)
+                .put(secrets::put_secret)
+                .delete(secrets::delete_secret),
+        )
+        .route(
+            "/actions/variables",
+            get(secrets::list_variables).post(secrets::create_variable),
+        )
+        .route(
+            "/actions/variables/{name}",
+            get(secrets::get_variable)
+                .patch(secrets::update_variable)
+                .delete(secrets::delete_variable),
+        )
         .route("/rulesets", get(rulesets::list).post(rulesets::create))
         .route(
             "/rulesets/{id}",

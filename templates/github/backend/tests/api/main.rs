@@ -27,4 +27,5 @@ mod repos;
 mod reviews;
 mod rulesets;
 mod search;
+mod secrets;
 mod stars;

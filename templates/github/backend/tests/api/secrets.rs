@@ -1,0 +1,115 @@
+//! GitHub Actions secrets (the repository's public key, sealed values stored as given) and
+//! configuration variables: created, read, listed, updated and deleted, names upper-cased.
+
+use serde_json::{Value, json};
+
+use crate::common::{REPO, anonymous, api, delete, error, fetch, reviewer};
+
+#[asym::clone("github", seed = "basic")]
+async fn secrets_are_sealed_to_the_repositorys_key_and_never_shown(gh: asym::GitHub) {
+    let (owner, hubot) = (api(&gh), reviewer(&gh));
+    let key = fetch(&owner, &format!("{REPO}/actions/secrets/public-key")).await;
+    assert_eq!(
+        fetch(&hubot, &format!("{REPO}/actions/secrets/public-key")).await,
+        key
+    );
+    let other = api(&gh)
+        .post("/user/repos", &json!({ "name": "other" }))
+        .await
+        .expect(201);
+    let elsewhere = fetch(&owner, "/repos/octocat/other/actions/secrets/public-key").await;
+    assert_ne!(elsewhere["key"], key["key"], "{other}");
+    assert_eq!(key["key"].as_str().unwrap().len(), 44);
+
+    let path = format!("{REPO}/actions/secrets/deploy_token");
+    let sealed = json!({ "encrypted_value": "c2VhbGVk", "key_id": key["key_id"] });
+    assert_eq!(owner.put(&path, &sealed).await.expect(201), json!({}));
+    let again = json!({ "encrypted_value": "YWdhaW4=", "key_id": key["key_id"] });
+    owner.put(&path, &again).await.expect(204);
+    let secret = fetch(&owner, &path).await;
+    assert_eq!(secret["name"], "DEPLOY_TOKEN");
+    assert_eq!(
+        secret.as_object().unwrap().keys().collect::<Vec<_>>(),
+        ["name", "created_at", "updated_at"]
+    );
+    let listed = fetch(&hubot, &format!("{REPO}/actions/secrets")).await;
+    assert_eq!(listed, json!({ "total_count": 1, "secrets": [secret] }));
+
+    for (body, name) in [
+        (json!({ "key_id": "1" }), "deploy_token"),
+        (json!({ "encrypted_value": "c2VhbGVk" }), "deploy_token"),
+        (
+            json!({ "encrypted_value": "not base64!", "key_id": "1" }),
+            "deploy_token",
+        ),
+        (sealed.clone(), "GITHUB_TOKEN"),
+        (sealed.clone(), "1ST"),
+    ] {
+        let path = format!("{REPO}/actions/secrets/{name}");
+        error(owner.put(&path, &body).await, 422);
+    }
+    error(anonymous(&gh).get(&path).await, 401);
+    delete(&owner, &path).await.expect(204);
+    error(owner.get(&path).await, 404);
+    error(delete(&owner, &path).await, 404);
+}
+
+#[asym::clone("github", seed = "basic")]
+async fn variables_are_created_read_renamed_and_deleted(gh: asym::GitHub) {
+    let owner = api(&gh);
+    let variables = format!("{REPO}/actions/variables");
+    let body = json!({ "name": "region", "value": "eu-west-1" });
+    assert_eq!(owner.post(&variables, &body).await.expect(201), json!({}));
+    assert_eq!(
+        error(owner.post(&variables, &body).await, 409),
+        "Already exists - Variable already exists."
+    );
+    error(owner.post(&variables, &json!({ "name": "x" })).await, 422);
+    let read = fetch(&owner, &format!("{variables}/REGION")).await;
+    assert_eq!(
+        (&read["name"], &read["value"]),
+        (&json!("REGION"), &json!("eu-west-1"))
+    );
+    owner
+        .post(&variables, &json!({ "name": "ZONE", "value": "a" }))
+        .await
+        .expect(201);
+    let listed = fetch(&owner, &variables).await;
+    let names: Vec<&Value> = listed["variables"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| &v["name"])
+        .collect();
+    assert_eq!(
+        (listed["total_count"].as_i64(), names),
+        (Some(2), vec![&json!("REGION"), &json!("ZONE")])
+    );
+
+    let edit = json!({ "name": "area", "value": "us-east-1" });
+    owner
+        .patch(&format!("{variables}/region"), &edit)
+        .await
+        .expect(204);
+    let moved = fetch(&owner, &format!("{variables}/AREA")).await;
+    assert_eq!(moved["value"], "us-east-1");
+    error(owner.get(&format!("{variables}/REGION")).await, 404);
+    let clash = json!({ "name": "ZONE" });
+    error(owner.patch(&format!("{variables}/AREA"), &clash).await, 409);
+    error(
+        owner
+            .patch(&format!("{variables}/NOPE"), &json!({ "value": "v" }))
+            .await,
+        404,
+    );
+    error(
+        reviewer(&gh)
+            .get("/repos/octocat/private-notes/actions/variables")
+            .await,
+        404,
+    );
+    delete(&owner, &format!("{variables}/AREA"))
+        .await
+        .expect(204);
+    assert_eq!(fetch(&owner, &variables).await["total_count"], 1);
+}
