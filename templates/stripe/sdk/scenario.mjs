@@ -10,6 +10,12 @@ const stripe = new Stripe(process.env.STRIPE_SECRET_KEY, {
   host: base.hostname, port: Number(base.port), protocol: 'http', maxNetworkRetries: 2,
 });
 
+// What `assert.rejects` expects of a 400 naming `param`.
+const refusedWith = (param) => (err) => {
+  assert.deepEqual([err.statusCode, err.param], [400, param], err.message);
+  return true;
+};
+
 // A test clock at `start`, a customer on it paying with Visa, subscribed to Asym Pro monthly.
 async function subscribedOnClock(start, name) {
   const clock = await stripe.testHelpers.testClocks.create({ frozen_time: start });
@@ -910,10 +916,6 @@ await check('subscriptionSchedules: a future start, phases, release; refusals', 
       assert.deepEqual(pending.data.map((i) => i.amount), [-2000]);
     }
   }
-  const refusedWith = (param) => (err) => {
-    assert.deepEqual([err.statusCode, err.param], [400, param], err.message);
-    return true;
-  };
   const pro = [{ price: 'price_SEEDproMonth1' }];
   await assert.rejects(stripe.subscriptionSchedules.create({ customer: customer.id, phases: [{ iterations: 1 }] }),
     refusedWith('phases[0][items]'));
@@ -954,10 +956,6 @@ await check('billing.meters and billing.meterEvents: count and last, summaries, 
   const renamed = await stripe.billing.meters.update(seats.id, { display_name: 'Seats in use' });
   assert.equal(renamed.display_name, 'Seats in use');
   assert.ok((await stripe.billing.meters.list({ status: 'active' })).data.some((m) => m.id === logins.id));
-  const refusedWith = (param) => (err) => {
-    assert.deepEqual([err.statusCode, err.param], [400, param], err.message);
-    return true;
-  };
   await assert.rejects(stripe.billing.meters.create({
     display_name: 'Again', event_name: 'node_logins', default_aggregation: { formula: 'sum' },
   }), refusedWith('event_name'));
@@ -968,6 +966,48 @@ await check('billing.meters and billing.meterEvents: count and last, summaries, 
     product: 'prod_SEEDpro000001', currency: 'usd', unit_amount: 5,
     recurring: { interval: 'month', usage_type: 'licensed', meter: seats.id },
   }), refusedWith('recurring[meter]'));
+});
+
+await check('quotes: create, listLineItems, update, finalizeQuote, accept, cancel, list, pdf', async () => {
+  const customer = await stripe.customers.create({
+    email: 'quote-node@example.com', payment_method: 'pm_card_visa',
+    invoice_settings: { default_payment_method: 'pm_card_visa' },
+  });
+  let quote = await stripe.quotes.create({
+    customer: customer.id,
+    line_items: [{ price: 'price_SEEDproMonth1', quantity: 2 }, { price: 'price_SEEDshirt001' }],
+    subscription_data: { trial_period_days: 7, description: 'Team plan' },
+  });
+  assert.ok(quote.id.startsWith('qt_') && quote.status === 'draft', JSON.stringify(quote));
+  assert.deepEqual([quote.amount_subtotal, quote.amount_total], [6500, 6500]);
+  // The trial leaves the recurring lines out of what is billed upfront.
+  assert.deepEqual([quote.computed.upfront.amount_total, quote.computed.recurring.amount_total], [2500, 4000]);
+  const upfront = await stripe.quotes.listComputedUpfrontLineItems(quote.id);
+  assert.deepEqual(upfront.data.map((l) => l.price.id), ['price_SEEDshirt001']);
+  const lines = await stripe.quotes.listLineItems(quote.id);
+  quote = await stripe.quotes.update(quote.id, {
+    line_items: [{ id: lines.data[0].id, quantity: 3 }, { id: lines.data[1].id }],
+  });
+  assert.deepEqual([quote.amount_total, quote.computed.upfront.amount_total], [8500, 2500]);
+  await assert.rejects(stripe.quotes.accept(quote.id), (err) => err.statusCode === 400);
+  await assert.rejects(stripe.quotes.finalizeQuote((await stripe.quotes.create({ customer: customer.id })).id),
+    refusedWith('line_items'));
+  quote = await stripe.quotes.finalizeQuote(quote.id);
+  assert.ok(quote.status === 'open' && /^QT-.*-0001-1$/.test(quote.number), quote.number);
+  await assert.rejects(stripe.quotes.update(quote.id, { description: 'later' }), refusedWith('description'));
+  quote = await stripe.quotes.accept(quote.id);
+  assert.equal(quote.status, 'accepted');
+  const sub = await stripe.subscriptions.retrieve(quote.subscription);
+  assert.deepEqual([sub.status, sub.description, sub.items.data[0].quantity], ['trialing', 'Team plan', 3]);
+  assert.equal((await stripe.invoices.retrieve(quote.invoice)).amount_paid, 2500);
+  const canceled = await stripe.quotes.cancel((await stripe.quotes.create({ customer: customer.id })).id);
+  assert.equal(canceled.status, 'canceled');
+  const listed = await stripe.quotes.list({ customer: customer.id, status: 'accepted' });
+  assert.deepEqual(listed.data.map((q) => q.id), [quote.id]);
+  await assert.rejects(stripe.quotes.create({ customer: customer.id, discounts: [{ coupon: 'x' }] }),
+    refusedWith('discounts'));
+  await assert.rejects(stripe.quotes.pdf(quote.id),
+    (err) => err.statusCode === 400 && /not implemented/.test(err.message));
 });
 
 await check("StripeRateLimitError when the clone's rate limits are on", async () => {

@@ -1070,6 +1070,62 @@ def billing_meters():
     assert stripe.billing.Meter.reactivate(meter.id).status == "active"
 
 
+def quotes():
+    # A quote of a recurring and a one-time line: finalized, accepted into a subscription.
+    customer = stripe.Customer.create(email="quote-py@example.com", payment_method="pm_card_visa",
+                                      invoice_settings={"default_payment_method": "pm_card_visa"})
+    quote = stripe.Quote.create(customer=customer.id, description="Pro for the team",
+                                line_items=[{"price": "price_SEEDproMonth1", "quantity": 2},
+                                            {"price": "price_SEEDshirt001"}])
+    assert quote.id.startswith("qt_") and quote.status == "draft" and quote.number is None, quote
+    assert (quote.amount_subtotal, quote.amount_total) == (6500, 6500), quote
+    assert quote.computed.recurring.amount_total == 4000 and quote.computed.recurring.interval == "month"
+    assert quote.computed.upfront.amount_total == 6500
+    lines = stripe.Quote.list_line_items(quote.id)
+    assert [(l.description, l.quantity) for l in lines.data] == [("Asym Pro", 2), ("Asym T-shirt", 1)], lines
+    upfront = stripe.Quote.list_computed_upfront_line_items(quote.id)
+    assert len(upfront.data) == 2
+    # Stripe's refusals: accepting a draft; changing an open quote beyond its expiry.
+    try:
+        stripe.Quote.accept(quote.id)
+        raise AssertionError("a draft cannot be accepted")
+    except stripe.error.InvalidRequestError as err:
+        assert err.http_status == 400, err
+    quote = stripe.Quote.modify(quote.id, header="Offer", metadata={"deal": "7"})
+    assert quote.header == "Offer" and quote.metadata["deal"] == "7"
+    opened = stripe.Quote.finalize_quote(quote.id)
+    assert opened.status == "open" and opened.number.startswith("QT-") and opened.number.endswith("-0001-1")
+    refused("header", stripe.Quote.modify, quote.id, header="Later")
+    later = opened.expires_at + 86400
+    assert stripe.Quote.modify(quote.id, expires_at=later).expires_at == later
+    accepted = stripe.Quote.accept(quote.id)
+    assert accepted.status == "accepted" and accepted.subscription and accepted.invoice, accepted
+    sub = stripe.Subscription.retrieve(accepted.subscription)
+    assert sub.status == "active" and sub["items"].data[0].quantity == 2
+    assert stripe.Invoice.retrieve(accepted.invoice).amount_paid == 6500
+
+    # One-time lines only: a draft invoice. A canceled quote; lists; the PDF is not served.
+    once = stripe.Quote.create(customer=customer.id, line_items=[{"price": "price_SEEDshirt001", "quantity": 2}])
+    once = stripe.Quote.accept(stripe.Quote.finalize_quote(once.id).id)
+    invoice = stripe.Invoice.retrieve(once.invoice)
+    assert once.subscription is None and (invoice.status, invoice.total) == ("draft", 5000), invoice
+    dropped = stripe.Quote.cancel(stripe.Quote.create(customer=customer.id).id)
+    assert dropped.status == "canceled" and dropped.status_transitions.canceled_at
+    empty = stripe.Quote.create(customer=customer.id)
+    refused("line_items", stripe.Quote.finalize_quote, empty.id)
+    assert [q.id for q in stripe.Quote.list(customer=customer.id, status="accepted").data] == [once.id, quote.id]
+    refused("discounts", stripe.Quote.create, customer=customer.id, discounts=[{"coupon": "x"}])
+    base = stripe.upload_api_base
+    stripe.upload_api_base = stripe.api_base
+    try:
+        stripe.Quote.pdf(quote.id)
+        raise AssertionError("the PDF is not served")
+    except stripe.error.InvalidRequestError as err:
+        assert err.http_status == 400 and "not implemented" in err.user_message, err
+    finally:
+        stripe.upload_api_base = base
+
+
 scenarios = [("customer → payment method → payment intent → refund", customer_payment_refund),
              ("product → price → subscription → test clock → invoice paid", subscription_with_test_clock),
              ("idempotent retries", idempotent_retries),
@@ -1115,6 +1171,7 @@ scenarios = [("customer → payment method → payment intent → refund", custo
              ("SubscriptionSchedule: phases on a test clock, from_subscription, modify, cancel, release",
               subscription_schedules),
              ("billing.Meter, billing.MeterEvent: usage billed in arrears by a metered price", billing_meters),
+             ("Quote: create, list_line_items, modify, finalize_quote, accept, cancel, list, pdf", quotes),
              ("RateLimitError when the clone's rate limits are on", rate_limited)]
 for name, fn in scenarios:
     check(name, fn)

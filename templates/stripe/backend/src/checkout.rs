@@ -121,23 +121,8 @@ pub(crate) async fn create_session(cx: &mut Cx<'_>) -> ApiResult {
     if mode != "setup" && specs.is_empty() {
         return Err(ApiError::missing("line_items"));
     }
-    let mut items = Vec::new();
-    let mut currency: Option<String> = params.str("currency")?.map(str::to_lowercase);
-    for (index, spec) in specs.iter().enumerate() {
-        let spec = spec
-            .as_object()
-            .ok_or_else(|| ApiError::invalid_param("line_items", "Invalid array"))?;
-        let item = line_item(cx, spec, index, &mode).await?;
-        let item_currency = item["currency"].as_str().unwrap_or("usd").to_owned();
-        if currency.as_deref().is_some_and(|c| c != item_currency) {
-            return Err(ApiError::invalid_param(
-                "line_items",
-                "All line items must have the same currency.",
-            ));
-        }
-        currency = Some(item_currency);
-        items.push(item);
-    }
+    let currency: Option<String> = params.str("currency")?.map(str::to_lowercase);
+    let (items, currency) = line_items(cx, &specs, currency, None).await?;
     if mode == "subscription" && !items.iter().any(|i| i["price"]["type"] == "recurring") {
         return Err(ApiError::invalid_param(
             "line_items",
@@ -216,11 +201,41 @@ pub(crate) async fn create_session(cx: &mut Cx<'_>) -> ApiResult {
     Ok(session)
 }
 
+/// The line items `specs` describe (`line_items[n]` of a checkout session or a quote), all in
+/// one currency (`currency` when given), and that currency. A line without a `quantity` has
+/// `default_quantity` (sessions have none: it is required there).
+pub(crate) async fn line_items(
+    cx: &mut Cx<'_>,
+    specs: &[Value],
+    mut currency: Option<String>,
+    default_quantity: Option<i64>,
+) -> ApiResult<(Vec<Value>, Option<String>)> {
+    let mut items = Vec::new();
+    for (index, spec) in specs.iter().enumerate() {
+        let spec = spec
+            .as_object()
+            .ok_or_else(|| ApiError::invalid_param("line_items", "Invalid array"))?;
+        let item = line_item(cx, spec, index, default_quantity).await?;
+        let item_currency = item["currency"].as_str().unwrap_or("usd").to_owned();
+        if currency.as_deref().is_some_and(|c| c != item_currency) {
+            return Err(ApiError::invalid_param(
+                "line_items",
+                "All line items must have the same currency.",
+            ));
+        }
+        currency = Some(item_currency);
+        items.push(item);
+    }
+    Ok((items, currency))
+}
+
+/// One line item, `line_items[index]`: its price (by id or `price_data`), quantity, tax rates
+/// (kept beside it as `_tax_rates`) and amounts.
 async fn line_item(
     cx: &mut Cx<'_>,
     spec: &Map<String, Value>,
     index: usize,
-    mode: &str,
+    default_quantity: Option<i64>,
 ) -> ApiResult<Value> {
     let param = format!("line_items[{index}]");
     let price = match (spec.get("price"), spec.get("price_data")) {
@@ -267,10 +282,9 @@ async fn line_item(
         _ => return Err(ApiError::missing(&format!("{param}[price]"))),
     };
     let quantity = quantity_at(spec.get("quantity"), &format!("{param}[quantity]"))?;
-    let quantity = match (quantity, mode) {
-        (Some(q), _) => q,
-        (None, _) => return Err(ApiError::missing(&format!("{param}[quantity]"))),
-    };
+    let quantity = quantity
+        .or(default_quantity)
+        .ok_or_else(|| ApiError::missing(&format!("{param}[quantity]")))?;
     let rates = tax::rates(cx, spec.get("tax_rates"), &format!("{param}[tax_rates]"))
         .await?
         .unwrap_or_default();
@@ -300,25 +314,24 @@ async fn line_item(
         "description": description,
         "price": price,
         "quantity": quantity,
+        "_tax_rates": rates.iter().map(|r| r["id"].clone()).collect::<Vec<_>>(),
     }))
 }
 
-/// The `line_items` list of a stored session.
-pub(crate) fn line_items_value(session: &Map<String, Value>) -> Value {
-    let id = session
-        .get("id")
-        .and_then(Value::as_str)
-        .unwrap_or_default();
-    let items = session
+/// The `line_items` list of a stored checkout session or quote (kept beside it as
+/// `_line_items`).
+pub(crate) fn line_items_value(holder: &Map<String, Value>) -> Value {
+    let field = |key: &str| holder.get(key).and_then(Value::as_str).unwrap_or_default();
+    let url = match field("object") {
+        "quote" => format!("/v1/quotes/{}/line_items", field("id")),
+        _ => format!("/v1/checkout/sessions/{}/line_items", field("id")),
+    };
+    let items = holder
         .get("_line_items")
         .and_then(Value::as_array)
         .cloned()
         .unwrap_or_default();
-    crate::cx::list_value(
-        items,
-        false,
-        &format!("/v1/checkout/sessions/{id}/line_items"),
-    )
+    crate::cx::list_value(items, false, &url)
 }
 
 /// `GET /v1/checkout/sessions/{id}`.
@@ -342,12 +355,17 @@ async fn expire_if_due(cx: &mut Cx<'_>, session: &mut Value) -> ApiResult<()> {
 pub(crate) async fn session_line_items(cx: &mut Cx<'_>, id: &str) -> ApiResult {
     allow_paging(cx, &[])?;
     let session = CHECKOUT_SESSION.find(cx, id).await?;
-    let list = session
+    line_items_page(cx, &session)
+}
+
+/// A page of the line items of `holder`, a checkout session or a quote.
+pub(crate) fn line_items_page(cx: &Cx<'_>, holder: &Value) -> ApiResult {
+    let list = holder
         .as_object()
         .map(line_items_value)
         .unwrap_or(Value::Null);
     let items = list["data"].as_array().map_or(&[][..], Vec::as_slice);
-    crate::cx::page_of(cx, items, &format!("/v1/checkout/sessions/{id}/line_items"))
+    crate::cx::page_of(cx, items, list["url"].as_str().unwrap_or_default())
 }
 
 /// `POST /v1/checkout/sessions/{id}/expire`.

@@ -107,6 +107,12 @@ pub(crate) async fn create_invoice(cx: &mut Cx<'_>) -> ApiResult {
             push_item_line(&mut invoice, &item);
         }
     }
+    manual_invoice_made(cx, invoice, now).await
+}
+
+/// A manual `invoice` (of no subscription) with its lines, made at `now`: totaled, saved and
+/// announced by `invoice.created`; a `once` discount it used is spent.
+pub(crate) async fn manual_invoice_made(cx: &Cx<'_>, mut invoice: Value, now: i64) -> ApiResult {
     total(&mut invoice);
     cx.save(&invoice)?;
     cx.emit("invoice.created", &invoice, None).await?;

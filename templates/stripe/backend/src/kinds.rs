@@ -99,6 +99,7 @@ pub(crate) const PORTAL_CONFIGURATION: Kind = kind(
     "billing_portal.configuration",
     "id",
 );
+pub(crate) const QUOTE: Kind = kind("quote", "quote", "id");
 pub(crate) const CREDIT_NOTE: Kind = kind("credit_note", "credit_note", "id");
 pub(crate) const EVENT: Kind = kind("event", "event", "id");
 pub(crate) const WEBHOOK_ENDPOINT: Kind = kind("webhook_endpoint", "webhook endpoint", "id");

@@ -27,6 +27,7 @@
 //! | invoices | `invoices` |
 //! | invoice items | `invoice_items` |
 //! | credit notes | `credit_notes` |
+//! | quotes (accepted into a subscription or an invoice) | `quotes` |
 //! | invoice previews (`create_preview`, `upcoming`) | `invoice_previews` |
 //! | test clocks | `test_clocks` |
 //! | what several resources build on (test cards, charging an intent, a subscription's invoice) | `model` |
@@ -76,6 +77,7 @@ mod params;
 mod payments;
 mod plans;
 mod portal;
+mod quotes;
 mod ratelimit;
 mod search;
 mod setups;
@@ -120,6 +122,7 @@ pub fn app(kit: Kit) -> Router {
         .merge(invoices::routes())
         .merge(invoice_items::routes())
         .merge(credit_notes::routes())
+        .merge(quotes::routes())
         .merge(invoice_previews::routes())
         .merge(test_clocks::routes())
         .merge(checkout::routes())
@@ -185,7 +188,7 @@ pub(crate) async fn virtual_field(
             &format!("/v1/customers/{id}/tax_ids"),
         )),
         ("price" | "plan", "tiers") => Some(model::tiers::expanded(object)),
-        ("checkout.session", "line_items") => Some(checkout::line_items_value(object)),
+        ("checkout.session" | "quote", "line_items") => Some(checkout::line_items_value(object)),
         _ => None,
     })
 }

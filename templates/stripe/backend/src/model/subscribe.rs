@@ -240,7 +240,8 @@ pub(crate) async fn create(cx: &mut Cx<'_>, params: &Params, schedule: Option<&s
     )
     .await?;
     let before = sub.clone();
-    let outcome = if trial_end.is_some() {
+    // A trial's invoice is paid without a charge, unless it bills added one-time items.
+    let outcome = if trial_end.is_some() && invoice["amount_due"] == 0 {
         pay(cx, &mut invoice, None, now, false, false).await?
     } else if collection == "charge_automatically" && behavior != "default_incomplete" {
         let method = default_method(cx, &sub, &customer).await?;

@@ -29,6 +29,7 @@ mod plans;
 mod portal;
 mod previews;
 mod prorations;
+mod quotes;
 mod refunds;
 mod refusals;
 mod schedules;

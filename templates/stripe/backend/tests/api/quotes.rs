@@ -1,0 +1,446 @@
+//! Quotes: drafts with line items and their totals, finalizing (`open`, a number), accepting
+//! into a subscription (recurring lines, one-time ones on its first invoice) or an invoice
+//! (one-time lines only), canceling, updates, lists, and Stripe's refusals.
+//!
+//! Alice pays with Visa; Asym Pro monthly is $20, the T-shirt $25 one-time.
+
+use serde_json::{Value, json};
+
+use crate::common::{
+    ALICE, Api, BOB, MISSING, PRO_MONTHLY, UNKNOWN, assert_events, data, id, invalid, pick,
+};
+
+const SHIRT: &str = "price_SEEDshirt001";
+
+/// A draft quote for Alice of two Asym Pro monthly and one T-shirt, with `extra`.
+async fn pro_and_shirt(api: &Api, extra: &[(&str, &str)]) -> Value {
+    let mut form = vec![
+        ("customer", ALICE),
+        ("line_items[0][price]", PRO_MONTHLY),
+        ("line_items[0][quantity]", "2"),
+        ("line_items[1][price]", SHIRT),
+    ];
+    form.extend_from_slice(extra);
+    api.ok("/v1/quotes", &form).await
+}
+
+/// `POST /v1/quotes/{id}/<action>` with `form`.
+async fn act(api: &Api, quote: &Value, action: &str, form: &[(&str, &str)]) -> (u16, Value) {
+    api.post(&format!("/v1/quotes/{}/{action}", id(quote)), form)
+        .await
+}
+
+/// Quote `quote` finalized.
+async fn finalized(api: &Api, quote: &Value) -> Value {
+    let (status, body) = act(api, quote, "finalize", &[]).await;
+    assert_eq!(status, 200, "{body}");
+    body
+}
+
+/// Quote `quote` accepted.
+async fn accepted(api: &Api, quote: &Value) -> Value {
+    let (status, body) = act(api, quote, "accept", &[]).await;
+    assert_eq!(status, 200, "{body}");
+    body
+}
+
+#[asym::clone("stripe", seed = "basic")]
+async fn a_quote_of_recurring_and_one_time_lines_is_accepted_into_a_subscription(
+    stripe: asym::Stripe,
+) {
+    let api = Api::new(&stripe);
+    let quote = pro_and_shirt(&api, &[("description", "Pro for the team")]).await;
+    assert_eq!(
+        pick(
+            &quote,
+            [
+                "object",
+                "status",
+                "customer",
+                "currency",
+                "amount_subtotal",
+                "amount_total",
+                "number"
+            ]
+        ),
+        json!({"object": "quote", "status": "draft", "customer": ALICE, "currency": "usd",
+               "amount_subtotal": 6500, "amount_total": 6500, "number": null})
+    );
+    assert!(id(&quote).starts_with("qt_"), "{quote}");
+    assert_eq!(
+        quote["expires_at"].as_i64().unwrap() - quote["created"].as_i64().unwrap(),
+        30 * 86_400
+    );
+    assert_eq!(
+        quote["computed"]["recurring"],
+        json!({"amount_subtotal": 4000, "amount_total": 4000, "interval": "month",
+               "interval_count": 1,
+               "total_details": {"amount_discount": 0, "amount_shipping": 0, "amount_tax": 0}})
+    );
+    assert_eq!(quote["computed"]["upfront"]["amount_total"], 6500);
+    assert!(quote.get("_line_items").is_none(), "{quote}");
+
+    let (status, lines) = api
+        .get(&format!("/v1/quotes/{}/line_items", id(&quote)), &[])
+        .await;
+    assert_eq!(status, 200, "{lines}");
+    let shown: Vec<Value> = data(&lines)
+        .iter()
+        .map(|l| pick(l, ["object", "description", "quantity", "amount_total"]))
+        .collect();
+    assert_eq!(
+        shown,
+        [
+            json!({"object": "item", "description": "Asym Pro", "quantity": 2, "amount_total": 4000}),
+            json!({"object": "item", "description": "Asym T-shirt", "quantity": 1, "amount_total": 2500}),
+        ]
+    );
+    assert_eq!(
+        lines["url"],
+        format!("/v1/quotes/{}/line_items", id(&quote))
+    );
+    let (_, expanded) = api
+        .get(
+            &format!("/v1/quotes/{}", id(&quote)),
+            &[("expand[]", "line_items")],
+        )
+        .await;
+    assert_eq!(data(&expanded["line_items"]).len(), 2, "{expanded}");
+
+    let open = finalized(&api, &quote).await;
+    assert_eq!(open["status"], "open");
+    let number = open["number"].as_str().unwrap();
+    assert!(
+        number.starts_with("QT-") && number.ends_with("-0001-1"),
+        "{number}"
+    );
+    assert!(
+        open["status_transitions"]["finalized_at"].is_i64(),
+        "{open}"
+    );
+
+    let (status, accepted) = act(&api, &open, "accept", &[]).await;
+    assert_eq!(status, 200, "{accepted}");
+    assert_eq!(accepted["status"], "accepted");
+    assert!(accepted["status_transitions"]["accepted_at"].is_i64());
+    let sub = api
+        .current(
+            "/v1/subscriptions",
+            accepted["subscription"].as_str().unwrap(),
+        )
+        .await;
+    assert_eq!(sub["status"], "active", "{sub}");
+    assert_eq!(data(&sub["items"])[0]["price"]["id"], PRO_MONTHLY);
+    assert_eq!(data(&sub["items"])[0]["quantity"], 2);
+    assert_eq!(accepted["invoice"], sub["latest_invoice"]);
+    let invoice = api
+        .current("/v1/invoices", accepted["invoice"].as_str().unwrap())
+        .await;
+    assert_eq!(
+        pick(&invoice, ["status", "amount_paid", "billing_reason"]),
+        json!({"status": "paid", "amount_paid": 6500, "billing_reason": "subscription_create"})
+    );
+    assert_events(
+        &stripe,
+        &[
+            "quote.created",
+            "quote.finalized",
+            "quote.accepted",
+            "customer.subscription.created",
+        ],
+    )
+    .await;
+
+    // Accepted, it is no longer anything else.
+    let (status, body) = act(&api, &accepted, "cancel", &[]).await;
+    assert_eq!(
+        (status, body["error"]["type"].as_str()),
+        (400, Some("invalid_request_error"))
+    );
+    let (status, _) = act(&api, &accepted, "accept", &[]).await;
+    assert_eq!(status, 400);
+}
+
+#[asym::clone("stripe", seed = "basic")]
+async fn a_quote_of_one_time_lines_is_accepted_into_a_draft_invoice(stripe: asym::Stripe) {
+    let api = Api::new(&stripe);
+    let quote = api
+        .ok(
+            "/v1/quotes",
+            &[
+                ("customer", BOB),
+                ("line_items[0][price]", SHIRT),
+                ("line_items[0][quantity]", "2"),
+                ("collection_method", "send_invoice"),
+                ("invoice_settings[days_until_due]", "14"),
+                ("footer", "Thanks"),
+            ],
+        )
+        .await;
+    assert_eq!(quote["computed"]["recurring"], Value::Null);
+    assert_eq!(quote["invoice_settings"]["days_until_due"], 14);
+    let open = finalized(&api, &quote).await;
+    let accepted = accepted(&api, &open).await;
+    assert_eq!(accepted["subscription"], Value::Null, "{accepted}");
+    let invoice = api
+        .current("/v1/invoices", accepted["invoice"].as_str().unwrap())
+        .await;
+    assert_eq!(
+        pick(
+            &invoice,
+            [
+                "status",
+                "customer",
+                "total",
+                "collection_method",
+                "days_until_due",
+                "footer"
+            ]
+        ),
+        json!({"status": "draft", "customer": BOB, "total": 5000,
+               "collection_method": "send_invoice", "days_until_due": 14, "footer": "Thanks"})
+    );
+    let line = &data(&invoice["lines"])[0];
+    assert_eq!(
+        pick(line, ["amount", "quantity", "description"]),
+        json!({"amount": 5000, "quantity": 2, "description": "Asym T-shirt"})
+    );
+    assert_events(
+        &stripe,
+        &["invoiceitem.created", "invoice.created", "quote.accepted"],
+    )
+    .await;
+}
+
+#[asym::clone("stripe", seed = "basic")]
+async fn a_trial_leaves_recurring_lines_out_of_what_is_billed_upfront(stripe: asym::Stripe) {
+    let api = Api::new(&stripe);
+    let quote = pro_and_shirt(
+        &api,
+        &[
+            ("subscription_data[trial_period_days]", "14"),
+            ("subscription_data[description]", "Team plan"),
+            ("subscription_data[metadata][deal]", "42"),
+        ],
+    )
+    .await;
+    assert_eq!(quote["computed"]["upfront"]["amount_total"], 2500);
+    assert_eq!(quote["amount_total"], 6500);
+    let (status, upfront) = api
+        .get(
+            &format!("/v1/quotes/{}/computed_upfront_line_items", id(&quote)),
+            &[],
+        )
+        .await;
+    assert_eq!(status, 200, "{upfront}");
+    assert_eq!(data(&upfront).len(), 1);
+    assert_eq!(data(&upfront)[0]["price"]["id"], SHIRT);
+    let open = finalized(&api, &quote).await;
+    let accepted = accepted(&api, &open).await;
+    let sub = api
+        .current(
+            "/v1/subscriptions",
+            accepted["subscription"].as_str().unwrap(),
+        )
+        .await;
+    assert_eq!(
+        pick(&sub, ["status", "description", "metadata"]),
+        json!({"status": "trialing", "description": "Team plan", "metadata": {"deal": "42"}})
+    );
+    let invoice = api
+        .current("/v1/invoices", accepted["invoice"].as_str().unwrap())
+        .await;
+    assert_eq!(invoice["amount_paid"], 2500, "{invoice}");
+}
+
+#[asym::clone("stripe", seed = "basic")]
+async fn lines_of_price_data_and_default_tax_rates_are_billed_as_quoted(stripe: asym::Stripe) {
+    let api = Api::new(&stripe);
+    let vat = api.tax_rate("VAT", "10", false).await;
+    let quote = api
+        .ok(
+            "/v1/quotes",
+            &[
+                ("customer", ALICE),
+                ("line_items[0][price_data][currency]", "usd"),
+                ("line_items[0][price_data][product]", "prod_SEEDpro000001"),
+                ("line_items[0][price_data][unit_amount]", "3000"),
+                ("line_items[0][price_data][recurring][interval]", "month"),
+                ("default_tax_rates[0]", id(&vat)),
+            ],
+        )
+        .await;
+    assert_eq!(
+        pick(
+            &quote,
+            ["amount_subtotal", "amount_total", "default_tax_rates"]
+        ),
+        json!({"amount_subtotal": 3000, "amount_total": 3300, "default_tax_rates": [id(&vat)]})
+    );
+    assert_eq!(quote["total_details"]["amount_tax"], 300);
+    let open = finalized(&api, &quote).await;
+    let accepted = accepted(&api, &open).await;
+    let invoice = api
+        .current("/v1/invoices", accepted["invoice"].as_str().unwrap())
+        .await;
+    assert_eq!(
+        pick(&invoice, ["subtotal", "total", "amount_paid"]),
+        json!({"subtotal": 3000, "total": 3300, "amount_paid": 3300})
+    );
+}
+
+#[asym::clone("stripe", seed = "basic")]
+async fn a_draft_is_updated_and_an_open_quote_only_moves_its_expiry(stripe: asym::Stripe) {
+    let api = Api::new(&stripe);
+    let quote = pro_and_shirt(&api, &[]).await;
+    let path = format!("/v1/quotes/{}", id(&quote));
+    let kept = id(&data(&api.get(&format!("{path}/line_items"), &[]).await.1)[0]).to_owned();
+    let updated = api
+        .ok(
+            &path,
+            &[
+                ("line_items[0][id]", kept.as_str()),
+                ("line_items[0][quantity]", "3"),
+                ("header", "Offer"),
+                ("metadata[deal]", "7"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        pick(&updated, ["amount_total", "header", "metadata"]),
+        json!({"amount_total": 6000, "header": "Offer", "metadata": {"deal": "7"}})
+    );
+    let (_, lines) = api.get(&format!("{path}/line_items"), &[]).await;
+    assert_eq!(data(&lines).len(), 1);
+    assert_eq!(
+        pick(&data(&lines)[0], ["id", "quantity"]),
+        json!({"id": kept, "quantity": 3})
+    );
+    api.refused(&path, &[("line_items[0][id]", "li_nope")], MISSING)
+        .await;
+
+    let open = finalized(&api, &updated).await;
+    api.refused(&path, &[("header", "Later")], invalid("header"))
+        .await;
+    let later = (open["expires_at"].as_i64().unwrap() + 86_400).to_string();
+    let moved = api.ok(&path, &[("expires_at", later.as_str())]).await;
+    assert_eq!(moved["expires_at"].as_i64().unwrap().to_string(), later);
+    api.refused(&path, &[("expires_at", "1000")], invalid("expires_at"))
+        .await;
+    let (status, canceled) = act(&api, &open, "cancel", &[]).await;
+    assert_eq!(
+        (status, canceled["status"].as_str()),
+        (200, Some("canceled"))
+    );
+    assert!(canceled["status_transitions"]["canceled_at"].is_i64());
+    assert_events(&stripe, &["quote.canceled"]).await;
+}
+
+#[asym::clone("stripe", seed = "basic")]
+async fn quotes_are_listed_by_customer_and_status(stripe: asym::Stripe) {
+    let api = Api::new(&stripe);
+    let draft = pro_and_shirt(&api, &[]).await;
+    let open = finalized(&api, &pro_and_shirt(&api, &[]).await).await;
+    let bobs = api.ok("/v1/quotes", &[("customer", BOB)]).await;
+    let ids =
+        |list: &Value| -> Vec<String> { data(list).iter().map(|q| id(q).to_owned()).collect() };
+    let (_, alices) = api.get("/v1/quotes", &[("customer", ALICE)]).await;
+    assert_eq!(ids(&alices), [id(&open), id(&draft)]);
+    let (_, opened) = api.get("/v1/quotes", &[("status", "open")]).await;
+    assert_eq!(ids(&opened), [id(&open)]);
+    let (_, all) = api.get("/v1/quotes", &[("limit", "2")]).await;
+    assert_eq!(
+        (ids(&all), all["has_more"].as_bool()),
+        (vec![id(&bobs).to_owned(), id(&open).to_owned()], Some(true))
+    );
+    let (status, body) = api.get("/v1/quotes", &[("status", "sent")]).await;
+    assert_eq!(
+        (status, body["error"]["param"].as_str()),
+        (400, Some("status"))
+    );
+    // A second finalized quote of Alice's is her second.
+    let second = finalized(&api, &draft).await;
+    assert!(
+        second["number"].as_str().unwrap().ends_with("-0002-1"),
+        "{second}"
+    );
+}
+
+#[asym::clone("stripe", seed = "basic")]
+async fn quotes_refuse_what_stripe_refuses(stripe: asym::Stripe) {
+    let api = Api::new(&stripe);
+    let draft = pro_and_shirt(&api, &[]).await;
+    // Accepting a draft; finalizing twice.
+    let (status, body) = act(&api, &draft, "accept", &[]).await;
+    assert_eq!(status, 400, "{body}");
+    assert!(
+        body["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("`draft`"),
+        "{body}"
+    );
+    let open = finalized(&api, &draft).await;
+    let (status, _) = act(&api, &open, "finalize", &[]).await;
+    assert_eq!(status, 400);
+    // Finalizing without lines, or without a customer.
+    let empty = api.ok("/v1/quotes", &[("customer", ALICE)]).await;
+    let (status, body) = act(&api, &empty, "finalize", &[]).await;
+    assert_eq!(
+        (status, body["error"]["param"].as_str()),
+        (400, Some("line_items"))
+    );
+    let nobody = api
+        .ok("/v1/quotes", &[("line_items[0][price]", SHIRT)])
+        .await;
+    assert_eq!(nobody["customer"], Value::Null);
+    let (status, body) = act(&api, &nobody, "finalize", &[]).await;
+    assert_eq!(
+        (status, body["error"]["param"].as_str()),
+        (400, Some("customer"))
+    );
+    // Bad lines and parameters.
+    api.refused(
+        "/v1/quotes",
+        &[("line_items[0][price]", "price_nope")],
+        ("param", (404, "line_items[0][price]")),
+    )
+    .await;
+    api.refused(
+        "/v1/quotes",
+        &[
+            ("line_items[0][price]", PRO_MONTHLY),
+            ("line_items[1][price]", "price_SEEDproYear01"),
+        ],
+        invalid("line_items"),
+    )
+    .await;
+    api.refused("/v1/quotes", &[("line_items[0][pricee]", SHIRT)], UNKNOWN)
+        .await;
+    api.refused(
+        "/v1/quotes",
+        &[("discounts[0][coupon]", "x")],
+        invalid("discounts"),
+    )
+    .await;
+    api.refused(
+        "/v1/quotes",
+        &[("subscription_data[effective_date]", "current_period_end")],
+        invalid("subscription_data[effective_date]"),
+    )
+    .await;
+    api.refused("/v1/quotes", &[("customer", "cus_nope")], MISSING)
+        .await;
+    let (status, _) = api.get("/v1/quotes/qt_nope", &[]).await;
+    assert_eq!(status, 404);
+    // The PDF is not served, by name.
+    let (status, body) = api.get(&format!("/v1/quotes/{}/pdf", id(&open)), &[]).await;
+    assert_eq!(status, 400, "{body}");
+    assert!(
+        body["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("not implemented"),
+        "{body}"
+    );
+}
