@@ -1010,6 +1010,34 @@ await check('quotes: create, listLineItems, update, finalizeQuote, accept, cance
     (err) => err.statusCode === 400 && /not implemented/.test(err.message));
 });
 
+await check('a discounted subscription cancelled with prorate: the discounted unused time credited', async () => {
+  // 25% off forever: $15.00 paid for January; cancelled halfway (prorate, invoice_now), the unused
+  // half of what was paid is credited on a final invoice and to the balance; a schedule's cancel too.
+  const [start, half] = [1767225600, 1768564800];
+  const coupon = await stripe.coupons.create({ percent_off: 25, duration: 'forever' });
+  const subs = [];
+  for (const name of ['cancel', 'schedule']) {
+    let clock = await stripe.testHelpers.testClocks.create({ frozen_time: start });
+    const customer = await stripe.customers.create({
+      email: `discounted-${name}-node@example.com`, test_clock: clock.id, payment_method: 'pm_card_visa',
+      invoice_settings: { default_payment_method: 'pm_card_visa' },
+    });
+    subs.push(await stripe.subscriptions.create({
+      customer: customer.id, items: [{ price: 'price_SEEDproMonth1' }], discounts: [{ coupon: coupon.id }],
+    }));
+    clock = await stripe.testHelpers.testClocks.advance(clock.id, { frozen_time: half });
+    while (clock.status !== 'ready') clock = await stripe.testHelpers.testClocks.retrieve(clock.id);
+  }
+  const canceled = await stripe.subscriptions.cancel(subs[0].id, { prorate: true, invoice_now: true });
+  const schedule = await stripe.subscriptionSchedules.create({ from_subscription: subs[1].id });
+  assert.equal((await stripe.subscriptionSchedules.cancel(schedule.id)).status, 'canceled');
+  for (const sub of [canceled, await stripe.subscriptions.retrieve(subs[1].id)]) {
+    const final = await stripe.invoices.retrieve(sub.latest_invoice);
+    assert.deepEqual(final.lines.data.map((l) => l.amount), [-750]);
+    assert.equal((await stripe.customers.retrieve(sub.customer)).balance, -750);
+  }
+});
+
 await check("StripeRateLimitError when the clone's rate limits are on", async () => {
   await admin('POST', 'rate-limit', { enabled: true, writes: 1, reads: 1000 });
   try {

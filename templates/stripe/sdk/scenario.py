@@ -1126,6 +1126,30 @@ def quotes():
         stripe.upload_api_base = base
 
 
+def discounted_cancellation():
+    # 25% off forever: $15.00 paid for January; cancelled halfway with prorate and invoice_now, the
+    # unused half of what was paid is credited on a final invoice and to the balance. A schedule's
+    # cancel (prorating by default) is served the same way.
+    start, half = 1767225600, 1768564800
+    coupon = stripe.Coupon.create(percent_off=25, duration="forever")
+    subs = []
+    for name in ("cancel", "schedule"):
+        clock = stripe.test_helpers.TestClock.create(frozen_time=start)
+        customer = stripe.Customer.create(email=f"discounted-{name}-py@example.com", test_clock=clock.id,
+                                          payment_method="pm_card_visa",
+                                          invoice_settings={"default_payment_method": "pm_card_visa"})
+        subs.append(stripe.Subscription.create(customer=customer.id, items=[{"price": "price_SEEDproMonth1"}],
+                                               discounts=[{"coupon": coupon.id}]))
+        advance_clock(clock, half)
+    canceled = stripe.Subscription.cancel(subs[0].id, prorate=True, invoice_now=True)
+    schedule = stripe.SubscriptionSchedule.create(from_subscription=subs[1].id)
+    assert stripe.SubscriptionSchedule.cancel(schedule.id).status == "canceled"
+    for sub in (canceled, stripe.Subscription.retrieve(subs[1].id)):
+        final = stripe.Invoice.retrieve(sub.latest_invoice)
+        assert [line.amount for line in final.lines.data] == [-750], final
+        assert stripe.Customer.retrieve(sub.customer).balance == -750
+
+
 scenarios = [("customer → payment method → payment intent → refund", customer_payment_refund),
              ("product → price → subscription → test clock → invoice paid", subscription_with_test_clock),
              ("idempotent retries", idempotent_retries),
@@ -1172,6 +1196,8 @@ scenarios = [("customer → payment method → payment intent → refund", custo
               subscription_schedules),
              ("billing.Meter, billing.MeterEvent: usage billed in arrears by a metered price", billing_meters),
              ("Quote: create, list_line_items, modify, finalize_quote, accept, cancel, list, pdf", quotes),
+             ("a discounted subscription cancelled with prorate: the discounted unused time credited",
+              discounted_cancellation),
              ("RateLimitError when the clone's rate limits are on", rate_limited)]
 for name, fn in scenarios:
     check(name, fn)

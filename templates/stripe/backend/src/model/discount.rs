@@ -385,7 +385,7 @@ pub(crate) fn take_off(invoice: &mut Value) -> i64 {
 }
 
 /// Each line's share of `coupon` on lines of `amounts` (summing to `base`).
-fn shares(coupon: &Value, amounts: &[i64], base: i64, same_currency: bool) -> Vec<i64> {
+pub(crate) fn shares(coupon: &Value, amounts: &[i64], base: i64, same_currency: bool) -> Vec<i64> {
     if let Some(percent) = coupon["percent_off"].as_f64() {
         #[allow(
             clippy::cast_precision_loss,

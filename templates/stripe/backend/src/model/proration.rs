@@ -69,8 +69,10 @@ pub(crate) fn period_of(sub: &Value, now: i64) -> (i64, i64) {
 /// for its remaining time. None in a trial (it costs nothing), once the period is over, or for
 /// metered items (billed for their usage, not prorated).
 ///
-/// A subscription or customer with a discount is refused: the clone does not discount credit
-/// prorations as Stripe does (by the discount last used), so it would bill wrong amounts.
+/// A credit is the unused time of what the item was billed after its discount, as Stripe
+/// credits it (by the discount last used: the line that charged the item, less its
+/// `discount_amounts`; without such a line, less the current discount); a change that would
+/// charge a discounted subscription's items is refused (not implemented).
 pub(crate) async fn items(
     cx: &Cx<'_>,
     (sub, customer): (&Value, &Value),
@@ -104,32 +106,75 @@ pub(crate) async fn items(
             .filter(|n| !old.iter().any(|o| same(o, n)))
             .map(|&n| (n, 1)),
     );
-    if !changes.is_empty() && discount::for_invoice(Some(sub), customer, at).is_object() {
+    let discount = discount::for_invoice(Some(sub), customer, at);
+    if discount.is_object() && changes.iter().any(|(_, sign)| *sign > 0) {
         return Err(ApiError::invalid(
-            "This Stripe clone does not prorate changes to a discounted subscription (not \
-             implemented); pass proration_behavior=none.",
+            "This Stripe clone does not prorate charges for changes to a discounted \
+             subscription (not implemented); pass proration_behavior=none.",
         ));
     }
     let mut made = Vec::new();
     for (item, sign) in changes {
         let amount = sign * prorated(unit_total(item), end - at, end - start);
-        let mut proration = invoice_item(cx, (sub, customer), item, amount, (at, end, now)).await?;
-        if sign < 0 {
-            proration[CREDITED] = credited(cx, sub, item, at).await?;
+        if sign > 0 {
+            made.push(invoice_item(cx, (sub, customer), item, amount, (at, end, now)).await?);
+            continue;
         }
+        let billed = billed_line(cx, sub, item, at).await?;
+        let amount = match &billed {
+            Some((_, line)) if discounted(line) => -unused_net(line, at),
+            None if discount.is_object() => {
+                let coupon = &discount["coupon"];
+                let same = coupon["currency"].is_null() || coupon["currency"] == sub["currency"];
+                amount + discount::shares(coupon, &[-amount], -amount, same)[0]
+            }
+            _ => amount,
+        };
+        let mut proration = invoice_item(cx, (sub, customer), item, amount, (at, end, now)).await?;
+        proration[CREDITED] = billed.map_or(
+            Value::Null,
+            |(invoice, line)| json!({"invoice": invoice, "invoice_line_items": [line["id"]]}),
+        );
         made.push(proration);
     }
     Ok(made)
+}
+
+/// What discounts took off `line`.
+fn discounted_by(line: &Value) -> i64 {
+    line["discount_amounts"]
+        .as_array()
+        .map_or(0, |d| d.iter().filter_map(|a| a["amount"].as_i64()).sum())
+}
+
+/// Whether a discount took something off `line`.
+fn discounted(line: &Value) -> bool {
+    discounted_by(line) != 0
+}
+
+/// What `line` billed after its discounts, for its period's time left after `at`.
+fn unused_net(line: &Value, at: i64) -> i64 {
+    let net = line["amount"].as_i64().unwrap_or(0) - discounted_by(line);
+    let (start, end) = (
+        line["period"]["start"].as_i64().unwrap_or(at),
+        line["period"]["end"].as_i64().unwrap_or(at),
+    );
+    prorated(net, end - at, end - start)
 }
 
 /// Where a credit proration keeps the line it credits (its line's
 /// `proration_details.credited_items`); hidden from the invoice item's answers.
 pub(crate) const CREDITED: &str = "_credited_items";
 
-/// The debit `item` of `sub` was billed at `at` by, as `credited_items` (`{invoice,
-/// invoice_line_items}`): the line of the newest invoice of `sub` that charged the item over
-/// that time (its period's line, or a debit proration); `null` when none did.
-async fn credited(cx: &Cx<'_>, sub: &Value, item: &Value, at: i64) -> ApiResult<Value> {
+/// The debit `item` of `sub` was billed at `at` by: the line of the newest invoice of `sub`
+/// that charged the item over that time (its period's line, or a debit proration), with that
+/// invoice's id (a credit's `credited_items`); `None` when none did.
+async fn billed_line(
+    cx: &Cx<'_>,
+    sub: &Value,
+    item: &Value,
+    at: i64,
+) -> ApiResult<Option<(Value, Value)>> {
     let sub_id = sub["id"].as_str().unwrap_or_default().to_owned();
     let invoices = cx
         .all("invoice", &[("data->>'subscription' = {}", sub_id)])
@@ -145,10 +190,10 @@ async fn credited(cx: &Cx<'_>, sub: &Value, item: &Value, at: i64) -> ApiResult<
             .as_array()
             .map_or(&[][..], Vec::as_slice);
         if let Some(line) = lines.iter().find(billed) {
-            return Ok(json!({"invoice": invoice["id"], "invoice_line_items": [line["id"]]}));
+            return Ok(Some((invoice["id"].clone(), line.clone())));
         }
     }
-    Ok(Value::Null)
+    Ok(None)
 }
 
 /// What `item` bills a full period.

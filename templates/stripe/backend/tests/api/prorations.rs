@@ -546,3 +546,59 @@ async fn a_declined_change_is_past_due_or_refused_with_error_if_incomplete(strip
         (Some("past_due"), Some("open"))
     );
 }
+
+#[asym::clone("stripe", seed = "basic")]
+async fn cancelling_a_discounted_subscription_credits_what_its_discount_left_to_pay(
+    stripe: asym::Stripe,
+) {
+    let api = Api::new(&stripe);
+    // 25% off forever: $15.00 paid for the month, half of it unused.
+    let quarter = api
+        .ok(
+            "/v1/coupons",
+            &[("percent_off", "25"), ("duration", "forever")],
+        )
+        .await;
+    let (_, sub, _) = subscribed(&api, &[("coupon", id(&quarter))], HALF).await;
+    let cancel = format!("/v1/subscriptions/{}/cancel", id(&sub));
+    api.ok(&cancel, &[("prorate", "true")]).await;
+    let credit = pending(&api, &sub).await;
+    assert_eq!(amounts_of(&credit), [-750]);
+    assert_eq!(credit[0]["discountable"], false);
+    let first = api
+        .current("/v1/invoices", sub["latest_invoice"].as_str().unwrap())
+        .await;
+    assert_eq!(first["amount_paid"], 1500, "{first}");
+
+    // $5.00 off once, then a schedule's cancel (prorating and invoicing by default): the
+    // $15.00 paid, half credited on the final invoice and to the balance.
+    let five = api
+        .ok(
+            "/v1/coupons",
+            &[
+                ("amount_off", "500"),
+                ("currency", "usd"),
+                ("duration", "once"),
+            ],
+        )
+        .await;
+    let (_, sub, _) = subscribed(&api, &[("coupon", id(&five))], HALF).await;
+    let schedule = api
+        .ok(
+            "/v1/subscription_schedules",
+            &[("from_subscription", id(&sub))],
+        )
+        .await;
+    let path = format!("/v1/subscription_schedules/{}/cancel", id(&schedule));
+    let canceled = api.ok(&path, &[]).await;
+    assert_eq!(canceled["status"], "canceled");
+    let current = api.current("/v1/subscriptions", id(&sub)).await;
+    let invoice = api
+        .current("/v1/invoices", current["latest_invoice"].as_str().unwrap())
+        .await;
+    assert_eq!(amounts_of(data(&invoice["lines"])), [-750], "{invoice}");
+    let customer = api
+        .current("/v1/customers", sub["customer"].as_str().unwrap())
+        .await;
+    assert_eq!(customer["balance"], -750);
+}
