@@ -780,6 +780,23 @@ if (process.env.ASYM_ADMIN_SECRET) {
     const forged = delivery.body.replace("page.created", "page.deleted");
     assert.equal(await verifyWebhookSignature({ body: forged, signature, verificationToken: verification_token }), false);
     assert.equal(await verifyWebhookSignature({ body: delivery.body, signature, verificationToken: "secret_wrong" }), false);
+    assert.equal(event.api_version, "2025-09-03");
+    // Views and file uploads announce themselves too.
+    const view = await notion.views.create({ data_source_id: TASKS, name: "Hooked view", type: "table" });
+    const made = await until((d) => JSON.parse(d.body).type === "view.created");
+    assert.ok(made, "view.created came");
+    const viewEvent = JSON.parse(made.body);
+    assert.deepEqual(viewEvent.entity, { id: view.id, type: "view" });
+    assert.equal(viewEvent.data.view_type, "table");
+    assert.ok(await verifyWebhookSignature({ body: made.body, signature: made.headers["x-notion-signature"], verificationToken: verification_token }));
+    await notion.views.update({ view_id: view.id, name: "Renamed hook" });
+    const renamed = await until((d) => JSON.parse(d.body).type === "view.updated");
+    assert.deepEqual(JSON.parse(renamed.body).data.updated_fields, ["name"]);
+    const upload = await notion.fileUploads.create({ mode: "single_part", filename: "hook.txt", content_type: "text/plain" });
+    await notion.fileUploads.send({ file_upload_id: upload.id, file: { filename: "hook.txt", data: new Blob(["hooked"], { type: "text/plain" }) } });
+    const done = await until((d) => JSON.parse(d.body).type === "file_upload.completed");
+    assert.ok(done, "file_upload.completed came");
+    assert.deepEqual(JSON.parse(done.body).entity, { id: upload.id, type: "file_upload" });
     await admin("DELETE", `webhooks/${subscription.id}`);
   }));
 

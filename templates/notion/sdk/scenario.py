@@ -815,6 +815,21 @@ def webhooks_handshake_and_signature():
         assert event["type"] == "page.created" and event["entity"] == {"id": page["id"], "type": "page"}, event
         assert signed(body, headers["X-Notion-Signature"], token), headers
         assert not signed(body.replace(b"page.created", b"page.deleted"), headers["X-Notion-Signature"], token)
+        assert event["api_version"] == "2025-09-03", event
+        # Views and file uploads announce themselves too.
+        view = notion.views.create(data_source_id=TASKS, name="Hooked view", type="table")
+        headers, body = hook.next()
+        event = json.loads(body)
+        assert event["type"] == "view.created" and event["entity"] == {"id": view["id"], "type": "view"}, event
+        assert event["data"]["view_type"] == "table" and event["data"]["parent"]["data_source_id"] == TASKS, event
+        assert signed(body, headers["X-Notion-Signature"], token)
+        notion.views.delete(view_id=view["id"])
+        assert json.loads(hook.next()[1])["type"] == "view.deleted"
+        upload = notion.file_uploads.create(mode="single_part", filename="hook.txt", content_type="text/plain")
+        event = json.loads(hook.next()[1])
+        assert event["type"] == "file_upload.created" and event["entity"]["id"] == upload["id"], event
+        notion.file_uploads.send(file_upload_id=upload["id"], file=("hook.txt", b"hooked", "text/plain"))
+        assert json.loads(hook.next()[1])["type"] == "file_upload.completed"
         admin("DELETE", f"webhooks/{subscription['id']}")
 
 

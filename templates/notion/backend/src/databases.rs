@@ -416,6 +416,24 @@ impl Edits {
     }
 }
 
+impl Edits {
+    /// Announces a change of trash state (`<kind>.deleted` / `<kind>.undeleted`, `kind`
+    /// `database` or `data_source`) of `id`, under `parent`, when the edit makes one.
+    async fn announce_trash(
+        &self,
+        tx: &Transaction<'_>,
+        (kind, id, parent): (&str, &str, Value),
+        was: bool,
+        author: &str,
+    ) -> ApiResult<bool> {
+        let Some(trash) = self.trash.filter(|t| *t != was) else {
+            return Ok(false);
+        };
+        let event = format!("{kind}.{}", if trash { "deleted" } else { "undeleted" });
+        webhooks::emit(tx, &event, id, json!({ "parent": parent }), author).await
+    }
+}
+
 /// `PATCH /v1/data_sources/{id}`: title, description, icon, trash, schema.
 async fn update_data_source(ctx: &Ctx, id: &str, body: &Map<String, Value>) -> ApiResult<Value> {
     let id = path_id("data_source_id", id)?;
@@ -431,10 +449,15 @@ async fn update_data_source(ctx: &Ctx, id: &str, body: &Map<String, Value>) -> A
         &[&id, &edits.title, &edits.description, &edits.trash, &edits.icon, &ctx.bot],
     )
     .await?;
-    let wake = match body.get("properties") {
+    let mut wake = match body.get("properties") {
         Some(properties) => update_schema(&tx, &id, &database, properties, &ctx.bot).await?,
         None => false,
     };
+    let parent = json!({ "id": database, "type": "database" });
+    let target = ("data_source", id.as_str(), parent);
+    wake |= edits
+        .announce_trash(&tx, target, row.get(6), &ctx.bot)
+        .await?;
     let row = Container::DataSource.fetch(&tx, &id).await?;
     ctx.commit(tx, wake).await?;
     Ok(Container::DataSource.render(&row, ctx))
@@ -454,7 +477,7 @@ async fn update_database(ctx: &Ctx, id: &str, body: &Map<String, Value>) -> ApiR
     }
     let mut client = ctx.kit.db().await?;
     let tx = client.transaction().await?;
-    Container::Database.fetch(&tx, &id).await?;
+    let before = Container::Database.fetch(&tx, &id).await?;
     tx.execute(
         "UPDATE databases SET title = coalesce($2::text::jsonb, title), description = coalesce($3::text::jsonb, description),
             in_trash = coalesce($4, in_trash), is_inline = coalesce($5, is_inline), icon = coalesce($6::text::jsonb, icon),
@@ -492,6 +515,22 @@ async fn update_database(ctx: &Ctx, id: &str, body: &Map<String, Value>) -> ApiR
             .get(0);
         wake = update_schema(&tx, &ds, &id, properties, &ctx.bot).await?;
     }
+    let parent_type: &str = before.get(1);
+    let parent_kind = if parent_type == "workspace" {
+        "space"
+    } else {
+        "page"
+    };
+    let parent_id: Option<String> = before.get(2);
+    let parent = json!({ "id": parent_id.unwrap_or_else(|| crate::workspace::WORKSPACE_ID.to_owned()), "type": parent_kind });
+    wake |= edits
+        .announce_trash(
+            &tx,
+            ("database", id.as_str(), parent),
+            before.get(8),
+            &ctx.bot,
+        )
+        .await?;
     let row = Container::Database.fetch(&tx, &id).await?;
     ctx.commit(tx, wake).await?;
     Ok(Container::Database.render(&row, ctx))

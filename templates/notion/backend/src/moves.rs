@@ -7,8 +7,8 @@ use serde_json::{Map, Value, json};
 use crate::blocks;
 use crate::error::{ApiError, ApiResult};
 use crate::pages::{
-    Parent, Placement, View, answer, child_page_block, json_column, load, parse_parent,
-    props_and_meta, returning, rolled_for,
+    Parent, Placement, View, answer, child_page_block, event_parent, json_column, load,
+    parse_parent, props_and_meta, returning, rolled_for,
 };
 use crate::relations::Rolled;
 use crate::request::{Ctx, Paging, path_id};
@@ -86,7 +86,8 @@ pub(crate) async fn move_page(ctx: &Ctx, id: &str, body: &Map<String, Value>) ->
         ],
     )
     .await?;
-    let wake = webhooks::emit(&tx, "page.moved", &id, json!({}), &ctx.bot).await?;
+    let data = json!({ "parent": event_parent(&row) });
+    let wake = webhooks::emit(&tx, "page.moved", &id, data, &ctx.bot).await?;
     let page = answer(&tx, &row, &schema, View::of(ctx)).await?;
     ctx.commit(tx, wake).await?;
     Ok(page)

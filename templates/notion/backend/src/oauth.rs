@@ -72,6 +72,25 @@ asym_kit::backend_error_conversions!(Refusal, |err: &asym_kit::BackendError| Ref
 
 pub(crate) type Answer = Result<Json<Value>, Refusal>;
 
+/// How long an authorization code may be exchanged (Notion does not document its figure;
+/// OAuth's RFC 6749 recommends at most ten minutes).
+const CODE_LIFETIME: &str = "10 minutes";
+
+/// Whether the authorization code `code` was issued less than [`CODE_LIFETIME`] ago.
+async fn fresh(kit: &Kit, code: &str) -> Result<bool, Refusal> {
+    let client = kit.db().await?;
+    let statement = client
+        .prepare_cached(&format!(
+            "SELECT created_at > now() - interval '{CODE_LIFETIME}' FROM asym_credentials
+             WHERE token_hash = $1"
+        ))
+        .await?;
+    let row = client
+        .query_opt(&statement, &[&asym_kit::token::hash(code)])
+        .await?;
+    Ok(row.is_some_and(|row| row.get(0)))
+}
+
 /// The live credential `token` names, when it is of `kind`.
 async fn credential(kit: &Kit, token: &str, kind: &str) -> Result<Option<Principal>, Refusal> {
     Ok(credentials::authenticate(kit, token)
@@ -189,6 +208,11 @@ pub(crate) async fn token(
                 return Err(Refusal::grant(
                     "Invalid redirect_uri: it is not the one the code was issued for.",
                 ));
+            }
+            if !fresh(&kit, code).await? {
+                return Err(Refusal::grant(&format!(
+                    "Invalid code: it expired ({CODE_LIFETIME} after it was issued)."
+                )));
             }
             code
         }

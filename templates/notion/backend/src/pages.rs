@@ -74,6 +74,19 @@ pub(crate) fn parent(
     }
 }
 
+/// The `parent` a page event names for a page row (of [`COLUMNS`]): its database (with the
+/// data source), its parent page, or the workspace (`space`).
+pub(crate) fn event_parent(row: &Row) -> Value {
+    let (parent_type, parent_id): (&str, Option<&str>) = (row.get(1), row.get(2));
+    match parent_type {
+        "data_source_id" => {
+            json!({ "id": row.get::<_, Option<&str>>(4), "type": "database", "data_source_id": row.get::<_, Option<&str>>(3) })
+        }
+        "workspace" => json!({ "id": crate::workspace::WORKSPACE_ID, "type": "space" }),
+        _ => json!({ "id": parent_id, "type": "page" }),
+    }
+}
+
 /// A page row's (of [`COLUMNS`]) stored property values and its created/edited metadata.
 pub(crate) fn props_and_meta(row: &Row) -> (Map<String, Value>, Meta<'_>) {
     let props = match json_column(row, 5) {
@@ -777,7 +790,7 @@ pub(crate) async fn update(ctx: &Ctx, id: &str, body: &Map<String, Value>) -> Ap
         wake |= blocks::content_updated(&tx, &id, &changed, &ctx.bot).await?;
     }
     if !updated.is_empty() {
-        let data = json!({ "parent": { "id": row.get::<_, Option<String>>(3).or(row.get(2)), "type": "page" }, "updated_properties": updated });
+        let data = json!({ "parent": event_parent(&row), "updated_properties": updated });
         wake |= webhooks::emit(&tx, "page.properties_updated", &id, data, &ctx.bot).await?;
     }
     if let Some(trash) = trash.filter(|t| *t != was_trashed) {
@@ -786,7 +799,8 @@ pub(crate) async fn update(ctx: &Ctx, id: &str, body: &Map<String, Value>) -> Ap
         } else {
             "page.undeleted"
         };
-        wake |= webhooks::emit(&tx, event, &id, json!({}), &ctx.bot).await?;
+        let data = json!({ "parent": event_parent(&row) });
+        wake |= webhooks::emit(&tx, event, &id, data, &ctx.bot).await?;
     }
     let page = answer(&tx, &row, &schema, View::of(ctx)).await?;
     ctx.commit(tx, wake).await?;

@@ -24,6 +24,7 @@ use serde_json::{Map, Value, json};
 use crate::error::{ApiError, ApiResult, invalid};
 use crate::request::{Ctx, Paging, Path, path_id};
 use crate::seek::Order;
+use crate::webhooks;
 
 /// Most bytes of a single-part upload, and of one part of a multi-part upload.
 const PART_MAX: usize = 20 << 20;
@@ -348,8 +349,9 @@ pub(crate) async fn create(ctx: &Ctx, body: &Map<String, Value>) -> ApiResult<Va
         ("pending", None)
     };
     let id = crate::ids::new_uuid();
-    let client = ctx.kit.db().await?;
-    client
+    let mut client = ctx.kit.db().await?;
+    let tx = client.transaction().await?;
+    tx
         .execute(
             "INSERT INTO file_uploads (id, mode, status, filename, content_type, number_of_parts, external_url, import_result, created_by)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8::text::jsonb, $9)",
@@ -366,7 +368,21 @@ pub(crate) async fn create(ctx: &Ctx, body: &Map<String, Value>) -> ApiResult<Va
             ],
         )
         .await?;
-    Ok(render(ctx, &fetch(ctx, &client, &id).await?))
+    let mut wake = webhooks::emit(&tx, "file_upload.created", &id, Value::Null, &ctx.bot).await?;
+    if let Some(result) = &result {
+        // An import that failed: Notion's `file_upload.upload_failed` carries its result.
+        let result: Value = serde_json::from_str(result).unwrap_or(Value::Null);
+        let data = json!({ "file_import_result": result });
+        wake |= webhooks::emit(&tx, "file_upload.upload_failed", &id, data, &ctx.bot).await?;
+    }
+    let row = fetch(ctx, &tx, &id).await?;
+    ctx.commit(tx, wake).await?;
+    Ok(render(ctx, &row))
+}
+
+/// Announces that upload `id` holds its file (`file_upload.completed`).
+async fn completed(ctx: &Ctx, tx: &Transaction<'_>, id: &str) -> ApiResult<bool> {
+    webhooks::emit(tx, "file_upload.completed", id, Value::Null, &ctx.bot).await
 }
 
 /// `GET /v1/file_uploads/{id}`.
@@ -483,6 +499,7 @@ pub(crate) async fn send(ctx: &Ctx, id: &str, headers: &HeaderMap, raw: Body) ->
         )));
     }
     let content_type = sent_type(&row, &sent.file)?;
+    let mut wake = false;
     if mode == "multi_part" {
         let total: i32 = row.get(6);
         let number = sent
@@ -526,9 +543,10 @@ pub(crate) async fn send(ctx: &Ctx, id: &str, headers: &HeaderMap, raw: Body) ->
             &[&id, &sent.file.body, &length, &filename, &content_type],
         )
         .await?;
+        wake = completed(ctx, &tx, &id).await?;
     }
     let row = fetch(ctx, &tx, &id).await?;
-    tx.commit().await?;
+    ctx.commit(tx, wake).await?;
     Ok(render(ctx, &row))
 }
 
@@ -598,8 +616,9 @@ pub(crate) async fn complete(ctx: &Ctx, id: &str, _body: &Map<String, Value>) ->
     .await?;
     tx.execute("DELETE FROM file_upload_parts WHERE upload_id = $1", &[&id])
         .await?;
+    let wake = completed(ctx, &tx, &id).await?;
     let row = fetch(ctx, &tx, &id).await?;
-    tx.commit().await?;
+    ctx.commit(tx, wake).await?;
     Ok(render(ctx, &row))
 }
 

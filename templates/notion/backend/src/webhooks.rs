@@ -27,7 +27,12 @@ pub(crate) fn admin_routes() -> Router<Kit> {
         .route("/api/admin/webhooks/{id}/verify", post(verify))
 }
 
-/// Enqueues `event` about object `id` for every verified subscription; returns whether any
+/// The API version events are rendered in (`api_version`): the data sources era's, whose
+/// event types (`data_source.*`) the clone sends.
+const API_VERSION: &str = "2025-09-03";
+
+/// Enqueues `event` about object `id` (with `data`, none when it is null) for every
+/// verified subscription; returns whether any
 /// was enqueued (then call `kit.wake_outbox()` after commit). The event names its object's
 /// type before the dot (`page.moved` is about a page, `data_source.created` a data source),
 /// which is the entity type Notion sends.
@@ -48,7 +53,7 @@ pub(crate) async fn emit(
     let rows = tx.query(&statement, &[]).await?;
     for row in &rows {
         let subscription: String = row.get(0);
-        let body = json!({
+        let mut body = json!({
             "id": ids::new_uuid(),
             "timestamp": row.get::<_, String>(3),
             "workspace_id": WORKSPACE_ID,
@@ -59,9 +64,12 @@ pub(crate) async fn emit(
             "authors": [{ "id": author, "type": "bot" }],
             "accessible_by": [{ "id": BOT_ID, "type": "bot" }],
             "attempt_number": 1,
+            "api_version": API_VERSION,
             "entity": { "id": id, "type": kind },
-            "data": data,
         });
+        if !data.is_null() {
+            body["data"] = data.clone();
+        }
         let delivery = Delivery::new(
             format!("subscription:{subscription}"),
             event,

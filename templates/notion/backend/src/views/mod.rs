@@ -26,6 +26,7 @@ use crate::request::{Ctx, Query, Version, body_uuid, path_id};
 use crate::rows;
 use crate::schema::Schema;
 use crate::seek::Order;
+use crate::webhooks;
 
 /// The columns [`render`] reads, of `views v`.
 const COLUMNS: &str = "v.id, v.database_id, v.data_source_id, v.name, v.type, v.filter::text,
@@ -243,8 +244,15 @@ pub(crate) async fn create(ctx: &Ctx, body: &Map<String, Value>) -> ApiResult<Va
             ],
         )
         .await?;
-    ctx.commit(tx, false).await?;
+    let data = json!({ "parent": event_parent(&owner, &data_source), "view_type": kind });
+    let wake = webhooks::emit(&tx, "view.created", &id, data, &ctx.bot).await?;
+    ctx.commit(tx, wake).await?;
     Ok(render(&row))
+}
+
+/// The `parent` of a view event: the view's database, with the data source it shows.
+fn event_parent(database: &str, data_source: &str) -> Value {
+    json!({ "id": database, "type": "database", "data_source_id": data_source })
 }
 
 /// The `ord` a new view takes in database `database`'s tab bar at `position`, moving the
@@ -313,6 +321,25 @@ pub(crate) async fn update(ctx: &Ctx, id: &str, body: &Map<String, Value>) -> Ap
         Some(given) => shape::configuration(&schema, &kind, json_column(&row, 8), given)?,
     };
     let id: String = row.get(0);
+    // The fields Notion's `view.updated` names: those the request gave (quick filters are
+    // part of the filter bar, so they count as the filter).
+    let updated_fields: Vec<&str> = [
+        ("name", "name"),
+        ("filter", "filter"),
+        ("quick_filters", "filter"),
+        ("sorts", "sorts"),
+        ("configuration", "configuration"),
+    ]
+    .into_iter()
+    .filter(|(key, _)| body.contains_key(*key))
+    .map(|(_, field)| field)
+    .fold(Vec::new(), |mut fields, field| {
+        if !fields.contains(&field) {
+            fields.push(field);
+        }
+        fields
+    });
+    let parent = event_parent(&row.get::<_, String>(1), &row.get::<_, String>(2));
     let tx = client.transaction().await?;
     let statement = tx
         .prepare_cached(&format!(
@@ -339,7 +366,9 @@ pub(crate) async fn update(ctx: &Ctx, id: &str, body: &Map<String, Value>) -> Ap
             ],
         )
         .await?;
-    ctx.commit(tx, false).await?;
+    let data = json!({ "parent": parent, "updated_fields": updated_fields });
+    let wake = webhooks::emit(&tx, "view.updated", &id, data, &ctx.bot).await?;
+    ctx.commit(tx, wake).await?;
     Ok(render(&row))
 }
 
@@ -363,7 +392,9 @@ pub(crate) async fn delete(ctx: &Ctx, id: &str) -> ApiResult<Value> {
             "Cannot delete the last view of a database. Delete the database instead.",
         ));
     }
-    ctx.commit(tx, false).await?;
+    let data = json!({ "parent": event_parent(&database, &row.get::<_, String>(2)) });
+    let wake = webhooks::emit(&tx, "view.deleted", &id, data, &ctx.bot).await?;
+    ctx.commit(tx, wake).await?;
     Ok(json!({
         "object": "view",
         "id": id,

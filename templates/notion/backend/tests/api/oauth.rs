@@ -178,6 +178,23 @@ async fn oauth_refusals(notion: asym::Notion) {
     }
     // The code was not used up by the refusals.
     exchange(&api, grant).await.expect(200);
+    // A code is exchanged within ten minutes of being issued.
+    let age = |minutes: i32| {
+        format!(
+            "UPDATE asym_credentials SET created_at = now() - make_interval(mins => {minutes}) WHERE kind = 'oauth_code'"
+        )
+    };
+    let late = code(&notion, Value::Null).await;
+    notion.query(&age(11)).await.unwrap();
+    let stale = json!({ "grant_type": "authorization_code", "code": late });
+    let reply = exchange(&api, stale).await;
+    let description = reply.body["error_description"].as_str().unwrap().to_owned();
+    assert!(description.contains("expired"), "{description}");
+    refused(reply, 400, "invalid_grant");
+    let in_time = code(&notion, Value::Null).await;
+    notion.query(&age(9)).await.unwrap();
+    let fresh = json!({ "grant_type": "authorization_code", "code": in_time });
+    exchange(&api, fresh).await.expect(200);
     // Revoking what is unknown succeeds, as OAuth's revocation does.
     api.post("/v1/oauth/revoke", &json!({ "token": "ntn_nope" }))
         .await

@@ -560,3 +560,71 @@ async fn comments_take_attachments_and_a_custom_name(notion: asym::Notion) {
         invalid(api.post("/v1/comments", &body).await);
     }
 }
+
+#[asym::clone("notion", seed = "basic")]
+async fn uploads_send_file_upload_events(notion: asym::Notion) {
+    let receiver = crate::common::verified_receiver(&notion).await;
+    let api = api(&notion);
+    // Single part: created, then completed once the file is sent.
+    let id = uploaded(&api, "a.png", "image/png", b"png").await;
+    for kind in ["file_upload.created", "file_upload.completed"] {
+        let event = receiver.delivery().await.json();
+        assert_eq!(event["type"], kind, "{event}");
+        assert_eq!(event["entity"], json!({ "id": id, "type": "file_upload" }));
+        assert!(event.get("data").is_none(), "{event}");
+        assert_eq!(event["api_version"], "2025-09-03");
+    }
+    // Multi part: completed when completed, not when a part is sent.
+    let multi = post(
+        &api,
+        "/v1/file_uploads",
+        &json!({ "mode": "multi_part", "number_of_parts": 1, "filename": "b.txt" }),
+    )
+    .await;
+    let multi_id = multi["id"].as_str().unwrap();
+    assert_eq!(
+        receiver.delivery().await.json()["type"],
+        "file_upload.created"
+    );
+    let part: Field<'_> = ("part_number", None, None, b"1");
+    send(
+        &api,
+        multi_id,
+        &[("file", Some("b.txt"), Some("text/plain"), b"text"), part],
+    )
+    .await
+    .expect(200);
+    post(
+        &api,
+        &format!("/v1/file_uploads/{multi_id}/complete"),
+        &json!({}),
+    )
+    .await;
+    let completed = receiver.delivery().await.json();
+    assert_eq!(
+        (&completed["type"], &completed["entity"]["id"]),
+        (&json!("file_upload.completed"), &json!(multi_id))
+    );
+    // An import that fails says why, as Notion's upload_failed does.
+    let external = post(
+        &api,
+        "/v1/file_uploads",
+        &json!({ "mode": "external_url", "filename": "c.png", "external_url": "https://example.com/c.png" }),
+    )
+    .await;
+    assert_eq!(
+        receiver.delivery().await.json()["type"],
+        "file_upload.created"
+    );
+    let failed = receiver.delivery().await.json();
+    assert_eq!(failed["type"], "file_upload.upload_failed");
+    assert_eq!(failed["entity"]["id"], external["id"]);
+    assert_eq!(
+        failed["data"]["file_import_result"],
+        external["file_import_result"]
+    );
+    assert_eq!(
+        failed["data"]["file_import_result"]["error"]["type"],
+        "download_error"
+    );
+}

@@ -393,3 +393,35 @@ async fn bad_view_requests_are_notions_errors(notion: asym::Notion) {
             .await,
     );
 }
+
+#[asym::clone("notion", seed = "basic")]
+async fn views_send_view_events(notion: asym::Notion) {
+    let receiver = crate::common::verified_receiver(&notion).await;
+    let api = api(&notion);
+    let made = view(&api, json!({ "type": "board", "configuration": { "type": "board",
+        "group_by": { "type": "status", "property_id": "Status", "group_by": "option", "sort": { "type": "manual" } } } })).await;
+    let id = made["id"].as_str().unwrap();
+    let parent = json!({ "id": DATABASE, "type": "database", "data_source_id": TASKS });
+    let created = receiver.delivery().await.json();
+    assert_eq!(created["type"], "view.created");
+    assert_eq!(created["entity"], json!({ "id": id, "type": "view" }));
+    assert_eq!(
+        created["data"],
+        json!({ "parent": parent, "view_type": "board" })
+    );
+    let path = format!("/v1/views/{id}");
+    let changes = json!({ "name": "Renamed", "quick_filters": { "Name": { "title": { "contains": "a" } } },
+                          "sorts": [{ "property": "Name", "direction": "ascending" }] });
+    patch(&api, &path, &changes).await;
+    let updated = receiver.delivery().await.json();
+    assert_eq!(updated["type"], "view.updated");
+    assert_eq!(
+        updated["data"]["updated_fields"],
+        json!(["name", "filter", "sorts"])
+    );
+    assert_eq!(updated["data"]["parent"], parent);
+    api.delete(&path).await.expect(200);
+    let deleted = receiver.delivery().await.json();
+    assert_eq!(deleted["type"], "view.deleted");
+    assert_eq!(deleted["data"], json!({ "parent": parent }));
+}

@@ -4,7 +4,8 @@ use asym_kit::testing::Receiver;
 use serde_json::{Value, json};
 
 use crate::common::{
-    TASK1, admin, api, comment, len, patch, read, subscribe, task, tasks_schema, text, verify,
+    DATABASE, PROJECTS, TASK1, TASKS, admin, api, comment, len, patch, read, subscribe, task,
+    tasks_schema, text, verify,
 };
 
 #[asym::clone("notion", seed = "basic")]
@@ -89,4 +90,71 @@ async fn handshake_then_signed_events(notion: asym::Notion) {
         .delete(&format!("/api/admin/webhooks/{id}"))
         .await
         .expect(200);
+}
+
+#[asym::clone("notion", seed = "basic")]
+async fn trash_moves_and_deletes_name_their_parent(notion: asym::Notion) {
+    let receiver = crate::common::verified_receiver(&notion).await;
+    let api = api(&notion);
+    let ds_parent = json!({ "id": DATABASE, "type": "database" });
+    for (trash, event) in [
+        (true, "data_source.deleted"),
+        (false, "data_source.undeleted"),
+    ] {
+        patch(
+            &api,
+            &format!("/v1/data_sources/{TASKS}"),
+            &json!({ "in_trash": trash }),
+        )
+        .await;
+        let heard = receiver.delivery().await.json();
+        assert_eq!(heard["type"], event, "{heard}");
+        assert_eq!(
+            heard["entity"],
+            json!({ "id": TASKS, "type": "data_source" })
+        );
+        assert_eq!(heard["data"]["parent"], ds_parent);
+    }
+    for (trash, event) in [(true, "database.deleted"), (false, "database.undeleted")] {
+        patch(
+            &api,
+            &format!("/v1/databases/{DATABASE}"),
+            &json!({ "in_trash": trash }),
+        )
+        .await;
+        let heard = receiver.delivery().await.json();
+        assert_eq!(heard["type"], event, "{heard}");
+        assert_eq!(
+            heard["data"]["parent"],
+            json!({ "id": PROJECTS, "type": "page" })
+        );
+    }
+    // Leaving the flag as it is sends nothing: the next event is the page's.
+    patch(
+        &api,
+        &format!("/v1/databases/{DATABASE}"),
+        &json!({ "in_trash": false }),
+    )
+    .await;
+    patch(
+        &api,
+        &format!("/v1/pages/{TASK1}"),
+        &json!({ "in_trash": true }),
+    )
+    .await;
+    let deleted = receiver.delivery().await.json();
+    assert_eq!(deleted["type"], "page.deleted");
+    let page_parent = json!({ "id": DATABASE, "type": "database", "data_source_id": TASKS });
+    assert_eq!(deleted["data"]["parent"], page_parent);
+    let page = task(&api, "Mover", json!({})).await;
+    assert_eq!(receiver.delivery().await.json()["type"], "page.created");
+    let page_id = page["id"].as_str().unwrap();
+    let moved = json!({ "parent": { "page_id": PROJECTS } });
+    crate::common::post(&api, &format!("/v1/pages/{page_id}/move"), &moved).await;
+    let heard = receiver.delivery().await.json();
+    assert_eq!(heard["type"], "page.moved");
+    assert_eq!(
+        heard["data"]["parent"],
+        json!({ "id": PROJECTS, "type": "page" })
+    );
 }
