@@ -3,7 +3,7 @@
 // ASYM_ADMIN_SECRET (the clone's; with ASYM_ADMIN_URL, its admin surface, which run.sh derives from
 // LINEAR_API_URL) lets the rate-limit scenario switch enforcement on, through check.mjs's `admin`.
 import {
-  AuthenticationLinearError, GraphqlLinearError, InvalidInputLinearError, LinearClient, LinearError, LinearErrorType,
+  AuthenticationLinearError, GraphqlLinearError, InvalidInputLinearError, IssueNotification, LinearClient, LinearError, LinearErrorType,
   RatelimitedLinearError,
 } from "@linear/sdk";
 import { LinearWebhookClient } from "@linear/sdk/webhooks";
@@ -954,10 +954,48 @@ await scenario("reactions: createReaction on an issue and a comment, reactions, 
   assert(err.message.includes("Argument Validation Error"), err.message);
 });
 
-await scenario("what the clone lacks is named: notification subscriptions, notifications, roadmaps, issue imports, document history", async () => {
+await scenario("notifications: an issue assigned, a comment mentioning and a status change notify the other user (IssueNotification), never the actor; notification, updateNotification, notificationMarkReadAll/MarkUnreadAll, snooze and unsnooze, archive, unarchive, archive all", async () => {
+  const ben = await oauth.viewer;
+  const ada = await linear.viewer;
+  const issue = await (await linear.createIssue({ teamId: ENG, title: "Inbox check", assigneeId: ben.id })).issue;
+  await linear.createComment({ issueId: issue.id, body: "@ben have a look" });
+  const done = (await (await linear.team(ENG)).states()).nodes.find((s) => s.name === "Done");
+  await linear.updateIssue(issue.id, { stateId: done.id });
+  const got = (await oauth.notifications({ first: 3 })).nodes;
+  assert(got.map((n) => n.type).join() === "issueStatusChanged,issueCommentMention,issueAssignedToYou", got.map((n) => n.type).join());
+  assert(got.every((n) => n instanceof IssueNotification && n.issueId === issue.id), "IssueNotifications of the issue");
+  assert(got.map((n) => n.category).join() === "statusChanges,mentions,assignments", got.map((n) => n.category).join());
+  assert((await got[0].actor).id === ada.id && (await got[0].user).id === ben.id, "actor and recipient");
+  assert((await got[1].comment).body === "@ben have a look" && (await got[0].issue).identifier === issue.identifier, "comment and issue");
+  assert((await got[0].team).key === "ENG" && !got[0].readAt, "team, unread");
+  const adas = (await linear.notifications({ first: 50 })).nodes.filter((n) => n.issueId === issue.id);
+  assert(adas.length === 0, "never the actor");
+  const one = await oauth.notification(got[0].id);
+  assert(one instanceof IssueNotification && one.id === got[0].id, "notification");
+  await expectError(linear.notification(got[0].id), LinearErrorType.InvalidInput, "another user's notification");
+  assert((await oauth.updateNotification(got[0].id, { readAt: new Date() })).success, "updateNotification");
+  assert((await oauth.notification(got[0].id)).readAt instanceof Date, "read");
+  const count = async () => (await oauth.client.rawRequest("query { notificationsUnreadCount }")).data.notificationsUnreadCount;
+  const unread = await count();
+  const marked = await oauth.notificationMarkReadAll({ issueId: issue.id }, new Date());
+  assert(marked.success && marked.notifications.length === 2 && marked.notifications.every((n) => n.readAt), "notificationMarkReadAll: the unread ones");
+  assert((await count()) === unread - 2, "unread count");
+  assert((await oauth.notificationMarkUnreadAll({ issueId: issue.id })).notifications.length === 3, "notificationMarkUnreadAll");
+  const later = new Date(Date.now() + 86400000);
+  const snoozed = await oauth.notificationSnoozeAll({ id: got[1].id }, later);
+  assert(snoozed.notifications.length === 1 && snoozed.notifications[0].snoozedUntilAt.getTime() === later.getTime(), "notificationSnoozeAll");
+  const woken = await oauth.notificationUnsnoozeAll({ issueId: issue.id }, new Date());
+  assert(woken.notifications.length === 1 && !woken.notifications[0].snoozedUntilAt && woken.notifications[0].unsnoozedAt, "notificationUnsnoozeAll");
+  assert((await oauth.archiveNotification(got[2].id)).success && (await oauth.notification(got[2].id)).archivedAt, "archiveNotification");
+  assert((await oauth.unarchiveNotification(got[2].id)).success && !(await oauth.notification(got[2].id)).archivedAt, "unarchiveNotification");
+  assert((await oauth.notificationArchiveAll({ issueId: issue.identifier })).notifications.length === 3, "notificationArchiveAll by identifier");
+  const err = await expectError(oauth.notificationArchiveAll({}), LinearErrorType.InvalidInput, "no entity");
+  assert(err.message.includes("Argument Validation Error"), err.message);
+});
+
+await scenario("what the clone lacks is named: notification subscriptions, roadmaps, issue imports, document history", async () => {
   const calls = [
     [() => linear.notificationSubscriptions(), "Query.notificationSubscriptions"],
-    [() => linear.notifications(), "Query.notifications"],
     [() => linear.roadmaps(), "Query.roadmaps"],
     [() => linear.issueImportCheckCSV("https://example.com/a.csv", "jira"), "Query.issueImportCheckCSV"],
     [() => linear.documentContentHistory("x"), "Query.documentContentHistory"],

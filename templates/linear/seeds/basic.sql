@@ -96,3 +96,6 @@ INSERT INTO initiatives (id, name, description, slug_id, status, priority, owner
   ('91000000-0000-4000-8000-000000000001', 'Ship v1', 'Everything version 1 needs', '8c2d4e6f8a0b', 'Active', 2, 'b0000000-0000-4000-8000-000000000001', 'b0000000-0000-4000-8000-000000000001', 'c0000000-0000-4000-8000-000000000001', '2024-06-30', '2024-01-04T09:00:00Z', '2024-01-03T12:00:00Z', '2024-01-04T09:00:00Z');
 INSERT INTO initiative_to_projects (id, initiative_id, project_id, sort_order, created_at, updated_at) VALUES
   ('92000000-0000-4000-8000-000000000001', '91000000-0000-4000-8000-000000000001', 'f0000000-0000-4000-8000-000000000001', 0, '2024-01-03T12:00:00Z', '2024-01-03T12:00:00Z');
+
+-- The writes above notify no one: a fixture starts with every inbox empty.
+DELETE FROM notifications;

@@ -62,6 +62,8 @@ pub(crate) enum Kind {
     ProjectLabel,
     /// `InitiativeLabelFilter` over `initiative_labels`.
     InitiativeLabel,
+    /// `NotificationFilter` over `notifications`.
+    Notification,
 }
 
 /// How a column compares.
@@ -96,6 +98,7 @@ impl Kind {
             Self::CustomView => "custom_views",
             Self::Reaction => "reactions",
             Self::Emoji => "emojis",
+            Self::Notification => "notifications",
             Self::ProjectLabel => "project_labels",
             Self::InitiativeLabel => "initiative_labels",
         }
@@ -157,6 +160,7 @@ impl Kind {
             ],
             Self::Reaction => &[(Cmp::Text, &["emoji"])],
             Self::Emoji => &[(Cmp::Text, &["name"])],
+            Self::Notification => &[(Cmp::Text, &["type"]), (Cmp::Date, &["archivedAt"])],
             Self::ProjectUpdate | Self::InitiativeUpdate => &[],
         }
     }
@@ -233,7 +237,8 @@ impl Kind {
             | Self::Template
             | Self::ProjectStatus
             | Self::Reaction
-            | Self::Emoji => &[],
+            | Self::Emoji
+            | Self::Notification => &[],
         }
     }
 }

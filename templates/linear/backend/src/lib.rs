@@ -32,6 +32,7 @@
 //! | `emojiCreate`/`emojiDelete` (custom emojis) | `emojis` |
 //! | `entityExternalLinkCreate`/`Update`/`Delete` (a project's or an initiative's links) | `external_links` |
 //! | project and initiative labels: `projectLabelCreate`/`Update`/`Delete`/`Retire`/`Restore`, `projectAddLabel`/`projectRemoveLabel`, the same of initiatives | `labels` |
+//! | the viewer's inbox: `notificationUpdate`, `notificationArchive`/`Unarchive`, `notificationMarkReadAll`/`MarkUnreadAll`/`SnoozeAll`/`UnsnoozeAll`/`ArchiveAll` | `notifications` |
 //! | `projectRelationCreate`/`Update`/`Delete` (project dependencies) | `project_relations` |
 //! | `projectStatusCreate`/`Update`/`Archive`/`Unarchive` | `project_statuses` |
 //! | `triageResponsibilityCreate`/`Update`/`Delete` (a team's one triage responsibility) | `triage` |
@@ -56,6 +57,7 @@ mod initiatives;
 mod ints;
 mod issues;
 mod labels;
+mod notifications;
 mod prepared;
 mod project_relations;
 mod project_statuses;

@@ -73,6 +73,23 @@ pub(crate) async fn favorites(ctx: &ResolverContext<'_>) -> Result<Value> {
     scoped(ctx, "Favorite", None, owner).await
 }
 
+/// `notifications`: the viewer's own (a notification is its recipient's).
+pub(crate) async fn notifications(ctx: &ResolverContext<'_>) -> Result<Value> {
+    let (_, viewer) = context(ctx)?;
+    let recipient = Some(("t.user_id = {}", vec![viewer.user_id.clone()]));
+    scoped(ctx, "Notification", Some(Kind::Notification), recipient).await
+}
+
+/// `notificationsUnreadCount`: the viewer's notifications neither read, archived nor
+/// snoozed.
+pub(crate) async fn notifications_unread_count(ctx: &ResolverContext<'_>) -> Result<Value> {
+    let (shared, viewer) = context(ctx)?;
+    let sql = "SELECT count(*)::int FROM notifications WHERE user_id = $1 AND read_at IS NULL \
+               AND archived_at IS NULL AND (snoozed_until_at IS NULL OR snoozed_until_at <= now())";
+    let row = crate::write::lookup(shared, sql, &viewer.user_id, "Notification").await?;
+    Ok(Value::from(row.get::<_, i32>(0)))
+}
+
 /// `organization`.
 pub(crate) async fn organization(ctx: &ResolverContext<'_>) -> Result<Value> {
     let (shared, viewer) = context(ctx)?;

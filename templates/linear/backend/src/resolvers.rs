@@ -6,9 +6,9 @@ use async_graphql::Value;
 use async_graphql::dynamic::{FieldFuture, FieldValue, ResolverContext};
 
 use crate::{
-    documents, emojis, external_links, initiatives, issues, labels, project_relations,
-    project_statuses, queries, ratelimit, resources, search, status_updates, subscriptions, teams,
-    templates, triage, views,
+    documents, emojis, external_links, initiatives, issues, labels, notifications,
+    project_relations, project_statuses, queries, ratelimit, resources, search, status_updates,
+    subscriptions, teams, templates, triage, views,
 };
 
 /// A custom resolver.
@@ -118,6 +118,17 @@ pub(crate) fn custom(parent: &str, field: &str) -> Option<Resolve> {
         ("Query", "externalUser") => adapt!(queries::external_user),
         ("Query", "entityExternalLink") => adapt!(queries::entity_external_link),
         ("Query", "favorite") => adapt!(queries::favorite),
+        ("Query", "notifications") => adapt!(queries::notifications),
+        ("Query", "notification") => adapt!(notifications::notification),
+        ("Query", "notificationsUnreadCount") => adapt!(queries::notifications_unread_count),
+        ("Mutation", "notificationUpdate") => adapt!(notifications::update),
+        ("Mutation", "notificationArchive") => adapt!(notifications::archive),
+        ("Mutation", "notificationUnarchive") => adapt!(notifications::unarchive),
+        ("Mutation", "notificationMarkReadAll") => adapt!(notifications::mark_read_all),
+        ("Mutation", "notificationMarkUnreadAll") => adapt!(notifications::mark_unread_all),
+        ("Mutation", "notificationSnoozeAll") => adapt!(notifications::snooze_all),
+        ("Mutation", "notificationUnsnoozeAll") => adapt!(notifications::unsnooze_all),
+        ("Mutation", "notificationArchiveAll") => adapt!(notifications::archive_all),
         ("Query", "favorites") => adapt!(queries::favorites),
         ("Favorite", "children") => adapt!(queries::favorite_children),
         ("Mutation", "favoriteCreate") => adapt!(resources::favorite_create),

@@ -33,16 +33,16 @@ const MAX_COMPLEXITY: usize = 10_000;
 /// [`SchemaError`] when the SDL and the resolvers disagree (a bug, caught by the tests).
 pub(crate) fn build(data: crate::Shared) -> Result<Schema, SchemaError> {
     let document = parse_schema(SDL).map_err(|err| SchemaError(err.to_string()))?;
-    let objects: HashSet<Name> = document
-        .definitions
-        .iter()
-        .filter_map(|definition| match definition {
-            TypeSystemDefinition::Type(ty) if matches!(ty.node.kind, TypeKind::Object(_)) => {
-                Some(ty.node.name.node.clone())
-            }
-            _ => None,
-        })
-        .collect();
+    let objects = named_of(&document.definitions, |kind| {
+        matches!(kind, TypeKind::Object(_))
+    });
+    let abstracts = named_of(&document.definitions, |kind| {
+        matches!(kind, TypeKind::Interface(_) | TypeKind::Union(_))
+    });
+    let kinds = Kinds {
+        objects: &objects,
+        abstracts: &abstracts,
+    };
     let mut builder = Schema::build("Query", Some("Mutation"), None)
         .data(data)
         .limit_depth(MAX_DEPTH)
@@ -86,23 +86,54 @@ pub(crate) fn build(data: crate::Shared) -> Result<Schema, SchemaError> {
                 let mut interface = Interface::new(name);
                 for field in kind.fields {
                     let field = field.node;
-                    interface = interface.field(InterfaceField::new(
-                        field.name.node.as_str(),
-                        type_ref(&field.ty.node),
-                    ));
+                    let mut member =
+                        InterfaceField::new(field.name.node.as_str(), type_ref(&field.ty.node));
+                    for argument in field.arguments {
+                        member = member.argument(input_value(argument.node));
+                    }
+                    if let Some(text) = field.description {
+                        member = member.description(text.node);
+                    }
+                    interface = interface.field(member);
                 }
                 builder.register(described(interface, description))
             }
             TypeKind::Object(kind) => {
                 let mut object = Object::new(name.clone());
+                for interface in kind.implements {
+                    object = object.implement(interface.node.as_str());
+                }
                 for field in kind.fields {
-                    object = object.field(field_of(&name, field.node, &objects));
+                    object = object.field(field_of(&name, field.node, kinds));
                 }
                 builder.register(described(object, description))
             }
         };
     }
     builder.finish()
+}
+
+/// The names of the SDL's types of the kinds `wanted` picks.
+fn named_of(
+    definitions: &[TypeSystemDefinition],
+    wanted: impl Fn(&TypeKind) -> bool,
+) -> HashSet<Name> {
+    definitions
+        .iter()
+        .filter_map(|definition| match definition {
+            TypeSystemDefinition::Type(ty) if wanted(&ty.node.kind) => {
+                Some(ty.node.name.node.clone())
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+/// Which of the SDL's named types are objects, and which interfaces or unions.
+#[derive(Clone, Copy)]
+struct Kinds<'a> {
+    objects: &'a HashSet<Name>,
+    abstracts: &'a HashSet<Name>,
 }
 
 /// Sets an optional description on any dynamic type.
@@ -183,18 +214,25 @@ fn input_value(definition: InputValueDefinition) -> InputValue {
 }
 
 /// A field of object `parent`: its own resolver when [`resolvers::custom`] has one, else the
-/// JSON lookup of [`from_parent`]. `objects` names the SDL's object types.
-fn field_of(parent: &str, definition: FieldDefinition, objects: &HashSet<Name>) -> Field {
+/// JSON lookup of [`from_parent`]. A value of an interface or union type is answered as the
+/// object its JSON's `__typename` names.
+fn field_of(parent: &str, definition: FieldDefinition, kinds: Kinds<'_>) -> Field {
     let name = definition.name.node.to_string();
     let ty = type_ref(&definition.ty.node);
+    let base = base_name(&definition.ty.node);
+    let abstract_ = kinds.abstracts.contains(base);
     let mut field = match resolvers::custom(parent, &name) {
+        Some(resolve) if abstract_ => Field::new(name.clone(), ty, move |ctx| typed(resolve(ctx))),
         Some(resolve) => Field::new(name.clone(), ty, resolve),
         None => {
             let target = named_object(&definition.ty.node);
-            let borrow = objects.contains(base_name(&definition.ty.node));
+            let shape = Shape {
+                object: kinds.objects.contains(base) || abstract_,
+                abstract_,
+            };
             let key = name.clone();
             Field::new(name.clone(), ty, move |ctx| {
-                from_parent(ctx, &key, target.as_deref(), borrow)
+                from_parent(ctx, &key, target.as_deref(), shape)
             })
         }
     };
@@ -223,25 +261,70 @@ fn named_object(ty: &Type) -> Option<String> {
     }
 }
 
+/// What a field's values are: objects (or lists of them), and of an interface or union type.
+#[derive(Clone, Copy)]
+struct Shape {
+    object: bool,
+    abstract_: bool,
+}
+
 /// `value` as a field's answer. Objects (and lists of them) are lent, not copied: their own
 /// fields read from them in turn, so a page of issues is never cloned. Scalars, enums and
-/// JSON values are copied, as async-graphql resolves those from owned values.
-fn lend(value: &Value, object: bool) -> FieldValue<'_> {
+/// JSON values are copied, as async-graphql resolves those from owned values. An object of
+/// an interface or union type is answered as the object type its `__typename` names.
+fn lend(value: &Value, shape: Shape) -> FieldValue<'_> {
     match value {
-        Value::Object(_) if object => FieldValue::borrowed_any(value),
-        Value::List(items) if object => FieldValue::list(items.iter().map(|item| lend(item, true))),
+        Value::Object(_) if shape.object => {
+            let lent = FieldValue::borrowed_any(value);
+            match typename(value) {
+                Some(name) if shape.abstract_ => lent.with_type(name),
+                _ => lent,
+            }
+        }
+        Value::List(items) if shape.object => {
+            FieldValue::list(items.iter().map(|item| lend(item, shape)))
+        }
         other => FieldValue::value(other.clone()),
     }
 }
 
+/// The object type a JSON object says it is (its `__typename`).
+fn typename(value: &Value) -> Option<String> {
+    match value {
+        Value::Object(fields) => match fields.get("__typename") {
+            Some(Value::String(name)) => Some(name.clone()),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// A custom resolver's answer of an interface or union type, as the object its `__typename`
+/// names.
+fn typed(answer: FieldFuture<'_>) -> FieldFuture<'_> {
+    fn tag(value: FieldValue<'_>) -> FieldValue<'_> {
+        match value.as_value().and_then(typename) {
+            Some(name) => value.with_type(name),
+            None => value,
+        }
+    }
+    match answer {
+        FieldFuture::Value(value) => FieldFuture::Value(value.map(tag)),
+        FieldFuture::Future(future) => {
+            FieldFuture::Future(Box::pin(async move { Ok(future.await?.map(tag)) }))
+        }
+    }
+}
+
 /// Resolves `key` from the parent's JSON object; a related entity given as `{"id": …}` is
-/// loaded when the query selects more than its id. `object`: the field's type is an object
-/// type (or a list of one), so the value is lent rather than copied.
+/// loaded when the query selects more than its id. `shape`: whether the field's type is an
+/// object type (or a list of one), so the value is lent rather than copied, and whether it
+/// is an interface or union.
 fn from_parent<'a>(
     ctx: ResolverContext<'a>,
     key: &str,
     target: Option<&str>,
-    object: bool,
+    shape: Shape,
 ) -> FieldFuture<'a> {
     let Some(Value::Object(parent)) = crate::args::parent_json(ctx.parent_value) else {
         return FieldFuture::Value(None);
@@ -263,7 +346,7 @@ fn from_parent<'a>(
             Ok(loaded.map(FieldValue::value))
         });
     }
-    FieldFuture::Value(Some(lend(value, object)))
+    FieldFuture::Value(Some(lend(value, shape)))
 }
 
 /// Whether the current field's selection asks for anything besides `id` and `__typename`.
@@ -283,5 +366,6 @@ mod tests {
         let sdl = schema.sdl();
         assert!(sdl.contains("type Issue"));
         assert!(sdl.contains("issueCreate("));
+        assert!(sdl.contains("type IssueNotification implements Notification"));
     }
 }

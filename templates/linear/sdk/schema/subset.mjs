@@ -14,6 +14,8 @@ const names = fs.readFileSync(namesPath, 'utf8').split(/\s+/).filter(Boolean);
 const used = new Map(); // type -> Set(field)
 const touch = (t, f) => { if (!used.has(t)) used.set(t, new Set()); if (f) used.get(t).add(f); };
 for (const name of names) {
+  // `Type.field`: a field no SDK document selects that a user may still send (rawRequest).
+  if (name.includes('.')) { const [t, f] = name.split('.'); touch(t, f); continue; }
   const doc = parse(docs[name]);
   const errors = validate(schema, doc);
   for (const e of errors) console.error(name + ': ' + e.message);
@@ -26,6 +28,16 @@ for (const name of names) {
     InlineFragment(node) { if (node.typeCondition) touch(node.typeCondition.name.value); },
     FragmentDefinition(node) { touch(node.typeCondition.name.value); },
   }));
+}
+// An object keeps every field of the interfaces it implements that the documents select, so
+// that it still implements them.
+for (const t of [...used.keys()]) {
+  const type = schema.getType(t);
+  if (!isInterfaceType(type)) continue;
+  for (const member of schema.getPossibleTypes(type)) {
+    if (!used.has(member.name)) continue;
+    for (const f of used.get(t)) touch(member.name, f);
+  }
 }
 // Relay edges for every connection the documents reach.
 for (const t of [...used.keys()]) {
@@ -68,7 +80,9 @@ for (const t of [...used.keys()].sort()) {
   const fields = type.getFields();
   const keep = [...used.get(t)].filter(f => fields[f]).sort();
   const body = keep.map(f => print(fields[f].astNode).split('\n').map(l => '  ' + l).join('\n'));
-  out.push(`${isInterfaceType(type) ? 'interface' : 'type'} ${t} {\n${body.join('\n')}\n}`);
+  const interfaces = type.getInterfaces().filter(i => used.has(i.name)).map(i => i.name);
+  const implementing = interfaces.length ? ` implements ${interfaces.join(' & ')}` : '';
+  out.push(`${isInterfaceType(type) ? 'interface' : 'type'} ${t}${implementing} {\n${body.join('\n')}\n}`);
 }
 console.log(out.join('\n\n'));
 // Linear's root fields the documents do not select: the clone answers a request naming one

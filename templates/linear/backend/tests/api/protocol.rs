@@ -107,10 +107,10 @@ async fn bad_queries_answer_graphql_errors(linear: asym::Linear) {
             "recursion depth",
         ),
         (
-            "{ viewer { id } notifications { nodes { id } } }",
+            "{ viewer { id } notificationSubscriptions { nodes { id } } }",
             json!({}),
             "GRAPHQL_VALIDATION_FAILED",
-            "`Query.notifications` is not implemented by the asym Linear clone",
+            "`Query.notificationSubscriptions` is not implemented by the asym Linear clone",
         ),
         (
             "mutation { customerCreate(input: { name: \"x\" }) { success } }",

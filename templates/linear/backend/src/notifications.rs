@@ -1,0 +1,181 @@
+//! The viewer's inbox: `notificationUpdate` (`readAt`, `snoozedUntilAt`),
+//! `notificationArchive`/`Unarchive`, and the batch actions over the notifications of one
+//! entity (`notificationMarkReadAll`/`MarkUnreadAll`, `SnoozeAll`/`UnsnoozeAll`,
+//! `ArchiveAll`). Notifications are made by Postgres triggers on the clone's own writes
+//! (`migrations/0040_notifications.sql`); each is its recipient's alone, so another user's
+//! is not found.
+
+use async_graphql::Value;
+use async_graphql::dynamic::ResolverContext;
+
+use crate::args::{arg_str, context};
+use crate::connection::object;
+use crate::entity::{self, CTX};
+use crate::error::{self, Result, db};
+use crate::simple::{self, Archival, Spec};
+use crate::write;
+
+/// `notificationUpdate`: when it was read and until when it is snoozed (clearing the snooze
+/// stamps `unsnoozedAt`). The project- and initiative-update fields are refused by name: the
+/// clone makes no notifications of them.
+const NOTIFICATION: Spec = Spec {
+    fields: &[("timestamptz", &["readAt", "snoozedUntilAt"])],
+    ..Spec::new("Notification", "notifications", "notification")
+};
+
+/// The id argument, when it names one of the viewer's notifications.
+///
+/// # Errors
+///
+/// `Entity not found: Notification` for another user's or an unknown one.
+async fn own(ctx: &ResolverContext<'_>) -> Result<String> {
+    let (shared, viewer) = context(ctx)?;
+    let id = arg_str(ctx, "id")?;
+    let client = shared.kit.db().await.map_err(error::internal)?;
+    let sql = "SELECT id FROM notifications WHERE id = $1 AND user_id = $2";
+    let row = write::one(&client, sql, &[&id, &viewer.user_id], "Notification").await?;
+    Ok(row.get(0))
+}
+
+/// `notification(id:)`: one of the viewer's.
+pub(crate) async fn notification(ctx: &ResolverContext<'_>) -> Result<Value> {
+    let (shared, viewer) = context(ctx)?;
+    entity::get(shared, viewer, "Notification", &own(ctx).await?).await
+}
+
+/// `notificationUpdate(id:, input:)`.
+pub(crate) async fn update(ctx: &ResolverContext<'_>) -> Result<Value> {
+    let id = own(ctx).await?;
+    let input = write::input(ctx)?;
+    simple::update_row(ctx, &NOTIFICATION, &id, &input, &[]).await
+}
+
+/// `notificationArchive(id:)`.
+pub(crate) async fn archive(ctx: &ResolverContext<'_>) -> Result<Value> {
+    let id = own(ctx).await?;
+    simple::archival_at(ctx, &NOTIFICATION, &id, Archival::Archive).await
+}
+
+/// `notificationUnarchive(id:)`.
+pub(crate) async fn unarchive(ctx: &ResolverContext<'_>) -> Result<Value> {
+    let id = own(ctx).await?;
+    simple::archival_at(ctx, &NOTIFICATION, &id, Archival::Unarchive).await
+}
+
+/// A batch action: the assignments it makes (the time argument, if any, as `$3`) and which
+/// of the entity's notifications it changes.
+struct Batch {
+    /// The time argument (`readAt`, …), bound as `$3`.
+    at: Option<&'static str>,
+    sets: &'static str,
+    which: &'static str,
+}
+
+/// The batch actions: `name => time argument, assignments, which ones, "the mutation";`.
+macro_rules! batches {
+    ($($name:ident => $at:expr, $sets:literal, $which:literal, $doc:literal;)*) => {$(
+        #[doc = $doc]
+        pub(crate) async fn $name(ctx: &ResolverContext<'_>) -> Result<Value> {
+            let batch = Batch { at: $at, sets: $sets, which: $which };
+            apply(ctx, &batch).await
+        }
+    )*};
+}
+batches!(
+    mark_read_all => Some("readAt"), "read_at = $3::text::timestamptz", "read_at IS NULL",
+        "`notificationMarkReadAll(input:, readAt:)`: the unread ones, read at `readAt`.";
+    mark_unread_all => None, "read_at = NULL", "read_at IS NOT NULL",
+        "`notificationMarkUnreadAll(input:)`: the read ones, unread again.";
+    snooze_all => Some("snoozedUntilAt"), "snoozed_until_at = $3::text::timestamptz",
+        "archived_at IS NULL",
+        "`notificationSnoozeAll(input:, snoozedUntilAt:)`: those not archived, snoozed until then.";
+    unsnooze_all => Some("unsnoozedAt"),
+        "snoozed_until_at = NULL, unsnoozed_at = $3::text::timestamptz",
+        "snoozed_until_at IS NOT NULL",
+        "`notificationUnsnoozeAll(input:, unsnoozedAt:)`: the snoozed ones, unsnoozed then.";
+    archive_all => None, "archived_at = now()", "archived_at IS NULL",
+        "`notificationArchiveAll(input:)`: those not archived, archived now.";
+);
+
+/// The `NotificationEntityInput` fields. The clone's notifications are all of issues, so
+/// those naming a project, an initiative, an update or an OAuth approval match none.
+const ENTITY_FIELDS: [&str; 7] = [
+    "id",
+    "issueId",
+    "projectId",
+    "projectUpdateId",
+    "initiativeId",
+    "initiativeUpdateId",
+    "oauthClientApprovalId",
+];
+
+/// The condition on rows `t` (its value as `$2`) that `input` names: exactly one field.
+///
+/// # Errors
+///
+/// `Argument Validation Error` when none or several are given; `Entity not found: Issue`.
+async fn entity_of(ctx: &ResolverContext<'_>) -> Result<(&'static str, String)> {
+    let (shared, _) = context(ctx)?;
+    let input = write::input(ctx)?;
+    let mut given = Vec::new();
+    for field in ENTITY_FIELDS {
+        if let Some(value) = write::text(&input, field)? {
+            given.push((field, value));
+        }
+    }
+    let [(field, value)] = given.as_slice() else {
+        return Err(error::validation(
+            "Exactly one of id, issueId, projectId, projectUpdateId, initiativeId, \
+             initiativeUpdateId or oauthClientApprovalId must be defined.",
+        ));
+    };
+    Ok(match *field {
+        "id" => ("t.id = $2", value.clone()),
+        "issueId" => (
+            "t.issue_id = $2",
+            crate::issues::resolve_id(shared, value).await?,
+        ),
+        _ => ("$2::text IS NULL", value.clone()),
+    })
+}
+
+/// Applies `batch` to the viewer's notifications of the input's entity, in one transaction:
+/// `{success, lastSyncId, notifications}` (those it changed, newest first).
+async fn apply(ctx: &ResolverContext<'_>, batch: &Batch) -> Result<Value> {
+    let (shared, viewer) = context(ctx)?;
+    let (condition, value) = entity_of(ctx).await?;
+    let at = batch.at.map(|name| arg_str(ctx, name)).transpose()?;
+    let sql = format!(
+        "UPDATE notifications t SET {}, updated_at = now() WHERE t.user_id = $1 AND {condition} \
+         AND {} RETURNING t.id",
+        batch.sets, batch.which
+    );
+    let mut client = shared.kit.db().await.map_err(error::internal)?;
+    let tx = client.transaction().await.map_err(error::internal)?;
+    let rows = match &at {
+        Some(at) => tx.query(&sql, &[&viewer.user_id, &value, at]).await,
+        None => tx.query(&sql, &[&viewer.user_id, &value]).await,
+    }
+    .map_err(db)?;
+    let ids: Vec<String> = rows.iter().map(|row| row.get(0)).collect();
+    let render = format!(
+        "{CTX}SELECT notification_doc(t)::text FROM ctx, notifications t WHERE t.id = ANY($3) \
+         ORDER BY t.created_at DESC, t.id DESC"
+    );
+    let rendered = tx
+        .query(&render, &[&shared.base, &viewer.user_id, &ids])
+        .await
+        .map_err(db)?;
+    let notifications = entity::parse_all(rendered.iter().map(|row| row.get(0)))?;
+    let sync: i64 = tx
+        .query_one("SELECT nextval('sync_id_seq')", &[])
+        .await
+        .map_err(db)?
+        .get(0);
+    write::commit(shared, tx, false).await?;
+    Ok(object([
+        ("success", Value::Boolean(true)),
+        ("lastSyncId", Value::from(sync as f64)),
+        ("notifications", Value::List(notifications)),
+    ]))
+}
