@@ -581,8 +581,20 @@ await check('canvases', async () => {
   await bot.canvases.edit({ canvas_id: canvas, changes: [{ operation: 'replace', document_content: md('Just this.') }] });
   assert.deepEqual(await lookup({ section_types: ['any_header'] }), []);
   await fails('canvas_editing_failed', bot.canvases.edit({ canvas_id: canvas, changes: [{ operation: 'delete', section_id: context[0] }] }));
+  // Read back as the file it is.
+  const { file } = await bot.files.info({ file: canvas });
+  assert.deepEqual([file.filetype, file.mimetype, file.title], ['quip', 'application/vnd.slack-docs', 'Plan']);
+  assert.deepEqual((await bot.files.list({ types: 'canvas' })).files.map((f) => f.id), [canvas]);
+  // Grants decide who edits: bob has none, then write through #general (he is in it).
+  const bob = new WebClient((await admin('POST', 'tokens', { kind: 'user', user: 'U0000000004' })).token, options);
+  const more = [{ operation: 'insert_at_end', document_content: md('Bob was here.') }];
+  await fails('canvas_not_found', bob.canvases.edit({ canvas_id: canvas, changes: more }));
   await bot.canvases.access.set({ canvas_id: canvas, access_level: 'write', channel_ids: [GENERAL] });
+  await bob.canvases.edit({ canvas_id: canvas, changes: more });
+  assert.equal((await bot.files.info({ file: canvas })).file.last_editor, 'U0000000004');
+  await fails('invalid_arguments', bot.canvases.edit({ canvas_id: canvas, changes: [...more, ...more] }));
   await bot.canvases.access.delete({ canvas_id: canvas, channel_ids: [GENERAL] });
+  await fails('canvas_not_found', bob.canvases.edit({ canvas_id: canvas, changes: more }));
   await bot.canvases.delete({ canvas_id: canvas });
   await fails('canvas_not_found', bot.canvases.delete({ canvas_id: canvas }));
   const channelCanvas = await bot.conversations.canvases.create({ channel_id: GENERAL, document_content: md('# Hello') });

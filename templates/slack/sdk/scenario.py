@@ -697,7 +697,20 @@ def canvases():
         canvas_id=canvas, changes=[{"operation": "delete", "section_id": headers[1]}]))
     fails("canvas_not_found", lambda: bot.canvases_edit(
         canvas_id="F0NOPE", changes=[{"operation": "insert_at_end", "document_content": md("x")}]))
+    # Read back as the file it is.
+    file = bot.files_info(file=canvas)["file"]
+    assert (file["filetype"], file["mimetype"], file["title"]) == ("quip", "application/vnd.slack-docs", "Plan"), file
+    assert [f["id"] for f in bot.files_list(types="canvas")["files"]] == [canvas]
+    # Grants decide who edits: bob has none, then write through #random (he is in it).
+    bob = WebClient(token=admin("POST", "tokens", {"kind": "user", "user": "U0000000004"})["token"], base_url=BASE)
+    more = [{"operation": "insert_at_end", "document_content": md("Bob was here.")}]
+    fails("canvas_not_found", bob.canvases_edit, canvas_id=canvas, changes=more)
     bot.canvases_access_set(canvas_id=canvas, access_level="read", user_ids=["U0000000004"])
+    fails("restricted_action", bob.canvases_edit, canvas_id=canvas, changes=more)
+    bot.canvases_access_set(canvas_id=canvas, access_level="write", channel_ids=[RANDOM])
+    bob.canvases_edit(canvas_id=canvas, changes=more)
+    assert bot.files_info(file=canvas)["file"]["last_editor"] == "U0000000004"
+    fails("invalid_arguments", bot.canvases_edit, canvas_id=canvas, changes=more + more)
     bot.canvases_access_delete(canvas_id=canvas, user_ids=["U0000000004"])
     bot.canvases_delete(canvas_id=canvas)
     fails("canvas_not_found", lambda: bot.canvases_delete(canvas_id=canvas))

@@ -170,7 +170,14 @@ impl Args {
 
     /// `name` as a comma-separated list (or a JSON array), empty items dropped.
     pub(crate) fn list(&self, name: &str) -> Vec<String> {
-        match self.get(name) {
+        let text = self.string(name).unwrap_or_default();
+        // A JSON array sent as a form field (the Node SDK's way with an array argument).
+        let sent_as_json = text
+            .trim_start()
+            .starts_with('[')
+            .then(|| serde_json::from_str::<Value>(&text).ok())
+            .flatten();
+        match sent_as_json.as_ref().or(self.get(name)) {
             Some(Value::Array(items)) => items
                 .iter()
                 .filter_map(|item| match item {
@@ -180,9 +187,7 @@ impl Args {
                 })
                 .filter(|item| !item.is_empty())
                 .collect(),
-            Some(_) => self
-                .string(name)
-                .unwrap_or_default()
+            Some(_) => text
                 .split(',')
                 .map(str::trim)
                 .filter(|item| !item.is_empty())
@@ -376,6 +381,16 @@ impl Window {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lists_come_as_commas_arrays_or_arrays_in_a_form() {
+        let form = Args::parse(None, Some("a=x,%20y&b=%5B%22C1%22%2C%22C2%22%5D"), b"").unwrap();
+        assert_eq!(form.list("a"), ["x", "y"]);
+        assert_eq!(form.list("b"), ["C1", "C2"]);
+        let json = Args::parse(Some("application/json"), None, br#"{"c":["U1"]}"#).unwrap();
+        assert_eq!(json.list("c"), ["U1"]);
+        assert!(json.list("d").is_empty());
+    }
 
     #[test]
     fn cursors_carry_their_kind() {

@@ -2,68 +2,13 @@
 //! `.delete`, `canvases.sections.lookup`, `conversations.canvases.create`. A canvas is its
 //! markdown cut into sections (each header line, each paragraph), which edits address by id.
 
-use asym_kit::token::random_alnum;
 use serde_json::{Map, Value, json};
 
 use crate::auth::{Caller, caller_with};
 use crate::error::{ApiError, ApiResult};
+use crate::model::canvas::{Access, Canvas, Section, sections, sections_of};
 use crate::model::conversation::{Naming, resolve};
 use crate::{AppState, Call};
-
-/// One section: its id, kind (`h1`, `h2`, `h3` or `p`) and markdown.
-#[derive(Debug, Clone, PartialEq)]
-struct Section {
-    id: String,
-    kind: &'static str,
-    markdown: String,
-}
-
-/// The kind of a section's first line.
-fn kind_of(line: &str) -> &'static str {
-    if line.starts_with("### ") {
-        "h3"
-    } else if line.starts_with("## ") {
-        "h2"
-    } else if line.starts_with("# ") {
-        "h1"
-    } else {
-        "p"
-    }
-}
-
-/// A stored section kind as the `'static` one.
-fn stored_kind(kind: &str) -> &'static str {
-    ["h1", "h2", "h3"]
-        .into_iter()
-        .find(|known| *known == kind)
-        .unwrap_or("p")
-}
-
-/// `markdown` cut into new sections: each header line, each run of other lines up to a blank
-/// line or a header.
-fn sections_of(markdown: &str) -> Vec<Section> {
-    let mut out: Vec<Section> = Vec::new();
-    let mut open = false;
-    for line in markdown.lines() {
-        let kind = kind_of(line);
-        if line.trim().is_empty() {
-            open = false;
-        } else if kind == "p" && open {
-            if let Some(last) = out.last_mut() {
-                last.markdown.push('\n');
-                last.markdown.push_str(line);
-            }
-        } else {
-            out.push(Section {
-                id: format!("temp:C:{}", random_alnum(28)),
-                kind,
-                markdown: line.to_owned(),
-            });
-            open = kind == "p";
-        }
-    }
-    out
-}
 
 /// The markdown of a `document_content`/`title_content` object (`{type: "markdown",
 /// markdown}`).
@@ -81,21 +26,26 @@ fn markdown_of(content: Option<&Value>) -> Result<Option<String>, ApiError> {
         .ok_or_else(|| ApiError::new("invalid_arguments"))
 }
 
-/// The canvas `canvas_id` names in the caller's workspace.
+/// The canvas `canvas_id` names in the caller's workspace, which the caller may at least
+/// `needed` (its owner, a person or a channel's member granted it, a channel canvas's
+/// channel's members to write).
+///
+/// # Errors
+///
+/// `canvas_not_found` for no such canvas or one the caller may not see, `restricted_action`
+/// for one it may see but not do this with.
 async fn find(
     client: &impl asym_kit::deadpool_postgres::GenericClient,
     caller: &Caller,
     call: &Call,
+    needed: Access,
 ) -> Result<String, ApiError> {
     let id = call.args.required("canvas_id")?;
-    client
-        .query_opt(
-            "SELECT id FROM canvases WHERE id = $1 AND team_id = $2",
-            &[&id, &caller.team_id],
-        )
+    let canvas = Canvas::load(client, &caller.team_id, &caller.user_id, &id)
         .await?
-        .map(|row| row.get(0))
-        .ok_or_else(|| ApiError::new("canvas_not_found"))
+        .ok_or_else(|| ApiError::new("canvas_not_found"))?;
+    canvas.require(needed)?;
+    Ok(canvas.id)
 }
 
 /// Creates a canvas with `title` and `markdown` (for `channel` when a channel canvas).
@@ -182,7 +132,10 @@ fn apply(sections: &mut Vec<Section>, change: &Value) -> Result<Option<String>, 
         sections
             .iter()
             .position(|section| section.id == wanted)
-            .ok_or_else(|| ApiError::new("canvas_editing_failed"))
+            .ok_or_else(|| {
+                ApiError::new("canvas_editing_failed")
+                    .with("detail", format!("Section {wanted} was not found"))
+            })
     };
     let new = || {
         content
@@ -220,42 +173,31 @@ fn apply(sections: &mut Vec<Section>, change: &Value) -> Result<Option<String>, 
     Ok(None)
 }
 
-/// `canvases.edit`: applies `changes` (one operation per call, as Slack takes them) in order.
+/// `canvases.edit`: applies the one change of `changes` (Slack takes one operation per call:
+/// more is `invalid_arguments`), for a caller who may write the canvas.
 pub(crate) async fn edit(state: &AppState, call: &Call) -> ApiResult {
     let caller = caller_with(state, call, &["canvases:write"]).await?;
     let changes = call.args.json("changes", "invalid_arguments")?;
     let Some(Value::Array(changes)) = changes else {
         return Err(ApiError::new("invalid_arguments"));
     };
-    if changes.is_empty() {
-        return Err(ApiError::new("invalid_arguments"));
-    }
+    let [change] = changes.as_slice() else {
+        return Err(ApiError::invalid_arguments(
+            "changes must hold exactly one change: one operation per call is supported",
+        ));
+    };
     let mut db = state.kit.db().await?;
     let tx = db.transaction().await?;
-    let id = find(&tx, &caller, call).await?;
-    let mut sections: Vec<Section> = tx
-        .query(
-            "SELECT id, kind, markdown FROM canvas_sections WHERE canvas_id = $1
-             ORDER BY position",
-            &[&id],
-        )
-        .await?
-        .iter()
-        .map(|row| Section {
-            id: row.get(0),
-            kind: stored_kind(row.get(1)),
-            markdown: row.get(2),
-        })
-        .collect();
-    for change in &changes {
-        if let Some(title) = apply(&mut sections, change)? {
-            tx.execute(
-                "UPDATE canvases SET title = $2 WHERE id = $1",
-                &[&id, &title],
-            )
-            .await?;
-        }
-    }
+    let id = find(&tx, &caller, call, Access::Write).await?;
+    let mut sections = sections(&tx, &id).await?;
+    let title = apply(&mut sections, change)?;
+    tx.execute(
+        "UPDATE canvases SET title = COALESCE($2, title), last_editor = $3,
+             updated = extract(epoch FROM now())::bigint
+         WHERE id = $1",
+        &[&id, &title, &caller.user_id],
+    )
+    .await?;
     store(&tx, &id, &sections).await?;
     state.commit(tx).await?;
     Ok(Map::new())
@@ -265,20 +207,24 @@ pub(crate) async fn edit(state: &AppState, call: &Call) -> ApiResult {
 pub(crate) async fn delete(state: &AppState, call: &Call) -> ApiResult {
     let caller = caller_with(state, call, &["canvases:write"]).await?;
     let db = state.kit.db().await?;
-    let id = find(&db, &caller, call).await?;
+    let id = find(&db, &caller, call, Access::Owner).await?;
     db.execute("DELETE FROM canvases WHERE id = $1", &[&id])
         .await?;
     Ok(Map::new())
 }
 
-/// The users and channels a `canvases.access.*` call names (at least one).
-fn principals(call: &Call) -> Result<Vec<String>, ApiError> {
-    let mut named = call.args.list("channel_ids");
-    named.extend(call.args.list("user_ids"));
-    if named.is_empty() {
-        return Err(ApiError::new("invalid_arguments"));
+/// The users or the channels a `canvases.access.*` call names (one list of at least one, not
+/// both, as Slack takes them), and whether they are channels.
+fn principals(call: &Call) -> Result<(Vec<String>, bool), ApiError> {
+    let channels = call.args.list("channel_ids");
+    let users = call.args.list("user_ids");
+    match (channels.is_empty(), users.is_empty()) {
+        (false, true) => Ok((channels, true)),
+        (true, false) => Ok((users, false)),
+        _ => Err(ApiError::invalid_arguments(
+            "pass either channel_ids or user_ids",
+        )),
     }
-    Ok(named)
 }
 
 /// `canvases.access.set`: grants `access_level` (`read`, `write`, `owner`) to the users and
@@ -289,9 +235,12 @@ pub(crate) async fn access_set(state: &AppState, call: &Call) -> ApiResult {
     if !["read", "write", "owner"].contains(&level.as_str()) {
         return Err(ApiError::new("invalid_arguments"));
     }
-    let named = principals(call)?;
+    let (named, channels) = principals(call)?;
+    if channels && level == "owner" {
+        return Err(ApiError::invalid_arguments("only users can be owners"));
+    }
     let db = state.kit.db().await?;
-    let id = find(&db, &caller, call).await?;
+    let id = find(&db, &caller, call, Access::Owner).await?;
     db.execute(
         "INSERT INTO canvas_access (canvas_id, principal, level)
          SELECT $1, p, $3 FROM unnest($2::text[]) p
@@ -305,9 +254,9 @@ pub(crate) async fn access_set(state: &AppState, call: &Call) -> ApiResult {
 /// `canvases.access.delete`: takes back the grants of the users and channels named.
 pub(crate) async fn access_delete(state: &AppState, call: &Call) -> ApiResult {
     let caller = caller_with(state, call, &["canvases:write"]).await?;
-    let named = principals(call)?;
+    let (named, _) = principals(call)?;
     let db = state.kit.db().await?;
-    let id = find(&db, &caller, call).await?;
+    let id = find(&db, &caller, call, Access::Owner).await?;
     db.execute(
         "DELETE FROM canvas_access WHERE canvas_id = $1 AND principal = ANY($2)",
         &[&id, &named],
@@ -341,7 +290,7 @@ pub(crate) async fn sections_lookup(state: &AppState, call: &Call) -> ApiResult 
         return Err(ApiError::new("invalid_arguments"));
     }
     let db = state.kit.db().await?;
-    let id = find(&db, &caller, call).await?;
+    let id = find(&db, &caller, call, Access::Read).await?;
     let rows = db
         .query(
             "SELECT id FROM canvas_sections WHERE canvas_id = $1
@@ -359,18 +308,4 @@ pub(crate) async fn sections_lookup(state: &AppState, call: &Call) -> ApiResult 
     let mut body = Map::new();
     body.insert("sections".into(), json!(sections));
     Ok(body)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn markdown_is_cut_at_headers_and_blank_lines() {
-        let sections = sections_of("# Plan\nfirst line\nsecond line\n\n## Risks\nnone");
-        let kinds: Vec<&str> = sections.iter().map(|s| s.kind).collect();
-        assert_eq!(kinds, ["h1", "p", "h2", "p"]);
-        assert_eq!(sections[1].markdown, "first line\nsecond line");
-        assert_ne!(sections[0].id, sections[1].id);
-    }
 }

@@ -18,6 +18,7 @@ use serde_json::{Map, Value, json};
 
 use crate::auth::{Caller, caller_with, person};
 use crate::error::{ApiError, ApiResult, reply};
+use crate::model::canvas;
 use crate::model::conversation::{Naming, channel_filter, resolve};
 use crate::model::event::{emit, emit_and_commit};
 use crate::model::message::{NewMessage, insert_message};
@@ -426,9 +427,20 @@ async fn file_arg(
     Ok((id, row))
 }
 
-/// `files.info`: one file.
+/// `files.info`: one file (a canvas too, as the file it is).
 pub(crate) async fn info(state: &AppState, call: &Call) -> ApiResult {
     let caller = caller_with(state, call, &["files:read"]).await?;
+    let id = call.args.non_empty_or("file", "file_not_found")?;
+    let public_url = &state.kit.config().public_url;
+    let client = state.kit.db().await?;
+    let canvas = canvas::file(&client, (&caller.team_id, &caller.user_id), &id, public_url);
+    if let Some(canvas) = canvas.await? {
+        return reply([
+            ("file", canvas),
+            ("comments", json!([])),
+            ("response_metadata", json!({ "next_cursor": "" })),
+        ]);
+    }
     let (id, row) = file_arg(state, &caller, call).await?;
     let file = answered(state, &id, &row).await?;
     reply([
@@ -546,13 +558,25 @@ pub(crate) async fn list(state: &AppState, call: &Call) -> ApiResult {
         })
     };
     let matching: Vec<&Row> = rows.iter().filter(wanted).collect();
-    let total = matching.len();
     let per_page = usize::try_from(count).unwrap_or(100);
     let start = usize::try_from(page - 1)
         .unwrap_or(0)
         .saturating_mul(per_page);
-    let page_rows: Vec<&Row> = matching.into_iter().skip(start).take(per_page).collect();
-    let files = answered_rows(state, &client, &page_rows).await?;
+    let (total, files) = if types.iter().any(|t| t == "canvas") {
+        // Canvases are files: `types=canvas` lists them with the others, newest first.
+        let filters = (channel.as_deref(), user.as_deref(), ts_from, ts_to);
+        let mut all = answered_rows(state, &client, &matching).await?;
+        let public_url = &state.kit.config().public_url;
+        let viewer = (caller.team_id.as_str(), caller.user_id.as_str());
+        all.extend(canvas::files(&client, viewer, filters, public_url).await?);
+        all.sort_by_key(|file| std::cmp::Reverse(file["created"].as_i64()));
+        let total = all.len();
+        (total, all.into_iter().skip(start).take(per_page).collect())
+    } else {
+        let total = matching.len();
+        let page_rows: Vec<&Row> = matching.into_iter().skip(start).take(per_page).collect();
+        (total, answered_rows(state, &client, &page_rows).await?)
+    };
     let mut body = Map::new();
     body.insert("files".into(), Value::Array(files));
     body.insert(
@@ -615,7 +639,8 @@ pub(crate) async fn delete(state: &AppState, call: &Call) -> ApiResult {
 }
 
 /// `GET /files-pri/<team>-<file>/<name>` (and `/download/<name>`): the file's bytes, for a
-/// request bearing a valid token, as Slack's private URLs require.
+/// request bearing a valid token, as Slack's private URLs require; a canvas's HTML for a
+/// token whose holder may read it.
 pub(crate) async fn download(
     State(state): State<AppState>,
     Path(params): Path<Vec<(String, String)>>,
@@ -635,29 +660,32 @@ pub(crate) async fn download(
         .and_then(|v| v.strip_prefix("Bearer "))
         .map(str::trim)
         .unwrap_or_default();
-    let result: Result<Option<(Vec<u8>, String)>, ApiError> = async {
+    // The bytes and their type.
+    let result: Result<Option<(Vec<u8>, &'static str)>, ApiError> = async {
         let client = state.kit.db().await?;
+        let hash = asym_kit::token::hash(token);
+        if let Some(html) = canvas::download(&client, team, file, &hash).await? {
+            return Ok(Some((html.into_bytes(), "text/html; charset=utf-8")));
+        }
         let row = client
             .query_opt(
                 "SELECT f.content, f.name FROM files f
                  WHERE f.id = $1 AND f.team_id = $2 AND NOT f.deleted AND f.completed
                    AND EXISTS (SELECT 1 FROM tokens t WHERE t.token_hash = $3 AND t.team_id = $2)",
-                &[&file, &team, &asym_kit::token::hash(token)],
+                &[&file, &team, &hash],
             )
             .await?;
         Ok(row.map(|row| {
+            let (mimetype, _, _) = file_type(row.get(1));
             (
                 row.get::<_, Option<Vec<u8>>>(0).unwrap_or_default(),
-                row.get(1),
+                mimetype,
             )
         }))
     }
     .await;
     match result {
-        Ok(Some((content, name))) => {
-            let (mimetype, _, _) = file_type(&name);
-            ([(CONTENT_TYPE, mimetype)], content).into_response()
-        }
+        Ok(Some((content, mimetype))) => ([(CONTENT_TYPE, mimetype)], content).into_response(),
         Ok(None) => StatusCode::NOT_FOUND.into_response(),
         Err(_) => StatusCode::SERVICE_UNAVAILABLE.into_response(),
     }

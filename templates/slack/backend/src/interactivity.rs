@@ -148,7 +148,7 @@ async fn delete_interactivity(State(state): State<AppState>) -> AdminResult {
 struct CommandConfig {
     /// `/deploy`.
     command: String,
-    /// Its Request URL (none for an app in Socket Mode).
+    /// Its Request URL (none for an app in Socket Mode, required otherwise).
     #[serde(default)]
     url: String,
     /// Shown in the composer's autocomplete.
@@ -267,8 +267,10 @@ async fn list_commands(State(state): State<AppState>) -> AdminResult {
 /// letters, digits, `-` or `_`, as Slack requires.
 async fn set_command(State(state): State<AppState>, body: Bytes) -> AdminResult {
     let request: CommandConfig = json_body(&body)?;
+    // An app in Socket Mode takes its commands over the socket: no Request URL.
+    let socket_mode = crate::model::socket::enabled(&state.kit.db().await?).await?;
     let url = match request.url.trim() {
-        "" => "",
+        "" if socket_mode => "",
         url => checked_url(url)?,
     };
     let name = request.command.trim();

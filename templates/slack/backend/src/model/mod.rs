@@ -3,6 +3,7 @@
 //! other; nothing here depends on a handler.
 
 pub(crate) mod blocks;
+pub(crate) mod canvas;
 pub(crate) mod content;
 pub(crate) mod conversation;
 pub(crate) mod element;

@@ -194,3 +194,181 @@ async fn a_channel_has_one_canvas(slack: asym::Slack) {
         )
         .await;
 }
+
+/// The file objects `files.list` answers the bot for `args`.
+async fn listed(slack: &Api<'_>, args: Value) -> Vec<Value> {
+    let listed = slack.bot_ok("files.list", args).await;
+    listed["files"].as_array().unwrap().clone()
+}
+
+#[asym::clone("slack", seed = "basic")]
+async fn a_canvas_is_read_back_as_a_file(slack: asym::Slack) {
+    let slack = Api::new(&slack);
+    let doc = markdown("# Launch <day>\nThe plan & more.");
+    let created = slack
+        .bot_ok(
+            "canvases.create",
+            json!({"title": "Launch", "document_content": doc}),
+        )
+        .await;
+    let canvas = created["canvas_id"].as_str().unwrap().to_owned();
+    let info = slack.bot_ok("files.info", json!({"file": canvas})).await;
+    let file = &info["file"];
+    let fields = [
+        ("id", json!(canvas)),
+        ("title", json!("Launch")),
+        ("filetype", json!("quip")),
+        ("mimetype", json!("application/vnd.slack-docs")),
+        ("pretty_type", json!("Canvas")),
+        ("user", json!("U0000000002")),
+        ("access", json!("owner")),
+        ("is_channel_space", json!(false)),
+        ("channels", json!([])),
+    ];
+    for (field, value) in fields {
+        assert_eq!(file[field], value, "{field}: {file}");
+    }
+    let html = slack
+        .download(file["url_private"].as_str().unwrap(), slack.bot_token())
+        .await;
+    assert!(
+        html.starts_with("<div class=\"quip-canvas-content\"><h1 id=\"temp:C:"),
+        "{html}"
+    );
+    assert!(html.contains(">Launch &lt;day&gt;</h1>"), "{html}");
+    assert!(
+        html.contains("class=\"line\">The plan &amp; more.</p>"),
+        "{html}"
+    );
+
+    // A channel canvas names its channel; files.list shows canvases for types=canvas only.
+    let args = json!({"channel_id": "C0000000001", "document_content": markdown("# Hi")});
+    let channel_canvas = slack.bot_ok("conversations.canvases.create", args).await["canvas_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let info = slack
+        .bot_ok("files.info", json!({"file": channel_canvas}))
+        .await;
+    assert_eq!(info["file"]["title"], "Untitled");
+    assert_eq!(info["file"]["linked_channel_id"], "C0000000001");
+    assert_eq!(info["file"]["channels"], json!(["C0000000001"]));
+    assert_eq!(info["file"]["is_channel_space"], true);
+    let ids = |files: Vec<Value>| -> Vec<String> {
+        files
+            .iter()
+            .map(|file| file["id"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let all = listed(&slack, json!({"types": "canvas"})).await;
+    assert_eq!(ids(all), [channel_canvas.clone(), canvas.clone()]);
+    let in_general = listed(&slack, json!({"types": "canvas", "channel": "C0000000001"})).await;
+    assert_eq!(ids(in_general), [channel_canvas]);
+    assert!(ids(listed(&slack, json!({})).await).is_empty());
+}
+
+#[asym::clone("slack", seed = "basic")]
+async fn grants_decide_who_may_edit_a_canvas(slack: asym::Slack) {
+    let slack = Api::new(&slack);
+    let created = slack
+        .bot_ok(
+            "canvases.create",
+            json!({"title": "Plan", "document_content": markdown("# Plan")}),
+        )
+        .await;
+    let canvas = created["canvas_id"].as_str().unwrap().to_owned();
+    let alice = slack.mint("user", Some("U0000000003"), None).await;
+    let bob = slack.mint("user", Some("U0000000004"), None).await;
+    let append = json!({"canvas_id": canvas, "changes": [
+        {"operation": "insert_at_end", "document_content": markdown("More.")}]});
+    let grant = |level: &str, whom: Value| {
+        let mut args = json!({"canvas_id": canvas, "access_level": level});
+        args.as_object_mut()
+            .unwrap()
+            .extend(whom.as_object().unwrap().clone());
+        args
+    };
+
+    // Not granted: the canvas is not theirs to see.
+    slack
+        .err(&alice, "canvases.edit", append.clone(), "canvas_not_found")
+        .await;
+    slack
+        .err(
+            &alice,
+            "files.info",
+            json!({"file": canvas}),
+            "file_not_found",
+        )
+        .await;
+    // Read: seen, not edited.
+    let read = grant("read", json!({"user_ids": ["U0000000003"]}));
+    slack.bot_ok("canvases.access.set", read).await;
+    slack
+        .err(&alice, "canvases.edit", append.clone(), "restricted_action")
+        .await;
+    let info = slack
+        .ok(&alice, "files.info", json!({"file": canvas}))
+        .await;
+    assert_eq!(info["file"]["access"], "read");
+    // Write to #random reaches its members (alice, bob), not to grant it further.
+    let write = grant("write", json!({"channel_ids": ["C0000000002"]}));
+    slack.bot_ok("canvases.access.set", write).await;
+    slack.ok(&alice, "canvases.edit", append.clone()).await;
+    slack.ok(&bob, "canvases.edit", append.clone()).await;
+    let info = slack.bot_ok("files.info", json!({"file": canvas})).await;
+    assert_eq!(info["file"]["last_editor"], "U0000000004");
+    assert_eq!(info["file"]["groups"], json!([]));
+    assert_eq!(info["file"]["channels"], json!(["C0000000002"]));
+    let to_bob = grant("write", json!({"user_ids": ["U0000000004"]}));
+    slack
+        .err(&alice, "canvases.access.set", to_bob, "restricted_action")
+        .await;
+    slack
+        .err(
+            &alice,
+            "canvases.delete",
+            json!({"canvas_id": canvas}),
+            "restricted_action",
+        )
+        .await;
+    let revoke = json!({"canvas_id": canvas, "channel_ids": ["C0000000002"]});
+    slack.bot_ok("canvases.access.delete", revoke).await;
+    slack
+        .err(&bob, "canvases.edit", append.clone(), "canvas_not_found")
+        .await;
+
+    // Slack's refusals of the arguments.
+    for (args, error) in [
+        (
+            json!({"canvas_id": canvas, "changes": [
+                {"operation": "insert_at_end", "document_content": markdown("a")},
+                {"operation": "insert_at_end", "document_content": markdown("b")}]}),
+            "invalid_arguments",
+        ),
+        (
+            grant(
+                "read",
+                json!({"user_ids": ["U0000000003"], "channel_ids": ["C0000000002"]}),
+            ),
+            "invalid_arguments",
+        ),
+        (
+            grant("owner", json!({"channel_ids": ["C0000000002"]})),
+            "invalid_arguments",
+        ),
+    ] {
+        let method = if args.get("changes").is_some() {
+            "canvases.edit"
+        } else {
+            "canvases.access.set"
+        };
+        slack.bot_err(method, args, error).await;
+    }
+    let gone = json!({"canvas_id": canvas, "changes": [
+        {"operation": "delete", "section_id": "temp:C:nope"}]});
+    let failed = slack
+        .bot_err("canvases.edit", gone, "canvas_editing_failed")
+        .await;
+    assert_eq!(failed["detail"], "Section temp:C:nope was not found");
+}
