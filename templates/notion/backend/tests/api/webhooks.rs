@@ -92,56 +92,41 @@ async fn handshake_then_signed_events(notion: asym::Notion) {
         .expect(200);
 }
 
+/// `PATCH path` `{in_trash: trash}`.
+async fn set_trash(api: &asym_kit::testing::Api, path: &str, trash: bool) {
+    patch(api, path, &json!({ "in_trash": trash })).await;
+}
+
 #[asym::clone("notion", seed = "basic")]
 async fn trash_moves_and_deletes_name_their_parent(notion: asym::Notion) {
     let receiver = crate::common::verified_receiver(&notion).await;
     let api = api(&notion);
-    let ds_parent = json!({ "id": DATABASE, "type": "database" });
-    for (trash, event) in [
-        (true, "data_source.deleted"),
-        (false, "data_source.undeleted"),
+    // Trashing and restoring a data source or a database: `<kind>.deleted` / `.undeleted`.
+    for (path, id, kind, parent) in [
+        (
+            "data_sources",
+            TASKS,
+            "data_source",
+            json!({ "id": DATABASE, "type": "database" }),
+        ),
+        (
+            "databases",
+            DATABASE,
+            "database",
+            json!({ "id": PROJECTS, "type": "page" }),
+        ),
     ] {
-        patch(
-            &api,
-            &format!("/v1/data_sources/{TASKS}"),
-            &json!({ "in_trash": trash }),
-        )
-        .await;
-        let heard = receiver.delivery().await.json();
-        assert_eq!(heard["type"], event, "{heard}");
-        assert_eq!(
-            heard["entity"],
-            json!({ "id": TASKS, "type": "data_source" })
-        );
-        assert_eq!(heard["data"]["parent"], ds_parent);
-    }
-    for (trash, event) in [(true, "database.deleted"), (false, "database.undeleted")] {
-        patch(
-            &api,
-            &format!("/v1/databases/{DATABASE}"),
-            &json!({ "in_trash": trash }),
-        )
-        .await;
-        let heard = receiver.delivery().await.json();
-        assert_eq!(heard["type"], event, "{heard}");
-        assert_eq!(
-            heard["data"]["parent"],
-            json!({ "id": PROJECTS, "type": "page" })
-        );
+        for (trash, event) in [(true, "deleted"), (false, "undeleted")] {
+            set_trash(&api, &format!("/v1/{path}/{id}"), trash).await;
+            let heard = receiver.delivery().await.json();
+            assert_eq!(heard["type"], format!("{kind}.{event}"), "{heard}");
+            assert_eq!(heard["entity"], json!({ "id": id, "type": kind }));
+            assert_eq!(heard["data"]["parent"], parent);
+        }
     }
     // Leaving the flag as it is sends nothing: the next event is the page's.
-    patch(
-        &api,
-        &format!("/v1/databases/{DATABASE}"),
-        &json!({ "in_trash": false }),
-    )
-    .await;
-    patch(
-        &api,
-        &format!("/v1/pages/{TASK1}"),
-        &json!({ "in_trash": true }),
-    )
-    .await;
+    set_trash(&api, &format!("/v1/databases/{DATABASE}"), false).await;
+    set_trash(&api, &format!("/v1/pages/{TASK1}"), true).await;
     let deleted = receiver.delivery().await.json();
     assert_eq!(deleted["type"], "page.deleted");
     let page_parent = json!({ "id": DATABASE, "type": "database", "data_source_id": TASKS });
