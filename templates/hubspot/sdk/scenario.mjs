@@ -799,4 +799,52 @@ await check('oauth expiry: an access token refused with 401 EXPIRED_AUTHENTICATI
   assert.ok((await again.crm.contacts.basicApi.getPage(1)).results.length);
 });
 
+await check("timeline: an event template with tokens (developer API key), events on a contact by id and (batch) by email, read, detail, rendered; an enumeration token sets the contact's property; a bad token value refused", async () => {
+  const developer = new Client({ developerApiKey: process.env.HUBSPOT_DEVELOPER_KEY, basePath });
+  const template = await developer.crm.timeline.templatesApi.create(1000001, {
+    name: `node webinar ${run}`, objectType: 'contacts', headerTemplate: 'Registered for {{webinarName}}', detailTemplate: 'Seats: {{seats}}',
+    tokens: [
+      { name: 'webinarName', label: 'Webinar', type: 'string', options: [] },
+      { name: 'seats', label: 'Seats', type: 'number', options: [] },
+      { name: 'stage', label: 'Stage', type: 'enumeration', objectPropertyName: 'lifecyclestage', options: [{ label: 'Lead', value: 'lead' }, { label: 'Customer', value: 'customer' }] },
+    ],
+  });
+  assert.deepEqual(template.tokens.map((t) => t.name), ['webinarName', 'seats', 'stage']);
+  assert.ok((await developer.crm.timeline.templatesApi.getAll(1000001)).results.some((t) => t.id === template.id));
+  const events = hubspot.crm.timeline.eventsApi;
+  const event = await events.create({ eventTemplateId: template.id, id: `node-${run}`, objectId: '203', tokens: { webinarName: 'Rust 101', seats: '3', stage: 'customer' } });
+  assert.deepEqual([event.objectId, event.objectType, event.tokens.seats], ['203', 'contacts', '3']);
+  assert.ok(event.createdAt instanceof Date);
+  assert.equal((await events.getById(template.id, `node-${run}`)).tokens.webinarName, 'Rust 101');
+  assert.equal((await events.getDetailById(template.id, `node-${run}`)).details, 'Seats: 3');
+  assert.equal(await events.getRenderById(template.id, `node-${run}`), 'Registered for Rust 101');
+  const contact = await hubspot.crm.contacts.basicApi.getById('203', ['lifecyclestage']);
+  assert.equal(contact.properties.lifecyclestage, 'customer');
+  const batch = await events.createBatch({ inputs: [{ eventTemplateId: template.id, id: `node-b-${run}`, email: `tl-node-${run}@example.com`, tokens: { seats: '1' } }] });
+  assert.equal(batch.results[0].objectType, 'contacts');
+  await rejects(events.create({ eventTemplateId: template.id, id: `node-x-${run}`, objectId: '203', tokens: { seats: 'many' } }), 400);
+  await developer.crm.timeline.templatesApi.archive(template.id, 1000001);
+});
+
+await check('exports: a VIEW export of contacts filtered by email, COMPLETE with a result URL whose CSV holds the one contact', async () => {
+  // The Node SDK cannot serialize its own PublicExportRequest (a oneOf type alias: "typeMap[type].getAttributeTypeMap is
+  // not a function", as HubSpot/hubspot-api-nodejs#649 reports of others), so the export starts through apiRequest.
+  const exports = hubspot.crm.exports.publicExportsApi;
+  const response = await hubspot.apiRequest({ method: 'POST', path: '/crm/v3/exports/export/async', body: {
+    exportType: 'VIEW', format: 'CSV', exportName: `node export ${run}`, objectType: '0-1', objectProperties: ['email', 'firstname'],
+    language: 'EN', exportInternalValuesOptions: ['VALUES'], overrideAssociatedObjectsPerDefinitionPerRowLimit: false,
+    publicCrmSearchRequest: { filters: [{ propertyName: 'email', operator: 'EQ', value: 'jane.doe@example.com' }] },
+  } });
+  assert.equal(response.status, 202);
+  const started = await response.json();
+  const status = await exports.getStatus(Number(started.id));
+  assert.equal(status.status, 'COMPLETE');
+  const file = await fetch(status.result);
+  assert.equal(file.status, 200);
+  const lines = (await file.text()).trim().split('\r\n');
+  assert.equal(lines[0], 'Record ID,Email,First Name');
+  assert.ok(lines[1].startsWith('201,jane.doe@example.com,'));
+  assert.equal(lines.length, 2);
+});
+
 finish('node @hubspot/api-client');

@@ -1106,6 +1106,61 @@ def oauth_expiry():
     assert again.crm.contacts.basic_api.get_page(limit=1).results
 
 
+def timeline():
+    from hubspot.crm.timeline import (ApiException as TimelineApiException, BatchInputTimelineEvent, TimelineEvent,
+                                      TimelineEventTemplateCreateRequest, TimelineEventTemplateToken,
+                                      TimelineEventTemplateTokenOption)
+    developer = hubspot.Client.create(api_key=os.environ["HUBSPOT_DEVELOPER_KEY"], host=os.environ["HUBSPOT_API_BASE"])
+    stage = TimelineEventTemplateToken(name="stage", label="Stage", type="enumeration", object_property_name="lifecyclestage",
+                                       options=[TimelineEventTemplateTokenOption(label="Lead", value="lead"),
+                                                TimelineEventTemplateTokenOption(label="Customer", value="customer")])
+    template = developer.crm.timeline.templates_api.create(app_id=1000001, timeline_event_template_create_request=TimelineEventTemplateCreateRequest(
+        name=f"python webinar {run}", object_type="contacts", header_template="Registered for {{webinarName}}",
+        detail_template="Seats: {{seats}}", tokens=[
+            TimelineEventTemplateToken(name="webinarName", label="Webinar", type="string", options=[]),
+            TimelineEventTemplateToken(name="seats", label="Seats", type="number", options=[]), stage]))
+    assert template.object_type == "contacts" and [t.name for t in template.tokens] == ["webinarName", "seats", "stage"]
+    assert template.id in [t.id for t in developer.crm.timeline.templates_api.get_all(app_id=1000001).results]
+    events = client.crm.timeline.events_api
+    event = events.create(TimelineEvent(event_template_id=template.id, id=f"py-{run}", object_id="203",
+                                        tokens={"webinarName": "Rust 101", "seats": "3", "stage": "customer"}))
+    assert (event.object_id, event.object_type, event.tokens["seats"]) == ("203", "contacts", "3"), event
+    assert events.get_by_id(template.id, f"py-{run}").tokens["webinarName"] == "Rust 101"
+    assert events.get_detail_by_id(template.id, f"py-{run}").details == "Seats: 3"
+    assert events.get_render_by_id(template.id, f"py-{run}") == "Registered for Rust 101"
+    contact = client.crm.contacts.basic_api.get_by_id("203", properties=["lifecyclestage"])
+    assert contact.properties["lifecyclestage"] == "customer"
+    # The Python SDK maps no answer of create_batch to a model: its status, then the event read back.
+    _, status, _ = events.create_batch_with_http_info(BatchInputTimelineEvent(inputs=[
+        TimelineEvent(event_template_id=template.id, id=f"py-b-{run}", email=f"tl-{run}@example.com", tokens={"seats": "1"})]))
+    assert status == 201, status
+    batched = events.get_by_id(template.id, f"py-b-{run}")
+    created = client.crm.contacts.basic_api.get_by_id(f"tl-{run}@example.com", id_property="email")
+    assert batched.object_id == created.id, (batched, created)
+    try:
+        events.create(TimelineEvent(event_template_id=template.id, id=f"py-x-{run}", object_id="203", tokens={"seats": "many"}))
+        raise AssertionError("a bad token value was taken")
+    except TimelineApiException as err:
+        assert err.status == 400, err.body
+    developer.crm.timeline.templates_api.archive(template.id, app_id=1000001)
+
+
+def exports():
+    exports = client.crm.exports.public_exports_api
+    started = exports.start({"exportType": "VIEW", "format": "CSV", "exportName": f"python export {run}", "objectType": "0-1",
+                             "objectProperties": ["email", "firstname"], "language": "EN",
+                             "exportInternalValuesOptions": ["VALUES"], "overrideAssociatedObjectsPerDefinitionPerRowLimit": False,
+                             "publicCrmSearchRequest": {"filters": [
+                                 {"propertyName": "email", "operator": "EQ", "value": "jane.doe@example.com"}]}})
+    status = exports.get_status(task_id=int(started.id))
+    assert status.status == "COMPLETE" and status.result, status
+    csv = urllib3.PoolManager().request("GET", status.result)
+    assert csv.status == 200, csv.status
+    lines = csv.data.decode().splitlines()
+    assert lines[0] == "Record ID,Email,First Name" and lines[1].startswith("201,jane.doe@example.com,"), lines
+    assert len(lines) == 2, lines
+
+
 check("objects: create, get by email, update, list with associations, archive", objects)
 check("batch create/read/upsert/archive and search", batch_and_search)
 check("merge, GDPR delete, propertiesWithHistory", merge_gdpr_and_history)
@@ -1135,4 +1190,6 @@ check("communications and postal mail: an SMS-style message and a letter logged 
 check("refusals: a JSON body sent as text/plain (415; 401 first without a valid token, 403 first without the scope), a type/fieldType pair HubSpot refuses, a stage label twice in a pipeline (an unknown stage's 404 first), propertiesWithHistory past 50 objects", refusals)
 check("imports: a CSV of contacts (multipart importRequest + files) creates one, updates one by email, reports a bad email row (get_errors), read, listed, cancelled; an unknown property refused", imports)
 check("oauth expiry: an access token refused with 401 EXPIRED_AUTHENTICATION once its expires_in has passed (the clock moved on by the admin surface); a refresh gives a working one", oauth_expiry)
+check("timeline: an event template with tokens (developer API key), events on a contact by id and (batch) by email, read, detail, rendered; an enumeration token sets the contact's property; a bad token value refused", timeline)
+check("exports: a VIEW export of contacts filtered by email, COMPLETE with a result URL whose CSV holds the one contact", exports)
 finish(f"python hubspot-api-client {version('hubspot-api-client')}")

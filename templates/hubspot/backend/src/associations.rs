@@ -16,7 +16,8 @@ use crate::error::{ApiError, ApiResult};
 use crate::labels;
 use crate::objects::render::{self, next_after};
 use crate::objects::{
-    batch_body, batch_error, batch_inputs, batch_inputs_up_to, commit_with, now, pair, parse_id,
+    batch_answer, batch_body, batch_error, batch_inputs, batch_inputs_up_to, commit_with, now,
+    pair, parse_id,
 };
 use crate::request::{Args, Call, JsonBody, after, string_field};
 use crate::types::{ObjectType, Type};
@@ -519,12 +520,12 @@ async fn v3_batch_create(call: Call, JsonBody(body): JsonBody) -> ApiResult {
         }
     }
     commit_with(&call.kit, tx, &out).await?;
-    let status = if errors.is_empty() {
-        StatusCode::CREATED
-    } else {
-        StatusCode::MULTI_STATUS
-    };
-    Ok((status, axum::Json(batch_body(results, errors, &started_at))).into_response())
+    Ok(batch_answer(
+        StatusCode::CREATED,
+        results,
+        errors,
+        &started_at,
+    ))
 }
 
 /// `POST /crm/v3/associations/{from}/{to}/batch/archive` `{inputs: [{from: {id}, to: {id},

@@ -15,6 +15,8 @@
 //! | `/crm/v3/properties/{type}` and groups | `properties`, `fieldtypes` (the `fieldType`s each `type` takes) |
 //! | `/crm/v3/schemas` (custom object types, their association definitions) | `schemas` |
 //! | `/crm/v3/owners` | `owners` |
+//! | `/crm/v3/exports/export/async` (CSV exports), their files | `exports` |
+//! | `/integrators/timeline/v3` (event templates and tokens, events) | `timeline::templates`, `timeline::events` |
 //! | `/crm/v3/imports` (CSV imports, their errors) | `imports` (routes), `imports::plan` (the request), `imports::run` (the rows), `imports::csv`, `imports::model` |
 //! | `/oauth/v1/access-tokens/{token}`, `/oauth/v1/refresh-tokens/{token}` (metadata, deletion) | `oauth` |
 //! | `/oauth/authorize`, `/oauth/v1/token`, `/api/admin/oauth/codes` (grants) | `oauth::grant` |
@@ -37,6 +39,7 @@ mod assoc;
 mod associations;
 mod error;
 mod expiry;
+mod exports;
 mod fieldtypes;
 mod imports;
 mod labels;
@@ -51,6 +54,7 @@ mod ratelimit;
 mod request;
 mod schemas;
 mod subscriptions;
+mod timeline;
 mod types;
 mod values;
 mod webhooks;
@@ -86,6 +90,9 @@ pub fn app(kit: Kit) -> Router {
         .merge(pipelines::routes())
         .merge(lists::routes())
         .merge(imports::routes())
+        .merge(exports::routes())
+        .merge(timeline::routes())
+        .merge(timeline::template_routes())
         .merge(oauth::routes())
         .fallback(not_found)
         .method_not_allowed_fallback(not_found)

@@ -15,7 +15,7 @@ use crate::error::{ApiError, ApiResult, found};
 use crate::fieldtypes;
 use crate::objects::model::ISO;
 use crate::objects::render::json_column;
-use crate::objects::{batch_body, batch_error, batch_inputs, now};
+use crate::objects::{batch_answer, batch_error, batch_inputs, now};
 use crate::request::{Args, Call, JsonBody, array_field, i32_field, string_field};
 use crate::types::{ObjectType, Type, custom_id};
 
@@ -80,13 +80,8 @@ async fn batch_read(call: Call, JsonBody(body): JsonBody) -> ApiResult {
         .filter(|name| !found.contains(name))
         .map(|name| batch_error(&missing_property(name, &object_type)))
         .collect();
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::MULTI_STATUS
-    };
     let results = rows.iter().map(property).collect();
-    Ok((status, axum::Json(batch_body(results, errors, &started_at))).into_response())
+    Ok(batch_answer(StatusCode::OK, results, errors, &started_at))
 }
 
 /// `POST /crm/v3/properties/{type}/batch/archive` `{inputs: [{name}]}`: archives the named
@@ -277,12 +272,12 @@ async fn batch_create(call: Call, JsonBody(body): JsonBody) -> ApiResult {
             Err(err) => errors.push(batch_error(&err)),
         }
     }
-    let status = if errors.is_empty() {
-        StatusCode::CREATED
-    } else {
-        StatusCode::MULTI_STATUS
-    };
-    Ok((status, axum::Json(batch_body(results, errors, &started_at))).into_response())
+    Ok(batch_answer(
+        StatusCode::CREATED,
+        results,
+        errors,
+        &started_at,
+    ))
 }
 
 /// Checks a `PropertyCreate` body and inserts the property.

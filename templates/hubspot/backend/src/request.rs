@@ -29,7 +29,7 @@ pub(crate) const DEVELOPER_KEY: &str = "developer_api_key";
 
 /// Every scope the clone checks: the provisioned token carries them all, and the OAuth app
 /// is configured for them all (`/oauth/authorize` grants any of them).
-pub(crate) const SCOPES: [&str; 24] = [
+pub(crate) const SCOPES: [&str; 26] = [
     "crm.objects.contacts.read",
     "crm.objects.contacts.write",
     "crm.objects.companies.read",
@@ -54,6 +54,8 @@ pub(crate) const SCOPES: [&str; 24] = [
     "crm.objects.quotes.read",
     "crm.objects.quotes.write",
     "crm.import",
+    "timeline",
+    "crm.export",
 ];
 
 /// The body limits every route reads with (HubSpot refuses bodies past a few MB).

@@ -17,7 +17,7 @@ use super::model::{self, Object};
 use super::render::{self, View};
 use super::unique;
 use super::{
-    Checked, Links, archive_all, batch_body, batch_error, change_events, check_all, commit_with,
+    Checked, Links, archive_all, batch_answer, batch_error, change_events, check_all, commit_with,
     create_many, duplicate, gate, inherit_products, input_properties, now, parse_associations,
     parse_id, require, write_error,
 };
@@ -86,12 +86,7 @@ pub(crate) async fn batch(call: Call, args: Args, JsonBody(body): JsonBody) -> A
         }
         _ => return Err(ApiError::not_found()),
     };
-    let status = if errors.is_empty() {
-        status
-    } else {
-        StatusCode::MULTI_STATUS
-    };
-    Ok((status, axum::Json(batch_body(results, errors, &started_at))).into_response())
+    Ok(batch_answer(status, results, errors, &started_at))
 }
 
 type Outcome = (StatusCode, Vec<Value>, Vec<Value>);

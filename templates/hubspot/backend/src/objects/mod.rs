@@ -577,6 +577,21 @@ pub(crate) fn batch_body(results: Vec<Value>, errors: Vec<Value>, started_at: &s
     body
 }
 
+/// A batch's answer: [`batch_body`] with `status`, or 207 when an input was refused.
+pub(crate) fn batch_answer(
+    status: StatusCode,
+    results: Vec<Value>,
+    errors: Vec<Value>,
+    started_at: &str,
+) -> axum::response::Response {
+    let status = if errors.is_empty() {
+        status
+    } else {
+        StatusCode::MULTI_STATUS
+    };
+    (status, axum::Json(batch_body(results, errors, started_at))).into_response()
+}
+
 /// One entry of a batch's `errors` (HubSpot's `StandardError`).
 pub(crate) fn batch_error(err: &ApiError) -> Value {
     json!({

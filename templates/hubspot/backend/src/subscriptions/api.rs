@@ -12,7 +12,7 @@ use axum::routing::{get, post};
 use serde_json::{Value, json};
 
 use crate::error::{ApiError, ApiResult};
-use crate::objects::{batch_body, batch_error, batch_inputs, now};
+use crate::objects::{batch_answer, batch_error, batch_inputs, now};
 use crate::request::{self, Args, Call, JsonBody, string_field};
 use crate::subscriptions::{self, Settings};
 
@@ -40,7 +40,11 @@ pub(crate) fn routes() -> Router<Kit> {
 /// # Errors
 ///
 /// 401 `INVALID_AUTHENTICATION` without a live developer API key; 404 for another app.
-async fn app(call: &Call, args: &Args, client: &impl GenericClient) -> Result<i64, ApiError> {
+pub(crate) async fn app(
+    call: &Call,
+    args: &Args,
+    client: &impl GenericClient,
+) -> Result<i64, ApiError> {
     request::developer(&call.kit, args.get("hapikey")).await?;
     let named = call.param("appId");
     let current = subscriptions::settings(client).await?.map(|s| s.app_id);
@@ -189,10 +193,5 @@ async fn update_batch(call: Call, args: Args, JsonBody(body): JsonBody) -> ApiRe
         })
         .map(|(id, _)| batch_error(&subscriptions::unknown_subscription(id)))
         .collect();
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::MULTI_STATUS
-    };
-    Ok((status, axum::Json(batch_body(results, errors, &started_at))).into_response())
+    Ok(batch_answer(StatusCode::OK, results, errors, &started_at))
 }

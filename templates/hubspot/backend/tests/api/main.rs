@@ -18,6 +18,7 @@ mod properties;
 mod protocol;
 mod schemas;
 mod search;
+mod timeline;
 mod webhooks;
 
 use asym_kit::testing::Api;
