@@ -75,7 +75,8 @@ fn parts<'a>(headers: &HeaderMap, bytes: &'a [u8]) -> Result<Vec<Part<'a>>, ApiE
 ///
 /// # Errors
 ///
-/// 400 for a file not uploaded, not UTF-8, or whose quoted field is never closed.
+/// 400 for a file not uploaded, not UTF-8 (or holding a NUL, which no value can), or whose
+/// quoted field is never closed.
 fn files(plan: &plan::Plan, parts: &[Part<'_>]) -> Result<Vec<Vec<csv::Record>>, ApiError> {
     let uploads: Vec<&Part<'_>> = parts
         .iter()
@@ -95,9 +96,15 @@ fn files(plan: &plan::Plan, parts: &[Part<'_>]) -> Result<Vec<Vec<csv::Record>>,
                         file.name
                     ))
                 })?;
-            let text = std::str::from_utf8(upload.body).map_err(|_| {
-                ApiError::validation(format!("{} is not a UTF-8 CSV file", file.name))
-            })?;
+            let text = std::str::from_utf8(upload.body)
+                .ok()
+                .filter(|text| !text.contains('\0'))
+                .ok_or_else(|| {
+                    ApiError::validation(format!(
+                        "{} is not a UTF-8 CSV file (or holds a NUL character)",
+                        file.name
+                    ))
+                })?;
             csv::parse(text).map_err(|line| {
                 ApiError::validation(format!(
                     "{}: the quoted field on line {line} is never closed",

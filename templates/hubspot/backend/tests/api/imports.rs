@@ -312,6 +312,29 @@ async fn imports_are_listed_read_cancelled_and_refused_as_hubspot_refuses_them(
         .await
         .expect(400);
     assert!(unclosed["message"].as_str().unwrap().contains("line 2"));
+    // A NUL (which no stored value may hold) or bytes that are not UTF-8: the file is refused.
+    let nul = "First Name,Last Name,Email,Lifecycle\nA\u{0},B,nul@example.com,lead\n";
+    upload(&api, &request, &[("one.csv", nul)])
+        .await
+        .expect(400);
+    let mut latin1 = multipart(
+        &request,
+        &[(
+            "one.csv",
+            "First Name,Last Name,Email,Lifecycle\nJos\u{e9},B,j@example.com,lead\n",
+        )],
+    )
+    .into_bytes();
+    let at = latin1.windows(2).position(|w| w == [0xc3, 0xa9]).unwrap();
+    latin1.splice(at..at + 2, [0xe9]);
+    api.send_raw(
+        reqwest::Method::POST,
+        "/crm/v3/imports",
+        &format!("multipart/form-data; boundary={BOUNDARY}"),
+        latin1,
+    )
+    .await
+    .expect(400);
     assert_eq!(
         read(&api, "/crm/v3/imports").await["results"]
             .as_array()
