@@ -601,8 +601,21 @@ await scenario("comments with no issue: createComment on a project update, an in
   assert((await note.comments()).nodes.map((c) => c.id).join() === onNote.id, "initiativeUpdate.comments");
   assert((await doc.comments()).nodes.map((c) => c.id).join() === onDoc.id, "document.comments");
   const orphan = await expectError(linear.createComment({ body: "Orphan" }), LinearErrorType.InvalidInput, "no parent");
-  assert(orphan.errors[0].message === "Exactly one of issueId, projectUpdateId, initiativeUpdateId or documentContentId must be defined.", orphan.errors[0].message);
+  assert(orphan.errors[0].message === "Exactly one of issueId, projectUpdateId, initiativeUpdateId, documentContentId, projectId or initiativeId must be defined.", orphan.errors[0].message);
   assert((await linear.deleteProjectUpdate(update.id)).success && (await linear.archiveInitiativeUpdate(note.id)).success && (await linear.deleteDocument(doc.id)).success, "cleaned up");
+});
+
+await scenario("project and initiative threads: createComment with projectId and initiativeId, project.comments, comment.project and initiative", async () => {
+  const launch = (await linear.projects({ filter: { name: { eq: "Launch" } } })).nodes[0];
+  const [ship] = (await linear.initiatives()).nodes;
+  const onProject = await (await linear.createComment({ body: "Kick-off notes", projectId: launch.id })).comment;
+  assert(onProject.projectId === launch.id && (await onProject.project).name === "Launch" && !onProject.issueId && onProject.url.startsWith(launch.url + "#comment-"), "comment on a project");
+  const onInitiative = await (await linear.createComment({ body: "Scope agreed", initiativeId: ship.id })).comment;
+  assert(onInitiative.initiativeId === ship.id && (await onInitiative.initiative).id === ship.id && onInitiative.url.startsWith(ship.url + "#comment-"), "comment on an initiative");
+  assert((await launch.comments()).nodes.map((c) => c.id).join() === onProject.id, "project.comments");
+  await expectError(linear.createComment({ body: "Both", projectId: launch.id, initiativeId: ship.id }), LinearErrorType.InvalidInput, "two parents");
+  assert((await linear.deleteComment(onProject.id)).success && (await linear.deleteComment(onInitiative.id)).success, "deleteComment");
+  assert((await launch.comments()).nodes.length === 0, "none left");
 });
 
 await scenario("favorites: createFavorite of a folder, an issue by identifier and a project, favorites, favorite, children, updateFavorite, exactly one target, deleteFavorite", async () => {

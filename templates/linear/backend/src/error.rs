@@ -231,7 +231,7 @@ fn checked(constraint: &str) -> &'static str {
             "Exactly one of folderName or the id of the entity to favorite must be defined."
         }
         "comments_one_parent" => {
-            "Exactly one of issueId, projectUpdateId, initiativeUpdateId or documentContentId must be defined."
+            "Exactly one of issueId, projectUpdateId, initiativeUpdateId, documentContentId, projectId or initiativeId must be defined."
         }
         "entity_external_links_one_parent" => {
             "Exactly one of projectId or initiativeId must be defined."

@@ -291,6 +291,7 @@ child_list!(
     comment_children => "Comment", Some(Kind::Comment), "t.parent_id = {}";
     favorite_children => "Favorite", None, "t.parent_id = {}";
     project_update_comments => "Comment", Some(Kind::Comment), "t.project_update_id = {}";
+    project_comments => "Comment", Some(Kind::Comment), "t.project_id = {}";
     initiative_update_comments => "Comment", Some(Kind::Comment), "t.initiative_update_id = {}";
     document_comments => "Comment", Some(Kind::Comment), "t.document_content_id = (SELECT content_id FROM documents WHERE id = {})";
     label_children => "IssueLabel", Some(Kind::Label), "t.parent_id = {}";

@@ -118,6 +118,7 @@ pub(crate) fn custom(parent: &str, field: &str) -> Option<Resolve> {
         ("Query", "externalUser") => adapt!(queries::external_user),
         ("Query", "entityExternalLink") => adapt!(queries::entity_external_link),
         ("Query", "favorite") => adapt!(queries::favorite),
+        ("Project", "comments") => adapt!(queries::project_comments),
         ("Query", "notifications") => adapt!(queries::notifications),
         ("Query", "notification") => adapt!(notifications::notification),
         ("Query", "notificationsUnreadCount") => adapt!(queries::notifications_unread_count),

@@ -24,6 +24,8 @@ const COMMENT: Spec = Spec {
             "projectUpdateId",
             "initiativeUpdateId",
             "documentContentId",
+            "projectId",
+            "initiativeId",
         ],
     )],
     required: &["body"],

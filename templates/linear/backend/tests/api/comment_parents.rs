@@ -1,5 +1,6 @@
 //! Comments with no issue: on a project update, an initiative update or a document's
-//! content, listed by that parent's `comments`; exactly one parent, else refused.
+//! content, a project or an initiative, listed by that parent's `comments`; exactly one
+//! parent, else refused.
 
 use asym_kit::testing::{Api, assert_suffix};
 use serde_json::{Value, json};
@@ -122,7 +123,7 @@ async fn comments_go_on_updates_and_documents(linear: asym::Linear) {
         }
     }
 
-    let one = "Exactly one of issueId, projectUpdateId, initiativeUpdateId or documentContentId must be defined.";
+    let one = "Exactly one of issueId, projectUpdateId, initiativeUpdateId, documentContentId, projectId or initiativeId must be defined.";
     for input in [
         json!({"body": "Orphan"}),
         json!({"body": "Both", "projectUpdateId": update["id"], "documentContentId": content}),
@@ -130,4 +131,57 @@ async fn comments_go_on_updates_and_documents(linear: asym::Linear) {
         let reply = gql(&api, COMMENT, json!({ "input": input })).await;
         invalid_input(&reply, "Argument Validation Error", one);
     }
+}
+
+#[asym::clone("linear", seed = "basic")]
+async fn comments_go_on_projects_and_initiatives(linear: asym::Linear) {
+    let api = client(&linear);
+    let text = "mutation($input: CommentCreateInput!) { commentCreate(input: $input) {
+        success comment { id url issueId projectId project { id name } initiativeId
+        initiative { id name } user { id } } } }";
+    let project = mutate(
+        &api,
+        text,
+        json!({"input": {"projectId": LAUNCH, "body": "Kick-off notes"}}),
+    )
+    .await["comment"]
+        .clone();
+    assert_eq!(
+        (&project["projectId"], &project["project"]["name"]),
+        (&json!(LAUNCH), &json!("Launch"))
+    );
+    assert_eq!(
+        (&project["issueId"], &project["initiativeId"]),
+        (&Value::Null, &Value::Null)
+    );
+    assert_eq!(project["user"]["id"], ADA);
+    let url = project["url"].as_str().unwrap();
+    assert!(
+        url.contains("/project/")
+            && url.ends_with(&format!(
+                "#comment-{}",
+                &project["id"].as_str().unwrap()[..8]
+            )),
+        "{url}"
+    );
+    let initiative = mutate(
+        &api,
+        text,
+        json!({"input": {"initiativeId": SHIP, "body": "Scope agreed"}}),
+    )
+    .await["comment"]
+        .clone();
+    assert_eq!(initiative["initiative"]["id"], SHIP);
+    assert!(
+        initiative["url"].as_str().unwrap().contains("/initiative/"),
+        "{initiative}"
+    );
+    assert_eq!(
+        comment_ids(&api, "project", LAUNCH).await,
+        [project["id"].as_str().unwrap()]
+    );
+    let both = json!({"body": "Both", "projectId": LAUNCH, "initiativeId": SHIP});
+    let reply = gql(&api, COMMENT, json!({ "input": both })).await;
+    let one = "Exactly one of issueId, projectUpdateId, initiativeUpdateId, documentContentId, projectId or initiativeId must be defined.";
+    invalid_input(&reply, "Argument Validation Error", one);
 }
