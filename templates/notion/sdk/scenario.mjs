@@ -797,6 +797,10 @@ if (process.env.ASYM_ADMIN_SECRET) {
     const done = await until((d) => JSON.parse(d.body).type === "file_upload.completed");
     assert.ok(done, "file_upload.completed came");
     assert.deepEqual(JSON.parse(done.body).entity, { id: upload.id, type: "file_upload" });
+    await notion.pages.update({ page_id: page.id, is_locked: true });
+    const locked = await until((d) => JSON.parse(d.body).type === "page.locked");
+    assert.ok(locked, "page.locked came");
+    assert.deepEqual(JSON.parse(locked.body).data.parent, { id: PROJECTS, type: "page" });
     await admin("DELETE", `webhooks/${subscription.id}`);
   }));
 

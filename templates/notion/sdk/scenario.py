@@ -830,6 +830,9 @@ def webhooks_handshake_and_signature():
         assert event["type"] == "file_upload.created" and event["entity"]["id"] == upload["id"], event
         notion.file_uploads.send(file_upload_id=upload["id"], file=("hook.txt", b"hooked", "text/plain"))
         assert json.loads(hook.next()[1])["type"] == "file_upload.completed"
+        notion.pages.update(page_id=page["id"], is_locked=True)
+        event = json.loads(hook.next()[1])
+        assert event["type"] == "page.locked" and event["data"]["parent"] == {"id": PROJECTS, "type": "page"}, event
         admin("DELETE", f"webhooks/{subscription['id']}")
 
 

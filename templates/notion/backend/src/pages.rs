@@ -695,7 +695,7 @@ pub(crate) async fn update(ctx: &Ctx, id: &str, body: &Map<String, Value>) -> Ap
     let mut client = ctx.kit.db().await?;
     let tx = client.transaction().await?;
     let (row, mut schema) = load(&tx, &id, true).await?;
-    let was_trashed: bool = row.get(8);
+    let (was_trashed, was_locked): (bool, bool) = (row.get(8), row.get(9));
     let mut stored = Stored {
         props: match json_column(&row, 5) {
             Value::Object(m) => m,
@@ -793,14 +793,16 @@ pub(crate) async fn update(ctx: &Ctx, id: &str, body: &Map<String, Value>) -> Ap
         let data = json!({ "parent": event_parent(&row), "updated_properties": updated });
         wake |= webhooks::emit(&tx, "page.properties_updated", &id, data, &ctx.bot).await?;
     }
-    if let Some(trash) = trash.filter(|t| *t != was_trashed) {
-        let event = if trash {
-            "page.deleted"
-        } else {
-            "page.undeleted"
-        };
-        let data = json!({ "parent": event_parent(&row) });
-        wake |= webhooks::emit(&tx, event, &id, data, &ctx.bot).await?;
+    // Trashing and locking, each announced when it changes.
+    for (now, was, on, off) in [
+        (trash, was_trashed, "page.deleted", "page.undeleted"),
+        (locked, was_locked, "page.locked", "page.unlocked"),
+    ] {
+        if let Some(now) = now.filter(|now| *now != was) {
+            let event = if now { on } else { off };
+            let data = json!({ "parent": event_parent(&row) });
+            wake |= webhooks::emit(&tx, event, &id, data, &ctx.bot).await?;
+        }
     }
     let page = answer(&tx, &row, &schema, View::of(ctx)).await?;
     ctx.commit(tx, wake).await?;

@@ -134,6 +134,17 @@ async fn trash_moves_and_deletes_name_their_parent(notion: asym::Notion) {
     let page = task(&api, "Mover", json!({})).await;
     assert_eq!(receiver.delivery().await.json()["type"], "page.created");
     let page_id = page["id"].as_str().unwrap();
+    // Locking and unlocking (a lock that changes nothing sends nothing).
+    let page_path = format!("/v1/pages/{page_id}");
+    for (locked, event) in [(true, "page.locked"), (true, ""), (false, "page.unlocked")] {
+        patch(&api, &page_path, &json!({ "is_locked": locked })).await;
+        if !event.is_empty() {
+            let heard = receiver.delivery().await.json();
+            assert_eq!(heard["type"], event, "{heard}");
+            assert_eq!(heard["entity"], json!({ "id": page_id, "type": "page" }));
+            assert_eq!(heard["data"]["parent"], page_parent);
+        }
+    }
     let moved = json!({ "parent": { "page_id": PROJECTS } });
     crate::common::post(&api, &format!("/v1/pages/{page_id}/move"), &moved).await;
     let heard = receiver.delivery().await.json();
