@@ -25,6 +25,13 @@ pub(crate) async fn lock(tx: &impl GenericClient, scopes: &[String]) -> Result<(
     .map(drop)
 }
 
+/// The scope of the objects of `object_type` whose unique property `property` has the value
+/// whose [`crate::objects::model::key`] is `key` (what batch upserts and imports look objects
+/// up by).
+pub(crate) fn value(object_type: &str, property: &str, key: &str) -> String {
+    format!("{object_type} {property} {key}")
+}
+
 /// The scope of the association type names between `a` and `b` (both directions: a write
 /// names its inverse too).
 pub(crate) fn association_pair(a: &str, b: &str) -> Vec<String> {

@@ -11,9 +11,10 @@ use chrono::NaiveDate;
 use serde_json::{Map, Value, json};
 
 use super::csv::Record;
-use super::plan::{Column, DateFormat, Key, Operation, Plan, is_dedupe_key};
+use super::plan::{Column, DateFormat, File, Key, Operation, Plan, is_dedupe_key};
 use crate::assoc;
 use crate::error::ApiError;
+use crate::names;
 use crate::objects::model;
 use crate::objects::{Checked, change_events, create_many, parse_id, require, write_error};
 use crate::types::ObjectType;
@@ -175,26 +176,28 @@ pub(crate) async fn run(
     files: &[(Vec<Record>, i64)],
 ) -> Result<Outcome, ApiError> {
     let mut outcome = Outcome::default();
+    // Concurrent imports (and batch upserts) of one email, domain or alternate id wait for
+    // each other, all of an import's at once so that two imports cannot deadlock: the second
+    // finds the record the first created rather than creating it again.
+    let mut scopes = Vec::new();
+    for (file, (records, _)) in plan.files.iter().zip(files) {
+        let positions = positions(file, records);
+        for record in records.iter().skip(usize::from(file.has_header)) {
+            for (object_type, mapped) in map_row(plan, &file.columns, &positions, record) {
+                scopes.extend(mapped.alternates.iter().map(|(property, value)| {
+                    names::value(&object_type.name, property, &model::key(property, value))
+                }));
+            }
+        }
+    }
+    names::lock(client, &scopes).await?;
     for (file, (records, file_id)) in plan.files.iter().zip(files) {
         let (header, rows) = match records.split_first() {
             Some((header, rows)) if file.has_header => (Some(header), rows),
             _ => (None, records.as_slice()),
         };
         let width = header.map_or(file.columns.len(), |h| h.fields.len());
-        let positions: Vec<usize> = file
-            .columns
-            .iter()
-            .enumerate()
-            .map(|(index, column)| {
-                header
-                    .and_then(|h| {
-                        h.fields
-                            .iter()
-                            .position(|f| f.trim().eq_ignore_ascii_case(column.name.trim()))
-                    })
-                    .unwrap_or(index)
-            })
-            .collect();
+        let positions = positions(file, records);
         for record in rows {
             outcome.total_rows += 1;
             let row = Row {
@@ -224,6 +227,25 @@ pub(crate) async fn run(
         }
     }
     Ok(outcome)
+}
+
+/// The field each of `file`'s columns reads: the header's field of its name (any case), else
+/// the column's place.
+fn positions(file: &File, records: &[Record]) -> Vec<usize> {
+    let header = records.first().filter(|_| file.has_header);
+    file.columns
+        .iter()
+        .enumerate()
+        .map(|(index, column)| {
+            header
+                .and_then(|h| {
+                    h.fields
+                        .iter()
+                        .position(|f| f.trim().eq_ignore_ascii_case(column.name.trim()))
+                })
+                .unwrap_or(index)
+        })
+        .collect()
 }
 
 /// The records one row maps, by type, in the order the columns first name them.

@@ -527,8 +527,7 @@ impl Batch<'_> {
             .iter()
             .map(|(property, id)| {
                 let property = property.as_deref().unwrap_or_default();
-                let key = model::key(property, id);
-                format!("{} {property} {key}", self.object_type.name)
+                names::value(&self.object_type.name, property, &model::key(property, id))
             })
             .collect();
         names::lock(&tx, &scopes).await?;

@@ -423,3 +423,36 @@ async fn an_export_writes_a_types_filtered_records_as_csv_at_a_signed_url(hubspo
         .await
         .expect(404);
 }
+
+#[asym::clone("hubspot", seed = "basic")]
+async fn concurrent_imports_of_the_same_new_emails_make_each_contact_once(hubspot: asym::HubSpot) {
+    let api = api(&hubspot);
+    const EMAILS: usize = 40;
+    let mut csv = "First Name,Last Name,Email,Lifecycle\n".to_owned();
+    for n in 0..EMAILS {
+        csv.push_str(&format!("Sam,Same,same{n}@example.com,lead\n"));
+    }
+    let request = request("same.csv", &CONTACT_COLUMNS, &json!({}));
+    let mut calls = tokio::task::JoinSet::new();
+    for _ in 0..8 {
+        let (api, request, csv) = (api.clone(), request.clone(), csv.clone());
+        calls.spawn(async move { upload(&api, &request, &[("same.csv", &csv)]).await.status });
+    }
+    let statuses = calls.join_all().await;
+    assert!(statuses.iter().all(|s| *s == 200), "{statuses:?}");
+    // One import created each; the others found it and updated it.
+    let page = read(&api, "/crm/v3/objects/contacts?limit=100").await;
+    assert_eq!(page["results"].as_array().unwrap().len(), 3 + EMAILS);
+    let imports = read(&api, "/crm/v3/imports").await;
+    let created: i64 = imports["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| {
+            i["metadata"]["counters"]["CREATED_OBJECTS"]
+                .as_i64()
+                .unwrap()
+        })
+        .sum();
+    assert_eq!(created, i64::try_from(EMAILS).unwrap());
+}
