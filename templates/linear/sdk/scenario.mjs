@@ -618,6 +618,20 @@ await scenario("project and initiative threads: createComment with projectId and
   assert((await launch.comments()).nodes.length === 0, "none left");
 });
 
+await scenario("documentContent: a project's and an initiative's content as its own object, a comment's on a document", async () => {
+  const launch = (await linear.projects({ filter: { name: { eq: "Launch" } } })).nodes[0];
+  const before = launch.content;
+  await linear.updateProject(launch.id, { content: "# Plan\nShip it." });
+  const project = await linear.project(launch.id);
+  assert(project.documentContent?.content === "# Plan\nShip it." && (await project.documentContent.project).id === launch.id && !project.documentContent.contentState, "project.documentContent");
+  const [ship] = (await linear.initiatives()).nodes;
+  assert(ship.documentContent && (await ship.documentContent.initiative).id === ship.id && ship.documentContent.id !== project.documentContent.id, "initiative.documentContent");
+  const doc = await linear.document((await (await linear.createDocument({ title: "Content", content: "Draft", projectId: launch.id })).document).id);
+  const comment = await (await linear.createComment({ body: "Typo", documentContentId: doc.documentContentId })).comment;
+  assert(comment.documentContent?.id === doc.documentContentId && comment.documentContent.content === "Draft" && (await comment.documentContent.document).id === doc.id, "comment.documentContent");
+  assert((await linear.deleteDocument(doc.id)).success && (await linear.updateProject(launch.id, { content: before ?? "" })).success, "cleaned up");
+});
+
 await scenario("favorites: createFavorite of a folder, an issue by identifier and a project, favorites, favorite, children, updateFavorite, exactly one target, deleteFavorite", async () => {
   const launch = (await linear.projects({ filter: { name: { eq: "Launch" } } })).nodes[0];
   const folder = await (await linear.createFavorite({ folderName: "Launch work" })).favorite;

@@ -185,3 +185,66 @@ async fn comments_go_on_projects_and_initiatives(linear: asym::Linear) {
     let one = "Exactly one of issueId, projectUpdateId, initiativeUpdateId, documentContentId, projectId or initiativeId must be defined.";
     invalid_input(&reply, "Argument Validation Error", one);
 }
+
+#[asym::clone("linear", seed = "basic")]
+async fn document_content_is_its_parents_content(linear: asym::Linear) {
+    let api = client(&linear);
+    let fields = "id content contentState createdAt updatedAt project { id }
+        initiative { id } document { id } issue { id }";
+    let text = format!(
+        "mutation($id: String!, $input: ProjectUpdateInput!) {{ projectUpdate(id: $id, input: $input) {{
+           success project {{ documentContent {{ {fields} }} }} }} }}"
+    );
+    let input = json!({"id": LAUNCH, "input": {"content": "# Plan\nShip it."}});
+    let content = mutate(&api, &text, input).await["project"]["documentContent"].clone();
+    assert_eq!(content["content"], "# Plan\nShip it.");
+    assert_eq!(
+        (&content["project"]["id"], &content["initiative"]),
+        (&json!(LAUNCH), &Value::Null)
+    );
+    assert_eq!(content["contentState"], Value::Null);
+    let again = with_id(
+        &api,
+        "query($id: String!) { project(id: $id) { documentContent { id } } }",
+        LAUNCH,
+    )
+    .await;
+    assert_eq!(
+        again["project"]["documentContent"]["id"], content["id"],
+        "a stable id"
+    );
+
+    let text = format!(
+        "query($id: String!) {{ initiative(id: $id) {{ documentContent {{ {fields} }} }} }}"
+    );
+    let content = with_id(&api, &text, SHIP).await["initiative"]["documentContent"].clone();
+    assert_eq!(content["initiative"]["id"], SHIP);
+    assert_ne!(content["id"], again["project"]["documentContent"]["id"]);
+
+    let doc = mutate(
+        &api,
+        "mutation($input: DocumentCreateInput!) { documentCreate(input: $input) {
+           success document { id documentContentId } } }",
+        json!({"input": {"title": "Spec", "content": "Draft", "projectId": LAUNCH}}),
+    )
+    .await["document"]
+        .clone();
+    let text = format!(
+        "mutation($input: CommentCreateInput!) {{ commentCreate(input: $input) {{
+           success comment {{ documentContent {{ {fields} }} }} }} }}"
+    );
+    let input = json!({"body": "Typo", "documentContentId": doc["documentContentId"]});
+    let content =
+        mutate(&api, &text, json!({ "input": input })).await["comment"]["documentContent"].clone();
+    assert_eq!(
+        (
+            &content["id"],
+            &content["content"],
+            &content["document"]["id"]
+        ),
+        (&doc["documentContentId"], &json!("Draft"), &doc["id"])
+    );
+    let input = json!({"body": "On the project", "projectId": LAUNCH});
+    let none = mutate(&api, &text, json!({ "input": input })).await;
+    assert_eq!(none["comment"]["documentContent"], Value::Null);
+}
