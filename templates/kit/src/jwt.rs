@@ -88,7 +88,12 @@ impl RsaSigner {
         );
         let mut signature = vec![0; self.key.public().modulus_len()];
         self.key
-            .sign(&RSA_PKCS1_SHA256, &self.rng, input.as_bytes(), &mut signature)
+            .sign(
+                &RSA_PKCS1_SHA256,
+                &self.rng,
+                input.as_bytes(),
+                &mut signature,
+            )
             .expect("the signature buffer is the modulus' length");
         format!("{input}.{}", base64url(&signature))
     }
