@@ -1006,3 +1006,46 @@ await scenario("actions_secrets_and_variables", async () => {
   assert.deepEqual(variables.variables.map((v) => v.name), ["STAGE"]);
   assert.equal((await owner.rest.actions.deleteRepoVariable({ ...repo, name: "STAGE" })).status, 204);
 });
+
+await scenario("actions_jobs_and_attempts", async () => {
+  const repo = { owner: "octocat", repo: "node-jobs" };
+  await owner.rest.repos.createForAuthenticatedUser({ name: "node-jobs", auto_init: true });
+  await owner.rest.repos.createOrUpdateFileContents({ ...repo, path: ".github/workflows/build.yml", message: "Build",
+    content: Buffer.from("name: Build\non: workflow_dispatch\n").toString("base64") });
+  await owner.rest.actions.createWorkflowDispatch({ ...repo, workflow_id: "build.yml", ref: "main" });
+  const run = (await owner.rest.actions.listWorkflowRunsForRepo(repo)).data.workflow_runs[0];
+  const ids = { ...repo, run_id: run.id };
+  const queued = (await owner.rest.actions.listJobsForWorkflowRun(ids)).data;
+  assert.deepEqual([queued.total_count, queued.jobs[0].status, queued.jobs[0].steps], [1, "queued", []]);
+  await admin("POST", `actions/runs/${run.id}`, { conclusion: "failure" });
+  const job = (await owner.rest.actions.getJobForWorkflowRun({ ...repo, job_id: queued.jobs[0].id })).data;
+  assert.deepEqual([job.conclusion, job.steps.map((s) => s.conclusion)], ["failure", ["success", "failure"]]);
+  assert.equal((await owner.rest.actions.reRunWorkflow(ids)).status, 201);
+  await admin("POST", `actions/runs/${run.id}`, { conclusion: "success" });
+  const all = (await owner.rest.actions.listJobsForWorkflowRun({ ...ids, filter: "all" })).data;
+  assert.deepEqual(all.jobs.map((j) => [j.run_attempt, j.conclusion]), [[2, "success"], [1, "failure"]]);
+  const first = (await owner.rest.actions.getWorkflowRunAttempt({ ...ids, attempt_number: 1 })).data;
+  assert.deepEqual([first.run_attempt, first.conclusion], [1, "failure"]);
+  const firstJobs = (await owner.rest.actions.listJobsForWorkflowRunAttempt({ ...ids, attempt_number: 1 })).data;
+  assert.equal(firstJobs.jobs[0].id, job.id);
+});
+
+await scenario("actions_artifacts", async () => {
+  const repo = { owner: "octocat", repo: "node-artifacts" };
+  await owner.rest.repos.createForAuthenticatedUser({ name: "node-artifacts", auto_init: true });
+  await owner.rest.repos.createOrUpdateFileContents({ ...repo, path: ".github/workflows/build.yml", message: "Build",
+    content: Buffer.from("name: Build\non: workflow_dispatch\n").toString("base64") });
+  await owner.rest.actions.createWorkflowDispatch({ ...repo, workflow_id: "build.yml", ref: "main" });
+  const run = (await owner.rest.actions.listWorkflowRunsForRepo(repo)).data.workflow_runs[0];
+  // What the run would upload, recorded through the admin route.
+  const dist = await admin("POST", `actions/runs/${run.id}/artifacts`, { name: "dist", size_in_bytes: 2048 });
+  await admin("POST", `actions/runs/${run.id}/artifacts`, { name: "coverage" });
+  const ofRun = (await owner.rest.actions.listWorkflowRunArtifacts({ ...repo, run_id: run.id })).data;
+  assert.deepEqual([ofRun.total_count, ofRun.artifacts.map((a) => a.name)], [2, ["coverage", "dist"]]);
+  const named = (await owner.rest.actions.listArtifactsForRepo({ ...repo, name: "dist" })).data;
+  assert.deepEqual(named.artifacts.map((a) => a.id), [dist.id]);
+  const got = (await owner.rest.actions.getArtifact({ ...repo, artifact_id: dist.id })).data;
+  assert.deepEqual([got.size_in_bytes, got.expired, got.workflow_run.id], [2048, false, run.id]);
+  assert.equal((await owner.rest.actions.deleteArtifact({ ...repo, artifact_id: dist.id })).status, 204);
+  await fails(404, () => owner.rest.actions.getArtifact({ ...repo, artifact_id: dist.id }));
+});

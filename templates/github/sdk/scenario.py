@@ -1031,3 +1031,42 @@ def actions_secrets_and_variables():
     assert [(v.name, v.value) for v in repo.get_variables()] == [("REGION", "us-east-1")]
     assert repo.delete_variable("region")
     assert repo.get_variables().totalCount == 0
+
+
+def dispatched_run(name):
+    """A new repository `name` of octocat's with a dispatchable `build.yml`, dispatched once:
+    the repository and its run."""
+    repo = owner.get_user().create_repo(name, auto_init=True)
+    repo.create_file(".github/workflows/build.yml", "Build", "name: Build\non: workflow_dispatch\n")
+    assert repo.get_workflow("build.yml").create_dispatch("main")
+    return repo, repo.get_workflow_runs()[0]
+
+
+@scenario
+def actions_jobs_and_attempts():
+    repo, run = dispatched_run("py-jobs")
+    admin("POST", f"actions/runs/{run.id}", {"status": "in_progress"})
+    [job] = list(run.jobs())
+    assert (job.status, job.run_id, [s.name for s in job.steps]) == ("in_progress", run.id, ["Set up job", "Run Build"])
+    admin("POST", f"actions/runs/{run.id}", {"conclusion": "failure"})
+    assert repo.get_workflow_job(job.id).conclusion == "failure"
+    assert repo.get_workflow_run(run.id).rerun()
+    admin("POST", f"actions/runs/{run.id}", {"conclusion": "success"})
+    assert [(j.run_attempt, j.conclusion) for j in run.jobs("all")] == [(2, "success"), (1, "failure")]
+    first = run.get_attempt(1)
+    assert (first.run_attempt, first.conclusion) == (1, "failure")
+
+
+@scenario
+def actions_artifacts():
+    repo, run = dispatched_run("py-artifacts")
+    # What the run would upload, recorded through the admin route.
+    uploaded = admin("POST", f"actions/runs/{run.id}/artifacts", {"name": "dist", "size_in_bytes": 2048})
+    admin("POST", f"actions/runs/{run.id}/artifacts", {"name": "coverage", "size_in_bytes": 10})
+    assert [a.name for a in run.get_artifacts()] == ["coverage", "dist"]
+    [dist] = list(repo.get_artifacts(name="dist"))
+    assert (dist.id, dist.size_in_bytes, dist.expired, dist.workflow_run.id) == (uploaded["id"], 2048, False, run.id)
+    assert repo.get_artifact(dist.id).name == "dist"
+    assert dist.delete()
+    raises(UnknownObjectException, 404, lambda: repo.get_artifact(dist.id))
+    assert repo.get_artifacts().totalCount == 1

@@ -1,4 +1,5 @@
-//! GitHub Actions: workflows (`workflows`), dispatches and workflow runs. The clone runs
+//! GitHub Actions: workflows (`workflows`), dispatches, workflow runs, their attempts and
+//! jobs (one per attempt, following it). The clone runs
 //! nothing: a dispatch records a run `queued`; `cancel` completes it `cancelled`; the admin
 //! route `POST /api/admin/actions/runs/{id}` (`{"status": "in_progress"}` or
 //! `{"conclusion": "success"}`) moves it on, as a runner would. `workflow_dispatch` and
@@ -192,11 +193,7 @@ async fn runs<P>(
         item: "gh_workflow_run(w, $8)",
         order: "w.id DESC",
     };
-    let sql = format!(
-        "WITH page (total, items) AS ({})
-         SELECT total, json_build_object('total_count', total, 'workflow_runs', items::json)::text FROM page",
-        listing.sql(8)
-    );
+    let sql = listing.counted_sql(8, "workflow_runs");
     let tail = workflow.map_or_else(
         || "actions/runs".to_owned(),
         |w| format!("actions/workflows/{}/runs", w.id),
@@ -275,14 +272,90 @@ pub(crate) async fn rerun(scope: Scope<String>) -> ApiResult {
     if status != "completed" {
         return Err(ApiError::forbidden("This workflow is already running"));
     }
+    const KEEP: &str = "INSERT INTO workflow_run_attempts
+                            (run_id, attempt, status, conclusion, run_started_at, updated_at)
+                        SELECT id, run_attempt, status, conclusion, run_started_at, updated_at
+                        FROM workflow_runs WHERE id = $1";
     const SQL: &str = "UPDATE workflow_runs SET run_attempt = run_attempt + 1, status = 'queued',
                            conclusion = NULL, updated_at = now(), run_started_at = now()
                        WHERE id = $1";
     let tx = client.transaction().await?;
+    db::execute(&tx, KEEP, &[&id]).await?;
     db::execute(&tx, SQL, &[&id]).await?;
     let woke = announce(&tx, scope.base(), id, "requested").await?;
     scope.commit(tx, woke).await?;
     Ok((StatusCode::CREATED, axum::Json(json!({}))).into_response())
+}
+
+/// An attempt number from the path (404 unless a positive number).
+fn attempt_of(text: &str) -> ApiResult<i64> {
+    text.parse()
+        .ok()
+        .filter(|n| *n >= 1)
+        .ok_or_else(ApiError::not_found)
+}
+
+/// `GET /repos/{owner}/{repo}/actions/runs/{id}/attempts/{n}`: the run as its attempt `n`
+/// left it (as it is, for the current attempt); 404 for an attempt it has not had.
+pub(crate) async fn get_attempt(scope: Scope<(String, String)>) -> ApiResult {
+    let (client, repo) = scope.open().await?;
+    let (id, _) = run_of(&client, &repo, &scope.path.0).await?;
+    let attempt = attempt_of(&scope.path.1)?;
+    const SQL: &str = "SELECT gh_workflow_run(gh_workflow_run_at(w, $2), $3)::text
+                       FROM workflow_runs w WHERE w.id = $1 AND (gh_workflow_run_at(w, $2)).id IS NOT NULL";
+    let row = db::found(&client, SQL, &[&id, &attempt, &scope.base()]).await?;
+    Ok(req::ok(row.get(0)))
+}
+
+/// `{total_count, jobs}`: the jobs of run `id`'s attempts `from` to `to` (newest first).
+async fn jobs(client: &impl GenericClient, base: &str, id: i64, attempts: (i64, i64)) -> ApiResult {
+    const SQL: &str = "SELECT json_build_object('total_count', count(*), 'jobs', coalesce(
+                           json_agg(gh_workflow_job(gh_workflow_run_at(w, a.n), $4) ORDER BY a.n DESC),
+                           '[]'))::text
+                       FROM workflow_runs w,
+                            generate_series(greatest($2::bigint, 1), least($3::bigint, w.run_attempt)) a(n)
+                       WHERE w.id = $1 AND (gh_workflow_run_at(w, a.n)).id IS NOT NULL";
+    let (from, to) = attempts;
+    Ok(req::ok(
+        db::value(client, SQL, &[&id, &from, &to, &base]).await?,
+    ))
+}
+
+/// `GET /repos/{owner}/{repo}/actions/runs/{id}/jobs` (`filter` `latest`, the default, or
+/// `all` attempts'): each attempt of a run has one job, which follows it.
+pub(crate) async fn run_jobs(scope: Scope<String>, query: Query) -> ApiResult {
+    let (client, repo) = scope.open().await?;
+    let (id, _) = run_of(&client, &repo, &scope.path).await?;
+    const SQL: &str = "SELECT run_attempt FROM workflow_runs WHERE id = $1";
+    let current: i64 = db::value(&client, SQL, &[&id]).await?;
+    let from = match query.get("filter") {
+        None | Some("latest") => current,
+        Some("all") => 1,
+        Some(_) => return Err(ApiError::validation("Job", "filter", "invalid")),
+    };
+    jobs(&client, scope.base(), id, (from, current)).await
+}
+
+/// `GET /repos/{owner}/{repo}/actions/runs/{id}/attempts/{n}/jobs`: that attempt's job.
+pub(crate) async fn attempt_jobs(scope: Scope<(String, String)>) -> ApiResult {
+    let (client, repo) = scope.open().await?;
+    let (id, _) = run_of(&client, &repo, &scope.path.0).await?;
+    let attempt = attempt_of(&scope.path.1)?;
+    jobs(&client, scope.base(), id, (attempt, attempt)).await
+}
+
+/// `GET /repos/{owner}/{repo}/actions/jobs/{id}`: a job (its run's id times 100 plus its
+/// attempt); 404 for any other id.
+pub(crate) async fn get_job(scope: Scope<String>) -> ApiResult {
+    let (client, repo) = scope.open().await?;
+    let job: i64 = scope.path.parse().map_err(|_| ApiError::not_found())?;
+    let (run, attempt) = (job / 100, job % 100);
+    const SQL: &str = "SELECT gh_workflow_job(gh_workflow_run_at(w, $3), $4)::text
+                       FROM workflow_runs w
+                       WHERE w.id = $1 AND w.repo_id = $2 AND $3::bigint >= 1
+                         AND (gh_workflow_run_at(w, $3)).id IS NOT NULL";
+    let row = db::found(&client, SQL, &[&run, &repo.id, &attempt, &scope.base()]).await?;
+    Ok(req::ok(row.get(0)))
 }
 
 /// Sets run `id`'s status (and conclusion) and announces it (`in_progress`, `completed`).

@@ -25,7 +25,8 @@
 //! | statuses, check runs and suites | `checks` |
 //! | release assets: upload, list, get, update, delete, download | `assets` |
 //! | repository webhooks and their deliveries; hook tests; repository dispatch events | `hooks`, `hook_tests`, `dispatches` |
-//! | Actions: workflows (from `.github/workflows`), dispatches, workflow runs | `workflows`, `actions` |
+//! | Actions: workflows (from `.github/workflows`), dispatches, workflow runs, attempts, jobs | `workflows`, `actions` |
+//! | Actions artifacts | `artifacts` |
 //! | Actions secrets (and their public key) and variables | `secrets` |
 //! | an installation's repositories | `installations` |
 //! | stars: stargazers, starred repositories, star and unstar | `stars` |
@@ -38,6 +39,7 @@
 
 mod actions;
 mod activity;
+mod artifacts;
 mod assets;
 mod auth;
 mod branches;
@@ -169,6 +171,10 @@ fn routes(kit: Kit) -> Router {
         .route("/api/admin/provision", post(meta::provision))
         .route("/api/admin/rate-limit", put(ratelimit::set))
         .route("/api/admin/actions/runs/{id}", post(actions::admin_advance))
+        .route(
+            "/api/admin/actions/runs/{id}/artifacts",
+            post(artifacts::admin_create),
+        )
         .route("/", get(meta::root))
         .route("/zen", get(meta::zen))
         .route("/octocat", get(meta::octocat))
@@ -467,6 +473,22 @@ fn repo_routes() -> Router<Kit> {
             "/actions/runs/{id}",
             get(actions::get_run).delete(actions::delete_run),
         )
+        .route("/actions/runs/{id}/jobs", get(actions::run_jobs))
+        .route(
+            "/actions/runs/{id}/attempts/{attempt}",
+            get(actions::get_attempt),
+        )
+        .route(
+            "/actions/runs/{id}/attempts/{attempt}/jobs",
+            get(actions::attempt_jobs),
+        )
+        .route("/actions/jobs/{id}", get(actions::get_job))
+        .route("/actions/artifacts", get(artifacts::list))
+        .route(
+            "/actions/artifacts/{id}",
+            get(artifacts::get).delete(artifacts::delete),
+        )
+        .route("/actions/runs/{id}/artifacts", get(artifacts::list_for_run))
         .route("/actions/runs/{id}/cancel", post(actions::cancel))
         .route("/actions/runs/{id}/rerun", post(actions::rerun))
         .route("/actions/secrets", get(secrets::list_secrets))

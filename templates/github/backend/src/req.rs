@@ -428,6 +428,17 @@ impl Listing<'_> {
             offset = params + 2,
         )
     }
+
+    /// As [`Listing::sql`], the page wrapped as GitHub's counted lists answer it:
+    /// `{total_count, <field>: [...]}` (workflow runs, artifacts, secrets).
+    pub(crate) fn counted_sql(&self, params: usize, field: &str) -> String {
+        format!(
+            "WITH page (total, items) AS ({})
+             SELECT total, json_build_object('total_count', total, '{field}', items::json)::text
+             FROM page",
+            self.sql(params)
+        )
+    }
 }
 
 /// The page of a list a request asks for: where the list is (the clone's base URL and the

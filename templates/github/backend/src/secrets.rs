@@ -73,11 +73,7 @@ async fn listed(scope: &Scope, query: &Query, table: &str, field: &str, item: &s
         item,
         order: "s.name",
     };
-    let sql = format!(
-        "WITH page (total, items) AS ({})
-         SELECT total, json_build_object('total_count', total, '{field}', items::json)::text FROM page",
-        listing.sql(1)
-    );
+    let sql = listing.counted_sql(1, field);
     let tail = format!("actions/{field}");
     req::list_sql(&client, &scope.page(&repo, &tail, query), &sql, &[&repo.id]).await
 }

@@ -4,7 +4,7 @@
 use asym_kit::testing::Receiver;
 use serde_json::{Value, json};
 
-use crate::common::{REPO, admin, anonymous, api, b64, delete, error, fetch};
+use crate::common::{REPO, admin, anonymous, api, b64, delete, error, fetch, fields};
 
 /// Commits `.github/workflows/{file}` with `text` to main.
 async fn workflow(api: &asym_kit::testing::Api, file: &str, text: &str) {
@@ -276,4 +276,161 @@ async fn a_dispatch_queues_a_run_that_the_admin_route_completes(gh: asym::GitHub
         fetch(&api, &format!("{REPO}/actions/runs")).await["total_count"],
         1
     );
+}
+
+/// Moves run `id` on through the admin route with `body`.
+async fn advance(gh: &asym::GitHub, id: &Value, body: Value) {
+    admin(gh)
+        .post(&format!("/api/admin/actions/runs/{id}"), &body)
+        .await
+        .expect(200);
+}
+
+#[asym::clone("github", seed = "basic")]
+async fn a_run_has_one_job_per_attempt_that_follows_it(gh: asym::GitHub) {
+    let api = api(&gh);
+    workflow(&api, "deploy.yml", "name: Deploy\non: workflow_dispatch\n").await;
+    let dispatches = format!("{REPO}/actions/workflows/deploy.yml/dispatches");
+    api.post(&dispatches, &json!({ "ref": "main" }))
+        .await
+        .expect(204);
+    let run = fetch(&api, &format!("{REPO}/actions/runs")).await["workflow_runs"][0].clone();
+    let id = run["id"].clone();
+    let run_path = format!("{REPO}/actions/runs/{id}");
+    let queued = fetch(&api, &format!("{run_path}/jobs")).await;
+    assert_eq!(queued["total_count"], 1);
+    let job = &queued["jobs"][0];
+    assert_eq!(
+        fields(
+            job,
+            [
+                "/run_id",
+                "/status",
+                "/steps",
+                "/runner_name",
+                "/run_attempt"
+            ]
+        ),
+        json!([id, "queued", [], null, 1])
+    );
+    advance(&gh, &id, json!({ "status": "in_progress" })).await;
+    let job_path = format!("{REPO}/actions/jobs/{}", job["id"]);
+    let running = fetch(&api, &job_path).await;
+    assert_eq!(
+        fields(&running, ["/status", "/steps/0/status", "/steps/1/status"]),
+        json!(["in_progress", "completed", "in_progress"])
+    );
+    advance(&gh, &id, json!({ "conclusion": "failure" })).await;
+    let failed = fetch(&api, &job_path).await;
+    assert_eq!(
+        fields(&failed, ["/status", "/conclusion", "/steps/1/conclusion"]),
+        json!(["completed", "failure", "failure"])
+    );
+
+    api.post(&format!("{run_path}/rerun"), &json!({}))
+        .await
+        .expect(201);
+    advance(&gh, &id, json!({ "conclusion": "success" })).await;
+    let latest = fetch(&api, &format!("{run_path}/jobs")).await;
+    assert_eq!(
+        fields(
+            &latest,
+            ["/total_count", "/jobs/0/run_attempt", "/jobs/0/conclusion"]
+        ),
+        json!([1, 2, "success"])
+    );
+    let all = fetch(&api, &format!("{run_path}/jobs?filter=all")).await;
+    let attempts: Vec<&Value> = all["jobs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|j| &j["conclusion"])
+        .collect();
+    assert_eq!(attempts, [&json!("success"), &json!("failure")]);
+    assert_eq!(fetch(&api, &job_path).await["conclusion"], "failure");
+    let first = fetch(&api, &format!("{run_path}/attempts/1")).await;
+    assert_eq!(
+        fields(&first, ["/id", "/run_attempt", "/conclusion"]),
+        json!([id, 1, "failure"])
+    );
+    let second = fetch(&api, &format!("{run_path}/attempts/2")).await;
+    assert_eq!(
+        (&second["conclusion"], &second["previous_attempt_url"]),
+        (
+            &json!("success"),
+            &json!(format!("{}{run_path}/attempts/1", gh.api_url()))
+        )
+    );
+    let first_jobs = fetch(&api, &format!("{run_path}/attempts/1/jobs")).await;
+    assert_eq!(first_jobs["jobs"][0]["id"], job["id"]);
+    error(api.get(&format!("{run_path}/jobs?filter=some")).await, 422);
+    for missing in ["attempts/3", "attempts/0", "attempts/x"] {
+        error(api.get(&format!("{run_path}/{missing}")).await, 404);
+    }
+    let other = job["id"].as_i64().unwrap() + 5;
+    error(api.get(&format!("{REPO}/actions/jobs/{other}")).await, 404);
+}
+
+/// Records through the admin route an artifact `name` of `size` bytes of run `run`.
+async fn upload(gh: &asym::GitHub, run: &Value, name: &str, size: i64) -> Value {
+    let path = format!("/api/admin/actions/runs/{run}/artifacts");
+    let body = json!({ "name": name, "size_in_bytes": size });
+    admin(gh).post(&path, &body).await.expect(201)
+}
+
+#[asym::clone("github", seed = "basic")]
+async fn artifacts_a_run_uploaded_are_listed_read_and_deleted(gh: asym::GitHub) {
+    let api = api(&gh);
+    workflow(&api, "deploy.yml", "name: Deploy\non: workflow_dispatch\n").await;
+    let dispatches = format!("{REPO}/actions/workflows/deploy.yml/dispatches");
+    for _ in 0..2 {
+        api.post(&dispatches, &json!({ "ref": "main" }))
+            .await
+            .expect(204);
+    }
+    let runs = fetch(&api, &format!("{REPO}/actions/runs")).await;
+    let (newer, older) = (
+        &runs["workflow_runs"][0]["id"],
+        &runs["workflow_runs"][1]["id"],
+    );
+    let report = upload(&gh, older, "report", 1024).await;
+    upload(&gh, newer, "report", 2048).await;
+    let dist = upload(&gh, newer, "dist", 10).await;
+    assert_eq!(
+        fields(
+            &report,
+            ["/name", "/size_in_bytes", "/expired", "/workflow_run/id"]
+        ),
+        json!(["report", 1024, false, older])
+    );
+    let path = format!("{REPO}/actions/artifacts/{}", report["id"]);
+    assert_eq!(fetch(&anonymous(&gh), &path).await, report);
+    let all = fetch(&api, &format!("{REPO}/actions/artifacts")).await;
+    assert_eq!(all["total_count"], 3);
+    assert_eq!(all["artifacts"][0], dist);
+    let named = fetch(&api, &format!("{REPO}/actions/artifacts?name=report")).await;
+    assert_eq!(named["total_count"], 2);
+    let of_newer = fetch(&api, &format!("{REPO}/actions/runs/{newer}/artifacts")).await;
+    let names: Vec<&Value> = of_newer["artifacts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| &a["name"])
+        .collect();
+    assert_eq!(names, [&json!("dist"), &json!("report")]);
+
+    error(delete(&anonymous(&gh), &path).await, 401);
+    assert_eq!(delete(&api, &path).await.status, 204);
+    error(api.get(&path).await, 404);
+    error(
+        api.get(&format!("{REPO}/actions/runs/1/artifacts")).await,
+        404,
+    );
+    let nameless = admin(&gh)
+        .post(
+            &format!("/api/admin/actions/runs/{newer}/artifacts"),
+            &json!({}),
+        )
+        .await;
+    error(nameless, 422);
 }
