@@ -923,8 +923,11 @@ await check('subscriptionSchedules: a future start, phases, release; refusals', 
     customer: customer.id, phases: [{ items: [{ price: 'price_SEEDshirt001' }] }],
   }), refusedWith('phases[0][items][0][price]'));
   await assert.rejects(stripe.subscriptionSchedules.create({
+    customer: customer.id, phases: [{ items: pro, default_tax_rates: ['txr_x'] }],
+  }), refusedWith('phases[0][default_tax_rates]'));
+  await assert.rejects(stripe.subscriptionSchedules.create({
     customer: customer.id, phases: [{ items: pro, discounts: [{ coupon: 'x' }] }],
-  }), refusedWith('phases[0][discounts]'));
+  }), (err) => err.statusCode === 404 && err.param === 'phases[0][discounts][0][coupon]');
   await assert.rejects(stripe.subscriptionSchedules.update(schedule.id, { end_behavior: 'cancel' }),
     (err) => err.statusCode === 400 && err.raw.message.includes('`released` status'));
   await assert.rejects(stripe.subscriptionSchedules.retrieve('sub_sched_nope'),
@@ -1036,6 +1039,40 @@ await check('a discounted subscription cancelled with prorate: the discounted un
     assert.deepEqual(final.lines.data.map((l) => l.amount), [-750]);
     assert.equal((await stripe.customers.retrieve(sub.customer)).balance, -750);
   }
+});
+
+await check('subscriptionSchedules phases: discounts, add_invoice_items; invoices.createPreview({ schedule })', async () => {
+  const [start, feb] = [1767225600, 1769904000];
+  let clock = await stripe.testHelpers.testClocks.create({ frozen_time: start });
+  const customer = await stripe.customers.create({
+    email: 'phases-node@example.com', test_clock: clock.id, payment_method: 'pm_card_visa',
+    invoice_settings: { default_payment_method: 'pm_card_visa' },
+  });
+  const half = await stripe.coupons.create({ percent_off: 50, duration: 'forever' });
+  const schedule = await stripe.subscriptionSchedules.create({
+    customer: customer.id,
+    phases: [
+      { items: [{ price: 'price_SEEDproMonth1' }], iterations: 1, discounts: [{ coupon: half.id }],
+        add_invoice_items: [{ price: 'price_SEEDshirt001', quantity: 2 }] },
+      { items: [{ price: 'price_SEEDproMonth1', quantity: 2 }], iterations: 1,
+        add_invoice_items: [{ price: 'price_SEEDshirt001' }] },
+    ],
+  });
+  let sub = await stripe.subscriptions.retrieve(schedule.subscription);
+  const first = await stripe.invoices.retrieve(sub.latest_invoice);
+  assert.deepEqual([first.subtotal, first.amount_paid], [7000, 3500]);
+  const preview = await stripe.invoices.createPreview({ schedule: schedule.id });
+  assert.deepEqual([preview.subtotal, preview.total, preview.billing_reason], [6500, 6500, 'subscription_cycle']);
+  const proposed = await stripe.invoices.createPreview({
+    customer: customer.id,
+    schedule_details: { phases: [{ items: [{ price: 'price_SEEDproMonth1' }], discounts: [{ coupon: half.id }] }] },
+  });
+  assert.deepEqual([proposed.subtotal, proposed.total], [2000, 1000]);
+  clock = await stripe.testHelpers.testClocks.advance(clock.id, { frozen_time: feb });
+  while (clock.status !== 'ready') clock = await stripe.testHelpers.testClocks.retrieve(clock.id);
+  sub = await stripe.subscriptions.retrieve(sub.id);
+  const renewal = await stripe.invoices.retrieve(sub.latest_invoice);
+  assert.deepEqual([sub.discount, renewal.subtotal, renewal.amount_paid], [null, 6500, 6500]);
 });
 
 await check("StripeRateLimitError when the clone's rate limits are on", async () => {

@@ -1150,6 +1150,36 @@ def discounted_cancellation():
         assert stripe.Customer.retrieve(sub.customer).balance == -750
 
 
+def schedule_phase_extras():
+    # A first phase at half price with two T-shirts added, a second of two seats and one more
+    # T-shirt; previews by schedule and by proposed phases; the second phase entered on the clock.
+    start, feb = 1767225600, 1769904000
+    clock = stripe.test_helpers.TestClock.create(frozen_time=start)
+    customer = stripe.Customer.create(email="phases-py@example.com", test_clock=clock.id,
+                                      payment_method="pm_card_visa",
+                                      invoice_settings={"default_payment_method": "pm_card_visa"})
+    half = stripe.Coupon.create(percent_off=50, duration="forever")
+    schedule = stripe.SubscriptionSchedule.create(customer=customer.id, phases=[
+        {"items": [{"price": "price_SEEDproMonth1"}], "iterations": 1, "discounts": [{"coupon": half.id}],
+         "add_invoice_items": [{"price": "price_SEEDshirt001", "quantity": 2}]},
+        {"items": [{"price": "price_SEEDproMonth1", "quantity": 2}], "iterations": 1,
+         "add_invoice_items": [{"price": "price_SEEDshirt001"}]}])
+    assert schedule.phases[0].discounts[0].coupon == half.id
+    assert schedule.phases[0].add_invoice_items[0].quantity == 2
+    sub = stripe.Subscription.retrieve(schedule.subscription)
+    first = stripe.Invoice.retrieve(sub.latest_invoice)
+    assert (first.subtotal, first.amount_paid) == (7000, 3500), first
+    preview = stripe.Invoice.create_preview(schedule=schedule.id)
+    assert (preview.subtotal, preview.total, preview.billing_reason) == (6500, 6500, "subscription_cycle"), preview
+    proposed = stripe.Invoice.create_preview(customer=customer.id, schedule_details={
+        "phases": [{"items": [{"price": "price_SEEDproMonth1", "quantity": 3}]}]})
+    assert (proposed.subtotal, proposed.billing_reason) == (6000, "subscription_create")
+    advance_clock(clock, feb)
+    sub = stripe.Subscription.retrieve(sub.id)
+    renewal = stripe.Invoice.retrieve(sub.latest_invoice)
+    assert sub.discount is None and (renewal.subtotal, renewal.amount_paid) == (6500, 6500), renewal
+
+
 scenarios = [("customer → payment method → payment intent → refund", customer_payment_refund),
              ("product → price → subscription → test clock → invoice paid", subscription_with_test_clock),
              ("idempotent retries", idempotent_retries),
@@ -1198,6 +1228,8 @@ scenarios = [("customer → payment method → payment intent → refund", custo
              ("Quote: create, list_line_items, modify, finalize_quote, accept, cancel, list, pdf", quotes),
              ("a discounted subscription cancelled with prorate: the discounted unused time credited",
               discounted_cancellation),
+             ("SubscriptionSchedule phases: discounts, add_invoice_items; Invoice.create_preview(schedule=…)",
+              schedule_phase_extras),
              ("RateLimitError when the clone's rate limits are on", rate_limited)]
 for name, fn in scenarios:
     check(name, fn)

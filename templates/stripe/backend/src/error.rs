@@ -132,6 +132,19 @@ impl ApiError {
         self.param(to)
     }
 
+    /// The error with its `param` (`a[b]`) named inside `outer` (`outer[a][b]`): a check of
+    /// a nested hash reporting as the request spelled it.
+    pub(crate) fn nested_in(self, outer: &str) -> Self {
+        let Some(Value::String(param)) = self.body.get("param").cloned() else {
+            return self;
+        };
+        let named = match param.split_once('[') {
+            Some((head, rest)) => format!("{outer}[{head}][{rest}"),
+            None => format!("{outer}[{param}]"),
+        };
+        self.rename_param(&named)
+    }
+
     /// 403 `invalid_request_error` with `code`: a key that may not reach what it names
     /// (`account_invalid`).
     pub(crate) fn forbidden(code: &str, message: impl Into<String>) -> Self {

@@ -5,19 +5,19 @@
 use axum::Router;
 use serde_json::{Map, Value, json};
 
-use crate::clock::add_intervals;
 use crate::cx::{CURSOR, Cx};
 use crate::dispatch::routes;
 use crate::error::{ApiError, ApiResult};
 use crate::invoices::{delete_invoice, page_lines, update_invoice};
 use crate::kinds::{CUSTOMER, INVOICE, PRICE, SUBSCRIPTION};
-use crate::model::invoice::preview;
+use crate::model::invoice::{next_period, none_upcoming, preview};
 use crate::model::proration::{self, Behavior};
 use crate::model::subscription::{
     check_line, customer_now, interval_of_items, plan_of, quantity_at, subscription_active,
 };
 use crate::model::tax;
 use crate::params::{Nested, Params, Takes, bool_at, string_at, unserved};
+use crate::schedule_preview::{Asked, SCHEDULE_DETAILS, schedule_preview};
 use crate::shapes::{ADDRESS, SHIPPING};
 use asym_kit::Kit;
 
@@ -38,12 +38,12 @@ pub(crate) fn routes() -> Router<Kit> {
 #[rustfmt::skip]
 const SERVED: &[&str] = &[
     "customer", "subscription", "currency", "customer_details", "automatic_tax", "issuer",
-    "on_behalf_of",
+    "on_behalf_of", "schedule",
 ];
 
 /// What Stripe takes on both preview routes that this clone does not preview: proposed
-/// invoice items, discounts, subscription schedules.
-const UNSERVED: &[&str] = &["discounts", "invoice_items", "schedule"];
+/// invoice items, discounts.
+const UNSERVED: &[&str] = &["discounts", "invoice_items"];
 
 /// The hashes both preview routes check inside.
 const NESTED: Nested = &[
@@ -110,10 +110,14 @@ const ITEM: Takes = Takes {
 /// What `POST /v1/invoices/create_preview` takes.
 const CREATE_PREVIEW: Takes = Takes {
     route: "invoice previews",
-    serves: &[SERVED, &["subscription_details", "preview_mode"]],
-    refuses: &[UNSERVED, &["customer_account", "schedule_details"]],
+    serves: &[
+        SERVED,
+        &["subscription_details", "preview_mode", "schedule_details"],
+    ],
+    refuses: &[UNSERVED, &["customer_account"]],
     nested: &[
         ("subscription_details", &SUBSCRIPTION_DETAILS),
+        ("schedule_details", &SCHEDULE_DETAILS),
         NESTED[0],
         NESTED[1],
         NESTED[2],
@@ -309,12 +313,48 @@ pub(crate) async fn create_preview(cx: &mut Cx<'_>) -> ApiResult {
         "upcoming_in_{}",
         crate::ids::base62(&format!("preview:{}", cx.request_id), 24)
     );
+    if let Some(invoice) = preview_of_schedule(cx, Some(&id)).await? {
+        return Ok(invoice);
+    }
     preview_invoice(cx, proposal, Some(&id)).await
+}
+
+/// The preview of the request's subscription schedule (`schedule`, `schedule_details`), if it
+/// names one, in the request's currency.
+async fn preview_of_schedule(cx: &mut Cx<'_>, id: Option<&str>) -> ApiResult<Option<Value>> {
+    let options = Options::of(&cx.params)?;
+    let apply = |customer: &mut Value| options.apply(customer);
+    let asked = Asked { apply: &apply, id };
+    let Some(invoice) = schedule_preview(cx, &asked).await? else {
+        return Ok(None);
+    };
+    check_currency(&options, &invoice)?;
+    Ok(Some(invoice))
+}
+
+/// Refuses a preview's `currency` other than its invoice's.
+fn check_currency(options: &Options, invoice: &Value) -> ApiResult<()> {
+    if let Some(asked) = &options.currency
+        && invoice["currency"] != asked.as_str()
+    {
+        return Err(ApiError::invalid_param(
+            "currency",
+            format!(
+                "This Stripe clone's prices have one currency each: this invoice would be in {}, \
+                 not {asked} (currency options are not implemented).",
+                invoice["currency"].as_str().unwrap_or_default()
+            ),
+        ));
+    }
+    Ok(())
 }
 
 /// `GET /v1/invoices/upcoming`: the next invoice (its older form, without an id).
 pub(crate) async fn upcoming(cx: &mut Cx<'_>) -> ApiResult {
     cx.params.take(&UPCOMING)?;
+    if let Some(invoice) = preview_of_schedule(cx, None).await? {
+        return Ok(invoice);
+    }
     let proposal = Proposal::upcoming(&cx.params)?;
     preview_invoice(cx, proposal, None).await
 }
@@ -322,8 +362,10 @@ pub(crate) async fn upcoming(cx: &mut Cx<'_>) -> ApiResult {
 /// `GET /v1/invoices/upcoming/lines`: the next invoice's lines, paged.
 pub(crate) async fn upcoming_lines(cx: &mut Cx<'_>) -> ApiResult {
     cx.params.take(&UPCOMING_LINES)?;
-    let proposal = Proposal::upcoming(&cx.params)?;
-    let invoice = preview_invoice(cx, proposal, None).await?;
+    let invoice = match preview_of_schedule(cx, None).await? {
+        Some(invoice) => invoice,
+        None => preview_invoice(cx, Proposal::upcoming(&cx.params)?, None).await?,
+    };
     page_lines(cx, &invoice, "/v1/invoices/upcoming/lines")
 }
 
@@ -421,18 +463,7 @@ async fn preview_invoice(cx: &mut Cx<'_>, proposal: Proposal, id: Option<&str>) 
     let mut invoice = preview(cx, (&customer, &sub), lines, (period, reason), id)
         .await?
         .ok_or_else(|| none_upcoming(&customer_id))?;
-    if let Some(asked) = options.currency
-        && invoice["currency"] != asked.as_str()
-    {
-        return Err(ApiError::invalid_param(
-            "currency",
-            format!(
-                "This Stripe clone's prices have one currency each: this invoice would be in {}, \
-                 not {asked} (currency options are not implemented).",
-                invoice["currency"].as_str().unwrap_or_default()
-            ),
-        ));
-    }
+    check_currency(&options, &invoice)?;
     if let Some(at) = prorated_at {
         // Stripe sets it only on previews of prorations: the time they are computed at.
         invoice["subscription_proration_date"] = json!(at);
@@ -445,16 +476,6 @@ fn names_items(proposed: &Value) -> bool {
     proposed
         .as_array()
         .is_some_and(|changes| changes.iter().any(|c| c.get("id").is_some()))
-}
-
-/// The period `items` bill from `start`: one interval of the first item's price.
-fn next_period(items: &[Value], start: i64) -> (i64, i64) {
-    let recurring = &items
-        .first()
-        .map_or(Value::Null, |i| i["price"]["recurring"].clone());
-    let interval = recurring["interval"].as_str().unwrap_or("month");
-    let count = recurring["interval_count"].as_i64().unwrap_or(1);
-    (start, add_intervals(start, interval, count, 1))
 }
 
 /// Applies proposed item changes to `items`: an `id` names an item to change (or delete with
@@ -520,10 +541,4 @@ async fn change_items(
         }
     }
     Ok(())
-}
-
-/// 404 `invoice_upcoming_none`.
-fn none_upcoming(customer: &str) -> ApiError {
-    ApiError::not_found(format!("No upcoming invoices for customer: {customer}"))
-        .code("invoice_upcoming_none")
 }

@@ -29,6 +29,7 @@
 //! | credit notes | `credit_notes` |
 //! | quotes (accepted into a subscription or an invoice) | `quotes` |
 //! | invoice previews (`create_preview`, `upcoming`) | `invoice_previews` |
+//! | the invoice preview of a subscription schedule | `schedule_preview` |
 //! | test clocks | `test_clocks` |
 //! | what several resources build on (test cards, charging an intent, a subscription's invoice) | `model` |
 //! | checkout sessions, billing portal sessions | `checkout` |
@@ -79,6 +80,7 @@ mod plans;
 mod portal;
 mod quotes;
 mod ratelimit;
+mod schedule_preview;
 mod search;
 mod setups;
 mod shapes;

@@ -13,6 +13,7 @@ use crate::model::proration;
 use crate::model::schedule::{self, END_BEHAVIORS, PRORATIONS};
 use crate::model::subscription::{self, customer_now};
 use crate::params::{Params, Takes, apply_metadata, unserved};
+use crate::shapes::DISCOUNT;
 use asym_kit::Kit;
 
 /// Subscription schedules: the `/v1` routes this module serves.
@@ -34,35 +35,55 @@ const PHASE_ITEM: Takes = Takes {
     nested: &[],
 };
 
-/// What a phase serves (`iterations`, the older way to give its length, too).
+/// What a phase serves (`iterations`, the older way to give its length, and the older
+/// `coupon`, too).
 #[rustfmt::skip]
 const PHASE_SERVED: &[&str] = &[
-    "collection_method", "default_payment_method", "description", "duration", "end_date",
-    "items", "iterations", "metadata", "proration_behavior", "trial_end",
+    "add_invoice_items", "collection_method", "coupon", "default_payment_method", "description",
+    "discounts", "duration", "end_date", "items", "iterations", "metadata", "proration_behavior",
+    "trial_end",
 ];
 
 /// What Stripe takes on a phase that the clone does not serve.
 #[rustfmt::skip]
 const PHASE_UNSERVED: &[&str] = &[
-    "add_invoice_items", "application_fee_percent", "automatic_tax", "billing_cycle_anchor",
-    "billing_thresholds", "coupon", "currency", "default_tax_rates", "discounts",
-    "invoice_settings", "on_behalf_of", "transfer_data", "trial", "trial_continuation",
+    "application_fee_percent", "automatic_tax", "billing_cycle_anchor", "billing_thresholds",
+    "currency", "default_tax_rates", "invoice_settings", "on_behalf_of", "transfer_data",
+    "trial", "trial_continuation",
 ];
+
+/// One of a phase's `add_invoice_items`: an existing one-time price.
+const PHASE_ADDITION: Takes = Takes {
+    route: "subscription schedule phases",
+    serves: &[&["metadata", "price", "quantity", "tax_rates"]],
+    refuses: &[&["discounts", "period", "price_data"]],
+    nested: &[],
+};
 
 /// One of a create's `phases`.
 const PHASE: Takes = Takes {
     route: "subscription schedule phases",
     serves: &[PHASE_SERVED],
     refuses: &[PHASE_UNSERVED],
-    nested: &[("items", &PHASE_ITEM), ("duration", &DURATION)],
+    nested: &[
+        ("items", &PHASE_ITEM),
+        ("duration", &DURATION),
+        ("add_invoice_items", &PHASE_ADDITION),
+        ("discounts", &DISCOUNT),
+    ],
 };
 
 /// One of an update's `phases` (which may name its `start_date`).
-const PHASE_UPDATE: Takes = Takes {
+pub(crate) const PHASE_UPDATE: Takes = Takes {
     route: "subscription schedule phases",
     serves: &[PHASE_SERVED, &["start_date"]],
     refuses: &[PHASE_UNSERVED],
-    nested: &[("items", &PHASE_ITEM), ("duration", &DURATION)],
+    nested: &[
+        ("items", &PHASE_ITEM),
+        ("duration", &DURATION),
+        ("add_invoice_items", &PHASE_ADDITION),
+        ("discounts", &DISCOUNT),
+    ],
 };
 
 /// A phase's `duration`.
@@ -384,7 +405,7 @@ pub(crate) async fn update_schedule(cx: &mut Cx<'_>, id: &str) -> ApiResult {
         }
         sched["phases"] = json!(phases);
         if active {
-            schedule::enter(cx, &sched, &sched["phases"][0], now).await?;
+            schedule::enter(cx, &sched, &sched["phases"][0], (now, false)).await?;
             sched["current_phase"] = schedule::current(&sched["phases"][0]);
         } else if start == now {
             schedule::start(cx, &mut sched).await?;

@@ -65,6 +65,25 @@ pub(crate) async fn add_invoice_items(
     proration::store(cx, items).await
 }
 
+/// Refuses `price` (named `param`) as an added item billed in `currency`: a recurring price,
+/// or one in another currency.
+pub(crate) fn check_one_time(price: &Value, currency: &Value, param: &str) -> ApiResult<()> {
+    if price["type"] != "one_time" {
+        return Err(ApiError::invalid_param(
+            param,
+            "The price specified is set to `type=recurring` but this field only accepts prices \
+             with `type=one_time`.",
+        ));
+    }
+    if price["currency"] != *currency {
+        return Err(ApiError::invalid_param(
+            param,
+            "The price's currency must match the subscription's currency.",
+        ));
+    }
+    Ok(())
+}
+
 /// One added item, `at`, as the pending invoice item it makes.
 async fn pending_item(
     cx: &mut Cx<'_>,
@@ -90,19 +109,7 @@ async fn pending_item(
         }
         _ => return Err(ApiError::missing(&format!("{at}[price]"))),
     };
-    if price["type"] != "one_time" {
-        return Err(ApiError::invalid_param(
-            &format!("{at}[price]"),
-            "The price specified is set to `type=recurring` but this field only accepts prices \
-             with `type=one_time`.",
-        ));
-    }
-    if price["currency"] != sub["currency"] {
-        return Err(ApiError::invalid_param(
-            &format!("{at}[price]"),
-            "The price's currency must match the subscription's currency.",
-        ));
-    }
+    check_one_time(&price, &sub["currency"], &format!("{at}[price]"))?;
     let quantity = quantity_at(spec.get("quantity"), &format!("{at}[quantity]"))?.unwrap_or(1);
     let unit = price["unit_amount"].as_i64().unwrap_or(0);
     let amount = crate::model::tiers::line_total(&price, quantity, &format!("{at}[quantity]"))?;

@@ -16,6 +16,7 @@ pub(crate) mod invoice;
 pub(crate) mod invoice_item;
 pub(crate) mod meter;
 pub(crate) mod method;
+pub(crate) mod phase;
 pub(crate) mod price;
 pub(crate) mod proration;
 pub(crate) mod refund;

@@ -10,8 +10,8 @@ use crate::cx::Cx;
 use crate::error::{ApiError, ApiResult};
 use crate::kinds::{PRICE, SUBSCRIPTION};
 use crate::model::change::{Change, bill_change, change_items};
-use crate::model::subscribe;
 use crate::model::subscription::{advance_subscription, mark_canceled, quantity_at};
+use crate::model::{phase, subscribe};
 use crate::params::{Params, at_least, hash_at, int_at, listed, string_at};
 
 /// A phase's `proration_behavior` values.
@@ -75,6 +75,8 @@ pub(crate) async fn phases(cx: &Cx<'_>, specs: &[Value], start: i64) -> ApiResul
             "transfer_data": null,
             "trial_end": timestamp_at(spec.get("trial_end"), &name("trial_end"))?,
         });
+        phase["add_invoice_items"] = phase::additions(cx, spec, index, &currency).await?;
+        phase["discounts"] = phase::discounts(cx, spec, index).await?;
         for key in PHASE_SETTINGS {
             phase[*key] = match string_at(spec.get(*key), &name(key))? {
                 Some(value) if !value.is_empty() => json!(value),
@@ -253,6 +255,12 @@ fn subscription_params(schedule: &Value) -> Params {
         params.insert("trial_end".into(), json!(end.to_string()));
     }
     params.insert("metadata".into(), phase["metadata"].clone());
+    if let Some(additions) = phase::addition_specs(phase) {
+        params.insert("add_invoice_items".into(), additions);
+    }
+    if let Some(discounts) = phase::discount_specs(phase) {
+        params.insert("discounts".into(), discounts);
+    }
     Params(params)
 }
 
@@ -295,12 +303,14 @@ pub(crate) fn current(phase: &Value) -> Value {
 
 /// Moves `schedule`'s subscription into `phase` at `at`: items of a price the phase keeps take
 /// its quantity, the others are removed and the phase's new prices added, prorated as the
-/// phase says (nothing at a period's end); the phase's settings are applied.
+/// phase says (nothing at a period's end); the phase's settings (else the schedule's
+/// `default_settings`) are applied. `entering` (the phase starts now, not an update of the
+/// current one): what the phase adds (`model::phase`) is applied too.
 pub(crate) async fn enter(
     cx: &mut Cx<'_>,
     schedule: &Value,
     phase: &Value,
-    at: i64,
+    (at, entering): (i64, bool),
 ) -> ApiResult<()> {
     let sub_id = schedule["subscription"].as_str().unwrap_or_default();
     let mut sub = SUBSCRIPTION.lock(cx, sub_id).await?;
@@ -335,12 +345,30 @@ pub(crate) async fn enter(
     );
     let change = Change::of(&params, &sub, at)?;
     change_items(cx, &mut sub, &changes, at).await?;
+    let defaults = &schedule["default_settings"];
     for key in PHASE_SETTINGS {
-        if !phase[*key].is_null() {
-            sub[*key] = phase[*key].clone();
+        let value = if phase[*key].is_null() {
+            &defaults[*key]
+        } else {
+            &phase[*key]
+        };
+        if !value.is_null() {
+            sub[*key] = value.clone();
         }
     }
+    sub["days_until_due"] = match sub["collection_method"].as_str() {
+        Some("send_invoice") => match &defaults["invoice_settings"]["days_until_due"] {
+            Value::Null => sub["days_until_due"].clone(),
+            days => days.clone(),
+        },
+        _ => Value::Null,
+    };
     let customer = cx.customer_of(&sub).await?;
+    if entering {
+        let phases = schedule["phases"].as_array().map_or(&[][..], Vec::as_slice);
+        let previous = phases.iter().find(|p| p["end_date"].as_i64() == Some(at));
+        phase::enter(cx, (&mut sub, &customer), (phase, previous), at).await?;
+    }
     bill_change(cx, (&mut sub, &customer), &change).await?;
     cx.save_if_changed("customer.subscription.updated", &before, sub)
         .await?;
@@ -407,7 +435,7 @@ async fn step(cx: &mut Cx<'_>, mut schedule: Value, at: i64) -> ApiResult<()> {
     let phases = schedule["phases"].as_array().cloned().unwrap_or_default();
     match phases.iter().find(|p| p["start_date"].as_i64() == Some(at)) {
         Some(phase) => {
-            enter(cx, &schedule, phase, at).await?;
+            enter(cx, &schedule, phase, (at, true)).await?;
             schedule["current_phase"] = current(phase);
             cx.save_changed("subscription_schedule.updated", &before, &schedule)
                 .await

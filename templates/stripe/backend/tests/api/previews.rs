@@ -220,12 +220,24 @@ async fn previews_take_customer_details_and_currency_and_refuse_the_rest_by_name
         ),
         ("invoice_items[0][amount]", "100", "invoice_items"),
         ("discounts[0][coupon]", "TEN", "discounts"),
-        ("schedule", "sub_sched_1", "schedule"),
+        (
+            "schedule_details[billing_mode][type]",
+            "flexible",
+            "schedule_details[billing_mode]",
+        ),
     ] {
         let form = [("customer", BOB), (key, value)];
         api.refused("/v1/invoices/create_preview", &form, invalid(param))
             .await;
     }
+    // A schedule is previewed (see `schedules`): an unknown one is Stripe's 404 naming it.
+    let form = [("customer", BOB), ("schedule", "sub_sched_1")];
+    api.refused(
+        "/v1/invoices/create_preview",
+        &form,
+        ("param", (404, "schedule")),
+    )
+    .await;
     for key in [
         "subscription_trial_end",
         "subscription_cancel_now",

@@ -487,9 +487,25 @@ async fn bad_phases_are_refused_as_stripe_refuses_them(stripe: asym::Stripe) {
             vec![
                 ("customer", c),
                 item,
+                ("phases[0][default_tax_rates][0]", "txr_x"),
+            ],
+            invalid("phases[0][default_tax_rates]"),
+        ),
+        (
+            vec![
+                ("customer", c),
+                item,
                 ("phases[0][discounts][0][coupon]", "x"),
             ],
-            invalid("phases[0][discounts]"),
+            ("param", (404, "phases[0][discounts][0][coupon]")),
+        ),
+        (
+            vec![
+                ("customer", c),
+                item,
+                ("phases[0][add_invoice_items][0][price]", PRO_MONTHLY),
+            ],
+            invalid("phases[0][add_invoice_items][0][price]"),
         ),
         (
             vec![("customer", c), item, ("phases[0][itemz]", "x")],
@@ -529,4 +545,235 @@ async fn bad_phases_are_refused_as_stripe_refuses_them(stripe: asym::Stripe) {
     assert_eq!(data(&none).len(), 0, "nothing refused is kept: {none}");
     let (status, body) = api.get("/v1/subscription_schedules/sub_sched_x", &[]).await;
     expect_refusal((status, body), MISSING);
+}
+
+#[asym::clone("stripe", seed = "basic")]
+async fn phases_add_invoice_items_and_discounts_and_take_the_default_settings(
+    stripe: asym::Stripe,
+) {
+    let api = Api::new(&stripe);
+    let (clock, customer, fifty) = customer_and_price(&api).await;
+    let half = api
+        .ok(
+            "/v1/coupons",
+            &[("percent_off", "50"), ("duration", "forever")],
+        )
+        .await;
+    let shirt = "price_SEEDshirt001";
+    let schedule = api
+        .ok(
+            "/v1/subscription_schedules",
+            &[
+                ("customer", &customer),
+                ("phases[0][items][0][price]", PRO_MONTHLY),
+                ("phases[0][iterations]", "1"),
+                ("phases[0][add_invoice_items][0][price]", shirt),
+                ("phases[0][add_invoice_items][0][quantity]", "2"),
+                ("phases[0][discounts][0][coupon]", id(&half)),
+                ("phases[1][items][0][price]", &fifty),
+                ("phases[1][iterations]", "1"),
+                ("phases[1][add_invoice_items][0][price]", shirt),
+            ],
+        )
+        .await;
+    let first = &schedule["phases"][0];
+    assert_eq!(
+        (
+            &first["add_invoice_items"][0]["price"],
+            &first["add_invoice_items"][0]["quantity"]
+        ),
+        (&json!(shirt), &json!(2))
+    );
+    assert_eq!(first["discounts"][0]["coupon"], id(&half));
+    assert_eq!(schedule["phases"][1]["discounts"], json!([]));
+
+    // The first phase's invoice bills its items and its added ones, at half price.
+    let sub = subscription_of(&api, &schedule).await;
+    assert_eq!(sub["discount"]["coupon"]["id"], id(&half), "{sub}");
+    let invoice = api
+        .current("/v1/invoices", sub["latest_invoice"].as_str().unwrap())
+        .await;
+    assert_eq!(
+        (&invoice["subtotal"], &invoice["amount_paid"]),
+        (&json!(7000), &json!(3500)),
+        "{invoice}"
+    );
+
+    // Previews see the discount end with the phase, and a proposed phase's coupon.
+    let preview = "/v1/invoices/create_preview";
+    let next = api.ok(preview, &[("schedule", id(&schedule))]).await;
+    assert_eq!(
+        (&next["subtotal"], &next["total"]),
+        (&json!(7500), &json!(7500))
+    );
+    let new = api
+        .ok(
+            preview,
+            &[
+                ("customer", &customer),
+                ("schedule_details[phases][0][items][0][price]", PRO_MONTHLY),
+                (
+                    "schedule_details[phases][0][discounts][0][coupon]",
+                    id(&half),
+                ),
+            ],
+        )
+        .await;
+    assert_eq!(
+        (&new["subtotal"], &new["total"]),
+        (&json!(2000), &json!(1000))
+    );
+
+    // Default settings changed meanwhile apply from the next phase, which ends the discount
+    // and bills its own added item on its first invoice.
+    api.ok(
+        &format!("/v1/subscription_schedules/{}", id(&schedule)),
+        &[("default_settings[description]", "Second phase")],
+    )
+    .await;
+    api.advance(&clock, &END.to_string()).await;
+    let sub = subscription_of(&api, &schedule).await;
+    assert_eq!(
+        (&sub["discount"], &sub["description"]),
+        (&Value::Null, &json!("Second phase")),
+        "{sub}"
+    );
+    let invoice = api
+        .current("/v1/invoices", sub["latest_invoice"].as_str().unwrap())
+        .await;
+    assert_eq!(
+        (&invoice["subtotal"], &invoice["amount_paid"]),
+        (&json!(7500), &json!(7500)),
+        "{invoice}"
+    );
+}
+
+#[asym::clone("stripe", seed = "basic")]
+async fn a_schedule_is_previewed_by_id_or_by_proposed_phases(stripe: asym::Stripe) {
+    let api = Api::new(&stripe);
+    let (_, customer, fifty) = customer_and_price(&api).await;
+    let shirt = "price_SEEDshirt001";
+    let schedule = api
+        .ok(
+            "/v1/subscription_schedules",
+            &[
+                ("customer", &customer),
+                ("end_behavior", "cancel"),
+                ("phases[0][items][0][price]", PRO_MONTHLY),
+                ("phases[0][iterations]", "1"),
+                ("phases[1][items][0][price]", &fifty),
+                ("phases[1][iterations]", "1"),
+                ("phases[1][add_invoice_items][0][price]", shirt),
+            ],
+        )
+        .await;
+    let preview = "/v1/invoices/create_preview";
+    // The renewal at the first phase's end bills the second phase's items and added item.
+    let next = api.ok(preview, &[("schedule", id(&schedule))]).await;
+    assert_eq!(
+        (
+            &next["subtotal"],
+            &next["billing_reason"],
+            &next["period_end"]
+        ),
+        (&json!(7500), &json!("subscription_cycle"), &json!(END)),
+        "{next}"
+    );
+    let described: Vec<&str> = data(&next["lines"])
+        .iter()
+        .map(|l| l["description"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        described,
+        ["Asym T-shirt", "1 × Asym Pro (at $50.00 / month)"]
+    );
+    let (status, upcoming) = api
+        .get("/v1/invoices/upcoming", &[("schedule", id(&schedule))])
+        .await;
+    assert_eq!((status, &upcoming["subtotal"]), (200, &json!(7500)));
+
+    // Proposed phases for it: three seats after the first month.
+    let first = &schedule["phases"][0];
+    let (start, end) = (
+        first["start_date"].to_string(),
+        first["end_date"].to_string(),
+    );
+    let proposed = api
+        .ok(
+            preview,
+            &[
+                ("schedule", id(&schedule)),
+                ("schedule_details[phases][0][start_date]", &start),
+                ("schedule_details[phases][0][end_date]", &end),
+                ("schedule_details[phases][0][items][0][price]", PRO_MONTHLY),
+                ("schedule_details[phases][1][items][0][price]", PRO_MONTHLY),
+                ("schedule_details[phases][1][items][0][quantity]", "3"),
+            ],
+        )
+        .await;
+    assert_eq!(proposed["subtotal"], 6000, "{proposed}");
+
+    // A new schedule's first invoice; a schedule past its last phase has none.
+    let new = api
+        .ok(
+            preview,
+            &[
+                ("customer", &customer),
+                ("schedule_details[phases][0][items][0][price]", PRO_MONTHLY),
+                ("schedule_details[phases][0][items][0][quantity]", "2"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        (&new["subtotal"], &new["billing_reason"]),
+        (&json!(4000), &json!("subscription_create"))
+    );
+    let ending = api
+        .refused(
+            preview,
+            &[
+                ("schedule", id(&schedule)),
+                ("schedule_details[phases][0][start_date]", &start),
+                ("schedule_details[phases][0][end_date]", &end),
+                ("schedule_details[phases][0][items][0][price]", PRO_MONTHLY),
+            ],
+            ("code", (404, "invoice_upcoming_none")),
+        )
+        .await;
+    assert!(
+        ending["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains(&customer)
+    );
+    api.refused(
+        preview,
+        &[
+            ("customer", &customer),
+            ("schedule_details[phases][0][items][0][price]", "price_nope"),
+        ],
+        (
+            "param",
+            (404, "schedule_details[phases][0][items][0][price]"),
+        ),
+    )
+    .await;
+    api.refused(
+        preview,
+        &[
+            ("schedule", id(&schedule)),
+            ("subscription", schedule["subscription"].as_str().unwrap()),
+        ],
+        ("type", (400, "invalid_request_error")),
+    )
+    .await;
+    api.refused(
+        preview,
+        &[
+            ("schedule_details[proration_behavior]", "none"),
+            ("customer", &customer),
+        ],
+        invalid("schedule_details[proration_behavior]"),
+    )
+    .await;
 }

@@ -350,6 +350,25 @@ pub(crate) async fn preview(
     Ok(Some(invoice))
 }
 
+/// The period `items` bill from `start`: one interval of the first item's price.
+pub(crate) fn next_period(items: &[Value], start: i64) -> (i64, i64) {
+    let recurring = &items
+        .first()
+        .map_or(Value::Null, |i| i["price"]["recurring"].clone());
+    let interval = recurring["interval"].as_str().unwrap_or("month");
+    let count = recurring["interval_count"].as_i64().unwrap_or(1);
+    (
+        start,
+        crate::clock::add_intervals(start, interval, count, 1),
+    )
+}
+
+/// A preview's 404 when nothing would be billed: `invoice_upcoming_none`.
+pub(crate) fn none_upcoming(customer: &str) -> ApiError {
+    ApiError::not_found(format!("No upcoming invoices for customer: {customer}"))
+        .code("invoice_upcoming_none")
+}
+
 /// Finalizes a draft: `open`, a number, a payment intent for what is due.
 pub(crate) async fn finalize(cx: &mut Cx<'_>, invoice: &mut Value, now: i64) -> ApiResult<()> {
     if invoice["status"] != "draft" {
