@@ -13,7 +13,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::request::{Ctx, Paging, body_id, path_id};
 use crate::richtext;
 use crate::rows;
-use crate::seek::Order;
+use crate::seek::{Keyed, Order};
 use crate::uploads;
 use crate::webhooks;
 
@@ -349,22 +349,20 @@ pub(crate) async fn children(ctx: &Ctx, id: &str, paging: Paging) -> ApiResult<V
     let id = path_id("block_id", id)?;
     let client = ctx.kit.db().await?;
     let source = locate(&client, &id, "block").await?.source;
-    let order = Order::new("b.id").by("b.pos", false);
-    let seek = paging.seek(&order, "FROM blocks b WHERE b.id = $3 AND b.parent_id = $1");
-    let statement = client
-        .prepare_cached(&format!(
-            "SELECT {COLUMNS} FROM blocks b WHERE b.parent_id = $1 AND NOT b.in_trash AND {seek}
-             ORDER BY {} LIMIT $2",
-            order.sql()
-        ))
-        .await?;
+    let list = Keyed {
+        order: Order::new("b.id").by("b.pos", false),
+        select: &|seek, order| {
+            format!(
+                "SELECT {COLUMNS} FROM blocks b WHERE b.parent_id = $1 AND NOT b.in_trash AND {seek}
+                 ORDER BY {order} LIMIT $2"
+            )
+        },
+        start: "FROM blocks b WHERE b.id = $3 AND b.parent_id = $1",
+        exists: "SELECT 1 FROM blocks WHERE id = $1 AND parent_id = $2",
+    };
     let limit = paging.limit();
-    let rows = client
-        .query(&statement, &paging.bind(vec![&source, &limit]))
-        .await?;
-    let exists = "SELECT 1 FROM blocks WHERE id = $1 AND parent_id = $2";
-    paging
-        .confirm(&client, rows.is_empty(), exists, &[&source])
+    let rows = paging
+        .keyed(&client, &list, vec![&source, &limit], &[&source])
         .await?;
     Ok(paging.list(rows.iter().map(render).collect(), "block"))
 }

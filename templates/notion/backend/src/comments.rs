@@ -11,7 +11,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::request::{Ctx, Paging, body_id, path_id};
 use crate::richtext;
 use crate::rows;
-use crate::seek::Order;
+use crate::seek::{Keyed, Order};
 use crate::uploads;
 use crate::webhooks;
 
@@ -299,25 +299,20 @@ pub(crate) async fn list(ctx: &Ctx, block_id: Option<&str>, paging: Paging) -> A
     })?;
     let client = ctx.kit.db().await?;
     blocks::locate(&client, &id, "block").await?;
-    let order = Order::new("c.id").by("c.created_time", false);
-    let seek = paging.seek(
-        &order,
-        "FROM comments c WHERE c.id = $3 AND c.parent_id = $1",
-    );
-    let statement = client
-        .prepare_cached(&format!(
-            "SELECT {COLUMNS} FROM comments c LEFT JOIN users u ON u.id = c.created_by
-             WHERE c.parent_id = $1 AND {seek} ORDER BY {} LIMIT $2",
-            order.sql()
-        ))
-        .await?;
+    let list = Keyed {
+        order: Order::new("c.id").by("c.created_time", false),
+        select: &|seek, order| {
+            format!(
+                "SELECT {COLUMNS} FROM comments c LEFT JOIN users u ON u.id = c.created_by
+                 WHERE c.parent_id = $1 AND {seek} ORDER BY {order} LIMIT $2"
+            )
+        },
+        start: "FROM comments c WHERE c.id = $3 AND c.parent_id = $1",
+        exists: "SELECT 1 FROM comments WHERE id = $1 AND parent_id = $2",
+    };
     let limit = paging.limit();
-    let rows = client
-        .query(&statement, &paging.bind(vec![&id, &limit]))
-        .await?;
-    let exists = "SELECT 1 FROM comments WHERE id = $1 AND parent_id = $2";
-    paging
-        .confirm(&client, rows.is_empty(), exists, &[&id])
+    let rows = paging
+        .keyed(&client, &list, vec![&id, &limit], &[&id])
         .await?;
     Ok(paging.list(rows.iter().map(render).collect(), "comment"))
 }

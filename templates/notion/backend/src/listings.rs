@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 
 use crate::error::ApiResult;
 use crate::request::{Ctx, Query, path_id};
-use crate::seek::Order;
+use crate::seek::{Keyed, Order};
 
 /// `GET /v1/data_sources/{id}/templates?name=…`: `{templates: [{id, name, is_default}],
 /// has_more, next_cursor}`; `name` keeps the templates whose name contains it, ignoring case.
@@ -16,25 +16,21 @@ pub(crate) async fn templates(ctx: &Ctx, id: &str, query: &Query) -> ApiResult<V
     let paging = query.paging()?;
     let client = ctx.kit.db().await?;
     crate::pages::data_source(&client, &id, false, false).await?;
-    let order = Order::new("t.id").by("t.ord", false);
-    let seek = paging.seek(
-        &order,
-        "FROM data_source_templates t WHERE t.id = $4 AND t.data_source_id = $1",
-    );
-    let statement = client
-        .prepare_cached(&format!(
-            "SELECT id, name, is_default FROM data_source_templates t
-             WHERE data_source_id = $1 AND ($2::text IS NULL OR strpos(lower(name), lower($2)) > 0)
-               AND {seek} ORDER BY {order} LIMIT $3"
-        ))
-        .await?;
+    let list = Keyed {
+        order: Order::new("t.id").by("t.ord", false),
+        select: &|seek, order| {
+            format!(
+                "SELECT id, name, is_default FROM data_source_templates t
+                 WHERE data_source_id = $1 AND ($2::text IS NULL OR strpos(lower(name), lower($2)) > 0)
+                   AND {seek} ORDER BY {order} LIMIT $3"
+            )
+        },
+        start: "FROM data_source_templates t WHERE t.id = $4 AND t.data_source_id = $1",
+        exists: "SELECT 1 FROM data_source_templates WHERE id = $1 AND data_source_id = $2",
+    };
     let (name, limit) = (query.get("name"), paging.limit());
-    let rows = client
-        .query(&statement, &paging.bind(vec![&id, &name, &limit]))
-        .await?;
-    let exists = "SELECT 1 FROM data_source_templates WHERE id = $1 AND data_source_id = $2";
-    paging
-        .confirm(&client, rows.is_empty(), exists, &[&id])
+    let rows = paging
+        .keyed(&client, &list, vec![&id, &name, &limit], &[&id])
         .await?;
     let mut page = rows
         .iter()
@@ -49,21 +45,20 @@ pub(crate) async fn templates(ctx: &Ctx, id: &str, query: &Query) -> ApiResult<V
 pub(crate) async fn custom_emojis(ctx: &Ctx, query: &Query) -> ApiResult<Value> {
     let paging = query.paging()?;
     let client = ctx.kit.db().await?;
-    let order = Order::new("e.id").by("e.ord", false);
-    let seek = paging.seek(&order, "FROM custom_emojis e WHERE e.id = $3");
-    let statement = client
-        .prepare_cached(&format!(
-            "SELECT id, name, url FROM custom_emojis e WHERE ($1::text IS NULL OR name = $1)
-               AND {seek} ORDER BY {order} LIMIT $2"
-        ))
-        .await?;
+    let list = Keyed {
+        order: Order::new("e.id").by("e.ord", false),
+        select: &|seek, order| {
+            format!(
+                "SELECT id, name, url FROM custom_emojis e WHERE ($1::text IS NULL OR name = $1)
+                   AND {seek} ORDER BY {order} LIMIT $2"
+            )
+        },
+        start: "FROM custom_emojis e WHERE e.id = $3",
+        exists: "SELECT 1 FROM custom_emojis WHERE id = $1",
+    };
     let (name, limit) = (query.get("name"), paging.limit());
-    let rows = client
-        .query(&statement, &paging.bind(vec![&name, &limit]))
-        .await?;
-    let exists = "SELECT 1 FROM custom_emojis WHERE id = $1";
-    paging
-        .confirm(&client, rows.is_empty(), exists, &[])
+    let rows = paging
+        .keyed(&client, &list, vec![&name, &limit], &[])
         .await?;
     let mut page = rows
         .iter()

@@ -13,7 +13,7 @@ use crate::filter::{Compiler, Param};
 use crate::pages::{self, COLUMNS, View};
 use crate::request::{Ctx, Paging, Version, path_id};
 use crate::schema::{self, Schema};
-use crate::seek::Order;
+use crate::seek::{Keyed, Order};
 
 /// `POST /v1/data_sources/{id}/query` (`by_database`: `POST /v1/databases/{id}/query`,
 /// 2022 only, over the database's first data source).
@@ -243,28 +243,26 @@ pub(crate) async fn search(ctx: &Ctx, body: &Map<String, Value>) -> ApiResult<Va
         Version::V2025 => SEARCHABLE_2025,
         Version::V2022 => SEARCHABLE_2022,
     };
-    let order = Order::new("found.id").by("found.t", !ascending);
-    let seek = paging.seek(
-        &order,
-        &format!("FROM ({searchable}) found WHERE found.id = $5"),
-    );
-    let sql = format!(
-        "SELECT kind, id FROM (
-            SELECT 'p' AS kind, p.id, p.last_edited_time AS t FROM pages p
-            WHERE $1 AND p.shared AND NOT p.in_trash AND NOT p.is_template AND strpos(lower(p.title), lower($3)) > 0
-            UNION ALL {containers}
-         ) found WHERE {seek} ORDER BY {} LIMIT $4",
-        order.sql()
-    );
-    let client = ctx.kit.db().await?;
-    let statement = client.prepare_cached(&sql).await?;
-    let limit = paging.limit();
-    let params = paging.bind(vec![&want_pages, &want_containers, &text, &limit]);
-    let found = client.query(&statement, &params).await?;
+    let start = format!("FROM ({searchable}) found WHERE found.id = $5");
     let exists = format!("SELECT 1 FROM ({searchable}) found WHERE found.id = $1");
-    paging
-        .confirm(&client, found.is_empty(), &exists, &[])
-        .await?;
+    let list = Keyed {
+        order: Order::new("found.id").by("found.t", !ascending),
+        select: &|seek, order| {
+            format!(
+                "SELECT kind, id FROM (
+                    SELECT 'p' AS kind, p.id, p.last_edited_time AS t FROM pages p
+                    WHERE $1 AND p.shared AND NOT p.in_trash AND NOT p.is_template AND strpos(lower(p.title), lower($3)) > 0
+                    UNION ALL {containers}
+                 ) found WHERE {seek} ORDER BY {order} LIMIT $4"
+            )
+        },
+        start: &start,
+        exists: &exists,
+    };
+    let client = ctx.kit.db().await?;
+    let limit = paging.limit();
+    let params: Vec<&(dyn ToSql + Sync)> = vec![&want_pages, &want_containers, &text, &limit];
+    let found = paging.keyed(&client, &list, params, &[]).await?;
     let ids = |kind: &str| -> Vec<String> {
         found
             .iter()

@@ -7,6 +7,7 @@
 
 use asym_kit::cursor;
 use asym_kit::deadpool_postgres::GenericClient;
+use asym_kit::tokio_postgres::Row;
 use asym_kit::tokio_postgres::types::ToSql;
 use serde_json::Value;
 
@@ -151,6 +152,43 @@ impl Paging {
             Some(_) => Ok(()),
             None => Err(Self::invalid_cursor(start)),
         }
+    }
+}
+
+/// One keyed list: its order, the statement reading a page of it, where its start row is
+/// and how a cursor is found to name one of its rows. Every keyed list reads its page through
+/// [`Paging::keyed`].
+pub(crate) struct Keyed<'a> {
+    /// The list's order.
+    pub(crate) order: Order,
+    /// The page's statement from the seek condition and the `ORDER BY` list.
+    pub(crate) select: &'a (dyn Fn(&str, &Order) -> String + Sync),
+    /// `FROM … WHERE …` selecting the start row under the list's alias (see [`Paging::seek`]).
+    pub(crate) start: &'a str,
+    /// The statement finding the cursor's row (see [`Paging::confirm`]).
+    pub(crate) exists: &'a str,
+}
+
+impl Paging {
+    /// The rows of the page `list` reads with `params` (the cursor bound after them), refused
+    /// as Notion's when the page is empty and the cursor names no row `exists` finds with
+    /// `scope`.
+    ///
+    /// # Errors
+    /// Notion's validation error naming the cursor; the statements' errors.
+    pub(crate) async fn keyed(
+        &self,
+        client: &impl GenericClient,
+        list: &Keyed<'_>,
+        params: Vec<&(dyn ToSql + Sync)>,
+        scope: &[&(dyn ToSql + Sync)],
+    ) -> ApiResult<Vec<Row>> {
+        let sql = (list.select)(&self.seek(&list.order, list.start), &list.order);
+        let statement = client.prepare_cached(&sql).await?;
+        let rows = client.query(&statement, &self.bind(params)).await?;
+        self.confirm(client, rows.is_empty(), list.exists, scope)
+            .await?;
+        Ok(rows)
     }
 }
 

@@ -23,7 +23,7 @@ use serde_json::{Map, Value, json};
 
 use crate::error::{ApiError, ApiResult, invalid};
 use crate::request::{Ctx, Paging, Path, path_id};
-use crate::seek::Order;
+use crate::seek::{Keyed, Order};
 use crate::webhooks;
 
 /// Most bytes of a single-part upload, and of one part of a multi-part upload.
@@ -401,26 +401,21 @@ pub(crate) async fn list(ctx: &Ctx, status: Option<&str>, paging: Paging) -> Api
         )));
     }
     let client = ctx.kit.db().await?;
-    let order = Order::new("u.id").by("u.created_time", true);
-    let seek = paging.seek(
-        &order,
-        "FROM file_uploads u WHERE u.id = $4 AND u.created_by = $1",
-    );
-    let limit = paging.limit();
-    let rows = client
-        .query(
-            &format!(
+    let list = Keyed {
+        order: Order::new("u.id").by("u.created_time", true),
+        select: &|seek, order| {
+            format!(
                 "SELECT * FROM (SELECT {COLUMNS} FROM file_uploads u WHERE created_by = $1 AND {seek}
-                   ORDER BY {}) l
-                 WHERE $2::text IS NULL OR l.status = $2 LIMIT $3",
-                order.sql()
-            ),
-            &paging.bind(vec![&ctx.bot, &status, &limit]),
-        )
-        .await?;
-    let exists = "SELECT 1 FROM file_uploads WHERE id = $1 AND created_by = $2";
-    paging
-        .confirm(&client, rows.is_empty(), exists, &[&ctx.bot])
+                   ORDER BY {order}) l
+                 WHERE $2::text IS NULL OR l.status = $2 LIMIT $3"
+            )
+        },
+        start: "FROM file_uploads u WHERE u.id = $4 AND u.created_by = $1",
+        exists: "SELECT 1 FROM file_uploads WHERE id = $1 AND created_by = $2",
+    };
+    let limit = paging.limit();
+    let rows = paging
+        .keyed(&client, &list, vec![&ctx.bot, &status, &limit], &[&ctx.bot])
         .await?;
     let results = rows.iter().map(|row| render(ctx, row)).collect();
     Ok(paging.list(results, "file_upload"))

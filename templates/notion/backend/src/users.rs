@@ -6,7 +6,7 @@ use serde_json::{Value, json};
 use crate::error::ApiResult;
 use crate::request::{Ctx, Paging, path_id};
 use crate::rows;
-use crate::seek::Order;
+use crate::seek::{Keyed, Order};
 use crate::workspace::{WORKSPACE_ID, WORKSPACE_NAME};
 
 const COLUMNS: &str = "id, type, name, avatar_url, email";
@@ -41,20 +41,16 @@ fn user(row: &Row, emails: bool) -> Value {
 /// `GET /v1/users`.
 pub(crate) async fn list(ctx: &Ctx, paging: Paging) -> ApiResult<Value> {
     let client = ctx.kit.db().await?;
-    let order = Order::new("u.id").by("u.ord", false);
-    let seek = paging.seek(&order, "FROM users u WHERE u.id = $2");
-    let statement = client
-        .prepare_cached(&format!(
-            "SELECT {COLUMNS} FROM users u WHERE {seek} ORDER BY {} LIMIT $1",
-            order.sql()
-        ))
-        .await?;
+    let list = Keyed {
+        order: Order::new("u.id").by("u.ord", false),
+        select: &|seek, order| {
+            format!("SELECT {COLUMNS} FROM users u WHERE {seek} ORDER BY {order} LIMIT $1")
+        },
+        start: "FROM users u WHERE u.id = $2",
+        exists: "SELECT 1 FROM users WHERE id = $1",
+    };
     let limit = paging.limit();
-    let rows = client.query(&statement, &paging.bind(vec![&limit])).await?;
-    let exists = "SELECT 1 FROM users WHERE id = $1";
-    paging
-        .confirm(&client, rows.is_empty(), exists, &[])
-        .await?;
+    let rows = paging.keyed(&client, &list, vec![&limit], &[]).await?;
     let emails = ctx.sees_emails();
     let users = rows.iter().map(|row| user(row, emails)).collect();
     Ok(paging.list(users, "user"))

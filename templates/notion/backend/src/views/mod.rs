@@ -25,7 +25,7 @@ use crate::pages::{self, json_column};
 use crate::request::{Ctx, Query, Version, body_uuid, path_id};
 use crate::rows;
 use crate::schema::Schema;
-use crate::seek::Order;
+use crate::seek::{Keyed, Order};
 use crate::webhooks;
 
 /// The columns [`render`] reads, of `views v`.
@@ -124,34 +124,31 @@ pub(crate) async fn list(ctx: &Ctx, query: &Query) -> ApiResult<Value> {
     if let Some(id) = &database {
         pages::data_source(&client, id, true, false).await?;
     }
-    let order = Order::new("v.id")
-        .by("v.ord", false)
-        .by("v.created_time", false);
-    let seek = paging.seek(&order, "FROM views v WHERE v.id = $4");
-    let statement = client
-        .prepare_cached(&format!(
-            "SELECT v.id {VISIBLE}
-               AND ($1::text IS NULL OR v.database_id = $1)
-               AND ($2::text IS NULL OR v.data_source_id = $2)
-               AND {seek} ORDER BY {order} LIMIT $3"
-        ))
-        .await?;
-    let limit = paging.limit();
-    let found = client
-        .query(
-            &statement,
-            &paging.bind(vec![&database, &data_source, &limit]),
-        )
-        .await?;
     let exists = format!(
         "SELECT 1 {VISIBLE} AND v.id = $1
            AND ($2::text IS NULL OR v.database_id = $2) AND ($3::text IS NULL OR v.data_source_id = $3)"
     );
-    paging
-        .confirm(
+    let list = Keyed {
+        order: Order::new("v.id")
+            .by("v.ord", false)
+            .by("v.created_time", false),
+        select: &|seek, order| {
+            format!(
+                "SELECT v.id {VISIBLE}
+                   AND ($1::text IS NULL OR v.database_id = $1)
+                   AND ($2::text IS NULL OR v.data_source_id = $2)
+                   AND {seek} ORDER BY {order} LIMIT $3"
+            )
+        },
+        start: "FROM views v WHERE v.id = $4",
+        exists: &exists,
+    };
+    let limit = paging.limit();
+    let found = paging
+        .keyed(
             &client,
-            found.is_empty(),
-            &exists,
+            &list,
+            vec![&database, &data_source, &limit],
             &[&database, &data_source],
         )
         .await?;

@@ -13,7 +13,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::pages::json_column;
 use crate::query::{Found, LIVE, matching};
 use crate::request::{Ctx, Paging, Query, path_id};
-use crate::seek::Order;
+use crate::seek::{Keyed, Order};
 
 /// How many results a view query keeps, as Notion's.
 const LIMIT: usize = 10_000;
@@ -33,24 +33,20 @@ async fn page_of(
     query_id: &str,
     paging: &Paging,
 ) -> ApiResult<Vec<Value>> {
-    let order = Order::new("r.page_id").by("r.ord", false);
-    let seek = paging.seek(
-        &order,
-        "FROM view_query_results r WHERE r.query_id = $1 AND r.page_id = $3",
-    );
-    let statement = client
-        .prepare_cached(&format!(
-            "SELECT r.page_id FROM view_query_results r WHERE r.query_id = $1 AND {seek}
-             ORDER BY {order} LIMIT $2"
-        ))
-        .await?;
+    let list = Keyed {
+        order: Order::new("r.page_id").by("r.ord", false),
+        select: &|seek, order| {
+            format!(
+                "SELECT r.page_id FROM view_query_results r WHERE r.query_id = $1 AND {seek}
+                 ORDER BY {order} LIMIT $2"
+            )
+        },
+        start: "FROM view_query_results r WHERE r.query_id = $1 AND r.page_id = $3",
+        exists: "SELECT 1 FROM view_query_results WHERE page_id = $1 AND query_id = $2",
+    };
     let limit = paging.limit();
-    let rows = client
-        .query(&statement, &paging.bind(vec![&query_id, &limit]))
-        .await?;
-    let exists = "SELECT 1 FROM view_query_results WHERE page_id = $1 AND query_id = $2";
-    paging
-        .confirm(client, rows.is_empty(), exists, &[&query_id])
+    let rows = paging
+        .keyed(client, &list, vec![&query_id, &limit], &[&query_id])
         .await?;
     Ok(rows
         .iter()
