@@ -922,6 +922,29 @@ await check('bolt socket mode app hears events and answers commands', async () =
   }
 });
 
+await check('token rotation', async () => {
+  const { clientId: client_id, clientSecret: client_secret } = await admin('GET', 'oauth');
+  const anon = new WebClient(undefined, options);
+  await admin('POST', 'oauth/rotation', { enabled: true });
+  try {
+    const { code } = await admin('POST', 'oauth/codes', { scopes: ['chat:write'] });
+    const got = await anon.oauth.v2.access({ client_id, client_secret, code });
+    assert.match(got.access_token, /^xoxe\.xoxb-/);
+    assert.equal(got.expires_in, 43200);
+    assert.match(got.refresh_token, /^xoxe-1-/);
+    await admin('POST', 'tokens/expire', { token: got.access_token });
+    await fails('token_expired', new WebClient(got.access_token, options).auth.test());
+    const refreshed = await anon.oauth.v2.access({ client_id, client_secret, grant_type: 'refresh_token', refresh_token: got.refresh_token });
+    assert.equal(refreshed.token_type, 'bot');
+    assert.equal((await new WebClient(refreshed.access_token, options).auth.test()).user_id, 'U0000000002');
+    // The bot's long-lived token (the user token is revoked by an earlier scenario).
+    const traded = await anon.oauth.v2.exchange({ client_id, client_secret, token: process.env.SLACK_BOT_TOKEN });
+    assert.match(traded.access_token, /^xoxe\.xoxb-/);
+  } finally {
+    await admin('POST', 'oauth/rotation', { enabled: false });
+  }
+});
+
 await check('twenty calls at once', async () => {
   const names = Array.from({ length: 20 }, (_, n) => `node-at-once-${n}`);
   const made = await Promise.all(names.map((name) => bot.conversations.create({ name })));

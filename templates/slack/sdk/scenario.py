@@ -1043,6 +1043,37 @@ def socket_mode_client_receives_and_acks():
 
 
 @scenario
+def token_rotation():
+    """Token rotation: an install answers an expiring xoxe.xoxb- token with refresh_token and
+    expires_in; once expired it raises token_expired; grant_type=refresh_token mints a new
+    one; oauth.v2.exchange trades a long-lived token."""
+    oauth = admin("GET", "oauth")
+    client_id, client_secret = oauth["clientId"], oauth["clientSecret"]
+    anon = WebClient(base_url=BASE)
+    admin("POST", "oauth/rotation", {"enabled": True})
+    try:
+        code = admin("POST", "oauth/codes", {"scopes": ["chat:write"]})["code"]
+        got = anon.oauth_v2_access(client_id=client_id, client_secret=client_secret, code=code)
+        token = got["access_token"]
+        assert token.startswith("xoxe.xoxb-") and got["expires_in"] == 43200, got.data
+        assert got["refresh_token"].startswith("xoxe-1-"), got.data
+        admin("POST", "tokens/expire", {"token": token})
+        fails("token_expired", WebClient(token=token, base_url=BASE).auth_test)
+        refreshed = anon.oauth_v2_access(client_id=client_id, client_secret=client_secret,
+                                         grant_type="refresh_token", refresh_token=got["refresh_token"])
+        assert refreshed["token_type"] == "bot" and refreshed["access_token"] != token
+        assert WebClient(token=refreshed["access_token"], base_url=BASE).auth_test()["user_id"] == "U0000000002"
+        # The bot's long-lived token (the user token is revoked by an earlier scenario).
+        traded = anon.oauth_v2_exchange(token=os.environ["SLACK_BOT_TOKEN"], client_id=client_id,
+                                        client_secret=client_secret)
+        assert traded["access_token"].startswith("xoxe.xoxb-") and traded["expires_in"] == 43200
+        fails("invalid_refresh_token", anon.oauth_v2_access, client_id=client_id, client_secret=client_secret,
+              grant_type="refresh_token", refresh_token="xoxe-1-nope")
+    finally:
+        admin("POST", "oauth/rotation", {"enabled": False})
+
+
+@scenario
 def twenty_calls_at_once():
     """Twenty calls from a thread pool: each channel made; of one name, one archive, one delete,
     exactly one succeeds."""

@@ -192,7 +192,7 @@ pub(crate) const CALLER_SQL: &str =
      JOIN users u ON u.id = t.user_id
      JOIN teams tm ON tm.id = t.team_id
      LEFT JOIN bots b ON b.user_id = t.user_id AND t.kind = 'bot'
-     WHERE t.token_hash = $1";
+     WHERE t.token_hash = $1 AND (t.expires_at IS NULL OR t.expires_at > now())";
 
 /// Turns the row of [`CALLER_SQL`] into the [`Caller`], applying rate limits.
 ///
@@ -233,7 +233,8 @@ pub(crate) async fn caller_from_row(
 
 /// Why the call's token matched no live token: `token_revoked` when `auth.revoke` revoked
 /// it, `not_allowed_token_type` for an app-level token (`xapp-`: only
-/// `apps.connections.open` takes one), else `invalid_auth`. Only failing calls look.
+/// `apps.connections.open` takes one), `token_expired` for an expiring token past its time
+/// (by the database's clock), else `invalid_auth`. Only failing calls look.
 async fn unknown_token(state: &AppState, call: &Call) -> ApiError {
     let Some(token) = token(&call.headers, &call.args) else {
         return ApiError::new("not_authed");
@@ -243,17 +244,20 @@ async fn unknown_token(state: &AppState, call: &Call) -> ApiError {
         let row = client
             .query_one(
                 "SELECT EXISTS (SELECT 1 FROM revoked_tokens WHERE token_hash = $1),
-                        EXISTS (SELECT 1 FROM app_tokens WHERE token_hash = $1)",
+                        EXISTS (SELECT 1 FROM app_tokens WHERE token_hash = $1),
+                        EXISTS (SELECT 1 FROM tokens WHERE token_hash = $1
+                                AND expires_at <= now())",
                 &[&asym_kit::token::hash(token)],
             )
             .await?;
-        Ok::<_, ApiError>((row.get(0), row.get(1)))
+        Ok::<_, ApiError>((row.get(0), row.get(1), row.get(2)))
     }
     .await;
     match known {
-        Ok((true, _)) => ApiError::new("token_revoked"),
-        Ok((false, true)) => ApiError::new("not_allowed_token_type"),
-        Ok((false, false)) => ApiError::new("invalid_auth"),
+        Ok((true, _, _)) => ApiError::new("token_revoked"),
+        Ok((_, true, _)) => ApiError::new("not_allowed_token_type"),
+        Ok((_, _, true)) => ApiError::new("token_expired"),
+        Ok(_) => ApiError::new("invalid_auth"),
         Err(err) => err,
     }
 }

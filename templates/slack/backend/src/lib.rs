@@ -33,6 +33,7 @@
 //! | Interactivity: app configuration, slash commands, block actions, modals, `response_url` | `interactivity` |
 //! | rate-limit tiers | `ratelimit` |
 //! | `oauth.v2.access` and the admin surface's install codes | `oauth` |
+//! | token rotation: `oauth.v2.access` with `grant_type=refresh_token`, `oauth.v2.exchange`, `tooling.tokens.rotate` | `rotation` |
 //! | Sign in with Slack: `openid.connect.*`, `users.identity`, the JWKS | `openid` |
 //! | Socket Mode: `apps.connections.open`, the WebSocket, its admin routes (state: `model::socket`, live connections: `hub`) | `socket` |
 //! | `POST /api/admin/provision`, `/tokens`, `/rate-limits` | `admin` |
@@ -65,6 +66,7 @@ mod ratelimit;
 mod reactions;
 mod reminders;
 mod revoke;
+mod rotation;
 mod search;
 mod socket;
 mod team;
@@ -147,6 +149,7 @@ pub fn app(state: AppState) -> Router {
         .merge(files::routes())
         .merge(interactivity::routes())
         .merge(oauth::admin_routes())
+        .merge(rotation::admin_routes())
         .merge(openid::routes())
         .merge(socket::routes())
         .merge(unfurl::admin_routes())
@@ -223,7 +226,14 @@ async fn web_api(
         "auth.revoke" => revoke::revoke(state, call).await,
         "auth.teams.list" => team::teams_list(state, call).await,
         "apps.connections.open" => socket::connections_open(state, call).await,
+        "oauth.v2.access"
+            if call.args.non_empty("grant_type").as_deref() == Some("refresh_token") =>
+        {
+            rotation::refresh(state, call).await
+        }
         "oauth.v2.access" => oauth::access(state, call).await,
+        "oauth.v2.exchange" => rotation::exchange(state, call).await,
+        "tooling.tokens.rotate" => rotation::rotate_config_token(state, call).await,
         "openid.connect.token" => openid::connect_token(state, call).await,
         "openid.connect.userInfo" => openid::user_info(state, call).await,
         "users.identity" => openid::identity(state, call).await,

@@ -18,14 +18,14 @@ use serde_json::{Map, Value, json};
 use crate::admin::{AdminResult, invalid, json_body};
 use crate::auth::BOT_SCOPES;
 use crate::error::{ApiError, ApiResult};
-use crate::model::token::{self, mint_bot_token, mint_user_token};
+use crate::model::token::{self as tokens, Holder};
 use crate::{AppState, Call};
 
 /// How long a code can be exchanged: Slack's codes expire after ten minutes.
 const CODE_LIFETIME: &str = "10 minutes";
 
 /// The app's installed bot and its workspace: bot user, app id, team id and name.
-const INSTALLED: &str = "SELECT b.user_id, b.app_id, t.id, t.name FROM bots b
+pub(crate) const INSTALLED: &str = "SELECT b.user_id, b.app_id, t.id, t.name FROM bots b
                          JOIN teams t ON t.id = b.team_id
                          WHERE NOT b.deleted ORDER BY b.id LIMIT 1";
 
@@ -171,6 +171,29 @@ fn client_of(call: &Call) -> (Option<String>, Option<String>) {
     )
 }
 
+/// The app's client id, when the call carries it and its secret (HTTP Basic, or the
+/// `client_id` and `client_secret` arguments).
+///
+/// # Errors
+///
+/// `invalid_client_id`, `bad_client_secret`.
+pub(crate) async fn check_client(
+    client: &impl asym_kit::deadpool_postgres::GenericClient,
+    call: &Call,
+) -> Result<String, ApiError> {
+    let (id, secret) = client_of(call);
+    let (client_id, client_secret) = credentials(client)
+        .await
+        .map_err(|_| ApiError::new("invalid_client_id"))?;
+    if id.as_deref() != Some(client_id.as_str()) {
+        return Err(ApiError::new("invalid_client_id"));
+    }
+    if !secret.is_some_and(|secret| constant_time_eq(&secret, &client_secret)) {
+        return Err(ApiError::new("bad_client_secret"));
+    }
+    Ok(client_id)
+}
+
 /// What an authorization code granted: who approved which scopes, for which client.
 pub(crate) struct Grant {
     /// The person who approved.
@@ -200,21 +223,13 @@ pub(crate) async fn redeem(
 ) -> Result<Grant, ApiError> {
     match call.args.non_empty("grant_type").as_deref() {
         None | Some("authorization_code") => {}
+        // `oauth.v2.access` refreshes in `rotation`; Sign in with Slack's tokens do not rotate.
         Some("refresh_token") => return Err(ApiError::new("invalid_refresh_token")),
         Some(_) => return Err(ApiError::new("invalid_grant_type")),
     }
-    let (id, secret) = client_of(call);
     let code = call.args.non_empty("code");
     let redirect_uri = call.args.non_empty("redirect_uri");
-    let (client_id, client_secret) = credentials(tx)
-        .await
-        .map_err(|_| ApiError::new("invalid_client_id"))?;
-    if id.as_deref() != Some(client_id.as_str()) {
-        return Err(ApiError::new("invalid_client_id"));
-    }
-    if !secret.is_some_and(|secret| constant_time_eq(&secret, &client_secret)) {
-        return Err(ApiError::new("bad_client_secret"));
-    }
+    let client_id = check_client(tx, call).await?;
     let code = code.ok_or_else(|| ApiError::new("invalid_code"))?;
     let grant = tx
         .query_opt(
@@ -248,7 +263,8 @@ pub(crate) async fn redeem(
     })
 }
 
-/// `oauth.v2.access`: the code's tokens, once.
+/// `oauth.v2.access`: the code's tokens, once (expiring ones, each with a refresh token, for
+/// an app with token rotation on). (`grant_type=refresh_token` is `rotation`'s.)
 pub(crate) async fn access(state: &AppState, call: &Call) -> ApiResult {
     let mut db = state.kit.db().await?;
     let tx = db.transaction().await?;
@@ -260,24 +276,21 @@ pub(crate) async fn access(state: &AppState, call: &Call) -> ApiResult {
         ..
     } = redeem(&tx, call).await?;
     let installed = tx.query_one(INSTALLED, &[]).await?;
+    let rotating = tokens::rotation_enabled(&tx).await?;
     let mut body = Map::new();
     body.insert("app_id".into(), json!(installed.get::<_, String>(1)));
-    let mut authed_user = json!({ "id": user });
+    let mut authed_user = Map::from_iter([("id".to_owned(), json!(user))]);
     if !user_scopes.is_empty() {
-        let plain = mint_user_token();
-        token::store(&tx, &plain, "user", &user, &team, &user_scopes).await?;
-        authed_user["scope"] = json!(user_scopes.join(","));
-        authed_user["access_token"] = json!(plain);
-        authed_user["token_type"] = json!("user");
+        let holder = Holder::new("user", &user, &team, &user_scopes);
+        authed_user.insert("scope".into(), json!(user_scopes.join(",")));
+        authed_user.extend(tokens::issue(&tx, &holder, rotating).await?);
     }
-    body.insert("authed_user".into(), authed_user);
+    body.insert("authed_user".into(), Value::Object(authed_user));
     if !scopes.is_empty() {
         let bot_user: String = installed.get(0);
-        let plain = mint_bot_token();
-        token::store(&tx, &plain, "bot", &bot_user, &team, &scopes).await?;
+        let holder = Holder::new("bot", &bot_user, &team, &scopes);
         body.insert("scope".into(), json!(scopes.join(",")));
-        body.insert("token_type".into(), json!("bot"));
-        body.insert("access_token".into(), json!(plain));
+        body.extend(tokens::issue(&tx, &holder, rotating).await?);
         body.insert("bot_user_id".into(), json!(bot_user));
     }
     body.insert(

@@ -51,6 +51,145 @@ pub(crate) async fn store(
     Ok(())
 }
 
+/// How long an expiring access token lives, in seconds (Slack's twelve hours: the `interval`
+/// [`issue_with`] stores).
+pub(crate) const EXPIRES_IN: i64 = 43_200;
+
+/// Whether the app has token rotation on (`POST /api/admin/oauth/rotation`).
+///
+/// # Errors
+///
+/// `internal_error` when Postgres fails.
+pub(crate) async fn rotation_enabled(client: &impl GenericClient) -> Result<bool, ApiError> {
+    let row = client
+        .query_opt(
+            "SELECT 1 FROM settings WHERE key = 'token_rotation' AND value = 'on'",
+            &[],
+        )
+        .await?;
+    Ok(row.is_some())
+}
+
+/// Who a token is minted for: `kind` (`bot` or `user`), the user it acts as, the workspace,
+/// its scopes.
+#[derive(Debug)]
+pub(crate) struct Holder<'a> {
+    /// `bot` or `user`.
+    pub(crate) kind: &'a str,
+    /// The user it acts as (a bot token: the bot user).
+    pub(crate) user: &'a str,
+    /// The workspace.
+    pub(crate) team: &'a str,
+    /// Its scopes.
+    pub(crate) scopes: &'a [String],
+}
+
+impl<'a> Holder<'a> {
+    /// A holder.
+    pub(crate) fn new(kind: &'a str, user: &'a str, team: &'a str, scopes: &'a [String]) -> Self {
+        Self {
+            kind,
+            user,
+            team,
+            scopes,
+        }
+    }
+}
+
+/// A refresh token in Slack's shape: `xoxe-1-<alphanumerics>`.
+pub(crate) fn mint_refresh_token() -> String {
+    format!("xoxe-1-{}", random_alnum(146))
+}
+
+/// Mints and stores an access token for `holder`: a long-lived one, or with `rotating` an
+/// expiring one (`xoxe.xoxb-…`/`xoxe.xoxp-…`, twelve hours on the database's clock) with a
+/// refresh token. Answers the fields an OAuth answer carries for it: `access_token`,
+/// `token_type`, and when rotating `refresh_token` and `expires_in`.
+///
+/// # Errors
+///
+/// `internal_error` when Postgres fails.
+pub(crate) async fn issue(
+    client: &impl GenericClient,
+    holder: &Holder<'_>,
+    rotating: bool,
+) -> Result<serde_json::Map<String, serde_json::Value>, ApiError> {
+    issue_with(client, holder, rotating, None).await
+}
+
+/// [`issue`], an expiring token keeping the refresh token `refresh` when given (a refresh:
+/// Slack's refresh tokens stay good) rather than minting one.
+///
+/// # Errors
+///
+/// `internal_error` when Postgres fails.
+pub(crate) async fn issue_with(
+    client: &impl GenericClient,
+    holder: &Holder<'_>,
+    rotating: bool,
+    refresh: Option<&str>,
+) -> Result<serde_json::Map<String, serde_json::Value>, ApiError> {
+    use serde_json::json;
+    let plain = if holder.kind == "bot" {
+        mint_bot_token()
+    } else {
+        mint_user_token()
+    };
+    let mut fields = serde_json::Map::new();
+    fields.insert("token_type".into(), json!(holder.kind));
+    if !rotating {
+        store(
+            client,
+            &plain,
+            holder.kind,
+            holder.user,
+            holder.team,
+            holder.scopes,
+        )
+        .await?;
+        fields.insert("access_token".into(), json!(plain));
+        return Ok(fields);
+    }
+    let access = format!("xoxe.{plain}");
+    client
+        .execute(
+            "INSERT INTO tokens (token_hash, kind, user_id, team_id, scopes, expires_at)
+             VALUES ($1, $2, $3, $4, $5, now() + interval '12 hours')",
+            &[
+                &hash(&access),
+                &holder.kind,
+                &holder.user,
+                &holder.team,
+                &holder.scopes,
+            ],
+        )
+        .await?;
+    let refresh = match refresh {
+        Some(kept) => kept.to_owned(),
+        None => {
+            let minted = mint_refresh_token();
+            client
+                .execute(
+                    "INSERT INTO refresh_tokens (token_hash, kind, user_id, team_id, scopes)
+                     VALUES ($1, $2, $3, $4, $5)",
+                    &[
+                        &hash(&minted),
+                        &holder.kind,
+                        &holder.user,
+                        &holder.team,
+                        &holder.scopes,
+                    ],
+                )
+                .await?;
+            minted
+        }
+    };
+    fields.insert("access_token".into(), json!(access));
+    fields.insert("refresh_token".into(), json!(refresh));
+    fields.insert("expires_in".into(), json!(EXPIRES_IN));
+    Ok(fields)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

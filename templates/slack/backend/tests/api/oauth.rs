@@ -23,8 +23,13 @@ pub(crate) async fn code(slack: &Api<'_>, body: Value) -> String {
 
 /// `oauth.v2.access` with `pairs` as a form, as the Node SDK sends it (no token).
 async fn access(slack: &Api<'_>, pairs: Vec<(&str, String)>) -> Value {
+    unauthed(slack, "oauth.v2.access", pairs).await
+}
+
+/// `method` with `pairs` as a form and no token.
+async fn unauthed(slack: &Api<'_>, method: &str, pairs: Vec<(&str, String)>) -> Value {
     let pairs: Vec<(&str, &str)> = pairs.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    slack.form("", "oauth.v2.access", &pairs).await
+    slack.form("", method, &pairs).await
 }
 
 #[asym::clone("slack", seed = "basic")]
@@ -170,4 +175,115 @@ async fn install_codes_are_exchanged_once_for_tokens(slack: asym::Slack) {
             .await
             .expect(status);
     }
+}
+
+#[asym::clone("slack", seed = "basic")]
+async fn rotating_tokens_expire_and_are_refreshed(slack: asym::Slack) {
+    let slack = Api::new(&slack);
+    let (id, secret) = client(&slack).await;
+    let credentials = || vec![("client_id", id.clone()), ("client_secret", secret.clone())];
+    // Without rotation: a long-lived token, which oauth.v2.exchange will not trade yet.
+    // The token to trade is the call's `token`, as the SDKs send it.
+    let exchange = |token: &str| {
+        let (slack, token, id, secret) = (&slack, token.to_owned(), id.clone(), secret.clone());
+        async move {
+            let pairs = [
+                ("client_id", id.as_str()),
+                ("client_secret", secret.as_str()),
+            ];
+            slack.form(&token, "oauth.v2.exchange", &pairs).await
+        }
+    };
+    let refused = exchange(slack.bot_token()).await;
+    err(refused, "token_rotation_not_enabled");
+    let on = json!({"enabled": true});
+    slack
+        .admin_ok(Method::POST, "oauth/rotation", Some(on))
+        .await;
+
+    let install = json!({"user": "U0000000003", "scopes": ["chat:write"],
+                         "userScopes": ["search:read"]});
+    let mut pairs = credentials();
+    pairs.push(("code", code(&slack, install).await));
+    let got = ok(access(&slack, pairs).await);
+    let bot = got["access_token"].as_str().unwrap().to_owned();
+    assert!(bot.starts_with("xoxe.xoxb-"), "{got}");
+    assert!(
+        got["refresh_token"]
+            .as_str()
+            .unwrap()
+            .starts_with("xoxe-1-")
+    );
+    assert_eq!(got["expires_in"], 43_200);
+    let person = &got["authed_user"];
+    assert!(
+        person["access_token"]
+            .as_str()
+            .unwrap()
+            .starts_with("xoxe.xoxp-"),
+        "{got}"
+    );
+    assert_eq!(person["expires_in"], 43_200);
+    assert!(person["refresh_token"].is_string());
+    slack.ok(&bot, "auth.test", json!({})).await;
+
+    // Its twelve hours up: token_expired; the refresh token mints a new one.
+    let expire = json!({"token": bot});
+    slack
+        .admin_ok(Method::POST, "tokens/expire", Some(expire))
+        .await;
+    slack
+        .err(&bot, "auth.test", json!({}), "token_expired")
+        .await;
+    let refresh = got["refresh_token"].as_str().unwrap().to_owned();
+    let mut pairs = credentials();
+    pairs.extend([
+        ("grant_type", "refresh_token".to_owned()),
+        ("refresh_token", refresh.clone()),
+    ]);
+    let refreshed = ok(access(&slack, pairs.clone()).await);
+    assert_eq!(refreshed["token_type"], "bot");
+    assert_eq!(refreshed["bot_user_id"], "U0000000002");
+    assert_eq!(refreshed["scope"], "chat:write");
+    assert_eq!(refreshed["refresh_token"], refresh.as_str());
+    assert_eq!(refreshed["expires_in"], 43_200);
+    let fresh = refreshed["access_token"].as_str().unwrap();
+    assert!(
+        fresh.starts_with("xoxe.xoxb-") && fresh != bot,
+        "{refreshed}"
+    );
+    slack.ok(fresh, "auth.test", json!({})).await;
+    pairs[1].1 = "wrong".to_owned();
+    err(access(&slack, pairs).await, "bad_client_secret");
+
+    // A long-lived token traded for an expiring one; it keeps working.
+    let traded = ok(exchange(slack.user_token()).await);
+    assert_eq!(traded["token_type"], "user");
+    assert_eq!(traded["user_id"], "U0000000001");
+    assert!(
+        traded["access_token"]
+            .as_str()
+            .unwrap()
+            .starts_with("xoxe.xoxp-")
+    );
+    slack.ok(slack.user_token(), "auth.test", json!({})).await;
+    err(exchange("xoxb-nope").await, "invalid_auth");
+
+    // A configuration token rotates: the refresh token is used up.
+    let config = slack
+        .admin_ok(Method::POST, "tokens/config", Some(json!({})))
+        .await;
+    let first = config["refreshToken"].as_str().unwrap().to_owned();
+    let rotate = vec![("refresh_token", first.clone())];
+    let rotated = ok(unauthed(&slack, "tooling.tokens.rotate", rotate.clone()).await);
+    assert!(rotated["token"].as_str().unwrap().starts_with("xoxe.xoxp-"));
+    assert_ne!(rotated["refresh_token"], first.as_str());
+    assert_eq!(
+        rotated["exp"].as_i64().unwrap() - rotated["iat"].as_i64().unwrap(),
+        43_200
+    );
+    err(
+        unauthed(&slack, "tooling.tokens.rotate", rotate).await,
+        "invalid_refresh_token",
+    );
 }
