@@ -89,3 +89,40 @@ async fn favorites_are_the_viewers_own(linear: asym::Linear) {
         "{listed}"
     );
 }
+
+/// The types a favorite links to that the clone does not store (`Customer`, `Release`, …)
+/// carry the fields the SDK's fragments of them select, and a favorite of the clone links none.
+#[asym::clone("linear", seed = "basic")]
+async fn linked_types_the_clone_lacks_have_their_fields(linear: asym::Linear) {
+    let api = client(&linear);
+    for (ty, field) in [
+        ("Customer", "domains"),
+        ("CustomerNeed", "priority"),
+        ("Release", "version"),
+        ("ReleasePipeline", "slugId"),
+        ("AgentSession", "status"),
+        ("TimeSchedule", "entries"),
+    ] {
+        let text = format!("{{ __type(name: \"{ty}\") {{ fields {{ name }} }} }}");
+        let fields = query(&api, &text, json!({})).await["__type"]["fields"].clone();
+        let names: Vec<&str> = fields
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["name"].as_str().unwrap())
+            .collect();
+        assert!(
+            names.contains(&"id") && names.contains(&field),
+            "{ty}: {names:?}"
+        );
+    }
+    let made = favorite(&api, json!({"folderName": "Customers"})).await;
+    let text = "query($id: String!) { favorite(id: $id) { customer { id name domains }
+        release { id name version } } }";
+    let got = with_id(&api, text, &made["id"]).await;
+    assert_eq!(
+        got["favorite"],
+        json!({"customer": null, "release": null}),
+        "{got}"
+    );
+}
