@@ -142,11 +142,14 @@ impl<'a> Check<'a> {
         let error = match self.clone.get(on) {
             None => format!("fragment on unknown type {on}"),
             Some(def) if def.input() => format!("fragment on {on}, which is not an output object"),
+            // A type always overlaps itself, even an interface none of whose object types
+            // the clone has (graphql-js's `doTypesOverlap`).
             Some(_)
-                if self
-                    .clone
-                    .possible(on)
-                    .is_disjoint(&self.clone.possible(parent)) =>
+                if on != parent
+                    && self
+                        .clone
+                        .possible(on)
+                        .is_disjoint(&self.clone.possible(parent)) =>
             {
                 format!("fragment on {on} cannot apply within {parent}")
             }
@@ -236,9 +239,10 @@ mod tests {
     #[test]
     fn each_schema_dependent_rule_rejects_its_operation() {
         let clone = Schema::parse(
-            "type Query { issue(id: String!): Issue teams(first: Int!): [Team!]! }
+            "type Query { issue(id: String!): Issue teams(first: Int!): [Team!]! alert: Alert }
              type Issue { id: ID! team: Team }
-             type Team { id: ID! }",
+             type Team { id: ID! }
+             interface Alert { id: ID! }",
         )
         .unwrap();
         let documents = parse_query(
@@ -254,6 +258,8 @@ mod tests {
             }
             query g($id: Issue) { issue(id: "1") { id title ...Nope ... on Label { id } } }
             mutation h { issue }
+            query i { alert { ...A } }
+            fragment A on Alert { id }
             fragment T on Team { id }
             fragment I on Issue { __typename id team { id } }"#,
         )
@@ -288,6 +294,7 @@ mod tests {
                     "$id: Issue is not an input type",
                 ],
             ),
+            ("query i", vec![]),
         ];
         assert_eq!(
             errors,
