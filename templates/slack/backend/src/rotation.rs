@@ -47,6 +47,29 @@ fn installed_fields(installed: &asym_kit::tokio_postgres::Row) -> Map<String, Va
     ])
 }
 
+/// An expiring access token for the holder of `row` (`kind`, `user_id`, `team_id`,
+/// `scopes`), keeping the refresh token `refresh` when given: the OAuth answer for it.
+async fn expiring(
+    tx: &asym_kit::deadpool_postgres::Transaction<'_>,
+    row: &asym_kit::tokio_postgres::Row,
+    refresh: Option<&str>,
+) -> Result<Map<String, Value>, ApiError> {
+    let (kind, user, team, scopes): (String, String, String, Vec<String>) =
+        (row.get(0), row.get(1), row.get(2), row.get(3));
+    let holder = Holder::new(&kind, &user, &team, &scopes);
+    let installed = tx.query_one(INSTALLED, &[]).await?;
+    let mut body = installed_fields(&installed);
+    body.insert("scope".into(), json!(scopes.join(",")));
+    body.extend(issue_with(tx, &holder, true, refresh).await?);
+    let who = if kind == "bot" {
+        "bot_user_id"
+    } else {
+        "user_id"
+    };
+    body.insert(who.into(), json!(user));
+    Ok(body)
+}
+
 /// `oauth.v2.access` with `grant_type=refresh_token`: a new expiring access token for the
 /// refresh token (which stays good), with the app's client id and secret.
 ///
@@ -66,18 +89,7 @@ pub(crate) async fn refresh(state: &AppState, call: &Call) -> ApiResult {
         .await?
         .ok_or_else(|| ApiError::new("invalid_refresh_token"))?;
     check_client(&tx, call).await?;
-    let (kind, user, team, scopes): (String, String, String, Vec<String>) =
-        (row.get(0), row.get(1), row.get(2), row.get(3));
-    let holder = Holder::new(&kind, &user, &team, &scopes);
-    let installed = tx.query_one(INSTALLED, &[]).await?;
-    let mut body = installed_fields(&installed);
-    body.insert("scope".into(), json!(scopes.join(",")));
-    body.extend(issue_with(&tx, &holder, true, Some(&presented)).await?);
-    if kind == "bot" {
-        body.insert("bot_user_id".into(), json!(user));
-    } else {
-        body.insert("user_id".into(), json!(user));
-    }
+    let body = expiring(&tx, &row, Some(&presented)).await?;
     state.commit(tx).await?;
     Ok(body)
 }
@@ -112,19 +124,7 @@ pub(crate) async fn exchange(state: &AppState, call: &Call) -> ApiResult {
         )
         .await?
         .ok_or_else(|| ApiError::new("invalid_auth"))?;
-    let (kind, user, team, scopes): (String, String, String, Vec<String>) =
-        (row.get(0), row.get(1), row.get(2), row.get(3));
-    let holder = Holder::new(&kind, &user, &team, &scopes);
-    let installed = tx.query_one(INSTALLED, &[]).await?;
-    let mut body = installed_fields(&installed);
-    body.insert("scope".into(), json!(scopes.join(",")));
-    body.extend(issue_with(&tx, &holder, true, None).await?);
-    let who = if kind == "bot" {
-        "bot_user_id"
-    } else {
-        "user_id"
-    };
-    body.insert(who.into(), json!(user));
+    let body = expiring(&tx, &row, None).await?;
     state.commit(tx).await?;
     Ok(body)
 }
