@@ -166,10 +166,7 @@ async fn start(call: Call, JsonBody(body): JsonBody) -> ApiResult {
 /// requestedAt, startedAt, completedAt, numErrors: 0}`.
 async fn status(call: Call) -> ApiResult {
     call.authorize(&[SCOPE]).await?;
-    let id: i64 = call
-        .param("task_id")
-        .parse()
-        .map_err(|_| ApiError::not_found())?;
+    let id: i64 = call.numeric_param("task_id")?;
     let client = call.kit.db().await?;
     let row = client
         .query_opt(

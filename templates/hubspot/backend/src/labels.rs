@@ -115,10 +115,7 @@ pub(crate) async fn update(call: Call, JsonBody(body): JsonBody) -> ApiResult {
 /// every association of those types.
 pub(crate) async fn delete(call: Call) -> ApiResult {
     let (from, to) = pair(&call, true).await?;
-    let type_id: i32 = call
-        .param("type_id")
-        .parse()
-        .map_err(|_| ApiError::not_found())?;
+    let type_id: i32 = call.numeric_param("type_id")?;
     let client = call.kit.db().await?;
     let row = client
         .query_one(

@@ -65,10 +65,7 @@ async fn list(call: Call, args: Args) -> ApiResult {
 /// `GET /crm/v3/owners/{id}` (`idProperty=id|userId`, `archived`).
 async fn read(call: Call, args: Args) -> ApiResult {
     call.authorize(&[SCOPE]).await?;
-    let id: i64 = call
-        .param("id")
-        .parse()
-        .map_err(|_| ApiError::not_found())?;
+    let id: i64 = call.numeric_param("id")?;
     let by_user = args.get("idProperty") == Some("userId");
     let client = call.kit.db().await?;
     let row = client

@@ -214,6 +214,15 @@ impl Call {
         self.params.get(name).map_or("", String::as_str)
     }
 
+    /// The path parameter `name` read as a number (an id).
+    ///
+    /// # Errors
+    ///
+    /// 404 when it is not one: no such thing can exist.
+    pub(crate) fn numeric_param<T: std::str::FromStr>(&self, name: &str) -> Result<T, ApiError> {
+        self.param(name).parse().map_err(|_| ApiError::not_found())
+    }
+
     /// [`authorize`] with this call's headers.
     ///
     /// # Errors

@@ -552,10 +552,7 @@ async fn remove_association(call: Call) -> ApiResult {
     let mut client = call.kit.db().await?;
     let tx = client.transaction().await?;
     let custom = object_type(&find_live(&tx, call.param("objectType")).await?);
-    let type_id: i32 = call
-        .param("associationIdentifier")
-        .parse()
-        .map_err(|_| ApiError::not_found())?;
+    let type_id: i32 = call.numeric_param("associationIdentifier")?;
     let removed = tx
         .query(
             "DELETE FROM association_types

@@ -50,9 +50,7 @@ pub(crate) fn routes() -> Router<Kit> {
 ///
 /// 404 for an id that is not a number.
 fn import_id(call: &Call) -> Result<i64, ApiError> {
-    call.param("import_id")
-        .parse()
-        .map_err(|_| ApiError::not_found())
+    call.numeric_param("import_id")
 }
 
 /// The multipart body's parts.
