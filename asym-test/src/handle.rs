@@ -173,13 +173,17 @@ impl FromClone for AnyClone {
 }
 
 macro_rules! typed_handle {
-    ($(#[$doc:meta])* $name:ident { $($(#[$mdoc:meta])* $method:ident => $token:literal),* $(,)? }) => {
+    ($(#[$doc:meta])* $name:ident($template:literal) { $($(#[$mdoc:meta])* $method:ident => $token:literal),* $(,)? }) => {
         $(#[$doc])*
         #[derive(Debug, Clone)]
         pub struct $name(AnyClone);
 
         impl $name {
             $($(#[$mdoc])* pub fn $method(&self) -> &str { self.0.required($token) })*
+
+            /// The template this handle is for and the manifest tokens its methods read.
+            #[cfg(test)]
+            const TOKENS: (&'static str, &'static [&'static str]) = ($template, &[$($token),*]);
         }
 
         impl Deref for $name {
@@ -199,18 +203,21 @@ macro_rules! typed_handle {
 
 typed_handle!(
     /// A Slack clone: `api_url()` is what `slack_api_url` / `base_url` takes.
-    Slack {
+    Slack("slack") {
         /// Bot token (`xoxb-…`).
         bot_token => "bot",
         /// User token (`xoxp-…`) of the workspace admin.
         user_token => "user",
         /// Signing secret for Events API signatures.
         signing_secret => "signingSecret",
+        /// App-level token (`xapp-1-…`, `connections:write`) that opens Socket Mode
+        /// connections through `apps.connections.open`.
+        app_token => "appToken",
     }
 );
 typed_handle!(
     /// A Stripe clone.
-    Stripe {
+    Stripe("stripe") {
         /// Secret key (`sk_test_…`).
         secret_key => "secretKey",
         /// Publishable key (`pk_test_…`).
@@ -219,7 +226,7 @@ typed_handle!(
 );
 typed_handle!(
     /// A GitHub clone.
-    GitHub {
+    GitHub("github") {
         /// Personal access token (`ghp_…`) of the seeded owner, an admin of the org.
         token => "token",
         /// Personal access token (`ghp_…`) of a second seeded user, an org member and
@@ -231,14 +238,14 @@ typed_handle!(
 );
 typed_handle!(
     /// A Notion clone.
-    Notion {
+    Notion("notion") {
         /// Integration token (`ntn_…`).
         token => "token",
     }
 );
 typed_handle!(
     /// A HubSpot clone.
-    HubSpot {
+    HubSpot("hubspot") {
         /// Private app token (`pat-na1-…`).
         token => "token",
         /// Developer API key of the seeded app (`hapikey`), for HubSpot's webhooks API.
@@ -254,10 +261,48 @@ typed_handle!(
 );
 typed_handle!(
     /// A Linear clone.
-    Linear {
+    Linear("linear") {
         /// Personal API key (`lin_api_…`) of the seeded admin, sent without a scheme.
         api_key => "apiKey",
         /// OAuth access token of a second user, sent as `Bearer`.
         oauth_token => "oauthToken",
     }
 );
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every typed handle's token is one its template's manifest lists: a renamed or dropped
+    /// token would otherwise surface only as a panic in a user's test.
+    #[test]
+    fn typed_handles_read_tokens_their_manifests_list() {
+        for (template, tokens) in [
+            Slack::TOKENS,
+            Stripe::TOKENS,
+            GitHub::TOKENS,
+            Notion::TOKENS,
+            HubSpot::TOKENS,
+            Linear::TOKENS,
+        ] {
+            let path = format!(
+                "{}/../templates/{template}/clone.manifest.json",
+                env!("CARGO_MANIFEST_DIR")
+            );
+            let manifest: serde_json::Value =
+                serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+            let listed: Vec<&str> = manifest["tokens"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter_map(serde_json::Value::as_str)
+                .collect();
+            for token in tokens {
+                assert!(
+                    listed.contains(token),
+                    "{template}: {token} not in {listed:?}"
+                );
+            }
+        }
+    }
+}
