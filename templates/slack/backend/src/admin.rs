@@ -77,6 +77,24 @@ pub(crate) fn invalid(message: impl Into<String>) -> AdminError {
     )
 }
 
+/// A delivery schedule an admin request sets: `retryDelaysMs` (default Slack's: at once,
+/// 1 min, 5 min; at most ten, none negative) and a timeout in milliseconds (default 3000,
+/// clamped to 1 ms – 60 s).
+///
+/// # Errors
+///
+/// [`invalid`] for more than ten delays or a negative one.
+pub(crate) fn delivery_schedule(
+    delays: Option<Vec<i32>>,
+    timeout_ms: Option<i32>,
+) -> Result<(Vec<i32>, i32), AdminError> {
+    let delays = delays.unwrap_or_else(|| vec![0, 60_000, 300_000]);
+    if delays.len() > 10 || delays.iter().any(|d| *d < 0) {
+        return Err(invalid("retryDelaysMs: at most 10 non-negative delays"));
+    }
+    Ok((delays, timeout_ms.unwrap_or(3000).clamp(1, 60_000)))
+}
+
 /// An admin request's JSON body as a `T`; one that does not fit is [`invalid`] with serde's
 /// account of why.
 pub(crate) fn json_body<T: DeserializeOwned>(body: &[u8]) -> Result<T, AdminError> {

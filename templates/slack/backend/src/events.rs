@@ -24,7 +24,7 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use crate::AppState;
-use crate::admin::{AdminResult, invalid, json_body};
+use crate::admin::{AdminResult, delivery_schedule, invalid, json_body};
 use crate::error::ApiError;
 use crate::model::event::{TOPIC, app_identity};
 use crate::model::interaction::post_signed;
@@ -69,13 +69,7 @@ pub(crate) async fn subscribe(State(state): State<AppState>, body: Bytes) -> Adm
     if !(url.starts_with("http://") || url.starts_with("https://")) {
         return Err(invalid("url must be an http(s) URL"));
     }
-    let delays = request
-        .retry_delays_ms
-        .unwrap_or_else(|| vec![0, 60_000, 300_000]);
-    if delays.len() > 10 || delays.iter().any(|d| *d < 0) {
-        return Err(invalid("retryDelaysMs: at most 10 non-negative delays"));
-    }
-    let timeout_ms = request.timeout_ms.unwrap_or(3000).clamp(1, 60_000);
+    let (delays, timeout_ms) = delivery_schedule(request.retry_delays_ms, request.timeout_ms)?;
     let events = &request.events;
     // No pooled connection is held while the URL answers (it may call the clone first).
     let app = app_identity(&state.kit.db().await?).await?;

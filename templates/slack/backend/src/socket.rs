@@ -24,7 +24,7 @@ use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::tungstenite::handshake::derive_accept_key;
 use tokio_tungstenite::tungstenite::protocol::Role;
 
-use crate::admin::{AdminResult, invalid, json_body};
+use crate::admin::{AdminResult, delivery_schedule, json_body};
 use crate::error::{ApiError, ApiResult};
 use crate::hub::Outgoing;
 use crate::model::event::app_identity;
@@ -336,13 +336,7 @@ async fn get_mode(State(state): State<AppState>) -> AdminResult {
 /// instead of to the Request URL, and interactions and commands too.
 async fn set_mode(State(state): State<AppState>, body: Bytes) -> AdminResult {
     let request: ModeBody = json_body(if body.is_empty() { b"{}" } else { &body })?;
-    let delays = request
-        .retry_delays_ms
-        .unwrap_or_else(|| vec![0, 60_000, 300_000]);
-    if delays.len() > 10 || delays.iter().any(|d| *d < 0) {
-        return Err(invalid("retryDelaysMs: at most 10 non-negative delays"));
-    }
-    let ack_timeout = request.ack_timeout_ms.unwrap_or(3000).clamp(1, 60_000);
+    let (delays, ack_timeout) = delivery_schedule(request.retry_delays_ms, request.ack_timeout_ms)?;
     let client = state.kit.db().await?;
     client
         .execute(
