@@ -14,8 +14,11 @@
 //! `{name}` in a path, a header or a body string is a value saved by an earlier step (`save`
 //! maps names to JSON pointers into its answer), `{version}`, the API version requested, or
 //! `{tomorrow}`, a day from now in Unix seconds.
-//! A body is `json` or `form` (pairs, sent `application/x-www-form-urlencoded`). A step may
-//! name another of the clone's tokens with `"token"`.
+//! A body is `json`, `form` (pairs, sent `application/x-www-form-urlencoded`) or `multipart`
+//! (parts sent `multipart/form-data`: `{"name", "value"}`, a file when it has a `filename`,
+//! with its `contentType`). A step may name another of the clone's tokens with `"token"`, and
+//! send it as a query parameter instead of the `Authorization` header with `"tokenParam"`
+//! (HubSpot's developer API key, `?hapikey=`).
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -80,7 +83,47 @@ struct Step {
     #[serde(default)]
     save: BTreeMap<String, String>,
     #[serde(default)]
+    multipart: Option<Vec<Part>>,
+    #[serde(default)]
     token: Option<String>,
+    #[serde(default, rename = "tokenParam")]
+    token_param: Option<String>,
+}
+
+/// One part of a `multipart/form-data` body.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Part {
+    name: String,
+    value: String,
+    #[serde(default)]
+    filename: Option<String>,
+    #[serde(default, rename = "contentType")]
+    content_type: Option<String>,
+}
+
+/// The boundary between parts: no scenario's value holds it.
+const BOUNDARY: &str = "asym-verify-7f3c9a1e";
+
+/// `parts` (their values filled) as a `multipart/form-data` body.
+fn multipart(parts: &[Part], vars: &HashMap<String, String>) -> Result<String, String> {
+    let mut body = String::new();
+    for part in parts {
+        body.push_str(&format!(
+            "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{}\"",
+            part.name
+        ));
+        if let Some(filename) = &part.filename {
+            body.push_str(&format!("; filename=\"{filename}\""));
+        }
+        body.push_str("\r\n");
+        if let Some(content_type) = &part.content_type {
+            body.push_str(&format!("Content-Type: {content_type}\r\n"));
+        }
+        body.push_str(&format!("\r\n{}\r\n", fill(&part.value, vars)?));
+    }
+    body.push_str(&format!("--{BOUNDARY}--\r\n"));
+    Ok(body)
 }
 
 /// One step's answer and what is wrong with it.
@@ -187,8 +230,10 @@ impl Scenario {
                     .join("/"),
                 json: None,
                 form: None,
+                multipart: None,
                 save: BTreeMap::new(),
                 token: None,
+                token_param: None,
             };
             let request = self.request(&client, base, tokens, &step, &vars)?;
             let (status, body) = send(request).await?;
@@ -219,9 +264,13 @@ impl Scenario {
         let token = tokens
             .get(token_name)
             .ok_or_else(|| format!("a token named {token_name}"))?;
-        let mut request = client
-            .request(method, format!("{}{path}", base.trim_end_matches('/')))
-            .header("Authorization", format!("{} {token}", self.auth.scheme));
+        let url = format!("{}{path}", base.trim_end_matches('/'));
+        let mut request = match &step.token_param {
+            Some(param) => client.request(method, url).query(&[(param, token)]),
+            None => client
+                .request(method, url)
+                .header("Authorization", format!("{} {token}", self.auth.scheme)),
+        };
         for (name, value) in &self.headers {
             request = request.header(name, fill(value, vars)?);
         }
@@ -234,6 +283,14 @@ impl Scenario {
                 .map(|(k, v)| Ok((k.clone(), fill(v, vars)?)))
                 .collect::<Result<_, String>>()?;
             request = request.form(&pairs);
+        }
+        if let Some(parts) = &step.multipart {
+            request = request
+                .header(
+                    "Content-Type",
+                    format!("multipart/form-data; boundary={BOUNDARY}"),
+                )
+                .body(multipart(parts, vars)?);
         }
         Ok(request)
     }
@@ -402,6 +459,28 @@ mod tests {
             Ok(r#"[{"id":"cus_1"}]"#),
             "JSON braces stay"
         );
+    }
+
+    #[test]
+    fn multipart_parts_carry_their_names_files_types_and_filled_values() {
+        let vars = HashMap::from([("run".to_owned(), "7".to_owned())]);
+        let parts: Vec<Part> = serde_json::from_str(
+            r#"[{"name": "importRequest", "value": "{\"name\": \"run {run}\"}"},
+                {"name": "files", "filename": "a.csv", "contentType": "text/csv", "value": "A,B\n1,2"}]"#,
+        )
+        .unwrap();
+        assert_eq!(
+            multipart(&parts, &vars).unwrap(),
+            format!(
+                "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"importRequest\"\r\n\r\n\
+                 {{\"name\": \"run 7\"}}\r\n\
+                 --{BOUNDARY}\r\nContent-Disposition: form-data; name=\"files\"; filename=\"a.csv\"\r\n\
+                 Content-Type: text/csv\r\n\r\nA,B\n1,2\r\n--{BOUNDARY}--\r\n"
+            )
+        );
+        let missing: Vec<Part> =
+            serde_json::from_str(r#"[{"name": "x", "value": "{nothing}"}]"#).unwrap();
+        assert_eq!(multipart(&missing, &vars), Err("nothing".to_owned()));
     }
 
     #[test]
