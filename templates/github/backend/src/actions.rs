@@ -219,11 +219,27 @@ async fn runs<P>(
 }
 
 /// The run the path names, as `(id, status)`: 404 when the repository has none such.
-async fn run_of(client: &impl GenericClient, repo: &Repo, id: &str) -> ApiResult<(i64, String)> {
+pub(crate) async fn run_of(
+    client: &impl GenericClient,
+    repo: &Repo,
+    id: &str,
+) -> ApiResult<(i64, String)> {
     const SQL: &str = "SELECT id, status FROM workflow_runs WHERE repo_id = $2 AND id = $1";
     let id: i64 = id.parse().map_err(|_| ApiError::not_found())?;
     let row = db::found(client, SQL, &[&id, &repo.id]).await?;
     Ok((row.get(0), row.get(1)))
+}
+
+/// The run `id` names in any repository, for the admin routes: its id (404 when there is
+/// none), its row locked until the transaction ends when `lock`.
+pub(crate) async fn any_run(client: &impl GenericClient, id: &str, lock: bool) -> ApiResult<i64> {
+    let id: i64 = id.parse().map_err(|_| ApiError::not_found())?;
+    let sql = match lock {
+        true => "SELECT id FROM workflow_runs WHERE id = $1 FOR UPDATE",
+        false => "SELECT id FROM workflow_runs WHERE id = $1",
+    };
+    db::found(client, sql, &[&id]).await?;
+    Ok(id)
 }
 
 /// `GET /repos/{owner}/{repo}/actions/runs/{id}`.
@@ -409,16 +425,10 @@ pub(crate) async fn admin_advance(
             ));
         }
     };
-    let id: i64 = id.parse().map_err(|_| ApiError::not_found())?;
     let base = kit.config().public_url.clone();
     let mut client = kit.db().await?;
     let tx = client.transaction().await?;
-    db::found(
-        &tx,
-        "SELECT id FROM workflow_runs WHERE id = $1 FOR UPDATE",
-        &[&id],
-    )
-    .await?;
+    let id = any_run(&tx, &id, true).await?;
     let woke = advance(&tx, &base, id, &status, conclusion.as_deref()).await?;
     const SQL: &str = "SELECT gh_workflow_run(w, $2)::text FROM workflow_runs w WHERE w.id = $1";
     let text: String = db::value(&tx, SQL, &[&id, &base]).await?;

@@ -8,23 +8,19 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
 
-use crate::db;
 use crate::error::{ApiError, ApiResult};
 use crate::repos::Access;
 use crate::req::{self, Body, Listing, Query, Raw};
 use crate::scope::Scope;
 use crate::viewer::Viewer;
+use crate::{actions, db};
 
 /// A page of `{total_count, artifacts}`, newest first: the repository's (`run` none) or one
 /// run's, with the name `query` asks for.
 async fn listed<P>(scope: &Scope<P>, run: Option<&str>, query: &Query) -> ApiResult {
     let (client, repo) = scope.open().await?;
     let run: Option<i64> = match run {
-        Some(id) => {
-            let id: i64 = id.parse().map_err(|_| ApiError::not_found())?;
-            const SQL: &str = "SELECT id FROM workflow_runs WHERE id = $1 AND repo_id = $2";
-            Some(db::found(&client, SQL, &[&id, &repo.id]).await?.get(0))
-        }
+        Some(id) => Some(actions::run_of(&client, &repo, id).await?.0),
         None => None,
     };
     let listing = Listing {
@@ -99,14 +95,8 @@ pub(crate) async fn admin_create(
     if size < 0 {
         return Err(ApiError::validation("Artifact", "size_in_bytes", "invalid"));
     }
-    let id: i64 = id.parse().map_err(|_| ApiError::not_found())?;
     let client = kit.db().await?;
-    db::found(
-        &client,
-        "SELECT id FROM workflow_runs WHERE id = $1",
-        &[&id],
-    )
-    .await?;
+    let id = actions::any_run(&client, &id, false).await?;
     const SQL: &str = "WITH a AS (INSERT INTO workflow_artifacts (run_id, name, size_in_bytes)
                                   VALUES ($1, $2, $3) RETURNING *)
                        SELECT gh_artifact(a, $4)::text FROM a";

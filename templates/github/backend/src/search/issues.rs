@@ -56,16 +56,7 @@ pub(crate) async fn issues(
                 "milestone" => filter.clauses.push("i.milestone_id IS NULL".into()),
                 _ => return Err(invalid_q()),
             },
-            "in" => {
-                fields = value
-                    .split(',')
-                    .filter_map(|f| match f {
-                        "title" => Some("i.title"),
-                        "body" => Some("i.body"),
-                        _ => None,
-                    })
-                    .collect();
-            }
+            "in" => fields = super::in_columns(&value, &[("title", "i.title"), ("body", "i.body")]),
             _ => words.push(word),
         }
     }

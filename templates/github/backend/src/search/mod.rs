@@ -109,6 +109,21 @@ fn anywhere(word: &str) -> String {
     format!("%{escaped}%")
 }
 
+/// The columns an `in:` qualifier's `value` names (`title,body`), through `columns` (each
+/// qualifier word, in lower case, with its column); words it does not know are passed over.
+fn in_columns(value: &str, columns: &[(&str, &'static str)]) -> Vec<&'static str> {
+    value
+        .split(',')
+        .filter_map(|word| {
+            let word = word.to_lowercase();
+            columns
+                .iter()
+                .find(|(name, _)| *name == word)
+                .map(|(_, column)| *column)
+        })
+        .collect()
+}
+
 /// Requires each of `words` in the text of `fields` (`default` when none are chosen), any
 /// of them, ignoring case.
 fn words_in(filter: &mut Filter, fields: &[&str], default: &[&str], words: Vec<String>) {

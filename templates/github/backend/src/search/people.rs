@@ -13,6 +13,14 @@ use crate::issues::Filter;
 use crate::req::{Listing, Query};
 use crate::viewer::Caller;
 
+/// The columns `in:` names for users (`in:login,name,email`; `fullname` is `name`).
+const IN_COLUMNS: &[(&str, &str)] = &[
+    ("login", "u.login"),
+    ("name", "u.name"),
+    ("fullname", "u.name"),
+    ("email", "u.email"),
+];
+
 /// An account's public repositories, counted (`repos:` and `sort=repositories`).
 const PUBLIC_REPOS: &str =
     "(SELECT count(*) FROM repos r WHERE r.owner_id = u.id AND NOT r.private)";
@@ -33,17 +41,7 @@ pub(crate) async fn users(State(kit): State<Kit>, query: Query) -> ApiResult {
                 "org" => filter.clauses.push("u.type = 'Organization'".into()),
                 _ => return Err(invalid_q()),
             },
-            "in" => {
-                fields = value
-                    .split(',')
-                    .filter_map(|f| match f.to_lowercase().as_str() {
-                        "login" => Some("u.login"),
-                        "name" | "fullname" => Some("u.name"),
-                        "email" => Some("u.email"),
-                        _ => None,
-                    })
-                    .collect();
-            }
+            "in" => fields = super::in_columns(&value, IN_COLUMNS),
             "user" | "org" => filter.add("lower(u.login) = lower(?)", value),
             "fullname" => filter.add("u.name ILIKE ?", super::anywhere(&value)),
             "location" => filter.add("u.location ILIKE ?", super::anywhere(&value)),

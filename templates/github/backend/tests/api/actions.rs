@@ -4,7 +4,9 @@
 use asym_kit::testing::Receiver;
 use serde_json::{Value, json};
 
-use crate::common::{REPO, admin, anonymous, api, b64, delete, error, fetch, fields};
+use crate::common::{
+    REPO, admin, anonymous, api, b64, created, delete, each, error, fetch, fields,
+};
 
 /// Commits `.github/workflows/{file}` with `text` to main.
 async fn workflow(api: &asym_kit::testing::Api, file: &str, text: &str) {
@@ -34,13 +36,7 @@ async fn workflows_are_the_files_of_the_default_branch(gh: asym::GitHub) {
     .await;
     let listed = fetch(&api, &format!("{REPO}/actions/workflows")).await;
     assert_eq!(listed["total_count"], 2);
-    let names: Vec<&Value> = listed["workflows"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|w| &w["name"])
-        .collect();
-    assert_eq!(names, [&json!("CI"), &json!("Deploy")]);
+    assert_eq!(each(&listed["workflows"], "name"), json!(["CI", "Deploy"]));
     let deploy = &listed["workflows"][1];
     assert_eq!(
         (deploy["path"].as_str(), deploy["state"].as_str()),
@@ -67,13 +63,13 @@ async fn workflows_are_the_files_of_the_default_branch(gh: asym::GitHub) {
 async fn a_dispatch_queues_a_run_that_the_admin_route_completes(gh: asym::GitHub) {
     let api = api(&gh);
     let receiver = Receiver::start().await;
-    api.post(
+    created(
+        &api,
         &format!("{REPO}/hooks"),
         &json!({ "config": { "url": receiver.url(), "content_type": "json" },
                  "events": ["workflow_dispatch", "workflow_run"] }),
     )
-    .await
-    .expect(201);
+    .await;
     assert_eq!(
         receiver.delivery().await.header("x-github-event"),
         Some("ping")
@@ -226,9 +222,7 @@ async fn a_dispatch_queues_a_run_that_the_admin_route_completes(gh: asym::GitHub
         "Cannot cancel a workflow run that is completed."
     );
     assert_eq!(
-        api.post(&format!("{run_path}/rerun"), &json!({}))
-            .await
-            .expect(201),
+        created(&api, &format!("{run_path}/rerun"), &json!({})).await,
         json!({})
     );
     assert_eq!(state(&api, &id).await, json!(["queued", null, 2]));
@@ -327,9 +321,7 @@ async fn a_run_has_one_job_per_attempt_that_follows_it(gh: asym::GitHub) {
         json!(["completed", "failure", "failure"])
     );
 
-    api.post(&format!("{run_path}/rerun"), &json!({}))
-        .await
-        .expect(201);
+    created(&api, &format!("{run_path}/rerun"), &json!({})).await;
     advance(&gh, &id, json!({ "conclusion": "success" })).await;
     let latest = fetch(&api, &format!("{run_path}/jobs")).await;
     assert_eq!(
@@ -340,13 +332,10 @@ async fn a_run_has_one_job_per_attempt_that_follows_it(gh: asym::GitHub) {
         json!([1, 2, "success"])
     );
     let all = fetch(&api, &format!("{run_path}/jobs?filter=all")).await;
-    let attempts: Vec<&Value> = all["jobs"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|j| &j["conclusion"])
-        .collect();
-    assert_eq!(attempts, [&json!("success"), &json!("failure")]);
+    assert_eq!(
+        each(&all["jobs"], "conclusion"),
+        json!(["success", "failure"])
+    );
     assert_eq!(fetch(&api, &job_path).await["conclusion"], "failure");
     let first = fetch(&api, &format!("{run_path}/attempts/1")).await;
     assert_eq!(
@@ -411,13 +400,10 @@ async fn artifacts_a_run_uploaded_are_listed_read_and_deleted(gh: asym::GitHub) 
     let named = fetch(&api, &format!("{REPO}/actions/artifacts?name=report")).await;
     assert_eq!(named["total_count"], 2);
     let of_newer = fetch(&api, &format!("{REPO}/actions/runs/{newer}/artifacts")).await;
-    let names: Vec<&Value> = of_newer["artifacts"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|a| &a["name"])
-        .collect();
-    assert_eq!(names, [&json!("dist"), &json!("report")]);
+    assert_eq!(
+        each(&of_newer["artifacts"], "name"),
+        json!(["dist", "report"])
+    );
 
     error(delete(&anonymous(&gh), &path).await, 401);
     assert_eq!(delete(&api, &path).await.status, 204);

@@ -5,7 +5,7 @@ use reqwest::Method;
 use serde_json::json;
 
 use crate::common::{
-    REPO, anonymous, api, code, delete, error, fetch, fields, new_repo, release, reviewer,
+    REPO, anonymous, api, code, delete, error, fetch, fields, new_repo, release, reviewer, updated,
 };
 
 /// Creates release `tag` on the fixture repository: its id.
@@ -96,10 +96,7 @@ async fn assets_are_uploaded_listed_downloaded_renamed_and_deleted(gh: asym::Git
         code(api.patch(&path, &json!({ "name": "notes.txt" })).await),
         "already_exists"
     );
-    let renamed = api
-        .patch(&path, &json!({ "name": "app.zip", "label": "" }))
-        .await
-        .expect(200);
+    let renamed = updated(&api, &path, &json!({ "name": "app.zip", "label": "" })).await;
     assert_eq!(
         (&renamed["name"], &renamed["label"]),
         (&json!("app.zip"), &json!(""))
@@ -175,7 +172,7 @@ async fn asset_errors_are_githubs(gh: asym::GitHub) {
     // A draft's assets are hidden from those who cannot push.
     let hidden = upload(&api, draft, "d.zip", b"d").await.expect(201);
     let hidden = format!("{REPO}/releases/assets/{}", hidden["id"]);
-    api.get(&hidden).await.expect(200);
+    fetch(&api, &hidden).await;
     error(anonymous(&gh).get(&hidden).await, 404);
     error(
         anonymous(&gh)

@@ -4,7 +4,7 @@
 use reqwest::Method;
 use serde_json::json;
 
-use crate::common::{REPO, api, at_once, code, error, fetch, fields, reviewer};
+use crate::common::{REPO, api, at_once, code, created, error, fetch, fields, reviewer, updated};
 
 #[asym::clone("github", seed = "basic")]
 async fn a_list_given_as_a_string_is_a_422(gh: asym::GitHub) {
@@ -102,7 +102,7 @@ async fn a_wrong_type_holding_text_past_60_bytes_is_a_422(gh: asym::GitHub) {
 async fn adding_no_assignees_answers_the_issue(gh: asym::GitHub) {
     let path = format!("{REPO}/issues/1/assignees");
     for body in [json!({}), json!({ "assignees": [] })] {
-        let issue = api(&gh).post(&path, &body).await.expect(201);
+        let issue = created(&api(&gh), &path, &body).await;
         assert_eq!(issue["assignees"], json!([]), "{body}");
     }
 }
@@ -296,13 +296,12 @@ async fn null_for_a_field_that_may_not_be_null_is_a_422(gh: asym::GitHub) {
         "Invalid request.\n\nFor 'properties/state', nil is not a string."
     );
     // What GitHub documents as nullable on an update still takes `null`: it clears.
-    let cleared = api
-        .patch(
-            &format!("{issues}/1"),
-            &json!({ "body": null, "milestone": null, "assignee": null }),
-        )
-        .await
-        .expect(200);
+    let cleared = updated(
+        &api,
+        &format!("{issues}/1"),
+        &json!({ "body": null, "milestone": null, "assignee": null }),
+    )
+    .await;
     assert_eq!(
         fields(&cleared, ["/body", "/milestone"]),
         json!([null, null])
@@ -310,17 +309,16 @@ async fn null_for_a_field_that_may_not_be_null_is_a_422(gh: asym::GitHub) {
     // Nothing was made by the refused requests.
     assert_eq!(crate::common::count(&api, &issues).await, 1);
     // An empty string clears a milestone too: what PyGithub's `edit(milestone=None)` sends.
-    let made = api
-        .post(&format!("{REPO}/milestones"), &json!({ "title": "v1" }))
-        .await
-        .expect(201);
+    let made = created(
+        &api,
+        &format!("{REPO}/milestones"),
+        &json!({ "title": "v1" }),
+    )
+    .await;
     let set = json!({ "milestone": made["number"] });
-    let on = api.patch(&format!("{issues}/1"), &set).await.expect(200);
+    let on = updated(&api, &format!("{issues}/1"), &set).await;
     assert_eq!(on["milestone"]["title"], "v1");
-    let off = api
-        .patch(&format!("{issues}/1"), &json!({ "milestone": "" }))
-        .await
-        .expect(200);
+    let off = updated(&api, &format!("{issues}/1"), &json!({ "milestone": "" })).await;
     assert_eq!(off["milestone"], json!(null));
 }
 

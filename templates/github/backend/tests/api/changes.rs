@@ -6,7 +6,7 @@ use std::time::Duration;
 use asym_kit::testing::{Api, Receiver, assert_suffix};
 use serde_json::{Value, json};
 
-use crate::common::{REPO, api, delete, fetch, listen, names, next};
+use crate::common::{REPO, api, created, delete, fetch, listen, names, next, updated};
 
 /// The owner's client, and a receiver of the fixture repository's `issues` and
 /// `pull_request` deliveries.
@@ -43,7 +43,7 @@ async fn a_patch_announces_and_records_each_change(gh: asym::GitHub) {
     let issue = format!("{REPO}/issues/1");
     let patch = json!({ "title": "Two bugs", "state": "closed", "labels": ["enhancement", "docs"],
                         "assignees": ["hubot"], "milestone": 2 });
-    api.patch(&issue, &patch).await.expect(200);
+    updated(&api, &issue, &patch).await;
     let label = "/label/name";
     let (assignee, milestone) = ("/assignee/login", "/milestone/title");
     let expected = [
@@ -70,14 +70,12 @@ async fn a_patch_announces_and_records_each_change(gh: asym::GitHub) {
         json!({ "name": "enhancement", "color": "a2eeef" })
     );
     // The same values again change nothing: no event, no delivery.
-    api.patch(&issue, &patch).await.expect(200);
+    updated(&api, &issue, &patch).await;
     quiet(&receiver).await;
     assert_eq!(events_of(&api, &json!(1), &recorded).await, events);
     // A pull request edited as an issue announces `pull_request` with the same actions.
     let pull = json!({ "title": "Greet", "labels": ["enhancement", "bug"], "assignees": ["octocat"], "milestone": null });
-    api.patch(&format!("{REPO}/issues/3"), &pull)
-        .await
-        .expect(200);
+    updated(&api, &format!("{REPO}/issues/3"), &pull).await;
     let payload = next(
         &receiver,
         ("pull_request", "edited"),
@@ -101,10 +99,10 @@ async fn opening_an_issue_with_labels_assignees_and_a_milestone(gh: asym::GitHub
     let opened = json!({ "title": "Triaged", "labels": ["bug", "triage"], "assignees": ["hubot"], "milestone": 1 });
     let recorded = ["labeled", "labeled", "assigned", "milestoned"];
     // Without hooks (one statement) and with them: the same events.
-    let quietly = api.post(&issues, &opened).await.expect(201);
+    let quietly = created(&api, &issues, &opened).await;
     events_of(&api, &quietly["number"], &recorded).await;
     let receiver = listen(&api, &["issues"]).await;
-    let made = api.post(&issues, &opened).await.expect(201);
+    let made = created(&api, &issues, &opened).await;
     events_of(&api, &made["number"], &recorded).await;
     // `opened`, then a delivery for each label, assignee and the milestone, as GitHub sends.
     let expected = [
@@ -116,9 +114,7 @@ async fn opening_an_issue_with_labels_assignees_and_a_milestone(gh: asym::GitHub
     ];
     expect_all(&receiver, "issues", &expected).await;
     // An issue opened with none of them sends `opened` alone.
-    api.post(&issues, &json!({ "title": "Bare" }))
-        .await
-        .expect(201);
+    created(&api, &issues, &json!({ "title": "Bare" })).await;
     next(
         &receiver,
         ("issues", "opened"),
@@ -163,7 +159,7 @@ async fn label_and_assignee_routes_announce_what_changed(gh: asym::GitHub) {
     // Assignees: only who is newly assigned or no longer is.
     let assignees = format!("{REPO}/issues/1/assignees");
     let both = json!({ "assignees": ["octocat", "hubot"] });
-    api.post(&assignees, &both).await.expect(201);
+    created(&api, &assignees, &both).await;
     let gone = api.send(reqwest::Method::DELETE, &assignees, Some(&both));
     gone.await.expect(200);
     let who = "/assignee/login";

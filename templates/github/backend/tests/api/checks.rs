@@ -2,28 +2,36 @@
 
 use serde_json::json;
 
-use crate::common::{MAIN_SHA, REPO, api, app, code, error, fetch, names, reviewer};
+use crate::common::{
+    MAIN_SHA, REPO, api, app, code, created, error, fetch, names, reviewer, updated,
+};
 
 #[asym::clone("github", seed = "basic")]
 async fn statuses_and_combined_state(gh: asym::GitHub) {
     let api = api(&gh);
     let path = format!("{REPO}/statuses/{MAIN_SHA}");
-    let ci = api.post(&path, &json!({ "state": "pending", "context": "ci/build", "target_url": "https://ci.test/1" })).await.expect(201);
+    let ci = created(
+        &api,
+        &path,
+        &json!({ "state": "pending", "context": "ci/build", "target_url": "https://ci.test/1" }),
+    )
+    .await;
     assert_eq!(
         (ci["state"].as_str(), ci["creator"]["login"].as_str()),
         (Some("pending"), Some("octocat"))
     );
-    reviewer(&gh)
-        .post(&path, &json!({ "state": "success", "context": "ci/build" }))
-        .await
-        .expect(201);
-    app(&gh)
-        .post(
-            &format!("{REPO}/statuses/main"),
-            &json!({ "state": "failure", "context": "lint", "description": "2 errors" }),
-        )
-        .await
-        .expect(201);
+    created(
+        &reviewer(&gh),
+        &path,
+        &json!({ "state": "success", "context": "ci/build" }),
+    )
+    .await;
+    created(
+        &app(&gh),
+        &format!("{REPO}/statuses/main"),
+        &json!({ "state": "failure", "context": "lint", "description": "2 errors" }),
+    )
+    .await;
     let combined = fetch(&api, &format!("{REPO}/commits/main/status")).await;
     assert_eq!(
         (combined["state"].as_str(), combined["total_count"].as_i64()),
@@ -37,10 +45,12 @@ async fn statuses_and_combined_state(gh: asym::GitHub) {
         ),
         ["failure", "success", "pending"]
     );
-    app(&gh)
-        .post(&path, &json!({ "state": "success", "context": "lint" }))
-        .await
-        .expect(201);
+    created(
+        &app(&gh),
+        &path,
+        &json!({ "state": "success", "context": "lint" }),
+    )
+    .await;
     assert_eq!(
         fetch(&api, &format!("{REPO}/commits/main/status")).await["state"],
         "success"
@@ -76,19 +86,13 @@ async fn check_runs_are_for_apps(gh: asym::GitHub) {
         "You must authenticate via a GitHub App."
     );
     let app = app(&gh);
-    let made = app
-        .post(&format!("{REPO}/check-runs"), &run)
-        .await
-        .expect(201);
+    let made = created(&app, &format!("{REPO}/check-runs"), &run).await;
     assert_eq!(
         (made["status"].as_str(), made["app"]["slug"].as_str()),
         (Some("in_progress"), Some("acme-bot"))
     );
     let id = made["id"].as_i64().unwrap();
-    let done = app
-        .patch(&format!("{REPO}/check-runs/{id}"), &json!({ "conclusion": "success", "output": { "title": "All green", "summary": "12 passed" } }))
-        .await
-        .expect(200);
+    let done = updated(&app, &format!("{REPO}/check-runs/{id}"), &json!({ "conclusion": "success", "output": { "title": "All green", "summary": "12 passed" } })).await;
     assert_eq!(
         (done["status"].as_str(), done["conclusion"].as_str()),
         (Some("completed"), Some("success"))

@@ -4,8 +4,8 @@
 use serde_json::json;
 
 use crate::common::{
-    MAIN_SHA, REPO, api, code, comment_at, count, delete, edit_comment, error, fetch, fields,
-    listen, names, not_found, rels, reviewer,
+    MAIN_SHA, REPO, api, code, comment_at, count, created, delete, edit_comment, error, fetch,
+    fields, listen, names, not_found, rels, reviewer,
 };
 
 #[asym::clone("github", seed = "basic")]
@@ -14,7 +14,7 @@ async fn commit_comments(gh: asym::GitHub) {
     let receiver = listen(&api, &["commit_comment"]).await;
     let on_main = format!("{REPO}/commits/{MAIN_SHA}/comments");
     let note = json!({ "body": "Nice", "path": "README.md", "position": 1 });
-    let made = api.post(&on_main, &note).await.expect(201);
+    let made = created(&api, &on_main, &note).await;
     assert_eq!(
         fields(
             &made,
@@ -44,13 +44,12 @@ async fn commit_comments(gh: asym::GitHub) {
         json!(["created", made["id"], "acme/hello-world", "octocat"])
     );
     // A branch names its head commit; a comment needs no path.
-    let theirs = reviewer(&gh)
-        .post(
-            &format!("{REPO}/commits/main/comments"),
-            &json!({ "body": "Agreed" }),
-        )
-        .await
-        .expect(201);
+    let theirs = created(
+        &reviewer(&gh),
+        &format!("{REPO}/commits/main/comments"),
+        &json!({ "body": "Agreed" }),
+    )
+    .await;
     assert_eq!(
         fields(&theirs, ["/commit_id", "/path", "/user/login"]),
         json!([MAIN_SHA, null, "hubot"])
@@ -110,13 +109,10 @@ async fn commit_comments(gh: asym::GitHub) {
 async fn reactions_on_a_commit_comment(gh: asym::GitHub) {
     let api = api(&gh);
     let on_main = format!("{REPO}/commits/{MAIN_SHA}/comments");
-    let made = api
-        .post(&on_main, &json!({ "body": "Ship it" }))
-        .await
-        .expect(201);
+    let made = created(&api, &on_main, &json!({ "body": "Ship it" })).await;
     let reactions = format!("{REPO}/comments/{}/reactions", made["id"]);
     let heart = json!({ "content": "heart" });
-    let first = api.post(&reactions, &heart).await.expect(201);
+    let first = created(&api, &reactions, &heart).await;
     assert_eq!(
         fields(&first, ["/content", "/user/login"]),
         json!(["heart", "octocat"])
@@ -124,10 +120,7 @@ async fn reactions_on_a_commit_comment(gh: asym::GitHub) {
     // The same reaction again is the one there (200).
     let again = api.post(&reactions, &heart).await.expect(200);
     assert_eq!(again["id"], first["id"]);
-    reviewer(&gh)
-        .post(&reactions, &json!({ "content": "+1" }))
-        .await
-        .expect(201);
+    created(&reviewer(&gh), &reactions, &json!({ "content": "+1" })).await;
     assert_eq!(
         names(&fetch(&api, &reactions).await, "content"),
         ["heart", "+1"]

@@ -61,6 +61,16 @@ pub(crate) async fn fetch(api: &Api, path: &str) -> Value {
     api.get(path).await.expect(200)
 }
 
+/// The JSON `POST path` with `body` answers, as the caller of `api` (a 201 expected).
+pub(crate) async fn created(api: &Api, path: &str, body: &Value) -> Value {
+    api.post(path, body).await.expect(201)
+}
+
+/// The JSON `PATCH path` with `body` answers, as the caller of `api` (a 200 expected).
+pub(crate) async fn updated(api: &Api, path: &str, body: &Value) -> Value {
+    api.patch(path, body).await.expect(200)
+}
+
 /// Asserts that a `GET` of each of `paths`, as the caller of `api`, answers 404: what is not
 /// there, or what GitHub hides from that caller.
 pub(crate) async fn not_found(api: &Api, paths: &[&str]) {
@@ -137,15 +147,13 @@ pub(crate) async fn merge_pull(api: &Api, number: impl std::fmt::Display, body: 
 /// `POST {repo}/releases` with `body` (`repo`: a repository's path, such as [`REPO`]): the
 /// release (a 201 expected).
 pub(crate) async fn release(api: &Api, repo: &str, body: Value) -> Value {
-    api.post(&format!("{repo}/releases"), &body)
-        .await
-        .expect(201)
+    created(api, &format!("{repo}/releases"), &body).await
 }
 
 /// Creates the caller's repository `name` with a first commit (`auto_init`): its JSON.
 pub(crate) async fn new_repo(api: &Api, name: &str) -> Value {
     let body = json!({ "name": name, "auto_init": true });
-    api.post("/user/repos", &body).await.expect(201)
+    created(api, "/user/repos", &body).await
 }
 
 /// The clone path of comment `item`'s own `url`, which must be `expected`; asserts that a
@@ -208,6 +216,15 @@ pub(crate) fn rels(reply: &Reply) -> Vec<String> {
         .unwrap_or_default()
 }
 
+/// The value of `key` in each item of `list`, as one array (`null` where absent).
+pub(crate) fn each(list: &Value, key: &str) -> Value {
+    list.as_array()
+        .unwrap()
+        .iter()
+        .map(|item| item[key].clone())
+        .collect()
+}
+
 /// Logins of a list of users or of `key` inside each item.
 pub(crate) fn names(list: &Value, key: &str) -> Vec<String> {
     list.as_array()
@@ -222,12 +239,12 @@ pub(crate) fn names(list: &Value, key: &str) -> Vec<String> {
 pub(crate) async fn listen(api: &Api, events: &[&str]) -> Receiver {
     let receiver = Receiver::start().await;
     let config = json!({ "url": receiver.url(), "content_type": "json" });
-    api.post(
+    created(
+        api,
         &format!("{REPO}/hooks"),
         &json!({ "config": config, "events": events }),
     )
-    .await
-    .expect(201);
+    .await;
     let ping = receiver.delivery().await;
     assert_eq!(ping.header("x-github-event"), Some("ping"));
     receiver

@@ -4,7 +4,10 @@
 
 use serde_json::{Value, json};
 
-use crate::common::{REPO, api, branch, create_pull, fetch, fields, listen, names, next, reviewer};
+use crate::common::{
+    REPO, api, branch, create_pull, created, each, fetch, fields, listen, names, next, reviewer,
+    updated,
+};
 
 /// The entries of `list` whose `event` is `event`.
 fn only(list: &Value, event: &str) -> Vec<Value> {
@@ -20,7 +23,7 @@ async fn review_requests_and_milestones_are_events(gh: asym::GitHub) {
     let octocat = json!({ "reviewers": ["octocat"] });
     // Asking again is no new request; removing one is an event of its own.
     for _ in 0..2 {
-        hubot.post(&requested, &octocat).await.expect(201);
+        created(&hubot, &requested, &octocat).await;
     }
     let removed = hubot
         .send(reqwest::Method::DELETE, &requested, Some(&octocat))
@@ -48,23 +51,15 @@ async fn review_requests_and_milestones_are_events(gh: asym::GitHub) {
     // milestone by its title.
     let issue = format!("{REPO}/issues/1");
     for milestone in [json!("2"), Value::Null, Value::Null, json!(1), json!(1)] {
-        api.patch(&issue, &json!({ "milestone": milestone }))
-            .await
-            .expect(200);
+        updated(&api, &issue, &json!({ "milestone": milestone })).await;
     }
     let events = fetch(&api, &format!("{issue}/events")).await;
     assert_eq!(
         names(&events, "event"),
         ["demilestoned", "milestoned", "demilestoned", "milestoned"]
     );
-    let titles: Vec<&Value> = events
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| &e["milestone"])
-        .collect();
     assert_eq!(
-        json!(titles),
+        each(&events, "milestone"),
         json!([{ "title": "v1.0" }, { "title": "v0.9" }, { "title": "v0.9" }, { "title": "v1.0" }])
     );
     // The same in the repository's events (newest first, with the issue) and the timeline.
@@ -96,26 +91,27 @@ async fn mentions_and_commits_in_the_timeline(gh: asym::GitHub) {
     let hubot = reviewer(&gh);
     let issues = format!("{REPO}/issues");
     let open = |body: &str| json!({ "title": "Related", "body": body });
-    let citing = hubot.post(&issues, &open("See #1.")).await.expect(201);
+    let citing = created(&hubot, &issues, &open("See #1.")).await;
     // A second mention from the same issue is not a second reference; these are none.
     let also = json!({ "body": "Also #1" });
-    api.post(&format!("{issues}/2/comments"), &also)
-        .await
-        .expect(201);
+    created(&api, &format!("{issues}/2/comments"), &also).await;
     for body in ["a#1", "&#1;", "path/#1", "#10", "#1x"] {
-        api.post(&issues, &open(body)).await.expect(201);
+        created(&api, &issues, &open(body)).await;
     }
-    api.post(
+    created(
+        &api,
         &format!("{issues}/1/comments"),
         &json!({ "body": "#1 itself" }),
     )
-    .await
-    .expect(201);
-    let later = api.post(&issues, &open("Later")).await.expect(201);
+    .await;
+    let later = created(&api, &issues, &open("Later")).await;
     let fixes = json!({ "body": "Fixes #1" });
-    api.post(&format!("{issues}/{}/comments", later["number"]), &fixes)
-        .await
-        .expect(201);
+    created(
+        &api,
+        &format!("{issues}/{}/comments", later["number"]),
+        &fixes,
+    )
+    .await;
     let timeline = fetch(&api, &format!("{issues}/1/timeline")).await;
     let mentions = only(&timeline, "cross-referenced");
     let pointers = [

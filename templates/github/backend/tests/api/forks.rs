@@ -6,8 +6,8 @@ use asym_kit::testing::{Api, Reply};
 use serde_json::{Value, json};
 
 use crate::common::{
-    MAIN_SHA, REPO, api, app, count, create_pull, create_ref, error, fetch, listen, names,
-    new_repo, reviewer,
+    MAIN_SHA, REPO, api, app, count, create_pull, create_ref, created, error, fetch, listen, names,
+    new_repo, reviewer, updated,
 };
 
 /// `POST …/forks` of the fixture repository with `body`, as the caller of `api`.
@@ -211,10 +211,7 @@ async fn fork_names_branches_and_refusals(gh: asym::GitHub) {
     );
 
     // Another account's repository of the parent's name: the fork gets a suffix.
-    owner
-        .post("/user/repos", &json!({ "name": "hello-world" }))
-        .await
-        .expect(201);
+    created(&owner, "/user/repos", &json!({ "name": "hello-world" })).await;
     create_ref(&owner, "refs/heads/topic", MAIN_SHA)
         .await
         .expect(201);
@@ -265,9 +262,7 @@ async fn fork_with_fix(api: &asym_kit::testing::Api, login: &str) -> String {
     create_fork(api, json!({})).await.expect(202);
     let forked = format!("/repos/{login}/hello-world");
     let fix = json!({ "ref": "refs/heads/fix", "sha": MAIN_SHA });
-    api.post(&format!("{forked}/git/refs"), &fix)
-        .await
-        .expect(201);
+    created(api, &format!("{forked}/git/refs"), &fix).await;
     push_to_fork(api, &forked, "fix", "fix.txt").await;
     forked
 }
@@ -461,13 +456,12 @@ async fn maintainers_push_to_a_fork_branch_only_while_its_pull_request_allows_it
     // hubot writes to the base repository, not to octocat's fork: only the pull request's branch.
     put_on(&hubot, &forked, "fix", "edit.txt").await.expect(201);
     error(put_on(&hubot, &forked, "main", "edit.txt").await, 403);
-    owner
-        .patch(
-            &format!("{REPO}/pulls/{}", pull["number"]),
-            &json!({ "maintainer_can_modify": false }),
-        )
-        .await
-        .expect(200);
+    updated(
+        &owner,
+        &format!("{REPO}/pulls/{}", pull["number"]),
+        &json!({ "maintainer_can_modify": false }),
+    )
+    .await;
     error(put_on(&hubot, &forked, "fix", "again.txt").await, 403);
 }
 

@@ -4,8 +4,8 @@ use reqwest::Method;
 use serde_json::json;
 
 use crate::common::{
-    MAIN_SHA, README_SHA, REPO, api, b64, code, count, create_ref, delete, error, fetch, fields,
-    names, reviewer,
+    MAIN_SHA, README_SHA, REPO, api, b64, code, count, create_ref, created, delete, each, error,
+    fetch, fields, names, reviewer, updated,
 };
 
 #[asym::clone("github", seed = "basic")]
@@ -152,42 +152,38 @@ async fn contents_writes_are_commits(gh: asym::GitHub) {
 #[asym::clone("github", seed = "basic")]
 async fn git_data_and_refs(gh: asym::GitHub) {
     let api = api(&gh);
-    let blob = api
-        .post(
-            &format!("{REPO}/git/blobs"),
-            &json!({ "content": "hello\n" }),
-        )
-        .await
-        .expect(201);
+    let blob = created(
+        &api,
+        &format!("{REPO}/git/blobs"),
+        &json!({ "content": "hello\n" }),
+    )
+    .await;
     assert_eq!(blob["sha"], "ce013625030ba8dba906f756967f9e9ca394464a");
-    let b64blob = api
-        .post(
-            &format!("{REPO}/git/blobs"),
-            &json!({ "content": b64("hello\n"), "encoding": "base64" }),
-        )
-        .await
-        .expect(201);
+    let b64blob = created(
+        &api,
+        &format!("{REPO}/git/blobs"),
+        &json!({ "content": b64("hello\n"), "encoding": "base64" }),
+    )
+    .await;
     assert_eq!(b64blob["sha"], blob["sha"]);
     assert_eq!(
-        api.get(&format!(
-            "{REPO}/git/blobs/{}",
-            blob["sha"].as_str().unwrap()
-        ))
-        .await
-        .expect(200)["size"],
+        fetch(
+            &api,
+            &format!("{REPO}/git/blobs/{}", blob["sha"].as_str().unwrap())
+        )
+        .await["size"],
         6
     );
     let base = fetch(&api, &format!("{REPO}/git/commits/{MAIN_SHA}")).await;
     assert_eq!(base["message"], "Initial commit");
-    let tree = api
-        .post(
-            &format!("{REPO}/git/trees"),
-            &json!({ "base_tree": base["tree"]["sha"], "tree": [
+    let tree = created(
+        &api,
+        &format!("{REPO}/git/trees"),
+        &json!({ "base_tree": base["tree"]["sha"], "tree": [
             { "path": "src/lib.rs", "mode": "100644", "type": "blob", "content": "// lib\n" },
             { "path": "hello.txt", "mode": "100644", "type": "blob", "sha": blob["sha"] } ] }),
-        )
-        .await
-        .expect(201);
+    )
+    .await;
     assert_eq!(
         names(&tree["tree"], "path"),
         ["README.md", "hello.txt", "src"]
@@ -202,11 +198,8 @@ async fn git_data_and_refs(gh: asym::GitHub) {
         ),
         "invalid"
     );
-    let commit = api
-        .post(&format!("{REPO}/git/commits"), &json!({ "message": "Via git data", "tree": tree["sha"], "parents": [MAIN_SHA],
-              "author": { "name": "Octo", "email": "octocat@acme.test", "date": "2024-02-02T00:00:00Z" } }))
-        .await
-        .expect(201);
+    let commit = created(&api, &format!("{REPO}/git/commits"), &json!({ "message": "Via git data", "tree": tree["sha"], "parents": [MAIN_SHA],
+              "author": { "name": "Octo", "email": "octocat@acme.test", "date": "2024-02-02T00:00:00Z" } })).await;
     let sha = commit["sha"].as_str().unwrap().to_owned();
     assert_eq!(commit["author"]["date"], "2024-02-02T00:00:00Z");
     api.post(
@@ -224,13 +217,12 @@ async fn git_data_and_refs(gh: asym::GitHub) {
         error(create_ref(&api, "refs/heads/topic", MAIN_SHA).await, 422),
         "Reference already exists"
     );
-    let moved = api
-        .patch(
-            &format!("{REPO}/git/refs/heads/topic"),
-            &json!({ "sha": sha }),
-        )
-        .await
-        .expect(200);
+    let moved = updated(
+        &api,
+        &format!("{REPO}/git/refs/heads/topic"),
+        &json!({ "sha": sha }),
+    )
+    .await;
     assert_eq!(moved["object"]["sha"], sha.as_str());
     assert_eq!(
         error(
@@ -243,12 +235,12 @@ async fn git_data_and_refs(gh: asym::GitHub) {
         ),
         "Update is not a fast forward"
     );
-    api.patch(
+    updated(
+        &api,
         &format!("{REPO}/git/refs/heads/topic"),
         &json!({ "sha": MAIN_SHA, "force": true }),
     )
-    .await
-    .expect(200);
+    .await;
     assert_eq!(count(&api, &format!("{REPO}/git/refs/heads")).await, 2);
     assert_eq!(
         names(
@@ -271,13 +263,12 @@ async fn git_data_and_refs(gh: asym::GitHub) {
         .await
         .expect(422);
     // Annotated tags.
-    let tag = api
-        .post(
-            &format!("{REPO}/git/tags"),
-            &json!({ "tag": "v1.0", "message": "First", "object": MAIN_SHA, "type": "commit" }),
-        )
-        .await
-        .expect(201);
+    let tag = created(
+        &api,
+        &format!("{REPO}/git/tags"),
+        &json!({ "tag": "v1.0", "message": "First", "object": MAIN_SHA, "type": "commit" }),
+    )
+    .await;
     assert_eq!(
         fetch(
             &api,
@@ -331,10 +322,7 @@ async fn merging_a_branch_makes_a_merge_commit(gh: asym::GitHub) {
     let api = api(&gh);
     let merges = format!("{REPO}/merges");
     crate::common::branch(&api, "topic", "topic.txt", "t\n").await;
-    let made = api
-        .post(&merges, &json!({ "base": "main", "head": "topic" }))
-        .await
-        .expect(201);
+    let made = created(&api, &merges, &json!({ "base": "main", "head": "topic" })).await;
     assert_eq!(made["commit"]["message"], "Merge topic into main");
     assert_eq!(made["parents"].as_array().unwrap().len(), 2);
     let main = fetch(&api, &format!("{REPO}/git/ref/heads/main")).await;
@@ -390,13 +378,12 @@ async fn merging_a_pull_requests_head_marks_it_merged(gh: asym::GitHub) {
     for _ in 0..2 {
         receiver.delivery().await;
     }
-    let made = api
-        .post(
-            &format!("{REPO}/merges"),
-            &json!({ "base": "main", "head": "landed" }),
-        )
-        .await
-        .expect(201);
+    let made = created(
+        &api,
+        &format!("{REPO}/merges"),
+        &json!({ "base": "main", "head": "landed" }),
+    )
+    .await;
     let number = landed["number"].as_i64().unwrap();
     let pull = fetch(&api, &format!("{REPO}/pulls/{number}")).await;
     assert_eq!(
@@ -431,39 +418,33 @@ async fn merging_a_pull_requests_head_marks_it_merged(gh: asym::GitHub) {
         let api = api.clone();
         async move {
             let list = fetch(&api, &format!("{REPO}/commits/{rev}/pulls")).await;
-            list.as_array()
-                .unwrap()
-                .iter()
-                .map(|p| p["number"].as_i64().unwrap())
-                .collect::<Vec<_>>()
+            each(&list, "number")
         }
     };
     assert_eq!(
         carrying(landed["head"]["sha"].as_str().unwrap().to_owned()).await,
-        [number]
+        json!([number])
     );
     assert_eq!(
         carrying(made["sha"].as_str().unwrap().to_owned()).await,
-        [number]
+        json!([number])
     );
-    assert_eq!(carrying("waiting".to_owned()).await, [other]);
-    assert_eq!(carrying(MAIN_SHA.to_owned()).await, Vec::<i64>::new());
+    assert_eq!(carrying("waiting".to_owned()).await, json!([other]));
+    assert_eq!(carrying(MAIN_SHA.to_owned()).await, json!([]));
     assert_eq!(
         error(api.get(&format!("{REPO}/commits/nope/pulls")).await, 422),
         "No commit found for SHA: nope"
     );
     // Main merged into the head, then fast-forwarded onto it: merged, into that head.
     let merge = json!({ "base": "waiting", "head": "main" });
-    api.post(&format!("{REPO}/merges"), &merge)
-        .await
-        .expect(201);
+    created(&api, &format!("{REPO}/merges"), &merge).await;
     let onto = fetch(&api, &format!("{REPO}/git/ref/heads/waiting")).await["object"]["sha"].clone();
-    api.patch(
+    updated(
+        &api,
         &format!("{REPO}/git/refs/heads/main"),
         &json!({ "sha": onto }),
     )
-    .await
-    .expect(200);
+    .await;
     let ff = fetch(&api, &format!("{REPO}/pulls/{other}")).await;
     assert_eq!(
         fields(&ff, ["/state", "/merged", "/merge_commit_sha"]),

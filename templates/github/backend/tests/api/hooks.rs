@@ -7,8 +7,8 @@ use asym_kit::testing::{Received, Receiver};
 use serde_json::json;
 
 use crate::common::{
-    MAIN_SHA, REPO, admin, api, b64, code, count, create_ref, delete, fetch, fields, listen, names,
-    next, reviewer,
+    MAIN_SHA, REPO, admin, api, b64, code, count, create_ref, created, delete, fetch, fields,
+    listen, names, next, reviewer, updated,
 };
 
 fn verify(delivery: &Received, secret: &str) {
@@ -26,20 +26,20 @@ fn verify(delivery: &Received, secret: &str) {
 async fn signed_events_reach_a_receiver(gh: asym::GitHub) {
     let receiver = Receiver::start().await;
     let api = api(&gh);
-    let hook = api
-        .post(&format!("{REPO}/hooks"), &json!({ "config": { "url": format!("{}/gh", receiver.url()), "content_type": "json", "secret": "s3cret" },
-            "events": ["push", "issues", "issue_comment", "pull_request", "status"] }))
-        .await
-        .expect(201);
+    let hook = created(&api, &format!("{REPO}/hooks"), &json!({ "config": { "url": format!("{}/gh", receiver.url()), "content_type": "json", "secret": "s3cret" },
+            "events": ["push", "issues", "issue_comment", "pull_request", "status"] })).await;
     assert_eq!(hook["config"]["secret"], "********");
     let id = hook["id"].as_i64().unwrap();
     let ping = receiver.delivery().await;
     verify(&ping, "s3cret");
     assert_eq!(ping.header("x-github-event"), Some("ping"));
     assert_eq!(ping.json()["hook_id"], id);
-    api.post(&format!("{REPO}/issues"), &json!({ "title": "Hooked" }))
-        .await
-        .expect(201);
+    created(
+        &api,
+        &format!("{REPO}/issues"),
+        &json!({ "title": "Hooked" }),
+    )
+    .await;
     let opened = receiver.delivery().await;
     verify(&opened, "s3cret");
     assert_eq!(opened.header("x-github-event"), Some("issues"));
@@ -53,13 +53,12 @@ async fn signed_events_reach_a_receiver(gh: asym::GitHub) {
         json!(["acme/hello-world", "octocat"])
     );
     assert_eq!(body["organization"]["login"], "acme");
-    reviewer(&gh)
-        .post(
-            &format!("{REPO}/issues/2/comments"),
-            &json!({ "body": "me too" }),
-        )
-        .await
-        .expect(201);
+    created(
+        &reviewer(&gh),
+        &format!("{REPO}/issues/2/comments"),
+        &json!({ "body": "me too" }),
+    )
+    .await;
     let comment = receiver.delivery().await;
     assert_eq!(comment.header("x-github-event"), Some("issue_comment"));
     assert_eq!(comment.json()["comment"]["body"], "me too");
@@ -78,20 +77,18 @@ async fn signed_events_reach_a_receiver(gh: asym::GitHub) {
     );
     assert_eq!(push["commits"][0]["added"], json!(["pushed.txt"]));
     assert_eq!(push["head_commit"]["message"], "Push it");
-    api.post(
+    created(
+        &api,
         &format!("{REPO}/statuses/main"),
         &json!({ "state": "success" }),
     )
-    .await
-    .expect(201);
+    .await;
     assert_eq!(
         receiver.delivery().await.header("x-github-event"),
         Some("status")
     );
     // Events the hook does not subscribe to are not sent.
-    api.post(&format!("{REPO}/labels"), &json!({ "name": "quiet" }))
-        .await
-        .expect(201);
+    created(&api, &format!("{REPO}/labels"), &json!({ "name": "quiet" })).await;
     assert!(receiver.next(Duration::from_millis(300)).await.is_none());
     // The deliveries API.
     let deliveries = fetch(&api, &format!("{REPO}/hooks/{id}/deliveries")).await;
@@ -100,13 +97,11 @@ async fn signed_events_reach_a_receiver(gh: asym::GitHub) {
         ["status", "push", "issue_comment", "issues", "ping"]
     );
     assert_eq!(deliveries[3]["action"], "opened");
-    let one = api
-        .get(&format!(
-            "{REPO}/hooks/{id}/deliveries/{}",
-            deliveries[0]["id"]
-        ))
-        .await
-        .expect(200);
+    let one = fetch(
+        &api,
+        &format!("{REPO}/hooks/{id}/deliveries/{}", deliveries[0]["id"]),
+    )
+    .await;
     assert_eq!(one["request"]["payload"]["state"], "success");
 }
 
@@ -124,13 +119,12 @@ async fn hook_crud_failures_and_redelivery(gh: asym::GitHub) {
         assert_eq!(code(api.post(&hooks, &bad).await), "custom", "{bad}");
     }
     reviewer(&gh).get(&hooks).await.expect(404);
-    let hook = api
-        .post(
-            &hooks,
-            &json!({ "config": { "url": receiver.url() }, "events": ["issues"] }),
-        )
-        .await
-        .expect(201);
+    let hook = created(
+        &api,
+        &hooks,
+        &json!({ "config": { "url": receiver.url() }, "events": ["issues"] }),
+    )
+    .await;
     let id = hook["id"].as_i64().unwrap();
     assert_eq!(hook["config"]["content_type"], "form");
     let ping = receiver.delivery().await;
@@ -160,7 +154,7 @@ async fn hook_crud_failures_and_redelivery(gh: asym::GitHub) {
     assert_eq!(again.header("x-github-event"), Some("ping"));
     // The kit's admin surface lists the same deliveries and redelivers one by id.
     let admin = admin(&gh);
-    let outbox = admin.get("/api/admin/outbox?limit=1").await.expect(200);
+    let outbox = fetch(&admin, "/api/admin/outbox?limit=1").await;
     let latest = &outbox["deliveries"].as_array().unwrap()[..];
     assert_eq!(latest.len(), 1);
     assert_eq!(latest[0]["redeliveryOf"], failed[0]["id"], "{outbox}");
@@ -178,13 +172,12 @@ async fn hook_crud_failures_and_redelivery(gh: asym::GitHub) {
         .expect(202);
     assert!(copy["id"].as_i64().unwrap() > latest[0]["id"].as_i64().unwrap());
     // Update, list, ping, delete.
-    let updated = api
-        .patch(
-            &format!("{hooks}/{id}"),
-            &json!({ "add_events": ["push"], "remove_events": ["issues"], "active": false }),
-        )
-        .await
-        .expect(200);
+    let updated = updated(
+        &api,
+        &format!("{hooks}/{id}"),
+        &json!({ "add_events": ["push"], "remove_events": ["issues"], "active": false }),
+    )
+    .await;
     assert_eq!(
         (updated["events"].clone(), updated["active"].as_bool()),
         (json!(["push"]), Some(false))
@@ -203,14 +196,14 @@ async fn edited_events_say_what_changed(gh: asym::GitHub) {
     let receiver = listen(&api, &["issues", "pull_request"]).await;
     let issue = format!("{REPO}/issues/1");
     let edit = json!({ "title": "Found two bugs", "body": "Both crash." });
-    api.patch(&issue, &edit).await.expect(200);
+    updated(&api, &issue, &edit).await;
     let said = ["/changes/title/from", "/changes/body/from", "/issue/title"];
     let was = "The greeting is missing a comma. cc @octocat";
     let expected = json!(["Found a bug", was, "Found two bugs"]);
     next(&receiver, ("issues", "edited"), said, expected).await;
     // Only what changed: the same title again is not a change.
     let edit = json!({ "title": "Found two bugs", "body": "Only one." });
-    api.patch(&issue, &edit).await.expect(200);
+    updated(&api, &issue, &edit).await;
     let payload = next(
         &receiver,
         ("issues", "edited"),
@@ -224,13 +217,11 @@ async fn edited_events_say_what_changed(gh: asym::GitHub) {
         "{payload}"
     );
     // Closing alone is no edit; a new title with a reopening is both, the edit first.
-    api.patch(&issue, &json!({ "state": "closed" }))
-        .await
-        .expect(200);
+    updated(&api, &issue, &json!({ "state": "closed" })).await;
     let state = ["/issue/state"];
     next(&receiver, ("issues", "closed"), state, json!(["closed"])).await;
     let edit = json!({ "state": "open", "title": "Found bugs" });
-    api.patch(&issue, &edit).await.expect(200);
+    updated(&api, &issue, &edit).await;
     let expected = json!(["Found two bugs", null, "Found bugs"]);
     next(&receiver, ("issues", "edited"), said, expected).await;
     next(&receiver, ("issues", "reopened"), state, json!(["open"])).await;
@@ -239,9 +230,7 @@ async fn edited_events_say_what_changed(gh: asym::GitHub) {
         .await
         .expect(201);
     let edit = json!({ "base": "develop", "title": "Greet" });
-    api.patch(&format!("{REPO}/pulls/3"), &edit)
-        .await
-        .expect(200);
+    updated(&api, &format!("{REPO}/pulls/3"), &edit).await;
     let said = [
         "/changes/base/ref/from",
         "/changes/base/sha/from",
@@ -269,7 +258,7 @@ async fn edited_events_say_what_changed(gh: asym::GitHub) {
     // A reviewer requested, then no longer.
     let requested = format!("{REPO}/pulls/3/requested_reviewers");
     let octocat = json!({ "reviewers": ["octocat"] });
-    api.post(&requested, &octocat).await.expect(201);
+    created(&api, &requested, &octocat).await;
     let said = ["/requested_reviewer/login", "/number", "/sender/login"];
     let expected = json!(["octocat", 3, "octocat"]);
     next(
@@ -295,14 +284,8 @@ async fn a_second_hook_with_the_same_url_is_refused(gh: asym::GitHub) {
     let api = api(&gh);
     let hooks = format!("{REPO}/hooks");
     let body = |url: &str| json!({ "config": { "url": url, "content_type": "json" } });
-    let first = api
-        .post(&hooks, &body("http://127.0.0.1:9/a"))
-        .await
-        .expect(201);
-    let second = api
-        .post(&hooks, &body("http://127.0.0.1:9/b"))
-        .await
-        .expect(201);
+    let first = created(&api, &hooks, &body("http://127.0.0.1:9/a")).await;
+    let second = created(&api, &hooks, &body("http://127.0.0.1:9/b")).await;
     // GitHub's answer, no `field` in the error.
     let again = api
         .post(&hooks, &body("http://127.0.0.1:9/a"))
@@ -325,23 +308,19 @@ async fn a_second_hook_with_the_same_url_is_refused(gh: asym::GitHub) {
         )
         .await;
     assert_eq!(code(taken), "custom");
-    api.patch(
+    updated(
+        &api,
         &format!("{hooks}/{}", first["id"]),
         &json!({ "config": { "url": "http://127.0.0.1:9/a" }, "active": false }),
     )
-    .await
-    .expect(200);
+    .await;
     // Another repository may use it; deleting the first frees it.
     let other = crate::common::new_repo(&api, "hooked").await;
     let other_hooks = format!("/repos/{}/hooks", other["full_name"].as_str().unwrap());
-    api.post(&other_hooks, &body("http://127.0.0.1:9/a"))
-        .await
-        .expect(201);
+    created(&api, &other_hooks, &body("http://127.0.0.1:9/a")).await;
     let deleted = delete(&api, &format!("{hooks}/{}", first["id"])).await;
     assert_eq!(deleted.status, 204);
-    api.post(&hooks, &body("http://127.0.0.1:9/a"))
-        .await
-        .expect(201);
+    created(&api, &hooks, &body("http://127.0.0.1:9/a")).await;
 }
 
 #[asym::clone("github", seed = "basic")]
@@ -401,7 +380,7 @@ async fn label_changes_reach_the_hooks(gh: asym::GitHub) {
     let receiver = listen(&api, &["label"]).await;
     let labels = format!("{REPO}/labels");
     let body = json!({ "name": "triage", "color": "00ff00", "description": "to sort" });
-    let made = api.post(&labels, &body).await.expect(201);
+    let made = created(&api, &labels, &body).await;
     let shape = [
         "/label/name",
         "/label/color",
@@ -420,9 +399,7 @@ async fn label_changes_reach_the_hooks(gh: asym::GitHub) {
     assert!(created.get("changes").is_none(), "{created}");
     // An edit names what it changed (only that) by its old value.
     let edit = json!({ "new_name": "sorting", "color": "00ff00", "description": "sorted" });
-    api.patch(&format!("{labels}/triage"), &edit)
-        .await
-        .expect(200);
+    updated(&api, &format!("{labels}/triage"), &edit).await;
     next(
         &receiver,
         ("label", "edited"),
@@ -431,9 +408,12 @@ async fn label_changes_reach_the_hooks(gh: asym::GitHub) {
     )
     .await;
     // An edit that changes nothing is not announced; a deletion sends the label as it was.
-    api.patch(&format!("{labels}/sorting"), &json!({ "color": "00FF00" }))
-        .await
-        .expect(200);
+    updated(
+        &api,
+        &format!("{labels}/sorting"),
+        &json!({ "color": "00FF00" }),
+    )
+    .await;
     delete(&api, &format!("{labels}/sorting")).await.expect(204);
     next(
         &receiver,
@@ -480,9 +460,7 @@ async fn a_hook_test_sends_the_latest_push(gh: asym::GitHub) {
     // Only that hook hears it; a hook not subscribed to `push` hears nothing, and answers 204.
     assert!(quiet.next(Duration::from_millis(300)).await.is_none());
     let other = format!("{REPO}/hooks/{}", hooks[1]["id"]);
-    api.patch(&other, &json!({ "events": ["issues"] }))
-        .await
-        .expect(200);
+    updated(&api, &other, &json!({ "events": ["issues"] })).await;
     assert_eq!(api.post(&other_tests, &json!({})).await.status, 204);
     assert!(quiet.next(Duration::from_millis(300)).await.is_none());
     assert!(receiver.next(Duration::from_millis(300)).await.is_none());
@@ -506,10 +484,7 @@ async fn a_push_ends_with_its_head_whatever_the_dates(gh: asym::GitHub) {
                            "author": person, "committer": person });
         let api = api.clone();
         async move {
-            let made = api
-                .post(&format!("{REPO}/git/commits"), &body)
-                .await
-                .expect(201);
+            let made = created(&api, &format!("{REPO}/git/commits"), &body).await;
             made["sha"].as_str().unwrap().to_owned()
         }
     };
@@ -521,12 +496,12 @@ async fn a_push_ends_with_its_head_whatever_the_dates(gh: asym::GitHub) {
         "2030-01-01T00:00:00Z",
     )
     .await;
-    api.patch(
+    updated(
+        &api,
         &format!("{REPO}/git/refs/heads/main"),
         &json!({ "sha": merge }),
     )
-    .await
-    .expect(200);
+    .await;
     let push = receiver.delivery().await.json();
     assert_eq!(
         fields(

@@ -5,8 +5,8 @@ use reqwest::Method;
 use serde_json::{Value, json};
 
 use crate::common::{
-    MAIN_SHA, REPO, api, branch, code, count, delete, edit_comment, error, fetch, fields, names,
-    not_found, open_pull, reviewer,
+    MAIN_SHA, REPO, api, branch, code, count, created, delete, edit_comment, error, fetch, fields,
+    names, not_found, open_pull, reviewer, updated,
 };
 
 fn numbers(list: &Value) -> Vec<i64> {
@@ -25,20 +25,19 @@ async fn create_filter_and_update(gh: asym::GitHub) {
     assert_eq!(numbers(&seeded), [1]);
     assert_eq!(seeded[0]["labels"][0]["name"], "bug");
     assert_eq!(seeded[0]["author_association"], "MEMBER");
-    let made = api
-        .post(&path, &json!({ "title": "Crash", "body": "boom @hubot", "labels": ["bug", "triage"], "assignees": ["hubot"] }))
-        .await
-        .expect(201);
+    let made = created(&api, &path, &json!({ "title": "Crash", "body": "boom @hubot", "labels": ["bug", "triage"], "assignees": ["hubot"] })).await;
     assert_eq!(made["number"], 2);
     assert_eq!(made["url"], format!("{}{REPO}/issues/2", gh.api_url()));
     assert_eq!(names(&made["labels"], "name"), ["bug", "triage"]);
     assert_eq!(made["assignee"]["login"], "hubot");
     assert_eq!(made["state"], "open");
     // A collaborator with write access sets labels too.
-    let theirs = reviewer(&gh)
-        .post(&path, &json!({ "title": "Mine", "labels": ["bug"] }))
-        .await
-        .expect(201);
+    let theirs = created(
+        &reviewer(&gh),
+        &path,
+        &json!({ "title": "Mine", "labels": ["bug"] }),
+    )
+    .await;
     assert_eq!(names(&theirs["labels"], "name"), ["bug"]);
     // One error naming the login, as GitHub answers.
     let unassignable = api
@@ -80,13 +79,12 @@ async fn create_filter_and_update(gh: asym::GitHub) {
         );
     }
     // Close with a reason, reopen, lock.
-    let closed = api
-        .patch(
-            &format!("{path}/2"),
-            &json!({ "state": "closed", "state_reason": "not_planned" }),
-        )
-        .await
-        .expect(200);
+    let closed = updated(
+        &api,
+        &format!("{path}/2"),
+        &json!({ "state": "closed", "state_reason": "not_planned" }),
+    )
+    .await;
     assert_eq!(
         (closed["state"].as_str(), closed["state_reason"].as_str()),
         (Some("closed"), Some("not_planned"))
@@ -97,18 +95,17 @@ async fn create_filter_and_update(gh: asym::GitHub) {
         numbers(&fetch(&api, &format!("{path}?state=closed")).await),
         [2]
     );
-    let reopened = api
-        .patch(&format!("{path}/2"), &json!({ "state": "open" }))
-        .await
-        .expect(200);
+    let reopened = updated(&api, &format!("{path}/2"), &json!({ "state": "open" })).await;
     assert_eq!(
         fields(&reopened, ["/state_reason", "/closed_at"]),
         json!(["reopened", null])
     );
-    let renamed = reviewer(&gh)
-        .patch(&format!("{path}/3"), &json!({ "title": "Mine, edited" }))
-        .await
-        .expect(200);
+    let renamed = updated(
+        &reviewer(&gh),
+        &format!("{path}/3"),
+        &json!({ "title": "Mine, edited" }),
+    )
+    .await;
     assert_eq!(renamed["title"], "Mine, edited");
     api.put(
         &format!("{path}/2/lock"),
@@ -149,20 +146,14 @@ async fn create_filter_and_update(gh: asym::GitHub) {
 async fn comments_and_reactions(gh: asym::GitHub) {
     let api = api(&gh);
     let path = format!("{REPO}/issues/1/comments");
-    let first = api
-        .post(&path, &json!({ "body": "Looking" }))
-        .await
-        .expect(201);
+    let first = created(&api, &path, &json!({ "body": "Looking" })).await;
     assert_eq!(first["user"]["login"], "octocat");
     assert_eq!(first["author_association"], "MEMBER");
     assert_suffix(
         &first["html_url"],
         &format!("#issuecomment-{}", first["id"]),
     );
-    reviewer(&gh)
-        .post(&path, &json!({ "body": "Thanks" }))
-        .await
-        .expect(201);
+    created(&reviewer(&gh), &path, &json!({ "body": "Thanks" })).await;
     assert_eq!(
         fetch(&api, &format!("{REPO}/issues/1")).await["comments"],
         2
@@ -184,12 +175,11 @@ async fn comments_and_reactions(gh: asym::GitHub) {
         "missing_field"
     );
     api.post(&path, &json!({})).await.expect(422);
-    let repo_wide = api
-        .get(&format!(
-            "{REPO}/issues/comments?since=2020-01-01T00:00:00Z"
-        ))
-        .await
-        .expect(200);
+    let repo_wide = fetch(
+        &api,
+        &format!("{REPO}/issues/comments?since=2020-01-01T00:00:00Z"),
+    )
+    .await;
     assert_eq!(repo_wide.as_array().unwrap().len(), 2);
     // Reactions.
     let heart = api
@@ -206,13 +196,12 @@ async fn comments_and_reactions(gh: asym::GitHub) {
         ),
         "invalid"
     );
-    let plus = api
-        .post(
-            &format!("{REPO}/issues/1/reactions"),
-            &json!({ "content": "+1" }),
-        )
-        .await
-        .expect(201);
+    let plus = created(
+        &api,
+        &format!("{REPO}/issues/1/reactions"),
+        &json!({ "content": "+1" }),
+    )
+    .await;
     let issue = fetch(&api, &format!("{REPO}/issues/1")).await;
     assert_eq!(
         fields(&issue, ["/reactions/total_count", "/reactions/+1"]),
@@ -253,13 +242,12 @@ async fn labels_milestones_and_assignees(gh: asym::GitHub) {
         names(&fetch(&api, &labels).await, "name"),
         ["bug", "enhancement"]
     );
-    let made = api
-        .post(
-            &labels,
-            &json!({ "name": "good first issue", "color": "#7057FF", "description": "Easy" }),
-        )
-        .await
-        .expect(201);
+    let made = created(
+        &api,
+        &labels,
+        &json!({ "name": "good first issue", "color": "#7057FF", "description": "Easy" }),
+    )
+    .await;
     assert_eq!(
         (made["color"].as_str(), made["default"].as_bool()),
         (Some("7057ff"), Some(false))
@@ -279,17 +267,13 @@ async fn labels_milestones_and_assignees(gh: asym::GitHub) {
         ),
         "invalid"
     );
-    reviewer(&gh)
-        .post(&labels, &json!({ "name": "mine" }))
-        .await
-        .expect(201);
-    let renamed = api
-        .patch(
-            &format!("{labels}/good%20first%20issue"),
-            &json!({ "new_name": "easy" }),
-        )
-        .await
-        .expect(200);
+    created(&reviewer(&gh), &labels, &json!({ "name": "mine" })).await;
+    let renamed = updated(
+        &api,
+        &format!("{labels}/good%20first%20issue"),
+        &json!({ "new_name": "easy" }),
+    )
+    .await;
     assert_eq!(renamed["name"], "easy");
     assert_eq!(
         fetch(&api, &format!("{labels}/easy")).await["description"],
@@ -339,13 +323,12 @@ async fn labels_milestones_and_assignees(gh: asym::GitHub) {
     api.get(&format!("{labels}/easy")).await.expect(404);
     // Milestones.
     let milestones = format!("{REPO}/milestones");
-    let m = api
-        .post(
-            &milestones,
-            &json!({ "title": "v1", "due_on": "2030-01-01T00:00:00Z" }),
-        )
-        .await
-        .expect(201);
+    let m = created(
+        &api,
+        &milestones,
+        &json!({ "title": "v1", "due_on": "2030-01-01T00:00:00Z" }),
+    )
+    .await;
     assert_eq!(
         (m["number"].as_i64(), m["open_issues"].as_i64()),
         (Some(1), Some(0))
@@ -356,10 +339,12 @@ async fn labels_milestones_and_assignees(gh: asym::GitHub) {
     );
     // The number, or a string of it (as the REST description allows both).
     for number in [json!(1), json!("1")] {
-        let with = api
-            .patch(&format!("{REPO}/issues/1"), &json!({ "milestone": number }))
-            .await
-            .expect(200);
+        let with = updated(
+            &api,
+            &format!("{REPO}/issues/1"),
+            &json!({ "milestone": number }),
+        )
+        .await;
         assert_eq!(with["milestone"]["title"], "v1");
     }
     assert_eq!(
@@ -381,10 +366,12 @@ async fn labels_milestones_and_assignees(gh: asym::GitHub) {
         let answer = api.get(&format!("{REPO}/issues?milestone={number}")).await;
         assert_eq!(answer.expect(422)["errors"], unknown(json!(number)));
     }
-    let closed = api
-        .patch(&format!("{milestones}/1"), &json!({ "state": "closed" }))
-        .await
-        .expect(200);
+    let closed = updated(
+        &api,
+        &format!("{milestones}/1"),
+        &json!({ "state": "closed" }),
+    )
+    .await;
     assert!(closed["closed_at"].is_string());
     assert_eq!(fetch(&api, &milestones).await, json!([]));
     assert_eq!(count(&api, &format!("{milestones}?state=all")).await, 1);
@@ -401,13 +388,12 @@ async fn labels_milestones_and_assignees(gh: asym::GitHub) {
     api.get(&format!("{REPO}/assignees/acme-bot[bot]"))
         .await
         .expect(404);
-    let added = api
-        .post(
-            &format!("{REPO}/issues/1/assignees"),
-            &json!({ "assignees": ["hubot", "octocat"] }),
-        )
-        .await
-        .expect(201);
+    let added = created(
+        &api,
+        &format!("{REPO}/issues/1/assignees"),
+        &json!({ "assignees": ["hubot", "octocat"] }),
+    )
+    .await;
     assert_eq!(names(&added["assignees"], "login").len(), 2);
     let removed = api
         .send(
@@ -424,12 +410,13 @@ async fn labels_milestones_and_assignees(gh: asym::GitHub) {
 async fn stored_renderings_follow_a_rename(gh: asym::GitHub) {
     let api = api(&gh);
     // A write stores the issue's rendering; the rename must clear it.
-    api.patch(&format!("{REPO}/issues/1"), &json!({ "title": "Stored" }))
-        .await
-        .expect(200);
-    api.patch(REPO, &json!({ "name": "renamed" }))
-        .await
-        .expect(200);
+    updated(
+        &api,
+        &format!("{REPO}/issues/1"),
+        &json!({ "title": "Stored" }),
+    )
+    .await;
+    updated(&api, REPO, &json!({ "name": "renamed" })).await;
     let issue = fetch(&api, "/repos/acme/renamed/issues/1").await;
     assert_eq!(
         issue["url"],
@@ -441,9 +428,7 @@ async fn stored_renderings_follow_a_rename(gh: asym::GitHub) {
 async fn repository_issue_events(gh: asym::GitHub) {
     let api = api(&gh);
     let issue = format!("{REPO}/issues/1");
-    api.patch(&issue, &json!({ "state": "closed" }))
-        .await
-        .expect(200);
+    updated(&api, &issue, &json!({ "state": "closed" })).await;
     api.post(
         &format!("{issue}/labels"),
         &json!({ "labels": ["enhancement"] }),
@@ -484,21 +469,19 @@ async fn an_issue_timeline(gh: asym::GitHub) {
     api.post(&format!("{issue}/labels"), &labels)
         .await
         .expect(200);
-    let comment = api
-        .post(&format!("{issue}/comments"), &json!({ "body": "On it" }))
-        .await
-        .expect(201);
+    let comment = created(
+        &api,
+        &format!("{issue}/comments"),
+        &json!({ "body": "On it" }),
+    )
+    .await;
     let assignees = json!({ "assignees": ["hubot"] });
-    api.post(&format!("{issue}/assignees"), &assignees)
-        .await
-        .expect(201);
+    created(&api, &format!("{issue}/assignees"), &assignees).await;
     let renamed = json!({ "title": "Found two bugs" });
-    api.patch(&issue, &renamed).await.expect(200);
+    updated(&api, &issue, &renamed).await;
     // The same title again is no rename.
-    api.patch(&issue, &renamed).await.expect(200);
-    api.patch(&issue, &json!({ "state": "closed" }))
-        .await
-        .expect(200);
+    updated(&api, &issue, &renamed).await;
+    updated(&api, &issue, &json!({ "state": "closed" })).await;
     // The issue's `timeline_url` answers, in the order things happened.
     let url = fetch(&api, &issue).await["timeline_url"]
         .as_str()
@@ -547,10 +530,12 @@ async fn an_issue_timeline(gh: asym::GitHub) {
 #[asym::clone("github", seed = "acme-corp")]
 async fn reactions_go_with_what_they_are_on(gh: asym::GitHub) {
     let api = api(&gh);
-    let issue = api
-        .post(&format!("{REPO}/issues"), &json!({ "title": "doomed" }))
-        .await
-        .expect(201);
+    let issue = created(
+        &api,
+        &format!("{REPO}/issues"),
+        &json!({ "title": "doomed" }),
+    )
+    .await;
     let line = json!({ "body": "c", "path": "README.md", "line": 1 });
     let mut comments = Vec::new();
     for (subject, on) in [
@@ -564,7 +549,7 @@ async fn reactions_go_with_what_they_are_on(gh: asym::GitHub) {
             format!("{REPO}/commits/{MAIN_SHA}/comments"),
         ),
     ] {
-        let made = api.post(&on, &line).await.expect(201);
+        let made = created(&api, &on, &line).await;
         let path = made["url"].as_str().unwrap().replace(gh.api_url(), "");
         comments.push((subject, made["id"].as_i64().unwrap(), path));
     }
@@ -576,9 +561,12 @@ async fn reactions_go_with_what_they_are_on(gh: asym::GitHub) {
     ));
     for (_, _, path) in &subjects {
         for content in ["heart", "rocket"] {
-            api.post(&format!("{path}/reactions"), &json!({ "content": content }))
-                .await
-                .expect(201);
+            created(
+                &api,
+                &format!("{path}/reactions"),
+                &json!({ "content": content }),
+            )
+            .await;
         }
     }
     let db = crate::common::database(&gh).await;
@@ -609,19 +597,14 @@ async fn reactions_on(db: &asym_kit::tokio_postgres::Client, subject: &str, id: 
 async fn a_number_rewound_under_a_kept_issue_is_not_taken_again(gh: asym::GitHub) {
     let api = api(&gh);
     let issues = format!("{REPO}/issues");
-    api.post(&issues, &json!({ "title": "kept" }))
-        .await
-        .expect(201);
+    created(&api, &issues, &json!({ "title": "kept" })).await;
     // What a reset landing between a create's number and its insert leaves: the counter
     // rewound under an issue written after the reset (a 503 on the next create, before).
     let db = crate::common::database(&gh).await;
     let rewind =
         "UPDATE repos SET next_number = next_number - 1 WHERE full_name = 'acme/hello-world'";
     db.execute(rewind, &[]).await.unwrap();
-    let next = api
-        .post(&issues, &json!({ "title": "next" }))
-        .await
-        .expect(201);
+    let next = created(&api, &issues, &json!({ "title": "next" })).await;
     assert_eq!(next["number"], 3);
     db.execute(rewind, &[]).await.unwrap();
     branch(&api, "topic", "topic.txt", "t").await;
@@ -633,12 +616,12 @@ async fn a_number_rewound_under_a_kept_issue_is_not_taken_again(gh: asym::GitHub
 async fn an_organizations_issues(gh: asym::GitHub) {
     let api = api(&gh);
     crate::common::new_repo(&api, "mine").await;
-    api.post(
+    created(
+        &api,
         "/repos/octocat/mine/issues",
         &json!({ "title": "Not acme's" }),
     )
-    .await
-    .expect(201);
+    .await;
     let all = fetch(&api, "/orgs/acme/issues?filter=all").await;
     assert_eq!(names(&all, "title"), ["Found a bug"]);
     assert_eq!(all[0]["repository"]["full_name"], "acme/hello-world");

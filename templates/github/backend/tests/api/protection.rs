@@ -6,8 +6,8 @@ use asym_kit::testing::Api;
 use serde_json::{Value, json};
 
 use crate::common::{
-    MAIN_SHA, REPO, api, approve, b64, branch, delete, error, fetch, names, new_repo, open_pull,
-    reviewer,
+    MAIN_SHA, REPO, api, approve, b64, branch, created, delete, error, fetch, names, new_repo,
+    open_pull, reviewer, updated,
 };
 
 const MAIN: &str = "/repos/acme/hello-world/branches/main/protection";
@@ -40,7 +40,7 @@ async fn protected_pull(owner: &Api, hubot: &Api, checks: Value, reviews: Value)
 async fn ci_build(hubot: &Api, sha: &Value, state: &str) {
     let status = json!({ "state": state, "context": "ci/build" });
     let path = format!("{REPO}/statuses/{}", sha.as_str().unwrap());
-    hubot.post(&path, &status).await.expect(201);
+    created(hubot, &path, &status).await;
 }
 
 #[asym::clone("github", seed = "basic")]
@@ -117,22 +117,23 @@ async fn protection_is_written_read_and_removed(gh: asym::GitHub) {
         fetch(&hubot, &format!("{status_checks}/contexts")).await,
         json!(["ci/build"])
     );
-    let patched = owner
-        .patch(
-            &status_checks,
-            &json!({ "contexts": ["ci/build", "ci/lint"] }),
-        )
-        .await
-        .expect(200);
+    let patched = updated(
+        &owner,
+        &status_checks,
+        &json!({ "contexts": ["ci/build", "ci/lint"] }),
+    )
+    .await;
     assert_eq!(
         (&patched["strict"], &patched["contexts"]),
         (&json!(true), &json!(["ci/build", "ci/lint"]))
     );
     let reviews = format!("{MAIN}/required_pull_request_reviews");
-    let more = owner
-        .patch(&reviews, &json!({ "required_approving_review_count": 2 }))
-        .await
-        .expect(200);
+    let more = updated(
+        &owner,
+        &reviews,
+        &json!({ "required_approving_review_count": 2 }),
+    )
+    .await;
     assert_eq!(more["required_approving_review_count"], 2);
     error(
         owner
@@ -359,10 +360,7 @@ async fn strict_checks_need_a_head_that_contains_the_branch(gh: asym::GitHub) {
     // A head built on the new main, with its check passing, merges.
     let main = fetch(&hubot, &format!("{REPO}/git/ref/heads/main")).await;
     let rebuilt = json!({ "sha": main["object"]["sha"], "force": true });
-    hubot
-        .patch(&format!("{REPO}/git/refs/heads/feature"), &rebuilt)
-        .await
-        .expect(200);
+    updated(&hubot, &format!("{REPO}/git/refs/heads/feature"), &rebuilt).await;
     let again = json!({ "message": "again", "content": b64("new\n"), "branch": "feature" });
     hubot
         .put(&format!("{REPO}/contents/feature.txt"), &again)

@@ -5,7 +5,8 @@ use reqwest::Method;
 use serde_json::{Map, Value, json};
 
 use crate::common::{
-    MAIN_SHA, REPO, admin, anonymous, api, create_ref, delete, error, fetch, rels, reviewer,
+    MAIN_SHA, REPO, admin, anonymous, api, create_ref, created, delete, error, fetch, rels,
+    reviewer,
 };
 
 #[asym::clone("github", seed = "basic")]
@@ -98,12 +99,12 @@ async fn rate_limit_headers_and_enforcement(gh: asym::GitHub) {
 async fn pagination_etags_versions_and_unknown_routes(gh: asym::GitHub) {
     let api = api(&gh);
     for i in 0..5 {
-        api.post(
+        created(
+            &api,
             &format!("{REPO}/issues"),
             &json!({ "title": format!("page {i}") }),
         )
-        .await
-        .expect(201);
+        .await;
     }
     let first = api.get(&format!("{REPO}/issues?per_page=2")).await;
     assert_eq!(first.body.as_array().unwrap().len(), 2);

@@ -4,8 +4,8 @@ use asym_kit::testing::{Api, assert_suffix};
 use serde_json::{Value, json};
 
 use crate::common::{
-    REPO, api, branch, code, comment_at, count, create_pull, delete, edit_comment, error, fetch,
-    fields, merge_pull, names, not_found, open_pull, reviewer,
+    REPO, api, branch, code, comment_at, count, create_pull, created, delete, edit_comment, error,
+    fetch, fields, merge_pull, names, not_found, open_pull, reviewer, updated,
 };
 
 #[asym::clone("github", seed = "basic")]
@@ -14,10 +14,7 @@ async fn open_review_and_merge(gh: asym::GitHub) {
     let hubot = reviewer(&gh);
     branch(&hubot, "feature", "feature.txt", "feature\n").await;
     let path = format!("{REPO}/pulls");
-    let pull = hubot
-        .post(&path, &json!({ "title": "Add feature", "head": "acme:feature", "base": "main", "body": "Please" }))
-        .await
-        .expect(201);
+    let pull = created(&hubot, &path, &json!({ "title": "Add feature", "head": "acme:feature", "base": "main", "body": "Please" })).await;
     assert_eq!(pull["number"], 2);
     assert_eq!(
         fields(&pull, ["/mergeable", "/mergeable_state"]),
@@ -95,13 +92,12 @@ async fn open_review_and_merge(gh: asym::GitHub) {
     )
     .await
     .expect(422);
-    let requested = api
-        .post(
-            &format!("{path}/2/requested_reviewers"),
-            &json!({ "reviewers": ["octocat"] }),
-        )
-        .await
-        .expect(201);
+    let requested = created(
+        &api,
+        &format!("{path}/2/requested_reviewers"),
+        &json!({ "reviewers": ["octocat"] }),
+    )
+    .await;
     assert_eq!(
         names(&requested["requested_reviewers"], "login"),
         ["octocat"]
@@ -149,19 +145,15 @@ async fn open_review_and_merge(gh: asym::GitHub) {
     );
     let comments = fetch(&api, &format!("{path}/2/comments")).await;
     assert_eq!(names(&comments, "body"), ["nit"]);
-    let reply = hubot
-        .post(
-            &format!("{path}/2/comments"),
-            &json!({ "body": "done", "in_reply_to": comments[0]["id"] }),
-        )
-        .await
-        .expect(201);
+    let reply = created(
+        &hubot,
+        &format!("{path}/2/comments"),
+        &json!({ "body": "done", "in_reply_to": comments[0]["id"] }),
+    )
+    .await;
     assert_eq!(reply["path"], "feature.txt");
     let replies = format!("{path}/2/comments/{}/replies", comments[0]["id"]);
-    let answer = api
-        .post(&replies, &json!({ "body": "thanks" }))
-        .await
-        .expect(201);
+    let answer = created(&api, &replies, &json!({ "body": "thanks" })).await;
     assert_eq!(
         fields(&answer, ["/path", "/in_reply_to_id"]),
         json!(["feature.txt", comments[0]["id"]])
@@ -188,9 +180,7 @@ async fn open_review_and_merge(gh: asym::GitHub) {
     let main = fetch(&api, &format!("{REPO}/commits/main")).await;
     assert_eq!(main["sha"], merged["sha"]);
     assert_eq!(main["commit"]["message"], "Add feature (#2)");
-    api.get(&format!("{REPO}/contents/feature.txt"))
-        .await
-        .expect(200);
+    fetch(&api, &format!("{REPO}/contents/feature.txt")).await;
     api.get(&format!("{path}/2/merge")).await.expect(204);
     let after = fetch(&api, &format!("{path}/2")).await;
     assert_eq!(
@@ -242,13 +232,12 @@ async fn conflicts_rebases_and_updates(gh: asym::GitHub) {
     .expect(201);
     assert_eq!(other["mergeable_state"], "draft");
     let n = other["number"].as_i64().unwrap();
-    let edited = api
-        .patch(
-            &format!("{REPO}/pulls/{n}"),
-            &json!({ "title": "Other, edited", "body": "b" }),
-        )
-        .await
-        .expect(200);
+    let edited = updated(
+        &api,
+        &format!("{REPO}/pulls/{n}"),
+        &json!({ "title": "Other, edited", "body": "b" }),
+    )
+    .await;
     assert_eq!(edited["title"], "Other, edited");
     // drafts are not mergeable
     merge_pull(&api, n, json!({ "merge_method": "rebase" }))
@@ -256,13 +245,12 @@ async fn conflicts_rebases_and_updates(gh: asym::GitHub) {
         .expect(405);
     // Close and reopen.
     for state in ["closed", "open"] {
-        let changed = api
-            .patch(
-                &format!("{REPO}/pulls/{number}"),
-                &json!({ "state": state }),
-            )
-            .await
-            .expect(200);
+        let changed = updated(
+            &api,
+            &format!("{REPO}/pulls/{number}"),
+            &json!({ "state": state }),
+        )
+        .await;
         assert_eq!(changed["state"], state);
     }
     // A state a write cannot set, a sort a list does not know.
@@ -303,9 +291,7 @@ async fn the_acme_corp_fixture(gh: asym::GitHub) {
         fetch(&reviewer(&gh), "/repos/acme/infra").await["private"],
         true
     );
-    api.get("/repos/acme/website/contents/README.md")
-        .await
-        .expect(200);
+    fetch(&api, "/repos/acme/website/contents/README.md").await;
     let merged = merge_pull(&api, 3, json!({ "merge_method": "merge" }))
         .await
         .expect(200);
@@ -321,8 +307,8 @@ async fn review_comments_by_id(gh: asym::GitHub) {
     let hubot = reviewer(&gh);
     let on_pull = format!("{REPO}/pulls/3/comments");
     let line = |body: &str| json!({ "body": body, "path": "README.md", "line": 1 });
-    let theirs = hubot.post(&on_pull, &line("typo")).await.expect(201);
-    let mine = api.post(&on_pull, &line("agreed")).await.expect(201);
+    let theirs = created(&hubot, &on_pull, &line("typo")).await;
+    let mine = created(&api, &on_pull, &line("agreed")).await;
     let all = format!("{REPO}/pulls/comments");
     assert_eq!(names(&fetch(&api, &all).await, "body"), ["typo", "agreed"]);
     assert_eq!(
@@ -355,10 +341,7 @@ async fn review_comments_by_id(gh: asym::GitHub) {
     assert_eq!(fetch(&api, &one).await["body"], "typo fixed");
     // Reactions on it.
     let reactions = format!("{one}/reactions");
-    let eyes = api
-        .post(&reactions, &json!({ "content": "eyes" }))
-        .await
-        .expect(201);
+    let eyes = created(&api, &reactions, &json!({ "content": "eyes" })).await;
     assert_eq!(fetch(&api, &one).await["reactions"]["eyes"], 1);
     delete(&api, &format!("{reactions}/{}", eyes["id"]))
         .await
@@ -389,7 +372,7 @@ async fn a_closed_pull_request_keeps_its_commits(gh: asym::GitHub) {
             let path = format!("{REPO}/{route}/{number}");
             let body = json!({ "state": state });
             let api = api.clone();
-            async move { api.patch(&path, &body).await.expect(200) }
+            async move { updated(&api, &path, &body).await }
         };
         // The base moves while the pull request is open: it follows.
         let base = push(&api, "main", &format!("{name}-base.md")).await;

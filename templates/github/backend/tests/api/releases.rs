@@ -4,7 +4,8 @@
 use serde_json::json;
 
 use crate::common::{
-    MAIN_SHA, REPO, api, code, delete, fetch, fields, listen, not_found, release, reviewer,
+    MAIN_SHA, REPO, api, code, delete, each, fetch, fields, listen, not_found, release, reviewer,
+    updated,
 };
 
 #[asym::clone("github", seed = "basic")]
@@ -82,13 +83,10 @@ async fn releases_are_published_with_their_tags_and_found_by_id_tag_and_latest(g
         id
     );
     let listed = fetch(&api, &format!("{REPO}/releases")).await;
-    let tags: Vec<&str> = listed
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| r["tag_name"].as_str().unwrap())
-        .collect();
-    assert_eq!(tags, ["v2.0.0", "v2.0.0-rc.1", "v1.0.0"]);
+    assert_eq!(
+        each(&listed, "tag_name"),
+        json!(["v2.0.0", "v2.0.0-rc.1", "v1.0.0"])
+    );
     assert_eq!(
         fetch(&api, &format!("{REPO}/releases/tags/v1.0.0")).await["id"],
         id
@@ -103,13 +101,12 @@ async fn releases_are_published_with_their_tags_and_found_by_id_tag_and_latest(g
 
     // Publishing the draft makes its tag, and it becomes the latest.
     let draft_id = draft["id"].as_i64().unwrap();
-    let published = api
-        .patch(
-            &format!("{REPO}/releases/{draft_id}"),
-            &json!({ "draft": false, "name": "Two" }),
-        )
-        .await
-        .expect(200);
+    let published = updated(
+        &api,
+        &format!("{REPO}/releases/{draft_id}"),
+        &json!({ "draft": false, "name": "Two" }),
+    )
+    .await;
     assert_eq!(
         fields(&published, ["/draft", "/name"]),
         json!([false, "Two"])
@@ -121,12 +118,12 @@ async fn releases_are_published_with_their_tags_and_found_by_id_tag_and_latest(g
         draft_id
     );
     // `make_latest: "true"` takes the older one back.
-    api.patch(
+    updated(
+        &api,
         &format!("{REPO}/releases/{id}"),
         &json!({ "make_latest": "true" }),
     )
-    .await
-    .expect(200);
+    .await;
     assert_eq!(
         fetch(&api, &format!("{REPO}/releases/latest")).await["id"],
         id

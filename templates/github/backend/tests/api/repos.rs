@@ -3,7 +3,8 @@
 use serde_json::json;
 
 use crate::common::{
-    REPO, api, app, code, delete, error, fetch, fields, names, not_found, rels, reviewer,
+    REPO, api, app, code, created, delete, error, fetch, fields, names, not_found, rels, reviewer,
+    updated,
 };
 
 #[asym::clone("github", seed = "basic")]
@@ -44,13 +45,12 @@ async fn users_and_orgs(gh: asym::GitHub) {
 #[asym::clone("github", seed = "basic")]
 async fn repository_lifecycle(gh: asym::GitHub) {
     let api = api(&gh);
-    let made = api
-        .post(
-            "/user/repos",
-            &json!({ "name": "new thing", "description": "d", "private": true, "auto_init": true }),
-        )
-        .await
-        .expect(201);
+    let made = created(
+        &api,
+        "/user/repos",
+        &json!({ "name": "new thing", "description": "d", "private": true, "auto_init": true }),
+    )
+    .await;
     assert_eq!(made["full_name"], "octocat/new-thing");
     assert_eq!(
         (made["private"].as_bool(), made["visibility"].as_str()),
@@ -74,27 +74,30 @@ async fn repository_lifecycle(gh: asym::GitHub) {
     );
     api.post("/user/repos", &json!({})).await.expect(422);
     // Org repositories: members may create them; the app too.
-    let org_repo = reviewer(&gh)
-        .post("/orgs/acme/repos", &json!({ "name": "tools" }))
-        .await
-        .expect(201);
+    let org_repo = created(
+        &reviewer(&gh),
+        "/orgs/acme/repos",
+        &json!({ "name": "tools" }),
+    )
+    .await;
     assert_eq!(org_repo["organization"]["login"], "acme");
-    app(&gh)
-        .post("/orgs/acme/repos", &json!({ "name": "bot-made" }))
-        .await
-        .expect(201);
+    created(
+        &app(&gh),
+        "/orgs/acme/repos",
+        &json!({ "name": "bot-made" }),
+    )
+    .await;
     app(&gh)
         .post("/user/repos", &json!({ "name": "x" }))
         .await
         .expect(403);
     // Update, rename, default branch.
-    let updated = api
-        .patch(
-            "/repos/octocat/new-thing",
-            &json!({ "name": "renamed", "description": "", "has_wiki": false }),
-        )
-        .await
-        .expect(200);
+    let updated = updated(
+        &api,
+        "/repos/octocat/new-thing",
+        &json!({ "name": "renamed", "description": "", "has_wiki": false }),
+    )
+    .await;
     assert_eq!(
         fields(&updated, ["/full_name", "/description"]),
         json!(["octocat/renamed", ""])
@@ -168,12 +171,12 @@ async fn repository_lifecycle(gh: asym::GitHub) {
 async fn a_renamed_repository_redirects(gh: asym::GitHub) {
     let api = api(&gh);
     crate::common::new_repo(&api, "before").await;
-    api.patch(
+    updated(
+        &api,
         "/repos/octocat/before",
         &json!({ "name": "after", "private": true }),
     )
-    .await
-    .expect(200);
+    .await;
     let raw = api
         .clone()
         .without_redirects()
@@ -202,13 +205,12 @@ async fn a_renamed_repository_redirects(gh: asym::GitHub) {
     }
     // The redirect's target is served: the route under `/repositories/{id}` answers as under
     // the repository's name, writes included.
-    let made = api
-        .post(
-            &format!("/repositories/{id}/issues"),
-            &json!({ "title": "by id" }),
-        )
-        .await
-        .expect(201);
+    let made = created(
+        &api,
+        &format!("/repositories/{id}/issues"),
+        &json!({ "title": "by id" }),
+    )
+    .await;
     let path = format!("/repositories/{id}/issues/{}", made["number"]);
     let read = fetch(&api, &path).await;
     assert_eq!(
@@ -291,10 +293,7 @@ async fn topics_collaborators_and_branches(gh: asym::GitHub) {
         .await
         .expect(201);
     assert_eq!(invited["invitee"]["login"], "hubot");
-    reviewer(&gh)
-        .get("/repos/octocat/private-notes")
-        .await
-        .expect(200);
+    fetch(&reviewer(&gh), "/repos/octocat/private-notes").await;
     api.put(
         "/repos/octocat/private-notes/collaborators/hubot",
         &json!({ "permission": "push" }),
@@ -360,7 +359,7 @@ async fn languages_count_the_default_branch_files_and_name_the_repository_langua
     write(&api, "web/index.html", "<p>hi</p>\n").await;
     write(&api, "vendor/lib.go", &"x".repeat(500)).await;
     write(&api, "config.json", &"1".repeat(500)).await;
-    let answer = api.get(&languages).await.expect(200);
+    let answer = fetch(&api, &languages).await;
     assert_eq!(
         answer.as_object().unwrap().iter().collect::<Vec<_>>(),
         [
@@ -375,17 +374,11 @@ async fn languages_count_the_default_branch_files_and_name_the_repository_langua
     // Another branch does not change it; making that branch the default does.
     crate::common::branch(&api, "py", "tool.py", &"print(1)\n".repeat(10)).await;
     assert_eq!(fetch(&api, REPO).await["language"], "JavaScript");
-    let patched = api
-        .patch(REPO, &json!({ "default_branch": "py" }))
-        .await
-        .expect(200);
+    let patched = updated(&api, REPO, &json!({ "default_branch": "py" })).await;
     assert_eq!(patched["language"], "Python");
     assert_eq!(fetch(&api, &languages).await["Python"], 90);
     error(api.get("/repos/acme/nope/languages").await, 404);
-    let empty = api
-        .post("/user/repos", &json!({ "name": "blank" }))
-        .await
-        .expect(201);
+    let empty = created(&api, "/user/repos", &json!({ "name": "blank" })).await;
     assert_eq!(empty["language"], json!(null));
     assert_eq!(
         fetch(&api, "/repos/octocat/blank/languages").await,
@@ -435,9 +428,7 @@ async fn contributors_count_default_branch_authors_and_forks_are_empty(gh: asym:
         all.expect(200),
         json!([{ "email": "ghost@example.com", "name": "Ghost", "type": "Anonymous", "contributions": 1 }])
     );
-    api.post("/user/repos", &json!({ "name": "blank" }))
-        .await
-        .expect(201);
+    created(&api, "/user/repos", &json!({ "name": "blank" })).await;
     let empty = api.get("/repos/octocat/blank/contributors").await;
     assert_eq!((empty.status, &empty.body), (204, &json!(null)));
     error(api.get("/repos/acme/nope/contributors").await, 404);
@@ -521,13 +512,12 @@ async fn an_installation_lists_its_repositories(gh: asym::GitHub) {
         ["acme/hello-world"]
     );
     // A repository made in the organization is the installation's too.
-    api(&gh)
-        .post(
-            "/orgs/acme/repos",
-            &json!({ "name": "bots", "private": true }),
-        )
-        .await
-        .expect(201);
+    created(
+        &api(&gh),
+        "/orgs/acme/repos",
+        &json!({ "name": "bots", "private": true }),
+    )
+    .await;
     let page = app(&gh).get("/installation/repositories?per_page=1").await;
     assert_eq!(rels(&page), ["next", "last"]);
     assert_eq!(

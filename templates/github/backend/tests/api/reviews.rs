@@ -6,7 +6,8 @@ use asym_kit::testing::Api;
 use serde_json::{Value, json};
 
 use crate::common::{
-    REPO, api, code, count, delete, error, fetch, fields, listen, merge_pull, names, next, reviewer,
+    REPO, api, code, count, created, delete, error, fetch, fields, listen, merge_pull, names, next,
+    reviewer, updated,
 };
 
 /// Pull request #3 of the `acme-corp` seed (hubot's, approved by octocat).
@@ -28,9 +29,7 @@ async fn review(api: &Api, review: Value) -> Value {
 /// `POST` [`PULL`]`/comments` of [`on_readme`]`(body)` as the caller of `api`: the comment (a
 /// 201 expected).
 async fn line_comment(api: &Api, body: &str) -> Value {
-    api.post(&format!("{PULL}/comments"), &on_readme(body))
-        .await
-        .expect(201)
+    created(api, &format!("{PULL}/comments"), &on_readme(body)).await
 }
 
 #[asym::clone("github", seed = "acme-corp")]
@@ -139,9 +138,7 @@ async fn review_and_review_comment_webhooks(gh: asym::GitHub) {
     let expected = json!([comment["id"], 3, "acme/hello-world", "octocat"]);
     next(&receiver, (COMMENT, "created"), pointers, expected).await;
     let url = format!("{REPO}/pulls/comments/{}", comment["id"]);
-    api.patch(&url, &json!({ "body": "typo fixed" }))
-        .await
-        .expect(200);
+    updated(&api, &url, &json!({ "body": "typo fixed" })).await;
     let pointers = ["/comment/body", "/changes/body/from"];
     let expected = json!(["typo fixed", "typo"]);
     next(&receiver, (COMMENT, "edited"), pointers, expected).await;
@@ -171,18 +168,15 @@ async fn review_and_review_comment_webhooks(gh: asym::GitHub) {
 async fn a_pull_request_timeline(gh: asym::GitHub) {
     let api = api(&gh);
     let hubot = reviewer(&gh);
-    hubot
-        .post(
-            &format!("{REPO}/issues/3/comments"),
-            &json!({ "body": "Ready" }),
-        )
-        .await
-        .expect(201);
+    created(
+        &hubot,
+        &format!("{REPO}/issues/3/comments"),
+        &json!({ "body": "Ready" }),
+    )
+    .await;
     // A pending review is not in anyone's timeline until it is submitted.
     review(&api, json!({ "body": "Hmm" })).await;
-    api.patch(PULL, &json!({ "title": "Greet the world" }))
-        .await
-        .expect(200);
+    updated(&api, PULL, &json!({ "title": "Greet the world" })).await;
     let merged = merge_pull(&api, 3, json!({})).await.expect(200);
     let timeline = fetch(&api, &format!("{REPO}/issues/3/timeline")).await;
     // Issue #1's comment mentions #3 (the fixture's); the head's commit, the approval.
@@ -244,10 +238,7 @@ async fn a_review_comment_on_its_own_is_a_review(gh: asym::GitHub) {
     let api = api(&gh);
     let hubot = reviewer(&gh);
     let requested = format!("{PULL}/requested_reviewers");
-    hubot
-        .post(&requested, &json!({ "reviewers": ["octocat"] }))
-        .await
-        .expect(201);
+    created(&hubot, &requested, &json!({ "reviewers": ["octocat"] })).await;
     let comment = line_comment(&api, "typo").await;
     // A submitted COMMENTED review of octocat's holds it, and answers the request.
     let held = format!("{PULL}/reviews/{}", comment["pull_request_review_id"]);
@@ -263,18 +254,14 @@ async fn a_review_comment_on_its_own_is_a_review(gh: asym::GitHub) {
     assert_eq!(names(&comments, "body"), ["typo"]);
     assert_eq!(fetch(&hubot, &requested).await["users"], json!([]));
     // A reply is one too, of its author's.
-    let reply = hubot
-        .post(
-            &format!("{PULL}/comments/{}/replies", comment["id"]),
-            &json!({ "body": "fixed" }),
-        )
-        .await
-        .expect(201);
+    let reply = created(
+        &hubot,
+        &format!("{PULL}/comments/{}/replies", comment["id"]),
+        &json!({ "body": "fixed" }),
+    )
+    .await;
     let by_body = json!({ "body": "thanks", "in_reply_to": comment["id"] });
-    let other = api
-        .post(&format!("{PULL}/comments"), &by_body)
-        .await
-        .expect(201);
+    let other = created(&api, &format!("{PULL}/comments"), &by_body).await;
     let ids = [&comment, &reply, &other].map(|c| c["pull_request_review_id"].clone());
     assert!(
         ids[0] != ids[1] && ids[1] != ids[2] && ids[0] != ids[2],

@@ -7,8 +7,8 @@ use asym_kit::testing::Api;
 use serde_json::{Value, json};
 
 use crate::common::{
-    MAIN_SHA, REPO, api, approve, b64, branch, create_ref, delete, error, fetch, merge_pull,
-    open_pull, reviewer,
+    MAIN_SHA, REPO, api, approve, b64, branch, create_ref, created, delete, error, fetch,
+    merge_pull, open_pull, reviewer, updated,
 };
 
 const RULESETS: &str = "/repos/acme/hello-world/rulesets";
@@ -30,7 +30,7 @@ async fn ruleset(owner: &Api, name: &str, include: &[&str], rules: Value) -> Val
         "conditions": { "ref_name": { "include": include, "exclude": [] } },
         "rules": rules,
     });
-    owner.post(RULESETS, &body).await.expect(201)
+    created(owner, RULESETS, &body).await
 }
 
 /// `PUT …/rulesets/{id}` with `body`: the ruleset.
@@ -49,7 +49,7 @@ async fn rulesets_are_written_read_listed_and_removed(gh: asym::GitHub) {
         "rules": [{ "type": "deletion" }, { "type": "non_fast_forward" }, { "type": "pull_request" }],
     });
     error(hubot.post(RULESETS, &body).await, 403);
-    let created = owner.post(RULESETS, &body).await.expect(201);
+    let created = created(&owner, RULESETS, &body).await;
     assert_eq!(
         (
             &created["source_type"],
@@ -162,7 +162,7 @@ async fn a_ruleset_body_is_checked_against_the_schema(gh: asym::GitHub) {
         assert_eq!(error(owner.post(RULESETS, &body).await, 422), message, "{body}");
     }
     let fine = with(checks(json!({ "context": "ci", "integration_id": 7 })));
-    owner.post(RULESETS, &fine).await.expect(201);
+    created(&owner, RULESETS, &fine).await;
     assert_eq!(fetch(&owner, RULESETS).await.as_array().unwrap().len(), 1);
 }
 
@@ -193,7 +193,7 @@ async fn a_branch_has_the_rules_of_the_active_rulesets_that_match_it(gh: asym::G
     update(&owner, &off, json!({ "enforcement": "evaluate" })).await;
     let tags = json!({ "name": "tags", "target": "tag", "enforcement": "active",
         "conditions": { "ref_name": { "include": ["~ALL"] } }, "rules": [{ "type": "deletion" }] });
-    owner.post(RULESETS, &tags).await.expect(201);
+    created(&owner, RULESETS, &tags).await;
 
     let rules = fetch(&owner, &format!("{REPO}/rules/branches/main")).await;
     assert_eq!(
@@ -235,10 +235,7 @@ async fn active_rulesets_refuse_pushes_their_bypass_actors_may_make(gh: asym::Gi
     )
     .await;
     let main_ref = format!("{REPO}/git/refs/heads/main");
-    owner
-        .patch(&main_ref, &json!({ "sha": topic }))
-        .await
-        .expect(200);
+    updated(&owner, &main_ref, &json!({ "sha": topic })).await;
     let back = json!({ "sha": MAIN_SHA, "force": true });
     assert_eq!(
         error(owner.patch(&main_ref, &back).await, 422),
@@ -254,7 +251,7 @@ async fn active_rulesets_refuse_pushes_their_bypass_actors_may_make(gh: asym::Gi
     ruleset(&owner, "locked", &["refs/heads/locked/*"], locked.clone()).await;
     let tags = json!({ "name": "tags", "target": "tag", "enforcement": "active",
         "conditions": { "ref_name": { "include": ["refs/tags/v*"] } }, "rules": locked });
-    owner.post(RULESETS, &tags).await.expect(201);
+    created(&owner, RULESETS, &tags).await;
     let restricted = violations(&["Cannot create ref due to creations being restricted."]);
     for name in ["refs/heads/locked/a", "refs/tags/v1"] {
         let refused = create_ref(&hubot, name, MAIN_SHA).await;
@@ -268,15 +265,15 @@ async fn active_rulesets_refuse_pushes_their_bypass_actors_may_make(gh: asym::Gi
     let admins =
         json!([{ "actor_id": 5, "actor_type": "RepositoryRole", "bypass_mode": "always" }]);
     update(&owner, &main, json!({ "bypass_actors": admins })).await;
-    owner.patch(&main_ref, &back).await.expect(200);
+    updated(&owner, &main_ref, &back).await;
     let push = json!({ "sha": topic, "force": true });
-    hubot.patch(&main_ref, &push).await.expect(200);
+    updated(&hubot, &main_ref, &push).await;
     assert_eq!(
         error(hubot.patch(&main_ref, &back).await, 422),
         violations(&["Cannot force-push to this branch"])
     );
     update(&owner, &main, json!({ "enforcement": "disabled" })).await;
-    hubot.patch(&main_ref, &back).await.expect(200);
+    updated(&hubot, &main_ref, &back).await;
 
     // Direct pushes: a pull request required, then merge commits refused.
     let direct = ruleset(

@@ -4,8 +4,8 @@
 use serde_json::json;
 
 use crate::common::{
-    MAIN_SHA, README_SHA, REPO, anonymous, api, b64, code, error, fetch, fields, names, rels,
-    reviewer,
+    MAIN_SHA, README_SHA, REPO, anonymous, api, b64, code, created, error, fetch, fields, names,
+    rels, reviewer,
 };
 
 /// `q` escaped for a query string.
@@ -22,18 +22,18 @@ fn q(text: &str) -> String {
 #[asym::clone("github", seed = "basic")]
 async fn issues_and_repositories(gh: asym::GitHub) {
     let api = api(&gh);
-    api.post(
+    created(
+        &api,
         &format!("{REPO}/issues"),
         &json!({ "title": "Login page crashes", "body": "stack trace", "labels": ["bug"] }),
     )
-    .await
-    .expect(201);
-    api.post(
+    .await;
+    created(
+        &api,
         &format!("{REPO}/issues"),
         &json!({ "title": "Dark mode", "labels": ["enhancement"], "assignees": ["hubot"] }),
     )
-    .await
-    .expect(201);
+    .await;
     let search = |q: &str| {
         let api = api.clone();
         let q = q.replace(' ', "+").replace(':', "%3A").replace('/', "%2F");

@@ -1,9 +1,9 @@
 //! GitHub Actions secrets (the repository's public key, sealed values stored as given) and
 //! configuration variables: created, read, listed, updated and deleted, names upper-cased.
 
-use serde_json::{Value, json};
+use serde_json::json;
 
-use crate::common::{REPO, anonymous, api, delete, error, fetch, reviewer};
+use crate::common::{REPO, anonymous, api, created, delete, each, error, fetch, reviewer};
 
 #[asym::clone("github", seed = "basic")]
 async fn secrets_are_sealed_to_the_repositorys_key_and_never_shown(gh: asym::GitHub) {
@@ -13,10 +13,7 @@ async fn secrets_are_sealed_to_the_repositorys_key_and_never_shown(gh: asym::Git
         fetch(&hubot, &format!("{REPO}/actions/secrets/public-key")).await,
         key
     );
-    let other = api(&gh)
-        .post("/user/repos", &json!({ "name": "other" }))
-        .await
-        .expect(201);
+    let other = created(&api(&gh), "/user/repos", &json!({ "name": "other" })).await;
     let elsewhere = fetch(&owner, "/repos/octocat/other/actions/secrets/public-key").await;
     assert_ne!(elsewhere["key"], key["key"], "{other}");
     assert_eq!(key["key"].as_str().unwrap().len(), 44);
@@ -59,7 +56,7 @@ async fn variables_are_created_read_renamed_and_deleted(gh: asym::GitHub) {
     let owner = api(&gh);
     let variables = format!("{REPO}/actions/variables");
     let body = json!({ "name": "region", "value": "eu-west-1" });
-    assert_eq!(owner.post(&variables, &body).await.expect(201), json!({}));
+    assert_eq!(created(&owner, &variables, &body).await, json!({}));
     assert_eq!(
         error(owner.post(&variables, &body).await, 409),
         "Already exists - Variable already exists."
@@ -70,20 +67,12 @@ async fn variables_are_created_read_renamed_and_deleted(gh: asym::GitHub) {
         (&read["name"], &read["value"]),
         (&json!("REGION"), &json!("eu-west-1"))
     );
-    owner
-        .post(&variables, &json!({ "name": "ZONE", "value": "a" }))
-        .await
-        .expect(201);
+    created(&owner, &variables, &json!({ "name": "ZONE", "value": "a" })).await;
     let listed = fetch(&owner, &variables).await;
-    let names: Vec<&Value> = listed["variables"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|v| &v["name"])
-        .collect();
+    assert_eq!(listed["total_count"], 2);
     assert_eq!(
-        (listed["total_count"].as_i64(), names),
-        (Some(2), vec![&json!("REGION"), &json!("ZONE")])
+        each(&listed["variables"], "name"),
+        json!(["REGION", "ZONE"])
     );
 
     let edit = json!({ "name": "area", "value": "us-east-1" });
