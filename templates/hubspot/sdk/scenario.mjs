@@ -847,4 +847,31 @@ await check('exports: a VIEW export of contacts filtered by email, COMPLETE with
   assert.equal(lines.length, 2);
 });
 
+await check('settings users: listed and paged, roles and teams, a user created with a role and teams (an owner too), read by email, its role and teams replaced, a taken email and an unknown team refused, removed', async () => {
+  const users = hubspot.settings.users;
+  const page = await users.usersApi.getPage(1);
+  assert.equal(page.results[0].id, '9001');
+  assert.equal(page.paging.next.after, '9001');
+  const roles = Object.fromEntries((await users.rolesApi.getAll()).results.map((role) => [role.name, role.id]));
+  const teams = Object.fromEntries((await users.teamsApi.getAll()).results.map((team) => [team.name, team.id]));
+  const email = `node-user-${run}@acme-sales.example`;
+  const created = await users.usersApi.create({ email, sendWelcomeEmail: false, roleId: roles['Sales Rep'], primaryTeamId: teams.Sales });
+  assert.deepEqual(created.roleIds, [roles['Sales Rep']]);
+  assert.equal(created.primaryTeamId, teams.Sales);
+  assert.equal(created.superAdmin, false);
+  const owner = await hubspot.crm.owners.ownersApi.getById(Number(created.id), 'userId');
+  assert.equal(owner.email, email);
+  assert.equal((await users.usersApi.getById(email, 'EMAIL')).id, created.id);
+  const replaced = await users.usersApi.replace(created.id, { primaryTeamId: teams.Support, secondaryTeamIds: [teams.Sales] });
+  assert.equal(replaced.primaryTeamId, teams.Support);
+  assert.deepEqual(replaced.secondaryTeamIds, [teams.Sales]);
+  assert.equal(replaced.roleId, roles['Sales Rep']);
+  const support = (await users.teamsApi.getAll()).results.find((team) => team.id === teams.Support);
+  assert.ok(support.userIds.includes(created.id), JSON.stringify(support));
+  await rejects(users.usersApi.create({ email: email.toUpperCase(), sendWelcomeEmail: false }), 409, 'CONFLICT');
+  await rejects(users.usersApi.replace(created.id, { primaryTeamId: '77' }), 400, 'VALIDATION_ERROR');
+  await users.usersApi.archive(created.id);
+  await rejects(users.usersApi.getById(created.id), 404, 'OBJECT_NOT_FOUND');
+});
+
 finish('node @hubspot/api-client');

@@ -41,6 +41,7 @@ from hubspot.crm.imports import ApiException as ImportsApiException
 from hubspot.crm.lists import ListCreateRequest, ListSearchRequest, MembershipChangeRequest
 from hubspot.crm.pipelines import PipelineInput, PipelineStageInput, PipelineStagePatchInput
 from hubspot.crm.properties import PropertyCreate, PropertyGroupCreate, PropertyUpdate, OptionInput
+from hubspot.settings.users import ApiException as UsersApiException, PublicUserUpdate, UserProvisionRequest
 from hubspot.utils.oauth import get_auth_url
 from hubspot.utils.signature import Signature
 from hubspot.webhooks import SettingsChangeRequest, SubscriptionCreateRequest, SubscriptionPatchRequest, ThrottlingSettings
@@ -1161,6 +1162,46 @@ def exports():
     assert len(lines) == 2, lines
 
 
+def settings_users():
+    users = client.settings.users
+    page = users.users_api.get_page(limit=1)
+    assert page.results[0].id == "9001" and page.results[0].super_admin, page
+    assert page.paging.next.after == "9001"
+    roles = {role.name: role.id for role in users.roles_api.get_all().results}
+    teams = {team.name: team.id for team in users.teams_api.get_all().results}
+    email = f"py-user-{run}@acme-sales.example"
+    created = users.users_api.create(UserProvisionRequest(
+        email=email, send_welcome_email=False, role_id=roles["Sales Rep"],
+        primary_team_id=teams["Support"], secondary_team_ids=[teams["Sales"]]))
+    assert created.role_ids == [roles["Sales Rep"]] and created.primary_team_id == teams["Support"], created
+    assert created.secondary_team_ids == [teams["Sales"]], created
+    # The user is an owner, found by its user id.
+    owner = client.crm.owners.owners_api.get_by_id(int(created.id), id_property="userId")
+    assert owner.email == email and [t.id for t in owner.teams] == [teams["Support"], teams["Sales"]], owner
+    assert users.users_api.get_by_id(email.upper(), id_property="EMAIL").id == created.id
+    team = next(t for t in users.teams_api.get_all().results if t.id == teams["Support"])
+    assert created.id in team.user_ids, team
+    replaced = users.users_api.replace(created.id, PublicUserUpdate(role_id=roles["Sales Manager"], secondary_team_ids=[]))
+    assert replaced.role_id == roles["Sales Manager"] and replaced.secondary_team_ids == [], replaced
+    assert replaced.primary_team_id == teams["Support"], replaced
+    for call, status in [
+        (lambda: users.users_api.create(UserProvisionRequest(email=email)), 409),
+        (lambda: users.users_api.create(UserProvisionRequest(email="not-an-address")), 400),
+        (lambda: users.users_api.replace(created.id, PublicUserUpdate(role_id="999")), 400),
+    ]:
+        try:
+            call()
+            raise AssertionError(f"expected {status}")
+        except UsersApiException as err:
+            assert err.status == status, err
+    users.users_api.archive(created.id)
+    try:
+        users.users_api.get_by_id(created.id)
+        raise AssertionError("removed user still readable")
+    except UsersApiException as err:
+        assert err.status == 404 and json.loads(err.body)["category"] == "OBJECT_NOT_FOUND", err
+
+
 check("objects: create, get by email, update, list with associations, archive", objects)
 check("batch create/read/upsert/archive and search", batch_and_search)
 check("merge, GDPR delete, propertiesWithHistory", merge_gdpr_and_history)
@@ -1192,4 +1233,5 @@ check("imports: a CSV of contacts (multipart importRequest + files) creates one,
 check("oauth expiry: an access token refused with 401 EXPIRED_AUTHENTICATION once its expires_in has passed (the clock moved on by the admin surface); a refresh gives a working one", oauth_expiry)
 check("timeline: an event template with tokens (developer API key), events on a contact by id and (batch) by email, read, detail, rendered; an enumeration token sets the contact's property; a bad token value refused", timeline)
 check("exports: a VIEW export of contacts filtered by email, COMPLETE with a result URL whose CSV holds the one contact", exports)
+check("settings users: listed and paged, roles and teams, a user created with a role and teams (an owner too), read by email, its role and teams replaced, a taken email, a bad address and an unknown role refused, removed", settings_users)
 finish(f"python hubspot-api-client {version('hubspot-api-client')}")

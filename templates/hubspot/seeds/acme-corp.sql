@@ -11,6 +11,13 @@ SELECT 100 + n, 'owner' || n || '@acme-corp.example',
        '2024-01-01T09:00:00Z', '2024-01-01T09:00:00Z'
 FROM generate_series(1, 4) AS n;
 
+-- The account's teams and roles (the settings API's `/settings/v3/users/teams`, `/roles`);
+-- every owner is on Sales, and Alice (user 9001) is the account's super admin.
+INSERT INTO teams (id, name) VALUES ('11', 'Sales'), ('12', 'Support');
+INSERT INTO roles (id, name, requires_billing_write) VALUES
+    ('3001', 'Sales Rep', false), ('3002', 'Sales Manager', false), ('3003', 'Billing Admin', true);
+UPDATE owners SET super_admin = true WHERE id = 101;
+
 INSERT INTO property_groups (object_type, name, label, display_order)
 VALUES ('contacts', 'acme', 'Acme Corp', 5), ('companies', 'acme', 'Acme Corp', 5);
 INSERT INTO properties (object_type, name, label, type, field_type, group_name, options,

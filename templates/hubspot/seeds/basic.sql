@@ -9,6 +9,13 @@ INSERT INTO owners (id, email, first_name, last_name, user_id, teams, created_at
     (102, 'bob@acme-sales.example', 'Bob', 'Owner', 9002,
      '[{"id": "11", "name": "Sales", "primary": true}]', '2024-01-01T09:00:00Z', '2024-01-01T09:00:00Z');
 
+-- The account's teams and roles (the settings API's `/settings/v3/users/teams`, `/roles`);
+-- every owner is on Sales, and Alice (user 9001) is the account's super admin.
+INSERT INTO teams (id, name) VALUES ('11', 'Sales'), ('12', 'Support');
+INSERT INTO roles (id, name, requires_billing_write) VALUES
+    ('3001', 'Sales Rep', false), ('3002', 'Sales Manager', false), ('3003', 'Billing Admin', true);
+UPDATE owners SET super_admin = true WHERE id = 101;
+
 INSERT INTO objects (id, type, properties, created_at, updated_at) VALUES
     (201, 'contacts', '{"email": "jane.doe@example.com", "firstname": "Jane", "lastname": "Doe",
         "phone": "+1 555 0100", "company": "Acme Inc", "lifecyclestage": "customer",

@@ -15,6 +15,7 @@
 //! | `/crm/v3/properties/{type}` and groups | `properties`, `fieldtypes` (the `fieldType`s each `type` takes) |
 //! | `/crm/v3/schemas` (custom object types, their association definitions) | `schemas` |
 //! | `/crm/v3/owners` | `owners` |
+//! | `/settings/v3/users` (users, roles, teams) | `users` |
 //! | `/crm/v3/exports/export/async` (CSV exports), their files | `exports` |
 //! | `/integrators/timeline/v3` (event templates and tokens, events) | `timeline::templates`, `timeline::events` |
 //! | `/crm/v3/imports` (CSV imports, their errors) | `imports` (routes), `imports::plan` (the request), `imports::run` (the rows), `imports::csv`, `imports::model` |
@@ -56,6 +57,7 @@ mod schemas;
 mod subscriptions;
 mod timeline;
 mod types;
+mod users;
 mod values;
 mod webhooks;
 
@@ -94,6 +96,7 @@ pub fn app(kit: Kit) -> Router {
         .merge(timeline::routes())
         .merge(timeline::template_routes())
         .merge(oauth::routes())
+        .merge(users::routes())
         .fallback(not_found)
         .method_not_allowed_fallback(not_found)
         .layer(middleware::from_fn_with_state(

@@ -8,7 +8,7 @@ use serde_json::Value;
 
 use crate::error::{ApiError, ApiResult};
 use crate::objects::model::ISO;
-use crate::objects::render::{json_column, next_after, page};
+use crate::objects::render::{json_column, page_by_id};
 use crate::request::{Args, Call, after};
 
 const SCOPE: &str = "crm.objects.owners.read";
@@ -54,12 +54,9 @@ async fn list(call: Call, args: Args) -> ApiResult {
             ],
         )
         .await?;
-    let mut results: Vec<Value> = rows.iter().map(|row| json_column(row, 0)).collect();
-    let next = next_after(&mut results, limit, |o| {
-        o["id"].as_str().unwrap_or_default().to_owned()
-    });
+    let results: Vec<Value> = rows.iter().map(|row| json_column(row, 0)).collect();
     let link = format!("{}/crm/v3/owners/", call.kit.config().public_url);
-    Ok(axum::Json(page(results, next, &link)).into_response())
+    Ok(axum::Json(page_by_id(results, limit, &link)).into_response())
 }
 
 /// `GET /crm/v3/owners/{id}` (`idProperty=id|userId`, `archived`).

@@ -152,7 +152,7 @@ pub(crate) fn check(
 /// Whether `email` looks like an address HubSpot takes: `local@domain.tld`, no spaces, the
 /// domain's labels letters, digits and hyphens, the top-level one letters (two or more).
 /// HubSpot also refuses unknown top-level domains (`example.con`); the clone does not.
-fn valid_email(email: &str) -> bool {
+pub(crate) fn valid_email(email: &str) -> bool {
     let Some((local, domain)) = email.rsplit_once('@') else {
         return false;
     };

@@ -17,10 +17,10 @@ use axum::http::HeaderMap;
 use axum::http::header::CONTENT_TYPE;
 use axum::response::IntoResponse;
 use axum::routing::{get, post};
-use serde_json::{Value, json};
+use serde_json::json;
 
 use crate::error::{ApiError, ApiResult};
-use crate::objects::render::{next_after, page};
+use crate::objects::render::page_by_id;
 use crate::objects::{commit_with, now};
 use crate::request::{Args, Call, LIMITS, after};
 
@@ -146,12 +146,9 @@ async fn list(call: Call, args: Args) -> ApiResult {
     let limit = args.limit(100, 100)?;
     let after = after(args.get("after"))?;
     let client = call.kit.db().await?;
-    let mut results = model::list(&client, after, limit + 1).await?;
-    let next = next_after(&mut results, limit, |import| {
-        import["id"].as_str().unwrap_or_default().to_owned()
-    });
+    let results = model::list(&client, after, limit + 1).await?;
     let link = format!("{}/crm/v3/imports/", call.kit.config().public_url);
-    Ok(axum::Json(page(results, next, &link)).into_response())
+    Ok(axum::Json(page_by_id(results, limit, &link)).into_response())
 }
 
 /// `GET /crm/v3/imports/{importId}`.
@@ -194,13 +191,10 @@ async fn errors(call: Call, args: Args) -> ApiResult {
         args.flag("includeErrorMessage"),
         args.flag("includeRowData"),
     );
-    let mut results = model::errors(&client, id, after, limit + 1, include).await?;
-    let next = next_after(&mut results, limit, |error: &Value| {
-        error["id"].as_str().unwrap_or_default().to_owned()
-    });
+    let results = model::errors(&client, id, after, limit + 1, include).await?;
     let link = format!(
         "{}/crm/v3/imports/{id}/errors",
         call.kit.config().public_url
     );
-    Ok(axum::Json(page(results, next, &link)).into_response())
+    Ok(axum::Json(page_by_id(results, limit, &link)).into_response())
 }

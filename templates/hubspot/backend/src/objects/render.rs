@@ -268,6 +268,15 @@ pub(crate) fn next_after<T>(
     more.then(|| items.last().map(id)).flatten()
 }
 
+/// [`page`] of `results` (read with one more than `limit`), each naming its cursor in its
+/// string `id` (owners, users, imports, import errors).
+pub(crate) fn page_by_id(mut results: Vec<Value>, limit: i64, link: &str) -> Value {
+    let next = next_after(&mut results, limit, |item| {
+        item["id"].as_str().unwrap_or_default().to_owned()
+    });
+    page(results, next, link)
+}
+
 /// `{results, paging?}` with `paging.next = {after, link}` when there is more.
 pub(crate) fn page(results: Vec<Value>, next: Option<String>, link: &str) -> Value {
     let mut body = Map::new();

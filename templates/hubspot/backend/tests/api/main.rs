@@ -19,6 +19,7 @@ mod protocol;
 mod schemas;
 mod search;
 mod timeline;
+mod users;
 mod webhooks;
 
 use asym_kit::testing::Api;
