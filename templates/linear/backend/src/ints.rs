@@ -6,15 +6,11 @@
 
 use std::collections::{HashMap, HashSet};
 
-use async_graphql::parser::parse_schema;
 use async_graphql::parser::types::{
     BaseType, ExecutableDocument, OperationType, Selection, SelectionSet, Type, TypeKind,
-    TypeSystemDefinition,
 };
 use async_graphql::{Pos, Request, ServerError, Value};
 use serde_json::Number;
-
-use crate::sdl::SDL;
 
 /// Each input object's fields and their types, and each object and interface type's fields
 /// (their type's name and their arguments' types), from the SDL.
@@ -33,18 +29,13 @@ struct Field {
 }
 
 impl Inputs {
-    /// The input objects of [`SDL`].
+    /// The input objects of [`crate::sdl::SDL`].
     pub(crate) fn new() -> Self {
-        let Ok(document) = parse_schema(SDL) else {
+        let Ok(types) = crate::sdl::types() else {
             return Self::default();
         };
         let mut this = Self::default();
-        for definition in document.definitions {
-            let TypeSystemDefinition::Type(ty) = definition else {
-                continue;
-            };
-            let ty = ty.node;
-            let name = ty.name.node.to_string();
+        for (name, ty) in types {
             let fields = match ty.kind {
                 TypeKind::InputObject(object) => {
                     let fields = object.fields.into_iter().map(|field| {

@@ -18,16 +18,15 @@ use std::cell::Cell;
 use std::collections::{HashMap, HashSet};
 
 use async_graphql::indexmap::IndexMap;
+use async_graphql::parser::Positioned;
 use async_graphql::parser::types::{
     BaseType, DocumentOperations, ExecutableDocument, Field, OperationDefinition, OperationType,
-    Selection, SelectionSet, Type, TypeKind, TypeSystemDefinition,
+    Selection, SelectionSet, Type, TypeKind,
 };
-use async_graphql::parser::{Positioned, parse_schema};
 use async_graphql::{Name, Value, Variables};
 
 use crate::args::Args;
 use crate::filter::Kind;
-use crate::sdl::SDL;
 use crate::{Shared, Viewer, entity, queries, resolvers};
 
 mod write;
@@ -64,23 +63,17 @@ struct FieldType {
 }
 
 impl Types {
-    /// The types of [`SDL`].
+    /// The types of [`crate::sdl::SDL`].
     ///
     /// # Errors
     ///
     /// The parser's message when the SDL does not parse (a build defect the tests catch).
     pub(crate) fn new() -> Result<Self, String> {
-        let document = parse_schema(SDL).map_err(|err| err.to_string())?;
         let mut types: HashMap<String, Named> = ["Int", "Float", "String", "Boolean", "ID"]
             .into_iter()
             .map(|scalar| (scalar.to_owned(), Named::Leaf))
             .collect();
-        for definition in document.definitions {
-            let TypeSystemDefinition::Type(definition) = definition else {
-                continue;
-            };
-            let definition = definition.node;
-            let name = definition.name.node.to_string();
+        for (name, definition) in crate::sdl::types()? {
             let named = match definition.kind {
                 TypeKind::Object(object) => Named::Object {
                     fields: object

@@ -5,7 +5,7 @@ use asym_kit::testing::pluck;
 use serde_json::json;
 
 use crate::{
-    ENG, client, delete_payload, delivered, mutate, not_found, query, refused_for, subscribed,
+    ENG, ask, client, delete_payload, delivered, mutate, not_found, query, refused_for, subscribed,
     with_id,
 };
 
@@ -73,7 +73,7 @@ async fn attachments_update_delete_and_are_found_by_url(linear: asym::Linear) {
     );
     let issue = "query { issue(id: \"ENG-1\") { attachments { nodes { id } } } }";
     assert_eq!(
-        query(&api, issue, json!({})).await["issue"]["attachments"]["nodes"],
+        ask(&api, issue).await["issue"]["attachments"]["nodes"],
         json!([])
     );
 }

@@ -6,9 +6,9 @@ use asym_kit::testing::{Api, assert_suffix};
 use serde_json::{Value, json};
 
 use crate::{
-    ADA, BEN, ENG, archive_payload, assert_fields, assert_filtered, client, delivered, error, gql,
-    mutate, not_found, oauth_client, query, refused, refused_filter, refused_for, refused_inputs,
-    subscribed, with_id,
+    ADA, BEN, ENG, archive_payload, ask, assert_fields, assert_filtered, client, delivered, error,
+    gql, mutate, not_found, oauth_client, query, refused, refused_filter, refused_for,
+    refused_inputs, subscribed, with_id,
 };
 
 /// @linear/sdk's `Document` fragment.
@@ -103,19 +103,17 @@ async fn documents_are_created_under_one_parent(linear: asym::Linear) {
     .await;
     assert_eq!(notes["owner"], Value::Null, "ownerId null: no owner");
     assert_eq!(notes["project"], Value::Null);
-    let issue = query(
+    let issue = ask(
         &api,
         "{ issue(id: \"ENG-1\") { id documents { nodes { title issue { id } } } } }",
-        json!({}),
     )
     .await;
     let nodes = &issue["issue"]["documents"]["nodes"];
     assert_eq!(nodes[0]["title"], "Notes");
     assert_eq!(nodes[0]["issue"]["id"], issue["issue"]["id"]);
-    let deleted = query(
+    let deleted = ask(
         &api,
         "mutation { issueDelete(id: \"ENG-1\", permanentlyDelete: true) { success } }",
-        json!({}),
     )
     .await;
     assert_eq!(
@@ -173,13 +171,9 @@ async fn documents_are_created_under_one_parent(linear: asym::Linear) {
 async fn documents_are_updated_trashed_and_restored(linear: asym::Linear) {
     let api = client(&linear);
     let oauth = oauth_client(&linear);
-    let updated = query(
-        &oauth,
-        "mutation { documentUpdate(id: \"5f1a2b3c4d5e\", input: {
+    let updated = ask(&oauth, "mutation { documentUpdate(id: \"5f1a2b3c4d5e\", input: {
             title: \"Launch plan v2\", content: \"# v2\", teamId: \"c0000000-0000-4000-8000-000000000001\" }) {
-            success document { id title content url project { id } updatedBy { id } creator { id } } } }",
-        json!({}),
-    )
+            success document { id title content url project { id } updatedBy { id } creator { id } } } }")
     .await["documentUpdate"]["document"]
         .clone();
     assert_eq!(updated["id"], LAUNCH_PLAN, "by slugId");
@@ -213,7 +207,7 @@ async fn documents_are_updated_trashed_and_restored(linear: asym::Linear) {
     assert_eq!(deleted["trashed"], true);
     assert!(deleted["archivedAt"].is_string());
     let lists = "{ documents { nodes { id } } all: documents(includeArchived: true) { nodes { id trashed } } }";
-    let listed = query(&api, lists, json!({})).await;
+    let listed = ask(&api, lists).await;
     assert_eq!(listed["documents"]["nodes"], json!([]));
     assert_eq!(
         listed["all"]["nodes"],

@@ -5,8 +5,8 @@ use asym_kit::testing::pluck;
 use serde_json::json;
 
 use crate::{
-    ADA, assert_filtered, client, create_text, delete_payload, mutate, not_found, query,
-    refused_for, refused_inputs_as, with_id,
+    ADA, ask, assert_filtered, client, create_text, delete_payload, mutate, not_found, refused_for,
+    refused_inputs_as, with_id,
 };
 
 /// An emoji as @linear/sdk's fragment selects it.
@@ -36,7 +36,7 @@ async fn a_custom_emoji_is_found_by_id_or_name(linear: asym::Linear) {
         emoji,
         "by name"
     );
-    let all = query(&api, "{ emojis { nodes { id } } }", json!({})).await;
+    let all = ask(&api, "{ emojis { nodes { id } } }").await;
     assert_eq!(pluck(&all["emojis"]["nodes"], "id"), [id.as_str()]);
     assert_filtered(
         &api,

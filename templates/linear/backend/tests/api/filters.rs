@@ -4,7 +4,7 @@
 
 use serde_json::{Value, json};
 
-use crate::{ADA, client, query};
+use crate::{ADA, ask, client, query};
 
 /// The identifiers of the issues `filter` selects, sorted.
 async fn selected(api: &asym_kit::testing::Api, filter: Value) -> Vec<String> {
@@ -150,10 +150,9 @@ async fn issues_filter_on_their_collections_relations_and_content(linear: asym::
         json!({"input": {"commentId": comment, "emoji": "+1"}}),
     )
     .await;
-    let liked = query(
+    let liked = ask(
         &api,
         "{ comments(filter: { reactions: { emoji: { eq: \"+1\" } } }) { nodes { id } } }",
-        json!({}),
     )
     .await;
     assert_eq!(liked["comments"]["nodes"], json!([{"id": comment}]));

@@ -4,18 +4,17 @@
 
 use serde_json::json;
 
-use crate::{client, gql, mutate, query, refused_for};
+use crate::{ask, client, gql, mutate, refused_for};
 
 #[asym::clone("linear", seed = "basic")]
 async fn project_statuses_are_a_connection_and_rate_limits_read_as_the_headers(
     linear: asym::Linear,
 ) {
     let api = client(&linear);
-    let got = query(
+    let got = ask(
         &api,
         "{ projectStatuses { nodes { id name type color position indefinite archivedAt }
              pageInfo { hasNextPage } } }",
-        json!({}),
     )
     .await;
     let nodes = got["projectStatuses"]["nodes"].as_array().unwrap();
@@ -35,10 +34,9 @@ async fn project_statuses_are_a_connection_and_rate_limits_read_as_the_headers(
     assert!(nodes.iter().all(|s| s["archivedAt"].is_null()));
     let paused = nodes.iter().find(|s| s["type"] == "paused").unwrap();
     assert_eq!(paused["indefinite"], true);
-    let page = query(
+    let page = ask(
         &api,
         "{ projectStatuses(first: 2) { nodes { id } pageInfo { hasNextPage endCursor } } }",
-        json!({}),
     )
     .await;
     assert_eq!(
@@ -105,10 +103,9 @@ async fn slack_messages_and_github_links_become_attachments(linear: asym::Linear
         assert_eq!(attachment["title"], title.unwrap_or(url), "{mutation}");
         assert_eq!(attachment["issue"]["identifier"], "ENG-4", "{mutation}");
     }
-    let listed = query(
+    let listed = ask(
         &api,
         "{ issue(id: \"ENG-4\") { attachments { nodes { url } } } }",
-        json!({}),
     )
     .await;
     assert_eq!(
@@ -182,7 +179,7 @@ async fn project_statuses_are_created_updated_and_archived(linear: asym::Linear)
     let names = |got: &serde_json::Value| {
         asym_kit::testing::pluck(&got["projectStatuses"]["nodes"], "name")
     };
-    assert!(names(&query(&api, listed, json!({})).await).contains(&"Review".to_owned()));
+    assert!(names(&ask(&api, listed).await).contains(&"Review".to_owned()));
 
     let update = crate::update_text(
         "projectStatusUpdate",
@@ -212,9 +209,9 @@ async fn project_statuses_are_created_updated_and_archived(linear: asym::Linear)
         .clone();
     let archived = crate::archive_payload(&api, "projectStatusArchive", &id, "archivedAt").await;
     assert!(archived["archivedAt"].is_string());
-    assert!(!names(&query(&api, listed, json!({})).await).contains(&"In review".to_owned()));
+    assert!(!names(&ask(&api, listed).await).contains(&"In review".to_owned()));
     let all = "{ projectStatuses(includeArchived: true) { nodes { name } } }";
-    assert!(names(&query(&api, all, json!({})).await).contains(&"In review".to_owned()));
+    assert!(names(&ask(&api, all).await).contains(&"In review".to_owned()));
     let kept = crate::with_id(
         &api,
         "query($id: String!) { project(id: $id) { status { id } } }",
@@ -251,11 +248,6 @@ async fn project_statuses_are_created_updated_and_archived(linear: asym::Linear)
     .await;
 
     // Issues are delegated to agents, which the clone has none of.
-    let delegated = query(
-        &api,
-        "{ viewer { delegatedIssues { nodes { id } } } }",
-        json!({}),
-    )
-    .await;
+    let delegated = ask(&api, "{ viewer { delegatedIssues { nodes { id } } } }").await;
     assert_eq!(delegated["viewer"]["delegatedIssues"]["nodes"], json!([]));
 }

@@ -3,7 +3,7 @@
 
 use serde_json::json;
 
-use crate::{ADA, ENG, client, invalid_argument, mutate, query, with_id};
+use crate::{ADA, ENG, ask, client, invalid_argument, mutate, with_id};
 
 /// ENG's seeded "Bug" label, on ENG-4.
 const BUG: &str = "e0000000-0000-4000-8000-000000000001";
@@ -17,10 +17,9 @@ async fn a_retired_label_stays_on_its_issues_but_not_on_a_new_one(linear: asym::
     let label = &retired["issueLabelRetire"]["issueLabel"];
     assert_eq!(retired["issueLabelRetire"]["success"], true);
     assert_eq!(label["retiredBy"]["id"], ADA);
-    let kept = query(
+    let kept = ask(
         &api,
         "{ issue(id: \"ENG-4\") { labels { nodes { id } } } issueLabels { nodes { id } } }",
-        json!({}),
     )
     .await;
     assert_eq!(

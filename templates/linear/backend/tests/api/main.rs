@@ -82,6 +82,11 @@ pub(crate) async fn query(api: &Api, query: &str, variables: Value) -> Value {
     data(gql(api, query, variables).await)
 }
 
+/// Runs `text`, which takes no variables, and answers its `data`, failing on any error.
+pub(crate) async fn ask(api: &Api, text: &str) -> Value {
+    query(api, text, json!({})).await
+}
+
 /// Asserts `reply` is one Linear error of `code` with HTTP `status`; answers its message.
 #[track_caller]
 pub(crate) fn error(reply: &Reply, status: u16, code: &str) -> String {

@@ -6,7 +6,8 @@ use asym_kit::testing::Api;
 use serde_json::{Value, json};
 
 use crate::{
-    ADA, BEN, archive_payload, client, gql, invalid_input, missing, mutate, oauth_client, query,
+    ADA, BEN, archive_payload, ask, client, gql, invalid_input, missing, mutate, oauth_client,
+    query,
 };
 
 const ENG_3: &str = "20000000-0000-4000-8000-000000000003";
@@ -21,7 +22,7 @@ const FIELDS: &str = "__typename id type category readAt snoozedUntilAt unsnooze
 /// The inbox of `api`'s viewer, newest first, with `arguments`.
 async fn inbox(api: &Api, arguments: &str) -> Vec<Value> {
     let text = format!("query {{ notifications{arguments} {{ nodes {{ {FIELDS} }} }} }}");
-    let got = query(api, &text, json!({})).await;
+    let got = ask(api, &text).await;
     got["notifications"]["nodes"].as_array().unwrap().clone()
 }
 
@@ -34,8 +35,7 @@ fn types(notifications: &[Value]) -> Vec<&str> {
 }
 
 async fn unread(api: &Api) -> Value {
-    query(api, "query { notificationsUnreadCount }", json!({})).await["notificationsUnreadCount"]
-        .clone()
+    ask(api, "query { notificationsUnreadCount }").await["notificationsUnreadCount"].clone()
 }
 
 async fn update_issue(api: &Api, input: Value) {

@@ -5,7 +5,7 @@ use asym_kit::testing::pluck;
 use serde_json::{Value, json};
 
 use crate::{
-    ADA, assert_filtered, client, create_text, delete_payload, mutate, not_found, query,
+    ADA, ask, assert_filtered, client, create_text, delete_payload, mutate, not_found,
     refused_inputs_as, with_id,
 };
 
@@ -61,10 +61,9 @@ async fn project_labels_group_filter_and_label_projects(linear: asym::Linear) {
         ],
     )
     .await;
-    let org = query(
+    let org = ask(
         &api,
         "{ organization { projectLabels { nodes { name } } } }",
-        json!({}),
     )
     .await;
     assert_eq!(
@@ -107,10 +106,9 @@ async fn project_labels_group_filter_and_label_projects(linear: asym::Linear) {
         ["Launch"]
     );
     assert!(projects["projectLabel"]["lastAppliedAt"].is_string());
-    let filtered = query(
+    let filtered = ask(
         &api,
         "{ projects(filter: { name: { eq: \"Launch\" } }) { nodes { labelIds } } }",
-        json!({}),
     )
     .await;
     assert_eq!(

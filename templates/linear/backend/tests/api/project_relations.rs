@@ -5,8 +5,8 @@ use asym_kit::testing::pluck;
 use serde_json::json;
 
 use crate::{
-    ADA, ENG, assert_filtered, client, create_text, delete_payload, missing, mutate, not_found,
-    query, refused_inputs_as, update_text, with_id,
+    ADA, ENG, ask, assert_filtered, client, create_text, delete_payload, missing, mutate,
+    not_found, refused_inputs_as, update_text, with_id,
 };
 
 /// Launch, the seeded project, and its milestone GA.
@@ -116,7 +116,7 @@ async fn a_project_depends_on_another_once(linear: asym::Linear) {
     .await;
     let one = format!("query($id: String!) {{ projectRelation(id: $id) {{ {FIELDS} }} }}");
     assert_eq!(with_id(&api, &one, &id).await["projectRelation"], created);
-    let all = query(&api, "{ projectRelations { nodes { id } } }", json!({})).await;
+    let all = ask(&api, "{ projectRelations { nodes { id } } }").await;
     assert_eq!(
         pluck(&all["projectRelations"]["nodes"], "id"),
         [id.as_str()]

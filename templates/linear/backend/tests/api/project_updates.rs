@@ -6,7 +6,7 @@ use asym_kit::testing::{Api, assert_suffix, pluck};
 use serde_json::{Value, json};
 
 use crate::{
-    ADA, BEN, ENG, archive_payload, assert_fields, client, delete_payload, delivered, mutate,
+    ADA, BEN, ENG, archive_payload, ask, assert_fields, client, delete_payload, delivered, mutate,
     not_found, oauth_client, query, refused_filter, refused_inputs, subscribed, with_id,
 };
 
@@ -164,10 +164,9 @@ async fn project_updates_are_read_listed_and_filtered(linear: asym::Linear) {
         read["project"]["projectUpdates"],
         json!({"nodes": [{"body": "Ben's"}], "pageInfo": {"hasNextPage": true}})
     );
-    let reacted = query(
+    let reacted = ask(
         &api,
         "{ projectUpdates(filter: { reactions: { length: { gt: 0 } } }) { nodes { id } } }",
-        json!({}),
     )
     .await;
     assert_eq!(

@@ -6,16 +6,11 @@ use asym_kit::testing::{assert_contains, pluck};
 use axum::http::Method;
 use serde_json::{Value, json};
 
-use crate::{ENG, client, data, error, gql, query};
+use crate::{ENG, ask, client, data, error, gql};
 
 /// The number of issues, to show that refused requests wrote nothing.
 async fn issue_count(api: &asym_kit::testing::Api) -> usize {
-    let got = query(
-        api,
-        "{ issues(includeArchived: true) { nodes { id } } }",
-        json!({}),
-    )
-    .await;
+    let got = ask(api, "{ issues(includeArchived: true) { nodes { id } } }").await;
     got["issues"]["nodes"].as_array().unwrap().len()
 }
 
@@ -382,13 +377,12 @@ async fn refusals_postgres_makes_are_worded_as_linear_words_them(linear: asym::L
 #[asym::clone("linear", seed = "basic")]
 async fn introspection_deprecates_only_what_linear_deprecates(linear: asym::Linear) {
     let api = client(&linear);
-    let got = query(
+    let got = ask(
         &api,
         "{ query: __type(name: \"Query\") { fields { name } }
            issue: __type(name: \"Issue\") { fields { name }
              all: fields(includeDeprecated: true) { name isDeprecated deprecationReason } }
            order: __type(name: \"PaginationOrderBy\") { enumValues { name isDeprecated } } }",
-        json!({}),
     )
     .await;
     let roots = pluck(&got["query"]["fields"], "name");

@@ -5,8 +5,8 @@ use serde::Serialize;
 use serde_json::{Value, json};
 
 use crate::{
-    ADA, BEN, ENG, client, delete_payload, delivered, invalid_argument, mutate, oauth_client,
-    query, refused_for, subscribed, with_id,
+    ADA, BEN, ENG, ask, client, delete_payload, delivered, invalid_argument, mutate, oauth_client,
+    refused_for, subscribed, with_id,
 };
 
 const REACT: &str = "mutation($input: ReactionCreateInput!) { reactionCreate(input: $input) {
@@ -68,10 +68,9 @@ async fn reactions_on_issues_comments_and_updates(linear: asym::Linear) {
     react(&api, "tada", json!({"issueId": ENG_1})).await;
     assert_eq!(emojis(&api, "issue", "ENG-1").await, ["+1", "tada"]);
     // The issues list (written straight from the stored documents) answers them too.
-    let list = query(
+    let list = ask(
         &api,
         "{ issues(filter: { number: { eq: 1 } }) { nodes { reactions { emoji } } } }",
-        json!({}),
     )
     .await;
     assert_eq!(
@@ -122,10 +121,9 @@ async fn reaction_data_groups_reactions_by_emoji(linear: asym::Linear) {
     ]);
     assert_eq!(reaction_data(&api, "issue", "ENG-1").await, grouped);
     // The issues list, written straight from the stored documents, answers the same.
-    let list = query(
+    let list = ask(
         &api,
         "{ issues(filter: { number: { eq: 1 } }) { nodes { reactionData } } }",
-        json!({}),
     )
     .await;
     assert_eq!(list["issues"]["nodes"][0]["reactionData"], grouped);

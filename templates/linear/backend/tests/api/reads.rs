@@ -5,13 +5,13 @@ use asym_kit::testing::{assert_suffix, pluck};
 use serde_json::{Value, json};
 
 use crate::{
-    ENG, assert_filtered, client, error, gql, identifiers, mutate, not_found, query, refused,
+    ENG, ask, assert_filtered, client, error, gql, identifiers, mutate, not_found, query, refused,
 };
 
 #[asym::clone("linear", seed = "basic")]
 async fn viewer_organization_and_teams(linear: asym::Linear) {
     let api = client(&linear);
-    let got = query(
+    let got = ask(
         &api,
         "{ viewer { id name isMe admin url }
                organization { name urlKey userCount projectStatuses { type } }
@@ -21,7 +21,6 @@ async fn viewer_organization_and_teams(linear: asym::Linear) {
                  members { nodes { displayName } }
                  activeCycle { number isActive }
                  projects { nodes { name } } } } }",
-        json!({}),
     )
     .await;
     assert_eq!(got["viewer"]["isMe"], true);
@@ -198,7 +197,7 @@ async fn relay_paging(linear: asym::Linear) {
             format!("c{i}: issueCreate(input: {{ teamId: \"{ENG}\", title: \"Paged {i}\" }}) {{ success }} ")
         })
         .collect();
-    query(&api, &format!("mutation {{ {creates}}}"), json!({})).await;
+    ask(&api, &format!("mutation {{ {creates}}}")).await;
     let all = page(json!({})).await;
     assert_eq!(identifiers(&all).len(), 50, "default page of 50");
     assert_eq!(identifiers(&all)[0], "ENG-56");
@@ -254,10 +253,7 @@ async fn projected_pages_answer_as_resolvers_do(linear: asym::Linear) {
          {SDK_ISSUE}"
     );
     let archived = "mutation { issueArchive(id: \"ENG-5\") { success } }";
-    assert_eq!(
-        query(&api, archived, json!({})).await["issueArchive"]["success"],
-        true
-    );
+    assert_eq!(ask(&api, archived).await["issueArchive"]["success"], true);
     let first = query(&api, &issues.replace("ROOT", ""), json!({"first": 2})).await;
     let cursor = first["page"]["pageInfo"]["endCursor"].clone();
     assert!(cursor.is_string());
@@ -292,15 +288,13 @@ async fn projected_pages_answer_as_resolvers_do(linear: asym::Linear) {
 #[asym::clone("linear", seed = "basic")]
 async fn other_lists_and_search(linear: asym::Linear) {
     let api = client(&linear);
-    let got = query(&api,
-            "{ users { nodes { email } } workflowStates(filter: { type: { eq: \"canceled\" } }) { nodes { name } }
+    let got = ask(&api, "{ users { nodes { email } } workflowStates(filter: { type: { eq: \"canceled\" } }) { nodes { name } }
                issueLabels { nodes { name } } projects { nodes { name state progress teams { nodes { key } } } }
                cycles { nodes { number issues { nodes { identifier } } } }
                comments(filter: { body: { contains: \"SSO\" } }) { nodes { body } }
                attachments { nodes { url } } webhooks { nodes { id } }
                issuePriorityValues { priority label }
-               searchIssues(term: \"password\") { totalCount nodes { identifier } } }",
-            json!({})).await;
+               searchIssues(term: \"password\") { totalCount nodes { identifier } } }").await;
     assert_eq!(got["users"]["nodes"].as_array().unwrap().len(), 2);
     assert_eq!(got["workflowStates"]["nodes"].as_array().unwrap().len(), 2);
     assert_eq!(got["issueLabels"]["nodes"].as_array().unwrap().len(), 3);

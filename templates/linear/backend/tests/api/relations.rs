@@ -4,7 +4,7 @@
 use serde_json::{Value, json};
 
 use crate::{
-    ADA, BEN, ENG, client, delete_payload, eng_nodes, missing, mutate, not_found, query,
+    ADA, BEN, ENG, ask, client, delete_payload, eng_nodes, missing, mutate, not_found, query,
     refused_as, with_id,
 };
 
@@ -32,14 +32,13 @@ async fn subscribers(api: &asym_kit::testing::Api, issue: &str) -> Vec<Value> {
 #[asym::clone("linear", seed = "basic")]
 async fn memberships_subscribers_and_relations_from_the_seed(linear: asym::Linear) {
     let api = client(&linear);
-    let got = query(
+    let got = ask(
         &api,
         "{ team(id: \"ENG\") { memberships { nodes { id owner sortOrder createdAt updatedAt
                user { id } team { key } } } }
            viewer { teamMemberships { nodes { team { key } user { displayName } } } }
            teamMemberships { nodes { id } }
            issueRelations { nodes { id type issue { identifier } relatedIssue { identifier } } } }",
-        json!({}),
     )
     .await;
     let memberships = &got["team"]["memberships"];
@@ -71,13 +70,9 @@ async fn memberships_subscribers_and_relations_from_the_seed(linear: asym::Linea
         json!({"id": "60000000-0000-4000-8000-000000000001", "type": "blocks",
                "issue": {"identifier": "ENG-5"}, "relatedIssue": {"identifier": "ENG-4"}})
     );
-    let issue = query(
-        &api,
-        "{ issue(id: \"ENG-4\") { relations { nodes { id } }
+    let issue = ask(&api, "{ issue(id: \"ENG-4\") { relations { nodes { id } }
              inverseRelations { nodes { type issue { identifier } } } }
-           issueRelation(id: \"60000000-0000-4000-8000-000000000002\") { type relatedIssue { identifier } } }",
-        json!({}),
-    )
+           issueRelation(id: \"60000000-0000-4000-8000-000000000002\") { type relatedIssue { identifier } } }")
     .await;
     assert_eq!(issue["issue"]["relations"]["nodes"], json!([]));
     assert_eq!(
@@ -127,10 +122,9 @@ async fn relations_subscriptions_replies_and_label_groups_are_written(linear: as
         updated["issueRelationUpdate"]["issueRelation"]["type"],
         "blocks"
     );
-    let listed = query(
+    let listed = ask(
         &api,
         "{ issue(id: \"ENG-6\") { inverseRelations { nodes { type issue { identifier } } } } }",
-        json!({}),
     )
     .await;
     assert_eq!(
@@ -166,7 +160,7 @@ async fn relations_subscriptions_replies_and_label_groups_are_written(linear: as
     assert_eq!(got["issueSubscribe"]["issue"]["identifier"], "ENG-5");
     assert_eq!(subscribers(&api, "ENG-5").await, [json!(BEN), json!(ADA)]);
     let unsubscribe = "mutation { issueUnsubscribe(id: \"ENG-5\") { success } }";
-    query(&api, unsubscribe, json!({})).await;
+    ask(&api, unsubscribe).await;
     assert_eq!(subscribers(&api, "ENG-5").await, [json!(BEN)]);
     query(&api, subscribe, json!({"id": "ENG-5"})).await;
     assert_eq!(subscribers(&api, "ENG-5").await, [json!(BEN), json!(ADA)]);
@@ -223,7 +217,7 @@ const MILESTONE: &str = "id name description sortOrder targetDate progress statu
 #[asym::clone("linear", seed = "basic")]
 async fn project_milestones_are_read_and_written(linear: asym::Linear) {
     let api = client(&linear);
-    let seeded = query(
+    let seeded = ask(
         &api,
         &format!(
             "{{ project(id: \"f0000000-0000-4000-8000-000000000001\") {{
@@ -231,7 +225,6 @@ async fn project_milestones_are_read_and_written(linear: asym::Linear) {
                issue(id: \"ENG-2\") {{ projectMilestone {{ name }} }}
                projectMilestones(filter: {{ name: {{ eq: \"GA\" }} }}) {{ nodes {{ status }} }} }}"
         ),
-        json!({}),
     )
     .await;
     let nodes = &seeded["project"]["projectMilestones"]["nodes"];
@@ -290,10 +283,9 @@ async fn project_milestones_are_read_and_written(linear: asym::Linear) {
         json!({"name": "Release candidate", "issues": {"nodes": [{"identifier": "ENG-1"}]}})
     );
     delete_payload(&api, "projectMilestoneDelete", &id).await;
-    let after = query(
+    let after = ask(
         &api,
         "{ issue(id: \"ENG-1\") { projectMilestone { id } project { name } } }",
-        json!({}),
     )
     .await;
     assert_eq!(

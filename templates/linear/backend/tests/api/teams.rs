@@ -5,7 +5,7 @@ use asym_kit::testing::pluck;
 use serde_json::{Value, json};
 
 use crate::{
-    ADA, ENG, client, eng_nodes, missing, mutate, query, refused_as, refused_inputs_as, with_id,
+    ADA, ENG, ask, client, eng_nodes, missing, mutate, refused_as, refused_inputs_as, with_id,
 };
 
 /// As @linear/sdk's `createTeam` sends it, with what a new team holds.
@@ -85,14 +85,9 @@ async fn teams_are_created_with_their_states_updated_and_archived(linear: asym::
     let delete = "mutation($id: String!) { teamDelete(id: $id) { success entityId } }";
     let deleted = with_id(&api, delete, "OPS2").await["teamDelete"].clone();
     assert_eq!(deleted, json!({"success": true, "entityId": ops["id"]}));
-    let keys = query(&api, "{ teams { nodes { key } } }", json!({})).await;
+    let keys = ask(&api, "{ teams { nodes { key } } }").await;
     assert_eq!(pluck(&keys["teams"]["nodes"], "key"), ["DES", "ENG"]);
-    let archived = query(
-        &api,
-        "{ teams(includeArchived: true) { nodes { key } } }",
-        json!({}),
-    )
-    .await;
+    let archived = ask(&api, "{ teams(includeArchived: true) { nodes { key } } }").await;
     assert_eq!(
         pluck(&archived["teams"]["nodes"], "key"),
         ["OPS2", "DES", "ENG"]
@@ -137,7 +132,7 @@ async fn teams_refuse_what_the_clone_cannot_write(linear: asym::Linear) {
     refused_as(&api, update, json!({}), rekey, rekey).await;
     let delete = "mutation { teamDelete(id: \"NOPE\") { success } }";
     missing(&api, delete, json!({}), "Team").await;
-    let keys = query(&api, "{ teams { nodes { key } } }", json!({})).await;
+    let keys = ask(&api, "{ teams { nodes { key } } }").await;
     assert_eq!(pluck(&keys["teams"]["nodes"], "key"), ["ENG"]);
 }
 
@@ -181,7 +176,7 @@ async fn states_are_updated_and_archived_and_teams_unarchived(linear: asym::Line
         success entity { key archivedAt } } }";
     let back = with_id(&api, unarchive, "RES").await["teamUnarchive"].clone();
     assert_eq!(back["entity"], json!({"key": "RES", "archivedAt": null}));
-    let keys = query(&api, "{ teams { nodes { key } } }", json!({})).await;
+    let keys = ask(&api, "{ teams { nodes { key } } }").await;
     assert_eq!(pluck(&keys["teams"]["nodes"], "key"), ["RES", "ENG"]);
 }
 
@@ -225,10 +220,9 @@ async fn triage_switched_on_gives_a_team_its_triage_state(linear: asym::Linear) 
     let input = json!({"teamId": ENG, "title": "From support", "stateId": state["id"]});
     let issue = mutate(&api, create, json!({ "input": input })).await;
     assert_eq!(issue["issue"]["state"]["type"], "triage");
-    let inbox = query(
+    let inbox = ask(
         &api,
         "{ issues(filter: { state: { type: { eq: \"triage\" } } }) { nodes { identifier } } }",
-        json!({}),
     )
     .await;
     assert_eq!(
@@ -245,10 +239,9 @@ async fn triage_switched_on_gives_a_team_its_triage_state(linear: asym::Linear) 
     )
     .await;
     assert!(moved["issue"]["triagedAt"].is_string(), "{moved}");
-    let triaged = query(
+    let triaged = ask(
         &api,
         "{ issues(filter: { triagedAt: { null: false } }) { nodes { identifier triagedAt } } }",
-        json!({}),
     )
     .await;
     assert_eq!(

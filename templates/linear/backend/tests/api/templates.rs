@@ -4,8 +4,8 @@
 use serde_json::{Value, json};
 
 use crate::{
-    ADA, BEN, ENG, client, delete_payload, mutate, not_found, oauth_client, query, refused_inputs,
-    with_id,
+    ADA, BEN, ENG, ask, client, delete_payload, mutate, not_found, oauth_client, query,
+    refused_inputs, with_id,
 };
 
 /// What the tests select of a `Template` (@linear/sdk's `Template` fragment, less nothing).
@@ -154,19 +154,14 @@ async fn issue_create_applies_a_template_under_its_input(linear: asym::Linear) {
     .await;
     assert!(applied["template"]["lastAppliedAt"].is_string());
 
-    let project = query(
-        &api,
-        "mutation { templateCreate(input: { name: \"Launch\", type: \"project\", templateData: {} }) {
-            template { id } } }",
-        json!({}),
-    )
+    let project = ask(&api, "mutation { templateCreate(input: { name: \"Launch\", type: \"project\", templateData: {} }) {
+            template { id } } }")
     .await["templateCreate"]["template"]["id"]
         .clone();
-    let unknown = query(
+    let unknown = ask(
         &api,
         "mutation { templateCreate(input: { name: \"Rich\", type: \"issue\",
             templateData: {descriptionData: {type: \"doc\"}} }) { template { id } } }",
-        json!({}),
     )
     .await["templateCreate"]["template"]["id"]
         .clone();
@@ -200,10 +195,9 @@ async fn the_organization_lists_its_workspace_templates(linear: asym::Linear) {
     let names = |data: &Value| {
         asym_kit::testing::pluck(&data["organization"]["templates"]["nodes"], "name")
     };
-    let all = query(
+    let all = ask(
         &api,
         "{ organization { templates { nodes { name team { id } } } } }",
-        json!({}),
     )
     .await;
     assert_eq!(names(&all), ["Feature request"]);
@@ -215,10 +209,9 @@ async fn the_organization_lists_its_workspace_templates(linear: asym::Linear) {
     )
     .await;
     assert!(shared["template"]["id"].is_string());
-    let filtered = query(
+    let filtered = ask(
         &api,
         "{ organization { templates(filter: { name: { eq: \"Incident\" } }) { nodes { name } } } }",
-        json!({}),
     )
     .await;
     assert_eq!(names(&filtered), ["Incident"]);

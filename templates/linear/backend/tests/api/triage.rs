@@ -6,7 +6,7 @@ use asym_kit::testing::pluck;
 use serde_json::json;
 
 use crate::{
-    ADA, BEN, ENG, client, create_text, delete_payload, missing, mutate, not_found, query,
+    ADA, BEN, ENG, ask, client, create_text, delete_payload, missing, mutate, not_found,
     refused_inputs_as, update_text, with_id,
 };
 
@@ -58,10 +58,9 @@ async fn a_team_has_one_triage_responsibility_that_assigns_or_notifies(linear: a
         with_id(&api, &one, &id).await["triageResponsibility"],
         *responsibility
     );
-    let all = query(
+    let all = ask(
         &api,
         "{ triageResponsibilities { nodes { id team { key } } } }",
-        json!({}),
     )
     .await;
     assert_eq!(
@@ -147,18 +146,16 @@ async fn administrable_teams_are_every_team(linear: asym::Linear) {
         keys.sort();
         keys
     };
-    let both = query(
+    let both = ask(
         &api,
         "{ teams { nodes { key } } administrableTeams { nodes { key } } }",
-        json!({}),
     )
     .await;
     assert!(!keys(&both, "teams").is_empty());
     assert_eq!(keys(&both, "administrableTeams"), keys(&both, "teams"));
-    let filtered = query(
+    let filtered = ask(
         &api,
         "{ administrableTeams(filter: { key: { eq: \"ENG\" } }) { nodes { key } } }",
-        json!({}),
     )
     .await;
     assert_eq!(keys(&filtered, "administrableTeams"), ["ENG"]);

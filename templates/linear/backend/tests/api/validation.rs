@@ -7,7 +7,8 @@
 use serde_json::{Value, json};
 
 use crate::{
-    ENG, client, delete_payload, invalid_argument, mutate, query, refused_for, validation_errors,
+    ENG, ask, client, delete_payload, invalid_argument, mutate, query, refused_for,
+    validation_errors,
 };
 
 /// As @linear/sdk's `createIssueRelation` sends it.
@@ -17,12 +18,11 @@ const RELATE: &str = "mutation($input: IssueRelationCreateInput!, $overrideCreat
 
 /// How many issues, labels, projects, teams, cycles, states and attachments there are.
 async fn counts(api: &asym_kit::testing::Api) -> Value {
-    query(
+    ask(
         api,
         "{ issues(includeArchived: true) { nodes { id } } issueLabels { nodes { id } }
            projects { nodes { id } } teams { nodes { id } } cycles { nodes { id } }
            workflowStates { nodes { id } } attachments { nodes { id } } }",
-        json!({}),
     )
     .await
 }
@@ -34,10 +34,9 @@ async fn a_second_relation_of_the_same_issues_and_type_is_refused(linear: asym::
     // The seed's ENG-5 blocks ENG-4: again, by identifier or by id, is refused.
     let again = json!({"issueId": "ENG-5", "relatedIssueId": "ENG-4", "type": "blocks"});
     refused_for(&api, RELATE, json!({"input": again}), duplicate).await;
-    let ids = query(
+    let ids = ask(
         &api,
         "{ a: issue(id: \"ENG-5\") { id } b: issue(id: \"ENG-4\") { id } }",
-        json!({}),
     )
     .await;
     let by_id =
@@ -217,10 +216,9 @@ async fn blank_names_urls_that_are_not_urls_and_colours_that_are_not_hex_are_ref
     ] {
         invalid_argument(&api, mutation, json!({"id": id, "input": input}), expected).await;
     }
-    let kept = query(
+    let kept = ask(
         &api,
         "{ team(id: \"ENG\") { name } issue(id: \"ENG-1\") { title } }",
-        json!({}),
     )
     .await;
     assert_eq!(kept["team"]["name"], "Engineering");

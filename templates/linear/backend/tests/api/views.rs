@@ -5,8 +5,8 @@ use asym_kit::testing::{Api, pluck};
 use serde_json::{Value, json};
 
 use crate::{
-    ADA, ENG, client, delete_payload, identifiers, missing, mutate, not_found, oauth_client, query,
-    refused_as, refused_inputs_as, with_id,
+    ADA, ENG, ask, client, delete_payload, identifiers, missing, mutate, not_found, oauth_client,
+    query, refused_as, refused_inputs_as, with_id,
 };
 
 /// As @linear/sdk's `createCustomView` sends it, less the view preferences.
@@ -81,17 +81,17 @@ async fn custom_views_save_filters_and_list_what_they_select(linear: asym::Linea
         (Vec::new(), vec!["Launch".to_owned()])
     );
     let all = "{ customViews { nodes { name } } }";
-    let adas = query(&api, all, json!({})).await;
+    let adas = ask(&api, all).await;
     assert_eq!(
         pluck(&adas["customViews"]["nodes"], "name"),
         ["Launch", "Login work"]
     );
-    let bens = query(&ben, all, json!({})).await;
+    let bens = ask(&ben, all).await;
     assert_eq!(pluck(&bens["customViews"]["nodes"], "name"), ["Login work"]);
     not_found(&ben, "customView", &launch["id"], "CustomView").await;
     let projects_only =
         "{ customViews(filter: { modelName: { eq: \"Project\" } }) { nodes { name } } }";
-    let got = query(&api, projects_only, json!({})).await;
+    let got = ask(&api, projects_only).await;
     assert_eq!(pluck(&got["customViews"]["nodes"], "name"), ["Launch"]);
 
     // Ben turns it into a shared view of issues; he last wrote it.
@@ -145,7 +145,7 @@ async fn custom_views_refuse_what_they_cannot_save(linear: asym::Linear) {
     let gone = json!({"id": "99999999-0000-4000-8000-000000000001"});
     let delete = "mutation($id: String!) { customViewDelete(id: $id) { success } }";
     missing(&api, delete, gone, "CustomView").await;
-    let none = query(&api, "{ customViews { nodes { id } } }", json!({})).await;
+    let none = ask(&api, "{ customViews { nodes { id } } }").await;
     assert_eq!(none["customViews"]["nodes"], json!([]));
 }
 
@@ -192,11 +192,7 @@ async fn a_view_of_initiatives_lists_them(linear: asym::Linear) {
         ("Issue".to_owned(), Vec::new())
     );
 
-    let created = query(
-        &api,
-        "{ comment(id: \"30000000-0000-4000-8000-000000000001\") { createdIssues { nodes { id } } } }",
-        json!({}),
-    )
+    let created = ask(&api, "{ comment(id: \"30000000-0000-4000-8000-000000000001\") { createdIssues { nodes { id } } } }")
     .await;
     assert_eq!(created["comment"]["createdIssues"]["nodes"], json!([]));
 }

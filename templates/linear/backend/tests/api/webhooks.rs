@@ -7,8 +7,8 @@ use asym_kit::testing::{Received, Receiver, assert_suffix};
 use serde_json::json;
 
 use crate::{
-    ADA, ENG, archive_payload, assert_fields, client, delete_payload, delivered, mutate, query,
-    refused, subscribed, subscribed_to, with_id,
+    ADA, ENG, archive_payload, ask, assert_fields, client, delete_payload, delivered, mutate,
+    query, refused, subscribed, subscribed_to, with_id,
 };
 
 /// The next delivery `receiver` takes, asserted signed with `secret` as Linear signs one
@@ -42,7 +42,7 @@ async fn deliveries_are_signed_and_retried(linear: asym::Linear) {
         .to_owned();
     assert!(secret.starts_with("lin_wh_"));
 
-    query(&api, "mutation { issueCreate(input: { teamId: \"c0000000-0000-4000-8000-000000000001\", title: \"Hooked\" }) { success } }", json!({})).await;
+    ask(&api, "mutation { issueCreate(input: { teamId: \"c0000000-0000-4000-8000-000000000001\", title: \"Hooked\" }) { success } }").await;
     let got = next_signed(&receiver, &secret).await;
     assert_eq!(got.header("linear-event"), Some("Issue"));
     assert!(got.header("linear-delivery").is_some_and(|d| d.len() == 32));
@@ -65,10 +65,9 @@ async fn deliveries_are_signed_and_retried(linear: asym::Linear) {
         "a0000000-0000-4000-8000-000000000001"
     );
 
-    query(
+    ask(
         &api,
         "mutation { issueUpdate(id: \"ENG-7\", input: { priority: 1 }) { success } }",
-        json!({}),
     )
     .await;
     let update = receiver
@@ -80,7 +79,7 @@ async fn deliveries_are_signed_and_retried(linear: asym::Linear) {
     assert_eq!(update["updatedFrom"]["priority"], 0);
 
     receiver.answer(500);
-    query(&api, "mutation { commentCreate(input: { issueId: \"20000000-0000-4000-8000-000000000001\", body: \"retry me\" }) { success } }", json!({})).await;
+    ask(&api, "mutation { commentCreate(input: { issueId: \"20000000-0000-4000-8000-000000000001\", body: \"retry me\" }) { success } }").await;
     let rejected = receiver
         .next(Duration::from_secs(10))
         .await
@@ -111,7 +110,7 @@ async fn deliveries_are_signed_and_retried(linear: asym::Linear) {
             "Cycle",
         ),
     ] {
-        query(&api, mutation, json!({})).await;
+        ask(&api, mutation).await;
         let got = receiver.next(Duration::from_secs(10)).await.expect(kind);
         assert_eq!(got.header("linear-event"), Some(kind));
     }
@@ -143,10 +142,9 @@ async fn deliveries_are_signed_and_retried(linear: asym::Linear) {
         assert!(update["data"]["cycle"].is_null(), "{update}");
         assert!(update["updatedFrom"]["updatedAt"].is_string(), "{update}");
     }
-    let left = query(
+    let left = ask(
         &api,
         "{ cycles { nodes { id } } issues(filter: { cycle: { null: false } }) { nodes { id } } }",
-        json!({}),
     )
     .await;
     assert_eq!(
@@ -167,7 +165,7 @@ async fn deliveries_are_signed_and_retried(linear: asym::Linear) {
         &id,
     )
     .await;
-    query(&api, "mutation { issueCreate(input: { teamId: \"c0000000-0000-4000-8000-000000000001\", title: \"Quiet\" }) { success } }", json!({})).await;
+    ask(&api, "mutation { issueCreate(input: { teamId: \"c0000000-0000-4000-8000-000000000001\", title: \"Quiet\" }) { success } }").await;
     assert!(
         receiver.next(Duration::from_secs(2)).await.is_none(),
         "a disabled webhook hears nothing"

@@ -4,8 +4,8 @@
 use serde_json::{Value, json};
 
 use crate::{
-    ADA, BEN, ENG, archive_payload, client, delete_payload, missing, mutate, query, refused_as,
-    with_id,
+    ADA, BEN, ENG, archive_payload, ask, client, delete_payload, missing, mutate, query,
+    refused_as, with_id,
 };
 
 const CREATE: &str = "mutation($input: IssueCreateInput!) { issueCreate(input: $input) {
@@ -138,7 +138,7 @@ async fn issues_are_numbered_per_team_and_follow_their_state(linear: asym::Linea
     ] {
         missing(&api, CREATE, json!({"input": input}), entity).await;
     }
-    let count = query(&api, "{ issues { nodes { id } } }", json!({})).await;
+    let count = ask(&api, "{ issues { nodes { id } } }").await;
     assert_eq!(
         count["issues"]["nodes"].as_array().unwrap().len(),
         8,
@@ -186,10 +186,9 @@ async fn labels_archive_trash_and_batches(linear: asym::Linear) {
     assert!(list(false).await.contains(&"ENG-5".to_owned()));
     let trashed = archive_payload(&api, "issueDelete", "ENG-5", "trashed archivedAt").await;
     assert_eq!(trashed["trashed"], true);
-    let gone = query(
+    let gone = ask(
         &api,
         "mutation { issueDelete(id: \"ENG-6\", permanentlyDelete: true) { success } }",
-        json!({}),
     )
     .await;
     assert_eq!(gone["issueDelete"]["success"], true);
@@ -214,7 +213,7 @@ async fn labels_archive_trash_and_batches(linear: asym::Linear) {
     ]);
     let bad_batch = json!({"ids": bad, "input": {"priority": 0}});
     missing(&api, batch, bad_batch, "Issue").await;
-    let unchanged = query(&api, "{ issue(id: \"ENG-2\") { priority } }", json!({})).await;
+    let unchanged = ask(&api, "{ issue(id: \"ENG-2\") { priority } }").await;
     assert_eq!(
         unchanged["issue"]["priority"], 4.0,
         "a failed batch changes nothing"
@@ -249,7 +248,7 @@ async fn comments_labels_projects_cycles_states_attachments(linear: asym::Linear
     )
     .await;
     delete_payload(&api, "issueLabelDelete", &label_id).await;
-    let after = query(&api, "{ issue(id: \"ENG-5\") { labelIds } }", json!({})).await;
+    let after = ask(&api, "{ issue(id: \"ENG-5\") { labelIds } }").await;
     assert_eq!(
         after["issue"]["labelIds"].as_array().unwrap().len(),
         1,
@@ -381,12 +380,7 @@ async fn updates_move_an_issue_and_its_history_records_each_move(linear: asym::L
     // ENG-2 and ENG-3 are ENG-1's sub-issues: neither ENG-1 itself nor they may be its parent.
     let cycle_message = "Argument Validation Error: an issue cannot be its own parent or a \
                          sub-issue of its own sub-issues";
-    let before = query(
-        &api,
-        "{ issue(id: \"ENG-1\") { parent { id } updatedAt } }",
-        json!({}),
-    )
-    .await;
+    let before = ask(&api, "{ issue(id: \"ENG-1\") { parent { id } updatedAt } }").await;
     for parent in [
         "20000000-0000-4000-8000-000000000001",
         "20000000-0000-4000-8000-000000000002",
@@ -404,12 +398,7 @@ async fn updates_move_an_issue_and_its_history_records_each_move(linear: asym::L
         itself,
     )
     .await;
-    let after = query(
-        &api,
-        "{ issue(id: \"ENG-1\") { parent { id } updatedAt } }",
-        json!({}),
-    )
-    .await;
+    let after = ask(&api, "{ issue(id: \"ENG-1\") { parent { id } updatedAt } }").await;
     assert_eq!(after, before, "refused updates changed nothing");
 }
 
@@ -443,7 +432,7 @@ async fn user_profiles_are_updated_and_statuses_lapse(linear: asym::Linear) {
         ),
         (&Value::Null, &Value::Null, &Value::Null)
     );
-    let viewer = query(&api, "{ viewer { title statusLabel } }", json!({})).await;
+    let viewer = ask(&api, "{ viewer { title statusLabel } }").await;
     assert_eq!(
         viewer["viewer"],
         json!({"title": "CTO", "statusLabel": "Away"})
