@@ -946,6 +946,10 @@ await scenario("actions_workflow_runs", async () => {
   assert.equal((await owner.rest.actions.cancelWorkflowRun(ids)).status, 202);
   const got = (await owner.rest.actions.getWorkflowRun(ids)).data;
   assert.deepEqual([got.status, got.conclusion, got.run_attempt], ["completed", "cancelled", 2]);
+  const nobody = new Octokit({ baseUrl });
+  await fails(401, () => nobody.rest.actions.deleteWorkflowRun(ids));
+  await fails(401, () => nobody.rest.actions.cancelWorkflowRun(ids));
+  await fails(401, () => nobody.rest.actions.reRunWorkflow(ids));
   assert.equal((await owner.rest.actions.deleteWorkflowRun(ids)).status, 204);
   await fails(404, () => owner.rest.actions.getWorkflowRun(ids));
 });

@@ -973,6 +973,10 @@ def actions_workflow_runs():
     run = repo.get_workflow_run(run.id)
     assert (run.conclusion, run.run_attempt) == ("success", 2)
     assert repo.get_workflow_runs(status="success").totalCount == 1
+    nobody = Github(base_url=BASE)
+    seen = nobody.get_repo(repo.full_name).get_workflow_run(run.id)
+    assert (seen.delete(), seen.cancel(), seen.rerun()) == (False, False, False)
+    assert nobody.requester.requestJson("DELETE", run.url)[0] == 401
     assert run.delete()
     assert repo.get_workflow_runs().totalCount == 0
 

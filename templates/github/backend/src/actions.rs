@@ -252,8 +252,8 @@ pub(crate) async fn get_run(scope: Scope<String>) -> ApiResult {
     ))
 }
 
-/// `DELETE /repos/{owner}/{repo}/actions/runs/{id}`: 204.
-pub(crate) async fn delete_run(scope: Scope<String>) -> ApiResult {
+/// `DELETE /repos/{owner}/{repo}/actions/runs/{id}`: 204 (401 without credentials).
+pub(crate) async fn delete_run(scope: Scope<String>, _signed_in: Viewer) -> ApiResult {
     let (client, repo) = scope.open().await?;
     repo.require(Access::Write)?;
     let (id, _) = run_of(&client, &repo, &scope.path).await?;
@@ -262,8 +262,8 @@ pub(crate) async fn delete_run(scope: Scope<String>) -> ApiResult {
 }
 
 /// `POST /repos/{owner}/{repo}/actions/runs/{id}/cancel`: 202 `{}`, the run completed
-/// `cancelled`; 409 for a run already completed.
-pub(crate) async fn cancel(scope: Scope<String>) -> ApiResult {
+/// `cancelled`; 409 for a run already completed (401 without credentials).
+pub(crate) async fn cancel(scope: Scope<String>, _signed_in: Viewer) -> ApiResult {
     let (mut client, repo) = scope.open().await?;
     repo.require(Access::Write)?;
     let (id, status) = run_of(&client, &repo, &scope.path).await?;
@@ -280,8 +280,8 @@ pub(crate) async fn cancel(scope: Scope<String>) -> ApiResult {
 }
 
 /// `POST /repos/{owner}/{repo}/actions/runs/{id}/rerun`: 201 `{}`, the run queued again as
-/// its next attempt; 403 while it has not completed.
-pub(crate) async fn rerun(scope: Scope<String>) -> ApiResult {
+/// its next attempt; 403 while it has not completed (401 without credentials).
+pub(crate) async fn rerun(scope: Scope<String>, _signed_in: Viewer) -> ApiResult {
     let (mut client, repo) = scope.open().await?;
     repo.require(Access::Write)?;
     let (id, status) = run_of(&client, &repo, &scope.path).await?;

@@ -263,6 +263,17 @@ async fn a_dispatch_queues_a_run_that_the_admin_route_completes(gh: asym::GitHub
         ),
         (Some(2), Some(2))
     );
+    // Without credentials a run's writes answer 401, as GitHub's do, not 403.
+    let nobody = anonymous(&gh);
+    error(delete(&nobody, &run_path).await, 401);
+    error(
+        nobody.post(&format!("{run_path}/cancel"), &json!({})).await,
+        401,
+    );
+    error(
+        nobody.post(&format!("{run_path}/rerun"), &json!({})).await,
+        401,
+    );
     assert_eq!(delete(&api, &run_path).await.status, 204);
     error(api.get(&run_path).await, 404);
     error(api.get(&format!("{REPO}/actions/runs/nope")).await, 404);
