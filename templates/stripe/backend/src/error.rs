@@ -132,6 +132,19 @@ impl ApiError {
         self.param(to)
     }
 
+    /// The error with its `param` renamed to what `rename` makes of it (the message naming it
+    /// as well), unchanged where `rename` answers `None` or the error names no parameter.
+    pub(crate) fn map_param(self, rename: impl FnOnce(&str) -> Option<String>) -> Self {
+        let renamed = match self.body.get("param") {
+            Some(Value::String(param)) => rename(param),
+            _ => None,
+        };
+        match renamed {
+            Some(to) => self.rename_param(&to),
+            None => self,
+        }
+    }
+
     /// The error with its `param` (`a[b]`) named inside `outer` (`outer[a][b]`): a check of
     /// a nested hash reporting as the request spelled it.
     pub(crate) fn nested_in(self, outer: &str) -> Self {

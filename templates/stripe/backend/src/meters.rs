@@ -64,6 +64,15 @@ fn nested_str<'p>(params: &'p Params, at: &str, key: &str) -> ApiResult<Option<&
     )
 }
 
+/// The active meters of `event_name` (at most one: a second is refused on create).
+async fn active_meters(cx: &Cx<'_>, event_name: &str) -> ApiResult<Vec<Value>> {
+    let filters = [
+        ("data->>'event_name' = {}", event_name.to_owned()),
+        ("data->>'status' = {}", "active".to_owned()),
+    ];
+    cx.all("billing.meter", &filters).await
+}
+
 /// `POST /v1/billing/meters`: `display_name`, `event_name` (one active meter each),
 /// `default_aggregation[formula]` (`sum`, `count`, `last`), `customer_mapping` and
 /// `value_settings` (the payload keys naming the customer and the value), `event_time_window`.
@@ -96,15 +105,7 @@ pub(crate) async fn create_meter(cx: &mut Cx<'_>) -> ApiResult {
     }
     let value_key = nested_str(&params, "value_settings", "event_payload_key")?.unwrap_or("value");
     let window = params.one_of("event_time_window", &["day", "hour"])?;
-    let taken = cx
-        .all(
-            "billing.meter",
-            &[
-                ("data->>'event_name' = {}", event_name.clone()),
-                ("data->>'status' = {}", "active".to_owned()),
-            ],
-        )
-        .await?;
+    let taken = active_meters(cx, &event_name).await?;
     if let Some(other) = taken.first() {
         return Err(ApiError::invalid_param(
             "event_name",
@@ -256,15 +257,7 @@ pub(crate) async fn create_event(cx: &mut Cx<'_>) -> ApiResult {
         .hash("payload")?
         .cloned()
         .ok_or_else(|| ApiError::missing("payload"))?;
-    let meters = cx
-        .all(
-            "billing.meter",
-            &[
-                ("data->>'event_name' = {}", event_name.clone()),
-                ("data->>'status' = {}", "active".to_owned()),
-            ],
-        )
-        .await?;
+    let meters = active_meters(cx, &event_name).await?;
     let Some(meter) = meters.first() else {
         return Err(ApiError::invalid_param(
             "event_name",

@@ -55,15 +55,12 @@ const PLAN_NAMES: &[(&str, &str)] = &[
 
 /// `err` with the price's parameter names as the plan's.
 fn plan_param(err: ApiError) -> ApiError {
-    let param = err
-        .body
-        .get("param")
-        .and_then(Value::as_str)
-        .unwrap_or_default();
-    match PLAN_NAMES.iter().find(|(price, _)| *price == param) {
-        Some((_, plan)) => err.rename_param(plan),
-        None => err,
-    }
+    err.map_param(|param| {
+        PLAN_NAMES
+            .iter()
+            .find(|(price, _)| *price == param)
+            .map(|(_, plan)| (*plan).to_owned())
+    })
 }
 
 /// `POST /v1/plans`: a recurring price from `amount`, `currency`, `interval` and the rest, for

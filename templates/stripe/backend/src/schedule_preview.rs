@@ -203,22 +203,21 @@ async fn first_invoice(
     let items = phase_items(cx, &phase).await?;
     let start = phase["start_date"].as_i64().unwrap_or(now);
     let additions = phase_additions(cx, (customer, &Value::Null), &phase, start).await?;
-    let period = next_period(&items, start);
     // A new subscription's preview has no subscription object: one holding only the phase's
     // discount bills the same.
     let sub = match phase_discount(cx, &phase).await? {
         Some(discount) => json!({"default_tax_rates": [], "discount": discount}),
         None => Value::Null,
     };
-    preview(
+    let lines = (&items[..], &additions[..]);
+    billed(
         cx,
         (customer, &sub),
-        (&items, &additions),
-        (period, "subscription_create"),
+        lines,
+        (start, "subscription_create"),
         id,
     )
-    .await?
-    .ok_or_else(|| none_upcoming(customer["id"].as_str().unwrap_or_default()))
+    .await
 }
 
 /// The next renewal of a schedule's running subscription `sub`: the items of the phase in
@@ -260,14 +259,22 @@ async fn renewal(
             None => sub["discount"].clone(),
         };
     }
-    let period = next_period(&items, at);
-    preview(
-        cx,
-        (customer, &sub),
-        (&items, &additions),
-        (period, "subscription_cycle"),
-        id,
-    )
-    .await?
-    .ok_or_else(|| none_upcoming(customer_id))
+    let lines = (&items[..], &additions[..]);
+    billed(cx, (customer, &sub), lines, (at, "subscription_cycle"), id).await
+}
+
+/// The [`preview`] of a schedule's invoice billing `lines` (its items and added items) for
+/// the period of those items starting `at`, or Stripe's "No upcoming invoices" for `customer`
+/// when it would bill nothing.
+async fn billed(
+    cx: &Cx<'_>,
+    (customer, sub): (&Value, &Value),
+    lines: (&[Value], &[Value]),
+    (at, reason): (i64, &str),
+    id: Option<&str>,
+) -> ApiResult {
+    let period = next_period(lines.0, at);
+    preview(cx, (customer, sub), lines, (period, reason), id)
+        .await?
+        .ok_or_else(|| none_upcoming(customer["id"].as_str().unwrap_or_default()))
 }

@@ -114,17 +114,11 @@ async fn change_one_item(cx: &mut Cx<'_>, sub_id: &str, spec: Value) -> ApiResul
 /// `err` named as this route's parameters are: `price`, `quantity`, `price_data[product]`, not
 /// the `items[0][…]` of the subscription update the change is made as.
 fn item_param(err: ApiError) -> ApiError {
-    let param = err
-        .body
-        .get("param")
-        .and_then(Value::as_str)
-        .unwrap_or_default();
-    let Some(inner) = param.strip_prefix("items[0][") else {
-        return err;
-    };
-    let (head, tail) = inner.split_once(']').unwrap_or((inner, ""));
-    let renamed = format!("{head}{tail}");
-    err.rename_param(&renamed)
+    err.map_param(|param| {
+        let inner = param.strip_prefix("items[0][")?;
+        let (head, tail) = inner.split_once(']').unwrap_or((inner, ""));
+        Some(format!("{head}{tail}"))
+    })
 }
 
 /// The request's item fields as an `items[n]` entry (with `id` when it names one).

@@ -60,17 +60,20 @@ const PHASE_ADDITION: Takes = Takes {
     nested: &[],
 };
 
+/// The hashes a phase holds, on a create's and an update's.
+const PHASE_NESTED: &[(&str, &Takes)] = &[
+    ("items", &PHASE_ITEM),
+    ("duration", &DURATION),
+    ("add_invoice_items", &PHASE_ADDITION),
+    ("discounts", &DISCOUNT),
+];
+
 /// One of a create's `phases`.
 const PHASE: Takes = Takes {
     route: "subscription schedule phases",
     serves: &[PHASE_SERVED],
     refuses: &[PHASE_UNSERVED],
-    nested: &[
-        ("items", &PHASE_ITEM),
-        ("duration", &DURATION),
-        ("add_invoice_items", &PHASE_ADDITION),
-        ("discounts", &DISCOUNT),
-    ],
+    nested: PHASE_NESTED,
 };
 
 /// One of an update's `phases` (which may name its `start_date`).
@@ -78,12 +81,7 @@ pub(crate) const PHASE_UPDATE: Takes = Takes {
     route: "subscription schedule phases",
     serves: &[PHASE_SERVED, &["start_date"]],
     refuses: &[PHASE_UNSERVED],
-    nested: &[
-        ("items", &PHASE_ITEM),
-        ("duration", &DURATION),
-        ("add_invoice_items", &PHASE_ADDITION),
-        ("discounts", &DISCOUNT),
-    ],
+    nested: PHASE_NESTED,
 };
 
 /// A phase's `duration`.

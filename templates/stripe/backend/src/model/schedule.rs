@@ -229,6 +229,22 @@ fn phase_end(
     Ok(end)
 }
 
+/// The settings of [`PHASE_SETTINGS`] that `phase` gives its subscription: the phase's own,
+/// else the schedule's `defaults`, leaving out those neither sets.
+fn phase_settings<'a>(
+    phase: &'a Value,
+    defaults: &'a Value,
+) -> impl Iterator<Item = (&'static str, &'a Value)> {
+    PHASE_SETTINGS.iter().filter_map(move |key| {
+        let value = if phase[*key].is_null() {
+            &defaults[*key]
+        } else {
+            &phase[*key]
+        };
+        (!value.is_null()).then_some((*key, value))
+    })
+}
+
 /// The `POST /v1/subscriptions` parameters that make `schedule`'s subscription in its first
 /// phase: its items, settings (the phase's, else the schedule's `default_settings`), trial
 /// and metadata.
@@ -238,15 +254,8 @@ fn subscription_params(schedule: &Value) -> Params {
     let mut params = Map::new();
     params.insert("customer".into(), schedule["customer"].clone());
     params.insert("items".into(), item_specs(phase));
-    for key in PHASE_SETTINGS {
-        let value = if phase[*key].is_null() {
-            &defaults[*key]
-        } else {
-            &phase[*key]
-        };
-        if !value.is_null() {
-            params.insert((*key).into(), value.clone());
-        }
+    for (key, value) in phase_settings(phase, defaults) {
+        params.insert(key.into(), value.clone());
     }
     if let Some(days) = defaults["invoice_settings"]["days_until_due"].as_i64() {
         params.insert("days_until_due".into(), json!(days.to_string()));
@@ -346,15 +355,8 @@ pub(crate) async fn enter(
     let change = Change::of(&params, &sub, at)?;
     change_items(cx, &mut sub, &changes, at).await?;
     let defaults = &schedule["default_settings"];
-    for key in PHASE_SETTINGS {
-        let value = if phase[*key].is_null() {
-            &defaults[*key]
-        } else {
-            &phase[*key]
-        };
-        if !value.is_null() {
-            sub[*key] = value.clone();
-        }
+    for (key, value) in phase_settings(phase, defaults) {
+        sub[key] = value.clone();
     }
     sub["days_until_due"] = match sub["collection_method"].as_str() {
         Some("send_invoice") => match &defaults["invoice_settings"]["days_until_due"] {

@@ -1,6 +1,7 @@
 //! What the tests share: a minimal Stripe client, the seeded objects they use, set-ups that
 //! several tests make, and assertions on Stripe's answers.
 
+use asym_kit::testing::assert_prefix;
 use serde_json::Value;
 
 /// Seeded customers and the seeded monthly price of Asym Pro ($20).
@@ -70,6 +71,14 @@ impl Api {
         let (status, body) = self.post(path, form).await;
         assert_eq!(status, 200, "POST {path}: {body}");
         body
+    }
+
+    /// `POST path` with `form`, which must succeed creating an object whose id starts with
+    /// `prefix` (Stripe's id format for it): the object.
+    pub(crate) async fn created(&self, path: &str, form: &[(&str, &str)], prefix: &str) -> Value {
+        let object = self.ok(path, form).await;
+        assert_prefix(&object["id"], prefix);
+        object
     }
 
     /// `POST path` with `form`, asserting the Stripe error `refusal` (see [`expect_refusal`]);
@@ -145,6 +154,19 @@ impl Api {
         ];
         form.extend_from_slice(extra);
         self.ok("/v1/payment_intents", &form).await
+    }
+
+    /// Creates a monthly usd price of Asym Pro (the seeded product) at `unit_amount` cents,
+    /// with `extra` parameters.
+    pub(crate) async fn monthly_price(&self, unit_amount: &str, extra: &[(&str, &str)]) -> Value {
+        let mut form = vec![
+            ("product", "prod_SEEDpro000001"),
+            ("unit_amount", unit_amount),
+            ("currency", "usd"),
+            ("recurring[interval]", "month"),
+        ];
+        form.extend_from_slice(extra);
+        self.ok("/v1/prices", &form).await
     }
 
     /// Creates a test clock frozen at `frozen_time` (Unix seconds).

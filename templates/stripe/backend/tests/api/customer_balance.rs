@@ -23,7 +23,7 @@ async fn balance_transactions_are_created_retrieved_updated_and_listed(stripe: a
     let api = Api::new(&stripe);
     let path = transactions(ALICE);
     let credit = api
-        .ok(
+        .created(
             &path,
             &[
                 ("amount", "-500"),
@@ -31,9 +31,9 @@ async fn balance_transactions_are_created_retrieved_updated_and_listed(stripe: a
                 ("description", "Goodwill"),
                 ("metadata[k]", "v"),
             ],
+            "cbtxn_",
         )
         .await;
-    assert!(id(&credit).starts_with("cbtxn_"), "{credit}");
     let keys = [
         "object",
         "amount",

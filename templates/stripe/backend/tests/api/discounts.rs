@@ -167,7 +167,7 @@ async fn promotion_codes_are_created_listed_and_unique_among_active_ones(stripe:
     let api = Api::new(&stripe);
     coupon(&api, &[("id", "TEN"), ("percent_off", "10")]).await;
     let promo = api
-        .ok(
+        .created(
             "/v1/promotion_codes",
             &[
                 ("promotion[type]", "coupon"),
@@ -179,9 +179,9 @@ async fn promotion_codes_are_created_listed_and_unique_among_active_ones(stripe:
                 ("restrictions[minimum_amount_currency]", "usd"),
                 ("metadata[channel]", "email"),
             ],
+            "promo_",
         )
         .await;
-    assert!(id(&promo).starts_with("promo_"), "{promo}");
     assert_eq!(
         promo["promotion"],
         json!({"coupon": "TEN", "type": "coupon"})

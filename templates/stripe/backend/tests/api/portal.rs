@@ -31,8 +31,9 @@ async fn a_portal_configuration_is_created_updated_and_used_by_sessions(stripe: 
         ("default_return_url", "https://example.com/account"),
         ("metadata[team]", "billing"),
     ];
-    let config = api.ok("/v1/billing_portal/configurations", &form).await;
-    assert!(id(&config).starts_with("bpc_"), "{config}");
+    let config = api
+        .created("/v1/billing_portal/configurations", &form, "bpc_")
+        .await;
     let features = &config["features"];
     let got = (
         config["object"].as_str(),

@@ -6,6 +6,7 @@
 //! Every subscription here starts on a test clock at 2026-01-01 00:00 UTC on Asym Pro monthly
 //! ($20), so its period is January: 31 days, 2,678,400 seconds.
 
+use asym_kit::testing::assert_contains;
 use serde_json::{Value, json};
 
 use crate::common::{Api, PRO_MONTHLY, amounts, data, expect_refusal, id, invalid, pick};
@@ -41,20 +42,22 @@ pub(crate) async fn subscribed(
     (id(&clock).to_owned(), sub, price)
 }
 
+/// As [`subscribed`], with a new coupon of `percent_off` % off forever.
+async fn subscribed_off(api: &Api, percent_off: &str, now: i64) -> (String, Value, String) {
+    let form = [("percent_off", percent_off), ("duration", "forever")];
+    let coupon = api.ok("/v1/coupons", &form).await;
+    subscribed(api, &[("coupon", id(&coupon))], now).await
+}
+
 /// A new $50 monthly price of Asym Pro: its id.
 pub(crate) async fn fifty_monthly(api: &Api) -> String {
-    let price = api
-        .ok(
-            "/v1/prices",
-            &[
-                ("product", "prod_SEEDpro000001"),
-                ("unit_amount", "5000"),
-                ("currency", "usd"),
-                ("recurring[interval]", "month"),
-            ],
-        )
-        .await;
-    id(&price).to_owned()
+    id(&api.monthly_price("5000", &[]).await).to_owned()
+}
+
+/// The balance of `sub`'s customer (negative: credit it holds).
+async fn balance_of(api: &Api, sub: &Value) -> Value {
+    let customer = sub["customer"].as_str().expect("a customer");
+    api.current("/v1/customers", customer).await["balance"].clone()
 }
 
 /// `POST /v1/subscriptions/{id}` moving `sub`'s first item to `price`, with `extra`
@@ -280,10 +283,7 @@ async fn a_downgrade_invoiced_at_once_credits_the_customer_balance(stripe: asym:
         [Some(-1500), Some(0), Some(-1500)]
     );
     assert_eq!(invoice["status"], "paid");
-    let customer = api
-        .current("/v1/customers", sub["customer"].as_str().unwrap())
-        .await;
-    assert_eq!(customer["balance"], -1500);
+    assert_eq!(balance_of(&api, &sub).await, -1500);
 }
 
 #[asym::clone("stripe", seed = "basic")]
@@ -437,13 +437,7 @@ async fn trials_are_not_prorated_and_discounted_subscriptions_are_refused(stripe
         "a trial costs nothing"
     );
 
-    let coupon = api
-        .ok(
-            "/v1/coupons",
-            &[("percent_off", "50"), ("duration", "forever")],
-        )
-        .await;
-    let (_, sub, fifty) = subscribed(&api, &[("coupon", id(&coupon))], HALF).await;
+    let (_, sub, fifty) = subscribed_off(&api, "50", HALF).await;
     let form = [
         ("items[0][id]", item(&sub)),
         ("items[0][price]", fifty.as_str()),
@@ -452,8 +446,7 @@ async fn trials_are_not_prorated_and_discounted_subscriptions_are_refused(stripe
         .post(&format!("/v1/subscriptions/{}", id(&sub)), &form)
         .await;
     assert_eq!(status, 400, "{refused}");
-    let message = refused["error"]["message"].as_str().unwrap();
-    assert!(message.contains("not implemented"), "{message}");
+    assert_contains(&refused["error"]["message"], "not implemented");
     move_to(&api, &sub, &fifty, &[("proration_behavior", "none")]).await;
     assert!(pending(&api, &sub).await.is_empty());
 }
@@ -493,10 +486,7 @@ async fn cancelling_with_invoice_now_bills_the_credit_on_a_final_invoice(stripe:
         (&json!(0), &json!("paid"))
     );
     assert!(pending(&api, &sub).await.is_empty());
-    let customer = api
-        .current("/v1/customers", sub["customer"].as_str().unwrap())
-        .await;
-    assert_eq!(customer["balance"], -1000);
+    assert_eq!(balance_of(&api, &sub).await, -1000);
 }
 
 #[asym::clone("stripe", seed = "basic")]
@@ -553,13 +543,7 @@ async fn cancelling_a_discounted_subscription_credits_what_its_discount_left_to_
 ) {
     let api = Api::new(&stripe);
     // 25% off forever: $15.00 paid for the month, half of it unused.
-    let quarter = api
-        .ok(
-            "/v1/coupons",
-            &[("percent_off", "25"), ("duration", "forever")],
-        )
-        .await;
-    let (_, sub, _) = subscribed(&api, &[("coupon", id(&quarter))], HALF).await;
+    let (_, sub, _) = subscribed_off(&api, "25", HALF).await;
     let cancel = format!("/v1/subscriptions/{}/cancel", id(&sub));
     api.ok(&cancel, &[("prorate", "true")]).await;
     let credit = pending(&api, &sub).await;
@@ -597,8 +581,5 @@ async fn cancelling_a_discounted_subscription_credits_what_its_discount_left_to_
         .current("/v1/invoices", current["latest_invoice"].as_str().unwrap())
         .await;
     assert_eq!(amounts_of(data(&invoice["lines"])), [-750], "{invoice}");
-    let customer = api
-        .current("/v1/customers", sub["customer"].as_str().unwrap())
-        .await;
-    assert_eq!(customer["balance"], -750);
+    assert_eq!(balance_of(&api, &sub).await, -750);
 }

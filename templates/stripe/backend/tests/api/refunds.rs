@@ -1,14 +1,20 @@
 //! Refunds: of a partially captured charge (the uncaptured rest is released as refunded, and
 //! what was captured stays refundable), and what Stripe refuses, in its words.
 
+use serde_json::Value;
+
 use crate::common::{Api, MISSING, data, expect_refusal, id, invalid};
+
+/// A $30 payment intent authorized on Visa and not captured (`capture_method=manual`).
+async fn held_thirty(api: &Api) -> Value {
+    api.visa_intent("3000", &[("capture_method", "manual")])
+        .await
+}
 
 #[asym::clone("stripe", seed = "basic")]
 async fn a_partially_captured_charge_refunds_all_it_captured(stripe: asym::Stripe) {
     let api = Api::new(&stripe);
-    let held = api
-        .visa_intent("3000", &[("capture_method", "manual")])
-        .await;
+    let held = held_thirty(&api).await;
     let capture = format!("/v1/payment_intents/{}/capture", id(&held));
     api.ok(&capture, &[("amount_to_capture", "2000")]).await;
     let intent = [("payment_intent", id(&held))];
@@ -80,9 +86,7 @@ async fn refund_refusals_are_in_stripes_words(stripe: asym::Stripe) {
 #[asym::clone("stripe", seed = "basic")]
 async fn a_charge_is_captured_and_refunded_through_the_legacy_charge_routes(stripe: asym::Stripe) {
     let api = Api::new(&stripe);
-    let held = api
-        .visa_intent("3000", &[("capture_method", "manual")])
-        .await;
+    let held = held_thirty(&api).await;
     let charge = held["latest_charge"].as_str().unwrap().to_owned();
     let capture = format!("/v1/charges/{charge}/capture");
     api.refused(&capture, &[("amount", "4000")], invalid("amount"))

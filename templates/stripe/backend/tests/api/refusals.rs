@@ -451,17 +451,7 @@ async fn subscription_items_take_expand_on_every_route(stripe: asym::Stripe) {
         (product(&updated), &updated["metadata"]["seat"]),
         (json!("product"), &json!("1"))
     );
-    let year = api
-        .ok(
-            "/v1/prices",
-            &[
-                ("product", "prod_SEEDpro000001"),
-                ("currency", "usd"),
-                ("unit_amount", "900"),
-                ("recurring[interval]", "month"),
-            ],
-        )
-        .await;
+    let year = api.monthly_price("900", &[]).await;
     let added = api
         .ok(
             "/v1/subscription_items",

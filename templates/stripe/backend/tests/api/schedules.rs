@@ -5,6 +5,7 @@
 //! Every schedule here belongs to a customer paying with Visa on a test clock at 2026-01-01
 //! 00:00 UTC ([`START`]); Asym Pro monthly is $20, and each test adds a $50 monthly price.
 
+use asym_kit::testing::assert_contains;
 use serde_json::{Value, json};
 
 use crate::common::{
@@ -82,7 +83,7 @@ async fn phases_start_a_subscription_change_its_items_and_release_it_at_the_end(
     let api = Api::new(&stripe);
     let (clock, customer, fifty) = customer_and_price(&api).await;
     let schedule = api
-        .ok(
+        .created(
             "/v1/subscription_schedules",
             &[
                 ("customer", &customer),
@@ -95,9 +96,9 @@ async fn phases_start_a_subscription_change_its_items_and_release_it_at_the_end(
                 ("phases[1][iterations]", "2"),
                 ("metadata[plan]", "intro"),
             ],
+            "sub_sched_",
         )
         .await;
-    assert!(id(&schedule).starts_with("sub_sched_"), "{schedule}");
     assert_eq!(schedule["object"], "subscription_schedule");
     assert_eq!(schedule["status"], "active");
     assert_eq!(schedule["metadata"], json!({"plan": "intro"}));
@@ -346,13 +347,7 @@ async fn a_schedule_from_a_subscription_is_updated_canceled_and_refuses_a_second
                 ("type", (400, "invalid_request_error")),
             )
             .await;
-        assert!(
-            refused["error"]["message"]
-                .as_str()
-                .unwrap()
-                .contains("`canceled` status"),
-            "{refused}"
-        );
+        assert_contains(&refused["error"]["message"], "`canceled` status");
     }
     assert_events(&stripe, &["subscription_schedule.canceled"]).await;
 }
