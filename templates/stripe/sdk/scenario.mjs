@@ -1013,6 +1013,42 @@ await check('quotes: create, listLineItems, update, finalizeQuote, accept, cance
     (err) => err.statusCode === 400 && /not implemented/.test(err.message));
 });
 
+await check('paymentLinks: create, retrieve, listLineItems, update, list, refusals', async () => {
+  // A link selling a recurring and a one-time price; read, its lines, updated, listed.
+  let link = await stripe.paymentLinks.create({
+    line_items: [{ price: 'price_SEEDproMonth1', quantity: 2 }, { price: 'price_SEEDshirt001', quantity: 1 }],
+    after_completion: { type: 'hosted_confirmation', hosted_confirmation: { custom_message: 'Thanks!' } },
+    metadata: { campaign: 'node' },
+  });
+  assert.ok(link.id.startsWith('plink_') && link.active && link.url.startsWith('https://buy.stripe.com/test_'),
+    JSON.stringify(link));
+  assert.equal(link.after_completion.hosted_confirmation.custom_message, 'Thanks!');
+  const expanded = await stripe.paymentLinks.retrieve(link.id, { expand: ['line_items'] });
+  assert.equal(expanded.line_items.data.length, 2);
+  const lines = await stripe.paymentLinks.listLineItems(link.id);
+  assert.deepEqual(lines.data.map((l) => [l.price.id, l.quantity, l.amount_total]),
+    [['price_SEEDproMonth1', 2, 4000], ['price_SEEDshirt001', 1, 2500]]);
+  link = await stripe.paymentLinks.update(link.id, {
+    active: false, metadata: { campaign: '' }, line_items: [{ id: lines.data[0].id, quantity: 3 }],
+  });
+  assert.deepEqual([link.active, link.metadata], [false, {}]);
+  assert.equal((await stripe.paymentLinks.listLineItems(link.id)).data[0].amount_total, 6000);
+  const listed = await stripe.paymentLinks.list({ active: false, limit: 100 });
+  assert.ok(listed.data.some((l) => l.id === link.id));
+  // Stripe's refusals: an inactive price; a redirect without its url; an unknown link.
+  const old = await stripe.prices.create({
+    product: 'prod_SEEDpro000001', unit_amount: 700, currency: 'usd', recurring: { interval: 'month' },
+  });
+  await stripe.prices.update(old.id, { active: false });
+  await assert.rejects(stripe.paymentLinks.create({ line_items: [{ price: old.id, quantity: 1 }] }),
+    refusedWith('line_items[0][price]'));
+  await assert.rejects(stripe.paymentLinks.create({
+    line_items: [{ price: 'price_SEEDshirt001', quantity: 1 }], after_completion: { type: 'redirect' },
+  }), refusedWith('after_completion[redirect][url]'));
+  await assert.rejects(stripe.paymentLinks.retrieve('plink_nope'),
+    (err) => err.statusCode === 404 && err.code === 'resource_missing');
+});
+
 await check('a discounted subscription cancelled with prorate: the discounted unused time credited', async () => {
   // 25% off forever: $15.00 paid for January; cancelled halfway (prorate, invoice_now), the unused
   // half of what was paid is credited on a final invoice and to the balance; a schedule's cancel too.

@@ -1070,6 +1070,38 @@ def billing_meters():
     assert stripe.billing.Meter.reactivate(meter.id).status == "active"
 
 
+def payment_links():
+    # A link selling a recurring and a one-time price; read, its lines, updated, listed.
+    link = stripe.PaymentLink.create(
+        line_items=[{"price": "price_SEEDproMonth1", "quantity": 2}, {"price": "price_SEEDshirt001", "quantity": 1}],
+        after_completion={"type": "redirect", "redirect": {"url": "https://example.com/thanks"}},
+        metadata={"campaign": "py"})
+    assert link.id.startswith("plink_") and link.active and link.url.startswith("https://buy.stripe.com/test_"), link
+    assert link.after_completion.type == "redirect" and link.after_completion.redirect.url == "https://example.com/thanks"
+    assert stripe.PaymentLink.retrieve(link.id, expand=["line_items"]).line_items.data[0].quantity == 2
+    lines = stripe.PaymentLink.list_line_items(link.id)
+    assert [(l.price.id, l.quantity, l.amount_total) for l in lines.data] == [
+        ("price_SEEDproMonth1", 2, 4000), ("price_SEEDshirt001", 1, 2500)], lines
+    link = stripe.PaymentLink.modify(link.id, active=False, metadata={"campaign": ""},
+                                     line_items=[{"id": lines.data[0].id, "quantity": 3}])
+    assert not link.active and link.metadata.to_dict() == {}, link
+    assert stripe.PaymentLink.list_line_items(link.id).data[0].amount_total == 6000
+    assert link.id in [l.id for l in stripe.PaymentLink.list(active=False, limit=100).data]
+    # Stripe's refusals: an inactive price; a redirect without its url; an unknown link.
+    old = stripe.Price.create(product="prod_SEEDpro000001", unit_amount=700, currency="usd",
+                              recurring={"interval": "month"})
+    stripe.Price.modify(old.id, active=False)
+    err = refused("line_items[0][price]", stripe.PaymentLink.create, line_items=[{"price": old.id, "quantity": 1}])
+    assert "inactive" in err.user_message, err
+    refused("after_completion[redirect][url]", stripe.PaymentLink.create,
+            line_items=[{"price": "price_SEEDshirt001", "quantity": 1}], after_completion={"type": "redirect"})
+    try:
+        stripe.PaymentLink.retrieve("plink_nope")
+        raise AssertionError("an unknown link is missing")
+    except stripe.error.InvalidRequestError as err:
+        assert err.http_status == 404 and err.code == "resource_missing", err
+
+
 def quotes():
     # A quote of a recurring and a one-time line: finalized, accepted into a subscription.
     customer = stripe.Customer.create(email="quote-py@example.com", payment_method="pm_card_visa",
@@ -1226,6 +1258,8 @@ scenarios = [("customer → payment method → payment intent → refund", custo
               subscription_schedules),
              ("billing.Meter, billing.MeterEvent: usage billed in arrears by a metered price", billing_meters),
              ("Quote: create, list_line_items, modify, finalize_quote, accept, cancel, list, pdf", quotes),
+             ("PaymentLink: create, retrieve (expand line_items), list_line_items, modify, list, refusals",
+              payment_links),
              ("a discounted subscription cancelled with prorate: the discounted unused time credited",
               discounted_cancellation),
              ("SubscriptionSchedule phases: discounts, add_invoice_items; Invoice.create_preview(schedule=…)",

@@ -324,6 +324,7 @@ pub(crate) fn line_items_value(holder: &Map<String, Value>) -> Value {
     let field = |key: &str| holder.get(key).and_then(Value::as_str).unwrap_or_default();
     let url = match field("object") {
         "quote" => format!("/v1/quotes/{}/line_items", field("id")),
+        "payment_link" => format!("/v1/payment_links/{}/line_items", field("id")),
         _ => format!("/v1/checkout/sessions/{}/line_items", field("id")),
     };
     let items = holder

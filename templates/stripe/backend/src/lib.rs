@@ -28,6 +28,7 @@
 //! | invoice items | `invoice_items` |
 //! | credit notes | `credit_notes` |
 //! | quotes (accepted into a subscription or an invoice) | `quotes` |
+//! | payment links (line items of prices at a `buy.stripe.com` address) | `payment_links` |
 //! | invoice previews (`create_preview`, `upcoming`) | `invoice_previews` |
 //! | the invoice preview of a subscription schedule | `schedule_preview` |
 //! | test clocks | `test_clocks` |
@@ -75,6 +76,7 @@ mod meters;
 mod methods;
 mod model;
 mod params;
+mod payment_links;
 mod payments;
 mod plans;
 mod portal;
@@ -125,6 +127,7 @@ pub fn app(kit: Kit) -> Router {
         .merge(invoice_items::routes())
         .merge(credit_notes::routes())
         .merge(quotes::routes())
+        .merge(payment_links::routes())
         .merge(invoice_previews::routes())
         .merge(test_clocks::routes())
         .merge(checkout::routes())
@@ -190,7 +193,9 @@ pub(crate) async fn virtual_field(
             &format!("/v1/customers/{id}/tax_ids"),
         )),
         ("price" | "plan", "tiers") => Some(model::tiers::expanded(object)),
-        ("checkout.session" | "quote", "line_items") => Some(checkout::line_items_value(object)),
+        ("checkout.session" | "quote" | "payment_link", "line_items") => {
+            Some(checkout::line_items_value(object))
+        }
         _ => None,
     })
 }

@@ -48,6 +48,8 @@ const HIDDEN: &[&str] = &[
     "payment_method",
     "subscription",
     "checkout.session",
+    "quote",
+    "payment_link",
     "balance_transaction",
 ];
 

@@ -25,6 +25,7 @@ mod limits;
 mod meters;
 mod missing;
 mod pauses;
+mod payment_links;
 mod plans;
 mod portal;
 mod previews;

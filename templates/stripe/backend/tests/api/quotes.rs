@@ -349,6 +349,9 @@ async fn quotes_are_listed_by_customer_and_status(stripe: asym::Stripe) {
     assert_eq!(ids(&alices), [id(&open), id(&draft)]);
     let (_, opened) = api.get("/v1/quotes", &[("status", "open")]).await;
     assert_eq!(ids(&opened), [id(&open)]);
+    // A list answers what a retrieve does: no internal fields (the lines kept beside it).
+    let current = api.current("/v1/quotes", id(&open)).await;
+    assert_eq!(data(&opened)[0], current);
     let (_, all) = api.get("/v1/quotes", &[("limit", "2")]).await;
     assert_eq!(
         (ids(&all), all["has_more"].as_bool()),
