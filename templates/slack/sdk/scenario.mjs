@@ -325,6 +325,40 @@ await check('public file links and auth.teams.list', async () => {
   assert.equal(teams[0].icon.image_default, true);
 });
 
+// files.remote.*: a Buffer argument makes @slack/web-api send multipart/form-data.
+await check('remote files', async () => {
+  const { file: added } = await bot.files.remote.add({
+    external_id: 'js-doc-1',
+    external_url: 'https://docs.example.com/js/1',
+    title: 'Remote budget',
+    filetype: 'gsheet',
+    indexable_file_contents: Buffer.from('nougat forecast'),
+    preview_image: Buffer.from([0x89, 0x50, 0x4e, 0x47]),
+  });
+  assert.equal(added.is_external, true);
+  assert.deepEqual(
+    [added.external_type, added.external_id, added.url_private, added.filetype, added.mode],
+    ['app', 'js-doc-1', 'https://docs.example.com/js/1', 'gsheet', 'external'],
+  );
+  assert.equal((await bot.files.remote.info({ external_id: 'js-doc-1' })).file.id, added.id);
+  assert.equal((await user.files.remote.info({ file: added.id })).file.title, 'Remote budget');
+  await fails('file_not_found', bot.files.remote.info({ external_id: 'js-nope' }));
+  const shared = await bot.files.remote.share({ file: added.id, channels: GENERAL });
+  assert.deepEqual(shared.file.channels, [GENERAL]);
+  const [latest] = (await bot.conversations.history({ channel: GENERAL, limit: 1 })).messages;
+  assert.equal(latest.files[0].external_id, 'js-doc-1');
+  await fails('not_in_channel', bot.files.remote.share({ external_id: 'js-doc-1', channels: RANDOM }));
+  const listed = await bot.files.remote.list({ channel: GENERAL });
+  assert.ok(listed.files.some((f) => f.id === added.id));
+  assert.equal((await bot.files.info({ file: added.id })).file.is_external, true);
+  const found = await user.search.files({ query: 'nougat' });
+  assert.deepEqual(found.files.matches.map((f) => f.id), [added.id]);
+  const { file: updated } = await bot.files.remote.update({ external_id: 'js-doc-1', title: 'Remote plan' });
+  assert.equal(updated.title, 'Remote plan');
+  await bot.files.remote.remove({ file: added.id });
+  await fails('file_not_found', bot.files.remote.info({ file: added.id }));
+});
+
 await check('filesUploadV2 several and threaded', async () => {
   const done = await bot.filesUploadV2({
     channel_id: GENERAL,

@@ -508,6 +508,34 @@ def public_file_links_and_teams_list():
 
 
 @scenario
+def remote_files():
+    # files.remote.*: the bot adds a remote file (multipart, with indexable contents and a
+    # preview), reads it by id and external id, shares it, lists, updates and removes it.
+    added = bot.files_remote_add(external_id="py-doc-1", external_url="https://docs.example.com/py/1",
+                                 title="Remote roadmap", indexable_file_contents=b"marzipan quarterly",
+                                 preview_image=b"\x89PNG\r\n")["file"]
+    assert added["is_external"] is True and added["external_type"] == "app", added
+    assert (added["external_id"], added["url_private"]) == ("py-doc-1", "https://docs.example.com/py/1"), added
+    assert (added["mimetype"], added["filetype"], added["mode"]) == ("application/vnd.slack-remote", "remote", "external")
+    assert bot.files_remote_info(external_id="py-doc-1")["file"]["id"] == added["id"]
+    assert user.files_remote_info(file=added["id"])["file"]["title"] == "Remote roadmap"
+    fails("too_many_ids", bot.files_remote_info, file=added["id"], external_id="py-doc-1")
+    fails("file_not_found", bot.files_remote_info, external_id="py-nope")
+    shared = bot.files_remote_share(external_id="py-doc-1", channels=[GENERAL])["file"]
+    assert shared["channels"] == [GENERAL], shared
+    assert bot.conversations_history(channel=GENERAL, limit=1)["messages"][0]["files"][0]["id"] == added["id"]
+    fails("not_in_channel", bot.files_remote_share, file=added["id"], channels=RANDOM)
+    assert added["id"] in [f["id"] for f in bot.files_remote_list(channel=GENERAL)["files"]]
+    assert bot.files_info(file=added["id"])["file"]["is_external"] is True
+    found = user.search_files(query="marzipan")["files"]["matches"]
+    assert [f["id"] for f in found] == [added["id"]], found
+    updated = bot.files_remote_update(file=added["id"], title="Remote plan")["file"]
+    assert updated["title"] == "Remote plan" and updated["external_url"] == "https://docs.example.com/py/1"
+    bot.files_remote_remove(external_id="py-doc-1")
+    fails("file_not_found", bot.files_remote_info, file=added["id"])
+
+
+@scenario
 def retired_and_unserved_methods():
     fails("method_deprecated", bot.files_upload, channels=GENERAL, content="hello", filename="a.txt")
     assert fails("unknown_method", bot.stars_list)["req_method"] == "stars.list"

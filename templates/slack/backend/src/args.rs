@@ -32,6 +32,32 @@ pub(crate) fn refused(err: asym_kit::body::BodyError) -> ApiError {
     }
 }
 
+/// The named parts of a `multipart/form-data` body (slack_sdk and the Node SDK send one when
+/// an argument is a file, as `files.remote.add`'s `preview_image`), each as text: a file's
+/// bytes read as UTF-8 without NULs and what is not UTF-8 (an image's bytes), as Slack keeps only the text of one
+/// (`indexable_file_contents`) and the clone none of an image.
+///
+/// # Errors
+///
+/// `invalid_form_data` for a body that is not the multipart its `Content-Type` says.
+fn multipart_pairs(content_type: &str, body: &[u8]) -> Result<Vec<(String, String)>, ApiError> {
+    let parts = asym_kit::multipart::boundary(content_type)
+        .and_then(|boundary| asym_kit::multipart::parse(body, &boundary))
+        .ok_or_else(|| ApiError::new("invalid_form_data"))?;
+    Ok(parts
+        .into_iter()
+        .filter_map(|part| {
+            let text = String::from_utf8_lossy(part.body);
+            let text = if part.filename.is_some() {
+                text.replace(['\0', '\u{FFFD}'], "")
+            } else {
+                text.into_owned()
+            };
+            Some((part.name?, text))
+        })
+        .collect())
+}
+
 /// One call's arguments, body over query string.
 #[derive(Debug, Default)]
 pub(crate) struct Args {
@@ -75,13 +101,19 @@ impl Args {
                     }
                 }
             }
+            Some("multipart/form-data") => {
+                args.extend_pairs(multipart_pairs(content_type.unwrap_or_default(), body)?)?;
+            }
             _ => args.extend_form(body)?,
         }
         Ok(args)
     }
 
     fn extend_form(&mut self, input: &[u8]) -> Result<(), ApiError> {
-        let pairs = asym_kit::form::parse(input);
+        self.extend_pairs(asym_kit::form::parse(input))
+    }
+
+    fn extend_pairs(&mut self, pairs: Vec<(String, String)>) -> Result<(), ApiError> {
         asym_kit::body::check_pairs(&pairs, &LIMITS).map_err(refused)?;
         for (name, value) in pairs {
             if name == "token" {
@@ -494,6 +526,22 @@ mod tests {
         );
         assert!(args.json("bad", "bad").is_err());
         assert_eq!(args.json("absent", "bad").unwrap(), None);
+    }
+
+    #[test]
+    fn multipart_bodies_are_read_with_their_files_as_text() {
+        let body = b"--b\r\nContent-Disposition: form-data; name=\"title\"\r\n\r\nPlan\r\n\
+            --b\r\nContent-Disposition: form-data; name=\"preview_image\"; filename=\"p.png\"\r\n\r\n\
+            \x89PNG\x00!\r\n--b--\r\n";
+        let args = Args::parse(Some("multipart/form-data; boundary=b"), None, body).unwrap();
+        assert_eq!(args.string("title").as_deref(), Some("Plan"));
+        assert_eq!(args.string("preview_image").as_deref(), Some("PNG!"));
+        let broken = Args::parse(Some("multipart/form-data; boundary=b"), None, b"junk");
+        assert_eq!(broken.unwrap_err().code(), "invalid_form_data");
+        // A text field that is not UTF-8 is refused, as in a form body.
+        let bad = b"--b\r\nContent-Disposition: form-data; name=\"title\"\r\n\r\n\xff\r\n--b--\r\n";
+        let bad = Args::parse(Some("multipart/form-data; boundary=b"), None, bad);
+        assert_eq!(bad.unwrap_err().code(), "invalid_charset");
     }
 
     #[test]

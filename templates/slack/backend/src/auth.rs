@@ -16,7 +16,8 @@ pub(crate) const BOT_SCOPES: &[&str] = &[
     "channels:read", "chat:write", "chat:write.customize", "dnd:read", "emoji:read",
     "files:read", "files:write", "groups:history", "groups:read", "groups:write", "im:history",
     "im:read", "im:write", "links:read", "links:write", "mpim:history", "mpim:read",
-    "mpim:write", "pins:read", "pins:write", "reactions:read", "reactions:write", "team:read",
+    "mpim:write", "pins:read", "pins:write", "reactions:read", "reactions:write",
+    "remote_files:read", "remote_files:share", "remote_files:write", "team:read",
     "usergroups:read", "usergroups:write", "users.profile:read", "users:read",
     "users:read.email", "users:write",
 ];
@@ -29,7 +30,8 @@ pub(crate) const USER_SCOPES: &[&str] = &[
     "chat:write", "dnd:read", "dnd:write", "emoji:read", "files:read", "files:write",
     "groups:history", "groups:read", "groups:write", "im:history", "im:read", "im:write",
     "mpim:history", "mpim:read", "mpim:write", "pins:read", "pins:write", "reactions:read",
-    "reactions:write", "reminders:read", "reminders:write", "search:read", "team:read",
+    "reactions:write", "reminders:read", "reminders:write", "remote_files:read",
+    "remote_files:share", "search:read", "team:read",
     "usergroups:read", "usergroups:write", "users.profile:read", "users.profile:write",
     "users:read", "users:read.email", "users:write",
 ];

@@ -6,6 +6,7 @@
 
 use std::collections::HashMap;
 
+use asym_kit::deadpool_postgres::Transaction;
 use asym_kit::tokio_postgres::Row;
 use axum::Router;
 use axum::body::Bytes;
@@ -19,7 +20,7 @@ use serde_json::{Map, Value, json};
 use crate::auth::{Caller, caller_with, person};
 use crate::error::{ApiError, ApiResult, reply};
 use crate::model::canvas;
-use crate::model::conversation::{Naming, channel_filter, resolve};
+use crate::model::conversation::{Conversation, Naming, channel_filter, resolve};
 use crate::model::event::{emit, emit_and_commit};
 use crate::model::message::{NewMessage, insert_message};
 use crate::model::user::is_admin;
@@ -41,7 +42,7 @@ const MAX_FILE_BYTES: i64 = 64 * 1024 * 1024;
 pub(crate) const FILE_COLUMNS: &str =
     "f.id, f.team_id, f.user_id, f.created, f.name, f.title, f.alt_txt,
     f.snippet_type, COALESCE(octet_length(f.content), 0)::bigint, f.deleted, f.completed,
-    f.public_url_shared";
+    f.public_url_shared, f.external_id, f.external_url, f.remote_type";
 
 /// `(mimetype, filetype, pretty_type)` by file name extension.
 fn file_type(name: &str) -> (&'static str, &'static str, &'static str) {
@@ -146,7 +147,49 @@ fn file_json(row: &Row, shares: &[Share], public_url: &str) -> Value {
     if let (Some(alt), Value::Object(fields)) = (alt_txt, &mut file) {
         fields.insert("alt_txt".into(), json!(alt));
     }
+    if let (Some(external_id), Value::Object(fields)) =
+        (row.get::<_, Option<String>>(12), &mut file)
+    {
+        remote_fields(fields, row, &external_id);
+    }
     file
+}
+
+/// Turns the file object of a remote file (`files.remote.add`) into what Slack answers for
+/// one: no bytes of its own (`size` 0, `mode` `external`), `url_private` its `external_url`
+/// (no download or public URLs), `external_type` `app`.
+fn remote_fields(fields: &mut Map<String, Value>, row: &Row, external_id: &str) {
+    let external_url: String = row.get::<_, Option<String>>(13).unwrap_or_default();
+    let filetype = row.get::<_, Option<String>>(14);
+    let title = fields["title"].clone();
+    let slug = asym_kit::form::encode(&title.as_str().unwrap_or_default().to_lowercase());
+    let permalink = fields["permalink"].as_str().unwrap_or_default();
+    let permalink = format!(
+        "{}/{slug}",
+        permalink.rsplit_once('/').map_or("", |(base, _)| base)
+    );
+    for gone in ["url_private_download", "permalink_public", "alt_txt"] {
+        fields.remove(gone);
+    }
+    for (key, value) in [
+        ("name", title),
+        ("mimetype", json!("application/vnd.slack-remote")),
+        ("filetype", json!(filetype.as_deref().unwrap_or("remote"))),
+        ("pretty_type", json!("Remote")),
+        ("editable", json!(false)),
+        ("size", json!(0)),
+        ("mode", json!("external")),
+        ("is_external", json!(true)),
+        ("external_type", json!("app")),
+        ("url_private", json!(external_url)),
+        ("media_display_type", json!("unknown")),
+        ("permalink", json!(permalink)),
+        ("has_more_shares", json!(false)),
+        ("external_id", json!(external_id)),
+        ("external_url", json!(external_url)),
+    ] {
+        fields.insert(key.into(), value);
+    }
 }
 
 /// The shares of `ids`, by file.
@@ -345,41 +388,13 @@ pub(crate) async fn complete_upload(state: &AppState, call: &Call) -> ApiResult 
         .map(|row| file_json(row, &[], public_url))
         .collect();
     for conversation in &conversations {
-        // As the message shows them: public once shared into a public channel.
-        let mut shown = bare.clone();
-        for file in &mut shown {
-            file["is_public"] = json!(conversation.kind == "public_channel");
-        }
         let message = NewMessage {
-            user_id: caller.user_id.clone(),
-            bot_id: caller.bot_id.clone(),
-            team_id: caller.team_id.clone(),
             text: comment.clone(),
             blocks: blocks.as_ref().map(Value::to_string),
             thread_ts,
-            mrkdwn: true,
-            files: Some(Value::Array(shown).to_string()),
             ..NewMessage::default()
         };
-        let posted = insert_message(&tx, &conversation.id, &conversation.kind, &message).await?;
-        let ts = posted["ts"].as_str().unwrap_or_default().to_owned();
-        for id in &ids {
-            tx.execute(
-                "INSERT INTO file_shares (file_id, channel_id, ts, shared_by)
-                 VALUES ($1, $2, $3::text::numeric, $4)",
-                &[id, &conversation.id, &ts, &caller.user_id],
-            )
-            .await?;
-            let event = json!({
-                "type": "file_shared",
-                "file_id": id,
-                "user_id": caller.user_id,
-                "file": { "id": id },
-                "channel_id": conversation.id,
-                "event_ts": crate::ts::event_ts(),
-            });
-            emit(&tx, "file_shared", Some(&conversation.id), &event).await?;
-        }
+        share(&tx, &caller, conversation, &bare, message).await?;
     }
     state.commit(tx).await?;
     let shares = shares_of(&client, &ids).await?;
@@ -391,6 +406,55 @@ pub(crate) async fn complete_upload(state: &AppState, call: &Call) -> ApiResult 
     let mut body = Map::new();
     body.insert("files".into(), Value::Array(files));
     Ok(body)
+}
+
+/// Posts `files` (file objects) into `conversation` as the caller, in `message` (its text,
+/// blocks and thread), and records each file's share there with a `file_shared` event.
+///
+/// # Errors
+///
+/// As [`insert_message`]; `internal_error` when Postgres fails.
+pub(crate) async fn share(
+    tx: &Transaction<'_>,
+    caller: &Caller,
+    conversation: &Conversation,
+    files: &[Value],
+    message: NewMessage,
+) -> Result<(), ApiError> {
+    // As the message shows them: public once shared into a public channel.
+    let mut shown = files.to_vec();
+    for file in &mut shown {
+        file["is_public"] = json!(conversation.kind == "public_channel");
+    }
+    let message = NewMessage {
+        user_id: caller.user_id.clone(),
+        bot_id: caller.bot_id.clone(),
+        team_id: caller.team_id.clone(),
+        mrkdwn: true,
+        files: Some(Value::Array(shown).to_string()),
+        ..message
+    };
+    let posted = insert_message(tx, &conversation.id, &conversation.kind, &message).await?;
+    let ts = posted["ts"].as_str().unwrap_or_default().to_owned();
+    for file in files {
+        let id = file["id"].as_str().unwrap_or_default();
+        tx.execute(
+            "INSERT INTO file_shares (file_id, channel_id, ts, shared_by)
+             VALUES ($1, $2, $3::text::numeric, $4)",
+            &[&id, &conversation.id, &ts, &caller.user_id],
+        )
+        .await?;
+        let event = json!({
+            "type": "file_shared",
+            "file_id": id,
+            "user_id": caller.user_id,
+            "file": { "id": id },
+            "channel_id": conversation.id,
+            "event_ts": crate::ts::event_ts(),
+        });
+        emit(tx, "file_shared", Some(&conversation.id), &event).await?;
+    }
+    Ok(())
 }
 
 /// Files the caller may see: its own, and those shared where it can read (`$1` the team,
@@ -611,6 +675,17 @@ pub(crate) async fn delete(state: &AppState, call: &Call) -> ApiResult {
     if deleted == 0 {
         return Err(ApiError::new("file_deleted"));
     }
+    let event = tombstone(&tx, id.trim()).await?;
+    emit_and_commit(state, tx, None, event).await
+}
+
+/// Turns deleted file `id` into a tombstone in the messages it was shared in, answering its
+/// `file_deleted` event (with the channels it was shared in).
+///
+/// # Errors
+///
+/// `internal_error` when Postgres fails.
+pub(crate) async fn tombstone(tx: &Transaction<'_>, id: &str) -> Result<Value, ApiError> {
     tx.execute(
         "UPDATE messages SET files = (
              SELECT json_agg(CASE WHEN f->>'id' = $1
@@ -618,24 +693,23 @@ pub(crate) async fn delete(state: &AppState, call: &Call) -> ApiResult {
                                   ELSE f END)
              FROM json_array_elements(messages.files) f)
          WHERE (channel_id, ts) IN (SELECT channel_id, ts FROM file_shares WHERE file_id = $1)",
-        &[&id.trim()],
+        &[&id],
     )
     .await?;
     let channels: Vec<String> = tx
         .query(
             "SELECT DISTINCT channel_id FROM file_shares WHERE file_id = $1",
-            &[&id.trim()],
+            &[&id],
         )
         .await?
         .iter()
         .map(|row| row.get(0))
         .collect();
-    let event = json!({
+    Ok(json!({
         "type": "file_deleted",
-        "file_id": id.trim(),
+        "file_id": id,
         "channel_ids": channels,
-    });
-    emit_and_commit(state, tx, None, event).await
+    }))
 }
 
 /// `GET /files-pri/<team>-<file>/<name>` (and `/download/<name>`): the file's bytes, for a

@@ -29,6 +29,7 @@
 //! | `assistant.threads.*` | `assistant` |
 //! | system messages (`channel_join`, `channel_leave`, `channel_name`, …) | `model::system` |
 //! | `files.*` and the upload/download URLs | `files` |
+//! | `files.remote.*` (remote files) | `remote` |
 //! | Events API subscription, queue and delivery worker | `events` |
 //! | Interactivity: app configuration, slash commands, block actions, modals, `response_url` | `interactivity` |
 //! | rate-limit tiers | `ratelimit` |
@@ -65,6 +66,7 @@ mod post;
 mod ratelimit;
 mod reactions;
 mod reminders;
+mod remote;
 mod revoke;
 mod rotation;
 mod search;
@@ -332,6 +334,12 @@ async fn web_api(
         "files.delete" => files::delete(state, call).await,
         "files.sharedPublicURL" => files::public_url(state, call, true).await,
         "files.revokePublicURL" => files::public_url(state, call, false).await,
+        "files.remote.add" => remote::add(state, call).await,
+        "files.remote.info" => remote::info(state, call).await,
+        "files.remote.list" => remote::list(state, call).await,
+        "files.remote.update" => remote::update(state, call).await,
+        "files.remote.remove" => remote::remove(state, call).await,
+        "files.remote.share" => remote::share(state, call).await,
         // Retired by Slack on 2025-11-12: it answers every app this way since.
         "files.upload" => Err(ApiError::new("method_deprecated")),
         _ => Err(ApiError::new("unknown_method").with("req_method", call.method.as_str())),

@@ -67,7 +67,13 @@ pub(crate) fn tier(method: &str) -> Tier {
         | "dnd.setSnooze"
         | "dnd.endSnooze"
         | "dnd.endDnd"
-        | "dnd.teamInfo" => Tier::Two,
+        | "dnd.teamInfo"
+        | "files.remote.add"
+        | "files.remote.info"
+        | "files.remote.list"
+        | "files.remote.update"
+        | "files.remote.remove"
+        | "files.remote.share" => Tier::Two,
         "auth.test"
         | "api.test"
         | "chat.postEphemeral"

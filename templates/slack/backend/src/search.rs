@@ -336,7 +336,7 @@ async fn matched_files(state: &AppState, search: &Search) -> Result<Value, ApiEr
         &patterns,
         (&mut sql, &mut params),
         (
-            "lower(f.name || ' ' || f.title)",
+            "lower(f.name || ' ' || f.title || ' ' || COALESCE(f.indexable, ''))",
             &channel,
             "f.user_id",
             "u.name",

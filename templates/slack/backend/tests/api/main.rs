@@ -25,6 +25,7 @@ mod openid;
 mod protocol;
 mod reactions;
 mod reminders;
+mod remote;
 mod search;
 mod socket;
 mod stream;
